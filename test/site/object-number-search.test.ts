@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import { assignSlugs, plainSlug } from '../../pipeline/catalogue/derive.ts';
-import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import {
   type NumberPiece,
@@ -22,8 +21,8 @@ import { addressOf, md5, numberPieceOf, pagesOf } from '../../site/src/lib/addre
 import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
 import { numberWords } from '../../site/src/lib/number.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
-import { type FixtureObject, writeFixture } from './fixture.ts';
-import { serveSite } from './server.ts';
+import type { FixtureObject } from './fixture.ts';
+import { type SearchSite, searchSite } from './search-site.ts';
 
 /*
  * Searching by object number, as an outside tester did on the demo: "DM-0267" found nothing (the number
@@ -115,11 +114,11 @@ describe('object addresses in the browser', () => {
 });
 
 describe('object numbers in search', () => {
+  let built: SearchSite;
   let dir = '';
   let catalogue: Catalogue;
-  let browser: Browser;
   let page: Page;
-  let site: Awaited<ReturnType<typeof serveSite>>;
+  let site: SearchSite['site'];
   const labels = ['print', 'vessel'];
   const objects: FixtureObject[] = [
     { id: 'DM-0267', title: 'View of Valparaíso', maker: 'Hana Mori', date: '1795', label: 'print', image: photo },
@@ -140,49 +139,20 @@ describe('object numbers in search', () => {
   ];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-number-'));
-    await writeFixture({ root: dir, objects, labels, withMetrics: false, uniqueThumbnails: true });
-    const ws = workspace(dir);
-    const params = defaultParams();
-    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
-    await buildSite({ ws, params, log: memoryLogger() });
-    site = await serveSite({ dir: ws.site });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${site.url}data/`);
-    // A string, not a function: vitest rewrites import() in functions it compiles.
-    await page.evaluate(
-      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
-    );
+    built = await searchSite({ prefix: 'vitrine-number-', objects, labels, uniqueThumbnails: true });
+    ({ dir, catalogue, page, site } = built);
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await built?.close();
   });
 
-  const idOf = (url: string) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url;
   const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
 
   /** Pagefind's answer, best first: each result's object number and how many words of its text matched. */
   async function search(q: string): Promise<{ id: string; locations: number }[]> {
-    const found = await page.evaluate(async (q) => {
-      const pf = (
-        globalThis as unknown as {
-          pf: {
-            search(q: string): Promise<{ results: { data(): Promise<{ url: string; locations: number[] }> }[] }>;
-          };
-        }
-      ).pf;
-      const s = await pf.search(q);
-      return Promise.all(s.results.map(async (r) => r.data()));
-    }, q);
-    return found.map((d) => ({ id: idOf(d.url), locations: d.locations.length }));
+    const found = await built.pagefind<{ url: string; locations: number[] }>(q);
+    return found.map((d) => ({ id: built.idOf(d.url), locations: d.locations.length }));
   }
 
   it('finds an object by its number', async () => {

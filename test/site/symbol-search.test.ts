@@ -1,15 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
-import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
-import { defaultParams } from '../../pipeline/params.ts';
-import { workspace } from '../../pipeline/paths.ts';
-import { type FixtureObject, writeFixture } from './fixture.ts';
-import { serveSite } from './server.ts';
+import type { FixtureObject } from './fixture.ts';
+import { type SearchSite, searchSite } from './search-site.ts';
 
 /*
  * The search page refused a query of one emoji as matching "nearly every object" (outside tester 4, F6). A tiny
@@ -17,11 +9,8 @@ import { serveSite } from './server.ts';
  */
 
 describe('a search for a symbol', () => {
-  let dir = '';
-  let catalogue: Catalogue;
-  let browser: Browser;
+  let built: SearchSite;
   let page: Page;
-  let site: Awaited<ReturnType<typeof serveSite>>;
   const labels = ['print', 'vessel'];
   const objects: FixtureObject[] = [
     { id: 'E-1', title: 'Animated 🎞️ emoji 🏺', label: 'vessel', image: null },
@@ -33,49 +22,21 @@ describe('a search for a symbol', () => {
   ];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-symbol-'));
-    await writeFixture({ root: dir, objects, labels, withMetrics: false });
-    const ws = workspace(dir);
-    const params = defaultParams();
-    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
-    await buildSite({ ws, params, log: memoryLogger() });
-    site = await serveSite({ dir: ws.site });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${site.url}data/`);
-    await page.evaluate(
-      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
-    );
+    built = await searchSite({ prefix: 'vitrine-symbol-', objects, labels });
+    page = built.page;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await built?.close();
   });
 
-  const idOf = (url: string) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url;
-
   async function search(q: string): Promise<string[]> {
-    const found = await page.evaluate(async (q) => {
-      const pf = (
-        globalThis as unknown as {
-          pf: { search(q: string): Promise<{ results: { data(): Promise<{ url: string }> }[] }> };
-        }
-      ).pf;
-      const s = await pf.search(q);
-      return Promise.all(s.results.map(async (r) => r.data()));
-    }, q);
-    return found.map((d) => idOf(d.url));
+    return (await built.pagefind(q)).map((d) => built.idOf(d.url));
   }
 
   /** The search page's answer to `q` typed into its box: its status line and the titles of the cards. */
   async function typed(q: string): Promise<{ status: string; titles: string[] }> {
-    await page.goto(`${site.url}browse/`);
+    await page.goto(`${built.site.url}browse/`);
     await page
       .locator('#status')
       .filter({ hasText: /objects? in the collection/ })

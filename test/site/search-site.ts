@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/** A tiny catalogue built and served, with a Chromium page that has Pagefind loaded (`globalThis.pf`). */
+export interface SearchSite {
+  dir: string;
+  catalogue: Catalogue;
+  site: Awaited<ReturnType<typeof serveSite>>;
+  browser: Browser;
+  page: Page;
+  /** The object number of a result's address (the address itself when no object has it). */
+  idOf(url: string): string;
+  /** Pagefind's results for `q`, best first, as `data()` gives them. */
+  pagefind<T extends { url: string }>(q: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Build `objects` into a site in a new temp folder (`prefix`), serve it and open it in Chromium. */
+export async function searchSite({
+  prefix,
+  objects,
+  labels,
+  uniqueThumbnails = false,
+}: {
+  prefix: string;
+  objects: FixtureObject[];
+  labels: string[];
+  uniqueThumbnails?: boolean;
+}): Promise<SearchSite> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await writeFixture({ root: dir, objects, labels, withMetrics: false, uniqueThumbnails });
+  const ws = workspace(dir);
+  const params = defaultParams();
+  const catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+  await buildSite({ ws, params, log: memoryLogger() });
+  const site = await serveSite({ dir: ws.site });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${site.url}data/`);
+  // A string, not a function: vitest rewrites import() in functions it compiles.
+  await page.evaluate(
+    `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+  );
+  return {
+    dir,
+    catalogue,
+    site,
+    browser,
+    page,
+    idOf: (url) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url,
+    pagefind: <T extends { url: string }>(q: string) =>
+      page.evaluate(async (q) => {
+        const pf = (
+          globalThis as unknown as {
+            pf: { search(q: string): Promise<{ results: { data(): Promise<unknown> }[] }> };
+          }
+        ).pf;
+        const s = await pf.search(q);
+        return Promise.all(s.results.map(async (r) => r.data()));
+      }, q) as Promise<T[]>,
+    close: async () => {
+      await browser.close();
+      await site.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

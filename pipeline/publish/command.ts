@@ -2,7 +2,7 @@ import type { Command } from '../cli/command.ts';
 import { sayWhenStopped } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
 import { checkBuiltSite } from './built.ts';
-import { publishSite } from './s3.ts';
+import { checkPublishTarget, publishSite } from './s3.ts';
 import { publishSettings } from './settings.ts';
 
 /*
@@ -20,10 +20,19 @@ export const publishCommands: Command[] = [
       'Keys: VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and ' +
       'AWS_SECRET_ACCESS_KEY, or catalogue.s3.credentials_remote. See docs/scale.md.\n' +
       'Example: npx vitrine publish --dry-run',
-    options: { 'dry-run': { type: 'boolean', description: 'Say what would be uploaded and deleted; change nothing.' } },
+    options: {
+      'dry-run': { type: 'boolean', description: 'Say what would be uploaded and deleted; change nothing.' },
+      check: {
+        type: 'boolean',
+        description:
+          'Only check that the bucket can be reached and that the key may write and delete there; needs no built site.',
+      },
+    },
     async run(ctx, { values }) {
       const params = await loadParams({ file: ctx.ws.params });
       const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
+      // Asked before anything changes (rollback.yml, before the tag moves): no site is read or sent.
+      if (values.check === true) return checkPublishTarget({ target, log: ctx.log });
       // A site built for another base path would link every page to the old place.
       await checkBuiltSite({ ws: ctx.ws, params, env: ctx.env, log: ctx.log, clock: ctx.clock });
       // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.

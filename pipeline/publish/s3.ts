@@ -338,6 +338,58 @@ export async function publishSite({
   return result;
 }
 
+/** The file a check writes and deletes at once under the prefix: no site has a file of this name. */
+export const CHECK_FILE = '.vitrine-publish-check';
+
+/**
+ * Whether a publish to `target` could start: the server answers, the bucket exists, and the key may
+ * list, write and delete under the prefix (a small file written, then deleted). Nothing of the site is
+ * read or sent, so a workflow can ask before it changes anything (rollback.yml, before the tag moves).
+ */
+export async function checkPublishTarget({
+  target,
+  log,
+  client,
+  idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+}: {
+  target: PublishTarget;
+  log: Logger;
+  client?: S3Client;
+  idleTimeoutMs?: number;
+}): Promise<void> {
+  const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
+  const heard = { yet: false };
+  const fail = failWith({ target, idleTimeoutMs, heard });
+  const prefix = target.prefix ? `${target.prefix}/` : '';
+  try {
+    await s3.send(new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, MaxKeys: 1 }));
+  } catch (error) {
+    throw fail('list', prefix, error);
+  }
+  heard.yet = true;
+  const key = `${prefix}${CHECK_FILE}`;
+  const bytes = Buffer.from('Written and deleted by "vitrine publish --check".\n');
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: bytes, ContentType: 'text/plain' }));
+  } catch (error) {
+    throw fail('upload', key, error);
+  }
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }));
+  } catch (error) {
+    const failed = fail('delete', key, error);
+    throw new VitrineError(
+      failed.code,
+      `${failed.message} (A publish deletes the files a new build no longer has, so it needs that too. ` +
+        `The check left ${key} in the bucket: delete it by hand.)`,
+      failed.data,
+      { cause: error },
+    );
+  }
+  const where = `s3://${target.bucket}/${prefix}`;
+  log.info(`Ready to publish to ${where} at ${s3Endpoint(target)}: the key may list, write and delete there.`);
+}
+
 const SEARCH_ENTRY = 'pagefind/pagefind-entry.json';
 const SEARCH_PARTS = 'pagefind/parts.json';
 const SEARCH_SWITCH = [SEARCH_ENTRY, SEARCH_PARTS];

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setDvcConfig } from '../../pipeline/data/config.ts';
@@ -8,7 +8,7 @@ import { defaultParams, type Params, validateParams } from '../../pipeline/param
 import { publishSite } from '../../pipeline/publish/s3.ts';
 import { publishSettings } from '../../pipeline/publish/settings.ts';
 import { writeTree } from '../data/helpers.ts';
-import { bucket, keys, newSite, sampleSite, target, useBucket } from './fixture.ts';
+import { bucket, failingProxy, keys, newSite, sampleSite, target, through, useBucket } from './fixture.ts';
 
 /*
  * Where a publish goes and with which keys (params.yaml, the environment, .dvc/config.local), and the
@@ -158,6 +158,40 @@ describe('vitrine publish', () => {
       destination: 's3://www/cli/',
     });
     expect(await keys('cli')).toContain('objects/a-1/index.html');
+  });
+
+  it('--check says whether a publish could start, without a built site and leaving nothing behind', async () => {
+    const settings = (name: string, endpoint = bucket.endpoint) =>
+      `  publish: s3\n  s3:\n    endpoint: ${endpoint}\n    bucket: ${name}\n    prefix: checked\n`;
+    const root = await repo('cli-check', settings('www'));
+    await rm(path.join(root, '.vitrine', 'site'), { recursive: true });
+    const ready = await vitrine(root, ['publish', '--check'], keysEnv);
+    expect(ready.code, ready.messages).toBe(0);
+    expect(ready.messages).toContain('Ready to publish to s3://www/checked/');
+    expect(ready.messages).toContain('the key may list, write and delete there');
+    expect(await keys('checked')).toEqual([]);
+
+    const wrongKey = await vitrine(root, ['publish', '--check'], {
+      VITRINE_PUBLISH_ACCESS_KEY_ID: 'NOBODY',
+      VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'x',
+    });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.messages).toContain('refused to list the files under checked/ in bucket "www"');
+    const noBucket = await vitrine(await repo('cli-check-nobucket', settings('nope')), ['publish', '--check'], keysEnv);
+    expect(noBucket.code).toBe(1);
+    expect(noBucket.messages).toContain('has no bucket called "nope"');
+    // A key that may read but not write (here a proxy refuses the write), or write but not delete.
+    for (const [method, said] of [
+      ['PUT', 'Could not upload checked/.vitrine-publish-check to bucket "www"'],
+      ['DELETE', 'The check left checked/.vitrine-publish-check in the bucket: delete it by hand.'],
+    ] as const) {
+      const proxied = await through(
+        failingProxy((m) => m === method),
+        async (endpoint) => vitrine(await repo(`cli-${method}`, settings('www', endpoint)), ['publish', '--check'], keysEnv),
+      );
+      expect(proxied.code, method).toBe(1);
+      expect(proxied.messages).toContain(said);
+    }
   });
 
   it('says plainly when there is nothing to publish to, or the settings are incomplete', async () => {

@@ -162,14 +162,20 @@ describe('the rollback workflow', () => {
     expect(inputs.single).toBe('true');
     expect(value(inputs['base-path']!, context)).toBe('');
     expect(value(inputs['site-url']!, context)).toBe('');
-    // The publishing key, from the job's environment (vitrine-remote-write), to that step only.
-    expect(ran[publish]!.env).toEqual({
-      VITRINE_PUBLISH_ACCESS_KEY_ID: '${{ secrets.VITRINE_PUBLISH_ACCESS_KEY_ID }}',
-      VITRINE_PUBLISH_SECRET_ACCESS_KEY: '${{ secrets.VITRINE_PUBLISH_SECRET_ACCESS_KEY }}',
-    });
+    // Before the tag moves, the bucket and the publishing key are checked: a missing key or bucket stops the
+    // rollback with production unchanged, instead of failing the publish after it changed.
+    const check = ran.findIndex((s) => s.run === 'node "$VITRINE" publish --check');
+    expect(check).toBeGreaterThan(ran.findIndex((s) => s.uses === './actions/setup-data'));
+    expect(check).toBeLessThan(ran.findIndex((s) => s.run?.includes('models rollback')));
+    // The publishing key, from the job's environment (vitrine-remote-write), to those two steps only.
+    for (const step of [ran[check]!, ran[publish]!])
+      expect(step.env).toEqual({
+        VITRINE_PUBLISH_ACCESS_KEY_ID: '${{ secrets.VITRINE_PUBLISH_ACCESS_KEY_ID }}',
+        VITRINE_PUBLISH_SECRET_ACCESS_KEY: '${{ secrets.VITRINE_PUBLISH_SECRET_ACCESS_KEY }}',
+      });
     const elsewhere = JSON.stringify({
       ...jobs,
-      rollback: { ...jobs.rollback, steps: steps.filter((s) => s !== ran[publish]) },
+      rollback: { ...jobs.rollback, steps: steps.filter((s) => s !== ran[publish] && s !== ran[check]) },
     });
     expect(elsewhere).not.toContain('VITRINE_PUBLISH');
     // No deployment to Pages.

@@ -617,6 +617,11 @@ export function labelInList(label: string): string {
   return label.includes(',') ? `"${clip(label)}"` : clip(label);
 }
 
+/** Labels joined with commas, each as a list names it (`labelInList`): "bowl, "pot, lidded", vase". */
+export function labelList(labels: readonly string[]): string {
+  return labels.map(labelInList).join(', ');
+}
+
 /** Up to `shown` items joined with commas, then "and N more". */
 function some(items: string[], shown = SHOWN_LABELS): string {
   return listWords(items, { last: ',', max: shown });

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import { tooSmallWords } from '../evaluate/verdict-words.ts';
@@ -370,7 +371,7 @@ export function buildCard({
     },
     intendedUse: {
       primary: [
-        `Suggest a category (${metrics.labels.join(', ')}) for photographed objects of ${collectionName} that staff have not labelled yet.`,
+        `Suggest a category (${labelList(metrics.labels)}) for photographed objects of ${collectionName} that staff have not labelled yet.`,
         'Find labels that may be wrong: objects where the model disagrees confidently with the human label are queued for review.',
         'Help the public browse the online catalogue by category, marked as a machine suggestion.',
       ],
@@ -383,7 +384,7 @@ export function buildCard({
         'Attribution of objects to a maker, workshop, culture or period.',
         'Authentication, dating or valuation of objects, or any judgement about forgery.',
         'Provenance research, legal or repatriation decisions.',
-        `Categories outside the vocabulary (${metrics.labels.join(', ')}): the model always answers with one of them.`,
+        `Categories outside the vocabulary (${labelList(metrics.labels)}): the model always answers with one of them.`,
         'Photographs of people, or images that are not photographs of collection objects.',
       ],
     },
@@ -618,8 +619,8 @@ function whatChanged({
   );
   const added = b.labels.filter((x) => !a.labels.includes(x));
   const removed = a.labels.filter((x) => !b.labels.includes(x));
-  if (added.length) out.push(`New classes: ${added.join(', ')}.`);
-  if (removed.length) out.push(`Classes removed: ${removed.join(', ')}.`);
+  if (added.length) out.push(`New classes: ${labelList(added)}.`);
+  if (removed.length) out.push(`Classes removed: ${labelList(removed)}.`);
   const pl = previous.lineage;
   const l = registration.lineage;
   if (pl.data.hash !== l.data.hash)
@@ -661,7 +662,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`# ${card.model} ${card.version}`, '');
   lines.push(
     `Image classifier for museum objects: ` +
-      `${safe(d.labels.join(', '))}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`,
+      `${safe(labelList(d.labels))}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`,
     '',
   );
 

@@ -1,3 +1,4 @@
+import { labelList } from '../collection/vocabulary.ts';
 import { collapsedAtBoundary } from '../evaluate/boundary.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
@@ -37,7 +38,7 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
     `  scores    accuracy ${score(r.headline.accuracy)}, macro-F1 ${score(r.headline.macroF1)} ` +
       `(${macroF1Range(r.headline)}) on ${r.headline.n} test objects`,
-    `  classes   ${r.headline.labels.join(', ')}`,
+    `  classes   ${labelList(r.headline.labels)}`,
     `  data      ${l.data.hash} (${l.data.source})`,
     `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
     `  params    md5 ${l.params.md5}`,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
+import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -756,7 +757,7 @@ function lossMeaning(loss: { lost: unknown[] }): string {
 /** The headline's short prefix for removed labels (a commit status holds 140 characters): "Removes label textile: ". */
 function removedPrefix(removed: { label: string }[]): string {
   if (removed.length === 0) return '';
-  const names = removed.map((r) => r.label).join(', ');
+  const names = labelList(removed.map((r) => r.label));
   if (removed.length === 1 && names.length <= 30) return `Removes label ${names}: `;
   return names.length <= 30 ? `Removes labels ${names}: ` : `Removes ${removed.length} labels: `;
 }

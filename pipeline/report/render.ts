@@ -1,4 +1,4 @@
-import { labelInList } from '../collection/vocabulary.ts';
+import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
@@ -583,7 +583,7 @@ function perClassSection(metrics: Metrics): string {
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
   if (untested.length)
     notes.push(
-      `No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored ` +
+      `No test object has the label ${labelList(untested)} and the model never gave it, so it cannot be scored ` +
         `yet and does not count in macro-F1.`,
     );
   for (const c of metrics.perClass.filter((c) => c.support === 0 && scored(c, predicted))) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { labelList } from '../collection/vocabulary.ts';
 import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
@@ -188,8 +189,8 @@ export const evaluateStage: Stage = {
     if (candidateInfo.labels.join('\n') !== labels.join('\n')) {
       throw new VitrineError(
         'EVALUATE_LABELS_CHANGED',
-        `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is ` +
-          `now ${labels.join(', ')}. Run "vitrine run train" again.`,
+        `The trained model knows the labels ${labelList(candidateInfo.labels)}, but the dataset's vocabulary is ` +
+          `now ${labelList(labels)}. Run "vitrine run train" again.`,
         {},
       );
     }
@@ -276,8 +277,8 @@ export const evaluateStage: Stage = {
           const baseLabels = classified.info.labels;
           if (baseLabels.join('\n') !== labels.join('\n')) {
             log.warn(
-              `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on ` +
-                `today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
+              `The baseline ${resolved.version} knows the labels ${labelList(baseLabels)}; it is scored on ` +
+                `today's vocabulary (${labelList(labels)}), where labels it never learnt count against it.`,
             );
           }
         }

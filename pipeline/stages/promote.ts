@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { labelList } from '../collection/vocabulary.ts';
 import { readFileAtRef } from '../data/git.ts';
 import { unsentVersion } from '../data/pushed.ts';
 import { readDataset } from '../dataset/read.ts';
@@ -221,8 +222,8 @@ export async function promote({
   if (modelInfo.labels.join('\n') !== metrics.labels.join('\n')) {
     throw new VitrineError(
       'PROMOTE_MODEL_MISMATCH',
-      `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones ` +
-        `(${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`,
+      `The trained model's labels (${labelList(modelInfo.labels)}) differ from the evaluated ones ` +
+        `(${labelList(metrics.labels)}). Run "vitrine run evaluate" again.`,
       {},
     );
   }

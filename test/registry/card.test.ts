@@ -553,3 +553,41 @@ describe('model card', () => {
     expect(card.metrics).toEqual(metrics);
   });
 });
+
+describe('labels that hold a comma, in the card and in models show', () => {
+  it('are quoted, so that "pot, lidded" does not read as two labels', async () => {
+    const { formatVersionDetail } = await import('../../pipeline/registry/format.ts');
+    const labels = ['coin', 'pot, lidded', 'vessel'];
+    const v1 = registration('v1.0.0', null);
+    const v2 = registration('v2.0.0', v1);
+    v2.headline.labels = labels;
+    const withComma = { ...metrics, labels };
+    const md = renderCardMarkdown(
+      buildCard({
+        registration: v2,
+        metrics: withComma,
+        modelInfo: { epochs: 30, seed: 42, trainCount: 40, validationCount: 8 } as ModelInfo,
+        summary: summariseDataset({ dataset, factors: [] }),
+        previous: v1,
+        stages: ['prod'],
+        owners: [],
+        collectionName: 'The Museum',
+      }),
+    );
+    expect(md).toContain('Suggest a category (coin, "pot, lidded", vessel)');
+    expect(md).toContain('Categories outside the vocabulary (coin, "pot, lidded", vessel)');
+    expect(md).toContain('New classes: "pot, lidded", vessel.');
+    const record = {
+      name: 'collection-classifier',
+      version: 'v2.0.0',
+      stages: ['prod'],
+      tag: 'collection-classifier@v2.0.0',
+      commit: 'abc',
+      createdAt: '2026-03-02',
+      author: 'Registrar',
+      registration: v2,
+    };
+    const shown = formatVersionDetail({ record } as Parameters<typeof formatVersionDetail>[0]);
+    expect(shown).toContain('  classes   coin, "pot, lidded", vessel\n');
+  });
+});

@@ -336,13 +336,17 @@ export const dataCommands: Command[] = [
       jobs: jobsOption,
     },
     async run(ctx, { values }) {
+      // Stopped by Ctrl-C, it says how far it got and that nothing is lost.
+      const where = {};
+      const quiet = sayWhenStopped({ log: ctx.log, where });
       const result = await verifyData({
         root: ctx.ws.root,
         log: ctx.log,
         remote: values.remote === true,
         repair: values.repair === true,
         jobs: jobsOf(values),
-      });
+        where,
+      }).finally(quiet);
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import {
   contentMd5,
   copyVerified,
@@ -71,6 +71,7 @@ export async function verifyData({
   remote: remoteOption = false,
   repair = false,
   jobs = 8,
+  where = {},
 }: {
   root: string;
   log: Logger;
@@ -79,7 +80,14 @@ export async function verifyData({
   remote?: boolean | string | Remote;
   repair?: boolean;
   jobs?: number;
+  /** Kept saying how far the check has got, for the message of a check stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<VerifyResult> {
+  // Every repair puts a whole copy in place (a temporary file, then renamed): a stop loses no file.
+  const again =
+    `run "npx vitrine data verify${repair ? ' --repair' : ''}${remoteOption ? ' --remote' : ''}" again ` +
+    `to ${repair ? 'finish' : 'check everything'}.`;
+  where.now = () => `Nothing was checked yet: ${again}`;
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const parsed = await readDvcFile({ file: dvcFile });
@@ -122,12 +130,17 @@ export async function verifyData({
   const ids = [...(await listObjectIds(cacheDir))].sort();
   const checking = log.progress('Checking the local cache', ids.length);
   const damaged: ObjectProblem[] = [];
+  let checked = 0;
+  where.now = () =>
+    `${checked} of ${ids.length} objects of the local cache were checked${damagedSoFar(damaged)}; nothing was ` +
+    `changed: ${again}`;
   await mapPool(ids, jobs, async (md5) => {
     const file = objectPath(cacheDir, md5);
     const info = await stat(file, { bigint: true });
     const actual = md5OfFileSync(file);
     if (actual === contentMd5(md5)) state.set(file, info, actual);
     else damaged.push({ object: md5, file: fileOf(md5) });
+    checked++;
     checking.tick();
   });
   checking.done();
@@ -139,6 +152,10 @@ export async function verifyData({
   // 2. Repair the cache: from a data/ file that still hashes right, else from the remote.
   const unrepaired: ObjectProblem[] = [];
   let repairedCache = 0;
+  if (repair && damaged.length > 0)
+    where.now = () =>
+      `The local cache was checked: ${repairedCache} of ${damaged.length} damaged copies were restored (each ` +
+      `whole); nothing is lost: ${again}`;
   for (const problem of damaged) {
     log.warn(`The cache copy of ${problem.file} (object ${problem.object}) is damaged.`, problem);
     if (!repair) continue;
@@ -185,8 +202,19 @@ export async function verifyData({
     const checkingRemote = log.progress(`Checking the remote "${remote.name}"`, wanted.length);
     const remoteDamaged: ObjectProblem[] = [];
     let remoteMissing = 0;
+    let remoteChecked = 0;
+    const cacheDone =
+      damaged.length === 0
+        ? 'The local cache was checked: no damaged copy'
+        : repair
+          ? `The local cache was checked: ${repairedCache} of ${damaged.length} damaged copies restored`
+          : `The local cache was checked: ${damaged.length} damaged ${damaged.length === 1 ? 'copy' : 'copies'} found`;
+    where.now = () =>
+      `${cacheDone}; ${remoteChecked} of ${wanted.length} objects on the remote "${remote.name}" were checked` +
+      `${damagedSoFar(remoteDamaged)}; nothing is lost: ${again}`;
     await mapPool(wanted, jobs, async (md5) => {
       const found = await remote.inspect!(md5);
+      remoteChecked++;
       checkingRemote.tick();
       if (!found) {
         remoteMissing++;
@@ -203,6 +231,10 @@ export async function verifyData({
     });
     checkingRemote.done();
     let repairedRemote = 0;
+    if (repair && remoteDamaged.length > 0)
+      where.now = () =>
+        `${cacheDone}; ${repairedRemote} of ${remoteDamaged.length} damaged copies on the remote "${remote.name}" ` +
+        `were uploaded again (each whole); nothing is lost: ${again}`;
     for (const problem of remoteDamaged.sort((a, b) => Number(a.object === out.md5) - Number(b.object === out.md5))) {
       log.warn(
         `The remote "${remote.name}" holds a damaged copy of ${problem.file} (object ${problem.object}).`,
@@ -255,6 +287,11 @@ export async function verifyData({
     `Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`,
   );
   return result;
+}
+
+/** " (2 damaged so far)", or nothing. */
+function damagedSoFar(found: ObjectProblem[]): string {
+  return found.length > 0 ? ` (${found.length} damaged so far)` : '';
 }
 
 /** Write data.dvc's folder list again from data/, when data/ holds exactly the recorded version. */

@@ -1,14 +1,15 @@
 import { rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
-import { underRunLock } from '../cli/run-lock.ts';
+import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
+import type { Whereabouts } from '../log.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
 import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
-import type { InitChoices, InitProposal, InitResult, RemoteChoice } from './scaffold.ts';
+import type { InitChoices, InitProposal, InitResult, InitWhereabouts, RemoteChoice } from './scaffold.ts';
 import {
   DEFAULT_REMOTE,
   initRepository,
@@ -118,8 +119,20 @@ Column mapping and everything after: docs/import.md`,
     }
     if (!choices.columns.id) throw noIdError(proposal);
     const made = !(await stat(ctx.ws.root).catch(() => undefined));
+    const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
+    const git = path.resolve(cwd) === ctx.ws.root ? 'git' : `git -C ${pathFrom({ cwd, folder: ctx.ws.root })}`;
+    const commit = `${git} commit -m "Start Vitrine for ${choices.name}"`;
+    // Stopped by Ctrl-C, it says how far it got: a rerun finishes an unfinished init; once the repository is
+    // written, only the images' push is left, and the commit.
+    const where: InitWhereabouts = {};
+    const said: Whereabouts = {
+      now: () =>
+        where.now
+          ? `${where.now()}${where.written ? ` Then commit: ${commit}` : ''}`
+          : 'It had not started yet: nothing was changed.',
+    };
     const initialise = () =>
-      initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log }).catch(async (error: unknown) => {
+      initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log, where }).catch(async (error: unknown) => {
         // A folder init made for this repository is removed again, so a rerun starts from nothing.
         if (made) await rm(ctx.ws.root, { recursive: true, force: true });
         throw error;
@@ -127,18 +140,18 @@ Column mapping and everything after: docs/import.md`,
     // In a folder that exists, a run may be reading data/ and labels.csv, which init rewrites: it waits for the run's
     // lock as import does (taken only now, not while the questions above wait for an answer).
     const hadWork = made || (await stat(ctx.ws.work).catch(() => undefined)) !== undefined;
-    const result = made
-      ? await initialise()
-      : await underRunLock(ctx, initialise).catch(async (error: unknown) => {
+    const quiet = sayWhenStopped({ log: ctx.log, where: said });
+    const result = await (made
+      ? initialise()
+      : underRunLock(ctx, initialise).catch(async (error: unknown) => {
           // "Nothing was written": not even the empty .vitrine/ the lock was made in.
           if (!hadWork) await rmdir(ctx.ws.work).catch(() => {});
           throw error;
-        });
+        })
+    ).finally(quiet);
     const r = result.imported;
-    const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
     const run = await vitrineInvocation({ root: ctx.ws.root });
     const inFolder = path.resolve(cwd) === run.folder ? '' : `cd ${pathFrom({ cwd, folder: run.folder })} && `;
-    const git = path.resolve(cwd) === ctx.ws.root ? 'git' : `git -C ${pathFrom({ cwd, folder: ctx.ws.root })}`;
     ctx.log.info(
       [
         '',
@@ -148,7 +161,7 @@ Column mapping and everything after: docs/import.md`,
         '',
         'Next:',
         ...pushSteps({ result, url: choices.remote.url, push: `  ${inFolder}${run.vitrine} data push`, git }),
-        `  ${git} commit -m "Start Vitrine for ${choices.name}"`,
+        `  ${commit}`,
         `  ${inFolder}${run.vitrine} run`,
         run.inRepository
           ? ''
@@ -425,7 +438,7 @@ async function interview({
       Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: choices.columns.label }));
       choices.vocabulary = proposal.vocabulary;
       ask.say(
-        `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ') || 'none'}`,
+        `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ') || 'none'}`,
       );
     }
   }

@@ -11,6 +11,8 @@ import { decodeText, repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
   type LabelCount,
+  labelInList,
+  labelList,
   learnableLabels,
   minObjectsPerLabel,
   type NearDuplicate,
@@ -21,7 +23,7 @@ import {
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
@@ -244,6 +246,11 @@ export interface InitResult {
 
 export type PushRefusal = 'bucket' | 'key' | 'folder';
 
+/** How far init has got: `written` once the repository is whole and only the images' push is left. */
+export interface InitWhereabouts extends Whereabouts {
+  written?: boolean;
+}
+
 /** Which setting a push error says is wrong; undefined for a server that did not answer (or anything else). */
 function pushRefusal(error: unknown): PushRefusal | undefined {
   const code = error instanceof VitrineError ? error.code : '';
@@ -259,11 +266,14 @@ export async function initRepository({
   proposal,
   choices,
   log,
+  where = {},
 }: {
   root: string;
   proposal: InitProposal;
   choices: InitChoices;
   log: Logger;
+  /** Kept saying how far init has got, for the message of an init stopped by Ctrl-C (`sayWhenStopped`). */
+  where?: InitWhereabouts;
 }): Promise<InitResult> {
   const root = path.resolve(rootIn);
   const ws = workspace(root);
@@ -299,7 +309,7 @@ export async function initRepository({
     throw new VitrineError(
       'INIT_VOCABULARY',
       `The vocabulary needs at least two labels (found: ` +
-        `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
+        `${labelList(choices.vocabulary) || 'none'}). Label objects in the export's ` +
         `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
         `--vocabulary "a,b,…".`,
     );
@@ -321,6 +331,9 @@ export async function initRepository({
     );
   const madeWork = await mkdir(ws.work, { recursive: true });
   await writeFile(marker, 'vitrine init started here and has not finished; running it again finishes it.\n');
+  where.now = () =>
+    'vitrine init had not finished writing the repository and importing the export: run the same init command ' +
+    'again to finish it (it does those steps again).';
   const written: string[] = [];
   const kept: string[] = [];
   const replaceable = new Set(demo || unfinished ? ['params.yaml', 'README.md'] : []);
@@ -415,11 +428,20 @@ export async function initRepository({
 
   await addData({ root, target: 'data', log, pushNext: true });
   written.push('data.dvc', 'labels.csv');
+  // The repository is whole before the images are sent: a push stopped by Ctrl-C, or one that fails, leaves a
+  // finished init, and "data push" sends the rest.
+  await stageForCommit({ root, branch: params.collection.branch, files: written });
+  await rm(marker, { force: true });
+  const pushing: Whereabouts = {};
+  where.written = true;
+  where.now = () =>
+    'The repository is written and the collection imported; init was sending the images to the data remote: ' +
+    (pushing.now?.() ?? 'nothing was sent yet.');
   let pushed: InitResult['pushed'];
   let pushError: string | undefined;
   let pushRefused: PushRefusal | undefined;
   try {
-    pushed = await pushData({ root, log });
+    pushed = await pushData({ root, log, where: pushing });
   } catch (error) {
     // The collection is imported either way; sending it can be retried.
     pushError = messageOf(error);
@@ -436,8 +458,6 @@ export async function initRepository({
       log.warn(`The images could not be sent to the data remote yet: ${pushError}${advice}`);
     }
   }
-  await stageForCommit({ root, branch: params.collection.branch, files: written });
-  await rm(marker, { force: true });
   return {
     written: [...new Set(written)],
     kept,
@@ -484,11 +504,12 @@ async function paramsText({
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
   const counts = new Map(composedCounts(proposal.labels).map((l) => [l.label, l.count]));
   const notes = [
-    ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
+    ` Proposed by vitrine init from the export's labels: ` +
+      `${choices.vocabulary.map((v) => `${labelInList(v)} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
       ? [
           ` Left out (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
-            `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
+            `${proposal.leftOut.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}.`,
         ]
       : []),
     ...proposal.nearDuplicates.map((d) => ` Check: ${lookAlike(d)}.`),

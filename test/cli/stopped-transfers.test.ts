@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import git from 'isomorphic-git';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
@@ -9,6 +11,7 @@ import { publishSite } from '../../pipeline/publish/s3.ts';
 import { type FaultProxy, faultProxy } from '../data/fault-proxy.ts';
 import { cleanup, cloneTracked, tempDir, writeTree } from '../data/helpers.ts';
 import { KEYS, page, sampleSite } from '../publish/fixture.ts';
+import { copyEgyptExport } from './egypt-export.ts';
 
 /*
  * Ctrl-C while `vitrine data push`, `data pull` or `publish` waits on a storage server that stopped answering:
@@ -126,6 +129,46 @@ describe('Ctrl-C while a transfer waits on a server', () => {
     expect(cached.filter((f) => /^[0-9a-f]{2}[/\\][0-9a-f]{30}/.test(f))).toHaveLength(4);
     expect(await stat(path.join(clone, '.vitrine', 'run.lock')).catch(() => null)).toBeNull();
   }, 60_000);
+
+  it('data verify --remote says how far the check got, that nothing changed, and to run it again', async () => {
+    const root = path.join(base, 'verify');
+    await writeTree(path.join(root, 'data'), images);
+    await writeTree(path.join(root, '.dvc'), { config: config(s3, 'verify') });
+    await addData({ root, log: silentLogger });
+    await pushData({ root, log: silentLogger });
+    // The remote's objects are looked at one by one: the server stops answering after 4 of them.
+    const hanging = await proxy({ after: 4, mode: 'hang', methods: ['HEAD'] });
+    await writeFile(path.join(root, '.dvc', 'config'), config(hanging.endpoint, 'verify'));
+    const { how, stderr } = await stopped(['-C', 'verify', 'data', 'verify', '--remote', '--jobs', '2'], hanging, 2);
+    expect(how).toBe('SIGINT');
+    expect(stderr).toContain(
+      'warning: Stopped: Ctrl-C pressed. The local cache was checked: no damaged copy; 4 of 11 objects on the ' +
+        'remote "storage" were checked; nothing is lost: run "npx vitrine -C verify data verify --remote" again ' +
+        'to check everything.',
+    );
+  }, 60_000);
+
+  it('init stopped while sending the images says the repository is whole, to push the rest, then commit', async () => {
+    const from = (await copyEgyptExport({ dir: path.join(base, 'export'), pick: 4 })).dir;
+    const hanging = await proxy({ after: 3, mode: 'hang', methods: ['PUT'] });
+    const args = ['init', '-C', 'new-museum', '--from', path.join(from, 'metadata.csv'), '--yes'];
+    const remote = ['--remote', 's3://museum/new', '--endpoint-url', hanging.endpoint];
+    const keys = ['--access-key-id', 'S3RVER', '--secret-access-key', 'S3RVER'];
+    const { how, stderr } = await stopped([...args, ...remote, ...keys], hanging, 2);
+    expect(how).toBe('SIGINT');
+    const stop = 'warning: Stopped: Ctrl-C pressed. The repository is written and the collection imported; init was ';
+    expect(stderr).toContain(`${stop}sending the images to the data remote: `);
+    expect(stderr).toMatch(/\d+ of \d+ files were sent to the remote "storage"\. Nothing is lost/);
+    expect(stderr).toContain('run "npx vitrine -C new-museum data push" again to send the rest');
+    expect(stderr).toContain('Then commit: git -C new-museum commit -m "Start Vitrine for ');
+    // Whole indeed: no unfinished-init marker, and the files staged for that commit.
+    const museum = path.join(base, 'new-museum');
+    expect(await stat(path.join(museum, '.vitrine', 'init-unfinished')).catch(() => null)).toBeNull();
+    const staged = await git.statusMatrix({ fs, dir: museum });
+    expect(staged.filter(([, , , stage]) => stage === 2).map(([file]) => file)).toEqual(
+      expect.arrayContaining(['params.yaml', 'labels.csv', 'data.dvc', '.dvc/config']),
+    );
+  }, 120_000);
 
   it('publish says what visitors see at that moment, and to publish again', async () => {
     const site = (title: string) => {

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseLabels, readLabels } from '../collection/index.ts';
+import { readFileAtRef } from '../data/git.ts';
 import { readDataset } from '../dataset/read.ts';
+import { messageOf } from '../errors.ts';
 import { type FamiliarityCut, referenceObjects, unfamiliarity } from '../evaluate/familiarity.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
@@ -8,7 +12,7 @@ import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
-import type { Annotation, Dataset, DatasetObject, Metrics, Prediction } from '../types.ts';
+import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, Prediction } from '../types.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './identity.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
@@ -48,11 +52,17 @@ export function toAnnotations({
   review,
   thresholds,
   unfamiliar,
+  learnt,
 }: {
   predictions: Prediction[];
   objects: DatasetObject[];
   modelVersion: string;
   review?: ReviewFile | null;
+  /**
+   * The objects whose label changed since the annotating model was trained, with the label it learnt (null: none);
+   * their `humanLabel` is that one, so the catalogue tells a correction since from the model's disagreement.
+   */
+  learnt?: Map<string, string | null> | null;
   /** Per-label publication thresholds (metrics.json `publication`); null: never published. */
   thresholds?: Record<string, number | null> | null;
   /** Ids of objects whose photographs are unlike the labelled ones (annotate.familiarity): never published. */
@@ -61,7 +71,7 @@ export function toAnnotations({
   const human = new Map(objects.map((o) => [o.id, o.label]));
   const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
-    const humanLabel = human.get(p.id) ?? null;
+    const humanLabel = (learnt?.has(p.id) ? learnt.get(p.id) : human.get(p.id)) ?? null;
     const annotation: Annotation = {
       ...p,
       modelVersion,
@@ -251,12 +261,15 @@ export async function predictAnnotations({
   predict,
   embed,
   publication: own,
+  learnt,
 }: {
   ws: Workspace;
   params: Params;
   modelDir: string;
   modelVersion: string;
   log: Logger;
+  /** Labels changed since the model was trained, with the label it learnt (`labelsChangedSince`). */
+  learnt?: Map<string, string | null> | null;
   predict?: PredictObjects;
   /** Embeddings for the familiarity check; by default the model's backbone through the embedding cache. */
   embed?: EmbedObjects;
@@ -310,7 +323,42 @@ export async function predictAnnotations({
     review: await reviewIfAny(ws),
     thresholds: thresholds ?? null,
     unfamiliar,
+    learnt,
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The objects whose label in labels.csv differs from the one a registered model was trained on, with that one
+ * (null: unlabelled then), read from labels.csv at the commit its registration records. Null when that cannot be
+ * known: no commit recorded, the commit not in this clone (a shallow one), or labels.csv there not the file the
+ * model was trained on (trained on edits not committed). A rollback annotates with an older model: a correction
+ * made since is then told apart from the model's disagreement, as after a promotion.
+ */
+export async function labelsChangedSince({
+  ws,
+  trainedOn,
+  log,
+}: {
+  ws: Workspace;
+  trainedOn: { md5: string; commit: string | null };
+  log: Logger;
+}): Promise<Map<string, string | null> | null> {
+  if (!trainedOn.commit) return null;
+  const name = path.basename(ws.labels);
+  let then: string | null;
+  try {
+    then = await readFileAtRef({ dir: ws.root, ref: trainedOn.commit, filepath: name });
+  } catch (error) {
+    log.debug(`labels.csv at ${trainedOn.commit} could not be read: ${messageOf(error)}`);
+    return null;
+  }
+  if (then === null || createHash('md5').update(then).digest('hex') !== trainedOn.md5) return null;
+  const raw = (lines: LabelLine[]) => new Map(lines.map((l) => [l.objectId, l.label.trim().normalize('NFC')]));
+  const before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }));
+  const now = raw(await readLabels({ file: ws.labels }));
+  const changed = new Map<string, string | null>();
+  for (const [id, label] of now) if (before.get(id) !== label) changed.set(id, before.get(id) ?? null);
+  return changed;
 }
 
 /** Write `.vitrine/registry/annotations.json` and say how often the model agrees with people. */

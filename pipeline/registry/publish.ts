@@ -10,6 +10,7 @@ import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
   type EmbedObjects,
+  labelsChangedSince,
   nothingPublishedWhy,
   type PredictObjects,
   predictAnnotations,
@@ -489,6 +490,9 @@ export async function rollbackAndPublish(
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
   // Judged by its own thresholds, not the workspace's latest evaluation (most often the version rolled back from).
   const publication = await versionPublication({ ws, params, state, version: probe.version, log, remote });
+  // Staff corrections since that model learnt are corrections, not its disagreements (humanLabel), as after a promotion.
+  const trainedOn = record.registration?.lineage.labels;
+  const learnt = trainedOn ? await labelsChangedSince({ ws, trainedOn, log }) : null;
   const annotations = await predictAnnotations({
     ws,
     params,
@@ -498,6 +502,7 @@ export async function rollbackAndPublish(
     predict,
     embed,
     publication,
+    learnt,
   });
   const result = await rollback({ ...options, version: probe.version });
   const nothingPublished = nothingPublishedWhy({ publication, version: probe.version });

@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
+import { type EmbedObjects, labelsChangedSince } from '../../pipeline/registry/annotate.ts';
 import { rollbackAndPublish } from '../../pipeline/registry/publish.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
-import type { Metrics } from '../../pipeline/types.ts';
+import type { Annotation, Metrics } from '../../pipeline/types.ts';
 import {
   everyLabel,
   type Fixture,
@@ -151,5 +152,45 @@ describe('annotation after a rollback', () => {
     await rollbackTo(f, 'v1.1.0', memoryLogger(), embed);
     const forward = await readAnnotations(f.ws);
     expect(forward.every((a) => a.modelVersion === 'v1.1.0' && a.unfamiliar === true)).toBe(true);
+  });
+});
+
+describe('the labels an older model learnt', () => {
+  it('after a rollback, a label corrected since that model was trained is recorded as changed, not as its mistake', async () => {
+    const f = await newRepo();
+    await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith(everyLabel(0.8)));
+    // v1.1.0 learnt obj-003 as coin: its annotations record the labels of its own training.
+    const before = await readAnnotations(f.ws);
+    expect(before.find((a) => a.id === 'obj-003')?.humanLabel).toBe('coin');
+    await rollbackTo(f, 'v1.0.0');
+    const after = await readAnnotations(f.ws);
+    // v1.0.0 learnt obj-003 as vessel, before staff corrected it: the catalogue then reads the correction as one
+    // the model has not learnt (humanLabel ≠ today's label), not as the model disagreeing with staff.
+    expect(after.find((a) => a.id === 'obj-003')?.humanLabel).toBe('vessel');
+    const others = (list: Annotation[]) => list.filter((a) => a.id !== 'obj-003').map((a) => [a.id, a.humanLabel]);
+    expect(others(after)).toEqual(others(before));
+  });
+
+  it('are read from labels.csv at the recorded commit, only when it is the file the model was trained on', async () => {
+    const f = await newRepo();
+    const commit = sh(f.root, 'rev-parse', 'HEAD').trim();
+    const md5 = createHash('md5')
+      .update(await readFile(f.ws.labels))
+      .digest('hex');
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    await writeFile(f.ws.labels, `${await readFile(f.ws.labels, 'utf8')}obj-013,mask\n`);
+    const log = memoryLogger();
+    const since = (trainedOn: { md5: string; commit: string | null }) =>
+      labelsChangedSince({ ws: f.ws, trainedOn, log });
+    expect(await since({ md5, commit })).toEqual(
+      new Map<string, string | null>([
+        ['obj-003', 'vessel'],
+        ['obj-013', null],
+      ]),
+    );
+    // Not knowable: no commit recorded, a commit this clone lacks (shallow), another file than the one trained on.
+    expect(await since({ md5, commit: null })).toBeNull();
+    expect(await since({ md5, commit: 'f'.repeat(40) })).toBeNull();
+    expect(await since({ md5: '0'.repeat(32), commit })).toBeNull();
   });
 });

@@ -135,8 +135,8 @@ export function baselineScopeNote({
     const unreadWords = `could not read the images of ${unread}`;
     const what =
       trained === 0
-        ? `${Who} ${unreadWords} of the ${n} test ${plural(n, 'object')} (its backbone gave no usable numbers for them)`
-        : `${Who} trained on ${trained} of the ${n} test ${plural(n, 'object')}${why}` +
+        ? `${Who} ${unreadWords} of the ${n} test ${pluralWord(n, 'object')} (its backbone gave no usable numbers for them)`
+        : `${Who} trained on ${trained} of the ${n} test ${pluralWord(n, 'object')}${why}` +
           (unread > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : '');
     return {
       sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
@@ -199,7 +199,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     );
   const c = report.comparison;
   const scope =
-    `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} ` +
+    `The model was tested on ${metrics.n} ${pluralWord(metrics.n, 'object')} of ${text(collectionName)} ` +
     'that it never saw while learning.';
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
@@ -288,9 +288,9 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
   const summary = [
-    counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
-    added > 0 ? `${added} ${plural(added, 'object')} newly labelled` : '',
-    removed > 0 ? `${removed} ${plural(removed, 'label')} removed` : '',
+    counts.changed ? `${counts.changed} ${pluralWord(counts.changed, 'label')} changed` : '',
+    added > 0 ? `${added} ${pluralWord(added, 'object')} newly labelled` : '',
+    removed > 0 ? `${removed} ${pluralWord(removed, 'label')} removed` : '',
     disagreeing > 0
       ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
         `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`
@@ -321,12 +321,12 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside
-      ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
+      ? `${outside} new ${pluralWord(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels (${vocabularyWords(vocabulary!)}) and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : '',
     otherSkipped && !stale
-      ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
+      ? `${otherSkipped} new ${pluralWord(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== undefined && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
@@ -390,7 +390,7 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
   const pending = shown.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return '';
   const has = pending === 1 ? 'has' : 'have';
-  const objects = `${pending} ${plural(pending, 'object')}`;
+  const objects = `${pending} ${pluralWord(pending, 'object')}`;
   return `${objects} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 
@@ -535,7 +535,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
   if (metrics.changedPredictions.length > 0)
     out +=
       `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +
-      `test ${plural(metrics.changedPredictions.length, 'object')} ` +
+      `test ${pluralWord(metrics.changedPredictions.length, 'object')} ` +
       `now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;
 }
@@ -590,7 +590,7 @@ function perClassSection(metrics: Metrics): string {
     const n = predicted.get(c.label) ?? 0;
     notes.push(
       `No test object has the label ${text(c.label)}, yet the model gave it to ${n} ` +
-        `test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`,
+        `test ${pluralWord(n, 'object')}, so it counts as 0 in macro-F1.`,
     );
   }
   const broken = metrics.perClass
@@ -667,8 +667,8 @@ function trainingSection(model: ModelInfo): string {
         ` when the ${second} line stops improving, more training stops helping.`
       : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it along the way,`,
-    `for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
+    `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it along the way,`,
+    `for ${epochs} ${pluralWord(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs
       ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
       : '',
@@ -695,16 +695,16 @@ function trainingSection(model: ModelInfo): string {
  */
 function fittedOnce(model: ModelInfo): string {
   const who =
-    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
+    `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
     `${text(model.backend)} backend.`;
   const f = model.lbfgs;
   const fit = !f
     ? 'Training recorded one set of figures, so there is no training curve.'
     : f.converged
-      ? `It was fitted to convergence in ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, ` +
+      ? `It was fitted to convergence in ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, ` +
         'which runs no epochs: it ' +
         'stops when the fit stops improving, so there is no training curve.'
-      : `It stopped after ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
+      : `It stopped after ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
         'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
   const how = !f
@@ -855,6 +855,7 @@ function capitalise(s: string): string {
   return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
 }
 
-function plural(n: number, word: string): string {
+/** The word for n of it: "object" or "objects" (data/ops.ts `plural` gives the number too). */
+function pluralWord(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }

@@ -197,6 +197,14 @@ export async function pullShardCaches({
   const wanted = indexes.filter((f) => !shard || f.shard.count !== shard.count || f.shard.index === shard.index);
   const source = remote ?? (names.length > 0 ? await openRemote({ root: ws.root }) : undefined);
   const result: PullResult = { indexes: names.length, vectors: 0, images: 0 };
+  if (names.length === 0) {
+    // The final job of a sharded run then embeds and analyses every image itself: hours, where minutes were meant.
+    log.warn(
+      `No shard has shared its caches on ${store.where} yet, so there is nothing to pull: this run computes every ` +
+        'image itself. If shard jobs ran before it, check that they finished and use the same data remote.',
+    );
+    return result;
+  }
   if (!source) return result;
 
   // Embedding segments, each into its configuration's store folder: only today's backbone

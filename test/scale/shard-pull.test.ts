@@ -29,6 +29,19 @@ function memoryIndex(files: Record<string, unknown>): ShardIndexStore {
 }
 
 describe('pulling the shard caches', () => {
+  it('says so when no shard has shared its caches, instead of computing every image without a word', async () => {
+    base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-shard-pull-'));
+    const log = memoryLogger();
+    const remote = localRemote({ name: 'r', dir: path.join(base, 'remote') });
+    const ws = workspace(path.join(base, 'repo'));
+    const result = await pullShardCaches({ ws, params: defaultParams(), log, index: memoryIndex({}), remote });
+    expect(result).toEqual({ indexes: 0, vectors: 0, images: 0 });
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'No shard has shared its caches on memory yet, so there is nothing to pull: this run computes every image ' +
+        'itself. If shard jobs ran before it, check that they finished and use the same data remote.',
+    ]);
+  });
+
   it('skips index files that would write outside the caches, and says so', async () => {
     base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-shard-pull-'));
     const ws = workspace(path.join(base, 'repo'));

@@ -434,8 +434,12 @@ export interface LabelLoss {
 /** A promoted model's annotation of one object: `.vitrine/registry/annotations.json` holds these. */
 export interface Annotation extends Prediction {
   modelVersion: string;
+  /**
+   * The object's label as the annotating model learnt it: labels.csv when it annotated, or, after a rollback, the
+   * label at the commit the restored version was trained on where staff changed it since (null: unlabelled then).
+   */
   humanLabel: string | null;
-  /** null when there is no human label. */
+  /** Whether the model's label is the object's label when it annotated; null when it had none. */
   agrees: boolean | null;
   /**
    * false when the prediction is below its class's publication threshold (annotate.min_precision):

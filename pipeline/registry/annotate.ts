@@ -71,12 +71,14 @@ export function toAnnotations({
   const human = new Map(objects.map((o) => [o.id, o.label]));
   const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
-    const humanLabel = (learnt?.has(p.id) ? learnt.get(p.id) : human.get(p.id)) ?? null;
+    // Today's label, which the model agrees with or not; the one it learnt, where staff changed it since.
+    const staffLabel = human.get(p.id) ?? null;
+    const humanLabel = learnt?.has(p.id) ? (learnt.get(p.id) ?? null) : staffLabel;
     const annotation: Annotation = {
       ...p,
       modelVersion,
       humanLabel,
-      agrees: humanLabel === null ? null : humanLabel === p.label,
+      agrees: staffLabel === null ? null : staffLabel === p.label,
     };
     if (thresholds) {
       annotation.published = sureEnough({ thresholds, prediction: p });
@@ -86,11 +88,11 @@ export function toAnnotations({
       }
     }
     // A review from a model no better than guessing says nothing about the labels (review/index.ts).
-    if (review && humanLabel !== null && review.agreement?.better !== false) {
+    if (review && staffLabel !== null && review.agreement?.better !== false) {
       // Only an issue about the label the object still has (labels.csv may have changed since).
       const issue = issues.get(p.id);
       annotation.labelIssue =
-        issue && issue.label === humanLabel
+        issue && issue.label === staffLabel
           ? { score: issue.score, suggested: issue.suggested, flagged: reasonOf(issue, review.agreement) === 'flagged' }
           : null;
     }

@@ -204,6 +204,13 @@ function pushSteps({
           'whoever manages the storage for a key that may write to it; then send the images:',
         push,
       ];
+    case 'no-key':
+      // Kept only in CI, say: the images are here, and go up from a computer that has the key.
+      return [
+        '  Add the access key to .dvc/config.local (lines access_key_id and secret_access_key under the remote), ' +
+          'or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; then send the images:',
+        push,
+      ];
     case 'folder':
       return [
         `  Make the folder ${url} reachable and writable, or correct the url in .dvc/config; then send the images:`,

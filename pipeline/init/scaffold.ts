@@ -238,13 +238,13 @@ export interface InitResult {
   pushError?: string;
   /**
    * The data remote refused the images for a reason that waits for a fix, not for the server to answer: no such
-   * bucket ("bucket": the url in .dvc/config), a key refused or missing ("key": .dvc/config.local), a folder remote
+   * bucket ("bucket": the url in .dvc/config), a key refused ("key") or none on this computer ("no-key"), a folder remote
    * not there or not writable ("folder"). init then exits 1, with the fix first under "Next:".
    */
   pushRefused?: PushRefusal;
 }
 
-export type PushRefusal = 'bucket' | 'key' | 'folder';
+export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder';
 
 /** How far init has got: `written` once the repository is whole and only the images' push is left. */
 export interface InitWhereabouts extends Whereabouts {
@@ -255,7 +255,8 @@ export interface InitWhereabouts extends Whereabouts {
 function pushRefusal(error: unknown): PushRefusal | undefined {
   const code = error instanceof VitrineError ? error.code : '';
   if (code === 'REMOTE_NO_BUCKET') return 'bucket';
-  if (code === 'REMOTE_ACCESS_DENIED' || code === 'REMOTE_NO_CREDENTIALS') return 'key';
+  if (code === 'REMOTE_ACCESS_DENIED') return 'key';
+  if (code === 'REMOTE_NO_CREDENTIALS') return 'no-key';
   if (code === 'REMOTE_FOLDER_MISSING' || code === 'REMOTE_NOT_WRITABLE') return 'folder';
   return undefined;
 }

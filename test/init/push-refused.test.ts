@@ -38,12 +38,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function init(name: string, remote: string, key: string, at = endpoint) {
+async function init(name: string, remote: string, key: string | null, at = endpoint) {
   const museum = path.join(root, name);
   await mkdir(museum);
   const log = memoryLogger();
-  const args = ['init', '--from', from, '--remote', remote, '--endpoint-url', at];
-  const keys = ['--access-key-id', key, '--secret-access-key', 'S3RVER', '--yes'];
+  const args = ['init', '--from', from, '--remote', remote, '--endpoint-url', at, '--yes'];
+  const keys = key === null ? [] : ['--access-key-id', key, '--secret-access-key', 'S3RVER'];
   const code = await main([...args, ...keys], { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
   const messages = log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
   const next = messages
@@ -77,6 +77,15 @@ describe('init whose data remote refuses the images', () => {
     expect(messages).toContain('did not accept the access key');
     expect(messages).not.toContain('when it is reachable');
     expect(next[0], messages).toMatch(/\.dvc\/config\.local/);
+    expect(next.findIndex((l) => l.includes('data push'))).toBeLessThan(next.findIndex((l) => l.includes('commit')));
+  }, 60_000);
+
+  it('no key on this computer (kept in CI only): exit 1, where to add one, not a key to correct', async () => {
+    const { code, messages, next } = await init('no-key', 's3://museum/x', null);
+    expect(code, messages).toBe(1);
+    expect(messages).toContain('needs an access key, and none was found');
+    expect(next[0], messages).toMatch(/^ {2}Add the access key to \.dvc\/config\.local/);
+    expect(next[0]).toContain('AWS_ACCESS_KEY_ID');
     expect(next.findIndex((l) => l.includes('data push'))).toBeLessThan(next.findIndex((l) => l.includes('commit')));
   }, 60_000);
 

@@ -454,7 +454,8 @@ export interface Annotation extends Prediction {
    * learning flags the label (`vitrine review` says "flagged"); false when it only ranks high ("worth a
    * look"); absent in annotations written before it was recorded.
    */
-  labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
+  /** `label`: the object's label the issue is about (absent in annotations written before it was recorded). */
+  labelIssue?: { score: number; suggested: string; flagged?: boolean; label?: string } | null;
   /**
    * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled
    * photographs (annotate.familiarity), so it is held back (`published` false). Absent otherwise.

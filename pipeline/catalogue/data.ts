@@ -564,7 +564,9 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
   // Without that record, only taking the suggestion settles it.
   const scoredAgainst = nfc(a.humanLabel ?? null);
   const suggested = nfc(String(a.labelIssue?.suggested ?? ''));
-  const settled = scoredAgainst === null ? label !== null && suggested === label : scoredAgainst !== label;
+  // The issue's own label when recorded (after a rollback it is today's label, not the one the model learnt).
+  const judged = typeof a.labelIssue?.label === 'string' ? nfc(a.labelIssue.label) : scoredAgainst;
+  const settled = judged === null ? label !== null && suggested === label : judged !== label;
   // The label the model was annotated (and, when promoted, trained) against, recorded and no longer the object's: a
   // correction since, which the model has not learnt (a branch's fixes judged by the production model).
   const changed = label !== null && a.humanLabel !== undefined && scoredAgainst !== label;

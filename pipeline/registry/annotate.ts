@@ -93,7 +93,12 @@ export function toAnnotations({
       const issue = issues.get(p.id);
       annotation.labelIssue =
         issue && issue.label === staffLabel
-          ? { score: issue.score, suggested: issue.suggested, flagged: reasonOf(issue, review.agreement) === 'flagged' }
+          ? {
+              score: issue.score,
+              suggested: issue.suggested,
+              flagged: reasonOf(issue, review.agreement) === 'flagged',
+              label: staffLabel,
+            }
           : null;
     }
     return annotation;
@@ -356,8 +361,19 @@ export async function labelsChangedSince({
   }
   if (then === null || createHash('md5').update(then).digest('hex') !== trainedOn.md5) return null;
   const raw = (lines: LabelLine[]) => new Map(lines.map((l) => [l.objectId, l.label.trim().normalize('NFC')]));
-  const before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }));
-  const now = raw(await readLabels({ file: ws.labels }));
+  let before: Map<string, string>;
+  let now: Map<string, string>;
+  try {
+    before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }));
+    now = raw(await readLabels({ file: ws.labels }));
+  } catch (error) {
+    // Only a refinement of the annotations: never a reason to stop (a rollback, a promotion).
+    log.warn(
+      `The labels this model was trained on could not be compared with today's (${messageOf(error)}): objects ` +
+        'relabelled since its training are judged as if it had learnt their new labels.',
+    );
+    return null;
+  }
   const changed = new Map<string, string | null>();
   for (const [id, label] of now) if (before.get(id) !== label) changed.set(id, before.get(id) ?? null);
   return changed;
@@ -417,6 +433,8 @@ export async function annotateCollection(input: {
   predict?: PredictObjects;
   embed?: EmbedObjects;
   publication?: Metrics['publication'] | null;
+  /** Labels changed since the model was trained, with the label it learnt (`labelsChangedSince`). */
+  learnt?: Map<string, string | null> | null;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   // Resolved once: the workspace's rule may be refused as another model's, which the log says once.
   const publication =

@@ -163,6 +163,9 @@ export async function publishRegistry({
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
       const { publication } = rule;
+      // A version kept in production (rolled back to, say) learnt older labels: corrections since are not its errors.
+      const trainedOn = state.versions.find((v) => v.version === resolved.version)?.registration?.lineage.labels;
+      const learnt = trainedOn ? await labelsChangedSince({ ws, trainedOn, log }) : null;
       const { annotations } = await annotateCollection({
         ws,
         params,
@@ -172,6 +175,7 @@ export async function publishRegistry({
         predict,
         embed,
         publication,
+        learnt,
       });
       annotated = annotations.length;
     }

@@ -81,11 +81,16 @@ describe('annotations and the label review', () => {
       predict,
     });
     const byId = new Map(annotations.map((a) => [a.id, a]));
-    expect(byId.get('b')!.labelIssue).toEqual({ score: 0.93, suggested: 'mask', flagged: true });
+    expect(byId.get('b')!.labelIssue).toEqual({ score: 0.93, suggested: 'mask', flagged: true, label: 'coin' });
     expect(byId.get('a')!.labelIssue).toBeNull();
     expect(byId.get('u1')!.labelIssue).toBeUndefined();
     const written = JSON.parse(await readFile(path.join(ws.registry, 'annotations.json'), 'utf8')) as Annotation[];
-    expect(written.find((a) => a.id === 'b')!.labelIssue).toEqual({ score: 0.93, suggested: 'mask', flagged: true });
+    expect(written.find((a) => a.id === 'b')!.labelIssue).toEqual({
+      score: 0.93,
+      suggested: 'mask',
+      flagged: true,
+      label: 'coin',
+    });
     // No thresholds computed (no publication in metrics.json): no published flag.
     expect(byId.get('a')!.published).toBeUndefined();
   });

@@ -169,6 +169,14 @@ describe('the labels an older model learnt', () => {
     expect(after.find((a) => a.id === 'obj-003')?.humanLabel).toBe('vessel');
     const others = (list: Annotation[]) => list.filter((a) => a.id !== 'obj-003').map((a) => [a.id, a.humanLabel]);
     expect(others(after)).toEqual(others(before));
+    // Today's label is still what the model agrees with or not.
+    expect(after.find((a) => a.id === 'obj-003')?.agrees).toBe(true);
+
+    // The next run on main keeps v1.0.0 in production and annotates again: still the labels v1.0.0 learnt.
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const again = await readAnnotations(f.ws);
+    expect(again.every((a) => a.modelVersion === 'v1.0.0')).toBe(true);
+    expect(again.find((a) => a.id === 'obj-003')?.humanLabel).toBe('vessel');
   });
 
   it('are read from labels.csv at the recorded commit, only when it is the file the model was trained on', async () => {

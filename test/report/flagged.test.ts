@@ -105,9 +105,9 @@ describe('objects that look mislabelled: flagged or worth a look', () => {
     }));
     const annotations = toAnnotations({ predictions, objects, modelVersion: 'v1.0.0', review });
     const issue = (id: string) => annotations.find((a) => a.id === id)!.labelIssue;
-    expect(issue('A')).toEqual({ score: 0.9, suggested: 'vase', flagged: true });
-    expect(issue('B')).toEqual({ score: 0.8, suggested: 'vase', flagged: false });
-    expect(issue('C')).toEqual({ score: 0.7, suggested: 'vase', flagged: false });
+    expect(issue('A')).toEqual({ score: 0.9, suggested: 'vase', flagged: true, label: 'coin' });
+    expect(issue('B')).toEqual({ score: 0.8, suggested: 'vase', flagged: false, label: 'coin' });
+    expect(issue('C')).toEqual({ score: 0.7, suggested: 'vase', flagged: false, label: 'coin' });
     expect(issue('D')).toBeNull();
   });
 });

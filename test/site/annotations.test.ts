@@ -115,6 +115,21 @@ describe('annotation contract: published and labelIssue', () => {
   });
 });
 
+describe('label issues after a rollback', () => {
+  it('keeps an issue about today’s label on an object relabelled since the annotating model learnt it', async () => {
+    // The restored model learnt O-2 as coin (humanLabel); staff made it vessel since; the review judged vessel.
+    const c = await build((a) => {
+      a[2]!.humanLabel = 'coin';
+      a[2]!.labelIssue = { score: 0.9, suggested: 'mask', label: 'vessel' };
+    });
+    const o2 = c.objects.find((o) => o.id === 'O-2')!;
+    expect(o2.label).toBe('vessel');
+    expect(o2.annotation!.labelChanged).toBe(true);
+    expect(o2.annotation!.labelIssue).toEqual({ score: 0.9, suggested: 'mask', flagged: true });
+    expect(o2.reviewReason).toBe('label-issue');
+  });
+});
+
 describe('model card factors written differently', () => {
   it('merges "Faience" and "faience" into one group with the summed size and an interval', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-factors-'));

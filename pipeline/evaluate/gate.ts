@@ -73,7 +73,7 @@ export function checkGate({
         ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}`
         : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${labelInList(c.label)} ${fmt(c.f1)}`).join(', ')}`) +
       (unjudged.length > 0
-        ? `; no test objects for ${listWords(unjudged, TEN_NAMES)}: the model cannot be checked on them`
+        ? `; no test objects for ${listWords(unjudged.map(labelInList), TEN_NAMES)}: the model cannot be checked on them`
         : ''),
   });
   if (baseline) {

@@ -61,7 +61,9 @@ Column mapping and everything after: docs/import.md`,
     },
     vocabulary: {
       type: 'string',
-      description: 'The labels the model learns, comma-separated (default: proposed from the label column).',
+      description:
+        'The labels the model learns, comma-separated; a label holding a comma in double quotes ' +
+        '(default: proposed from the label column).',
     },
     name: {
       type: 'string',
@@ -343,11 +345,32 @@ function remoteOf(values: Record<string, unknown>, { typedIn, root }: { typedIn:
   };
 }
 
+/**
+ * A comma-separated list as typed, where a label holding a comma is in double quotes ("pot, lidded", vase),
+ * as the vocabulary question's default writes it; "" inside quotes is one quote.
+ */
 function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const items: string[] = [];
+  let item = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' && quoted && text[i + 1] === '"') {
+      item += '"';
+      i++;
+    } else if (c === '"' && (quoted || !item.trim())) quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      items.push(item);
+      item = '';
+    } else item += c;
+  }
+  items.push(item);
+  return items.map((s) => s.trim()).filter(Boolean);
+}
+
+/** The vocabulary as the question's default: comma-separated, a label holding a comma or a quote in quotes. */
+function joinList(labels: string[]): string {
+  return labels.map((l) => (/[",]/.test(l) ? `"${l.replace(/"/g, '""')}"` : l)).join(', ');
 }
 
 function showProposal(ctx: CommandContext, proposal: InitProposal, choices: InitChoices): void {
@@ -450,7 +473,7 @@ async function interview({
     }
   }
   if (typeof values.vocabulary !== 'string') {
-    choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', choices.vocabulary.join(', ')));
+    choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', joinList(choices.vocabulary)));
   }
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {

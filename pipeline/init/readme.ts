@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { labelList } from '../collection/vocabulary.ts';
 import type { VitrineInvocation } from './invocation.ts';
 import { shellWord } from './invocation.ts';
 import type { RemoteChoice } from './scaffold.ts';
@@ -59,7 +60,7 @@ It was set up with \`vitrine init\` from the export \`${from}\`.
 | | |
 | --- | --- |
 | \`labels.csv\` | The labels, \`object_id,label\`, sorted by object id. Staff edit it in pull requests. |
-| \`params.yaml\` | Every setting. The labels the model learns: \`collection.vocabulary\` (${vocabulary.join(', ')}). |
+| \`params.yaml\` | Every setting. The labels the model learns: \`collection.vocabulary\` (${labelList(vocabulary)}). |
 | \`data.dvc\` | Which version of \`data/\` (the images and \`objects.csv\`) this commit uses. |
 | \`.dvc/config\` | Where the images are stored: ${where} |
 | \`.github/workflows/\` | The pull-request report, promotion on merge, scheduled retraining and rollback. |

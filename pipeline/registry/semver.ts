@@ -1,3 +1,4 @@
+import { labelList } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 
 /** A parsed "v1.2.0" (pre-release and build parts are kept but Vitrine never writes them). */
@@ -76,8 +77,8 @@ export function decideBump({ previous, next }: { previous: BumpInputs; next: Bum
     const added = now.filter((l) => !before.includes(l));
     const removed = before.filter((l) => !now.includes(l));
     const parts = [
-      added.length ? `added ${added.join(', ')}` : '',
-      removed.length ? `removed ${removed.join(', ')}` : '',
+      added.length ? `added ${labelList(added)}` : '',
+      removed.length ? `removed ${labelList(removed)}` : '',
       !added.length && !removed.length ? 'reordered the classes' : '',
     ].filter(Boolean);
     return { bump: 'major', reason: `label vocabulary changed (${parts.join('; ')})` };

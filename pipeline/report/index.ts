@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
-import { labelList } from '../collection/vocabulary.ts';
+import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -729,7 +729,7 @@ function vocabularyOf(params: unknown): string[] | null {
 
 /** Plain words for labels a pull request removes from the vocabulary, and what that leaves out. */
 export function removedNote(removed: { label: string; objects: number }[]): string {
-  const labels = removed.map((r) => r.label);
+  const labels = removed.map((r) => labelInList(r.label));
   const n = removed.reduce((sum, r) => sum + r.objects, 0);
   const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`;
   const objects =
@@ -759,7 +759,8 @@ function removedPrefix(removed: { label: string }[]): string {
   if (removed.length === 0) return '';
   const names = labelList(removed.map((r) => r.label));
   if (removed.length === 1 && names.length <= 30) return `Removes label ${names}: `;
-  return names.length <= 30 ? `Removes labels ${names}: ` : `Removes ${removed.length} labels: `;
+  if (names.length <= 30) return `Removes labels ${names}: `;
+  return `Removes ${removed.length} label${removed.length === 1 ? '' : 's'}: `;
 }
 
 function paramsFromText({ text, log }: { text: string | null; log: Logger }): unknown {

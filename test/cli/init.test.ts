@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -506,4 +507,41 @@ describe('vitrine init at a terminal', () => {
     expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../../store');
     expect(await exists(path.join(root, 'tty', 'store'))).toBe(true);
   }, 60_000);
+});
+
+describe('a label holding a comma in the vocabulary', () => {
+  it('is kept whole by the question’s default and by --vocabulary in quotes', async () => {
+    const from = await egyptCopy('comma', 6);
+    // The export's "Pottery" objects are "Pot, lidded" there.
+    const csv = path.join(from, 'metadata.csv');
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace(/,Pottery,/g, ',"Pot, lidded",'));
+    const vocabularyOf = async (museum: string) =>
+      /vocabulary:\n((?: {4}- .*\n)+)/.exec(await readFile(path.join(museum, 'params.yaml'), 'utf8'))?.[1];
+
+    // At a terminal, every question answered with Enter: the proposed vocabulary as proposed.
+    const asked = path.join(root, 'comma', 'asked');
+    await mkdir(asked, { recursive: true });
+    const log = memoryLogger();
+    let questions = '';
+    const code = await main(['init', '--from', csv], {
+      cwd: asked,
+      env: {},
+      stdout: () => {},
+      log,
+      interactive: true,
+      stdin: Readable.from(['\n\n\n\n\n\n\n\n']),
+      prompts: new Writable({ write: (chunk, _, done) => done(void (questions += chunk)) }),
+    });
+    expect(code, questions).toBe(0);
+    expect(questions).toContain(
+      'Vocabulary, comma-separated [Jewellery, "Pot, lidded", Reliefs, Statuary, Unclassified]',
+    );
+    expect(await vocabularyOf(asked)).toContain('    - Pot, lidded\n');
+
+    const given = path.join(root, 'comma', 'given');
+    await mkdir(given, { recursive: true });
+    const result = await vitrine(['init', '--from', csv, '--vocabulary', '"Pot, lidded", Statuary', '--yes'], given);
+    expect(result.code, result.messages).toBe(0);
+    expect(await vocabularyOf(given)).toBe('    - Pot, lidded\n    - Statuary\n');
+  }, 120_000);
 });

@@ -591,3 +591,15 @@ describe('labels that hold a comma, in the card and in models show', () => {
     expect(shown).toContain('  classes   coin, "pot, lidded", vessel\n');
   });
 });
+
+describe('a version bump that adds a label holding a comma', () => {
+  it('names it quoted in the reason stored with the version', async () => {
+    const { decideBump } = await import('../../pipeline/registry/semver.ts');
+    const inputs = { data: 'd', labelsMd5: 'l' };
+    const { reason } = decideBump({
+      previous: { ...inputs, labels: ['coin', 'mask'] },
+      next: { ...inputs, labels: ['coin', 'mask', 'pot, lidded', 'vase'] },
+    });
+    expect(reason).toBe('label vocabulary changed (added "pot, lidded", vase)');
+  });
+});

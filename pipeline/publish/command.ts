@@ -25,7 +25,8 @@ export const publishCommands: Command[] = [
       check: {
         type: 'boolean',
         description:
-          'Only check that the bucket can be reached and that the key may write and delete there; needs no built site.',
+          'Only check that the bucket can be reached and that the key may list, write, read and delete there; ' +
+          'needs no built site.',
       },
     },
     async run(ctx, { values }) {

@@ -343,7 +343,7 @@ export const CHECK_FILE = '.vitrine-publish-check';
 
 /**
  * Whether a publish to `target` could start: the server answers, the bucket exists, and the key may
- * list, write and delete under the prefix (a small file written, then deleted). Nothing of the site is
+ * list, write, read and delete under the prefix (a small file written, read back, then deleted). Nothing of the site is
  * read or sent, so a workflow can ask before it changes anything (rollback.yml, before the tag moves).
  */
 export async function checkPublishTarget({
@@ -374,6 +374,13 @@ export async function checkPublishTarget({
   } catch (error) {
     throw fail('upload', key, error);
   }
+  // A publish reads its record back (.vitrine-published.json): reading is checked too.
+  try {
+    const read = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
+    await sdkBodyAtMost(read.Body, 1024);
+  } catch (error) {
+    throw fail('read', key, error);
+  }
   try {
     await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }));
   } catch (error) {
@@ -387,7 +394,7 @@ export async function checkPublishTarget({
     );
   }
   const where = `s3://${target.bucket}/${prefix}`;
-  log.info(`Ready to publish to ${where} at ${s3Endpoint(target)}: the key may list, write and delete there.`);
+  log.info(`Ready to publish to ${where} at ${s3Endpoint(target)}: the key may list, write, read and delete there.`);
 }
 
 const SEARCH_ENTRY = 'pagefind/pagefind-entry.json';

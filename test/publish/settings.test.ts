@@ -168,7 +168,7 @@ describe('vitrine publish', () => {
     const ready = await vitrine(root, ['publish', '--check'], keysEnv);
     expect(ready.code, ready.messages).toBe(0);
     expect(ready.messages).toContain('Ready to publish to s3://www/checked/');
-    expect(ready.messages).toContain('the key may list, write and delete there');
+    expect(ready.messages).toContain('the key may list, write, read and delete there');
     expect(await keys('checked')).toEqual([]);
 
     const wrongKey = await vitrine(root, ['publish', '--check'], {
@@ -183,11 +183,13 @@ describe('vitrine publish', () => {
     // A key that may read but not write (here a proxy refuses the write), or write but not delete.
     for (const [method, said] of [
       ['PUT', 'Could not upload checked/.vitrine-publish-check to bucket "www"'],
+      ['GET', 'Could not read checked/.vitrine-publish-check in bucket "www"'],
       ['DELETE', 'The check left checked/.vitrine-publish-check in the bucket: delete it by hand.'],
     ] as const) {
       const proxied = await through(
-        failingProxy((m) => m === method),
-        async (endpoint) => vitrine(await repo(`cli-${method}`, settings('www', endpoint)), ['publish', '--check'], keysEnv),
+        failingProxy((m, url) => m === method && url.includes('vitrine-publish-check')),
+        async (endpoint) =>
+          vitrine(await repo(`cli-${method}`, settings('www', endpoint)), ['publish', '--check'], keysEnv),
       );
       expect(proxied.code, method).toBe(1);
       expect(proxied.messages).toContain(said);

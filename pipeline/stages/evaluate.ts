@@ -13,6 +13,13 @@ import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
 import { publicationEstimate } from '../evaluate/publication.ts';
+import {
+  type SettingChange,
+  settingAdvice,
+  settingChangeWords,
+  trainingSettingChanges,
+  withSettingChanges,
+} from '../evaluate/trained-with.ts';
 import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -59,7 +66,16 @@ async function baselineFingerprint({ ws, params }: StageContext): Promise<{ base
 }
 
 /** The commit a registered model version is tagged on, or null when the registry cannot say. */
-async function registeredCommit({
+async function registeredCommit(options: {
+  ws: { root: string };
+  params: { registry: { model_name: string } };
+  version: string;
+}): Promise<string | null> {
+  return (await registered(options))?.commit ?? null;
+}
+
+/** A registered model version's tag commit and the params recorded with it, or null when the registry cannot say. */
+async function registered({
   ws,
   params,
   version,
@@ -67,10 +83,11 @@ async function registeredCommit({
   ws: { root: string };
   params: { registry: { model_name: string } };
   version: string;
-}): Promise<string | null> {
+}): Promise<{ commit: string; params: unknown } | null> {
   try {
     const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
-    return findVersion({ state, version })?.commit ?? null;
+    const found = findVersion({ state, version });
+    return found ? { commit: found.commit, params: found.registration?.lineage.params.values } : null;
   } catch {
     return null;
   }
@@ -222,6 +239,7 @@ export const evaluateStage: Stage = {
       paired: typeof test;
       overlap: BaselineOverlap;
     } | null = null;
+    let settingChanges: SettingChange[] = [];
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
@@ -274,6 +292,18 @@ export const evaluateStage: Stage = {
                 `changed since it was trained, the comparison may favour it.`,
             );
           }
+          // Trained with other settings (a pull request's change, or an upgrade of Vitrine with new defaults):
+          // the comparison is also one of those settings, said here and, when the gate fails, in its detail.
+          settingChanges = trainingSettingChanges({
+            recorded: (await registered({ ws, params, version: resolved.version }))?.params,
+            now: params,
+          });
+          if (settingChanges.length > 0)
+            log.warn(
+              `The model in production (${resolved.version}) was trained with other training settings than this ` +
+                `one: ${settingChangeWords(settingChanges)}. The comparison with it is also a comparison of those ` +
+                `settings. ${settingAdvice({ changes: settingChanges, version: resolved.version })}.`,
+            );
           const baseLabels = classified.info.labels;
           if (baseLabels.join('\n') !== labels.join('\n')) {
             log.warn(
@@ -465,6 +495,8 @@ export const evaluateStage: Stage = {
       minimum: params.gate.min_unseen_macro_f1,
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
+    if (baseline)
+      metrics.gate = withSettingChanges({ gate: metrics.gate, changes: settingChanges, version: baseline.version });
     // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
     if (labelLoss) metrics.labelLoss = labelLoss;
     if (review) {

@@ -1,0 +1,96 @@
+import type { Params } from '../params.ts';
+import type { Metrics } from '../types.ts';
+
+/*
+ * The model in production may have been trained with other settings than the model compared with it: a pull
+ * request that changes them (the report lists params.yaml's changes), or an upgrade of Vitrine whose defaults
+ * differ from the version that trained production (train.solver became lbfgs; before it there were only
+ * mini-batch epochs, `adam` today). After such an upgrade, a run that changes nothing retrains with the new
+ * default, and the gate may refuse every model as worse than production, without a word of why. The evaluate
+ * stage compares the settings recorded with production's registration with today's, and says which differ.
+ */
+
+/** Settings that shape what a model learns: train.* and backbone.*, less where and how fast it runs. */
+const SECTIONS = ['train', 'backbone'] as const;
+const NOT_THE_MODEL = new Set(['train.backend', 'train.workers']);
+
+/**
+ * Settings added since Vitrine first recorded params with a version, with what the Vitrine before them did. A
+ * setting absent from production's record and not here is not compared: nothing says it trained otherwise.
+ */
+const BEFORE_IT_EXISTED: Record<string, unknown> = { 'train.solver': 'adam' };
+
+/** A training setting production was trained with and the one this model was trained with, where they differ. */
+export interface SettingChange {
+  /** "train.solver" */
+  key: string;
+  /** As production's registration records it (or what Vitrine did before the setting existed), as YAML reads it. */
+  production: string;
+  now: string;
+  /** The setting did not exist in the Vitrine that trained production. */
+  newSetting?: true;
+}
+
+/** The training settings that differ between production's record (its registration's params) and `now`. */
+export function trainingSettingChanges({ recorded, now }: { recorded: unknown; now: Params }): SettingChange[] {
+  if (!isRecord(recorded)) return [];
+  const changes: SettingChange[] = [];
+  for (const section of SECTIONS) {
+    const was = recorded[section];
+    if (!isRecord(was)) continue;
+    for (const [name, value] of Object.entries(now[section])) {
+      const key = `${section}.${name}`;
+      if (NOT_THE_MODEL.has(key)) continue;
+      const known = name in was;
+      const before = known ? was[name] : BEFORE_IT_EXISTED[key];
+      if (before === undefined || JSON.stringify(before) === JSON.stringify(value)) continue;
+      changes.push({ key, production: shown(before), now: shown(value), ...(known ? {} : { newSetting: true }) });
+    }
+  }
+  return changes;
+}
+
+/** "train.solver adam (this model: lbfgs)", for a sentence. */
+export function settingChangeWords(changes: SettingChange[]): string {
+  return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(', ');
+}
+
+/**
+ * The gate's comparison with production, when it fails and production was trained with other settings: its
+ * detail says which, and how to train as production was (the failure message and the report show the detail).
+ */
+export function withSettingChanges({
+  gate,
+  changes,
+  version,
+}: {
+  gate: Metrics['gate'];
+  changes: SettingChange[];
+  version: string;
+}): Metrics['gate'] {
+  if (changes.length === 0) return gate;
+  const why = `; ${version} was trained with ${settingChangeWords(changes)}. ${settingAdvice({ changes, version })}`;
+  return {
+    ...gate,
+    checks: gate.checks.map((c) => (c.passed || !c.name.includes('baseline') ? c : { ...c, detail: c.detail + why })),
+  };
+}
+
+/** Why the settings may differ, and the params.yaml lines that train as `version` was trained. */
+export function settingAdvice({ changes, version }: { changes: SettingChange[]; version: string }): string {
+  const added = changes.filter((c) => c.newSetting).map((c) => c.key);
+  const upgrade = added.length
+    ? `${added.join(', ')} ${added.length === 1 ? 'is a setting' : 'are settings'} the Vitrine that trained ` +
+      `${version} did not have: an upgrade of Vitrine changed ${added.length === 1 ? 'it' : 'them'}. `
+    : '';
+  const pin = changes.map((c) => `${c.key}: ${c.production}`).join(', ');
+  return `${upgrade}If that is not a change you meant, set ${pin} in params.yaml to train as ${version} was trained`;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -279,8 +279,36 @@ function changedInputs({
       .map(([p]) => p),
     ...Object.entries(deps.params)
       .filter(([k, v]) => JSON.stringify(previous.params[k]) !== JSON.stringify(v))
-      .map(([k]) => `params ${k}`),
+      .map(([k, v]) => `params ${settingsNamed({ key: k, before: previous.params[k], now: v })}`),
   ];
+}
+
+/**
+ * Which settings of a params section changed ("train.epochs"), rather than the section ("train"), and settings
+ * the last run did not have, which an upgrade of Vitrine added at their defaults, said as such (an outside
+ * tester read "params train changed" after an upgrade, where no one had edited params.yaml).
+ */
+function settingsNamed({ key, before, now }: { key: string; before: unknown; now: unknown }): string {
+  const isSection = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isSection(before) || !isSection(now)) return key;
+  const names = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
+    (name) => JSON.stringify(before[name]) !== JSON.stringify(now[name]),
+  );
+  if (names.length === 0) return key;
+  const full = (list: string[]) =>
+    listWords(
+      list.map((name) => `${key}.${name}`),
+      { max: 4 },
+    );
+  const added = names.filter((name) => !(name in before));
+  const edited = names.filter((name) => name in before);
+  return [
+    ...(edited.length ? [full(edited)] : []),
+    ...(added.length
+      ? [`${full(added)} (new in this version of Vitrine, at ${added.length === 1 ? 'its default' : 'their defaults'})`]
+      : []),
+  ].join(' and ');
 }
 
 /** Plain words for the first input that changed, or null when the stage can be skipped. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,26 @@ describe('stage graph', () => {
     // A params key no stage reads changes nothing.
     params.monitor.permutations = 999;
     expect(await run(params)).toEqual([]);
+  });
+
+  it('names the settings that changed, and those an upgrade of Vitrine added, not only their section', async () => {
+    await run();
+    const params = defaultParams();
+    params.train.epochs = 3;
+    const reasons = async () => {
+      const outcomes = await runStages({ ctx: ctx(params), stages, targets: ['train'] });
+      return outcomes.find((o) => o.name === 'train')!.reason;
+    };
+    expect(await reasons()).toBe('params train.epochs changed');
+    // As an earlier Vitrine wrote lock.json, without train.solver and train.l2_choices (an outside tester's
+    // upgrade read "params train changed" though nobody had edited params.yaml).
+    const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
+    delete lock.stages.train.deps.params.train.solver;
+    delete lock.stages.train.deps.params.train.l2_choices;
+    await writeFile(ws.lock, JSON.stringify(lock));
+    expect(await reasons()).toBe(
+      'params train.solver and train.l2_choices (new in this version of Vitrine, at their defaults) changed',
+    );
   });
 
   it('reruns dataset and downstream when a label changes, and report for the labels file too', async () => {

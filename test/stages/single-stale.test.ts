@@ -85,7 +85,7 @@ describe('--single after the inputs of earlier stages changed', () => {
     params.dataset.on_invalid = 'fail';
     const result = await run({ targets: ['catalogue'], single: true, params });
     expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toMatch(/^params dataset changed since the dataset stage last ran\. /);
+    expect(result.warnings[0]).toMatch(/^params dataset\.on_invalid changed since the dataset stage last ran\. /);
   });
 
   it('names the files that changed since the same stages together', async () => {
@@ -95,7 +95,7 @@ describe('--single after the inputs of earlier stages changed', () => {
     params.dataset.on_invalid = 'fail';
     const result = await run({ targets: ['train'], single: true, params });
     expect(result.warnings).toEqual([
-      'data and params dataset changed since the dataset stage last ran. With --single, train runs on its ' +
+      'data and params dataset.on_invalid changed since the dataset stage last ran. With --single, train runs on its ' +
         'outputs as they were. To bring everything up to date, run: npx vitrine run train',
     ]);
   });

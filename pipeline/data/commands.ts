@@ -179,8 +179,9 @@ export function describeStatus(status: DataStatus): string[] {
   if (!status.remote && status.sent && !status.sent.known && status.cache.hasManifest && status.cache.missing === 0)
     lines.push(
       `This computer has no record that the remote "${status.sent.remote}" (${status.sent.url}) has the images ` +
-        'data.dvc records: they may be only on this computer. Run "npx vitrine data push" to send them ' +
-        '(it sends only what the remote lacks; "npx vitrine data status --remote" asks the remote).',
+        'data.dvc records: they may be only on this computer (or they were sent from another computer, or by a ' +
+        'Vitrine older than this record). Run "npx vitrine data push" to send them (it sends only what the remote ' +
+        'lacks), or "npx vitrine data status --remote" to ask the remote.',
     );
   if (status.remote) {
     lines.push(

@@ -461,4 +461,10 @@ export interface Annotation extends Prediction {
    * photographs (annotate.familiarity), so it is held back (`published` false). Absent otherwise.
    */
   unfamiliar?: boolean;
+  /**
+   * true when no guess of this label can be published: the annotating model has no publication threshold for it (the
+   * label never reached annotate.min_precision out of fold, or the model was evaluated without thresholds), so
+   * `published` is false whatever its confidence. Absent otherwise.
+   */
+  noThreshold?: boolean;
 }

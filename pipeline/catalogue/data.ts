@@ -587,6 +587,7 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
     agrees: label === null ? null : model === label,
     published: a.published !== false,
     ...(a.published === false && a.unfamiliar === true ? { unfamiliar: true as const } : {}),
+    ...(a.published === false && a.unfamiliar !== true && a.noThreshold === true ? { noThreshold: true as const } : {}),
     labelIssue: issue,
     ...(changed ? { labelChanged: true as const } : {}),
   };

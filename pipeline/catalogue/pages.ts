@@ -225,10 +225,13 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
           : kind === 'unfamiliar'
             ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
               'Photograph unlike those the model learned from: waiting for staff'
-            : kind === 'not-sure'
-              ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
-              : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
-                `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
+            : kind === 'not-sure' && a.noThreshold
+              ? // No confidence would do: not "not sure" beside what is often a high figure.
+                `Waiting for staff: no guess of “${a.label}” is published yet (best guess ${percent(a.confidence)})`
+              : kind === 'not-sure'
+                ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
+                : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
+                  `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
     return [cardOf(o, note)];
   });
   // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.

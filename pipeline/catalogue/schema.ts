@@ -44,6 +44,11 @@ export const annotationSchema = z.object({
    */
   unfamiliar: z.literal(true).optional(),
   /**
+   * true: held back because the model publishes no guess of this type at any confidence (it has no publication
+   * threshold for it); the page says so rather than "below the confidence asked for". Absent otherwise.
+   */
+  noThreshold: z.literal(true).optional(),
+  /**
    * How doubtful the staff label is (0-1, a ranking score, not a probability), the registry's suggested
    * label, and whether confident learning flags it (false: only ranked high, "worth a second look");
    * null when not scored.

@@ -82,6 +82,8 @@ export function toAnnotations({
     };
     if (thresholds) {
       annotation.published = sureEnough({ thresholds, prediction: p });
+      // Not "below the confidence asked for": no confidence would do (the page says which).
+      if (thresholds[p.label] === null || thresholds[p.label] === undefined) annotation.noThreshold = true;
       if (annotation.published && unfamiliar?.has(p.id)) {
         annotation.published = false;
         annotation.unfamiliar = true;

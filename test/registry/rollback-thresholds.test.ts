@@ -76,6 +76,7 @@ describe('annotation after a rollback', () => {
     // coin at 0.9: published by v1.0.0's 0.8, it would be held back by v1.1.0's 0.95.
     expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.label === 'coin')).toBe(true);
     expect(annotations.filter((a) => a.published !== true).map((a) => a.id)).toEqual([]);
+    expect(annotations.some((a) => a.noThreshold)).toBe(false);
     // v1.0.0 has thresholds but was evaluated before the familiarity check: said, not borrowed from v1.1.0.
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
       'Model version v1.0.0 was evaluated without the check for photographs unlike the labelled ones ' +
@@ -96,6 +97,8 @@ describe('annotation after a rollback', () => {
     await rollbackTo(f, 'v1.0.0', log);
     const annotations = await readAnnotations(f.ws);
     expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.published === false)).toBe(true);
+    // Held back because no guess can be published, not for its confidence: the object page says which.
+    expect(annotations.every((a) => a.noThreshold === true)).toBe(true);
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('v1.0.0'));
     expect(warning?.message).toMatch(/no publication thresholds/);
     expect(warning?.message).toMatch(/wait for staff/);

@@ -33,6 +33,8 @@ export interface FixtureObject {
   published?: boolean;
   /** Held back because its photograph is unlike the training set's (the registry's `unfamiliar`). */
   unfamiliar?: boolean;
+  /** Held back because the model publishes no guess of its label (the registry's `noThreshold`). */
+  noThreshold?: boolean;
   labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
   extra?: Record<string, string>;
 }
@@ -209,6 +211,7 @@ export async function writeFixture({
       agrees: o.label === null ? null : o.label === predicted.label,
       ...(o.published === undefined ? {} : { published: o.published }),
       ...(o.unfamiliar === undefined ? {} : { unfamiliar: o.unfamiliar }),
+      ...(o.noThreshold === undefined ? {} : { noThreshold: o.noThreshold }),
       ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }),
     });
   }

@@ -3681,8 +3681,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural3 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural3}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -11245,9 +11245,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural3) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural3;
+        this.plural = plural2;
       }
       pluralize(count2) {
         const one = count2 === 1;
@@ -28029,6 +28029,9 @@ init_log();
 function labelInList(label) {
   return label.includes(",") ? `"${clip(label)}"` : clip(label);
 }
+function labelList(labels) {
+  return labels.map(labelInList).join(", ");
+}
 
 // pipeline/evaluate/gate.ts
 init_ops();
@@ -39475,8 +39478,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
+        const plural2 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -39620,8 +39623,8 @@ var error45 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
+        const plural2 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -49115,7 +49118,7 @@ function baselineScopeNote({
     const unread2 = Math.min(excluded, baseline.unanswered ?? 0);
     const trained = excluded - unread2;
     const unreadWords = `could not read the images of ${unread2}`;
-    const what = trained === 0 ? `${Who} ${unreadWords} of the ${n} test ${plural2(n, "object")} (its backbone gave no usable numbers for them)` : `${Who} trained on ${trained} of the ${n} test ${plural2(n, "object")}${why}` + (unread2 > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : "");
+    const what = trained === 0 ? `${Who} ${unreadWords} of the ${n} test ${pluralWord(n, "object")} (its backbone gave no usable numbers for them)` : `${Who} trained on ${trained} of the ${n} test ${pluralWord(n, "object")}${why}` + (unread2 > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : "");
     return {
       sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
       warning: false
@@ -49159,7 +49162,7 @@ function intro({ report, metrics, collectionName }) {
   if (metrics.n === 0)
     return "None of the labelled objects is in the test split, the objects the model never sees while learning, so there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml sends that share of them, about a fifth by default, to the test split).";
   const c = report.comparison;
-  const scope = `The model was tested on ${metrics.n} ${plural2(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
+  const scope = `The model was tested on ${metrics.n} ${pluralWord(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
@@ -49216,9 +49219,9 @@ ${against}No label in labels.csv changed.`;
   const removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
   const summary2 = [
-    counts.changed ? `${counts.changed} ${plural2(counts.changed, "label")} changed` : "",
-    added > 0 ? `${added} ${plural2(added, "object")} newly labelled` : "",
-    removed > 0 ? `${removed} ${plural2(removed, "label")} removed` : "",
+    counts.changed ? `${counts.changed} ${pluralWord(counts.changed, "label")} changed` : "",
+    added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
+    removed > 0 ? `${removed} ${pluralWord(removed, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
     unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : ""
   ].filter(Boolean);
@@ -49239,9 +49242,9 @@ ${against}No label in labels.csv changed.`;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
-    outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
+    outside ? `${outside} new ${pluralWord(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : "",
-    otherSkipped && !stale ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
+    otherSkipped && !stale ? `${otherSkipped} new ${pluralWord(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
   const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
@@ -49297,7 +49300,7 @@ function catalogueNote(catalogue, shown) {
   const pending = shown.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return "";
   const has = pending === 1 ? "has" : "have";
-  const objects = `${pending} ${plural2(pending, "object")}`;
+  const objects = `${pending} ${pluralWord(pending, "object")}`;
   return `${objects} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 function objectCell(c) {
@@ -49402,7 +49405,7 @@ The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% ra
 
 ${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
   if (metrics.changedPredictions.length > 0)
-    out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${plural2(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
+    out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${pluralWord(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;
 }
 function predictedCounts(labels, confusion2) {
@@ -49436,12 +49439,12 @@ function perClassSection(metrics) {
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
   if (untested.length)
     notes.push(
-      `No test object has the label ${untested.join(", ")} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`
+      `No test object has the label ${labelList(untested)} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`
     );
   for (const c of metrics.perClass.filter((c2) => c2.support === 0 && scored(c2, predicted))) {
     const n = predicted.get(c.label) ?? 0;
     notes.push(
-      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural2(n, "object")}, so it counts as 0 in macro-F1.`
+      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${pluralWord(n, "object")}, so it counts as 0 in macro-F1.`
     );
   }
   const broken = metrics.perClass.filter((c) => scored(c, predicted) && !Number.isFinite(c.f1)).map((c) => text(c.label));
@@ -49516,8 +49519,8 @@ function trainingSection(model) {
   const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
   const legend = valLoss.length > 0 || valAccuracy.length > 0 ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects; when the ${second} line stops improving, more training stops helping.` : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} ${plural2(model.trainCount, "object")} trained the model and ${model.validationCount} checked it along the way,`,
-    `for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}`,
+    `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it along the way,`,
+    `for ${epochs} ${pluralWord(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : ""
   ].filter(Boolean);
   const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? "loss" : "accuracy")).filter(Boolean);
@@ -49538,9 +49541,9 @@ ${tableText}
   return blocks.join("\n\n");
 }
 function fittedOnce(model) {
-  const who = `${model.trainCount} ${plural2(model.trainCount, "object")} trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
+  const who = `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
   const f = model.lbfgs;
-  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} ${plural2(f.iterations, "iteration")} of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} ${plural2(f.iterations, "iteration")} of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
+  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} ${pluralWord(f.iterations, "iteration")} of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} ${pluralWord(f.iterations, "iteration")} of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : "";
   const how = !f ? "" : f.l2Chosen === "cross-validation" ? `, chosen by ${f.folds}-fold cross-validation on ${f.sampled ? "a sample of the training objects (train.l2_cv_max_objects)" : "the training objects"}${among}` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
   const penalty = model.l2 === void 0 ? "" : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training photographs too closely)${how}.`;
@@ -49647,7 +49650,7 @@ function pct(value) {
 function capitalise(s) {
   return `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
 }
-function plural2(n, word) {
+function pluralWord(n, word) {
   return n === 1 ? word : `${word}s`;
 }
 

@@ -164,7 +164,7 @@ export async function publishRegistry({
     if (resolved) {
       const { publication } = rule;
       // A version kept in production (rolled back to, say) learnt older labels: corrections since are not its errors.
-      const trainedOn = state.versions.find((v) => v.version === resolved.version)?.registration?.lineage.labels;
+      const trainedOn = state.versions.find((v) => v.version === resolved.version)?.registration?.lineage?.labels;
       const learnt = trainedOn ? await labelsChangedSince({ ws, trainedOn, log }) : null;
       const { annotations } = await annotateCollection({
         ws,
@@ -495,7 +495,7 @@ export async function rollbackAndPublish(
   // Judged by its own thresholds, not the workspace's latest evaluation (most often the version rolled back from).
   const publication = await versionPublication({ ws, params, state, version: probe.version, log, remote });
   // Staff corrections since that model learnt are corrections, not its disagreements (humanLabel), as after a promotion.
-  const trainedOn = record.registration?.lineage.labels;
+  const trainedOn = record.registration?.lineage?.labels;
   const learnt = trainedOn ? await labelsChangedSince({ ws, trainedOn, log }) : null;
   const annotations = await predictAnnotations({
     ws,

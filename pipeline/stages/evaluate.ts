@@ -87,7 +87,7 @@ async function registered({
   try {
     const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
     const found = findVersion({ state, version });
-    return found ? { commit: found.commit, params: found.registration?.lineage.params.values } : null;
+    return found ? { commit: found.commit, params: found.registration?.lineage?.params?.values } : null;
   } catch {
     return null;
   }

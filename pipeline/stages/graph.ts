@@ -224,10 +224,17 @@ async function warnStaleUpstream({
       ? '. To bring only the objects and their labels up to date, without a new model (while no model passes the ' +
         'gate, say), run: npx vitrine run dataset, then npx vitrine run catalogue --single'
       : '';
+  // A catalogue brought up to date after the model's settings changed trains a model first: said, since a model that
+  // fails the gate then stops it (a tester went round from the gate's advice, --single, to this one and back).
+  const modelFirst =
+    targets.length === 1 && targets[0] === 'catalogue' && !stale.has('dataset') && stale.has('train')
+      ? ' (it trains and evaluates a model first, and stops if that model does not pass the promotion gate; ' +
+        'meanwhile --single keeps the production model’s annotations)'
+      : '';
   ctx.log.warn(
     `${changes.join('; ')}. With --single, ${listWords(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
       `${stale.size === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
-      `npx vitrine run ${targets.join(' ')}${labelsOnly}`,
+      `npx vitrine run ${targets.join(' ')}${modelFirst}${labelsOnly}`,
   );
 }
 

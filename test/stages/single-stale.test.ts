@@ -88,6 +88,21 @@ describe('--single after the inputs of earlier stages changed', () => {
     expect(result.warnings[0]).toMatch(/^params dataset\.on_invalid changed since the dataset stage last ran\. /);
   });
 
+  it('says that bringing the catalogue up to date after a training setting changed trains a model first', async () => {
+    // A tester after an upgrade: the gate said to build the catalogue with --single, which said to run catalogue,
+    // which stopped at the gate again, without a word that it trains a model.
+    await run({});
+    const params = defaultParams();
+    params.train.epochs = 3;
+    const result = await run({ targets: ['catalogue'], single: true, params });
+    expect(result.warnings).toEqual([
+      'params train.epochs changed since the train stage last ran. With --single, catalogue runs on its outputs as ' +
+        'they were. To bring everything up to date, run: npx vitrine run catalogue (it trains and evaluates a model ' +
+        'first, and stops if that model does not pass the promotion gate; meanwhile --single keeps the production ' +
+        'model’s annotations)',
+    ]);
+  });
+
   it('names the files that changed since the same stages together', async () => {
     await run({});
     await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\nC,Mask\n');

@@ -352,7 +352,7 @@ export async function buildCatalogueData({
     reviewQueue: queue.map((o) => o.id),
     models,
     demo,
-    recent: recentChanges({ versions, rollbacks, metrics, slugOf }),
+    recent: recentChanges({ versions, rollbacks, metrics, slugOf, production: current }),
     objects,
   };
   const checked = validated(catalogue);
@@ -1040,11 +1040,14 @@ function recentChanges({
   rollbacks,
   metrics,
   slugOf,
+  production,
 }: {
   versions: VersionEntry[];
   rollbacks: RollbackChange[];
   metrics: Metrics | null;
   slugOf: Map<string, string>;
+  /** The version whose annotations the catalogue shows. */
+  production: string | null;
 }): Catalogue['recent'] {
   // A rollback changes every annotation the public sees, as a promotion does: listed among them by date.
   const models: Catalogue['recent'] = [
@@ -1062,7 +1065,10 @@ function recentChanges({
     })),
   ];
   const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
-  for (const c of (metrics?.changedPredictions ?? []).slice(0, 5)) {
+  // The evaluated model's changes, only once it replaced the one it was compared with: while that one is still in
+  // production (the gate refused the new model, or it was never promoted), the public sees none of them.
+  const promoted = metrics?.baseline?.version !== undefined && metrics.baseline.version !== production;
+  for (const c of (promoted ? metrics.changedPredictions : []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
     out.push({
       date: metrics?.createdAt ?? null,

@@ -168,3 +168,40 @@ describe('model card factors written differently', () => {
     expect(groups[0]!.high).toBeGreaterThan(0.8);
   });
 });
+
+describe('recent changes on the home page', () => {
+  // Outside tester: after the gate refused a new model, the public list said "the new model says “Jewellery” where the
+  // previous said “Reliefs”" of a model never promoted; production still said Reliefs.
+  async function recentWith(baseline: string) {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-recent-'));
+    const labels = ['coin', 'mask'];
+    const objects: FixtureObject[] = [
+      { id: 'A', title: 'A', label: 'coin', image: null },
+      { id: 'B', title: 'B', label: 'mask', image: null },
+    ];
+    await writeFixture({ root: dir, objects, labels });
+    const ws = workspace(dir);
+    const file = path.join(ws.evaluate, 'metrics.json');
+    const metrics = JSON.parse(await readFile(file, 'utf8'));
+    const { accuracy, macroF1, topK, ece, perClass, confusion } = metrics;
+    const comparison = {
+      metric: 'macroF1',
+      difference: { value: 0, low: -0.05, high: 0.05 },
+      pValue: 0.9,
+      test: 'paired bootstrap',
+      verdict: 'no detectable difference',
+    };
+    metrics.baseline = { accuracy, macroF1, topK, ece, perClass, confusion, version: baseline, comparison };
+    metrics.changedPredictions = [{ id: 'A', label: 'coin', baseline: 'coin', candidate: 'mask' }];
+    await writeFile(file, JSON.stringify(metrics));
+    const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    return catalogue.recent.map((r) => r.text);
+  }
+
+  it('lists what the evaluated model changed only once it replaced the model it was compared with', async () => {
+    // Compared with v1.0.0, and v1.1.0 is in production now: its changes are the public's.
+    expect(await recentWith('v1.0.0')).toContain('Object A: the new model says “mask” where the previous said “coin”');
+    // Compared with the model still in production: refused, or not promoted yet.
+    expect((await recentWith('v1.1.0')).some((t) => t.startsWith('Object A'))).toBe(false);
+  });
+});

@@ -186,6 +186,58 @@ export async function publishRegistry({
   return { prod: file.prod, annotated, cards };
 }
 
+/**
+ * The git tags are the registry; `.vitrine/registry` is this copy's record of them (cards, versions.json, the
+ * production model's annotations), written by promotion and rollback. A fresh clone, or a CI runner whose cache
+ * expired, has none: the catalogue would show no machine annotations and no model cards though the tags put a
+ * version in production (an outside tester). Written again from the tags then; false when there was nothing to do.
+ * A model remote that cannot be reached leaves the catalogue with staff labels only, as before, and says why.
+ */
+export async function restoreRegistryRecord({
+  ws,
+  params,
+  log,
+  remote,
+  predict,
+  embed,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  remote?: ModelRemote;
+  predict?: PredictObjects;
+  embed?: EmbedObjects;
+}): Promise<boolean> {
+  if (
+    await readFile(path.join(ws.registry, 'versions.json')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
+  const prod = await readRegistry({ dir: ws.root, name: params.registry.model_name }).then(
+    (state) => state.stages.prod ?? null,
+    // Not a git repository (a folder built by hand): no tags, nothing to restore.
+    () => null,
+  );
+  if (!prod) return false;
+  log.info(
+    `This copy has no record of the promoted models (.vitrine/registry: a fresh clone, or a CI cache that expired); ` +
+      `the git tags put ${prod} in production: writing the model cards and annotating the collection with it …`,
+  );
+  try {
+    await publishRegistry({ ws, params, log, remote, predict, embed });
+  } catch (error) {
+    if (!(error instanceof VitrineError)) throw error;
+    log.warn(
+      `The record of the promoted models could not be written again (${error.message}): the catalogue shows staff ` +
+        'labels only, with no machine annotations and no model cards.',
+    );
+    return false;
+  }
+  return true;
+}
+
 /** Build the card of every registered version from its stored evidence; returns the versions carded. */
 export async function writeCards({
   ws,

@@ -3,6 +3,7 @@ import { buildSite, normaliseBase } from '../catalogue/index.ts';
 import { VitrineError } from '../errors.ts';
 import { forgetDecodedSegments } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
+import { restoreRegistryRecord } from '../registry/publish.ts';
 import type { Stage } from './stage.ts';
 
 /** Where the published site lives: its base path ("/my-repo/") and full URL ("" when unknown). */
@@ -67,6 +68,8 @@ export const catalogueStage: Stage = {
     // In one `vitrine run`, the earlier stages' decoded embeddings (717 MB at 100,000 objects) would
     // otherwise stay in this process while Astro and Pagefind run.
     forgetDecodedSegments();
+    // A copy without the record of the promoted models (a fresh clone) writes it again from the git tags first.
+    await restoreRegistryRecord({ ws, params, log });
     const located = withLocation(params, env);
     // In a child process that exits: at 100,000 objects the data step takes gigabytes, which this
     // process would otherwise keep while Astro and Pagefind run. Only the counts come back.

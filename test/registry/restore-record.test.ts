@@ -1,0 +1,54 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';
+import { promote } from '../../pipeline/stages/promote.ts';
+import {
+  everyLabel,
+  publicationWith,
+  readAnnotations,
+  repoPerTest,
+  stageContext,
+  standInPredict,
+  writeDataset,
+  writeMetrics,
+  writeModel,
+} from './helpers.ts';
+
+/*
+ * An outside tester built the catalogue in a fresh clone (as a CI runner whose cache expired does): "No promoted
+ * model yet", 0 annotated, 0 model cards, though `models list` showed v1.1.0 in production from the git tags. The
+ * catalogue stage now writes .vitrine/registry again from the tags first. Real repository, tags, folder remote.
+ */
+
+const newRepo = repoPerTest();
+
+describe('the record of the promoted models in a copy that lacks it', () => {
+  it('is written again from the git tags: the versions, the cards, and the annotations of production', async () => {
+    const f = await newRepo();
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const before = await readAnnotations(f.ws);
+    const versions = await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8');
+    // As in a fresh clone: the tags, and no .vitrine/registry.
+    await rm(f.ws.registry, { recursive: true });
+
+    const log = memoryLogger();
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(true);
+    expect(log.lines.map((l) => l.message).join('\n')).toContain('the git tags put v1.0.0 in production');
+    expect(await readAnnotations(f.ws)).toEqual(before);
+    expect(JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8'))).toEqual(JSON.parse(versions));
+    // Once there, nothing to do.
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(false);
+  });
+
+  it('does nothing where no version is in production', async () => {
+    const f = await newRepo();
+    await writeDataset({ ws: f.ws });
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger() })).toBe(false);
+    await expect(readFile(path.join(f.ws.registry, 'versions.json'))).rejects.toThrow();
+  });
+});

@@ -1065,10 +1065,15 @@ function recentChanges({
     })),
   ];
   const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
-  // The evaluated model's changes, only once it replaced the one it was compared with: while that one is still in
-  // production (the gate refused the new model, or it was never promoted), the public sees none of them.
-  const promoted = metrics?.baseline?.version !== undefined && metrics.baseline.version !== production;
-  for (const c of (promoted ? metrics.changedPredictions : []).slice(0, 5)) {
+  // The evaluated model's changes, only while it is the one in production (registered from this evaluation's
+  // commit): not while the model it was compared with still is (the gate refused it, or it was never promoted),
+  // nor after a rollback put another back.
+  const inProduction = versions.find((v) => v.version === production && v.stages.includes('prod'));
+  const promoted =
+    metrics?.baseline != null &&
+    metrics.inputs?.commit != null &&
+    inProduction?.fields.commit === metrics.inputs.commit;
+  for (const c of (promoted ? (metrics.changedPredictions ?? []) : []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
     out.push({
       date: metrics?.createdAt ?? null,

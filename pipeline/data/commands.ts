@@ -180,7 +180,7 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(
       `This computer has no record that the remote "${status.sent.remote}" (${status.sent.url}) has the images ` +
         'data.dvc records: they may be only on this computer (or they were sent from another computer, or by a ' +
-        'Vitrine older than this record). Run "npx vitrine data push" to send them (it sends only what the remote ' +
+        'Vitrine that kept no such record). Run "npx vitrine data push" to send them (it sends only what the remote ' +
         'lacks), or "npx vitrine data status --remote" to ask the remote.',
     );
   if (status.remote) {

@@ -379,6 +379,8 @@ export async function checkPublishTarget({
     const read = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
     await sdkBodyAtMost(read.Body, 1024);
   } catch (error) {
+    // The file is not left behind in the public bucket: deleted all the same, if the key may.
+    await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key })).catch(() => {});
     throw fail('read', key, error);
   }
   try {
@@ -904,7 +906,8 @@ async function writeManifest({
 }
 
 const KEYS_HINT =
-  'Set VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY (in GitHub: repository secrets), ' +
+  'Set VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY (in GitHub: secrets of the ' +
+  'vitrine-remote-write environment, not repository secrets), ' +
   'or AWS_ACCESS_KEY_ID and ' +
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 

@@ -16,7 +16,7 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
       h ? score(h.accuracy) : '—',
       h ? score(h.macroF1) : '—',
       h ? String(h.n) : '—',
-      v.registration?.lineage.pullRequest ? `#${v.registration.lineage.pullRequest.number}` : '',
+      v.registration?.lineage?.pullRequest ? `#${v.registration.lineage.pullRequest.number}` : '',
       v.commit.slice(0, 7),
     ];
   });

@@ -149,7 +149,7 @@ export async function publishRegistry({
       bump: v.registration?.bump ?? null,
       reason: v.registration?.reason ?? null,
       headline: v.registration?.headline ?? null,
-      pullRequest: v.registration?.lineage.pullRequest ?? null,
+      pullRequest: v.registration?.lineage?.pullRequest ?? null,
       card: cards.includes(v.version) ? cardPaths(v.version) : null,
     })),
     rollbacks: rollbacksOf(state),

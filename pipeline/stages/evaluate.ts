@@ -300,7 +300,7 @@ export const evaluateStage: Stage = {
           });
           if (settingChanges.length > 0)
             log.warn(
-              `The model in production (${resolved.version}) was trained with other training settings than this ` +
+              `The model compared with (${resolved.version}) was trained with other training settings than this ` +
                 `one: ${settingChangeWords(settingChanges)}. The comparison with it is also a comparison of those ` +
                 `settings. ${settingAdvice({ changes: settingChanges, version: resolved.version })}.`,
             );

@@ -227,7 +227,10 @@ async function warnStaleUpstream({
   // A catalogue brought up to date after the model's settings changed trains a model first: said, since a model that
   // fails the gate then stops it (a tester went round from the gate's advice, --single, to this one and back).
   const modelFirst =
-    targets.length === 1 && targets[0] === 'catalogue' && !stale.has('dataset') && stale.has('train')
+    targets.length === 1 &&
+    targets[0] === 'catalogue' &&
+    !stale.has('dataset') &&
+    (['train', 'evaluate', 'promote'] as const).some((s) => stale.has(s))
       ? ' (it trains and evaluates a model first, and stops if that model does not pass the promotion gate; ' +
         'meanwhile --single keeps the production model’s annotations)'
       : '';

@@ -108,7 +108,7 @@ describe('images recorded but never pushed', () => {
     expect(before.text).toContain('"npx vitrine data push"');
     expect(before.text).toContain('the remote "local"');
     // Not known here is not "never sent": an upgrade of Vitrine, or a push from another computer, leaves no record.
-    expect(before.text).toContain('or they were sent from another computer, or by a Vitrine older than this record');
+    expect(before.text).toContain('or they were sent from another computer, or by a Vitrine that kept no such record');
     await vitrine(repo, 'data', 'push');
     const after = await vitrine(repo, 'data', 'status');
     expect(after.text).toContain('data/ matches data.dvc');

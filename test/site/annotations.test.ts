@@ -172,7 +172,7 @@ describe('model card factors written differently', () => {
 describe('recent changes on the home page', () => {
   // Outside tester: after the gate refused a new model, the public list said "the new model says “Jewellery” where the
   // previous said “Reliefs”" of a model never promoted; production still said Reliefs.
-  async function recentWith(baseline: string) {
+  async function recentWith({ baseline, commit }: { baseline: string; commit: string }) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-recent-'));
     const labels = ['coin', 'mask'];
     const objects: FixtureObject[] = [
@@ -192,16 +192,22 @@ describe('recent changes on the home page', () => {
       verdict: 'no detectable difference',
     };
     metrics.baseline = { accuracy, macroF1, topK, ece, perClass, confusion, version: baseline, comparison };
+    metrics.inputs = { data: 'd', labels: 'l', params: 'p', commit };
     metrics.changedPredictions = [{ id: 'A', label: 'coin', baseline: 'coin', candidate: 'mask' }];
     await writeFile(file, JSON.stringify(metrics));
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
     return catalogue.recent.map((r) => r.text);
   }
 
-  it('lists what the evaluated model changed only once it replaced the model it was compared with', async () => {
-    // Compared with v1.0.0, and v1.1.0 is in production now: its changes are the public's.
-    expect(await recentWith('v1.0.0')).toContain('Object A: the new model says “mask” where the previous said “coin”');
-    // Compared with the model still in production: refused, or not promoted yet.
-    expect((await recentWith('v1.1.0')).some((t) => t.startsWith('Object A'))).toBe(false);
+  it('lists what the evaluated model changed only while it is the model in production', async () => {
+    // Evaluated against v1.0.0 on the commit v1.1.0 (in production) was registered on: its changes are the public's.
+    const listed = 'Object A: the new model says “mask” where the previous said “coin”';
+    expect(await recentWith({ baseline: 'v1.0.0', commit: 'abc1234' })).toContain(listed);
+    // Compared with the model still in production, on a later commit: refused, or not promoted yet.
+    const refused = await recentWith({ baseline: 'v1.1.0', commit: 'fed9876' });
+    expect(refused.some((t) => t.startsWith('Object A'))).toBe(false);
+    // Compared with an older version (evaluate.baseline fixed, or production rolled back since): not production's.
+    const other = await recentWith({ baseline: 'v1.0.0', commit: 'fed9876' });
+    expect(other.some((t) => t.startsWith('Object A'))).toBe(false);
   });
 });

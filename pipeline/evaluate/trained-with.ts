@@ -10,9 +10,21 @@ import type { Metrics } from '../types.ts';
  * stage compares the settings recorded with production's registration with today's, and says which differ.
  */
 
-/** Settings that shape what a model learns: train.* and backbone.*, less where and how fast it runs. */
+/** Settings that shape what a model learns: train.* and backbone.*, less where and how fast it runs, and the card. */
 const SECTIONS = ['train', 'backbone'] as const;
-const NOT_THE_MODEL = new Set(['train.backend', 'train.workers']);
+const NOT_THE_MODEL = new Set(['train.backend', 'train.workers', 'backbone.licence']);
+
+/** Settings only one way of fitting the head reads (pipeline/model/head.ts): the other ignores them. */
+const ONLY_FOR: Record<string, 'lbfgs' | 'adam'> = {
+  'train.l2_choices': 'lbfgs',
+  'train.l2_cv_max_objects': 'lbfgs',
+  'train.epochs': 'adam',
+  'train.batch_size': 'adam',
+  'train.learning_rate': 'adam',
+  'train.patience': 'adam',
+  'train.dropout': 'adam',
+  'train.l2': 'adam',
+};
 
 /**
  * Settings added since Vitrine first recorded params with a version, with what the Vitrine before them did. A
@@ -27,6 +39,8 @@ export interface SettingChange {
   /** As production's registration records it (or what Vitrine did before the setting existed), as YAML reads it. */
   production: string;
   now: string;
+  /** Production's value as params.yaml needs it written (text quoted where YAML would read it otherwise). */
+  yaml: string;
   /** The setting did not exist in the Vitrine that trained production. */
   newSetting?: true;
 }
@@ -34,6 +48,13 @@ export interface SettingChange {
 /** The training settings that differ between production's record (its registration's params) and `now`. */
 export function trainingSettingChanges({ recorded, now }: { recorded: unknown; now: Params }): SettingChange[] {
   if (!isRecord(recorded)) return [];
+  const valueOf = (section: Record<string, unknown>, key: string, name: string) =>
+    name in section ? section[name] : BEFORE_IT_EXISTED[key];
+  // The solver each model was fitted with: adam whenever the head has hidden units (head.ts), whatever train.solver.
+  const solverOf = (train: Record<string, unknown>) =>
+    Number(train.hidden_units ?? 0) > 0 ? 'adam' : valueOf(train, 'train.solver', 'solver');
+  const wasTrain = isRecord(recorded.train) ? recorded.train : null;
+  const solvers = wasTrain ? [solverOf(wasTrain), solverOf(now.train)] : [];
   const changes: SettingChange[] = [];
   for (const section of SECTIONS) {
     const was = recorded[section];
@@ -41,13 +62,33 @@ export function trainingSettingChanges({ recorded, now }: { recorded: unknown; n
     for (const [name, value] of Object.entries(now[section])) {
       const key = `${section}.${name}`;
       if (NOT_THE_MODEL.has(key)) continue;
-      const known = name in was;
-      const before = known ? was[name] : BEFORE_IT_EXISTED[key];
-      if (before === undefined || JSON.stringify(before) === JSON.stringify(value)) continue;
-      changes.push({ key, production: shown(before), now: shown(value), ...(known ? {} : { newSetting: true }) });
+      // A setting neither model's solver read changed nothing it learnt.
+      if (ONLY_FOR[key] && !solvers.includes(ONLY_FOR[key])) continue;
+      const before = key === 'train.solver' ? solvers[0] : valueOf(was, key, name);
+      const after = key === 'train.solver' ? solvers[1] : value;
+      if (before === undefined || same(key, before, after)) continue;
+      changes.push({
+        key,
+        production: shown(before),
+        now: shown(after),
+        yaml: typeof before === 'string' ? yamlText(before) : JSON.stringify(before),
+        ...(name in was ? {} : { newSetting: true }),
+      });
     }
   }
   return changes;
+}
+
+/** Equal as settings: backbone.layer lists compared without the spaces around their commas. */
+function same(key: string, a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown) =>
+    key === 'backbone.layer' && typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .join(',')
+      : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /** "train.solver adam (this model: lbfgs)", for a sentence. */
@@ -83,8 +124,15 @@ export function settingAdvice({ changes, version }: { changes: SettingChange[]; 
     ? `${added.join(', ')} ${added.length === 1 ? 'is a setting' : 'are settings'} the Vitrine that trained ` +
       `${version} did not have: an upgrade of Vitrine changed ${added.length === 1 ? 'it' : 'them'}. `
     : '';
-  const pin = changes.map((c) => `${c.key}: ${c.production}`).join(', ');
+  const pin = changes.map((c) => `${c.key}: ${c.yaml}`).join('; ');
   return `${upgrade}If that is not a change you meant, set ${pin} in params.yaml to train as ${version} was trained`;
+}
+
+/** Text as params.yaml needs it written: quoted where YAML would read it otherwise (empty, a comma, a number…). */
+function yamlText(text: string): string {
+  return text === '' || /[,:#"'{}[\]&*!|>%@`]|^\s|\s$|^(true|false|null|yes|no|on|off|~|[-+.\d][\d.eE+-]*)$/i.test(text)
+    ? JSON.stringify(text)
+    : text;
 }
 
 function shown(value: unknown): string {

@@ -36,23 +36,50 @@ describe('the settings production was trained with', () => {
   it('names a default that changed since the Vitrine that trained production, and no setting it cannot know', () => {
     const changes = trainingSettingChanges({ recorded: recordedBeforeSolver(), now: defaultParams() });
     // l2_choices and flagged were not settings then either, but nothing says it trained otherwise without them.
-    expect(changes).toEqual([{ key: 'train.solver', production: 'adam', now: 'lbfgs', newSetting: true }]);
+    expect(changes).toEqual([
+      { key: 'train.solver', production: 'adam', now: 'lbfgs', yaml: 'adam', newSetting: true },
+    ]);
   });
 
-  it('names settings a pull request changed, not where or how fast the model is trained', () => {
+  it('names settings a pull request changed, not where or how fast the model is trained, nor its card', () => {
     const recorded = JSON.parse(JSON.stringify(defaultParams())) as ReturnType<typeof defaultParams>;
     const now = defaultParams();
     now.train.hidden_units = 64;
     now.train.workers = 1;
     now.train.backend = 'cpu';
+    now.backbone.licence = 'CC-BY-4.0';
     now.backbone.layer = 'conv_1, block_16_expand';
     expect(trainingSettingChanges({ recorded, now })).toEqual([
-      { key: 'train.hidden_units', production: '0', now: '64' },
-      { key: 'backbone.layer', production: '', now: 'conv_1, block_16_expand' },
+      // Hidden units fit with adam, whatever train.solver says (head.ts).
+      { key: 'train.hidden_units', production: '0', now: '64', yaml: '0' },
+      { key: 'train.solver', production: 'lbfgs', now: 'adam', yaml: 'lbfgs' },
+      // Empty text, written so that params.yaml reads it as text.
+      { key: 'backbone.layer', production: '', now: 'conv_1, block_16_expand', yaml: '""' },
     ]);
     expect(trainingSettingChanges({ recorded: defaultParams(), now: defaultParams() })).toEqual([]);
     // Registered by another tool: nothing recorded, nothing said.
     expect(trainingSettingChanges({ recorded: undefined, now })).toEqual([]);
+  });
+
+  it('leaves out what neither model’s solver read, and a layer list written with other spaces', () => {
+    const recorded = JSON.parse(JSON.stringify(defaultParams())) as ReturnType<typeof defaultParams>;
+    recorded.backbone.layer = 'conv_1,block_16_expand';
+    const now = defaultParams();
+    // lbfgs both times: the adam settings changed nothing either model learnt.
+    now.train.epochs = 5;
+    now.train.learning_rate = 0.1;
+    now.backbone.layer = 'conv_1, block_16_expand';
+    expect(trainingSettingChanges({ recorded, now })).toEqual([]);
+    now.train.l2_choices = [1];
+    expect(trainingSettingChanges({ recorded, now }).map((c) => [c.key, c.yaml])).toEqual([
+      ['train.l2_choices', '[0.01,0.03,0.1,0.3,1,3]'],
+    ]);
+    // An earlier Vitrine with hidden units trained with adam too: no solver change to report.
+    const older = recordedBeforeSolver() as { train: Record<string, unknown> };
+    older.train.hidden_units = 64;
+    const withHidden = defaultParams();
+    withHidden.train.hidden_units = 64;
+    expect(trainingSettingChanges({ recorded: older, now: withHidden })).toEqual([]);
   });
 
   it('adds to the failed comparison with production what differs, and how to train as production was', () => {

@@ -1204,7 +1204,8 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
     type: 'boolean',
     description:
       'Whether the museum publishes the prediction; no: below the confidence it asks for that type (the site says ' +
-      '"Not sure: waiting for staff"), or its photograph is unlike those the model learned from',
+      '"Not sure: waiting for staff"), a type it publishes none of this model’s guesses of ("Not published: waiting ' +
+      'for staff"), or its photograph is unlike those the model learned from',
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },
   needs_review: {

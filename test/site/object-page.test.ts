@@ -182,7 +182,7 @@ describe('object page: object type', () => {
     expect(text).toContain('Not published: waiting for staff');
     expect(text).not.toMatch(/not sure/i);
     expect(text).toContain(
-      'Its best guess is Chicago (97% sure), but the model is not yet reliable enough on this type',
+      'Its best guess is Chicago (97% sure), but the museum publishes none of this model’s guesses of that type',
     );
     expect(text).not.toMatch(/below the confidence/);
   });
@@ -301,6 +301,8 @@ describe('object page: search filters', () => {
     const filter = (html: string) => html.match(/data-pagefind-filter="predicted"[^>]*>([^<]*)</)?.[1];
     expect(filter(await pageOf('O-4'))).toBe('Not sure: waiting for staff');
     expect(filter(await pageOf('O-8'))).toBe('Unfamiliar photograph: waiting for staff');
+    // As its page says it: not "not sure" at 97%.
+    expect(filter(await pageOf('O-10'))).toBe('Not published: waiting for staff');
     expect(filter(await pageOf('O-5'))).toBe('Cleveland');
   });
 });

@@ -142,11 +142,12 @@ export function href(path: string): string {
  * page says it, so the facet's counts add up to the collection (not-sure guesses had no value of their own).
  */
 export function predictedFilter(
-  annotation: { label: string; published: boolean; unfamiliar?: true } | null | undefined,
+  annotation: { label: string; published: boolean; unfamiliar?: true; noThreshold?: true } | null | undefined,
 ): string {
   if (!annotation) return 'No prediction yet';
   if (annotation.published) return annotation.label;
-  return annotation.unfamiliar ? 'Unfamiliar photograph: waiting for staff' : 'Not sure: waiting for staff';
+  if (annotation.unfamiliar) return 'Unfamiliar photograph: waiting for staff';
+  return annotation.noThreshold ? 'Not published: waiting for staff' : 'Not sure: waiting for staff';
 }
 
 /**

@@ -256,6 +256,11 @@ export interface Metrics extends ModelScores {
         unanswered?: number;
         /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
         splitChanged?: boolean | null;
+        /**
+         * Training settings the baseline was trained with that differ from this model's (its registration's params;
+         * pipeline/evaluate/trained-with.ts). Absent when none differ, or when not recorded.
+         */
+        settingChanges?: { key: string; production: string; now: string; yaml: string; newSetting?: true }[];
         comparison: {
           metric: 'macroF1' | 'accuracy';
           /** candidate minus baseline, with its 95% interval. */

@@ -1,5 +1,6 @@
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
+import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
@@ -532,6 +533,14 @@ function metricsSection({ report, metrics }: RenderInput): string {
       })
     : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
+  // Trained with other settings (this pull request's, or an upgrade of Vitrine's new defaults): the comparison is
+  // one of those settings too.
+  const settings = b?.settingChanges ?? [];
+  if (b && settings.length > 0)
+    out +=
+      `\n\n⚠️ The model in production (${text(b.version)}) was trained with other training settings: ` +
+      `${text(settingChangeWords(settings))}. The comparison is also one of those settings. ` +
+      `${text(settingAdvice({ changes: settings, version: b.version }))}.`;
   if (metrics.changedPredictions.length > 0)
     out +=
       `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +

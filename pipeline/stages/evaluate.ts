@@ -497,6 +497,8 @@ export const evaluateStage: Stage = {
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
     if (baseline)
       metrics.gate = withSettingChanges({ gate: metrics.gate, changes: settingChanges, version: baseline.version });
+    // The report says it beside the comparison, whether or not the gate passes.
+    if (metrics.baseline && settingChanges.length > 0) metrics.baseline.settingChanges = settingChanges;
     // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
     if (labelLoss) metrics.labelLoss = labelLoss;
     if (review) {

@@ -299,26 +299,43 @@ function changedInputs({
  * tester read "params train changed" after an upgrade, where no one had edited params.yaml).
  */
 function settingsNamed({ key, before, now }: { key: string; before: unknown; now: unknown }): string {
+  const edited: string[] = [];
+  const added: string[] = [];
+  settingsDiffering({ key, before, now, edited, added });
+  if (edited.length + added.length === 0) return key;
+  const some = (list: string[]) => listWords(list, { max: 4 });
+  const defaults = added.length === 1 ? 'its default' : 'their defaults';
+  return [
+    ...(edited.length ? [some(edited)] : []),
+    ...(added.length ? [`${some(added)} (new in this version of Vitrine, at ${defaults})`] : []),
+  ].join('; ');
+}
+
+/** The settings under `key` whose values differ, down nested sections (dataset.split.test); those absent before apart. */
+function settingsDiffering({
+  key,
+  before,
+  now,
+  edited,
+  added,
+}: {
+  key: string;
+  before: unknown;
+  now: unknown;
+  edited: string[];
+  added: string[];
+}): void {
   const isSection = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isSection(before) || !isSection(now)) return key;
-  const names = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
-    (name) => JSON.stringify(before[name]) !== JSON.stringify(now[name]),
-  );
-  if (names.length === 0) return key;
-  const full = (list: string[]) =>
-    listWords(
-      list.map((name) => `${key}.${name}`),
-      { max: 4 },
-    );
-  const added = names.filter((name) => !(name in before));
-  const edited = names.filter((name) => name in before);
-  return [
-    ...(edited.length ? [full(edited)] : []),
-    ...(added.length
-      ? [`${full(added)} (new in this version of Vitrine, at ${added.length === 1 ? 'its default' : 'their defaults'})`]
-      : []),
-  ].join(' and ');
+  if (!isSection(before) || !isSection(now)) {
+    edited.push(key);
+    return;
+  }
+  for (const name of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    if (JSON.stringify(before[name]) === JSON.stringify(now[name])) continue;
+    if (!(name in before)) added.push(`${key}.${name}`);
+    else settingsDiffering({ key: `${key}.${name}`, before: before[name], now: now[name], edited, added });
+  }
 }
 
 /** Plain words for the first input that changed, or null when the stage can be skipped. */

@@ -93,6 +93,15 @@ describe('stage graph', () => {
     expect(await reasons()).toBe(
       'params train.solver and train.l2_choices (new in this version of Vitrine, at their defaults) changed',
     );
+    // A setting added inside a section of a section is named down to it, and one edited beside it too.
+    const nested = JSON.parse(await readFile(ws.lock, 'utf8'));
+    delete nested.stages.dataset.deps.params.dataset.split.validation;
+    nested.stages.dataset.deps.params.dataset.split.test = 0.5;
+    await writeFile(ws.lock, JSON.stringify(nested));
+    const outcomes = await runStages({ ctx: ctx(params), stages, targets: ['dataset'] });
+    expect(outcomes.find((o) => o.name === 'dataset')!.reason).toBe(
+      'params dataset.split.test; dataset.split.validation (new in this version of Vitrine, at its default) changed',
+    );
   });
 
   it('reruns dataset and downstream when a label changes, and report for the labels file too', async () => {

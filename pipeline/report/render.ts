@@ -676,7 +676,8 @@ function trainingSection(model: ModelInfo): string {
         ` when the ${second} line stops improving, more training stops helping.`
       : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it along the way,`,
+    `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ` +
+      `${model.validationCount} checked it along the way,`,
     `for ${epochs} ${pluralWord(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs
       ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
@@ -713,7 +714,8 @@ function fittedOnce(model: ModelInfo): string {
       ? `It was fitted to convergence in ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, ` +
         'which runs no epochs: it ' +
         'stops when the fit stops improving, so there is no training curve.'
-      : `It stopped after ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
+      : `It stopped after ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, its limit, ` +
+        'before the fit stopped ' +
         'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
   const how = !f

@@ -48,11 +48,11 @@ export interface SettingChange {
 /** The training settings that differ between production's record (its registration's params) and `now`. */
 export function trainingSettingChanges({ recorded, now }: { recorded: unknown; now: Params }): SettingChange[] {
   if (!isRecord(recorded)) return [];
-  const valueOf = (section: Record<string, unknown>, key: string, name: string) =>
+  const settingOf = (section: Record<string, unknown>, key: string, name: string) =>
     name in section ? section[name] : BEFORE_IT_EXISTED[key];
   // The solver each model was fitted with: adam whenever the head has hidden units (head.ts), whatever train.solver.
   const solverOf = (train: Record<string, unknown>) =>
-    Number(train.hidden_units ?? 0) > 0 ? 'adam' : valueOf(train, 'train.solver', 'solver');
+    Number(train.hidden_units ?? 0) > 0 ? 'adam' : settingOf(train, 'train.solver', 'solver');
   const wasTrain = isRecord(recorded.train) ? recorded.train : null;
   const solvers = wasTrain ? [solverOf(wasTrain), solverOf(now.train)] : [];
   const changes: SettingChange[] = [];
@@ -64,7 +64,7 @@ export function trainingSettingChanges({ recorded, now }: { recorded: unknown; n
       if (NOT_THE_MODEL.has(key)) continue;
       // A setting neither model's solver read changed nothing it learnt.
       if (ONLY_FOR[key] && !solvers.includes(ONLY_FOR[key])) continue;
-      const before = key === 'train.solver' ? solvers[0] : valueOf(was, key, name);
+      const before = key === 'train.solver' ? solvers[0] : settingOf(was, key, name);
       const after = key === 'train.solver' ? solvers[1] : value;
       if (before === undefined || same(key, before, after)) continue;
       changes.push({

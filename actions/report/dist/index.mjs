@@ -48621,6 +48621,17 @@ function removedObjectsSection(removed) {
 // pipeline/report/render.ts
 init_ops();
 
+// pipeline/evaluate/trained-with.ts
+function settingChangeWords(changes) {
+  return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(", ");
+}
+function settingAdvice({ changes, version: version2 }) {
+  const added = changes.filter((c) => c.newSetting).map((c) => c.key);
+  const upgrade = added.length ? `${added.join(", ")} ${added.length === 1 ? "is a setting" : "are settings"} the Vitrine that trained ${version2} did not have: an upgrade of Vitrine changed ${added.length === 1 ? "it" : "them"}. ` : "";
+  const pin = changes.map((c) => `${c.key}: ${c.yaml}`).join("; ");
+  return `${upgrade}If that is not a change you meant, set ${pin} in params.yaml to train as ${version2} was trained`;
+}
+
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();
@@ -49404,6 +49415,11 @@ The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% ra
   if (scope) out += `
 
 ${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
+  const settings = b?.settingChanges ?? [];
+  if (b && settings.length > 0)
+    out += `
+
+\u26A0\uFE0F The model in production (${text(b.version)}) was trained with other training settings: ${text(settingChangeWords(settings))}. The comparison is also one of those settings. ${text(settingAdvice({ changes: settings, version: b.version }))}.`;
   if (metrics.changedPredictions.length > 0)
     out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${pluralWord(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;

@@ -1069,10 +1069,13 @@ function recentChanges({
   // commit): not while the model it was compared with still is (the gate refused it, or it was never promoted),
   // nor after a rollback put another back.
   const inProduction = versions.find((v) => v.version === production && v.stages.includes('prod'));
+  // Registered on the evaluation's commit, or (a branch evaluated, merged, and registered on the merge) the
+  // version after the one the evaluation compared with.
   const promoted =
     metrics?.baseline != null &&
-    metrics.inputs?.commit != null &&
-    inProduction?.fields.commit === metrics.inputs.commit;
+    inProduction !== undefined &&
+    ((metrics.inputs?.commit != null && inProduction.fields.commit === metrics.inputs.commit) ||
+      inProduction.fields.previous === metrics.baseline.version);
   for (const c of (promoted ? (metrics.changedPredictions ?? []) : []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
     out.push({

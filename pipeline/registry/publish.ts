@@ -9,6 +9,7 @@ import { checkedOutBranch } from '../report/git.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
+  annotationsFile,
   type EmbedObjects,
   labelsChangedSince,
   nothingPublishedWhy,
@@ -46,6 +47,8 @@ export interface VersionEntry {
   commit: string;
   active: boolean;
   bump: string | null;
+  /** The version production held when this one was registered (what its evaluation compared it with). */
+  previous: string | null;
   reason: string | null;
   headline: Headline | null;
   pullRequest: { number: number; url: string | null } | null;
@@ -147,6 +150,7 @@ export async function publishRegistry({
       commit: v.commit,
       active: v.active,
       bump: v.registration?.bump ?? null,
+      previous: v.registration?.previous ?? null,
       reason: v.registration?.reason ?? null,
       headline: v.registration?.headline ?? null,
       pullRequest: v.registration?.lineage?.pullRequest ?? null,
@@ -208,13 +212,16 @@ export async function restoreRegistryRecord({
   predict?: PredictObjects;
   embed?: EmbedObjects;
 }): Promise<boolean> {
-  if (
-    await readFile(path.join(ws.registry, 'versions.json')).then(
+  const present = (file: string) =>
+    readFile(file).then(
       () => true,
       () => false,
-    )
-  )
-    return false;
+    );
+  // Annotating needs the dataset (the catalogue stage refuses without it, saying to build it first); and a record
+  // left half-written (cards, no annotations) is written again.
+  if (!(await present(path.join(ws.dataset, 'dataset.json')))) return false;
+  const whole = (await present(path.join(ws.registry, 'versions.json'))) && (await present(annotationsFile(ws)));
+  if (whole) return false;
   const prod = await readRegistry({ dir: ws.root, name: params.registry.model_name }).then(
     (state) => state.stages.prod ?? null,
     // Not a git repository (a folder built by hand): no tags, nothing to restore.

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -43,6 +43,28 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     expect(JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8'))).toEqual(JSON.parse(versions));
     // Once there, nothing to do.
     expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(false);
+  });
+
+  it('writes a record again that was left half-written (cards, no annotations), and waits for the dataset', async () => {
+    const f = await newRepo();
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const before = await readAnnotations(f.ws);
+    // An outside tester's fresh clone: a first try without the dataset wrote the cards, not the annotations.
+    await rm(path.join(f.ws.registry, 'annotations.json'));
+    const dataset = path.join(f.ws.dataset, 'dataset.json');
+    const saved = await readFile(dataset);
+    await rm(dataset);
+    expect(
+      await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger(), predict: standInPredict }),
+    ).toBe(false);
+    await writeFile(dataset, saved);
+    expect(
+      await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger(), predict: standInPredict }),
+    ).toBe(true);
+    expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
   it('does nothing where no version is in production', async () => {

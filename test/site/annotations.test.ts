@@ -172,7 +172,7 @@ describe('model card factors written differently', () => {
 describe('recent changes on the home page', () => {
   // Outside tester: after the gate refused a new model, the public list said "the new model says “Jewellery” where the
   // previous said “Reliefs”" of a model never promoted; production still said Reliefs.
-  async function recentWith({ baseline, commit }: { baseline: string; commit: string }) {
+  async function recentWith({ baseline, commit, previous }: { baseline: string; commit: string; previous?: string }) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-recent-'));
     const labels = ['coin', 'mask'];
     const objects: FixtureObject[] = [
@@ -195,6 +195,12 @@ describe('recent changes on the home page', () => {
     metrics.inputs = { data: 'd', labels: 'l', params: 'p', commit };
     metrics.changedPredictions = [{ id: 'A', label: 'coin', baseline: 'coin', candidate: 'mask' }];
     await writeFile(file, JSON.stringify(metrics));
+    if (previous) {
+      const versionsFile = path.join(ws.registry, 'versions.json');
+      const versions = JSON.parse(await readFile(versionsFile, 'utf8'));
+      versions.versions[0].previous = previous;
+      await writeFile(versionsFile, JSON.stringify(versions));
+    }
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
     return catalogue.recent.map((r) => r.text);
   }
@@ -206,6 +212,8 @@ describe('recent changes on the home page', () => {
     // Compared with the model still in production, on a later commit: refused, or not promoted yet.
     const refused = await recentWith({ baseline: 'v1.1.0', commit: 'fed9876' });
     expect(refused.some((t) => t.startsWith('Object A'))).toBe(false);
+    // Evaluated on a branch and registered on the merge commit: the version after the one it was compared with.
+    expect(await recentWith({ baseline: 'v1.0.0', commit: 'fed9876', previous: 'v1.0.0' })).toContain(listed);
     // Compared with an older version (evaluate.baseline fixed, or production rolled back since): not production's.
     const other = await recentWith({ baseline: 'v1.0.0', commit: 'fed9876' });
     expect(other.some((t) => t.startsWith('Object A'))).toBe(false);

@@ -365,6 +365,12 @@ function splitList(text: string): string[] {
     } else item += c;
   }
   items.push(item);
+  if (quoted)
+    throw new VitrineError(
+      'USAGE',
+      `The list ${JSON.stringify(text)} opens a quote it never closes: write a label holding a comma in double ` +
+        'quotes, as in "pot, lidded", vase. Nothing was written.',
+    );
   return items.map((s) => s.trim()).filter(Boolean);
 }
 

@@ -678,7 +678,7 @@ async function trainLogisticHead({
     ? `until it stopped improving (${fitted.iterations} ${fitted.iterations === 1 ? 'step' : 'steps'})`
     : `for ${fitted.iterations} steps, its limit, while it was still improving`;
   log.info(
-    `Trained the model's last layer ${fit}; how strongly it is kept simple (train.l2) ${l2}, ${how}` +
+    `Trained the model's last layer ${fit}; how strongly it is kept simple: ${l2} (one of train.l2_choices), ${how}` +
       (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };

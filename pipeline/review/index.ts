@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { labelInList } from '../collection/vocabulary.ts';
 import { hashFile } from '../data/hash.ts';
 import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
@@ -271,7 +272,8 @@ export function renderReview({
       .slice(0, limit)
       .map(
         (i) =>
-          `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${i.label}, the model says ${i.suggested} ` +
+          `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${labelInList(i.label)}, the model says ` +
+          `${labelInList(i.suggested)} ` +
           `(${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
       ),
   ];

@@ -193,7 +193,7 @@ function fitWords(history: HeadHistory): string {
     const fit = f.converged
       ? `fitted until it stopped improving (${plural(f.iterations, 'step')})`
       : `stopped at its limit of ${f.iterations} steps, still improving`;
-    return `${fit}${history.l2 === undefined ? '' : `, train.l2 ${history.l2}`}`;
+    return `${fit}${history.l2 === undefined ? '' : `, L2 ${history.l2} (one of train.l2_choices)`}`;
   }
   const epochs = `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}`;
   return `${epochs}${history.stoppedEarly ? ' (stopped early)' : ''}`;

@@ -543,5 +543,14 @@ describe('a label holding a comma in the vocabulary', () => {
     const result = await vitrine(['init', '--from', csv, '--vocabulary', '"Pot, lidded", Statuary', '--yes'], given);
     expect(result.code, result.messages).toBe(0);
     expect(await vocabularyOf(given)).toBe('    - Pot, lidded\n    - Statuary\n');
+
+    // A quote never closed: a mistake in the command line, named, and nothing written (outside tester: it wrote
+    // "Statuary, stone,Pottery,Jewellery" and 'amulets"' as labels and exited 0).
+    const open = path.join(root, 'comma', 'open');
+    await mkdir(open, { recursive: true });
+    const refused = await vitrine(['init', '--from', csv, '--vocabulary', '"Pot, lidded, Statuary', '--yes'], open);
+    expect(refused.code, refused.messages).toBe(2);
+    expect(refused.messages).toContain('opens a quote it never closes');
+    expect(await readdir(open)).toEqual([]);
   }, 120_000);
 });

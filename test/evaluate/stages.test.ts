@@ -76,7 +76,7 @@ describe('train stage', () => {
     expect(info.lbfgs!.iterations).toBeGreaterThan(0);
     expect(info.lbfgs!.choices).toEqual([...params.train.l2_choices].sort((a, b) => b - a));
     const steps = `${info.lbfgs!.iterations} step${info.lbfgs!.iterations === 1 ? '' : 's'}`;
-    expect(summary).toContain(`fitted until it stopped improving (${steps}), train.l2 ${info.l2}`);
+    expect(summary).toContain(`fitted until it stopped improving (${steps}), L2 ${info.l2} (one of train.l2_choices)`);
     expect(summary).not.toContain('L-BFGS');
     expect(summary).not.toMatch(/\bepochs?\b/);
     // Every training and validation image once, and each training image mirrored when flip

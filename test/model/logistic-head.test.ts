@@ -107,7 +107,9 @@ describe('the logistic head (train.solver: lbfgs)', () => {
     });
     // L2 = 100 flattens every probability toward 1/3: the held-out loss picks 0.01.
     expect(history.l2).toBe(0.01);
-    expect(lines.join('\n')).toMatch(/kept simple \(train\.l2\) 0\.01, chosen by 3-fold cross-validation/);
+    expect(lines.join('\n')).toMatch(
+      /kept simple: 0\.01 \(one of train\.l2_choices\), chosen by 3-fold cross-validation/,
+    );
     model.dispose();
   });
 
@@ -184,7 +186,7 @@ describe('the L2 choice on a large training set (train.l2_cv_max_objects)', () =
     const capped = await trainHead({ tf, train, labels, params, log });
     expect(capped.history.l2).toBe(100);
     expect(lines.join('\n')).toMatch(
-      /kept simple \(train\.l2\) 100, chosen by 3-fold cross-validation on a sample of 60 of the 600 training/,
+      /kept simple: 100 \(one of train\.l2_choices\), chosen by 3-fold cross-validation on a sample of 60 of the 600 training/,
     );
     capped.model.dispose();
     const all = await trainHead({ tf, train, labels, params: { ...params, l2_cv_max_objects: 0 }, log: silentLogger });

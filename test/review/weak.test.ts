@@ -83,3 +83,15 @@ describe('a weak model', () => {
     expect(strong).not.toContain('weak');
   });
 });
+
+describe('labels holding a comma in vitrine review', () => {
+  it('are quoted, so that "Statuary, stone" does not read as two labels (outside tester)', () => {
+    const comma: ReviewFile = {
+      ...review(0.9),
+      items: [{ ...items[1]!, label: 'Jewellery, beads', suggested: 'Statuary, stone' }],
+    };
+    expect(renderReview({ review: comma })).toContain(
+      'labelled "Jewellery, beads", the model says "Statuary, stone" (80%)',
+    );
+  });
+});

@@ -1069,13 +1069,15 @@ function recentChanges({
   // commit): not while the model it was compared with still is (the gate refused it, or it was never promoted),
   // nor after a rollback put another back.
   const inProduction = versions.find((v) => v.version === production && v.stages.includes('prod'));
-  // Registered on the evaluation's commit, or (a branch evaluated, merged, and registered on the merge) the
-  // version after the one the evaluation compared with.
+  // The evaluated model is production's (the same identity: registered from this evaluation, on its commit or, a
+  // branch evaluated and merged, on the merge); versions registered before identities were recorded: by the commit.
+  const identity = inProduction?.fields.identity;
   const promoted =
     metrics?.baseline != null &&
     inProduction !== undefined &&
-    ((metrics.inputs?.commit != null && inProduction.fields.commit === metrics.inputs.commit) ||
-      inProduction.fields.previous === metrics.baseline.version);
+    (identity
+      ? identity === metrics.inputs?.model
+      : metrics.inputs?.commit != null && inProduction.fields.commit === metrics.inputs.commit);
   for (const c of (promoted ? (metrics.changedPredictions ?? []) : []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
     out.push({

@@ -64,6 +64,9 @@ export function trainingSettingChanges({ recorded, now }: { recorded: unknown; n
       if (NOT_THE_MODEL.has(key)) continue;
       // A setting neither model's solver read changed nothing it learnt.
       if (ONLY_FOR[key] && !solvers.includes(ONLY_FOR[key])) continue;
+      // A built-in backbone brings its own weights and input size: these two are read for a custom one only.
+      const custom = [was.name, now.backbone.name].includes('custom');
+      if ((key === 'backbone.source' || key === 'backbone.input_size') && !custom) continue;
       const before = key === 'train.solver' ? solvers[0] : settingOf(was, key, name);
       const after = key === 'train.solver' ? solvers[1] : value;
       if (before === undefined || same(key, before, after)) continue;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
@@ -47,8 +47,10 @@ export interface VersionEntry {
   commit: string;
   active: boolean;
   bump: string | null;
-  /** The version production held when this one was registered (what its evaluation compared it with). */
+  /** The version this one was numbered from (the newest registered before it). */
   previous: string | null;
+  /** What the model computes (identity.ts), as metrics.json's `inputs.model` names the model it evaluated. */
+  identity: string | null;
   reason: string | null;
   headline: Headline | null;
   pullRequest: { number: number; url: string | null } | null;
@@ -151,6 +153,7 @@ export async function publishRegistry({
       active: v.active,
       bump: v.registration?.bump ?? null,
       previous: v.registration?.previous ?? null,
+      identity: v.registration?.identity ?? null,
       reason: v.registration?.reason ?? null,
       headline: v.registration?.headline ?? null,
       pullRequest: v.registration?.lineage?.pullRequest ?? null,
@@ -213,36 +216,40 @@ export async function restoreRegistryRecord({
   embed?: EmbedObjects;
 }): Promise<boolean> {
   const present = (file: string) =>
-    readFile(file).then(
+    stat(file).then(
       () => true,
       () => false,
     );
   // Annotating needs the dataset (the catalogue stage refuses without it, saying to build it first); and a record
   // left half-written (cards, no annotations) is written again.
   if (!(await present(path.join(ws.dataset, 'dataset.json')))) return false;
-  const whole = (await present(path.join(ws.registry, 'versions.json'))) && (await present(annotationsFile(ws)));
-  if (whole) return false;
-  const prod = await readRegistry({ dir: ws.root, name: params.registry.model_name }).then(
-    (state) => state.stages.prod ?? null,
+  const cards = await present(path.join(ws.registry, 'versions.json'));
+  if (cards && (await present(annotationsFile(ws)))) return false;
+  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(
     // Not a git repository (a folder built by hand): no tags, nothing to restore.
     () => null,
   );
-  if (!prod) return false;
+  const prod = state?.stages.prod ?? null;
+  // A version registered by another tool has no files Vitrine can annotate with: nothing to write again, every build.
+  if (!prod || !state?.versions.find((v) => v.version === prod)?.registration) return false;
+  const missing = cards
+    ? 'The record of the promoted models (.vitrine/registry) has no annotations'
+    : 'This copy has no record of the promoted models (.vitrine/registry: a fresh clone)';
   log.info(
-    `This copy has no record of the promoted models (.vitrine/registry: a fresh clone, or a CI cache that expired); ` +
-      `the git tags put ${prod} in production: writing the model cards and annotating the collection with it …`,
+    `${missing}; the git tags put ${prod} in production: writing the model cards and annotating the collection ` +
+      'with it …',
   );
   try {
-    await publishRegistry({ ws, params, log, remote, predict, embed });
+    const { annotated } = await publishRegistry({ ws, params, log, remote, predict, embed });
+    return annotated > 0;
   } catch (error) {
-    if (!(error instanceof VitrineError)) throw error;
+    // Only a better catalogue was at stake: it is built as before, with staff labels only, and says why.
     log.warn(
-      `The record of the promoted models could not be written again (${error.message}): the catalogue shows staff ` +
-        'labels only, with no machine annotations and no model cards.',
+      `The collection could not be annotated with ${prod} again (${messageOf(error)}): the catalogue shows staff ` +
+        'labels only, with no machine annotations.',
     );
     return false;
   }
-  return true;
 }
 
 /** Build the card of every registered version from its stored evidence; returns the versions carded. */

@@ -538,12 +538,12 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const settings = b?.settingChanges ?? [];
   if (b && settings.length > 0)
     out +=
-      `\n\n⚠️ The model in production (${text(b.version)}) was trained with other training settings: ` +
+      `\n\n⚠️ The model compared with (${text(b.version)}) was trained with other training settings: ` +
       `${text(settingChangeWords(settings))}. The comparison is also one of those settings. ` +
       `${text(settingAdvice({ changes: settings, version: b.version }))}.`;
   if (metrics.changedPredictions.length > 0)
     out +=
-      `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +
+      `${scope || settings.length > 0 ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +
       `test ${pluralWord(metrics.changedPredictions.length, 'object')} ` +
       `now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;

@@ -65,11 +65,11 @@ export const catalogueStage: Stage = {
     return { location: catalogueLocation({ params, env }) };
   },
   async run({ ws, params, log, clock, env, forced = false }) {
-    // In one `vitrine run`, the earlier stages' decoded embeddings (717 MB at 100,000 objects) would
-    // otherwise stay in this process while Astro and Pagefind run.
-    forgetDecodedSegments();
     // A copy without the record of the promoted models (a fresh clone) writes it again from the git tags first.
     await restoreRegistryRecord({ ws, params, log });
+    // In one `vitrine run`, the earlier stages' decoded embeddings (717 MB at 100,000 objects) would
+    // otherwise stay in this process while Astro and Pagefind run (a restore's annotation decodes them too).
+    forgetDecodedSegments();
     const located = withLocation(params, env);
     // In a child process that exits: at 100,000 objects the data step takes gigabytes, which this
     // process would otherwise keep while Astro and Pagefind run. Only the counts come back.

@@ -231,8 +231,8 @@ async function warnStaleUpstream({
     targets[0] === 'catalogue' &&
     !stale.has('dataset') &&
     (['train', 'evaluate', 'promote'] as const).some((s) => stale.has(s))
-      ? ' (it trains and evaluates a model first, and stops if that model does not pass the promotion gate; ' +
-        'meanwhile --single keeps the production model’s annotations)'
+      ? ` (it ${stale.has('train') ? 'trains and evaluates a model' : 'evaluates the model'} first, and stops if ` +
+        'that model does not pass the promotion gate; meanwhile --single keeps the production model’s annotations)'
       : '';
   ctx.log.warn(
     `${changes.join('; ')}. With --single, ${listWords(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +

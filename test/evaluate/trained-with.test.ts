@@ -69,6 +69,8 @@ describe('the settings production was trained with', () => {
     now.train.epochs = 5;
     now.train.learning_rate = 0.1;
     now.backbone.layer = 'conv_1, block_16_expand';
+    // A built-in backbone brings its own weights and input size.
+    now.backbone.input_size = 299;
     expect(trainingSettingChanges({ recorded, now })).toEqual([]);
     now.train.l2_choices = [1];
     expect(trainingSettingChanges({ recorded, now }).map((c) => [c.key, c.yaml])).toEqual([

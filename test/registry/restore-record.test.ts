@@ -67,6 +67,24 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
+  it('never stops the catalogue: a failure to annotate leaves staff labels only, and says why', async () => {
+    const f = await newRepo();
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    await rm(f.ws.registry, { recursive: true });
+    const log = memoryLogger();
+    const broken = async () => {
+      throw new Error('the TensorFlow.js backend did not start');
+    };
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: broken })).toBe(false);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
+      'The collection could not be annotated with v1.0.0 again (the TensorFlow.js backend did not start): the ' +
+        'catalogue shows staff labels only, with no machine annotations.',
+    );
+  });
+
   it('does nothing where no version is in production', async () => {
     const f = await newRepo();
     await writeDataset({ ws: f.ws });

@@ -28,7 +28,7 @@ describe('a comparison with a production model trained with other settings', () 
     const { markdown } = await buildReport({ ws: repo.ws, params, base: 'main', log: silentLogger });
     // As GitHub shows it: Markdown's escapes (\( for a parenthesis) read as the character.
     expect(markdown.replace(/\\([()[\]_*.])/g, '$1')).toContain(
-      '⚠️ The model in production (v1.0.0) was trained with other training settings: train.solver adam (this model: ' +
+      '⚠️ The model compared with (v1.0.0) was trained with other training settings: train.solver adam (this model: ' +
         'lbfgs). The comparison is also one of those settings. train.solver is a setting the Vitrine that trained ' +
         'v1.0.0 did not have: an upgrade of Vitrine changed it. If that is not a change you meant, set ' +
         'train.solver: adam in params.yaml to train as v1.0.0 was trained.',

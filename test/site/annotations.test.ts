@@ -172,7 +172,19 @@ describe('model card factors written differently', () => {
 describe('recent changes on the home page', () => {
   // Outside tester: after the gate refused a new model, the public list said "the new model says “Jewellery” where the
   // previous said “Reliefs”" of a model never promoted; production still said Reliefs.
-  async function recentWith({ baseline, commit, previous }: { baseline: string; commit: string; previous?: string }) {
+  async function recentWith({
+    baseline,
+    commit,
+    model,
+    identity,
+  }: {
+    baseline: string;
+    commit: string;
+    /** The identity of the model metrics.json evaluated. */
+    model?: string;
+    /** Production's registered identity (versions.json). */
+    identity?: string;
+  }) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-recent-'));
     const labels = ['coin', 'mask'];
     const objects: FixtureObject[] = [
@@ -192,30 +204,31 @@ describe('recent changes on the home page', () => {
       verdict: 'no detectable difference',
     };
     metrics.baseline = { accuracy, macroF1, topK, ece, perClass, confusion, version: baseline, comparison };
-    metrics.inputs = { data: 'd', labels: 'l', params: 'p', commit };
+    metrics.inputs = { data: 'd', labels: 'l', params: 'p', commit, ...(model ? { model } : {}) };
     metrics.changedPredictions = [{ id: 'A', label: 'coin', baseline: 'coin', candidate: 'mask' }];
     await writeFile(file, JSON.stringify(metrics));
-    if (previous) {
+    if (identity) {
       const versionsFile = path.join(ws.registry, 'versions.json');
       const versions = JSON.parse(await readFile(versionsFile, 'utf8'));
-      versions.versions[0].previous = previous;
+      versions.versions[0].identity = identity;
       await writeFile(versionsFile, JSON.stringify(versions));
     }
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
     return catalogue.recent.map((r) => r.text);
   }
+  const listed = 'Object A: the new model says “mask” where the previous said “coin”';
+  const lists = (texts: string[]) => texts.includes(listed);
 
   it('lists what the evaluated model changed only while it is the model in production', async () => {
-    // Evaluated against v1.0.0 on the commit v1.1.0 (in production) was registered on: its changes are the public's.
-    const listed = 'Object A: the new model says “mask” where the previous said “coin”';
-    expect(await recentWith({ baseline: 'v1.0.0', commit: 'abc1234' })).toContain(listed);
-    // Compared with the model still in production, on a later commit: refused, or not promoted yet.
-    const refused = await recentWith({ baseline: 'v1.1.0', commit: 'fed9876' });
-    expect(refused.some((t) => t.startsWith('Object A'))).toBe(false);
-    // Evaluated on a branch and registered on the merge commit: the version after the one it was compared with.
-    expect(await recentWith({ baseline: 'v1.0.0', commit: 'fed9876', previous: 'v1.0.0' })).toContain(listed);
-    // Compared with an older version (evaluate.baseline fixed, or production rolled back since): not production's.
-    const other = await recentWith({ baseline: 'v1.0.0', commit: 'fed9876' });
-    expect(other.some((t) => t.startsWith('Object A'))).toBe(false);
+    // The model production registered (same identity), whether on the evaluation's commit or on a merge after it.
+    expect(lists(await recentWith({ baseline: 'v1.0.0', commit: 'fed9876', model: 'm2', identity: 'm2' }))).toBe(true);
+    // Another model: refused by the gate, not promoted yet, compared with a fixed older baseline, or rolled back.
+    expect(lists(await recentWith({ baseline: 'v1.0.0', commit: 'abc1234', model: 'm3', identity: 'm2' }))).toBe(false);
+    expect(lists(await recentWith({ baseline: 'v1.1.0', commit: 'fed9876', model: 'm3', identity: 'm2' }))).toBe(false);
+  });
+
+  it('goes by the commit for a version registered before identities were recorded', async () => {
+    expect(lists(await recentWith({ baseline: 'v1.0.0', commit: 'abc1234' }))).toBe(true);
+    expect(lists(await recentWith({ baseline: 'v1.1.0', commit: 'fed9876' }))).toBe(false);
   });
 });

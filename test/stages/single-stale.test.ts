@@ -103,6 +103,14 @@ describe('--single after the inputs of earlier stages changed', () => {
     ]);
   });
 
+  it('says it evaluates (not trains) first when only the evaluation’s settings changed', async () => {
+    await run({});
+    const params = defaultParams();
+    params.evaluate.alpha = 0.01;
+    const result = await run({ targets: ['catalogue'], single: true, params });
+    expect(result.warnings[0]).toContain('npx vitrine run catalogue (it evaluates the model first, and stops if');
+  });
+
   it('names the files that changed since the same stages together', async () => {
     await run({});
     await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\nC,Mask\n');

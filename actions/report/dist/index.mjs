@@ -49419,9 +49419,9 @@ ${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
   if (b && settings.length > 0)
     out += `
 
-\u26A0\uFE0F The model in production (${text(b.version)}) was trained with other training settings: ${text(settingChangeWords(settings))}. The comparison is also one of those settings. ${text(settingAdvice({ changes: settings, version: b.version }))}.`;
+\u26A0\uFE0F The model compared with (${text(b.version)}) was trained with other training settings: ${text(settingChangeWords(settings))}. The comparison is also one of those settings. ${text(settingAdvice({ changes: settings, version: b.version }))}.`;
   if (metrics.changedPredictions.length > 0)
-    out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${pluralWord(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
+    out += `${scope || settings.length > 0 ? "\n\n" : " "}${metrics.changedPredictions.length} test ${pluralWord(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;
 }
 function predictedCounts(labels, confusion2) {

@@ -59,6 +59,8 @@ describe('the 404 page with look-alike ids', () => {
     expect(response?.status()).toBe(404);
     const link = page.locator('#did-you-mean a');
     await link.waitFor();
+    // The title comes from a second request, after the link is shown (under load, later): waited for.
+    await page.waitForFunction(() => document.querySelector('#did-you-mean a')?.textContent?.includes('“'));
     return { href: await link.getAttribute('href'), text: await link.textContent() };
   };
 

@@ -60,7 +60,7 @@ describe('the 404 page with look-alike ids', () => {
     const link = page.locator('#did-you-mean a');
     await link.waitFor();
     // The title comes from a second request, after the link is shown (under load, later): waited for.
-    await page.waitForFunction(() => document.querySelector('#did-you-mean a')?.textContent?.includes('“'));
+    await link.filter({ hasText: '“' }).waitFor();
     return { href: await link.getAttribute('href'), text: await link.textContent() };
   };
 

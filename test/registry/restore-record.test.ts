@@ -24,13 +24,19 @@ import {
 
 const newRepo = repoPerTest();
 
+/** A repository with v1.0.0 promoted (the stand-in model predicts "coin"), its record written by the promotion. */
+async function promotedRepo() {
+  const f = await newRepo();
+  await writeDataset({ ws: f.ws });
+  await writeModel({ ws: f.ws, predicts: 'coin' });
+  await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+  await promote({ ctx: stageContext(f), predict: standInPredict });
+  return f;
+}
+
 describe('the record of the promoted models in a copy that lacks it', () => {
   it('is written again from the git tags: the versions, the cards, and the annotations of production', async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promotedRepo();
     const before = await readAnnotations(f.ws);
     const versions = await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8');
     // As in a fresh clone: the tags, and no .vitrine/registry.
@@ -46,11 +52,7 @@ describe('the record of the promoted models in a copy that lacks it', () => {
   });
 
   it('writes a record again that was left half-written (cards, no annotations), and waits for the dataset', async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promotedRepo();
     const before = await readAnnotations(f.ws);
     // An outside tester's fresh clone: a first try without the dataset wrote the cards, not the annotations.
     await rm(path.join(f.ws.registry, 'annotations.json'));
@@ -68,11 +70,7 @@ describe('the record of the promoted models in a copy that lacks it', () => {
   });
 
   it('never stops the catalogue: a failure to annotate leaves staff labels only, and says why', async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promotedRepo();
     await rm(f.ws.registry, { recursive: true });
     const log = memoryLogger();
     const broken = async () => {

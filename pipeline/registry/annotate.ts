@@ -252,7 +252,7 @@ async function sameBackbone({
 }
 
 /** The evaluate stage's review list, or null when it has not written one. */
-async function reviewIfAny(ws: Workspace): Promise<ReviewFile | null> {
+export async function reviewIfAny(ws: Workspace): Promise<ReviewFile | null> {
   return readReview({ ws }).catch(() => null);
 }
 
@@ -271,12 +271,15 @@ export async function predictAnnotations({
   embed,
   publication: own,
   learnt,
+  review,
 }: {
   ws: Workspace;
   params: Params;
   modelDir: string;
   modelVersion: string;
   log: Logger;
+  /** The labels found likely wrong (`labelIssue`); absent: the workspace's latest evaluation's, if any. */
+  review?: ReviewFile | null;
   /** Labels changed since the model was trained, with the label it learnt (`labelsChangedSince`). */
   learnt?: Map<string, string | null> | null;
   predict?: PredictObjects;
@@ -329,7 +332,7 @@ export async function predictAnnotations({
     predictions,
     objects,
     modelVersion,
-    review: await reviewIfAny(ws),
+    review: review === undefined ? await reviewIfAny(ws) : review,
     thresholds: thresholds ?? null,
     unfamiliar,
     learnt,
@@ -437,6 +440,7 @@ export async function annotateCollection(input: {
   publication?: Metrics['publication'] | null;
   /** Labels changed since the model was trained, with the label it learnt (`labelsChangedSince`). */
   learnt?: Map<string, string | null> | null;
+  review?: ReviewFile | null;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   // Resolved once: the workspace's rule may be refused as another model's, which the log says once.
   const publication =

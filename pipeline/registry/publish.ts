@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { checkedOutBranch } from '../report/git.ts';
+import type { ReviewFile } from '../review/index.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
@@ -15,6 +16,7 @@ import {
   nothingPublishedWhy,
   type PredictObjects,
   predictAnnotations,
+  reviewIfAny,
   writeAnnotations,
 } from './annotate.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
@@ -183,6 +185,7 @@ export async function publishRegistry({
         embed,
         publication,
         learnt,
+        review: await reviewFor({ ws, state, version: resolved.version, remote, log }),
       });
       annotated = annotations.length;
     }
@@ -410,6 +413,42 @@ export async function versionPublication({
   return metrics.publication;
 }
 
+/**
+ * The labels that may be wrong: as the latest evaluation here found them, or else as the one that registered
+ * `version` did (stored with its evidence), since a fresh clone has no .vitrine/evaluate and its review queue
+ * would lose them (an outside tester: 22 objects instead of 50). Null when neither is at hand (a version
+ * registered before the list was stored with it).
+ */
+async function reviewFor({
+  ws,
+  state,
+  version,
+  remote,
+  log,
+}: {
+  ws: Workspace;
+  state: RegistryState;
+  version: string;
+  remote?: ModelRemote;
+  log: Logger;
+}): Promise<ReviewFile | null> {
+  const here = await reviewIfAny(ws);
+  if (here) return here;
+  const evidence = state.versions.find((v) => v.version === version)?.registration?.evidence;
+  if (!evidence?.files.some((f) => f.relpath === 'review.json')) return null;
+  try {
+    const opener = remote ? async () => remote : () => openModelRemote({ ws });
+    const dir = await versionEvidenceDir({ ws, name: state.name, version, evidence, remote: opener, log });
+    return JSON.parse(await readFile(path.join(dir, 'review.json'), 'utf8')) as ReviewFile;
+  } catch (error) {
+    log.warn(
+      `The staff labels that may be wrong, as found when ${version} was evaluated, could not be read ` +
+        `(${messageOf(error)}): the review queue lists only the objects where the model disagrees with staff.`,
+    );
+    return null;
+  }
+}
+
 /** Say when a publication rule has no familiarity cut although annotate.familiarity asks for one, and why. */
 function familiarityNote({
   params,
@@ -573,6 +612,7 @@ export async function rollbackAndPublish(
     embed,
     publication,
     learnt,
+    review: await reviewFor({ ws, state, version: probe.version, remote, log }),
   });
   const result = await rollback({ ...options, version: probe.version });
   const nothingPublished = nothingPublishedWhy({ publication, version: probe.version });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
 import { readFileAtRef } from '../data/git.ts';
@@ -18,6 +18,7 @@ import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
 import { checkedOutBranch } from '../report/git.ts';
+import { reviewFile } from '../review/index.ts';
 import type { Metrics, ModelInfo } from '../types.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
@@ -251,6 +252,10 @@ export async function promote({
   await writeJsonAtomic({
     file: path.join(staging, 'dataset-summary.json'),
     value: summariseDataset({ dataset, factors: params.evaluate.factors }),
+  });
+  // The labels the evaluation found likely wrong: a fresh clone's catalogue has no .vitrine/evaluate to read them from.
+  await copyFile(reviewFile(ws), path.join(staging, 'review.json')).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
   });
   const evidence = await manifestOf({ dir: staging });
 

@@ -1,11 +1,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';
+import { type ReviewFile, reviewFile } from '../../pipeline/review/index.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
   everyLabel,
+  LABELS,
   publicationWith,
   readAnnotations,
   repoPerTest,
@@ -49,6 +52,49 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     expect(JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8'))).toEqual(JSON.parse(versions));
     // Once there, nothing to do.
     expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(false);
+  });
+
+  it('keeps the label issues of the evaluation that registered production (its review list is stored with it)', async () => {
+    // An outside tester's fresh clone: its review queue had 22 objects, not 50, as .vitrine/evaluate was not there.
+    const f = await newRepo();
+    const dataset = await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    const wrong = dataset.objects.find((o) => o.label === 'mask')!;
+    const review: ReviewFile = {
+      schema: 'vitrine.review/1',
+      labels: LABELS,
+      checked: dataset.counts.labelled,
+      agreement: { accuracy: 0.9, guessing: 1 / 3, better: true, labelsInUse: 3 },
+      confident: 1,
+      flagged: 1,
+      items: [
+        {
+          id: wrong.id,
+          label: 'mask',
+          suggested: 'coin',
+          score: 0.93,
+          confidence: 0.95,
+          confident: true,
+          reason: 'flagged',
+          threshold: 0.6,
+          split: wrong.split,
+        },
+      ],
+    };
+    await writeJsonAtomic({ file: reviewFile(f.ws), value: review });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const before = await readAnnotations(f.ws);
+    const issue = { score: 0.93, suggested: 'coin', flagged: true, label: 'mask' };
+    expect(before.find((a) => a.id === wrong.id)?.labelIssue).toEqual(issue);
+
+    // A fresh clone: no .vitrine but the dataset (the evidence comes from the model remote).
+    await rm(f.ws.registry, { recursive: true });
+    await rm(f.ws.evaluate, { recursive: true });
+    await rm(path.join(f.ws.root, '.vitrine', 'cache', 'registry'), { recursive: true, force: true });
+    const log = memoryLogger();
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(true);
+    expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
   it('writes a record again that was left half-written (cards, no annotations), and waits for the dataset', async () => {

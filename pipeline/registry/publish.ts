@@ -200,8 +200,9 @@ export async function publishRegistry({
  * The git tags are the registry; `.vitrine/registry` is this copy's record of them (cards, versions.json, the
  * production model's annotations), written by promotion and rollback. A fresh clone, or a CI runner whose cache
  * expired, has none: the catalogue would show no machine annotations and no model cards though the tags put a
- * version in production (an outside tester). Written again from the tags then; false when there was nothing to do.
- * A model remote that cannot be reached leaves the catalogue with staff labels only, as before, and says why.
+ * version in production (an outside tester). Written again from the tags then: `restored`, or `failed` (maybe partly
+ * written: a model remote that cannot be reached leaves the catalogue with staff labels only, and says why), or
+ * `untouched` (nothing written: nothing to do, or no dataset to annotate yet).
  */
 export async function restoreRegistryRecord({
   ws,
@@ -210,6 +211,7 @@ export async function restoreRegistryRecord({
   remote,
   predict,
   embed,
+  env = {},
 }: {
   ws: Workspace;
   params: Params;
@@ -217,7 +219,9 @@ export async function restoreRegistryRecord({
   remote?: ModelRemote;
   predict?: PredictObjects;
   embed?: EmbedObjects;
-}): Promise<boolean> {
+  /** The run's environment: on a CI runner the checked-out branch may be known only from it. */
+  env?: Record<string, string | undefined>;
+}): Promise<'untouched' | 'restored' | 'failed'> {
   const present = (file: string) =>
     stat(file).then(
       () => true,
@@ -225,33 +229,40 @@ export async function restoreRegistryRecord({
     );
   // Annotating needs the dataset (the catalogue stage refuses without it, saying to build it first); and a record
   // left half-written (cards, no annotations) is written again.
-  if (!(await present(path.join(ws.dataset, 'dataset.json')))) return false;
+  if (!(await present(path.join(ws.dataset, 'dataset.json')))) return 'untouched';
   const cards = await present(path.join(ws.registry, 'versions.json'));
-  if (cards && (await present(annotationsFile(ws)))) return false;
+  if (cards && (await present(annotationsFile(ws)))) return 'untouched';
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(
     // Not a git repository (a folder built by hand): no tags, nothing to restore.
     () => null,
   );
   const prod = state?.stages.prod ?? null;
   // A version registered by another tool has no files Vitrine can annotate with: nothing to write again, every build.
-  if (!prod || !state?.versions.find((v) => v.version === prod)?.registration) return false;
+  if (!prod || !state?.versions.find((v) => v.version === prod)?.registration) return 'untouched';
   const missing = cards
     ? 'The record of the promoted models (.vitrine/registry) has no annotations'
     : 'This copy has no record of the promoted models (.vitrine/registry: a fresh clone)';
+  const branch = await checkedOutBranch({ dir: ws.root, env });
+  // A branch's catalogue is a preview: its objects, annotated by the model in production, not by the branch's own.
+  const preview =
+    branch && branch !== params.collection.branch
+      ? ` (a preview on branch ${branch}: its objects as production’s model sees them; the merge's run annotates ` +
+        'them with the model it promotes)'
+      : '';
   log.info(
     `${missing}; the git tags put ${prod} in production: writing the model cards and annotating the collection ` +
-      'with it …',
+      `with it${preview} …`,
   );
   try {
     const { annotated } = await publishRegistry({ ws, params, log, remote, predict, embed });
-    return annotated > 0;
+    return annotated > 0 ? 'restored' : 'failed';
   } catch (error) {
     // Only a better catalogue was at stake: it is built as before, with staff labels only, and says why.
     log.warn(
       `The collection could not be annotated with ${prod} again (${messageOf(error)}): the catalogue shows staff ` +
         'labels only, with no machine annotations.',
     );
-    return false;
+    return 'failed';
   }
 }
 

@@ -60,13 +60,15 @@ export const catalogueStage: Stage = {
     stages: ['dataset', 'promote'],
   },
   outs: ['.vitrine/catalogue', '.vitrine/site'],
+  // A fresh clone (or a CI runner whose cache expired) has no .vitrine/registry; the git tags say what it held.
+  async prepare({ ws, params, log, env }) {
+    return (await restoreRegistryRecord({ ws, params, log, env })) === 'untouched' ? [] : ['.vitrine/registry'];
+  },
   // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link.
   async fingerprint({ params, env }) {
     return { location: catalogueLocation({ params, env }) };
   },
   async run({ ws, params, log, clock, env, forced = false }) {
-    // A copy without the record of the promoted models (a fresh clone) writes it again from the git tags first.
-    await restoreRegistryRecord({ ws, params, log });
     // In one `vitrine run`, the earlier stages' decoded embeddings (717 MB at 100,000 objects) would
     // otherwise stay in this process while Astro and Pagefind run (a restore's annotation decodes them too).
     forgetDecodedSegments();

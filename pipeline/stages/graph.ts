@@ -139,6 +139,10 @@ export async function runStages({
   const outcomes: StageOutcome[] = [];
   for (const stage of plan) {
     onStage?.(stage.name);
+    // What a stage puts back (a fresh clone's registry record) is hashed after it is there, as the output of the
+    // stage that writes it, so the next run redoes neither stage.
+    const rewritten = (await stage.prepare?.(ctx)) ?? [];
+    if (rewritten.length) await adoptRewritten({ ctx, lock, paths: rewritten, stateFile });
     const deps = await stageDeps({ ctx, stage, lock, stateFile });
     const fingerprint = hashJson(deps);
     const previous = lock.stages[stage.name];
@@ -171,6 +175,25 @@ export async function runStages({
     onOutcome?.(outcomes.at(-1)!);
   }
   return outcomes;
+}
+
+/** Record `paths` as they are now in the outputs of the stages that write them. */
+async function adoptRewritten({
+  ctx,
+  lock,
+  paths,
+  stateFile,
+}: {
+  ctx: StageContext;
+  lock: Lock;
+  paths: string[];
+  stateFile: string;
+}): Promise<void> {
+  const owners = Object.values(lock.stages).filter((entry) => paths.some((p) => p in entry.outs));
+  if (owners.length === 0) return;
+  const now = await hashPaths({ ctx, paths, stateFile });
+  for (const entry of owners) for (const p of paths) if (p in entry.outs) entry.outs[p] = now[p]!;
+  await writeJsonAtomic({ file: ctx.ws.lock, value: lock });
 }
 
 /**

@@ -47,6 +47,11 @@ export interface Stage {
   };
   /** Root-relative files or folders the stage writes (all under `.vitrine/`). */
   outs: string[];
+  /**
+   * Runs before the stage's inputs are hashed, whether or not it then runs: puts back what it reads when a copy
+   * lacks it (the catalogue: the registry record, from the git tags). Returns the root-relative paths it wrote.
+   */
+  prepare?(ctx: StageContext): Promise<string[]>;
   /** Extra inputs that are neither files nor params; JSON-serialisable. */
   fingerprint?(ctx: StageContext): Promise<unknown>;
   run(ctx: StageContext): Promise<StageResult>;

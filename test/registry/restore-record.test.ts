@@ -12,6 +12,7 @@ import {
   publicationWith,
   readAnnotations,
   repoPerTest,
+  sh,
   stageContext,
   standInPredict,
   writeDataset,
@@ -46,12 +47,12 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     await rm(f.ws.registry, { recursive: true });
 
     const log = memoryLogger();
-    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(true);
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe('restored');
     expect(log.lines.map((l) => l.message).join('\n')).toContain('the git tags put v1.0.0 in production');
     expect(await readAnnotations(f.ws)).toEqual(before);
     expect(JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8'))).toEqual(JSON.parse(versions));
     // Once there, nothing to do.
-    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(false);
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe('untouched');
   });
 
   it('keeps the label issues of the evaluation that registered production (its review list is stored with it)', async () => {
@@ -93,7 +94,7 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     await rm(f.ws.evaluate, { recursive: true });
     await rm(path.join(f.ws.root, '.vitrine', 'cache', 'registry'), { recursive: true, force: true });
     const log = memoryLogger();
-    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe(true);
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe('restored');
     expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
@@ -107,11 +108,11 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     await rm(dataset);
     expect(
       await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger(), predict: standInPredict }),
-    ).toBe(false);
+    ).toBe('untouched');
     await writeFile(dataset, saved);
     expect(
       await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger(), predict: standInPredict }),
-    ).toBe(true);
+    ).toBe('restored');
     expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
@@ -122,17 +123,28 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     const broken = async () => {
       throw new Error('the TensorFlow.js backend did not start');
     };
-    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: broken })).toBe(false);
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: broken })).toBe('failed');
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
       'The collection could not be annotated with v1.0.0 again (the TensorFlow.js backend did not start): the ' +
         'catalogue shows staff labels only, with no machine annotations.',
     );
   });
 
+  it('says that a branch other than the collection’s shows production’s annotations as a preview', async () => {
+    const f = await promotedRepo();
+    sh(f.ws.root, 'checkout', '-q', '-b', 'relabel-scarabs');
+    await rm(f.ws.registry, { recursive: true });
+    const log = memoryLogger();
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: standInPredict })).toBe('restored');
+    expect(log.lines.map((l) => l.message).join('\n')).toContain(
+      'with it (a preview on branch relabel-scarabs: its objects as production’s model sees them',
+    );
+  });
+
   it('does nothing where no version is in production', async () => {
     const f = await newRepo();
     await writeDataset({ ws: f.ws });
-    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger() })).toBe(false);
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger() })).toBe('untouched');
     await expect(readFile(path.join(f.ws.registry, 'versions.json'))).rejects.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,6 +164,50 @@ describe('stage graph', () => {
     extra = { commit: 'b'.repeat(40), where: { url: 'y' } };
     const outcomes = await runStages({ ctx: ctx(), stages: withFingerprint });
     expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('a new commit (aaaaaaa → bbbbbbb), where changed');
+  });
+});
+
+describe('a record a stage writes again before it reads it', () => {
+  it('is hashed after it is written, as the output of the stage that writes it: the next run redoes nothing', async () => {
+    // A fresh clone: the catalogue writes .vitrine/registry again from the git tags, where a branch's promote
+    // wrote none. The next run rebuilt the catalogue and reran promote ("changed … by hand").
+    const promote: Stage = {
+      name: 'promote',
+      summary: 'promote',
+      deps: { paths: [], params: [], stages: ['dataset'] },
+      outs: ['.vitrine/registry'],
+      async run() {
+        runs.push('promote');
+        return { summary: 'evaluated on a branch: nothing registered' };
+      },
+    };
+    const record = path.join('.vitrine', 'registry', 'versions.json');
+    const catalogue: Stage = {
+      ...copy('catalogue', { paths: ['site', '.vitrine/registry'], params: [], stages: ['dataset', 'promote'] }, [
+        record,
+      ]),
+      async prepare(c) {
+        const file = path.join(c.ws.root, record);
+        if (
+          await readFile(file).then(
+            () => true,
+            () => false,
+          )
+        )
+          return [];
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, '{"prod":"v1.0.0"}');
+        return ['.vitrine/registry'];
+      },
+    };
+    const all = [stages[0]!, promote, catalogue];
+    runs.length = 0;
+    await runStages({ ctx: ctx(), stages: all });
+    expect(runs).toEqual(['dataset', 'promote', 'catalogue']);
+    expect(await readFile(path.join(root, '.vitrine', 'catalogue', 'out.txt'), 'utf8')).toBe('{"prod":"v1.0.0"}');
+    runs.length = 0;
+    await runStages({ ctx: ctx(), stages: all });
+    expect(runs).toEqual([]);
   });
 });
 

@@ -434,6 +434,73 @@ const UNREACHABLE = new Set([
   'EPIPE',
 ]);
 
+/** Where a data remote's address is set. */
+function endpointIn(remote: string): string {
+  return `endpointurl under ['remote "${remote}"'] in .dvc/config`;
+}
+
+/** TLS codes of a certificate this computer does not accept; `plain-http` for an https:// address of a plain server. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** What went wrong setting up https with the server: a certificate's code, `plain-http`, or undefined. */
+export function tlsProblem(error: unknown): string | undefined {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+  ) {
+    if (typeof e.code === 'string' && CERTIFICATE_CODES.has(e.code)) return e.code;
+    // The answer to an https greeting was not https: the server speaks plain http on that port.
+    if (
+      e.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+      (e.code === 'EPROTO' && /wrong version number/i.test(String(e.message)))
+    )
+      return 'plain-http';
+    e = e.cause as typeof e;
+    depth++;
+  }
+  return undefined;
+}
+
+/** The first sentence about a TLS problem (`tlsProblem`), without its full stop. */
+export function tlsWords({ endpoint, problem }: { endpoint: string; problem: string }): string {
+  if (problem === 'plain-http')
+    return `The address ${endpoint} starts with https://, but the server there does not speak https`;
+  if (problem === 'CERT_HAS_EXPIRED' || problem === 'CERT_NOT_YET_VALID')
+    return `The server at ${endpoint} showed a certificate that is out of date (${problem})`;
+  if (problem === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `The server at ${endpoint} showed a certificate made out to another name than its address (${problem})`;
+  return `The server at ${endpoint} showed a certificate this computer does not trust (${problem})`;
+}
+
+/** What to do about a TLS problem; `where` names the setting holding the address. */
+export function tlsAdvice({ problem, where }: { problem: string; where: string }): string {
+  if (problem === 'plain-http')
+    return `If the server has no https, write the address with http:// (${where}); otherwise check the port.`;
+  if (problem === 'CERT_HAS_EXPIRED' || problem === 'CERT_NOT_YET_VALID')
+    return "Ask whoever runs the server to renew it, and check this computer's date and time.";
+  if (problem === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `Check the address (${where}): use the name on the certificate.`;
+  return (
+    "If the museum signs its own certificates, give Vitrine the signer's certificate: set NODE_EXTRA_CA_CERTS to " +
+    `its file (a .pem) before running it. Otherwise check the address (${where}).`
+  );
+}
+
+/** The first sentence about an answer that is not S3's (a web page), without its full stop. */
+export function notStorageWords({ endpoint, status }: { endpoint: string; status?: number }): string {
+  return `The server at ${endpoint} answered${status ? ` (HTTP ${status})` : ''}, but not as S3 storage does: it sent something else, such as a web page`;
+}
+
 /** The error code of a Node network error, looked for on the error and its causes. */
 function networkCode(error: unknown): string | undefined {
   for (
@@ -513,6 +580,26 @@ export function s3Error({
       { cause: error },
     );
   }
+  const tls = tlsProblem(error);
+  if (tls) {
+    return new VitrineError(
+      'REMOTE_TLS',
+      `${tlsWords({ endpoint, problem: tls })} (remote "${remote}"). ${tlsAdvice({ problem: tls, where: endpointIn(remote) })}`,
+      { ...data, reason: tls },
+      { cause: error },
+    );
+  }
+  // The AWS SDK could not read the answer as S3's (a web page); a server error's page is a server error all the same.
+  const unreadable = /Deserialization error|XML parse error/i.test(message);
+  if (name === 'NotStorage' || (unreadable && (!status || status < 500))) {
+    return new VitrineError(
+      'REMOTE_NOT_STORAGE',
+      `${notStorageWords({ endpoint, status })} (remote "${remote}"). Check ${endpointIn(remote)}: it must be the ` +
+        "address of the storage service's S3 interface (for MinIO, its API port, not its console), not a website.",
+      { ...data, ...(status ? { status } : {}) },
+      { cause: error },
+    );
+  }
   const code = networkCode(error);
   if (code) {
     return new VitrineError(
@@ -556,7 +643,8 @@ export function s3Error({
   }
   return new VitrineError(
     'REMOTE_UNAVAILABLE',
-    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ${serverAnswer({ name, message, status })}`,
+    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ` +
+      serverAnswer({ name, message: unreadable ? '' : message, status }),
     { ...objectData, ...(status ? { status } : {}), ...(name && status ? { serverCode: name } : {}) },
     { cause: error },
   );

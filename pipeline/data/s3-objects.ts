@@ -192,6 +192,9 @@ async function responseError(response: IncomingMessage, method: string): Promise
     const hint = `the bucket is in region ${bucketRegion}: set region = ${bucketRegion} for this remote (.dvc/config)`;
     return new S3ResponseError('WrongRegion', hint, status);
   }
+  // A web page (a website at the address, not storage); a proxy's page for a server error is the server's error.
+  const type = String(response.headers['content-type'] ?? '');
+  if (!code && status < 500 && /text\/html/i.test(type)) return new S3ResponseError('NotStorage', 'a web page', status);
   return new S3ResponseError(code || fallback, message || code || `HTTP ${status}`, status);
 }
 
@@ -350,7 +353,11 @@ export function s3Objects({
     async bucketExists() {
       const response = await send('HEAD', null, {});
       response.resume();
-      return response.statusCode !== 404;
+      const status = response.statusCode ?? 0;
+      // A website at the address answers with a page, found or not: not a bucket that is missing.
+      if (status < 500 && /text\/html/i.test(String(response.headers['content-type'] ?? '')))
+        throw new S3ResponseError('NotStorage', 'a web page', status);
+      return status !== 404;
     },
   };
 }

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
 import { listWords } from '../data/ops.ts';
-import { s3Error, silence } from '../data/remote.ts';
+import { notStorageWords, s3Error, silence, tlsAdvice, tlsWords } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -359,7 +359,7 @@ export async function checkPublishTarget({
 }): Promise<void> {
   const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
   const heard = { yet: false };
-  const fail = failWith({ target, idleTimeoutMs, heard });
+  const fail = failWith({ target, idleTimeoutMs, heard, command: 'npx vitrine publish --check' });
   const prefix = target.prefix ? `${target.prefix}/` : '';
   try {
     await s3.send(new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, MaxKeys: 1 }));
@@ -905,6 +905,9 @@ async function writeManifest({
   }
 }
 
+/** Where the publishing address is set. */
+const ENDPOINT_SETTING = '"catalogue.s3.endpoint" in params.yaml';
+
 const KEYS_HINT =
   'Set VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY (in GitHub: secrets of the ' +
   'vitrine-remote-write environment, not repository secrets), ' +
@@ -916,11 +919,14 @@ function failWith({
   target,
   idleTimeoutMs,
   heard,
+  command = 'npx vitrine publish',
 }: {
   target: PublishTarget;
   idleTimeoutMs: number;
   /** Whether the server has answered this publish yet. */
   heard: { yet: boolean };
+  /** What to run again once the server answers. */
+  command?: string;
 }): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
@@ -962,6 +968,25 @@ function failWith({
           data,
           options,
         );
+      case 'REMOTE_TLS': {
+        const problem = String(classified.data.reason);
+        return new VitrineError(
+          'PUBLISH_TLS',
+          `${tlsWords({ endpoint, problem })}. ${tlsAdvice({ problem, where: ENDPOINT_SETTING })}`,
+          { ...data, reason: problem },
+          options,
+        );
+      }
+      case 'REMOTE_NOT_STORAGE': {
+        const status = typeof classified.data.status === 'number' ? classified.data.status : undefined;
+        return new VitrineError(
+          'PUBLISH_NOT_STORAGE',
+          `${notStorageWords({ endpoint, status })}. Check ${ENDPOINT_SETTING}: it must be the address of the storage ` +
+            "service's S3 interface (for MinIO, its API port, not its console), not the website.",
+          data,
+          options,
+        );
+      }
       case 'REMOTE_NO_BUCKET':
         return new VitrineError(
           'PUBLISH_NO_BUCKET',
@@ -977,7 +1002,7 @@ function failWith({
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} did not answer while Vitrine was ${doing} "${target.bucket}" ` +
               `(${silence(classified.data)}). Check that it is running and that this computer can reach it ` +
-              '(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "npx vitrine publish" again.',
+              `(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "${command}" again.`,
             {
               ...data,
               reason: 'timeout',
@@ -999,7 +1024,7 @@ function failWith({
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} ${how} (${reason}) while ` +
               `Vitrine was ${doing} "${target.bucket}". Check that it is running, that "catalogue.s3.endpoint" ` +
-              'in params.yaml is right and that this computer can reach it, then run "npx vitrine publish" again.',
+              `in params.yaml is right and that this computer can reach it, then run "${command}" again.`,
             data,
             options,
           );

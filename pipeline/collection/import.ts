@@ -1131,7 +1131,12 @@ async function mergeLabels({
     }
     const text = formatLabelsTable({ ...table, rows: kept });
     const inUse = labelsOf({ text, name: labelsName, ids: inExport });
-    return { text: text === table.text ? undefined : text, labelled: exported.length, inUse, summary };
+    return {
+      text: text === table.text ? undefined : `${table.bom ? '\uFEFF' : ''}${text}`,
+      labelled: exported.length,
+      inUse,
+      summary,
+    };
   }
   if (!hasLabels) {
     log.info(
@@ -1171,7 +1176,12 @@ async function mergeLabels({
   summary.kept = merged.length;
   const text = formatLabelsTable(table);
   const inUse = labelsOf({ text, name: labelsName, ids: inExport });
-  return { text: text === table.text ? undefined : text, labelled: inUse.length, inUse, summary };
+  return {
+    text: text === table.text ? undefined : `${table.bom ? '\uFEFF' : ''}${text}`,
+    labelled: inUse.length,
+    inUse,
+    summary,
+  };
 }
 
 /** How many label differences are each said as a warning; the others are counted in one line. */
@@ -1220,19 +1230,22 @@ function labelsOf({ text, name, ids }: { text: string; name: string; ids: Set<st
   return parseLabels({ text, file: name }).filter((l) => ids.has(l.objectId));
 }
 
-/** labels.csv as staff keep it: every column and row (also unlabelled ones), and its line ends. */
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+
+/** labels.csv as staff keep it: every column and row (also unlabelled ones), its line ends and byte-order mark. */
 async function readLabelsTable({
   file,
   name,
 }: {
   file: string;
   name: string;
-}): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
+}): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n'; bom: boolean }> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false };
   const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name });
@@ -1241,6 +1254,8 @@ async function readLabelsTable({
     header: header.length > 0 ? header : ['object_id', 'label'],
     rows: rows.map((r) => r.cells),
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
+    // Excel's mark of UTF-8 (or UTF-16's, rewritten as UTF-8): without it Excel reads accents as another encoding.
+    bom: bytes.subarray(0, 3).equals(UTF8_BOM) || UTF16_BOMS.some((mark) => bytes.subarray(0, 2).equals(mark)),
   };
 }
 

@@ -304,13 +304,17 @@ export async function buildDataset({
   // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
   // found intact are saved, so they are not read again next time.
   const analysesChanged = toAnalyse > 0 || kept.size !== previous.size || refreshed > 0;
+  // A run that refuses the dataset leaves the last one in place: the thumbnails it names must stay (the catalogue of
+  // the last good dataset is still built from them), so nothing is pruned then.
+  const refused =
+    (issues.length > 0 && p.on_invalid === 'fail') || (labels.length > 0 && dataset.counts.labelled === 0);
   if (failuresChanged || analysesChanged) {
     // Under the lock a shard run on this checkout adds to them under: neither writes over the other's files.
     const release = await holdImageCaches({ ws, what: 'a run writing the image caches', log });
     try {
       if (failuresChanged)
         await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
-      if (analysesChanged) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept, prune: true });
+      if (analysesChanged) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept, prune: !refused });
     } finally {
       await release();
     }

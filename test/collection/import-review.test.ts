@@ -340,6 +340,23 @@ describe('re-import keeps labels.csv as staff wrote it', () => {
     expect(await readFile(ws.labels, 'utf8')).toBe(before);
   });
 
+  it('keeps the byte-order mark Excel writes: untouched when nothing changes, kept when a label is added', async () => {
+    // An outside tester: a re-import of the same export left labels.csv modified, its only change the mark removed.
+    const { csv, images } = await outsideExport('labels-bom', [
+      ['A1', 'A1.jpg', 'coin', ''],
+      ['A2', 'A2.jpg', 'mask', ''],
+    ]);
+    const ws = workspace(path.join(root, 'labels-bom', 'repo'));
+    const before = '\uFEFFobject_id,label\r\nA1,coin\r\nA2,mask\r\n';
+    await put(ws.labels, before);
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    expect(await readFile(ws.labels, 'utf8')).toBe(before);
+    await put(ws.labels, '\uFEFFobject_id,label\r\nA1,coin\r\n');
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    // Excel reads a UTF-8 file without it as another encoding: accented labels would come back garbled.
+    expect(await readFile(ws.labels, 'utf8')).toBe(before);
+  });
+
   it('with --labels replace, keeps the extra columns and the note of an object whose label is removed', async () => {
     const { csv, images } = await outsideExport('labels-replace', [
       ['A1', 'A1.jpg', 'print', ''],

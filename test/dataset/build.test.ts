@@ -213,6 +213,24 @@ describe('buildDataset', () => {
     await expect(readDataset({ ws })).rejects.toMatchObject({ code: 'DATASET_MISSING' });
   });
 
+  it('a run that fails on a problem keeps the thumbnails of the dataset it leaves in place', async () => {
+    // An outside tester: an image replaced by a damaged one failed the run, and its old thumbnails were deleted, so
+    // the catalogue of the last good dataset could not be built ("thumbs/….webp is missing").
+    const ws = await makeCollection({
+      objects: [object('t1'), object('t2')],
+      labelsText: 'object_id,label\nt1,coin\nt2,coin\n',
+      images: { 'images/t1.png': await solidImage(), 'images/t2.png': await solidImage({ colour: '#0ac81e' }) },
+    });
+    const params = testParams((p) => (p.dataset.on_invalid = 'fail'));
+    const before = await buildDataset({ ws, params, log: memoryLogger() });
+    const thumbs = before.objects.flatMap((o) => o.thumbnails.flatMap((t) => [t.webp, t.jpeg]));
+    expect(thumbs.length).toBeGreaterThan(0);
+    await writeFile(path.join(ws.root, 'data', 'images', 't2.png'), 'not a picture any more');
+    await expect(buildDataset({ ws, params, log: memoryLogger() })).rejects.toMatchObject({ code: 'DATASET_INVALID' });
+    expect(await readDataset({ ws })).toEqual(before);
+    for (const t of thumbs) await expect(stat(path.join(ws.dataset, t)), t).resolves.toBeTruthy();
+  });
+
   it('names a damaged dataset.json and says to rebuild it, instead of an unexpected JSON error', async () => {
     const ws = await makeCollection({
       objects: [object('j1')],

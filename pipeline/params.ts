@@ -675,6 +675,64 @@ function emptyParams({
   );
 }
 
+/** The YAML errors a slipped indentation or a forgotten colon gives, in YAML's words staff cannot act on. */
+const LAYOUT_ERRORS = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'MISSING_CHAR']);
+
+/**
+ * The line, near where YAML stopped (`around`, 1-based), whose layout is wrong, in plain words: a setting without its
+ * colon ("seed 42"), or a line indented to no section's depth. Null when none is found (YAML's own words then).
+ */
+function slippedLine({
+  text,
+  around,
+  code,
+  message,
+}: {
+  text: string;
+  around: number;
+  code: string;
+  message: string;
+}): { line: number; problem: string } | null {
+  if (!LAYOUT_ERRORS.has(code) || /closing/i.test(message)) return null;
+  const rows = text.split(/\r?\n/).map((raw, i) => ({
+    n: i + 1,
+    indent: /^ */.exec(raw)![0].length,
+    content: raw.replace(/(^|\s)#.*$/, '').trim(),
+  }));
+  const settings = rows.filter((r) => r.content);
+  const near = (r: { n: number }) => r.n >= around - 2 && r.n <= around + 1;
+  const spaces = (k: number) => `this line starts with ${k} space${k === 1 ? '' : 's'}`;
+  const indentAdvice =
+    'so YAML cannot tell which section it belongs to: start it with the same spaces as the settings around it.';
+  for (const [i, r] of settings.entries()) {
+    if (!near(r)) continue;
+    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{][^:]*)$/.exec(r.content);
+    if (bare) return { line: r.n, problem: `"${r.content}" has no colon: write it as ${bare[1]}: ${bare[2]!.trim()}` };
+    // A section's name without its colon, its settings below it.
+    const next = settings[i + 1];
+    if (/^[A-Za-z_][\w.-]*$/.test(r.content) && next && next.indent > r.indent)
+      return { line: r.n, problem: `"${r.content}" has no colon: write it as ${r.content}:` };
+  }
+  // A file indented by two spaces a level: a line with an odd number of spaces is the one that slipped.
+  const odd = settings.filter((r) => r.indent % 2 === 1);
+  if (odd.length <= 2 && settings.length - odd.length > 5) {
+    const slipped = odd.find(near);
+    if (slipped) return { line: slipped.n, problem: `${spaces(slipped.indent)}, ${indentAdvice}` };
+  }
+  // Otherwise the first line indented to no section's depth (deeper is allowed only under "name:").
+  const levels: number[] = [];
+  let opens = true;
+  for (const r of settings) {
+    if (r.n > around + 1) break;
+    if (r.n >= around - 1 && !levels.includes(r.indent) && !(opens && r.indent > (levels.at(-1) ?? -1)))
+      return { line: r.n, problem: `${spaces(r.indent)}, ${indentAdvice}` };
+    while (levels.length > 0 && levels.at(-1)! > r.indent) levels.pop();
+    if (levels.at(-1) !== r.indent) levels.push(r.indent);
+    opens = /[:|>]$/.test(r.content);
+  }
+  return null;
+}
+
 /**
  * Parse and validate the text of a params.yaml; `name` is how messages call the file. A file with no settings gives
  * the defaults here: parseParamsFile refuses it, as a run does.
@@ -695,6 +753,13 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     const source = line ? (text.split(/\r?\n/)[line - 1] ?? '') : '';
     // `name: Musée d'Orsay: Collections`: YAML reads the second ": " as another key.
     const colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source);
+    const slipped =
+      !key && !colon && line ? slippedLine({ text, around: line, code: first.code, message: first.message }) : null;
+    if (slipped)
+      throw new VitrineError('PARAMS_YAML', `${name}:${slipped.line}: ${slipped.problem}`, {
+        file: name,
+        line: slipped.line,
+      });
     const problem = key
       ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
       : colon

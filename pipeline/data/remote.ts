@@ -498,7 +498,8 @@ export function tlsAdvice({ problem, where }: { problem: string; where: string }
 
 /** The first sentence about an answer that is not S3's (a web page), without its full stop. */
 export function notStorageWords({ endpoint, status }: { endpoint: string; status?: number }): string {
-  return `The server at ${endpoint} answered${status ? ` (HTTP ${status})` : ''}, but not as S3 storage does: it sent something else, such as a web page`;
+  const answered = status ? ` (HTTP ${status})` : '';
+  return `The server at ${endpoint} answered${answered}, but not as S3 storage does: it sent something else, such as a web page`;
 }
 
 /** The error code of a Node network error, looked for on the error and its causes. */

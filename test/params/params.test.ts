@@ -93,6 +93,20 @@ describe('params.yaml validation', () => {
     expect(await errorOf('train:\n  epochs: [1, 2\n')).toMatch(/params\.yaml(:\d+)?: not valid YAML/);
   });
 
+  it('says in plain words what is wrong with a line whose indentation or colon slipped, and which line', async () => {
+    // An outside tester got YAML's own words: "Nested mappings are not allowed in compact mappings".
+    const short = await errorOf('evaluate:\n  folds: 5\n bootstrap: 1000\n  factors: []\n');
+    expect(short).toContain('params.yaml:3: this line starts with 1 space');
+    expect(short).toContain('start it with the same spaces as the settings around it');
+    expect(short).not.toContain('compact mappings');
+    const deep = await errorOf('evaluate:\n  folds: 5\n   bootstrap: 1000\n');
+    expect(deep).toContain('params.yaml:3: this line starts with 3 spaces');
+    const colon = await errorOf('train:\n  epochs: 5\n  seed 42\n  l2_choices: [0.1]\n');
+    expect(colon).toContain('params.yaml:3: "seed 42" has no colon: write it as seed: 42');
+    const top = await errorOf('train:\n  epochs: 5\nseed 42\n');
+    expect(top).toContain('params.yaml:3: "seed 42" has no colon');
+  });
+
   it('accepts the repository params.yaml, which lists every key with its default', async () => {
     const file = path.resolve(import.meta.dirname, '..', '..', 'params.yaml');
     const raw = parse(await readFile(file, 'utf8'));

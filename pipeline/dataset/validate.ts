@@ -287,7 +287,15 @@ export function checkLabels({
   // The first line without a near miss lists the vocabulary; the others refer to it (a list per line made a
   // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
   let listedAt: number | undefined;
-  for (const line of labels) {
+  let byNfc: Map<string, string[]> | undefined;
+  for (const written of labels) {
+    let line = written;
+    // Its accents encoded another way (a Mac writes them apart): the same id to anyone reading it, so the same object.
+    if (!objectIds.has(line.objectId)) {
+      byNfc ??= groupBy([...objectIds], (id) => id.normalize('NFC'));
+      const same = byNfc.get(line.objectId.normalize('NFC'));
+      if (same?.length === 1) line = { ...line, objectId: same[0]! };
+    }
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
@@ -641,6 +649,17 @@ function foldedIds(ids: Set<string>): Map<string, string[]> {
     byFolded.set(key, [...(byFolded.get(key) ?? []), id]);
   }
   return byFolded;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 /**

@@ -322,6 +322,20 @@ describe('buildDataset', () => {
     expect(warning.message).not.toContain('plain');
   });
 
+  it('labels an object whose id labels.csv writes with its accents encoded another way (as a Mac does)', async () => {
+    // An outside tester: "there is no object "É 12/3 ü" … Did you mean "É 12/3 ü"?", the object left unlabelled.
+    const composed = '\u00c9 12/3 \u00fc';
+    const decomposed = composed.normalize('NFD');
+    const ws = await makeCollection({
+      objects: [object(composed, 'images/e.png'), object('plain', 'images/p.png')],
+      labelsText: `object_id,label\n${decomposed},coin\nplain,mask\n`,
+    });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.objects.find((o) => o.id === composed)?.label).toBe('coin');
+    expect(dataset.issues).toEqual([]);
+  });
+
   it('warns when a label has too few test objects', async () => {
     const ws = await makeCollection({ objects: five, labels: labelled });
     const log = memoryLogger();

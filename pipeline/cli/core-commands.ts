@@ -216,7 +216,7 @@ async function importUnderLock({
   const notes = result.problems.length - result.refused.length;
   ctx.log.info(
     `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
-      `an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points ` +
+      `an image)${notes > 0 ? `; ${notes} row${notes === 1 ? '' : 's'} imported with a warning (listed above)` : ''}. data.dvc now points ` +
       `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`,
   );
   if (result.refused.length > 0) {

@@ -44,7 +44,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  params    md5 ${l.params.md5}`,
     `  code      ${l.code.commit ?? 'unknown'}`,
     `  backbone  ${l.backbone.id} from ${l.backbone.source} (${l.backbone.licence})`,
-    `  backend   ${l.backend}, Node ${l.runtime.node}`,
+    `  backend   ${l.backend}, Node ${l.runtime.node}, ` +
+      (l.runtime.packages.vitrine ? `Vitrine ${l.runtime.packages.vitrine}` : 'Vitrine version not recorded'),
     `  durations embedding ${secs(l.durations.embedMs)}, training ` +
       `${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`,
     `  pull req. ${l.pullRequest ? `#${l.pullRequest.number}${l.pullRequest.url ? ` ${l.pullRequest.url}` : ''}` : 'unknown'}`,

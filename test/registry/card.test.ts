@@ -589,6 +589,12 @@ describe('labels that hold a comma, in the card and in models show', () => {
     };
     const shown = formatVersionDetail({ record } as Parameters<typeof formatVersionDetail>[0]);
     expect(shown).toContain('  classes   coin, "pot, lidded", vessel\n');
+    // Which Vitrine registered it: an upgrade changes how models are trained (an outside tester looked for it).
+    expect(shown).toContain('  backend   wasm, Node v24, Vitrine version not recorded\n');
+    v2.lineage.runtime.packages = { vitrine: '0.2.0' };
+    expect(formatVersionDetail({ record } as Parameters<typeof formatVersionDetail>[0])).toContain(
+      '  backend   wasm, Node v24, Vitrine 0.2.0\n',
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import { shellWord } from '../init/invocation.ts';
 import { initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
+import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
 
@@ -177,12 +178,7 @@ export function describeStatus(status: DataStatus): string[] {
     );
   // Known from this machine's own note (no network): data.dvc's images may never have left this computer.
   if (!status.remote && status.sent && !status.sent.known && status.cache.hasManifest && status.cache.missing === 0)
-    lines.push(
-      `This computer has no record that the remote "${status.sent.remote}" (${status.sent.url}) has the images ` +
-        'data.dvc records: they may be only on this computer (or they were sent from another computer, or by a ' +
-        'Vitrine that kept no such record). Run "npx vitrine data push" to send them (it sends only what the remote ' +
-        'lacks), or "npx vitrine data status --remote" to ask the remote.',
-    );
+    lines.push(`${noRecordWords({ remote: status.sent.remote, url: status.sent.url })}. ${NO_RECORD_ADVICE}`);
   if (status.remote) {
     lines.push(
       status.remote.missing === 0

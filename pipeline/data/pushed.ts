@@ -136,3 +136,19 @@ export async function unsentVersion({
   const sent = await sentState({ root, list: md5 });
   return sent && !sent.known ? { md5, remote: sent.remote, url: sent.url } : null;
 }
+
+/**
+ * What a computer without a record of data.dvc's images on the remote can say of them (`data status`, the promote
+ * stage): an upgrade of Vitrine, or a push from another computer, leaves no record either.
+ */
+export function noRecordWords({ remote, url }: { remote: string; url: string }): string {
+  return (
+    `This computer has no record that the remote "${remote}" (${url}) has the images data.dvc records: they may be ` +
+    'only on this computer (or they were sent from another computer, or by a Vitrine that kept no such record)'
+  );
+}
+
+/** What to run about it. */
+export const NO_RECORD_ADVICE =
+  'Run "npx vitrine data push" to send them (it sends only what the remote lacks), or "npx vitrine data status ' +
+  '--remote" to ask the remote.';

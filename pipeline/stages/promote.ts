@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
 import { readFileAtRef } from '../data/git.ts';
-import { unsentVersion } from '../data/pushed.ts';
+import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -394,10 +394,8 @@ async function warnUnsentData(ctx: StageContext): Promise<void> {
   const unsent = await unsentVersion({ root: ctx.ws.root }).catch(() => null);
   if (!unsent) return;
   ctx.log.warn(
-    `This computer has no record that the remote "${unsent.remote}" (${unsent.url}) has the images data.dvc ` +
-      'records: if they were never pushed, the model version registered now records data that only this computer ' +
-      'has, and no one else (nor CI) can pull it. Run "npx vitrine data push" to send them (it sends only what ' +
-      'the remote lacks).',
+    `${noRecordWords(unsent)}. If they were never pushed, the model version registered now records data that ` +
+      `only this computer has, and no one else (nor CI) can pull it. ${NO_RECORD_ADVICE}`,
     { file: 'data.dvc' },
   );
 }

@@ -156,6 +156,9 @@ describe('images recorded but never pushed', () => {
     const warning = log.lines.find((l) => l.level === 'warn')?.message ?? '';
     expect(warning).toContain('the remote "local"');
     expect(warning).toContain('"npx vitrine data push"');
+    // As `data status` says it: an upgrade, or a push from another computer, leaves no record here either.
+    expect(warning).toContain('or they were sent from another computer, or by a Vitrine that kept no such record');
+    expect(warning).toContain('"npx vitrine data status --remote" to ask the remote');
     // In CI the data was pulled from the remote: there it is there by definition, and nothing is said.
     const ci = memoryLogger();
     await promoteStage.run({ ...ctx, log: ci, env: { GITHUB_ACTIONS: 'true' } }).catch(() => undefined);

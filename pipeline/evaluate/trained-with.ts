@@ -121,14 +121,29 @@ export function withSettingChanges({
 }
 
 /** Why the settings may differ, and the params.yaml lines that train as `version` was trained. */
-export function settingAdvice({ changes, version }: { changes: SettingChange[]; version: string }): string {
+export function settingAdvice({
+  changes,
+  version,
+  prose = (words) => words,
+  line = (yaml) => yaml,
+}: {
+  changes: SettingChange[];
+  version: string;
+  /** How the words are written (the report escapes them as Markdown). */
+  prose?: (words: string) => string;
+  /** How each params.yaml line to copy is written (the report: as code, so it pastes as it is). */
+  line?: (yaml: string) => string;
+}): string {
   const added = changes.filter((c) => c.newSetting).map((c) => c.key);
   const upgrade = added.length
     ? `${added.join(', ')} ${added.length === 1 ? 'is a setting' : 'are settings'} the Vitrine that trained ` +
       `${version} did not have: an upgrade of Vitrine changed ${added.length === 1 ? 'it' : 'them'}. `
     : '';
-  const pin = changes.map((c) => `${c.key}: ${c.yaml}`).join('; ');
-  return `${upgrade}If that is not a change you meant, set ${pin} in params.yaml to train as ${version} was trained`;
+  const pin = changes.map((c) => line(`${c.key}: ${c.yaml}`)).join('; ');
+  return (
+    `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` +
+    prose(`in params.yaml to train as ${version} was trained`)
+  );
 }
 
 /** Text as params.yaml needs it written: quoted where YAML would read it otherwise (empty, a comma, a number…). */

@@ -540,7 +540,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
     out +=
       `\n\n⚠️ The model compared with (${text(b.version)}) was trained with other training settings: ` +
       `${text(settingChangeWords(settings))}. The comparison is also one of those settings. ` +
-      `${text(settingAdvice({ changes: settings, version: b.version }))}.`;
+      `${settingAdvice({ changes: settings, version: b.version, prose: text, line: code })}.`;
   if (metrics.changedPredictions.length > 0)
     out +=
       `${scope || settings.length > 0 ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +

@@ -31,8 +31,26 @@ describe('a comparison with a production model trained with other settings', () 
       '⚠️ The model compared with (v1.0.0) was trained with other training settings: train.solver adam (this model: ' +
         'lbfgs). The comparison is also one of those settings. train.solver is a setting the Vitrine that trained ' +
         'v1.0.0 did not have: an upgrade of Vitrine changed it. If that is not a change you meant, set ' +
-        'train.solver: adam in params.yaml to train as v1.0.0 was trained.',
+        '`train.solver: adam` in params.yaml to train as v1.0.0 was trained.',
     );
+  });
+
+  it('writes the params.yaml lines to copy as code, so a web address pastes as it is', async () => {
+    // A custom backbone's address came out escaped (https://example\\.org/model\\_v1…), not copy-safe.
+    const repo = await makeRepo({ objects, base: labels, head: labels });
+    const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: labels });
+    const source = 'https://example.org/models/model_v1/model.json';
+    metrics.baseline!.settingChanges = [
+      {
+        key: 'backbone.source',
+        production: source,
+        now: 'https://example.org/v2.json',
+        yaml: source,
+      },
+    ];
+    await writeFile(path.join(repo.ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+    const { markdown } = await buildReport({ ws: repo.ws, params, base: 'main', log: silentLogger });
+    expect(markdown).toContain(`If that is not a change you meant, set \`backbone.source: ${source}\` in params.yaml`);
   });
 
   it('says nothing of the kind when the settings are the same', async () => {

@@ -20,11 +20,11 @@ import { openRemote, type Remote } from './remote.ts';
 type HttpClient = Parameters<typeof git.fetch>[0]['http'];
 
 /** What a clone cut short by `git clone --depth` needs, said in every message about missing history. */
-const FETCH_HISTORY =
+export const FETCH_HISTORY =
   'Fetch more history: in the workflow, give actions/checkout "fetch-depth: 0"; on a computer, run "git fetch --unshallow".';
 
 /** True when the clone holds only part of its history (`git clone --depth`, what actions/checkout makes by default). */
-async function isShallow(dir: string): Promise<boolean> {
+export async function isShallow(dir: string): Promise<boolean> {
   // Git lists the commits whose parents were cut off in .git/shallow.
   const text = await readFile(path.join(dir, '.git', 'shallow'), 'utf8').catch(() => '');
   return text.trim() !== '';

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { FETCH_HISTORY, isShallow } from '../data/git.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
@@ -237,6 +238,11 @@ export async function restoreRegistryRecord({
     () => null,
   );
   const prod = state?.stages.prod ?? null;
+  if (!prod && (await isShallow(ws.root)))
+    log.warn(
+      'This copy of the repository holds only part of its history (a shallow clone), so the model registry’s git ' +
+        `tags may be missing from it: the catalogue shows no machine annotations and no model cards. ${FETCH_HISTORY}`,
+    );
   // A version registered by another tool has no files Vitrine can annotate with: nothing to write again, every build.
   if (!prod || !state?.versions.find((v) => v.version === prod)?.registration) return 'untouched';
   const missing = cards

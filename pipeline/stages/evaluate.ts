@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
+import { FETCH_HISTORY, isShallow } from '../data/git.ts';
 import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
@@ -313,7 +314,14 @@ export const evaluateStage: Stage = {
           }
         }
       } else {
-        log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
+        const none = `No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`;
+        // A shallow clone may only lack the registry's tags: the comparison with production would be lost unsaid.
+        if (await isShallow(ws.root))
+          log.warn(
+            `${none} But this copy of the repository holds only part of its history (a shallow clone), so the model ` +
+              `registry's git tags may be missing from it. ${FETCH_HISTORY}`,
+          );
+        else log.info(none);
       }
     }
     const testLeftOut = leftOutOf({ objects: labelledTest, kept: test });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
-import { readFileAtRef } from '../data/git.ts';
+import { FETCH_HISTORY, isShallow, readFileAtRef } from '../data/git.ts';
 import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -207,6 +207,15 @@ export async function promote({
 }): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
   const { ws, params, log, clock, env } = ctx;
   const name = params.registry.model_name;
+  // Its tags may not have come with it: the next number could be one another version already has.
+  if (await isShallow(ws.root))
+    throw new VitrineError(
+      'REGISTRY_SHALLOW_CLONE',
+      `Not promoted: this copy of the repository holds only part of its history (a shallow clone), so the model ` +
+        `registry's git tags may be missing from it, and a version registered here could take a number another ` +
+        `version already has. ${FETCH_HISTORY} Then run again. Nothing was registered and production is unchanged.`,
+      {},
+    );
   const metrics = await readJson<Metrics>({
     file: path.join(ws.evaluate, 'metrics.json'),
     ws,

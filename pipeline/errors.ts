@@ -38,6 +38,7 @@ export function messageOf(error: unknown): string {
 const SYSTEM_CODES = new Set([
   'ENOSPC',
   'EDQUOT',
+  'EFBIG',
   'EROFS',
   'EACCES',
   'EPERM',
@@ -72,7 +73,7 @@ export function systemErrorOf(error: unknown): SystemErrorLike | undefined {
 }
 
 /** The codes of a write refused by the disk or the permissions, not by what was read. */
-const WRITE_REFUSALS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EEXIST']);
+const WRITE_REFUSALS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', 'EPERM', 'EEXIST']);
 
 /**
  * Plain words for a full disk, a read-only file or a file where a folder should be (the machine, not a
@@ -102,6 +103,11 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
       return (
         `The disk quota is used up: Vitrine could not write ${file}. ` +
         'Free some space (or ask for a larger quota) and run again.'
+      );
+    case 'EFBIG':
+      return (
+        `Vitrine could not write ${file}: it would be larger than this system lets one file be (EFBIG: a limit set ` +
+        'with "ulimit -f", or a FAT32 disk). Raise the limit, or use a disk without it, and run again.'
       );
     case 'EROFS':
       return (

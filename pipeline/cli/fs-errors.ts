@@ -4,19 +4,19 @@ import { isVitrineError, systemErrorOf } from '../errors.ts';
 
 /*
  * The CLI's error boundary: a file-system error that is the user's machine (a read-only disk, a folder this
- * user may not write, a full disk, a used-up quota, too many open files) is not a bug in Vitrine. It gets
+ * user may not write, a full disk, a used-up quota, a file-size limit, too many open files) is not a bug in Vitrine. It gets
  * plain words naming the folder (never Vitrine's own temp file in it), what it means and what to do, and
  * exit 1. Every other error keeps the "did not expect" path, so real bugs still ask to be reported.
  */
 
-const ENVIRONMENT = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EMFILE']);
+const ENVIRONMENT = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EFBIG', 'EMFILE']);
 
 /**
  * Node's own message for such an error ("EROFS: read-only file system, link 'a' -> 'b'"). An error that
  * crossed from a child process (the catalogue's site placement, catalogue/apart.ts) arrives as its message
  * only, without `code`, `path` or `dest`.
  */
-const NODE_MESSAGE = /^(EROFS|EACCES|EPERM|ENOSPC|EDQUOT|EMFILE): [^,\n]+, (\w+)(?: '([^'\n]*)'(?: -> '([^'\n]*)')?)?$/;
+const NODE_MESSAGE = /^(EROFS|EACCES|EPERM|ENOSPC|EDQUOT|EFBIG|EMFILE): [^,\n]+, (\w+)(?: '([^'\n]*)'(?: -> '([^'\n]*)')?)?$/;
 
 interface FsError {
   code: string;
@@ -108,6 +108,12 @@ export function environmentProblem({
       return (
         `Your disk quota is used up on the disk that holds ${the} (EDQUOT): Vitrine could not write there. ` +
         `Free some space, or ask for a larger quota, ${again}`
+      );
+    case 'EFBIG':
+      return (
+        `Vitrine could not write in ${the}: a file there would be larger than this system lets one file be ` +
+        '(EFBIG: a limit set with "ulimit -f", or a disk formatted FAT32, which holds files up to 4 GB). Raise the ' +
+        `limit, or move the repository to a disk without it, ${again}`
       );
     default: {
       const why = e.code === 'EPERM' ? 'operation not permitted' : 'permission denied';

@@ -113,6 +113,13 @@ describe('the words, and what stays a bug', () => {
     );
     const quota = environmentProblem({ error: nodeError('EDQUOT', 'open', temp), root, command: 'catalogue' });
     expect(quota).toContain('quota is used up on the disk that holds the folder .vitrine/site/data (EDQUOT)');
+    // An outside tester under "ulimit -f": "Something went wrong that Vitrine did not expect … EFBIG", exit 70.
+    const big = environmentProblem({ error: nodeError('EFBIG', 'write', temp), root, command: 'run' });
+    expect(big).toBe(
+      'Vitrine could not write in the folder .vitrine/site/data: a file there would be larger than this system ' +
+        'lets one file be (EFBIG: a limit set with "ulimit -f", or a disk formatted FAT32, which holds files up to ' +
+        '4 GB). Raise the limit, or move the repository to a disk without it, then run "npx vitrine run" again.',
+    );
     const files = environmentProblem({ error: nodeError('EMFILE', 'open', temp), root, command: 'run' });
     expect(files).toContain('ulimit -n');
     const mkdirDenied = environmentProblem({

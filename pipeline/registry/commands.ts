@@ -1,4 +1,5 @@
 import type { Command } from '../cli/command.ts';
+import { underRunLock } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
 import { rollbackAndPublish } from './publish.ts';
@@ -56,15 +57,19 @@ export const registryCommands: Command[] = [
         return 2;
       }
       const params = await loadParams({ file: ctx.ws.params });
-      const result = await rollbackAndPublish({
-        ws: ctx.ws,
-        params,
-        version: wanted,
-        reason: typeof values.reason === 'string' ? values.reason : '',
-        clock: ctx.clock,
-        log: ctx.log,
-        env: ctx.env,
-      });
+      // It rewrites what a run writes (.vitrine/registry, the prod tag): a run going on would build its catalogue
+      // from one production model while the tags name another.
+      const result = await underRunLock(ctx, () =>
+        rollbackAndPublish({
+          ws: ctx.ws,
+          params,
+          version: wanted,
+          reason: typeof values.reason === 'string' ? values.reason : '',
+          clock: ctx.clock,
+          log: ctx.log,
+          env: ctx.env,
+        }),
+      );
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
       else ctx.out(formatRollback({ result, inWorkflow: ctx.env.GITHUB_ACTIONS === 'true' }));
       return 0;

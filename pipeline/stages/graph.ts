@@ -5,6 +5,7 @@ import { hashFile, hashTree } from '../data/hash.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
 import { paramAt } from '../params.ts';
 import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './stage.ts';
 
@@ -47,14 +48,25 @@ export interface StageOutcome {
   ranAt?: string;
 }
 
-/** Read the lock file; a missing or unreadable one means nothing has run. */
-export async function readLock({ file }: { file: string }): Promise<Lock> {
+/** Read the lock file; a missing or unreadable one means nothing has run (with `log`, a damaged one is said). */
+export async function readLock({ file, log }: { file: string; log?: Logger }): Promise<Lock> {
+  let text: string;
   try {
-    const lock = JSON.parse(await readFile(file, 'utf8')) as Lock;
+    text = await readFile(file, 'utf8');
+  } catch {
+    // Missing (a first run, a fresh clone): nothing ran.
+    return { schema: 'vitrine.lock/1', stages: {} };
+  }
+  try {
+    const lock = JSON.parse(text) as Lock;
     if (lock.schema === 'vitrine.lock/1' && lock.stages) return lock;
   } catch {
-    // A missing or damaged lock only costs a rerun.
+    // Said below: a damaged lock only costs a rerun, but a run redoing everything unasked must say why.
   }
+  log?.warn(
+    `${path.basename(path.dirname(file))}/${path.basename(file)} (the record of what each stage last ran on) is ` +
+      'damaged or not one Vitrine wrote: every stage runs again this time, and the record is written anew.',
+  );
   return { schema: 'vitrine.lock/1', stages: {} };
 }
 
@@ -132,7 +144,7 @@ export async function runStages({
 }): Promise<StageOutcome[]> {
   const plan = planStages({ stages, targets, single });
   const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
-  const lock = await readLock({ file: ctx.ws.lock });
+  const lock = await readLock({ file: ctx.ws.lock, log: ctx.log });
   // The data layer's state cache: files `data add` just hashed are not read again here.
   const stateFile = stateFileOf(ctx.ws.root);
   if (single) await warnStaleUpstream({ ctx, stages, plan, lock, stateFile });

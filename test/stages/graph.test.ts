@@ -138,6 +138,26 @@ describe('stage graph', () => {
     expect(planStages({ stages, targets: ['catalogue'] }).map((s) => s.name)).toEqual(['dataset', 'catalogue']);
   });
 
+  it('says why every stage runs again when lock.json is damaged', async () => {
+    // An outside tester truncated it: every stage reran as "(first run)", without a word of why.
+    await run();
+    const text = await readFile(ws.lock, 'utf8');
+    await writeFile(ws.lock, text.slice(0, text.length / 2));
+    const log = memoryLogger();
+    runs.length = 0;
+    await runStages({ ctx: { ...ctx(), log }, stages });
+    expect(runs).toEqual(['dataset', 'train', 'evaluate', 'report', 'catalogue']);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      '.vitrine/lock.json (the record of what each stage last ran on) is damaged or not one Vitrine wrote: every ' +
+        'stage runs again this time, and the record is written anew.',
+    ]);
+    // A first run (no lock.json) says nothing of the kind.
+    await rm(ws.lock);
+    const quiet = memoryLogger();
+    await runStages({ ctx: { ...ctx(), log: quiet }, stages });
+    expect(quiet.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('names an unknown stage', () => {
     expect(() => planStages({ stages, targets: ['trian' as StageName] })).toThrow(/no stage called "trian"/);
   });

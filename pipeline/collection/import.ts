@@ -639,7 +639,8 @@ async function importInto({
   await session.begin();
   await mkdir(temp, { recursive: true });
   try {
-    const copying = log.progress('Copying images', found);
+    // Each image is compared with the one in data/: only new and changed ones are copied (a re-import copies none).
+    const copying = log.progress('Comparing images (new and changed ones are copied)', found);
     const staged: { from: string; to: string }[] = [];
     for (const a of accepted) {
       if (!a.source) continue;

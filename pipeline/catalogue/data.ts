@@ -17,6 +17,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
+import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
 import { colourIndex, normaliseValues } from './colour.ts';
@@ -592,9 +593,6 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
     ...(changed ? { labelChanged: true as const } : {}),
   };
 }
-
-/** A labelIssue score at or over this counts as a likely label mistake. */
-const LABEL_ISSUE_MIN = 0.5;
 
 /**
  * The review queue (marks the objects in it): photographs that cannot be used first (all of them, a group of their

@@ -127,14 +127,22 @@ export function allObjectsList(catalogue: Catalogue): CardList<Record<string, ne
 }
 
 /** Why an object is in the review queue, as its card says it: one reason, said once. */
-export type ReviewKind = 'photo' | 'staff-label' | 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
+export type ReviewKind =
+  | 'photo'
+  | 'staff-label'
+  | 'label'
+  | 'disagrees'
+  | 'not-sure'
+  | 'unfamiliar'
+  | 'least-confident';
 
 /** The kind of reason an object is in the review queue for (null: not in it). */
 export function reviewKind(o: CatalogueObject): ReviewKind | null {
   if (o.needsReview && o.reviewReason === 'photo-unusable') return 'photo';
   if (o.needsReview && o.reviewReason === 'staff-label') return 'staff-label';
   if (!o.needsReview || !o.annotation) return null;
-  if (o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees') return 'label';
+  if (o.reviewReason === 'label-issue') return 'label';
+  if (o.reviewReason === 'disagrees') return 'disagrees';
   if (o.reviewReason === 'waiting') return o.annotation.unfamiliar ? 'unfamiliar' : 'not-sure';
   return 'least-confident';
 }
@@ -160,6 +168,9 @@ export function reviewSummary(catalogue: Catalogue): string {
     n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
     n('staff-label') && plural(n('staff-label'), 'staff label to correct', 'staff labels to correct'),
     n('label') && plural(n('label'), 'staff label that may be wrong', 'staff labels that may be wrong'),
+    // Not counted with those: the evaluate stage's check of every label did not question them (its count is theirs).
+    n('disagrees') &&
+      plural(n('disagrees'), 'staff label the model disagrees with', 'staff labels the model disagrees with'),
     n('not-sure') && plural(n('not-sure'), 'guess not sure enough to publish', 'guesses not sure enough to publish'),
     n('unfamiliar') &&
       plural(

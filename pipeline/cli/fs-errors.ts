@@ -16,7 +16,8 @@ const ENVIRONMENT = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EF
  * crossed from a child process (the catalogue's site placement, catalogue/apart.ts) arrives as its message
  * only, without `code`, `path` or `dest`.
  */
-const NODE_MESSAGE = /^(EROFS|EACCES|EPERM|ENOSPC|EDQUOT|EFBIG|EMFILE): [^,\n]+, (\w+)(?: '([^'\n]*)'(?: -> '([^'\n]*)')?)?$/;
+const NODE_MESSAGE =
+  /^(EROFS|EACCES|EPERM|ENOSPC|EDQUOT|EFBIG|EMFILE): [^,\n]+, (\w+)(?: '([^'\n]*)'(?: -> '([^'\n]*)')?)?$/;
 
 interface FsError {
   code: string;

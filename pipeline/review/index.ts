@@ -121,6 +121,19 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
   };
 }
 
+/** A score at or over this counts as a likely label mistake, flagged or not (the catalogue's review queue too). */
+export const LABEL_ISSUE_MIN = 0.5;
+
+/**
+ * The staff labels that may be wrong, as the catalogue's review queue counts them: flagged, or scored at
+ * LABEL_ISSUE_MIN or more; none from a model no better than guessing (its disagreements say nothing of the labels).
+ * The evaluate stage's summary gives this count, so that it and the catalogue's agree.
+ */
+export function labelsThatMayBeWrong(review: ReviewFile): ReviewItem[] {
+  if (review.agreement?.better === false) return [];
+  return review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged' || i.score >= LABEL_ISSUE_MIN);
+}
+
 /**
  * Why an item is listed. A list written before `reason` was recorded says only `confident`: flagged
  * from a model that learnt its labels well, worth a look from a weak one (its picks are hints).

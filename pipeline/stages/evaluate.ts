@@ -38,7 +38,7 @@ import { headCommit } from '../registry/tags.ts';
 import { readTextAtCommit, resolveCommit } from '../report/git.ts';
 import { pValue } from '../report/markdown.ts';
 import type { TestPrediction } from '../report/types.ts';
-import { reasonOf, reviewFromOof } from '../review/index.ts';
+import { labelsThatMayBeWrong, reasonOf, reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -577,8 +577,8 @@ export const evaluateStage: Stage = {
     const leftOut = leftOutIds.size;
     if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (no usable embedding)`);
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
-    // The same words as the catalogue's review page, where these are one part of the queue.
-    if (review) parts.push(`${plural(review.items.length, 'staff label')} that may be wrong`);
+    // The same words and count as the catalogue's review page, where these are one part of the queue.
+    if (review) parts.push(`${plural(labelsThatMayBeWrong(review).length, 'staff label')} that may be wrong`);
     return { summary: parts.join('; ') };
   },
 };

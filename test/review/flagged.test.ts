@@ -6,7 +6,7 @@ import { main } from '../../pipeline/cli.ts';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
-import { type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
+import { labelsThatMayBeWrong, type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
 
 /*
  * Confident learning counts how many objects of each label look like another label (those whose
@@ -135,5 +135,23 @@ describe('flagged or worth a look', () => {
     out = '';
     expect(await main(['review', '--help'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log })).toBe(0);
     expect(out).toContain('"worth a look"');
+  });
+});
+
+describe('the staff labels that may be wrong, counted as the catalogue counts them', () => {
+  // An outside tester read "50 staff labels that may be wrong" from the evaluate stage and 72 on the catalogue's review
+  // page: the stage counted every object the check ranked; the queue only those flagged or scored 0.5 or more.
+  it('are the flagged items and those scored 0.5 or more, not every ranked one', () => {
+    const checked = reviewFromOof(oof);
+    // An object the check only ranks, low: its label is worth a look in `vitrine review`, not called wrong.
+    const low = { ...checked.items.find((i) => i.id === 'pick')!, id: 'low', score: 0.3, reason: 'ranked' as const };
+    const review = { ...checked, items: [...checked.items, low] };
+    expect(labelsThatMayBeWrong(review).map((i) => i.id)).toEqual(
+      checked.items.filter((i) => i.reason === 'flagged' || i.score >= 0.5).map((i) => i.id),
+    );
+    expect(labelsThatMayBeWrong(review).map((i) => i.id)).toContain('flag');
+    expect(labelsThatMayBeWrong(review).map((i) => i.id)).not.toContain('low');
+    // A model no better than guessing questions no label.
+    expect(labelsThatMayBeWrong({ ...review, agreement: { ...review.agreement!, better: false } })).toEqual([]);
   });
 });

@@ -316,13 +316,14 @@ describe('review counts', () => {
     const n = catalogue.reviewQueue.length;
     const reasons = catalogue.objects.filter((o) => o.needsReview);
     const count = (f: (o: (typeof reasons)[number]) => boolean) => reasons.filter(f).length;
-    const [issues, unsure, unfamiliar, least] = [
-      count((o) => o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees'),
+    const [issues, disagrees, unsure, unfamiliar, least] = [
+      count((o) => o.reviewReason === 'label-issue'),
+      count((o) => o.reviewReason === 'disagrees'),
       count((o) => o.reviewReason === 'waiting' && !o.annotation?.unfamiliar),
       count((o) => o.reviewReason === 'waiting' && o.annotation?.unfamiliar === true),
       count((o) => o.reviewReason === 'least-confident'),
     ];
-    expect([issues, unsure, unfamiliar, least]).toEqual([2, 2, 1, 5]);
+    expect([issues, disagrees, unsure, unfamiliar, least]).toEqual([2, 0, 2, 1, 5]);
     const parts =
       `${n} objects to review: 2 staff labels that may be wrong, 2 guesses not sure enough to publish, ` +
       '1 photograph unlike those the model learned from, 5 of the least confident published guesses';

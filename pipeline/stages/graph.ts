@@ -168,6 +168,7 @@ export async function runStages({
         reason: 'unchanged',
         ranAt: previous!.ranAt,
       });
+      await stage.recorded?.(ctx);
       onOutcome?.(outcomes.at(-1)!);
       continue;
     }
@@ -183,6 +184,7 @@ export async function runStages({
       summary: result.summary,
     };
     await writeJsonAtomic({ file: ctx.ws.lock, value: lock });
+    await stage.recorded?.(ctx);
     outcomes.push({ name: stage.name, status: 'ran', durationMs, summary: result.summary, reason });
     onOutcome?.(outcomes.at(-1)!);
   }

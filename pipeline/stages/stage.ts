@@ -52,6 +52,12 @@ export interface Stage {
    * lacks it (the catalogue: the registry record, from the git tags). Returns the root-relative paths it wrote.
    */
   prepare?(ctx: StageContext): Promise<string[]>;
+  /**
+   * Runs once lock.json records the stage's outputs as they are: after the stage ran and its entry was written, or
+   * when it was skipped because its inputs and outputs are as recorded (the catalogue: forget the marker of a site
+   * build that lock.json did not record yet).
+   */
+  recorded?(ctx: StageContext): Promise<void>;
   /** Extra inputs that are neither files nor params; JSON-serialisable. */
   fingerprint?(ctx: StageContext): Promise<unknown>;
   run(ctx: StageContext): Promise<StageResult>;

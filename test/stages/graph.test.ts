@@ -185,6 +185,35 @@ describe('stage graph', () => {
     const outcomes = await runStages({ ctx: ctx(), stages: withFingerprint });
     expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('a new commit (aaaaaaa → bbbbbbb), where changed');
   });
+
+  it('tells a stage once lock.json records it, after it ran and when it is skipped, never when it fails', async () => {
+    const told: string[] = [];
+    let fail = false;
+    const withHook = stages.map((s) =>
+      s.name === 'catalogue'
+        ? {
+            ...s,
+            run: async (c: StageContext) => {
+              if (fail) throw new Error('the site did not build');
+              return s.run(c);
+            },
+            // What lock.json holds at that moment: the stage's entry is already written.
+            recorded: async () => {
+              told.push(`${(await readLock({ file: ws.lock })).stages.catalogue?.summary !== undefined}`);
+            },
+          }
+        : s,
+    );
+    await runStages({ ctx: ctx(), stages: withHook });
+    expect(told).toEqual(['true']);
+    await runStages({ ctx: ctx(), stages: withHook });
+    expect(told).toEqual(['true', 'true']);
+    fail = true;
+    await expect(runStages({ ctx: ctx(), stages: withHook, targets: ['catalogue'], force: true })).rejects.toThrow(
+      'the site did not build',
+    );
+    expect(told).toEqual(['true', 'true']);
+  });
 });
 
 describe('a record a stage writes again before it reads it', () => {

@@ -3,4 +3,13 @@ export { buildCatalogueData, catalogueFiles } from './data.ts';
 export { dateBucket, slugFor, suggestUrl, yearOf } from './derive.ts';
 export { type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
 export { indexSite } from './search-index.ts';
-export { buildSite, normaliseBase, type SiteBuild, siteSourceDir } from './site.ts';
+export {
+  buildSite,
+  forgetUnfinishedSiteBuild,
+  normaliseBase,
+  type SiteBuild,
+  siteSourceDir,
+  type UnfinishedSiteBuild,
+  unfinishedSiteBuild,
+  unfinishedSiteBuildFile,
+} from './site.ts';

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
 import { holdLock } from '../lock.ts';
-import type { Logger } from '../log.ts';
+import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
@@ -62,6 +63,50 @@ export interface SiteBuild {
  */
 const LINKED_FOLDERS = [...PER_OBJECT_FOLDERS, 'model'];
 
+/**
+ * `.vitrine/site-build-unfinished.json`: written before a build first changes the site, written again with the time
+ * it finished, and removed once lock.json records the build (the catalogue stage's `recorded`). While it is there, the
+ * site may hold files of two builds (a build killed while it placed its pages: new pages beside the old search index),
+ * or a whole build that lock.json does not describe: `vitrine publish` refuses it. It lies outside the site (never
+ * published) and outside the catalogue stage's outputs (their hashes in lock.json do not see it).
+ */
+export interface UnfinishedSiteBuild {
+  /** When the build began changing the site (ISO time; '' when the marker cannot be read). */
+  started: string;
+  /** When it had placed and indexed every page; absent while it has not. */
+  finished?: string;
+}
+
+export function unfinishedSiteBuildFile(ws: Workspace): string {
+  return path.join(ws.work, 'site-build-unfinished.json');
+}
+
+/** The marker of a site build that lock.json does not record yet, or null when there is none. */
+export async function unfinishedSiteBuild(ws: Workspace): Promise<UnfinishedSiteBuild | null> {
+  let text: string;
+  try {
+    text = await readFile(unfinishedSiteBuildFile(ws), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const marker = JSON.parse(text) as Partial<UnfinishedSiteBuild>;
+    return {
+      started: typeof marker.started === 'string' ? marker.started : '',
+      ...(typeof marker.finished === 'string' ? { finished: marker.finished } : {}),
+    };
+  } catch {
+    // Cut short by the kill it records: a build began, and nothing says it finished.
+    return { started: '' };
+  }
+}
+
+/** Forget the marker: lock.json now records the site as it is. */
+export async function forgetUnfinishedSiteBuild(ws: Workspace): Promise<void> {
+  await rm(unfinishedSiteBuildFile(ws), { force: true });
+}
+
 /** The site's source folder (Astro project) in this repository. */
 export function siteSourceDir(): string {
   return path.resolve(import.meta.dirname, '..', '..', 'site');
@@ -76,12 +121,15 @@ export function siteSourceDir(): string {
  * `chunkSize` pages; the others are hard-linked from the cache. Listing pages (pages of cards) are kept
  * the same way, by a key over what they show. Every other page is rendered each time.
  * Astro writes into a folder of its own (it empties its output folder first); only once it has
- * finished is the site updated in place (place.ts), so a failed build leaves the last site as it was.
+ * finished is the site updated in place (place.ts), so a failed build leaves the last site as it was. From the
+ * moment it starts changing the site, `.vitrine/site-build-unfinished.json` says so (see UnfinishedSiteBuild): the
+ * caller removes it once it has recorded the build.
  */
 export async function buildSite({
   ws,
   params,
   log,
+  clock = systemClock,
   siteDir = siteSourceDir(),
   env = {},
   chunkSize = 1000,
@@ -92,6 +140,8 @@ export async function buildSite({
   ws: Workspace;
   params: Params;
   log: Logger;
+  /** For the times in the marker of a build that changes the site. */
+  clock?: Clock;
   siteDir?: string;
   env?: Record<string, string | undefined>;
   /** Object pages' props per chunk file (the Astro process holds one chunk at a time). */
@@ -186,6 +236,9 @@ export async function buildSite({
     // on one core, Pagefind indexes on the other). Only once the site holds this build's pages is
     // the new index put into it; a placing that fails leaves the last index as it was.
     await cacheRenderedPages({ stageDir, cacheDir, pages, listings });
+    // From here the site changes: until the last page is placed and indexed it may mix this build and the last.
+    const marker = { started: clock.now().toISOString() };
+    await writeJsonAtomic({ file: unfinishedSiteBuildFile(ws), value: marker });
     let placeMs = 0;
     // In a child process that exits: its checks over every file of the site take gigabytes at
     // 100,000 objects, which this process would keep.
@@ -222,6 +275,10 @@ export async function buildSite({
     if (indexResult.status === 'rejected') throw indexResult.reason;
     const { placed, peakRss: placePeakRss } = placeResult.value;
     const indexed = indexResult.value;
+    await writeJsonAtomic({
+      file: unfinishedSiteBuildFile(ws),
+      value: { ...marker, finished: clock.now().toISOString() },
+    });
     await removeAll([planDir, astroPublic, stageDir]);
     const placeAndIndexMs = Date.now() - started;
     const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));

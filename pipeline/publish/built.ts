@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { normaliseBase } from '../catalogue/index.ts';
+import { normaliseBase, type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
@@ -15,15 +15,23 @@ import { canonicalJson, type LockEntry, readLock, stageDeps } from '../stages/gr
  * every input it read. A site built for another base links every page to the old place (a tester moved the site from
  * /collection/ to /museum/ and was offered 702 pages linking to /collection/): refused. A site older than the labels
  * or the model is still a working site, and a workflow may mean to publish it: a warning.
+ *
+ * Before all that, a site whose build did not finish is refused (a tester killed the catalogue stage as its first
+ * object page changed: new pages beside the old search index were published, labelled as older than the model), and
+ * so is a site built by a run stopped before lock.json recorded it: what it was built from is not known. The build
+ * says so in a marker beside the site (UnfinishedSiteBuild), which costs nothing to read at any size; comparing the
+ * site with the hash lock.json records would stat every file (800,000 at 100,000 objects) and, on a runner whose
+ * restored cache changed the files' times, read them all twice.
  */
 
 /** Settings of the catalogue section that only `vitrine publish` reads: changing them needs no new build. */
 const PUBLISH_ONLY = ['publish', 's3'];
 
 /**
- * Refuse (PUBLISH_SITE_BUILT_FOR_OTHER) a built site made for another catalogue.base or catalogue.site than params.yaml
- * (or VITRINE_CATALOGUE_BASE / _SITE) says now; warn when what it was built from changed since. A site with no record
- * (copied in from elsewhere) or no index.html is left to the publish itself.
+ * Refuse a built site whose build did not finish or was not recorded (PUBLISH_SITE_UNFINISHED), or made for another
+ * catalogue.base or catalogue.site than params.yaml (or VITRINE_CATALOGUE_BASE / _SITE) says now
+ * (PUBLISH_SITE_BUILT_FOR_OTHER); warn when what it was built from changed since. A site with no record (copied in
+ * from elsewhere) or no index.html is left to the publish itself.
  */
 export async function checkBuiltSite({
   ws,
@@ -38,6 +46,8 @@ export async function checkBuiltSite({
   log: Logger;
   clock: Clock;
 }): Promise<void> {
+  const unfinished = await unfinishedSiteBuild(ws);
+  if (unfinished) throw unfinishedBuild({ ws, unfinished });
   if (!(await stat(path.join(ws.site, 'index.html')).catch(() => null))?.isFile()) return;
   const lock = await readLock({ file: ws.lock });
   const entry = lock.stages.catalogue;
@@ -51,13 +61,38 @@ export async function checkBuiltSite({
   const deps = await stageDeps({ ctx, stage: catalogueStage, lock, stateFile: stateFileOf(ws.root) });
   const changed = changedInputs({ previous: entry.deps, deps });
   if (changed.length === 0) return;
-  const when = /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(entry.ranAt)
-    ? ` on ${entry.ranAt.slice(0, 16).replace('T', ' at ')} UTC`
-    : '';
+  const when = onDay(entry.ranAt);
   log.warn(
     `The built site (${rel(ws, ws.site)}) is older than ${listWords(changed)}: it was built${when}, before ` +
       `${changed.length === 1 ? 'that' : 'those'} changed, and is published as it is. To publish the changes too, run ` +
       '"npx vitrine run catalogue" first, then publish again.',
+  );
+}
+
+/** " on 2026-12-01 at 10:00 UTC" for an ISO time, '' for anything else. */
+function onDay(time: string | undefined): string {
+  return time && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(time) ? ` on ${time.slice(0, 16).replace('T', ' at ')} UTC` : '';
+}
+
+/** The refusal of a site that a catalogue build left unfinished, or finished without lock.json recording it. */
+function unfinishedBuild({ ws, unfinished }: { ws: Workspace; unfinished: UnfinishedSiteBuild }): VitrineError {
+  const site = rel(ws, ws.site);
+  const again = 'Nothing was uploaded. Run "npx vitrine run catalogue" again, then publish.';
+  const data = { site, started: unfinished.started, finished: unfinished.finished ?? null };
+  if (unfinished.finished !== undefined)
+    return new VitrineError(
+      'PUBLISH_SITE_UNFINISHED',
+      `The built site (${site}) is from a catalogue build that ${rel(ws, ws.lock)} does not record: the build ` +
+        `finished${onDay(unfinished.finished)}, but the run stopped before it could record what the site was built ` +
+        `from, so the site cannot be checked. ${again}`,
+      data,
+    );
+  return new VitrineError(
+    'PUBLISH_SITE_UNFINISHED',
+    `The built site (${site}) is from a catalogue build that did not finish: it began putting its pages in the ` +
+      `site${onDay(unfinished.started)} and stopped before the end (or is still running), so the site may mix ` +
+      `pages of that build with the search index and pages of the one before. ${again}`,
+    data,
   );
 }
 

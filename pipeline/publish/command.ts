@@ -16,7 +16,8 @@ export const publishCommands: Command[] = [
     help:
       'Sends .vitrine/site/ to catalogue.s3.bucket under catalogue.s3.prefix: only files whose content changed, ' +
       'new files before the pages that use them, and files the new build no longer has are deleted last. ' +
-      'A site built for another catalogue.base or catalogue.site is refused: run "npx vitrine run catalogue" first.\n' +
+      'A site built for another catalogue.base or catalogue.site is refused, and so is one whose build did not finish: ' +
+      'run "npx vitrine run catalogue" first.\n' +
       'Keys: VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and ' +
       'AWS_SECRET_ACCESS_KEY, or catalogue.s3.credentials_remote. See docs/scale.md.\n' +
       'Example: npx vitrine publish --dry-run',
@@ -34,7 +35,8 @@ export const publishCommands: Command[] = [
       const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
       // Asked before anything changes (rollback.yml, before the tag moves): no site is read or sent.
       if (values.check === true) return checkPublishTarget({ target, log: ctx.log });
-      // A site built for another base path would link every page to the old place.
+      // A site built for another base path would link every page to the old place; one whose build did not finish
+      // may mix two builds.
       await checkBuiltSite({ ws: ctx.ws, params, env: ctx.env, log: ctx.log, clock: ctx.clock });
       // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.
       const where = {};

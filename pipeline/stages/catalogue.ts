@@ -1,5 +1,5 @@
 import { buildCatalogueDataApart } from '../catalogue/data-process.ts';
-import { buildSite, normaliseBase } from '../catalogue/index.ts';
+import { buildSite, forgetUnfinishedSiteBuild, normaliseBase } from '../catalogue/index.ts';
 import { VitrineError } from '../errors.ts';
 import { forgetDecodedSegments } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
@@ -77,11 +77,15 @@ export const catalogueStage: Stage = {
     // process would otherwise keep while Astro and Pagefind run. Only the counts come back.
     const { counts: c, models } = await buildCatalogueDataApart({ ws, params: located, log, clock });
     // --force renders every object page again (and replaces their cache entries).
-    const site = await buildSite({ ws, params: located, log, reuse: !forced });
+    const site = await buildSite({ ws, params: located, log, clock, reuse: !forced });
     return {
       summary:
         `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review on the review page), ${site.pages} ` +
         `pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
     };
+  },
+  // The site is now what lock.json records (built, or unchanged since): `vitrine publish` may send it.
+  async recorded({ ws }) {
+    await forgetUnfinishedSiteBuild(ws);
   },
 };

@@ -253,7 +253,7 @@ export function s3Remote({
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
-    s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs });
+    s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs, readTimeout: given.read_timeout });
   // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
   let bucketChecked: Promise<void> | undefined;
   const checkBucket = (md5: string) => {
@@ -537,6 +537,7 @@ export function s3Error({
   md5,
   error,
   idleMs,
+  readTimeout,
 }: {
   remote: string;
   endpoint: string;
@@ -546,6 +547,8 @@ export function s3Error({
   error: unknown;
   /** The idle timeout the client had, for a timeout's message. */
   idleMs?: number;
+  /** The remote's read_timeout in .dvc/config, when set: a timeout's advice is then to raise it. */
+  readTimeout?: string;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
@@ -575,8 +578,7 @@ export function s3Error({
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
       `The storage server at ${endpoint} did not answer (remote "${remote}": ${silence({ waitedMs: waited, tries })}). ` +
-        'Check that it is running and that this computer can reach it (network, VPN), then try again. A slow ' +
-        `server may need a longer wait: add the line "read_timeout = SECONDS" under ['remote "${remote}"'] in .dvc/config.`,
+        `Check that it is running and that this computer can reach it (network, VPN), then try again. ${longerWait({ remote, readTimeout })}`,
       { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}), ...(tries ? { tries } : {}) },
       { cause: error },
     );
@@ -649,6 +651,17 @@ export function s3Error({
     { ...objectData, ...(status ? { status } : {}), ...(name && status ? { serverCode: name } : {}) },
     { cause: error },
   );
+}
+
+/**
+ * What to do about a server too slow for the wait: add read_timeout to the remote's section, or, when the line is
+ * there already (`readTimeout`, its value in seconds), raise it.
+ */
+export function longerWait({ remote, readTimeout }: { remote: string; readTimeout?: string }): string {
+  const where = `under ['remote "${remote}"'] in .dvc/config`;
+  return readTimeoutMs(readTimeout)
+    ? `A slow server may need a longer wait: raise read_timeout (now ${readTimeout} seconds) ${where}.`
+    : `A slow server may need a longer wait: add the line "read_timeout = SECONDS" ${where}.`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readDvcConfig } from '../data/config.ts';
-import { s3Connection, s3Error, silence } from '../data/remote.ts';
+import { longerWait, s3Connection, s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
@@ -83,8 +83,8 @@ export async function openShardIndex({
       'REMOTE_UNAVAILABLE',
       `The storage server at ${endpoint} did not answer while Vitrine was ${doing} (remote "${remote.name}": ` +
         `${silence(classified.data)}). Check that it is running and that this computer can reach it (network, ` +
-        'VPN), then run the command again: what is already on the remote is not sent twice. A slow server may ' +
-        `need a longer wait: add the line "read_timeout = SECONDS" under ['remote "${remote.name}"'] in .dvc/config.`,
+        'VPN), then run the command again: what is already on the remote is not sent twice. ' +
+        longerWait({ remote: remote.name, readTimeout: remote.options.read_timeout }),
       { ...classified.data, bucket, ...(name ? { object: `${prefix}/${name}` } : {}) },
       { cause: error },
     );

@@ -100,6 +100,7 @@ describe('S3 remote: a server that accepts and never answers', { timeout: 20_000
     const { error, ms } = await failure(remote.has('d751713988987e9331980363e24189ce'));
     expectTimedOut(error, silentEndpoint);
     expect(error.message).toContain('0.3 s, 3 tries');
+    expect(error.message).toContain(`add the line "read_timeout = SECONDS" under ['remote "storage"'] in .dvc/config`);
     // Three tries of 0.3 s and the pauses between them; far less than forever.
     expect(ms).toBeGreaterThanOrEqual(900);
     expect(ms).toBeLessThan(5000);
@@ -136,6 +137,9 @@ describe('S3 remote: a server that accepts and never answers', { timeout: 20_000
     const { error, ms } = await failure(remote.has('d751713988987e9331980363e24189ce'));
     expectTimedOut(error, silentEndpoint);
     expect(ms).toBeLessThan(5000);
+    // The line is there already: the advice is to raise it, naming its value (it said to add the line).
+    expect(error.message).toContain('raise read_timeout (now 0.3 seconds)');
+    expect(error.message).not.toContain('add the line');
   });
 });
 

@@ -578,7 +578,8 @@ export function s3Error({
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
       `The storage server at ${endpoint} did not answer (remote "${remote}": ${silence({ waitedMs: waited, tries })}). ` +
-        `Check that it is running and that this computer can reach it (network, VPN), then try again. ${longerWait({ remote, readTimeout })}`,
+        'Check that it is running and that this computer can reach it (network, VPN), then try again. ' +
+        longerWait({ remote, readTimeout }),
       { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}), ...(tries ? { tries } : {}) },
       { cause: error },
     );

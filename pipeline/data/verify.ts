@@ -274,7 +274,7 @@ export async function verifyData({
             `(for ${target}.dvc's folder list: the recorded version of every file), or run "npx vitrine data push --verify" ` +
             'on a machine that has good copies and then "npx vitrine data verify --repair" again.'
         : `${left.length} damaged object(s) found: ${shown}. ` +
-            `Run "npx vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them ` +
+            `Run "npx vitrine data verify --repair${remote ? ' --remote' : ''}" to restore them ` +
             `from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
       { ...result, files },
     );

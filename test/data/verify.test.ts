@@ -107,6 +107,8 @@ describe('vitrine data verify', () => {
     expect(isVitrineError(found, 'DATA_CORRUPT')).toBe(true);
     expect(found.message).toContain('data/images/A1.png');
     expect(found.data.remote.damaged).toEqual([{ object: md5(SAMPLE['images/A1.png']), file: 'data/images/A1.png' }]);
+    // The command to type, whole inside its quotes (--remote was left outside them).
+    expect(found.message).toContain('Run "npx vitrine data verify --repair --remote" to restore them');
     const repaired = await verifyData({ root: repo, log: silentLogger, remote: true, repair: true });
     expect(repaired.remote).toMatchObject({ checked: 4, repaired: 1 });
     expect(await readFile(objectPath(storage, md5(SAMPLE['images/A1.png'])), 'utf8')).toBe(SAMPLE['images/A1.png']);

@@ -55,8 +55,8 @@ function transferCommand({
             verify: {
               type: 'boolean',
               description:
-                'Also check the objects already on the remote (size, and md5 where the remote can tell) and ' +
-                'upload good copies of damaged ones.',
+                'Also read and hash every object already on the remote (downloads them all) and replace damaged ' +
+                'ones with good copies from the local cache.',
             } as const,
           }
         : {}),
@@ -291,7 +291,13 @@ export const dataCommands: Command[] = [
   {
     name: 'data status',
     summary: 'Compare data/ with data.dvc, the local cache and (with --remote) the storage remote.',
-    options: { remote: { type: 'boolean', description: 'Also check which objects the remote lacks (contacts it).' } },
+    options: {
+      remote: {
+        type: 'boolean',
+        description:
+          'Also ask the remote which objects it lacks (contacts it; the bytes are not read: "data verify --remote" does).',
+      },
+    },
     async run(ctx, { values }) {
       const status = await dataStatus({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true });
       if (ctx.json) ctx.out(`${JSON.stringify(status, null, 2)}\n`);
@@ -323,11 +329,12 @@ export const dataCommands: Command[] = [
       'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from ' +
       'the good file in data/ or from the remote ' +
       '(the configured one, even without --remote; a damaged folder list is rebuilt from data/ when it matches data.dvc), ' +
-      'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
+      'and a damaged copy on the remote is replaced by the cache copy once that hashes right. Exits with an error while ' +
+      'damage remains.',
     options: {
       remote: {
         type: 'boolean',
-        description: 'Also check the objects data.dvc needs on the storage remote (contacts it).',
+        description: 'Also read and hash every object data.dvc needs on the storage remote (downloads them all).',
       },
       repair: { type: 'boolean', description: 'Restore damaged objects from data/, the remote or the cache.' },
       jobs: jobsOption,

@@ -595,14 +595,14 @@ export interface TransferResult {
   transferred: number;
   /** Contents the remote (push) or the local cache (pull) had already. */
   skipped: number;
-  /** With `push --verify`: objects that were on the remote but damaged (wrong size or md5), and were uploaded again. */
+  /** With `push --verify`: objects that were on the remote but damaged (their bytes read), and were uploaded again. */
   repaired?: number;
 }
 
 /**
  * Upload the objects of data.dvc that the remote lacks (in parallel, each verified). Rerun to resume.
- * With `verify`, objects already on the remote are checked too (size, and md5 where the remote can
- * tell) and damaged ones uploaded again.
+ * With `verify`, objects already on the remote are read and hashed too, and damaged ones replaced by the
+ * cache copy (itself hashed before it is sent).
  */
 export async function pushData({
   root,
@@ -652,29 +652,25 @@ export async function pushData({
     `remote; ${again}`;
   const missingLocal: string[] = [];
   const damagedLocal: { object: string; file: string }[] = [];
-  /** True when the remote already holds a good copy (as far as it can tell). */
   // Many objects: one listing of the remote instead of a check each (what DVC does for large pushes too).
   const listed = !verify && remote.list && objects.size >= 64 ? await remote.list() : undefined;
-  const isGoodOnRemote = async (md5: string, file: string, needer: string, counted: boolean): Promise<boolean> => {
-    if (!verify) return listed ? listed.has(md5) : remote.has(md5);
+  /** What the remote holds of `md5`: a good copy, none, or (with `verify`, its bytes read and hashed) a damaged one. */
+  const onRemote = async (md5: string, needer: string): Promise<'good' | 'absent' | 'damaged'> => {
+    if (!verify) return (listed ? listed.has(md5) : await remote.has(md5)) ? 'good' : 'absent';
     const found = await remote.inspect!(md5);
-    if (!found) return false;
-    const size = (await stat(file).catch(() => null))?.size;
-    const damaged =
-      (size !== undefined && found.size !== size) || (found.md5 !== undefined && found.md5 !== contentMd5(md5));
-    if (damaged) {
-      log.warn(
-        `Object ${md5} on the remote "${remote.name}" is damaged (needed by ${needer}); uploading a good copy.`,
-        { object: md5, file: needer },
-      );
-      if (counted) repaired++;
-    }
-    return !damaged;
+    if (!found) return 'absent';
+    if (found.md5 === contentMd5(md5)) return 'good';
+    log.warn(`The remote "${remote.name}" holds a damaged copy of ${needer} (object ${md5}); uploading a good copy.`, {
+      object: md5,
+      file: needer,
+    });
+    return 'damaged';
   };
   /** Upload object `md5` unless the remote has a good copy; `counted` is false for the folder list (not a file). */
   const one = async (md5: string, needer: string, counted = true) => {
     const file = objectPath(t.cacheDir, md5);
-    if (await isGoodOnRemote(md5, file, needer, counted)) {
+    const there = await onRemote(md5, needer);
+    if (there === 'good') {
       if (counted) skipped++;
     } else {
       try {
@@ -694,7 +690,9 @@ export async function pushData({
         damagedLocal.push({ object: md5, file: needer });
         return;
       }
+      // Counted once the good copy is there (put hashes the cache copy before it sends it).
       if (counted) transferred++;
+      if (counted && there === 'damaged') repaired++;
     }
   };
   try {

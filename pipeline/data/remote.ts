@@ -50,11 +50,12 @@ export interface Remote {
    */
   get(options: { md5: string; file: string; keep?: (bytes: Uint8Array) => void }): Promise<void>;
   /**
-   * What the remote holds for object `md5` without downloading it, or null when absent: its size, and
-   * the md5 of its content when the remote can tell (a folder remote re-reads it; S3 gives the ETag of
-   * single-part uploads). Used by `push --verify`.
+   * What the remote holds for object `md5`, read whole, or null when absent: its size and the md5 of its
+   * bytes (hashed as they come, never held whole or written anywhere). Not the ETag: S3 keeps the ETag of
+   * what was uploaded, so bytes damaged at rest only show when read. Used by `verify --remote` and
+   * `push --verify`.
    */
-  inspect?(md5: string): Promise<{ size: number; md5?: string } | null>;
+  inspect?(md5: string): Promise<{ size: number; md5: string } | null>;
   /**
    * Remove the temp files that killed transfers left on the remote and that no live process owns;
    * returns how many. Absent where uploads leave nothing behind (S3: one PUT is whole or absent).
@@ -314,10 +315,19 @@ export function s3Remote({
       return ids;
     },
     async inspect(md5) {
-      const found = await head(md5);
-      if (!found) return null;
-      // A single-part upload's ETag is the md5 of its bytes; multipart ETags ("…-3") are not.
-      return { size: found.size, ...(/^[0-9a-f]{32}$/.test(found.etag) ? { md5: found.etag } : {}) };
+      checkObjectId(md5);
+      // Every byte is read: the ETag is the md5 of what was uploaded, not of what the disk holds now. A
+      // connection dropped in the middle is tried again (up to 3 times in all), as a download is.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await readOnce(md5);
+        } catch (error) {
+          if (isVitrineError(error)) throw error;
+          if (error instanceof S3IdleTimeoutError) error.tries = Math.max(error.tries, attempt);
+          if (attempt >= 3) throw fail('read', md5, error);
+          await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+        }
+      }
     },
     async put({ md5, file }) {
       const at = key(md5);
@@ -360,16 +370,43 @@ export function s3Remote({
     },
   };
 
+  /** A GET's failure that means the object is not there (a missing bucket is checked for apart). */
+  function absent(error: unknown): boolean {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return (error as Error).name === 'NoSuchKey' || (status === 404 && (error as Error).name !== 'NoSuchBucket');
+  }
+
+  /** Object `md5` read through once and hashed as it streams in (nothing kept), or null when absent. */
+  async function readOnce(md5: string): Promise<{ size: number; md5: string } | null> {
+    let response;
+    try {
+      response = await objects.get({ key: key(md5) });
+    } catch (error) {
+      if (!absent(error)) throw fail('read', md5, error);
+      await checkBucket(md5);
+      return null;
+    }
+    const hash = createHash('md5');
+    let size = 0;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+    } catch (error) {
+      response.body.destroy();
+      throw error;
+    }
+    return { size, md5: hash.digest('hex') };
+  }
+
   async function getOnce({ md5, file, keep }: { md5: string; file: string; keep?: (bytes: Uint8Array) => void }) {
     {
       let response;
       try {
         response = await objects.get({ key: key(md5) });
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const absent =
-          (error as Error).name === 'NoSuchKey' || (status === 404 && (error as Error).name !== 'NoSuchBucket');
-        if (!absent) throw fail('download', md5, error);
+        if (!absent(error)) throw fail('download', md5, error);
         // A missing bucket answers every GET with 404 too: a fresh clone's pull blamed a missing push (tester).
         await checkBucket(md5);
         throw missingError(name, md5);

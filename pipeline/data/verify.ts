@@ -15,7 +15,7 @@ import {
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
-import { HashState, hashTree, mapPool, md5OfFileSync } from './hash.ts';
+import { HashState, hashFile, hashTree, mapPool, md5OfFileSync } from './hash.ts';
 import { cacheStateFileOf, configuredRemote, loadManifest, stateFileOf } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
 
@@ -199,7 +199,8 @@ export async function verifyData({
       const message = `The remote "${remote.name}" cannot be checked object by object.`;
       throw new VitrineError('REMOTE_CANNOT_VERIFY', message, { remote: remote.name });
     }
-    const checkingRemote = log.progress(`Checking the remote "${remote.name}"`, wanted.length);
+    // Each object is read whole and hashed (S3's ETag is the md5 of what was uploaded, not of what is stored now).
+    const checkingRemote = log.progress(`Reading and checking the remote "${remote.name}"`, wanted.length);
     const remoteDamaged: ObjectProblem[] = [];
     let remoteMissing = 0;
     let remoteChecked = 0;
@@ -216,18 +217,8 @@ export async function verifyData({
       const found = await remote.inspect!(md5);
       remoteChecked++;
       checkingRemote.tick();
-      if (!found) {
-        remoteMissing++;
-        return;
-      }
-      const local = await stat(objectPath(cacheDir, md5)).catch(() => null);
-      const localGood =
-        local !== null &&
-        !unrepaired.some((u) => u.object === md5) &&
-        (repair || !damaged.some((d) => d.object === md5));
-      const wrongSize = localGood && local.size !== found.size;
-      if (wrongSize || (found.md5 !== undefined && found.md5 !== contentMd5(md5)))
-        remoteDamaged.push({ object: md5, file: fileOf(md5) });
+      if (!found) remoteMissing++;
+      else if (found.md5 !== contentMd5(md5)) remoteDamaged.push({ object: md5, file: fileOf(md5) });
     });
     checkingRemote.done();
     let repairedRemote = 0;
@@ -241,9 +232,17 @@ export async function verifyData({
         problem,
       );
       const source = objectPath(cacheDir, problem.object);
-      if (repair && (await exists(source)) && !unrepaired.some((u) => u.object === problem.object)) {
+      // Only a cache copy read and hashed again just now replaces the remote's: never one damaged too.
+      const good =
+        repair &&
+        !unrepaired.some((u) => u.object === problem.object) &&
+        (await hashFile({ file: source }).catch(() => null)) === contentMd5(problem.object);
+      if (good) {
         await remote.put({ md5: problem.object, file: source });
         repairedRemote++;
+        log.info(
+          `Replaced the damaged copy of ${problem.file} on the remote "${remote.name}" with the good cache copy.`,
+        );
       } else {
         remoteUnrepaired.push(problem);
       }
@@ -280,8 +279,12 @@ export async function verifyData({
     );
   }
   const r = result.remote;
+  const replaced =
+    r?.repaired === 0
+      ? 'none damaged'
+      : `${r?.repaired} damaged ${r?.repaired === 1 ? 'copy' : 'copies'} replaced from the local cache`;
   const remoteLine = r
-    ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet`
+    ? `; remote "${r.name}": ${r.checked} objects read and checked, ${replaced}, ${r.missing} not uploaded yet`
     : '';
   log.info(
     `Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`,

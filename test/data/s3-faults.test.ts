@@ -112,6 +112,20 @@ describe('S3 faults', () => {
     await expect(stat(path.join(dir, 'always'))).rejects.toThrow();
   });
 
+  it('a read-through check (verify --remote) cut off after its headers is tried again; a lasting cut fails in plain words', async () => {
+    mode = 'cut-once';
+    cuts = 0;
+    // The whole body is hashed: a cut read is not taken for a damaged object.
+    expect(await remote().inspect!(goodMd5)).toEqual({ size: 1000, md5: goodMd5 });
+    expect(cuts).toBe(1);
+    mode = 'cut-always';
+    cuts = 0;
+    const error = await remote().inspect!(goodMd5).catch((e: Error) => e);
+    expect(cuts).toBe(3);
+    expect(isVitrineError(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain('remote "museum"');
+  });
+
   it('a pull whose download keeps failing names the file in data/ that needs the object', async () => {
     const repo = path.join(dir, 'pull-cut');
     await initData({ root: repo, remoteName: 'museum', remoteUrl: 's3://museum/v1' });
@@ -141,6 +155,8 @@ describe('S3 faults', () => {
     const file = path.join(dir, 'big.tif');
     await writeFile(file, big);
     await remote().put({ md5, file });
+    // Read through and hashed as it streams in, for verify --remote and push --verify.
+    expect(await remote().inspect!(md5)).toEqual({ size: big.length, md5 });
     const back = path.join(dir, 'big-back.tif');
     await remote().get({ md5, file: back });
     expect(

@@ -274,7 +274,9 @@ export async function verifyData({
             'on a machine that has good copies and then "npx vitrine data verify --repair" again.'
         : `${left.length} damaged object(s) found: ${shown}. ` +
             `Run "npx vitrine data verify --repair${remote ? ' --remote' : ''}" to restore them ` +
-            `from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
+            // A damaged remote copy is replaced from the local cache; a damaged cache copy from data/ or the remote.
+            `from ${(result.remote?.damaged.length ?? 0) > 0 ? 'the local cache, ' : ''}` +
+            `${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
       { ...result, files },
     );
   }

@@ -90,7 +90,9 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
     const error = await verifyData({ root: repo, log: silentLogger, remote: true }).catch((e) => e);
     expect(isVitrineError(error, 'DATA_CORRUPT'), String(error)).toBe(true);
     expect(error.message).toContain('data/images/DM-0118.jpg');
-    expect(error.message).toContain('Run "npx vitrine data verify --repair --remote"');
+    expect(error.message).toContain(
+      'Run "npx vitrine data verify --repair --remote" to restore them from the local cache, data/ or the remote',
+    );
     expect(error.data.remote.damaged).toEqual([{ object: JUG, file: 'data/images/DM-0118.jpg' }]);
     expect(error.data.remote.checked).toBe(4);
   });

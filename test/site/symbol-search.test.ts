@@ -62,6 +62,9 @@ describe('a search for a symbol', () => {
     expect(await search('☕')).toEqual(['E-5']);
     expect(await search('©')).toEqual(['E-6']);
     expect(await search('🦄')).toEqual([]);
+    // And for a word in no title, the objects with the longest word that starts it ("with", "sun"): see below.
+    expect(await search('withdrawn')).toEqual(['E-5']);
+    expect(await search('sunflower')).toEqual(['E-5']);
   });
 
   // Outside tester 4 (F6): "/browse/?q=🏺" (a title "Animated 🎞️ emoji 🏺") answered 'Type two or more letters or
@@ -90,5 +93,21 @@ describe('a search for a symbol', () => {
       [],
       'Type two or more letters or digits: “-” has no letter or digit to search for.',
     ]);
+  });
+
+  // An outside tester: "antelope", in no object, found 162 of the demo's 324 ("a"); "thermos" found "the". Pagefind,
+  // finding no word that a typed word starts or stems to, searches the longest word that starts it instead.
+  it('finds nothing for a word no object has, though Pagefind answers with a shorter word that starts it', async () => {
+    const withdrawn = await typed('withdrawn');
+    expect([withdrawn.titles, withdrawn.status]).toEqual([
+      [],
+      '0 objects for “withdrawn”: no object has the word “withdrawn”',
+    ]);
+    const two = await typed('mug sunflower');
+    expect([two.titles, two.status]).toEqual([[], '0 objects for “mug sunflower”: no object has the word “sunflower”']);
+    // A word found through its stem, or one that starts a longer word, is found as before.
+    expect((await typed('hearts')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
+    expect((await typed('anim')).titles).toEqual(['Animated 🎞️ emoji 🏺']);
+    expect((await typed('mug sun')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
   });
 });

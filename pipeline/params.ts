@@ -694,19 +694,14 @@ function slippedLine({
   message: string;
 }): { line: number; problem: string } | null {
   if (!LAYOUT_ERRORS.has(code) || /closing/i.test(message)) return null;
-  const rows = text.split(/\r?\n/).map((raw, i) => ({
-    n: i + 1,
-    indent: /^ */.exec(raw)![0].length,
-    content: raw.replace(/(^|\s)#.*$/, '').trim(),
-  }));
-  const settings = rows.filter((r) => r.content);
+  const settings = layoutRows(text);
   const near = (r: { n: number }) => r.n >= around - 2 && r.n <= around + 1;
   const spaces = (k: number) => `this line starts with ${k} space${k === 1 ? '' : 's'}`;
   const indentAdvice =
     'so YAML cannot tell which section it belongs to: start it with the same spaces as the settings around it.';
   for (const [i, r] of settings.entries()) {
     if (!near(r)) continue;
-    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{][^:]*)$/.exec(r.content);
+    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{&!|>-][^:]*)$/.exec(r.content);
     if (bare) return { line: r.n, problem: `"${r.content}" has no colon: write it as ${bare[1]}: ${bare[2]!.trim()}` };
     // A section's name without its colon, its settings below it.
     const next = settings[i + 1];
@@ -716,7 +711,8 @@ function slippedLine({
   // A file indented by two spaces a level: a line with an odd number of spaces is the one that slipped.
   const odd = settings.filter((r) => r.indent % 2 === 1);
   if (odd.length <= 2 && settings.length - odd.length > 5) {
-    const slipped = odd.find(near);
+    // YAML may stop a few lines below it, where the lines it swallowed end ("widths:" with its list).
+    const slipped = odd.find((r) => r.n >= around - 8 && r.n <= around + 1);
     if (slipped) return { line: slipped.n, problem: `${spaces(slipped.indent)}, ${indentAdvice}` };
   }
   // Otherwise the first line indented to no section's depth (deeper is allowed only under "name:").
@@ -728,9 +724,34 @@ function slippedLine({
       return { line: r.n, problem: `${spaces(r.indent)}, ${indentAdvice}` };
     while (levels.length > 0 && levels.at(-1)! > r.indent) levels.pop();
     if (levels.at(-1) !== r.indent) levels.push(r.indent);
-    opens = /[:|>]$/.test(r.content);
+    // A list item's own settings ("- name: x", then "  kind: y") are two spaces further in.
+    if (r.content.startsWith('- ')) levels.push(r.indent + 2);
+    // "name:", also with an anchor or a tag after it ("train: &defaults"), or a text block ("note: |").
+    opens = /:(\s+(&\S+|!\S*))*$/.test(r.content) || r.content.startsWith('- ');
   }
   return null;
+}
+
+/**
+ * The lines of a params.yaml that hold settings, with their indentation and text without comments; the lines of a
+ * text block ("name: |") and the continued lines of a long value (YAML joins them to the line before) left out.
+ */
+function layoutRows(text: string): { n: number; indent: number; content: string }[] {
+  const rows: { n: number; indent: number; content: string }[] = [];
+  // The value above that lines further in than `indent` belong to: a text block, or a plain value they continue.
+  let within: { indent: number; block: boolean } | null = null;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const indent = /^ */.exec(raw)![0].length;
+    const content = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!content) continue;
+    // A line that reads as a setting of its own is not the continued value: it is the one that slipped.
+    if (within && indent > within.indent && (within.block || !/^[\w.-]+:(\s|$)/.test(content))) continue;
+    within = null;
+    if (/:\s+[|>][-+0-9]*$/.test(content)) within = { indent, block: true };
+    else if (/:\s+[^\s'"[{&!|>#]/.test(content) && !content.startsWith('- ')) within = { indent, block: false };
+    rows.push({ n: i + 1, indent, content });
+  }
+  return rows;
 }
 
 /**

@@ -107,6 +107,38 @@ describe('params.yaml validation', () => {
     expect(top).toContain('params.yaml:3: "seed 42" has no colon');
   });
 
+  it('blames the slipped line, not the text of a block, a continued value, an anchor’s section or a list item', async () => {
+    // A reviewer: each of these blamed a valid line (and advised "write it as Vitrine: Demo Museum").
+    const cases: [string, string][] = [
+      [
+        'collection:\n  name: |\n    Vitrine Demo Museum\n    second line\n bad: 1\n  branch: main\n',
+        ':5: this line starts',
+      ],
+      ['collection:\n  name: >\n    Vitrine Demo\n  branch main\n', ':4: "branch main" has no colon'],
+      ['collection:\n  name: Vitrine Demo\n    Museum of Art\n  branch main\n', ':4: "branch main" has no colon'],
+      ['train: &defaults\n  epochs: 5\n seed: 3\n', ':3: this line starts with 1 space'],
+      ['collection:\n  vocabulary:\n    - coin\n   - mask\n    - print\n', ':4: this line starts with 3 spaces'],
+    ];
+    for (const [text, said] of cases) expect(await errorOf(text), text).toContain(`params.yaml${said}`);
+    // Every line of the repository's own params.yaml, moved one space in or out, or without its colon, is the line
+    // named, or YAML's own words are given.
+    const file = await readFile(path.resolve(import.meta.dirname, '..', '..', 'params.yaml'), 'utf8');
+    const lines = file.split('\n');
+    const wrong: string[] = [];
+    for (const [i, line] of lines.entries()) {
+      if (!line.trim() || line.trim().startsWith('#')) continue;
+      const variants = [` ${line}`, ...(line.startsWith(' ') ? [line.slice(1)] : [])];
+      const setting = /^(\s*)([\w.-]+):(\s+)(\S.*)$/.exec(line);
+      if (setting && !setting[4]!.startsWith('#')) variants.push(`${setting[1]}${setting[2]} ${setting[4]}`);
+      for (const variant of variants) {
+        const message = await errorOf(lines.with(i, variant).join('\n')).catch(() => '');
+        const named = /^params\.yaml:(\d+): (this line starts|"[^"]*" has no colon)/.exec(message);
+        if (named && Number(named[1]) !== i + 1) wrong.push(`${i + 1} ${JSON.stringify(variant)}: ${message}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('accepts the repository params.yaml, which lists every key with its default', async () => {
     const file = path.resolve(import.meta.dirname, '..', '..', 'params.yaml');
     const raw = parse(await readFile(file, 'utf8'));

@@ -214,10 +214,11 @@ async function importUnderLock({
   }
   if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
   const notes = result.problems.length - result.refused.length;
+  const noted = notes > 0 ? `; ${notes} row${notes === 1 ? '' : 's'} imported with a warning (listed above)` : '';
   ctx.log.info(
     `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
-      `an image)${notes > 0 ? `; ${notes} row${notes === 1 ? '' : 's'} imported with a warning (listed above)` : ''}. data.dvc now points ` +
-      `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`,
+      `an image)${noted}. data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them ` +
+      'to the remote.',
   );
   if (result.refused.length > 0) {
     ctx.log.error(

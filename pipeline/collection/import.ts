@@ -1231,9 +1231,6 @@ function labelsOf({ text, name, ids }: { text: string; name: string; ids: Set<st
   return parseLabels({ text, file: name }).filter((l) => ids.has(l.objectId));
 }
 
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
-
 /** labels.csv as staff keep it: every column and row (also unlabelled ones), its line ends and byte-order mark. */
 async function readLabelsTable({
   file,
@@ -1250,13 +1247,15 @@ async function readLabelsTable({
   const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name });
+  // Excel's mark of UTF-8, which decodeText keeps: kept as the file had it (without it Excel reads accents as another
+  // encoding), and not counted as a change (compared without it).
+  const bom = text.startsWith('\uFEFF');
   return {
-    text,
+    text: bom ? text.slice(1) : text,
     header: header.length > 0 ? header : ['object_id', 'label'],
     rows: rows.map((r) => r.cells),
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
-    // Excel's mark of UTF-8 (or UTF-16's, rewritten as UTF-8): without it Excel reads accents as another encoding.
-    bom: bytes.subarray(0, 3).equals(UTF8_BOM) || UTF16_BOMS.some((mark) => bytes.subarray(0, 2).equals(mark)),
+    bom,
   };
 }
 

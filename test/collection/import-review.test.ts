@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -349,8 +349,11 @@ describe('re-import keeps labels.csv as staff wrote it', () => {
     const ws = workspace(path.join(root, 'labels-bom', 'repo'));
     const before = '\uFEFFobject_id,label\r\nA1,coin\r\nA2,mask\r\n';
     await put(ws.labels, before);
+    const written = (await stat(ws.labels)).ino;
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     expect(await readFile(ws.labels, 'utf8')).toBe(before);
+    // Not written again with the same bytes (a reviewer: a new file, a new time, at every import).
+    expect((await stat(ws.labels)).ino).toBe(written);
     await put(ws.labels, '\uFEFFobject_id,label\r\nA1,coin\r\n');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     // Excel reads a UTF-8 file without it as another encoding: accented labels would come back garbled.

@@ -331,6 +331,7 @@ export function s3Objects({
     async get({ key }) {
       const response = await send('GET', key, {});
       if (response.statusCode !== 200) throw await responseError(response, 'GET');
+      notWebPage(response);
       const length = response.headers['content-length'];
       return {
         status: 200,
@@ -344,6 +345,7 @@ export function s3Objects({
       response.resume();
       if (response.statusCode === 404) return null;
       if (response.statusCode !== 200) throw await responseError(response, 'HEAD');
+      notWebPage(response);
       const etag = response.headers.etag;
       return {
         size: Number(response.headers['content-length'] ?? 0),
@@ -355,11 +357,20 @@ export function s3Objects({
       response.resume();
       const status = response.statusCode ?? 0;
       // A website at the address answers with a page, found or not: not a bucket that is missing.
-      if (status < 500 && /text\/html/i.test(String(response.headers['content-type'] ?? '')))
-        throw new S3ResponseError('NotStorage', 'a web page', status);
+      if (status < 500) notWebPage(response);
       return status !== 404;
     },
   };
+}
+
+/**
+ * Refuse a web page as an answer (NotStorage): a website at the address (a console, a single-page app) answers every
+ * path with one, which read as "already there" would skip every upload. Objects stored under their md5 are never
+ * served as HTML, whatever tool sent them (no file extension to guess a type from).
+ */
+function notWebPage(response: IncomingMessage): void {
+  if (/text\/html/i.test(String(response.headers['content-type'] ?? '')))
+    throw new S3ResponseError('NotStorage', 'a web page', response.statusCode ?? 0);
 }
 
 export { readAll as readObjectBody };

@@ -110,6 +110,23 @@ describe('an address that is not S3 storage', () => {
     expect(check.text).not.toContain('@aws-sdk');
   });
 
+  it('a website answering every address with a page: never read as objects already there', async () => {
+    // A reviewer: a console or single-page app answers HEAD and GET with 200 and a page; push said "1 already there".
+    const everywhere = http.createServer((req, res) => {
+      if (req.method === 'PUT') res.writeHead(405).end();
+      else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag: 'W/"1"' }).end(PAGE);
+    });
+    const site = `http://127.0.0.1:${await listen(everywhere)}`;
+    const repo = await dataRepo('app', site);
+    const push = await run(repo, ['data', 'push']);
+    expect(push.code).toBe(1);
+    expect(push.text).toContain(`The server at ${site} answered (HTTP 200), but not as S3 storage does`);
+    expect(push.text).not.toContain('already there');
+    const status = await run(repo, ['data', 'status', '--remote']);
+    expect(status.text).toContain('but not as S3 storage does');
+    expect(status.text).not.toContain('has everything');
+  });
+
   it('https:// to a server without https: says to write http://, or check the port', async () => {
     const push = await run(await dataRepo('tls', plainAsHttps), ['data', 'push']);
     expect(push.code).toBe(1);

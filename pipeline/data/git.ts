@@ -25,8 +25,16 @@ export const FETCH_HISTORY =
 
 /** True when the clone holds only part of its history (`git clone --depth`, what actions/checkout makes by default). */
 export async function isShallow(dir: string): Promise<boolean> {
-  // Git lists the commits whose parents were cut off in .git/shallow.
-  const text = await readFile(path.join(dir, '.git', 'shallow'), 'utf8').catch(() => '');
+  // Git lists the commits whose parents were cut off in .git/shallow: in the main repository's folder for a worktree,
+  // whose .git is a file naming its own folder ("gitdir: …"), which names the main one in `commondir`.
+  let gitDir = path.join(dir, '.git');
+  const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(gitDir, 'utf8').catch(() => ''));
+  if (pointer) {
+    gitDir = path.resolve(dir, pointer[1]!.trim());
+    const common = await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => '');
+    if (common.trim()) gitDir = path.resolve(gitDir, common.trim());
+  }
+  const text = await readFile(path.join(gitDir, 'shallow'), 'utf8').catch(() => '');
   return text.trim() !== '';
 }
 

@@ -207,6 +207,12 @@ export async function promote({
 }): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
   const { ws, params, log, clock, env } = ctx;
   const name = params.registry.model_name;
+  const metrics = await readJson<Metrics>({
+    file: path.join(ws.evaluate, 'metrics.json'),
+    ws,
+    missing: 'Run the evaluate stage first (vitrine run evaluate).',
+  });
+  checkGate({ metrics });
   // Its tags may not have come with it: the next number could be one another version already has.
   if (await isShallow(ws.root))
     throw new VitrineError(
@@ -216,12 +222,6 @@ export async function promote({
         `version already has. ${FETCH_HISTORY} Then run again. Nothing was registered and production is unchanged.`,
       {},
     );
-  const metrics = await readJson<Metrics>({
-    file: path.join(ws.evaluate, 'metrics.json'),
-    ws,
-    missing: 'Run the evaluate stage first (vitrine run evaluate).',
-  });
-  checkGate({ metrics });
   const current = await currentInputs({ ws, params });
   checkInputs({ metrics, current });
   const modelInfo = await readJson<ModelInfo>({

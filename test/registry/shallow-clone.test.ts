@@ -1,6 +1,7 @@
 import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isShallow } from '../../pipeline/data/git.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';
@@ -56,6 +57,20 @@ describe('a shallow clone (git clone --depth 1), which lacks the registry’s ta
     expect((error as Error).message).toContain('only part of its history');
     expect((error as Error).message).toContain('git fetch --unshallow');
     expect(sh(clone.root, 'tag', '--list')).toBe('');
+  });
+
+  it('is known as shallow from a worktree of it too, and a failed gate is said as such first', async () => {
+    const { f, clone } = await shallowCloneOfPromoted();
+    const worktree = path.join(f.parent, 'worktree');
+    sh(clone.root, 'worktree', 'add', '-q', worktree);
+    expect(await isShallow(worktree)).toBe(true);
+    const full = path.join(f.parent, 'full-worktree');
+    sh(f.root, 'worktree', 'add', '-q', full);
+    expect(await isShallow(full)).toBe(false);
+    // A reviewer: a failed gate in a shallow clone was reported as the shallow clone.
+    await writeMetrics({ ws: clone.ws, params: clone.params, passed: false });
+    const error = await promote({ ctx: stageContext(clone), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_GATE_FAILED' });
   });
 
   it('builds its catalogue saying why it has no machine annotations', async () => {

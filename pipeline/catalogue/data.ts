@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
 import { sameFolded } from '../collection/vocabulary.ts';
-import { isOutsideVocabularyIssue } from '../dataset/validate.ts';
+import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import { tooSmallWords } from '../evaluate/verdict-words.ts';
@@ -97,7 +97,9 @@ export async function buildCatalogueData({
   const labelLines = new Map<string, number>();
   let labelsRead: LabelLine[] = [];
   try {
-    labelsRead = await readLabels({ file: ws.labels });
+    // By the object each line names (an id written with its accents encoded another way is the object's).
+    const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
+    labelsRead = (await readLabels({ file: ws.labels })).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
     for (const l of labelsRead) labelLines.set(l.objectId, l.line);
   } catch (error) {
     if (

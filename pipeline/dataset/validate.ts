@@ -287,15 +287,9 @@ export function checkLabels({
   // The first line without a near miss lists the vocabulary; the others refer to it (a list per line made a
   // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
   let listedAt: number | undefined;
-  let byNfc: Map<string, string[]> | undefined;
+  const objectOf = objectIdOf(objectIds);
   for (const written of labels) {
-    let line = written;
-    // Its accents encoded another way (a Mac writes them apart): the same id to anyone reading it, so the same object.
-    if (!objectIds.has(line.objectId)) {
-      byNfc ??= groupBy([...objectIds], (id) => id.normalize('NFC'));
-      const same = byNfc.get(line.objectId.normalize('NFC'));
-      if (same?.length === 1) line = { ...line, objectId: same[0]! };
-    }
+    const line = { ...written, objectId: objectOf(written.objectId) };
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
@@ -649,6 +643,22 @@ function foldedIds(ids: Set<string>): Map<string, string[]> {
     byFolded.set(key, [...(byFolded.get(key) ?? []), id]);
   }
   return byFolded;
+}
+
+/**
+ * The object a labels.csv line's id names: the id itself, or the one object id it reads as once accents are encoded
+ * alike (a Mac writes them apart, NFD): the same id to anyone reading it. Every reader of labels.csv that looks up
+ * objects by its ids goes through it (checkLabels, the report's label changes, the catalogue's line numbers).
+ */
+export function objectIdOf(objectIds: Iterable<string>): (id: string) => string {
+  const ids = objectIds instanceof Set ? (objectIds as Set<string>) : new Set(objectIds);
+  let byNfc: Map<string, string[]> | undefined;
+  return (id) => {
+    if (ids.has(id)) return id;
+    byNfc ??= groupBy([...ids], (x) => x.normalize('NFC'));
+    const same = byNfc.get(id.normalize('NFC'));
+    return same?.length === 1 ? same[0]! : id;
+  };
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {

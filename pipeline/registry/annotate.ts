@@ -365,12 +365,16 @@ export async function labelsChangedSince({
     return null;
   }
   if (then === null || createHash('md5').update(then).digest('hex') !== trainedOn.md5) return null;
-  const raw = (lines: LabelLine[]) => new Map(lines.map((l) => [l.objectId, l.label.trim().normalize('NFC')]));
+  // Ids compared with their accents encoded alike (labels.csv saved again by a Mac relabels nothing); today's are
+  // kept as written, as annotations name the objects.
+  const raw = (lines: LabelLine[], key: (id: string) => string) =>
+    new Map(lines.map((l) => [key(l.objectId), l.label.trim().normalize('NFC')]));
   let before: Map<string, string>;
   let now: Map<string, string>;
   try {
-    before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }));
-    now = raw(await readLabels({ file: ws.labels }));
+    const nfc = (id: string) => id.normalize('NFC');
+    before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }), nfc);
+    now = raw(await readLabels({ file: ws.labels }), (id) => id);
   } catch (error) {
     // Only a refinement of the annotations: never a reason to stop (a rollback, a promotion).
     log.warn(
@@ -380,7 +384,10 @@ export async function labelsChangedSince({
     return null;
   }
   const changed = new Map<string, string | null>();
-  for (const [id, label] of now) if (before.get(id) !== label) changed.set(id, before.get(id) ?? null);
+  for (const [id, label] of now) {
+    const was = before.get(id.normalize('NFC'));
+    if (was !== label) changed.set(id, was ?? null);
+  }
   return changed;
 }
 

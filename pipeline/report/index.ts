@@ -6,7 +6,7 @@ import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
-import { agreedLabels, agreedLines } from '../dataset/validate.ts';
+import { agreedLabels, agreedLines, objectIdOf } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
@@ -254,9 +254,13 @@ export async function buildReport({
         : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary }).agreed;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
+    // An id written with its accents encoded another way is the object's (as the dataset stage reads it): a file
+    // saved again that way changes no label.
+    const objectOf = objectIdOf(objects.keys());
+    const asObjects = (lines: typeof headLabels) => lines.map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
     // An id retyped near an object's ("dm-0006" for "DM-0006") is that object's line, as the dataset stage says.
     const diff = withUnknownIds({
-      changes: diffLabels({ base: baseLabels, head: headLabels }),
+      changes: diffLabels({ base: asObjects(baseLabels), head: asObjects(headLabels) }),
       objectIds: new Set(objects.keys()),
       vocabulary: params.collection.vocabulary,
     });

@@ -136,3 +136,21 @@ describe('an object both on lines with different labels and retyped', () => {
     expect(markdown).toContain('1 line names an object id that is not in the collection');
   });
 });
+
+describe('an object id written with its accents encoded another way (as a Mac saves labels.csv)', () => {
+  it('is the object’s own line: a file saved again that way changes no label, and a change keeps its title', async () => {
+    // A reviewer: the dataset stage reads such a line as the object's, and the report lost the object's title.
+    const accented = objects.map((o, i) => (i === 5 ? { ...o, id: 'É-0006', title: 'Scarab of Élise' } : o));
+    const base = Object.fromEntries(accented.map((o) => [o.id, o.label]));
+    const decomposed = (lines: [string, string][]) => text(lines.map(([id, l]) => [id.normalize('NFD'), l]));
+    const same = await makeRepo({ objects: accented, base, head: base, headText: decomposed(Object.entries(base)) });
+    const unchanged = await buildReport({ ws: same.ws, params, base: 'main', log: silentLogger });
+    expect(unchanged.json.labels.changes).toEqual([]);
+    const head = { ...base, 'É-0006': base['É-0006'] === 'coin' ? 'mask' : 'coin' };
+    const changed = await makeRepo({ objects: accented, base, head, headText: decomposed(Object.entries(head)) });
+    const { json } = await buildReport({ ws: changed.ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.title, c.unknownId])).toEqual([
+      ['É-0006', 'changed', 'Scarab of Élise', undefined],
+    ]);
+  });
+});

@@ -5,6 +5,7 @@ import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { approveCommand } from '../../pipeline/github/guard.ts';
 
 /*
  * Who can cancel a running report. With cancel-in-progress, a run that lands in the group of a pull
@@ -82,5 +83,34 @@ describe("the trusted workflow's gate status", async () => {
     const report = steps.filter((s) => s.uses === './actions/report');
     expect(report).toHaveLength(1);
     expect(report[0]!.with?.['status-context']).toBe('vitrine/gate');
+  });
+});
+
+describe('which comments start the guard', async () => {
+  const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
+  const condition = (workflow.jobs.guard as Job).if!;
+  const starts = (body: string) =>
+    evaluate(`\${{ ${condition} }}`, {
+      github: {
+        event_name: 'issue_comment',
+        event: { issue: { number: 7, pull_request: { url: 'x' } }, comment: { body } },
+      },
+    }) === 'true';
+  const sha = 'ab'.repeat(20);
+
+  it('starts the guard for every comment the guard reads as an approval, with spaces or lines around it', () => {
+    for (const body of [
+      `/vitrine approve ${sha}`,
+      `  /vitrine approve ${sha}`,
+      `\n/vitrine approve ${sha}\n`,
+      `\t/vitrine approve ${sha.toUpperCase()}  `,
+    ]) {
+      expect(approveCommand(body), JSON.stringify(body)).not.toBeNull();
+      expect(starts(body), JSON.stringify(body)).toBe(true);
+    }
+  });
+
+  it('starts nothing for a comment that does not mention the command', () => {
+    for (const body of ['Looks good', 'please approve', '/vitrine', '']) expect(starts(body), body).toBe(false);
   });
 });

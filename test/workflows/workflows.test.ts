@@ -380,7 +380,7 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     const pipeline = yaml.jobs.pipeline!.steps!.find((s) => s.uses === './actions/pipeline')!;
     expect(pipeline.with?.['pull-caches']).toBe("${{ needs.guard.outputs.shards != '1' }}");
     expect([main.jobs.promote!.needs].flat()).toEqual(['shards', 'shard']);
-    expect(main.jobs.shard!.if).toBe("needs.shards.outputs.count != '1'");
+    expect(main.jobs.shard!.if).toBe("needs.shards.outputs.publish == 'pages' && needs.shards.outputs.count != '1'");
   });
 
   it("never checks out or runs anything from the head: only the guard's outputs name it, as data", async () => {

@@ -672,3 +672,25 @@ describe('the caches of a merge', () => {
     }
   });
 });
+
+describe('the runner group in docs/actions.md', () => {
+  it('lists every workflow with a job that can run on the museum’s runner', async () => {
+    const docs = await readFile(path.join(ROOT, 'docs', 'actions.md'), 'utf8');
+    const section = docs.slice(
+      docs.indexOf('### Settings the maintainer must turn on'),
+      docs.indexOf('## The workflows'),
+    );
+    const listed = [...section.matchAll(/OWNER\/REPO\/\.github\/workflows\/([\w.-]+)@refs\/heads\/main/g)].map(
+      (m) => m[1],
+    );
+    const selfHosted = (await workflows())
+      .filter(({ yaml }) =>
+        Object.values(yaml.jobs).some((job) =>
+          /VITRINE_RUNNER|needs\.guard\.outputs\.runs-on/.test(String(job['runs-on'])),
+        ),
+      )
+      .map((w) => w.file);
+    expect(selfHosted).toContain('publish-s3.yml');
+    expect(listed.sort()).toEqual(selfHosted.sort());
+  });
+});

@@ -440,9 +440,10 @@ export async function guardPullRequest({
   }
   const baseRef = baseRefFromApi ?? pr.base?.ref ?? null;
   // After the permission check: an approval from someone without write access says nothing, here as anywhere.
-  // pull_request_target runs the copy of this workflow on the branch the pull request targets, which its author
-  // picks: a copy left on any other branch goes stale (an older guard). So only pull requests into the default
-  // branch are trained, whichever copy runs. GitHub sends repository.default_branch with both events.
+  // Since GitHub's change of 8 December 2025, pull_request_target runs the default branch's copy of this workflow
+  // and guard whichever branch the pull request targets (before it, the targeted branch's copy ran, however old).
+  // Only pull requests into the default branch are trained, still: the runner trains what is to be merged there.
+  // GitHub sends repository.default_branch with both events.
   const defaultBranch = payload.repository?.default_branch || pr.base?.repo?.default_branch || null;
   if (defaultBranch && baseRef !== defaultBranch) {
     const base = baseRef ?? '';

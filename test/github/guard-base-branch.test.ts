@@ -12,8 +12,9 @@ import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
 /*
- * Security finding 2: pull_request_target runs the workflow of the branch a pull request targets, which its
- * author chooses. A copy of the guard left on any branch but the default one goes stale, so the guard only
+ * Security finding 2: pull_request_target ran the workflow of the branch a pull request targets, which its
+ * author chooses (GitHub Enterprise Server may still; github.com runs the default branch's copy since 8 December
+ * 2025). A copy of the guard left on any branch but the default one goes stale, so the guard only
  * trains pull requests into the default branch (repository.default_branch of the event), whatever branch
  * its own copy lives on. Real pull_request payloads (@octokit/webhooks-examples), REST on 127.0.0.1.
  */

@@ -299,8 +299,8 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     expect(Object.keys(yaml.on)).toEqual(['pull_request_target', 'issue_comment']);
     expect(yaml.on.issue_comment).toEqual({ types: ['created'] });
     const on = yaml.on.pull_request_target as { branches?: string[]; paths: string[]; types: string[] };
-    // Only pull requests into the default branch: the copy of this file on the branch a pull request targets is
-    // the one that runs, and a copy on any other branch goes stale (security finding 2; the guard checks too).
+    // Only pull requests into the default branch (security finding 2; the guard checks too). Since GitHub's change
+    // of 8 December 2025 the default branch's copy of this file runs whichever branch is targeted: the filter stays.
     expect(on.branches).toEqual(['main']);
     expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
     expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
@@ -692,5 +692,20 @@ describe('the runner group in docs/actions.md', () => {
       .map((w) => w.file);
     expect(selfHosted).toContain('publish-s3.yml');
     expect(listed.sort()).toEqual(selfHosted.sort());
+  });
+});
+
+describe('which copy of the trusted workflow runs', () => {
+  const flat = (text: string) => text.replace(/^\s*# ?/gm, '').replace(/\s+/g, ' ');
+
+  it('says the default branch’s copy, as GitHub does since 8 December 2025, in the header and the docs', async () => {
+    const { text } = (await workflows()).find((w) => w.file === 'pull-request-data.yml')!;
+    const header = flat(text.slice(0, text.indexOf('\nname:')));
+    expect(header).toContain("pull_request_target always runs the default branch's copy of this file");
+    expect(header).not.toMatch(/runs the copy of this file \(and of the guard\) on the branch a pull request targets/);
+    const docs = (await readFile(path.join(ROOT, 'docs', 'actions.md'), 'utf8')).replace(/\s+/g, ' ');
+    expect(docs).toContain("`pull_request_target` always runs the *default branch's* copy of `pull-request-data.yml`");
+    expect(docs).not.toContain('on the branch the pull request *targets*, and its author picks that branch');
+    expect(docs).not.toContain("then runs *that branch's* copy");
   });
 });

@@ -154,7 +154,7 @@ describe('workflow files', () => {
           const allowed: Record<string, string[]> = {
             actions: ['read'],
             contents: ['read', 'write'],
-            'pull-requests': ['write'],
+            'pull-requests': ['read', 'write'],
             statuses: ['write'],
             checks: ['write'],
             pages: ['read', 'write'],
@@ -509,7 +509,6 @@ describe('the keys of the data remote in pull-request workflows', () => {
       'publish-s3.yml promote',
       'publish-s3.yml shard',
       'pull-request-data.yml shard',
-      'retrain.yml check',
       'retrain.yml retrain',
       'rollback.yml rollback',
     ]);
@@ -707,5 +706,94 @@ describe('which copy of the trusted workflow runs', () => {
     expect(docs).toContain("`pull_request_target` always runs the *default branch's* copy of `pull-request-data.yml`");
     expect(docs).not.toContain('on the branch the pull request *targets*, and its author picks that branch');
     expect(docs).not.toContain("then runs *that branch's* copy");
+  });
+});
+
+describe('the scheduled retrain', () => {
+  type RetrainJob = Job & { env?: Record<string, string>; environment?: unknown; outputs?: Record<string, string> };
+  const retrainYaml = async () => (await workflows()).find((w) => w.file === 'retrain.yml')!.yaml;
+
+  /** The open job’s script with a stand-in `gh` that answers from the given repository and pages of pull requests. */
+  async function lookUp(pulls: unknown[][]): Promise<{ outputs: string; log: string }> {
+    const job = (await retrainYaml()).jobs.open as RetrainJob;
+    const step = job.steps!.find((s) => (s as Step & { id?: string }).id === 'open')!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-retrain-open-'));
+    try {
+      await writeFile(path.join(dir, 'repo.json'), JSON.stringify({ default_branch: 'trunk' }));
+      await writeFile(path.join(dir, 'pulls.json'), pulls.map((p) => JSON.stringify(p)).join('\n'));
+      const gh = [
+        '#!/bin/bash',
+        'filter=""; url=""',
+        'while [ $# -gt 0 ]; do case "$1" in --jq) filter="$2"; shift 2 ;; api|--paginate) shift ;; *) url="$1"; shift ;; esac; done',
+        'case "$url" in repos/*/pulls*) data="$FAKE/pulls.json" ;; repos/*) data="$FAKE/repo.json" ;; *) exit 9 ;; esac',
+        'jq -r "$filter" "$data"',
+      ].join('\n');
+      await writeFile(path.join(dir, 'gh'), gh, { mode: 0o755 });
+      await writeFile(path.join(dir, 'output'), '');
+      const log = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+        env: {
+          PATH: `${dir}:${process.env.PATH}`,
+          FAKE: dir,
+          GITHUB_OUTPUT: path.join(dir, 'output'),
+          ...Object.fromEntries(
+            Object.keys(step.env ?? {}).map((k) => [k, k === 'REPOSITORY' ? 'museum/vitrine' : 'x']),
+          ),
+        },
+        encoding: 'utf8',
+      });
+      return { outputs: await readFile(path.join(dir, 'output'), 'utf8'), log };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  const pull = (ref: string, head: string | null, url: string) => ({
+    head: { ref, repo: head ? { full_name: head } : null },
+    base: { repo: { full_name: 'museum/vitrine' } },
+    html_url: url,
+  });
+
+  it('skips a week while a retrain pull request is open, saying so, and reads the default branch from the API', async () => {
+    const open = await lookUp([
+      [pull('fix-labels', 'museum/vitrine', 'u/1'), pull('vitrine/retrain-9', 'mallory/vitrine', 'u/2')],
+      [pull('vitrine/retrain-41', 'museum/vitrine', 'u/3'), pull('vitrine/retrain-42', 'museum/vitrine', 'u/4')],
+    ]);
+    expect(open.outputs).toContain('url=u/3\n');
+    expect(open.outputs).toContain('default-branch=trunk\n');
+    expect(open.log).toContain('u/3');
+    // A fork’s branch of that name, or none at all, opens the way.
+    const none = await lookUp([[pull('vitrine/retrain-9', 'mallory/vitrine', 'u/2'), pull('x', null, 'u/5')]]);
+    expect(none.outputs).toContain('url=\n');
+    expect(none.outputs).toContain('default-branch=trunk\n');
+    const yaml = await retrainYaml();
+    const jobs = yaml.jobs as Record<string, RetrainJob>;
+    expect(jobs.open!['runs-on']).toBe('ubuntu-latest');
+    expect(jobs.check!.needs).toBe('open');
+    expect(jobs.check!.if).toBe("needs.open.outputs.url == ''");
+    expect([jobs.retrain!.needs].flat().sort()).toEqual(['check', 'open']);
+  });
+
+  it('pushes the branch only after the pipeline succeeded, and names the default branch on a schedule too', async () => {
+    const steps = ((await retrainYaml()).jobs.retrain as RetrainJob).steps!;
+    const pipeline = steps.findIndex((s) => s.uses === './actions/pipeline');
+    const pushes = steps.flatMap((s, i) => (s.run?.includes('git push') ? [i] : []));
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toBeGreaterThan(pipeline);
+    const create = steps.findIndex((s) => s.run?.includes('gh pr create'));
+    expect(create).toBeGreaterThan(pushes[0]!);
+    // github.event.repository is missing from a scheduled run’s event: the open job read it from the API.
+    expect(steps[pipeline]!.with?.['base-ref']).toBe('${{ needs.open.outputs.default-branch }}');
+    expect(steps[create]!.env?.BASE).toBe('${{ needs.open.outputs.default-branch }}');
+    expect(JSON.stringify(steps)).not.toContain('github.event.repository');
+  });
+
+  it('gives the check job the read key, outside the write key’s environment', async () => {
+    const check = (await retrainYaml()).jobs.check as RetrainJob;
+    expect(check.environment).toBeUndefined();
+    expect(check.env).toEqual({
+      AWS_ACCESS_KEY_ID: '${{ secrets.VITRINE_REMOTE_READ_ACCESS_KEY_ID || secrets.VITRINE_REMOTE_ACCESS_KEY_ID }}',
+      AWS_SECRET_ACCESS_KEY:
+        '${{ secrets.VITRINE_REMOTE_READ_SECRET_ACCESS_KEY || secrets.VITRINE_REMOTE_SECRET_ACCESS_KEY }}',
+    });
   });
 });

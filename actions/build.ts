@@ -62,6 +62,7 @@ export async function bundleAction(name: string): Promise<{ file: string; text: 
     legalComments: 'eof',
     // Relative, stable source paths in comments: the bundle must not depend on where it was built.
     absWorkingDir: ROOT,
+    preserveSymlinks: true,
     // Some CommonJS dependencies call require(); give the ESM bundle one.
     banner: {
       js:

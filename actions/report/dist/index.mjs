@@ -48625,11 +48625,16 @@ init_ops();
 function settingChangeWords(changes) {
   return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(", ");
 }
-function settingAdvice({ changes, version: version2 }) {
+function settingAdvice({
+  changes,
+  version: version2,
+  prose = (words) => words,
+  line = (yaml) => yaml
+}) {
   const added = changes.filter((c) => c.newSetting).map((c) => c.key);
   const upgrade = added.length ? `${added.join(", ")} ${added.length === 1 ? "is a setting" : "are settings"} the Vitrine that trained ${version2} did not have: an upgrade of Vitrine changed ${added.length === 1 ? "it" : "them"}. ` : "";
-  const pin = changes.map((c) => `${c.key}: ${c.yaml}`).join("; ");
-  return `${upgrade}If that is not a change you meant, set ${pin} in params.yaml to train as ${version2} was trained`;
+  const pin = changes.map((c) => line(`${c.key}: ${c.yaml}`)).join("; ");
+  return `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` + prose(`in params.yaml to train as ${version2} was trained`);
 }
 
 // pipeline/stages/graph.ts
@@ -49419,7 +49424,7 @@ ${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
   if (b && settings.length > 0)
     out += `
 
-\u26A0\uFE0F The model compared with (${text(b.version)}) was trained with other training settings: ${text(settingChangeWords(settings))}. The comparison is also one of those settings. ${text(settingAdvice({ changes: settings, version: b.version }))}.`;
+\u26A0\uFE0F The model compared with (${text(b.version)}) was trained with other training settings: ${text(settingChangeWords(settings))}. The comparison is also one of those settings. ${settingAdvice({ changes: settings, version: b.version, prose: text, line: code })}.`;
   if (metrics.changedPredictions.length > 0)
     out += `${scope || settings.length > 0 ? "\n\n" : " "}${metrics.changedPredictions.length} test ${pluralWord(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;

@@ -9,6 +9,7 @@ import {
   GUARD_MARKER,
   type GuardResult,
   guardComment,
+  guardGateStatus,
   guardPullRequest,
   OBJECTS_FILE,
 } from '../../pipeline/github/guard.ts';
@@ -97,7 +98,10 @@ async function writeDataFiles(result: GuardResult, temp: string): Promise<string
   return dir;
 }
 
-/** The guard's comment (created, or edited when a run already left one) and, for a fork kept off the runner, the gate status. */
+/**
+ * The guard's comment (created, or edited when a run already left one) and the gate status when no other run sets it
+ * (guardGateStatus): vitrine/gate is required on main, so every pull request into it gets one.
+ */
 async function tellThePullRequest({
   forge,
   owner,
@@ -117,32 +121,19 @@ async function tellThePullRequest({
   allowed: readonly string[];
   log: ReturnType<typeof actionsLogger>;
 }): Promise<void> {
-  const { headSha: sha, number, fork } = pullRequest;
+  const { headSha: sha, number } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body: text, log });
   else {
     // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
     const comments = await forge.listComments({ owner, repo, issue: number });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-    const body =
-      `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
-      'the report follows.';
+    const body = result.noData
+      ? `${GUARD_MARKER}\nNothing to train on the museum's runner: commit \`${sha.slice(0, 12)}\` changes no data file.`
+      : `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
+        'the report follows.';
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
-  // A branch of the repository is checked by its own hosted run; a fork's head gets the gate only from here.
-  if (fork && !result.choice.trusted) {
-    const waiting = !result.offBase && result.refused.length === 0 && result.problems.length === 0;
-    await forge.setStatus({
-      owner,
-      repo,
-      sha,
-      state: waiting ? 'pending' : 'failure',
-      context: settings.statusContext,
-      description: waiting
-        ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}`
-        : result.offBase
-          ? "Not trained: only pull requests into the default branch are trained on the museum's runner"
-          : 'Not trained: the pull request changes more than data files, or they cannot be used',
-    });
-  }
+  const status = guardGateStatus(result);
+  if (status) await forge.setStatus({ owner, repo, sha, context: settings.statusContext, ...status });
 }

@@ -33,7 +33,7 @@ export interface RunnerSettings {
   token: string;
   /** data/objects.csv may change too (only when it is kept in git rather than in the data remote). */
   allowObjects: boolean;
-  /** Commit status that carries the gate, set on a fork's head the guard keeps off the runner. */
+  /** Commit status that carries the gate, set by the guard when no other run sets it (guardGateStatus). */
   statusContext: string;
   apiUrl: string;
 }

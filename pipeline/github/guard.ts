@@ -22,6 +22,25 @@ import { gateKeys, VERDICT_SETTINGS } from './verdict-settings.ts';
 /** The data files a pull request may change and still be trained on the self-hosted runner. */
 export const DATA_FILES = ['labels.csv', 'params.yaml'] as const;
 export const OBJECTS_FILE = 'data/objects.csv';
+/**
+ * The paths the Model report (pull-request.yml, hosted runners) starts on, as its `paths` filter: code the model is
+ * made with. With data files, these are what the model reads; a pull request that changes neither needs no report.
+ */
+export const CODE_PATHS = [
+  'data.dvc',
+  'pipeline/**',
+  'actions/**',
+  'bin/**',
+  'package.json',
+  'package-lock.json',
+  '.github/workflows/pull-request.yml',
+] as const;
+
+/** Whether a changed path is one the Model report starts on (CODE_PATHS: `dir/**` is anything under dir). */
+export function isCodePath(file: string): boolean {
+  return CODE_PATHS.some((p) => (p.endsWith('/**') ? file.startsWith(p.slice(0, -2)) : file === p));
+}
+
 /** Commit status that records a maintainer's approval of one head commit. */
 export const APPROVAL_CONTEXT = 'vitrine/approval';
 /** Marker of the guard's own comment (kept apart from the report's). */
@@ -337,6 +356,10 @@ export interface GuardResult {
   } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
+  /** Changed paths the Model report (pull-request.yml) starts on (CODE_PATHS); empty when none, or not listed. */
+  code?: string[];
+  /** The pull request changes no data file (labels.csv, params.yaml, data/objects.csv): nothing to train here. */
+  noData?: boolean;
   /** Set when the pull request targets a branch other than the default one: nothing was read or approved. */
   offBase?: { base: string; defaultBranch: string } | null;
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -509,6 +532,26 @@ export async function guardPullRequest({
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number });
+  const paths = changed.flatMap((f) => (f.previousPath === null ? [f.path] : [f.path, f.previousPath]));
+  const code = paths.filter(isCodePath);
+  // Every pull request into the default branch starts this workflow (no path filter), so that each gets the gate:
+  // one that changes no data file has nothing to train here, whether or not the Model report checks its code.
+  const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
+  if (!paths.some((p) => dataFiles.includes(p))) {
+    const reason =
+      code.length > 0
+        ? 'the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner'
+        : 'the pull request changes no file the model reads (no data file, no code), so there is nothing to train';
+    log.info(`Nothing to train on the museum's runner: ${reason}.`);
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest,
+      approvedNow,
+      code,
+      noData: true,
+    };
+  }
   const refused = refusedPaths({ files: changed, allowed });
   const problems: string[] = [];
   const files: { path: string; text: string }[] = [];
@@ -534,7 +577,6 @@ export async function guardPullRequest({
         problems.push(shortQuotes(messageOf(error)));
       }
     }
-    if (changed.length === 0) problems.push('the pull request changes no data file, so there is nothing to train');
     const params = files.find((f) => f.path === 'params.yaml');
     if (params) {
       const baseSha = pr.base?.sha;
@@ -571,6 +613,7 @@ export async function guardPullRequest({
       choice: { runsOn: hosted, trusted: false, reason },
       pullRequest,
       files: [],
+      code,
       refused,
       problems,
       approvedNow,
@@ -581,6 +624,7 @@ export async function guardPullRequest({
     choice,
     pullRequest,
     files: choice.trusted ? files : [],
+    code,
     refused,
     problems,
     approvedNow,
@@ -612,14 +656,33 @@ export function guardComment({
       `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close ` +
         'and reopen the pull request.',
     );
+  } else if (result.noData) {
+    return null;
   } else if (result.refused.length > 0) {
+    const named = (list: RefusedPath[]) => list.map((r) => code(shorten(r.path, 2 * QUOTE_MAX))).join(', ');
+    const isCode = new Set(result.code ?? []);
+    const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
+    const codeMoved = result.refused.filter((r) => isCode.has(r.path));
+    const others = result.refused.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    const advice = [
+      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code.',
+    ];
+    if (codeMoved.length > 0)
+      advice.push(
+        `Put the code (${named(codeMoved)}) in a separate pull request: the Model report checks code on a hosted runner, ` +
+          'and sets the gate for a branch of this repository.',
+      );
+    if (others.length > 0)
+      advice.push(
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
+          'so that one needs no model report, and this one is then trained here.',
+      );
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       '',
       ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       '',
-      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. ' +
-        'Put code changes in a separate pull request (its checks run on a hosted runner).',
+      advice.join(' '),
     );
   } else if (result.problems.length > 0) {
     // Plain text: the reasons quote the fork's params.yaml (links, @mentions, #refs, HTML, carriage returns).
@@ -637,4 +700,47 @@ export function guardComment({
     );
   } else return null;
   return lines.join('\n');
+}
+
+/**
+ * The gate status the guard sets on a head it keeps off the runner, or null when another run sets it: the trusted
+ * training (after its report), or the Model report (pull-request.yml) for a branch of this repository that changes
+ * code. vitrine/gate is required on main, so every pull request into it gets one from somewhere. Descriptions are
+ * at most 140 characters (GitHub's limit).
+ */
+export function guardGateStatus(
+  result: GuardResult,
+): { state: 'success' | 'failure' | 'pending'; description: string } | null {
+  const pr = result.pullRequest;
+  if (!pr || result.choice.trusted) return null;
+  const codeChanged = (result.code ?? []).length > 0;
+  if (result.offBase) {
+    // The Model report runs on a branch's pull request into any base; only a fork's head waits on this one.
+    if (!pr.fork) return null;
+    return {
+      state: 'failure',
+      description: "Not trained: only pull requests into the default branch are trained on the museum's runner",
+    };
+  }
+  if (result.noData && !codeChanged)
+    return {
+      state: 'success',
+      description: 'Nothing the model reads changed (no data file, no code): no model report needed',
+    };
+  // A branch's code: its Model report (hosted) trains with its own code and data files and sets the gate.
+  if (codeChanged && !pr.fork) return null;
+  if (codeChanged)
+    return {
+      state: 'failure',
+      description: "Not judged: a fork's code gets a report on a hosted runner but no gate; a maintainer decides",
+    };
+  if (result.refused.length === 0 && result.problems.length === 0)
+    return { state: 'pending', description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
+  const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
+  const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
+  if (others.length > 0) {
+    const list = shorten(others.join(', ').replace(/[\u0000-\u001f\u007f]+/g, ' '), 60);
+    return { state: 'failure', description: `Not trained: it changes ${list} besides the data files; move that apart` };
+  }
+  return { state: 'failure', description: 'Not trained: the data files cannot be used as they are (see the comment)' };
 }

@@ -189,7 +189,11 @@ describe("the trusted workflow's guard", () => {
     const { guard } = await setUp({ event, files: [], head: {} });
     const result = await guard(event);
     expect(result.choice.trusted).toBe(false);
-    expect(result.problems).toEqual(['the pull request changes no data file, so there is nothing to train']);
+    // Nothing the model reads changed: no refusal, and the gate says so (test/github/guard-scope.test.ts).
+    expect(result.noData).toBe(true);
+    expect(result.choice.reason).toBe(
+      'the pull request changes no file the model reads (no data file, no code), so there is nothing to train',
+    );
   });
 
   it('reads only the allow-listed paths, and refuses one that is a symbolic link', async () => {

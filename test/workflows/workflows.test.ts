@@ -293,7 +293,7 @@ describe('the pull-request workflow (code, hosted runners only)', () => {
 describe("the trusted pull-request workflow (data, the museum's runner)", () => {
   const file = 'pull-request-data.yml';
 
-  it('runs from the base branch on pull_request_target for data files only, and on approval comments', async () => {
+  it('runs from the default branch on pull_request_target for every pull request, and on approval comments', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === file)!;
     // Both events run the workflow file of the base (default) branch, never the pull request's.
     expect(Object.keys(yaml.on)).toEqual(['pull_request_target', 'issue_comment']);
@@ -302,7 +302,8 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     // Only pull requests into the default branch (security finding 2; the guard checks too). Since GitHub's change
     // of 8 December 2025 the default branch's copy of this file runs whichever branch is targeted: the filter stays.
     expect(on.branches).toEqual(['main']);
-    expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
+    // No path filter: every pull request gets the gate status from the guard or the Model report (guard-scope.test.ts).
+    expect(on.paths).toBeUndefined();
     expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
     expect(yaml.jobs.guard!.if).toContain("github.event_name == 'pull_request_target' &&");
     expect(yaml.jobs.guard!.if).toContain("contains(github.event.comment.body, '/vitrine approve')");

@@ -47503,6 +47503,48 @@ function emptyParams({
     { file: name, emptySections }
   );
 }
+var LAYOUT_ERRORS = /* @__PURE__ */ new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "MISSING_CHAR"]);
+function slippedLine({
+  text: text2,
+  around,
+  code: code2,
+  message
+}) {
+  if (!LAYOUT_ERRORS.has(code2) || /closing/i.test(message)) return null;
+  const rows = text2.split(/\r?\n/).map((raw, i) => ({
+    n: i + 1,
+    indent: /^ */.exec(raw)[0].length,
+    content: raw.replace(/(^|\s)#.*$/, "").trim()
+  }));
+  const settings = rows.filter((r) => r.content);
+  const near = (r) => r.n >= around - 2 && r.n <= around + 1;
+  const spaces = (k) => `this line starts with ${k} space${k === 1 ? "" : "s"}`;
+  const indentAdvice = "so YAML cannot tell which section it belongs to: start it with the same spaces as the settings around it.";
+  for (const [i, r] of settings.entries()) {
+    if (!near(r)) continue;
+    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{][^:]*)$/.exec(r.content);
+    if (bare) return { line: r.n, problem: `"${r.content}" has no colon: write it as ${bare[1]}: ${bare[2].trim()}` };
+    const next = settings[i + 1];
+    if (/^[A-Za-z_][\w.-]*$/.test(r.content) && next && next.indent > r.indent)
+      return { line: r.n, problem: `"${r.content}" has no colon: write it as ${r.content}:` };
+  }
+  const odd = settings.filter((r) => r.indent % 2 === 1);
+  if (odd.length <= 2 && settings.length - odd.length > 5) {
+    const slipped = odd.find(near);
+    if (slipped) return { line: slipped.n, problem: `${spaces(slipped.indent)}, ${indentAdvice}` };
+  }
+  const levels = [];
+  let opens = true;
+  for (const r of settings) {
+    if (r.n > around + 1) break;
+    if (r.n >= around - 1 && !levels.includes(r.indent) && !(opens && r.indent > (levels.at(-1) ?? -1)))
+      return { line: r.n, problem: `${spaces(r.indent)}, ${indentAdvice}` };
+    while (levels.length > 0 && levels.at(-1) > r.indent) levels.pop();
+    if (levels.at(-1) !== r.indent) levels.push(r.indent);
+    opens = /[:|>]$/.test(r.content);
+  }
+  return null;
+}
 function parseParams({ text: text2, name }) {
   const lineCounter = new import_yaml.LineCounter();
   let doc;
@@ -47517,6 +47559,12 @@ function parseParams({ text: text2, name }) {
     const key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0;
     const source = line ? text2.split(/\r?\n/)[line - 1] ?? "" : "";
     const colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source);
+    const slipped = !key && !colon && line ? slippedLine({ text: text2, around: line, code: first.code, message: first.message }) : null;
+    if (slipped)
+      throw new VitrineError("PARAMS_YAML", `${name}:${slipped.line}: ${slipped.problem}`, {
+        file: name,
+        line: slipped.line
+      });
     const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(":") + 1))} (inside single quotes, write a single quote twice: 'd''Orsay').` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
     throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
   }
@@ -48005,6 +48053,18 @@ function gateKeys({
 // pipeline/github/guard.ts
 var DATA_FILES = ["labels.csv", "params.yaml"];
 var OBJECTS_FILE = "data/objects.csv";
+var CODE_PATHS = [
+  "data.dvc",
+  "pipeline/**",
+  "actions/**",
+  "bin/**",
+  "package.json",
+  "package-lock.json",
+  ".github/workflows/pull-request.yml"
+];
+function isCodePath(file2) {
+  return CODE_PATHS.some((p) => p.endsWith("/**") ? file2.startsWith(p.slice(0, -2)) : file2 === p);
+}
 var APPROVAL_CONTEXT = "vitrine/approval";
 var GUARD_MARKER = "<!-- vitrine:guard -->";
 var MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
@@ -48309,6 +48369,21 @@ async function guardPullRequest({
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number: number4 });
+  const paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]);
+  const code2 = paths.filter(isCodePath);
+  const dataFiles = [...DATA_FILES, OBJECTS_FILE];
+  if (!paths.some((p) => dataFiles.includes(p))) {
+    const reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
+    log.info(`Nothing to train on the museum's runner: ${reason}.`);
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest,
+      approvedNow,
+      code: code2,
+      noData: true
+    };
+  }
   const refused = refusedPaths({ files: changed, allowed });
   const problems = [];
   const files = [];
@@ -48333,7 +48408,6 @@ async function guardPullRequest({
         problems.push(shortQuotes(messageOf(error63)));
       }
     }
-    if (changed.length === 0) problems.push("the pull request changes no data file, so there is nothing to train");
     const params = files.find((f) => f.path === "params.yaml");
     if (params) {
       const baseSha = pr.base?.sha;
@@ -48354,12 +48428,13 @@ async function guardPullRequest({
     }
   }
   if (refused.length > 0 || problems.length > 0) {
-    const paths = refused.map((r) => r.path).join(", ");
-    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${paths})` : problems.join("; ");
+    const paths2 = refused.map((r) => r.path).join(", ");
+    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${paths2})` : problems.join("; ");
     return {
       choice: { runsOn: hosted, trusted: false, reason },
       pullRequest,
       files: [],
+      code: code2,
       refused,
       problems,
       approvedNow,
@@ -48370,6 +48445,7 @@ async function guardPullRequest({
     choice,
     pullRequest,
     files: choice.trusted ? files : [],
+    code: code2,
     refused,
     problems,
     approvedNow,
@@ -48391,13 +48467,31 @@ function guardComment({
       "",
       `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close and reopen the pull request.`
     );
+  } else if (result.noData) {
+    return null;
   } else if (result.refused.length > 0) {
+    const named = (list) => list.map((r) => code(shorten(r.path, 2 * QUOTE_MAX))).join(", ");
+    const isCode = new Set(result.code ?? []);
+    const dataFiles = [...DATA_FILES, OBJECTS_FILE];
+    const codeMoved = result.refused.filter((r) => isCode.has(r.path));
+    const others = result.refused.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    const advice = [
+      "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code."
+    ];
+    if (codeMoved.length > 0)
+      advice.push(
+        `Put the code (${named(codeMoved)}) in a separate pull request: the Model report checks code on a hosted runner, and sets the gate for a branch of this repository.`
+      );
+    if (others.length > 0)
+      advice.push(
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report, and this one is then trained here.`
+      );
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       "",
       ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       "",
-      "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. Put code changes in a separate pull request (its checks run on a hosted runner)."
+      advice.join(" ")
     );
   } else if (result.problems.length > 0) {
     const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
@@ -48412,6 +48506,38 @@ function guardComment({
     );
   } else return null;
   return lines.join("\n");
+}
+function guardGateStatus(result) {
+  const pr = result.pullRequest;
+  if (!pr || result.choice.trusted) return null;
+  const codeChanged = (result.code ?? []).length > 0;
+  if (result.offBase) {
+    if (!pr.fork) return null;
+    return {
+      state: "failure",
+      description: "Not trained: only pull requests into the default branch are trained on the museum's runner"
+    };
+  }
+  if (result.noData && !codeChanged)
+    return {
+      state: "success",
+      description: "Nothing the model reads changed (no data file, no code): no model report needed"
+    };
+  if (codeChanged && !pr.fork) return null;
+  if (codeChanged)
+    return {
+      state: "failure",
+      description: "Not judged: a fork's code gets a report on a hosted runner but no gate; a maintainer decides"
+    };
+  if (result.refused.length === 0 && result.problems.length === 0)
+    return { state: "pending", description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
+  const dataFiles = [...DATA_FILES, OBJECTS_FILE];
+  const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
+  if (others.length > 0) {
+    const list = shorten(others.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), 60);
+    return { state: "failure", description: `Not trained: it changes ${list} besides the data files; move that apart` };
+  }
+  return { state: "failure", description: "Not trained: the data files cannot be used as they are (see the comment)" };
 }
 
 // pipeline/github/rest.ts
@@ -48917,27 +49043,19 @@ async function tellThePullRequest({
   allowed,
   log
 }) {
-  const { headSha: sha, number: number4, fork } = pullRequest;
+  const { headSha: sha, number: number4 } = pullRequest;
   const text2 = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text2) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text2, log });
   else {
     const comments = await forge.listComments({ owner, repo, issue: number4 });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-    const body = `${GUARD_MARKER}
+    const body = result.noData ? `${GUARD_MARKER}
+Nothing to train on the museum's runner: commit \`${sha.slice(0, 12)}\` changes no data file.` : `${GUARD_MARKER}
 Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
     if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
-  if (fork && !result.choice.trusted) {
-    const waiting = !result.offBase && result.refused.length === 0 && result.problems.length === 0;
-    await forge.setStatus({
-      owner,
-      repo,
-      sha,
-      state: waiting ? "pending" : "failure",
-      context: settings.statusContext,
-      description: waiting ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}` : result.offBase ? "Not trained: only pull requests into the default branch are trained on the museum's runner" : "Not trained: the pull request changes more than data files, or they cannot be used"
-    });
-  }
+  const status = guardGateStatus(result);
+  if (status) await forge.setStatus({ owner, repo, sha, context: settings.statusContext, ...status });
 }
 
 // actions/choose-runner/index.ts

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { INPUTS } from '../../actions/choose-runner/settings.ts';
+import { CODE_PATHS } from '../../pipeline/github/guard.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
+
+/*
+ * vitrine/gate is required on main (docs/actions.md), so every pull request into it must get it from someone. The
+ * trusted workflow starts on every pull request (no path filter) and its guard decides: data files are trained on
+ * the museum's runner; code is the Model report's (pull-request.yml, hosted), which sets the gate for a branch of
+ * the repository; a pull request that changes nothing the model reads gets a success from the guard; one it keeps
+ * off the runner and nobody else judges gets a failure that says why, and a comment whose advice fits. The
+ * choose-runner action runs from its source against GitHub's REST on 127.0.0.1, with real pull_request payloads.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LABELS = 'object_id,label\nDM-1,coin\n';
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+async function guard(files: string[], fork: boolean) {
+  gh = await startFakeGitHub();
+  const event = examplePayload('opened') as PullRequestEvent;
+  if (fork) asFork(event);
+  const number = event.pull_request.number;
+  const sha = event.pull_request.head.sha;
+  gh.pullFiles.set(
+    number,
+    files.map((filename) => ({ filename, status: 'modified' })),
+  );
+  gh.contents.set(sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-scope-'));
+  await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
+  await writeFile(path.join(dir, 'output'), '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_EVENT_NAME: 'pull_request_target',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    RUNNER_TEMP: dir,
+    [`INPUT_${INPUTS.token.toUpperCase()}`]: 'test-token',
+    [`INPUT_${INPUTS.apiUrl.toUpperCase()}`]: gh.url,
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'index.ts')], { cwd: dir, env });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  expect(await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1))), log).toBe(0);
+  const outputs = parseOutputs(await readFile(path.join(dir, 'output'), 'utf8'));
+  const gate = gh.statuses.filter((s) => s.context === 'vitrine/gate');
+  const comments = (gh.comments.get(number) ?? []).map((c) => c.body);
+  return { outputs, gate, comments, sha };
+}
+
+describe('the gate status of a pull request into the default branch', () => {
+  it.each([[false], [true]])('is a success when nothing the model reads changed (fork: %s)', async (fork) => {
+    for (const files of [['README.md'], ['docs/catalogue.md', '.github/workflows/main.yml']]) {
+      const { outputs, gate, comments, sha } = await guard(files, fork);
+      expect(outputs.trusted).toBe('false');
+      expect(outputs['data-dir']).toBe('');
+      expect(gate).toEqual([
+        expect.objectContaining({
+          sha,
+          state: 'success',
+          description: expect.stringMatching(/^Nothing the model reads/),
+        }),
+      ]);
+      expect(gate[0]!.description!.length).toBeLessThanOrEqual(140);
+      expect(comments).toEqual([]);
+      await gh!.close();
+      gh = null;
+    }
+  });
+
+  it('fails, with advice that fits, for data files and a file the model does not read', async () => {
+    const { outputs, gate, comments } = await guard(['labels.csv', 'README.md'], false);
+    expect(outputs.trusted).toBe('false');
+    expect(gate).toEqual([
+      expect.objectContaining({ state: 'failure', description: expect.stringContaining('README.md') }),
+    ]);
+    expect(gate[0]!.description!.length).toBeLessThanOrEqual(140);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain('`README.md`');
+    expect(comments[0]).toContain('Move `README.md` to a separate pull request');
+    // No code in it: the hosted runner's Model report does not run on it, so the comment does not send it there.
+    expect(comments[0]).not.toContain('hosted runner');
+  });
+
+  it('leaves the gate of a branch’s code to the Model report, and says so when data files come with it', async () => {
+    const code = await guard(['pipeline/train.ts'], false);
+    expect(code.outputs.trusted).toBe('false');
+    expect(code.gate).toEqual([]);
+    expect(code.comments).toEqual([]);
+    await gh!.close();
+    gh = null;
+    const mixed = await guard(['labels.csv', 'pipeline/train.ts', 'README.md'], false);
+    expect(mixed.gate).toEqual([]);
+    expect(mixed.comments).toHaveLength(1);
+    expect(mixed.comments[0]).toContain('Model report');
+    expect(mixed.comments[0]).toContain('hosted runner');
+  });
+
+  it('fails a fork’s code, which no run judges (its hosted report sets no status)', async () => {
+    for (const files of [['pipeline/train.ts'], ['labels.csv', 'bin/vitrine.js']]) {
+      const { outputs, gate } = await guard(files, true);
+      expect(outputs.trusted).toBe('false');
+      expect(gate).toEqual([expect.objectContaining({ state: 'failure' })]);
+      expect(gate[0]!.description!.length).toBeLessThanOrEqual(140);
+      await gh!.close();
+      gh = null;
+    }
+  });
+
+  it('still trains a data pull request on the runner, and sets no status before its report', async () => {
+    const { outputs, gate } = await guard(['labels.csv'], false);
+    expect(outputs.trusted).toBe('true');
+    expect(gate).toEqual([]);
+  });
+});
+
+describe('the workflows that start on a pull request', () => {
+  const read = async (file: string) => parse(await readFile(path.join(ROOT, '.github', 'workflows', file), 'utf8'));
+
+  it('start the guard on every pull request into main, and know the Model report’s paths alike', async () => {
+    const data = await read('pull-request-data.yml');
+    expect(data.on.pull_request_target.paths).toBeUndefined();
+    expect(data.on.pull_request_target.branches).toEqual(['main']);
+    const code = await read('pull-request.yml');
+    expect([...CODE_PATHS]).toEqual(code.on.pull_request.paths);
+  });
+});

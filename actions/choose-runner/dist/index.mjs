@@ -47511,18 +47511,13 @@ function slippedLine({
   message
 }) {
   if (!LAYOUT_ERRORS.has(code2) || /closing/i.test(message)) return null;
-  const rows = text2.split(/\r?\n/).map((raw, i) => ({
-    n: i + 1,
-    indent: /^ */.exec(raw)[0].length,
-    content: raw.replace(/(^|\s)#.*$/, "").trim()
-  }));
-  const settings = rows.filter((r) => r.content);
+  const settings = layoutRows(text2);
   const near = (r) => r.n >= around - 2 && r.n <= around + 1;
   const spaces = (k) => `this line starts with ${k} space${k === 1 ? "" : "s"}`;
   const indentAdvice = "so YAML cannot tell which section it belongs to: start it with the same spaces as the settings around it.";
   for (const [i, r] of settings.entries()) {
     if (!near(r)) continue;
-    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{][^:]*)$/.exec(r.content);
+    const bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{&!|>-][^:]*)$/.exec(r.content);
     if (bare) return { line: r.n, problem: `"${r.content}" has no colon: write it as ${bare[1]}: ${bare[2].trim()}` };
     const next = settings[i + 1];
     if (/^[A-Za-z_][\w.-]*$/.test(r.content) && next && next.indent > r.indent)
@@ -47530,7 +47525,7 @@ function slippedLine({
   }
   const odd = settings.filter((r) => r.indent % 2 === 1);
   if (odd.length <= 2 && settings.length - odd.length > 5) {
-    const slipped = odd.find(near);
+    const slipped = odd.find((r) => r.n >= around - 8 && r.n <= around + 1);
     if (slipped) return { line: slipped.n, problem: `${spaces(slipped.indent)}, ${indentAdvice}` };
   }
   const levels = [];
@@ -47541,9 +47536,25 @@ function slippedLine({
       return { line: r.n, problem: `${spaces(r.indent)}, ${indentAdvice}` };
     while (levels.length > 0 && levels.at(-1) > r.indent) levels.pop();
     if (levels.at(-1) !== r.indent) levels.push(r.indent);
-    opens = /[:|>]$/.test(r.content);
+    if (r.content.startsWith("- ")) levels.push(r.indent + 2);
+    opens = /:(\s+(&\S+|!\S*))*$/.test(r.content) || r.content.startsWith("- ");
   }
   return null;
+}
+function layoutRows(text2) {
+  const rows = [];
+  let within = null;
+  for (const [i, raw] of text2.split(/\r?\n/).entries()) {
+    const indent = /^ */.exec(raw)[0].length;
+    const content = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (!content) continue;
+    if (within && indent > within.indent && (within.block || !/^[\w.-]+:(\s|$)/.test(content))) continue;
+    within = null;
+    if (/:\s+[|>][-+0-9]*$/.test(content)) within = { indent, block: true };
+    else if (/:\s+[^\s'"[{&!|>#]/.test(content) && !content.startsWith("- ")) within = { indent, block: false };
+    rows.push({ n: i + 1, indent, content });
+  }
+  return rows;
 }
 function parseParams({ text: text2, name }) {
   const lineCounter = new import_yaml.LineCounter();

@@ -405,6 +405,18 @@ export async function buildReport({
   const labelsCommit = headCommit
     ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile })
     : null;
+  // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
+  const setHere = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.after]));
+  const review = metrics.mislabelled;
+  const lookWrong =
+    review && review.agreement?.better !== false
+      ? review.top
+          // Lists written before `reason` say `confident` only (as the section below reads them).
+          .filter(
+            (i) => (i.reason ?? (i.confident ? 'flagged' : 'ranked')) === 'flagged' && setHere.get(i.id) === i.label,
+          )
+          .map((i) => ({ id: i.id, label: i.label, suggested: i.suggested }))
+      : [];
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
@@ -417,6 +429,7 @@ export async function buildReport({
     ...(codeChanged.length > 0 ? { codeChanged } : {}),
     ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
+    ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
     comparison,
     labels: {

@@ -72,7 +72,9 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * The comment's first line. The icon follows the verdict as well as the gate: the gate only checks minimum scores,
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
-function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos'>): string {
+function verdictLine(
+  report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong'>,
+): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
   // A gate measured on another model says nothing of this one: never a green tick over it.
@@ -81,7 +83,9 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'u
   const photos = report.unusablePhotos;
   const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
   const unknown = photos && !photos.comparedWithBase ? photos.objects.length : 0;
-  const icon = !report.gate.passed ? '❌' : worse || other || broken > 0 ? '⚠️' : '✅';
+  // A tester: a label this pull request set, flagged as likely wrong at the bottom, under a green tick at the top.
+  const wrong = report.labelsThatLookWrong ?? [];
+  const icon = !report.gate.passed ? '❌' : worse || other || broken > 0 || wrong.length > 0 ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
   // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
   const onMain = report.labels.noBaseCode === 'on-branch';
@@ -101,7 +105,15 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'u
         ? ` ⚠️ **${unknown} ${unknown === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** ` +
           '(listed below).'
         : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}`;
+  const shown = wrong.slice(0, 3).map((w) => `${text(w.id)} “${text(w.label)}” (it suggests “${text(w.suggested)}”)`);
+  const who =
+    wrong.length === 1 ? 'A label this pull request sets looks' : `${wrong.length} labels this pull request sets look`;
+  const doubts =
+    wrong.length > 0
+      ? ` ⚠️ **${who} wrong to the model:** ${shown.join(', ')}${wrong.length > 3 ? ', …' : ''}. ` +
+        'See “Objects that look mislabelled” below.'
+      : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}`;
 }
 
 /**

@@ -194,6 +194,11 @@ export interface ReportJson {
    */
   unusablePhotos?: { objects: UnusablePhoto[]; comparedWithBase: boolean };
   /**
+   * Labels this pull request sets (changed or added) that the check of every label flags as likely wrong: said in
+   * the first line, never under a green tick. Absent when none, and in reports from before it existed.
+   */
+  labelsThatLookWrong?: { id: string; label: string; suggested: string }[];
+  /**
    * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
    * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local
    * DVC cache, and in reports from before it existed.

@@ -289,6 +289,14 @@ describe('the label-correction report', () => {
     expect(markdown).toContain(
       '| DM-0008 | Figurine number 2 | figurine (changed from vessel in this pull request) | vessel (100% sure) | 1.00 ⚠️ |',
     );
+    // A tester: said at the bottom only, under a green tick at the top. The first line says it, with a warning sign.
+    const first = markdown.split('\n')[0]!;
+    expect(first.startsWith('⚠️')).toBe(true);
+    expect(first).toContain(
+      '⚠️ **A label this pull request sets looks wrong to the model:** DM-0008 “figurine” (it suggests “vessel”). ' +
+        'See “Objects that look mislabelled” below.',
+    );
+    expect(json.labelsThatLookWrong).toEqual([{ id: 'DM-0008', label: 'figurine', suggested: 'vessel' }]);
     const row = (id: string) => markdown.split('\n').find((l) => l.includes(`| ${id} (`))!;
     expect(row('DM-0008')).toContain(
       'figurine (99% sure, agrees; seen in training, so not a test score); ' +

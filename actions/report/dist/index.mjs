@@ -49111,13 +49111,17 @@ function verdictLine(report) {
   const photos = report.unusablePhotos;
   const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
   const unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0;
-  const icon = !report.gate.passed ? "\u274C" : worse || other || broken > 0 ? "\u26A0\uFE0F" : "\u2705";
+  const wrong = report.labelsThatLookWrong ?? [];
+  const icon = !report.gate.passed ? "\u274C" : worse || other || broken > 0 || wrong.length > 0 ? "\u26A0\uFE0F" : "\u2705";
   const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
   const onMain = report.labels.noBaseCode === "on-branch";
   const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "";
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "";
   const pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "";
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}`;
+  const shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`);
+  const who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`;
+  const doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "";
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}`;
 }
 function baselineScopeNote({
   baseline,

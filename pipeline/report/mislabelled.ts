@@ -76,8 +76,11 @@ export function mislabelledSection({
       : `For ${m.candidates} of them it suggests another label; ${flagged} of those ` +
         `${flagged === 1 ? 'is flagged (⚠️): it stands' : 'are flagged (⚠️): they stand'} out clearly, the model ` +
         'being at least as sure of the label it suggests as it is, on average, of the objects that have that label ' +
-        '(confident learning). The others rank high without a flag: worth a look. ') +
-    `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +
+        `(confident learning).${m.candidates > flagged ? ' The others rank high without a flag: worth a look.' : ''} `) +
+    (m.top.length === 1
+      ? 'The one most likely wrong is below: worth a second look, not an automatic change. '
+      : `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an ` +
+        'automatic change. ') +
     '`npx vitrine review` lists them all.';
   return `${title}\n\n${intro}\n\n${table({ header, rows })}`;
 }

@@ -111,3 +111,23 @@ describe('objects that look mislabelled: flagged or worth a look', () => {
     expect(issue('D')).toBeNull();
   });
 });
+
+describe('objects that look mislabelled: one object', () => {
+  // A tester read "The others rank high without a flag: worth a look. The 1 most likely wrong are below" of one object.
+  it('says it of one, with no word of others', () => {
+    const markdown = section({
+      checked: 40,
+      candidates: 1,
+      confident: 1,
+      flagged: 1,
+      agreement,
+      top: [
+        { id: 'A', label: 'coin', suggested: 'vase', score: 0.9, confidence: 0.7, confident: true, reason: 'flagged' },
+      ],
+    });
+    expect(markdown).toContain('For 1 of them it suggests another label; 1 of those is flagged');
+    expect(markdown).toContain('The one most likely wrong is below: worth a second look, not an automatic change.');
+    expect(markdown).not.toContain('The others');
+    expect(markdown).not.toContain('The 1 most likely');
+  });
+});

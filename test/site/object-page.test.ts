@@ -80,13 +80,26 @@ beforeAll(async () => {
       predicted: { label: 'Met', confidence: 0.6 },
       labelIssue: { score: 0.8, suggested: 'Met', flagged: false },
     },
+    // Its label questioned by the check of every label; the model's best guess is the label, too unsure to publish.
+    {
+      id: 'O-11',
+      title: 'Amulet',
+      label: 'Cleveland',
+      image: null,
+      predicted: { label: 'Cleveland', confidence: 0.5 },
+      published: false,
+      labelIssue: { score: 0.85, suggested: 'Met' },
+    },
     // Corrected from "Chicago" to "Met" after the production model was trained (and annotated the collection).
     { id: 'O-9', title: 'Lamp', label: 'Met', image: null, predicted: { label: 'Chicago', confidence: 0.95 } },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
   // O-2 is labelled "Smithsonian" in labels.csv, outside the vocabulary: the dataset left it out of training.
-  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\nO-9,Met\n');
+  await writeFile(
+    ws.labels,
+    'object_id,label\nO-0,Chicago\nO-1,Met\nO-11,Cleveland\nO-2,Smithsonian\nO-5,Cleveland\nO-9,Met\n',
+  );
   // The production model annotated O-9 when it was labelled "Chicago", as it was trained: it agreed then.
   const annotationsFile = path.join(ws.registry, 'annotations.json');
   const annotations = JSON.parse(await readFile(annotationsFile, 'utf8')) as Annotation[];
@@ -225,6 +238,13 @@ describe('object page: object type', () => {
         ' although the model shown here agrees with it',
     );
     expect(text).not.toContain('The staff label may be wrong');
+    // A tester: "Not sure: waiting for staff" in the box, "the model shown here agrees with it" below.
+    const unsure = await typeSection('O-11');
+    expect(unsure).toContain(
+      'suggests this one may be wrong (perhaps “Met”), although the model’s best guess, not sure enough to publish, ' +
+        'is this label too',
+    );
+    expect(unsure).not.toContain('the model shown here agrees');
   });
 
   it('does not call a published guess unsure when it is in the review queue as one of the least confident', async () => {
@@ -323,9 +343,9 @@ describe('review counts', () => {
       count((o) => o.reviewReason === 'waiting' && o.annotation?.unfamiliar === true),
       count((o) => o.reviewReason === 'least-confident'),
     ];
-    expect([issues, disagrees, unsure, unfamiliar, least]).toEqual([2, 0, 2, 1, 5]);
+    expect([issues, disagrees, unsure, unfamiliar, least]).toEqual([3, 0, 2, 1, 5]);
     const parts =
-      `${n} objects to review: 2 staff labels that may be wrong, 2 guesses not sure enough to publish, ` +
+      `${n} objects to review: 3 staff labels that may be wrong, 2 guesses not sure enough to publish, ` +
       '1 photograph unlike those the model learned from, 5 of the least confident published guesses';
     expect(await text('index.html')).toContain(parts);
     expect(await text('review/index.html')).toContain(parts);
@@ -341,7 +361,7 @@ describe('labels changed since the model was trained', () => {
     expect(o.reviewReason).not.toBe('disagrees');
     expect(o.needsReview).toBe(false);
     const review = await pageText('review/index.html');
-    expect(review).toContain('2 staff labels that may be wrong');
+    expect(review).toContain('3 staff labels that may be wrong');
     expect(review).toContain('1 staff label changed since the model was trained: not judged by it');
     expect(review).not.toContain('Lamp');
     const text = await typeSection('O-9');

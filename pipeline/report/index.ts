@@ -405,6 +405,13 @@ export async function buildReport({
   const labelsCommit = headCommit
     ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile })
     : null;
+  // A change the model does not read (a title): the evaluated model is production's own, scored again (a tester).
+  const sameModelAs =
+    metrics.baseline && metrics.inputs?.model
+      ? await registeredIdentity({ ws, params, version: metrics.baseline.version }).then((identity) =>
+          identity === metrics.inputs?.model ? metrics.baseline!.version : null,
+        )
+      : null;
   // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
   const setHere = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.after]));
   const review = metrics.mislabelled;
@@ -430,6 +437,7 @@ export async function buildReport({
     ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
     ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
+    ...(sameModelAs ? { sameModelAs } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
     comparison,
     labels: {
@@ -571,6 +579,20 @@ async function registeredPublication({
   } finally {
     for (const line of quiet.lines) log.debug(`publication of ${version}: ${line.message}`);
   }
+}
+
+/** The model identity registered with `version`, or null when it cannot be read (no registry, an older version). */
+async function registeredIdentity({
+  ws,
+  params,
+  version,
+}: {
+  ws: Workspace;
+  params: Params;
+  version: string;
+}): Promise<string | null> {
+  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(() => null);
+  return state?.versions.find((v) => v.version === version)?.registration?.identity ?? null;
 }
 
 async function defaultPredict(

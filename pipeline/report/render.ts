@@ -214,6 +214,13 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const scope =
     `The model was tested on ${metrics.n} ${pluralWord(metrics.n, 'object')} of ${text(collectionName)} ` +
     'that it never saw while learning.';
+  if (report.sameModelAs)
+    return (
+      `**This pull request changes nothing the model learns from**, so the model tested is the one in production ` +
+      `(${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and ` +
+      `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ` +
+      `${num(metrics.macroF1.value)}).`
+    );
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';

@@ -199,6 +199,11 @@ export interface ReportJson {
    */
   labelsThatLookWrong?: { id: string; label: string; suggested: string }[];
   /**
+   * The version in production whose very model was evaluated: this pull request changes nothing the model learns
+   * from (a title, say), so merging it registers no new version. Absent otherwise, and in older reports.
+   */
+  sameModelAs?: string;
+  /**
    * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
    * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local
    * DVC cache, and in reports from before it existed.

@@ -53,7 +53,17 @@ function publication(
  * Register the head's model folder as v1.0.0 on `commit` and assign it to prod, with `base` as the metrics.json
  * stored with it (its evidence, in the cache folder promotion restores it to), as `vitrine run promote` leaves it.
  */
-async function production({ ws, commit, base }: { ws: Workspace; commit: string; base: Partial<Metrics> }) {
+async function production({
+  ws,
+  commit,
+  base,
+  identity,
+}: {
+  ws: Workspace;
+  commit: string;
+  base: Partial<Metrics>;
+  identity?: string;
+}) {
   const name = params.registry.model_name;
   const evidenceDir = `${versionCacheDir({ ws, name, version: 'v1.0.0' })}.evidence`;
   await mkdir(evidenceDir, { recursive: true });
@@ -64,6 +74,7 @@ async function production({ ws, commit, base }: { ws: Workspace; commit: string;
     manifest: await manifestOf({ dir: ws.model }),
     evidence: await manifestOf({ dir: evidenceDir }),
     remote: 'local',
+    ...(identity ? { identity } : {}),
     inputs: { labels: VOCABULARY, data: 'data.dir', labelsMd5: 'labels-1' },
     headline: { accuracy: 0.86, macroF1: 0.85, macroF1Low: 0.73, macroF1High: 0.95, n: 36, labels: VOCABULARY },
     lineage: {} as never,
@@ -245,5 +256,34 @@ describe('metrics.publication.byLabel', () => {
     });
     expect(estimate.thresholds.a).toBeCloseTo(0.7, 6);
     expect(estimate.byLabel).toEqual({ a: { guessed: 6, heldBack: 2 }, b: { guessed: 0, heldBack: 0 } });
+  });
+});
+
+/** The stage outputs, with metrics.json naming the model it evaluated. */
+async function evaluated({ ws, model }: { ws: Workspace; model: string }) {
+  const metrics = await writeStageOutputs({ ws, objects, head: labels });
+  metrics.inputs = { ...metrics.inputs, model };
+  await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+}
+
+describe('a pull request that changes nothing the model learns from', () => {
+  // A tester: a title edited got "a change of 0.000 … within what chance alone could give", as if a new model.
+  it('says the model tested is production’s own, and that merging registers no new version', async () => {
+    const repo = await makeRepo({ objects, base: labels, head: labels });
+    await evaluated({ ws: repo.ws, model: 'model-abc' });
+    await production({ ws: repo.ws, commit: repo.baseCommit, base: {}, identity: 'model-abc' });
+    const { markdown, json } = await buildReport({ ws: repo.ws, params, base: 'main', log: silentLogger });
+    expect(json.sameModelAs).toBe('v1.0.0');
+    expect(markdown.replace(/\\([()[\]_*.])/g, '$1')).toContain(
+      '**This pull request changes nothing the model learns from**, so the model tested is the one in production ' +
+        '(v1.0.0), scored again: merging it keeps v1.0.0 in production and registers no new version.',
+    );
+    // Another model: said as before.
+    const other = await makeRepo({ objects, base: labels, head: labels });
+    await evaluated({ ws: other.ws, model: 'model-new' });
+    await production({ ws: other.ws, commit: other.baseCommit, base: {}, identity: 'model-abc' });
+    const again = await buildReport({ ws: other.ws, params, base: 'main', log: silentLogger });
+    expect(again.json.sameModelAs).toBeUndefined();
+    expect(again.markdown).not.toContain('changes nothing the model learns from');
   });
 });

@@ -49183,6 +49183,8 @@ function intro({ report, metrics, collectionName }) {
     return "None of the labelled objects is in the test split, the objects the model never sees while learning, so there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml sends that share of them, about a fifth by default, to the test split).";
   const c = report.comparison;
   const scope = `The model was tested on ${metrics.n} ${pluralWord(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
+  if (report.sameModelAs)
+    return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";

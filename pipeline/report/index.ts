@@ -18,7 +18,7 @@ import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { versionPublication } from '../registry/publish.ts';
-import { readRegistry } from '../registry/registry.ts';
+import { readRegistry, showVersion } from '../registry/registry.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { catalogueAddresses } from './addresses.ts';
@@ -408,8 +408,10 @@ export async function buildReport({
   // A change the model does not read (a title): the evaluated model is production's own, scored again (a tester).
   const sameModelAs =
     metrics.baseline && metrics.inputs?.model
-      ? await registeredIdentity({ ws, params, version: metrics.baseline.version }).then((identity) =>
-          identity === metrics.inputs?.model ? metrics.baseline!.version : null,
+      ? // The identity registered with it; none (no registry here, a version registered before identities): not said.
+        await showVersion({ ws, params, version: metrics.baseline.version }).then(
+          (v) => (v.registration?.identity === metrics.inputs?.model ? v.version : null),
+          () => null,
         )
       : null;
   // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
@@ -579,20 +581,6 @@ async function registeredPublication({
   } finally {
     for (const line of quiet.lines) log.debug(`publication of ${version}: ${line.message}`);
   }
-}
-
-/** The model identity registered with `version`, or null when it cannot be read (no registry, an older version). */
-async function registeredIdentity({
-  ws,
-  params,
-  version,
-}: {
-  ws: Workspace;
-  params: Params;
-  version: string;
-}): Promise<string | null> {
-  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(() => null);
-  return state?.versions.find((v) => v.version === version)?.registration?.identity ?? null;
 }
 
 async function defaultPredict(

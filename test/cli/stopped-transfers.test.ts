@@ -136,8 +136,8 @@ describe('Ctrl-C while a transfer waits on a server', () => {
     await writeTree(path.join(root, '.dvc'), { config: config(s3, 'verify') });
     await addData({ root, log: silentLogger });
     await pushData({ root, log: silentLogger });
-    // The remote's objects are looked at one by one: the server stops answering after 4 of them.
-    const hanging = await proxy({ after: 4, mode: 'hang', methods: ['HEAD'] });
+    // The remote's objects are read one by one: the server stops answering after 4 of them.
+    const hanging = await proxy({ after: 4, mode: 'hang', methods: ['GET'] });
     await writeFile(path.join(root, '.dvc', 'config'), config(hanging.endpoint, 'verify'));
     const { how, stderr } = await stopped(['-C', 'verify', 'data', 'verify', '--remote', '--jobs', '2'], hanging, 2);
     expect(how).toBe('SIGINT');

@@ -13,6 +13,7 @@ import type { PredictObjects } from '../../pipeline/registry/annotate.ts';
 import { modelIdentity } from '../../pipeline/registry/identity.ts';
 import { currentInputs } from '../../pipeline/registry/lineage.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
+import { promote } from '../../pipeline/stages/promote.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type {
   Annotation,
@@ -308,4 +309,16 @@ export const standInPredict: PredictObjects = async ({ modelDir, objects }) => {
 
 export async function readAnnotations(ws: Workspace): Promise<Annotation[]> {
   return JSON.parse(await readFile(path.join(ws.registry, 'annotations.json'), 'utf8')) as Annotation[];
+}
+
+/**
+ * v1.0.0 promoted in `f` as `vitrine run promote` leaves it: the dataset, the stand-in model (it predicts "coin"), its
+ * evaluation with a threshold of 0.8 for every label, and the promotion (the registry record written).
+ */
+export async function promoteStandIn(f: Fixture): Promise<Fixture> {
+  await writeDataset({ ws: f.ws });
+  await writeModel({ ws: f.ws, predicts: 'coin' });
+  await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+  await promote({ ctx: stageContext(f), predict: standInPredict });
+  return f;
 }

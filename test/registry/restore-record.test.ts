@@ -9,6 +9,7 @@ import { promote } from '../../pipeline/stages/promote.ts';
 import {
   everyLabel,
   LABELS,
+  promoteStandIn,
   publicationWith,
   readAnnotations,
   repoPerTest,
@@ -30,12 +31,7 @@ const newRepo = repoPerTest();
 
 /** A repository with v1.0.0 promoted (the stand-in model predicts "coin"), its record written by the promotion. */
 async function promotedRepo() {
-  const f = await newRepo();
-  await writeDataset({ ws: f.ws });
-  await writeModel({ ws: f.ws, predicts: 'coin' });
-  await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-  await promote({ ctx: stageContext(f), predict: standInPredict });
-  return f;
+  return promoteStandIn(await newRepo());
 }
 
 describe('the record of the promoted models in a copy that lacks it', () => {

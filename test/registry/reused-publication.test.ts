@@ -8,6 +8,7 @@ import { publishRegistry } from '../../pipeline/registry/publish.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
   everyLabel,
+  promoteStandIn,
   publicationWith,
   readAnnotations,
   repoPerTest,
@@ -30,11 +31,7 @@ const BACKBONE = 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1';
 
 describe('promoting an unchanged model', () => {
   it('uses the thresholds of the evaluation just made (annotate.min_precision raised)', async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promoteStandIn(await newRepo());
     expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
 
     // Evaluated again with a stricter annotate.min_precision: the same weights, thresholds above 0.9.
@@ -90,11 +87,7 @@ describe('promoting an unchanged model', () => {
   });
 
   it('keeps the thresholds stored at registration when evaluated again with evaluate.folds 0, and says so', async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promoteStandIn(await newRepo());
     expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
 
     // The same weights evaluated again with evaluate.folds 0: no thresholds measured this time.
@@ -110,11 +103,7 @@ describe('promoting an unchanged model', () => {
   });
 
   it("states on the version's card the publication rule its annotations follow now", async () => {
-    const f = await newRepo();
-    await writeDataset({ ws: f.ws });
-    await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const f = await promoteStandIn(await newRepo());
     const first = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
     // The first promotion stores the evaluation its annotations follow: nothing more to say.
     expect(first).not.toContain('Publication rule the catalogue follows now');

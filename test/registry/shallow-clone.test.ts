@@ -8,16 +8,13 @@ import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
-  everyLabel,
   type Fixture,
-  publicationWith,
+  promoteStandIn,
   repoPerTest,
   sh,
   stageContext,
   standInPredict,
-  writeDataset,
   writeMetrics,
-  writeModel,
 } from './helpers.ts';
 
 /*
@@ -30,11 +27,7 @@ const newRepo = repoPerTest();
 
 /** v1.0.0 promoted on the first commit, then one more commit on main, and a shallow clone of it (depth 1). */
 async function shallowCloneOfPromoted(): Promise<{ f: Fixture; clone: Fixture }> {
-  const f = await newRepo();
-  await writeDataset({ ws: f.ws });
-  await writeModel({ ws: f.ws, predicts: 'coin' });
-  await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
-  await promote({ ctx: stageContext(f), predict: standInPredict });
+  const f = await promoteStandIn(await newRepo());
   await writeFile(path.join(f.root, 'README.md'), 'A later commit.\n');
   sh(f.root, 'add', '-A');
   sh(f.root, 'commit', '-q', '-m', 'Later');

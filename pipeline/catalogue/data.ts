@@ -26,7 +26,7 @@ import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet }
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
-import { reviewSummary } from './pages.ts';
+import { labelMayBeWrong, reviewSummary } from './pages.ts';
 import { isPhotoProblem, namedImages, photoProblemsOf } from './photo-problems.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
@@ -621,9 +621,7 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
   // since the model was trained is not judged by its disagreement: the model has not learnt the correction yet.
   const isIssue = (o: CatalogueObject) => {
     const issue = o.annotation!.labelIssue;
-    return issue
-      ? issue.flagged || issue.score >= LABEL_ISSUE_MIN
-      : o.annotation!.agrees === false && !o.annotation!.labelChanged;
+    return issue ? labelMayBeWrong(issue) : o.annotation!.agrees === false && !o.annotation!.labelChanged;
   };
   const rank = (o: CatalogueObject) => o.annotation!.labelIssue?.score ?? o.annotation!.confidence;
   const issues = annotated.filter(isIssue).sort((x, y) => rank(y) - rank(x));

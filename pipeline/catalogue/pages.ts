@@ -1,3 +1,4 @@
+import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 
 /*
@@ -136,6 +137,11 @@ export type ReviewKind =
   | 'unfamiliar'
   | 'least-confident';
 
+/** A label issue the catalogue questions: flagged by the check of every label, or scored at LABEL_ISSUE_MIN or more. */
+export function labelMayBeWrong(issue: { flagged: boolean; score: number } | null | undefined): boolean {
+  return !!issue && (issue.flagged || issue.score >= LABEL_ISSUE_MIN);
+}
+
 /** The kind of reason an object is in the review queue for (null: not in it). */
 export function reviewKind(o: CatalogueObject): ReviewKind | null {
   if (o.needsReview && o.reviewReason === 'photo-unusable') return 'photo';
@@ -151,36 +157,70 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
 
 /**
  * What the review queue holds, in words the home page and the review queue both give: "45 objects to review: 21 staff
- * labels that may be wrong, 7 guesses not sure enough to publish, …". Made from the queue's own cards, so its numbers
- * are the queue's: the evaluate stage's "labels to review" are the first kind only.
+ * labels that may be wrong, 7 of the 12 guesses not sure enough to publish, …". Made from the queue's own cards, with
+ * the collection's total of a kind when the queue holds fewer (its limit, or an object counted under another reason):
+ * the evaluate stage's count of labels that may be wrong and the Predicted type filter's counts are those totals.
  */
 export function reviewSummary(catalogue: Catalogue): string {
+  return reviewTally(catalogue).summary;
+}
+
+/** The summary, and whether it gives a total the queue holds fewer of (its page then says why). */
+export function reviewTally(catalogue: Catalogue): { summary: string; partial: boolean } {
   const counts = new Map<ReviewKind, number>();
+  // Of the kinds an object's own page and the Predicted type filter also show, how many the collection holds in
+  // all: the queue keeps at most catalogue.review_queue of them and counts an object once, under its first reason.
+  const inAll = new Map<ReviewKind, number>();
   let total = 0;
   for (const o of catalogue.objects) {
     const kind = reviewKind(o);
+    const a = o.annotation;
+    const eligible = a && !o.photoProblem && !o.labelMeant && !o.labelLinesDisagree;
+    const also: ReviewKind | null = !a
+      ? null
+      : eligible && labelMayBeWrong(a.labelIssue)
+        ? 'label'
+        : a.published
+          ? null
+          : a.unfamiliar
+            ? 'unfamiliar'
+            : 'not-sure';
+    if (also) inAll.set(also, (inAll.get(also) ?? 0) + 1);
+    if (a && !a.published && also === 'label') {
+      const held: ReviewKind = a.unfamiliar ? 'unfamiliar' : 'not-sure';
+      inAll.set(held, (inAll.get(held) ?? 0) + 1);
+    }
     if (!kind) continue;
     total++;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
+  // "2 of the 3 staff labels that may be wrong" when the collection has more of that kind than the queue shows.
+  let partial = false;
+  const some = (kind: ReviewKind, one: string, many: string) => {
+    const all = Math.max(inAll.get(kind) ?? 0, n(kind));
+    if (all === n(kind)) return plural(n(kind), one, many);
+    partial = true;
+    return `${n(kind).toLocaleString('en')} of the ${plural(all, one, many)}`;
+  };
   const parts = [
     n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
     n('staff-label') && plural(n('staff-label'), 'staff label to correct', 'staff labels to correct'),
-    n('label') && plural(n('label'), 'staff label that may be wrong', 'staff labels that may be wrong'),
+    n('label') && some('label', 'staff label that may be wrong', 'staff labels that may be wrong'),
     // Not counted with those: the evaluate stage's check of every label did not question them (its count is theirs).
     n('disagrees') &&
       plural(n('disagrees'), 'staff label the model disagrees with', 'staff labels the model disagrees with'),
-    n('not-sure') && plural(n('not-sure'), 'guess not sure enough to publish', 'guesses not sure enough to publish'),
+    n('not-sure') && some('not-sure', 'guess not sure enough to publish', 'guesses not sure enough to publish'),
     n('unfamiliar') &&
-      plural(
-        n('unfamiliar'),
+      some(
+        'unfamiliar',
         'photograph unlike those the model learned from',
         'photographs unlike those the model learned from',
       ),
     n('least-confident') && `${n('least-confident').toLocaleString('en')} of the least confident published guesses`,
   ].filter(Boolean);
-  return `${plural(total, 'object', 'objects')} to review${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  const summary = `${plural(total, 'object', 'objects')} to review${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  return { summary, partial };
 }
 
 /** Objects whose photograph cannot be used, shown as a group of their own at the top of the review queue. */
@@ -190,6 +230,8 @@ export const SHOWN_PHOTO_PROBLEMS = 48;
 export type ReviewProps = {
   canSuggest: boolean;
   summary: string;
+  /** The summary gives a kind's total the queue holds fewer of ("2 of the 3 …"). */
+  partial: boolean;
   /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card naming its file and why. */
   photos: Card[];
   /** How many more such objects there are. */
@@ -247,10 +289,15 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   });
   // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
-  const summary = reviewSummary(catalogue);
+  const { summary, partial } = reviewTally(catalogue);
   const morePhotos = broken.length - photos.length;
   const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
-  return { folder: 'review/', params: {}, props: { canSuggest, summary, photos, morePhotos, changedLabels }, cards };
+  return {
+    folder: 'review/',
+    params: {},
+    props: { canSuggest, summary, partial, photos, morePhotos, changedLabels },
+    cards,
+  };
 }
 
 /** One list a colour family, the objects where it is most prominent first (`colours/<family>/`). */

@@ -8,6 +8,7 @@ import { clip } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
+import { LABEL_ISSUE_MIN } from './label-issue.ts';
 
 /*
  * The review queue of labels: every labelled object whose out-of-fold prediction disagrees with its
@@ -121,8 +122,7 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
   };
 }
 
-/** A score at or over this counts as a likely label mistake, flagged or not (the catalogue's review queue too). */
-export const LABEL_ISSUE_MIN = 0.5;
+export { LABEL_ISSUE_MIN } from './label-issue.ts';
 
 /**
  * The staff labels that may be wrong, as the catalogue's review queue counts them: flagged, or scored at

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewSummary } from '../../pipeline/catalogue/pages.ts';
+import { reviewSummary, reviewTally } from '../../pipeline/catalogue/pages.ts';
 import type { Catalogue, CatalogueObject } from '../../pipeline/catalogue/schema.ts';
 
 /*
@@ -9,7 +9,11 @@ import type { Catalogue, CatalogueObject } from '../../pipeline/catalogue/schema
  */
 
 const queued = (reviewReason: CatalogueObject['reviewReason']) =>
-  ({ needsReview: true, reviewReason, annotation: { label: 'coin' } }) as unknown as CatalogueObject;
+  ({
+    needsReview: true,
+    reviewReason,
+    annotation: { label: 'coin', published: reviewReason !== 'waiting' },
+  }) as unknown as CatalogueObject;
 
 describe('the review queue’s summary', () => {
   it('names the labels the check questions apart from those the model only disagrees with', () => {
@@ -19,6 +23,62 @@ describe('the review queue’s summary', () => {
     expect(reviewSummary(catalogue)).toBe(
       '4 objects to review: 2 staff labels that may be wrong, 1 staff label the model disagrees with, ' +
         '1 guess not sure enough to publish',
+    );
+    expect(reviewTally(catalogue).partial).toBe(false);
+  });
+});
+
+/*
+ * Tester C and the reviewer: the queue holds at most catalogue.review_queue objects, and a guess not sure enough to
+ * publish whose label also looks wrong is counted once, as a label. The evaluate stage said 143 labels may be wrong
+ * and the review page 100; the page said 7 guesses not sure enough to publish and the Predicted type filter’s
+ * “Not sure: waiting for staff” 12. The summary says both totals now ("100 of the 143").
+ */
+const annotated = (
+  reviewReason: CatalogueObject['reviewReason'] | null,
+  annotation: { published: boolean; unfamiliar?: true; flagged?: boolean },
+) =>
+  ({
+    needsReview: reviewReason !== null,
+    reviewReason,
+    annotation: {
+      label: 'coin',
+      published: annotation.published,
+      ...(annotation.unfamiliar ? { unfamiliar: true } : {}),
+      ...(annotation.flagged !== undefined ? { labelIssue: { flagged: annotation.flagged, score: 0.2 } } : {}),
+    },
+  }) as unknown as CatalogueObject;
+
+describe('the review queue’s summary, when its objects are not all the collection has of a kind', () => {
+  it('says how many labels may be wrong in all when the queue’s limit left some out', () => {
+    const catalogue = {
+      objects: [
+        annotated('label-issue', { published: true, flagged: true }),
+        annotated('label-issue', { published: true, flagged: true }),
+        annotated(null, { published: true, flagged: true }),
+        annotated(null, { published: true, flagged: false }),
+      ],
+    } as unknown as Catalogue;
+    expect(reviewSummary(catalogue)).toBe('2 objects to review: 2 of the 3 staff labels that may be wrong');
+    // The review page then says why (the queue’s limit, one reason per object).
+    expect(reviewTally(catalogue).partial).toBe(true);
+  });
+
+  it('says how many guesses are not sure enough to publish in all, as the Predicted type filter counts them', () => {
+    const catalogue = {
+      objects: [
+        annotated('waiting', { published: false }),
+        annotated('waiting', { published: false }),
+        annotated('label-issue', { published: false, flagged: true }),
+        annotated(null, { published: false }),
+        annotated('waiting', { published: false, unfamiliar: true }),
+        annotated(null, { published: false, unfamiliar: true }),
+        annotated(null, { published: true }),
+      ],
+    } as unknown as Catalogue;
+    expect(reviewSummary(catalogue)).toBe(
+      '4 objects to review: 1 staff label that may be wrong, 2 of the 4 guesses not sure enough to publish, ' +
+        '1 of the 2 photographs unlike those the model learned from',
     );
   });
 });

@@ -15,6 +15,11 @@ import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import {
+  type AnnotationChange,
+  type AnnotationChanges,
+  annotationChangesFile,
+} from '../registry/annotation-changes.ts';
 import { NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
@@ -93,6 +98,7 @@ export async function buildCatalogueData({
   const versions = parseVersions({ raw: versionsRaw, file: versionsFile, log });
   const rollbacks = parseRollbacks({ raw: versionsRaw });
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
+  const changes = (await readJsonOrNull({ file: annotationChangesFile(ws) })) as AnnotationChanges | null;
   const monitoring = await readMonitoring({ ws, log });
   const labelLines = new Map<string, number>();
   let labelsRead: LabelLine[] = [];
@@ -355,7 +361,7 @@ export async function buildCatalogueData({
     reviewQueue: queue.map((o) => o.id),
     models,
     demo,
-    recent: recentChanges({ versions, rollbacks, metrics, slugOf, production: current }),
+    recent: recentChanges({ versions, rollbacks, metrics, changes, slugOf, production: current }),
     objects,
   };
   const checked = validated(catalogue);
@@ -1037,12 +1043,15 @@ function recentChanges({
   versions,
   rollbacks,
   metrics,
+  changes,
   slugOf,
   production,
 }: {
   versions: VersionEntry[];
   rollbacks: RollbackChange[];
   metrics: Metrics | null;
+  /** What production's arrival changed of the answers shown, when annotating recorded it. */
+  changes: AnnotationChanges | null;
   slugOf: Map<string, string>;
   /** The version whose annotations the catalogue shows. */
   production: string | null;
@@ -1063,6 +1072,22 @@ function recentChanges({
     })),
   ];
   const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
+  // What production's arrival changed of every answer shown (annotation-changes.ts), when recorded for it.
+  if (production && changes?.version === production && Array.isArray(changes.objects)) {
+    const date = models.find((m) => m.href === `models/${production}/`)?.date ?? null;
+    out.push({
+      date,
+      text: `Model ${production} changed the type shown for ${changes.changed.toLocaleString('en')} ${
+        changes.changed === 1 ? 'object' : 'objects'
+      }`,
+      href: `models/${production}/`,
+    });
+    for (const c of changes.objects.slice(0, 5)) {
+      const slug = slugOf.get(c.id);
+      out.push({ date, text: `Object ${c.id}: ${changeWords(c)}`, href: slug ? `objects/${slug}/` : null });
+    }
+    return out;
+  }
   // The evaluated model's changes, only while it is the one in production (registered from this evaluation's
   // commit): not while the model it was compared with still is (the gate refused it, or it was never promoted),
   // nor after a rollback put another back.
@@ -1085,6 +1110,13 @@ function recentChanges({
     });
   }
   return out;
+}
+
+/** One object's changed answer, as the home page lists it. */
+function changeWords({ before, after }: AnnotationChange): string {
+  if (before !== null && after !== null) return `the model now says “${after}” where it said “${before}”`;
+  if (after !== null) return `the model now says “${after}” (its guess waited for staff before)`;
+  return `the model’s guess now waits for staff (it said “${before}”)`;
 }
 
 /** The catalogue as downloadable JSON and CSV (one row per object), written in pieces when changed. */

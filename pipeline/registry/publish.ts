@@ -20,6 +20,7 @@ import {
   reviewIfAny,
   writeAnnotations,
 } from './annotate.ts';
+import { annotationChangesFile } from './annotation-changes.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
 import { evaluatedModel, type IdentifiedModel, modelIdentity, OTHER_MODEL_WORDS, sameModel } from './identity.ts';
 import {
@@ -193,6 +194,7 @@ export async function publishRegistry({
   } else if (!file.prod) {
     // No production model: the catalogue must not show stale machine labels.
     await rm(path.join(ws.registry, 'annotations.json'), { force: true });
+    await rm(annotationChangesFile(ws), { force: true });
   }
   return { prod: file.prod, annotated, cards };
 }

@@ -1,0 +1,98 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { writeJsonAtomic } from '../fs.ts';
+import type { Workspace } from '../paths.ts';
+import type { Annotation } from '../types.ts';
+
+/*
+ * What a new production model (a promotion, a rollback) changed of the answers the public sees: the catalogue's
+ * "Recent changes" say how many objects' pages now show another type and list the first. The evaluation's changed
+ * predictions are the test split's only (a fifth of the labelled objects, none of the unlabelled ones).
+ */
+
+/** An object whose shown answer changed: the published type before and after (null: held back for staff). */
+export interface AnnotationChange {
+  id: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface AnnotationChanges {
+  schema: 'vitrine.annotation-changes/1';
+  /** The model that annotated last, and the one whose annotations it replaced. */
+  version: string;
+  previous: string;
+  /** How many objects' shown answer changed; `objects` lists the first LISTED of them. */
+  changed: number;
+  objects: AnnotationChange[];
+}
+
+/** Enough for the home page and a look at the kinds of change; the count is the whole. */
+const LISTED = 100;
+
+/** `.vitrine/registry/annotation-changes.json` */
+export function annotationChangesFile(ws: Workspace): string {
+  return path.join(ws.registry, 'annotation-changes.json');
+}
+
+/** What the public sees of an annotation: its type when published, else null (held back for staff). */
+const shown = (a: Annotation) => (a.published === false ? null : a.label);
+
+/**
+ * The objects both annotations hold whose shown answer differs: a type for another first, then guesses newly
+ * published, then guesses newly held back; in the collection's order within each.
+ */
+export function changedAnswers({ before, after }: { before: Annotation[]; after: Annotation[] }): AnnotationChange[] {
+  const was = new Map(before.map((a) => [a.id, shown(a)]));
+  const changes: AnnotationChange[] = [];
+  for (const a of after) {
+    if (!was.has(a.id)) continue;
+    const old = was.get(a.id)!;
+    if (old !== shown(a)) changes.push({ id: a.id, before: old, after: shown(a) });
+  }
+  const order = (c: AnnotationChange) => (c.before !== null && c.after !== null ? 0 : c.after !== null ? 1 : 2);
+  return changes.sort((x, y) => order(x) - order(y));
+}
+
+/**
+ * Record what `after` changed when another model wrote `before` (annotating again with the same model keeps the
+ * record of its arrival); with nothing before (a fresh clone's restore), no record is left that would name an
+ * older change.
+ */
+export async function recordAnnotationChanges({
+  ws,
+  before,
+  after,
+}: {
+  ws: Workspace;
+  before: Annotation[] | null;
+  after: Annotation[];
+}): Promise<void> {
+  const file = annotationChangesFile(ws);
+  const version = after[0]?.modelVersion;
+  const previous = before?.[0]?.modelVersion;
+  if (!version || !previous) {
+    await rm(file, { force: true });
+    return;
+  }
+  if (previous === version) return;
+  const changes = changedAnswers({ before: before!, after });
+  const value: AnnotationChanges = {
+    schema: 'vitrine.annotation-changes/1',
+    version,
+    previous,
+    changed: changes.length,
+    objects: changes.slice(0, LISTED),
+  };
+  await writeJsonAtomic({ file, value });
+}
+
+/** The annotations a file holds, or null (none yet, or not a list of annotations: the record is only a summary). */
+export async function readAnnotationsOrNull(file: string): Promise<Annotation[] | null> {
+  try {
+    const raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return Array.isArray(raw) ? (raw as Annotation[]) : null;
+  } catch {
+    return null;
+  }
+}

@@ -261,6 +261,11 @@ export interface Metrics extends ModelScores {
          * pipeline/evaluate/trained-with.ts). Absent when none differ, or when not recorded.
          */
         settingChanges?: { key: string; production: string; now: string; yaml: string; newSetting?: true }[];
+        /**
+         * The scores the baseline was registered with (its model card's and the catalogue's figures, on the test
+         * objects and labels of its day), from its tag. Absent when the tag does not record them.
+         */
+        registered?: { macroF1: number; accuracy: number; n: number };
         comparison: {
           metric: 'macroF1' | 'accuracy';
           /** candidate minus baseline, with its 95% interval. */

@@ -31,7 +31,7 @@ import { MODEL_PARAM_KEYS } from '../params.ts';
 import { rel } from '../paths.ts';
 import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
-import { findVersion, readRegistry } from '../registry/registry.ts';
+import { findVersion, type Headline, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
@@ -84,11 +84,17 @@ async function registered({
   ws: { root: string };
   params: { registry: { model_name: string } };
   version: string;
-}): Promise<{ commit: string; params: unknown } | null> {
+}): Promise<{ commit: string; params: unknown; headline: Headline | null } | null> {
   try {
     const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
     const found = findVersion({ state, version });
-    return found ? { commit: found.commit, params: found.registration?.lineage?.params?.values } : null;
+    return found
+      ? {
+          commit: found.commit,
+          params: found.registration?.lineage?.params?.values,
+          headline: found.registration?.headline ?? null,
+        }
+      : null;
   } catch {
     return null;
   }
@@ -241,6 +247,8 @@ export const evaluateStage: Stage = {
       overlap: BaselineOverlap;
     } | null = null;
     let settingChanges: SettingChange[] = [];
+    // What the baseline was registered with: the report says why today's score of it differs.
+    let baselineHeadline: Headline | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
@@ -295,8 +303,10 @@ export const evaluateStage: Stage = {
           }
           // Trained with other settings (a pull request's change, or an upgrade of Vitrine with new defaults):
           // the comparison is also one of those settings, said here and, when the gate fails, in its detail.
+          const record = await registered({ ws, params, version: resolved.version });
+          baselineHeadline = record?.headline ?? null;
           settingChanges = trainingSettingChanges({
-            recorded: (await registered({ ws, params, version: resolved.version }))?.params,
+            recorded: record?.params,
             now: params,
           });
           if (settingChanges.length > 0)
@@ -479,6 +489,10 @@ export const evaluateStage: Stage = {
         model: evaluatedIdentity,
       },
     });
+    if (metrics.baseline && baselineHeadline) {
+      const { macroF1, accuracy, n } = baselineHeadline;
+      if ([macroF1, accuracy, n].every(Number.isFinite)) metrics.baseline.registered = { macroF1, accuracy, n };
+    }
     if (metrics.baseline && unread > 0) {
       // `excluded` counts both kinds; the test's words name each.
       metrics.baseline.unanswered = unread;

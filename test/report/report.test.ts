@@ -610,6 +610,32 @@ describe('the label-correction report', () => {
     }
   });
 
+  // Tester C: the report gave production 0.986 where its model card and the catalogue gave the figure it was
+  // registered with (95%): production is scored again on this change’s test objects and labels. The report says so.
+  it('says why production’s figure differs from the one it was registered with', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const registered = { macroF1: 0.8123, accuracy: 0.83, n: 12 };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, registered } } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toContain(
+      'for the model in production (v1.0.0), scored again on these test objects and their labels now (its model ' +
+        'card gives 0.812, its score when it was registered, on the test objects and labels of that day): a change of',
+    );
+    // The same figure as the one it was registered with: nothing to explain.
+    await writeStageOutputs({
+      ws,
+      objects,
+      head,
+      metrics: {
+        baseline: { ...metrics.baseline!, registered: { ...registered, macroF1: metrics.baseline!.macroF1.value } },
+      },
+    });
+    const same = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(same.markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
+  });
+
   it('writes intervals plainly ("between +0.00 and +0.06"), never "±0.000 to +0.056"', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

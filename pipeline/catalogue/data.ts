@@ -20,7 +20,7 @@ import {
   type AnnotationChanges,
   annotationChangesFile,
 } from '../registry/annotation-changes.ts';
-import { NSFWJS_NOTE } from '../registry/card.ts';
+import { legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
@@ -844,7 +844,7 @@ function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
   const owners = strings(details.owners);
   if (owners.length) about.push(`Owners: ${owners.join(', ')}`);
   if (typeof details.licence === 'string' && details.licence) about.push(`Licence: ${details.licence}`);
-  const changes = strings(details.changes);
+  const changes = strings(details.changes).map(legacyBumpWords);
   if (about.length || changes.length)
     out.push({ heading: 'About this version', text: about.join('\n'), items: changes });
   for (const key of SECTION_KEYS) {
@@ -927,7 +927,7 @@ async function modelCard({
   const lineageSource = { ...fromEntry, ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
   const lineage = Object.entries(lineageSource)
     .filter(([name]) => !/^(runtime\.packages|params\.values)/.test(name))
-    .map(([name, value]) => ({ name: humanise(name), value }));
+    .map(([name, value]) => lineageRow(name, value));
   if (lineage.some((l) => /\bnsfwjs\b/.test(l.value))) lineage.push({ name: 'About nsfwjs', value: `${NSFWJS_NOTE}.` });
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
   const m = looksLikeMetrics(card.metrics)
@@ -1110,6 +1110,47 @@ function recentChanges({
     });
   }
   return out;
+}
+
+/**
+ * A model card's record of where a version came from, in words a visitor can follow (a tester read "Bump first" and
+ * "Labels md5"): the registry's field names, named; unknown fields as their names read.
+ */
+const LINEAGE_NAMES: Record<string, string> = {
+  tag: 'Git tag of this version',
+  commit: 'Commit it was registered from',
+  bump: 'Kind of version',
+  reason: 'Why this version',
+  previous: 'Version before it',
+  'pullRequest.url': 'Pull request',
+  'data.hash': 'Photographs (data.dvc), their fingerprint',
+  'data.source': 'Where the photographs are recorded',
+  'labels.md5': 'Labels file (labels.csv), its fingerprint (md5)',
+  'labels.commit': 'Commit that last changed the labels',
+  'params.md5': 'Settings file (params.yaml), its fingerprint (md5)',
+  'code.commit': 'Commit of the code that trained it',
+  'backbone.id': 'Image model it builds on (backbone)',
+  'backbone.source': 'Where that image model comes from',
+  'backbone.licence': 'Licence of that image model',
+  backend: 'Computed with (TensorFlow.js backend)',
+  'runtime.node': 'Node.js version',
+  'durations.embedMs': 'Time to read the photographs (ms)',
+  'durations.trainMs': 'Time to train (ms)',
+  'durations.evaluateMs': 'Time to test (ms)',
+  promotedAt: 'Put in production',
+};
+const BUMP_KINDS: Record<string, string> = {
+  first: 'the first version',
+  major: 'major: the list of types changed',
+  minor: 'minor: the same types, new or changed photographs or labels',
+  patch: 'patch: the same photographs and labels, new settings or code',
+};
+
+function lineageRow(name: string, value: string): { name: string; value: string } {
+  return {
+    name: LINEAGE_NAMES[name] ?? humanise(name),
+    value: name === 'bump' ? (BUMP_KINDS[value] ?? value) : value,
+  };
 }
 
 /** One object's changed answer, as the home page lists it. */

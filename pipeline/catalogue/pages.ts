@@ -137,6 +137,18 @@ export type ReviewKind =
   | 'unfamiliar'
   | 'least-confident';
 
+/**
+ * Where a model version is used, as its page's first line says it: "In production: its predictions are the ones
+ * shown on object pages." (a tester read "Stage: prod"). Stage names other than prod and staging are the museum's own.
+ */
+export function stageWords(stages: string[], current: boolean): string {
+  const shown = current ? ': its predictions are the ones shown on object pages.' : '.';
+  if (stages.includes('prod')) return `In production${shown}`;
+  const others = stages.map((s) => (s === 'staging' ? 'in staging (being tried before production)' : `“${s}”`));
+  if (others.length) return `Stage: ${others.join(', ')}${shown}`;
+  return current ? 'Its predictions are the ones shown on object pages.' : 'Not in production.';
+}
+
 /** A label issue the catalogue questions: flagged by the check of every label, or scored at LABEL_ISSUE_MIN or more. */
 export function labelMayBeWrong(issue: { flagged: boolean; score: number } | null | undefined): boolean {
   return !!issue && (issue.flagged || issue.score >= LABEL_ISSUE_MIN);

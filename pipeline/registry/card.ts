@@ -492,34 +492,48 @@ function l2Choice({
 function trainingWords(head: ModelCard['details']['head']): string {
   const f = head.lbfgs;
   if (head.solver === 'adam' || !f) return `${head.epochs} ${head.epochs === 1 ? 'epoch' : 'epochs'}`;
+  const { fit, penalty } = fitWords(f);
+  return penalty ? `${fit}; ${penalty}` : fit;
+}
+
+/**
+ * How an lbfgs head was fitted, plain words first and the method's name after (a tester read "L-BFGS" and "L2" as
+ * jargon): "trained until it stopped improving, in 47 rounds (the L-BFGS solver, which has no epochs)" and "how
+ * strongly it is kept from fitting the training photographs too closely: 0.1 (its L2 penalty), chosen …". The
+ * model card and the pull-request report's training section both say it so.
+ */
+export function fitWords(f: HeadFit): { fit: string; penalty: string } {
   const fit =
     f.iterations === null
-      ? 'fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops improving)'
+      ? 'trained until it stopped improving (the L-BFGS solver, which has no epochs)'
       : f.converged === false
-        ? `stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped improving`
-        : `fitted to convergence in ${f.iterations} iterations of the L-BFGS solver (it has no epochs: it stops when ` +
-          'the fit stops improving)';
-  if (f.l2 === null) return fit;
+        ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little (the L-BFGS solver)`
+        : `trained until it stopped improving, in ${f.iterations} rounds (the L-BFGS solver, which has no epochs)`;
+  if (f.l2 === null) return { fit, penalty: '' };
   const among =
     f.choices && f.choices.length > 1
       ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)`
       : '';
+  const parts = f.folds ? `${f.folds} parts` : 'parts';
+  // Whether the cross-validation ran on a sample may be unknown (a model saved before it was recorded): not said.
+  const on =
+    f.sampled === true
+      ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)`
+      : f.sampled === false
+        ? ` on ${parts} of the training objects`
+        : '';
   const how =
     f.l2Chosen === 'cross-validation'
-      ? `, chosen by ${f.folds ? `${f.folds}-fold ` : ''}cross-validation` +
-        (f.sampled === true
-          ? ' on a sample of the training objects (train.l2_cv_max_objects)'
-          : f.sampled === false
-            ? ' on the training objects'
-            : '') +
-        among
+      ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ''}cross-validation)`
       : f.l2Chosen === 'fixed'
         ? ', fixed in params.yaml (train.l2_choices gives one value)'
         : f.l2Chosen === 'largest'
           ? ', the largest of train.l2_choices: too few training objects to compare them'
           : '';
-  const penalty = `L2 penalty ${f.l2} (how strongly the model is kept from fitting the training photographs too closely)`;
-  return `${fit}; ${penalty}${how}`;
+  return {
+    fit,
+    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`,
+  };
 }
 
 /** " (2 objects left out: their images could not be read)", beside the training count; nothing when none was. */
@@ -599,6 +613,30 @@ function intervalWords(m: Metrics): string {
   return 'Intervals are 95% bootstrap intervals.';
 }
 
+/** What each kind of version number change means, in the museum's words (semver.ts decides which). */
+const BUMP_MEANING: Record<string, string> = {
+  major: 'the list of types changed',
+  minor: 'the same types, new or changed photographs or labels',
+  patch: 'the same photographs and labels, new settings or code',
+};
+
+/**
+ * "Labels changed since v1.0.0, so this is a new minor version (the same types, new or changed photographs or
+ * labels)." Cards written before said "minor version bump from v1.0.0: labels changed." (a tester read it as
+ * jargon); the catalogue words those with this too (`legacyBumpWords`).
+ */
+export function bumpWords({ bump, previous, reason }: { bump: string; previous: string; reason: string }): string {
+  const why = reason ? `${reason.charAt(0).toUpperCase()}${reason.slice(1)}` : 'Changes';
+  const meaning = BUMP_MEANING[bump];
+  return `${why} since ${previous}, so this is a new ${bump} version${meaning ? ` (${meaning})` : ''}.`;
+}
+
+/** A card's "What changed" line as cards before `bumpWords` wrote it, worded as now; other lines as they are. */
+export function legacyBumpWords(line: string): string {
+  const m = /^(major|minor|patch) version bump from (\S+): (.*)\.$/.exec(line);
+  return m ? bumpWords({ bump: m[1]!, previous: m[2]!, reason: m[3]! }) : line;
+}
+
 function whatChanged({
   registration,
   previous,
@@ -607,7 +645,7 @@ function whatChanged({
   previous: Registration | null;
 }): string[] {
   if (!previous) return ['First registered version of this model.'];
-  const out = [`${registration.bump} version bump from ${previous.version}: ${registration.reason}.`];
+  const out = [bumpWords({ bump: registration.bump, previous: previous.version, reason: registration.reason })];
   const a = previous.headline;
   const b = registration.headline;
   out.push(

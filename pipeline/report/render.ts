@@ -2,6 +2,7 @@ import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { fitWords } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
@@ -737,29 +738,11 @@ function fittedOnce(model: ModelInfo): string {
     `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
     `${text(model.backend)} backend.`;
   const f = model.lbfgs;
-  const fit = !f
-    ? 'Training recorded one set of figures, so there is no training curve.'
-    : f.converged
-      ? `It was fitted to convergence in ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, ` +
-        'which runs no epochs: it ' +
-        'stops when the fit stops improving, so there is no training curve.'
-      : `It stopped after ${f.iterations} ${pluralWord(f.iterations, 'iteration')} of the L-BFGS solver, its limit, ` +
-        'before the fit stopped ' +
-        'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
-  const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
-  const how = !f
-    ? ''
-    : f.l2Chosen === 'cross-validation'
-      ? `, chosen by ${f.folds}-fold cross-validation on ` +
-        `${f.sampled ? 'a sample of the training objects (train.l2_cv_max_objects)' : 'the training objects'}${among}`
-      : f.l2Chosen === 'fixed'
-        ? ', fixed in params.yaml (train.l2_choices gives one value)'
-        : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
-  const penalty =
-    model.l2 === undefined
-      ? ''
-      : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training ` +
-        `photographs too closely)${how}.`;
+  const words = f ? fitWords({ ...f, l2: model.l2 ?? null }) : null;
+  const fit = words
+    ? `It was ${words.fit}, so there is no training curve.`
+    : 'Training recorded one set of figures, so there is no training curve.';
+  const penalty = words?.penalty ? `${capitalise(words.penalty)}.` : '';
   const { loss, valLoss, accuracy, valAccuracy } = model.history;
   const figures =
     `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` +
@@ -767,11 +750,6 @@ function fittedOnce(model: ModelInfo): string {
       ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.`
       : '.');
   return [who, fit, penalty, figures].filter(Boolean).join(' ');
-}
-
-/** "0.01, 0.1 and 1": smallest first. */
-function listNumbers(xs: number[]): string {
-  return listWords([...xs].sort((a, b) => a - b).map(String));
 }
 
 /** "Epoch 4 is left out of the loss chart: its training loss is not a number." */

@@ -218,34 +218,35 @@ describe('model card', () => {
     const line = trainingLine(lbfgs);
     expect(line).not.toMatch(/\d epochs?/);
     expect(line).toBe(
-      '- **Training:** fitted to convergence in 47 iterations of the L-BFGS solver (it has no epochs: it stops ' +
-        'when the fit stops improving); L2 penalty 0.1 (how strongly the model is kept from fitting the training ' +
-        'photographs too closely), chosen by 3-fold cross-validation on the training objects among 0.01, 0.03, ' +
-        '0.1, 0.3, 1 and 3 (train.l2_choices); seed 42, 40 training and 8 validation objects, backend wasm',
+      '- **Training:** trained until it stopped improving, in 47 rounds (the L-BFGS solver, which has no ' +
+        'epochs); how strongly it is kept from fitting the training photographs too closely: 0.1 (its L2 ' +
+        'penalty), chosen among 0.01, 0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the ' +
+        'training objects in turn (3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
     );
     expect(lbfgs.details.head).toMatchObject({
       solver: 'lbfgs',
       lbfgs: { iterations: 47, converged: true, l2: 0.1, l2Chosen: 'cross-validation', folds: 3 },
     });
-    expect(lbfgs.sections[0]!.text).toContain('fitted to convergence in 47 iterations');
+    expect(lbfgs.sections[0]!.text).toContain('trained until it stopped improving, in 47 rounds');
   });
 
   it('says when the L2 was fixed, chosen on a sample, or the largest for want of objects, and a fit that hit its limit', () => {
     const fit = { iterations: 300, converged: false, l2Chosen: 'fixed', choices: [0.5], folds: 0, sampled: null };
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.5, lbfgs: fit } }))).toContain(
-      '- **Training:** stopped after 300 iterations of the L-BFGS solver, its limit, before the fit stopped ' +
-        'improving; L2 penalty 0.5 (how strongly the model is kept from fitting the training photographs too ' +
-        'closely), fixed in params.yaml (train.l2_choices gives one value); seed 42',
+      '- **Training:** stopped after 300 rounds, its limit, while it was still improving a little (the L-BFGS ' +
+        'solver); how strongly it is kept from fitting the training photographs too closely: 0.5 (its L2 penalty), ' +
+        'fixed in params.yaml (train.l2_choices gives one value); seed 42',
     );
     const sampled = { ...fit, converged: true, iterations: 80, l2Chosen: 'cross-validation', choices: [1, 0.1] };
     expect(
       trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 1, lbfgs: { ...sampled, folds: 3, sampled: true } } })),
     ).toContain(
-      'chosen by 3-fold cross-validation on a sample of the training objects (train.l2_cv_max_objects) among 0.1 and 1',
+      'chosen among 0.1 and 1 (train.l2_choices) by trying each on 3 parts of a sample of the training objects ' +
+        '(train.l2_cv_max_objects) in turn (3-fold cross-validation)',
     );
     const largest = { ...sampled, l2Chosen: 'largest', folds: 0 };
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 1, lbfgs: largest } }))).toContain(
-      'L2 penalty 1 (how strongly the model is kept from fitting the training photographs too closely), the ' +
+      'how strongly it is kept from fitting the training photographs too closely: 1 (its L2 penalty), the ' +
         'largest of train.l2_choices: too few training objects to compare them; seed 42',
     );
   });
@@ -255,29 +256,30 @@ describe('model card', () => {
     // 40 training objects, at most train.l2_cv_max_objects (5,000), so the cross-validation ran on all.
     const withL2 = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.3 } }));
     expect(withL2).toBe(
-      '- **Training:** fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops ' +
-        'improving); L2 penalty 0.3 (how strongly the model is kept from fitting the training photographs too ' +
-        'closely), chosen by 3-fold cross-validation on the training objects among 0.01, 0.03, 0.1, 0.3, 1 and 3 ' +
-        '(train.l2_choices); seed 42, 40 training and 8 validation objects, backend wasm',
+      '- **Training:** trained until it stopped improving (the L-BFGS solver, which has no epochs); how strongly ' +
+        'it is kept from fitting the training photographs too closely: 0.3 (its L2 penalty), chosen among 0.01, ' +
+        '0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the training objects in turn ' +
+        '(3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
     );
     // Too few objects for the folds: how it was chosen is not said.
     const few = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 3, trainCount: 4 } }));
-    expect(few).toContain('too closely); seed 42, 4 training');
+    expect(few).toContain('too closely: 3 (its L2 penalty); seed 42, 4 training');
     // More than train.l2_cv_max_objects: on a sample; with mirror images the count may or may not exceed it.
     const many = { epochs: 1, l2: 1, trainCount: 6000 };
     expect(trainingLine(cardFor({ modelInfo: many }))).toContain(
-      'chosen by 3-fold cross-validation on a sample of the training objects (train.l2_cv_max_objects) among',
+      'by trying each on 3 parts of a sample of the training objects (train.l2_cv_max_objects) in turn',
     );
     const mirrored = trainingLine(cardFor({ modelInfo: { ...many, trainCount: 3000 }, train: { augment: true } }));
-    expect(mirrored).toContain('chosen by 3-fold cross-validation among 0.01,');
+    expect(mirrored).toContain('chosen among 0.01,');
+    expect(mirrored).toContain('by trying each in turn (3-fold cross-validation)');
     // Older still: no L2 either; one choice in params means it was fixed.
     const bare = trainingLine(cardFor({ modelInfo: { epochs: 1 } }));
     expect(bare).toBe(
-      '- **Training:** fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops ' +
-        'improving); seed 42, 40 training and 8 validation objects, backend wasm',
+      '- **Training:** trained until it stopped improving (the L-BFGS solver, which has no epochs); seed 42, 40 ' +
+        'training and 8 validation objects, backend wasm',
     );
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1 }, train: { l2_choices: [0.2] } }))).toContain(
-      'L2 penalty 0.2 (how strongly the model is kept from fitting the training photographs too closely), fixed ' +
+      'how strongly it is kept from fitting the training photographs too closely: 0.2 (its L2 penalty), fixed ' +
         'in params.yaml (train.l2_choices gives one value); seed 42',
     );
     for (const line of [withL2, few, bare, mirrored]) expect(line).not.toMatch(/undefined|null|NaN|epoch,|epochs,/);
@@ -407,7 +409,7 @@ describe('model card', () => {
 
   it('says what changed, flags untested classes and escapes table cells', () => {
     expect(card.details.changes).toEqual([
-      'major version bump from v1.0.0: label vocabulary changed (added vessel).',
+      'Label vocabulary changed (added vessel) since v1.0.0, so this is a new major version (the list of types changed).',
       'Accuracy 80.0% → 85.0% (+5.0 pts); macro-F1 60.0% → 60.0% (+0.0 pts); test objects 20 → 20. These are the ' +
         'scores each version was registered with, each measured on the labels and test objects of its own time, so ' +
         'they do not compare like for like; the comparison of both models on the same test objects is the one under Metrics.',

@@ -322,7 +322,9 @@ describe('promotion', () => {
       );
     expect(md).toContain('### Objects by department');
     // What changed since v1.0.0.
-    expect(card.details.changes[0]).toBe('minor version bump from v1.0.0: labels changed.');
+    expect(card.details.changes[0]).toBe(
+      'Labels changed since v1.0.0, so this is a new minor version (the same types, new or changed photographs or labels).',
+    );
     expect(md).toContain(`Accuracy ${pct(m1.accuracy.value)} → ${pct(m2.accuracy.value)} (+6.3 pts)`);
     expect(card.details.pullRequest).toEqual({ number: 7, url: null });
     expect(card.metrics.accuracy).toEqual(m2.accuracy);

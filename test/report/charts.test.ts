@@ -157,9 +157,15 @@ describe('charts in the report', () => {
       return markdown.slice(from, to < 0 ? undefined : to);
     };
     const training = await trainingOf();
-    expect(training).toContain('fitted to convergence in 47 iterations of the L-BFGS solver');
-    expect(training).toContain('L2 penalty of 0.1');
-    expect(training).toMatch(/chosen by 3-fold cross-validation on the training objects among 0\.1, 0\.3 and 1/);
+    // Plain words first, the method’s name after (tester C read “L-BFGS” and “L2” as jargon).
+    expect(training).toContain(
+      'It was trained until it stopped improving, in 47 rounds (the L-BFGS solver, which has no epochs), so there ' +
+        'is no training curve.',
+    );
+    expect(training).toContain('How strongly it is kept from fitting the training photographs too closely: 0.1');
+    expect(training).toMatch(
+      /chosen among 0\.1, 0\.3 and 1 \(train\.l2_choices\) by trying each on 3 parts of the training objects in turn/,
+    );
     for (const wrong of [/one step/, /Epoch/, /per epoch/, /Training curve as a table/, /more training stops helping/])
       expect(training).not.toMatch(wrong);
 
@@ -176,7 +182,7 @@ describe('charts in the report', () => {
       };
     });
     const limited = await trainingOf();
-    expect(limited).toContain('stopped after 300 iterations of the L-BFGS solver, its limit');
+    expect(limited).toContain('It was stopped after 300 rounds, its limit, while it was still improving a little');
     expect(limited).toContain('fixed in params.yaml');
 
     // A model saved before the fit was recorded: a neutral sentence, still no "one step".

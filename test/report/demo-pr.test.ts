@@ -119,7 +119,7 @@ describe('the demo label-correction pull request (slow)', () => {
     }
     // The default head (train.solver lbfgs) is fitted to convergence: the report says how instead of
     // drawing a one-point "curve". Every chart the report does draw is one Mermaid accepts.
-    expect(markdown).toMatch(/(fitted to convergence in|stopped after) \d+ iterations of the L-BFGS solver/);
+    expect(markdown).toMatch(/(trained until it stopped improving, in|stopped after) \d+ rounds/);
     expect(markdown).not.toContain('one step');
     expect(markdown).not.toContain('Loss per epoch');
     const mermaid = await startMermaid();

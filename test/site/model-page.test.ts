@@ -86,4 +86,20 @@ describe('model page', () => {
     expect(text).not.toContain('under Metrics');
     expect(html).toMatch(/<a href="#metrics">[^<]*How well it does/);
   });
+
+  // Tester C read “Stage: prod”, “minor version bump” and “Labels md5” on the public model page: a stage name,
+  // semantic versioning and a hash, none of them explained. Plain words first; the technical record folded away.
+  it('says in plain words where the version is used, why its number changed and what its record is', () => {
+    expect(text).toContain('In production: its predictions are the ones shown on object pages. Registered 2026-11-20.');
+    expect(text).not.toContain('Stage: prod');
+    expect(text).toContain(
+      'Labels changed since v1.0.0, so this is a new minor version (the same types, new or changed photographs ' +
+        'or labels).',
+    );
+    expect(text).not.toMatch(/version bump/);
+    expect(html).toMatch(/<details[^>]*>\s*<summary[^>]*>Technical record/);
+    expect(text).toContain('Labels file (labels.csv), its fingerprint (md5) abcd');
+    expect(text).toContain('Photographs (data.dvc), their fingerprint 1234.dir');
+    expect(text).not.toMatch(/\bBump\b/);
+  });
 });

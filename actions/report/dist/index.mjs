@@ -982,7 +982,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify2 } = __require("node:querystring");
+    var { stringify: stringify3 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1042,7 +1042,7 @@ var require_util = __commonJS({
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify2(queryParams);
+      const stringified = stringify3(queryParams);
       if (stringified) {
         url2 += "?" + stringified;
       }
@@ -16249,7 +16249,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify2(cookie) {
+    function stringify3(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16307,7 +16307,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify2
+      stringify: stringify3
     };
   }
 });
@@ -16453,7 +16453,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util6();
+    var { stringify: stringify3 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16496,7 +16496,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
+      const str2 = stringify3(cookie);
       if (str2) {
         headers.append("Set-Cookie", str2);
       }
@@ -20662,7 +20662,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
+    function stringify3(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -20691,7 +20691,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -20701,7 +20701,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -20723,7 +20723,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -20775,7 +20775,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20916,7 +20916,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -20952,7 +20952,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -21019,12 +21019,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify4(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -21049,7 +21049,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -21116,7 +21116,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify3.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -22477,7 +22477,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22492,7 +22492,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify3.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22514,7 +22514,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22522,7 +22522,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify3.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -24658,7 +24658,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -24711,7 +24711,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -26441,7 +26441,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify3(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26466,7 +26466,7 @@ var require_public_api = __commonJS({
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument4;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -48637,6 +48637,30 @@ function settingAdvice({
   return `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` + prose(`in params.yaml to train as ${version2} was trained`);
 }
 
+// pipeline/registry/card.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+init_ops();
+
+// pipeline/evaluate/scores.ts
+init_errors();
+
+// pipeline/model/head.ts
+init_errors();
+
+// pipeline/registry/card.ts
+function fitWords(f) {
+  const fit = f.iterations === null ? "trained until it stopped improving (the L-BFGS solver, which has no epochs)" : f.converged === false ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little (the L-BFGS solver)` : `trained until it stopped improving, in ${f.iterations} rounds (the L-BFGS solver, which has no epochs)`;
+  if (f.l2 === null) return { fit, penalty: "" };
+  const among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "";
+  const parts = f.folds ? `${f.folds} parts` : "parts";
+  const on = f.sampled === true ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === false ? ` on ${parts} of the training objects` : "";
+  const how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
+  return {
+    fit,
+    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
+  };
+}
+
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();
@@ -48644,7 +48668,7 @@ init_errors();
 init_fs();
 
 // pipeline/params.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 init_errors();
 init_log();
 var fraction = external_exports.number().min(0).max(1);
@@ -49572,16 +49596,12 @@ ${tableText}
 function fittedOnce(model) {
   const who = `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
   const f = model.lbfgs;
-  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} ${pluralWord(f.iterations, "iteration")} of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} ${pluralWord(f.iterations, "iteration")} of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
-  const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : "";
-  const how = !f ? "" : f.l2Chosen === "cross-validation" ? `, chosen by ${f.folds}-fold cross-validation on ${f.sampled ? "a sample of the training objects (train.l2_cv_max_objects)" : "the training objects"}${among}` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
-  const penalty = model.l2 === void 0 ? "" : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training photographs too closely)${how}.`;
+  const words = f ? fitWords({ ...f, l2: model.l2 ?? null }) : null;
+  const fit = words ? `It was ${words.fit}, so there is no training curve.` : "Training recorded one set of figures, so there is no training curve.";
+  const penalty = words?.penalty ? `${capitalise(words.penalty)}.` : "";
   const { loss, valLoss, accuracy, valAccuracy } = model.history;
   const figures = `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` + (valLoss.length > 0 || valAccuracy.length > 0 ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.` : ".");
   return [who, fit, penalty, figures].filter(Boolean).join(" ");
-}
-function listNumbers(xs) {
-  return listWords([...xs].sort((a, b) => a - b).map(String));
 }
 function leftOutNote(chart, what) {
   if (chart.leftOut.length === 0) return "";

@@ -20,6 +20,7 @@ export {
   reviewList,
   reviewSummary,
   slugify,
+  stageWords,
   swatchLists,
 } from '../../../pipeline/catalogue/pages.ts';
 

@@ -48,12 +48,17 @@ export interface StageOutcome {
   ranAt?: string;
 }
 
-/** Read the lock file; a missing or unreadable one means nothing has run (with `log`, a damaged one is said). */
+/**
+ * Read the lock file; a missing one means nothing has run (with `log`, a damaged one is said). One this user may not
+ * read is the machine's fault to mend, not a record to replace: its error goes to the CLI's boundary, which names it.
+ */
 export async function readLock({ file, log }: { file: string; log?: Logger }): Promise<Lock> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw error;
     // Missing (a first run, a fresh clone): nothing ran.
     return { schema: 'vitrine.lock/1', stages: {} };
   }

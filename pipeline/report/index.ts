@@ -25,6 +25,7 @@ import { catalogueAddresses } from './addresses.ts';
 import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
+import { editedObjects, editedObjectsSection } from './edited-objects.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
@@ -241,6 +242,7 @@ export async function buildReport({
   const objectsRemoved = baseFolder
     ? await removedObjects({ ws, base: baseFolder, labelled: headRead?.named ?? new Set(), log })
     : null;
+  const objectsEdited = baseFolder ? await editedObjects({ ws, base: baseFolder, log }) : null;
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
   if (baseCommit) {
@@ -441,6 +443,7 @@ export async function buildReport({
     ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
     ...(sameModelAs ? { sameModelAs } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
+    ...(objectsEdited && objectsEdited.count > 0 ? { objectsEdited } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -510,6 +513,8 @@ export async function buildReport({
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
   const photosSection = unusablePhotosSection(photos);
   if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
+  const editedSection = editedObjectsSection(objectsEdited);
+  if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
   const removedSection = removedObjectsSection(objectsRemoved);
   if (removedSection) sections.afterIntro = [removedSection, ...(sections.afterIntro ?? [])];
   if (codeChanged.length > 0)

@@ -104,7 +104,7 @@ export function removedObjectsSection(removed: { objects: RemovedObject[] } | nu
 }
 
 /** Whether data/objects.csv in the work tree is the file the base's listing records (its md5). */
-async function tableAsRecorded({ ws, base }: { ws: Workspace; base: BaseData }): Promise<boolean> {
+export async function tableAsRecorded({ ws, base }: { ws: Workspace; base: BaseData }): Promise<boolean> {
   const recorded = (await base.listing())?.files?.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
   if (!recorded) return false;
   return (await hashFile({ file: ws.objects }).catch(() => null)) === recorded;

@@ -104,6 +104,12 @@ export interface UnusablePhoto {
 }
 
 /** An object the base's data/objects.csv has and the head's not: its page leaves the catalogue on merge. */
+/** An object whose row in data/objects.csv this pull request changed, field by field (the comment's names). */
+export interface EditedObject {
+  id: string;
+  fields: { name: string; before: string; after: string }[];
+}
+
 export interface RemovedObject {
   id: string;
   /** Its title at the base. */
@@ -203,6 +209,8 @@ export interface ReportJson {
    * from (a title, say), so merging it registers no new version. Absent otherwise, and in older reports.
    */
   sameModelAs?: string;
+  /** Object records (rows of data/objects.csv) changed since the base: `count` of all, the first 100 listed. */
+  objectsEdited?: { count: number; objects: EditedObject[] };
   /**
    * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
    * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local

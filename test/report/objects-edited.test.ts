@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import git from 'isomorphic-git';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
+import { addData } from '../../pipeline/data/index.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import type { CollectionObject } from '../../pipeline/types.ts';
+import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
+import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
+
+/*
+ * Tester C: a pull request that corrects titles (the model reads none of them) was said to keep production’s model,
+ * and nothing in the comment named what it changed: data/objects.csv is in the DVC cache, so GitHub’s diff shows
+ * nothing either. The comment now lists the object records changed, field by field.
+ */
+
+afterAll(removeTempDirs);
+
+const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
+const specs: ObjectSpec[] = ids.map((id, i) => ({
+  id,
+  title: `Object ${id}`,
+  label: VOCABULARY[i % VOCABULARY.length]!,
+  split: (['train', 'validation', 'test'] as const)[i % 3]!,
+}));
+const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
+const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
+const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+
+async function edited(edit: (o: CollectionObject) => CollectionObject) {
+  const ws = await makeCollection({ objects, labels });
+  const { commitAll, baseCommit } = await versionedCollection({ ws });
+  await git.branch({ fs, dir: ws.root, ref: 'titles', checkout: true });
+  await writeObjects({ file: ws.objects, objects: objects.map(edit) });
+  await writeLabels({ file: ws.labels, labels });
+  await addData({ root: ws.root, log: silentLogger });
+  await commitAll('Correct titles', 1);
+  await writeStageOutputs({ ws, objects: specs, head: Object.fromEntries(specs.map((s) => [s.id, s.label])), params });
+  return buildReport({ ws, params, base: baseCommit, log: silentLogger, predict: async () => [] });
+}
+
+describe('object records a pull request changes', () => {
+  it('are listed near the top, field by field, saying the model does not read them', async () => {
+    const { markdown, json } = await edited((o) =>
+      o.id === 'DM-0002'
+        ? { ...o, title: 'Woven Panel with Lozenges' }
+        : o.id === 'DM-0007'
+          ? { ...o, title: 'Seated Deity', date: 'c. 1400' }
+          : o,
+    );
+    expect(json.objectsEdited?.count).toBe(2);
+    expect(json.objectsEdited?.objects[0]).toEqual({
+      id: 'DM-0002',
+      fields: [{ name: 'title', before: 'Object DM-0002', after: 'Woven Panel with Lozenges' }],
+    });
+    const line = markdown.split('\n').find((l) => l.includes('records changed'))!;
+    expect(line).toBe(
+      '**2 object records changed** in data/objects.csv (the catalogue shows them; the model does not read them): ' +
+        'DM-0002 title “Object DM-0002” → “Woven Panel with Lozenges”; DM-0007 title “Object DM-0007” → ' +
+        '“Seated Deity”, date “c. 1400” (was empty).',
+    );
+    expect(markdown.indexOf(line)).toBeLessThan(markdown.indexOf('### Promotion gate'));
+  });
+
+  it('says nothing when no record changed', async () => {
+    const { markdown, json } = await edited((o) => o);
+    expect(json.objectsEdited).toBeUndefined();
+    expect(markdown).not.toContain('records changed');
+  });
+});

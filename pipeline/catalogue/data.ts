@@ -1074,18 +1074,23 @@ function recentChanges({
   const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
   // What production's arrival changed of every answer shown (annotation-changes.ts), when recorded for it.
   if (production && changes?.version === production && Array.isArray(changes.objects)) {
-    const date = models.find((m) => m.href === `models/${production}/`)?.date ?? null;
-    out.push({
-      date,
-      text: `Model ${production} changed the type shown for ${changes.changed.toLocaleString('en')} ${
-        changes.changed === 1 ? 'object' : 'objects'
-      }`,
-      href: `models/${production}/`,
-    });
-    for (const c of changes.objects.slice(0, 5)) {
-      const slug = slugOf.get(c.id);
-      out.push({ date, text: `Object ${c.id}: ${changeWords(c)}`, href: slug ? `objects/${slug}/` : null });
-    }
+    // Right under the newest entry of the version (its registration, or the rollback that put it back).
+    const at = out.findIndex((m) => m.href === `models/${production}/`);
+    const date = out[at]?.date ?? null;
+    const lines = [
+      {
+        date,
+        text: `Model ${production} changed the type shown for ${changes.changed.toLocaleString('en')} ${
+          changes.changed === 1 ? 'object' : 'objects'
+        }`,
+        href: `models/${production}/`,
+      },
+      ...changes.objects.slice(0, 5).map((c) => {
+        const slug = slugOf.get(c.id);
+        return { date, text: `Object ${c.id}: ${changeWords(c)}`, href: slug ? `objects/${slug}/` : null };
+      }),
+    ];
+    out.splice(at < 0 ? out.length : at + 1, 0, ...lines);
     return out;
   }
   // The evaluated model's changes, only while it is the one in production (registered from this evaluation's

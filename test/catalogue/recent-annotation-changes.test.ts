@@ -64,7 +64,12 @@ describe('what a new production model changed of the answers the public sees', (
 
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
     const texts = catalogue.recent.map((r) => r.text);
-    expect(texts).toContain('Model v1.1.0 changed the type shown for 8 objects');
+    // Right under the version’s registration, before older entries.
+    expect(texts.slice(0, 3)).toEqual([
+      'Model v1.1.0 registered (prod)',
+      'Model v1.1.0 changed the type shown for 8 objects',
+      'Object A-1: the model now says “vase” where it said “coin”',
+    ]);
     expect(texts).toContain('Object A-1: the model now says “vase” where it said “coin”');
     expect(texts.filter((t) => t.startsWith('Object ')).length).toBe(5);
     // The test set’s changed predictions are not listed beside them (they are among these).

@@ -14,11 +14,12 @@ import { selectBackend } from '../model/backend.ts';
 import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
-import type { Workspace } from '../paths.ts';
+import { rel, type Workspace } from '../paths.ts';
 import {
   type AnnotationChange,
   type AnnotationChanges,
   annotationChangesFile,
+  checkedChanges,
 } from '../registry/annotation-changes.ts';
 import { legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
@@ -98,7 +99,13 @@ export async function buildCatalogueData({
   const versions = parseVersions({ raw: versionsRaw, file: versionsFile, log });
   const rollbacks = parseRollbacks({ raw: versionsRaw });
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
-  const changes = (await readJsonOrNull({ file: annotationChangesFile(ws) })) as AnnotationChanges | null;
+  const changesRaw = await readJsonOrNull({ file: annotationChangesFile(ws) }).catch(() => 'not JSON');
+  const changes = checkedChanges(changesRaw);
+  if (changesRaw != null && !changes)
+    log.warn(
+      `${rel(ws, annotationChangesFile(ws))} is damaged, so "Recent changes" do not say what the model in production ` +
+        'changed of the answers shown; the next promotion or rollback writes it again.',
+    );
   const monitoring = await readMonitoring({ ws, log });
   const labelLines = new Map<string, number>();
   let labelsRead: LabelLine[] = [];
@@ -1073,7 +1080,7 @@ function recentChanges({
   ];
   const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
   // What production's arrival changed of every answer shown (annotation-changes.ts), when recorded for it.
-  if (production && changes?.version === production && Array.isArray(changes.objects)) {
+  if (production && changes?.version === production && changes.changed > 0) {
     // Right under the newest entry of the version (its registration, or the rollback that put it back).
     const at = out.findIndex((m) => m.href === `models/${production}/`);
     const date = out[at]?.date ?? null;

@@ -13,7 +13,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, Prediction } from '../types.ts';
-import { readAnnotationsOrNull, recordAnnotationChanges } from './annotation-changes.ts';
+import { previousAnnotations, recordAnnotationChanges } from './annotation-changes.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './identity.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
@@ -409,7 +409,7 @@ export async function writeAnnotations({
   nothingPublished?: string | null;
 }): Promise<string> {
   const file = annotationsFile(ws);
-  const before = await readAnnotationsOrNull(file);
+  const before = await previousAnnotations({ file, version: annotations[0]?.modelVersion });
   await writeJsonAtomic({ file, value: annotations });
   await recordAnnotationChanges({ ws, before, after: annotations });
   const labelled = annotations.filter((a) => a.agrees !== null);

@@ -57,7 +57,7 @@ export function changedAnswers({ before, after }: { before: Annotation[]; after:
 /**
  * Record what `after` changed when another model wrote `before` (annotating again with the same model keeps the
  * record of its arrival); with nothing before (a fresh clone's restore), no record is left that would name an
- * older change.
+ * older change. `before` is 'same model' when the file was written by the model annotating now.
  */
 export async function recordAnnotationChanges({
   ws,
@@ -65,18 +65,19 @@ export async function recordAnnotationChanges({
   after,
 }: {
   ws: Workspace;
-  before: Annotation[] | null;
+  before: Annotation[] | 'same model' | null;
   after: Annotation[];
 }): Promise<void> {
   const file = annotationChangesFile(ws);
+  if (before === 'same model') return;
   const version = after[0]?.modelVersion;
   const previous = before?.[0]?.modelVersion;
-  if (!version || !previous) {
+  if (!version || !previous || !before) {
     await rm(file, { force: true });
     return;
   }
   if (previous === version) return;
-  const changes = changedAnswers({ before: before!, after });
+  const changes = changedAnswers({ before, after });
   const value: AnnotationChanges = {
     schema: 'vitrine.annotation-changes/1',
     version,
@@ -87,12 +88,45 @@ export async function recordAnnotationChanges({
   await writeJsonAtomic({ file, value });
 }
 
-/** The annotations a file holds, or null (none yet, or not a list of annotations: the record is only a summary). */
-export async function readAnnotationsOrNull(file: string): Promise<Annotation[] | null> {
+/**
+ * The annotations a file holds before `version` annotates: 'same model' when that version wrote them (told from the
+ * first entry, without parsing the whole file: 52 MB at 100,000 objects), null when there are none (or the file is
+ * not a list of annotations: the record is only a summary).
+ */
+export async function previousAnnotations({
+  file,
+  version,
+}: {
+  file: string;
+  version: string | undefined;
+}): Promise<Annotation[] | 'same model' | null> {
+  let text: string;
   try {
-    const raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    text = await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const first = /"modelVersion"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text.slice(0, 65_536));
+  if (version && first && JSON.parse(`"${first[1]}"`) === version) return 'same model';
+  try {
+    const raw = JSON.parse(text) as unknown;
     return Array.isArray(raw) ? (raw as Annotation[]) : null;
   } catch {
     return null;
   }
+}
+
+/** The record when it has the shape this module writes, else null (a damaged file is only a summary lost). */
+export function checkedChanges(raw: unknown): AnnotationChanges | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const c = raw as Partial<AnnotationChanges>;
+  const named = (x: unknown) => x === null || typeof x === 'string';
+  const ok =
+    typeof c.version === 'string' &&
+    typeof c.changed === 'number' &&
+    Number.isInteger(c.changed) &&
+    c.changed >= 0 &&
+    Array.isArray(c.objects) &&
+    c.objects.every((o) => o && typeof o.id === 'string' && named(o.before) && named(o.after));
+  return ok ? (c as AnnotationChanges) : null;
 }

@@ -606,6 +606,9 @@ export async function rollbackAndPublish(
     prod: state.stages.prod ?? null,
     reason: options.reason,
   });
+  // A fresh runner (rollback.yml) has no record of what the public sees now: written first from the tags, so
+  // that what the rollback changes of it can be said (annotation-changes.ts), as a promotion does.
+  await restoreRegistryRecord({ ws, params, log, remote, predict, embed, env: options.env ?? {} });
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
     throw new VitrineError(

@@ -12,7 +12,7 @@ import type { PredictObjects } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
 import { evaluatedModel, modelIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { type CurrentInputs, collectLineage, currentInputs } from '../registry/lineage.ts';
-import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
+import { evidenceStagingDir, publishRegistry, restoreRegistryRecord } from '../registry/publish.ts';
 import { assignStage, type Headline, registerVersion } from '../registry/registry.ts';
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
@@ -250,6 +250,9 @@ export async function promote({
   await checkCommitted({ ws, commit });
   // Before anything is stored or tagged; only here, where a version is registered (a branch's run only warns).
   await checkDataRecorded({ ws, log });
+  // A fresh CI runner has no record of what the public sees now (the catalogue writes it again from the tags, but
+  // after this stage): written first, so that what the new model changes of it can be said (annotation-changes.ts).
+  await restoreRegistryRecord({ ws, params, log, remote, predict, env });
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });

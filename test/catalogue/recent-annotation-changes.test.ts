@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
@@ -88,5 +88,24 @@ describe('what a new production model changed of the answers the public sees', (
     expect(texts).toContain('Model v1.1.0 changed the type shown for 2 objects');
     expect(texts).toContain('Object A-10: the model now says “coin” (its guess waited for staff before)');
     expect(texts).toContain('Object A-9: the model’s guess now waits for staff (it said “coin”)');
+  });
+
+  // The reviewer: a damaged record stopped the catalogue (“did not expect … reading 'toLocaleString'”).
+  it('leaves out a damaged record with a warning, and says nothing of a model that changed no answer', async () => {
+    const { ws } = await promoted();
+    const file = path.join(ws.registry, 'annotation-changes.json');
+    for (const text of [
+      '{"schema":"vitrine.annotation-changes/1","version":"v1.1.0","previous":"v1.0.0","objects":[{"id":"A-2"}]}',
+      '{"version":',
+    ]) {
+      await writeFile(file, text);
+      const log = memoryLogger();
+      const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log });
+      expect(catalogue.recent.some((r) => r.text.includes('changed the type shown'))).toBe(false);
+      expect(log.lines.map((l) => l.message).join('\n')).toContain('annotation-changes.json is damaged');
+    }
+    await writeFile(file, JSON.stringify({ version: 'v1.1.0', previous: 'v1.0.0', changed: 0, objects: [] }));
+    const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    expect(catalogue.recent.some((r) => r.text.includes('changed the type shown'))).toBe(false);
   });
 });

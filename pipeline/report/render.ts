@@ -254,20 +254,19 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     excluded > 0
       ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
-  // Its model card and the catalogue give the score it was registered with; here it is scored again on these test
-  // objects and today's labels (a label fix changes its figure too), so the two differ: said, once, with both.
+  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
+  // Its model card and the catalogue give the score it was registered with, in per cent; here it is scored again on
+  // these test objects and today's labels (a label fix changes its figure too): said after the change, with both.
   const registered = metrics.baseline?.registered?.[c.metric];
   const again =
     registered !== undefined && num(registered) !== num(c.baseline)
-      ? `, scored again on these test objects and their labels now (its model card gives ${num(registered)}, its ` +
-        'score when it was registered, on the test objects and labels of that day)'
+      ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels ` +
+        `now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test ` +
+        'objects and labels of that day.'
       : '';
-  const figures =
-    `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production ` +
-    `(${text(c.baselineVersion)})${again}`;
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${again}${sure}`;
 }
 
 function gateSection(report: ReportJson): string {

@@ -619,9 +619,23 @@ describe('the label-correction report', () => {
     const registered = { macroF1: 0.8123, accuracy: 0.83, n: 12 };
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, registered } } });
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toMatch(
+      /for the model in production \(v1\.0\.0\): a change of \+0\.089 \([^)]*\)\. Its 0\.852 is/,
+    );
     expect(markdown).toContain(
-      'for the model in production (v1.0.0), scored again on these test objects and their labels now (its model ' +
-        'card gives 0.812, its score when it was registered, on the test objects and labels of that day): a change of',
+      'Its 0.852 is the production model scored again here, on these test objects with their labels now; its ' +
+        'model card gives 81.2%, its score when it was registered, on the test objects and labels of that day.',
+    );
+    // The reviewer: with test objects left out of production’s scores, the two explanations did not collide.
+    await writeStageOutputs({
+      ws,
+      objects,
+      head,
+      metrics: { baseline: { ...metrics.baseline!, registered, excluded: 4 } },
+    });
+    const fewer = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(fewer.markdown).toMatch(
+      /which was scored only on the \d+ of them it did not train on; on those \d+ the change is [^(]*\([^)]*\)\. Its \d\.\d+ is the production model scored again here/,
     );
     // The same figure as the one it was registered with: nothing to explain.
     await writeStageOutputs({

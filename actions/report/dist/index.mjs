@@ -49220,11 +49220,11 @@ function intro({ report, metrics, collectionName }) {
   const unread2 = metrics.baseline?.unanswered ?? 0;
   const which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read";
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
+  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const registered = metrics.baseline?.registered?.[c.metric];
-  const again = registered !== void 0 && num(registered) !== num(c.baseline) ? `, scored again on these test objects and their labels now (its model card gives ${num(registered)}, its score when it was registered, on the test objects and labels of that day)` : "";
-  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${again}`;
+  const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test objects and labels of that day.` : "";
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${again}${sure}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);

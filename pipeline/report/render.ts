@@ -266,7 +266,8 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
       : '';
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${again}${sure}`;
+  const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${change}${again}${sure}`;
 }
 
 function gateSection(report: ReportJson): string {

@@ -634,9 +634,11 @@ describe('the label-correction report', () => {
       metrics: { baseline: { ...metrics.baseline!, registered, excluded: 4 } },
     });
     const fewer = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(fewer.markdown).toMatch(
-      /which was scored only on the \d+ of them it did not train on; on those \d+ the change is [^(]*\([^)]*\)\. Its \d\.\d+ is the production model scored again here/,
+    const collided = new RegExp(
+      'which was scored only on the \\d+ of them it did not train on; on those \\d+ the change is [^(]*\\([^)]*\\)\\. ' +
+        'Its \\d\\.\\d+ is the production model scored again here',
     );
+    expect(fewer.markdown).toMatch(collided);
     // The same figure as the one it was registered with: nothing to explain.
     await writeStageOutputs({
       ws,

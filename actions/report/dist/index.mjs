@@ -49224,7 +49224,8 @@ function intro({ report, metrics, collectionName }) {
   const registered = metrics.baseline?.registered?.[c.metric];
   const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test objects and labels of that day.` : "";
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${again}${sure}`;
+  const change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);

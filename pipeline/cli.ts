@@ -404,6 +404,9 @@ function commandHint(word: string, commands: Command[]): string {
     return ` Did you mean "vitrine ${name}"?${holds}`;
   };
   const second = new Map(commands.filter((c) => c.name.includes(' ')).map((c) => [c.name.split(' ')[1]!, c.name]));
+  // `push` is both `data push` and `models push`: name each.
+  const owners = commands.filter((c) => c.name.split(' ')[1] === word.toLowerCase()).map((c) => `"vitrine ${c.name}"`);
+  if (owners.length > 1) return ` Did you mean ${owners.join(' or ')}?`;
   const exact = second.get(word.toLowerCase());
   if (exact) return show(exact);
   const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];

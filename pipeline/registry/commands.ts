@@ -3,9 +3,10 @@ import { underRunLock } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
 import { rollbackAndPublish } from './publish.ts';
+import { promotionRetry, pushRegistryTags, type Retry, rollbackRetry } from './push.ts';
 import { listVersions, showVersion } from './registry.ts';
 
-/** `vitrine models list | show | rollback`: the model registry kept in git tags. */
+/** `vitrine models list | show | rollback | push`: the model registry kept in git tags. */
 export const registryCommands: Command[] = [
   {
     name: 'models list',
@@ -46,8 +47,8 @@ export const registryCommands: Command[] = [
       'Adds a new prod tag (collection-classifier#prod#N) pointing at that version, restores its ' +
       'files\nfrom the data remote when this machine lacks them, and rewrites the annotations the ' +
       'catalogue is built from.\nThe public site changes only when the catalogue is built and published ' +
-      'again.\nPush the new tag afterwards (git push --tags). Example: vitrine models rollback ' +
-      'v1.1.0 --reason "misreads masks"',
+      'again.\nPush the new tags afterwards (vitrine models push --retry rollback:<version>).\n' +
+      'Example: vitrine models rollback v1.1.0 --reason "misreads masks"',
     async run(ctx, { values, positionals }) {
       const wanted = positionals[0];
       if (!wanted) {
@@ -72,6 +73,64 @@ export const registryCommands: Command[] = [
       );
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
       else ctx.out(formatRollback({ result, inWorkflow: ctx.env.GITHUB_ACTIONS === 'true' }));
+      return 0;
+    },
+  },
+  {
+    name: 'models push',
+    summary: 'Push the model registry’s tags to the git remote, all or none; after another run’s, do the work again.',
+    options: {
+      remote: { type: 'string', description: 'The git remote to push to.', default: 'origin' },
+      retry: {
+        type: 'string',
+        description:
+          'When another run pushed tags first: "promote" promotes again, "rollback:<version>" rolls back again.',
+      },
+      reason: { type: 'string', description: 'With --retry rollback:<version>: why, as given to the rollback.' },
+    },
+    help:
+      'Pushes only the model’s tags (collection-classifier@…, collection-classifier#…) in one atomic push.\n' +
+      'When another run (another runner) pushed tags of the model first, this clone’s tags were made without\n' +
+      'them: with --retry, they are dropped, the remote’s fetched, the promotion or rollback done again on top\n' +
+      '(the next version number) and pushed; without it, nothing is pushed. A remote that cannot be reached or\n' +
+      'refuses the push fails at once. Example: vitrine models push --retry rollback:v1.1.0 --reason "misreads masks"',
+    async run(ctx, { values }) {
+      const retryWord = typeof values.retry === 'string' ? values.retry : undefined;
+      const rollbackTo = /^rollback:(.+)$/.exec(retryWord ?? '')?.[1]?.trim();
+      if (retryWord !== undefined && retryWord !== 'promote' && !rollbackTo) {
+        ctx.log.error(
+          `--retry is "${retryWord}", expected "promote" or "rollback:<version>" (e.g. --retry rollback:v1.1.0).`,
+        );
+        return 2;
+      }
+      const reason = typeof values.reason === 'string' ? values.reason : undefined;
+      if (reason !== undefined && !rollbackTo) {
+        ctx.log.error('--reason goes with --retry rollback:<version>: it is the reason the rollback keeps in its tag.');
+        return 2;
+      }
+      const params = await loadParams({ file: ctx.ws.params });
+      const stage = { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env };
+      const push = (retry?: Retry) =>
+        pushRegistryTags({
+          dir: ctx.ws.root,
+          name: params.registry.model_name,
+          remote: typeof values.remote === 'string' ? values.remote : 'origin',
+          env: ctx.env,
+          log: ctx.log,
+          retry,
+        });
+      // Doing the work again rewrites what a run writes (.vitrine/registry, the tags): one at a time, as a rollback.
+      const result =
+        retryWord === undefined
+          ? await push()
+          : await underRunLock(ctx, () =>
+              push(
+                rollbackTo
+                  ? rollbackRetry({ ctx: stage, version: rollbackTo, reason: reason ?? '' })
+                  : promotionRetry({ ctx: stage }),
+              ),
+            );
+      if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     },
   },

@@ -104,7 +104,9 @@ export function formatRollback({
     'The public catalogue still shows the earlier annotations until it is built and published again';
   if (inWorkflow) return `${done}.\n`;
   return (
-    `${done}. Push the tag (git push --tags), then build the catalogue (npx vitrine run catalogue) and publish ` +
+    `${done}. Push the tags (npx vitrine models push --retry rollback:${result.version}: should another run have ` +
+    'pushed tags meanwhile, it rolls back again on top of them), then build the catalogue (npx vitrine run catalogue) ' +
+    'and publish ' +
     'it as you usually do. The "Roll back the production model" workflow on GitHub does all of this in one go, ' +
     'and publishes where catalogue.publish in params.yaml says (GitHub Pages, or your bucket).\n'
   );

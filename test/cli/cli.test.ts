@@ -45,6 +45,7 @@ describe('vitrine command line', () => {
       'models list',
       'models show',
       'models rollback',
+      'models push',
       'monitor',
     ]) {
       expect(stdout, name).toMatch(new RegExp(`^  ${name} `, 'm'));

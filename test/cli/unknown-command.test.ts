@@ -25,13 +25,16 @@ async function says(args: string[]) {
 describe('an unknown command', () => {
   it.each([
     ['status', 'vitrine data status'],
-    ['push', 'vitrine data push'],
     ['rollback', 'vitrine models rollback'],
     ['statsu', 'vitrine data status'],
     ['repro', 'vitrine run'],
     ['trian', 'vitrine train'],
   ])('"%s" suggests "%s"', async (word, suggestion) => {
     expect(await says([word])).toContain(`Did you mean "${suggestion}"?`);
+  });
+
+  it('"push" suggests both commands of that name', async () => {
+    expect(await says(['push'])).toContain('Did you mean "vitrine data push" or "vitrine models push"?');
   });
 
   it.each(['Data', 'DATA', 'Models'])('"%s" suggests the group, with its commands', async (word) => {

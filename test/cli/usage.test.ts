@@ -69,6 +69,13 @@ describe('usage mistakes and conventions (table)', () => {
       says: /"vitrine models show" needs <version>\. Usage: npx vitrine models show <version>/,
     },
     { args: ['models', 'rollback'], code: 2, says: /needs <version>/ },
+    {
+      args: ['models', 'push', '--retry', 'again'],
+      code: 2,
+      says: /--retry is "again", expected "promote" or "rollback:<version>"/,
+    },
+    { args: ['models', 'push', '--reason', 'misreads masks'], code: 2, says: /--reason goes with --retry rollback:/ },
+    { args: ['models', 'push', 'origin'], code: 2, says: /"vitrine models push" takes no arguments \(got "origin"\)/ },
     { args: ['models', 'show', 'v1', 'v2'], code: 2, says: /takes <version> only \(got also "v2"\)/ },
     { args: ['data', 'init'], code: 2, says: /needs <remote-url>/ },
     { args: ['dataset', 'extra'], code: 2, says: /"vitrine dataset" takes no arguments \(got "extra"\)/ },

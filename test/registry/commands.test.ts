@@ -121,7 +121,7 @@ describe('vitrine models', () => {
     expect(text).toMatch(/^Model version v1\.0\.0 is in production again \(was v1\.1\.0\)/);
     expect(text).toMatch(/12 objects re-annotated in this copy/);
     expect(text).toMatch(/public catalogue still shows the earlier annotations until it is built and published/);
-    expect(text).toMatch(/git push --tags[\s\S]*npx vitrine run catalogue/);
+    expect(text).toMatch(/npx vitrine models push --retry rollback:v1\.0\.0[\s\S]*npx vitrine run catalogue/);
     // The workflow publishes to a bucket too (catalogue.publish: s3), not only to GitHub Pages.
     expect(text).toContain(
       'The "Roll back the production model" workflow on GitHub does all of this in one go, and publishes where ' +

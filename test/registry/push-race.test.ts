@@ -92,8 +92,8 @@ async function rollbackOn(runner: Runner, version: string): Promise<void> {
   });
 }
 
-/** The workflows’ push step (`vitrine models push --retry …`) on the runner; 0 when it pushed. */
-async function push(runner: Runner, retry: 'promote' | { rollback: string }): Promise<number> {
+/** The workflows’ push step (`vitrine models push --retry …`) on the runner; it throws when it fails. */
+async function push(runner: Runner, retry: 'promote' | { rollback: string }): Promise<void> {
   const ctx = {
     ...stageContext(runner, { log: runner.log }),
     clock: steppingClock(Date.parse('2026-03-04T10:00:00Z')),
@@ -108,7 +108,6 @@ async function push(runner: Runner, retry: 'promote' | { rollback: string }): Pr
         ? promotionRetry({ ctx, predict: standInPredict })
         : rollbackRetry({ ctx, version: retry.rollback, reason: 'misreads masks', predict: standInPredict }),
   });
-  return 0;
 }
 
 /**
@@ -139,8 +138,8 @@ describe('two runners promoting at once', () => {
     expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
     expect(await promoteOn(b, 'vessel')).toBe('v1.1.0');
 
-    expect(await push(a, 'promote')).toBe(0);
-    expect(await push(b, 'promote')).toBe(0);
+    await push(a, 'promote');
+    await push(b, 'promote');
 
     const registry = await originRegistry({ f, bare });
     expect(registry.versions.map((v) => [v.version, v.commit])).toEqual([
@@ -166,8 +165,8 @@ describe('two runners promoting at once', () => {
     expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
     expect(await promoteOn(b, 'mask')).toBe('v1.1.0');
 
-    expect(await push(a, 'promote')).toBe(0);
-    expect(await push(b, 'promote')).toBe(0);
+    await push(a, 'promote');
+    await push(b, 'promote');
 
     const registry = await originRegistry({ f, bare });
     expect(registry.versions.map((v) => [v.version, v.commit])).toEqual([
@@ -190,7 +189,7 @@ describe('a rollback racing a promotion', () => {
     const [a, b, c] = o.runners as [Runner, Runner, Runner];
     await merge(a, 'obj-001', 'mask');
     expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
-    expect(await push(a, 'promote')).toBe(0);
+    await push(a, 'promote');
     for (const r of [b, c]) sh(r.root, 'pull', '-q', '--tags', 'origin', 'main');
     await writeDataset({ ws: b.ws });
     return { ...o, b, c };
@@ -203,8 +202,8 @@ describe('a rollback racing a promotion', () => {
     expect(await promoteOn(promoting, 'vessel')).toBe('v1.2.0');
     await rollbackOn(rolling, 'v1.0.0');
 
-    expect(await push(promoting, 'promote')).toBe(0);
-    expect(await push(rolling, { rollback: 'v1.0.0' })).toBe(0);
+    await push(promoting, 'promote');
+    await push(rolling, { rollback: 'v1.0.0' });
 
     const registry = await originRegistry(o);
     expect(registry.versions.map((v) => v.version)).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0']);
@@ -223,8 +222,8 @@ describe('a rollback racing a promotion', () => {
     expect(await promoteOn(promoting, 'vessel')).toBe('v1.2.0');
     await rollbackOn(rolling, 'v1.0.0');
 
-    expect(await push(rolling, { rollback: 'v1.0.0' })).toBe(0);
-    expect(await push(promoting, 'promote')).toBe(0);
+    await push(rolling, { rollback: 'v1.0.0' });
+    await push(promoting, 'promote');
 
     const registry = await originRegistry(o);
     expect(registry.versions.map((v) => v.version)).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0']);

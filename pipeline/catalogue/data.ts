@@ -846,12 +846,15 @@ function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
   const details = isRecord(card.details) ? card.details : {};
   const about: string[] = [];
-  if (typeof details.reason === 'string' && details.reason) about.push(`Why this version: ${details.reason}`);
+  const changes = strings(details.changes).map(legacyBumpWords);
+  // Said once: "Labels changed since v1.0.0, so this is a new minor version" under the changes already gives it.
+  const reason = typeof details.reason === 'string' ? details.reason : '';
+  const saidBelow = reason && changes.some((c) => c.toLowerCase().startsWith(reason.toLowerCase()));
+  if (reason && !saidBelow) about.push(`Why this version: ${reason}`);
   if (typeof details.previous === 'string' && details.previous) about.push(`Previous version: ${details.previous}`);
   const owners = strings(details.owners);
   if (owners.length) about.push(`Owners: ${owners.join(', ')}`);
   if (typeof details.licence === 'string' && details.licence) about.push(`Licence: ${details.licence}`);
-  const changes = strings(details.changes).map(legacyBumpWords);
   if (about.length || changes.length)
     out.push({ heading: 'About this version', text: about.join('\n'), items: changes });
   for (const key of SECTION_KEYS) {
@@ -1067,7 +1070,7 @@ function recentChanges({
   const models: Catalogue['recent'] = [
     ...versions.map((v) => ({
       date: v.createdAt,
-      text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.join(', ')})` : ''}`,
+      text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.map(stageName).join(', ')})` : ''}`,
       href: `models/${v.version}/`,
     })),
     ...rollbacks.map((r) => ({
@@ -1164,6 +1167,9 @@ function lineageRow(name: string, value: string): { name: string; value: string 
     value: name === 'bump' ? (BUMP_KINDS[value] ?? value) : value,
   };
 }
+
+/** A stage as the public reads it: "in production" for prod (a tester read "(prod)"); other stages by name. */
+const stageName = (stage: string) => (stage === 'prod' ? 'in production' : stage);
 
 /** One object's changed answer, as the home page lists it. */
 function changeWords({ before, after }: AnnotationChange): string {

@@ -613,6 +613,12 @@ function intervalWords(m: Metrics): string {
   return 'Intervals are 95% bootstrap intervals.';
 }
 
+/** " **In production.**" (a tester read "Current stage: **prod**"); other stages by name; nothing without one. */
+function stagesWords(stages: string[]): string {
+  if (stages.includes('prod')) return ' **In production.**';
+  return stages.length ? ` Stage: **${stages.join(', ')}**.` : '';
+}
+
 /** What each kind of version number change means, in the museum's words (semver.ts decides which). */
 const BUMP_MEANING: Record<string, string> = {
   major: 'the list of types changed',
@@ -698,11 +704,7 @@ export function renderCardMarkdown(card: ModelCard): string {
     '',
   );
   lines.push(`# ${card.model} ${card.version}`, '');
-  lines.push(
-    `Image classifier for museum objects: ` +
-      `${safe(labelList(d.labels))}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`,
-    '',
-  );
+  lines.push(`Image classifier for museum objects: ` + `${safe(labelList(d.labels))}.${stagesWords(card.stages)}`, '');
 
   lines.push('## Model details', '');
   lines.push(`- **Version:** ${card.version} (registered ${card.date})`);
@@ -839,9 +841,10 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('## Lineage', '');
   lines.push(`- Data: \`${l.data.hash}\` (${l.data.source})`);
   lines.push(
-    `- Labels: labels.csv md5 \`${l.labels.md5}\`${l.labels.commit ? `, last changed in commit ${l.labels.commit}` : ''}`,
+    `- Labels: labels.csv, its fingerprint (md5) \`${l.labels.md5}\`` +
+      (l.labels.commit ? `, last changed in commit ${l.labels.commit}` : ''),
   );
-  lines.push(`- Parameters: md5 \`${l.params.md5}\``);
+  lines.push(`- Settings: params.yaml, its fingerprint (md5) \`${l.params.md5}\``);
   lines.push(
     `- Runtime: Node ${l.runtime.node}; ${Object.entries(l.runtime.packages)
       .map(([k, v]) => `${k} ${v}`)

@@ -66,7 +66,7 @@ describe('what a new production model changed of the answers the public sees', (
     const texts = catalogue.recent.map((r) => r.text);
     // Right under the version’s registration, before older entries.
     expect(texts.slice(0, 3)).toEqual([
-      'Model v1.1.0 registered (prod)',
+      'Model v1.1.0 registered (in production)',
       'Model v1.1.0 changed the type shown for 8 objects',
       'Object A-1: the model now says “vase” where it said “coin”',
     ]);

@@ -539,6 +539,14 @@ describe('model card', () => {
     expect(body).not.toMatch(/<script>|<b>|@collections-team/);
   });
 
+  // The reviewer: the downloadable card said “Current stage: **prod**” and “labels.csv md5”, unexplained.
+  it('says in plain words that the version is in production, and what its fingerprints are of', () => {
+    expect(md).toContain('**In production.**');
+    expect(md).not.toContain('Current stage');
+    expect(md).toMatch(/- Labels: labels\.csv, its fingerprint \(md5\) `/);
+    expect(md).toMatch(/- Settings: params\.yaml, its fingerprint \(md5\) `/);
+  });
+
   it('carries the same content as sections for the catalogue, and the full metrics', () => {
     expect(card.sections.map((x) => x.heading)).toEqual([
       'Model details',

@@ -97,6 +97,8 @@ describe('model page', () => {
         'or labels).',
     );
     expect(text).not.toMatch(/version bump/);
+    // Said once (the reviewer: “Why this version: labels changed” stood right above it).
+    expect(text).not.toContain('Why this version: labels changed');
     expect(html).toMatch(/<details[^>]*>\s*<summary[^>]*>Technical record/);
     expect(text).toContain('Labels file (labels.csv), its fingerprint (md5) abcd');
     expect(text).toContain('Photographs (data.dvc), their fingerprint 1234.dir');

@@ -134,6 +134,7 @@ export type ReviewKind =
   | 'label'
   | 'disagrees'
   | 'not-sure'
+  | 'not-published'
   | 'unfamiliar'
   | 'least-confident';
 
@@ -161,8 +162,13 @@ export function reviewKind(o: CatalogueObject): ReviewKind | null {
   if (!o.needsReview || !o.annotation) return null;
   if (o.reviewReason === 'label-issue') return 'label';
   if (o.reviewReason === 'disagrees') return 'disagrees';
-  if (o.reviewReason === 'waiting') return o.annotation.unfamiliar ? 'unfamiliar' : 'not-sure';
+  if (o.reviewReason === 'waiting') return heldBackKind(o.annotation);
   return 'least-confident';
+}
+
+/** Why a guess is held back for staff, as the Predicted type filter tells them apart (predictedFilter). */
+function heldBackKind(a: { unfamiliar?: true; noThreshold?: true }): ReviewKind {
+  return a.unfamiliar ? 'unfamiliar' : a.noThreshold ? 'not-published' : 'not-sure';
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -171,7 +177,8 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
  * What the review queue holds, in words the home page and the review queue both give: "45 objects to review: 21 staff
  * labels that may be wrong, 7 of the 12 guesses not sure enough to publish, …". Made from the queue's own cards, with
  * the collection's total of a kind when the queue holds fewer (its limit, or an object counted under another reason):
- * the evaluate stage's count of labels that may be wrong and the Predicted type filter's counts are those totals.
+ * the Predicted type filter's counts are those totals, and so is the evaluate stage's count of labels that may be wrong
+ * once its model is in production (on a branch, the catalogue shows production's judgement, evaluate the branch's).
  */
 export function reviewSummary(catalogue: Catalogue): string {
   return reviewTally(catalogue).summary;
@@ -188,20 +195,14 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
     const kind = reviewKind(o);
     const a = o.annotation;
     const eligible = a && !o.photoProblem && !o.labelMeant && !o.labelLinesDisagree;
-    const also: ReviewKind | null = !a
-      ? null
-      : eligible && labelMayBeWrong(a.labelIssue)
-        ? 'label'
-        : a.published
-          ? null
-          : a.unfamiliar
-            ? 'unfamiliar'
-            : 'not-sure';
-    if (also) inAll.set(also, (inAll.get(also) ?? 0) + 1);
-    if (a && !a.published && also === 'label') {
-      const held: ReviewKind = a.unfamiliar ? 'unfamiliar' : 'not-sure';
-      inAll.set(held, (inAll.get(held) ?? 0) + 1);
-    }
+    // A guess held back whose label may be wrong is in the queue as a label, and in the filter as held back.
+    const also: ReviewKind[] = !a
+      ? []
+      : [
+          ...(eligible && labelMayBeWrong(a.labelIssue) ? (['label'] as const) : []),
+          ...(a.published ? [] : [heldBackKind(a)]),
+        ];
+    for (const k of also) inAll.set(k, (inAll.get(k) ?? 0) + 1);
     if (!kind) continue;
     total++;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
@@ -209,26 +210,32 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
   const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
   // "2 of the 3 staff labels that may be wrong" when the collection has more of that kind than the queue shows.
   let partial = false;
+  // Said whenever the collection has some, even none of them in the queue (its limit: "0 of the 13 …").
   const some = (kind: ReviewKind, one: string, many: string) => {
     const all = Math.max(inAll.get(kind) ?? 0, n(kind));
-    if (all === n(kind)) return plural(n(kind), one, many);
+    if (all === n(kind)) return n(kind) > 0 && plural(n(kind), one, many);
     partial = true;
     return `${n(kind).toLocaleString('en')} of the ${plural(all, one, many)}`;
   };
   const parts = [
     n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
     n('staff-label') && plural(n('staff-label'), 'staff label to correct', 'staff labels to correct'),
-    n('label') && some('label', 'staff label that may be wrong', 'staff labels that may be wrong'),
+    some('label', 'staff label that may be wrong', 'staff labels that may be wrong'),
     // Not counted with those: the evaluate stage's check of every label did not question them (its count is theirs).
     n('disagrees') &&
       plural(n('disagrees'), 'staff label the model disagrees with', 'staff labels the model disagrees with'),
-    n('not-sure') && some('not-sure', 'guess not sure enough to publish', 'guesses not sure enough to publish'),
-    n('unfamiliar') &&
-      some(
-        'unfamiliar',
-        'photograph unlike those the model learned from',
-        'photographs unlike those the model learned from',
-      ),
+    some('not-sure', 'guess not sure enough to publish', 'guesses not sure enough to publish'),
+    // The filter's "Not published: waiting for staff": no confidence of these types is published yet.
+    some(
+      'not-published',
+      'guess of a type the model publishes no guess of yet',
+      'guesses of types the model publishes no guess of yet',
+    ),
+    some(
+      'unfamiliar',
+      'photograph unlike those the model learned from',
+      'photographs unlike those the model learned from',
+    ),
     n('least-confident') && `${n('least-confident').toLocaleString('en')} of the least confident published guesses`,
   ].filter(Boolean);
   const summary = `${plural(total, 'object', 'objects')} to review${parts.length ? `: ${parts.join(', ')}` : ''}`;
@@ -290,7 +297,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
           : kind === 'unfamiliar'
             ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
               'Photograph unlike those the model learned from: waiting for staff'
-            : kind === 'not-sure' && a.noThreshold
+            : kind === 'not-published'
               ? // No confidence would do: not "not sure" beside what is often a high figure.
                 `Waiting for staff: no guess of “${a.label}” is published yet (best guess ${percent(a.confidence)})`
               : kind === 'not-sure'

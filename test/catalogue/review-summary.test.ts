@@ -36,7 +36,7 @@ describe('the review queue’s summary', () => {
  */
 const annotated = (
   reviewReason: CatalogueObject['reviewReason'] | null,
-  annotation: { published: boolean; unfamiliar?: true; flagged?: boolean },
+  annotation: { published: boolean; unfamiliar?: true; noThreshold?: true; flagged?: boolean },
 ) =>
   ({
     needsReview: reviewReason !== null,
@@ -45,6 +45,7 @@ const annotated = (
       label: 'coin',
       published: annotation.published,
       ...(annotation.unfamiliar ? { unfamiliar: true } : {}),
+      ...(annotation.noThreshold ? { noThreshold: true } : {}),
       ...(annotation.flagged !== undefined ? { labelIssue: { flagged: annotation.flagged, score: 0.2 } } : {}),
     },
   }) as unknown as CatalogueObject;
@@ -80,5 +81,26 @@ describe('the review queue’s summary, when its objects are not all the collect
       '4 objects to review: 1 staff label that may be wrong, 2 of the 4 guesses not sure enough to publish, ' +
         '1 of the 2 photographs unlike those the model learned from',
     );
+  });
+
+  // The reviewer: guesses of a type with no publication threshold (the filter’s “Not published: waiting for staff”)
+  // were counted as “not sure”, and with the queue’s limit reached the held-back guesses were not mentioned at all.
+  it('counts guesses of a type never published apart, and gives totals the queue holds none of', () => {
+    const catalogue = {
+      objects: [
+        annotated('label-issue', { published: true, flagged: true }),
+        annotated(null, { published: true, flagged: true }),
+        annotated(null, { published: false }),
+        annotated(null, { published: false, noThreshold: true }),
+        annotated(null, { published: false, noThreshold: true }),
+        annotated(null, { published: false, unfamiliar: true }),
+      ],
+    } as unknown as Catalogue;
+    expect(reviewSummary(catalogue)).toBe(
+      '1 object to review: 1 of the 2 staff labels that may be wrong, 0 of the 1 guess not sure enough to publish, ' +
+        '0 of the 2 guesses of types the model publishes no guess of yet, 0 of the 1 photograph unlike those the ' +
+        'model learned from',
+    );
+    expect(reviewTally(catalogue).partial).toBe(true);
   });
 });

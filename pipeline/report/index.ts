@@ -443,7 +443,7 @@ export async function buildReport({
     ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
     ...(sameModelAs ? { sameModelAs } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
-    ...(objectsEdited && objectsEdited.count > 0 ? { objectsEdited } : {}),
+    ...(objectsEdited && (objectsEdited.count > 0 || objectsEdited.columns.length > 0) ? { objectsEdited } : {}),
     comparison,
     labels: {
       baseCommit,

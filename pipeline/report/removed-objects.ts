@@ -50,14 +50,19 @@ export async function removedObjects({
   let now: Set<string>;
   try {
     // Read as the dataset stage reads it: a repeated id or a row without one does not hide the section.
-    now = new Set((await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects.map((o) => o.id));
+    // By id as the dataset stage reads them: one saved again with its accents decomposed (NFD) is the same object.
+    now = new Set(
+      (await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects.map((o) =>
+        o.id.normalize('NFC'),
+      ),
+    );
   } catch (error) {
     log.debug(`data/objects.csv could not be read to compare with the base's: ${messageOf(error)}`);
     return null;
   }
   return {
     objects: before
-      .filter((o) => !now.has(o.id))
+      .filter((o) => !now.has(o.id.normalize('NFC')))
       .map((o) => ({ id: o.id, title: o.title, labelled: labelled.has(o.id) })),
   };
 }

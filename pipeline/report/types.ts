@@ -103,13 +103,35 @@ export interface UnusablePhoto {
   newInChange: boolean | null;
 }
 
-/** An object the base's data/objects.csv has and the head's not: its page leaves the catalogue on merge. */
 /** An object whose row in data/objects.csv this pull request changed, field by field (the comment's names). */
 export interface EditedObject {
   id: string;
   fields: { name: string; before: string; after: string }[];
 }
 
+/**
+ * What a pull request changed of data/objects.csv's rows: columns filled or emptied for many objects at once, said
+ * once; then the objects whose other fields changed (`count` of all, the first 100 listed; `photographs`: how many
+ * of them changed their photograph file, the one field the model reads).
+ */
+export interface ObjectsEdited {
+  columns: EditedColumn[];
+  count: number;
+  photographs: number;
+  objects: EditedObject[];
+}
+
+/** A column of data/objects.csv filled for the first time, or emptied (or gone), for many objects at once. */
+export interface EditedColumn {
+  name: string;
+  /** renamed: its values are now under the column `to`. */
+  change: 'added' | 'emptied' | 'renamed';
+  to?: string;
+  /** Objects it has a value for now (added) or had one for (emptied). */
+  objects: number;
+}
+
+/** An object the base's data/objects.csv has and the head's not: its page leaves the catalogue on merge. */
 export interface RemovedObject {
   id: string;
   /** Its title at the base. */
@@ -210,7 +232,7 @@ export interface ReportJson {
    */
   sameModelAs?: string;
   /** Object records (rows of data/objects.csv) changed since the base: `count` of all, the first 100 listed. */
-  objectsEdited?: { count: number; objects: EditedObject[] };
+  objectsEdited?: ObjectsEdited;
   /**
    * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
    * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local

@@ -5,6 +5,7 @@ import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
+import { editedObjectsSection } from '../../pipeline/report/edited-objects.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
@@ -18,7 +19,8 @@ import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } f
 
 afterAll(removeTempDirs);
 
-const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
+// The last id has an accent, written composed (NFC) in the base.
+const ids = Array.from({ length: 12 }, (_, i) => (i === 11 ? 'DÉ-0012' : `DM-${String(i + 1).padStart(4, '0')}`));
 const specs: ObjectSpec[] = ids.map((id, i) => ({
   id,
   title: `Object ${id}`,
@@ -51,6 +53,7 @@ describe('object records a pull request changes', () => {
           : o,
     );
     expect(json.objectsEdited?.count).toBe(2);
+    expect(json.objectsEdited?.columns).toEqual([]);
     expect(json.objectsEdited?.objects[0]).toEqual({
       id: 'DM-0002',
       fields: [{ name: 'title', before: 'Object DM-0002', after: 'Woven Panel with Lozenges' }],
@@ -68,5 +71,48 @@ describe('object records a pull request changes', () => {
     const { markdown, json } = await edited((o) => o);
     expect(json.objectsEdited).toBeUndefined();
     expect(markdown).not.toContain('records changed');
+  });
+
+  // The reviewer: a column added or renamed read as every object changed, a change past the 80th character of a long
+  // description as none, an id saved with its accents decomposed (NFD) as another object.
+  it('says a column added or renamed once, not object by object', async () => {
+    const added = await edited((o) => ({ ...o, extra: { location: `Gallery ${o.id.slice(-1)}` } }));
+    expect(added.json.objectsEdited).toMatchObject({ columns: [{ name: 'location', change: 'added', objects: 12 }] });
+    expect(added.markdown).toContain(
+      '**A column changed** in data/objects.csv (the catalogue shows them; the model does not read them): a new ' +
+        'column “location” (filled for 12 objects).',
+    );
+    const renamed = await edited((o) => ({ ...o, title: '', extra: { name: o.title } }));
+    expect(renamed.json.objectsEdited?.columns).toEqual([
+      { name: 'title', change: 'renamed', to: 'name', objects: 12 },
+    ]);
+    expect(renamed.json.objectsEdited?.count).toBe(0);
+    expect(renamed.markdown).toContain('the column “title” renamed “name” (12 objects).');
+  });
+
+  it('quotes a long value around its first difference, and names a change of spacing as such', async () => {
+    const long = 'A long description of the object, its making and its history in the collection, '.repeat(3);
+    const { markdown } = await edited((o) =>
+      o.id === 'DM-0003' ? { ...o, description: long } : o.id === 'DM-0004' ? { ...o, title: 'Object  DM-0004' } : o,
+    );
+    const line = markdown.split('\n').find((l) => l.includes('records changed'))!;
+    expect(line).not.toContain('DM-0004 title “Object DM-0004” → “Object DM-0004”');
+    expect(line).toContain('DM-0004 title: spacing only');
+    // A description changed past its first 80 characters.
+    const fix = editedObjectsSection({
+      columns: [],
+      count: 1,
+      photographs: 0,
+      objects: [
+        { id: 'DM-0003', fields: [{ name: 'description', before: `${long}the end`, after: `${long}teh end` }] },
+      ],
+    });
+    expect(fix).toMatch(/description “…[^”]*the end” → “…[^”]*teh end”/);
+  });
+
+  it('reads an id saved with its accents decomposed (NFD) as the same object, neither edited nor removed', async () => {
+    const { json, markdown } = await edited((o) => (o.id === 'DÉ-0012' ? { ...o, id: o.id.normalize('NFD') } : o));
+    expect(json.objectsEdited).toBeUndefined();
+    expect(markdown).not.toContain('leaves the catalogue');
   });
 });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
@@ -23,18 +23,85 @@ type HttpClient = Parameters<typeof git.fetch>[0]['http'];
 export const FETCH_HISTORY =
   'Fetch more history: in the workflow, give actions/checkout "fetch-depth: 0"; on a computer, run "git fetch --unshallow".';
 
+/** Where git keeps a repository's history, as found from its work tree. */
+export interface GitLayout {
+  /**
+   * The git folder: `<dir>/.git`, or the folder a `.git` file names ("gitdir: …"), as in a clone made with
+   * `--separate-git-dir`, a submodule or a linked worktree.
+   */
+  gitdir: string;
+  /**
+   * A linked worktree's (`git worktree add`) shared git folder, named by `commondir` in its own: the branches, tags and
+   * objects are there, HEAD and the index in `gitdir`. Null for a whole repository.
+   */
+  commondir: string | null;
+  /** `objects/info/alternates` when it names object folders the clone borrows (`git clone --shared`, `--reference`). */
+  alternates: string | null;
+}
+
+/** How git finds the repository of work tree `dir` (null: `dir` has no `.git`). Reads files only; never throws for git. */
+export async function gitLayout({ dir }: { dir: string }): Promise<GitLayout | null> {
+  const dotgit = path.join(dir, '.git');
+  const info = await stat(dotgit).catch(() => null);
+  if (!info) return null;
+  let gitdir = dotgit;
+  let commondir: string | null = null;
+  if (info.isFile()) {
+    const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotgit, 'utf8').catch(() => ''));
+    if (!pointer) return null;
+    gitdir = path.resolve(dir, pointer[1]!.trim());
+    const common = (await readFile(path.join(gitdir, 'commondir'), 'utf8').catch(() => '')).trim();
+    if (common) commondir = path.resolve(gitdir, common);
+  }
+  const file = path.join(commondir ?? gitdir, 'objects', 'info', 'alternates');
+  const borrowed = (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .some((line) => line.trim() !== '' && !line.startsWith('#'));
+  return { gitdir, commondir, alternates: borrowed ? file : null };
+}
+
+/** What isomorphic-git (the library Vitrine reads and writes git with) cannot read, said once for every message. */
+const LIBRARY = 'isomorphic-git, the git library Vitrine reads git with,';
+
+/**
+ * The git folder of work tree `dir` (null when it has none), refusing the layouts isomorphic-git would misread as a
+ * repository without tags, branches or commits: a linked worktree (GIT_WORKTREE_UNSUPPORTED) and a clone that borrows
+ * objects (GIT_ALTERNATES_UNSUPPORTED). A `.git` file naming a whole repository (--separate-git-dir, a submodule) is
+ * followed, as isomorphic-git follows it.
+ */
+export async function gitDir({ dir }: { dir: string }): Promise<string | null> {
+  const layout = await gitLayout({ dir });
+  if (!layout) return null;
+  const { gitdir, commondir, alternates } = layout;
+  if (commondir) {
+    const main = path.basename(commondir) === '.git' ? path.dirname(commondir) : commondir;
+    throw new VitrineError(
+      'GIT_WORKTREE_UNSUPPORTED',
+      `Vitrine cannot read a git worktree yet: ${dir} is a linked worktree of ${main} (made by "git worktree add"), ` +
+        `whose branches, tags and history are kept in ${commondir}, where ${LIBRARY} does not look for them; the ` +
+        'model registry and the main branch would seem empty. Run it in a full clone (git clone ' +
+        `${main} <folder>), or in ${main} itself. Nothing was changed.`,
+      { dir, gitdir, commondir },
+    );
+  }
+  if (alternates)
+    throw new VitrineError(
+      'GIT_ALTERNATES_UNSUPPORTED',
+      `Vitrine cannot read this clone: ${dir} borrows part of its git history from another repository through ` +
+        `${alternates} (a clone made with "git clone --shared" or "--reference"), which ${LIBRARY} does not read; ` +
+        'the model registry and commits kept there would seem missing. Copy the history into this clone with ' +
+        `"git repack -a -d", then remove ${alternates}; or clone again without --shared or --reference. Nothing was changed.`,
+      { dir, gitdir, alternates },
+    );
+  return gitdir;
+}
+
 /** True when the clone holds only part of its history (`git clone --depth`, what actions/checkout makes by default). */
 export async function isShallow(dir: string): Promise<boolean> {
-  // Git lists the commits whose parents were cut off in .git/shallow: in the main repository's folder for a worktree,
-  // whose .git is a file naming its own folder ("gitdir: …"), which names the main one in `commondir`.
-  let gitDir = path.join(dir, '.git');
-  const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(gitDir, 'utf8').catch(() => ''));
-  if (pointer) {
-    gitDir = path.resolve(dir, pointer[1]!.trim());
-    const common = await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => '');
-    if (common.trim()) gitDir = path.resolve(gitDir, common.trim());
-  }
-  const text = await readFile(path.join(gitDir, 'shallow'), 'utf8').catch(() => '');
+  // Git lists the commits whose parents were cut off in `shallow`: in the main repository's git folder for a worktree.
+  const layout = await gitLayout({ dir });
+  if (!layout) return false;
+  const text = await readFile(path.join(layout.commondir ?? layout.gitdir, 'shallow'), 'utf8').catch(() => '');
   return text.trim() !== '';
 }
 
@@ -47,6 +114,7 @@ async function readCommitOn({ dir, oid, ref }: { dir: string; oid: string; ref: 
     return (await git.readCommit({ fs, dir, oid })).commit;
   } catch (error) {
     if ((error as { code?: string }).code !== 'NotFoundError') throw error;
+    await gitDir({ dir }); // a layout isomorphic-git misreads is said as such
     const shallow = await isShallow(dir);
     throw new VitrineError(
       'GIT_HISTORY_MISSING',
@@ -101,6 +169,7 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
     if (error instanceof VitrineError) throw error;
     const code = (error as { code?: string }).code;
     if (code === 'NotFoundError') {
+      await gitDir({ dir }); // a layout isomorphic-git misreads is said as such, not as an unknown name
       const shallow = await isShallow(dir);
       throw new VitrineError(
         'GIT_REF_UNKNOWN',
@@ -143,8 +212,9 @@ export async function headCommit({ dir }: { dir: string }): Promise<string | nul
   try {
     return await git.resolveRef({ fs, dir, ref: 'HEAD' });
   } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return null;
-    throw error;
+    if ((error as { code?: string }).code !== 'NotFoundError') throw error;
+    await gitDir({ dir }); // a worktree's HEAD is not that of a repository without commits
+    return null;
   }
 }
 

@@ -184,8 +184,8 @@ export async function registerVersion({
   if (!(await isGitRepo({ dir })))
     throw new VitrineError(
       'REGISTRY_NO_GIT',
-      `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not ` +
-        `a linked worktree or submodule, whose tags isomorphic-git cannot write).`,
+      `"${dir}" is not a git repository (it has no .git): model versions are kept as git tags, so promote from a ` +
+        'git clone.',
       { dir },
     );
   // Locks left by a killed promotion go first: git and other tools would trip over them.

@@ -4,6 +4,7 @@ import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
+import { gitDir } from '../data/git.ts';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import { type GtoTag, parseGtoTag } from './gto.ts';
@@ -61,13 +62,18 @@ export function parseMessage(message: string): { headline: string; payload: Reco
   }
 }
 
-/** Is `dir` inside a git repository (has a `.git` folder)? */
+/**
+ * Is `dir` a git repository's work tree (a `.git` folder, or a `.git` file naming a whole repository: a clone made
+ * with --separate-git-dir, a submodule)? A worktree or a clone borrowing objects is refused (gitDir), not taken for a
+ * folder outside git: its registry would seem empty.
+ */
 export async function isGitRepo({ dir }: { dir: string }): Promise<boolean> {
-  try {
-    return (await stat(path.join(dir, '.git'))).isDirectory();
-  } catch {
-    return false;
-  }
+  return (await gitDir({ dir })) !== null;
+}
+
+/** The git folder of `dir`, where the registry's locks are kept beside the tags. */
+async function gitFolder(dir: string): Promise<string> {
+  return (await gitDir({ dir })) ?? path.join(dir, '.git');
 }
 
 /** The commit HEAD points at, or null outside git / in a repository without commits. */
@@ -75,6 +81,7 @@ export async function headCommit({ dir }: { dir: string }): Promise<string | nul
   try {
     return await git.resolveRef({ fs, dir, ref: 'HEAD' });
   } catch {
+    await gitDir({ dir }); // a worktree's HEAD is not that of a repository without commits
     return null;
   }
 }
@@ -159,7 +166,7 @@ export async function createTag({
   tagger?: { name: string; email: string };
   log?: Logger;
 }): Promise<void> {
-  const gitdir = path.join(dir, '.git');
+  const gitdir = await gitFolder(dir);
   const lock = path.join(gitdir, 'refs', 'tags', `${tag}.lock`);
   await mkdir(path.dirname(lock), { recursive: true });
   if (!(await createLock({ lock, gitdir }))) {
@@ -219,7 +226,7 @@ export async function clearStaleLocks({
   staleMs?: number;
   log?: Logger;
 }): Promise<void> {
-  const gitdir = path.join(dir, '.git');
+  const gitdir = await gitFolder(dir);
   const tagsDir = path.join(gitdir, 'refs', 'tags');
   const locksIn = async (folder: string, prefix: string) =>
     (await readdir(folder).catch(() => [] as string[]))
@@ -375,7 +382,11 @@ export async function clearStaleLock({
   maxAgeMs?: number;
   log?: Logger;
 }): Promise<boolean> {
-  return takeOverIfStale({ lock: path.join(dir, '.git', 'refs', 'tags', `${tag}.lock`), staleMs: maxAgeMs, log });
+  return takeOverIfStale({
+    lock: path.join(await gitFolder(dir), 'refs', 'tags', `${tag}.lock`),
+    staleMs: maxAgeMs,
+    log,
+  });
 }
 
 /**
@@ -399,7 +410,7 @@ export async function withGitLock<T>({
   log?: Logger;
   fn: () => Promise<T>;
 }): Promise<T> {
-  const gitdir = path.join(dir, '.git');
+  const gitdir = await gitFolder(dir);
   const lock = path.join(gitdir, `${name}.lock`);
   const started = Date.now();
   for (;;) {

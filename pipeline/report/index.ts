@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
+import { gitDir } from '../data/git.ts';
 import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines, objectIdOf } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -176,7 +177,7 @@ export async function buildReport({
       ? read
       : undefined;
 
-  const isRepo = await isGitDir(path.join(ws.root, '.git'));
+  const isRepo = (await gitDir({ dir: ws.root })) !== null;
   const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
   let baseCommit: string | null = null;
   let baseUnavailable: { ref: string; reason: string } | null = null;
@@ -844,16 +845,6 @@ async function readJson<T>({
       { file: rel(ws, file) },
       { cause: error },
     );
-  }
-}
-
-/** A git folder (it has a HEAD). */
-async function isGitDir(file: string): Promise<boolean> {
-  try {
-    await readFile(path.join(file, 'HEAD'));
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { gitDir } from '../data/git.ts';
 import { hashFile, hashTree } from '../data/hash.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -147,6 +148,8 @@ export async function runStages({
   /** Told after each stage, ran or skipped. */
   onOutcome?: (outcome: StageOutcome) => void;
 }): Promise<StageOutcome[]> {
+  // A git layout the stages would misread (a worktree: no registered model, no main branch) stops the run here.
+  await gitDir({ dir: ctx.ws.root });
   const plan = planStages({ stages, targets, single });
   const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
   const lock = await readLock({ file: ctx.ws.lock, log: ctx.log });

@@ -48662,6 +48662,7 @@ function fitWords(f) {
 }
 
 // pipeline/stages/graph.ts
+init_git();
 init_hash();
 init_ops();
 init_errors();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, readlink, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
@@ -344,4 +345,133 @@ export async function dataDiff({
   const diff = diffEntries(before.entries, after.entries);
   log.debug(`data diff ${base}..${head}: +${diff.added.length} -${diff.removed.length} ~${diff.modified.length}`);
   return diff;
+}
+
+/** The git tree entry of `filepath` (posix) in `commit`: its mode (120000 for a symbolic link) and blob; null if absent. */
+async function treeEntry({ dir, commit, filepath }: { dir: string; commit: string; filepath: string }) {
+  const parent = path.posix.dirname(filepath);
+  try {
+    const { tree } = await git.readTree({ fs, dir, oid: commit, ...(parent === '.' ? {} : { filepath: parent }) });
+    const entry = tree.find((e) => e.path === path.posix.basename(filepath) && e.type === 'blob');
+    if (!entry) return null;
+    return { mode: entry.mode, blob: Buffer.from((await git.readBlob({ fs, dir, oid: entry.oid })).blob) };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return null;
+    throw error;
+  }
+}
+
+/** A `core.<key>` setting as git reads it: the repository's config, else the user's, else the system's. */
+async function coreSetting({ dir, key }: { dir: string; key: string }): Promise<string | undefined> {
+  const local = await git.getConfig({ fs, dir, path: `core.${key}` }).catch(() => undefined);
+  if (local !== undefined && local !== null) return String(local);
+  const home = os.homedir();
+  const files = [
+    process.env.GIT_CONFIG_GLOBAL ?? path.join(home, '.gitconfig'),
+    path.join(process.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'),
+    ...(process.env.GIT_CONFIG_NOSYSTEM
+      ? []
+      : [
+          process.env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig',
+          // Git for Windows keeps core.autocrlf=true here.
+          ...(process.platform === 'win32'
+            ? [path.join(process.env.ProgramFiles ?? 'C:\\Program Files', 'Git', 'etc', 'gitconfig')]
+            : []),
+        ]),
+  ];
+  for (const file of files) {
+    let section = '';
+    let value: string | undefined;
+    for (const line of (await readFile(file, 'utf8').catch(() => '')).split(/\r?\n/)) {
+      const header = /^\s*\[([^\]\s"]+)[^\]]*\]/.exec(line);
+      if (header) section = header[1]!.toLowerCase();
+      const setting = /^\s*([A-Za-z][\w-]*)\s*(?:=\s*(.*?))?\s*$/.exec(header ? line.slice(header[0].length) : line);
+      if (section === 'core' && setting && setting[1]!.toLowerCase() === key.toLowerCase())
+        value = (setting[2] ?? 'true').replace(/^"(.*)"$/, '$1');
+    }
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** A .gitattributes pattern (gitignore-like) as a test of a posix path. */
+function attributePattern(pattern: string): (filepath: string) => boolean {
+  const anchored = pattern.includes('/');
+  const source = pattern
+    .replace(/^\//, '')
+    .split(/(\*\*\/|\*\*|\*|\?)/)
+    .map((part) =>
+      part === '**/'
+        ? '(?:.*/)?'
+        : part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part === '?'
+              ? '[^/]'
+              : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  const regex = new RegExp(`^${source}$`);
+  return (filepath) => regex.test(anchored ? filepath : path.posix.basename(filepath));
+}
+
+/**
+ * Whether git converts `filepath`'s line ends between work tree and repository: "text" (set, auto, or an eol given) in
+ * .gitattributes or .git/info/attributes, else core.autocrlf true or input. `binary` and `-text` turn it off.
+ * Only the work tree's top .gitattributes is read: the files compared here are at the top.
+ */
+async function convertsLineEnds({ dir, filepath }: { dir: string; filepath: string }): Promise<boolean | 'auto'> {
+  const gitdir = (await gitDir({ dir })) ?? path.join(dir, '.git');
+  let text: boolean | 'auto' | undefined;
+  for (const file of [path.join(dir, '.gitattributes'), path.join(gitdir, 'info', 'attributes')]) {
+    for (const line of (await readFile(file, 'utf8').catch(() => '')).split(/\r?\n/)) {
+      const [pattern, ...attributes] = line.trim().split(/\s+/);
+      if (!pattern || pattern.startsWith('#') || !attributePattern(pattern)(filepath)) continue;
+      for (const attribute of attributes) {
+        if (attribute === 'text' || attribute.startsWith('eol=') || attribute === 'crlf') text = true;
+        else if (attribute === 'text=auto') text = 'auto';
+        else if (attribute === '-text' || attribute === 'binary' || attribute === '-crlf') text = false;
+        else if (attribute === '!text') text = undefined;
+      }
+    }
+  }
+  if (text !== undefined) return text;
+  const autocrlf = (await coreSetting({ dir, key: 'autocrlf' }))?.toLowerCase();
+  return autocrlf === 'true' || autocrlf === 'input' || autocrlf === 'yes' || autocrlf === 'on' || autocrlf === '1'
+    ? 'auto'
+    : false;
+}
+
+/**
+ * Is the work tree's `filepath` what commit `ref` holds, as "git status" judges it? A symbolic link is its target (a
+ * link's blob is the path it points to, and git with core.symlinks=false writes that path into a plain file); a file
+ * git converts on checkout (core.autocrlf true or input, .gitattributes text or eol) is the same when it equals the
+ * blob once its CRLF line ends are made LF. Absent from both is the same.
+ */
+export async function sameAsCommitted({
+  dir,
+  ref,
+  filepath,
+}: {
+  dir: string;
+  ref: string;
+  filepath: string;
+}): Promise<boolean> {
+  const commit = await resolveCommit({ dir, ref });
+  const posix = filepath.split(path.sep).join('/');
+  const entry = await treeEntry({ dir, commit, filepath: posix });
+  const file = path.join(dir, filepath);
+  const info = await lstat(file).catch(() => null);
+  if (!entry || !info) return !entry && !info;
+  const link = entry.mode === '120000';
+  if (info.isSymbolicLink()) return link && (await readlink(file, 'utf8')) === entry.blob.toString('utf8');
+  if (!info.isFile()) return false;
+  const now = await readFile(file);
+  if (link) return (await coreSetting({ dir, key: 'symlinks' })) === 'false' && now.equals(entry.blob);
+  if (now.equals(entry.blob)) return true;
+  const converts = await convertsLineEnds({ dir, filepath: posix });
+  // Git leaves what looks binary (a NUL byte) alone unless told it is text, and a blob committed with CRLF as it is.
+  if (!converts || (converts === 'auto' && now.includes(0)) || entry.blob.includes('\r\n')) return false;
+  return Buffer.from(now.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').equals(entry.blob);
 }

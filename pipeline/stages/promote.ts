@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
-import { FETCH_HISTORY, isShallow, readFileAtRef } from '../data/git.ts';
+import { FETCH_HISTORY, isShallow, sameAsCommitted } from '../data/git.ts';
 import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -150,11 +150,9 @@ const RECORDED_FILES = ['labels.csv', 'data.dvc', 'params.yaml'] as const;
  */
 export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; commit: string }): Promise<void> {
   const uncommitted: string[] = [];
-  for (const file of RECORDED_FILES) {
-    const committed = await readFileAtRef({ dir: ws.root, ref: commit, filepath: file });
-    const now = await readFile(path.join(ws.root, file), 'utf8').catch(() => null);
-    if (committed !== now) uncommitted.push(file);
-  }
+  // As "git status" judges: a symbolic link by its target, line ends as git converts them (core.autocrlf).
+  for (const file of RECORDED_FILES)
+    if (!(await sameAsCommitted({ dir: ws.root, ref: commit, filepath: file }))) uncommitted.push(file);
   if (uncommitted.length === 0) return;
   throw new VitrineError(
     'PROMOTE_UNCOMMITTED',

@@ -1,0 +1,91 @@
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workspace } from '../../pipeline/paths.ts';
+import { checkCommitted } from '../../pipeline/stages/promote.ts';
+import { type Fixture, repoPerTest, sh } from '../registry/helpers.ts';
+
+/*
+ * Promotion refuses labels, data pointer or params that differ from the commit it tags. An outside tester found it
+ * refusing clean trees that git calls clean: a clone with core.autocrlf=true (Git for Windows’ default), whose files
+ * have CRLF line ends in the work tree and LF in git, and a committed symbolic link labels.csv, whose blob is the
+ * link’s target. The check now compares as git does.
+ */
+
+const newRepo = repoPerTest();
+
+const headOf = (f: Fixture) => sh(f.root, 'rev-parse', 'HEAD');
+
+/** A clone of the fixture’s repository made with `config` (e.g. core.autocrlf=true). */
+function cloneWith(f: Fixture, name: string, ...config: string[]): Fixture {
+  const root = path.join(f.parent, name);
+  sh(f.parent, 'clone', '-q', ...config.flatMap((c) => ['-c', c]), f.root, root);
+  return { ...f, root, ws: workspace(root) };
+}
+
+describe('files that git checks out with CRLF line ends', () => {
+  it('are unchanged in a clone with core.autocrlf=true whose git status is clean', async () => {
+    const clone = cloneWith(await newRepo(), 'crlf', 'core.autocrlf=true');
+    expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
+    expect(sh(clone.root, 'status', '--porcelain')).toBe('');
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
+  });
+
+  it('are unchanged where .gitattributes says eol=crlf, and a real edit is still found', async () => {
+    const f = await newRepo();
+    await writeFile(path.join(f.root, '.gitattributes'), '*.csv text eol=crlf\n*.yaml text eol=crlf\n');
+    sh(f.root, 'add', '.gitattributes');
+    sh(f.root, 'commit', '-q', '-m', 'CRLF');
+    const clone = cloneWith(f, 'attributes');
+    expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
+    await writeFile(clone.ws.labels, (await readFile(clone.ws.labels, 'utf8')).replace('obj-001,coin', 'obj-001,mask'));
+    expect(sh(clone.root, 'status', '--porcelain')).toBe('M labels.csv');
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).rejects.toMatchObject({
+      code: 'PROMOTE_UNCOMMITTED',
+      data: { files: ['labels.csv'] },
+    });
+  });
+
+  it('are changed when only the line ends differ and git does not convert them', async () => {
+    const f = await newRepo();
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace(/\n/g, '\r\n'));
+    expect(sh(f.root, 'status', '--porcelain')).toBe('M labels.csv');
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+      code: 'PROMOTE_UNCOMMITTED',
+    });
+  });
+});
+
+describe('a committed symbolic link labels.csv', () => {
+  async function linkedLabels(): Promise<Fixture> {
+    const f = await newRepo();
+    sh(f.root, 'mv', 'labels.csv', 'collection-labels.csv');
+    await symlink('collection-labels.csv', f.ws.labels);
+    sh(f.root, 'add', 'labels.csv');
+    sh(f.root, 'commit', '-q', '-m', 'labels.csv links to collection-labels.csv');
+    return f;
+  }
+
+  it('is unchanged on a clean tree: its target is compared, not the content it leads to', async () => {
+    const f = await linkedLabels();
+    expect(sh(f.root, 'status', '--porcelain')).toBe('');
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).resolves.toBeUndefined();
+  });
+
+  it('is changed when it links elsewhere, or is replaced by a file of the same content', async () => {
+    const f = await linkedLabels();
+    await writeFile(path.join(f.root, 'other.csv'), await readFile(f.ws.labels));
+    await rm(f.ws.labels);
+    await symlink('other.csv', f.ws.labels);
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+      data: { files: ['labels.csv'] },
+    });
+    const content = await readFile(path.join(f.root, 'collection-labels.csv'));
+    await rm(f.ws.labels);
+    await writeFile(f.ws.labels, content);
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+      data: { files: ['labels.csv'] },
+    });
+  });
+});

@@ -50,6 +50,18 @@ async function makeRepo(): Promise<string> {
   return root;
 }
 
+/**
+ * A copy of the repository `from` in a new temp folder beside it, file times kept (its data remote, `../storage`
+ * from the repository, is the same one): a repository as `makeRepo` and the imports run in `from` leave it, without
+ * starting the CLI again for them.
+ */
+async function copyRepo(from: string): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-killed-'));
+  dirs.push(root);
+  await cp(from, root, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  return root;
+}
+
 function start(root: string, args: string[]) {
   const child = spawn(NODE, [BIN, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   let output = '';
@@ -108,6 +120,9 @@ async function collectionOf(root: string): Promise<Record<string, string>> {
 
 let exportA: string;
 let exportB: string;
+/** A repository as `makeRepo` leaves it, never imported into; one after a clean import of A. */
+let ready: string;
+let importedA: string;
 /** The collection as a clean import of A, and of B after A, leaves it. */
 let cleanA: Record<string, string>;
 let cleanB: Record<string, string>;
@@ -120,10 +135,12 @@ beforeAll(async () => {
   await makeExport(exportA);
   await makeExport(exportB);
   await writeFile(path.join(exportB, 'objects.csv'), await readFile(path.join(exportA, 'objects.csv')));
-  const clean = await makeRepo();
+  ready = await makeRepo();
+  const clean = await copyRepo(ready);
   const a = await vitrine(clean, ['import']);
   expect(a.code, a.output).toBe(0);
   cleanA = await collectionOf(clean);
+  importedA = await copyRepo(clean);
   const b = await vitrine(clean, ['import', '--metadata', 'b/objects.csv']);
   expect(b.code, b.output).toBe(0);
   cleanB = await collectionOf(clean);
@@ -131,7 +148,7 @@ beforeAll(async () => {
 
 describe('a vitrine import killed part-way (SIGKILL)', () => {
   it('while copying the images: the next run says so, the next import cleans up and imports as a clean one', async () => {
-    const root = await makeRepo();
+    const root = await copyRepo(ready);
     // Killed once its folder holds a few dozen copied images: nothing is in data/ yet.
     await killWhen(root, ['import'], () => {
       const [folder] = importFolders(root);
@@ -160,9 +177,9 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     // machine so busy that the kill came after the last rename (the marker then says so), tried again.
     let root = '';
     for (let attempt = 1; ; attempt++) {
-      root = await makeRepo();
-      const first = await vitrine(root, ['import']);
-      expect(first.code, first.output).toBe(0);
+      // A repository where A was imported (a copy of the one the clean import of A left).
+      root = await copyRepo(importedA);
+      expect(await collectionOf(root)).toEqual(cleanA);
       const killed = await killWhen(root, ['import', '--metadata', 'b/objects.csv'], () =>
         importFolders(root).some((f) => existsSync(path.join(root, '.vitrine', 'tmp', f, 'was-5'))),
       );
@@ -219,9 +236,9 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     // and `vitrine run` refuse for ever.
     let root = '';
     for (let attempt = 1; ; attempt++) {
-      root = await makeRepo();
-      const first = await vitrine(root, ['import']);
-      expect(first.code, first.output).toBe(0);
+      // A repository where A was imported (a copy of the one the clean import of A left).
+      root = await copyRepo(importedA);
+      expect(await collectionOf(root)).toEqual(cleanA);
       await killWhen(root, ['import', '--metadata', 'b/objects.csv'], () =>
         importFolders(root).some((f) => existsSync(path.join(root, '.vitrine', 'tmp', f, 'was-5'))),
       );

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
-import { generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
+import { planDemo } from '../../pipeline/demo/generate.ts';
 import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
 import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
@@ -13,7 +12,7 @@ import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
 import { childSeed } from '../../pipeline/random.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
@@ -24,8 +23,8 @@ import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
-import { commitLabels } from '../fixtures/left-out.ts';
 import { promoteModel } from '../fixtures/promote.ts';
+import { trainedDemo } from './helpers-trained-demo.ts';
 
 /*
  * The demo collection exactly as `vitrine demo` makes it (300 labelled objects, 19 labels
@@ -39,13 +38,10 @@ let ctx: StageContext;
 let git: ReturnType<typeof gitIn>;
 
 beforeAll(async () => {
-  ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-review-')));
+  // The demo generated, its labels committed, the dataset and train stages run (shared with labels-lost).
+  ws = await trainedDemo({ prefix: 'vitrine-demo-review-' });
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
-  await generateDemo({ ws, params, log: ctx.log });
-  commitLabels({ root: ws.root, message: 'Demo labels' });
   git = gitIn({ root: ws.root });
-  await datasetStage.run(ctx);
-  await trainStage.run(ctx);
   await evaluateStage.run(ctx);
 }, 900_000);
 

@@ -1,11 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
+import { planDemo } from '../../pipeline/demo/generate.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
@@ -14,8 +13,8 @@ import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
-import { commitLabels } from '../fixtures/left-out.ts';
 import { promoteModel } from '../fixtures/promote.ts';
+import { trainedDemo } from './helpers-trained-demo.ts';
 
 /*
  * The tester's HIGH defect (session 25): a pull request that deletes every label but the coins' (a filter
@@ -32,13 +31,11 @@ let ctx: StageContext;
 let git: ReturnType<typeof gitIn>;
 
 beforeAll(async () => {
-  ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-lost-')));
+  // The demo generated, its labels committed, the dataset and train stages run (shared with demo-review): none of
+  // them reads the gate setting above.
+  ws = await trainedDemo({ prefix: 'vitrine-labels-lost-' });
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
-  await generateDemo({ ws, params, log: ctx.log });
-  commitLabels({ root: ws.root, message: 'Demo labels' });
   git = gitIn({ root: ws.root });
-  await datasetStage.run(ctx);
-  await trainStage.run(ctx);
   // Production: the model trained on the demo's labels, registered on that commit.
   const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
   const headline = { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 66, labels: info.labels };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -25,10 +25,20 @@ const dirs: string[] = [];
 let objects: FixtureObject[];
 let labels: string[];
 
+let template: Promise<string> | undefined;
+
+/** A new workspace with the fixture: a copy of one written once (its thumbnails and embeddings take a second or two). */
 async function fixture(): Promise<string> {
+  template ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-incremental-template-'));
+    dirs.push(dir);
+    await writeFixture({ root: dir, objects, labels, embeddingSize: 32 });
+    return dir;
+  })();
+  const from = await template;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-incremental-'));
   dirs.push(dir);
-  await writeFixture({ root: dir, objects, labels, embeddingSize: 32 });
+  await cp(from, dir, { recursive: true, preserveTimestamps: true });
   return dir;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
@@ -12,9 +12,58 @@ export interface WriteFs {
 
 const nodeFs: WriteFs = { mkdir, writeFile, rename, rm };
 
+/** Links followed before a write gives up on a loop of links (Linux's own limit is 40). */
+const MAX_LINKS = 40;
+
+/**
+ * The file a write to `file` should replace: `file` itself, or, when it is a symbolic link (a committed
+ * `labels.csv -> collection/labels.csv`), the file the link points to, followed link by link. Renaming onto
+ * the link would replace the link with a regular file and leave its target as it was. A link to a file not
+ * there yet gives the path it points to, so the write makes the file there.
+ */
+export async function writeTarget(file: string): Promise<string> {
+  let target = file;
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    const info = await lstat(target).catch(() => null);
+    if (!info?.isSymbolicLink()) return target;
+    target = path.resolve(path.dirname(target), await readlink(target));
+  }
+  throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, open '${file}'`), {
+    code: 'ELOOP',
+    syscall: 'open',
+    path: file,
+  });
+}
+
+/**
+ * Give the temp file `temp` the mode of the file it replaces (a group-shared checkout's 664 would otherwise
+ * become the umask's 644), and its group and owner when this user may set them (best effort: only root may
+ * give a file away, and only to one of the user's own groups may a group be set). A new file keeps the usual mode.
+ */
+async function keepModeOf({ target, temp }: { target: string; temp: string }): Promise<void> {
+  const old = await stat(target).catch(() => null);
+  if (!old?.isFile()) return;
+  const made = await stat(temp);
+  let chowned = false;
+  if (made.uid !== old.uid || made.gid !== old.gid) {
+    chowned = await chown(temp, old.uid, old.gid).then(
+      () => true,
+      () =>
+        chown(temp, made.uid, old.gid).then(
+          () => true,
+          () => false,
+        ),
+    );
+  }
+  // After chown, which clears the setuid and setgid bits.
+  if (chowned || (made.mode & 0o7777) !== (old.mode & 0o7777)) await chmod(temp, old.mode & 0o7777);
+}
+
 /**
  * Write a file so that readers see the old content or the new, never half: temp name, then rename.
- * A failed write names the file even when Node's error does not (a full disk); `fs` defaults to Node's.
+ * A symbolic link is written through (the file it points to is replaced, the link stays), and the replaced
+ * file's mode is kept. A failed write names the file even when Node's error does not (a full disk); `fs`
+ * defaults to Node's.
  */
 export async function writeFileAtomic({
   file,
@@ -25,12 +74,15 @@ export async function writeFileAtomic({
   data: string | Uint8Array;
   fs?: WriteFs;
 }): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    const target = await writeTarget(file);
+    // Beside the target, so that the rename stays on one file system.
+    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await fs.mkdir(path.dirname(target), { recursive: true });
     try {
       await fs.writeFile(temp, data);
-      await fs.rename(temp, file);
+      await keepModeOf({ target, temp });
+      await fs.rename(temp, target);
     } catch (error) {
       // Removing the temp file must not hide why the write failed.
       await fs.rm(temp, { force: true }).catch(() => {});

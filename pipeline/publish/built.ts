@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseBase, type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
@@ -30,8 +31,10 @@ const PUBLISH_ONLY = ['publish', 's3'];
 /**
  * Refuse a built site whose build did not finish or was not recorded (PUBLISH_SITE_UNFINISHED), or made for another
  * catalogue.base or catalogue.site than params.yaml (or VITRINE_CATALOGUE_BASE / _SITE) says now
- * (PUBLISH_SITE_BUILT_FOR_OTHER); warn when what it was built from changed since. A site with no record (copied in
- * from elsewhere) or no index.html is left to the publish itself.
+ * (PUBLISH_SITE_BUILT_FOR_OTHER); warn when what it was built from changed since. A site that lock.json does not
+ * record (lock.json deleted, a site copied in from elsewhere) is refused too (PUBLISH_SITE_NOT_RECORDED): what base
+ * path it was built for cannot be checked, and one built for `/` sent to `collection/` breaks every link. A folder
+ * with no index.html is left to the publish itself.
  */
 export async function checkBuiltSite({
   ws,
@@ -51,10 +54,7 @@ export async function checkBuiltSite({
   if (!(await stat(path.join(ws.site, 'index.html')).catch(() => null))?.isFile()) return;
   const lock = await readLock({ file: ws.lock });
   const entry = lock.stages.catalogue;
-  if (!entry) {
-    log.debug(`${ws.lock} has no record of the catalogue build, so what ${rel(ws, ws.site)} was built for is unknown.`);
-    return;
-  }
+  if (!entry) throw notRecorded({ ws, lockExists: existsSync(ws.lock) });
   const now = catalogueLocation({ params, env });
   refuseOtherPlace({ ws, built: builtFor(entry), now, env });
   const ctx = { ws, params, env, log, clock };
@@ -93,6 +93,21 @@ function unfinishedBuild({ ws, unfinished }: { ws: Workspace; unfinished: Unfini
       `site${onDay(unfinished.started)} and stopped before the end (or is still running), so the site may mix ` +
       `pages of that build with the search index and pages of the one before. ${again}`,
     data,
+  );
+}
+
+/** The refusal of a site whose build .vitrine/lock.json does not record: what it was built for is not known. */
+function notRecorded({ ws, lockExists }: { ws: Workspace; lockExists: boolean }): VitrineError {
+  const site = rel(ws, ws.site);
+  const lock = rel(ws, ws.lock);
+  const why = lockExists ? `${lock} has no record of the catalogue build that made it` : `${lock} is missing`;
+  return new VitrineError(
+    'PUBLISH_SITE_NOT_RECORDED',
+    `The built site (${site}) cannot be checked: ${why}, so which base path and address (catalogue.base, ` +
+      'catalogue.site) it was built for is not known, and a site built for another place links every page there. ' +
+      'Nothing was uploaded: run "npx vitrine run catalogue" first (or "npx vitrine run catalogue --single" to ' +
+      'rebuild the catalogue alone, without training), then publish.',
+    { site, lock, lockExists },
   );
 }
 

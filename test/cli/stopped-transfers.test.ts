@@ -10,7 +10,7 @@ import { silentLogger } from '../../pipeline/log.ts';
 import { publishSite } from '../../pipeline/publish/s3.ts';
 import { type FaultProxy, faultProxy } from '../data/fault-proxy.ts';
 import { cleanup, cloneTracked, tempDir, writeTree } from '../data/helpers.ts';
-import { KEYS, page, sampleSite } from '../publish/fixture.ts';
+import { KEYS, page, recordCatalogueBuild, sampleSite } from '../publish/fixture.ts';
 import { copyEgyptExport } from './egypt-export.ts';
 
 /*
@@ -187,6 +187,8 @@ describe('Ctrl-C while a transfer waits on a server', () => {
     const hanging = await proxy({ after: 6, mode: 'hang', methods: ['PUT'] });
     const s3Params = `    endpoint: ${hanging.endpoint}\n    bucket: www\n    prefix: c\n    jobs: 2\n`;
     await writeTree(root, { 'params.yaml': `catalogue:\n  publish: s3\n  s3:\n${s3Params}` });
+    // Built by the catalogue stage, as lock.json records (publish refuses a site it does not).
+    await recordCatalogueBuild(root);
     const { how, stderr } = await stopped(['-C', 'museum', 'publish'], hanging, 2);
     expect(how).toBe('SIGINT');
     expect(stderr).toContain(
@@ -194,5 +196,7 @@ describe('Ctrl-C while a transfer waits on a server', () => {
     );
     expect(stderr).toContain('Visitors see this mix of old and new pages until a publish finishes');
     expect(stderr).toContain('nothing was deleted. Run "npx vitrine -C museum publish" again to finish');
+    // The run lock the publish held is gone with it: a run may start.
+    expect(fs.existsSync(path.join(root, '.vitrine', 'run.lock'))).toBe(false);
   }, 60_000);
 });

@@ -12,8 +12,12 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll } from 'vitest';
-import { type Logger, silentLogger } from '../../pipeline/log.ts';
+import { type Logger, silentLogger, systemClock } from '../../pipeline/log.ts';
+import { loadParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
 import { type PublishResult, type PublishTarget, publishSite } from '../../pipeline/publish/s3.ts';
+import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
+import { runStages } from '../../pipeline/stages/graph.ts';
 import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
 
 /*
@@ -60,6 +64,26 @@ export function useBucket(): void {
     await server?.close();
     await cleanup(bucket.base);
   });
+}
+
+/**
+ * Record in `root`'s .vitrine/lock.json a catalogue build of the site already in .vitrine/site, as `vitrine run
+ * catalogue --single` records one (through the same runStages; the Astro build left out): `vitrine publish` refuses a
+ * site whose build lock.json does not record.
+ */
+export async function recordCatalogueBuild(root: string): Promise<void> {
+  const ws = workspace(root);
+  const stage = { ...catalogueStage, run: async () => ({ summary: 'the site already there' }) };
+  // The stages it reads from, named for the plan: with `single` they do not run.
+  const upstream = (['dataset', 'promote'] as const).map((name) => ({
+    name,
+    summary: name,
+    deps: { paths: [], params: [], stages: [] },
+    outs: [],
+    run: () => Promise.reject(new Error(`${name} is not run here`)),
+  }));
+  const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
+  await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true });
 }
 
 export const THUMB = '3c391e246563aacbd3609b8c765ea4ed';

@@ -8,7 +8,7 @@ import { terminalLogger } from '../../pipeline/cli/logger.ts';
 import { main } from '../../pipeline/cli.ts';
 import type { Logger } from '../../pipeline/log.ts';
 import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
-import { KEYS, page, sampleSite } from './fixture.ts';
+import { KEYS, page, recordCatalogueBuild, sampleSite } from './fixture.ts';
 
 /*
  * A storage server (s3rver in its own process, on 127.0.0.1) stopped (SIGTERM) half-way through
@@ -101,6 +101,7 @@ async function repo(name: string, prefix: string, files: Record<string, string |
   const s3 = `    endpoint: http://127.0.0.1:${port}\n    bucket: www\n    prefix: ${prefix}\n    jobs: 4\n`;
   await writeTree(root, { 'params.yaml': `catalogue:\n  publish: s3\n  s3:\n${s3}` });
   await writeTree(path.join(root, '.vitrine', 'site'), files);
+  await recordCatalogueBuild(root);
   return root;
 }
 

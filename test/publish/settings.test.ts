@@ -8,7 +8,17 @@ import { defaultParams, type Params, validateParams } from '../../pipeline/param
 import { publishSite } from '../../pipeline/publish/s3.ts';
 import { publishSettings } from '../../pipeline/publish/settings.ts';
 import { writeTree } from '../data/helpers.ts';
-import { bucket, failingProxy, keys, newSite, sampleSite, target, through, useBucket } from './fixture.ts';
+import {
+  bucket,
+  failingProxy,
+  keys,
+  newSite,
+  recordCatalogueBuild,
+  sampleSite,
+  target,
+  through,
+  useBucket,
+} from './fixture.ts';
 
 /*
  * Where a publish goes and with which keys (params.yaml, the environment, .dvc/config.local), and the
@@ -125,10 +135,12 @@ describe('publish settings from params.yaml and the environment', () => {
 });
 
 describe('vitrine publish', () => {
-  async function repo(name: string, catalogue: string): Promise<string> {
+  /** A repository whose built site lock.json records (`recorded`: not possible when params.yaml is not valid). */
+  async function repo(name: string, catalogue: string, { recorded = true } = {}): Promise<string> {
     const root = path.join(bucket.base, name);
     await writeTree(root, { 'params.yaml': `catalogue:\n${catalogue}` });
     await writeTree(path.join(root, '.vitrine', 'site'), sampleSite());
+    if (recorded) await recordCatalogueBuild(root);
     return root;
   }
   async function vitrine(root: string, args: string[], env: Record<string, string> = {}) {
@@ -208,9 +220,10 @@ describe('vitrine publish', () => {
     );
     expect(noBucket.code).toBe(1);
     expect(noBucket.messages).toContain('"catalogue.s3.bucket" in params.yaml is empty');
-    const badEndpoint = await vitrine(await repo('cli-bad', '  publish: s3\n  s3:\n    endpoint: minio:9000\n'), [
-      'publish',
-    ]);
+    const badEndpoint = await vitrine(
+      await repo('cli-bad', '  publish: s3\n  s3:\n    endpoint: minio:9000\n', { recorded: false }),
+      ['publish'],
+    );
     expect(badEndpoint.code).toBe(1);
     expect(badEndpoint.messages).toMatch(/params\.yaml:4: "catalogue\.s3\.endpoint" is "minio:9000"/);
   });

@@ -366,6 +366,9 @@ export async function listFiles({
   const out: string[] = [];
   const walk = async (abs: string, prefix: string) => {
     const items = await readdir(abs, { withFileTypes: true });
+    // Node reads names as UTF-8 text: a byte that is not (a Latin-1 "caf\xe9.jpg") becomes U+FFFD, and the name then
+    // names no file (stat said ENOENT, "a bug in Vitrine"). Only a folder with such a name is read again as bytes.
+    if (items.some((item) => item.name.includes('\ufffd'))) await refuseNamesNotUtf8({ abs, root: repoRoot ?? absDir });
     for (const item of items) {
       const name = item.name;
       const relpath = prefix ? `${prefix}/${name}` : name;
@@ -402,6 +405,55 @@ export async function listFiles({
   await walk(absDir, '');
   // Without surrogate pairs, UTF-16 order is code-point order, and the built-in sort is much faster.
   return out.some((p) => /[\ud800-\udfff]/.test(p)) ? out.sort(compareCodePoints) : out.sort();
+}
+
+/**
+ * Refuse a folder holding a name that is not valid UTF-8 (DATA_NAME_NOT_UTF8), naming the file with its bytes
+ * escaped (caf\xe9.jpg) and asking to rename it: git, DVC's manifest and the catalogue's pages all need UTF-8 names.
+ */
+async function refuseNamesNotUtf8({ abs, root }: { abs: string; root: string }): Promise<void> {
+  const bad = (await readdir(abs, { encoding: 'buffer' })).filter((name) => !isUtf8(name)).sort(Buffer.compare);
+  if (bad.length === 0) return;
+  const folder = path.relative(root, abs).split(path.sep).join('/');
+  const names = bad.map((name) => (folder ? `${folder}/` : '') + escapeName(name)).sort();
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+  const one = names.length === 1;
+  throw new VitrineError(
+    'DATA_NAME_NOT_UTF8',
+    `${shown} ${one ? 'has a name' : 'have names'} that ${one ? 'is' : 'are'} not UTF-8 text (the bytes that are ` +
+      `not are shown as \\xNN): Vitrine cannot record ${one ? 'it' : 'them'}, as git, data.dvc and the catalogue ` +
+      `need UTF-8 names. Rename ${one ? 'it' : 'each'} (in a terminal: mv $'${names[0]!.replaceAll("'", "\\'")}' ` +
+      `${folder ? `${folder}/` : ''}new-name${path.extname(bad[0]!.toString('latin1'))}, or in a file manager), then ` +
+      'run again.',
+    { files: names },
+  );
+}
+
+/** True when `name` is valid UTF-8. */
+function isUtf8(name: Buffer): boolean {
+  return Buffer.compare(Buffer.from(name.toString('utf8')), name) === 0;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `name` as text, each byte that is not part of a valid UTF-8 character written \xNN. */
+export function escapeName(name: Buffer): string {
+  let out = '';
+  for (let i = 0; i < name.length; ) {
+    const lead = name[i]!;
+    const size =
+      lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
+    if (size > 0) {
+      try {
+        out += STRICT_UTF8.decode(name.subarray(i, i + size));
+        i += size;
+        continue;
+      } catch {}
+    }
+    out += `\\x${lead.toString(16).padStart(2, '0')}`;
+    i++;
+  }
+  return out;
 }
 
 /* ---------- state cache ---------- */

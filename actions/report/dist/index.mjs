@@ -26943,7 +26943,7 @@ var init_temp = __esm({
 });
 
 // pipeline/data/hash.ts
-var import_ignore, CHUNK, WORKER_SOURCE, BATCH_BYTES, ignore;
+var import_ignore, CHUNK, WORKER_SOURCE, BATCH_BYTES, ignore, STRICT_UTF8;
 var init_hash = __esm({
   "pipeline/data/hash.ts"() {
     "use strict";
@@ -26984,6 +26984,7 @@ parentPort.on('message', ({ id, files }) => {
 `;
     BATCH_BYTES = 8 * 1024 * 1024;
     ignore = import_ignore.default.default ?? import_ignore.default;
+    STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import ignoreModule from 'ignore';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
 import { type EvalWorker, startWorker } from '../worker.ts';
 import { isOurTemp } from './temp.ts';
 
@@ -458,6 +459,9 @@ export function escapeName(name: Buffer): string {
 
 /* ---------- state cache ---------- */
 
+/** Why a state file could not be written that the checkout, not Vitrine, decides: left unsaved. */
+const CACHE_REFUSED = new Set(['EACCES', 'EPERM', 'EROFS']);
+
 /*
  * One string per file, "<inode> <mtime ns> <size> <md5>". Schema 3 keeps the paths and the records in
  * two lists sorted by path: at 100,000 files two lists of strings parse five times faster than an
@@ -672,8 +676,11 @@ export class HashState {
     this.dirty = true;
   }
 
-  /** Write the state file if anything changed (atomically; concurrent writers: last one wins). */
-  async save(): Promise<void> {
+  /**
+   * Write the state file if anything changed (atomically; concurrent writers: last one wins). A folder this user
+   * may not write is left as it is (a note for `log`'s debug level).
+   */
+  async save({ log }: { log?: Logger } = {}): Promise<void> {
     if (!this.file || !this.dirty) return;
     if (this.files) {
       const paths = [...this.files.keys()];
@@ -692,7 +699,22 @@ export class HashState {
       records: this.records,
       trees: this.trees,
     };
-    await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
+    try {
+      await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
+    } catch (error) {
+      // A checkout this user may only read (another user's, a read-only mount): the cache only spares reading the
+      // files again, so a question that changes nothing still answers, and a command that writes fails on its own
+      // files, naming them. Said for --verbose, naming the folder, never the temp file.
+      const e = error as NodeJS.ErrnoException;
+      const code = e.code ?? '';
+      // Node's recursive mkdir says ENOENT when the folder it starts from may not be written.
+      if (!CACHE_REFUSED.has(code) && !(code === 'ENOENT' && e.syscall === 'mkdir')) throw error;
+      log?.debug(
+        `The hash cache was not saved (${code}: this user may not write in ${path.dirname(this.file)}): ` +
+          'the next check reads the files again.',
+      );
+      return;
+    }
     this.dirty = false;
   }
 }
@@ -727,8 +749,11 @@ export async function hashTree({
   temps,
   linkedFolders,
   threads,
+  log,
 }: {
   dir: string;
+  /** For a note when the state file cannot be saved (a read-only checkout). */
+  log?: Logger;
   /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
   linkedFolders?: string[];
   /** Worker threads for files that must be read (default: one per core when there is enough to read). */
@@ -806,6 +831,6 @@ export async function hashTree({
     md5 = manifestHash(entries);
     state.setTree(dirKey, relpaths.length, md5);
   }
-  await state.save();
+  await state.save({ log });
   return { md5, size: entries.reduce((sum, e) => sum + e.size, 0), nfiles: entries.length, entries };
 }

@@ -1794,7 +1794,7 @@ export async function dataStatus({
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const linkedFolders: string[] = [];
   try {
-    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders });
+    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders, log });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }

@@ -186,7 +186,7 @@ export async function verifyData({
       unrepaired.push(problem);
     }
   }
-  await state.save();
+  await state.save({ log });
   const result: VerifyResult = {
     cache: { checked: ids.length, damaged, repaired: repairedCache, missing },
     remote: null,

@@ -748,10 +748,13 @@ export async function hashTree({
   onFile,
   temps,
   linkedFolders,
+  brokenLinks,
   threads,
   log,
 }: {
   dir: string;
+  /** Collects the relpaths of symbolic links that lead to nothing (skipped). */
+  brokenLinks?: string[];
   /** For a note when the state file cannot be saved (a read-only checkout). */
   log?: Logger;
   /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
@@ -767,7 +770,7 @@ export async function hashTree({
   onFile?: (entry: TreeEntry, fromState: boolean) => void;
 }): Promise<TreeHash> {
   const absDir = path.resolve(dir);
-  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}), temps, linkedFolders });
+  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}), temps, linkedFolders, brokenLinks });
   const state = await HashState.load({ file: stateFile });
   const entries: TreeEntry[] = new Array(relpaths.length);
   // State keys are built by appending to the folder's key: path.relative per file is slow at 100,000 files.

@@ -1793,12 +1793,15 @@ export async function dataStatus({
   // Files behind a linked folder would be counted as removed: refuse it, as add does.
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const linkedFolders: string[] = [];
+  const brokenLinks: string[] = [];
   try {
-    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders, log });
+    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders, brokenLinks, log });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
+  // Left out of the hash as add leaves them out: "data/ matches data.dvc" alone would hide them.
+  warnBrokenLinks({ dir, brokenLinks, target, log });
   const status: DataStatus = {
     recorded: t ? { md5: t.out.md5, size: t.out.size, nfiles: t.out.nfiles } : null,
     workspace: tree ? { md5: tree.md5, size: tree.size, nfiles: tree.nfiles } : null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
@@ -330,7 +330,7 @@ async function placeParts({
   kept: KeptContext;
 }): Promise<void> {
   const index = path.join(outDir, SEARCH_INDEX);
-  await mkdir(workDir, { recursive: true });
+  workDir = await workDirBeside({ outDir, workDir });
   await recoverSwap({ index, workDir });
   const folder = (p: Part) => p.key;
   const manifest: SearchPartsManifest = {
@@ -409,6 +409,22 @@ async function placeParts({
   for (const name of await readdir(path.join(index, PARTS_DIR)).catch(() => [] as string[]))
     if (!named.has(name)) await rm(path.join(index, PARTS_DIR, name), { recursive: true, force: true });
   if (named.size === 0) await rm(path.join(index, PARTS_DIR), { recursive: true, force: true });
+}
+
+/**
+ * `workDir` (made) when it is on the site's file system, else a folder beside the one the site is through its links:
+ * the index's parts and its new `pagefind/` are renamed from there into the site, and a rename cannot cross file
+ * systems (a `.vitrine/site` linked to another disk failed with EXDEV). Always the same folder for one site, so that
+ * a swap cut short is found and undone by the next build. Outside the site: nothing of it is ever published.
+ */
+async function workDirBeside({ outDir, workDir }: { outDir: string; workDir: string }): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  await mkdir(workDir, { recursive: true });
+  const site = await realpath(outDir);
+  if ((await stat(workDir)).dev === (await stat(site)).dev) return workDir;
+  const beside = path.join(path.dirname(site), `.${path.basename(site)}.search-index-work`);
+  await mkdir(beside, { recursive: true });
+  return beside;
 }
 
 /**

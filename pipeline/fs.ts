@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
@@ -26,7 +26,9 @@ export async function writeTarget(file: string): Promise<string> {
   for (let hops = 0; hops < MAX_LINKS; hops++) {
     const info = await lstat(target).catch(() => null);
     if (!info?.isSymbolicLink()) return target;
-    target = path.resolve(path.dirname(target), await readlink(target));
+    // Relative to the folder as the kernel reaches it: ".." after a linked folder is that folder's parent.
+    const folder = await realpath(path.dirname(target)).catch(() => path.dirname(target));
+    target = path.resolve(folder, await readlink(target));
   }
   throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, open '${file}'`), {
     code: 'ELOOP',

@@ -387,7 +387,11 @@ async function coreSetting({ dir, key }: { dir: string; key: string }): Promise<
       if (header) section = header[1]!.toLowerCase();
       const setting = /^\s*([A-Za-z][\w-]*)\s*(?:=\s*(.*?))?\s*$/.exec(header ? line.slice(header[0].length) : line);
       if (section === 'core' && setting && setting[1]!.toLowerCase() === key.toLowerCase())
-        value = (setting[2] ?? 'true').replace(/^"(.*)"$/, '$1');
+        // A comment after the value ("true ; Git for Windows") is not part of it; a quoted value keeps its own.
+        value = (setting[2] ?? 'true')
+          .replace(/^("[^"]*"|[^;#]*).*$/, '$1')
+          .trim()
+          .replace(/^"(.*)"$/, '$1');
     }
     if (value !== undefined) return value;
   }

@@ -1,5 +1,8 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { workspace } from '../paths.ts';
 import { checkedOutBranch } from '../report/git.ts';
 import { promote } from '../stages/promote.ts';
 import type { StageContext } from '../stages/stage.ts';
@@ -113,6 +116,9 @@ export async function pushRegistryTags({
       throw unreachable({ remote, error });
     });
     const others = (await landedWords({ dir, name, landed })) || `pushed ${landed.join(', ')}`;
+    // The record of what the public sees is this run's dropped attempt's: written again from the tags that landed
+    // (restoreRegistryRecord), so what the redone work changes is told against what was published.
+    await rm(path.join(workspace(dir).registry, 'annotations.json'), { force: true });
     const did = await retry.run();
     retried++;
     story = `Another run ${others} first; ${did}`;

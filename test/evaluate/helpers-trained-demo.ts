@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,8 @@ import { commitLabels } from '../fixtures/left-out.ts';
  */
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
-const cacheRoot = path.join(os.tmpdir(), 'vitrine-test-cache', 'trained-demo');
+// One folder per user (the reviewer: another user's run met a folder it may not write, or could plant an entry).
+const cacheRoot = path.join(os.tmpdir(), `vitrine-test-cache-${os.userInfo().uid}`, 'trained-demo');
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 
 /** A copy of the trained default demo in a new temp folder named `prefix…`. */
@@ -64,7 +66,11 @@ async function make(kept: string): Promise<void> {
 /** A hash of every input of the trained demo. */
 async function inputsKey(): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(`${process.version} ${process.arch} ${JSON.stringify(defaultParams())}\n`);
+  // The installed TensorFlow.js backends too: a model trained on tfjs-node is not the one wasm would train.
+  const backends = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm'].map(
+    (name) => `${name}@${existsSync(path.resolve('node_modules', name, 'package.json')) ? 'present' : 'absent'}`,
+  );
+  hash.update(`${process.version} ${process.arch} ${backends.join(' ')} ${JSON.stringify(defaultParams())}\n`);
   const files = [
     ...(await readdir(path.join(repo, 'pipeline'), { recursive: true })).map((f) => path.join('pipeline', f)),
     'package-lock.json',

@@ -42,6 +42,22 @@ describe('an atomic write', () => {
     expect(await readFile(path.join(root, 'real', 'data.dvc'), 'utf8')).toBe('outs: []\n');
   });
 
+  // The reviewer: “..” in a link inside a linked folder was read from the link’s path as written, not from where the
+  // folder leads, and a new file was made in the wrong place.
+  it('through a link in a linked folder, reads “..” from where the folder leads, as the system does', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'repo'));
+    await mkdir(path.join(root, 'share', 'coll'), { recursive: true });
+    await mkdir(path.join(root, 'share', 'common'));
+    await writeFile(path.join(root, 'share', 'common', 'labels.csv'), 'old\n');
+    await symlink(path.join('..', 'common', 'labels.csv'), path.join(root, 'share', 'coll', 'labels.csv'));
+    await symlink(path.join('..', 'share', 'coll'), path.join(root, 'repo', 'collection'));
+    await symlink(path.join('collection', 'labels.csv'), path.join(root, 'repo', 'labels.csv'));
+    await writeFileAtomic({ file: path.join(root, 'repo', 'labels.csv'), data: 'new\n' });
+    expect(await readFile(path.join(root, 'share', 'common', 'labels.csv'), 'utf8')).toBe('new\n');
+    expect(await readFile(path.join(root, 'repo', 'labels.csv'), 'utf8')).toBe('new\n');
+  });
+
   it('keeps the mode of the file it replaces (664 stays 664 under umask 022), and a new file gets the usual mode', async () => {
     const old = process.umask(0o022);
     try {

@@ -154,6 +154,11 @@ describe('two runners promoting at once', () => {
     // The runner’s own record (what its catalogue is built from) is the registry on origin.
     const versions = JSON.parse(await readFile(path.join(b.ws.registry, 'versions.json'), 'utf8'));
     expect(versions.prod).toBe('v1.2.0');
+    // The reviewer: what v1.2.0 changed is told against the v1.1.0 the public saw (a’s, “mask”), not against this
+    // run’s own v1.1.0 that was never pushed (“vessel”: nothing changed).
+    const changes = JSON.parse(await readFile(path.join(b.ws.registry, 'annotation-changes.json'), 'utf8'));
+    expect([changes.version, changes.previous, changes.changed > 0]).toEqual(['v1.2.0', 'v1.1.0', true]);
+    expect(changes.objects[0]).toMatchObject({ before: 'mask', after: 'vessel' });
     sh(b.root, 'fsck', '--no-dangling');
   });
   it('keeps one version for one merge when two runners promoted the same commit', async () => {

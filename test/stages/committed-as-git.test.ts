@@ -31,6 +31,25 @@ describe('files that git checks out with CRLF line ends', () => {
     await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
   });
 
+  // The reviewer: Git for Windows writes “autocrlf = true ; Git for Windows” in a config file Vitrine reads itself
+  // (the user’s or the system’s), a comment after the value.
+  it('are unchanged when the user’s setting carries a comment after its value', async () => {
+    const f = await newRepo();
+    const globalConfig = path.join(f.parent, 'gitconfig');
+    await writeFile(globalConfig, '[core]\n\tautocrlf = true ; Git for Windows\n');
+    const was = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = globalConfig;
+    try {
+      const clone = cloneWith(f, 'commented');
+      expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
+      expect(sh(clone.root, 'status', '--porcelain')).toBe('');
+      await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
+    } finally {
+      if (was === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = was;
+    }
+  });
+
   it('are unchanged where .gitattributes says eol=crlf, and a real edit is still found', async () => {
     const f = await newRepo();
     await writeFile(path.join(f.root, '.gitattributes'), '*.csv text eol=crlf\n*.yaml text eol=crlf\n');

@@ -23,6 +23,7 @@ import {
 } from '../registry/annotation-changes.ts';
 import { legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
+import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
@@ -1154,22 +1155,15 @@ const LINEAGE_NAMES: Record<string, string> = {
   'durations.evaluateMs': 'Time to test (ms)',
   promotedAt: 'Put in production',
 };
-const BUMP_KINDS: Record<string, string> = {
-  first: 'the first version',
-  major: 'major: the list of types changed',
-  minor: 'minor: the same types, new or changed photographs or labels',
-  patch: 'patch: the same photographs and labels, new settings or code',
-};
+const bumpKind = (bump: string): string =>
+  bump === 'first' ? 'the first version' : BUMP_MEANING[bump] ? `${bump}: ${BUMP_MEANING[bump]}` : bump;
 
 function lineageRow(name: string, value: string): { name: string; value: string } {
   return {
     name: LINEAGE_NAMES[name] ?? humanise(name),
-    value: name === 'bump' ? (BUMP_KINDS[value] ?? value) : value,
+    value: name === 'bump' ? bumpKind(value) : value,
   };
 }
-
-/** A stage as the public reads it: "in production" for prod (a tester read "(prod)"); other stages by name. */
-const stageName = (stage: string) => (stage === 'prod' ? 'in production' : stage);
 
 /** One object's changed answer, as the home page lists it. */
 function changeWords({ before, after }: AnnotationChange): string {

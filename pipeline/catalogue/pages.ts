@@ -1,3 +1,4 @@
+import { stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 
@@ -145,7 +146,7 @@ export type ReviewKind =
 export function stageWords(stages: string[], current: boolean): string {
   const shown = current ? ': its predictions are the ones shown on object pages.' : '.';
   if (stages.includes('prod')) return `In production${shown}`;
-  const others = stages.map((s) => (s === 'staging' ? 'in staging (being tried before production)' : `“${s}”`));
+  const others = stages.map((s) => (s === 'staging' ? 'in staging (being tried before production)' : stageName(s)));
   if (others.length) return `Stage: ${others.join(', ')}${shown}`;
   return current ? 'Its predictions are the ones shown on object pages.' : 'Not in production.';
 }

@@ -8,6 +8,7 @@ import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
+import { BUMP_MEANING, stageName } from './words.ts';
 
 /*
  * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
@@ -613,18 +614,11 @@ function intervalWords(m: Metrics): string {
   return 'Intervals are 95% bootstrap intervals.';
 }
 
-/** " **In production.**" (a tester read "Current stage: **prod**"); other stages by name; nothing without one. */
+/** " **In production.**"; other stages by name (" Stage: **in staging**."); nothing without one. */
 function stagesWords(stages: string[]): string {
   if (stages.includes('prod')) return ' **In production.**';
-  return stages.length ? ` Stage: **${stages.join(', ')}**.` : '';
+  return stages.length ? ` Stage: **${stages.map(stageName).join(', ')}**.` : '';
 }
-
-/** What each kind of version number change means, in the museum's words (semver.ts decides which). */
-const BUMP_MEANING: Record<string, string> = {
-  major: 'the list of types changed',
-  minor: 'the same types, new or changed photographs or labels',
-  patch: 'the same photographs and labels, new settings or code',
-};
 
 /**
  * "Labels changed since v1.0.0, so this is a new minor version (the same types, new or changed photographs or

@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
 import { headCommit, readFileAtRef } from '../data/git.ts';
-import { mapPool } from '../data/hash.ts';
+import { listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
@@ -607,6 +607,16 @@ async function importInto({
       { file: name },
     );
   }
+
+  // A name in data/ that is not UTF-8 stops the listing of images no longer exported (step 4): refused here,
+  // before anything is written, not after data/ changed.
+  if (
+    await stat(ws.data).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    await listFiles({ dir: ws.data, root: ws.root });
 
   // Where a replace keeps tables git's last commit does not hold as they are: one dated folder for this import.
   const aside = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE);

@@ -42,7 +42,7 @@ export async function writeTarget(file: string): Promise<string> {
  * become the umask's 644), and its group and owner when this user may set them (best effort: only root may
  * give a file away, and only to one of the user's own groups may a group be set). A new file keeps the usual mode.
  */
-async function keepModeOf({ target, temp }: { target: string; temp: string }): Promise<void> {
+export async function keepModeOf({ target, temp }: { target: string; temp: string }): Promise<void> {
   const old = await stat(target).catch(() => null);
   if (!old?.isFile()) return;
   const made = await stat(temp);

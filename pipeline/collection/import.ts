@@ -22,6 +22,7 @@ import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from 
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
+import { keepModeOf } from '../fs.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -1465,6 +1466,8 @@ async function commitAll({
       if (created) createdDirs.push(created);
       folders.add(path.dirname(to));
       if (backup) {
+        // A group-shared checkout's 664 stays 664 (the temp copy has the umask's mode).
+        await keepModeOf({ target: to, temp: from });
         entry.backup = backup;
         await rename(to, backup);
       }

@@ -5,7 +5,7 @@ import { type InfoField, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { closest } from '../cli/suggest.ts';
 import { VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { notATable } from './file-kind.ts';
 
@@ -744,6 +744,7 @@ export async function writeObjects({
   await mkdir(path.dirname(file), { recursive: true });
   const temp = path.join(tempDir, `${path.basename(file)}.${randomBytes(6).toString('hex')}`);
   await writeFile(temp, data);
+  await keepModeOf({ target: file, temp });
   await rename(temp, file);
 }
 

@@ -275,7 +275,7 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     }
     // A full disk or a locked file is the machine, not a bug: say which folder or file, and exit 1.
     const machine =
-      environmentProblem({ error, root: ctx.ws.root, command: command.name }) ??
+      environmentProblem({ error, root: ctx.ws.root, command: commandAsTyped(argv) }) ??
       systemProblem({ error, root: ctx.ws.root });
     if (machine) {
       runLog.error(machine);
@@ -289,6 +289,26 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     runLog.debug(error instanceof Error && error.stack ? error.stack : String(error));
     return EXIT.bug;
   }
+}
+
+/**
+ * The command as typed after "vitrine" (`argv` with the global options moved after the command's words), to run
+ * again once the machine is mended: "run --force dataset", not "run" (a tester's retry hint dropped the
+ * arguments). Without -C, which messages add where it is needed; a secret typed on the command line is not repeated.
+ */
+export function commandAsTyped(argv: string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '-C' || word === '--cwd') i++;
+    else if (word.startsWith('--cwd=')) continue;
+    else if (/^--secret-access-key=/.test(word)) words.push('--secret-access-key=…');
+    else if (word === '--secret-access-key') {
+      words.push(word, '…');
+      i++;
+    } else words.push(shellWord(word));
+  }
+  return words.join(' ');
 }
 
 /** "vitrine <command>" as a regular expression over quoted or bracketed command lines in messages. */

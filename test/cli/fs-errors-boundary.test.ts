@@ -88,7 +88,8 @@ describe('a read-only folder at the CLI error boundary', () => {
     const run = await withReadOnly(dataset, [VITRINE, '-C', ws.root, 'dataset', '--force']);
     expect(run.stderr).not.toContain('did not expect');
     expect(run.stderr).toMatch(/Vitrine (could not write in|may not write in) the folder \.vitrine\/dataset\b/);
-    expect(run.stderr).toContain(`then run "npx vitrine -C ${ws.root} dataset" again.`);
+    // As typed, with its --force (it was dropped: "run … dataset" again skipped the stage).
+    expect(run.stderr).toContain(`then run "npx vitrine -C ${ws.root} dataset --force" again.`);
     expect(run.status, run.stderr).toBe(1);
   }, 120_000);
 });
@@ -154,5 +155,20 @@ describe('the words, and what stays a bug', () => {
     expect(
       environmentProblem({ error: nodeError('ENOTDIR', 'mkdir', `${root}/a`), root, command: 'run' }),
     ).toBeUndefined();
+  });
+});
+
+describe('the command to run again', () => {
+  // Fault tester: a full disk during "vitrine run --force dataset" said to run "npx vitrine run" again, which skips
+  // the stage that failed; "init --from …" lost where the export was.
+  it('is the command as typed, without -C (messages add it) and without a secret', async () => {
+    const { commandAsTyped, hoistGlobalOptions } = await import('../../pipeline/cli.ts');
+    const typed = (...argv: string[]) => commandAsTyped(hoistGlobalOptions(argv));
+    expect(typed('run', '--force', 'dataset')).toBe('run --force dataset');
+    expect(typed('-C', '../our museum', 'data', 'status', '--remote')).toBe('data status --remote');
+    expect(typed('init', '--from', 'export/Objets d’art.csv', '--yes', '--secret-access-key', 'AbC/123')).toBe(
+      "init --from 'export/Objets d’art.csv' --yes --secret-access-key …",
+    );
+    expect(typed('init', '--secret-access-key=AbC/123', '--cwd=../m')).toBe('init --secret-access-key=…');
   });
 });

@@ -88,6 +88,8 @@ function zipKind({ bytes, ext }: { bytes: Uint8Array; ext: string }): Kind {
  * told how to get it back.
  */
 export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError | undefined {
+  const pointer = lfsPointer({ bytes, file });
+  if (pointer) return pointer;
   const kind = fileKind({ bytes, file });
   if (!kind) return undefined;
   const base = path.basename(file);
@@ -114,4 +116,32 @@ export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }):
     file,
     kind: kind.what,
   });
+}
+
+/** How every Git LFS pointer file starts (git-lfs's spec: the version line comes first). */
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
+
+/**
+ * A Git LFS pointer in place of the file: a repository whose .gitattributes hands *.csv to Git LFS, checked out
+ * where LFS files are not downloaded (actions/checkout does not by default). Read as a table it was "the first line
+ * must be object_id,label (found version https://git-lfs…)", which says nothing of what to do.
+ */
+function lfsPointer({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError | undefined {
+  if (bytes.length > 1024 || Buffer.from(bytes.subarray(0, LFS_POINTER.length)).toString('latin1') !== LFS_POINTER)
+    return undefined;
+  const base = path.basename(file);
+  // Staff's own files are read from git: they must be plain text there, where a pull request shows each change.
+  const ours = /^(labels\.csv|params\.ya?ml)$/i.test(base);
+  return new VitrineError(
+    'GIT_LFS_POINTER',
+    `${file} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself: ` +
+      'this checkout did not download it. Run "git lfs pull" (in a GitHub workflow: actions/checkout with ' +
+      `"lfs: true").${
+        ours
+          ? ` Vitrine reads ${base} from git as plain text, so that a pull request shows each line changed: to stop ` +
+            `keeping it in Git LFS, run "git lfs untrack ${base}" and "git add --renormalize ${base}", then commit.`
+          : ''
+      }`,
+    { file },
+  );
 }

@@ -27239,6 +27239,8 @@ function zipKind({ bytes, ext }) {
   };
 }
 function notATable({ bytes, file: file2 }) {
+  const pointer = lfsPointer({ bytes, file: file2 });
+  if (pointer) return pointer;
   const kind = fileKind({ bytes, file: file2 });
   if (!kind) return void 0;
   const base = path.basename(file2);
@@ -27251,6 +27253,18 @@ function notATable({ bytes, file: file2 }) {
     file: file2,
     kind: kind.what
   });
+}
+var LFS_POINTER = "version https://git-lfs.github.com/spec/";
+function lfsPointer({ bytes, file: file2 }) {
+  if (bytes.length > 1024 || Buffer.from(bytes.subarray(0, LFS_POINTER.length)).toString("latin1") !== LFS_POINTER)
+    return void 0;
+  const base = path.basename(file2);
+  const ours = /^(labels\.csv|params\.ya?ml)$/i.test(base);
+  return new VitrineError(
+    "GIT_LFS_POINTER",
+    `${file2} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself: this checkout did not download it. Run "git lfs pull" (in a GitHub workflow: actions/checkout with "lfs: true").${ours ? ` Vitrine reads ${base} from git as plain text, so that a pull request shows each line changed: to stop keeping it in Git LFS, run "git lfs untrack ${base}" and "git add --renormalize ${base}", then commit.` : ""}`,
+    { file: file2 }
+  );
 }
 
 // pipeline/collection/index.ts

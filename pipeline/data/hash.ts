@@ -369,7 +369,16 @@ export async function listFiles({
     const items = await readdir(abs, { withFileTypes: true });
     // Node reads names as UTF-8 text: a byte that is not (a Latin-1 "caf\xe9.jpg") becomes U+FFFD, and the name then
     // names no file (stat said ENOENT, "a bug in Vitrine"). Only a folder with such a name is read again as bytes.
-    if (items.some((item) => item.name.includes('\ufffd'))) await refuseNamesNotUtf8({ abs, root: repoRoot ?? absDir });
+    // A name .dvcignore leaves out is not data: no reason to stop (a tester's "*.bak" of a Latin-1 name did).
+    const relpathOf = (name: string) => (prefix ? `${prefix}/${name}` : name);
+    const unread = items.filter((item) => item.name.includes('\ufffd'));
+    const kept = unread.filter((item) => !ignored(relpathOf(item.name), item.isDirectory()));
+    if (kept.length > 0)
+      await refuseNamesNotUtf8({
+        abs,
+        root: repoRoot ?? absDir,
+        skip: (name) => ignored(relpathOf(name), false) || ignored(relpathOf(name), true),
+      });
     for (const item of items) {
       const name = item.name;
       const relpath = prefix ? `${prefix}/${name}` : name;
@@ -412,8 +421,19 @@ export async function listFiles({
  * Refuse a folder holding a name that is not valid UTF-8 (DATA_NAME_NOT_UTF8), naming the file with its bytes
  * escaped (caf\xe9.jpg) and asking to rename it: git, DVC's manifest and the catalogue's pages all need UTF-8 names.
  */
-async function refuseNamesNotUtf8({ abs, root }: { abs: string; root: string }): Promise<void> {
-  const bad = (await readdir(abs, { encoding: 'buffer' })).filter((name) => !isUtf8(name)).sort(Buffer.compare);
+async function refuseNamesNotUtf8({
+  abs,
+  root,
+  skip,
+}: {
+  abs: string;
+  root: string;
+  /** A name (as Node reads it, U+FFFD in place of each bad byte) .dvcignore leaves out. */
+  skip: (name: string) => boolean;
+}): Promise<void> {
+  const bad = (await readdir(abs, { encoding: 'buffer' }))
+    .filter((name) => !isUtf8(name) && !skip(name.toString('utf8')))
+    .sort(Buffer.compare);
   if (bad.length === 0) return;
   const folder = path.relative(root, abs).split(path.sep).join('/');
   const names = bad.map((name) => (folder ? `${folder}/` : '') + escapeName(name)).sort();

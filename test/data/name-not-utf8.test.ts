@@ -1,4 +1,4 @@
-import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -65,6 +65,15 @@ describe('a file in data/ whose name is not UTF-8', () => {
 
   it('"data checkout --force" too', async () => {
     expectNamed(await said('data', 'checkout', '--force'));
+  });
+
+  it('a name .dvcignore leaves out is not refused: "data status" answers', async () => {
+    const folder = Buffer.from(path.join(repo, 'data', 'images') + path.sep);
+    await rename(Buffer.concat([folder, BAD]), Buffer.concat([folder, BAD.subarray(0, 4), Buffer.from('.bak')]));
+    await writeFile(path.join(repo, '.dvcignore'), '*.bak\n');
+    const { code, text } = await said('data', 'status');
+    expect(text).not.toContain('UTF-8');
+    expect(code, text).toBe(0);
   });
 
   it('the stages’ check of data/ (what "vitrine run" reads first) throws the same typed error', async () => {

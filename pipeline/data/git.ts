@@ -361,21 +361,27 @@ async function treeEntry({ dir, commit, filepath }: { dir: string; commit: strin
   }
 }
 
-/** A `core.<key>` setting as git reads it: the repository's config, else the user's, else the system's. */
-async function coreSetting({ dir, key }: { dir: string; key: string }): Promise<string | undefined> {
+/** The environment git would run with: where it finds the user's and the system's config. */
+export type GitEnv = Record<string, string | undefined>;
+
+/**
+ * A `core.<key>` setting as git reads it: the repository's config, else the user's, else the system's, found through
+ * the run's `env` (GIT_CONFIG_GLOBAL, XDG_CONFIG_HOME, HOME…), as git run in that environment would.
+ */
+async function coreSetting({ dir, key, env }: { dir: string; key: string; env: GitEnv }): Promise<string | undefined> {
   const local = await git.getConfig({ fs, dir, path: `core.${key}` }).catch(() => undefined);
   if (local !== undefined && local !== null) return String(local);
-  const home = os.homedir();
+  const home = env.HOME || os.homedir();
   const files = [
-    process.env.GIT_CONFIG_GLOBAL ?? path.join(home, '.gitconfig'),
-    path.join(process.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'),
-    ...(process.env.GIT_CONFIG_NOSYSTEM
+    env.GIT_CONFIG_GLOBAL ?? path.join(home, '.gitconfig'),
+    path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'),
+    ...(env.GIT_CONFIG_NOSYSTEM
       ? []
       : [
-          process.env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig',
+          env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig',
           // Git for Windows keeps core.autocrlf=true here.
           ...(process.platform === 'win32'
-            ? [path.join(process.env.ProgramFiles ?? 'C:\\Program Files', 'Git', 'etc', 'gitconfig')]
+            ? [path.join(env.ProgramFiles ?? 'C:\\Program Files', 'Git', 'etc', 'gitconfig')]
             : []),
         ]),
   ];
@@ -425,7 +431,15 @@ function attributePattern(pattern: string): (filepath: string) => boolean {
  * .gitattributes or .git/info/attributes, else core.autocrlf true or input. `binary` and `-text` turn it off.
  * Only the work tree's top .gitattributes is read: the files compared here are at the top.
  */
-async function convertsLineEnds({ dir, filepath }: { dir: string; filepath: string }): Promise<boolean | 'auto'> {
+async function convertsLineEnds({
+  dir,
+  filepath,
+  env,
+}: {
+  dir: string;
+  filepath: string;
+  env: GitEnv;
+}): Promise<boolean | 'auto'> {
   const gitdir = (await gitDir({ dir })) ?? path.join(dir, '.git');
   let text: boolean | 'auto' | undefined;
   for (const file of [path.join(dir, '.gitattributes'), path.join(gitdir, 'info', 'attributes')]) {
@@ -441,7 +455,7 @@ async function convertsLineEnds({ dir, filepath }: { dir: string; filepath: stri
     }
   }
   if (text !== undefined) return text;
-  const autocrlf = (await coreSetting({ dir, key: 'autocrlf' }))?.toLowerCase();
+  const autocrlf = (await coreSetting({ dir, key: 'autocrlf', env }))?.toLowerCase();
   return autocrlf === 'true' || autocrlf === 'input' || autocrlf === 'yes' || autocrlf === 'on' || autocrlf === '1'
     ? 'auto'
     : false;
@@ -457,10 +471,12 @@ export async function sameAsCommitted({
   dir,
   ref,
   filepath,
+  env,
 }: {
   dir: string;
   ref: string;
   filepath: string;
+  env: GitEnv;
 }): Promise<boolean> {
   const commit = await resolveCommit({ dir, ref });
   const posix = filepath.split(path.sep).join('/');
@@ -472,9 +488,9 @@ export async function sameAsCommitted({
   if (info.isSymbolicLink()) return link && (await readlink(file, 'utf8')) === entry.blob.toString('utf8');
   if (!info.isFile()) return false;
   const now = await readFile(file);
-  if (link) return (await coreSetting({ dir, key: 'symlinks' })) === 'false' && now.equals(entry.blob);
+  if (link) return (await coreSetting({ dir, key: 'symlinks', env })) === 'false' && now.equals(entry.blob);
   if (now.equals(entry.blob)) return true;
-  const converts = await convertsLineEnds({ dir, filepath: posix });
+  const converts = await convertsLineEnds({ dir, filepath: posix, env });
   // Git leaves what looks binary (a NUL byte) alone unless told it is text, and a blob committed with CRLF as it is.
   if (!converts || (converts === 'auto' && now.includes(0)) || entry.blob.includes('\r\n')) return false;
   return Buffer.from(now.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').equals(entry.blob);

@@ -148,11 +148,20 @@ const RECORDED_FILES = ['labels.csv', 'data.dvc', 'params.yaml'] as const;
  * Refuse when labels, data pointer or params differ from the commit the version would be tagged on:
  * the tag would then claim a lineage the commit does not hold.
  */
-export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; commit: string }): Promise<void> {
+export async function checkCommitted({
+  ws,
+  commit,
+  env,
+}: {
+  ws: StageContext['ws'];
+  commit: string;
+  /** The run's environment: where git's user and system settings are (core.autocrlf). */
+  env: StageContext['env'];
+}): Promise<void> {
   const uncommitted: string[] = [];
   // As "git status" judges: a symbolic link by its target, line ends as git converts them (core.autocrlf).
   for (const file of RECORDED_FILES)
-    if (!(await sameAsCommitted({ dir: ws.root, ref: commit, filepath: file }))) uncommitted.push(file);
+    if (!(await sameAsCommitted({ dir: ws.root, ref: commit, filepath: file, env }))) uncommitted.push(file);
   if (uncommitted.length === 0) return;
   throw new VitrineError(
     'PROMOTE_UNCOMMITTED',
@@ -245,7 +254,7 @@ export async function promote({
       `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`,
       {},
     );
-  await checkCommitted({ ws, commit });
+  await checkCommitted({ ws, commit, env });
   // Before anything is stored or tagged; only here, where a version is registered (a branch's run only warns).
   await checkDataRecorded({ ws, log });
   // A fresh CI runner has no record of what the public sees now (the catalogue writes it again from the tags, but

@@ -28,7 +28,7 @@ describe('files that git checks out with CRLF line ends', () => {
     const clone = cloneWith(await newRepo(), 'crlf', 'core.autocrlf=true');
     expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
     expect(sh(clone.root, 'status', '--porcelain')).toBe('');
-    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env: process.env })).resolves.toBeUndefined();
   });
 
   // The reviewer: Git for Windows writes “autocrlf = true ; Git for Windows” in a config file Vitrine reads itself
@@ -37,17 +37,25 @@ describe('files that git checks out with CRLF line ends', () => {
     const f = await newRepo();
     const globalConfig = path.join(f.parent, 'gitconfig');
     await writeFile(globalConfig, '[core]\n\tautocrlf = true ; Git for Windows\n');
+    // The git program (the clone here) reads it from its environment.
     const was = process.env.GIT_CONFIG_GLOBAL;
     process.env.GIT_CONFIG_GLOBAL = globalConfig;
+    let clone: Fixture;
     try {
-      const clone = cloneWith(f, 'commented');
+      clone = cloneWith(f, 'commented');
       expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
       expect(sh(clone.root, 'status', '--porcelain')).toBe('');
-      await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
     } finally {
       if (was === undefined) delete process.env.GIT_CONFIG_GLOBAL;
       else process.env.GIT_CONFIG_GLOBAL = was;
     }
+    // Vitrine from the run's environment (it read process.env, not the environment the command was given).
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: globalConfig };
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env })).resolves.toBeUndefined();
+    const without = { ...process.env, GIT_CONFIG_GLOBAL: path.join(f.parent, 'none') };
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env: without })).rejects.toMatchObject({
+      code: 'PROMOTE_UNCOMMITTED',
+    });
   });
 
   it('are unchanged where .gitattributes says eol=crlf, and a real edit is still found', async () => {
@@ -57,10 +65,10 @@ describe('files that git checks out with CRLF line ends', () => {
     sh(f.root, 'commit', '-q', '-m', 'CRLF');
     const clone = cloneWith(f, 'attributes');
     expect(await readFile(clone.ws.labels, 'utf8')).toContain('\r\n');
-    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).resolves.toBeUndefined();
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env: process.env })).resolves.toBeUndefined();
     await writeFile(clone.ws.labels, (await readFile(clone.ws.labels, 'utf8')).replace('obj-001,coin', 'obj-001,mask'));
     expect(sh(clone.root, 'status', '--porcelain')).toBe('M labels.csv');
-    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone) })).rejects.toMatchObject({
+    await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env: process.env })).rejects.toMatchObject({
       code: 'PROMOTE_UNCOMMITTED',
       data: { files: ['labels.csv'] },
     });
@@ -70,7 +78,7 @@ describe('files that git checks out with CRLF line ends', () => {
     const f = await newRepo();
     await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace(/\n/g, '\r\n'));
     expect(sh(f.root, 'status', '--porcelain')).toBe('M labels.csv');
-    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f), env: process.env })).rejects.toMatchObject({
       code: 'PROMOTE_UNCOMMITTED',
     });
   });
@@ -89,7 +97,7 @@ describe('a committed symbolic link labels.csv', () => {
   it('is unchanged on a clean tree: its target is compared, not the content it leads to', async () => {
     const f = await linkedLabels();
     expect(sh(f.root, 'status', '--porcelain')).toBe('');
-    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).resolves.toBeUndefined();
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f), env: process.env })).resolves.toBeUndefined();
   });
 
   it('is changed when it links elsewhere, or is replaced by a file of the same content', async () => {
@@ -97,13 +105,13 @@ describe('a committed symbolic link labels.csv', () => {
     await writeFile(path.join(f.root, 'other.csv'), await readFile(f.ws.labels));
     await rm(f.ws.labels);
     await symlink('other.csv', f.ws.labels);
-    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f), env: process.env })).rejects.toMatchObject({
       data: { files: ['labels.csv'] },
     });
     const content = await readFile(path.join(f.root, 'collection-labels.csv'));
     await rm(f.ws.labels);
     await writeFile(f.ws.labels, content);
-    await expect(checkCommitted({ ws: f.ws, commit: headOf(f) })).rejects.toMatchObject({
+    await expect(checkCommitted({ ws: f.ws, commit: headOf(f), env: process.env })).rejects.toMatchObject({
       data: { files: ['labels.csv'] },
     });
   });

@@ -156,6 +156,15 @@ export async function buildSite({
    */
   onStep?: (step: 'planned' | 'astro') => void;
 }): Promise<SiteBuild> {
+  // Astro (Vite) fails deep inside with a stack of its own on such a path (a fault tester's folder name).
+  if (/[\n\r]/.test(ws.root))
+    throw new VitrineError(
+      'CATALOGUE_PATH_LINE_BREAK',
+      `The repository's folder path has a line break in it (${JSON.stringify(ws.root)}): Astro, which builds ` +
+        'the catalogue, cannot build in such a folder. Rename the folder (or move the repository) to a path ' +
+        'without a line break, then run the catalogue again. The other stages are not affected.',
+      { dir: ws.root },
+    );
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
     throw new VitrineError(

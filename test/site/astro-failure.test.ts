@@ -71,3 +71,26 @@ describe('an Astro child that fails', () => {
     expect(error.message).toMatch(/^The catalogue site did not build \(Astro exited with 1\):\nobjects\.2\.title: /);
   });
 });
+
+describe('a repository folder whose path has a line break', () => {
+  // Fault tester: `mkdir $'our\nmuseum'` and a run there ended in Astro's (Vite's) own stack trace.
+  it('is refused before anything is built, in plain words naming the folder', async () => {
+    const { mkdtemp, rm, readdir, mkdir } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const { buildSite } = await import('../../pipeline/catalogue/site.ts');
+    const { workspace } = await import('../../pipeline/paths.ts');
+    const { defaultParams } = await import('../../pipeline/params.ts');
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-line-break-'));
+    try {
+      const ws = workspace(path.join(parent, 'our\nmuseum'));
+      await mkdir(ws.root);
+      const error = await buildSite({ ws, params: defaultParams(), log: memoryLogger() }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CATALOGUE_PATH_LINE_BREAK' });
+      expect((error as Error).message).toContain('our\\nmuseum');
+      expect((error as Error).message).toMatch(/Rename the folder/);
+      expect(await readdir(ws.root)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+});

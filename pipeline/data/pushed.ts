@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../fs.ts';
 import { holdLock } from '../lock.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { readDvcConfig } from './config.ts';
+import { isUrl, readDvcConfig } from './config.ts';
 import { readDvcFile } from './dvcfile.ts';
 
 /*
@@ -19,7 +19,8 @@ import { readDvcFile } from './dvcfile.ts';
 const KEPT = 500;
 
 interface Note {
-  remotes: Record<string, { url: string; lists: string[] }>;
+  /** `inside`: a folder remote inside the repository, as a path from its folder (insideUrl). */
+  remotes: Record<string, { url: string; inside?: string; lists: string[] }>;
 }
 
 /** Where the note is kept. */
@@ -35,7 +36,11 @@ async function readNote(root: string): Promise<Note> {
     const remotes: Note['remotes'] = {};
     for (const [name, entry] of Object.entries(value.remotes ?? {})) {
       if (typeof entry?.url !== 'string' || !Array.isArray(entry.lists)) continue;
-      remotes[name] = { url: entry.url, lists: entry.lists.filter((l): l is string => typeof l === 'string') };
+      remotes[name] = {
+        url: entry.url,
+        ...(typeof entry.inside === 'string' ? { inside: entry.inside } : {}),
+        lists: entry.lists.filter((l): l is string => typeof l === 'string'),
+      };
     }
     return { remotes };
   } catch {
@@ -51,12 +56,27 @@ interface OnRemote {
 }
 
 /**
- * The versions the note has for `remote`: none when it names another place under that name (the remote was moved:
- * what was known about the old place does not hold).
+ * A folder remote inside the repository (the try-out's .vitrine-remote) as a path from the repository's folder: it
+ * moves with the repository. Undefined for any other remote, which stays where it is when the repository moves.
  */
-function listsOf(note: Note, remote: OnRemote['remote']): string[] {
+function insideUrl(root: string, url: string): string | undefined {
+  if (isUrl(url)) return undefined;
+  const relative = path.relative(path.resolve(root), url);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? relative.split(path.sep).join('/')
+    : undefined;
+}
+
+/**
+ * The versions the note has for `remote`: none when it names another place under that name (the remote was moved:
+ * what was known about the old place does not hold). A remote inside the repository is the same place after the
+ * repository was moved or copied whole (a tester's moved try-out warned that its images were never sent).
+ */
+function listsOf(note: Note, remote: OnRemote['remote'], root: string): string[] {
   const entry = note.remotes[remote.name];
-  return entry !== undefined && entry.url === remote.url ? entry.lists : [];
+  if (entry === undefined) return [];
+  const inside = insideUrl(root, remote.url);
+  return entry.url === remote.url || (inside !== undefined && entry.inside === inside) ? entry.lists : [];
 }
 
 /** How long a note waits on another before saying so: writing one takes milliseconds. */
@@ -85,8 +105,13 @@ export async function noteOnRemote({
   });
   try {
     const note = await readNote(root);
-    const lists = listsOf(note, remote).filter((l) => l !== list);
-    note.remotes[remote.name] = { url: remote.url, lists: [...lists, list].slice(-KEPT) };
+    const lists = listsOf(note, remote, root).filter((l) => l !== list);
+    const inside = insideUrl(root, remote.url);
+    note.remotes[remote.name] = {
+      url: remote.url,
+      ...(inside ? { inside } : {}),
+      lists: [...lists, list].slice(-KEPT),
+    };
     await writeJsonAtomic({ file, value: note });
   } finally {
     await release();
@@ -95,7 +120,7 @@ export async function noteOnRemote({
 
 /** Whether this machine knows that `remote` holds the version `list`. */
 export async function knownOnRemote({ root, remote, list }: OnRemote): Promise<boolean> {
-  return listsOf(await readNote(root), remote).includes(list);
+  return listsOf(await readNote(root), remote, root).includes(list);
 }
 
 /**

@@ -42,4 +42,21 @@ describe('the note of what each remote holds (.dvc/tmp/vitrine-on-remote.json)',
     expect(await knownOnRemote({ root, remote: { name: 'r', url: '/old' }, list: list(1) })).toBe(false);
     expect(await knownOnRemote({ root, remote: { name: 'r', url: '/new' }, list: list(2) })).toBe(true);
   });
+
+  // Fault tester: a try-out folder moved elsewhere (its remote, .vitrine-remote, inside it) said its images were
+  // never sent. A remote outside the repository stays where it was: a moved repository pointing at "../storage"
+  // may point at another folder now, so nothing is assumed there.
+  it('knows a remote inside the repository after the repository was moved, not one outside it', async () => {
+    const { cp } = await import('node:fs/promises');
+    const before = path.join(root, 'before');
+    const after = path.join(root, 'after');
+    const inside = (repo: string) => ({ name: 'local', url: path.join(repo, '.vitrine-remote') });
+    const outside = (repo: string) => ({ name: 'share', url: path.join(repo, '..', 'storage', path.basename(repo)) });
+    await noteOnRemote({ root: before, remote: inside(before), list: list(1) });
+    await noteOnRemote({ root: before, remote: outside(before), list: list(1) });
+    await cp(before, after, { recursive: true });
+    expect(await knownOnRemote({ root: after, remote: inside(after), list: list(1) })).toBe(true);
+    expect(await knownOnRemote({ root: after, remote: outside(after), list: list(1) })).toBe(false);
+    expect(await knownOnRemote({ root: before, remote: inside(before), list: list(1) })).toBe(true);
+  });
 });

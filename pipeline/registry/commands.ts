@@ -72,7 +72,14 @@ export const registryCommands: Command[] = [
         }),
       );
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
-      else ctx.out(formatRollback({ result, inWorkflow: ctx.env.GITHUB_ACTIONS === 'true' }));
+      else
+        ctx.out(
+          formatRollback({
+            result,
+            inWorkflow: ctx.env.GITHUB_ACTIONS === 'true',
+            reason: typeof values.reason === 'string' ? values.reason : '',
+          }),
+        );
       return 0;
     },
   },

@@ -1,5 +1,6 @@
 import { labelList } from '../collection/vocabulary.ts';
 import { collapsedAtBoundary } from '../evaluate/boundary.ts';
+import { shellWord } from '../init/invocation.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 
@@ -94,9 +95,12 @@ function table(rows: string[][]): string {
 export function formatRollback({
   result,
   inWorkflow = false,
+  reason = '',
 }: {
   result: { version: string; from: string | null; tag: string; annotated: number };
   inWorkflow?: boolean;
+  /** The rollback's --reason: the push command repeats it, so that a rollback done again keeps it. */
+  reason?: string;
 }): string {
   const done =
     `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ` +
@@ -104,7 +108,8 @@ export function formatRollback({
     'The public catalogue still shows the earlier annotations until it is built and published again';
   if (inWorkflow) return `${done}.\n`;
   return (
-    `${done}. Push the tags (npx vitrine models push --retry rollback:${result.version}: should another run have ` +
+    `${done}. Push the tags (npx vitrine models push --retry rollback:${result.version}` +
+    `${reason ? ` --reason ${shellWord(reason)}` : ''}: should another run have ` +
     'pushed tags meanwhile, it rolls back again on top of them), then build the catalogue (npx vitrine run catalogue) ' +
     'and publish ' +
     'it as you usually do. The "Roll back the production model" workflow on GitHub does all of this in one go, ' +

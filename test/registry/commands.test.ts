@@ -135,4 +135,14 @@ describe('vitrine models', () => {
     expect(inWorkflow).toMatch(/until it is built and published again\.\n$/);
     expect(inWorkflow).not.toMatch(/workflow|git push/);
   });
+
+  // Tag-push helper: the rollback's --reason was lost when the push had to do the rollback again (another run's
+  // tags landed first), unless the maintainer thought to type it again.
+  it('repeats the rollback’s reason in the push command it gives', () => {
+    const text = formatRollback({
+      result: { version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', annotated: 12 },
+      reason: 'misreads masks; see #12',
+    });
+    expect(text).toContain("npx vitrine models push --retry rollback:v1.0.0 --reason 'misreads masks; see #12':");
+  });
 });

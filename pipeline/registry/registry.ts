@@ -28,6 +28,7 @@ import {
   type TagEvent,
   withGitLock,
 } from './tags.ts';
+import { stageName } from './words.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
 export interface Headline {
@@ -273,7 +274,7 @@ export async function registerVersion({
       });
       await createTag({ dir, tag, commit, clock, tagger, after: lastTagTime(state), message, log });
       log.info(
-        `Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump} bump: ${reason}`}) as tag ${tag}.`,
+        `Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump}: ${reason}`}) as tag ${tag}.`,
       );
       return { version, tag, registration, reused: false, attempts: attempt };
     } catch (error) {
@@ -422,8 +423,8 @@ async function writeStageTag({
       await createTag({ dir, tag, commit: target.commit, clock, tagger, message, after: lastTagTime(state), log });
       log.info(
         action === 'assign'
-          ? `Model version ${version} is now in stage "${stage}" (tag ${tag}).`
-          : `Model version ${version} left stage "${stage}" (tag ${tag}).`,
+          ? `Model version ${version} is now ${stageName(stage)} (tag ${tag}).`
+          : `Model version ${version} is no longer ${stageName(stage)} (tag ${tag}).`,
       );
       return { tag, counter };
     } catch (error) {

@@ -80,6 +80,13 @@ describe('registry tags', () => {
     });
     expect(second).toMatchObject({ version: 'v1.1.0', registration: { bump: 'minor', previous: 'v1.0.0' } });
     await assignStage({ dir: f.root, name: 'collection-classifier', version: 'v1.1.0', stage: 'prod', clock, log });
+    // What the run prints, in words (it said “minor bump: …” and “is now in stage "prod"”).
+    const said = log.lines.map((l) => l.message);
+    expect(said).toContain(
+      `Registered model version v1.1.0 (minor: ${second.registration.reason}) as tag collection-classifier@v1.1.0.`,
+    );
+    expect(said).toContain('Model version v1.1.0 is now in production (tag collection-classifier#prod#2).');
+    expect(said.join('\n')).not.toMatch(/bump|stage "prod"/);
 
     // git itself sees annotated tags with exactly GTO's names, targets and first message lines.
     const refs = sh(

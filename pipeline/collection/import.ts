@@ -1836,10 +1836,13 @@ async function removeStaleImages({
   replaced: Set<string>;
   log: Logger;
 }): Promise<{ removedImages: string[]; keptImages: string[] }> {
-  const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
-  const stale = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(ws.data, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+  // As the data layer lists them (.dvcignore honoured; a name that is not UTF-8 refused before anything was written).
+  const files = await stat(ws.images).then(
+    (s) => (s.isDirectory() ? listFiles({ dir: ws.images, root: ws.root }) : []),
+    () => [],
+  );
+  const stale = files
+    .map((relpath) => path.posix.join(path.relative(ws.data, ws.images).split(path.sep).join('/'), relpath))
     .filter((relpath) => !keep.has(relpath))
     .sort(compareIds);
   const removedImages: string[] = [];

@@ -377,7 +377,7 @@ export async function listFiles({
       await refuseNamesNotUtf8({
         abs,
         root: repoRoot ?? absDir,
-        skip: (name) => ignored(relpathOf(name), false) || ignored(relpathOf(name), true),
+        skip: (name, isFolder) => ignored(relpathOf(name), isFolder),
       });
     for (const item of items) {
       const name = item.name;
@@ -429,10 +429,11 @@ async function refuseNamesNotUtf8({
   abs: string;
   root: string;
   /** A name (as Node reads it, U+FFFD in place of each bad byte) .dvcignore leaves out. */
-  skip: (name: string) => boolean;
+  skip: (name: string, isFolder: boolean) => boolean;
 }): Promise<void> {
-  const bad = (await readdir(abs, { encoding: 'buffer' }))
-    .filter((name) => !isUtf8(name) && !skip(name.toString('utf8')))
+  const bad = (await readdir(abs, { encoding: 'buffer', withFileTypes: true }))
+    .filter((item) => !isUtf8(item.name) && !skip(item.name.toString('utf8'), item.isDirectory()))
+    .map((item) => item.name)
     .sort(Buffer.compare);
   if (bad.length === 0) return;
   const folder = path.relative(root, abs).split(path.sep).join('/');

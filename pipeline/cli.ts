@@ -300,15 +300,25 @@ export function commandAsTyped(argv: string[]): string {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
+    if (word === '--') {
+      words.push(...argv.slice(i).map(shellWord));
+      break;
+    }
     if (word === '-C' || word === '--cwd') i++;
-    else if (word.startsWith('--cwd=')) continue;
-    else if (/^--secret-access-key=/.test(word)) words.push('--secret-access-key=…');
+    else if (word.startsWith('--cwd=') || /^-C./.test(word)) continue;
+    // A placeholder the shell would not take as a key: copied as it is, it fails instead of storing "…".
+    else if (/^--secret-access-key=/.test(word)) words.push("--secret-access-key='<your secret key>'");
     else if (word === '--secret-access-key') {
-      words.push(word, '…');
+      words.push(word, "'<your secret key>'");
       i++;
-    } else words.push(shellWord(word));
+    } else words.push(shellWord(withoutPassword(word)));
   }
   return words.join(' ');
+}
+
+/** An address with a user and password in it ("https://user:token@host/…") without them: never repeated in a log. */
+function withoutPassword(word: string): string {
+  return word.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1');
 }
 
 /** "vitrine <command>" as a regular expression over quoted or bracketed command lines in messages. */

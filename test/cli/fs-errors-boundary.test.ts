@@ -167,8 +167,15 @@ describe('the command to run again', () => {
     expect(typed('run', '--force', 'dataset')).toBe('run --force dataset');
     expect(typed('-C', '../our museum', 'data', 'status', '--remote')).toBe('data status --remote');
     expect(typed('init', '--from', 'export/Objets d’art.csv', '--yes', '--secret-access-key', 'AbC/123')).toBe(
-      "init --from 'export/Objets d’art.csv' --yes --secret-access-key …",
+      "init --from 'export/Objets d’art.csv' --yes --secret-access-key '<your secret key>'",
     );
-    expect(typed('init', '--secret-access-key=AbC/123', '--cwd=../m')).toBe('init --secret-access-key=…');
+    expect(typed('init', '--secret-access-key=AbC/123', '--cwd=../m')).toBe(
+      "init --secret-access-key='<your secret key>'",
+    );
+    // The reviewer: a password in an address was repeated in full; -C glued to its folder was kept.
+    expect(typed('init', '--remote', 'https://curator:tok3n@dav.museum.example/store', '-C../m')).toBe(
+      'init --remote https://dav.museum.example/store',
+    );
+    expect(typed('label', 'set', '--', '-C', 'x')).toBe('label set -- -C x');
   });
 });

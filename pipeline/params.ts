@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
+import { lfsPointer } from './collection/file-kind.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
 
@@ -596,6 +597,8 @@ export function parseParamsFile({ text, name }: { text: string; name: string }):
  * gave "the file holds text ("��#\u0000 \u0000T…)", and a Latin-1 "é" turned silently into "�" in the name.
  */
 function paramsText({ bytes, name }: { bytes: Buffer; name: string }): string {
+  const pointer = lfsPointer({ bytes, file: name });
+  if (pointer) throw pointer;
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (utf16 || bytes.subarray(0, 4096).includes(0))
     throw new VitrineError(

@@ -126,7 +126,7 @@ const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
  * where LFS files are not downloaded (actions/checkout does not by default). Read as a table it was "the first line
  * must be object_id,label (found version https://git-lfs…)", which says nothing of what to do.
  */
-function lfsPointer({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError | undefined {
+export function lfsPointer({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError | undefined {
   if (bytes.length > 1024 || Buffer.from(bytes.subarray(0, LFS_POINTER.length)).toString('latin1') !== LFS_POINTER)
     return undefined;
   const base = path.basename(file);
@@ -134,14 +134,14 @@ function lfsPointer({ bytes, file }: { bytes: Uint8Array; file: string }): Vitri
   const ours = /^(labels\.csv|params\.ya?ml)$/i.test(base);
   return new VitrineError(
     'GIT_LFS_POINTER',
-    `${file} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself: ` +
-      'this checkout did not download it. Run "git lfs pull" (in a GitHub workflow: actions/checkout with ' +
-      `"lfs: true").${
-        ours
-          ? ` Vitrine reads ${base} from git as plain text, so that a pull request shows each line changed: to stop ` +
-            `keeping it in Git LFS, run "git lfs untrack ${base}" and "git add --renormalize ${base}", then commit.`
-          : ''
-      }`,
+    `${file} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself. ` +
+      (ours
+        ? `Vitrine reads ${base} from git itself, as plain text (also through GitHub, which hands over the pointer ` +
+          `only), so that a pull request shows each line changed: stop keeping it in Git LFS ("git lfs untrack ` +
+          `${base}", then "git add --renormalize ${base}", and commit). Meanwhile, in a clone, "git lfs pull" brings ` +
+          'the file itself.'
+        : 'Where it was read, the files Git LFS keeps were not downloaded: run "git lfs pull" in the repository it ' +
+          'comes from (in a GitHub workflow: actions/checkout with "lfs: true"), or give a copy of the file itself.'),
     { file },
   );
 }

@@ -30,10 +30,19 @@ describe('a Git LFS pointer in place of a table', () => {
     const { code, text } = await run(ws.root, 'run', 'dataset');
     expect(code, text).toBe(1);
     expect(text).toContain('labels.csv is a Git LFS pointer');
-    expect(text).toContain('git lfs pull');
-    expect(text).toContain('"lfs: true"');
     expect(text).toContain('git lfs untrack labels.csv');
+    expect(text).toContain('git lfs pull');
     expect(text).not.toContain('object_id,label');
+  });
+
+  // The reviewer: params.yaml in LFS was "the file holds text (…), expected a mapping".
+  it('params.yaml too', async () => {
+    const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)) });
+    await writeFile(ws.params, POINTER);
+    const { code, text } = await run(ws.root, 'run', 'dataset');
+    expect(code, text).toBe(1);
+    expect(text).toContain('params.yaml is a Git LFS pointer');
+    expect(text).toContain('git lfs untrack params.yaml');
   });
 
   it('an export: named, with git lfs pull, and nothing imported', async () => {
@@ -45,6 +54,7 @@ describe('a Git LFS pointer in place of a table', () => {
     expect(code, text).toBe(1);
     expect(text).toContain('museum-export.csv is a Git LFS pointer');
     expect(text).toContain('git lfs pull');
+    expect(text).toContain('"lfs: true"');
     expect(text).not.toContain('untrack');
   });
 });

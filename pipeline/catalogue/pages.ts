@@ -1,4 +1,4 @@
-import { stageName } from '../registry/words.ts';
+import { stagesSentence } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 
@@ -146,8 +146,9 @@ export type ReviewKind =
 export function stageWords(stages: string[], current: boolean): string {
   const shown = current ? ': its predictions are the ones shown on object pages.' : '.';
   if (stages.includes('prod')) return `In production${shown}`;
-  const others = stages.map((s) => (s === 'staging' ? 'in staging (being tried before production)' : stageName(s)));
-  if (others.length) return `Stage: ${others.join(', ')}${shown}`;
+  // Staging said what it is for: the public does not know the word.
+  const why = stages.includes('staging') ? ' (being tried before production)' : '';
+  if (stages.length) return `${stagesSentence(stages)}${why}${shown}`;
   return current ? 'Its predictions are the ones shown on object pages.' : 'Not in production.';
 }
 

@@ -8,7 +8,7 @@ import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
-import { BUMP_MEANING, stageName } from './words.ts';
+import { BUMP_MEANING, stagesSentence } from './words.ts';
 
 /*
  * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
@@ -614,10 +614,10 @@ function intervalWords(m: Metrics): string {
   return 'Intervals are 95% bootstrap intervals.';
 }
 
-/** " **In production.**"; other stages by name (" Stage: **in staging**."); nothing without one. */
+/** " **In production.**"; other stages by name (" **In staging.**"); nothing without one. */
 function stagesWords(stages: string[]): string {
   if (stages.includes('prod')) return ' **In production.**';
-  return stages.length ? ` Stage: **${stages.map(stageName).join(', ')}**.` : '';
+  return stages.length ? ` **${stagesSentence(stages)}.**` : '';
 }
 
 /**

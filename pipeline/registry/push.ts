@@ -17,6 +17,7 @@ import {
   type TagMap,
 } from './tag-remote.ts';
 import { readTagEvents } from './tags.ts';
+import { stageNoun } from './words.ts';
 
 /*
  * Pushing the registry's tags from a CI runner. Two runners may write the model's tags at once (two promotions, or
@@ -170,7 +171,7 @@ async function landedWords({ dir, name, landed }: { dir: string; name: string; l
   const registered = new Set(events.filter((e) => e.action === 'register').map((e) => e.version));
   const words: string[] = [];
   for (const e of events) {
-    const stage = e.stage === 'prod' ? 'production' : `stage "${e.stage}"`;
+    const stage = stageNoun(e.stage ?? '');
     const rollback = e.payload?.rollback === true;
     if (e.action === 'register') words.push(`registered ${e.version}`);
     else if (e.action === 'deregister') words.push(`withdrew ${e.version}`);

@@ -28,7 +28,7 @@ import {
   type TagEvent,
   withGitLock,
 } from './tags.ts';
-import { stageName } from './words.ts';
+import { stageName, stageNoun } from './words.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
 export interface Headline {
@@ -329,7 +329,9 @@ export async function assignStage({
     if (onlyFirstTime && record?.everAssigned.includes(stage)) {
       const rolledBack = !record.assigned.includes(stage);
       if (rolledBack) {
-        log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
+        log.info(
+          `Model version ${version} was taken out of ${stageNoun(stage)} earlier (a rollback); it is not put back.`,
+        );
       }
       return { tag: null, heldBy: state!.stages[stage] ?? null, rolledBack };
     }
@@ -337,7 +339,7 @@ export async function assignStage({
       const holder = state!.stages[stage];
       if (holder && compareVersions(holder, version) > 0) {
         log.warn(
-          `Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`,
+          `Version ${version} was registered, but the newer ${holder} is already ${stageName(stage)}; it stays there.`,
         );
         return { tag: null, heldBy: holder };
       }

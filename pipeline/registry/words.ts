@@ -5,11 +5,23 @@
 
 /**
  * A registry stage in the public's words, the one wording of the card, the model page and the home page: "in
- * production" for prod (testers read "Stage: prod" as jargon), "in staging", any other stage the museum's own name.
+ * production" for prod (testers read "Stage: prod" as jargon), "in staging", any other stage by the museum's own name
+ * ("in stage “review”"). Lower case: it follows "is now", "registered (…)".
  */
 export function stageName(stage: string): string {
-  if (stage === 'prod') return 'in production';
-  return stage === 'staging' ? 'in staging' : `“${stage}”`;
+  return `in ${stageNoun(stage)}`;
+}
+
+/** The stage itself: "production", "staging", "stage “review”" (as in "took v1.1.0 out of production"). */
+export function stageNoun(stage: string): string {
+  if (stage === 'prod') return 'production';
+  return stage === 'staging' ? 'staging' : `stage “${stage}”`;
+}
+
+/** "In production, in staging.": stageName for the start of a sentence, several stages in one. */
+export function stagesSentence(stages: string[]): string {
+  const words = stages.map(stageName).join(', ');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
 }
 
 /** What each kind of version number change means, in the museum's words (semver.ts decides which). */

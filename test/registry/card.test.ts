@@ -108,7 +108,7 @@ describe('model card', () => {
   const v1 = registration('v1.0.0', null);
   const v2 = registration('v2.0.0', v1);
   const summary = summariseDataset({ dataset, factors: ['medium'] });
-  const card = buildCard({
+  const cardOptions = {
     registration: v2,
     metrics,
     modelInfo: info,
@@ -117,7 +117,8 @@ describe('model card', () => {
     stages: ['prod'],
     owners: ['Registrar'],
     collectionName: 'The Museum',
-  });
+  };
+  const card = buildCard(cardOptions);
   const md = renderCardMarkdown(card);
   /** The same card over another dataset summary. */
   const cardWith = (other: typeof summary) =>
@@ -176,6 +177,18 @@ describe('model card', () => {
       }),
     );
     expect(customMd).not.toContain('nsfwjs is');
+  });
+
+  // The card said “Stage: **staging**” where the model page said “in staging”, the home page “(staging)”.
+  it('names a stage as the model page and the home page do', () => {
+    const inStages = (stages: string[]) =>
+      renderCardMarkdown(buildCard({ ...cardOptions, stages }))
+        .split('\n')
+        .find((l) => l.startsWith('Image classifier for museum objects:'));
+    expect(inStages(['prod'])).toMatch(/ \*\*In production\.\*\*$/);
+    expect(inStages(['staging'])).toMatch(/ \*\*In staging\.\*\*$/);
+    expect(inStages(['review'])).toMatch(/ \*\*In stage “review”\.\*\*$/);
+    expect(inStages([])).toMatch(/vessel\.$/);
   });
 
   it('says "30 epochs" for a mini-batch head (train.solver adam)', () => {

@@ -43,8 +43,10 @@ export async function writeTarget(file: string): Promise<string> {
  * give a file away, and only to one of the user's own groups may a group be set). A new file keeps the usual mode.
  */
 export async function keepModeOf({ target, temp }: { target: string; temp: string }): Promise<void> {
-  const old = await stat(target).catch(() => null);
-  if (!old?.isFile()) return;
+  // Not through a link, nor from a file linked elsewhere: an image the data layer linked from its cache has the
+  // cache's read-only mode, which is not the user's (the new file is not linked).
+  const old = await lstat(target).catch(() => null);
+  if (!old?.isFile() || old.nlink > 1) return;
   const made = await stat(temp);
   let chowned = false;
   if (made.uid !== old.uid || made.gid !== old.gid) {

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -57,5 +57,24 @@ describe('a re-import', () => {
     expect(await mode(ws.labels)).toBe(0o664);
     expect(await mode(ws.objects)).toBe(0o660);
     expect(await mode(image)).toBe(0o664);
+  });
+
+  // The reviewer: an image the data layer linked from its read-only cache (a hard link, 0444) gave its mode to
+  // the new file that replaced it, which then could not be edited like any other.
+  it('does not give a new image the read-only mode of a cache file the old one was linked to', async () => {
+    const ws = await workspace(path.join(root, 'linked'));
+    const params = defaultParams();
+    const first = await exportOf([['B1', 'coin', 'Coin']], 'linked-one');
+    await importCollection({ ws, params, metadata: first.csv, images: first.images, log: memoryLogger() });
+    const image = path.join(ws.images, 'B1.jpg');
+    const cached = path.join(root, 'cache-copy');
+    await link(image, cached);
+    await chmod(image, 0o444);
+    const second = await exportOf([['B1', 'coin', 'Coin']], 'linked-two');
+    await importCollection({ ws, params, metadata: second.csv, images: second.images, log: memoryLogger() });
+    expect((await readFile(image)).toString()).toContain('linked-two');
+    expect((await stat(image)).nlink).toBe(1);
+    expect(await mode(image)).not.toBe(0o444);
+    expect(await mode(cached)).toBe(0o444);
   });
 });

@@ -372,10 +372,13 @@ async function coreSetting({ dir, key, env }: { dir: string; key: string; env: G
   const local = await git.getConfig({ fs, dir, path: `core.${key}` }).catch(() => undefined);
   if (local !== undefined && local !== null) return String(local);
   const home = env.HOME || os.homedir();
+  // As git: GIT_CONFIG_GLOBAL replaces both user files; GIT_CONFIG_NOSYSTEM is a yes/no ("0" and "false" are no).
+  const noSystem = !/^(|0|false|no|off)$/i.test((env.GIT_CONFIG_NOSYSTEM ?? '').trim());
   const files = [
-    env.GIT_CONFIG_GLOBAL ?? path.join(home, '.gitconfig'),
-    path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'),
-    ...(env.GIT_CONFIG_NOSYSTEM
+    ...(env.GIT_CONFIG_GLOBAL !== undefined
+      ? [env.GIT_CONFIG_GLOBAL]
+      : [path.join(home, '.gitconfig'), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config')]),
+    ...(noSystem
       ? []
       : [
           env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig',

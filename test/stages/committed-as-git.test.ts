@@ -1,4 +1,4 @@
-import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workspace } from '../../pipeline/paths.ts';
@@ -50,12 +50,28 @@ describe('files that git checks out with CRLF line ends', () => {
       else process.env.GIT_CONFIG_GLOBAL = was;
     }
     // Vitrine from the run's environment (it read process.env, not the environment the command was given).
-    const env = { ...process.env, GIT_CONFIG_GLOBAL: globalConfig };
+    // Only the config files named here: none of this machine's own (GIT_CONFIG_NOSYSTEM, and GIT_CONFIG_GLOBAL, which
+    // git reads instead of ~/.gitconfig and ~/.config/git/config).
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: globalConfig, GIT_CONFIG_NOSYSTEM: '1' };
     await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env })).resolves.toBeUndefined();
-    const without = { ...process.env, GIT_CONFIG_GLOBAL: path.join(f.parent, 'none') };
+    const without = { ...env, GIT_CONFIG_GLOBAL: path.join(f.parent, 'none') };
     await expect(checkCommitted({ ws: clone.ws, commit: headOf(clone), env: without })).rejects.toMatchObject({
       code: 'PROMOTE_UNCOMMITTED',
     });
+    // The reviewer: with GIT_CONFIG_GLOBAL set, git reads no ~/.config/git/config; Vitrine read it.
+    const xdg = path.join(f.parent, 'xdg');
+    await mkdir(path.join(xdg, 'git'), { recursive: true });
+    await writeFile(path.join(xdg, 'git', 'config'), '[core]\n\tautocrlf = true\n');
+    await expect(
+      checkCommitted({ ws: clone.ws, commit: headOf(clone), env: { ...without, XDG_CONFIG_HOME: xdg } }),
+    ).rejects.toMatchObject({ code: 'PROMOTE_UNCOMMITTED' });
+    await expect(
+      checkCommitted({
+        ws: clone.ws,
+        commit: headOf(clone),
+        env: { ...without, GIT_CONFIG_GLOBAL: undefined, HOME: f.parent, XDG_CONFIG_HOME: xdg },
+      }),
+    ).resolves.toBeUndefined();
   });
 
   it('are unchanged where .gitattributes says eol=crlf, and a real edit is still found', async () => {

@@ -50,6 +50,7 @@ import {
   SHORTENED,
   SHORTENED_ADVICE,
   shortenedNumber,
+  visibleId,
 } from './index.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -1686,7 +1687,7 @@ function refuseLargeRemoval({
       'IMPORT_IDS_CHANGED',
       `${renamed.length} object${renamed.length === 1 ? '' : 's'} of ${objectsName} ${renamed.length === 1 ? 'is' : 'are'} ` +
         `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (${how}), ` +
-        `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
+        `e.g. "${clip(visibleId(e.as))}" for "${clip(visibleId(e.id))}", so nothing was changed. Imported, they would be new objects and ` +
         'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
         `written exactly as before, or correct them in the export, and import again. If the ids were changed on ` +
         'purpose (a renumbering), import it again with --remove-missing: the labels in labels.csv under the old ids ' +
@@ -1747,7 +1748,8 @@ function warnRemoved({
   if (renamed.length > 0)
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
-        `(${howRenamed(renamed)}), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
+        `(${howRenamed(renamed)}), e.g. "${clip(visibleId(renamed[0]!.as))}" for "${clip(visibleId(renamed[0]!.id))}": ` +
+        'imported as new ' +
         `objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.${shortenedSaid(renamed)}`,
       { file: name },
     );

@@ -910,10 +910,20 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** How idDifferences names characters that print as nothing. */
+const INVISIBLE = 'invisible characters (a zero-width space, a soft hyphen, a direction mark)';
+
+/** An id as messages show it: each invisible character written <U+200B>, so that two ids that print alike differ. */
+export function visibleId(id: string): string {
+  return id.replace(/\p{Cf}/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 /** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */
 const ID_FORMS: [string, (id: string) => string][] = [
   ['how an accent is encoded', (id) => id.normalize('NFC')],
   ['fullwidth or other forms of characters', (id) => id.normalize('NFKC')],
+  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+  [INVISIBLE, (id) => id.replace(/\p{Cf}/gu, '')],
   ['capitals', (id) => id.toLowerCase()],
   ['dashes', (id) => id.replace(/[\u2010-\u2015\u2212]/g, '-')],
   [

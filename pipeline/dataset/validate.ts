@@ -10,6 +10,7 @@ import {
   parseLabels,
   parseObjects,
   shortenedNumber,
+  visibleId,
 } from '../collection/index.ts';
 import { labelInList, nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -554,7 +555,7 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
     const how = ID_DIFFERENCES.filter((what) => kinds.has(what)).map((what) =>
       what === 'capitals' ? 'upper/lower case' : what,
     );
-    const named = g.map((id) => `"${clip(id)}" (line ${lineOf.get(id) ?? '?'})`);
+    const named = g.map((id) => `"${clip(visibleId(id))}" (line ${lineOf.get(id) ?? '?'})`);
     return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ')}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];

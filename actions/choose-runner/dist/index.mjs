@@ -27319,9 +27319,12 @@ function wideEncoding(text2) {
 function count(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
+var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
 var ID_FORMS = [
   ["how an accent is encoded", (id) => id.normalize("NFC")],
   ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+  [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
   ["capitals", (id) => id.toLowerCase()],
   ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
   [

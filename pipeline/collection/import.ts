@@ -654,10 +654,12 @@ async function importInto({
     // Each image is compared with the one in data/: only new and changed ones are copied (a re-import copies none).
     const copying = log.progress('Comparing images (new and changed ones are copied)', found);
     const staged: { from: string; to: string }[] = [];
+    const cutShort: typeof accepted = [];
     for (const a of accepted) {
       if (!a.source) continue;
       const dest = path.join(ws.data, a.object.image);
-      if (!(await sameBytes(a.source, dest))) {
+      if (await startOf(a.source, dest)) cutShort.push(a);
+      else if (!(await sameBytes(a.source, dest))) {
         const from = path.join(temp, String(staged.length));
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
@@ -665,6 +667,7 @@ async function importInto({
       copying.tick();
     }
     copying.done();
+    if (cutShort.length > 0) log.warn(cutShortWords({ cutShort, name }), { file: name, line: cutShort[0]!.line });
     // On the disk before they are renamed into data/: after a power cut an image is whole, never empty. Several
     // at once: one after the other, 1,000 images took 1.5 s more.
     await mapPool(staged, 16, ({ from }) => syncFile(from));
@@ -1815,6 +1818,38 @@ function shownId(id: string): string {
           ? '\\r'
           : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   )}"`;
+}
+
+/**
+ * True when `file` holds the first bytes of `whole` and fewer: a copy cut short (a share still syncing, a download
+ * stopped), which would have replaced a good image with half of it (a tester's, without a word).
+ */
+async function startOf(file: string, whole: string): Promise<boolean> {
+  const [a, b] = await Promise.all([stat(file), stat(whole).catch(() => null)]);
+  if (!b?.isFile() || a.size === 0 || a.size >= b.size) return false;
+  const handle = await open(whole, 'r');
+  try {
+    const start = Buffer.alloc(a.size);
+    await handle.read(start, 0, a.size, 0);
+    return start.equals(await readFile(file));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The warning for images of the export that are the start of the ones in data/: those objects keep theirs. */
+function cutShortWords({ cutShort, name }: { cutShort: { object: CollectionObject; line: number }[]; name: string }) {
+  const one = cutShort.length === 1;
+  const shown = cutShort
+    .slice(0, 5)
+    .map((a) => `${name}:${a.line} (object ${clip(a.object.id)}, ${a.object.image})`)
+    .join(', ');
+  return (
+    `${cutShort.length} image${one ? '' : 's'} in the export ${one ? 'is' : 'are'} only the beginning of the one in ` +
+    `data/, cut short (a copy or sync not finished?): ${shown}${cutShort.length > 5 ? ` and ${cutShort.length - 5} more` : ''}. ` +
+    `${one ? 'That object keeps its' : 'Those objects keep their'} image in data/. Import again once the images are ` +
+    'copied whole.'
+  );
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

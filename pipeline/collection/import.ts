@@ -296,6 +296,9 @@ async function importInto({
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const missing: string[] = [];
+  // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
+  // folder), one message says so instead of a warning per row (a tester's 114, then the error).
+  const notFound = new Set<number>();
   // Rows refused for an image that is a link leading outside the images folder: said together (linkedOutMessage).
   const linkedOut: LinkedOut[] = [];
   let previous: Promise<Map<string, CollectionObject>> | undefined;
@@ -381,6 +384,7 @@ async function importInto({
           ? `is a link to ${found.brokenLink}, which does not exist (the link leads nowhere: a drive not connected, ` +
             'a folder moved?)'
           : `was not found in ${imageRoot}${several}`;
+        if (!found.brokenLink && !found.candidates) notFound.add(problems.length);
         note(
           line,
           `the image "${cell}" of object "${id}" ${what}; ${
@@ -486,6 +490,7 @@ async function importInto({
   // A row refused just now (its image's path too long) may be an object to keep: only then are the rows gone over again.
   const refusedNow = storable.length < accepted.length;
   accepted.splice(0, accepted.length, ...storable);
+  const problemsBefore = [...problems];
   problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
   const failing = refused.length > 0 && params.import.on_invalid === 'fail';
@@ -495,7 +500,9 @@ async function importInto({
       ? await linkedOutMessage({ rows: linkedOut, imageRoot, name, all: refused.length })
       : undefined;
   const grouped = new Set(linked ? linkedOut.map((l) => l.problem) : []);
-  const single = problems.filter((p) => !grouped.has(p));
+  const mostlyMissing = missing.length > 0 && missing.length * 2 > named;
+  const unsaid = new Set(mostlyMissing ? [...notFound].map((i) => problemsBefore[i]!) : []);
+  const single = problems.filter((p) => !grouped.has(p) && !unsaid.has(p));
   const singleRefused = single.filter((p) => p.refused);
   // When import fails, the error below lists the first refused rows: each row is said once, not also as a warning.
   const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
@@ -571,12 +578,15 @@ async function importInto({
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
   const found = accepted.filter((a) => a.source).length;
+  // A folder one level down that holds the first missing image: the usual slip is naming the export's folder.
+  const foundIn = missing.length * 2 > named ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
+  const there = foundIn ? ` The first of them, "${missing[0]}", is in ${foundIn}: give that folder.` : '';
   if (found === 0 && named > 0) {
     throw new VitrineError(
       'IMPORT_NO_IMAGES',
       `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
         `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
-        `params.yaml).`,
+        `params.yaml).${there}`,
       { file: name },
     );
   }
@@ -600,12 +610,12 @@ async function importInto({
       throw new VitrineError(
         'IMPORT_MOSTLY_MISSING',
         `${message}, so nothing was written. Check that the folder holds every image (a copy or sync still ` +
-          'running?) and that --images names the folder the image paths are relative to, then run it again.',
+          `running?) and that --images names the folder the image paths are relative to, then run it again.${there}`,
         { file: name },
       );
     log.warn(
-      `${message}: those objects are imported without an image. Check that the folder holds every image and that ` +
-        'import.images (or --images) names the folder the image paths are relative to.',
+      `${message}: those objects are imported without an image (or keep the one they had). Check that the folder ` +
+        `holds every image and that import.images (or --images) names the folder the image paths are relative to.${there}`,
       { file: name },
     );
   }
@@ -1024,6 +1034,23 @@ export function noImageNamed({ rows, name, column }: { rows: number; name: strin
     'the catalogue shows no pictures. Export the image file names too, or name the column that holds them ' +
     '(import.columns.image in params.yaml; vitrine init: --column image=<column>).'
   );
+}
+
+/** The folder right under `imageRoot` that holds the image `cell` names, if one does (else undefined). */
+async function folderHolding({ imageRoot, cell }: { imageRoot: string; cell: string }): Promise<string | undefined> {
+  const relative = cell.replace(/\\/g, '/');
+  const folders = await readdir(imageRoot, { withFileTypes: true }).catch(() => []);
+  for (const folder of folders.filter((f) => f.isDirectory()).slice(0, 50)) {
+    const candidate = path.join(imageRoot, folder.name);
+    if (
+      await stat(path.join(candidate, relative)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
 }
 
 /** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */

@@ -411,6 +411,13 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
           `${proposal.leftOut.map((l) => labelInList(l.label)).join(', ')}`
         : '',
+      proposal.enoughTogether.length
+        ? `  but with their other spellings counted, ${proposal.enoughTogether
+            .map(
+              (g) => `${labelInList(g.label)} would have ${g.count} (with ${g.spellings.map(labelInList).join(', ')})`,
+            )
+            .join(', ')}: correct the spellings in the export, then run init again (or --vocabulary to name them now)`
+        : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,
       vocabularyCheck.outside.length && !proposal.leftOut.length
         ? `  ${vocabularyCheck.outside.length} labels in use are not in it.`

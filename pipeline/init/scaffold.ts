@@ -68,6 +68,11 @@ export interface InitProposal {
   vocabulary: string[];
   /** Labels left out of the proposed vocabulary, with why. */
   leftOut: LabelCount[];
+  /**
+   * Left-out labels that would have enough objects with their other spellings (other capitals or spaces) counted:
+   * a tester's "Pottery" (24) and "pottery" (2), both left out of the 25 needed.
+   */
+  enoughTogether: { label: string; count: number; spellings: string[] }[];
   /** The fewest objects a label needed to be proposed (the small-collection fallback's 2 when it applied). */
   minPerLabel: number;
   /** The fewest objects a label needs once two labels have that many (minObjectsPerLabel). */
@@ -183,7 +188,10 @@ export function proposeVocabulary({
 }: {
   table: ExportTable;
   labelColumn: string;
-}): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel' | 'fullPerLabel'> {
+}): Pick<
+  InitProposal,
+  'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'enoughTogether' | 'minPerLabel' | 'fullPerLabel'
+> {
   const p = defaultParams().dataset;
   const labels = labelColumn
     ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label))
@@ -210,7 +218,21 @@ export function proposeVocabulary({
   const chosen = new Set(vocabulary);
   const leftOut = labels.filter((l) => !chosen.has(l.label.normalize('NFC')) && !twins.has(l.label.normalize('NFC')));
   const duplicates = nearDuplicates(labels.map((l) => l.label));
-  return { labels, nearDuplicates: duplicates, vocabulary, leftOut, minPerLabel, fullPerLabel };
+  // The spellings of one label (capitals, spaces around it) counted together, the most used spelling first.
+  const spellingsOf = new Map<string, LabelCount[]>();
+  for (const l of composedCounts(labels)) {
+    const key = l.label.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+    spellingsOf.set(key, [...(spellingsOf.get(key) ?? []), l]);
+  }
+  const enoughTogether = [...spellingsOf.values()]
+    .filter((group) => group.length > 1 && group.every((l) => !chosen.has(l.label)))
+    .map((group) => ({
+      label: group[0]!.label,
+      count: group.reduce((sum, l) => sum + l.count, 0),
+      spellings: group.slice(1).map((l) => l.label),
+    }))
+    .filter((group) => group.count >= fullPerLabel);
+  return { labels, nearDuplicates: duplicates, vocabulary, leftOut, enoughTogether, minPerLabel, fullPerLabel };
 }
 
 /** Objects per label, a label's accents encoded two ways (composed é, or e and a combining accent) counted as one. */

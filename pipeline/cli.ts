@@ -301,15 +301,16 @@ export function commandAsTyped(argv: string[]): string {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') {
-      words.push(...argv.slice(i).map(shellWord));
+      words.push(...argv.slice(i).map((w) => shellWord(withoutPassword(w))));
       break;
     }
     if (word === '-C' || word === '--cwd') i++;
     else if (word.startsWith('--cwd=') || /^-C./.test(word)) continue;
-    // A placeholder the shell would not take as a key: copied as it is, it fails instead of storing "…".
-    else if (/^--secret-access-key=/.test(word)) words.push("--secret-access-key='<your secret key>'");
+    // A placeholder a shell refuses (bash: "syntax error", PowerShell: "< is reserved"): copied as it is, the command
+    // fails instead of storing the placeholder as the key.
+    else if (/^--secret-access-key=/.test(word)) words.push('--secret-access-key <your-secret-key>');
     else if (word === '--secret-access-key') {
-      words.push(word, "'<your secret key>'");
+      words.push(word, '<your-secret-key>');
       i++;
     } else words.push(shellWord(withoutPassword(word)));
   }
@@ -318,7 +319,8 @@ export function commandAsTyped(argv: string[]): string {
 
 /** An address with a user and password in it ("https://user:token@host/…") without them: never repeated in a log. */
 function withoutPassword(word: string): string {
-  return word.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1');
+  // Up to the last "@" before the host's "/": a password may hold an "@" itself.
+  return word.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/gi, '$1');
 }
 
 /** "vitrine <command>" as a regular expression over quoted or bracketed command lines in messages. */

@@ -146,9 +146,9 @@ export type ReviewKind =
 export function stageWords(stages: string[], current: boolean): string {
   const shown = current ? ': its predictions are the ones shown on object pages.' : '.';
   if (stages.includes('prod')) return `In production${shown}`;
-  // Staging said what it is for: the public does not know the word.
-  const why = stages.includes('staging') ? ' (being tried before production)' : '';
-  if (stages.length) return `${stagesSentence(stages)}${why}${shown}`;
+  // Staging said what it is for, right after it: the public does not know the word.
+  const named = stagesSentence(stages).replace(/\bin staging\b/i, (s) => `${s} (being tried before production)`);
+  if (stages.length) return `${named}${shown}`;
   return current ? 'Its predictions are the ones shown on object pages.' : 'Not in production.';
 }
 

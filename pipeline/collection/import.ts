@@ -500,6 +500,40 @@ async function importInto({
       ? await linkedOutMessage({ rows: linkedOut, imageRoot, name, all: refused.length })
       : undefined;
   const grouped = new Set(linked ? linkedOut.map((l) => l.problem) : []);
+  // Most images missing is said before any other refusal: the per-row notes below are then not printed.
+  const found = accepted.filter((a) => a.source).length;
+  // A folder one level down that holds the first missing image: the usual slip is naming the export's folder.
+  const foundIn = missing.length * 2 > named ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
+  const there = foundIn
+    ? ` The first of them, "${missing[0]}", is in ${JSON.stringify(foundIn)}: give that folder.`
+    : '';
+  if (found === 0 && named > 0) {
+    throw new VitrineError(
+      'IMPORT_NO_IMAGES',
+      `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
+        `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
+        `params.yaml).${there}`,
+      { file: name },
+    );
+  }
+
+  // Most of the named images missing is a wrong --images folder or an unfinished copy, not a few lost files.
+  if (missing.length > 0 && missing.length * 2 > named) {
+    const message = `${missing.length} of the ${named} images named in ${name} are not in ${imageRoot} (e.g. "${missing[0]}")`;
+    if (missingImages === 'fail')
+      throw new VitrineError(
+        'IMPORT_MOSTLY_MISSING',
+        `${message}, so nothing was written. Check that the folder holds every image (a copy or sync still ` +
+          `running?) and that --images names the folder the image paths are relative to, then run it again.${there}`,
+        { file: name },
+      );
+    log.warn(
+      `${message}: those objects are imported without an image (or keep the one they had). Check that the folder ` +
+        `holds every image and that import.images (or --images) names the folder the image paths are relative to.${there}`,
+      { file: name },
+    );
+  }
+
   const mostlyMissing = missing.length > 0 && missing.length * 2 > named;
   const unsaid = new Set(mostlyMissing ? [...notFound].map((i) => problemsBefore[i]!) : []);
   const single = problems.filter((p) => !grouped.has(p) && !unsaid.has(p));
@@ -577,20 +611,6 @@ async function importInto({
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
-  const found = accepted.filter((a) => a.source).length;
-  // A folder one level down that holds the first missing image: the usual slip is naming the export's folder.
-  const foundIn = missing.length * 2 > named ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
-  const there = foundIn ? ` The first of them, "${missing[0]}", is in ${foundIn}: give that folder.` : '';
-  if (found === 0 && named > 0) {
-    throw new VitrineError(
-      'IMPORT_NO_IMAGES',
-      `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
-        `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
-        `params.yaml).${there}`,
-      { file: name },
-    );
-  }
-
   if (matchedNames.length > 0) {
     const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
       // Names that differ only in Unicode form print alike: said, so the example does not look like no change.
@@ -603,23 +623,6 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
-  // Most of the named images missing is a wrong --images folder or an unfinished copy, not a few lost files.
-  if (missing.length > 0 && missing.length * 2 > named) {
-    const message = `${missing.length} of the ${named} images named in ${name} are not in ${imageRoot} (e.g. "${missing[0]}")`;
-    if (missingImages === 'fail')
-      throw new VitrineError(
-        'IMPORT_MOSTLY_MISSING',
-        `${message}, so nothing was written. Check that the folder holds every image (a copy or sync still ` +
-          `running?) and that --images names the folder the image paths are relative to, then run it again.${there}`,
-        { file: name },
-      );
-    log.warn(
-      `${message}: those objects are imported without an image (or keep the one they had). Check that the folder ` +
-        `holds every image and that import.images (or --images) names the folder the image paths are relative to.${there}`,
-      { file: name },
-    );
-  }
-
   // A name in data/ that is not UTF-8 stops the listing of images no longer exported (step 4): refused here,
   // before anything is written, not after data/ changed.
   if (
@@ -1040,7 +1043,8 @@ export function noImageNamed({ rows, name, column }: { rows: number; name: strin
 async function folderHolding({ imageRoot, cell }: { imageRoot: string; cell: string }): Promise<string | undefined> {
   const relative = cell.replace(/\\/g, '/');
   const folders = await readdir(imageRoot, { withFileTypes: true }).catch(() => []);
-  for (const folder of folders.filter((f) => f.isDirectory()).slice(0, 50)) {
+  const sorted = folders.filter((f) => f.isDirectory()).sort((a, b) => compareIds(a.name, b.name));
+  for (const folder of sorted.slice(0, 50)) {
     const candidate = path.join(imageRoot, folder.name);
     if (
       await stat(path.join(candidate, relative)).then(
@@ -1875,7 +1879,8 @@ function cutShortWords({ cutShort, name }: { cutShort: { object: CollectionObjec
     `${cutShort.length} image${one ? '' : 's'} in the export ${one ? 'is' : 'are'} only the beginning of the one in ` +
     `data/, cut short (a copy or sync not finished?): ${shown}${cutShort.length > 5 ? ` and ${cutShort.length - 5} more` : ''}. ` +
     `${one ? 'That object keeps its' : 'Those objects keep their'} image in data/. Import again once the images are ` +
-    'copied whole.'
+    'copied whole. (If the shorter file is the one wanted, say with its end trimmed off on purpose, delete the one in ' +
+    'data/ and import again.)'
   );
 }
 

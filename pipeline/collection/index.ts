@@ -929,9 +929,10 @@ const ID_FORMS: [string, (id: string) => string][] = [
   [
     'spaces',
     (id) =>
+      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
       id
-        .replace(/\s+/g, ' ')
-        .trim()
+        .replace(/[^\S\uFEFF]+/g, ' ')
+        .replace(/^ | $/g, '')
         .replace(/ ?([^\p{L}\p{N} ]) ?/gu, '$1'),
   ],
 ];

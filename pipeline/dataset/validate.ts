@@ -556,7 +556,7 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
       what === 'capitals' ? 'upper/lower case' : what,
     );
     const named = g.map((id) => `"${clip(visibleId(id))}" (line ${lineOf.get(id) ?? '?'})`);
-    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ')}`;
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ') || 'how they are written'}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
   return [

@@ -175,8 +175,8 @@ Column mapping and everything after: docs/import.md`,
     // Exit 1 says something went wrong: the last line says what (a tester read "Next: git commit" and exit 1).
     if (r.refused.length > 0)
       ctx.log.error(
-        `${r.refused.length} row${r.refused.length === 1 ? ' was' : 's were'} refused (listed above; --on-invalid ` +
-          'skip): the other rows were imported. Fix those rows in the export, then import it again with "vitrine ' +
+        `${r.refused.length} row${r.refused.length === 1 ? ' was' : 's were'} refused (listed above; on_invalid is ` +
+          '"skip"): the other rows were imported. Fix those rows in the export, then import it again with "vitrine ' +
           'import" to add them.',
       );
     return r.refused.length > 0 || result.pushRefused ? 1 : 0;

@@ -167,12 +167,15 @@ describe('the command to run again', () => {
     expect(typed('run', '--force', 'dataset')).toBe('run --force dataset');
     expect(typed('-C', '../our museum', 'data', 'status', '--remote')).toBe('data status --remote');
     expect(typed('init', '--from', 'export/Objets d’art.csv', '--yes', '--secret-access-key', 'AbC/123')).toBe(
-      "init --from 'export/Objets d’art.csv' --yes --secret-access-key '<your secret key>'",
+      "init --from 'export/Objets d’art.csv' --yes --secret-access-key <your-secret-key>",
     );
     expect(typed('init', '--secret-access-key=AbC/123', '--cwd=../m')).toBe(
-      "init --secret-access-key='<your secret key>'",
+      'init --secret-access-key <your-secret-key>',
     );
     // The reviewer: a password in an address was repeated in full; -C glued to its folder was kept.
+    expect(typed('data', 'remote', 'https://cur@tor:t@k3n@dav.museum.example/s', '--', 'https://a:b@c/d')).toBe(
+      'data remote https://dav.museum.example/s -- https://c/d',
+    );
     expect(typed('init', '--remote', 'https://curator:tok3n@dav.museum.example/store', '-C../m')).toBe(
       'init --remote https://dav.museum.example/store',
     );

@@ -81,7 +81,9 @@ describe('vitrine init with a refused row', () => {
     expect(second.code).toBe(1);
     expect(second.messages).toMatch(/EVIL/);
     // Its last word says why it exits 1 (it ended on "Next: … git commit").
-    expect(second.messages.trim().split('\n').at(-1)).toMatch(/1 row was refused \(listed above; --on-invalid skip\)/);
+    expect(second.messages.trim().split('\n').at(-1)).toMatch(
+      /1 row was refused \(listed above; on_invalid is "skip"\)/,
+    );
     expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toMatch(/on_invalid: skip/);
     expect(await readFile(path.join(museum, 'data', 'objects.csv'), 'utf8')).toMatch(/C1[\s\S]*V2/);
     expect((await vitrine(['init', '--from', csv, '--on-invalid', 'maybe'], path.join(root, 'refused'))).code).toBe(2);

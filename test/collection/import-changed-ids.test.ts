@@ -149,5 +149,15 @@ describe('one id of the collection with an invisible character in it', () => {
     expect(firstLog.lines.map((l) => l.message).join('\n')).toMatch(
       /"Z-1" \(line 2\) and "Z<U\+00AD>-1" \(line 3\) differ only in invisible characters/,
     );
+    // The reviewer: a byte-order mark inside an id (JavaScript counts it as a space) left "differ only in" empty.
+    const { lookAlikeIds } = await import('../../pipeline/dataset/validate.ts');
+    const bom = lookAlikeIds({
+      ids: ['\ufeffA1', 'A1'],
+      lineOf: new Map([
+        ['\ufeffA1', 2],
+        ['A1', 3],
+      ]),
+    });
+    expect(bom).toMatch(/"<U\+FEFF>A1" \(line 2\) and "A1" \(line 3\) differ only in invisible characters/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -47,7 +47,7 @@ describe('an images folder that is not the one the export names', () => {
       log,
     }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMPORT_NO_IMAGES')).toBe(true);
-    expect((error as Error).message).toContain(`"OBJ-1.jpg", is in ${path.join(dir, 'images')}: give that folder`);
+    expect((error as Error).message).toContain(`"OBJ-1.jpg", is in "${path.join(dir, 'images')}": give that folder`);
     expect(log.lines.filter((l) => /was not found/.test(l.message))).toEqual([]);
     expect(await readdir(ws.data).catch(() => 'none')).toBe('none');
   });
@@ -64,5 +64,21 @@ describe('an images folder that is not the one the export names', () => {
     });
     expect(log.lines.filter((l) => /was not found/.test(l.message))).toEqual([]);
     expect(log.lines.some((l) => /30 of the 40 images named in .* are not in/.test(l.message))).toBe(true);
+  });
+
+  // The reviewer: with a row refused as well (no id), import stopped on that row and said nothing of the images.
+  it('says most images are missing before it stops on a refused row', async () => {
+    const dir = await exportOf(10, 3);
+    await writeFile(path.join(dir, 'objects.csv'), `${await readFile(path.join(dir, 'objects.csv'), 'utf8')},x.jpg\n`);
+    const log = memoryLogger();
+    const error = await importCollection({
+      ws: workspace(path.join(root, 'repo-refused')),
+      params: defaultParams(),
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'images'),
+      log,
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_INVALID'), String(error)).toBe(true);
+    expect(log.lines.some((l) => /7 of the 10 images named in .* are not in/.test(l.message))).toBe(true);
   });
 });

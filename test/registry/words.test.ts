@@ -15,6 +15,9 @@ describe('the registry’s words for the public', () => {
     );
     expect(stageWords(['staging'], false)).toBe('In staging (being tried before production).');
     expect(stageWords(['review'], false)).toBe('In stage “review”.');
+    expect(stageWords(['staging', 'review'], false)).toBe(
+      'In staging (being tried before production), in stage “review”.',
+    );
     expect(stageWords([], false)).toBe('Not in production.');
   });
 

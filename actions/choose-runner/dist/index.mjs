@@ -27329,7 +27329,10 @@ var ID_FORMS = [
   ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
   [
     "spaces",
-    (id) => id.replace(/\s+/g, " ").trim().replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+    (id) => (
+      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
+      id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+    )
   ]
 ];
 var SHORTENED = "zeros dropped at the end of a number with a dot";

@@ -500,14 +500,16 @@ async function importInto({
       ? await linkedOutMessage({ rows: linkedOut, imageRoot, name, all: refused.length })
       : undefined;
   const grouped = new Set(linked ? linkedOut.map((l) => l.problem) : []);
-  // Most images missing is said before any other refusal: the per-row notes below are then not printed.
+  // Most images missing (a wrong --images folder, an unfinished copy) is said before any other refusal, and the
+  // per-row notes are then not printed. Rows refused for their image (not missing) are the refusal's, below.
   const found = accepted.filter((a) => a.source).length;
+  const mostlyMissing = missing.length > 0 && missing.length * 2 > named;
   // A folder one level down that holds the first missing image: the usual slip is naming the export's folder.
-  const foundIn = missing.length * 2 > named ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
+  const foundIn = mostlyMissing ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
   const there = foundIn
     ? ` The first of them, "${missing[0]}", is in ${JSON.stringify(foundIn)}: give that folder.`
     : '';
-  if (found === 0 && named > 0) {
+  if (found === 0 && mostlyMissing) {
     throw new VitrineError(
       'IMPORT_NO_IMAGES',
       `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
@@ -517,8 +519,7 @@ async function importInto({
     );
   }
 
-  // Most of the named images missing is a wrong --images folder or an unfinished copy, not a few lost files.
-  if (missing.length > 0 && missing.length * 2 > named) {
+  if (mostlyMissing) {
     const message = `${missing.length} of the ${named} images named in ${name} are not in ${imageRoot} (e.g. "${missing[0]}")`;
     if (missingImages === 'fail')
       throw new VitrineError(
@@ -534,7 +535,6 @@ async function importInto({
     );
   }
 
-  const mostlyMissing = missing.length > 0 && missing.length * 2 > named;
   const unsaid = new Set(mostlyMissing ? [...notFound].map((i) => problemsBefore[i]!) : []);
   const single = problems.filter((p) => !grouped.has(p) && !unsaid.has(p));
   const singleRefused = single.filter((p) => p.refused);
@@ -611,6 +611,15 @@ async function importInto({
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
+  // Every named image refused, its rows skipped (on_invalid "skip"): nothing left to picture.
+  if (found === 0 && named > 0)
+    throw new VitrineError(
+      'IMPORT_NO_IMAGES',
+      `None of the ${named} images named in ${name} could be imported from ${imageRoot} (see above), so nothing ` +
+        'was changed. Give the folder the image paths are relative to with --images (or import.images in ' +
+        'params.yaml).',
+      { file: name },
+    );
   if (matchedNames.length > 0) {
     const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
       // Names that differ only in Unicode form print alike: said, so the example does not look like no change.

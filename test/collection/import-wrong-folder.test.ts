@@ -81,4 +81,22 @@ describe('an images folder that is not the one the export names', () => {
     expect(isVitrineError(error, 'IMPORT_INVALID'), String(error)).toBe(true);
     expect(log.lines.some((l) => /7 of the 10 images named in .* are not in/.test(l.message))).toBe(true);
   });
+
+  // Every named image refused (not missing: here, paths leaving the folder) is the refused rows’ error, not
+  // “none of the images is in the folder”.
+  it('with every named image refused rather than missing, lists the refused rows', async () => {
+    const dir = path.join(root, 'all-refused');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    const rows = [1, 2, 3].map((i) => [`R-${i}`, `../../outside-${i}.jpg`]);
+    await writeFile(path.join(dir, 'objects.csv'), stringify([['id', 'image'], ...rows]));
+    const error = await importCollection({
+      ws: workspace(path.join(root, 'repo-all-refused')),
+      params: defaultParams(),
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'images'),
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_INVALID'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/leaves the images folder/);
+  });
 });

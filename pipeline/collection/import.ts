@@ -632,15 +632,9 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
-  // A name in data/ that is not UTF-8 stops the listing of images no longer exported (step 4): refused here,
-  // before anything is written, not after data/ changed.
-  if (
-    await stat(ws.data).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
-  )
-    await listFiles({ dir: ws.data, root: ws.root });
+  // data/ as the data layer lists it, before anything is written: a name that is not UTF-8 is refused here, not
+  // after data/ changed; step 4 finds the images no longer exported in this listing (what this import adds, it keeps).
+  const dataBefore = await listedData({ ws });
 
   // Where a replace keeps tables git's last commit does not hold as they are: one dated folder for this import.
   const aside = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE);
@@ -723,7 +717,14 @@ async function importInto({
       .filter(({ now, before }) => now && before && now !== before)
       .map(({ before }) => before),
   );
-  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, emptied, replaced, log });
+  const { removedImages, keptImages } = await removeStaleImages({
+    ws,
+    listed: dataBefore,
+    keep,
+    emptied,
+    replaced,
+    log,
+  });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({
     labels: labelsResult.inUse,
@@ -1899,14 +1900,28 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
   return (await readFile(a)).equals(await readFile(b));
 }
 
+/** The files of data/ (relpaths from it, as the data layer lists them) and its linked folders; none without data/. */
+async function listedData({ ws }: { ws: Workspace }): Promise<{ files: string[]; linkedFolders: string[] }> {
+  const linkedFolders: string[] = [];
+  const isFolder = await stat(ws.data).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const files = isFolder ? await listFiles({ dir: ws.data, root: ws.root, linkedFolders }) : [];
+  return { files, linkedFolders };
+}
+
 async function removeStaleImages({
   ws,
+  listed,
   keep,
   emptied,
   replaced,
   log,
 }: {
   ws: Workspace;
+  /** data/ as listed before the import wrote anything (listedData). */
+  listed: { files: string[]; linkedFolders: string[] };
   keep: Set<string>;
   /** Images of objects the export still lists with an empty image cell. */
   emptied: Set<string>;
@@ -1914,15 +1929,13 @@ async function removeStaleImages({
   replaced: Set<string>;
   log: Logger;
 }): Promise<{ removedImages: string[]; keptImages: string[] }> {
-  // As the data layer lists them (.dvcignore honoured; a name that is not UTF-8 refused before anything was written).
-  const files = await stat(ws.images).then(
-    (s) => (s.isDirectory() ? listFiles({ dir: ws.images, root: ws.root }) : []),
-    () => [],
-  );
-  const stale = files
-    .map((relpath) => path.posix.join(path.relative(ws.data, ws.images).split(path.sep).join('/'), relpath))
-    .filter((relpath) => !keep.has(relpath))
-    .sort(compareIds);
+  // As the data layer lists them (.dvcignore honoured), from the listing made before anything was written; an images
+  // folder that is a link to another (which that listing does not follow) is listed itself.
+  const folder = path.relative(ws.data, ws.images).split(path.sep).join('/');
+  const files = listed.linkedFolders.includes(folder)
+    ? (await listFiles({ dir: ws.images, root: ws.root })).map((relpath) => `${folder}/${relpath}`)
+    : listed.files.filter((relpath) => relpath.startsWith(`${folder}/`));
+  const stale = files.filter((relpath) => !keep.has(relpath)).sort(compareIds);
   const removedImages: string[] = [];
   const keptImages: string[] = [];
   if (stale.length === 0) return { removedImages, keptImages };

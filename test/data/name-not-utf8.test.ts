@@ -107,6 +107,19 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** `vitrine import` of a two-object export (A1, already in data/, and A4, new), as a user runs it. */
+async function importExport(): Promise<{ code: number; text: string }> {
+  const exported = path.join(base, 'export');
+  await writeTree(exported, {
+    'objects.csv': 'id,image,label,title\nA1,A1.png,coin,Bowl\nA4,A4.png,coin,Cup\n',
+    // import checks an image's first bytes: PNG's signature, then anything
+    'images/A1.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('one')]),
+    'images/A4.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('four')]),
+  });
+  const images = path.join(exported, 'images');
+  return said('import', '--metadata', path.join(exported, 'objects.csv'), '--images', images);
+}
+
 describe('vitrine import, with such a file already in data/images', () => {
   // Reviewer: with the name left out by .dvcignore, import went on and then failed on it (“caf�.bak does not
   // exist”) after data/objects.csv and the images had changed, at every import after.
@@ -115,19 +128,7 @@ describe('vitrine import, with such a file already in data/images', () => {
     const ignoredName = Buffer.concat([folder, BAD.subarray(0, 4), Buffer.from('.bak')]);
     await rename(Buffer.concat([folder, BAD]), ignoredName);
     await writeFile(path.join(repo, '.dvcignore'), '*.bak\n');
-    const exported = path.join(base, 'export');
-    await writeTree(exported, {
-      'objects.csv': 'id,image,label,title\nA1,A1.png,coin,Bowl\nA4,A4.png,coin,Cup\n',
-      'images/A1.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('one')]),
-      'images/A4.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('four')]),
-    });
-    const result = await said(
-      'import',
-      '--metadata',
-      path.join(exported, 'objects.csv'),
-      '--images',
-      path.join(exported, 'images'),
-    );
+    const result = await importExport();
     expect(result.text).not.toContain('\ufffd');
     expect(result.code, result.text).toBe(0);
     expect(await readFile(path.join(repo, 'data', 'objects.csv'), 'utf8')).toMatch(/^A4,Cup,.*images\/A4\.png$/m);
@@ -137,23 +138,10 @@ describe('vitrine import, with such a file already in data/images', () => {
   // Reviewer: import's pass over the images no longer exported listed data/images as text and failed (“a bug in
   // Vitrine”) after it had already rewritten data/objects.csv and copied the export's images in.
   it('names it and changes nothing: data/, data.dvc and labels.csv stay as they were', async () => {
-    const exported = path.join(base, 'export');
-    await writeTree(exported, {
-      'objects.csv': 'id,image,label,title\nA1,A1.png,coin,Bowl\nA4,A4.png,coin,Cup\n',
-      // import checks an image's first bytes: PNG's signature, then anything
-      'images/A1.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('one')]),
-      'images/A4.png': Buffer.concat([PNG_SIGNATURE, Buffer.from('four')]),
-    });
     await writeFile(path.join(repo, 'labels.csv'), 'object_id,label\nA1,coin\n');
     const data = await snapshot(path.join(repo, 'data'));
     const dvc = await readFile(path.join(repo, 'data.dvc'), 'utf8');
-    const result = await said(
-      'import',
-      '--metadata',
-      path.join(exported, 'objects.csv'),
-      '--images',
-      path.join(exported, 'images'),
-    );
+    const result = await importExport();
     expectNamed(result);
     expect(await snapshot(path.join(repo, 'data'))).toEqual(data);
     expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(dvc);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { parseCsv, type RepeatedColumn } from './index.ts';
+import { clip } from '../log.ts';
+import { type AboveHeader, parseCsv, type RepeatedColumn } from './index.ts';
 
 /*
  * A collections-management export: CSV with a header row, or JSON Lines (one JSON object per line,
@@ -14,6 +15,8 @@ export interface ExportTable {
   rows: { line: number; cells: Record<string, string> }[];
   /** CSV columns named twice, left out of `header` and the cells (with `repeats: 'list'`). */
   repeated?: RepeatedColumn[];
+  /** Lines above a CSV's column names (a title, a date): left out. */
+  aboveHeader?: AboveHeader;
 }
 
 /** Parse an export; JSON Lines when the name ends in .jsonl/.ndjson or the text starts with "{". */
@@ -139,4 +142,12 @@ function cellText(value: unknown): string {
 export function exportName({ root, file }: { root: string; file: string }): string {
   const relative = path.relative(root, file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Said when an export's column names are not on its first line: which lines were left out, and what the first says. */
+export function aboveHeaderNote({ name, above }: { name: string; above: AboveHeader }): string {
+  const lines =
+    above.lines === 1 ? 'line 1 is' : above.lines === 2 ? 'lines 1 and 2 are' : `lines 1 to ${above.lines} are`;
+  const what = above.first ? ` (a title: "${clip(above.first)}")` : '';
+  return `${name}: ${lines} above the column names, on line ${above.headerLine}${what}, and ${above.lines === 1 ? 'is' : 'are'} left out.`;
 }

@@ -28,7 +28,8 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
-import { exportName, parseExport } from './export.ts';
+import { aboveHeaderNote, exportName, parseExport } from './export.ts';
+import { imageFileProblem } from './file-kind.ts';
 import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
 import {
   compareIds,
@@ -190,7 +191,9 @@ async function importInto({
     );
   });
   const text = decodeText({ bytes, file: name });
-  const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
+  const { header, rows, repeated = [], aboveHeader } = parseExport({ text, file: name, repeats: 'list' });
+  if (aboveHeader) log.info(aboveHeaderNote({ name, above: aboveHeader }));
+  const headerLine = aboveHeader?.headerLine ?? 1;
   if (header.length === 0)
     throw new VitrineError(
       'IMPORT_EMPTY',

@@ -103,9 +103,61 @@ function checkSeparator({ text, file }: { text: string; file: string }): void {
 
 /** An export's separator from its header: "," when it has one, else ";" or a tab when it has one of those. */
 function exportSeparator(text: string): string {
-  const header = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  // The first line with text: lines above the header (aboveHeader) are blank by now.
+  const header =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(LINE_BREAK, 20)
+      .find((l) => l.trim()) ?? '';
   if (header.includes(',')) return ',';
   return [';', '\t'].find((sep) => header.includes(sep)) ?? ',';
+}
+
+/** Lines an export has above its column names (aboveHeader): how many, the header's line, the first one's text. */
+export interface AboveHeader {
+  lines: number;
+  headerLine: number;
+  first: string;
+}
+
+/**
+ * A title, a date or a blank line above an export's column names, as report tools and collections systems write
+ * them ("Export TMS du 03/12/2024;;;"): read as the header, they hid every column. The column names are the first
+ * of the first 10 lines with two cells or more holding text, for a separator the line after it also has; each line
+ * above them has one such cell at most, for that separator (a title with a comma in it is no header above rows
+ * separated by ";"). An export of one column (ids alone) has no such line, and is left as it is.
+ */
+function aboveHeader(text: string): AboveHeader | undefined {
+  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK, 12);
+  const cells = (line: string, sep: string) =>
+    line.split(sep).filter(
+      (c) =>
+        c
+          .trim()
+          .replace(/^"+|"+$/g, '')
+          .trim() !== '',
+    ).length;
+  for (let i = 0; i < Math.min(lines.length, 10); i++) {
+    const next = lines.slice(i + 1).find((l) => l.trim());
+    const sep = [',', ';', '\t'].find((s) => cells(lines[i]!, s) >= 2 && (next === undefined || next.includes(s)));
+    if (sep === undefined) continue;
+    if (i === 0 || lines.slice(0, i).some((l) => cells(l, sep) > 1)) return undefined;
+    const first =
+      lines
+        .find((l) => l.trim())
+        ?.replace(/[,;\t\s"]+$/, '')
+        .replace(/^"/, '') ?? '';
+    return { lines: i, headerLine: i + 1, first };
+  }
+  return undefined;
+}
+
+/** The text with its first `lines` lines emptied, their line breaks (and a byte-order mark) kept. */
+function blankLines({ text, lines }: { text: string; lines: number }): string {
+  const breaks = /\r\n|\r|\n/g;
+  for (let n = 0; n < lines && breaks.exec(text); n++);
+  const head = text.slice(0, breaks.lastIndex);
+  return (text.startsWith('\uFEFF') ? '\uFEFF' : '') + head.replace(/[^\r\n]/g, '') + text.slice(head.length);
 }
 
 /**
@@ -147,16 +199,22 @@ export function parseCsv({
   repeats?: 'refuse' | 'list';
   /** Give each row's `spans`: to change a cell in the text and leave every other byte as it was. */
   spans?: boolean;
-}): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
+}): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[]; aboveHeader?: AboveHeader } {
   // Excel's "sep=," first line names the separator; it is not the header. Its line break stays, so lines count
   // as in the file (not with spans, whose offsets are the file's own: Vitrine's files never hold it).
   let delimiter = ',';
+  let above: AboveHeader | undefined;
   if (separator === 'detect') {
     const named = /^\uFEFF?sep=([,;\t|])[ \t]*(?=\r\n|\r|\n|$)/i.exec(text);
     if (named) {
       delimiter = named[1]!;
       text = text.replace(/^\uFEFF?sep=[^\r\n]*/i, '');
-    } else delimiter = exportSeparator(text);
+    } else {
+      // Lines above the column names are emptied, their line breaks kept: the rows' lines count as in the file.
+      above = aboveHeader(text);
+      if (above) text = blankLines({ text, lines: above.lines });
+      delimiter = exportSeparator(text);
+    }
   } else if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
   // Lines of spaces, tabs or DOS's Ctrl-Z after the last row look empty to staff: they end the file, not a row.
   if (!spans) text = trimBlankEnd(text);
@@ -169,6 +227,7 @@ export function parseCsv({
   // the previous record ended is where this one starts, after any blank lines.
   let ended = 0;
   let first: string[] | undefined;
+  let bad: { line: number; record: string[]; others: { line: number; more: boolean }[] } | undefined;
   const starts: number[] = [];
   let records: string[][];
   try {
@@ -182,25 +241,36 @@ export function parseCsv({
       skip_empty_lines: true,
       ...(cellSpans && { cast: cellSpans.cast }),
       on_record: (record: string[], context) => {
+        const line = lineAt(ended);
         // ",," below a two-column table (a spreadsheet's rows of empty cells, isEmptyRow) is no row with a cell too
-        // many. Any other row must have the header's cells; thrown as csv-parse would, before the line moves on.
-        if (first && record.length !== first.length && !(record.length > 1 && record.every((c) => c.trim() === '')))
-          throw Object.assign(
-            new Error(`Invalid Record Length: ${record.length} cells, the header has ${first.length}`),
-            {
-              code: 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
-              record,
-            },
-          );
-        starts.push(lineAt(ended));
+        // many. Any other row must have the header's cells, save an export's row of two cells or more short of the
+        // header's: Excel drops a row's empty cells at its end, after the first rows. Every such line is noted, the
+        // first with its cells, to be said when the file has been read.
+        const cut = separator === 'detect' && first && record.length >= 2 && record.length < first.length;
+        if (first && record.length !== first.length && !cut && !(record.length > 1 && record.every((c) => !c.trim()))) {
+          if (!bad) bad = { line, record, others: [] };
+          else bad.others.push({ line, more: record.length > first.length });
+        }
+        starts.push(line);
         cellSpans?.record(context.bytes);
         ended = context.bytes;
         first ??= record;
         return record;
       },
     }) as string[][];
+    if (bad) {
+      const { record, line, others } = bad;
+      const more = record.length > first!.length;
+      throw Object.assign(new Error(`Invalid Record Length: ${record.length} cells, the header has ${first!.length}`), {
+        code: 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+        record,
+        line,
+        // Lines short or long as the first one is: fixed the same way.
+        others: others.filter((o) => o.more === more).map((o) => o.line),
+      });
+    }
   } catch (error) {
-    const { line, problem } = csvProblem({ error, text, header: first, line: lineAt(ended) });
+    const { line, problem } = csvProblem({ error, text, header: first, line: lineAt(ended), delimiter });
     throw new VitrineError(
       'CSV_MALFORMED',
       `${file}${line ? `:${line}` : ''}: ${problem}`,
@@ -222,7 +292,7 @@ export function parseCsv({
       spans: Object.fromEntries(read.map(({ name, i: column }) => [name, cellSpans.records[i + 1]![column]!])),
     }),
   }));
-  return { header: read.map((c) => c.name), rows, repeated };
+  return { header: read.map((c) => c.name), rows, repeated, ...(above && { aboveHeader: above }) };
 }
 
 /**
@@ -425,7 +495,8 @@ function csvProblem({
   error,
   text,
   header: parsedHeader,
-  line,
+  line: reading,
+  delimiter,
 }: {
   error: unknown;
   text: string;
@@ -433,13 +504,23 @@ function csvProblem({
   header?: string[];
   /** The line the record being read starts on. */
   line: number;
+  delimiter: string;
 }): { line?: number; problem: string } {
-  const e = error as { code?: string; column?: number; message: string; record?: string[] };
+  const e = error as {
+    code?: string;
+    column?: number;
+    message: string;
+    record?: string[];
+    line?: number;
+    others?: number[];
+  };
+  const line = e.line ?? reading;
   const body = text.replace(/^\uFEFF/, '');
-  const header = parsedHeader ?? firstRecord(body);
+  const header = parsedHeader ?? firstRecord({ text: body, delimiter });
+  const separator = SEPARATOR_WORDS[delimiter] ?? `"${delimiter}"`;
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     // csv-parse reports the file's end, where it gave up; the person needs the line the quote opened on.
-    const opened = unclosedQuoteLine(body) ?? line;
+    const opened = unclosedQuoteLine({ text: body, delimiter }) ?? line;
     return {
       line: opened,
       problem:
@@ -453,13 +534,25 @@ function csvProblem({
     // A line that looks empty in an editor: "has 1 cell" would not tell staff which line is meant.
     if (cells === 1 && /^[ \t\u001a]+$/.test(e.record[0] ?? ''))
       return { line, problem: `line ${line} holds only spaces or tabs: delete it (it looks empty, but is not).` };
+    const others = e.others ?? [];
+    const so = others.length
+      ? `, and so do ${
+          others.length <= 4
+            ? others.length === 1
+              ? `line ${others[0]}`
+              : `lines ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`
+            : `lines ${others.slice(0, 3).join(', ')} and ${others.length - 3} others`
+        }`
+      : '';
+    const example = delimiter === ',' || delimiter === ';' ? ` ("Plate${delimiter} blue and white")` : '';
     return {
       line,
       problem:
-        `line ${line} has ${count(cells, 'cell')}, the header has ${header.length} (${headerNames(header)}): ` +
+        `line ${line} has ${count(cells, 'cell')}, the header has ${header.length} ` +
+        `(${headerNames(header, delimiter)})${so}: ` +
         (more
-          ? 'a cell with a comma in it (a title, a label, a note) must be in double quotes ("Plate, blue and white").'
-          : 'give every line a cell for each column of the header, empty if need be (a comma for each).'),
+          ? `a cell with a ${separator} in it (a title, a label, a note) must be in double quotes${example}.`
+          : `give every line a cell for each column of the header, empty if need be (a ${separator} for each).`),
     };
   }
   if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'INVALID_OPENING_QUOTE') {
@@ -479,18 +572,27 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** The header's names as the file writes them: a name holding a comma or a quote in double quotes. */
-function headerNames(header: string[]): string {
+/** A separator in words, as "a … in it" and "a … for each" go on. */
+const SEPARATOR_WORDS: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon (;)',
+  '\t': 'tab',
+  '|': 'vertical bar (|)',
+};
+
+/** The header's names as the file writes them: a name holding the separator or a quote in double quotes. */
+function headerNames(header: string[], delimiter: string): string {
   return header
     .map((h) => h.trim())
-    .map((h) => (/[",]/.test(h) ? `"${h.replaceAll('"', '""')}"` : h))
+    .map((h) => (h.includes('"') || h.includes(delimiter) || h.includes(',') ? `"${h.replaceAll('"', '""')}"` : h))
     .join(', ');
 }
 
 /** The header's cells, read leniently (the file is already known to be malformed somewhere). */
-function firstRecord(text: string): string[] | undefined {
+function firstRecord({ text, delimiter }: { text: string; delimiter: string }): string[] | undefined {
   try {
-    return (parse(text.split(LINE_BREAK, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][])[0];
+    const line = text.split(LINE_BREAK).find((l) => l.trim()) ?? '';
+    return (parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0];
   } catch {
     return undefined;
   }
@@ -500,7 +602,7 @@ function firstRecord(text: string): string[] | undefined {
  * The line a quoted cell that never closes starts on: quotes open only at the start of a cell, and `""`
  * inside a quoted cell is a quote character (RFC 4180, as csv-parse reads it).
  */
-function unclosedQuoteLine(text: string): number | undefined {
+function unclosedQuoteLine({ text, delimiter }: { text: string; delimiter: string }): number | undefined {
   let line = 1;
   let openedOn: number | undefined;
   let cellStart = true;
@@ -513,7 +615,7 @@ function unclosedQuoteLine(text: string): number | undefined {
       continue;
     }
     if (c === '"' && cellStart) openedOn = line;
-    cellStart = c === ',' || c === '\n' || c === '\r';
+    cellStart = c === delimiter || c === '\n' || c === '\r';
   }
   return openedOn;
 }

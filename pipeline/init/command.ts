@@ -2,6 +2,7 @@ import { rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
+import { aboveHeaderNote } from '../collection/export.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
@@ -387,6 +388,8 @@ function joinList(labels: string[]): string {
 }
 
 function showProposal(ctx: CommandContext, proposal: InitProposal, choices: InitChoices): void {
+  const { aboveHeader } = proposal.table;
+  if (aboveHeader) ctx.log.info(aboveHeaderNote({ name: path.basename(proposal.from), above: aboveHeader }));
   // Said before the question, while another label column can still be chosen.
   const source = labelLooksLikeSource({ ...proposal.table, columns: choices.columns });
   if (source) ctx.log.warn(source);

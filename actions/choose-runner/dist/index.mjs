@@ -27216,6 +27216,11 @@ function fileKind({ bytes, file: file2 }) {
   }
   return void 0;
 }
+var CAMERA_RAW = new Set(
+  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+    " "
+  )
+);
 function zipKind({ bytes, ext }) {
   const part = (from, to) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
   const names = part(0, 65536) + part(Math.max(65536, bytes.length - 65536), bytes.length);

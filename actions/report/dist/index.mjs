@@ -48515,6 +48515,11 @@ init_fs();
 
 // pipeline/collection/file-kind.ts
 init_errors();
+var CAMERA_RAW = new Set(
+  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+    " "
+  )
+);
 
 // pipeline/collection/index.ts
 var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";

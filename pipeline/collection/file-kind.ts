@@ -53,6 +53,65 @@ export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): 
   return undefined;
 }
 
+/** Camera raw files, by their names: most are TIFF inside, and their first bytes say nothing clearer. */
+const CAMERA_RAW = new Set(
+  '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
+    ' ',
+  ),
+);
+
+const SAVE_COPY = 'and name that file in the export';
+
+/**
+ * What an image file import refuses is, by its first bytes and its name, with what to do: a museum's master files
+ * (JPEG 2000, camera raw, Photoshop), a download that failed (a web page), or a JPEG or PNG under a name that is no
+ * image's. Said after the file: "is a …". Undefined for anything else.
+ */
+export function imageFileProblem({ head, file }: { head: Uint8Array; file: string }): string | undefined {
+  const text = Buffer.from(head).toString('latin1');
+  const starts = (magic: string, at = 0) => text.startsWith(magic, at);
+  const ext = path.extname(file);
+  if (starts('\x00\x00\x00\x0cjP  ') || starts('\xff\x4f\xff\x51'))
+    return (
+      'is a JPEG 2000 image, which Vitrine cannot read (its image decoder has no JPEG 2000 support): save a copy as ' +
+      `JPEG or TIFF (collections systems often keep one for the web) ${SAVE_COPY}.`
+    );
+  if (CAMERA_RAW.has(ext.toLowerCase()))
+    return (
+      `is a camera raw file (${ext}), which Vitrine cannot read: export it as JPEG or TIFF from the photography ` +
+      `software (Lightroom, Capture One, the camera maker's own) ${SAVE_COPY}.`
+    );
+  if (starts('8BPS'))
+    return `is a Photoshop document, which Vitrine cannot read: save a copy as JPEG or TIFF (File > Save a Copy) ${SAVE_COPY}.`;
+  if (starts('BM') && head.length >= 6)
+    return `is a BMP (Windows bitmap) image, which Vitrine cannot read: save it as PNG or JPEG ${SAVE_COPY}.`;
+  if (starts('\xff\x0a') || starts('\x00\x00\x00\x0cJXL '))
+    return `is a JPEG XL image, which Vitrine cannot read: save a copy as JPEG or PNG ${SAVE_COPY}.`;
+  if (starts('%PDF-'))
+    return `is a PDF document, not an image: export the photograph in it as JPEG, or use the photograph itself, ${SAVE_COPY}.`;
+  const opening = text
+    .replace(/^(\xef\xbb\xbf)?\s*/, '')
+    .slice(0, 100)
+    .toLowerCase();
+  if (opening.startsWith('<!doctype html') || opening.startsWith('<html') || opening.startsWith('<head'))
+    return (
+      'is a web page (HTML), not an image: most often an error page saved in place of the photograph by a download ' +
+      'that failed. Download the image again, and check that the file opens as a picture.'
+    );
+  if (opening.startsWith('<svg') || (opening.startsWith('<?xml') && text.toLowerCase().includes('<svg')))
+    return `is an SVG drawing, which import does not take: save it as PNG ${SAVE_COPY}.`;
+  const kind = starts('\xff\xd8\xff') ? 'JPEG' : starts('\x89PNG\r\n\x1a\n') ? 'PNG' : undefined;
+  if (kind) {
+    const named = ext ? `its name ends in "${ext}"` : 'its name has no ending';
+    const proper = kind === 'JPEG' ? '.jpg' : '.png';
+    return (
+      `is a ${kind} image, but ${named}, and import takes images by their name and their first bytes: ` +
+      `rename it to end in ${proper}, and name it so in the export.`
+    );
+  }
+  return undefined;
+}
+
 /**
  * A zip: Excel's .xlsx, LibreOffice's .ods and Apple's .numbers are all zip archives, told apart by the names of
  * the parts inside them (in the local headers at the start, and the directory at the end), then by the file's name.

@@ -222,13 +222,13 @@ async function importInto({
       const near = nearColumn(column, header);
       throw new VitrineError(
         'IMPORT_COLUMN_MISSING',
-        `${name}:1: params.yaml maps "${field}" to the column ` +
+        `${name}:${headerLine}: params.yaml maps "${field}" to the column ` +
           `"${column}", but the export has no such column (it has: ${header.join(', ')}). ${
             near
               ? `It has a column "${near}": write ${field}: ${near} under import.columns in params.yaml if it is that one.`
               : `Fix import.columns.${field} in params.yaml.`
           }`,
-        { file: name, line: 1 },
+        { file: name, line: headerLine },
       );
     }
   }
@@ -241,7 +241,7 @@ async function importInto({
     log.warn(
       `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
         `stays empty (set import.columns.${field} to "" to say it is absent).`,
-      { file: name, line: 1 },
+      { file: name, line: headerLine },
     );
   } else if (absent.length > 1) {
     const named = absent.map(([field, column]) => (field === column ? field : `${field} ("${column}")`));
@@ -252,7 +252,7 @@ async function importInto({
             ? ' (a field named alone maps to the column of the same name)'
             : ''
         }. Those fields stay empty; set them to "" in import.columns to say they are absent.`,
-      { file: name, line: 1 },
+      { file: name, line: headerLine },
     );
   }
   // A kept column is written under its own name beside Vitrine's columns in data/objects.csv: one named like
@@ -284,7 +284,7 @@ async function importInto({
             : ' (import.columns.label ' + 'is empty in params.yaml)'
         }, so it would remove every label in labels.csv. Nothing was changed. Map the label ` +
         `column in import.columns.label, or import without --labels replace to keep labels.csv as it is.`,
-      { file: name, line: 1 },
+      { file: name, line: headerLine },
     );
   }
 
@@ -824,12 +824,14 @@ export async function findImage({
     : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
   if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
-  const kind = await imageKind(real);
+  const head = await fileHead(real);
+  const kind = imageKind({ head, file: real });
   if (!kind) {
     return {
       refused:
+        imageFileProblem({ head, file: real }) ??
         `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
-        `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
+          `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
     };
   }
   if (kind === 'heif') {
@@ -1070,17 +1072,24 @@ async function folderHolding({ imageRoot, cell }: { imageRoot: string; cell: str
   return undefined;
 }
 
-/** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
-export async function imageKind(file: string): Promise<string | undefined> {
-  const ext = path.extname(file).toLowerCase();
-  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+/** A file's first bytes (up to 128): enough to tell an image's format, or a web page's. */
+async function fileHead(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
-  const head = Buffer.alloc(16);
+  const head = Buffer.alloc(128);
   try {
-    await handle.read(head, 0, 16, 0);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
+export function imageKind({ head: bytes, file }: { head: Buffer; file: string }): string | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  // Short files: the checks below read 16 bytes, as zeros past the end.
+  const head = Buffer.concat([bytes.subarray(0, 16), Buffer.alloc(16)]).subarray(0, 16);
   const ascii = (from: number, to: number) => head.subarray(from, to).toString('latin1');
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip } from '../log.ts';
+import { visibleId } from './index.ts';
 
 /*
  * The label vocabulary against the labels in use. A new collection's labels ("Statuary", "Jewellery")
@@ -521,12 +522,30 @@ function didYouMean({
   meant,
   labelsName,
 }: LabelCount & { lines: number[]; meant: string; labelsName: string }): string {
-  const question = `is not one of the labels of this collection. Did you mean "${clip(meant)}"?`;
+  const invisible = invisibleApart({ label, meant });
+  const question =
+    `is not one of the labels of this collection. Did you mean "${clip(meant)}"?` +
+    (invisible ? ` It has ${invisible}, which makes the two look alike.` : '');
+  label = invisible ? visibleId(label) : label;
   if (lines.length === 1) return `${labelsName}:${lines[0]}: "${clip(label)}" ${question}`;
   if (lines.length === 0) return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) ${question}`;
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
   return `${labelsName}: "${clip(label)}" (${count} objects, on lines ${shown}${more}) ${question} Correct it on those lines.`;
+}
+
+/**
+ * When all that sets a label apart from the one meant is an invisible character (a soft hyphen or a zero-width space
+ * pasted from a web page), how to say it: "an invisible character (shown as <U+00AD>)"; else undefined. The two
+ * would print alike, and "did you mean" a label that looks the same says nothing.
+ */
+function invisibleApart({ label, meant }: { label: string; meant: string }): string | undefined {
+  const seen = (text: string) => text.replace(/\p{Cf}/gu, '');
+  if (label === meant || seen(label) !== seen(meant)) return undefined;
+  const found = [...new Set(label.match(/\p{Cf}/gu) ?? [])].map(visibleId);
+  return found.length === 1
+    ? `an invisible character (shown here as ${found[0]})`
+    : `invisible characters (shown here as ${found.join(', ')})`;
 }
 
 function otherLabelsMessage({

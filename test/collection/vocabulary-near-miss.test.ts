@@ -24,6 +24,24 @@ describe('checkVocabulary and near misses', () => {
     expect(check.nearMisses.map((c) => c.meant)).toEqual(['figurine']);
   });
 
+  it('shows an invisible character that is all that sets a label apart (a pasted soft hyphen)', () => {
+    // Session 37: "Did you mean "figurine"?" of a label that printed as "figurine" too.
+    const check = checkVocabulary({
+      labels: [...used('coin', 10, 2), ...used('fig\u00ADurine', 2, 12), ...used('figurine', 10, 14)],
+      vocabulary,
+      minPerLabel: 5,
+    });
+    expect(check.message).toBe(
+      'labels.csv: "fig<U+00AD>urine" (2 objects, on lines 12, 13) is not one of the labels of this collection. ' +
+        'Did you mean "figurine"? It has an invisible character (shown here as <U+00AD>), which makes the two look ' +
+        'alike. Correct it on those lines.',
+    );
+    const joiner = checkVocabulary({ labels: [{ label: 'coin\u200B\u2060', line: 2 }], vocabulary });
+    expect(joiner.message).toMatch(
+      /"coin<U\+200B><U\+2060>" .*invisible characters \(shown here as <U\+200B>, <U\+2060>\)/,
+    );
+  });
+
   it('puts the slip first, and keeps the advice for a new label apart from it', () => {
     const check = checkVocabulary({
       labels: [

@@ -258,6 +258,15 @@ export function parseCsv({
         return record;
       },
     }) as string[][];
+    // An export that stopped in the middle of a row (a copy, a download or a sync that did not finish) ends in a row
+    // short of the header's cells and no line break; Excel and collections systems end every row with one.
+    const last = records.at(-1);
+    if (separator === 'detect' && records.length > 1 && last!.length < first!.length && !/[\r\n]$/.test(text))
+      throw Object.assign(new Error('The file ends in the middle of a row'), {
+        code: 'CUT_SHORT',
+        record: last,
+        line: starts.at(-1),
+      });
     if (bad) {
       const { record, line, others } = bad;
       const more = record.length > first!.length;
@@ -518,6 +527,14 @@ function csvProblem({
   const body = text.replace(/^\uFEFF/, '');
   const header = parsedHeader ?? firstRecord({ text: body, delimiter });
   const separator = SEPARATOR_WORDS[delimiter] ?? `"${delimiter}"`;
+  if (e.code === 'CUT_SHORT' && header)
+    return {
+      line,
+      problem:
+        `the file ends in the middle of line ${line} (it has ${count(e.record!.length, 'cell')} of the header's ` +
+        `${header.length}, and no line break after it): the export seems to have stopped before its end (a copy, ` +
+        'a download or a sync that did not finish). Export or copy it again, and use that file.',
+    };
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     // csv-parse reports the file's end, where it gave up; the person needs the line the quote opened on.
     const opened = unclosedQuoteLine({ text: body, delimiter }) ?? line;

@@ -107,6 +107,21 @@ describe('an export whose rows are shorter than its header', () => {
     expect(labels).not.toMatch(/A-3,/);
   });
 
+  it('refuses an export that stops in the middle of its last row (no line break after it), saying so', async () => {
+    for (const cut of ['A-3;Pièce', 'A-3']) {
+      const { ws, result } = await importing(`cut-${cut.length}`, [HEADER, ROWS[0]!, ROWS[1]!, cut]);
+      expect(isVitrineError(result, 'CSV_MALFORMED'), cut).toBe(true);
+      expect((result as Error).message).toMatch(
+        /export\.csv:4: the file ends in the middle of line 4 \(it has \d cells? of the header's 4, and no line break/,
+      );
+      expect((result as Error).message).toMatch(/stopped before its end/);
+      await expect(readFile(ws.objects)).rejects.toThrow();
+    }
+    // The same row with its line break is a row Excel wrote without its empty cells.
+    const { result } = await importing('cut-not', [HEADER, ROWS[0]!, ROWS[1]!, 'A-3;Pièce', '']);
+    expect(result).toMatchObject({ objects: 3 });
+  });
+
   it('still refuses a line of one cell in a table of several (a total or a note under the table)', async () => {
     const { result } = await importing('footer', [HEADER, ...ROWS, 'Total : 3 objets', '']);
     expect(isVitrineError(result, 'CSV_MALFORMED')).toBe(true);

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { closest } from '../cli/suggest.ts';
 import { VitrineError } from '../errors.ts';
 import { keepModeOf, writeFileAtomic } from '../fs.ts';
+import { clip } from '../log.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { notATable } from './file-kind.ts';
 
@@ -228,9 +229,15 @@ export function parseCsv({
   let ended = 0;
   let first: string[] | undefined;
   let bad: { line: number; record: string[]; others: { line: number; more: boolean }[] } | undefined;
+  // The last row with the header's cells: lines of one cell after it are under the table (a total, a note).
+  let lastRow = 0;
   const starts: number[] = [];
   let records: string[][];
+  // csv-parse makes an Error, with its stack, for every row whose cells are not the header's, even when told to let
+  // them be: 25 µs each, seconds for an export of 100,000 rows Excel wrote without their empty cells at the end.
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
+    Error.stackTraceLimit = 0;
     records = parse(text, {
       bom: true,
       delimiter,
@@ -250,7 +257,7 @@ export function parseCsv({
         if (first && record.length !== first.length && !cut && !(record.length > 1 && record.every((c) => !c.trim()))) {
           if (!bad) bad = { line, record, others: [] };
           else bad.others.push({ line, more: record.length > first.length });
-        }
+        } else if (first) lastRow = line;
         starts.push(line);
         cellSpans?.record(context.bytes);
         ended = context.bytes;
@@ -276,9 +283,11 @@ export function parseCsv({
         line,
         // Lines short or long as the first one is: fixed the same way.
         others: others.filter((o) => o.more === more).map((o) => o.line),
+        under: record.length === 1 && lastRow > 0 && line > lastRow,
       });
     }
   } catch (error) {
+    Error.stackTraceLimit = stackTraceLimit;
     const { line, problem } = csvProblem({ error, text, header: first, line: lineAt(ended), delimiter });
     throw new VitrineError(
       'CSV_MALFORMED',
@@ -286,6 +295,8 @@ export function parseCsv({
       { file, line },
       { cause: error },
     );
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   if (records.length === 0) return { header: [], rows: [], repeated: [] };
   const names = records[0]!.map((h) => h.trim());
@@ -522,6 +533,7 @@ function csvProblem({
     record?: string[];
     line?: number;
     others?: number[];
+    under?: boolean;
   };
   const line = e.line ?? reading;
   const body = text.replace(/^\uFEFF/, '');
@@ -552,6 +564,19 @@ function csvProblem({
     if (cells === 1 && /^[ \t\u001a]+$/.test(e.record[0] ?? ''))
       return { line, problem: `line ${line} holds only spaces or tabs: delete it (it looks empty, but is not).` };
     const others = e.others ?? [];
+    // A total or a note an export writes under its objects: a line of one cell after the last row.
+    if (e.under && !more)
+      return {
+        line,
+        problem:
+          `line ${line} ("${clip(e.record[0]!.trim(), 60)}") is under the table, with one cell where the header has ` +
+          `${header.length}${
+            others.length
+              ? ` (and so ${others.length === 1 ? 'is' : 'are'} ` + `${count(others.length, 'line')} after it)`
+              : ''
+          }: if it is a total or a note the export added below ` +
+          `the objects, delete it; if it is an object, give it a cell for each column (a ${separator} for each).`,
+      };
     const so = others.length
       ? `, and so do ${
           others.length <= 4

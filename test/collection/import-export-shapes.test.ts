@@ -123,9 +123,16 @@ describe('an export whose rows are shorter than its header', () => {
   });
 
   it('still refuses a line of one cell in a table of several (a total or a note under the table)', async () => {
-    const { result } = await importing('footer', [HEADER, ...ROWS, 'Total : 3 objets', '']);
+    const { result } = await importing('footer', [HEADER, ...ROWS, 'Total : 3 objets', '', 'Imprimé le 03/12', '']);
     expect(isVitrineError(result, 'CSV_MALFORMED')).toBe(true);
-    expect((result as Error).message).toMatch(/export\.csv:5: line 5 has 1 cell/);
+    expect((result as Error).message).toBe(
+      `${path.join(root, 'footer', 'export.csv')}:5: line 5 ("Total : 3 objets") is under the table, with one cell ` +
+        'where the header has 4 (and so is 1 line after it): if it is a total or a note the export added below the ' +
+        'objects, delete it; if it is an object, give it a cell for each column (a semicolon (;) for each).',
+    );
+    // A line of one cell between rows is no note under the table.
+    const { result: between } = await importing('one-cell', [HEADER, ROWS[0]!, 'A-9', ROWS[1]!, '']);
+    expect((between as Error).message).toMatch(/export\.csv:3: line 3 has 1 cell, the header has 4/);
   });
 });
 

@@ -28055,6 +28055,7 @@ var bom_utf8 = Buffer.from([239, 187, 191]);
 // pipeline/collection/index.ts
 init_errors();
 init_fs();
+init_log();
 
 // pipeline/collection/file-kind.ts
 init_errors();

@@ -142,12 +142,10 @@ function aboveHeader(text: string): AboveHeader | undefined {
     const next = lines.slice(i + 1).find((l) => l.trim());
     const sep = [',', ';', '\t'].find((s) => cells(lines[i]!, s) >= 2 && (next === undefined || next.includes(s)));
     if (sep === undefined) continue;
-    if (i === 0 || lines.slice(0, i).some((l) => cells(l, sep) > 1)) return undefined;
-    const first =
-      lines
-        .find((l) => l.trim())
-        ?.replace(/[,;\t\s"]+$/, '')
-        .replace(/^"/, '') ?? '';
+    const above = lines.slice(0, i);
+    // Blank lines alone above the header are no title: the parser passes over them.
+    if (!above.some((l) => l.trim()) || above.some((l) => cells(l, sep) > 1)) return undefined;
+    const first = above.map((l) => l.replace(/^[,;\t\s"]+|[,;\t\s"]+$/g, '')).find(Boolean) ?? '';
     return { lines: i, headerLine: i + 1, first };
   }
   return undefined;

@@ -83,6 +83,15 @@ describe('an export with lines above its column names', () => {
     expect(table.rows[0]!.cells.title).toBe('Bowl, blue');
   });
 
+  it('says nothing of blank lines alone above the column names, and quotes the first line with text', () => {
+    const blank = parseExport({ text: '\n\nid,image\nA-1,a.jpg\n', file: 'export.csv' });
+    expect(blank.header).toEqual(['id', 'image']);
+    expect(blank.rows[0]!.line).toBe(4);
+    expect(blank.aboveHeader).toBeUndefined();
+    const empty = parseExport({ text: ';;\n"Objets";;\nid;image\nA-1;a.jpg\n', file: 'export.csv' });
+    expect(empty.aboveHeader).toEqual({ lines: 2, headerLine: 3, first: 'Objets' });
+  });
+
   it('leaves an export of one column (ids alone) and an ordinary header as they are', async () => {
     expect(parseExport({ text: 'id\nA-1\nA-2\n', file: 'ids.csv' }).header).toEqual(['id']);
     const plain = parseExport({ text: 'id,image\nA-1,a.jpg\n', file: 'export.csv' });

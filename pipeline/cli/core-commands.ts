@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
 import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
+import { recordImportSource } from '../collection/import-source.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
@@ -11,6 +12,7 @@ import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced
 import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { shellWord } from '../init/invocation.ts';
+import type { Whereabouts } from '../log.ts';
 import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
@@ -20,7 +22,7 @@ import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { environmentProblem } from './fs-errors.ts';
 import { formatSeconds } from './logger.ts';
-import { holdRunLock, noticeCtrlC, underRunLock } from './run-lock.ts';
+import { holdRunLock, noticeCtrlC, sayWhenStopped, underRunLock } from './run-lock.ts';
 import { serveSite, serveUntilStopped } from './serve.ts';
 import { shownName } from './shown.ts';
 import { didYouMean } from './suggest.ts';
@@ -164,7 +166,7 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     'remove-missing': {
       type: 'boolean',
       description:
-        'The export is the complete collection: remove the objects it leaves out, even more than half (or ' +
+        'The export is the complete collection: remove the objects it leaves out, even more than a fifth (or ' +
         '1,000) of them, or every one (an export of its header line alone); and take an export whose image ' +
         'column is empty for many objects that have an image (more than half of them, or over 1,000), which ' +
         'removes those images (IMPORT_IMAGES_EMPTIED).',
@@ -192,8 +194,24 @@ async function importUnderLock({
   params: Params;
   labels: 'merge' | 'replace';
 }): Promise<number | undefined> {
+  const command = importCommandLine(values);
+  // Stopped by Ctrl-C (or a job cancelled), it says so, and whether it had changed anything yet.
+  const where: Whereabouts = {
+    now: () => 'It had not changed data/ or labels.csv yet: nothing was changed.',
+  };
+  const quiet = sayWhenStopped({ log: ctx.log, where });
   // Held from before the first change to data/ until data.dvc records it: a killed import is told to the next.
-  const session = await startImport({ ws: ctx.ws, log: ctx.log, command: importCommandLine(values) });
+  const session = await startImport({ ws: ctx.ws, log: ctx.log, command }).catch((error: unknown) => {
+    quiet();
+    throw error;
+  });
+  const begin = session.begin.bind(session);
+  session.begin = async () => {
+    where.now = () =>
+      `It was changing data/ and labels.csv: run "${command}" again. It first sets right what this one left half ` +
+      'done, and says what.';
+    await begin();
+  };
   let result: Awaited<ReturnType<typeof importCollection>>;
   let added: Awaited<ReturnType<typeof addData>>;
   try {
@@ -211,6 +229,21 @@ async function importUnderLock({
     added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
   } finally {
     await session.finish();
+    quiet();
+  }
+  // The export just imported is the one the next bare "vitrine import" reads (not the first one init named).
+  if (typeof values.metadata === 'string' || typeof values.images === 'string') {
+    const recorded = await recordImportSource({
+      file: ctx.ws.params,
+      root: ctx.ws.root,
+      csvFile: result.source.metadata,
+      imageRoot: typeof values.images === 'string' || params.import.images ? result.source.images : undefined,
+    });
+    if (recorded.length > 0)
+      ctx.log.info(
+        `params.yaml: ${recorded.map((r) => `import.${r.key} is now "${r.value}"`).join(' and ')}, so that ` +
+          '"npx vitrine import" alone reads this export next time. Commit params.yaml with data.dvc and labels.csv.',
+      );
   }
   if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
   const notes = result.problems.length - result.refused.length;

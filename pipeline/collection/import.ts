@@ -31,6 +31,7 @@ import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
 import { imageFileProblem } from './file-kind.ts';
 import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
+import { imagesFolder } from './import-source.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -96,6 +97,19 @@ export interface ImportResult {
   keptImages: string[];
   /** The labels of the imported objects against collection.vocabulary. */
   vocabulary: VocabularyCheck;
+  /** What this import changed in the collection, against data/objects.csv before it. */
+  changes: ObjectChanges;
+  /** The export read and the images folder its image paths were taken from (absolute). */
+  source: { metadata: string; images: string };
+}
+
+/** What an import changed in the collection: objects added, removed, given another photograph or other details. */
+export interface ObjectChanges {
+  added: string[];
+  removed: string[];
+  newPhotographs: string[];
+  /** Objects whose details changed, with the data/objects.csv columns that did (title, date, …). */
+  details: { id: string; fields: string[] }[];
 }
 
 /** What importCollection is given. */
@@ -169,8 +183,13 @@ async function importInto({
       'Say which metadata CSV to ' + 'import: give --metadata <file> or set import.metadata in params.yaml.',
     );
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
-  const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
+  const { folder: imageRoot, besideExport } = imagesFolder({ root: ws.root, params, csvFile, images });
   const name = exportName({ root: ws.root, file: csvFile });
+  if (besideExport)
+    log.info(
+      `The images of this export are read from ${exportName({ root: ws.root, file: imageRoot })} (beside it, as ` +
+        'import.images is beside import.metadata in params.yaml; give --images to read them from elsewhere).',
+    );
   let bytes: Buffer;
   try {
     bytes = await readFile(csvFile);
@@ -587,6 +606,7 @@ async function importInto({
     name,
     objectsName: path.relative(ws.root, ws.objects),
     listed: accepted.length,
+    listedIds: accepted.map((a) => a.object.id),
     // Its advice (--remove-missing) confirms the images' loss too: said before it is followed.
     imagesLost: emptiedAll || emptiedMany ? losing : 0,
   });
@@ -666,6 +686,8 @@ async function importInto({
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
   const temp = session.temp;
+  // Objects that had a photograph and get another file (re-photographed, or another image named): for the summary.
+  const newPhotographs: string[] = [];
   // From here on data/ and labels.csv change: an interruption is told to the next import or run.
   await session.begin();
   await mkdir(temp, { recursive: true });
@@ -682,6 +704,7 @@ async function importInto({
         const from = path.join(temp, String(staged.length));
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
+        if (previousTableNow.get(a.object.id)?.image) newPhotographs.push(a.object.id);
       }
       copying.tick();
     }
@@ -740,8 +763,13 @@ async function importInto({
   });
   if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
+  const changes = objectChanges({ previous: previousTableNow, accepted, removed: removal.notListed, newPhotographs });
+  // A first import (init, or data/ empty) adds every object: nothing to compare with.
+  if (previousTableNow.size > 0) log.info(changesWords({ changes, objectsName: path.relative(ws.root, ws.objects) }));
   return {
     objects: accepted.length,
+    changes,
+    source: { metadata: csvFile, images: imageRoot },
     labelled: labelsResult.labelled,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
@@ -752,6 +780,72 @@ async function importInto({
     keptImages,
     vocabulary,
   };
+}
+
+/** The details of an object as data/objects.csv names its columns, compared one by one (the image apart). */
+const DETAIL_FIELDS: [keyof CollectionObject, string][] = [
+  ['title', 'title'],
+  ['maker', 'maker'],
+  ['date', 'date'],
+  ['department', 'department'],
+  ['medium', 'medium'],
+  ['creditLine', 'credit_line'],
+  ['rights', 'rights'],
+  ['description', 'description'],
+];
+
+/** What the accepted rows change against data/objects.csv before the import. */
+function objectChanges({
+  previous,
+  accepted,
+  removed,
+  newPhotographs,
+}: {
+  previous: Map<string, CollectionObject>;
+  accepted: { object: CollectionObject }[];
+  removed: string[];
+  newPhotographs: string[];
+}): ObjectChanges {
+  const added: string[] = [];
+  const details: ObjectChanges['details'] = [];
+  for (const { object } of accepted) {
+    const before = previous.get(object.id);
+    if (!before) {
+      added.push(object.id);
+      continue;
+    }
+    const fields = DETAIL_FIELDS.filter(([key]) => before[key] !== object[key]).map(([, column]) => column);
+    const extra = new Set([...Object.keys(before.extra), ...Object.keys(object.extra)]);
+    for (const column of extra) if ((before.extra[column] ?? '') !== (object.extra[column] ?? '')) fields.push(column);
+    if (fields.length > 0) details.push({ id: object.id, fields });
+  }
+  return { added, removed, newPhotographs, details };
+}
+
+/**
+ * "Since the last import: 20 objects added (…), 5 removed, 1 given a new photograph (…), 2 with other details (…)":
+ * what a maintainer commits, which git's diff of data.dvc does not show (data/objects.csv is not in git).
+ */
+function changesWords({ changes, objectsName }: { changes: ObjectChanges; objectsName: string }): string {
+  const { added, removed, newPhotographs, details } = changes;
+  if (added.length + removed.length + newPhotographs.length + details.length === 0)
+    return `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
+  const parts = [
+    added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
+    removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
+    newPhotographs.length ? `${newPhotographs.length} given a new photograph (${sample(newPhotographs, 5)})` : '',
+    details.length
+      ? `${details.length} with other details (${details
+          .slice(0, 3)
+          .map((d) => `${clip(d.id)}: ${listWords(d.fields)}`)
+          .join('; ')}${details.length > 3 ? `; and ${details.length - 3} more` : ''})`
+      : '',
+  ].filter(Boolean);
+  return `Since the last import: ${listWords(parts)}.`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -1570,15 +1664,16 @@ async function commitAll({
 
 /**
  * Whether removing `removed` of the `current` objects needs the user's word that the export is complete. An
- * export listing a minority of the collection is almost always partial (this month's additions, one department,
- * a filtered search), while a deaccession removes a few objects; and past 1,000 objects a mistake costs a
- * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all, unless
- * they are the whole collection (an export holding its header alone, from a system that stopped writing it).
+ * export leaving out more than a fifth of the collection is almost always partial or cut short (this month's
+ * additions, one department, a filtered search, a copy that stopped at 60%: a tester's 127 of 315 went without a
+ * word when the line was half), while a deaccession removes a few objects; and past 1,000 objects a mistake costs
+ * a large catalogue whatever the share. Up to 10 are taken without asking: import names them all, unless they are
+ * the whole collection (an export holding its header alone, from a system that stopped writing it).
  */
 export function tooManyRemoved({ removed, current }: { removed: number; current: number }): boolean {
   if (removed > 0 && removed >= current) return true;
   if (removed <= REMOVE_WITHOUT_ASKING) return false;
-  return removed * 2 > current || removed > REMOVE_AT_MOST;
+  return removed * 5 > current || removed > REMOVE_AT_MOST;
 }
 const REMOVE_WITHOUT_ASKING = 10;
 const REMOVE_AT_MOST = 1000;
@@ -1720,8 +1815,17 @@ function refuseLargeRemoval({
   name,
   objectsName,
   listed,
+  listedIds,
   imagesLost,
-}: Removal & { removeMissing: boolean; name: string; objectsName: string; listed: number; imagesLost: number }) {
+}: Removal & {
+  removeMissing: boolean;
+  name: string;
+  objectsName: string;
+  listed: number;
+  /** The ids the export lists. */
+  listedIds: string[];
+  imagesLost: number;
+}) {
   // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
   // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
   // image paths), not worth importing. --remove-missing does not confirm those, so this is checked with it too.
@@ -1759,6 +1863,20 @@ function refuseLargeRemoval({
   if (!tooManyRemoved({ removed: notListed.length, current: before })) return;
   // An export of its header alone (a system that stopped writing) is not "some objects".
   const none = listed === 0;
+  // Not one id in common: new objects alone, another collection's export, or ids from another field; rarely a
+  // renumbering, the one case --remove-missing is for.
+  if (!none && notListed.length === before)
+    throw new VitrineError(
+      'IMPORT_WOULD_REMOVE',
+      `${name} has not one object id in common with the ${before} objects in ${objectsName} (it lists ` +
+        `${listed}, such as ${sample(listedIds.slice(0, 50), 3)}; ${objectsName} has ${sample(notListed, 3)}), so ` +
+        `importing it would remove ${before} of the ${before} objects: nothing was changed. Is it new objects alone (this month's ` +
+        'additions: import the complete export instead), the export of another collection, or ids taken from ' +
+        'another field (a system number instead of the accession number: map the id column used before, ' +
+        'import.columns.id in params.yaml)? Only if this collection was renumbered throughout, import it again ' +
+        'with --remove-missing: the labels in labels.csv under the old ids then name no object.',
+      { file: name },
+    );
   throw new VitrineError(
     'IMPORT_WOULD_REMOVE',
     `${name} would remove ${notListed.length} of the ${before} objects in ${objectsName} (those it does ` +

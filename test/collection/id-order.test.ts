@@ -49,7 +49,7 @@ describe('ids listed in messages', () => {
 
   it('are in natural order (OBJ-2 before OBJ-10) in what import says', async () => {
     const ws = workspace(path.join(root, 'repo'));
-    const full = await exportOf('full.csv', ids(1, 40));
+    const full = await exportOf('full.csv', ids(1, 60));
     await importCollection({
       ws,
       params: defaultParams(),
@@ -58,7 +58,7 @@ describe('ids listed in messages', () => {
       log: memoryLogger(),
     });
     await addData({ root: ws.root, target: 'data', log: memoryLogger() });
-    const next = await exportOf('next.csv', ids(13, 40));
+    const next = await exportOf('next.csv', ids(13, 60));
     const log = memoryLogger();
     await importCollection({ ws, params: defaultParams(), metadata: next.csv, images: next.images, log });
     const said = log.lines.map((l) => l.message);

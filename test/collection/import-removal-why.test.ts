@@ -134,11 +134,11 @@ describe('an export that would remove objects', () => {
     const most = await exportOf(
       'warn',
       'most.csv',
-      list.slice(0, 70).map((id) => [id, `${id}.jpg`]),
+      list.slice(0, 80).map((id) => [id, `${id}.jpg`]),
     );
     const log = memoryLogger();
     await importCollection({ ws, params: defaultParams(), metadata: most.csv, images: most.images, log });
-    const warning = log.lines.find((l) => l.level === 'warn' && /30 objects/.test(l.message));
+    const warning = log.lines.find((l) => l.level === 'warn' && /20 objects/.test(l.message));
     expect(warning?.message).toMatch(/removed/);
     expect(warning?.message).toMatch(/git checkout/);
   });

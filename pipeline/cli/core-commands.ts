@@ -156,8 +156,16 @@ import with nothing changed, or is skipped with import.on_invalid: skip; either 
 Guide: docs/import.md
 Example: npx vitrine import --metadata export/objects.csv --images export/images`,
   options: {
-    metadata: { type: 'string', description: 'The metadata CSV (default: import.metadata in params.yaml).' },
-    images: { type: 'string', description: "Folder the image paths are relative to (default: the CSV's folder)." },
+    metadata: {
+      type: 'string',
+      description: 'The metadata CSV (default: import.metadata in params.yaml, which then names this one).',
+    },
+    images: {
+      type: 'string',
+      description:
+        'Folder the image paths are relative to (default: import.images in params.yaml, found beside a newer ' +
+        "export given with --metadata; without import.images, the CSV's folder).",
+    },
     labels: {
       type: 'string',
       description: 'merge: keep every label already in labels.csv; replace: take the ' + "export's labels.",

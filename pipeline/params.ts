@@ -758,10 +758,70 @@ function layoutRows(text: string): { n: number; indent: number; content: string 
 }
 
 /**
+ * The line of git's conflict markers left in the file (two pull requests changed the same settings, the conflict
+ * resolved in GitHub's editor with its markers kept), or undefined. All three, in order: YAML read them as
+ * settings out of line ("this line starts with 2 spaces"), which sent staff to the wrong line.
+ */
+function mergeConflictLine(text: string): number | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return undefined;
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return undefined;
+  return start + 1;
+}
+
+/** What two of yaml's errors mean for a person editing params.yaml, with what to do; undefined for others. */
+function yamlInWords({
+  code,
+  source,
+  text,
+  line,
+}: {
+  code: string;
+  source: string;
+  text: string;
+  line?: number;
+}): string | undefined {
+  if (code === 'TAB_AS_INDENT')
+    return (
+      'this line starts with a tab: YAML indents with spaces only. Replace the tab with spaces, as many as the ' +
+      'lines around it have.'
+    );
+  const item = /^( *)- /.exec(source);
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && item && line) {
+    // The list item above it, in the same list: its spaces are the ones to use.
+    const above = text
+      .split(/\r?\n/)
+      .slice(0, line - 1)
+      .reverse()
+      .find((l) => /^ *- /.test(l));
+    const spaces = (n: number) => `${n} space${n === 1 ? '' : 's'}`;
+    const want = above ? /^( *)/.exec(above)![1]!.length : undefined;
+    return (
+      `this list item ("${clip(source.trim(), 40)}") starts with ${spaces(item[1]!.length)}` +
+      (want !== undefined && want !== item[1]!.length
+        ? `, the item above it with ${spaces(want)}: start it with ${spaces(want)}, as the other items of its list.`
+        : ': start it with the same spaces as the other items of its list.')
+    );
+  }
+  return undefined;
+}
+
+/**
  * Parse and validate the text of a params.yaml; `name` is how messages call the file. A file with no settings gives
  * the defaults here: parseParamsFile refuses it, as a run does.
  */
 export function parseParams({ text, name }: { text: string; name: string }): Params {
+  const conflict = mergeConflictLine(text);
+  if (conflict)
+    throw new VitrineError(
+      'PARAMS_MERGE_CONFLICT',
+      `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions ` +
+        'of the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ' +
+        '======= and >>>>>>>) and commit the file again.',
+      { file: name, line: conflict },
+    );
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
@@ -790,7 +850,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
         ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value ` +
           `in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(':') + 1))} (inside single ` +
           "quotes, write a single quote twice: 'd''Orsay')."
-        : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
+        : (yamlInWords({ code: first.code, source, text, line }) ??
+          `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`);
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
   const extra = yamlExtra({ text, doc, lineCounter });

@@ -47582,7 +47582,39 @@ function layoutRows(text2) {
   }
   return rows;
 }
+function mergeConflictLine(text2) {
+  const lines = text2.split(/\r\n|\r|\n/);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return void 0;
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
+  return start + 1;
+}
+function yamlInWords({
+  code: code2,
+  source,
+  text: text2,
+  line
+}) {
+  if (code2 === "TAB_AS_INDENT")
+    return "this line starts with a tab: YAML indents with spaces only. Replace the tab with spaces, as many as the lines around it have.";
+  const item = /^( *)- /.exec(source);
+  if (code2 === "BLOCK_AS_IMPLICIT_KEY" && item && line) {
+    const above = text2.split(/\r?\n/).slice(0, line - 1).reverse().find((l) => /^ *- /.test(l));
+    const spaces = (n) => `${n} space${n === 1 ? "" : "s"}`;
+    const want = above ? /^( *)/.exec(above)[1].length : void 0;
+    return `this list item ("${clip(source.trim(), 40)}") starts with ${spaces(item[1].length)}` + (want !== void 0 && want !== item[1].length ? `, the item above it with ${spaces(want)}: start it with ${spaces(want)}, as the other items of its list.` : ": start it with the same spaces as the other items of its list.");
+  }
+  return void 0;
+}
 function parseParams({ text: text2, name }) {
+  const conflict = mergeConflictLine(text2);
+  if (conflict)
+    throw new VitrineError(
+      "PARAMS_MERGE_CONFLICT",
+      `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ======= and >>>>>>>) and commit the file again.`,
+      { file: name, line: conflict }
+    );
   const lineCounter = new import_yaml.LineCounter();
   let doc;
   try {
@@ -47602,7 +47634,7 @@ function parseParams({ text: text2, name }) {
         file: name,
         line: slipped.line
       });
-    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(":") + 1))} (inside single quotes, write a single quote twice: 'd''Orsay').` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
+    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(":") + 1))} (inside single quotes, write a single quote twice: 'd''Orsay').` : yamlInWords({ code: first.code, source, text: text2, line }) ?? `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
     throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
   }
   const extra = yamlExtra({ text: text2, doc, lineCounter });

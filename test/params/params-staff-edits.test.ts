@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { parseParams } from '../../pipeline/params.ts';
+
+/*
+ * Session 37, from an outside tester editing params.yaml as staff do in GitHub's editor: a merge conflict left in
+ * it was "params.yaml:17: this line starts with 2 spaces …" (line 17 was right; the markers were never named); a
+ * list item out of line was "not valid YAML: A block sequence may not be used as an implicit map key"; a tab was
+ * "Tabs are not allowed as indentation", with no word on what to do.
+ */
+
+const BASE = [
+  'collection:',
+  '  name: Demo Museum',
+  '  vocabulary:',
+  '    - coin',
+  '    - mask',
+  '  repository: ""',
+  '  branch: main',
+  'train:',
+  '  epochs: 5',
+  '',
+];
+
+function refusal(lines: string[]): Error {
+  try {
+    parseParams({ text: lines.join('\n'), name: 'params.yaml' });
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('parsed');
+}
+
+describe('params.yaml as staff leave it', () => {
+  it('with a merge conflict left in it names the markers’ first line and what to do', () => {
+    const lines = [
+      ...BASE.slice(0, 6),
+      '<<<<<<< HEAD',
+      '  branch: main',
+      '=======',
+      '  branch: master',
+      '>>>>>>> other',
+    ];
+    const error = refusal([...lines, ...BASE.slice(7)]);
+    expect(isVitrineError(error, 'PARAMS_MERGE_CONFLICT')).toBe(true);
+    expect(error.message).toBe(
+      'params.yaml:7: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of ' +
+        'the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ' +
+        '======= and >>>>>>>) and commit the file again.',
+    );
+  });
+
+  it('with a list item out of line says how many spaces the items above it have', () => {
+    const error = refusal([...BASE.slice(0, 5), '  - sculpture', ...BASE.slice(5)]);
+    expect(error.message).toBe(
+      'params.yaml:6: this list item ("- sculpture") starts with 2 spaces, the item above it with 4 spaces: start ' +
+        'it with 4 spaces, as the other items of its list.',
+    );
+  });
+
+  it('with a tab for indentation says to use spaces', () => {
+    const error = refusal(BASE.map((l) => (l === '  epochs: 5' ? '\tepochs: 5' : l)));
+    expect(error.message).toMatch(/^params\.yaml:9: this line starts with a tab: YAML indents with spaces only/);
+  });
+});

@@ -460,12 +460,19 @@ async function runAndPrint(
     return await runStagesAndPrint(run);
   } catch (error) {
     // Once the report is written, it is what the pull request should read, not a note (a later stage failed).
-    if (!run.progress.reported)
-      await writeFailureNote({ ws: ctx.ws, error }).catch((noteError: unknown) => {
+    if (!run.progress.reported) {
+      const removed = await writeFailureNote({ ws: ctx.ws, error }).catch((noteError: unknown) => {
         // The run's own error already says the folder is read-only or the disk full: one clear error, not two.
-        if (machineTrouble(error) && machineTrouble(noteError)) return;
+        if (machineTrouble(error) && machineTrouble(noteError)) return false;
         noteTrouble('write the failure note')(noteError);
+        return false;
       });
+      if (removed)
+        ctx.log.info(
+          `This run stopped before its report: ${path.join(report, 'failure.md')} says why. The report of an ` +
+            'earlier run was removed from there, so that it is not read as this one.',
+        );
+    }
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, messageOf, systemErrorOf, systemProblem } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
@@ -84,11 +84,27 @@ function fenced(text: string): string {
   return `${fence}text\n${text}\n${fence}`;
 }
 
-/** Write the note into `.vitrine/report/` (next to where report.md would be). */
-export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<void> {
+/** The report stage's files: an earlier run's, read as this one's after a run that stopped before its report. */
+const REPORT_FILES = ['report.md', 'report-full.md', 'report.json'];
+
+/**
+ * Write the note into `.vitrine/report/` (next to where report.md would be), and remove an earlier run's report
+ * there: a maintainer reading report.md after a run that stopped read another branch's "✅ Better". Returns whether
+ * there was one (the report stage writes it again on the next run that gets that far).
+ */
+export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<boolean> {
   const { note, markdown } = failureNote({ error, root: ws.root });
   await writeJsonAtomic({ file: path.join(ws.report, FAILURE_FILES.json), value: note });
   await writeFileAtomic({ file: path.join(ws.report, FAILURE_FILES.markdown), data: markdown });
+  let removed = false;
+  for (const name of REPORT_FILES) {
+    const file = path.join(ws.report, name);
+    if (await stat(file).catch(() => null)) {
+      await rm(file, { force: true });
+      removed = true;
+    }
+  }
+  return removed;
 }
 
 /** Remove an earlier run's note, so it is never posted for a run that did not fail. */

@@ -58,6 +58,22 @@ describe('a run that stops before its report', () => {
     expect(again).toContain('trian');
   });
 
+  it('removes an earlier run’s report, which would be read as this run’s, and says so', async () => {
+    // Session 37, a tester: after a failed run, report.md still began "✅ Better" (another branch's run).
+    const ws = await repoWithConflict();
+    await mkdir(ws.report, { recursive: true });
+    for (const name of ['report.md', 'report-full.md', 'report.json'])
+      await writeFile(path.join(ws.report, name), name.endsWith('.json') ? '{}' : '✅ **Better**');
+    const run = await vitrine(['run'], ws.root);
+    expect(run.code).toBe(1);
+    for (const name of ['report.md', 'report-full.md', 'report.json']) expect(await note(ws.report, name)).toBeNull();
+    expect(await note(ws.report, 'failure.md')).toMatch(/merge conflict/);
+    expect(run.messages).toContain(
+      'This run stopped before its report: .vitrine/report/failure.md says why. The report of an earlier run was ' +
+        'removed from there, so that it is not read as this one.',
+    );
+  });
+
   it('still says what stopped the run when the note itself cannot be written', async () => {
     const ws = await repoWithConflict();
     // .vitrine/report is a file here, so no note fits under it: the conflict must still be the error.

@@ -126,6 +126,13 @@ export async function crossValidateCollection({
   let crossValidated: LabelChangeComparison | null = null;
   const differs = base !== null && head.some((c, i) => c !== prev[i]);
   if (base && differs) {
+    // Both arms take the L2 the train stage chose: each choosing its own, one fold's choice could flip between them
+    // for a label or two changed, and that flip, the same in every rerun, was measured as the labels' effect (a
+    // tester's one deleted line: "between −0.01 and −0.01, p = 0.002"). The head arm is then fitted again with it.
+    const shared =
+      train === params.train && info.l2 !== undefined && train.solver === 'lbfgs' && train.hidden_units === 0
+        ? { ...train, l2_choices: [info.l2] }
+        : train;
     const result = await compareLabelSets({
       tf,
       x,
@@ -135,11 +142,11 @@ export async function crossValidateCollection({
       folds,
       k,
       labels,
-      params: { ...params, train },
-      headRows: rows,
+      params: { ...params, train: shared },
+      ...(shared === train ? { headRows: rows } : {}),
       learn,
       // A head that does not depend on its seed has no training noise to measure by reruns.
-      ...(seedIndependent(train) ? { trainingSd: 0 } : {}),
+      ...(seedIndependent(shared) ? { trainingSd: 0 } : {}),
       log,
     });
     crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };

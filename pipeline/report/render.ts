@@ -1,4 +1,4 @@
-import { labelInList, labelList } from '../collection/vocabulary.ts';
+import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -86,7 +86,16 @@ function verdictLine(
   const unknown = photos && !photos.comparedWithBase ? photos.objects.length : 0;
   // A tester: a label this pull request set, flagged as likely wrong at the bottom, under a green tick at the top.
   const wrong = report.labelsThatLookWrong ?? [];
-  const icon = !report.gate.passed ? '❌' : worse || other || broken > 0 || wrong.length > 0 ? '⚠️' : '✅';
+  // A tester: labels spelt outside the vocabulary ("coins") were skipped under a green tick, said only in the table.
+  const vocabulary = report.labels.vocabulary;
+  const misspelt = vocabulary
+    ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after))
+    : [];
+  const icon = !report.gate.passed
+    ? '❌'
+    : worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0
+      ? '⚠️'
+      : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
   // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
   const onMain = report.labels.noBaseCode === 'on-branch';
@@ -114,7 +123,17 @@ function verdictLine(
       ? ` ⚠️ **${who} wrong to the model:** ${shown.join(', ')}${wrong.length > 3 ? ', …' : ''}. ` +
         'See “Objects that look mislabelled” below.'
       : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}`;
+  const first = misspelt[0];
+  const meant = first && vocabulary ? nearestLabel({ label: first.after!, vocabulary }) : undefined;
+  const skipped =
+    misspelt.length > 0
+      ? ` ⚠️ **${misspelt.length === 1 ? 'A label' : `${misspelt.length} labels`} of this pull request ` +
+        `${misspelt.length === 1 ? 'is' : 'are'} not one of the collection's, so ${misspelt.length === 1 ? 'its line was' : 'their lines were'} ` +
+        `skipped** (“${text(shorten(first!.after!))}”${meant ? `: did you mean “${text(meant)}”?` : ''}${
+          misspelt.length > 1 ? ', …' : ''
+        }). See the table of label changes below.`
+      : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 
 /**
@@ -488,8 +507,12 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
     // The labels are listed once, above the table: in every row they made 1,000 rows × 1,000 labels.
-    if (vocabulary && !vocabulary.includes(c.after))
-      return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
+    if (vocabulary && !vocabulary.includes(c.after)) {
+      // Staff read the comment, not the log: its "did you mean" belongs here too.
+      const meant = nearestLabel({ label: c.after, vocabulary });
+      const guess = meant ? ` (did you mean "${text(meant)}"?)` : '';
+      return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
+    }
     return stale
       ? 'not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label'
       : 'the dataset stage skipped this line (see its warnings): no model used the new label';

@@ -358,6 +358,25 @@ describe('the label-correction report', () => {
         '(coin, figurine, mask, print, textile, vessel) and were skipped.',
     );
     expect(markdown.split('coin, figurine, mask, print, textile, vessel')).toHaveLength(2);
+    // Under the verdict, not only in the table: no green tick over skipped lines.
+    const verdict = markdown.split('\n').find((l) => l.includes('The promotion gate'))!;
+    expect(verdict).toMatch(/^⚠️ /);
+    expect(verdict).toContain("⚠️ **2 labels of this pull request are not one of the collection's, so their lines");
+  });
+
+  it('offers the vocabulary label a misspelt one is close to, in its row and under the verdict', async () => {
+    // Session 37, a tester: "coins" had its "did you mean" in the log, which staff do not read.
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head: { ...head, 'DM-0008': 'coins' } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    const row = markdown.split('\n').find((l) => l.includes('DM-0008'))!;
+    expect(row).toContain(
+      '"coins" is not one of the collection\'s labels (did you mean "coin"?): the line was skipped',
+    );
+    expect(markdown).toContain(
+      "⚠️ **A label of this pull request is not one of the collection's, so its line was skipped** " +
+        '(“coins”: did you mean “coin”?). See the table of label changes below.',
+    );
   });
 
   it('shows dashes only for a label that is neither in the test set nor predicted; a predicted one counts as 0 in macro-F1', async () => {

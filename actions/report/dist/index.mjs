@@ -20249,16 +20249,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text2.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text2.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text2[fold2]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -23897,8 +23897,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -23938,19 +23938,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -28084,7 +28084,7 @@ var ID_FORMS = [
 ];
 var SHORTENED = "zeros dropped at the end of a number with a dot";
 var NUMBER_FORMS = [
-  ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
+  ["leading zeros", (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
   ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
   [SHORTENED, (id) => shortenedNumber(id)]
 ];
@@ -28095,11 +28095,131 @@ var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 var NATURAL = new Intl.Collator("en", { numeric: true });
 
 // pipeline/collection/vocabulary.ts
+function nearestLabel({ label, vocabulary }) {
+  return nearMiss({ label, count: 1, vocabulary })?.meant;
+}
+function nearMiss({
+  label,
+  count: count2,
+  vocabulary,
+  minPerLabel = 2
+}) {
+  const index = nearIndex(vocabulary);
+  const same = index.same.get(spaced(label)) ?? [];
+  if (same.length > 0) return same.length === 1 ? { meant: vocabulary[same[0]], slip: true } : void 0;
+  let meant;
+  for (const i of nearCandidates(index, label)) {
+    if (likeness(vocabulary[i], label) === void 0) continue;
+    if (meant !== void 0) return void 0;
+    meant = vocabulary[i];
+  }
+  if (meant === void 0) return void 0;
+  return { meant, slip: likeness(meant, label) === "case" || count2 < minPerLabel };
+}
+function spaced(label) {
+  return label.trim().replace(/\s+/g, " ").toLowerCase();
+}
+var LONG = 40;
+var MOST_LETTERS = 2;
+var nearIndexes = /* @__PURE__ */ new WeakMap();
+function nearIndex(vocabulary) {
+  const cached2 = nearIndexes.get(vocabulary);
+  if (cached2 && cached2.source.length === vocabulary.length && cached2.source.every((v, i) => v === vocabulary[i]))
+    return cached2;
+  const index = {
+    source: [...vocabulary],
+    same: /* @__PURE__ */ new Map(),
+    folded: /* @__PURE__ */ new Map(),
+    variants: /* @__PURE__ */ new Map(),
+    long: []
+  };
+  const put = (map2, key, i) => {
+    const list = map2.get(key);
+    if (!list) map2.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  vocabulary.forEach((v, i) => {
+    put(index.same, spaced(v), i);
+    const folded = fold(v);
+    put(index.folded, folded, i);
+    if (folded.length > LONG) index.long.push(i);
+    else
+      for (const variant of unitDeletions(folded, MOST_LETTERS))
+        put(index.variants, `${digits(folded)}\0${variant}`, i);
+  });
+  nearIndexes.set(vocabulary, index);
+  return index;
+}
+function nearCandidates(index, label) {
+  const folded = fold(label);
+  const found = new Set(index.long);
+  const add = (list) => {
+    if (list) for (const i of list) found.add(i);
+  };
+  for (const key of [folded, `${folded}s`, `${folded}es`]) add(index.folded.get(key));
+  if (folded.endsWith("s")) add(index.folded.get(folded.slice(0, -1)));
+  if (folded.endsWith("es")) add(index.folded.get(folded.slice(0, -2)));
+  if (folded.length <= LONG + MOST_LETTERS) {
+    const prefix = `${digits(folded)}\0`;
+    for (const variant of unitDeletions(folded, MOST_LETTERS)) add(index.variants.get(prefix + variant));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+function unitDeletions(word, k) {
+  const out = /* @__PURE__ */ new Set([word]);
+  let level = [word];
+  for (let d = 0; d < k; d++) {
+    const next = [];
+    for (const w of level) {
+      for (let i = 0; i < w.length; i++) {
+        const v = w.slice(0, i) + w.slice(i + 1);
+        if (!out.has(v)) {
+          out.add(v);
+          next.push(v);
+        }
+      }
+    }
+    level = next;
+  }
+  return out;
+}
 function labelInList(label) {
   return label.includes(",") ? `"${clip(label)}"` : clip(label);
 }
 function labelList(labels) {
   return labels.map(labelInList).join(", ");
+}
+function fold(label) {
+  return label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+}
+function digits(folded) {
+  return folded.replace(new RegExp("\\P{N}+", "gu"), "");
+}
+function lettersAllowed(length) {
+  return length >= 7 ? 2 : length >= 5 ? 1 : 0;
+}
+function likeness(a, b) {
+  if (a === b) return void 0;
+  const na = fold(a);
+  const nb = fold(b);
+  if (na === nb) return "case";
+  if (`${na}s` === nb || `${nb}s` === na || `${na}es` === nb || `${nb}es` === na) return "plural";
+  if (digits(na) !== digits(nb)) return void 0;
+  const allowed = lettersAllowed(Math.min(na.length, nb.length));
+  return allowed > 0 && editDistance(na, nb, allowed) <= allowed ? "spelling" : void 0;
+}
+function editDistance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (current.every((d) => d > limit)) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 // pipeline/evaluate/gate.ts
@@ -28154,24 +28274,24 @@ function table({
 function mermaidText(value) {
   return String(value ?? "").replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ").trim() || "?";
 }
-function num(value, digits = 3) {
-  return value === null || value === void 0 || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits);
+function num(value, digits2 = 3) {
+  return value === null || value === void 0 || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits2);
 }
 function pValue(p) {
   if (p !== null && p !== void 0 && Number.isFinite(p) && p < 1e-3) return "p < 0.001";
   return `p = ${num(p)}`;
 }
-function signed(value, digits = 3) {
+function signed(value, digits2 = 3) {
   if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2013";
-  const rounded = Number(value.toFixed(digits));
-  if (rounded === 0) return 0 .toFixed(digits);
-  return rounded > 0 ? `+${rounded.toFixed(digits)}` : `\u2212${Math.abs(rounded).toFixed(digits)}`;
+  const rounded = Number(value.toFixed(digits2));
+  if (rounded === 0) return 0 .toFixed(digits2);
+  return rounded > 0 ? `+${rounded.toFixed(digits2)}` : `\u2212${Math.abs(rounded).toFixed(digits2)}`;
 }
-function between(low, high, { digits = 2, signs = true } = {}) {
+function between(low, high, { digits: digits2 = 2, signs = true } = {}) {
   const bound = (v) => {
     if (v === null || v === void 0 || !Number.isFinite(v)) return "\u2013";
-    if (!signs) return v.toFixed(digits);
-    const magnitude = Math.abs(v).toFixed(digits);
+    if (!signs) return v.toFixed(digits2);
+    const magnitude = Math.abs(v).toFixed(digits2);
     return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
   };
   const [from, to] = [bound(low), bound(high)];
@@ -31902,12 +32022,12 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var CC_SANITIZE = /[- ]/g;
-function isLuhnAlgo(digits) {
-  let length = digits.length;
+function isLuhnAlgo(digits2) {
+  let length = digits2.length;
   let bit = 1;
   let sum = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value = digits2.charCodeAt(--length) - 48;
     bit ^= 1;
     sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
@@ -49123,14 +49243,14 @@ function guesses(n) {
   return `${n} ${n === 1 ? "guess" : "guesses"}`;
 }
 function percent(value, other) {
-  const words = (digits2) => (value * 100).toFixed(digits2);
-  let digits = 0;
+  const words = (digits3) => (value * 100).toFixed(digits3);
+  let digits2 = 0;
   const misleading = () => {
-    const w = Number(words(digits));
-    return w === 100 && value < 1 || w === 0 && value > 0 || other !== void 0 && other !== value && words(digits) === (other * 100).toFixed(digits);
+    const w = Number(words(digits2));
+    return w === 100 && value < 1 || w === 0 && value > 0 || other !== void 0 && other !== value && words(digits2) === (other * 100).toFixed(digits2);
   };
-  while (digits < 4 && misleading()) digits++;
-  return `${words(digits)}%`;
+  while (digits2 < 4 && misleading()) digits2++;
+  return `${words(digits2)}%`;
 }
 
 // pipeline/report/render.ts
@@ -49152,7 +49272,9 @@ function verdictLine(report) {
   const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
   const unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0;
   const wrong = report.labelsThatLookWrong ?? [];
-  const icon = !report.gate.passed ? "\u274C" : worse || other || broken > 0 || wrong.length > 0 ? "\u26A0\uFE0F" : "\u2705";
+  const vocabulary = report.labels.vocabulary;
+  const misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [];
+  const icon = !report.gate.passed ? "\u274C" : worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705";
   const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
   const onMain = report.labels.noBaseCode === "on-branch";
   const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "";
@@ -49161,7 +49283,10 @@ function verdictLine(report) {
   const shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`);
   const who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`;
   const doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "";
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}`;
+  const first = misspelt[0];
+  const meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0;
+  const skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${misspelt.length === 1 ? "A label" : `${misspelt.length} labels`} of this pull request ${misspelt.length === 1 ? "is" : "are"} not one of the collection's, so ${misspelt.length === 1 ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(first.after))}\u201D${meant ? `: did you mean \u201C${text(meant)}\u201D?` : ""}${misspelt.length > 1 ? ", \u2026" : ""}). See the table of label changes below.` : "";
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 function baselineScopeNote({
   baseline,
@@ -49407,8 +49532,11 @@ function predictionCell(c, vocabulary, stale) {
     return `${linesWords(c.emptyLines)} with the label cell empty: the label is no longer used for training`;
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
-    if (vocabulary && !vocabulary.includes(c.after))
-      return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
+    if (vocabulary && !vocabulary.includes(c.after)) {
+      const meant = nearestLabel({ label: c.after, vocabulary });
+      const guess = meant ? ` (did you mean "${text(meant)}"?)` : "";
+      return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
+    }
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   if (c.photoUnusable && c.after !== null) {
@@ -49573,9 +49701,9 @@ function trainingSection(model) {
   }) : null;
   const charts = accChart ? [lossChart, accChart] : [lossChart];
   const listed = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
-  const cell = (values, epoch, digits) => {
+  const cell = (values, epoch, digits2) => {
     if (values.length === 0) return "\u2013";
-    return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits) : "not a number";
+    return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits2) : "not a number";
   };
   const rows = listed.map((e) => [
     String(e),

@@ -125,13 +125,13 @@ function verdictLine(
       : '';
   const first = misspelt[0];
   const meant = first && vocabulary ? nearestLabel({ label: first.after!, vocabulary }) : undefined;
+  const one = misspelt.length === 1;
   const skipped =
     misspelt.length > 0
-      ? ` ⚠️ **${misspelt.length === 1 ? 'A label' : `${misspelt.length} labels`} of this pull request ` +
-        `${misspelt.length === 1 ? 'is' : 'are'} not one of the collection's, so ${misspelt.length === 1 ? 'its line was' : 'their lines were'} ` +
-        `skipped** (“${text(shorten(first!.after!))}”${meant ? `: did you mean “${text(meant)}”?` : ''}${
-          misspelt.length > 1 ? ', …' : ''
-        }). See the table of label changes below.`
+      ? ` ⚠️ **${one ? 'A label' : `${misspelt.length} labels`} of this pull request ${one ? 'is' : 'are'} not ` +
+        `one of the collection's, so ${one ? 'its line was' : 'their lines were'} skipped** ` +
+        `(“${text(shorten(first!.after!))}”${meant ? `: did you mean “${text(meant)}”?` : ''}${one ? '' : ', …'}). ` +
+        'See the table of label changes below.'
       : '';
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }

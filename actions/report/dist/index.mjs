@@ -49285,7 +49285,8 @@ function verdictLine(report) {
   const doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "";
   const first = misspelt[0];
   const meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0;
-  const skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${misspelt.length === 1 ? "A label" : `${misspelt.length} labels`} of this pull request ${misspelt.length === 1 ? "is" : "are"} not one of the collection's, so ${misspelt.length === 1 ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(first.after))}\u201D${meant ? `: did you mean \u201C${text(meant)}\u201D?` : ""}${misspelt.length > 1 ? ", \u2026" : ""}). See the table of label changes below.` : "";
+  const one = misspelt.length === 1;
+  const skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(first.after))}\u201D${meant ? `: did you mean \u201C${text(meant)}\u201D?` : ""}${one ? "" : ", \u2026"}). See the table of label changes below.` : "";
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 function baselineScopeNote({

@@ -526,8 +526,13 @@ export async function buildReport({
     ];
   if (vocabularyRemoved.length > 0)
     sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
-  if (loss && lossWords)
-    sections.afterIntro = [`⚠️ **${text(lossWords)}.**\n${lossMeaning(loss)}`, ...(sections.afterIntro ?? [])];
+  if (loss && lossWords) {
+    const renamed = renamedLabels({ lost: loss.lost, changes, vocabulary: params.collection.vocabulary });
+    sections.afterIntro = [
+      `⚠️ **${text(lossWords)}.**\n${lossMeaning(loss)}${renamed ? `\n${text(renamed)}` : ''}`,
+      ...(sections.afterIntro ?? []),
+    ];
+  }
   const vitrine = await reportCommand({ root: ws.root });
   const input = {
     report: json,
@@ -773,6 +778,35 @@ export function removedNote(removed: { label: string; objects: number }[]): stri
     `This pull request removes ${what} from the vocabulary: ${objects} no longer trained on or judged. ` +
     'The promotion gate cannot see how the model does on them.'
   );
+}
+
+/**
+ * A label that lost all its objects because staff renamed it in labels.csv (vessel → ceramic on every line) and
+ * not in collection.vocabulary, where the new name is not: said as a rename, with where to rename it too. Taken as
+ * one when at least 4 in 5 of the label's objects at the base now have that one name. Null when none is.
+ */
+export function renamedLabels({
+  lost,
+  changes,
+  vocabulary,
+}: {
+  lost: { label: string; objects: number }[];
+  changes: Pick<LabelChange, 'before' | 'after'>[];
+  vocabulary: string[];
+}): string | null {
+  const said: string[] = [];
+  for (const { label, objects } of lost) {
+    const now = new Map<string, number>();
+    for (const c of changes) if (c.before === label && c.after !== null) now.set(c.after, (now.get(c.after) ?? 0) + 1);
+    const [name, n] = [...now].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (name === undefined || vocabulary.includes(name) || 5 * n! < 4 * objects) continue;
+    said.push(
+      `${n === objects ? `All ${n}` : `${n} of the ${objects}`} objects labelled “${label}” now say “${name}”, ` +
+        `which is not in collection.vocabulary: if “${label}” was renamed, rename it in collection.vocabulary in ` +
+        `params.yaml too (“${label}” → “${name}”), in this pull request.`,
+    );
+  }
+  return said.length > 0 ? said.join('\n') : null;
 }
 
 /** After labelLossWords, in the comment: what it means and what to do. */

@@ -14,8 +14,8 @@ const objects = demoObjects();
 const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
 const params = validateParams({ raw: { train: { epochs: 60 } } });
 
-async function repoWith(labelLoss: Metrics['labelLoss']) {
-  const repo = await makeRepo({ objects, base: labels, head: labels });
+async function repoWith(labelLoss: Metrics['labelLoss'], head = labels) {
+  const repo = await makeRepo({ objects, base: labels, head });
   const ci = (value: number) => ({ value, low: value - 0.08, high: Math.min(1, value + 0.08) });
   const baseline = {
     version: 'v1.0.0',
@@ -34,7 +34,7 @@ async function repoWith(labelLoss: Metrics['labelLoss']) {
     },
   } as unknown as NonNullable<Metrics['baseline']>;
   const metrics = { baseline, ...(labelLoss ? { labelLoss } : {}) } as Partial<Metrics>;
-  await writeStageOutputs({ ws: repo.ws, objects, head: labels, metrics });
+  await writeStageOutputs({ ws: repo.ws, objects, head, metrics });
   return repo;
 }
 
@@ -60,5 +60,22 @@ describe('labels removed wholesale', () => {
     expect(json.verdict).toBe('better');
     expect(json.labels.labelLoss).toBeUndefined();
     expect(markdown).not.toContain('labels removed');
+  });
+
+  it('a label renamed on every line of labels.csv and not in the vocabulary: said as a rename, with where', async () => {
+    // Session 37, a tester: vessel → ceramic on every line was "1 label lost all its objects … restore labels.csv".
+    const renamed = Object.fromEntries(Object.entries(labels).map(([id, l]) => [id, l === 'vessel' ? 'ceramic' : l]));
+    const loss = { ref: 'main', before: 36, removed: 6, lost: [{ label: 'vessel', objects: 6 }] };
+    const { ws } = await repoWith(loss, renamed);
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(markdown).toContain(
+      'All 6 objects labelled “vessel” now say “ceramic”, which is not in collection.vocabulary: if “vessel” was ' +
+        'renamed, rename it in collection.vocabulary in params.yaml too \\(“vessel” → “ceramic”\\), in this pull request.',
+    );
+    // Labels taken out one by one are no rename.
+    const { ws: other } = await repoWith(loss);
+    expect((await buildReport({ ws: other, params, base: 'main', log: silentLogger })).markdown).not.toContain(
+      'now say',
+    );
   });
 });

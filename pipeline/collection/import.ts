@@ -655,6 +655,8 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
+  // Objects no longer exported whose photograph a new id has: renumbered, most likely (said once the labels are known).
+  const sameImage = await sameImageNewId({ ws, previous: previousTableNow, accepted, removed: removal.notListed });
   // data/ as the data layer lists it, before anything is written: a name that is not UTF-8 is refused here, not
   // after data/ changed; step 4 finds the images no longer exported in this listing (what this import adds, it keeps).
   const dataBefore = await listedData({ ws });
@@ -763,6 +765,8 @@ async function importInto({
   });
   if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
+  const renumbered = sameImage.filter((r) => labelsResult.summary.notExported.includes(r.was));
+  if (renumbered.length > 0) log.warn(renumberedWords({ renumbered, labelsName: path.relative(ws.root, ws.labels) }));
   const changes = objectChanges({ previous: previousTableNow, accepted, removed: removal.notListed, newPhotographs });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
   if (previousTableNow.size > 0) log.info(changesWords({ changes, objectsName: path.relative(ws.root, ws.objects) }));
@@ -780,6 +784,76 @@ async function importInto({
     keptImages,
     vocabulary,
   };
+}
+
+/**
+ * Objects the export no longer lists whose photograph (the same bytes) a new id of the export has: a renumbering,
+ * most likely (an outside tester's MET_544824 became EA.2024.17). Only the removed objects' images are read, and the
+ * new objects' sources of the same size.
+ */
+async function sameImageNewId({
+  ws,
+  previous,
+  accepted,
+  removed,
+}: {
+  ws: Workspace;
+  previous: Map<string, CollectionObject>;
+  accepted: { object: CollectionObject; source?: string }[];
+  removed: string[];
+}): Promise<{ was: string; now: string }[]> {
+  const added = accepted.filter((a) => a.source && !previous.has(a.object.id));
+  if (removed.length === 0 || added.length === 0 || removed.length > RENUMBER_CHECKED) return [];
+  const bySize = new Map<number, { id: string; file: string }[]>();
+  for (const id of removed) {
+    const image = previous.get(id)?.image;
+    const file = image ? path.join(ws.data, image) : '';
+    const size = file ? (await stat(file).catch(() => null))?.size : undefined;
+    if (size) bySize.set(size, [...(bySize.get(size) ?? []), { id, file }]);
+  }
+  const found: { was: string; now: string }[] = [];
+  const md5 = new Map<string, string>();
+  const hashed = async (file: string) => md5.get(file) ?? md5.set(file, await hashFile({ file })).get(file)!;
+  for (const a of added) {
+    const olds = bySize.get((await stat(a.source!).catch(() => null))?.size ?? -1);
+    if (!olds) continue;
+    const mine = await hashed(a.source!);
+    const old = await findAsync(olds, async (o) => (await hashed(o.file)) === mine);
+    if (old) found.push({ was: old.id, now: a.object.id });
+  }
+  return found;
+}
+/** Past this many objects leaving, their photographs are not compared with the new ones (a reorganisation). */
+const RENUMBER_CHECKED = 1000;
+
+async function findAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Promise<T | undefined> {
+  for (const item of items) if (await test(item)) return item;
+  return undefined;
+}
+
+/** "MET_544824 is no longer in the export and EA.2024.17 is, with the same photograph: renumbered? …" */
+function renumberedWords({
+  renumbered,
+  labelsName,
+}: {
+  renumbered: { was: string; now: string }[];
+  labelsName: string;
+}): string {
+  const [first] = renumbered;
+  const pairs = renumbered.slice(0, 5).map((r) => `${clip(r.was)} → ${clip(r.now)}`);
+  const more = renumbered.length > 5 ? ` and ${renumbered.length - 5} more` : '';
+  return (
+    `${renumbered.length === 1 ? 'An object' : `${renumbered.length} objects`} no longer in the export ` +
+    `${renumbered.length === 1 ? 'has its' : 'have their'} photograph under a new id (${pairs.join(', ')}${more}): ` +
+    (renumbered.length === 1
+      ? `renumbered? Its label in ${labelsName} is still under the old id, which names no object now, and the new ` +
+        `id has the export's label. If so, put the new id in place of the old one on its line of ${labelsName} ` +
+        `("${clip(first!.was)}" → "${clip(first!.now)}"), and keep one line for the new id, with the right label.`
+      : `renumbered? Their labels in ${labelsName} are still under the old ids, which name no object now, and the ` +
+        `new ids have the export's label. If so, put each new id in place of the old one on its line of ` +
+        `${labelsName} ("${clip(first!.was)}" → "${clip(first!.now)}", …), and keep one line for each new id, ` +
+        'with the right label.')
+  );
 }
 
 /** The details of an object as data/objects.csv names its columns, compared one by one (the image apart). */

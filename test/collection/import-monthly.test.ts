@@ -118,6 +118,31 @@ describe('an export that leaves out many objects', () => {
     expect(log.lines.map((l) => l.message).join('\n')).toMatch(/5 removed \(A-56, A-57, A-58, A-59, A-60\)/);
   });
 
+  it('names an object whose photograph comes back under a new id, its label left under the old one', async () => {
+    const ws = workspace(path.join(root, 'renumbered'));
+    const params = defaultParams();
+    const labelled = async (name: string, rows: [string, string][]) => {
+      const dir = path.join(root, name);
+      await mkdir(dir, { recursive: true });
+      for (const [, image] of rows) await writeFile(path.join(dir, image), Buffer.concat([JPEG, Buffer.from(image)]));
+      const table = [['id', 'image', 'label'], ...rows.map(([id, image]) => [id, image, 'coin'])];
+      await writeFile(path.join(dir, 'export.csv'), stringify(table));
+      return path.join(dir, 'export.csv');
+    };
+    const rows = ids('A', 12).map((id) => [id, `${id}.jpg`] as [string, string]);
+    await importCollection({ ws, params, metadata: await labelled('renumbered-1', rows), log: memoryLogger() });
+    const next = rows.map(([id, image]) => [id === 'A-3' ? 'EA.2024.17' : id, image] as [string, string]);
+    const log = memoryLogger();
+    await importCollection({ ws, params, metadata: await labelled('renumbered-2', next), log });
+    const warning = log.lines.find((l) => l.level === 'warn' && /new id/.test(l.message));
+    expect(warning?.message).toBe(
+      'An object no longer in the export has its photograph under a new id (A-3 → EA.2024.17): renumbered? Its ' +
+        'label in labels.csv is still under the old id, which names no object now, and the new id has the ' +
+        'export\'s label. If so, put the new id in place of the old one on its line of labels.csv ("A-3" → ' +
+        '"EA.2024.17"), and keep one line for the new id, with the right label.',
+    );
+  });
+
   it('is asked about (another collection’s? new objects alone?) when it shares not one id with this one', async () => {
     const ws = workspace(path.join(root, 'other'));
     const params = defaultParams();

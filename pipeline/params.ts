@@ -763,7 +763,7 @@ function layoutRows(text: string): { n: number; indent: number; content: string 
  * settings out of line ("this line starts with 2 spaces"), which sent staff to the wrong line.
  */
 function mergeConflictLine(text: string): number | undefined {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
   if (start < 0) return undefined;
   const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
@@ -818,8 +818,9 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     throw new VitrineError(
       'PARAMS_MERGE_CONFLICT',
       `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions ` +
-        'of the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ' +
-        '======= and >>>>>>>) and commit the file again.',
+        'of the same settings). Keep the right version of those lines, delete the marker lines (<<<<<<<, ' +
+        `=======, >>>>>>>${/^\|{7}( |$)/m.test(text) ? ' and |||||||, with the lines of the base version under it' : ''}) ` +
+        'and commit the file again.',
       { file: name, line: conflict },
     );
   const lineCounter = new LineCounter();

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
 import { writeFileAtomic } from '../fs.ts';
 import type { Params } from '../params.ts';
 
@@ -40,6 +41,8 @@ export function imagesFolder({
   const within = path.relative(path.dirname(configuredCsv), folder);
   if (within.startsWith('..') || path.isAbsolute(within)) return { folder, besideExport: false };
   const moved = path.resolve(path.dirname(csvFile), within);
+  // A new export saved on its own (its photographs unchanged, still where import.images names them): that folder.
+  if (!existsSync(moved)) return { folder, besideExport: false };
   return { folder: moved, besideExport: moved !== folder };
 }
 
@@ -50,8 +53,10 @@ export function paramsPath({ root, file }: { root: string; file: string }): stri
 }
 
 /**
- * Write the export just imported and its images folder into params.yaml (import.metadata, import.images), keeping
- * its comments and every other line. Returns the settings changed (none when they already named them).
+ * Write the export just imported and its images folder into params.yaml (import.metadata, import.images), changing
+ * only the text of those two values: staff commit the file, and its diff must show those lines alone (the YAML
+ * library's own writing reflowed comments, long values and line ends). A setting not written in the file yet is
+ * added by the library. Returns the settings changed (none when they already named them).
  */
 export async function recordImportSource({
   file,
@@ -66,21 +71,28 @@ export async function recordImportSource({
   /** The images folder, to record; undefined to leave import.images as it is (empty: the export's folder). */
   imageRoot?: string;
 }): Promise<{ key: 'metadata' | 'images'; value: string }[]> {
-  const text = await readFile(file, 'utf8');
-  const doc = parseDocument(text);
+  let text = await readFile(file, 'utf8');
   const wanted = {
     metadata: paramsPath({ root, file: csvFile }),
     images: imageRoot === undefined ? undefined : paramsPath({ root, file: imageRoot }),
   };
   const changed: { key: 'metadata' | 'images'; value: string }[] = [];
   for (const key of ['metadata', 'images'] as const) {
-    if (wanted[key] === undefined) continue;
-    const now = doc.getIn(['import', key]);
-    const same = typeof now === 'string' && now !== '' && path.resolve(root, now) === path.resolve(root, wanted[key]!);
-    if (same) continue;
-    doc.setIn(['import', key], wanted[key]);
-    changed.push({ key, value: wanted[key]! });
+    const value = wanted[key];
+    if (value === undefined) continue;
+    const doc = parseDocument(text);
+    const node = doc.getIn(['import', key], true);
+    const now = isScalar(node) ? node.value : undefined;
+    if (typeof now === 'string' && now !== '' && path.resolve(root, now) === path.resolve(root, value)) continue;
+    // A double-quoted YAML string is JSON's: any path is written as it is.
+    if (isScalar(node) && node.range)
+      text = text.slice(0, node.range[0]) + JSON.stringify(value) + text.slice(node.range[1]);
+    else {
+      doc.setIn(['import', key], value);
+      text = doc.toString();
+    }
+    changed.push({ key, value });
   }
-  if (changed.length > 0) await writeFileAtomic({ file, data: doc.toString() });
+  if (changed.length > 0) await writeFileAtomic({ file, data: text });
   return changed;
 }

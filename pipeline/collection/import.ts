@@ -108,6 +108,9 @@ export interface ObjectChanges {
   added: string[];
   removed: string[];
   newPhotographs: string[];
+  /** Objects that had no photograph and have one now, and objects whose image cell is empty now. */
+  firstPhotographs: string[];
+  photographsTaken: string[];
   /** Objects whose details changed, with the data/objects.csv columns that did (title, date, …). */
   details: { id: string; fields: string[] }[];
 }
@@ -881,6 +884,8 @@ function objectChanges({
   newPhotographs: string[];
 }): ObjectChanges {
   const added: string[] = [];
+  const firstPhotographs: string[] = [];
+  const photographsTaken: string[] = [];
   const details: ObjectChanges['details'] = [];
   for (const { object } of accepted) {
     const before = previous.get(object.id);
@@ -888,12 +893,14 @@ function objectChanges({
       added.push(object.id);
       continue;
     }
+    if (!before.image && object.image) firstPhotographs.push(object.id);
+    if (before.image && !object.image) photographsTaken.push(object.id);
     const fields = DETAIL_FIELDS.filter(([key]) => before[key] !== object[key]).map(([, column]) => column);
     const extra = new Set([...Object.keys(before.extra), ...Object.keys(object.extra)]);
     for (const column of extra) if ((before.extra[column] ?? '') !== (object.extra[column] ?? '')) fields.push(column);
     if (fields.length > 0) details.push({ id: object.id, fields });
   }
-  return { added, removed, newPhotographs, details };
+  return { added, removed, newPhotographs, firstPhotographs, photographsTaken, details };
 }
 
 /**
@@ -901,13 +908,21 @@ function objectChanges({
  * what a maintainer commits, which git's diff of data.dvc does not show (data/objects.csv is not in git).
  */
 function changesWords({ changes, objectsName }: { changes: ObjectChanges; objectsName: string }): string {
-  const { added, removed, newPhotographs, details } = changes;
-  if (added.length + removed.length + newPhotographs.length + details.length === 0)
+  const { added, removed, newPhotographs, firstPhotographs, photographsTaken, details } = changes;
+  const counted = [added, removed, newPhotographs, firstPhotographs, photographsTaken, details];
+  if (counted.every((list) => list.length === 0))
     return `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
   const parts = [
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
     newPhotographs.length ? `${newPhotographs.length} given a new photograph (${sample(newPhotographs, 5)})` : '',
+    firstPhotographs.length
+      ? `${firstPhotographs.length} given a first photograph (${sample(firstPhotographs, 5)})`
+      : '',
+    photographsTaken.length
+      ? `${photographsTaken.length} left without a photograph, their image cell empty now ` +
+        `(${sample(photographsTaken, 5)})`
+      : '',
     details.length
       ? `${details.length} with other details (${details
           .slice(0, 3)

@@ -114,6 +114,13 @@ function exportSeparator(text: string): string {
   return [';', '\t'].find((sep) => header.includes(sep)) ?? ',';
 }
 
+/** The cells of a header up to its last named one: columns after it have no name (a header ending ";;;"). */
+function namedWidth(header: string[]): number {
+  let width = header.length;
+  while (width > 0 && !header[width - 1]!.trim()) width--;
+  return width;
+}
+
 /** Lines an export has above its column names (aboveHeader): how many, the header's line, the first one's text. */
 export interface AboveHeader {
   lines: number;
@@ -248,10 +255,13 @@ export function parseCsv({
       on_record: (record: string[], context) => {
         const line = lineAt(ended);
         // ",," below a two-column table (a spreadsheet's rows of empty cells, isEmptyRow) is no row with a cell too
-        // many. Any other row must have the header's cells, save an export's row of two cells or more short of the
-        // header's: Excel drops a row's empty cells at its end, after the first rows. Every such line is noted, the
-        // first with its cells, to be said when the file has been read.
-        const cut = separator === 'detect' && first && record.length >= 2 && record.length < first.length;
+        // many. Any other row must have the header's cells, save an export's row short only of cells under columns
+        // with no name (a header ending ";;;", rows without them): nothing is lost. A row short of a named cell is a
+        // note under the table ("Total;2"), a line break in an unquoted cell, a cell left out: refused. Every such
+        // line is noted, the first with its cells, to be said when the file has been read.
+        const named = first ? namedWidth(first) : 0;
+        const cut =
+          separator === 'detect' && first && record.length >= Math.max(named, 2) && record.length < first.length;
         if (first && record.length !== first.length && !cut && !(record.length > 1 && record.every((c) => !c.trim()))) {
           if (!bad) bad = { line, record, others: [] };
           else bad.others.push({ line, more: record.length > first.length });
@@ -265,8 +275,18 @@ export function parseCsv({
     }) as string[][];
     // An export that stopped in the middle of a row (a copy, a download or a sync that did not finish) ends in a row
     // short of the header's cells and no line break; Excel and collections systems end every row with one.
-    const last = records.at(-1);
-    if (separator === 'detect' && records.length > 1 && last!.length < first!.length && !/[\r\n]$/.test(text))
+    const last = records.at(-1) ?? [];
+    const lastCells = last.filter((c) => c.trim()).length;
+    // Short of a named cell; a last line of one cell is said as a line under the table (a total, a note), and one of
+    // empty cells is no row.
+    if (
+      separator === 'detect' &&
+      records.length > 1 &&
+      last.length < namedWidth(first!) &&
+      last.length > 1 &&
+      lastCells > 0 &&
+      !/[\r\n]$/.test(text)
+    )
       throw Object.assign(new Error('The file ends in the middle of a row'), {
         code: 'CUT_SHORT',
         record: last,
@@ -575,15 +595,16 @@ function csvProblem({
           }: if it is a total or a note the export added below ` +
           `the objects, delete it; if it is an object, give it a cell for each column (a ${separator} for each).`,
       };
-    const so = others.length
-      ? `, and so do ${
-          others.length <= 4
-            ? others.length === 1
-              ? `line ${others[0]}`
-              : `lines ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`
-            : `lines ${others.slice(0, 3).join(', ')} and ${others.length - 3} others`
-        }`
-      : '';
+    const so =
+      others.length === 0
+        ? ''
+        : others.length === 1
+          ? `, and so does line ${others[0]}`
+          : `, and so do lines ${
+              others.length <= 4
+                ? `${others.slice(0, -1).join(', ')} and ${others.at(-1)}`
+                : `${others.slice(0, 3).join(', ')} and ${others.length - 3} others`
+            }`;
     const example = delimiter === ',' || delimiter === ';' ? ` ("Plate${delimiter} blue and white")` : '';
     return {
       line,

@@ -1,7 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip } from '../log.ts';
-import { visibleId } from './index.ts';
 
 /*
  * The label vocabulary against the labels in use. A new collection's labels ("Statuary", "Jewellery")
@@ -526,7 +525,7 @@ function didYouMean({
   const question =
     `is not one of the labels of this collection. Did you mean "${clip(meant)}"?` +
     (invisible ? ` It has ${invisible}, which makes the two look alike.` : '');
-  label = invisible ? visibleId(label) : label;
+  label = invisible ? shownApart(label) : label;
   if (lines.length === 1) return `${labelsName}:${lines[0]}: "${clip(label)}" ${question}`;
   if (lines.length === 0) return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) ${question}`;
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
@@ -540,12 +539,28 @@ function didYouMean({
  * would print alike, and "did you mean" a label that looks the same says nothing.
  */
 function invisibleApart({ label, meant }: { label: string; meant: string }): string | undefined {
-  const seen = (text: string) => text.replace(/\p{Cf}/gu, '');
+  // Spaces other than the plain one (a no-break space, French typography's narrow one) print as one too.
+  const seen = (text: string) =>
+    text
+      .normalize('NFC')
+      .replace(/\p{Cf}/gu, '')
+      .replace(/\p{Zs}/gu, ' ');
   if (label === meant || seen(label) !== seen(meant)) return undefined;
-  const found = [...new Set(label.match(/\p{Cf}/gu) ?? [])].map(visibleId);
+  const found = [...new Set(label.match(/\p{Cf}|(?! )\p{Zs}/gu) ?? [])].map(codePoint);
+  if (found.length === 0) return 'its accents encoded another way (as a Mac writes them)';
   return found.length === 1
-    ? `an invisible character (shown here as ${found[0]})`
-    : `invisible characters (shown here as ${found.join(', ')})`;
+    ? `an invisible character or another space (shown here as ${found[0]})`
+    : `invisible characters or other spaces (shown here as ${found.join(', ')})`;
+}
+
+/** A character as "<U+00A0>". */
+function codePoint(character: string): string {
+  return `<U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`;
+}
+
+/** A label with its invisible characters and other spaces shown as "<U+00A0>", beside one it looks like. */
+function shownApart(label: string): string {
+  return label.replace(/\p{Cf}|(?! )\p{Zs}/gu, codePoint);
 }
 
 function otherLabelsMessage({

@@ -94,8 +94,7 @@ const REPORT_FILES = ['report.md', 'report-full.md', 'report.json'];
  */
 export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<boolean> {
   const { note, markdown } = failureNote({ error, root: ws.root });
-  await writeJsonAtomic({ file: path.join(ws.report, FAILURE_FILES.json), value: note });
-  await writeFileAtomic({ file: path.join(ws.report, FAILURE_FILES.markdown), data: markdown });
+  // First: on a full disk the note may not be written, and the earlier report must not be read as this run's.
   let removed = false;
   for (const name of REPORT_FILES) {
     const file = path.join(ws.report, name);
@@ -104,6 +103,8 @@ export async function writeFailureNote({ ws, error }: { ws: Workspace; error: un
       removed = true;
     }
   }
+  await writeJsonAtomic({ file: path.join(ws.report, FAILURE_FILES.json), value: note });
+  await writeFileAtomic({ file: path.join(ws.report, FAILURE_FILES.markdown), data: markdown });
   return removed;
 }
 

@@ -101,13 +101,13 @@ describe('an export with lines above its column names', () => {
 });
 
 describe('an export whose rows are shorter than its header', () => {
-  it('reads cells Excel left out at the end of a row as empty (it drops trailing empty cells)', async () => {
-    const header = 'Inventaire;Titre;Image;Type;Notes;Lieu';
+  it('reads rows short only of cells under columns with no name (a header ending ";;"), losing nothing', async () => {
+    const header = 'Inventaire;Titre;Image;Type;;';
     const { ws, result } = await importing('short-rows', [
       header,
       'A-1;Bol;a.jpg;Céramique;;',
       'A-2;Vase;b.jpg;Céramique',
-      'A-3;Pièce;c.jpg',
+      'A-3;Pièce;c.jpg;',
       '',
     ]);
     expect(result).toMatchObject({ objects: 3 });
@@ -116,8 +116,20 @@ describe('an export whose rows are shorter than its header', () => {
     expect(labels).not.toMatch(/A-3,/);
   });
 
+  it('refuses a row short of a named cell (a note under the table, a line break in an unquoted cell)', async () => {
+    // The reviewer: "Total;2" became an object "Total"; an unquoted line break made one object of each half.
+    const { result: total } = await importing('total', [HEADER, ...ROWS, 'Total;3', '']);
+    expect(isVitrineError(total, 'CSV_MALFORMED')).toBe(true);
+    expect((total as Error).message).toMatch(/export\.csv:5: line 5 has 2 cells, the header has 4/);
+    const broken = ['Inventaire;Titre;Type;Image', 'A-1;Bol;first line', 'second line;a.jpg', 'A-2;Vase;x;b.jpg', ''];
+    const { result: split } = await importing('broken', broken);
+    expect((split as Error).message).toMatch(
+      /export\.csv:2: line 2 has 3 cells, the header has 4 .*, and so does line 3:/,
+    );
+  });
+
   it('refuses an export that stops in the middle of its last row (no line break after it), saying so', async () => {
-    for (const cut of ['A-3;Pièce', 'A-3']) {
+    for (const cut of ['A-3;Pièce', 'A-3;Pièce;Monnaie']) {
       const { ws, result } = await importing(`cut-${cut.length}`, [HEADER, ROWS[0]!, ROWS[1]!, cut]);
       expect(isVitrineError(result, 'CSV_MALFORMED'), cut).toBe(true);
       expect((result as Error).message).toMatch(
@@ -126,9 +138,14 @@ describe('an export whose rows are shorter than its header', () => {
       expect((result as Error).message).toMatch(/stopped before its end/);
       await expect(readFile(ws.objects)).rejects.toThrow();
     }
-    // The same row with its line break is a row Excel wrote without its empty cells.
-    const { result } = await importing('cut-not', [HEADER, ROWS[0]!, ROWS[1]!, 'A-3;Pièce', '']);
-    expect(result).toMatchObject({ objects: 3 });
+    // A last line of one cell without a line break is said as a line under the table; one of empty cells is no row.
+    const { result: note } = await importing('cut-note', [HEADER, ROWS[0]!, ROWS[1]!, 'Total : 2']);
+    expect((note as Error).message).toMatch(/line 4 \("Total : 2"\) is under the table/);
+    const { result: empty } = await importing('cut-empty', [HEADER, ROWS[0]!, ROWS[1]!, ';']);
+    expect(empty).toMatchObject({ objects: 2 });
+    // Short only of unnamed cells, without a line break: nothing is cut.
+    const { result: whole } = await importing('cut-not', ['Inventaire;Titre;Type;Image;;', ROWS[0]!, ROWS[1]!]);
+    expect(whole).toMatchObject({ objects: 2 });
   });
 
   it('still refuses a line of one cell in a table of several (a total or a note under the table)', async () => {

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { recordImportSource } from '../../pipeline/collection/import-source.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -60,7 +61,15 @@ describe('a monthly export in a folder of its own', () => {
       .map((r) => (r === retitled ? [r[0]!, r[1]!, r[2]!, `${r[3]} (corrected)`, ...r.slice(4)] : r));
     await writeFile(path.join(second, 'metadata.csv'), stringify([header, ...table, ...added]));
 
+    const paramsBefore = (await readFile(path.join(museum, 'params.yaml'), 'utf8')).split('\n');
     const { code, said } = await vitrine(['import', '--metadata', path.join(second, 'metadata.csv')], museum);
+    // Only the two settings' lines change: staff commit the file (the YAML library's writing reflowed ~50 lines).
+    const paramsAfter = (await readFile(path.join(museum, 'params.yaml'), 'utf8')).split('\n');
+    expect(paramsAfter).toHaveLength(paramsBefore.length);
+    expect(paramsAfter.filter((l, i) => l !== paramsBefore[i])).toEqual([
+      '  metadata: "../export-2024-02/metadata.csv"',
+      '  images: "../export-2024-02"',
+    ]);
     expect(code, said).toBe(0);
     expect(said).toContain(`The images of this export are read from ${second} (beside it, as import.images is beside`);
     expect(said).toMatch(
@@ -88,6 +97,93 @@ describe('a monthly export in a folder of its own', () => {
     const again = await vitrine(['import'], museum);
     expect(again.code, again.said).toBe(0);
     expect(again.said).toContain('Nothing changed since the last import');
+  });
+});
+
+describe('a re-import’s summary', () => {
+  it('names objects given a first photograph and objects whose image cell is empty now', async () => {
+    // The reviewer: "Nothing changed since the last import" when A-1 lost its image and A-2 got its first.
+    const dir = path.join(root, 'photos');
+    await mkdir(dir, { recursive: true });
+    for (const n of ['a', 'b', 'c'])
+      await writeFile(path.join(dir, `${n}.jpg`), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]));
+    const ws = workspace(path.join(dir, 'repo'));
+    const params = defaultParams();
+    const write = async (rows: string[][]) => {
+      await writeFile(path.join(dir, 'export.csv'), stringify([['id', 'title', 'image'], ...rows]));
+      return path.join(dir, 'export.csv');
+    };
+    const first = await write([
+      ['A-1', 'Bol', 'a.jpg'],
+      ['A-2', 'Vase', ''],
+      ['A-3', 'Coin', 'c.jpg'],
+    ]);
+    await importCollection({ ws, params, metadata: first, log: memoryLogger() });
+    const log = memoryLogger();
+    const second = await write([
+      ['A-1', 'Bol', ''],
+      ['A-2', 'Vase', 'b.jpg'],
+      ['A-3', 'Coin', 'c.jpg'],
+    ]);
+    const result = await importCollection({ ws, params, metadata: second, log, removeMissing: true });
+    expect(result.changes).toMatchObject({ firstPhotographs: ['A-2'], photographsTaken: ['A-1'] });
+    expect(log.lines.map((l) => l.message)).toContain(
+      'Since the last import: 1 given a first photograph (A-2) and 1 left without a photograph, their image cell ' +
+        'empty now (A-1).',
+    );
+  });
+});
+
+describe('a newer export saved on its own, its photographs where they were', () => {
+  it('is read with the images folder params.yaml names', async () => {
+    const dir = path.join(root, 'alone');
+    const images = path.join(dir, 'export', 'images');
+    await mkdir(images, { recursive: true });
+    await writeFile(path.join(images, 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]));
+    const table = stringify([
+      ['id', 'image'],
+      ['A-1', 'a.jpg'],
+    ]);
+    await writeFile(path.join(dir, 'export', 'objects.csv'), table);
+    await mkdir(path.join(dir, 'export', '2024-02'));
+    await writeFile(path.join(dir, 'export', '2024-02', 'objects.csv'), table);
+    const ws = workspace(path.join(dir, 'repo'));
+    const params = defaultParams();
+    params.import.metadata = '../export/objects.csv';
+    params.import.images = '../export/images';
+    const newer = path.join(dir, 'export', '2024-02', 'objects.csv');
+    const result = await importCollection({ ws, params, metadata: newer, log: memoryLogger() });
+    expect(result.source.images).toBe(images);
+    expect(result.withoutImage).toBe(0);
+  });
+});
+
+describe('params.yaml after an import of another export', () => {
+  it('changes the text of the two settings alone: comments, line ends and long values stay', async () => {
+    const file = path.join(root, 'params-crlf.yaml');
+    const lines = [
+      'collection:',
+      '  name: Musée départemental des Arts et Traditions populaires du Pays de Caux et de la vallée de Seine',
+      'import:',
+      "  metadata: 'old/objects.csv'     # the export",
+      '  images: old                     # beside it',
+      '  keep: [ source_url,museum ]',
+      'train:',
+      '  l2_choices: [0.01, 0.1]          # aligned comment',
+      '',
+    ];
+    await writeFile(file, lines.join('\r\n'));
+    const changed = await recordImportSource({
+      file,
+      root,
+      csvFile: path.join(root, 'new folder', 'objects.csv'),
+      imageRoot: path.join(root, 'new folder'),
+    });
+    expect(changed.map((c) => c.key)).toEqual(['metadata', 'images']);
+    const expected = [...lines];
+    expected[3] = '  metadata: "new folder/objects.csv"     # the export';
+    expected[4] = '  images: "new folder"                     # beside it';
+    expect(await readFile(file, 'utf8')).toBe(expected.join('\r\n'));
   });
 });
 

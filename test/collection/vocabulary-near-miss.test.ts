@@ -33,13 +33,18 @@ describe('checkVocabulary and near misses', () => {
     });
     expect(check.message).toBe(
       'labels.csv: "fig<U+00AD>urine" (2 objects, on lines 12, 13) is not one of the labels of this collection. ' +
-        'Did you mean "figurine"? It has an invisible character (shown here as <U+00AD>), which makes the two look ' +
-        'alike. Correct it on those lines.',
+        'Did you mean "figurine"? It has an invisible character or another space (shown here as <U+00AD>), which ' +
+        'makes the two look alike. Correct it on those lines.',
     );
     const joiner = checkVocabulary({ labels: [{ label: 'coin\u200B\u2060', line: 2 }], vocabulary });
     expect(joiner.message).toMatch(
-      /"coin<U\+200B><U\+2060>" .*invisible characters \(shown here as <U\+200B>, <U\+2060>\)/,
+      /"coin<U\+200B><U\+2060>" .*invisible characters or other spaces \(shown here as <U\+200B>, <U\+2060>\)/,
     );
+    // The reviewer: a no-break space, and accents written as a letter and a mark, print alike too.
+    const spaced = checkVocabulary({ labels: [{ label: 'terre\u00A0cuite', line: 2 }], vocabulary: ['terre cuite'] });
+    expect(spaced.message).toContain('"terre<U+00A0>cuite" is not one of the labels');
+    const accents = checkVocabulary({ labels: [{ label: 'ce\u0301ramique', line: 2 }], vocabulary: ['céramique'] });
+    expect(accents.message).toContain('It has its accents encoded another way (as a Mac writes them)');
   });
 
   it('puts the slip first, and keeps the advice for a new label apart from it', () => {

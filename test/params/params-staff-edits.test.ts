@@ -45,9 +45,14 @@ describe('params.yaml as staff leave it', () => {
     expect(isVitrineError(error, 'PARAMS_MERGE_CONFLICT')).toBe(true);
     expect(error.message).toBe(
       'params.yaml:7: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of ' +
-        'the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ' +
-        '======= and >>>>>>>) and commit the file again.',
+        'the same settings). Keep the right version of those lines, delete the marker lines (<<<<<<<, =======, ' +
+        '>>>>>>>) and commit the file again.',
     );
+    // Saved with a byte-order mark, or with the base's version too (git's diff3 style): the same, said for it.
+    const bom = refusal([`\uFEFF${lines[0]}`, ...lines.slice(1), ...BASE.slice(7)]);
+    expect(isVitrineError(bom, 'PARAMS_MERGE_CONFLICT')).toBe(true);
+    const diff3 = [...lines.slice(0, 8), '||||||| base', '  branch: trunk', ...lines.slice(8), ...BASE.slice(7)];
+    expect(refusal(diff3).message).toContain('(<<<<<<<, =======, >>>>>>> and |||||||, with the lines of the base');
   });
 
   it('with a list item out of line says how many spaces the items above it have', () => {

@@ -47583,7 +47583,7 @@ function layoutRows(text2) {
   return rows;
 }
 function mergeConflictLine(text2) {
-  const lines = text2.split(/\r\n|\r|\n/);
+  const lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
   if (start < 0) return void 0;
   const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
@@ -47612,7 +47612,7 @@ function parseParams({ text: text2, name }) {
   if (conflict)
     throw new VitrineError(
       "PARAMS_MERGE_CONFLICT",
-      `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of the same settings). Keep the right version of those lines, delete the three marker lines (<<<<<<<, ======= and >>>>>>>) and commit the file again.`,
+      `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of the same settings). Keep the right version of those lines, delete the marker lines (<<<<<<<, =======, >>>>>>>${/^\|{7}( |$)/m.test(text2) ? " and |||||||, with the lines of the base version under it" : ""}) and commit the file again.`,
       { file: name, line: conflict }
     );
   const lineCounter = new import_yaml.LineCounter();

@@ -28027,74 +28027,6 @@ init_errors();
 var import_yaml2 = __toESM(require_dist(), 1);
 init_ops();
 init_log();
-
-// node_modules/csv-parse/lib/api/index.js
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-
-// pipeline/collection/index.ts
-init_errors();
-init_fs();
-init_log();
-
-// pipeline/collection/file-kind.ts
-init_errors();
-var CAMERA_RAW = new Set(
-  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
-    " "
-  )
-);
-
-// pipeline/collection/index.ts
-var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
-var ID_FORMS = [
-  ["how an accent is encoded", (id) => id.normalize("NFC")],
-  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
-  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
-  [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
-  ["capitals", (id) => id.toLowerCase()],
-  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
-  [
-    "spaces",
-    (id) => (
-      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
-      id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
-    )
-  ]
-];
-var SHORTENED = "zeros dropped at the end of a number with a dot";
-var NUMBER_FORMS = [
-  ["leading zeros", (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
-  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-  [SHORTENED, (id) => shortenedNumber(id)]
-];
-function shortenedNumber(id) {
-  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
-}
-var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
-var NATURAL = new Intl.Collator("en", { numeric: true });
-
-// pipeline/collection/vocabulary.ts
 function nearestLabel({ label, vocabulary }) {
   return nearMiss({ label, count: 1, vocabulary })?.meant;
 }
@@ -29154,7 +29086,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse3,
+  parse: () => parse2,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -29194,7 +29126,7 @@ __export(external_exports, {
   toLowerCase: () => _toLowerCase,
   toUpperCase: () => _toUpperCase,
   toZod: () => toZod,
-  transform: () => transform2,
+  transform: () => transform,
   treeifyError: () => treeifyError,
   trim: () => _trim,
   tuple: () => tuple,
@@ -29506,7 +29438,7 @@ __export(core_exports3, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse2,
+  parse: () => parse,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -30726,7 +30658,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse2 = /* @__PURE__ */ _parse($ZodRealError);
+var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -33879,10 +33811,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse2(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
       const result = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse2(inst._def.output, result);
+        return parse(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -46089,7 +46021,7 @@ __export(schemas_exports2, {
   superRefine: () => superRefine,
   symbol: () => symbol,
   templateLiteral: () => templateLiteral,
-  transform: () => transform2,
+  transform: () => transform,
   tuple: () => tuple,
   uint32: () => uint32,
   uint64: () => uint64,
@@ -46189,7 +46121,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse3 = /* @__PURE__ */ _parse(ZodRealError);
+var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -46274,7 +46206,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return intersection(this, arg);
   },
   transform(tx) {
-    return pipe(this, transform2(tx));
+    return pipe(this, transform(tx));
   },
   default(d) {
     return _default2(this, d);
@@ -46326,7 +46258,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse3(this, data, params, { callee: _parse2 });
+    return parse2(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
@@ -47370,7 +47302,7 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
     return payload;
   };
 });
-function transform2(fn) {
+function transform(fn) {
   return new ZodTransform({
     type: "transform",
     transform: fn
@@ -47662,7 +47594,7 @@ function json(params) {
 function preprocess(fn, schema) {
   return new ZodPreprocess({
     type: "pipe",
-    in: transform2(fn),
+    in: transform(fn),
     out: schema
   });
 }
@@ -48672,6 +48604,72 @@ function bigint3(params) {
 function date4(params) {
   return _coercedDate(ZodDate, params);
 }
+
+// node_modules/csv-parse/lib/api/index.js
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+
+// pipeline/collection/index.ts
+init_errors();
+init_fs();
+init_log();
+
+// pipeline/collection/file-kind.ts
+init_errors();
+var CAMERA_RAW = new Set(
+  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+    " "
+  )
+);
+
+// pipeline/collection/index.ts
+var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
+var ID_FORMS = [
+  ["how an accent is encoded", (id) => id.normalize("NFC")],
+  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+  [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
+  ["capitals", (id) => id.toLowerCase()],
+  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+  [
+    "spaces",
+    (id) => (
+      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
+      id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+    )
+  ]
+];
+var SHORTENED = "zeros dropped at the end of a number with a dot";
+var NUMBER_FORMS = [
+  ["leading zeros", (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+  [SHORTENED, (id) => shortenedNumber(id)]
+];
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
+var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+var NATURAL = new Intl.Collator("en", { numeric: true });
 
 // pipeline/report/photos.ts
 var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv";

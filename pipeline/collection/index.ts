@@ -102,16 +102,52 @@ function checkSeparator({ text, file }: { text: string; file: string }): void {
   );
 }
 
-/** An export's separator from its header: "," when it has one, else ";" or a tab when it has one of those. */
+/**
+ * An export's separator: of ",", ";" and tab, the one that splits its header and the row after it into the same
+ * number of cells, two or more, the most cells first. A comma in a column name ("Dimensions (H, L, P)") of a ";"
+ * file is no separator, nor a ";" in a title of a "," file. "," when none does (one column).
+ */
 function exportSeparator(text: string): string {
-  // The first line with text: lines above the header (aboveHeader) are blank by now.
-  const header =
-    text
-      .replace(/^\uFEFF/, '')
-      .split(LINE_BREAK, 20)
-      .find((l) => l.trim()) ?? '';
-  if (header.includes(',')) return ',';
-  return [';', '\t'].find((sep) => header.includes(sep)) ?? ',';
+  // The first lines with text: lines above the header (aboveHeader) are blank by now.
+  const [header, next] = text
+    .replace(/^\uFEFF/, '')
+    .split(LINE_BREAK, 40)
+    .filter((l) => l.trim());
+  if (header === undefined) return ',';
+  let best = { separator: ',', score: 0 };
+  for (const separator of SEPARATORS) {
+    const cells = cellsOf(header, separator).length;
+    const below = next === undefined ? cells : cellsOf(next, separator).length;
+    if (cells < 2 || below < 2) continue;
+    const score = (cells === below ? 1000 : 0) + cells;
+    if (score > best.score) best = { separator, score };
+  }
+  return best.separator;
+}
+
+const SEPARATORS = [',', ';', '\t'];
+
+/** A line's cells for `separator`, a quoted cell's separators kept in it (a line read alone: for guesses only). */
+function cellsOf(line: string, separator: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') quoted = !quoted;
+    else if (c === separator && !quoted) {
+      cells.push(cell);
+      cell = '';
+      continue;
+    }
+    cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** How many of a line's cells hold text. */
+function textCells(line: string, separator: string): number {
+  return cellsOf(line, separator).filter((c) => c.replace(/"/g, '').trim() !== '').length;
 }
 
 /** The cells of a header up to its last named one: columns after it have no name (a header ending ";;;"). */
@@ -130,28 +166,29 @@ export interface AboveHeader {
 
 /**
  * A title, a date or a blank line above an export's column names, as report tools and collections systems write
- * them ("Export TMS du 03/12/2024;;;"): read as the header, they hid every column. The column names are the first
- * of the first 10 lines with two cells or more holding text, for a separator the line after it also has; each line
- * above them has one such cell at most, for that separator (a title with a comma in it is no header above rows
- * separated by ";"). An export of one column (ids alone) has no such line, and is left as it is.
+ * them ("Export TMS du 03/12/2024;;;", "Collection export" above rows separated by commas): read as the header,
+ * they hid every column. The column names are the first of the first 10 lines with two cells
+ * or more holding text whose number of cells the (up to 3) lines after it share, for a separator; each line above
+ * them holds text in one cell at most. A header on the first line is left as it is, and so is an export of one
+ * column (ids alone), which has no such line.
  */
 function aboveHeader(text: string): AboveHeader | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK, 12);
-  const cells = (line: string, sep: string) =>
-    line.split(sep).filter(
-      (c) =>
-        c
-          .trim()
-          .replace(/^"+|"+$/g, '')
-          .trim() !== '',
-    ).length;
+  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK, 14);
   for (let i = 0; i < Math.min(lines.length, 10); i++) {
-    const next = lines.slice(i + 1).find((l) => l.trim());
-    const sep = [',', ';', '\t'].find((s) => cells(lines[i]!, s) >= 2 && (next === undefined || next.includes(s)));
-    if (sep === undefined) continue;
+    const after = lines
+      .slice(i + 1)
+      .filter((l) => l.trim())
+      .slice(0, 3);
+    const separator = SEPARATORS.find((s) => {
+      const cells = cellsOf(lines[i]!, s).length;
+      return textCells(lines[i]!, s) >= 2 && after.every((l) => cellsOf(l, s).length === cells);
+    });
+    if (separator === undefined) continue;
+    if (i === 0) return undefined;
     const above = lines.slice(0, i);
-    // Blank lines alone above the header are no title: the parser passes over them.
-    if (!above.some((l) => l.trim()) || above.some((l) => cells(l, sep) > 1)) return undefined;
+    // Blank lines alone above the header are no title: the parser passes over them. A line above with text in two
+    // cells may be the header itself, its rows longer than it (commas in unquoted cells): never blanked on a guess.
+    if (!above.some((l) => l.trim()) || above.some((l) => textCells(l, separator) > 1)) return undefined;
     const first = above.map((l) => l.replace(/^[,;\t\s"]+|[,;\t\s"]+$/g, '')).find(Boolean) ?? '';
     return { lines: i, headerLine: i + 1, first };
   }
@@ -302,6 +339,7 @@ export function parseCsv({
         // Lines short or long as the first one is: fixed the same way.
         others: others.filter((o) => o.more === more).map((o) => o.line),
         under: record.length === 1 && lastRow > 0 && line > lastRow,
+        headerLine: starts[0],
       });
     }
   } catch (error) {
@@ -552,6 +590,7 @@ function csvProblem({
     line?: number;
     others?: number[];
     under?: boolean;
+    headerLine?: number;
   };
   const line = e.line ?? reading;
   const body = text.replace(/^\uFEFF/, '');
@@ -606,13 +645,19 @@ function csvProblem({
                 : `${others.slice(0, 3).join(', ')} and ${others.length - 3} others`
             }`;
     const example = delimiter === ',' || delimiter === ';' ? ` ("Plate${delimiter} blue and white")` : '';
+    // Every row from the first on is longer: the line read as the header may be a title above it.
+    const title =
+      more && e.headerLine !== undefined && others[0] !== undefined && line <= e.headerLine + 2
+        ? ` If line ${e.headerLine} ("${clip(header.join(delimiter === '\t' ? ' ' : delimiter), 60)}") is a title ` +
+          'above the column names, not the column names, delete it.'
+        : '';
     return {
       line,
       problem:
         `line ${line} has ${count(cells, 'cell')}, the header has ${header.length} ` +
         `(${headerNames(header, delimiter)})${so}: ` +
         (more
-          ? `a cell with a ${separator} in it (a title, a label, a note) must be in double quotes${example}.`
+          ? `a cell with a ${separator} in it (a title, a label, a note) must be in double quotes${example}.${title}`
           : `give every line a cell for each column of the header, empty if need be (a ${separator} for each).`),
     };
   }

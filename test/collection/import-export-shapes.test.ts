@@ -92,6 +92,25 @@ describe('an export with lines above its column names', () => {
     expect(empty.aboveHeader).toEqual({ lines: 2, headerLine: 3, first: 'Objets' });
   });
 
+  it('takes the separator the header and its rows share (a comma in a column name of a ";" file)', () => {
+    // The reviewer: "Dimensions (H, L, P)" sent the file to the comma, after its title line too.
+    for (const lines of [
+      ['N° inv.;Titre;Dimensions (H, L, P);Image', 'A-1;Bol;10 x 5;a.jpg'],
+      ['Export TMS du 03/12/2024;;;', 'N° inv.;Titre;Dimensions (H, L, P);Image', 'A-1;Bol;10 x 5;a.jpg'],
+    ]) {
+      const table = parseExport({ text: `${lines.join('\n')}\n`, file: 'export.csv' });
+      expect(table.header).toEqual(['N° inv.', 'Titre', 'Dimensions (H, L, P)', 'Image']);
+      expect(table.rows[0]!.cells.Image).toBe('a.jpg');
+    }
+  });
+
+  it('asks whether a first line with a comma in it is a title, when every row is longer than it', () => {
+    const text = 'Collection export, December 2024\nid,title,image\nA-1,Bowl,a.jpg\nA-2,Vase,b.jpg\n';
+    expect(() => parseExport({ text, file: 'export.csv' })).toThrow(
+      /export\.csv:2: line 2 has 3 cells, the header has 2 .*, and so do lines 3 and 4: .* If line 1 \("Collection export, December 2024"\) is a title above the column names, not the column names, delete it\./,
+    );
+  });
+
   it('leaves an export of one column (ids alone) and an ordinary header as they are', async () => {
     expect(parseExport({ text: 'id\nA-1\nA-2\n', file: 'ids.csv' }).header).toEqual(['id']);
     const plain = parseExport({ text: 'id,image\nA-1,a.jpg\n', file: 'export.csv' });

@@ -56,7 +56,7 @@ export function paramsPath({ root, file }: { root: string; file: string }): stri
  * Write the export just imported and its images folder into params.yaml (import.metadata, import.images), changing
  * only the text of those two values: staff commit the file, and its diff must show those lines alone (the YAML
  * library's own writing reflowed comments, long values and line ends). A setting not written in the file yet is
- * added by the library. Returns the settings changed (none when they already named them).
+ * added by the library. Returns the settings changed (none when they already named them, or there is no params.yaml).
  */
 export async function recordImportSource({
   file,
@@ -71,7 +71,13 @@ export async function recordImportSource({
   /** The images folder, to record; undefined to leave import.images as it is (empty: the export's folder). */
   imageRoot?: string;
 }): Promise<{ key: 'metadata' | 'images'; value: string }[]> {
-  let text = await readFile(file, 'utf8');
+  // No params.yaml (a repository run on the defaults): nothing names an export to bring up to date.
+  const read = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (read === undefined) return [];
+  let text = read;
   const wanted = {
     metadata: paramsPath({ root, file: csvFile }),
     images: imageRoot === undefined ? undefined : paramsPath({ root, file: imageRoot }),

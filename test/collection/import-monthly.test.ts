@@ -184,6 +184,9 @@ describe('params.yaml after an import of another export', () => {
     expected[3] = '  metadata: "new folder/objects.csv"     # the export';
     expected[4] = '  images: "new folder"                     # beside it';
     expect(await readFile(file, 'utf8')).toBe(expected.join('\r\n'));
+    // A repository run on the defaults has no params.yaml: nothing to bring up to date, and none is made.
+    const none = path.join(root, 'no-params', 'params.yaml');
+    expect(await recordImportSource({ file: none, root, csvFile: path.join(root, 'objects.csv') })).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { lfsPointer } from './collection/file-kind.ts';
+import { conflictMarkerLine } from './collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
 
@@ -757,20 +758,6 @@ function layoutRows(text: string): { n: number; indent: number; content: string 
   return rows;
 }
 
-/**
- * The line of git's conflict markers left in the file (two pull requests changed the same settings, the conflict
- * resolved in GitHub's editor with its markers kept), or undefined. All three, in order: YAML read them as
- * settings out of line ("this line starts with 2 spaces"), which sent staff to the wrong line.
- */
-function mergeConflictLine(text: string): number | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return undefined;
-  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return undefined;
-  return start + 1;
-}
-
 /** What two of yaml's errors mean for a person editing params.yaml, with what to do; undefined for others. */
 function yamlInWords({
   code,
@@ -813,7 +800,7 @@ function yamlInWords({
  * the defaults here: parseParamsFile refuses it, as a run does.
  */
 export function parseParams({ text, name }: { text: string; name: string }): Params {
-  const conflict = mergeConflictLine(text);
+  const conflict = conflictMarkerLine(text);
   if (conflict)
     throw new VitrineError(
       'PARAMS_MERGE_CONFLICT',

@@ -60,22 +60,32 @@ export interface CellSpan {
 }
 
 /**
+ * The line of the first of git's conflict markers left in a file (two changes to the same lines, resolved in
+ * GitHub's editor with its markers kept), or undefined. All three, in order: a line that merely starts with
+ * "<<<<<<<" is no conflict. For labels.csv and the other tables here, and params.yaml (params.ts).
+ */
+export function conflictMarkerLine(text: string): number | undefined {
+  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return undefined;
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return undefined;
+  return start + 1;
+}
+
+/**
  * Refuse a file that still holds git's conflict markers (two pull requests changed the same lines):
  * staff resolving a conflict in GitHub's editor can commit them, and a CSV parser's message would not say so.
  */
 function checkMergeConflict({ text, file }: { text: string; file: string }): void {
-  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
-  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return;
-  // All three markers, in order: a title that merely starts with "<<<<<<<" is not a conflict.
-  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return;
+  const line = conflictMarkerLine(text);
+  if (line === undefined) return;
   throw new VitrineError(
     'CSV_MERGE_CONFLICT',
-    `${file}:${start + 1}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold ` +
+    `${file}:${line}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold ` +
       'two versions of the same rows). Keep the right version of those rows, delete the three marker lines ' +
       '(<<<<<<<, ======= and >>>>>>>) and commit the file again.',
-    { file, line: start + 1 },
+    { file, line },
   );
 }
 

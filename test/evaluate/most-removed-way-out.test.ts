@@ -10,10 +10,10 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
-import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
-import { promoteModel } from '../fixtures/promote.ts';
+import { promoteTrainedModel } from '../fixtures/promote.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
 /*
@@ -39,15 +39,7 @@ beforeAll(async () => {
   const git = gitIn({ root: ws.root });
   await datasetStage.run(ctx);
   await trainStage.run(ctx);
-  const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
-  const headline = { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 20, labels: info.labels };
-  await promoteModel({
-    ws,
-    name: params.registry.model_name,
-    commit: git('rev-parse', 'HEAD').trim(),
-    headline,
-    log: ctx.log,
-  });
+  await promoteTrainedModel({ ws, name: params.registry.model_name, n: 20, log: ctx.log });
   // Cached as a version folder now: the training below replaces .vitrine/model.
   expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
   // On main, meant: three objects in five lose their label, every label keeps some.

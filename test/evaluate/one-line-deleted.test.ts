@@ -9,9 +9,9 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
-import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
-import { promoteModel } from '../fixtures/promote.ts';
+import { promoteTrainedModel } from '../fixtures/promote.ts';
 import { trainedDemo } from './helpers-trained-demo.ts';
 
 /*
@@ -30,15 +30,7 @@ beforeAll(async () => {
   ws = await trainedDemo({ prefix: 'vitrine-one-line-' });
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   const git = gitIn({ root: ws.root });
-  const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
-  const headline = { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 66, labels: info.labels };
-  await promoteModel({
-    ws,
-    name: params.registry.model_name,
-    commit: git('rev-parse', 'HEAD').trim(),
-    headline,
-    log: ctx.log,
-  });
+  await promoteTrainedModel({ ws, name: params.registry.model_name, n: 66, log: ctx.log });
   // Cached as a version folder now: the training on the branch below replaces .vitrine/model.
   expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
   git('checkout', '-q', '-b', 'one-line');

@@ -27275,6 +27275,14 @@ function lfsPointer({ bytes, file: file2 }) {
 
 // pipeline/collection/index.ts
 var LINE_BREAK = /\r\n|\r|\n/;
+function conflictMarkerLine(text2) {
+  const lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return void 0;
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
+  return start + 1;
+}
 function checkEncoding({ text: text2, file: file2 }) {
   const nul = text2.indexOf("\0");
   if (nul < 0) return;
@@ -47582,14 +47590,6 @@ function layoutRows(text2) {
   }
   return rows;
 }
-function mergeConflictLine(text2) {
-  const lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return void 0;
-  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
-  return start + 1;
-}
 function yamlInWords({
   code: code2,
   source,
@@ -47608,7 +47608,7 @@ function yamlInWords({
   return void 0;
 }
 function parseParams({ text: text2, name }) {
-  const conflict = mergeConflictLine(text2);
+  const conflict = conflictMarkerLine(text2);
   if (conflict)
     throw new VitrineError(
       "PARAMS_MERGE_CONFLICT",

@@ -4,12 +4,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
-import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.ts';
 import { examplePayload, runAction } from '../github/run-action.ts';
+import { expand, holds, type Step, shell } from './play.ts';
 
 /*
  * The pull-request workflow for code (pull-request.yml) runs the head's checkout on a hosted runner and sets
@@ -27,62 +26,6 @@ const BASE =
   '# The museum settings.\ntrain:\n  epochs: 80\nevaluate:\n  baseline: prod\n' +
   'gate:\n  max_macro_f1_drop: 0.02\n  min_class_f1: 0.3\n  min_macro_f1: 0.5\n  min_test_objects: 30\n';
 const WEAK = BASE.replace('epochs: 80', 'epochs: 12').replace('min_macro_f1: 0.5', 'min_macro_f1: 0');
-
-interface Step {
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
-
-const statusFunctions: FunctionDefinition[] = ['cancelled', 'failure', 'success', 'always'].map((name) => ({
-  name,
-  minArgs: 0,
-  maxArgs: 0,
-  call: () => new data.BooleanData(name !== 'cancelled' && name !== 'failure'),
-}));
-
-function evaluate(expression: string, context: Record<string, unknown>): unknown {
-  const expr = new Parser(new Lexer(expression).lex().tokens, Object.keys(context), statusFunctions).parse();
-  const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  const functions = new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]));
-  return JSON.parse(JSON.stringify(new Evaluator(expr, dictionary, functions).evaluate(), data.replacer));
-}
-
-/** A template with `${{ … }}` in it, as the runner expands it (null becomes ''). */
-function expand(template: unknown, context: Record<string, unknown>): string {
-  if (typeof template !== 'string') return String(template ?? '');
-  return template.replace(/\$\{\{(.*?)\}\}/gs, (_, e: string) => {
-    const v = evaluate(e, context);
-    return v === null || v === undefined ? '' : String(v);
-  });
-}
-
-function holds(condition: string | undefined, context: Record<string, unknown>): boolean {
-  if (!condition) return true;
-  const v = evaluate(condition.replace(/^\s*\$\{\{|\}\}\s*$/g, ''), context);
-  return v !== null && v !== false && v !== '' && v !== 0;
-}
-
-/** Run a shell step like the runner: bash -e, its env, a fresh GITHUB_OUTPUT file; returns its outputs. */
-async function shell(run: string, env: Record<string, string>, dir: string): Promise<Record<string, string>> {
-  const output = path.join(await mkdtemp(path.join(dir, 'step-')), 'output');
-  await writeFile(output, '');
-  execFileSync('bash', ['-e', '-c', run], { cwd: env.GITHUB_WORKSPACE, env: { ...env, GITHUB_OUTPUT: output } });
-  const outputs: Record<string, string> = {};
-  const lines = (await readFile(output, 'utf8')).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (lines[i]!.includes('=')) outputs[lines[i]!.split('=')[0]!] = lines[i]!.slice(lines[i]!.indexOf('=') + 1);
-  }
-  return outputs;
-}
 
 /** A git repository: params.yaml on main (also as origin/main, as a CI checkout has it), then the head's commit. */
 async function checkout({ base, head }: { base: string; head: string }): Promise<string> {

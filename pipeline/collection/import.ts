@@ -43,6 +43,7 @@ import {
   idDifferences,
   idKey,
   isEmptyRow,
+  LABEL_COLUMNS,
   nearColumn,
   OBJECT_COLUMNS,
   parseCsv,
@@ -1497,7 +1498,7 @@ async function readLabelsTable({
   if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false };
   const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
-  const { header, rows } = parseCsv({ text, file: name });
+  const { header, rows } = parseCsv({ text, file: name, required: LABEL_COLUMNS });
   // Excel's mark of UTF-8, which decodeText keeps: kept as the file had it (without it Excel reads accents as another
   // encoding), and not counted as a change (compared without it).
   const bom = text.startsWith('\uFEFF');

@@ -235,9 +235,16 @@ export function parseCsv({
   repeats = 'refuse',
   spans = false,
   separator = 'comma',
+  required,
 }: {
   text: string;
   file: string;
+  /**
+   * How many columns, from the first, every line of Vitrine's own file must have (labels.csv: object_id and label).
+   * A line short only of the columns after them, the staff's own (a note), is read with those cells empty: a staff
+   * member who adds a column for one note need not add a comma to every other line. Not given: the header's cells.
+   */
+  required?: number;
   /**
    * "comma": Vitrine's own files (labels.csv, objects.csv), which staff edit in pull requests, are comma-separated,
    * and another separator is refused with how to save it. "detect": a museum's export, read once by import, may be
@@ -307,8 +314,8 @@ export function parseCsv({
         // note under the table ("Total;2"), a line break in an unquoted cell, a cell left out: refused. Every such
         // line is noted, the first with its cells, to be said when the file has been read.
         const named = first ? namedWidth(first) : 0;
-        const cut =
-          separator === 'detect' && first && record.length >= Math.max(named, 2) && record.length < first.length;
+        const least = separator === 'detect' ? Math.max(named, 2) : (required ?? Number.POSITIVE_INFINITY);
+        const cut = first && record.length >= least && record.length < first.length;
         if (first && record.length !== first.length && !cut && !(record.length > 1 && record.every((c) => !c.trim()))) {
           if (!bad) bad = { line, record, others: [] };
           else bad.others.push({ line, more: record.length > first.length });
@@ -348,7 +355,8 @@ export function parseCsv({
         line,
         // Lines short or long as the first one is: fixed the same way.
         others: others.filter((o) => o.more === more).map((o) => o.line),
-        under: record.length === 1 && lastRow > 0 && line > lastRow,
+        // A total or note an export writes below its objects; Vitrine's own files have none.
+        under: separator === 'detect' && record.length === 1 && lastRow > 0 && line > lastRow,
         headerLine: starts[0],
       });
     }
@@ -1003,6 +1011,9 @@ const CR = 13;
  * more than MAX_LABEL_COLUMNS cells. Commas and line breaks inside quoted cells belong to the cell; lines count as
  * in the file (a quoted line break starts a new one). Stops at the first such record.
  */
+/** The columns every line of labels.csv has: object_id and label (the staff's own may follow). */
+export const LABEL_COLUMNS = 2;
+
 function checkLabelColumns({ text, name }: { text: string; name: string }): void {
   let line = 1;
   let recordLine = 1;
@@ -1053,7 +1064,7 @@ export function parseLabels({
 }): LabelLine[] {
   // Here, before parsing, so that every reader of labels.csv (dataset, report, import, monitor) refuses such a line.
   checkLabelColumns({ text, name: file });
-  const { header, rows } = parseCsv({ text, file });
+  const { header, rows } = parseCsv({ text, file, required: LABEL_COLUMNS });
   if (header.length === 0) return [];
   if (header[0] !== 'object_id' || header[1] !== 'label') {
     throw new VitrineError(

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseCsv, parseLabels } from '../collection/index.ts';
+import { LABEL_COLUMNS, parseCsv, parseLabels } from '../collection/index.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -45,7 +45,7 @@ export function setLabelCells({
   parseLabels({ text, file });
   const edits: { start: number; end: number; cell: string }[] = [];
   const changed: string[] = [];
-  for (const { cells, spans } of parseCsv({ text, file, spans: true }).rows) {
+  for (const { cells, spans } of parseCsv({ text, file, spans: true, required: LABEL_COLUMNS }).rows) {
     const id = cells.object_id ?? '';
     const span = spans?.label;
     const label = labels.get(id);

@@ -7,6 +7,7 @@ import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
+import { paramsPath } from '../collection/import-source.ts';
 import { decodeText, repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
@@ -505,11 +506,7 @@ async function paramsText({
   const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
   // Relative to the repository, as docs/import.md says, also outside it (../export/objects.csv), so a clone
   // beside the same export works; absolute only when there is no relative path (another Windows drive).
-  const place = (file: string) => {
-    const relative = path.relative(root, file);
-    return path.isAbsolute(relative) ? file : relative.split(path.sep).join('/') || '.';
-  };
-  // A museum's repository has no pipeline/ folder of its own when Vitrine runs from its folder with -C.
+  const place = (file: string) => paramsPath({ root, file });
   // A museum's repository has no pipeline/ folder of its own when Vitrine runs from its folder with -C; the
   // folder is named as the README names it (no absolute folder of this machine in a committed file).
   const toVitrine = nearPath({ from: root, to: PACKAGE_ROOT }) ?? 'path/to/vitrine';

@@ -89,16 +89,18 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
     return `is a JPEG XL image, which Vitrine cannot read: save a copy as JPEG or PNG ${SAVE_COPY}.`;
   if (starts('%PDF-'))
     return `is a PDF document, not an image: export the photograph in it as JPEG, or use the photograph itself, ${SAVE_COPY}.`;
+  // The first tag, after a byte-order mark, blank lines, an XML declaration and comments: Illustrator writes
+  // about 200 bytes of them before <svg, a browser's "Save page as" a comment with the address before <html.
   const opening = text
-    .replace(/^(\xef\xbb\xbf)?\s*/, '')
-    .slice(0, 100)
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/^(\xef\xbb\xbf)?(\s|<\?xml[^>]*>|<!--[^]*?-->)*/, '')
+    .slice(0, 100);
   if (opening.startsWith('<!doctype html') || opening.startsWith('<html') || opening.startsWith('<head'))
     return (
       'is a web page (HTML), not an image: most often an error page saved in place of the photograph by a download ' +
       'that failed. Download the image again, and check that the file opens as a picture.'
     );
-  if (opening.startsWith('<svg') || (opening.startsWith('<?xml') && text.toLowerCase().includes('<svg')))
+  if (opening.startsWith('<svg') || opening.startsWith('<!doctype svg'))
     return `is an SVG drawing, which import does not take: save it as PNG ${SAVE_COPY}.`;
   const kind = starts('\xff\xd8\xff') ? 'JPEG' : starts('\x89PNG\r\n\x1a\n') ? 'PNG' : undefined;
   if (kind) {

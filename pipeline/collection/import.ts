@@ -1256,10 +1256,10 @@ async function folderHolding({ imageRoot, cell }: { imageRoot: string; cell: str
   return undefined;
 }
 
-/** A file's first bytes (up to 128): enough to tell an image's format, or a web page's. */
+/** A file's first bytes (up to 1 KB): enough to tell an image's format, or a drawing's or web page's first tag. */
 async function fileHead(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
-  const head = Buffer.alloc(128);
+  const head = Buffer.alloc(1024);
   try {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return head.subarray(0, bytesRead);

@@ -41,6 +41,25 @@ const FILES: [name: string, content: Buffer, said: RegExp][] = [
   ['photo.jfif', JPEG, /is a JPEG image, but its name ends in "\.jfif".*rename it to end in \.jpg/],
   ['noending', JPEG, /is a JPEG image, but its name has no ending.*rename it to end in \.jpg/],
   ['text.jpg', bytes('just some notes'), /is not an image: import takes JPEG, PNG/],
+  // A reviewer: the tag that says what these are comes after the first 128 bytes, which was all import read.
+  [
+    'drawing.svg',
+    bytes(
+      '<?xml version="1.0" encoding="utf-8"?>\r\n<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In . ' +
+        'SVG Version: 6.00 Build 0)  -->\r\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" ' +
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\r\n<svg version="1.1" id="Layer_1">',
+    ),
+    /is an SVG drawing/,
+  ],
+  [
+    'saved.jpg',
+    bytes(
+      '\n'.repeat(3),
+      '<!-- saved from url=(0093)https://collections.example.org/iiif/2/1987.12.4/full/max/0/default.jpg?download ' +
+        'token=expired -->\n<!DOCTYPE html><html lang="en"><head><title>Session expired</title>',
+    ),
+    /is a web page \(HTML\).*download/,
+  ],
 ];
 
 describe('an image import cannot read', () => {

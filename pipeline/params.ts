@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { lfsPointer } from './collection/file-kind.ts';
 import { conflictMarkerLine } from './collection/index.ts';
@@ -883,9 +883,12 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#[^\s#]+)/.exec(source);
     return found && found[1] === String(key) ? { key: found[1], written: found[2]! } : undefined;
   };
-  const hash = hashInValue({ text, doc, lineCounter });
-  if (hash)
-    throw new VitrineError('PARAMS_YAML', `${name}:${hash.line}: ${hash.problem}`, { file: name, line: hash.line });
+  const misread = hashInValue({ text, doc, lineCounter }) ?? listInValue({ text, doc, lineCounter });
+  if (misread)
+    throw new VitrineError('PARAMS_YAML', `${name}:${misread.line}: ${misread.problem}`, {
+      file: name,
+      line: misread.line,
+    });
   let raw: unknown;
   try {
     raw = doc.toJS();
@@ -952,6 +955,58 @@ function hashInValue({
           `"${clip(node.value)}" is followed by "#${clip(glued[1]!)}", which YAML reads as a comment, not as part ` +
           `of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, ` +
           'put a space after "#".',
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * A list whose key line was deleted (`vocabulary:`): YAML reads its items as more words of the value above them
+ * ("Demo Museum - coin - mask"), and the list falls back to its default without a word. A plain value over several
+ * lines, one of them starting "- ", is taken for that. Null when there is none.
+ */
+function listInValue({
+  text,
+  doc,
+  lineCounter,
+}: {
+  text: string;
+  doc: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+}): { problem: string; line: number } | null {
+  let found: { problem: string; line: number } | null = null;
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      const node = pair.value;
+      if (found || !isScalar(pair.key) || !isScalar(node) || node.type !== 'PLAIN' || !node.range) return;
+      const lines = text.slice(node.range[0], node.range[1]).split(/\r?\n|\r/);
+      const at = lines.findIndex((l, i) => i > 0 && /^[ \t]*-([ \t]|$)/.test(l));
+      if (at < 0) return;
+      const keys = [
+        ...ancestors.filter(isPair).map((p) => String((p.key as { value?: unknown })?.value)),
+        String(pair.key.value),
+      ];
+      const keyLine = lineCounter.linePos(pair.key.range?.[0] ?? node.range[0]).line;
+      // The list settings of this section that the file leaves out: one is most likely the deleted line.
+      let defaults: unknown = defaultParams();
+      for (const key of keys.slice(0, -1)) defaults = (defaults as Record<string, unknown> | undefined)?.[key];
+      const siblings = ancestors.at(-1);
+      const written = new Set(
+        isMap(siblings) ? siblings.items.map((p) => String((p.key as { value?: unknown })?.value)) : [],
+      );
+      const lists = Object.entries((defaults ?? {}) as Record<string, unknown>).filter(
+        ([k, v]) => Array.isArray(v) && !written.has(k),
+      );
+      const indent = /^[ \t]*/.exec(text.split(/\r?\n|\r/)[keyLine - 1] ?? '')![0];
+      const such = lists.length === 1 ? ` (such as "${indent}${lists[0]![0]}:")` : '';
+      found = {
+        line: lineCounter.linePos(node.range[0]).line + at,
+        problem:
+          `this list item ("${clip(lines[at]!.trim())}") is read as more of the value of ${keys.join('.')} on line ` +
+          `${keyLine} ("${clip(String(node.value))}"), because no line above it names its list: put the name of the ` +
+          `list on a line of its own above the items${such}, or delete the items.`,
       };
       return visit.BREAK;
     },

@@ -67,4 +67,21 @@ describe('params.yaml as staff leave it', () => {
     const error = refusal(BASE.map((l) => (l === '  epochs: 5' ? '\tepochs: 5' : l)));
     expect(error.message).toMatch(/^params\.yaml:9: this line starts with a tab: YAML indents with spaces only/);
   });
+
+  it('without the line that names a list: not read as the value above it, said as a missing key', () => {
+    // The `vocabulary:` line deleted: YAML reads the items as more words of the collection's name ("Demo Museum -
+    // coin - mask"), and the vocabulary fell back to the demo's without a word.
+    const error = refusal(BASE.filter((l) => l !== '  vocabulary:'));
+    expect(isVitrineError(error, 'PARAMS_YAML')).toBe(true);
+    expect(error.message).toBe(
+      'params.yaml:3: this list item ("- coin") is read as more of the value of collection.name on line 2 ("Demo ' +
+        'Museum - coin - mask"), because no line above it names its list: put the name of the list on a line of ' +
+        'its own above the items (such as "  vocabulary:"), or delete the items.',
+    );
+    // A value written over two lines on purpose, with no line starting "- ", is read as before.
+    const long = BASE.map((l) => (l === '  name: Demo Museum' ? '  name: Demo Museum of\n    Fine Arts' : l));
+    expect(parseParams({ text: long.join('\n'), name: 'params.yaml' }).collection.name).toBe(
+      'Demo Museum of Fine Arts',
+    );
+  });
 });

@@ -93,7 +93,7 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
   // about 200 bytes of them before <svg, a browser's "Save page as" a comment with the address before <html.
   const opening = text
     .toLowerCase()
-    .replace(/^(\xef\xbb\xbf)?(\s|<\?xml[^>]*>|<!--[^]*?-->)*/, '')
+    .replace(/^(\xef\xbb\xbf)?(\s|<\?xml[^>]*>|<!--[\s\S]*?-->)*/, '')
     .slice(0, 100);
   if (opening.startsWith('<!doctype html') || opening.startsWith('<html') || opening.startsWith('<head'))
     return (

@@ -102,6 +102,8 @@ export interface ImportResult {
   changes: ObjectChanges;
   /** The export read and the images folder its image paths were taken from (absolute). */
   source: { metadata: string; images: string };
+  /** Images in that folder that no row names, not imported: how many, and the first few (relative to it). */
+  unnamedImages: { count: number; examples: string[] };
 }
 
 /** What an import changed in the collection: objects added, removed, given another photograph or other details. */
@@ -338,6 +340,8 @@ async function importInto({
   const blank: number[] = [];
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
   const repeats: ImportProblem[] = [];
+  // The images the rows name, relative to imageRoot: the folder's other images are said after the rows.
+  const namedFiles = new Set<string>();
   for (const { line, cells } of rows) {
     progress.tick();
     // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
@@ -391,6 +395,7 @@ async function importInto({
     const cell = get(columns.image);
     if (cell) {
       named++;
+      namedFiles.add(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/'))).normalize('NFC'));
       const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
@@ -422,7 +427,10 @@ async function importInto({
         );
       } else {
         source = found.file;
-        if (found.matched) matchedNames.push({ cell, file: found.matched });
+        if (found.matched) {
+          matchedNames.push({ cell, file: found.matched });
+          namedFiles.add(path.normalize(found.matched).normalize('NFC'));
+        }
       }
     }
     const extra: Record<string, string> = {};
@@ -659,6 +667,12 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
+  // A second view of an object, a photograph whose row was not exported, a name misspelt in the export: not imported,
+  // and said, since the museum cannot tell otherwise that they are not in the collection.
+  const unnamedImages =
+    named > 0 ? await imagesNamedByNoRow({ imageRoot, root: ws.root, named: namedFiles }) : { count: 0, examples: [] };
+  if (unnamedImages.count > 0)
+    log.info(unnamedImagesWords({ ...unnamedImages, imageRoot, name, column: columns.image }));
   // Objects no longer exported whose photograph a new id has: renumbered, most likely (said once the labels are known).
   const sameImage = await sameImageNewId({ ws, previous: previousTableNow, accepted, removed: removal.notListed });
   // data/ as the data layer lists it, before anything is written: a name that is not UTF-8 is refused here, not
@@ -778,6 +792,7 @@ async function importInto({
     objects: accepted.length,
     changes,
     source: { metadata: csvFile, images: imageRoot },
+    unnamedImages: { count: unnamedImages.count, examples: unnamedImages.examples },
     labelled: labelsResult.labelled,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
@@ -1227,6 +1242,72 @@ export const IMAGE_EXTENSIONS = [
   '.heic',
   '.heif',
 ];
+
+/** Folders and files a walk of the images folder looks at, at most: a mistaken --images (a home folder) ends. */
+const MAX_WALKED = 200_000;
+
+/**
+ * The image files under `imageRoot` whose path is not in `named` (relative paths, "/" on every system, NFC), leaving
+ * out what import never takes (hidden files, node_modules, the repository's own folders) and links to folders.
+ */
+async function imagesNamedByNoRow({
+  imageRoot,
+  root,
+  named,
+}: {
+  imageRoot: string;
+  root: string;
+  named: Set<string>;
+}): Promise<{ count: number; examples: string[]; walkedAll?: false }> {
+  const unnamed: string[] = [];
+  const folders = [imageRoot];
+  let walked = 0;
+  while (folders.length > 0 && walked < MAX_WALKED) {
+    const dir = folders.shift()!;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => compareIds(a.name, b.name))) {
+      walked++;
+      const file = path.join(dir, entry.name);
+      if (ownFile({ root, file, imageRoot })) continue;
+      if (entry.isDirectory()) folders.push(file);
+      else if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      else if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+        const relative = path.relative(imageRoot, file).normalize('NFC');
+        if (!named.has(relative)) unnamed.push(relative.split(path.sep).join('/'));
+      }
+    }
+  }
+  const examples = unnamed.sort(compareIdsNaturally).slice(0, 5);
+  return { count: unnamed.length, examples, ...(walked >= MAX_WALKED ? { walkedAll: false as const } : {}) };
+}
+
+/** "2 images in /exports/images are named by no row of export.csv (a.jpg, b.jpg), so they were not imported. …" */
+function unnamedImagesWords({
+  count,
+  examples,
+  walkedAll,
+  imageRoot,
+  name,
+  column,
+}: {
+  count: number;
+  examples: string[];
+  walkedAll?: false;
+  imageRoot: string;
+  name: string;
+  column: string;
+}): string {
+  const shown =
+    count > examples.length ? `${examples.join(', ')} and ${count - examples.length} more` : examples.join(', ');
+  const many = count === 1 ? 'image' : 'images';
+  return (
+    `${walkedAll === false ? 'At least ' : ''}${count} ${many} in ${imageRoot} ${count === 1 ? 'is' : 'are'} named by ` +
+    `no row of ${name} (${shown}), so ${count === 1 ? 'it was' : 'they were'} not imported. If ${
+      count === 1 ? 'it is a photograph' : 'they are photographs'
+    } of objects in the export, write ${count === 1 ? 'its file name' : 'their file names'} in its image column ` +
+    `("${column}").`
+  );
+}
 
 /** The sentence for an export in which no row names an image. */
 export function noImageNamed({ rows, name, column }: { rows: number; name: string; column: string }): string {

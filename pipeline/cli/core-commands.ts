@@ -258,8 +258,8 @@ async function importUnderLock({
   const noted = notes > 0 ? `; ${notes} row${notes === 1 ? '' : 's'} imported with a warning (listed above)` : '';
   ctx.log.info(
     `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
-      `an image)${noted}. data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them ` +
-      'to the remote.',
+      `an image)${noted}. data.dvc now points at ${added.nfiles} files` +
+      (added.pushAdvised ? '; run "npx vitrine data push" to send them to the remote.' : '.'),
   );
   if (result.refused.length > 0) {
     ctx.log.error(

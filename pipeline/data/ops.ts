@@ -148,7 +148,7 @@ export async function addData({
   removeMissing?: boolean;
   /** The caller pushes right after (init, demo): no advice to push, which it would then say twice. */
   pushNext?: boolean;
-}): Promise<{ md5: string; size: number; nfiles: number }> {
+}): Promise<{ md5: string; size: number; nfiles: number; pushAdvised: boolean }> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
@@ -250,7 +250,9 @@ export async function addData({
       (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
       cached;
   log.info(send ? `${said} ${send}` : said);
-  return { md5, size: tree.size, nfiles: tree.nfiles };
+  // Whether the remote may lack these images: the caller's summary repeats the advice to push only then (with no
+  // remote, the advice above is to choose one first).
+  return { md5, size: tree.size, nfiles: tree.nfiles, pushAdvised: Boolean(sent && !sent.known) };
 }
 
 /**

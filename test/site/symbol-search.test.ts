@@ -19,6 +19,7 @@ describe('a search for a symbol', () => {
     { id: 'E-4', title: 'Plate & cup', label: 'vessel', image: null },
     { id: 'E-5', title: 'Mug ☕ with heart ♥ and sun ☀️ 12°', label: 'vessel', image: null },
     { id: 'E-6', title: 'Coin €5 ©', label: 'vessel', image: null },
+    { id: 'E-7', title: 'Bowl, c. 1850', label: 'vessel', image: null },
   ];
 
   beforeAll(async () => {
@@ -109,5 +110,13 @@ describe('a search for a symbol', () => {
     expect((await typed('hearts')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
     expect((await typed('anim')).titles).toEqual(['Animated 🎞️ emoji 🏺']);
     expect((await typed('mug sun')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
+  });
+
+  // A public tester: "clock", "chair", "crown" found the 84 demo objects dated "c. 1850". Pagefind answered with "c",
+  // and marked "c." with its full stop, which no typed word starts with, so the guard above let it through.
+  it('finds nothing for a word no object has when Pagefind answers with an abbreviation ("c." for circa)', async () => {
+    const clock = await typed('clock');
+    expect([clock.titles, clock.status]).toEqual([[], '0 objects for “clock”: no object has the word “clock”']);
+    expect((await typed('bowl')).titles).toEqual(['Bowl, c. 1850']);
   });
 });

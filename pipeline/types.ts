@@ -356,6 +356,15 @@ export interface Metrics extends ModelScores {
      */
     byLabel?: Record<string, { guessed: number; heldBack: number }>;
     /**
+     * The labels none of whose guesses can be published (threshold null) though the model guesses them: the best
+     * precision their guesses reached, and the surest guesses that disagree with their labels (most often wrong
+     * labels). Absent when there is none, and in metrics.json written before it was recorded.
+     */
+    unpublished?: Record<
+      string,
+      { guessed: number; precision: number; surestMisses: { id: string; labelled: string; confidence: number }[] }
+    >;
+    /**
      * annotate.familiarity: an annotation is also held back when the object's photograph is farther from its
      * `k` nearest labelled photographs (mean cosine distance of their embeddings) than `cut`, the
      * `quantile` of the labelled photographs' own distances (leave-one-out, `reference` distinct images), in

@@ -65,6 +65,7 @@ export function publicationEstimate({
   folds,
   k,
   labels,
+  ids,
   minPrecision,
   resamples,
 }: {
@@ -73,6 +74,8 @@ export function publicationEstimate({
   folds: ArrayLike<number>;
   k: number;
   labels: string[];
+  /** The objects' ids, to name the surest guesses that keep a label from being published (`unpublished`). */
+  ids?: string[];
   minPrecision: number;
   resamples: number;
 }): NonNullable<Metrics['publication']> & { byLabel: PublicationByLabel } {
@@ -109,8 +112,10 @@ export function publicationEstimate({
     counts.guessed++;
     if (!isPublished({ thresholds, c, p: probs[i]![c]! })) counts.heldBack++;
   }
+  const unpublished = ids ? unpublishedLabels({ y, probs, labels, ids, thresholds }) : {};
   return {
     minPrecision,
+    ...(Object.keys(unpublished).length > 0 ? { unpublished } : {}),
     thresholds: Object.fromEntries(
       labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6]),
     ),
@@ -119,6 +124,89 @@ export function publicationEstimate({
     precision,
     byLabel,
   };
+}
+
+/**
+ * The sentence for a label none of whose guesses can be published (`unpublished`), for the run's log and, with
+ * `escape`, the pull request's report: why, and what staff can do about it.
+ */
+export function unpublishedWords({
+  label,
+  entry,
+  minPrecision,
+  escape = (s) => s,
+}: {
+  label: string;
+  entry: NonNullable<NonNullable<Metrics['publication']>['unpublished']>[string];
+  minPrecision: number;
+  escape?: (s: string) => string;
+}): string {
+  const misses = entry.surestMisses.map(
+    (m) => `${escape(m.id)} (labelled ${escape(m.labelled)}, guessed ${escape(label)} ${sure(m.confidence)} sure)`,
+  );
+  return (
+    `No ${escape(label)} guess can be published: the model's surest ${escape(label)} guesses are right at most ` +
+    `${sure(entry.precision)} of the time (each guessed by a model that did not learn it), and ` +
+    `${escape('annotate.min_precision')} asks ${sure(minPrecision)}.` +
+    (misses.length > 0
+      ? ` The surest that disagree with labels.csv: ${misses.join(', ')}. If those labels are wrong, correcting ` +
+        `them in labels.csv lets ${escape(label)} guesses be published; until then every ${escape(label)} guess waits ` +
+        'for staff in the review queue.'
+      : ` Every ${escape(label)} guess waits for staff in the review queue.`)
+  );
+}
+
+/** A share as a whole percentage that never rounds up to "100%" for less than certain. */
+function sure(x: number): string {
+  return x >= 1 ? '100%' : `${Math.min(99, Math.round(x * 100))}%`;
+}
+
+/** How many of a label's surest wrong guesses are named. */
+const SUREST_MISSES = 3;
+
+/**
+ * The labels the model guesses but whose guesses never reach the wanted precision, so none is published: the best
+ * precision any cut through its guesses reached, and its surest guesses that disagree with their labels. In a
+ * collection with wrong labels these are most often the wrong labels (a woven panel labelled coin, guessed textile
+ * at 100%), which staff can correct; said in the run and the report, so that a whole label waiting is not a mystery.
+ */
+function unpublishedLabels({
+  y,
+  probs,
+  labels,
+  ids,
+  thresholds,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  labels: string[];
+  ids: string[];
+  thresholds: (number | null)[];
+}): NonNullable<NonNullable<Metrics['publication']>['unpublished']> {
+  const out: NonNullable<NonNullable<Metrics['publication']>['unpublished']> = {};
+  for (const [c, label] of labels.entries()) {
+    if (thresholds[c] !== null) continue;
+    const guesses: { i: number; p: number; right: boolean }[] = [];
+    for (let i = 0; i < y.length; i++) {
+      if (!Array.prototype.every.call(probs[i]!, Number.isFinite) || argmax(probs[i]!) !== c) continue;
+      guesses.push({ i, p: probs[i]![c]!, right: y[i] === c });
+    }
+    if (guesses.length === 0) continue;
+    guesses.sort((a, b) => b.p - a.p);
+    let right = 0;
+    let precision = 0;
+    for (const [n, g] of guesses.entries()) {
+      right += g.right ? 1 : 0;
+      if (n + 1 < guesses.length && guesses[n + 1]!.p === g.p) continue;
+      precision = Math.max(precision, right / (n + 1));
+    }
+    const surestMisses = guesses
+      .filter((g) => !g.right)
+      .slice(0, SUREST_MISSES)
+      .map((g) => ({ id: ids[g.i]!, labelled: labels[y[g.i]!] ?? '', confidence: g.p }));
+    out[label] = { guessed: guesses.length, precision: Math.round(precision * 1e4) / 1e4, surestMisses };
+  }
+  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PublicationByLabel } from '../evaluate/publication.ts';
+import { type PublicationByLabel, unpublishedWords } from '../evaluate/publication.ts';
 import type { Metrics } from '../types.ts';
 import { text } from './markdown.ts';
 import type { PublicationChange, PublicationComparison } from './types.ts';
@@ -109,6 +109,26 @@ export function publicationSection(comparison: PublicationComparison | null | un
     `${lines.join('\n')}\n\n` +
     `In all, ${guesses(heldBack.head)} of the labelled objects would wait for staff instead of ${heldBack.base}.`
   );
+}
+
+/**
+ * Labels none of whose guesses can be published under this change's rule (metrics.json `publication.unpublished`):
+ * one line each, why and what staff can do. Labels and ids escaped; an entry of another shape is left out.
+ */
+export function unpublishedSection(publication: Publication | null | undefined): string {
+  const entries = Object.entries(publication?.unpublished ?? {}).filter(
+    ([, e]) =>
+      typeof e?.precision === 'number' &&
+      typeof e.guessed === 'number' &&
+      Array.isArray(e.surestMisses) &&
+      e.surestMisses.every((m) => typeof m?.id === 'string' && typeof m.labelled === 'string'),
+  );
+  if (entries.length === 0 || typeof publication?.minPrecision !== 'number') return '';
+  const minPrecision = publication.minPrecision;
+  return entries
+    .slice(0, MAX_LISTED)
+    .map(([label, entry]) => `⚠️ ${unpublishedWords({ label, entry, minPrecision, escape: text })}`)
+    .join('\n\n');
 }
 
 /** "52 of 61 guesses would wait for staff instead of 13 of 60 (the model must now be 99% sure, was 55%)" */

@@ -23,7 +23,7 @@ import {
   text,
 } from './markdown.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
-import { publicationSection } from './publication.ts';
+import { publicationSection, unpublishedSection } from './publication.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -199,6 +199,7 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(...(input.sections?.afterIntro ?? []));
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.
   parts.push(publicationSection(report.publication));
+  parts.push(unpublishedSection(metrics.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
   // Scored on nothing, evaluate's figures are zeros, not scores: no tables of them.

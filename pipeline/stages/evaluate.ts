@@ -13,7 +13,7 @@ import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evalu
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
-import { publicationEstimate } from '../evaluate/publication.ts';
+import { publicationEstimate, unpublishedWords } from '../evaluate/publication.ts';
 import {
   type SettingChange,
   settingAdvice,
@@ -412,10 +412,13 @@ export const evaluateStage: Stage = {
           folds: oof.objects.map((o) => o.fold),
           k: oof.k,
           labels,
+          ids: oof.objects.map((o) => o.id),
           minPrecision: params.annotate.min_precision,
           resamples: params.evaluate.bootstrap,
         })
       : null;
+    for (const [label, entry] of Object.entries(publication?.unpublished ?? {}))
+      log.warn(unpublishedWords({ label, entry, minPrecision: params.annotate.min_precision }));
     if (publication && params.annotate.familiarity) {
       // What "a photograph like the labelled ones" means, for annotation to hold back the others (familiarity.ts).
       const reference = referenceObjects({ objects: dataset.objects, labels });

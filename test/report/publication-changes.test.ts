@@ -169,6 +169,38 @@ describe('publication per label, compared with the model in production', () => {
   });
 });
 
+describe('a label none of whose guesses can be published', () => {
+  // A public tester: every textile guess waited for staff and nothing said why; the surest textile guesses were
+  // objects labelled otherwise (the demo's deliberately wrong labels), which staff can correct.
+  it('is said near the verdict, with the surest guesses that disagree with labels.csv, labels and ids escaped', async () => {
+    const head: Publication = {
+      ...publication({ textile: { threshold: null, guessed: 50, heldBack: 50 } }),
+      unpublished: {
+        textile: {
+          guessed: 50,
+          precision: 0.86,
+          surestMisses: [
+            { id: 'DM-0228', labelled: 'coin', confidence: 0.997 },
+            { id: 'DM_*1*', labelled: 'coin', confidence: 0.9 },
+          ],
+        },
+      },
+    };
+    const { ws } = await repoWith({ base: null, head });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: memoryLogger() });
+    const sentence =
+      '⚠️ No textile guess can be published: the model’s surest textile guesses are right at most 86% of the time';
+    expect(markdown.replace(/'/g, '’')).toContain(sentence);
+    expect(markdown).toContain('annotate.min\\_precision asks 90%');
+    expect(markdown).toContain(
+      'The surest that disagree with labels.csv: DM-0228 (labelled coin, guessed textile 99% sure), DM\\_\\*1\\* ' +
+        '(labelled coin, guessed textile 90% sure). If those labels are wrong, correcting them in labels.csv lets ' +
+        'textile guesses be published',
+    );
+    expect(markdown.indexOf('No textile guess')).toBeLessThan(markdown.indexOf('Promotion gate'));
+  });
+});
+
 describe('publicationChanges: what counts as a noticeable change', () => {
   const change = (base: Publication, head: Publication) =>
     publicationChanges({ base, head, baseVersion: 'v1.0.0' })?.changes.map((c) => c.words);

@@ -128,31 +128,31 @@ export function publicationEstimate({
 
 /**
  * The sentence for a label none of whose guesses can be published (`unpublished`), for the run's log and, with
- * `escape`, the pull request's report: why, and what staff can do about it.
+ * `quote` (Markdown escaping), the pull request's report: why, and what staff can do about it.
  */
 export function unpublishedWords({
   label,
   entry,
   minPrecision,
-  escape = (s) => s,
+  quote = (s) => s,
 }: {
   label: string;
   entry: NonNullable<NonNullable<Metrics['publication']>['unpublished']>[string];
   minPrecision: number;
-  escape?: (s: string) => string;
+  quote?: (s: string) => string;
 }): string {
   const misses = entry.surestMisses.map(
-    (m) => `${escape(m.id)} (labelled ${escape(m.labelled)}, guessed ${escape(label)} ${sure(m.confidence)} sure)`,
+    (m) => `${quote(m.id)} (labelled ${quote(m.labelled)}, guessed ${quote(label)} ${sure(m.confidence)} sure)`,
   );
   return (
-    `No ${escape(label)} guess can be published: the model's surest ${escape(label)} guesses are right at most ` +
+    `No ${quote(label)} guess can be published: the model's surest ${quote(label)} guesses are right at most ` +
     `${sure(entry.precision)} of the time (each guessed by a model that did not learn it), and ` +
-    `${escape('annotate.min_precision')} asks ${sure(minPrecision)}.` +
+    `${quote('annotate.min_precision')} asks ${sure(minPrecision)}.` +
     (misses.length > 0
       ? ` The surest that disagree with labels.csv: ${misses.join(', ')}. If those labels are wrong, correcting ` +
-        `them in labels.csv lets ${escape(label)} guesses be published; until then every ${escape(label)} guess waits ` +
+        `them in labels.csv lets ${quote(label)} guesses be published; until then every ${quote(label)} guess waits ` +
         'for staff in the review queue.'
-      : ` Every ${escape(label)} guess waits for staff in the review queue.`)
+      : ` Every ${quote(label)} guess waits for staff in the review queue.`)
   );
 }
 

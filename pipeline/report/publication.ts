@@ -127,7 +127,7 @@ export function unpublishedSection(publication: Publication | null | undefined):
   const minPrecision = publication.minPrecision;
   return entries
     .slice(0, MAX_LISTED)
-    .map(([label, entry]) => `⚠️ ${unpublishedWords({ label, entry, minPrecision, escape: text })}`)
+    .map(([label, entry]) => `⚠️ ${unpublishedWords({ label, entry, minPrecision, quote: text })}`)
     .join('\n\n');
 }
 

@@ -165,6 +165,15 @@ export async function buildSite({
         'without a line break, then run the catalogue again. The other stages are not affected.',
       { dir: ws.root },
     );
+  // Without the site's address, IIIF ids and sitemap locations are paths, which viewers and search engines elsewhere
+  // cannot follow (a public tester): said, and the object pages then offer no manifest.
+  if (!params.catalogue.site)
+    log.info(
+      'catalogue.site is empty, so the IIIF manifests and the sitemap hold paths (/iiif/…), not full addresses: IIIF ' +
+        'viewers such as Mirador and search engines cannot follow them, and the object pages offer no IIIF manifest. ' +
+        "Before publishing, set catalogue.site in params.yaml to the site's full address (https://…/); the GitHub " +
+        'Pages workflow sets it for you.',
+    );
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
     throw new VitrineError(

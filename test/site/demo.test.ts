@@ -34,6 +34,7 @@ let browser: Browser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let expected: { file: string; label: string; confidence: number; row: Float32Array }[] = [];
 let labels: string[];
+let built: ReturnType<typeof memoryLogger>;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-'));
@@ -114,7 +115,8 @@ beforeAll(async () => {
   }));
   await writeFixture({ root: dir, objects, labels });
   await buildCatalogueData({ ws, params, log });
-  await buildSite({ ws, params, log });
+  built = memoryLogger();
+  await buildSite({ ws, params, log: built });
   site = await serveSite({ dir: ws.site });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -240,4 +242,19 @@ describe('in-browser demo', () => {
       await page.close();
     }
   }, 180_000);
+});
+
+// A public tester: built without the site's address (catalogue.site empty, as the demo is), the IIIF manifests and
+// the sitemap give paths, not addresses (invalid IIIF), while each object page offered the manifest "to open in
+// Mirador", and the build said nothing.
+describe('a catalogue built without the site’s address', () => {
+  it('offers no IIIF manifest on object pages, and the build says which setting gives it', async () => {
+    const [slug] = await readdir(path.join(dir, '.vitrine', 'site', 'objects'));
+    const html = await (await fetch(`${site.url}objects/${slug}/`)).text();
+    expect(html).toContain('<h1');
+    expect(html).not.toContain('id="manifest"');
+    expect(built.lines.map((l) => l.message).join('\n')).toContain(
+      'catalogue.site is empty, so the IIIF manifests and the sitemap hold paths (/iiif/…), not full addresses',
+    );
+  });
 });

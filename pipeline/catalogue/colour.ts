@@ -89,6 +89,26 @@ export function nearestByColour({
     .map(([i, m]) => ({ ...index.objects[i]!, ...m }));
 }
 
+/** How many objects are shown with the nearest colours when none has a colour close to the one picked. */
+export const NEAREST_SHOWN = 12;
+
+/**
+ * The objects for a colour picked: those with a close colour (nearestByColour), or, when none has one (a pure blue
+ * against photographs' muted colours: a public tester got "No object has a colour close to #0000ff" beside 35 blue
+ * objects), the few whose colours are nearest, with `close` false so that the page says so.
+ */
+export function coloursNear({ index, hex, limit }: { index: ColourIndex; hex: string; limit: number }): {
+  close: boolean;
+  found: ReturnType<typeof nearestByColour>;
+} {
+  const found = nearestByColour({ index, hex, limit });
+  if (found.length > 0) return { close: true, found };
+  return {
+    close: false,
+    found: nearestByColour({ index, hex, limit: Math.min(limit, NEAREST_SHOWN), maxDeltaE: Number.POSITIVE_INFINITY }),
+  };
+}
+
 /** A medium's comparison key: case, a parenthetical gloss and spacing do not make a different medium. */
 export function mediumKey(value: string): string {
   return value

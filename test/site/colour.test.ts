@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colourIndex, mediumKey, normaliseValues } from '../../pipeline/catalogue/colour.ts';
-import { deltaE, hexToLab, nearestByColour } from '../../site/src/lib/colour.ts';
+import { coloursNear, deltaE, hexToLab, nearestByColour } from '../../site/src/lib/colour.ts';
 
 describe('pick-any-colour search', () => {
   it('converts sRGB to CIELAB (D65) and measures ΔE*ab', () => {
@@ -42,6 +42,13 @@ describe('pick-any-colour search', () => {
     expect(found.map((f) => f.slug)).toEqual(['brick', 'rust']);
     expect(found[0]!.deltaE).toBeLessThan(2);
     expect(nearestByColour({ index, hex: '#5b90d5', limit: 25 }).map((f) => f.slug)).toEqual(['sky']);
+    // A public tester: a pure colour is close to no photograph's; the nearest are shown, said as not close.
+    expect(nearestByColour({ index, hex: '#0000ff', limit: 25 })).toEqual([]);
+    const blue = coloursNear({ index, hex: '#0000ff', limit: 48 });
+    expect(blue.close).toBe(false);
+    expect(blue.found[0]!.slug).toBe('sky');
+    expect(blue.found.map((f) => f.slug)).not.toContain('speck');
+    expect(coloursNear({ index, hex: '#b4512e', limit: 48 }).close).toBe(true);
   });
 });
 

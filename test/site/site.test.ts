@@ -555,6 +555,14 @@ describe('catalogue site', () => {
     const titles = await page.locator('#pick-results .title').allTextContents();
     expect(titles.slice(0, 3)).toContain(target.title);
     await page.screenshot({ path: path.join(shots, 'site-test-colour.png') });
+    // The colour in the address, to share; a pure colour close to no photograph's shows the nearest (a public tester).
+    expect(new URL(page.url()).searchParams.get('colour')).toBe(colour.hex.slice(1).toLowerCase());
+    await page.goto(`${site.url}colours/?colour=0000ff`);
+    await page.waitForFunction(() => /close to/.test(document.getElementById('pick-status')?.textContent ?? ''));
+    expect(await page.locator('#pick-status').textContent()).toMatch(
+      /^No object has a colour close to #0000ff; the \d+ with the nearest colours are shown$/,
+    );
+    expect(await page.locator('#pick-results li .by').first().textContent()).toMatch(/^the nearest colour found, /);
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

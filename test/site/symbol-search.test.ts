@@ -119,4 +119,16 @@ describe('a search for a symbol', () => {
     expect([clock.titles, clock.status]).toEqual([[], '0 objects for “clock”: no object has the word “clock”']);
     expect((await typed('bowl')).titles).toEqual(['Bowl, c. 1850']);
   });
+
+  it('keeps a phone’s page as wide as the phone when a very long word is typed (a public tester)', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      const long = 'x'.repeat(700);
+      const answer = await typed(long);
+      expect(answer.status).toContain('0 objects for');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });

@@ -156,7 +156,12 @@ describe('object pages kept between builds', () => {
     expect(listingFiles).toContain('all/2/index.html');
     // Pager links end in "/" as every other link does: a bucket without index rewriting answers "/all/2" with 404
     // (a public tester found them without it).
-    const pager = [...before.get('all/2/index.html')!.toString().matchAll(/href="([^"]*)" rel="(?:prev|next)"/g)];
+    const pager = [
+      ...before
+        .get('all/2/index.html')!
+        .toString()
+        .matchAll(/href="([^"]*)" rel="(?:prev|next)"/g),
+    ];
     expect(pager.map((m) => m[1])).toEqual(['/collection/all/', '/collection/all/3/']);
     expect(first.listingPages).toEqual({ rendered: listingFiles.length, reused: 0 });
     const inodesBefore = await siteInodes(warm);

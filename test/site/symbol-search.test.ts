@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite } from './search-site.ts';
 
+declare const document: { documentElement: { scrollWidth: number } };
+
 /*
  * The search page refused a query of one emoji as matching "nearly every object" (outside tester 4, F6). A tiny
  * site with emoji and symbols in titles, read in Chromium: what Pagefind finds for them, and what the page says.

@@ -21,8 +21,10 @@ import { serveSite } from './server.ts';
  */
 
 // Page-side code in waitForFunction/evaluate runs in the browser; only these two globals are used there.
-declare const document: { getElementById(id: string): { textContent: string | null } | null };
-declare const window: { __pwned?: number };
+declare const document: {
+  getElementById(id: string): { textContent: string | null; childElementCount: number } | null;
+};
+declare const window: { __pwned?: number; scrollY: number };
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const SCRIPT_TITLE = '<script>window.__pwned = 1</script> Bowl with <b>bold</b> glaze';
@@ -152,6 +154,31 @@ describe('catalogue site', () => {
     );
     expect(await page.locator('#results img').first().getAttribute('alt')).toMatch(/^Photograph of /);
     await page.screenshot({ path: path.join(shots, 'site-test-search.png') });
+  });
+
+  // A public tester: after "Show more", opening a result and coming back showed the first 6 results again, at the top.
+  it('comes back from an object page with the results shown before, where the visitor left them', async () => {
+    await page.setViewportSize({ width: 1280, height: 600 });
+    try {
+      await page.goto(`${site.url}browse/`);
+      await results();
+      await page.getByRole('button', { name: 'Show more' }).click();
+      // The first 6, then 12 more (all of them in, not the first few).
+      await page.waitForFunction(() => (document.getElementById('results')?.childElementCount ?? 0) === 18);
+      const shown = await page.locator('#results li').count();
+      const card = page.locator('#results li').nth(shown - 1);
+      await card.scrollIntoViewIfNeeded();
+      const scrolled = await page.evaluate(() => window.scrollY);
+      expect(scrolled).toBeGreaterThan(0);
+      await card.locator('a').click();
+      await page.waitForURL(/\/objects\//);
+      await page.goBack();
+      await page.waitForFunction((n) => (document.getElementById('results')?.childElementCount ?? 0) >= n, shown);
+      expect(await page.locator('#results li').count()).toBe(shown);
+      await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 40, scrolled);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('narrows the results with a facet, without a query', async () => {

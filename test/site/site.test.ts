@@ -406,6 +406,14 @@ describe('catalogue site', () => {
     const groups = page.locator('#factors tbody tr');
     expect(await groups.filter({ hasText: 'Textiles' }).textContent()).toMatch(/90\.0% \(\d+\.\d%–\d+\.\d%\)/);
     expect(await groups.filter({ hasText: 'Asian Art' }).textContent()).toContain('fewer than 10 objects');
+    // A public tester: "Coins and Medals 91.7%" beside a macro-F1 of 0.48 read as a contradiction (macro-F1 within
+    // one department averages over types it barely has); the groups show accuracy alone, and the per-type scores
+    // are explained. Mistakes of one object each: none is called the most common.
+    expect(await page.locator('#factors thead').first().textContent()).not.toContain('Macro-F1');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Precision: of the test objects the model called this type, the share that are.',
+    );
+    expect(await page.locator('.confusion-summary').textContent()).not.toContain('Most common mistake');
     // The card's plain-words parts and lineage, from the registry's card JSON and versions.json.
     const body = (await page.locator('main').textContent()) ?? '';
     expect(body).toContain('Not for: Deciding attribution or date');

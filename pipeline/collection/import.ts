@@ -22,7 +22,7 @@ import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from 
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import { keepModeOf } from '../fs.ts';
+import { keepModeOf, writeJsonAtomic } from '../fs.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -693,6 +693,7 @@ async function importInto({
     announce: announceReplace,
     editKept: session.editsKept.find((e) => e.file === ws.labels)?.kept,
     aside,
+    saidBefore: await labelDifferencesSaid(ws),
     log,
   });
 
@@ -788,6 +789,11 @@ async function importInto({
   const changes = objectChanges({ previous: previousTableNow, accepted, removed: removal.notListed, newPhotographs });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
   if (previousTableNow.size > 0) log.info(changesWords({ changes, objectsName: path.relative(ws.root, ws.objects) }));
+  // The differences said now are not warned of again while they stay the same (sayConflicts).
+  await writeJsonAtomic({
+    file: labelDifferencesFile(ws),
+    value: labelsResult.summary.conflicts.map(differenceKey),
+  });
   return {
     objects: accepted.length,
     changes,
@@ -1382,6 +1388,7 @@ async function mergeLabels({
   announce,
   editKept,
   aside,
+  saidBefore,
   log,
 }: {
   ws: Workspace;
@@ -1397,6 +1404,8 @@ async function mergeLabels({
   editKept?: string;
   /** Where labels.csv is copied before a replace changes it, when git's last commit does not hold it as it is. */
   aside: string;
+  /** The differences between labels.csv and the export the last import said (labelDifferencesSaid). */
+  saidBefore: Set<string>;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
@@ -1494,7 +1503,7 @@ async function mergeLabels({
       summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
     }
   }
-  sayConflicts({ conflicts: summary.conflicts, name, labelsName, log });
+  sayConflicts({ conflicts: summary.conflicts, name, labelsName, saidBefore, log });
   summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(
     compareIds,
   );
@@ -1527,19 +1536,33 @@ const CONFLICTS_SAID = 5;
  * the others are counted in one line with a few of their ids, each said with --verbose (and all in --json).
  */
 function sayConflicts({
-  conflicts,
+  conflicts: all,
   name,
   labelsName,
+  saidBefore,
   log,
 }: {
   conflicts: ImportResult['labels']['conflicts'];
   name: string;
   labelsName: string;
+  saidBefore: Set<string>;
   log: Logger;
 }): void {
   const replace = 'or import with --labels replace to take every label from the export.';
-  const words = (c: (typeof conflicts)[number]) =>
+  const words = (c: (typeof all)[number]) =>
     `object "${c.objectId}": ${labelsName} keeps "${c.kept}"; the export says "${c.exported}".`;
+  // A label staff corrected, which the export still has the old way, is warned of once (a re-import tester had the
+  // same warnings at every monthly import): after that, one line while it stays the same.
+  const known = all.filter((c) => saidBefore.has(differenceKey(c)));
+  const conflicts = all.filter((c) => !saidBefore.has(differenceKey(c)));
+  if (known.length > 0) {
+    for (const c of known) log.debug(words(c));
+    log.info(
+      `${known.length} ${known.length === 1 ? 'object keeps its' : 'objects keep their'} label in ${labelsName} against ` +
+        `the export’s, as at the last import (${sample(known.map((c) => c.objectId))}): said once, not again (import ` +
+        'with --verbose to see each).',
+    );
+  }
   conflicts.slice(0, CONFLICTS_SAID).forEach((c) => {
     log.warn(`${words(c)} Change it in ${labelsName} if the export is right, ${replace}`, {
       file: name,
@@ -1557,6 +1580,26 @@ function sayConflicts({
       `(with --json, labels.conflicts lists them all). Change them in ${labelsName} if the export is right, ${replace}`,
     { file: name, line: others[0]!.line },
   );
+}
+
+/** Where an import records the differences between labels.csv and the export it said (this machine's, not versioned). */
+function labelDifferencesFile(ws: Workspace): string {
+  return path.join(ws.work, 'import', 'label-differences.json');
+}
+
+function differenceKey(c: { objectId: string; kept: string; exported: string }): string {
+  return JSON.stringify([c.objectId, c.kept, c.exported]);
+}
+
+/** The differences the last import said (empty when none was recorded, or the record cannot be read). */
+async function labelDifferencesSaid(ws: Workspace): Promise<Set<string>> {
+  const text = await readFile(labelDifferencesFile(ws), 'utf8').catch(() => '[]');
+  try {
+    const list = JSON.parse(text) as unknown;
+    return new Set(Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : []);
+  } catch {
+    return new Set();
+  }
 }
 
 /** The labels of `ids` in labels.csv as written (`text`), with their lines there, for messages that name them. */

@@ -291,6 +291,9 @@ export interface Metrics extends ModelScores {
     base: { ref: string; commit: string };
     /** Objects whose label differs between the base and now (changed, added or removed). */
     changed: number;
+    /** Of those, objects labelled now and not at the base, and the reverse. Absent in older metrics.json. */
+    added?: number;
+    removed?: number;
     /** Labelled objects scored (every one with a label now). */
     objects: number;
     /** Folds. */

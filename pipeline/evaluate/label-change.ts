@@ -21,6 +21,30 @@ import { macroF1Of, prepare } from './scores.ts';
 export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
 
 /**
+ * "2 labels changed, 3 objects newly labelled and 1 removed": the labels a change touched, said apart (an import
+ * adding 130 labelled objects read as "130 labels changed"). `changed` is the total; without `added` and `removed`
+ * (a metrics.json written before they were recorded), it is said as changed.
+ */
+export function labelChangeWords({
+  changed,
+  added = 0,
+  removed = 0,
+}: {
+  changed: number;
+  added?: number;
+  removed?: number;
+}): string {
+  const relabelled = changed - added - removed;
+  const parts = [
+    relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
+    added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
+    removed > 0 ? `${removed} removed` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return 'no label changes';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/**
  * Compare training on `base` labels with training on `head` labels (class index per object, -1 =
  * unlabelled in that arm) in the same `folds`, scored on the head labels (a label the head removes: the base's). `headRows`: the head arm's
  * out-of-fold rows when already computed (the evaluate stage's oof.json).
@@ -76,7 +100,14 @@ export async function compareLabelSets({
   const headOut = headRows ?? (await run(head));
   const baseOut = baseRows ?? (await run(base));
   let changed = 0;
-  for (let i = 0; i < head.length; i++) if (head[i] !== base[i]) changed++;
+  let added = 0;
+  let unlabelled = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] === base[i]) continue;
+    changed++;
+    if (base[i]! < 0) added++;
+    else if (head[i]! < 0) unlabelled++;
+  }
   // Each object is scored on its label now, and an object whose label this change removes on the label it had:
   // scored on the labels now alone, a change that deletes every label but one class leaves a one-class
   // model right by construction ("better"), while it would call every figurine a coin. A few labels removed
@@ -116,6 +147,8 @@ export async function compareLabelSets({
     }).f1;
   return {
     changed,
+    added,
+    removed: unlabelled,
     objects: scored.length,
     k,
     candidate: interval(cand),

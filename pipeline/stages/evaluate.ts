@@ -10,6 +10,7 @@ import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { labelChangeWords } from '../evaluate/label-change.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -580,8 +581,8 @@ export const evaluateStage: Stage = {
       const c = crossValidated.comparison;
       const tooSmall = tooSmallWords(c);
       parts.push(
-        `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
-          `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
+        `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ` +
+          `${labelChangeWords(crossValidated)} since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
           (tooSmall ? `; ${tooSmall})` : ')'),
       );
     }

@@ -1,5 +1,6 @@
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { labelChangeWords } from '../evaluate/label-change.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, resolveCommit } from '../report/git.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
@@ -101,9 +102,9 @@ export const reportStage: Stage = {
     if (fullMarkdown !== markdown) await writeFileAtomic({ file: full, data: fullMarkdown });
     else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
-    const n = json.labels.changes.length;
+    const { counts } = json.labels;
     const labels = json.labels.baseCommit
-      ? `, ${n} label change${n === 1 ? '' : 's'}`
+      ? `, ${labelChangeWords({ ...counts, changed: counts.changed + counts.added + counts.removed })}`
       : json.labels.baseUnavailable
         ? `, base ${json.labels.baseUnavailable.ref} could not be fetched`
         : '';

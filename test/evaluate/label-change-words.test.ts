@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { labelChangeWords } from '../../pipeline/evaluate/label-change.ts';
+
+/*
+ * A re-import tester: an import that added 130 labelled objects was summed up as "130 label changes" (the report
+ * stage) and "130 labels changed since main" (the evaluate stage), while the report itself said "130 objects newly
+ * labelled". The summaries now say which.
+ */
+
+describe('label changes in a run summary', () => {
+  it('says newly labelled, changed and removed apart', () => {
+    expect(labelChangeWords({ changed: 130, added: 130, removed: 0 })).toBe('130 objects newly labelled');
+    expect(labelChangeWords({ changed: 5, added: 0, removed: 0 })).toBe('5 labels changed');
+    expect(labelChangeWords({ changed: 6, added: 3, removed: 1 })).toBe(
+      '2 labels changed, 3 objects newly labelled and 1 removed',
+    );
+    expect(labelChangeWords({ changed: 1, added: 1, removed: 0 })).toBe('1 object newly labelled');
+    expect(labelChangeWords({ changed: 0, added: 0, removed: 0 })).toBe('no label changes');
+    // A metrics.json written before the counts were recorded: the total, as before.
+    expect(labelChangeWords({ changed: 4 })).toBe('4 labels changed');
+  });
+});

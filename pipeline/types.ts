@@ -28,6 +28,11 @@ export interface LabelLine {
   label: string;
   /** 1-based line number in `labels.csv`, for messages and annotations. */
   line: number;
+  /**
+   * A line short of the staff's own columns right under a line whose last one holds a note: the line of that note.
+   * When its id is no object's, it is most likely the rest of the note, cut by a line break (checkLabels refuses it).
+   */
+  afterNote?: number;
 }
 
 export type Split = 'train' | 'validation' | 'test';

@@ -1608,18 +1608,20 @@ function labelsOf({ text, name, ids }: { text: string; name: string; ids: Set<st
 }
 
 /** labels.csv as staff keep it: every column and row (also unlabelled ones), its line ends and byte-order mark. */
-async function readLabelsTable({
-  file,
-  name,
-}: {
-  file: string;
-  name: string;
-}): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n'; bom: boolean }> {
+async function readLabelsTable({ file, name }: { file: string; name: string }): Promise<{
+  text?: string;
+  header: string[];
+  rows: Record<string, string>[];
+  eol: '\n' | '\r\n';
+  bom: boolean;
+  /** Some lines leave out the staff's own columns: formatLabelsTable writes such lines short again. */
+  short: boolean;
+}> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false };
+  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false, short: false };
   const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name, required: LABEL_COLUMNS });
@@ -1632,6 +1634,7 @@ async function readLabelsTable({
     rows: rows.map((r) => r.cells),
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
     bom,
+    short: rows.some((r) => r.short),
   };
 }
 

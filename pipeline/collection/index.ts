@@ -49,6 +49,8 @@ const LINE_BREAK = /\r\n|\r|\n/;
 interface CsvRow {
   line: number;
   cells: Record<string, string>;
+  /** With `required`: the row has fewer cells than the header (the staff's own columns left out). */
+  short?: true;
   /** With `spans`: where each cell's raw text stands in the text, by column. */
   spans?: Record<string, CellSpan>;
 }
@@ -382,6 +384,7 @@ export function parseCsv({
   const rows = records.slice(1).map((record, i) => ({
     line: starts[i + 1]!,
     cells: Object.fromEntries(read.map(({ name, i }) => [name, (record[i] ?? '').trim()])) as Record<string, string>,
+    ...(required !== undefined && record.length < records[0]!.length ? { short: true as const } : {}),
     ...(cellSpans && {
       spans: Object.fromEntries(read.map(({ name, i: column }) => [name, cellSpans.records[i + 1]![column]!])),
     }),
@@ -1074,11 +1077,16 @@ export function parseLabels({
     );
   }
   const labels: LabelLine[] = [];
-  for (const { line, cells } of rows) {
+  // The line of the row above when its last column (one of the staff's own) holds a note.
+  let note: number | undefined;
+  for (const { line, cells, short } of rows) {
     if (isEmptyRow(cells)) {
       emptyRows?.push(line);
+      note = undefined;
       continue;
     }
+    const afterNote = short ? note : undefined;
+    note = header.length > LABEL_COLUMNS && !short && cells[header.at(-1)!] ? line : undefined;
     const objectId = cells.object_id ?? '';
     if (!objectId) {
       // Only the staff's own columns filled in (a note): "has a label" would send them looking for one.
@@ -1093,7 +1101,7 @@ export function parseLabels({
     }
     // One Unicode form: "Pièce" saved composed by one program and decomposed (e + accent) by another, as
     // some Mac programs write it, is one label, not two classes that look the same.
-    labels.push({ objectId, label: cells.label.normalize('NFC'), line });
+    labels.push({ objectId, label: cells.label.normalize('NFC'), line, ...(afterNote ? { afterNote } : {}) });
   }
   return labels;
 }
@@ -1123,15 +1131,26 @@ export function formatLabelsTable({
   header,
   rows,
   eol = '\n',
+  short = false,
 }: {
   header: string[];
   rows: Record<string, string>[];
   eol?: string;
+  /**
+   * The file leaves the staff's own columns out of lines where they are empty ("A1,coin" under
+   * "object_id,label,notes"): such lines are written so again, not rewritten with a comma each.
+   */
+  short?: boolean;
 }): string {
   const sorted = [...rows].sort((a, b) => compareIds(a.object_id ?? '', b.object_id ?? ''));
-  return stringify([header, ...sorted.map((r) => header.map((c) => r[c] ?? ''))], {
-    record_delimiter: eol === '\r\n' ? 'windows' : 'unix',
-  });
+  const cells = (r: Record<string, string>) => {
+    const all = header.map((c) => r[c] ?? '');
+    if (!short) return all;
+    let width = all.length;
+    while (width > LABEL_COLUMNS && all[width - 1] === '') width--;
+    return all.slice(0, width);
+  };
+  return stringify([header, ...sorted.map(cells)], { record_delimiter: eol === '\r\n' ? 'windows' : 'unix' });
 }
 
 /** Object ids sort by code point, the same on every machine and locale. */

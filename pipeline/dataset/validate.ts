@@ -6,6 +6,7 @@ import {
   idDifferences,
   idKey,
   isEmptyRow,
+  LABEL_COLUMNS,
   parseCsv,
   parseLabels,
   parseObjects,
@@ -151,7 +152,11 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
       ? { kind: 'zero-bytes' }
       : text.replace(/^\uFEFF/, '').trim() === ''
         ? { kind: 'blank' }
-        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.filter((r) => !isEmptyRow(r.cells)).length };
+        : {
+            kind: 'rows',
+            rows: parseCsv({ text, file: name, required: LABEL_COLUMNS }).rows.filter((r) => !isEmptyRow(r.cells))
+              .length,
+          };
   return { labels, blanks, missing: false, empty, emptyRows };
 }
 
@@ -291,6 +296,14 @@ export function checkLabels({
   const objectOf = objectIdOf(objectIds);
   for (const written of labels) {
     const line = { ...written, objectId: objectOf(written.objectId) };
+    if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
+      throw new VitrineError(
+        'LABEL_NOTE_CUT',
+        `${name}:${line.line}: this line reads as object "${clip(line.objectId)}", which the collection does not have: ` +
+          `it is most likely the rest of the note on line ${line.afterNote}, cut by a line break. Put that note in ` +
+          'double quotes ("…"), or write it on one line.',
+        { file: name, line: line.line },
+      );
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });

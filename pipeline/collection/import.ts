@@ -102,8 +102,11 @@ export interface ImportResult {
   changes: ObjectChanges;
   /** The export read and the images folder its image paths were taken from (absolute). */
   source: { metadata: string; images: string };
-  /** Images in that folder that no row names, not imported: how many, and the first few (relative to it). */
-  unnamedImages: { count: number; examples: string[] };
+  /**
+   * Images in that folder that no row names, not imported: how many, and the first few (relative to it); `walkedAll`
+   * false when the folder held more than import looks through (a count of at least that many).
+   */
+  unnamedImages: { count: number; examples: string[]; walkedAll?: false };
 }
 
 /** What an import changed in the collection: objects added, removed, given another photograph or other details. */
@@ -340,7 +343,7 @@ async function importInto({
   const blank: number[] = [];
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
   const repeats: ImportProblem[] = [];
-  // The images the rows name, relative to imageRoot: the folder's other images are said after the rows.
+  // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   for (const { line, cells } of rows) {
     progress.tick();
@@ -350,6 +353,10 @@ async function importInto({
       continue;
     }
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
+    // Named by a row, refused or not: an image a refused row names is said with that row, not as named by none.
+    const imageCell = get(columns.image);
+    if (imageCell)
+      namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, imageCell.replace(/\\/g, '/')))));
     const id = get(columns.id);
     // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
     if (header.every((column) => cells[column] === '' || cells[column] === column) && id === columns.id) {
@@ -395,7 +402,6 @@ async function importInto({
     const cell = get(columns.image);
     if (cell) {
       named++;
-      namedFiles.add(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/'))).normalize('NFC'));
       const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
@@ -427,10 +433,7 @@ async function importInto({
         );
       } else {
         source = found.file;
-        if (found.matched) {
-          matchedNames.push({ cell, file: found.matched });
-          namedFiles.add(path.normalize(found.matched).normalize('NFC'));
-        }
+        if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
     }
     const extra: Record<string, string> = {};
@@ -798,7 +801,7 @@ async function importInto({
     objects: accepted.length,
     changes,
     source: { metadata: csvFile, images: imageRoot },
-    unnamedImages: { count: unnamedImages.count, examples: unnamedImages.examples },
+    unnamedImages,
     labelled: labelsResult.labelled,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
@@ -1253,8 +1256,16 @@ export const IMAGE_EXTENSIONS = [
 const MAX_WALKED = 200_000;
 
 /**
- * The image files under `imageRoot` whose path is not in `named` (relative paths, "/" on every system, NFC), leaving
- * out what import never takes (hidden files, node_modules, the repository's own folders) and links to folders.
+ * How a path under the images folder is compared with the ones rows name: "/" between folders, one Unicode form, and
+ * no capitals, since an image whose capitals differ from its row's is found (foldedMatches, or a Mac's disk itself).
+ */
+function namedKey(relative: string): string {
+  return foldName(relative.split(path.sep).join('/'));
+}
+
+/**
+ * The image files under `imageRoot` whose path is not in `named` (namedKey), leaving out what import never takes
+ * (hidden files, node_modules, the repository's own folders) and links to folders. Paths with "/".
  */
 async function imagesNamedByNoRow({
   imageRoot,
@@ -1268,23 +1279,27 @@ async function imagesNamedByNoRow({
   const unnamed: string[] = [];
   const folders = [imageRoot];
   let walked = 0;
-  while (folders.length > 0 && walked < MAX_WALKED) {
+  let stopped = false;
+  while (folders.length > 0 && !stopped) {
     const dir = folders.shift()!;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries.sort((a, b) => compareIds(a.name, b.name))) {
-      walked++;
+      if (walked++ >= MAX_WALKED) {
+        stopped = true;
+        break;
+      }
       const file = path.join(dir, entry.name);
       if (ownFile({ root, file, imageRoot })) continue;
       if (entry.isDirectory()) folders.push(file);
       else if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       else if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
-        const relative = path.relative(imageRoot, file).normalize('NFC');
-        if (!named.has(relative)) unnamed.push(relative.split(path.sep).join('/'));
+        const relative = path.relative(imageRoot, file);
+        if (!named.has(namedKey(relative))) unnamed.push(relative.split(path.sep).join('/'));
       }
     }
   }
   const examples = unnamed.sort(compareIdsNaturally).slice(0, 5);
-  return { count: unnamed.length, examples, ...(walked >= MAX_WALKED ? { walkedAll: false as const } : {}) };
+  return { count: unnamed.length, examples, ...(stopped || folders.length > 0 ? { walkedAll: false as const } : {}) };
 }
 
 /** "2 images in /exports/images are named by no row of export.csv (a.jpg, b.jpg), so they were not imported. …" */

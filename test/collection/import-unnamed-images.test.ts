@@ -57,6 +57,26 @@ describe('images that no row of the export names', () => {
     );
   });
 
+  // The reviewer: images named by rows that were refused (a repeated id) were said to be named by no row.
+  it('counts an image a refused row names as named (that row is said with its own problem)', async () => {
+    const dir = path.join(root, 'refused');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    for (const [i, file] of ['A.png', 'B.png', 'C.png'].entries())
+      await writeFile(path.join(dir, 'images', file), await solidImage({ colour: colourFor(i) }));
+    await writeFile(path.join(dir, 'export.csv'), 'id,title,image\nA1,Bowl,A.png\nA1,Bowl again,B.png\n');
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params,
+      metadata: path.join(dir, 'export.csv'),
+      images: path.join(dir, 'images'),
+      log: memoryLogger(),
+    });
+    expect(result.refused).toHaveLength(1);
+    expect(result.unnamedImages).toEqual({ count: 1, examples: ['C.png'] });
+  });
+
   it('says nothing when every image is named', async () => {
     const { result, said } = await exportWith({
       dir: path.join(root, 'all'),

@@ -100,6 +100,36 @@ describe('a merge whose model fails the promotion gate, published on GitHub Page
     expect(gate.result).toBe('failure');
     expect(gate.log).toContain('did not pass the promotion gate, so production keeps its model');
     expect(gate.log).toContain('The catalogue was still rebuilt and published');
+
+    // The reviewer: when the deploy failed, the same job said the catalogue was published.
+    const failed = { ...ranAfter(promote), deploy: { result: 'failure', outputs: {} } };
+    expect(jobRuns({ workflow, job: 'gate', needs: failed })).toBe(true);
+    const notOut = await playJob({ workflow, job: 'gate', context: { ...context, needs: failed }, env, temp });
+    expect(notOut.log).toContain(
+      'The catalogue was not published either (the promote job: success, the deploy job: failure',
+    );
+    expect(notOut.log).not.toContain('still rebuilt and published');
+  });
+
+  it('stops at any other failure of the promotion: no catalogue, no deploy, no gate job', async () => {
+    const r = await runner({ gate: 'passes' });
+    // The stand-in fails promotion with exit code 1 (a registry that cannot be written, say), not 3.
+    await writeFile(r.env.VITRINE, `process.exit(process.argv.includes('promote') ? 1 : 0);\n`);
+    const workflow = await readWorkflow('main.yml');
+    const needs = { shards: { result: 'success', outputs: { publish: 'pages', count: '1', list: '[1]' } } };
+    const promote = await playJob({
+      workflow,
+      job: 'promote',
+      context: { ...r.context, needs: { ...needs, shard: { result: 'skipped', outputs: {} } } },
+      env: r.env,
+      temp: r.temp,
+      leaveOut: ['./actions/setup-data'],
+    });
+    expect(promote.result).toBe('failure');
+    expect(promote.reached).not.toContain('catalogue');
+    expect(jobRuns({ workflow, job: 'deploy', needs: ranAfter(promote) })).toBe(false);
+    const skipped = { ...ranAfter(promote), deploy: { result: 'skipped', outputs: {} } };
+    expect(jobRuns({ workflow, job: 'gate', needs: skipped })).toBe(false);
   });
 
   it('promotes, pushes the tags and builds the catalogue with the new model when the gate passes', async () => {

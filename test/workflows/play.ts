@@ -163,7 +163,11 @@ export async function playJob({
   return played;
 }
 
-/** Whether `job`'s `if:` holds (its default: every job it needs succeeded), given what those jobs did. */
+/**
+ * Whether `job`'s `if:` holds, given what the jobs it needs did. As on GitHub, an `if:` with no status function
+ * (success(), failure(), always(), cancelled()) holds only when those jobs succeeded too, and no `if:` means that
+ * alone. success() and failure() are read from the needed jobs' results; nothing is cancelled.
+ */
 export function jobRuns({
   workflow,
   job,
@@ -175,6 +179,25 @@ export function jobRuns({
 }): boolean {
   const spec = workflow.jobs[job]!;
   const names = spec.needs === undefined ? [] : ([] as string[]).concat(spec.needs);
-  if (!spec.if) return names.every((n) => needs[n]?.result === 'success');
-  return holds(spec.if, { needs, github: {}, vars: {}, inputs: {} });
+  const succeeded = names.every((n) => needs[n]?.result === 'success');
+  if (!spec.if) return succeeded;
+  const condition = spec.if.replace(/^\s*\$\{\{|\}\}\s*$/g, '');
+  if (!/\b(success|failure|always|cancelled)\(\)/.test(condition) && !succeeded) return false;
+  const status: FunctionDefinition[] = [
+    ['success', succeeded],
+    ['failure', names.some((n) => needs[n]?.result === 'failure')],
+    ['always', true],
+    ['cancelled', false],
+  ].map(([name, value]) => ({
+    name: name as string,
+    minArgs: 0,
+    maxArgs: 0,
+    call: () => new data.BooleanData(value as boolean),
+  }));
+  const context = { needs, github: {}, vars: {}, inputs: {} };
+  const expr = new Parser(new Lexer(condition).lex().tokens, Object.keys(context), status).parse();
+  const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
+  const functions = new Map(status.map((f) => [f.name.toLowerCase(), f]));
+  const v = JSON.parse(JSON.stringify(new Evaluator(expr, dictionary, functions).evaluate(), data.replacer));
+  return v !== null && v !== false && v !== '' && v !== 0;
 }

@@ -965,7 +965,8 @@ function hashInValue({
 /**
  * A list whose key line was deleted (`vocabulary:`): YAML reads its items as more words of the value above them
  * ("Demo Museum - coin - mask"), and the list falls back to its default without a word. A plain value over several
- * lines, one of them starting "- ", is taken for that. Null when there is none.
+ * lines, one of them starting "- ", in a section that lacks one of its list settings, is taken for that. Null when
+ * there is none.
  */
 function listInValue({
   text,
@@ -999,6 +1000,9 @@ function listInValue({
       const lists = Object.entries((defaults ?? {}) as Record<string, unknown>).filter(
         ([k, v]) => Array.isArray(v) && !written.has(k),
       );
+      // Without a list setting missing from the section, the lines are the value's own words, which YAML folds
+      // ("Museum of Fine Arts - Online Collection", a reviewer).
+      if (lists.length === 0) return;
       const indent = /^[ \t]*/.exec(text.split(/\r?\n|\r/)[keyLine - 1] ?? '')![0];
       const such = lists.length === 1 ? ` (such as "${indent}${lists[0]![0]}:")` : '';
       found = {

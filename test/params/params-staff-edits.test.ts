@@ -78,7 +78,14 @@ describe('params.yaml as staff leave it', () => {
         'Museum - coin - mask"), because no line above it names its list: put the name of the list on a line of ' +
         'its own above the items (such as "  vocabulary:"), or delete the items.',
     );
-    // A value written over two lines on purpose, with no line starting "- ", is read as before.
+    // A value written over two lines on purpose is read as before, with no line starting "- " or with one (a
+    // reviewer: "Museum of Fine Arts - Online Collection", folded by YAML, was refused).
+    const dash = BASE.map((l) =>
+      l === '  name: Demo Museum' ? '  name: Museum of Fine Arts\n    - Online Collection' : l,
+    );
+    expect(parseParams({ text: dash.join('\n'), name: 'params.yaml' }).collection.name).toBe(
+      'Museum of Fine Arts - Online Collection',
+    );
     const long = BASE.map((l) => (l === '  name: Demo Museum' ? '  name: Demo Museum of\n    Fine Arts' : l));
     expect(parseParams({ text: long.join('\n'), name: 'params.yaml' }).collection.name).toBe(
       'Demo Museum of Fine Arts',

@@ -145,13 +145,13 @@ export function unpublishedWords({
     (m) => `${quote(m.id)} (labelled ${quote(m.labelled)}, guessed ${quote(label)} ${sure(m.confidence)} sure)`,
   );
   return (
-    `No ${quote(label)} guess can be published: the model's surest ${quote(label)} guesses are right at most ` +
-    `${sure(entry.precision)} of the time (each guessed by a model that did not learn it), and ` +
-    `${quote('annotate.min_precision')} asks ${sure(minPrecision)}.` +
+    `No ${quote(label)} guess can be published: on the labelled objects, the model's surest ${quote(label)} guesses ` +
+    `are right at most ${atMost(entry.precision)} of the time, and ${quote('annotate.min_precision')} asks ` +
+    `${sure(minPrecision)}.` +
     (misses.length > 0
       ? ` The surest that disagree with labels.csv: ${misses.join(', ')}. If those labels are wrong, correcting ` +
-        `them in labels.csv lets ${quote(label)} guesses be published; until then every ${quote(label)} guess waits ` +
-        'for staff in the review queue.'
+        `them in labels.csv may let ${quote(label)} guesses be published; until then every ${quote(label)} guess ` +
+        'waits for staff in the review queue.'
       : ` Every ${quote(label)} guess waits for staff in the review queue.`)
   );
 }
@@ -159,6 +159,11 @@ export function unpublishedWords({
 /** A share as a whole percentage that never rounds up to "100%" for less than certain. */
 function sure(x: number): string {
   return x >= 1 ? '100%' : `${Math.min(99, Math.round(x * 100))}%`;
+}
+
+/** A share rounded down: "at most 89%" for 26 of 29, never the "90%" asked, which it did not reach. */
+function atMost(x: number): string {
+  return `${Math.floor(x * 100 + 1e-9)}%`;
 }
 
 /** How many of a label's surest wrong guesses are named. */

@@ -121,7 +121,9 @@ export function unpublishedSection(publication: Publication | null | undefined):
       typeof e?.precision === 'number' &&
       typeof e.guessed === 'number' &&
       Array.isArray(e.surestMisses) &&
-      e.surestMisses.every((m) => typeof m?.id === 'string' && typeof m.labelled === 'string'),
+      e.surestMisses.every(
+        (m) => typeof m?.id === 'string' && typeof m.labelled === 'string' && Number.isFinite(m.confidence),
+      ),
   );
   if (entries.length === 0 || typeof publication?.minPrecision !== 'number') return '';
   const minPrecision = publication.minPrecision;

@@ -3,6 +3,7 @@ import {
   coverageAndPrecision,
   publicationEstimate,
   publicationThresholds,
+  unpublishedWords,
 } from '../../pipeline/evaluate/publication.ts';
 
 /*
@@ -113,6 +114,13 @@ describe('a label none of whose guesses can be published', () => {
       resamples: 50,
     });
     expect(anonymous.unpublished).toBeUndefined();
+    // A reviewer: 26 of 29 right against 90% asked read "at most 90% … asks 90%".
+    const words = unpublishedWords({
+      label: 'textile',
+      entry: { guessed: 29, precision: 26 / 29, surestMisses: [] },
+      minPrecision: 0.9,
+    });
+    expect(words).toContain('right at most 89% of the time, and annotate.min_precision asks 90%.');
   });
 });
 

@@ -189,12 +189,13 @@ describe('a label none of whose guesses can be published', () => {
     const { ws } = await repoWith({ base: null, head });
     const { markdown } = await buildReport({ ws, params, base: 'main', log: memoryLogger() });
     const sentence =
-      '⚠️ No textile guess can be published: the model’s surest textile guesses are right at most 86% of the time';
+      '⚠️ No textile guess can be published: on the labelled objects, the model’s surest textile guesses are right at ' +
+      'most 86% of the time';
     expect(markdown.replace(/'/g, '’')).toContain(sentence);
     expect(markdown).toContain('annotate.min\\_precision asks 90%');
     expect(markdown).toContain(
       'The surest that disagree with labels.csv: DM-0228 (labelled coin, guessed textile 99% sure), DM\\_\\*1\\* ' +
-        '(labelled coin, guessed textile 90% sure). If those labels are wrong, correcting them in labels.csv lets ' +
+        '(labelled coin, guessed textile 90% sure). If those labels are wrong, correcting them in labels.csv may let ' +
         'textile guesses be published',
     );
     expect(markdown.indexOf('No textile guess')).toBeLessThan(markdown.indexOf('Promotion gate'));

@@ -19206,7 +19206,7 @@ var require_identity = __commonJS({
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
@@ -19243,7 +19243,7 @@ var require_identity = __commonJS({
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
     exports.isNode = isNode;
-    exports.isPair = isPair;
+    exports.isPair = isPair2;
     exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
   }
@@ -47469,6 +47469,9 @@ function labelTwins(labels) {
   }
   return void 0;
 }
+function defaultParams() {
+  return paramsSchema.parse({});
+}
 function validateParams({
   raw,
   file: file2 = "params.yaml",
@@ -47674,9 +47677,12 @@ function parseParams({ text: text2, name }) {
     const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#[^\s#]+)/.exec(source);
     return found && found[1] === String(key) ? { key: found[1], written: found[2] } : void 0;
   };
-  const hash2 = hashInValue({ text: text2, doc, lineCounter });
-  if (hash2)
-    throw new VitrineError("PARAMS_YAML", `${name}:${hash2.line}: ${hash2.problem}`, { file: name, line: hash2.line });
+  const misread = hashInValue({ text: text2, doc, lineCounter }) ?? listInValue({ text: text2, doc, lineCounter });
+  if (misread)
+    throw new VitrineError("PARAMS_YAML", `${name}:${misread.line}: ${misread.problem}`, {
+      file: name,
+      line: misread.line
+    });
   let raw;
   try {
     raw = doc.toJS();
@@ -47719,6 +47725,45 @@ function hashInValue({
       found = {
         line: lineCounter.linePos(end).line,
         problem: `"${clip(node2.value)}" is followed by "#${clip(glued[1])}", which YAML reads as a comment, not as part of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, put a space after "#".`
+      };
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return found;
+}
+function listInValue({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  let found = null;
+  (0, import_yaml.visit)(doc, {
+    Pair(_, pair, ancestors) {
+      const node2 = pair.value;
+      if (found || !(0, import_yaml.isScalar)(pair.key) || !(0, import_yaml.isScalar)(node2) || node2.type !== "PLAIN" || !node2.range) return;
+      const lines = text2.slice(node2.range[0], node2.range[1]).split(/\r?\n|\r/);
+      const at2 = lines.findIndex((l, i) => i > 0 && /^[ \t]*-([ \t]|$)/.test(l));
+      if (at2 < 0) return;
+      const keys = [
+        ...ancestors.filter(import_yaml.isPair).map((p) => String(p.key?.value)),
+        String(pair.key.value)
+      ];
+      const keyLine = lineCounter.linePos(pair.key.range?.[0] ?? node2.range[0]).line;
+      let defaults = defaultParams();
+      for (const key of keys.slice(0, -1)) defaults = defaults?.[key];
+      const siblings = ancestors.at(-1);
+      const written = new Set(
+        (0, import_yaml.isMap)(siblings) ? siblings.items.map((p) => String(p.key?.value)) : []
+      );
+      const lists = Object.entries(defaults ?? {}).filter(
+        ([k, v]) => Array.isArray(v) && !written.has(k)
+      );
+      if (lists.length === 0) return;
+      const indent = /^[ \t]*/.exec(text2.split(/\r?\n|\r/)[keyLine - 1] ?? "")[0];
+      const such = lists.length === 1 ? ` (such as "${indent}${lists[0][0]}:")` : "";
+      found = {
+        line: lineCounter.linePos(node2.range[0]).line + at2,
+        problem: `this list item ("${clip(lines[at2].trim())}") is read as more of the value of ${keys.join(".")} on line ${keyLine} ("${clip(String(node2.value))}"), because no line above it names its list: put the name of the list on a line of its own above the items${such}, or delete the items.`
       };
       return import_yaml.visit.BREAK;
     }

@@ -19206,7 +19206,7 @@ var require_identity = __commonJS({
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap4 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq4 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
@@ -19243,7 +19243,7 @@ var require_identity = __commonJS({
     exports.isDocument = isDocument;
     exports.isMap = isMap4;
     exports.isNode = isNode;
-    exports.isPair = isPair;
+    exports.isPair = isPair2;
     exports.isScalar = isScalar3;
     exports.isSeq = isSeq4;
   }
@@ -49214,6 +49214,25 @@ function chartNumber(value) {
   return String(Number(value.toFixed(4)));
 }
 
+// pipeline/evaluate/publication.ts
+function unpublishedWords({
+  label,
+  entry,
+  minPrecision,
+  quote = (s) => s
+}) {
+  const misses = entry.surestMisses.map(
+    (m) => `${quote(m.id)} (labelled ${quote(m.labelled)}, guessed ${quote(label)} ${sure(m.confidence)} sure)`
+  );
+  return `No ${quote(label)} guess can be published: on the labelled objects, the model's surest ${quote(label)} guesses are right at most ${atMost(entry.precision)} of the time, and ${quote("annotate.min_precision")} asks ${sure(minPrecision)}.` + (misses.length > 0 ? ` The surest that disagree with labels.csv: ${misses.join(", ")}. If those labels are wrong, correcting them in labels.csv may let ${quote(label)} guesses be published; until then every ${quote(label)} guess waits for staff in the review queue.` : ` Every ${quote(label)} guess waits for staff in the review queue.`);
+}
+function sure(x) {
+  return x >= 1 ? "100%" : `${Math.min(99, Math.round(x * 100))}%`;
+}
+function atMost(x) {
+  return `${Math.floor(x * 100 + 1e-9)}%`;
+}
+
 // pipeline/report/publication.ts
 var MAX_LISTED = 10;
 function publicationSection(comparison) {
@@ -49232,10 +49251,20 @@ ${lines.join("\n")}
 
 In all, ${guesses(heldBack.head)} of the labelled objects would wait for staff instead of ${heldBack.base}.`;
 }
+function unpublishedSection(publication) {
+  const entries = Object.entries(publication?.unpublished ?? {}).filter(
+    ([, e]) => typeof e?.precision === "number" && typeof e.guessed === "number" && Array.isArray(e.surestMisses) && e.surestMisses.every(
+      (m) => typeof m?.id === "string" && typeof m.labelled === "string" && Number.isFinite(m.confidence)
+    )
+  );
+  if (entries.length === 0 || typeof publication?.minPrecision !== "number") return "";
+  const minPrecision = publication.minPrecision;
+  return entries.slice(0, MAX_LISTED).map(([label, entry]) => `\u26A0\uFE0F ${unpublishedWords({ label, entry, minPrecision, quote: text })}`).join("\n\n");
+}
 function changeWords(c) {
   const { base, head } = c.threshold;
-  const sure = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percent(base)}` : base === null ? `the model must now be ${percent(head)} sure; none was published before` : base === head ? `the model must be ${percent(head)} sure, as before` : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
-  return `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ${c.heldBack.base} of ${c.guessed.base} (${sure})`;
+  const sure2 = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percent(base)}` : base === null ? `the model must now be ${percent(head)} sure; none was published before` : base === head ? `the model must be ${percent(head)} sure, as before` : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
+  return `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ${c.heldBack.base} of ${c.guessed.base} (${sure2})`;
 }
 function guesses(n) {
   return `${n} ${n === 1 ? "guess" : "guesses"}`;
@@ -49323,6 +49352,7 @@ function renderMarkdown(input2) {
   parts.push(intro(input2));
   parts.push(...input2.sections?.afterIntro ?? []);
   parts.push(publicationSection(report.publication));
+  parts.push(unpublishedSection(metrics.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input2));
   if (metrics.n > 0) parts.push(metricsSection(input2));
@@ -49354,7 +49384,7 @@ function intro({ report, metrics, collectionName }) {
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
   const fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference";
   const overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference";
-  const sure = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
+  const sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const unread2 = metrics.baseline?.unanswered ?? 0;
@@ -49365,7 +49395,7 @@ function intro({ report, metrics, collectionName }) {
   const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test objects and labels of that day.` : "";
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
   const change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure}`;
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);

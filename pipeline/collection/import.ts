@@ -791,7 +791,10 @@ async function importInto({
   if (renumbered.length > 0) log.warn(renumberedWords({ renumbered, labelsName: path.relative(ws.root, ws.labels) }));
   const changes = objectChanges({ previous: previousTableNow, accepted, removed: removal.notListed, newPhotographs });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
-  if (previousTableNow.size > 0) log.info(changesWords({ changes, objectsName: path.relative(ws.root, ws.objects) }));
+  if (previousTableNow.size > 0)
+    log.info(
+      changesWords({ changes, objectsName: path.relative(ws.root, ws.objects), removedImages: removedImages.length }),
+    );
   // The differences said now are not warned of again while they stay the same (sayConflicts).
   await writeJsonAtomic({
     file: labelDifferencesFile(ws),
@@ -932,11 +935,23 @@ function objectChanges({
  * "Since the last import: 20 objects added (…), 5 removed, 1 given a new photograph (…), 2 with other details (…)":
  * what a maintainer commits, which git's diff of data.dvc does not show (data/objects.csv is not in git).
  */
-function changesWords({ changes, objectsName }: { changes: ObjectChanges; objectsName: string }): string {
+function changesWords({
+  changes,
+  objectsName,
+  removedImages,
+}: {
+  changes: ObjectChanges;
+  objectsName: string;
+  /** Images this import removed from data/ (of objects no longer in data/objects.csv, say). */
+  removedImages: number;
+}): string {
   const { added, removed, newPhotographs, firstPhotographs, photographsTaken, details } = changes;
   const counted = [added, removed, newPhotographs, firstPhotographs, photographsTaken, details];
   if (counted.every((list) => list.length === 0))
-    return `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
+    return removedImages > 0
+      ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +
+          `object names ${removedImages === 1 ? 'was' : 'were'} removed from data/).`
+      : `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
   const parts = [
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',

@@ -134,6 +134,56 @@ describe('a re-import’s summary', () => {
   });
 });
 
+describe('a re-import that changes no object but removes images no object names', () => {
+  it('does not say the images are as they were', async () => {
+    // The reviewer: "Removed 3 images from data/", then "Nothing changed since the last import: … and the images
+    // are as they were".
+    const dir = path.join(root, 'stray');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]));
+    await writeFile(path.join(dir, 'b.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 2]));
+    await writeFile(
+      path.join(dir, 'export.csv'),
+      stringify([
+        ['id', 'image'],
+        ['A-1', 'a.jpg'],
+        ['A-2', 'b.jpg'],
+      ]),
+    );
+    const ws = workspace(path.join(dir, 'repo'));
+    const params = defaultParams();
+    await importCollection({ ws, params, metadata: path.join(dir, 'export.csv'), log: memoryLogger() });
+    await writeFile(ws.params, 'collection:\n  name: Stray\n');
+    const added = await vitrine(['data', 'add'], ws.root);
+    expect(added.code, added.said).toBe(0);
+    // A-2's row deleted from data/objects.csv by hand; its image stays in data/images, and the export no longer has it.
+    const objects = await readFile(ws.objects, 'utf8');
+    await writeFile(
+      ws.objects,
+      objects
+        .split('\n')
+        .filter((l) => !l.startsWith('A-2,'))
+        .join('\n'),
+    );
+    await writeFile(
+      path.join(dir, 'export.csv'),
+      stringify([
+        ['id', 'image'],
+        ['A-1', 'a.jpg'],
+      ]),
+    );
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params, metadata: path.join(dir, 'export.csv'), log });
+    const said = log.lines.map((l) => l.message);
+    expect(result.removedImages).toEqual(['images/A-2.jpg']);
+    expect(said.join('\n')).not.toContain('the images are as they were');
+    expect(said).toContain(
+      'No object changed since the last import: data/objects.csv is as it was (1 image no object names was ' +
+        'removed from data/).',
+    );
+  });
+});
+
 describe('a newer export saved on its own, its photographs where they were', () => {
   it('is read with the images folder params.yaml names', async () => {
     const dir = path.join(root, 'alone');

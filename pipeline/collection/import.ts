@@ -795,11 +795,14 @@ async function importInto({
     log.info(
       changesWords({ changes, objectsName: path.relative(ws.root, ws.objects), removedImages: removedImages.length }),
     );
-  // The differences said now are not warned of again while they stay the same (sayConflicts).
+  // The differences said now are not warned of again while they stay the same (sayConflicts). Only a record of what
+  // was said: the import is done, and a .vitrine/ that cannot be written must not fail it (they are said again).
   await writeJsonAtomic({
     file: labelDifferencesFile(ws),
     value: labelsResult.summary.conflicts.map(differenceKey),
-  });
+  }).catch((error: unknown) =>
+    log.debug(`The record of the label differences said was not written: ${messageOf(error)}`),
+  );
   return {
     objects: accepted.length,
     changes,

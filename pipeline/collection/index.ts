@@ -1009,14 +1009,14 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
+/** The columns every line of labels.csv has: object_id and label (the staff's own may follow). */
+export const LABEL_COLUMNS = 2;
+
 /**
  * Throw LABELS_TOO_MANY_COLUMNS, naming the file and the line the record starts on, when a record of `text` has
  * more than MAX_LABEL_COLUMNS cells. Commas and line breaks inside quoted cells belong to the cell; lines count as
  * in the file (a quoted line break starts a new one). Stops at the first such record.
  */
-/** The columns every line of labels.csv has: object_id and label (the staff's own may follow). */
-export const LABEL_COLUMNS = 2;
-
 function checkLabelColumns({ text, name }: { text: string; name: string }): void {
   let line = 1;
   let recordLine = 1;

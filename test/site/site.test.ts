@@ -23,6 +23,8 @@ import { serveSite } from './server.ts';
 // Page-side code in waitForFunction/evaluate runs in the browser; only these two globals are used there.
 declare const document: {
   getElementById(id: string): { textContent: string | null; childElementCount: number } | null;
+  activeElement: { closest(selector: string): unknown } | null;
+  querySelectorAll(selector: string): unknown[];
 };
 declare const window: { __pwned?: number; scrollY: number };
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -165,6 +167,12 @@ describe('catalogue site', () => {
       await page.getByRole('button', { name: 'Show more' }).click();
       // The first 6, then 12 more (all of them in, not the first few).
       await page.waitForFunction(() => (document.getElementById('results')?.childElementCount ?? 0) === 18);
+      // Keyboard: focus is on the first new card, so that Tab goes on through the new results.
+      await expect
+        .poll(() =>
+          page.evaluate(() => document.activeElement?.closest('li') === document.querySelectorAll('#results li')[6]),
+        )
+        .toBe(true);
       const shown = await page.locator('#results li').count();
       const card = page.locator('#results li').nth(shown - 1);
       await card.scrollIntoViewIfNeeded();

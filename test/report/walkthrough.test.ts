@@ -103,7 +103,7 @@ describe('the README walkthrough outside GitHub', () => {
     expect(json.labels.baseCommit).toBe(mainCommit);
     expect(json.labels.changes.map((c) => c.id).sort()).toEqual(wrong);
     expect(json.labels.changes.every((c) => c.kind === 'changed')).toBe(true);
-    expect(result.summary).toContain('19 label changes');
+    expect(result.summary).toContain('19 labels changed');
     expect(markdown).toContain('19 labels changed.');
     for (const id of wrong) expect(markdown).toContain(`| ${id} (line `);
     expect(markdown).toContain(

@@ -42,10 +42,15 @@ const statusFunctions: FunctionDefinition[] = ['cancelled', 'failure', 'success'
   call: () => new data.BooleanData(name !== 'cancelled' && name !== 'failure'),
 }));
 
-export function evaluate(expression: string, context: Record<string, unknown>): unknown {
-  const expr = new Parser(new Lexer(expression).lex().tokens, Object.keys(context), statusFunctions).parse();
+/** An expression's value in `context`, with the status functions of a run where nothing failed unless given. */
+export function evaluate(
+  expression: string,
+  context: Record<string, unknown>,
+  status: FunctionDefinition[] = statusFunctions,
+): unknown {
+  const expr = new Parser(new Lexer(expression).lex().tokens, Object.keys(context), status).parse();
   const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  const functions = new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]));
+  const functions = new Map(status.map((f) => [f.name.toLowerCase(), f]));
   return JSON.parse(JSON.stringify(new Evaluator(expr, dictionary, functions).evaluate(), data.replacer));
 }
 
@@ -194,10 +199,6 @@ export function jobRuns({
     maxArgs: 0,
     call: () => new data.BooleanData(value as boolean),
   }));
-  const context = { needs, github: {}, vars: {}, inputs: {} };
-  const expr = new Parser(new Lexer(condition).lex().tokens, Object.keys(context), status).parse();
-  const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  const functions = new Map(status.map((f) => [f.name.toLowerCase(), f]));
-  const v = JSON.parse(JSON.stringify(new Evaluator(expr, dictionary, functions).evaluate(), data.replacer));
+  const v = evaluate(condition, { needs, github: {}, vars: {}, inputs: {} }, status);
   return v !== null && v !== false && v !== '' && v !== 0;
 }

@@ -21,7 +21,7 @@ import { macroF1Of, prepare } from './scores.ts';
 export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
 
 /**
- * "2 labels changed, 3 objects newly labelled and 1 removed": the labels a change touched, said apart (an import
+ * "2 labels changed, 3 objects newly labelled and 1 label removed": the labels a change touched, said apart (an import
  * adding 130 labelled objects read as "130 labels changed"). `changed` is the total; without `added` and `removed`
  * (a metrics.json written before they were recorded), it is said as changed.
  */
@@ -38,7 +38,7 @@ export function labelChangeWords({
   const parts = [
     relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
     added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
-    removed > 0 ? `${removed} removed` : '',
+    removed > 0 ? `${removed} ${removed === 1 ? 'label' : 'labels'} removed` : '',
   ].filter(Boolean);
   if (parts.length === 0) return 'no label changes';
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;

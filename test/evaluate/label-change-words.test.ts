@@ -12,7 +12,7 @@ describe('label changes in a run summary', () => {
     expect(labelChangeWords({ changed: 130, added: 130, removed: 0 })).toBe('130 objects newly labelled');
     expect(labelChangeWords({ changed: 5, added: 0, removed: 0 })).toBe('5 labels changed');
     expect(labelChangeWords({ changed: 6, added: 3, removed: 1 })).toBe(
-      '2 labels changed, 3 objects newly labelled and 1 removed',
+      '2 labels changed, 3 objects newly labelled and 1 label removed',
     );
     expect(labelChangeWords({ changed: 1, added: 1, removed: 0 })).toBe('1 object newly labelled');
     expect(labelChangeWords({ changed: 0, added: 0, removed: 0 })).toBe('no label changes');

@@ -977,7 +977,7 @@ describe('the report stage', () => {
         GITHUB_RUN_ID: '7',
       },
     });
-    expect(result.summary).toBe('better, gate passes, 3 labels changed, 1 object newly labelled and 1 removed');
+    expect(result.summary).toBe('better, gate passes, 3 labels changed, 1 object newly labelled and 1 label removed');
     const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
     const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8'));
     expect(md.startsWith('✅ **Better')).toBe(true);

@@ -108,7 +108,9 @@ describe('confusion matrix on the model page', () => {
     expect(caption).toMatch(/green/i);
     expect(caption).toMatch(/red/i);
     expect(caption).toMatch(/outlined diagonal/);
-    // Fixture: 8, 9 and 10 right on the diagonal, two mistakes of one object each.
-    expect(text).toContain('Right for 27 of 29 test objects (the diagonal). Most common mistake: 1 object labelled');
+    // Fixture: 8, 9 and 10 right on the diagonal, two mistakes of one object each: neither is "the most common" (a
+    // public tester read the first of tied mistakes named so).
+    expect(text).toContain('Right for 27 of 29 test objects (the diagonal).');
+    expect(text).not.toContain('Most common mistake');
   });
 });

@@ -19,8 +19,12 @@ afterEach(async () => {
   for (const dir of temps.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** A runner: a git checkout to work in and a stand-in vitrine that records its calls; `gate` is the evaluation's. */
-async function runner({ gate }: { gate: 'passes' | 'fails' }) {
+/**
+ * A runner: a git checkout to work in and a stand-in vitrine that records its calls. `gate`: the evaluation's, or
+ * `breaks` for a promotion that fails otherwise (exit code 1: a registry that cannot be written, say).
+ */
+type Gate = 'passes' | 'fails' | 'breaks';
+async function runner({ gate }: { gate: Gate }) {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-merge-'));
   temps.push(temp);
   const workspace = path.join(temp, 'repo');
@@ -37,6 +41,7 @@ if (args[0] === 'run' && args.includes('promote') && ${JSON.stringify(gate)} ===
     'unchanged. Failed check: min_macro_f1 (0.41 is below 0.5).');
   process.exit(args.includes('--fail-on-gate') ? 3 : 1);
 }
+if (args[0] === 'run' && args.includes('promote') && ${JSON.stringify(gate)} === 'breaks') process.exit(1);
 `,
   );
   const env = {
@@ -62,7 +67,7 @@ if (args[0] === 'run' && args.includes('promote') && ${JSON.stringify(gate)} ===
   return { temp, env, context, commands };
 }
 
-async function playMerge(file: 'main.yml' | 'publish-s3.yml', gate: 'passes' | 'fails') {
+async function playMerge(file: 'main.yml' | 'publish-s3.yml', gate: Gate) {
   const r = await runner({ gate });
   const workflow = await readWorkflow(file);
   const needs =
@@ -112,20 +117,9 @@ describe('a merge whose model fails the promotion gate, published on GitHub Page
   });
 
   it('stops at any other failure of the promotion: no catalogue, no deploy, no gate job', async () => {
-    const r = await runner({ gate: 'passes' });
-    // The stand-in fails promotion with exit code 1 (a registry that cannot be written, say), not 3.
-    await writeFile(r.env.VITRINE, `process.exit(process.argv.includes('promote') ? 1 : 0);\n`);
-    const workflow = await readWorkflow('main.yml');
-    const needs = { shards: { result: 'success', outputs: { publish: 'pages', count: '1', list: '[1]' } } };
-    const promote = await playJob({
-      workflow,
-      job: 'promote',
-      context: { ...r.context, needs: { ...needs, shard: { result: 'skipped', outputs: {} } } },
-      env: r.env,
-      temp: r.temp,
-      leaveOut: ['./actions/setup-data'],
-    });
+    const { workflow, promote, commands } = await playMerge('main.yml', 'breaks');
     expect(promote.result).toBe('failure');
+    expect(commands).toEqual(['run evaluate', 'run promote --fail-on-gate']);
     expect(promote.reached).not.toContain('catalogue');
     expect(jobRuns({ workflow, job: 'deploy', needs: ranAfter(promote) })).toBe(false);
     const skipped = { ...ranAfter(promote), deploy: { result: 'skipped', outputs: {} } };

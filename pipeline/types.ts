@@ -462,6 +462,11 @@ export interface LabelLoss {
 export interface Annotation extends Prediction {
   modelVersion: string;
   /**
+   * md5 of the photograph the model saw (the object's `imageMd5` then): a later catalogue can tell an object given a
+   * new photograph since. Absent in annotations written before it was recorded.
+   */
+  imageMd5?: string;
+  /**
    * The object's label as the annotating model learnt it: labels.csv when it annotated, or, after a rollback, the
    * label at the commit the restored version was trained on where staff changed it since (null: unlabelled then).
    */

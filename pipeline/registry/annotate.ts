@@ -70,6 +70,7 @@ export function toAnnotations({
   unfamiliar?: Set<string> | null;
 }): Annotation[] {
   const human = new Map(objects.map((o) => [o.id, o.label]));
+  const photographs = new Map(objects.map((o) => [o.id, o.imageMd5]));
   const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
     // Today's label, which the model agrees with or not; the one it learnt, where staff changed it since.
@@ -81,6 +82,8 @@ export function toAnnotations({
       humanLabel,
       agrees: staffLabel === null ? null : staffLabel === p.label,
     };
+    const photograph = photographs.get(p.id);
+    if (photograph) annotation.imageMd5 = photograph;
     if (thresholds) {
       annotation.published = sureEnough({ thresholds, prediction: p });
       // Not "below the confidence asked for": no confidence would do (the page says which).

@@ -1,6 +1,9 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readJsonOrNull } from '../catalogue/read.ts';
 import { FETCH_HISTORY, isShallow } from '../data/git.ts';
+import { listWords, plural } from '../data/ops.ts';
+import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
@@ -215,6 +218,7 @@ export async function restoreRegistryRecord({
   predict,
   embed,
   env = {},
+  refreshStale = false,
 }: {
   ws: Workspace;
   params: Params;
@@ -224,6 +228,12 @@ export async function restoreRegistryRecord({
   embed?: EmbedObjects;
   /** The run's environment: on a CI runner the checked-out branch may be known only from it. */
   env?: Record<string, string | undefined>;
+  /**
+   * Also annotate again when the record's annotations were not made by production for today's collection (objects
+   * added or photographed again since, a rollback elsewhere): the catalogue's. A promotion or rollback wants only
+   * the record of what the public sees now, and annotates the collection itself right after.
+   */
+  refreshStale?: boolean;
 }): Promise<'untouched' | 'restored' | 'failed'> {
   const present = (file: string) =>
     stat(file).then(
@@ -234,22 +244,40 @@ export async function restoreRegistryRecord({
   // left half-written (cards, no annotations) is written again.
   if (!(await present(path.join(ws.dataset, 'dataset.json')))) return 'untouched';
   const cards = await present(path.join(ws.registry, 'versions.json'));
-  if (cards && (await present(annotationsFile(ws)))) return 'untouched';
+  // A file that cannot be read is written again, as a missing one is.
+  const annotations = cards
+    ? ((await readJsonOrNull({ file: annotationsFile(ws) }).catch(() => null)) as Annotation[] | null)
+    : null;
+  // A merge whose model fails the gate builds the catalogue alone (--single): the month's new objects and new
+  // photographs must still be annotated by production, as on a runner that starts without .vitrine.
+  const stale = !Array.isArray(annotations)
+    ? null
+    : refreshStale
+      ? await photographsNotAnnotated({ ws, annotations })
+      : '';
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(
     // Not a git repository (a folder built by hand): no tags, nothing to restore.
     () => null,
   );
   const prod = state?.stages.prod ?? null;
-  if (!prod && (await isShallow(ws.root)))
+  const madeBy = new Set((annotations ?? []).map((a) => a.modelVersion));
+  const other = refreshStale ? [...madeBy].filter((v) => v !== prod) : [];
+  // Up to date, or annotated by a version the tags no longer hold (nothing Vitrine could annotate with instead).
+  if (stale === '' && (!prod || other.length === 0)) return 'untouched';
+  if (!prod && stale === null && (await isShallow(ws.root)))
     log.warn(
       'This copy of the repository holds only part of its history (a shallow clone), so the model registry’s git ' +
         `tags may be missing from it: the catalogue shows no machine annotations and no model cards. ${FETCH_HISTORY}`,
     );
   // A version registered by another tool has no files Vitrine can annotate with: nothing to write again, every build.
   if (!prod || !state?.versions.find((v) => v.version === prod)?.registration) return 'untouched';
-  const missing = cards
-    ? 'The record of the promoted models (.vitrine/registry) has no annotations'
-    : 'This copy has no record of the promoted models (.vitrine/registry: a fresh clone)';
+  const missing = !cards
+    ? 'This copy has no record of the promoted models (.vitrine/registry: a fresh clone)'
+    : stale === null
+      ? 'The record of the promoted models (.vitrine/registry) has no annotations'
+      : `The production model’s annotations (.vitrine/registry) were made ${
+          other.length > 0 ? `by ${listWords(other)}` : `before ${stale}`
+        }`;
   const branch = await checkedOutBranch({ dir: ws.root, env });
   // A branch's catalogue is a preview: its objects, annotated by the model in production, not by the branch's own.
   const preview =
@@ -272,6 +300,37 @@ export async function restoreRegistryRecord({
     );
     return 'failed';
   }
+}
+
+/**
+ * What the collection has that `annotations` were not made for, in words ("2 objects were added (DM-0301, DM-0302)
+ * and 1 given a new photograph (DM-0007)"); '' when they cover it.
+ * Annotations written before they recorded the photograph (`imageMd5`) count as made for the object's photograph.
+ */
+async function photographsNotAnnotated({
+  ws,
+  annotations,
+}: {
+  ws: Workspace;
+  annotations: Annotation[];
+}): Promise<string | null> {
+  const made = new Map(annotations.map((a) => [a.id, a.imageMd5]));
+  const added: string[] = [];
+  const rephotographed: string[] = [];
+  for (const o of (await readDataset({ ws })).objects) {
+    if (o.image === '') continue;
+    if (!made.has(o.id)) added.push(o.id);
+    else if (made.get(o.id) !== undefined && made.get(o.id) !== o.imageMd5) rephotographed.push(o.id);
+  }
+  const said = [
+    added.length
+      ? `${plural(added.length, 'object')} ${added.length === 1 ? 'was' : 'were'} added (${listWords(added, { max: 5 })})`
+      : '',
+    rephotographed.length
+      ? `${rephotographed.length} given a new photograph (${listWords(rephotographed, { max: 5 })})`
+      : '',
+  ].filter(Boolean);
+  return listWords(said);
 }
 
 /** Build the card of every registered version from its stored evidence; returns the versions carded. */

@@ -62,7 +62,8 @@ export const catalogueStage: Stage = {
   outs: ['.vitrine/catalogue', '.vitrine/site'],
   // A fresh clone (or a CI runner whose cache expired) has no .vitrine/registry; the git tags say what it held.
   async prepare({ ws, params, log, env }) {
-    return (await restoreRegistryRecord({ ws, params, log, env })) === 'untouched' ? [] : ['.vitrine/registry'];
+    const restored = await restoreRegistryRecord({ ws, params, log, env, refreshStale: true });
+    return restored === 'untouched' ? [] : ['.vitrine/registry'];
   },
   // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link.
   async fingerprint({ params, env }) {

@@ -5,7 +5,9 @@ import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';
 import { type ReviewFile, reviewFile } from '../../pipeline/review/index.ts';
+import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
+import type { Dataset, DatasetObject } from '../../pipeline/types.ts';
 import {
   everyLabel,
   LABELS,
@@ -135,6 +137,63 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     expect(log.lines.map((l) => l.message).join('\n')).toContain(
       'with it (a preview on branch relabel-scarabs: its objects as production’s model sees them',
     );
+  });
+
+  it('annotates again when the collection has objects or photographs its annotations were not made for', async () => {
+    // A reviewer: on a machine that keeps .vitrine/registry, a merge whose model failed the gate built the catalogue
+    // with --single, and the month's new objects had no machine annotation (a fresh CI runner annotates them).
+    const f = await promotedRepo();
+    const file = path.join(f.ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+    const [first, second] = dataset.objects as [DatasetObject, DatasetObject];
+    dataset.objects.push({ ...first, id: 'DM-0301', image: 'images/DM-0301.png', imageMd5: 'f'.repeat(32) });
+    second.imageMd5 = 'e'.repeat(32);
+    await writeJsonAtomic({ file, value: dataset });
+
+    // A promotion wants only the record of what the public sees now (it annotates the collection itself next).
+    const log = memoryLogger();
+    const restore = { ws: f.ws, params: f.params, log, predict: standInPredict };
+    expect(await restoreRegistryRecord(restore)).toBe('untouched');
+    expect(await restoreRegistryRecord({ ...restore, refreshStale: true })).toBe('restored');
+    expect(log.lines.map((l) => l.message).join('\n')).toContain(
+      `The production model’s annotations (.vitrine/registry) were made before 1 object was added (DM-0301) and 1 ` +
+        `given a new photograph (${second.id}); the git tags put v1.0.0 in production`,
+    );
+    const after = await readAnnotations(f.ws);
+    expect(after.map((a) => a.id)).toContain('DM-0301');
+    expect(after.find((a) => a.id === second.id)?.imageMd5).toBe('e'.repeat(32));
+    // Once they match, nothing to do.
+    expect(await restoreRegistryRecord({ ...restore, refreshStale: true })).toBe('untouched');
+  });
+
+  it('is asked of the catalogue stage before it builds (--single included)', async () => {
+    const f = await promotedRepo();
+    const file = path.join(f.ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+    dataset.objects.push({ ...dataset.objects[0]!, id: 'DM-0301', imageMd5: 'f'.repeat(32) });
+    await writeJsonAtomic({ file, value: dataset });
+    const ctx = stageContext(f);
+    // The stand-in model's files are not a TF.js model: the real predictor fails, which the stage only warns of.
+    expect(await catalogueStage.prepare!(ctx)).toEqual(['.vitrine/registry']);
+    const said = ctx.log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain('were made before 1 object was added (DM-0301); the git tags put v1.0.0 in production');
+    expect(said).toContain('The collection could not be annotated with v1.0.0 again');
+  });
+
+  it('annotates again with production when the annotations are another version’s (a rollback elsewhere)', async () => {
+    const f = await promotedRepo();
+    const annotations = await readAnnotations(f.ws);
+    await writeJsonAtomic({
+      file: path.join(f.ws.registry, 'annotations.json'),
+      value: annotations.map((a) => ({ ...a, modelVersion: 'v1.1.0' })),
+    });
+    const log = memoryLogger();
+    const restore = { ws: f.ws, params: f.params, log, predict: standInPredict, refreshStale: true };
+    expect(await restoreRegistryRecord(restore)).toBe('restored');
+    expect(log.lines.map((l) => l.message).join('\n')).toContain(
+      'The production model’s annotations (.vitrine/registry) were made by v1.1.0; the git tags put v1.0.0 in production',
+    );
+    expect(new Set((await readAnnotations(f.ws)).map((a) => a.modelVersion))).toEqual(new Set(['v1.0.0']));
   });
 
   it('does nothing where no version is in production', async () => {

@@ -564,7 +564,7 @@ export async function loadParams({
 async function emptyParamsFolder(file: string): Promise<'committed' | 'collection' | 'new'> {
   const dir = path.dirname(file);
   try {
-    const { readFileAtRef } = await import('./data/git.ts');
+    const { readFileAtRef } = await import('./git/repo.ts');
     const committed = await readFileAtRef({ dir, ref: 'HEAD', filepath: path.basename(file) });
     if (committed !== null && !holdsNothing(committed)) return 'committed';
   } catch {

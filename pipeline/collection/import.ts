@@ -16,13 +16,13 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
-import { headCommit, readFileAtRef } from '../data/git.ts';
 import { listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { keepModeOf, writeJsonAtomic } from '../fs.ts';
+import { headCommit, readFileAtRef } from '../git/repo.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -1702,7 +1702,7 @@ async function keepUncommitted({
   return { kept, why };
 }
 
-/** labels.csv against git's last commit (isomorphic-git: pipeline/data/git.ts). */
+/** labels.csv against git's last commit (isomorphic-git: pipeline/git/repo.ts). */
 async function inGit({ ws, file }: { ws: Workspace; file: string }): Promise<CommittedState> {
   if ((await headCommit({ dir: ws.root })) === null) return 'uncommitted';
   const committed = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: path.relative(ws.root, file) });

@@ -15,6 +15,7 @@ import {
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
+import { headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import {
   checkCachedManifest,
@@ -36,7 +37,6 @@ import {
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
-import { headCommit, readFileAtRef } from './git.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';

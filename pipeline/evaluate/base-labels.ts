@@ -1,10 +1,10 @@
 import { parseLabels } from '../collection/index.ts';
 import { checkLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
+import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
 import { gitToken, reportBase, reportBaseGiven } from '../stages/report.ts';
 import type { LabelLine } from '../types.ts';
 

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { fetchBase, gitAuthHeaders, readFileFollowingLinks, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
 import { parseParamsFile } from '../params.ts';
 import { rel, workspace } from '../paths.ts';
-import { fetchBase, gitAuthHeaders, readFileFollowingLinks, resolveCommit } from '../report/git.ts';
 import { baseUnreadable, withBaseGate } from './guard.ts';
 
 /*

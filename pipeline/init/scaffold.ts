@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import git from 'isomorphic-git';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
@@ -24,6 +22,7 @@ import {
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { headCommit, repositorySetting, stageFiles } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
@@ -602,10 +601,11 @@ export async function vitrineActionsRef({ dir = PACKAGE_ROOT }: { dir?: string }
   try {
     let where: { dir: string } | { gitdir: string } = { dir };
     for (let step = 0; step < 5; step++) {
-      const url = await git.getConfig({ fs, ...where, path: 'remote.origin.url' });
+      const url = await repositorySetting({ where, setting: 'remote.origin.url' });
       if (typeof url !== 'string') return undefined;
       const match = /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?\/?$/.exec(url);
-      if (match) return `${match[1]}@${await git.resolveRef({ fs, dir, ref: 'HEAD' })}`;
+      const head = match ? await headCommit({ dir }) : null;
+      if (match) return head ? `${match[1]}@${head}` : undefined;
       // A local origin: a path (relative to the clone) or a file:// URL; a bare repository is its own git folder.
       if (/^[\w+.-]+:\/\//.test(url) && !url.startsWith('file://')) return undefined;
       const from: string = 'dir' in where ? where.dir : where.gitdir;
@@ -646,10 +646,7 @@ async function stageForCommit({
   branch: string;
   files: string[];
 }): Promise<void> {
-  if (!(await exists(path.join(root, '.git')))) await git.init({ fs, dir: root, defaultBranch: branch });
-  for (const filepath of [...new Set(files)]) {
-    if (await exists(path.join(root, filepath))) await git.add({ fs, dir: root, filepath });
-  }
+  await stageFiles({ dir: root, branch, files });
 }
 
 async function exists(file: string): Promise<boolean> {

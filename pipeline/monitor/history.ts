@@ -1,16 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { parse as parseYaml } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
-import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
 import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { readCommitSummary } from '../git/history.ts';
+import { readFileAtRef, resolveCommit as resolveGitCommit } from '../git/repo.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, LabelLine } from '../types.ts';
@@ -157,8 +156,8 @@ export async function correctionRate({
   };
   let oid = headCommit;
   for (let i = 0; i < maxCommits && oid !== sinceCommit; i++) {
-    const { commit } = await git.readCommit({ fs, dir: root, oid });
-    const parent = commit.parent[0];
+    const commit = await readCommitSummary({ dir: root, commit: oid });
+    const parent = commit.parents[0];
     const mine = await textAtCommit({ root, commit: oid, filepath: 'labels.csv' });
     const theirs = parent ? await textAtCommit({ root, commit: parent, filepath: 'labels.csv' }) : null;
     if (mine !== theirs) {
@@ -172,7 +171,7 @@ export async function correctionRate({
       const d = diffLabels({ before, after });
       byCommit.push({
         commit: oid,
-        date: new Date(commit.committer.timestamp * 1000).toISOString(),
+        date: commit.committedAt,
         message: commit.message.split('\n')[0]!.trim(),
         changed: d.changed.length,
         added: d.added.length,

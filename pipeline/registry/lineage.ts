@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import git from 'isomorphic-git';
 import { readDvcFile } from '../data/dvcfile.ts';
 import { hashFile, hashTree } from '../data/hash.ts';
+import { lastCommitTouching, readCommitSummary } from '../git/history.ts';
 import type { Clock } from '../log.ts';
 import { modelParams, type Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -109,8 +108,7 @@ export async function findPullRequest({
   }
   if (number === null && commit) {
     try {
-      const { commit: c } = await git.readCommit({ fs, dir: ws.root, oid: commit });
-      number = prFromMessage(c.message);
+      number = prFromMessage((await readCommitSummary({ dir: ws.root, commit })).message);
     } catch {
       // Not a git repository or a shallow history.
     }
@@ -145,15 +143,9 @@ export async function collectLineage({
   env: Record<string, string | undefined>;
   clock: Clock;
 }): Promise<Lineage> {
-  let labelsCommit: string | null = null;
-  if (commit) {
-    try {
-      labelsCommit =
-        (await git.log({ fs, dir: ws.root, ref: commit, filepath: 'labels.csv', depth: 500 }))[0]?.oid ?? null;
-    } catch {
-      labelsCommit = null;
-    }
-  }
+  const labelsCommit = commit
+    ? await lastCommitTouching({ dir: ws.root, ref: commit, filepath: 'labels.csv', depth: 500 })
+    : null;
   const lock = await readLock({ file: ws.lock });
   const run =
     env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY

@@ -1,15 +1,15 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readJsonOrNull } from '../catalogue/read.ts';
-import { FETCH_HISTORY, isShallow } from '../data/git.ts';
 import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import { checkedOutBranch } from '../git/history.ts';
+import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { checkedOutBranch } from '../report/git.ts';
 import type { ReviewFile } from '../review/index.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {

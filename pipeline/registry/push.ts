@@ -1,13 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import { workspace } from '../paths.ts';
-import { checkedOutBranch } from '../report/git.ts';
-import { promote } from '../stages/promote.ts';
-import type { StageContext } from '../stages/stage.ts';
-import type { PredictObjects } from './annotate.ts';
-import { rollbackAndPublish } from './publish.ts';
+import { checkedOutBranch } from '../git/history.ts';
 import {
   deleteLocalTags,
   fetchTags,
@@ -15,8 +9,14 @@ import {
   pushTagsAtomic,
   remoteModelTags,
   type TagMap,
-} from './tag-remote.ts';
-import { readTagEvents } from './tags.ts';
+} from '../git/tag-remote.ts';
+import { readTagEvents } from '../git/tags.ts';
+import type { Logger } from '../log.ts';
+import { workspace } from '../paths.ts';
+import { promote } from '../stages/promote.ts';
+import type { StageContext } from '../stages/stage.ts';
+import type { PredictObjects } from './annotate.ts';
+import { rollbackAndPublish } from './publish.ts';
 import { stageNoun } from './words.ts';
 
 /*

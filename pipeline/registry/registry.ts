@@ -1,6 +1,16 @@
-import fs from 'node:fs';
-import git from 'isomorphic-git';
 import { VitrineError } from '../errors.ts';
+import {
+  clearStaleLock,
+  clearStaleLocks,
+  composeMessage,
+  createTag,
+  DEFAULT_TAGGER,
+  isGitRepo,
+  readTagEvents,
+  type TagEvent,
+  tagNames,
+  withGitLock,
+} from '../git/tags.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -17,17 +27,6 @@ import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
 import { type Bump, type BumpInputs, bumpVersion, compareVersions, decideBump, FIRST_VERSION } from './semver.ts';
 import type { Manifest } from './store.ts';
-import {
-  clearStaleLock,
-  clearStaleLocks,
-  composeMessage,
-  createTag,
-  DEFAULT_TAGGER,
-  isGitRepo,
-  readTagEvents,
-  type TagEvent,
-  withGitLock,
-} from './tags.ts';
 import { stageName, stageNoun } from './words.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
@@ -405,7 +404,7 @@ async function writeStageTag({
     const state = await readRegistry({ dir, name });
     const target = state.versions.find((v) => v.version === version && v.active);
     if (!target) throw unknownVersion({ name, version, state });
-    const tags = (await git.listTags({ fs, dir })).filter((t) => parseGtoTag(t)?.name === name);
+    const tags = (await tagNames({ dir })).filter((t) => parseGtoTag(t)?.name === name);
     const counter = nextCounter({ name, tags });
     const tag =
       action === 'assign' ? assignTagName({ name, stage, counter }) : unassignTagName({ name, stage, counter });

@@ -6,10 +6,10 @@ import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
 import { parseObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
+import { readTextAtCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
-import { readTextAtCommit } from './git.ts';
 
 /*
  * The collection's data folder at the base of a pull request. Git holds only data.dvc there; the folder's listing

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { gitDir } from '../data/git.ts';
 import { hashFile, hashTree } from '../data/hash.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import { gitDir } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { paramAt } from '../params.ts';
 import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './stage.ts';

@@ -2,7 +2,7 @@ import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelChangeWords } from '../evaluate/label-change.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
-import { branchPoint, resolveCommit } from '../report/git.ts';
+import { branchPoint, resolveCommit } from '../git/history.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
 import type { Stage, StageContext } from './stage.ts';
 

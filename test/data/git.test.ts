@@ -3,11 +3,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/data/git.ts';
 import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
+import { resolveCommit as resolveReportCommit } from '../../pipeline/git/history.ts';
+import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/git/repo.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { resolveCommit as resolveReportCommit } from '../../pipeline/report/git.ts';
 import { startGitServer } from './git-server.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 

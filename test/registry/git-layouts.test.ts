@@ -1,10 +1,10 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveCommit } from '../../pipeline/data/git.ts';
+import { branchPoint } from '../../pipeline/git/history.ts';
+import { resolveCommit } from '../../pipeline/git/repo.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
-import { branchPoint } from '../../pipeline/report/git.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import type { Stage, StageName } from '../../pipeline/stages/stage.ts';

@@ -1,7 +1,7 @@
 import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isShallow } from '../../pipeline/data/git.ts';
+import { isShallow } from '../../pipeline/git/repo.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { restoreRegistryRecord } from '../../pipeline/registry/publish.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { branchPoint } from '../../pipeline/report/git.ts';
+import { branchPoint } from '../../pipeline/git/history.ts';
 
 /*
  * A reviewer: a staff member who fetches and rebases on origin/main without updating their own main has a stale

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { VitrineError } from '../errors.ts';
-import { parseGtoTag } from './gto.ts';
+import { parseGtoTag } from '../registry/gto.ts';
 
 /*
- * The registry's tags on a git remote, through the git program: the one place Vitrine runs it. isomorphic-git
+ * The registry's tags on a git remote, through the git program: the one module that runs it. isomorphic-git
  * (tags.ts) writes the tags, but pushes one ref at a time and reads neither ssh remotes nor the credentials a
  * workflow hands git (GIT_CONFIG_* extraheader); `git push --atomic` lands every tag or none.
  */

@@ -4,15 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import type { ManifestEntry } from '../data/cache.ts';
+import { readDvcConfig } from '../data/config.ts';
+import { legacyError, parseDvcFile } from '../data/dvcfile.ts';
+import { diffEntries, loadManifest } from '../data/ops.ts';
+import { openRemote, type Remote } from '../data/remote.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { ManifestEntry } from './cache.ts';
-import { readDvcConfig } from './config.ts';
-import { legacyError, parseDvcFile } from './dvcfile.ts';
-import { diffEntries, loadManifest } from './ops.ts';
-import { openRemote, type Remote } from './remote.ts';
 
 /*
+ * pipeline/git/ is the one place Vitrine talks to git: this file (the repository, its refs and files), history.ts
+ * (commits, pull-request bases), tags.ts (the registry's tags) and tag-remote.ts (the git program, for pushing them).
+ *
  * Git history through isomorphic-git (no git binary needed): files at any ref, and which objects of
  * the data folder changed between two refs — the base and head of a pull request — including on a
  * shallow clone, where the base commit is fetched first.
@@ -206,6 +209,37 @@ export async function readFileAtRef({
     if (code === 'NotFoundError') return null;
     throw error;
   }
+}
+
+/** A setting of a repository's own config (`remote.origin.url`), found by its work tree or its git folder. */
+export async function repositorySetting({
+  where,
+  setting,
+}: {
+  where: { dir: string } | { gitdir: string };
+  setting: string;
+}): Promise<unknown> {
+  return git.getConfig({ fs, ...where, path: setting });
+}
+
+/** `git init` (on `branch`) when `dir` is not a repository yet, then `git add` of each of `files` that exists. */
+export async function stageFiles({
+  dir,
+  branch,
+  files,
+}: {
+  dir: string;
+  branch: string;
+  files: string[];
+}): Promise<void> {
+  const present = (file: string) =>
+    stat(file).then(
+      () => true,
+      () => false,
+    );
+  if (!(await present(path.join(dir, '.git')))) await git.init({ fs, dir, defaultBranch: branch });
+  for (const filepath of [...new Set(files)])
+    if (await present(path.join(dir, filepath))) await git.add({ fs, dir, filepath });
 }
 
 /** The commit HEAD points at, or null in a repository without commits. */

@@ -4,10 +4,10 @@ import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
-import { gitDir } from '../data/git.ts';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
-import { type GtoTag, parseGtoTag } from './gto.ts';
+import { type GtoTag, parseGtoTag } from '../registry/gto.ts';
+import { gitDir } from './repo.ts';
 
 /*
  * The registry's storage: annotated git tags read and written with isomorphic-git. A tag's message
@@ -84,6 +84,11 @@ export async function headCommit({ dir }: { dir: string }): Promise<string | nul
     await gitDir({ dir }); // a worktree's HEAD is not that of a repository without commits
     return null;
   }
+}
+
+/** The names of every tag in the repository at `dir`. */
+export async function tagNames({ dir }: { dir: string }): Promise<string[]> {
+  return git.listTags({ fs, dir });
 }
 
 /** Every tag of `name` in GTO's format, oldest first (tagger time, then counter). Lightweight tags are skipped, as GTO does. */

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
-import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { NoBaseCode } from './types.ts';
+import type { NoBaseCode } from '../report/types.ts';
+import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from './repo.ts';
 
 /*
- * The git reading the report needs, over the data layer's helpers: the base of a pull request
+ * The git reading the report, the registry's lineage and the monitor need, over repo.ts: the base of a pull request
  * (which a CI checkout only has as `origin/<branch>`, or not at all when it is shallow, so it is
  * fetched), files at a commit, and the last commit that touched labels.csv.
  */
@@ -144,6 +144,18 @@ export async function changedFiles({
   const [since] = await git.findMergeBase({ fs, dir, oids: [base, head] }).catch(() => [] as string[]);
   await walk(await tree(since ?? base), await tree(head), '');
   return found;
+}
+
+/** A commit's message, its parents (the first is the branch it was made on) and when it was committed (ISO). */
+export async function readCommitSummary({
+  dir,
+  commit,
+}: {
+  dir: string;
+  commit: string;
+}): Promise<{ message: string; parents: string[]; committedAt: string }> {
+  const { commit: c } = await git.readCommit({ fs, dir, oid: commit });
+  return { message: c.message, parents: c.parent, committedAt: new Date(c.committer.timestamp * 1000).toISOString() };
 }
 
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */

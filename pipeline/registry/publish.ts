@@ -1,8 +1,9 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readJsonOrNull } from '../catalogue/read.ts';
+import { hashFile } from '../data/hash.ts';
 import { listWords, plural } from '../data/ops.ts';
-import { readDataset } from '../dataset/read.ts';
+import { datasetFile, readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch } from '../git/history.ts';
@@ -244,24 +245,20 @@ export async function restoreRegistryRecord({
   // left half-written (cards, no annotations) is written again.
   if (!(await present(path.join(ws.dataset, 'dataset.json')))) return 'untouched';
   const cards = await present(path.join(ws.registry, 'versions.json'));
-  // A file that cannot be read is written again, as a missing one is.
-  const annotations = cards
-    ? ((await readJsonOrNull({ file: annotationsFile(ws) }).catch(() => null)) as Annotation[] | null)
-    : null;
   // A merge whose model fails the gate builds the catalogue alone (--single): the month's new objects and new
   // photographs must still be annotated by production, as on a runner that starts without .vitrine.
-  const stale = !Array.isArray(annotations)
-    ? null
-    : refreshStale
-      ? await photographsNotAnnotated({ ws, annotations })
-      : '';
+  const { stale, madeBy } =
+    cards && (await present(annotationsFile(ws)))
+      ? refreshStale
+        ? await annotationsCoverage({ ws })
+        : { stale: '', madeBy: [] }
+      : { stale: null, madeBy: [] };
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(
     // Not a git repository (a folder built by hand): no tags, nothing to restore.
     () => null,
   );
   const prod = state?.stages.prod ?? null;
-  const madeBy = new Set((annotations ?? []).map((a) => a.modelVersion));
-  const other = refreshStale ? [...madeBy].filter((v) => v !== prod) : [];
+  const other = madeBy.filter((v) => v !== prod);
   // Up to date, or annotated by a version the tags no longer hold (nothing Vitrine could annotate with instead).
   if (stale === '' && (!prod || other.length === 0)) return 'untouched';
   if (!prod && stale === null && (await isShallow(ws.root)))
@@ -303,6 +300,32 @@ export async function restoreRegistryRecord({
 }
 
 /**
+ * Whether the record's annotations cover today's collection (`stale`: '' when they do, else what they miss in
+ * words; null when they cannot be read, so are written again) and which versions made them. Both files are read
+ * only when either changed since they were last found to cover it (a stamp in .vitrine/cache): at 100,000 objects
+ * reading them takes seconds, and this is asked at every run.
+ */
+async function annotationsCoverage({ ws }: { ws: Workspace }): Promise<{ stale: string | null; madeBy: string[] }> {
+  const md5 = {
+    dataset: await hashFile({ file: datasetFile(ws) }),
+    annotations: await hashFile({ file: annotationsFile(ws) }),
+  };
+  const stampFile = path.join(ws.cache, 'annotations-coverage.json');
+  const stamp = (await readJsonOrNull({ file: stampFile }).catch(() => null)) as
+    | (typeof md5 & { madeBy?: unknown })
+    | null;
+  if (stamp?.dataset === md5.dataset && stamp.annotations === md5.annotations && Array.isArray(stamp.madeBy))
+    return { stale: '', madeBy: stamp.madeBy.map(String) };
+  const annotations = (await readJsonOrNull({ file: annotationsFile(ws) }).catch(() => null)) as Annotation[] | null;
+  if (!Array.isArray(annotations)) return { stale: null, madeBy: [] };
+  const stale = await photographsNotAnnotated({ ws, annotations });
+  const madeBy = [...new Set(annotations.map((a) => a.modelVersion))];
+  // Only a cache: one that cannot be written costs the next run the reading again.
+  if (stale === '') await writeJsonAtomic({ file: stampFile, value: { ...md5, madeBy } }).catch(() => undefined);
+  return { stale, madeBy };
+}
+
+/**
  * What the collection has that `annotations` were not made for, in words ("2 objects were added (DM-0301, DM-0302)
  * and 1 given a new photograph (DM-0007)"); '' when they cover it.
  * Annotations written before they recorded the photograph (`imageMd5`) count as made for the object's photograph.
@@ -313,7 +336,7 @@ async function photographsNotAnnotated({
 }: {
   ws: Workspace;
   annotations: Annotation[];
-}): Promise<string | null> {
+}): Promise<string> {
   const made = new Map(annotations.map((a) => [a.id, a.imageMd5]));
   const added: string[] = [];
   const rephotographed: string[] = [];

@@ -143,6 +143,11 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     // A reviewer: on a machine that keeps .vitrine/registry, a merge whose model failed the gate built the catalogue
     // with --single, and the month's new objects had no machine annotation (a fresh CI runner annotates them).
     const f = await promotedRepo();
+    // Found up to date first: what remembers that (a stamp, to spare a large collection the reading) must not
+    // hide the change that follows.
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log: memoryLogger(), refreshStale: true })).toBe(
+      'untouched',
+    );
     const file = path.join(f.ws.dataset, 'dataset.json');
     const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
     const [first, second] = dataset.objects as [DatasetObject, DatasetObject];

@@ -132,6 +132,24 @@ export async function plannedListing<T extends { props: { page: { currentPage: n
 }
 let rendering: Set<string> | null = null;
 
+/**
+ * A listing page's title: "Colour: red, page 2 of 5" (a list of one page: the title alone). Every page's title is
+ * its own: the pages of a list once shared one.
+ */
+export function listTitle(title: string, page: { currentPage: number; lastPage: number }): string {
+  return page.lastPage > 1 ? `${title}, page ${page.currentPage} of ${page.lastPage}` : title;
+}
+
+/** What a listing page's description says of the page after its list's: " Page 2 of 5." (one page: nothing). */
+export function listPageWords(page: { currentPage: number; lastPage: number }): string {
+  return page.lastPage > 1 ? ` Page ${page.currentPage} of ${page.lastPage}.` : '';
+}
+
+/** "1 object", "106 objects". */
+export function objectCount(n: number): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? 'object' : 'objects'}`;
+}
+
 /** A site-relative path under the base URL. */
 export function href(path: string): string {
   const base = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;

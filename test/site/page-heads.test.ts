@@ -1,0 +1,132 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * What every built page says of itself in its head, and what the public pages say to the public. A small site from
+ * real photographs, with listing pages of 2 cards (so that /all/, the review queue and the colour pages have several
+ * pages), guesses held back for staff and one photograph that cannot be used; the built HTML read back.
+ */
+
+const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+let dir = '';
+let site = '';
+let catalogue: Catalogue;
+/** Every built page, by its path in the site ("colours/red/2/index.html"). */
+const pages = new Map<string, string>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-page-heads-'));
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const picked = rows.filter((_, i) => i % 5 === 0).slice(0, 12);
+  const labels = [...new Set(picked.map((r) => r.label!))].sort();
+  const objects: FixtureObject[] = picked.map((r, i) => ({
+    id: r.id!,
+    title: r.title!,
+    maker: r.artist || 'Unknown maker',
+    date: r.date,
+    department: r.museum,
+    medium: r.medium,
+    rights: r.license,
+    label: i % 3 === 0 ? null : r.label!,
+    image: path.join(shared, r.file!),
+    // Three guesses held back for staff: the review queue has two pages.
+    ...(i < 3 ? { predicted: { label: r.label!, confidence: 0.4 }, published: false } : {}),
+  }));
+  // Two objects with one title (a collection has many "Bead"s): their pages are still told apart.
+  objects[4]!.title = objects[3]!.title;
+  objects.push({ id: 'BROKEN-1', title: 'Broken jar', label: null, image: null });
+  await writeFixture({ root: dir, objects, labels });
+  const ws = workspace(dir);
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  dataset.issues.push({
+    code: 'IMAGE_UNREADABLE',
+    message: 'data/objects.csv:14: data/images/broken-1.jpg cannot be read (unsupported image format).',
+    file: 'data/objects.csv',
+    line: 14,
+    object: 'BROKEN-1',
+  });
+  await writeFile(file, JSON.stringify(dataset));
+  const params = defaultParams();
+  catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+  await buildSite({ ws, params, log: memoryLogger(), listingPageSize: 2 });
+  site = ws.site;
+  for (const e of await readdir(site, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && e.name.endsWith('.html')) {
+      const f = path.join(e.parentPath, e.name);
+      pages.set(path.relative(site, f), await readFile(f, 'utf8'));
+    }
+}, 300_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const decode = (s: string) =>
+  s
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCharCode(Number.parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+const titleOf = (html: string) => decode(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
+const descriptionOf = (html: string) => decode(/<meta name="description" content="([^"]*)"/.exec(html)?.[1] ?? '');
+
+describe('page heads', () => {
+  it('builds the pages this test is about', () => {
+    const names = [...pages.keys()];
+    for (const p of ['index.html', 'all/2/index.html', 'review/2/index.html', 'models/index.html', 'data/index.html'])
+      expect(names).toContain(p);
+    expect(names.filter((n) => /^colours\/[^/]+\/2\/index\.html$/.test(n)).length).toBeGreaterThan(0);
+    expect(catalogue.objects.length).toBe(13);
+  });
+
+  // The museum's web editor: 79 pages other than object pages had no description for search engines and link previews.
+  it('gives every page a description of its own, in plain words', () => {
+    const site = titleOf(pages.get('index.html')!).split(' — ').slice(1).join(' — ');
+    const seen = new Map<string, string>();
+    for (const [file, html] of pages) {
+      const description = descriptionOf(html);
+      expect(description, file).toMatch(/\w{3,}/);
+      expect(description, file).not.toBe(site);
+      // Object pages are described by their own title, maker and date; every other page by what it is.
+      if (file.startsWith('objects/')) continue;
+      expect(seen.get(description), `${file} and ${seen.get(description)}`).toBeUndefined();
+      seen.set(description, file);
+    }
+    expect(descriptionOf(pages.get('all/2/index.html')!)).toMatch(/page 2 of \d+/i);
+    const red = [...pages.keys()].find((n) => /^colours\/[^/]+\/2\/index\.html$/.test(n))!;
+    expect(descriptionOf(pages.get(red)!)).toContain(red.split('/')[1]!);
+    expect(descriptionOf(pages.get('review/index.html')!)).toMatch(/waiting for the museum’s staff/);
+  });
+
+  // The museum's web editor: the second page of a colour had the same title as its first.
+  it('gives every page a title no other page has, "page 2" and on saying which page of a list it is', () => {
+    const seen = new Map<string, string>();
+    for (const [file, html] of pages) {
+      const title = titleOf(html);
+      expect(seen.get(title), `${file} and ${seen.get(title)} are both titled "${title}"`).toBeUndefined();
+      seen.set(title, file);
+    }
+    for (const [file, html] of pages) {
+      const n = /\/(\d+)\/index\.html$/.exec(file)?.[1];
+      if (n) expect(titleOf(html), file).toMatch(new RegExp(`, page ${n} of \\d+ — `));
+    }
+    expect(titleOf(pages.get('all/index.html')!)).toMatch(/^All objects, page 1 of \d+ — /);
+    expect(titleOf(pages.get('all/2/index.html')!)).toMatch(/^All objects, page 2 of \d+ — /);
+  });
+});

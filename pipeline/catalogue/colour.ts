@@ -109,6 +109,26 @@ export function coloursNear({ index, hex, limit }: { index: ColourIndex; hex: st
   };
 }
 
+/**
+ * An object's colours with each name once (a public tester read "silver" twice in one object's colours): the
+ * dataset stage names each patch of the photograph, and two patches can take one name. Patches of one name are
+ * one colour, with the hex (and the rest) of the larger patch and the shares added up; largest share first.
+ */
+export function distinctColours<T extends { name: string; share: number }>(colours: T[]): T[] {
+  const byName = new Map<string, { largest: T; share: number }>();
+  for (const c of colours) {
+    const seen = byName.get(c.name);
+    if (!seen) byName.set(c.name, { largest: c, share: c.share });
+    else {
+      seen.share += c.share;
+      if (c.share > seen.largest.share) seen.largest = c;
+    }
+  }
+  return [...byName.values()]
+    .map(({ largest, share }) => (share === largest.share ? largest : { ...largest, share }))
+    .sort((a, b) => b.share - a.share);
+}
+
 /** A medium's comparison key: case, a parenthetical gloss and spacing do not make a different medium. */
 export function mediumKey(value: string): string {
   return value

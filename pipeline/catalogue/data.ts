@@ -27,7 +27,7 @@ import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
-import { colourIndex, normaliseValues } from './colour.ts';
+import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
 import { copyDemoModel } from './model.ts';
@@ -207,7 +207,8 @@ export async function buildCatalogueData({
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
       // an earlier model's, kept by a branch preview. Not shown as the model's answer.
       annotation: a && o.imageMd5 ? annotationOf(a, o.label) : null,
-      colours: (o.colours ?? []).map((c) => ({
+      // Each name once: two patches of the photograph can take one name (distinctColours).
+      colours: distinctColours(o.colours ?? []).map((c) => ({
         hex: c.hex,
         name: c.name,
         family: c.family,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourIndex, mediumKey, normaliseValues } from '../../pipeline/catalogue/colour.ts';
+import { colourIndex, distinctColours, mediumKey, normaliseValues } from '../../pipeline/catalogue/colour.ts';
 import { coloursNear, deltaE, hexToLab, nearestByColour } from '../../site/src/lib/colour.ts';
 
 describe('pick-any-colour search', () => {
@@ -70,5 +70,25 @@ describe('media written differently', () => {
     expect(names.get('faience')).toBe('Faience');
     expect(names.get('travertine')).toBe('Travertine (Egyptian alabaster)');
     expect(names.get('Limestone, paint')).toBe('Limestone, paint');
+  });
+});
+
+describe('the colours of one object', () => {
+  // A public tester: an object's colours read "silver, …, silver" (two patches of the photograph named alike).
+  it('names each colour once, merging patches of one name into one share with the larger patch’s hex', () => {
+    const colour = (name: string, family: string, hex: string, share: number) => ({ name, family, hex, share });
+    const merged = distinctColours([
+      colour('silver', 'grey', '#c0c0c0', 0.3),
+      colour('navy', 'blue', '#1e2d5a', 0.25),
+      colour('silver', 'grey', '#b8b8bc', 0.35),
+      colour('ivory', 'white', '#f0ead6', 0.1),
+    ]);
+    expect(merged.map((c) => c.name)).toEqual(['silver', 'navy', 'ivory']);
+    expect(merged[0]).toMatchObject({ name: 'silver', family: 'grey', hex: '#b8b8bc' });
+    expect(merged[0]!.share).toBeCloseTo(0.65, 10);
+    // Distinct names are kept as they are, in order of share.
+    const two = [colour('navy', 'blue', '#1e2d5a', 0.6), colour('ivory', 'white', '#f0ead6', 0.4)];
+    expect(distinctColours(two)).toEqual(two);
+    expect(distinctColours([])).toEqual([]);
   });
 });

@@ -300,6 +300,18 @@ describe('colours page', () => {
   });
 });
 
+describe('object page: colours', () => {
+  // A public tester: an object's colours read "silver" twice (two patches of its photograph named alike).
+  it('names each of an object’s colours once, the two patches of one name as one share', async () => {
+    const html = await pageOf('O-0');
+    const list = html.match(/<section aria-labelledby="colours-h"[\s\S]*?<\/section>/)![0];
+    const names = [...list.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(names).toEqual(['taupe', 'umber']);
+    expect(list.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain('#8b7d6b · 70%');
+    expect(catalogue.objects.find((o) => o.id === 'O-0')!.colours.map((c) => c.name)).toEqual(['taupe', 'umber']);
+  });
+});
+
 describe('object page: date', () => {
   it('gives the years beside a date written as a negative year, which the public may not read as BCE', async () => {
     expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);

@@ -18,6 +18,9 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
 
 let dir: string;
 let csv: Record<string, string>[];
+/** The CSV download's bytes, and its columns as a reader that skips a byte-order mark reads them. */
+let csvBytes: Buffer;
+let csvColumns: string[];
 const manifest = async (slug: string) =>
   JSON.parse(
     await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'iiif', slug, 'manifest.json'), 'utf8'),
@@ -49,11 +52,16 @@ beforeAll(async () => {
       image,
       description: 'Plain text, 2 < 3 > 1',
     },
+    { id: 'A5', title: 'Vista de Valparaíso', maker: 'Anónimo', label: 'coin', image },
   ];
   await writeFixture({ root: dir, objects, labels: ['coin', 'vase'] });
   await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() });
-  const text = await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'catalogue.csv'), 'utf8');
-  csv = parse(text, { columns: true }) as Record<string, string>[];
+  csvBytes = await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'catalogue.csv'));
+  // As a spreadsheet or csv-parse with bom: true reads it: the byte-order mark is not part of the first column name.
+  csv = parse(csvBytes, { columns: (header: string[]) => (csvColumns = header), bom: true }) as Record<
+    string,
+    string
+  >[];
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -67,6 +75,17 @@ describe('the CSV download in a spreadsheet', () => {
     expect(row('A2').title).toBe("'＝1+1");
     expect(row('A2').maker).toBe("'\n=1+1");
     expect(row('A2').medium).toBe("'-1+1");
+  });
+
+  // The museum's web editor: Excel on Windows read "Valparaíso" as "ValparaÃ­so" (it takes a CSV without a byte-order
+  // mark for the computer's own code page).
+  it('starts with the UTF-8 byte-order mark, so that Excel reads accented titles right', async () => {
+    expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csvColumns[0]).toBe('id');
+    expect(row('A5')).toMatchObject({ title: 'Vista de Valparaíso', maker: 'Anónimo' });
+    // Only the CSV: JSON has no byte-order mark (JSON.parse fails on one).
+    const json = await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'catalogue.json'));
+    expect(json[0]).toBe('{'.charCodeAt(0));
   });
 
   it('leaves plain text and numbers as they are', () => {

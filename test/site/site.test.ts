@@ -586,6 +586,7 @@ describe('catalogue site', () => {
     };
     expect(pkg.name).toMatch(/^[a-z0-9._-]+$/);
     const csv = pkg.resources.find((r) => r.path === 'catalogue.csv')!;
+    // After the byte-order mark spreadsheets need (data.ts csvPieces), which fetch's text() skips.
     const header = (await (await fetch(`${site.url}data/catalogue.csv`)).text()).split('\n')[0]!.split(',');
     expect(csv.schema.fields.map((f) => f.name)).toEqual(header);
     expect(csv.format).toBe('csv');

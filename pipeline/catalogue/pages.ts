@@ -253,8 +253,10 @@ export type ReviewProps = {
   summary: string;
   /** The summary gives a kind's total the queue holds fewer of ("2 of the 3 …"). */
   partial: boolean;
-  /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card naming its file and why. */
+  /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card saying why. */
   photos: Card[];
+  /** The file of each of those photographs, for the part of the page for staff (none: its path is not known). */
+  photoFiles: { id: string; title: string; file: string }[];
   /** How many more such objects there are. */
   morePhotos: number;
   /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
@@ -263,7 +265,8 @@ export type ReviewProps = {
 
 /**
  * The review queue, in its order, each card saying why the object is there (`review/`); the objects whose photograph
- * cannot be used are a short group of their own, in the props, with the file for staff.
+ * cannot be used are a short group of their own, in the props, with their files for staff apart (the cards are read
+ * by the public).
  */
 export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
@@ -271,10 +274,14 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     const o = byId.get(id);
     return o?.photoProblem && reviewKind(o) === 'photo' ? [o] : [];
   });
-  const photos = broken.slice(0, SHOWN_PHOTO_PROBLEMS).map((o) => {
-    const { file, reason } = o.photoProblem!;
-    return cardOf(o, file ? `${file}: ${reason}` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
+  const shown = broken.slice(0, SHOWN_PHOTO_PROBLEMS);
+  const photos = shown.map((o) => {
+    const { reason } = o.photoProblem!;
+    return cardOf(o, `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
+  const photoFiles = shown.flatMap((o) =>
+    o.photoProblem!.file ? [{ id: o.id, title: o.title, file: o.photoProblem!.file }] : [],
+  );
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);
     if (o && reviewKind(o) === 'staff-label')
@@ -282,8 +289,8 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
         cardOf(
           o,
           o.labelMeant
-            ? `Staff label “${o.label}” is spelt differently from the type “${o.labelMeant}”: correct it in labels.csv`
-            : 'On lines of labels.csv with different labels: keep the right one, delete the others',
+            ? `Staff label “${o.label}” is spelt differently from the type “${o.labelMeant}”: waiting for staff`
+            : 'Given different labels by staff: waiting for staff to keep one',
         ),
       ];
     if (!o?.annotation || reviewKind(o) === 'photo') return [];
@@ -316,7 +323,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   return {
     folder: 'review/',
     params: {},
-    props: { canSuggest, summary, partial, photos, morePhotos, changedLabels },
+    props: { canSuggest, summary, partial, photos, photoFiles, morePhotos, changedLabels },
     cards,
   };
 }

@@ -96,10 +96,14 @@ describe('a staff label spelt differently from a type', () => {
     expect(of('DM-0005').reviewReason).not.toBe('staff-label');
     expect(catalogue.reviewQueue.slice(0, 2).sort()).toEqual(['DM-0003', 'DM-0006']);
     const review = await readFile(path.join(workspace(dir).site, 'review', 'index.html'), 'utf8');
-    expect(review).toContain(
-      'Staff label “Figurine” is spelt differently from the type “figurine”: correct it in labels.csv',
+    // The cards are read by the public; what staff do is said in the page's part for staff.
+    expect(review).toContain('Staff label “Figurine” is spelt differently from the type “figurine”: waiting for staff');
+    expect(review).toContain('Given different labels by staff: waiting for staff to keep one');
+    const staff = review.match(/<details class="staff"[\s\S]*?<\/details>/)![0].replace(/\s+/g, ' ');
+    expect(staff).toContain('A label spelt differently from a type: correct its line.');
+    expect(staff).toContain(
+      'An object on lines of labels.csv with different labels: keep the right one, delete the others',
     );
-    expect(review).toContain('On lines of labels.csv with different labels: keep the right one, delete the others');
     expect(review).toMatch(/2 staff labels to correct/);
     const page = await typeSection('DM-0006');
     expect(page).toContain('Staff gave it different labels on different lines of the labels file: waiting for staff');

@@ -130,3 +130,44 @@ describe('page heads', () => {
     expect(titleOf(pages.get('all/2/index.html')!)).toMatch(/^All objects, page 2 of \d+ — /);
   });
 });
+
+/** A page's text in <main>, scripts and the part for museum staff (a <details class="staff">) taken out or kept. */
+function mainText(file: string, part: 'public' | 'staff'): string {
+  const main = /<main[\s\S]*?<\/main>/.exec(pages.get(file)!)![0].replace(/<script[\s\S]*?<\/script>/g, ' ');
+  const staff = /<details class="staff\b[^"]*"[\s\S]*?<\/details>/g;
+  const text = part === 'public' ? main.replace(staff, ' ') : [...main.matchAll(staff)].map((m) => m[0]).join(' ');
+  return decode(text.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Words for staff: the collection's files, settings and commands. */
+const STAFF_WORDS =
+  /labels\.csv|params\.yaml|\.jpe?g\b|data\/|README|\bcommit\b|\bdata add\b|command|catalogue\.review_queue/i;
+
+describe('public pages speak to the public', () => {
+  // The museum's web editor: the review queue, in the public menu, told visitors to edit labels.csv and run commands.
+  it('says what the review queue is in plain words, and keeps staff instructions in a part marked for staff', () => {
+    const text = mainText('review/index.html', 'public');
+    expect(text).toMatch(/waiting for the museum’s staff/);
+    expect(text).not.toMatch(STAFF_WORDS);
+    expect(text).toContain('Broken jar');
+    const staff = mainText('review/index.html', 'staff');
+    expect(staff).toMatch(/^For museum staff/);
+    expect(staff).toContain('data/images/broken-1.jpg');
+    expect(staff).toMatch(/data add/);
+    expect(staff).toMatch(/labels\.csv/);
+    // Later pages of the queue speak as plainly.
+    expect(mainText('review/2/index.html', 'public')).not.toMatch(STAFF_WORDS);
+  });
+
+  it('tells the public why an object has no photograph, and staff which file to replace, in their own part', () => {
+    const file = `objects/${catalogue.objects.find((o) => o.id === 'BROKEN-1')!.slug}/index.html`;
+    const text = mainText(file, 'public');
+    expect(text).toContain('could not be used');
+    expect(text).not.toMatch(STAFF_WORDS);
+    const staff = mainText(file, 'staff');
+    expect(staff).toMatch(/^For museum staff/);
+    expect(staff).toContain('data/images/broken-1.jpg');
+  });
+});

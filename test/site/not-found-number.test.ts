@@ -137,6 +137,27 @@ describe('the 404 page for an object number typed into the address', () => {
     }
   });
 
+  // A member of the public typed the number straight after the site's address ("/DM-0121"), not under objects/.
+  it('offers the object of a number typed straight after the site’s address, with or without a slash', async () => {
+    const forms: [string, string, string][] = [
+      ['DM-0267', 'DM-0267', 'View of Valparaíso'],
+      ['DM-0267/', 'DM-0267', 'View of Valparaíso'],
+      ['dm0001', 'DM-0001', 'Harbour at Naples'],
+      ['MET%20544744/', 'MET_544744', 'Ewer'],
+    ];
+    for (const [address, id, title] of forms) {
+      const a = await notFound(address);
+      expect(a.offered, address).toBe(`${BASE}objects/${slugOf(id)}/`);
+      expect(a.words, address).toBe(`Were you looking for object ${id}, “${title}”?`);
+      expect(a.asked, address).toHaveLength(2);
+      expect(a.failed, address).toEqual([]);
+    }
+    // A number no object has: one piece of the index, nothing offered. A word is not a number: nothing looked up.
+    const none = await notFound('DM-9999');
+    expect([none.asked.length, none.offered, none.failed]).toEqual([1, null, []]);
+    expect((await notFound('missing.html')).asked).toEqual([]);
+  });
+
   it('offers nothing for a number no object has, and asks for no object page', async () => {
     for (const address of ['objects/DM-9999/', 'objects/dm-9999/']) {
       const none = await notFound(address);

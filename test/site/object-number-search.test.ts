@@ -329,6 +329,16 @@ describe('object numbers in search', () => {
     expect(words.titles).toEqual(['Bowl with Fish']);
   });
 
+  // A member of the public typed the number straight after the address of a site at the root of its host ("/DM-0121").
+  it('offers on the 404 page the object of a number typed straight after the site’s address', async () => {
+    for (const address of ['DM-0267', 'dm0267/']) {
+      expect((await page.goto(`${site.url}${address}`))?.status(), address).toBe(404);
+      const offered = page.locator('#did-you-mean a');
+      await offered.filter({ hasText: '“View of Valparaíso”' }).waitFor({ timeout: 10_000 });
+      expect(await offered.getAttribute('href'), address).toBe(`/objects/${slugOf('DM-0267')}/`);
+    }
+  });
+
   it('publishes each object number in one small piece of the number index, every piece written', async () => {
     const read = async (numbers: string) => {
       const pieces = await readdir(numbers);

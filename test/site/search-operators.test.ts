@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SearchSite, searchSite } from './search-site.ts';
+
+/*
+ * Members of the public typed web-search habits: "mask -helmet" (masks, not helmets) and "coin OR mask" (either).
+ * Pagefind understands neither: it searched every word, "helmet" and "or" included, and the page said nothing. The
+ * search page takes them out of the words it searches and says in its status line what it searched and that they are
+ * not understood. A small site whose titles make each answer checkable, read in Chromium.
+ */
+
+describe('search operators typed into the search box', () => {
+  let built: SearchSite;
+
+  beforeAll(async () => {
+    built = await searchSite({
+      prefix: 'vitrine-operators-',
+      objects: [
+        { id: 'OP-1', title: 'Festival mask', label: 'mask', image: null },
+        { id: 'OP-2', title: 'Helmet mask', label: 'mask', image: null },
+        { id: 'OP-3', title: 'Bronze coin', label: 'coin', image: null },
+        { id: 'OP-4', title: 'Coin with a mask', label: 'coin', image: null },
+        { id: 'OP-5', title: 'Iron helmet', label: 'helmet', image: null },
+      ],
+      labels: ['coin', 'helmet', 'mask'],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  /** The search page's status line and the cards' titles (sorted) once `q` is searched. */
+  async function searched(q: string) {
+    const { page, site } = built;
+    await page.goto(`${site.url}browse/?q=${encodeURIComponent(q)}`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? for/ })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    return {
+      status: (await page.locator('#status').textContent()) ?? '',
+      titles: (await page.locator('#results .title').allTextContents()).sort(),
+    };
+  }
+
+  it('says that "-" before a word is not understood, and which objects it shows instead', async () => {
+    const s = await searched('mask -helmet');
+    expect(s.status).toBe(
+      '3 objects for “mask”. A “-” before a word is not understood here, so objects with “helmet” are not left out.',
+    );
+    expect(s.titles).toEqual(['Coin with a mask', 'Festival mask', 'Helmet mask']);
+  });
+
+  it('says that "OR" is not understood, and that only objects with every word are found', async () => {
+    const s = await searched('coin OR mask');
+    expect(s.status).toBe(
+      '1 object for “coin mask”. “OR” is not understood here: only objects with every word are found, ' +
+        'so search for each word on its own.',
+    );
+    expect(s.titles).toEqual(['Coin with a mask']);
+  });
+
+  it('says nothing of operators for words alone, or a hyphen inside a word', async () => {
+    expect((await searched('mask')).status).toBe('3 objects for “mask”');
+    expect((await searched('Helmet-mask')).status).toMatch(/^\d+ objects? for “Helmet-mask”$/);
+  });
+});

@@ -112,6 +112,7 @@ describe('page heads', () => {
     const red = [...pages.keys()].find((n) => /^colours\/[^/]+\/2\/index\.html$/.test(n))!;
     expect(descriptionOf(pages.get(red)!)).toContain(red.split('/')[1]!);
     expect(descriptionOf(pages.get('review/index.html')!)).toMatch(/waiting for the museum’s staff/);
+    expect(descriptionOf(pages.get('browse/index.html')!)).toMatch(/^Search the 13 objects of .+ by words, type/);
   });
 
   // The museum's web editor: the second page of a colour had the same title as its first.

@@ -341,7 +341,8 @@ async function photographsNotAnnotated({
   const added: string[] = [];
   const rephotographed: string[] = [];
   for (const o of (await readDataset({ ws })).objects) {
-    if (o.image === '') continue;
+    // A photograph that cannot be used (imageMd5 empty) gets no annotation: the catalogue says why instead.
+    if (o.image === '' || !o.imageMd5) continue;
     if (!made.has(o.id)) added.push(o.id);
     else if (made.get(o.id) !== undefined && made.get(o.id) !== o.imageMd5) rephotographed.push(o.id);
   }

@@ -152,6 +152,8 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
     const [first, second] = dataset.objects as [DatasetObject, DatasetObject];
     dataset.objects.push({ ...first, id: 'DM-0301', image: 'images/DM-0301.png', imageMd5: 'f'.repeat(32) });
+    // A photograph that cannot be used gets no annotation (the catalogue says why): not one to make.
+    dataset.objects.push({ ...first, id: 'DM-0302', image: 'images/DM-0302.png', imageMd5: '' });
     second.imageMd5 = 'e'.repeat(32);
     await writeJsonAtomic({ file, value: dataset });
 

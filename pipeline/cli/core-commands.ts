@@ -12,6 +12,7 @@ import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced
 import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { shellWord } from '../init/invocation.ts';
+import { refuseUnfinishedInit } from '../init/unfinished.ts';
 import type { Whereabouts } from '../log.ts';
 import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
@@ -504,6 +505,7 @@ async function runStagesAndPrint({
 }): Promise<number> {
   // A collection an import left half changed is not run on: said plainly, with the import to run again.
   await refuseUnfinishedImport({ ws: ctx.ws, log: ctx.log });
+  await refuseUnfinishedInit({ ws: ctx.ws });
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');

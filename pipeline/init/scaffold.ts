@@ -29,6 +29,7 @@ import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';
+import { UNFINISHED_INIT, unfinishedInit } from './unfinished.ts';
 
 /*
  * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
@@ -38,7 +39,6 @@ import { museumReadme, nearPath } from './readme.ts';
  */
 
 /** In .vitrine/ (never committed): written before init writes anything, removed when it has finished. */
-const UNFINISHED = 'init-unfinished';
 
 /** The Vitrine package's own folder (its params.yaml and workflows are the templates). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -302,17 +302,9 @@ export async function initRepository({
   const ws = workspace(root);
   // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
   const demo = await holdsOnlyTheDemo(ws);
-  // An init stopped halfway (killed, the machine off) leaves params.yaml, .dvc/ and data/ but no data.dvc or .git:
-  // it is done again rather than taken for a collection. The marker says so; a folder an init before the marker
-  // left is known by those files (a collection always has data.dvc).
-  const marker = path.join(ws.work, UNFINISHED);
-  const halfMade = async () =>
-    (await exists(ws.params)) &&
-    (await exists(path.join(root, '.dvc', 'config'))) &&
-    (await exists(ws.objects)) &&
-    !(await exists(ws.dataDvc)) &&
-    !(await exists(path.join(root, '.git')));
-  const unfinished = !demo && ((await exists(marker)) || (await halfMade()));
+  // An init stopped halfway is done again rather than taken for a collection (unfinished.ts).
+  const marker = path.join(ws.work, UNFINISHED_INIT);
+  const unfinished = !demo && (await unfinishedInit({ ws })) !== null;
   if (!demo && !unfinished) {
     for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
       if (await exists(file)) {

@@ -1,0 +1,49 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import type { Workspace } from '../paths.ts';
+
+/*
+ * An init stopped halfway (killed, the machine off) leaves params.yaml, .dvc/ and data/ but no data.dvc or .git.
+ * The marker `.vitrine/init-unfinished` says so while init works; a folder an init before the marker left is known
+ * by those files (a collection always has data.dvc). Init does it again; nothing else runs on it.
+ */
+
+/** The marker's name in `.vitrine/`. */
+export const UNFINISHED_INIT = 'init-unfinished';
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/** The marker's path when this folder is one an init left half made, else null. */
+export async function unfinishedInit({ ws }: { ws: Workspace }): Promise<string | null> {
+  const marker = path.join(ws.work, UNFINISHED_INIT);
+  if (await exists(marker)) return marker;
+  const halfMade =
+    (await exists(ws.params)) &&
+    (await exists(path.join(ws.root, '.dvc', 'config'))) &&
+    (await exists(ws.objects)) &&
+    !(await exists(ws.dataDvc)) &&
+    !(await exists(path.join(ws.root, '.git')));
+  return halfMade ? marker : null;
+}
+
+/**
+ * Before a run reads the collection: one an init left half made has no data.dvc and no git repository yet, and a
+ * run on it would build, train and publish a collection nobody has recorded (an outside tester's went through
+ * every stage). It stops, saying what to do.
+ */
+export async function refuseUnfinishedInit({ ws }: { ws: Workspace }): Promise<void> {
+  const marker = await unfinishedInit({ ws });
+  if (!marker) return;
+  throw new VitrineError(
+    'INIT_INTERRUPTED',
+    'vitrine init did not finish in this folder, so the collection is only half made (no data.dvc or git ' +
+      'repository yet). Nothing was run. Run the same vitrine init command again: it does the unfinished steps ' +
+      'again. Then run this again.',
+    { file: path.relative(ws.root, marker) },
+  );
+}

@@ -148,10 +148,17 @@ export function describeStatus(status: DataStatus): string[] {
       for (const file of notFetched.slice(0, 5)) lines.push(`  not fetched: ${shownName(`data/${file}`)}`);
       if (notFetched.length > 5) lines.push(`  … and ${notFetched.length - 5} more not fetched`);
     }
+    // Files a pull had fetched and not yet put in data/ look deleted by hand: "data add" would drop them.
+    const unfinished = status.checkoutUnfinished === true && removed.length > 0;
+    if (unfinished)
+      lines.push(
+        'A data pull or checkout did not finish here: run "npx vitrine data pull" to finish putting the files data.dvc ' +
+          'records in data/. Do not run "npx vitrine data add" before: it would drop them from data.dvc.',
+      );
     if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
       lines.push(
         `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
-          `changed. Run "npx vitrine data add" to record it, or ${checkoutAdvice(status)}.`,
+          `changed.${unfinished ? '' : ` Run "npx vitrine data add" to record it, or ${checkoutAdvice(status)}.`}`,
       );
     for (const [label, list] of [
       ['added', added],

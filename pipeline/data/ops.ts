@@ -12,7 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
@@ -94,6 +94,21 @@ export function checkoutTempDirOf(root: string): string {
   return path.join(path.resolve(root), '.dvc', 'tmp', 'checkout');
 }
 
+/**
+ * Written while a pull or checkout brings `target`/ to what its .dvc file records, removed once it has: a pull killed
+ * after its downloads leaves files in the cache that are not in data/ yet, which "data add" would otherwise take for
+ * files deleted by hand and drop from data.dvc (an outside tester lost 12 images and objects.csv that way).
+ */
+export function unfinishedCheckoutFile(root: string, target = 'data'): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', `checkout-unfinished.${target.replace(/[\\/:]/g, '_')}`);
+}
+
+async function markCheckoutUnderway(root: string, target: string): Promise<void> {
+  const file = unfinishedCheckoutFile(root, target);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `A data pull or checkout of ${target}/ started here and has not finished.\n`);
+}
+
 /** Remove what killed checkouts left: stale temp files in data/ (older versions) and in `.dvc/tmp/checkout`. */
 async function cleanWorkspaceTemps({ root, temps }: { root: string; temps: string[] }): Promise<void> {
   const tempDir = checkoutTempDirOf(root);
@@ -167,7 +182,7 @@ export async function addData({
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   warnWindowsNames({ files, target, log });
-  if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
+  if (!removeMissing) await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -220,6 +235,8 @@ export async function addData({
     outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }],
   });
   await ensureGitignored({ root: absRoot, target });
+  // Recorded as it is now: nothing is left for a pull or checkout to finish.
+  await rm(unfinishedCheckoutFile(absRoot, target), { force: true });
   const after = await readFile(dvcFile, 'utf8');
   const changed = before !== after;
   const toCommit = changed || (await uncommitted({ root: absRoot, dvcFile, text: after }));
@@ -405,11 +422,13 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
  * Files deleted by hand (their content is in the cache) are recorded as removed, as `dvc add` does.
  */
 async function refuseDroppingUnfetched({
+  root,
   dvcFile,
   cacheDir,
   files,
   target,
 }: {
+  root: string;
   dvcFile: string;
   cacheDir: string;
   files: string[];
@@ -428,6 +447,18 @@ async function refuseDroppingUnfetched({
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));
   if (gone.length === 0) return;
+  if (await exists(unfinishedCheckoutFile(root, target))) {
+    const named = gone.slice(0, 3).map((e) => `${target}/${e.relpath}`);
+    throw new VitrineError(
+      'DATA_CHECKOUT_UNFINISHED',
+      `A data pull or checkout did not finish here, so ${target}/ lacks ${plural(gone.length, 'file')} that ` +
+        `${target}.dvc records (e.g. ${named.join(', ')}). Recording ${target}/ now would drop them from ` +
+        `${target}.dvc, so ${target}.dvc was left as it was. Run "npx vitrine data pull" to finish putting them in ` +
+        `${target}/, then "npx vitrine data add" again if you changed anything. To drop them on purpose, run ` +
+        '"npx vitrine data add --remove-missing".',
+      { file: path.basename(dvcFile), missing: gone.length },
+    );
+  }
   const held = await objectLookup(cacheDir);
   const unfetched = gone.filter((e) => !held(e.md5)).map((e) => `${target}/${e.relpath}`);
   if (unfetched.length === 0) return;
@@ -1053,6 +1084,7 @@ export async function pullData({
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
   const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
+  if (early) await markCheckoutUnderway(root, target);
   /** Objects that were in the local cache already. */
   const found: string[] = [];
   const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {
@@ -1612,6 +1644,7 @@ async function checkoutPresent({
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
   progress.tick(unchanged + earlier);
+  if (toWrite.length > 0) await markCheckoutUnderway(root, target);
   await mapPool(toWrite, jobs, async (entry) => {
     const file = `${target}/${entry.relpath}`;
     const src = objectPath(t.cacheDir, entry.md5);
@@ -1673,6 +1706,7 @@ async function checkoutPresent({
       { corrupt },
     );
   }
+  if (missing.length === 0) await rm(unfinishedCheckoutFile(root, target), { force: true });
   if (missing.length === 0)
     log.info(
       written === 0 && removed === 0
@@ -1764,6 +1798,8 @@ export interface DataStatus {
    * whole pull from here, or an earlier "status --remote"; see pushed.ts). Null or absent: no remote set up.
    */
   sent?: { remote: string; url: string; known: boolean } | null;
+  /** True when a pull or checkout of the folder started and did not finish (`unfinishedCheckoutFile`). */
+  checkoutUnfinished?: boolean;
 }
 
 /** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
@@ -1812,6 +1848,7 @@ export async function dataStatus({
     cache: { hasManifest: false, missing: 0, missingFiles: [] },
     remote: null,
   };
+  if (await exists(unfinishedCheckoutFile(absRoot, target))) status.checkoutUnfinished = true;
   if (!t) {
     status.changes.added = tree?.entries.map((e) => e.relpath) ?? [];
     log.debug(`${target}.dvc does not exist`);

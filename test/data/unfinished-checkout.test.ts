@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStatus } from '../../pipeline/data/commands.ts';
+import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { unfinishedCheckoutFile } from '../../pipeline/data/ops.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, cloneTracked, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * An outside tester killed `data pull` while it put the downloaded files in data/, ran the first fix `data status`
+ * suggested ("data add") and committed a data.dvc without 12 images and objects.csv: every file was in the local
+ * cache, so the ones not in data/ yet looked deleted by hand. A real `vitrine data checkout`, killed part-way.
+ */
+
+const NODE = path.resolve('node_modules/.bin/node');
+const BIN = path.resolve('bin/vitrine.js');
+const FILES = 3000;
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map(cleanup));
+});
+
+/** A clone whose data/ a `vitrine data checkout` was filling from the cache when it was killed (SIGKILL). */
+async function killedCheckout(): Promise<string> {
+  const base = await tempDir();
+  dirs.push(base);
+  const origin = path.join(base, 'origin');
+  const clone = path.join(base, 'clone');
+  const files: Record<string, string> = { 'objects.csv': 'id,image\n' };
+  for (let i = 0; i < FILES; i++) files[`images/A${i}.jpg`] = `image ${i} `.repeat(50);
+  await writeTree(path.join(origin, 'data'), files);
+  await initData({ root: origin, remoteName: 'storage', remoteUrl: path.join(base, 'remote') });
+  await addData({ root: origin, log: silentLogger });
+  await pushData({ root: origin, log: silentLogger });
+  await cloneTracked(origin, clone);
+  await pullData({ root: clone, log: silentLogger });
+  await rm(path.join(clone, 'data'), { recursive: true });
+  const child = spawn(NODE, [BIN, '-C', clone, 'data', 'checkout'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const images = path.join(clone, 'data', 'images');
+  const written = () => (existsSync(images) ? readdirSync(images).length : 0);
+  // Killed once the checkout has put some files in data/.
+  while (written() < 10 && child.exitCode === null) await new Promise((r) => setTimeout(r, 1));
+  child.kill('SIGKILL');
+  await exited;
+  return clone;
+}
+
+describe('a pull or checkout killed while it fills data/', () => {
+  it('is said by status, and data add refuses to drop the files it had not put there yet', async () => {
+    const clone = await killedCheckout();
+    const there = (await readdir(path.join(clone, 'data', 'images')).catch(() => [])).length;
+    expect(there, 'the kill landed before the checkout finished').toBeLessThan(FILES);
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.checkoutUnfinished).toBe(true);
+    const text = describeStatus(status).join('\n');
+    expect(text).toContain('A data pull or checkout did not finish here: run "npx vitrine data pull"');
+    expect(text).not.toContain('Run "npx vitrine data add" to record it');
+
+    const recorded = await readFile(path.join(clone, 'data.dvc'), 'utf8');
+    await expect(addData({ root: clone, log: silentLogger })).rejects.toMatchObject({
+      code: 'DATA_CHECKOUT_UNFINISHED',
+      message: expect.stringContaining('A data pull or checkout did not finish here, so data/ lacks'),
+    });
+    expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toBe(recorded);
+
+    // Finishing it clears the mark: data/ is whole, and data add records nothing new.
+    await checkoutData({ root: clone, log: silentLogger });
+    expect((await dataStatus({ root: clone, log: silentLogger })).checkoutUnfinished).toBeUndefined();
+    await addData({ root: clone, log: silentLogger });
+    expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toBe(recorded);
+  }, 120_000);
+
+  it('data add --remove-missing still drops them on purpose', async () => {
+    const clone = await killedCheckout();
+    await addData({ root: clone, log: silentLogger, removeMissing: true });
+    expect(existsSync(unfinishedCheckoutFile(clone))).toBe(false);
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.clean).toBe(true);
+    expect(status.workspace!.nfiles).toBeLessThan(FILES + 1);
+  }, 120_000);
+});

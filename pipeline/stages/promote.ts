@@ -251,7 +251,9 @@ export async function promote({
   if (!commit)
     throw new VitrineError(
       'REGISTRY_NO_GIT',
-      `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`,
+      `Not promoted: ${ws.root} has no commit yet, and model versions are kept as git tags on commits. To begin its ` +
+        'history, commit the collection first: git add -A, then git commit -m "The collection as imported". Then ' +
+        'run again. Nothing was registered.',
       {},
     );
   await checkCommitted({ ws, commit, env });

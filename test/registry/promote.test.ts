@@ -51,6 +51,18 @@ describe('promotion', () => {
     expect(tagsOf(fixture)).toEqual([]);
   });
 
+  it('says to commit the collection first in a repository without a commit (an outside tester)', async () => {
+    const fixture = await newRepo();
+    await prepare(fixture, { predicts: 'coin' });
+    await rm(path.join(fixture.root, '.git'), { recursive: true, force: true });
+    sh(fixture.root, 'init', '-q');
+    const error = await promote({ ctx: stageContext(fixture), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REGISTRY_NO_GIT' });
+    expect((error as Error).message).toContain('has no commit yet');
+    expect((error as Error).message).toContain('commit the collection first: git add -A, then git commit');
+    expect(tagsOf(fixture)).toEqual([]);
+  });
+
   it('refuses a model evaluated on other labels or params, saying what changed and what to rerun', async () => {
     const f = await newRepo();
     await prepare(f, { predicts: 'coin' });

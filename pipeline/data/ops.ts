@@ -447,6 +447,16 @@ async function refuseDroppingUnfetched({
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));
   if (gone.length === 0) return;
+  // The table of the collection's objects: no import or re-export means to drop it, and without it nothing runs.
+  if (target === 'data' && gone.some((e) => e.relpath === 'objects.csv'))
+    throw new VitrineError(
+      'DATA_OBJECTS_MISSING',
+      `data/objects.csv, the table of the collection’s objects, is missing from data/ but data.dvc records it. ` +
+        'Recording data/ now would drop it, so data.dvc was left as it was. Run "npx vitrine data checkout" to put ' +
+        'it back (or "npx vitrine data pull" if this machine does not have it). To drop it on purpose, run ' +
+        '"npx vitrine data add --remove-missing".',
+      { file: 'data/objects.csv' },
+    );
   if (await exists(unfinishedCheckoutFile(root, target))) {
     const named = gone.slice(0, 3).map((e) => `${target}/${e.relpath}`);
     throw new VitrineError(

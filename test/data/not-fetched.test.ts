@@ -77,4 +77,17 @@ describe('an interrupted pull', () => {
     const result = await addData({ root: clone, log: silentLogger });
     expect(result.nfiles).toBe(12);
   });
+
+  it('data add refuses to drop objects.csv deleted by hand, unless --remove-missing (an outside tester)', async () => {
+    const { clone } = await interruptedClone();
+    await pullData({ root: clone, log: silentLogger });
+    await rm(path.join(clone, 'data', 'objects.csv'));
+    const before = await readFile(path.join(clone, 'data.dvc'), 'utf8');
+    await expect(addData({ root: clone, log: silentLogger })).rejects.toMatchObject({
+      code: 'DATA_OBJECTS_MISSING',
+      message: expect.stringContaining('data/objects.csv, the table of the collection’s objects, is missing'),
+    });
+    expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toBe(before);
+    expect((await addData({ root: clone, log: silentLogger, removeMissing: true })).nfiles).toBe(12);
+  });
 });

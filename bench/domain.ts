@@ -89,7 +89,7 @@ export async function domain(): Promise<void> {
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   const y = rows.map((r) => labels.indexOf(r.label));
   const splits = assignSplits({
-    objects: rows.map((r, i) => ({ id: r.id, imageMd5: items[i]!.key })),
+    objects: rows.map((r, i) => ({ id: r.id, image: items[i]!.key })),
     fractions: params.dataset.split,
   });
   const inValidation = rows.map((r) => splits.get(r.id) === 'validation');

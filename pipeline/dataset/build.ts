@@ -254,8 +254,10 @@ export async function buildDataset({
   // Each near miss already has its "did you mean" on its own line (checkLabels).
   const vocabularyCheck = checkVocabulary({ ...vocabularyOptions, nearMissesSaid: true });
 
+  // The same picture in other bytes (saved again with new metadata) is the same photograph: one split.
+  const pictureOf = (md5: string) => analyses.get(md5)?.pixels ?? md5;
   const splits = assignSplits({
-    objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),
+    objects: usable.map(({ object, md5 }) => ({ id: object.id, image: pictureOf(md5) })),
     fractions: p.split,
   });
   const pictured: DatasetObject[] = usable.map(({ object, md5 }) => {
@@ -349,7 +351,7 @@ export async function buildDataset({
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
   const sharing = sameAddress({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (sharing) log.warn(`${objectsName}: ${sharing}`, { file: objectsName });
-  const conflicting = sameImageDifferentLabels(pictured);
+  const conflicting = sameImageDifferentLabels({ objects: pictured, pictureOf });
   if (conflicting) log.warn(conflicting, { file: labelsName });
   if (labels.length > 0 && dataset.counts.labelled === 0)
     throw noUsableLabels({
@@ -699,18 +701,27 @@ function warnSmallClasses({
 }
 
 /**
- * Objects that share one image (identical bytes) but carry different labels: one label is likely
- * wrong, or one object was given the other's photograph. They share a split already (split.ts).
+ * Objects that share one image (identical bytes, or the same picture saved again) but carry different labels: one
+ * label is likely wrong, or one object was given the other's photograph. They share a split already (split.ts).
  */
-function sameImageDifferentLabels(objects: DatasetObject[]): string | null {
+function sameImageDifferentLabels({
+  objects,
+  pictureOf,
+}: {
+  objects: DatasetObject[];
+  pictureOf: (md5: string) => string;
+}): string | null {
   const byImage = new Map<string, DatasetObject[]>();
-  for (const o of objects) if (o.label !== null) byImage.set(o.imageMd5, [...(byImage.get(o.imageMd5) ?? []), o]);
+  for (const o of objects) {
+    const picture = pictureOf(o.imageMd5);
+    if (o.label !== null) byImage.set(picture, [...(byImage.get(picture) ?? []), o]);
+  }
   const groups = [...byImage.values()].filter((g) => new Set(g.map((o) => o.label)).size > 1);
   if (groups.length === 0) return null;
   const shown = groups.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
   const more = groups.length > 10 ? [`  …and ${groups.length - 10} more groups.`] : [];
   return [
-    `Objects with different labels have the same image (identical files) in ${groups.length} ` +
+    `Objects with different labels have the same image (identical files, or the same picture saved again) in ${groups.length} ` +
       `${groups.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object was given ` +
       'another one’s photograph:',
     ...shown,

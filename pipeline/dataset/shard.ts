@@ -98,7 +98,8 @@ export async function analyseShard({
   });
   // Images with the same bytes share a split, and all sit in this shard: the split is the whole run's.
   const splits = assignSplits({
-    objects: usable.map((o) => ({ id: o.id, imageMd5: o.md5 })),
+    // By bytes: the same pixels in another file may sit in another shard (the final job groups those too).
+    objects: usable.map((o) => ({ id: o.id, image: o.md5 })),
     fractions: params.dataset.split,
   });
   const images = new Map<string, ShardImage>();

@@ -7,7 +7,7 @@ import type { Split } from '../types.ts';
  * position in a file or its label: adding objects, removing others or correcting a label never moves
  * an object between train and test, so test scores stay comparable from one pull request to the next.
  *
- * Identical images (same bytes, same md5) must share a split, or the model would be tested on a
+ * Identical images (same bytes, or the same pixels saved again with other metadata) must share a split, or the model would be tested on a
  * photograph it trained on. A group of identical images takes the split of its smallest id. The one
  * case where an object can move: a new object arrives with the same image bytes as an existing one
  * and a smaller id; the pair then follows the newcomer's split, which is the price of not leaking.
@@ -40,22 +40,23 @@ export function splitOfId({ id, validation, test, salt }: SplitFractions & { id:
 }
 
 /**
- * Splits for a set of objects: each from its id, except that objects with identical image bytes all
- * take the split of the smallest id among them.
+ * Splits for a set of objects: each from its id, except that objects with identical images all take the split
+ * of the smallest id among them. `image` says which are identical: the image's md5, or the md5 of its pixels,
+ * which the same photograph saved again with other metadata shares.
  */
 export function assignSplits({
   objects,
   fractions,
 }: {
-  objects: { id: string; imageMd5: string }[];
+  objects: { id: string; image: string }[];
   fractions: SplitFractions;
 }): Map<string, Split> {
   const leader = new Map<string, string>();
-  for (const { id, imageMd5 } of objects) {
-    const current = leader.get(imageMd5);
-    if (current === undefined || compareIds(id, current) < 0) leader.set(imageMd5, id);
+  for (const { id, image } of objects) {
+    const current = leader.get(image);
+    if (current === undefined || compareIds(id, current) < 0) leader.set(image, id);
   }
   const splits = new Map<string, Split>();
-  for (const { id, imageMd5 } of objects) splits.set(id, splitOfId({ id: leader.get(imageMd5)!, ...fractions }));
+  for (const { id, image } of objects) splits.set(id, splitOfId({ id: leader.get(image)!, ...fractions }));
   return splits;
 }

@@ -285,6 +285,30 @@ describe('buildDataset', () => {
     expect(second.objects.find((o) => o.id === 'e000')!.label).toBe('mask');
   });
 
+  it('gives one split to the same picture saved again with other bytes (re-saved, new metadata)', async () => {
+    // An outside tester: 15 copies of one photograph, each with a few bytes after its end (as a photo manager that
+    // rewrites EXIF or IPTC leaves it), went to train, validation and test alike: the model was tested on them.
+    const ids = Array.from({ length: 40 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+    const picture = await solidImage({ colour: '#7a5230', format: 'jpeg' });
+    const images: Record<string, Buffer> = {};
+    for (const [i, id] of ids.entries())
+      images[`images/${id}.png`] =
+        i % 4 === 0
+          ? Buffer.concat([picture, Buffer.from(`saved again ${i}`)])
+          : await solidImage({ colour: `#${(0x203040 + i * 0x000503).toString(16)}` });
+    const labels = ids.map((id, i) => ({ objectId: id, label: i % 4 === 0 ? 'vessel' : ['coin', 'mask'][i % 2]! }));
+    labels[4]!.label = 'coin';
+    const ws = await makeCollection({ objects: ids.map((id) => object(id)), images, labels });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    const copies = dataset.objects.filter((_, i) => i % 4 === 0);
+    expect(new Set(copies.map((o) => o.imageMd5)).size).toBe(10);
+    expect(new Set(copies.map((o) => o.split)).size).toBe(1);
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('same image'));
+    expect(warning?.message).toContain('"p004" (coin)');
+    expect(warning?.message).toContain('the same picture');
+  });
+
   it('warns when the same image is under objects with different labels, naming them', async () => {
     const same = await solidImage({ colour: '#123456' });
     const other = await solidImage({ colour: '#654321' });

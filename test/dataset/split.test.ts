@@ -29,10 +29,10 @@ describe('splits', () => {
   });
 
   it('never moves an existing object when objects are added, removed or reordered', () => {
-    const before = ids(2000).map((id, i) => ({ id, imageMd5: `md5-${i}` }));
+    const before = ids(2000).map((id, i) => ({ id, image: `md5-${i}` }));
     const first = assignSplits({ objects: before, fractions });
     const grown = [
-      ...ids(3000, 'new-').map((id, i) => ({ id, imageMd5: `new-md5-${i}` })),
+      ...ids(3000, 'new-').map((id, i) => ({ id, image: `new-md5-${i}` })),
       ...before.filter((_, i) => i % 7 !== 0),
     ].reverse();
     const second = assignSplits({ objects: grown, fractions });
@@ -40,10 +40,10 @@ describe('splits', () => {
   });
 
   it('puts objects with identical images in the split of the smallest id', () => {
-    const objects = ids(3000).map((id, i) => ({ id, imageMd5: `md5-${Math.floor(i / 3)}` }));
+    const objects = ids(3000).map((id, i) => ({ id, image: `md5-${Math.floor(i / 3)}` }));
     const splits = assignSplits({ objects, fractions });
     const byMd5 = new Map<string, Set<Split>>();
-    for (const o of objects) byMd5.set(o.imageMd5, (byMd5.get(o.imageMd5) ?? new Set()).add(splits.get(o.id)!));
+    for (const o of objects) byMd5.set(o.image, (byMd5.get(o.image) ?? new Set()).add(splits.get(o.id)!));
     for (const set of byMd5.values()) expect(set.size).toBe(1);
     // Every group follows its smallest id, whatever the order of the list.
     for (let g = 0; g < 1000; g++)

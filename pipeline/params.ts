@@ -590,7 +590,58 @@ export function parseParamsFile({ text, name }: { text: string; name: string }):
   const params = parseParams({ text, name });
   const nothing = holdsNothing(text);
   if (nothing) throw emptyParams({ name, emptySections: nothing.emptySections });
+  const missing = collectionUnnamed({ text, name });
+  if (missing) throw missing;
   return params;
+}
+
+/**
+ * A collection section without its name or its vocabulary (tester: a deleted "  name: T Semi" put "Vitrine Demo
+ * Museum" on the catalogue, a deleted vocabulary list trained the demo's labels), refused with the lines to add. A
+ * file without a collection section (or with an empty one) is the demo with a few settings changed: its collection is
+ * the demo's. Null when both are there.
+ */
+function collectionUnnamed({ text, name }: { text: string; name: string }): VitrineError | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const pair = isMap(doc.contents)
+    ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'collection')
+    : undefined;
+  // `collection: {}` next to other settings is read as no section, as an empty section is anywhere else.
+  if (!pair || !isMap(pair.value) || pair.value.items.length === 0) return null;
+  const section = pair.value;
+  const written = new Set(section.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
+  const missing = (['name', 'vocabulary'] as const).filter((key) => !written.has(key));
+  if (missing.length === 0) return null;
+  const line = lineCounter.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0).line;
+  // The section's own indent, so that the lines to add can be copied as they are.
+  const first = section.items[0]?.key as { range?: [number, number, number] } | undefined;
+  const indent = first?.range ? ' '.repeat(lineCounter.linePos(first.range[0]).col - 1) : '  ';
+  const demo = defaultParams().collection;
+  const why = {
+    name: `the catalogue, the reports and the model card would carry the demo's name, "${demo.name}"`,
+    vocabulary:
+      `the model would learn the demo's labels (${demo.vocabulary.join(', ')}) instead of this ` +
+      "collection's, and objects with other labels would be left out",
+  };
+  const add = {
+    name: `${indent}name: Your Museum`,
+    vocabulary: `${indent}vocabulary: [coin, mask]`,
+  };
+  const own = {
+    name: "the collection's name",
+    vocabulary: 'the labels of labels.csv the model is to learn, at least two',
+  };
+  const keys =
+    missing.length === 1 ? `no collection.${missing[0]}` : 'neither collection.name nor collection.vocabulary';
+  return new VitrineError(
+    'PARAMS_MISSING',
+    `${name}:${line}: the collection section has ${keys}: without ${missing.length === 1 ? 'it' : 'them'}, ` +
+      `${missing.map((key) => why[key]).join(', and ')}. ` +
+      `Vitrine stops here. Add ${missing.length === 1 ? 'this line' : 'these lines'} under "collection:", with ` +
+      `${missing.map((key) => own[key]).join(' and ')}:\n${missing.map((key) => add[key]).join('\n')}`,
+    { file: name, line, missing },
+  );
 }
 
 /**

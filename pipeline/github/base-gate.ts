@@ -44,10 +44,10 @@ export async function keepBaseGate({
     throw error;
   });
   try {
-    // As the run reads it: an empty one too is refused there (PARAMS_EMPTY), and must not get settings here.
+    // As the run reads it: an empty one, or one whose collection lacks its name or labels, is refused there too.
     if (head !== null) parseParamsFile({ text: head, name: 'params.yaml' });
   } catch (error) {
-    const codes = ['PARAMS_INVALID', 'PARAMS_YAML', 'PARAMS_EMPTY'] as const;
+    const codes = ['PARAMS_INVALID', 'PARAMS_YAML', 'PARAMS_EMPTY', 'PARAMS_MISSING'] as const;
     if (!codes.some((code) => isVitrineError(error, code))) throw error;
     log.info(`params.yaml is left as it is (${messageOf(error).split('\n')[0]}): the pipeline says what to fix.`);
     return { changes: [], baseCommit: null };

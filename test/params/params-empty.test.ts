@@ -30,9 +30,11 @@ describe('params.yaml missing or with few settings', () => {
     expect(params.collection.name).toBe('Vitrine Demo Museum');
   });
 
-  it('a params.yaml with one setting is read, the rest defaults', async () => {
-    const params = await loadParams({ file: await paramsFile('collection:\n  name: Town Museum\n') });
-    expect(params.collection.name).toBe('Town Museum');
+  // A collection section must name its collection and labels (params-collection-missing.test.ts).
+  it('a params.yaml with one setting outside the collection section is read, the rest defaults', async () => {
+    const params = await loadParams({ file: await paramsFile('train:\n  epochs: 5\n') });
+    expect(params.train.epochs).toBe(5);
+    expect(params.collection.name).toBe('Vitrine Demo Museum');
   });
 });
 

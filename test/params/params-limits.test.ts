@@ -46,7 +46,7 @@ describe('params.yaml limits', () => {
   });
 
   it('a vocabulary of 1,000 labels is still accepted', async () => {
-    const params = await load(`collection:\n  vocabulary: [${labels(1_000).join(', ')}]\n`);
+    const params = await load(`collection:\n  name: Test Museum\n  vocabulary: [${labels(1_000).join(', ')}]\n`);
     expect(params.collection.vocabulary).toHaveLength(1_000);
   });
 

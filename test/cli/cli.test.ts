@@ -88,7 +88,10 @@ describe('vitrine command line', () => {
   });
 
   it('names a stage that does not exist', async () => {
-    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const { code, messages } = await vitrine(['run', 'trian']);
     expect(code).toBe(2);
     expect(messages).toContain('There is no stage called "trian"');

@@ -16,7 +16,10 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-cwd-top-level-'));
   museum = path.join(root, 'museum');
   await mkdir(museum);
-  await writeFile(path.join(museum, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(museum, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -81,7 +81,7 @@ describe('a read-only folder at the CLI error boundary', () => {
       objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
       labels: [{ objectId: 'a1', label: 'coin' }],
     });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     // .vitrine itself read-only is refused by the run lock first (cli/run-lock.ts): its dataset folder is.
     const dataset = path.join(ws.root, '.vitrine', 'dataset');
     await mkdir(dataset, { recursive: true });

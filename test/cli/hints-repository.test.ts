@@ -18,9 +18,15 @@ let parent: string;
 beforeAll(async () => {
   parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-hints-'));
   await mkdir(path.join(parent, 'our museum'));
-  await writeFile(path.join(parent, 'our museum', 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(parent, 'our museum', 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await mkdir(path.join(parent, 'm1'));
-  await writeFile(path.join(parent, 'm1', 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(parent, 'm1', 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(parent, { recursive: true, force: true });
@@ -75,7 +81,10 @@ describe('next steps with -C', () => {
   it('a "(vitrine run train)" in brackets is typed with npx and carries the -C too', async () => {
     const m2 = path.join(parent, 'm2');
     await mkdir(m2);
-    await writeFile(path.join(m2, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(m2, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: m2 });
     const result = await vitrine(['-C', 'm2', 'run', 'promote', '--single'], parent);
     expect(result.messages).toMatch(/\(npx vitrine -C m2 run (evaluate|train)\)/);

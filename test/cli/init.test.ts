@@ -440,7 +440,10 @@ describe('vitrine init in a copy of this repository (the GitHub template)', () =
     const from = await egyptCopy('real', 2);
     const museum = path.join(root, 'real', 'museum');
     await mkdir(museum, { recursive: true });
-    await writeFile(path.join(museum, 'params.yaml'), 'collection:\n  name: Real Museum\n');
+    await writeFile(
+      path.join(museum, 'params.yaml'),
+      'collection:\n  name: Real Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     await writeFile(path.join(museum, 'labels.csv'), 'object_id,label\nDM-0001,coin\n');
     const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv')], museum);
     expect(result.code).toBe(1);

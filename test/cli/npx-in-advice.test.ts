@@ -16,7 +16,10 @@ let root: string;
 beforeAll(async () => {
   root = path.join(os.tmpdir(), `vitrine-npx-advice-${process.pid}`);
   await mkdir(root, { recursive: true });
-  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   // On main, so that promote asks for the evaluation it lacks.
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');

@@ -153,7 +153,10 @@ describe('vitrine catalogue --check-addresses', () => {
   });
 
   it('takes a copy of what the catalogue publishes, and says what is wrong with anything else (exit 1)', async () => {
-    const dir = await repo('addresses', 'collection:\n  name: x\n');
+    const dir = await repo(
+      'addresses',
+      'collection:\n  name: x\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const check = async (text: string) => {
       await writeFile(path.join(dir, 'download'), text);
       return vitrine(dir, ['catalogue', '--check-addresses', 'download']);
@@ -185,7 +188,10 @@ describe('vitrine catalogue --check-addresses', () => {
   });
 
   it('builds nothing, and refuses the build options with it', async () => {
-    const dir = await repo('addresses-only', 'collection:\n  name: x\n');
+    const dir = await repo(
+      'addresses-only',
+      'collection:\n  name: x\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     await writeFile(path.join(dir, 'download'), published);
     const forced = await vitrine(dir, ['catalogue', '--check-addresses', 'download', '--force']);
     expect(forced.code).toBe(2);

@@ -40,7 +40,7 @@ async function repo() {
       { objectId: 'a2', label: 'mask' },
     ],
   });
-  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
   return ws;
 }
 

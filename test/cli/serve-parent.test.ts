@@ -39,7 +39,10 @@ async function project(): Promise<string> {
   await mkdir(path.join(folder, 'node_modules', '.bin'), { recursive: true });
   await symlink(path.join('..', '..', 'bin', 'vitrine.js'), path.join(folder, 'node_modules', '.bin', 'vitrine'));
   await symlink(process.execPath, path.join(folder, 'node_modules', '.bin', 'node'));
-  await writeFile(path.join(folder, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(folder, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await mkdir(path.join(folder, '.vitrine', 'site'), { recursive: true });
   await writeFile(path.join(folder, '.vitrine', 'site', 'index.html'), '<h1>Catalogue</h1>');
   return folder;

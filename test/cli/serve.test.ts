@@ -14,7 +14,10 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-serve-'));
   // A Vitrine repository (the command looks for params.yaml), on the default labels.
-  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await mkdir(workspace(root).site, { recursive: true });
   await writeFile(path.join(workspace(root).site, 'index.html'), '<h1>Catalogue</h1>');
 });

@@ -14,7 +14,10 @@ let root: string;
 beforeAll(async () => {
   root = path.join(os.tmpdir(), `vitrine-skipped-summary-${process.pid}`);
   await mkdir(root, { recursive: true });
-  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -37,7 +37,7 @@ async function repo() {
     objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
     labels: [{ objectId: 'a1', label: 'coin' }],
   });
-  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
   return ws;
 }
 

@@ -21,7 +21,10 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-usage-'));
   // A Vitrine repository (the commands look for params.yaml), on the default labels.
-  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -153,7 +153,10 @@ describe('a re-import that changes no object but removes images no object names'
     const ws = workspace(path.join(dir, 'repo'));
     const params = defaultParams();
     await importCollection({ ws, params, metadata: path.join(dir, 'export.csv'), log: memoryLogger() });
-    await writeFile(ws.params, 'collection:\n  name: Stray\n');
+    await writeFile(
+      ws.params,
+      'collection:\n  name: Stray\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const added = await vitrine(['data', 'add'], ws.root);
     expect(added.code, added.said).toBe(0);
     // A-2's row deleted from data/objects.csv by hand; its image stays in data/images, and the export no longer has it.

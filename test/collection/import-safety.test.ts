@@ -283,7 +283,9 @@ describe('re-importing an updated export', () => {
 });
 
 /** The commands look for the repository (a folder with params.yaml) from where they start. */
-const REPOSITORY = '# a Vitrine repository: its name, the rest default\ncollection:\n  name: Test Museum\n';
+const REPOSITORY =
+  '# a Vitrine repository: its name and labels, the rest default\ncollection:\n  name: Test Museum\n' +
+  '  vocabulary: [coin, figurine, mask, print, textile, vessel]\n';
 
 describe('vitrine import (the command)', () => {
   it('exits 1 when rows were refused, with on_invalid "fail" (nothing changed) and "skip" (the rest imported)', async () => {

@@ -53,7 +53,7 @@ describe('labels.csv with columns of the staff’s own', () => {
 
   it('builds the dataset from such a file, as a pull request would', async () => {
     const ws = await makeCollection({ objects: ['A1', 'A2', 'A3'].map((id) => object(id)), labelsText: NOTED });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     const log = memoryLogger();
     const code = await main(['run', 'dataset'], { cwd: ws.root, env: {}, stdout: () => {}, log });
     expect(code, log.lines.map((l) => l.message).join('\n')).toBe(0);
@@ -72,7 +72,7 @@ describe('labels.csv with columns of the staff’s own', () => {
   it('refuses a line that is most likely the rest of a note cut by a line break', async () => {
     const text = 'object_id,label,notes\nA1,coin\nA2,mask,cleaned in\n2024, by J. Smith\nA3,coin\n';
     const ws = await makeCollection({ objects: ['A1', 'A2', 'A3'].map((id) => object(id)), labelsText: text });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     const log = memoryLogger();
     const code = await main(['run', 'dataset'], { cwd: ws.root, env: {}, stdout: () => {}, log });
     const said = log.lines.map((l) => l.message).join('\n');
@@ -89,7 +89,7 @@ describe('labels.csv with columns of the staff’s own', () => {
       objects: ['A1', 'A2'].map((id) => object(id)),
       labelsText: 'object_id,label,notes\nA1,\nA2,,checked\n',
     });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     const log = memoryLogger();
     const code = await main(['run', 'dataset'], { cwd: ws.root, env: {}, stdout: () => {}, log });
     const said = log.lines.map((l) => l.message).join('\n');

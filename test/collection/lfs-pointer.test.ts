@@ -26,7 +26,7 @@ async function run(cwd: string, ...argv: string[]): Promise<{ code: number; text
 describe('a Git LFS pointer in place of a table', () => {
   it('labels.csv: the run says what it is and to run git lfs pull, or to stop keeping it in LFS', async () => {
     const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)), labelsText: POINTER });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     const { code, text } = await run(ws.root, 'run', 'dataset');
     expect(code, text).toBe(1);
     expect(text).toContain('labels.csv is a Git LFS pointer');
@@ -47,7 +47,7 @@ describe('a Git LFS pointer in place of a table', () => {
 
   it('an export: named, with git lfs pull, and nothing imported', async () => {
     const ws = await makeCollection({ objects: [object('a1')] });
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+    await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
     const csv = path.join(await tempDir('vitrine-lfs-export-'), 'museum-export.csv');
     await writeFile(csv, POINTER);
     const { code, text } = await run(ws.root, 'import', '--metadata', csv, '--images', ws.images);

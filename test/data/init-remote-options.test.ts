@@ -18,7 +18,10 @@ afterAll(async () => {
 async function vitrine(args: string[]) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-init-'));
   dirs.push(root);
-  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   const log = memoryLogger();
   const code = await main(args, { cwd: root, env: {}, stdout: () => {}, log });
   return { root, code, messages: log.lines.map((l) => l.message).join('\n') };
@@ -64,7 +67,10 @@ describe('vitrine data init in a repository that has a default remote', () => {
     dirs.push(base);
     const root = path.join(base, 'repo');
     await mkdir(root);
-    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const run = async (args: string[]) => {
       const log = memoryLogger();
       const code = await main(args, { cwd: root, env: {}, stdout: () => {}, log });

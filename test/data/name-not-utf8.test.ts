@@ -25,7 +25,10 @@ beforeEach(async () => {
   base = await tempDir('vitrine-not-utf8-');
   repo = path.join(base, 'repo');
   await writeTree(path.join(repo, 'data'), SAMPLE);
-  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await initData({ root: repo, remoteUrl: '../storage' });
   await addData({ root: repo, log: silentLogger });
   const first = 'images/A1.png';

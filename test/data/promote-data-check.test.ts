@@ -84,7 +84,10 @@ describe("files the computer's system leaves in data/", () => {
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...args], { cwd: repo });
     git('init', '-q', '-b', 'side');
     git('commit', '-q', '--allow-empty', '-m', 'start');
-    await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(repo, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const log = memoryLogger();
     const ctx = {
       ws: workspace(repo),

@@ -39,7 +39,10 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     const storage = path.join(base, 'storage');
     await mkdir(path.join(repo, 'data', 'images'), { recursive: true });
     await mkdir(storage);
-    await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(repo, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     // Six photographs of 30 KB: the third does not fit on a 64 KB disk.
     for (let i = 1; i <= 6; i++) await writeFile(path.join(repo, 'data', 'images', `A${i}.png`), randomBytes(30_000));
     await initData({ root: repo, remoteUrl: storage });
@@ -68,7 +71,10 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     await mkdir(path.join(repo, 'data', 'images'), { recursive: true });
     await mkdir(storage);
     await writeFile(path.join(repo, 'data', 'images', 'A1.png'), randomBytes(1000));
-    await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(repo, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     await initData({ root: repo, remoteUrl: storage });
     await addData({ root: repo, log: silentLogger });
     const script = `mount -t tmpfs -o ro,size=64k tmpfs "$1" && exec "$2" "$3" data push`;
@@ -93,7 +99,10 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     await pushData({ root: origin, log: silentLogger });
     const clone = path.join(base, 'clone');
     await cloneTracked(origin, clone);
-    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(clone, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     const cache = path.join(clone, '.dvc', 'cache');
     await mkdir(cache, { recursive: true });
     const script = `mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" "$3" data pull --jobs 1`;

@@ -82,7 +82,10 @@ async function dataRepo(name: string, endpoint: string): Promise<string> {
       { section: 'remote "storage"', key: 'secret_access_key', value: 'S' },
     ],
   });
-  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await addData({ root: repo, log: silentLogger });
   return repo;
 }

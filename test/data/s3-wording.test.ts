@@ -68,7 +68,10 @@ async function repoWith(name: string, serverUrl: string): Promise<string> {
 /** Run the CLI in `cwd` as a person would (not on a terminal); returns the exit code and what it wrote. */
 async function vitrine(cwd: string, ...argv: string[]): Promise<{ code: number; text: string }> {
   // A Vitrine repository has params.yaml (a name is enough here: the rest defaults).
-  await writeFile(path.join(cwd, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(cwd, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   let text = '';
   const log = terminalLogger({ write: (t) => (text += t), isTTY: false });
   const code = await main(argv, { cwd, env: {}, stdout: (t) => (text += t), log, interactive: false });

@@ -17,7 +17,10 @@ beforeEach(async () => {
   base = await tempDir('vitrine-status-broken-link-');
   repo = path.join(base, 'repo');
   await writeTree(path.join(repo, 'data'), SAMPLE);
-  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await initData({ root: repo, remoteUrl: '../storage' });
   await addData({ root: repo, log: silentLogger });
 });

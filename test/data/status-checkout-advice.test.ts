@@ -16,7 +16,10 @@ let repo: string;
 beforeEach(async () => {
   repo = await tempDir('vitrine-status-checkout-');
   await writeTree(path.join(repo, 'data'), SAMPLE);
-  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
   await initData({ root: repo, remoteUrl: '../storage' });
   await addData({ root: repo, log: silentLogger });
 });

@@ -23,7 +23,10 @@ beforeEach(async () => {
   base = await tempDir('vitrine-unpushed-');
   repo = path.join(base, 'museum');
   await writeTree(path.join(repo, 'data'), SAMPLE);
-  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterEach(async () => {
   await cleanup(base);
@@ -120,7 +123,10 @@ describe('images recorded but never pushed', () => {
     await vitrine(repo, 'data', 'push');
     const clone = path.join(base, 'clone');
     await cloneTracked(repo, clone);
-    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(clone, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     expect((await vitrine(clone, 'data', 'pull')).code).toBe(0);
     expect((await vitrine(clone, 'data', 'status')).text).not.toContain('data push');
   });
@@ -130,7 +136,10 @@ describe('images recorded but never pushed', () => {
     // Pushed by another tool (DVC itself): this machine has no note, until the remote is asked once.
     const clone = path.join(base, 'other');
     await cloneTracked(repo, clone);
-    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await writeFile(
+      path.join(clone, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+    );
     await vitrine(repo, 'data', 'push');
     await vitrine(clone, 'data', 'pull');
     await writeFile(path.join(repo, '.dvc', 'tmp', 'vitrine-on-remote.json'), '{}');

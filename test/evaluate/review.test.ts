@@ -38,7 +38,10 @@ let ws: Workspace;
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-review-')));
   // A Vitrine repository (the command looks for params.yaml), on the default labels.
-  await writeFile(ws.params, 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    ws.params,
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });
@@ -165,7 +168,10 @@ describe('the review list', () => {
   it('warns when labels.csv changed since the list was made (another branch, an edit)', async () => {
     const dir = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-review-stale-')));
     try {
-      await writeFile(dir.params, 'collection:\n  name: Test Museum\n');
+      await writeFile(
+        dir.params,
+        'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+      );
       await writeFile(dir.labels, 'object_id,label\nc0,coin\n');
       await mkdir(dir.evaluate, { recursive: true });
       await writeFile(path.join(dir.evaluate, 'review.json'), JSON.stringify(reviewFromOof(oof)));

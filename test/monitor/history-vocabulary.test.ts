@@ -25,7 +25,8 @@ async function commit(message: string, files: Record<string, string>): Promise<s
   return git.commit({ fs, dir: root, message, author: { ...author, timestamp: time, timezoneOffset: 0 } });
 }
 
-const params = (vocabulary: string[]) => `collection:\n  vocabulary: [${vocabulary.map((l) => `"${l}"`).join(', ')}]\n`;
+const params = (vocabulary: string[]) =>
+  `collection:\n  name: Test Museum\n  vocabulary: [${vocabulary.map((l) => `"${l}"`).join(', ')}]\n`;
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-monitor-vocab-'));

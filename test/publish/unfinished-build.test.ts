@@ -40,7 +40,8 @@ async function repository(name: string): Promise<string> {
   await writeFixture({ root, objects, labels });
   await writeFile(
     path.join(root, 'params.yaml'),
-    `collection:\n  repository: example-museum/collection\ncatalogue:\n  publish: s3\n` +
+    `collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n` +
+      `  repository: example-museum/collection\ncatalogue:\n  publish: s3\n` +
       `  s3:\n    endpoint: ${bucket.endpoint}\n    bucket: www\n    prefix: ${name}\n`,
   );
   await writeFile(

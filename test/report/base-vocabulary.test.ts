@@ -14,7 +14,8 @@ const objects = demoObjects();
 const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
 const text = (lines: [string, string][]) => `object_id,label\n${lines.map(([id, l]) => `${id},${l}`).join('\n')}\n`;
 const lines = (map: Record<string, string>) => Object.entries(map).sort() as [string, string][];
-const vocabularyParams = (vocabulary: string[]) => `collection:\n  vocabulary: [${vocabulary.join(', ')}]\n`;
+const vocabularyParams = (vocabulary: string[]) =>
+  `collection:\n  name: Test Museum\n  vocabulary: [${vocabulary.join(', ')}]\n`;
 
 describe('labels.csv at the base, read with the base’s own vocabulary', () => {
   it('a label the pull request adds: a line the base set aside is not a disagreement there', async () => {

@@ -22,7 +22,7 @@ async function repoWithConflict() {
     objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
     labelsText: CONFLICT.join('\n'),
   });
-  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask, vessel]\n');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask, vessel]\n');
   return ws;
 }
 
@@ -50,7 +50,10 @@ describe('a run that stops before its report', () => {
 
     // The conflict is resolved, but params.yaml now has a typo: the note says that, not the old conflict.
     await writeFile(ws.labels, 'object_id,label\na1,coin\na2,mask\n');
-    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask, vessel]\ntrian:\n  epochs: 3\n');
+    await writeFile(
+      ws.params,
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, mask, vessel]\ntrian:\n  epochs: 3\n',
+    );
     const second = await vitrine(['report'], ws.root);
     expect(second.code).not.toBe(0);
     const again = await note(ws.report, 'failure.md');

@@ -804,7 +804,9 @@ describe('escaping what comes from labels, metadata and params', () => {
       objects: objs,
       base,
       head,
-      headParams: 'collection:\n  name: "Museum | @everyone <b>"\ntrain:\n  epochs: 60\n',
+      headParams:
+        'collection:\n  name: "Museum | @everyone <b>"\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+        'train:\n  epochs: 60\n',
     });
     const params = validateParams({ raw: { collection: { name: 'Museum | @everyone <b>' }, train: { epochs: 60 } } });
     const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });

@@ -24,7 +24,9 @@ import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } f
 
 afterAll(removeTempDirs);
 
-const PARAMS_YAML = `collection:\n  vocabulary: [${VOCABULARY.join(', ')}]\ndataset:\n  image:\n    max_pixels: 5000\n`;
+const PARAMS_YAML =
+  `collection:\n  name: Test Museum\n  vocabulary: [${VOCABULARY.join(', ')}]\n` +
+  'dataset:\n  image:\n    max_pixels: 5000\n';
 
 const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
 const specs: ObjectSpec[] = ids.map((id, i) => ({

@@ -18,7 +18,7 @@ const textiles = objects.filter((o) => o.label === 'textile').length;
 describe('a pull request that removes labels from the vocabulary', () => {
   it('says so in the report and at the front of the status', async () => {
     const narrowed = VOCABULARY.filter((l) => l !== 'textile').map((l) => (l === 'mask' ? 'Mask' : l));
-    const headParams = `collection:\n  vocabulary: [${[...narrowed].join(', ')}]\n`;
+    const headParams = `collection:\n  name: Test Museum\n  vocabulary: [${[...narrowed].join(', ')}]\n`;
     const { ws } = await makeRepo({ objects, base: labels, head: labels, baseParams: '', headParams });
     const params = validateParams({ raw: { collection: { vocabulary: narrowed } } });
     const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
@@ -42,7 +42,7 @@ describe('a pull request that removes labels from the vocabulary', () => {
   });
 
   it('one label, named in full; a vocabulary that only grows says nothing', async () => {
-    const headParams = `collection:\n  vocabulary: [${VOCABULARY.filter((l) => l !== 'textile').join(', ')}]\n`;
+    const headParams = `collection:\n  name: Test Museum\n  vocabulary: [${VOCABULARY.filter((l) => l !== 'textile').join(', ')}]\n`;
     const { ws } = await makeRepo({ objects, base: labels, head: labels, baseParams: '', headParams });
     const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY.filter((l) => l !== 'textile') } } });
     const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
@@ -52,7 +52,7 @@ describe('a pull request that removes labels from the vocabulary', () => {
     );
     expect(json.headline).toMatch(/^Removes label textile: /);
 
-    const grown = `collection:\n  vocabulary: [${[...VOCABULARY, 'seal'].join(', ')}]\n`;
+    const grown = `collection:\n  name: Test Museum\n  vocabulary: [${[...VOCABULARY, 'seal'].join(', ')}]\n`;
     const again = await makeRepo({ objects, base: labels, head: labels, baseParams: '', headParams: grown });
     const more = validateParams({ raw: { collection: { vocabulary: [...VOCABULARY, 'seal'] } } });
     const report = await buildReport({ ws: again.ws, params: more, base: 'main', log: silentLogger });

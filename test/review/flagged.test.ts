@@ -42,7 +42,10 @@ const oof: OofFile = {
 let ws: Workspace;
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-flagged-')));
-  await writeFile(ws.params, 'collection:\n  name: Test Museum\n');
+  await writeFile(
+    ws.params,
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
 });
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });

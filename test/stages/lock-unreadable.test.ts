@@ -30,7 +30,7 @@ it('a lock.json this user may not read stops the run, naming it, and is left as 
     objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
     labels: [{ objectId: 'a1', label: 'coin' }],
   });
-  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
   await mkdir(path.join(ws.root, '.vitrine'), { recursive: true });
   await openTree(ws.root);
   const lockFile = path.join(ws.root, '.vitrine', 'lock.json');

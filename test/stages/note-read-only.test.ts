@@ -33,7 +33,7 @@ it('a read-only .vitrine: the run fails with one clear error, no raw "note for t
     objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
     labels: [{ objectId: 'a1', label: 'coin' }],
   });
-  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
   await openTree(ws.root);
   await mkdir(path.join(ws.root, '.vitrine'), { recursive: true });
   await chmod(path.join(ws.root, '.vitrine'), 0o555);

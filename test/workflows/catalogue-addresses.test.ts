@@ -83,7 +83,14 @@ describe('the catalogue action when the cache has no object addresses', () => {
   });
 
   it("takes the site's address from params.yaml as the stages read it (CRLF, a four-space indent, comments)", async () => {
-    const params = ['collection:', '    name: "Room #5"', 'catalogue:', `    site: "${site}"  # the bucket`, ''];
+    const params = [
+      'collection:',
+      '    name: "Room #5"',
+      '    vocabulary: [coin, figurine, mask, print, textile, vessel]',
+      'catalogue:',
+      `    site: "${site}"  # the bucket`,
+      '',
+    ];
     const { saved } = await runStep({ env: { SITE: '' }, params: params.join('\r\n') });
     expect(saved).toBe(published);
     // A deeper key of the same name (a period called "site") is not catalogue.site.

@@ -9,8 +9,9 @@ import { clip } from './log.ts';
 
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
- * by the part of the pipeline that reads it; a missing key takes the default shown here, an unknown
- * key or a wrong type is an error naming the key, the value and what was expected.
+ * by the part of the pipeline that reads it; a missing key takes the default shown here (except that a collection
+ * section must keep its name and vocabulary: parseParamsFile), an unknown key or a wrong type is an error naming the
+ * key, the value and what was expected.
  */
 
 const fraction = z.number().min(0).max(1);

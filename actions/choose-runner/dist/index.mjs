@@ -47514,7 +47514,42 @@ function parseParamsFile({ text: text2, name }) {
   const params = parseParams({ text: text2, name });
   const nothing = holdsNothing(text2);
   if (nothing) throw emptyParams({ name, emptySections: nothing.emptySections });
+  const missing = collectionUnnamed({ text: text2, name });
+  if (missing) throw missing;
   return params;
+}
+function collectionUnnamed({ text: text2, name }) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
+  const pair = (0, import_yaml.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "collection") : void 0;
+  if (!pair || !(0, import_yaml.isMap)(pair.value) || pair.value.items.length === 0) return null;
+  const section = pair.value;
+  const written = new Set(section.items.map((p) => (0, import_yaml.isScalar)(p.key) ? String(p.key.value) : ""));
+  const missing = ["name", "vocabulary"].filter((key) => !written.has(key));
+  if (missing.length === 0) return null;
+  const line = lineCounter.linePos(pair.key.range?.[0] ?? 0).line;
+  const first = section.items[0]?.key;
+  const indent = first?.range ? " ".repeat(lineCounter.linePos(first.range[0]).col - 1) : "  ";
+  const demo = defaultParams().collection;
+  const why = {
+    name: `the catalogue, the reports and the model card would carry the demo's name, "${demo.name}"`,
+    vocabulary: `the model would learn the demo's labels (${demo.vocabulary.join(", ")}) instead of this collection's, and objects with other labels would be left out`
+  };
+  const add = {
+    name: `${indent}name: Your Museum`,
+    vocabulary: `${indent}vocabulary: [coin, mask]`
+  };
+  const own2 = {
+    name: "the collection's name",
+    vocabulary: "the labels of labels.csv the model is to learn, at least two"
+  };
+  const keys = missing.length === 1 ? `no collection.${missing[0]}` : "neither collection.name nor collection.vocabulary";
+  return new VitrineError(
+    "PARAMS_MISSING",
+    `${name}:${line}: the collection section has ${keys}: without ${missing.length === 1 ? "it" : "them"}, ${missing.map((key) => why[key]).join(", and ")}. Vitrine stops here. Add ${missing.length === 1 ? "this line" : "these lines"} under "collection:", with ${missing.map((key) => own2[key]).join(" and ")}:
+${missing.map((key) => add[key]).join("\n")}`,
+    { file: name, line, missing }
+  );
 }
 function holdsNothing(text2) {
   const raw = (0, import_yaml.parseDocument)(text2).toJS();

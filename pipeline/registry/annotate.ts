@@ -14,6 +14,7 @@ import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, Prediction } from '../types.ts';
 import { previousAnnotations, recordAnnotationChanges } from './annotation-changes.ts';
+import { recordAnnotationsMade } from './coverage.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './identity.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
@@ -414,6 +415,8 @@ export async function writeAnnotations({
   const file = annotationsFile(ws);
   const before = await previousAnnotations({ file, version: annotations[0]?.modelVersion });
   await writeJsonAtomic({ file, value: annotations });
+  // Made for today's dataset: objects the model could make nothing of are not taken for new ones later.
+  await recordAnnotationsMade({ ws, annotations: file, madeBy: [...new Set(annotations.map((a) => a.modelVersion))] });
   await recordAnnotationChanges({ ws, before, after: annotations });
   const labelled = annotations.filter((a) => a.agrees !== null);
   const agree = labelled.filter((a) => a.agrees).length;

@@ -1,9 +1,6 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readJsonOrNull } from '../catalogue/read.ts';
-import { hashFile } from '../data/hash.ts';
-import { listWords, plural } from '../data/ops.ts';
-import { datasetFile, readDataset } from '../dataset/read.ts';
+import { listWords } from '../data/ops.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch } from '../git/history.ts';
@@ -26,6 +23,7 @@ import {
 } from './annotate.ts';
 import { annotationChangesFile } from './annotation-changes.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
+import { annotationsCoverage } from './coverage.ts';
 import { evaluatedModel, type IdentifiedModel, modelIdentity, OTHER_MODEL_WORDS, sameModel } from './identity.ts';
 import {
   type Headline,
@@ -250,7 +248,7 @@ export async function restoreRegistryRecord({
   const { stale, madeBy } =
     cards && (await present(annotationsFile(ws)))
       ? refreshStale
-        ? await annotationsCoverage({ ws })
+        ? await annotationsCoverage({ ws, annotations: annotationsFile(ws) })
         : { stale: '', madeBy: [] }
       : { stale: null, madeBy: [] };
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(
@@ -290,71 +288,17 @@ export async function restoreRegistryRecord({
     const { annotated } = await publishRegistry({ ws, params, log, remote, predict, embed });
     return annotated > 0 ? 'restored' : 'failed';
   } catch (error) {
-    // Only a better catalogue was at stake: it is built as before, with staff labels only, and says why.
+    // Only a better catalogue was at stake: it is built with what there is (the annotations already made, or staff
+    // labels only), and says why.
     log.warn(
-      `The collection could not be annotated with ${prod} again (${messageOf(error)}): the catalogue shows staff ` +
-        'labels only, with no machine annotations.',
+      stale
+        ? `The collection could not be annotated with ${prod} again (${messageOf(error)}): the objects its ` +
+            'annotations were not made for show staff labels only; the others keep their annotations.'
+        : `The collection could not be annotated with ${prod} again (${messageOf(error)}): the catalogue shows staff ` +
+            'labels only, with no machine annotations.',
     );
     return 'failed';
   }
-}
-
-/**
- * Whether the record's annotations cover today's collection (`stale`: '' when they do, else what they miss in
- * words; null when they cannot be read, so are written again) and which versions made them. Both files are read
- * only when either changed since they were last found to cover it (a stamp in .vitrine/cache): at 100,000 objects
- * reading them takes seconds, and this is asked at every run.
- */
-async function annotationsCoverage({ ws }: { ws: Workspace }): Promise<{ stale: string | null; madeBy: string[] }> {
-  const md5 = {
-    dataset: await hashFile({ file: datasetFile(ws) }),
-    annotations: await hashFile({ file: annotationsFile(ws) }),
-  };
-  const stampFile = path.join(ws.cache, 'annotations-coverage.json');
-  const stamp = (await readJsonOrNull({ file: stampFile }).catch(() => null)) as
-    | (typeof md5 & { madeBy?: unknown })
-    | null;
-  if (stamp?.dataset === md5.dataset && stamp.annotations === md5.annotations && Array.isArray(stamp.madeBy))
-    return { stale: '', madeBy: stamp.madeBy.map(String) };
-  const annotations = (await readJsonOrNull({ file: annotationsFile(ws) }).catch(() => null)) as Annotation[] | null;
-  if (!Array.isArray(annotations)) return { stale: null, madeBy: [] };
-  const stale = await photographsNotAnnotated({ ws, annotations });
-  const madeBy = [...new Set(annotations.map((a) => a.modelVersion))];
-  // Only a cache: one that cannot be written costs the next run the reading again.
-  if (stale === '') await writeJsonAtomic({ file: stampFile, value: { ...md5, madeBy } }).catch(() => undefined);
-  return { stale, madeBy };
-}
-
-/**
- * What the collection has that `annotations` were not made for, in words ("2 objects were added (DM-0301, DM-0302)
- * and 1 given a new photograph (DM-0007)"); '' when they cover it.
- * Annotations written before they recorded the photograph (`imageMd5`) count as made for the object's photograph.
- */
-async function photographsNotAnnotated({
-  ws,
-  annotations,
-}: {
-  ws: Workspace;
-  annotations: Annotation[];
-}): Promise<string> {
-  const made = new Map(annotations.map((a) => [a.id, a.imageMd5]));
-  const added: string[] = [];
-  const rephotographed: string[] = [];
-  for (const o of (await readDataset({ ws })).objects) {
-    // A photograph that cannot be used (imageMd5 empty) gets no annotation: the catalogue says why instead.
-    if (o.image === '' || !o.imageMd5) continue;
-    if (!made.has(o.id)) added.push(o.id);
-    else if (made.get(o.id) !== undefined && made.get(o.id) !== o.imageMd5) rephotographed.push(o.id);
-  }
-  const said = [
-    added.length
-      ? `${plural(added.length, 'object')} ${added.length === 1 ? 'was' : 'were'} added (${listWords(added, { max: 5 })})`
-      : '',
-    rephotographed.length
-      ? `${rephotographed.length} given a new photograph (${listWords(rephotographed, { max: 5 })})`
-      : '',
-  ].filter(Boolean);
-  return listWords(said);
 }
 
 /** Build the card of every registered version from its stored evidence; returns the versions carded. */

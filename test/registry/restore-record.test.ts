@@ -152,8 +152,6 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
     const [first, second] = dataset.objects as [DatasetObject, DatasetObject];
     dataset.objects.push({ ...first, id: 'DM-0301', image: 'images/DM-0301.png', imageMd5: 'f'.repeat(32) });
-    // A photograph that cannot be used gets no annotation (the catalogue says why): not one to make.
-    dataset.objects.push({ ...first, id: 'DM-0302', image: 'images/DM-0302.png', imageMd5: '' });
     second.imageMd5 = 'e'.repeat(32);
     await writeJsonAtomic({ file, value: dataset });
 
@@ -171,6 +169,42 @@ describe('the record of the promoted models in a copy that lacks it', () => {
     expect(after.find((a) => a.id === second.id)?.imageMd5).toBe('e'.repeat(32));
     // Once they match, nothing to do.
     expect(await restoreRegistryRecord({ ...restore, refreshStale: true })).toBe('untouched');
+  });
+
+  it('does not annotate again at every run an object the model could make nothing of', async () => {
+    // A reviewer: an image without a usable embedding gets no annotation, and was taken for a new object every run.
+    const f = await promotedRepo();
+    const file = path.join(f.ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+    dataset.objects.push({ ...dataset.objects[0]!, id: 'DM-0301', imageMd5: 'f'.repeat(32) });
+    await writeJsonAtomic({ file, value: dataset });
+    const leavesOut: typeof standInPredict = async (input) =>
+      (await standInPredict(input)).filter((p) => p.id !== 'DM-0301');
+    const restore = { ws: f.ws, params: f.params, log: memoryLogger(), predict: leavesOut, refreshStale: true };
+    expect(await restoreRegistryRecord(restore)).toBe('restored');
+    expect((await readAnnotations(f.ws)).map((a) => a.id)).not.toContain('DM-0301');
+    expect(await restoreRegistryRecord(restore)).toBe('untouched');
+  });
+
+  it('says the annotations already made are kept when making the missing ones fails', async () => {
+    const f = await promotedRepo();
+    const file = path.join(f.ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+    dataset.objects.push({ ...dataset.objects[0]!, id: 'DM-0301', imageMd5: 'f'.repeat(32) });
+    await writeJsonAtomic({ file, value: dataset });
+    const before = await readAnnotations(f.ws);
+    const log = memoryLogger();
+    const broken = async () => {
+      throw new Error('the TensorFlow.js backend did not start');
+    };
+    expect(await restoreRegistryRecord({ ws: f.ws, params: f.params, log, predict: broken, refreshStale: true })).toBe(
+      'failed',
+    );
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
+      'The collection could not be annotated with v1.0.0 again (the TensorFlow.js backend did not start): the ' +
+        'objects its annotations were not made for show staff labels only; the others keep their annotations.',
+    );
+    expect(await readAnnotations(f.ws)).toEqual(before);
   });
 
   it('is asked of the catalogue stage before it builds (--single included)', async () => {

@@ -152,8 +152,9 @@ export function describeStatus(status: DataStatus): string[] {
     const unfinished = status.checkoutUnfinished === true && removed.length > 0;
     if (unfinished)
       lines.push(
-        'A data pull or checkout did not finish here: run "npx vitrine data pull" to finish putting the files data.dvc ' +
-          'records in data/. Do not run "npx vitrine data add" before: it would drop them from data.dvc.',
+        'A data pull or checkout did not finish here, so files data.dvc records may be missing from data/ (among the ' +
+          'removed below). Run "npx vitrine data pull" to finish it; "npx vitrine data add" also puts them back from ' +
+          'the local cache before it records data/.',
       );
     if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
       lines.push(

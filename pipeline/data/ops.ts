@@ -97,7 +97,8 @@ export function checkoutTempDirOf(root: string): string {
 /**
  * Written while a pull or checkout brings `target`/ to what its .dvc file records, removed once it has: a pull killed
  * after its downloads leaves files in the cache that are not in data/ yet, which "data add" would otherwise take for
- * files deleted by hand and drop from data.dvc (an outside tester lost 12 images and objects.csv that way).
+ * files deleted by hand and drop from data.dvc (an outside tester lost 12 images and objects.csv that way). With it
+ * there, "data add" first puts them in data/ (finishStoppedCheckout).
  */
 export function unfinishedCheckoutFile(root: string, target = 'data'): string {
   return path.join(path.resolve(root), '.dvc', 'tmp', `checkout-unfinished.${target.replace(/[\\/:]/g, '_')}`);
@@ -171,6 +172,7 @@ export async function addData({
   await refuseOtherRecordedPath({ root: absRoot, dvcFile, target });
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
+  if (!removeMissing) await finishStoppedCheckout({ root: absRoot, dvcFile, cacheDir, dir, target, log });
   const links: string[] = [];
   const linkedFolders: string[] = [];
   const dvcignores: string[] = [];
@@ -182,7 +184,7 @@ export async function addData({
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   warnWindowsNames({ files, target, log });
-  if (!removeMissing) await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target });
+  if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -417,18 +419,64 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
 }
 
 /**
+ * After a pull or checkout stopped while it filled `target`/, the recorded files it had fetched but not put there
+ * yet are put there first, from the local cache (only where nothing is): the folder is then what the pull would
+ * have left, with the changes made since, and is recorded as such. A pull would refuse to finish over those
+ * changes (their content is in no cache), and recording without them would drop the files from data.dvc.
+ */
+async function finishStoppedCheckout({
+  root,
+  dvcFile,
+  cacheDir,
+  dir,
+  target,
+  log,
+}: {
+  root: string;
+  dvcFile: string;
+  cacheDir: string;
+  dir: string;
+  target: string;
+  log: Logger;
+}): Promise<void> {
+  if (!(await exists(unfinishedCheckoutFile(root, target)))) return;
+  let recorded: DvcOut | undefined;
+  try {
+    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
+  } catch {
+    return; // Nothing readable recorded: nothing to put back.
+  }
+  if (!recorded?.md5.endsWith('.dir')) return;
+  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
+  if (!manifest) return;
+  const putBack: string[] = [];
+  for (const entry of manifest) {
+    const dest = path.join(dir, ...entry.relpath.split('/'));
+    const src = objectPath(cacheDir, entry.md5);
+    if (lstatSync(dest, { throwIfNoEntry: false }) || !(await exists(src))) continue;
+    const what = `.dvc/cache, needed by ${target}/${entry.relpath}`;
+    await copyVerified({ src, dest, md5: entry.md5, what, tempDir: checkoutTempDirOf(root) });
+    putBack.push(`${target}/${entry.relpath}`);
+  }
+  if (putBack.length > 0)
+    log.info(
+      `A data pull or checkout stopped before it had put ${plural(putBack.length, 'file')} in ${target}/ ` +
+        `(${listWords(putBack, { max: 3 })}): ${putBack.length === 1 ? 'it was' : 'they were'} put there from the ` +
+        'local cache first. To leave recorded files out on purpose, run "npx vitrine data add --remove-missing".',
+    );
+}
+
+/**
  * A file data.dvc records that is neither in the folder nor in the cache was never fetched here (an interrupted
  * pull, a clone): recording the folder would drop it from data.dvc and, once committed, from the collection.
  * Files deleted by hand (their content is in the cache) are recorded as removed, as `dvc add` does.
  */
 async function refuseDroppingUnfetched({
-  root,
   dvcFile,
   cacheDir,
   files,
   target,
 }: {
-  root: string;
   dvcFile: string;
   cacheDir: string;
   files: string[];
@@ -457,18 +505,6 @@ async function refuseDroppingUnfetched({
         '"npx vitrine data add --remove-missing".',
       { file: 'data/objects.csv' },
     );
-  if (await exists(unfinishedCheckoutFile(root, target))) {
-    const named = gone.slice(0, 3).map((e) => `${target}/${e.relpath}`);
-    throw new VitrineError(
-      'DATA_CHECKOUT_UNFINISHED',
-      `A data pull or checkout did not finish here, so ${target}/ lacks ${plural(gone.length, 'file')} that ` +
-        `${target}.dvc records (e.g. ${named.join(', ')}). Recording ${target}/ now would drop them from ` +
-        `${target}.dvc, so ${target}.dvc was left as it was. Run "npx vitrine data pull" to finish putting them in ` +
-        `${target}/, then "npx vitrine data add" again if you changed anything. To drop them on purpose, run ` +
-        '"npx vitrine data add --remove-missing".',
-      { file: path.basename(dvcFile), missing: gone.length },
-    );
-  }
   const held = await objectLookup(cacheDir);
   const unfetched = gone.filter((e) => !held(e.md5)).map((e) => `${target}/${e.relpath}`);
   if (unfetched.length === 0) return;
@@ -1074,6 +1110,9 @@ export async function pullData({
   let skipped = 0;
   const listWasHere = await exists(objectPath(t.cacheDir, t.out.md5));
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
+  // From here the pull fills data/ (as objects arrive, or at the end): stopped before the checkout that ends it has
+  // finished, what it fetched is in the cache and not all in data/ (unfinishedCheckoutFile).
+  await markCheckoutUnderway(root, target);
   const objects = uniqueObjects(manifest, target);
   // Every file that has an object's content: a missing object leaves them all out of data/.
   const filesOf = new Map<string, string[]>();
@@ -1094,7 +1133,6 @@ export async function pullData({
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
   const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
-  if (early) await markCheckoutUnderway(root, target);
   /** Objects that were in the local cache already. */
   const found: string[] = [];
   const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {

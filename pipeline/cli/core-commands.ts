@@ -111,7 +111,7 @@ async function demoUnderLock({
   }
   // A data.dvc the demo did not write may record objects someone added: a copy is kept before it is rewritten.
   const kept = await keepDataDvc({ ws: ctx.ws });
-  const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
+  const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true, written: true });
   if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept)
     ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept }), { file: 'data.dvc' });
   const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
@@ -235,7 +235,7 @@ async function importUnderLock({
       log: ctx.log,
       session,
     });
-    added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, written: true });
   } finally {
     await session.finish();
     quiet();

@@ -155,6 +155,7 @@ export async function addData({
   jobs = 8,
   removeMissing = false,
   pushNext = false,
+  written = false,
 }: {
   root: string;
   target?: string;
@@ -162,6 +163,11 @@ export async function addData({
   jobs?: number;
   /** Record the folder even though data.dvc lists files that are neither in it nor in the local cache. */
   removeMissing?: boolean;
+  /**
+   * The folder was just written whole (import, init, the demo): a file it lacks was removed on purpose, never one
+   * a stopped pull had not put there yet (finishStoppedCheckout).
+   */
+  written?: boolean;
   /** The caller pushes right after (init, demo): no advice to push, which it would then say twice. */
   pushNext?: boolean;
 }): Promise<{ md5: string; size: number; nfiles: number; pushAdvised: boolean }> {
@@ -172,7 +178,7 @@ export async function addData({
   await refuseOtherRecordedPath({ root: absRoot, dvcFile, target });
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  if (!removeMissing) await finishStoppedCheckout({ root: absRoot, dvcFile, cacheDir, dir, target, log });
+  if (!removeMissing && !written) await finishStoppedCheckout({ root: absRoot, dvcFile, cacheDir, dir, target, log });
   const links: string[] = [];
   const linkedFolders: string[] = [];
   const dvcignores: string[] = [];

@@ -441,7 +441,7 @@ export async function initRepository({
   });
   await write('README.md', readme);
 
-  await addData({ root, target: 'data', log, pushNext: true });
+  await addData({ root, target: 'data', log, pushNext: true, written: true });
   written.push('data.dvc', 'labels.csv');
   // The repository is whole before the images are sent: a push stopped by Ctrl-C, or one that fails, leaves a
   // finished init, and "data push" sends the rest.

@@ -291,7 +291,7 @@ export async function restoreRegistryRecord({
     // Only a better catalogue was at stake: it is built with what there is (the annotations already made, or staff
     // labels only), and says why.
     log.warn(
-      stale
+      stale !== null
         ? `The collection could not be annotated with ${prod} again (${messageOf(error)}): the objects its ` +
             'annotations were not made for show staff labels only; the others keep their annotations.'
         : `The collection could not be annotated with ${prod} again (${messageOf(error)}): the catalogue shows staff ` +

@@ -38,8 +38,8 @@ export interface ImageAnalysis {
    */
   thumbnailBytes?: [number, number][];
   /**
-   * md5 of the picture's pixels, made small (64 pixels at most a side, upright, on the background): the same
-   * photograph saved again with other metadata (EXIF, IPTC, bytes after its end) has other bytes and these pixels.
+   * md5 of the picture's size and its pixels made small (64 pixels at most a side, upright, on the background): the
+   * same photograph saved again with other metadata (EXIF, IPTC, bytes after its end) has other bytes and these.
    * Absent in analyses written before it was recorded.
    */
   pixels?: string;
@@ -354,9 +354,7 @@ export async function analyseImage({
     });
     thumbnailFiles.push([written[0]!, written[1]!]);
   }
-  const pixels = createHash('md5')
-    .update(`${small.info.width}x${small.info.height}\n`)
-    .update(small.data)
-    .digest('hex');
+  // With the photograph's own size: two plain pictures of one colour and other sizes are not one photograph.
+  const pixels = createHash('md5').update(`${info.width}x${info.height}\n`).update(small.data).digest('hex');
   return { width: info.width, height: info.height, colours, thumbnails, thumbnailFiles, pixels };
 }

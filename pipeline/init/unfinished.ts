@@ -37,8 +37,9 @@ export async function unfinishedInit({ ws }: { ws: Workspace }): Promise<string 
  * every stage). It stops, saying what to do.
  */
 export async function refuseUnfinishedInit({ ws }: { ws: Workspace }): Promise<void> {
-  const marker = await unfinishedInit({ ws });
-  if (!marker) return;
+  // The marker only: a collection set up by hand can be in the state an older init left (not recorded yet).
+  const marker = path.join(ws.work, UNFINISHED_INIT);
+  if (!(await exists(marker))) return;
   throw new VitrineError(
     'INIT_INTERRUPTED',
     'vitrine init did not finish in this folder, so the collection is only half made (no data.dvc or git ' +

@@ -91,7 +91,15 @@ describe('which params.yaml settings decide a pull request’s verdict', () => {
       if (key in VERDICT_SETTINGS.decidesWhen) continue;
       const value = another(key, schema);
       expect(value, `no other valid value found for ${key}`).not.toBeNull();
-      const head = stringify(nest(key, value));
+      // A collection section names the collection and its labels (else params.yaml is refused, PARAMS_MISSING).
+      const written = nest(key, value) as { collection?: Record<string, unknown> };
+      if (written.collection)
+        written.collection = {
+          name: defaultParams().collection.name,
+          vocabulary: defaultParams().collection.vocabulary,
+          ...written.collection,
+        };
+      const head = stringify(written);
       const { text, changes } = withBaseGate({ head, base: null });
       if (DECIDES.includes(key)) {
         expect(changes, key).toEqual([{ key, base: at(defaultParams(), key), head: value }]);

@@ -425,6 +425,30 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
 }
 
 /**
+ * The files `dvcFile` records, from the folder list in the local cache; undefined when there is nothing readable
+ * recorded to lose (not versioned yet, an unreadable .dvc file or list: a later step says what is wrong, and
+ * recording the folder now replaces it).
+ */
+async function recordedFiles({
+  dvcFile,
+  cacheDir,
+  target,
+}: {
+  dvcFile: string;
+  cacheDir: string;
+  target: string;
+}): Promise<ManifestEntry[] | undefined> {
+  let recorded: DvcOut | undefined;
+  try {
+    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
+  } catch {
+    return undefined;
+  }
+  if (!recorded?.md5.endsWith('.dir')) return undefined;
+  return readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
+}
+
+/**
  * After a pull or checkout stopped while it filled `target`/, the recorded files it had fetched but not put there
  * yet are put there first, from the local cache (only where nothing is): the folder is then what the pull would
  * have left, with the changes made since, and is recorded as such. A pull would refuse to finish over those
@@ -446,14 +470,7 @@ async function finishStoppedCheckout({
   log: Logger;
 }): Promise<void> {
   if (!(await exists(unfinishedCheckoutFile(root, target)))) return;
-  let recorded: DvcOut | undefined;
-  try {
-    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
-  } catch {
-    return; // Nothing readable recorded: nothing to put back.
-  }
-  if (!recorded?.md5.endsWith('.dir')) return;
-  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
+  const manifest = await recordedFiles({ dvcFile, cacheDir, target });
   if (!manifest) return;
   const putBack: string[] = [];
   for (const entry of manifest) {
@@ -488,15 +505,7 @@ async function refuseDroppingUnfetched({
   files: string[];
   target: string;
 }): Promise<void> {
-  let recorded: DvcOut | undefined;
-  try {
-    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
-  } catch {
-    return; // Not versioned yet, or unreadable: nothing recorded to lose (a later step says what is wrong).
-  }
-  if (!recorded?.md5.endsWith('.dir')) return;
-  // An unreadable or invalid list: nothing recorded to lose (recording data/ now replaces it).
-  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
+  const manifest = await recordedFiles({ dvcFile, cacheDir, target });
   if (!manifest) return;
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
-import type { ManifestEntry } from '../data/cache.ts';
+import { exists, type ManifestEntry } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { legacyError, parseDvcFile } from '../data/dvcfile.ts';
 import { diffEntries, loadManifest } from '../data/ops.ts';
@@ -232,14 +232,9 @@ export async function stageFiles({
   branch: string;
   files: string[];
 }): Promise<void> {
-  const present = (file: string) =>
-    stat(file).then(
-      () => true,
-      () => false,
-    );
-  if (!(await present(path.join(dir, '.git')))) await git.init({ fs, dir, defaultBranch: branch });
+  if (!(await exists(path.join(dir, '.git')))) await git.init({ fs, dir, defaultBranch: branch });
   for (const filepath of [...new Set(files)])
-    if (await present(path.join(dir, filepath))) await git.add({ fs, dir, filepath });
+    if (await exists(path.join(dir, filepath))) await git.add({ fs, dir, filepath });
 }
 
 /** The commit HEAD points at, or null in a repository without commits. */

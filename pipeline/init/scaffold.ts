@@ -29,7 +29,7 @@ import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';
-import { UNFINISHED_INIT, unfinishedInit } from './unfinished.ts';
+import { initMarker, unfinishedInit } from './unfinished.ts';
 
 /*
  * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
@@ -303,7 +303,7 @@ export async function initRepository({
   // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
   const demo = await holdsOnlyTheDemo(ws);
   // An init stopped halfway is done again rather than taken for a collection (unfinished.ts).
-  const marker = path.join(ws.work, UNFINISHED_INIT);
+  const marker = initMarker(ws);
   const unfinished = !demo && (await unfinishedInit({ ws })) !== null;
   if (!demo && !unfinished) {
     for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {

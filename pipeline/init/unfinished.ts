@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { exists } from '../data/cache.ts';
 import { VitrineError } from '../errors.ts';
 import type { Workspace } from '../paths.ts';
 
@@ -9,18 +9,14 @@ import type { Workspace } from '../paths.ts';
  * by those files (a collection always has data.dvc). Init does it again; nothing else runs on it.
  */
 
-/** The marker's name in `.vitrine/`. */
-export const UNFINISHED_INIT = 'init-unfinished';
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
+/** Where init's marker is: `.vitrine/init-unfinished`. */
+export function initMarker(ws: Workspace): string {
+  return path.join(ws.work, 'init-unfinished');
+}
 
 /** The marker's path when this folder is one an init left half made, else null. */
 export async function unfinishedInit({ ws }: { ws: Workspace }): Promise<string | null> {
-  const marker = path.join(ws.work, UNFINISHED_INIT);
+  const marker = initMarker(ws);
   if (await exists(marker)) return marker;
   const halfMade =
     (await exists(ws.params)) &&
@@ -38,7 +34,7 @@ export async function unfinishedInit({ ws }: { ws: Workspace }): Promise<string 
  */
 export async function refuseUnfinishedInit({ ws }: { ws: Workspace }): Promise<void> {
   // The marker only: a collection set up by hand can be in the state an older init left (not recorded yet).
-  const marker = path.join(ws.work, UNFINISHED_INIT);
+  const marker = initMarker(ws);
   if (!(await exists(marker))) return;
   throw new VitrineError(
     'INIT_INTERRUPTED',

@@ -26837,65 +26837,6 @@ var init_node = __esm({
   }
 });
 
-// pipeline/fs.ts
-var init_fs = __esm({
-  "pipeline/fs.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/data/config.ts
-var init_config = __esm({
-  "pipeline/data/config.ts"() {
-    "use strict";
-    init_errors();
-    init_fs();
-  }
-});
-
-// pipeline/data/dvcfile.ts
-var import_yaml;
-var init_dvcfile = __esm({
-  "pipeline/data/dvcfile.ts"() {
-    "use strict";
-    import_yaml = __toESM(require_dist(), 1);
-    init_errors();
-    init_fs();
-  }
-});
-
-// pipeline/init/invocation.ts
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-async function vitrineInvocation({ root }) {
-  const repository = path.resolve(root);
-  if (await holdsVitrine(repository)) return { folder: repository, vitrine: "npx vitrine", inRepository: true };
-  return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
-}
-async function reportCommand({ root }) {
-  const { inRepository } = await vitrineInvocation({ root });
-  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
-}
-async function holdsVitrine(folder) {
-  if (folder === VITRINE_HOME) return true;
-  const name = async (file2) => readFile(file2, "utf8").then(
-    (text2) => JSON.parse(text2).name,
-    () => void 0
-  );
-  return await name(path.join(folder, "package.json")) === "vitrine" || await name(path.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
-}
-function shellWord(word) {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-var VITRINE_HOME;
-var init_invocation = __esm({
-  "pipeline/init/invocation.ts"() {
-    "use strict";
-    VITRINE_HOME = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
-  }
-});
-
 // pipeline/windows-names.ts
 var init_windows_names = __esm({
   "pipeline/windows-names.ts"() {
@@ -27290,6 +27231,13 @@ var require_ignore = __commonJS({
   }
 });
 
+// pipeline/fs.ts
+var init_fs = __esm({
+  "pipeline/fs.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/worker.ts
 var init_worker = __esm({
   "pipeline/worker.ts"() {
@@ -27370,6 +27318,58 @@ var init_cache = __esm({
   }
 });
 
+// pipeline/data/config.ts
+var init_config = __esm({
+  "pipeline/data/config.ts"() {
+    "use strict";
+    init_errors();
+    init_fs();
+  }
+});
+
+// pipeline/data/dvcfile.ts
+var import_yaml;
+var init_dvcfile = __esm({
+  "pipeline/data/dvcfile.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_errors();
+    init_fs();
+  }
+});
+
+// pipeline/init/invocation.ts
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+async function vitrineInvocation({ root }) {
+  const repository = path.resolve(root);
+  if (await holdsVitrine(repository)) return { folder: repository, vitrine: "npx vitrine", inRepository: true };
+  return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
+}
+async function reportCommand({ root }) {
+  const { inRepository } = await vitrineInvocation({ root });
+  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
+}
+async function holdsVitrine(folder) {
+  if (folder === VITRINE_HOME) return true;
+  const name = async (file2) => readFile(file2, "utf8").then(
+    (text2) => JSON.parse(text2).name,
+    () => void 0
+  );
+  return await name(path.join(folder, "package.json")) === "vitrine" || await name(path.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
+}
+function shellWord(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+var VITRINE_HOME;
+var init_invocation = __esm({
+  "pipeline/init/invocation.ts"() {
+    "use strict";
+    VITRINE_HOME = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+  }
+});
+
 // pipeline/data/s3-objects.ts
 var ERROR_BODY_LIMIT;
 var init_s3_objects = __esm({
@@ -27400,6 +27400,7 @@ var init_repo = __esm({
   "pipeline/git/repo.ts"() {
     "use strict";
     init_node();
+    init_cache();
     init_config();
     init_dvcfile();
     init_ops();

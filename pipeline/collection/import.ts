@@ -35,6 +35,7 @@ import { imagesFolder } from './import-source.ts';
 import {
   compareIds,
   compareIdsNaturally,
+  decodeExport,
   decodeText,
   emptyRowsMessage,
   formatLabelsTable,
@@ -218,7 +219,7 @@ async function importInto({
       { file: imageRoot },
     );
   });
-  const text = decodeText({ bytes, file: name });
+  const text = decodeExport({ bytes, file: name });
   const { header, rows, repeated = [], aboveHeader } = parseExport({ text, file: name, repeats: 'list' });
   if (aboveHeader) log.info(aboveHeaderNote({ name, above: aboveHeader }));
   const headerLine = aboveHeader?.headerLine ?? 1;

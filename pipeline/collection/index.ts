@@ -520,13 +520,24 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
   const nul = text.indexOf('\u0000');
   if (nul < 0) return;
   const wide = wideEncoding(text);
-  if (wide)
+  // labels.csv is in git, where a change can be made on GitHub; an export, or objects.csv, is not.
+  const inGit = /^labels\.csv$/i.test(path.basename(file));
+  const elsewhere = inGit ? ', or edit it on GitHub' : ', or export it again as UTF-8 from the collection system';
+  if (wide) {
+    // An export in UTF-16 with its byte-order mark is read (decodeExport): here it has none, so its byte order
+    // would be a guess.
+    const unmarked = wide === 'UTF-16' && !text.startsWith('\uFFFD\uFFFD') && !inGit;
+    const saved = unmarked
+      ? 'UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot ' +
+        'read it safely'
+      : `${wide === 'UTF-16' ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` +
+        (inGit && wide === 'UTF-16' ? ` in ${path.basename(file)}` : '');
     throw new VitrineError(
       'CSV_UTF16',
-      `${file} is saved as ${wide === 'UTF-16' ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not ` +
-        'read: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
+      `${file} is saved as ${saved}: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As)${elsewhere}.`,
       { file, encoding: wide },
     );
+  }
   // A run of NULs at the end (an interrupted save leaves whole blocks of them), not a NUL or two after the text.
   // Scanned back from the end: a regex anchored at the end retries every NUL of a long run in the middle.
   let end = text.length;
@@ -539,7 +550,7 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
       'CSV_NUL',
       `${file}:${line}: the file ends in ${count(nuls, 'empty (NUL) byte')} after line ${line}: the file was not ` +
         'saved completely. Check that its last rows are all there (compare with the copy it came from), then save ' +
-        'it again as "CSV UTF-8 (Comma delimited)" or edit it on GitHub.',
+        `it again as "CSV UTF-8 (Comma delimited)"${inGit ? ' or edit it on GitHub' : ''}.`,
       { file, line },
     );
   }
@@ -1274,6 +1285,30 @@ export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string })
     // UTF-16 and UTF-32 are not UTF-8 either: their own message says what to do.
     checkEncoding({ text: Buffer.from(bytes).toString('utf8'), file });
     throw notUtf8({ bytes, file });
+  }
+}
+
+/**
+ * The text of a museum's export (init and import): as decodeText, but a file in UTF-16 with its byte-order mark
+ * (Excel's "Unicode Text", with tabs between cells, and "CSV UTF-16") is read too: the mark says which encoding and
+ * byte order it is in, so nothing is guessed. The mark is kept as "\uFEFF", as decodeText keeps UTF-8's. Vitrine's
+ * own files (labels.csv, objects.csv) stay UTF-8 only: git shows a UTF-16 file as binary, and a pull request would
+ * show none of its lines.
+ */
+export function decodeExport({ bytes, file }: { bytes: Uint8Array; file: string }): string {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0);
+  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (!le && !be) return decodeText({ bytes, file });
+  try {
+    return new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new VitrineError(
+      'CSV_UTF16',
+      `${file} starts as a UTF-16 file (Excel's "Unicode Text") but is not whole UTF-16 text (an odd number of ` +
+        'bytes, or a broken character): the file was probably not saved or copied completely. Save it again as ' +
+        '"CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or export it again from the collection system.',
+      { file, encoding: 'UTF-16' },
+    );
   }
 }
 

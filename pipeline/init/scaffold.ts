@@ -6,7 +6,7 @@ import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import { paramsPath } from '../collection/import-source.ts';
-import { decodeText, repeatedColumnError } from '../collection/index.ts';
+import { decodeExport, repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
   type LabelCount,
@@ -140,7 +140,7 @@ export async function proposeInit({
   });
   // As import reads it: a workbook or a PDF is named for what it is, and text not in UTF-8 is refused, not garbled.
   const shown = exportName({ root, file });
-  const table = parseExport({ text: decodeText({ bytes, file: shown }), file: shown, repeats: 'list' });
+  const table = parseExport({ text: decodeExport({ bytes, file: shown }), file: shown, repeats: 'list' });
   if (table.rows.length === 0)
     throw new VitrineError(
       'INIT_EXPORT_EMPTY',

@@ -294,6 +294,18 @@ export function checkLabels({
   // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
   let listedAt: number | undefined;
   const objectOf = objectIdOf(objectIds);
+  // Each object's lines: a line outside the vocabulary, or with the id in other capitals, beside another line of
+  // the same object is a second line for it, which is what staff need to hear first (a tester corrected the
+  // capital of "jewellery" as asked, only to be told then that the object was labelled twice).
+  const linesOf = new Map<string, LabelLine[]>();
+  for (const l of labels) {
+    const id = objectOf(l.objectId);
+    linesOf.set(id, [...(linesOf.get(id) ?? []), l]);
+  }
+  const and = (items: string[]) =>
+    items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  const said = (l: LabelLine) =>
+    l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
   for (const written of labels) {
     const line = { ...written, objectId: objectOf(written.objectId) };
     if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
@@ -308,10 +320,17 @@ export function checkLabels({
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
       if (!hint) unknown.push(line);
+      const meantLines = hint ? (linesOf.get(hint.meant) ?? []) : [];
+      const already =
+        hint && meantLines.length > 0
+          ? ` Object "${clip(hint.meant)}" is on ${meantLines.length === 1 ? 'line' : 'lines'} ` +
+            `${and(meantLines.map((l) => String(l.line)))} already (${meantLines.map((l) => `"${clip(l.label)}"`).join(', ')}): ` +
+            'if this line is for it, it is a second line for the same object; keep one of the two.'
+          : '';
       const issue: UnknownObjectIssue = {
         code: 'LABEL_UNKNOWN_OBJECT',
         message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
-          hint ? `: ${hint.words}` : '; check the id for a typo.'
+          hint ? `: ${hint.words}${already}` : '; check the id for a typo.'
         }`,
         file: name,
         line: line.line,
@@ -341,6 +360,33 @@ export function checkLabels({
             'collection.vocabulary in params.yaml.';
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
       const odd = oddCharacter(line.label);
+      // Beside a line of the object in the vocabulary, which gives the object its label (agreedLabels' rule).
+      const lines = linesOf.get(line.objectId) ?? [line];
+      const inVocabulary = lines.filter((l) => l !== written && known.has(l.label));
+      if (inVocabulary.length > 0) {
+        const kept = inVocabulary[0]!;
+        const agreed = inVocabulary.every((l) => l.label === kept.label);
+        const capitals = lines.every((l) => l.label.toLowerCase() === line.label.toLowerCase());
+        const has = agreed
+          ? `the object has the label "${clip(kept.label)}" of ${inVocabulary.length === 1 ? 'line' : 'lines'} ` +
+            `${and(inVocabulary.map((l) => String(l.line)))}`
+          : 'the object is left unlabelled until only one line is left, as its lines in the vocabulary disagree';
+        const others = lines.length === 2 ? 'the other' : 'the others';
+        issues.push({
+          code: 'LABEL_DUPLICATE',
+          message:
+            `${name}:${line.line}: object "${clip(line.objectId)}" is on ${lines.length} lines, ${and(lines.map(said))}` +
+            (capitals && agreed
+              ? `, which differ only in capitals: "${clip(line.label)}" is not one of the labels of this collection, ` +
+                `"${clip(kept.label)}" is. Delete line ${line.line}; ${has}.`
+              : `: "${clip(line.label)}" is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
+                `${suggestion} Keep one line, with the right label, and delete ${others}; until then ${has}.`),
+          file: name,
+          line: line.line,
+          object: line.objectId,
+        });
+        continue;
+      }
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
@@ -382,10 +428,7 @@ export function checkLabels({
       continue;
     }
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
-    const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
-    const said = (l: LabelLine) =>
-      l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
     const blank = lines.length === 2 ? lines.find((l) => !l.label) : undefined;
     const labelled = blank && lines.find((l) => l.label);
     const what = agree

@@ -322,11 +322,13 @@ async function importInto({
   const refuse = (line: number, message: string, object?: string) =>
     problems.push({ file: name, line, object, message, refused: true });
   const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
-  const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
+  const accepted: { object: CollectionObject; source?: string; ending?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
   let named = 0;
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
+  // Images whose name says another format than their bytes: stored under their format's ending, and said.
+  const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
   const missing: string[] = [];
   // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
   // folder), one message says so instead of a warning per row (a tester's 114, then the error).
@@ -399,6 +401,7 @@ async function importInto({
     }
     seen.set(id, line);
     let source: string | undefined;
+    let ending: string | undefined;
     let keptImage = '';
     const cell = get(columns.image);
     if (cell) {
@@ -434,6 +437,8 @@ async function importInto({
         );
       } else {
         source = found.file;
+        ending = imageEnding({ file: found.file, kind: found.kind });
+        if (ending !== path.extname(found.file).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
     }
@@ -452,7 +457,7 @@ async function importInto({
       image: keptImage,
       extra,
     };
-    accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
+    accepted.push({ object, source, ending, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
@@ -503,7 +508,8 @@ async function importInto({
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
-    accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })),
+    // Named after the object, with the ending of the image's real format (a PNG saved as a.jpg is stored as .png).
+    accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: a.ending! })),
     new Set(
       [
         ...accepted.filter((a) => !a.source).map((a) => a.object.image),
@@ -671,6 +677,23 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
+  const stored = new Map(accepted.filter((a) => a.source).map((a) => [a.object.id, a.object.image]));
+  const renamed = misnamed.filter((m) => stored.has(m.id));
+  if (renamed.length > 0) {
+    const one = renamed.length === 1;
+    const shown = renamed
+      .slice(0, 5)
+      .map(
+        (m) =>
+          `"${m.cell}" (${name}:${m.line}, object ${clip(m.id)}) is ${KIND_WORDS[m.kind]} image, stored as ` +
+          `data/${stored.get(m.id)}`,
+      );
+    const more = renamed.length > 5 ? `; and ${renamed.length - 5} more` : '';
+    log.info(
+      `${count(renamed.length, 'image')} ${one ? 'is' : 'are'} in another format than ${one ? 'its name says' : 'their names say'}, ` +
+        `and ${one ? 'is' : 'are'} stored under the ending of ${one ? 'its' : 'their'} format: ${shown.join('; ')}${more}.`,
+    );
+  }
   // A second view of an object, a photograph whose row was not exported, a name misspelt in the export: not imported,
   // and said, since the museum cannot tell otherwise that they are not in the collection.
   const unnamedImages =
@@ -729,7 +752,12 @@ async function importInto({
         const from = path.join(temp, String(staged.length));
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
-        if (previousTableNow.get(a.object.id)?.image) newPhotographs.push(a.object.id);
+        const before = previousTableNow.get(a.object.id)?.image;
+        // The same photograph under another ending (an import before images were stored under their format's
+        // ending kept a PNG named .jpg as A-1.jpg) is not a new one.
+        const renamedOnly =
+          before && before !== a.object.image && (await sameBytes(a.source, path.join(ws.data, before)));
+        if (before && !renamedOnly) newPhotographs.push(a.object.id);
       }
       copying.tick();
     }
@@ -1003,7 +1031,7 @@ export async function findImage({
   /** Folder listings already read, kept across the rows of one import. */
   listings?: Map<string, Promise<Map<string, string[]>>>;
 }): Promise<
-  | { file: string; matched?: string }
+  | { file: string; matched?: string; kind: ImageKind }
   | { missing: true; candidates?: string[]; brokenLink?: string }
   | { refused: string; linkedOut?: { relative: string; to: string } }
 > {
@@ -1065,7 +1093,7 @@ export async function findImage({
     const unreadable = await heifUnreadable(real);
     if (unreadable) return { refused: unreadable };
   }
-  return matched ? { file: real, matched } : { file: real };
+  return matched ? { file: real, matched, kind } : { file: real, kind };
 }
 
 /** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
@@ -1389,8 +1417,42 @@ async function fileHead(file: string): Promise<Buffer> {
   }
 }
 
+/** An image format import takes, told by its first bytes (imageKind). */
+export type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'heif';
+
+/** The endings of each format, its usual one first: an image is stored under one of its own format's. */
+const KIND_ENDINGS: Record<ImageKind, string[]> = {
+  jpeg: ['.jpg', '.jpeg', '.jpe'],
+  png: ['.png'],
+  webp: ['.webp'],
+  tiff: ['.tif', '.tiff'],
+  gif: ['.gif'],
+  // HEIC and AVIF are both HEIF files, which the decoder tells apart by their contents.
+  heif: ['.heic', '.heif', '.avif'],
+};
+
+/** Each format as "is … image" says it. */
+const KIND_WORDS: Record<ImageKind, string> = {
+  jpeg: 'a JPEG',
+  png: 'a PNG',
+  webp: 'a WebP',
+  tiff: 'a TIFF',
+  gif: 'a GIF',
+  heif: 'a HEIF (HEIC or AVIF)',
+};
+
+/**
+ * The ending (lower case) an image is stored under in data/images/: its own when it is one of its format's, else
+ * its format's usual one. A PNG named a.jpg kept as .jpg would carry the wrong name into data/, objects.csv and
+ * every tool that goes by the name; import names the file after its object anyway, so only the ending changes.
+ */
+export function imageEnding({ file, kind }: { file: string; kind: ImageKind }): string {
+  const ext = path.extname(file).toLowerCase();
+  return KIND_ENDINGS[kind].includes(ext) ? ext : KIND_ENDINGS[kind][0]!;
+}
+
 /** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
-export function imageKind({ head: bytes, file }: { head: Buffer; file: string }): string | undefined {
+export function imageKind({ head: bytes, file }: { head: Buffer; file: string }): ImageKind | undefined {
   const ext = path.extname(file).toLowerCase();
   if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
   // Short files: the checks below read 16 bytes, as zeros past the end.

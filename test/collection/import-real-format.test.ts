@@ -1,0 +1,157 @@
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+
+/*
+ * An outside tester imported an export whose a.jpg is a PNG (a photograph re-saved by an editing tool that kept
+ * the name): import stored it in data/images/ as a .jpg, so the misleading name went on into data/, objects.csv,
+ * the dataset and the catalogue. Import names each image after its object anyway (data/images/<id>.<ending>): the
+ * ending is now that of the image's real format (A-1.png), and the import log says so, naming the export's file.
+ * A second import of the same export changes nothing.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-real-format-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const picture = (format: 'png' | 'jpeg' | 'tiff', r: number) =>
+  sharp({ create: { width: 48, height: 40, channels: 3, background: { r, g: 90, b: 40 } } })
+    .toFormat(format)
+    .toBuffer();
+
+function params(): Params {
+  const p = defaultParams();
+  p.import.columns = { ...p.import.columns, id: 'id', image: 'image', label: 'label', title: 'title' };
+  for (const field of ['maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description'] as const)
+    p.import.columns[field] = '';
+  p.collection.vocabulary = ['coin', 'mask'];
+  p.dataset.thumbnails.widths = [32];
+  p.dataset.min_test_per_class = 0;
+  return p;
+}
+
+/** Every file in a folder, with its size and modification time. */
+async function listing(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const info = await stat(file);
+    out[path.relative(dir, file)] = `${info.size} ${info.mtimeMs}`;
+  }
+  return out;
+}
+
+describe('an image whose name says another format than its bytes', () => {
+  it('is stored under the ending of its real format, said in the log, and a second import changes nothing', async () => {
+    const dir = path.join(root, 'export');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    const files: [string, Buffer][] = [
+      ['a.jpg', await picture('png', 10)],
+      ['b.png', await picture('jpeg', 60)],
+      ['c.jpg', await picture('jpeg', 110)],
+      ['d.tiff', await picture('tiff', 160)],
+      ['e.JPEG', await picture('jpeg', 210)],
+      ['f.tif', await picture('png', 250)],
+    ];
+    for (const [name, bytes] of files) await writeFile(path.join(dir, 'images', name), bytes);
+    const rows = files.map(([name], i) => `${'ABCDEF'[i]}-${i + 1},images/${name},${i % 2 ? 'mask' : 'coin'},T${i}`);
+    const csv = path.join(dir, 'export.csv');
+    await writeFile(csv, `id,image,label,title\n${rows.join('\n')}\n`);
+    const ws = workspace(path.join(root, 'repo'));
+    const run = async () => {
+      const log = memoryLogger();
+      const result = await importCollection({ ws, params: params(), metadata: csv, images: dir, log });
+      return { result, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+    };
+
+    const first = await run();
+    expect(first.result.objects).toBe(6);
+    const objects = await readFile(ws.objects, 'utf8');
+    const table = parse(objects, { columns: true }) as { id: string; image: string }[];
+    expect(table.map((o) => o.image)).toEqual([
+      'images/A-1.png',
+      'images/B-2.jpg',
+      'images/C-3.jpg',
+      'images/D-4.tiff',
+      'images/E-5.jpeg',
+      'images/F-6.png',
+    ]);
+    expect(await readdir(ws.images)).toEqual(['A-1.png', 'B-2.jpg', 'C-3.jpg', 'D-4.tiff', 'E-5.jpeg', 'F-6.png']);
+    expect(await readFile(path.join(ws.images, 'A-1.png'))).toEqual(files[0]![1]);
+    expect(first.said).toContain(
+      'info: 3 images are in another format than their names say, and are stored under the ending of their ' +
+        `format: "images/a.jpg" (${csv}:2, object A-1) is a PNG image, stored as data/images/A-1.png; ` +
+        `"images/b.png" (${csv}:3, object B-2) is a JPEG image, stored as data/images/B-2.jpg; ` +
+        `"images/f.tif" (${csv}:7, object F-6) is a PNG image, stored as data/images/F-6.png.`,
+    );
+
+    // The dataset stage reads every image, each under its own format's ending.
+    const dataset = await buildDataset({ ws, params: params(), log: memoryLogger(), jobs: 1 });
+    expect(dataset.issues).toEqual([]);
+    expect(dataset.objects.map((o) => [o.id, o.label])).toEqual([
+      ['A-1', 'coin'],
+      ['B-2', 'mask'],
+      ['C-3', 'coin'],
+      ['D-4', 'mask'],
+      ['E-5', 'coin'],
+      ['F-6', 'mask'],
+    ]);
+
+    const before = { objects, labels: await readFile(ws.labels, 'utf8'), images: await listing(ws.images) };
+    const second = await run();
+    expect(second.result.changes).toEqual({
+      added: [],
+      removed: [],
+      newPhotographs: [],
+      firstPhotographs: [],
+      photographsTaken: [],
+      details: [],
+    });
+    expect(await readFile(ws.objects, 'utf8')).toBe(before.objects);
+    expect(await readFile(ws.labels, 'utf8')).toBe(before.labels);
+    // Not one image copied again (objects.csv is written anew each time, with the same text).
+    expect(await listing(ws.images)).toEqual(before.images);
+  }, 60_000);
+});
+
+describe('an image an earlier import stored under its misleading name', () => {
+  it('is stored under its format’s ending by the next import, not counted as a new photograph', async () => {
+    const dir = path.join(root, 'earlier');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    const png = await picture('png', 30);
+    await writeFile(path.join(dir, 'images', 'a.jpg'), png);
+    await writeFile(path.join(dir, 'images', 'b.jpg'), await picture('jpeg', 90));
+    const csv = path.join(dir, 'export.csv');
+    await writeFile(csv, 'id,image,label,title\nA-1,images/a.jpg,coin,One\nB-2,images/b.jpg,mask,Two\n');
+    const ws = workspace(path.join(dir, 'repo'));
+    const run = async () => {
+      const log = memoryLogger();
+      const result = await importCollection({ ws, params: params(), metadata: csv, images: dir, log });
+      return { result, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+    };
+    await run();
+    // As an import before this change left it: the PNG as A-1.jpg, named so in objects.csv.
+    await rename(path.join(ws.images, 'A-1.png'), path.join(ws.images, 'A-1.jpg'));
+    await writeFile(ws.objects, (await readFile(ws.objects, 'utf8')).replace('images/A-1.png', 'images/A-1.jpg'));
+    const { result, said } = await run();
+    expect(await readFile(path.join(ws.images, 'A-1.png'))).toEqual(png);
+    expect(result.changes.newPhotographs).toEqual([]);
+    expect(said).toContain('"images/a.jpg"');
+    expect(said).toContain('is a PNG image, stored as data/images/A-1.png.');
+    // Without a data cache (no DVC here) the old file is kept and said; with one it is removed.
+    expect([...result.removedImages, ...result.keptImages]).toEqual(['images/A-1.jpg']);
+  }, 60_000);
+});

@@ -13,7 +13,9 @@ import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './st
 /*
  * The stage graph, like `dvc repro`: a stage reruns only when something it reads changed since its
  * last run (files and folders by content, params keys by value, upstream outputs by content, and the
- * stage's own extra fingerprint), or when its outputs are gone or were changed by hand.
+ * stage's own extra fingerprint), or when its outputs are gone or were changed by hand. A stage's
+ * run is marked unfinished in lock.json until its record is written, so outputs left half written
+ * by a run that was stopped are said as such, not as someone's change.
  */
 
 export interface LockEntry {
@@ -36,6 +38,12 @@ export interface LockEntry {
 export interface Lock {
   schema: 'vitrine.lock/1';
   stages: Partial<Record<StageName, LockEntry>>;
+  /**
+   * Stages whose run began and is not recorded yet, with when it began (ISO time): set before a stage runs, cleared
+   * in the same write as its record. One left there was stopped (killed, the machine off) or failed part-way, so its
+   * outputs may be half written: the next run says so rather than that someone changed them.
+   */
+  unfinished?: Partial<Record<StageName, string>>;
 }
 
 export interface StageOutcome {
@@ -166,8 +174,13 @@ export async function runStages({
     const deps = await stageDeps({ ctx, stage, lock, stateFile });
     const fingerprint = hashJson(deps);
     const previous = lock.stages[stage.name];
-    const reason = forced.has(stage.name) ? 'forced' : await whyRerun({ ctx, stage, deps, previous, stateFile });
+    const unfinished = lock.unfinished?.[stage.name] !== undefined;
+    const reason = forced.has(stage.name)
+      ? 'forced'
+      : await whyRerun({ ctx, stage, deps, previous, unfinished, stateFile });
     if (!reason) {
+      // Stopped before it changed its outputs: they are as recorded, and a later change to them is someone's.
+      if (unfinished) await markUnfinished({ ctx, lock, name: stage.name, started: null });
       outcomes.push({
         name: stage.name,
         status: 'skipped',
@@ -180,9 +193,11 @@ export async function runStages({
       onOutcome?.(outcomes.at(-1)!);
       continue;
     }
+    await markUnfinished({ ctx, lock, name: stage.name, started: ctx.clock.now().toISOString() });
     const started = performance.now();
     const result = await stage.run({ ...ctx, forced: forced.has(stage.name) });
     const durationMs = Math.round(performance.now() - started);
+    forgetUnfinished({ lock, name: stage.name });
     lock.stages[stage.name] = {
       fingerprint,
       deps,
@@ -197,6 +212,30 @@ export async function runStages({
     onOutcome?.(outcomes.at(-1)!);
   }
   return outcomes;
+}
+
+/** Write in lock.json that the stage `name` began (`started`, ISO time), or (null) that it did not change anything. */
+async function markUnfinished({
+  ctx,
+  lock,
+  name,
+  started,
+}: {
+  ctx: StageContext;
+  lock: Lock;
+  name: StageName;
+  started: string | null;
+}): Promise<void> {
+  if (started === null) forgetUnfinished({ lock, name });
+  else lock.unfinished = { ...lock.unfinished, [name]: started };
+  await writeJsonAtomic({ file: ctx.ws.lock, value: lock });
+}
+
+/** Forget the mark of the stage `name` in `lock` (in memory: the caller writes the lock). */
+function forgetUnfinished({ lock, name }: { lock: Lock; name: StageName }): void {
+  if (!lock.unfinished) return;
+  delete lock.unfinished[name];
+  if (Object.keys(lock.unfinished).length === 0) delete lock.unfinished;
 }
 
 /** Record `paths` as they are now in the outputs of the stages that write them. */
@@ -389,12 +428,15 @@ async function whyRerun({
   stage,
   deps,
   previous,
+  unfinished,
   stateFile,
 }: {
   ctx: StageContext;
   stage: Stage;
   deps: LockEntry['deps'];
   previous: LockEntry | undefined;
+  /** lock.json says the stage's last run began and did not finish. */
+  unfinished: boolean;
   stateFile: string;
 }): Promise<string | null> {
   if (!previous) return 'first run';
@@ -413,11 +455,19 @@ async function whyRerun({
   )
     return 'the stage definition changed';
   const outs = await hashPaths({ ctx, paths: stage.outs, stateFile });
-  for (const [p, hash] of Object.entries(outs))
-    if (previous.outs[p] !== hash)
-      return hash === 'absent'
-        ? `${p} is missing`
-        : `${p} was changed since the last run (by a command such as vitrine models rollback, or by hand)`;
+  for (const [p, hash] of Object.entries(outs)) {
+    if (previous.outs[p] === hash) continue;
+    // A run stopped while it wrote its outputs (an outside tester's kill of the catalogue stage read "changed by
+    // hand"): said as what happened.
+    if (unfinished)
+      return (
+        `${p} ${hash === 'absent' ? 'is missing' : 'is not as its last finished run left it'}: the last run of the ` +
+        `${stage.name} stage did not finish (it was stopped, or it failed, part-way)`
+      );
+    return hash === 'absent'
+      ? `${p} is missing`
+      : `${p} was changed since the last run (by a command such as vitrine models rollback, or by hand)`;
+  }
   return null;
 }
 

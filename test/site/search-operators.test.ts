@@ -29,14 +29,11 @@ describe('search operators typed into the search box', () => {
     await built?.close();
   });
 
-  /** The search page's status line and the cards' titles (sorted) once `q` is searched. */
-  async function searched(q: string) {
+  /** The search page's status line and the cards' titles (sorted) once `q` is searched (its status says `done`). */
+  async function searched(q: string, done = /objects? (for|in the collection)/) {
     const { page, site } = built;
     await page.goto(`${site.url}browse/?q=${encodeURIComponent(q)}`);
-    await page
-      .locator('#status')
-      .filter({ hasText: /objects? for/ })
-      .waitFor();
+    await page.locator('#status').filter({ hasText: done }).waitFor();
     await page.waitForLoadState('networkidle');
     return {
       status: (await page.locator('#status').textContent()) ?? '',
@@ -59,6 +56,28 @@ describe('search operators typed into the search box', () => {
         'so search for each word on its own.',
     );
     expect(s.titles).toEqual(['Coin with a mask']);
+  });
+
+  // A visitor who typed only "OR", or only "-coin" (every object but the coins), searched nothing, and the page said
+  // that only objects with every word are found, of no word. It shows what an empty search box shows, and says why.
+  it('says that nothing else was typed to search for when only "OR" or a "-" word is typed', async () => {
+    const all = (await searched('')).titles;
+    expect(all).toHaveLength(5);
+    const or = await searched('OR');
+    expect(or.status).toBe(
+      '5 objects in the collection. “OR” is not understood here, and nothing else was typed to search for.',
+    );
+    expect(or.titles).toEqual(all);
+    const dash = await searched('-coin');
+    expect(dash.status).toBe(
+      '5 objects in the collection. A “-” before a word is not understood here, so objects with “coin” are not ' +
+        'left out, and nothing else was typed to search for.',
+    );
+    expect(dash.titles).toEqual(all);
+    expect((await searched('-coin OR -mask')).status).toBe(
+      '5 objects in the collection. A “-” before a word is not understood here, so objects with “coin” or “mask” ' +
+        'are not left out. “OR” is not understood here, and nothing else was typed to search for.',
+    );
   });
 
   it('says nothing of operators for words alone, or a hyphen inside a word', async () => {

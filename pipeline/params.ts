@@ -10,8 +10,8 @@ import { clip } from './log.ts';
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
  * by the part of the pipeline that reads it; a missing key takes the default shown here (except that a collection
- * section must keep its name and vocabulary: parseParamsFile), an unknown key or a wrong type is an error naming the
- * key, the value and what was expected.
+ * section must keep its name and vocabulary, and a file with import settings must have one: parseParamsFile), an
+ * unknown key or a wrong type is an error naming the key, the value and what was expected.
  */
 
 const fraction = z.number().min(0).max(1);
@@ -600,7 +600,7 @@ export function parseParamsFile({ text, name }: { text: string; name: string }):
  * A collection section without its name or its vocabulary (tester: a deleted "  name: T Semi" put "Vitrine Demo
  * Museum" on the catalogue, a deleted vocabulary list trained the demo's labels), refused with the lines to add. A
  * file without a collection section (or with an empty one) is the demo with a few settings changed: its collection is
- * the demo's. Null when both are there.
+ * the demo's, unless the file has import settings (museumUnnamed). Null when both are there.
  */
 function collectionUnnamed({ text, name }: { text: string; name: string }): VitrineError | null {
   const lineCounter = new LineCounter();
@@ -609,7 +609,7 @@ function collectionUnnamed({ text, name }: { text: string; name: string }): Vitr
     ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'collection')
     : undefined;
   // `collection: {}` next to other settings is read as no section, as an empty section is anywhere else.
-  if (!pair || !isMap(pair.value) || pair.value.items.length === 0) return null;
+  if (!pair || !isMap(pair.value) || pair.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
   const section = pair.value;
   const written = new Set(section.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
   const missing = (['name', 'vocabulary'] as const).filter((key) => !written.has(key));
@@ -642,6 +642,43 @@ function collectionUnnamed({ text, name }: { text: string; name: string }): Vitr
       `Vitrine stops here. Add ${missing.length === 1 ? 'this line' : 'these lines'} under "collection:", with ` +
       `${missing.map((key) => own[key]).join(' and ')}:\n${missing.map((key) => add[key]).join('\n')}`,
     { file: name, line, missing },
+  );
+}
+
+/**
+ * A params.yaml without a collection section (or with an empty one) that has import settings: `vitrine init` writes
+ * both, and the demo has no export to import, so the file is a museum's whose section was deleted (its name and
+ * labels would silently be the demo's, on the public catalogue and in training). The same sign the demo's guard
+ * reads (pipeline/demo/guard.ts). Null for a file without import settings: the demo with a few settings changed.
+ */
+function museumUnnamed({
+  doc,
+  lineCounter,
+  name,
+}: {
+  doc: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+  name: string;
+}): VitrineError | null {
+  const setting = (['metadata', 'images'] as const).find((key) => {
+    const value = doc.getIn(['import', key]);
+    return typeof value === 'string' && value.trim() !== '';
+  });
+  if (!setting) return null;
+  const node = doc.getIn(['import', setting], true) as { range?: [number, number, number] } | undefined;
+  const line = lineCounter.linePos(node?.range?.[0] ?? 0).line;
+  const value = String(doc.getIn(['import', setting]));
+  const demo = defaultParams().collection;
+  return new VitrineError(
+    'PARAMS_MISSING',
+    `${name}:${line}: there is no collection section, though import.${setting} says this repository imports a ` +
+      `museum's export ("${value}"): without it, the catalogue, the reports and the model card would carry the ` +
+      `demo's name, "${demo.name}", and the model would learn the demo's labels (${demo.vocabulary.join(', ')}). ` +
+      "Vitrine stops here. Add these lines at the top of the file, with the collection's name and the labels of " +
+      'labels.csv the model is to learn, at least two:\ncollection:\n  name: Your Museum\n  vocabulary: [coin, mask]\n' +
+      "(Only a params.yaml without import settings, such as the demo's, may leave the section out: it then takes " +
+      "the demo's name and labels.)",
+    { file: name, line, missing: ['name', 'vocabulary'], import: setting },
   );
 }
 

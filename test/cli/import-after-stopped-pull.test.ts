@@ -37,7 +37,11 @@ describe('an import after a pull that was stopped', () => {
       rows.push(`O${i + 1},images/o${i + 1}.png,coin`);
     }
     await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
-    await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+        'import:\n  metadata: export/objects.csv\n',
+    );
     expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
     expect((await vitrine(root, ['import'])).code).toBe(0);
 

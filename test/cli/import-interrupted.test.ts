@@ -43,7 +43,11 @@ async function makeExport(dir: string): Promise<void> {
 async function makeRepo(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-killed-'));
   dirs.push(root);
-  await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: a/objects.csv\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+      'import:\n  metadata: a/objects.csv\n',
+  );
   await cp(exportA, path.join(root, 'a'), { recursive: true });
   await cp(exportB, path.join(root, 'b'), { recursive: true });
   expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);

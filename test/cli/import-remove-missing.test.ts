@@ -15,7 +15,11 @@ let repo: string;
 beforeAll(async () => {
   repo = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-remove-'));
   await mkdir(path.join(repo, 'export'), { recursive: true });
-  await writeFile(path.join(repo, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+      'import:\n  metadata: export/objects.csv\n',
+  );
   const rows = Array.from({ length: 12 }, (_, i) => `A${i + 1},,coin`);
   await writeFile(path.join(repo, 'export', 'objects.csv'), `id,image,label\n${rows.join('\n')}\n`);
   await writeFile(path.join(repo, 'export', 'additions.csv'), 'id,image,label\nB1,,coin\n');

@@ -181,7 +181,11 @@ describe('an export whose image cells are all empty', () => {
     expect(result.messages).not.toMatch(/Next:/);
     expect(await readdir(museum)).toEqual([]);
     // vitrine import (an existing repository) says it in a warning.
-    await writeFile(path.join(museum, 'params.yaml'), `import:\n  metadata: ${JSON.stringify(csv)}\n`);
+    await writeFile(
+      path.join(museum, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+        `import:\n  metadata: ${JSON.stringify(csv)}\n`,
+    );
     const imported = await vitrine(['import'], museum);
     expect(imported.messages).toMatch(/^warn: None of the 4 rows of \S*objects\.csv names an image/m);
   });

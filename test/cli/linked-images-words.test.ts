@@ -40,7 +40,11 @@ async function imported(): Promise<{ root: string; outside: string }> {
     rows.push(`O${i + 1},images/o${i + 1}.png,${i % 2 ? 'mask' : 'coin'}`);
   }
   await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
-  await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+      'import:\n  metadata: export/objects.csv\n',
+  );
   expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
   const imported = await vitrine(root, ['import']);
   expect(imported.code, imported.messages).toBe(0);
@@ -112,7 +116,11 @@ describe('a link that leads nowhere, on the way in', () => {
     // o2.png: a link to a photograph on a drive that is not connected.
     await symlink('/Volumes/photos/o2.png', path.join(root, 'export', 'images', 'o2.png'));
     await writeFile(path.join(root, 'export', 'objects.csv'), 'id,image\nO1,images/o1.png\nO2,images/o2.png\n');
-    await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+        'import:\n  metadata: export/objects.csv\n',
+    );
     expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
     const run = await vitrine(root, ['import']);
     expect(run.code, run.messages).toBe(0);

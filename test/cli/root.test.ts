@@ -19,7 +19,11 @@ beforeAll(async () => {
   repo = path.join(tmp, 'museum');
   await mkdir(path.join(repo, 'export'), { recursive: true });
   await mkdir(path.join(repo, 'site', 'src'), { recursive: true });
-  await writeFile(path.join(repo, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+  await writeFile(
+    path.join(repo, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+      'import:\n  metadata: export/objects.csv\n',
+  );
   await writeFile(path.join(repo, 'export', 'objects.csv'), 'id,image,label\nA1,,coin\nA2,,vessel\n');
 });
 afterAll(async () => {

@@ -337,9 +337,14 @@ describe('the data file checks', () => {
     expect(
       paramsProblems({ head: 'report:\n  catalogue_url: https://tracker.example/\n', base: BASE_PARAMS })[0],
     ).toMatch(/changes "report\.catalogue_url"/);
-    expect(paramsProblems({ head: 'import:\n  metadata: /etc/passwd\n', base: BASE_PARAMS })[0]).toMatch(
-      /changes "import\.metadata"/,
-    );
+    expect(
+      paramsProblems({
+        head:
+          'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+          'import:\n  metadata: /etc/passwd\n',
+        base: BASE_PARAMS,
+      })[0],
+    ).toMatch(/changes "import\.metadata"/);
     // A key that is not on the list but holds an address is refused too.
     expect(
       paramsProblems({

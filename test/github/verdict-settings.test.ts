@@ -91,9 +91,10 @@ describe('which params.yaml settings decide a pull request’s verdict', () => {
       if (key in VERDICT_SETTINGS.decidesWhen) continue;
       const value = another(key, schema);
       expect(value, `no other valid value found for ${key}`).not.toBeNull();
-      // A collection section names the collection and its labels (else params.yaml is refused, PARAMS_MISSING).
-      const written = nest(key, value) as { collection?: Record<string, unknown> };
-      if (written.collection)
+      // A collection section names the collection and its labels (else params.yaml is refused, PARAMS_MISSING), and
+      // a file with import settings has one (else it is a museum's whose section was deleted, PARAMS_MISSING too).
+      const written = nest(key, value) as { collection?: Record<string, unknown>; import?: unknown };
+      if (written.collection || written.import)
         written.collection = {
           name: defaultParams().collection.name,
           vocabulary: defaultParams().collection.vocabulary,

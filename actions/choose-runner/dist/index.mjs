@@ -47530,7 +47530,7 @@ function collectionUnnamed({ text: text2, name }) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
   const pair = (0, import_yaml.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "collection") : void 0;
-  if (!pair || !(0, import_yaml.isMap)(pair.value) || pair.value.items.length === 0) return null;
+  if (!pair || !(0, import_yaml.isMap)(pair.value) || pair.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
   const section = pair.value;
   const written = new Set(section.items.map((p) => (0, import_yaml.isScalar)(p.key) ? String(p.key.value) : ""));
   const missing = ["name", "vocabulary"].filter((key) => !written.has(key));
@@ -47557,6 +47557,30 @@ function collectionUnnamed({ text: text2, name }) {
     `${name}:${line}: the collection section has ${keys}: without ${missing.length === 1 ? "it" : "them"}, ${missing.map((key) => why[key]).join(", and ")}. Vitrine stops here. Add ${missing.length === 1 ? "this line" : "these lines"} under "collection:", with ${missing.map((key) => own2[key]).join(" and ")}:
 ${missing.map((key) => add[key]).join("\n")}`,
     { file: name, line, missing }
+  );
+}
+function museumUnnamed({
+  doc,
+  lineCounter,
+  name
+}) {
+  const setting = ["metadata", "images"].find((key) => {
+    const value2 = doc.getIn(["import", key]);
+    return typeof value2 === "string" && value2.trim() !== "";
+  });
+  if (!setting) return null;
+  const node2 = doc.getIn(["import", setting], true);
+  const line = lineCounter.linePos(node2?.range?.[0] ?? 0).line;
+  const value = String(doc.getIn(["import", setting]));
+  const demo = defaultParams().collection;
+  return new VitrineError(
+    "PARAMS_MISSING",
+    `${name}:${line}: there is no collection section, though import.${setting} says this repository imports a museum's export ("${value}"): without it, the catalogue, the reports and the model card would carry the demo's name, "${demo.name}", and the model would learn the demo's labels (${demo.vocabulary.join(", ")}). Vitrine stops here. Add these lines at the top of the file, with the collection's name and the labels of labels.csv the model is to learn, at least two:
+collection:
+  name: Your Museum
+  vocabulary: [coin, mask]
+(Only a params.yaml without import settings, such as the demo's, may leave the section out: it then takes the demo's name and labels.)`,
+    { file: name, line, missing: ["name", "vocabulary"], import: setting }
   );
 }
 function holdsNothing(text2) {

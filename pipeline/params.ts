@@ -596,6 +596,18 @@ export function parseParamsFile({ text, name }: { text: string; name: string }):
   return params;
 }
 
+/** Whether params.yaml's `text` has a collection section with anything in it (an empty one is read as none). */
+export function paramsHaveCollection({ text }: { text: string }): boolean {
+  const pair = collectionPair(parseDocument(text));
+  return isMap(pair?.value) && pair.value.items.length > 0;
+}
+
+function collectionPair(doc: ReturnType<typeof parseDocument>) {
+  return isMap(doc.contents)
+    ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'collection')
+    : undefined;
+}
+
 /**
  * A collection section without its name or its vocabulary (tester: a deleted "  name: T Semi" put "Vitrine Demo
  * Museum" on the catalogue, a deleted vocabulary list trained the demo's labels), refused with the lines to add. A
@@ -605,9 +617,7 @@ export function parseParamsFile({ text, name }: { text: string; name: string }):
 function collectionUnnamed({ text, name }: { text: string; name: string }): VitrineError | null {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
-  const pair = isMap(doc.contents)
-    ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'collection')
-    : undefined;
+  const pair = collectionPair(doc);
   // `collection: {}` next to other settings is read as no section, as an empty section is anywhere else.
   if (!pair || !isMap(pair.value) || pair.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
   const section = pair.value;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
 import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
-import { recordImportSource } from '../collection/import-source.ts';
+import { recordImportSource, refuseSourceWithoutCollection } from '../collection/import-source.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
@@ -204,6 +204,8 @@ async function importUnderLock({
   labels: 'merge' | 'replace';
 }): Promise<number | undefined> {
   const command = importCommandLine(values);
+  if (typeof values.metadata === 'string' || typeof values.images === 'string')
+    await refuseSourceWithoutCollection({ file: ctx.ws.params, name: path.relative(ctx.ws.root, ctx.ws.params) });
   // Stopped by Ctrl-C (or a job cancelled), it says so, and whether it had changed anything yet.
   const where: Whereabouts = {
     now: () => 'It had not changed data/ or labels.csv yet: nothing was changed.',

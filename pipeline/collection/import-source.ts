@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isScalar, parseDocument } from 'yaml';
+import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import type { Params } from '../params.ts';
+import { defaultParams, type Params, paramsHaveCollection } from '../params.ts';
 
 /*
  * Where an export and its images are: params.yaml's import.metadata and import.images, which init writes and a bare
@@ -50,6 +51,32 @@ export function imagesFolder({
 export function paramsPath({ root, file }: { root: string; file: string }): string {
   const relative = path.relative(root, file);
   return path.isAbsolute(relative) ? file : relative.split(path.sep).join('/') || '.';
+}
+
+/**
+ * Before an import that will write its export into params.yaml (`file`, named `name`): a file with import settings
+ * and no collection section is refused by every command (params.ts), so recording them there would leave a
+ * repository nothing reads, under the demo's name (a reviewer: an import into a params.yaml of import.columns alone
+ * went through, then every command said the museum's section "was deleted"). Refused before data/ changes.
+ */
+export async function refuseSourceWithoutCollection({ file, name }: { file: string; name: string }): Promise<void> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  // No params.yaml: nothing is recorded (recordImportSource).
+  if (text === undefined || paramsHaveCollection({ text })) return;
+  const demo = defaultParams().collection;
+  throw new VitrineError(
+    'IMPORT_NO_COLLECTION',
+    `${name} has no collection section: "vitrine import" writes where it read the export into ${name} ` +
+      "(import.metadata), and a repository that imports a museum's export must name the museum and its labels " +
+      `there, or the catalogue, the reports and the model would take the demo's ("${demo.name}"; ` +
+      `${demo.vocabulary.join(', ')}). Nothing was imported. Add these lines at the top of ${name}, with the ` +
+      "collection's name and the labels of labels.csv the model is to learn, at least two, then run the same " +
+      'import again:\ncollection:\n  name: Your Museum\n  vocabulary: [coin, mask]',
+    { file },
+  );
 }
 
 /**

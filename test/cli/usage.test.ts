@@ -184,7 +184,10 @@ describe('--quiet', () => {
     const dir = path.join(root, 'quiet');
     await mkdir(path.join(dir, 'export'), { recursive: true });
     await writeFile(path.join(dir, 'export', 'objects.csv'), 'id,image,label\nA1,,coin\nA1,,coin\n');
-    await writeFile(path.join(dir, 'params.yaml'), 'import:\n  on_invalid: skip\n');
+    await writeFile(
+      path.join(dir, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\nimport:\n  on_invalid: skip\n',
+    );
     for (const flag of ['-q', '--quiet']) {
       const log = memoryLogger();
       const code = await main(['import', flag, '--metadata', 'export/objects.csv'], {

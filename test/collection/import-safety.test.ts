@@ -311,7 +311,7 @@ describe('vitrine import (the command)', () => {
     expect(failed.code).toBe(1);
     expect(failed.text).toMatch(/error: 1 row of .*objects\.csv cannot be imported, so nothing was changed/);
     expect(await listTree(ws.data)).toEqual([]);
-    await writeFile(ws.params, 'import:\n  on_invalid: skip\n');
+    await writeFile(ws.params, `${REPOSITORY}import:\n  on_invalid: skip\n`);
     const skipped = await run();
     expect(skipped.code).toBe(1);
     expect(skipped.text).toMatch(/error: 1 row was refused/);

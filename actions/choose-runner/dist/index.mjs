@@ -47526,10 +47526,13 @@ function parseParamsFile({ text: text2, name }) {
   if (missing) throw missing;
   return params;
 }
+function collectionPair(doc) {
+  return (0, import_yaml.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "collection") : void 0;
+}
 function collectionUnnamed({ text: text2, name }) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
-  const pair = (0, import_yaml.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "collection") : void 0;
+  const pair = collectionPair(doc);
   if (!pair || !(0, import_yaml.isMap)(pair.value) || pair.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
   const section = pair.value;
   const written = new Set(section.items.map((p) => (0, import_yaml.isScalar)(p.key) ? String(p.key.value) : ""));

@@ -115,6 +115,11 @@ export interface ObjectChanges {
   added: string[];
   removed: string[];
   newPhotographs: string[];
+  /**
+   * Objects whose photograph, the same bytes, is stored under another name now: an import before images were stored
+   * under their format's ending kept a PNG named .jpg as A-1.jpg, and this one stored it as A-1.png.
+   */
+  movedPhotographs: string[];
   /** Objects that had no photograph and have one now, and objects whose image cell is empty now. */
   firstPhotographs: string[];
   photographsTaken: string[];
@@ -736,6 +741,9 @@ async function importInto({
   const temp = session.temp;
   // Objects that had a photograph and get another file (re-photographed, or another image named): for the summary.
   const newPhotographs: string[] = [];
+  // The same photograph stored under its format's ending now (the object ids, and the names they had in data/).
+  const movedPhotographs: string[] = [];
+  const movedFrom = new Set<string>();
   // From here on data/ and labels.csv change: an interruption is told to the next import or run.
   await session.begin();
   await mkdir(temp, { recursive: true });
@@ -757,7 +765,10 @@ async function importInto({
         // ending kept a PNG named .jpg as A-1.jpg) is not a new one.
         const renamedOnly =
           before && before !== a.object.image && (await sameBytes(a.source, path.join(ws.data, before)));
-        if (before && !renamedOnly) newPhotographs.push(a.object.id);
+        if (renamedOnly) {
+          movedPhotographs.push(a.object.id);
+          movedFrom.add(before);
+        } else if (before) newPhotographs.push(a.object.id);
       }
       copying.tick();
     }
@@ -802,6 +813,7 @@ async function importInto({
     keep,
     emptied,
     replaced,
+    movedFrom,
     log,
   });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
@@ -818,11 +830,21 @@ async function importInto({
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
   const renumbered = sameImage.filter((r) => labelsResult.summary.notExported.includes(r.was));
   if (renumbered.length > 0) log.warn(renumberedWords({ renumbered, labelsName: path.relative(ws.root, ws.labels) }));
-  const changes = objectChanges({ previous: previousTableNow, accepted, removed: removal.notListed, newPhotographs });
+  const changes = objectChanges({
+    previous: previousTableNow,
+    accepted,
+    removed: removal.notListed,
+    newPhotographs,
+    movedPhotographs,
+  });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
   if (previousTableNow.size > 0)
     log.info(
-      changesWords({ changes, objectsName: path.relative(ws.root, ws.objects), removedImages: removedImages.length }),
+      changesWords({
+        changes,
+        objectsName: path.relative(ws.root, ws.objects),
+        removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
+      }),
     );
   // The differences said now are not warned of again while they stay the same (sayConflicts). Only a record of what
   // was said: the import is done, and a .vitrine/ that cannot be written must not fail it (they are said again).
@@ -937,11 +959,13 @@ function objectChanges({
   accepted,
   removed,
   newPhotographs,
+  movedPhotographs,
 }: {
   previous: Map<string, CollectionObject>;
   accepted: { object: CollectionObject }[];
   removed: string[];
   newPhotographs: string[];
+  movedPhotographs: string[];
 }): ObjectChanges {
   const added: string[] = [];
   const firstPhotographs: string[] = [];
@@ -960,7 +984,7 @@ function objectChanges({
     for (const column of extra) if ((before.extra[column] ?? '') !== (object.extra[column] ?? '')) fields.push(column);
     if (fields.length > 0) details.push({ id: object.id, fields });
   }
-  return { added, removed, newPhotographs, firstPhotographs, photographsTaken, details };
+  return { added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details };
 }
 
 /**
@@ -977,8 +1001,8 @@ function changesWords({
   /** Images this import removed from data/ (of objects no longer in data/objects.csv, say). */
   removedImages: number;
 }): string {
-  const { added, removed, newPhotographs, firstPhotographs, photographsTaken, details } = changes;
-  const counted = [added, removed, newPhotographs, firstPhotographs, photographsTaken, details];
+  const { added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details } = changes;
+  const counted = [added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details];
   if (counted.every((list) => list.length === 0))
     return removedImages > 0
       ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +
@@ -988,6 +1012,10 @@ function changesWords({
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
     newPhotographs.length ? `${newPhotographs.length} given a new photograph (${sample(newPhotographs, 5)})` : '',
+    movedPhotographs.length
+      ? `${movedPhotographs.length} with the same photograph stored under the ending of its real format now, ` +
+        `${objectsName} naming it so (${sample(movedPhotographs, 5)})`
+      : '',
     firstPhotographs.length
       ? `${firstPhotographs.length} given a first photograph (${sample(firstPhotographs, 5)})`
       : '',
@@ -2360,6 +2388,7 @@ async function removeStaleImages({
   keep,
   emptied,
   replaced,
+  movedFrom,
   log,
 }: {
   ws: Workspace;
@@ -2370,6 +2399,8 @@ async function removeStaleImages({
   emptied: Set<string>;
   /** Images of objects the export still lists with another image file. */
   replaced: Set<string>;
+  /** The names images had before they were stored under their format's ending (the same bytes). */
+  movedFrom: Set<string>;
   log: Logger;
 }): Promise<{ removedImages: string[]; keptImages: string[] }> {
   // As the data layer lists them (.dvcignore honoured), from the listing made before anything was written; an images
@@ -2397,7 +2428,7 @@ async function removeStaleImages({
   if (removedImages.length > 0) {
     log.info(
       `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} from data/ ` +
-        `(${whose({ removed: removedImages, emptied, replaced })}). The data cache and remote keep them: checking out an ` +
+        `(${whose({ removed: removedImages, emptied, replaced, movedFrom })}). The data cache and remote keep them: checking out an ` +
         `earlier data.dvc brings them back.`,
     );
   }
@@ -2416,26 +2447,34 @@ async function removeStaleImages({
 
 /**
  * Why images were removed, each reason with its files: "3 whose objects are no longer in the export: a, b, c; 1
- * replaced by another file for the same object: d" (the objects of the last two reasons stay).
+ * replaced by another file for the same object: d" (the objects of the last three reasons stay).
  */
 function whose({
   removed,
   emptied,
   replaced,
+  movedFrom,
 }: {
   removed: string[];
   emptied: Set<string>;
   replaced: Set<string>;
+  movedFrom: Set<string>;
 }): string {
   const empty = removed.filter((r) => emptied.has(r));
-  const other = removed.filter((r) => !emptied.has(r) && replaced.has(r));
-  const left = removed.filter((r) => !emptied.has(r) && !replaced.has(r));
+  const moved = removed.filter((r) => !emptied.has(r) && movedFrom.has(r));
+  const other = removed.filter((r) => !emptied.has(r) && !movedFrom.has(r) && replaced.has(r));
+  const left = removed.filter((r) => !emptied.has(r) && !movedFrom.has(r) && !replaced.has(r));
   const reason = (files: string[], single: string, many: string) =>
     files.length === 0 ? '' : `${files.length} ${files.length === 1 ? single : many}: ${sample(files)}`;
   return [
     reason(left, 'whose object is no longer in the export', 'whose objects are no longer in the export'),
     reason(empty, "whose object's image cell is now empty", "whose objects' image cells are now empty"),
     reason(other, 'replaced by another file for the same object', 'replaced by other files for the same objects'),
+    reason(
+      moved,
+      'stored again under the ending of its real format (the same photograph)',
+      'stored again under the endings of their real formats (the same photographs)',
+    ),
   ]
     .filter(Boolean)
     .join('; ');

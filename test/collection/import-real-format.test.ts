@@ -5,6 +5,8 @@ import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { hashFile } from '../../pipeline/data/hash.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
@@ -116,6 +118,7 @@ describe('an image whose name says another format than its bytes', () => {
       added: [],
       removed: [],
       newPhotographs: [],
+      movedPhotographs: [],
       firstPhotographs: [],
       photographsTaken: [],
       details: [],
@@ -149,9 +152,33 @@ describe('an image an earlier import stored under its misleading name', () => {
     const { result, said } = await run();
     expect(await readFile(path.join(ws.images, 'A-1.png'))).toEqual(png);
     expect(result.changes.newPhotographs).toEqual([]);
+    // Said as a change of objects.csv (its image cell), not as "no object changed" (a reviewer).
+    expect(result.changes.movedPhotographs).toEqual(['A-1']);
+    expect(said).toContain(
+      'Since the last import: 1 with the same photograph stored under the ending of its real format now, ' +
+        'data/objects.csv naming it so (A-1).',
+    );
+    expect(said).not.toContain('No object changed');
     expect(said).toContain('"images/a.jpg"');
     expect(said).toContain('is a PNG image, stored as data/images/A-1.png.');
     // Without a data cache (no DVC here) the old file is kept and said; with one it is removed.
     expect([...result.removedImages, ...result.keptImages]).toEqual(['images/A-1.jpg']);
+
+    // Once more from that state, the data cache holding the photograph: the old name is removed, and said as moved.
+    await rm(path.join(ws.images, 'A-1.png'));
+    await writeFile(path.join(ws.images, 'A-1.jpg'), png);
+    await writeFile(ws.objects, (await readFile(ws.objects, 'utf8')).replace('images/A-1.png', 'images/A-1.jpg'));
+    const cached = objectPath(
+      path.join(ws.root, '.dvc', 'cache'),
+      await hashFile({ file: path.join(ws.images, 'A-1.jpg') }),
+    );
+    await mkdir(path.dirname(cached), { recursive: true });
+    await writeFile(cached, png);
+    const third = await run();
+    expect(third.result.removedImages).toEqual(['images/A-1.jpg']);
+    expect(third.said).toContain(
+      'Removed 1 image from data/ (1 stored again under the ending of its real format (the same photograph): ' +
+        'images/A-1.jpg).',
+    );
   }, 60_000);
 });

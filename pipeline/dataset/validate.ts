@@ -297,8 +297,9 @@ export function checkLabels({
   // Each object's lines: a line outside the vocabulary, or with the id in other capitals, beside another line of
   // the same object is a second line for it, which is what staff need to hear first (a tester corrected the
   // capital of "jewellery" as asked, only to be told then that the object was labelled twice).
+  // Its lines with the label cell empty too: beside a label, one leaves the object unlabelled (agreedLines).
   const linesOf = new Map<string, LabelLine[]>();
-  for (const l of labels) {
+  for (const l of [...labels, ...blanks].sort((a, b) => a.line - b.line)) {
     const id = objectOf(l.objectId);
     linesOf.set(id, [...(linesOf.get(id) ?? []), l]);
   }
@@ -365,12 +366,16 @@ export function checkLabels({
       const inVocabulary = lines.filter((l) => l !== written && known.has(l.label));
       if (inVocabulary.length > 0) {
         const kept = inVocabulary[0]!;
-        const agreed = inVocabulary.every((l) => l.label === kept.label);
+        const empty = lines.filter((l) => l.label === '');
+        const agreed = empty.length === 0 && inVocabulary.every((l) => l.label === kept.label);
         const capitals = lines.every((l) => l.label.toLowerCase() === line.label.toLowerCase());
         const has = agreed
           ? `the object has the label "${clip(kept.label)}" of ${inVocabulary.length === 1 ? 'line' : 'lines'} ` +
             `${and(inVocabulary.map((l) => String(l.line)))}`
-          : 'the object is left unlabelled until only one line is left, as its lines in the vocabulary disagree';
+          : empty.length > 0
+            ? `the object is left unlabelled until only one line is left, as ${empty.length === 1 ? 'line' : 'lines'} ` +
+              `${and(empty.map((l) => String(l.line)))} ${empty.length === 1 ? 'has' : 'have'} the label cell empty`
+            : 'the object is left unlabelled until only one line is left, as its lines in the vocabulary disagree';
         const others = lines.length === 2 ? 'the other' : 'the others';
         issues.push({
           code: 'LABEL_DUPLICATE',

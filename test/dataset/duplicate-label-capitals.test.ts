@@ -44,6 +44,24 @@ describe('a second line for an object in labels.csv, its label in other capitals
     expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBe('Jewellery');
   });
 
+  // A reviewer: with a third line whose label cell is empty, line 3 said the object has line 2’s label and line 4
+  // that it is left unlabelled, both counting 2 lines. The empty cell leaves it unlabelled (agreedLines).
+  it('with a third line whose label cell is empty: 3 lines, and the object said unlabelled, as it is', async () => {
+    const { dataset } = await build(
+      'object_id,label\nDM-0001,Jewellery\nDM-0001,jewellery\nDM-0001,\nDM-0002,Pottery\n',
+    );
+    const second = dataset.issues.find((i) => i.line === 3)!;
+    expect(second.code).toBe('LABEL_DUPLICATE');
+    expect(second.message).toMatch(
+      /^labels\.csv:3: object "DM-0001" is on 3 lines, line 2 "Jewellery", line 3 "jewellery" and line 4 with the label cell empty: /,
+    );
+    expect(second.message).toMatch(
+      /until then the object is left unlabelled until only one line is left, as line 4 has the label cell empty\.$/,
+    );
+    expect(second.message).not.toContain('the object has the label');
+    expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBeNull();
+  });
+
   it('the same when the line in other capitals comes first: it is the one to delete', async () => {
     const { dataset } = await build('object_id,label\nDM-0001,jewellery\nDM-0002,Pottery\nDM-0001,Jewellery\n');
     expect(dataset.issues.map((i) => [i.code, i.line])).toEqual([['LABEL_DUPLICATE', 2]]);

@@ -511,6 +511,18 @@ function lineCounter(text: string): (offset: number) => number {
 }
 
 /**
+ * Which file `file` is, for the advice on saving it again: labels.csv and params.yaml (in git), data/objects.csv
+ * (import writes it), or else a museum's export.
+ */
+function fileOfVitrine(file: string): 'labels' | 'params' | 'objects' | 'export' {
+  const name = path.basename(file).toLowerCase();
+  if (name === 'labels.csv') return 'labels';
+  if (name === 'params.yaml' || name === 'params.yml') return 'params';
+  if (name === 'objects.csv' && path.basename(path.dirname(file)).toLowerCase() === 'data') return 'objects';
+  return 'export';
+}
+
+/**
  * Excel's "Unicode Text" (and other tools) save UTF-16, which read as UTF-8 is a NUL byte after or before every
  * ASCII character: the header and every cell would look wrong in ways that hide the cause. NUL bytes at the end
  * of a UTF-8 file are a file not saved completely (a disk or a sync tool that stopped); a NUL elsewhere (a paste
@@ -520,21 +532,30 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
   const nul = text.indexOf('\u0000');
   if (nul < 0) return;
   const wide = wideEncoding(text);
-  // labels.csv is in git, where a change can be made on GitHub; an export, or objects.csv, is not.
-  const inGit = /^labels\.csv$/i.test(path.basename(file));
-  const elsewhere = inGit ? ', or edit it on GitHub' : ', or export it again as UTF-8 from the collection system';
+  const kind = fileOfVitrine(file);
+  // labels.csv and params.yaml are in git, where a change can be made on GitHub; an export, or objects.csv, is not.
+  const inGit = kind === 'labels' || kind === 'params';
+  const saveAs =
+    kind === 'params' ? 'as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)' : 'as "CSV UTF-8 (Comma delimited)"';
+  const elsewhere = {
+    labels: ', or edit it on GitHub',
+    params: ', or edit it on GitHub',
+    objects: ', or run "vitrine import" again, which writes it',
+    export: ', or export it again as UTF-8 from the collection system',
+  }[kind];
   if (wide) {
     // An export in UTF-16 with its byte-order mark is read (decodeExport): here it has none, so its byte order
-    // would be a guess.
-    const unmarked = wide === 'UTF-16' && !text.startsWith('\uFFFD\uFFFD') && !inGit;
+    // would be a guess. Vitrine's own files are UTF-8 only, mark or none.
+    const unmarked = wide === 'UTF-16' && !text.startsWith('\uFFFD\uFFFD') && kind === 'export';
     const saved = unmarked
       ? 'UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot ' +
         'read it safely'
       : `${wide === 'UTF-16' ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` +
-        (inGit && wide === 'UTF-16' ? ` in ${path.basename(file)}` : '');
+        (kind !== 'export' && wide === 'UTF-16' ? ` in ${path.basename(file)}` : '');
     throw new VitrineError(
       'CSV_UTF16',
-      `${file} is saved as ${saved}: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As)${elsewhere}.`,
+      `${file} is saved as ${saved}: save it ${saveAs}${kind === 'params' ? '' : ' (in Excel: File > Save As)'}` +
+        `${elsewhere}.`,
       { file, encoding: wide },
     );
   }
@@ -550,7 +571,7 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
       'CSV_NUL',
       `${file}:${line}: the file ends in ${count(nuls, 'empty (NUL) byte')} after line ${line}: the file was not ` +
         'saved completely. Check that its last rows are all there (compare with the copy it came from), then save ' +
-        `it again as "CSV UTF-8 (Comma delimited)"${inGit ? ' or edit it on GitHub' : ''}.`,
+        `it again ${saveAs}${inGit ? ' or edit it on GitHub' : ''}.`,
       { file, line },
     );
   }

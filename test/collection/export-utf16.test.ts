@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { importCollection } from '../../pipeline/collection/import.ts';
-import { readLabels } from '../../pipeline/collection/index.ts';
+import { decodeText, readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
@@ -168,5 +168,37 @@ describe('an export Vitrine still cannot read', () => {
     );
     expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
     expect(error.message).toMatch(/GitHub/);
+  });
+
+  // A reviewer: the pull-request check reads params.yaml through decodeText, and was told to save it as "CSV UTF-8"
+  // or "export it again from the collection system"; data/objects.csv without the mark read as if the mark would do.
+  it('params.yaml in UTF-16: saved again as UTF-8 or edited on GitHub, not as a CSV or an export', () => {
+    const error = (() => {
+      try {
+        decodeText({ bytes: utf16('collection:\n  name: T Semi\n'), file: 'params.yaml' });
+      } catch (e) {
+        return e as Error;
+      }
+      return new Error('read');
+    })();
+    expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
+    expect(error.message).toBe(
+      'params.yaml is saved as UTF-16 (Excel\'s "Unicode Text"), which Vitrine does not read in params.yaml: save it ' +
+        'as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8), or edit it on GitHub.',
+    );
+  });
+
+  it('data/objects.csv in UTF-16 without the mark: not read, mark or none, and written again by import', async () => {
+    const file = path.join(root, 'data', 'objects.csv');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, utf16('id,image\r\nA-1,images/A-1.jpg\r\n', { bom: false }));
+    const error = await readObjects({ file }).then(
+      () => new Error('read'),
+      (e: Error) => e,
+    );
+    expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
+    expect(error.message).not.toContain('without the mark');
+    expect(error.message).toContain('which Vitrine does not read in objects.csv');
+    expect(error.message).toContain('or run "vitrine import" again, which writes it.');
   });
 });

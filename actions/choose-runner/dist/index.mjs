@@ -27286,18 +27286,32 @@ function conflictMarkerLine(text2) {
   if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
   return start + 1;
 }
+function fileOfVitrine(file2) {
+  const name = path2.basename(file2).toLowerCase();
+  if (name === "labels.csv") return "labels";
+  if (name === "params.yaml" || name === "params.yml") return "params";
+  if (name === "objects.csv" && path2.basename(path2.dirname(file2)).toLowerCase() === "data") return "objects";
+  return "export";
+}
 function checkEncoding({ text: text2, file: file2 }) {
   const nul = text2.indexOf("\0");
   if (nul < 0) return;
   const wide = wideEncoding(text2);
-  const inGit = /^labels\.csv$/i.test(path2.basename(file2));
-  const elsewhere = inGit ? ", or edit it on GitHub" : ", or export it again as UTF-8 from the collection system";
+  const kind = fileOfVitrine(file2);
+  const inGit = kind === "labels" || kind === "params";
+  const saveAs = kind === "params" ? "as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)" : 'as "CSV UTF-8 (Comma delimited)"';
+  const elsewhere = {
+    labels: ", or edit it on GitHub",
+    params: ", or edit it on GitHub",
+    objects: ', or run "vitrine import" again, which writes it',
+    export: ", or export it again as UTF-8 from the collection system"
+  }[kind];
   if (wide) {
-    const unmarked = wide === "UTF-16" && !text2.startsWith("\uFFFD\uFFFD") && !inGit;
-    const saved = unmarked ? "UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely" : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (inGit && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
+    const unmarked = wide === "UTF-16" && !text2.startsWith("\uFFFD\uFFFD") && kind === "export";
+    const saved = unmarked ? "UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely" : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (kind !== "export" && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
     throw new VitrineError(
       "CSV_UTF16",
-      `${file2} is saved as ${saved}: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As)${elsewhere}.`,
+      `${file2} is saved as ${saved}: save it ${saveAs}${kind === "params" ? "" : " (in Excel: File > Save As)"}${elsewhere}.`,
       { file: file2, encoding: wide }
     );
   }
@@ -27309,7 +27323,7 @@ function checkEncoding({ text: text2, file: file2 }) {
     const line2 = body.split(LINE_BREAK).length;
     throw new VitrineError(
       "CSV_NUL",
-      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) byte")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again as "CSV UTF-8 (Comma delimited)"${inGit ? " or edit it on GitHub" : ""}.`,
+      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) byte")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again ${saveAs}${inGit ? " or edit it on GitHub" : ""}.`,
       { file: file2, line: line2 }
     );
   }

@@ -68,7 +68,11 @@ describe('search operators typed into the search box', () => {
       '5 objects in the collection. “OR” is not understood here, and nothing else was typed to search for.',
     );
     expect(or.titles).toEqual(all);
+    // Filters open on a wide screen as for an empty search box (the reviewer: they started folded for "OR").
+    const open = () => built.page.locator('#filters').evaluate((d) => (d as HTMLDetailsElement).open);
+    expect(await open()).toBe(true);
     const dash = await searched('-coin');
+    expect(await open()).toBe(true);
     expect(dash.status).toBe(
       '5 objects in the collection. A “-” before a word is not understood here, so objects with “coin” are not ' +
         'left out, and nothing else was typed to search for.',

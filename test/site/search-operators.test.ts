@@ -69,7 +69,7 @@ describe('search operators typed into the search box', () => {
     );
     expect(or.titles).toEqual(all);
     // Filters open on a wide screen as for an empty search box (the reviewer: they started folded for "OR").
-    const open = () => built.page.locator('#filters').evaluate((d) => (d as HTMLDetailsElement).open);
+    const open = () => built.page.locator('#filters').evaluate((d) => (d as unknown as { open: boolean }).open);
     expect(await open()).toBe(true);
     const dash = await searched('-coin');
     expect(await open()).toBe(true);

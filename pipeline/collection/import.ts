@@ -49,6 +49,7 @@ import {
   OBJECT_COLUMNS,
   parseCsv,
   parseLabels,
+  parseObjects,
   readObjects,
   repeatedColumnError,
   SHORTENED,
@@ -830,11 +831,15 @@ async function importInto({
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
   const renumbered = sameImage.filter((r) => labelsResult.summary.notExported.includes(r.was));
   if (renumbered.length > 0) log.warn(renumberedWords({ renumbered, labelsName: path.relative(ws.root, ws.labels) }));
+  // After an import that wrote data/ and was not recorded (its data.dvc not written), data/ already holds most of
+  // this one: what changed is counted from what data.dvc records (a tester's retry said "Nothing changed").
+  const recorded = session.sinceRecorded ? await recordedCollection({ ws }) : undefined;
+  const now = new Set([...accepted.map((a) => a.object.id), ...kept.keys()]);
   const changes = objectChanges({
-    previous: previousTableNow,
+    previous: recorded?.table ?? previousTableNow,
     accepted,
-    removed: removal.notListed,
-    newPhotographs,
+    removed: recorded ? [...recorded.table.keys()].filter((id) => !now.has(id)) : removal.notListed,
+    newPhotographs: recorded ? await photographsChanged({ ws, accepted, recorded }) : newPhotographs,
     movedPhotographs,
   });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
@@ -1821,6 +1826,55 @@ async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise
   const recorded = entries.find((e) => e.relpath === relpath)?.md5;
   if (!recorded) return 'uncommitted';
   return recorded === (await hashFile({ file })) ? 'same' : 'changed';
+}
+
+/**
+ * data/objects.csv as data.dvc (in the work tree) records it, and the md5 of each file it records, from the local
+ * data cache; undefined when either cannot be read there.
+ */
+async function recordedCollection({
+  ws,
+}: {
+  ws: Workspace;
+}): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | undefined> {
+  try {
+    const name = path.relative(ws.root, ws.dataDvc);
+    const dvc = parseDvcFile({ text: await readFile(ws.dataDvc, 'utf8'), file: name });
+    const out = dvc.outs[0];
+    if (dvc.legacy || !out?.md5.endsWith('.dir')) return undefined;
+    const { cacheDir } = await readDvcConfig({ root: ws.root });
+    const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
+    const md5 = new Map(entries.map((e) => [e.relpath, e.md5]));
+    const objectsPath = path.relative(ws.data, ws.objects).split(path.sep).join('/');
+    const objectsMd5 = md5.get(objectsPath);
+    if (!objectsMd5) return undefined;
+    const text = await readFile(objectPath(cacheDir, objectsMd5), 'utf8');
+    const { objects } = parseObjects({ text, file: `${path.relative(ws.root, ws.objects)} as ${name} records it` });
+    return { table: new Map(objects.map((o) => [o.id, o])), md5 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Objects whose photograph in data/ now is another file than the one `recorded` (recordedCollection) has. */
+async function photographsChanged({
+  ws,
+  accepted,
+  recorded,
+}: {
+  ws: Workspace;
+  accepted: { object: CollectionObject }[];
+  recorded: { table: Map<string, CollectionObject>; md5: Map<string, string> };
+}): Promise<string[]> {
+  const changed: string[] = [];
+  for (const { object } of accepted) {
+    const before = recorded.table.get(object.id)?.image;
+    const was = before ? recorded.md5.get(before) : undefined;
+    if (!was || !object.image) continue;
+    const is = await hashFile({ file: path.join(ws.data, object.image) }).catch(() => undefined);
+    if (is && is !== was) changed.push(object.id);
+  }
+  return changed;
 }
 
 /**

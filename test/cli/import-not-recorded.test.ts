@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+
+/*
+ * An outside tester's monthly import failed on a full disk after it had written data/ and labels.csv, while it
+ * recorded them in data.dvc (the data cache's disk). Run again once space was freed, it said "Nothing changed since
+ * the last import" (data/ already held it) though it added 4 objects and changed a title, and nothing had stopped a
+ * run in between. Here the data cache cannot take the new photograph (a file stands where its folder goes), which
+ * fails the recording as the full disk did.
+ */
+
+let root: string;
+let museum: string;
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0]);
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+
+async function vitrine(args: string[]) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
+  return { code, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+}
+
+async function exportOf(name: string, rows: string[][], images: Record<string, Buffer>): Promise<string> {
+  const dir = path.join(root, name);
+  await mkdir(dir);
+  for (const [file, bytes] of Object.entries(images)) await writeFile(path.join(dir, file), bytes);
+  await writeFile(path.join(dir, 'objects.csv'), stringify([['id', 'image', 'label', 'title'], ...rows]));
+  return path.join(dir, 'objects.csv');
+}
+
+const photo = (id: string) => Buffer.concat([JPEG, Buffer.from(id)]);
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-not-recorded-'));
+  museum = path.join(root, 'museum');
+  await mkdir(museum);
+  const first = await exportOf(
+    'export-1',
+    [
+      ['C1', 'C1.jpg', 'coin', 'Coin'],
+      ['C2', 'C2.jpg', 'coin', 'Coin'],
+      ['V1', 'V1.jpg', 'vessel', 'Jar'],
+      ['V2', 'V2.jpg', 'vessel', 'Jar'],
+    ],
+    { 'C1.jpg': photo('C1'), 'C2.jpg': photo('C2'), 'V1.jpg': photo('V1'), 'V2.jpg': photo('V2') },
+  );
+  const init = await vitrine(['init', '--from', first, '--name', 'T Semi', '--yes']);
+  expect(init.code, init.messages).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('an import whose recording in data.dvc failed, run again', () => {
+  it('stops a run in between, and then says what it changed since data.dvc’s record', async () => {
+    const cache = path.join(museum, '.dvc', 'cache', 'files', 'md5');
+    const taken = new Set(await readdir(cache));
+    // A new photograph whose folder in the data cache does not exist yet.
+    let n = 0;
+    while (taken.has(md5(photo(`N${n}`)).slice(0, 2))) n++;
+    const newPhoto = photo(`N${n}`);
+    const second = await exportOf(
+      'export-2',
+      [
+        ['C1', 'C1.jpg', 'coin', 'Gold coin'],
+        ['C2', 'C2.jpg', 'coin', 'Coin'],
+        ['N1', 'N1.jpg', 'coin', 'New coin'],
+        ['V1', 'V1.jpg', 'vessel', 'Jar'],
+        ['V2', 'V2.jpg', 'vessel', 'Jar'],
+      ],
+      {
+        'C1.jpg': photo('C1'),
+        'C2.jpg': photo('C2'),
+        'N1.jpg': newPhoto,
+        'V1.jpg': photo('V1'),
+        'V2.jpg': photo('V2'),
+      },
+    );
+    const dataDvc = await readFile(path.join(museum, 'data.dvc'), 'utf8');
+    const blocker = path.join(cache, md5(newPhoto).slice(0, 2));
+    await writeFile(blocker, 'not a folder');
+
+    const failed = await vitrine(['import', '--metadata', second]);
+    expect(failed.code, failed.messages).not.toBe(0);
+    expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).toBe(dataDvc);
+    expect((await stat(path.join(museum, 'data', 'images', 'N1.jpg'))).isFile()).toBe(true);
+
+    const run = await vitrine(['run']);
+    expect(run.code).not.toBe(0);
+    expect(run.messages).toContain('data.dvc may not record it yet');
+
+    await rm(blocker);
+    const again = await vitrine(['import', '--metadata', second]);
+    expect(again.code, again.messages).toBe(0);
+    expect(again.messages).toContain(
+      'Since the last import: 1 object added (N1) and 1 with other details (C1: title).',
+    );
+    expect(again.messages).not.toContain('Nothing changed');
+    expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).not.toBe(dataDvc);
+  });
+});

@@ -281,8 +281,8 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const again =
     registered !== undefined && num(registered) !== num(c.baseline)
       ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels ` +
-        `now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test ` +
-        'objects and labels of that day.'
+        `now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was ` +
+        'registered, on the test objects and labels of that day.'
       : '';
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
@@ -302,6 +302,28 @@ function gateSection(report: ReportJson): string {
       'or copied after the evaluation). Promotion refuses it until then.'
     : '';
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}${other}`;
+}
+
+/**
+ * The label changes as the report says them: lines naming an object not in the collection are neither objects newly
+ * labelled nor labels removed, and objects on lines that disagree are said apart from the labels removed.
+ */
+export function labelCountsSaid({ changes, counts }: Pick<ReportJson['labels'], 'changes' | 'counts'>): {
+  changed: number;
+  added: number;
+  removed: number;
+  disagreeing: number;
+  unknownIds: number;
+} {
+  // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
+  const disagreeing = changes.filter((c) => c.disagreeing).length;
+  // Lines whose id is another object's written another way ("dm-0006"): neither a new object nor a label taken out.
+  const unknownIds = changes.filter((c) => c.unknownId).length;
+  const retyped = changes.filter((c) => c.unknownId && c.kind === 'removed').length;
+  // Each once: an object on lines that disagree may be retyped on a third line as well.
+  const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
+  const added = counts.added - (unknownIds - retyped);
+  return { changed: counts.changed, added, removed, disagreeing, unknownIds };
 }
 
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
@@ -330,14 +352,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
     : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
-  // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
-  const disagreeing = changes.filter((c) => c.disagreeing).length;
-  // Lines whose id is another object's written another way ("dm-0006"): neither a new object nor a label taken out.
-  const unknownIds = changes.filter((c) => c.unknownId).length;
-  const retyped = changes.filter((c) => c.unknownId && c.kind === 'removed').length;
-  // Each once: an object on lines that disagree may be retyped on a third line as well.
-  const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
-  const added = counts.added - (unknownIds - retyped);
+  const { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels);
   const summary = [
     counts.changed ? `${counts.changed} ${pluralWord(counts.changed, 'label')} changed` : '',
     added > 0 ? `${added} ${pluralWord(added, 'object')} newly labelled` : '',

@@ -4,6 +4,7 @@ import { labelChangeWords } from '../evaluate/label-change.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, resolveCommit } from '../git/history.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
+import { labelCountsSaid } from '../report/render.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -102,9 +103,14 @@ export const reportStage: Stage = {
     if (fullMarkdown !== markdown) await writeFileAtomic({ file: full, data: fullMarkdown });
     else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
-    const { counts } = json.labels;
+    // As the report's table says them: a line naming no object of the collection is no object newly labelled (a tester).
+    const said = labelCountsSaid(json.labels);
+    const unknown =
+      said.unknownIds > 0
+        ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
+        : '';
     const labels = json.labels.baseCommit
-      ? `, ${labelChangeWords({ ...counts, changed: counts.changed + counts.added + counts.removed })}`
+      ? `, ${labelChangeWords({ ...said, changed: said.changed + said.added + said.removed })}${unknown}`
       : json.labels.baseUnavailable
         ? `, base ${json.labels.baseUnavailable.ref} could not be fetched`
         : '';

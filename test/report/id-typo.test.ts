@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo } from './fixture.ts';
 
 /*
@@ -152,5 +153,23 @@ describe('an object id written with its accents encoded another way (as a Mac sa
     expect(json.labels.changes.map((c) => [c.id, c.kind, c.title, c.unknownId])).toEqual([
       ['É-0006', 'changed', 'Scarab of Élise', undefined],
     ]);
+  });
+});
+
+// An outside tester: `GONE-1,Statuary` (no such object) added to labels.csv made the run's line say "1 object newly
+// labelled", where the report's table said the line names no object of the collection and is not used.
+describe('a line naming no object of the collection, in the run’s one-line summary', () => {
+  it('is said as such, not as an object newly labelled', async () => {
+    const headText = text([...Object.entries(labels), ['GONE-1', 'coin']] as [string, string][]);
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
+    const result = await reportStage.run({
+      ws,
+      params,
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+      env: { GITHUB_BASE_REF: 'main' },
+    });
+    expect(result.summary).toMatch(/, no label changes, 1 line names an object not in the collection$/);
+    expect(result.summary).not.toContain('newly labelled');
   });
 });

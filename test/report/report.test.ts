@@ -643,7 +643,7 @@ describe('the label-correction report', () => {
     );
     expect(markdown).toContain(
       'Its 0.852 is the production model scored again here, on these test objects with their labels now; its ' +
-        'model card gives 81.2%, its score when it was registered, on the test objects and labels of that day.',
+        'model card gives 0.812 (81.2%), its score when it was registered, on the test objects and labels of that day.',
     );
     // The reviewer: with test objects left out of production’s scores, the two explanations did not collide.
     await writeStageOutputs({

@@ -49393,7 +49393,7 @@ function intro({ report, metrics, collectionName }) {
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const registered = metrics.baseline?.registered?.[c.metric];
-  const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${(registered * 100).toFixed(1)}%, its score when it was registered, on the test objects and labels of that day.` : "";
+  const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "";
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
   const change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
@@ -49407,6 +49407,14 @@ function gateSection(report) {
   return `### Promotion gate
 
 ${table({ header: ["", "Check", "Detail"], rows })}${stale}${other}`;
+}
+function labelCountsSaid({ changes, counts }) {
+  const disagreeing = changes.filter((c) => c.disagreeing).length;
+  const unknownIds = changes.filter((c) => c.unknownId).length;
+  const retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length;
+  const removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length;
+  const added = counts.added - (unknownIds - retyped);
+  return { changed: counts.changed, added, removed, disagreeing, unknownIds };
 }
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
@@ -49433,11 +49441,7 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   if (changes.length === 0) return `${title}
 
 ${against}No label in labels.csv changed.`;
-  const disagreeing = changes.filter((c) => c.disagreeing).length;
-  const unknownIds = changes.filter((c) => c.unknownId).length;
-  const retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length;
-  const removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length;
-  const added = counts.added - (unknownIds - retyped);
+  const { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels);
   const summary2 = [
     counts.changed ? `${counts.changed} ${pluralWord(counts.changed, "label")} changed` : "",
     added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",

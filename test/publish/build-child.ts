@@ -10,6 +10,7 @@ import { workspace } from '../../pipeline/paths.ts';
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage } from '../../pipeline/stages/stage.ts';
+import { upstreamNotRun } from '../stages/upstream.ts';
 
 const [root, flag] = process.argv.slice(2);
 const ws = workspace(root!);
@@ -22,14 +23,7 @@ const stage: Stage = {
     return result;
   },
 };
-// The stages it reads from, named for the plan: with --single they do not run.
-const upstream: Stage[] = (['dataset', 'promote'] as const).map((name) => ({
-  name,
-  summary: name,
-  deps: { paths: [], params: [], stages: [] },
-  outs: [],
-  run: () => Promise.reject(new Error(`${name} is not run here`)),
-}));
+const upstream = upstreamNotRun();
 const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
 await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true, force: true });
 process.stdout.write('done\n');

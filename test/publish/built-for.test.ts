@@ -7,6 +7,7 @@ import { workspace } from '../../pipeline/paths.ts';
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { writeTree } from '../data/helpers.ts';
+import { upstreamNotRun } from '../stages/upstream.ts';
 import { bucket, keys, sampleSite, useBucket } from './fixture.ts';
 
 /*
@@ -39,14 +40,7 @@ async function built(name: string, params: { base: string; site?: string; prefix
       return { summary: 'a small site' };
     },
   };
-  // The stages it reads from, named for the plan: with --single (`run catalogue --single`) they do not run.
-  const upstream = (['dataset', 'promote'] as const).map((name) => ({
-    name,
-    summary: name,
-    deps: { paths: [], params: [], stages: [] },
-    outs: [],
-    run: () => Promise.reject(new Error(`${name} is not run here`)),
-  }));
+  const upstream = upstreamNotRun();
   const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
   await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true });
   return root;

@@ -19,6 +19,7 @@ import { type PublishResult, type PublishTarget, publishSite } from '../../pipel
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
+import { upstreamNotRun } from '../stages/upstream.ts';
 
 /*
  * What the publish tests share: a real S3-compatible server on 127.0.0.1 (s3rver, random port, temp
@@ -74,14 +75,7 @@ export function useBucket(): void {
 export async function recordCatalogueBuild(root: string): Promise<void> {
   const ws = workspace(root);
   const stage = { ...catalogueStage, run: async () => ({ summary: 'the site already there' }) };
-  // The stages it reads from, named for the plan: with `single` they do not run.
-  const upstream = (['dataset', 'promote'] as const).map((name) => ({
-    name,
-    summary: name,
-    deps: { paths: [], params: [], stages: [] },
-    outs: [],
-    run: () => Promise.reject(new Error(`${name} is not run here`)),
-  }));
+  const upstream = upstreamNotRun();
   const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
   await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true });
 }

@@ -10,6 +10,7 @@ import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { writeTree } from '../data/helpers.ts';
 import { holdLockInChild } from '../fixtures/lock-holder.ts';
+import { upstreamNotRun } from '../stages/upstream.ts';
 import { bucket, keys, recordingProxy, sampleSite, through, useBucket } from './fixture.ts';
 
 /*
@@ -41,13 +42,7 @@ async function built(name: string, { base = '/', endpoint = bucket.endpoint } = 
       return { summary: 'a small site' };
     },
   };
-  const upstream = (['dataset', 'promote'] as const).map((name) => ({
-    name,
-    summary: name,
-    deps: { paths: [], params: [], stages: [] },
-    outs: [],
-    run: () => Promise.reject(new Error(`${name} is not run here`)),
-  }));
+  const upstream = upstreamNotRun();
   const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
   await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true });
   return root;

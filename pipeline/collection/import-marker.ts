@@ -109,16 +109,6 @@ export interface ImportSession {
   /** True once `keep` was called. */
   readonly kept: boolean;
   /**
-   * data/ and labels.csv hold this import, but recording them in data.dvc failed (a full disk under the data cache):
-   * the marker stays, so a run refuses and the next import knows data/ is not what data.dvc records.
-   */
-  keepMarker(): void;
-  /**
-   * This import began after one that had written data/ and labels.csv and not recorded them in data.dvc: what it
-   * says changed is counted from what data.dvc records, not from data/ (which already holds most of it).
-   */
-  readonly sinceRecorded: boolean;
-  /**
    * labels.csv or data/objects.csv as staff had changed them after an interrupted import: copied aside by this one's
    * recovery, so a message about what this import changes in them can say where the change is kept.
    */
@@ -146,11 +136,9 @@ export async function startImport({
   const tmp = path.join(ws.work, 'tmp');
   const temp = path.join(tmp, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   let editsKept: EditKept[] = [];
-  let sinceRecorded = false;
   try {
     const before = await readMarker(markerFile);
     if (before) {
-      sinceRecorded = before.phase === 'written';
       const { said, edits } = await recover({ ws, marker: before }).catch((error: unknown) => {
         throw recoveryFailed({ ws, marker: before, markerFile, error });
       });
@@ -172,7 +160,6 @@ export async function startImport({
   }
   let marker: Marker | undefined;
   let kept = false;
-  let markerKept = false;
   /** What the tables hold once the commit is done, kept for `written`. */
   let journaled: TableIdentity[] = [];
   return {
@@ -183,10 +170,6 @@ export async function startImport({
     get kept() {
       return kept;
     },
-    keepMarker() {
-      markerKept = true;
-    },
-    sinceRecorded,
     editsKept,
     async begin() {
       marker = {
@@ -213,7 +196,7 @@ export async function startImport({
       try {
         if (kept) return;
         await rm(temp, { recursive: true, force: true });
-        if (marker && !markerKept) await rm(markerFile, { force: true });
+        if (marker) await rm(markerFile, { force: true });
       } finally {
         await release();
       }

@@ -624,6 +624,8 @@ async function importInto({
   // take the pictures out of the catalogue: only the user's word that it is complete does that. A few cells
   // emptied (an image withdrawn) are not asked about; one cell left filled must not let the rest through.
   const previousTableNow = await previousObjects();
+  // data/objects.csv as it is before this import: the summary compares with data.dvc's record when they differ.
+  const objectsMd5Before = await hashFile({ file: ws.objects }).catch(() => undefined);
   const pictured = [...previousTableNow.values()].filter((o) => o.image).length;
   const losing = accepted.filter((a) => !a.object.image && previousTableNow.get(a.object.id)?.image).length;
   const emptiedAll = named === 0 && losing > 0;
@@ -831,16 +833,23 @@ async function importInto({
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
   const renumbered = sameImage.filter((r) => labelsResult.summary.notExported.includes(r.was));
   if (renumbered.length > 0) log.warn(renumberedWords({ renumbered, labelsName: path.relative(ws.root, ws.labels) }));
-  // After an import that wrote data/ and was not recorded (its data.dvc not written), data/ already holds most of
-  // this one: what changed is counted from what data.dvc records (a tester's retry said "Nothing changed").
-  const recorded = session.sinceRecorded ? await recordedCollection({ ws }) : undefined;
+  // data/objects.csv not as data.dvc records it (an import that wrote data/ and failed to record it, a tester's: its
+  // retry said "Nothing changed" over 4 objects added; or an edit not recorded yet): what changed is counted from
+  // what data.dvc records, which is what the commit of this import changes.
+  const recorded = objectsMd5Before ? await recordedCollection({ ws, unless: objectsMd5Before }) : undefined;
   const now = new Set([...accepted.map((a) => a.object.id), ...kept.keys()]);
+  const photographs = recorded ? await photographsChanged({ ws, accepted, recorded }) : undefined;
+  if (recorded)
+    log.info(
+      `${path.relative(ws.root, ws.objects)} held changes that ${path.relative(ws.root, ws.dataDvc)} does not ` +
+        'record yet (an import or an edit not recorded): what changed is counted from what it records.',
+    );
   const changes = objectChanges({
     previous: recorded?.table ?? previousTableNow,
     accepted,
     removed: recorded ? [...recorded.table.keys()].filter((id) => !now.has(id)) : removal.notListed,
-    newPhotographs: recorded ? await photographsChanged({ ws, accepted, recorded }) : newPhotographs,
-    movedPhotographs,
+    newPhotographs: photographs?.changed ?? newPhotographs,
+    movedPhotographs: photographs?.moved ?? movedPhotographs,
   });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
   if (previousTableNow.size > 0)
@@ -1830,12 +1839,14 @@ async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise
 
 /**
  * data/objects.csv as data.dvc (in the work tree) records it, and the md5 of each file it records, from the local
- * data cache; undefined when either cannot be read there.
+ * data cache; undefined when it records the table whose md5 is `unless`, or either cannot be read there.
  */
 async function recordedCollection({
   ws,
+  unless,
 }: {
   ws: Workspace;
+  unless: string;
 }): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | undefined> {
   try {
     const name = path.relative(ws.root, ws.dataDvc);
@@ -1847,7 +1858,7 @@ async function recordedCollection({
     const md5 = new Map(entries.map((e) => [e.relpath, e.md5]));
     const objectsPath = path.relative(ws.data, ws.objects).split(path.sep).join('/');
     const objectsMd5 = md5.get(objectsPath);
-    if (!objectsMd5) return undefined;
+    if (!objectsMd5 || objectsMd5 === unless) return undefined;
     const text = await readFile(objectPath(cacheDir, objectsMd5), 'utf8');
     const { objects } = parseObjects({ text, file: `${path.relative(ws.root, ws.objects)} as ${name} records it` });
     return { table: new Map(objects.map((o) => [o.id, o])), md5 };
@@ -1856,7 +1867,10 @@ async function recordedCollection({
   }
 }
 
-/** Objects whose photograph in data/ now is another file than the one `recorded` (recordedCollection) has. */
+/**
+ * Objects whose photograph in data/ now is another file than the one `recorded` (recordedCollection) has
+ * (`changed`), or the same bytes under another name (`moved`: stored under its real format's ending).
+ */
 async function photographsChanged({
   ws,
   accepted,
@@ -1865,16 +1879,18 @@ async function photographsChanged({
   ws: Workspace;
   accepted: { object: CollectionObject }[];
   recorded: { table: Map<string, CollectionObject>; md5: Map<string, string> };
-}): Promise<string[]> {
+}): Promise<{ changed: string[]; moved: string[] }> {
   const changed: string[] = [];
+  const moved: string[] = [];
   for (const { object } of accepted) {
     const before = recorded.table.get(object.id)?.image;
     const was = before ? recorded.md5.get(before) : undefined;
     if (!was || !object.image) continue;
     const is = await hashFile({ file: path.join(ws.data, object.image) }).catch(() => undefined);
     if (is && is !== was) changed.push(object.id);
+    else if (is && before !== object.image) moved.push(object.id);
   }
-  return changed;
+  return { changed, moved };
 }
 
 /**

@@ -10,9 +10,9 @@ import { memoryLogger } from '../../pipeline/log.ts';
 /*
  * An outside tester's monthly import failed on a full disk after it had written data/ and labels.csv, while it
  * recorded them in data.dvc (the data cache's disk). Run again once space was freed, it said "Nothing changed since
- * the last import" (data/ already held it) though it added 4 objects and changed a title, and nothing had stopped a
- * run in between. Here the data cache cannot take the new photograph (a file stands where its folder goes), which
- * fails the recording as the full disk did.
+ * the last import" (data/ already held it) though it added 4 objects and changed a title. Here the data cache
+ * cannot take the new photograph (a file stands where its folder goes), which fails the recording as the full disk
+ * did. What an import changed is counted from what data.dvc records when data/objects.csv is not that.
  */
 
 let root: string;
@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('an import whose recording in data.dvc failed, run again', () => {
-  it('stops a run in between, and then says what it changed since data.dvc’s record', async () => {
+  it('says what it changed since data.dvc’s record', async () => {
     const cache = path.join(museum, '.dvc', 'cache', 'files', 'md5');
     const taken = new Set(await readdir(cache));
     // A new photograph whose folder in the data cache does not exist yet.
@@ -93,10 +93,6 @@ describe('an import whose recording in data.dvc failed, run again', () => {
     expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).toBe(dataDvc);
     expect((await stat(path.join(museum, 'data', 'images', 'N1.jpg'))).isFile()).toBe(true);
 
-    const run = await vitrine(['run']);
-    expect(run.code).not.toBe(0);
-    expect(run.messages).toContain('data.dvc may not record it yet');
-
     await rm(blocker);
     const again = await vitrine(['import', '--metadata', second]);
     expect(again.code, again.messages).toBe(0);
@@ -104,6 +100,7 @@ describe('an import whose recording in data.dvc failed, run again', () => {
       'Since the last import: 1 object added (N1) and 1 with other details (C1: title).',
     );
     expect(again.messages).not.toContain('Nothing changed');
+    expect(again.messages).toContain('data/objects.csv held changes that data.dvc does not record yet');
     expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).not.toBe(dataDvc);
   });
 });

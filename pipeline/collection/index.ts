@@ -280,7 +280,8 @@ export function parseCsv({
   } else if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
   // Lines of spaces, tabs or DOS's Ctrl-Z after the last row look empty to staff: they end the file, not a row.
   if (!spans) text = trimBlankEnd(text);
-  checkEncoding({ text, file });
+  // An export is told as one whatever its name (../export/data/objects.csv, a reviewer).
+  checkEncoding({ text, file, isExport: separator === 'detect' });
   checkMergeConflict({ text, file });
   if (separator === 'comma') checkSeparator({ text, file });
   const lineAt = lineCounter(text);
@@ -515,10 +516,11 @@ function lineCounter(text: string): (offset: number) => number {
  * (import writes it), or else a museum's export.
  */
 function fileOfVitrine(file: string): 'labels' | 'params' | 'objects' | 'export' {
-  const name = path.basename(file).toLowerCase();
+  const parts = file.toLowerCase().split(/[\\/]/);
+  const name = parts.at(-1);
   if (name === 'labels.csv') return 'labels';
   if (name === 'params.yaml' || name === 'params.yml') return 'params';
-  if (name === 'objects.csv' && path.basename(path.dirname(file)).toLowerCase() === 'data') return 'objects';
+  if (name === 'objects.csv' && parts.at(-2) === 'data') return 'objects';
   return 'export';
 }
 
@@ -528,11 +530,11 @@ function fileOfVitrine(file: string): 'labels' | 'params' | 'objects' | 'export'
  * of a UTF-8 file are a file not saved completely (a disk or a sync tool that stopped); a NUL elsewhere (a paste
  * from another program) is named by its line.
  */
-function checkEncoding({ text, file }: { text: string; file: string }): void {
+function checkEncoding({ text, file, isExport = false }: { text: string; file: string; isExport?: boolean }): void {
   const nul = text.indexOf('\u0000');
   if (nul < 0) return;
   const wide = wideEncoding(text);
-  const kind = fileOfVitrine(file);
+  const kind = isExport ? 'export' : fileOfVitrine(file);
   // labels.csv and params.yaml are in git, where a change can be made on GitHub; an export, or objects.csv, is not.
   const inGit = kind === 'labels' || kind === 'params';
   const saveAs =
@@ -1296,7 +1298,16 @@ async function readText(file: string): Promise<string> {
  * file that holds the character U+FFFD itself is valid. A file that is not text at all (an Excel workbook, a PDF, a
  * photograph) is named for what it is first. `file` is how messages name it.
  */
-export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string }): string {
+export function decodeText({
+  bytes,
+  file,
+  isExport = false,
+}: {
+  bytes: Uint8Array;
+  file: string;
+  /** A museum's export (decodeExport): its refusal is worded for one, whatever its name. */
+  isExport?: boolean;
+}): string {
   // A workbook, a zip, a PDF or a photograph read as text would be blamed on its NUL bytes or its encoding.
   const other = notATable({ bytes, file });
   if (other) throw other;
@@ -1304,7 +1315,7 @@ export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string })
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     // UTF-16 and UTF-32 are not UTF-8 either: their own message says what to do.
-    checkEncoding({ text: Buffer.from(bytes).toString('utf8'), file });
+    checkEncoding({ text: Buffer.from(bytes).toString('utf8'), file, isExport });
     throw notUtf8({ bytes, file });
   }
 }
@@ -1319,7 +1330,7 @@ export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string })
 export function decodeExport({ bytes, file }: { bytes: Uint8Array; file: string }): string {
   const le = bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0);
   const be = bytes[0] === 0xfe && bytes[1] === 0xff;
-  if (!le && !be) return decodeText({ bytes, file });
+  if (!le && !be) return decodeText({ bytes, file, isExport: true });
   try {
     return new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {

@@ -148,6 +148,16 @@ describe('an export Vitrine still cannot read', () => {
     expect(error.message).not.toMatch(/GitHub/);
   });
 
+  // A reviewer: an export saved as data/objects.csv was told to "run vitrine import again", which writes that name.
+  it('an export named data/objects.csv: told as an export, not as the table import writes', async () => {
+    await mkdir(path.join(root, 'refused', 'objects', 'data'), { recursive: true });
+    const error = await refused('data/objects.csv', utf16(text, { bom: false }));
+    expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
+    expect(error.message).toContain('UTF-16 without the mark');
+    expect(error.message).toContain('or export it again as UTF-8 from the collection system.');
+    expect(error.message).not.toContain('vitrine import');
+  });
+
   it('UTF-32 with its mark: the same', async () => {
     const le32 = Buffer.alloc((text.length + 1) * 4);
     [...`\uFEFF${text}`].forEach((c, i) => le32.writeUInt32LE(c.codePointAt(0)!, i * 4));

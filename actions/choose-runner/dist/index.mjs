@@ -27287,17 +27287,18 @@ function conflictMarkerLine(text2) {
   return start + 1;
 }
 function fileOfVitrine(file2) {
-  const name = path2.basename(file2).toLowerCase();
+  const parts = file2.toLowerCase().split(/[\\/]/);
+  const name = parts.at(-1);
   if (name === "labels.csv") return "labels";
   if (name === "params.yaml" || name === "params.yml") return "params";
-  if (name === "objects.csv" && path2.basename(path2.dirname(file2)).toLowerCase() === "data") return "objects";
+  if (name === "objects.csv" && parts.at(-2) === "data") return "objects";
   return "export";
 }
-function checkEncoding({ text: text2, file: file2 }) {
+function checkEncoding({ text: text2, file: file2, isExport = false }) {
   const nul = text2.indexOf("\0");
   if (nul < 0) return;
   const wide = wideEncoding(text2);
-  const kind = fileOfVitrine(file2);
+  const kind = isExport ? "export" : fileOfVitrine(file2);
   const inGit = kind === "labels" || kind === "params";
   const saveAs = kind === "params" ? "as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)" : 'as "CSV UTF-8 (Comma delimited)"';
   const elsewhere = {
@@ -27382,13 +27383,17 @@ function shortenedNumber(id) {
 }
 var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 var NATURAL = new Intl.Collator("en", { numeric: true });
-function decodeText({ bytes, file: file2 }) {
+function decodeText({
+  bytes,
+  file: file2,
+  isExport = false
+}) {
   const other = notATable({ bytes, file: file2 });
   if (other) throw other;
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    checkEncoding({ text: Buffer.from(bytes).toString("utf8"), file: file2 });
+    checkEncoding({ text: Buffer.from(bytes).toString("utf8"), file: file2, isExport });
     throw notUtf8({ bytes, file: file2 });
   }
 }

@@ -105,10 +105,14 @@ export const reportStage: Stage = {
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
     // As the report's table says them: a line naming no object of the collection is no object newly labelled (a tester).
     const said = labelCountsSaid(json.labels);
-    const unknown =
+    const unknown = [
+      said.disagreeing > 0
+        ? `, ${said.disagreeing} ${said.disagreeing === 1 ? 'object' : 'objects'} on lines with different labels`
+        : '',
       said.unknownIds > 0
         ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
-        : '';
+        : '',
+    ].join('');
     const labels = json.labels.baseCommit
       ? `, ${labelChangeWords({ ...said, changed: said.changed + said.added + said.removed })}${unknown}`
       : json.labels.baseUnavailable

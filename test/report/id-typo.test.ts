@@ -172,4 +172,20 @@ describe('a line naming no object of the collection, in the run’s one-line sum
     expect(result.summary).toMatch(/, no label changes, 1 line names an object not in the collection$/);
     expect(result.summary).not.toContain('newly labelled');
   });
+
+  // The reviewer: an object on two lines with different labels fell out of that line ("no label changes").
+  it('an object on lines with different labels is said too', async () => {
+    const [first] = Object.keys(labels);
+    const other = labels[first!] === 'mask' ? 'coin' : 'mask';
+    const headText = text([...Object.entries(labels), [first!, other]] as [string, string][]);
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
+    const result = await reportStage.run({
+      ws,
+      params,
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+      env: { GITHUB_BASE_REF: 'main' },
+    });
+    expect(result.summary).toMatch(/, 1 object on lines with different labels$/);
+  });
 });

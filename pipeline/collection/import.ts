@@ -1331,6 +1331,9 @@ export const IMAGE_EXTENSIONS = [
   '.jpg',
   '.jpeg',
   '.jpe',
+  // JPEG as Windows saves some web images: stored under .jpg (KIND_ENDINGS), which every tool opens.
+  '.jfif',
+  '.jif',
   '.png',
   '.webp',
   '.tif',

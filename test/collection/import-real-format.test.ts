@@ -56,6 +56,25 @@ async function listing(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
+// A JPEG Windows saved as .jfif was refused ("rename it to end in .jpg"): it is a JPEG, stored as one.
+describe('a JPEG named .jfif', () => {
+  it('is imported and stored under .jpg, its dataset stage reading it', async () => {
+    const dir = path.join(root, 'jfif');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    await writeFile(path.join(dir, 'images', 'web.jfif'), await picture('jpeg', 70));
+    await writeFile(path.join(dir, 'images', 'other.jpg'), await picture('jpeg', 140));
+    const csv = path.join(dir, 'export.csv');
+    await writeFile(csv, 'id,image,label,title\nJ-1,images/web.jfif,coin,One\nJ-2,images/other.jpg,mask,Two\n');
+    const ws = workspace(path.join(dir, 'repo'));
+    const result = await importCollection({ ws, params: params(), metadata: csv, images: dir, log: memoryLogger() });
+    expect(result.refused).toEqual([]);
+    const objects = parse(await readFile(ws.objects, 'utf8'), { columns: true }) as { id: string; image: string }[];
+    expect(objects.find((o) => o.id === 'J-1')!.image).toBe('images/J-1.jpg');
+    const dataset = await buildDataset({ ws, params: params(), log: memoryLogger(), jobs: 1 });
+    expect(dataset.issues).toEqual([]);
+  }, 60_000);
+});
+
 describe('an image whose name says another format than its bytes', () => {
   it('is stored under the ending of its real format, said in the log, and a second import changes nothing', async () => {
     const dir = path.join(root, 'export');

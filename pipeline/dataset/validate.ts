@@ -364,9 +364,11 @@ export function checkLabels({
       // Beside a line of the object in the vocabulary, which gives the object its label (agreedLabels' rule).
       const lines = linesOf.get(line.objectId) ?? [line];
       const inVocabulary = lines.filter((l) => l !== written && known.has(l.label));
-      if (inVocabulary.length > 0) {
-        const kept = inVocabulary[0]!;
-        const empty = lines.filter((l) => l.label === '');
+      // Or beside a line with the label cell empty, which leaves the object unlabelled (a reviewer: "C1,Coin" then
+      // "C1," was only "not in the vocabulary", and the second line said after it was corrected).
+      const empty = lines.filter((l) => l.label === '');
+      if (inVocabulary.length > 0 || empty.length > 0) {
+        const kept = inVocabulary[0] ?? line;
         const agreed = empty.length === 0 && inVocabulary.every((l) => l.label === kept.label);
         const capitals = lines.every((l) => l.label.toLowerCase() === line.label.toLowerCase());
         const has = agreed

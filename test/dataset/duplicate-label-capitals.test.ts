@@ -62,6 +62,20 @@ describe('a second line for an object in labels.csv, its label in other capitals
     expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBeNull();
   });
 
+  // The second reviewer: "C1,Coin" then "C1," (label cell empty) was only "not in the vocabulary"; once corrected,
+  // staff were told of the second line.
+  it('beside a line whose label cell is empty only: a second line at once, and the object unlabelled', async () => {
+    const { dataset } = await build('object_id,label\nDM-0001,jewellery\nDM-0001,\nDM-0002,Pottery\n');
+    const issue = dataset.issues.find((i) => i.line === 2)!;
+    expect(issue.code).toBe('LABEL_DUPLICATE');
+    expect(issue.message).toMatch(
+      /^labels\.csv:2: object "DM-0001" is on 2 lines, line 2 "jewellery" and line 3 with the label cell empty: /,
+    );
+    expect(issue.message).toContain('Did you mean "Jewellery"?');
+    expect(issue.message).toMatch(/as line 3 has the label cell empty\.$/);
+    expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBeNull();
+  });
+
   it('the same when the line in other capitals comes first: it is the one to delete', async () => {
     const { dataset } = await build('object_id,label\nDM-0001,jewellery\nDM-0002,Pottery\nDM-0001,Jewellery\n');
     expect(dataset.issues.map((i) => [i.code, i.line])).toEqual([['LABEL_DUPLICATE', 2]]);

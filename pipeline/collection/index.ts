@@ -551,7 +551,7 @@ function checkEncoding({ text, file, isExport = false }: { text: string; file: s
     const unmarked = wide === 'UTF-16' && !text.startsWith('\uFFFD\uFFFD') && kind === 'export';
     const saved = unmarked
       ? 'UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot ' +
-        'read it safely'
+        `read it safely (Excel's "Unicode Text" writes the mark, and is read as it is)`
       : `${wide === 'UTF-16' ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` +
         (kind !== 'export' && wide === 'UTF-16' ? ` in ${path.basename(file)}` : '');
     throw new VitrineError(

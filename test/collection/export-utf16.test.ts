@@ -143,6 +143,7 @@ describe('an export Vitrine still cannot read', () => {
     const error = await refused('no-mark.txt', utf16(text, { bom: false }));
     expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
     expect(error.message).toContain('no-mark.txt');
+    expect(error.message).toContain(`(Excel's "Unicode Text" writes the mark, and is read as it is)`);
     expect(error.message).toMatch(/UTF-16/);
     expect(error.message).toContain('"CSV UTF-8 (Comma delimited)"');
     expect(error.message).not.toMatch(/GitHub/);

@@ -27309,7 +27309,7 @@ function checkEncoding({ text: text2, file: file2, isExport = false }) {
   }[kind];
   if (wide) {
     const unmarked = wide === "UTF-16" && !text2.startsWith("\uFFFD\uFFFD") && kind === "export";
-    const saved = unmarked ? "UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely" : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (kind !== "export" && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
+    const saved = unmarked ? `UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely (Excel's "Unicode Text" writes the mark, and is read as it is)` : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (kind !== "export" && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
     throw new VitrineError(
       "CSV_UTF16",
       `${file2} is saved as ${saved}: save it ${saveAs}${kind === "params" ? "" : " (in Excel: File > Save As)"}${elsewhere}.`,

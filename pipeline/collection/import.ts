@@ -1829,15 +1829,31 @@ async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise
   const dvcName = path.relative(ws.root, ws.dataDvc);
   const text = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: dvcName });
   if (text === null) return 'uncommitted';
-  const dvc = parseDvcFile({ text, file: `${dvcName} at HEAD` });
-  const out = dvc.outs[0];
-  if (dvc.legacy || !out?.md5.endsWith('.dir')) return 'uncommitted';
-  const { cacheDir } = await readDvcConfig({ root: ws.root });
-  const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
-  const relpath = path.relative(ws.data, file).split(path.sep).join('/');
-  const recorded = entries.find((e) => e.relpath === relpath)?.md5;
+  const files = await recordedFiles({ ws, text, name: `${dvcName} at HEAD` });
+  const recorded = files?.md5.get(path.relative(ws.data, file).split(path.sep).join('/'));
   if (!recorded) return 'uncommitted';
   return recorded === (await hashFile({ file })) ? 'same' : 'changed';
+}
+
+/**
+ * The md5 of each file a data.dvc's `text` records, from its folder list in the local data cache (not fetched);
+ * undefined for a data.dvc that records no folder list (legacy, a single file).
+ */
+async function recordedFiles({
+  ws,
+  text,
+  name,
+}: {
+  ws: Workspace;
+  text: string;
+  name: string;
+}): Promise<{ md5: Map<string, string>; cacheDir: string } | undefined> {
+  const dvc = parseDvcFile({ text, file: name });
+  const out = dvc.outs[0];
+  if (dvc.legacy || !out?.md5.endsWith('.dir')) return undefined;
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
+  return { md5: new Map(entries.map((e) => [e.relpath, e.md5])), cacheDir };
 }
 
 /**
@@ -1853,18 +1869,12 @@ async function recordedCollection({
 }): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | undefined> {
   try {
     const name = path.relative(ws.root, ws.dataDvc);
-    const dvc = parseDvcFile({ text: await readFile(ws.dataDvc, 'utf8'), file: name });
-    const out = dvc.outs[0];
-    if (dvc.legacy || !out?.md5.endsWith('.dir')) return undefined;
-    const { cacheDir } = await readDvcConfig({ root: ws.root });
-    const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
-    const md5 = new Map(entries.map((e) => [e.relpath, e.md5]));
-    const objectsPath = path.relative(ws.data, ws.objects).split(path.sep).join('/');
-    const objectsMd5 = md5.get(objectsPath);
-    if (!objectsMd5 || objectsMd5 === unless) return undefined;
-    const text = await readFile(objectPath(cacheDir, objectsMd5), 'utf8');
+    const files = await recordedFiles({ ws, text: await readFile(ws.dataDvc, 'utf8'), name });
+    const objectsMd5 = files?.md5.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
+    if (!files || !objectsMd5 || objectsMd5 === unless) return undefined;
+    const text = await readFile(objectPath(files.cacheDir, objectsMd5), 'utf8');
     const { objects } = parseObjects({ text, file: `${path.relative(ws.root, ws.objects)} as ${name} records it` });
-    return { table: new Map(objects.map((o) => [o.id, o])), md5 };
+    return { table: new Map(objects.map((o) => [o.id, o])), md5: files.md5 };
   } catch {
     return undefined;
   }

@@ -156,19 +156,24 @@ describe('an object id written with its accents encoded another way (as a Mac sa
   });
 });
 
+/** The run's one-line summary of the report stage, compared with main. */
+function reportSummary(ws: Awaited<ReturnType<typeof makeRepo>>['ws']) {
+  return reportStage.run({
+    ws,
+    params,
+    log: silentLogger,
+    clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+    env: { GITHUB_BASE_REF: 'main' },
+  });
+}
+
 // An outside tester: `GONE-1,Statuary` (no such object) added to labels.csv made the run's line say "1 object newly
 // labelled", where the report's table said the line names no object of the collection and is not used.
 describe('a line naming no object of the collection, in the run’s one-line summary', () => {
   it('is said as such, not as an object newly labelled', async () => {
     const headText = text([...Object.entries(labels), ['GONE-1', 'coin']] as [string, string][]);
     const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
-    const result = await reportStage.run({
-      ws,
-      params,
-      log: silentLogger,
-      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
-      env: { GITHUB_BASE_REF: 'main' },
-    });
+    const result = await reportSummary(ws);
     expect(result.summary).toMatch(/, no label changes, 1 line names an object not in the collection$/);
     expect(result.summary).not.toContain('newly labelled');
   });
@@ -179,13 +184,7 @@ describe('a line naming no object of the collection, in the run’s one-line sum
     const other = labels[first!] === 'mask' ? 'coin' : 'mask';
     const headText = text([...Object.entries(labels), [first!, other]] as [string, string][]);
     const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
-    const result = await reportStage.run({
-      ws,
-      params,
-      log: silentLogger,
-      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
-      env: { GITHUB_BASE_REF: 'main' },
-    });
+    const result = await reportSummary(ws);
     expect(result.summary).toMatch(/, 1 object on lines with different labels$/);
   });
 });

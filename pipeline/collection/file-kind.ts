@@ -54,7 +54,8 @@ export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): 
 }
 
 /** Camera raw files, by their names: most are TIFF inside, and their first bytes say nothing clearer. */
-const CAMERA_RAW = new Set(
+/** Camera raw endings: most raw files start as a TIFF does, so the name tells them apart. */
+export const CAMERA_RAW = new Set(
   '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
     ' ',
   ),
@@ -64,8 +65,8 @@ const SAVE_COPY = 'and name that file in the export';
 
 /**
  * What an image file import refuses is, by its first bytes and its name, with what to do: a museum's master files
- * (JPEG 2000, camera raw, Photoshop), a download that failed (a web page), or a JPEG or PNG under a name that is no
- * image's. Said after the file: "is a …". Undefined for anything else.
+ * (JPEG 2000, camera raw, Photoshop) or a download that failed (a web page). Said after the file: "is a …".
+ * Undefined for anything else.
  */
 export function imageFileProblem({ head, file }: { head: Uint8Array; file: string }): string | undefined {
   const text = Buffer.from(head).toString('latin1');
@@ -102,15 +103,6 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
     );
   if (opening.startsWith('<svg') || opening.startsWith('<!doctype svg'))
     return `is an SVG drawing, which import does not take: save it as PNG ${SAVE_COPY}.`;
-  const kind = starts('\xff\xd8\xff') ? 'JPEG' : starts('\x89PNG\r\n\x1a\n') ? 'PNG' : undefined;
-  if (kind) {
-    const named = ext ? `its name ends in "${ext}"` : 'its name has no ending';
-    const proper = kind === 'JPEG' ? '.jpg' : '.png';
-    return (
-      `is a ${kind} image, but ${named}, and import takes images by their name and their first bytes: ` +
-      `rename it to end in ${proper}, and name it so in the export.`
-    );
-  }
   return undefined;
 }
 

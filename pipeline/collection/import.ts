@@ -29,7 +29,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
-import { imageFileProblem } from './file-kind.ts';
+import { CAMERA_RAW, imageFileProblem } from './file-kind.ts';
 import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
 import { imagesFolder } from './import-source.ts';
 import {
@@ -698,8 +698,8 @@ async function importInto({
       );
     const more = renamed.length > 5 ? `; and ${renamed.length - 5} more` : '';
     log.info(
-      `${count(renamed.length, 'image')} ${one ? 'is' : 'are'} in another format than ${one ? 'its name says' : 'their names say'}, ` +
-        `and ${one ? 'is' : 'are'} stored under the ending of ${one ? 'its' : 'their'} format: ${shown.join('; ')}${more}.`,
+      `${count(renamed.length, 'image')} ${one ? 'is' : 'are'} stored under the ending of ${one ? 'its' : 'their'} ` +
+        `real format, which ${one ? 'its name does' : 'their names do'} not end in: ${shown.join('; ')}${more}.`,
     );
   }
   // A second view of an object, a photograph whose row was not exported, a name misspelt in the export: not imported,
@@ -1127,8 +1127,8 @@ export async function findImage({
     return {
       refused:
         imageFileProblem({ head, file: real }) ??
-        `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
-          `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
+        'is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, told by their ' +
+          'first bytes, and these are no such format.',
     };
   }
   if (kind === 'heif') {
@@ -1496,10 +1496,13 @@ export function imageEnding({ file, kind }: { file: string; kind: ImageKind }): 
   return KIND_ENDINGS[kind].includes(ext) ? ext : KIND_ENDINGS[kind][0]!;
 }
 
-/** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
+/**
+ * The image format by first bytes, or undefined: a renamed text file is not an image. The name need not say it:
+ * collections systems keep files with no ending (or a number, or a backup's ending) and import renames the file
+ * anyway. A camera raw file is refused by its name: its first bytes are most often a TIFF's.
+ */
 export function imageKind({ head: bytes, file }: { head: Buffer; file: string }): ImageKind | undefined {
-  const ext = path.extname(file).toLowerCase();
-  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  if (CAMERA_RAW.has(path.extname(file).toLowerCase())) return undefined;
   // Short files: the checks below read 16 bytes, as zeros past the end.
   const head = Buffer.concat([bytes.subarray(0, 16), Buffer.alloc(16)]).subarray(0, 16);
   const ascii = (from: number, to: number) => head.subarray(from, to).toString('latin1');

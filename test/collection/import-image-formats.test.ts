@@ -38,7 +38,6 @@ const FILES: [name: string, content: Buffer, said: RegExp][] = [
   ['paint.bmp', bytes('BM\x36\x00\x0c\x00\x00\x00'), /is a BMP \(Windows bitmap\) image/],
   ['page.jpg', bytes('\n<!DOCTYPE html><html><body>404 Not Found</body></html>'), /is a web page \(HTML\).*download/],
   ['scan.pdf', bytes('%PDF-1.7\n'), /is a PDF document/],
-  ['noending', JPEG, /is a JPEG image, but its name has no ending.*rename it to end in \.jpg/],
   ['text.jpg', bytes('just some notes'), /is not an image: import takes JPEG, PNG/],
   // A reviewer: the tag that says what these are comes after the first 128 bytes, which was all import read.
   [

@@ -75,6 +75,46 @@ describe('a JPEG named .jfif', () => {
   }, 60_000);
 });
 
+/*
+ * Collections systems and picture libraries often keep their files without an ending (EMu's multimedia, a DAMS's
+ * numbered masters) or under a backup's (exiftool's .jpg_original); an export names them so. Such a JPEG was
+ * refused ("rename it to end in .jpg"), one file at a time: the bytes say the format, and import renames the file
+ * anyway. A camera raw file, whose first bytes are a TIFF's, is still refused by its name.
+ */
+describe('an image named in the export with no ending, or an ending that is no image format’s', () => {
+  it('is imported under the ending of its real format, said in the log; a raw file is still refused', async () => {
+    const dir = path.join(root, 'no-ending');
+    await mkdir(path.join(dir, 'media'), { recursive: true });
+    await writeFile(path.join(dir, 'media', '1000234'), await picture('jpeg', 30));
+    await writeFile(path.join(dir, 'media', 'b.jpg_original'), await picture('png', 90));
+    await writeFile(path.join(dir, 'media', 'c.001'), await picture('tiff', 150));
+    await writeFile(path.join(dir, 'media', 'd.NEF'), await picture('tiff', 200));
+    const csv = path.join(dir, 'export.csv');
+    const rows = ['N-1,media/1000234', 'N-2,media/b.jpg_original', 'N-3,media/c.001', 'N-4,media/d.NEF'];
+    await writeFile(csv, `id,image,label,title\n${rows.map((r, i) => `${r},coin,T${i}`).join('\n')}\n`);
+    const ws = workspace(path.join(dir, 'repo'));
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: p, metadata: csv, images: dir, log });
+    expect(result.refused.map((r) => r.object)).toEqual(['N-4']);
+    expect(result.refused[0]!.message).toMatch(/camera raw file \(\.NEF\)/);
+    const objects = parse(await readFile(ws.objects, 'utf8'), { columns: true }) as { id: string; image: string }[];
+    expect(Object.fromEntries(objects.map((o) => [o.id, o.image]))).toEqual({
+      'N-1': 'images/N-1.jpg',
+      'N-2': 'images/N-2.png',
+      'N-3': 'images/N-3.tif',
+    });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(`"media/1000234" (${csv}:2, object N-1) is a JPEG image, stored as data/images/N-1.jpg;`);
+    expect(said).toMatch(
+      /3 images are stored under the ending of their real format, which their names do not end in: /,
+    );
+    const dataset = await buildDataset({ ws, params: p, log: memoryLogger(), jobs: 1 });
+    expect(dataset.issues).toEqual([]);
+  }, 60_000);
+});
+
 describe('an image whose name says another format than its bytes', () => {
   it('is stored under the ending of its real format, said in the log, and a second import changes nothing', async () => {
     const dir = path.join(root, 'export');
@@ -113,8 +153,8 @@ describe('an image whose name says another format than its bytes', () => {
     expect(await readdir(ws.images)).toEqual(['A-1.png', 'B-2.jpg', 'C-3.jpg', 'D-4.tiff', 'E-5.jpeg', 'F-6.png']);
     expect(await readFile(path.join(ws.images, 'A-1.png'))).toEqual(files[0]![1]);
     expect(first.said).toContain(
-      'info: 3 images are in another format than their names say, and are stored under the ending of their ' +
-        `format: "images/a.jpg" (${csv}:2, object A-1) is a PNG image, stored as data/images/A-1.png; ` +
+      'info: 3 images are stored under the ending of their real format, which their names do not end in: ' +
+        `"images/a.jpg" (${csv}:2, object A-1) is a PNG image, stored as data/images/A-1.png; ` +
         `"images/b.png" (${csv}:3, object B-2) is a JPEG image, stored as data/images/B-2.jpg; ` +
         `"images/f.tif" (${csv}:7, object F-6) is a PNG image, stored as data/images/F-6.png.`,
     );

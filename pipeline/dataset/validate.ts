@@ -435,19 +435,26 @@ export function checkLabels({
       continue;
     }
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
-    const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
-    const blank = lines.length === 2 ? lines.find((l) => !l.label) : undefined;
-    const labelled = blank && lines.find((l) => l.label);
-    const what = agree
-      ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
-        'keep one line and delete the others.'
-      : blank && labelled
-        ? `object "${clip(id)}" is on 2 lines, ${and(lines.map(said))}: it is left unlabelled until only one line is ` +
-          `left, as for two different labels. If the label was emptied to remove it, delete line ${labelled.line} ` +
-          `as well; if not, delete line ${blank.line}.`
-        : `object "${clip(id)}" is on ${lines.length} lines with different labels ` +
-          `(${and(lines.map(said))}): it is left unlabelled until only one line is ` +
-          'left. Keep one line, with the right label, and delete the others.';
+    // Its lines outside the vocabulary too, reported above: leaving them out counted 2 lines of 3 (a reviewer).
+    const all = linesOf.get(id) ?? lines;
+    const until = (kept: LabelLine | false) =>
+      kept
+        ? `it has the label "${clip(kept.label)}" of lines ${and(lines.map((l) => String(l.line)))}, in the vocabulary.`
+        : 'it is left unlabelled until only one line is left.';
+    const times = all.length === 2 ? 'twice' : `${all.length} times`;
+    const blank = all.length === 2 ? all.find((l) => !l.label) : undefined;
+    const labelled = blank && all.find((l) => l.label);
+    const what =
+      agree && all.length === lines.length
+        ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(all.map((l) => String(l.line)))}): ` +
+          'keep one line and delete the others.'
+        : blank && labelled
+          ? `object "${clip(id)}" is on 2 lines, ${and(all.map(said))}: it is left unlabelled until only one line is ` +
+            `left, as for two different labels. If the label was emptied to remove it, delete line ${labelled.line} ` +
+            `as well; if not, delete line ${blank.line}.`
+          : `object "${clip(id)}" is on ${all.length} lines with different labels ` +
+            `(${and(all.map(said))}): ${until(agree && first)} Keep one line, with the right label, and delete the ` +
+            'others.';
     // One issue per extra line, so that each is annotated on its line of the pull request.
     for (const extra of rest)
       issues.push({

@@ -59,6 +59,14 @@ describe('a second line for an object in labels.csv, its label in other capitals
       /until then the object is left unlabelled until only one line is left, as line 4 has the label cell empty\.$/,
     );
     expect(second.message).not.toContain('the object has the label');
+    // The second reviewer: line 4’s own message counted 2 lines, leaving line 3 aside.
+    const empty = dataset.issues.find((i) => i.line === 4)!;
+    expect(empty.code).toBe('LABEL_DUPLICATE');
+    expect(empty.message).toBe(
+      'labels.csv:4: object "DM-0001" is on 3 lines with different labels (line 2 "Jewellery", line 3 "jewellery" ' +
+        'and line 4 with the label cell empty): it is left unlabelled until only one line is left. Keep one line, ' +
+        'with the right label, and delete the others.',
+    );
     expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBeNull();
   });
 
@@ -74,6 +82,23 @@ describe('a second line for an object in labels.csv, its label in other capitals
     expect(issue.message).toContain('Did you mean "Jewellery"?');
     expect(issue.message).toMatch(/as line 3 has the label cell empty\.$/);
     expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBeNull();
+  });
+
+  it('two lines of one label and a third in other capitals: every message counts 3 lines', async () => {
+    const { dataset } = await build(
+      'object_id,label\nDM-0001,Jewellery\nDM-0001,Jewellery\nDM-0001,jewellery\nDM-0002,Pottery\n',
+    );
+    expect(dataset.issues.map((i) => [i.code, i.line])).toEqual([
+      ['LABEL_DUPLICATE', 3],
+      ['LABEL_DUPLICATE', 4],
+    ]);
+    expect(dataset.issues[0]!.message).toBe(
+      'labels.csv:3: object "DM-0001" is on 3 lines with different labels (line 2 "Jewellery", line 3 "Jewellery" ' +
+        'and line 4 "jewellery"): it has the label "Jewellery" of lines 2 and 3, in the vocabulary. Keep one line, ' +
+        'with the right label, and delete the others.',
+    );
+    expect(dataset.issues[1]!.message).toMatch(/^labels\.csv:4: object "DM-0001" is on 3 lines, /);
+    expect(dataset.objects.find((o) => o.id === 'DM-0001')!.label).toBe('Jewellery');
   });
 
   it('the same when the line in other capitals comes first: it is the one to delete', async () => {

@@ -836,7 +836,14 @@ async function importInto({
   // data/objects.csv not as data.dvc records it (an import that wrote data/ and failed to record it, a tester's: its
   // retry said "Nothing changed" over 4 objects added; or an edit not recorded yet): what changed is counted from
   // what data.dvc records, which is what the commit of this import changes.
-  const recorded = objectsMd5Before ? await recordedCollection({ ws, unless: objectsMd5Before }) : undefined;
+  const record = objectsMd5Before ? await recordedCollection({ ws, unless: objectsMd5Before }) : undefined;
+  const recorded = record && 'table' in record ? record : undefined;
+  if (record && 'unread' in record)
+    log.info(
+      `${path.relative(ws.root, ws.dataDvc)}'s record of data/ could not be read (${record.unread}): what changed ` +
+        `is counted from ${path.relative(ws.root, ws.objects)} as it was before this import, which may hold ` +
+        'changes not recorded yet.',
+    );
   const now = new Set([...accepted.map((a) => a.object.id), ...kept.keys()]);
   const photographs = recorded ? await photographsChanged({ ws, accepted, recorded }) : undefined;
   if (recorded)
@@ -1861,7 +1868,8 @@ async function recordedFiles({
 
 /**
  * data/objects.csv as data.dvc (in the work tree) records it, and the md5 of each file it records, from the local
- * data cache; undefined when it records the table whose md5 is `unless`, or either cannot be read there.
+ * data cache; undefined when there is no data.dvc, or it records the table whose md5 is `unless` (or no folder
+ * list: legacy). `unread` says why a record there is could not be read (its list not in the local cache, say).
  */
 async function recordedCollection({
   ws,
@@ -1869,17 +1877,30 @@ async function recordedCollection({
 }: {
   ws: Workspace;
   unless: string;
-}): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | undefined> {
+}): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | { unread: string } | undefined> {
+  const name = path.relative(ws.root, ws.dataDvc);
+  const dvcText = await readFile(ws.dataDvc, 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (dvcText === undefined) return undefined;
+  const objectsName = path.relative(ws.root, ws.objects);
+  let files: Awaited<ReturnType<typeof recordedFiles>>;
   try {
-    const name = path.relative(ws.root, ws.dataDvc);
-    const files = await recordedFiles({ ws, text: await readFile(ws.dataDvc, 'utf8'), name });
-    const objectsMd5 = files?.md5.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
-    if (!files || !objectsMd5 || objectsMd5 === unless) return undefined;
-    const text = await readFile(objectPath(files.cacheDir, objectsMd5), 'utf8');
-    const { objects } = parseObjects({ text, file: `${path.relative(ws.root, ws.objects)} as ${name} records it` });
+    files = await recordedFiles({ ws, text: dvcText, name });
+  } catch (error) {
+    const list = isVitrineError(error, 'DATA_NOT_IN_CACHE') ? error.data.object : undefined;
+    return { unread: list ? `its list of files, ${list}, is not in the local data cache` : messageOf(error) };
+  }
+  const objectsMd5 = files?.md5.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
+  if (!files || !objectsMd5 || objectsMd5 === unless) return undefined;
+  const text = await readFile(objectPath(files.cacheDir, objectsMd5), 'utf8').catch(() => undefined);
+  if (text === undefined) return { unread: `its copy of ${objectsName} is not in the local data cache` };
+  try {
+    const { objects } = parseObjects({ text, file: `${objectsName} as ${name} records it` });
     return { table: new Map(objects.map((o) => [o.id, o])), md5: files.md5 };
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { unread: messageOf(error) };
   }
 }
 

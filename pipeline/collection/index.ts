@@ -571,7 +571,7 @@ function checkEncoding({ text, file, isExport = false }: { text: string; file: s
     const line = body.split(LINE_BREAK).length;
     throw new VitrineError(
       'CSV_NUL',
-      `${file}:${line}: the file ends in ${count(nuls, 'empty (NUL) byte')} after line ${line}: the file was not ` +
+      `${file}:${line}: the file ends in ${count(nuls, 'empty (NUL) character')} after line ${line}: the file was not ` +
         'saved completely. Check that its last rows are all there (compare with the copy it came from), then save ' +
         `it again ${saveAs}${inGit ? ' or edit it on GitHub' : ''}.`,
       { file, line },

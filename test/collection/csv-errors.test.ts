@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExport } from '../../pipeline/collection/export.ts';
-import { parseLabels, parseObjects, readLabels } from '../../pipeline/collection/index.ts';
+import { decodeExport, parseLabels, parseObjects, readLabels } from '../../pipeline/collection/index.ts';
 import { checkLabels, readLabelsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 
@@ -315,9 +315,19 @@ describe('UTF-16, UTF-32 and NUL bytes told apart', () => {
     );
     expect(isVitrineError(error, 'CSV_NUL'), String(error)).toBe(true);
     expect((error as Error).message).toContain(
-      'ends in 1000 empty (NUL) bytes after line 3: the file was not saved completely',
+      'ends in 1000 empty (NUL) characters after line 3: the file was not saved completely',
     );
     expect((error as Error).message).not.toMatch(/UTF-16/);
+  });
+
+  // A reviewer: an export in UTF-16 ending in 32 NUL bytes was said to end in 16 bytes (its characters counted).
+  it('a UTF-16 export ending in NULs: counted as characters, which they are', () => {
+    const text = 'id,image\r\nA1,a.jpg\r\n';
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le'), Buffer.alloc(32)]);
+    const { message } = messageOf(() =>
+      parseExport({ text: decodeExport({ bytes, file: 'export.csv' }), file: 'export.csv' }),
+    );
+    expect(message).toContain('ends in 16 empty (NUL) characters after line 2: the file was not saved completely');
   });
 
   it('a tiny UTF-8 file with one NUL, and a cell of NULs, are not UTF-16', () => {

@@ -27324,7 +27324,7 @@ function checkEncoding({ text: text2, file: file2, isExport = false }) {
     const line2 = body.split(LINE_BREAK).length;
     throw new VitrineError(
       "CSV_NUL",
-      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) byte")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again ${saveAs}${inGit ? " or edit it on GitHub" : ""}.`,
+      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) character")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again ${saveAs}${inGit ? " or edit it on GitHub" : ""}.`,
       { file: file2, line: line2 }
     );
   }

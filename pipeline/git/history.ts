@@ -322,6 +322,23 @@ async function newestTip({ dir, branch }: { dir: string; branch: string }): Prom
   return ahead ? remote : local;
 }
 
+/**
+ * True when `commit` has `ancestor` in its history and is not `ancestor` itself. False when either is not in
+ * this clone: a commit whose history cannot be read is not counted newer.
+ */
+export async function isDescendant({
+  dir,
+  commit,
+  ancestor,
+}: {
+  dir: string;
+  commit: string;
+  ancestor: string;
+}): Promise<boolean> {
+  if (commit === ancestor) return false;
+  return git.isDescendent({ fs, dir, oid: commit, ancestor, depth: -1 }).catch(() => false);
+}
+
 /** `code` says why there is no branch point (NoBaseCode); `reason` says it in plain words. */
 export type BranchPoint =
   | { commit: string; reason?: undefined; code?: undefined }

@@ -6,7 +6,7 @@ import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.t
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { checkedOutBranch } from '../git/history.ts';
+import { checkedOutBranch, isDescendant } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow, sameAsCommitted } from '../git/repo.ts';
 import { headCommit } from '../git/tags.ts';
 import { rel } from '../paths.ts';
@@ -15,7 +15,7 @@ import { summariseDataset } from '../registry/card.ts';
 import { evaluatedModel, modelIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { type CurrentInputs, collectLineage, currentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry, restoreRegistryRecord } from '../registry/publish.ts';
-import { assignStage, type Headline, registerVersion } from '../registry/registry.ts';
+import { assignStage, type Headline, readRegistry, registerVersion } from '../registry/registry.ts';
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
 import { reviewFile } from '../review/index.ts';
@@ -219,6 +219,9 @@ export async function promote({
     ws,
     missing: 'Run the evaluate stage first (vitrine run evaluate).',
   });
+  // Before the gate: a gate failure still publishes the catalogue (keep-production), which an older commit must not.
+  const head = await headCommit({ dir: ws.root });
+  if (head) await refuseOlderCommit({ dir: ws.root, name, commit: head });
   checkGate({ metrics });
   // Its tags may not have come with it: the next number could be one another version already has.
   if (await isShallow(ws.root))
@@ -247,7 +250,7 @@ export async function promote({
   const manifest = await manifestOf({ dir: ws.model });
   const identity = await modelIdentity({ dir: ws.model, manifest, info: modelInfo });
   checkEvaluatedModel({ metrics, identity, log });
-  const commit = await headCommit({ dir: ws.root });
+  const commit = head;
   if (!commit)
     throw new VitrineError(
       'REGISTRY_NO_GIT',
@@ -352,6 +355,28 @@ export async function promote({
     prod: published.prod,
     annotated: published.annotated,
   };
+}
+
+/**
+ * A commit older than one with a registered version (in its history) is not promoted: most often a re-run of an older
+ * merge's workflow after a newer merge was promoted. Registered, it took the next number and production with the
+ * older labels; its catalogue, built from the older commit, replaced the newer one on the public site.
+ */
+async function refuseOlderCommit({ dir, name, commit }: { dir: string; name: string; commit: string }) {
+  const { versions, stages } = await readRegistry({ dir, name });
+  for (const v of [...versions].reverse()) {
+    if (!(await isDescendant({ dir, commit: v.commit, ancestor: commit }))) continue;
+    const prod = stages.prod;
+    throw new VitrineError(
+      'PROMOTE_OLDER_COMMIT',
+      `Not promoted: this run is of commit ${commit.slice(0, 7)}, older than commit ${v.commit.slice(0, 7)}, whose ` +
+        `model ${v.version} is registered already (most often a re-run of an older merge's workflow). Nothing was ` +
+        `registered, ${prod ? `production keeps ${prod}` : 'production is unchanged'}, and no catalogue should be ` +
+        'built from this older commit. To go back to an older model, use "npx vitrine models rollback <version>" ' +
+        '(or the "Roll back the production model" workflow).',
+      { commit, newer: { version: v.version, commit: v.commit } },
+    );
+  }
 }
 
 /**

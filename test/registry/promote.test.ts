@@ -476,4 +476,63 @@ describe('rollback safety', () => {
     });
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
   });
+
+  /*
+   * A merge's run failed (a runner went down), a newer merge was promoted, and then someone pressed "Re-run jobs" on
+   * the older run: GitHub re-runs it on the older commit. It registered the next version and took production with
+   * the older labels, and its catalogue, built from the older commit, replaced the newer one on the public site.
+   */
+  it('refuses to promote a commit older than one whose model is registered (a re-run of an older merge’s workflow)', async () => {
+    const f = await newRepo();
+    const older = sh(f.root, 'rev-parse', 'HEAD');
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    const newer = sh(f.root, 'rev-parse', 'HEAD');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const before = tagsOf(f);
+
+    // The re-run's checkout: main at the older merge's commit.
+    sh(f.root, 'checkout', '-q', '-B', 'main', older);
+    await prepare(f, { predicts: 'coin' });
+    const error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'PROMOTE_OLDER_COMMIT',
+      data: { commit: older, newer: { version: 'v1.0.0', commit: newer } },
+    });
+    expect((error as Error).message).toBe(
+      `Not promoted: this run is of commit ${older.slice(0, 7)}, older than commit ${newer.slice(0, 7)}, whose ` +
+        "model v1.0.0 is registered already (most often a re-run of an older merge's workflow). Nothing was " +
+        'registered, production keeps v1.0.0, and no catalogue should be built from this older commit. To go back ' +
+        'to an older model, use "npx vitrine models rollback <version>" (or the "Roll back the production model" workflow).',
+    );
+    expect(tagsOf(f)).toEqual(before);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
+
+    // A new commit on top of the older one (main reset, then committed to) is not older: it is promoted.
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-001,coin', 'obj-001,mask'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-001');
+    await prepare(f, { predicts: 'mask' });
+    const next = await promote({ ctx: stageContext(f), predict: standInPredict });
+    expect(next).toMatchObject({ version: 'v1.1.0', prod: 'v1.1.0' });
+  });
+
+  it('refuses it too when the older commit has a version of its own: its catalogue would replace the newer one', async () => {
+    const f = await newRepo();
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const older = sh(f.root, 'rev-parse', 'HEAD');
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const before = tagsOf(f);
+    sh(f.root, 'checkout', '-q', '-B', 'main', older);
+    // Failing the gate too: a gate failure still publishes the catalogue (on-gate-failure: keep-production).
+    await prepare(f, { predicts: 'coin', passed: false });
+    const error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_OLDER_COMMIT', data: { newer: { version: 'v1.1.0' } } });
+    expect(tagsOf(f)).toEqual(before);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
+  });
 });

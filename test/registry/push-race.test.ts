@@ -161,6 +161,29 @@ describe('two runners promoting at once', () => {
     expect(changes.objects[0]).toMatchObject({ before: 'mask', after: 'vessel' });
     sh(b.root, 'fsck', '--no-dangling');
   });
+  // The older merge's run pushing last took production (the next number) with the older labels: it now pushes
+  // nothing, and says why.
+  it('the older merge’s runner pushing last: nothing pushed, the newer merge keeps production', async () => {
+    const { f, bare, runners } = await origin('runner-a', 'runner-b');
+    const [a, b] = runners as [Runner, Runner];
+    const first = await merge(a, 'obj-001', 'mask');
+    await merge(b, 'obj-002', 'vessel');
+    const second = sh(b.root, 'rev-parse', 'HEAD');
+    expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
+    expect(await promoteOn(b, 'vessel')).toBe('v1.1.0');
+
+    await push(b, 'promote');
+    const error = await push(a, 'promote').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_OLDER_COMMIT', data: { commit: first } });
+
+    const registry = await originRegistry({ f, bare });
+    expect(registry.versions.map((v) => [v.version, v.commit])).toEqual([
+      ['v1.0.0', sh(f.root, 'rev-parse', 'HEAD')],
+      ['v1.1.0', second],
+    ]);
+    expect(registry.stages).toEqual({ prod: 'v1.1.0' });
+  });
+
   it('keeps one version for one merge when two runners promoted the same commit', async () => {
     const { f, bare, runners } = await origin('runner-a', 'runner-b');
     const [a, b] = runners as [Runner, Runner];

@@ -53,8 +53,7 @@ export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): 
   return undefined;
 }
 
-/** Camera raw files, by their names: most are TIFF inside, and their first bytes say nothing clearer. */
-/** Camera raw endings: most raw files start as a TIFF does, so the name tells them apart. */
+/** Camera raw files, by their names: most are TIFF inside (rawTiff tells most of those by their first page). */
 export const CAMERA_RAW = new Set(
   '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
     ' ',
@@ -62,6 +61,36 @@ export const CAMERA_RAW = new Set(
 );
 
 const SAVE_COPY = 'and name that file in the export';
+
+/**
+ * A camera raw file that starts as a TIFF does, told by its first page (IFD0) within `head`: Canon's CR2 mark,
+ * the DNGVersion tag, or a first page that is a reduced-size preview (NewSubfileType 1), as DNG, NEF, ARW and PEF
+ * write. The decoder reads that first page, so a raw master would become a thumbnail. A TIFF's own first page is
+ * the full picture, pyramids and multi-page scans included.
+ */
+export function rawTiff(head: Uint8Array): boolean {
+  const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const order = bytes.toString('latin1', 0, 4);
+  if (order !== 'II*\0' && order !== 'MM\0*') return false;
+  if (bytes.toString('latin1', 8, 10) === 'CR') return true;
+  const le = order === 'II*\0';
+  const u16 = (at: number) => (le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
+  const u32 = (at: number) => (le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
+  const ifd = u32(4);
+  if (ifd + 2 > bytes.length) return false;
+  const entries = u16(ifd);
+  for (let i = 0; i < entries && ifd + 2 + (i + 1) * 12 <= bytes.length; i++) {
+    const at = ifd + 2 + i * 12;
+    const tag = u16(at);
+    if (tag === 50706) return true;
+    // NewSubfileType, a LONG (4) or a SHORT (3): bit 0 set says a reduced-size version of another page.
+    if (tag === 254) {
+      const value = u16(at + 2) === 3 ? u16(at + 8) : u32(at + 8);
+      if ((value & 1) === 1) return true;
+    }
+  }
+  return false;
+}
 
 /**
  * What an image file import refuses is, by its first bytes and its name, with what to do: a museum's master files
@@ -77,10 +106,11 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
       'is a JPEG 2000 image, which Vitrine cannot read (its image decoder has no JPEG 2000 support): save a copy as ' +
       `JPEG or TIFF (collections systems often keep one for the web) ${SAVE_COPY}.`
     );
-  if (CAMERA_RAW.has(ext.toLowerCase()))
+  if (CAMERA_RAW.has(ext.toLowerCase()) || rawTiff(head))
     return (
-      `is a camera raw file (${ext}), which Vitrine cannot read: export it as JPEG or TIFF from the photography ` +
-      `software (Lightroom, Capture One, the camera maker's own) ${SAVE_COPY}.`
+      `is a camera raw file${CAMERA_RAW.has(ext.toLowerCase()) ? ` (${ext})` : ' (told by its first bytes: its name does not say so)'}, ` +
+      'which Vitrine cannot read: export it as JPEG or TIFF from the photography software (Lightroom, Capture ' +
+      `One, the camera maker's own) ${SAVE_COPY}.`
     );
   if (starts('8BPS'))
     return `is a Photoshop document, which Vitrine cannot read: save a copy as JPEG or TIFF (File > Save a Copy) ${SAVE_COPY}.`;

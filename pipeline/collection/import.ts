@@ -29,7 +29,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
-import { CAMERA_RAW, imageFileProblem } from './file-kind.ts';
+import { CAMERA_RAW, imageFileProblem, rawTiff } from './file-kind.ts';
 import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
 import { imagesFolder } from './import-source.ts';
 import {
@@ -443,8 +443,8 @@ async function importInto({
         );
       } else {
         source = found.file;
-        ending = imageEnding({ file: found.file, kind: found.kind });
-        if (ending !== path.extname(found.file).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
+        ending = imageEnding({ file: found.as, kind: found.kind });
+        if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
     }
@@ -840,7 +840,7 @@ async function importInto({
   const recorded = record && 'table' in record ? record : undefined;
   if (record && 'unread' in record)
     log.info(
-      `${path.relative(ws.root, ws.dataDvc)}'s record of data/ could not be read (${record.unread}): what changed ` +
+      `${path.relative(ws.root, ws.dataDvc)}'s record of data/ could not be read (${record.unread.replace(/\.$/, '')}): what changed ` +
         `is counted from ${path.relative(ws.root, ws.objects)} as it was before this import, which may hold ` +
         'changes not recorded yet.',
     );
@@ -1080,7 +1080,13 @@ export async function findImage({
   /** Folder listings already read, kept across the rows of one import. */
   listings?: Map<string, Promise<Map<string, string[]>>>;
 }): Promise<
-  | { file: string; matched?: string; kind: ImageKind }
+  | {
+      file: string;
+      /** Its path in the images folder as the export names it (capitals as on disk): a link's own name. */
+      as: string;
+      matched?: string;
+      kind: ImageKind;
+    }
   | { missing: true; candidates?: string[]; brokenLink?: string }
   | { refused: string; linkedOut?: { relative: string; to: string } }
 > {
@@ -1129,20 +1135,23 @@ export async function findImage({
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
   if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
   const head = await fileHead(real);
-  const kind = imageKind({ head, file: real });
+  // A link named .dng is a raw file whatever the name of the file it leads to.
+  const named = CAMERA_RAW.has(path.extname(file).toLowerCase()) ? file : real;
+  const kind = named === real ? imageKind({ head, file: real }) : undefined;
   if (!kind) {
     return {
       refused:
-        imageFileProblem({ head, file: real }) ??
+        imageFileProblem({ head, file: named }) ??
         'is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, told by their ' +
           'first bytes, and these are no such format.',
     };
   }
-  if (kind === 'heif') {
+  if (kind === 'heif' || kind === 'avif') {
     const unreadable = await heifUnreadable(real);
     if (unreadable) return { refused: unreadable };
   }
-  return matched ? { file: real, matched, kind } : { file: real, kind };
+  const as = path.relative(imageRoot, file);
+  return matched ? { file: real, as, matched, kind } : { file: real, as, kind };
 }
 
 /** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
@@ -1470,7 +1479,7 @@ async function fileHead(file: string): Promise<Buffer> {
 }
 
 /** An image format import takes, told by its first bytes (imageKind). */
-export type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'heif';
+export type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif' | 'heif';
 
 /** The endings of each format, its usual one first: an image is stored under one of its own format's. */
 const KIND_ENDINGS: Record<ImageKind, string[]> = {
@@ -1479,7 +1488,8 @@ const KIND_ENDINGS: Record<ImageKind, string[]> = {
   webp: ['.webp'],
   tiff: ['.tif', '.tiff'],
   gif: ['.gif'],
-  // HEIC and AVIF are both HEIF files, which the decoder tells apart by their contents.
+  // AVIF is a HEIF file too, told apart by its brand (imageKind): an AVIF stored as .heic would mislead.
+  avif: ['.avif'],
   heif: ['.heic', '.heif', '.avif'],
 };
 
@@ -1490,6 +1500,7 @@ const KIND_WORDS: Record<ImageKind, string> = {
   webp: 'a WebP',
   tiff: 'a TIFF',
   gif: 'a GIF',
+  avif: 'an AVIF',
   heif: 'a HEIF (HEIC or AVIF)',
 };
 
@@ -1516,10 +1527,17 @@ export function imageKind({ head: bytes, file }: { head: Buffer; file: string })
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
-  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return rawTiff(bytes) ? undefined : 'tiff';
   if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
-  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12)))
-    return 'heif';
+  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12))) {
+    // The box's brands: its main one, then the compatible ones (after 4 bytes of version), 4 characters each.
+    const box = Math.min(bytes.length, bytes.readUInt32BE(0));
+    const brands = [ascii(8, 12)];
+    for (let at = 16; at + 4 <= box; at += 4) brands.push(bytes.toString('latin1', at, at + 4));
+    return brands[0] === 'avif' || brands[0] === 'avis' || (brands[0]!.startsWith('m') && brands.includes('avif'))
+      ? 'avif'
+      : 'heif';
+  }
   return undefined;
 }
 
@@ -1879,11 +1897,24 @@ async function recordedCollection({
   unless: string;
 }): Promise<{ table: Map<string, CollectionObject>; md5: Map<string, string> } | { unread: string } | undefined> {
   const name = path.relative(ws.root, ws.dataDvc);
-  const dvcText = await readFile(ws.dataDvc, 'utf8').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (dvcText === undefined) return undefined;
+  // Any other failure to read it (a folder in its place, no permission) is the data layer's to say, when the import
+  // records data/: thrown here, half-way, it said less.
+  const read = await readFile(ws.dataDvc, 'utf8').then(
+    (text) => ({ text }),
+    (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT'
+        ? undefined
+        : {
+            unread:
+              error.code === 'EISDIR'
+                ? 'it is a folder, not a file'
+                : error.code === 'EACCES' || error.code === 'EPERM'
+                  ? 'this user may not read it'
+                  : messageOf(error),
+          },
+  );
+  if (!read || 'unread' in read) return read;
+  const dvcText = read.text;
   const objectsName = path.relative(ws.root, ws.objects);
   let files: Awaited<ReturnType<typeof recordedFiles>>;
   try {

@@ -134,3 +134,31 @@ describe('an import whose data.dvc record cannot be read', () => {
     );
   });
 });
+
+// A reviewer: a data.dvc that cannot be read as a file (a folder in its place) failed the import half-way with
+// "expected a file but found a folder; the system did not say which"; before, the import said what to do.
+describe('an import whose data.dvc is a folder', () => {
+  it('ends with the data layer’s own words, naming data.dvc and what to do', async () => {
+    const dvc = path.join(museum, 'data.dvc');
+    const kept = await readFile(dvc, 'utf8');
+    await rm(dvc);
+    await mkdir(dvc);
+    const fourth = await exportOf(
+      'export-4',
+      [
+        ['C1', 'C1.jpg', 'coin', 'Gold coin, struck'],
+        ['C2', 'C2.jpg', 'coin', 'Coin'],
+        ['V1', 'V1.jpg', 'vessel', 'Jar'],
+        ['V2', 'V2.jpg', 'vessel', 'Jar'],
+      ],
+      { 'C1.jpg': photo('C1'), 'C2.jpg': photo('C2'), 'V1.jpg': photo('V1'), 'V2.jpg': photo('V2') },
+    );
+    const run = await vitrine(['import', '--metadata', fourth]);
+    expect(run.code).not.toBe(0);
+    expect(run.messages).toContain('data.dvc should be a file but is a folder');
+    expect(run.messages).not.toContain('the system did not say which');
+    expect(run.messages).toContain("data.dvc's record of data/ could not be read (it is a folder, not a file)");
+    await rm(dvc, { recursive: true });
+    await writeFile(dvc, kept);
+  });
+});

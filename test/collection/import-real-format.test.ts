@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -113,6 +113,105 @@ describe('an image named in the export with no ending, or an ending that is no i
     const dataset = await buildDataset({ ws, params: p, log: memoryLogger(), jobs: 1 });
     expect(dataset.issues).toEqual([]);
   }, 60_000);
+});
+
+/**
+ * A camera raw file's first bytes as most makers write them: a TIFF whose first page (IFD0) is a small preview,
+ * `tags` (tag, LONG value) its entries, little-endian; `cr2` adds Canon's "CR" after the header.
+ */
+function rawLike(tags: [number, number][], { cr2 = false } = {}): Buffer {
+  const ifd = Buffer.alloc(2 + tags.length * 12 + 4);
+  ifd.writeUInt16LE(tags.length, 0);
+  tags.forEach(([tag, value], i) => {
+    ifd.writeUInt16LE(tag, 2 + i * 12);
+    ifd.writeUInt16LE(4, 4 + i * 12);
+    ifd.writeUInt32LE(1, 6 + i * 12);
+    ifd.writeUInt32LE(value, 10 + i * 12);
+  });
+  const header = Buffer.from(cr2 ? 'II*\0\x10\0\0\0CR\x02\0\0\0\0\0' : 'II*\0\x08\0\0\0', 'latin1');
+  return Buffer.concat([header, ifd, Buffer.alloc(64)]);
+}
+
+/*
+ * A reviewer: raw masters named with no ending, a backup's ending, or through a link named .dng were imported as
+ * TIFFs once the ending no longer had to say the format; sharp reads a raw file's first page, its small preview,
+ * so the object's photograph became a thumbnail, without a word. A raw file is told by its bytes too.
+ */
+describe('a camera raw file whose name does not say so', () => {
+  it('is refused as a camera raw file, by its bytes or by the name the export gives it', async () => {
+    const dir = path.join(root, 'raw-unnamed');
+    await mkdir(path.join(dir, 'media'), { recursive: true });
+    const files: [string, Buffer][] = [
+      // A DNG: its first page a reduced-size preview (NewSubfileType 1), with the DNGVersion tag.
+      [
+        '1000234',
+        rawLike([
+          [254, 1],
+          [256, 256],
+          [50706, 0x01040000],
+        ]),
+      ],
+      // A Nikon NEF's first page: a reduced-size preview; the raw picture is in a page further on.
+      [
+        '1000235.NEF_original',
+        rawLike([
+          [254, 1],
+          [256, 160],
+          [330, 400],
+        ]),
+      ],
+      ['cr2master', rawLike([[256, 5184]], { cr2: true })],
+    ];
+    for (const [name, bytes] of files) await writeFile(path.join(dir, 'media', name), bytes);
+    await writeFile(path.join(dir, 'media', 'plain.tif'), await picture('tiff', 90));
+    await symlink('1000234', path.join(dir, 'media', 'raw-link.dng'));
+    const csv = path.join(dir, 'export.csv');
+    const cells = [...files.map(([name]) => `media/${name}`), 'media/raw-link.dng', 'media/plain.tif'];
+    await writeFile(csv, `id,image,label,title\n${cells.map((c, i) => `R-${i},${c},coin,T${i}`).join('\n')}\n`);
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params: p,
+      metadata: csv,
+      images: dir,
+      log: memoryLogger(),
+    });
+    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
+    for (const r of result.refused) expect(r.message).toMatch(/is a camera raw file.*export it as JPEG or TIFF/);
+    expect(result.refused[3]!.message).toContain('camera raw file (.dng)');
+    expect(result.objects).toBe(1);
+  });
+});
+
+// A reviewer: a link named a.jpg to a JPEG without an ending was said to be misnamed; an AVIF without an ending
+// was stored as .heic.
+describe('the ending an image is stored under', () => {
+  it('goes by the name the export gives it, and an AVIF is stored as .avif', async () => {
+    const dir = path.join(root, 'named-endings');
+    await mkdir(path.join(dir, 'store'), { recursive: true });
+    await writeFile(path.join(dir, 'store', 'blob1'), await picture('jpeg', 20));
+    await symlink('store/blob1', path.join(dir, 'linked.jpg'));
+    const avif = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#346' } })
+      .avif()
+      .toBuffer();
+    await writeFile(path.join(dir, 'store', 'av1'), avif);
+    const csv = path.join(dir, 'export.csv');
+    await writeFile(csv, 'id,image,label,title\nL-1,linked.jpg,coin,One\nL-2,store/av1,mask,Two\n');
+    const ws = workspace(path.join(dir, 'repo'));
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: params(), metadata: csv, images: dir, log });
+    expect(result.refused).toEqual([]);
+    const objects = parse(await readFile(ws.objects, 'utf8'), { columns: true }) as { id: string; image: string }[];
+    expect(Object.fromEntries(objects.map((o) => [o.id, o.image]))).toEqual({
+      'L-1': 'images/L-1.jpg',
+      'L-2': 'images/L-2.avif',
+    });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain('1 image is stored under the ending of its real format, which its name does not end in: ');
+    expect(said).toContain('"store/av1"');
+    expect(said).not.toContain('"linked.jpg"');
+  });
 });
 
 describe('an image whose name says another format than its bytes', () => {

@@ -427,7 +427,7 @@ export function checkLabels({
       for (const extra of rest)
         issues.push({
           code: 'LABEL_DUPLICATE',
-          message: `${name}:${extra.line}: ${shortenedMessage({ id, longer, extra, lines, agree })}`,
+          message: `${name}:${extra.line}: ${shortenedMessage({ id, longer, extra, lines: linesOf.get(id) ?? lines, agree })}`,
           file: name,
           line: extra.line,
           object: id,

@@ -40,6 +40,19 @@ describe('accession numbers a spreadsheet shortened in labels.csv', () => {
     expect(dataset.objects.find((o) => o.id === '1987.2')!.label).toBe('vessel');
   });
 
+  // A reviewer: a third line outside the vocabulary ("Coin") was left out of the lines listed as disagreeing.
+  it('lists every line of the object as disagreeing, its line outside the vocabulary too', async () => {
+    const ws = await makeCollection({
+      objects,
+      labelsText: 'object_id,label\n1987.1,coin\n1987.1,Coin\n1987.1,mask\na1,vessel\n',
+    });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    const line4 = dataset.issues.find((i) => i.line === 4)!;
+    expect(line4.message).toContain(
+      '(its lines disagree: line 2 "coin", line 3 "Coin", line 4 "mask") and 1987.10 has no label.',
+    );
+  });
+
   it('names every candidate when several objects could have been shortened to the id', async () => {
     const ws = await makeCollection({
       objects: ['1987.1', '1987.10', '1987.100', 'a1'].map((id) => object(id)),

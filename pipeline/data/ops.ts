@@ -1127,6 +1127,7 @@ export async function pullData({
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   // From here the pull fills data/ (as objects arrive, or at the end): stopped before the checkout that ends it has
   // finished, what it fetched is in the cache and not all in data/ (unfinishedCheckoutFile).
+  const markedBefore = await exists(unfinishedCheckoutFile(root, target));
   await markCheckoutUnderway(root, target);
   const objects = uniqueObjects(manifest, target);
   // Every file that has an object's content: a missing object leaves them all out of data/.
@@ -1231,6 +1232,10 @@ export async function pullData({
       ...(early ? { writtenBefore: early.written } : {}),
     });
   } catch (error) {
+    // Refused before anything was written in data/ ("Nothing was changed"): no pull is left to finish there, and a
+    // mark would make "data add" put back files deleted on purpose (an outside tester's takedown came back).
+    if (isVitrineError(error, 'DATA_UNRECORDED_CHANGES') && !markedBefore && !early?.written.size)
+      await rm(unfinishedCheckoutFile(root, target), { force: true });
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Damaged cache copies (found while checking out, and removed): fetch good ones now, so one pull suffices.
     const damaged = (error.data as { corrupt: { object: string; file: string }[] }).corrupt;

@@ -90,3 +90,40 @@ describe('a pull or checkout killed while it fills data/', () => {
     expect(status.workspace!.nfiles).toBeLessThan(FILES + 1);
   }, 120_000);
 });
+
+/*
+ * An outside tester: a pull refused over a changed photograph ("Nothing was changed") left the mark all the same,
+ * and the "data add" it told them to run put back a photograph they had deleted on purpose (a takedown) from the
+ * local cache, and recorded it. A pull or checkout that refuses before it writes anything leaves no mark.
+ */
+describe('a pull or checkout refused before it changed data/', () => {
+  it('leaves no mark: data add records the deletion made on purpose', async () => {
+    const base = await tempDir();
+    dirs.push(base);
+    const origin = path.join(base, 'origin');
+    const clone = path.join(base, 'clone');
+    await writeTree(path.join(origin, 'data'), {
+      'objects.csv': 'id,image\n',
+      'images/A1.jpg': 'one',
+      'images/A2.jpg': 'two',
+      'images/A3.jpg': 'three',
+    });
+    await initData({ root: origin, remoteName: 'storage', remoteUrl: path.join(base, 'remote') });
+    await addData({ root: origin, log: silentLogger });
+    await pushData({ root: origin, log: silentLogger });
+    await cloneTracked(origin, clone);
+    await pullData({ root: clone, log: silentLogger });
+    await rm(path.join(clone, 'data', 'images', 'A1.jpg'));
+    await writeFile(path.join(clone, 'data', 'images', 'A2.jpg'), 'photographed again');
+
+    for (const refused of [pullData, checkoutData]) {
+      const error = await refused({ root: clone, log: silentLogger }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATA_UNRECORDED_CHANGES' });
+      expect(existsSync(unfinishedCheckoutFile(clone)), refused.name).toBe(false);
+    }
+    expect((await dataStatus({ root: clone, log: silentLogger })).checkoutUnfinished).toBeUndefined();
+    await addData({ root: clone, log: silentLogger });
+    expect(existsSync(path.join(clone, 'data', 'images', 'A1.jpg'))).toBe(false);
+    expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toContain('nfiles: 3');
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import { VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import { initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
+import { mergeData } from './merge.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { systemFilesAdvice } from './system-files.ts';
@@ -371,6 +372,34 @@ export const dataCommands: Command[] = [
       const result = await underRunLock(ctx, () =>
         checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true }),
       );
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data merge',
+    summary: 'Finish a git merge that stopped on a conflict in data.dvc: keep both branches’ photographs.',
+    help:
+      'When two branches each recorded data/ (two people adding photographs at once), merging one into the other ' +
+      'stops on a conflict in data.dvc. This compares both branches’ records, file by file, with the commit they ' +
+      'started from, as DVC’s merge driver does: what either branch added, removed or changed is kept, data/ is ' +
+      'filled (fetching the other branch’s photographs from the remote when needed) and data.dvc is written. Then ' +
+      'commit it. A file both branches changed, each in its own way, stops it, naming the file, until --keep says ' +
+      'which version to keep.',
+    options: {
+      keep: {
+        type: 'string',
+        description: 'For files both branches changed differently: "ours" (this branch’s) or "theirs" (the other’s).',
+      },
+    },
+    async run(ctx, { values }) {
+      const keep = values.keep as string | undefined;
+      if (keep !== undefined && keep !== 'ours' && keep !== 'theirs')
+        throw new VitrineError('CLI_USAGE', `--keep "${keep}" is not allowed: give ours or theirs.`, {
+          option: 'keep',
+          value: keep,
+        });
+      // It writes data/: not while a run reads it (it waits, as a second run does).
+      const result = await underRunLock(ctx, () => mergeData({ root: ctx.ws.root, log: ctx.log, keep }));
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

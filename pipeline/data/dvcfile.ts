@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { conflictMarkerLine } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 
@@ -75,6 +76,17 @@ export function parseDvcFile({
   /** The folder this file must track (`data` for data.dvc); when given, any other "path:" is refused. */
   target?: string;
 }): DvcFile {
+  // Two branches that each recorded data/ leave git's markers here: not "invalid YAML", and "data merge" resolves it.
+  const conflict = conflictMarkerLine(text);
+  if (conflict !== undefined)
+    throw new VitrineError(
+      'DVCFILE_MERGE_CONFLICT',
+      `${file}:${conflict}: this file still has a merge conflict: two branches each recorded data/ (each added, ` +
+        'removed or changed photographs), and git cannot combine the two records. Run "npx vitrine data merge": it ' +
+        `puts both branches' photographs in data/ and records them in ${path.basename(file)}. Then commit it ` +
+        `(git add ${path.basename(file)}, then git commit).`,
+      { file, line: conflict },
+    );
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined, fallback = 1): number =>

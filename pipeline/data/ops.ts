@@ -346,6 +346,8 @@ async function refuseOtherRecordedPath({
     () => undefined,
     (e: unknown) => e,
   );
+  // A conflict left by a merge: recorded over, the other branch's photographs would be dropped (an outside tester).
+  if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
   if (!isVitrineError(error, 'DVCFILE_PATH_OUTSIDE')) return;
   const name = path.basename(dvcFile);
   const value = String(error.data.path ?? '');

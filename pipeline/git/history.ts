@@ -339,6 +339,12 @@ export async function isDescendant({
   return git.isDescendent({ fs, dir, oid: commit, ancestor, depth: -1 }).catch(() => false);
 }
 
+/** The commit two commits last had in common (git merge-base), or null when their histories never met. */
+export async function mergeBase({ dir, a, b }: { dir: string; a: string; b: string }): Promise<string | null> {
+  const [base] = await git.findMergeBase({ fs, dir, oids: [a, b] });
+  return base ?? null;
+}
+
 /** `code` says why there is no branch point (NoBaseCode); `reason` says it in plain words. */
 export type BranchPoint =
   | { commit: string; reason?: undefined; code?: undefined }

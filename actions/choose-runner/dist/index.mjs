@@ -26522,6 +26522,167 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/csv-parse/lib/api/CsvError.js
+var init_CsvError = __esm({
+  "node_modules/csv-parse/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var init_is_object = __esm({
+  "node_modules/csv-parse/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var init_normalize_columns_array = __esm({
+  "node_modules/csv-parse/lib/api/normalize_columns_array.js"() {
+    init_CsvError();
+    init_is_object();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var init_ResizeableBuffer = __esm({
+  "node_modules/csv-parse/lib/utils/ResizeableBuffer.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_init_state = __esm({
+  "node_modules/csv-parse/lib/api/init_state.js"() {
+    init_ResizeableBuffer();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var init_underscore = __esm({
+  "node_modules/csv-parse/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var init_normalize_options = __esm({
+  "node_modules/csv-parse/lib/api/normalize_options.js"() {
+    init_normalize_columns_array();
+    init_CsvError();
+    init_underscore();
+    init_is_object();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var init_delimiter_discover = __esm({
+  "node_modules/csv-parse/lib/utils/delimiter_discover.js"() {
+    init_normalize_options();
+    init_api();
+  }
+});
+
+// node_modules/csv-parse/lib/api/index.js
+var boms;
+var init_api = __esm({
+  "node_modules/csv-parse/lib/api/index.js"() {
+    init_normalize_columns_array();
+    init_init_state();
+    init_normalize_options();
+    init_CsvError();
+    init_delimiter_discover();
+    boms = {
+      // Note, the following are equals:
+      // Buffer.from("\ufeff")
+      // Buffer.from([239, 187, 191])
+      // Buffer.from('EFBBBF', 'hex')
+      utf8: Buffer.from([239, 187, 191]),
+      // Note, the following are equals:
+      // Buffer.from "\ufeff", 'utf16le
+      // Buffer.from([255, 254])
+      utf16le: Buffer.from([255, 254])
+    };
+  }
+});
+
+// node_modules/csv-parse/lib/sync.js
+var init_sync = __esm({
+  "node_modules/csv-parse/lib/sync.js"() {
+    init_api();
+    init_normalize_options();
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot, rePropName;
+var init_get = __esm({
+  "node_modules/csv-stringify/lib/utils/get.js"() {
+    charCodeOfDot = ".".charCodeAt(0);
+    rePropName = RegExp(
+      // Match anything that isn't a dot or bracket.
+      `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+      "g"
+    );
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var init_is_object2 = __esm({
+  "node_modules/csv-stringify/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var init_normalize_columns = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_columns.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var init_CsvError2 = __esm({
+  "node_modules/csv-stringify/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var init_underscore2 = __esm({
+  "node_modules/csv-stringify/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var init_normalize_options2 = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_options.js"() {
+    init_CsvError2();
+    init_normalize_columns();
+    init_underscore2();
+  }
+});
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8;
+var init_api2 = __esm({
+  "node_modules/csv-stringify/lib/api/index.js"() {
+    init_get();
+    init_is_object2();
+    init_normalize_columns();
+    init_normalize_options2();
+    bom_utf8 = Buffer.from([239, 187, 191]);
+  }
+});
+
+// node_modules/csv-stringify/lib/sync.js
+var init_sync2 = __esm({
+  "node_modules/csv-stringify/lib/sync.js"() {
+    init_api2();
+    init_normalize_options2();
+  }
+});
+
+// pipeline/cli/suggest.ts
+var init_suggest = __esm({
+  "pipeline/cli/suggest.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/fs.ts
 var init_fs = __esm({
   "pipeline/fs.ts"() {
@@ -26555,6 +26716,268 @@ var init_log = __esm({
   "pipeline/log.ts"() {
     "use strict";
     NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  }
+});
+
+// pipeline/collection/file-kind.ts
+import path from "node:path";
+function fileKind({ bytes, file: file2 }) {
+  const starts = (magic, at2 = 0) => Buffer.from(bytes.subarray(at2, at2 + magic.length)).toString("latin1") === magic;
+  const ext = path.extname(file2).toLowerCase();
+  if (starts("PK") || starts("PK") || starts("PK\x07\b")) return zipKind({ bytes, ext });
+  if (starts("\xD0\xCF\xE0\xA1\xB1\xE1"))
+    return { what: "an Excel 97-2003 workbook (or another old Office document)", todo: SAVE_FROM_EXCEL };
+  if (starts("%PDF-"))
+    return {
+      what: "a PDF document",
+      todo: 'Vitrine needs the table itself, not a printout of it. Export the objects from the collections management system as CSV (UTF-8), or, if the table was made in Excel, save it from there as "CSV UTF-8 (Comma delimited)"'
+    };
+  if (starts("\x8B"))
+    return {
+      what: "a compressed (gzip) file",
+      todo: 'unpack it first (double-click it, or "gunzip" it) and use the file inside',
+      unpack: true
+    };
+  if (starts("\xFF\xD8\xFF")) return { what: "a JPEG image" };
+  if (starts("\x89PNG\r\n\n")) return { what: "a PNG image" };
+  if (starts("GIF87a") || starts("GIF89a")) return { what: "a GIF image" };
+  if (starts("II*\0") || starts("MM\0*")) return { what: "a TIFF image" };
+  if (starts("RIFF") && starts("WEBP", 8)) return { what: "a WebP image" };
+  if (starts("ftyp", 4)) {
+    const brand = Buffer.from(bytes.subarray(8, 12)).toString("latin1");
+    if (["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].includes(brand)) return { what: "a HEIC image" };
+    if (brand === "avif" || brand === "avis") return { what: "an AVIF image" };
+  }
+  return void 0;
+}
+function zipKind({ bytes, ext }) {
+  const part = (from, to) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
+  const names = part(0, 65536) + part(Math.max(65536, bytes.length - 65536), bytes.length);
+  const workbook = { what: "an Excel workbook", todo: SAVE_FROM_EXCEL };
+  if (/xl\/workbook\.(xml|bin)/.test(names)) return workbook;
+  if (names.includes("application/vnd.oasis.opendocument.spreadsheet") || ext === ".ods")
+    return {
+      what: "a LibreOffice (OpenDocument) spreadsheet",
+      todo: 'open it in LibreOffice Calc and save it as "Text CSV (.csv)" (File > Save As), with the character set "Unicode (UTF-8)" and commas between cells'
+    };
+  if (names.includes("Index/Document.iwa") || ext === ".numbers")
+    return {
+      what: "a Numbers spreadsheet",
+      todo: 'open it in Numbers and choose File > Export To > CSV, with the text encoding "Unicode (UTF-8)"'
+    };
+  if ([".xlsx", ".xlsm", ".xlsb"].includes(ext)) return workbook;
+  return {
+    what: "a zip archive",
+    todo: 'unzip it first (double-click it, or right-click it and choose "Extract All" on Windows) and use the CSV file inside',
+    unpack: true
+  };
+}
+function notATable({ bytes, file: file2 }) {
+  const pointer = lfsPointer({ bytes, file: file2 });
+  if (pointer) return pointer;
+  const kind = fileKind({ bytes, file: file2 });
+  if (!kind) return void 0;
+  const base = path.basename(file2);
+  const ownFile = /^labels\.csv$/i.test(base);
+  const expected2 = /\.(jsonl|ndjson)$/i.test(file2) ? "a JSON Lines" : /\.(ya?ml|json)$/i.test(file2) ? "a text" : "a CSV";
+  const todo = kind.todo ?? (ownFile ? `Vitrine keeps ${base} as a table of text` : "Vitrine reads the objects from a table of text, the collections management system's metadata export saved as CSV (one row per object); the photographs go in the images folder (--images), where the table's image column finds them");
+  const then = !kind.todo || kind.unpack ? "" : ownFile ? `, under the name ${base}` : ", then give that file instead";
+  const restore = ownFile ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.` : "";
+  return new VitrineError("NOT_CSV", `${file2} is ${kind.what}, not ${expected2} file: ${todo}${then}.${restore}`, {
+    file: file2,
+    kind: kind.what
+  });
+}
+function lfsPointer({ bytes, file: file2 }) {
+  if (bytes.length > 1024 || Buffer.from(bytes.subarray(0, LFS_POINTER.length)).toString("latin1") !== LFS_POINTER)
+    return void 0;
+  const base = path.basename(file2);
+  const ours = /^(labels\.csv|params\.ya?ml)$/i.test(base);
+  return new VitrineError(
+    "GIT_LFS_POINTER",
+    `${file2} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself. ` + (ours ? `Vitrine reads ${base} from git itself, as plain text (also through GitHub, which hands over the pointer only), so that a pull request shows each line changed: stop keeping it in Git LFS ("git lfs untrack ${base}", then "git add --renormalize ${base}", and commit). Meanwhile, in a clone, "git lfs pull" brings the file itself.` : 'Where it was read, the files Git LFS keeps were not downloaded: run "git lfs pull" in the repository it comes from (in a GitHub workflow: actions/checkout with "lfs: true"), or give a copy of the file itself.'),
+    { file: file2 }
+  );
+}
+var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER;
+var init_file_kind = __esm({
+  "pipeline/collection/file-kind.ts"() {
+    "use strict";
+    init_errors();
+    SAVE_FROM_EXCEL = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (File > Save As)';
+    CAMERA_RAW = new Set(
+      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+        " "
+      )
+    );
+    LFS_POINTER = "version https://git-lfs.github.com/spec/";
+  }
+});
+
+// pipeline/collection/index.ts
+import path2 from "node:path";
+function conflictMarkerLine(text2) {
+  const lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return void 0;
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
+  return start + 1;
+}
+function fileOfVitrine(file2) {
+  const parts = file2.toLowerCase().split(/[\\/]/);
+  const name = parts.at(-1);
+  if (name === "labels.csv") return "labels";
+  if (name === "params.yaml" || name === "params.yml") return "params";
+  if (name === "objects.csv" && parts.at(-2) === "data") return "objects";
+  return "export";
+}
+function checkEncoding({ text: text2, file: file2, isExport = false }) {
+  const nul = text2.indexOf("\0");
+  if (nul < 0) return;
+  const wide = wideEncoding(text2);
+  const kind = isExport ? "export" : fileOfVitrine(file2);
+  const inGit = kind === "labels" || kind === "params";
+  const saveAs = kind === "params" ? "as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)" : 'as "CSV UTF-8 (Comma delimited)"';
+  const elsewhere = {
+    labels: ", or edit it on GitHub",
+    params: ", or edit it on GitHub",
+    objects: ', or run "vitrine import" again, which writes it',
+    export: ", or export it again as UTF-8 from the collection system"
+  }[kind];
+  if (wide) {
+    const unmarked = wide === "UTF-16" && !text2.startsWith("\uFFFD\uFFFD") && kind === "export";
+    const saved = unmarked ? `UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely (Excel's "Unicode Text" writes the mark, and is read as it is)` : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (kind !== "export" && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
+    throw new VitrineError(
+      "CSV_UTF16",
+      `${file2} is saved as ${saved}: save it ${saveAs}${kind === "params" ? "" : " (in Excel: File > Save As)"}${elsewhere}.`,
+      { file: file2, encoding: wide }
+    );
+  }
+  let end = text2.length;
+  let nuls = 0;
+  for (; end > 0 && /[\u0000\s]/.test(text2[end - 1]); end--) if (text2[end - 1] === "\0") nuls++;
+  const body = text2.slice(0, end);
+  if (nuls >= 16 && !body.includes("\0")) {
+    const line2 = body.split(LINE_BREAK).length;
+    throw new VitrineError(
+      "CSV_NUL",
+      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) character")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again ${saveAs}${inGit ? " or edit it on GitHub" : ""}.`,
+      { file: file2, line: line2 }
+    );
+  }
+  const before = text2.slice(0, nul).split(LINE_BREAK);
+  const line = before.length;
+  const rest = text2.slice(nul).split(LINE_BREAK);
+  const shown2 = (before.at(-1) + rest[0]).replaceAll("\0", "\u2400");
+  const others = rest.slice(1).filter((l) => l.includes("\0")).length;
+  throw new VitrineError(
+    "CSV_NUL",
+    `${file2}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: "${shown2.length > 80 ? `${shown2.slice(0, 77)}...` : shown2}"), left by a damaged file or a paste from ` + (others ? `another program, and so do ${count(others, "other line")} after it (some programs write one on every line): export the file again as "CSV UTF-8", or delete them all in a text editor that shows them.` : "another program: type that line again, or delete the character in a text editor that shows it."),
+    { file: file2, line }
+  );
+}
+function wideEncoding(text2) {
+  if (/^(\uFFFD\uFFFD\u0000\u0000|\u0000\u0000\uFFFD\uFFFD)/.test(text2)) return "UTF-32";
+  if (text2.startsWith("\uFFFD\uFFFD")) return "UTF-16";
+  const sample = text2.slice(0, 4e3).replace(/\u0000+$/, "");
+  const runs = [...sample.matchAll(/\u0000+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  const paired = runs.filter(
+    (r, i) => runs[i + 1]?.at === r.at + r.length + 1 || i > 0 && runs[i - 1].at + runs[i - 1].length + 1 === r.at
+  );
+  const alone = paired.filter((r) => r.length === 1).length;
+  const threes = paired.filter((r) => r.length === 2 || r.length === 3).length;
+  if (alone >= 8 && alone >= 0.5 * runs.length && alone >= 0.01 * sample.length) return "UTF-16";
+  if (threes >= 8 && threes >= 0.5 * runs.length) return "UTF-32";
+  return void 0;
+}
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
+function decodeText({
+  bytes,
+  file: file2,
+  isExport = false
+}) {
+  const other = notATable({ bytes, file: file2 });
+  if (other) throw other;
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    checkEncoding({ text: Buffer.from(bytes).toString("utf8"), file: file2, isExport });
+    throw notUtf8({ bytes, file: file2 });
+  }
+}
+function notUtf8({ bytes, file: file2 }) {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const loose = new TextDecoder("utf-8");
+  let first;
+  let others = 0;
+  for (let start = 0, line2 = 1; start <= bytes.length; line2++) {
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
+    const part = bytes.subarray(start, end);
+    try {
+      strict.decode(part);
+    } catch {
+      if (first) others++;
+      else first = { line: line2, shown: shownAround(loose.decode(part).replace(/^\uFEFF/, "")) };
+    }
+    start = end + (bytes[end] === 13 && bytes[end + 1] === 10 ? 2 : 1);
+  }
+  const { line, shown: shown2 } = first ?? { line: 1, shown: "" };
+  const json2 = /\.(jsonl|ndjson)$/i.test(file2);
+  return new VitrineError(
+    "NOT_UTF8",
+    `${file2}:${line}: this file is not saved as UTF-8, so Vitrine cannot read its accented letters: line ${line} has a character it cannot read (shown here as ?: "${shown2}")` + (others ? `, and so ${others === 1 ? "does 1 other line" : `do ${others} other lines`}` : "") + ". The file is probably in Windows-1252 or Latin-1" + (json2 ? ": export it again as UTF-8 from the collection system. " : ` (Excel's plain "CSV (Comma delimited)"): in Excel, save it as "CSV UTF-8 (Comma delimited)" (File > Save As), or export it again as UTF-8 from the collection system. `) + "Vitrine does not guess the encoding, since a wrong guess would change letters without a word.",
+    { file: file2, line }
+  );
+}
+function shownAround(text2) {
+  const shown2 = text2.replaceAll("\uFFFD", "?");
+  if (shown2.length <= 80) return shown2;
+  const from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
+  return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
+}
+var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, NUMBER_FORMS, ID_DIFFERENCES, NATURAL;
+var init_collection = __esm({
+  "pipeline/collection/index.ts"() {
+    "use strict";
+    init_sync();
+    init_sync2();
+    init_suggest();
+    init_errors();
+    init_fs();
+    init_log();
+    init_file_kind();
+    LINE_BREAK = /\r\n|\r|\n/;
+    INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
+    ID_FORMS = [
+      ["how an accent is encoded", (id) => id.normalize("NFC")],
+      ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+      // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+      [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
+      ["capitals", (id) => id.toLowerCase()],
+      ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+      [
+        "spaces",
+        (id) => (
+          // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
+          id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+        )
+      ]
+    ];
+    SHORTENED = "zeros dropped at the end of a number with a dot";
+    NUMBER_FORMS = [
+      ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
+      ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+      [SHORTENED, (id) => shortenedNumber(id)]
+    ];
+    ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+    NATURAL = new Intl.Collator("en", { numeric: true });
   }
 });
 
@@ -27153,284 +27576,9 @@ function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
 
 // pipeline/github/guard.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+init_collection();
+init_errors();
 import { isDeepStrictEqual } from "node:util";
-
-// pipeline/collection/index.ts
-import path2 from "node:path";
-
-// node_modules/csv-parse/lib/api/index.js
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-
-// pipeline/collection/index.ts
-init_errors();
-init_fs();
-init_log();
-
-// pipeline/collection/file-kind.ts
-init_errors();
-import path from "node:path";
-var SAVE_FROM_EXCEL = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (File > Save As)';
-function fileKind({ bytes, file: file2 }) {
-  const starts = (magic, at2 = 0) => Buffer.from(bytes.subarray(at2, at2 + magic.length)).toString("latin1") === magic;
-  const ext = path.extname(file2).toLowerCase();
-  if (starts("PK") || starts("PK") || starts("PK\x07\b")) return zipKind({ bytes, ext });
-  if (starts("\xD0\xCF\xE0\xA1\xB1\xE1"))
-    return { what: "an Excel 97-2003 workbook (or another old Office document)", todo: SAVE_FROM_EXCEL };
-  if (starts("%PDF-"))
-    return {
-      what: "a PDF document",
-      todo: 'Vitrine needs the table itself, not a printout of it. Export the objects from the collections management system as CSV (UTF-8), or, if the table was made in Excel, save it from there as "CSV UTF-8 (Comma delimited)"'
-    };
-  if (starts("\x8B"))
-    return {
-      what: "a compressed (gzip) file",
-      todo: 'unpack it first (double-click it, or "gunzip" it) and use the file inside',
-      unpack: true
-    };
-  if (starts("\xFF\xD8\xFF")) return { what: "a JPEG image" };
-  if (starts("\x89PNG\r\n\n")) return { what: "a PNG image" };
-  if (starts("GIF87a") || starts("GIF89a")) return { what: "a GIF image" };
-  if (starts("II*\0") || starts("MM\0*")) return { what: "a TIFF image" };
-  if (starts("RIFF") && starts("WEBP", 8)) return { what: "a WebP image" };
-  if (starts("ftyp", 4)) {
-    const brand = Buffer.from(bytes.subarray(8, 12)).toString("latin1");
-    if (["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].includes(brand)) return { what: "a HEIC image" };
-    if (brand === "avif" || brand === "avis") return { what: "an AVIF image" };
-  }
-  return void 0;
-}
-var CAMERA_RAW = new Set(
-  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
-    " "
-  )
-);
-function zipKind({ bytes, ext }) {
-  const part = (from, to) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
-  const names = part(0, 65536) + part(Math.max(65536, bytes.length - 65536), bytes.length);
-  const workbook = { what: "an Excel workbook", todo: SAVE_FROM_EXCEL };
-  if (/xl\/workbook\.(xml|bin)/.test(names)) return workbook;
-  if (names.includes("application/vnd.oasis.opendocument.spreadsheet") || ext === ".ods")
-    return {
-      what: "a LibreOffice (OpenDocument) spreadsheet",
-      todo: 'open it in LibreOffice Calc and save it as "Text CSV (.csv)" (File > Save As), with the character set "Unicode (UTF-8)" and commas between cells'
-    };
-  if (names.includes("Index/Document.iwa") || ext === ".numbers")
-    return {
-      what: "a Numbers spreadsheet",
-      todo: 'open it in Numbers and choose File > Export To > CSV, with the text encoding "Unicode (UTF-8)"'
-    };
-  if ([".xlsx", ".xlsm", ".xlsb"].includes(ext)) return workbook;
-  return {
-    what: "a zip archive",
-    todo: 'unzip it first (double-click it, or right-click it and choose "Extract All" on Windows) and use the CSV file inside',
-    unpack: true
-  };
-}
-function notATable({ bytes, file: file2 }) {
-  const pointer = lfsPointer({ bytes, file: file2 });
-  if (pointer) return pointer;
-  const kind = fileKind({ bytes, file: file2 });
-  if (!kind) return void 0;
-  const base = path.basename(file2);
-  const ownFile = /^labels\.csv$/i.test(base);
-  const expected2 = /\.(jsonl|ndjson)$/i.test(file2) ? "a JSON Lines" : /\.(ya?ml|json)$/i.test(file2) ? "a text" : "a CSV";
-  const todo = kind.todo ?? (ownFile ? `Vitrine keeps ${base} as a table of text` : "Vitrine reads the objects from a table of text, the collections management system's metadata export saved as CSV (one row per object); the photographs go in the images folder (--images), where the table's image column finds them");
-  const then = !kind.todo || kind.unpack ? "" : ownFile ? `, under the name ${base}` : ", then give that file instead";
-  const restore = ownFile ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.` : "";
-  return new VitrineError("NOT_CSV", `${file2} is ${kind.what}, not ${expected2} file: ${todo}${then}.${restore}`, {
-    file: file2,
-    kind: kind.what
-  });
-}
-var LFS_POINTER = "version https://git-lfs.github.com/spec/";
-function lfsPointer({ bytes, file: file2 }) {
-  if (bytes.length > 1024 || Buffer.from(bytes.subarray(0, LFS_POINTER.length)).toString("latin1") !== LFS_POINTER)
-    return void 0;
-  const base = path.basename(file2);
-  const ours = /^(labels\.csv|params\.ya?ml)$/i.test(base);
-  return new VitrineError(
-    "GIT_LFS_POINTER",
-    `${file2} is a Git LFS pointer (a few lines naming a file that Git LFS keeps elsewhere), not the file itself. ` + (ours ? `Vitrine reads ${base} from git itself, as plain text (also through GitHub, which hands over the pointer only), so that a pull request shows each line changed: stop keeping it in Git LFS ("git lfs untrack ${base}", then "git add --renormalize ${base}", and commit). Meanwhile, in a clone, "git lfs pull" brings the file itself.` : 'Where it was read, the files Git LFS keeps were not downloaded: run "git lfs pull" in the repository it comes from (in a GitHub workflow: actions/checkout with "lfs: true"), or give a copy of the file itself.'),
-    { file: file2 }
-  );
-}
-
-// pipeline/collection/index.ts
-var LINE_BREAK = /\r\n|\r|\n/;
-function conflictMarkerLine(text2) {
-  const lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK);
-  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return void 0;
-  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return void 0;
-  return start + 1;
-}
-function fileOfVitrine(file2) {
-  const parts = file2.toLowerCase().split(/[\\/]/);
-  const name = parts.at(-1);
-  if (name === "labels.csv") return "labels";
-  if (name === "params.yaml" || name === "params.yml") return "params";
-  if (name === "objects.csv" && parts.at(-2) === "data") return "objects";
-  return "export";
-}
-function checkEncoding({ text: text2, file: file2, isExport = false }) {
-  const nul = text2.indexOf("\0");
-  if (nul < 0) return;
-  const wide = wideEncoding(text2);
-  const kind = isExport ? "export" : fileOfVitrine(file2);
-  const inGit = kind === "labels" || kind === "params";
-  const saveAs = kind === "params" ? "as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)" : 'as "CSV UTF-8 (Comma delimited)"';
-  const elsewhere = {
-    labels: ", or edit it on GitHub",
-    params: ", or edit it on GitHub",
-    objects: ', or run "vitrine import" again, which writes it',
-    export: ", or export it again as UTF-8 from the collection system"
-  }[kind];
-  if (wide) {
-    const unmarked = wide === "UTF-16" && !text2.startsWith("\uFFFD\uFFFD") && kind === "export";
-    const saved = unmarked ? `UTF-16 without the mark at its start that says which of its two byte orders it uses, so Vitrine cannot read it safely (Excel's "Unicode Text" writes the mark, and is read as it is)` : `${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read` + (kind !== "export" && wide === "UTF-16" ? ` in ${path2.basename(file2)}` : "");
-    throw new VitrineError(
-      "CSV_UTF16",
-      `${file2} is saved as ${saved}: save it ${saveAs}${kind === "params" ? "" : " (in Excel: File > Save As)"}${elsewhere}.`,
-      { file: file2, encoding: wide }
-    );
-  }
-  let end = text2.length;
-  let nuls = 0;
-  for (; end > 0 && /[\u0000\s]/.test(text2[end - 1]); end--) if (text2[end - 1] === "\0") nuls++;
-  const body = text2.slice(0, end);
-  if (nuls >= 16 && !body.includes("\0")) {
-    const line2 = body.split(LINE_BREAK).length;
-    throw new VitrineError(
-      "CSV_NUL",
-      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) character")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again ${saveAs}${inGit ? " or edit it on GitHub" : ""}.`,
-      { file: file2, line: line2 }
-    );
-  }
-  const before = text2.slice(0, nul).split(LINE_BREAK);
-  const line = before.length;
-  const rest = text2.slice(nul).split(LINE_BREAK);
-  const shown2 = (before.at(-1) + rest[0]).replaceAll("\0", "\u2400");
-  const others = rest.slice(1).filter((l) => l.includes("\0")).length;
-  throw new VitrineError(
-    "CSV_NUL",
-    `${file2}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: "${shown2.length > 80 ? `${shown2.slice(0, 77)}...` : shown2}"), left by a damaged file or a paste from ` + (others ? `another program, and so do ${count(others, "other line")} after it (some programs write one on every line): export the file again as "CSV UTF-8", or delete them all in a text editor that shows them.` : "another program: type that line again, or delete the character in a text editor that shows it."),
-    { file: file2, line }
-  );
-}
-function wideEncoding(text2) {
-  if (/^(\uFFFD\uFFFD\u0000\u0000|\u0000\u0000\uFFFD\uFFFD)/.test(text2)) return "UTF-32";
-  if (text2.startsWith("\uFFFD\uFFFD")) return "UTF-16";
-  const sample = text2.slice(0, 4e3).replace(/\u0000+$/, "");
-  const runs = [...sample.matchAll(/\u0000+/g)].map((m) => ({ at: m.index, length: m[0].length }));
-  const paired = runs.filter(
-    (r, i) => runs[i + 1]?.at === r.at + r.length + 1 || i > 0 && runs[i - 1].at + runs[i - 1].length + 1 === r.at
-  );
-  const alone = paired.filter((r) => r.length === 1).length;
-  const threes = paired.filter((r) => r.length === 2 || r.length === 3).length;
-  if (alone >= 8 && alone >= 0.5 * runs.length && alone >= 0.01 * sample.length) return "UTF-16";
-  if (threes >= 8 && threes >= 0.5 * runs.length) return "UTF-32";
-  return void 0;
-}
-function count(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
-var ID_FORMS = [
-  ["how an accent is encoded", (id) => id.normalize("NFC")],
-  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
-  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
-  [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
-  ["capitals", (id) => id.toLowerCase()],
-  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
-  [
-    "spaces",
-    (id) => (
-      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
-      id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
-    )
-  ]
-];
-var SHORTENED = "zeros dropped at the end of a number with a dot";
-var NUMBER_FORMS = [
-  ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
-  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-  [SHORTENED, (id) => shortenedNumber(id)]
-];
-function shortenedNumber(id) {
-  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
-}
-var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
-var NATURAL = new Intl.Collator("en", { numeric: true });
-function decodeText({
-  bytes,
-  file: file2,
-  isExport = false
-}) {
-  const other = notATable({ bytes, file: file2 });
-  if (other) throw other;
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    checkEncoding({ text: Buffer.from(bytes).toString("utf8"), file: file2, isExport });
-    throw notUtf8({ bytes, file: file2 });
-  }
-}
-function notUtf8({ bytes, file: file2 }) {
-  const strict = new TextDecoder("utf-8", { fatal: true });
-  const loose = new TextDecoder("utf-8");
-  let first;
-  let others = 0;
-  for (let start = 0, line2 = 1; start <= bytes.length; line2++) {
-    let end = start;
-    while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
-    const part = bytes.subarray(start, end);
-    try {
-      strict.decode(part);
-    } catch {
-      if (first) others++;
-      else first = { line: line2, shown: shownAround(loose.decode(part).replace(/^\uFEFF/, "")) };
-    }
-    start = end + (bytes[end] === 13 && bytes[end + 1] === 10 ? 2 : 1);
-  }
-  const { line, shown: shown2 } = first ?? { line: 1, shown: "" };
-  const json2 = /\.(jsonl|ndjson)$/i.test(file2);
-  return new VitrineError(
-    "NOT_UTF8",
-    `${file2}:${line}: this file is not saved as UTF-8, so Vitrine cannot read its accented letters: line ${line} has a character it cannot read (shown here as ?: "${shown2}")` + (others ? `, and so ${others === 1 ? "does 1 other line" : `do ${others} other lines`}` : "") + ". The file is probably in Windows-1252 or Latin-1" + (json2 ? ": export it again as UTF-8 from the collection system. " : ` (Excel's plain "CSV (Comma delimited)"): in Excel, save it as "CSV UTF-8 (Comma delimited)" (File > Save As), or export it again as UTF-8 from the collection system. `) + "Vitrine does not guess the encoding, since a wrong guess would change letters without a word.",
-    { file: file2, line }
-  );
-}
-function shownAround(text2) {
-  const shown2 = text2.replaceAll("\uFFFD", "?");
-  if (shown2.length <= 80) return shown2;
-  const from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
-  return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
-}
-
-// pipeline/github/guard.ts
-init_errors();
 
 // pipeline/params.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -47154,6 +47302,8 @@ function date4(params) {
 }
 
 // pipeline/params.ts
+init_file_kind();
+init_collection();
 init_errors();
 init_log();
 var fraction = external_exports.number().min(0).max(1);

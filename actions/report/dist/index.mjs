@@ -27327,12 +27327,259 @@ var init_config = __esm({
   }
 });
 
+// node_modules/csv-parse/lib/api/CsvError.js
+var init_CsvError = __esm({
+  "node_modules/csv-parse/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var init_is_object = __esm({
+  "node_modules/csv-parse/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var init_normalize_columns_array = __esm({
+  "node_modules/csv-parse/lib/api/normalize_columns_array.js"() {
+    init_CsvError();
+    init_is_object();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var init_ResizeableBuffer = __esm({
+  "node_modules/csv-parse/lib/utils/ResizeableBuffer.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_init_state = __esm({
+  "node_modules/csv-parse/lib/api/init_state.js"() {
+    init_ResizeableBuffer();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var init_underscore = __esm({
+  "node_modules/csv-parse/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var init_normalize_options = __esm({
+  "node_modules/csv-parse/lib/api/normalize_options.js"() {
+    init_normalize_columns_array();
+    init_CsvError();
+    init_underscore();
+    init_is_object();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var init_delimiter_discover = __esm({
+  "node_modules/csv-parse/lib/utils/delimiter_discover.js"() {
+    init_normalize_options();
+    init_api();
+  }
+});
+
+// node_modules/csv-parse/lib/api/index.js
+var boms;
+var init_api = __esm({
+  "node_modules/csv-parse/lib/api/index.js"() {
+    init_normalize_columns_array();
+    init_init_state();
+    init_normalize_options();
+    init_CsvError();
+    init_delimiter_discover();
+    boms = {
+      // Note, the following are equals:
+      // Buffer.from("\ufeff")
+      // Buffer.from([239, 187, 191])
+      // Buffer.from('EFBBBF', 'hex')
+      utf8: Buffer.from([239, 187, 191]),
+      // Note, the following are equals:
+      // Buffer.from "\ufeff", 'utf16le
+      // Buffer.from([255, 254])
+      utf16le: Buffer.from([255, 254])
+    };
+  }
+});
+
+// node_modules/csv-parse/lib/sync.js
+var init_sync = __esm({
+  "node_modules/csv-parse/lib/sync.js"() {
+    init_api();
+    init_normalize_options();
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot, rePropName;
+var init_get = __esm({
+  "node_modules/csv-stringify/lib/utils/get.js"() {
+    charCodeOfDot = ".".charCodeAt(0);
+    rePropName = RegExp(
+      // Match anything that isn't a dot or bracket.
+      `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+      "g"
+    );
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var init_is_object2 = __esm({
+  "node_modules/csv-stringify/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var init_normalize_columns = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_columns.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var init_CsvError2 = __esm({
+  "node_modules/csv-stringify/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var init_underscore2 = __esm({
+  "node_modules/csv-stringify/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var init_normalize_options2 = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_options.js"() {
+    init_CsvError2();
+    init_normalize_columns();
+    init_underscore2();
+  }
+});
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8;
+var init_api2 = __esm({
+  "node_modules/csv-stringify/lib/api/index.js"() {
+    init_get();
+    init_is_object2();
+    init_normalize_columns();
+    init_normalize_options2();
+    bom_utf8 = Buffer.from([239, 187, 191]);
+  }
+});
+
+// node_modules/csv-stringify/lib/sync.js
+var init_sync2 = __esm({
+  "node_modules/csv-stringify/lib/sync.js"() {
+    init_api2();
+    init_normalize_options2();
+  }
+});
+
+// pipeline/cli/suggest.ts
+var init_suggest = __esm({
+  "pipeline/cli/suggest.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/log.ts
+function clip(text2, max = 80, { escaped = true } = {}) {
+  const characters = Array.from(text2);
+  const cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+  return escaped ? oneLine(cut) : cut;
+}
+function escapedControl(character) {
+  if (character === "\n") return "\\n";
+  if (character === "\r") return "\\r";
+  if (character === "	") return "\\t";
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+function oneLine(text2) {
+  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
+}
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+var NOT_IN_ONE_LINE;
+var init_log = __esm({
+  "pipeline/log.ts"() {
+    "use strict";
+    NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  }
+});
+
+// pipeline/collection/file-kind.ts
+var CAMERA_RAW;
+var init_file_kind = __esm({
+  "pipeline/collection/file-kind.ts"() {
+    "use strict";
+    init_errors();
+    CAMERA_RAW = new Set(
+      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+        " "
+      )
+    );
+  }
+});
+
+// pipeline/collection/index.ts
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
+var INVISIBLE, ID_FORMS, SHORTENED, NUMBER_FORMS, ID_DIFFERENCES, NATURAL;
+var init_collection = __esm({
+  "pipeline/collection/index.ts"() {
+    "use strict";
+    init_sync();
+    init_sync2();
+    init_suggest();
+    init_errors();
+    init_fs();
+    init_log();
+    init_file_kind();
+    INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
+    ID_FORMS = [
+      ["how an accent is encoded", (id) => id.normalize("NFC")],
+      ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+      // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+      [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
+      ["capitals", (id) => id.toLowerCase()],
+      ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+      [
+        "spaces",
+        (id) => (
+          // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
+          id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+        )
+      ]
+    ];
+    SHORTENED = "zeros dropped at the end of a number with a dot";
+    NUMBER_FORMS = [
+      ["leading zeros", (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
+      ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+      [SHORTENED, (id) => shortenedNumber(id)]
+    ];
+    ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+    NATURAL = new Intl.Collator("en", { numeric: true });
+  }
+});
+
 // pipeline/data/dvcfile.ts
 var import_yaml;
 var init_dvcfile = __esm({
   "pipeline/data/dvcfile.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
+    init_collection();
     init_errors();
     init_fs();
   }
@@ -27413,35 +27660,6 @@ var init_repo = __esm({
 var init_links = __esm({
   "pipeline/data/links.ts"() {
     "use strict";
-  }
-});
-
-// pipeline/log.ts
-function clip(text2, max = 80, { escaped = true } = {}) {
-  const characters = Array.from(text2);
-  const cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
-  return escaped ? oneLine(cut) : cut;
-}
-function escapedControl(character) {
-  if (character === "\n") return "\\n";
-  if (character === "\r") return "\\r";
-  if (character === "	") return "\\t";
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-function oneLine(text2) {
-  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
-}
-function commandSafe(message) {
-  return message.replace(/\r\n?/g, "\n").replace(
-    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
-    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
-  );
-}
-var NOT_IN_ONE_LINE;
-var init_log = __esm({
-  "pipeline/log.ts"() {
-    "use strict";
-    NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -29087,7 +29305,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse2,
+  parse: () => parse3,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -29127,7 +29345,7 @@ __export(external_exports, {
   toLowerCase: () => _toLowerCase,
   toUpperCase: () => _toUpperCase,
   toZod: () => toZod,
-  transform: () => transform,
+  transform: () => transform2,
   treeifyError: () => treeifyError,
   trim: () => _trim,
   tuple: () => tuple,
@@ -29439,7 +29657,7 @@ __export(core_exports3, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse,
+  parse: () => parse2,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -30659,7 +30877,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse = /* @__PURE__ */ _parse($ZodRealError);
+var parse2 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -33812,10 +34030,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse2(inst._def.input, args) : args;
       const result = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse(inst._def.output, result);
+        return parse2(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -46022,7 +46240,7 @@ __export(schemas_exports2, {
   superRefine: () => superRefine,
   symbol: () => symbol,
   templateLiteral: () => templateLiteral,
-  transform: () => transform,
+  transform: () => transform2,
   tuple: () => tuple,
   uint32: () => uint32,
   uint64: () => uint64,
@@ -46122,7 +46340,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse2 = /* @__PURE__ */ _parse(ZodRealError);
+var parse3 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -46207,7 +46425,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return intersection(this, arg);
   },
   transform(tx) {
-    return pipe(this, transform(tx));
+    return pipe(this, transform2(tx));
   },
   default(d) {
     return _default2(this, d);
@@ -46259,7 +46477,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse2(this, data, params, { callee: _parse2 });
+    return parse3(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
@@ -47303,7 +47521,7 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
     return payload;
   };
 });
-function transform(fn) {
+function transform2(fn) {
   return new ZodTransform({
     type: "transform",
     transform: fn
@@ -47595,7 +47813,7 @@ function json(params) {
 function preprocess(fn, schema) {
   return new ZodPreprocess({
     type: "pipe",
-    in: transform(fn),
+    in: transform2(fn),
     out: schema
   });
 }
@@ -48606,71 +48824,8 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// node_modules/csv-parse/lib/api/index.js
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-
-// node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-
-// pipeline/collection/index.ts
-init_errors();
-init_fs();
-init_log();
-
-// pipeline/collection/file-kind.ts
-init_errors();
-var CAMERA_RAW = new Set(
-  ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
-    " "
-  )
-);
-
-// pipeline/collection/index.ts
-var INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)";
-var ID_FORMS = [
-  ["how an accent is encoded", (id) => id.normalize("NFC")],
-  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
-  // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
-  [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
-  ["capitals", (id) => id.toLowerCase()],
-  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
-  [
-    "spaces",
-    (id) => (
-      // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
-      id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
-    )
-  ]
-];
-var SHORTENED = "zeros dropped at the end of a number with a dot";
-var NUMBER_FORMS = [
-  ["leading zeros", (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
-  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-  [SHORTENED, (id) => shortenedNumber(id)]
-];
-function shortenedNumber(id) {
-  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
-}
-var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
-var NATURAL = new Intl.Collator("en", { numeric: true });
+// pipeline/catalogue/photo-problems.ts
+init_collection();
 
 // pipeline/report/photos.ts
 var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv";
@@ -48709,6 +48864,8 @@ ${fix}`;
 init_hash();
 
 // pipeline/dataset/validate.ts
+init_sync2();
+init_collection();
 init_errors();
 init_log();
 var INVISIBLE2 = {
@@ -48804,6 +48961,8 @@ init_repo();
 
 // pipeline/params.ts
 var import_yaml4 = __toESM(require_dist(), 1);
+init_file_kind();
+init_collection();
 init_errors();
 init_log();
 var fraction = external_exports.number().min(0).max(1);

@@ -1,0 +1,145 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isVitrineError, VitrineError } from '../errors.ts';
+import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import type { Logger } from '../log.ts';
+import { objectLookup, writeManifest } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { parseDvcFile, writeDvcFile } from './dvcfile.ts';
+import { hashTree } from './hash.ts';
+import { addData, checkoutData, configuredRemote, listWords, loadManifest, pullData, stateFileOf } from './ops.ts';
+
+/*
+ * `vitrine data merge`: a git merge that stopped on a conflict in data.dvc (two branches each recorded data/, as two
+ * staff members adding photographs at once do). git cannot combine two folder hashes; the folder lists can be, file
+ * by file against the commit both branches started from, as DVC's merge driver does: what either branch added,
+ * removed or changed is kept. A file both changed, each in its own way, is for a person to decide (--keep).
+ */
+
+export interface MergeResult {
+  /** Files of data/ taken from the other branch (added, changed or removed there), "data/…", sorted. */
+  fromOther: string[];
+  /** Files both branches changed differently, when --keep settled them. */
+  conflicts: string[];
+}
+
+export async function mergeData({
+  root,
+  log,
+  keep,
+  target = 'data',
+}: {
+  root: string;
+  log: Logger;
+  /** For files both branches changed differently: this branch's version, or the other's. */
+  keep?: 'ours' | 'theirs';
+  target?: string;
+}): Promise<MergeResult> {
+  const absRoot = path.resolve(root);
+  const dvcName = `${target}.dvc`;
+  const other = await resolveCommit({ dir: absRoot, ref: 'MERGE_HEAD' }).catch((error: unknown) => {
+    if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
+    throw new VitrineError(
+      'DATA_MERGE_NONE',
+      `No git merge is under way here, so there is nothing to merge: "npx vitrine data merge" finishes a merge ` +
+        `(git merge or git pull) that stopped on a conflict in ${dvcName}.`,
+      {},
+    );
+  });
+  const ours = await resolveCommit({ dir: absRoot, ref: 'HEAD' });
+  const base = await mergeBase({ dir: absRoot, a: ours, b: other });
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  const remote = configuredRemote(absRoot);
+  /** The files data.dvc records at a commit, by path: fetched from the remote when this cache lacks the list. */
+  const filesAt = async (commit: string | null): Promise<Map<string, string>> => {
+    const text = commit ? await readTextAtCommit({ dir: absRoot, commit, filepath: dvcName }) : null;
+    if (text === null) return new Map();
+    const out = parseDvcFile({ text, file: `${dvcName} at commit ${commit!.slice(0, 7)}`, target }).outs[0];
+    if (!out?.md5.endsWith('.dir'))
+      throw new VitrineError(
+        'DATA_MERGE_UNSUPPORTED',
+        `${dvcName} at commit ${commit!.slice(0, 7)} records a single file, not the folder ${target}/: merge it by ` +
+          'hand (keep one of the two versions, then "npx vitrine data checkout").',
+        { commit },
+      );
+    const entries = await loadManifest({ cacheDir, md5: out.md5, remote, target });
+    return new Map(entries.map((e) => [e.relpath, e.md5]));
+  };
+  const was = await filesAt(base);
+  const mine = await filesAt(ours);
+  const theirs = await filesAt(other);
+
+  // data/ must be this branch's record: a change not recorded would be lost, or recorded as the other branch's.
+  const dir = path.join(absRoot, target);
+  const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), log });
+  const now = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  const differ = [...new Set([...now.keys(), ...mine.keys()])].filter((p) => now.get(p) !== mine.get(p));
+  if (differ.length > 0)
+    throw new VitrineError(
+      'DATA_MERGE_UNRECORDED',
+      `${target}/ holds changes that this branch's ${dvcName} does not record: ` +
+        `${listWords(differ.map((p) => `${target}/${p}`).sort(), { max: 5 })}. Nothing was changed. To keep them, ` +
+        `run "git merge --abort", record them ("npx vitrine data add", then commit ${dvcName}) and merge again; to ` +
+        `drop them, run "npx vitrine data checkout --force" on this branch first.`,
+      { files: differ.map((p) => `${target}/${p}`) },
+    );
+
+  // File by file, against the commit both branches started from: a side that left a file as it was takes the other's.
+  const merged = new Map(mine);
+  const fromOther: string[] = [];
+  const conflicts: string[] = [];
+  for (const file of new Set([...was.keys(), ...mine.keys(), ...theirs.keys()])) {
+    const [b, o, t] = [was.get(file), mine.get(file), theirs.get(file)];
+    if (o === t || t === b) continue;
+    if (o !== b) {
+      conflicts.push(`${target}/${file}`);
+      if (keep !== 'theirs') continue;
+    }
+    fromOther.push(`${target}/${file}`);
+    if (t === undefined) merged.delete(file);
+    else merged.set(file, t);
+  }
+  conflicts.sort();
+  if (conflicts.length > 0 && !keep) {
+    const one = conflicts.length === 1;
+    throw new VitrineError(
+      'DATA_MERGE_CONFLICT',
+      `Both branches changed ${listWords(conflicts, { max: 10 })}, each in its own way, so Vitrine cannot tell ` +
+        `which to keep. Nothing was changed. Run "npx vitrine data merge --keep ours" to keep this branch’s ` +
+        `version of ${one ? 'it' : 'them'}, or "npx vitrine data merge --keep theirs" to keep the other branch’s.`,
+      { files: conflicts },
+    );
+  }
+
+  // data/ is this branch's record: what the other branch removed goes, then the record is written and checked out.
+  for (const file of fromOther)
+    if (!merged.has(file.slice(target.length + 1))) await rm(path.join(absRoot, file), { force: true });
+  const entries = [...merged]
+    .map(([relpath, md5]) => ({ relpath, md5 }))
+    .sort((a, b) => (a.relpath < b.relpath ? -1 : 1));
+  const md5 = await writeManifest({ cacheDir, entries });
+  await writeDvcFile({
+    file: path.join(absRoot, dvcName),
+    outs: [{ md5, nfiles: entries.length, hash: 'md5', path: target }],
+  });
+  const held = await objectLookup(cacheDir);
+  if (entries.some((e) => !held(e.md5))) await pullData({ root: absRoot, log });
+  else await checkoutData({ root: absRoot, log });
+  // Recorded from data/ as it now is: the size, as "data add" writes it.
+  await addData({ root: absRoot, log, written: true });
+
+  const counted = (n: number, what: string) => (n > 0 ? [`${n} ${what}`] : []);
+  const added = fromOther.filter((f) => !mine.has(f.slice(target.length + 1))).length;
+  const removed = fromOther.filter((f) => !merged.has(f.slice(target.length + 1))).length;
+  const parts = [
+    ...counted(added, 'added'),
+    ...counted(fromOther.length - added - removed, 'changed'),
+    ...counted(removed, 'removed'),
+  ];
+  const taken = parts.length > 0 ? `from the other branch, ${listWords(parts, { max: 3 })}` : 'nothing differed';
+  log.info(
+    `${target}/ now holds the photographs of both branches: ${taken}. Commit ${dvcName} to finish the merge: ` +
+      `git add ${dvcName}, then git commit.`,
+  );
+  return { fromOther: fromOther.sort(), conflicts };
+}

@@ -71,7 +71,20 @@ export const LOCKED_KEYS = ['report.status_context'] as const;
 export interface RefusedPath {
   path: string;
   why: string;
+  /**
+   * What keeps it off the runner, so that each is said in its own words: a file the runner never takes from a pull
+   * request ("other"), or a data file the pull request deletes ("deleted").
+   */
+  kind: 'other' | 'deleted';
 }
+
+/** Each data file in the staff's words, and what a run has without it. */
+const DATA_FILE_WORDS: Record<string, { what: string; without: string }> = {
+  'labels.csv': { what: "the file of the staff's labels", without: 'nothing to train on' },
+  'params.yaml': { what: "the museum's settings", without: "Vitrine's default settings, not the museum's" },
+  [OBJECTS_FILE]: { what: "the collection's table of objects", without: 'nothing to train on' },
+};
+const wordsFor = (file: string) => DATA_FILE_WORDS[file] ?? { what: 'a data file', without: 'nothing to train on' };
 
 /** Changed paths outside the allow-list, each with the reason in plain words. */
 export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed: readonly string[] }): RefusedPath[] {
@@ -81,13 +94,31 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
       if (p === null || allowed.includes(p)) continue;
       const why =
         "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
-      refused.push({ path: p, why });
+      refused.push({ path: p, why, kind: 'other' });
     }
     if (allowed.includes(f.path) && f.status === 'removed') {
-      refused.push({ path: f.path, why: 'the pull request deletes it, which leaves nothing to train on' });
+      const words = wordsFor(f.path);
+      const why = `the pull request deletes it, and it is ${words.what}: without it a run has ${words.without}`;
+      refused.push({ path: f.path, why, kind: 'deleted' });
     }
   }
   return refused;
+}
+
+/** The guard's `reason` for refused paths: a deleted data file is named as deleted, never as another file. */
+function refusalReason(refused: RefusedPath[]): string {
+  const others = refused.filter((r) => r.kind === 'other').map((r) => r.path);
+  const parts =
+    others.length > 0
+      ? [
+          `the pull request changes ${others.length === 1 ? 'a file' : 'files'} other than the data files (${others.join(', ')})`,
+        ]
+      : [];
+  for (const r of refused.filter((r) => r.kind === 'deleted')) {
+    const words = wordsFor(r.path);
+    parts.push(`the pull request deletes ${r.path} (${words.what}): without it a run has ${words.without}`);
+  }
+  return parts.join('; ');
 }
 
 /**
@@ -604,11 +635,7 @@ export async function guardPullRequest({
     }
   }
   if (refused.length > 0 || problems.length > 0) {
-    const paths = refused.map((r) => r.path).join(', ');
-    const reason =
-      refused.length > 0
-        ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${paths})`
-        : problems.join('; ');
+    const reason = refused.length > 0 ? refusalReason(refused) : problems.join('; ');
     return {
       choice: { runsOn: hosted, trusted: false, reason },
       pullRequest,
@@ -662,11 +689,15 @@ export function guardComment({
     const named = (list: RefusedPath[]) => list.map((r) => code(shorten(r.path, 2 * QUOTE_MAX))).join(', ');
     const isCode = new Set(result.code ?? []);
     const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
-    const codeMoved = result.refused.filter((r) => isCode.has(r.path));
-    const others = result.refused.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
-    const advice = [
-      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code.',
-    ];
+    const notData = result.refused.filter((r) => r.kind === 'other');
+    const deleted = result.refused.filter((r) => r.kind === 'deleted');
+    const codeMoved = notData.filter((r) => isCode.has(r.path));
+    const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    const advice: string[] = [];
+    if (notData.length > 0)
+      advice.push(
+        'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code.',
+      );
     if (codeMoved.length > 0)
       advice.push(
         `Put the code (${named(codeMoved)}) in a separate pull request: the Model report checks code on a hosted runner, ` +
@@ -675,10 +706,26 @@ export function guardComment({
     if (others.length > 0)
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
-          'so that one needs no model report, and this one is then trained here.',
+          `so that one needs no model report${deleted.length > 0 ? '.' : ', and this one is then trained here.'}`,
       );
+    if (deleted.length > 0) {
+      const one = deleted.length === 1;
+      advice.push(
+        `If ${named(deleted)} ${one ? 'was' : 'were'} deleted by mistake, put ${one ? 'it' : 'them'} back in this ` +
+          `pull request. Deleting ${one ? 'it' : 'them'} for good is for a maintainer to decide: the museum's runner ` +
+          'does not train a pull request that deletes a data file, so a maintainer who agrees merges it without ' +
+          'waiting for this check.',
+      );
+    }
+    // Said from the pull request's own files: a deleted labels.csv is not "a file other than the data files".
+    const lead =
+      deleted.length === result.refused.length
+        ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
+        : notData.length === result.refused.length
+          ? `This pull request changes files other than the data files (${files})`
+          : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
-      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
+      `**Not trained on the museum's runner.** ${lead}:`,
       '',
       ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       '',
@@ -742,5 +789,8 @@ export function guardGateStatus(
     const list = shorten(others.join(', ').replace(/[\u0000-\u001f\u007f]+/g, ' '), 60);
     return { state: 'failure', description: `Not trained: it changes ${list} besides the data files; move that apart` };
   }
+  const deleted = result.refused.filter((r) => r.kind === 'deleted').map((r) => r.path);
+  if (deleted.length > 0)
+    return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };
   return { state: 'failure', description: 'Not trained: the data files cannot be used as they are (see the comment)' };
 }

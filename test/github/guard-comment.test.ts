@@ -61,7 +61,10 @@ describe("the guard's comment on a fork's params.yaml", () => {
   });
 
   it('shows a refused path as code, without a carriage return or a pipe', () => {
-    const comment = commentFor([], [{ path: 'a\r\r## Approved\r<img src=x>`|.txt', why: 'it is not a data file' }]);
+    const comment = commentFor(
+      [],
+      [{ path: 'a\r\r## Approved\r<img src=x>`|.txt', why: 'it is not a data file', kind: 'other' }],
+    );
     expectInert(comment);
     expect(comment).toContain('- `a ## Approved <img src=x>.txt`: it is not a data file');
   });

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { INPUTS } from '../../actions/choose-runner/settings.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
+
+/*
+ * What the guard says (its `reason` output, its comment and the gate status) must be true of the pull request's
+ * own files: museum staff act on these words. An outside tester found a deleted labels.csv called "a file other
+ * than the data files", data/objects.csv called code, and a fork's comment naming a file it does not change. The
+ * choose-runner action runs from its source against GitHub's REST on 127.0.0.1, with real pull_request payloads.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LABELS = 'object_id,label\nDM-1,coin\n';
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+async function guard({
+  files,
+  fork = false,
+  inputs = {},
+}: {
+  /** The pull request's files, as GitHub lists them. */
+  files: { filename: string; status: string }[];
+  fork?: boolean;
+  /** The action's inputs by name (settings.ts INPUTS), besides the token and the API's address. */
+  inputs?: Record<string, string>;
+}) {
+  gh = await startFakeGitHub();
+  const event = examplePayload('opened') as PullRequestEvent;
+  if (fork) asFork(event);
+  const number = event.pull_request.number;
+  const sha = event.pull_request.head.sha;
+  gh.pullFiles.set(number, files);
+  gh.contents.set(
+    sha,
+    new Map([
+      ['labels.csv', { type: 'file' as const, text: LABELS }],
+      ['data/objects.csv', { type: 'file' as const, text: 'id,title,image\nDM-1,Bowl,images/DM-1.jpg\n' }],
+    ]),
+  );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-words-'));
+  await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
+  await writeFile(path.join(dir, 'output'), '');
+  const input = (name: string) => `INPUT_${name.toUpperCase()}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_EVENT_NAME: 'pull_request_target',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    RUNNER_TEMP: dir,
+    [input(INPUTS.token)]: 'test-token',
+    [input(INPUTS.apiUrl)]: gh.url,
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [input(k), v])),
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'index.ts')], { cwd: dir, env });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  expect(await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1))), log).toBe(0);
+  const outputs = parseOutputs(await readFile(path.join(dir, 'output'), 'utf8'));
+  const gate = gh.statuses.filter((s) => s.context === 'vitrine/gate');
+  const comments = (gh.comments.get(number) ?? []).map((c) => c.body);
+  return { outputs, gate, comments, sha };
+}
+
+describe('the guard’s words on a pull request', () => {
+  it('says plainly that a pull request deletes labels.csv, never that it is a file other than the data files', async () => {
+    const { outputs, gate, comments } = await guard({ files: [{ filename: 'labels.csv', status: 'removed' }] });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('deletes labels.csv');
+    expect(outputs.reason).toContain('staff');
+    expect(outputs.reason).not.toMatch(/other than the data files/);
+    expect(comments).toHaveLength(1);
+    const comment = comments[0]!;
+    expect(comment).toContain('`labels.csv`: the pull request deletes it');
+    expect(comment).not.toMatch(/other than the data files|not a data file|never its code|params\.yaml/);
+    // What to do: put it back, or leave the decision to a maintainer.
+    expect(comment).toContain('put it back');
+    expect(comment).toContain('maintainer');
+    expect(gate).toEqual([
+      expect.objectContaining({ state: 'failure', description: expect.stringContaining('deletes') }),
+    ]);
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+});

@@ -73,9 +73,10 @@ export interface RefusedPath {
   why: string;
   /**
    * What keeps it off the runner, so that each is said in its own words: a file the runner never takes from a pull
-   * request ("other"), or a data file the pull request deletes ("deleted").
+   * request ("other"), a data file the pull request deletes ("deleted"), or data/objects.csv, which the workflow
+   * lets pull requests change only with the allow-objects input ("objects").
    */
-  kind: 'other' | 'deleted';
+  kind: 'other' | 'deleted' | 'objects';
 }
 
 /** Each data file in the staff's words, and what a run has without it. */
@@ -92,6 +93,14 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
   for (const f of files) {
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
+      if (p === OBJECTS_FILE) {
+        // A data file, not code: only this repository's workflow keeps it out (allow-objects is off).
+        const why =
+          "it is the collection's table of objects, which an import writes; this repository's workflow does not " +
+          'let pull requests change it';
+        refused.push({ path: p, why, kind: 'objects' });
+        continue;
+      }
       const why =
         "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
       refused.push({ path: p, why, kind: 'other' });
@@ -114,6 +123,12 @@ function refusalReason(refused: RefusedPath[]): string {
           `the pull request changes ${others.length === 1 ? 'a file' : 'files'} other than the data files (${others.join(', ')})`,
         ]
       : [];
+  if (refused.some((r) => r.kind === 'objects')) {
+    parts.push(
+      `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow ` +
+        'does not let pull requests change (the allow-objects input of choose-runner)',
+    );
+  }
   for (const r of refused.filter((r) => r.kind === 'deleted')) {
     const words = wordsFor(r.path);
     parts.push(`the pull request deletes ${r.path} (${words.what}): without it a run has ${words.without}`);
@@ -691,6 +706,7 @@ export function guardComment({
     const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
     const notData = result.refused.filter((r) => r.kind === 'other');
     const deleted = result.refused.filter((r) => r.kind === 'deleted');
+    const objects = result.refused.filter((r) => r.kind === 'objects');
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice: string[] = [];
@@ -708,6 +724,13 @@ export function guardComment({
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
           `so that one needs no model report${deleted.length > 0 ? '.' : ', and this one is then trained here.'}`,
       );
+    if (objects.length > 0)
+      advice.push(
+        "To change an object's title or other details, change it in the collections-management system and have a " +
+          'maintainer import its export again (`npx vitrine import`). If this repository keeps ' +
+          `${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: ` +
+          '`allow-objects: true` on the choose-runner step of the trusted workflow (`pull-request-data.yml`).',
+      );
     if (deleted.length > 0) {
       const one = deleted.length === 1;
       advice.push(
@@ -723,7 +746,9 @@ export function guardComment({
         ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
         : notData.length === result.refused.length
           ? `This pull request changes files other than the data files (${files})`
-          : "This pull request makes changes the museum's runner does not take from a pull request";
+          : objects.length === result.refused.length
+            ? `This pull request changes ${code(OBJECTS_FILE)}`
+            : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       '',
@@ -792,5 +817,10 @@ export function guardGateStatus(
   const deleted = result.refused.filter((r) => r.kind === 'deleted').map((r) => r.path);
   if (deleted.length > 0)
     return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };
+  if (result.refused.some((r) => r.kind === 'objects'))
+    return {
+      state: 'failure',
+      description: `Not trained: this repository does not let pull requests change ${OBJECTS_FILE} (see the comment)`,
+    };
   return { state: 'failure', description: 'Not trained: the data files cannot be used as they are (see the comment)' };
 }

@@ -94,4 +94,29 @@ describe('the guard’s words on a pull request', () => {
     ]);
     expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
+  it('says data/objects.csv is the collection’s table of objects, names allow-objects, and never calls it code', async () => {
+    const files = [{ filename: 'data/objects.csv', status: 'modified' }];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain("data/objects.csv (the collection's table of objects)");
+    expect(outputs.reason).toContain('allow-objects');
+    expect(outputs.reason).not.toMatch(/other than the data files/);
+    expect(comments).toHaveLength(1);
+    const comment = comments[0]!;
+    expect(comment).toContain("`data/objects.csv`: it is the collection's table of objects, which an import writes");
+    expect(comment).toContain('`allow-objects: true`');
+    // What to do: change it where the collection is kept and import again.
+    expect(comment).toContain('import');
+    expect(comment).not.toMatch(/not a data file|\bcode\b|params\.yaml/i);
+    expect(gate).toEqual([
+      expect.objectContaining({ state: 'failure', description: expect.stringContaining('data/objects.csv') }),
+    ]);
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    expect(gate[0]!.description).not.toMatch(/cannot be used as they are/);
+    // What the comment tells a maintainer is so: with allow-objects the same pull request is trained.
+    await gh!.close();
+    const allowed = await guard({ files, inputs: { [INPUTS.allowObjects]: 'true' } });
+    expect(allowed.outputs.trusted).toBe('true');
+    expect(allowed.comments).toEqual([]);
+  });
 });

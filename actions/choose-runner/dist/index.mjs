@@ -48444,6 +48444,11 @@ function refusedPaths({ files, allowed }) {
   for (const f of files) {
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
+      if (p === OBJECTS_FILE) {
+        const why2 = "it is the collection's table of objects, which an import writes; this repository's workflow does not let pull requests change it";
+        refused.push({ path: p, why: why2, kind: "objects" });
+        continue;
+      }
       const why = "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
       refused.push({ path: p, why, kind: "other" });
     }
@@ -48460,6 +48465,11 @@ function refusalReason(refused) {
   const parts = others.length > 0 ? [
     `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files (${others.join(", ")})`
   ] : [];
+  if (refused.some((r) => r.kind === "objects")) {
+    parts.push(
+      `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow does not let pull requests change (the allow-objects input of choose-runner)`
+    );
+  }
   for (const r of refused.filter((r2) => r2.kind === "deleted")) {
     const words = wordsFor(r.path);
     parts.push(`the pull request deletes ${r.path} (${words.what}): without it a run has ${words.without}`);
@@ -48846,6 +48856,7 @@ function guardComment({
     const dataFiles = [...DATA_FILES, OBJECTS_FILE];
     const notData = result.refused.filter((r) => r.kind === "other");
     const deleted = result.refused.filter((r) => r.kind === "deleted");
+    const objects = result.refused.filter((r) => r.kind === "objects");
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice = [];
@@ -48861,13 +48872,17 @@ function guardComment({
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${deleted.length > 0 ? "." : ", and this one is then trained here."}`
       );
+    if (objects.length > 0)
+      advice.push(
+        `To change an object's title or other details, change it in the collections-management system and have a maintainer import its export again (\`npx vitrine import\`). If this repository keeps ${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: \`allow-objects: true\` on the choose-runner step of the trusted workflow (\`pull-request-data.yml\`).`
+      );
     if (deleted.length > 0) {
       const one = deleted.length === 1;
       advice.push(
         `If ${named(deleted)} ${one ? "was" : "were"} deleted by mistake, put ${one ? "it" : "them"} back in this pull request. Deleting ${one ? "it" : "them"} for good is for a maintainer to decide: the museum's runner does not train a pull request that deletes a data file, so a maintainer who agrees merges it without waiting for this check.`
       );
     }
-    const lead = deleted.length === result.refused.length ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : notData.length === result.refused.length ? `This pull request changes files other than the data files (${files})` : "This pull request makes changes the museum's runner does not take from a pull request";
+    const lead = deleted.length === result.refused.length ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : notData.length === result.refused.length ? `This pull request changes files other than the data files (${files})` : objects.length === result.refused.length ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       "",
@@ -48922,6 +48937,11 @@ function guardGateStatus(result) {
   const deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path);
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
+  if (result.refused.some((r) => r.kind === "objects"))
+    return {
+      state: "failure",
+      description: `Not trained: this repository does not let pull requests change ${OBJECTS_FILE} (see the comment)`
+    };
   return { state: "failure", description: "Not trained: the data files cannot be used as they are (see the comment)" };
 }
 

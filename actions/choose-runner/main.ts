@@ -15,7 +15,7 @@ import {
 } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
-import { text } from '../../pipeline/report/markdown.ts';
+import { code, text } from '../../pipeline/report/markdown.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
@@ -128,10 +128,13 @@ async function tellThePullRequest({
     // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
     const comments = await forge.listComments({ owner, repo, issue: number });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
+    // The pull request's own data files (allow-listed names), not the list of those a pull request may change.
+    const data = (result.changedData ?? []).map(code);
+    const trained = data.length > 0 ? `${data.join(', ')} of` : 'the data files of';
     const body = result.noData
       ? `${GUARD_MARKER}\nNothing to train on the museum's runner: commit \`${sha.slice(0, 12)}\` changes no data file.`
-      : `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
-        'the report follows.';
+      : `${GUARD_MARKER}\nChecked: ${trained} commit \`${sha.slice(0, 12)}\` ${data.length === 1 ? 'is' : 'are'} trained ` +
+        "on the museum's runner; the report follows.";
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
   const status = guardGateStatus(result);

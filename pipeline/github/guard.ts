@@ -402,6 +402,11 @@ export interface GuardResult {
   } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
+  /**
+   * The allow-listed data files the pull request changes, read or not: what the comment asks a maintainer to read
+   * (a fork's files are read only once approved). Unset when the guard did not get to the list of changed files.
+   */
+  changedData?: string[];
   /** Changed paths the Model report (pull-request.yml) starts on (CODE_PATHS); empty when none, or not listed. */
   code?: string[];
   /** The pull request changes no data file (labels.csv, params.yaml, data/objects.csv): nothing to train here. */
@@ -649,12 +654,14 @@ export async function guardPullRequest({
       }
     }
   }
+  const changedData = changed.map((f) => f.path).filter((p) => allowed.includes(p));
   if (refused.length > 0 || problems.length > 0) {
     const reason = refused.length > 0 ? refusalReason(refused) : problems.join('; ');
     return {
       choice: { runsOn: hosted, trusted: false, reason },
       pullRequest,
       files: [],
+      changedData,
       code,
       refused,
       problems,
@@ -666,6 +673,7 @@ export async function guardPullRequest({
     choice,
     pullRequest,
     files: choice.trusted ? files : [],
+    changedData,
     code,
     refused,
     problems,
@@ -688,6 +696,7 @@ export function guardComment({
 }): string | null {
   const lines = [GUARD_MARKER];
   const files = allowed.map((p) => `\`${p}\``).join(', ');
+  const listed = (paths: readonly string[]) => paths.map((p) => code(shorten(p, 2 * QUOTE_MAX))).join(', ');
   if (result.offBase) {
     const into = code(shorten(result.offBase.defaultBranch, 2 * QUOTE_MAX));
     lines.push(
@@ -701,7 +710,7 @@ export function guardComment({
   } else if (result.noData) {
     return null;
   } else if (result.refused.length > 0) {
-    const named = (list: RefusedPath[]) => list.map((r) => code(shorten(r.path, 2 * QUOTE_MAX))).join(', ');
+    const named = (list: RefusedPath[]) => listed(list.map((r) => r.path));
     const isCode = new Set(result.code ?? []);
     const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
     const notData = result.refused.filter((r) => r.kind === 'other');
@@ -761,8 +770,10 @@ export function guardComment({
     const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...problems);
   } else if (!result.choice.trusted) {
+    // The pull request's own data files: the allow-list would name files it leaves alone.
+    const changes = result.changedData?.length ? `the changes to ${listed(result.changedData)}` : 'its changes';
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} ` +
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read ${changes} ` +
         `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, ` +
         'or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):',
       '',

@@ -452,7 +452,9 @@ describe('the choose-runner action (fork guard)', () => {
       expect(gh.statuses.map((s) => s.context)).toEqual(['vitrine/gate', 'vitrine/approval']);
       // The one guard comment is edited to say the run goes ahead.
       expect(gh.comments.get(2)).toHaveLength(1);
-      expect(gh.comments.get(2)![0]!.body).toContain("are trained on the museum's runner");
+      // It names the pull request's own data file (labels.csv alone here).
+      expect(gh.comments.get(2)![0]!.body).toContain('Checked: `labels.csv` of commit');
+      expect(gh.comments.get(2)![0]!.body).toContain("is trained on the museum's runner");
       expect(gh.invalid).toEqual([]);
     } finally {
       await gh.close();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUTS } from '../../actions/choose-runner/settings.ts';
+import { GUARD_MARKER } from '../../pipeline/github/guard.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
@@ -27,12 +28,15 @@ async function guard({
   files,
   fork = false,
   inputs = {},
+  earlier,
 }: {
   /** The pull request's files, as GitHub lists them. */
   files: { filename: string; status: string }[];
   fork?: boolean;
   /** The action's inputs by name (settings.ts INPUTS), besides the token and the API's address. */
   inputs?: Record<string, string>;
+  /** A comment an earlier run of the guard left on the pull request. */
+  earlier?: string;
 }) {
   gh = await startFakeGitHub();
   const event = examplePayload('opened') as PullRequestEvent;
@@ -40,6 +44,7 @@ async function guard({
   const number = event.pull_request.number;
   const sha = event.pull_request.head.sha;
   gh.pullFiles.set(number, files);
+  if (earlier) gh.addComment(number, earlier, 'github-actions[bot]');
   gh.contents.set(
     sha,
     new Map([
@@ -118,5 +123,39 @@ describe('the guard’s words on a pull request', () => {
     const allowed = await guard({ files, inputs: { [INPUTS.allowObjects]: 'true' } });
     expect(allowed.outputs.trusted).toBe('true');
     expect(allowed.comments).toEqual([]);
+  });
+  it('asks a maintainer to read the data files a fork changes, and no other', async () => {
+    const { outputs, comments, sha } = await guard({
+      files: [{ filename: 'labels.csv', status: 'modified' }],
+      fork: true,
+    });
+    expect(outputs.trusted).toBe('false');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain(`has read the changes to \`labels.csv\` at commit \`${sha.slice(0, 12)}\``);
+    expect(comments[0]).not.toContain('params.yaml');
+    await gh!.close();
+    // With allow-objects, the table of objects the fork changes is named too, and still no file it leaves alone.
+    const both = await guard({
+      files: [
+        { filename: 'labels.csv', status: 'modified' },
+        { filename: 'data/objects.csv', status: 'modified' },
+      ],
+      fork: true,
+      inputs: { [INPUTS.allowObjects]: 'true' },
+    });
+    expect(both.comments[0]).toContain('has read the changes to `labels.csv`, `data/objects.csv` at commit');
+    expect(both.comments[0]).not.toContain('params.yaml');
+  });
+
+  it('names the data files it trains when it edits an earlier comment, not a fixed list', async () => {
+    const { outputs, comments, sha } = await guard({
+      files: [{ filename: 'labels.csv', status: 'modified' }],
+      earlier: `${GUARD_MARKER}\n**Not trained on the museum's runner.** This pull request changes README.md`,
+    });
+    expect(outputs.trusted).toBe('true');
+    expect(comments).toEqual([
+      `${GUARD_MARKER}\nChecked: \`labels.csv\` of commit \`${sha.slice(0, 12)}\` is trained on the museum's runner; ` +
+        'the report follows.',
+    ]);
   });
 });

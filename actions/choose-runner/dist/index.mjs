@@ -48809,12 +48809,14 @@ async function guardPullRequest({
       }
     }
   }
+  const changedData = changed.map((f) => f.path).filter((p) => allowed.includes(p));
   if (refused.length > 0 || problems.length > 0) {
     const reason = refused.length > 0 ? refusalReason(refused) : problems.join("; ");
     return {
       choice: { runsOn: hosted, trusted: false, reason },
       pullRequest,
       files: [],
+      changedData,
       code: code2,
       refused,
       problems,
@@ -48826,6 +48828,7 @@ async function guardPullRequest({
     choice,
     pullRequest,
     files: choice.trusted ? files : [],
+    changedData,
     code: code2,
     refused,
     problems,
@@ -48841,6 +48844,7 @@ function guardComment({
 }) {
   const lines = [GUARD_MARKER];
   const files = allowed.map((p) => `\`${p}\``).join(", ");
+  const listed = (paths) => paths.map((p) => code(shorten(p, 2 * QUOTE_MAX))).join(", ");
   if (result.offBase) {
     const into = code(shorten(result.offBase.defaultBranch, 2 * QUOTE_MAX));
     lines.push(
@@ -48851,7 +48855,7 @@ function guardComment({
   } else if (result.noData) {
     return null;
   } else if (result.refused.length > 0) {
-    const named = (list) => list.map((r) => code(shorten(r.path, 2 * QUOTE_MAX))).join(", ");
+    const named = (list) => listed(list.map((r) => r.path));
     const isCode = new Set(result.code ?? []);
     const dataFiles = [...DATA_FILES, OBJECTS_FILE];
     const notData = result.refused.filter((r) => r.kind === "other");
@@ -48894,8 +48898,9 @@ function guardComment({
     const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...problems);
   } else if (!result.choice.trusted) {
+    const changes = result.changedData?.length ? `the changes to ${listed(result.changedData)}` : "its changes";
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):`,
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read ${changes} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):`,
       "",
       `    /vitrine approve ${sha.replace(/[^0-9a-f]/gi, "")}`,
       "",
@@ -49454,9 +49459,11 @@ async function tellThePullRequest({
   else {
     const comments = await forge.listComments({ owner, repo, issue: number4 });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
+    const data = (result.changedData ?? []).map(code);
+    const trained = data.length > 0 ? `${data.join(", ")} of` : "the data files of";
     const body = result.noData ? `${GUARD_MARKER}
 Nothing to train on the museum's runner: commit \`${sha.slice(0, 12)}\` changes no data file.` : `${GUARD_MARKER}
-Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
+Checked: ${trained} commit \`${sha.slice(0, 12)}\` ${data.length === 1 ? "is" : "are"} trained on the museum's runner; the report follows.`;
     if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
   const status = guardGateStatus(result);

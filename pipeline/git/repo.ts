@@ -237,6 +237,26 @@ export async function stageFiles({
     if (await exists(path.join(dir, filepath))) await git.add({ fs, dir, filepath });
 }
 
+/**
+ * Make `branch` the repository's branch when it has no commit yet (git init names it master on most machines,
+ * GitHub names a new repository's first branch main, and the workflows run on one named branch). What it found:
+ * `renamedFrom` when it renamed the unborn branch, `other` when commits are on another branch (left as it is).
+ */
+export async function nameFirstBranch({
+  dir,
+  branch,
+}: {
+  dir: string;
+  branch: string;
+}): Promise<{ renamedFrom?: string; other?: string }> {
+  if (!(await exists(path.join(dir, '.git')))) return {};
+  const current = await git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined);
+  if (!current || current === branch) return {};
+  if ((await headCommit({ dir })) !== null) return { other: current };
+  await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
+  return { renamedFrom: current };
+}
+
 /** The commit HEAD points at, or null in a repository without commits. */
 export async function headCommit({ dir }: { dir: string }): Promise<string | null> {
   try {

@@ -22,7 +22,7 @@ import {
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import { headCommit, repositorySetting, stageFiles } from '../git/repo.ts';
+import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
@@ -446,6 +446,7 @@ export async function initRepository({
   // The repository is whole before the images are sent: a push stopped by Ctrl-C, or one that fails, leaves a
   // finished init, and "data push" sends the rest.
   await stageForCommit({ root, branch: params.collection.branch, files: written });
+  await sayBranch({ root, branch: params.collection.branch, log });
   await rm(marker, { force: true });
   const pushing: Whereabouts = {};
   where.written = true;
@@ -626,6 +627,27 @@ async function holdsOnlyTheDemo(ws: ReturnType<typeof workspace>): Promise<boole
     return lines.map((l) => l.split(',')[0]!.trim()).filter(Boolean);
   };
   return [...(await ids(ws.labels)), ...(await ids(ws.objects))].every((id) => id.startsWith('DM-'));
+}
+
+/**
+ * The branch models are promoted on, and the workflows run on, is the repository's: a new repository's first branch
+ * is given its name; a repository with commits on another is told what to do (the tester's never promoted).
+ */
+async function sayBranch({ root, branch, log }: { root: string; branch: string; log: Logger }): Promise<void> {
+  const { renamedFrom, other } = await nameFirstBranch({ dir: root, branch });
+  if (renamedFrom)
+    log.info(
+      `The repository’s first branch is named ${branch} now (git init had named it ${renamedFrom}): Vitrine ` +
+        `promotes models on ${branch} (collection.branch in params.yaml), and the workflows run on it, as GitHub ` +
+        'names a new repository’s first branch.',
+    );
+  if (other)
+    log.warn(
+      `This repository’s branch is ${other}, but Vitrine promotes models on ${branch} (collection.branch in ` +
+        `params.yaml), and the workflows run on pushes to ${branch}: rename the branch (git branch -m ${other} ` +
+        `${branch}, and on GitHub in the repository’s settings), or set collection.branch to ${other} and change ` +
+        `"${branch}" to "${other}" in the .github/workflows files.`,
+    );
 }
 
 /** `git init` when needed and `git add` of what init wrote, so the next step is just `git commit`. */

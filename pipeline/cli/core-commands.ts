@@ -626,7 +626,12 @@ const serveCommand: Command = {
         `--port takes ` + `a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`,
       );
     const params = await loadParams({ file: ctx.ws.params });
-    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port });
+    // Where the build put its links (VITRINE_CATALOGUE_BASE in the workflows): served elsewhere, every link is a 404.
+    // Loaded here: the stages' modules are not for every command's start.
+    const { builtSiteBase } = await import('../publish/built.ts');
+    const { catalogueLocation } = await import('../stages/catalogue.ts');
+    const base = (await builtSiteBase({ ws: ctx.ws })) ?? catalogueLocation({ params, env: ctx.env }).base;
+    const server = await serveSite({ dir: ctx.ws.site, base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
     await serveUntilStopped({ server: server.server, log: ctx.log, env: ctx.env });
   },

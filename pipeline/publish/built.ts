@@ -112,6 +112,12 @@ function notRecorded({ ws, lockExists }: { ws: Workspace; lockExists: boolean })
 }
 
 /** The base path and address the site was built for, as the catalogue stage recorded them. */
+/** The base path the built site was made for, as lock.json records it; undefined when no build is recorded. */
+export async function builtSiteBase({ ws }: { ws: Workspace }): Promise<string | undefined> {
+  const entry = (await readLock({ file: ws.lock })).stages.catalogue;
+  return entry ? builtFor(entry).base : undefined;
+}
+
 function builtFor(entry: LockEntry): CatalogueLocation {
   const extra = entry.deps.extra as { location?: Partial<CatalogueLocation> } | null;
   const section = (entry.deps.params.catalogue ?? {}) as Partial<CatalogueLocation>;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import os from 'node:os';
@@ -7,6 +8,7 @@ import { serveSite } from '../../pipeline/cli/serve.ts';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { builtSiteBase } from '../../pipeline/publish/built.ts';
 
 /* Issue 11: `vitrine serve` must survive a malformed URL, and a bad or busy port is a user mistake with a plain message. */
 
@@ -103,6 +105,44 @@ describe('vitrine serve', () => {
       await new Promise((r) => free?.close(r));
     } finally {
       for (const server of busy) await new Promise((r) => server.close(r));
+    }
+  });
+
+  // An outside tester: a site built for /collection/ (VITRINE_CATALOGUE_BASE, as the workflows set it) was served at /
+  // by params.yaml's base: every link on its home page led to a 404.
+  it('serves a site at the base path it was built for, as lock.json records it', async () => {
+    const museum = await mkdtemp(path.join(os.tmpdir(), 'vitrine-serve-base-'));
+    try {
+      const ws = workspace(museum);
+      await writeFile(ws.params, 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\n');
+      await mkdir(path.join(ws.site, 'browse'), { recursive: true });
+      await writeFile(path.join(ws.site, 'index.html'), '<a href="/collection/browse/">Browse</a>');
+      await writeFile(path.join(ws.site, 'browse', 'index.html'), '<h1>Browse</h1>');
+      const entry = { deps: { params: { catalogue: { base: '/' } }, extra: { location: { base: '/collection/' } } } };
+      await writeFile(ws.lock, JSON.stringify({ schema: 'vitrine.lock/1', stages: { catalogue: entry } }));
+      expect(await builtSiteBase({ ws })).toBe('/collection/');
+      // The command as typed, in a process of its own (it serves until stopped).
+      const free = createServer();
+      await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+      const port = (free.address() as { port: number }).port;
+      await new Promise((r) => free.close(r));
+      const child = spawn(
+        path.resolve('node_modules/.bin/node'),
+        [path.resolve('bin/vitrine.js'), '-C', museum, 'serve', '--port', String(port)],
+        { stdio: 'ignore' },
+      );
+      try {
+        let status = 0;
+        for (let i = 0; i < 200 && status === 0; i++)
+          status = await get(port, '/collection/browse/').catch(
+            () => new Promise<number>((r) => setTimeout(() => r(0), 50)),
+          );
+        expect(status).toBe(200);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    } finally {
+      await rm(museum, { recursive: true, force: true });
     }
   });
 });

@@ -192,7 +192,8 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(
       status.remote.missing === 0
         ? `The remote "${status.remote.name}" has everything.`
-        : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet ` +
+        : `${plural(status.remote.missing, 'object')} ${status.remote.missing === 1 ? 'is' : 'are'} not on the ` +
+            `remote "${status.remote.name}" yet ` +
             `(e.g. ${shownName(status.remote.missingFiles[0] ?? '')}): run "npx vitrine data push".`,
     );
   }

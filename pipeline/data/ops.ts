@@ -820,7 +820,8 @@ export async function pushData({
     progress.done();
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
-      `${missingLocal.length} object(s) are not in the local cache, so they cannot be ` +
+      `${plural(missingLocal.length, 'object')} ${missingLocal.length === 1 ? 'is' : 'are'} not in the local cache, so ` +
+        `${missingLocal.length === 1 ? 'it cannot' : 'they cannot'} be ` +
         `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "npx vitrine ` +
         `data add" on a machine that has the images.`,
       { objects: missingLocal },
@@ -1211,8 +1212,16 @@ export async function pullData({
     const files = [...missing, ...corrupt].flatMap(allFiles);
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
-      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so ` +
-        `these ${files.length} files were not checked out: ` +
+      `${listWords([
+        ...(missing.length > 0
+          ? [`${plural(missing.length, 'object')} ${missing.length === 1 ? 'is' : 'are'} missing`]
+          : []),
+        ...(corrupt.length > 0
+          ? [`${plural(corrupt.length, 'object')} ${corrupt.length === 1 ? 'is' : 'are'} damaged`]
+          : []),
+      ])}` +
+        ` on the remote "${remote.name}", so ${plural(files.length, 'file')} ` +
+        `${files.length === 1 ? 'was' : 'were'} not checked out: ` +
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
@@ -1770,7 +1779,8 @@ async function checkoutPresent({
     for (const c of corrupt) await removeObject({ base: t.cacheDir, md5: c.object });
     throw new VitrineError(
       'DATA_CORRUPT',
-      `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
+      `${plural(corrupt.length, 'cached object')} ${corrupt.length === 1 ? 'is' : 'are'} damaged and ` +
+        `${corrupt.length === 1 ? 'was' : 'were'} not checked out, for ` +
         `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "npx vitrine ` +
         `data pull" to fetch good copies.`,
       { corrupt },

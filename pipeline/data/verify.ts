@@ -16,7 +16,7 @@ import {
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
 import { HashState, hashFile, hashTree, mapPool, md5OfFileSync } from './hash.ts';
-import { cacheStateFileOf, configuredRemote, loadManifest, stateFileOf } from './ops.ts';
+import { cacheStateFileOf, configuredRemote, loadManifest, plural, stateFileOf } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
 
 /*
@@ -272,7 +272,7 @@ export async function verifyData({
             `Put a good copy of each file in ${target}/ and run "npx vitrine data add" ` +
             `(for ${target}.dvc's folder list: the recorded version of every file), or run "npx vitrine data push --verify" ` +
             'on a machine that has good copies and then "npx vitrine data verify --repair" again.'
-        : `${left.length} damaged object(s) found: ${shown}. ` +
+        : `${plural(left.length, 'damaged object')} found: ${shown}. ` +
             `Run "npx vitrine data verify --repair${remote ? ' --remote' : ''}" to restore them ` +
             // A damaged remote copy is replaced from the local cache; a damaged cache copy from data/ or the remote.
             `from ${(result.remote?.damaged.length ?? 0) > 0 ? 'the local cache, ' : ''}` +

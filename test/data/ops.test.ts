@@ -279,6 +279,10 @@ describe('faults', () => {
     await expect(stat(objectPath(path.join(clone, '.dvc', 'cache'), md5(SAMPLE['objects.csv'])))).rejects.toThrow();
     await expect(stat(path.join(clone, 'data', 'objects.csv'))).rejects.toThrow();
     expect(error.message).toContain('data/objects.csv');
+    // An outside tester: "0 object(s) missing and 1 damaged …, so these 1 files were not checked out".
+    expect(error.message).toMatch(
+      /^1 object is damaged on the remote "local", so 1 file was not checked out: data\/objects\.csv \(for example object /,
+    );
     expect(await readFile(path.join(clone, 'data', 'images', 'A1.png'), 'utf8')).toBe(SAMPLE['images/A1.png']);
     expect(error.message).toContain('vitrine data push --verify');
   });

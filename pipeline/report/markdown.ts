@@ -162,23 +162,46 @@ export function signed(value: number | null | undefined, digits = 3): string {
 
 /**
  * An interval in plain words: "between +0.00 and +0.06" for a change (`signs`), "between 0.85 and
- * 1.00" for a value; just "1.00" when both ends read the same. A bound of a change keeps the side of zero it is on, also when it rounds to
- * 0.00 ("between −0.00 and +0.03": the interval reaches below zero).
+ * 1.00" for a value; just "1.00" when both ends of a value read the same. A bound of a change keeps the side of zero
+ * it is on, also when it rounds to 0.00 ("between −0.00 and +0.03": the interval reaches below zero). The ends of a
+ * change that differ get the decimals that tell them apart ("between +0.020 and +0.025"); a change with both ends
+ * equal has no range, and the caller says so in words (sameInEveryResample).
  */
 export function between(
   low: number | null | undefined,
   high: number | null | undefined,
   { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {},
 ): string {
-  const bound = (v: number | null | undefined) => {
+  const bound = (v: number | null | undefined, d: number) => {
     if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-    if (!signs) return v.toFixed(digits);
-    const magnitude = Math.abs(v).toFixed(digits);
+    if (!signs) return v.toFixed(d);
+    const magnitude = Math.abs(v).toFixed(d);
     return v < 0 ? `−${magnitude}` : `+${magnitude}`;
   };
-  const [from, to] = [bound(low), bound(high)];
+  // A tester read "95% range: +0.00" as a range of one value: a change's two ends stay two figures.
+  let d = digits;
+  while (signs && d < 6 && low !== high && bound(low, d) === bound(high, d)) d++;
+  const [from, to] = [bound(low, d), bound(high, d)];
   // "between 1.00 and 1.00" says nothing more than the one figure.
   return from === to ? from : `between ${from} and ${to}`;
+}
+
+/**
+ * A change whose 95% range has both ends equal (every resample gave the same change, often none at all), in words:
+ * "no change in any resample of the test objects", "+0.020 in every resample of …". Null when the ends differ.
+ */
+export function sameInEveryResample({
+  low,
+  high,
+  of,
+}: {
+  low: number;
+  high: number;
+  /** What was resampled, e.g. "the test objects". */
+  of: string;
+}): string | null {
+  if (low !== high || !Number.isFinite(low)) return null;
+  return low === 0 ? `no change in any resample of ${of}` : `${signed(low)} in every resample of ${of}`;
 }
 
 /** A duration in plain words ("850 ms", "12.3 s", "4 min 05 s"). */

@@ -17,6 +17,7 @@ import {
   num,
   pValue,
   safeUrl,
+  sameInEveryResample,
   shorten,
   signed,
   table,
@@ -285,7 +286,8 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
         'registered, on the test objects and labels of that day.'
       : '';
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
+  const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
+  const range = `${same ?? `95% range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${change}${again}${sure}`;
 }
@@ -592,7 +594,12 @@ function metricsSection({ report, metrics }: RenderInput): string {
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
   const measure = c?.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
-  if (c) out += `\n\nThe ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
+  if (c)
+    out +=
+      c.difference.low === c.difference.high
+        ? `\n\nThe ${measure} change is ${signed(c.difference.low)} in every resample of the test objects, so it has ` +
+          'no range.'
+        : `\n\nThe ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b
     ? baselineScopeNote({
         baseline: b,

@@ -28439,14 +28439,24 @@ function signed(value, digits2 = 3) {
   return rounded > 0 ? `+${rounded.toFixed(digits2)}` : `\u2212${Math.abs(rounded).toFixed(digits2)}`;
 }
 function between(low, high, { digits: digits2 = 2, signs = true } = {}) {
-  const bound = (v) => {
+  const bound = (v, d2) => {
     if (v === null || v === void 0 || !Number.isFinite(v)) return "\u2013";
-    if (!signs) return v.toFixed(digits2);
-    const magnitude = Math.abs(v).toFixed(digits2);
+    if (!signs) return v.toFixed(d2);
+    const magnitude = Math.abs(v).toFixed(d2);
     return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
   };
-  const [from, to] = [bound(low), bound(high)];
+  let d = digits2;
+  while (signs && d < 6 && low !== high && bound(low, d) === bound(high, d)) d++;
+  const [from, to] = [bound(low, d), bound(high, d)];
   return from === to ? from : `between ${from} and ${to}`;
+}
+function sameInEveryResample({
+  low,
+  high,
+  of
+}) {
+  if (low !== high || !Number.isFinite(low)) return null;
+  return low === 0 ? `no change in any resample of ${of}` : `${signed(low)} in every resample of ${of}`;
 }
 function duration(ms) {
   if (!Number.isFinite(ms)) return "\u2013";
@@ -49553,7 +49563,8 @@ function intro({ report, metrics, collectionName }) {
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const registered = metrics.baseline?.registered?.[c.metric];
   const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "";
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
+  const same = sameInEveryResample({ ...c.difference, of: "the test objects" });
+  const range = `${same ?? `95% range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
 }
@@ -49778,7 +49789,10 @@ function metricsSection({ report, metrics }) {
 ${table({ header, rows, align })}`;
   const c = report.comparison;
   const measure = c?.metric === "macroF1" ? "macro-F1" : "accuracy";
-  if (c) out += `
+  if (c)
+    out += c.difference.low === c.difference.high ? `
+
+The ${measure} change is ${signed(c.difference.low)} in every resample of the test objects, so it has no range.` : `
 
 The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({

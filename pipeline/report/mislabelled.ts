@@ -3,7 +3,7 @@ import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
-import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
+import { attribute, between, link, num, pValue, safeUrl, shorten, signed, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -93,13 +93,6 @@ function changedNote(changes: Map<string, string | null> | undefined, id: string
     : ` (changed from ${text(before)} in this pull request)`;
 }
 
-/** A signed difference in plain words: "+0.02", "−0.01", "0.00". */
-export function plainSigned(x: number, digits = 2): string {
-  const r = x.toFixed(digits);
-  if (Number(r) === 0) return (0).toFixed(digits);
-  return x > 0 ? `+${r}` : `−${r.slice(1)}`;
-}
-
 /** "Judged on every labelled object": the cross-validated comparison of the labels before and now. */
 export function crossValidatedSection({
   metrics,
@@ -124,15 +117,31 @@ export function crossValidatedSection({
           : '.')
       : '';
   const c = cv.comparison;
-  const tooSmall = tooSmallWords(c);
+  const { value, low, high } = c.difference;
+  // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
+  // not zero gets the decimals that show it, and its range the same.
+  let digits = 2;
+  while (digits < 6 && value !== 0 && Number(Math.abs(value).toFixed(digits)) === 0) digits++;
+  const range =
+    low === high
+      ? 'the same in every resample of the objects, so no range'
+      : `${between(low, high, { digits })} (95% range, allowing for the variation between training runs)`;
+  // The verdict's words go with the range shown: all of it on one side of zero is more than chance, and a change
+  // under evaluate.min_change is no difference whatever its p-value (pairedMeanTest); both said, neither hidden.
+  const beyondChance = low > 0 || high < 0;
   const words =
     c.verdict === 'better'
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : tooSmall
-          ? `**No detectable difference**: ${tooSmall}.`
-          : '**No detectable difference**: the change is within what chance alone could give.';
+        : tooSmallWords(c) && beyondChance
+          ? `**No difference that matters**: the whole range is ${low > 0 ? 'above' : 'below'} zero, so the change ` +
+            `is more than chance alone would give, but it is under ${c.minChange} (evaluate.min_change), too small ` +
+            'to matter; so the verdict is “no detectable difference”.'
+          : tooSmallWords(c)
+            ? '**No detectable difference**: the change is within what chance alone could give (and under ' +
+              `${c.minChange}, evaluate.min_change, too small to matter anyway).`
+            : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',
     '',
@@ -148,9 +157,8 @@ export function crossValidatedSection({
     '',
     `On average the model gives each object's label (as it is now) a probability ` +
       `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
-      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
-      `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for ` +
-      `the variation between training runs), ${pValue(c.pValue)}. ${words}`,
+      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${signed(value, digits)}, ` +
+      `${range}, ${pValue(c.pValue)}. ${words}`,
     '',
     `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
       disagreeing(cv),

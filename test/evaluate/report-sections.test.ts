@@ -124,7 +124,8 @@ describe('the report sections from cross-validation', () => {
       'a probability of 0.95 when trained on the labels before and 0.97 when trained on the labels now',
     );
     expect(md).toContain(
-      'a change of +0.02, between 0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012. **Better**',
+      // The low end, 0.004, keeps its side of zero as the scores’ ranges do: above zero, as p = 0.012 says.
+      'a change of +0.02, between +0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012. **Better**',
     );
     expect(md).toContain('each of the 300 labelled objects');
     expect(md).not.toContain('sample');

@@ -3,6 +3,8 @@ import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { between } from '../../pipeline/report/markdown.ts';
+import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -15,7 +17,56 @@ import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
 const iv = (value: number, low: number, high: number) => ({ value, low, high });
 
+/** metrics.crossValidated as the tester’s run wrote it: 2 labels made unusable, 300 objects scored. */
+function testerMetrics(comparison: Partial<NonNullable<Metrics['crossValidated']>['comparison']> = {}): Metrics {
+  return {
+    n: 66,
+    crossValidated: {
+      base: { ref: 'main where this branch left it', commit: 'd56d990b7956' },
+      changed: 2,
+      added: 0,
+      removed: 2,
+      objects: 300,
+      k: 5,
+      candidate: iv(0.93, 0.9, 0.956),
+      baseline: iv(0.93, 0.9, 0.956),
+      probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
+      comparison: {
+        metric: 'probability',
+        difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
+        pValue: 0.001998001998001998,
+        test: 'paired bootstrap',
+        verdict: 'no detectable difference',
+        minChange: 0.01,
+        ...comparison,
+      },
+    },
+  } as unknown as Metrics;
+}
+
 describe('the figures of a change', () => {
+  it('writes a small change with the decimals it needs, and says why a clear change is too small to matter', () => {
+    const md = crossValidatedSection({ metrics: testerMetrics() });
+    expect(md).not.toContain('0.00, between 0.00 and 0.00');
+    expect(md).toContain('a change of +0.003, between +0.001 and +0.005 (95% range, allowing for the variation');
+    // p = 0.002 and the whole range above zero: more than chance, so not "no detectable difference" in bold.
+    expect(md).not.toContain('**No detectable difference**');
+    expect(md).toContain(
+      'p = 0.002. **No difference that matters**: the whole range is above zero, so the change is more than chance ' +
+        'alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the verdict is ' +
+        '“no detectable difference”.',
+    );
+    // A range that reaches across zero is chance, whatever the size.
+    const chance = crossValidatedSection({
+      metrics: testerMetrics({ difference: iv(0.003, -0.002, 0.008), pValue: 0.31 }),
+    });
+    expect(chance).toContain(
+      'a change of +0.003, between −0.002 and +0.008 (95% range, allowing for the variation between training ' +
+        'runs), p = 0.310. **No detectable difference**: the change is within what chance alone could give (and ' +
+        'under 0.01, evaluate.min_change, too small to matter anyway).',
+    );
+  });
+
   it('says when a change is the same in every resample instead of a range of one value', async () => {
     expect(between(0.0201, 0.0249)).toBe('between +0.020 and +0.025');
     const objects = demoObjects();

@@ -458,8 +458,10 @@ describe('the label-correction report', () => {
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: metrics.baseline, crossValidated } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.verdict).toBe('no detectable difference');
+    // p = 0.004 and the range above zero: more than chance, so the words do not say "no detectable difference" in bold.
     expect(markdown).toContain(
-      '**No detectable difference**: a change of +0.003, under 0.01 (evaluate.min_change), is too small to matter.',
+      '**No difference that matters**: the whole range is above zero, so the change is more than chance alone would ' +
+        'give, but it is under 0.01 (evaluate.min_change), too small to matter',
     );
     // The test split's own comparison (p = 0.012 in this fixture) is said to be overruled, not "chance".
     expect(markdown).toContain(

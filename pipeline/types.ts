@@ -299,7 +299,7 @@ export interface Metrics extends ModelScores {
     /** Of those, objects labelled now and not at the base, and the reverse. Absent in older metrics.json. */
     added?: number;
     removed?: number;
-    /** Labelled objects scored (every one with a label now). */
+    /** Objects scored: every one with a label now, and those whose label the change removes (on the label they had). */
     objects: number;
     /** Folds. */
     k: number;

@@ -142,14 +142,25 @@ export function crossValidatedSection({
             ? '**No detectable difference**: the change is within what chance alone could give (and under ' +
               `${c.minChange}, evaluate.min_change, too small to matter anyway).`
             : '**No detectable difference**: the change is within what chance alone could give.';
+  // Objects whose label this change takes away are scored on the label they had (compareLabelSets): a tester read
+  // "each of the 300 labelled objects … scored on the labels now" when 298 had a label now.
+  const removed = cv.removed ?? 0;
+  const now = cv.objects - removed;
+  const scoredOn =
+    removed > 0
+      ? `each of the ${cv.objects} objects labelled before or now was predicted by a model that had not seen it; ` +
+        `both were scored on the labels now (${now} ${now === 1 ? 'object' : 'objects'}) and, for the ${removed} ` +
+        `that ${removed === 1 ? 'has' : 'have'} no label the model can use now, on the label ` +
+        `${removed === 1 ? 'it' : 'they'} had.`
+      : `each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored ` +
+        'on the labels now.';
   return [
     '### Judged on every labelled object',
     '',
     `The test split holds ${metrics.n} ${metrics.n === 1 ? 'object' : 'objects'}, too few to judge a change ` +
       `of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own.${counts} ` +
       `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on ` +
-      `the labels now, in the same folds, ` +
-      `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.` +
+      `the labels now, in the same folds, and ${scoredOn}` +
       (cv.sample
         ? ` With ${cv.sample.of} labelled objects, each of these models learnt from a sample of ${cv.sample.objects} of them, ` +
           'drawn once for all of them and keeping each label’s share (evaluate.cv_max_objects), so that the report comes within minutes.'

@@ -45,6 +45,23 @@ function testerMetrics(comparison: Partial<NonNullable<Metrics['crossValidated']
 }
 
 describe('the figures of a change', () => {
+  it('counts the objects scored as they are: labelled now, and those whose label this change took away', () => {
+    const md = crossValidatedSection({ metrics: testerMetrics() });
+    expect(md).not.toContain('each of the 300 labelled objects');
+    expect(md).toContain(
+      'each of the 300 objects labelled before or now was predicted by a model that had not seen it; both were ' +
+        'scored on the labels now (298 objects) and, for the 2 that have no label the model can use now, on the ' +
+        'label they had.',
+    );
+    // Nothing taken away: every object scored has a label now, as before.
+    const none = testerMetrics();
+    none.crossValidated!.removed = 0;
+    expect(crossValidatedSection({ metrics: none })).toContain(
+      'each of the 300 labelled objects was predicted by a model that had not seen it; both were scored on the ' +
+        'labels now.',
+    );
+  });
+
   it('writes a small change with the decimals it needs, and says why a clear change is too small to matter', () => {
     const md = crossValidatedSection({ metrics: testerMetrics() });
     expect(md).not.toContain('0.00, between 0.00 and 0.00');

@@ -63,8 +63,9 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
     '',
     {
       known:
-        'Fix this in the pull request (the message names the file and line) and push again: the checks ' +
-        'run again by themselves (for a pull request from a fork, once a maintainer approves the new commit).',
+        `Fix this in the pull request${namesLine(full) ? ' (the message names the file and line)' : ''} and push ` +
+        'again: the checks run again by themselves (for a pull request from a fork, once a maintainer approves the ' +
+        'new commit).',
       machine:
         'Please tell the maintainers of this repository: the runner needs looking at (its disk, or the files ' +
         'it keeps between runs). Once that is fixed, running the checks again needs no change from you.',
@@ -75,6 +76,14 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
     '',
   ].join('\n');
   return { note, markdown };
+}
+
+/**
+ * Whether a message points at a line of a file ("labels.csv:3:", "params.yaml:12"): a tester read "the message names
+ * the file and line" above a message that named none (labels.csv deleted).
+ */
+function namesLine(message: string): boolean {
+  return /(^|[\s"'`(])[\w./-]+\.[A-Za-z]\w*:\d+\b/.test(message);
 }
 
 /** A code block that the message cannot close: its fence is longer than any run of backticks in it. */

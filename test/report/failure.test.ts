@@ -112,6 +112,22 @@ describe('failureNote', () => {
     expect(bug.markdown).toContain('a bug, not something in your change');
   });
 
+  it('says the message names the file and line only when it does', () => {
+    // An outside tester: a branch that deletes labels.csv stopped with a message naming no line, under "Fix this in
+    // the pull request (the message names the file and line)".
+    const noLine = failureNote({
+      error: new VitrineError('DATASET_NO_LABELS', 'No object has a label, so there is nothing to train on.', {
+        file: 'labels.csv',
+      }),
+    });
+    expect(noLine.markdown).not.toContain('names the file and line');
+    expect(noLine.markdown).toContain('Fix this in the pull request and push again: the checks run again');
+    const withLine = failureNote({
+      error: new VitrineError('CSV_MERGE_CONFLICT', 'labels.csv:3: this file still has a merge conflict'),
+    });
+    expect(withLine.markdown).toContain('Fix this in the pull request (the message names the file and line) and push');
+  });
+
   it('cuts a very long message to fit a comment, saying where the rest is', () => {
     const { markdown } = failureNote({ error: new VitrineError('MANY', 'row refused\n'.repeat(5000)) });
     expect(markdown.length).toBeLessThan(6000);

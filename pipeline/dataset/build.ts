@@ -37,6 +37,7 @@ import {
   readImageBytes,
   saveDecodeFailures,
 } from './images.ts';
+import { type LabelsDeleted, labelsDeletedWords } from './labels-deleted.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
@@ -73,11 +74,14 @@ export async function buildDataset({
   params,
   log,
   jobs = availableParallelism(),
+  deleted = null,
 }: {
   ws: Workspace;
   params: Params;
   log: Logger;
   jobs?: number;
+  /** Where a missing labels.csv still is (labelsDeleted), for the words; null: it never was, as far as git knows. */
+  deleted?: LabelsDeleted | null;
 }): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
@@ -90,7 +94,12 @@ export async function buildDataset({
   // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
-  if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+  if (missing)
+    log.warn(
+      deleted
+        ? `${labelsDeletedWords({ deleted, name: labelsName })}, so no object has a staff label.`
+        : `${labelsName} does not exist yet: every object is unlabelled.`,
+    );
   // Rows of empty cells, as a spreadsheet leaves below the last row: no rows of the tables, said once each.
   for (const [file, lines] of [[objectsName, read.emptyRows] as const, [labelsName, emptyRows] as const])
     if (lines.length > 0) log.info(emptyRowsMessage({ file, lines }));

@@ -1,8 +1,10 @@
 import { buildDataset } from '../dataset/build.ts';
+import { labelsDeleted, labelsDeletedWords, restoreWords } from '../dataset/labels-deleted.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { rel } from '../paths.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 
@@ -20,7 +22,17 @@ export const datasetStage: Stage = {
   async run({ ws, params, log, env }) {
     await checkDataPresent({ ws, log });
     await warnUnrecorded({ ws, log, env });
-    const dataset = await buildDataset({ ws, params, log });
+    const deleted = await labelsDeleted({ ws, params, env });
+    const dataset = await buildDataset({ ws, params, log, deleted });
+    if (dataset.counts.labelled === 0 && deleted) {
+      const name = rel(ws, ws.labels);
+      throw new VitrineError(
+        'DATASET_NO_LABELS',
+        `${labelsDeletedWords({ deleted, name })}, so no object has a staff label and there is nothing to train on. ` +
+          `If that was not meant, ${restoreWords({ deleted, name })}.`,
+        { file: name },
+      );
+    }
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(
         'DATASET_NO_LABELS',

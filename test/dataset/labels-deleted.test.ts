@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
+
+/*
+ * An outside tester ran `git rm labels.csv` on a branch, committed, and ran the report: the run warned "labels.csv
+ * does not exist yet: every object is unlabelled" and stopped with "No object has a label yet". The file existed on
+ * main; the branch deletes it, and that is what staff need to hear (and how to get it back if it was a slip).
+ */
+
+afterAll(removeTempDirs);
+
+const AUTHOR = { name: 'Test', email: 'test@example.org', timestamp: 1_767_225_600, timezoneOffset: 0 };
+
+/** A collection committed on main with labels.csv, then a branch "drop-labels" checked out. */
+async function branchedCollection() {
+  const ws = await makeCollection({
+    objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
+    labelsText: 'object_id,label\na1,coin\na2,mask\na3,vessel\n',
+  });
+  const dir = ws.root;
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  await writeFile(path.join(dir, '.gitignore'), 'data/\n.vitrine/\n');
+  for (const filepath of ['.gitignore', 'labels.csv']) await git.add({ fs, dir, filepath });
+  const mainCommit = await git.commit({ fs, dir, message: 'Labels', author: AUTHOR });
+  await git.branch({ fs, dir, ref: 'drop-labels', checkout: true });
+  return { ws, dir, mainCommit };
+}
+
+async function runDataset(ws: Awaited<ReturnType<typeof branchedCollection>>['ws']) {
+  const log = memoryLogger();
+  const error = await datasetStage
+    .run({ ws, params: testParams(), log, clock: systemClock, env: {} })
+    .catch((e: unknown) => e);
+  const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+  return { error, warnings };
+}
+
+describe('a labels.csv that is gone', () => {
+  it('on a branch that deletes it: says the branch deletes it and how to restore it, not “does not exist yet”', async () => {
+    const { ws, dir, mainCommit } = await branchedCollection();
+    await git.remove({ fs, dir, filepath: 'labels.csv' });
+    await rm(ws.labels);
+    await git.commit({ fs, dir, message: 'Drop labels', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 } });
+    const { error, warnings } = await runDataset(ws);
+    expect(warnings.join('\n')).not.toContain('does not exist yet');
+    expect(warnings).toEqual([
+      'This branch deletes labels.csv (main where this branch left it has it), so no object has a staff label.',
+    ]);
+    expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
+    const message = (error as Error).message;
+    expect(message).not.toContain('yet');
+    expect(message).toBe(
+      'This branch deletes labels.csv (main where this branch left it has it), so no object has a staff label and ' +
+        'there is nothing to train on. If that was not meant, restore it ' +
+        `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+
+  it('deleted in this folder but not in the last commit: says so, and how to restore it', async () => {
+    const { ws } = await branchedCollection();
+    await rm(ws.labels);
+    const { error, warnings } = await runDataset(ws);
+    expect(warnings).toEqual([
+      'labels.csv is missing from this folder, but the last commit has it, so no object has a staff label.',
+    ]);
+    expect((error as Error).message).toBe(
+      'labels.csv is missing from this folder, but the last commit has it, so no object has a staff label and ' +
+        'there is nothing to train on. If that was not meant, restore it ("git checkout -- labels.csv").',
+    );
+  });
+});

@@ -333,6 +333,7 @@ async function importInto({
   let named = 0;
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
+  const endingAdded: { cell: string; file: string }[] = [];
   // Images whose name says another format than their bytes: stored under their format's ending, and said.
   const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
   const missing: string[] = [];
@@ -423,10 +424,13 @@ async function importInto({
         // already in data/: the object keeps it until the export names a file again or leaves it empty.
         keptImage = await previousImage(id);
         missing.push(cell);
-        const several = found.candidates
-          ? ` as it is written, and several files differ from it only in capitals or accents ` +
-            `(${found.candidates.join(', ')}): write the name exactly as one of them is written`
-          : '';
+        const several = !found.candidates
+          ? ''
+          : found.endingAdded
+            ? ` as it is written, and several files have that name with an image’s ending ` +
+              `(${found.candidates.join(', ')}): write the name of the right one, its ending included`
+            : ` as it is written, and several files differ from it only in capitals or accents ` +
+              `(${found.candidates.join(', ')}): write the name exactly as one of them is written`;
         const what = found.brokenLink
           ? `is a link to ${found.brokenLink}, which does not exist (the link leads nowhere: a drive not connected, ` +
             'a folder moved?)'
@@ -445,7 +449,8 @@ async function importInto({
         source = found.file;
         ending = imageEnding({ file: found.as, kind: found.kind });
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
-        if (found.matched) matchedNames.push({ cell, file: found.matched });
+        if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
+        else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
     }
     const extra: Record<string, string> = {};
@@ -683,6 +688,13 @@ async function importInto({
     log.info(
       `${matchedNames.length} image name${matchedNames.length === 1 ? '' : 's'} matched files that differ only in ` +
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
+    );
+  }
+  if (endingAdded.length > 0) {
+    const shown = endingAdded.slice(0, 3).map(({ cell, file }) => `"${cell}" is ${file}`);
+    log.info(
+      `${count(endingAdded.length, 'image name')} matched files whose names add an image’s ending, e.g. ` +
+        `${shown.join(', ')}: those files were used.`,
     );
   }
   const stored = new Map(accepted.filter((a) => a.source).map((a) => [a.object.id, a.object.image]));
@@ -1085,9 +1097,11 @@ export async function findImage({
       /** Its path in the images folder as the export names it (capitals as on disk): a link's own name. */
       as: string;
       matched?: string;
+      /** `matched` is the name the export gives with an image's ending added (media/2000001 is media/2000001.jpg). */
+      endingAdded?: boolean;
       kind: ImageKind;
     }
-  | { missing: true; candidates?: string[]; brokenLink?: string }
+  | { missing: true; candidates?: string[]; endingAdded?: boolean; brokenLink?: string }
   | { refused: string; linkedOut?: { relative: string; to: string } }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
@@ -1110,11 +1124,20 @@ export async function findImage({
   if (!info && (await lstat(file).catch(() => null))?.isSymbolicLink())
     return { missing: true, brokenLink: await readlink(file).catch(() => '?') };
   let matched: string | undefined;
+  let endingAdded = false;
   if (!info?.isFile()) {
     // Exports name files as the museum's system spells them; the disk may hold other capitals, or accents in
     // another Unicode form (a Mac writes NFD). One file that matches is that image; several are named.
-    const near = await foldedMatches({ imageRoot, relative: path.relative(imageRoot, file), listings });
-    if (near.length > 1) return { missing: true, candidates: near };
+    let near = await foldedMatches({ imageRoot, relative: path.relative(imageRoot, file), listings });
+    // Exports that name a photograph by its number alone, beside files that carry an ending (media/2000001.jpg).
+    if (near.length === 0 && !IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
+      const relativeFile = path.relative(imageRoot, file);
+      for (const ending of IMAGE_EXTENSIONS)
+        near.push(...(await foldedMatches({ imageRoot, relative: `${relativeFile}${ending}`, listings })));
+      near = [...new Set(near)];
+      endingAdded = near.length > 0;
+    }
+    if (near.length > 1) return { missing: true, candidates: near, ...(endingAdded && { endingAdded }) };
     if (near.length === 0) return { missing: true };
     matched = near[0]!;
     file = path.join(imageRoot, matched);
@@ -1151,7 +1174,7 @@ export async function findImage({
     if (unreadable) return { refused: unreadable };
   }
   const as = path.relative(imageRoot, file);
-  return matched ? { file: real, as, matched, kind } : { file: real, as, kind };
+  return matched ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) } : { file: real, as, kind };
 }
 
 /** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
@@ -1402,7 +1425,10 @@ async function imagesNamedByNoRow({
       else if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       else if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
         const relative = path.relative(imageRoot, file);
-        if (!named.has(namedKey(relative))) unnamed.push(relative.split(path.sep).join('/'));
+        // Named with or without its ending: an export may give a photograph's number alone (findImage).
+        const bare = relative.slice(0, relative.length - path.extname(relative).length);
+        if (!named.has(namedKey(relative)) && !named.has(namedKey(bare)))
+          unnamed.push(relative.split(path.sep).join('/'));
       }
     }
   }

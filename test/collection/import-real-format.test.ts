@@ -214,6 +214,48 @@ describe('the ending an image is stored under', () => {
   });
 });
 
+/*
+ * A reviewer: an export that names each photograph by its number alone (media/2000001) beside files that carry an
+ * ending (media/2000001.jpg), as collections systems export them, was refused whole: "None of the 2 images … Give
+ * the folder … with --images", advice about the folder, which was right.
+ */
+describe('an image named without the ending its file has', () => {
+  it('is the one file of that name with an image’s ending, said in the log; two such files are named', async () => {
+    const dir = path.join(root, 'ending-left-out');
+    await mkdir(path.join(dir, 'media'), { recursive: true });
+    await writeFile(path.join(dir, 'media', '2000001.jpg'), await picture('jpeg', 40));
+    await writeFile(path.join(dir, 'media', '2000002.TIF'), await picture('tiff', 80));
+    await writeFile(path.join(dir, 'media', '2000003.jpg'), await picture('jpeg', 120));
+    await writeFile(path.join(dir, 'media', '2000003.png'), await picture('png', 160));
+    const csv = path.join(dir, 'export.csv');
+    const rows = ['W-1,media/2000001,coin,One', 'W-2,media/2000002,mask,Two', 'W-3,media/2000003,coin,Three'];
+    await writeFile(csv, `id,image,label,title\n${rows.join('\n')}\n`);
+    const ws = workspace(path.join(dir, 'repo'));
+    const log = memoryLogger();
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const result = await importCollection({ ws, params: p, metadata: csv, images: dir, log });
+    const objects = parse(await readFile(ws.objects, 'utf8'), { columns: true }) as { id: string; image: string }[];
+    expect(Object.fromEntries(objects.map((o) => [o.id, o.image]))).toEqual({
+      'W-1': 'images/W-1.jpg',
+      'W-2': 'images/W-2.tif',
+      'W-3': '',
+    });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(
+      '2 image names matched files whose names add an image’s ending, e.g. "media/2000001" is media/2000001.jpg, ' +
+        '"media/2000002" is media/2000002.TIF: those files were used.',
+    );
+    expect(said).toContain(
+      'several files have that name with an image’s ending (media/2000003.jpg, media/2000003.png): write the name ' +
+        'of the right one, its ending included',
+    );
+    expect(result.objects).toBe(3);
+    // Named by their rows, without the ending: not "named by no row".
+    expect(said).not.toContain('named by no row');
+  });
+});
+
 describe('an image whose name says another format than its bytes', () => {
   it('is stored under the ending of its real format, said in the log, and a second import changes nothing', async () => {
     const dir = path.join(root, 'export');

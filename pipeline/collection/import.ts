@@ -698,7 +698,8 @@ async function importInto({
     );
   }
   const stored = new Map(accepted.filter((a) => a.source).map((a) => [a.object.id, a.object.image]));
-  const renamed = misnamed.filter((m) => stored.has(m.id));
+  // Said when the image is first stored so, not on every import of the same export after that.
+  const renamed = misnamed.filter((m) => stored.has(m.id) && previousTableNow.get(m.id)?.image !== stored.get(m.id));
   if (renamed.length > 0) {
     const one = renamed.length === 1;
     const shown = renamed

@@ -71,12 +71,15 @@ const SAVE_COPY = 'and name that file in the export';
 export function rawTiff(head: Uint8Array): boolean {
   const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const order = bytes.toString('latin1', 0, 4);
-  if (order !== 'II*\0' && order !== 'MM\0*') return false;
-  if (bytes.toString('latin1', 8, 10) === 'CR') return true;
+  // A file cut off before its first page says nothing: the decoder refuses it on its own row.
+  if ((order !== 'II*\0' && order !== 'MM\0*') || bytes.length < 16) return false;
   const le = order === 'II*\0';
   const u16 = (at: number) => (le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
   const u32 = (at: number) => (le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
   const ifd = u32(4);
+  // Canon's CR2 header: "CR", major version 2, its first page right after (byte 16). An uncompressed TIFF's pixels
+  // may start at byte 8 and read "CR" (a reviewer's 67, 82, … was refused as raw).
+  if (bytes.toString('latin1', 8, 10) === 'CR' && bytes[10] === 2 && ifd === 16) return true;
   if (ifd + 2 > bytes.length) return false;
   const entries = u16(ifd);
   for (let i = 0; i < entries && ifd + 2 + (i + 1) * 12 <= bytes.length; i++) {

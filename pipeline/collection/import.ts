@@ -1555,6 +1555,8 @@ export function imageKind({ head: bytes, file }: { head: Buffer; file: string })
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return rawTiff(bytes) ? undefined : 'tiff';
+  // BigTIFF, as libvips writes a scan past 4 GB (and on request): sharp reads it.
+  if (ascii(0, 4) === 'II+\0' || ascii(0, 4) === 'MM\0+') return 'tiff';
   if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
   if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12))) {
     // The box's brands: its main one, then the compatible ones (after 4 bytes of version), 4 characters each.

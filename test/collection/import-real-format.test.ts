@@ -184,6 +184,37 @@ describe('a camera raw file whose name does not say so', () => {
   });
 });
 
+/*
+ * The second reviewer: an uncompressed TIFF whose first pixel reads "CR" (67, 82, …) was refused as Canon raw; a
+ * BigTIFF (libvips writes them for large scans) was "not an image"; a 5-byte file starting as a TIFF stopped the
+ * whole import. Every ordinary TIFF is imported; the short file is refused on its own row.
+ */
+describe('TIFF files import refused by mistake', () => {
+  it('imports an uncompressed TIFF whatever its first pixel, and a BigTIFF; a cut-off TIFF stops only its own row', async () => {
+    const dir = path.join(root, 'tiffs');
+    await mkdir(path.join(dir, 'scans'), { recursive: true });
+    const plain = (bigtiff: boolean) =>
+      sharp({ create: { width: 60, height: 40, channels: 3, background: { r: 67, g: 82, b: 60 } } })
+        .tiff({ compression: 'none', bigtiff })
+        .toBuffer();
+    await writeFile(path.join(dir, 'scans', 'first-pixel-cr.tif'), await plain(false));
+    await writeFile(path.join(dir, 'scans', 'large.tif'), await plain(true));
+    await writeFile(path.join(dir, 'scans', 'cut.tif'), Buffer.from('II*\0\x08', 'latin1'));
+    const csv = path.join(dir, 'export.csv');
+    const rows = ['T-1,scans/first-pixel-cr.tif', 'T-2,scans/large.tif', 'T-3,scans/cut.tif'];
+    await writeFile(csv, `id,image,label,title\n${rows.map((r, i) => `${r},coin,T${i}`).join('\n')}\n`);
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const ws = workspace(path.join(dir, 'repo'));
+    const result = await importCollection({ ws, params: p, metadata: csv, images: dir, log: memoryLogger() });
+    // Taken by its first bytes as any image is; the dataset stage, which decodes it, names it on its own.
+    expect(result.refused).toEqual([]);
+    const dataset = await buildDataset({ ws, params: p, log: memoryLogger(), jobs: 1 });
+    expect(dataset.issues.map((i) => i.object)).toEqual(['T-3']);
+    expect(dataset.objects.filter((o) => o.width > 0).map((o) => o.id)).toEqual(['T-1', 'T-2']);
+  }, 60_000);
+});
+
 // A reviewer: a link named a.jpg to a JPEG without an ending was said to be misnamed; an AVIF without an ending
 // was stored as .heic.
 describe('the ending an image is stored under', () => {

@@ -1,3 +1,4 @@
+import { between, signed } from '../report/markdown.ts';
 import type { Interval, Verdict } from '../types.ts';
 
 /**
@@ -14,4 +15,77 @@ export function tooSmallWords(comparison: { difference: Interval; minChange?: nu
   while (digits < 6 && Number(size.toFixed(digits)) >= minChange) digits++;
   const sign = difference.value >= 0 ? '+' : '−';
   return `a change of ${sign}${size.toFixed(digits)}, under ${minChange} (evaluate.min_change), is too small to matter`;
+}
+
+/*
+ * The words of the cross-validated comparison (metrics.crossValidated), shared by the pull-request report
+ * ("Judged on every labelled object"), the evaluate stage's summary line and the model card, so that the three say
+ * the same figures and the same verdict.
+ */
+
+/**
+ * A cross-validated change and its 95% range with the decimals that show them: "+0.003, between +0.001 and +0.005
+ * (`note`)", not "0.00, between 0.00 and 0.00"; a change the same in every resample has no range and says so.
+ */
+export function crossValidatedChange({ value, low, high }: Interval, { note }: { note: string }): string {
+  // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
+  // not zero gets the decimals that show it, and its range the same.
+  let digits = 2;
+  while (digits < 6 && value !== 0 && Number(Math.abs(value).toFixed(digits)) === 0) digits++;
+  return low === high
+    ? `${signed(value, digits)}, the same in every resample of the objects, so no range`
+    : `${signed(value, digits)}, ${between(low, high, { digits })} (${note})`;
+}
+
+/**
+ * A cross-validated verdict in words: its name ("better", "no difference that matters", …) and why. A change under
+ * evaluate.min_change whose whole range is off zero is more than chance but too small to matter: "no detectable
+ * difference" beside p = 0.002 read as a contradiction. The verdict itself is unchanged.
+ */
+export function crossValidatedVerdict(comparison: { difference: Interval; minChange?: number; verdict: Verdict }): {
+  name: string;
+  why: string;
+} {
+  const { difference, minChange, verdict } = comparison;
+  if (verdict === 'better') return { name: 'better', why: 'the labels now make a better model' };
+  if (verdict === 'worse') return { name: 'worse', why: 'the labels now make a worse model' };
+  const { low, high } = difference;
+  // Both said, neither hidden: all of the range on one side of zero is more than chance, and a change under
+  // evaluate.min_change is no difference whatever its p-value (pairedMeanTest).
+  if (tooSmallWords(comparison) && (low > 0 || high < 0))
+    return {
+      name: 'no difference that matters',
+      why:
+        `the whole range is ${low > 0 ? 'above' : 'below'} zero, so the change is more than chance alone would ` +
+        `give, but it is under ${minChange} (evaluate.min_change), too small to matter; so the verdict is “no ` +
+        'detectable difference”',
+    };
+  return {
+    name: 'no detectable difference',
+    why: tooSmallWords(comparison)
+      ? `the change is within what chance alone could give (and under ${minChange}, evaluate.min_change, too ` +
+        'small to matter anyway)'
+      : 'the change is within what chance alone could give',
+  };
+}
+
+/**
+ * The objects a cross-validated comparison scored, and on which labels. Objects whose label the change takes away
+ * are scored on the label they had (compareLabelSets): a tester read "each of the 300 labelled objects … scored on
+ * the labels now" when 298 had a label now.
+ */
+export function scoredObjectsWords({ objects, removed = 0 }: { objects: number; removed?: number }): {
+  /** "the 300 objects labelled before or now", or "the 300 labelled objects" when no label was taken away. */
+  objects: string;
+  /** "on the labels now (298 objects) and, for the 2 that have no label the model can use now, on the label they had". */
+  scoredOn: string;
+} {
+  if (removed <= 0) return { objects: `the ${objects} labelled objects`, scoredOn: 'on the labels now' };
+  const now = objects - removed;
+  return {
+    objects: `the ${objects} objects labelled before or now`,
+    scoredOn:
+      `on the labels now (${now} ${now === 1 ? 'object' : 'objects'}) and, for the ${removed} that ` +
+      `${removed === 1 ? 'has' : 'have'} no label the model can use now, on the label ${removed === 1 ? 'it' : 'they'} had`,
+  };
 }

@@ -1,9 +1,9 @@
 import { assignSlugs } from '../catalogue/derive.ts';
-import { tooSmallWords } from '../evaluate/verdict-words.ts';
+import { crossValidatedChange, crossValidatedVerdict, scoredObjectsWords } from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
-import { attribute, between, link, num, pValue, safeUrl, shorten, signed, table, text } from './markdown.ts';
+import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -117,43 +117,16 @@ export function crossValidatedSection({
           : '.')
       : '';
   const c = cv.comparison;
-  const { value, low, high } = c.difference;
-  // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
-  // not zero gets the decimals that show it, and its range the same.
-  let digits = 2;
-  while (digits < 6 && value !== 0 && Number(Math.abs(value).toFixed(digits)) === 0) digits++;
-  const range =
-    low === high
-      ? 'the same in every resample of the objects, so no range'
-      : `${between(low, high, { digits })} (95% range, allowing for the variation between training runs)`;
-  // The verdict's words go with the range shown: all of it on one side of zero is more than chance, and a change
-  // under evaluate.min_change is no difference whatever its p-value (pairedMeanTest); both said, neither hidden.
-  const beyondChance = low > 0 || high < 0;
-  const words =
-    c.verdict === 'better'
-      ? '**Better**: the labels now make a better model.'
-      : c.verdict === 'worse'
-        ? '**Worse**: the labels now make a worse model.'
-        : tooSmallWords(c) && beyondChance
-          ? `**No difference that matters**: the whole range is ${low > 0 ? 'above' : 'below'} zero, so the change ` +
-            `is more than chance alone would give, but it is under ${c.minChange} (evaluate.min_change), too small ` +
-            'to matter; so the verdict is “no detectable difference”.'
-          : tooSmallWords(c)
-            ? '**No detectable difference**: the change is within what chance alone could give (and under ' +
-              `${c.minChange}, evaluate.min_change, too small to matter anyway).`
-            : '**No detectable difference**: the change is within what chance alone could give.';
-  // Objects whose label this change takes away are scored on the label they had (compareLabelSets): a tester read
-  // "each of the 300 labelled objects … scored on the labels now" when 298 had a label now.
-  const removed = cv.removed ?? 0;
-  const now = cv.objects - removed;
+  // The figures, the verdict and the objects scored in the words the evaluate summary and the model card share.
+  const change = crossValidatedChange(c.difference, {
+    note: '95% range, allowing for the variation between training runs',
+  });
+  const verdict = crossValidatedVerdict(c);
+  const words = `**${verdict.name[0]!.toUpperCase()}${verdict.name.slice(1)}**: ${verdict.why}.`;
+  const scored = scoredObjectsWords(cv);
   const scoredOn =
-    removed > 0
-      ? `each of the ${cv.objects} objects labelled before or now was predicted by a model that had not seen it; ` +
-        `both were scored on the labels now (${now} ${now === 1 ? 'object' : 'objects'}) and, for the ${removed} ` +
-        `that ${removed === 1 ? 'has' : 'have'} no label the model can use now, on the label ` +
-        `${removed === 1 ? 'it' : 'they'} had.`
-      : `each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored ` +
-        'on the labels now.';
+    `each of ${scored.objects} was predicted by a model that had not seen it; both were scored ` +
+    `${scored.scoredOn}.`;
   return [
     '### Judged on every labelled object',
     '',
@@ -168,8 +141,8 @@ export function crossValidatedSection({
     '',
     `On average the model gives each object's label (as it is now) a probability ` +
       `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
-      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${signed(value, digits)}, ` +
-      `${range}, ${pValue(c.pValue)}. ${words}`,
+      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${change}, ` +
+      `${pValue(c.pValue)}. ${words}`,
     '',
     `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
       disagreeing(cv),

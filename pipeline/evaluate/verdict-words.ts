@@ -27,14 +27,14 @@ export function tooSmallWords(comparison: { difference: Interval; minChange?: nu
  * A cross-validated change and its 95% range with the decimals that show them: "+0.003, between +0.001 and +0.005
  * (`note`)", not "0.00, between 0.00 and 0.00"; a change the same in every resample has no range and says so.
  */
-export function crossValidatedChange({ value, low, high }: Interval, { note }: { note: string }): string {
+export function crossValidatedChange({ value, low, high }: Interval, { note }: { note?: string } = {}): string {
   // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
   // not zero gets the decimals that show it, and its range the same.
   let digits = 2;
   while (digits < 6 && value !== 0 && Number(Math.abs(value).toFixed(digits)) === 0) digits++;
   return low === high
     ? `${signed(value, digits)}, the same in every resample of the objects, so no range`
-    : `${signed(value, digits)}, ${between(low, high, { digits })} (${note})`;
+    : `${signed(value, digits)}, ${between(low, high, { digits })}${note ? ` (${note})` : ''}`;
 }
 
 /**

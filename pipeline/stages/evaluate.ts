@@ -9,7 +9,7 @@ import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
-import { labelChangeWords } from '../evaluate/label-change.ts';
+import { crossValidatedSummary } from '../evaluate/label-change.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -21,7 +21,6 @@ import {
   trainingSettingChanges,
   withSettingChanges,
 } from '../evaluate/trained-with.ts';
-import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
@@ -577,15 +576,7 @@ export const evaluateStage: Stage = {
           ')',
       );
     }
-    if (crossValidated) {
-      const c = crossValidated.comparison;
-      const tooSmall = tooSmallWords(c);
-      parts.push(
-        `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ` +
-          `${labelChangeWords(crossValidated)} since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
-          (tooSmall ? `; ${tooSmall})` : ')'),
-      );
-    }
+    if (crossValidated) parts.push(crossValidatedSummary(crossValidated));
     if (outOfCollection) {
       const o = outOfCollection.macroF1;
       parts.push(

@@ -8,7 +8,7 @@ import { bootstrapIntervals, quantile, verdictOf } from './bootstrap.ts';
 import { outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
 import { macroF1Of, prepare } from './scores.ts';
-import { crossValidatedChange, crossValidatedVerdict, scoredObjectsWords } from './verdict-words.ts';
+import { crossValidatedChange, crossValidatedVerdict, labelChangeWords, scoredObjectsWords } from './verdict-words.ts';
 
 /*
  * A label change judged on every labelled object. The test split holds a fifth of the objects, so a
@@ -21,30 +21,6 @@ import { crossValidatedChange, crossValidatedVerdict, scoredObjectsWords } from 
 
 /** `metrics.crossValidated`: the cross-validated comparison of the base labels with the new ones. */
 export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
-
-/**
- * "2 labels changed, 3 objects newly labelled and 1 label removed": the labels a change touched, said apart (an import
- * adding 130 labelled objects read as "130 labels changed"). `changed` is the total; without `added` and `removed`
- * (a metrics.json written before they were recorded), it is said as changed.
- */
-export function labelChangeWords({
-  changed,
-  added = 0,
-  removed = 0,
-}: {
-  changed: number;
-  added?: number;
-  removed?: number;
-}): string {
-  const relabelled = changed - added - removed;
-  const parts = [
-    relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
-    added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
-    removed > 0 ? `${removed} ${removed === 1 ? 'label' : 'labels'} removed` : '',
-  ].filter(Boolean);
-  if (parts.length === 0) return 'no label changes';
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
 
 /**
  * The evaluate stage's summary line for the cross-validated comparison (the run log and the report's "Where this

@@ -17,6 +17,30 @@ export function tooSmallWords(comparison: { difference: Interval; minChange?: nu
   return `a change of ${sign}${size.toFixed(digits)}, under ${minChange} (evaluate.min_change), is too small to matter`;
 }
 
+/**
+ * "2 labels changed, 3 objects newly labelled and 1 label removed": the labels a change touched, said apart (an import
+ * adding 130 labelled objects read as "130 labels changed"). `changed` is the total; without `added` and `removed`
+ * (a metrics.json written before they were recorded), it is said as changed.
+ */
+export function labelChangeWords({
+  changed,
+  added = 0,
+  removed = 0,
+}: {
+  changed: number;
+  added?: number;
+  removed?: number;
+}): string {
+  const relabelled = changed - added - removed;
+  const parts = [
+    relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
+    added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
+    removed > 0 ? `${removed} ${removed === 1 ? 'label' : 'labels'} removed` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return 'no label changes';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
 /*
  * The words of the cross-validated comparison (metrics.crossValidated), shared by the pull-request report
  * ("Judged on every labelled object"), the evaluate stage's summary line and the model card, so that the three say

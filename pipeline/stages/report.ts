@@ -1,6 +1,6 @@
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { labelChangeWords } from '../evaluate/label-change.ts';
+import { labelChangeWords } from '../evaluate/verdict-words.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, resolveCommit } from '../git/history.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelChangeWords } from '../../pipeline/evaluate/label-change.ts';
+import { labelChangeWords } from '../../pipeline/evaluate/verdict-words.ts';
 
 /*
  * A re-import tester: an import that added 130 labelled objects was summed up as "130 label changes" (the report

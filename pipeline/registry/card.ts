@@ -2,7 +2,12 @@ import { stringify } from 'yaml';
 import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
-import { tooSmallWords } from '../evaluate/verdict-words.ts';
+import {
+  crossValidatedChange,
+  crossValidatedVerdict,
+  labelChangeWords,
+  scoredObjectsWords,
+} from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
@@ -861,20 +866,21 @@ export function crossValidationCardLines(m: Metrics): string[] {
   const lines: string[] = [];
   const cv = m.crossValidated;
   if (cv) {
-    // The pull request's verdict: the test-split comparison above has little power for a few changed labels.
-    const d = cv.comparison.difference;
-    const tooSmall = tooSmallWords(cv.comparison);
+    // The pull request's verdict: the test-split comparison above has little power for a few changed labels. Its
+    // figures, verdict and objects scored in the report's words (a tester read "+0.00 to +0.00" and "**no detectable
+    // difference**" beside p = 0.002 here after the report was fixed).
+    const c = cv.comparison;
+    const verdict = crossValidatedVerdict(c);
+    const { objects, scoredOn } = scoredObjectsWords(cv);
     const p2 = (x: number) => x.toFixed(2);
-    const plus = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
     lines.push(
-      `Judged on every labelled object (the verdict of the change that made this version: ${cv.changed} ` +
-        `label${cv.changed === 1 ? '' : 's'} changed since ${safe(cv.base.ref)}): trained on the labels before, ` +
-        `the model gives each of ${cv.objects} objects' labels a probability of ${p2(cv.probability.baseline)} on ` +
-        `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
-        `(95% interval ${plus(d.low)} to ${plus(d.high)}), ${pValue(cv.comparison.pValue)}: ` +
-        `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation` +
-        (tooSmall ? `; ${tooSmall}` : '') +
-        ').',
+      `Judged on every labelled object (the verdict of the change that made this version: ${labelChangeWords(cv)} ` +
+        `since ${safe(cv.base.ref)}): each of ${objects} was predicted by a model that had not seen it and scored ` +
+        `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
+        `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
+        `a change of ${crossValidatedChange(c.difference, { note: '95% interval' })}, ${pValue(c.pValue)}: ` +
+        `**${verdict.name}** (${cv.k}-fold cross-validation)` +
+        (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
       '',
     );
   }

@@ -75,6 +75,47 @@ describe('the model card on sources it has not seen and on what it publishes', (
     expect(text).toContain('p = 0.002: **better** (5-fold cross-validation)');
   });
 
+  // An outside tester changed two demo labels to labels outside the vocabulary. The report was fixed; the card, which
+  // the public reads, still said "each of 300 objects’ labels", "a change of +0.00 (95% interval +0.00 to +0.00)"
+  // and "**no detectable difference**" beside p = 0.002. The figures are those of that run.
+  it('says what the report says: the objects scored, the change’s decimals, and why p = 0.002 is no difference', () => {
+    const metrics = {
+      crossValidated: {
+        base: { ref: 'main', commit: 'd56d990b7956' },
+        changed: 2,
+        added: 0,
+        removed: 2,
+        objects: 300,
+        k: 5,
+        candidate: iv(0.93, 0.9, 0.956),
+        baseline: iv(0.93, 0.9, 0.956),
+        probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
+        comparison: {
+          metric: 'probability',
+          difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
+          pValue: 0.001998001998001998,
+          test: 'paired bootstrap',
+          verdict: 'no detectable difference',
+          minChange: 0.01,
+        },
+      },
+    } as unknown as Metrics;
+    const text = crossValidationCardLines(metrics).join('\n');
+    expect(text).not.toContain('+0.00 to +0.00');
+    expect(text).not.toContain('**no detectable difference**');
+    expect(text).not.toContain('each of 300 objects');
+    expect(text).toContain(
+      'Judged on every labelled object (the verdict of the change that made this version: 2 labels removed since ' +
+        'main): each of the 300 objects labelled before or now was predicted by a model that had not seen it and ' +
+        'scored on the labels now (298 objects) and, for the 2 that have no label the model can use now, on the ' +
+        'label they had. Trained on the labels before, the model gives those labels a probability of 0.85 on ' +
+        'average, and 0.85 trained on the labels now: a change of +0.003, between +0.001 and +0.005 (95% ' +
+        'interval), p = 0.002: **no difference that matters** (5-fold cross-validation): the whole range is above ' +
+        'zero, so the change is more than chance alone would give, but it is under 0.01 (evaluate.min_change), too ' +
+        'small to matter; so the verdict is “no detectable difference”.',
+    );
+  });
+
   it('says nothing without the estimates', () => {
     expect(crossValidationCardLines({} as Metrics)).toEqual([]);
   });

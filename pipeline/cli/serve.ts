@@ -100,7 +100,8 @@ export async function serveSite({
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `http://127.0.0.1:${actualPort}${prefix}/`,
+    // Encoded, so that a terminal shows an address that opens (a base with a space or an accent).
+    url: `http://127.0.0.1:${actualPort}${encodeURI(prefix)}/`,
     server,
     close: () => new Promise((r) => server.close(() => r())),
   };

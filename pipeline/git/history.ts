@@ -339,6 +339,24 @@ export async function isDescendant({
   return git.isDescendent({ fs, dir, oid: commit, ancestor, depth: -1 }).catch(() => false);
 }
 
+/**
+ * `commit` and every commit in its history, in one walk (a commit a shallow clone lacks ends its line). Cheaper than
+ * asking isDescendant once per commit when most are old: promotion checks every registered version.
+ */
+export async function historyOf({ dir, commit }: { dir: string; commit: string }): Promise<Set<string>> {
+  const cache = {};
+  const seen = new Set<string>();
+  const next = [commit];
+  while (next.length > 0) {
+    const oid = next.pop()!;
+    if (seen.has(oid)) continue;
+    seen.add(oid);
+    const read = await git.readCommit({ fs, dir, oid, cache }).catch(() => undefined);
+    if (read) next.push(...read.commit.parent);
+  }
+  return seen;
+}
+
 /** The commit two commits last had in common (git merge-base), or null when their histories never met. */
 export async function mergeBase({ dir, a, b }: { dir: string; a: string; b: string }): Promise<string | null> {
   const [base] = await git.findMergeBase({ fs, dir, oids: [a, b] });

@@ -240,7 +240,8 @@ export async function stageFiles({
 /**
  * Make `branch` the repository's branch when it has no commit yet (git init names it master on most machines,
  * GitHub names a new repository's first branch main, and the workflows run on one named branch). What it found:
- * `renamedFrom` when it renamed the unborn branch, `other` when commits are on another branch (left as it is).
+ * `renamedFrom` when it renamed the unborn branch, `other` when HEAD is on another branch with commits, or on an
+ * unborn one beside a `branch` that has commits (left as it is).
  */
 export async function nameFirstBranch({
   dir,
@@ -253,6 +254,13 @@ export async function nameFirstBranch({
   const current = await git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined);
   if (!current || current === branch) return {};
   if ((await headCommit({ dir })) !== null) return { other: current };
+  // An orphan branch beside a branch of that name with commits: HEAD moved there would make the first commit
+  // delete that branch's files (a reviewer).
+  const taken = await git.resolveRef({ fs, dir, ref: `refs/heads/${branch}` }).then(
+    () => true,
+    () => false,
+  );
+  if (taken) return { other: current };
   await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
   return { renamedFrom: current };
 }

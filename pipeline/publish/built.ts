@@ -111,19 +111,24 @@ function notRecorded({ ws, lockExists }: { ws: Workspace; lockExists: boolean })
   );
 }
 
-/** The base path and address the site was built for, as the catalogue stage recorded them. */
 /** The base path the built site was made for, as lock.json records it; undefined when no build is recorded. */
 export async function builtSiteBase({ ws }: { ws: Workspace }): Promise<string | undefined> {
   const entry = (await readLock({ file: ws.lock })).stages.catalogue;
   return entry ? builtFor(entry).base : undefined;
 }
 
+/**
+ * The base path and address the site was built for, as the catalogue stage recorded them. A record edited by hand
+ * (no deps, a number for the base) reads as the defaults: it is lock.json, not a reason to stop.
+ */
 function builtFor(entry: LockEntry): CatalogueLocation {
-  const extra = entry.deps.extra as { location?: Partial<CatalogueLocation> } | null;
-  const section = (entry.deps.params.catalogue ?? {}) as Partial<CatalogueLocation>;
+  const deps = (entry.deps ?? {}) as Partial<LockEntry['deps']>;
+  const extra = deps.extra as { location?: Partial<CatalogueLocation> } | null | undefined;
+  const section = (deps.params?.catalogue ?? {}) as Partial<CatalogueLocation>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
-    base: normaliseBase(extra?.location?.base ?? section.base ?? '/'),
-    site: extra?.location?.site ?? section.site ?? '',
+    base: normaliseBase(text(extra?.location?.base) ?? text(section.base) ?? '/'),
+    site: text(extra?.location?.site) ?? text(section.site) ?? '',
   };
 }
 

@@ -6,7 +6,7 @@ import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.t
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { checkedOutBranch, isDescendant } from '../git/history.ts';
+import { checkedOutBranch, historyOf, isDescendant } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow, sameAsCommitted } from '../git/repo.ts';
 import { headCommit } from '../git/tags.ts';
 import { rel } from '../paths.ts';
@@ -364,7 +364,12 @@ export async function promote({
  */
 async function refuseOlderCommit({ dir, name, commit }: { dir: string; name: string; commit: string }) {
   const { versions, stages } = await readRegistry({ dir, name });
+  if (versions.length === 0) return;
+  // Most versions are of commits in this one's history: one walk sets them aside (a reviewer timed 9 s for 50
+  // versions over 1,000 commits asked one by one); only the others are asked whether they descend from it.
+  const older = await historyOf({ dir, commit });
   for (const v of [...versions].reverse()) {
+    if (older.has(v.commit)) continue;
     if (!(await isDescendant({ dir, commit: v.commit, ancestor: commit }))) continue;
     const prod = stages.prod;
     throw new VitrineError(

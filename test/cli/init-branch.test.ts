@@ -87,4 +87,22 @@ describe('vitrine init in a repository git init named master', () => {
         '"master" in the .github/workflows files.',
     );
   });
+
+  // The second reviewer: on an orphan branch of a repository whose main has commits, HEAD was pointed at that main,
+  // and the first commit then deleted main's files.
+  it('on an orphan branch beside a main with commits: HEAD stays, and init says what to do', async () => {
+    const museum = path.join(root, 'orphan');
+    await mkdir(museum);
+    git(museum, 'init', '-q', '-b', 'main');
+    await writeFile(path.join(museum, 'keep.txt'), 'Keep me\n');
+    git(museum, 'add', 'keep.txt');
+    git(museum, 'commit', '-q', '-m', 'Keep');
+    git(museum, 'checkout', '-q', '--orphan', 'vitrine');
+    git(museum, 'rm', '-q', '-r', '--cached', '.');
+    const { code, said } = await init(museum);
+    expect(code, said).toBe(0);
+    expect(git(museum, 'symbolic-ref', 'HEAD')).toBe('refs/heads/vitrine');
+    expect(said).not.toContain('is named main now');
+    expect(said).toContain('warn: This repository’s branch is vitrine, but Vitrine promotes models on main');
+  });
 });

@@ -121,6 +121,12 @@ describe('vitrine serve', () => {
       const entry = { deps: { params: { catalogue: { base: '/' } }, extra: { location: { base: '/collection/' } } } };
       await writeFile(ws.lock, JSON.stringify({ schema: 'vitrine.lock/1', stages: { catalogue: entry } }));
       expect(await builtSiteBase({ ws })).toBe('/collection/');
+      // A record edited by hand reads as the default base, without an internal error (the second reviewer).
+      for (const odd of [{}, { deps: { params: { catalogue: { base: 5 } } } }]) {
+        await writeFile(ws.lock, JSON.stringify({ schema: 'vitrine.lock/1', stages: { catalogue: odd } }));
+        expect(await builtSiteBase({ ws })).toBe('/');
+      }
+      await writeFile(ws.lock, JSON.stringify({ schema: 'vitrine.lock/1', stages: { catalogue: entry } }));
       // The command as typed, in a process of its own (it serves until stopped).
       const free = createServer();
       await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));

@@ -7,7 +7,12 @@ import { sameFolded } from '../collection/vocabulary.ts';
 import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
-import { tooSmallWords } from '../evaluate/verdict-words.ts';
+import {
+  crossValidatedChange,
+  crossValidatedVerdict,
+  labelChangeWords,
+  scoredObjectsWords,
+} from '../evaluate/verdict-words.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -1011,19 +1016,34 @@ function cardMetrics(m: Metrics): CardMetrics {
             verdict: b.comparison.verdict,
           }
         : null,
-    labelChange: m.crossValidated
-      ? {
-          changed: m.crossValidated.changed,
-          objects: m.crossValidated.objects,
-          before: m.crossValidated.probability.baseline,
-          after: m.crossValidated.probability.candidate,
-          difference: m.crossValidated.comparison.difference,
-          pValue: m.crossValidated.comparison.pValue,
-          verdict: m.crossValidated.comparison.verdict,
-          // Why a small p-value still reads "no detectable difference" (evaluate.min_change); empty when not.
-          tooSmall: tooSmallWords(m.crossValidated.comparison),
-        }
-      : null,
+    labelChange: m.crossValidated ? labelChangeOf(m.crossValidated) : null,
+  };
+}
+
+/**
+ * The cross-validated verdict of the change that made a version, in the Markdown card's words
+ * (crossValidationCardLines): a tester read "2 labels changed", "each of 300 objects' labels", no change and "no
+ * detectable difference" beside p = 0.002 on the model page after the report and the card said "2 labels removed",
+ * the objects scored, "+0.003, between +0.001 and +0.005" and "no difference that matters".
+ */
+function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<CardMetrics['labelChange']> {
+  const c = cv.comparison;
+  const verdict = crossValidatedVerdict(c);
+  const { objects, scoredOn } = scoredObjectsWords(cv);
+  return {
+    changed: cv.changed,
+    objects: cv.objects,
+    before: cv.probability.baseline,
+    after: cv.probability.candidate,
+    difference: c.difference,
+    pValue: c.pValue,
+    verdict: c.verdict,
+    changes: labelChangeWords(cv),
+    scored: objects,
+    scoredOn,
+    change: crossValidatedChange(c.difference, { note: '95% interval' }),
+    verdictName: verdict.name,
+    why: c.verdict === 'no detectable difference' ? verdict.why : '',
   };
 }
 

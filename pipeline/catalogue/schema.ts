@@ -182,7 +182,10 @@ export const cardMetricsSchema = z.object({
       verdict: z.string(),
     })
     .nullable(),
-  /** The change judged on every labelled object (cross-validated): the verdict its pull request got. */
+  /**
+   * The change judged on every labelled object (cross-validated): the verdict its pull request got. The words are the
+   * model card's and the report's (pipeline/evaluate/verdict-words.ts), made here so that the page only places them.
+   */
   labelChange: z
     .object({
       changed: z.number(),
@@ -192,7 +195,18 @@ export const cardMetricsSchema = z.object({
       difference: intervalSchema,
       pValue: z.number(),
       verdict: z.string(),
-      tooSmall: z.string().default(''),
+      /** The labels the change touched: "2 labels removed", "19 labels changed". */
+      changes: z.string(),
+      /** The objects scored: "the 300 objects labelled before or now", "the 300 labelled objects". */
+      scored: z.string(),
+      /** On which labels: "on the labels now (298 objects) and, for the 2 …, on the label they had". */
+      scoredOn: z.string(),
+      /** The change and its range: "+0.003, between +0.001 and +0.005 (95% interval)". */
+      change: z.string(),
+      /** The verdict as said: "better", "no difference that matters" (a change too small to matter, not chance). */
+      verdictName: z.string(),
+      /** Why a change is no difference, beside its p-value; empty for "better" and "worse". */
+      why: z.string(),
     })
     .nullable()
     .default(null),

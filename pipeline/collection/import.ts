@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
 import { listFiles, mapPool } from '../data/hash.ts';
-import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
+import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -193,6 +193,11 @@ async function importInto({
   log,
   session,
 }: ImportOptions & { session: ImportSession }): Promise<ImportResult> {
+  // A merge stopped on data.dvc: data/ is one branch's, data.dvc neither's. Changed now, data/ would leave "data merge"
+  // nothing to go by (a reviewer's import wrote data/ and labels.csv, then failed on data.dvc).
+  await readDvcFile({ file: ws.dataDvc }).catch((error: unknown) => {
+    if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
+  });
   if (!metadata && !params.import.metadata)
     throw new VitrineError(
       'IMPORT_NO_METADATA',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
 import type { Metrics } from '../../pipeline/types.ts';
+import { testerRun } from '../fixtures/tester-run.ts';
 
 const iv = (value: number, low: number, high: number) => ({ value, low, high });
 
@@ -79,27 +80,7 @@ describe('the model card on sources it has not seen and on what it publishes', (
   // the public reads, still said "each of 300 objects’ labels", "a change of +0.00 (95% interval +0.00 to +0.00)"
   // and "**no detectable difference**" beside p = 0.002. The figures are those of that run.
   it('says what the report says: the objects scored, the change’s decimals, and why p = 0.002 is no difference', () => {
-    const metrics = {
-      crossValidated: {
-        base: { ref: 'main', commit: 'd56d990b7956' },
-        changed: 2,
-        added: 0,
-        removed: 2,
-        objects: 300,
-        k: 5,
-        candidate: iv(0.93, 0.9, 0.956),
-        baseline: iv(0.93, 0.9, 0.956),
-        probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
-        comparison: {
-          metric: 'probability',
-          difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
-          pValue: 0.001998001998001998,
-          test: 'paired bootstrap',
-          verdict: 'no detectable difference',
-          minChange: 0.01,
-        },
-      },
-    } as unknown as Metrics;
+    const metrics = { crossValidated: testerRun({ ref: 'main' }) } as unknown as Metrics;
     const text = crossValidationCardLines(metrics).join('\n');
     expect(text).not.toContain('+0.00 to +0.00');
     expect(text).not.toContain('**no detectable difference**');

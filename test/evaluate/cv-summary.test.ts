@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidatedSummary, type LabelChangeComparison } from '../../pipeline/evaluate/label-change.ts';
+import { crossValidatedSummary } from '../../pipeline/evaluate/label-change.ts';
+import { testerRun } from '../fixtures/tester-run.ts';
+
+const iv = (value: number, low: number, high: number) => ({ value, low, high });
 
 /*
  * An outside tester changed two demo labels to labels outside the vocabulary. The report was fixed to say the change
@@ -8,31 +11,6 @@ import { crossValidatedSummary, type LabelChangeComparison } from '../../pipelin
  * still said "on all 300 labelled objects (cross-validated, 2 labels removed …): no detectable difference
  * (p = 0.002; …)". The figures below are those of that run.
  */
-
-const iv = (value: number, low: number, high: number) => ({ value, low, high });
-
-function testerRun(comparison: Partial<LabelChangeComparison['comparison']> = {}): LabelChangeComparison {
-  return {
-    base: { ref: 'main where this branch left it', commit: 'd56d990b7956' },
-    changed: 2,
-    added: 0,
-    removed: 2,
-    objects: 300,
-    k: 5,
-    candidate: iv(0.93, 0.9, 0.956),
-    baseline: iv(0.93, 0.9, 0.956),
-    probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
-    comparison: {
-      metric: 'probability',
-      difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
-      pValue: 0.001998001998001998,
-      test: 'paired bootstrap',
-      verdict: 'no detectable difference',
-      minChange: 0.01,
-      ...comparison,
-    },
-  } as LabelChangeComparison;
-}
 
 describe('the evaluate summary of the comparison on every labelled object', () => {
   it('says what the report says: the objects scored, the change’s decimals, and why p = 0.002 is no difference', () => {
@@ -49,14 +27,14 @@ describe('the evaluate summary of the comparison on every labelled object', () =
   });
 
   it('keeps a clear verdict short, and says when every resample gave the same change', () => {
-    const better = testerRun({ difference: iv(0.052, 0.031, 0.074), verdict: 'better' });
+    const better = testerRun({ comparison: { difference: iv(0.052, 0.031, 0.074), verdict: 'better' } });
     better.removed = 0;
     better.changed = 19;
     expect(crossValidatedSummary(better)).toBe(
       'on the 300 labelled objects (cross-validated, 19 labels changed since main where this branch left it): ' +
         'better (p = 0.002; a change of +0.05, between +0.03 and +0.07)',
     );
-    const same = testerRun({ difference: iv(0, 0, 0), pValue: 1 });
+    const same = testerRun({ comparison: { difference: iv(0, 0, 0), pValue: 1 } });
     expect(crossValidatedSummary(same)).toContain(
       'no detectable difference (p = 1.000; a change of 0.00, the same in every resample of the objects, so no ' +
         'range: the change is within what chance alone could give (and under 0.01, evaluate.min_change, too small ' +

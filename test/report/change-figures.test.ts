@@ -5,6 +5,7 @@ import { buildReport } from '../../pipeline/report/index.ts';
 import { between } from '../../pipeline/report/markdown.ts';
 import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
 import type { Metrics } from '../../pipeline/types.ts';
+import { testerRun } from '../fixtures/tester-run.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -19,29 +20,7 @@ const iv = (value: number, low: number, high: number) => ({ value, low, high });
 
 /** metrics.crossValidated as the tester’s run wrote it: 2 labels made unusable, 300 objects scored. */
 function testerMetrics(comparison: Partial<NonNullable<Metrics['crossValidated']>['comparison']> = {}): Metrics {
-  return {
-    n: 66,
-    crossValidated: {
-      base: { ref: 'main where this branch left it', commit: 'd56d990b7956' },
-      changed: 2,
-      added: 0,
-      removed: 2,
-      objects: 300,
-      k: 5,
-      candidate: iv(0.93, 0.9, 0.956),
-      baseline: iv(0.93, 0.9, 0.956),
-      probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
-      comparison: {
-        metric: 'probability',
-        difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
-        pValue: 0.001998001998001998,
-        test: 'paired bootstrap',
-        verdict: 'no detectable difference',
-        minChange: 0.01,
-        ...comparison,
-      },
-    },
-  } as unknown as Metrics;
+  return { n: 66, crossValidated: testerRun({ comparison }) } as unknown as Metrics;
 }
 
 describe('the figures of a change', () => {

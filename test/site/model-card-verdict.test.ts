@@ -7,6 +7,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
+import { testerRun } from '../fixtures/tester-run.ts';
 import { writeFixture } from './fixture.ts';
 
 /*
@@ -91,25 +92,7 @@ describe('model page of a version made by a label fix', () => {
   // fixed; this page, which the public reads, still said "2 labels changed", "each of 300 objects’ labels", no change
   // and "no detectable difference" beside p = 0.002. The figures are those of that run.
   it('says the card’s words: labels removed, objects scored, the change, why p = 0.002 is no difference', async () => {
-    const { verdict } = await modelPage({
-      base: { ref: 'main', commit: 'd56d990b7956' },
-      changed: 2,
-      added: 0,
-      removed: 2,
-      objects: 300,
-      k: 5,
-      candidate: iv(0.93, 0.9, 0.956),
-      baseline: iv(0.93, 0.9, 0.956),
-      probability: { candidate: 0.8549, baseline: 0.8519, trainingSd: 0 },
-      comparison: {
-        metric: 'probability',
-        difference: iv(0.0029422695109276864, 0.001408238740516838, 0.004826882233244897),
-        pValue: 0.001998001998001998,
-        test: 'paired bootstrap',
-        verdict: 'no detectable difference',
-        minChange: 0.01,
-      },
-    } as Metrics['crossValidated']);
+    const { verdict } = await modelPage(testerRun({ ref: 'main' }) as Metrics['crossValidated']);
     expect(verdict).not.toContain('labels changed');
     expect(verdict).not.toContain("objects' labels");
     expect(verdict).not.toContain('— no detectable difference');

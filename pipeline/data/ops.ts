@@ -1132,6 +1132,13 @@ export async function pullData({
   // finished, what it fetched is in the cache and not all in data/ (unfinishedCheckoutFile).
   const markedBefore = await exists(unfinishedCheckoutFile(root, target));
   await markCheckoutUnderway(root, target);
+  // A checkout refused before it wrote anything in data/ (planCheckout: a changed file, a linked folder): no pull is
+  // left to finish there, and the mark would make "data add" put back files deleted on purpose (a takedown came
+  // back). One an earlier stopped pull left stays, as do files this pull wrote as they arrived.
+  const unmarkIfRefused = async (error: unknown): Promise<void> => {
+    if (refusedBeforeWriting.has(error as object) && !markedBefore && !early?.written.size)
+      await rm(unfinishedCheckoutFile(root, target), { force: true });
+  };
   const objects = uniqueObjects(manifest, target);
   // Every file that has an object's content: a missing object leaves them all out of data/.
   const filesOf = new Map<string, string[]>();
@@ -1207,7 +1214,10 @@ export async function pullData({
     await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
-    await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
+    await checkoutPresent({ root, log, target, force, jobs, quietMissing: true }).catch(async (error: unknown) => {
+      await unmarkIfRefused(error);
+      throw error;
+    });
     const first = missing[0] ?? corrupt[0];
     const files = [...missing, ...corrupt].flatMap(allFiles);
     throw new VitrineError(
@@ -1243,11 +1253,10 @@ export async function pullData({
       ...(early ? { writtenBefore: early.written } : {}),
     });
   } catch (error) {
-    // Refused before anything was written in data/ ("Nothing was changed"): no pull is left to finish there, and a
-    // mark would make "data add" put back files deleted on purpose (an outside tester's takedown came back).
-    if (isVitrineError(error, 'DATA_UNRECORDED_CHANGES') && !markedBefore && !early?.written.size)
-      await rm(unfinishedCheckoutFile(root, target), { force: true });
-    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    if (!isVitrineError(error, 'DATA_CORRUPT')) {
+      await unmarkIfRefused(error);
+      throw error;
+    }
     // Damaged cache copies (found while checking out, and removed): fetch good ones now, so one pull suffices.
     const damaged = (error.data as { corrupt: { object: string; file: string }[] }).corrupt;
     await mapPool(damaged, jobs, async (d) => {
@@ -1438,11 +1447,23 @@ interface CheckoutPlan {
   tempDir: string;
 }
 
+/** Errors planCheckout threw: the checkout stopped before it wrote anything in data/. */
+const refusedBeforeWriting = new WeakSet<object>();
+
 /**
  * Compare the folder with data.dvc's list, before writing anything: a changed file whose content exists
  * nowhere else stops here (DATA_UNRECORDED_CHANGES) unless `force`.
  */
-async function planCheckout({
+async function planCheckout(options: { root: string; target: string; force: boolean }): Promise<CheckoutPlan> {
+  try {
+    return await makePlan(options);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) refusedBeforeWriting.add(error);
+    throw error;
+  }
+}
+
+async function makePlan({
   root,
   target,
   force,

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, systemErrorOf, VitrineError } from '../errors.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import {
@@ -190,7 +190,9 @@ export async function addData({
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   warnWindowsNames({ files, target, log });
-  if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
+  const unknownList = removeMissing
+    ? undefined
+    : await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -201,6 +203,8 @@ export async function addData({
     temps,
   });
   hashing.done();
+  // A recorded version whose files are not known here: only data/ being that very version loses nothing.
+  if (unknownList && tree.md5 !== unknownList.md5) throw unknownList.refusal;
   refuseChangedCacheLinks({ entries: tree.entries, cacheLinks, target });
   await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
@@ -494,24 +498,29 @@ async function finishStoppedCheckout({
 /**
  * A file data.dvc records that is neither in the folder nor in the cache was never fetched here (an interrupted
  * pull, a clone): recording the folder would drop it from data.dvc and, once committed, from the collection.
- * Files deleted by hand (their content is in the cache) are recorded as removed, as `dvc add` does.
+ * Files deleted by hand (their content is in the cache) are recorded as removed, as `dvc add` does. Returned: the
+ * refusal when the recorded folder list is to be had nowhere, which stands unless data/ hashes to that version.
  */
 async function refuseDroppingUnfetched({
+  root,
   dvcFile,
   cacheDir,
   files,
   target,
 }: {
+  root: string;
   dvcFile: string;
   cacheDir: string;
   files: string[];
   target: string;
-}): Promise<void> {
-  const manifest = await recordedFiles({ dvcFile, cacheDir, target });
-  if (!manifest) return;
+}): Promise<{ md5: string; refusal: VitrineError } | undefined> {
+  const found =
+    (await recordedFiles({ dvcFile, cacheDir, target })) ?? (await unfetchedList({ root, dvcFile, cacheDir, target }));
+  if (!Array.isArray(found)) return found;
+  const manifest = found;
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));
-  if (gone.length === 0) return;
+  if (gone.length === 0) return undefined;
   // The table of the collection's objects: no import or re-export means to drop it, and without it nothing runs.
   if (target === 'data' && gone.some((e) => e.relpath === 'objects.csv'))
     throw new VitrineError(
@@ -524,17 +533,75 @@ async function refuseDroppingUnfetched({
     );
   const held = await objectLookup(cacheDir);
   const unfetched = gone.filter((e) => !held(e.md5)).map((e) => `${target}/${e.relpath}`);
-  if (unfetched.length === 0) return;
+  if (unfetched.length === 0) return undefined;
   throw new VitrineError(
     'DATA_NOT_FETCHED',
     `${target}.dvc records ${plural(unfetched.length, 'file')} that ${unfetched.length === 1 ? 'is' : 'are'} neither in ` +
-      `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine, ` +
-      `perhaps by an interrupted "npx vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
+      `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine ` +
+      `(a "git pull" brought a ${target}.dvc whose files were not pulled yet, or a "npx vitrine data pull" was ` +
+      `interrupted). Recording ${target}/ now would drop them from ${target}.dvc, so ` +
       `${target}.dvc was left as it was. Run "npx vitrine data pull" to fetch them, then "npx vitrine data add" again. To ` +
       `drop them from ${target}.dvc on purpose (a re-import whose export no longer has them), run ` +
       '"npx vitrine data add --remove-missing".',
     { file: path.basename(dvcFile), missing: unfetched.length },
   );
+}
+
+/**
+ * The folder list of the version `dvcFile` records when this computer's cache lacks it (a "git pull" brought another
+ * person's data.dvc): fetched from the remote, as "data merge" fetches lists. When it cannot be, the refusal: recording
+ * data/ without knowing what that version holds would drop the other person's photographs without a word. Undefined
+ * when there is nothing recorded to lose (see recordedFiles) or the cache holds the list, damaged.
+ */
+async function unfetchedList({
+  root,
+  dvcFile,
+  cacheDir,
+  target,
+}: {
+  root: string;
+  dvcFile: string;
+  cacheDir: string;
+  target: string;
+}): Promise<ManifestEntry[] | { md5: string; refusal: VitrineError } | undefined> {
+  // A DVC 2 record's list is in a layout Vitrine does not read: "data add" records it again (legacyError).
+  const md5 = await readDvcFile({ file: dvcFile }).then(
+    (parsed) => (parsed.legacy ? undefined : parsed.outs[0]?.md5),
+    () => undefined,
+  );
+  if (!md5?.endsWith('.dir') || (await exists(objectPath(cacheDir, md5)))) return undefined;
+  const remote = await configuredRemote(root)().catch((error: unknown) => error as Error);
+  let cause: unknown;
+  if (remote && !(remote instanceof Error)) {
+    try {
+      return await loadManifest({ cacheDir, md5, remote, target });
+    } catch (error) {
+      cause = error;
+    }
+  }
+  const name = path.basename(dvcFile);
+  const said = (error: unknown) => messageOf(error).replace(/\.\s*$/, '');
+  const where =
+    remote === undefined
+      ? 'not on this computer, and no storage remote is set up to fetch it from'
+      : remote instanceof Error
+        ? `not on this computer, and the storage remote could not be opened (${said(remote)})`
+        : isVitrineError(cause, 'REMOTE_OBJECT_MISSING')
+          ? `neither on this computer nor on the remote "${remote.name}"`
+          : `not on this computer, and the remote "${remote.name}" could not be reached (${said(cause)})`;
+  const refusal = new VitrineError(
+    'DATA_NOT_FETCHED',
+    `${name} records a version of ${target}/ whose list of files is ${where} (object ${md5}): its files ` +
+      `were never fetched here (a "git pull" brought it from another computer), or this computer's cache lost ` +
+      `them. Recording ${target}/ now would ` +
+      `drop from ${name} whatever that version holds and ${target}/ lacks (photographs someone else added), so ` +
+      `${name} was left as it was. Run "npx vitrine data pull" first (whoever recorded that version must have run ` +
+      `"npx vitrine data push"), then "npx vitrine data add" again. To record ${target}/ as it is on purpose, ` +
+      `dropping what that version has and ${target}/ lacks, run "npx vitrine data add --remove-missing".`,
+    { file: name, object: md5 },
+    { cause: cause ?? (remote instanceof Error ? remote : undefined) },
+  );
+  return { md5, refusal };
 }
 
 /** Add `/<target>` to the root `.gitignore` as `dvc add` does. */

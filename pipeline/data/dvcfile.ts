@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { conflictMarkerLine } from '../collection/index.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { gitUnderway, notAMergeAdvice, operationWords, recordConflict } from './merge-state.ts';
 
 /*
  * `data.dvc` as DVC 3.x writes it for a tracked folder:
@@ -196,7 +197,51 @@ export async function readDvcFile({ file }: { file: string }): Promise<DvcFile> 
     }
     throw error;
   }
-  return parseDvcFile({ text, file: path.basename(file), target: targetOf(file) });
+  try {
+    return parseDvcFile({ text, file: path.basename(file), target: targetOf(file) });
+  } catch (error) {
+    throw await duringGitOperation({ error, file });
+  }
+}
+
+/**
+ * A .dvc file that does not read while git is combining two histories that both changed it: the conflict git left,
+ * or one edited by hand (a marker line deleted, both "- md5:" lines kept), is said as the unresolved conflict it
+ * is, with the way to finish that works; in a rebase or a cherry-pick, "data merge" is not that way.
+ */
+async function duringGitOperation({ error, file }: { error: unknown; file: string }): Promise<unknown> {
+  const markers = isVitrineError(error, 'DVCFILE_MERGE_CONFLICT');
+  if (!markers && !isVitrineError(error, 'DVCFILE_INVALID')) return error;
+  const root = path.dirname(path.resolve(file));
+  const name = path.basename(file);
+  const conflict = await recordConflict({ root, dvcName: name });
+  // Markers say the conflict themselves: only what git is in the middle of is to be found out.
+  const operation = conflict?.operation ?? (markers ? (await gitUnderway({ root }))?.operation : undefined);
+  if (!operation || (operation === 'merge' && markers)) return error;
+  const line = typeof error.data.line === 'number' ? error.data.line : undefined;
+  const where = `${name}${line ? `:${line}` : ''}`;
+  const target = targetOf(file);
+  if (operation !== 'merge')
+    return new VitrineError(
+      'DVCFILE_MERGE_CONFLICT',
+      `${where}: this file has a conflict that ${operationWords(operation)} stopped on: both sides recorded ` +
+        `${target}/ (each added, removed or changed photographs), and git cannot combine the two records. ` +
+        notAMergeAdvice(operation),
+      { ...error.data, operation },
+      { cause: error },
+    );
+  // Its first sentence: the rest is advice for a file no merge is under way in.
+  const problem = error.message.replace(`${where}: `, '').split(/\.(?:\s|$)/)[0];
+  return new VitrineError(
+    'DVCFILE_MERGE_CONFLICT',
+    `${where}: this file still has an unresolved merge conflict: a git merge is under way, both branches recorded ` +
+      `${target}/ (each added, removed or changed photographs), and what the file holds now is not a record ` +
+      `(${problem}): the conflict was edited by hand, not resolved. Run "npx vitrine data merge": it reads both ` +
+      `branches' records from git, not this file, puts both branches' photographs in ${target}/ and writes ${name}. ` +
+      `Then commit it (git add ${name}, then git commit).`,
+    { ...error.data, operation },
+    { cause: error },
+  );
 }
 
 /** The folder a `<name>.dvc` file tracks: `<name>`, beside it (what "dvc add <name>" writes). */

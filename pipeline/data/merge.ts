@@ -7,6 +7,7 @@ import { objectLookup, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile, writeDvcFile } from './dvcfile.ts';
 import { hashTree } from './hash.ts';
+import { noteMergeRecorded } from './merge-state.ts';
 import { addData, checkoutData, configuredRemote, listWords, loadManifest, pullData, stateFileOf } from './ops.ts';
 
 /*
@@ -122,6 +123,8 @@ export async function mergeData({
     file: path.join(absRoot, dvcName),
     outs: [{ md5, nfiles: entries.length, hash: 'md5', path: target }],
   });
+  // From here data.dvc is the merge: "data add" records over it again (this one's, then any later one's).
+  await noteMergeRecorded({ root: absRoot, target, ours, other, md5 });
   const held = await objectLookup(cacheDir);
   if (entries.some((e) => !held(e.md5))) await pullData({ root: absRoot, log });
   else await checkoutData({ root: absRoot, log });

@@ -39,6 +39,14 @@ import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
+import {
+  mergeRecorded,
+  notAMergeAdvice,
+  noteMergeRecorded,
+  operationWords,
+  type RecordConflict,
+  recordConflict,
+} from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
 import { fullStop, openRemote, type Remote } from './remote.ts';
@@ -175,6 +183,7 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  const merging = await refuseUnmergedRecord({ root: absRoot, dvcFile, target });
   await refuseOtherRecordedPath({ root: absRoot, dvcFile, target });
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
@@ -247,6 +256,7 @@ export async function addData({
     outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }],
   });
   await ensureGitignored({ root: absRoot, target });
+  if (merging) await noteMergeRecorded({ root: absRoot, target, ours: merging.ours, other: merging.other, md5 });
   // Recorded as it is now: nothing is left for a pull or checkout to finish.
   await rm(unfinishedCheckoutFile(absRoot, target), { force: true });
   const after = await readFile(dvcFile, 'utf8');
@@ -330,6 +340,54 @@ function warnBrokenLinks({
     log.warn(`…and ${brokenLinks.length - 5} more links in ${target}/ that lead nowhere, not recorded either.`, {
       file: target,
     });
+}
+
+/**
+ * While git combines two histories that both changed data.dvc (a merge, a rebase, a cherry-pick stopped on it),
+ * recording data/ would write data.dvc from this computer's data/ alone and drop the other side's photographs,
+ * whatever data.dvc holds now: git's markers, a hand edit, one side kept whole (a reviewer). Refused until "data
+ * merge" has written the merge; after that, what is recorded belongs to the merge (returned, to note it).
+ */
+async function refuseUnmergedRecord({
+  root,
+  dvcFile,
+  target,
+}: {
+  root: string;
+  dvcFile: string;
+  target: string;
+}): Promise<RecordConflict | undefined> {
+  const name = path.basename(dvcFile);
+  const conflict = await recordConflict({ root, dvcName: name });
+  if (!conflict) return undefined;
+  // Markers, or a hand edit that does not read: said as the conflict, naming the line.
+  const md5 = await readDvcFile({ file: dvcFile }).then(
+    (parsed) => parsed.outs[0]?.md5,
+    (error: unknown) => {
+      if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
+      return undefined;
+    },
+  );
+  const { operation, ours, other } = conflict;
+  if (operation === 'merge' && md5 && (await mergeRecorded({ root, target, ours, other, md5 }))) return conflict;
+  if (operation !== 'merge')
+    throw new VitrineError(
+      'DATA_MERGE_REBASE',
+      `Git is in the middle of ${operationWords(operation)}, and both sides changed ${name} (each recorded ` +
+        `${target}/ its own way): recording ${target}/ now would drop the other side’s photographs. Nothing was ` +
+        `recorded. ${notAMergeAdvice(operation)}`,
+      { file: name, operation },
+    );
+  throw new VitrineError(
+    'DATA_MERGE_UNFINISHED',
+    `A git merge is under way, and both branches changed ${name} (each recorded ${target}/ its own way): ` +
+      `recording ${target}/ now would write ${name} from this computer’s ${target}/ alone and drop the other ` +
+      `branch’s photographs, whatever ${name} holds now. Nothing was recorded. Run "npx vitrine data merge": it ` +
+      `reads both branches’ records from git, keeps what either added, removed or changed, fills ${target}/ and ` +
+      `writes ${name}; then commit it (git add ${name}, then git commit). To give up the merge instead, run ` +
+      '"git merge --abort".',
+    { file: name, ours, other },
+  );
 }
 
 /**

@@ -27573,6 +27573,25 @@ var init_collection = __esm({
   }
 });
 
+// pipeline/git/history.ts
+var init_history = __esm({
+  "pipeline/git/history.ts"() {
+    "use strict";
+    init_node();
+    init_errors();
+    init_repo();
+  }
+});
+
+// pipeline/data/merge-state.ts
+var init_merge_state = __esm({
+  "pipeline/data/merge-state.ts"() {
+    "use strict";
+    init_history();
+    init_repo();
+  }
+});
+
 // pipeline/data/dvcfile.ts
 var import_yaml;
 var init_dvcfile = __esm({
@@ -27582,6 +27601,7 @@ var init_dvcfile = __esm({
     init_collection();
     init_errors();
     init_fs();
+    init_merge_state();
   }
 });
 
@@ -27733,6 +27753,7 @@ var init_ops = __esm({
     init_dvcfile();
     init_hash();
     init_links();
+    init_merge_state();
     init_presence();
     init_pushed();
     init_remote();

@@ -1,0 +1,158 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { gitLayout } from '../git/repo.ts';
+
+/*
+ * Whether git stopped part-way through combining two histories (a merge, a rebase, a cherry-pick) with data.dvc
+ * changed on both sides: then data.dvc, whatever it holds now, is not a record of data/ to build on, and recording
+ * data/ over it would drop the other side's photographs. Read from the files git leaves in its folder, as git
+ * status does; nothing here writes to git.
+ */
+
+/** What git is in the middle of. Only a merge can be finished by "vitrine data merge". */
+export type GitOperation = 'merge' | 'rebase' | 'cherry-pick';
+
+export interface Underway {
+  operation: GitOperation;
+  /** The commit being brought in (MERGE_HEAD, REBASE_HEAD, CHERRY_PICK_HEAD), when git names one. */
+  other?: string;
+}
+
+/** The operation git stopped in, in the repository whose work tree is `root`; undefined when none (or no git). */
+export async function gitUnderway({ root }: { root: string }): Promise<Underway | undefined> {
+  const layout = await gitLayout({ dir: root }).catch(() => null);
+  if (!layout) return undefined;
+  const at = (name: string) => path.join(layout.gitdir, name);
+  const commitIn = async (name: string) =>
+    (await readFile(at(name), 'utf8').catch(() => '')).split('\n')[0]!.trim() || undefined;
+  // A rebase first: one that replays a merge also leaves MERGE_HEAD.
+  const rebasing = (await exists(at('rebase-merge'))) || (await exists(at('rebase-apply')));
+  const rebaseHead = await commitIn('REBASE_HEAD');
+  if (rebasing || rebaseHead) return { operation: 'rebase', ...(rebaseHead ? { other: rebaseHead } : {}) };
+  const mergeHead = await commitIn('MERGE_HEAD');
+  if (mergeHead) return { operation: 'merge', other: mergeHead };
+  const picked = await commitIn('CHERRY_PICK_HEAD');
+  if (picked) return { operation: 'cherry-pick', other: picked };
+  return undefined;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The commits of a conflict in a .dvc file: this branch's (HEAD), the other side's, and where both started. */
+export interface RecordConflict extends Underway {
+  ours: string;
+  other: string;
+  base: string | null;
+}
+
+/**
+ * The operation under way when both sides changed `dvcName` since they parted (each recorded data/ its own way), as
+ * git decides a conflict: undefined when none is under way, when one side left the file as it was, or when git
+ * does not name the other side's commit.
+ */
+export async function recordConflict({
+  root,
+  dvcName,
+}: {
+  root: string;
+  dvcName: string;
+}): Promise<RecordConflict | undefined> {
+  const underway = await gitUnderway({ root });
+  if (!underway?.other) return undefined;
+  const { operation, other } = underway;
+  try {
+    const ours = await resolveCommit({ dir: root, ref: 'HEAD' });
+    // A rebase or a cherry-pick applies one commit's change: git merges from that commit's parent.
+    const base =
+      operation === 'merge'
+        ? await mergeBase({ dir: root, a: ours, b: other })
+        : await resolveCommit({ dir: root, ref: `${other}~1` }).catch(() => null);
+    const text = async (commit: string | null) =>
+      commit
+        ? ((await readTextAtCommit({ dir: root, commit, filepath: dvcName }))?.replace(/\r\n/g, '\n') ?? null)
+        : null;
+    const [mine, theirs, was] = await Promise.all([text(ours), text(other), text(base)]);
+    if (mine === theirs || mine === was || theirs === was) return undefined;
+    return { operation, ours, other, base };
+  } catch {
+    // History git itself could not read either (a shallow clone): the text of the file says what it can.
+    return undefined;
+  }
+}
+
+/**
+ * The note "vitrine data merge" leaves once it has written the merge of a .dvc file: for which two commits, and the
+ * folder list it (or a "data add" after it) recorded. While it stands, recording data/ again belongs to that merge.
+ */
+export function mergeNoteFile(root: string, target = 'data'): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', `merge-recorded.${target.replace(/[\\/:]/g, '_')}`);
+}
+
+interface MergeNote {
+  ours: string;
+  other: string;
+  md5: string;
+}
+
+/** Note that `md5` is the record of `target`/ written for the merge of `other` into `ours`. */
+export async function noteMergeRecorded({
+  root,
+  target = 'data',
+  ours,
+  other,
+  md5,
+}: MergeNote & { root: string; target?: string }): Promise<void> {
+  const file = mergeNoteFile(root, target);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ours, other, md5 })}\n`);
+}
+
+/** Whether `md5` is what was recorded for this very merge (data merge, or a data add after it). */
+export async function mergeRecorded({
+  root,
+  target = 'data',
+  ours,
+  other,
+  md5,
+}: MergeNote & { root: string; target?: string }): Promise<boolean> {
+  try {
+    const note = JSON.parse(await readFile(mergeNoteFile(root, target), 'utf8')) as Partial<MergeNote>;
+    return note.ours === ours && note.other === other && note.md5 === md5;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What to do when git stopped in an operation "vitrine data merge" cannot finish: give it up, then merge. The way
+ * back is git's own (--abort puts the branch back as it was before), so nothing is lost.
+ */
+export function notAMergeAdvice(operation: Exclude<GitOperation, 'merge'>): string {
+  if (operation === 'rebase')
+    return (
+      'Vitrine combines two records of data/ only in a merge, not in a rebase ("git pull --rebase" or ' +
+      '"git rebase"). Run "git rebase --abort" (it puts your branch back as it was before), then ' +
+      '"git pull --no-rebase" (or "git merge <branch>"), then "npx vitrine data merge". To have "git pull" merge ' +
+      'from now on: "git config pull.rebase false".'
+    );
+  return (
+    'Vitrine combines two records of data/ only in a merge, not in a cherry-pick. Run "git cherry-pick --abort" ' +
+    '(it puts your branch back as it was before), then merge the other branch instead ("git merge <branch>"), then ' +
+    '"npx vitrine data merge".'
+  );
+}
+
+/** "a rebase", "a cherry-pick": what git is in the middle of, in words. */
+export function operationWords(operation: GitOperation): string {
+  return operation === 'rebase'
+    ? 'a rebase ("git pull --rebase" or "git rebase")'
+    : operation === 'cherry-pick'
+      ? 'a cherry-pick ("git cherry-pick")'
+      : 'a git merge';
+}

@@ -7,7 +7,7 @@ import { objectLookup, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile, writeDvcFile } from './dvcfile.ts';
 import { hashTree } from './hash.ts';
-import { noteMergeRecorded } from './merge-state.ts';
+import { gitUnderway, notAMergeAdvice, noteMergeRecorded, operationWords } from './merge-state.ts';
 import { addData, checkoutData, configuredRemote, listWords, loadManifest, pullData, stateFileOf } from './ops.ts';
 
 /*
@@ -38,6 +38,15 @@ export async function mergeData({
 }): Promise<MergeResult> {
   const absRoot = path.resolve(root);
   const dvcName = `${target}.dvc`;
+  // A "git pull --rebase" stopped on data.dvc is no merge: said as what it is, with the way to a merge.
+  const underway = await gitUnderway({ root: absRoot });
+  if (underway && underway.operation !== 'merge')
+    throw new VitrineError(
+      'DATA_MERGE_REBASE',
+      `Git is in the middle of ${operationWords(underway.operation)}, not a merge, so "npx vitrine data merge" ` +
+        `cannot finish it. Nothing was changed. ${notAMergeAdvice(underway.operation)}`,
+      { operation: underway.operation },
+    );
   const other = await resolveCommit({ dir: absRoot, ref: 'MERGE_HEAD' }).catch((error: unknown) => {
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     throw new VitrineError(

@@ -102,3 +102,36 @@ describe('a conflict in data.dvc edited by hand during the merge', () => {
     expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
   }, 60_000);
 });
+
+describe('a "git pull --rebase" that stopped on data.dvc', () => {
+  it('every data command says to give up the rebase and merge, and that advice works', async () => {
+    const b = await conflictedPull({ how: '--rebase' });
+    const steps =
+      /"git rebase --abort".*then "git pull --no-rebase" \(or "git merge <branch>"\), then "npx vitrine data merge"/;
+    for (const run of [
+      () => dataStatus({ root: b, log: silentLogger }),
+      () => addData({ root: b, log: silentLogger }),
+      () => mergeData({ root: b, log: silentLogger }),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: expect.stringMatching(/^(DVCFILE_MERGE_CONFLICT|DATA_MERGE_REBASE)$/) });
+      expect((error as Error).message).toMatch(steps);
+      expect((error as Error).message).toContain('not in a rebase');
+      expect((error as Error).message).not.toContain('No git merge is under way');
+    }
+    expect(await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e)).toMatchObject({
+      code: 'DATA_MERGE_REBASE',
+    });
+
+    // One side kept whole, as "git checkout --theirs" does in a rebase: data add still refuses.
+    git(b, 'checkout', '--theirs', 'data.dvc');
+    const kept = await addData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(kept).toMatchObject({ code: 'DATA_MERGE_REBASE' });
+    expect((kept as Error).message).toMatch(steps);
+
+    git(b, 'rebase', '--abort');
+    expect(() => git(b, 'pull', '-q', '--no-rebase')).toThrow();
+    await mergeData({ root: b, log: silentLogger });
+    expect(has(b, 'images/NEW-A.jpg') && has(b, 'images/NEW-B.jpg')).toBe(true);
+  }, 60_000);
+});

@@ -87,10 +87,12 @@ export async function mergeData({
   if (differ.length > 0)
     throw new VitrineError(
       'DATA_MERGE_UNRECORDED',
-      `${target}/ holds changes that this branch's ${dvcName} does not record: ` +
-        `${listWords(differ.map((p) => `${target}/${p}`).sort(), { max: 5 })}. Nothing was changed. To keep them, ` +
-        `run "git merge --abort", record them ("npx vitrine data add", then commit ${dvcName}) and merge again; to ` +
-        `drop them, run "npx vitrine data checkout --force" on this branch first.`,
+      `${target}/ holds changes that this branch’s ${dvcName} does not record: ` +
+        `${listWords(differ.map((p) => `${target}/${p}`).sort(), { max: 5 })}. Nothing was changed. First run ` +
+        `"git merge --abort" (it puts this branch back as it was before the merge; ${target}/ is left as it is). ` +
+        `Then, to keep the changes, run "npx vitrine data add", then commit ${dvcName}; to drop them, run ` +
+        '"npx vitrine data checkout --force". Then merge again (git pull --no-rebase, or git merge <branch>) and run ' +
+        '"npx vitrine data merge".',
       { files: differ.map((p) => `${target}/${p}`) },
     );
 

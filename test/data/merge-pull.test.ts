@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addData, dataStatus, pushData } from '../../pipeline/data/index.ts';
+import { addData, checkoutData, dataStatus, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { cleanup, writeTree } from './helpers.ts';
@@ -19,28 +19,38 @@ afterAll(async () => {
   await Promise.all(dirs.map(cleanup));
 });
 
-type Files = Record<string, string>;
+type Files = Record<string, string | undefined>;
+
+/** Write these files into `root`/data (undefined deletes one). */
+async function change(root: string, files: Files): Promise<void> {
+  for (const [name, content] of Object.entries(files))
+    if (content === undefined) await rm(path.join(root, 'data', name));
+    else await writeTree(path.join(root, 'data'), { [name]: content });
+}
 
 /**
- * A records `a` (pushed: git and data), B records `b`, then B runs "git pull" (`--no-rebase`, or `--rebase`), which
- * stops on a conflict in data.dvc. Returns B's clone.
+ * A records `a` (pushed: git, and data unless `pushed` is false), B records `b`, then B runs "git pull"
+ * (`--no-rebase`, or `--rebase`), which stops on a conflict in data.dvc. Returns B's clone.
  */
 async function conflictedPull({
   a = { 'images/NEW-A.jpg': 'new a' },
   b = { 'images/NEW-B.jpg': 'new b' },
   how = '--no-rebase',
+  pushed = true,
 }: {
   a?: Files;
   b?: Files;
   how?: '--no-rebase' | '--rebase';
+  /** Whether A sends the photographs to the remote (as a pull request's are), or only pushes git. */
+  pushed?: boolean;
 } = {}): Promise<string> {
   const clones = await twoClones();
   dirs.push(clones.base);
-  await writeTree(path.join(clones.a, 'data'), a);
+  await change(clones.a, a);
   await record(clones.a, 'A’s photographs');
-  await pushData({ root: clones.a, log: silentLogger });
+  if (pushed) await pushData({ root: clones.a, log: silentLogger });
   git(clones.a, 'push', '-q');
-  await writeTree(path.join(clones.b, 'data'), b);
+  await change(clones.b, b);
   await record(clones.b, 'B’s photographs');
   expect(() => git(clones.b, 'pull', '-q', how)).toThrow();
   expect(await readFile(path.join(clones.b, 'data.dvc'), 'utf8')).toContain('<<<<<<<');
@@ -133,5 +143,40 @@ describe('a "git pull --rebase" that stopped on data.dvc', () => {
     expect(() => git(b, 'pull', '-q', '--no-rebase')).toThrow();
     await mergeData({ root: b, log: silentLogger });
     expect(has(b, 'images/NEW-A.jpg') && has(b, 'images/NEW-B.jpg')).toBe(true);
+  }, 60_000);
+});
+
+describe('data/ changed after the merge began (DATA_MERGE_UNRECORDED)', () => {
+  it('gives advice that works: give up the merge, drop the change with checkout --force, merge again', async () => {
+    const b = await conflictedPull();
+    await writeFile(path.join(b, 'data', 'images', 'A2.jpg'), 'two, photographed again');
+    const error = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATA_MERGE_UNRECORDED' });
+    const message = (error as Error).message;
+    expect(message).toContain('data/images/A2.jpg');
+    expect(message).toContain('First run "git merge --abort"');
+    expect(message).toContain('"npx vitrine data checkout --force"');
+    expect(message).toContain('"npx vitrine data add", then commit data.dvc');
+    expect(message).toContain(
+      'Then merge again (git pull --no-rebase, or git merge <branch>) and run "npx vitrine data merge"',
+    );
+
+    git(b, 'merge', '--abort');
+    await checkoutData({ root: b, log: silentLogger, force: true });
+    expect(() => git(b, 'pull', '-q', '--no-rebase')).toThrow();
+    await mergeData({ root: b, log: silentLogger });
+    expect(await readFile(path.join(b, 'data', 'images', 'A2.jpg'), 'utf8')).toBe('two');
+    expect(has(b, 'images/NEW-A.jpg')).toBe(true);
+  }, 60_000);
+
+  it('and the other way: record the change first, then merge again', async () => {
+    const b = await conflictedPull();
+    await writeFile(path.join(b, 'data', 'images', 'A2.jpg'), 'two, photographed again');
+    git(b, 'merge', '--abort');
+    await record(b, 'A2 photographed again');
+    expect(() => git(b, 'pull', '-q', '--no-rebase')).toThrow();
+    await mergeData({ root: b, log: silentLogger });
+    expect(await readFile(path.join(b, 'data', 'images', 'A2.jpg'), 'utf8')).toBe('two, photographed again');
+    expect(has(b, 'images/NEW-A.jpg')).toBe(true);
   }, 60_000);
 });

@@ -13,7 +13,8 @@ import { dropFromRemote, git, record, twoClones } from './two-clones.ts';
  * A reviewer: a pull refused before it wrote anything in data/ must leave no unfinished-pull mark (1720491), yet the
  * mark was still left when objects were missing on the remote (the pull then checks out what did arrive, and that
  * checkout refused outside the guard) and on any other refusal than a changed file (a linked folder). The "data add"
- * the refusal suggests then put back, from the local cache, a photograph B had deleted on purpose: a takedown came back.
+ * the refusal suggests then put back, from the local cache, a photograph B had deleted on purpose: a takedown came
+ * back.
  */
 
 const dirs: string[] = [];

@@ -385,7 +385,8 @@ export const dataCommands: Command[] = [
       'started from, as DVC’s merge driver does: what either branch added, removed or changed is kept, data/ is ' +
       'filled (fetching the other branch’s photographs from the remote when needed) and data.dvc is written. Then ' +
       'commit it. A file both branches changed, each in its own way, stops it, naming the file, until --keep says ' +
-      'which version to keep.',
+      'which version to keep. Run again before the merge is committed, it says what is left to do. A rebase ' +
+      '(git pull --rebase) is not a merge: give it up (git rebase --abort) and pull with --no-rebase first.',
     options: {
       keep: {
         type: 'string',

@@ -5,10 +5,19 @@ import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
 import { objectLookup, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
-import { parseDvcFile, writeDvcFile } from './dvcfile.ts';
-import { hashTree } from './hash.ts';
-import { gitUnderway, notAMergeAdvice, noteMergeRecorded, operationWords } from './merge-state.ts';
-import { addData, checkoutData, configuredRemote, listWords, loadManifest, pullData, stateFileOf } from './ops.ts';
+import { parseDvcFile, readDvcFile, writeDvcFile } from './dvcfile.ts';
+import { hashTree, manifestHash } from './hash.ts';
+import { gitUnderway, mergeRecorded, notAMergeAdvice, noteMergeRecorded, operationWords } from './merge-state.ts';
+import {
+  addData,
+  checkoutData,
+  configuredRemote,
+  listWords,
+  loadManifest,
+  pullData,
+  type RemoteSource,
+  stateFileOf,
+} from './ops.ts';
 
 /*
  * `vitrine data merge`: a git merge that stopped on a conflict in data.dvc (two branches each recorded data/, as two
@@ -22,6 +31,8 @@ export interface MergeResult {
   fromOther: string[];
   /** Files both branches changed differently, when --keep settled them. */
   conflicts: string[];
+  /** data.dvc held the merge already (an earlier "data merge"): nothing was changed. */
+  already?: boolean;
 }
 
 export async function mergeData({
@@ -78,6 +89,26 @@ export async function mergeData({
   const was = await filesAt(base);
   const mine = await filesAt(ours);
   const theirs = await filesAt(other);
+  const { merged, fromOther, conflicts } = combine({ was, mine, theirs, keep, target });
+
+  // Run again, after a merge written already (or resolved by hand as it would be): said so, with what is left to do.
+  const dvcFile = path.join(absRoot, dvcName);
+  const recorded = await readDvcFile({ file: dvcFile }).then(
+    (parsed) => parsed.outs[0]?.md5,
+    () => undefined,
+  );
+  const either = new Set(
+    (['ours', 'theirs'] as const).map((side) =>
+      manifestHash(entriesOf(combine({ was, mine, theirs, keep: side, target }).merged)),
+    ),
+  );
+  if (
+    recorded &&
+    (either.has(recorded) || (await mergeRecorded({ root: absRoot, target, ours, other, md5: recorded })))
+  ) {
+    await noteMergeRecorded({ root: absRoot, target, ours, other, md5: recorded });
+    return mergedAlready({ root: absRoot, log, md5: recorded, cacheDir, remote, target });
+  }
 
   // data/ must be this branch's record: a change not recorded would be lost, or recorded as the other branch's.
   const dir = path.join(absRoot, target);
@@ -96,22 +127,6 @@ export async function mergeData({
       { files: differ.map((p) => `${target}/${p}`) },
     );
 
-  // File by file, against the commit both branches started from: a side that left a file as it was takes the other's.
-  const merged = new Map(mine);
-  const fromOther: string[] = [];
-  const conflicts: string[] = [];
-  for (const file of new Set([...was.keys(), ...mine.keys(), ...theirs.keys()])) {
-    const [b, o, t] = [was.get(file), mine.get(file), theirs.get(file)];
-    if (o === t || t === b) continue;
-    if (o !== b) {
-      conflicts.push(`${target}/${file}`);
-      if (keep !== 'theirs') continue;
-    }
-    fromOther.push(`${target}/${file}`);
-    if (t === undefined) merged.delete(file);
-    else merged.set(file, t);
-  }
-  conflicts.sort();
   if (conflicts.length > 0 && !keep) {
     const one = conflicts.length === 1;
     throw new VitrineError(
@@ -126,19 +141,26 @@ export async function mergeData({
   // data/ is this branch's record: what the other branch removed goes, then the record is written and checked out.
   for (const file of fromOther)
     if (!merged.has(file.slice(target.length + 1))) await rm(path.join(absRoot, file), { force: true });
-  const entries = [...merged]
-    .map(([relpath, md5]) => ({ relpath, md5 }))
-    .sort((a, b) => (a.relpath < b.relpath ? -1 : 1));
+  const entries = entriesOf(merged);
   const md5 = await writeManifest({ cacheDir, entries });
-  await writeDvcFile({
-    file: path.join(absRoot, dvcName),
-    outs: [{ md5, nfiles: entries.length, hash: 'md5', path: target }],
-  });
+  await writeDvcFile({ file: dvcFile, outs: [{ md5, nfiles: entries.length, hash: 'md5', path: target }] });
   // From here data.dvc is the merge: "data add" records over it again (this one's, then any later one's).
   await noteMergeRecorded({ root: absRoot, target, ours, other, md5 });
   const held = await objectLookup(cacheDir);
-  if (entries.some((e) => !held(e.md5))) await pullData({ root: absRoot, log });
-  else await checkoutData({ root: absRoot, log });
+  try {
+    if (entries.some((e) => !held(e.md5))) await pullData({ root: absRoot, log });
+    else await checkoutData({ root: absRoot, log });
+  } catch (error) {
+    if (!(error instanceof VitrineError)) throw error;
+    // The merge itself is done: what is left is to fill data/, which "data merge" run again says too.
+    throw new VitrineError(
+      error.code,
+      `The merge of both branches is written in ${dvcName}, but filling ${target}/ stopped: ${error.message} ` +
+        `When ${target}/ is filled, commit ${dvcName} to finish the merge (git add ${dvcName}, then git commit).`,
+      error.data,
+      { cause: error },
+    );
+  }
   // Recorded from data/ as it now is: the size, as "data add" writes it.
   await addData({ root: absRoot, log, written: true });
 
@@ -156,4 +178,105 @@ export async function mergeData({
       `git add ${dvcName}, then git commit.`,
   );
   return { fromOther: fromOther.sort(), conflicts };
+}
+
+/**
+ * The three folder lists combined file by file, against the commit both branches started from: a side that left a
+ * file as it was takes the other's; a file both changed differently is a conflict, settled by `keep` when given.
+ */
+function combine({
+  was,
+  mine,
+  theirs,
+  keep,
+  target,
+}: {
+  was: Map<string, string>;
+  mine: Map<string, string>;
+  theirs: Map<string, string>;
+  keep?: 'ours' | 'theirs';
+  target: string;
+}): { merged: Map<string, string>; fromOther: string[]; conflicts: string[] } {
+  const merged = new Map(mine);
+  const fromOther: string[] = [];
+  const conflicts: string[] = [];
+  for (const file of new Set([...was.keys(), ...mine.keys(), ...theirs.keys()])) {
+    const [b, o, t] = [was.get(file), mine.get(file), theirs.get(file)];
+    if (o === t || t === b) continue;
+    if (o !== b) {
+      conflicts.push(`${target}/${file}`);
+      if (keep !== 'theirs') continue;
+    }
+    fromOther.push(`${target}/${file}`);
+    if (t === undefined) merged.delete(file);
+    else merged.set(file, t);
+  }
+  return { merged, fromOther, conflicts: conflicts.sort() };
+}
+
+function entriesOf(files: Map<string, string>): { relpath: string; md5: string }[] {
+  return [...files].map(([relpath, md5]) => ({ relpath, md5 })).sort((a, b) => (a.relpath < b.relpath ? -1 : 1));
+}
+
+/**
+ * data.dvc holds the merge already ("data merge" ran, or the conflict was resolved by hand as it would be): data/ is
+ * compared with it, and the user told to commit it, or what is left to fill data/ first.
+ */
+async function mergedAlready({
+  root,
+  log,
+  md5,
+  cacheDir,
+  remote,
+  target,
+}: {
+  root: string;
+  log: Logger;
+  md5: string;
+  cacheDir: string;
+  remote: RemoteSource;
+  target: string;
+}): Promise<MergeResult> {
+  const dvcName = `${target}.dvc`;
+  const recorded = new Map((await loadManifest({ cacheDir, md5, remote, target })).map((e) => [e.relpath, e.md5]));
+  const dir = path.join(root, target);
+  const tree = await hashTree({ dir, root, stateFile: stateFileOf(root), log }).catch((error: unknown) => {
+    if (isVitrineError(error, 'DATA_MISSING')) return { entries: [] };
+    throw error;
+  });
+  const now = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  const shown = (files: string[]) => listWords(files.map((f) => `${target}/${f}`).sort(), { max: 5 });
+  const absent = [...recorded.keys()].filter((f) => !now.has(f));
+  const changed = [...recorded.keys()].filter((f) => now.has(f) && now.get(f) !== recorded.get(f));
+  const extra = [...now.keys()].filter((f) => !recorded.has(f));
+  const already = `${dvcName} already holds the merge of both branches (no conflict is left in it)`;
+  const commit = `commit ${dvcName} (git add ${dvcName}, then git commit)`;
+  if (absent.length === 0 && changed.length === 0 && extra.length === 0) {
+    log.info(
+      `${already}, and ${target}/ matches it. Commit ${dvcName} to finish the merge: git add ${dvcName}, then ` +
+        'git commit.',
+    );
+    return { fromOther: [], conflicts: [], already: true };
+  }
+  const are = (files: string[]) => (files.length === 1 ? 'is' : 'are');
+  const lacks = [
+    ...(absent.length > 0 ? [`${shown(absent)} ${are(absent)} not in ${target}/`] : []),
+    ...(changed.length > 0 ? [`${shown(changed)} ${are(changed)} not as it records`] : []),
+  ];
+  throw new VitrineError(
+    'DATA_MERGE_NOT_FILLED',
+    `${already}, but ${target}/ does not match it yet: ` +
+      (lacks.length > 0
+        ? `${listWords(lacks)}. Nothing was changed. Run "npx vitrine data pull" to finish filling ${target}/ ` +
+          '(should it say photographs are missing on the remote, whoever added them must run "npx vitrine data push" ' +
+          `first), then ${commit}.`
+        : '') +
+      (extra.length > 0
+        ? `${lacks.length > 0 ? ' ' : ''}${shown(extra)} ${are(extra)} in ${target}/ and not in ${dvcName}` +
+          `${lacks.length > 0 ? '' : '. Nothing was changed'}: to make ${extra.length === 1 ? 'it' : 'them'} part of ` +
+          `the merge, run "npx vitrine data add"; to drop ${extra.length === 1 ? 'it' : 'them'}, ` +
+          `"npx vitrine data checkout --force"${lacks.length > 0 ? '' : `; then ${commit}`}.`
+        : ''),
+    { absent: absent.map((f) => `${target}/${f}`), changed: changed.map((f) => `${target}/${f}`) },
+  );
 }

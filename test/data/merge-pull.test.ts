@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addData, checkoutData, dataStatus, pushData } from '../../pipeline/data/index.ts';
+import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, writeTree } from './helpers.ts';
-import { git, record, twoClones } from './two-clones.ts';
+import { dropFromRemote, git, record, twoClones } from './two-clones.ts';
 
 /*
  * A reviewer, with two clones of one repository: A and B each added a photograph and recorded it, A pushed, and B's
@@ -56,6 +57,11 @@ async function conflictedPull({
   expect(await readFile(path.join(clones.b, 'data.dvc'), 'utf8')).toContain('<<<<<<<');
   return clones.b;
 }
+
+/** The other clone of `b` (A's), and the shared folder remote, beside it. */
+const besideB = (b: string) => ({ a: path.join(path.dirname(b), 'a'), remote: path.join(path.dirname(b), 'remote') });
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+const said = (log: ReturnType<typeof memoryLogger>) => log.lines.map((l) => l.message).join('\n');
 
 const dvcText = (root: string) => readFile(path.join(root, 'data.dvc'), 'utf8');
 const has = (root: string, file: string) => existsSync(path.join(root, 'data', file));
@@ -178,5 +184,49 @@ describe('data/ changed after the merge began (DATA_MERGE_UNRECORDED)', () => {
     await mergeData({ root: b, log: silentLogger });
     expect(await readFile(path.join(b, 'data', 'images', 'A2.jpg'), 'utf8')).toBe('two, photographed again');
     expect(has(b, 'images/NEW-A.jpg')).toBe(true);
+  }, 60_000);
+});
+
+describe('data merge run again before the merge is committed', () => {
+  it('says the merge is written and data/ matches it: commit data.dvc (not that data/ holds changes)', async () => {
+    const b = await conflictedPull({ a: { 'images/NEW-A.jpg': 'new a' }, b: { 'images/A3.jpg': undefined } });
+    await mergeData({ root: b, log: silentLogger });
+    const written = await dvcText(b);
+    const log = memoryLogger();
+    await mergeData({ root: b, log });
+    expect(said(log)).toContain(
+      'data.dvc already holds the merge of both branches (no conflict is left in it), and data/ matches it. ' +
+        'Commit data.dvc to finish the merge: git add data.dvc, then git commit.',
+    );
+    expect(said(log)).not.toContain('A3');
+    expect(await dvcText(b)).toBe(written);
+  }, 60_000);
+
+  it('after its own pull stopped on a photograph missing on the remote: says to pull once it is pushed', async () => {
+    const b = await conflictedPull();
+    const { a, remote } = besideB(b);
+    await dropFromRemote({ remote, md5: md5('new a') });
+    const stopped = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(stopped).toMatchObject({ code: 'REMOTE_OBJECT_MISSING' });
+    expect((stopped as Error).message).toMatch(/^The merge of both branches is written in data\.dvc/);
+    expect((stopped as Error).message).toContain('data/images/NEW-A.jpg');
+    expect((stopped as Error).message).toContain('When data/ is filled, commit data.dvc to finish the merge');
+
+    const again = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'DATA_MERGE_NOT_FILLED' });
+    expect((again as Error).message).toContain('data.dvc already holds the merge of both branches');
+    expect((again as Error).message).toContain('data/images/NEW-A.jpg');
+    expect((again as Error).message).toContain('Run "npx vitrine data pull" to finish filling data/');
+    expect((again as Error).message).not.toContain('holds changes');
+
+    // The advice, followed: A pushes again, B pulls, and the merge is finished.
+    await pushData({ root: a, log: silentLogger });
+    await pullData({ root: b, log: silentLogger });
+    const log = memoryLogger();
+    await mergeData({ root: b, log });
+    expect(said(log)).toContain('Commit data.dvc to finish the merge');
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
   }, 60_000);
 });

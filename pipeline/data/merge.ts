@@ -1,9 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
-import { objectLookup, writeManifest } from './cache.ts';
+import { objectLookup, objectPath, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile, readDvcFile, writeDvcFile } from './dvcfile.ts';
 import { hashTree, manifestHash } from './hash.ts';
@@ -127,13 +127,21 @@ export async function mergeData({
       { files: differ.map((p) => `${target}/${p}`) },
     );
 
+  const objects = `${target}/objects.csv`;
   if (conflicts.length > 0 && !keep) {
     const one = conflicts.length === 1;
     throw new VitrineError(
       'DATA_MERGE_CONFLICT',
       `Both branches changed ${listWords(conflicts, { max: 10 })}, each in its own way, so Vitrine cannot tell ` +
         `which to keep. Nothing was changed. Run "npx vitrine data merge --keep ours" to keep this branch’s ` +
-        `version of ${one ? 'it' : 'them'}, or "npx vitrine data merge --keep theirs" to keep the other branch’s.`,
+        `version of ${one ? 'it' : 'them'}, or "npx vitrine data merge --keep theirs" to keep the other branch’s.` +
+        // Each branch's import wrote the whole table: either one alone lacks the other branch's objects.
+        (conflicts.includes(objects)
+          ? ` But ${objects} is the table of the collection’s objects, and each branch’s import wrote its own: ` +
+            'keeping one table drops the objects only the other branch’s table lists. To combine them, keep either, ' +
+            'then run "npx vitrine import" again with an export that has every object (or merge the rows of both ' +
+            `tables by hand into ${objects}), then "npx vitrine data add", and commit ${dvcName}.`
+          : ''),
       { files: conflicts },
     );
   }
@@ -163,6 +171,26 @@ export async function mergeData({
   }
   // Recorded from data/ as it now is: the size, as "data add" writes it.
   await addData({ root: absRoot, log, written: true });
+
+  if (keep && conflicts.includes(objects)) {
+    const kept = keep === 'theirs' ? 'the other branch’s' : 'this branch’s';
+    const dropped = keep === 'theirs' ? 'this branch’s' : 'the other branch’s';
+    const lost = await rowsDropped({
+      cacheDir,
+      from: (keep === 'theirs' ? mine : theirs).get('objects.csv'),
+      kept: merged.get('objects.csv'),
+    });
+    log.warn(
+      `${objects}: both branches changed it, and ${kept} table was kept (--keep ${keep})` +
+        (lost
+          ? `: ${lost === 1 ? `1 row of ${dropped} table is` : `${lost} rows of ${dropped} table are`} not in it`
+          : '') +
+        `, so objects only ${dropped} table listed are gone from it. To combine them, run "npx vitrine import" again ` +
+        `with an export that has every object (or merge the rows by hand into ${objects}), then "npx vitrine data ` +
+        `add", before committing ${dvcName}.`,
+      { file: objects },
+    );
+  }
 
   const counted = (n: number, what: string) => (n > 0 ? [`${n} ${what}`] : []);
   const added = fromOther.filter((f) => !mine.has(f.slice(target.length + 1))).length;
@@ -279,4 +307,25 @@ async function mergedAlready({
         : ''),
     { absent: absent.map((f) => `${target}/${f}`), changed: changed.map((f) => `${target}/${f}`) },
   );
+}
+
+/** How many lines of the table `from` (an object's id in the cache) the table `kept` lacks; 0 when unreadable. */
+async function rowsDropped({
+  cacheDir,
+  from,
+  kept,
+}: {
+  cacheDir: string;
+  from?: string;
+  kept?: string;
+}): Promise<number> {
+  if (!from || !kept) return 0;
+  try {
+    const lines = async (md5: string) =>
+      (await readFile(objectPath(cacheDir, md5), 'utf8')).split(/\r?\n/).filter(Boolean);
+    const have = new Set(await lines(kept));
+    return (await lines(from)).filter((line) => !have.has(line)).length;
+  } catch {
+    return 0;
+  }
 }

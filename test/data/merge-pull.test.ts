@@ -7,7 +7,7 @@ import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pip
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, writeTree } from './helpers.ts';
-import { dropFromRemote, git, record, twoClones } from './two-clones.ts';
+import { dropFromRemote, git, record, START, twoClones } from './two-clones.ts';
 
 /*
  * A reviewer, with two clones of one repository: A and B each added a photograph and recorded it, A pushed, and B's
@@ -225,6 +225,39 @@ describe('data merge run again before the merge is committed', () => {
     const log = memoryLogger();
     await mergeData({ root: b, log });
     expect(said(log)).toContain('Commit data.dvc to finish the merge');
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
+  }, 60_000);
+});
+
+describe('both branches imported, so both changed data/objects.csv', () => {
+  it('says keeping one table drops the other branch’s objects, and how to combine them', async () => {
+    const b = await conflictedPull({
+      a: { 'objects.csv': `${START['objects.csv']}NEW-A,images/NEW-A.jpg\n`, 'images/NEW-A.jpg': 'new a' },
+      b: { 'objects.csv': `${START['objects.csv']}NEW-B,images/NEW-B.jpg\n`, 'images/NEW-B.jpg': 'new b' },
+    });
+    const error = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATA_MERGE_CONFLICT', data: { files: ['data/objects.csv'] } });
+    const message = (error as Error).message;
+    expect(message).toContain('keeping one table drops the objects only the other branch’s table lists');
+    expect(message).toContain('"npx vitrine import" again with an export that has every object');
+    expect(message).toContain('or merge the rows of both tables by hand');
+    expect(message).toContain('then "npx vitrine data add"');
+
+    // --keep theirs drops B's row: said, not silent.
+    const log = memoryLogger();
+    await mergeData({ root: b, log, keep: 'theirs' });
+    expect(said(log)).toContain(
+      'data/objects.csv: both branches changed it, and the other branch’s table was kept (--keep theirs): 1 row of ' +
+        'this branch’s table is not in it',
+    );
+    // The way to combine them, followed: the rows merged by hand, recorded and committed within the merge.
+    await writeFile(
+      path.join(b, 'data', 'objects.csv'),
+      `${START['objects.csv']}NEW-A,images/NEW-A.jpg\nNEW-B,images/NEW-B.jpg\n`,
+    );
+    await addData({ root: b, log: silentLogger });
     git(b, 'add', 'data.dvc');
     git(b, 'commit', '-q', '--no-edit');
     expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
-import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { mergeBase, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
 import { objectLookup, objectPath, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -72,7 +72,7 @@ export async function mergeData({
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const remote = configuredRemote(absRoot);
   /** The files data.dvc records at a commit, by path: fetched from the remote when this cache lacks the list. */
-  const filesAt = async (commit: string | null): Promise<Map<string, string>> => {
+  const filesAt = async (commit: string | null, whose: string): Promise<Map<string, string>> => {
     const text = commit ? await readTextAtCommit({ dir: absRoot, commit, filepath: dvcName }) : null;
     if (text === null) return new Map();
     const out = parseDvcFile({ text, file: `${dvcName} at commit ${commit!.slice(0, 7)}`, target }).outs[0];
@@ -83,12 +83,15 @@ export async function mergeData({
           'hand (keep one of the two versions, then "npx vitrine data checkout").',
         { commit },
       );
-    const entries = await loadManifest({ cacheDir, md5: out.md5, remote, target });
+    const entries = await loadManifest({ cacheDir, md5: out.md5, remote, target }).catch(async (error: unknown) => {
+      if (!isVitrineError(error, 'REMOTE_OBJECT_MISSING')) throw error;
+      throw await listNotOnRemote({ root: absRoot, commit: commit!, whose, dvcName, error });
+    });
     return new Map(entries.map((e) => [e.relpath, e.md5]));
   };
-  const was = await filesAt(base);
-  const mine = await filesAt(ours);
-  const theirs = await filesAt(other);
+  const was = await filesAt(base, 'the commit both branches started from');
+  const mine = await filesAt(ours, 'this branch’s commit');
+  const theirs = await filesAt(other, 'the other branch’s commit');
   const { merged, fromOther, conflicts } = combine({ was, mine, theirs, keep, target });
 
   // Run again, after a merge written already (or resolved by hand as it would be): said so, with what is left to do.
@@ -306,6 +309,36 @@ async function mergedAlready({
           `"npx vitrine data checkout --force"${lacks.length > 0 ? '' : `; then ${commit}`}.`
         : ''),
     { absent: absent.map((f) => `${target}/${f}`), changed: changed.map((f) => `${target}/${f}`) },
+  );
+}
+
+/** The folder list of a commit is not on the remote: that commit named, and who is to push it. */
+async function listNotOnRemote({
+  root,
+  commit,
+  whose,
+  dvcName,
+  error,
+}: {
+  root: string;
+  commit: string;
+  whose: string;
+  dvcName: string;
+  error: VitrineError;
+}): Promise<VitrineError> {
+  const subject = await readCommitSummary({ dir: root, commit }).then(
+    (c) => c.message.split('\n')[0]!.trim(),
+    () => '',
+  );
+  const remote = String(error.data.remote ?? '');
+  return new VitrineError(
+    'REMOTE_OBJECT_MISSING',
+    `The folder list of ${dvcName} at ${whose} ${commit.slice(0, 7)}${subject ? ` ("${subject}")` : ''} is not on ` +
+      `the remote "${remote}" (object ${String(error.data.object)}): whoever made that commit has not run ` +
+      '"npx vitrine data push", or it did not finish. Nothing was changed. Ask them to run it, then run ' +
+      '"npx vitrine data merge" again.',
+    { ...error.data, commit },
+    { cause: error },
   );
 }
 

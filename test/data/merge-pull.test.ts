@@ -263,3 +263,14 @@ describe('both branches imported, so both changed data/objects.csv', () => {
     expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
   }, 60_000);
 });
+
+describe('the other branch’s folder list not on the remote', () => {
+  it('names the other branch’s commit', async () => {
+    const b = await conflictedPull({ pushed: false });
+    const commit = git(besideB(b).a, 'rev-parse', '--short=7', 'HEAD');
+    const error = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REMOTE_OBJECT_MISSING' });
+    expect((error as Error).message).toContain(`the other branch’s commit ${commit} ("A’s photographs")`);
+    expect((error as Error).message).toContain('"npx vitrine data push"');
+  }, 60_000);
+});

@@ -201,7 +201,7 @@ export async function addData({
   warnWindowsNames({ files, target, log });
   const unknownList = removeMissing
     ? undefined
-    : await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target });
+    : await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target, written });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -565,15 +565,22 @@ async function refuseDroppingUnfetched({
   cacheDir,
   files,
   target,
+  written,
 }: {
   root: string;
   dvcFile: string;
   cacheDir: string;
   files: string[];
   target: string;
+  /**
+   * The caller wrote the folder whole and answers for the version it replaces (the demo keeps that data.dvc and says
+   * how to go back; an import reads it itself): a list not in the cache is not fetched for it.
+   */
+  written: boolean;
 }): Promise<{ md5: string; refusal: VitrineError } | undefined> {
   const found =
-    (await recordedFiles({ dvcFile, cacheDir, target })) ?? (await unfetchedList({ root, dvcFile, cacheDir, target }));
+    (await recordedFiles({ dvcFile, cacheDir, target })) ??
+    (written ? undefined : await unfetchedList({ root, dvcFile, cacheDir, target }));
   if (!Array.isArray(found)) return found;
   const manifest = found;
   const have = new Set(files);

@@ -26,10 +26,12 @@ export async function gitUnderway({ root }: { root: string }): Promise<Underway 
   const at = (name: string) => path.join(layout.gitdir, name);
   const commitIn = async (name: string) =>
     (await readFile(at(name), 'utf8').catch(() => '')).split('\n')[0]!.trim() || undefined;
-  // A rebase first: one that replays a merge also leaves MERGE_HEAD.
-  const rebasing = (await exists(at('rebase-merge'))) || (await exists(at('rebase-apply')));
-  const rebaseHead = await commitIn('REBASE_HEAD');
-  if (rebasing || rebaseHead) return { operation: 'rebase', ...(rebaseHead ? { other: rebaseHead } : {}) };
+  // A rebase first: one that replays a merge also leaves MERGE_HEAD. Its folder says one is under way, as git status
+  // reads it; REBASE_HEAD names the commit it stopped on.
+  if ((await exists(at('rebase-merge'))) || (await exists(at('rebase-apply')))) {
+    const rebaseHead = await commitIn('REBASE_HEAD');
+    return { operation: 'rebase', ...(rebaseHead ? { other: rebaseHead } : {}) };
+  }
   const mergeHead = await commitIn('MERGE_HEAD');
   if (mergeHead) return { operation: 'merge', other: mergeHead };
   const picked = await commitIn('CHERRY_PICK_HEAD');

@@ -146,9 +146,34 @@ describe('a "git pull --rebase" that stopped on data.dvc', () => {
     expect((kept as Error).message).toMatch(steps);
 
     git(b, 'rebase', '--abort');
+    // A REBASE_HEAD left behind with no rebase under way (git status says none) is no rebase either.
+    await writeFile(path.join(b, '.git', 'REBASE_HEAD'), `${git(b, 'rev-parse', 'HEAD')}\n`);
     expect(() => git(b, 'pull', '-q', '--no-rebase')).toThrow();
     await mergeData({ root: b, log: silentLogger });
     expect(has(b, 'images/NEW-A.jpg') && has(b, 'images/NEW-B.jpg')).toBe(true);
+  }, 60_000);
+});
+
+describe('a "git cherry-pick" that stopped on data.dvc', () => {
+  it('is said as a cherry-pick, with the way to a merge', async () => {
+    const clones = await twoClones();
+    dirs.push(clones.base);
+    await change(clones.a, { 'images/NEW-A.jpg': 'new a' });
+    await record(clones.a, 'A’s photographs');
+    git(clones.a, 'push', '-q');
+    await change(clones.b, { 'images/NEW-B.jpg': 'new b' });
+    await record(clones.b, 'B’s photographs');
+    git(clones.b, 'fetch', '-q');
+    expect(() => git(clones.b, 'cherry-pick', 'origin/main')).toThrow();
+    for (const run of [
+      () => addData({ root: clones.b, log: silentLogger }),
+      () => mergeData({ root: clones.b, log: silentLogger }),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect((error as Error).message).toContain('a cherry-pick ("git cherry-pick")');
+      expect((error as Error).message).toContain('Run "git cherry-pick --abort"');
+      expect((error as Error).message).toContain('"npx vitrine data merge"');
+    }
   }, 60_000);
 });
 

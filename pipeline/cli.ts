@@ -124,6 +124,8 @@ function helpWords(argv: string[]): string[] {
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
 export async function main(givenArgv: string[], mainOptions: MainOptions = {}): Promise<number> {
   const argv = hoistGlobalOptions(givenArgv);
+  // `vitrine --json` alone (or after -C): a script that parses stdout would get the human help.
+  const jsonAlone = argv.length === 0 && givenArgv.some((word) => word === '--json');
   const {
     env = process.env,
     cwd = process.cwd(),
@@ -146,6 +148,13 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     return EXIT.bug;
   }
   const first = argv[0];
+  if (jsonAlone) {
+    logger.error(
+      '--json needs a command to go with it, such as "npx vitrine --json data status". ' +
+        'Run "npx vitrine --help" to see the commands.',
+    );
+    return EXIT.usage;
+  }
   if (first === undefined || first === '--help' || first === '-h') {
     stdout(generalHelp(commands));
     return EXIT.ok;

@@ -50,6 +50,13 @@ describe('usage mistakes and conventions (table)', () => {
     { args: ['-V'], code: 0, stdout: new RegExp(`^vitrine ${packageVersion.replace(/\./g, '\\.')}\\n$`) },
     { args: ['--version'], code: 0, stdout: /^vitrine \d/ },
     { args: [], code: 0, stdout: /Exit codes: 0 done; 1 failed/ },
+    // A script that asks for JSON and names no command gets a usage mistake, not the human help on stdout (tester).
+    {
+      args: ['--json'],
+      code: 2,
+      says: /--json needs a command to go with it, such as "npx vitrine --json data status"/,
+    },
+    { args: ['-C', '.', '--json'], code: 2, says: /--json needs a command/ },
     { args: ['help'], code: 0, stdout: /Usage: npx vitrine <command>/ },
     { args: ['help', 'train'], code: 0, stdout: /^Usage: npx vitrine train \[options\]/ },
     { args: ['help', 'data', 'push'], code: 0, stdout: /^Usage: npx vitrine data push \[options\]/ },

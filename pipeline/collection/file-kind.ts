@@ -96,6 +96,20 @@ export function rawTiff(head: Uint8Array): boolean {
 }
 
 /**
+ * A camera raw file that does not start as a TIFF, told by its maker's mark: Fujifilm's RAF, Canon's CR3 (an
+ * ISO box with the brand "crx "), Olympus's ORF, Panasonic's RW2, Canon's older CRW, Sigma's X3F, Minolta's MRW.
+ */
+export function rawByMark(head: Uint8Array): boolean {
+  const text = Buffer.from(head.subarray(0, 16)).toString('latin1');
+  return (
+    text.startsWith('FUJIFILMCCD-RAW') ||
+    text.slice(4, 12) === 'ftypcrx ' ||
+    ['IIRO', 'IIRS', 'MMOR', 'IIU\0', 'FOVb', '\0MRM'].includes(text.slice(0, 4)) ||
+    text.startsWith('II\x1a\0\0\0HEAPCCDR')
+  );
+}
+
+/**
  * What an image file import refuses is, by its first bytes and its name, with what to do: a museum's master files
  * (JPEG 2000, camera raw, Photoshop) or a download that failed (a web page). Said after the file: "is a …".
  * Undefined for anything else.
@@ -109,7 +123,7 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
       'is a JPEG 2000 image, which Vitrine cannot read (its image decoder has no JPEG 2000 support): save a copy as ' +
       `JPEG or TIFF (collections systems often keep one for the web) ${SAVE_COPY}.`
     );
-  if (CAMERA_RAW.has(ext.toLowerCase()) || rawTiff(head))
+  if (CAMERA_RAW.has(ext.toLowerCase()) || rawTiff(head) || rawByMark(head))
     return (
       `is a camera raw file${CAMERA_RAW.has(ext.toLowerCase()) ? ` (${ext})` : ' (told by its first bytes: its name does not say so)'}, ` +
       'which Vitrine cannot read: export it as JPEG or TIFF from the photography software (Lightroom, Capture ' +

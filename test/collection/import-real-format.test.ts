@@ -182,6 +182,41 @@ describe('a camera raw file whose name does not say so', () => {
     expect(result.refused[3]!.message).toContain('camera raw file (.dng)');
     expect(result.objects).toBe(1);
   });
+
+  // The first reviewer: raw formats that do not start as a TIFF (Fujifilm, Canon's newer CR3, Olympus, Panasonic)
+  // were "not an image" when their name did not say raw, with no word of what to do.
+  it('is told by the first bytes of raw formats that do not start as a TIFF', async () => {
+    const dir = path.join(root, 'raw-other');
+    await mkdir(path.join(dir, 'media'), { recursive: true });
+    const cr3 = Buffer.alloc(24);
+    cr3.writeUInt32BE(24, 0);
+    cr3.write('ftypcrx \0\0\0\x01crx isom', 4, 'latin1');
+    const files: [string, Buffer][] = [
+      ['fuji', Buffer.from('FUJIFILMCCD-RAW 0201FF383501', 'latin1')],
+      ['canon-new', cr3],
+      ['olympus', Buffer.from('IIRO\x08\0\0\0', 'latin1')],
+      ['panasonic', Buffer.from('IIU\0\x08\0\0\0', 'latin1')],
+    ];
+    for (const [name, bytes] of files)
+      await writeFile(path.join(dir, 'media', name), Buffer.concat([bytes, Buffer.alloc(64)]));
+    await writeFile(path.join(dir, 'media', 'plain.tif'), await picture('tiff', 90));
+    const csv = path.join(dir, 'export.csv');
+    const cells = [...files.map(([name]) => `media/${name}`), 'media/plain.tif'];
+    await writeFile(csv, `id,image,label,title\n${cells.map((c, i) => `R-${i},${c},coin,T${i}`).join('\n')}\n`);
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params: p,
+      metadata: csv,
+      images: dir,
+      log: memoryLogger(),
+    });
+    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
+    for (const r of result.refused)
+      expect(r.message).toMatch(/is a camera raw file \(told by its first bytes.*export it as JPEG or TIFF/);
+    expect(result.objects).toBe(1);
+  });
 });
 
 /*

@@ -30,8 +30,8 @@ async function guard({
   inputs = {},
   earlier,
 }: {
-  /** The pull request's files, as GitHub lists them. */
-  files: { filename: string; status: string }[];
+  /** The pull request's files, as GitHub lists them (previous_filename: a renamed file's old path). */
+  files: { filename: string; status: string; previous_filename?: string }[];
   fork?: boolean;
   /** The action's inputs by name (settings.ts INPUTS), besides the token and the API's address. */
   inputs?: Record<string, string>;
@@ -99,6 +99,24 @@ describe('the guard’s words on a pull request', () => {
     ]);
     expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
+  it('names a deleted data file in the gate status beside the other files it changes', async () => {
+    const files = [
+      { filename: 'labels.csv', status: 'removed' },
+      { filename: 'README.md', status: 'modified' },
+    ];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('deletes labels.csv');
+    expect(outputs.reason).toContain('README.md');
+    expect(comments[0]).toContain('- `labels.csv`: the pull request deletes it');
+    expect(comments[0]).toContain('- `README.md`: it is not a data file');
+    expect(gate).toHaveLength(1);
+    expect(gate[0]!.state).toBe('failure');
+    expect(gate[0]!.description).toContain('deletes labels.csv');
+    expect(gate[0]!.description).toContain('README.md');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+
   it('says data/objects.csv is the collection’s table of objects, names allow-objects, and never calls it code', async () => {
     const files = [{ filename: 'data/objects.csv', status: 'modified' }];
     const { outputs, gate, comments } = await guard({ files });

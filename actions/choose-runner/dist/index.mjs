@@ -48933,16 +48933,27 @@ function guardGateStatus(result) {
     };
   if (result.refused.length === 0 && result.problems.length === 0)
     return { state: "pending", description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
+  const oneLine2 = (paths, max) => shorten(paths.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), max);
   const dataFiles = [...DATA_FILES, OBJECTS_FILE];
   const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
+  const deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path);
+  const objects = result.refused.some((r) => r.kind === "objects");
+  const kinds = [others.length > 0, deleted.length > 0, objects].filter(Boolean).length;
+  if (kinds > 1) {
+    const parts = [
+      ...deleted.length > 0 ? [`deletes ${oneLine2(deleted, 40)}`] : [],
+      ...objects ? [`changes ${OBJECTS_FILE}`] : [],
+      ...others.length > 0 ? [`changes ${oneLine2(others, 40)} besides the data files`] : []
+    ];
+    return { state: "failure", description: `Not trained: it ${parts.join(", and ")} (see the comment)` };
+  }
   if (others.length > 0) {
-    const list = shorten(others.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), 60);
+    const list = oneLine2(others, 60);
     return { state: "failure", description: `Not trained: it changes ${list} besides the data files; move that apart` };
   }
-  const deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path);
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
-  if (result.refused.some((r) => r.kind === "objects"))
+  if (objects)
     return {
       state: "failure",
       description: `Not trained: this repository does not let pull requests change ${OBJECTS_FILE} (see the comment)`

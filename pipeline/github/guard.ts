@@ -74,9 +74,12 @@ export interface RefusedPath {
   /**
    * What keeps it off the runner, so that each is said in its own words: a file the runner never takes from a pull
    * request ("other"), a data file the pull request deletes ("deleted"), or data/objects.csv, which the workflow
-   * lets pull requests change only with the allow-objects input ("objects").
+   * lets pull requests change only with the allow-objects input ("objects"), or a data file the pull request renames
+   * (moves), `path` being its old name and `to` its new one ("renamed").
    */
-  kind: 'other' | 'deleted' | 'objects';
+  kind: 'other' | 'deleted' | 'objects' | 'renamed';
+  /** The new name of a renamed data file. */
+  to?: string;
 }
 
 /** Each data file in the staff's words, and what a run has without it. */
@@ -91,6 +94,16 @@ const wordsFor = (file: string) => DATA_FILE_WORDS[file] ?? { what: 'a data file
 export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed: readonly string[] }): RefusedPath[] {
   const refused: RefusedPath[] = [];
   for (const f of files) {
+    // GitHub lists a rename once, under the new name: a data file renamed is one taken away from its path.
+    const from = f.previousPath;
+    if (f.status === 'renamed' && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
+      const words = wordsFor(from);
+      const why =
+        `the pull request renames it to ${shorten(f.path, 2 * QUOTE_MAX)}, but Vitrine reads ${words.what} only at ` +
+        `this exact path: without it a run has ${words.without}`;
+      refused.push({ path: from, why, kind: 'renamed', to: f.path });
+      continue;
+    }
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
       if (p === OBJECTS_FILE) {
@@ -132,6 +145,12 @@ function refusalReason(refused: RefusedPath[]): string {
   for (const r of refused.filter((r) => r.kind === 'deleted')) {
     const words = wordsFor(r.path);
     parts.push(`the pull request deletes ${r.path} (${words.what}): without it a run has ${words.without}`);
+  }
+  for (const r of refused.filter((r) => r.kind === 'renamed')) {
+    parts.push(
+      `the pull request renames (moves) ${r.path} to ${shorten(r.to, 2 * QUOTE_MAX)}: Vitrine reads ` +
+        `${wordsFor(r.path).what} only at ${r.path}, so keep that name`,
+    );
   }
   return parts.join('; ');
 }
@@ -716,6 +735,7 @@ export function guardComment({
     const notData = result.refused.filter((r) => r.kind === 'other');
     const deleted = result.refused.filter((r) => r.kind === 'deleted');
     const objects = result.refused.filter((r) => r.kind === 'objects');
+    const renamed = result.refused.filter((r) => r.kind === 'renamed');
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice: string[] = [];
@@ -731,7 +751,7 @@ export function guardComment({
     if (others.length > 0)
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
-          `so that one needs no model report${deleted.length > 0 ? '.' : ', and this one is then trained here.'}`,
+          `so that one needs no model report${deleted.length + renamed.length > 0 ? '.' : ', and this one is then trained here.'}`,
       );
     if (objects.length > 0)
       advice.push(
@@ -749,15 +769,24 @@ export function guardComment({
           'waiting for this check.',
       );
     }
+    for (const r of renamed) {
+      const to = code(shorten(r.to, 2 * QUOTE_MAX));
+      advice.push(
+        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request (the changes to ` +
+          'what it holds can stay).',
+      );
+    }
     // Said from the pull request's own files: a deleted labels.csv is not "a file other than the data files".
     const lead =
       deleted.length === result.refused.length
         ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
-        : notData.length === result.refused.length
-          ? `This pull request changes files other than the data files (${files})`
-          : objects.length === result.refused.length
-            ? `This pull request changes ${code(OBJECTS_FILE)}`
-            : "This pull request makes changes the museum's runner does not take from a pull request";
+        : renamed.length === result.refused.length
+          ? `This pull request renames (moves) ${renamed.length === 1 ? 'a data file' : 'data files'}`
+          : notData.length === result.refused.length
+            ? `This pull request changes files other than the data files (${files})`
+            : objects.length === result.refused.length
+              ? `This pull request changes ${code(OBJECTS_FILE)}`
+              : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       '',
@@ -826,14 +855,19 @@ export function guardGateStatus(
   const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
   const deleted = result.refused.filter((r) => r.kind === 'deleted').map((r) => r.path);
   const objects = result.refused.some((r) => r.kind === 'objects');
-  const kinds = [others.length > 0, deleted.length > 0, objects].filter(Boolean).length;
+  const renamed = result.refused
+    .filter((r) => r.kind === 'renamed')
+    .map((r) => `${r.path} to ${oneLine([r.to ?? ''], 40)}`);
+  const kinds = [others.length > 0, deleted.length > 0, objects, renamed.length > 0].filter(Boolean).length;
   if (kinds > 1) {
     const parts = [
       ...(deleted.length > 0 ? [`deletes ${oneLine(deleted, 40)}`] : []),
+      ...(renamed.length > 0 ? [`renames ${shorten(renamed.join(', '), 50)}`] : []),
       ...(objects ? [`changes ${OBJECTS_FILE}`] : []),
       ...(others.length > 0 ? [`changes ${oneLine(others, 40)} besides the data files`] : []),
     ];
-    return { state: 'failure', description: `Not trained: it ${parts.join(', and ')} (see the comment)` };
+    const description = `Not trained: it ${parts.join(', and ')} (see the comment)`;
+    return { state: 'failure', description: shorten(description, 140) };
   }
   if (others.length > 0) {
     const list = oneLine(others, 60);
@@ -841,6 +875,15 @@ export function guardGateStatus(
   }
   if (deleted.length > 0)
     return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };
+  if (renamed.length === 1) {
+    const from = result.refused.find((r) => r.kind === 'renamed')!.path;
+    const description = `Not trained: it renames ${renamed[0]}; keep the name ${from} (see the comment)`;
+    return { state: 'failure', description };
+  }
+  if (renamed.length > 0) {
+    const description = `Not trained: it renames ${shorten(renamed.join(', '), 80)}; keep their names (see the comment)`;
+    return { state: 'failure', description };
+  }
   if (objects)
     return {
       state: 'failure',

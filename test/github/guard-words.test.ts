@@ -99,6 +99,30 @@ describe('the guard’s words on a pull request', () => {
     ]);
     expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
+  it('says plainly that a pull request renames labels.csv, and to keep its name', async () => {
+    // GitHub lists a rename once, under its new name, with the old one as previous_filename.
+    const files = [{ filename: 'labels-new.csv', status: 'renamed', previous_filename: 'labels.csv' }];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('renames (moves) labels.csv to labels-new.csv');
+    expect(outputs.reason).not.toMatch(/other than the data files|not a data file/);
+    expect(comments).toHaveLength(1);
+    const comment = comments[0]!;
+    expect(comment).toContain('This pull request renames (moves) a data file');
+    expect(comment).toContain('- `labels.csv`: the pull request renames it to labels-new.csv');
+    expect(comment).toContain("but Vitrine reads the file of the staff's labels only at this exact path");
+    // What to do: give it its name back.
+    expect(comment).toContain('Keep the name `labels.csv`');
+    expect(comment).not.toMatch(/other than the data files|not a data file|never its code|`labels-new\.csv`:/);
+    expect(gate).toEqual([
+      expect.objectContaining({
+        state: 'failure',
+        description: expect.stringContaining('renames labels.csv to labels-new.csv'),
+      }),
+    ]);
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+
   it('names a deleted data file in the gate status beside the other files it changes', async () => {
     const files = [
       { filename: 'labels.csv', status: 'removed' },
@@ -115,6 +139,17 @@ describe('the guard’s words on a pull request', () => {
     expect(gate[0]!.description).toContain('deletes labels.csv');
     expect(gate[0]!.description).toContain('README.md');
     expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    await gh!.close();
+    // A rename beside another file is named too.
+    const moved = await guard({
+      files: [
+        { filename: 'old/labels.csv', status: 'renamed', previous_filename: 'labels.csv' },
+        { filename: 'README.md', status: 'modified' },
+      ],
+    });
+    expect(moved.gate[0]!.description).toContain('renames labels.csv to old/labels.csv');
+    expect(moved.gate[0]!.description).toContain('README.md');
+    expect(moved.gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
 
   it('says data/objects.csv is the collection’s table of objects, names allow-objects, and never calls it code', async () => {

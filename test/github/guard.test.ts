@@ -313,6 +313,13 @@ describe('the data file checks', () => {
       refusedPaths({ files: [{ path: 'labels.csv', status: 'removed', previousPath: null }], allowed: DATA_FILES })[0]!
         .why,
     ).toMatch(/deletes it/);
+    // A data file renamed is refused under its own name, as renamed: the run would have none. Also when its new name
+    // is another data file's.
+    for (const to of ['labels-new.csv', 'params.yaml']) {
+      expect(
+        refusedPaths({ files: [{ path: to, status: 'renamed', previousPath: 'labels.csv' }], allowed: DATA_FILES }),
+      ).toEqual([expect.objectContaining({ path: 'labels.csv', kind: 'renamed', to })]);
+    }
     expect(
       refusedPaths({ files: [{ path: 'Labels.csv', status: 'added', previousPath: null }], allowed: DATA_FILES }),
     ).toHaveLength(1);

@@ -48442,6 +48442,13 @@ var wordsFor = (file2) => DATA_FILE_WORDS[file2] ?? { what: "a data file", witho
 function refusedPaths({ files, allowed }) {
   const refused = [];
   for (const f of files) {
+    const from = f.previousPath;
+    if (f.status === "renamed" && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
+      const words = wordsFor(from);
+      const why = `the pull request renames it to ${shorten(f.path, 2 * QUOTE_MAX)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
+      refused.push({ path: from, why, kind: "renamed", to: f.path });
+      continue;
+    }
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
       if (p === OBJECTS_FILE) {
@@ -48473,6 +48480,11 @@ function refusalReason(refused) {
   for (const r of refused.filter((r2) => r2.kind === "deleted")) {
     const words = wordsFor(r.path);
     parts.push(`the pull request deletes ${r.path} (${words.what}): without it a run has ${words.without}`);
+  }
+  for (const r of refused.filter((r2) => r2.kind === "renamed")) {
+    parts.push(
+      `the pull request renames (moves) ${r.path} to ${shorten(r.to, 2 * QUOTE_MAX)}: Vitrine reads ${wordsFor(r.path).what} only at ${r.path}, so keep that name`
+    );
   }
   return parts.join("; ");
 }
@@ -48861,6 +48873,7 @@ function guardComment({
     const notData = result.refused.filter((r) => r.kind === "other");
     const deleted = result.refused.filter((r) => r.kind === "deleted");
     const objects = result.refused.filter((r) => r.kind === "objects");
+    const renamed = result.refused.filter((r) => r.kind === "renamed");
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice = [];
@@ -48874,7 +48887,7 @@ function guardComment({
       );
     if (others.length > 0)
       advice.push(
-        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${deleted.length > 0 ? "." : ", and this one is then trained here."}`
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${deleted.length + renamed.length > 0 ? "." : ", and this one is then trained here."}`
       );
     if (objects.length > 0)
       advice.push(
@@ -48886,7 +48899,13 @@ function guardComment({
         `If ${named(deleted)} ${one ? "was" : "were"} deleted by mistake, put ${one ? "it" : "them"} back in this pull request. Deleting ${one ? "it" : "them"} for good is for a maintainer to decide: the museum's runner does not train a pull request that deletes a data file, so a maintainer who agrees merges it without waiting for this check.`
       );
     }
-    const lead = deleted.length === result.refused.length ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : notData.length === result.refused.length ? `This pull request changes files other than the data files (${files})` : objects.length === result.refused.length ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
+    for (const r of renamed) {
+      const to = code(shorten(r.to, 2 * QUOTE_MAX));
+      advice.push(
+        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request (the changes to what it holds can stay).`
+      );
+    }
+    const lead = deleted.length === result.refused.length ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : renamed.length === result.refused.length ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : notData.length === result.refused.length ? `This pull request changes files other than the data files (${files})` : objects.length === result.refused.length ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       "",
@@ -48938,14 +48957,17 @@ function guardGateStatus(result) {
   const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
   const deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path);
   const objects = result.refused.some((r) => r.kind === "objects");
-  const kinds = [others.length > 0, deleted.length > 0, objects].filter(Boolean).length;
+  const renamed = result.refused.filter((r) => r.kind === "renamed").map((r) => `${r.path} to ${oneLine2([r.to ?? ""], 40)}`);
+  const kinds = [others.length > 0, deleted.length > 0, objects, renamed.length > 0].filter(Boolean).length;
   if (kinds > 1) {
     const parts = [
       ...deleted.length > 0 ? [`deletes ${oneLine2(deleted, 40)}`] : [],
+      ...renamed.length > 0 ? [`renames ${shorten(renamed.join(", "), 50)}`] : [],
       ...objects ? [`changes ${OBJECTS_FILE}`] : [],
       ...others.length > 0 ? [`changes ${oneLine2(others, 40)} besides the data files`] : []
     ];
-    return { state: "failure", description: `Not trained: it ${parts.join(", and ")} (see the comment)` };
+    const description = `Not trained: it ${parts.join(", and ")} (see the comment)`;
+    return { state: "failure", description: shorten(description, 140) };
   }
   if (others.length > 0) {
     const list = oneLine2(others, 60);
@@ -48953,6 +48975,15 @@ function guardGateStatus(result) {
   }
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
+  if (renamed.length === 1) {
+    const from = result.refused.find((r) => r.kind === "renamed").path;
+    const description = `Not trained: it renames ${renamed[0]}; keep the name ${from} (see the comment)`;
+    return { state: "failure", description };
+  }
+  if (renamed.length > 0) {
+    const description = `Not trained: it renames ${shorten(renamed.join(", "), 80)}; keep their names (see the comment)`;
+    return { state: "failure", description };
+  }
   if (objects)
     return {
       state: "failure",

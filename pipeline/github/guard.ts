@@ -41,6 +41,40 @@ export function isCodePath(file: string): boolean {
   return CODE_PATHS.some((p) => (p.endsWith('/**') ? file.startsWith(p.slice(0, -2)) : file === p));
 }
 
+/**
+ * What a file other than the data files is, as the guard names it to staff: a workflow (.github/workflows/), code
+ * (the pipeline, actions, site, packages, scripts), a settings file (.dvc/, .github/'s others, top-level .json and
+ * .yaml, git's and DVC's ignore files), data.dvc (the record of the images), or any other file (documentation, …).
+ */
+export type FileGroup = 'workflow' | 'code' | 'settings' | 'images' | 'other';
+
+const CODE_FOLDERS = ['pipeline/', 'actions/', 'bin/', 'site/', 'test/', 'bench/', '.ci/'];
+const SETTINGS_NAMES = ['.gitignore', '.gitattributes', '.dvcignore', '.env.example'];
+
+/** The group of a changed path outside the data files (FileGroup). */
+export function fileGroup(file: string): FileGroup {
+  if (file.startsWith('.github/workflows/')) return 'workflow';
+  if (file === 'data.dvc') return 'images';
+  if (isCodePath(file) || CODE_FOLDERS.some((d) => file.startsWith(d))) return 'code';
+  if (/\.(?:[cm]?[jt]sx?|astro|sh|py)$/i.test(file)) return 'code';
+  const name = file.split('/').at(-1) ?? '';
+  if (file.startsWith('.github/') || file.startsWith('.dvc/') || SETTINGS_NAMES.includes(name)) return 'settings';
+  if (!file.includes('/') && /\.(?:json|ya?ml|toml)$/i.test(file)) return 'settings';
+  return 'other';
+}
+
+/** Each group in the staff's words: what one such file is, and what several are called. */
+const GROUP_WORDS: Record<FileGroup, { is: string; called: string }> = {
+  workflow: { is: 'it is a workflow file', called: 'workflow files' },
+  code: { is: 'it is code', called: 'code' },
+  settings: { is: 'it is a settings file', called: 'settings files' },
+  images: {
+    is: 'it records which version of the images in data/ the model is trained on',
+    called: 'the record of the images',
+  },
+  other: { is: 'it is not a data file', called: 'other files' },
+};
+
 /** Commit status that records a maintainer's approval of one head commit. */
 export const APPROVAL_CONTEXT = 'vitrine/approval';
 /** Marker of the guard's own comment (kept apart from the report's). */
@@ -115,7 +149,9 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
         continue;
       }
       const why =
-        "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
+        p === 'package.json' || p === 'package-lock.json'
+          ? 'it lists the packages the code installs'
+          : GROUP_WORDS[fileGroup(p)].is;
       refused.push({ path: p, why, kind: 'other' });
     }
     if (allowed.includes(f.path) && f.status === 'removed') {
@@ -130,12 +166,17 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
 /** The guard's `reason` for refused paths: a deleted data file is named as deleted, never as another file. */
 function refusalReason(refused: RefusedPath[]): string {
   const others = refused.filter((r) => r.kind === 'other').map((r) => r.path);
+  // By what they are (code, workflow files, …): documentation is not called code.
+  const groups = (['code', 'workflow', 'settings', 'images', 'other'] as const)
+    .map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) }))
+    .filter((x) => x.paths.length > 0);
+  const files = `the pull request changes ${others.length === 1 ? 'a file' : 'files'} other than the data files`;
   const parts =
-    others.length > 0
-      ? [
-          `the pull request changes ${others.length === 1 ? 'a file' : 'files'} other than the data files (${others.join(', ')})`,
-        ]
-      : [];
+    groups.length === 0
+      ? []
+      : groups.length === 1 && groups[0]!.g === 'other'
+        ? [`${files} (${others.join(', ')})`]
+        : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(', ')})`).join(', ')}`];
   if (refused.some((r) => r.kind === 'objects')) {
     parts.push(
       `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow ` +
@@ -739,14 +780,17 @@ export function guardComment({
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice: string[] = [];
-    if (notData.length > 0)
+    // Said of code, workflows and settings only: documentation beside the data files is no risk, just not data.
+    const run = ['code', 'workflow', 'settings'];
+    if (notData.some((r) => run.includes(fileGroup(r.path))))
       advice.push(
-        'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code.',
+        'The runner keeps its disk and network between jobs, so from a pull request it takes only the data files, ' +
+          'never its code, workflows or settings.',
       );
     if (codeMoved.length > 0)
       advice.push(
-        `Put the code (${named(codeMoved)}) in a separate pull request: the Model report checks code on a hosted runner, ` +
-          'and sets the gate for a branch of this repository.',
+        `Put ${named(codeMoved)} in a separate pull request: the Model report checks ` +
+          `${codeMoved.length === 1 ? 'it' : 'them'} on a hosted runner, and sets the gate for a branch of this repository.`,
       );
     if (others.length > 0)
       advice.push(

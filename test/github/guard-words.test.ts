@@ -123,6 +123,41 @@ describe('the guard’s words on a pull request', () => {
     expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
 
+  it('words each file besides the data files by what it is, and calls documentation no code', async () => {
+    const files = [
+      { filename: 'labels.csv', status: 'modified' },
+      { filename: 'README.md', status: 'modified' },
+      { filename: 'docs/catalogue.md', status: 'modified' },
+      { filename: '.github/workflows/main.yml', status: 'modified' },
+      { filename: 'pipeline/train.ts', status: 'modified' },
+      { filename: 'biome.json', status: 'modified' },
+    ];
+    const { outputs, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('other files (README.md, docs/catalogue.md)');
+    expect(outputs.reason).toContain('code (pipeline/train.ts)');
+    expect(outputs.reason).toContain('workflow files (.github/workflows/main.yml)');
+    expect(outputs.reason).toContain('settings files (biome.json)');
+    const comment = comments[0]!;
+    expect(comment).not.toContain('code, workflows and settings');
+    const line = (file: string) => comment.split('\n').find((l) => l.startsWith(`- \`${file}\`:`)) ?? '';
+    expect(line('README.md')).toBe('- `README.md`: it is not a data file');
+    expect(line('docs/catalogue.md')).toBe('- `docs/catalogue.md`: it is not a data file');
+    expect(line('.github/workflows/main.yml')).toMatch(/: it is a workflow file/);
+    expect(line('pipeline/train.ts')).toMatch(/: it is code$/);
+    expect(line('biome.json')).toMatch(/: it is a settings file$/);
+    await gh!.close();
+    // Documentation alone beside labels.csv: nothing said of code, workflows or settings.
+    const docs = await guard({
+      files: [
+        { filename: 'labels.csv', status: 'modified' },
+        { filename: 'README.md', status: 'modified' },
+      ],
+    });
+    expect(docs.comments[0]).not.toMatch(/\bcode\b|workflow|settings/);
+    expect(docs.outputs.reason).toBe('the pull request changes a file other than the data files (README.md)');
+  });
+
   it('names a deleted data file in the gate status beside the other files it changes', async () => {
     const files = [
       { filename: 'labels.csv', status: 'removed' },

@@ -179,8 +179,8 @@ describe("the trusted workflow's guard", () => {
       allowed: DATA_FILES,
     })!;
     expect(comment.startsWith(GUARD_MARKER)).toBe(true);
-    expect(comment).toContain('- `package.json`: it is not a data file');
-    expect(comment).toContain('- `.github/workflows/pull-request.yml`: it is not a data file');
+    expect(comment).toContain('- `package.json`: it lists the packages the code installs');
+    expect(comment).toContain('- `.github/workflows/pull-request.yml`: it is a workflow file');
     expect(comment).toContain('never its code');
   });
 
@@ -326,6 +326,20 @@ describe('the data file checks', () => {
     expect(
       refusedPaths({ files: [{ path: 'params.yaml', status: 'modified', previousPath: null }], allowed: DATA_FILES }),
     ).toEqual([]);
+  });
+
+  it('name each other file by what it is, and documentation only as not a data file', () => {
+    const why = (path: string) =>
+      refusedPaths({ files: [{ path, status: 'modified', previousPath: null }], allowed: DATA_FILES })[0]!.why;
+    expect(why('README.md')).toBe('it is not a data file');
+    expect(why('docs/data.md')).toBe('it is not a data file');
+    expect(why('.github/workflows/main.yml')).toBe('it is a workflow file');
+    expect(why('.github/CODEOWNERS')).toBe('it is a settings file');
+    expect(why('.dvc/config')).toBe('it is a settings file');
+    expect(why('pipeline/train.ts')).toBe('it is code');
+    expect(why('site/src/pages/index.astro')).toBe('it is code');
+    expect(why('package.json')).toBe('it lists the packages the code installs');
+    expect(why('data.dvc')).toMatch(/which version of the images/);
   });
 
   it('accept a training setting, refuse schema errors, a custom backbone and any changed path or address', () => {

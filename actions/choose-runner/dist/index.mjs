@@ -48418,6 +48418,28 @@ var CODE_PATHS = [
 function isCodePath(file2) {
   return CODE_PATHS.some((p) => p.endsWith("/**") ? file2.startsWith(p.slice(0, -2)) : file2 === p);
 }
+var CODE_FOLDERS = ["pipeline/", "actions/", "bin/", "site/", "test/", "bench/", ".ci/"];
+var SETTINGS_NAMES = [".gitignore", ".gitattributes", ".dvcignore", ".env.example"];
+function fileGroup(file2) {
+  if (file2.startsWith(".github/workflows/")) return "workflow";
+  if (file2 === "data.dvc") return "images";
+  if (isCodePath(file2) || CODE_FOLDERS.some((d) => file2.startsWith(d))) return "code";
+  if (/\.(?:[cm]?[jt]sx?|astro|sh|py)$/i.test(file2)) return "code";
+  const name = file2.split("/").at(-1) ?? "";
+  if (file2.startsWith(".github/") || file2.startsWith(".dvc/") || SETTINGS_NAMES.includes(name)) return "settings";
+  if (!file2.includes("/") && /\.(?:json|ya?ml|toml)$/i.test(file2)) return "settings";
+  return "other";
+}
+var GROUP_WORDS = {
+  workflow: { is: "it is a workflow file", called: "workflow files" },
+  code: { is: "it is code", called: "code" },
+  settings: { is: "it is a settings file", called: "settings files" },
+  images: {
+    is: "it records which version of the images in data/ the model is trained on",
+    called: "the record of the images"
+  },
+  other: { is: "it is not a data file", called: "other files" }
+};
 var APPROVAL_CONTEXT = "vitrine/approval";
 var GUARD_MARKER = "<!-- vitrine:guard -->";
 var MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
@@ -48456,7 +48478,7 @@ function refusedPaths({ files, allowed }) {
         refused.push({ path: p, why: why2, kind: "objects" });
         continue;
       }
-      const why = "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
+      const why = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : GROUP_WORDS[fileGroup(p)].is;
       refused.push({ path: p, why, kind: "other" });
     }
     if (allowed.includes(f.path) && f.status === "removed") {
@@ -48469,9 +48491,9 @@ function refusedPaths({ files, allowed }) {
 }
 function refusalReason(refused) {
   const others = refused.filter((r) => r.kind === "other").map((r) => r.path);
-  const parts = others.length > 0 ? [
-    `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files (${others.join(", ")})`
-  ] : [];
+  const groups = ["code", "workflow", "settings", "images", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0);
+  const files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`;
+  const parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${others.join(", ")})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(", ")})`).join(", ")}`];
   if (refused.some((r) => r.kind === "objects")) {
     parts.push(
       `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow does not let pull requests change (the allow-objects input of choose-runner)`
@@ -48877,13 +48899,14 @@ function guardComment({
     const codeMoved = notData.filter((r) => isCode.has(r.path));
     const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice = [];
-    if (notData.length > 0)
+    const run2 = ["code", "workflow", "settings"];
+    if (notData.some((r) => run2.includes(fileGroup(r.path))))
       advice.push(
-        "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code."
+        "The runner keeps its disk and network between jobs, so from a pull request it takes only the data files, never its code, workflows or settings."
       );
     if (codeMoved.length > 0)
       advice.push(
-        `Put the code (${named(codeMoved)}) in a separate pull request: the Model report checks code on a hosted runner, and sets the gate for a branch of this repository.`
+        `Put ${named(codeMoved)} in a separate pull request: the Model report checks ${codeMoved.length === 1 ? "it" : "them"} on a hosted runner, and sets the gate for a branch of this repository.`
       );
     if (others.length > 0)
       advice.push(

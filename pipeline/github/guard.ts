@@ -885,11 +885,24 @@ export function guardGateStatus(
     };
   // A branch's code: its Model report (hosted) trains with its own code and data files and sets the gate.
   if (codeChanged && !pr.fork) return null;
-  if (codeChanged)
+  if (codeChanged) {
+    // A data file it deletes or renames is named too: the code is not all that keeps it off the runner.
+    const gone = result.refused.flatMap((r) =>
+      r.kind === 'deleted'
+        ? [`deletes ${r.path}`]
+        : r.kind === 'renamed'
+          ? [`renames ${r.path} to ${shorten((r.to ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' '), 40)}`]
+          : [],
+    );
+    if (gone.length > 0) {
+      const description = `Not judged: it ${shorten(gone.join(', '), 70)}, and a fork's code gets no gate; a maintainer decides`;
+      return { state: 'failure', description: shorten(description, 140) };
+    }
     return {
       state: 'failure',
       description: "Not judged: a fork's code gets a report on a hosted runner but no gate; a maintainer decides",
     };
+  }
   if (result.refused.length === 0 && result.problems.length === 0)
     return { state: 'pending', description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
   // Each kind of refusal is named, so that a deletion beside other files is not said as those files alone.

@@ -187,6 +187,21 @@ describe('the guard’s words on a pull request', () => {
     expect(moved.gate[0]!.description.length).toBeLessThanOrEqual(140);
   });
 
+  it('names a deleted or renamed data file in the gate status of a fork that changes code too', async () => {
+    const code = { filename: 'pipeline/train.ts', status: 'modified' };
+    const { gate } = await guard({ files: [{ filename: 'labels.csv', status: 'removed' }, code], fork: true });
+    expect(gate).toHaveLength(1);
+    expect(gate[0]!.state).toBe('failure');
+    expect(gate[0]!.description).toContain('deletes labels.csv');
+    expect(gate[0]!.description).toContain('code');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    await gh!.close();
+    const moved = { filename: 'labels-new.csv', status: 'renamed', previous_filename: 'labels.csv' };
+    const renamed = await guard({ files: [moved, code], fork: true });
+    expect(renamed.gate[0]!.description).toContain('renames labels.csv to labels-new.csv');
+    expect(renamed.gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+
   it('says data/objects.csv is the collection’s table of objects, names allow-objects, and never calls it code', async () => {
     const files = [{ filename: 'data/objects.csv', status: 'modified' }];
     const { outputs, gate, comments } = await guard({ files });

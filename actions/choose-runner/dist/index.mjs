@@ -48968,11 +48968,19 @@ function guardGateStatus(result) {
       description: "Nothing the model reads changed (no data file, no code): no model report needed"
     };
   if (codeChanged && !pr.fork) return null;
-  if (codeChanged)
+  if (codeChanged) {
+    const gone = result.refused.flatMap(
+      (r) => r.kind === "deleted" ? [`deletes ${r.path}`] : r.kind === "renamed" ? [`renames ${r.path} to ${shorten((r.to ?? "").replace(/[\u0000-\u001f\u007f]+/g, " "), 40)}`] : []
+    );
+    if (gone.length > 0) {
+      const description = `Not judged: it ${shorten(gone.join(", "), 70)}, and a fork's code gets no gate; a maintainer decides`;
+      return { state: "failure", description: shorten(description, 140) };
+    }
     return {
       state: "failure",
       description: "Not judged: a fork's code gets a report on a hosted runner but no gate; a maintainer decides"
     };
+  }
   if (result.refused.length === 0 && result.problems.length === 0)
     return { state: "pending", description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
   const oneLine2 = (paths, max) => shorten(paths.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), max);

@@ -148,10 +148,14 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
         refused.push({ path: p, why, kind: 'objects' });
         continue;
       }
+      // "Labels.csv": a data file's name in other capitals, as Windows and macOS let a file be saved or renamed.
+      const meant = allowed.find((a) => a.toLowerCase() === p.toLowerCase());
       const why =
         p === 'package.json' || p === 'package-lock.json'
           ? 'it lists the packages the code installs'
-          : GROUP_WORDS[fileGroup(p)].is;
+          : meant
+            ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation`
+            : GROUP_WORDS[fileGroup(p)].is;
       refused.push({ path: p, why, kind: 'other' });
     }
     if (allowed.includes(f.path) && f.status === 'removed') {

@@ -333,6 +333,9 @@ describe('the data file checks', () => {
       refusedPaths({ files: [{ path, status: 'modified', previousPath: null }], allowed: DATA_FILES })[0]!.why;
     expect(why('README.md')).toBe('it is not a data file');
     expect(why('docs/data.md')).toBe('it is not a data file');
+    // Saved under another capitalisation (as Windows and macOS let a file be renamed): said which name is read.
+    expect(why('Labels.csv')).toBe('it is not a data file: Vitrine reads labels.csv, with this exact capitalisation');
+    expect(why('PARAMS.YAML')).toMatch(/Vitrine reads params\.yaml, with this exact capitalisation/);
     expect(why('.github/workflows/main.yml')).toBe('it is a workflow file');
     expect(why('.github/CODEOWNERS')).toBe('it is a settings file');
     expect(why('.dvc/config')).toBe('it is a settings file');

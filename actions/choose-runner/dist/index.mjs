@@ -48478,7 +48478,8 @@ function refusedPaths({ files, allowed }) {
         refused.push({ path: p, why: why2, kind: "objects" });
         continue;
       }
-      const why = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : GROUP_WORDS[fileGroup(p)].is;
+      const meant = allowed.find((a) => a.toLowerCase() === p.toLowerCase());
+      const why = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : GROUP_WORDS[fileGroup(p)].is;
       refused.push({ path: p, why, kind: "other" });
     }
     if (allowed.includes(f.path) && f.status === "removed") {

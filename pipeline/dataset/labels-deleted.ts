@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
@@ -9,13 +9,31 @@ import { reportBase } from '../stages/report.ts';
  * outside tester's branch deleted it and heard "labels.csv does not exist yet". Where it still is decides the words.
  */
 
-/** Where a missing labels.csv still is: the last commit (deleted in this folder only) or the base this branch left. */
-export type LabelsDeleted = { from: 'last commit' } | { from: 'base'; base: string; commit: string };
+/**
+ * Where a missing labels.csv still is: the last commit (deleted in this folder only), the base this branch left, or
+ * the history of this branch itself (a commit on main deleted it, and a run on main has no base to compare with).
+ */
+export type LabelsDeleted =
+  | { from: 'last commit' }
+  | { from: 'base'; base: string; commit: string }
+  | {
+      from: 'history';
+      /** The commit that deleted it, its message's first line, and how many commits came after it (0: the last). */
+      commit: string;
+      subject: string;
+      after: number;
+      /** The commit before it, which has it. */
+      parent: string;
+    };
+
+/** How many commits back the history is searched for the one that deleted labels.csv. */
+const HISTORY_DEPTH = 200;
 
 /**
  * Where the missing labels.csv still is, without fetching anything: the last commit, else the base the report
- * compares with (VITRINE_BASE_REF, the pull request's base, or where this branch left collection.branch). Null when
- * labels.csv is there, or git knows of none (a collection not labelled yet, a folder outside git).
+ * compares with (VITRINE_BASE_REF, the pull request's base, or where this branch left collection.branch), else the
+ * commit of this branch's own history (its first parents, HISTORY_DEPTH back) that deleted it. Null when labels.csv is
+ * there, or git knows of none (a collection not labelled yet, a folder outside git).
  */
 export async function labelsDeleted({
   ws,
@@ -42,25 +60,59 @@ export async function labelsDeleted({
     const head = await resolveCommit({ dir: ws.root, ref: 'HEAD' }).catch(() => null);
     if (head && (await has(head))) return { from: 'last commit' };
     const base = await reportBase({ ws, params, env });
-    if (!base.ref) return null;
-    const commit = await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null);
-    if (!commit || !(await has(commit))) return null;
-    return { from: 'base', base: base.branchPoint ? `${base.name} where this branch left it` : base.name!, commit };
+    const commit = base.ref ? await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null) : null;
+    if (commit && (await has(commit)))
+      return { from: 'base', base: base.branchPoint ? `${base.name} where this branch left it` : base.name!, commit };
+    return head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
   } catch {
     return null;
   }
 }
 
+/** The commit among `head`'s first parents that deleted the file (its parent has it), or null. */
+async function deletedInHistory({
+  dir,
+  head,
+  has,
+}: {
+  dir: string;
+  head: string;
+  has: (commit: string) => Promise<boolean>;
+}): Promise<LabelsDeleted | null> {
+  let commit = head;
+  for (let after = 0; after < HISTORY_DEPTH; after++) {
+    const { message, parents } = await readCommitSummary({ dir, commit });
+    const parent = parents[0];
+    // The first commit, or the end of a shallow clone's history: no commit known to have had it.
+    if (!parent) return null;
+    const known = await has(parent);
+    if (known) return { from: 'history', commit, subject: firstLine(message), after, parent };
+    commit = parent;
+  }
+  return null;
+}
+
+/** A commit message's first line, cut short at about 80 characters (a merge's can run long). */
+function firstLine(message: string): string {
+  const line = message.split('\n')[0]!.trim();
+  return line.length > 80 ? `${line.slice(0, 79).trimEnd()}…` : line;
+}
+
 /** "This branch deletes labels.csv (main where this branch left it has it)": the start of what is said. */
 export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
-  return deleted.from === 'base'
-    ? `This branch deletes ${name} (${deleted.base} has it)`
-    : `${name} is missing from this folder, but the last commit has it`;
+  if (deleted.from === 'base') return `This branch deletes ${name} (${deleted.base} has it)`;
+  if (deleted.from === 'last commit') return `${name} is missing from this folder, but the last commit has it`;
+  const { commit, subject, after } = deleted;
+  const named = subject ? `, “${subject}”` : '';
+  return after === 0
+    ? `The last commit (${commit.slice(0, 12)}${named}) deletes ${name}`
+    : `Commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ${after === 1 ? 'commit' : 'commits'} ` +
+        `before the last) deletes ${name}`;
 }
 
 /** How to get it back: the command that restores it from where it still is. */
 export function restoreWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
-  return deleted.from === 'base'
-    ? `restore it ("git checkout ${deleted.commit.slice(0, 12)} -- ${name}") and commit`
-    : `restore it ("git checkout -- ${name}")`;
+  if (deleted.from === 'last commit') return `restore it ("git checkout -- ${name}")`;
+  const from = deleted.from === 'base' ? deleted.commit : deleted.parent;
+  return `restore it ("git checkout ${from.slice(0, 12)} -- ${name}") and commit`;
 }

@@ -76,3 +76,49 @@ describe('a labels.csv that is gone', () => {
     );
   });
 });
+
+/*
+ * A push run on main itself: labels.csv was committed, then a later commit on main deleted it. There is no base branch
+ * to compare with, so only the history says where it went; the run said "labels.csv does not exist yet".
+ */
+describe('a labels.csv a commit on main deleted', () => {
+  /** labels.csv committed on main, deleted by a later commit on main (and `after` commits made after that one). */
+  async function deletedOnMain({ after = 0 }: { after?: number } = {}) {
+    const { ws, dir, mainCommit } = await branchedCollection();
+    await git.checkout({ fs, dir, ref: 'main' });
+    await git.remove({ fs, dir, filepath: 'labels.csv' });
+    await rm(ws.labels);
+    const at = (n: number) => ({ ...AUTHOR, timestamp: AUTHOR.timestamp + 60 * n });
+    const deleting = await git.commit({ fs, dir, message: 'Drop labels\n\nBy mistake.', author: at(1) });
+    for (let i = 0; i < after; i++) {
+      await writeFile(path.join(dir, `note-${i}.txt`), `note ${i}\n`);
+      await git.add({ fs, dir, filepath: `note-${i}.txt` });
+      await git.commit({ fs, dir, message: `Note ${i}`, author: at(2 + i) });
+    }
+    return { ws, mainCommit, deleting };
+  }
+
+  it('by the last commit: says that commit deletes it and how to restore it, not “does not exist yet”', async () => {
+    const { ws, mainCommit, deleting } = await deletedOnMain();
+    const { error, warnings } = await runDataset(ws);
+    expect(warnings.join('\n')).not.toContain('does not exist yet');
+    const said = `The last commit (${deleting.slice(0, 12)}, “Drop labels”) deletes labels.csv`;
+    expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
+    expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
+    expect((error as Error).message).toBe(
+      `${said}, so no object has a staff label and there is nothing to train on. If that was not meant, restore ` +
+        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+
+  it('by an earlier commit: names that commit, and restores it from the one before', async () => {
+    const { ws, mainCommit, deleting } = await deletedOnMain({ after: 2 });
+    const { error, warnings } = await runDataset(ws);
+    const said = `Commit ${deleting.slice(0, 12)} (“Drop labels”, 2 commits before the last) deletes labels.csv`;
+    expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
+    expect((error as Error).message).toBe(
+      `${said}, so no object has a staff label and there is nothing to train on. If that was not meant, restore ` +
+        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+});

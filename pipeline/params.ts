@@ -229,12 +229,12 @@ export const trainParams = z.strictObject({
 });
 
 export const evaluateParams = z.strictObject({
-  /** Bootstrap resamples for the 95% intervals. */
+  /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
   bootstrap: z.int().min(100).max(100_000, 'more would slow every evaluation without narrower intervals').default(1000),
   top_k: z.int().min(1).default(2),
   /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
   baseline: z.string().default('prod'),
-  /** Significance level of the paired test. */
+  /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
   alpha: fraction.default(0.05),
   /**
    * Smallest change, judged on every labelled object, in the average probability the model gives each

@@ -104,7 +104,7 @@ export interface Dataset {
   };
 }
 
-/** A 95% interval from the bootstrap around a point estimate. */
+/** An interval around a point estimate: 95% for a score, (1 − evaluate.alpha) for a change (its `alpha`). */
 export interface Interval {
   value: number;
   low: number;
@@ -273,8 +273,13 @@ export interface Metrics extends ModelScores {
         registered?: { macroF1: number; accuracy: number; n: number };
         comparison: {
           metric: 'macroF1' | 'accuracy';
-          /** candidate minus baseline, with its 95% interval. */
+          /** candidate minus baseline, with its (1 − alpha) interval. */
           difference: Interval;
+          /**
+           * evaluate.alpha as the test used it: the interval is its (1 − alpha) one, said "90% range" at 0.1
+           * (confidenceLevel). Absent in metrics.json written before it was recorded (then read as 0.05).
+           */
+          alpha?: number;
           /** Paired test over test objects (two-sided). */
           pValue: number;
           test: string;
@@ -325,6 +330,8 @@ export interface Metrics extends ModelScores {
       verdict: Verdict;
       /** evaluate.min_change: a smaller difference is no difference, whatever its p-value (absent before). */
       minChange?: number;
+      /** evaluate.alpha as the test used it, as for baseline.comparison.alpha (absent before: read as 0.05). */
+      alpha?: number;
     };
   };
   /**

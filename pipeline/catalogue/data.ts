@@ -8,6 +8,7 @@ import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import {
+  confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
   labelChangeWords,
@@ -1012,6 +1013,7 @@ function cardMetrics(m: Metrics): CardMetrics {
             version: b.version,
             metric: b.comparison.metric,
             difference: b.comparison.difference,
+            ...(b.comparison.alpha === undefined ? {} : { alpha: b.comparison.alpha }),
             pValue: b.comparison.pValue,
             verdict: b.comparison.verdict,
           }
@@ -1041,7 +1043,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     changes: labelChangeWords(cv),
     scored: objects,
     scoredOn,
-    change: crossValidatedChange(c.difference, { note: '95% interval' }),
+    change: crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` }),
     verdictName: verdict.name,
     why: c.verdict === 'no detectable difference' ? verdict.why : '',
   };

@@ -178,6 +178,8 @@ export const cardMetricsSchema = z.object({
       version: z.string(),
       metric: z.string(),
       difference: intervalSchema,
+      /** evaluate.alpha as the test used it: the range is its (1 − alpha) one (confidenceLevel). Absent: 0.05. */
+      alpha: z.number().optional(),
       pValue: z.number(),
       verdict: z.string(),
     })
@@ -201,7 +203,7 @@ export const cardMetricsSchema = z.object({
       scored: z.string(),
       /** On which labels: "on the labels now (298 objects) and, for the 2 …, on the label they had". */
       scoredOn: z.string(),
-      /** The change and its range: "+0.003, between +0.001 and +0.005 (95% interval)". */
+      /** The change and its range: "+0.003, between +0.001 and +0.005 (95% interval)", at the run's evaluate.alpha. */
       change: z.string(),
       /** The verdict as said: "better", "no difference that matters" (a change too small to matter, not chance). */
       verdictName: z.string(),

@@ -99,8 +99,8 @@ export function verdictOf({
  * resample draws the same objects for both models, so what the two share (easy and hard objects)
  * cancels out. The interval is the percentile interval of the resampled differences; the two-sided
  * p-value is twice the smaller share of resampled differences on either side of zero (with the
- * usual +1 correction), which agrees with the interval: p < 0.05 exactly when the 95% interval
- * leaves out zero, up to resampling noise.
+ * usual +1 correction), which agrees with the interval: p < alpha exactly when the (1 − alpha) interval
+ * (95% at 0.05) leaves out zero, up to resampling noise.
  */
 export function pairedBootstrap({
   candidate,

@@ -163,6 +163,7 @@ export async function compareLabelSets({
         `${evaluate.bootstrap} resamples, two-sided)`,
       verdict: test.verdict,
       minChange: evaluate.min_change,
+      alpha: evaluate.alpha,
     },
   };
 }

@@ -142,6 +142,7 @@ export function buildMetrics<T extends EvaluatedObject>({
             ? `; ${excluded} test object${excluded === 1 ? '' : 's'} the baseline trained on left out`
             : ''),
         verdict: paired.verdict,
+        alpha: evaluate.alpha,
       },
     };
   }

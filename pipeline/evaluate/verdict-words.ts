@@ -41,6 +41,16 @@ export function labelChangeWords({
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
+/**
+ * The confidence level of a change's range, the (1 − alpha) interval of its test (evaluate.alpha as the evaluation
+ * used it, stored with the comparison): "95%" at 0.05, "90%" at 0.1, "97.5%" at 0.025. Written before alpha was
+ * stored (absent), the default of that time, 0.05. The scores' own intervals are 95% whatever alpha is.
+ */
+export function confidenceLevel(alpha: number | undefined): string {
+  // toFixed then Number: 1 − 0.1 is 0.9 and 100 × (1 − 0.01) is 99, not 89.99999999999999 or 99.00000000000001.
+  return `${Number(((1 - (alpha ?? 0.05)) * 100).toFixed(4))}%`;
+}
+
 /*
  * The words of the cross-validated comparison (metrics.crossValidated), shared by the pull-request report
  * ("Judged on every labelled object"), the evaluate stage's summary line and the model card, so that the three say
@@ -48,7 +58,7 @@ export function labelChangeWords({
  */
 
 /**
- * A cross-validated change and its 95% range with the decimals that show them: "+0.003, between +0.001 and +0.005
+ * A cross-validated change and its range (confidenceLevel) with the decimals that show them: "+0.003, between +0.001 and +0.005
  * (`note`)", not "0.00, between 0.00 and 0.00"; a change the same in every resample has no range and says so.
  */
 export function crossValidatedChange({ value, low, high }: Interval, { note }: { note?: string } = {}): string {

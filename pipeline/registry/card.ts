@@ -3,6 +3,7 @@ import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
+  confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
   labelChangeWords,
@@ -770,7 +771,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     });
     lines.push(
       `Compared with ${safe(m.baseline.version)} on ${objects}: ` +
-        `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% ` +
+        `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} ` +
+        `(${confidenceLevel(c.alpha)} ` +
         `interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
         `${pValue(c.pValue)}: ` +
         `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''} ` +
@@ -878,8 +880,8 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `since ${safe(cv.base.ref)}): each of ${objects} was predicted by a model that had not seen it and scored ` +
         `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
-        `a change of ${crossValidatedChange(c.difference, { note: '95% interval' })}, ${pValue(c.pValue)}: ` +
-        `**${verdict.name}** (${cv.k}-fold cross-validation)` +
+        `a change of ${crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` })}, ` +
+        `${pValue(c.pValue)}: **${verdict.name}** (${cv.k}-fold cross-validation)` +
         (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
       '',
     );

@@ -376,6 +376,7 @@ export async function buildReport({
         baseline: metrics.baseline[metrics.baseline.comparison.metric].value,
         candidate: metrics[metrics.baseline.comparison.metric].value,
         difference: metrics.baseline.comparison.difference,
+        ...(metrics.baseline.comparison.alpha === undefined ? {} : { alpha: metrics.baseline.comparison.alpha }),
         pValue: metrics.baseline.comparison.pValue,
         test: metrics.baseline.comparison.test,
       }

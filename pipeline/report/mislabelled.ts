@@ -1,5 +1,10 @@
 import { assignSlugs } from '../catalogue/derive.ts';
-import { crossValidatedChange, crossValidatedVerdict, scoredObjectsWords } from '../evaluate/verdict-words.ts';
+import {
+  confidenceLevel,
+  crossValidatedChange,
+  crossValidatedVerdict,
+  scoredObjectsWords,
+} from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
@@ -119,7 +124,7 @@ export function crossValidatedSection({
   const c = cv.comparison;
   // The figures, the verdict and the objects scored in the words the evaluate summary and the model card share.
   const change = crossValidatedChange(c.difference, {
-    note: '95% range, allowing for the variation between training runs',
+    note: `${confidenceLevel(c.alpha)} range, allowing for the variation between training runs`,
   });
   const verdict = crossValidatedVerdict(c);
   const words = `**${verdict.name[0]!.toUpperCase()}${verdict.name.slice(1)}**: ${verdict.why}.`;

@@ -252,6 +252,8 @@ export interface ReportJson {
     baseline: number;
     candidate: number;
     difference: Interval;
+    /** evaluate.alpha as the test used it (metrics.json): the range is its (1 − alpha) one. Absent before. */
+    alpha?: number;
     pValue: number;
     test: string;
   };

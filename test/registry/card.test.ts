@@ -532,6 +532,18 @@ describe('model card', () => {
     }
   });
 
+  it('calls the range of the change the (1 − evaluate.alpha) interval the evaluation used, not always 95%', () => {
+    const at = (alpha: number) => {
+      const comparison = { ...metrics.baseline!.comparison, alpha };
+      const m = { ...metrics, baseline: { ...metrics.baseline!, comparison } };
+      return renderCardMarkdown(buildCard({ ...cardOptions, metrics: m }));
+    };
+    expect(at(0.1)).toContain('macro-F1 difference +3.2 pts (90% interval −1.0 pts to +7.0 pts), p = 0.210');
+    expect(at(0.01)).toContain('macro-F1 difference +3.2 pts (99% interval −1.0 pts to +7.0 pts), p = 0.210');
+    // The scores' own intervals are 95% bootstrap intervals whatever alpha is.
+    expect(at(0.1)).toContain('| Metric | Value | 95% interval |');
+  });
+
   it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
     const hostile = renderCardMarkdown(
       buildCard({

@@ -84,4 +84,24 @@ describe('the figures of a change', () => {
       'The macro-F1 change is 0.000 in every resample of the test objects, so it has no range.',
     );
   });
+
+  it('calls the range of the test-split change the (1 − evaluate.alpha) interval evaluate used, not always 95%', async () => {
+    const objects = demoObjects();
+    const head = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+    const { ws } = await makeRepo({ objects, base: head, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const comparison = {
+      ...metrics.baseline!.comparison,
+      difference: iv(0.028, 0.004, 0.06),
+      pValue: 0.08,
+      alpha: 0.1,
+    };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison } } });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.comparison?.alpha).toBe(0.1);
+    expect(markdown).toContain('(90% range: between +0.00 and +0.06; p = 0.080)');
+    expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (90% range).');
+    expect(markdown).not.toContain('(95% range: between');
+  });
 });

@@ -19,7 +19,7 @@ import { writeFixture } from './fixture.ts';
 const iv = (value: number, low: number, high: number) => ({ value, low, high });
 
 /** Builds a small site whose version in production was made by a change judged `crossValidated`; its page's text. */
-async function modelPage(crossValidated: Metrics['crossValidated']) {
+async function modelPage(crossValidated: Metrics['crossValidated'], { alpha }: { alpha?: number } = {}) {
   const root = await tempDir('vitrine-card-verdict-');
   const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums', 'images');
   const artic = path.join(shared, 'artic');
@@ -35,7 +35,13 @@ async function modelPage(crossValidated: Metrics['crossValidated']) {
   const file = path.join(ws.root, '.vitrine', 'evaluate', 'metrics.json');
   const metrics = JSON.parse(await readFile(file, 'utf8')) as Metrics;
   // The test-split comparison with the model in production, as the README's label fix gets it.
-  const comparison = { metric: 'macroF1', difference: iv(0.014, 0, 0.051), pValue: 0.705, test: 'paired bootstrap' };
+  const comparison = {
+    metric: 'macroF1',
+    difference: iv(0.014, 0, 0.051),
+    pValue: 0.705,
+    test: 'paired bootstrap',
+    ...(alpha === undefined ? {} : { alpha }),
+  };
   metrics.baseline = {
     ...metrics,
     version: 'v1.0.0',
@@ -102,9 +108,19 @@ describe('model page of a version made by a label fix', () => {
         'labels now (298 objects) and, for the 2 that have no label the model can use now, on the label they had. ' +
         'Trained on the labels before, the model gives those labels a probability of 0.85 on average, and 0.85 ' +
         'trained on the labels now: a change of +0.003, between +0.001 and +0.005 (95% interval), p = 0.002 — no ' +
-        'difference that matters : the whole range is above zero, so the change is more than chance alone would ' +
-        'give, but it is under 0.01 (evaluate.min_change), too small to matter; so the verdict is “no detectable ' +
-        'difference”.',
+        'difference that matters : the whole range is above zero, so the change is more ' +
+        'than chance alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the ' +
+        'verdict is “no detectable difference”.',
     );
+  }, 300_000);
+
+  // The ranges are the (1 − evaluate.alpha) intervals of the tests: with alpha 0.1 the page said "95%" all the same.
+  it('calls the ranges of both changes the interval of the alpha the evaluation used', async () => {
+    const cv = testerRun({ ref: 'main', comparison: { alpha: 0.1 } }) as Metrics['crossValidated'];
+    const { text, verdict } = await modelPage(cv, { alpha: 0.1 });
+    expect(text).toContain('macro-F1 changed by +1.4 points (90% range: +0.0 to +5.1 points), p = 0.705');
+    expect(verdict).toContain('a change of +0.003, between +0.001 and +0.005 (90% interval), p = 0.002');
+    expect(text).not.toContain('(95% range:');
+    expect(verdict).not.toContain('95%');
   }, 300_000);
 });

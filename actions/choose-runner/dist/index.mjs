@@ -47468,12 +47468,12 @@ var trainParams = external_exports.strictObject({
   flagged: external_exports.enum(["keep", "drop"]).default("keep")
 });
 var evaluateParams = external_exports.strictObject({
-  /** Bootstrap resamples for the 95% intervals. */
+  /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
   bootstrap: external_exports.int().min(100).max(1e5, "more would slow every evaluation without narrower intervals").default(1e3),
   top_k: external_exports.int().min(1).default(2),
   /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
   baseline: external_exports.string().default("prod"),
-  /** Significance level of the paired test. */
+  /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
   alpha: fraction.default(0.05),
   /**
    * Smallest change, judged on every labelled object, in the average probability the model gives each

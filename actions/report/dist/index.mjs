@@ -48959,6 +48959,11 @@ function settingAdvice({
   return `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` + prose(`in params.yaml to train as ${version2} was trained`);
 }
 
+// pipeline/evaluate/verdict-words.ts
+function confidenceLevel(alpha) {
+  return `${Number(((1 - (alpha ?? 0.05)) * 100).toFixed(4))}%`;
+}
+
 // pipeline/registry/card.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 init_ops();
@@ -49158,12 +49163,12 @@ var trainParams = external_exports.strictObject({
   flagged: external_exports.enum(["keep", "drop"]).default("keep")
 });
 var evaluateParams = external_exports.strictObject({
-  /** Bootstrap resamples for the 95% intervals. */
+  /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
   bootstrap: external_exports.int().min(100).max(1e5, "more would slow every evaluation without narrower intervals").default(1e3),
   top_k: external_exports.int().min(1).default(2),
   /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
   baseline: external_exports.string().default("prod"),
-  /** Significance level of the paired test. */
+  /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
   alpha: fraction.default(0.05),
   /**
    * Smallest change, judged on every labelled object, in the average probability the model gives each
@@ -49585,7 +49590,8 @@ function intro({ report, metrics, collectionName }) {
   const registered = metrics.baseline?.registered?.[c.metric];
   const again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "";
   const same = sameInEveryResample({ ...c.difference, of: "the test objects" });
-  const range = `${same ?? `95% range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
+  const level = confidenceLevel(c.alpha);
+  const range = `${same ?? `${level} range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
 }
@@ -49815,7 +49821,7 @@ ${table({ header, rows, align })}`;
 
 The ${measure} change is ${signed(c.difference.low)} in every resample of the test objects, so it has no range.` : `
 
-The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
+The ${measure} change is ${between(c.difference.low, c.difference.high)} (${confidenceLevel(c.alpha)} range).`;
   const scope = b ? baselineScopeNote({
     baseline: b,
     n: metrics.n,

@@ -11,6 +11,7 @@ import {
   confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
+  crossValidationWords,
   labelChangeWords,
   scoredObjectsWords,
 } from '../evaluate/verdict-words.ts';
@@ -1044,6 +1045,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     scored: objects,
     scoredOn,
     change: crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` }),
+    how: crossValidationWords(cv),
     verdictName: verdict.name,
     why: c.verdict === 'no detectable difference' ? verdict.why : '',
   };

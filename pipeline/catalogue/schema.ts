@@ -205,6 +205,8 @@ export const cardMetricsSchema = z.object({
       scoredOn: z.string(),
       /** The change and its range: "+0.003, between +0.001 and +0.005 (95% interval)", at the run's evaluate.alpha. */
       change: z.string(),
+      /** How it was judged: "5-fold cross-validation" (the Markdown card's words, crossValidationWords). */
+      how: z.string().default(''),
       /** The verdict as said: "better", "no difference that matters" (a change too small to matter, not chance). */
       verdictName: z.string(),
       /** Why a change is no difference, beside its p-value; empty for "better" and "worse". */

@@ -51,6 +51,11 @@ export function confidenceLevel(alpha: number | undefined): string {
   return `${Number(((1 - (alpha ?? 0.05)) * 100).toFixed(4))}%`;
 }
 
+/** How a change was judged on every labelled object: "5-fold cross-validation", said by the card and the model page. */
+export function crossValidationWords({ k }: { k: number }): string {
+  return `${k}-fold cross-validation`;
+}
+
 /*
  * The words of the cross-validated comparison (metrics.crossValidated), shared by the pull-request report
  * ("Judged on every labelled object"), the evaluate stage's summary line and the model card, so that the three say

@@ -6,6 +6,7 @@ import {
   confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
+  crossValidationWords,
   labelChangeWords,
   scoredObjectsWords,
 } from '../evaluate/verdict-words.ts';
@@ -881,7 +882,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
         `a change of ${crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` })}, ` +
-        `${pValue(c.pValue)}: **${verdict.name}** (${cv.k}-fold cross-validation)` +
+        `${pValue(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
         (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
       '',
     );

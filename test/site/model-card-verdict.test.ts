@@ -11,6 +11,8 @@ import { testerRun } from '../fixtures/tester-run.ts';
 import { writeFixture } from './fixture.ts';
 
 /*
+ * How the change was judged is said as the Markdown card says it, "(5-fold cross-validation)": the page left it out.
+ *
  * The README's label fix: its pull request was judged "better" on every labelled object, while the
  * 66 test objects alone say "no detectable difference". The public model page of the version it made
  * must state the verdict the pull request got, not only the test split's, in the words of the model card.
@@ -90,7 +92,7 @@ describe('model page of a version made by a label fix', () => {
         'each of the 300 labelled objects was predicted by a model that had not seen it and scored on the labels ' +
         'now. Trained on the labels before, the model gives those labels a probability of 0.90 on average, and ' +
         '0.99 trained on the labels now: a change of +0.09, between +0.08 and +0.11 (95% interval), p = 0.002 ' +
-        '— better .',
+        '— better (5-fold cross-validation).',
     );
   }, 300_000);
 
@@ -108,19 +110,21 @@ describe('model page of a version made by a label fix', () => {
         'labels now (298 objects) and, for the 2 that have no label the model can use now, on the label they had. ' +
         'Trained on the labels before, the model gives those labels a probability of 0.85 on average, and 0.85 ' +
         'trained on the labels now: a change of +0.003, between +0.001 and +0.005 (95% interval), p = 0.002 — no ' +
-        'difference that matters : the whole range is above zero, so the change is more ' +
+        'difference that matters (5-fold cross-validation): the whole range is above zero, so the change is more ' +
         'than chance alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the ' +
         'verdict is “no detectable difference”.',
     );
   }, 300_000);
 
   // The ranges are the (1 − evaluate.alpha) intervals of the tests: with alpha 0.1 the page said "95%" all the same.
-  it('calls the ranges of both changes the interval of the alpha the evaluation used', async () => {
-    const cv = testerRun({ ref: 'main', comparison: { alpha: 0.1 } }) as Metrics['crossValidated'];
+  // The fold count is the one the evaluation used (evaluate.folds), here 10.
+  it('calls the ranges of both changes the interval of the alpha the evaluation used, and says its folds', async () => {
+    const cv = { ...testerRun({ ref: 'main', comparison: { alpha: 0.1 } }), k: 10 } as Metrics['crossValidated'];
     const { text, verdict } = await modelPage(cv, { alpha: 0.1 });
     expect(text).toContain('macro-F1 changed by +1.4 points (90% range: +0.0 to +5.1 points), p = 0.705');
     expect(verdict).toContain('a change of +0.003, between +0.001 and +0.005 (90% interval), p = 0.002');
     expect(text).not.toContain('(95% range:');
     expect(verdict).not.toContain('95%');
+    expect(verdict).toContain('— no difference that matters (10-fold cross-validation): the whole range');
   }, 300_000);
 });

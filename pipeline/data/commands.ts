@@ -6,6 +6,7 @@ import { shellWord } from '../init/invocation.ts';
 import { initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
 import { mergeData } from './merge.ts';
+import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { systemFilesAdvice } from './system-files.ts';
@@ -105,6 +106,24 @@ export function describeStatus(status: DataStatus): string[] {
       status.workspace
         ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "npx vitrine data add".`
         : 'There is no data/ folder and no data.dvc.',
+    );
+    return lines;
+  }
+  // data.dvc is one branch's record only: compared with it, data/ would be advised to be recorded or checked out,
+  // which add and checkout refuse. Said alone, with the way to finish.
+  if (status.mergeUnfinished) {
+    const { operation, file } = status.mergeUnfinished;
+    const onlyOne = 'only, so data/ is not compared with it';
+    lines.push(
+      operation === 'merge'
+        ? `A git merge is under way, and both branches changed ${file} (each recorded data/ its own way), but ` +
+            `${file} does not hold their merge yet: what it records now (a conflict resolved by hand, or one side ` +
+            `kept) has one branch’s photographs ${onlyOne}. Run "npx vitrine data merge": it reads both branches’ ` +
+            `records from git, keeps what either added, removed or changed, fills data/ and writes ${file}; then ` +
+            `commit it (git add ${file}, then git commit). To give up the merge instead, run "git merge --abort".`
+        : `Git is in the middle of ${operationWords(operation)}, and both sides changed ${file} (each recorded ` +
+            `data/ its own way): what it records now has one side’s photographs ${onlyOne}. ` +
+            notAMergeAdvice(operation),
     );
     return lines;
   }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { VitrineError } from '../errors.ts';
 import { mergeBase, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { gitLayout } from '../git/repo.ts';
 
@@ -129,6 +130,85 @@ export async function mergeRecorded({
   } catch {
     return false;
   }
+}
+
+/** A merge of data.dvc under way and not written yet: the conflict, and whether `md5` is what "data merge" wrote. */
+export interface UnfinishedMerge extends RecordConflict {
+  /** What data.dvc records now is the merge "data merge" wrote for these two commits (or a "data add" after it). */
+  written: boolean;
+}
+
+/**
+ * Whether git is combining two histories that both changed `target`.dvc, and whether what it records now (`md5`,
+ * its folder list; undefined when it does not read) is the merge "vitrine data merge" wrote: only then may data/ be
+ * recorded, filled or checked out from it. Anything else it holds (a conflict resolved by hand, one side kept
+ * whole) has one branch's photographs only. Undefined when no such operation is under way.
+ */
+export async function unfinishedMerge({
+  root,
+  target = 'data',
+  md5,
+}: {
+  root: string;
+  target?: string;
+  md5?: string;
+}): Promise<UnfinishedMerge | undefined> {
+  const conflict = await recordConflict({ root, dvcName: `${target}.dvc` });
+  if (!conflict) return undefined;
+  const { operation, ours, other } = conflict;
+  const written =
+    operation === 'merge' && md5 !== undefined && (await mergeRecorded({ root, target, ours, other, md5 }));
+  return { ...conflict, written };
+}
+
+/** What was about to happen to data/ when an unfinished merge stopped it. */
+export type MergeRefused = 'record' | 'pull' | 'checkout' | 'import';
+
+/**
+ * The refusal of `refused` while a merge of `target`.dvc is unfinished (DATA_MERGE_UNFINISHED), or while a rebase or
+ * a cherry-pick stopped on it (DATA_MERGE_REBASE): said before anything was changed, with the way to finish.
+ */
+export function unfinishedMergeError({
+  conflict,
+  target = 'data',
+  refused,
+}: {
+  conflict: RecordConflict;
+  target?: string;
+  refused: MergeRefused;
+}): VitrineError {
+  const name = `${target}.dvc`;
+  const { operation, ours, other } = conflict;
+  const nothing = refused === 'record' ? 'Nothing was recorded.' : 'Nothing was changed.';
+  const doing =
+    refused === 'record'
+      ? `recording ${target}/ now`
+      : refused === 'import'
+        ? `an import now, which writes ${target}/ and records it,`
+        : `a data ${refused} now, which fills ${target}/ from ${name},`;
+  if (operation !== 'merge')
+    return new VitrineError(
+      'DATA_MERGE_REBASE',
+      `Git is in the middle of ${operationWords(operation)}, and both sides changed ${name} (each recorded ` +
+        `${target}/ its own way): ${doing} would drop the other side’s photographs. ${nothing} ` +
+        notAMergeAdvice(operation),
+      { file: name, operation },
+    );
+  const why =
+    refused === 'record'
+      ? `recording ${target}/ now would write ${name} from this computer’s ${target}/ alone and drop the other ` +
+        `branch’s photographs, whatever ${name} holds now.`
+      : `${name} does not hold their merge yet, whatever it holds now (a conflict resolved by hand, or one side ` +
+        `kept, has one branch’s photographs only): ${doing} would leave ${target}/ with one branch’s photographs, ` +
+        'and committed, it would drop the other branch’s photographs.';
+  return new VitrineError(
+    'DATA_MERGE_UNFINISHED',
+    `A git merge is under way, and both branches changed ${name} (each recorded ${target}/ its own way): ${why} ` +
+      `${nothing} Run "npx vitrine data merge": it reads both branches’ records from git, keeps what either ` +
+      `added, removed or changed, fills ${target}/ and writes ${name}; then commit it (git add ${name}, then git ` +
+      'commit). To give up the merge instead, run "git merge --abort".',
+    { file: name, ours, other },
+  );
 }
 
 /**

@@ -40,12 +40,11 @@ import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } f
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
 import {
-  mergeRecorded,
-  notAMergeAdvice,
+  type GitOperation,
   noteMergeRecorded,
-  operationWords,
   type RecordConflict,
-  recordConflict,
+  unfinishedMerge,
+  unfinishedMergeError,
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
@@ -357,9 +356,6 @@ async function refuseUnmergedRecord({
   dvcFile: string;
   target: string;
 }): Promise<RecordConflict | undefined> {
-  const name = path.basename(dvcFile);
-  const conflict = await recordConflict({ root, dvcName: name });
-  if (!conflict) return undefined;
   // Markers, or a hand edit that does not read: said as the conflict, naming the line.
   const md5 = await readDvcFile({ file: dvcFile }).then(
     (parsed) => parsed.outs[0]?.md5,
@@ -368,26 +364,31 @@ async function refuseUnmergedRecord({
       return undefined;
     },
   );
-  const { operation, ours, other } = conflict;
-  if (operation === 'merge' && md5 && (await mergeRecorded({ root, target, ours, other, md5 }))) return conflict;
-  if (operation !== 'merge')
-    throw new VitrineError(
-      'DATA_MERGE_REBASE',
-      `Git is in the middle of ${operationWords(operation)}, and both sides changed ${name} (each recorded ` +
-        `${target}/ its own way): recording ${target}/ now would drop the other side’s photographs. Nothing was ` +
-        `recorded. ${notAMergeAdvice(operation)}`,
-      { file: name, operation },
-    );
-  throw new VitrineError(
-    'DATA_MERGE_UNFINISHED',
-    `A git merge is under way, and both branches changed ${name} (each recorded ${target}/ its own way): ` +
-      `recording ${target}/ now would write ${name} from this computer’s ${target}/ alone and drop the other ` +
-      `branch’s photographs, whatever ${name} holds now. Nothing was recorded. Run "npx vitrine data merge": it ` +
-      `reads both branches’ records from git, keeps what either added, removed or changed, fills ${target}/ and ` +
-      `writes ${name}; then commit it (git add ${name}, then git commit). To give up the merge instead, run ` +
-      '"git merge --abort".',
-    { file: name, ours, other },
-  );
+  const unfinished = await unfinishedMerge({ root, target, md5 });
+  if (!unfinished) return undefined;
+  const { written, ...conflict } = unfinished;
+  if (written) return conflict;
+  throw unfinishedMergeError({ conflict, target, refused: 'record' });
+}
+
+/**
+ * A pull or a checkout while such a merge is unfinished would fill data/ from a data.dvc that has one branch's
+ * photographs only (resolved by hand, or one side kept): committed, the other's would be dropped. Refused before
+ * anything is changed, as "data add" is; once "data merge" has written the merge, they fill data/ from it.
+ */
+async function refuseUnfinishedMerge({
+  root,
+  target,
+  md5,
+  refused,
+}: {
+  root: string;
+  target: string;
+  md5: string;
+  refused: 'pull' | 'checkout';
+}): Promise<void> {
+  const unfinished = await unfinishedMerge({ root, target, md5 });
+  if (unfinished && !unfinished.written) throw unfinishedMergeError({ conflict: unfinished, target, refused });
 }
 
 /**
@@ -1253,6 +1254,7 @@ export async function pullData({
   const again = 'run "npx vitrine data pull" again to fetch the rest (files in the cache are not downloaded again).';
   where.now = () => `Nothing was downloaded yet: ${again}`;
   const t = await tracked({ root, target });
+  await refuseUnfinishedMerge({ root: path.resolve(root), target, md5: t.out.md5, refused: 'pull' });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
   // The files' contents, as the progress line counts them: not the folder list fetched first.
@@ -1605,6 +1607,7 @@ async function makePlan({
   force: boolean;
 }): Promise<CheckoutPlan> {
   const t = await tracked({ root, target });
+  await refuseUnfinishedMerge({ root: path.resolve(root), target, md5: t.out.md5, refused: 'checkout' });
   refuseLinkedFolders({ dir: t.dir, folders: [''], target });
   const remote = configuredRemote(root);
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
@@ -2033,6 +2036,12 @@ export interface DataStatus {
   sent?: { remote: string; url: string; known: boolean } | null;
   /** True when a pull or checkout of the folder started and did not finish (`unfinishedCheckoutFile`). */
   checkoutUnfinished?: boolean;
+  /**
+   * Git is combining two histories that both changed data.dvc, and data.dvc does not hold the merge "vitrine data
+   * merge" writes (a conflict resolved by hand, one side kept): what data.dvc records is one branch's photographs
+   * only, so the comparison above is no guide. Add, pull and checkout refuse until "data merge" has run.
+   */
+  mergeUnfinished?: { operation: GitOperation; file: string };
 }
 
 /** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
@@ -2082,6 +2091,9 @@ export async function dataStatus({
     remote: null,
   };
   if (await exists(unfinishedCheckoutFile(absRoot, target))) status.checkoutUnfinished = true;
+  const unfinished = t ? await unfinishedMerge({ root: absRoot, target, md5: t.out.md5 }) : undefined;
+  if (unfinished && !unfinished.written)
+    status.mergeUnfinished = { operation: unfinished.operation, file: `${target}.dvc` };
   if (!t) {
     status.changes.added = tree?.entries.map((e) => e.relpath) ?? [];
     log.debug(`${target}.dvc does not exist`);

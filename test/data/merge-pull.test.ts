@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeStatus } from '../../pipeline/data/commands.ts';
 import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
@@ -119,6 +120,57 @@ describe('a conflict in data.dvc edited by hand during the merge', () => {
   }, 60_000);
 });
 
+describe('a conflict in data.dvc resolved by hand into a record (markers gone, one md5 kept)', () => {
+  it('status says the merge is unfinished; pull and checkout refuse, changing nothing; data merge finishes it', async () => {
+    const b = await conflictedPull();
+    // The other branch's lines kept, git's markers and this branch's lines deleted: a record that reads well.
+    await writeFile(
+      path.join(b, 'data.dvc'),
+      (await dvcText(b)).replace(/^<{7}[\s\S]*?^={7}.*\n/m, '').replace(/^>{7}.*\n/m, ''),
+    );
+    const kept = await dvcText(b);
+    expect(kept).not.toMatch(/<{7}|={7}|>{7}/);
+    const images = async () => (await readdir(path.join(b, 'data', 'images'))).sort();
+    const before = await images();
+    expect(before).toContain('NEW-B.jpg');
+
+    const status = await dataStatus({ root: b, log: silentLogger });
+    expect(status.mergeUnfinished).toMatchObject({ operation: 'merge', file: 'data.dvc' });
+    const lines = describeStatus(status);
+    expect(lines[0]).toMatch(/^A git merge is under way, and both branches changed data\.dvc/);
+    expect(lines[0]).toContain('Run "npx vitrine data merge"');
+    // Nothing that data pull, checkout or add would refuse is advised.
+    expect(lines.join('\n')).not.toMatch(/vitrine data (pull|checkout|add)/);
+
+    for (const run of [
+      () => pullData({ root: b, log: silentLogger }),
+      () => checkoutData({ root: b, log: silentLogger }),
+      () => checkoutData({ root: b, log: silentLogger, force: true }),
+      () => addData({ root: b, log: silentLogger }),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATA_MERGE_UNFINISHED' });
+      expect((error as Error).message).toContain('drop the other branch’s photographs');
+      expect((error as Error).message).toContain('Run "npx vitrine data merge"');
+      expect(await dvcText(b)).toBe(kept);
+      expect(await images()).toEqual(before);
+    }
+    expect(existsSync(path.join(b, '.dvc', 'tmp', 'checkout-unfinished.data'))).toBe(false);
+
+    // data merge reads both branches from git, not the hand-resolved file: both photographs, then all is as usual.
+    await mergeData({ root: b, log: silentLogger });
+    expect(has(b, 'images/NEW-A.jpg') && has(b, 'images/NEW-B.jpg')).toBe(true);
+    const merged = await dataStatus({ root: b, log: silentLogger });
+    expect(merged.mergeUnfinished).toBeUndefined();
+    expect(merged.clean).toBe(true);
+    await checkoutData({ root: b, log: silentLogger });
+    await pullData({ root: b, log: silentLogger });
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
+  }, 60_000);
+});
+
 describe('a "git pull --rebase" that stopped on data.dvc', () => {
   it('every data command says to give up the rebase and merge, and that advice works', async () => {
     const b = await conflictedPull({ how: '--rebase' });
@@ -144,6 +196,17 @@ describe('a "git pull --rebase" that stopped on data.dvc', () => {
     const kept = await addData({ root: b, log: silentLogger }).catch((e: unknown) => e);
     expect(kept).toMatchObject({ code: 'DATA_MERGE_REBASE' });
     expect((kept as Error).message).toMatch(steps);
+    for (const run of [
+      () => pullData({ root: b, log: silentLogger }),
+      () => checkoutData({ root: b, log: silentLogger }),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATA_MERGE_REBASE' });
+      expect((error as Error).message).toMatch(steps);
+    }
+    const status = await dataStatus({ root: b, log: silentLogger });
+    expect(status.mergeUnfinished).toMatchObject({ operation: 'rebase' });
+    expect(describeStatus(status)[0]).toMatch(steps);
 
     git(b, 'rebase', '--abort');
     // A REBASE_HEAD left behind with no rebase under way (git status says none) is no rebase either.

@@ -27587,6 +27587,7 @@ var init_history = __esm({
 var init_merge_state = __esm({
   "pipeline/data/merge-state.ts"() {
     "use strict";
+    init_errors();
     init_history();
     init_repo();
   }

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { mergeBase, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { objectLookup, objectPath, writeManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile, readDvcFile, writeDvcFile } from './dvcfile.ts';
-import { hashTree, manifestHash } from './hash.ts';
+import { hashTree, manifestHash, type TreeHash } from './hash.ts';
 import { gitUnderway, mergeRecorded, notAMergeAdvice, noteMergeRecorded, operationWords } from './merge-state.ts';
 import {
   addData,
@@ -71,11 +71,14 @@ export async function mergeData({
   const base = await mergeBase({ dir: absRoot, a: ours, b: other });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const remote = configuredRemote(absRoot);
+  /** The bytes each commit's data.dvc records ("size:"), by commit. */
+  const sizes = new Map<string, number>();
   /** The files data.dvc records at a commit, by path: fetched from the remote when this cache lacks the list. */
   const filesAt = async (commit: string | null, whose: string): Promise<Map<string, string>> => {
     const text = commit ? await readTextAtCommit({ dir: absRoot, commit, filepath: dvcName }) : null;
     if (text === null) return new Map();
     const out = parseDvcFile({ text, file: `${dvcName} at commit ${commit!.slice(0, 7)}`, target }).outs[0];
+    if (out?.size !== undefined) sizes.set(commit!, out.size);
     if (!out?.md5.endsWith('.dir'))
       throw new VitrineError(
         'DATA_MERGE_UNSUPPORTED',
@@ -154,7 +157,12 @@ export async function mergeData({
     if (!merged.has(file.slice(target.length + 1))) await rm(path.join(absRoot, file), { force: true });
   const entries = entriesOf(merged);
   const md5 = await writeManifest({ cacheDir, entries });
-  await writeDvcFile({ file: dvcFile, outs: [{ md5, nfiles: entries.length, hash: 'md5', path: target }] });
+  // Whole, as "data add" writes it: filling data/ may stop (a photograph not on the remote) before the add after it.
+  const size = await mergedSize({ merged, tree, cacheDir, theirs, theirsSize: sizes.get(other) });
+  await writeDvcFile({
+    file: dvcFile,
+    outs: [{ md5, ...(size === undefined ? {} : { size }), nfiles: entries.length, hash: 'md5', path: target }],
+  });
   // From here data.dvc is the merge: "data add" records over it again (this one's, then any later one's).
   await noteMergeRecorded({ root: absRoot, target, ours, other, md5 });
   const held = await objectLookup(cacheDir);
@@ -243,6 +251,55 @@ function combine({
     else merged.set(file, t);
   }
   return { merged, fromOther, conflicts: conflicts.sort() };
+}
+
+/**
+ * The bytes of the merged folder, as "data add" records them: each file's size from data/ (this branch's, as
+ * checked) or from the cache; the other branch's files this computer does not hold yet count as what that branch's
+ * data.dvc records ("size:") less its files known here. Undefined when that cannot tell (the other branch's data.dvc
+ * has no size, or a file of it that the merge leaves out is not here either): "data add" writes it once data/ is
+ * filled.
+ */
+async function mergedSize({
+  merged,
+  tree,
+  cacheDir,
+  theirs,
+  theirsSize,
+}: {
+  merged: Map<string, string>;
+  tree: TreeHash;
+  cacheDir: string;
+  theirs: Map<string, string>;
+  theirsSize?: number;
+}): Promise<number | undefined> {
+  const known = new Map(tree.entries.map((e) => [e.md5, e.size]));
+  const sizeOf = async (md5: string): Promise<number | undefined> => {
+    if (!known.has(md5))
+      await stat(objectPath(cacheDir, md5)).then(
+        (info) => known.set(md5, info.size),
+        () => undefined,
+      );
+    return known.get(md5);
+  };
+  let total = 0;
+  const absent = new Set<string>();
+  for (const [relpath, md5] of merged) {
+    const size = await sizeOf(md5);
+    if (size === undefined) absent.add(relpath);
+    else total += size;
+  }
+  if (absent.size === 0) return total;
+  // What is not here is the other branch's (this branch's files are in data/): its total, less what is known of it.
+  if (theirsSize === undefined) return undefined;
+  let rest = theirsSize;
+  for (const [relpath, md5] of theirs) {
+    if (absent.has(relpath) && merged.get(relpath) === md5) continue;
+    const size = await sizeOf(md5);
+    if (size === undefined) return undefined;
+    rest -= size;
+  }
+  return rest >= 0 ? total + rest : undefined;
 }
 
 function entriesOf(files: Map<string, string>): { relpath: string; md5: string }[] {

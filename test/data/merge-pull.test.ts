@@ -319,6 +319,26 @@ describe('data merge run again before the merge is committed', () => {
   }, 60_000);
 });
 
+describe('the data.dvc data merge writes', () => {
+  it('is complete, as data add writes it, even when filling data/ stopped (size and nfiles)', async () => {
+    const b = await conflictedPull();
+    const { a, remote } = besideB(b);
+    await dropFromRemote({ remote, md5: md5('new a') });
+    const stopped = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(stopped).toMatchObject({ code: 'REMOTE_OBJECT_MISSING' });
+    const written = await dvcText(b);
+    const bytes = [START['objects.csv'], 'one', 'two', 'three', 'new a', 'new b'].join('').length;
+    expect(written).toContain(`  size: ${bytes}\n`);
+    expect(written).toContain('  nfiles: 6\n');
+
+    // Filled once A has pushed: data add then finds data.dvc as it would write it.
+    await pushData({ root: a, log: silentLogger });
+    await pullData({ root: b, log: silentLogger });
+    await addData({ root: b, log: silentLogger });
+    expect(await dvcText(b)).toBe(written);
+  }, 60_000);
+});
+
 describe('both branches imported, so both changed data/objects.csv', () => {
   it('says keeping one table drops the other branch’s objects, and how to combine them', async () => {
     const b = await conflictedPull({

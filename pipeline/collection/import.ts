@@ -18,6 +18,7 @@ import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
 import { listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
+import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -194,10 +195,17 @@ async function importInto({
   session,
 }: ImportOptions & { session: ImportSession }): Promise<ImportResult> {
   // A merge stopped on data.dvc: data/ is one branch's, data.dvc neither's. Changed now, data/ would leave "data merge"
-  // nothing to go by (a reviewer's import wrote data/ and labels.csv, then failed on data.dvc).
-  await readDvcFile({ file: ws.dataDvc }).catch((error: unknown) => {
-    if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
-  });
+  // nothing to go by (a reviewer's import wrote data/ and labels.csv, then failed on data.dvc). So too once data.dvc
+  // reads well again (resolved by hand, one side kept), until "data merge" has written the merge.
+  const recordedMd5 = await readDvcFile({ file: ws.dataDvc }).then(
+    (parsed) => parsed.outs[0]?.md5,
+    (error: unknown) => {
+      if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
+      return undefined;
+    },
+  );
+  const unfinished = await unfinishedMerge({ root: ws.root, target: 'data', md5: recordedMd5 });
+  if (unfinished && !unfinished.written) throw unfinishedMergeError({ conflict: unfinished, refused: 'import' });
   if (!metadata && !params.import.metadata)
     throw new VitrineError(
       'IMPORT_NO_METADATA',

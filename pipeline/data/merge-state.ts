@@ -184,7 +184,7 @@ export function unfinishedMergeError({
     refused === 'record'
       ? `recording ${target}/ now`
       : refused === 'import'
-        ? `an import now, which writes ${target}/ and records it,`
+        ? 'an import now'
         : `a data ${refused} now, which fills ${target}/ from ${name},`;
   if (operation !== 'merge')
     return new VitrineError(
@@ -194,13 +194,18 @@ export function unfinishedMergeError({
         notAMergeAdvice(operation),
       { file: name, operation },
     );
+  const notYet =
+    `${name} does not hold their merge yet, whatever it holds now (a conflict resolved by hand, or one side kept, ` +
+    'has one branch’s photographs only)';
   const why =
     refused === 'record'
       ? `recording ${target}/ now would write ${name} from this computer’s ${target}/ alone and drop the other ` +
         `branch’s photographs, whatever ${name} holds now.`
-      : `${name} does not hold their merge yet, whatever it holds now (a conflict resolved by hand, or one side ` +
-        `kept, has one branch’s photographs only): ${doing} would leave ${target}/ with one branch’s photographs, ` +
-        'and committed, it would drop the other branch’s photographs.';
+      : refused === 'import'
+        ? `${notYet}: ${doing} would change ${target}/, which "data merge" reads as this branch’s, and record it ` +
+          'without the other branch’s photographs, which committed would drop them.'
+        : `${notYet}: ${doing} would leave ${target}/ with one branch’s photographs, and committed, it would drop ` +
+          'the other branch’s photographs.';
   return new VitrineError(
     'DATA_MERGE_UNFINISHED',
     `A git merge is under way, and both branches changed ${name} (each recorded ${target}/ its own way): ${why} ` +

@@ -117,10 +117,21 @@ export async function mergeData({
   }
 
   // data/ must be this branch's record: a change not recorded would be lost, or recorded as the other branch's.
+  // Files as the other branch records them are no change of this branch's (data/ filled from a data.dvc resolved by
+  // hand, by DVC or a Vitrine that did not refuse): the merge puts its own files there, and loses nothing as long as
+  // what it replaces or removes is in the cache.
   const dir = path.join(absRoot, target);
   const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), log });
   const now = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
-  const differ = [...new Set([...now.keys(), ...mine.keys()])].filter((p) => now.get(p) !== mine.get(p));
+  const changed = [...new Set([...now.keys(), ...mine.keys()])].filter((p) => now.get(p) !== mine.get(p));
+  const inCache = changed.length > 0 ? await objectLookup(cacheDir) : () => false;
+  const asTheirs = new Set(
+    changed.filter((p) => {
+      const here = now.get(p);
+      return here === theirs.get(p) && (here === undefined || here === merged.get(p) || inCache(here));
+    }),
+  );
+  const differ = changed.filter((p) => !asTheirs.has(p));
   if (differ.length > 0)
     throw new VitrineError(
       'DATA_MERGE_UNRECORDED',
@@ -153,8 +164,16 @@ export async function mergeData({
   }
 
   // data/ is this branch's record: what the other branch removed goes, then the record is written and checked out.
-  for (const file of fromOther)
-    if (!merged.has(file.slice(target.length + 1))) await rm(path.join(absRoot, file), { force: true });
+  for (const relpath of new Set([...fromOther.map((f) => f.slice(target.length + 1)), ...asTheirs]))
+    if (!merged.has(relpath)) await rm(path.join(absRoot, target, ...relpath.split('/')), { force: true });
+  if (asTheirs.size > 0) {
+    const one = asTheirs.size === 1;
+    log.info(
+      `${listWords([...asTheirs].map((p) => `${target}/${p}`).sort(), { max: 5 })} ${one ? 'was' : 'were'} as the ` +
+        `other branch records ${one ? 'it' : 'them'}, not as this branch does (${target}/ filled from a ${dvcName} ` +
+        'resolved by hand?): the merge puts the files of both branches there.',
+    );
+  }
   const entries = entriesOf(merged);
   const md5 = await writeManifest({ cacheDir, entries });
   // Whole, as "data add" writes it: filling data/ may stop (a photograph not on the remote) before the add after it.

@@ -171,6 +171,40 @@ describe('a conflict in data.dvc resolved by hand into a record (markers gone, o
   }, 60_000);
 });
 
+describe('data/ filled from a data.dvc resolved by hand (by DVC, or a Vitrine before it refused)', () => {
+  it('data merge takes the other branch’s files in data/ for what they are, and merges', async () => {
+    const b = await conflictedPull({
+      a: { 'images/NEW-A.jpg': 'new a' },
+      b: { 'images/NEW-B.jpg': 'new b', 'images/A2.jpg': 'two, again', 'images/A3.jpg': undefined },
+    });
+    git(b, 'checkout', '--theirs', 'data.dvc');
+    // data/ made as the other branch records it, as "dvc checkout --force" does: this branch's changes undone.
+    await change(b, { 'images/NEW-A.jpg': 'new a', 'images/A2.jpg': 'two', 'images/A3.jpg': 'three' });
+    await change(b, { 'images/NEW-B.jpg': undefined });
+    const log = memoryLogger();
+    await mergeData({ root: b, log });
+    expect(said(log)).toContain('as the other branch records them');
+    const read = (file: string) => readFile(path.join(b, 'data', file), 'utf8');
+    expect(await read('images/NEW-A.jpg')).toBe('new a');
+    expect(await read('images/NEW-B.jpg')).toBe('new b');
+    expect(await read('images/A2.jpg')).toBe('two, again');
+    expect(has(b, 'images/A3.jpg')).toBe(false);
+    expect(await dvcText(b)).toContain('nfiles: 5');
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
+  }, 60_000);
+
+  it('a change of this branch’s own, not as either branch records it, still stops it (DATA_MERGE_UNRECORDED)', async () => {
+    const b = await conflictedPull();
+    git(b, 'checkout', '--theirs', 'data.dvc');
+    await change(b, { 'images/NEW-A.jpg': 'new a', 'images/A1.jpg': 'one, edited' });
+    const error = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATA_MERGE_UNRECORDED', data: { files: ['data/images/A1.jpg'] } });
+    expect(await readFile(path.join(b, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('one, edited');
+  }, 60_000);
+});
+
 describe('a "git pull --rebase" that stopped on data.dvc', () => {
   it('every data command says to give up the rebase and merge, and that advice works', async () => {
     const b = await conflictedPull({ how: '--rebase' });

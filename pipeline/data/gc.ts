@@ -32,7 +32,7 @@ export interface GcResult {
 const SKIPPED = new Set(['.git', '.dvc', '.vitrine', 'node_modules']);
 
 /** Every `*.dvc` file under `root` (relative, forward slashes), not looking inside the folders they track. */
-async function findDvcFiles(root: string): Promise<string[]> {
+export async function findDvcFiles(root: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     const items = await readdir(path.join(root, rel), { withFileTypes: true });

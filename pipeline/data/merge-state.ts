@@ -217,6 +217,37 @@ export function unfinishedMergeError({
 }
 
 /**
+ * "data gc" while git combines two histories that both changed one of `files` (.dvc files, relative to `root`): what
+ * it records now is neither side's whole, and "data merge" reads both sides' folder lists and photographs from the
+ * cache (this branch's maybe never pushed), so none goes until the merge is committed. Checked by the command, not
+ * by gcData: the data-cache action runs that in CI, where no merge is under way, without git's history reader.
+ */
+export async function refuseGcDuringMerge({ root, files }: { root: string; files: string[] }): Promise<void> {
+  for (const file of files) {
+    const conflict = await recordConflict({ root, dvcName: file });
+    if (!conflict) continue;
+    const { operation } = conflict;
+    const would =
+      `"npx vitrine data gc" now would remove from the local cache what ${file} does not record now, which the ` +
+      `merge reads: this branch’s photographs and folder list among them, never pushed maybe. Nothing was removed.`;
+    if (operation !== 'merge')
+      throw new VitrineError(
+        'DATA_MERGE_REBASE',
+        `Git is in the middle of ${operationWords(operation)}, and both sides changed ${file}: ${would} ` +
+          `${notAMergeAdvice(operation)} Once the merge is committed, run "npx vitrine data gc" again.`,
+        { file, operation },
+      );
+    throw new VitrineError(
+      'DATA_MERGE_UNFINISHED',
+      `A git merge is under way, and both branches changed ${file}: ${would} Finish the merge first: run ` +
+        `"npx vitrine data merge" (if it has not run yet), commit ${file} (git add ${file}, then git commit), then ` +
+        'run "npx vitrine data gc" again.',
+      { file, ours: conflict.ours, other: conflict.other },
+    );
+  }
+}
+
+/**
  * What to do when git stopped in an operation "vitrine data merge" cannot finish: give it up, then merge. The way
  * back is git's own (--abort puts the branch back as it was before), so nothing is lost.
  */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
 import { describeStatus } from '../../pipeline/data/commands.ts';
 import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
@@ -202,6 +203,48 @@ describe('data/ filled from a data.dvc resolved by hand (by DVC, or a Vitrine be
     const error = await mergeData({ root: b, log: silentLogger }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DATA_MERGE_UNRECORDED', data: { files: ['data/images/A1.jpg'] } });
     expect(await readFile(path.join(b, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('one, edited');
+  }, 60_000);
+});
+
+describe('data gc during the merge', () => {
+  it('the command refuses, removing nothing, until the merge is committed: data merge reads what it would remove', async () => {
+    const b = await conflictedPull();
+    git(b, 'checkout', '--theirs', 'data.dvc');
+    // The other branch's folder list is in this cache (fetched by DVC, or a status --remote): gc could read it.
+    const list = /md5: ([0-9a-f]{32})\.dir/.exec(await dvcText(b))![1]!;
+    const at = (root: string) =>
+      path.join(root, '.dvc', 'cache', 'files', 'md5', list.slice(0, 2), `${list.slice(2)}.dir`);
+    await cp(at(besideB(b).a), at(b));
+    const cache = path.join(b, '.dvc', 'cache', 'files', 'md5');
+    const objects = async () =>
+      (
+        await Promise.all(
+          (await readdir(cache)).map(async (d) => (await readdir(path.join(cache, d))).map((f) => d + f)),
+        )
+      )
+        .flat()
+        .sort();
+    const before = await objects();
+    const gc = async () => {
+      const log = memoryLogger();
+      const code = await main(['data', 'gc'], { cwd: b, env: {}, stdout: () => {}, log, interactive: false });
+      return { code, said: said(log) };
+    };
+    const refused = await gc();
+    expect(refused.code).not.toBe(0);
+    expect(refused.said).toContain('A git merge is under way, and both branches changed data.dvc');
+    expect(refused.said).toContain('Nothing was removed');
+    expect(refused.said).toContain('"npx vitrine data merge"');
+    expect(await objects()).toEqual(before);
+
+    await mergeData({ root: b, log: silentLogger });
+    // Written, not committed: run again, data merge reads the three versions still.
+    expect((await gc()).said).toContain('Nothing was removed');
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    expect((await gc()).code).toBe(0);
+    expect(await objects()).not.toEqual(before);
+    expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
   }, 60_000);
 });
 

@@ -165,6 +165,16 @@ export async function buildSite({
         'without a line break, then run the catalogue again. The other stages are not affected.',
       { dir: ws.root },
     );
+  // Vite cuts its paths at "#" ("Cannot resolve entry module ../Collection "): Vitrine's own site folder only, since
+  // a repository in such a folder builds (an outside tester's "Collection #1").
+  if (siteDir.includes('#'))
+    throw new VitrineError(
+      'CATALOGUE_PATH_HASH',
+      `Vitrine's folder path has a “#” in it (${path.dirname(siteDir)}): Astro, which builds the catalogue, cuts ` +
+        'paths at “#” and cannot build from there. Rename the folder (or move Vitrine) to a path without a “#”, then ' +
+        'run the catalogue again. The other stages are not affected.',
+      { dir: siteDir },
+    );
   // Without the site's address, IIIF ids and sitemap locations are paths, which viewers and search engines elsewhere
   // cannot follow (a public tester): said, and the object pages then offer no manifest.
   if (!params.catalogue.site)

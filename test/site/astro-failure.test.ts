@@ -94,3 +94,31 @@ describe('a repository folder whose path has a line break', () => {
     }
   });
 });
+
+describe('a Vitrine folder whose path has a “#”', () => {
+  // Outside tester: Vitrine cloned into "Collection #1/…": the catalogue ended in Astro's stack ("errors:
+  // [Getter/Setter]"), the cause ("Cannot resolve entry module ../Collection ") only with --verbose. Vite cuts its
+  // paths at "#". A repository there, with Vitrine elsewhere, builds: only Vitrine's own site folder is refused.
+  it('is refused before anything is built, naming the folder and what to do', async () => {
+    const { mkdtemp, rm, readdir, mkdir } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const { buildSite } = await import('../../pipeline/catalogue/site.ts');
+    const { workspace } = await import('../../pipeline/paths.ts');
+    const { defaultParams } = await import('../../pipeline/params.ts');
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-hash-'));
+    try {
+      const ws = workspace(path.join(parent, 'museum'));
+      await mkdir(ws.root);
+      const siteDir = path.join(parent, 'Collection #1', 'vitrine', 'site');
+      const error = await buildSite({ ws, params: defaultParams(), log: memoryLogger(), siteDir }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'CATALOGUE_PATH_HASH' });
+      expect((error as Error).message).toContain(path.join(parent, 'Collection #1', 'vitrine'));
+      expect((error as Error).message).toMatch(/without a “#”/);
+      expect(await readdir(ws.root)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+});

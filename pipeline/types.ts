@@ -447,6 +447,11 @@ export interface Metrics extends ModelScores {
    * says it and withholds "Better", and the gate fails when a label lost all its objects or most were removed.
    */
   labelLoss?: LabelLoss;
+  /**
+   * Labels the change renames (pipeline/evaluate/label-renames.ts): the model in production and the labels before
+   * were compared under the new names. Absent when none is renamed.
+   */
+  labelRenames?: { from: string; to: string; objects: number }[];
   /** The promotion gate from params, checked. */
   gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
 }

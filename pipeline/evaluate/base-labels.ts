@@ -7,6 +7,7 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { gitToken, reportBase, reportBaseGiven } from '../stages/report.ts';
 import type { LabelLine } from '../types.ts';
+import { type LabelRename, labelRenames, renamed } from './label-renames.ts';
 
 /*
  * The labels a pull request started from, for the cross-validated comparison of a label change: the
@@ -25,6 +26,8 @@ export interface BaseLabels {
   commit: string;
   /** Object id → label, after the dataset stage's checks (unknown objects, labels outside the vocabulary left out). */
   labelOf: Map<string, string>;
+  /** Labels the change renames (label-renames.ts): `labelOf` has them under their new names already. */
+  renames: LabelRename[];
 }
 
 /** Where the base labels come from: a ref to resolve, or a known commit; `ref` names it in words. */
@@ -72,6 +75,7 @@ export async function readBaseLabels({
   source,
   objectIds,
   vocabulary,
+  now,
   log,
 }: {
   ws: Workspace;
@@ -79,6 +83,8 @@ export async function readBaseLabels({
   source: BaseSource | null;
   objectIds: Set<string>;
   vocabulary: string[];
+  /** Today's labels (object id → label), to tell a renamed label from labels changed one by one. */
+  now?: Map<string, string>;
   log: Logger;
 }): Promise<BaseLabels | null> {
   if (!source) return null;
@@ -98,10 +104,13 @@ export async function readBaseLabels({
     const text = await readTextAtCommit({ dir: ws.root, commit, filepath: file });
     // Lines that disagree (an empty label cell beside a label too) leave the object unlabelled, as in the dataset.
     const blanks: LabelLine[] = [];
-    const lines = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
+    const read = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
     const name = `${file} at ${source.ref}`;
+    const before = new Map(read.filter((l) => objectIds.has(l.objectId)).map((l) => [l.objectId, l.label]));
+    const renames = now ? labelRenames({ before, now, vocabulary }) : [];
+    const lines = read.map((l) => ({ ...l, label: renamed(l.label, renames) }));
     const { labelOf } = checkLabels({ labels: lines, blanks, objectIds, vocabulary, name });
-    return { ref: source.ref, commit, labelOf };
+    return { ref: source.ref, commit, labelOf, renames };
   } catch (error) {
     log.info(
       `The labels at ${source.ref} could not be read (${messageOf(error)}), so the label change is judged on the test split only.`,

@@ -55,6 +55,7 @@ export async function crossValidateCollection({
     source,
     objectIds: new Set(dataset.objects.map((o) => o.id)),
     vocabulary: labels,
+    now: new Map(dataset.objects.flatMap((o) => (o.label !== null && classOf.has(o.label) ? [[o.id, o.label]] : []))),
     log,
   });
   const headOf = (o: DatasetObject) => (o.label !== null && classOf.has(o.label) ? classOf.get(o.label)! : -1);

@@ -9,6 +9,7 @@ import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines, objectIdOf } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
+import { renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { gitDir } from '../git/repo.ts';
@@ -347,8 +348,10 @@ export async function buildReport({
       const kept = new Set(now);
       const uses = new Map<string, number>();
       for (const l of headLabels) uses.set(l.label, (uses.get(l.label) ?? 0) + 1);
+      // A label renamed (the evaluate stage told it by its objects) is not one removed.
+      const renamedFrom = new Set((metrics.labelRenames ?? []).map((r) => r.from));
       vocabularyRemoved = was
-        .filter((label) => !kept.has(label))
+        .filter((label) => !kept.has(label) && !renamedFrom.has(label))
         .map((label) => ({ label, objects: uses.get(label) ?? 0 }));
     }
   }
@@ -527,6 +530,14 @@ export async function buildReport({
     ];
   if (vocabularyRemoved.length > 0)
     sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
+  const renames = metrics.labelRenames ?? [];
+  if (renames.length > 0)
+    sections.afterIntro = [
+      `**This pull request renames ${renames.length === 1 ? 'a label' : 'labels'}:** ${text(renameWords(renames))}. ` +
+        'The model in production and the labels before are compared under the new names, so a renamed object ' +
+        'counts as keeping its label.',
+      ...(sections.afterIntro ?? []),
+    ];
   if (loss && lossWords) {
     const renamed = renamedLabels({ lost: loss.lost, changes, vocabulary: params.collection.vocabulary });
     sections.afterIntro = [

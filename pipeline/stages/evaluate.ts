@@ -10,6 +10,7 @@ import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
+import { renamed, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -315,13 +316,6 @@ export const evaluateStage: Stage = {
                 `one: ${settingChangeWords(settingChanges)}. The comparison with it is also a comparison of those ` +
                 `settings. ${settingAdvice({ changes: settingChanges, version: resolved.version })}.`,
             );
-          const baseLabels = classified.info.labels;
-          if (baseLabels.join('\n') !== labels.join('\n')) {
-            log.warn(
-              `The baseline ${resolved.version} knows the labels ${labelList(baseLabels)}; it is scored on ` +
-                `today's vocabulary (${labelList(labels)}), where labels it never learnt count against it.`,
-            );
-          }
         }
       } else {
         const none = `No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`;
@@ -389,9 +383,27 @@ export const evaluateStage: Stage = {
             source,
             objectIds: new Set(dataset.objects.map((o) => o.id)),
             vocabulary: labels,
+            now: new Map(
+              dataset.objects.flatMap((o) =>
+                o.label !== null && classOf.has(o.label) ? [[o.id, o.label] as const] : [],
+              ),
+            ),
             log,
           })
         : null;
+    // A renamed label: production's and the base's old name is read as the new one (label-renames.ts).
+    const renames = baseLabels?.renames ?? [];
+    if (renames.length > 0)
+      log.info(
+        `This change renames labels: ${renameWords(renames)}. The labels before and the model in production ` +
+          'are compared under the new names.',
+      );
+    const known = baseline?.classified.info.labels.map((l) => renamed(l, renames));
+    if (baseline && known && known.join('\n') !== labels.join('\n'))
+      log.warn(
+        `The baseline ${baseline.version} knows the labels ${labelList(known)}; it is scored on ` +
+          `today's vocabulary (${labelList(labels)}), where labels it never learnt count against it.`,
+      );
     const labelLoss = baseLabels
       ? labelLossOf({
           ref: baseLabels.ref,
@@ -459,7 +471,7 @@ export const evaluateStage: Stage = {
     const baselineRows = baseline
       ? alignProbabilities({
           rows: baseline.classified.probabilities,
-          from: baseline.classified.info.labels,
+          from: baseline.classified.info.labels.map((l) => renamed(l, renames)),
           to: labels,
         })
       : [];
@@ -526,6 +538,7 @@ export const evaluateStage: Stage = {
     if (metrics.baseline && settingChanges.length > 0) metrics.baseline.settingChanges = settingChanges;
     // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
     if (labelLoss) metrics.labelLoss = labelLoss;
+    if (renames.length > 0) metrics.labelRenames = renames;
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,

@@ -1,0 +1,141 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelRenames } from '../../pipeline/evaluate/label-renames.ts';
+import { type Clock, memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+import { trainStage } from '../../pipeline/stages/train.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+import { gitIn } from '../fixtures/git.ts';
+import { promoteTrainedModel } from '../fixtures/promote.ts';
+import { trainedDemo } from './helpers-trained-demo.ts';
+
+/*
+ * An outside tester renamed labels (print → "Prints & Drawings" and three more, in labels.csv and the vocabulary)
+ * and changed nothing else: the comment said "Better: this change makes the model better", +0.84, since the model
+ * in production and the labels before knew none of the new names. A rename is told by its objects and compared
+ * under the new names.
+ */
+
+const map = (entries: [string, string][]) => new Map(entries);
+
+describe('labelRenames', () => {
+  const vocabulary = ['coin', 'Prints & Drawings', 'mask'];
+  it('tells a label whose objects all carry one new label, which none carried before', () => {
+    const before = map([
+      ['a', 'print'],
+      ['b', 'print'],
+      ['c', 'coin'],
+    ]);
+    const now = map([
+      ['a', 'Prints & Drawings'],
+      ['b', 'Prints & Drawings'],
+      ['c', 'coin'],
+    ]);
+    expect(labelRenames({ before, now, vocabulary })).toEqual([{ from: 'print', to: 'Prints & Drawings', objects: 2 }]);
+  });
+  it('does not take labels moved into a label that was already used, merged or split, for a rename', () => {
+    // Into "coin", already a label before: objects relabelled, not a rename.
+    expect(
+      labelRenames({
+        before: map([
+          ['a', 'print'],
+          ['c', 'coin'],
+        ]),
+        now: map([
+          ['a', 'coin'],
+          ['c', 'coin'],
+        ]),
+        vocabulary,
+      }),
+    ).toEqual([]);
+    // Two labels merged into one new one: half of its objects had each.
+    const ids = Array.from({ length: 20 }, (_, i) => `o${i}`);
+    expect(
+      labelRenames({
+        before: new Map(ids.map((id, i) => [id, i < 10 ? 'print' : 'drawing'])),
+        now: new Map(ids.map((id) => [id, 'Prints & Drawings'])),
+        vocabulary,
+      }),
+    ).toEqual([]);
+    // One label split between two new ones.
+    expect(
+      labelRenames({
+        before: new Map(ids.map((id) => [id, 'print'])),
+        now: new Map(ids.map((id, i) => [id, i < 10 ? 'Prints & Drawings' : 'mask'])),
+        vocabulary,
+      }),
+    ).toEqual([]);
+    // A label still in the vocabulary is not renamed, whatever its objects carry now.
+    expect(labelRenames({ before: map([['a', 'coin']]), now: map([['a', 'Prints & Drawings']]), vocabulary })).toEqual(
+      [],
+    );
+  });
+  it('allows a rename that also corrects a label or two', () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `o${i}`);
+    const before = new Map(ids.map((id) => [id, 'print']));
+    const now = new Map(ids.map((id, i) => [id, i === 0 ? 'mask' : 'Prints & Drawings']));
+    expect(labelRenames({ before, now, vocabulary })).toEqual([
+      { from: 'print', to: 'Prints & Drawings', objects: 29 },
+    ]);
+  });
+});
+
+const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
+let ws: Workspace;
+let git: ReturnType<typeof gitIn>;
+
+beforeAll(async () => {
+  ws = await trainedDemo({ prefix: 'vitrine-label-rename-' });
+  git = gitIn({ root: ws.root });
+  const log = memoryLogger();
+  await promoteTrainedModel({ ws, name: defaultParams().registry.model_name, n: 66, log });
+  // Cached as a version folder now: the training on the branch below replaces .vitrine/model.
+  expect(await resolveModelDir({ ws, params: defaultParams(), version: 'prod', log })).toMatchObject({
+    version: 'v1.0.0',
+  });
+}, 900_000);
+
+afterAll(async () => {
+  if (ws) await rm(ws.root, { recursive: true, force: true });
+});
+
+describe('a pull request that renames a label and changes nothing else', () => {
+  it('is not called better: production and the labels before are read under the new name', async () => {
+    git('checkout', '-q', '-b', 'rename-prints');
+    const params = defaultParams();
+    params.collection.vocabulary = params.collection.vocabulary.map((l) => (l === 'print' ? 'Prints & Drawings' : l));
+    const ctx: StageContext = { ws, params, log: memoryLogger(), clock, env: {} };
+    const text = await readFile(ws.labels, 'utf8');
+    const prints = text.split('\n').filter((l) => l.endsWith(',print')).length;
+    expect(prints).toBeGreaterThan(20);
+    await writeFile(ws.labels, text.replace(/,print$/gm, ',Prints & Drawings'));
+    git('commit', '-qam', 'rename print');
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    await evaluateStage.run(ctx);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    console.log(`renamed: ${metrics.baseline!.comparison.verdict}, cv ${metrics.crossValidated?.comparison.verdict}`);
+    expect(metrics.labelRenames).toEqual([{ from: 'print', to: 'Prints & Drawings', objects: prints }]);
+    // Compared under the new name, the labels are those of the base: nothing to compare across folds.
+    expect(metrics.crossValidated).toBeUndefined();
+    expect(metrics.baseline!.comparison.verdict).not.toBe('better');
+    expect(metrics.labelLoss?.lost ?? []).toEqual([]);
+
+    const { markdown, json } = await buildReport({ ws, params, log: memoryLogger(), now: clock.now() });
+    expect(json.verdict).not.toBe('better');
+    expect(markdown.split('\n')[0]).not.toContain('Better');
+    // Markdown-escaped as every value from the files is.
+    expect(markdown).toContain(
+      `**This pull request renames a label:** “print” is now “Prints &amp; Drawings” \\(${prints} objects\\).`,
+    );
+    expect(markdown).not.toMatch(/removes the label/);
+    git('checkout', '-q', 'main');
+  }, 900_000);
+});

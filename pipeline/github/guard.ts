@@ -109,35 +109,121 @@ export interface RefusedPath {
    * What keeps it off the runner, so that each is said in its own words: a file the runner never takes from a pull
    * request ("other"), a data file the pull request deletes ("deleted"), or data/objects.csv, which the workflow
    * lets pull requests change only with the allow-objects input ("objects"), or a data file the pull request renames
-   * (moves), `path` being its old name and `to` its new one ("renamed").
+   * (moves), `path` being its old name and `to` its new one ("renamed"), or a file whose name differs from a data
+   * file's only in capitals or in spaces at its ends, `meant` being the data file ("misnamed": Labels.csv).
    */
-  kind: 'other' | 'deleted' | 'objects' | 'renamed';
+  kind: 'other' | 'deleted' | 'objects' | 'renamed' | 'misnamed';
   /** The new name of a renamed data file. */
   to?: string;
+  /** The data file a misnamed file stands for. */
+  meant?: string;
+  /** Set on a file ("other") the pull request renames into a data file: that data file, the rename deleting it. */
+  into?: string;
 }
 
-/** Each data file in the staff's words, and what a run has without it. */
-const DATA_FILE_WORDS: Record<string, { what: string; without: string }> = {
-  'labels.csv': { what: "the file of the staff's labels", without: 'nothing to train on' },
-  'params.yaml': { what: "the museum's settings", without: "Vitrine's default settings, not the museum's" },
-  [OBJECTS_FILE]: { what: "the collection's table of objects", without: 'nothing to train on' },
+/** Spaces (and invisible characters) at the ends of a name: a name saved with them looks like the data file's. */
+const END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+
+/**
+ * The data file a changed path stands for when its name differs from it only in capitals or in spaces at its ends
+ * (Labels.csv, "labels.csv "): Windows and macOS let a file be saved so, and GitHub keeps the name. Null otherwise.
+ */
+export function misnamedData({ path, allowed }: { path: string; allowed: readonly string[] }): string | null {
+  if (allowed.includes(path)) return null;
+  const plain = (p: string) => p.replace(END_SPACES, '').toLowerCase();
+  return allowed.find((a) => plain(a) === plain(path)) ?? null;
+}
+
+/** What makes a name hard to tell from another when shown: spaces at its start or end ('' when none). */
+function spacesNote(name: string): string {
+  const start = /^[\s\u200b-\u200d\u2060\ufeff]/.test(name);
+  const end = /[\s\u200b-\u200d\u2060\ufeff]$/.test(name);
+  return start && end
+    ? ' (with a space at the start and at the end)'
+    : start
+      ? ' (with a space at the start)'
+      : end
+        ? ' (with a space at the end)'
+        : '';
+}
+
+/** A file's name in plain text, in quotes with its spaces said when it has some at its ends (cut to `max`). */
+function plainName(name: string, max = 2 * QUOTE_MAX): string {
+  const note = spacesNote(name);
+  const cut = shorten(name.replace(/[\u0000-\u001f\u007f]+/g, ' '), max);
+  if (!note) return cut;
+  const start = /^[\s\u200b-\u200d\u2060\ufeff]/.test(name) ? ' ' : '';
+  const end = /[\s\u200b-\u200d\u2060\ufeff]$/.test(name) ? ' ' : '';
+  return `"${start}${cut}${end}"${note}`;
+}
+
+/** A file's name in the comment (Markdown code), its spaces at its ends said after it. */
+function codeName(name: string, max = 2 * QUOTE_MAX): string {
+  return `${code(shorten(name, max))}${spacesNote(name)}`;
+}
+
+/** How a misnamed file's name differs from the data file's (misnamedData). */
+function differsBy(name: string, meant: string): string {
+  const capitals = name.replace(END_SPACES, '') !== meant;
+  const spaces = spacesNote(name).replace(/^ \((.*)\)$/, '$1');
+  return capitals && spaces
+    ? `in capitals and ${spaces.replace(/^with /, 'by ')}`
+    : capitals
+      ? 'in capitals'
+      : spaces.replace(/^with /, 'by ');
+}
+
+/** Each data file in the staff's words, what a run has without it, and what of it staff would copy. */
+const DATA_FILE_WORDS: Record<string, { what: string; without: string; holds: string }> = {
+  'labels.csv': { what: "the file of the staff's labels", without: 'nothing to train on', holds: 'lines' },
+  'params.yaml': {
+    what: "the museum's settings",
+    without: "Vitrine's default settings, not the museum's",
+    holds: 'settings',
+  },
+  [OBJECTS_FILE]: { what: "the collection's table of objects", without: 'nothing to train on', holds: 'lines' },
 };
-const wordsFor = (file: string) => DATA_FILE_WORDS[file] ?? { what: 'a data file', without: 'nothing to train on' };
+const wordsFor = (file: string) =>
+  DATA_FILE_WORDS[file] ?? { what: 'a data file', without: 'nothing to train on', holds: 'contents' };
 
 /** Changed paths outside the allow-list, each with the reason in plain words. */
 export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed: readonly string[] }): RefusedPath[] {
   const refused: RefusedPath[] = [];
+  // A data file deleted and the same name in other capitals added: GitHub lists a rename so when the content changed
+  // much. Said as the rename it is, once: not as a deletion beside a file that is not read.
+  const removed = files.filter((f) => f.status === 'removed' && allowed.includes(f.path)).map((f) => f.path);
+  const renamedAs = new Map<string, string>();
   for (const f of files) {
+    const meant = f.status === 'added' ? misnamedData({ path: f.path, allowed }) : null;
+    if (meant && removed.includes(meant) && !renamedAs.has(meant)) renamedAs.set(meant, f.path);
+  }
+  const asRename = [...renamedAs.values()];
+  const listed: ChangedFile[] = files.flatMap((f) => {
+    if (asRename.includes(f.path) && f.status === 'added') return [];
+    const to = f.status === 'removed' ? renamedAs.get(f.path) : undefined;
+    return to === undefined ? [f] : [{ ...f, path: to, status: 'renamed', previousPath: f.path }];
+  });
+  for (const f of listed) {
     // GitHub lists a rename once, under the new name: a data file renamed is one taken away from its path.
     const from = f.previousPath;
     if (f.status === 'renamed' && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
       const words = wordsFor(from);
-      const why =
-        `the pull request renames it to ${shorten(f.path, 2 * QUOTE_MAX)}, but Vitrine reads ${words.what} only at ` +
-        `this exact path: without it a run has ${words.without}`;
+      const spelling = misnamedData({ path: f.path, allowed: [from] });
+      // Spaces at the ends are said with the name; other capitals after it.
+      const capitals = spelling && f.path.replace(END_SPACES, '') !== from ? ', which differs in capitals' : '';
+      const why = spelling
+        ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ` +
+          `${from}, in exactly that spelling: without it a run has ${words.without}`
+        : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at ` +
+          `this exact path: without it a run has ${words.without}`;
       refused.push({ path: from, why, kind: 'renamed', to: f.path });
       continue;
     }
+    // A file renamed into a data file: that data file is added, and the old name is gone with the rename.
+    const into =
+      f.status === 'renamed' && (allowed.includes(f.path) || misnamedData({ path: f.path, allowed }))
+        ? f.path
+        : undefined;
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
       if (p === OBJECTS_FILE) {
@@ -149,14 +235,26 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
         continue;
       }
       // "Labels.csv": a data file's name in other capitals, as Windows and macOS let a file be saved or renamed.
-      const meant = allowed.find((a) => a.toLowerCase() === p.toLowerCase());
-      const why =
+      const meant = misnamedData({ path: p, allowed });
+      if (meant && p === f.path && f.status !== 'removed') {
+        const why =
+          `its name differs from ${meant} only ${differsBy(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +
+          `only as ${meant}, in exactly that spelling: this file is not read`;
+        refused.push({ path: p, why, kind: 'misnamed', meant });
+        continue;
+      }
+      const is =
         p === 'package.json' || p === 'package-lock.json'
           ? 'it lists the packages the code installs'
           : meant
             ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation`
             : GROUP_WORDS[fileGroup(p)].is;
-      refused.push({ path: p, why, kind: 'other' });
+      if (into !== undefined && p === from) {
+        const why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
+        refused.push({ path: p, why, kind: 'other', into });
+        continue;
+      }
+      refused.push({ path: p, why: is, kind: 'other' });
     }
     if (allowed.includes(f.path) && f.status === 'removed') {
       const words = wordsFor(f.path);
@@ -169,7 +267,7 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
 
 /** The guard's `reason` for refused paths: a deleted data file is named as deleted, never as another file. */
 function refusalReason(refused: RefusedPath[]): string {
-  const others = refused.filter((r) => r.kind === 'other').map((r) => r.path);
+  const others = refused.filter((r) => r.kind === 'other' && r.into === undefined).map((r) => r.path);
   // By what they are (code, workflow files, …): documentation is not called code.
   const groups = (['code', 'workflow', 'settings', 'images', 'other'] as const)
     .map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) }))
@@ -181,6 +279,20 @@ function refusalReason(refused: RefusedPath[]): string {
       : groups.length === 1 && groups[0]!.g === 'other'
         ? [`${files} (${others.join(', ')})`]
         : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(', ')})`).join(', ')}`];
+  for (const r of refused.filter((r) => r.kind === 'misnamed')) {
+    const meant = r.meant ?? '';
+    const words = wordsFor(meant);
+    parts.push(
+      `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly ` +
+        `that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`,
+    );
+  }
+  for (const r of refused.filter((r) => r.kind === 'other' && r.into !== undefined)) {
+    parts.push(
+      `the pull request renames ${plainName(r.path)} to ${plainName(r.into ?? '')}, which deletes ${plainName(r.path)}, ` +
+        'a file other than the data files',
+    );
+  }
   if (refused.some((r) => r.kind === 'objects')) {
     parts.push(
       `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow ` +
@@ -193,7 +305,7 @@ function refusalReason(refused: RefusedPath[]): string {
   }
   for (const r of refused.filter((r) => r.kind === 'renamed')) {
     parts.push(
-      `the pull request renames (moves) ${r.path} to ${shorten(r.to, 2 * QUOTE_MAX)}: Vitrine reads ` +
+      `the pull request renames (moves) ${r.path} to ${plainName(r.to ?? '')}: Vitrine reads ` +
         `${wordsFor(r.path).what} only at ${r.path}, so keep that name`,
     );
   }
@@ -652,7 +764,9 @@ export async function guardPullRequest({
   // Every pull request into the default branch starts this workflow (no path filter), so that each gets the gate:
   // one that changes no data file has nothing to train here, whether or not the Model report checks its code.
   const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
-  if (!paths.some((p) => dataFiles.includes(p))) {
+  // A data file saved under other capitals (Labels.csv) is the staff's work too: refused with what to do, not passed.
+  const misnamed = changed.some((f) => f.status !== 'removed' && misnamedData({ path: f.path, allowed }));
+  if (!misnamed && !paths.some((p) => dataFiles.includes(p))) {
     const reason =
       code.length > 0
         ? 'the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner'
@@ -781,8 +895,12 @@ export function guardComment({
     const deleted = result.refused.filter((r) => r.kind === 'deleted');
     const objects = result.refused.filter((r) => r.kind === 'objects');
     const renamed = result.refused.filter((r) => r.kind === 'renamed');
-    const codeMoved = notData.filter((r) => isCode.has(r.path));
-    const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    const misnamed = result.refused.filter((r) => r.kind === 'misnamed');
+    // Files renamed into a data file: the rename deletes them, so "move them apart" would be no advice.
+    const renamedInto = notData.filter((r) => r.into !== undefined);
+    const apart = notData.filter((r) => r.into === undefined);
+    const codeMoved = apart.filter((r) => isCode.has(r.path));
+    const others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice: string[] = [];
     // Said of code, workflows and settings only: documentation beside the data files is no risk, just not data.
     const run = ['code', 'workflow', 'settings'];
@@ -796,18 +914,33 @@ export function guardComment({
         `Put ${named(codeMoved)} in a separate pull request: the Model report checks ` +
           `${codeMoved.length === 1 ? 'it' : 'them'} on a hosted runner, and sets the gate for a branch of this repository.`,
       );
+    const alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0;
     if (others.length > 0)
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
-          `so that one needs no model report${deleted.length + renamed.length > 0 ? '.' : ', and this one is then trained here.'}`,
+          `so that one needs no model report${alsoWrong ? '.' : ', and this one is then trained here.'}`,
       );
-    if (objects.length > 0)
+    for (const r of misnamed) {
+      const meant = code(r.meant ?? '');
       advice.push(
-        "To change an object's title or other details, change it in the collections-management system and have a " +
-          'maintainer import its export again (`npx vitrine import`). If this repository keeps ' +
-          `${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: ` +
-          '`allow-objects: true` on the choose-runner step of the trusted workflow (`pull-request-data.yml`).',
+        `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull ` +
+          `request, or copy its ${wordsFor(r.meant ?? '').holds} into ${meant} and delete ${codeName(r.path)}.`,
       );
+    }
+    for (const r of renamedInto) {
+      const into = codeName(r.into ?? '');
+      advice.push(
+        `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}: keep ${codeName(r.path)} as it is in ` +
+          `this pull request and add ${into} as a file of its own (copy into it what it should hold); delete ` +
+          `${codeName(r.path)} in a separate pull request if it is no longer needed.`,
+      );
+    }
+    const objectsAdvice =
+      "To change an object's title or other details, change it in the collections-management system and have a " +
+      'maintainer import its export again (`npx vitrine import`). If this repository keeps ' +
+      `${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: ` +
+      '`allow-objects: true` on the choose-runner step of the trusted workflow (`pull-request-data.yml`).';
+    if (objects.length > 0) advice.push(objectsAdvice);
     if (deleted.length > 0) {
       const one = deleted.length === 1;
       advice.push(
@@ -818,27 +951,36 @@ export function guardComment({
       );
     }
     for (const r of renamed) {
-      const to = code(shorten(r.to, 2 * QUOTE_MAX));
+      const to = codeName(r.to ?? '');
+      // With allow-objects off, data/objects.csv may not change at all: renamed back, it must hold what it held.
+      const locked = r.path === OBJECTS_FILE && !allowed.includes(OBJECTS_FILE);
       advice.push(
-        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request (the changes to ` +
-          'what it holds can stay).',
+        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request` +
+          (locked
+            ? ", and leave what it holds as it is: this repository's workflow does not let pull requests change it."
+            : ' (the changes to what it holds can stay).'),
       );
+      if (locked && objects.length === 0 && !advice.includes(objectsAdvice)) advice.push(objectsAdvice);
     }
     // Said from the pull request's own files: a deleted labels.csv is not "a file other than the data files".
-    const lead =
-      deleted.length === result.refused.length
-        ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
-        : renamed.length === result.refused.length
-          ? `This pull request renames (moves) ${renamed.length === 1 ? 'a data file' : 'data files'}`
-          : notData.length === result.refused.length
-            ? `This pull request changes files other than the data files (${files})`
-            : objects.length === result.refused.length
-              ? `This pull request changes ${code(OBJECTS_FILE)}`
-              : "This pull request makes changes the museum's runner does not take from a pull request";
+    const all = (list: RefusedPath[]) => list.length === result.refused.length;
+    const lead = all(deleted)
+      ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
+      : all(renamed)
+        ? `This pull request renames (moves) ${renamed.length === 1 ? 'a data file' : 'data files'}`
+        : all(misnamed)
+          ? `This pull request names ${misnamed.length === 1 ? 'a data file' : 'data files'} in another spelling`
+          : all(renamedInto)
+            ? `This pull request renames ${renamedInto.length === 1 ? 'a file' : 'files'} into a data file`
+            : all(notData)
+              ? `This pull request changes files other than the data files (${files})`
+              : all(objects)
+                ? `This pull request changes ${code(OBJECTS_FILE)}`
+                : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       '',
-      ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
+      ...result.refused.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
       '',
       advice.join(' '),
     );
@@ -889,15 +1031,33 @@ export function guardGateStatus(
     };
   // A branch's code: its Model report (hosted) trains with its own code and data files and sets the gate.
   if (codeChanged && !pr.fork) return null;
-  if (codeChanged) {
-    // A data file it deletes or renames is named too: the code is not all that keeps it off the runner.
-    const gone = result.refused.flatMap((r) =>
-      r.kind === 'deleted'
-        ? [`deletes ${r.path}`]
-        : r.kind === 'renamed'
-          ? [`renames ${r.path} to ${shorten((r.to ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' '), 40)}`]
-          : [],
+  // Names on one line; a name with spaces at its ends quoted, so that "labels.csv " is not read as labels.csv.
+  const shown = (name: string, max: number) => plainName(name, max);
+  // Each rename as "old to new", each new name cut to its share of `max` once: never cut again when joined.
+  const renames = (list: RefusedPath[], max: number) => {
+    const share = Math.floor(max / list.length);
+    return list.map((r) => {
+      const from = shown(r.path, Math.max(12, Math.floor(share / 2)));
+      const to = r.kind === 'renamed' ? (r.to ?? '') : (r.into ?? '');
+      return `${from} to ${shown(to, Math.max(12, share - Array.from(from).length - 6))}`;
+    });
+  };
+  const misnamedOnes = result.refused.filter((r) => r.kind === 'misnamed');
+  const misnamedText = (max: number) =>
+    misnamedOnes.map(
+      (r) => `${shown(r.path, Math.max(12, Math.floor(max / misnamedOnes.length) - 20))}, not ${r.meant}`,
     );
+  if (codeChanged) {
+    // A data file it deletes, renames or names in other capitals is named too: the code is not all that keeps it
+    // off the runner.
+    const gone = [
+      ...result.refused.filter((r) => r.kind === 'deleted').map((r) => `deletes ${r.path}`),
+      ...renames(
+        result.refused.filter((r) => r.kind === 'renamed'),
+        40,
+      ).map((x) => `renames ${x}`),
+      ...(misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(', ')}`] : []),
+    ];
     if (gone.length > 0) {
       const description = `Not judged: it ${shorten(gone.join(', '), 70)}, and a fork's code gets no gate; a maintainer decides`;
       return { state: 'failure', description: shorten(description, 140) };
@@ -912,18 +1072,18 @@ export function guardGateStatus(
   // Each kind of refusal is named, so that a deletion beside other files is not said as those files alone.
   const oneLine = (paths: string[], max: number) =>
     shorten(paths.join(', ').replace(/[\u0000-\u001f\u007f]+/g, ' '), max);
-  const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
-  const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
+  const others = result.refused.filter((r) => r.kind === 'other' && r.into === undefined).map((r) => r.path);
   const deleted = result.refused.filter((r) => r.kind === 'deleted').map((r) => r.path);
   const objects = result.refused.some((r) => r.kind === 'objects');
-  const renamed = result.refused
-    .filter((r) => r.kind === 'renamed')
-    .map((r) => `${r.path} to ${oneLine([r.to ?? ''], 40)}`);
-  const kinds = [others.length > 0, deleted.length > 0, objects, renamed.length > 0].filter(Boolean).length;
-  if (kinds > 1) {
+  const renamedOnes = result.refused.filter(
+    (r) => r.kind === 'renamed' || (r.kind === 'other' && r.into !== undefined),
+  );
+  const kinds = [others.length > 0, deleted.length > 0, objects, renamedOnes.length > 0, misnamedOnes.length > 0];
+  if (kinds.filter(Boolean).length > 1) {
     const parts = [
       ...(deleted.length > 0 ? [`deletes ${oneLine(deleted, 40)}`] : []),
-      ...(renamed.length > 0 ? [`renames ${shorten(renamed.join(', '), 50)}`] : []),
+      ...(renamedOnes.length > 0 ? [`renames ${renames(renamedOnes, 50).join(', ')}`] : []),
+      ...(misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(', ')}`] : []),
       ...(objects ? [`changes ${OBJECTS_FILE}`] : []),
       ...(others.length > 0 ? [`changes ${oneLine(others, 40)} besides the data files`] : []),
     ];
@@ -936,14 +1096,29 @@ export function guardGateStatus(
   }
   if (deleted.length > 0)
     return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };
-  if (renamed.length === 1) {
-    const from = result.refused.find((r) => r.kind === 'renamed')!.path;
-    const description = `Not trained: it renames ${renamed[0]}; keep the name ${from} (see the comment)`;
-    return { state: 'failure', description };
+  if (misnamedOnes.length === 1) {
+    const r = misnamedOnes[0]!;
+    const rename = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown(r.path, 40)} to it`;
+    const description = `${rename} or copy it in (see the comment)`;
+    return { state: 'failure', description: description.length <= 140 ? description : shorten(rename, 140) };
   }
-  if (renamed.length > 0) {
-    const description = `Not trained: it renames ${shorten(renamed.join(', '), 80)}; keep their names (see the comment)`;
-    return { state: 'failure', description };
+  if (misnamedOnes.length > 0) {
+    const description = `Not trained: it has ${misnamedText(80).join(', ')}; use the exact names (see the comment)`;
+    return { state: 'failure', description: shorten(description, 140) };
+  }
+  if (renamedOnes.length === 1) {
+    const r = renamedOnes[0]!;
+    const [named] = renames(renamedOnes, 40);
+    const description =
+      r.kind === 'renamed'
+        ? `Not trained: it renames ${named}; keep the name ${r.path} (see the comment)`
+        : `Not trained: it renames ${named}, which deletes ${shown(r.path, 30)} (see the comment)`;
+    return { state: 'failure', description: shorten(description, 140) };
+  }
+  if (renamedOnes.length > 0) {
+    const keep = renamedOnes.every((r) => r.kind === 'renamed') ? '; keep their names' : '';
+    const description = `Not trained: it renames ${renames(renamedOnes, 80).join(', ')}${keep} (see the comment)`;
+    return { state: 'failure', description: shorten(description, 140) };
   }
   if (objects)
     return {

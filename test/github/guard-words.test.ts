@@ -262,3 +262,127 @@ describe('the guard’s words on a pull request', () => {
     ]);
   });
 });
+
+describe('the guard’s words on a data file under another name', () => {
+  it('refuses a Labels.csv alone, and says to rename it to labels.csv or copy its lines there', async () => {
+    // Uploaded on GitHub’s website or saved on a Mac under other capitals: the staff’s labels, not read.
+    const { outputs, gate, comments } = await guard({ files: [{ filename: 'Labels.csv', status: 'added' }] });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain("Vitrine reads the file of the staff's labels only as labels.csv");
+    expect(outputs.reason).toContain('in exactly that spelling');
+    expect(gate).toHaveLength(1);
+    expect(gate[0]!.state).toBe('failure');
+    expect(gate[0]!.description).toContain('labels.csv');
+    expect(gate[0]!.description).toContain('Labels.csv');
+    expect(gate[0]!.description).not.toMatch(/Nothing the model reads|move that apart/);
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    expect(comments).toHaveLength(1);
+    const comment = comments[0]!;
+    expect(comment).toContain('in exactly that spelling');
+    expect(comment).toContain('rename `Labels.csv` to `labels.csv`');
+    expect(comment).toContain('copy its lines into `labels.csv`');
+    expect(comment).not.toMatch(/separate pull request|never its code|settings/);
+    await gh!.close();
+    // params.yaml too, whatever the allowed list is: data/objects.csv with allow-objects.
+    const objects = await guard({
+      files: [{ filename: 'Data/Objects.csv', status: 'added' }],
+      inputs: { [INPUTS.allowObjects]: 'true' },
+    });
+    expect(objects.outputs.trusted).toBe('false');
+    expect(objects.comments[0]).toContain('rename `Data/Objects.csv` to `data/objects.csv`');
+    expect(objects.gate[0]!.state).toBe('failure');
+  });
+
+  it('says to rename Labels.csv or put its lines in labels.csv when labels.csv changes too', async () => {
+    const files = [
+      { filename: 'labels.csv', status: 'modified' },
+      { filename: 'Labels.csv', status: 'added' },
+    ];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    const comment = comments[0]!;
+    expect(comment).toContain('copy its lines into `labels.csv`');
+    expect(comment).not.toMatch(/separate pull request|does not read it/);
+    expect(gate[0]!.description).not.toMatch(/besides the data files|move that apart/);
+    expect(gate[0]!.description).toContain('Labels.csv');
+  });
+
+  it('calls Params.yaml the museum’s settings under other capitals, not a settings file for the runner', async () => {
+    const files = [
+      { filename: 'labels.csv', status: 'modified' },
+      { filename: 'Params.yaml', status: 'added' },
+    ];
+    const { outputs, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).not.toContain('settings files (Params.yaml)');
+    expect(outputs.reason).toContain('only as params.yaml');
+    const comment = comments[0]!;
+    expect(comment).not.toMatch(/never its code|workflows or settings|separate pull request/);
+    expect(comment).toContain('rename `Params.yaml` to `params.yaml`');
+  });
+
+  it('says one thing of labels.csv deleted and Labels.csv added: rename Labels.csv to labels.csv', async () => {
+    // GitHub lists a rename so when the content changed much.
+    const files = [
+      { filename: 'labels.csv', status: 'removed' },
+      { filename: 'Labels.csv', status: 'added' },
+    ];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    const comment = comments[0]!;
+    expect(comment).toContain('rename `Labels.csv` back to `labels.csv`');
+    expect(comment).not.toMatch(/deleted by mistake|separate pull request|put it back/);
+    expect(gate[0]!.description).toContain('renames labels.csv to Labels.csv');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+
+  it('says the changes to data/objects.csv can stay only when allow-objects lets them', async () => {
+    const files = [{ filename: 'data/objects-2.csv', status: 'renamed', previous_filename: 'data/objects.csv' }];
+    const off = await guard({ files });
+    expect(off.comments[0]).toContain('rename `data/objects-2.csv` back to `data/objects.csv`');
+    expect(off.comments[0]).not.toContain('can stay');
+    expect(off.comments[0]).toContain('`allow-objects: true`');
+    await gh!.close();
+    const on = await guard({ files, inputs: { [INPUTS.allowObjects]: 'true' } });
+    expect(on.comments[0]).toContain('can stay');
+  });
+
+  it('shows a space at the end of a name, and shortens a gate status naming several renames once', async () => {
+    const files = [{ filename: 'labels.csv ', status: 'renamed', previous_filename: 'labels.csv' }];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.reason).toContain('"labels.csv " (with a space at the end)');
+    expect(comments[0]).toContain('`labels.csv` (with a space at the end)');
+    expect(gate[0]!.description).toContain('with a space at the end');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    await gh!.close();
+    // Added alone under that name, it is the staff’s labels not read, as for other capitals.
+    const added = await guard({ files: [{ filename: 'labels.csv ', status: 'added' }] });
+    expect(added.gate[0]!.state).toBe('failure');
+    expect(added.comments[0]).toContain('with a space at the end');
+    await gh!.close();
+    const long = `very/long/folder/name/${'x'.repeat(60)}/settings.yaml`;
+    const two = await guard({
+      files: [
+        { filename: 'old/labels.csv', status: 'renamed', previous_filename: 'labels.csv' },
+        { filename: long, status: 'renamed', previous_filename: 'params.yaml' },
+      ],
+    });
+    const description = two.gate[0]!.description;
+    expect(description.length).toBeLessThanOrEqual(140);
+    expect(description).toContain('renames labels.csv to old/labels.csv, params.yaml to very/');
+    expect(description.match(/…/g) ?? []).toHaveLength(1);
+    expect(description).toMatch(/\(see the comment\)$/);
+  });
+
+  it('treats a rename into labels.csv as labels.csv added and the old name deleted, not as moving it apart', async () => {
+    const files = [{ filename: 'labels.csv', status: 'renamed', previous_filename: 'new-labels.csv' }];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('renames new-labels.csv to labels.csv');
+    const comment = comments[0]!;
+    expect(comment).toContain('- `new-labels.csv`: the pull request renames it to labels.csv');
+    expect(comment).not.toMatch(/separate pull request: the model does not read/);
+    expect(gate[0]!.description).toContain('renames new-labels.csv to labels.csv');
+    expect(gate[0]!.description).not.toMatch(/besides the data files|move that apart/);
+  });
+});

@@ -322,7 +322,7 @@ describe('the data file checks', () => {
     }
     expect(
       refusedPaths({ files: [{ path: 'Labels.csv', status: 'added', previousPath: null }], allowed: DATA_FILES }),
-    ).toHaveLength(1);
+    ).toEqual([expect.objectContaining({ path: 'Labels.csv', kind: 'misnamed', meant: 'labels.csv' })]);
     expect(
       refusedPaths({ files: [{ path: 'params.yaml', status: 'modified', previousPath: null }], allowed: DATA_FILES }),
     ).toEqual([]);
@@ -334,8 +334,11 @@ describe('the data file checks', () => {
     expect(why('README.md')).toBe('it is not a data file');
     expect(why('docs/data.md')).toBe('it is not a data file');
     // Saved under another capitalisation (as Windows and macOS let a file be renamed): said which name is read.
-    expect(why('Labels.csv')).toBe('it is not a data file: Vitrine reads labels.csv, with this exact capitalisation');
-    expect(why('PARAMS.YAML')).toMatch(/Vitrine reads params\.yaml, with this exact capitalisation/);
+    expect(why('Labels.csv')).toBe(
+      "its name differs from labels.csv only in capitals, and Vitrine reads the file of the staff's labels only as " +
+        'labels.csv, in exactly that spelling: this file is not read',
+    );
+    expect(why('PARAMS.YAML')).toMatch(/Vitrine reads the museum's settings only as params\.yaml, in exactly that/);
     expect(why('.github/workflows/main.yml')).toBe('it is a workflow file');
     expect(why('.github/CODEOWNERS')).toBe('it is a settings file');
     expect(why('.dvc/config')).toBe('it is a settings file');

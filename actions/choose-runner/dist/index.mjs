@@ -48455,32 +48455,88 @@ var PATH_KEYS = [
   "catalogue.site"
 ];
 var LOCKED_KEYS = ["report.status_context"];
+var END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+function misnamedData({ path: path5, allowed }) {
+  if (allowed.includes(path5)) return null;
+  const plain = (p) => p.replace(END_SPACES, "").toLowerCase();
+  return allowed.find((a) => plain(a) === plain(path5)) ?? null;
+}
+function spacesNote(name) {
+  const start = /^[\s\u200b-\u200d\u2060\ufeff]/.test(name);
+  const end = /[\s\u200b-\u200d\u2060\ufeff]$/.test(name);
+  return start && end ? " (with a space at the start and at the end)" : start ? " (with a space at the start)" : end ? " (with a space at the end)" : "";
+}
+function plainName(name, max = 2 * QUOTE_MAX) {
+  const note = spacesNote(name);
+  const cut = shorten(name.replace(/[\u0000-\u001f\u007f]+/g, " "), max);
+  if (!note) return cut;
+  const start = /^[\s\u200b-\u200d\u2060\ufeff]/.test(name) ? " " : "";
+  const end = /[\s\u200b-\u200d\u2060\ufeff]$/.test(name) ? " " : "";
+  return `"${start}${cut}${end}"${note}`;
+}
+function codeName(name, max = 2 * QUOTE_MAX) {
+  return `${code(shorten(name, max))}${spacesNote(name)}`;
+}
+function differsBy(name, meant) {
+  const capitals = name.replace(END_SPACES, "") !== meant;
+  const spaces = spacesNote(name).replace(/^ \((.*)\)$/, "$1");
+  return capitals && spaces ? `in capitals and ${spaces.replace(/^with /, "by ")}` : capitals ? "in capitals" : spaces.replace(/^with /, "by ");
+}
 var DATA_FILE_WORDS = {
-  "labels.csv": { what: "the file of the staff's labels", without: "nothing to train on" },
-  "params.yaml": { what: "the museum's settings", without: "Vitrine's default settings, not the museum's" },
-  [OBJECTS_FILE]: { what: "the collection's table of objects", without: "nothing to train on" }
+  "labels.csv": { what: "the file of the staff's labels", without: "nothing to train on", holds: "lines" },
+  "params.yaml": {
+    what: "the museum's settings",
+    without: "Vitrine's default settings, not the museum's",
+    holds: "settings"
+  },
+  [OBJECTS_FILE]: { what: "the collection's table of objects", without: "nothing to train on", holds: "lines" }
 };
-var wordsFor = (file2) => DATA_FILE_WORDS[file2] ?? { what: "a data file", without: "nothing to train on" };
+var wordsFor = (file2) => DATA_FILE_WORDS[file2] ?? { what: "a data file", without: "nothing to train on", holds: "contents" };
 function refusedPaths({ files, allowed }) {
   const refused = [];
+  const removed = files.filter((f) => f.status === "removed" && allowed.includes(f.path)).map((f) => f.path);
+  const renamedAs = /* @__PURE__ */ new Map();
   for (const f of files) {
+    const meant = f.status === "added" ? misnamedData({ path: f.path, allowed }) : null;
+    if (meant && removed.includes(meant) && !renamedAs.has(meant)) renamedAs.set(meant, f.path);
+  }
+  const asRename = [...renamedAs.values()];
+  const listed = files.flatMap((f) => {
+    if (asRename.includes(f.path) && f.status === "added") return [];
+    const to = f.status === "removed" ? renamedAs.get(f.path) : void 0;
+    return to === void 0 ? [f] : [{ ...f, path: to, status: "renamed", previousPath: f.path }];
+  });
+  for (const f of listed) {
     const from = f.previousPath;
     if (f.status === "renamed" && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
       const words = wordsFor(from);
-      const why = `the pull request renames it to ${shorten(f.path, 2 * QUOTE_MAX)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
+      const spelling = misnamedData({ path: f.path, allowed: [from] });
+      const capitals = spelling && f.path.replace(END_SPACES, "") !== from ? ", which differs in capitals" : "";
+      const why = spelling ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ${from}, in exactly that spelling: without it a run has ${words.without}` : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
       refused.push({ path: from, why, kind: "renamed", to: f.path });
       continue;
     }
+    const into = f.status === "renamed" && (allowed.includes(f.path) || misnamedData({ path: f.path, allowed })) ? f.path : void 0;
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
       if (p === OBJECTS_FILE) {
-        const why2 = "it is the collection's table of objects, which an import writes; this repository's workflow does not let pull requests change it";
-        refused.push({ path: p, why: why2, kind: "objects" });
+        const why = "it is the collection's table of objects, which an import writes; this repository's workflow does not let pull requests change it";
+        refused.push({ path: p, why, kind: "objects" });
         continue;
       }
-      const meant = allowed.find((a) => a.toLowerCase() === p.toLowerCase());
-      const why = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : GROUP_WORDS[fileGroup(p)].is;
-      refused.push({ path: p, why, kind: "other" });
+      const meant = misnamedData({ path: p, allowed });
+      if (meant && p === f.path && f.status !== "removed") {
+        const why = `its name differs from ${meant} only ${differsBy(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
+        refused.push({ path: p, why, kind: "misnamed", meant });
+        continue;
+      }
+      const is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : GROUP_WORDS[fileGroup(p)].is;
+      if (into !== void 0 && p === from) {
+        const why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
+        refused.push({ path: p, why, kind: "other", into });
+        continue;
+      }
+      refused.push({ path: p, why: is, kind: "other" });
     }
     if (allowed.includes(f.path) && f.status === "removed") {
       const words = wordsFor(f.path);
@@ -48491,10 +48547,22 @@ function refusedPaths({ files, allowed }) {
   return refused;
 }
 function refusalReason(refused) {
-  const others = refused.filter((r) => r.kind === "other").map((r) => r.path);
+  const others = refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path);
   const groups = ["code", "workflow", "settings", "images", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0);
   const files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`;
   const parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${others.join(", ")})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(", ")})`).join(", ")}`];
+  for (const r of refused.filter((r2) => r2.kind === "misnamed")) {
+    const meant = r.meant ?? "";
+    const words = wordsFor(meant);
+    parts.push(
+      `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
+    );
+  }
+  for (const r of refused.filter((r2) => r2.kind === "other" && r2.into !== void 0)) {
+    parts.push(
+      `the pull request renames ${plainName(r.path)} to ${plainName(r.into ?? "")}, which deletes ${plainName(r.path)}, a file other than the data files`
+    );
+  }
   if (refused.some((r) => r.kind === "objects")) {
     parts.push(
       `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow does not let pull requests change (the allow-objects input of choose-runner)`
@@ -48506,7 +48574,7 @@ function refusalReason(refused) {
   }
   for (const r of refused.filter((r2) => r2.kind === "renamed")) {
     parts.push(
-      `the pull request renames (moves) ${r.path} to ${shorten(r.to, 2 * QUOTE_MAX)}: Vitrine reads ${wordsFor(r.path).what} only at ${r.path}, so keep that name`
+      `the pull request renames (moves) ${r.path} to ${plainName(r.to ?? "")}: Vitrine reads ${wordsFor(r.path).what} only at ${r.path}, so keep that name`
     );
   }
   return parts.join("; ");
@@ -48789,7 +48857,8 @@ async function guardPullRequest({
   const paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]);
   const code2 = paths.filter(isCodePath);
   const dataFiles = [...DATA_FILES, OBJECTS_FILE];
-  if (!paths.some((p) => dataFiles.includes(p))) {
+  const misnamed = changed.some((f) => f.status !== "removed" && misnamedData({ path: f.path, allowed }));
+  if (!misnamed && !paths.some((p) => dataFiles.includes(p))) {
     const reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
     log.info(`Nothing to train on the museum's runner: ${reason}.`);
     return {
@@ -48897,8 +48966,11 @@ function guardComment({
     const deleted = result.refused.filter((r) => r.kind === "deleted");
     const objects = result.refused.filter((r) => r.kind === "objects");
     const renamed = result.refused.filter((r) => r.kind === "renamed");
-    const codeMoved = notData.filter((r) => isCode.has(r.path));
-    const others = notData.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    const misnamed = result.refused.filter((r) => r.kind === "misnamed");
+    const renamedInto = notData.filter((r) => r.into !== void 0);
+    const apart = notData.filter((r) => r.into === void 0);
+    const codeMoved = apart.filter((r) => isCode.has(r.path));
+    const others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
     const advice = [];
     const run2 = ["code", "workflow", "settings"];
     if (notData.some((r) => run2.includes(fileGroup(r.path))))
@@ -48909,14 +48981,25 @@ function guardComment({
       advice.push(
         `Put ${named(codeMoved)} in a separate pull request: the Model report checks ${codeMoved.length === 1 ? "it" : "them"} on a hosted runner, and sets the gate for a branch of this repository.`
       );
+    const alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0;
     if (others.length > 0)
       advice.push(
-        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${deleted.length + renamed.length > 0 ? "." : ", and this one is then trained here."}`
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${alsoWrong ? "." : ", and this one is then trained here."}`
       );
-    if (objects.length > 0)
+    for (const r of misnamed) {
+      const meant = code(r.meant ?? "");
       advice.push(
-        `To change an object's title or other details, change it in the collections-management system and have a maintainer import its export again (\`npx vitrine import\`). If this repository keeps ${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: \`allow-objects: true\` on the choose-runner step of the trusted workflow (\`pull-request-data.yml\`).`
+        `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? "").holds} into ${meant} and delete ${codeName(r.path)}.`
       );
+    }
+    for (const r of renamedInto) {
+      const into = codeName(r.into ?? "");
+      advice.push(
+        `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}: keep ${codeName(r.path)} as it is in this pull request and add ${into} as a file of its own (copy into it what it should hold); delete ${codeName(r.path)} in a separate pull request if it is no longer needed.`
+      );
+    }
+    const objectsAdvice = `To change an object's title or other details, change it in the collections-management system and have a maintainer import its export again (\`npx vitrine import\`). If this repository keeps ${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: \`allow-objects: true\` on the choose-runner step of the trusted workflow (\`pull-request-data.yml\`).`;
+    if (objects.length > 0) advice.push(objectsAdvice);
     if (deleted.length > 0) {
       const one = deleted.length === 1;
       advice.push(
@@ -48924,16 +49007,19 @@ function guardComment({
       );
     }
     for (const r of renamed) {
-      const to = code(shorten(r.to, 2 * QUOTE_MAX));
+      const to = codeName(r.to ?? "");
+      const locked = r.path === OBJECTS_FILE && !allowed.includes(OBJECTS_FILE);
       advice.push(
-        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request (the changes to what it holds can stay).`
+        `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request` + (locked ? ", and leave what it holds as it is: this repository's workflow does not let pull requests change it." : " (the changes to what it holds can stay).")
       );
+      if (locked && objects.length === 0 && !advice.includes(objectsAdvice)) advice.push(objectsAdvice);
     }
-    const lead = deleted.length === result.refused.length ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : renamed.length === result.refused.length ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : notData.length === result.refused.length ? `This pull request changes files other than the data files (${files})` : objects.length === result.refused.length ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
+    const all = (list) => list.length === result.refused.length;
+    const lead = all(deleted) ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : all(renamed) ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : all(misnamed) ? `This pull request names ${misnamed.length === 1 ? "a data file" : "data files"} in another spelling` : all(renamedInto) ? `This pull request renames ${renamedInto.length === 1 ? "a file" : "files"} into a data file` : all(notData) ? `This pull request changes files other than the data files (${files})` : all(objects) ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       "",
-      ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
+      ...result.refused.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
       "",
       advice.join(" ")
     );
@@ -48969,10 +49055,28 @@ function guardGateStatus(result) {
       description: "Nothing the model reads changed (no data file, no code): no model report needed"
     };
   if (codeChanged && !pr.fork) return null;
+  const shown2 = (name, max) => plainName(name, max);
+  const renames = (list, max) => {
+    const share = Math.floor(max / list.length);
+    return list.map((r) => {
+      const from = shown2(r.path, Math.max(12, Math.floor(share / 2)));
+      const to = r.kind === "renamed" ? r.to ?? "" : r.into ?? "";
+      return `${from} to ${shown2(to, Math.max(12, share - Array.from(from).length - 6))}`;
+    });
+  };
+  const misnamedOnes = result.refused.filter((r) => r.kind === "misnamed");
+  const misnamedText = (max) => misnamedOnes.map(
+    (r) => `${shown2(r.path, Math.max(12, Math.floor(max / misnamedOnes.length) - 20))}, not ${r.meant}`
+  );
   if (codeChanged) {
-    const gone = result.refused.flatMap(
-      (r) => r.kind === "deleted" ? [`deletes ${r.path}`] : r.kind === "renamed" ? [`renames ${r.path} to ${shorten((r.to ?? "").replace(/[\u0000-\u001f\u007f]+/g, " "), 40)}`] : []
-    );
+    const gone = [
+      ...result.refused.filter((r) => r.kind === "deleted").map((r) => `deletes ${r.path}`),
+      ...renames(
+        result.refused.filter((r) => r.kind === "renamed"),
+        40
+      ).map((x) => `renames ${x}`),
+      ...misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(", ")}`] : []
+    ];
     if (gone.length > 0) {
       const description = `Not judged: it ${shorten(gone.join(", "), 70)}, and a fork's code gets no gate; a maintainer decides`;
       return { state: "failure", description: shorten(description, 140) };
@@ -48985,16 +49089,18 @@ function guardGateStatus(result) {
   if (result.refused.length === 0 && result.problems.length === 0)
     return { state: "pending", description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
   const oneLine2 = (paths, max) => shorten(paths.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), max);
-  const dataFiles = [...DATA_FILES, OBJECTS_FILE];
-  const others = result.refused.filter((r) => !dataFiles.includes(r.path)).map((r) => r.path);
+  const others = result.refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path);
   const deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path);
   const objects = result.refused.some((r) => r.kind === "objects");
-  const renamed = result.refused.filter((r) => r.kind === "renamed").map((r) => `${r.path} to ${oneLine2([r.to ?? ""], 40)}`);
-  const kinds = [others.length > 0, deleted.length > 0, objects, renamed.length > 0].filter(Boolean).length;
-  if (kinds > 1) {
+  const renamedOnes = result.refused.filter(
+    (r) => r.kind === "renamed" || r.kind === "other" && r.into !== void 0
+  );
+  const kinds = [others.length > 0, deleted.length > 0, objects, renamedOnes.length > 0, misnamedOnes.length > 0];
+  if (kinds.filter(Boolean).length > 1) {
     const parts = [
       ...deleted.length > 0 ? [`deletes ${oneLine2(deleted, 40)}`] : [],
-      ...renamed.length > 0 ? [`renames ${shorten(renamed.join(", "), 50)}`] : [],
+      ...renamedOnes.length > 0 ? [`renames ${renames(renamedOnes, 50).join(", ")}`] : [],
+      ...misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(", ")}`] : [],
       ...objects ? [`changes ${OBJECTS_FILE}`] : [],
       ...others.length > 0 ? [`changes ${oneLine2(others, 40)} besides the data files`] : []
     ];
@@ -49007,14 +49113,26 @@ function guardGateStatus(result) {
   }
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
-  if (renamed.length === 1) {
-    const from = result.refused.find((r) => r.kind === "renamed").path;
-    const description = `Not trained: it renames ${renamed[0]}; keep the name ${from} (see the comment)`;
-    return { state: "failure", description };
+  if (misnamedOnes.length === 1) {
+    const r = misnamedOnes[0];
+    const rename2 = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown2(r.path, 40)} to it`;
+    const description = `${rename2} or copy it in (see the comment)`;
+    return { state: "failure", description: description.length <= 140 ? description : shorten(rename2, 140) };
   }
-  if (renamed.length > 0) {
-    const description = `Not trained: it renames ${shorten(renamed.join(", "), 80)}; keep their names (see the comment)`;
-    return { state: "failure", description };
+  if (misnamedOnes.length > 0) {
+    const description = `Not trained: it has ${misnamedText(80).join(", ")}; use the exact names (see the comment)`;
+    return { state: "failure", description: shorten(description, 140) };
+  }
+  if (renamedOnes.length === 1) {
+    const r = renamedOnes[0];
+    const [named] = renames(renamedOnes, 40);
+    const description = r.kind === "renamed" ? `Not trained: it renames ${named}; keep the name ${r.path} (see the comment)` : `Not trained: it renames ${named}, which deletes ${shown2(r.path, 30)} (see the comment)`;
+    return { state: "failure", description: shorten(description, 140) };
+  }
+  if (renamedOnes.length > 0) {
+    const keep = renamedOnes.every((r) => r.kind === "renamed") ? "; keep their names" : "";
+    const description = `Not trained: it renames ${renames(renamedOnes, 80).join(", ")}${keep} (see the comment)`;
+    return { state: "failure", description: shorten(description, 140) };
   }
   if (objects)
     return {

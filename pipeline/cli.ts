@@ -125,7 +125,7 @@ function helpWords(argv: string[]): string[] {
 export async function main(givenArgv: string[], mainOptions: MainOptions = {}): Promise<number> {
   const argv = hoistGlobalOptions(givenArgv);
   // `vitrine --json` alone (or after -C): a script that parses stdout would get the human help.
-  const jsonAlone = argv.length === 0 && givenArgv.some((word) => word === '--json');
+  const jsonAlone = argv.length === 0 && givenArgv.some((word) => /^--json(=|$)/.test(word));
   const {
     env = process.env,
     cwd = process.cwd(),

@@ -55,7 +55,7 @@ export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): 
 
 /** Camera raw files, by their names: most are TIFF inside (rawTiff tells most of those by their first page). */
 export const CAMERA_RAW = new Set(
-  '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
+  '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
     ' ',
   ),
 );

@@ -57,6 +57,7 @@ describe('usage mistakes and conventions (table)', () => {
       says: /--json needs a command to go with it, such as "npx vitrine --json data status"/,
     },
     { args: ['-C', '.', '--json'], code: 2, says: /--json needs a command/ },
+    { args: ['--json=true'], code: 2, says: /--json needs a command/ },
     { args: ['help'], code: 0, stdout: /Usage: npx vitrine <command>/ },
     { args: ['help', 'train'], code: 0, stdout: /^Usage: npx vitrine train \[options\]/ },
     { args: ['help', 'data', 'push'], code: 0, stdout: /^Usage: npx vitrine data push \[options\]/ },

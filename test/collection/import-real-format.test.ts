@@ -196,6 +196,8 @@ describe('a camera raw file whose name does not say so', () => {
       ['canon-new', cr3],
       ['olympus', Buffer.from('IIRO\x08\0\0\0', 'latin1')],
       ['panasonic', Buffer.from('IIU\0\x08\0\0\0', 'latin1')],
+      // Panasonic's and Leica's own ending: the name says raw.
+      ['P1000123.RAW', Buffer.from('IIU\0\x08\0\0\0', 'latin1')],
     ];
     for (const [name, bytes] of files)
       await writeFile(path.join(dir, 'media', name), Buffer.concat([bytes, Buffer.alloc(64)]));
@@ -212,9 +214,10 @@ describe('a camera raw file whose name does not say so', () => {
       images: dir,
       log: memoryLogger(),
     });
-    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
-    for (const r of result.refused)
+    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3', 'R-4']);
+    for (const r of result.refused.slice(0, 4))
       expect(r.message).toMatch(/is a camera raw file \(told by its first bytes.*export it as JPEG or TIFF/);
+    expect(result.refused[4]!.message).toMatch(/is a camera raw file \(\.RAW\), which Vitrine cannot read/);
     expect(result.objects).toBe(1);
   });
 });

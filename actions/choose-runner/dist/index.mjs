@@ -26806,7 +26806,7 @@ var init_file_kind = __esm({
     init_errors();
     SAVE_FROM_EXCEL = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (File > Save As)';
     CAMERA_RAW = new Set(
-      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
         " "
       )
     );

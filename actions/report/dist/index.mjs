@@ -27524,7 +27524,7 @@ var init_file_kind = __esm({
     "use strict";
     init_errors();
     CAMERA_RAW = new Set(
-      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
         " "
       )
     );

@@ -39,7 +39,20 @@ export function parseExport({
     .startsWith('{');
   const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && startsLikeJson);
   // An export may be separated by ";" or tabs (detected); Vitrine writes objects.csv with commas.
-  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file, repeats, separator: 'detect' }) };
+  if (!jsonl) {
+    const table = parseCsv({ text, file, repeats, separator: 'detect' });
+    const line = table.aboveHeader?.headerLine ?? 1;
+    const noHeader = dataInHeader(table.header);
+    if (noHeader)
+      throw new VitrineError(
+        'EXPORT_NO_HEADER',
+        `${file}:${line}: this line holds ${noHeader} where the names of the columns go: the export seems to have ` +
+          'no line of column names, and its first object would be read as them and lost. Export it again with ' +
+          'column names (a "header row"), or add a line of names above it, such as: id,image,label,title.',
+        { file, line },
+      );
+    return { format: 'csv', ...table };
+  }
   const header: string[] = [];
   const seen = new Set<string>();
   const rows: ExportTable['rows'] = [];
@@ -150,4 +163,17 @@ export function aboveHeaderNote({ name, above }: { name: string; above: AboveHea
     above.lines === 1 ? 'line 1 is' : above.lines === 2 ? 'lines 1 and 2 are' : `lines 1 to ${above.lines} are`;
   const what = above.first ? ` (a title: "${clip(above.first)}")` : '';
   return `${name}: ${lines} above the column names, on line ${above.headerLine}${what}, and ${above.lines === 1 ? 'is' : 'are'} left out.`;
+}
+
+/**
+ * A cell of the column-names line that is data, in words ("“images/a.jpg”, a file name"), or undefined: an image
+ * file's name or a web address is never a column's name. A year or a number may be (a column per year), so not them.
+ */
+function dataInHeader(header: string[]): string | undefined {
+  for (const cell of header) {
+    const shown = `“${clip(cell, 60)}”`;
+    if (/^https?:\/\//i.test(cell.trim())) return `${shown}, a web address,`;
+    if (/\S\.(jpe?g|png|tiff?|gif|webp|heic|heif|avif|jp2)$/i.test(cell.trim())) return `${shown}, a file name,`;
+  }
+  return undefined;
 }

@@ -2,10 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
+import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
+import { isGtoVersion } from './registry/gto.ts';
 
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
@@ -198,7 +200,8 @@ export const trainParams = z.strictObject({
   class_weighting: z.boolean().default(true),
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
   hidden_units: z.int().min(0).max(8192, 'a wider head would not fit in memory').default(0),
-  dropout: fraction.default(0.1),
+  /** Share of the hidden units switched off in each training step: 1 would switch them all off. */
+  dropout: z.number().min(0).lt(1, 'at 1 every hidden unit would be switched off and nothing learnt').default(0.1),
   /**
    * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
    * among l2_choices; adam: mini-batch epochs with early stopping (always used with hidden units).
@@ -228,40 +231,89 @@ export const trainParams = z.strictObject({
   flagged: z.enum(['keep', 'drop']).default('keep'),
 });
 
-export const evaluateParams = z.strictObject({
-  /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
-  bootstrap: z.int().min(100).max(100_000, 'more would slow every evaluation without narrower intervals').default(1000),
-  top_k: z.int().min(1).default(2),
-  /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
-  baseline: z.string().default('prod'),
-  /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
-  alpha: fraction.default(0.05),
-  /**
-   * Smallest change, judged on every labelled object, in the average probability the model gives each
-   * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
-   * it is more than chance (a few new objects nudge every model a little). 19 corrected labels in 300: +0.09.
-   */
-  min_change: fraction.default(0.01),
-  /** How many least-confident objects to list. */
-  least_confident: z.int().min(0).default(10),
-  /** Metadata fields to break scores down by (model card factors). */
-  factors: z.array(z.string()).default(['department', 'medium']),
-  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
-  folds: z
-    .int()
-    .min(0)
-    .max(20)
-    .refine((k) => k !== 1, { message: '0 (off) or at least 2' })
-    .default(5),
-  /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
-  group_by: z.string().default(''),
-  /**
-   * Most labelled objects the cross-validation's models learn from: beyond it, a stratified sample of
-   * this many (every object is still predicted and scored). Keeps a large collection's pull request
-   * within minutes. 0: all.
-   */
-  cv_max_objects: z.int().min(0).default(10_000),
-});
+/** The words evaluate.baseline takes besides a version (findVersion reads them; promote assigns only prod). */
+const BASELINE_WORDS = ['prod', 'none', 'latest'];
+
+/** evaluate.baseline names a model evaluate can find: prod, none, latest or a version ("v1.2.0", "1.2.0"). */
+function isBaselineName(baseline: string): boolean {
+  return BASELINE_WORDS.includes(baseline) || isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline);
+}
+
+/**
+ * What evaluate.baseline expects, with a did-you-mean (tester: "production" found no model, so a much worse model
+ * was judged as a first one and promoted).
+ */
+function baselineExpected(written: string): string {
+  const word = written.trim().toLowerCase();
+  const guess = word.startsWith('prod') ? 'prod' : closest(word, BASELINE_WORDS);
+  return (
+    'prod (the model in production), none (no comparison), latest (the newest registered version) or a ' +
+    `registered version such as v1.2.0${guess ? `. Did you mean "${guess}"?` : ''}`
+  );
+}
+
+export const evaluateParams = z
+  .strictObject({
+    /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
+    bootstrap: z
+      .int()
+      .min(100)
+      .max(100_000, 'more would slow every evaluation without narrower intervals')
+      .default(1000),
+    top_k: z.int().min(1).default(2),
+    /**
+     * Baseline to compare against: "prod" (the promoted model), "latest" (the newest registered version), a version
+     * such as "v1.0.0", or "none". Any other word would find no model, and the model would be judged as a first one.
+     */
+    baseline: z
+      .string()
+      .refine(isBaselineName, { error: (issue) => baselineExpected(String(issue.input)) })
+      .default('prod'),
+    /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    /**
+     * Smallest change, judged on every labelled object, in the average probability the model gives each
+     * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
+     * it is more than chance (a few new objects nudge every model a little). 19 corrected labels in 300: +0.09.
+     */
+    min_change: fraction.default(0.01),
+    /** How many least-confident objects to list. */
+    least_confident: z.int().min(0).default(10),
+    /** Metadata fields to break scores down by (model card factors). */
+    factors: z.array(z.string()).default(['department', 'medium']),
+    /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
+    folds: z
+      .int()
+      .min(0)
+      .max(20)
+      .refine((k) => k !== 1, { message: '0 (off) or at least 2' })
+      .default(5),
+    /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
+    group_by: z.string().default(''),
+    /**
+     * Most labelled objects the cross-validation's models learn from: beyond it, a stratified sample of
+     * this many (every object is still predicted and scored). Keeps a large collection's pull request
+     * within minutes. 0: all.
+     */
+    cv_max_objects: z.int().min(0).default(10_000),
+  })
+  // The paired test's smallest p-value from `bootstrap` resamples is 2 / (bootstrap + 1) (pairedBootstrap): at an
+  // alpha no larger, no change could ever be found, however large, and every comparison would say "no difference".
+  .superRefine((evaluate, ctx) => {
+    const smallest = 2 / (evaluate.bootstrap + 1);
+    if (evaluate.alpha > smallest) return;
+    const needed = Math.ceil(2 / evaluate.alpha);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alpha'],
+      input: evaluate.alpha,
+      message:
+        `more than ${Number(smallest.toPrecision(2))}: with evaluate.bootstrap at ${evaluate.bootstrap} resamples, ` +
+        `no p-value can be below ${evaluate.alpha}, so no change would ever be found. Raise alpha, or raise ` +
+        `evaluate.bootstrap to at least ${needed.toLocaleString('en-US')}` +
+        (needed > 100_000 ? ' (at most 100,000: raise alpha)' : ''),
+    });
+  });
 
 export const gateParams = z.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */
@@ -1342,9 +1394,16 @@ function expected(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return bound(`at least ${n(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`, issue);
+      // `.positive()`, `.gt(0)`: 0 itself is refused, so "at least 0" would contradict the value shown.
+      return bound(
+        `${issue.inclusive === false ? 'more than' : 'at least'} ${n(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`,
+        issue,
+      );
     case 'too_big':
-      return bound(`at most ${n(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`, issue);
+      return bound(
+        `${issue.inclusive === false ? 'less than' : 'at most'} ${n(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`,
+        issue,
+      );
     case 'invalid_format':
       return issue.message;
     default:

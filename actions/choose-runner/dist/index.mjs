@@ -26677,6 +26677,29 @@ var init_sync2 = __esm({
 });
 
 // pipeline/cli/suggest.ts
+function closest(word, candidates) {
+  const w = word.toLowerCase();
+  let best;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    const distance = c === w ? 0 : c.startsWith(w) && w.length >= 2 ? 1 : editDistance(w, c);
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) && best.distance < word.length ? best.candidate : void 0;
+}
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
 var init_suggest = __esm({
   "pipeline/cli/suggest.ts"() {
     "use strict";
@@ -47302,10 +47325,26 @@ function date4(params) {
 }
 
 // pipeline/params.ts
+init_suggest();
 init_file_kind();
 init_collection();
 init_errors();
 init_log();
+
+// pipeline/registry/gto.ts
+var NAME = "[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?";
+var SEMVER = "(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?";
+var ARTIFACT = `(?:[a-z0-9-_./]+=)?${NAME}`;
+var TAG_RE = new RegExp(
+  `^(?<artifact>${ARTIFACT})(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
+);
+var NAME_RE = new RegExp(`^${NAME}$`);
+var VERSION_RE = new RegExp(`^v${SEMVER}$`);
+function isGtoVersion(version2) {
+  return VERSION_RE.test(version2);
+}
+
+// pipeline/params.ts
 var fraction = external_exports.number().min(0).max(1);
 var colourHex = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
 var MAX_VOCABULARY = 1e3;
@@ -47442,7 +47481,8 @@ var trainParams = external_exports.strictObject({
   class_weighting: external_exports.boolean().default(true),
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
   hidden_units: external_exports.int().min(0).max(8192, "a wider head would not fit in memory").default(0),
-  dropout: fraction.default(0.1),
+  /** Share of the hidden units switched off in each training step: 1 would switch them all off. */
+  dropout: external_exports.number().min(0).lt(1, "at 1 every hidden unit would be switched off and nothing learnt").default(0.1),
   /**
    * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
    * among l2_choices; adam: mini-batch epochs with early stopping (always used with hidden units).
@@ -47467,14 +47507,26 @@ var trainParams = external_exports.strictObject({
   /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
   flagged: external_exports.enum(["keep", "drop"]).default("keep")
 });
+var BASELINE_WORDS = ["prod", "none", "latest"];
+function isBaselineName(baseline) {
+  return BASELINE_WORDS.includes(baseline) || isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline);
+}
+function baselineExpected(written) {
+  const word = written.trim().toLowerCase();
+  const guess = word.startsWith("prod") ? "prod" : closest(word, BASELINE_WORDS);
+  return `prod (the model in production), none (no comparison), latest (the newest registered version) or a registered version such as v1.2.0${guess ? `. Did you mean "${guess}"?` : ""}`;
+}
 var evaluateParams = external_exports.strictObject({
   /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
   bootstrap: external_exports.int().min(100).max(1e5, "more would slow every evaluation without narrower intervals").default(1e3),
   top_k: external_exports.int().min(1).default(2),
-  /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
-  baseline: external_exports.string().default("prod"),
+  /**
+   * Baseline to compare against: "prod" (the promoted model), "latest" (the newest registered version), a version
+   * such as "v1.0.0", or "none". Any other word would find no model, and the model would be judged as a first one.
+   */
+  baseline: external_exports.string().refine(isBaselineName, { error: (issue3) => baselineExpected(String(issue3.input)) }).default("prod"),
   /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */
-  alpha: fraction.default(0.05),
+  alpha: external_exports.number().gt(0).lt(1).default(0.05),
   /**
    * Smallest change, judged on every labelled object, in the average probability the model gives each
    * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
@@ -47495,6 +47547,16 @@ var evaluateParams = external_exports.strictObject({
    * within minutes. 0: all.
    */
   cv_max_objects: external_exports.int().min(0).default(1e4)
+}).superRefine((evaluate, ctx) => {
+  const smallest = 2 / (evaluate.bootstrap + 1);
+  if (evaluate.alpha > smallest) return;
+  const needed = Math.ceil(2 / evaluate.alpha);
+  ctx.addIssue({
+    code: "custom",
+    path: ["alpha"],
+    input: evaluate.alpha,
+    message: `more than ${Number(smallest.toPrecision(2))}: with evaluate.bootstrap at ${evaluate.bootstrap} resamples, no p-value can be below ${evaluate.alpha}, so no change would ever be found. Raise alpha, or raise evaluate.bootstrap to at least ${needed.toLocaleString("en-US")}` + (needed > 1e5 ? " (at most 100,000: raise alpha)" : "")
+  });
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */
@@ -48159,9 +48221,15 @@ function expected(issue3) {
     case "invalid_value":
       return `one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return bound(`at least ${n(issue3.minimum)}${issue3.origin === "array" ? " items" : ""}`, issue3);
+      return bound(
+        `${issue3.inclusive === false ? "more than" : "at least"} ${n(issue3.minimum)}${issue3.origin === "array" ? " items" : ""}`,
+        issue3
+      );
     case "too_big":
-      return bound(`at most ${n(issue3.maximum)}${issue3.origin === "array" ? " items" : ""}`, issue3);
+      return bound(
+        `${issue3.inclusive === false ? "less than" : "at most"} ${n(issue3.maximum)}${issue3.origin === "array" ? " items" : ""}`,
+        issue3
+      );
     case "invalid_format":
       return issue3.message;
     default:

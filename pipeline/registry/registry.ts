@@ -550,7 +550,8 @@ export async function rollback({
   });
 }
 
-function unknownVersion({
+/** VERSION_UNKNOWN: no version `version` of `name`, naming the registered versions and stages (models show). */
+export function unknownVersion({
   name,
   version,
   state,

@@ -34,7 +34,7 @@ import { MODEL_PARAM_KEYS } from '../params.ts';
 import { rel } from '../paths.ts';
 import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
-import { findVersion, type Headline, readRegistry } from '../registry/registry.ts';
+import { findVersion, type Headline, readRegistry, unknownVersion } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
 import { pValue } from '../report/markdown.ts';
@@ -65,6 +65,34 @@ async function baselineFingerprint({ ws, params }: StageContext): Promise<{ base
   } catch {
     return { baseline: null };
   }
+}
+
+/**
+ * evaluate.baseline naming a version that is not registered (a typo, a version of another collection) stops the
+ * evaluation, naming the registered ones: taken for "no model yet", the model would be judged on its own, without
+ * the check against the baseline (a tester's much worse model was promoted so). prod or latest with no model
+ * registered yet is the first model, judged on its own.
+ */
+async function refuseUnknownBaseline({ ws, params }: Pick<StageContext, 'ws' | 'params'>): Promise<void> {
+  const wanted = params.evaluate.baseline;
+  if (['none', 'prod', 'latest'].includes(wanted)) return;
+  const name = params.registry.model_name;
+  const state = await readRegistry({ dir: ws.root, name });
+  if (findVersion({ state, version: wanted })) return;
+  const unknown = unknownVersion({ name, version: wanted, state });
+  // A shallow clone may only lack the registry's tags.
+  const shallow = (await isShallow(ws.root))
+    ? ` This copy of the repository holds only part of its history (a shallow clone), so the model registry's git ` +
+      `tags may be missing from it. ${FETCH_HISTORY}`
+    : '';
+  throw new VitrineError(
+    'EVALUATE_BASELINE_UNKNOWN',
+    `params.yaml: evaluate.baseline is "${wanted}", the model to compare this one with, but it cannot be found. ` +
+      `${unknown.message} Without it this model would be judged as a first model, with no check against the ` +
+      'model it replaces: set evaluate.baseline to prod (the model in production), to one of the registered ' +
+      `versions, or to none to judge the model on its own.${shallow}`,
+    { ...unknown.data, baseline: wanted },
+  );
 }
 
 /** The commit a registered model version is tagged on, or null when the registry cannot say. */
@@ -205,6 +233,8 @@ export const evaluateStage: Stage = {
     return { ...found, labelsBase: { ref: source.ref, labels } };
   },
   async run({ ws, params, log, clock, env }) {
+    // Before minutes of scoring: the comparison this run is for.
+    await refuseUnknownBaseline({ ws, params });
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const candidateInfo = await readModelInfo({ dir: ws.model });

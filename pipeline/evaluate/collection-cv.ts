@@ -1,3 +1,5 @@
+import { closest } from '../cli/suggest.ts';
+import { listWords } from '../data/ops.ts';
 import type { Logger } from '../log.ts';
 import { seedIndependent, type Tf } from '../model/head.ts';
 import { type LeftOutObject, leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
@@ -41,6 +43,8 @@ export async function crossValidateCollection({
   oof: OofFile;
   crossValidated: LabelChangeComparison | null;
   outOfCollection: Metrics['outOfCollection'] | null;
+  /** Why evaluate.group_by gave no estimate (groupByProblem); null when it gave one or is empty. */
+  outOfCollectionMissing: string | null;
   /** Objects left out because their image has no usable embedding (none: empty). */
   leftOut: LeftOutObject[];
   /** The labels at the base (null: no base, or it could not be read). */
@@ -155,16 +159,14 @@ export async function crossValidateCollection({
     log.debug(`The labels are the same as at ${base.ref}: no cross-validated comparison of labels to make.`);
   }
   let outOfCollection: Metrics['outOfCollection'] | null = null;
+  let outOfCollectionMissing: string | null = null;
   const field = params.evaluate.group_by.trim();
   if (field) {
     const groups = labelled.map(({ o }) => factorValue(o, field));
-    const distinct = new Set(groups.map((g) => g.trim()));
-    if (distinct.size < 2) {
+    outOfCollectionMissing = groupByProblem({ objects: labelled.map(({ o }) => o), field });
+    if (outOfCollectionMissing) {
       log.warn(
-        `evaluate.group_by is "${field}", ` +
-          'but ' +
-          (distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`) +
-          ': there is no other source to hold out, so there is no out-of-collection estimate.',
+        `${outOfCollectionMissing} There is no estimate on a source the model has not seen (out-of-collection).`,
       );
     } else {
       outOfCollection = await outOfCollectionEstimate({
@@ -182,5 +184,45 @@ export async function crossValidateCollection({
       });
     }
   }
-  return { oof, crossValidated, outOfCollection, leftOut: leftOut.map(({ id, image }) => ({ id, image })), base };
+  return {
+    oof,
+    crossValidated,
+    outOfCollection,
+    outOfCollectionMissing,
+    leftOut: leftOut.map(({ id, image }) => ({ id, image })),
+    base,
+  };
+}
+
+/** An object's fields a source can be read from (evaluate.group_by), besides the museum's extra columns. */
+const SOURCE_FIELDS = ['department', 'medium', 'maker', 'date', 'creditLine', 'rights'];
+
+/**
+ * Why evaluate.group_by `field` gives no estimate on a source the model has not seen, or null when it can: no
+ * object has the field (a tester's "departement": the fields there are, with a did-you-mean), or every labelled
+ * object has the same value of it (one source, none to hold out).
+ */
+export function groupByProblem({ objects, field }: { objects: DatasetObject[]; field: string }): string | null {
+  const recorded = (o: DatasetObject, f: string) =>
+    factorValue(o, f) !== factorValue({ extra: {} } as DatasetObject, f);
+  const setting = `evaluate.group_by is "${field}"`;
+  if (!objects.some((o) => recorded(o, field))) {
+    const extras = [...new Set(objects.flatMap((o) => Object.keys(o.extra ?? {})))];
+    const fields = [...SOURCE_FIELDS, ...extras].filter((f) => objects.some((o) => recorded(o, f)));
+    const guess = closest(field, fields);
+    const there = fields.length
+      ? `the fields there are: ${listWords(fields, { max: 20 })}`
+      : 'the objects record no field a source could be read from';
+    return (
+      `${setting}, but no labelled object has a field "${field}" (${there}).` +
+      (guess ? ` Did you mean "${guess}"?` : ' Check its spelling in params.yaml.')
+    );
+  }
+  const values = new Set(objects.map((o) => factorValue(o, field)));
+  if (values.size < 2)
+    return (
+      `${setting}, but every labelled object has the same ${field} ("${[...values][0]}"): there is no other source ` +
+      'to hold out.'
+    );
+  return null;
 }

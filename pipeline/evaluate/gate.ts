@@ -204,21 +204,27 @@ export function withUnseenSourceCheck({
   gate,
   estimate,
   minimum,
+  why = null,
 }: {
   gate: Metrics['gate'];
   /** null when none could be made (no evaluate.group_by, fewer than two groups, or no cross-validation). */
   estimate: Metrics['outOfCollection'] | null;
   minimum: number;
+  /** Why evaluate.group_by gave none (groupByProblem: a field no object has, or one value only), when it was set. */
+  why?: string | null;
 }): Metrics['gate'] {
   if (minimum <= 0) return gate;
   if (!estimate) {
     const missing = {
       name: 'macro-F1 on an unseen source at least the minimum',
       passed: false,
-      detail:
-        `not measured: gate.min_unseen_macro_f1 is ${fmt(minimum)}, but this run has no estimate on an unseen ` +
-        'source (it needs evaluate.group_by naming a field with at least two values, and evaluate.folds above 0). ' +
-        'Set those in params.yaml, or set gate.min_unseen_macro_f1 to 0 to leave the check out',
+      detail: why
+        ? `not measured: gate.min_unseen_macro_f1 is ${fmt(minimum)}, but this run has no estimate on an unseen ` +
+          `source: ${why} Correct evaluate.group_by in params.yaml, or set gate.min_unseen_macro_f1 to 0 to leave ` +
+          'the check out'
+        : `not measured: gate.min_unseen_macro_f1 is ${fmt(minimum)}, but this run has no estimate on an unseen ` +
+          'source (it needs evaluate.group_by naming a field with at least two values, and evaluate.folds above 0). ' +
+          'Set those in params.yaml, or set gate.min_unseen_macro_f1 to 0 to leave the check out',
     };
     return { passed: false, checks: [...gate.checks, missing] };
   }

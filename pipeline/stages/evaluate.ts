@@ -401,7 +401,13 @@ export const evaluateStage: Stage = {
             source,
           })
         : null;
-    const { oof = null, crossValidated = null, outOfCollection = null, leftOut: cvLeftOut = [] } = cv ?? {};
+    const {
+      oof = null,
+      crossValidated = null,
+      outOfCollection = null,
+      outOfCollectionMissing = null,
+      leftOut: cvLeftOut = [],
+    } = cv ?? {};
     // The labels the change started from, to see labels that lost all their objects: the test split cannot show
     // them (a vanished label has no test objects), and scored on one class left any model is right.
     const baseLabels = cv
@@ -560,6 +566,7 @@ export const evaluateStage: Stage = {
       gate: metrics.gate,
       estimate: outOfCollection,
       minimum: params.gate.min_unseen_macro_f1,
+      why: outOfCollectionMissing,
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
     if (baseline)

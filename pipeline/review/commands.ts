@@ -1,6 +1,7 @@
 import type { Command } from '../cli/command.ts';
 import { shownName, terminalSafe } from '../cli/shown.ts';
 import { readDataset } from '../dataset/build.ts';
+import { loadParams } from '../params.ts';
 import { labelsChangedSinceEvaluation, readReview, renderReview } from './index.ts';
 
 /** `vitrine review`: the labels the model thinks are wrong, most likely first. */
@@ -18,7 +19,13 @@ evaluate" first.
   npx vitrine review            the 30 most likely wrong
   npx vitrine review --json     every one, as JSON (.vitrine/evaluate/review.json)`,
     async run(ctx) {
-      const review = await readReview({ ws: ctx.ws });
+      // With the cross-validation off, the list is missing for that reason (a params.yaml that cannot be read:
+      // the plain "run evaluate" message, and evaluate says what is wrong with it).
+      const folds = await loadParams({ file: ctx.ws.params }).then(
+        (params) => params.evaluate.folds,
+        () => undefined,
+      );
+      const review = await readReview({ ws: ctx.ws, folds });
       if (await labelsChangedSinceEvaluation({ ws: ctx.ws }))
         ctx.log.warn(
           'labels.csv has changed since this list was made (it comes from the last evaluation, which may have ' +

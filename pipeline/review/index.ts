@@ -174,12 +174,25 @@ export function reviewFile(ws: Workspace): string {
   return path.join(ws.evaluate, 'review.json');
 }
 
-/** Read the review queue the evaluate stage wrote, with a plain message when it has not run. */
-export async function readReview({ ws }: { ws: Workspace }): Promise<ReviewFile> {
+/**
+ * Read the review queue the evaluate stage wrote, with a plain message when it has not run, or when `folds`
+ * (params.yaml's evaluate.folds, when known) switches off the cross-validation it comes from.
+ */
+export async function readReview({ ws, folds }: { ws: Workspace; folds?: number }): Promise<ReviewFile> {
   const file = reviewFile(ws);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as ReviewFile;
   } catch (error) {
+    // Tester: after an evaluation with folds 0, "run evaluate first" sent them to run what had just run.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && folds !== undefined && folds < 2) {
+      throw new VitrineError(
+        'REVIEW_FOLDS_OFF',
+        `There is no review list: evaluate.folds is ${folds} in params.yaml, which switches off the ` +
+          'cross-validation the list comes from (each labelled object predicted by a model trained without it). ' +
+          'Set evaluate.folds to 2 or more (5 is the default) and run "vitrine run evaluate" again.',
+        { file, folds },
+      );
+    }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VitrineError(
         'REVIEW_MISSING',

@@ -255,7 +255,7 @@ export interface GateChange {
  * so nobody passes their own pull request by lowering the bar in it.
  */
 export function proposedGateNote({ changes }: { changes: GateChange[] }): string {
-  // evaluate.baseline is any text a fork wrote: cut short (the caller escapes it for Markdown).
+  // A fork's values: cut short (the caller escapes them for Markdown; evaluate.baseline is now a stage or version).
   const show = (v: unknown) => (typeof v === 'number' ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40));
   const list = changes.map((c) => `${c.key} ${show(c.base)} → ${show(c.head)}`).join(', ');
   // The model's name and the test split decide the verdict too, though they are not the gate's.

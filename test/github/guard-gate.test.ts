@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readSettings } from '../../actions/report/settings.ts';
 import { proposedGateNote } from '../../pipeline/evaluate/gate.ts';
-import { guardPullRequest, withBaseGate } from '../../pipeline/github/guard.ts';
+import { guardPullRequest, paramsProblems, withBaseGate } from '../../pipeline/github/guard.ts';
 import { withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -112,12 +112,12 @@ describe("the base branch's gate decides a pull request", () => {
     expect(withGateChanges({ markdown, headline: 'x', changes: [] })).toEqual({ markdown, headline: 'x' });
   });
 
-  it("keeps a fork's proposed baseline as plain text in the note", () => {
+  // evaluate.baseline takes only prod, none, latest or a version (params.ts): a fork's text is refused by the settings
+  // check, before any note could quote it.
+  it("refuses a fork's proposed baseline that names no model, before a note could show it", () => {
     const head = BASE.replace('baseline: prod', 'baseline: "[approve](https://evil.example) @museum-org/curators"');
-    const { changes } = withBaseGate({ head, base: BASE });
-    const out = withGateChanges({ markdown: 'Verdict.\n', headline: 'h', changes });
-    expect(out.markdown).not.toContain('[approve](');
-    expect(out.markdown).not.toContain('@museum-org');
+    expect(paramsProblems({ head, base: BASE }).join('\n')).toContain('"evaluate.baseline" is');
+    expect(() => withBaseGate({ head, base: BASE })).toThrow(/"evaluate\.baseline" is/);
   });
 
   it("keeps the base's folds and group_by when its gate checks unseen sources: off, they would skip the check", () => {

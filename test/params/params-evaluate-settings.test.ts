@@ -1,9 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { loadParams } from '../../pipeline/params.ts';
+import { describe, expect, it } from 'vitest';
+import { paramsTexts } from '../fixtures/params-file.ts';
 
 /*
  * An outside tester's settings that passed `vitrine params` and then misled or crashed a run: evaluate.baseline
@@ -12,29 +8,7 @@ import { loadParams } from '../../pipeline/params.ts';
  * small that no p-value from evaluate.bootstrap resamples can be below it. Each case failed before the fix.
  */
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-params-evaluate-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function load(text: string) {
-  const file = path.join(dir, 'params.yaml');
-  await writeFile(file, text);
-  return loadParams({ file });
-}
-
-async function errorOf(text: string): Promise<string> {
-  try {
-    await load(text);
-  } catch (error) {
-    if (isVitrineError(error, 'PARAMS_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error('expected params to be refused');
-}
+const { load, errorOf } = paramsTexts({ prefix: 'vitrine-params-evaluate-' });
 
 describe('evaluate.baseline', () => {
   it('refuses a name that is no stage or version, naming the line, with a did-you-mean', async () => {

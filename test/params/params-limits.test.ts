@@ -1,38 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { loadParams } from '../../pipeline/params.ts';
+import { describe, expect, it } from 'vitest';
+import { paramsTexts } from '../fixtures/params-file.ts';
 
 /*
  * Security tester: a pull request's params.yaml with a 20,000-label collection.vocabulary (460 KB), beside 1,000
  * labels.csv lines outside it, kept the runner busy for 3½ minutes at 3 GB. The vocabulary now has a ceiling.
  */
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-params-limits-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function load(text: string) {
-  const file = path.join(dir, 'params.yaml');
-  await writeFile(file, text);
-  return loadParams({ file });
-}
-
-async function errorOf(text: string): Promise<string> {
-  try {
-    await load(text);
-  } catch (error) {
-    if (isVitrineError(error, 'PARAMS_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error('expected params to be refused');
-}
+const { load, errorOf } = paramsTexts({ prefix: 'vitrine-params-limits-' });
 
 const labels = (n: number) => Array.from({ length: n }, (_, i) => `label-${i}`);
 

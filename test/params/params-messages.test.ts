@@ -1,9 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { defaultParams, loadParams } from '../../pipeline/params.ts';
+import { describe, expect, it } from 'vitest';
+import { defaultParams } from '../../pipeline/params.ts';
+import { paramsTexts } from '../fixtures/params-file.ts';
 
 /*
  * A tester's misleading params.yaml messages: ".nan" was said to be null, a file holding a list named the key ""
@@ -11,25 +8,7 @@ import { defaultParams, loadParams } from '../../pipeline/params.ts';
  * whole. Each case failed before the fix.
  */
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-params-messages-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function errorOf(text: string): Promise<string> {
-  const file = path.join(dir, 'params.yaml');
-  await writeFile(file, text);
-  try {
-    await loadParams({ file });
-  } catch (error) {
-    if (isVitrineError(error, 'PARAMS_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error('expected params to be refused');
-}
+const { load, errorOf } = paramsTexts({ prefix: 'vitrine-params-messages-' });
 
 describe('params.yaml messages', () => {
   it('a value that is not a number (.nan, .inf) is shown as written, not as null', async () => {
@@ -69,9 +48,8 @@ describe('params.yaml messages', () => {
       expect(message).toMatch(/at most [\d,]+ \(.{10,}\)/);
     }
     // The defaults and generous values are still accepted.
-    const file = path.join(dir, 'params.yaml');
-    await writeFile(file, 'train:\n  epochs: 2000\n  batch_size: 4096\nevaluate:\n  bootstrap: 20000\n');
-    expect((await loadParams({ file })).train.epochs).toBe(2000);
+    const generous = await load('train:\n  epochs: 2000\n  batch_size: 4096\nevaluate:\n  bootstrap: 20000\n');
+    expect(generous.train.epochs).toBe(2000);
     expect(defaultParams().train.epochs).toBe(80);
   });
 

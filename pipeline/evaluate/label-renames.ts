@@ -63,7 +63,9 @@ export function labelRenames({
 
 /** `label` under its new name, when it was renamed. */
 export function renamed(label: string, renames: LabelRename[]): string {
-  return renames.find((r) => r.from === label)?.to ?? label;
+  // An older model may keep a label decomposed ("e" and an accent): labels.csv's are read composed (NFC).
+  const composed = label.normalize('NFC');
+  return renames.find((r) => r.from.normalize('NFC') === composed)?.to ?? label;
 }
 
 /** "“print” is now “Prints & Drawings” (50 objects)", joined. */

@@ -26,6 +26,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import { readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
 import { headCommit } from '../git/tags.ts';
+import { silentLogger } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
 import { readModelInfo } from '../model/io.ts';
 import { leftOutError, warnLeftOut } from '../model/left-out.ts';
@@ -153,8 +154,10 @@ export function alignProbabilities({
   // Labels are read in one Unicode form (NFC) since labels.csv and params.yaml are: a model trained before on a
   // label stored decomposed ("e" and an accent) still has it that way.
   const own = from.map((label) => label.normalize('NFC'));
-  const index = to.map((label) => own.indexOf(label.normalize('NFC')));
-  return rows.map((row) => index.map((j) => (j < 0 ? 0 : row[j]!)));
+  // Every column of a label, summed: a renamed label (label-renames.ts) may land on a name the model also knew,
+  // unused (a reviewer: the first column alone dropped the old label's probabilities, and a rename was "Better").
+  const columns = to.map((label) => own.flatMap((name, j) => (name === label.normalize('NFC') ? [j] : [])));
+  return rows.map((row) => columns.map((js) => js.reduce((sum, j) => sum + row[j]!, 0)));
 }
 
 /** The objects (in order) every one of `classified` answered for: those with a usable embedding. */
@@ -410,45 +413,54 @@ export const evaluateStage: Stage = {
     } = cv ?? {};
     // The labels the change started from, to see labels that lost all their objects: the test split cannot show
     // them (a vanished label has no test objects), and scored on one class left any model is right.
+    const labelledNow = new Map(
+      dataset.objects.flatMap((o) => (o.label !== null && classOf.has(o.label) ? [[o.id, o.label] as const] : [])),
+    );
+    const objectIds = new Set(dataset.objects.map((o) => o.id));
     const baseLabels = cv
       ? cv.base
       : baseline
-        ? await readBaseLabels({
-            ws,
-            env,
-            source,
-            objectIds: new Set(dataset.objects.map((o) => o.id)),
-            vocabulary: labels,
-            now: new Map(
-              dataset.objects.flatMap((o) =>
-                o.label !== null && classOf.has(o.label) ? [[o.id, o.label] as const] : [],
-              ),
-            ),
-            log,
-          })
+        ? await readBaseLabels({ ws, env, source, objectIds, vocabulary: labels, now: labelledNow, log })
         : null;
-    // A renamed label: production's and the base's old name is read as the new one (label-renames.ts).
+    // A renamed label: the base's old name is read as the new one (label-renames.ts).
     const renames = baseLabels?.renames ?? [];
     if (renames.length > 0)
       log.info(
         `This change renames labels: ${renameWords(renames)}. The labels before and the model in production ` +
           'are compared under the new names.',
       );
-    const known = baseline?.classified.info.labels.map((l) => renamed(l, renames));
-    if (baseline && known && known.join('\n') !== labels.join('\n'))
+    // The model in production may have been trained before a rename main already has (a rollback, a merge not
+    // promoted): the labels at the commit it was registered on tell the names it is read under (a reviewer).
+    const productionRenames =
+      baseline && baselineCommit && baseLabels?.commit !== baselineCommit
+        ? ((
+            await readBaseLabels({
+              ws,
+              env,
+              source: { ref: `the commit of ${baseline.version}`, commit: baselineCommit },
+              objectIds,
+              vocabulary: labels,
+              now: labelledNow,
+              log: silentLogger,
+            })
+          )?.renames ?? [])
+        : renames;
+    if (baseline && productionRenames.length > 0 && productionRenames !== renames)
+      log.info(
+        `The model in production (${baseline.version}) was trained before labels were renamed ` +
+          `(${renameWords(productionRenames)}): it is compared under the new names.`,
+      );
+    const known = new Set(baseline?.classified.info.labels.map((l) => renamed(l, productionRenames).normalize('NFC')));
+    if (baseline && labels.some((l) => !known.has(l.normalize('NFC'))))
       log.warn(
-        `The baseline ${baseline.version} knows the labels ${labelList(known)}; it is scored on ` +
+        `The baseline ${baseline.version} knows the labels ${labelList([...known])}; it is scored on ` +
           `today's vocabulary (${labelList(labels)}), where labels it never learnt count against it.`,
       );
     const labelLoss = baseLabels
       ? labelLossOf({
           ref: baseLabels.ref,
           base: baseLabels.labelOf,
-          now: new Map(
-            dataset.objects.flatMap((o) =>
-              o.label !== null && classOf.has(o.label) ? [[o.id, o.label] as const] : [],
-            ),
-          ),
+          now: labelledNow,
           vocabulary: labels,
         })
       : null;
@@ -507,7 +519,7 @@ export const evaluateStage: Stage = {
     const baselineRows = baseline
       ? alignProbabilities({
           rows: baseline.classified.probabilities,
-          from: baseline.classified.info.labels.map((l) => renamed(l, renames)),
+          from: baseline.classified.info.labels.map((l) => renamed(l, productionRenames)),
           to: labels,
         })
       : [];

@@ -1,14 +1,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelRenames } from '../../pipeline/evaluate/label-renames.ts';
+import { labelRenames, renamed } from '../../pipeline/evaluate/label-renames.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
-import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
+import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics } from '../../pipeline/types.ts';
@@ -87,6 +87,22 @@ describe('labelRenames', () => {
   });
 });
 
+describe('the model in production read under the new names', () => {
+  const renames = [{ from: 'print', to: 'Prints', objects: 50 }];
+  // A reviewer: production knew "Prints" already, unused; the first column of that name alone was read, and the
+  // old label's probability dropped (a rename alone was "Better", +0.22).
+  it('adds the old label to a column of the new name the model also knew', () => {
+    const from = ['Prints', 'coin', 'print'].map((l) => renamed(l, renames));
+    expect(alignProbabilities({ rows: [[0.01, 0.09, 0.9]], from, to: ['Prints', 'coin'] })).toEqual([[0.91, 0.09]]);
+  });
+  // An older model may keep a label decomposed ("e" and an accent); the rename was read composed.
+  it('renames a label the model keeps in decomposed accents', () => {
+    const nfd = 'estampe gravée'.normalize('NFD');
+    const accented = [{ from: 'estampe gravée'.normalize('NFC'), to: 'Prints', objects: 3 }];
+    expect(renamed(nfd, accented)).toBe('Prints');
+  });
+});
+
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
 let git: ReturnType<typeof gitIn>;
@@ -136,6 +152,42 @@ describe('a pull request that renames a label and changes nothing else', () => {
       `**This pull request renames a label:** “print” is now “Prints &amp; Drawings” \\(${prints} objects\\).`,
     );
     expect(markdown).not.toMatch(/removes the label/);
+    git('checkout', '-q', 'main');
+  }, 900_000);
+});
+
+describe('a label renamed on main after the model in production was trained', () => {
+  // A reviewer: production trained before a rename main already had (a rollback, a merge not promoted) was read by
+  // the old names, every renamed object counted against it, and a one-label fix was "Better" by +0.21.
+  it('reads production under the new names, from the labels at the commit it was registered on', async () => {
+    const params = defaultParams();
+    params.collection.vocabulary = params.collection.vocabulary.map((l) => (l === 'print' ? 'Prints & Drawings' : l));
+    const log = memoryLogger();
+    const ctx: StageContext = { ws, params, log, clock, env: {} };
+    git('checkout', '-q', 'main');
+    const text = await readFile(ws.labels, 'utf8');
+    await writeFile(ws.labels, text.replace(/,print$/gm, ',Prints & Drawings'));
+    git('commit', '-qam', 'rename print on main');
+    git('checkout', '-q', '-b', 'one-fix');
+    const lines = (await readFile(ws.labels, 'utf8')).split('\n');
+    const coin = lines.findIndex((l) => l.endsWith(',coin'));
+    lines[coin] = lines[coin]!.replace(/,coin$/, ',mask');
+    await writeFile(ws.labels, lines.join('\n'));
+    git('commit', '-qam', 'one coin is a mask');
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    await evaluateStage.run(ctx);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    const messages = log.lines.map((l) => l.message);
+    console.log(`renamed on main: ${metrics.baseline!.comparison.verdict}, ${metrics.baseline!.macroF1.value}`);
+    // This pull request renames nothing: the report says no rename.
+    expect(metrics.labelRenames).toBeUndefined();
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^The model in production \(v1\.0\.0\) was trained before labels were renamed/),
+    );
+    expect(messages).not.toContainEqual(expect.stringMatching(/labels it never learnt count against it/));
+    expect(metrics.baseline!.comparison.verdict).not.toBe('better');
+    expect(metrics.baseline!.macroF1.value).toBeGreaterThan(0.9);
     git('checkout', '-q', 'main');
   }, 900_000);
 });

@@ -41,12 +41,14 @@ export function parseExport({
   // An export may be separated by ";" or tabs (detected); Vitrine writes objects.csv with commas.
   if (!jsonl) {
     const table = parseCsv({ text, file, repeats, separator: 'detect' });
-    const line = table.aboveHeader?.headerLine ?? 1;
     const noHeader = dataInHeader(table.header);
+    // The line that holds it: blank lines or Excel's "sep=;" may come first (a reviewer: line 1 was said).
+    const at = noHeader ? text.split(/\r\n|\n|\r/).findIndex((l) => l.includes(noHeader.cell)) : -1;
+    const line = at >= 0 ? at + 1 : (table.aboveHeader?.headerLine ?? 1);
     if (noHeader)
       throw new VitrineError(
         'EXPORT_NO_HEADER',
-        `${file}:${line}: this line holds ${noHeader} where the names of the columns go: the export seems to have ` +
+        `${file}:${line}: this line holds ${noHeader.words} where the names of the columns go: the export seems to have ` +
           'no line of column names, and its first object would be read as them and lost. Export it again with ' +
           'column names (a "header row"), or add a line of names above it, such as: id,image,label,title.',
         { file, line },
@@ -166,14 +168,14 @@ export function aboveHeaderNote({ name, above }: { name: string; above: AboveHea
 }
 
 /**
- * A cell of the column-names line that is data, in words ("“images/a.jpg”, a file name"), or undefined: an image
- * file's name or a web address is never a column's name. A year or a number may be (a column per year), so not them.
+ * A cell of the column-names line that is data, with it in words ("“images/a.jpg”, a file name,"), or undefined:
+ * an image file's name (or its web address) is never a column's name. A web address alone may be one (linked-data
+ * exports name columns https://schema.org/name), and a year or a number may be too (a column per year).
  */
-function dataInHeader(header: string[]): string | undefined {
+function dataInHeader(header: string[]): { cell: string; words: string } | undefined {
   for (const cell of header) {
-    const shown = `“${clip(cell, 60)}”`;
-    if (/^https?:\/\//i.test(cell.trim())) return `${shown}, a web address,`;
-    if (/\S\.(jpe?g|png|tiff?|gif|webp|heic|heif|avif|jp2)$/i.test(cell.trim())) return `${shown}, a file name,`;
+    if (/\S\.(jpe?g|jpe|jfif|jif|png|tiff?|gif|webp|heic|heif|avif|jp2)$/i.test(cell.trim()))
+      return { cell: cell.trim(), words: `“${clip(cell, 60)}”, a file name,` };
   }
   return undefined;
 }

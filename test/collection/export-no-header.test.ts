@@ -29,12 +29,25 @@ describe('an export without its line of column names', () => {
         'lost. Export it again with column names (a "header row"), or add a line of names above it, such as: ' +
         'id,image,label,title.',
     );
-    expect(() => parseExport({ text: 'A1,https://example.org/a,coin\n', file: 'x.csv' })).toThrow(/a web address/);
+    // An image's web address, and a JPEG as Windows names some (a reviewer).
+    expect(() => parseExport({ text: 'A1,https://example.org/a.jpg,coin\n', file: 'x.csv' })).toThrow(/a file name/);
+    expect(() => parseExport({ text: 'A1,a.jfif,coin\nA2,b.jfif,mask\n', file: 'x.csv' })).toThrow(/a file name/);
   });
 
-  it('is not said of column names, years among them', () => {
-    const table = parseExport({ text: 'id,image file,2019,label\nA1,a.jpg,3,coin\n', file: 'ok.csv' });
-    expect(table.header).toEqual(['id', 'image file', '2019', 'label']);
+  it('names the line that holds the cell, after blank lines or Excel’s sep= line', () => {
+    for (const [text, line] of [
+      ['sep=;\nA1;a.jpg;coin\nA2;b.jpg;mask\n', 2],
+      ['\n\nA1,a.jpg,coin\nA2,b.jpg,mask\n', 3],
+    ] as const)
+      expect(() => parseExport({ text, file: 'x.csv' })).toThrow(`x.csv:${line}: this line holds “a.jpg”`);
+  });
+
+  it('is not said of column names, years and linked-data addresses among them', () => {
+    const table = parseExport({
+      text: 'id,image file,2019,https://schema.org/name,label\nA1,a.jpg,3,One,coin\n',
+      file: 'ok.csv',
+    });
+    expect(table.header).toEqual(['id', 'image file', '2019', 'https://schema.org/name', 'label']);
     expect(table.rows).toHaveLength(1);
   });
 });

@@ -130,7 +130,15 @@ const END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff
  */
 export function misnamedData({ path, allowed }: { path: string; allowed: readonly string[] }): string | null {
   if (allowed.includes(path)) return null;
-  const plain = (p: string) => p.replace(END_SPACES, '').toLowerCase();
+  // Also a browser's or a file manager's copy ("labels (1).csv", "labels copy.csv"), .yml for .yaml, and an ending
+  // added by a text editor ("labels.csv.txt"): a reviewer's pull requests of those passed green, their labels unread.
+  const plain = (p: string) =>
+    p
+      .replace(END_SPACES, '')
+      .toLowerCase()
+      .replace(/\.txt$/, '')
+      .replace(/\.yml$/, '.yaml')
+      .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s*\d+)?)(?=\.[a-z]+$)/, '');
   return allowed.find((a) => plain(a) === plain(path)) ?? null;
 }
 
@@ -162,8 +170,17 @@ function codeName(name: string, max = 2 * QUOTE_MAX): string {
   return `${code(shorten(name, max))}${spacesNote(name)}`;
 }
 
+/** A misnamed file's name beside the data file's, in words: "its name differs from labels.csv only in capitals". */
+function nameDiffers(name: string, meant: string): string {
+  const how = differsBy(name, meant);
+  return how === 'in its name'
+    ? `it looks like a copy of ${meant} under another name`
+    : `its name differs from ${meant} only ${how}`;
+}
+
 /** How a misnamed file's name differs from the data file's (misnamedData). */
 function differsBy(name: string, meant: string): string {
+  if (name.replace(END_SPACES, '').toLowerCase() !== meant.toLowerCase()) return 'in its name';
   const capitals = name.replace(END_SPACES, '') !== meant;
   const spaces = spacesNote(name).replace(/^ \((.*)\)$/, '$1');
   return capitals && spaces
@@ -238,7 +255,7 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
       const meant = misnamedData({ path: p, allowed });
       if (meant && p === f.path && f.status !== 'removed') {
         const why =
-          `its name differs from ${meant} only ${differsBy(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +
+          `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +
           `only as ${meant}, in exactly that spelling: this file is not read`;
         refused.push({ path: p, why, kind: 'misnamed', meant });
         continue;
@@ -765,7 +782,8 @@ export async function guardPullRequest({
   // one that changes no data file has nothing to train here, whether or not the Model report checks its code.
   const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
   // A data file saved under other capitals (Labels.csv) is the staff's work too: refused with what to do, not passed.
-  const misnamed = changed.some((f) => f.status !== 'removed' && misnamedData({ path: f.path, allowed }));
+  // Checked against every data file: data/Objects.csv is not passed green because allow-objects is off.
+  const misnamed = changed.some((f) => f.status !== 'removed' && misnamedData({ path: f.path, allowed: dataFiles }));
   if (!misnamed && !paths.some((p) => dataFiles.includes(p))) {
     const reason =
       code.length > 0

@@ -293,6 +293,28 @@ describe('the guard’s words on a data file under another name', () => {
     expect(objects.gate[0]!.state).toBe('failure');
   });
 
+  // A reviewer: a browser's copy, .yml for .yaml, an editor's .txt, and data/Objects.csv with allow-objects off
+  // each passed green as "changes no file the model reads", the staff's work unread.
+  it('refuses a copy or another ending of a data file’s name alone, not passed green', async () => {
+    for (const [filename, meant] of [
+      ['labels (1).csv', 'labels.csv'],
+      ['labels copy.csv', 'labels.csv'],
+      ['params.yml', 'params.yaml'],
+      ['labels.CSV.txt', 'labels.csv'],
+    ] as const) {
+      const { outputs, gate, comments } = await guard({ files: [{ filename, status: 'added' }] });
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain(`the pull request has ${filename}, but Vitrine reads`);
+      expect(outputs.reason).toContain(`only as ${meant}, in exactly that spelling`);
+      expect(gate[0]!.state).toBe('failure');
+      expect(comments[0]).toContain(`rename \`${filename}\` to \`${meant}\``);
+      await gh!.close();
+    }
+    const objects = await guard({ files: [{ filename: 'data/Objects.csv', status: 'added' }] });
+    expect(objects.outputs.trusted).toBe('false');
+    expect(objects.gate[0]!.state).toBe('failure');
+  });
+
   it('says to rename Labels.csv or put its lines in labels.csv when labels.csv changes too', async () => {
     const files = [
       { filename: 'labels.csv', status: 'modified' },

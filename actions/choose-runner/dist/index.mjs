@@ -48526,7 +48526,7 @@ var LOCKED_KEYS = ["report.status_context"];
 var END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 function misnamedData({ path: path5, allowed }) {
   if (allowed.includes(path5)) return null;
-  const plain = (p) => p.replace(END_SPACES, "").toLowerCase();
+  const plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s*\d+)?)(?=\.[a-z]+$)/, "");
   return allowed.find((a) => plain(a) === plain(path5)) ?? null;
 }
 function spacesNote(name) {
@@ -48545,7 +48545,12 @@ function plainName(name, max = 2 * QUOTE_MAX) {
 function codeName(name, max = 2 * QUOTE_MAX) {
   return `${code(shorten(name, max))}${spacesNote(name)}`;
 }
+function nameDiffers(name, meant) {
+  const how = differsBy(name, meant);
+  return how === "in its name" ? `it looks like a copy of ${meant} under another name` : `its name differs from ${meant} only ${how}`;
+}
 function differsBy(name, meant) {
+  if (name.replace(END_SPACES, "").toLowerCase() !== meant.toLowerCase()) return "in its name";
   const capitals = name.replace(END_SPACES, "") !== meant;
   const spaces = spacesNote(name).replace(/^ \((.*)\)$/, "$1");
   return capitals && spaces ? `in capitals and ${spaces.replace(/^with /, "by ")}` : capitals ? "in capitals" : spaces.replace(/^with /, "by ");
@@ -48594,7 +48599,7 @@ function refusedPaths({ files, allowed }) {
       }
       const meant = misnamedData({ path: p, allowed });
       if (meant && p === f.path && f.status !== "removed") {
-        const why = `its name differs from ${meant} only ${differsBy(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
+        const why = `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
         refused.push({ path: p, why, kind: "misnamed", meant });
         continue;
       }
@@ -48925,7 +48930,7 @@ async function guardPullRequest({
   const paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]);
   const code2 = paths.filter(isCodePath);
   const dataFiles = [...DATA_FILES, OBJECTS_FILE];
-  const misnamed = changed.some((f) => f.status !== "removed" && misnamedData({ path: f.path, allowed }));
+  const misnamed = changed.some((f) => f.status !== "removed" && misnamedData({ path: f.path, allowed: dataFiles }));
   if (!misnamed && !paths.some((p) => dataFiles.includes(p))) {
     const reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
     log.info(`Nothing to train on the museum's runner: ${reason}.`);

@@ -160,6 +160,11 @@ export function alignProbabilities({
   return rows.map((row) => columns.map((js) => js.reduce((sum, j) => sum + row[j]!, 0)));
 }
 
+/** The baseline as evaluate.baseline names it: production (prod), the newest version (latest), or a version. */
+function baselineWords(baseline: string): string {
+  return baseline === 'prod' ? 'production' : baseline === 'latest' ? 'the newest version' : 'the version asked for';
+}
+
 /** The objects (in order) every one of `classified` answered for: those with a usable embedding. */
 function answeredBy<T extends { id: string }>({
   objects,
@@ -287,7 +292,8 @@ export const evaluateStage: Stage = {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
         log.info(
-          `Evaluating: comparing with production (${resolved.version}) on the same ${plural(test.length, 'test object')} …`,
+          `Evaluating: comparing with ${baselineWords(params.evaluate.baseline)} (${resolved.version}) on the same ` +
+            `${plural(test.length, 'test object')} …`,
         );
         const baselineAll = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
         // A baseline on another backbone may not read images this model reads: those images are fine, they

@@ -86,5 +86,9 @@ describe('evaluate.baseline naming a model that is not registered', () => {
     await evaluateStage.run(compared);
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
     expect(metrics.baseline?.version).toBe('v1.0.0');
+    // Said as the version asked for, not as production (helper P).
+    expect(compared.log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^Evaluating: comparing with the version asked for \(v1\.0\.0\)/),
+    );
   }, 120_000);
 });

@@ -19,7 +19,7 @@ const AGREEING = 0.9;
 /**
  * The labels renamed between `before` and `now` (object id → label): each label before that is no longer in
  * `vocabulary`, whose objects (at least 90% of those labelled now) carry one new label, which no object carried
- * before and whose objects (at least 90%) carried the old one. Sorted by old name.
+ * before and whose objects labelled before (at least 90%) carried the old one. Sorted by old name.
  */
 export function labelRenames({
   before,
@@ -52,7 +52,9 @@ export function labelRenames({
     const [to, agreeing] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
     if (to === undefined || !known.has(to) || usedBefore.has(to) || taken.has(to)) continue;
     if (agreeing < AGREEING * labelledNow) continue;
-    const carriers = nowIds.get(to) ?? [];
+    // Objects with no label before (new ones, labelled since) say nothing against a rename (a reviewer: production's
+    // labels, months back, missed a rename that objects added since had joined).
+    const carriers = (nowIds.get(to) ?? []).filter((id) => before.has(id));
     const hadFrom = carriers.filter((id) => before.get(id) === from).length;
     if (hadFrom < AGREEING * carriers.length) continue;
     taken.add(to);

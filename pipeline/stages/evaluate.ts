@@ -451,10 +451,12 @@ export const evaluateStage: Stage = {
             })
           )?.renames ?? [])
         : renames;
-    if (baseline && productionRenames.length > 0 && productionRenames !== renames)
+    // Said only of renames this change does not make (a reviewer: a pull request's own rename was said twice).
+    const earlier = productionRenames.filter((r) => !renames.some((own) => own.from === r.from && own.to === r.to));
+    if (baseline && earlier.length > 0)
       log.info(
         `The model in production (${baseline.version}) was trained before labels were renamed ` +
-          `(${renameWords(productionRenames)}): it is compared under the new names.`,
+          `(${renameWords(earlier)}): it is compared under the new names.`,
       );
     const known = new Set(baseline?.classified.info.labels.map((l) => renamed(l, productionRenames).normalize('NFC')));
     if (baseline && labels.some((l) => !known.has(l.normalize('NFC'))))

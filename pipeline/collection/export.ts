@@ -42,9 +42,11 @@ export function parseExport({
   if (!jsonl) {
     const table = parseCsv({ text, file, repeats, separator: 'detect' });
     const noHeader = dataInHeader(table.header);
-    // The line that holds it: blank lines or Excel's "sep=;" may come first (a reviewer: line 1 was said).
-    const at = noHeader ? text.split(/\r\n|\n|\r/).findIndex((l) => l.includes(noHeader.cell)) : -1;
-    const line = at >= 0 ? at + 1 : (table.aboveHeader?.headerLine ?? 1);
+    // The line that holds it as a whole cell: blank lines or Excel's "sep=;" may come first (a reviewer: line 1 was
+    // said), and a title above may name the same file.
+    const cells = (l: string) => l.split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, '').trim());
+    const at = noHeader ? text.split(/\r\n|\n|\r/).findIndex((l) => cells(l).includes(noHeader.cell)) : -1;
+    const line = table.aboveHeader?.headerLine ?? (at >= 0 ? at + 1 : 1);
     if (noHeader)
       throw new VitrineError(
         'EXPORT_NO_HEADER',

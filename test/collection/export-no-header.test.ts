@@ -38,6 +38,8 @@ describe('an export without its line of column names', () => {
     for (const [text, line] of [
       ['sep=;\nA1;a.jpg;coin\nA2;b.jpg;mask\n', 2],
       ['\n\nA1,a.jpg,coin\nA2,b.jpg,mask\n', 3],
+      // A title above that names the same file (a reviewer: line 1 was said).
+      ['Photographs a.jpg to c.jpg\na.jpg,Statue,coin\nb.jpg,Vase,mask\nc.jpg,Bowl,mask\n', 2],
     ] as const)
       expect(() => parseExport({ text, file: 'x.csv' })).toThrow(`x.csv:${line}: this line holds “a.jpg”`);
   });

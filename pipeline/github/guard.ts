@@ -138,7 +138,7 @@ export function misnamedData({ path, allowed }: { path: string; allowed: readonl
       .toLowerCase()
       .replace(/\.txt$/, '')
       .replace(/\.yml$/, '.yaml')
-      .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s*\d+)?)(?=\.[a-z]+$)/, '');
+      .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?)+(?=\.[a-z]+$)/, '');
   return allowed.find((a) => plain(a) === plain(path)) ?? null;
 }
 
@@ -251,8 +251,9 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
         refused.push({ path: p, why, kind: 'objects' });
         continue;
       }
-      // "Labels.csv": a data file's name in other capitals, as Windows and macOS let a file be saved or renamed.
-      const meant = misnamedData({ path: p, allowed });
+      // "Labels.csv": a data file's name in other capitals, as Windows and macOS let a file be saved or renamed;
+      // data/Objects.csv too when the workflow keeps data/objects.csv out (allow-objects off).
+      const meant = misnamedData({ path: p, allowed: [...new Set([...allowed, OBJECTS_FILE])] });
       if (meant && p === f.path && f.status !== 'removed') {
         const why =
           `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +

@@ -299,6 +299,8 @@ describe('the guard’s words on a data file under another name', () => {
     for (const [filename, meant] of [
       ['labels (1).csv', 'labels.csv'],
       ['labels copy.csv', 'labels.csv'],
+      ['labels - Copy (2).csv', 'labels.csv'],
+      ['labels (1) (1).csv', 'labels.csv'],
       ['params.yml', 'params.yaml'],
       ['labels.CSV.txt', 'labels.csv'],
     ] as const) {
@@ -313,6 +315,9 @@ describe('the guard’s words on a data file under another name', () => {
     const objects = await guard({ files: [{ filename: 'data/Objects.csv', status: 'added' }] });
     expect(objects.outputs.trusted).toBe('false');
     expect(objects.gate[0]!.state).toBe('failure');
+    // Said as the objects table under other capitals, not "not a data file" (a reviewer).
+    expect(objects.outputs.reason).toContain('only as data/objects.csv');
+    expect(objects.outputs.reason).not.toContain('not a data file');
   });
 
   it('says to rename Labels.csv or put its lines in labels.csv when labels.csv changes too', async () => {

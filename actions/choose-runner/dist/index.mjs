@@ -48526,7 +48526,7 @@ var LOCKED_KEYS = ["report.status_context"];
 var END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 function misnamedData({ path: path5, allowed }) {
   if (allowed.includes(path5)) return null;
-  const plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s*\d+)?)(?=\.[a-z]+$)/, "");
+  const plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?)+(?=\.[a-z]+$)/, "");
   return allowed.find((a) => plain(a) === plain(path5)) ?? null;
 }
 function spacesNote(name) {
@@ -48597,7 +48597,7 @@ function refusedPaths({ files, allowed }) {
         refused.push({ path: p, why, kind: "objects" });
         continue;
       }
-      const meant = misnamedData({ path: p, allowed });
+      const meant = misnamedData({ path: p, allowed: [.../* @__PURE__ */ new Set([...allowed, OBJECTS_FILE])] });
       if (meant && p === f.path && f.status !== "removed") {
         const why = `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
         refused.push({ path: p, why, kind: "misnamed", meant });

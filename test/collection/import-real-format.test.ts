@@ -132,6 +132,21 @@ function rawLike(tags: [number, number][], { cr2 = false } = {}): Buffer {
   return Buffer.concat([header, ifd, Buffer.alloc(64)]);
 }
 
+/** Import an export of one coin per image cell (R-0, R-1, …) from `dir`, invalid rows skipped. */
+async function importSkipping({ dir, cells }: { dir: string; cells: string[] }) {
+  const csv = path.join(dir, 'export.csv');
+  await writeFile(csv, `id,image,label,title\n${cells.map((c, i) => `R-${i},${c},coin,T${i}`).join('\n')}\n`);
+  const p = params();
+  p.import.on_invalid = 'skip';
+  return importCollection({
+    ws: workspace(path.join(dir, 'repo')),
+    params: p,
+    metadata: csv,
+    images: dir,
+    log: memoryLogger(),
+  });
+}
+
 /*
  * A reviewer: raw masters named with no ending, a backup's ending, or through a link named .dng were imported as
  * TIFFs once the ending no longer had to say the format; sharp reads a raw file's first page, its small preview,
@@ -165,18 +180,8 @@ describe('a camera raw file whose name does not say so', () => {
     for (const [name, bytes] of files) await writeFile(path.join(dir, 'media', name), bytes);
     await writeFile(path.join(dir, 'media', 'plain.tif'), await picture('tiff', 90));
     await symlink('1000234', path.join(dir, 'media', 'raw-link.dng'));
-    const csv = path.join(dir, 'export.csv');
     const cells = [...files.map(([name]) => `media/${name}`), 'media/raw-link.dng', 'media/plain.tif'];
-    await writeFile(csv, `id,image,label,title\n${cells.map((c, i) => `R-${i},${c},coin,T${i}`).join('\n')}\n`);
-    const p = params();
-    p.import.on_invalid = 'skip';
-    const result = await importCollection({
-      ws: workspace(path.join(dir, 'repo')),
-      params: p,
-      metadata: csv,
-      images: dir,
-      log: memoryLogger(),
-    });
+    const result = await importSkipping({ dir, cells });
     expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
     for (const r of result.refused) expect(r.message).toMatch(/is a camera raw file.*export it as JPEG or TIFF/);
     expect(result.refused[3]!.message).toContain('camera raw file (.dng)');
@@ -202,18 +207,8 @@ describe('a camera raw file whose name does not say so', () => {
     for (const [name, bytes] of files)
       await writeFile(path.join(dir, 'media', name), Buffer.concat([bytes, Buffer.alloc(64)]));
     await writeFile(path.join(dir, 'media', 'plain.tif'), await picture('tiff', 90));
-    const csv = path.join(dir, 'export.csv');
     const cells = [...files.map(([name]) => `media/${name}`), 'media/plain.tif'];
-    await writeFile(csv, `id,image,label,title\n${cells.map((c, i) => `R-${i},${c},coin,T${i}`).join('\n')}\n`);
-    const p = params();
-    p.import.on_invalid = 'skip';
-    const result = await importCollection({
-      ws: workspace(path.join(dir, 'repo')),
-      params: p,
-      metadata: csv,
-      images: dir,
-      log: memoryLogger(),
-    });
+    const result = await importSkipping({ dir, cells });
     expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3', 'R-4']);
     for (const r of result.refused.slice(0, 4))
       expect(r.message).toMatch(/is a camera raw file \(told by its first bytes.*export it as JPEG or TIFF/);

@@ -2,17 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import type { Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
-import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
-import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics } from '../../pipeline/types.ts';
-import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
+import { smallDemoParams, trainSmallDemo } from '../fixtures/left-out.ts';
 import { promoteTrainedModel } from '../fixtures/promote.ts';
 
 /*
@@ -48,10 +45,7 @@ async function refusal(baseline: string): Promise<{ message: string; data: Recor
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-baseline-unknown-')));
   ctx = { ws, params: base, log: memoryLogger(), clock, env: {} };
-  await generateDemo({ ws, params: base, log: ctx.log });
-  commitLabels({ root: ws.root });
-  await datasetStage.run(ctx);
-  await trainStage.run(ctx);
+  await trainSmallDemo(ctx);
 }, 300_000);
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });

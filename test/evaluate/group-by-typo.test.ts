@@ -2,16 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import type { Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
-import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
-import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics } from '../../pipeline/types.ts';
-import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
+import { smallDemoParams, trainSmallDemo } from '../fixtures/left-out.ts';
 
 /*
  * Outside tester: evaluate.group_by misspelt ("departement") was said to be a field every labelled object has the
@@ -31,10 +28,7 @@ let ctx: StageContext & { log: ReturnType<typeof memoryLogger> };
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-group-by-typo-')));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
-  await generateDemo({ ws, params, log: ctx.log });
-  commitLabels({ root: ws.root });
-  await datasetStage.run(ctx);
-  await trainStage.run(ctx);
+  await trainSmallDemo(ctx);
 }, 300_000);
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });

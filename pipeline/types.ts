@@ -451,7 +451,7 @@ export interface Metrics extends ModelScores {
    * Labels the change renames (pipeline/evaluate/label-renames.ts): the model in production and the labels before
    * were compared under the new names. Absent when none is renamed.
    */
-  labelRenames?: { from: string; to: string; objects: number }[];
+  labelRenames?: { from: string; to: string; objects: number; joined?: boolean }[];
   /** The promotion gate from params, checked. */
   gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
 }

@@ -11,15 +11,21 @@ export interface LabelRename {
   to: string;
   /** Objects that carried `from` before and carry `to` now. */
   objects: number;
+  /** `to` was a label objects carried before: `from` was merged into it. */
+  joined?: boolean;
 }
 
 /** Share of a label's objects that must agree for a rename: a rename may come with a label or two corrected. */
 const AGREEING = 0.9;
 
 /**
- * The labels renamed between `before` and `now` (object id → label): each label before that is no longer in
- * `vocabulary`, whose objects (at least 90% of those labelled now) carry one new label, which no object carried
- * before and whose objects labelled before (at least 90%) carried the old one. Sorted by old name.
+ * The labels renamed or merged between `before` and `now` (object id → label). Each label before that is no
+ * longer in `vocabulary`, whose objects (at least 90% of those labelled now) carry one label of it, `to`, is
+ * renamed to `to` when the objects labelled `to` before and now (at least 90%) carried one of the labels renamed
+ * to it, or `to` itself. So two labels merged into a new one, or one merged into a label in use, are read as
+ * that label: production's probabilities for the old labels add up (a reviewer: a merge was compared by name,
+ * production penalised for the old names, and called "drawing is now …" beside "print removed"). A label split
+ * between two is a label change. Sorted by old name.
  */
 export function labelRenames({
   before,
@@ -32,16 +38,11 @@ export function labelRenames({
 }): LabelRename[] {
   const known = new Set(vocabulary);
   const usedBefore = new Set(before.values());
-  const idsOf = (map: Map<string, string>) => {
-    const ids = new Map<string, string[]>();
-    for (const [id, label] of map) ids.set(label, [...(ids.get(label) ?? []), id]);
-    return ids;
-  };
   const beforeIds = idsOf(before);
   const nowIds = idsOf(now);
-  const renames: LabelRename[] = [];
-  const taken = new Set<string>();
-  for (const [from, ids] of [...beforeIds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // Each label in the vocabulary, with the labels gone from it whose objects moved to it.
+  const into = new Map<string, { from: string; objects: number }[]>();
+  for (const [from, ids] of beforeIds) {
     if (known.has(from)) continue;
     const counts = new Map<string, number>();
     for (const id of ids) {
@@ -50,17 +51,27 @@ export function labelRenames({
     }
     const labelledNow = [...counts.values()].reduce((a, b) => a + b, 0);
     const [to, agreeing] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
-    if (to === undefined || !known.has(to) || usedBefore.has(to) || taken.has(to)) continue;
-    if (agreeing < AGREEING * labelledNow) continue;
+    if (to === undefined || !known.has(to) || agreeing < AGREEING * labelledNow) continue;
+    into.set(to, [...(into.get(to) ?? []), { from, objects: agreeing }]);
+  }
+  const renames: LabelRename[] = [];
+  for (const [to, sources] of into) {
     // Objects with no label before (new ones, labelled since) say nothing against a rename (a reviewer: production's
     // labels, months back, missed a rename that objects added since had joined).
     const carriers = (nowIds.get(to) ?? []).filter((id) => before.has(id));
-    const hadFrom = carriers.filter((id) => before.get(id) === from).length;
-    if (hadFrom < AGREEING * carriers.length) continue;
-    taken.add(to);
-    renames.push({ from, to, objects: hadFrom });
+    const names = new Set([to, ...sources.map((s) => s.from)]);
+    const agreeing = carriers.filter((id) => names.has(before.get(id) as string)).length;
+    if (agreeing < AGREEING * carriers.length) continue;
+    const joined = usedBefore.has(to);
+    for (const s of sources) renames.push({ from: s.from, to, objects: s.objects, ...(joined ? { joined } : {}) });
   }
-  return renames;
+  return renames.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+}
+
+function idsOf(map: Map<string, string>): Map<string, string[]> {
+  const ids = new Map<string, string[]>();
+  for (const [id, label] of map) ids.set(label, [...(ids.get(label) ?? []), id]);
+  return ids;
 }
 
 /** `label` under its new name, when it was renamed. */
@@ -70,9 +81,35 @@ export function renamed(label: string, renames: LabelRename[]): string {
   return renames.find((r) => r.from.normalize('NFC') === composed)?.to ?? label;
 }
 
-/** "“print” is now “Prints & Drawings” (50 objects)", joined. */
+/**
+ * "“print” is now “Prints & Drawings” (50 objects)", "“drawing” and “print” are now one label, “Works on paper”
+ * (100 objects)" or "“print” is now part of “drawing” (10 objects)", joined.
+ */
 export function renameWords(renames: LabelRename[]): string {
-  return renames
-    .map((r) => `“${r.from}” is now “${r.to}” (${r.objects} object${r.objects === 1 ? '' : 's'})`)
-    .join(', ');
+  return [...groupedByNew(renames)]
+    .map(([to, group]) => {
+      const from = group.map((r) => `“${r.from}”`);
+      const names = from.length === 1 ? from[0] : `${from.slice(0, -1).join(', ')} and ${from.at(-1)}`;
+      const n = group.reduce((sum, r) => sum + r.objects, 0);
+      const objects = `(${n} object${n === 1 ? '' : 's'})`;
+      if (group[0]?.joined) return `${names} ${from.length === 1 ? 'is' : 'are'} now part of “${to}” ${objects}`;
+      if (group.length > 1) return `${names} are now one label, “${to}” ${objects}`;
+      return `${names} is now “${to}” ${objects}`;
+    })
+    .join('; ');
+}
+
+/** What the change does to labels, for "This pull request …": "renames a label", "merges labels", …. */
+export function renameVerb(renames: LabelRename[]): string {
+  const groups = [...groupedByNew(renames).values()];
+  const merges = groups.filter((g) => g.length > 1 || g[0]?.joined).length;
+  const plain = groups.length - merges;
+  if (merges === 0) return plain === 1 ? 'renames a label' : 'renames labels';
+  return plain === 0 ? 'merges labels' : 'renames and merges labels';
+}
+
+function groupedByNew(renames: LabelRename[]): Map<string, LabelRename[]> {
+  const groups = new Map<string, LabelRename[]>();
+  for (const r of renames) groups.set(r.to, [...(groups.get(r.to) ?? []), r]);
+  return groups;
 }

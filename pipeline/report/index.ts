@@ -9,7 +9,7 @@ import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines, objectIdOf } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
-import { renameWords } from '../evaluate/label-renames.ts';
+import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { gitDir } from '../git/repo.ts';
@@ -533,7 +533,7 @@ export async function buildReport({
   const renames = metrics.labelRenames ?? [];
   if (renames.length > 0)
     sections.afterIntro = [
-      `**This pull request renames ${renames.length === 1 ? 'a label' : 'labels'}:** ${text(renameWords(renames))}. ` +
+      `**This pull request ${renameVerb(renames)}:** ${text(renameWords(renames))}. ` +
         'The model in production and the labels before are compared under the new names, so a renamed object ' +
         'counts as keeping its label.',
       ...(sections.afterIntro ?? []),

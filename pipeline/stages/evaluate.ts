@@ -10,7 +10,7 @@ import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
-import { renamed, renameWords } from '../evaluate/label-renames.ts';
+import { renamed, renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -432,7 +432,7 @@ export const evaluateStage: Stage = {
     const renames = baseLabels?.renames ?? [];
     if (renames.length > 0)
       log.info(
-        `This change renames labels: ${renameWords(renames)}. The labels before and the model in production ` +
+        `This change ${renameVerb(renames)}: ${renameWords(renames)}. The labels before and the model in production ` +
           'are compared under the new names.',
       );
     // The model in production may have been trained before a rename main already has (a rollback, a merge not

@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelRenames, renamed } from '../../pipeline/evaluate/label-renames.ts';
+import { labelRenames, renamed, renameVerb, renameWords } from '../../pipeline/evaluate/label-renames.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
@@ -40,31 +40,8 @@ describe('labelRenames', () => {
     ]);
     expect(labelRenames({ before, now, vocabulary })).toEqual([{ from: 'print', to: 'Prints & Drawings', objects: 2 }]);
   });
-  it('does not take labels moved into a label that was already used, merged or split, for a rename', () => {
-    // Into "coin", already a label before: objects relabelled, not a rename.
-    expect(
-      labelRenames({
-        before: map([
-          ['a', 'print'],
-          ['c', 'coin'],
-        ]),
-        now: map([
-          ['a', 'coin'],
-          ['c', 'coin'],
-        ]),
-        vocabulary,
-      }),
-    ).toEqual([]);
-    // Two labels merged into one new one: half of its objects had each.
+  it('does not take a label split between two, or one still in the vocabulary, for a rename', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `o${i}`);
-    expect(
-      labelRenames({
-        before: new Map(ids.map((id, i) => [id, i < 10 ? 'print' : 'drawing'])),
-        now: new Map(ids.map((id) => [id, 'Prints & Drawings'])),
-        vocabulary,
-      }),
-    ).toEqual([]);
-    // One label split between two new ones.
     expect(
       labelRenames({
         before: new Map(ids.map((id) => [id, 'print'])),
@@ -72,10 +49,45 @@ describe('labelRenames', () => {
         vocabulary,
       }),
     ).toEqual([]);
-    // A label still in the vocabulary is not renamed, whatever its objects carry now.
     expect(labelRenames({ before: map([['a', 'coin']]), now: map([['a', 'Prints & Drawings']]), vocabulary })).toEqual(
       [],
     );
+    // Objects of other labels moved into the new one too (more than one in ten): a label change.
+    expect(
+      labelRenames({
+        before: new Map(ids.map((id, i) => [id, i < 15 ? 'print' : 'coin'])),
+        now: new Map(ids.map((id) => [id, 'Prints & Drawings'])),
+        vocabulary,
+      }),
+    ).toEqual([]);
+  });
+  // A reviewer: two labels merged into one were compared by name (production penalised for both old names), and a
+  // merge of 90 drawing and 10 print objects read as "drawing is now …" beside "print" removed.
+  it('reads labels merged into a new label, or into one in use, as that label', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `o${i}`);
+    const merged = labelRenames({
+      before: new Map(ids.map((id, i) => [id, i < 90 ? 'drawing' : 'print'])),
+      now: new Map(ids.map((id) => [id, 'Prints & Drawings'])),
+      vocabulary,
+    });
+    expect(merged).toEqual([
+      { from: 'drawing', to: 'Prints & Drawings', objects: 90 },
+      { from: 'print', to: 'Prints & Drawings', objects: 10 },
+    ]);
+    expect(renameWords(merged)).toBe('“drawing” and “print” are now one label, “Prints & Drawings” (100 objects)');
+    expect(renameVerb(merged)).toBe('merges labels');
+    const joined = labelRenames({
+      before: new Map(ids.map((id, i) => [id, i < 90 ? 'coin' : 'medal'])),
+      now: new Map(ids.map((id) => [id, 'coin'])),
+      vocabulary,
+    });
+    expect(joined).toEqual([{ from: 'medal', to: 'coin', objects: 10, joined: true }]);
+    expect(renameWords(joined)).toBe('“medal” is now part of “coin” (10 objects)');
+    const both = [...joined, { from: 'print', to: 'Prints & Drawings', objects: 5 }];
+    expect(renameWords(both)).toBe(
+      '“medal” is now part of “coin” (10 objects); “print” is now “Prints & Drawings” (5 objects)',
+    );
+    expect(renameVerb(both)).toBe('renames and merges labels');
   });
   // A reviewer: objects labelled since (none before) with the new name counted against the rename.
   it('is not undone by new objects labelled with the new name', () => {
@@ -166,6 +178,43 @@ describe('a pull request that renames a label and changes nothing else', () => {
     // Markdown-escaped as every value from the files is.
     expect(markdown).toContain(
       `**This pull request renames a label:** “print” is now “Prints &amp; Drawings” \\(${prints} objects\\).`,
+    );
+    expect(markdown).not.toMatch(/removes the label/);
+    git('checkout', '-q', 'main');
+  }, 900_000);
+});
+
+describe('a pull request that merges two labels into a new one and changes nothing else', () => {
+  // A reviewer: a merge was compared by name, production penalised for both old names, and called better.
+  it('is not called better: production’s two labels are read as the merged one', async () => {
+    git('checkout', '-q', '-b', 'merge-flat-works');
+    const params = defaultParams();
+    params.collection.vocabulary = [
+      ...params.collection.vocabulary.filter((l) => l !== 'print' && l !== 'textile'),
+      'Flat works',
+    ];
+    const log = memoryLogger();
+    const ctx: StageContext = { ws, params, log, clock, env: {} };
+    const text = await readFile(ws.labels, 'utf8');
+    const count = (label: string) => text.split('\n').filter((l) => l.endsWith(`,${label}`)).length;
+    const [prints, textiles] = [count('print'), count('textile')];
+    await writeFile(ws.labels, text.replace(/,(print|textile)$/gm, ',Flat works'));
+    git('commit', '-qam', 'prints and textiles are flat works');
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    await evaluateStage.run(ctx);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    console.log(`merged: ${metrics.baseline!.comparison.verdict}, ${metrics.baseline!.macroF1.value}`);
+    expect(metrics.labelRenames).toEqual([
+      { from: 'print', to: 'Flat works', objects: prints },
+      { from: 'textile', to: 'Flat works', objects: textiles },
+    ]);
+    expect(metrics.baseline!.comparison.verdict).not.toBe('better');
+    expect(metrics.baseline!.macroF1.value).toBeGreaterThan(0.9);
+    const { markdown } = await buildReport({ ws, params, log: memoryLogger(), now: clock.now() });
+    expect(markdown).toContain(
+      `**This pull request merges labels:** “print” and “textile” are now one label, “Flat works” ` +
+        `\\(${prints + textiles} objects\\).`,
     );
     expect(markdown).not.toMatch(/removes the label/);
     git('checkout', '-q', 'main');

@@ -5,6 +5,7 @@ import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { aboveHeaderNote } from '../collection/export.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
+import { plural } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Whereabouts } from '../log.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
@@ -399,8 +400,10 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   });
   ctx.log.info(
     [
-      `${path.basename(proposal.from)}: ${proposal.table.rows.length} objects, ${proposal.table.header.length} ` +
-        `columns (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
+      // Rows, not objects: a row refused later (an object number again, no image) is no object (a tester: "129
+      // objects", then 128 imported).
+      `${path.basename(proposal.from)}: ${plural(proposal.table.rows.length, 'row')}, ` +
+        `${plural(proposal.table.header.length, 'column')} (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',

@@ -162,7 +162,7 @@ export async function unfinishedMerge({
 }
 
 /** What was about to happen to data/ when an unfinished merge stopped it. */
-export type MergeRefused = 'record' | 'pull' | 'checkout' | 'import';
+export type MergeRefused = 'record' | 'pull' | 'checkout' | 'import' | 'run';
 
 /**
  * The refusal of `refused` while a merge of `target`.dvc is unfinished (DATA_MERGE_UNFINISHED), or while a rebase or
@@ -179,19 +179,28 @@ export function unfinishedMergeError({
 }): VitrineError {
   const name = `${target}.dvc`;
   const { operation, ours, other } = conflict;
-  const nothing = refused === 'record' ? 'Nothing was recorded.' : 'Nothing was changed.';
+  const nothing =
+    refused === 'record'
+      ? 'Nothing was recorded.'
+      : refused === 'run'
+        ? 'The run stopped before any stage: nothing was trained.'
+        : 'Nothing was changed.';
   const doing =
     refused === 'record'
       ? `recording ${target}/ now`
       : refused === 'import'
         ? 'an import now'
         : `a data ${refused} now, which fills ${target}/ from ${name},`;
+  // A run changes no photographs: it would train and report on one side's as if they were the merge's.
+  const trains = (side: 'side' | 'branch') =>
+    `a run now would train and report on ${target}/ as it is, one ${side}’s photographs only, as if ${name} ` +
+    'recorded the merge of both';
   if (operation !== 'merge')
     return new VitrineError(
       'DATA_MERGE_REBASE',
       `Git is in the middle of ${operationWords(operation)}, and both sides changed ${name} (each recorded ` +
-        `${target}/ its own way): ${doing} would drop the other side’s photographs. ${nothing} ` +
-        notAMergeAdvice(operation),
+        `${target}/ its own way): ${refused === 'run' ? trains('side') : `${doing} would drop the other side’s photographs`}. ` +
+        `${nothing} ${notAMergeAdvice(operation)}`,
       { file: name, operation },
     );
   const notYet =
@@ -204,14 +213,16 @@ export function unfinishedMergeError({
       : refused === 'import'
         ? `${notYet}: ${doing} would change ${target}/, which "data merge" reads as this branch’s, and record it ` +
           'without the other branch’s photographs, which committed would drop them.'
-        : `${notYet}: ${doing} would leave ${target}/ with one branch’s photographs, and committed, it would drop ` +
-          'the other branch’s photographs.';
+        : refused === 'run'
+          ? `${notYet}: ${trains('branch')}.`
+          : `${notYet}: ${doing} would leave ${target}/ with one branch’s photographs, and committed, it would drop ` +
+            'the other branch’s photographs.';
   return new VitrineError(
     'DATA_MERGE_UNFINISHED',
     `A git merge is under way, and both branches changed ${name} (each recorded ${target}/ its own way): ${why} ` +
       `${nothing} Run "npx vitrine data merge": it reads both branches’ records from git, keeps what either ` +
       `added, removed or changed, fills ${target}/ and writes ${name}; then commit it (git add ${name}, then git ` +
-      'commit). To give up the merge instead, run "git merge --abort".',
+      `commit)${refused === 'run' ? ', and run again' : ''}. To give up the merge instead, run "git merge --abort".`,
     { file: name, ours, other },
   );
 }

@@ -9,6 +9,7 @@ import { gitDir } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { paramAt } from '../params.ts';
 import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './stage.ts';
+import { refuseUnfinishedDataMerge } from './unrecorded.ts';
 
 /*
  * The stage graph, like `dvc repro`: a stage reruns only when something it reads changed since its
@@ -158,6 +159,8 @@ export async function runStages({
 }): Promise<StageOutcome[]> {
   // A git layout the stages would misread (a worktree: no registered model, no main branch) stops the run here.
   await gitDir({ dir: ctx.ws.root });
+  // Nor while a git merge of data.dvc is unfinished: data/ has one branch's photographs only.
+  await refuseUnfinishedDataMerge({ ws: ctx.ws });
   const plan = planStages({ stages, targets, single });
   const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
   const lock = await readLock({ file: ctx.ws.lock, log: ctx.log });

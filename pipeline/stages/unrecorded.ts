@@ -1,5 +1,8 @@
+import { readDvcFile } from '../data/dvcfile.ts';
 import { type DataStatus, dataStatus } from '../data/index.ts';
+import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { systemFiles, systemFilesAdvice } from '../data/system-files.ts';
+import { isVitrineError } from '../errors.ts';
 import type { StageContext } from './stage.ts';
 
 /*
@@ -32,8 +35,29 @@ export interface UnrecordedData {
 }
 
 /**
+ * A run while git combines two histories that both changed data.dvc (a merge, a rebase, a cherry-pick stopped on
+ * it), before "vitrine data merge" has written their merge: whatever data.dvc holds (git's markers, a conflict
+ * resolved by hand, one side kept), data/ has one side's photographs only, and comparing the two says nothing of the
+ * other's. Refused (DATA_MERGE_UNFINISHED, DATA_MERGE_REBASE, or DVCFILE_MERGE_CONFLICT at its line) before any stage
+ * reads data/, with the advice data pull, checkout, add and import give; once "data merge" has written it, allowed.
+ */
+export async function refuseUnfinishedDataMerge({ ws }: { ws: StageContext['ws'] }): Promise<void> {
+  const md5 = await readDvcFile({ file: ws.dataDvc }).then(
+    (parsed) => parsed.outs[0]?.md5,
+    (error: unknown) => {
+      if (isVitrineError(error, 'DVCFILE_MERGE_CONFLICT')) throw error;
+      // No data.dvc (the lineage hashes data/ itself), or one that does not read: the data layer says it.
+      return undefined;
+    },
+  );
+  const unfinished = await unfinishedMerge({ root: ws.root, target: 'data', md5 });
+  if (unfinished && !unfinished.written) throw unfinishedMergeError({ conflict: unfinished, refused: 'run' });
+}
+
+/**
  * Compare data/ with data.dvc through the data layer's status (the same as "vitrine data status"). Nothing
- * to say without data.dvc: the lineage then hashes data/ itself.
+ * to say without data.dvc: the lineage then hashes data/ itself. Refused while a merge of data.dvc is unfinished
+ * (refuseUnfinishedDataMerge): data.dvc is then no record to compare with.
  */
 export async function unrecordedData({
   ws,
@@ -43,6 +67,7 @@ export async function unrecordedData({
   log: StageContext['log'];
 }): Promise<UnrecordedData | null> {
   const status = await dataStatus({ root: ws.root, log });
+  if (status.mergeUnfinished) await refuseUnfinishedDataMerge({ ws });
   if (!status.recorded || status.clean) return null;
   return describeUnrecorded(status);
 }

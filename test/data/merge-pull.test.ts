@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -8,8 +8,8 @@ import { describeStatus } from '../../pipeline/data/commands.ts';
 import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { cleanup, writeTree } from './helpers.ts';
-import { dropFromRemote, git, record, START, twoClones } from './two-clones.ts';
+import { cleanup } from './helpers.ts';
+import { change, dropFromRemote, git, record, START, conflictedPull as stoppedPull, twoClones } from './two-clones.ts';
 
 /*
  * A reviewer, with two clones of one repository: A and B each added a photograph and recorded it, A pushed, and B's
@@ -22,42 +22,11 @@ afterAll(async () => {
   await Promise.all(dirs.map(cleanup));
 });
 
-type Files = Record<string, string | undefined>;
-
-/** Write these files into `root`/data (undefined deletes one). */
-async function change(root: string, files: Files): Promise<void> {
-  for (const [name, content] of Object.entries(files))
-    if (content === undefined) await rm(path.join(root, 'data', name));
-    else await writeTree(path.join(root, 'data'), { [name]: content });
-}
-
-/**
- * A records `a` (pushed: git, and data unless `pushed` is false), B records `b`, then B runs "git pull"
- * (`--no-rebase`, or `--rebase`), which stops on a conflict in data.dvc. Returns B's clone.
- */
-async function conflictedPull({
-  a = { 'images/NEW-A.jpg': 'new a' },
-  b = { 'images/NEW-B.jpg': 'new b' },
-  how = '--no-rebase',
-  pushed = true,
-}: {
-  a?: Files;
-  b?: Files;
-  how?: '--no-rebase' | '--rebase';
-  /** Whether A sends the photographs to the remote (as a pull request's are), or only pushes git. */
-  pushed?: boolean;
-} = {}): Promise<string> {
-  const clones = await twoClones();
-  dirs.push(clones.base);
-  await change(clones.a, a);
-  await record(clones.a, 'A’s photographs');
-  if (pushed) await pushData({ root: clones.a, log: silentLogger });
-  git(clones.a, 'push', '-q');
-  await change(clones.b, b);
-  await record(clones.b, 'B’s photographs');
-  expect(() => git(clones.b, 'pull', '-q', how)).toThrow();
-  expect(await readFile(path.join(clones.b, 'data.dvc'), 'utf8')).toContain('<<<<<<<');
-  return clones.b;
+/** B's clone, its "git pull" stopped on a conflict in data.dvc (two-clones.ts conflictedPull). */
+async function conflictedPull(options: Parameters<typeof stoppedPull>[0] = {}): Promise<string> {
+  const { base, b } = await stoppedPull(options);
+  dirs.push(base);
+  return b;
 }
 
 /** The other clone of `b` (A's), and the shared folder remote, beside it. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { addData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
@@ -58,4 +58,49 @@ export async function twoClones(): Promise<{ base: string; a: string; b: string;
 /** Delete object `md5` from the folder remote `remote` (as if its push never happened, or it was lost). */
 export async function dropFromRemote({ remote, md5 }: { remote: string; md5: string }): Promise<void> {
   await rm(path.join(remote, 'files', 'md5', md5.slice(0, 2), md5.slice(2)));
+}
+
+/** Files to write into data/ (undefined deletes one). */
+export type DataFiles = Record<string, string | undefined>;
+
+/** Write these files into `root`/data (undefined deletes one). */
+export async function change(root: string, files: DataFiles): Promise<void> {
+  for (const [name, content] of Object.entries(files))
+    if (content === undefined) await rm(path.join(root, 'data', name));
+    else await writeTree(path.join(root, 'data'), { [name]: content });
+}
+
+/**
+ * A records `a` (pushed: git, and data unless `pushed` is false), B records `b`, then B runs "git pull"
+ * (`--no-rebase`, or `--rebase`), which stops on a conflict in data.dvc. Returns B's clone and the folder that holds
+ * both clones (for cleanup).
+ */
+export async function conflictedPull({
+  a = { 'images/NEW-A.jpg': 'new a' },
+  b = { 'images/NEW-B.jpg': 'new b' },
+  how = '--no-rebase',
+  pushed = true,
+}: {
+  a?: DataFiles;
+  b?: DataFiles;
+  how?: '--no-rebase' | '--rebase';
+  /** Whether A sends the photographs to the remote (as a pull request's are), or only pushes git. */
+  pushed?: boolean;
+} = {}): Promise<{ base: string; b: string }> {
+  const clones = await twoClones();
+  await change(clones.a, a);
+  await record(clones.a, 'A’s photographs');
+  if (pushed) await pushData({ root: clones.a, log: silentLogger });
+  git(clones.a, 'push', '-q');
+  await change(clones.b, b);
+  await record(clones.b, 'B’s photographs');
+  let stopped = false;
+  try {
+    git(clones.b, 'pull', '-q', how);
+  } catch {
+    stopped = true;
+  }
+  const text = await readFile(path.join(clones.b, 'data.dvc'), 'utf8');
+  if (!stopped || !text.includes('<<<<<<<')) throw new Error('git pull did not stop on a conflict in data.dvc');
+  return { base: clones.base, b: clones.b };
 }

@@ -2751,7 +2751,7 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      let plural2 = context.types.length === 1 ? "" : " one of", message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
+      let plural3 = context.types.length === 1 ? "" : " one of", message = `${context.argument} could not be converted to${plural3}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -7625,8 +7625,8 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class {
-      constructor(singular, plural2) {
-        this.singular = singular, this.plural = plural2;
+      constructor(singular, plural3) {
+        this.singular = singular, this.plural = plural3;
       }
       pluralize(count2) {
         let one = count2 === 1, keys = one ? singulars : plurals, noun = one ? this.singular : this.plural;
@@ -29086,8 +29086,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        let plural2 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+        let plural3 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -29205,8 +29205,8 @@ var error45 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        let plural2 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+        let plural3 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -36612,6 +36612,45 @@ function labelTwins(labels) {
   }
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+// pipeline/stages/unrecorded.ts
+init_dvcfile();
+
+// pipeline/data/index.ts
+init_cache();
+init_config();
+init_dvcfile();
+
+// pipeline/data/gc.ts
+init_errors();
+init_cache();
+init_config();
+init_dvcfile();
+init_hash();
+init_ops();
+
+// pipeline/data/index.ts
+init_hash();
+init_ops();
+init_remote();
+
+// pipeline/data/verify.ts
+init_errors();
+init_cache();
+init_config();
+init_dvcfile();
+init_hash();
+init_ops();
+init_remote();
+
+// pipeline/stages/unrecorded.ts
+init_merge_state();
+
+// pipeline/data/system-files.ts
+init_shown();
+
+// pipeline/stages/unrecorded.ts
+init_errors();
 
 // pipeline/registry/store.ts
 init_hash();

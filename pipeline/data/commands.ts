@@ -4,9 +4,9 @@ import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import { initData, setDvcConfig } from './config.ts';
-import { findDvcFiles, gcData } from './gc.ts';
+import { gcData } from './gc.ts';
 import { mergeData } from './merge.ts';
-import { notAMergeAdvice, operationWords, refuseGcDuringMerge } from './merge-state.ts';
+import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { systemFilesAdvice } from './system-files.ts';
@@ -436,8 +436,7 @@ export const dataCommands: Command[] = [
       'dry-run': { type: 'boolean', description: 'Say what would be removed and freed, removing nothing.' },
     },
     async run(ctx, { values }) {
-      // Not while a merge of data.dvc is under way: "data merge" reads from the cache what gc would remove.
-      await refuseGcDuringMerge({ root: ctx.ws.root, files: await findDvcFiles(ctx.ws.root) });
+      // Not while a merge of data.dvc is under way (gcData refuses): "data merge" reads from the cache what gc removes.
       const result = await gcData({ root: ctx.ws.root, log: ctx.log, dryRun: values['dry-run'] === true });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },

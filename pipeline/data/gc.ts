@@ -6,6 +6,7 @@ import { cleanStaleObjectTemps, listObjectIds, objectPath, parseManifest, readCa
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile } from './dvcfile.ts';
 import { mapPool } from './hash.ts';
+import { refuseGcDuringMerge } from './merge-state.ts';
 import { formatBytes, plural } from './ops.ts';
 
 /*
@@ -120,8 +121,10 @@ async function earlierNames(cacheDir: string, ids: string[]): Promise<Map<string
 
 /**
  * Remove from the local cache every object the current .dvc files do not need. Refuses (removing nothing)
- * when a current version cannot be read whole, or when the cache is shared with other repositories
- * (cache.dir outside this repository's .dvc folder): what they need cannot be known from here.
+ * when a current version cannot be read whole, when the cache is shared with other repositories
+ * (cache.dir outside this repository's .dvc folder): what they need cannot be known from here, or while a git
+ * merge in which both branches changed a .dvc file is unfinished (refuseGcDuringMerge): "data merge" reads from
+ * the cache what the file does not record now. Every caller is refused: the command and the data-cache action.
  */
 export async function gcData({
   root,
@@ -155,6 +158,7 @@ export async function gcData({
       {},
     );
   }
+  await refuseGcDuringMerge({ root: absRoot, files });
   const texts = await readDvcFiles(absRoot, files);
   const needed = await neededObjects({ cacheDir, dvcFiles: texts });
   const held = [...(await listObjectIds(cacheDir))].sort();

@@ -230,8 +230,8 @@ export function unfinishedMergeError({
 /**
  * "data gc" while git combines two histories that both changed one of `files` (.dvc files, relative to `root`): what
  * it records now is neither side's whole, and "data merge" reads both sides' folder lists and photographs from the
- * cache (this branch's maybe never pushed), so none goes until the merge is committed. Checked by the command, not
- * by gcData: the data-cache action runs that in CI, where no merge is under way, without git's history reader.
+ * cache (this branch's maybe never pushed), so none goes until the merge is committed. Checked by gcData itself, so
+ * the command and the data-cache action are both refused.
  */
 export async function refuseGcDuringMerge({ root, files }: { root: string; files: string[] }): Promise<void> {
   for (const file of files) {

@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CacheService, saveDataCache } from '../../actions/lib/actions-cache.ts';
 import { main } from '../../pipeline/cli.ts';
+import { listObjectIds } from '../../pipeline/data/cache.ts';
 import { describeStatus } from '../../pipeline/data/commands.ts';
+import { gcData } from '../../pipeline/data/gc.ts';
 import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
@@ -214,6 +217,56 @@ describe('data gc during the merge', () => {
     expect((await gc()).code).toBe(0);
     expect(await objects()).not.toEqual(before);
     expect((await dataStatus({ root: b, log: silentLogger })).clean).toBe(true);
+  }, 60_000);
+});
+
+describe('gcData during the merge (what the command and the data-cache action call)', () => {
+  it('refuses, removing nothing, and the action saves no cache: data merge reads what it would remove', async () => {
+    const b = await conflictedPull();
+    git(b, 'checkout', '--theirs', 'data.dvc');
+    // The other branch's folder list is in this cache (fetched by DVC, or a status --remote): gc could read it.
+    const list = /md5: ([0-9a-f]{32})\.dir/.exec(await dvcText(b))![1]!;
+    const at = (root: string) =>
+      path.join(root, '.dvc', 'cache', 'files', 'md5', list.slice(0, 2), `${list.slice(2)}.dir`);
+    await cp(at(besideB(b).a), at(b));
+    const cache = path.join(b, '.dvc', 'cache');
+    const before = await listObjectIds(cache);
+    // This branch's photograph, never pushed: only this cache holds it besides data/.
+    expect(before.has(md5('new b'))).toBe(true);
+
+    for (const dryRun of [false, true]) {
+      const error = await gcData({ root: b, log: silentLogger, dryRun }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATA_MERGE_UNFINISHED', data: { file: 'data.dvc' } });
+      expect((error as Error).message).toContain('A git merge is under way, and both branches changed data.dvc');
+      expect((error as Error).message).toContain('Nothing was removed');
+      expect((error as Error).message).toContain('"npx vitrine data merge"');
+      expect(await listObjectIds(cache)).toEqual(before);
+    }
+
+    // The data-cache action prunes with gcData before it saves: refused, it saves nothing and removes nothing.
+    const saves: string[][] = [];
+    const service: CacheService = {
+      isFeatureAvailable: () => true,
+      restoreCache: async () => undefined,
+      saveCache: async (paths) => {
+        saves.push(paths);
+        return 1;
+      },
+    };
+    const log = memoryLogger();
+    expect(await saveDataCache({ root: b, log, service })).toMatchObject({ saved: false });
+    expect(saves).toEqual([]);
+    expect(said(log)).toContain('A git merge is under way, and both branches changed data.dvc');
+    expect(await listObjectIds(cache)).toEqual(before);
+
+    // Once the merge is committed, gcData prunes as usual, keeping both branches’ photographs.
+    await mergeData({ root: b, log: silentLogger });
+    git(b, 'add', 'data.dvc');
+    git(b, 'commit', '-q', '--no-edit');
+    const result = await gcData({ root: b, log: silentLogger });
+    expect(result.removed).toBeGreaterThan(0);
+    const after = await listObjectIds(cache);
+    expect(after.has(md5('new a')) && after.has(md5('new b'))).toBe(true);
   }, 60_000);
 });
 

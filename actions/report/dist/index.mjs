@@ -36627,6 +36627,7 @@ init_cache();
 init_config();
 init_dvcfile();
 init_hash();
+init_merge_state();
 init_ops();
 
 // pipeline/data/index.ts

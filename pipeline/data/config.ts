@@ -158,7 +158,8 @@ export const DVCIGNORE =
 
 /**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
- * A local `remoteUrl` may be absolute or relative to `root`; it is written relative to `.dvc/` as DVC does.
+ * A local `remoteUrl` may be absolute (written as it is) or relative to `root` (written relative to `.dvc/`), as DVC
+ * does.
  * Re-running it only updates the remote. A local remote's folder is made here, and only here (push and pull
  * refuse a missing one: most often a share that is not mounted); `createdFolder` is set when it was new.
  */
@@ -195,9 +196,13 @@ export async function initData({
   await ensure(path.join(dvcDir, '.gitignore'), DVC_GITIGNORE);
   await ensure(path.join(absRoot, '.dvcignore'), DVCIGNORE);
   await ensure(path.join(dvcDir, 'config'), '');
+  // An absolute folder stays absolute, as DVC keeps it (a tester: /mnt/collection-store/vitrine was written
+  // ../../mnt/…, which a clone elsewhere, the runner's, read as another folder); a relative one is kept relative.
   const url = isUrl(remoteUrl)
     ? remoteUrl
-    : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
+    : path.isAbsolute(remoteUrl)
+      ? path.normalize(remoteUrl)
+      : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
   // The default until now, when this changes it (another remote, or this one moved): the images sent so far are there.
   const before = await readDvcConfig({ root: absRoot });
   const old = before.defaultRemote;

@@ -340,7 +340,8 @@ function onInvalidOf(value: unknown): InitChoices['onInvalid'] {
 
 /**
  * A --remote folder is relative to where the command was typed: with -C elsewhere it is made absolute, so that
- * what init prints names it from there too (.dvc/config holds it relative, as DVC does).
+ * what init prints names it from there too; .dvc/config holds it relative, as typed (and an absolute one absolute, as
+ * DVC does).
  */
 function remoteOf(values: Record<string, unknown>, { typedIn, root }: { typedIn: string; root: string }): RemoteChoice {
   const given = values.remote as string | undefined;
@@ -348,6 +349,7 @@ function remoteOf(values: Record<string, unknown>, { typedIn, root }: { typedIn:
   const relativeFolder = given?.trim() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) && !path.isAbsolute(given);
   return {
     url: given && relativeFolder && elsewhere ? path.resolve(typedIn, given) : (given ?? DEFAULT_REMOTE),
+    ...(given && relativeFolder && elsewhere ? { typedRelative: true } : {}),
     endpointurl: values['endpoint-url'] as string | undefined,
     accessKeyId: values['access-key-id'] as string | undefined,
     secretAccessKey: values['secret-access-key'] as string | undefined,

@@ -49,6 +49,8 @@ export const DEFAULT_REMOTE = '.vitrine-remote';
 export interface RemoteChoice {
   /** A folder (absolute, or relative to the repository) or `s3://bucket/path`. */
   url: string;
+  /** A folder typed as a relative path and made absolute here (typed in another folder): .dvc/config keeps it relative. */
+  typedRelative?: boolean;
   /** S3-compatible servers other than AWS. */
   endpointurl?: string;
   /** Written to .dvc/config.local only (never committed). */
@@ -392,7 +394,8 @@ export async function initRepository({
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
-  const { createdFolder } = await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
+  const remoteUrl = remote.typedRelative ? path.relative(root, remote.url) || '.' : remote.url;
+  const { createdFolder } = await initData({ root, remoteName: 'storage', remoteUrl });
   if (createdFolder) log.info(`Made the folder ${createdFolder} to hold the images.`);
   if (remote.endpointurl) {
     await setDvcConfig({

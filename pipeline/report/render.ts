@@ -418,14 +418,16 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     : rest > 0
       ? `\n\n…and ${rest} more (see report.json in the run's files).`
       : '';
-  // Only test answers are evidence; answers for objects the model learned from are not counted.
-  const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
+  // Only test answers are evidence; answers for objects the model learned from are not counted. Every change is
+  // counted, listed or not (a tester: 9 of 117 changed test objects were counted, those in the 50 rows listed).
+  const testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
   const tested = testAnswers.length;
   const isAre = tested === 1 ? 'is' : 'are';
   const agreeLine =
     tested > 0
-      ? ` ${tested} of these objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.`
+      ? ` ${tested} of ${rest > 0 ? 'the changed' : 'these'} objects ${isAre} in the test set; the new model agrees ` +
+        `with the new label for ${agree} of them.`
       : '';
   const pictures = catalogueNote(report.catalogue, shown);
   const intro = `${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;

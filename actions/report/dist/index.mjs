@@ -36894,7 +36894,7 @@ ${against}No label in labels.csv changed.`;
 
 \u2026and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
 
-\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of these objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown), intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
+\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown), intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
 ${intro2}${pictures ? `

@@ -283,7 +283,7 @@ export function s3Remote({
     async has(md5) {
       const found = await head(md5);
       // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object.
-      return found !== null && (!/^[0-9a-f]{32}$/.test(found.etag) || found.etag === contentMd5(md5));
+      return found !== null && goodCopy({ id: md5, size: found.size, etag: found.etag });
     },
     async list() {
       const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
@@ -304,11 +304,8 @@ export function s3Remote({
           const m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec((item.Key ?? '').slice(root.length));
           if (!m) continue;
           const id = m[1] + m[2];
-          // A single-part ETag is the md5 of the bytes: one that differs is a damaged or half-written
-          // object (some servers keep the part a killed upload sent), so it is left out and uploaded again.
           const etag = (item.ETag ?? '').replace(/"/g, '').toLowerCase();
-          if (/^[0-9a-f]{32}$/.test(etag) && etag !== id.replace(/\.dir$/, '')) continue;
-          ids.add(id);
+          if (goodCopy({ id, size: item.Size, etag })) ids.add(id);
         }
         after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
       } while (after);
@@ -779,4 +776,19 @@ export async function openRemote({ root, name }: { root: string; name?: string }
     );
   }
   return remoteFromConfig(remote);
+}
+
+/** The md5 of no bytes: the one object an empty copy is good for. */
+const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
+
+/**
+ * Whether an S3 object (its listing or HEAD) looks like a whole copy of object `id`. A single-part ETag is the md5
+ * of the bytes: one that differs marks a damaged or half-written object (some servers keep the part a killed upload
+ * sent). An empty object is a good copy of no other file, whatever its ETag: a server stopped mid-upload kept one,
+ * listed with an empty ETag, and a large push counted it as there (a tester). Either is left out, uploaded again.
+ */
+function goodCopy({ id, size, etag }: { id: string; size: number | undefined; etag: string }): boolean {
+  const md5 = contentMd5(id);
+  if (size === 0 && md5 !== EMPTY_MD5) return false;
+  return !/^[0-9a-f]{32}$/.test(etag) || etag === md5;
 }

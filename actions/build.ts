@@ -92,7 +92,7 @@ export async function renderDocs(current: string): Promise<string> {
     ]);
     const usage = [
       '```yaml',
-      `- uses: <owner>/<repo>/actions/${name}@v1`,
+      `- uses: <owner>/<repo>/actions/${name}@<commit>`,
       ...(inputs.length ? ['  with:', ...withLines.slice(0, -1)] : []),
       '```',
     ].join('\n');

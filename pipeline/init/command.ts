@@ -327,7 +327,7 @@ function initialChoices(
     vocabulary,
     name: (values.name as string | undefined) ?? proposal.name,
     remote: remoteOf(values, where),
-    actions: values.actions as string | undefined,
+    actions: actionsOf(values.actions as string | undefined),
     onInvalid: onInvalidOf(values['on-invalid']),
   };
 }
@@ -336,6 +336,20 @@ function onInvalidOf(value: unknown): InitChoices['onInvalid'] {
   if (value === undefined) return undefined;
   if (value === 'skip' || value === 'fail') return value;
   throw new VitrineError('USAGE', `--on-invalid is "skip" or "fail" (got "${String(value)}").`);
+}
+
+/**
+ * --actions as `uses:` can take it: owner/repo, then @ and a commit, tag or branch. Anything else would be written
+ * into every workflow as it is (a tester: "museumorg/vitrine@v1 ; x" made `uses: …@v1 ; x`).
+ */
+function actionsOf(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]*)\/[A-Za-z0-9._-]+(?:@[A-Za-z0-9._/-]+)?$/.test(given.trim())) return given.trim();
+  throw new VitrineError(
+    'USAGE',
+    `--actions is Vitrine's GitHub repository and the commit to use, as owner/repo@commit ` +
+      `(e.g. museumorg/vitrine@${'0123abcd'.repeat(5)}); got "${given}".`,
+  );
 }
 
 /**

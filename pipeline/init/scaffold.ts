@@ -560,6 +560,16 @@ async function copyWorkflows({
   const written: string[] = [];
   const kept: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
+  // A branch or tag can move: what runs on the museum's runner (with write access, for promote) would change
+  // without a pull request. GitHub's advice is a full commit (a tester: --actions owner/repo wrote @main).
+  const version = ref?.split('@')[1];
+  if (ref && !/^[0-9a-f]{40}$/.test(version ?? ''))
+    log.warn(
+      `The workflows use Vitrine's actions at "${version ?? 'main'}", a ${version ? 'name' : 'branch'} that can ` +
+        `move: what runs on your runner would change without a pull request in this repository. Give a commit ` +
+        `instead, --actions ${ref.split('@')[0]}@<the 40-character commit>, or edit the "uses:" lines in ` +
+        '.github/workflows before pushing.',
+    );
   if (!ref && !(await exists(path.join(root, 'actions'))))
     log.warn(
       `The workflows in .github/workflows use Vitrine's ` +

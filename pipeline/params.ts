@@ -297,12 +297,18 @@ export const evaluateParams = z
      */
     cv_max_objects: z.int().min(0).default(10_000),
   })
-  // The paired test's smallest p-value from `bootstrap` resamples is 2 / (bootstrap + 1) (pairedBootstrap): at an
-  // alpha no larger, no change could ever be found, however large, and every comparison would say "no difference".
+  // The paired tests' smallest p-value from `bootstrap` resamples is 2 / (bootstrap + 1): the test split's
+  // (pairedBootstrap) and a label change's on every labelled object (pairedMeanTest, the same count whatever the
+  // folds). At an alpha no larger, no change could ever be found, however large, and every comparison would say
+  // "no difference" (test/evaluate/alpha-reachable.test.ts).
   .superRefine((evaluate, ctx) => {
     const smallest = 2 / (evaluate.bootstrap + 1);
-    if (evaluate.alpha > smallest) return;
-    const needed = Math.ceil(2 / evaluate.alpha);
+    // An alpha of 0 or below is refused by its own rule.
+    if (evaluate.alpha > smallest || !(evaluate.alpha > 0)) return;
+    // The fewest resamples whose smallest p-value is below alpha (2 / alpha rounded down, floating point aside).
+    let needed = Math.max(1, Math.floor(2 / evaluate.alpha));
+    while (2 / (needed + 1) >= evaluate.alpha) needed++;
+    while (needed > 1 && 2 / needed < evaluate.alpha) needed--;
     ctx.addIssue({
       code: 'custom',
       path: ['alpha'],

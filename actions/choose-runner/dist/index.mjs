@@ -35041,8 +35041,10 @@ var evaluateParams = external_exports.strictObject({
   cv_max_objects: external_exports.int().min(0).default(1e4)
 }).superRefine((evaluate, ctx) => {
   let smallest = 2 / (evaluate.bootstrap + 1);
-  if (evaluate.alpha > smallest) return;
-  let needed = Math.ceil(2 / evaluate.alpha);
+  if (evaluate.alpha > smallest || !(evaluate.alpha > 0)) return;
+  let needed = Math.max(1, Math.floor(2 / evaluate.alpha));
+  for (; 2 / (needed + 1) >= evaluate.alpha; ) needed++;
+  for (; needed > 1 && 2 / needed < evaluate.alpha; ) needed--;
   ctx.addIssue({
     code: "custom",
     path: ["alpha"],

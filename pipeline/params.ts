@@ -7,7 +7,7 @@ import { lfsPointer } from './collection/file-kind.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
-import { isGtoVersion } from './registry/gto.ts';
+import { isGtoName, isGtoVersion } from './registry/gto.ts';
 
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
@@ -231,24 +231,37 @@ export const trainParams = z.strictObject({
   flagged: z.enum(['keep', 'drop']).default('keep'),
 });
 
-/** The words evaluate.baseline takes besides a version (findVersion reads them; promote assigns only prod). */
+/** The words evaluate.baseline takes besides a version or a stage (findVersion reads them; promote assigns prod). */
 const BASELINE_WORDS = ['prod', 'none', 'latest'];
 
-/** evaluate.baseline names a model evaluate can find: prod, none, latest or a version ("v1.2.0", "1.2.0"). */
-function isBaselineName(baseline: string): boolean {
-  return BASELINE_WORDS.includes(baseline) || isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline);
+/**
+ * A word close to prod, none or latest ("production", "nnoe", "prd"): a slip, though GTO would allow it as a stage
+ * name (tester: "production" found no model, so a much worse model was judged as a first one and promoted).
+ */
+function baselineSlip(written: string): string | undefined {
+  if (BASELINE_WORDS.includes(written)) return undefined;
+  const word = written.trim().toLowerCase();
+  return word.startsWith('prod') ? 'prod' : closest(word, BASELINE_WORDS);
 }
 
 /**
- * What evaluate.baseline expects, with a did-you-mean (tester: "production" found no model, so a much worse model
- * was judged as a first one and promoted).
+ * evaluate.baseline names a model evaluate can find: prod, none, latest, a version ("v1.2.0", "1.2.0"), or another
+ * stage assigned with GTO (`gto assign` writes collection-classifier#staging#1; the registry finds a version by any
+ * stage it holds). A stage no version holds is refused when the evaluation runs (EVALUATE_BASELINE_UNKNOWN).
  */
+function isBaselineName(baseline: string): boolean {
+  if (BASELINE_WORDS.includes(baseline)) return true;
+  if (isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline)) return true;
+  return isGtoName(baseline) && !/^v?\d/.test(baseline) && baselineSlip(baseline) === undefined;
+}
+
+/** What evaluate.baseline expects, with a did-you-mean. */
 function baselineExpected(written: string): string {
-  const word = written.trim().toLowerCase();
-  const guess = word.startsWith('prod') ? 'prod' : closest(word, BASELINE_WORDS);
+  const guess = baselineSlip(written);
   return (
-    'prod (the model in production), none (no comparison), latest (the newest registered version) or a ' +
-    `registered version such as v1.2.0${guess ? `. Did you mean "${guess}"?` : ''}`
+    'prod (the model in production), none (no comparison), latest (the newest registered version), a ' +
+    'registered version such as v1.2.0, or another stage assigned with GTO (lowercase letters, digits and ' +
+    `dashes, such as staging)${guess ? `. Did you mean "${guess}"?` : ''}`
   );
 }
 
@@ -263,7 +276,8 @@ export const evaluateParams = z
     top_k: z.int().min(1).default(2),
     /**
      * Baseline to compare against: "prod" (the promoted model), "latest" (the newest registered version), a version
-     * such as "v1.0.0", or "none". Any other word would find no model, and the model would be judged as a first one.
+     * such as "v1.0.0", another stage assigned with GTO ("staging"), or "none". A version or stage no model has stops
+     * the evaluation, rather than judge the model as a first one.
      */
     baseline: z
       .string()

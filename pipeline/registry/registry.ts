@@ -18,6 +18,7 @@ import {
   assignTagName,
   gtoMessage,
   isGtoName,
+  isGtoVersion,
   nextCounter,
   parseGtoTag,
   registerTagName,
@@ -565,7 +566,12 @@ export function unknownVersion({
   const hint = known.length
     ? `Registered versions: ${known.join(', ')}${stages.length ? `; stages: ${stages.join(', ')}` : ''}.`
     : 'No version of this model is registered yet: a model is registered when its pull request is merged (vitrine run promote).';
-  return new VitrineError('VERSION_UNKNOWN', `There is no model version "${version}" of ${name}. ${hint}`, {
+  // A stage (assigned with GTO, "staging") no version holds is said as a stage, not as a version.
+  const missing =
+    version === 'latest' || isGtoVersion(/^\d/.test(version) ? `v${version}` : version) || !isGtoName(version)
+      ? `There is no model version "${version}" of ${name}.`
+      : `No version of ${name} is in stage "${version}".`;
+  return new VitrineError('VERSION_UNKNOWN', `${missing} ${hint}`, {
     name,
     version,
     known,

@@ -33,6 +33,7 @@ import { leftOutError, warnLeftOut } from '../model/left-out.ts';
 import { type Classified, classifyObjects } from '../model/predict.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
 import { rel } from '../paths.ts';
+import { isGtoVersion } from '../registry/gto.ts';
 import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, type Headline, readRegistry, unknownVersion } from '../registry/registry.ts';
@@ -91,7 +92,8 @@ async function refuseUnknownBaseline({ ws, params }: Pick<StageContext, 'ws' | '
     `params.yaml: evaluate.baseline is "${wanted}", the model to compare this one with, but it cannot be found. ` +
       `${unknown.message} Without it this model would be judged as a first model, with no check against the ` +
       'model it replaces: set evaluate.baseline to prod (the model in production), to one of the registered ' +
-      `versions, or to none to judge the model on its own.${shallow}`,
+      'versions or stages, or to none to judge the model on its own (a stage other than prod is assigned by hand, ' +
+      `with \`gto assign\`: Vitrine assigns only prod).${shallow}`,
     { ...unknown.data, baseline: wanted },
   );
 }
@@ -160,9 +162,14 @@ export function alignProbabilities({
   return rows.map((row) => columns.map((js) => js.reduce((sum, j) => sum + row[j]!, 0)));
 }
 
-/** The baseline as evaluate.baseline names it: production (prod), the newest version (latest), or a version. */
+/** The baseline as evaluate.baseline names it: production (prod), the newest version (latest), a version or a stage. */
 function baselineWords(baseline: string): string {
-  return baseline === 'prod' ? 'production' : baseline === 'latest' ? 'the newest version' : 'the version asked for';
+  if (baseline === 'prod') return 'production';
+  if (baseline === 'latest') return 'the newest version';
+  // Another stage assigned with GTO ("staging"), which the registry finds a version by.
+  return isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline)
+    ? 'the version asked for'
+    : `the model in stage ${baseline}`;
 }
 
 /** The objects (in order) every one of `classified` answered for: those with a usable embedding. */

@@ -6,6 +6,7 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import type { Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { assignStage } from '../../pipeline/registry/registry.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { Metrics } from '../../pipeline/types.ts';
@@ -85,4 +86,31 @@ describe('evaluate.baseline naming a model that is not registered', () => {
       expect.stringMatching(/^Evaluating: comparing with the version asked for \(v1\.0\.0\)/),
     );
   }, 120_000);
+
+  // `gto assign` gives a version another stage by hand (collection-classifier#staging#N): the settings check refused
+  // every stage but prod, though the registry finds a version by any stage it holds.
+  it('a stage assigned with GTO is compared with; a stage no version holds stops the evaluation, said as a stage', async () => {
+    const log = memoryLogger();
+    const assigned = await assignStage({
+      dir: ws.root,
+      name: base.registry.model_name,
+      version: 'v1.0.0',
+      stage: 'staging',
+      clock,
+      log,
+    });
+    expect(assigned.tag).toMatch(/^collection-classifier#staging#\d+$/);
+    const compared = withBaseline('staging');
+    await evaluateStage.run(compared);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.baseline?.version).toBe('v1.0.0');
+    expect(compared.log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^Evaluating: comparing with the model in stage staging \(v1\.0\.0\)/),
+    );
+    const { message } = await refusal('qa');
+    expect(message).toContain('evaluate.baseline is "qa"');
+    expect(message).toContain('No version of collection-classifier is in stage "qa".');
+    expect(message).toContain('stages: prod, staging.');
+    expect(message).toContain('Vitrine assigns only prod');
+  }, 300_000);
 });

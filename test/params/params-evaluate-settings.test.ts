@@ -27,6 +27,21 @@ describe('evaluate.baseline', () => {
   });
 });
 
+describe('evaluate.baseline naming a stage assigned with GTO', () => {
+  // `gto assign` writes a stage tag such as collection-classifier#staging#1, and the registry finds a version by any
+  // stage it holds (findVersion): the check refused every stage but prod.
+  it('accepts a stage name GTO allows, and still refuses a slip for prod, none or latest', async () => {
+    for (const baseline of ['staging', 'dev', 'qa', 'pre-prod', 'team/review'])
+      expect((await load(`evaluate:\n  baseline: ${baseline}\n`)).evaluate.baseline).toBe(baseline);
+    const production = await errorOf('evaluate:\n  baseline: production\n');
+    expect(production).toContain('Did you mean "prod"?');
+    expect(production).toContain('another stage assigned with GTO');
+    // Not a name GTO allows: capitals, a dot, a space.
+    for (const baseline of ['Staging', 'stage.1', 'my stage'])
+      expect(await errorOf(`evaluate:\n  baseline: "${baseline}"\n`)).toContain(`"evaluate.baseline" is "${baseline}"`);
+  });
+});
+
 describe('training settings that crashed a run', () => {
   it('refuses dropout of 1 or more, naming the line', async () => {
     const message = await errorOf('train:\n  epochs: 5\n  dropout: 1\n');

@@ -36266,6 +36266,9 @@ init_log();
 var NAME = "[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?", SEMVER = "(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?", ARTIFACT = `(?:[a-z0-9-_./]+=)?${NAME}`, TAG_RE = new RegExp(
   `^(?<artifact>${ARTIFACT})(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`
 ), NAME_RE = new RegExp(`^${NAME}$`), VERSION_RE = new RegExp(`^v${SEMVER}$`);
+function isGtoName(name) {
+  return NAME_RE.test(name);
+}
 function isGtoVersion(version2) {
   return VERSION_RE.test(version2);
 }
@@ -36423,12 +36426,17 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
   /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
   flagged: external_exports.enum(["keep", "drop"]).default("keep")
 }), BASELINE_WORDS = ["prod", "none", "latest"];
+function baselineSlip(written) {
+  if (BASELINE_WORDS.includes(written)) return;
+  let word = written.trim().toLowerCase();
+  return word.startsWith("prod") ? "prod" : closest(word, BASELINE_WORDS);
+}
 function isBaselineName(baseline) {
-  return BASELINE_WORDS.includes(baseline) || isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline);
+  return BASELINE_WORDS.includes(baseline) || isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline) ? !0 : isGtoName(baseline) && !/^v?\d/.test(baseline) && baselineSlip(baseline) === void 0;
 }
 function baselineExpected(written) {
-  let word = written.trim().toLowerCase(), guess = word.startsWith("prod") ? "prod" : closest(word, BASELINE_WORDS);
-  return `prod (the model in production), none (no comparison), latest (the newest registered version) or a registered version such as v1.2.0${guess ? `. Did you mean "${guess}"?` : ""}`;
+  let guess = baselineSlip(written);
+  return `prod (the model in production), none (no comparison), latest (the newest registered version), a registered version such as v1.2.0, or another stage assigned with GTO (lowercase letters, digits and dashes, such as staging)${guess ? `. Did you mean "${guess}"?` : ""}`;
 }
 var evaluateParams = external_exports.strictObject({
   /** Bootstrap resamples for the intervals: the scores' 95% ones, and a change's (1 − alpha) one. */
@@ -36436,7 +36444,8 @@ var evaluateParams = external_exports.strictObject({
   top_k: external_exports.int().min(1).default(2),
   /**
    * Baseline to compare against: "prod" (the promoted model), "latest" (the newest registered version), a version
-   * such as "v1.0.0", or "none". Any other word would find no model, and the model would be judged as a first one.
+   * such as "v1.0.0", another stage assigned with GTO ("staging"), or "none". A version or stage no model has stops
+   * the evaluation, rather than judge the model as a first one.
    */
   baseline: external_exports.string().refine(isBaselineName, { error: (issue3) => baselineExpected(String(issue3.input)) }).default("prod"),
   /** Significance level of the paired test; a change's range is its (1 − alpha) interval ("90% range" at 0.1). */

@@ -277,7 +277,8 @@ export interface Metrics extends ModelScores {
           difference: Interval;
           /**
            * evaluate.alpha as the test used it: the interval is its (1 − alpha) one, said "90% range" at 0.1
-           * (confidenceLevel). Absent in metrics.json written before it was recorded (then read as 0.05).
+           * (confidenceLevel). Absent in metrics.json written before it was recorded (withAlpha: then the
+           * settings that made it, when known; else no level is said).
            */
           alpha?: number;
           /** Paired test over test objects (two-sided). */

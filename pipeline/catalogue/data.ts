@@ -8,19 +8,20 @@ import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import {
-  confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
   crossValidationWords,
   labelChangeWords,
+  levelled,
   scoredObjectsWords,
+  withAlpha,
 } from '../evaluate/verdict-words.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
-import type { Params } from '../params.ts';
+import { modelParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import {
   type AnnotationChange,
@@ -32,6 +33,7 @@ import { legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
+import { hashJson } from '../stages/graph.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
@@ -950,9 +952,9 @@ async function modelCard({
   if (lineage.some((l) => /\bnsfwjs\b/.test(l.value))) lineage.push({ name: 'About nsfwjs', value: `${NSFWJS_NOTE}.` });
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
   const m = looksLikeMetrics(card.metrics)
-    ? (card.metrics as Metrics)
+    ? cardAlpha(card.metrics as Metrics, card.lineage)
     : current && looksLikeMetrics(metrics)
-      ? metrics
+      ? withAlpha({ metrics, settings: { md5: hashJson(modelParams(params)), alpha: params.evaluate.alpha } })
       : null;
   const stages =
     entry?.stages ??
@@ -986,6 +988,23 @@ function looksLikeMetrics(m: unknown): m is Metrics {
     isRecord(m.macroF1) &&
     Array.isArray(m.confusion)
   );
+}
+
+/**
+ * A card's metrics, a comparison written before evaluate.alpha was stored with it given the alpha of the settings
+ * the version was registered with (the card's lineage), when those made the metrics; otherwise no level is said.
+ */
+function cardAlpha(metrics: Metrics, lineage: unknown): Metrics {
+  const recorded = isRecord(lineage) && isRecord(lineage.params) ? lineage.params : null;
+  const values = recorded && isRecord(recorded.values) ? recorded.values : null;
+  const evaluate = values && isRecord(values.evaluate) ? values.evaluate : null;
+  return withAlpha({
+    metrics,
+    settings:
+      recorded && typeof recorded.md5 === 'string'
+        ? { md5: recorded.md5, alpha: typeof evaluate?.alpha === 'number' ? evaluate.alpha : undefined }
+        : null,
+  });
 }
 
 function cardMetrics(m: Metrics): CardMetrics {
@@ -1044,7 +1063,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     changes: labelChangeWords(cv),
     scored: objects,
     scoredOn,
-    change: crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` }),
+    change: crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') }),
     how: crossValidationWords(cv),
     verdictName: verdict.name,
     why: c.verdict === 'no detectable difference' ? verdict.why : '',

@@ -178,7 +178,7 @@ export const cardMetricsSchema = z.object({
       version: z.string(),
       metric: z.string(),
       difference: intervalSchema,
-      /** evaluate.alpha as the test used it: the range is its (1 − alpha) one (confidenceLevel). Absent: 0.05. */
+      /** evaluate.alpha as the test used it: the range is its (1 − alpha) one (confidenceLevel). Absent: unknown, no level said. */
       alpha: z.number().optional(),
       pValue: z.number(),
       verdict: z.string(),

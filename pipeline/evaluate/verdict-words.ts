@@ -43,12 +43,53 @@ export function labelChangeWords({
 
 /**
  * The confidence level of a change's range, the (1 − alpha) interval of its test (evaluate.alpha as the evaluation
- * used it, stored with the comparison): "95%" at 0.05, "90%" at 0.1, "97.5%" at 0.025. Written before alpha was
- * stored (absent), the default of that time, 0.05. The scores' own intervals are 95% whatever alpha is.
+ * used it, stored with the comparison): "95%" at 0.05, "90%" at 0.1, "97.5%" at 0.025. Unknown (a metrics.json written
+ * before alpha was stored, with no settings known to be the ones it was made with, withAlpha): empty, and the range
+ * is said without a level rather than at a guessed one. The scores' own intervals are 95% whatever alpha is.
  */
 export function confidenceLevel(alpha: number | undefined): string {
+  if (alpha === undefined) return '';
   // toFixed then Number: 1 − 0.1 is 0.9 and 100 × (1 − 0.01) is 99, not 89.99999999999999 or 99.00000000000001.
-  return `${Number(((1 - (alpha ?? 0.05)) * 100).toFixed(4))}%`;
+  return `${Number(((1 - alpha) * 100).toFixed(4))}%`;
+}
+
+/** "95% range" (`noun` at its confidence level), or "range" when the level is unknown. */
+export function levelled(alpha: number | undefined, noun: string): string {
+  const level = confidenceLevel(alpha);
+  return level ? `${level} ${noun}` : noun;
+}
+
+/** The parts of a metrics.json whose comparisons carry evaluate.alpha. */
+interface AlphaCarrier {
+  baseline?: { comparison?: { alpha?: number } } | null;
+  crossValidated?: { comparison?: { alpha?: number } } | null;
+  inputs?: { params?: string } | null;
+}
+
+/**
+ * `metrics` with evaluate.alpha given to each comparison written before alpha was stored with it, from `settings`
+ * (params.yaml now, or the settings a version was registered with) only when they are the settings the metrics were
+ * made with: their fingerprint (md5 of the model params) is the one metrics.json records in inputs.params. Otherwise
+ * the level stays unknown: read as 0.05, a range made at evaluate.alpha 0.1 was called "95%".
+ */
+export function withAlpha<M extends AlphaCarrier>({
+  metrics,
+  settings,
+}: {
+  metrics: M;
+  settings: { md5: string; alpha: number | undefined } | null;
+}): M {
+  const alpha = settings && metrics.inputs?.params === settings.md5 ? settings.alpha : undefined;
+  if (typeof alpha !== 'number') return metrics;
+  const give = <C extends { comparison?: { alpha?: number } } | null | undefined>(part: C): C =>
+    part?.comparison && part.comparison.alpha === undefined
+      ? { ...part, comparison: { ...part.comparison, alpha } }
+      : part;
+  return {
+    ...metrics,
+    ...(metrics.baseline ? { baseline: give(metrics.baseline) } : {}),
+    ...(metrics.crossValidated ? { crossValidated: give(metrics.crossValidated) } : {}),
+  };
 }
 
 /** How a change was judged on every labelled object: "5-fold cross-validation", said by the card and the model page. */

@@ -3,12 +3,13 @@ import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
-  confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
   crossValidationWords,
   labelChangeWords,
+  levelled,
   scoredObjectsWords,
+  withAlpha,
 } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
@@ -284,8 +285,12 @@ export function buildCard({
   collectionName: string;
 }): ModelCard {
   // Scores stored before the boundary rule can carry "100%–100%": the card shows what the evaluation gives now.
-  const metrics = withBoundaryIntervals({ scores: measured, n: measured.n });
   const l = registration.lineage;
+  // Written before evaluate.alpha was stored with each comparison: the level of the settings it was registered with.
+  const metrics = withAlpha({
+    metrics: withBoundaryIntervals({ scores: measured, n: measured.n }),
+    settings: l.params ? { md5: l.params.md5, alpha: l.params.values?.evaluate?.alpha } : null,
+  });
   const licence = l.backbone.licence;
   const slug =
     collectionName
@@ -773,8 +778,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(
       `Compared with ${safe(m.baseline.version)} on ${objects}: ` +
         `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} ` +
-        `(${confidenceLevel(c.alpha)} ` +
-        `interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
+        `(${levelled(c.alpha, 'interval')} ` +
+        `${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
         `${pValue(c.pValue)}: ` +
         `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''} ` +
         // Tester #4: the change under "What changed" compares registered scores; this one scores both models again.
@@ -881,7 +886,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `since ${safe(cv.base.ref)}): each of ${objects} was predicted by a model that had not seen it and scored ` +
         `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
-        `a change of ${crossValidatedChange(c.difference, { note: `${confidenceLevel(c.alpha)} interval` })}, ` +
+        `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') })}, ` +
         `${pValue(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
         (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
       '',

@@ -11,6 +11,7 @@ import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
+import { withAlpha } from '../evaluate/verdict-words.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { gitDir } from '../git/repo.ts';
 import { reportCommand } from '../init/invocation.ts';
@@ -122,7 +123,12 @@ export async function buildReport({
   const given = catalogueUrl?.trim() || '';
   const catalogueRoot = given || params.report.catalogue_url.trim();
   const catalogueSource = given ? 'given' : catalogueRoot ? 'params' : null;
-  const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
+  const evaluated = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
+  // Written before evaluate.alpha was stored with each comparison: params.yaml's, when they made these metrics.
+  const metrics = withAlpha({
+    metrics: evaluated,
+    settings: { md5: hashJson(modelParams(params)), alpha: params.evaluate.alpha },
+  });
   const predictions = await readJson<TestPrediction[]>({
     ws,
     file: path.join(ws.evaluate, 'predictions.json'),

@@ -1,8 +1,8 @@
 import { assignSlugs } from '../catalogue/derive.ts';
 import {
-  confidenceLevel,
   crossValidatedChange,
   crossValidatedVerdict,
+  levelled,
   scoredObjectsWords,
 } from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
@@ -124,7 +124,7 @@ export function crossValidatedSection({
   const c = cv.comparison;
   // The figures, the verdict and the objects scored in the words the evaluate summary and the model card share.
   const change = crossValidatedChange(c.difference, {
-    note: `${confidenceLevel(c.alpha)} range, allowing for the variation between training runs`,
+    note: `${levelled(c.alpha, 'range')}, allowing for the variation between training runs`,
   });
   const verdict = crossValidatedVerdict(c);
   const words = `**${verdict.name[0]!.toUpperCase()}${verdict.name.slice(1)}**: ${verdict.why}.`;

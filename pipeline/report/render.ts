@@ -1,7 +1,7 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
-import { confidenceLevel } from '../evaluate/verdict-words.ts';
+import { levelled } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { fitWords } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
@@ -288,8 +288,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
       : '';
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
-  const level = confidenceLevel(c.alpha);
-  const range = `${same ?? `${level} range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
+  const range = `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${change}${again}${sure}`;
 }
@@ -604,7 +603,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
         ? `\n\nThe ${measure} change is ${signed(c.difference.low)} in every resample of the test objects, so it has ` +
           'no range.'
         : `\n\nThe ${measure} change is ${between(c.difference.low, c.difference.high)} ` +
-          `(${confidenceLevel(c.alpha)} range).`;
+          `(${levelled(c.alpha, 'range')}).`;
   const scope = b
     ? baselineScopeNote({
         baseline: b,

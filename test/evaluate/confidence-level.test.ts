@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
-import { confidenceLevel } from '../../pipeline/evaluate/verdict-words.ts';
+import { confidenceLevel, withAlpha } from '../../pipeline/evaluate/verdict-words.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
@@ -29,8 +29,8 @@ describe('the confidence level of a change’s range', () => {
     expect(confidenceLevel(0.01)).toBe('99%');
     expect(confidenceLevel(0.025)).toBe('97.5%');
     expect(confidenceLevel(0.001)).toBe('99.9%');
-    // metrics.json written before alpha was recorded: the default of that time.
-    expect(confidenceLevel(undefined)).toBe('95%');
+    // metrics.json written before alpha was recorded, the settings it was made with unknown: no level.
+    expect(confidenceLevel(undefined)).toBe('');
   });
 
   it('is stored with each comparison in metrics.json, as evaluate ran it', async () => {
@@ -88,7 +88,27 @@ describe('the confidence level of a change’s range', () => {
     expect(crossValidationCardLines(at(0.025)).join('\n')).toContain(
       'a change of +0.003, between +0.001 and +0.005 (97.5% interval), p = 0.002',
     );
-    // Written before alpha was recorded: 95%, as then.
-    expect(crossValidatedSection({ metrics: at() })).toContain('+0.005 (95% range, allowing');
+    // Written before alpha was recorded, with no settings known to have made it: a range, at no level said (it was
+    // read as 0.05, and a range made at alpha 0.1 called "95%").
+    expect(crossValidatedSection({ metrics: at() })).toContain('+0.005 (range, allowing');
+    expect(crossValidationCardLines(at()).join('\n')).toContain('+0.005 (interval), p = 0.002');
+  });
+
+  it('of metrics.json written before alpha was stored is that of the settings that made it, when they are known', () => {
+    const old = {
+      n: 66,
+      inputs: { data: 'd', labels: 'l', params: 'md5-then', commit: null },
+      crossValidated: testerRun({ ref: 'main', comparison: { alpha: undefined } }),
+    } as unknown as Metrics;
+    const read = withAlpha({ metrics: old, settings: { md5: 'md5-then', alpha: 0.1 } });
+    expect(crossValidatedSection({ metrics: read })).toContain('+0.005 (90% range, allowing');
+    // Other settings than those that made it (params.yaml changed since): unknown, so no level.
+    const other = withAlpha({ metrics: old, settings: { md5: 'md5-now', alpha: 0.1 } });
+    expect(crossValidatedSection({ metrics: other })).toContain('+0.005 (range, allowing');
+    // A stored alpha is the run's own, whatever the settings say.
+    const stored = { ...old, crossValidated: testerRun({ ref: 'main', comparison: { alpha: 0.025 } }) } as Metrics;
+    expect(
+      crossValidatedSection({ metrics: withAlpha({ metrics: stored, settings: { md5: 'md5-then', alpha: 0.1 } }) }),
+    ).toContain('(97.5% range, allowing');
   });
 });

@@ -116,6 +116,7 @@ describe('the report sections from cross-validation', () => {
             pValue: 0.012,
             test: 't',
             verdict: 'better',
+            alpha: 0.05,
           },
         },
       } as unknown as Metrics,

@@ -544,6 +544,22 @@ describe('model card', () => {
     expect(at(0.1)).toContain('| Metric | Value | 95% interval |');
   });
 
+  // metrics.json written before alpha was stored with each comparison was read as 0.05: a range made at alpha 0.1
+  // was called "95%" on the card.
+  it('takes the level of a comparison stored without alpha from the settings it was registered with, else says none', () => {
+    const registeredWith = (alpha: number, md5: string) => {
+      const values = { ...v2.lineage.params.values, evaluate: { ...v2.lineage.params.values.evaluate, alpha } };
+      const registration = { ...v2, lineage: { ...v2.lineage, params: { md5, values } } };
+      return renderCardMarkdown(buildCard({ ...cardOptions, registration }));
+    };
+    expect(registeredWith(0.1, 'p')).toContain('macro-F1 difference +3.2 pts (90% interval −1.0 pts to +7.0 pts)');
+    // Settings other than those the metrics were made with (another fingerprint): the level is not known.
+    const unknown = registeredWith(0.1, 'other');
+    expect(unknown).toContain('macro-F1 difference +3.2 pts (interval −1.0 pts to +7.0 pts)');
+    expect(unknown).not.toContain('90% interval −1.0');
+    expect(unknown).not.toContain('95% interval −1.0');
+  });
+
   it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
     const hostile = renderCardMarkdown(
       buildCard({
@@ -585,7 +601,9 @@ describe('model card', () => {
       'Lineage',
     ]);
     expect(card.sections.find((x) => x.heading === 'Intended use')!.text).toContain('### Out-of-scope uses');
-    expect(card.metrics).toEqual(metrics);
+    // With the evaluate.alpha of the settings that made them, for a comparison stored without it.
+    const comparison = { ...metrics.baseline!.comparison, alpha: 0.05 };
+    expect(card.metrics).toEqual({ ...metrics, baseline: { ...metrics.baseline!, comparison } });
   });
 });
 

@@ -104,4 +104,21 @@ describe('the figures of a change', () => {
     expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (90% range).');
     expect(markdown).not.toContain('(95% range: between');
   });
+
+  // metrics.json written before alpha was stored with each comparison was read as 0.05: a range made at alpha 0.1
+  // was called the "95% range".
+  it('takes the level of a comparison stored without alpha from params.yaml only when it made metrics.json', async () => {
+    const objects = demoObjects();
+    const head = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+    const { ws } = await makeRepo({ objects, base: head, head });
+    const params = validateParams({ raw: { train: { epochs: 60 }, evaluate: { alpha: 0.1 } } });
+    await writeStageOutputs({ ws, objects, head, params });
+    const made = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(made.markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (90% range).');
+    // params.yaml changed since (alpha 0.05 now): the level the file was made at is not known, so none is said.
+    const now = validateParams({ raw: { train: { epochs: 60 } } });
+    const changed = await buildReport({ ws, params: now, base: 'main', log: silentLogger });
+    expect(changed.markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (range).');
+    expect(changed.markdown).not.toContain('(95% range');
+  });
 });

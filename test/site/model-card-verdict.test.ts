@@ -42,7 +42,8 @@ async function modelPage(crossValidated: Metrics['crossValidated'], { alpha }: {
     difference: iv(0.014, 0, 0.051),
     pValue: 0.705,
     test: 'paired bootstrap',
-    ...(alpha === undefined ? {} : { alpha }),
+    // As evaluate writes it now (stored with each comparison).
+    alpha: alpha ?? 0.05,
   };
   metrics.baseline = {
     ...metrics,
@@ -78,6 +79,7 @@ describe('model page of a version made by a label fix', () => {
         pValue: 0.002,
         test: 'paired',
         verdict: 'better',
+        alpha: 0.05,
       },
     } as Metrics['crossValidated']);
     expect(card.metrics?.labelChange).toMatchObject({ changed: 19, objects: 300, verdict: 'better', pValue: 0.002 });

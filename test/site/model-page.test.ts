@@ -40,7 +40,13 @@ describe('model page', () => {
     const ws = workspace(root);
     const file = path.join(ws.root, '.vitrine', 'evaluate', 'metrics.json');
     const metrics = JSON.parse(await readFile(file, 'utf8')) as Metrics;
-    const comparison = { metric: 'macroF1', difference: iv(0.014, 0, 0.051), pValue: 0.705, test: 'paired bootstrap' };
+    const comparison = {
+      metric: 'macroF1',
+      difference: iv(0.014, 0, 0.051),
+      pValue: 0.705,
+      test: 'paired bootstrap',
+      alpha: 0.05,
+    };
     metrics.baseline = {
       ...metrics,
       version: 'v1.0.0',

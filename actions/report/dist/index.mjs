@@ -36223,7 +36223,11 @@ function settingAdvice({
 
 // pipeline/evaluate/verdict-words.ts
 function confidenceLevel(alpha) {
-  return `${Number(((1 - (alpha ?? 0.05)) * 100).toFixed(4))}%`;
+  return alpha === void 0 ? "" : `${Number(((1 - alpha) * 100).toFixed(4))}%`;
+}
+function levelled(alpha, noun) {
+  let level = confidenceLevel(alpha);
+  return level ? `${level} ${noun}` : noun;
 }
 
 // pipeline/registry/card.ts
@@ -36841,7 +36845,7 @@ function intro({ report, metrics, collectionName }) {
     return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
-  let name = c.metric === "macroF1" ? "macro-F1" : "accuracy", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", same = sameInEveryResample({ ...c.difference, of: "the test objects" }), level = confidenceLevel(c.alpha), range = `${same ?? `${level} range: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
+  let name = c.metric === "macroF1" ? "macro-F1" : "accuracy", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", range = `${sameInEveryResample({ ...c.difference, of: "the test objects" }) ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
 }
 function gateSection(report) {
@@ -37005,7 +37009,7 @@ ${table({ header, rows, align })}`, c = report.comparison, measure = c?.metric =
 
 The ${measure} change is ${signed(c.difference.low)} in every resample of the test objects, so it has no range.` : `
 
-The ${measure} change is ${between(c.difference.low, c.difference.high)} (${confidenceLevel(c.alpha)} range).`);
+The ${measure} change is ${between(c.difference.low, c.difference.high)} (${levelled(c.alpha, "range")}).`);
   let scope = b ? baselineScopeNote({
     baseline: b,
     n: metrics.n,

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { messageOf } from '../../pipeline/errors.ts';
+import { messageOf, VitrineError } from '../../pipeline/errors.ts';
 import { ACTIONS_BOT_LOGIN, upsertComment } from '../../pipeline/github/forge.ts';
 import {
   DATA_FILES,
@@ -63,7 +63,24 @@ export async function run({
       choice = result.choice;
       pullRequest = result.pullRequest;
       gateChanges = result.gateChanges;
-      if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
+      if (result.files.length > 0 && pullRequest) {
+        // The runner jobs check out this run's commit (the base branch's): the merge base is read against it.
+        const base = env.GITHUB_SHA || pullRequest.baseSha;
+        if (!base)
+          throw new VitrineError(
+            'GUARD_NO_BASE',
+            "Neither the run nor the event names the base branch's commit, so the data files cannot be merged into it.",
+          );
+        dataDir = await writeDataFiles({
+          forge,
+          owner,
+          repo,
+          files: result.files,
+          base,
+          head: pullRequest.headSha,
+          temp: env.RUNNER_TEMP || os.tmpdir(),
+        });
+      }
       if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     core.setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
@@ -87,14 +104,46 @@ export async function run({
   }
 }
 
-/** The head's data files under a fresh folder, by their repository paths (only allow-listed names get here). */
-async function writeDataFiles(result: GuardResult, temp: string): Promise<string> {
+/** Folder in data-dir with the merge base's version of each data file, and the merge base's commit. */
+const MERGE_BASE_DIR = 'merge-base';
+
+/**
+ * The head's data files under a fresh folder, by their repository paths (only allow-listed names get here), and
+ * under merge-base/ the same files at the commit where the pull request's branch left the base (none when a file
+ * was not there yet), with that commit in merge-base/commit. The workflow merges each file three ways into its
+ * checkout of the base, as GitHub's merge would: copying the head's whole file over it undid every change the base
+ * got after the branch was made (another member of staff's corrections merged meanwhile).
+ */
+async function writeDataFiles({
+  forge,
+  owner,
+  repo,
+  files,
+  base,
+  head,
+  temp,
+}: {
+  forge: ReturnType<typeof githubForge>;
+  owner: string;
+  repo: string;
+  files: GuardResult['files'];
+  base: string;
+  head: string;
+  temp: string;
+}): Promise<string> {
   const dir = path.join(temp, 'vitrine-pull-request-data');
-  for (const f of result.files) {
-    const file = path.join(dir, f.path);
+  const write = async (file: string, data: string | Uint8Array) => {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, f.text);
+    await writeFile(file, data);
+  };
+  const mergeBase = await forge.mergeBase({ owner, repo, base, head });
+  for (const f of files) {
+    await write(path.join(dir, f.path), f.text);
+    // An ancestor of the base branch: its files are the base's own history. Anything but a file is as if missing.
+    const at = await forge.readFileAt({ owner, repo, path: f.path, ref: mergeBase });
+    if (at.kind === 'file') await write(path.join(dir, MERGE_BASE_DIR, f.path), at.bytes);
   }
+  await write(path.join(dir, MERGE_BASE_DIR, 'commit'), `${mergeBase}\n`);
   return dir;
 }
 

@@ -59,6 +59,11 @@ export interface Forge {
   listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
   /** The files a pull request changes (all pages). */
   listPullRequestFiles(options: RepoRef & { number: number }): Promise<ChangedFile[]>;
+  /**
+   * The best common ancestor of two commits (GitHub's compare: `merge_base_commit`), from which a pull request's
+   * changes are merged as GitHub's merge makes them.
+   */
+  mergeBase(options: RepoRef & { base: string; head: string }): Promise<string>;
   /** One path at a commit: its kind, and its text when it is a regular file. */
   readFileAt(options: RepoRef & { path: string; ref: string }): Promise<FileAt>;
   /** Take a label off an issue or pull request (no error when it is not there). */

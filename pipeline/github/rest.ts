@@ -262,6 +262,19 @@ export function githubForge({
       );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
+    async mergeBase({ owner, repo, base, head }): Promise<string> {
+      const what = `find where commits ${base.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`;
+      // One commit per page: only the merge base is read, not the commits and files between.
+      const path = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base)}...${seg(head)}?per_page=1`;
+      const { json } = await request({ method: 'GET', path, what });
+      const sha = (json as { merge_base_commit?: { sha?: unknown } } | null)?.merge_base_commit?.sha;
+      if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/i.test(sha))
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
+          method: 'GET',
+          path,
+        });
+      return sha.toLowerCase();
+    },
     async readFileAt({ owner, repo, path, ref }): Promise<FileAt> {
       const what = `read ${path} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
       const url = `repos/${seg(owner)}/${seg(repo)}/contents/${path.split('/').map(seg).join('/')}?ref=${seg(ref)}`;

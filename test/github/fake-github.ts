@@ -123,6 +123,8 @@ export interface FakeGitHub {
     }
   >;
   permissions: Map<string, string>;
+  /** Merge bases as GET /compare/{base}...{head} answers them, by "base...head" (commits); unset: the base. */
+  compare: Map<string, string>;
   checkRuns: {
     name: string;
     head_sha: string;
@@ -158,6 +160,7 @@ export async function startFakeGitHub({
   const checkRuns: FakeGitHub['checkRuns'] = [];
   const pulls: FakeGitHub['pulls'] = new Map();
   const permissions: FakeGitHub['permissions'] = new Map();
+  const compare: FakeGitHub['compare'] = new Map();
   const failures: Failure[] = [];
   let nextId = 1000;
   let base = '';
@@ -330,6 +333,25 @@ export async function startFakeGitHub({
         ...(entry.type === 'symlink' ? { target: entry.target } : {}),
       });
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([^/]+)$/.exec(url.pathname)) && request.method === 'GET') {
+      // The fields Vitrine reads, and the commits' counts. A pair nobody seeded: the head branched from the base
+      // commit itself (its merge base), as in a test that does not look at merges.
+      const basehead = decodeURIComponent(m[3]!);
+      const [baseSha, headSha] = basehead.split('...');
+      if (!baseSha || !headSha) return send(404, { message: 'Not Found' });
+      const mergeBase = compare.get(basehead) ?? baseSha;
+      return send(200, {
+        url: `${base}/repos/${m[1]}/${m[2]}/compare/${basehead}`,
+        status: 'diverged',
+        ahead_by: 1,
+        behind_by: 1,
+        total_commits: 1,
+        base_commit: { sha: baseSha },
+        merge_base_commit: { sha: mergeBase },
+        commits: [],
+        files: [],
+      });
+    }
     if (
       (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/.exec(url.pathname)) &&
       request.method === 'DELETE'
@@ -367,6 +389,7 @@ export async function startFakeGitHub({
     checkRuns,
     pulls,
     permissions,
+    compare,
     fail: (f) => failures.push(f),
     addComment(issue, body, login = 'octocat') {
       const c: Comment = { id: nextId++, body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' } };

@@ -36628,6 +36628,15 @@ function githubForge({
         `list the files of pull request #${number4} in ${owner}/${repo}`
       )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
+    async mergeBase({ owner, repo, base: base2, head }) {
+      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path5 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path5, what }), sha = json2?.merge_base_commit?.sha;
+      if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
+          method: "GET",
+          path: path5
+        });
+      return sha.toLowerCase();
+    },
     async readFileAt({ owner, repo, path: path5, ref }) {
       let what = `read ${path5} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path5.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
       try {
@@ -36875,7 +36884,24 @@ async function run({
         allowObjects: settings.allowObjects,
         log
       });
-      choice = result.choice, pullRequest = result.pullRequest, gateChanges = result.gateChanges, result.files.length > 0 && (dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os5.tmpdir())), pullRequest && await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
+      if (choice = result.choice, pullRequest = result.pullRequest, gateChanges = result.gateChanges, result.files.length > 0 && pullRequest) {
+        let base = env.GITHUB_SHA || pullRequest.baseSha;
+        if (!base)
+          throw new VitrineError(
+            "GUARD_NO_BASE",
+            "Neither the run nor the event names the base branch's commit, so the data files cannot be merged into it."
+          );
+        dataDir = await writeDataFiles({
+          forge,
+          owner,
+          repo,
+          files: result.files,
+          base,
+          head: pullRequest.headSha,
+          temp: env.RUNNER_TEMP || os5.tmpdir()
+        });
+      }
+      pullRequest && await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn)), setOutput(OUTPUTS.trusted, String(choice.trusted)), setOutput(OUTPUTS.reason, choice.reason), setOutput(OUTPUTS.dataDir, dataDir), setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : ""), setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? ""), setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? ""), setOutput(OUTPUTS.baseSha, pullRequest?.baseSha ?? ""), setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges)), info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, " ")}.`), env.GITHUB_STEP_SUMMARY && await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${text(choice.reason)}.
 `, !0).write();
@@ -36883,13 +36909,26 @@ async function run({
     setFailed(messageOf(error63));
   }
 }
-async function writeDataFiles(result, temp) {
-  let dir = path4.join(temp, "vitrine-pull-request-data");
-  for (let f of result.files) {
-    let file2 = path4.join(dir, f.path);
-    await mkdir2(path4.dirname(file2), { recursive: !0 }), await writeFile2(file2, f.text);
+var MERGE_BASE_DIR = "merge-base";
+async function writeDataFiles({
+  forge,
+  owner,
+  repo,
+  files,
+  base,
+  head,
+  temp
+}) {
+  let dir = path4.join(temp, "vitrine-pull-request-data"), write = async (file2, data) => {
+    await mkdir2(path4.dirname(file2), { recursive: !0 }), await writeFile2(file2, data);
+  }, mergeBase = await forge.mergeBase({ owner, repo, base, head });
+  for (let f of files) {
+    await write(path4.join(dir, f.path), f.text);
+    let at2 = await forge.readFileAt({ owner, repo, path: f.path, ref: mergeBase });
+    at2.kind === "file" && await write(path4.join(dir, MERGE_BASE_DIR, f.path), at2.bytes);
   }
-  return dir;
+  return await write(path4.join(dir, MERGE_BASE_DIR, "commit"), `${mergeBase}
+`), dir;
 }
 async function tellThePullRequest({
   forge,

@@ -20746,6 +20746,15 @@ function githubForge({
         `list the files of pull request #${number4} in ${owner}/${repo}`
       )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
+    async mergeBase({ owner, repo, base: base2, head }) {
+      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path5 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path5, what }), sha = json2?.merge_base_commit?.sha;
+      if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
+          method: "GET",
+          path: path5
+        });
+      return sha.toLowerCase();
+    },
     async readFileAt({ owner, repo, path: path5, ref }) {
       let what = `read ${path5} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path5.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
       try {

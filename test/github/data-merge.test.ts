@@ -1,0 +1,237 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { gitIn } from '../fixtures/git.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { examplePayload, runAction } from './run-action.ts';
+
+/*
+ * Two staff members edit labels at once: B branches, A's three corrections are merged into main, then B's pull
+ * request (five other labels) is checked on the museum's runner. The trusted workflow runs on main's checkout and
+ * takes only the data files from the head (read by the guard through the API): it must put B's changes on main's
+ * newer labels.csv as GitHub's merge would, not copy B's whole file over it, which undid A's corrections and judged
+ * that (a tester's report: "8 labels changed" where the merge changes 5). Real git repositories, the choose-runner
+ * bundle against GitHub's REST on 127.0.0.1, and the steps' bash read from the workflow file itself.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const STEP = "Put the pull request's data files in place";
+
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+const rows = (labels: string[]) => `object_id,label\n${labels.map((l, i) => `DM-${i + 1},${l}\n`).join('')}`;
+const START = ['coin', 'coin', 'mask', 'mask', 'print', 'print', 'vessel', 'vessel', 'textile', 'textile'];
+
+type Edits = { labels: Record<number, string>; params?: [string, string][] };
+
+/** A museum's repository: B's branch `fix` from the start, then A's corrections on main. */
+async function twoStaff({ fix, main }: { fix: Edits; main: Edits }) {
+  const repo = await tempDir('vitrine-data-merge-');
+  const git = gitIn({ root: repo });
+  const edit = async (edits: Edits, message: string) => {
+    const now = (await readFile(path.join(repo, 'labels.csv'), 'utf8')).trim().split('\n').slice(1);
+    const labels = now.map((line) => line.split(',')[1]!);
+    for (const [row, label] of Object.entries(edits.labels)) labels[Number(row) - 1] = label;
+    await writeFile(path.join(repo, 'labels.csv'), rows(labels));
+    let params = await readFile(path.join(repo, 'params.yaml'), 'utf8');
+    for (const [from, to] of edits.params ?? []) {
+      expect(params).toContain(from);
+      params = params.replace(from, to);
+    }
+    await writeFile(path.join(repo, 'params.yaml'), params);
+    git('commit', '-q', '-am', message);
+  };
+  git('init', '-q', '-b', 'master');
+  await writeFile(path.join(repo, 'labels.csv'), rows(START));
+  await writeFile(path.join(repo, 'params.yaml'), await readFile(path.join(ROOT, 'params.yaml'), 'utf8'));
+  git('add', 'labels.csv', 'params.yaml');
+  git('commit', '-q', '-m', 'start');
+  git('switch', '-q', '-c', 'fix');
+  await edit(fix, 'B: labels');
+  git('switch', '-q', 'master');
+  await edit(main, 'A: corrections');
+  const sha = (ref: string) => git('rev-parse', ref).trim();
+  const merged = await tempDir('vitrine-data-merge-real-');
+  git('clone', '-q', repo, merged);
+  const conflict = spawnSync('git', ['merge', '-q', '--no-edit', 'origin/fix'], {
+    cwd: merged,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'T',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 'T',
+      GIT_COMMITTER_EMAIL: 't@x',
+    },
+  }).status;
+  return {
+    repo,
+    head: sha('fix'),
+    main: sha('master'),
+    mergeBase: git('merge-base', 'master', 'fix').trim(),
+    changed: git('diff', '--name-only', 'master...fix').trim().split('\n'),
+    show: (ref: string, file: string) => git('show', `${ref}:${file}`),
+    merged: conflict === 0 ? await readFile(path.join(merged, 'labels.csv'), 'utf8') : null,
+    mergedParams: conflict === 0 ? await readFile(path.join(merged, 'params.yaml'), 'utf8') : null,
+  };
+}
+
+/** The guard of the trusted workflow (the committed choose-runner bundle) on B's pull request; its data folder. */
+async function guard(museum: Awaited<ReturnType<typeof twoStaff>>) {
+  gh = await startFakeGitHub();
+  const event = examplePayload('opened');
+  const pr = event.pull_request as typeof event.pull_request & { base: { sha: string } };
+  pr.head.sha = museum.head;
+  pr.base.sha = museum.main;
+  const changed = museum.changed.map((filename) => ({ filename, status: 'modified' }));
+  gh.pullFiles.set(pr.number, changed);
+  for (const sha of [museum.head, museum.main, museum.mergeBase]) {
+    const files = ['labels.csv', 'params.yaml'].map((f) => [f, { type: 'file' as const, text: museum.show(sha, f) }]);
+    gh.contents.set(sha, new Map(files as [string, { type: 'file'; text: string }][]));
+  }
+  gh.compare.set(`${museum.main}...${museum.head}`, museum.mergeBase);
+  const workspace = await tempDir('vitrine-data-merge-guard-');
+  const run = await runAction({
+    name: 'choose-runner',
+    inputs: { 'github-token': 'test-token', 'api-url': gh.url },
+    event,
+    eventName: 'pull_request_target',
+    workspace,
+    // The run's commit: the base branch's, which the runner jobs check out.
+    extraEnv: { GITHUB_SHA: museum.main },
+  });
+  expect(run.code, run.stdout).toBe(0);
+  expect(run.outputs.trusted).toBe('true');
+  expect(gh.invalid).toEqual([]);
+  return { data: run.outputs['data-dir']!, event };
+}
+
+/** A job's step, run as the runner runs a bash step, in a clone of main (the job's checkout). */
+async function runStep({ job, data, museum }: { job: string; data: string; museum: { repo: string; head: string } }) {
+  const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
+  const step = (workflow.jobs[job].steps as { name?: string; run?: string }[]).find((s) => s.name === STEP)!;
+  const checkout = await tempDir(`vitrine-data-merge-${job}-`);
+  execFileSync('git', ['clone', '-q', '--branch', 'master', museum.repo, checkout]);
+  const temp = await tempDir('vitrine-data-merge-temp-');
+  const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+    cwd: checkout,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: temp,
+      RUNNER_TEMP: temp,
+      DATA: data,
+      HEAD_SHA: museum.head,
+      BASE_REF: 'master',
+    },
+  });
+  const git = gitIn({ root: checkout });
+  return { status: run.status, log: `${run.stdout}${run.stderr}`, checkout, git };
+}
+
+describe('the data files of a pull request whose branch is behind main', () => {
+  it('are put on main’s newer files as the merge would be, in the shard and the pipeline job', async () => {
+    const museum = await twoStaff({
+      fix: {
+        labels: { 1: 'medal', 2: 'medal', 3: 'amulet', 4: 'amulet', 5: 'poster' },
+        params: [['  name: Vitrine Demo Museum', '  name: Museum of Antiquities']],
+      },
+      main: { labels: { 7: 'jar', 8: 'jar', 9: 'cloth' }, params: [['  per_type: 50', '  per_type: 60']] },
+    });
+    expect(museum.changed).toEqual(['labels.csv', 'params.yaml']);
+    expect(museum.merged).not.toBeNull();
+    const { data } = await guard(museum);
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout, git } = await runStep({ job, data, museum });
+      expect(status, log).toBe(0);
+      const labels = await readFile(path.join(checkout, 'labels.csv'), 'utf8');
+      // B's five labels on top of A's three corrections: what GitHub's merge of the pull request would hold.
+      expect(labels, job).toBe(museum.merged);
+      expect(labels).toContain('DM-8,jar\n');
+      expect(labels).toContain('DM-1,medal\n');
+      const params = await readFile(path.join(checkout, 'params.yaml'), 'utf8');
+      expect(params).toBe(museum.mergedParams);
+      expect(params).toContain('  name: Museum of Antiquities\n');
+      expect(params).toContain('  per_type: 60\n');
+      if (job === 'pipeline') {
+        // Committed over main's commit: the report's label changes are the pull request's five, no more.
+        const changed = git('diff', '--unified=0', 'HEAD~1', 'HEAD', '--', 'labels.csv')
+          .split('\n')
+          .filter((l) => /^\+DM-/.test(l));
+        expect(changed).toEqual(['+DM-1,medal', '+DM-2,medal', '+DM-3,amulet', '+DM-4,amulet', '+DM-5,poster']);
+        expect(git('log', '-1', '--format=%s')).toContain(museum.head);
+      }
+    }
+  });
+
+  it('stop the run where both changed a line, naming the file and saying to update the branch', async () => {
+    const museum = await twoStaff({
+      fix: { labels: { 1: 'medal', 8: 'amphora' } },
+      main: { labels: { 7: 'jar', 8: 'jar' } },
+    });
+    expect(museum.merged).toBeNull();
+    const { data, event } = await guard(museum);
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout, git } = await runStep({ job, data, museum });
+      expect(status, job).not.toBe(0);
+      expect(log).toMatch(/::error file=labels\.csv::labels\.csv: /);
+      expect(log).toContain('update the pull request’s branch from master (Resolve conflicts');
+      // Main's file as it was: nothing half-merged is left for a later step, nothing committed.
+      expect(await readFile(path.join(checkout, 'labels.csv'), 'utf8')).toBe(museum.show(museum.main, 'labels.csv'));
+      expect(git('rev-parse', 'HEAD').trim()).toBe(museum.main);
+      // The note the report action posts on the pull request in the report's place.
+      const note = JSON.parse(await readFile(path.join(checkout, '.vitrine', 'report', 'failure.json'), 'utf8'));
+      expect(note).toMatchObject({ failed: true, code: 'PULL_REQUEST_MERGE_CONFLICT' });
+      expect(note.message).toContain('labels.csv');
+      const markdown = await readFile(path.join(checkout, '.vitrine', 'report', 'failure.md'), 'utf8');
+      expect(markdown).toContain('## Vitrine could not check this pull request');
+      expect(markdown).toContain('labels.csv');
+      if (job !== 'pipeline') continue;
+      // The pipeline job's report step (if: !cancelled()) posts it, and fails the gate.
+      const report = await runAction({
+        name: 'report',
+        inputs: { 'github-token': 'test-token', 'api-url': gh!.url, 'status-context': 'vitrine/gate' },
+        event,
+        eventName: 'pull_request_target',
+        workspace: checkout,
+      });
+      expect(report.code, report.stdout).not.toBe(0);
+      const comments = gh!.comments.get(event.pull_request.number) ?? [];
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toContain(
+        'labels.csv: this pull request and master both changed the same lines, in 1 place, since',
+      );
+      expect(gh!.statuses.filter((s) => s.context === 'vitrine/gate')).toEqual([
+        expect.objectContaining({ sha: museum.head, state: 'failure' }),
+      ]);
+    }
+  });
+
+  it('stop the run when the guard wrote no merge base (an older choose-runner), copying nothing', async () => {
+    const museum = await twoStaff({ fix: { labels: { 1: 'medal' } }, main: { labels: { 7: 'jar' } } });
+    const data = await tempDir('vitrine-data-merge-old-guard-');
+    await writeFile(path.join(data, 'labels.csv'), museum.show(museum.head, 'labels.csv'));
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout } = await runStep({ job, data, museum });
+      expect(status, job).not.toBe(0);
+      expect(log).toContain('same version of Vitrine’s actions');
+      expect(await readFile(path.join(checkout, 'labels.csv'), 'utf8')).toBe(museum.show(museum.main, 'labels.csv'));
+    }
+  });
+
+  it('are merged by the same script in the shard and the pipeline job, the pipeline job then commits', async () => {
+    const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
+    const run = (job: string) =>
+      (workflow.jobs[job].steps as { name?: string; run?: string }[]).find((s) => s.name === STEP)!.run!;
+    expect(run('pipeline').startsWith(run('shard'))).toBe(true);
+    expect(run('shard')).toContain('git merge-file');
+    expect(run('pipeline').slice(run('shard').length)).toContain('commit --allow-empty');
+  });
+});

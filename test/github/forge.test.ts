@@ -343,6 +343,22 @@ describe('request shapes', () => {
     expect(nextLink(null)).toBeNull();
   });
 
+  it('read the merge base from the compare API, and say which commits when GitHub knows none', async () => {
+    gh = await startFakeGitHub();
+    const { forge } = forgeFor(gh);
+    const [base, head, mergeBase] = ['b', 'c', 'd'].map((c) => c.repeat(40)) as [string, string, string];
+    gh.compare.set(`${base}...${head}`, mergeBase.toUpperCase());
+    expect(await forge.mergeBase({ owner: 'o', repo: 'r', base, head })).toBe(mergeBase);
+    expect(gh.requests.at(-1)!.path).toBe(`/repos/o/r/compare/${base}...${head}`);
+    expect(gh.invalid).toEqual([]);
+    gh.fail({ path: /\/compare\//, status: 404, message: 'Not Found' });
+    const error = await forge.mergeBase({ owner: 'o', repo: 'r', base, head }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'FORGE_REQUEST_FAILED')).toBe(true);
+    expect((error as Error).message).toContain(
+      `find where commits ${'b'.repeat(12)} and ${'c'.repeat(12)} in o/r meet`,
+    );
+  });
+
   it('status descriptions stay within 140 characters', async () => {
     gh = await startFakeGitHub();
     const { forge } = forgeFor(gh);

@@ -250,3 +250,41 @@ describe('the rollback workflow', () => {
     expect(jobs.rollback!.steps.some((s) => s.run?.includes('run catalogue'))).toBe(false);
   });
 });
+
+/*
+ * A tester started the rollback workflow with the version "--help": `models rollback --help` printed its help and
+ * exited 0, so the run went on to push, rebuild and publish, and showed success with nothing rolled back.
+ */
+describe('the version a maintainer types into the rollback workflow', () => {
+  it('is never read as an option: "--help" is a version that does not exist, and the step fails', async () => {
+    const steps = (await workflow('rollback.yml')).jobs.rollback!.steps;
+    const script = steps.find((s) => s.name === 'Put the version back in production')!.run!;
+    const line = script.split('\n').find((l) => l.includes('models rollback'))!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-rollback-version-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+      let failed: { status: number | null; stderr: string } | undefined;
+      try {
+        execFileSync('bash', ['-c', line], {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: 'pipe',
+          env: {
+            ...process.env,
+            VITRINE: path.join(ROOT, 'bin', 'vitrine.js'),
+            VERSION: '--help',
+            REASON: '',
+            GITHUB_ACTOR: 'maintainer',
+            PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
+          },
+        });
+      } catch (error) {
+        failed = error as { status: number | null; stderr: string };
+      }
+      expect(failed?.status).not.toBe(0);
+      expect(failed?.stderr).toContain('There is no model version "--help"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -584,7 +584,7 @@ describe('the rollback workflow', () => {
     expect(yaml.concurrency?.group).not.toBe(main.concurrency?.group);
     expect(yaml.concurrency?.['cancel-in-progress']).toBe(false);
     const runs = yaml.jobs.rollback!.steps!.map((s) => s.run ?? '').join('\n');
-    expect(runs).toContain('models rollback "$VERSION"');
+    expect(runs).toMatch(/models rollback --reason "[^"\n]*" -- "\$VERSION"/);
     expect(runs).not.toMatch(/\$\{\{/);
     // On GitHub Pages, the catalogue is built alone for the path GitHub Pages serves it under (and for a bucket,
     // with the base path in params.yaml: test/workflows/rollback.test.ts).

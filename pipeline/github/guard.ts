@@ -115,7 +115,7 @@ export interface RefusedPath {
   kind: 'other' | 'deleted' | 'objects' | 'renamed' | 'misnamed';
   /** The new name of a renamed data file. */
   to?: string;
-  /** The data file a misnamed file stands for. */
+  /** The data file a misnamed file stands for, or that a file renamed `into` a misnamed name stands for. */
   meant?: string;
   /** Set on a file ("other") the pull request renames into a data file: that data file, the rename deleting it. */
   into?: string;
@@ -226,8 +226,9 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
     if (f.status === 'renamed' && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
       const words = wordsFor(from);
       const spelling = misnamedData({ path: f.path, allowed: [from] });
-      // Spaces at the ends are said with the name; other capitals after it.
-      const capitals = spelling && f.path.replace(END_SPACES, '') !== from ? ', which differs in capitals' : '';
+      // Spaces at the ends are said with the name; other capitals after it ("labels (1).csv" differs in its name).
+      const capitals =
+        spelling && differsBy(f.path, from).startsWith('in capitals') ? ', which differs in capitals' : '';
       const why = spelling
         ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ` +
           `${from}, in exactly that spelling: without it a run has ${words.without}`
@@ -241,8 +242,11 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
       f.status === 'renamed' && (allowed.includes(f.path) || misnamedData({ path: f.path, allowed }))
         ? f.path
         : undefined;
+    // Renamed into a data file's name in other capitals (notes.csv to Labels.csv): said once, with the old name, so
+    // that the advice is one (keep the old file, add labels.csv), not also "rename Labels.csv to labels.csv".
+    const intoMeant = into !== undefined && !allowed.includes(into) ? misnamedData({ path: into, allowed }) : null;
     for (const p of [f.path, f.previousPath]) {
-      if (p === null || allowed.includes(p)) continue;
+      if (p === null || allowed.includes(p) || (intoMeant && p === into)) continue;
       if (p === OBJECTS_FILE) {
         // A data file, not code: only this repository's workflow keeps it out (allow-objects is off).
         const why =
@@ -269,7 +273,14 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
             : GROUP_WORDS[fileGroup(p)].is;
       if (into !== undefined && p === from) {
         const why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
-        refused.push({ path: p, why, kind: 'other', into });
+        if (!intoMeant) {
+          refused.push({ path: p, why, kind: 'other', into });
+          continue;
+        }
+        const spelling =
+          `; ${plainName(into)} is not read either: ${nameDiffers(into, intoMeant)}, and Vitrine reads ` +
+          `${wordsFor(intoMeant).what} only as ${intoMeant}, in exactly that spelling`;
+        refused.push({ path: p, why: `${why}${spelling}`, kind: 'other', into, meant: intoMeant });
         continue;
       }
       refused.push({ path: p, why: is, kind: 'other' });
@@ -306,9 +317,12 @@ function refusalReason(refused: RefusedPath[]): string {
     );
   }
   for (const r of refused.filter((r) => r.kind === 'other' && r.into !== undefined)) {
+    const spelling = r.meant
+      ? `, and Vitrine reads ${wordsFor(r.meant).what} only as ${r.meant}, in exactly that spelling`
+      : '';
     parts.push(
       `the pull request renames ${plainName(r.path)} to ${plainName(r.into ?? '')}, which deletes ${plainName(r.path)}, ` +
-        'a file other than the data files',
+        `a file other than the data files${spelling}`,
     );
   }
   if (refused.some((r) => r.kind === 'objects')) {
@@ -948,10 +962,13 @@ export function guardComment({
     }
     for (const r of renamedInto) {
       const into = codeName(r.into ?? '');
+      // Into a data file's name in other capitals: the file to add is the data file, in its exact spelling.
+      const add = r.meant ? code(r.meant) : into;
+      const spelling = r.meant ? `, and Vitrine reads ${add} only in exactly that spelling` : '';
       advice.push(
-        `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}: keep ${codeName(r.path)} as it is in ` +
-          `this pull request and add ${into} as a file of its own (copy into it what it should hold); delete ` +
-          `${codeName(r.path)} in a separate pull request if it is no longer needed.`,
+        `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}${spelling}: keep ${codeName(r.path)} ` +
+          `as it is in this pull request and add ${add} as a file of its own (copy into it what it should hold); ` +
+          `delete ${codeName(r.path)} in a separate pull request if it is no longer needed.`,
       );
     }
     const objectsAdvice =
@@ -1069,10 +1086,11 @@ export function guardGateStatus(
   if (codeChanged) {
     // A data file it deletes, renames or names in other capitals is named too: the code is not all that keeps it
     // off the runner.
+    // A file renamed into a data file too: fixing only the code would meet a second refusal.
     const gone = [
       ...result.refused.filter((r) => r.kind === 'deleted').map((r) => `deletes ${r.path}`),
       ...renames(
-        result.refused.filter((r) => r.kind === 'renamed'),
+        result.refused.filter((r) => r.kind === 'renamed' || (r.kind === 'other' && r.into !== undefined)),
         40,
       ).map((x) => `renames ${x}`),
       ...(misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(', ')}`] : []),

@@ -413,3 +413,64 @@ describe('the guard’s words on a data file under another name', () => {
     expect(gate[0]!.description).not.toMatch(/besides the data files|move that apart/);
   });
 });
+
+describe('the guard’s words on a file renamed into a data file’s name', () => {
+  it('gives one piece of advice for a file renamed into Labels.csv: keep it, and add labels.csv', async () => {
+    // Renamed on a Windows computer or on GitHub’s website: the new name is the data file’s in other capitals.
+    for (const [filename, meant] of [
+      ['Labels.csv', 'labels.csv'],
+      ['labels (1).csv', 'labels.csv'],
+      ['Params.yaml', 'params.yaml'],
+    ] as const) {
+      const files = [{ filename, status: 'renamed', previous_filename: 'notes.csv' }];
+      const { outputs, gate, comments } = await guard({ files });
+      expect(outputs.trusted).toBe('false');
+      const comment = comments[0]!;
+      const advice = comment.split('\n').at(-1)!;
+      // One piece of advice, naming the exact name to add: not "rename it to labels.csv" beside "add Labels.csv".
+      expect(advice).toBe(
+        `Renaming \`notes.csv\` to \`${filename}\` deletes \`notes.csv\`, and Vitrine reads \`${meant}\` only in ` +
+          `exactly that spelling: keep \`notes.csv\` as it is in this pull request and add \`${meant}\` as a file ` +
+          'of its own (copy into it what it should hold); delete `notes.csv` in a separate pull request if it is ' +
+          'no longer needed.',
+      );
+      // One line for the one change.
+      expect(comment.split('\n').filter((l) => l.startsWith('- '))).toEqual([
+        expect.stringMatching(new RegExp(`^- \`notes\\.csv\`: the pull request renames it to .*only as ${meant}`)),
+      ]);
+      expect(outputs.reason).not.toMatch(/rename it to|copy its/);
+      expect(outputs.reason).toContain(`only as ${meant}, in exactly that spelling`);
+      expect(gate[0]!.state).toBe('failure');
+      expect(gate[0]!.description).toContain(`renames notes.csv to ${filename}`);
+      expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+      await gh!.close();
+    }
+  });
+
+  it('names a file renamed into labels.csv in the gate status of a fork that changes code too', async () => {
+    // Fixing only the code would meet a second refusal: the rename is said in the same message.
+    const files = [
+      { filename: 'labels.csv', status: 'renamed', previous_filename: 'notes.csv' },
+      { filename: 'pipeline/train.ts', status: 'modified' },
+    ];
+    const { outputs, gate, comments } = await guard({ files, fork: true });
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('renames notes.csv to labels.csv');
+    expect(comments[0]).toContain('Renaming `notes.csv` to `labels.csv` deletes `notes.csv`');
+    expect(gate).toHaveLength(1);
+    expect(gate[0]!.state).toBe('failure');
+    expect(gate[0]!.description).toContain('renames notes.csv to labels.csv');
+    expect(gate[0]!.description).toContain('code');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+  });
+
+  it('says a data file renamed to a copy’s name differs in its name, not in capitals', async () => {
+    const files = [{ filename: 'labels (1).csv', status: 'renamed', previous_filename: 'labels.csv' }];
+    const { comments } = await guard({ files });
+    expect(comments[0]).toContain('- `labels.csv`: the pull request renames it to labels \\(1\\).csv, but Vitrine');
+    expect(comments[0]).not.toContain('capitals');
+    await gh!.close();
+    const capitals = await guard({ files: [{ ...files[0]!, filename: 'Labels.csv' }] });
+    expect(capitals.comments[0]).toContain('renames it to Labels.csv, which differs in capitals, but Vitrine');
+  });
+});

@@ -35946,13 +35946,13 @@ function refusedPaths({ files, allowed }) {
   for (let f of listed) {
     let from = f.previousPath;
     if (f.status === "renamed" && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
-      let words = wordsFor(from), spelling = misnamedData({ path: f.path, allowed: [from] }), capitals = spelling && f.path.replace(END_SPACES, "") !== from ? ", which differs in capitals" : "", why = spelling ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ${from}, in exactly that spelling: without it a run has ${words.without}` : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
+      let words = wordsFor(from), spelling = misnamedData({ path: f.path, allowed: [from] }), capitals = spelling && differsBy(f.path, from).startsWith("in capitals") ? ", which differs in capitals" : "", why = spelling ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ${from}, in exactly that spelling: without it a run has ${words.without}` : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
       refused.push({ path: from, why, kind: "renamed", to: f.path });
       continue;
     }
-    let into = f.status === "renamed" && (allowed.includes(f.path) || misnamedData({ path: f.path, allowed })) ? f.path : void 0;
+    let into = f.status === "renamed" && (allowed.includes(f.path) || misnamedData({ path: f.path, allowed })) ? f.path : void 0, intoMeant = into !== void 0 && !allowed.includes(into) ? misnamedData({ path: into, allowed }) : null;
     for (let p of [f.path, f.previousPath]) {
-      if (p === null || allowed.includes(p)) continue;
+      if (p === null || allowed.includes(p) || intoMeant && p === into) continue;
       if (p === OBJECTS_FILE) {
         refused.push({ path: p, why: "it is the collection's table of objects, which an import writes; this repository's workflow does not let pull requests change it", kind: "objects" });
         continue;
@@ -35966,7 +35966,12 @@ function refusedPaths({ files, allowed }) {
       let is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : GROUP_WORDS[fileGroup(p)].is;
       if (into !== void 0 && p === from) {
         let why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
-        refused.push({ path: p, why, kind: "other", into });
+        if (!intoMeant) {
+          refused.push({ path: p, why, kind: "other", into });
+          continue;
+        }
+        let spelling = `; ${plainName(into)} is not read either: ${nameDiffers(into, intoMeant)}, and Vitrine reads ${wordsFor(intoMeant).what} only as ${intoMeant}, in exactly that spelling`;
+        refused.push({ path: p, why: `${why}${spelling}`, kind: "other", into, meant: intoMeant });
         continue;
       }
       refused.push({ path: p, why: is, kind: "other" });
@@ -35986,10 +35991,12 @@ function refusalReason(refused) {
       `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
     );
   }
-  for (let r of refused.filter((r2) => r2.kind === "other" && r2.into !== void 0))
+  for (let r of refused.filter((r2) => r2.kind === "other" && r2.into !== void 0)) {
+    let spelling = r.meant ? `, and Vitrine reads ${wordsFor(r.meant).what} only as ${r.meant}, in exactly that spelling` : "";
     parts.push(
-      `the pull request renames ${plainName(r.path)} to ${plainName(r.into ?? "")}, which deletes ${plainName(r.path)}, a file other than the data files`
+      `the pull request renames ${plainName(r.path)} to ${plainName(r.into ?? "")}, which deletes ${plainName(r.path)}, a file other than the data files${spelling}`
     );
+  }
   refused.some((r) => r.kind === "objects") && parts.push(
     `the pull request changes ${OBJECTS_FILE} (${wordsFor(OBJECTS_FILE).what}), which this repository's workflow does not let pull requests change (the allow-objects input of choose-runner)`
   );
@@ -36330,9 +36337,9 @@ function guardComment({
         );
       }
       for (let r of renamedInto) {
-        let into = codeName(r.into ?? "");
+        let into = codeName(r.into ?? ""), add = r.meant ? code(r.meant) : into, spelling = r.meant ? `, and Vitrine reads ${add} only in exactly that spelling` : "";
         advice.push(
-          `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}: keep ${codeName(r.path)} as it is in this pull request and add ${into} as a file of its own (copy into it what it should hold); delete ${codeName(r.path)} in a separate pull request if it is no longer needed.`
+          `Renaming ${codeName(r.path)} to ${into} deletes ${codeName(r.path)}${spelling}: keep ${codeName(r.path)} as it is in this pull request and add ${add} as a file of its own (copy into it what it should hold); delete ${codeName(r.path)} in a separate pull request if it is no longer needed.`
         );
       }
       let objectsAdvice = `To change an object's title or other details, change it in the collections-management system and have a maintainer import its export again (\`npx vitrine import\`). If this repository keeps ${code(OBJECTS_FILE)} in git (not in the data remote), a maintainer can let pull requests change it: \`allow-objects: true\` on the choose-runner step of the trusted workflow (\`pull-request-data.yml\`).`;
@@ -36405,7 +36412,7 @@ function guardGateStatus(result) {
     let gone = [
       ...result.refused.filter((r) => r.kind === "deleted").map((r) => `deletes ${r.path}`),
       ...renames(
-        result.refused.filter((r) => r.kind === "renamed"),
+        result.refused.filter((r) => r.kind === "renamed" || r.kind === "other" && r.into !== void 0),
         40
       ).map((x) => `renames ${x}`),
       ...misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(", ")}`] : []

@@ -79,6 +79,11 @@ const GROUP_WORDS: Record<FileGroup, { is: string; called: string }> = {
 export const APPROVAL_CONTEXT = 'vitrine/approval';
 /** Marker of the guard's own comment (kept apart from the report's). */
 export const GUARD_MARKER = '<!-- vitrine:guard -->';
+/**
+ * Most files GitHub lists of one pull request (its API stops there): with that many listed, the list may be cut, and
+ * a data file or code past the cut would go unseen.
+ */
+export const MAX_LISTED_FILES = 3000;
 /** Largest data file taken from a head (labels of a large museum fit well within it). */
 export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -619,6 +624,8 @@ export interface GuardResult {
   code?: string[];
   /** The pull request changes no data file (labels.csv, params.yaml, data/objects.csv): nothing to train here. */
   noData?: boolean;
+  /** GitHub listed MAX_LISTED_FILES files or more: the list may be cut, so the pull request was not judged. */
+  tooManyFiles?: boolean;
   /** Set when the pull request targets a branch other than the default one: nothing was read or approved. */
   offBase?: { base: string; defaultBranch: string } | null;
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -793,6 +800,22 @@ export async function guardPullRequest({
   const changed = await forge.listPullRequestFiles({ owner, repo, number });
   const paths = changed.flatMap((f) => (f.previousPath === null ? [f.path] : [f.path, f.previousPath]));
   const code = paths.filter(isCodePath);
+  if (changed.length >= MAX_LISTED_FILES) {
+    // Past GitHub's cut a data file or code can hide: not "nothing the model reads changed", and not trained.
+    const reason =
+      `the pull request changes ${MAX_LISTED_FILES.toLocaleString('en')} files or more, and GitHub lists only the ` +
+      `first ${MAX_LISTED_FILES.toLocaleString('en')} of a pull request's files: which files it changes cannot be ` +
+      'told, so it is not judged';
+    log.warn(`Not trained: ${reason}.`);
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest,
+      approvedNow,
+      code,
+      tooManyFiles: true,
+    };
+  }
   // Every pull request into the default branch starts this workflow (no path filter), so that each gets the gate:
   // one that changes no data file has nothing to train here, whether or not the Model report checks its code.
   const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
@@ -917,6 +940,16 @@ export function guardComment({
       '',
       `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close ` +
         'and reopen the pull request.',
+    );
+  } else if (result.tooManyFiles) {
+    const most = MAX_LISTED_FILES.toLocaleString('en');
+    lines.push(
+      `**Not trained on the museum's runner.** This pull request changes ${most} files or more, and GitHub lists ` +
+        `only the first ${most} files of a pull request, so which files it changes cannot be told.`,
+      '',
+      `Put the changes to the data files (${files}) in a separate pull request of their own. Files such as ` +
+        'photographs are not added by a pull request: a maintainer imports them (`npx vitrine import`, then ' +
+        '`npx vitrine data push`).',
     );
   } else if (result.noData) {
     return null;
@@ -1059,6 +1092,11 @@ export function guardGateStatus(
       state: 'failure',
       description: "Not trained: only pull requests into the default branch are trained on the museum's runner",
     };
+  }
+  if (result.tooManyFiles) {
+    const most = MAX_LISTED_FILES.toLocaleString('en');
+    const description = `Not judged: GitHub lists only the first ${most} files of a pull request; split it (see the comment)`;
+    return { state: 'failure', description };
   }
   if (result.noData && !codeChanged)
     return {

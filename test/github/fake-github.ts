@@ -307,8 +307,24 @@ export async function startFakeGitHub({
         ? send(200, { permission, user: { login: m[3] } })
         : send(404, { message: 'Not a collaborator' });
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && request.method === 'GET') {
-      return send(200, pullFiles.get(Number(m[3])) ?? []);
+    if (
+      (m = /^\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))\/pulls\/(\d+)\/files$/.exec(url.pathname)) &&
+      request.method === 'GET'
+    ) {
+      // As GitHub: pages of at most 100 (30 unless per_page says), and no more than the first 3,000 files at all.
+      const number = Number(m[4]);
+      const list = (pullFiles.get(number) ?? []).slice(0, 3000);
+      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const last = Math.max(1, Math.ceil(list.length / perPage));
+      const pageUrl = (p: number) =>
+        `<${base}/repositories/${repositoryId}/pulls/${number}/files?per_page=${perPage}&page=${p}>`;
+      const links = page < last ? [`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(last)}; rel="last"`] : [];
+      return send(
+        200,
+        list.slice((page - 1) * perPage, page * perPage),
+        links.length ? { link: links.join(', ') } : {},
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname)) && request.method === 'GET') {
       const file = decodeURIComponent(m[3]!);

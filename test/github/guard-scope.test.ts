@@ -141,3 +141,34 @@ describe('the workflows that start on a pull request', () => {
     expect([...CODE_PATHS]).toEqual(code.on.pull_request.paths);
   });
 });
+
+describe('a pull request of very many files', () => {
+  it('is read page by page, so that a file past the first hundred is seen', async () => {
+    const docs = Array.from({ length: 249 }, (_, i) => `docs/page-${String(i).padStart(3, '0')}.md`);
+    const { outputs, gate, comments } = await guard(['labels.csv', ...docs], false);
+    expect(outputs.trusted).toBe('false');
+    expect(outputs.reason).toContain('docs/page-248.md');
+    expect(gate).toEqual([expect.objectContaining({ state: 'failure' })]);
+    expect(comments[0]).toContain('docs/page-248.md');
+    expect(gh!.requests.filter((r) => r.path.includes('/files')).length).toBe(3);
+  });
+
+  it.each([[false], [true]])(
+    'is never passed green when GitHub lists only its first 3,000 files (fork: %s)',
+    async (fork) => {
+      // A folder of photographs committed beside labels.csv: GitHub’s list stops before labels.csv (or any code).
+      const photos = Array.from({ length: 3050 }, (_, i) => `images/${String(i).padStart(4, '0')}.jpg`);
+      const { outputs, gate, comments } = await guard([...photos, 'labels.csv'], fork);
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain('3,000');
+      expect(gate).toEqual([expect.objectContaining({ state: 'failure' })]);
+      expect(gate[0]!.description).toContain('3,000');
+      expect(gate[0]!.description!.length).toBeLessThanOrEqual(140);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]).toContain('3,000');
+      expect(comments[0]).toContain('separate pull request');
+      // Not a list of thousands of names: a comment has room for about 65,000 characters.
+      expect(comments[0]!.length).toBeLessThan(2000);
+    },
+  );
+});

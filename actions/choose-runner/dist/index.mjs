@@ -35885,7 +35885,7 @@ var GROUP_WORDS = {
     called: "the record of the images"
   },
   other: { is: "it is not a data file", called: "other files" }
-}, APPROVAL_CONTEXT = "vitrine/approval", GUARD_MARKER = "<!-- vitrine:guard -->", MAX_DATA_FILE_BYTES = 50 * 1024 * 1024, PATH_KEYS = [
+}, APPROVAL_CONTEXT = "vitrine/approval", GUARD_MARKER = "<!-- vitrine:guard -->", MAX_LISTED_FILES = 3e3, MAX_DATA_FILE_BYTES = 50 * 1024 * 1024, PATH_KEYS = [
   "collection.repository",
   "import.metadata",
   "import.images",
@@ -36230,7 +36230,19 @@ async function guardPullRequest({
     baseRef,
     baseSha: pr.base?.sha ?? null,
     fork
-  }, allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES], changed = await forge.listPullRequestFiles({ owner, repo, number: number4 }), paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]), code2 = paths.filter(isCodePath), dataFiles = [...DATA_FILES, OBJECTS_FILE];
+  }, allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES], changed = await forge.listPullRequestFiles({ owner, repo, number: number4 }), paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]), code2 = paths.filter(isCodePath);
+  if (changed.length >= MAX_LISTED_FILES) {
+    let reason = `the pull request changes ${MAX_LISTED_FILES.toLocaleString("en")} files or more, and GitHub lists only the first ${MAX_LISTED_FILES.toLocaleString("en")} of a pull request's files: which files it changes cannot be told, so it is not judged`;
+    return log.warn(`Not trained: ${reason}.`), {
+      ...none,
+      choice: { runsOn: hosted, trusted: !1, reason },
+      pullRequest,
+      approvedNow,
+      code: code2,
+      tooManyFiles: !0
+    };
+  }
+  let dataFiles = [...DATA_FILES, OBJECTS_FILE];
   if (!changed.some((f) => f.status !== "removed" && misnamedData({ path: f.path, allowed: dataFiles })) && !paths.some((p) => dataFiles.includes(p))) {
     let reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
     return log.info(`Nothing to train on the museum's runner: ${reason}.`), {
@@ -36316,6 +36328,13 @@ function guardComment({
       "",
       `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close and reopen the pull request.`
     );
+  } else if (result.tooManyFiles) {
+    let most = MAX_LISTED_FILES.toLocaleString("en");
+    lines.push(
+      `**Not trained on the museum's runner.** This pull request changes ${most} files or more, and GitHub lists only the first ${most} files of a pull request, so which files it changes cannot be told.`,
+      "",
+      `Put the changes to the data files (${files}) in a separate pull request of their own. Files such as photographs are not added by a pull request: a maintainer imports them (\`npx vitrine import\`, then \`npx vitrine data push\`).`
+    );
   } else {
     if (result.noData)
       return null;
@@ -36393,6 +36412,8 @@ function guardGateStatus(result) {
       state: "failure",
       description: "Not trained: only pull requests into the default branch are trained on the museum's runner"
     } : null;
+  if (result.tooManyFiles)
+    return { state: "failure", description: `Not judged: GitHub lists only the first ${MAX_LISTED_FILES.toLocaleString("en")} files of a pull request; split it (see the comment)` };
   if (result.noData && !codeChanged)
     return {
       state: "success",

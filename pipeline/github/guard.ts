@@ -299,6 +299,21 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
   return refused;
 }
 
+/**
+ * Most names said in one list of the guard's reason or advice, and most files of one kind listed line by line in its
+ * comment: a pull request of a folder of photographs would otherwise pass a comment's 65,536 characters, and the
+ * advice after the list would be cut off.
+ */
+const MAX_NAMED = 10;
+const MAX_LINES = 30;
+
+/** Names joined with ", ", the first MAX_NAMED of them and "and N others" for the rest. */
+function someNames(names: readonly string[]): string {
+  const more = names.length - MAX_NAMED;
+  const rest = more === 1 ? '1 other' : `${more.toLocaleString('en')} others`;
+  return more > 0 ? `${names.slice(0, MAX_NAMED).join(', ')} and ${rest}` : names.join(', ');
+}
+
 /** The guard's `reason` for refused paths: a deleted data file is named as deleted, never as another file. */
 function refusalReason(refused: RefusedPath[]): string {
   const others = refused.filter((r) => r.kind === 'other' && r.into === undefined).map((r) => r.path);
@@ -311,8 +326,8 @@ function refusalReason(refused: RefusedPath[]): string {
     groups.length === 0
       ? []
       : groups.length === 1 && groups[0]!.g === 'other'
-        ? [`${files} (${others.join(', ')})`]
-        : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(', ')})`).join(', ')}`];
+        ? [`${files} (${someNames(others)})`]
+        : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${someNames(x.paths)})`).join(', ')}`];
   for (const r of refused.filter((r) => r.kind === 'misnamed')) {
     const meant = r.meant ?? '';
     const words = wordsFor(meant);
@@ -954,7 +969,11 @@ export function guardComment({
   } else if (result.noData) {
     return null;
   } else if (result.refused.length > 0) {
-    const named = (list: RefusedPath[]) => listed(list.map((r) => r.path));
+    const named = (list: RefusedPath[]) => {
+      const more = list.length - MAX_NAMED;
+      const some = listed(list.slice(0, MAX_NAMED).map((r) => r.path));
+      return more > 0 ? `${some} and ${more.toLocaleString('en')} other file${more === 1 ? '' : 's'}` : some;
+    };
     const isCode = new Set(result.code ?? []);
     const dataFiles: readonly string[] = [...DATA_FILES, OBJECTS_FILE];
     const notData = result.refused.filter((r) => r.kind === 'other');
@@ -1046,10 +1065,21 @@ export function guardComment({
               : all(objects)
                 ? `This pull request changes ${code(OBJECTS_FILE)}`
                 : "This pull request makes changes the museum's runner does not take from a pull request";
+    // Files other than the data files: at most MAX_LINES of each group line by line; every other refusal is said.
+    const shownOf = new Map<FileGroup, number>();
+    const shown = result.refused.filter((r) => {
+      if (r.kind !== 'other' || r.into !== undefined) return true;
+      const group = fileGroup(r.path);
+      shownOf.set(group, (shownOf.get(group) ?? 0) + 1);
+      return (shownOf.get(group) ?? 0) <= MAX_LINES;
+    });
+    const hidden = result.refused.length - shown.length;
     lines.push(
       `**Not trained on the museum's runner.** ${lead}:`,
       '',
-      ...result.refused.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
+      ...shown.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
+      ...(hidden === 1 ? ['- …and 1 other file: it is not a data file'] : []),
+      ...(hidden > 1 ? [`- …and ${hidden.toLocaleString('en')} other files: they are not data files`] : []),
       '',
       advice.join(' '),
     );

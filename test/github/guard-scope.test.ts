@@ -145,12 +145,34 @@ describe('the workflows that start on a pull request', () => {
 describe('a pull request of very many files', () => {
   it('is read page by page, so that a file past the first hundred is seen', async () => {
     const docs = Array.from({ length: 249 }, (_, i) => `docs/page-${String(i).padStart(3, '0')}.md`);
-    const { outputs, gate, comments } = await guard(['labels.csv', ...docs], false);
+    const { outputs, gate, comments } = await guard(['labels.csv', ...docs, 'pipeline/train.ts'], true);
     expect(outputs.trusted).toBe('false');
-    expect(outputs.reason).toContain('docs/page-248.md');
+    expect(outputs.reason).toContain('code (pipeline/train.ts)');
+    expect(outputs.reason).toContain('and 239 others');
     expect(gate).toEqual([expect.objectContaining({ state: 'failure' })]);
-    expect(comments[0]).toContain('docs/page-248.md');
+    expect(comments[0]).toContain('- `pipeline/train.ts`: it is code');
     expect(gh!.requests.filter((r) => r.path.includes('/files')).length).toBe(3);
+  });
+
+  it('gets a comment that fits and ends with its advice, naming some of its files, not every one', async () => {
+    // A folder of photographs from a phone committed beside labels.csv: a list of every name would pass the
+    // 65,536 characters of a comment, and the advice at its end would be cut off.
+    const photos = Array.from({ length: 1500 }, (_, i) => `images/IMG_${String(i).padStart(4, '0')}.JPG`);
+    const { outputs, gate, comments } = await guard(['labels.csv', ...photos, 'pipeline/train.ts'], false);
+    expect(outputs.trusted).toBe('false');
+    const comment = comments[0]!;
+    expect(comment.length).toBeLessThan(10_000);
+    expect(comment).not.toContain('job summary');
+    // The code is named wherever it is in the list.
+    expect(comment).toContain('- `pipeline/train.ts`: it is code');
+    expect(comment).toContain('- `images/IMG_0000.JPG`: it is not a data file');
+    expect(comment).toMatch(/^- …and 1,4\d\d other files: they are not data files$/m);
+    const advice = comment.split('\n').at(-1)!;
+    expect(advice).toContain('Put `pipeline/train.ts` in a separate pull request');
+    expect(advice).toMatch(/Move `images\/IMG_0000\.JPG`, .* and 1,4\d\d other files to a separate pull request/);
+    expect(outputs.reason.length).toBeLessThan(2000);
+    expect(outputs.reason).toMatch(/other files \(images\/IMG_0000\.JPG, .* and 1,4\d\d others\)/);
+    expect(gate).toEqual([]);
   });
 
   it.each([[false], [true]])(

@@ -35983,8 +35983,13 @@ function refusedPaths({ files, allowed }) {
   }
   return refused;
 }
+var MAX_NAMED = 10, MAX_LINES = 30;
+function someNames(names) {
+  let more = names.length - MAX_NAMED, rest = more === 1 ? "1 other" : `${more.toLocaleString("en")} others`;
+  return more > 0 ? `${names.slice(0, MAX_NAMED).join(", ")} and ${rest}` : names.join(", ");
+}
 function refusalReason(refused) {
-  let others = refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path), groups = ["code", "workflow", "settings", "images", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0), files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`, parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${others.join(", ")})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${x.paths.join(", ")})`).join(", ")}`];
+  let others = refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path), groups = ["code", "workflow", "settings", "images", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0), files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`, parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${someNames(others)})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${someNames(x.paths)})`).join(", ")}`];
   for (let r of refused.filter((r2) => r2.kind === "misnamed")) {
     let meant = r.meant ?? "", words = wordsFor(meant);
     parts.push(
@@ -36339,7 +36344,10 @@ function guardComment({
     if (result.noData)
       return null;
     if (result.refused.length > 0) {
-      let named = (list) => listed(list.map((r) => r.path)), isCode = new Set(result.code ?? []), dataFiles = [...DATA_FILES, OBJECTS_FILE], notData = result.refused.filter((r) => r.kind === "other"), deleted = result.refused.filter((r) => r.kind === "deleted"), objects = result.refused.filter((r) => r.kind === "objects"), renamed = result.refused.filter((r) => r.kind === "renamed"), misnamed = result.refused.filter((r) => r.kind === "misnamed"), renamedInto = notData.filter((r) => r.into !== void 0), apart = notData.filter((r) => r.into === void 0), codeMoved = apart.filter((r) => isCode.has(r.path)), others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path)), advice = [], run2 = ["code", "workflow", "settings"];
+      let named = (list) => {
+        let more = list.length - MAX_NAMED, some = listed(list.slice(0, MAX_NAMED).map((r) => r.path));
+        return more > 0 ? `${some} and ${more.toLocaleString("en")} other file${more === 1 ? "" : "s"}` : some;
+      }, isCode = new Set(result.code ?? []), dataFiles = [...DATA_FILES, OBJECTS_FILE], notData = result.refused.filter((r) => r.kind === "other"), deleted = result.refused.filter((r) => r.kind === "deleted"), objects = result.refused.filter((r) => r.kind === "objects"), renamed = result.refused.filter((r) => r.kind === "renamed"), misnamed = result.refused.filter((r) => r.kind === "misnamed"), renamedInto = notData.filter((r) => r.into !== void 0), apart = notData.filter((r) => r.into === void 0), codeMoved = apart.filter((r) => isCode.has(r.path)), others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path)), advice = [], run2 = ["code", "workflow", "settings"];
       notData.some((r) => run2.includes(fileGroup(r.path))) && advice.push(
         "The runner keeps its disk and network between jobs, so from a pull request it takes only the data files, never its code, workflows or settings."
       ), codeMoved.length > 0 && advice.push(
@@ -36374,11 +36382,17 @@ function guardComment({
           `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request` + (locked ? ", and leave what it holds as it is: this repository's workflow does not let pull requests change it." : " (the changes to what it holds can stay).")
         ), locked && objects.length === 0 && !advice.includes(objectsAdvice) && advice.push(objectsAdvice);
       }
-      let all = (list) => list.length === result.refused.length, lead = all(deleted) ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : all(renamed) ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : all(misnamed) ? `This pull request names ${misnamed.length === 1 ? "a data file" : "data files"} in another spelling` : all(renamedInto) ? `This pull request renames ${renamedInto.length === 1 ? "a file" : "files"} into a data file` : all(notData) ? `This pull request changes files other than the data files (${files})` : all(objects) ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request";
+      let all = (list) => list.length === result.refused.length, lead = all(deleted) ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : all(renamed) ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : all(misnamed) ? `This pull request names ${misnamed.length === 1 ? "a data file" : "data files"} in another spelling` : all(renamedInto) ? `This pull request renames ${renamedInto.length === 1 ? "a file" : "files"} into a data file` : all(notData) ? `This pull request changes files other than the data files (${files})` : all(objects) ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request", shownOf = /* @__PURE__ */ new Map(), shown2 = result.refused.filter((r) => {
+        if (r.kind !== "other" || r.into !== void 0) return !0;
+        let group = fileGroup(r.path);
+        return shownOf.set(group, (shownOf.get(group) ?? 0) + 1), (shownOf.get(group) ?? 0) <= MAX_LINES;
+      }), hidden = result.refused.length - shown2.length;
       lines.push(
         `**Not trained on the museum's runner.** ${lead}:`,
         "",
-        ...result.refused.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
+        ...shown2.map((r) => `- ${codeName(r.path)}: ${text(r.why)}`),
+        ...hidden === 1 ? ["- \u2026and 1 other file: it is not a data file"] : [],
+        ...hidden > 1 ? [`- \u2026and ${hidden.toLocaleString("en")} other files: they are not data files`] : [],
         "",
         advice.join(" ")
       );

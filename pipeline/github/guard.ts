@@ -44,15 +44,31 @@ export function isCodePath(file: string): boolean {
 /**
  * What a file other than the data files is, as the guard names it to staff: a workflow (.github/workflows/), code
  * (the pipeline, actions, site, packages, scripts), a settings file (.dvc/, .github/'s others, top-level .json and
- * .yaml, git's and DVC's ignore files), data.dvc (the record of the images), or any other file (documentation, …).
+ * .yaml, git's and DVC's ignore files), data.dvc (the record of the images), a file a computer makes by itself
+ * (macOS's .DS_Store, Windows's Thumbs.db, a spreadsheet's lock file), or any other file (documentation, …).
  */
-export type FileGroup = 'workflow' | 'code' | 'settings' | 'images' | 'other';
+export type FileGroup = 'workflow' | 'code' | 'settings' | 'images' | 'system' | 'other';
 
 const CODE_FOLDERS = ['pipeline/', 'actions/', 'bin/', 'site/', 'test/', 'bench/', '.ci/'];
 const SETTINGS_NAMES = ['.gitignore', '.gitattributes', '.dvcignore', '.env.example'];
 
+/** A file a computer or a program makes by itself, in its staff's words; null for any other file. */
+function systemFile(file: string): string | null {
+  const name = file.split('/').at(-1) ?? '';
+  if (name === '.DS_Store') return 'macOS makes it by itself to keep how a folder is shown';
+  if (name.startsWith('._')) return 'macOS makes it by itself beside a file copied to a memory stick or a shared drive';
+  if (/^(?:thumbs\.db|ehthumbs\.db|desktop\.ini)$/i.test(name))
+    return "Windows makes it by itself to keep a folder's pictures or settings";
+  const lock = /^\.~lock\.(.+)#$/.exec(name);
+  if (lock) return `LibreOffice makes it by itself while ${lock[1]} is open, and deletes it on closing`;
+  if (name.startsWith('~$'))
+    return 'Microsoft Office makes it by itself while a file is open, and deletes it on closing';
+  return null;
+}
+
 /** The group of a changed path outside the data files (FileGroup). */
 export function fileGroup(file: string): FileGroup {
+  if (systemFile(file) !== null) return 'system';
   if (file.startsWith('.github/workflows/')) return 'workflow';
   if (file === 'data.dvc') return 'images';
   if (isCodePath(file) || CODE_FOLDERS.some((d) => file.startsWith(d))) return 'code';
@@ -72,6 +88,7 @@ const GROUP_WORDS: Record<FileGroup, { is: string; called: string }> = {
     is: 'it records which version of the images in data/ the model is trained on',
     called: 'the record of the images',
   },
+  system: { is: 'a computer made it by itself: it is not a data file', called: 'files a computer makes by itself' },
   other: { is: 'it is not a data file', called: 'other files' },
 };
 
@@ -124,6 +141,8 @@ export interface RefusedPath {
   meant?: string;
   /** Set on a file ("other") the pull request renames into a data file: that data file, the rename deleting it. */
   into?: string;
+  /** Set on a file ("other") the pull request deletes, when that changes the advice (a .DS_Store: not "delete it"). */
+  removed?: boolean;
 }
 
 /** Spaces (and invisible characters) at the ends of a name: a name saved with them looks like the data file's. */
@@ -275,7 +294,9 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
           ? 'it lists the packages the code installs'
           : meant
             ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation`
-            : GROUP_WORDS[fileGroup(p)].is;
+            : fileGroup(p) === 'system'
+              ? `${systemFile(p)}: it is not a data file`
+              : GROUP_WORDS[fileGroup(p)].is;
       if (into !== undefined && p === from) {
         const why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
         if (!intoMeant) {
@@ -286,6 +307,11 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
           `; ${plainName(into)} is not read either: ${nameDiffers(into, intoMeant)}, and Vitrine reads ` +
           `${wordsFor(intoMeant).what} only as ${intoMeant}, in exactly that spelling`;
         refused.push({ path: p, why: `${why}${spelling}`, kind: 'other', into, meant: intoMeant });
+        continue;
+      }
+      // A file the computer made (.DS_Store) that the pull request deletes: a clean-up, to be moved apart as any other.
+      if (f.status === 'removed' && fileGroup(p) === 'system') {
+        refused.push({ path: p, why: `the pull request deletes it, and ${is}`, kind: 'other', removed: true });
         continue;
       }
       refused.push({ path: p, why: is, kind: 'other' });
@@ -318,7 +344,7 @@ function someNames(names: readonly string[]): string {
 function refusalReason(refused: RefusedPath[]): string {
   const others = refused.filter((r) => r.kind === 'other' && r.into === undefined).map((r) => r.path);
   // By what they are (code, workflow files, …): documentation is not called code.
-  const groups = (['code', 'workflow', 'settings', 'images', 'other'] as const)
+  const groups = (['code', 'workflow', 'settings', 'images', 'system', 'other'] as const)
     .map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) }))
     .filter((x) => x.paths.length > 0);
   const files = `the pull request changes ${others.length === 1 ? 'a file' : 'files'} other than the data files`;
@@ -984,8 +1010,10 @@ export function guardComment({
     // Files renamed into a data file: the rename deletes them, so "move them apart" would be no advice.
     const renamedInto = notData.filter((r) => r.into !== undefined);
     const apart = notData.filter((r) => r.into === undefined);
-    const codeMoved = apart.filter((r) => isCode.has(r.path));
-    const others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path));
+    // Files a computer makes by itself (.DS_Store, a lock file) are deleted, not moved to another pull request.
+    const system = apart.filter((r) => fileGroup(r.path) === 'system' && !r.removed);
+    const codeMoved = apart.filter((r) => isCode.has(r.path) && !system.includes(r));
+    const others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path) && !system.includes(r));
     const advice: string[] = [];
     // Said of code, workflows and settings only: documentation beside the data files is no risk, just not data.
     const run = ['code', 'workflow', 'settings'];
@@ -1003,8 +1031,16 @@ export function guardComment({
     if (others.length > 0)
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
-          `so that one needs no model report${alsoWrong ? '.' : ', and this one is then trained here.'}`,
+          `so that one needs no model report${alsoWrong || system.length > 0 ? '.' : ', and this one is then trained here.'}`,
       );
+    if (system.length > 0) {
+      const them = system.length === 1 ? 'it' : 'them';
+      const done = !alsoWrong && codeMoved.length === 0 && objects.length === 0;
+      advice.push(
+        `Delete ${named(system)} in this pull request: the computer made ${them} by itself, and nothing here ` +
+          `needs ${them}${done ? '; this one is then trained here.' : '.'}`,
+      );
+    }
     for (const r of misnamed) {
       const meant = code(r.meant ?? '');
       advice.push(
@@ -1177,13 +1213,23 @@ export function guardGateStatus(
   // Each kind of refusal is named, so that a deletion beside other files is not said as those files alone.
   const oneLine = (paths: string[], max: number) =>
     shorten(paths.join(', ').replace(/[\u0000-\u001f\u007f]+/g, ' '), max);
-  const others = result.refused.filter((r) => r.kind === 'other' && r.into === undefined).map((r) => r.path);
+  const apart = result.refused.filter((r) => r.kind === 'other' && r.into === undefined);
+  // Files a computer makes by itself (.DS_Store) are to be deleted, not moved apart.
+  const system = apart.filter((r) => fileGroup(r.path) === 'system' && !r.removed).map((r) => r.path);
+  const others = apart.map((r) => r.path).filter((p) => !system.includes(p));
   const deleted = result.refused.filter((r) => r.kind === 'deleted').map((r) => r.path);
   const objects = result.refused.some((r) => r.kind === 'objects');
   const renamedOnes = result.refused.filter(
     (r) => r.kind === 'renamed' || (r.kind === 'other' && r.into !== undefined),
   );
-  const kinds = [others.length > 0, deleted.length > 0, objects, renamedOnes.length > 0, misnamedOnes.length > 0];
+  const kinds = [
+    others.length > 0,
+    deleted.length > 0,
+    objects,
+    renamedOnes.length > 0,
+    misnamedOnes.length > 0,
+    system.length > 0,
+  ];
   if (kinds.filter(Boolean).length > 1) {
     const parts = [
       ...(deleted.length > 0 ? [`deletes ${oneLine(deleted, 40)}`] : []),
@@ -1191,6 +1237,7 @@ export function guardGateStatus(
       ...(misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(', ')}`] : []),
       ...(objects ? [`changes ${OBJECTS_FILE}`] : []),
       ...(others.length > 0 ? [`changes ${oneLine(others, 40)} besides the data files`] : []),
+      ...(system.length > 0 ? [`has ${oneLine(system, 30)}, made by the computer (delete it)`] : []),
     ];
     const description = `Not trained: it ${parts.join(', and ')} (see the comment)`;
     return { state: 'failure', description: shorten(description, 140) };
@@ -1198,6 +1245,11 @@ export function guardGateStatus(
   if (others.length > 0) {
     const list = oneLine(others, 60);
     return { state: 'failure', description: `Not trained: it changes ${list} besides the data files; move that apart` };
+  }
+  if (system.length > 0) {
+    const them = system.length === 1 ? 'it' : 'them';
+    const list = oneLine(system, 50);
+    return { state: 'failure', description: `Not trained: it has ${list}, which the computer made; delete ${them}` };
   }
   if (deleted.length > 0)
     return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };

@@ -474,3 +474,45 @@ describe('the guard’s words on a file renamed into a data file’s name', () =
     expect(capitals.comments[0]).toContain('renames it to Labels.csv, which differs in capitals, but Vitrine');
   });
 });
+
+describe('the guard’s words on files a computer makes by itself', () => {
+  it('says to delete a Mac’s .DS_Store or a spreadsheet’s lock file, not to move it to another pull request', async () => {
+    // Committed with GitHub Desktop beside labels.csv: macOS keeps a folder’s view in .DS_Store, LibreOffice marks
+    // labels.csv as open in .~lock.labels.csv#, Windows keeps thumbnails in Thumbs.db.
+    const files = [
+      { filename: '.DS_Store', status: 'added' },
+      { filename: '.~lock.labels.csv#', status: 'added' },
+      { filename: 'labels.csv', status: 'modified' },
+      { filename: 'images/Thumbs.db', status: 'added' },
+    ];
+    const { outputs, gate, comments } = await guard({ files });
+    expect(outputs.trusted).toBe('false');
+    const comment = comments[0]!;
+    const line = (file: string) => comment.split('\n').find((l) => l.startsWith(`- \`${file}\`:`)) ?? '';
+    expect(line('.DS_Store')).toContain('macOS');
+    expect(line('.~lock.labels.csv#')).toContain('while labels.csv is open');
+    expect(line('images/Thumbs.db')).toContain('Windows');
+    const advice = comment.split('\n').at(-1)!;
+    expect(advice).toContain(
+      'Delete `.DS_Store`, `.~lock.labels.csv#`, `images/Thumbs.db` in this pull request: the computer made them',
+    );
+    expect(advice).toContain('this one is then trained here');
+    expect(comment).not.toMatch(/separate pull request|never its code/);
+    expect(outputs.reason).toContain('files a computer makes by itself (.DS_Store, .~lock.labels.csv#');
+    expect(gate[0]!.state).toBe('failure');
+    expect(gate[0]!.description).toContain('delete');
+    expect(gate[0]!.description).not.toContain('move that apart');
+    expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+    await gh!.close();
+    // One the pull request deletes (a clean-up) is not to be deleted again: it goes apart, as any other file.
+    const cleanUp = await guard({
+      files: [
+        { filename: '.DS_Store', status: 'removed' },
+        { filename: 'labels.csv', status: 'modified' },
+      ],
+    });
+    expect(cleanUp.comments[0]).toContain('- `.DS_Store`: the pull request deletes it, and macOS makes it');
+    expect(cleanUp.comments[0]).toContain('Move `.DS_Store` to a separate pull request');
+    expect(cleanUp.comments[0]).not.toContain('Delete `.DS_Store`');
+  });
+});

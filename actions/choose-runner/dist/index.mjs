@@ -35869,7 +35869,17 @@ function isCodePath(file2) {
   return CODE_PATHS.some((p) => p.endsWith("/**") ? file2.startsWith(p.slice(0, -2)) : file2 === p);
 }
 var CODE_FOLDERS = ["pipeline/", "actions/", "bin/", "site/", "test/", "bench/", ".ci/"], SETTINGS_NAMES = [".gitignore", ".gitattributes", ".dvcignore", ".env.example"];
+function systemFile(file2) {
+  let name = file2.split("/").at(-1) ?? "";
+  if (name === ".DS_Store") return "macOS makes it by itself to keep how a folder is shown";
+  if (name.startsWith("._")) return "macOS makes it by itself beside a file copied to a memory stick or a shared drive";
+  if (/^(?:thumbs\.db|ehthumbs\.db|desktop\.ini)$/i.test(name))
+    return "Windows makes it by itself to keep a folder's pictures or settings";
+  let lock = /^\.~lock\.(.+)#$/.exec(name);
+  return lock ? `LibreOffice makes it by itself while ${lock[1]} is open, and deletes it on closing` : name.startsWith("~$") ? "Microsoft Office makes it by itself while a file is open, and deletes it on closing" : null;
+}
 function fileGroup(file2) {
+  if (systemFile(file2) !== null) return "system";
   if (file2.startsWith(".github/workflows/")) return "workflow";
   if (file2 === "data.dvc") return "images";
   if (isCodePath(file2) || CODE_FOLDERS.some((d) => file2.startsWith(d)) || /\.(?:[cm]?[jt]sx?|astro|sh|py)$/i.test(file2)) return "code";
@@ -35884,6 +35894,7 @@ var GROUP_WORDS = {
     is: "it records which version of the images in data/ the model is trained on",
     called: "the record of the images"
   },
+  system: { is: "a computer made it by itself: it is not a data file", called: "files a computer makes by itself" },
   other: { is: "it is not a data file", called: "other files" }
 }, APPROVAL_CONTEXT = "vitrine/approval", GUARD_MARKER = "<!-- vitrine:guard -->", MAX_LISTED_FILES = 3e3, MAX_DATA_FILE_BYTES = 50 * 1024 * 1024, PATH_KEYS = [
   "collection.repository",
@@ -35963,7 +35974,7 @@ function refusedPaths({ files, allowed }) {
         refused.push({ path: p, why, kind: "misnamed", meant });
         continue;
       }
-      let is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : GROUP_WORDS[fileGroup(p)].is;
+      let is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : fileGroup(p) === "system" ? `${systemFile(p)}: it is not a data file` : GROUP_WORDS[fileGroup(p)].is;
       if (into !== void 0 && p === from) {
         let why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
         if (!intoMeant) {
@@ -35972,6 +35983,10 @@ function refusedPaths({ files, allowed }) {
         }
         let spelling = `; ${plainName(into)} is not read either: ${nameDiffers(into, intoMeant)}, and Vitrine reads ${wordsFor(intoMeant).what} only as ${intoMeant}, in exactly that spelling`;
         refused.push({ path: p, why: `${why}${spelling}`, kind: "other", into, meant: intoMeant });
+        continue;
+      }
+      if (f.status === "removed" && fileGroup(p) === "system") {
+        refused.push({ path: p, why: `the pull request deletes it, and ${is}`, kind: "other", removed: !0 });
         continue;
       }
       refused.push({ path: p, why: is, kind: "other" });
@@ -35989,7 +36004,7 @@ function someNames(names) {
   return more > 0 ? `${names.slice(0, MAX_NAMED).join(", ")} and ${rest}` : names.join(", ");
 }
 function refusalReason(refused) {
-  let others = refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path), groups = ["code", "workflow", "settings", "images", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0), files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`, parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${someNames(others)})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${someNames(x.paths)})`).join(", ")}`];
+  let others = refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path), groups = ["code", "workflow", "settings", "images", "system", "other"].map((g) => ({ g, paths: others.filter((p) => fileGroup(p) === g) })).filter((x) => x.paths.length > 0), files = `the pull request changes ${others.length === 1 ? "a file" : "files"} other than the data files`, parts = groups.length === 0 ? [] : groups.length === 1 && groups[0].g === "other" ? [`${files} (${someNames(others)})`] : [`${files}: ${groups.map((x) => `${GROUP_WORDS[x.g].called} (${someNames(x.paths)})`).join(", ")}`];
   for (let r of refused.filter((r2) => r2.kind === "misnamed")) {
     let meant = r.meant ?? "", words = wordsFor(meant);
     parts.push(
@@ -36347,16 +36362,21 @@ function guardComment({
       let named = (list) => {
         let more = list.length - MAX_NAMED, some = listed(list.slice(0, MAX_NAMED).map((r) => r.path));
         return more > 0 ? `${some} and ${more.toLocaleString("en")} other file${more === 1 ? "" : "s"}` : some;
-      }, isCode = new Set(result.code ?? []), dataFiles = [...DATA_FILES, OBJECTS_FILE], notData = result.refused.filter((r) => r.kind === "other"), deleted = result.refused.filter((r) => r.kind === "deleted"), objects = result.refused.filter((r) => r.kind === "objects"), renamed = result.refused.filter((r) => r.kind === "renamed"), misnamed = result.refused.filter((r) => r.kind === "misnamed"), renamedInto = notData.filter((r) => r.into !== void 0), apart = notData.filter((r) => r.into === void 0), codeMoved = apart.filter((r) => isCode.has(r.path)), others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path)), advice = [], run2 = ["code", "workflow", "settings"];
+      }, isCode = new Set(result.code ?? []), dataFiles = [...DATA_FILES, OBJECTS_FILE], notData = result.refused.filter((r) => r.kind === "other"), deleted = result.refused.filter((r) => r.kind === "deleted"), objects = result.refused.filter((r) => r.kind === "objects"), renamed = result.refused.filter((r) => r.kind === "renamed"), misnamed = result.refused.filter((r) => r.kind === "misnamed"), renamedInto = notData.filter((r) => r.into !== void 0), apart = notData.filter((r) => r.into === void 0), system = apart.filter((r) => fileGroup(r.path) === "system" && !r.removed), codeMoved = apart.filter((r) => isCode.has(r.path) && !system.includes(r)), others = apart.filter((r) => !isCode.has(r.path) && !dataFiles.includes(r.path) && !system.includes(r)), advice = [], run2 = ["code", "workflow", "settings"];
       notData.some((r) => run2.includes(fileGroup(r.path))) && advice.push(
         "The runner keeps its disk and network between jobs, so from a pull request it takes only the data files, never its code, workflows or settings."
       ), codeMoved.length > 0 && advice.push(
         `Put ${named(codeMoved)} in a separate pull request: the Model report checks ${codeMoved.length === 1 ? "it" : "them"} on a hosted runner, and sets the gate for a branch of this repository.`
       );
       let alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0;
-      others.length > 0 && advice.push(
-        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${alsoWrong ? "." : ", and this one is then trained here."}`
-      );
+      if (others.length > 0 && advice.push(
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${alsoWrong || system.length > 0 ? "." : ", and this one is then trained here."}`
+      ), system.length > 0) {
+        let them = system.length === 1 ? "it" : "them", done = !alsoWrong && codeMoved.length === 0 && objects.length === 0;
+        advice.push(
+          `Delete ${named(system)} in this pull request: the computer made ${them} by itself, and nothing here needs ${them}${done ? "; this one is then trained here." : "."}`
+        );
+      }
       for (let r of misnamed) {
         let meant = code(r.meant ?? "");
         advice.push(
@@ -36463,21 +36483,33 @@ function guardGateStatus(result) {
   }
   if (result.refused.length === 0 && result.problems.length === 0)
     return { state: "pending", description: `Waiting for a maintainer to approve commit ${pr.headSha.slice(0, 12)}` };
-  let oneLine2 = (paths, max) => shorten(paths.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), max), others = result.refused.filter((r) => r.kind === "other" && r.into === void 0).map((r) => r.path), deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path), objects = result.refused.some((r) => r.kind === "objects"), renamedOnes = result.refused.filter(
+  let oneLine2 = (paths, max) => shorten(paths.join(", ").replace(/[\u0000-\u001f\u007f]+/g, " "), max), apart = result.refused.filter((r) => r.kind === "other" && r.into === void 0), system = apart.filter((r) => fileGroup(r.path) === "system" && !r.removed).map((r) => r.path), others = apart.map((r) => r.path).filter((p) => !system.includes(p)), deleted = result.refused.filter((r) => r.kind === "deleted").map((r) => r.path), objects = result.refused.some((r) => r.kind === "objects"), renamedOnes = result.refused.filter(
     (r) => r.kind === "renamed" || r.kind === "other" && r.into !== void 0
   );
-  if ([others.length > 0, deleted.length > 0, objects, renamedOnes.length > 0, misnamedOnes.length > 0].filter(Boolean).length > 1) {
+  if ([
+    others.length > 0,
+    deleted.length > 0,
+    objects,
+    renamedOnes.length > 0,
+    misnamedOnes.length > 0,
+    system.length > 0
+  ].filter(Boolean).length > 1) {
     let description = `Not trained: it ${[
       ...deleted.length > 0 ? [`deletes ${oneLine2(deleted, 40)}`] : [],
       ...renamedOnes.length > 0 ? [`renames ${renames(renamedOnes, 50).join(", ")}`] : [],
       ...misnamedOnes.length > 0 ? [`has ${misnamedText(40).join(", ")}`] : [],
       ...objects ? [`changes ${OBJECTS_FILE}`] : [],
-      ...others.length > 0 ? [`changes ${oneLine2(others, 40)} besides the data files`] : []
+      ...others.length > 0 ? [`changes ${oneLine2(others, 40)} besides the data files`] : [],
+      ...system.length > 0 ? [`has ${oneLine2(system, 30)}, made by the computer (delete it)`] : []
     ].join(", and ")} (see the comment)`;
     return { state: "failure", description: shorten(description, 140) };
   }
   if (others.length > 0)
     return { state: "failure", description: `Not trained: it changes ${oneLine2(others, 60)} besides the data files; move that apart` };
+  if (system.length > 0) {
+    let them = system.length === 1 ? "it" : "them";
+    return { state: "failure", description: `Not trained: it has ${oneLine2(system, 50)}, which the computer made; delete ${them}` };
+  }
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
   if (misnamedOnes.length === 1) {

@@ -162,9 +162,14 @@ export function misnamedData({ path, allowed }: { path: string; allowed: readonl
       .toLowerCase()
       .replace(/\.txt$/, '')
       .replace(/\.yml$/, '.yaml')
-      .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?)+(?=\.[a-z]+$)/, '');
+      // Saved by a spreadsheet program (labels.xlsx), or downloaded from Google Sheets as "labels - Sheet1.csv".
+      .replace(SPREADSHEET, '.csv')
+      .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, '');
   return allowed.find((a) => plain(a) === plain(path)) ?? null;
 }
+
+/** The ending of a spreadsheet program's own file (Excel, LibreOffice, Numbers): not text, whatever its name. */
+const SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;
 
 /** What makes a name hard to tell from another when shown: spaces at its start or end ('' when none). */
 function spacesNote(name: string): string {
@@ -283,9 +288,11 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
       // data/Objects.csv too when the workflow keeps data/objects.csv out (allow-objects off).
       const meant = misnamedData({ path: p, allowed: [...new Set([...allowed, OBJECTS_FILE])] });
       if (meant && p === f.path && f.status !== 'removed') {
-        const why =
-          `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +
-          `only as ${meant}, in exactly that spelling: this file is not read`;
+        const why = SPREADSHEET.test(p)
+          ? `it is a spreadsheet file, and Vitrine reads ${wordsFor(meant).what} only as text (CSV) named ${meant}: ` +
+            'this file is not read'
+          : `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} ` +
+            `only as ${meant}, in exactly that spelling: this file is not read`;
         refused.push({ path: p, why, kind: 'misnamed', meant });
         continue;
       }
@@ -358,8 +365,11 @@ function refusalReason(refused: RefusedPath[]): string {
     const meant = r.meant ?? '';
     const words = wordsFor(meant);
     parts.push(
-      `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly ` +
-        `that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`,
+      SPREADSHEET.test(r.path)
+        ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as text (CSV) named ` +
+            `${meant}: open it, save it as CSV UTF-8 under the name ${meant}, and delete ${plainName(r.path)}`
+        : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly ` +
+            `that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`,
     );
   }
   for (const r of refused.filter((r) => r.kind === 'other' && r.into !== undefined)) {
@@ -1043,9 +1053,13 @@ export function guardComment({
     }
     for (const r of misnamed) {
       const meant = code(r.meant ?? '');
+      // Renamed, a spreadsheet program's file would still not be text.
       advice.push(
-        `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull ` +
-          `request, or copy its ${wordsFor(r.meant ?? '').holds} into ${meant} and delete ${codeName(r.path)}.`,
+        SPREADSHEET.test(r.path)
+          ? `Vitrine reads ${meant} only as text (CSV): open ${codeName(r.path)} and save it as "CSV UTF-8" under ` +
+              `the name ${meant}, then delete ${codeName(r.path)} in this pull request.`
+          : `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this ` +
+              `pull request, or copy its ${wordsFor(r.meant ?? '').holds} into ${meant} and delete ${codeName(r.path)}.`,
       );
     }
     for (const r of renamedInto) {
@@ -1092,15 +1106,17 @@ export function guardComment({
       ? `This pull request deletes ${deleted.length === 1 ? 'a data file' : 'data files'}`
       : all(renamed)
         ? `This pull request renames (moves) ${renamed.length === 1 ? 'a data file' : 'data files'}`
-        : all(misnamed)
-          ? `This pull request names ${misnamed.length === 1 ? 'a data file' : 'data files'} in another spelling`
-          : all(renamedInto)
-            ? `This pull request renames ${renamedInto.length === 1 ? 'a file' : 'files'} into a data file`
-            : all(notData)
-              ? `This pull request changes files other than the data files (${files})`
-              : all(objects)
-                ? `This pull request changes ${code(OBJECTS_FILE)}`
-                : "This pull request makes changes the museum's runner does not take from a pull request";
+        : all(misnamed) && misnamed.every((r) => SPREADSHEET.test(r.path))
+          ? `This pull request has ${misnamed.length === 1 ? 'a data file' : 'data files'} saved as a spreadsheet`
+          : all(misnamed)
+            ? `This pull request names ${misnamed.length === 1 ? 'a data file' : 'data files'} in another spelling`
+            : all(renamedInto)
+              ? `This pull request renames ${renamedInto.length === 1 ? 'a file' : 'files'} into a data file`
+              : all(notData)
+                ? `This pull request changes files other than the data files (${files})`
+                : all(objects)
+                  ? `This pull request changes ${code(OBJECTS_FILE)}`
+                  : "This pull request makes changes the museum's runner does not take from a pull request";
     // Files other than the data files: at most MAX_LINES of each group line by line; every other refusal is said.
     const shownOf = new Map<FileGroup, number>();
     const shown = result.refused.filter((r) => {
@@ -1255,6 +1271,10 @@ export function guardGateStatus(
     return { state: 'failure', description: `Not trained: it deletes ${deleted.join(', ')} (see the comment)` };
   if (misnamedOnes.length === 1) {
     const r = misnamedOnes[0]!;
+    if (SPREADSHEET.test(r.path)) {
+      const save = `Not trained: Vitrine reads ${r.meant} only as CSV; save ${shown(r.path, 40)} as CSV UTF-8 named ${r.meant}`;
+      return { state: 'failure', description: shorten(save, 140) };
+    }
     const rename = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown(r.path, 40)} to it`;
     const description = `${rename} or copy it in (see the comment)`;
     return { state: 'failure', description: description.length <= 140 ? description : shorten(rename, 140) };

@@ -516,3 +516,38 @@ describe('the guard’s words on files a computer makes by itself', () => {
     expect(cleanUp.comments[0]).not.toContain('Delete `.DS_Store`');
   });
 });
+
+describe('the guard’s words on labels saved by a spreadsheet program', () => {
+  it('refuses labels downloaded from Google Sheets under the sheet’s name, not passed green', async () => {
+    // File, Download, CSV names the file "<spreadsheet> - <sheet>.csv"; labels.csv imported keeps "labels" for both.
+    for (const filename of ['labels - Sheet1.csv', 'labels - labels.csv']) {
+      const { outputs, gate, comments } = await guard({ files: [{ filename, status: 'added' }] });
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain(`the pull request has ${filename}, but Vitrine reads`);
+      expect(gate[0]!.state).toBe('failure');
+      expect(comments[0]).toContain(`rename \`${filename}\` to \`labels.csv\``);
+      await gh!.close();
+    }
+  });
+
+  it('refuses labels saved as an Excel or LibreOffice file, and says to save them as CSV named labels.csv', async () => {
+    for (const filename of ['labels.xlsx', 'Labels.xls', 'labels.ods']) {
+      const { outputs, gate, comments } = await guard({ files: [{ filename, status: 'added' }] });
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain(`the pull request has ${filename}, but Vitrine reads`);
+      expect(outputs.reason).toContain('save it as CSV UTF-8 under the name labels.csv');
+      expect(gate[0]!.state).toBe('failure');
+      expect(gate[0]!.description).toContain(filename);
+      expect(gate[0]!.description.length).toBeLessThanOrEqual(140);
+      const comment = comments[0]!;
+      expect(comment).toContain('This pull request has a data file saved as a spreadsheet:');
+      expect(comment).toContain(`- \`${filename}\`: it is a spreadsheet file, and Vitrine reads`);
+      // Renaming it would not make it text: saved again as CSV, it is.
+      expect(comment).not.toContain(`rename \`${filename}\``);
+      expect(comment).toContain(
+        `open \`${filename}\` and save it as "CSV UTF-8" under the name \`labels.csv\`, then delete \`${filename}\``,
+      );
+      await gh!.close();
+    }
+  });
+});

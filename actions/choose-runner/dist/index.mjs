@@ -35909,9 +35909,10 @@ var GROUP_WORDS = {
 ], LOCKED_KEYS = ["report.status_context"], END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 function misnamedData({ path: path5, allowed }) {
   if (allowed.includes(path5)) return null;
-  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?)+(?=\.[a-z]+$)/, "");
+  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(SPREADSHEET, ".csv").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, "");
   return allowed.find((a) => plain(a) === plain(path5)) ?? null;
 }
+var SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;
 function spacesNote(name) {
   let start = /^[\s\u200b-\u200d\u2060\ufeff]/.test(name), end = /[\s\u200b-\u200d\u2060\ufeff]$/.test(name);
   return start && end ? " (with a space at the start and at the end)" : start ? " (with a space at the start)" : end ? " (with a space at the end)" : "";
@@ -35970,7 +35971,7 @@ function refusedPaths({ files, allowed }) {
       }
       let meant = misnamedData({ path: p, allowed: [.../* @__PURE__ */ new Set([...allowed, OBJECTS_FILE])] });
       if (meant && p === f.path && f.status !== "removed") {
-        let why = `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
+        let why = SPREADSHEET.test(p) ? `it is a spreadsheet file, and Vitrine reads ${wordsFor(meant).what} only as text (CSV) named ${meant}: this file is not read` : `${nameDiffers(p, meant)}, and Vitrine reads ${wordsFor(meant).what} only as ${meant}, in exactly that spelling: this file is not read`;
         refused.push({ path: p, why, kind: "misnamed", meant });
         continue;
       }
@@ -36008,7 +36009,7 @@ function refusalReason(refused) {
   for (let r of refused.filter((r2) => r2.kind === "misnamed")) {
     let meant = r.meant ?? "", words = wordsFor(meant);
     parts.push(
-      `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
+      SPREADSHEET.test(r.path) ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as text (CSV) named ${meant}: open it, save it as CSV UTF-8 under the name ${meant}, and delete ${plainName(r.path)}` : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
     );
   }
   for (let r of refused.filter((r2) => r2.kind === "other" && r2.into !== void 0)) {
@@ -36380,7 +36381,7 @@ function guardComment({
       for (let r of misnamed) {
         let meant = code(r.meant ?? "");
         advice.push(
-          `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? "").holds} into ${meant} and delete ${codeName(r.path)}.`
+          SPREADSHEET.test(r.path) ? `Vitrine reads ${meant} only as text (CSV): open ${codeName(r.path)} and save it as "CSV UTF-8" under the name ${meant}, then delete ${codeName(r.path)} in this pull request.` : `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? "").holds} into ${meant} and delete ${codeName(r.path)}.`
         );
       }
       for (let r of renamedInto) {
@@ -36402,7 +36403,7 @@ function guardComment({
           `Keep the name ${code(r.path)}: rename ${to} back to ${code(r.path)} in this pull request` + (locked ? ", and leave what it holds as it is: this repository's workflow does not let pull requests change it." : " (the changes to what it holds can stay).")
         ), locked && objects.length === 0 && !advice.includes(objectsAdvice) && advice.push(objectsAdvice);
       }
-      let all = (list) => list.length === result.refused.length, lead = all(deleted) ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : all(renamed) ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : all(misnamed) ? `This pull request names ${misnamed.length === 1 ? "a data file" : "data files"} in another spelling` : all(renamedInto) ? `This pull request renames ${renamedInto.length === 1 ? "a file" : "files"} into a data file` : all(notData) ? `This pull request changes files other than the data files (${files})` : all(objects) ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request", shownOf = /* @__PURE__ */ new Map(), shown2 = result.refused.filter((r) => {
+      let all = (list) => list.length === result.refused.length, lead = all(deleted) ? `This pull request deletes ${deleted.length === 1 ? "a data file" : "data files"}` : all(renamed) ? `This pull request renames (moves) ${renamed.length === 1 ? "a data file" : "data files"}` : all(misnamed) && misnamed.every((r) => SPREADSHEET.test(r.path)) ? `This pull request has ${misnamed.length === 1 ? "a data file" : "data files"} saved as a spreadsheet` : all(misnamed) ? `This pull request names ${misnamed.length === 1 ? "a data file" : "data files"} in another spelling` : all(renamedInto) ? `This pull request renames ${renamedInto.length === 1 ? "a file" : "files"} into a data file` : all(notData) ? `This pull request changes files other than the data files (${files})` : all(objects) ? `This pull request changes ${code(OBJECTS_FILE)}` : "This pull request makes changes the museum's runner does not take from a pull request", shownOf = /* @__PURE__ */ new Map(), shown2 = result.refused.filter((r) => {
         if (r.kind !== "other" || r.into !== void 0) return !0;
         let group = fileGroup(r.path);
         return shownOf.set(group, (shownOf.get(group) ?? 0) + 1), (shownOf.get(group) ?? 0) <= MAX_LINES;
@@ -36513,7 +36514,12 @@ function guardGateStatus(result) {
   if (deleted.length > 0)
     return { state: "failure", description: `Not trained: it deletes ${deleted.join(", ")} (see the comment)` };
   if (misnamedOnes.length === 1) {
-    let r = misnamedOnes[0], rename2 = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown2(r.path, 40)} to it`, description = `${rename2} or copy it in (see the comment)`;
+    let r = misnamedOnes[0];
+    if (SPREADSHEET.test(r.path)) {
+      let save = `Not trained: Vitrine reads ${r.meant} only as CSV; save ${shown2(r.path, 40)} as CSV UTF-8 named ${r.meant}`;
+      return { state: "failure", description: shorten(save, 140) };
+    }
+    let rename2 = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown2(r.path, 40)} to it`, description = `${rename2} or copy it in (see the comment)`;
     return { state: "failure", description: description.length <= 140 ? description : shorten(rename2, 140) };
   }
   if (misnamedOnes.length > 0) {

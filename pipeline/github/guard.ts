@@ -164,6 +164,8 @@ export function misnamedData({ path, allowed }: { path: string; allowed: readonl
       .replace(/\.yml$/, '.yaml')
       // Saved by a spreadsheet program (labels.xlsx), or downloaded from Google Sheets as "labels - Sheet1.csv".
       .replace(SPREADSHEET, '.csv')
+      // Its ending typed in the name while Windows hides endings: "labels.csv.csv".
+      .replace(/(\.[a-z]+)\1$/, '$1')
       .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, '');
   return allowed.find((a) => plain(a) === plain(path)) ?? null;
 }

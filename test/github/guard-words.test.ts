@@ -551,3 +551,20 @@ describe('the guard’s words on labels saved by a spreadsheet program', () => {
     }
   });
 });
+
+describe('the guard’s words on a data file’s ending doubled', () => {
+  it('refuses labels.csv.csv, as Windows saves a file typed “labels.csv” with its ending hidden, not passed green', async () => {
+    for (const [filename, advice] of [
+      ['labels.csv.csv', 'rename `labels.csv.csv` to `labels.csv`'],
+      ['params.yaml.yaml', 'rename `params.yaml.yaml` to `params.yaml`'],
+      ['labels.csv.xlsx', 'open `labels.csv.xlsx` and save it as "CSV UTF-8" under the name `labels.csv`'],
+    ] as const) {
+      const { outputs, gate, comments } = await guard({ files: [{ filename, status: 'added' }] });
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain(`the pull request has ${filename}, but Vitrine reads`);
+      expect(gate[0]!.state).toBe('failure');
+      expect(comments[0]).toContain(advice);
+      await gh!.close();
+    }
+  });
+});

@@ -35909,7 +35909,7 @@ var GROUP_WORDS = {
 ], LOCKED_KEYS = ["report.status_context"], END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 function misnamedData({ path: path5, allowed }) {
   if (allowed.includes(path5)) return null;
-  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(SPREADSHEET, ".csv").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, "");
+  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(SPREADSHEET, ".csv").replace(/(\.[a-z]+)\1$/, "$1").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, "");
   return allowed.find((a) => plain(a) === plain(path5)) ?? null;
 }
 var SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;

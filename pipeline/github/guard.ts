@@ -167,7 +167,20 @@ export function misnamedData({ path, allowed }: { path: string; allowed: readonl
       // Its ending typed in the name while Windows hides endings: "labels.csv.csv".
       .replace(/(\.[a-z]+)\1$/, '$1')
       .replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, '');
-  return allowed.find((a) => plain(a) === plain(path)) ?? null;
+  // In the top folder or in data/ (beside data/objects.csv) rather than its own: uploaded while another was open.
+  const near = ['', 'data'].includes(folderOf(path).toLowerCase());
+  const base = (p: string) => plain(p.split('/').at(-1) ?? '');
+  return allowed.find((a) => plain(a) === plain(path)) ?? allowed.find((a) => near && base(a) === base(path)) ?? null;
+}
+
+/** The folder of a path ('' at the top). */
+function folderOf(path: string): string {
+  return path.split('/').slice(0, -1).join('/');
+}
+
+/** Whether a misnamed file (misnamedData) is in another folder than the data file it stands for. */
+function otherFolder(path: string, meant: string): boolean {
+  return folderOf(path).toLowerCase() !== folderOf(meant);
 }
 
 /** The ending of a spreadsheet program's own file (Excel, LibreOffice, Numbers): not text, whatever its name. */
@@ -203,6 +216,7 @@ function codeName(name: string, max = 2 * QUOTE_MAX): string {
 
 /** A misnamed file's name beside the data file's, in words: "its name differs from labels.csv only in capitals". */
 function nameDiffers(name: string, meant: string): string {
+  if (otherFolder(name, meant)) return `it is in another folder than ${meant}`;
   const how = differsBy(name, meant);
   return how === 'in its name'
     ? `it looks like a copy of ${meant} under another name`
@@ -256,7 +270,8 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
     const from = f.previousPath;
     if (f.status === 'renamed' && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
       const words = wordsFor(from);
-      const spelling = misnamedData({ path: f.path, allowed: [from] });
+      // Moved to another folder (data/labels.csv) is a move, not another spelling.
+      const spelling = otherFolder(f.path, from) ? null : misnamedData({ path: f.path, allowed: [from] });
       // Spaces at the ends are said with the name; other capitals after it ("labels (1).csv" differs in its name).
       const capitals =
         spelling && differsBy(f.path, from).startsWith('in capitals') ? ', which differs in capitals' : '';
@@ -370,7 +385,10 @@ function refusalReason(refused: RefusedPath[]): string {
       SPREADSHEET.test(r.path)
         ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as text (CSV) named ` +
             `${meant}: open it, save it as CSV UTF-8 under the name ${meant}, and delete ${plainName(r.path)}`
-        : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly ` +
+        : otherFolder(r.path, meant)
+          ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, at ` +
+            `exactly that path: move it to ${meant}, or copy its ${words.holds} into ${meant}`
+          : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly ` +
             `that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`,
     );
   }
@@ -1053,6 +1071,8 @@ export function guardComment({
           `needs ${them}${done ? '; this one is then trained here.' : '.'}`,
       );
     }
+    const moveOrRename = (r: RefusedPath) =>
+      otherFolder(r.path, r.meant ?? '') ? 'at exactly that path: move' : 'in exactly that spelling: rename';
     for (const r of misnamed) {
       const meant = code(r.meant ?? '');
       // Renamed, a spreadsheet program's file would still not be text.
@@ -1060,8 +1080,9 @@ export function guardComment({
         SPREADSHEET.test(r.path)
           ? `Vitrine reads ${meant} only as text (CSV): open ${codeName(r.path)} and save it as "CSV UTF-8" under ` +
               `the name ${meant}, then delete ${codeName(r.path)} in this pull request.`
-          : `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this ` +
-              `pull request, or copy its ${wordsFor(r.meant ?? '').holds} into ${meant} and delete ${codeName(r.path)}.`,
+          : `Vitrine reads ${meant} only ${moveOrRename(r)} ` +
+              `${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? '').holds} ` +
+              `into ${meant} and delete ${codeName(r.path)}.`,
       );
     }
     for (const r of renamedInto) {
@@ -1277,7 +1298,9 @@ export function guardGateStatus(
       const save = `Not trained: Vitrine reads ${r.meant} only as CSV; save ${shown(r.path, 40)} as CSV UTF-8 named ${r.meant}`;
       return { state: 'failure', description: shorten(save, 140) };
     }
-    const rename = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown(r.path, 40)} to it`;
+    const rename = otherFolder(r.path, r.meant ?? '')
+      ? `Not trained: Vitrine reads ${r.meant} only at that path; move ${shown(r.path, 40)} to it`
+      : `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown(r.path, 40)} to it`;
     const description = `${rename} or copy it in (see the comment)`;
     return { state: 'failure', description: description.length <= 140 ? description : shorten(rename, 140) };
   }

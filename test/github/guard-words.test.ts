@@ -568,3 +568,37 @@ describe('the guard’s words on a data file’s ending doubled', () => {
     }
   });
 });
+
+describe('the guard’s words on a data file in the wrong folder', () => {
+  it('refuses labels.csv uploaded into data/, or objects.csv at the top, not passed green', async () => {
+    // On GitHub’s website, a file uploaded while data/ is open lands in data/, beside data/objects.csv.
+    for (const [filename, meant] of [
+      ['data/labels.csv', 'labels.csv'],
+      ['data/params.yaml', 'params.yaml'],
+      ['objects.csv', 'data/objects.csv'],
+    ] as const) {
+      const { outputs, gate, comments } = await guard({
+        files: [{ filename, status: 'added' }],
+        inputs: { [INPUTS.allowObjects]: 'true' },
+      });
+      expect(outputs.trusted).toBe('false');
+      expect(outputs.reason).toContain(`the pull request has ${filename}, but Vitrine reads`);
+      expect(outputs.reason).toContain(`only as ${meant}`);
+      expect(gate[0]!.state).toBe('failure');
+      const comment = comments[0]!;
+      expect(comment).toContain(`- \`${filename}\`: it is in another folder than ${meant}, and Vitrine reads`);
+      expect(comment).toContain(`move \`${filename}\` to \`${meant}\``);
+      await gh!.close();
+    }
+  });
+
+  it('says a data file renamed into data/ is moved, not spelled otherwise', async () => {
+    const files = [{ filename: 'data/labels.csv', status: 'renamed', previous_filename: 'labels.csv' }];
+    const { comments } = await guard({ files });
+    expect(comments[0]).toContain(
+      "- `labels.csv`: the pull request renames it to data/labels.csv, but Vitrine reads the file of the staff's " +
+        'labels only at this exact path',
+    );
+    expect(comments[0]).toContain('rename `data/labels.csv` back to `labels.csv`');
+  });
+});

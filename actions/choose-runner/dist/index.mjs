@@ -35909,8 +35909,14 @@ var GROUP_WORDS = {
 ], LOCKED_KEYS = ["report.status_context"], END_SPACES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 function misnamedData({ path: path5, allowed }) {
   if (allowed.includes(path5)) return null;
-  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(SPREADSHEET, ".csv").replace(/(\.[a-z]+)\1$/, "$1").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, "");
-  return allowed.find((a) => plain(a) === plain(path5)) ?? null;
+  let plain = (p) => p.replace(END_SPACES, "").toLowerCase().replace(/\.txt$/, "").replace(/\.yml$/, ".yaml").replace(SPREADSHEET, ".csv").replace(/(\.[a-z]+)\1$/, "$1").replace(/(?:\s*\(\d+\)|[\s_-]+copy(?:\s+\d+)?|\s+-\s+[^./]+)+(?=\.[a-z]+$)/, ""), near = ["", "data"].includes(folderOf(path5).toLowerCase()), base = (p) => plain(p.split("/").at(-1) ?? "");
+  return allowed.find((a) => plain(a) === plain(path5)) ?? allowed.find((a) => near && base(a) === base(path5)) ?? null;
+}
+function folderOf(path5) {
+  return path5.split("/").slice(0, -1).join("/");
+}
+function otherFolder(path5, meant) {
+  return folderOf(path5).toLowerCase() !== folderOf(meant);
 }
 var SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;
 function spacesNote(name) {
@@ -35927,6 +35933,7 @@ function codeName(name, max = 2 * QUOTE_MAX) {
   return `${code(shorten(name, max))}${spacesNote(name)}`;
 }
 function nameDiffers(name, meant) {
+  if (otherFolder(name, meant)) return `it is in another folder than ${meant}`;
   let how = differsBy(name, meant);
   return how === "in its name" ? `it looks like a copy of ${meant} under another name` : `its name differs from ${meant} only ${how}`;
 }
@@ -35958,7 +35965,7 @@ function refusedPaths({ files, allowed }) {
   for (let f of listed) {
     let from = f.previousPath;
     if (f.status === "renamed" && from !== null && (allowed.includes(from) || from === OBJECTS_FILE)) {
-      let words = wordsFor(from), spelling = misnamedData({ path: f.path, allowed: [from] }), capitals = spelling && differsBy(f.path, from).startsWith("in capitals") ? ", which differs in capitals" : "", why = spelling ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ${from}, in exactly that spelling: without it a run has ${words.without}` : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
+      let words = wordsFor(from), spelling = otherFolder(f.path, from) ? null : misnamedData({ path: f.path, allowed: [from] }), capitals = spelling && differsBy(f.path, from).startsWith("in capitals") ? ", which differs in capitals" : "", why = spelling ? `the pull request renames it to ${plainName(f.path)}${capitals}, but Vitrine reads ${words.what} only as ${from}, in exactly that spelling: without it a run has ${words.without}` : `the pull request renames it to ${plainName(f.path)}, but Vitrine reads ${words.what} only at this exact path: without it a run has ${words.without}`;
       refused.push({ path: from, why, kind: "renamed", to: f.path });
       continue;
     }
@@ -36009,7 +36016,7 @@ function refusalReason(refused) {
   for (let r of refused.filter((r2) => r2.kind === "misnamed")) {
     let meant = r.meant ?? "", words = wordsFor(meant);
     parts.push(
-      SPREADSHEET.test(r.path) ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as text (CSV) named ${meant}: open it, save it as CSV UTF-8 under the name ${meant}, and delete ${plainName(r.path)}` : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
+      SPREADSHEET.test(r.path) ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as text (CSV) named ${meant}: open it, save it as CSV UTF-8 under the name ${meant}, and delete ${plainName(r.path)}` : otherFolder(r.path, meant) ? `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, at exactly that path: move it to ${meant}, or copy its ${words.holds} into ${meant}` : `the pull request has ${plainName(r.path)}, but Vitrine reads ${words.what} only as ${meant}, in exactly that spelling: rename it to ${meant}, or copy its ${words.holds} into ${meant}`
     );
   }
   for (let r of refused.filter((r2) => r2.kind === "other" && r2.into !== void 0)) {
@@ -36378,10 +36385,11 @@ function guardComment({
           `Delete ${named(system)} in this pull request: the computer made ${them} by itself, and nothing here needs ${them}${done ? "; this one is then trained here." : "."}`
         );
       }
+      let moveOrRename = (r) => otherFolder(r.path, r.meant ?? "") ? "at exactly that path: move" : "in exactly that spelling: rename";
       for (let r of misnamed) {
         let meant = code(r.meant ?? "");
         advice.push(
-          SPREADSHEET.test(r.path) ? `Vitrine reads ${meant} only as text (CSV): open ${codeName(r.path)} and save it as "CSV UTF-8" under the name ${meant}, then delete ${codeName(r.path)} in this pull request.` : `Vitrine reads ${meant} only in exactly that spelling: rename ${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? "").holds} into ${meant} and delete ${codeName(r.path)}.`
+          SPREADSHEET.test(r.path) ? `Vitrine reads ${meant} only as text (CSV): open ${codeName(r.path)} and save it as "CSV UTF-8" under the name ${meant}, then delete ${codeName(r.path)} in this pull request.` : `Vitrine reads ${meant} only ${moveOrRename(r)} ${codeName(r.path)} to ${meant} in this pull request, or copy its ${wordsFor(r.meant ?? "").holds} into ${meant} and delete ${codeName(r.path)}.`
         );
       }
       for (let r of renamedInto) {
@@ -36519,7 +36527,7 @@ function guardGateStatus(result) {
       let save = `Not trained: Vitrine reads ${r.meant} only as CSV; save ${shown2(r.path, 40)} as CSV UTF-8 named ${r.meant}`;
       return { state: "failure", description: shorten(save, 140) };
     }
-    let rename2 = `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown2(r.path, 40)} to it`, description = `${rename2} or copy it in (see the comment)`;
+    let rename2 = otherFolder(r.path, r.meant ?? "") ? `Not trained: Vitrine reads ${r.meant} only at that path; move ${shown2(r.path, 40)} to it` : `Not trained: Vitrine reads ${r.meant} only in that spelling; rename ${shown2(r.path, 40)} to it`, description = `${rename2} or copy it in (see the comment)`;
     return { state: "failure", description: description.length <= 140 ? description : shorten(rename2, 140) };
   }
   if (misnamedOnes.length > 0) {

@@ -313,11 +313,12 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
         refused.push({ path: p, why, kind: 'misnamed', meant });
         continue;
       }
+      const exactly = meant && otherFolder(p, meant) ? 'at exactly that path' : 'with this exact capitalisation';
       const is =
         p === 'package.json' || p === 'package-lock.json'
           ? 'it lists the packages the code installs'
           : meant
-            ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation`
+            ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, ${exactly}`
             : fileGroup(p) === 'system'
               ? `${systemFile(p)}: it is not a data file`
               : GROUP_WORDS[fileGroup(p)].is;
@@ -1058,10 +1059,12 @@ export function guardComment({
           `${codeMoved.length === 1 ? 'it' : 'them'} on a hosted runner, and sets the gate for a branch of this repository.`,
       );
     const alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0;
+    // "Then trained here" only when moving these apart is all it takes.
+    const onlyThese = !alsoWrong && system.length === 0 && objects.length === 0;
     if (others.length > 0)
       advice.push(
         `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? 'it' : 'them'}, ` +
-          `so that one needs no model report${alsoWrong || system.length > 0 ? '.' : ', and this one is then trained here.'}`,
+          `so that one needs no model report${onlyThese ? ', and this one is then trained here.' : '.'}`,
       );
     if (system.length > 0) {
       const them = system.length === 1 ? 'it' : 'them';

@@ -602,3 +602,15 @@ describe('the guard’s words on a data file in the wrong folder', () => {
     expect(comments[0]).toContain('rename `data/labels.csv` back to `labels.csv`');
   });
 });
+
+describe('the guard’s words on objects.csv moved into data/', () => {
+  it('says objects.csv is in another folder, and never that the pull request is then trained', async () => {
+    const files = [{ filename: 'data/objects.csv', status: 'renamed', previous_filename: 'objects.csv' }];
+    const { comments } = await guard({ files });
+    const comment = comments[0]!;
+    expect(comment).toContain('- `objects.csv`: it is not a data file: Vitrine reads data/objects.csv, at exactly');
+    expect(comment).not.toContain('capitalisation');
+    // data/objects.csv is refused too (allow-objects is off): moving objects.csv apart is not all it takes.
+    expect(comment).not.toContain('this one is then trained here');
+  });
+});

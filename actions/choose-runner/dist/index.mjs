@@ -35982,7 +35982,7 @@ function refusedPaths({ files, allowed }) {
         refused.push({ path: p, why, kind: "misnamed", meant });
         continue;
       }
-      let is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, with this exact capitalisation` : fileGroup(p) === "system" ? `${systemFile(p)}: it is not a data file` : GROUP_WORDS[fileGroup(p)].is;
+      let exactly = meant && otherFolder(p, meant) ? "at exactly that path" : "with this exact capitalisation", is = p === "package.json" || p === "package-lock.json" ? "it lists the packages the code installs" : meant ? `${GROUP_WORDS.other.is}: Vitrine reads ${meant}, ${exactly}` : fileGroup(p) === "system" ? `${systemFile(p)}: it is not a data file` : GROUP_WORDS[fileGroup(p)].is;
       if (into !== void 0 && p === from) {
         let why = `the pull request renames it to ${plainName(into)}, which deletes it, and ${is}`;
         if (!intoMeant) {
@@ -36376,9 +36376,9 @@ function guardComment({
       ), codeMoved.length > 0 && advice.push(
         `Put ${named(codeMoved)} in a separate pull request: the Model report checks ${codeMoved.length === 1 ? "it" : "them"} on a hosted runner, and sets the gate for a branch of this repository.`
       );
-      let alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0;
+      let alsoWrong = deleted.length + renamed.length + misnamed.length + renamedInto.length > 0, onlyThese = !alsoWrong && system.length === 0 && objects.length === 0;
       if (others.length > 0 && advice.push(
-        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${alsoWrong || system.length > 0 ? "." : ", and this one is then trained here."}`
+        `Move ${named(others)} to a separate pull request: the model does not read ${others.length === 1 ? "it" : "them"}, so that one needs no model report${onlyThese ? ", and this one is then trained here." : "."}`
       ), system.length > 0) {
         let them = system.length === 1 ? "it" : "them", done = !alsoWrong && codeMoved.length === 0 && objects.length === 0;
         advice.push(

@@ -46,6 +46,7 @@ import {
   idKey,
   isEmptyRow,
   LABEL_COLUMNS,
+  NUMBER_DIFFERENCES,
   nearColumn,
   OBJECT_COLUMNS,
   parseCsv,
@@ -657,6 +658,7 @@ async function importInto({
     listedIds: accepted.map((a) => a.object.id),
     // Its advice (--remove-missing) confirms the images' loss too: said before it is followed.
     imagesLost: emptiedAll || emptiedMany ? losing : 0,
+    lineOf: seen,
   });
   if (!removeMissing && (emptiedAll || emptiedMany)) {
     const gone = removal.notListed.length;
@@ -2338,6 +2340,7 @@ function refuseLargeRemoval({
   listed,
   listedIds,
   imagesLost,
+  lineOf,
 }: Removal & {
   removeMissing: boolean;
   name: string;
@@ -2346,6 +2349,8 @@ function refuseLargeRemoval({
   /** The ids the export lists. */
   listedIds: string[];
   imagesLost: number;
+  /** The line of the export each id it lists is on. */
+  lineOf: Map<string, number>;
 }) {
   // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
   // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
@@ -2361,6 +2366,7 @@ function refuseLargeRemoval({
       { file: name, line: refusedRows[0]!.line },
     );
   if (removeMissing) return;
+  refuseNumberIds({ renamed, name, objectsName, lineOf });
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
     const e = renamed[0]!;
     const how = howRenamed(renamed);
@@ -2415,6 +2421,49 @@ function refuseLargeRemoval({
           : ''
       }`,
     { file: name },
+  );
+}
+
+/**
+ * Refuse, before anything is written, an export in which ids of the collection come back as a spreadsheet or script
+ * rewrites a number (000123 as 123, 100000 as 1.00E+05, 12 as 12.0, 1987.10 as 1987.1): however few, imported they
+ * would be new objects, the objects under the old ids removed with their images and their labels left naming
+ * nothing. No one renames ids so by hand; a renumbering on purpose is imported with --remove-missing.
+ */
+function refuseNumberIds({
+  renamed,
+  name,
+  objectsName,
+  lineOf,
+}: {
+  renamed: Removal['renamed'];
+  name: string;
+  objectsName: string;
+  lineOf: Map<string, number>;
+}): void {
+  const numbers = renamed
+    .map((r) => ({ ...r, how: idDifferences(r.id, r.as), line: lineOf.get(r.as) ?? 0 }))
+    .filter((r) => r.how.some((what) => NUMBER_DIFFERENCES.includes(what)))
+    .sort((a, b) => a.line - b.line);
+  if (numbers.length === 0) return;
+  const one = numbers.length === 1;
+  const kinds = new Set(numbers.flatMap((r) => r.how));
+  const how = listWords(NUMBER_DIFFERENCES.filter((what) => kinds.has(what)));
+  const shown = numbers.slice(0, 10).map((r) => `  line ${r.line}: "${clip(r.as)}" for "${clip(r.id)}"`);
+  const more = numbers.length > 10 ? [`  … and ${numbers.length - 10} more`] : [];
+  throw new VitrineError(
+    'IMPORT_IDS_CHANGED',
+    `${name} has ${one ? 'an id' : `${numbers.length} ids`} of ${objectsName} changed the way a spreadsheet changes ` +
+      `numbers (${how}), so nothing was changed:\n${[...shown, ...more].join('\n')}\nImported, ` +
+      `${one ? 'it would be a new object' : 'they would be new objects'}: the object${one ? '' : 's'} under the ` +
+      `old id${one ? '' : 's'} would be removed with ${one ? 'its image' : 'their images'}, and ` +
+      `${one ? 'its label' : 'their labels'} in labels.csv would name no object. Export again keeping the ids as ` +
+      'text, exactly as before: straight from the collections system, or, if the file goes through a spreadsheet, ' +
+      'open it there with the id column set to Text (Excel: Data > From Text/CSV; a CSV opened by double-click has ' +
+      'its ids turned into numbers), then import again. If the ids were changed on purpose (a renumbering), import ' +
+      'it again with --remove-missing: the labels in labels.csv under the old ids then name no object.' +
+      shortenedSaid(numbers),
+    { file: name, line: numbers[0]!.line },
   );
 }
 

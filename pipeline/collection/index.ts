@@ -1228,12 +1228,31 @@ export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): 
 /** How idDifferences names the zeros a spreadsheet drops from the end of a number with a dot (1987.10 → 1987.1). */
 export const SHORTENED = 'zeros dropped at the end of a number with a dot';
 
+/** How idDifferences names an id a spreadsheet saved in scientific notation (100000 → 1.00E+05, 1E5). */
+export const SCIENTIFIC = 'scientific notation';
+
 /**
- * How spreadsheets and scripts rewrite ids they take for numbers: leading zeros dropped (00012 → 12), or a
- * decimal written (12 → 12.0, pandas with an empty cell in the column), or the zeros at the end of a number with a
- * dot dropped (1987.10 → 1987.1). Tried only when no other form matches.
+ * The whole number an id in scientific notation stands for, as a spreadsheet saves a number it took an id for:
+ * `1.00E+05`, `1E5`, `1,23E+05` (a comma where the locale writes one) → `100000`, `100000`, `123000`. Any other id,
+ * or one that is no whole number (`1.5E0`) or absurdly long, is returned as it is.
+ */
+export function scientificWhole(id: string): string {
+  const match = /^(\d+)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(id);
+  if (!match) return id;
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  const exponent = Number(match[3]);
+  if (fraction.length > exponent) return id;
+  return `${match[1]}${fraction}${'0'.repeat(exponent - fraction.length)}`.replace(/^0+(?=\d)/, '');
+}
+
+/**
+ * How spreadsheets and scripts rewrite ids they take for numbers: scientific notation (100000 → 1.00E+05), leading
+ * zeros dropped (00012 → 12), or a decimal written (12 → 12.0, pandas with an empty cell in the column), or the
+ * zeros at the end of a number with a dot dropped (1987.10 → 1987.1). Tried only when no other form matches.
  */
 const NUMBER_FORMS: [string, (id: string) => string][] = [
+  // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
+  [SCIENTIFIC, (id) => scientificWhole(id)],
   ['leading zeros', (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
   ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, '$1')],
   [SHORTENED, (id) => shortenedNumber(id)],
@@ -1251,6 +1270,9 @@ export function shortenedNumber(id: string): string {
 export const SHORTENED_ADVICE =
   'a spreadsheet takes such an id for a number and drops the zeros at its end: format the id column as text ' +
   'before saving, or export again from the collections system';
+
+/** The ways idDifferences names that are a spreadsheet's or script's doing: never a renaming staff would make. */
+export const NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what);
 
 /** Every way idDifferences names, in the order messages list them. */
 export const ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);

@@ -1,0 +1,121 @@
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { EGYPT } from '../cli/egypt-export.ts';
+
+/*
+ * Outside tester, 2026-12-05: an export saved by Excel with `000123` as `123` and `100000` as `1.00E+05` was
+ * imported under import.on_invalid "fail" with exit 0: both objects' images were removed from data/, the mangled
+ * ids added to labels.csv as new objects, and a warning even advised writing "1.00E+05" in labels.csv. docs/import.md
+ * promised import stops for leading zeros a spreadsheet dropped; scientific notation was not recognised at all.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-spreadsheet-ids-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false });
+  return { code, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+}
+
+const IDS = ['000123', '100000', '123000', 'EG-0004', 'EG-0005', 'EG-0006', 'EG-0007', 'EG-0008'];
+const HEADER = ['ObjectNumber', 'Image', 'Type', 'Title'];
+
+/** A museum set up by `vitrine init` from an export of IDS (real photographs), and that export's rows. */
+async function museum(name: string): Promise<{ dir: string; rows: string[][]; exportDir: string }> {
+  const exportDir = path.join(root, name, 'export');
+  await mkdir(path.join(exportDir, 'images'), { recursive: true });
+  const egypt = (parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][]).slice(1);
+  const rows: string[][] = [];
+  for (const [i, id] of IDS.entries()) {
+    const source = egypt[i * 7]!;
+    await copyFile(path.join(EGYPT, source[1]!), path.join(exportDir, 'images', `${id}.jpg`));
+    rows.push([id, `images/${id}.jpg`, i % 2 ? 'Pottery' : 'Jewellery', source[3]!]);
+  }
+  await writeFile(path.join(exportDir, 'objects.csv'), stringify([HEADER, ...rows]));
+  const dir = path.join(root, name, 'museum');
+  await mkdir(dir);
+  const init = await vitrine(['init', '--from', path.join(exportDir, 'objects.csv'), '--yes'], dir);
+  expect(init.code, init.said).toBe(0);
+  return { dir, rows, exportDir };
+}
+
+/** Every file under data/ and labels.csv, by path: what an import that stops must leave as it was. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const images = await readdir(path.join(dir, 'data', 'images'));
+  for (const f of images) files.set(`data/images/${f}`, 'present');
+  for (const f of ['data/objects.csv', 'labels.csv', 'data.dvc'])
+    files.set(f, await readFile(path.join(dir, f), 'utf8'));
+  return files;
+}
+
+describe('an export whose ids a spreadsheet rewrote as numbers', () => {
+  it.each([
+    ['leading zeros dropped and scientific notation', { '000123': '123', '100000': '1.00E+05' }],
+    ['scientific notation without decimals', { '100000': '1E5' }],
+    ['scientific notation of a European locale', { '123000': '1,23E+05' }],
+  ])('stops the import before anything is written (%s)', async (what, mangled: Record<string, string>) => {
+    const { dir, rows, exportDir } = await museum(what.replace(/\W+/g, '-'));
+    const before = await snapshot(dir);
+    const changed = rows.map((r) => [mangled[r[0]!] ?? r[0]!, ...r.slice(1)]);
+    await writeFile(path.join(exportDir, 'mangled.csv'), stringify([HEADER, ...changed]));
+
+    const { code, said } = await vitrine(['import', '--metadata', path.join(exportDir, 'mangled.csv')], dir);
+
+    expect(code, said).toBe(1);
+    expect(await snapshot(dir)).toEqual(before);
+    expect(said).toContain('nothing was changed');
+    expect(said).toContain('mangled.csv');
+    for (const [old, now] of Object.entries(mangled)) {
+      const line = IDS.indexOf(old) + 2;
+      expect(said).toContain(`line ${line}: "${now}" for "${old}"`);
+    }
+    expect(said).toMatch(/a spreadsheet/);
+    expect(said).toMatch(/as text/);
+    expect(said).not.toMatch(/imported as new objects/);
+  });
+
+  it('stops under import.on_invalid "skip" too, and imports with --remove-missing (a renumbering)', async () => {
+    const { dir, rows, exportDir } = await museum('skip');
+    const params = path.join(dir, 'params.yaml');
+    await writeFile(params, (await readFile(params, 'utf8')).replace(/on_invalid: fail/, 'on_invalid: skip'));
+    const before = await snapshot(dir);
+    const changed = rows.map((r) => [r[0] === '000123' ? '123' : r[0]!, ...r.slice(1)]);
+    await writeFile(path.join(exportDir, 'mangled.csv'), stringify([HEADER, ...changed]));
+    const metadata = ['--metadata', path.join(exportDir, 'mangled.csv')];
+
+    const stopped = await vitrine(['import', ...metadata], dir);
+    expect(stopped.code, stopped.said).toBe(1);
+    expect(stopped.said).toContain('line 2: "123" for "000123"');
+    expect(await snapshot(dir)).toEqual(before);
+
+    const renumbered = await vitrine(['import', ...metadata, '--remove-missing'], dir);
+    expect(renumbered.code, renumbered.said).toBe(0);
+    expect(await readFile(path.join(dir, 'data', 'objects.csv'), 'utf8')).toMatch(/^123,/m);
+  });
+});
+
+describe('a labels.csv id a spreadsheet wrote in scientific notation', () => {
+  it.each(['1.00E+05', '1E5', '1e+05', '1,00E+05'])('is suggested as the object it stands for (%s)', (id) => {
+    const { issues } = checkLabels({
+      labels: [{ objectId: id, label: 'vase', line: 4 }],
+      objectIds: new Set(['100000', '000123', 'EG-1']),
+      vocabulary: ['vase'],
+      name: 'labels.csv',
+    });
+    expect(issues[0]!.message).toMatch(/scientific notation.*Did you mean "100000"\?/);
+  });
+});

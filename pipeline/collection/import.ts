@@ -421,6 +421,11 @@ async function importInto({
       continue;
     }
     seen.set(id, line);
+    const tooLong = overlongField({ columns, keepColumns, cells, id });
+    if (tooLong) {
+      refuse(line, `${tooLong}${params.import.on_invalid === 'skip' ? KEPT_WHEN_LONG : ''}`, id);
+      continue;
+    }
     let source: string | undefined;
     let ending: string | undefined;
     let keptImage = '';
@@ -2535,6 +2540,67 @@ async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promi
     }
     return new Map();
   }
+}
+
+/**
+ * The most characters a title may have: a title of 1,000 characters is some 150 words, and the longest in the
+ * museum sets Vitrine is tried on are under 200. More is a text pasted into the cell by mistake (a tester's 5 MB).
+ */
+const MAX_TITLE = 1_000;
+
+/**
+ * The most characters any other field may have (a description, a credit line, a column of import.keep): some
+ * 3,000 words, longer than a catalogue entry. Generous on purpose: a real text must never stop an import.
+ */
+const MAX_FIELD = 20_000;
+
+/** Said after a field too long, under on_invalid: skip, where the row is refused. */
+const KEPT_WHEN_LONG =
+  '. The row is not imported, so the catalogue keeps the details the object had (an object new in this export is ' +
+  'left out of it until its row is corrected)';
+
+/**
+ * The first field of a row far longer than any real one (MAX_TITLE, MAX_FIELD), said with its column and size:
+ * imported, it would be copied into the catalogue's pages (a tester's 5 MB title: an object page of 50 MB, a home
+ * page of 10 MB). Undefined when every field is of a real length.
+ */
+function overlongField({
+  columns,
+  keepColumns,
+  cells,
+  id,
+}: {
+  columns: Params['import']['columns'];
+  keepColumns: string[];
+  cells: Record<string, string>;
+  /** The row's object. */
+  id: string;
+}): string | undefined {
+  const fields: [string, string, number][] = [
+    ['title', columns.title, MAX_TITLE],
+    ['maker', columns.maker, MAX_FIELD],
+    ['date', columns.date, MAX_FIELD],
+    ['department', columns.department, MAX_FIELD],
+    ['medium', columns.medium, MAX_FIELD],
+    ['credit line', columns.credit_line, MAX_FIELD],
+    ['rights', columns.rights, MAX_FIELD],
+    ['description', columns.description, MAX_FIELD],
+    ...keepColumns.map((column): [string, string, number] => ['column', column, MAX_FIELD]),
+  ];
+  for (const [what, column, most] of fields) {
+    const value = column ? (cells[column] ?? '') : '';
+    if (value.length <= most) continue;
+    const bytes = Buffer.byteLength(value);
+    const size = bytes >= 1_000_000 ? ` (${(bytes / 1_000_000).toFixed(1)} MB)` : '';
+    const field = what === 'column' ? `the column "${clip(column)}"` : `the ${what} ("${clip(column)}")`;
+    return (
+      `${field} of object "${clip(id)}" is ${value.length.toLocaleString('en')} characters long${size}, far longer than any ` +
+      `real ${what === 'title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters are imported): ` +
+      `a text pasted into the cell by mistake? It begins "${clip(value.slice(0, 100), 40)}". Correct it in the collections ` +
+      'system and export again'
+    );
+  }
+  return undefined;
 }
 
 /**

@@ -887,7 +887,10 @@ async function importInto({
   const changes = objectChanges({
     previous: recorded?.table ?? previousTableNow,
     accepted,
-    removed: recorded ? [...recorded.table.keys()].filter((id) => !now.has(id)) : removal.notListed,
+    // An object the export lists under an id written otherwise (capitals: warnRemoved) leaves as its image does.
+    removed: recorded
+      ? [...recorded.table.keys()].filter((id) => !now.has(id))
+      : [...removal.notListed, ...removal.renamed.map((r) => r.id)].sort(compareIds),
     newPhotographs: photographs?.changed ?? newPhotographs,
     movedPhotographs: photographs?.moved ?? movedPhotographs,
   });

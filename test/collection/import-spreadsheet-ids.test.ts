@@ -119,3 +119,16 @@ describe('a labels.csv id a spreadsheet wrote in scientific notation', () => {
     expect(issues[0]!.message).toMatch(/scientific notation.*Did you mean "100000"\?/);
   });
 });
+
+describe('the summary of an import with an id written in other capitals', () => {
+  // Outside tester: "1 removed (100000)" was said while the images of two objects were removed.
+  it('counts the object under its old id as removed, as its image is', async () => {
+    const { dir, rows, exportDir } = await museum('capitals');
+    const changed = rows.map((r) => [r[0] === 'EG-0004' ? 'eg-0004' : r[0]!, ...r.slice(1)]);
+    await writeFile(path.join(exportDir, 'capitals.csv'), stringify([HEADER, ...changed]));
+    const { code, said } = await vitrine(['import', '--metadata', path.join(exportDir, 'capitals.csv')], dir);
+    expect(code, said).toBe(0);
+    expect(said).toMatch(/written differently \(capitals\)/);
+    expect(said).toContain('Since the last import: 1 object added (eg-0004) and 1 removed (EG-0004).');
+  });
+});

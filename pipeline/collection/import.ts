@@ -56,6 +56,7 @@ import {
   repeatedColumnError,
   SHORTENED,
   SHORTENED_ADVICE,
+  scientificKey,
   shortenedNumber,
   visibleId,
 } from './index.ts';
@@ -497,7 +498,7 @@ async function importInto({
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
   // The one all-digit id of data/objects.csv that a spreadsheet's 1.23457E+11 stands for, if only one rounds to it.
   const spreadsheetNumber = async (id: string): Promise<string | undefined> => {
-    const [mantissa, exponent] = id.toLowerCase().split('e');
+    const [mantissa, exponent] = id.toLowerCase().replace(',', '.').split('e');
     if (!isScientific(id) || mantissa === undefined || exponent === undefined) return undefined;
     const digits = mantissa.split('.')[1]?.length ?? 0;
     const shown = `${mantissa}e${exponent.startsWith('+') ? exponent : `+${exponent}`}`;
@@ -2312,6 +2313,23 @@ function changedIds({ before, after }: { before: string[]; after: string[] }): M
     olds = olds.filter((id) => !matches.has(id));
     news = news.filter((id) => !taken.has(id));
   }
+  // Last, an all-digit id in scientific notation with digits lost (123456 as 1.2E+05), indexed by digits shown.
+  const rounded = new Map<number, Map<string, string[]>>();
+  const shown = byKey(news, (id) => scientificKey(id)?.key ?? '');
+  for (const [key, group] of shown) {
+    if (!key || group.length !== 1) continue;
+    const digits = scientificKey(group[0]!)!.digits;
+    let index = rounded.get(digits);
+    if (!index) {
+      index = byKey(
+        olds.filter((id) => /^\d+$/.test(id)),
+        (id) => Number(id).toExponential(digits),
+      );
+      rounded.set(digits, index);
+    }
+    const match = index.get(key);
+    if (match?.length === 1) matches.set(match[0]!, group[0]!);
+  }
   return matches;
 }
 
@@ -2611,7 +2629,8 @@ function overlongField({
  * numbers of 12 digits or more, always with "E+": "2E3" or "1e5" is a real id.
  */
 function isScientific(id: string): boolean {
-  const match = /^\d(?:\.\d+)?E\+(\d{2,})$/i.exec(id);
+  // A comma where the locale writes one (1,23457E+11).
+  const match = /^\d(?:[.,]\d+)?E\+(\d{2,})$/i.exec(id);
   return match !== null && Number(match[1]) >= 11;
 }
 

@@ -1246,6 +1246,26 @@ export function scientificWhole(id: string): string {
 }
 
 /**
+ * True when `shown` is the all-digit id `number` in scientific notation with digits lost, as a spreadsheet shows a
+ * number in a narrow column and saves it so in a CSV: 123456 as 1.2E+05 or 1,23E+05 (a comma in some locales).
+ */
+export function roundsToScientific(number: string, shown: string): boolean {
+  const key = scientificKey(shown);
+  return key !== undefined && /^\d+$/.test(number) && Number(number).toExponential(key.digits) === key.key;
+}
+
+/**
+ * `shown` in scientific notation as toExponential writes it (1,23E+05 → 1.23e+5), with its number of digits after
+ * the point; undefined for any other id.
+ */
+export function scientificKey(shown: string): { key: string; digits: number } | undefined {
+  const match = /^(\d)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(shown);
+  if (!match) return undefined;
+  const fraction = match[2] ?? '';
+  return { key: `${match[1]}${fraction ? `.${fraction}` : ''}e+${Number(match[3])}`, digits: fraction.length };
+}
+
+/**
  * How spreadsheets and scripts rewrite ids they take for numbers: scientific notation (100000 → 1.00E+05), leading
  * zeros dropped (00012 → 12), or a decimal written (12 → 12.0, pandas with an empty cell in the column), or the
  * zeros at the end of a number with a dot dropped (1987.10 → 1987.1). Tried only when no other form matches.
@@ -1287,7 +1307,11 @@ export function idDifferences(a: string, b: string): string[] {
   const forms = [...others, ...NUMBER_FORMS];
   const apply = (id: string, skip: number) =>
     forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
-  return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+  const differences = forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+  // 123456 saved as 1.2E+05: no form gives one from the other, digits were lost.
+  return differences.length === 0 && (roundsToScientific(a, b) || roundsToScientific(b, a))
+    ? [SCIENTIFIC]
+    : differences;
 }
 
 const NATURAL = new Intl.Collator('en', { numeric: true });

@@ -30,7 +30,7 @@ async function vitrine(args: string[], cwd: string) {
   return { code, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
 }
 
-const IDS = ['000123', '100000', '123000', 'EG-0004', 'EG-0005', 'EG-0006', 'EG-0007', 'EG-0008'];
+const IDS = ['000123', '100000', '123000', '123456789012', 'EG-0004', 'EG-0005', 'EG-0006', 'EG-0007', 'EG-0008'];
 const HEADER = ['ObjectNumber', 'Image', 'Type', 'Title'];
 
 /** A museum set up by `vitrine init` from an export of IDS (real photographs), and that export's rows. */
@@ -67,6 +67,8 @@ describe('an export whose ids a spreadsheet rewrote as numbers', () => {
     ['leading zeros dropped and scientific notation', { '000123': '123', '100000': '1.00E+05' }],
     ['scientific notation without decimals', { '100000': '1E5' }],
     ['scientific notation of a European locale', { '123000': '1,23E+05' }],
+    // A narrow column shows fewer digits, and a CSV is saved as shown.
+    ['scientific notation with digits lost', { '123000': '1,2E+05' }],
   ])('stops the import before anything is written (%s)', async (what, mangled: Record<string, string>) => {
     const { dir, rows, exportDir } = await museum(what.replace(/\W+/g, '-'));
     const before = await snapshot(dir);
@@ -105,6 +107,19 @@ describe('an export whose ids a spreadsheet rewrote as numbers', () => {
     const renumbered = await vitrine(['import', ...metadata, '--remove-missing'], dir);
     expect(renumbered.code, renumbered.said).toBe(0);
     expect(await readFile(path.join(dir, 'data', 'objects.csv'), 'utf8')).toMatch(/^123,/m);
+  });
+});
+
+describe('a long id a spreadsheet wrote in scientific notation with a decimal comma', () => {
+  it('is refused as a row, as with a decimal point, so the object is not removed', async () => {
+    const { dir, rows, exportDir } = await museum('long-comma');
+    const before = await snapshot(dir);
+    const changed = rows.map((r) => [r[0] === '123456789012' ? '1,23457E+11' : r[0]!, ...r.slice(1)]);
+    await writeFile(path.join(exportDir, 'mangled.csv'), stringify([HEADER, ...changed]));
+    const { code, said } = await vitrine(['import', '--metadata', path.join(exportDir, 'mangled.csv')], dir);
+    expect(code, said).toBe(1);
+    expect(said).toMatch(/mangled\.csv:5: the object id "1,23457E\+11" is a number in scientific notation/);
+    expect(await snapshot(dir)).toEqual(before);
   });
 });
 

@@ -65,6 +65,7 @@ import {
   catalogueSchema,
   type ModelCard,
 } from './schema.ts';
+import { shownTitle } from './shown-title.ts';
 import { numberIndex } from './slug-rules.ts';
 import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
@@ -276,7 +277,8 @@ export async function buildCatalogueData({
 
   // Model cards.
   const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
-  const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: o.title }]));
+  // Model cards and monitoring name objects by their shown title (shown-title.ts).
+  const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: shownTitle(o.title) }]));
   const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
   try {
     for (const f of await readdir(path.join(ws.registry, 'cards')))
@@ -398,7 +400,13 @@ export async function buildCatalogueData({
   const index = colourIndex(
     checked.objects
       .filter((o) => o.colours.length)
-      .map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })),
+      .map((o) => ({
+        slug: o.slug,
+        title: shownTitle(o.title),
+        alt: o.alt,
+        thumb: o.images[0]?.webp ?? null,
+        colours: o.colours,
+      })),
   );
   const coloursFile = path.join(files.publicDir, 'data', 'colours.json');
   await writeIfChanged({ file: coloursFile, data: JSON.stringify(index) });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseDate, type YearRange } from './dates.ts';
+import { shownTitle } from './shown-title.ts';
 import { hashedSlug, plainAddress, reservedSlug } from './slug-rules.ts';
 
 export { reservedSlug };
@@ -144,7 +145,8 @@ export function altText({
   date: string;
   label: string | null;
 }): string {
-  const what = title || (label ? `A ${label}` : 'Object');
+  // The title as cards and headings show it: a title pasted by accident can run to megabytes (shown-title.ts).
+  const what = shownTitle(title) || (label ? `A ${label}` : 'Object');
   const who = maker && !/^unknown/i.test(maker) ? `, by ${maker}` : '';
   const when = date ? `, ${date}` : '';
   return `Photograph of ${what}${who}${when}`;

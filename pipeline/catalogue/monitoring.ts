@@ -4,6 +4,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { isRecord, readJsonOrNull } from './read.ts';
 import type { Corrections, DriftCheck, DriftHistoryData, Monitoring } from './schema.ts';
+import { shownTitle } from './shown-title.ts';
 
 /*
  * What `vitrine monitor` wrote, turned into the Monitoring page of each model version: the latest
@@ -181,7 +182,7 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
       return {
         id,
         slug: objects.get(id)?.slug ?? null,
-        title: objects.get(id)?.title ?? str(u.title),
+        title: objects.get(id)?.title ?? shownTitle(str(u.title)),
         distance: finite(u.distance)!,
         unusual: u.unusual === true,
         nearestId,

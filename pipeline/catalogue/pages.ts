@@ -1,6 +1,7 @@
 import { stagesSentence } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
+import { shownTitle } from './shown-title.ts';
 
 /*
  * Object pages, one per object, are most of a large catalogue. Each page is a pure function of its
@@ -26,7 +27,8 @@ export function cardOf(o: CatalogueObject, note?: string): Card {
   const t = o.images[0] ?? null;
   return {
     slug: o.slug,
-    title: o.title,
+    // Cut at a word: a card names the object, its page gives the whole title (shown-title.ts).
+    title: shownTitle(o.title),
     maker: o.maker,
     date: o.date,
     alt: o.alt,
@@ -280,7 +282,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     return cardOf(o, `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
   const photoFiles = shown.flatMap((o) =>
-    o.photoProblem!.file ? [{ id: o.id, title: o.title, file: o.photoProblem!.file }] : [],
+    o.photoProblem!.file ? [{ id: o.id, title: shownTitle(o.title), file: o.photoProblem!.file }] : [],
   );
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { Logger } from '../log.ts';
 import { startFileWriter } from './file-writer.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
+import { shownTitle } from './shown-title.ts';
 import { jsonPieces, writePiecesIfChanged } from './write.ts';
 
 /*
@@ -153,7 +154,11 @@ export function manifestOf({
   const largest = o.images.at(-1);
   const width = o.zoom?.width ?? largest?.width ?? 0;
   const height = o.zoom?.height ?? largest?.height ?? 0;
+  // The labels name the object by its title cut at a word (a viewer shows them in its title bar and lists);
+  // a title that was cut is given whole once, among the metadata a viewer shows in its information panel.
+  const label = en(shownTitle(o.title) || o.id);
   const metadata = [
+    ['Title', shownTitle(o.title) === o.title ? '' : o.title],
     ['Object number', o.id],
     ['Maker', o.maker],
     ['Date', o.date],
@@ -178,13 +183,13 @@ export function manifestOf({
     '@context': 'http://iiif.io/api/presentation/3/context.json',
     id,
     type: 'Manifest',
-    label: en(o.title || o.id),
+    label,
     ...(metadata.length ? { metadata } : {}),
     ...(o.description ? { summary: enText(o.description) } : {}),
     ...(o.rightsStatement.uri ? { rights: iiifRights(o.rightsStatement.uri) } : {}),
     requiredStatement: { label: en('Rights'), value: enText(o.rights || 'Rights not yet determined') },
     provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
-    homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label: en(o.title || o.id), format: 'text/html' }],
+    homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label, format: 'text/html' }],
     ...(o.images[0]
       ? {
           thumbnail: [
@@ -203,7 +208,7 @@ export function manifestOf({
           {
             id: canvas,
             type: 'Canvas',
-            label: en(o.title || o.id),
+            label,
             width,
             height,
             items: [

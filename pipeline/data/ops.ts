@@ -48,7 +48,7 @@ import {
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
-import { fullStop, openRemote, type Remote } from './remote.ts';
+import { folderMissingError, fullStop, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 /*
@@ -1123,6 +1123,16 @@ function cacheWriteRefused({
   );
 }
 
+/**
+ * `error` as said of a transfer that had moved files already: a folder remote that went away (a share unmounted
+ * mid-push) said "Nothing was sent or fetched" beside "544 of 1807 files were sent" (a tester).
+ */
+function partway(error: VitrineError): VitrineError {
+  const { remote, url } = error.data as { remote?: unknown; url?: unknown };
+  if (error.code !== 'REMOTE_FOLDER_MISSING' || typeof remote !== 'string' || typeof url !== 'string') return error;
+  return folderMissingError({ remote, dir: url, partway: true });
+}
+
 /** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
 function interruptedPush({
   error,
@@ -1140,7 +1150,7 @@ function interruptedPush({
   const already = there > 0 ? ` (${there} more were there already)` : '';
   return new VitrineError(
     error.code,
-    `${fullStop(error.message)} ${sent} of ${total} files were sent before it stopped${already}; ` +
+    `${fullStop(partway(error).message)} ${sent} of ${total} files were sent before it stopped${already}; ` +
       'run "npx vitrine data push" again to continue: files the remote has are not sent again.',
     { ...error.data, sent, total },
     { cause: error },
@@ -1168,7 +1178,7 @@ function interruptedPull({
   const already = there > 0 ? ` (${there} more were in the local cache already)` : '';
   return new VitrineError(
     error.code,
-    `${fullStop(error.message)} ${got} of ${total} files were downloaded before it stopped${already}; they are ` +
+    `${fullStop(partway(error).message)} ${got} of ${total} files were downloaded before it stopped${already}; they are ` +
       'kept in the local cache. Run "npx vitrine data pull" again to fetch the rest: files in the cache are not ' +
       'downloaded again.',
     { ...error.data, downloaded: got, total },

@@ -82,10 +82,19 @@ function missingError(remote: string, md5: string): VitrineError {
  * The folder of a local remote is not there: a network share or drive that is not mounted (or a mistyped
  * path). Writing into it would put the "backup" on this machine's own disk, so nothing is sent or fetched.
  */
-export function folderMissingError({ remote, dir }: { remote: string; dir: string }): VitrineError {
+export function folderMissingError({
+  remote,
+  dir,
+  partway = false,
+}: {
+  remote: string;
+  dir: string;
+  /** It went away during a push or pull that had moved files already: the caller counts them. */
+  partway?: boolean;
+}): VitrineError {
   return new VitrineError(
     'REMOTE_FOLDER_MISSING',
-    `The folder of the storage remote "${remote}" is not there: ${dir}. Nothing was sent or fetched. If it is ` +
+    `The folder of the storage remote "${remote}" is not there: ${dir}.${partway ? '' : ' Nothing was sent or fetched.'} If it is ` +
       'on a network share or an external drive, connect or mount it and run again. If the storage has moved, ' +
       `correct the url of remote "${remote}" in .dvc/config. If it is meant to be a new, empty storage place, ` +
       `create the folder (mkdir -p ${shellWord(dir)}) and run again.`,

@@ -111,6 +111,29 @@ describe('a local remote whose folder is missing', () => {
     expect(await present(path.join(base, 'mnt'))).toBe(false);
   });
 
+  // A tester unmounted the share after 300 files: "…is not there… Nothing was sent or fetched. … 544 of 1807 files
+  // were sent before it stopped".
+  it('a push that loses the share part-way says how many were sent, not that nothing was', async () => {
+    await mkdir(share, { recursive: true });
+    await unmountedShare();
+    await addData({ root: repo, log: silentLogger });
+    const opened = await openRemote({ root: repo });
+    let puts = 0;
+    // The share goes away once the first file is there: the next uploads find no folder.
+    const remote = {
+      ...opened,
+      list: undefined,
+      async put(options: Parameters<typeof opened.put>[0]) {
+        await opened.put(options);
+        if (++puts === 1) await rm(path.join(base, 'mnt'), { recursive: true });
+      },
+    };
+    const error = await pushData({ root: repo, remote, jobs: 1, log: silentLogger }).catch((e: unknown) => e);
+    expectFolderMissing(error);
+    expect((error as Error).message).toContain('1 of 3 files were sent before it stopped');
+    expect((error as Error).message).not.toContain('Nothing was sent');
+  });
+
   it('"data init" makes the folder (and says so), after which push sends the images there', async () => {
     const log = memoryLogger();
     const ctx: CommandContext = {

@@ -97,11 +97,14 @@ export function environmentProblem({
   // A folder that could not be made is in its parent; a file (Vitrine's temp file or not) is in its folder.
   const folder = written ? show(path.dirname(written)) : undefined;
   const the = folder ? `the folder ${folder}` : 'a folder Vitrine writes to (the system did not say which)';
+  const inRepository = written === undefined || show(written) !== written;
   switch (e.code) {
     case 'EROFS':
       return (
         `Vitrine could not write in ${the}: it is on a read-only disk (EROFS), so nothing there can change. ` +
-        `Make that disk writable, or move the repository to one that is, ${again}`
+        // The folder may be the storage remote's, not the repository's (a tester: "move the repository" for a
+        // read-only remote at data init).
+        `Make that disk writable, or ${inRepository ? 'move the repository to one that is' : 'use a folder on one that is'}, ${again}`
       );
     case 'ENOSPC':
       return `The disk that holds ${the} is full (ENOSPC): Vitrine could not write there. Free some space on it, ${again}`;

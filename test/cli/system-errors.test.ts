@@ -156,3 +156,20 @@ describe('the machine stopping a run', () => {
     expect(note.headline).not.toMatch(/unexpected/);
   });
 });
+
+// A tester's read-only storage folder at data init was told "move the repository to one that is".
+describe('a read-only disk, said by where it is', () => {
+  it('says to move the repository only for a folder inside it', async () => {
+    const { environmentProblem } = await import('../../pipeline/cli/fs-errors.ts');
+    const root = await tempDir();
+    const inside = nodeError('EROFS', 'open', { path: path.join(root, '.vitrine', 'model', 'x.tmp') });
+    expect(environmentProblem({ error: inside, root, command: 'run' })).toContain(
+      'Make that disk writable, or move the repository to one that is',
+    );
+    const remote = nodeError('EROFS', 'mkdir', { path: '/mnt/ro-share/vitrine/files' });
+    const words = environmentProblem({ error: remote, root, command: 'data init' });
+    expect(words).toContain('the folder /mnt/ro-share/vitrine');
+    expect(words).toContain('Make that disk writable, or use a folder on one that is');
+    expect(words).not.toContain('move the repository');
+  });
+});

@@ -83,6 +83,13 @@ describe('labelRenames', () => {
     });
     expect(joined).toEqual([{ from: 'medal', to: 'coin', objects: 10, joined: true }]);
     expect(renameWords(joined)).toBe('“medal” is now part of “coin” (10 objects)');
+    // A reviewer: a label removed whose objects went, all but one, to the label they belong to is a correction.
+    const corrected = labelRenames({
+      before: new Map(ids.map((id, i) => [id, i < 50 ? 'coin' : i < 90 ? 'mask' : 'medal'])),
+      now: new Map(ids.map((id, i) => [id, i < 50 || (i >= 90 && i < 99) ? 'coin' : 'mask'])),
+      vocabulary,
+    });
+    expect(corrected).toEqual([]);
     const both = [...joined, { from: 'print', to: 'Prints & Drawings', objects: 5 }];
     expect(renameWords(both)).toBe(
       '“medal” is now part of “coin” (10 objects); “print” is now “Prints & Drawings” (5 objects)',

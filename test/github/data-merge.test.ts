@@ -30,17 +30,17 @@ afterEach(async () => {
 const rows = (labels: string[]) => `object_id,label\n${labels.map((l, i) => `DM-${i + 1},${l}\n`).join('')}`;
 const START = ['coin', 'coin', 'mask', 'mask', 'print', 'print', 'vessel', 'vessel', 'textile', 'textile'];
 
-type Edits = { labels: Record<number, string>; params?: [string, string][] };
+type Edits = { labels: Record<number, string>; params?: [string, string][]; saved?: (text: string) => string };
 
 /** A museum's repository: B's branch `fix` from the start, then A's corrections on main. */
 async function twoStaff({ fix, main }: { fix: Edits; main: Edits }) {
   const repo = await tempDir('vitrine-data-merge-');
   const git = gitIn({ root: repo });
   const edit = async (edits: Edits, message: string) => {
-    const now = (await readFile(path.join(repo, 'labels.csv'), 'utf8')).trim().split('\n').slice(1);
+    const now = (await readFile(path.join(repo, 'labels.csv'), 'utf8')).trim().split(/\r?\n/).slice(1);
     const labels = now.map((line) => line.split(',')[1]!);
     for (const [row, label] of Object.entries(edits.labels)) labels[Number(row) - 1] = label;
-    await writeFile(path.join(repo, 'labels.csv'), rows(labels));
+    await writeFile(path.join(repo, 'labels.csv'), (edits.saved ?? ((t: string) => t))(rows(labels)));
     let params = await readFile(path.join(repo, 'params.yaml'), 'utf8');
     for (const [from, to] of edits.params ?? []) {
       expect(params).toContain(from);
@@ -168,6 +168,23 @@ describe('the data files of a pull request whose branch is behind main', () => {
         expect(changed).toEqual(['+DM-1,medal', '+DM-2,medal', '+DM-3,amulet', '+DM-4,amulet', '+DM-5,poster']);
         expect(git('log', '-1', '--format=%s')).toContain(museum.head);
       }
+    }
+  });
+
+  // A reviewer: labels.csv saved by Excel (a byte-order mark, Windows line endings) differs from main on every line,
+  // so any change main got meanwhile stopped the run as lines both changed.
+  it('are merged whatever line endings and byte-order mark Excel saved them with', async () => {
+    const museum = await twoStaff({
+      fix: { labels: { 1: 'medal', 2: 'medal' }, saved: (text) => `\uFEFF${text.replace(/\n/g, '\r\n')}` },
+      main: { labels: { 9: 'cloth' } },
+    });
+    expect(museum.show(museum.head, 'labels.csv')).toContain('\r\n');
+    const { data } = await guard(museum);
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout } = await runStep({ job, data, museum });
+      expect(status, log).toBe(0);
+      const labels = await readFile(path.join(checkout, 'labels.csv'), 'utf8');
+      expect(labels).toBe(rows(START.map((l, i) => (i < 2 ? 'medal' : i === 8 ? 'cloth' : l))));
     }
   });
 

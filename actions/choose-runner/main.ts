@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
@@ -16,9 +16,10 @@ import {
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
 import { code, text } from '../../pipeline/report/markdown.ts';
+import { readEvent } from '../lib/event.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
-import { OUTPUTS, readSettings } from './settings.ts';
+import { INPUTS, OUTPUTS, readSettings } from './settings.ts';
 
 /**
  * The choose-runner action: decide from the event whether the pipeline may use the self-hosted
@@ -36,13 +37,24 @@ export async function run({
   const log = actionsLogger();
   try {
     const settings = readSettings({ get: inputsFromEnv(env), env });
-    const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
+    const event = await readEvent({ env });
     const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const guarded = eventName === 'pull_request_target' || eventName === 'issue_comment';
+    // Without a token the guard cannot check paths, read approvals or set the gate: an empty input (a secret that
+    // is missing, a typo in its name) must not switch it off without a word.
+    if (guarded && !settings.token)
+      throw new VitrineError(
+        'GUARD_NO_TOKEN',
+        `The input "${INPUTS.token}" is empty, and on a ${eventName} event choose-runner is the guard: without a ` +
+          "token it cannot check the pull request's files, read approvals or set the gate. Give it " +
+          '`github-token: ${{ github.token }}` (with the permissions "pull-requests: write" and "statuses: write"), ' +
+          'or, if it names a secret, check that the secret exists.',
+      );
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
     let pullRequest: GuardResult['pullRequest'] = null;
     let gateChanges: GuardResult['gateChanges'] = [];
-    if (settings.token && (eventName === 'pull_request_target' || eventName === 'issue_comment')) {
+    if (guarded) {
       core.setSecret(settings.token);
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });

@@ -29,7 +29,7 @@ export interface RunnerSettings {
   hosted: string[];
   /** Label a maintainer adds to a fork's pull request to approve its head commit (pull_request_target). */
   approvalLabel: string;
-  /** Token for the API; empty: decide from the event alone (no approvals, no data files). */
+  /** Token for the API; required on pull_request_target and issue_comment (the guard), else unused. */
   token: string;
   /** data/objects.csv may change too (only when it is kept in git rather than in the data remote). */
   allowObjects: boolean;

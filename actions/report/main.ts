@@ -8,6 +8,7 @@ import { reportCommand } from '../../pipeline/init/invocation.ts';
 // types.ts only: the bundle does not need the report builder.
 import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
+import { readEvent } from '../lib/event.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 import { FORK_REPORT_MARKER, forkReport } from './fork.ts';
@@ -27,7 +28,7 @@ export async function run({
 } = {}): Promise<void> {
   const log = actionsLogger();
   try {
-    const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
+    const event = await readEvent({ env });
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
     let markdown: string;
     let report: ReportJson | null;

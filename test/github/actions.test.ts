@@ -389,6 +389,7 @@ describe('the choose-runner action (fork guard)', () => {
     labeled.label = { name: 'safe to run' };
     const run = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
     expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    // On pull_request_target it is the guard, which needs its token: without one it stops, trusting nothing.
     const target = await runAction({
       name: 'choose-runner',
       inputs: {},
@@ -396,7 +397,8 @@ describe('the choose-runner action (fork guard)', () => {
       eventName: 'pull_request_target',
       workspace,
     });
-    expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    expect(target.code).toBe(1);
+    expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBeUndefined();
     const review = await runAction({
       name: 'choose-runner',
       inputs: {},

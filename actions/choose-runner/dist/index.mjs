@@ -19155,7 +19155,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, SCIENTIFIC, NUMBER_FORMS, NUMBER
 });
 
 // actions/choose-runner/main.ts
-import { mkdir as mkdir2, readFile, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import os5 from "node:os";
 import path4 from "node:path";
 
@@ -36849,6 +36849,36 @@ function hint(status) {
   return status === 401 ? " The token is missing or expired." : status === 403 ? ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.' : status === 404 ? " Check the repository name and that the token can see it." : "";
 }
 
+// actions/lib/event.ts
+init_errors();
+import { readFile } from "node:fs/promises";
+async function readEvent({ env }) {
+  let file2 = env.GITHUB_EVENT_PATH;
+  if (!file2) return {};
+  let text2;
+  try {
+    text2 = await readFile(file2, "utf8");
+  } catch (error63) {
+    let why = error63.code === "ENOENT" ? "there is no such file" : String(error63);
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) cannot be read: ${why}. On GitHub the runner writes it for each job; when running the action by hand, set GITHUB_EVENT_PATH to a file with the event, or unset it.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) is not JSON: ${error63.message}.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+}
+
 // actions/lib/inputs.ts
 init_errors();
 function inputsFromEnv(env) {
@@ -36965,8 +36995,14 @@ async function run({
 } = {}) {
   let log = actionsLogger();
   try {
-    let settings = readSettings({ get: inputsFromEnv(env), env }), event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {}, eventName = env.GITHUB_EVENT_NAME ?? "", choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted }), dataDir = "", pullRequest = null, gateChanges = [];
-    if (settings.token && (eventName === "pull_request_target" || eventName === "issue_comment")) {
+    let settings = readSettings({ get: inputsFromEnv(env), env }), event = await readEvent({ env }), eventName = env.GITHUB_EVENT_NAME ?? "", guarded = eventName === "pull_request_target" || eventName === "issue_comment";
+    if (guarded && !settings.token)
+      throw new VitrineError(
+        "GUARD_NO_TOKEN",
+        `The input "${INPUTS.token}" is empty, and on a ${eventName} event choose-runner is the guard: without a token it cannot check the pull request's files, read approvals or set the gate. Give it \`github-token: \${{ github.token }}\` (with the permissions "pull-requests: write" and "statuses: write"), or, if it names a secret, check that the secret exists.`
+      );
+    let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted }), dataDir = "", pullRequest = null, gateChanges = [];
+    if (guarded) {
       setSecret(settings.token);
       let [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/"), forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log }), allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES], result = await guardPullRequest({
         forge,

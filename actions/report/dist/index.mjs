@@ -19771,7 +19771,7 @@ var init_ops = __esm({
 });
 
 // actions/report/main.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import path4 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -20889,6 +20889,36 @@ var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
 
 // pipeline/report/types.ts
 var REPORT_MARKER = "<!-- vitrine:report -->";
+
+// actions/lib/event.ts
+init_errors();
+import { readFile as readFile2 } from "node:fs/promises";
+async function readEvent({ env }) {
+  let file2 = env.GITHUB_EVENT_PATH;
+  if (!file2) return {};
+  let text2;
+  try {
+    text2 = await readFile2(file2, "utf8");
+  } catch (error63) {
+    let why = error63.code === "ENOENT" ? "there is no such file" : String(error63);
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) cannot be read: ${why}. On GitHub the runner writes it for each job; when running the action by hand, set GITHUB_EVENT_PATH to a file with the event, or unset it.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) is not JSON: ${error63.message}.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+}
 
 // actions/lib/inputs.ts
 init_errors();
@@ -37592,9 +37622,9 @@ async function run({
 } = {}) {
   let log = actionsLogger();
   try {
-    let event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile2(env.GITHUB_EVENT_PATH, "utf8")) : {}, settings = readSettings({ get: inputsFromEnv(env), env, event }), markdown, report, failure2 = null;
+    let event = await readEvent({ env }), settings = readSettings({ get: inputsFromEnv(env), env, event }), markdown, report, failure2 = null;
     if (settings.fromFork) {
-      let reportText = await readFile2(path4.join(settings.reportDir, "report.json"), "utf8").catch(() => null), metricsText = await readFile2(path4.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
+      let reportText = await readFile3(path4.join(settings.reportDir, "report.json"), "utf8").catch(() => null), metricsText = await readFile3(path4.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
         () => null
       ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix, vitrine });
       fork.rebuilt || log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`), markdown = fork.markdown, report = fork.report;
@@ -37630,7 +37660,7 @@ async function run({
   }
 }
 async function readFailure(dir) {
-  let markdown = await readFile2(path4.join(dir, FAILURE_FILES.markdown), "utf8").catch(() => null), json2 = await readFile2(path4.join(dir, FAILURE_FILES.json), "utf8").catch(() => null);
+  let markdown = await readFile3(path4.join(dir, FAILURE_FILES.markdown), "utf8").catch(() => null), json2 = await readFile3(path4.join(dir, FAILURE_FILES.json), "utf8").catch(() => null);
   if (markdown === null || json2 === null) return null;
   try {
     return { markdown, note: JSON.parse(json2) };
@@ -37640,7 +37670,7 @@ async function readFailure(dir) {
 }
 async function noReport(dir) {
   let file2 = path4.join(dir, "report.md");
-  return await readFile2(file2, "utf8").then(
+  return await readFile3(file2, "utf8").then(
     () => !0,
     () => !1
   ) ? null : { markdown: `## Vitrine could not check this pull request
@@ -37659,7 +37689,7 @@ function parseReport(text2, file2) {
 async function readReportFile(dir, name) {
   let file2 = path4.join(dir, name);
   try {
-    return await readFile2(file2, "utf8");
+    return await readFile3(file2, "utf8");
   } catch (error63) {
     throw error63.code === "ENOENT" ? new VitrineError("REPORT_MISSING", missingReport(file2), { file: file2 }) : error63;
   }

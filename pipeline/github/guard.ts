@@ -23,6 +23,11 @@ import { gateKeys, VERDICT_SETTINGS } from './verdict-settings.ts';
 export const DATA_FILES = ['labels.csv', 'params.yaml'] as const;
 export const OBJECTS_FILE = 'data/objects.csv';
 /**
+ * The scheduled retrain's record (retrain.yml writes it on a vitrine/retrain-… branch of this repository): merging it
+ * promotes a model (main.yml starts on it), and the retrain's own report sets the gate on its commit.
+ */
+export const RETRAIN_FILE = '.github/vitrine-retrain.json';
+/**
  * The paths the Model report (pull-request.yml, hosted runners) starts on, as its `paths` filter: code the model is
  * made with. With data files, these are what the model reads; a pull request that changes neither needs no report.
  */
@@ -696,6 +701,8 @@ export interface GuardResult {
   code?: string[];
   /** The pull request changes no data file (labels.csv, params.yaml, data/objects.csv): nothing to train here. */
   noData?: boolean;
+  /** With noData: it changes RETRAIN_FILE, whose merge promotes a model: never a green gate from the guard. */
+  retrain?: boolean;
   /** GitHub listed MAX_LISTED_FILES files or more: the list may be cut, so the pull request was not judged. */
   tooManyFiles?: boolean;
   /** Set when the pull request targets a branch other than the default one: nothing was read or approved. */
@@ -895,10 +902,17 @@ export async function guardPullRequest({
   // Checked against every data file: data/Objects.csv is not passed green because allow-objects is off.
   const misnamed = changed.some((f) => f.status !== 'removed' && misnamedData({ path: f.path, allowed: dataFiles }));
   if (!misnamed && !paths.some((p) => dataFiles.includes(p))) {
+    const retrain = paths.includes(RETRAIN_FILE);
     const reason =
       code.length > 0
         ? 'the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner'
-        : 'the pull request changes no file the model reads (no data file, no code), so there is nothing to train';
+        : retrain && !fork
+          ? `the pull request changes no data file, only ${RETRAIN_FILE}: it is the scheduled retrain's, whose ` +
+            'report (retrain.yml) sets the gate'
+          : retrain
+            ? `the pull request changes no data file, but ${RETRAIN_FILE}, which only the scheduled retrain writes: ` +
+              'merging it would promote a model nobody judged'
+            : 'the pull request changes no file the model reads (no data file, no code), so there is nothing to train';
     log.info(`Nothing to train on the museum's runner: ${reason}.`);
     return {
       ...none,
@@ -907,6 +921,7 @@ export async function guardPullRequest({
       approvedNow,
       code,
       noData: true,
+      retrain,
     };
   }
   const refused = refusedPaths({ files: changed, allowed });
@@ -1206,6 +1221,15 @@ export function guardGateStatus(
     const description = `Not judged: GitHub lists only the first ${most} files of a pull request; split it (see the comment)`;
     return { state: 'failure', description };
   }
+  // The retrain's report sets the gate on its own pull request (a failure there must stay one); a fork that writes
+  // the retrain's file would promote a model on merge that nothing judged.
+  if (result.noData && !codeChanged && result.retrain)
+    return pr.fork
+      ? {
+          state: 'failure',
+          description: `Not judged: ${RETRAIN_FILE} is the scheduled retrain's; a maintainer decides`,
+        }
+      : null;
   if (result.noData && !codeChanged)
     return {
       state: 'success',

@@ -35865,7 +35865,7 @@ function gateKeys({
 }
 
 // pipeline/github/guard.ts
-var DATA_FILES = ["labels.csv", "params.yaml"], OBJECTS_FILE = "data/objects.csv", CODE_PATHS = [
+var DATA_FILES = ["labels.csv", "params.yaml"], OBJECTS_FILE = "data/objects.csv", RETRAIN_FILE = ".github/vitrine-retrain.json", CODE_PATHS = [
   "data.dvc",
   "pipeline/**",
   "actions/**",
@@ -36281,14 +36281,15 @@ async function guardPullRequest({
   }
   let dataFiles = [...DATA_FILES, OBJECTS_FILE];
   if (!changed.some((f) => f.status !== "removed" && misnamedData({ path: f.path, allowed: dataFiles })) && !paths.some((p) => dataFiles.includes(p))) {
-    let reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
+    let retrain = paths.includes(RETRAIN_FILE), reason = code2.length > 0 ? "the pull request changes no data file, only code, which the Model report (pull-request.yml) checks on a hosted runner" : retrain && !fork ? `the pull request changes no data file, only ${RETRAIN_FILE}: it is the scheduled retrain's, whose report (retrain.yml) sets the gate` : retrain ? `the pull request changes no data file, but ${RETRAIN_FILE}, which only the scheduled retrain writes: merging it would promote a model nobody judged` : "the pull request changes no file the model reads (no data file, no code), so there is nothing to train";
     return log.info(`Nothing to train on the museum's runner: ${reason}.`), {
       ...none,
       choice: { runsOn: hosted, trusted: !1, reason },
       pullRequest,
       approvedNow,
       code: code2,
-      noData: !0
+      noData: !0,
+      retrain
     };
   }
   let refused = refusedPaths({ files: changed, allowed }), problems = [], files = [], gateChanges = [];
@@ -36466,6 +36467,11 @@ function guardGateStatus(result) {
     } : null;
   if (result.tooManyFiles)
     return { state: "failure", description: `Not judged: GitHub lists only the first ${MAX_LISTED_FILES.toLocaleString("en")} files of a pull request; split it (see the comment)` };
+  if (result.noData && !codeChanged && result.retrain)
+    return pr.fork ? {
+      state: "failure",
+      description: `Not judged: ${RETRAIN_FILE} is the scheduled retrain's; a maintainer decides`
+    } : null;
   if (result.noData && !codeChanged)
     return {
       state: "success",

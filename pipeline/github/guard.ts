@@ -667,13 +667,43 @@ interface CommentEvent {
   repository?: { full_name?: string; default_branch?: string };
 }
 
+/** The lines of a comment that are an approval command (`/vitrine approve …` on a line of its own), with what each names. */
+function commandLines(body: string | undefined): string[] {
+  return (body ?? '').split(/\r?\n|\r/).flatMap((line) => {
+    const m = /^\/vitrine approve(?:[ \t]+(\S*))?$/i.exec(line.trim());
+    return m ? [m[1] ?? ''] : [];
+  });
+}
+
 /**
- * `/vitrine approve <commit>`: the full 40-digit commit is required, so the approval names exactly what
- * was read (a fork can push a commit that shares any shorter prefix).
+ * `/vitrine approve <commit>` on a line of its own, anywhere in the comment ("LGTM" above it is fine): the full
+ * 40-digit commit is required, so the approval names exactly what was read (a fork can push a commit that shares any
+ * shorter prefix). Null when no line is one, or the lines name different commits.
  */
 export function approveCommand(body: string | undefined): { sha: string } | null {
-  const m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? '').trim());
-  return m ? { sha: m[1]!.toLowerCase() } : null;
+  const named = commandLines(body);
+  if (named.length === 0 || !named.every((n) => /^[0-9a-f]{40}$/i.test(n))) return null;
+  const shas = new Set(named.map((n) => n.toLowerCase()));
+  return shas.size === 1 ? { sha: [...shas][0]! } : null;
+}
+
+/**
+ * Why a comment's approval command approves nothing (a short commit, none, two commits), in the maintainer's words;
+ * null when the comment has no command line, or a good one.
+ */
+export function approveCommandProblem(body: string | undefined): string | null {
+  const named = commandLines(body);
+  if (named.length === 0 || approveCommand(body)) return null;
+  const bad = named.find((n) => !/^[0-9a-f]{40}$/i.test(n));
+  if (bad === undefined)
+    return 'the comment names more than one commit to approve, so which one was read cannot be told';
+  if (bad === '') return 'the comment says "/vitrine approve" without a commit';
+  const shown = shorten(bad, 50).replace(/[\u0000-\u001f\u007f`]+/g, ' ');
+  const what = /^[0-9a-f]+$/i.test(bad) ? `the commit "${shown}" is short` : `"${shown}" is not a commit`;
+  return (
+    `${what}: an approval names the full commit, all 40 characters, because a fork can push another commit that ` +
+    'begins with the same characters'
+  );
 }
 
 /** Write access or more: who may approve a fork's commit, by label or by comment. */
@@ -765,6 +795,28 @@ export async function guardPullRequest({
     const c = (event ?? {}) as CommentEvent;
     const parsed = approveCommand(c.comment?.body);
     const who = c.comment?.user?.login;
+    const problem = approveCommandProblem(c.comment?.body);
+    if (problem && c.issue?.pull_request && c.issue.number && who) {
+      // A maintainer's command that approves nothing is answered; anyone else's would start nothing anyway.
+      const reason = `${who}'s "/vitrine approve" approves nothing: ${problem}`;
+      log.warn(`${reason}.`);
+      const permission = await forge.getPermission({ owner, repo, user: who });
+      if (APPROVERS.includes(permission)) {
+        const now = await forge.getPullRequest({ owner, repo, number: c.issue.number });
+        const named = commandLines(c.comment?.body).find((n) => /^[0-9a-f]+$/i.test(n) && n.length < 40);
+        const moved =
+          named && !now.headSha.toLowerCase().startsWith(named.toLowerCase())
+            ? ` The pull request's head commit does not begin with "${named}": it may have changed since you read it.`
+            : '';
+        const body =
+          `@${who}: your \`/vitrine approve\` approves nothing: ${problem}. Nothing runs.${moved}\n\n` +
+          'If you read the files of the head commit ' +
+          `\`${now.headSha.slice(0, 12)}\`, comment (with the full commit, all 40 characters, on a line of its own):\n\n` +
+          `    /vitrine approve ${now.headSha.replace(/[^0-9a-f]/gi, '')}\n`;
+        await forge.createComment({ owner, repo, issue: c.issue.number, body });
+      }
+      return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
+    }
     if (!parsed || !c.issue?.pull_request || !c.issue.number || !who) {
       return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
     }

@@ -172,3 +172,71 @@ describe('an approval without write access starts nothing', () => {
     },
   );
 });
+
+/*
+ * Outside tester: `/vitrine approve <commit>` below other words ("LGTM", then the command on a line of its own) got no
+ * answer, and a short commit (the 12 characters the guard's comment shows) neither: the log said an issue_comment is
+ * not on Vitrine's list of events. The command is now read on a line of its own anywhere in the comment; a short
+ * commit still approves nothing (a fork can push another commit that begins alike), and a maintainer is told why.
+ */
+describe('the approval command among other words, or with a short commit', () => {
+  const sha = 'ab12cd3'.padEnd(40, '0');
+
+  it('is read on a line of its own anywhere in the comment, never inside a line or a quote', () => {
+    expect(approveCommand(`LGTM\n/vitrine approve ${sha}`)).toEqual({ sha });
+    expect(approveCommand(`Checked the labels.\r\n\r\n/vitrine approve ${sha}\r\nThanks!`)).toEqual({ sha });
+    expect(approveCommand(`> /vitrine approve ${sha}`)).toBeNull();
+    expect(approveCommand(`please /vitrine approve ${sha}`)).toBeNull();
+    // Two commits named: which one was read cannot be told.
+    expect(approveCommand(`/vitrine approve ${sha}\n/vitrine approve ${'c'.repeat(40)}`)).toBeNull();
+  });
+
+  function forkWithHead() {
+    const opened = asFork(examplePayload('opened') as PullRequestEvent) as any;
+    const head = opened.pull_request.head.sha as string;
+    gh!.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
+    gh!.contents.set(head, new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\nDM-1,coin\n' }]]));
+    gh!.pulls.set(2, {
+      head: { sha: head, repo: { full_name: 'mallory/Hello-World' } },
+      base: { sha: opened.pull_request.base.sha, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    });
+    return head;
+  }
+  const comment = (body: string, who: string) => ({
+    action: 'created',
+    issue: { number: 2, pull_request: {} },
+    comment: { body, user: { login: who } },
+    repository: { full_name: `${OWNER}/${REPO}` },
+  });
+
+  it('approves the head from a command below other words', async () => {
+    gh = await startFakeGitHub();
+    const head = forkWithHead();
+    gh.permissions.set('curator', 'write');
+    const r = await guardWith(gh, 'issue_comment')(comment(`LGTM\n/vitrine approve ${head}`, 'curator'));
+    expect(r.approvedNow).toBe(head);
+    expect(r.choice.trusted).toBe(true);
+  });
+
+  it('answers a maintainer’s short commit with why it approves nothing, and approves nothing', async () => {
+    gh = await startFakeGitHub();
+    const head = forkWithHead();
+    gh.permissions.set('curator', 'write');
+    gh.permissions.set('reader', 'read');
+    const guard = guardWith(gh, 'issue_comment');
+    const r = await guard(comment(`LGTM\n/vitrine approve ${head.slice(0, 12)}`, 'curator'));
+    expect(r.approvedNow).toBeNull();
+    expect(r.choice.trusted).toBe(false);
+    expect(r.choice.reason).toContain('40');
+    expect(r.choice.reason).not.toContain('not on Vitrine');
+    expect(gh.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+    const answers = gh.comments.get(2) ?? [];
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.body).toContain('@curator');
+    expect(answers[0]!.body).toContain(head.slice(0, 12));
+    expect(answers[0]!.body).toContain('all 40 characters');
+    // Someone without write access gets no answer: their approval would start nothing anyway.
+    await guard(comment(`/vitrine approve ${head.slice(0, 12)}`, 'reader'));
+    expect(gh.comments.get(2) ?? []).toHaveLength(1);
+  });
+});

@@ -36173,9 +36173,27 @@ function at(params, key) {
 function leaves(value, prefix = "") {
   return value && typeof value == "object" && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k)) : Array.isArray(value) ? value.flatMap((v, i) => leaves(v, `${prefix}.${i}`)) : [[prefix, value]];
 }
+function commandLines(body) {
+  return (body ?? "").split(/\r?\n|\r/).flatMap((line) => {
+    let m = /^\/vitrine approve(?:[ \t]+(\S*))?$/i.exec(line.trim());
+    return m ? [m[1] ?? ""] : [];
+  });
+}
 function approveCommand(body) {
-  let m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? "").trim());
-  return m ? { sha: m[1].toLowerCase() } : null;
+  let named = commandLines(body);
+  if (named.length === 0 || !named.every((n) => /^[0-9a-f]{40}$/i.test(n))) return null;
+  let shas = new Set(named.map((n) => n.toLowerCase()));
+  return shas.size === 1 ? { sha: [...shas][0] } : null;
+}
+function approveCommandProblem(body) {
+  let named = commandLines(body);
+  if (named.length === 0 || approveCommand(body)) return null;
+  let bad = named.find((n) => !/^[0-9a-f]{40}$/i.test(n));
+  if (bad === void 0)
+    return "the comment names more than one commit to approve, so which one was read cannot be told";
+  if (bad === "") return 'the comment says "/vitrine approve" without a commit';
+  let shown2 = shorten(bad, 50).replace(/[\u0000-\u001f\u007f`]+/g, " ");
+  return `${/^[0-9a-f]+$/i.test(bad) ? `the commit "${shown2}" is short` : `"${shown2}" is not a commit`}: an approval names the full commit, all 40 characters, because a fork can push another commit that begins with the same characters`;
 }
 var APPROVERS = ["admin", "maintain", "write"];
 async function guardPullRequest({
@@ -36200,7 +36218,22 @@ async function guardPullRequest({
     gateChanges: []
   }, payload = event ?? {}, command = null;
   if (eventName === "issue_comment") {
-    let c = event ?? {}, parsed = approveCommand(c.comment?.body), who = c.comment?.user?.login;
+    let c = event ?? {}, parsed = approveCommand(c.comment?.body), who = c.comment?.user?.login, problem = approveCommandProblem(c.comment?.body);
+    if (problem && c.issue?.pull_request && c.issue.number && who) {
+      let reason = `${who}'s "/vitrine approve" approves nothing: ${problem}`;
+      log.warn(`${reason}.`);
+      let permission = await forge.getPermission({ owner, repo, user: who });
+      if (APPROVERS.includes(permission)) {
+        let now2 = await forge.getPullRequest({ owner, repo, number: c.issue.number }), named = commandLines(c.comment?.body).find((n) => /^[0-9a-f]+$/i.test(n) && n.length < 40), moved = named && !now2.headSha.toLowerCase().startsWith(named.toLowerCase()) ? ` The pull request's head commit does not begin with "${named}": it may have changed since you read it.` : "", body = `@${who}: your \`/vitrine approve\` approves nothing: ${problem}. Nothing runs.${moved}
+
+If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comment (with the full commit, all 40 characters, on a line of its own):
+
+    /vitrine approve ${now2.headSha.replace(/[^0-9a-f]/gi, "")}
+`;
+        await forge.createComment({ owner, repo, issue: c.issue.number, body });
+      }
+      return { ...none, choice: { runsOn: hosted, trusted: !1, reason } };
+    }
     if (!parsed || !c.issue?.pull_request || !c.issue.number || !who)
       return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
     let now = await forge.getPullRequest({ owner, repo, number: c.issue.number });

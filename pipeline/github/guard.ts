@@ -1019,7 +1019,15 @@ export async function guardPullRequest({
       if (found.length === 0) {
         const kept = withBaseGate({ head: params.text, base: baseText, baseName });
         params.text = kept.text;
-        gateChanges.push(...kept.changes);
+        // What the pull request proposes is what it changed since its branch was made: a value the base branch
+        // changed meanwhile is kept out of params.text as well, but is not the pull request's proposal.
+        const since =
+          kept.changes.length > 0 && baseSha
+            ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha })
+            : null;
+        gateChanges.push(
+          ...(since ? kept.changes.filter((c) => !isDeepStrictEqual(at(since, c.key), c.head)) : kept.changes),
+        );
         if (kept.changes.length > 0) {
           const keys = kept.changes.map((c) => c.key).join(', ');
           log.info(`The pull request changes settings that judge it (${keys}): it is judged by the base branch's.`);
@@ -1053,6 +1061,29 @@ export async function guardPullRequest({
     approvedNow,
     gateChanges: choice.trusted ? gateChanges : [],
   };
+}
+
+/**
+ * The settings at the commit where the pull request's branch left the base (the defaults without a params.yaml there);
+ * null when that file cannot be read: every difference from the base is then said to be the pull request's.
+ */
+async function mergeBaseParams({
+  forge,
+  owner,
+  repo,
+  base,
+  head,
+}: RepoRef & { forge: Forge; base: string; head: string }): Promise<Params | null> {
+  const mergeBase = await forge.mergeBase({ owner, repo, base, head });
+  if (mergeBase.toLowerCase() === base.toLowerCase()) return null;
+  const at = await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: mergeBase });
+  if (at.kind !== 'file' && at.kind !== 'missing') return null;
+  try {
+    return baseParams({ base: at.kind === 'file' ? Buffer.from(at.bytes).toString('utf8') : null });
+  } catch (error) {
+    if (!isVitrineError(error)) throw error;
+    return null;
+  }
 }
 
 /** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */

@@ -36351,7 +36351,11 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
       let baseSha = pr.base?.sha, base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" }, baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null, baseName = pullRequest.baseRef ?? void 0, found = base.kind === "file" || base.kind === "missing" ? paramsProblems({ head: params.text, base: baseText, baseName }) : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       if (problems.push(...found), found.length === 0) {
         let kept = withBaseGate({ head: params.text, base: baseText, baseName });
-        if (params.text = kept.text, gateChanges.push(...kept.changes), kept.changes.length > 0) {
+        params.text = kept.text;
+        let since = kept.changes.length > 0 && baseSha ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha }) : null;
+        if (gateChanges.push(
+          ...since ? kept.changes.filter((c) => !isDeepStrictEqual(at(since, c.key), c.head)) : kept.changes
+        ), kept.changes.length > 0) {
           let keys = kept.changes.map((c) => c.key).join(", ");
           log.info(`The pull request changes settings that judge it (${keys}): it is judged by the base branch's.`);
         }
@@ -36384,6 +36388,24 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
     approvedNow,
     gateChanges: choice.trusted ? gateChanges : []
   };
+}
+async function mergeBaseParams({
+  forge,
+  owner,
+  repo,
+  base,
+  head
+}) {
+  let mergeBase = await forge.mergeBase({ owner, repo, base, head });
+  if (mergeBase.toLowerCase() === base.toLowerCase()) return null;
+  let at2 = await forge.readFileAt({ owner, repo, path: "params.yaml", ref: mergeBase });
+  if (at2.kind !== "file" && at2.kind !== "missing") return null;
+  try {
+    return baseParams({ base: at2.kind === "file" ? Buffer.from(at2.bytes).toString("utf8") : null });
+  } catch (error63) {
+    if (!isVitrineError(error63)) throw error63;
+    return null;
+  }
 }
 function guardComment({
   result,

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { guardPullRequest } from '../../pipeline/github/guard.ts';
+import { githubForge } from '../../pipeline/github/rest.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { examplePayload } from './run-action.ts';
+
+/*
+ * Another helper: the guard compared the head's params.yaml with the base branch's latest commit. When main raised a
+ * gate value after the branch was made and the pull request edits params.yaml (another setting), gate-changes said
+ * the pull request proposes the old value. What the pull request proposes is what it changed since its merge base;
+ * the gate that judges it stays the base branch's latest.
+ */
+
+const OLD =
+  'train:\n  epochs: 80\nevaluate:\n  baseline: prod\n' +
+  'gate:\n  max_macro_f1_drop: 0.02\n  min_class_f1: 0.3\n  min_macro_f1: 0.5\n  min_test_objects: 30\n';
+// Main raised min_class_f1 after the branch was made.
+const MAIN = OLD.replace('min_class_f1: 0.3', 'min_class_f1: 0.4');
+const MERGE_BASE = 'd'.repeat(40);
+
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+async function guard(head: string) {
+  gh = await startFakeGitHub();
+  const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
+    pull_request: { base: { sha: string } };
+  };
+  const { number } = event.pull_request;
+  const headSha = event.pull_request.head.sha;
+  const baseSha = event.pull_request.base.sha;
+  gh.pullFiles.set(number, [{ filename: 'params.yaml', status: 'modified' }]);
+  gh.contents.set(headSha, new Map([['params.yaml', { type: 'file' as const, text: head }]]));
+  gh.contents.set(baseSha, new Map([['params.yaml', { type: 'file' as const, text: MAIN }]]));
+  gh.contents.set(MERGE_BASE, new Map([['params.yaml', { type: 'file' as const, text: OLD }]]));
+  gh.compare.set(`${baseSha}...${headSha}`, MERGE_BASE);
+  const log = memoryLogger();
+  const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+  return guardPullRequest({
+    forge,
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    eventName: 'pull_request_target',
+    event,
+    selfHosted: ['self-hosted'],
+    approvalLabel: 'safe to run',
+    approver: 'github-actions[bot]',
+    log,
+  });
+}
+
+describe('what a pull request proposes for the gate, from its merge base', () => {
+  it('does not say it proposes the value main had when the branch was made', async () => {
+    const result = await guard(OLD.replace('epochs: 80', 'epochs: 12'));
+    expect(result.choice.trusted).toBe(true);
+    expect(result.gateChanges).toEqual([]);
+    // Judged by main's gate all the same.
+    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
+    expect(params.gate.min_class_f1).toBe(0.4);
+    expect(params.train.epochs).toBe(12);
+  });
+
+  it('still names a gate value the pull request itself changed', async () => {
+    const result = await guard(OLD.replace('min_macro_f1: 0.5', 'min_macro_f1: 0.1'));
+    expect(result.gateChanges).toEqual([{ key: 'gate.min_macro_f1', base: 0.5, head: 0.1 }]);
+    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
+    expect(params.gate).toMatchObject({ min_class_f1: 0.4, min_macro_f1: 0.5 });
+  });
+});

@@ -1017,10 +1017,13 @@ export async function guardPullRequest({
           : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       problems.push(...found);
       if (found.length === 0) {
+        // The head's own text is handed over, as written: the runner merges it three ways into the base's file,
+        // and the pipeline job's base-gate step then puts the base's verdict settings back. Rewritten here with
+        // them (a YAML document printed whole: comments dropped, spacing changed), it conflicted with any change
+        // the base made near them since (a reviewer: a plain settings change beside main's newer folds).
         const kept = withBaseGate({ head: params.text, base: baseText, baseName });
-        params.text = kept.text;
         // What the pull request proposes is what it changed since its branch was made: a value the base branch
-        // changed meanwhile is kept out of params.text as well, but is not the pull request's proposal.
+        // changed meanwhile is not the pull request's proposal.
         const since =
           kept.changes.length > 0 && baseSha
             ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha })

@@ -188,6 +188,23 @@ describe('the data files of a pull request whose branch is behind main', () => {
     }
   });
 
+  // A reviewer: the guard handed over the head's params.yaml rewritten whole with main's verdict settings put back
+  // (comments dropped, spacing changed), so a plain settings change beside main's newer folds stopped the run as a
+  // conflict GitHub's merge would not have. The pipeline job's base-gate step keeps main's verdict settings.
+  it('merge a settings change beside main’s newer verdict setting as GitHub would, without a conflict', async () => {
+    const museum = await twoStaff({
+      fix: { labels: { 1: 'medal' }, params: [['  seed: 7\n', '  seed: 8\n']] },
+      main: { labels: { 9: 'cloth' }, params: [['  folds: 5 ', '  folds: 10']] },
+    });
+    expect(museum.mergedParams).not.toBeNull();
+    const { data } = await guard(museum);
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout } = await runStep({ job, data, museum });
+      expect(status, log).toBe(0);
+      expect(await readFile(path.join(checkout, 'params.yaml'), 'utf8')).toBe(museum.mergedParams);
+    }
+  });
+
   it('stop the run where both changed a line, naming the file and saying to update the branch', async () => {
     const museum = await twoStaff({
       fix: { labels: { 1: 'medal', 8: 'amphora' } },

@@ -64,7 +64,10 @@ describe("the base branch's gate decides a pull request", () => {
     expect(withBaseGate({ head: explicit, base: BASE }).changes).toEqual([]);
   });
 
-  it("gives the trusted run the head's params.yaml with the base's gate", async () => {
+  // The head's own text: the runner merges it into the base's file, and the pipeline job's base-gate step (kept on
+  // in every workflow: test/workflows/code-pr-gate.test.ts) puts the base's gate back. Rewritten here, it conflicted
+  // with the base's changes near the gate (a reviewer).
+  it("gives the trusted run the head's params.yaml as written, and names the gate it changes", async () => {
     gh = await startFakeGitHub();
     const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
       pull_request: { base: { sha: string } };
@@ -87,10 +90,7 @@ describe("the base branch's gate decides a pull request", () => {
       log,
     });
     expect(result.choice.trusted).toBe(true);
-    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
-    expect(params.gate.min_macro_f1).toBe(0.5);
-    expect(params.evaluate.baseline).toBe('prod');
-    expect(params.train.epochs).toBe(12);
+    expect(result.files.find((f) => f.path === 'params.yaml')!.text).toBe(WEAK);
     expect(result.gateChanges.map((c) => c.key)).toContain('gate.min_macro_f1');
   });
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { guardPullRequest } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -59,16 +58,14 @@ describe('what a pull request proposes for the gate, from its merge base', () =>
     const result = await guard(OLD.replace('epochs: 80', 'epochs: 12'));
     expect(result.choice.trusted).toBe(true);
     expect(result.gateChanges).toEqual([]);
-    // Judged by main's gate all the same.
-    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
-    expect(params.gate.min_class_f1).toBe(0.4);
-    expect(params.train.epochs).toBe(12);
+    // Handed over as the pull request wrote it, to be merged into main's file (whose gate the pipeline job's
+    // base-gate step keeps): rewritten with main's gate, it conflicted with main's changes near it (a reviewer).
+    expect(result.files.find((f) => f.path === 'params.yaml')!.text).toBe(OLD.replace('epochs: 80', 'epochs: 12'));
   });
 
   it('still names a gate value the pull request itself changed', async () => {
     const result = await guard(OLD.replace('min_macro_f1: 0.5', 'min_macro_f1: 0.1'));
     expect(result.gateChanges).toEqual([{ key: 'gate.min_macro_f1', base: 0.5, head: 0.1 }]);
-    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
-    expect(params.gate).toMatchObject({ min_class_f1: 0.4, min_macro_f1: 0.5 });
+    expect(result.files.find((f) => f.path === 'params.yaml')!.text).toContain('min_macro_f1: 0.1');
   });
 });

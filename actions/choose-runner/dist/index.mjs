@@ -36350,9 +36350,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
     if (params) {
       let baseSha = pr.base?.sha, base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" }, baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null, baseName = pullRequest.baseRef ?? void 0, found = base.kind === "file" || base.kind === "missing" ? paramsProblems({ head: params.text, base: baseText, baseName }) : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       if (problems.push(...found), found.length === 0) {
-        let kept = withBaseGate({ head: params.text, base: baseText, baseName });
-        params.text = kept.text;
-        let since = kept.changes.length > 0 && baseSha ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha }) : null;
+        let kept = withBaseGate({ head: params.text, base: baseText, baseName }), since = kept.changes.length > 0 && baseSha ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha }) : null;
         if (gateChanges.push(
           ...since ? kept.changes.filter((c) => !isDeepStrictEqual(at(since, c.key), c.head)) : kept.changes
         ), kept.changes.length > 0) {

@@ -2610,12 +2610,15 @@ function overlongField({
   ];
   for (const [what, column, most] of fields) {
     const value = column ? (cells[column] ?? '') : '';
+    // Characters, not UTF-16 units: a character of CJK Extension B (U+20000 on) is two units, one character.
     if (value.length <= most) continue;
+    const characters = value.length - (value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+    if (characters <= most) continue;
     const bytes = Buffer.byteLength(value);
     const size = bytes >= 1_000_000 ? ` (${(bytes / 1_000_000).toFixed(1)} MB)` : '';
     const field = what === 'column' ? `the column "${clip(column)}"` : `the ${what} ("${clip(column)}")`;
     return (
-      `${field} of object "${clip(id)}" is ${value.length.toLocaleString('en')} characters long${size}, far longer than any ` +
+      `${field} of object "${clip(id)}" is ${characters.toLocaleString('en')} characters long${size}, far longer than any ` +
       `real ${what === 'title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters are imported): ` +
       `a text pasted into the cell by mistake? It begins "${clip(value.slice(0, 100), 40)}". Correct it in the collections ` +
       'system and export again'

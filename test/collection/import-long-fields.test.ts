@@ -103,4 +103,26 @@ describe('a field of the export far longer than any real one', () => {
     expect(said).not.toMatch(/characters long/);
     expect(await readFile(objects, 'utf8')).toContain(description);
   });
+
+  it('counts characters, not UTF-16 units: 600 CJK Extension B characters are a real title', async () => {
+    const { reimport, objects } = await museum('astral', 'fail');
+    // U+20000 and on: one character each, two UTF-16 units.
+    const title = Array.from({ length: 600 }, (_, i) => String.fromCodePoint(0x20000 + i)).join('');
+    const { code, said } = await reimport((rows) =>
+      rows.map((r) => (r[0] === 'EG-3' ? [...r.slice(0, 3), title, ''] : r)),
+    );
+    expect(code, said).toBe(0);
+    expect(said).not.toMatch(/characters long/);
+    expect(await readFile(objects, 'utf8')).toContain(title);
+  });
+
+  it('says the length in characters when a title of astral characters is too long', async () => {
+    const { reimport } = await museum('astral-long', 'fail');
+    const title = String.fromCodePoint(0x20000).repeat(1001);
+    const { code, said } = await reimport((rows) =>
+      rows.map((r) => (r[0] === 'EG-3' ? [...r.slice(0, 3), title, ''] : r)),
+    );
+    expect(code, said).toBe(1);
+    expect(said).toMatch(/the title \("Title"\) of object "EG-3" is 1,001 characters long/);
+  });
 });

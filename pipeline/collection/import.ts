@@ -58,6 +58,8 @@ import {
   SHORTENED_ADVICE,
   scientificKey,
   shortenedNumber,
+  spreadsheetChanges,
+  untouchedBy,
   visibleId,
 } from './index.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
@@ -2213,8 +2215,11 @@ const REMOVE_AT_MOST = 1000;
 interface Removal {
   /** Objects in data/objects.csv before, in the collection no longer: the export does not list them. */
   notListed: string[];
-  /** Objects the export lists with their id written otherwise (capitals, spaces: changedIds), each with its id there. */
-  renamed: { id: string; as: string }[];
+  /**
+   * Objects the export lists with their id written otherwise (capitals, spaces: changedIds), each with its id there
+   * and how a spreadsheet changed it (spreadsheetChanges; none when it cannot have, or the export shows it did not).
+   */
+  renamed: { id: string; as: string; spreadsheet: string[] }[];
   /** Objects whose row of the export was refused (on_invalid: skip), with its line: kept as they were. */
   refusedRows: { id: string; line: number }[];
   /** Objects in data/objects.csv before this import. */
@@ -2238,10 +2243,16 @@ async function removedObjects({
   const gone = before.filter((id) => !inExport.has(id) && !kept.has(id));
   removal.refusedRows = [...kept].map(([id, { line }]) => ({ id, line }));
   const renamed = changedIds({ before: gone, after: [...inExport].filter((id) => !previous.has(id)) });
+  // A spreadsheet changes every number of the column: when an id it would have changed so is there unchanged
+  // (1987.20 with its last zero beside 1987.1 for 1987.10), no spreadsheet saved it, and the id was changed.
+  const untouched = (form: string) => [...inExport].some((id) => untouchedBy(form, id));
   for (const id of gone) {
     const as = renamed.get(id);
     if (as === undefined) removal.notListed.push(id);
-    else removal.renamed.push({ id, as });
+    else {
+      const forms = spreadsheetChanges(id, as);
+      removal.renamed.push({ id, as, spreadsheet: forms.some(untouched) ? [] : forms });
+    }
   }
   removal.notListed.sort(compareIds);
   removal.refusedRows.sort((a, b) => a.line - b.line);
@@ -2334,8 +2345,8 @@ function changedIds({ before, after }: { before: string[]; after: string[] }): M
 }
 
 /** For ids a spreadsheet shortened (1987.10 → 1987.1), a sentence saying so plainly; else nothing. */
-function shortenedSaid(renamed: { id: string; as: string }[]): string {
-  const short = renamed.filter((r) => idDifferences(r.id, r.as).includes(SHORTENED));
+function shortenedSaid(renamed: Removal['renamed']): string {
+  const short = renamed.filter((r) => r.spreadsheet.includes(SHORTENED));
   if (short.length === 0) return '';
   const e = short[0]!;
   return (
@@ -2468,12 +2479,13 @@ function refuseNumberIds({
   lineOf: Map<string, number>;
 }): void {
   const numbers = renamed
-    .map((r) => ({ ...r, how: idDifferences(r.id, r.as), line: lineOf.get(r.as) ?? 0 }))
-    .filter((r) => r.how.some((what) => NUMBER_DIFFERENCES.includes(what)))
+    .filter((r) => r.spreadsheet.length > 0)
+    .map((r) => ({ ...r, line: lineOf.get(r.as) ?? 0 }))
     .sort((a, b) => a.line - b.line);
   if (numbers.length === 0) return;
   const one = numbers.length === 1;
-  const kinds = new Set(numbers.flatMap((r) => r.how));
+  // Only the changes seen: 1,2E+05 for 123000 is scientific notation, not leading zeros or a ".0".
+  const kinds = new Set(numbers.flatMap((r) => r.spreadsheet));
   const how = listWords(NUMBER_DIFFERENCES.filter((what) => kinds.has(what)));
   const shown = numbers.slice(0, 10).map((r) => `  line ${r.line}: "${clip(r.as)}" for "${clip(r.id)}"`);
   const more = numbers.length > 10 ? [`  … and ${numbers.length - 10} more`] : [];

@@ -1228,6 +1228,12 @@ export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): 
 /** How idDifferences names the zeros a spreadsheet drops from the end of a number with a dot (1987.10 → 1987.1). */
 export const SHORTENED = 'zeros dropped at the end of a number with a dot';
 
+/** How idDifferences names the leading zeros a spreadsheet drops (000123 → 123). */
+export const LEADING_ZEROS = 'leading zeros';
+
+/** How idDifferences names the ".0" a script writes after a whole number (12 → 12.0). */
+export const POINT_ZERO = 'a ".0" after a number';
+
 /** How idDifferences names an id a spreadsheet saved in scientific notation (100000 → 1.00E+05, 1E5). */
 export const SCIENTIFIC = 'scientific notation';
 
@@ -1273,8 +1279,8 @@ export function scientificKey(shown: string): { key: string; digits: number } | 
 const NUMBER_FORMS: [string, (id: string) => string][] = [
   // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
   [SCIENTIFIC, (id) => scientificWhole(id)],
-  ['leading zeros', (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
-  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, '$1')],
+  [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
+  [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, '$1')],
   [SHORTENED, (id) => shortenedNumber(id)],
 ];
 
@@ -1290,6 +1296,40 @@ export function shortenedNumber(id: string): string {
 export const SHORTENED_ADVICE =
   'a spreadsheet takes such an id for a number and drops the zeros at its end: format the id column as text ' +
   'before saving, or export again from the collections system';
+
+/**
+ * How a spreadsheet or script turned the id `old` into `now`, if it can have: the forms it used (000123 → 123 is
+ * leading zeros; 1987.10 → 1987.1 zeros dropped at the end), none when it cannot have. It writes numbers only, and
+ * only drops zeros, never adds them: 1987.1 → 1987.10 or A-012 → A-12 is no spreadsheet's doing. Scientific notation
+ * is said only for an id of digits alone (100000 → 1.00E+05, 123456 → 1.2E+05).
+ */
+export function spreadsheetChanges(old: string, now: string): string[] {
+  const number = /^(\d+)(?:\.(\d+))?$/.exec(old);
+  if (!number) return [];
+  const [, whole, fraction] = number as unknown as [string, string, string | undefined];
+  const unpadded = whole.replace(/^0+(?=\d)/, '');
+  if (fraction === undefined && scientificKey(now) !== undefined)
+    return scientificWhole(now) === unpadded || roundsToScientific(old, now) ? [SCIENTIFIC] : [];
+  const forms = unpadded === whole ? [] : [LEADING_ZEROS];
+  if (fraction !== undefined) {
+    const shortened = fraction.replace(/0+$/, '');
+    if (shortened === fraction) return [];
+    return now === (shortened ? `${unpadded}.${shortened}` : unpadded) ? [...forms, SHORTENED] : [];
+  }
+  if (/^\d+\.0+$/.test(now) && now.replace(/\.0+$/, '') === unpadded) return [...forms, POINT_ZERO];
+  return now === unpadded ? forms : [];
+}
+
+/**
+ * Whether an id of the export is one a spreadsheet would have changed by `form` and is there unchanged (1987.20 with
+ * its last zero, 000124 with its leading zeros, 12 without ".0"): then no spreadsheet saved the id column.
+ */
+export function untouchedBy(form: string, id: string): boolean {
+  if (form === LEADING_ZEROS) return /^0\d+(?:\.\d+)?$/.test(id);
+  if (form === SHORTENED) return /^\d+\.\d*0$/.test(id);
+  if (form === POINT_ZERO) return /^\d+$/.test(id);
+  return false;
+}
 
 /** The ways idDifferences names that are a spreadsheet's or script's doing: never a renaming staff would make. */
 export const NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what);

@@ -34,13 +34,13 @@ const IDS = ['000123', '100000', '123000', '123456789012', 'EG-0004', 'EG-0005',
 const HEADER = ['ObjectNumber', 'Image', 'Type', 'Title'];
 
 /** A museum set up by `vitrine init` from an export of IDS (real photographs), and that export's rows. */
-async function museum(name: string): Promise<{ dir: string; rows: string[][]; exportDir: string }> {
+async function museum(name: string, ids = IDS): Promise<{ dir: string; rows: string[][]; exportDir: string }> {
   const exportDir = path.join(root, name, 'export');
   await mkdir(path.join(exportDir, 'images'), { recursive: true });
   const egypt = (parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][]).slice(1);
   const rows: string[][] = [];
-  for (const [i, id] of IDS.entries()) {
-    const source = egypt[i * 7]!;
+  for (const [i, id] of ids.entries()) {
+    const source = egypt[(i * 7) % egypt.length]!;
     await copyFile(path.join(EGYPT, source[1]!), path.join(exportDir, 'images', `${id}.jpg`));
     rows.push([id, `images/${id}.jpg`, i % 2 ? 'Pottery' : 'Jewellery', source[3]!]);
   }
@@ -145,5 +145,68 @@ describe('the summary of an import with an id written in other capitals', () => 
     expect(code, said).toBe(0);
     expect(said).toMatch(/written differently \(capitals\)/);
     expect(said).toContain('Since the last import: 1 object added (eg-0004) and 1 removed (EG-0004).');
+  });
+});
+
+/** `vitrine import` of the export of `museum` with its ids changed by `mangled` (old id to new), and what it said. */
+async function reimport(m: { dir: string; rows: string[][]; exportDir: string }, mangled: Record<string, string>) {
+  const changed = m.rows.map((r) => [mangled[r[0]!] ?? r[0]!, ...r.slice(1)]);
+  await writeFile(path.join(m.exportDir, 'next.csv'), stringify([HEADER, ...changed]));
+  return vitrine(['import', '--metadata', path.join(m.exportDir, 'next.csv')], m.dir);
+}
+
+describe('an id changed in a way a spreadsheet never changes one', () => {
+  // A spreadsheet drops zeros, it never adds them; and it leaves ids that are not numbers alone.
+  it.each([
+    [
+      'a zero added at the end (a registrar’s correction)',
+      ['1987.1', '1987.2', 'EG-1', 'EG-2'],
+      { '1987.1': '1987.10' },
+    ],
+    ['leading zeros added', ['123', '124', 'EG-1', 'EG-2'], { '123': '000123' }],
+    ['leading zeros dropped from an id that is no number', ['A-012', 'A-013', 'EG-1', 'EG-2'], { 'A-012': 'A-12' }],
+    ['scientific notation read back as a number', ['1E5', '1E6', 'EG-1', 'EG-2'], { '1E5': '100000' }],
+  ])('is imported as a changed id, not refused as a spreadsheet’s (%s)', async (what, ids, mangled) => {
+    const m = await museum(`not-${what.replace(/\W+/g, '-')}`, ids);
+    const { code, said } = await reimport(m, mangled);
+    expect(code, said).toBe(0);
+    expect(said).not.toMatch(/changed the way a spreadsheet changes/);
+    expect(said).toMatch(/written differently/);
+    const [now] = Object.values(mangled);
+    expect(await readFile(path.join(m.dir, 'data', 'objects.csv'), 'utf8')).toContain(`\n${now},`);
+  });
+});
+
+describe('an id a spreadsheet would have changed, beside others it did not change', () => {
+  const accessions = Array.from({ length: 21 }, (_, i) => `1987.${10 + i}`);
+  it.each([
+    // 1987.10 deaccessioned and 1987.1 new: 1987.20 and 1987.30 kept their last zero, no spreadsheet saved this.
+    ['zeros at the end kept elsewhere', [...accessions, 'EG-1'], { '1987.10': '1987.1' }],
+    ['leading zeros kept elsewhere', ['000123', '000124', 'EG-1', 'EG-2'], { '000123': '123' }],
+  ])('is not blamed on a spreadsheet (%s)', async (what, ids, mangled) => {
+    const m = await museum(`evidence-${what.replace(/\W+/g, '-')}`, ids);
+    const { code, said } = await reimport(m, mangled);
+    expect(code, said).toBe(0);
+    expect(said).not.toMatch(/changed the way a spreadsheet changes/);
+    expect(said).not.toMatch(/spreadsheet probably/);
+    const [now] = Object.values(mangled);
+    expect(await readFile(path.join(m.dir, 'data', 'objects.csv'), 'utf8')).toContain(`\n${now},`);
+  });
+});
+
+describe('the refusal of ids a spreadsheet changed', () => {
+  it('names only the change it saw', async () => {
+    const m = await museum('only-form');
+    const { code, said } = await reimport(m, { '123000': '1,2E+05' });
+    expect(code, said).toBe(1);
+    expect(said).toContain('changed the way a spreadsheet changes numbers (scientific notation)');
+    expect(said).not.toMatch(/leading zeros|"\.0"|zeros dropped/);
+  });
+
+  it('names leading zeros alone for 000123 as 123', async () => {
+    const m = await museum('only-zeros');
+    const { code, said } = await reimport(m, { '000123': '123' });
+    expect(code, said).toBe(1);
+    expect(said).toContain('changed the way a spreadsheet changes numbers (leading zeros)');
   });
 });

@@ -19117,7 +19117,7 @@ function shownAround(text2) {
   let from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
   return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
 }
-var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, SCIENTIFIC, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19142,12 +19142,12 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, SCIENTIFIC, NUMBER_FORMS, NUMBER
           id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
         )
       ]
-    ], SHORTENED = "zeros dropped at the end of a number with a dot", SCIENTIFIC = "scientific notation";
+    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation";
     NUMBER_FORMS = [
       // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
       [SCIENTIFIC, (id) => scientificWhole(id)],
-      ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
-      ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+      [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
+      [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, "$1")],
       [SHORTENED, (id) => shortenedNumber(id)]
     ];
     NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });

@@ -689,6 +689,8 @@ async function importInto({
       { file: name },
     );
   }
+  const scientific = scientificIds({ accepted, previous: previousTableNow, removal, name, lineOf: seen });
+  if (scientific) log.warn(scientific.message, { file: name, line: scientific.line });
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
@@ -2503,6 +2505,52 @@ function refuseNumberIds({
       shortenedSaid(numbers),
     { file: name, line: numbers[0]!.line },
   );
+}
+
+/**
+ * A spreadsheet's scientific notation (1.2E+05, 1,4E+05: "E+" as it writes it): a number it showed in a narrow
+ * column, saved as shown, its digits maybe lost (1.2E+05 is anything from 115000 to 124999).
+ */
+function isSpreadsheetNumber(id: string): boolean {
+  return /^\d(?:[.,]\d+)?E\+\d+$/i.test(id);
+}
+
+/**
+ * A warning for new objects whose ids a spreadsheet wrote in scientific notation (at a first import above all, when
+ * no object of the collection tells what they were): imported as they are, but not the collections system's ids.
+ * Not a refusal: whether digits were lost cannot be told (1.2E+05 may be 120000), and the ids may be corrected by
+ * importing again. Those that stand for an object already there were refused (refuseNumberIds).
+ */
+function scientificIds({
+  accepted,
+  previous,
+  removal,
+  name,
+  lineOf,
+}: {
+  accepted: { object: CollectionObject }[];
+  previous: Map<string, unknown>;
+  removal: Removal;
+  name: string;
+  lineOf: Map<string, number>;
+}): { message: string; line: number } | undefined {
+  const matched = new Set(removal.renamed.map((r) => r.as));
+  const ids = accepted
+    .map((a) => a.object.id)
+    .filter((id) => isSpreadsheetNumber(id) && !previous.has(id) && !matched.has(id));
+  if (ids.length === 0) return undefined;
+  const one = ids.length === 1;
+  const lines = ids.map((id) => lineOf.get(id) ?? 0);
+  const shown = ids.slice(0, 10).map((id, i) => `  line ${lines[i]}: "${clip(id)}"`);
+  const more = ids.length > 10 ? [`  … and ${ids.length - 10} more`] : [];
+  const message =
+    `${name} has ${one ? 'an id' : `${ids.length} ids`} in scientific notation, as a spreadsheet writes a number ` +
+    `it shortened:\n${[...shown, ...more].join('\n')}\n${one ? 'It was' : 'They were'} imported as ` +
+    `${one ? 'it is' : 'they are'}, but ${one ? 'it is' : 'they are'} probably not the id${one ? '' : 's'} of the ` +
+    'collections system: digits may be lost (1.2E+05 is any number from 115000 to 124999). Export again with the ' +
+    'id column as text (straight from the collections system, or in a spreadsheet with the id column set to Text: ' +
+    'Excel: Data > From Text/CSV) and import again.';
+  return { message, line: lines[0]! };
 }
 
 /**

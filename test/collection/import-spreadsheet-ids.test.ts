@@ -210,3 +210,27 @@ describe('the refusal of ids a spreadsheet changed', () => {
     expect(said).toContain('changed the way a spreadsheet changes numbers (leading zeros)');
   });
 });
+
+describe('a first import with ids a spreadsheet wrote in scientific notation', () => {
+  it('warns, naming the lines, that the ids look shortened and the export should be made again', async () => {
+    const exportDir = path.join(root, 'first-scientific', 'export');
+    await mkdir(path.join(exportDir, 'images'), { recursive: true });
+    const egypt = (parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][]).slice(1);
+    const ids = ['EG-1', '1.2E+05', 'EG-3', '1,4E+05'];
+    const rows: string[][] = [];
+    for (const [i, id] of ids.entries()) {
+      const source = egypt[i * 7]!;
+      await copyFile(path.join(EGYPT, source[1]!), path.join(exportDir, 'images', `img${i}.jpg`));
+      rows.push([id, `images/img${i}.jpg`, i % 2 ? 'Pottery' : 'Jewellery', source[3]!]);
+    }
+    await writeFile(path.join(exportDir, 'objects.csv'), stringify([HEADER, ...rows]));
+    const dir = path.join(root, 'first-scientific', 'museum');
+    await mkdir(dir);
+    const { code, said } = await vitrine(['init', '--from', path.join(exportDir, 'objects.csv'), '--yes'], dir);
+    expect(code, said).toBe(0);
+    expect(said).toMatch(/warn: .*scientific notation/);
+    expect(said).toContain('line 3: "1.2E+05"');
+    expect(said).toContain('line 5: "1,4E+05"');
+    expect(said).toMatch(/id column as text/);
+  });
+});

@@ -1,14 +1,14 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setDvcConfig } from '../../pipeline/data/config.ts';
-import { addData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { missingOnRemoteFileOf } from '../../pipeline/data/presence.ts';
 import { checkDataPresent } from '../../pipeline/dataset/presence.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { cleanup, cloneTracked, tempDir, writeTree } from './helpers.ts';
+import { cloneTracked, writeTree } from './helpers.ts';
+import { s3Repo, s3ServerForFile } from './s3-fixture.ts';
 
 /*
  * The tester's pull with an image missing from the S3 remote: two files had its bytes (1987.1.png and
@@ -17,42 +17,8 @@ import { cleanup, cloneTracked, tempDir, writeTree } from './helpers.ts';
  * Failed before.
  */
 
-let base: string;
-let server: S3rver;
-let endpoint: string;
-const s3Dir = () => path.join(base, 's3');
-
-beforeAll(async () => {
-  base = await tempDir('vitrine-pull-missing-');
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: s3Dir(),
-    configureBuckets: [{ name: 'museum', configs: [] }],
-  });
-  endpoint = `http://127.0.0.1:${((await server.run()) as { port: number }).port}`;
-});
-afterAll(async () => {
-  await server?.close();
-  await cleanup(base);
-});
-
-async function s3Repo(name: string): Promise<string> {
-  const repo = path.join(base, name);
-  await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: 's3://museum/collection' });
-  await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }] });
-  await setDvcConfig({
-    root: repo,
-    local: true,
-    values: [
-      { section: 'remote "museum-s3"', key: 'access_key_id', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'secret_access_key', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'region', value: 'us-east-1' },
-    ],
-  });
-  return repo;
-}
+const s3 = s3ServerForFile('vitrine-pull-missing-');
+const collectionRepo = (name: string) => s3Repo({ s3, name, folder: 'collection' });
 
 const SAME = 'the same photograph twice';
 const OBJECTS =
@@ -63,7 +29,7 @@ describe('pull with content missing from the S3 remote', () => {
   let pullError: Error;
   const log = memoryLogger();
   beforeAll(async () => {
-    const origin = await s3Repo('origin');
+    const origin = await collectionRepo('origin');
     await writeTree(path.join(origin, 'data'), {
       'objects.csv': OBJECTS,
       'images/1987.1.png': SAME,
@@ -77,7 +43,7 @@ describe('pull with content missing from the S3 remote', () => {
     const md5 = createHash('md5').update(SAME).digest('hex');
     const { S3Client, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
     const client = new S3Client({
-      endpoint,
+      endpoint: s3.endpoint,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -86,7 +52,7 @@ describe('pull with content missing from the S3 remote', () => {
       new DeleteObjectCommand({ Bucket: 'museum', Key: `collection/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}` }),
     );
     expect(added.nfiles).toBe(4);
-    clone = path.join(base, 'clone');
+    clone = path.join(s3.base, 'clone');
     await cloneTracked(origin, clone);
     await setDvcConfig({
       root: clone,

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { objectKey } from '../../pipeline/data/cache.ts';
-import { setDvcConfig } from '../../pipeline/data/config.ts';
-import { addData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import { cloneTracked, readTree, writeTree } from './helpers.ts';
+import { s3Repo, s3ServerForFile } from './s3-fixture.ts';
 
 /*
  * A tester killed s3rver in the middle of a large push: it kept an empty object, listed with Size 0 and an empty
@@ -16,26 +15,7 @@ import { cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.t
  * good copy only of an empty file. Real s3rver on 127.0.0.1, real files in temp folders.
  */
 
-let base: string;
-let server: S3rver;
-let endpoint: string;
-const s3Dir = () => path.join(base, 's3');
-
-beforeAll(async () => {
-  base = await tempDir('vitrine-s3-empty-');
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: s3Dir(),
-    configureBuckets: [{ name: 'museum', configs: [] }],
-  });
-  endpoint = `http://127.0.0.1:${((await server.run()) as { port: number }).port}`;
-});
-afterAll(async () => {
-  await server?.close();
-  await cleanup(base);
-});
+const s3 = s3ServerForFile('vitrine-s3-empty-');
 
 // More files than a push checks one by one (it lists the remote from 64).
 const IMAGES: Record<string, string> = Object.fromEntries(
@@ -43,37 +23,21 @@ const IMAGES: Record<string, string> = Object.fromEntries(
 );
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-async function s3Repo(name: string): Promise<string> {
-  const repo = path.join(base, name);
-  await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: `s3://museum/${name}` });
-  await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }] });
-  await setDvcConfig({
-    root: repo,
-    local: true,
-    values: [
-      { section: 'remote "museum-s3"', key: 'access_key_id', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'secret_access_key', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'region', value: 'us-east-1' },
-    ],
-  });
-  await writeTree(path.join(repo, 'data'), IMAGES);
-  await addData({ root: repo, log: silentLogger });
-  return repo;
-}
-
 describe('an empty object left on an S3 remote by a stopped upload', () => {
   it('is uploaded again by a large push, so a clone pulls every image whole', async () => {
-    const repo = await s3Repo('museum');
+    const repo = await s3Repo({ s3, name: 'museum' });
+    await writeTree(path.join(repo, 'data'), IMAGES);
+    await addData({ root: repo, log: silentLogger });
     expect((await pushData({ root: repo, log: silentLogger })).transferred).toBe(80);
     // What the stopped server kept: the object's bytes and its checksum file empty.
     const id = md5(IMAGES['images/DM-1007.jpg']!);
-    const stored = `${path.join(s3Dir(), 'museum', 'museum', ...objectKey(id).split('/'))}._S3rver_object`;
+    const stored = `${path.join(s3.s3Dir, 'museum', 'museum', ...objectKey(id).split('/'))}._S3rver_object`;
     await writeFile(stored, '');
     await writeFile(`${stored}.md5`, '');
     expect(await readFile(stored, 'utf8')).toBe('');
     const again = await pushData({ root: repo, log: silentLogger });
     expect(again).toMatchObject({ transferred: 1, skipped: 79 });
-    const clone = path.join(base, 'clone');
+    const clone = path.join(s3.base, 'clone');
     await cloneTracked(repo, clone);
     await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
     await pullData({ root: clone, log: silentLogger });

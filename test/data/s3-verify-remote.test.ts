@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { chmod, cp, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { objectKey, objectPath } from '../../pipeline/data/cache.ts';
 import { describeStatus } from '../../pipeline/data/commands.ts';
-import { setDvcConfig } from '../../pipeline/data/config.ts';
-import { addData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import { cloneTracked, readTree, writeTree } from './helpers.ts';
+import { s3Repo, s3ServerForFile } from './s3-fixture.ts';
 
 /*
  * The tester’s damaged S3 object: 8 bytes overwritten in s3rver’s stored file, its size unchanged. S3 (and
@@ -19,26 +18,7 @@ import { cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.t
  * while a clone’s pull refused the file. Real s3rver on 127.0.0.1, real files in temp folders. Failed before.
  */
 
-let base: string;
-let server: S3rver;
-let endpoint: string;
-const s3Dir = () => path.join(base, 's3');
-
-beforeAll(async () => {
-  base = await tempDir('vitrine-s3-verify-');
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: s3Dir(),
-    configureBuckets: [{ name: 'museum', configs: [] }],
-  });
-  endpoint = `http://127.0.0.1:${((await server.run()) as { port: number }).port}`;
-});
-afterAll(async () => {
-  await server?.close();
-  await cleanup(base);
-});
+const s3 = s3ServerForFile('vitrine-s3-verify-');
 
 const IMAGES: Record<string, string> = {
   'objects.csv': 'id,title\nDM-0118,Jug\nDM-0119,Plate\n',
@@ -48,19 +28,8 @@ const IMAGES: Record<string, string> = {
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const JUG = md5(IMAGES['images/DM-0118.jpg']);
 
-async function s3Repo(name: string): Promise<string> {
-  const repo = path.join(base, name);
-  await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: `s3://museum/${name}` });
-  await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }] });
-  await setDvcConfig({
-    root: repo,
-    local: true,
-    values: [
-      { section: 'remote "museum-s3"', key: 'access_key_id', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'secret_access_key', value: 'S3RVER' },
-      { section: 'remote "museum-s3"', key: 'region', value: 'us-east-1' },
-    ],
-  });
+async function pushedRepo(name: string): Promise<string> {
+  const repo = await s3Repo({ s3, name });
   await writeTree(path.join(repo, 'data'), IMAGES);
   await addData({ root: repo, log: silentLogger });
   await pushData({ root: repo, log: silentLogger });
@@ -69,7 +38,7 @@ async function s3Repo(name: string): Promise<string> {
 
 /** s3rver’s file holding object `id` of the remote under `prefix`. */
 const storedFile = (prefix: string, id: string) =>
-  `${path.join(s3Dir(), 'museum', prefix, ...objectKey(id).split('/'))}._S3rver_object`;
+  `${path.join(s3.s3Dir, 'museum', prefix, ...objectKey(id).split('/'))}._S3rver_object`;
 
 /** Overwrite 8 bytes in the middle of the stored file, as damage at rest does: same size, same ETag. */
 async function damageAtRest(file: string): Promise<void> {
@@ -83,7 +52,7 @@ async function damageAtRest(file: string): Promise<void> {
 
 describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_000 }, () => {
   it('verify --remote reads every object, names the file, and its advice keeps --remote inside the quotes', async () => {
-    const repo = await s3Repo('found');
+    const repo = await pushedRepo('found');
     const before = await readFile(storedFile('found', JUG));
     await damageAtRest(storedFile('found', JUG));
     expect((await readFile(storedFile('found', JUG))).length).toBe(before.length);
@@ -98,7 +67,7 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
   });
 
   it('status --remote stays a presence check and claims nothing about the bytes', async () => {
-    const repo = await s3Repo('status');
+    const repo = await pushedRepo('status');
     await damageAtRest(storedFile('status', JUG));
     const status = await dataStatus({ root: repo, log: silentLogger, remote: true });
     expect(status.remote).toMatchObject({ missing: 0 });
@@ -107,7 +76,7 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
   });
 
   it('verify --remote --repair replaces it from the good cache copy and says so; a clone can then pull', async () => {
-    const repo = await s3Repo('repaired');
+    const repo = await pushedRepo('repaired');
     await damageAtRest(storedFile('repaired', JUG));
     const log = memoryLogger();
     const result = await verifyData({ root: repo, log, remote: true, repair: true });
@@ -118,7 +87,7 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
     expect(summary).toContain('1 damaged copy replaced from the local cache');
     // Checked again: nothing left to repair.
     expect((await verifyData({ root: repo, log: silentLogger, remote: true })).remote?.damaged).toEqual([]);
-    const clone = path.join(base, 'repaired-clone');
+    const clone = path.join(s3.base, 'repaired-clone');
     await cloneTracked(repo, clone);
     await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
     await pullData({ root: clone, log: silentLogger });
@@ -126,9 +95,9 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
   });
 
   it('push --verify, as a clone’s pull advises, uploads a good copy and counts it', async () => {
-    const repo = await s3Repo('pushed');
+    const repo = await pushedRepo('pushed');
     await damageAtRest(storedFile('pushed', JUG));
-    const clone = path.join(base, 'pushed-clone');
+    const clone = path.join(s3.base, 'pushed-clone');
     await cloneTracked(repo, clone);
     await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
     const refused = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
@@ -145,7 +114,7 @@ describe('a damaged object on the S3 remote, same size and ETag', { timeout: 60_
   });
 
   it('a damaged remote copy is not replaced by a cache copy that is damaged too', async () => {
-    const repo = await s3Repo('both');
+    const repo = await pushedRepo('both');
     await damageAtRest(storedFile('both', JUG));
     const cached = objectPath(path.join(repo, '.dvc', 'cache'), JUG);
     await chmod(cached, 0o644);

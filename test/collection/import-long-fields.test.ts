@@ -1,12 +1,11 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EGYPT } from '../cli/egypt-export.ts';
+import { vitrineIn } from '../fixtures/cli-run.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * Outside tester, 2026-12-05: a 5 MB title in the export (a paste by mistake) was imported without a word, and
@@ -15,17 +14,10 @@ import { EGYPT } from '../cli/egypt-export.ts';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-long-fields-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir('vitrine-long-fields-');
 });
 
-async function vitrine(args: string[], cwd: string) {
-  const log = memoryLogger();
-  const code = await main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false });
-  return { code, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
+const vitrine = (args: string[], cwd: string) => vitrineIn({ args, cwd });
 
 const HEADER = ['ObjectNumber', 'Image', 'Type', 'Title', 'Description'];
 // Its last space is trimmed as any cell's: 5,040,005 characters read.

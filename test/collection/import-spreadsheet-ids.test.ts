@@ -1,13 +1,12 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkLabels } from '../../pipeline/dataset/validate.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
 import { EGYPT } from '../cli/egypt-export.ts';
+import { vitrineIn } from '../fixtures/cli-run.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * Outside tester, 2026-12-05: an export saved by Excel with `000123` as `123` and `100000` as `1.00E+05` was
@@ -18,17 +17,10 @@ import { EGYPT } from '../cli/egypt-export.ts';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-spreadsheet-ids-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir('vitrine-spreadsheet-ids-');
 });
 
-async function vitrine(args: string[], cwd: string) {
-  const log = memoryLogger();
-  const code = await main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false });
-  return { code, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
+const vitrine = (args: string[], cwd: string) => vitrineIn({ args, cwd });
 
 const IDS = ['000123', '100000', '123000', '123456789012', 'EG-0004', 'EG-0005', 'EG-0006', 'EG-0007', 'EG-0008'];
 const HEADER = ['ObjectNumber', 'Image', 'Type', 'Title'];

@@ -1,10 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { smallExport, vitrineIn } from '../fixtures/cli-run.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * A tester: `init --actions museumorg/vitrine` wrote `@main` into all 7 workflows (promote's has write access) without
@@ -12,30 +10,23 @@ import { memoryLogger } from '../../pipeline/log.ts';
  * said to move; what `uses:` cannot take is refused before anything is written.
  */
 
+let theExport: { csv: string; images: string };
 let root: string;
-let csv: string;
-let images: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-actions-pinned-'));
-  images = path.join(root, 'export', 'images');
-  await mkdir(images, { recursive: true });
-  for (const [i, name] of ['o1', 'o2'].entries())
-    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 90 * i, g: 20, b: 90 } } })
-      .jpeg()
-      .toFile(path.join(images, `${name}.jpg`));
-  csv = path.join(root, 'export', 'objects.csv');
-  await writeFile(csv, 'id,image,type\nA1,o1.jpg,coin\nA2,o2.jpg,vase\n');
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = await tempDir('vitrine-init-actions-pinned-');
+  const rows = [
+    ['A1', 'o1.jpg', 'coin'],
+    ['A2', 'o2.jpg', 'vase'],
+  ];
+  theExport = await smallExport({ dir: path.join(root, 'export'), rows });
 });
 
 async function init(museum: string, actions: string) {
   await mkdir(museum, { recursive: true });
-  const log = memoryLogger();
+  const { csv, images } = theExport;
   const args = ['init', '--from', csv, '--images', images, '--vocabulary', 'coin,vase', '--actions', actions, '--yes'];
-  const code = await main(args, { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
-  return { code, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+  const { code, said } = await vitrineIn({ args, cwd: museum });
+  return { code, messages: said };
 }
 
 describe('init --actions', () => {

@@ -52,6 +52,7 @@ export async function run({
       );
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
+    let stopped: unknown;
     let pullRequest: GuardResult['pullRequest'] = null;
     let gateChanges: GuardResult['gateChanges'] = [];
     if (guarded) {
@@ -59,7 +60,7 @@ export async function run({
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
       const allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
-      const result = await guardPullRequest({
+      let result = await guardPullRequest({
         forge,
         owner,
         repo,
@@ -83,15 +84,29 @@ export async function run({
             'GUARD_NO_BASE',
             "Neither the run nor the event names the base branch's commit, so the data files cannot be merged into it.",
           );
-        dataDir = await writeDataFiles({
-          forge,
-          owner,
-          repo,
-          files: result.files,
-          base,
-          head: pullRequest.headSha,
-          temp: env.RUNNER_TEMP || os.tmpdir(),
-        });
+        try {
+          dataDir = await writeDataFiles({
+            forge,
+            owner,
+            repo,
+            files: result.files,
+            base,
+            head: pullRequest.headSha,
+            temp: env.RUNNER_TEMP || os.tmpdir(),
+          });
+        } catch (error) {
+          // Said on the pull request, as a failed gate, and the job fails: stopped here, the required gate waited
+          // at "Expected" with no comment to say why (a reviewer: GitHub's compare API answered no merge base).
+          const why = `its data files could not be read where its branch left the base: ${messageOf(error)}`;
+          result = {
+            ...result,
+            choice: { runsOn: settings.hosted, trusted: false, reason: `the pull request is not trained: ${why}` },
+            files: [],
+            problems: [...result.problems, `${why}. Run the workflow again; if it fails again, tell the maintainers`],
+          };
+          choice = result.choice;
+          stopped = error;
+        }
       }
       if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
@@ -111,6 +126,7 @@ export async function run({
       await core.summary
         .addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${text(choice.reason)}.\n`, true)
         .write();
+    if (stopped !== undefined) throw stopped;
   } catch (error) {
     core.setFailed(messageOf(error));
   }

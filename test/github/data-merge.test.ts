@@ -84,7 +84,7 @@ async function twoStaff({ fix, main }: { fix: Edits; main: Edits }) {
 }
 
 /** The guard of the trusted workflow (the committed choose-runner bundle) on B's pull request; its data folder. */
-async function guard(museum: Awaited<ReturnType<typeof twoStaff>>) {
+async function guard(museum: Awaited<ReturnType<typeof twoStaff>>, { mergeBase }: { mergeBase?: string } = {}) {
   gh = await startFakeGitHub();
   const event = examplePayload('opened');
   const pr = event.pull_request as typeof event.pull_request & { base: { sha: string } };
@@ -96,7 +96,7 @@ async function guard(museum: Awaited<ReturnType<typeof twoStaff>>) {
     const files = ['labels.csv', 'params.yaml'].map((f) => [f, { type: 'file' as const, text: museum.show(sha, f) }]);
     gh.contents.set(sha, new Map(files as [string, { type: 'file'; text: string }][]));
   }
-  gh.compare.set(`${museum.main}...${museum.head}`, museum.mergeBase);
+  gh.compare.set(`${museum.main}...${museum.head}`, mergeBase ?? museum.mergeBase);
   const workspace = await tempDir('vitrine-data-merge-guard-');
   const run = await runAction({
     name: 'choose-runner',
@@ -107,10 +107,11 @@ async function guard(museum: Awaited<ReturnType<typeof twoStaff>>) {
     // The run's commit: the base branch's, which the runner jobs check out.
     extraEnv: { GITHUB_SHA: museum.main },
   });
+  if (mergeBase !== undefined) return { data: '', event, run };
   expect(run.code, run.stdout).toBe(0);
   expect(run.outputs.trusted).toBe('true');
   expect(gh.invalid).toEqual([]);
-  return { data: run.outputs['data-dir']!, event };
+  return { data: run.outputs['data-dir']!, event, run };
 }
 
 /** A job's step, run as the runner runs a bash step, in a clone of main (the job's checkout). */
@@ -203,6 +204,20 @@ describe('the data files of a pull request whose branch is behind main', () => {
       expect(status, log).toBe(0);
       expect(await readFile(path.join(checkout, 'params.yaml'), 'utf8')).toBe(museum.mergedParams);
     }
+  });
+
+  // A reviewer: GitHub's compare API answered no merge base; the guard's step failed with no comment and no status,
+  // so the required gate waited at "Expected" with nothing on the pull request to say why.
+  it('are not trained when GitHub does not say where the branch left main, and the pull request is told', async () => {
+    const museum = await twoStaff({ fix: { labels: { 1: 'medal' } }, main: { labels: { 9: 'cloth' } } });
+    const { run, event } = await guard(museum, { mergeBase: 'not a commit' });
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.trusted).toBe('false');
+    const comment = gh!.comments.get(event.pull_request.number)?.at(-1)?.body ?? '';
+    expect(comment).toContain('could not be read where its branch left the base');
+    expect(comment).toContain('names no merge base');
+    const gate = gh!.statuses.find((st) => st.context === 'vitrine/gate' && st.sha === museum.head);
+    expect(gate?.state).toBe('failure');
   });
 
   it('stop the run where both changed a line, naming the file and saying to update the branch', async () => {

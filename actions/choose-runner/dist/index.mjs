@@ -37060,7 +37060,7 @@ async function run({
         "GUARD_NO_TOKEN",
         `The input "${INPUTS.token}" is empty, and on a ${eventName} event choose-runner is the guard: without a token it cannot check the pull request's files, read approvals or set the gate. Give it \`github-token: \${{ github.token }}\` (with the permissions "pull-requests: write" and "statuses: write"), or, if it names a secret, check that the secret exists.`
       );
-    let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted }), dataDir = "", pullRequest = null, gateChanges = [];
+    let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted }), dataDir = "", stopped, pullRequest = null, gateChanges = [];
     if (guarded) {
       setSecret(settings.token);
       let [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/"), forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log }), allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES], result = await guardPullRequest({
@@ -37083,20 +37083,30 @@ async function run({
             "GUARD_NO_BASE",
             "Neither the run nor the event names the base branch's commit, so the data files cannot be merged into it."
           );
-        dataDir = await writeDataFiles({
-          forge,
-          owner,
-          repo,
-          files: result.files,
-          base,
-          head: pullRequest.headSha,
-          temp: env.RUNNER_TEMP || os5.tmpdir()
-        });
+        try {
+          dataDir = await writeDataFiles({
+            forge,
+            owner,
+            repo,
+            files: result.files,
+            base,
+            head: pullRequest.headSha,
+            temp: env.RUNNER_TEMP || os5.tmpdir()
+          });
+        } catch (error63) {
+          let why = `its data files could not be read where its branch left the base: ${messageOf(error63)}`;
+          result = {
+            ...result,
+            choice: { runsOn: settings.hosted, trusted: !1, reason: `the pull request is not trained: ${why}` },
+            files: [],
+            problems: [...result.problems, `${why}. Run the workflow again; if it fails again, tell the maintainers`]
+          }, choice = result.choice, stopped = error63;
+        }
       }
       pullRequest && await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
-    setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn)), setOutput(OUTPUTS.trusted, String(choice.trusted)), setOutput(OUTPUTS.reason, choice.reason), setOutput(OUTPUTS.dataDir, dataDir), setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : ""), setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? ""), setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? ""), setOutput(OUTPUTS.baseSha, pullRequest?.baseSha ?? ""), setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges)), info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, " ")}.`), env.GITHUB_STEP_SUMMARY && await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${text(choice.reason)}.
-`, !0).write();
+    if (setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn)), setOutput(OUTPUTS.trusted, String(choice.trusted)), setOutput(OUTPUTS.reason, choice.reason), setOutput(OUTPUTS.dataDir, dataDir), setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : ""), setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? ""), setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? ""), setOutput(OUTPUTS.baseSha, pullRequest?.baseSha ?? ""), setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges)), info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, " ")}.`), env.GITHUB_STEP_SUMMARY && await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${text(choice.reason)}.
+`, !0).write(), stopped !== void 0) throw stopped;
   } catch (error63) {
     setFailed(messageOf(error63));
   }

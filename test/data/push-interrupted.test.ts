@@ -16,7 +16,8 @@ let server: http.Server;
 let endpoint: string;
 let acceptPuts = 3;
 let root: string;
-const stored = new Set<string>();
+/** Objects stored, with their sizes: a HEAD answers an object's size, as S3 does (an empty one is a damaged copy). */
+const stored = new Map<string, string>();
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -28,14 +29,14 @@ beforeAll(async () => {
           res.socket?.destroy(); // the server dies mid-push
           return;
         }
-        stored.add(key);
+        stored.set(key, String(req.headers['content-length'] ?? '0'));
         res.writeHead(200);
         res.end();
         return;
       }
       // The bucket itself (its check) is there; an object is there once stored.
       const isBucket = key.split('?')[0]!.split('/').filter(Boolean).length <= 1;
-      res.writeHead(isBucket || stored.has(key) ? 200 : 404, { 'content-length': '0' });
+      res.writeHead(isBucket || stored.has(key) ? 200 : 404, { 'content-length': stored.get(key) ?? '0' });
       res.end();
     });
   });

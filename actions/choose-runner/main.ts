@@ -71,6 +71,7 @@ export async function run({
         approvalLabel: settings.approvalLabel,
         approver: ACTIONS_BOT_LOGIN,
         allowObjects: settings.allowObjects,
+        baseCommit: env.GITHUB_SHA || null,
         log,
       });
       choice = result.choice;
@@ -78,7 +79,7 @@ export async function run({
       gateChanges = result.gateChanges;
       if (result.files.length > 0 && pullRequest) {
         // The runner jobs check out this run's commit (the base branch's): the merge base is read against it.
-        const base = env.GITHUB_SHA || pullRequest.baseSha;
+        const base = pullRequest.baseSha;
         if (!base)
           throw new VitrineError(
             'GUARD_NO_BASE',

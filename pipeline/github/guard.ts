@@ -766,6 +766,7 @@ export async function guardPullRequest({
   approvalLabel,
   approver,
   allowObjects = false,
+  baseCommit = null,
   log,
 }: RepoRef & {
   forge: Forge;
@@ -777,6 +778,12 @@ export async function guardPullRequest({
   /** Login that records approvals (the token's identity): only its approval statuses count. */
   approver: string;
   allowObjects?: boolean;
+  /**
+   * The run's own commit (GITHUB_SHA: for both events the default branch's latest), which the runner jobs check
+   * out. The event's base.sha is the base when the pull request was opened or last pushed to: approved days later,
+   * it judged by the gate of an older main. Null: the event's.
+   */
+  baseCommit?: string | null;
   log: Logger;
 }): Promise<GuardResult> {
   let baseRefFromApi: string | null = null;
@@ -924,7 +931,7 @@ export async function guardPullRequest({
     number,
     headSha: sha,
     baseRef,
-    baseSha: pr.base?.sha ?? null,
+    baseSha: baseCommit || pr.base?.sha || null,
     fork,
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
@@ -1003,7 +1010,7 @@ export async function guardPullRequest({
     }
     const params = files.find((f) => f.path === 'params.yaml');
     if (params) {
-      const baseSha = pr.base?.sha;
+      const baseSha = pullRequest.baseSha;
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };

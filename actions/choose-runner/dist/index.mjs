@@ -36207,6 +36207,7 @@ async function guardPullRequest({
   approvalLabel,
   approver,
   allowObjects = !1,
+  baseCommit = null,
   log
 }) {
   let baseRefFromApi = null, none = {
@@ -36298,7 +36299,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
     number: number4,
     headSha: sha,
     baseRef,
-    baseSha: pr.base?.sha ?? null,
+    baseSha: baseCommit || pr.base?.sha || null,
     fork
   }, allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES], changed = await forge.listPullRequestFiles({ owner, repo, number: number4 }), paths = changed.flatMap((f) => f.previousPath === null ? [f.path] : [f.path, f.previousPath]), code2 = paths.filter(isCodePath);
   if (changed.length >= MAX_LISTED_FILES) {
@@ -36348,7 +36349,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
     }
     let params = files.find((f) => f.path === "params.yaml");
     if (params) {
-      let baseSha = pr.base?.sha, base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" }, baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null, baseName = pullRequest.baseRef ?? void 0, found = base.kind === "file" || base.kind === "missing" ? paramsProblems({ head: params.text, base: baseText, baseName }) : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
+      let baseSha = pullRequest.baseSha, base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" }, baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null, baseName = pullRequest.baseRef ?? void 0, found = base.kind === "file" || base.kind === "missing" ? paramsProblems({ head: params.text, base: baseText, baseName }) : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       if (problems.push(...found), found.length === 0) {
         let kept = withBaseGate({ head: params.text, base: baseText, baseName }), since = kept.changes.length > 0 && baseSha ? await mergeBaseParams({ forge, owner, repo, base: baseSha, head: sha }) : null;
         if (gateChanges.push(
@@ -37074,10 +37075,11 @@ async function run({
         approvalLabel: settings.approvalLabel,
         approver: ACTIONS_BOT_LOGIN,
         allowObjects: settings.allowObjects,
+        baseCommit: env.GITHUB_SHA || null,
         log
       });
       if (choice = result.choice, pullRequest = result.pullRequest, gateChanges = result.gateChanges, result.files.length > 0 && pullRequest) {
-        let base = env.GITHUB_SHA || pullRequest.baseSha;
+        let base = pullRequest.baseSha;
         if (!base)
           throw new VitrineError(
             "GUARD_NO_BASE",

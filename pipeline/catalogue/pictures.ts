@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { Logger } from '../log.ts';
 import { startFileWriter } from './file-writer.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
-import { shownTitle } from './shown-title.ts';
+import { cutTitle, MANIFEST_TITLE_MAX, shownTitle } from './shown-title.ts';
 import { jsonPieces, writePiecesIfChanged } from './write.ts';
 
 /*
@@ -155,10 +155,18 @@ export function manifestOf({
   const width = o.zoom?.width ?? largest?.width ?? 0;
   const height = o.zoom?.height ?? largest?.height ?? 0;
   // The labels name the object by its title cut at a word (a viewer shows them in its title bar and lists);
-  // a title that was cut is given whole once, among the metadata a viewer shows in its information panel.
+  // a title that was cut is given once among the metadata a viewer shows in its information panel: whole up to
+  // MANIFEST_TITLE_MAX characters, else its start (a 5 MB paste made a 5 MB manifest), saying where the whole is.
   const label = en(shownTitle(o.title) || o.id);
+  const longer = cutTitle({ title: o.title, max: MANIFEST_TITLE_MAX });
+  const fullTitle =
+    shownTitle(o.title) === o.title
+      ? ''
+      : longer === o.title
+        ? o.title
+        : `${longer} (the whole title, ${o.title.length.toLocaleString('en')} characters, is on the object’s page)`;
   const metadata = [
-    ['Title', shownTitle(o.title) === o.title ? '' : o.title],
+    ['Title', fullTitle],
     ['Object number', o.id],
     ['Maker', o.maker],
     ['Date', o.date],

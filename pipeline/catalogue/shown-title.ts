@@ -27,17 +27,29 @@ const WORD_CUT_MIN = 0.5;
  * letter.
  */
 export function shownTitle(title: string): string {
+  return cutTitle({ title, max: SHOWN_TITLE_MAX });
+}
+
+/**
+ * Characters of the title a IIIF manifest gives among its metadata when its shown title was cut: a title a little
+ * longer than SHOWN_TITLE_MAX is given whole there, a text pasted by accident by its start (the object's page gives
+ * it whole). Ten times the longest title of a real catalogue, and a manifest stays a few kB.
+ */
+export const MANIFEST_TITLE_MAX = 2000;
+
+/** The title cut at a word, with "…", to at most `max` characters (code points); shownTitle with its own limit. */
+export function cutTitle({ title, max }: { title: string; max: number }): string {
   // Not a string: the render plan reads catalogue.json before the site checks it against the schema, which then
   // stops the build naming the object; a value that is not text is passed on for that check to find.
-  if (typeof title !== 'string' || title.length <= SHOWN_TITLE_MAX) return title;
+  if (typeof title !== 'string' || title.length <= max) return title;
   // A code point is at most two UTF-16 units: this start has more than the limit's code points when the title has.
-  const start = Array.from(title.slice(0, 2 * SHOWN_TITLE_MAX + 2));
-  if (start.length <= SHOWN_TITLE_MAX) return title;
-  // The first SHOWN_TITLE_MAX characters, the last of them standing for "…": a space there is a word's end.
-  const head = start.slice(0, SHOWN_TITLE_MAX);
+  const start = Array.from(title.slice(0, 2 * max + 2));
+  if (start.length <= max) return title;
+  // The first `max` characters, the last of them standing for "…": a space there is a word's end.
+  const head = start.slice(0, max);
   let cut = head.length - 1;
   const space = head.findLastIndex((c) => /\s/u.test(c));
-  if (space >= WORD_CUT_MIN * SHOWN_TITLE_MAX) cut = space;
+  if (space >= WORD_CUT_MIN * max) cut = space;
   else while (cut > 0 && /\p{M}/u.test(start[cut]!)) cut--;
   const kept = head
     .slice(0, cut)

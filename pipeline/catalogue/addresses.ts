@@ -105,7 +105,8 @@ export async function previousSlugs(file: string): Promise<Map<string, string>> 
         try {
           // A valid JSON string only when the id ends there (an id's own quotes are escaped).
           const id = JSON.parse(buf.toString('utf8', at + open.length - 1, mid + 1)) as string;
-          slugs.set(id, buf.toString('latin1', mid + middle.length, end));
+          // UTF-8: the address of a number in another script keeps its letters ("東博-123").
+          slugs.set(id, buf.toString('utf8', mid + middle.length, end));
         } catch {}
       }
       rest = Buffer.from(buf.subarray(keep));

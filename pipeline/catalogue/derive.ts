@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseDate, type YearRange } from './dates.ts';
 import { shownTitle } from './shown-title.ts';
-import { hashedSlug, plainAddress, reservedSlug } from './slug-rules.ts';
+import { folderKey, hashedSlug, plainAddress, reservedSlug, SLUG } from './slug-rules.ts';
 
-export { reservedSlug };
+export { reservedSlug, SLUG };
 
 /*
  * Small pure helpers that turn pipeline data into what visitors browse by: URL-safe slugs, a period
@@ -18,16 +18,19 @@ export function typeFacet(o: { label: string | null; labelMeant?: string | null 
   return o.labelMeant ?? o.label ?? 'Not labelled yet';
 }
 
-/** A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). */
+/**
+ * A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). It holds
+ * the slugs given so far as folderKey makes them (the slugs themselves, for those in a-z, 0-9, ".", "_" and "-").
+ */
 export function slugFor({ id, taken }: { id: string; taken: Set<string> }): string {
   const base = plainSlug(id);
   // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
-  const free = (s: string) => !taken.has(s) && !reservedSlug(s);
+  const free = (s: string) => !taken.has(folderKey(s)) && !reservedSlug(s);
   const hashed = hashedSlug(base, createHash('md5').update(id).digest('hex').slice(0, 8));
   let slug = free(base) ? base : hashed;
   // An id spelled like another's hashed address ("a-1-0cc175b9"): a counter, so no two objects share a folder.
   for (let n = 2; !free(slug); n++) slug = `${hashed}-${n}`;
-  taken.add(slug);
+  taken.add(folderKey(slug));
   return slug;
 }
 
@@ -35,9 +38,6 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
 export function plainSlug(id: string): string {
   return plainAddress(id) || 'object';
 }
-
-/** What a slug must look like (catalogue schema). */
-export const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * The page slug of each id, in order. An id keeps the slug it had in the previous catalogue, so its
@@ -48,8 +48,8 @@ export function assignSlugs({ ids, previous }: { ids: string[]; previous: Map<st
   const taken = new Set<string>();
   const slugs: (string | undefined)[] = ids.map((id) => {
     const s = previous.get(id);
-    if (s === undefined || !SLUG.test(s) || reservedSlug(s) || taken.has(s)) return undefined;
-    taken.add(s);
+    if (s === undefined || !SLUG.test(s) || reservedSlug(s) || taken.has(folderKey(s))) return undefined;
+    taken.add(folderKey(s));
     return s;
   });
   return ids.map((id, i) => slugs[i] ?? slugFor({ id, taken }));

@@ -67,7 +67,7 @@ export async function writePictures({
       // sharp names the service after the output folder: `<id>/<slug>.partial`; the final folder is `<slug>`.
       const infoFile = path.join(temp, 'info.json');
       const info = JSON.parse(await readFile(infoFile, 'utf8')) as { id: string };
-      info.id = `${iiifBase}/${o.slug}`;
+      info.id = `${iiifBase}/${encodeURIComponent(o.slug)}`;
       await writeFile(infoFile, JSON.stringify(info));
       for (const w of LARGE_WIDTHS) {
         if (w >= o.width) continue;
@@ -148,7 +148,9 @@ export function manifestOf({
   siteBase: string;
   collection: string;
 }): Record<string, unknown> {
-  const at = (p: string) => `${siteBase}${p}`;
+  // Percent-encoded: an address with letters of another script ("iiif/東博-123/") is a IRI, and IIIF wants URIs. An
+  // address in a-z, 0-9, ".", "_" and "-" is left as it is.
+  const at = (p: string) => `${siteBase}${encodeURI(p)}`;
   const id = at(`${iiifFolder(o.slug)}/manifest.json`);
   const canvas = at(`${iiifFolder(o.slug)}/canvas/1`);
   const largest = o.images.at(-1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLUG } from './slug-rules.ts';
 
 /*
  * The catalogue data file (`.vitrine/catalogue/catalogue.json`): everything the public site shows,
@@ -65,8 +66,8 @@ export const annotationSchema = z.object({
 /** One object as the public sees it. */
 export const catalogueObjectSchema = z.object({
   id: z.string().min(1),
-  /** URL-safe, unique path segment of the object page (`objects/<slug>/`). */
-  slug: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  /** Unique path segment of the object page (`objects/<slug>/`): slug-rules.ts SLUG, which says what it may hold. */
+  slug: z.string().regex(SLUG),
   title: z.string(),
   maker: z.string(),
   date: z.string(),

@@ -7,8 +7,15 @@ import { WINDOWS_DEVICE } from '../windows-names.ts';
  * pipeline writes (data.ts) and the pages read (numberKey, numberPiece, numberIndex, numberTyped).
  */
 
-/** The address an id gets when no other id has it: lower case, runs of other characters turned into "-"; "" when none is left. */
+/**
+ * The address an id gets when no other id has it: lower case, runs of other characters turned into "-"; "" when none
+ * is left. A number in Latin letters ("DM 0267" → "dm-0267", "Château.3" → "chateau.3") keeps the address it always
+ * had: its letters without accents, a-z, 0-9, ".", "_" and "-". A number with letters or digits of another script
+ * ("東博-123", "ОБ-12", "ΑΜ 5", "متحف ٣") keeps them too (otherAddress): its address was only its Latin part before
+ * ("123", "12"), or nothing at all.
+ */
 export function plainAddress(id: string): string {
+  if (OTHER_SCRIPT.test(id)) return otherAddress(id);
   return id
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -16,6 +23,73 @@ export function plainAddress(id: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[-._]+|-+$/g, '')
     .slice(0, 80);
+}
+
+/** A letter or digit of a script other than Latin (and of no script shared by all, such as 0-9 and "ー"). */
+const OTHER_SCRIPT = /(?=[\p{L}\p{N}])[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u;
+
+/** A character an address may keep besides a-z, 0-9, ".", "_" and "-": a letter (not upper case), digit or mark. */
+const KEPT = /^(?![\p{Lu}\p{Lt}])[\p{L}\p{N}\p{M}]$/u;
+
+/** Bytes (UTF-8) of an address with other-script letters: with its code, a counter and ".partial", a folder name. */
+const ADDRESS_BYTES = 200;
+
+/**
+ * The address of a number with letters of another script: those letters and digits kept as they are, lower case
+ * and NFC-normalised ("か\u3099-1" is "が-1", the half-width "ｶﾞ-1" "ガ-1"), with the marks that go with them
+ * (Arabic and Devanagari vowel signs); the Latin letters and the signs around them made into an address as in a
+ * Latin number. At most 80 characters and 200 bytes, cut between two characters, so a folder name with the
+ * address's code and ".partial" stays within the 255 bytes file systems allow. Browsers show such addresses as
+ * written and send them percent-encoded (UTF-8), which static hosts (GitHub Pages, S3) and the site's pages read.
+ */
+function otherAddress(id: string): string {
+  let out = '';
+  let kept = false;
+  // Lower case for the whole number, not letter by letter: a Greek "Σ" that ends a word is "ς".
+  for (const c of id.normalize('NFC').toLowerCase()) {
+    const other = OTHER_SCRIPT.test(c) || (/\p{L}/u.test(c) && /\p{Script=Common}/u.test(c));
+    const own = other || (kept && /\p{M}/u.test(c)) ? c.normalize('NFKC') : '';
+    if (own && [...own].every((k) => KEPT.test(k))) {
+      out += own;
+      kept = true;
+      continue;
+    }
+    // Outside the other script: as plainAddress makes a Latin number's address, "\0" standing for what is not kept.
+    kept = false;
+    out += c
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '\0');
+  }
+  // NFC again: a mark kept after a letter may compose with it ("Ε\u0301" lower-cased is "έ").
+  const whole = out
+    .normalize('NFC')
+    .replace(/\0+/g, '-')
+    .replace(/^[-._]+|-+$/g, '');
+  let cut = '';
+  let bytes = 0;
+  for (const c of whole) {
+    bytes += new TextEncoder().encode(c).length;
+    if (cut.length + c.length > 80 || bytes > ADDRESS_BYTES) break;
+    cut += c;
+  }
+  return cut.replace(/-+$/, '');
+}
+
+/**
+ * What a page address must look like (the catalogue's schema, the addresses saved and published): lower-case
+ * letters (a-z, or of another script), digits, marks after a letter, ".", "_" and "-"; a letter or digit first.
+ */
+export const SLUG = /^(?!.*[\p{Lu}\p{Lt}])[\p{L}\p{N}][\p{L}\p{N}\p{M}._-]*$/u;
+
+/**
+ * Two addresses a file system that ignores case (Windows, macOS) takes for one folder name are one address: Greek
+ * final and medial sigma ("οδος", "οδοσ") are the same letter there. Every address in a-z, 0-9, ".", "_" and "-"
+ * is its own key.
+ */
+export function folderKey(slug: string): string {
+  return slug.toUpperCase().toLowerCase();
 }
 
 /**

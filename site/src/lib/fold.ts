@@ -2,7 +2,7 @@
  * Search folding for Latin letters Pagefind keeps apart. Pagefind drops accents that are combining
  * marks ("Château" is found by "chateau") but not letters that are their own ("Łódź", "Ørsted",
  * "Æthelred", "Straße", "Đakovo"), so a visitor without those keys finds nothing. An object page
- * carries a hidden folded copy of its text when folding changes more than accents, and the search
+ * carries a hidden folded copy of the words of its text that folding changes more than by accents, and the search
  * page folds what is typed the same way: "lodz" and "Łódź" both find "Łódź". Other scripts (Arabic,
  * Greek, Chinese…) are left as they are.
  *
@@ -61,8 +61,29 @@ export function fold(text: string): string {
   return foldLetters(text).replace(/\p{Pc}/gu, '');
 }
 
-/** The folded copy an object page needs for search, or "" when Pagefind's own folding is enough. */
+/** Characters of a folded copy at most (a few hundred words): a real title and description need far fewer. */
+const FOLDED_COPY_MAX = 10_000;
+
+/** A word longer than this (text pasted without spaces) is no word anyone types: no folded copy of it. */
+const FOLDED_WORD_MAX = 100;
+
+/**
+ * The folded copy an object page needs for search: the words that folding changes beyond what Pagefind folds itself
+ * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12"), once each, in the order they come; "" when there are none.
+ * Not the whole text again: a long title with such a letter was written twice on its page. Pagefind finds a page by
+ * its words, wherever they are on it, so the words are enough. At most FOLDED_COPY_MAX characters: a text pasted by
+ * accident, with thousands of such words, gives its first ones.
+ */
 export function foldedCopy(text: string): string {
-  const folded = fold(text);
-  return folded === unaccent(text) ? '' : folded;
+  const words = new Set<string>();
+  let size = 0;
+  for (const word of text.split(/[^\p{L}\p{N}\p{M}\p{Pc}]+/u)) {
+    if (word.length > FOLDED_WORD_MAX) continue;
+    const folded = fold(word);
+    if (folded === unaccent(word) || folded === '' || words.has(folded)) continue;
+    if (size + folded.length + 1 > FOLDED_COPY_MAX) break;
+    words.add(folded);
+    size += folded.length + 1;
+  }
+  return [...words].join(' ');
 }

@@ -230,12 +230,29 @@ const HF_LICENSES = [
 ];
 
 /**
- * What the backbone's package is, said wherever its name is shown to the public (the card, the model page's
- * lineage): "nsfwjs" alarms a reader of a museum's page, and only its general image model is used.
+ * What the backbone's package is, said wherever its name is shown to the public (the card, the model page, the
+ * pull-request report): "nsfwjs" alarms a reader of a museum's page (an outside tester), and only the general image
+ * model whose weights ship in it is used.
  */
 export const NSFWJS_NOTE =
-  'nsfwjs is the software package the general-purpose image model (trained on everyday photographs, ImageNet) ' +
-  'comes in; only the image features that model computes are used here, not its content filter';
+  'nsfwjs is only the software package its weights ship in, so that they work offline; only the image features ' +
+  'the general-purpose model computes are used here, not the content filter that package is named for';
+
+/** The built-in backbones by their names in a backbone id ("nsfwjs-mobilenet_v2_mid@4.3.0#…"). */
+const BUILTIN_NAMES: Record<string, string> = {
+  mobilenet_v2: 'MobileNetV2',
+  mobilenet_v2_mid: 'MobileNetV2',
+  inception_v3: 'InceptionV3',
+};
+
+/**
+ * What a built-in backbone is, in plain words: "MobileNetV2, a general-purpose image model trained on everyday
+ * photographs (ImageNet)"; null for a custom one (its id is all that is known).
+ */
+export function backboneWords(id: string): string | null {
+  const name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ''];
+  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
+}
 
 /** `license:` for the front matter: the licence's leading SPDX id when the Hub knows it, else "other" with a name. */
 export function hfLicense(licence: string): Record<string, string> {
@@ -510,18 +527,18 @@ function trainingWords(head: ModelCard['details']['head']): string {
 }
 
 /**
- * How an lbfgs head was fitted, plain words first and the method's name after (a tester read "L-BFGS" and "L2" as
- * jargon): "trained until it stopped improving, in 47 rounds (the L-BFGS solver, which has no epochs)" and "how
- * strongly it is kept from fitting the training photographs too closely: 0.1 (its L2 penalty), chosen …". The
- * model card and the pull-request report's training section both say it so.
+ * How an lbfgs head was fitted, in plain words (testers read "L-BFGS" and "L2" as jargon; the solver is not named,
+ * a term that must stay comes in brackets after the words): "trained until it stopped improving, in 47 rounds" and
+ * "how strongly it is kept from fitting the training photographs too closely: 0.1 (its L2 penalty), chosen …".
+ * The model card and the pull-request report's training section both say it so.
  */
 export function fitWords(f: HeadFit): { fit: string; penalty: string } {
   const fit =
     f.iterations === null
-      ? 'trained until it stopped improving (the L-BFGS solver, which has no epochs)'
+      ? 'trained until it stopped improving'
       : f.converged === false
-        ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little (the L-BFGS solver)`
-        : `trained until it stopped improving, in ${f.iterations} rounds (the L-BFGS solver, which has no epochs)`;
+        ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little`
+        : `trained until it stopped improving, in ${f.iterations} rounds`;
   if (f.l2 === null) return { fit, penalty: '' };
   const among =
     f.choices && f.choices.length > 1
@@ -717,11 +734,14 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`- **Owners:** ${safe(d.owners.join(', '))}`);
   lines.push(`- **What changed:**`);
   for (const c of d.changes) lines.push(`  - ${safe(c)}`);
+  // What the image model is in plain words before its id; the package's name alarms a public that reads it on a
+  // museum's page (an outside tester): what it is, and what is used of it.
+  const what = backboneWords(d.backbone.id);
   lines.push(
     `- **Model type:** a classification head ` +
-      `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings ` +
-      `from the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), source: ${safe(d.backbone.source)}` +
-      // The package's name alarms a public that reads it on a museum's page: what it is, and what is used of it.
+      `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image features ` +
+      `from ${what ? `${what}, ` : ''}the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), ` +
+      `source: ${safe(d.backbone.source)}` +
       (d.backbone.id.startsWith('nsfwjs-') ? `. ${NSFWJS_NOTE}` : ''),
   );
   lines.push(

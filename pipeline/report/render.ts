@@ -3,7 +3,7 @@ import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import { levelled } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
-import { fitWords } from '../registry/card.ts';
+import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
@@ -56,6 +56,9 @@ export interface RenderInput {
    */
   vitrine?: string;
 }
+
+/** The report's first word for macro-F1: plain words, the term in brackets (testers read "macro-F1" as jargon). */
+export const OVERALL_SCORE = 'the overall score, each label counting equally (macro-F1)';
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
   better: 'Better: this change makes the model better',
@@ -241,12 +244,16 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     return (
       `**This pull request changes nothing the model learns from**, so the model tested is the one in production ` +
       `(${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and ` +
-      `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ` +
-      `${num(metrics.macroF1.value)}).`
+      `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} ` +
+      `is ${num(metrics.macroF1.value)}.`
     );
   if (!c)
-    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
-  const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
+    return (
+      `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ` +
+      `${num(metrics.macroF1.value)}.`
+    );
+  // Said in plain words first, the term after (testers read "macro-F1" as jargon); later mentions use the term.
+  const name = c.metric === 'macroF1' ? OVERALL_SCORE : 'accuracy (the share of objects it gets right)';
   const fromEveryObject =
     metrics.baseline?.comparison.verdict === 'no detectable difference' &&
     report.verdict !== 'no detectable difference';
@@ -290,11 +297,15 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
   const range = `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${change}${again}${sure}`;
+  return `${scope} ${capitalise(name)} is ${change}${again}${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
-  const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
+  const rows = report.gate.checks.map((c) => [
+    c.passed ? '✅ passes' : '❌ fails',
+    text(gateWords(c.name)),
+    text(gateWords(c.detail)),
+  ]);
   const stale = report.gate.stale
     ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it (or other model ' +
       'settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run ' +
@@ -305,6 +316,20 @@ function gateSection(report: ReportJson): string {
       'or copied after the evaluation). Promotion refuses it until then.'
     : '';
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}${other}`;
+}
+
+/**
+ * A gate check (metrics.json keeps evaluate's names, which promotion and the CLI use) in the comment's words: a
+ * "class" is a label, the "baseline" the model in production and the "candidate" this change (a tester).
+ */
+export function gateWords(s: string): string {
+  return s
+    .replace(/\bevery class F1\b/g, 'every label’s F1')
+    .replace(/\bclasses\b/g, 'labels')
+    .replace(/\bclass\b/g, 'label')
+    .replace(/\bbelow the baseline\b/g, 'below the model in production')
+    .replace(/\bbaseline (?=\d)/g, 'in production ')
+    .replace(/\bcandidate (?=\d)/g, 'with this change ');
 }
 
 /**
@@ -589,7 +614,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
   ];
   const rows = [
     row('Accuracy (share of objects right)', metrics.accuracy, b?.accuracy),
-    row('Macro-F1 (every class counts the same)', metrics.macroF1, b?.macroF1),
+    row('Overall score, each label counting equally (macro-F1)', metrics.macroF1, b?.macroF1),
     row(text(`Right within the top ${metrics.topK.k} guesses`), metrics.topK.accuracy, b?.topK.accuracy),
     row('Calibration error (how far confidence is off)', metrics.ece, b?.ece, true),
   ];
@@ -755,10 +780,15 @@ function trainingSection(model: ModelInfo): string {
       ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects;` +
         ` when the ${second} line stops improving, more training stops helping.`
       : `In each chart the ${first} line is the training objects.`;
+  // What the charts measure in plain words, the terms in brackets (a tester read "epoch", "loss", "backend").
+  const measures = accChart
+    ? 'The first chart shows how far its answers are from the labels, lower is better (loss); the second, the ' +
+      'share it gets right (accuracy).'
+    : 'The chart shows how far its answers are from the labels, lower is better (loss).';
   const words = [
     `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ` +
       `${model.validationCount} checked it along the way,`,
-    `for ${epochs} ${pluralWord(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
+    `in ${epochs} ${epochs === 1 ? 'pass' : 'passes'} over the training objects (epochs). ${measures} ${legend}`,
     listed.length < epochs
       ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
       : '',
@@ -784,9 +814,7 @@ function trainingSection(model: ModelInfo): string {
  * saved before the fit was recorded gets a neutral sentence.
  */
 function fittedOnce(model: ModelInfo): string {
-  const who =
-    `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
-    `${text(model.backend)} backend.`;
+  const who = `${model.trainCount} ${pluralWord(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it.`;
   const f = model.lbfgs;
   const words = f ? fitWords({ ...f, l2: model.l2 ?? null }) : null;
   const fit = words
@@ -794,11 +822,13 @@ function fittedOnce(model: ModelInfo): string {
     : 'Training recorded one set of figures, so there is no training curve.';
   const penalty = words?.penalty ? `${capitalise(words.penalty)}.` : '';
   const { loss, valLoss, accuracy, valAccuracy } = model.history;
-  const figures =
-    `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` +
-    (valLoss.length > 0 || valAccuracy.length > 0
-      ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.`
-      : '.');
+  const checked = valLoss.length > 0 || valAccuracy.length > 0;
+  const figures = checked
+    ? `It gets ${pct(accuracy[0] ?? NaN)} of the training objects right and ${pct(valAccuracy[0] ?? NaN)} of the ` +
+      'validation objects; how far its answers are from their labels, lower is better (loss), is ' +
+      `${num(loss[0], 4)} and ${num(valLoss[0], 4)}.`
+    : `It gets ${pct(accuracy[0] ?? NaN)} of the training objects right; how far its answers are from their ` +
+      `labels, lower is better (loss), is ${num(loss[0], 4)}.`;
   return [who, fit, penalty, figures].filter(Boolean).join(' ');
 }
 
@@ -877,9 +907,10 @@ function lineageSection(report: ReportJson): string {
         : report.labels.baseUnavailable
           ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)`
           : ''),
-    `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
+    imageModelWords(l),
     report.comparison && report.verdict !== 'not scored'
-      ? `How the change on the test objects was tested: ${text(report.comparison.test)}`
+      ? 'How the change was tested: both models were scored again on many random draws of the same objects, to see ' +
+        `how much of the change chance alone could give (${text(report.comparison.test)})`
       : '',
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
   ].filter(Boolean);
@@ -907,6 +938,19 @@ function lineageSection(report: ReportJson): string {
   return (
     `<details><summary>Where this result comes ` +
     `from</summary>\n\n${lines.map((x) => `- ${x}`).join('\n')}${params}${stages}\n\n</details>`
+  );
+}
+
+/**
+ * The details' line on the image model, plain words first (a tester read "backend", "backbone" and "nsfwjs"): what
+ * the model is and, for a built-in one, that nsfwjs is only the package it ships in; its id and the backend after.
+ */
+function imageModelWords(l: ReportJson['lineage']): string {
+  const what = backboneWords(l.backbone);
+  const nsfwjs = /^nsfwjs-/.test(l.backbone) ? `; ${NSFWJS_NOTE}` : '';
+  return (
+    `Image model that describes each photograph: ${what ?? 'a custom one'}${nsfwjs} ` +
+    `(backbone ${text(l.backbone)}, run by TensorFlow.js on its ${text(l.backend)} backend)`
   );
 }
 

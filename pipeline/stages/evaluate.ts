@@ -637,8 +637,10 @@ export const evaluateStage: Stage = {
     const parts = [
       metrics.n === 0
         ? 'not scored: no labelled object is in the test split'
-        : `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and ` +
-          `accuracy ${pct(metrics.accuracy.value)} on ${plural(metrics.n, 'test object')}`,
+        : // Plain words first, the term after (testers read the comment's stage table, where this is shown).
+          `overall score ${f1.value.toFixed(2)}, each label counting equally (macro-F1; 95% range ` +
+          `${f1.low.toFixed(2)}–${f1.high.toFixed(2)}), and ${pct(metrics.accuracy.value)} right on ` +
+          plural(metrics.n, 'test object'),
     ];
     if (metrics.baseline && metrics.n > 0) {
       const c = metrics.baseline.comparison;
@@ -661,7 +663,7 @@ export const evaluateStage: Stage = {
       );
     }
     const leftOut = leftOutIds.size;
-    if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (no usable embedding)`);
+    if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`);
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     // The same words and count as the catalogue's review page, where these are one part of the queue.
     if (review) parts.push(`${plural(labelsThatMayBeWrong(review).length, 'staff label')} that may be wrong`);

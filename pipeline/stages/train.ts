@@ -170,33 +170,74 @@ export const trainStage: Stage = {
     } finally {
       model.dispose();
     }
-    const valAcc = history.valAccuracy[history.bestEpoch];
-    const parts = [
-      `${trainObjects.length} training objects`,
-      `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
-      `backend ${backend.name}`,
-      ...(params.train.flagged === 'drop' ? [`${dropped} flagged labels left out`] : []),
-      ...(leftOut.objects.length > 0
-        ? [`${plural(leftOut.objects.length, 'object')} left out (no usable embedding)`]
-        : []),
-      fitWords(history),
-      valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
-    ];
-    return { summary: parts.join(', ') };
+    return {
+      summary: trainSummary({
+        trainObjects: trainObjects.length,
+        embedded,
+        backend: backend.name,
+        dropped: params.train.flagged === 'drop' ? dropped : null,
+        leftOut: leftOut.objects.length,
+        history,
+      }),
+    };
   },
 };
 
 /** "25 epochs (stopped early)"; for the lbfgs head, which runs no epochs: "fitted until it stopped improving (47 steps), train.l2 0.1". */
+/**
+ * The train stage's summary (the run log, and the stage table of the pull-request comment's "Where this result comes
+ * from"), in plain words with the terms in brackets after them (testers read "L2", "embeddings", "backend" and
+ * "epochs" there as jargon): "42 training objects, each photograph described by the image model (0 newly, 48
+ * reused), run on wasm (backend), trained until it stopped improving (36 steps), held back from fitting the
+ * training photographs too closely at strength 0.01 (its L2 penalty, one of train.l2_choices), at best 66.7% of the
+ * validation objects right".
+ */
+export function trainSummary({
+  trainObjects,
+  embedded,
+  backend,
+  dropped,
+  leftOut,
+  history,
+}: {
+  trainObjects: number;
+  embedded: { computed: number; fromCache: number };
+  backend: string;
+  /** Flagged labels left out (train.flagged drop), or null when they are kept. */
+  dropped: number | null;
+  leftOut: number;
+  history: HeadHistory;
+}): string {
+  const valAcc = history.valAccuracy[history.bestEpoch];
+  return [
+    `${trainObjects} training objects`,
+    `each photograph described by the image model (${embedded.computed} newly, ${embedded.fromCache} reused)`,
+    `run on ${backend} (backend)`,
+    ...(dropped === null ? [] : [`${dropped} flagged labels left out`]),
+    ...(leftOut > 0 ? [`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`] : []),
+    fitWords(history),
+    valAcc === undefined
+      ? 'no validation objects'
+      : `at best ${(valAcc * 100).toFixed(1)}% of the validation objects right`,
+  ].join(', ');
+}
+
 function fitWords(history: HeadHistory): string {
   const f = history.lbfgs;
   if (f) {
     const fit = f.converged
-      ? `fitted until it stopped improving (${plural(f.iterations, 'step')})`
+      ? `trained until it stopped improving (${plural(f.iterations, 'step')})`
       : `stopped at its limit of ${f.iterations} steps, still improving`;
-    return `${fit}${history.l2 === undefined ? '' : `, L2 ${history.l2} (one of train.l2_choices)`}`;
+    return (
+      fit +
+      (history.l2 === undefined
+        ? ''
+        : `, held back from fitting the training photographs too closely at strength ${history.l2} ` +
+          '(its L2 penalty, one of train.l2_choices)')
+    );
   }
-  const epochs = `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}`;
-  return `${epochs}${history.stoppedEarly ? ' (stopped early)' : ''}`;
+  const passes = `${history.epochs} ${history.epochs === 1 ? 'pass' : 'passes'} over the training objects (epochs)`;
+  return `${passes}${history.stoppedEarly ? ', stopped early' : ''}`;
 }
 
 /** How many left-out objects metrics.json and model-info.json name (the count is always whole). */

@@ -70,7 +70,7 @@ describe('an image the backbone gives no usable numbers for', () => {
   it('is left out of training, which goes on with the others and names it', async () => {
     ctx.log.lines.length = 0;
     const { summary } = await trainStage.run(ctx);
-    expect(summary).toContain('1 object left out (no usable embedding)');
+    expect(summary).toContain('1 object left out (the image model could not use the photograph)');
     const warning = warnings().find((w) => w.includes('left out of training'));
     expect(warning).toContain(`${bad.train.id} (data/${bad.train.image})`);
     expect(warning).toContain('no usable numbers');
@@ -106,7 +106,7 @@ describe('an image the backbone gives no usable numbers for', () => {
     expect(cv).toContain(bad.train.id);
     expect(cv).toContain(bad.test.id);
     // Counted once each in the run log's summary, and in metrics.json for the report (dataset order).
-    expect(summary).toContain('2 objects left out (no usable embedding)');
+    expect(summary).toContain('2 objects left out (the image model could not use the photograph)');
     const order = dataset.objects.map((o) => o.id);
     const ids = [bad.train.id, bad.test.id].sort((a, b) => order.indexOf(a) - order.indexOf(b));
     expect(metrics.leftOut).toEqual({ objects: 2, ids });

@@ -57,8 +57,8 @@ afterAll(async () => {
 describe('train stage', () => {
   it('writes a browser-loadable head and model-info.json naming the backend', async () => {
     const { summary } = await trainStage.run(ctx);
-    expect(summary).toMatch(/backend (wasm|cpu|tensorflow)/);
-    expect(summary).toMatch(/best validation accuracy \d+\.\d%/);
+    expect(summary).toMatch(/run on (wasm|cpu|tensorflow) \(backend\)/);
+    expect(summary).toMatch(/at best \d+\.\d% of the validation objects right/);
     expect((await readdir(ws.model)).sort()).toEqual(['model-info.json', 'model.json', 'weights.bin']);
     const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
     const dataset = await readDataset({ ws });
@@ -76,8 +76,13 @@ describe('train stage', () => {
     expect(info.lbfgs!.iterations).toBeGreaterThan(0);
     expect(info.lbfgs!.choices).toEqual([...params.train.l2_choices].sort((a, b) => b - a));
     const steps = `${info.lbfgs!.iterations} step${info.lbfgs!.iterations === 1 ? '' : 's'}`;
-    expect(summary).toContain(`fitted until it stopped improving (${steps}), L2 ${info.l2} (one of train.l2_choices)`);
+    // Plain words, the term in brackets after them (testers read "L2" in the comment's stage table as jargon).
+    expect(summary).toContain(
+      `trained until it stopped improving (${steps}), held back from fitting the training photographs too closely ` +
+        `at strength ${info.l2} (its L2 penalty, one of train.l2_choices)`,
+    );
     expect(summary).not.toContain('L-BFGS');
+    expect(summary).not.toMatch(/embeddings|, L2 /);
     expect(summary).not.toMatch(/\bepochs?\b/);
     // Every training and validation image once, and each training image mirrored when flip
     // augmentation is on (identical images, which share a split, once).
@@ -106,7 +111,10 @@ describe('evaluate stage', () => {
   it('writes metrics.json in the documented shape, consistent with predictions.json', async () => {
     const { summary } = await evaluateStage.run(ctx);
     expect(summary).toMatch(
-      /macro-F1 \d\.\d\d \(\d\.\d\d–\d\.\d\d\) and accuracy .* on \d+ test objects; gate (passed|failed)/,
+      new RegExp(
+        'overall score \\d\\.\\d\\d, each label counting equally \\(macro-F1; 95% range \\d\\.\\d\\d–\\d\\.\\d\\d\\), ' +
+          'and .* right on \\d+ test objects; .*gate (passed|failed)',
+      ),
     );
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
     const predictions = JSON.parse(

@@ -160,8 +160,12 @@ describe('model card', () => {
 
   it('says what nsfwjs is beside the backbone, for a public that reads the name (an outside tester)', () => {
     const line = md.split('\n').find((l) => l.startsWith('- **Model type:**'))!;
-    expect(line).toContain('nsfwjs is the software package the general-purpose image model');
-    expect(line).toContain('not its content filter');
+    // What the image model is, in plain words, and that nsfwjs is only where its weights ship (offline).
+    expect(line).toContain(
+      'on image features from MobileNetV2, a general-purpose image model trained on everyday photographs (ImageNet)',
+    );
+    expect(line).toContain('nsfwjs is only the software package its weights ship in, so that they work offline');
+    expect(line).toContain('not the content filter that package is named for');
     const custom = registration('v2.0.0', v1);
     custom.lineage.backbone = { id: 'custom-abc#output', source: 'file', licence: 'MIT' };
     const customMd = renderCardMarkdown(
@@ -231,8 +235,8 @@ describe('model card', () => {
     const line = trainingLine(lbfgs);
     expect(line).not.toMatch(/\d epochs?/);
     expect(line).toBe(
-      '- **Training:** trained until it stopped improving, in 47 rounds (the L-BFGS solver, which has no ' +
-        'epochs); how strongly it is kept from fitting the training photographs too closely: 0.1 (its L2 ' +
+      '- **Training:** trained until it stopped improving, in 47 rounds; how strongly it is kept from fitting the ' +
+        'training photographs too closely: 0.1 (its L2 ' +
         'penalty), chosen among 0.01, 0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the ' +
         'training objects in turn (3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
     );
@@ -246,8 +250,8 @@ describe('model card', () => {
   it('says when the L2 was fixed, chosen on a sample, or the largest for want of objects, and a fit that hit its limit', () => {
     const fit = { iterations: 300, converged: false, l2Chosen: 'fixed', choices: [0.5], folds: 0, sampled: null };
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.5, lbfgs: fit } }))).toContain(
-      '- **Training:** stopped after 300 rounds, its limit, while it was still improving a little (the L-BFGS ' +
-        'solver); how strongly it is kept from fitting the training photographs too closely: 0.5 (its L2 penalty), ' +
+      '- **Training:** stopped after 300 rounds, its limit, while it was still improving a little; ' +
+        'how strongly it is kept from fitting the training photographs too closely: 0.5 (its L2 penalty), ' +
         'fixed in params.yaml (train.l2_choices gives one value); seed 42',
     );
     const sampled = { ...fit, converged: true, iterations: 80, l2Chosen: 'cross-validation', choices: [1, 0.1] };
@@ -269,7 +273,7 @@ describe('model card', () => {
     // 40 training objects, at most train.l2_cv_max_objects (5,000), so the cross-validation ran on all.
     const withL2 = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.3 } }));
     expect(withL2).toBe(
-      '- **Training:** trained until it stopped improving (the L-BFGS solver, which has no epochs); how strongly ' +
+      '- **Training:** trained until it stopped improving; how strongly ' +
         'it is kept from fitting the training photographs too closely: 0.3 (its L2 penalty), chosen among 0.01, ' +
         '0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the training objects in turn ' +
         '(3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
@@ -288,7 +292,7 @@ describe('model card', () => {
     // Older still: no L2 either; one choice in params means it was fixed.
     const bare = trainingLine(cardFor({ modelInfo: { epochs: 1 } }));
     expect(bare).toBe(
-      '- **Training:** trained until it stopped improving (the L-BFGS solver, which has no epochs); seed 42, 40 ' +
+      '- **Training:** trained until it stopped improving; seed 42, 40 ' +
         'training and 8 validation objects, backend wasm',
     );
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1 }, train: { l2_choices: [0.2] } }))).toContain(

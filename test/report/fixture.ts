@@ -10,6 +10,7 @@ import { modelParams, type Params, validateParams } from '../../pipeline/params.
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
+import { trainSummary } from '../../pipeline/stages/train.ts';
 import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
@@ -249,7 +250,27 @@ export async function writeStageOutputs({
     schema: 'vitrine.lock/1',
     stages: {
       dataset: { fingerprint: 'x', ranAt: '2026-01-01T00:00:00Z', durationMs: 4200, summary: '36 objects, 6 labels' },
-      train: { fingerprint: 'x', ranAt: '2026-01-01T00:00:00Z', durationMs: 10_400, summary: '12 epochs' },
+      train: {
+        fingerprint: 'x',
+        ranAt: '2026-01-01T00:00:00Z',
+        durationMs: 10_400,
+        // As the train stage says it.
+        summary: trainSummary({
+          trainObjects: model.trainCount,
+          embedded: model.embeddings,
+          backend: model.backend,
+          dropped: null,
+          leftOut: 0,
+          history: {
+            ...model.history,
+            bestEpoch: model.history.loss.length - 1,
+            epochs: model.epochs,
+            stoppedEarly: false,
+            ...(model.l2 === undefined ? {} : { l2: model.l2 }),
+            ...(model.lbfgs === undefined ? {} : { lbfgs: model.lbfgs }),
+          },
+        }),
+      },
       evaluate: { fingerprint: 'x', ranAt: '2026-01-01T00:00:00Z', durationMs: 900, summary: 'better than v1.0.0' },
     },
   });

@@ -108,7 +108,7 @@ describe('the label-correction report', () => {
 
     // Scores, per-label table, charts, lineage.
     expect(markdown).toMatch(
-      /\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
+      /\| Overall score, each label counting equally \(macro-F1\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
     );
     expect(markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (95% range).');
     expect(markdown).toContain('| figurine | 6 | 0.85 | 0.81 | `██████░░░░` 0.60 | `████████▎░` **0.83** | +0.23 |');
@@ -117,7 +117,8 @@ describe('the label-correction report', () => {
     expect(markdown).toMatch(/\| train\.epochs \| 40 \| 60 \|/);
     expect(markdown).toContain(`labels.csv: \`bbbbbbbbbbbb\` from commit \`${headCommit.slice(0, 12)}\``);
     expect(markdown).toContain('[logs and files of this run](https://github.com/museum/collection/actions/runs/42)');
-    expect(markdown).toMatch(/\| train \| 10\.4 s \| 12 epochs \|/);
+    expect(markdown).toContain('| train | 10.4 s | 12 training objects, ');
+    expect(markdown).toContain('12 passes over the training objects \\(epochs\\), ');
     expect(json.lineage.stages.map((s) => s.name)).toEqual(['dataset', 'train', 'evaluate']);
 
     // Every table row has as many cells as its header.
@@ -172,7 +173,7 @@ describe('the label-correction report', () => {
     expect(markdown.split('\n')[0]).toBe(
       '❌ **Better: this change makes the model better.** **The promotion gate does not pass.**',
     );
-    expect(markdown).toContain('| ❌ fails | every class F1 at least the minimum | below 0.300: mask 0.200 |');
+    expect(markdown).toContain('| ❌ fails | every label’s F1 at least the minimum | below 0.300: mask 0.200 |');
   });
 
   it('asks the candidate model about changed objects outside the test set, marking those answers as seen in training', async () => {
@@ -687,10 +688,11 @@ describe('the label-correction report', () => {
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     // The test's name is in "Where this result comes from", not in the sentence staff read first (tester).
     expect(markdown).toContain('a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200)');
-    expect(markdown).toContain('- How the change on the test objects was tested: paired bootstrap');
+    expect(markdown).toContain('- How the change was tested: both models were scored again on many random draws of');
+    expect(markdown).toContain('how much of the change chance alone could give (paired bootstrap');
     expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (95% range).');
     expect(markdown).toMatch(
-      /\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
+      /\| Overall score, each label counting equally \(macro-F1\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
     );
     // A change of zero is no change, not a range.
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Training'));

@@ -162,7 +162,7 @@ describe('sharded stages', () => {
       ['train', 'ran'],
       ['evaluate', 'ran'],
     ]);
-    expect(stages[1]!.summary).toMatch(/, 0 embeddings computed, [1-9]\d* from the cache/);
+    expect(stages[1]!.summary).toMatch(/, each photograph described by the image model \(0 newly, [1-9]\d* reused\)/);
 
     // The same results as one process alone.
     const files = ['.vitrine/dataset/dataset.json', '.vitrine/model/weights.bin', '.vitrine/model/model.json'];

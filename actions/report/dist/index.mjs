@@ -36289,8 +36289,17 @@ init_errors();
 init_errors();
 
 // pipeline/registry/card.ts
+var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
+  mobilenet_v2: "MobileNetV2",
+  mobilenet_v2_mid: "MobileNetV2",
+  inception_v3: "InceptionV3"
+};
+function backboneWords(id) {
+  let name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ""];
+  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
+}
 function fitWords(f) {
-  let fit = f.iterations === null ? "trained until it stopped improving (the L-BFGS solver, which has no epochs)" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little (the L-BFGS solver)` : `trained until it stopped improving, in ${f.iterations} rounds (the L-BFGS solver, which has no epochs)`;
+  let fit = f.iterations === null ? "trained until it stopped improving" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little` : `trained until it stopped improving, in ${f.iterations} rounds`;
   if (f.l2 === null) return { fit, penalty: "" };
   let among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "", parts = f.folds ? `${f.folds} parts` : "parts", on = f.sampled === !0 ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === !1 ? ` on ${parts} of the training objects` : "", how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
   return {
@@ -36838,7 +36847,7 @@ function percent(value, other) {
 }
 
 // pipeline/report/render.ts
-var VERDICT_WORDS = {
+var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)", VERDICT_WORDS = {
   better: "Better: this change makes the model better",
   worse: "Worse: this change makes the model worse",
   "no detectable difference": "No detectable difference: the model scores about the same as before",
@@ -36890,19 +36899,26 @@ function intro({ report, metrics, collectionName }) {
     return "None of the labelled objects is in the test split, the objects the model never sees while learning, so there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml sends that share of them, about a fifth by default, to the test split).";
   let c = report.comparison, scope = `The model was tested on ${metrics.n} ${pluralWord(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
   if (report.sameModelAs)
-    return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
+    return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ${num(metrics.macroF1.value)}.`;
   if (!c)
-    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
-  let name = c.metric === "macroF1" ? "macro-F1" : "accuracy", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", range = `${sameInEveryResample({ ...c.difference, of: "the test objects" }) ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${change2}${again}${sure2}`;
+    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ${num(metrics.macroF1.value)}.`;
+  let name = c.metric === "macroF1" ? OVERALL_SCORE : "accuracy (the share of objects it gets right)", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", range = `${sameInEveryResample({ ...c.difference, of: "the test objects" }) ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
+  return `${scope} ${capitalise(name)} is ${change2}${again}${sure2}`;
 }
 function gateSection(report) {
-  let rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]), stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "", other = report.gate.otherModel ? `
+  let rows = report.gate.checks.map((c) => [
+    c.passed ? "\u2705 passes" : "\u274C fails",
+    text(gateWords(c.name)),
+    text(gateWords(c.detail))
+  ]), stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "", other = report.gate.otherModel ? `
 
 \u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "";
   return `### Promotion gate
 
 ${table({ header: ["", "Check", "Detail"], rows })}${stale}${other}`;
+}
+function gateWords(s) {
+  return s.replace(/\bevery class F1\b/g, "every label\u2019s F1").replace(/\bclasses\b/g, "labels").replace(/\bclass\b/g, "label").replace(/\bbelow the baseline\b/g, "below the model in production").replace(/\bbaseline (?=\d)/g, "in production ").replace(/\bcandidate (?=\d)/g, "with this change ");
 }
 function labelCountsSaid({ changes, counts }) {
   let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped);
@@ -37047,7 +37063,7 @@ function metricsSection({ report, metrics }) {
     between(candidate.low, candidate.high, { signs: !1 })
   ], rows = [
     row("Accuracy (share of objects right)", metrics.accuracy, b?.accuracy),
-    row("Macro-F1 (every class counts the same)", metrics.macroF1, b?.macroF1),
+    row("Overall score, each label counting equally (macro-F1)", metrics.macroF1, b?.macroF1),
     row(text(`Right within the top ${metrics.topK.k} guesses`), metrics.topK.accuracy, b?.topK.accuracy),
     row("Calibration error (how far confidence is off)", metrics.ece, b?.ece, !0)
   ], align = header.map((_, i) => i === 0 ? "left" : "right"), out = `### Scores
@@ -37145,9 +37161,9 @@ function trainingSection(model) {
     cell(valLoss, e, 4),
     cell(accuracy, e, 3),
     cell(valAccuracy, e, 3)
-  ]), header = ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"], tableText = table({ header, rows, align: header.map(() => "right") }), [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name], legend = valLoss.length > 0 || valAccuracy.length > 0 ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects; when the ${second} line stops improving, more training stops helping.` : `In each chart the ${first} line is the training objects.`, words = [
+  ]), header = ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"], tableText = table({ header, rows, align: header.map(() => "right") }), [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name], legend = valLoss.length > 0 || valAccuracy.length > 0 ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects; when the ${second} line stops improving, more training stops helping.` : `In each chart the ${first} line is the training objects.`, measures = accChart ? "The first chart shows how far its answers are from the labels, lower is better (loss); the second, the share it gets right (accuracy)." : "The chart shows how far its answers are from the labels, lower is better (loss).", words = [
     `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it along the way,`,
-    `for ${epochs} ${pluralWord(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}`,
+    `in ${epochs} ${epochs === 1 ? "pass" : "passes"} over the training objects (epochs). ${measures} ${legend}`,
     listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : ""
   ].filter(Boolean), notes = charts.map((c, i) => leftOutNote(c, i === 0 ? "loss" : "accuracy")).filter(Boolean), drawn = charts.map((c) => c.chart).filter((c) => c !== null), tableBlock = `<details><summary>Training curve as a table</summary>
 
@@ -37167,7 +37183,7 @@ ${tableText}
 `);
 }
 function fittedOnce(model) {
-  let who = `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`, f = model.lbfgs, words = f ? fitWords({ ...f, l2: model.l2 ?? null }) : null, fit = words ? `It was ${words.fit}, so there is no training curve.` : "Training recorded one set of figures, so there is no training curve.", penalty = words?.penalty ? `${capitalise(words.penalty)}.` : "", { loss, valLoss, accuracy, valAccuracy } = model.history, figures = `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` + (valLoss.length > 0 || valAccuracy.length > 0 ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.` : ".");
+  let who = `${model.trainCount} ${pluralWord(model.trainCount, "object")} trained the model and ${model.validationCount} checked it.`, f = model.lbfgs, words = f ? fitWords({ ...f, l2: model.l2 ?? null }) : null, fit = words ? `It was ${words.fit}, so there is no training curve.` : "Training recorded one set of figures, so there is no training curve.", penalty = words?.penalty ? `${capitalise(words.penalty)}.` : "", { loss, valLoss, accuracy, valAccuracy } = model.history, figures = valLoss.length > 0 || valAccuracy.length > 0 ? `It gets ${pct(accuracy[0] ?? NaN)} of the training objects right and ${pct(valAccuracy[0] ?? NaN)} of the validation objects; how far its answers are from their labels, lower is better (loss), is ${num(loss[0], 4)} and ${num(valLoss[0], 4)}.` : `It gets ${pct(accuracy[0] ?? NaN)} of the training objects right; how far its answers are from their labels, lower is better (loss), is ${num(loss[0], 4)}.`;
   return [who, fit, penalty, figures].filter(Boolean).join(" ");
 }
 function leftOutNote(chart, what) {
@@ -37223,8 +37239,8 @@ function lineageSection(report) {
     l.dataUsed ? `Data: ${code(l.dataUsed)}, data/ as it was on the computer that ran this, which differs from what data.dvc records (${code(l.data)}): run \`npx vitrine data checkout\` to match it` : `Data: ${code(l.data) || "unknown"}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || "unknown"}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ""}`,
     `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : "unknown"}` + (l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ""),
-    `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
-    report.comparison && report.verdict !== "not scored" ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : "",
+    imageModelWords(l),
+    report.comparison && report.verdict !== "not scored" ? `How the change was tested: both models were scored again on many random draws of the same objects, to see how much of the change chance alone could give (${text(report.comparison.test)})` : "",
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link("logs and files of this run", l.runUrl)}` : ""
   ].filter(Boolean), params = l.params.length ? `
 
@@ -37252,6 +37268,10 @@ ${lines.map((x) => `- ${x}`).join(`
 `)}${params}${stages}
 
 </details>`;
+}
+function imageModelWords(l) {
+  let what = backboneWords(l.backbone), nsfwjs = /^nsfwjs-/.test(l.backbone) ? `; ${NSFWJS_NOTE}` : "";
+  return `Image model that describes each photograph: ${what ?? "a custom one"}${nsfwjs} (backbone ${text(l.backbone)}, run by TensorFlow.js on its ${text(l.backend)} backend)`;
 }
 function lowerNote(change2) {
   return Math.abs(change2) < 5e-4 ? "" : change2 < 0 ? " (better: lower is better)" : " (worse: lower is better)";

@@ -363,14 +363,26 @@ export const annotateParams = z.strictObject({
   familiarity_quantile: z.number().min(0.5).max(1).default(0.95),
 });
 
+/** registry.owners until a museum sets it: a placeholder, not a team anyone named (an outside tester). */
+export const PLACEHOLDER_OWNERS: readonly string[] = ['Collections Data Team'];
+
+/** The owners a card may name: none while registry.owners is still the placeholder. */
+export function namedOwners(owners: readonly string[]): string[] {
+  const placeholder = new Set(PLACEHOLDER_OWNERS);
+  return owners.filter((o) => o.trim() !== '' && !placeholder.has(o.trim()));
+}
+
 export const registryParams = z.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
   model_name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes')
     .default('collection-classifier'),
-  /** Owners named on the model card. */
-  owners: z.array(z.string()).default(['Collections Data Team']),
+  /**
+   * Owners named on the model card. The default is a placeholder (PLACEHOLDER_OWNERS): while it stands, cards and
+   * model pages name no owner and the run's log says to set it.
+   */
+  owners: z.array(z.string()).default([...PLACEHOLDER_OWNERS]),
 });
 
 export const reportParams = z.strictObject({

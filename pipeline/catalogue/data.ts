@@ -21,7 +21,7 @@ import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
-import { modelParams, type Params } from '../params.ts';
+import { modelParams, namedOwners, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import {
   type AnnotationChange,
@@ -29,7 +29,7 @@ import {
   annotationChangesFile,
   checkedChanges,
 } from '../registry/annotation-changes.ts';
-import { legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
+import { backboneWords, legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
@@ -871,8 +871,18 @@ function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
   const saidBelow = reason && changes.some((c) => c.toLowerCase().startsWith(reason.toLowerCase()));
   if (reason && !saidBelow) about.push(`Why this version: ${reason}`);
   if (typeof details.previous === 'string' && details.previous) about.push(`Previous version: ${details.previous}`);
-  const owners = strings(details.owners);
+  // The placeholder registry.owners starts with names no one: left out (an outside tester read it as a team's name).
+  const owners = namedOwners(strings(details.owners));
   if (owners.length) about.push(`Owners: ${owners.join(', ')}`);
+  // What the image model is, where the public reads the page, not only in the folded technical record (an outside
+  // tester: "nsfwjs" was named with no word on why).
+  const backbone = isRecord(card.lineage) && isRecord(card.lineage.backbone) ? card.lineage.backbone.id : undefined;
+  const what = typeof backbone === 'string' ? backboneWords(backbone) : null;
+  if (what)
+    about.push(
+      `How it sees a photograph: it recognises object types from the features computed by ${what}` +
+        (/^nsfwjs-/.test(backbone as string) ? `; ${NSFWJS_NOTE}.` : '.'),
+    );
   if (typeof details.licence === 'string' && details.licence) about.push(`Licence: ${details.licence}`);
   if (about.length || changes.length)
     out.push({ heading: 'About this version', text: about.join('\n'), items: changes });

@@ -12,6 +12,7 @@ import {
   withAlpha,
 } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
+import { namedOwners } from '../params.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
@@ -731,7 +732,9 @@ export function renderCardMarkdown(card: ModelCard): string {
 
   lines.push('## Model details', '');
   lines.push(`- **Version:** ${card.version} (registered ${card.date})`);
-  lines.push(`- **Owners:** ${safe(d.owners.join(', '))}`);
+  // registry.owners still the placeholder names no one: said so, not printed as a team's name (an outside tester).
+  const owners = namedOwners(d.owners);
+  lines.push(`- **Owners:** ${owners.length ? safe(owners.join(', ')) : 'not named yet'}`);
   lines.push(`- **What changed:**`);
   for (const c of d.changes) lines.push(`  - ${safe(c)}`);
   // What the image model is in plain words before its id; the package's name alarms a public that reads it on a

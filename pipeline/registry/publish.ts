@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
-import type { Params } from '../params.ts';
+import { namedOwners, type Params, PLACEHOLDER_OWNERS } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { ReviewFile } from '../review/index.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
@@ -322,6 +322,14 @@ export async function writeCards({
   followed?: { version: string; metrics: Partial<Metrics> } | null;
 }): Promise<string[]> {
   const done: string[] = [];
+  // The placeholder owner is left off the cards and model pages: the maintainer is told how to name one.
+  if (state.versions.length > 0 && namedOwners(params.registry.owners).length === 0)
+    log.warn(
+      'The model cards name no owner: registry.owners in params.yaml is still the placeholder ' +
+        `(${PLACEHOLDER_OWNERS.map((o) => `"${o}"`).join(', ')}), so the cards say "Owners: not named yet" and the ` +
+        "catalogue's model pages leave it out. Set it to the people who answer for the model, for example " +
+        '"registry: { owners: [Registrar, Collections Department] }" in params.yaml.',
+    );
   const opener = remote ? async () => remote : () => openModelRemote({ ws });
   let previous: RegistryState['versions'][number]['registration'] = null;
   for (const v of state.versions) {

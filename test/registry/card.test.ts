@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { defaultParams } from '../../pipeline/params.ts';
+import { defaultParams, PLACEHOLDER_OWNERS } from '../../pipeline/params.ts';
 import { buildCard, hfLicense, pct, renderCardMarkdown, summariseDataset } from '../../pipeline/registry/card.ts';
 import type { Registration } from '../../pipeline/registry/registry.ts';
 import type { Dataset, Metrics, ModelInfo } from '../../pipeline/types.ts';
@@ -157,6 +157,14 @@ describe('model card', () => {
     renderCardMarkdown(c)
       .split('\n')
       .find((l) => l.startsWith('- **Training:**'))!;
+
+  // An outside tester read "Owners: Collections Data Team", the placeholder registry.owners starts with, as a team.
+  it('says no owner is named yet while registry.owners is the placeholder', () => {
+    const placeholder = renderCardMarkdown(buildCard({ ...cardOptions, owners: [...PLACEHOLDER_OWNERS] }));
+    expect(placeholder).toContain('- **Owners:** not named yet\n');
+    expect(placeholder).not.toContain('Collections Data Team');
+    expect(md).toContain('- **Owners:** Registrar\n');
+  });
 
   it('says what nsfwjs is beside the backbone, for a public that reads the name (an outside tester)', () => {
     const line = md.split('\n').find((l) => l.startsWith('- **Model type:**'))!;

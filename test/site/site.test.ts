@@ -430,7 +430,7 @@ describe('catalogue site', () => {
     expect(body).not.toContain('Raw markdown');
     // The backbone's package name is explained where the public reads it (an outside tester).
     expect(body).toMatch(
-      /About nsfwjs.*only the image features that model computes are used here, not its content filter/,
+      /About nsfwjs.*only the image features the general-purpose model computes are used here, not the content filter/,
     );
     await page.getByRole('link', { name: 'Monitoring' }).click();
     expect(await page.locator('main').textContent()).toContain(

@@ -35093,11 +35093,15 @@ var evaluateParams = external_exports.strictObject({
    * from theirs (0.95: one familiar photograph in twenty is held back too). Higher holds back fewer.
    */
   familiarity_quantile: external_exports.number().min(0.5).max(1).default(0.95)
-}), registryParams = external_exports.strictObject({
+}), PLACEHOLDER_OWNERS = ["Collections Data Team"];
+var registryParams = external_exports.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
   model_name: external_exports.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes").default("collection-classifier"),
-  /** Owners named on the model card. */
-  owners: external_exports.array(external_exports.string()).default(["Collections Data Team"])
+  /**
+   * Owners named on the model card. The default is a placeholder (PLACEHOLDER_OWNERS): while it stands, cards and
+   * model pages name no owner and the run's log says to set it.
+   */
+  owners: external_exports.array(external_exports.string()).default([...PLACEHOLDER_OWNERS])
 }), reportParams = external_exports.strictObject({
   /** Most label changes listed in the pull-request comment (the rest are counted). */
   max_label_changes: external_exports.int().min(1).max(1e3, "a pull-request comment holds 65,536 characters: more rows would be cut from it anyway").default(50),

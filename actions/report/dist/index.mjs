@@ -36279,7 +36279,7 @@ function levelled(alpha, noun) {
 }
 
 // pipeline/registry/card.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 init_ops();
 
 // pipeline/evaluate/scores.ts
@@ -36288,35 +36288,8 @@ init_errors();
 // pipeline/model/head.ts
 init_errors();
 
-// pipeline/registry/card.ts
-var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
-  mobilenet_v2: "MobileNetV2",
-  mobilenet_v2_mid: "MobileNetV2",
-  inception_v3: "InceptionV3"
-};
-function backboneWords(id) {
-  let name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ""];
-  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
-}
-function fitWords(f) {
-  let fit = f.iterations === null ? "trained until it stopped improving" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little` : `trained until it stopped improving, in ${f.iterations} rounds`;
-  if (f.l2 === null) return { fit, penalty: "" };
-  let among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "", parts = f.folds ? `${f.folds} parts` : "parts", on = f.sampled === !0 ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === !1 ? ` on ${parts} of the training objects` : "", how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
-  return {
-    fit,
-    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
-  };
-}
-
-// pipeline/stages/graph.ts
-init_hash();
-init_ops();
-init_errors();
-init_fs();
-init_repo();
-
 // pipeline/params.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 init_suggest();
 init_file_kind();
 init_collection();
@@ -36567,11 +36540,15 @@ var evaluateParams = external_exports.strictObject({
    * from theirs (0.95: one familiar photograph in twenty is held back too). Higher holds back fewer.
    */
   familiarity_quantile: external_exports.number().min(0.5).max(1).default(0.95)
-}), registryParams = external_exports.strictObject({
+}), PLACEHOLDER_OWNERS = ["Collections Data Team"];
+var registryParams = external_exports.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
   model_name: external_exports.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes").default("collection-classifier"),
-  /** Owners named on the model card. */
-  owners: external_exports.array(external_exports.string()).default(["Collections Data Team"])
+  /**
+   * Owners named on the model card. The default is a placeholder (PLACEHOLDER_OWNERS): while it stands, cards and
+   * model pages name no owner and the run's log says to set it.
+   */
+  owners: external_exports.array(external_exports.string()).default([...PLACEHOLDER_OWNERS])
 }), reportParams = external_exports.strictObject({
   /** Most label changes listed in the pull-request comment (the rest are counted). */
   max_label_changes: external_exports.int().min(1).max(1e3, "a pull-request comment holds 65,536 characters: more rows would be cut from it anyway").default(50),
@@ -36684,6 +36661,33 @@ function labelTwins(labels) {
   }
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+// pipeline/registry/card.ts
+var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
+  mobilenet_v2: "MobileNetV2",
+  mobilenet_v2_mid: "MobileNetV2",
+  inception_v3: "InceptionV3"
+};
+function backboneWords(id) {
+  let name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ""];
+  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
+}
+function fitWords(f) {
+  let fit = f.iterations === null ? "trained until it stopped improving" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little` : `trained until it stopped improving, in ${f.iterations} rounds`;
+  if (f.l2 === null) return { fit, penalty: "" };
+  let among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "", parts = f.folds ? `${f.folds} parts` : "parts", on = f.sampled === !0 ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === !1 ? ` on ${parts} of the training objects` : "", how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
+  return {
+    fit,
+    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
+  };
+}
+
+// pipeline/stages/graph.ts
+init_hash();
+init_ops();
+init_errors();
+init_fs();
+init_repo();
 
 // pipeline/stages/unrecorded.ts
 init_dvcfile();

@@ -300,6 +300,7 @@ export async function buildReport({
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
     changes = withHeldOut({ changes, oof });
+    changes = withRenames({ changes, renames: metrics.labelRenames ?? [] });
   }
   // A changed line dataset.json does not hold may only be new to it: lock.json records the labels.csv the dataset
   // stage read (an older lock does not), and `run report --single` does not run that stage.
@@ -428,7 +429,8 @@ export async function buildReport({
         )
       : null;
   // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
-  const setHere = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.after]));
+  // A renamed object's label was not set here: it kept its label under the new name (a reviewer).
+  const setHere = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.after]));
   const review = metrics.mislabelled;
   const lookWrong =
     review && review.agreement?.better !== false
@@ -509,7 +511,7 @@ export async function buildReport({
     catalogue.published
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
-  const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
+  const changed = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.before]));
   const sections = reportSections({
     metrics,
     model,
@@ -518,7 +520,13 @@ export async function buildReport({
     links,
     changes: changed,
     ...(baseCommit
-      ? { listed: { changes: changes.length, photoUnusable: changes.filter((c) => c.photoUnusable).length } }
+      ? {
+          // Renamed objects kept their label: neither evaluate's count nor this one counts them (a reviewer).
+          listed: {
+            changes: changes.filter((c) => !c.renamed).length,
+            photoUnusable: changes.filter((c) => c.photoUnusable && !c.renamed).length,
+          },
+        }
       : {}),
   });
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
@@ -687,6 +695,27 @@ async function askModel({
  * trained without the object (oof.json): the one "Objects that look mislabelled" ranks by, so the two
  * sections can be read together. Test objects' answers already come from a model that did not see them.
  */
+/**
+ * Each change that is a rename (its line's label before is a renamed label's old name and its label now the new one:
+ * `labelRenames`, which the evaluate stage tells from the objects) marked as such. Its straggler objects, moved to
+ * other labels with the rename, are label changes from the old name, as they really were (a reviewer).
+ */
+function withRenames({
+  changes,
+  renames,
+}: {
+  changes: LabelChange[];
+  renames: { from: string; to: string }[];
+}): LabelChange[] {
+  if (renames.length === 0) return changes;
+  const nfc = (s: string | null) => s?.normalize('NFC') ?? null;
+  return changes.map((c) =>
+    c.kind === 'changed' && renames.some((r) => nfc(r.from) === nfc(c.before) && nfc(r.to) === nfc(c.after))
+      ? { ...c, renamed: true }
+      : c,
+  );
+}
+
 function withHeldOut({ changes, oof }: { changes: LabelChange[]; oof: OofFile | null }): LabelChange[] {
   if (!oof?.objects) return changes;
   const byId = new Map(oof.objects.map((o) => [o.id, o]));

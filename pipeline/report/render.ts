@@ -244,12 +244,12 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     return (
       `**This pull request changes nothing the model learns from**, so the model tested is the one in production ` +
       `(${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and ` +
-      `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} ` +
+      `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, ` +
       `is ${num(metrics.macroF1.value)}.`
     );
   if (!c)
     return (
-      `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ` +
+      `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, is ` +
       `${num(metrics.macroF1.value)}.`
     );
   // Said in plain words first, the term after (testers read "macro-F1" as jargon); later mentions use the term.
@@ -297,7 +297,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
   const range = `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
-  return `${scope} ${capitalise(name)} is ${change}${again}${sure}`;
+  return `${scope} ${capitalise(name)}${c.metric === 'macroF1' ? ',' : ''} is ${change}${again}${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -381,8 +381,12 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   const { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels);
+  // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
+  const renamed = changes.filter((c) => c.renamed).length;
+  const changed = counts.changed - renamed;
   const summary = [
-    counts.changed ? `${counts.changed} ${pluralWord(counts.changed, 'label')} changed` : '',
+    changed ? `${changed} ${pluralWord(changed, 'label')} changed` : '',
+    renamed ? `${renamed} renamed (the same label under its new name)` : '',
     added > 0 ? `${added} ${pluralWord(added, 'object')} newly labelled` : '',
     removed > 0 ? `${removed} ${pluralWord(removed, 'label')} removed` : '',
     disagreeing > 0
@@ -432,7 +436,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     objectCell(c),
     text(shorten(c.title)),
     c.before === null ? '—' : text(c.before),
-    c.after === null ? '—' : text(c.after),
+    c.after === null ? '—' : `${text(c.after)}${c.renamed ? ' (renamed)' : ''}`,
     predictionCell(c, vocabulary, stale),
   ]);
   const rest = changes.length - shown.length;

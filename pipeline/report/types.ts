@@ -31,6 +31,12 @@ export interface LabelChange {
   after: string | null;
   /** Line in the head's labels.csv (or the base's when removed). */
   line: number;
+  /**
+   * The label was renamed (metrics.json `labelRenames`: `before` is the old name, `after` the new): the object kept
+   * its label, which this pull request did not change in meaning. A straggler of a rename (its label moved to
+   * another) is not renamed.
+   */
+  renamed?: boolean;
   title: string;
   /** Where the object sits in the dataset; null when the dataset does not have it. */
   split: Split | null;

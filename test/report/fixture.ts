@@ -115,6 +115,7 @@ export async function writeStageOutputs({
   metrics: override = {},
   model: modelOverride = {},
   params = validateParams({ raw: { train: { epochs: 60 } } }),
+  vocabulary = VOCABULARY,
 }: {
   ws: Workspace;
   objects: ObjectSpec[];
@@ -124,6 +125,8 @@ export async function writeStageOutputs({
   model?: Partial<ModelInfo>;
   /** The params evaluate ran with (default: the head's params.yaml, train.epochs 60): its gate and hash go into metrics.json. */
   params?: Params;
+  /** The collection's labels at the head (default VOCABULARY). */
+  vocabulary?: string[];
 }): Promise<Metrics> {
   const datasetObjects: DatasetObject[] = objects.map((o) => ({
     id: o.id,
@@ -141,7 +144,7 @@ export async function writeStageOutputs({
     width: 320,
     height: 320,
     // Like the dataset stage: a label outside the vocabulary is skipped.
-    label: head[o.id] !== undefined && VOCABULARY.includes(head[o.id]!) ? head[o.id]! : null,
+    label: head[o.id] !== undefined && vocabulary.includes(head[o.id]!) ? head[o.id]! : null,
     split: o.split,
     colours: [],
     thumbnails: [
@@ -151,7 +154,7 @@ export async function writeStageOutputs({
   }));
   const dataset: Dataset = {
     schema: 'vitrine.dataset/1',
-    labels: VOCABULARY,
+    labels: vocabulary,
     objects: datasetObjects,
     issues: [],
     counts: {
@@ -169,19 +172,19 @@ export async function writeStageOutputs({
     candidate: { id: o.id, label: o.label, confidence: 0.91, top: [{ label: o.label, p: 0.91 }] },
     baseline: { id: o.id, label: o.id === 'DM-0007' ? 'coin' : o.label, confidence: 0.64, top: [] },
   }));
-  const confusion = VOCABULARY.map((_, i) => VOCABULARY.map((_, j) => (i === j ? 5 : i === 1 && j === 0 ? 1 : 0)));
+  const confusion = vocabulary.map((_, i) => vocabulary.map((_, j) => (i === j ? 5 : i === 1 && j === 0 ? 1 : 0)));
   const metrics: Metrics = {
     schema: 'vitrine.metrics/1',
     createdAt: '2026-01-01T00:00:00.000Z',
     backend: 'wasm',
     backbone: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1',
-    labels: VOCABULARY,
+    labels: vocabulary,
     n: 36,
     accuracy: { value: 0.944, low: 0.86, high: 1 },
     macroF1: { value: 0.941, low: 0.85, high: 1 },
     topK: { k: 2, accuracy: { value: 1, low: 1, high: 1 } },
     ece: { value: 0.05, low: 0.02, high: 0.09 },
-    perClass: VOCABULARY.map((l, i) => classMetrics(l, i === 1 ? 0.83 : 0.95, 6)),
+    perClass: vocabulary.map((l, i) => classMetrics(l, i === 1 ? 0.83 : 0.95, 6)),
     confusion,
     factors: [],
     baseline: {
@@ -190,7 +193,7 @@ export async function writeStageOutputs({
       macroF1: { value: 0.852, low: 0.73, high: 0.95 },
       topK: { k: 2, accuracy: { value: 0.944, low: 0.86, high: 1 } },
       ece: { value: 0.09, low: 0.05, high: 0.14 },
-      perClass: VOCABULARY.map((l, i) => classMetrics(l, i === 1 ? 0.6 : 0.9, 6)),
+      perClass: vocabulary.map((l, i) => classMetrics(l, i === 1 ? 0.6 : 0.9, 6)),
       confusion,
       comparison: {
         metric: 'macroF1',
@@ -214,7 +217,7 @@ export async function writeStageOutputs({
   if (!override.gate) metrics.gate = checkGate({ candidate: metrics, baseline: metrics.baseline, gate: params.gate });
   const model: ModelInfo = {
     schema: 'vitrine.model/1',
-    labels: VOCABULARY,
+    labels: vocabulary,
     backbone: {
       id: metrics.backbone,
       source: 'nsfwjs',

@@ -36903,11 +36903,11 @@ function intro({ report, metrics, collectionName }) {
     return "None of the labelled objects is in the test split, the objects the model never sees while learning, so there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml sends that share of them, about a fifth by default, to the test split).";
   let c = report.comparison, scope = `The model was tested on ${metrics.n} ${pluralWord(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
   if (report.sameModelAs)
-    return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ${num(metrics.macroF1.value)}.`;
+    return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, is ${num(metrics.macroF1.value)}.`;
   if (!c)
-    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE} is ${num(metrics.macroF1.value)}.`;
+    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, is ${num(metrics.macroF1.value)}.`;
   let name = c.metric === "macroF1" ? OVERALL_SCORE : "accuracy (the share of objects it gets right)", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", range = `${sameInEveryResample({ ...c.difference, of: "the test objects" }) ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
-  return `${scope} ${capitalise(name)} is ${change2}${again}${sure2}`;
+  return `${scope} ${capitalise(name)}${c.metric === "macroF1" ? "," : ""} is ${change2}${again}${sure2}`;
 }
 function gateSection(report) {
   let rows = report.gate.checks.map((c) => [
@@ -36948,8 +36948,9 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   if (changes.length === 0) return `${title}
 
 ${against}No label in labels.csv changed.`;
-  let { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels), summary2 = [
-    counts.changed ? `${counts.changed} ${pluralWord(counts.changed, "label")} changed` : "",
+  let { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
+    changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
+    renamed ? `${renamed} renamed (the same label under its new name)` : "",
     added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
     removed > 0 ? `${removed} ${pluralWord(removed, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
@@ -36971,7 +36972,7 @@ ${against}No label in labels.csv changed.`;
     objectCell(c),
     text(shorten(c.title)),
     c.before === null ? "\u2014" : text(c.before),
-    c.after === null ? "\u2014" : text(c.after),
+    c.after === null ? "\u2014" : `${text(c.after)}${c.renamed ? " (renamed)" : ""}`,
     predictionCell(c, vocabulary, stale)
   ]), rest = changes.length - shown.length, more = rowsForRoom ? `
 

@@ -149,7 +149,9 @@ export function crossValidatedSection({
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${change}, ` +
       `${pValue(c.pValue)}. ${words}`,
     '',
-    `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
+    // Plain words first, the term after (testers read the comment's terms as jargon).
+    `The overall score of those predictions, each label counting equally (cross-validated macro-F1): ` +
+      `${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
       disagreeing(cv),
   ].join('\n');
 }

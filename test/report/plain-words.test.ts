@@ -67,6 +67,40 @@ describe('the pull-request comment in plain words', () => {
     expect(block).not.toMatch(/tested: paired bootstrap/);
   });
 
+  it('says the verdict on every labelled object in plain words too (cross-validation)', async () => {
+    const { ws } = await makeRepo({ objects, base, head: correct });
+    const iv = (value: number, low: number, high: number) => ({ value, low, high });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head: correct,
+      metrics: {
+        crossValidated: {
+          base: { ref: 'main', commit: 'a'.repeat(40) },
+          changed: 3,
+          objects: 40,
+          k: 5,
+          candidate: iv(0.99, 0.97, 1),
+          baseline: iv(0.95, 0.92, 0.98),
+          probability: { candidate: 0.97, baseline: 0.88, trainingSd: 0.004 },
+          comparison: {
+            metric: 'probability',
+            test: 'paired bootstrap',
+            difference: iv(0.09, 0.07, 0.11),
+            pValue: 0.002,
+            verdict: 'better',
+          },
+        },
+      },
+    });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(markdown).toContain('### Judged on every labelled object');
+    for (const term of JARGON) {
+      const { ok, line } = firstInBrackets(prose(markdown), term);
+      expect(ok, `${term} first said outside brackets in: ${line}`).toBe(true);
+    }
+  });
+
   it('says how a model fitted without epochs was trained without naming the solver (L-BFGS)', async () => {
     const { ws } = await makeRepo({ objects, base, head: correct });
     await writeStageOutputs({

@@ -193,6 +193,29 @@ describe('in-browser demo', () => {
     await page.close();
   }, 180_000);
 
+  // An outside tester: the page downloaded TF.js (1.4 MB) as soon as it opened, before any picture was chosen,
+  // though it says the first run downloads the model. Nothing of the model or its runtime comes before a picture.
+  it('downloads TF.js and the model only when a picture is chosen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(`${site.url}demo/?backend=cpu`, { waitUntil: 'networkidle' });
+    expect(asked.filter((p) => p.includes('/model/'))).toEqual([]);
+    await page.locator('#demo-file').setInputFiles(expected[0]!.file);
+    await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+    expect(await page.locator('#demo-result').getAttribute('data-label')).toBe(expected[0]!.label);
+    expect(asked.filter((p) => p.endsWith('/model/tf.min.js'))).toHaveLength(1);
+    // A second picture uses the runtime already loaded.
+    await page.locator('#demo-file').setInputFiles(expected[1]!.file);
+    await page
+      .locator('#demo-result')
+      .and(page.locator(`[data-label="${expected[1]!.label}"]`))
+      .waitFor();
+    await page.locator('#demo-status').filter({ hasText: /^Done/ }).waitFor();
+    expect(asked.filter((p) => p.endsWith('/model/tf.min.js'))).toHaveLength(1);
+    await page.close();
+  }, 180_000);
+
   // An outside tester chose a good photograph, then a PDF renamed .jpg: the error was said, but the first
   // picture and "Most likely: vessel 50%" stayed under it, as if they were the second file's answer.
   it('clears the previous picture and answer when a file cannot be read as a picture', async () => {

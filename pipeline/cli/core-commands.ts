@@ -15,6 +15,7 @@ import { shellWord } from '../init/invocation.ts';
 import { refuseUnfinishedInit } from '../init/unfinished.ts';
 import type { Whereabouts } from '../log.ts';
 import { loadParams, type Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
@@ -591,7 +592,8 @@ async function runLockedStages({
     `Done in ${formatSeconds(total)}: ${outcomes.filter((o) => o.status === 'ran').length} ran, ` +
       `${outcomes.filter((o) => o.status === 'skipped').length} skipped.`,
   );
-  if (outcomes.some((o) => o.name === 'catalogue')) ctx.log.info(whereThingsAre(ctx));
+  if (outcomes.some((o) => o.name === 'catalogue'))
+    ctx.log.info(await whereThingsAre({ ws: ctx.ws, params, env: ctx.env }));
   return 0;
 }
 
@@ -603,15 +605,47 @@ function lastRan(ranAt: string | undefined): string {
   return ` (${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC)`;
 }
 
-function whereThingsAre(ctx: CommandContext): string {
+/**
+ * Where a run left its results, and the address `vitrine serve` will give the site: under the base path the site was
+ * built for (a tester built with VITRINE_CATALOGUE_BASE=/collection/ and was told http://127.0.0.1:4321/).
+ */
+export async function whereThingsAre({
+  ws,
+  params,
+  env,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+}): Promise<string> {
   const r = (p: string) => path.relative(process.cwd(), p) || '.';
+  const base = await baseToServe({ ws, params, env });
   return `
 Where to look:
-  report        ${r(path.join(ctx.ws.report, 'report.md'))}
-  metrics       ${r(path.join(ctx.ws.evaluate, 'metrics.json'))}
-  model         ${r(ctx.ws.model)}/
-  model cards   ${r(path.join(ctx.ws.registry, 'cards'))}/
-  site          ${r(ctx.ws.site)}/   open it with: npx vitrine serve   (then http://127.0.0.1:4321/)`;
+  report        ${r(path.join(ws.report, 'report.md'))}
+  metrics       ${r(path.join(ws.evaluate, 'metrics.json'))}
+  model         ${r(ws.model)}/
+  model cards   ${r(path.join(ws.registry, 'cards'))}/
+  site          ${r(ws.site)}/   open it with: npx vitrine serve   (then http://127.0.0.1:4321${encodeURI(base)})`;
+}
+
+/**
+ * The base path the built site is served under: the one its build recorded in lock.json, else what params.yaml or
+ * VITRINE_CATALOGUE_BASE say. Served elsewhere, every link is a 404. Loaded here: the stages' modules are not for
+ * every command's start.
+ */
+async function baseToServe({
+  ws,
+  params,
+  env,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+}): Promise<string> {
+  const { builtSiteBase } = await import('../publish/built.ts');
+  const { catalogueLocation } = await import('../stages/catalogue.ts');
+  return (await builtSiteBase({ ws })) ?? catalogueLocation({ params, env }).base;
 }
 
 const serveCommand: Command = {
@@ -626,11 +660,8 @@ const serveCommand: Command = {
         `--port takes ` + `a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`,
       );
     const params = await loadParams({ file: ctx.ws.params });
-    // Where the build put its links (VITRINE_CATALOGUE_BASE in the workflows): served elsewhere, every link is a 404.
-    // Loaded here: the stages' modules are not for every command's start.
-    const { builtSiteBase } = await import('../publish/built.ts');
-    const { catalogueLocation } = await import('../stages/catalogue.ts');
-    const base = (await builtSiteBase({ ws: ctx.ws })) ?? catalogueLocation({ params, env: ctx.env }).base;
+    // Where the build put its links (VITRINE_CATALOGUE_BASE in the workflows).
+    const base = await baseToServe({ ws: ctx.ws, params, env: ctx.env });
     const server = await serveSite({ dir: ctx.ws.site, base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
     await serveUntilStopped({ server: server.server, log: ctx.log, env: ctx.env });

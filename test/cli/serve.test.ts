@@ -4,9 +4,11 @@ import { createServer, request, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whereThingsAre } from '../../pipeline/cli/core-commands.ts';
 import { serveSite } from '../../pipeline/cli/serve.ts';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { builtSiteBase } from '../../pipeline/publish/built.ts';
 
@@ -105,6 +107,30 @@ describe('vitrine serve', () => {
       await new Promise((r) => free?.close(r));
     } finally {
       for (const server of busy) await new Promise((r) => server.close(r));
+    }
+  });
+
+  // An outside tester built with VITRINE_CATALOGUE_BASE=/collection/: `vitrine run` ended with "open it with: npx
+  // vitrine serve (then http://127.0.0.1:4321/)", where `vitrine serve` serves it at …/collection/.
+  it('gives at the end of a run the address vitrine serve will serve the site at', async () => {
+    const museum = await mkdtemp(path.join(os.tmpdir(), 'vitrine-run-where-'));
+    try {
+      const ws = workspace(museum);
+      const params = defaultParams();
+      await mkdir(path.dirname(ws.lock), { recursive: true });
+      const entry = { deps: { params: { catalogue: { base: '/' } }, extra: { location: { base: '/collection/' } } } };
+      await writeFile(ws.lock, JSON.stringify({ schema: 'vitrine.lock/1', stages: { catalogue: entry } }));
+      const said = await whereThingsAre({ ws, params, env: {} });
+      expect(said).toContain('open it with: npx vitrine serve   (then http://127.0.0.1:4321/collection/)');
+      // With no record of the build, the base the catalogue stage would use.
+      await rm(ws.lock);
+      params.catalogue.base = '/museum/';
+      expect(await whereThingsAre({ ws, params, env: {} })).toContain('(then http://127.0.0.1:4321/museum/)');
+      expect(await whereThingsAre({ ws, params, env: { VITRINE_CATALOGUE_BASE: '/' } })).toContain(
+        '(then http://127.0.0.1:4321/)',
+      );
+    } finally {
+      await rm(museum, { recursive: true, force: true });
     }
   });
 

@@ -1371,6 +1371,25 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   colours: { type: 'string', description: 'Dominant colours: "name #hex" separated by "; "' },
 };
 
+/**
+ * The package's `licenses`: the standard statements its objects' rights are read as (rightsOf), the most objects'
+ * first, then by address. Rights not recognised name none; with none recognised there is no `licenses`.
+ */
+function licensesOf(catalogue: Catalogue): { licenses?: { path: string; title: string }[] } {
+  const seen = new Map<string, { path: string; title: string; n: number }>();
+  for (const o of catalogue.objects) {
+    const { uri, label } = o.rightsStatement;
+    if (!uri) continue;
+    const entry = seen.get(uri) ?? { path: uri, title: label, n: 0 };
+    entry.n++;
+    seen.set(uri, entry);
+  }
+  const licenses = [...seen.values()]
+    .sort((a, b) => b.n - a.n || (a.path < b.path ? -1 : 1))
+    .map(({ path, title }) => ({ path, title }));
+  return licenses.length ? { licenses } : {};
+}
+
 /** A Frictionless data package (https://specs.frictionlessdata.io/data-package/) describing the downloads. */
 function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: string[] }): Record<string, unknown> {
   const name = nameSlug(catalogue.collection).replace(/^-+|-+$/g, '') || 'collection';
@@ -1380,8 +1399,9 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
     title: `${catalogue.collection}: online collection data`,
     description:
       "Object metadata, staff labels and the promoted model's predicted labels, one row per object. Rights in " +
-      'images vary per object (rights, rights_uri).',
+      'images vary per object (rights, rights_uri); licenses lists the standard statements they are given under.',
     created: catalogue.generatedAt,
+    ...licensesOf(catalogue),
     ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
     resources: [
       {

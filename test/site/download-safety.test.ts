@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -52,7 +53,8 @@ beforeAll(async () => {
       image,
       description: 'Plain text, 2 < 3 > 1',
     },
-    { id: 'A5', title: 'Vista de Valparaíso', maker: 'Anónimo', label: 'coin', image },
+    { id: 'A5', title: 'Vista de Valparaíso', maker: 'Anónimo', label: 'coin', image, rights: 'CC BY 4.0' },
+    { id: 'A6', title: 'Lamp', label: 'vase', image, rights: 'Ask the registrar' },
   ];
   await writeFixture({ root: dir, objects, labels: ['coin', 'vase'] });
   await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() });
@@ -117,5 +119,21 @@ describe('IIIF manifests in other viewers', () => {
   it('leaves text that is not read as HTML as it was', async () => {
     expect((await manifest('a4')).summary.en[0]).toBe('Plain text, 2 < 3 > 1');
     expect((await manifest('a1')).label.en[0]).toBe("-2+3+cmd|' /C calc'!A0");
+  });
+});
+
+describe('the data package', () => {
+  // An outside tester: data/datapackage.json had no licenses, though every object's rights are read as a standard
+  // statement. It names those statements, most objects' first; a rights text not recognised names none.
+  it('gives the licences of the collection’s objects, from their rights', async () => {
+    const pkg = JSON.parse(
+      await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'datapackage.json'), 'utf8'),
+    ) as { licenses?: { path: string; title: string }[]; description: string };
+    const [pd, by] = [rightsOf('Public domain'), rightsOf('CC BY 4.0')];
+    expect(pkg.licenses).toEqual([
+      { path: pd.uri, title: pd.label },
+      { path: by.uri, title: by.label },
+    ]);
+    expect(pkg.description).toMatch(/licenses/);
   });
 });

@@ -165,7 +165,7 @@ export function predictedFilter(
 ): string {
   if (!annotation) return 'No prediction yet';
   if (annotation.published) return annotation.label;
-  if (annotation.unfamiliar) return 'Unfamiliar photograph: waiting for staff';
+  if (annotation.unfamiliar) return 'Photograph unlike those the model learned from: waiting for staff';
   return annotation.noThreshold ? 'Not published: waiting for staff' : 'Not sure: waiting for staff';
 }
 

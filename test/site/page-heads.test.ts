@@ -18,6 +18,7 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
  */
 
 const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+const SITE = 'https://museum.example.org';
 let dir = '';
 let site = '';
 let catalogue: Catalogue;
@@ -59,8 +60,14 @@ beforeAll(async () => {
     line: 14,
     object: 'BROKEN-1',
   });
+  // A swatch with its family's name: /colours/black/ and /colours/swatch/black-black/ had one title.
+  const first = dataset.objects.find((o) => o.id === objects[1]!.id)!;
+  first.colours = [{ hex: '#111111', lab: [5, 0, 0], share: 0.3, name: 'black', family: 'black' }, ...first.colours];
   await writeFile(file, JSON.stringify(dataset));
   const params = defaultParams();
+  // Published under a project path, with the site's address known (as the Pages workflows give them).
+  params.catalogue.site = SITE;
+  params.catalogue.base = '/collection/';
   catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
   await buildSite({ ws, params, log: memoryLogger(), listingPageSize: 2 });
   site = ws.site;
@@ -127,8 +134,47 @@ describe('page heads', () => {
       const n = /\/(\d+)\/index\.html$/.exec(file)?.[1];
       if (n) expect(titleOf(html), file).toMatch(new RegExp(`, page ${n} of \\d+ — `));
     }
+    const [family, swatch] = ['colours/black/index.html', 'colours/swatch/black-black/index.html'].map((f) =>
+      titleOf(pages.get(f) ?? ''),
+    );
+    expect(family).toMatch(/black/);
+    expect(swatch).toMatch(/black/);
+    expect(family).not.toBe(swatch);
     expect(titleOf(pages.get('all/index.html')!)).toMatch(/^All objects, page 1 of \d+ — /);
     expect(titleOf(pages.get('all/2/index.html')!)).toMatch(/^All objects, page 2 of \d+ — /);
+  });
+});
+
+// The museum's web editor: only object pages had a canonical link (80 pages had none: /all/2/, /browse/, colour pages,
+// /models/), there was no robots.txt, and every sitemap date was the build's, so each rebuild claimed every page
+// changed.
+describe('what search engines read', () => {
+  const canonicalOf = (html: string) => /<link rel="canonical" href="([^"]*)"/.exec(html)?.[1];
+
+  it('gives every page but the page-not-found one its own canonical address, under the base path', () => {
+    for (const [file, html] of pages) {
+      if (file === '404.html') {
+        expect(canonicalOf(html), file).toBeUndefined();
+        continue;
+      }
+      const own = `${SITE}/collection/${file.replace(/index\.html$/, '')}`;
+      expect(canonicalOf(html), file).toBe(own);
+      expect(html, file).toContain(`<meta property="og:url" content="${own}"`);
+    }
+    expect(pages.size).toBeGreaterThan(40);
+  });
+
+  it('has a robots.txt that names the sitemap at its full address', async () => {
+    const robots = await readFile(path.join(site, 'robots.txt'), 'utf8');
+    expect(robots).toMatch(/^User-agent: \*$/m);
+    expect(robots).toMatch(/^Allow: \/$/m);
+    expect(robots).toMatch(new RegExp(`^Sitemap: ${SITE}/collection/sitemap\\.xml$`, 'm'));
+  });
+
+  it('gives no sitemap date that changes when the page did not', async () => {
+    const sitemap = await readFile(path.join(site, 'sitemap.xml'), 'utf8');
+    expect(sitemap).toContain(`<loc>${SITE}/collection/objects/`);
+    expect(sitemap).not.toContain('<lastmod>');
   });
 });
 

@@ -4,6 +4,8 @@ import { href, loadCatalogue } from '../lib/catalogue.ts';
 /*
  * sitemap.xml: every object page and the main pages, at their full addresses when the site's
  * address is known (catalogue.site or the Pages URL), else at their paths under the base.
+ * No <lastmod>: the build's day, the only date at hand, would say every page changed at every
+ * rebuild; search engines ignore a lastmod that is not the page's own last change.
  */
 export const GET: APIRoute = async ({ site }) => {
   const catalogue = await loadCatalogue();
@@ -20,8 +22,7 @@ export const GET: APIRoute = async ({ site }) => {
     ...catalogue.models.map((m) => `models/${m.version}/`),
     ...catalogue.objects.map((o) => `objects/${o.slug}/`),
   ];
-  const day = catalogue.generatedAt.slice(0, 10);
-  const body = paths.map((p) => `<url><loc>${xmlEscape(full(p))}</loc><lastmod>${day}</lastmod></url>`).join('\n');
+  const body = paths.map((p) => `<url><loc>${xmlEscape(full(p))}</loc></url>`).join('\n');
   return new Response(
     `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`,
     { headers: { 'Content-Type': 'application/xml' } },

@@ -19,8 +19,11 @@ import {
   proposeInit,
   proposeVocabulary,
   remoteProblem,
+  vitrineActionsRef,
   vocabularyYaml,
+  warnMovingRef,
 } from './scaffold.ts';
+import { updateWorkflows, vitrineVersion } from './workflows.ts';
 
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
 export const initCommand: Command = {
@@ -88,9 +91,19 @@ Column mapping and everything after: docs/import.md`,
         'When rows of the export are refused: "fail" (default: write nothing) ' +
         'or "skip" (import the other rows). Kept as import.on_invalid in params.yaml.',
     },
+    'update-workflows': {
+      type: 'boolean',
+      description:
+        "Only rewrite Vitrine's workflows in .github/workflows to this Vitrine's (a file edited here is " +
+        'left as it is, unless --force). No --from needed.',
+    },
+    force: { type: 'boolean', description: 'With --update-workflows: also replace workflows edited here.' },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
   },
   async run(ctx, { values }) {
+    if (values['update-workflows']) return updateWorkflowsCommand(ctx, values);
+    if (values.force)
+      throw new VitrineError('USAGE', '--force goes with --update-workflows only: init never overwrites a file.');
     const from = values.from as string | undefined;
     if (!from)
       throw new VitrineError(
@@ -170,6 +183,8 @@ Column mapping and everything after: docs/import.md`,
         run.inRepository
           ? ''
           : "  (Vitrine is not installed in the new repository: its commands run from Vitrine's folder, with -C.)",
+        '',
+        ...gitHubSettings({ branch: result.branch, s3: /^s3:\/\//i.test(choices.remote.url) }),
       ]
         .filter((l, i, all) => l || all[i - 1])
         .join('\n'),
@@ -184,6 +199,81 @@ Column mapping and everything after: docs/import.md`,
     return r.refused.length > 0 || result.pushRefused ? 1 : 0;
   },
 };
+
+/**
+ * The GitHub settings the workflows' safety rests on and cannot set themselves (docs/actions.md, "Settings the
+ * maintainer must turn on", "Keys of the data remote"): without them a fork's code could reach the museum's runner,
+ * and a pull request could be merged unjudged.
+ */
+export function gitHubSettings({ branch, s3 }: { branch: string; s3: boolean }): string[] {
+  return [
+    'On GitHub, before the museum’s runner takes any job (why, and where each setting is: "Settings the maintainer ' +
+      'must turn on" in Vitrine’s docs/actions.md):',
+    '  - the runner group of the museum’s runner (an organisation’s; a personal account has none): this ' +
+      'repository only, and only the workflows pull-request-data.yml, main.yml, publish-s3.yml, retrain.yml and ' +
+      `rollback.yml on ${branch}`,
+    '  - Settings → Actions → General: "Require approval for all outside collaborators"; "Send write tokens to ' +
+      'workflows from pull requests" and "Send secrets to workflows from pull requests" off',
+    `  - a branch protection rule or ruleset on ${branch}: require the status check vitrine/gate, and an approving ` +
+      'review before merging (a pull request’s changes to .github/, actions/ or pipeline/ change how it is judged)',
+    '  - a label named "safe to run" (a maintainer adds it to let a fork’s data files be trained)',
+    ...(s3
+      ? [
+          '  - a read-only key of the bucket as the repository secrets VITRINE_REMOTE_READ_ACCESS_KEY_ID and ' +
+            'VITRINE_REMOTE_READ_SECRET_ACCESS_KEY; the write key only in the environment vitrine-remote-write, ' +
+            `limited to ${branch} ("Keys of the data remote" in docs/actions.md), never as repository secrets`,
+        ]
+      : []),
+  ];
+}
+
+/** `vitrine init --update-workflows`: Vitrine's workflows in this repository brought to this Vitrine's. */
+async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+  const stray = ['from', 'images', 'column', 'vocabulary', 'name', 'remote', 'on-invalid'].filter(
+    (o) => values[o] !== undefined,
+  );
+  if (stray.length)
+    throw new VitrineError(
+      'USAGE',
+      `--update-workflows changes only .github/workflows: give it without ${stray.map((o) => `--${o}`).join(', ')}.`,
+    );
+  const ref = actionsOf(values.actions as string | undefined) ?? (await vitrineActionsRef());
+  if (ref) warnMovingRef({ ref, log: ctx.log });
+  const r = await updateWorkflows({ root: ctx.ws.root, ref, force: values.force === true });
+  const list = (files: string[]) => files.join(', ');
+  const forced = r.edited.filter((e) => r.replaced.includes(e.file));
+  const left = r.edited.filter((e) => !r.replaced.includes(e.file));
+  const earlier = r.replaced.filter((f) => !forced.some((e) => e.file === f));
+  const total = r.replaced.length + r.added.length + r.current.length + left.length;
+  const version = (await vitrineVersion()) ?? 'this version';
+  const unmarked = 'no mark of the Vitrine that wrote it: an init before the mark, or written by hand';
+  const why = (e: { file: string; why: string }) => `${e.file} (${e.why === 'edited' ? 'edited here' : unmarked})`;
+  ctx.log.info(
+    r.replaced.length + r.added.length === 0 && left.length === 0
+      ? `All ${total} of Vitrine’s workflows are already this Vitrine’s (${version}): nothing to change.`
+      : [
+          `Vitrine’s workflows in .github/workflows, brought to Vitrine ${version}’s:`,
+          earlier.length ? `  replaced (as an earlier Vitrine wrote them): ${list(earlier)}` : '',
+          forced.length ? `  replaced although not as Vitrine wrote them (--force): ${forced.map(why).join(', ')}` : '',
+          r.added.length ? `  added: ${list(r.added)}` : '',
+          r.current.length ? `  already current: ${list(r.current)}` : '',
+          r.replaced.length + r.added.length
+            ? 'Look at the changes with "git diff .github/workflows" (and "git status" for the added ones), then ' +
+              'commit them.'
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+  );
+  if (left.length === 0) return 0;
+  ctx.log.error(
+    `Left as ${left.length === 1 ? 'it is' : 'they are'}: ${left.map(why).join(', ')}. Compare ` +
+      `${left.length === 1 ? 'it' : 'each'} with this Vitrine’s template (in Vitrine’s .github/workflows) and carry ` +
+      'your changes over, or run this again with --force to replace it with the template (then "git diff" shows ' +
+      'what your copy had, and "git checkout -- <file>" puts it back).',
+  );
+  return 1;
+}
 
 /**
  * The first steps under "Next:" when the images did not reach the data remote: what to correct (a wrong bucket or

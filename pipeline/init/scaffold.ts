@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
@@ -30,6 +30,7 @@ import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './in
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';
 import { initMarker, unfinishedInit } from './unfinished.ts';
+import { copyWorkflows, holdsVitrineActions, noActionsWarning } from './workflows.ts';
 
 /*
  * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
@@ -257,6 +258,8 @@ export interface InitResult {
   kept: string[];
   /** Workflows already in .github/workflows, left as they are. */
   keptWorkflows: string[];
+  /** collection.branch: the branch the workflows run on and models are promoted on. */
+  branch: string;
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
@@ -432,7 +435,7 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
-  const workflows = await copyWorkflows({ root, actions: choices.actions, log });
+  const workflows = await writeWorkflows({ root, actions: choices.actions, log });
   written.push(...workflows.written);
   const readme = museumReadme({
     name: choices.name,
@@ -481,6 +484,7 @@ export async function initRepository({
     written: [...new Set(written)],
     kept,
     keptWorkflows: workflows.kept,
+    branch: params.collection.branch,
     imported,
     pushed,
     pushError,
@@ -544,7 +548,7 @@ async function paramsText({
 }
 
 /** Vitrine's workflows, with its local actions (./actions/…) pointed at Vitrine's repository when known. */
-async function copyWorkflows({
+async function writeWorkflows({
   root,
   actions,
   log,
@@ -553,50 +557,26 @@ async function copyWorkflows({
   actions?: string;
   log: Logger;
 }): Promise<{ written: string[]; kept: string[] }> {
-  const from = path.join(PACKAGE_ROOT, '.github', 'workflows');
-  const files = (await readdir(from).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const to = path.join(root, '.github', 'workflows');
-  await mkdir(to, { recursive: true });
-  const written: string[] = [];
-  const kept: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
   // A branch or tag can move: what runs on the museum's runner (with write access, for promote) would change
   // without a pull request. GitHub's advice is a full commit (a tester: --actions owner/repo wrote @main).
-  const version = ref?.split('@')[1];
-  if (ref && !/^[0-9a-f]{40}$/.test(version ?? ''))
-    log.warn(
-      `The workflows use Vitrine's actions at "${version ?? 'main'}", a ${version ? 'name' : 'branch'} that can ` +
-        `move: what runs on your runner would change without a pull request in this repository. Give a commit ` +
-        `instead, --actions ${ref.split('@')[0]}@<the 40-character commit>, or edit the "uses:" lines in ` +
-        '.github/workflows before pushing.',
-    );
-  if (!ref && !(await exists(path.join(root, 'actions'))))
-    log.warn(
-      `The workflows in .github/workflows use Vitrine's ` +
-        `actions as ./actions/…, which this repository does not have, and Vitrine's folder is not a clone of a GitHub ` +
-        `repository (directly or through local clones), so init cannot point them there by itself. Give ` +
-        `"--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ ` +
-        `folder here, before pushing to GitHub.`,
-    );
-  for (const file of files) {
-    const target = path.join(to, file);
-    if (await exists(target)) {
-      kept.push(`.github/workflows/${file}`);
-      continue;
-    }
-    if (!ref) await copyFile(path.join(from, file), target);
-    else {
-      const [repository, version = 'main'] = ref.split('@') as [string, string?];
-      const text = await readFile(path.join(from, file), 'utf8');
-      const pointed = text.replace(
-        /uses: \.\/actions\/([\w-]+)/g,
-        (_, name: string) => `uses: ${repository}/actions/${name}@${version}`,
-      );
-      await writeFileAtomic({ file: target, data: pointed });
-    }
-    written.push(`.github/workflows/${file}`);
-  }
-  return { written, kept };
+  if (ref) warnMovingRef({ ref, log });
+  // Copying Vitrine's actions/ folder alone, as init once advised, left workflows whose install fails (npm ci with
+  // no package-lock.json): only a whole copy of Vitrine runs ./actions/….
+  else if (!(await holdsVitrineActions(root))) log.warn(await noActionsWarning({ root }));
+  return copyWorkflows({ root, ref });
+}
+
+/** A branch or tag as the actions' version: said to move. */
+export function warnMovingRef({ ref, log }: { ref: string; log: Logger }): void {
+  const version = ref.split('@')[1];
+  if (/^[0-9a-f]{40}$/.test(version ?? '')) return;
+  log.warn(
+    `The workflows use Vitrine's actions at "${version ?? 'main'}", a ${version ? 'name' : 'branch'} that can ` +
+      `move: what runs on your runner would change without a pull request in this repository. Give a commit ` +
+      `instead, --actions ${ref.split('@')[0]}@<the 40-character commit>, or edit the "uses:" lines in ` +
+      '.github/workflows before pushing.',
+  );
 }
 
 /**

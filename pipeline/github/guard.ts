@@ -106,6 +106,12 @@ export const GUARD_MARKER = '<!-- vitrine:guard -->';
  * a data file or code past the cut would go unseen.
  */
 export const MAX_LISTED_FILES = 3000;
+
+/**
+ * The files of a pull request a workflow's `paths` filter looks at (GitHub's documented limit): a pull request with
+ * more may change code past them, and then the Model report (pull-request.yml) never starts.
+ */
+export const PATHS_FILTER_FILES = 300;
 /** Largest data file taken from a head (labels of a large museum fit well within it). */
 export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -735,6 +741,8 @@ export interface GuardResult {
   retrain?: boolean;
   /** GitHub listed MAX_LISTED_FILES files or more: the list may be cut, so the pull request was not judged. */
   tooManyFiles?: boolean;
+  /** How many files GitHub listed for the pull request (each once, a rename too); unset when not listed. */
+  listed?: number;
   /** Set when the pull request targets a branch other than the default one: nothing was read or approved. */
   offBase?: { base: string; defaultBranch: string } | null;
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -979,6 +987,7 @@ export async function guardPullRequest({
       pullRequest,
       approvedNow,
       code,
+      listed: changed.length,
       noData: true,
       retrain,
     };
@@ -1054,6 +1063,7 @@ export async function guardPullRequest({
       files: [],
       changedData,
       code,
+      listed: changed.length,
       refused,
       problems,
       approvedNow,
@@ -1066,6 +1076,7 @@ export async function guardPullRequest({
     files: choice.trusted ? files : [],
     changedData,
     code,
+    listed: changed.length,
     refused,
     problems,
     approvedNow,
@@ -1328,7 +1339,15 @@ export function guardGateStatus(
       state: 'success',
       description: 'Nothing the model reads changed (no data file, no code): no model report needed',
     };
-  // A branch's code: its Model report (hosted) trains with its own code and data files and sets the gate.
+  // A branch's code: its Model report (hosted) trains with its own code and data files and sets the gate. Past the
+  // first PATHS_FILTER_FILES files GitHub may not start it at all: the gate then waits, and says why (never a pass).
+  if (codeChanged && !pr.fork && (result.listed ?? 0) > PATHS_FILTER_FILES)
+    return {
+      state: 'pending',
+      description:
+        `Waiting for the Model report. GitHub may not start it: it looks at the first ${PATHS_FILTER_FILES} files ` +
+        'of a pull request only',
+    };
   if (codeChanged && !pr.fork) return null;
   // Names on one line; a name with spaces at its ends quoted, so that "labels.csv " is not read as labels.csv.
   const shown = (name: string, max: number) => plainName(name, max);

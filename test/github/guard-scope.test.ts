@@ -112,6 +112,22 @@ describe('the gate status of a pull request into the default branch', () => {
     expect(mixed.comments[0]).toContain('hosted runner');
   });
 
+  // GitHub's `paths` filter sees only the first 300 files of a pull request: past them, pull-request.yml may never
+  // start, and nothing would say why the required gate waits. The guard says it, as a pending gate: never a pass.
+  it('says the Model report may not start for a branch’s code among more than 300 files, as a pending gate', async () => {
+    const docs = Array.from({ length: 300 }, (_, i) => `docs/page-${String(i).padStart(3, '0')}.md`);
+    const many = await guard([...docs, 'pipeline/train.ts'], false);
+    expect(many.outputs.trusted).toBe('false');
+    expect(many.gate).toEqual([
+      expect.objectContaining({ state: 'pending', description: expect.stringMatching(/first 300 files/) }),
+    ]);
+    expect(many.gate[0]!.description!.length).toBeLessThanOrEqual(140);
+    await gh!.close();
+    gh = null;
+    const few = await guard([...docs.slice(1), 'pipeline/train.ts'], false);
+    expect(few.gate).toEqual([]);
+  });
+
   it('fails a fork’s code, which no run judges (its hosted report sets no status)', async () => {
     for (const files of [['pipeline/train.ts'], ['labels.csv', 'bin/vitrine.js']]) {
       const { outputs, gate } = await guard(files, true);

@@ -35909,7 +35909,7 @@ var GROUP_WORDS = {
   },
   system: { is: "a computer made it by itself: it is not a data file", called: "files a computer makes by itself" },
   other: { is: "it is not a data file", called: "other files" }
-}, APPROVAL_CONTEXT = "vitrine/approval", GUARD_MARKER = "<!-- vitrine:guard -->", MAX_LISTED_FILES = 3e3, MAX_DATA_FILE_BYTES = 50 * 1024 * 1024, PATH_KEYS = [
+}, APPROVAL_CONTEXT = "vitrine/approval", GUARD_MARKER = "<!-- vitrine:guard -->", MAX_LISTED_FILES = 3e3, PATHS_FILTER_FILES = 300, MAX_DATA_FILE_BYTES = 50 * 1024 * 1024, PATH_KEYS = [
   "collection.repository",
   "import.metadata",
   "import.images",
@@ -36326,6 +36326,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
       pullRequest,
       approvedNow,
       code: code2,
+      listed: changed.length,
       noData: !0,
       retrain
     };
@@ -36374,6 +36375,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
       files: [],
       changedData,
       code: code2,
+      listed: changed.length,
       refused,
       problems,
       approvedNow,
@@ -36386,6 +36388,7 @@ If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comme
     files: choice.trusted ? files : [],
     changedData,
     code: code2,
+    listed: changed.length,
     refused,
     problems,
     approvedNow,
@@ -36534,6 +36537,11 @@ function guardGateStatus(result) {
     return {
       state: "success",
       description: "Nothing the model reads changed (no data file, no code): no model report needed"
+    };
+  if (codeChanged && !pr.fork && (result.listed ?? 0) > PATHS_FILTER_FILES)
+    return {
+      state: "pending",
+      description: `Waiting for the Model report. GitHub may not start it: it looks at the first ${PATHS_FILTER_FILES} files of a pull request only`
     };
   if (codeChanged && !pr.fork) return null;
   let shown2 = (name, max) => plainName(name, max), renames = (list, max) => {

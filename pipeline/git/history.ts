@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -406,4 +407,38 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
   }
   if (base === head) return { commit: null, code: 'merged', reason: `this commit is already part of ${branch}` };
   return { commit: base };
+}
+
+/**
+ * Every text `folder`'s files have had in the commits reachable from HEAD (each text once, newest first), by file
+ * name; an empty map when `dir` is no git repository, git is not installed, or the history cannot be read (a shallow
+ * clone reads as far as it goes). Through the git program: isomorphic-git took minutes over Vitrine's history. For
+ * `vitrine init --update-workflows`: a museum's workflow as some earlier Vitrine wrote it.
+ */
+export async function folderHistory({ dir, folder }: { dir: string; folder: string }): Promise<Map<string, string[]>> {
+  const texts = new Map<string, string[]>();
+  const run = (args: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      execFile('git', ['-C', dir, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+  let raw: string;
+  try {
+    raw = await run(['log', '--format=', '--raw', '--no-abbrev', '--no-renames', '--', folder]);
+  } catch {
+    return texts;
+  }
+  const seen = new Set<string>();
+  for (const line of raw.split('\n')) {
+    // ":100644 100644 <old> <new> M\t<path>": the text after the change; a deletion's is all zeros.
+    const m = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t(.+)$/.exec(line);
+    if (!m || /^0+$/.test(m[1]!) || seen.has(m[1]!)) continue;
+    seen.add(m[1]!);
+    const name = path.posix.relative(folder, m[2]!);
+    if (name.includes('/')) continue;
+    const text = await run(['cat-file', 'blob', m[1]!]).catch(() => undefined);
+    if (text !== undefined) texts.set(name, [...(texts.get(name) ?? []), text]);
+  }
+  return texts;
 }

@@ -246,7 +246,7 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
   const earlier = r.replaced.filter((f) => !forced.some((e) => e.file === f));
   const total = r.replaced.length + r.added.length + r.current.length + left.length;
   const version = (await vitrineVersion()) ?? 'this version';
-  const unmarked = 'no mark of the Vitrine that wrote it: an init before the mark, or written by hand';
+  const unmarked = 'no mark of the Vitrine that wrote it, and not as any earlier Vitrine wrote it';
   const why = (e: { file: string; why: string }) => `${e.file} (${e.why === 'edited' ? 'edited here' : unmarked})`;
   ctx.log.info(
     r.replaced.length + r.added.length === 0 && left.length === 0

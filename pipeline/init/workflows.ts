@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { folderHistory } from '../git/history.ts';
 import { vitrineCommandLine } from './invocation.ts';
 
 /*
@@ -48,6 +49,12 @@ function pointed({ text, ref }: { text: string; ref?: string }): string {
     /uses: \.\/actions\/([\w-]+)/g,
     (_, name: string) => `uses: ${repository}/actions/${name}@${version}`,
   );
+}
+
+/** The `owner/repo@ref` a workflow's `uses:` lines point Vitrine's actions at; undefined for `./actions/…`. */
+function pointsAt(text: string): string | undefined {
+  const m = /uses: ([\w.-]+\/[\w.-]+)\/actions\/[\w-]+@(\S+)/.exec(text);
+  return m ? `${m[1]}@${m[2]}` : undefined;
 }
 
 async function templates(): Promise<{ file: string; text: string }[]> {
@@ -164,6 +171,7 @@ export async function updateWorkflows({
   const version = await packageVersion();
   const result: WorkflowUpdate = { replaced: [], added: [], current: [], edited: [] };
   const writes: { target: string; data: string }[] = [];
+  let history: Map<string, string[]> | undefined;
   if (!ref && !(await holdsVitrineActions(root))) {
     // Where the museum's files point at Vitrine on GitHub, the commit of these templates is needed: an older
     // commit's actions with this Vitrine's workflows could take inputs they do not know.
@@ -192,8 +200,13 @@ export async function updateWorkflows({
       if (now !== data) writes.push({ target, data });
       continue;
     }
-    if (!mark?.untouched) result.edited.push({ file: name, why: mark ? 'edited' : 'unmarked' });
-    if (mark?.untouched || force) {
+    // A file from before the mark: as an earlier Vitrine wrote it when its lines are one of the template's earlier
+    // texts, pointed where this file points (Vitrine's own history, read only when needed).
+    history ??= !mark ? await folderHistory({ dir: PACKAGE_ROOT, folder: '.github/workflows' }) : undefined;
+    const earlier =
+      !mark && (history?.get(file) ?? []).some((old) => pointed({ text: old, ref: pointsAt(now) }) === now);
+    if (!mark?.untouched && !earlier) result.edited.push({ file: name, why: mark ? 'edited' : 'unmarked' });
+    if (mark?.untouched || earlier || force) {
       result.replaced.push(name);
       writes.push({ target, data });
     }

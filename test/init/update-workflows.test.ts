@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,17 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TEMPLATES = path.join(REPO, '.github', 'workflows');
 const SHA = 'a1b2c3d4e5'.repeat(4);
 const ACTIONS = `museumorg/vitrine@${SHA}`;
+
+/** `file` as Vitrine's template was a few changes ago, from git; undefined when the history is not here. */
+function earlierTemplate(file: string): string | undefined {
+  const git = (...args: string[]) => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' });
+  try {
+    const commits = git('log', '--format=%H', '-n', '3', '--', `.github/workflows/${file}`).split('\n').filter(Boolean);
+    return commits.length < 3 ? undefined : git('show', `${commits[2]}:.github/workflows/${file}`);
+  } catch {
+    return undefined;
+  }
+}
 
 let theExport: { csv: string; images: string };
 let root: string;
@@ -100,6 +112,24 @@ describe('vitrine init --update-workflows', () => {
     expect(await readFile(workflow(dir, 'main.yml'), 'utf8')).not.toContain('# our own step');
     expect(await readFile(workflow(dir, 'retrain.yml'), 'utf8')).toMatch(/^# Written by vitrine init/);
   });
+
+  // Every museum set up before the mark has unmarked files: one whose lines are an earlier template of Vitrine's, as
+  // an earlier init wrote it, is replaced without --force. Needs Vitrine's history (not a shallow clone).
+  const earlier = earlierTemplate('pull-request-data.yml');
+  it.skipIf(earlier === undefined)(
+    'replaces an unmarked workflow an earlier init wrote, found in Vitrine’s history',
+    async () => {
+      const dir = await museum('unmarked-earlier');
+      const old = earlier!.replace(/uses: \.\/actions\/([\w-]+)/g, `uses: museumorg/vitrine/actions/$1@${SHA}`);
+      await writeFile(workflow(dir, 'pull-request-data.yml'), old);
+      const { code, said } = await update(dir);
+      expect(code, said).toBe(0);
+      expect(said).toMatch(
+        /replaced \(as an earlier Vitrine wrote them\): \.github\/workflows\/pull-request-data\.yml/,
+      );
+      expect(await readFile(workflow(dir, 'pull-request-data.yml'), 'utf8')).toMatch(/^# Written by vitrine init/);
+    },
+  );
 
   it('says all are current when nothing changed, and touches no other workflow', async () => {
     const dir = await museum('current');

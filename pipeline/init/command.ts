@@ -52,7 +52,11 @@ reads the export here, not in ../our-museum.
 Remote: a folder (--remote /mnt/collection-store) or S3 (--remote s3://bucket/path, with --endpoint-url
 for non-AWS servers). S3 keys go to .dvc/config.local only, never committed: give them when asked,
 or with --access-key-id and --secret-access-key. Default: ${DEFAULT_REMOTE}/ in the repository (this machine only).
-Column mapping and everything after: docs/import.md`,
+Column mapping and everything after: docs/import.md
+
+After upgrading Vitrine: npx vitrine init --update-workflows [--actions owner/repo@commit] rewrites Vitrine's
+workflows in .github/workflows to the new Vitrine's, and leaves alone any edited here (unless --force):
+docs/actions.md, "Upgrading the workflows".`,
   options: {
     from: { type: 'string', description: 'The export: a CSV file or JSON Lines (.jsonl) file, one object per row.' },
     images: {

@@ -63,7 +63,8 @@ It was set up with \`vitrine init\` from the export \`${from}\`.
 | \`params.yaml\` | Every setting. The labels the model learns: \`collection.vocabulary\` (${labelList(vocabulary)}). |
 | \`data.dvc\` | Which version of \`data/\` (the images and \`objects.csv\`) this commit uses. |
 | \`.dvc/config\` | Where the images are stored: ${where} |
-| \`.github/workflows/\` | The pull-request report, promotion on merge, scheduled retraining and rollback. |
+| \`.github/workflows/\` | The pull-request report, promotion on merge, scheduled retraining and rollback; \
+\`${v} init --update-workflows\` brings them to a newer Vitrine's. |
 | \`.vitrine/\` | Outputs of every stage on this machine (not committed; delete it to start clean). |
 
 ## Everyday steps

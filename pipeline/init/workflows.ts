@@ -166,6 +166,13 @@ export async function updateWorkflows({
       "This is Vitrine's own folder: its .github/workflows are the templates. Run the update in the museum's " +
         'repository (-C <folder>).',
     );
+  if (!(await stat(path.join(root, 'params.yaml')).catch(() => undefined)))
+    throw new VitrineError(
+      'INIT_UPDATE_NO_REPOSITORY',
+      `${root} has no params.yaml: it is not a repository vitrine init set up. Run the update in the museum's ` +
+        'repository (or name it with -C). Nothing was changed.',
+      { file: path.join(root, 'params.yaml') },
+    );
   const to = path.join(root, '.github', 'workflows');
   await mkdir(to, { recursive: true });
   const version = await packageVersion();

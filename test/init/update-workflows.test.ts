@@ -131,6 +131,15 @@ describe('vitrine init --update-workflows', () => {
     },
   );
 
+  it('refuses a folder that is no museum’s repository, writing nothing there', async () => {
+    const dir = path.join(root, 'not-a-museum');
+    await mkdir(dir);
+    const { code, said } = await update(dir);
+    expect(code, said).toBe(1);
+    expect(said).toContain('has no params.yaml: it is not a repository vitrine init set up');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('says all are current when nothing changed, and touches no other workflow', async () => {
     const dir = await museum('current');
     await writeFile(workflow(dir, 'ours.yml'), 'name: ours\n');

@@ -620,13 +620,28 @@ export async function whereThingsAre({
 }): Promise<string> {
   const r = (p: string) => path.relative(process.cwd(), p) || '.';
   const base = await baseToServe({ ws, params, env });
-  return `
-Where to look:
-  report        ${r(path.join(ws.report, 'report.md'))}
-  metrics       ${r(path.join(ws.evaluate, 'metrics.json'))}
-  model         ${r(ws.model)}/
-  model cards   ${r(path.join(ws.registry, 'cards'))}/
-  site          ${r(ws.site)}/   open it with: npx vitrine serve   (then http://127.0.0.1:4321${encodeURI(base)})`;
+  // Only what is there: `run catalogue --single` before any training listed a report, metrics and a model that
+  // did not exist (an outside tester).
+  const results = [
+    ['report', path.join(ws.report, 'report.md'), ''],
+    ['metrics', path.join(ws.evaluate, 'metrics.json'), ''],
+    ['model', ws.model, '/'],
+    ['model cards', path.join(ws.registry, 'cards'), '/'],
+  ] as const;
+  const there = await Promise.all(
+    results.map(([, p]) =>
+      access(p).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  const lines = results.filter((_, i) => there[i]).map(([name, p, end]) => `  ${name.padEnd(14)}${r(p)}${end}`);
+  const untrained = there[2]
+    ? []
+    : ['  (no model has been trained yet: "npx vitrine run" trains one, then writes its report and model card)'];
+  const site = `  site          ${r(ws.site)}/   open it with: npx vitrine serve   (then http://127.0.0.1:4321${encodeURI(base)})`;
+  return ['', 'Where to look:', ...lines, ...untrained, site].join('\n');
 }
 
 /**

@@ -134,6 +134,31 @@ describe('vitrine serve', () => {
     }
   });
 
+  // An outside tester ran `vitrine run catalogue --single` before any model was trained: "Where to look" listed the
+  // report, metrics.json and the model folder, none of which existed.
+  it('lists at the end of a run only the results that exist, and says when no model is trained yet', async () => {
+    const museum = await mkdtemp(path.join(os.tmpdir(), 'vitrine-run-where-none-'));
+    try {
+      const ws = workspace(museum);
+      await mkdir(ws.site, { recursive: true });
+      const said = await whereThingsAre({ ws, params: defaultParams(), env: {} });
+      expect(said).toContain('site ');
+      for (const absent of ['report.md', 'metrics.json', 'model cards']) expect(said).not.toContain(absent);
+      expect(said).toMatch(/no model has been trained yet/);
+      // Once they are there, they are listed.
+      await mkdir(ws.model, { recursive: true });
+      await mkdir(ws.report, { recursive: true });
+      await writeFile(path.join(ws.report, 'report.md'), '# Report\n');
+      const later = await whereThingsAre({ ws, params: defaultParams(), env: {} });
+      expect(later).toContain('report.md');
+      expect(later).toMatch(/model +\S+\//);
+      expect(later).not.toContain('metrics.json');
+      expect(later).not.toMatch(/no model has been trained yet/);
+    } finally {
+      await rm(museum, { recursive: true, force: true });
+    }
+  });
+
   // An outside tester: a site built for /collection/ (VITRINE_CATALOGUE_BASE, as the workflows set it) was served at /
   // by params.yaml's base: every link on its home page led to a 404.
   it('serves a site at the base path it was built for, as lock.json records it', async () => {

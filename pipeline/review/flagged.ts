@@ -45,6 +45,7 @@ export async function flaggedLabels({
       k: cv.k,
       seed: params.train.seed,
     }),
+    { vectors: new Map(labelled.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!]] : []))) },
   );
   return flaggedIds({ review, log });
 }

@@ -9,6 +9,7 @@ import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 import { LABEL_ISSUE_MIN } from './label-issue.ts';
+import { conflictingPairs, type LookAlike } from './look-alike.ts';
 
 /*
  * The review queue of labels: every labelled object whose out-of-fold prediction disagrees with its
@@ -41,6 +42,11 @@ export interface ReviewItem {
   /** Confident learning's threshold for `suggested`: the mean probability of it over objects labelled so. */
   threshold?: number | null;
   split: Split;
+  /**
+   * A flagged object whose nearest labelled photograph is almost the same and carries the suggested label, flagged
+   * the other way (look-alike.ts): one of the two labels is probably wrong, and the model cannot say which.
+   */
+  lookAlike?: LookAlike;
 }
 
 /** Why an object is in the review list: confident learning flags it, or it only ranks high. */
@@ -78,14 +84,28 @@ export interface ReviewFile {
   items: ReviewItem[];
 }
 
-/** The review queue from out-of-fold predictions. */
-export function reviewFromOof(oof: OofFile): ReviewFile {
+/**
+ * The review queue from out-of-fold predictions. `vectors` (object id → its photograph's embedding), when given,
+ * tells flagged objects that are look-alikes of each other with conflicting labels (look-alike.ts).
+ */
+export function reviewFromOof(
+  oof: OofFile,
+  { vectors }: { vectors?: Map<string, ArrayLike<number>> } = {},
+): ReviewFile {
   const classes = oof.labels.length;
   const y = oof.objects.map((o) => oof.labels.indexOf(o.label));
   const probs = oof.objects.map((o) => o.probabilities);
   const agreement = agreementOf({ y, probs, labels: oof.labels });
   // A model at chance flags labels at random: confident learning's picks are kept only from one that learnt.
-  const flagged = new Set(agreement.better ? findLabelIssues({ y, probs, classes }).map((i) => i.index) : []);
+  const issues = agreement.better ? findLabelIssues({ y, probs, classes }) : [];
+  const flagged = new Set(issues.map((i) => i.index));
+  const pairs = vectors
+    ? conflictingPairs({
+        vectors: oof.objects.map((o) => vectors.get(o.id)),
+        y,
+        flagged: new Map(issues.map((i) => [i.index, i.suggested])),
+      })
+    : new Map<number, { other: number; similarity: number }>();
   const thresholds = confidentThresholds({ y, probs, classes });
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
@@ -108,9 +128,23 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
       reason: flagged.has(i) && reached ? 'flagged' : 'ranked',
       threshold: threshold === null ? null : round(threshold),
       split: o.split,
+      ...lookAlikeOf(pairs.get(i), oof),
     });
   });
-  items.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The two of a pair side by side, where the higher of them ranks.
+  const score = new Map(items.map((i) => [i.id, i.score]));
+  const key = (i: ReviewItem) => {
+    const mate = i.lookAlike?.id;
+    const other = mate === undefined ? 0 : (score.get(mate) ?? 0);
+    const first = mate !== undefined && (other > i.score || (other === i.score && mate < i.id)) ? mate : i.id;
+    return { score: Math.max(i.score, other), first };
+  };
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  items.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return kb.score - ka.score || byId(ka.first, kb.first) || b.score - a.score || byId(a.id, b.id);
+  });
   return {
     schema: 'vitrine.review/1',
     labels: oof.labels,
@@ -163,6 +197,13 @@ function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; lab
   const se = Math.sqrt(used.reduce((sum, c) => sum + (chance * (1 - chance)) / c.n, 0)) / k;
   const better = (accuracy - chance) / se > 1.645;
   return { accuracy: round(accuracy), guessing: round(chance), better, labelsInUse: k };
+}
+
+/** `{ lookAlike }` for an item in a pair, nothing otherwise. */
+function lookAlikeOf(pair: { other: number; similarity: number } | undefined, oof: OofFile): { lookAlike?: LookAlike } {
+  if (!pair) return {};
+  const other = oof.objects[pair.other]!;
+  return { lookAlike: { id: other.id, label: other.label, similarity: round(pair.similarity) } };
 }
 
 function round(x: number): number {
@@ -293,19 +334,59 @@ export function renderReview({
           '"worth a look": the model prefers another label, but is not sure enough for a flag; listed because it ranks high.',
         ]
       : []),
+    ...(review.items.some((i) => i.lookAlike)
+      ? [
+          '"look-alikes": two objects whose photographs are very similar and whose labels differ; the model, trained ' +
+            'without each, takes each for the other, so it cannot tell which of the two labels is wrong.',
+        ]
+      : []),
     '',
-    ...review.items
-      .slice(0, limit)
-      .map(
-        (i) =>
-          `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${labelInList(i.label)}, the model says ` +
-          `${labelInList(i.suggested)} ` +
-          `(${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
-      ),
+    ...shownLines({ items: review.items.slice(0, limit), titles, mark }),
   ];
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line an item; the two of a look-alike pair (look-alike.ts) as one entry where the first ranks: the model
+ * cannot tell which of their labels is wrong, so neither is listed as a suspect on its own.
+ */
+function shownLines({
+  items,
+  titles,
+  mark,
+}: {
+  items: ReviewItem[];
+  titles: Map<string, string> | undefined;
+  mark: (i: ReviewItem) => string;
+}): string[] {
+  const lines: string[] = [];
+  const done = new Set<string>();
+  for (const i of items) {
+    if (done.has(i.id)) continue;
+    const mate = i.lookAlike;
+    if (!mate) {
+      lines.push(
+        `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${labelInList(i.label)}, the model says ` +
+          `${labelInList(i.suggested)} (${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
+      );
+      continue;
+    }
+    done.add(mate.id);
+    lines.push(`  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes`);
+  }
+  return lines;
+}
+
+/** "DM-0085 “Vase”, labelled vessel, and DM-0306 “Lekythos”, labelled print, look alike …: one … wrong." */
+export function lookAlikeWords({ item, titles }: { item: ReviewItem; titles?: Map<string, string> }): string {
+  const mate = item.lookAlike!;
+  return (
+    `${item.id}${titled(titles?.get(item.id))} labelled ${labelInList(item.label)}, and ${mate.id}` +
+    `${titled(titles?.get(mate.id))} labelled ${labelInList(mate.label)}: very similar photographs, different ` +
+    'labels; one of the two is probably wrong'
+  );
 }
 
 /** ` “Vase with handles”,` after an id, clipped; nothing without a title. */

@@ -12,7 +12,7 @@ import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evalu
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
 import { renamed, renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
-import { embedObjects } from '../evaluate/oof.ts';
+import { embedObjects, type OofFile } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
 import { publicationEstimate, unpublishedWords } from '../evaluate/publication.ts';
 import {
@@ -26,13 +26,13 @@ import { writeJsonAtomic } from '../fs.ts';
 import { readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
 import { headCommit } from '../git/tags.ts';
-import { silentLogger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
 import { readModelInfo } from '../model/io.ts';
 import { leftOutError, warnLeftOut } from '../model/left-out.ts';
 import { type Classified, classifyObjects } from '../model/predict.ts';
-import { MODEL_PARAM_KEYS } from '../params.ts';
-import { rel } from '../paths.ts';
+import { MODEL_PARAM_KEYS, type Params } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
 import { isGtoVersion } from '../registry/gto.ts';
 import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
@@ -42,7 +42,7 @@ import { folderMatches } from '../registry/store.ts';
 import { pValue } from '../report/markdown.ts';
 import type { TestPrediction } from '../report/types.ts';
 import { labelsThatMayBeWrong, reasonOf, reviewFromOof } from '../review/index.ts';
-import type { DatasetObject, Metrics } from '../types.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { leftOutField } from './train.ts';
@@ -170,6 +170,28 @@ function baselineWords(baseline: string): string {
   return isGtoVersion(/^\d/.test(baseline) ? `v${baseline}` : baseline)
     ? 'the version asked for'
     : `the model in stage ${baseline}`;
+}
+
+/** Each cross-validated object's embedding by id (look-alike.ts), from the cache cross-validation filled. */
+async function oofVectors({
+  ws,
+  params,
+  info,
+  dataset,
+  oof,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  info: ModelInfo;
+  dataset: Dataset;
+  oof: OofFile;
+  log: Logger;
+}): Promise<Map<string, Float32Array>> {
+  const ids = new Set(oof.objects.map((o) => o.id));
+  const objects = dataset.objects.filter((o) => ids.has(o.id) && o.imageMd5 !== '');
+  const vectors = await embedObjects({ ws, params, info, objects, log });
+  return new Map(objects.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!] as const] : [])));
 }
 
 /** The objects (in order) every one of `classified` answered for: those with a usable embedding. */
@@ -479,7 +501,10 @@ export const evaluateStage: Stage = {
           vocabulary: labels,
         })
       : null;
-    const review = oof ? reviewFromOof(oof) : null;
+    // The photographs' embeddings (cached by cross-validation), to tell look-alikes with conflicting labels.
+    const review = oof
+      ? reviewFromOof(oof, { vectors: await oofVectors({ ws, params, info: candidateInfo, dataset, oof, log }) })
+      : null;
     const publication = oof
       ? publicationEstimate({
           y: oof.objects.map((o) => labels.indexOf(o.label)),

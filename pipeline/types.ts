@@ -500,7 +500,17 @@ export interface Annotation extends Prediction {
    * look"); absent in annotations written before it was recorded.
    */
   /** `label`: the object's label the issue is about (absent in annotations written before it was recorded). */
-  labelIssue?: { score: number; suggested: string; flagged?: boolean; label?: string } | null;
+  /**
+   * `lookAlike`: the labelled object with a very similar photograph and the suggested label, flagged the other way
+   * (review/look-alike.ts): one of the two labels is probably wrong, and the model cannot say which.
+   */
+  labelIssue?: {
+    score: number;
+    suggested: string;
+    flagged?: boolean;
+    label?: string;
+    lookAlike?: { id: string; label: string };
+  } | null;
   /**
    * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled
    * photographs (annotate.familiarity), so it is held back (`published` false). Absent otherwise.

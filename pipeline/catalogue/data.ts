@@ -274,9 +274,15 @@ export async function buildCatalogueData({
 
   const queue = reviewQueue({ objects, limit: params.catalogue.review_queue });
   const annotated = objects.filter((o) => o.annotation);
+  const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
+  // A look-alike's page, for the object page to link to.
+  for (const o of annotated) {
+    const l = o.annotation!.labelIssue?.lookAlike;
+    const slug = l && slugOf.get(l.id);
+    if (l && slug) l.slug = slug;
+  }
 
   // Model cards.
-  const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
   // Model cards and monitoring name objects by their shown title (shown-title.ts).
   const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: shownTitle(o.title) }]));
   const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
@@ -612,6 +618,7 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
           suggested,
           // Annotations written before the two were told apart: flagged when the score says likely wrong.
           flagged: a.labelIssue.flagged ?? a.labelIssue.score >= LABEL_ISSUE_MIN,
+          ...(lookAlikeOf(a.labelIssue.lookAlike) ? { lookAlike: lookAlikeOf(a.labelIssue.lookAlike)! } : {}),
         }
       : null;
   return {
@@ -626,6 +633,14 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
     labelIssue: issue,
     ...(changed ? { labelChanged: true as const } : {}),
   };
+}
+
+/** An annotation's look-alike, when it is one (text id and label); its slug is added once every page is known. */
+function lookAlikeOf(x: unknown): { id: string; label: string } | null {
+  const l = x as { id?: unknown; label?: unknown } | null | undefined;
+  return l && typeof l.id === 'string' && typeof l.label === 'string'
+    ? { id: l.id, label: l.label.normalize('NFC') }
+    : null;
 }
 
 /**

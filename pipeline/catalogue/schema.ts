@@ -54,7 +54,18 @@ export const annotationSchema = z.object({
    * label, and whether confident learning flags it (false: only ranked high, "worth a second look");
    * null when not scored.
    */
-  labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string(), flagged: z.boolean() }).nullable(),
+  labelIssue: z
+    .object({
+      score: z.number().min(0).max(1),
+      suggested: z.string(),
+      flagged: z.boolean(),
+      /**
+       * The object with a very similar photograph and the suggested label (review/look-alike.ts): one of the two
+       * labels is probably wrong. `slug`: its page, absent when it is not in the catalogue.
+       */
+      lookAlike: z.object({ id: z.string(), label: z.string(), slug: z.string().optional() }).optional(),
+    })
+    .nullable(),
   /**
    * true: staff changed the label (or gave one) after the model annotated the collection with the labels it was trained
    * on (the annotation's `humanLabel`): a correction the model has not learnt yet, so its disagreement is no sign that

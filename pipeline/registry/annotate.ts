@@ -105,6 +105,7 @@ export function toAnnotations({
               suggested: issue.suggested,
               flagged: reasonOf(issue, review.agreement) === 'flagged',
               label: staffLabel,
+              ...(issue.lookAlike ? { lookAlike: { id: issue.lookAlike.id, label: issue.lookAlike.label } } : {}),
             }
           : null;
     }

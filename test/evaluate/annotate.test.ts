@@ -95,6 +95,45 @@ describe('annotations and the label review', () => {
     expect(byId.get('a')!.published).toBeUndefined();
   });
 
+  it('carries a look-alike with another label into the labelIssue, for the object page to name', async () => {
+    const lookAlike = { id: 'a', label: 'mask', similarity: 0.95 };
+    const review: ReviewFile = {
+      schema: 'vitrine.review/1',
+      labels: ['coin', 'mask'],
+      checked: 2,
+      confident: 1,
+      items: [
+        {
+          id: 'b',
+          label: 'coin',
+          suggested: 'mask',
+          score: 0.93,
+          confidence: 0.9,
+          confident: true,
+          split: 'train',
+          lookAlike,
+        },
+      ],
+    };
+    await mkdir(ws.evaluate, { recursive: true });
+    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log: silentLogger,
+      predict,
+    });
+    expect(annotations.find((a) => a.id === 'b')!.labelIssue).toEqual({
+      score: 0.93,
+      suggested: 'mask',
+      flagged: true,
+      label: 'coin',
+      lookAlike: { id: 'a', label: 'mask' },
+    });
+  });
+
   it('gives no labelIssue when the review came from a model no better than guessing', async () => {
     const review: ReviewFile = {
       schema: 'vitrine.review/1',

@@ -35,7 +35,12 @@ export interface FixtureObject {
   unfamiliar?: boolean;
   /** Held back because the model publishes no guess of its label (the registry's `noThreshold`). */
   noThreshold?: boolean;
-  labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
+  labelIssue?: {
+    score: number;
+    suggested: string;
+    flagged?: boolean;
+    lookAlike?: { id: string; label: string };
+  } | null;
   extra?: Record<string, string>;
 }
 

@@ -422,6 +422,8 @@ export interface Metrics extends ModelScores {
       confidence: number;
       confident: boolean;
       reason?: 'flagged' | 'ranked';
+      /** One of a look-alike pair (review.json's `lookAlike`): one of the two labels is probably wrong. */
+      lookAlike?: { id: string; label: string; similarity: number };
     }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
     agreement?: { accuracy: number; guessing: number; better: boolean; labelsInUse?: number };

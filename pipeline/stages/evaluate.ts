@@ -644,6 +644,7 @@ export const evaluateStage: Stage = {
           confidence: i.confidence,
           confident: i.confident,
           reason: reasonOf(i, review.agreement),
+          ...(i.lookAlike ? { lookAlike: i.lookAlike } : {}),
         })),
       };
     }

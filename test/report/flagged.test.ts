@@ -131,3 +131,29 @@ describe('objects that look mislabelled: one object', () => {
     expect(markdown).not.toContain('The 1 most likely');
   });
 });
+
+describe('objects that look mislabelled: a look-alike pair', () => {
+  it('says one of the two labels is probably wrong, not that the model is sure of the other', () => {
+    const pair = (id: string, label: string, other: string, suggested: string) => ({
+      id,
+      label,
+      suggested,
+      score: 0.99,
+      confidence: 1,
+      confident: true,
+      reason: 'flagged' as const,
+      lookAlike: { id: other, label: suggested, similarity: 0.95 },
+    });
+    const markdown = section({
+      checked: 40,
+      candidates: 2,
+      confident: 2,
+      flagged: 2,
+      agreement,
+      top: [pair('V', 'vessel', 'P', 'print'), pair('P', 'print', 'V', 'vessel')],
+    });
+    const row = rowOf(markdown, 'V');
+    expect(row).toContain('print, as P is labelled: their photographs are very similar, so one of the two labels');
+    expect(row).not.toContain('100% sure');
+  });
+});

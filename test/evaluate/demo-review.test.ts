@@ -63,6 +63,20 @@ describe('label errors on the demo', () => {
     expect(truth.size).toBe(19);
     const found = review.items.slice(0, 30).filter((i) => truth.has(i.id));
     expect(found.length).toBeGreaterThanOrEqual(17);
+    // A tester: the correctly labelled DM-0085 (a vase) was flagged 2nd, "the model says print (100%)", because the
+    // mislabelled DM-0306 looks like it. The two are a look-alike pair; no right label is a lone suspect in the top 20.
+    expect(review.items.find((i) => i.id === 'DM-0085')?.lookAlike).toMatchObject({ id: 'DM-0306', label: 'print' });
+    const lone = review.items
+      .slice(0, 20)
+      .filter((i) => !truth.has(i.id) && !(i.lookAlike && truth.has(i.lookAlike.id)));
+    console.log(
+      `demo review: ${review.flagged} flagged, ${review.items.filter((i) => i.reason === 'flagged' && truth.has(i.id)).length} ` +
+        `of them wrong labels; top 20: ${review.items
+          .slice(0, 20)
+          .map((i) => `${i.id}${truth.has(i.id) ? '*' : ''}${i.lookAlike ? `~${i.lookAlike.id}` : ''}`)
+          .join(' ')}`,
+    );
+    expect(lone).toEqual([]);
     // What it suggests for them is what the object really is.
     const types = new Map(planDemo({ demo: params.demo }).map((i) => [i.object.id, i.type]));
     expect(found.filter((i) => i.suggested === types.get(i.id)).length).toBeGreaterThanOrEqual(17);

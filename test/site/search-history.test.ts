@@ -90,4 +90,34 @@ describe('the search page’s history, date range and empty results', () => {
     await page.goBack();
     await page.waitForURL(built.site.url);
   });
+
+  it('says a date range as a range, keeps its ends in the address, and reads an old address of every century', async () => {
+    await page.goto(`${built.site.url}browse/`);
+    await settled('6 objects in the collection');
+    await page.selectOption('#timeline-from', { label: '1st century' });
+    await settled('5 objects with Date: 1st to 20th century');
+    const address = new URL(page.url());
+    expect(address.searchParams.getAll('century')).toEqual([]);
+    expect([...address.searchParams]).toEqual([
+      ['century-from', '1st century'],
+      ['century-to', '20th century'],
+    ]);
+    // The address, shared, finds the same.
+    await page.goto(address.href);
+    await settled('5 objects with Date: 1st to 20th century');
+    expect(await page.locator('#timeline-from option:checked').textContent()).toBe('1st century');
+    expect(await page.locator('#timeline-to option:checked').textContent()).toBe('20th century');
+    // An address from before, with every century in it, reads the same.
+    const every = Array.from({ length: 20 }, (_, i) => `century=${i + 1}${['st', 'nd', 'rd'][i] ?? 'th'}+century`);
+    await page.goto(`${built.site.url}browse/?${every.join('&')}`);
+    await settled('5 objects with Date: 1st to 20th century');
+    expect(await page.locator('#timeline-from option:checked').textContent()).toBe('1st century');
+    // BCE at one end: both ends said whole.
+    await page.goto(`${built.site.url}browse/?century-to=2nd+century`);
+    await settled('2 objects with Date: 1st century BCE to 2nd century');
+    // One century, as the object pages link to it, as before.
+    await page.goto(`${built.site.url}browse/?century=19th+century`);
+    await settled('1 object with Date: 19th century');
+    expect(new URL(page.url()).search).toBe('?century=19th+century');
+  });
 });

@@ -35,6 +35,7 @@ describe('the search page’s history, date range and empty results', () => {
     await built?.close();
   });
 
+  const status = () => page.evaluate(() => document.getElementById('status')?.textContent ?? '');
   const settled = (text: string | RegExp) => page.locator('#status').filter({ hasText: text }).waitFor();
   const textiles = () => page.getByRole('group', { name: 'Department' }).getByLabel('Textiles');
   /** Open the filters when they are folded (with words they start folded; without, open on a wide screen). */
@@ -119,5 +120,52 @@ describe('the search page’s history, date range and empty results', () => {
     await page.goto(`${built.site.url}browse/?century=19th+century`);
     await settled('1 object with Date: 19th century');
     expect(new URL(page.url()).search).toBe('?century=19th+century');
+  });
+
+  /** The status once `q` is searched from the address. */
+  async function searched(q: string): Promise<{ status: string; titles: string[] }> {
+    await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
+    await settled(/objects? for/);
+    await page.waitForLoadState('networkidle');
+    return { status: await status(), titles: await page.locator('#results .title').allTextContents() };
+  }
+
+  const advice =
+    'Words are found only as the catalogue spells them: check the spelling, try fewer or other words, ' +
+    'or clear the search box and browse by object type under Filters.';
+
+  it('says which word no object has, and what to try, for every search that finds nothing', async () => {
+    // Pagefind finds nothing for "zebra"; for "ironclad" it answers with "iron" (the page finds nothing): one message.
+    for (const word of ['zebra', 'ironclad', 'masc']) {
+      const s = await searched(word);
+      expect([s.titles, s.status], word).toEqual([
+        [],
+        `0 objects for “${word}”: no object has the word “${word}”. ${advice}`,
+      ]);
+    }
+    const two = await searched('helmit mask');
+    expect([two.titles, two.status]).toEqual([
+      [],
+      `0 objects for “helmit mask”: no object has the word “helmit”. ${advice}`,
+    ]);
+    const both = await searched('zxqv zebra');
+    expect(both.status).toBe(`0 objects for “zxqv zebra”: no object has the word “zxqv” or “zebra”. ${advice}`);
+    // Every word is in some object, but none has them all.
+    const all = await searched('helmet coin');
+    expect(all.status).toBe(
+      '0 objects for “helmet coin”: each word is in some object, but no object has them all. Try fewer words, ' +
+        'or clear the search box and browse by object type under Filters.',
+    );
+    // Words found, but not with the filters ticked.
+    await page.goto(`${built.site.url}browse/?q=mask&department=Coins`);
+    await settled(/objects? for/);
+    expect(await status()).toBe(
+      '0 objects for “mask”, Department: Coins: objects have this word, but none with these filters. ' +
+        'Clear some filters, or search other words.',
+    );
+    // A word no object has, with filters ticked: the word is said.
+    await page.goto(`${built.site.url}browse/?q=zebra&department=Coins`);
+    await settled(/objects? for/);
+    expect(await status()).toBe(`0 objects for “zebra”, Department: Coins: no object has the word “zebra”. ${advice}`);
   });
 });

@@ -33,6 +33,11 @@ describe('a search for a symbol', () => {
     await built?.close();
   });
 
+  // What the page advises after a word no object has (test/site/search-history.test.ts).
+  const advice =
+    'Words are found only as the catalogue spells them: check the spelling, try fewer or other words, ' +
+    'or clear the search box and browse by object type under Filters.';
+
   async function search(q: string): Promise<string[]> {
     return (await built.pagefind(q)).map((d) => built.idOf(d.url));
   }
@@ -78,7 +83,11 @@ describe('a search for a symbol', () => {
     expect(vase.status).toBe('1 object for “🏺”');
     expect((await typed('☕')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
     const none = await typed('🦄');
-    expect([none.titles, none.status]).toEqual([[], '0 objects for “🦄”']);
+    expect([none.titles, none.status]).toEqual([
+      [],
+      '0 objects for “🦄”: no object has “🦄”. Try other words, or clear the search box and browse by object type ' +
+        'under Filters.',
+    ]);
   });
 
   it('still refuses one letter, and says punctuation alone has nothing to search for', async () => {
@@ -104,10 +113,13 @@ describe('a search for a symbol', () => {
     const withdrawn = await typed('withdrawn');
     expect([withdrawn.titles, withdrawn.status]).toEqual([
       [],
-      '0 objects for “withdrawn”: no object has the word “withdrawn”',
+      `0 objects for “withdrawn”: no object has the word “withdrawn”. ${advice}`,
     ]);
     const two = await typed('mug sunflower');
-    expect([two.titles, two.status]).toEqual([[], '0 objects for “mug sunflower”: no object has the word “sunflower”']);
+    expect([two.titles, two.status]).toEqual([
+      [],
+      `0 objects for “mug sunflower”: no object has the word “sunflower”. ${advice}`,
+    ]);
     // A word found through its stem, or one that starts a longer word, is found as before.
     expect((await typed('hearts')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
     expect((await typed('anim')).titles).toEqual(['Animated 🎞️ emoji 🏺']);
@@ -118,7 +130,10 @@ describe('a search for a symbol', () => {
   // and marked "c." with its full stop, which no typed word starts with, so the guard above let it through.
   it('finds nothing for a word no object has when Pagefind answers with an abbreviation ("c." for circa)', async () => {
     const clock = await typed('clock');
-    expect([clock.titles, clock.status]).toEqual([[], '0 objects for “clock”: no object has the word “clock”']);
+    expect([clock.titles, clock.status]).toEqual([
+      [],
+      `0 objects for “clock”: no object has the word “clock”. ${advice}`,
+    ]);
     expect((await typed('bowl')).titles).toEqual(['Bowl, c. 1850']);
   });
 

@@ -90,8 +90,12 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
   // copy reads `path` and writes `dest`: refused for lack of space or of the right to write, `dest` is where.
   const writesDest =
     e.syscall === 'rename' || (['link', 'copyfile', 'symlink'].includes(e.syscall ?? '') && WRITE_REFUSALS.has(e.code));
-  // Vitrine's temp files (`<file>.<hex>.tmp`) are named by the file they were to become.
-  const target = (writesDest && e.dest ? e.dest : e.path)?.replace(/\.[0-9a-f]{6,}\.tmp$/, '');
+  // Vitrine's temp files (`<file>.<hex>.tmp`, `<file>.vitrine-<host>-<pid>-<hex>.tmp`) are named by the file they
+  // were to become.
+  const target = (writesDest && e.dest ? e.dest : e.path)?.replace(
+    /\.(?:[0-9a-f]{6,}|vitrine-[0-9a-f]{8}-\d+-[0-9a-f]{8})\.tmp$/,
+    '',
+  );
   const where = target ? show(target) : undefined;
   const file = where ?? 'a file';
   const verb = verbOf(e.syscall);

@@ -67,21 +67,24 @@ export async function keepModeOf({ target, temp }: { target: string; temp: strin
  * Write a file so that readers see the old content or the new, never half: temp name, then rename.
  * A symbolic link is written through (the file it points to is replaced, the link stays), and the replaced
  * file's mode is kept. A failed write names the file even when Node's error does not (a full disk); `fs`
- * defaults to Node's.
+ * defaults to Node's. `temp` names the temp file beside the file written (default `<file>.<12 hex>.tmp`): a writer
+ * whose leftovers a later run removes names them so that it can tell a killed process's from a live one's.
  */
 export async function writeFileAtomic({
   file,
   data,
   fs = nodeFs,
+  temp: tempOf = (target) => `${target}.${randomBytes(6).toString('hex')}.tmp`,
 }: {
   file: string;
   data: string | Uint8Array;
   fs?: WriteFs;
+  temp?: (target: string) => string;
 }): Promise<void> {
   try {
     const target = await writeTarget(file);
     // Beside the target, so that the rename stays on one file system.
-    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempOf(target);
     await fs.mkdir(path.dirname(target), { recursive: true });
     try {
       await fs.writeFile(temp, data);
@@ -102,12 +105,14 @@ export async function writeJsonAtomic({
   file,
   value,
   fs,
+  temp,
 }: {
   file: string;
   value: unknown;
   fs?: WriteFs;
+  temp?: (target: string) => string;
 }): Promise<void> {
-  await writeFileAtomic({ file, data: `${JSON.stringify(value, null, 2)}\n`, fs });
+  await writeFileAtomic({ file, data: `${JSON.stringify(value, null, 2)}\n`, fs, temp });
 }
 
 /**

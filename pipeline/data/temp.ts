@@ -23,6 +23,12 @@ export function tempName(file: string): string {
   return tempNameFor({ file, pid: process.pid });
 }
 
+/** The name our temp file `name` was to become (`a.jpg` for `a.jpg.vitrine-….tmp`), or null for any other name. */
+export function tempTargetOf(name: string): string | null {
+  const m = TEMP_RE.exec(name);
+  return m ? name.slice(0, m.index) : null;
+}
+
 /** True for a file name Vitrine uses for its temp files (never a real image: scans skip these). */
 export function isOurTemp(name: string): boolean {
   return TEMP_RE.test(name);
@@ -43,17 +49,24 @@ export interface Staleness {
   maxAgeMs?: number;
   /** Old-style names carry no owner; in a workspace only an old version could be writing them, so they are litter. */
   ownerlessIsStale?: boolean;
+  /**
+   * The caller has no write in flight where it looks: temp files named with its own pid are litter too (a killed
+   * run's, whose pid this process was given again, as a container's first process often is).
+   */
+  mineIsStale?: boolean;
 }
 
 /** True when our temp file `name` (last written at `mtimeMs`) belongs to no live writer. */
 export function isStaleTemp(options: { name: string; mtimeMs: number } & Staleness): boolean {
   const { name, mtimeMs, now = Date.now(), maxAgeMs = STALE_TEMP_MS, ownerlessIsStale = false } = options;
+  const { mineIsStale = false } = options;
   const m = TEMP_RE.exec(name);
   if (!m) return false;
   if (now - mtimeMs > maxAgeMs) return true;
   if (m[1] === undefined) return ownerlessIsStale;
   // Another host's pid means nothing here: only age can tell (a shared folder remote on a network drive).
-  return m[1] === HOST && m[2] !== String(process.pid) && !isAlive(Number(m[2]));
+  if (m[1] !== HOST) return false;
+  return m[2] === String(process.pid) ? mineIsStale : !isAlive(Number(m[2]));
 }
 
 /** Remove stale temp files (or set-aside folders) among `files` (absolute paths); returns how many were removed. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { OutputInfo } from 'sharp';
 import sharp from 'sharp';
 import { hashFile, mapPool } from '../data/hash.ts';
+import { removeStaleTemps, tempName, tempTargetOf } from '../data/temp.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { DominantColour, Thumbnail } from '../types.ts';
 import { dominantColours } from './colour.ts';
@@ -248,32 +249,51 @@ export async function saveAnalyses({
   const images: Record<string, ImageAnalysis> = {};
   for (const md5 of [...analyses.keys()].sort()) images[md5] = analyses.get(md5)!;
   const manifest: AnalysisManifest = { schema: 'vitrine.dataset-images/1', key: analysisKey(settings), images };
-  await writeJsonAtomic({ file: path.join(datasetDir, 'images.json'), value: manifest });
+  await writeJsonAtomic({ file: path.join(datasetDir, 'images.json'), value: manifest, temp: tempName });
   if (!prune) return;
   const used = new Set(
     [...analyses.values()].flatMap((a) =>
       a.thumbnails.flatMap((t) => [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]),
     ),
   );
-  const now = Date.now();
   for (const name of await listThumbs({ datasetDir })) {
-    if (used.has(name)) continue;
-    const file = path.join(datasetDir, THUMBS_DIR, name);
-    // A shard run on this checkout may be writing one right now: its temp file would vanish under its rename
-    // (ENOENT). Recent ones are left to a later run; a thumbnail recorded but pruned is made again when checked.
-    if (name.endsWith('.tmp')) {
-      const written = await stat(file).then(
-        (s) => s.mtimeMs,
-        () => 0,
-      );
-      if (now - written < FRESH_TEMP_MS) continue;
-    }
-    await rm(file, { force: true });
+    // Temporary files are removeLeftTemps's: only those of a writer that is gone.
+    if (used.has(name) || name.endsWith('.tmp')) continue;
+    await rm(path.join(datasetDir, THUMBS_DIR, name), { force: true });
   }
 }
 
-/** Temp files in thumbs/ younger than this are not pruned: another run may be writing them. */
-const FRESH_TEMP_MS = 10 * 60 * 1000;
+/** A thumbnail's name as analyseImage writes it: `<md5>-<width>.webp` or `.jpg`. */
+const THUMB_NAME = /^[0-9a-f]{32}-\d+\.(?:webp|jpg)$/;
+
+/** The files of the dataset's folder written through a temporary file (shard/caches.ts writes the last). */
+const DATASET_FILES = new Set(['dataset.json', 'images.json', 'unreadable.json', 'pulled-from-shards.json']);
+
+/** A temporary file untouched for this long is stale whoever wrote it (one is written in milliseconds). */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+/**
+ * Remove the temporary files that a stopped writer (kill -9, a power cut) left in the dataset's folder and thumbs/:
+ * otherwise they stay for ever. Only the names the dataset's writers give them (`<thumbnail or dataset file>.<owner>
+ * .tmp`, data/temp.ts), and only when their writer is surely gone: its process has ended on this machine, or it is
+ * this process (whose writes have ended when the stage calls this), or they were untouched for 10 minutes. A shard
+ * run on this checkout may be writing one now: its temporary files stay. Also those an earlier version named
+ * without an owner (`<name>.<12 hex>.tmp`): no writer of this version names them so. Returns how many were removed.
+ */
+export async function removeLeftTemps({ datasetDir }: { datasetDir: string }): Promise<number> {
+  const ours = async (dir: string, isOurs: (target: string) => boolean) =>
+    (await readdir(dir).catch(() => [] as string[]))
+      .filter((name) => {
+        const target = name.endsWith('.tmp') ? tempTargetOf(name) : null;
+        return target !== null && isOurs(target);
+      })
+      .map((name) => path.join(dir, name));
+  const files = [
+    ...(await ours(datasetDir, (target) => DATASET_FILES.has(target))),
+    ...(await ours(path.join(datasetDir, THUMBS_DIR), (target) => THUMB_NAME.test(target))),
+  ];
+  return removeStaleTemps({ files, maxAgeMs: STALE_TEMP_MS, ownerlessIsStale: true, mineIsStale: true });
+}
 
 async function listThumbs({ datasetDir }: { datasetDir: string }): Promise<string[]> {
   try {
@@ -341,7 +361,8 @@ export async function analyseImage({
         { file: path.join(datasetDir, THUMBS_DIR, `${name}.webp`), data: webp.data },
         { file: path.join(datasetDir, THUMBS_DIR, `${name}.jpg`), data: jpeg },
       ].map(async ({ file, data }) => {
-        await writeFileAtomic({ file, data });
+        // Named by their process, so that a later run removes those of a killed one (removeLeftTemps).
+        await writeFileAtomic({ file, data, temp: tempName });
         const md5 = createHash('md5').update(data).digest('hex');
         return { bytes: data.length, md5, stamp: stampOf(await stat(file, { bigint: true })) };
       }),

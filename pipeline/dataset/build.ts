@@ -14,6 +14,7 @@ import {
 import { readDvcConfig } from '../data/config.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
+import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { clip, type Logger } from '../log.ts';
@@ -25,6 +26,7 @@ import {
   analyseImage,
   type ImageAnalysis,
   loadAnalysesChecked,
+  removeLeftTemps,
   saveAnalyses,
 } from './analyse.ts';
 import { holdImageCaches } from './caches-lock.ts';
@@ -330,6 +332,9 @@ export async function buildDataset({
       await release();
     }
   }
+  // Every image is read by now: what a killed run left half-written (its thumbnails are made again above) goes.
+  const removed = await removeLeftTemps({ datasetDir: ws.dataset });
+  if (removed > 0) log.debug(`Removed ${removed} temporary files a stopped run left in ${rel(ws, ws.dataset)}.`);
   const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
   // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
   const printed = unknown
@@ -371,7 +376,7 @@ export async function buildDataset({
       labelsName,
     });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
-  await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
+  await writeJsonAtomic({ file: datasetFile(ws), value: dataset, temp: tempName });
   return dataset;
 }
 

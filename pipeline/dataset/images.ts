@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metadata, Sharp } from 'sharp';
 import sharp from 'sharp';
+import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { EMPTY_FILE } from './picture-problems.ts';
@@ -245,7 +246,8 @@ export async function saveDecodeFailures({
     key: failuresKey({ maxPixels }),
     failures: sorted,
   };
-  await writeJsonAtomic({ file: path.join(dir, FAILURES_FILE), value });
+  // Named by its process: a later dataset stage removes the temporary file of a killed one (removeLeftTemps).
+  await writeJsonAtomic({ file: path.join(dir, FAILURES_FILE), value, temp: tempName });
 }
 
 /** The failure to remember from an image error raised for `file`. */

@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapPool } from '../data/hash.ts';
 import { openRemote, type Remote } from '../data/index.ts';
+import { tempName } from '../data/temp.ts';
 import { analysisKey, type ImageAnalysis } from '../dataset/analyse.ts';
 import { analysisSettings } from '../dataset/build.ts';
 import { type DecodeFailure, failuresKey, md5Of } from '../dataset/images.ts';
@@ -273,8 +274,13 @@ export async function pullShardCaches({
           log.warn(skipped(`The pack of thumbnails ${md5}`, error.message));
           return lost.add(md5);
         }
+        // Named by their process: a dataset stage removes those of a killed one (removeLeftTemps).
         for (const thumb of thumbs)
-          await writeFileAtomic({ file: path.join(ws.dataset, 'thumbs', thumb.name), data: thumb.bytes });
+          await writeFileAtomic({
+            file: path.join(ws.dataset, 'thumbs', thumb.name),
+            data: thumb.bytes,
+            temp: tempName,
+          });
         await rm(file, { force: true });
       });
       // Analyses without their thumbnails would leave the catalogue without pictures: not taken.
@@ -384,7 +390,8 @@ async function readPulled(dir: string, key = ''): Promise<Set<string>> {
 }
 
 async function writePulled(dir: string, applied: Set<string>, key = ''): Promise<void> {
-  await writeJsonAtomic({ file: path.join(dir, PULLED), value: { key, applied: [...applied].sort() } });
+  const value = { key, applied: [...applied].sort() };
+  await writeJsonAtomic({ file: path.join(dir, PULLED), value, temp: tempName });
 }
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {

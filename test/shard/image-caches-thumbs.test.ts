@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ImageAnalysis, saveAnalyses } from '../../pipeline/dataset/analyse.ts';
+import { tempNameFor } from '../../pipeline/data/temp.ts';
+import { type ImageAnalysis, removeLeftTemps, saveAnalyses } from '../../pipeline/dataset/analyse.ts';
 import { analysisSettings } from '../../pipeline/dataset/build.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -53,13 +54,15 @@ describe('a shard run adding to the image caches', () => {
 
 describe('the whole dataset stage pruning thumbnails', () => {
   it('leaves a temp file another run is writing now, and removes an old one and unused thumbnails', async () => {
+    // The old one by removeLeftTemps, which the stage calls once its images are read.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-prune-thumbs-'));
     try {
       const ws = workspace(dir);
       const thumbs = path.join(ws.dataset, 'thumbs');
       await mkdir(thumbs, { recursive: true });
       const mine = 'a'.repeat(32);
-      const writing = `${'b'.repeat(32)}-48.webp.0123456789ab.tmp`;
+      // Named by a live process of this machine (this test's parent).
+      const writing = path.basename(tempNameFor({ file: `${'b'.repeat(32)}-48.webp`, pid: process.ppid }));
       const left = `${'c'.repeat(32)}-48.webp.0123456789ab.tmp`;
       const unused = `${'d'.repeat(32)}-48.jpg`;
       for (const name of [`${mine}-48.webp`, `${mine}-48.jpg`, writing, left, unused])
@@ -73,6 +76,7 @@ describe('the whole dataset stage pruning thumbnails', () => {
         analyses: new Map([[mine, analysisOf(mine)]]),
         prune: true,
       });
+      expect(await removeLeftTemps({ datasetDir: ws.dataset })).toBe(1);
       expect((await readdir(thumbs)).sort()).toEqual([`${mine}-48.jpg`, `${mine}-48.webp`, writing].sort());
     } finally {
       await rm(dir, { recursive: true, force: true });

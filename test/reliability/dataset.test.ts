@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, watch } from 'node:fs';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempNameFor } from '../../pipeline/data/temp.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
+import { makeCollection, object, removeTempDirs, testParams } from '../dataset/fixtures.ts';
+
+/*
+ * A tester killed the dataset stage (kill -9) while it wrote thumbnails: the temporary files of the thumbnails being
+ * written stayed in .vitrine/dataset/thumbs/, and the next run, which made those thumbnails again, left them there
+ * (it removed only temporary files older than 10 minutes). Each case failed before the fix.
+ */
+
+const NODE = path.resolve('node_modules/.bin/node');
+const CHILD = path.resolve('test/reliability/dataset-child.ts');
+
+afterAll(removeTempDirs);
+
+const params = testParams((p) => {
+  p.dataset.thumbnails.widths = [240, 480];
+});
+
+/** A collection of 16 photographs of 600×400 pixels of noise: a few seconds of thumbnails to kill. */
+async function collection(): Promise<Workspace> {
+  const objects = Array.from({ length: 16 }, (_, i) => object(`A-${i}`));
+  const images: Record<string, Buffer> = {};
+  for (const [i, o] of objects.entries()) {
+    const noise = Buffer.alloc(600 * 400 * 3);
+    for (let j = 0; j < noise.length; j++) noise[j] = (j * 7919 + i * 104729) % 251;
+    images[o.image] = await sharp(noise, { raw: { width: 600, height: 400, channels: 3 } })
+      .png()
+      .toBuffer();
+  }
+  const labels = objects.map((o, i) => ({ objectId: o.id, label: params.collection.vocabulary[i % 3]! }));
+  return makeCollection({ objects, images, labels });
+}
+
+/**
+ * Run the dataset stage in a child process and kill it with SIGKILL while a temporary file is in thumbs/, from the
+ * `nth` one on (mid-stage: some thumbnails are written, one is being written). The child is stopped (SIGSTOP) as a
+ * temporary file appears, and killed if one is still there, else let go on: a kill never misses its moment.
+ */
+async function killWhileWriting(ws: Workspace, nth: number): Promise<void> {
+  const paramsFile = path.join(ws.root, 'params.json');
+  await writeFile(paramsFile, JSON.stringify(params));
+  const thumbs = path.join(ws.dataset, 'thumbs');
+  await mkdir(thumbs, { recursive: true });
+  const child = spawn(NODE, [CHILD, ws.root, paramsFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = 0;
+  const watcher = watch(thumbs, (_event, name) => {
+    if (!name?.endsWith('.tmp') || ++seen < nth || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGSTOP');
+    child.kill(readdirSync(thumbs).some((n) => n.endsWith('.tmp')) ? 'SIGKILL' : 'SIGCONT');
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  try {
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (_code, signal) => resolve(signal));
+    });
+    expect(signal, stderr).toBe('SIGKILL');
+  } finally {
+    watcher.close();
+  }
+}
+
+/** Every file under the dataset's folder (but its lock) with its md5; images.json without the files' stamps. */
+async function contents(ws: Workspace): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(ws.dataset, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === 'images.lock') continue;
+    const file = path.join(entry.parentPath, entry.name);
+    let bytes = await readFile(file);
+    if (entry.name === 'images.json') bytes = Buffer.from(bytes.toString('utf8').replace(/"stamp": "[^"]*"/g, ''));
+    out[path.relative(ws.dataset, file)] = createHash('md5').update(bytes).digest('hex');
+  }
+  return out;
+}
+
+const temps = (files: Record<string, string>) => Object.keys(files).filter((f) => f.endsWith('.tmp'));
+
+describe('a dataset stage killed while it writes thumbnails', () => {
+  it('leaves temporary files that the next run removes: the next run’s result is a clean run’s', async () => {
+    const clean = await collection();
+    await buildDataset({ ws: clean, params, log: memoryLogger(), jobs: 2 });
+    const expected = await contents(clean);
+    expect(temps(expected)).toEqual([]);
+
+    const ws = await collection();
+    await killWhileWriting(ws, 6);
+    const left = await contents(ws);
+    expect(temps(left).length).toBeGreaterThan(0);
+    // Killed mid-stage: some thumbnails were written.
+    expect(Object.keys(left).filter((f) => f.endsWith('.webp')).length).toBeGreaterThan(0);
+
+    await buildDataset({ ws, params, log: memoryLogger(), jobs: 2 });
+    expect(await contents(ws)).toEqual(expected);
+  });
+
+  it('removes only its own temporary files of a process that has ended, never another file or a live run’s', async () => {
+    const ws = await collection();
+    await buildDataset({ ws, params, log: memoryLogger(), jobs: 2 });
+    const expected = await contents(ws);
+    const thumb = Object.keys(expected).find((f) => f.startsWith('thumbs/'))!;
+    const ended = await endedPid();
+    const live = spawn('sleep', ['60']);
+    try {
+      const owned = (name: string, pid: number) => tempNameFor({ file: name, pid });
+      const left = [
+        // What a killed run leaves (its process has ended), and what a run of an earlier version left.
+        owned(thumb, ended),
+        owned('images.json', ended),
+        owned('dataset.json', ended),
+        `${thumb}.0123456789ab.tmp`,
+        `unreadable.json.0123456789ab.tmp`,
+      ];
+      const kept = [
+        // A shard run on this checkout writing now, and files that are not the stage's own temporary files.
+        owned(thumb, live.pid!),
+        'notes.tmp',
+        'thumbs/mine.jpg.tmp',
+        `thumbs/${path.basename(thumb)}.old.tmp`,
+      ];
+      for (const name of [...left, ...kept]) await writeFile(path.join(ws.dataset, name), 'x');
+      // A label changed: the stage runs again without reading any image.
+      await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace(',coin', ',mask'));
+      await buildDataset({ ws, params, log: memoryLogger(), jobs: 2 });
+      expect(temps(await contents(ws)).sort()).toEqual(kept.filter((f) => f.endsWith('.tmp')).sort());
+
+      // A temporary file untouched for 10 minutes is stale whoever wrote it.
+      const old = new Date(Date.now() - 11 * 60_000);
+      await utimes(path.join(ws.dataset, kept[0]!), old, old);
+      await buildDataset({ ws, params, log: memoryLogger(), jobs: 2 });
+      expect(temps(await contents(ws)).sort()).toEqual(kept.slice(1).sort());
+    } finally {
+      live.kill('SIGKILL');
+    }
+  });
+});
+
+/** The id of a process that has ended. */
+function endedPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, ['-e', '0']);
+    child.on('error', reject);
+    child.on('exit', () => resolve(child.pid!));
+  });
+}

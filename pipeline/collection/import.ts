@@ -2266,7 +2266,9 @@ async function removedObjects({
  * Rows refused as a repeated id that a spreadsheet probably made so: it saves 1987.10 as 1987.1, a number. When
  * an object of the collection whose id shortens so is missing from the export, the row is taken as that object's
  * (its `object`): refused, the object keeps its previous row instead of being removed. At a first import, a repeated
- * number with a dot is said to perhaps be one.
+ * number with a dot is said to perhaps be one. A spreadsheet changes every number of the column, so when an id it
+ * would have changed the same way is in the export unchanged (1987.20 with its last zero: untouchedBy, the evidence
+ * IMPORT_IDS_CHANGED weighs), none saved it: the row is a repeated id, said plainly, and blames no spreadsheet.
  */
 function shortenedRepeats({
   repeats,
@@ -2284,9 +2286,20 @@ function shortenedRepeats({
     const short = shortenedNumber(before);
     if (short !== before && !seen.has(before)) vanished.set(short, [...(vanished.get(short) ?? []), before]);
   }
+  const kept = new Map<string, boolean>();
+  const untouched = (form: string) => {
+    if (!kept.has(form))
+      kept.set(
+        form,
+        [...seen.keys()].some((id) => untouchedBy(form, id)),
+      );
+    return kept.get(form)!;
+  };
   for (const problem of repeats) {
     const id = problem.object!;
     const meant = vanished.get(id)?.shift();
+    const forms = meant === undefined ? [SHORTENED] : spreadsheetChanges(meant, id);
+    if (forms.length === 0 || forms.some(untouched)) continue;
     if (meant !== undefined) {
       problem.object = meant;
       problem.message +=

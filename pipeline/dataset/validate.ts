@@ -10,7 +10,9 @@ import {
   parseCsv,
   parseLabels,
   parseObjects,
+  SHORTENED,
   shortenedNumber,
+  untouchedBy,
   visibleId,
 } from '../collection/index.ts';
 import { labelInList, nearMiss } from '../collection/vocabulary.ts';
@@ -470,7 +472,9 @@ export function checkLabels({
 
 /**
  * The objects a spreadsheet may have shortened to another id (1987.10 and 1987.100 to 1987.1: shortenedNumber) and
- * that have no line of their own in labels.csv, by the id they would have become.
+ * that have no line of their own in labels.csv, by the id they would have become. None when a line of labels.csv
+ * has an id a spreadsheet would have shortened, unchanged (1987.30 with its last zero): a spreadsheet changes every
+ * number of the column, so none saved the file (untouchedBy, the evidence import weighs).
  */
 function unlabelledShortened({
   objectIds,
@@ -483,6 +487,7 @@ function unlabelledShortened({
 }): Map<string, string[]> {
   const lined = new Set([...labels, ...blanks].map((l) => l.objectId));
   const byShort = new Map<string, string[]>();
+  if ([...lined].some((id) => untouchedBy(SHORTENED, id))) return byShort;
   for (const id of objectIds) {
     const short = shortenedNumber(id);
     if (short === id || lined.has(id)) continue;

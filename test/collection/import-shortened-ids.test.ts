@@ -176,6 +176,45 @@ describe('an export whose accession numbers a spreadsheet shortened (1987.10 →
     ]);
   });
 
+  // Reviewer, 2026-12-05: a spreadsheet saves every number of the column so; with 1987.20 and 1987.30 keeping their last
+  // zero, none did, and "1987.1" twice is a repeated id (a typing slip), not 1987.10 shortened.
+  it('does not blame a spreadsheet for a repeated 1987.1 when other ids kept their last zero', async () => {
+    const ids = [...IDS, '1987.20', '1987.30'];
+    const { ws, write } = await setup('repeat-kept-zeros', ids);
+    await importing(
+      ws,
+      await write(
+        'objects.csv',
+        ids.map((id) => row(id)),
+      ),
+    );
+    // Line 11 has 1987.10's row with the id typed 1987.1; 1987.20 and 1987.30 are as they were.
+    const rows = ids.map((id) => row(id, id === '1987.10' ? '1987.1' : id));
+    const { result, said } = await importing(ws, await write('typed.csv', rows));
+    const done = result as ImportResult;
+    expect(done.refused).toEqual([
+      expect.objectContaining({
+        line: 11,
+        object: '1987.1',
+        message: 'object "1987.1" appears again (first on line 2)',
+      }),
+    ]);
+    expect(said).not.toMatch(/spreadsheet/);
+    // Not taken for 1987.10's row: the export leaves 1987.10 out, as any object it does not list.
+    expect(done.unchanged).toEqual([]);
+  });
+
+  it('at a first import, does not blame a spreadsheet for a repeated 1987.1 when other ids kept their last zero', async () => {
+    const ids = [...IDS, '1987.20'];
+    const { ws, write } = await setup('first-kept-zeros', ids);
+    const rows = ids.map((id) => row(id, id === '1987.10' ? '1987.1' : id));
+    const { result, said } = await importing(ws, await write('typed.csv', rows));
+    expect((result as ImportResult).refused).toEqual([
+      expect.objectContaining({ line: 11, message: 'object "1987.1" appears again (first on line 2)' }),
+    ]);
+    expect(said).not.toMatch(/spreadsheet/);
+  });
+
   it('keeps 1987.1 and 1987.10 apart when both are in the export as written', async () => {
     const { ws, write } = await setup('both', IDS);
     const { result, said } = await importing(

@@ -67,6 +67,18 @@ describe('accession numbers a spreadsheet shortened in labels.csv', () => {
     ]);
   });
 
+  // A spreadsheet saves every number of the column so: 1987.30 with its last zero says none saved labels.csv.
+  it('keeps the usual advice when another id of labels.csv kept its last zero', async () => {
+    const ws = await makeCollection({
+      objects: ['1987.1', '1987.10', '1987.30', 'a1'].map((id) => object(id)),
+      labelsText: 'object_id,label\n1987.1,coin\n1987.1,mask\n1987.30,vessel\n',
+    });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.line])).toEqual([['LABEL_DUPLICATE', 3]]);
+    expect(dataset.issues[0]!.message).not.toMatch(/spreadsheet/);
+    expect(dataset.issues[0]!.message).toContain('Keep one line, with the right label, and delete the others.');
+  });
+
   it('keeps the usual advice when the longer id has a line of its own', async () => {
     const ws = await makeCollection({
       objects,

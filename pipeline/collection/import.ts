@@ -62,6 +62,7 @@ import {
   untouchedBy,
   visibleId,
 } from './index.ts';
+import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -418,12 +419,34 @@ async function importInto({
       );
       continue;
     }
+    // A text pasted into the id cell: the id names the object's image file (255 bytes at most) and web address.
+    const idOver = overLimit({ value: id, most: MAX_ID_BYTES });
+    if (idOver) {
+      refuse(
+        line,
+        `the object id is ${idOver}: an id names the object’s image file and web address, which cannot be that ` +
+          `long. A text pasted into the id cell by mistake? It begins ${beginning(id)}. ${EXPORT_AGAIN}`,
+        id,
+      );
+      continue;
+    }
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       repeats.push(problems.at(-1)!);
       continue;
     }
     seen.set(id, line);
+    const labelOver = hasLabels ? overLimit({ value: get(columns.label), most: MAX_LABEL_BYTES }) : undefined;
+    if (labelOver) {
+      refuse(
+        line,
+        `the label ("${clip(columns.label)}") of object "${clip(id)}" is ${labelOver}: a label is a class the model ` +
+          'learns, a word or a few. A text pasted into the label cell by mistake? It begins ' +
+          `${beginning(get(columns.label))}. ${EXPORT_AGAIN}${params.import.on_invalid === 'skip' ? KEPT_WHEN_LONG : ''}`,
+        id,
+      );
+      continue;
+    }
     const tooLong = overlongField({ columns, keepColumns, cells, id });
     if (tooLong) {
       refuse(line, `${tooLong}${params.import.on_invalid === 'skip' ? KEPT_WHEN_LONG : ''}`, id);
@@ -2647,6 +2670,9 @@ const MAX_TITLE = 1_000;
  * 3,000 words, longer than a catalogue entry. Generous on purpose: a real text must never stop an import.
  */
 const MAX_FIELD = 20_000;
+
+/** What to do about a value of the export too long. */
+const EXPORT_AGAIN = 'Correct it in the collections system and export again';
 
 /** Said after a field too long, under on_invalid: skip, where the row is refused. */
 const KEPT_WHEN_LONG =

@@ -649,6 +649,7 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   LABEL_UNKNOWN_OBJECT: ['label for an unknown object', 'labels for unknown objects'],
   LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
+  LABEL_TOO_LONG: ['label line with a value far too long', 'label lines with a value far too long'],
 };
 
 /** Labels named one by one in each warning about the vocabulary's labels; the rest are counted in one line. */

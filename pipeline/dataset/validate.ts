@@ -15,6 +15,7 @@ import {
   untouchedBy,
   visibleId,
 } from '../collection/index.ts';
+import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
@@ -281,6 +282,8 @@ export function checkLabels({
   minPerLabel?: number;
 }): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
+  // A text pasted into a cell (thousands of characters): said on its line and skipped, before anything else reads it.
+  ({ labels, blanks } = withoutTooLong({ labels, blanks, name, issues }));
   const uses = new Map<string, number>();
   for (const l of labels) if (objectIds.has(l.objectId)) uses.set(l.label, (uses.get(l.label) ?? 0) + 1);
   // Lines whose id matches no object even loosely (no did-you-mean): many of them are gone objects, not typos.
@@ -468,6 +471,43 @@ export function checkLabels({
       });
   }
   return { labelOf, issues, unknown };
+}
+
+/**
+ * The lines of `labels` and `blanks` whose id or label is longer than any may be (MAX_ID_BYTES, MAX_LABEL_BYTES),
+ * each said in `issues` as LABEL_TOO_LONG; the other lines.
+ */
+function withoutTooLong({
+  labels,
+  blanks,
+  name,
+  issues,
+}: {
+  labels: LabelLine[];
+  blanks: LabelLine[];
+  name: string;
+  issues: DatasetIssue[];
+}): { labels: LabelLine[]; blanks: LabelLine[] } {
+  const skip = ' Correct it on this line; until then the line is skipped.';
+  const tooLong = (line: LabelLine): boolean => {
+    const idOver = overLimit({ value: line.objectId, most: MAX_ID_BYTES });
+    const labelOver = idOver ? undefined : overLimit({ value: line.label, most: MAX_LABEL_BYTES });
+    if (!idOver && !labelOver) return false;
+    const what = idOver
+      ? `the object id on this line is ${idOver}, longer than an id may be (it names the object’s image file and ` +
+        `web address). A text pasted into the cell by mistake? It begins ${beginning(line.objectId)}.`
+      : `the label of object "${clip(line.objectId)}" is ${labelOver}: a label is a class the model learns, a word ` +
+        `or a few. A text pasted into the cell by mistake? It begins ${beginning(line.label)}.`;
+    issues.push({
+      code: 'LABEL_TOO_LONG',
+      message: `${name}:${line.line}: ${what}${skip}`,
+      file: name,
+      line: line.line,
+      object: line.objectId,
+    });
+    return true;
+  };
+  return { labels: labels.filter((l) => !tooLong(l)), blanks: blanks.filter((l) => !tooLong(l)) };
 }
 
 /**

@@ -91,9 +91,10 @@ describe('an object whose row in the new export is refused', () => {
 describe('an object whose row is refused because its image cannot be stored (path too long)', () => {
   it('keeps its previous row, like any refused row', async () => {
     let deep = path.join(root, 'deep');
-    while (deep.length < 3850) deep = path.join(deep, 'd'.repeat(Math.min(250, 3850 - deep.length + 1)));
+    while (deep.length < 3900) deep = path.join(deep, 'd'.repeat(Math.min(250, 3900 - deep.length + 1)));
     const ws = workspace(deep);
-    const long = 'Y'.repeat(300);
+    // The longest id taken (200 bytes): longer ones are refused for themselves (import-long-ids.test.ts).
+    const long = 'Y'.repeat(200);
     // First without an image: the object is in the collection, with nothing the path could be too long for.
     const first = await exportOf('deep', 'first.csv', [
       ['A1', 'A1.jpg', 'Old A1'],

@@ -88,3 +88,52 @@ describe('very long labels and ids in messages', () => {
     short(alike ?? '');
   });
 });
+
+/*
+ * An id or a label of thousands of characters in labels.csv (a text pasted into the cell) was read as any other: a
+ * label outside the vocabulary, or, were it put in the vocabulary, a class of the model named in the catalogue. Each
+ * line is now skipped with LABEL_TOO_LONG, naming the file, line, object and how the value begins. Failed before.
+ */
+describe('a line of labels.csv whose id or label is far too long', () => {
+  it('is skipped with LABEL_TOO_LONG, naming the file, line, object and how the value begins', () => {
+    const { issues, labelOf } = checkLabels({
+      labels: [
+        { objectId: 'A-1', label: LABEL, line: 2 },
+        { objectId: ID, label: 'Pottery', line: 3 },
+        { objectId: 'A-2', label: 'Pottery', line: 4 },
+      ],
+      // Even an object an earlier Vitrine imported with that id, and the label put in the vocabulary.
+      objectIds: new Set(['A-1', 'A-2', ID]),
+      vocabulary: ['Pottery', LABEL],
+      name: 'labels.csv',
+    });
+    expect(issues.map((i) => [i.code, i.line, i.object])).toEqual([
+      ['LABEL_TOO_LONG', 2, 'A-1'],
+      ['LABEL_TOO_LONG', 3, ID],
+    ]);
+    expect(issues[0]!.message).toBe(
+      'labels.csv:2: the label of object "A-1" is 1,600 characters long (1,600 bytes in UTF-8; at most 100): a label ' +
+        'is a class the model learns, a word or a few. A text pasted into the cell by mistake? It begins ' +
+        `"${LABEL.slice(0, 40)}…". Correct it on this line; until then the line is skipped.`,
+    );
+    expect(issues[1]!.message).toBe(
+      'labels.csv:3: the object id on this line is 3,000 characters long (3,000 bytes in UTF-8; at most 200), longer ' +
+        'than an id may be (it names the object’s image file and web address). A text pasted into the cell by ' +
+        `mistake? It begins "${ID.slice(0, 40)}…". Correct it on this line; until then the line is skipped.`,
+    );
+    expect([...labelOf]).toEqual([['A-2', 'Pottery']]);
+  });
+
+  it('takes an id of 200 bytes and a label of 100, the most they may have', () => {
+    const id = '藏'.repeat(66);
+    const label = 'é'.repeat(50);
+    const { issues, labelOf } = checkLabels({
+      labels: [{ objectId: id, label, line: 2 }],
+      objectIds: new Set([id]),
+      vocabulary: [label],
+      name: 'labels.csv',
+    });
+    expect(issues).toEqual([]);
+    expect(labelOf.get(id)).toBe(label);
+  });
+});

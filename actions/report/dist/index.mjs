@@ -36217,6 +36217,11 @@ init_hash();
 // pipeline/dataset/validate.ts
 init_sync2();
 init_collection();
+
+// pipeline/collection/value-limits.ts
+init_log();
+
+// pipeline/dataset/validate.ts
 init_errors();
 init_log();
 var INVISIBLE2 = {

@@ -1,0 +1,37 @@
+import { clip } from '../log.ts';
+
+/*
+ * An object id names the object's image file in data/images/ (most disks take file names of 255 bytes at most), its
+ * page and web address in the catalogue, and its lines in labels.csv; a label is a class the model learns and a word
+ * of the catalogue's filters. A value of thousands of characters there is a text pasted into the cell by mistake:
+ * refused where it comes in, by import and by every reader of labels.csv, naming where it is and how it begins.
+ * Counted in bytes of UTF-8, as file names are: 200 bytes are 200 letters of Latin script, 66 of Chinese.
+ */
+
+/**
+ * The most bytes an object id may have: room for an image's ending and a short code in a 255-byte file name. Real
+ * accession numbers (`1987.123.4a-b`) are a few tens of characters, a web address used as an id rarely 100.
+ */
+export const MAX_ID_BYTES = 200;
+
+/** The most bytes a label may have: a class's name is a word or a few (`figurine`, `Textiles and costume`). */
+export const MAX_LABEL_BYTES = 100;
+
+/**
+ * How `value` is over `most` bytes, in words to follow "is": `3,000 characters long (3,000 bytes; at most 200)`;
+ * undefined when it is not. Characters are counted as read (an emoji or a CJK Extension B character is one).
+ */
+export function overLimit({ value, most }: { value: string; most: number }): string | undefined {
+  // A character is at most 4 bytes: a short value is not measured.
+  if (value.length * 3 <= most) return undefined;
+  const bytes = Buffer.byteLength(value);
+  if (bytes <= most) return undefined;
+  const characters = Array.from(value).length;
+  const n = (count: number) => count.toLocaleString('en');
+  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
+}
+
+/** A long value's beginning, as messages show it: its first 40 characters, then "…". */
+export function beginning(value: string): string {
+  return `"${clip(value, 40)}"`;
+}

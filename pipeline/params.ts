@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
 import { conflictMarkerLine } from './collection/index.ts';
+import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
 import { isGtoName, isGtoVersion } from './registry/gto.ts';
@@ -34,6 +35,12 @@ export const collectionParams = z.strictObject({
         .min(1)
         .refine((label) => label === label.trim(), {
           error: (issue) => `"${String(issue.input).trim()}", without spaces around it (labels.csv has none)`,
+        })
+        // A text pasted in by mistake: labels.csv and import refuse such a label too (collection/value-limits.ts).
+        .refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === undefined, {
+          error: (issue) =>
+            'a label of a word or a few (a class the model learns), not one ' +
+            `${overLimit({ value: String(issue.input), most: MAX_LABEL_BYTES })}: a text pasted in by mistake?`,
         }),
     )
     .min(2)

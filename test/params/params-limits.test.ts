@@ -24,6 +24,21 @@ describe('params.yaml limits', () => {
     expect(params.collection.vocabulary).toHaveLength(1_000);
   });
 
+  // A label of thousands of characters (a paste gone wrong) is refused in labels.csv and at import: in the vocabulary
+  // too, whose labels name the model's classes. Failed before.
+  it('a label over 100 bytes in the vocabulary is refused, naming its line and showing how it begins', async () => {
+    const long = `Vessel ${'with a long description '.repeat(20)}`.trim();
+    const message = await errorOf(`collection:\n  name: T\n  vocabulary: [coin, "${long}"]\n`);
+    expect(message).toContain('"collection.vocabulary.1"');
+    expect(message).toContain('is "Vessel with a long description with a long description');
+    expect(message).toContain('not one 486 characters long (486 bytes in UTF-8; at most 100): a text pasted in');
+    expect(message.length).toBeLessThan(1_000);
+    const label = 'é'.repeat(50);
+    expect((await load(`collection:\n  name: T\n  vocabulary: [coin, ${label}]\n`)).collection.vocabulary[1]).toBe(
+      label,
+    );
+  });
+
   it('report.max_label_changes above 1,000 is refused, saying why', async () => {
     const message = await errorOf('report:\n  max_label_changes: 1000000\n');
     expect(message).toContain('"report.max_label_changes" is 1000000, expected at most 1,000');

@@ -34846,6 +34846,19 @@ function date4(params) {
 init_suggest();
 init_file_kind();
 init_collection();
+
+// pipeline/collection/value-limits.ts
+init_log();
+var MAX_LABEL_BYTES = 100;
+function overLimit({ value, most }) {
+  if (value.length * 3 <= most) return;
+  let bytes = Buffer.byteLength(value);
+  if (bytes <= most) return;
+  let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
+  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
+}
+
+// pipeline/params.ts
 init_errors();
 init_log();
 
@@ -34869,6 +34882,8 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     // labels.csv cells are read trimmed: " NGA" would match no object.
     external_exports.string().min(1).refine((label) => label === label.trim(), {
       error: (issue3) => `"${String(issue3.input).trim()}", without spaces around it (labels.csv has none)`
+    }).refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === void 0, {
+      error: (issue3) => `a label of a word or a few (a class the model learns), not one ${overLimit({ value: String(issue3.input), most: MAX_LABEL_BYTES })}: a text pasted in by mistake?`
     })
   ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"

@@ -216,5 +216,14 @@ async function tellThePullRequest({
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
   const status = guardGateStatus(result);
+  if (status?.state === 'pending') {
+    // "Waiting for the Model report" only while it has not answered: a later guard run (a label, a comment) starts no
+    // new Model report, and put a pass back to pending (a reviewer). Newest first: the gate as it stands.
+    const now = (await forge.listStatuses({ owner, repo, sha })).find((s) => s.context === settings.statusContext);
+    if (now && now.state !== 'pending') {
+      log.info(`${settings.statusContext} already says ${now.state} for commit ${sha.slice(0, 12)}: left as it is.`);
+      return;
+    }
+  }
   if (status) await forge.setStatus({ owner, repo, sha, context: settings.statusContext, ...status });
 }

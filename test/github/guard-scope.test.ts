@@ -27,9 +27,9 @@ afterEach(async () => {
   gh = null;
 });
 
-async function guard(files: string[], fork: boolean) {
+async function guard(files: string[], fork: boolean, action = 'opened', before: (sha: string) => void = () => {}) {
   gh = await startFakeGitHub();
-  const event = examplePayload('opened') as PullRequestEvent;
+  const event = examplePayload(action) as PullRequestEvent;
   if (fork) asFork(event);
   const number = event.pull_request.number;
   const sha = event.pull_request.head.sha;
@@ -37,6 +37,7 @@ async function guard(files: string[], fork: boolean) {
     number,
     files.map((filename) => ({ filename, status: 'modified' })),
   );
+  before(sha);
   gh.contents.set(sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-scope-'));
   await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
@@ -128,6 +129,20 @@ describe('the gate status of a pull request into the default branch', () => {
     expect(few.gate).toEqual([]);
   });
 
+  // A reviewer: a later guard run (a label added, a comment) after the Model report had passed set the gate back to
+  // pending, and no new Model report starts on such events: the passing pull request was blocked.
+  it('leaves a gate the Model report already set when the pull request has more than 300 files', async () => {
+    const docs = Array.from({ length: 300 }, (_, i) => `docs/page-${String(i).padStart(3, '0')}.md`);
+    for (const state of ['success', 'failure'] as const) {
+      const { gate } = await guard([...docs, 'pipeline/train.ts'], false, 'labeled', (sha) => {
+        gh!.statuses.push({ sha, context: 'vitrine/gate', state, description: 'Model report' } as never);
+      });
+      expect(gate.map((s) => s.state)).toEqual([state]);
+      await gh!.close();
+      gh = null;
+    }
+  });
+
   it('fails a fork’s code, which no run judges (its hosted report sets no status)', async () => {
     for (const files of [['pipeline/train.ts'], ['labels.csv', 'bin/vitrine.js']]) {
       const { outputs, gate } = await guard(files, true);
@@ -188,7 +203,9 @@ describe('a pull request of very many files', () => {
     expect(advice).toMatch(/Move `images\/IMG_0000\.JPG`, .* and 1,4\d\d other files to a separate pull request/);
     expect(outputs.reason.length).toBeLessThan(2000);
     expect(outputs.reason).toMatch(/other files \(images\/IMG_0000\.JPG, .* and 1,4\d\d others\)/);
-    expect(gate).toEqual([]);
+    // Its code is the Model report's to judge, which GitHub may not start past the first 300 files: never a pass.
+    expect(gate).toEqual([expect.objectContaining({ state: 'pending' })]);
+    expect(gate[0]!.description).toContain('first 300 files');
   });
 
   it.each([[false], [true]])(

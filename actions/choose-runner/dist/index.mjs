@@ -37180,6 +37180,13 @@ Checked: ${trained} commit \`${sha.slice(0, 12)}\` ${data.length === 1 ? "is" : 
     ours && await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
   let status = guardGateStatus(result);
+  if (status?.state === "pending") {
+    let now = (await forge.listStatuses({ owner, repo, sha })).find((s) => s.context === settings.statusContext);
+    if (now && now.state !== "pending") {
+      log.info(`${settings.statusContext} already says ${now.state} for commit ${sha.slice(0, 12)}: left as it is.`);
+      return;
+    }
+  }
   status && await forge.setStatus({ owner, repo, sha, context: settings.statusContext, ...status });
 }
 

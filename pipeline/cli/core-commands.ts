@@ -238,7 +238,14 @@ async function importUnderLock({
       log: ctx.log,
       session,
     });
-    added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, written: true });
+    added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, written: true }).catch(
+      async (error: unknown) => {
+        // data/, data/objects.csv and labels.csv hold the import, data.dvc does not: the note stays, so a run
+        // refuses until the same import, run again, records them (a tester's full disk went without a note).
+        session.keep();
+        throw await notRecorded({ ws: ctx.ws, error, command });
+      },
+    );
   } finally {
     await session.finish();
     quiet();
@@ -273,6 +280,49 @@ async function importUnderLock({
     return 1;
   }
   return undefined;
+}
+
+/**
+ * The import placed its files but could not record them in data.dvc (a full disk under the data cache, a file
+ * where a folder of it should be): what was done and what not, why, and what to do.
+ */
+async function notRecorded({
+  ws,
+  error,
+  command,
+}: {
+  ws: Workspace;
+  error: unknown;
+  command: string;
+}): Promise<VitrineError> {
+  const show = (p: string) => path.relative(ws.root, p).split(path.sep).join('/') || '.';
+  const cacheDir = await readDvcConfig({ root: ws.root }).then(
+    (c) => c.cacheDir,
+    () => path.join(ws.root, '.dvc', 'cache'),
+  );
+  const cache = show(cacheDir);
+  const system = systemErrorOf(error);
+  const afterwards = `then run the same import again (${command}): it records them.`;
+  // A full disk met by a write, which names no file: the import knows it was writing into the data cache.
+  const full = system && !system.path && ['ENOSPC', 'EDQUOT', 'EFBIG'].includes(system.code);
+  const machine = isVitrineError(error)
+    ? undefined
+    : full
+      ? `The disk that holds ${cache} is full (${system.code}): free some space on it, ${afterwards}`
+      : environmentProblem({ error, root: ws.root, command: 'import', afterwards });
+  const why =
+    machine ??
+    `${isVitrineError(error) ? error.message : (systemProblem({ error, root: ws.root }) ?? messageOf(error))} ` +
+      `Once mended, ${afterwards}`;
+  return new VitrineError(
+    'IMPORT_NOT_RECORDED',
+    'Import stopped half-way: the new photographs and labels are in place (data/, data/objects.csv and ' +
+      `labels.csv), but not yet recorded in data.dvc: recording them (a copy of each file into ${cache}/, then ` +
+      `data.dvc) failed. ${why} Until then "npx vitrine run" refuses (.vitrine/import-unfinished.json says why), ` +
+      'and do not commit labels.csv alone: data.dvc would not match it.',
+    { file: 'data.dvc' },
+    { cause: error },
+  );
 }
 
 /** The import as typed, to run again should it be interrupted: "npx vitrine import --metadata export/objects.csv". */

@@ -92,6 +92,22 @@ describe('an import whose recording in data.dvc failed, run again', () => {
     expect(failed.code, failed.messages).not.toBe(0);
     expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).toBe(dataDvc);
     expect((await stat(path.join(museum, 'data', 'images', 'N1.jpg'))).isFile()).toBe(true);
+    // The tester's full disk: it said the disk was full and nothing else, and left no note, so "run" trained on
+    // what data.dvc did not record. It now says what was done and what not, and the note stays.
+    expect(failed.messages).toContain(
+      'the new photographs and labels are in place (data/, data/objects.csv and labels.csv), but not yet recorded ' +
+        'in data.dvc',
+    );
+    expect(failed.messages).toContain('.dvc/cache');
+    expect(failed.messages).toContain('do not commit labels.csv alone');
+    expect(failed.messages).toContain(
+      `run the same import again (npx vitrine import --metadata ${second}): it records them.`,
+    );
+    expect((await stat(path.join(museum, '.vitrine', 'import-unfinished.json'))).isFile()).toBe(true);
+    const run = await vitrine(['run', 'dataset']);
+    expect(run.code, run.messages).toBe(1);
+    expect(run.messages).toContain('data.dvc may not record it yet');
+    expect(run.messages).toContain('Nothing was run.');
 
     await rm(blocker);
     const again = await vitrine(['import', '--metadata', second]);

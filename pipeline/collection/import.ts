@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import {
+  access,
   copyFile,
   lstat,
   mkdir,
@@ -1171,6 +1173,12 @@ export async function findImage({
   }
   let file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
+  // A folder on the way this user may not open (chmod 000 images/locked): the file is not missing, it is locked.
+  const denied = await stat(file).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => DENIED.has(error.code ?? '') && error,
+  );
+  if (denied) return { refused: await unreadableWords({ imageRoot, file, error: denied }) };
   let info = await stat(file).catch(() => null);
   // A link whose target is gone (a drive not connected, a moved folder) is there to see: said as a link.
   if (!info && (await lstat(file).catch(() => null))?.isSymbolicLink())
@@ -1209,7 +1217,14 @@ export async function findImage({
     : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
   if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
-  const head = await fileHead(real);
+  let head: Buffer;
+  try {
+    head = await fileHead(real);
+  } catch (error) {
+    // A file this user may not read (chmod 000): a refused row, all of them said at once, not a stop at the first.
+    if (!DENIED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    return { refused: await unreadableWords({ imageRoot, file: real, error: error as NodeJS.ErrnoException }) };
+  }
   // A link named .dng is a raw file whatever the name of the file it leads to.
   const named = CAMERA_RAW.has(path.extname(file).toLowerCase()) ? file : real;
   const kind = named === real ? imageKind({ head, file: real }) : undefined;
@@ -1227,6 +1242,44 @@ export async function findImage({
   }
   const as = path.relative(imageRoot, file);
   return matched ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) } : { file: real, as, kind };
+}
+
+/** The errors of a file or folder this user may not read. */
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/**
+ * Why an image this user may not read is refused: the file itself, or the first folder under the images folder
+ * that this user may not open.
+ */
+async function unreadableWords({
+  imageRoot,
+  file,
+  error,
+}: {
+  imageRoot: string;
+  file: string;
+  error: NodeJS.ErrnoException;
+}): Promise<string> {
+  const why = `${error.code}: ${error.code === 'EPERM' ? 'operation not permitted' : 'permission denied'}`;
+  const inside = path.relative(imageRoot, file);
+  const parts = inside.startsWith('..') || path.isAbsolute(inside) ? [] : inside.split(path.sep).slice(0, -1);
+  let folder = imageRoot;
+  for (const part of parts) {
+    folder = path.join(folder, part);
+    const open = await access(folder, constants.R_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!open)
+      return (
+        `cannot be read: this user may not open the folder "${path.relative(imageRoot, folder).split(path.sep).join('/')}" ` +
+        `in the images folder (${why}). Give this user permission to read it, or import as a user who may.`
+      );
+  }
+  return (
+    `cannot be read: this user may not read it (${why}). Give this user permission to read the file, or ` +
+    'import as a user who may.'
+  );
 }
 
 /** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type InfoField, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { closest } from '../cli/suggest.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
@@ -1416,10 +1416,14 @@ export function decodeText({
 export function decodeExport({ bytes, file }: { bytes: Uint8Array; file: string }): string {
   const le = bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0);
   const be = bytes[0] === 0xfe && bytes[1] === 0xff;
-  if (!le && !be) return decodeText({ bytes, file, isExport: true });
+  if (!le && !be) return notWebPage({ text: decodeText({ bytes, file, isExport: true }), file });
   try {
-    return new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
+    return notWebPage({
+      text: new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes),
+      file,
+    });
+  } catch (error) {
+    if (isVitrineError(error)) throw error;
     throw new VitrineError(
       'CSV_UTF16',
       `${file} starts as a UTF-16 file (Excel's "Unicode Text") but is not whole UTF-16 text (an odd number of ` +
@@ -1428,6 +1432,28 @@ export function decodeExport({ bytes, file }: { bytes: Uint8Array; file: string 
       { file, encoding: 'UTF-16' },
     );
   }
+}
+
+/**
+ * An export's text, unless it is a web page: a download that failed (an expired login, an error page) saves the
+ * page under the export's name, and read as a table it "has no rows" (a tester's).
+ */
+function notWebPage({ text, file }: { text: string; file: string }): string {
+  // The first tag, after a byte-order mark, blank lines, an XML declaration and comments ("Save page as" writes one).
+  const opening = text
+    .slice(0, 4096)
+    .replace(/^\uFEFF?(\s|<\?xml[^>]*>|<!--[\s\S]*?-->)*/, '')
+    .slice(0, 20)
+    .toLowerCase();
+  if (!/^<(!doctype html|html[\s>]|head[\s>])/.test(opening)) return text;
+  const title = /<title[^>]*>([^<]{1,80})<\/title>/i.exec(text.slice(0, 16384))?.[1]?.replace(/\s+/g, ' ').trim();
+  throw new VitrineError(
+    'NOT_CSV',
+    `${file} is a web page (HTML), not an export: the download probably failed, and saved a web page in its place ` +
+      `(a login page?${title ? ` Its title is "${title}".` : ''}). Download the export again from the collections ` +
+      'management system, logged in, and check that it opens as a table.',
+    { file, kind: 'a web page' },
+  );
 }
 
 /** The error for bytes that are not UTF-8, naming the first line with one, shown with "?" in its place. */

@@ -95,6 +95,16 @@ const KINDS: { name: string; bytes: () => Buffer | Promise<Buffer>; is: RegExp; 
   { name: 'scan.gif', bytes: () => image('gif'), is: /is a GIF image/, todo: /metadata/ },
   { name: 'scan.tif', bytes: () => image('tiff'), is: /is a TIFF image/, todo: /metadata/ },
   { name: 'scan.webp', bytes: () => image('webp'), is: /is a WebP image/, todo: /metadata/ },
+  // A tester's expired login page saved as the export: it "has no rows".
+  {
+    name: 'objects.csv',
+    bytes: () =>
+      Buffer.from(
+        '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><p>Please log in</p></body></html>\n',
+      ),
+    is: /objects\.csv is a web page \(HTML\), not an export: the download probably failed/,
+    todo: /Download the export again/,
+  },
 ];
 
 /** What the tester was told: NUL characters, an encoding, or a table read from the bytes ("2 objects, 1 columns"). */

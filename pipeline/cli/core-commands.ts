@@ -6,6 +6,7 @@ import { refuseUnfinishedImport, startImport } from '../collection/import-marker
 import { recordImportSource, refuseSourceWithoutCollection } from '../collection/import-source.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { addData, initData, pushData } from '../data/index.ts';
+import { listWords } from '../data/ops.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
 import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced.ts';
@@ -272,6 +273,13 @@ async function importUnderLock({
       `an image)${noted}. data.dvc now points at ${added.nfiles} files` +
       (added.pushAdvised ? '; run "npx vitrine data push" to send them to the remote.' : '.'),
   );
+  // Not in the counts above: objects already in the collection whose new row was refused (on_invalid: skip).
+  const kept = result.unchanged;
+  if (kept.length > 0)
+    ctx.log.info(
+      `${kept.length === 1 ? '1 object whose new row was refused is' : `${kept.length} objects whose new rows were refused are`} ` +
+        `kept as they were (${listWords(kept, { last: ',', max: 5 })}), with their previous details, image and label.`,
+    );
   if (result.refused.length > 0) {
     ctx.log.error(
       `${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +

@@ -81,8 +81,11 @@ export interface ImportProblem {
 export type LabelsMode = 'merge' | 'replace';
 
 export interface ImportResult {
+  /** Objects imported from the export's rows (not those kept unchanged, `unchanged`). */
   objects: number;
+  /** Of those, with a label in labels.csv. */
   labelled: number;
+  /** Of those, without an image. */
   withoutImage: number;
   /** Rows not imported (no id, a repeated id, an unsafe image path). */
   refused: ImportProblem[];
@@ -941,12 +944,14 @@ async function importInto({
   }).catch((error: unknown) =>
     log.debug(`The record of the label differences said was not written: ${messageOf(error)}`),
   );
+  const importedIds = new Set(accepted.map((a) => a.object.id));
   return {
     objects: accepted.length,
     changes,
     source: { metadata: csvFile, images: imageRoot },
     unnamedImages,
-    labelled: labelsResult.labelled,
+    // Of the imported objects, as `objects` and `withoutImage` count: not those kept unchanged (`unchanged`).
+    labelled: new Set(labelsResult.inUse.filter((l) => importedIds.has(l.objectId)).map((l) => l.objectId)).size,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
     unchanged: [...kept.keys()],

@@ -311,6 +311,16 @@ export async function buildCatalogueData({
     );
   }
 
+  // A guess held back as not sure enough: what its model publishes a guess of that type from (the object page says).
+  const rules = new Map(models.map((card) => [card.version, card.metrics?.publication ?? null]));
+  for (const o of objects) {
+    const a = o.annotation;
+    if (!a || a.published || a.unfamiliar || a.noThreshold) continue;
+    const rule = rules.get(a.modelVersion);
+    const threshold = rule?.thresholds[a.label];
+    if (rule && typeof threshold === 'number') a.needed = { threshold, minPrecision: rule.minPrecision };
+  }
+
   // Demo: the promoted version's restored files when the registry has them, else the trained model.
   let demo = null;
   if (current) {
@@ -1007,7 +1017,8 @@ async function modelCard({
     createdAt,
     sections,
     lineage,
-    metrics: m ? cardMetrics(m) : null,
+    metrics: m ? cardMetrics(m, followedPublication(card.followed)) : null,
+    split: splitOf(card.data),
     markdown,
     monitoring,
   };
@@ -1040,8 +1051,32 @@ function cardAlpha(metrics: Metrics, lineage: unknown): Metrics {
   });
 }
 
-function cardMetrics(m: Metrics): CardMetrics {
+/**
+ * The publication rule of the later evaluation the catalogue follows (the card's `followed`), when there is one:
+ * undefined otherwise, and null when that evaluation had none.
+ */
+function followedPublication(followed: unknown): Metrics['publication'] | null | undefined {
+  if (!isRecord(followed)) return undefined;
+  return isRecord(followed.publication) ? (followed.publication as Metrics['publication']) : null;
+}
+
+/** The card's split counts (its `data`, the dataset summary), for the page; null when the card has none. */
+function splitOf(data: unknown): ModelCard['split'] {
+  if (!isRecord(data) || !isRecord(data.bySplit)) return null;
+  const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  const { train, validation, test } = data.bySplit;
+  return {
+    objects: n(data.objects),
+    labelled: n(data.labelled),
+    train: n(train),
+    validation: n(validation),
+    test: n(test),
+  };
+}
+
+function cardMetrics(m: Metrics, followed?: Metrics['publication'] | null): CardMetrics {
   const b = m.baseline;
+  const p = followed === undefined ? m.publication : followed;
   return {
     n: m.n ?? 0,
     labels: m.labels ?? m.perClass.map((c) => c.label),
@@ -1072,6 +1107,10 @@ function cardMetrics(m: Metrics): CardMetrics {
           }
         : null,
     labelChange: m.crossValidated ? labelChangeOf(m.crossValidated) : null,
+    publication:
+      p && isRecord(p.thresholds) && typeof p.minPrecision === 'number'
+        ? { minPrecision: p.minPrecision, thresholds: p.thresholds, familiarity: !!p.familiarity }
+        : null,
   };
 }
 

@@ -50,6 +50,11 @@ export const annotationSchema = z.object({
    */
   noThreshold: z.literal(true).optional(),
   /**
+   * Held back as not sure enough: the confidence this model publishes a guess of its type from, and the precision the
+   * museum asks for (annotate.min_precision), for the page to say what the guess needed. Absent otherwise.
+   */
+  needed: z.object({ threshold: z.number(), minPrecision: z.number() }).optional(),
+  /**
    * How doubtful the staff label is (0-1, a ranking score, not a probability), the registry's suggested
    * label, and whether confident learning flags it (false: only ranked high, "worth a second look");
    * null when not scored.
@@ -226,6 +231,19 @@ export const cardMetricsSchema = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * The rule that decides which guesses the public sees (metrics.json `publication`, or the later evaluation the
+   * catalogue follows): the precision asked for (annotate.min_precision), the confidence each type is published from
+   * (null: never), and whether photographs unlike the labelled ones are held back (annotate.familiarity).
+   */
+  publication: z
+    .object({
+      minPrecision: z.number(),
+      thresholds: z.record(z.string(), z.number().nullable()),
+      familiarity: z.boolean(),
+    })
+    .nullable()
+    .default(null),
 });
 
 /** One drift signal of a monitoring check, as the Monitoring page lists it. */
@@ -339,6 +357,17 @@ export const modelCardSchema = z.object({
   /** Where the model came from: data, labels, commit, backbone, parent version... */
   lineage: z.array(z.object({ name: z.string(), value: z.string() })),
   metrics: cardMetricsSchema.nullable(),
+  /** The objects the version learnt from and was tested on (the card's `data`); null when the card has none. */
+  split: z
+    .object({
+      objects: z.number(),
+      labelled: z.number(),
+      train: z.number(),
+      validation: z.number(),
+      test: z.number(),
+    })
+    .nullable()
+    .default(null),
   /** Card downloads, relative to the base URL. */
   markdown: z.string().nullable(),
   monitoring: monitoringSchema.nullable(),

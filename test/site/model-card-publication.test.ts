@@ -82,5 +82,13 @@ describe('the public model page and the object page', () => {
     expect(sure).toMatch(/<a[^>]*href="[^"]*models\/v1\.1\.0\/#confidence"[^>]*>99% confident<\/a>/);
     const held = text(await readFile(path.join(ws.site, 'objects', slugOf('A-3'), 'index.html'), 'utf8'));
     expect(held).toContain('below the 65% this museum asks for before it publishes a guess of coin');
+
+    // The home page: not "a type for every photograph" when some guesses are held back.
+    const home = text(await readFile(path.join(ws.site, 'index.html'), 'utf8'));
+    expect(home).not.toContain('for every photograph');
+    expect(home).toContain(
+      'a machine-learning model suggests a type from each photograph; its suggestion is published only when the ' +
+        'model is sure enough, and the others wait for staff.',
+    );
   }, 300_000);
 });

@@ -169,3 +169,18 @@ export function scoredObjectsWords({ objects, removed = 0 }: { objects: number; 
       `${removed === 1 ? 'has' : 'have'} no label the model can use now, on the label ${removed === 1 ? 'it' : 'they'} had`,
   };
 }
+
+/**
+ * A p-value in plain words, for readers who do not know the term (an outside tester read "p = 0.012" with none):
+ * "with no real difference, one this large would turn up by chance about 1 time in 80". Empty when there is none.
+ */
+export function chanceWords(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p) || p < 0) return '';
+  const lead = 'with no real difference, one this large would turn up by chance';
+  if (p < 0.001) return `${lead} less than 1 time in 1,000`;
+  if (p >= 0.95) return `${lead} nearly always`;
+  if (p >= 0.15) return `${lead} about ${Math.round(p * 10)} times in 10`;
+  const n = 1 / p;
+  const shown = n < 20 ? Math.round(n) : n < 100 ? Math.round(n / 10) * 10 : Number(n.toPrecision(2));
+  return `${lead} about 1 time in ${shown.toLocaleString('en')}`;
+}

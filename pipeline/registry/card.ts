@@ -3,6 +3,7 @@ import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
+  chanceWords,
   crossValidatedChange,
   crossValidatedVerdict,
   crossValidationWords,
@@ -750,7 +751,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(
     `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +
       `${d.head.trainCount} training and ` +
-      `${d.head.validationCount} validation objects${leftOutWords(d.head.leftOut)}, backend ${l.backend}`,
+      `${d.head.validationCount} validation objects${leftOutWords(d.head.leftOut)}`,
   );
   lines.push(
     `- **Code:** commit ${d.commit ?? 'unknown'}${
@@ -780,6 +781,13 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
   lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pctRange(m.topK.accuracy)} |`);
   lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pctRange(m.ece)} |`, '');
+  // As the model page says it (an outside tester: the page explained macro-F1, the card did not).
+  lines.push(
+    'Macro-F1 is the overall score: for each type, F1 is high only when the model both finds the objects of that ' +
+      'type (recall) and is right when it names it (precision); macro-F1 averages it over the types, so rare types ' +
+      'count as much as common ones.',
+    '',
+  );
   lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
   for (const c of m.perClass)
     lines.push(
@@ -803,7 +811,7 @@ export function renderCardMarkdown(card: ModelCard): string {
         `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} ` +
         `(${levelled(c.alpha, 'interval')} ` +
         `${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
-        `${pValue(c.pValue)}: ` +
+        `${pWords(c.pValue)}: ` +
         `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''} ` +
         // Tester #4: the change under "What changed" compares registered scores; this one scores both models again.
         'Both models were scored on the test objects and labels of this version, so this is the like-for-like ' +
@@ -876,7 +884,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   );
   lines.push(`- Settings: params.yaml, its fingerprint (md5) \`${l.params.md5}\``);
   lines.push(
-    `- Runtime: Node ${l.runtime.node}; ${Object.entries(l.runtime.packages)
+    `- Runtime: Node ${l.runtime.node} (TensorFlow.js backend ${l.backend}); ${Object.entries(l.runtime.packages)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
@@ -910,7 +918,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
         `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') })}, ` +
-        `${pValue(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
+        `${pWords(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
         (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
       '',
     );
@@ -1006,6 +1014,12 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
     '',
   );
   return lines;
+}
+
+/** A p-value and what it means: "p = 0.012 (with no real difference, … about 1 time in 80)". */
+function pWords(p: number | null | undefined): string {
+  const words = chanceWords(p);
+  return `${pValue(p)}${words ? ` (${words})` : ''}`;
 }
 
 /** A share as a whole percentage ("43%"): intervals this wide make decimals noise. */

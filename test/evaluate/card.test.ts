@@ -73,7 +73,10 @@ describe('the model card on sources it has not seen and on what it publishes', (
       'Judged on every labelled object (the verdict of the change that made this version: 19 labels',
     );
     expect(text).toContain('a probability of 0.90 on average, and 0.99 trained on the labels now: a change of +0.09');
-    expect(text).toContain('p = 0.002: **better** (5-fold cross-validation)');
+    expect(text).toContain(
+      'p = 0.002 (with no real difference, one this large would turn up by chance about 1 time in 500): ' +
+        '**better** (5-fold cross-validation)',
+    );
   });
 
   // An outside tester changed two demo labels to labels outside the vocabulary. The report was fixed; the card, which
@@ -91,7 +94,8 @@ describe('the model card on sources it has not seen and on what it publishes', (
         'scored on the labels now (298 objects) and, for the 2 that have no label the model can use now, on the ' +
         'label they had. Trained on the labels before, the model gives those labels a probability of 0.85 on ' +
         'average, and 0.85 trained on the labels now: a change of +0.003, between +0.001 and +0.005 (95% ' +
-        'interval), p = 0.002: **no difference that matters** (5-fold cross-validation): the whole range is above ' +
+        'interval), p = 0.002 (with no real difference, one this large would turn up by chance about 1 time in 500): ' +
+        '**no difference that matters** (5-fold cross-validation): the whole range is above ' +
         'zero, so the change is more than chance alone would give, but it is under 0.01 (evaluate.min_change), too ' +
         'small to matter; so the verdict is “no detectable difference”.',
     );

@@ -205,9 +205,7 @@ describe('model card', () => {
 
   it('says "30 epochs" for a mini-batch head (train.solver adam)', () => {
     const adam = cardFor({ train: { solver: 'adam' } });
-    expect(trainingLine(adam)).toBe(
-      '- **Training:** 30 epochs, seed 42, 40 training and 8 validation objects, backend wasm',
-    );
+    expect(trainingLine(adam)).toBe('- **Training:** 30 epochs, seed 42, 40 training and 8 validation objects');
     expect(adam.details.head).toMatchObject({ solver: 'adam', epochs: 30, lbfgs: null });
     // Hidden units always train with Adam, whatever train.solver says.
     expect(trainingLine(cardFor({ train: { hidden_units: 64 } }))).toContain('- **Training:** 30 epochs, seed 42');
@@ -246,7 +244,7 @@ describe('model card', () => {
       '- **Training:** trained until it stopped improving, in 47 rounds; how strongly it is kept from fitting the ' +
         'training photographs too closely: 0.1 (its L2 ' +
         'penalty), chosen among 0.01, 0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the ' +
-        'training objects in turn (3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
+        'training objects in turn (3-fold cross-validation); seed 42, 40 training and 8 validation objects',
     );
     expect(lbfgs.details.head).toMatchObject({
       solver: 'lbfgs',
@@ -284,7 +282,7 @@ describe('model card', () => {
       '- **Training:** trained until it stopped improving; how strongly ' +
         'it is kept from fitting the training photographs too closely: 0.3 (its L2 penalty), chosen among 0.01, ' +
         '0.03, 0.1, 0.3, 1 and 3 (train.l2_choices) by trying each on 3 parts of the training objects in turn ' +
-        '(3-fold cross-validation); seed 42, 40 training and 8 validation objects, backend wasm',
+        '(3-fold cross-validation); seed 42, 40 training and 8 validation objects',
     );
     // Too few objects for the folds: how it was chosen is not said.
     const few = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 3, trainCount: 4 } }));
@@ -300,8 +298,7 @@ describe('model card', () => {
     // Older still: no L2 either; one choice in params means it was fixed.
     const bare = trainingLine(cardFor({ modelInfo: { epochs: 1 } }));
     expect(bare).toBe(
-      '- **Training:** trained until it stopped improving; seed 42, 40 ' +
-        'training and 8 validation objects, backend wasm',
+      '- **Training:** trained until it stopped improving; seed 42, 40 ' + 'training and 8 validation objects',
     );
     expect(trainingLine(cardFor({ modelInfo: { epochs: 1 }, train: { l2_choices: [0.2] } }))).toContain(
       'how strongly it is kept from fitting the training photographs too closely: 0.2 (its L2 penalty), fixed ' +
@@ -447,11 +444,18 @@ describe('model card', () => {
     expect(md).toContain('| Gold \\| silver | 12 | 90.0% | 70.0% |');
     expect(md).toContain(
       `Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to ` +
-        `+7.0 pts), p = 0.210: **no detectable difference**.`,
+        `+7.0 pts), p = 0.210 (with no real difference, one this large would turn up by chance about 2 times in 10): ` +
+        '**no detectable difference**.',
     );
     expect(md).toContain(`| Expected calibration error (lower is better) | ${pct(0.142)} | ${pct(0.08)}–${pct(0.2)} |`);
     expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
     expect(md).toContain('**Owners:** Registrar');
+    // An outside tester: no "backend wasm" on the Training line (the Lineage says it, in brackets), macro-F1
+    // explained as the model page does, and what the p-value means in words.
+    expect(md).not.toMatch(/\*\*Training:\*\*.*backend/);
+    expect(md).toMatch(/- Runtime: Node \S+ \(TensorFlow\.js backend wasm\);/);
+    expect(md).toContain('macro-F1 averages it over the types, so rare types count as much as common ones');
+    expect(md).toContain('turn up by chance about 2 times in 10');
   });
 
   // Tester #4: "macro-F1 changed by +1.4 points" and "macro-F1 95.4% → 100.0% (+4.6 pts)" on one card, with nothing
@@ -539,7 +543,8 @@ describe('model card', () => {
       expect(text).not.toContain('Caution');
       expect(text).toContain(
         'Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to ' +
-          '+7.0 pts), p = 0.210: **no detectable difference**. Both models were scored on the test objects',
+          '+7.0 pts), p = 0.210 (with no real difference, one this large would turn up by chance about 2 times in 10): ' +
+          '**no detectable difference**. Both models were scored on the test objects',
       );
     }
   });

@@ -86,15 +86,17 @@ describe('model page of a version made by a label fix', () => {
     // The page shows scores in per cent: a change in points, named "macro-F1", not "macroF1 changed by 1.4% (0.0% to 5.1%)".
     expect(text).toContain(
       'Compared with v1.0.0 on the same test objects and labels (both models scored on this version’s): macro-F1 ' +
-        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 — no detectable',
+        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 (with no real difference, one this ' +
+        'large would turn up by chance about 7 times in 10) — no detectable',
     );
     // A better change is said so, with its figures, and nothing about chance or min_change after it.
     expect(verdict).toBe(
       'Judged on every labelled object, the verdict of the change that made this version (19 labels changed): ' +
         'each of the 300 labelled objects was predicted by a model that had not seen it and scored on the labels ' +
-        'now. Trained on the labels before, the model gives those labels a probability of 0.90 on average, and ' +
-        '0.99 trained on the labels now: a change of +0.09, between +0.08 and +0.11 (95% interval), p = 0.002 ' +
-        '— better (5-fold cross-validation).',
+        'now. Trained on the labels before, the model gives those labels a probability of 90.0% on average, and ' +
+        '99.2% trained on the labels now: a change of +9.2 points (95% interval: +8.0 to +11.0 points), p = 0.002 ' +
+        '(with no real difference, one this large would turn up by chance about 1 time in 500) — better (5-fold ' +
+        'cross-validation).',
     );
   }, 300_000);
 
@@ -110,10 +112,11 @@ describe('model page of a version made by a label fix', () => {
       'Judged on every labelled object, the verdict of the change that made this version (2 labels removed): each ' +
         'of the 300 objects labelled before or now was predicted by a model that had not seen it and scored on the ' +
         'labels now (298 objects) and, for the 2 that have no label the model can use now, on the label they had. ' +
-        'Trained on the labels before, the model gives those labels a probability of 0.85 on average, and 0.85 ' +
-        'trained on the labels now: a change of +0.003, between +0.001 and +0.005 (95% interval), p = 0.002 — no ' +
-        'difference that matters (5-fold cross-validation): the whole range is above zero, so the change is more ' +
-        'than chance alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the ' +
+        'Trained on the labels before, the model gives those labels a probability of 85.2% on average, and 85.5% ' +
+        'trained on the labels now: a change of +0.3 points (95% interval: +0.1 to +0.5 points), p = 0.002 (with no ' +
+        'real difference, one this large would turn up by chance about 1 time in 500) — no difference that matters ' +
+        '(5-fold cross-validation): the whole range is above zero, so the change is more than chance alone would ' +
+        'give, but it is under 1 point (evaluate.min_change: 0.01), too small to matter; so the ' +
         'verdict is “no detectable difference”.',
     );
   }, 300_000);
@@ -124,7 +127,7 @@ describe('model page of a version made by a label fix', () => {
     const cv = { ...testerRun({ ref: 'main', comparison: { alpha: 0.1 } }), k: 10 } as Metrics['crossValidated'];
     const { text, verdict } = await modelPage(cv, { alpha: 0.1 });
     expect(text).toContain('macro-F1 changed by +1.4 points (90% range: +0.0 to +5.1 points), p = 0.705');
-    expect(verdict).toContain('a change of +0.003, between +0.001 and +0.005 (90% interval), p = 0.002');
+    expect(verdict).toContain('a change of +0.3 points (90% interval: +0.1 to +0.5 points), p = 0.002');
     expect(text).not.toContain('(95% range:');
     expect(verdict).not.toContain('95%');
     expect(verdict).toContain('— no difference that matters (10-fold cross-validation): the whole range');

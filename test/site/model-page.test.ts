@@ -78,7 +78,9 @@ describe('model page', () => {
   it('says which change compares both models on the same test objects and which the registered scores', () => {
     expect(text).toContain(
       'Compared with v1.0.0 on the same test objects and labels (both models scored on this version’s): macro-F1 ' +
-        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 — no detectable difference.',
+        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 (with no real difference, one this large ' +
+        'would turn up by chance about 7 times in 10) — ' +
+        'no detectable difference.',
     );
     expect(text).toContain(
       'This can differ from the change under “About this version”, which compares the scores each version was ' +

@@ -1006,10 +1006,11 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
         ]
       : []),
     '',
+    // In per cent, as the model page and the object pages give a guess's confidence (an outside tester).
     '| Label | Published from confidence |',
     '|---|---|',
     ...Object.entries(p.thresholds).map(
-      ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`,
+      ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : `${whole(t)} or more`} |`,
     ),
     '',
   );

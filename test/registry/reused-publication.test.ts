@@ -114,9 +114,9 @@ describe('promoting an unchanged model', () => {
     const later = card.slice(card.indexOf('### Publication rule the catalogue follows now'));
     expect(card).toContain('### Publication rule the catalogue follows now');
     expect(later).toContain("The annotations in the catalogue follow that later evaluation's publication rule");
-    expect(later).toContain('| coin | 0.95 |');
+    expect(later).toContain('| coin | 95% or more |');
     // The registration's figures stay, labelled as such (above the later rule).
-    expect(card.slice(0, card.indexOf('### Publication rule'))).toContain('| coin | 0.80 |');
+    expect(card.slice(0, card.indexOf('### Publication rule'))).toContain('| coin | 80% or more |');
     const json = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.json'), 'utf8')) as ModelCard;
     expect(json.followed?.publication?.thresholds.coin).toBe(0.95);
     expect(json.metrics.publication?.thresholds.coin).toBe(0.8);

@@ -75,7 +75,10 @@ describe('the public model page and the object page', () => {
     expect(page).toContain(
       '50 of the 60 objects have a staff label: 30 for training, 10 for validation (to tune it while it learns) and 10 for testing',
     );
-    expect(page).toContain('read it as a ranking rather than a probability');
+    expect(page).toContain(
+      'Its stated confidence is on average 12.4 percentage points away from how often it is right (the calibration ' +
+        'error above), so read it as a ranking rather than a probability',
+    );
 
     const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
     const sure = await readFile(path.join(ws.site, 'objects', slugOf('A-2'), 'index.html'), 'utf8');

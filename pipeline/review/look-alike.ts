@@ -13,6 +13,10 @@
  * Measured on the demo (docs/metrics.md): the two vases are at similarity 0.946, the median 0.939, the 99th
  * percentile 0.984 — so "almost identical" to the eye is only "closer than typical" to the backbone, and a
  * stricter cut would miss the pair; the mutual conflict is what tells it.
+ *
+ * A pair is always mutual: each object is in one pair at most and its partner names it back (a reviewer: three
+ * near-identical photographs, two labelled one way, once gave one object two partners and an object page a
+ * partner that named another). The closest conflicting two are paired first, ties in list order.
  */
 
 /** The share of same-label nearest-neighbour similarities below the cut (0.5: the median). */
@@ -103,9 +107,14 @@ export function lookAlikeCut({
   return values[Math.min(values.length - 1, Math.floor(LOOK_ALIKE_QUANTILE * values.length))]!;
 }
 
+/** Two similarities this close are a tie (rounding of equal photographs' embeddings). */
+const TIE = 1e-12;
+
 /**
  * The conflicting pairs among flagged objects: index → the other member's index and similarity. `flagged`:
- * each flagged object's index and the class it is suggested. Both members are in the map, or neither.
+ * each flagged object's index and the class it is suggested. Pairs are mutual: each object is in one pair at
+ * most, and its partner names it back. When several look-alikes conflict (three near-identical photographs,
+ * two labelled one way), the closest two are paired first, ties in list order, and the rest stay single.
  */
 export function conflictingPairs({
   vectors,
@@ -120,14 +129,35 @@ export function conflictingPairs({
   if (flagged.size < 2) return pairs;
   const cut = lookAlikeCut({ vectors, y });
   if (cut === null) return pairs;
-  const queries = [...flagged.keys()];
-  const found = new Map(nearestNeighbours({ vectors, y, queries }).map((n, k) => [queries[k]!, n]));
-  for (const [i, { nearest: j, similarity }] of found) {
-    const close = j >= 0 && similarity >= cut && y[j] === flagged.get(i) && flagged.get(j) === y[i];
-    if (!close) continue;
-    pairs.set(i, { other: j, similarity });
-    // Its own nearest photograph may be a third one; the pair is still these two.
-    if (!pairs.has(j)) pairs.set(j, { other: i, similarity });
+  const queries = [...flagged.keys()].sort((a, b) => a - b);
+  const nearest = nearestNeighbours({ vectors, y, queries }).map((n) => n.similarity);
+  const unit = unitRows(queries.map((q) => vectors[q]));
+  // Candidates: two flagged objects, each suggested the other's label, close, and one of them (at least) a
+  // nearest photograph of the other.
+  const candidates: { a: number; b: number; similarity: number }[] = [];
+  for (let p = 0; p < queries.length; p++) {
+    const a = queries[p]!;
+    for (let q = p + 1; q < queries.length; q++) {
+      const b = queries[q]!;
+      const u = unit[p];
+      const w = unit[q];
+      if (!u || !w || y[b] !== flagged.get(a) || flagged.get(b) !== y[a]) continue;
+      const similarity = cosine(u, w);
+      if (!Number.isFinite(similarity) || similarity < cut) continue;
+      if (similarity >= nearest[p]! - TIE || similarity >= nearest[q]! - TIE) candidates.push({ a, b, similarity });
+    }
+  }
+  // The closest first; ties in list order (a then b ascending): the same answer on every run.
+  candidates.sort((m, n) => {
+    if (Math.abs(m.similarity - n.similarity) > TIE) return n.similarity - m.similarity;
+    return m.a - n.a || m.b - n.b;
+  });
+  for (const { a, b, similarity: s } of candidates) {
+    if (pairs.has(a) || pairs.has(b)) continue;
+    // Equal photographs can round to just above 1.
+    const similarity = Math.min(1, s);
+    pairs.set(a, { other: b, similarity });
+    pairs.set(b, { other: a, similarity });
   }
   return pairs;
 }

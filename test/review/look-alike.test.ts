@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
+import { conflictingPairs } from '../../pipeline/review/look-alike.ts';
 
 /*
  * A tester, on the README demo: a correctly labelled vase was flagged second ("the model says print, 100%"),
@@ -73,5 +74,59 @@ describe('look-alike objects with conflicting labels', () => {
 
   it('are left as they were without embeddings (a review list made before they were recorded)', () => {
     expect(reviewFromOof(oof).items.filter((i) => i.lookAlike)).toEqual([]);
+  });
+});
+
+describe('conflicting pairs among several look-alikes', () => {
+  // 30 background objects, two tight classes, so that the cut exists.
+  const background = () => {
+    const vs: number[][] = [];
+    const ys: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      vs.push([1, 0.01 * k, k % 2 ? 0.2 : 0]);
+      ys.push(k % 2);
+    }
+    return { vs, ys };
+  };
+  const mutual = (pairs: Map<number, { other: number }>) => {
+    for (const [a, p] of pairs) expect(pairs.get(p.other)?.other, `${a} names ${p.other}`).toBe(a);
+  };
+
+  it('name each other: three near-identical photographs, one labelled the other way, make one pair', () => {
+    const { vs, ys } = background();
+    const i = vs.push([0, 1, 0.001]) - 1;
+    ys.push(0); // labelled A, flagged as B
+    const j = vs.push([0, 1, 0]) - 1;
+    ys.push(1); // labelled B, flagged as A
+    const k = vs.push([0, 1, -0.0008]) - 1;
+    ys.push(0); // labelled A, flagged as B
+    const pairs = conflictingPairs({
+      vectors: vs,
+      y: ys,
+      flagged: new Map([
+        [i, 1],
+        [j, 0],
+        [k, 1],
+      ]),
+    });
+    mutual(pairs);
+    // j is in one pair only, with the closer of the two (k); i is left a plain suspect.
+    expect(pairs.get(j)?.other).toBe(k);
+    expect(pairs.get(k)?.other).toBe(j);
+    expect(pairs.has(i)).toBe(false);
+  });
+
+  it('name each other when many objects share one photograph (a placeholder), pairing by list order', () => {
+    const same = Array.from({ length: 40 }, () => [1, 1, 1]);
+    const ys = Array.from({ length: 40 }, (_, i) => i % 2);
+    const flagged = new Map([
+      [0, 1],
+      [1, 0],
+      [2, 1],
+      [3, 0],
+    ]);
+    const pairs = conflictingPairs({ vectors: same, y: ys, flagged });
+    mutual(pairs);
+    expect([...pairs].map(([a, p]) => `${a}-${p.other}`).sort()).toEqual(['0-1', '1-0', '2-3', '3-2']);
   });
 });

@@ -422,7 +422,7 @@ export interface Metrics extends ModelScores {
       confidence: number;
       confident: boolean;
       reason?: 'flagged' | 'ranked';
-      /** One of a look-alike pair (review.json's `lookAlike`): one of the two labels is probably wrong. */
+      /** One of a look-alike pair (review.json's `lookAlike`): at least one of the two labels is probably wrong. */
       lookAlike?: { id: string; label: string; similarity: number };
     }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
@@ -504,7 +504,7 @@ export interface Annotation extends Prediction {
   /** `label`: the object's label the issue is about (absent in annotations written before it was recorded). */
   /**
    * `lookAlike`: the labelled object with a very similar photograph and the suggested label, flagged the other way
-   * (review/look-alike.ts): one of the two labels is probably wrong, and the model cannot say which.
+   * (review/look-alike.ts): at least one of the two labels is probably wrong, and the model cannot say which.
    */
   labelIssue?: {
     score: number;

@@ -302,7 +302,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
       o.reviewReason === 'label-issue' && a.labelIssue?.lookAlike
         ? // One of a look-alike pair (review/look-alike.ts): not an accusation of this label alone.
           `Label “${o.label}”; ${a.labelIssue.lookAlike.id} has a very similar photograph and the label ` +
-          `“${a.labelIssue.lookAlike.label}”: one of the two is probably wrong`
+          `“${a.labelIssue.lookAlike.label}”: at least one of the two labels is probably wrong`
         : o.reviewReason === 'label-issue'
           ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
             `Label “${o.label}” ${a.labelIssue?.flagged === false ? 'is worth a second look' : 'may be wrong'}` +

@@ -65,8 +65,8 @@ export const annotationSchema = z.object({
       suggested: z.string(),
       flagged: z.boolean(),
       /**
-       * The object with a very similar photograph and the suggested label (review/look-alike.ts): one of the two
-       * labels is probably wrong. `slug`: its page, absent when it is not in the catalogue.
+       * The object with a very similar photograph and the suggested label (review/look-alike.ts): at least one of
+       * the two labels is probably wrong. `slug`: its page, absent when it is not in the catalogue.
        */
       lookAlike: z.object({ id: z.string(), label: z.string(), slug: z.string().optional() }).optional(),
     })

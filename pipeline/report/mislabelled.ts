@@ -69,8 +69,8 @@ export function mislabelledSection({
       text(i.label) + changedNote(changes, i.id),
       // One of a look-alike pair (review/look-alike.ts): the model cannot tell which of the two labels is wrong.
       i.lookAlike
-        ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are very similar, so one of ` +
-          'the two labels is probably wrong'
+        ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are very similar, so at least ` +
+          'one of the two labels is probably wrong'
         : `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${flaggedOf(i) && !atChance ? ' ⚠️' : ''}`,
     ];

@@ -14,7 +14,7 @@ evaluate stage); where that prediction disagrees with labels.csv the object is l
 sure the model is. "flagged": confident learning flags it (the model is at least as sure of the label
 it suggests as it is, on average, of the objects that have that label); "worth a look": listed only
 because it ranks high; "look-alikes": two flagged objects with very similar photographs and different
-labels, each taken for the other, shown on one line (one of the two labels is probably wrong). In
+labels, each taken for the other, shown on one line (at least one of the two labels is probably wrong). In
 --json, each item's "reason" is "flagged" or "ranked", and such a pair's items have "lookAlike"
 (the other object's id, label and photograph similarity). Run "vitrine run evaluate" first.
 

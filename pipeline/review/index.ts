@@ -44,7 +44,7 @@ export interface ReviewItem {
   split: Split;
   /**
    * A flagged object whose nearest labelled photograph is almost the same and carries the suggested label, flagged
-   * the other way (look-alike.ts): one of the two labels is probably wrong, and the model cannot say which.
+   * the other way (look-alike.ts): at least one of the two labels is probably wrong, and the model cannot say which.
    */
   lookAlike?: LookAlike;
 }
@@ -385,7 +385,7 @@ export function lookAlikeWords({ item, titles }: { item: ReviewItem; titles?: Ma
   return (
     `${item.id}${titled(titles?.get(item.id))} labelled ${labelInList(item.label)}, and ${mate.id}` +
     `${titled(titles?.get(mate.id))} labelled ${labelInList(mate.label)}: very similar photographs, different ` +
-    'labels; one of the two is probably wrong'
+    'labels; at least one of the two labels is probably wrong'
   );
 }
 

@@ -3,7 +3,7 @@
  * each predicted, out of fold, from the other: confident learning then flags both, each suggesting the
  * other's label, and cannot tell which of the two labels is the wrong one (a tester: the demo's correctly
  * labelled "Vase with Two Handles" was flagged second, because a mislabelled vase photographed alike).
- * Such a pair is reported as a pair ("one of the two is probably wrong"), not as two accusations.
+ * Such a pair is reported as a pair ("at least one of the two labels is probably wrong"), not as two accusations.
  *
  * The rule: an object flagged with suggestion S is in a pair when its nearest labelled photograph (cosine
  * similarity of the embeddings) is labelled S, is itself flagged with this object's label as its suggestion,

@@ -133,7 +133,7 @@ describe('objects that look mislabelled: one object', () => {
 });
 
 describe('objects that look mislabelled: a look-alike pair', () => {
-  it('says one of the two labels is probably wrong, not that the model is sure of the other', () => {
+  it('says at least one of the two labels is probably wrong, not that the model is sure of the other', () => {
     const pair = (id: string, label: string, other: string, suggested: string) => ({
       id,
       label,
@@ -153,7 +153,9 @@ describe('objects that look mislabelled: a look-alike pair', () => {
       top: [pair('V', 'vessel', 'P', 'print'), pair('P', 'print', 'V', 'vessel')],
     });
     const row = rowOf(markdown, 'V');
-    expect(row).toContain('print, as P is labelled: their photographs are very similar, so one of the two labels');
+    expect(row).toContain(
+      'print, as P is labelled: their photographs are very similar, so at least one of the two labels is probably wrong',
+    );
     expect(row).not.toContain('100% sure');
   });
 });

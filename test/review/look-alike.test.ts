@@ -54,7 +54,7 @@ describe('look-alike objects with conflicting labels', () => {
     const text = renderReview({ review, titles: new Map([['vase-ok', 'Vase with Two Handles']]) });
     expect(text).toContain(
       'vase-ok “Vase with Two Handles”, labelled vessel, and vase-bad labelled print: very similar photographs, ' +
-        'different labels; one of the two is probably wrong',
+        'different labels; at least one of the two labels is probably wrong',
     );
     expect(text).not.toMatch(/vase-ok .*the model says/);
     expect(text).toMatch(/lone +labelled print, the model says vessel/);

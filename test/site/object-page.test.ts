@@ -288,15 +288,16 @@ describe('object page: look-alikes with conflicting labels', () => {
   it('names the look-alike and its label, with a link, and does not say this label may be wrong', async () => {
     const text = await typeSection('O-12');
     expect(text).toContain(
-      'Another object in the collection, O-13 , has a very similar photograph but the label “Cleveland”. One of ' +
-        'the two labels is probably wrong; staff will check which is right.',
+      'Another object in the collection, O-13 , has a very similar photograph but the label “Cleveland”. At least ' +
+        'one of the two labels is probably wrong; staff will check which is right.',
     );
     expect(text).not.toContain('may be wrong (perhaps');
     const other = catalogue.objects.find((o) => o.id === 'O-13')!.slug;
     expect(await pageOf('O-12')).toContain(`href="/objects/${other}/"`);
     const review = await pageText('review/index.html');
     expect(review).toContain(
-      'Label “Met”; O-13 has a very similar photograph and the label “Cleveland”: one of the two',
+      'Label “Met”; O-13 has a very similar photograph and the label “Cleveland”: at least one of the two ' +
+        'labels is probably wrong',
     );
     expect(review).not.toContain('Label “Met” may be wrong; perhaps “Cleveland”');
   });

@@ -36,8 +36,8 @@ export async function flaggedLabels({
   const vectors = await embedObjects({ ws, params, info: null, objects: labelled, log });
   const y = labelled.map((o) => dataset.labels.indexOf(o.label));
   const cv = await crossValidate({ tf, objects: labelled, vectors, y, labels: dataset.labels, params, log });
-  const review = reviewFromOof(
-    oofFile({
+  const review = reviewFromOof({
+    oof: oofFile({
       labels: dataset.labels,
       objects: labelled,
       folds: cv.folds,
@@ -45,8 +45,8 @@ export async function flaggedLabels({
       k: cv.k,
       seed: params.train.seed,
     }),
-    { vectors: new Map(labelled.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!]] : []))) },
-  );
+    vectors: new Map(labelled.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!]] : []))),
+  });
   return flaggedIds({ review, log });
 }
 

@@ -88,10 +88,13 @@ export interface ReviewFile {
  * The review queue from out-of-fold predictions. `vectors` (object id → its photograph's embedding), when given,
  * tells flagged objects that are look-alikes of each other with conflicting labels (look-alike.ts).
  */
-export function reviewFromOof(
-  oof: OofFile,
-  { vectors }: { vectors?: Map<string, ArrayLike<number>> } = {},
-): ReviewFile {
+export function reviewFromOof({
+  oof,
+  vectors,
+}: {
+  oof: OofFile;
+  vectors?: Map<string, ArrayLike<number>>;
+}): ReviewFile {
   const classes = oof.labels.length;
   const y = oof.objects.map((o) => oof.labels.indexOf(o.label));
   const probs = oof.objects.map((o) => o.probabilities);

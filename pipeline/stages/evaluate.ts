@@ -503,7 +503,7 @@ export const evaluateStage: Stage = {
       : null;
     // The photographs' embeddings (cached by cross-validation), to tell look-alikes with conflicting labels.
     const review = oof
-      ? reviewFromOof(oof, { vectors: await oofVectors({ ws, params, info: candidateInfo, dataset, oof, log }) })
+      ? reviewFromOof({ oof, vectors: await oofVectors({ ws, params, info: candidateInfo, dataset, oof, log }) })
       : null;
     const publication = oof
       ? publicationEstimate({

@@ -66,7 +66,7 @@ function chanceOof(): OofFile {
 
 describe('the review list', () => {
   it('says when the model is no better than guessing, and then flags no label with confidence', () => {
-    const review = reviewFromOof(chanceOof());
+    const review = reviewFromOof({ oof: chanceOof() });
     expect(review.agreement).toMatchObject({ guessing: 0.25, better: false });
     expect(review.agreement!.accuracy).toBeLessThan(0.3);
     expect(review.items.length).toBeGreaterThan(30);
@@ -76,7 +76,7 @@ describe('the review list', () => {
     expect(text).toContain('not yet better than guessing');
     expect(text).not.toContain('flagged');
     // A model that does learn its labels is better than guessing.
-    expect(reviewFromOof(oof).agreement).toMatchObject({ better: true, guessing: 0.5 });
+    expect(reviewFromOof({ oof }).agreement).toMatchObject({ better: true, guessing: 0.5 });
   });
 
   it('does not call a model no better than guessing when it is only too few objects to tell', () => {
@@ -100,7 +100,7 @@ describe('the review list', () => {
         { id: 'm2', label: 'mask', split: 'train' as const, fold: 1, probabilities: [0.8, 0.2] },
       ],
     };
-    const review = reviewFromOof(few);
+    const review = reviewFromOof({ oof: few });
     expect(review.agreement).toMatchObject({ better: false });
     expect(review.agreement!.accuracy).toBeGreaterThan(0.8);
     const text = renderReview({ review });
@@ -115,7 +115,7 @@ describe('the review list', () => {
       ...oof,
       objects: oof.objects.map((o) => ({ ...o, probabilities: [0.5, 0.5] })),
     };
-    const review = reviewFromOof(uniform);
+    const review = reviewFromOof({ oof: uniform });
     expect(review.agreement!.accuracy).toBeCloseTo(0.5, 6);
     expect(review.agreement!.better).toBe(false);
     const broken: OofFile = {
@@ -125,26 +125,26 @@ describe('the review list', () => {
         { id: 'nan', label: 'coin', split: 'train', fold: 2, probabilities: [Number.NaN, 0.3] },
       ],
     };
-    const listed = reviewFromOof(broken).items;
+    const listed = reviewFromOof({ oof: broken }).items;
     expect(listed.map((i) => i.id)).not.toContain('nan');
     expect(listed.every((i) => Number.isFinite(i.score))).toBe(true);
   });
 
   it('leaves no label out of training (train.flagged: drop) on the word of a model at chance, and says why', () => {
     const log = memoryLogger();
-    expect(flaggedIds({ review: reviewFromOof(chanceOof()), log }).size).toBe(0);
+    expect(flaggedIds({ review: reviewFromOof({ oof: chanceOof() }), log }).size).toBe(0);
     const said = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
     expect(said).toHaveLength(1);
     expect(said[0]).toContain('no label was left out');
     expect(said[0]).toContain('not yet better than guessing');
     // From a model that learnt, confident learning's flags are left out.
-    expect([...flaggedIds({ review: reviewFromOof(oof), log: memoryLogger() })]).toEqual(['x2']);
+    expect([...flaggedIds({ review: reviewFromOof({ oof }), log: memoryLogger() })]).toEqual(['x2']);
   });
 
   it('never says a model at chance agrees with every label, and words the caveat by what holds it back', () => {
     // A collapsed model: ties everywhere, so nothing is listed, but it checked nothing either.
     const uniform: OofFile = { ...oof, objects: oof.objects.map((o) => ({ ...o, probabilities: [0.5, 0.5] })) };
-    const text = renderReview({ review: reviewFromOof(uniform) });
+    const text = renderReview({ review: reviewFromOof({ oof: uniform }) });
     expect(text).not.toContain('agrees with every one');
     expect(text).toContain('not yet better than guessing');
     expect(text).toContain('cannot check the labels yet');
@@ -153,7 +153,7 @@ describe('the review list', () => {
       ...oof,
       objects: oof.objects.map((o) => ({ ...o, label: 'coin', probabilities: [0.2, 0.8] })),
     };
-    const lone = renderReview({ review: reviewFromOof(one) });
+    const lone = renderReview({ review: reviewFromOof({ oof: one }) });
     expect(lone).toContain('Only one label');
     expect(lone.split('\n')[0]).not.toMatch(/\d+%/);
     // Many objects, a small edge: not "too few objects".
@@ -174,7 +174,7 @@ describe('the review list', () => {
       );
       await writeFile(dir.labels, 'object_id,label\nc0,coin\n');
       await mkdir(dir.evaluate, { recursive: true });
-      await writeFile(path.join(dir.evaluate, 'review.json'), JSON.stringify(reviewFromOof(oof)));
+      await writeFile(path.join(dir.evaluate, 'review.json'), JSON.stringify(reviewFromOof({ oof })));
       const inputs = { data: 'absent', labels: 'not-the-md5-of-labels.csv', params: 'p', commit: null };
       await writeFile(path.join(dir.evaluate, 'metrics.json'), JSON.stringify({ inputs }));
       const log = memoryLogger();
@@ -190,7 +190,7 @@ describe('the review list', () => {
   });
 
   it('lists the disagreements, most likely wrong first, marking those confident learning flags', () => {
-    const review = reviewFromOof(oof);
+    const review = reviewFromOof({ oof });
     expect(review.checked).toBe(22);
     expect(review.items.map((i) => i.id)).toEqual(['x2', 'x1']);
     expect(review.items[0]).toMatchObject({
@@ -213,7 +213,7 @@ describe('the review list', () => {
     expect(await main(['review', '--json'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log })).not.toBe(0);
     expect(log.lines.map((l) => l.message).join('\n')).toContain('vitrine run evaluate');
     await mkdir(ws.evaluate, { recursive: true });
-    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(reviewFromOof(oof)));
+    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(reviewFromOof({ oof })));
     out = '';
     expect(await main(['review', '--json'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log })).toBe(0);
     expect((JSON.parse(out) as ReviewFile).items.map((i) => i.id)).toEqual(['x2', 'x1']);

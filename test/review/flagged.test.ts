@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('flagged or worth a look', () => {
-  const review = reviewFromOof(oof);
+  const review = reviewFromOof({ oof });
   const line = (text: string, id: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${id} `))!;
 
   it('records which objects confident learning flags by its per-class threshold, and which it only picked by rank', () => {
@@ -145,7 +145,7 @@ describe('the staff labels that may be wrong, counted as the catalogue counts th
   // An outside tester read "50 staff labels that may be wrong" from the evaluate stage and 72 on the catalogue's review
   // page: the stage counted every object the check ranked; the queue only those flagged or scored 0.5 or more.
   it('are the flagged items and those scored 0.5 or more, not every ranked one', () => {
-    const checked = reviewFromOof(oof);
+    const checked = reviewFromOof({ oof });
     // An object the check only ranks, low: its label is worth a look in `vitrine review`, not called wrong.
     const low = { ...checked.items.find((i) => i.id === 'pick')!, id: 'low', score: 0.3, reason: 'ranked' as const };
     const review = { ...checked, items: [...checked.items, low] };

@@ -40,7 +40,7 @@ const vectors = new Map(objects.map((o) => [o.id, o.v]));
 
 describe('look-alike objects with conflicting labels', () => {
   it('are one pair in the review list, not two suspects, and a plain mistake stays a suspect', () => {
-    const review = reviewFromOof(oof, { vectors });
+    const review = reviewFromOof({ oof: oof, vectors });
     const byId = new Map(review.items.map((i) => [i.id, i]));
     expect(byId.get('vase-ok')?.reason).toBe('flagged');
     expect(byId.get('vase-ok')?.lookAlike).toMatchObject({ id: 'vase-bad', label: 'print' });
@@ -68,12 +68,12 @@ describe('look-alike objects with conflicting labels', () => {
       'vase-bad',
       around(0, 0.6).map((x) => -x),
     );
-    const review = reviewFromOof(oof, { vectors: far });
+    const review = reviewFromOof({ oof: oof, vectors: far });
     expect(review.items.filter((i) => i.lookAlike)).toEqual([]);
   });
 
   it('are left as they were without embeddings (a review list made before they were recorded)', () => {
-    expect(reviewFromOof(oof).items.filter((i) => i.lookAlike)).toEqual([]);
+    expect(reviewFromOof({ oof }).items.filter((i) => i.lookAlike)).toEqual([]);
   });
 });
 

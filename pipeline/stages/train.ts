@@ -183,7 +183,6 @@ export const trainStage: Stage = {
   },
 };
 
-/** "25 epochs (stopped early)"; for the lbfgs head, which runs no epochs: "fitted until it stopped improving (47 steps), train.l2 0.1". */
 /**
  * The train stage's summary (the run log, and the stage table of the pull-request comment's "Where this result comes
  * from"), in plain words with the terms in brackets after them (testers read "L2", "embeddings", "backend" and
@@ -210,10 +209,10 @@ export function trainSummary({
 }): string {
   const valAcc = history.valAccuracy[history.bestEpoch];
   return [
-    `${trainObjects} training objects`,
+    plural(trainObjects, 'training object'),
     `each photograph described by the image model (${embedded.computed} newly, ${embedded.fromCache} reused)`,
     `run on ${backend} (backend)`,
-    ...(dropped === null ? [] : [`${dropped} flagged labels left out`]),
+    ...(dropped === null ? [] : [`${plural(dropped, 'flagged label')} left out`]),
     ...(leftOut > 0 ? [`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`] : []),
     fitWords(history),
     valAcc === undefined
@@ -222,6 +221,11 @@ export function trainSummary({
   ].join(', ');
 }
 
+/**
+ * How the head was fitted: "25 passes over the training objects (epochs), stopped early"; for the lbfgs head,
+ * which runs no epochs, "trained until it stopped improving (47 steps), held back from fitting … at strength 0.1
+ * (its L2 penalty, one of train.l2_choices)".
+ */
 function fitWords(history: HeadHistory): string {
   const f = history.lbfgs;
   if (f) {

@@ -15,7 +15,11 @@ import { WINDOWS_DEVICE } from '../windows-names.ts';
  * ("123", "12"), or nothing at all.
  */
 export function plainAddress(id: string): string {
-  if (OTHER_SCRIPT.test(id)) return otherAddress(id);
+  if (OTHER_SCRIPT.test(id)) {
+    const other = otherAddress(id);
+    // Never an address the catalogue's schema refuses (one such address stopped the whole build): the Latin part.
+    if (other === '' || SLUG.test(other)) return other;
+  }
   return id
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -62,11 +66,12 @@ function otherAddress(id: string): string {
       .toLowerCase()
       .replace(/[^a-z0-9._-]/g, '\0');
   }
-  // NFC again: a mark kept after a letter may compose with it ("Ε\u0301" lower-cased is "έ").
+  // NFC again: a mark kept after a letter may compose with it ("Ε\u0301" lower-cased is "έ"). No mark first: NFKC
+  // splits a Thai "ำ" or a half-width "ﾞ" into a mark and a letter, and an address begins with a letter or digit.
   const whole = out
     .normalize('NFC')
     .replace(/\0+/g, '-')
-    .replace(/^[-._]+|-+$/g, '');
+    .replace(/^[-._\p{M}]+|-+$/gu, '');
   let cut = '';
   let bytes = 0;
   for (const c of whole) {

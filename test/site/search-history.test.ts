@@ -169,3 +169,61 @@ describe('the search page’s history, date range and empty results', () => {
     expect(await status()).toBe(`0 objects for “zebra”, Department: Coins: no object has the word “zebra”. ${advice}`);
   });
 });
+
+/*
+ * A reviewer followed the page’s "Skip to content" link after "Show more": the popstate listener searched again on
+ * that move within the page (a #fragment, the same search), so the cards opened went back to the first 6, the
+ * status line was said again, and the address lost its #main.
+ */
+describe('a link to a part of the search page (#main)', () => {
+  let built: SearchSite;
+  let page: Page;
+  const objects: FixtureObject[] = Array.from({ length: 14 }, (_, i) => ({
+    id: `S-${i + 1}`,
+    title: `Bronze mask ${i + 1}`,
+    date: '1850',
+    department: 'Arms',
+    label: 'mask',
+    image: null,
+  }));
+
+  beforeAll(async () => {
+    built = await searchSite({ prefix: 'vitrine-skip-', objects, labels: ['coin', 'mask'] });
+    page = built.page;
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  it('keeps the cards opened with "Show more", the status line and the #fragment, there and back', async () => {
+    await page.goto(`${built.site.url}browse/?q=mask`);
+    await page.locator('#status').filter({ hasText: '14 objects' }).waitFor();
+    await page.locator('#more').click();
+    await page.locator('#results > :nth-child(14)').waitFor();
+    const cards = () => page.locator('#results > *').count();
+    await page.evaluate(() => {
+      const said = globalThis as unknown as { said: number };
+      said.said = 0;
+      const status = document.getElementById('status') as unknown as object;
+      const Observer = (
+        globalThis as unknown as { MutationObserver: new (f: () => void) => { observe(t: object, o: object): void } }
+      ).MutationObserver;
+      new Observer(() => said.said++).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    const before = await page.evaluate(() => history.length);
+    // As a keyboard user follows it: the link shows when it has the focus.
+    await page.locator('a.skip').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
+    expect(new URL(page.url()).hash).toBe('#main');
+    expect(new URL(page.url()).search).toBe('?q=mask');
+    expect(await page.evaluate(() => history.length)).toBe(before + 1);
+    expect(await cards()).toBe(14);
+    await page.goBack();
+    await page.waitForTimeout(1000);
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await cards()).toBe(14);
+    expect(await page.evaluate(() => (globalThis as unknown as { said: number }).said)).toBe(0);
+  });
+});

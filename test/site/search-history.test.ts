@@ -116,6 +116,16 @@ describe('the search page’s history, date range and empty results', () => {
     // BCE at one end: both ends said whole.
     await page.goto(`${built.site.url}browse/?century-to=2nd+century`);
     await settled('2 objects with Date: 1st century BCE to 2nd century');
+    // An end that names no century (a mistyped or made-up address) is left out, never said back: the other end
+    // is read as a range end.
+    await page.goto(`${built.site.url}browse/?century-from=zzz&century-to=2nd+century`);
+    await settled('2 objects with Date: 1st century BCE to 2nd century');
+    expect(new URL(page.url()).search).not.toContain('zzz');
+    await page.goto(`${built.site.url}browse/?century-from=1st+century&century-to=%3Cb%3Ezzz`);
+    await settled('5 objects with Date: 1st to 20th century');
+    await page.goto(`${built.site.url}browse/?century-from=zzz&century-to=yyy`);
+    await settled('6 objects in the collection');
+    expect(new URL(page.url()).search).toBe('');
     // One century, as the object pages link to it, as before.
     await page.goto(`${built.site.url}browse/?century=19th+century`);
     await settled('1 object with Date: 19th century');

@@ -216,6 +216,30 @@ describe('in-browser demo', () => {
     await page.close();
   }, 180_000);
 
+  // A reviewer: TF.js came, the model did not (a dropped connection); the next picture downloaded and ran TF.js again
+  // in a second <script>. Only what failed is fetched again.
+  it('fetches again only the model, not TF.js, when the model failed to download', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    let dropped = 0;
+    // The connection drops for the model's first file, once.
+    await page.route(
+      (url) => url.pathname.includes('/model/') && !url.pathname.endsWith('/tf.min.js'),
+      (route) => (dropped++ === 0 ? route.abort('connectionreset') : route.continue()),
+    );
+    await page.goto(`${site.url}demo/?backend=cpu`, { waitUntil: 'networkidle' });
+    await page.locator('#demo-file').setInputFiles(expected[0]!.file);
+    await page.locator('#demo-status').filter({ hasText: /Sorry/ }).waitFor({ timeout: 90_000 });
+    expect(asked.filter((p) => p.endsWith('/model/tf.min.js'))).toHaveLength(1);
+    await page.locator('#demo-file').setInputFiles(expected[1]!.file);
+    await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+    expect(await page.locator('#demo-result').getAttribute('data-label')).toBe(expected[1]!.label);
+    expect(asked.filter((p) => p.endsWith('/model/tf.min.js'))).toHaveLength(1);
+    expect(await page.locator('script[src$="tf.min.js"]').count()).toBe(1);
+    await page.close();
+  }, 180_000);
+
   // An outside tester chose a good photograph, then a PDF renamed .jpg: the error was said, but the first
   // picture and "Most likely: vessel 50%" stayed under it, as if they were the second file's answer.
   it('clears the previous picture and answer when a file cannot be read as a picture', async () => {

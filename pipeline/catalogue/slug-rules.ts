@@ -130,7 +130,37 @@ export const NUMBER_PIECES = 256;
  * hyphens, underscores or none; "" when no address is left. Ids with the same plain address have the same key.
  */
 export function numberKey(id: string): string {
-  return plainAddress(id).replace(/[-._]/g, '');
+  return searchFold(plainAddress(id).replace(/[-._]/g, ''));
+}
+
+/**
+ * The key of an id as it was before addresses kept the letters of other scripts: its Latin part only ("Inv. 12α" →
+ * "inv12"), so a number typed without its other-script ending ("Inv. 12") still finds it; "" when it is its key.
+ */
+function latinKey(id: string): string {
+  if (!OTHER_SCRIPT.test(id)) return '';
+  const key = id
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+  return key === numberKey(id) ? '' : key;
+}
+
+/**
+ * A key as typed in any script: digits of every script as 0-9 ("٣", "५" → "3", "5": a visitor types Latin digits)
+ * and a Greek final sigma as σ ("αμσ 5" finds "ΑΜΣ 5", whose address has "ς"). Only the key: addresses keep them.
+ */
+function searchFold(key: string): string {
+  return key
+    .replace(/\p{Nd}/gu, (d) => {
+      // Unicode gives each script's digits as a run of 0-9 in order (runs may follow each other): its place in its run.
+      const cp = d.codePointAt(0)!;
+      let start = cp;
+      while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+      return String((cp - start) % 10);
+    })
+    .replace(/ς/g, 'σ');
 }
 
 /**
@@ -152,8 +182,9 @@ export function numberIndex(objects: { id: string; slug: string }[]): Map<string
   const pieces = new Map<string, NumberPiece>();
   for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), {});
   for (const o of objects) {
-    const key = numberKey(o.id);
-    if (key) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
+    // Under its old key too (latinKey): found by the number typed without its other-script letters, as before.
+    for (const key of [numberKey(o.id), latinKey(o.id)])
+      if (key) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
   }
   return pieces;
 }

@@ -6,7 +6,14 @@ import { checkAddresses, previousSlugs } from '../../pipeline/catalogue/addresse
 import { assignSlugs, plainSlug, SLUG } from '../../pipeline/catalogue/derive.ts';
 import { manifestOf } from '../../pipeline/catalogue/pictures.ts';
 import { type CatalogueObject, catalogueObjectSchema } from '../../pipeline/catalogue/schema.ts';
-import { hashedSlug, numberKey, plainAddress } from '../../pipeline/catalogue/slug-rules.ts';
+import {
+  hashedSlug,
+  numberIndex,
+  numberKey,
+  numberPiece,
+  numberTyped,
+  plainAddress,
+} from '../../pipeline/catalogue/slug-rules.ts';
 import { addressOf } from '../../site/src/lib/address.ts';
 
 /*
@@ -108,6 +115,27 @@ describe('the address of an object number in another script', () => {
     for (const id of ['東博-123', 'ОБ-12', 'ｶﾞ-1']) expect(addressOf(id)).toBe(plainAddress(id));
     expect(numberKey('ОБ 12')).toBe(numberKey('об-12'));
     expect(numberKey('東博123')).toBe(numberKey('東博-123'));
+  });
+
+  it('is found by its number typed with Latin digits, a final sigma or without its other-script ending', () => {
+    // The key folds digits of every script to 0-9 and a final sigma to σ; the address keeps them as written.
+    expect(numberKey('متحف 3')).toBe(numberKey('متحف ٣'));
+    expect(numberKey('संग्रह 5')).toBe(numberKey('संग्रह ५'));
+    expect(numberKey('αμσ 5')).toBe(numberKey('ΑΜΣ 5'));
+    expect(plainAddress('متحف ٣')).toBe('متحف-٣');
+    const typed = (number: string, ids: string[]) => {
+      const objects = ids.map((id) => ({ id, slug: plainAddress(id) }));
+      const pieces = numberIndex(objects);
+      const key = numberKey(number);
+      return key ? numberTyped(number, pieces.get(numberPiece(key))!) : null;
+    };
+    expect(typed('متحف 3', ['متحف ٣'])).toEqual({ id: 'متحف ٣', slug: 'متحف-٣' });
+    expect(typed('αμσ 5', ['ΑΜΣ 5'])).toEqual({ id: 'ΑΜΣ 5', slug: 'αμς-5' });
+    // "Inv. 12α" was found by "Inv. 12" before its address kept the α: it still is, by its old key.
+    expect(typed('Inv. 12', ['Inv. 12α'])).toEqual({ id: 'Inv. 12α', slug: plainAddress('Inv. 12α') });
+    expect(typed('Inv. 12α', ['Inv. 12α'])).toEqual({ id: 'Inv. 12α', slug: plainAddress('Inv. 12α') });
+    // With an "Inv. 12" of its own, that is the one found.
+    expect(typed('Inv. 12', ['Inv. 12α', 'Inv. 12'])).toEqual({ id: 'Inv. 12', slug: 'inv.-12' });
   });
 
   it('is accepted by the catalogue’s schema and the published addresses’ check', () => {

@@ -101,13 +101,25 @@ docs/actions.md, "Upgrading the workflows".`,
         "Only rewrite Vitrine's workflows in .github/workflows to this Vitrine's (a file edited here is " +
         'left as it is, unless --force). No --from needed.',
     },
-    force: { type: 'boolean', description: 'With --update-workflows: also replace workflows edited here.' },
+    force: {
+      type: 'boolean',
+      description:
+        'With --update-workflows: also replace workflows edited here, written by a newer Vitrine, or whose actions ' +
+        'come from another repository than --actions names.',
+    },
+    add: {
+      type: 'string',
+      multiple: true,
+      description: "With --update-workflows: add this workflow of Vitrine's (main.yml) where the repository has none.",
+    },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
   },
   async run(ctx, { values }) {
     if (values['update-workflows']) return updateWorkflowsCommand(ctx, values);
     if (values.force)
       throw new VitrineError('USAGE', '--force goes with --update-workflows only: init never overwrites a file.');
+    if (values.add)
+      throw new VitrineError('USAGE', '--add goes with --update-workflows only: init writes every workflow anyway.');
     const from = values.from as string | undefined;
     if (!from)
       throw new VitrineError(
@@ -241,9 +253,11 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
       'USAGE',
       `--update-workflows changes only .github/workflows: give it without ${stray.map((o) => `--${o}`).join(', ')}.`,
     );
-  const ref = actionsOf(values.actions as string | undefined) ?? (await vitrineActionsRef());
+  const given = actionsOf(values.actions as string | undefined);
+  const ref = given ?? (await vitrineActionsRef());
   if (ref) warnMovingRef({ ref, log: ctx.log });
-  const r = await updateWorkflows({ root: ctx.ws.root, ref, force: values.force === true });
+  const add = ((values.add as string[] | undefined) ?? []).flatMap((a) => a.split(',')).map((a) => a.trim());
+  const r = await updateWorkflows({ root: ctx.ws.root, ref, force: values.force === true, add: add.filter(Boolean) });
   const list = (files: string[]) => files.join(', ');
   const forced = r.edited.filter((e) => r.replaced.includes(e.file));
   const left = r.edited.filter((e) => !r.replaced.includes(e.file));
@@ -251,9 +265,23 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
   const total = r.replaced.length + r.added.length + r.current.length + left.length;
   const version = (await vitrineVersion()) ?? 'this version';
   const unmarked = 'no mark of the Vitrine that wrote it, and not as any earlier Vitrine wrote it';
-  const why = (e: { file: string; why: string }) => `${e.file} (${e.why === 'edited' ? 'edited here' : unmarked})`;
+  const named = given ? '--actions names' : 'Vitrine’s folder is a clone of';
+  const why = (e: (typeof r.edited)[number]) =>
+    `${e.file} (${
+      e.why === 'edited'
+        ? 'edited here'
+        : e.why === 'newer'
+          ? `written by Vitrine ${e.version}, newer than this Vitrine ${version}`
+          : e.why === 'repository'
+            ? `its actions come from ${e.uses}; ${named} ${e.wanted}`
+            : unmarked
+    })`;
+  const missing = r.missing.length
+    ? `  not there (deleted or renamed here, or new in this Vitrine; not added): ${list(r.missing)}. To add one: ` +
+      `npx vitrine init --update-workflows --add ${r.missing[0]}${given ? ` --actions ${given}` : ''}`
+    : '';
   ctx.log.info(
-    r.replaced.length + r.added.length === 0 && left.length === 0
+    r.replaced.length + r.added.length === 0 && left.length === 0 && !missing
       ? `All ${total} of Vitrine’s workflows are already this Vitrine’s (${version}): nothing to change.`
       : [
           `Vitrine’s workflows in .github/workflows, brought to Vitrine ${version}’s:`,
@@ -261,6 +289,7 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
           forced.length ? `  replaced although not as Vitrine wrote them (--force): ${forced.map(why).join(', ')}` : '',
           r.added.length ? `  added: ${list(r.added)}` : '',
           r.current.length ? `  already current: ${list(r.current)}` : '',
+          missing,
           r.replaced.length + r.added.length
             ? 'Look at the changes with "git diff .github/workflows" (and "git status" for the added ones), then ' +
               'commit them.'
@@ -270,12 +299,28 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
           .join('\n'),
   );
   if (left.length === 0) return 0;
-  ctx.log.error(
-    `Left as ${left.length === 1 ? 'it is' : 'they are'}: ${left.map(why).join(', ')}. Compare ` +
-      `${left.length === 1 ? 'it' : 'each'} with this Vitrine’s template (in Vitrine’s .github/workflows) and carry ` +
-      'your changes over, or run this again with --force to replace it with the template (then "git diff" shows ' +
-      'what your copy had, and "git checkout -- <file>" puts it back).',
-  );
+  const moved = left.filter((e) => e.why === 'repository');
+  const newer = left.filter((e) => e.why === 'newer');
+  const other = left.filter((e) => e.why === 'edited' || e.why === 'unmarked');
+  if (moved.length)
+    ctx.log.error(
+      `Left as ${moved.length === 1 ? 'it is' : 'they are'}: ${moved.map(why).join(', ')}. The repository a ` +
+        'workflow takes Vitrine’s actions from decides which code runs on your runner: the update does not change ' +
+        'it. To keep that repository, give --actions <that repository>@<its commit of this Vitrine>; to switch, run ' +
+        'this again with --force.',
+    );
+  if (newer.length)
+    ctx.log.error(
+      `Left as ${newer.length === 1 ? 'it is' : 'they are'}: ${newer.map(why).join(', ')}. An older Vitrine does ` +
+        'not replace a newer one’s workflows: upgrade this Vitrine, or run this again with --force to go back.',
+    );
+  if (other.length)
+    ctx.log.error(
+      `Left as ${other.length === 1 ? 'it is' : 'they are'}: ${other.map(why).join(', ')}. Compare ` +
+        `${other.length === 1 ? 'it' : 'each'} with this Vitrine’s template (in Vitrine’s .github/workflows) and ` +
+        'carry your changes over, or run this again with --force to replace it with the template (then "git diff" ' +
+        'shows what your copy had, and "git checkout -- <file>" puts it back).',
+    );
   return 1;
 }
 

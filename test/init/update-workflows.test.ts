@@ -75,12 +75,21 @@ describe('vitrine init --update-workflows', () => {
     expect(text).toContain(`uses: museumorg/vitrine/actions/choose-runner@${SHA}`);
   });
 
-  it('replaces a workflow an earlier Vitrine wrote, adds a missing one, and names both', async () => {
+  it('replaces a workflow an earlier Vitrine wrote, adds a missing one asked for, and names both', async () => {
     const dir = await museum('older');
     await olderCopy(dir, 'pull-request-data.yml');
     const { rm } = await import('node:fs/promises');
     await rm(workflow(dir, 'rollback.yml'));
-    const { code, said } = await update(dir);
+    // A workflow deleted here (or renamed) is not added back unasked: named, with how to add it.
+    const first = await update(dir);
+    expect(first.code, first.said).toBe(0);
+    expect(first.said).toMatch(
+      /not there \(deleted or renamed here, or new in this Vitrine; not added\): rollback\.yml/,
+    );
+    expect(first.said).toContain('--add rollback.yml');
+    await expect(readFile(workflow(dir, 'rollback.yml'), 'utf8')).rejects.toThrow();
+    await olderCopy(dir, 'pull-request-data.yml');
+    const { code, said } = await update(dir, '--add', 'rollback.yml');
     expect(code, said).toBe(0);
     expect(said).toMatch(/replaced \(as an earlier Vitrine wrote them\): \.github\/workflows\/pull-request-data\.yml/);
     expect(said).toMatch(/added: \.github\/workflows\/rollback\.yml/);
@@ -130,6 +139,32 @@ describe('vitrine init --update-workflows', () => {
       expect(await readFile(workflow(dir, 'pull-request-data.yml'), 'utf8')).toMatch(/^# Written by vitrine init/);
     },
   );
+
+  it('leaves a workflow whose actions come from another repository, naming both, unless --force', async () => {
+    const dir = await museum('fork');
+    const ours = `museumorg/vitrine-patched@${'f'.repeat(40)}`;
+    const before = await readFile(workflow(dir, 'main.yml'), 'utf8');
+    await writeFile(
+      workflow(dir, 'main.yml'),
+      before.replaceAll('museumorg/vitrine/actions/', 'museumorg/vitrine-patched/actions/'),
+    );
+    const kept = await readFile(workflow(dir, 'main.yml'), 'utf8');
+    const { code, said } = await update(dir);
+    expect(code, said).toBe(1);
+    expect(said).toContain(
+      '.github/workflows/main.yml (its actions come from museumorg/vitrine-patched; --actions names museumorg/vitrine)',
+    );
+    expect(said).toContain('--force');
+    expect(await readFile(workflow(dir, 'main.yml'), 'utf8')).toBe(kept);
+    // Its own repository named: updated there.
+    const there = await vitrineIn({ args: ['init', '--update-workflows', '--actions', ours], cwd: dir });
+    expect(there.said, there.said).toMatch(
+      /replaced \(as an earlier Vitrine wrote them\): \.github\/workflows\/main\.yml/,
+    );
+    expect(await readFile(workflow(dir, 'main.yml'), 'utf8')).toContain(
+      `museumorg/vitrine-patched/actions/setup-data@${'f'.repeat(40)}`,
+    );
+  });
 
   it('refuses a folder that is no museum’s repository, writing nothing there', async () => {
     const dir = path.join(root, 'not-a-museum');

@@ -27,14 +27,22 @@ async function step(): Promise<string> {
 }
 
 /** The step run with Vitrine (its template) in `home` and the museum's checkout with `workflow` in `workspace`. */
-async function compare({ workflow, same = false }: { workflow: string; same?: boolean }): Promise<string> {
+async function compare({
+  workflow,
+  same = false,
+  template = TEMPLATE,
+}: {
+  workflow: string;
+  same?: boolean;
+  template?: string;
+}): Promise<string> {
   const dir = await tempDir('vitrine-workflow-age-');
   const home = path.join(dir, 'vitrine');
   const workspace = same ? home : path.join(dir, 'museum');
   await mkdir(path.join(home, '.github', 'workflows'), { recursive: true });
   await mkdir(path.join(home, 'actions', 'setup-data'), { recursive: true });
   await writeFile(path.join(home, 'package.json'), '{"name":"vitrine","version":"0.3.0"}');
-  await writeFile(path.join(home, '.github', 'workflows', 'main.yml'), TEMPLATE);
+  await writeFile(path.join(home, '.github', 'workflows', 'main.yml'), template);
   await mkdir(path.join(workspace, '.github', 'workflows'), { recursive: true });
   if (!same) await writeFile(path.join(workspace, '.github', 'workflows', 'main.yml'), workflow);
   const { stdout } = await run('bash', ['-e', '-c', await step()], {
@@ -66,6 +74,17 @@ describe('setup-data’s comparison of the workflow with Vitrine’s', () => {
     expect(await compare({ workflow: pointed(TEMPLATE.replace('push', '[push]')) })).toContain(
       'written by an earlier Vitrine',
     );
+  });
+
+  it('says nothing when only a pinned action’s version differs (Dependabot), or for a byte-order mark', async () => {
+    const pinned = TEMPLATE.replace('steps:\n', 'steps:\n      - uses: actions/checkout@1111 # v4.4.0\n');
+    expect(pinned).toContain('actions/checkout@1111');
+    const bumped = pinned.replace('actions/checkout@1111 # v4.4.0', 'actions/checkout@2222 # v4.5.0');
+    expect(
+      await compare({ workflow: markedWorkflow({ body: pointed(bumped), version: '0.3.0' }), template: pinned }),
+    ).toBe('');
+    const bom = `\uFEFF${markedWorkflow({ body: pointed(TEMPLATE), version: '0.3.0' })}`;
+    expect(await compare({ workflow: bom })).toBe('');
   });
 
   it('says nothing in Vitrine’s own repository, whose workflows are the templates', async () => {

@@ -1,5 +1,6 @@
 import { assignSlugs } from '../catalogue/derive.ts';
 import {
+  chanceWords,
   crossValidatedChange,
   crossValidatedVerdict,
   levelled,
@@ -151,7 +152,7 @@ export function crossValidatedSection({
     `On average the model gives each object's label (as it is now) a probability ` +
       `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${change}, ` +
-      `${pValue(c.pValue)}. ${words}`,
+      `${pValue(c.pValue)}${chanceWords(c.pValue) ? ` (${chanceWords(c.pValue)})` : ''}. ${words}`,
     '',
     // Plain words first, the term after (testers read the comment's terms as jargon).
     `The overall score of those predictions, each label counting equally (cross-validated macro-F1): ` +

@@ -1,7 +1,7 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
-import { levelled } from '../evaluate/verdict-words.ts';
+import { chanceWords, levelled } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
@@ -295,7 +295,11 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
       : '';
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
-  const range = `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}`;
+  // The p-value with what it means: staff read "p = 0.012" as jargon (testers).
+  const chance = chanceWords(c.pValue);
+  const range =
+    `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ` +
+    `${pValue(c.pValue)}${chance ? `: ${chance}` : ''}`;
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${capitalise(name)}${c.metric === 'macroF1' ? ',' : ''} is ${change}${again}${sure}`;
 }

@@ -48,7 +48,7 @@ describe('the figures of a change', () => {
     // p = 0.002 and the whole range above zero: more than chance, so not "no detectable difference" in bold.
     expect(md).not.toContain('**No detectable difference**');
     expect(md).toContain(
-      'p = 0.002. **No difference that matters**: the whole range is above zero, so the change is more than chance ' +
+      'p = 0.002 (with no real difference, one this large would turn up by chance about 1 time in 500). **No difference that matters**: the whole range is above zero, so the change is more than chance ' +
         'alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the verdict is ' +
         '“no detectable difference”.',
     );
@@ -58,7 +58,8 @@ describe('the figures of a change', () => {
     });
     expect(chance).toContain(
       'a change of +0.003, between −0.002 and +0.008 (95% range, allowing for the variation between training ' +
-        'runs), p = 0.310. **No detectable difference**: the change is within what chance alone could give (and ' +
+        'runs), p = 0.310 (with no real difference, one this large would turn up by chance about 3 times in 10). ' +
+        '**No detectable difference**: the change is within what chance alone could give (and ' +
         'under 0.01, evaluate.min_change, too small to matter anyway).',
     );
   });
@@ -79,7 +80,9 @@ describe('the figures of a change', () => {
     const params = validateParams({ raw: { train: { epochs: 60 } } });
     const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(markdown).not.toContain('95% range: +0.00;');
-    expect(markdown).toContain('a change of 0.000 (no change in any resample of the test objects; p = 1.000)');
+    expect(markdown).toContain(
+      'a change of 0.000 (no change in any resample of the test objects; p = 1.000: with no real difference, one this large would turn up by chance nearly always)',
+    );
     expect(markdown).toContain(
       'The macro-F1 change is 0.000 in every resample of the test objects, so it has no range.',
     );
@@ -100,7 +103,9 @@ describe('the figures of a change', () => {
     const params = validateParams({ raw: { train: { epochs: 60 } } });
     const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(json.comparison?.alpha).toBe(0.1);
-    expect(markdown).toContain('(90% range: between +0.00 and +0.06; p = 0.080)');
+    expect(markdown).toContain(
+      '(90% range: between +0.00 and +0.06; p = 0.080: with no real difference, one this large would turn up by chance about 1 time in 13)',
+    );
     expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (90% range).');
     expect(markdown).not.toContain('(95% range: between');
   });

@@ -37,7 +37,9 @@ describe('p-values', () => {
         comparison: { metric: 'probability', difference: iv(0.09), pValue: 0.0004, test: 'paired', verdict: 'better' },
       },
     } as unknown as Metrics;
-    expect(crossValidationCardLines(metrics).join('\n')).toContain('p < 0.001: **better**');
+    expect(crossValidationCardLines(metrics).join('\n')).toContain(
+      'p < 0.001 (with no real difference, one this large would turn up by chance less than 1 time in 1,000): **better**',
+    );
   });
 
   it('the drift summary says "p < 0.001" for a very small p-value, not an exponent', () => {

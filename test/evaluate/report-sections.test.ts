@@ -126,7 +126,8 @@ describe('the report sections from cross-validation', () => {
     );
     expect(md).toContain(
       // The low end, 0.004, keeps its side of zero as the scores’ ranges do: above zero, as p = 0.012 says.
-      'a change of +0.02, between +0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012 (with no real difference, one this large would turn up by chance about 1 time in 80). **Better**',
+      'a change of +0.02, between +0.00 and +0.06 (95% range, allowing for the variation between training runs), ' +
+        'p = 0.012 (with no real difference, one this large would turn up by chance about 1 time in 80). **Better**',
     );
     expect(md).toContain('each of the 300 labelled objects');
     expect(md).not.toContain('sample');

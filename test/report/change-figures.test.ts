@@ -48,7 +48,8 @@ describe('the figures of a change', () => {
     // p = 0.002 and the whole range above zero: more than chance, so not "no detectable difference" in bold.
     expect(md).not.toContain('**No detectable difference**');
     expect(md).toContain(
-      'p = 0.002 (with no real difference, one this large would turn up by chance about 1 time in 500). **No difference that matters**: the whole range is above zero, so the change is more than chance ' +
+      'p = 0.002 (with no real difference, one this large would turn up by chance about 1 time in 500). ' +
+        '**No difference that matters**: the whole range is above zero, so the change is more than chance ' +
         'alone would give, but it is under 0.01 (evaluate.min_change), too small to matter; so the verdict is ' +
         '“no detectable difference”.',
     );
@@ -81,7 +82,8 @@ describe('the figures of a change', () => {
     const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(markdown).not.toContain('95% range: +0.00;');
     expect(markdown).toContain(
-      'a change of 0.000 (no change in any resample of the test objects; p = 1.000: with no real difference, one this large would turn up by chance nearly always)',
+      'a change of 0.000 (no change in any resample of the test objects; p = 1.000: ' +
+        'with no real difference, one this large would turn up by chance nearly always)',
     );
     expect(markdown).toContain(
       'The macro-F1 change is 0.000 in every resample of the test objects, so it has no range.',

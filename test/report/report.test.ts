@@ -688,7 +688,8 @@ describe('the label-correction report', () => {
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     // The test's name is in "Where this result comes from", not in the sentence staff read first (tester).
     expect(markdown).toContain(
-      'a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200: with no real difference, one this large would turn up by chance about 2 times in 10)',
+      'a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200: ' +
+        'with no real difference, one this large would turn up by chance about 2 times in 10)',
     );
     expect(markdown).toContain('- How the change was tested: both models were scored again on many random draws of');
     expect(markdown).toContain('how much of the change chance alone could give (paired bootstrap');

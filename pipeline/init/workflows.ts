@@ -337,7 +337,8 @@ export async function updateWorkflows({
       };
       // The repository whose actions run on the museum's runner is the museum's choice: never changed unasked.
       const uses = repositoryOf(lines);
-      if (uses !== wanted) {
+      // GitHub's owner and repository names ignore case: Vitrine-Org/Vitrine is vitrine-org/vitrine (a reviewer).
+      if (uses.toLowerCase() !== wanted.toLowerCase()) {
         leave({ file: name, why: 'repository', uses, wanted });
         continue;
       }

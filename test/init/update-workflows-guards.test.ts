@@ -74,6 +74,20 @@ describe('the repository the workflows’ actions come from', () => {
     expect(r.replaced).toContain('.github/workflows/main.yml');
     expect(await readFile(at(dir, 'main.yml'), 'utf8')).toContain(`@${'f'.repeat(40)}`);
   });
+
+  // A reviewer: GitHub's names ignore case, so Vitrine-Org/Vitrine and vitrine-org/vitrine are one repository; every
+  // file was refused as "another repository".
+  it('takes a repository named in other capitals as the same one', async () => {
+    const dir = await museum();
+    const old = `Museumorg/Vitrine-Patched@${'e'.repeat(40)}`;
+    await writeFile(
+      at(dir, 'main.yml'),
+      markedWorkflow({ body: point(await template('main.yml'), old), version: '0.0.1' }),
+    );
+    const r = await updateWorkflows({ root: dir, ref: FORK });
+    expect(r.edited).toEqual([]);
+    expect(r.replaced).toContain('.github/workflows/main.yml');
+  });
 });
 
 describe('a workflow written by a newer Vitrine', () => {

@@ -143,7 +143,9 @@ export async function startImport({
         throw recoveryFailed({ ws, marker: before, markerFile, error });
       });
       editsKept = edits;
-      await rm(markerFile, { force: true });
+      // A note of files placed but not recorded in data.dvc stays until this import begins its own (or finishes): an
+      // import stopped before that (a mistyped export) took it away, and "run" went on (a reviewer).
+      if (before.phase !== 'written') await rm(markerFile, { force: true });
       log.warn(`${interruptedWords(before)} ${said} This import starts again from the export.`, {
         file: path.relative(ws.root, markerFile),
       });

@@ -110,6 +110,15 @@ describe('an import whose recording in data.dvc failed, run again', () => {
     expect(run.messages).toContain('Nothing was run.');
 
     await rm(blocker);
+    // A reviewer: an import that then stopped before it changed anything (a mistyped export) took the note away,
+    // and "run" went on with data.dvc still not recording data/.
+    const typo = await vitrine(['import', '--metadata', path.join(root, 'no-such-export.csv')]);
+    expect(typo.code, typo.messages).not.toBe(0);
+    expect((await stat(path.join(museum, '.vitrine', 'import-unfinished.json'))).isFile()).toBe(true);
+    const still = await vitrine(['run', 'dataset']);
+    expect(still.code, still.messages).toBe(1);
+    expect(still.messages).toContain('data.dvc may not record it yet');
+
     const again = await vitrine(['import', '--metadata', second]);
     expect(again.code, again.messages).toBe(0);
     expect(again.messages).toContain(
@@ -118,6 +127,7 @@ describe('an import whose recording in data.dvc failed, run again', () => {
     expect(again.messages).not.toContain('Nothing changed');
     expect(again.messages).toContain('data/objects.csv held changes that data.dvc does not record yet');
     expect(await readFile(path.join(museum, 'data.dvc'), 'utf8')).not.toBe(dataDvc);
+    await expect(stat(path.join(museum, '.vitrine', 'import-unfinished.json'))).rejects.toThrow();
   });
 });
 

@@ -16,6 +16,7 @@ export {
   cardOf,
   familyLists,
   percent,
+  percentApart,
   type ReviewProps,
   reviewList,
   reviewSummary,

@@ -78,7 +78,9 @@ describe('annotation after a rollback', () => {
     expect(annotations.filter((a) => a.published !== true).map((a) => a.id)).toEqual([]);
     expect(annotations.some((a) => a.noThreshold)).toBe(false);
     // v1.0.0 has thresholds but was evaluated before the familiarity check: said, not borrowed from v1.1.0.
-    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+    // (The placeholder registry.owners' warning aside: the fixture keeps init's default; owners.test.ts.)
+    const warnings = log.lines.filter((l) => l.level === 'warn' && !l.message.includes('registry.owners'));
+    expect(warnings.map((l) => l.message)).toEqual([
       'Model version v1.0.0 was evaluated without the check for photographs unlike the labelled ones ' +
         '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
     ]);

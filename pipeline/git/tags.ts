@@ -177,6 +177,8 @@ export async function createTag({
   if (!(await createLock({ lock, gitdir }))) {
     throw new VitrineError('TAG_EXISTS', `The tag "${tag}" is being written by another promotion.`, { tag });
   }
+  const now = Math.floor(clock.now().getTime() / 1000);
+  if (now < after - CLOCK_SLACK_SECONDS) warnClockBehind({ now, after, log });
   try {
     await removeBrokenRef({ file: path.join(gitdir, 'refs', 'tags', tag), log });
     await git.annotatedTag({
@@ -187,7 +189,7 @@ export async function createTag({
       message,
       tagger: {
         ...tagger,
-        timestamp: Math.max(Math.floor(clock.now().getTime() / 1000), after + 1),
+        timestamp: Math.max(now, after + 1),
         timezoneOffset: 0,
       },
     });
@@ -199,6 +201,31 @@ export async function createTag({
   } finally {
     await rm(lock, { force: true });
   }
+}
+
+/**
+ * Tags written in quick succession are dated a second apart and can run a little ahead of the
+ * clock; past this, the clock itself is behind.
+ */
+const CLOCK_SLACK_SECONDS = 10 * 60;
+const clockWarned = new WeakSet<Logger>();
+
+/**
+ * A clock set back (a runner without NTP, a restored VM) would date the entry before the last
+ * one: it is dated just after instead, and the maintainer is told, since the model card's
+ * dates come from the same clock.
+ */
+function warnClockBehind({ now, after, log }: { now: number; after: number; log?: Logger }): void {
+  // Once per run: a promotion writes two or three tags from the same clock.
+  if (!log || clockWarned.has(log)) return;
+  clockWarned.add(log);
+  const minute = (s: number) => `${new Date(s * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  log.warn(
+    `This computer's clock reads ${minute(now)}, earlier than the model's last registry entry ` +
+      `(${minute(after)}). The new entry is dated just after that one, so the model's history ` +
+      `keeps its order, but dates written from this clock (the model card's) will be wrong: ` +
+      'set the clock of this runner right (turn on network time).',
+  );
 }
 
 /**

@@ -288,6 +288,30 @@ describe('registry tags', () => {
     expect(new Set(prodTags).size).toBe(prodTags.length);
   });
 
+  it('warns when this computer’s clock reads earlier than the model’s last registry entry', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const name = 'collection-classifier';
+    const commit = sh(f.root, 'rev-parse', 'HEAD');
+    const ahead = steppingClock(Date.parse('2026-03-05T00:00:00Z'));
+    await registerVersion({ dir: f.root, name, commit, record: await record(f), clock: ahead, log });
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    // A runner whose clock was set back four days promotes the version.
+    const behind = steppingClock(Date.parse('2026-03-01T00:00:00Z'));
+    await assignStage({ dir: f.root, name, version: 'v1.0.0', stage: 'prod', clock: behind, log });
+    await assignStage({ dir: f.root, name, version: 'v1.0.0', stage: 'staging', clock: behind, log });
+    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/clock/);
+    expect(warnings[0]).toContain('2026-03-01 00:01 UTC');
+    expect(warnings[0]).toContain('2026-03-05 00:01 UTC');
+    // The history keeps its order all the same: the new tag is dated after the last one.
+    const dates = sh(f.root, 'for-each-ref', '--sort=taggerdate', '--format=%(refname:short)', 'refs/tags');
+    expect(dates.split('\n').slice(-2)).toEqual([expect.stringMatching(/#prod#/), expect.stringMatching(/#staging#/)]);
+  });
+
   it('gives two promotions racing in separate processes distinct versions', async () => {
     fixture = await makeRepo();
     const f = fixture;

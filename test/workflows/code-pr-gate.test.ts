@@ -27,8 +27,12 @@ const BASE =
   'gate:\n  max_macro_f1_drop: 0.02\n  min_class_f1: 0.3\n  min_macro_f1: 0.5\n  min_test_objects: 30\n';
 const WEAK = BASE.replace('epochs: 80', 'epochs: 12').replace('min_macro_f1: 0.5', 'min_macro_f1: 0');
 
-/** A git repository: params.yaml on main (also as origin/main, as a CI checkout has it), then the head's commit. */
-async function checkout({ base, head }: { base: string; head: string }): Promise<string> {
+/**
+ * A git repository as actions/checkout leaves a pull_request run's clone: params.yaml on main (also as origin/main),
+ * the head's commit on a branch, main's later commit when given (`later`), and HEAD detached at GitHub's merge of
+ * the head into main (refs/pull/N/merge, the run's GITHUB_SHA), whose first parent is main's latest commit.
+ */
+async function checkout({ base, head, later }: { base: string; head: string; later?: string }): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-code-pr-'));
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
@@ -37,10 +41,18 @@ async function checkout({ base, head }: { base: string; head: string }): Promise
   await writeFile(path.join(dir, 'params.yaml'), base);
   git('add', '.');
   git('commit', '-q', '-m', 'base');
-  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
   git('checkout', '-q', '-b', 'change-code');
   await writeFile(path.join(dir, 'params.yaml'), head);
   git('commit', '-q', '-am', 'head');
+  git('checkout', '-q', 'main');
+  if (later !== undefined) {
+    await writeFile(path.join(dir, 'params.yaml'), later);
+    git('commit', '-q', '-am', 'main later');
+  }
+  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  git('checkout', '-q', '--detach', 'main');
+  git('merge', '-q', '--no-ff', '-m', 'Merge change-code into main', 'change-code');
+  git('branch', '-q', '-D', 'main');
   return dir;
 }
 
@@ -77,11 +89,25 @@ if (args[0] === 'run') {
 }
 
 /** pull-request.yml's pipeline job, for one pull_request event, against the emulated GitHub. */
-async function playPipelineJob({ workspace, gh, event }: { workspace: string; gh: FakeGitHub; event: unknown }) {
+async function playPipelineJob({
+  workspace,
+  gh,
+  event,
+  merge,
+}: {
+  workspace: string;
+  gh: FakeGitHub;
+  event: unknown;
+  /** The run's commit (GITHUB_SHA), when the checkout left HEAD elsewhere. */
+  merge?: string;
+}) {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-runner-'));
   const vitrine = await standIn(temp);
   const workflow = parse(await readFile(path.join(ROOT, '.github/workflows/pull-request.yml'), 'utf8'));
+  // The run's commit: what actions/checkout checked out (GitHub's merge of the pull request).
+  const sha = merge ?? execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace }).toString().trim();
   const github = {
+    sha,
     event_name: 'pull_request',
     event,
     repository: 'Codertocat/Hello-World',
@@ -100,6 +126,7 @@ async function playPipelineJob({ workspace, gh, event }: { workspace: string; gh
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_BASE_REF: 'main',
     GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_SHA: sha,
     RUNNER_TEMP: temp,
     VITRINE: vitrine.file,
   };
@@ -228,8 +255,8 @@ describe('every pull-request workflow', () => {
   });
 });
 
-describe('the base is the pull request base commit', () => {
-  it("judges by the event's base commit: a tag named like the base branch (pointing at a weak gate) does not stand for it", async () => {
+describe('the base is a commit, never a name', () => {
+  it('judges by the base commit: a tag named like the base branch (pointing at a weak gate) does not stand for it', async () => {
     gh = await startFakeGitHub({ token: 'test-token' });
     const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
       pull_request: { base: { sha: string } };
@@ -239,16 +266,61 @@ describe('the base is the pull request base commit', () => {
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: workspace })
         .toString()
         .trim();
-    event.pull_request.base.sha = git('rev-parse', 'main');
+    event.pull_request.base.sha = git('rev-parse', 'HEAD^1');
     // As actions/checkout leaves a pull request's clone: detached, origin/<branch> only, tags fetched. Someone with
     // write access tagged the head "main", and moved origin/main there too (a push after the event).
     git('tag', 'main', 'change-code');
     git('update-ref', 'refs/remotes/origin/main', 'change-code');
-    git('checkout', '-q', '--detach', 'change-code');
-    git('branch', '-q', '-D', 'main');
     const { report, calls } = await playPipelineJob({ workspace, gh, event });
     expect(report.code, report.stdout).toBe(0);
     expect(parse(calls.find((c) => c.args[0] === 'run')!.params).gate.min_macro_f1).toBe(0.5);
     expect(gh.statuses.find((s) => s.context === 'vitrine/gate')!.description).toMatch(/^Base settings/);
+  });
+});
+
+/*
+ * GitHub leaves a pull request's base.sha at the base branch's commit of the branch's last push (github/docs#431),
+ * while the run checks out GitHub's merge of the head into the base branch's latest commit (GITHUB_SHA). Main that
+ * raised its gate since judged the pull request by its older gate: the merge, holding main's raised gate, was said
+ * to lower it, and passed. The base is now the merge's first parent, the commit the checkout merged into.
+ */
+describe('the base is the commit GitHub merged the pull request into', () => {
+  // Main's gate when the branch was last pushed: the candidate's macro-F1 of 0.3 passes it.
+  const OLDER = BASE.replace('min_macro_f1: 0.5', 'min_macro_f1: 0.2');
+
+  it('judges by main’s raised gate, not the older one of the event’s base.sha', async () => {
+    gh = await startFakeGitHub({ token: 'test-token' });
+    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
+      pull_request: { base: { sha: string } };
+    };
+    const head = OLDER.replace('epochs: 80', 'epochs: 12');
+    const workspace = await checkout({ base: OLDER, head, later: BASE });
+    const older = execFileSync('git', ['rev-parse', 'HEAD^2~1'], { cwd: workspace }).toString().trim();
+    event.pull_request.base.sha = older;
+    const { report, calls } = await playPipelineJob({ workspace, gh, event });
+    expect(report.code, report.stdout).toBe(0);
+    // The merge's own settings: main's raised gate and the head's epochs, nothing put back.
+    const run = parse(calls.find((c) => c.args[0] === 'run')!.params);
+    expect(run.gate.min_macro_f1).toBe(0.5);
+    expect(run.train.epochs).toBe(12);
+    const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
+    expect(status.state).toBe('failure');
+    expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+    const comment = gh.comments.get(event.pull_request.number)!.find((c) => c.body.startsWith('<!-- vitrine:report'))!;
+    expect(comment.body).not.toContain('This pull request changes the promotion gate');
+  });
+
+  it('stops with a plain error when the checkout is not GitHub’s merge of the pull request', async () => {
+    gh = await startFakeGitHub({ token: 'test-token' });
+    const event = examplePayload('opened');
+    const workspace = await checkout({ base: BASE, head: WEAK });
+    baseOf(event, workspace);
+    const merge = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace }).toString().trim();
+    // A checkout step given `ref:` the head: HEAD^1 would be the pull request's own earlier commit, its gate lowered.
+    execFileSync('git', ['checkout', '-q', '--detach', 'change-code'], { cwd: workspace, stdio: 'pipe' });
+    const message = /pull-request\.yml checked out .*not GitHub’s merge of the pull request/s;
+    await expect(playPipelineJob({ workspace, gh, event, merge })).rejects.toThrow(message);
+    // Nor a commit that is no merge at all, even as the run's own.
+    await expect(playPipelineJob({ workspace, gh, event })).rejects.toThrow(message);
   });
 });

@@ -1,10 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { guardPullRequest } from '../../pipeline/github/guard.ts';
-import { githubForge } from '../../pipeline/github/rest.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/temp.ts';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { asFork, examplePayload, runAction } from './run-action.ts';
+import { emulatedGitHub, filesAt, forgeOn, type GuardEvent, guardEvent, runGuard } from './guard-fixture.ts';
+import { asFork, runAction } from './run-action.ts';
 
 /*
  * A pull request's base.sha is the base branch's commit when it was opened or last pushed to, not main's latest
@@ -21,58 +18,38 @@ const PARAMS =
 const RAISED = PARAMS.replace('min_macro_f1: 0.5', 'min_macro_f1: 0.7');
 const LATEST = 'e'.repeat(40);
 
-let gh: FakeGitHub | null = null;
-afterEach(async () => {
-  await gh?.close();
-  gh = null;
-});
+const github = emulatedGitHub();
 
 async function approvedLater() {
-  gh = await startFakeGitHub();
-  const event = asFork(examplePayload('labeled')) as ReturnType<typeof examplePayload> & {
-    pull_request: { base: { sha: string } };
-    sender: { login: string };
-  };
+  const gh = await github.start();
+  const event = asFork(guardEvent('labeled')) as GuardEvent & { sender: { login: string } };
   event.label = { name: 'safe to run' };
   const { number } = event.pull_request;
   const headSha = event.pull_request.head.sha;
   const older = event.pull_request.base.sha;
   gh.permissions.set(event.sender.login, 'write');
   gh.pullFiles.set(number, [{ filename: 'labels.csv', status: 'modified' }]);
-  gh.contents.set(headSha, new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\na,coin\n' }]]));
-  gh.contents.set(older, new Map([['params.yaml', { type: 'file' as const, text: PARAMS }]]));
-  gh.contents.set(LATEST, new Map([['params.yaml', { type: 'file' as const, text: RAISED }]]));
+  filesAt({ gh, commit: headSha, files: { 'labels.csv': 'object_id,label\na,coin\n' } });
+  filesAt({ gh, commit: older, files: { 'params.yaml': PARAMS } });
+  filesAt({ gh, commit: LATEST, files: { 'params.yaml': RAISED } });
   gh.compare.set(`${LATEST}...${headSha}`, older);
-  return { event, older };
+  return { gh, event, older };
 }
 
 describe('the base a pull request is judged against, when main moved on after it was opened', () => {
   it('is the run’s commit, main’s latest, not the event’s older base commit', async () => {
-    const { event, older } = await approvedLater();
-    const log = memoryLogger();
-    const forge = githubForge({ apiUrl: gh!.url, token: 'test-token', log, sleep: async () => {} });
-    const result = await guardPullRequest({
-      forge,
-      owner: 'Codertocat',
-      repo: 'Hello-World',
-      eventName: 'pull_request_target',
-      event,
-      selfHosted: ['self-hosted'],
-      approvalLabel: 'safe to run',
-      approver: 'github-actions[bot]',
-      baseCommit: LATEST,
-      log,
-    });
+    const { gh, event, older } = await approvedLater();
+    const result = await runGuard({ ...forgeOn(gh), event, baseCommit: LATEST });
     expect(result.choice.trusted).toBe(true);
     expect(result.pullRequest!.baseSha).toBe(LATEST);
     expect(result.pullRequest!.baseSha).not.toBe(older);
   });
 
   it('is what choose-runner hands the pipeline job’s base-gate step (base-sha)', async () => {
-    const { event } = await approvedLater();
+    const { gh, event } = await approvedLater();
     const run = await runAction({
       name: 'choose-runner',
-      inputs: { 'github-token': 'test-token', 'api-url': gh!.url },
+      inputs: { 'github-token': 'test-token', 'api-url': gh.url },
       event,
       eventName: 'pull_request_target',
       workspace: await tempDir('vitrine-guard-base-tip-'),

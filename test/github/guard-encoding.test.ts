@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { guardComment, guardPullRequest } from '../../pipeline/github/guard.ts';
+import { guardComment } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { examplePayload } from './run-action.ts';
+import { emulatedGitHub, forgeOn, guardEvent, runGuard } from './guard-fixture.ts';
 
 /*
  * A head's data files are read as bytes and must be UTF-8, as the pipeline requires: decoding them loosely would
@@ -13,11 +12,9 @@ import { examplePayload } from './run-action.ts';
 
 const CP1252 = Buffer.from('id,label\nDM-1,c\xe9ramique\n', 'latin1');
 
-let gh: FakeGitHub | null = null;
+const github = emulatedGitHub();
 let server: Server | null = null;
 afterEach(async () => {
-  await gh?.close();
-  gh = null;
   await new Promise((done) => (server ? server.close(done) : done(null)));
   server = null;
 });
@@ -38,29 +35,16 @@ describe("the guard reads a head's data files as bytes", () => {
   });
 
   it('refuses a labels.csv that is not UTF-8, saying so in plain words', async () => {
-    gh = await startFakeGitHub();
-    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
-      pull_request: { base: { sha: string } };
-    };
+    const gh = await github.start();
+    const event = guardEvent('opened');
     gh.pullFiles.set(event.pull_request.number, [{ filename: 'labels.csv', status: 'modified' }]);
-    const log = memoryLogger();
-    const real = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    const { forge: real, log } = forgeOn(gh);
     // The fake serves text only: the head's labels.csv comes as Windows-1252 bytes from here.
     const forge = {
       ...real,
       readFileAt: async () => ({ kind: 'file' as const, bytes: new Uint8Array(CP1252), size: CP1252.length }),
     };
-    const result = await guardPullRequest({
-      forge,
-      owner: 'Codertocat',
-      repo: 'Hello-World',
-      eventName: 'pull_request_target',
-      event,
-      selfHosted: ['self-hosted'],
-      approvalLabel: 'safe to run',
-      approver: 'github-actions[bot]',
-      log,
-    });
+    const result = await runGuard({ forge, log, event });
     expect(result.choice.trusted).toBe(false);
     expect(result.files).toEqual([]);
     expect(result.problems).toEqual([expect.stringMatching(/^labels\.csv:2: this file is not saved as UTF-8/)]);

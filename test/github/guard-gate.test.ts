@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readSettings } from '../../actions/report/settings.ts';
 import { proposedGateNote } from '../../pipeline/evaluate/gate.ts';
-import { guardPullRequest, paramsProblems, withBaseGate } from '../../pipeline/github/guard.ts';
+import { paramsProblems, withBaseGate } from '../../pipeline/github/guard.ts';
 import { withGateChanges } from '../../pipeline/github/publish.ts';
-import { githubForge } from '../../pipeline/github/rest.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { headline } from '../../pipeline/report/render.ts';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { examplePayload } from './run-action.ts';
+import { emulatedGitHub, filesAt, forgeOn, guardEvent, runGuard } from './guard-fixture.ts';
 
 /*
  * The gate that decides vitrine/gate on a pull request is the base branch's (the rules in force): a pull
@@ -27,11 +24,7 @@ const WEAK = BASE.replace('epochs: 80', 'epochs: 12 # fewer')
   .replace('min_test_objects: 30', 'min_test_objects: 0')
   .replace('baseline: prod', 'baseline: v1.0.0');
 
-let gh: FakeGitHub | null = null;
-afterEach(async () => {
-  await gh?.close();
-  gh = null;
-});
+const github = emulatedGitHub();
 
 describe("the base branch's gate decides a pull request", () => {
   it("keeps the base's gate and evaluate.baseline in the head's params.yaml, and lists what the head proposes", () => {
@@ -68,27 +61,13 @@ describe("the base branch's gate decides a pull request", () => {
   // in every workflow: test/workflows/code-pr-gate.test.ts) puts the base's gate back. Rewritten here, it conflicted
   // with the base's changes near the gate (a reviewer).
   it("gives the trusted run the head's params.yaml as written, and names the gate it changes", async () => {
-    gh = await startFakeGitHub();
-    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
-      pull_request: { base: { sha: string } };
-    };
+    const gh = await github.start();
+    const event = guardEvent('opened');
     const number = event.pull_request.number;
     gh.pullFiles.set(number, [{ filename: 'params.yaml', status: 'modified' }]);
-    gh.contents.set(event.pull_request.head.sha, new Map([['params.yaml', { type: 'file' as const, text: WEAK }]]));
-    gh.contents.set(event.pull_request.base.sha, new Map([['params.yaml', { type: 'file' as const, text: BASE }]]));
-    const log = memoryLogger();
-    const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
-    const result = await guardPullRequest({
-      forge,
-      owner: 'Codertocat',
-      repo: 'Hello-World',
-      eventName: 'pull_request_target',
-      event,
-      selfHosted: ['self-hosted'],
-      approvalLabel: 'safe to run',
-      approver: 'github-actions[bot]',
-      log,
-    });
+    filesAt({ gh, commit: event.pull_request.head.sha, files: { 'params.yaml': WEAK } });
+    filesAt({ gh, commit: event.pull_request.base.sha, files: { 'params.yaml': BASE } });
+    const result = await runGuard({ ...forgeOn(gh), event });
     expect(result.choice.trusted).toBe(true);
     expect(result.files.find((f) => f.path === 'params.yaml')!.text).toBe(WEAK);
     expect(result.gateChanges.map((c) => c.key)).toContain('gate.min_macro_f1');
@@ -192,9 +171,8 @@ describe("the base branch's gate decides a pull request", () => {
   });
 
   it('keeps the verdict whole in the commit status of a pull request that changes the gate', async () => {
-    gh = await startFakeGitHub();
-    const log = memoryLogger();
-    const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    const gh = await github.start();
+    const { forge } = forgeOn(gh);
     const { changes } = withBaseGate({ head: WEAK, base: BASE });
     const verdicts = ['better', 'worse', 'no detectable difference', 'first model'] as const;
     for (const verdict of verdicts) {

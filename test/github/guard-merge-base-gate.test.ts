@@ -1,9 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { guardPullRequest } from '../../pipeline/github/guard.ts';
-import { githubForge } from '../../pipeline/github/rest.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { examplePayload } from './run-action.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatedGitHub, filesAt, forgeOn, guardEvent, runGuard } from './guard-fixture.ts';
 
 /*
  * Another helper: the guard compared the head's params.yaml with the base branch's latest commit. When main raised a
@@ -19,38 +15,20 @@ const OLD =
 const MAIN = OLD.replace('min_class_f1: 0.3', 'min_class_f1: 0.4');
 const MERGE_BASE = 'd'.repeat(40);
 
-let gh: FakeGitHub | null = null;
-afterEach(async () => {
-  await gh?.close();
-  gh = null;
-});
+const github = emulatedGitHub();
 
 async function guard(head: string) {
-  gh = await startFakeGitHub();
-  const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
-    pull_request: { base: { sha: string } };
-  };
+  const gh = await github.start();
+  const event = guardEvent('opened');
   const { number } = event.pull_request;
   const headSha = event.pull_request.head.sha;
   const baseSha = event.pull_request.base.sha;
   gh.pullFiles.set(number, [{ filename: 'params.yaml', status: 'modified' }]);
-  gh.contents.set(headSha, new Map([['params.yaml', { type: 'file' as const, text: head }]]));
-  gh.contents.set(baseSha, new Map([['params.yaml', { type: 'file' as const, text: MAIN }]]));
-  gh.contents.set(MERGE_BASE, new Map([['params.yaml', { type: 'file' as const, text: OLD }]]));
+  filesAt({ gh, commit: headSha, files: { 'params.yaml': head } });
+  filesAt({ gh, commit: baseSha, files: { 'params.yaml': MAIN } });
+  filesAt({ gh, commit: MERGE_BASE, files: { 'params.yaml': OLD } });
   gh.compare.set(`${baseSha}...${headSha}`, MERGE_BASE);
-  const log = memoryLogger();
-  const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
-  return guardPullRequest({
-    forge,
-    owner: 'Codertocat',
-    repo: 'Hello-World',
-    eventName: 'pull_request_target',
-    event,
-    selfHosted: ['self-hosted'],
-    approvalLabel: 'safe to run',
-    approver: 'github-actions[bot]',
-    log,
-  });
+  return runGuard({ ...forgeOn(gh), event });
 }
 
 describe('what a pull request proposes for the gate, from its merge base', () => {

@@ -557,7 +557,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
     [
       // Rows, not objects: a row refused later (an object number again, no image) is no object (a tester: "129
       // objects", then 128 imported).
-      `${path.basename(proposal.from)}: ${plural(proposal.table.rows.length, 'row')}, ` +
+      `${path.basename(proposal.from)}: ${rowWords(proposal.table.rows)}, ` +
         `${plural(proposal.table.header.length, 'column')} (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
@@ -587,6 +587,16 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       .filter(Boolean)
       .join('\n'),
   );
+}
+
+/**
+ * "150 rows (and 2 empty ones, skipped)": the empty lines a spreadsheet leaves at the end are no objects, and a
+ * tester read "152 rows" for an export of 150.
+ */
+function rowWords(rows: { cells: Record<string, string> }[]): string {
+  const empty = rows.filter((r) => Object.values(r.cells).every((v) => !v.trim())).length;
+  const filled = plural(rows.length - empty, 'row');
+  return empty === 0 ? filled : `${filled} (and ${plural(empty, 'empty one')}, skipped)`;
 }
 
 /** Init cannot import an export without knowing which column holds the object id. */

@@ -36,6 +36,11 @@ const NAMES: Record<Field, string[]> = {
     'accession',
     'inventorynumber',
     'inventoryno',
+    // "Inv. No.", "Inv.-Nr.", "Obj. No.": the abbreviations of English, German and Dutch registers.
+    'invno',
+    'invnr',
+    'inventorynr',
+    'objno',
     'idno',
     'objectno',
     'objectid',
@@ -163,7 +168,6 @@ const NAMES: Record<Field, string[]> = {
     'description',
     'labeltext',
     'summary',
-    'notes',
     'inscription',
     'physicaldescription',
     'beschreibung',
@@ -244,9 +248,29 @@ export function guessColumns({
   return { columns, keep, unmapped: FIELDS.filter((f) => !columns[f]) };
 }
 
-/** The mapping as lines for the terminal: "  id          ← ObjectNumber". */
+/** The fields the public catalogue shows (object pages, search, its data download): all but id, image, label. */
+const PUBLISHED: Field[] = ['title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description'];
+
+/**
+ * The mapping as lines for the terminal ("  id          ← ObjectNumber"), then which columns the public will read:
+ * an export's notes column can hold condition, valuations or donors' names, and a tester's went to the object
+ * pages without a word.
+ */
 export function describeMapping(columns: Params['import']['columns']): string {
-  return FIELDS.map((f) => `  ${f.padEnd(12)} ${columns[f] ? `← ${columns[f]}` : '(none)'}`).join('\n');
+  const lines = FIELDS.map((f) => `  ${f.padEnd(12)} ${columns[f] ? `← ${columns[f]}` : '(none)'}`);
+  const shown = PUBLISHED.filter((f) => columns[f]).map((f) => `"${columns[f]}"`);
+  if (shown.length === 0) return lines.join('\n');
+  const example = columns.description ? 'description' : PUBLISHED.find((f) => columns[f])!;
+  return [
+    ...lines,
+    `  Published: the public catalogue shows ${listAnd(shown)} on each object's page, in search and in its ` +
+      'data download. If one of these columns holds internal remarks (condition, value, donors), leave it ' +
+      `out with --column <field>= (here, say, --column ${example}=).`,
+  ].join('\n');
+}
+
+function listAnd(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /**

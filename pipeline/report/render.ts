@@ -859,6 +859,26 @@ function leftOutNote(chart: ReturnType<typeof lineChart>, what: string): string 
     .join(' ');
 }
 
+/** "with no real difference, … about 1 time in 250; " before a drift signal's alarm, nothing without a p-value. */
+function chanceAnd(p: number): string {
+  const words = chanceWords(p);
+  return words ? `${words}; ` : '';
+}
+
+/**
+ * A text the report shows but did not write (a stage's summary in dvc.lock, the drift summary) with each p-value
+ * followed by what it means, as the report's own sentences say it: "p = 0.012: with no real difference, one this
+ * large would turn up by chance about 1 time in 80" (staff read a bare "p = 0.012" as jargon). Read from the
+ * figure as written, so a summary from an older run gets the words too; one that has them already is left as it is.
+ */
+export function withChanceWords(words: string): string {
+  return words.replace(/\bp (=|<) (\d\.\d{3})(?!\d|: with| \(with)/g, (shown, sign: string, figure: string) => {
+    // "p < 0.001" is below the figure: the words say "less than 1 time in 1,000" for any p under it.
+    const chance = chanceWords(sign === '<' ? Number(figure) / 2 : Number(figure));
+    return chance ? `${shown}: ${chance}` : shown;
+  });
+}
+
 function driftSection(drift: DriftReport): string {
   const rows: string[][] = [];
   const mark = (drifted: boolean) => (drifted ? '⚠️ changed' : 'steady');
@@ -867,14 +887,16 @@ function driftSection(drift: DriftReport): string {
     rows.push([
       mark(e.drifted),
       'What the photographs show, to the model (embeddings)',
-      `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`,
+      `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (${chanceAnd(e.pValue)}alarm from effect ` +
+        `${num(e.minEffect, 2)} with p below ${num(e.threshold)})`,
     ]);
   const n = drift.signals.novelty;
   if (n)
     rows.push([
       mark(n.drifted),
       'Photographs unlike anything the model learned from (novelty)',
-      `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`,
+      `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} ` +
+        `(${chanceAnd(n.pValue)}alarm from ${Math.round(n.minIncrease * 100)}%)`,
     ]);
   for (const s of drift.signals.imageStats)
     rows.push([
@@ -895,7 +917,7 @@ function driftSection(drift: DriftReport): string {
       `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
     : '';
   return (
-    `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +
+    `### Collection drift\n\n${text(withChanceWords(drift.summary))}\n\nCompared: ${text(drift.reference.description)} ` +
     `with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`
   );
 }
@@ -939,7 +961,7 @@ function lineageSection(report: ReportJson): string {
     ? '\n\n' +
       table({
         header: ['Stage', 'Time', 'Result'],
-        rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
+        rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(withChanceWords(s.summary))]),
         align: ['left', 'right', 'left'],
       })
     : '';

@@ -554,7 +554,8 @@ describe('the label-correction report', () => {
     );
     expect(markdown).toContain(
       '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | ' +
-        '+80% farther than usual, p = 0.004 (alarm from 50%) |',
+        '+80% farther than usual, p = 0.004 (with no real difference, one this large would turn up by chance about ' +
+        '1 time in 250; alarm from 50%) |',
     );
     expect(markdown).toContain(
       '| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |',

@@ -37227,18 +37227,28 @@ function leftOutNote(chart, what) {
     return `${`${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))}`} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
   }).join(" ");
 }
+function chanceAnd(p) {
+  let words = chanceWords(p);
+  return words ? `${words}; ` : "";
+}
+function withChanceWords(words) {
+  return words.replace(/\bp (=|<) (\d\.\d{3})(?!\d|: with| \(with)/g, (shown, sign, figure) => {
+    let chance = chanceWords(sign === "<" ? Number(figure) / 2 : Number(figure));
+    return chance ? `${shown}: ${chance}` : shown;
+  });
+}
 function driftSection(drift) {
   let rows = [], mark = (drifted) => drifted ? "\u26A0\uFE0F changed" : "steady", e = drift.signals.embeddings;
   e && rows.push([
     mark(e.drifted),
     "What the photographs show, to the model (embeddings)",
-    `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`
+    `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (${chanceAnd(e.pValue)}alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`
   ]);
   let n = drift.signals.novelty;
   n && rows.push([
     mark(n.drifted),
     "Photographs unlike anything the model learned from (novelty)",
-    `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`
+    `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} (${chanceAnd(n.pValue)}alarm from ${Math.round(n.minIncrease * 100)}%)`
   ]);
   for (let s of drift.signals.imageStats)
     rows.push([
@@ -37257,7 +37267,7 @@ function driftSection(drift) {
 Objects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ""}`).join(", ")}.` : "";
   return `### Collection drift
 
-${text(drift.summary)}
+${text(withChanceWords(drift.summary))}
 
 Compared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `
 
@@ -37288,7 +37298,7 @@ No setting in params.yaml changed.` : "", stages = l.stages.length ? `
 
 ` + table({
     header: ["Stage", "Time", "Result"],
-    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
+    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(withChanceWords(s.summary))]),
     align: ["left", "right", "left"]
   }) : "";
   return `<details><summary>Where this result comes from</summary>

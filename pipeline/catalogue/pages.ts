@@ -418,15 +418,8 @@ export function percent(x: number, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
-/**
- * Two figures said side by side, with the decimals it takes to tell them apart: 0.617 below 0.62 read "62% sure, below
- * the 62% this museum asks for" (a reviewer).
- */
-export function percentApart(x: number, y: number): [string, string] {
-  let digits = 0;
-  while (digits < 3 && x !== y && percent(x, digits) === percent(y, digits)) digits++;
-  return [percent(x, digits), percent(y, digits)];
-}
+// Two figures said side by side ("61.7% sure, below the 62.0% this museum asks for"): the report's helper, one for all.
+export { percentApart } from '../report/markdown.ts';
 
 /** A slug for a filter value or family name in URLs. */
 export function slugify(value: string): string {

@@ -144,6 +144,31 @@ export function num(value: number | null | undefined, digits = 3): string {
 }
 
 /**
+ * Two shares said side by side as whole percentages, with decimals only where rounding would mislead: the decimals
+ * it takes to tell the two apart (0.617 below 0.62 read "62% sure, below the 62% this museum asks for": a reviewer),
+ * never "100%" for less than certain or "0%" for more than nothing. One share on its own: `percentApart(x)[0]`.
+ * The one helper for this: the report's publication section and the catalogue's object pages both use it.
+ */
+export function percentApart(x: number, y: number = x): [string, string] {
+  return [percentBeside(x, y), percentBeside(y, x)];
+}
+
+function percentBeside(value: number, other: number): string {
+  const words = (digits: number) => (value * 100).toFixed(digits);
+  let digits = 0;
+  const misleading = () => {
+    const w = Number(words(digits));
+    return (
+      (w === 100 && value < 1) ||
+      (w === 0 && value > 0) ||
+      (other !== value && words(digits) === (other * 100).toFixed(digits))
+    );
+  };
+  while (digits < 4 && misleading()) digits++;
+  return `${words(digits)}%`;
+}
+
+/**
  * A p-value as every text and page writes it: "p = 0.002" (three decimals, as the pull request has always said it),
  * "p < 0.001" below that (0.000 would read as certain), "p = –" when there is none.
  */

@@ -1,6 +1,6 @@
 import { type PublicationByLabel, unpublishedWords } from '../evaluate/publication.ts';
 import type { Metrics } from '../types.ts';
-import { text } from './markdown.ts';
+import { percentApart, text } from './markdown.ts';
 import type { PublicationChange, PublicationComparison } from './types.ts';
 
 /*
@@ -97,13 +97,13 @@ export function publicationSection(comparison: PublicationComparison | null | un
   const precision =
     minPrecision.base === minPrecision.head
       ? ''
-      : ` The wanted precision (annotate.min_precision) changed from ${percent(minPrecision.base)} to ` +
-        `${percent(minPrecision.head)}, which moves every label's threshold.`;
+      : ` The wanted precision (annotate.min_precision) changed from ${percentApart(minPrecision.base)[0]} to ` +
+        `${percentApart(minPrecision.head)[0]}, which moves every label's threshold.`;
   return (
     '### Guesses that would wait for staff\n\n' +
     `Compared with the model in production (${text(comparison.baseVersion)}), this change moves what would be ` +
     `published as fact for ${changes.length === 1 ? 'one label' : `${changes.length} labels`}. A guess is published ` +
-    `only when the model is sure enough of it to be right ${percent(minPrecision.head)} of the time; the others wait ` +
+    `only when the model is sure enough of it to be right ${percentApart(minPrecision.head)[0]} of the time; the others wait ` +
     'for staff in the review queue. Counted on the labelled objects, each guessed by a model that did not learn it; ' +
     `the rest of the collection follows the same rule.${precision}\n\n` +
     `${lines.join('\n')}\n\n` +
@@ -140,12 +140,12 @@ function changeWords(c: Omit<PublicationChange, 'label' | 'words'>): string {
     head === null
       ? base === null
         ? 'none is published, as before: no guess is sure enough'
-        : `none is published now: no guess is sure enough; was ${percent(base)}`
+        : `none is published now: no guess is sure enough; was ${percentApart(base)[0]}`
       : base === null
-        ? `the model must now be ${percent(head)} sure; none was published before`
+        ? `the model must now be ${percentApart(head)[0]} sure; none was published before`
         : base === head
-          ? `the model must be ${percent(head)} sure, as before`
-          : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
+          ? `the model must be ${percentApart(head)[0]} sure, as before`
+          : `the model must now be ${percentApart(head, base)[0]} sure, was ${percentApart(head, base)[1]}`;
   return (
     `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ` +
     `${c.heldBack.base} of ${c.guessed.base} (${sure})`
@@ -154,25 +154,6 @@ function changeWords(c: Omit<PublicationChange, 'label' | 'words'>): string {
 
 function guesses(n: number): string {
   return `${n} ${n === 1 ? 'guess' : 'guesses'}`;
-}
-
-/**
- * A share as a whole percentage, with decimals only where rounding would mislead: never "100%" for less than
- * certain or "0%" for more than nothing, and never the same words for two different thresholds (`other`).
- */
-export function percent(value: number, other?: number): string {
-  const words = (digits: number) => (value * 100).toFixed(digits);
-  let digits = 0;
-  const misleading = () => {
-    const w = Number(words(digits));
-    return (
-      (w === 100 && value < 1) ||
-      (w === 0 && value > 0) ||
-      (other !== undefined && other !== value && words(digits) === (other * 100).toFixed(digits))
-    );
-  };
-  while (digits < 4 && misleading()) digits++;
-  return `${words(digits)}%`;
 }
 
 /** Share of a label's guesses published; null when it has none. */

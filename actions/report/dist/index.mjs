@@ -20344,6 +20344,17 @@ function mermaidText(value) {
 function num(value, digits2 = 3) {
   return value == null || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits2);
 }
+function percentApart(x, y = x) {
+  return [percentBeside(x, y), percentBeside(y, x)];
+}
+function percentBeside(value, other) {
+  let words = (digits3) => (value * 100).toFixed(digits3), digits2 = 0, misleading = () => {
+    let w = Number(words(digits2));
+    return w === 100 && value < 1 || w === 0 && value > 0 || other !== value && words(digits2) === (other * 100).toFixed(digits2);
+  };
+  for (; digits2 < 4 && misleading(); ) digits2++;
+  return `${words(digits2)}%`;
+}
 function pValue(p) {
   return p != null && Number.isFinite(p) && p < 1e-3 ? "p < 0.001" : `p = ${num(p)}`;
 }
@@ -36836,10 +36847,10 @@ function publicationSection(comparison) {
   if (!comparison || comparison.changes.length === 0) return "";
   let { changes, minPrecision, heldBack } = comparison, listed = changes.slice(0, MAX_LISTED), lines = listed.map((c) => `- ${text(c.label)}: ${changeWords(c)}`);
   changes.length > listed.length && lines.push(`- and ${changes.length - listed.length} more labels (report.json lists them all)`);
-  let precision = minPrecision.base === minPrecision.head ? "" : ` The wanted precision (annotate.min_precision) changed from ${percent(minPrecision.base)} to ${percent(minPrecision.head)}, which moves every label's threshold.`;
+  let precision = minPrecision.base === minPrecision.head ? "" : ` The wanted precision (annotate.min_precision) changed from ${percentApart(minPrecision.base)[0]} to ${percentApart(minPrecision.head)[0]}, which moves every label's threshold.`;
   return `### Guesses that would wait for staff
 
-Compared with the model in production (${text(comparison.baseVersion)}), this change moves what would be published as fact for ${changes.length === 1 ? "one label" : `${changes.length} labels`}. A guess is published only when the model is sure enough of it to be right ${percent(minPrecision.head)} of the time; the others wait for staff in the review queue. Counted on the labelled objects, each guessed by a model that did not learn it; the rest of the collection follows the same rule.${precision}
+Compared with the model in production (${text(comparison.baseVersion)}), this change moves what would be published as fact for ${changes.length === 1 ? "one label" : `${changes.length} labels`}. A guess is published only when the model is sure enough of it to be right ${percentApart(minPrecision.head)[0]} of the time; the others wait for staff in the review queue. Counted on the labelled objects, each guessed by a model that did not learn it; the rest of the collection follows the same rule.${precision}
 
 ${lines.join(`
 `)}
@@ -36859,19 +36870,11 @@ function unpublishedSection(publication) {
 `);
 }
 function changeWords(c) {
-  let { base, head } = c.threshold, sure2 = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percent(base)}` : base === null ? `the model must now be ${percent(head)} sure; none was published before` : base === head ? `the model must be ${percent(head)} sure, as before` : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
+  let { base, head } = c.threshold, sure2 = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percentApart(base)[0]}` : base === null ? `the model must now be ${percentApart(head)[0]} sure; none was published before` : base === head ? `the model must be ${percentApart(head)[0]} sure, as before` : `the model must now be ${percentApart(head, base)[0]} sure, was ${percentApart(head, base)[1]}`;
   return `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ${c.heldBack.base} of ${c.guessed.base} (${sure2})`;
 }
 function guesses(n) {
   return `${n} ${n === 1 ? "guess" : "guesses"}`;
-}
-function percent(value, other) {
-  let words = (digits3) => (value * 100).toFixed(digits3), digits2 = 0, misleading = () => {
-    let w = Number(words(digits2));
-    return w === 100 && value < 1 || w === 0 && value > 0 || other !== void 0 && other !== value && words(digits2) === (other * 100).toFixed(digits2);
-  };
-  for (; digits2 < 4 && misleading(); ) digits2++;
-  return `${words(digits2)}%`;
 }
 
 // pipeline/report/render.ts

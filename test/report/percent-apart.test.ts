@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as pages from '../../pipeline/catalogue/pages.ts';
+import * as markdown from '../../pipeline/report/markdown.ts';
+
+/*
+ * Two helpers did one job: the object page’s percentApart ("61.7% sure, below the 62.0% this museum asks for") and the
+ * report’s percent(value, other) ("the model must now be 62.0% sure, was 61.7%"). The report’s also never said "100%"
+ * for less than certain; the object page’s did. One helper, with both rules, in the module of the other shared
+ * figure formatters (num, pValue).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe('percentages said side by side', () => {
+  it('are written by one helper, the one the catalogue pages re-export', () => {
+    expect(typeof (markdown as Record<string, unknown>).percentApart).toBe('function');
+    expect(pages.percentApart).toBe((markdown as Record<string, unknown>).percentApart);
+  });
+
+  it('keeps both rules: the decimals that tell two figures apart, never 100% below certain or 0% above nothing', () => {
+    const percentApart = (markdown as Record<string, unknown>).percentApart as typeof pages.percentApart;
+    expect(percentApart(0.617, 0.62)).toEqual(['61.7%', '62.0%']);
+    expect(percentApart(0.6199, 0.62)).toEqual(['61.99%', '62.00%']);
+    expect(percentApart(0.44, 0.65)).toEqual(['44%', '65%']);
+    expect(percentApart(0.5, 0.5)).toEqual(['50%', '50%']);
+    expect(percentApart(0.9996, 0.62)).toEqual(['99.96%', '62%']);
+    expect(percentApart(0.004, 0.62)).toEqual(['0.4%', '62%']);
+    expect(percentApart(0.55)).toEqual(['55%', '55%']);
+  });
+
+  it('has no second copy in the report', async () => {
+    const source = await readFile(path.join(ROOT, 'pipeline/report/publication.ts'), 'utf8');
+    expect(source).not.toMatch(/function percent\b/);
+  });
+});

@@ -424,6 +424,8 @@ export interface Metrics extends ModelScores {
       reason?: 'flagged' | 'ranked';
       /** One of a look-alike pair (review.json's `lookAlike`): at least one of the two labels is probably wrong. */
       lookAlike?: { id: string; label: string; similarity: number };
+      /** One of three or more look-alikes (review.json's `lookAlikes`): the others, closest first. */
+      lookAlikes?: { id: string; label: string; similarity: number }[];
     }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
     agreement?: { accuracy: number; guessing: number; better: boolean; labelsInUse?: number };
@@ -512,6 +514,8 @@ export interface Annotation extends Prediction {
     flagged?: boolean;
     label?: string;
     lookAlike?: { id: string; label: string };
+    /** One of three or more look-alikes (review.json's `lookAlikes`): the others, closest first. */
+    lookAlikes?: { id: string; label: string }[];
   } | null;
   /**
    * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled

@@ -277,9 +277,11 @@ export async function buildCatalogueData({
   const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
   // A look-alike's page, for the object page to link to.
   for (const o of annotated) {
-    const l = o.annotation!.labelIssue?.lookAlike;
-    const slug = l && slugOf.get(l.id);
-    if (l && slug) l.slug = slug;
+    const issue = o.annotation!.labelIssue;
+    for (const l of [issue?.lookAlike, ...(issue?.lookAlikes ?? [])]) {
+      const slug = l && slugOf.get(l.id);
+      if (l && slug) l.slug = slug;
+    }
   }
 
   // Model cards.
@@ -629,6 +631,7 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
           // Annotations written before the two were told apart: flagged when the score says likely wrong.
           flagged: a.labelIssue.flagged ?? a.labelIssue.score >= LABEL_ISSUE_MIN,
           ...(lookAlikeOf(a.labelIssue.lookAlike) ? { lookAlike: lookAlikeOf(a.labelIssue.lookAlike)! } : {}),
+          ...lookAlikesOf(a.labelIssue.lookAlikes),
         }
       : null;
   return {
@@ -643,6 +646,12 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
     labelIssue: issue,
     ...(changed ? { labelChanged: true as const } : {}),
   };
+}
+
+/** `{ lookAlikes }` of an annotation's group of look-alikes, when it lists at least two that can be read. */
+function lookAlikesOf(x: unknown): { lookAlikes?: { id: string; label: string }[] } {
+  const others = Array.isArray(x) ? x.map(lookAlikeOf).filter((l) => l !== null) : [];
+  return others.length >= 2 ? { lookAlikes: others } : {};
 }
 
 /** An annotation's look-alike, when it is one (text id and label); its slug is added once every page is known. */

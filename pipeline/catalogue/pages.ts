@@ -298,27 +298,32 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     if (!o?.annotation || reviewKind(o) === 'photo') return [];
     const a = o.annotation;
     const kind = reviewKind(o);
+    const group = a.labelIssue?.lookAlikes?.map((l) => `${l.id} (“${l.label}”)`);
     const note =
-      o.reviewReason === 'label-issue' && a.labelIssue?.lookAlike
-        ? // One of a look-alike pair (review/look-alike.ts): not an accusation of this label alone.
-          `Label “${o.label}”; ${a.labelIssue.lookAlike.id} has a very similar photograph and the label ` +
-          `“${a.labelIssue.lookAlike.label}”: at least one of the two labels is probably wrong`
-        : o.reviewReason === 'label-issue'
-          ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
-            `Label “${o.label}” ${a.labelIssue?.flagged === false ? 'is worth a second look' : 'may be wrong'}` +
-            `${a.labelIssue?.suggested ? `; perhaps “${a.labelIssue.suggested}”` : ''}`
-          : o.reviewReason === 'disagrees'
-            ? `Label “${o.label}”, model says “${a.label}” (${percent(a.confidence)})`
-            : kind === 'unfamiliar'
-              ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
-                'Photograph unlike those the model learned from: waiting for staff'
-              : kind === 'not-published'
-                ? // No confidence would do: not "not sure" beside what is often a high figure.
-                  `Waiting for staff: no guess of “${a.label}” is published yet (best guess ${percent(a.confidence)})`
-                : kind === 'not-sure'
-                  ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
-                  : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
-                    `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
+      o.reviewReason === 'label-issue' && group
+        ? // One of three or more look-alikes (review/look-alike.ts): one entry each, naming the others.
+          `Label “${o.label}”; these ${group.length + 1} objects have very similar photographs but different labels: ` +
+          `this one, ${group.slice(0, -1).join(', ')} and ${group.at(-1)}; at least one of the labels is probably wrong`
+        : o.reviewReason === 'label-issue' && a.labelIssue?.lookAlike
+          ? // One of a look-alike pair (review/look-alike.ts): not an accusation of this label alone.
+            `Label “${o.label}”; ${a.labelIssue.lookAlike.id} has a very similar photograph and the label ` +
+            `“${a.labelIssue.lookAlike.label}”: at least one of the two labels is probably wrong`
+          : o.reviewReason === 'label-issue'
+            ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
+              `Label “${o.label}” ${a.labelIssue?.flagged === false ? 'is worth a second look' : 'may be wrong'}` +
+              `${a.labelIssue?.suggested ? `; perhaps “${a.labelIssue.suggested}”` : ''}`
+            : o.reviewReason === 'disagrees'
+              ? `Label “${o.label}”, model says “${a.label}” (${percent(a.confidence)})`
+              : kind === 'unfamiliar'
+                ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
+                  'Photograph unlike those the model learned from: waiting for staff'
+                : kind === 'not-published'
+                  ? // No confidence would do: not "not sure" beside what is often a high figure.
+                    `Waiting for staff: no guess of “${a.label}” is published yet (best guess ${percent(a.confidence)})`
+                  : kind === 'not-sure'
+                    ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
+                    : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
+                      `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
     return [cardOf(o, note)];
   });
   // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.

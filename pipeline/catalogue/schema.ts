@@ -69,6 +69,8 @@ export const annotationSchema = z.object({
        * the two labels is probably wrong. `slug`: its page, absent when it is not in the catalogue.
        */
       lookAlike: z.object({ id: z.string(), label: z.string(), slug: z.string().optional() }).optional(),
+      /** One of three or more look-alikes: the others, closest first, each with its page as `lookAlike`. */
+      lookAlikes: z.array(z.object({ id: z.string(), label: z.string(), slug: z.string().optional() })).optional(),
     })
     .nullable(),
   /**

@@ -106,6 +106,7 @@ export function toAnnotations({
               flagged: reasonOf(issue, review.agreement) === 'flagged',
               label: staffLabel,
               ...(issue.lookAlike ? { lookAlike: { id: issue.lookAlike.id, label: issue.lookAlike.label } } : {}),
+              ...(issue.lookAlikes ? { lookAlikes: issue.lookAlikes.map(({ id, label }) => ({ id, label })) } : {}),
             }
           : null;
     }

@@ -1,4 +1,5 @@
 import { assignSlugs } from '../catalogue/derive.ts';
+import { listWords } from '../data/ops.ts';
 import {
   chanceWords,
   crossValidatedChange,
@@ -20,6 +21,21 @@ import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './m
 
 /** Thumbnail and page of an object on the published catalogue (null when report.catalogue_url is unset). */
 export type CatalogueLinks = (id: string) => { thumbnailUrl: string | null; pageUrl: string | null };
+
+/**
+ * A row of a group of three or more look-alikes: "print, as B is labelled: these 3 objects (A, B and C) have very
+ * similar photographs but different labels: at least one of the labels is probably wrong".
+ */
+function lookAlikeGroupWords(i: NonNullable<Metrics['mislabelled']>['top'][number]): string {
+  const others = i.lookAlikes ?? [];
+  const so = others.filter((o) => o.label === i.suggested).map((o) => text(o.id));
+  const ids = [i.id, ...others.map((o) => o.id)].sort().map(text);
+  return (
+    `${text(i.suggested)}${so.length ? `, as ${listWords(so)} ${so.length === 1 ? 'is' : 'are'} labelled` : ''}: ` +
+    `these ${ids.length} objects (${listWords(ids)}) have very similar photographs but different labels: at least ` +
+    'one of the labels is probably wrong'
+  );
+}
 
 /** "Objects that look mislabelled": the 20 labels most likely wrong, with thumbnails when the catalogue is published. */
 export function mislabelledSection({
@@ -68,11 +84,13 @@ export function mislabelledSection({
       pageUrl ? link(i.id, pageUrl) : text(i.id),
       text(shorten(titleOf(i.id))),
       text(i.label) + changedNote(changes, i.id),
-      // One of a look-alike pair (review/look-alike.ts): the model cannot tell which of the two labels is wrong.
-      i.lookAlike
-        ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are very similar, so at least ` +
-          'one of the two labels is probably wrong'
-        : `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
+      // One of a look-alike pair or group (review/look-alike.ts): the model cannot tell which of the labels is wrong.
+      i.lookAlikes
+        ? lookAlikeGroupWords(i)
+        : i.lookAlike
+          ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are very similar, so at ` +
+            'least one of the two labels is probably wrong'
+          : `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${flaggedOf(i) && !atChance ? ' ⚠️' : ''}`,
     ];
   });

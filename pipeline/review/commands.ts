@@ -13,10 +13,11 @@ export const reviewCommands: Command[] = [
 evaluate stage); where that prediction disagrees with labels.csv the object is listed, ranked by how
 sure the model is. "flagged": confident learning flags it (the model is at least as sure of the label
 it suggests as it is, on average, of the objects that have that label); "worth a look": listed only
-because it ranks high; "look-alikes": two flagged objects with very similar photographs and different
-labels, each taken for the other, shown on one line (at least one of the two labels is probably wrong). In
---json, each item's "reason" is "flagged" or "ranked", and such a pair's items have "lookAlike"
-(the other object's id, label and photograph similarity). Run "vitrine run evaluate" first.
+because it ranks high; "look-alikes": two or more flagged objects with very similar photographs and
+different labels, each taken for another, shown on one line (at least one of the labels is probably
+wrong). In --json, each item's "reason" is "flagged" or "ranked", such a pair's items have "lookAlike"
+(the other object's id, label and photograph similarity), and the items of a group of three or more
+have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
 
   npx vitrine review            the 30 most likely wrong
   npx vitrine review --json     every one, as JSON (.vitrine/evaluate/review.json)`,

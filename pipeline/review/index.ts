@@ -9,7 +9,7 @@ import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 import { LABEL_ISSUE_MIN } from './label-issue.ts';
-import { conflictingPairs, type LookAlike } from './look-alike.ts';
+import { conflictingGroups, conflictingPairs, type LookAlike } from './look-alike.ts';
 
 /*
  * The review queue of labels: every labelled object whose out-of-fold prediction disagrees with its
@@ -47,6 +47,12 @@ export interface ReviewItem {
    * the other way (look-alike.ts): at least one of the two labels is probably wrong, and the model cannot say which.
    */
   lookAlike?: LookAlike;
+  /**
+   * One of three or more flagged objects with very similar photographs and labels that disagree (look-alike.ts): the
+   * others, closest first. At least one of their labels is probably wrong. `lookAlike` is still the one it is paired
+   * with, as in lists written before groups were recorded (absent for a member left without a partner).
+   */
+  lookAlikes?: LookAlike[];
 }
 
 /** Why an object is in the review list: confident learning flags it, or it only ranks high. */
@@ -102,13 +108,13 @@ export function reviewFromOof({
   // A model at chance flags labels at random: confident learning's picks are kept only from one that learnt.
   const issues = agreement.better ? findLabelIssues({ y, probs, classes }) : [];
   const flagged = new Set(issues.map((i) => i.index));
-  const pairs = vectors
-    ? conflictingPairs({
-        vectors: oof.objects.map((o) => vectors.get(o.id)),
-        y,
-        flagged: new Map(issues.map((i) => [i.index, i.suggested])),
-      })
-    : new Map<number, { other: number; similarity: number }>();
+  const look = vectors && {
+    vectors: oof.objects.map((o) => vectors.get(o.id)),
+    y,
+    flagged: new Map(issues.map((i) => [i.index, i.suggested])),
+  };
+  const pairs = look ? conflictingPairs(look) : new Map<number, { other: number; similarity: number }>();
+  const groups = look ? conflictingGroups(look) : new Map<number, { other: number; similarity: number }[]>();
   const thresholds = confidentThresholds({ y, probs, classes });
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
@@ -132,17 +138,21 @@ export function reviewFromOof({
       threshold: threshold === null ? null : round(threshold),
       split: o.split,
       ...lookAlikeOf(pairs.get(i), oof),
+      ...lookAlikesOf(groups.get(i), oof),
     });
   });
-  // The two of a pair side by side, where the higher of them ranks.
+  // The two of a pair, or the objects of a group, side by side where the highest of them ranks.
   const score = new Map(items.map((i) => [i.id, i.score]));
-  const key = (i: ReviewItem) => {
-    const mate = i.lookAlike?.id;
-    const other = mate === undefined ? 0 : (score.get(mate) ?? 0);
-    const first = mate !== undefined && (other > i.score || (other === i.score && mate < i.id)) ? mate : i.id;
-    return { score: Math.max(i.score, other), first };
-  };
   const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const key = (i: ReviewItem) => {
+    let first = i.id;
+    let top = i.score;
+    for (const { id } of i.lookAlikes ?? (i.lookAlike ? [i.lookAlike] : [])) {
+      const other = score.get(id) ?? 0;
+      if (other > top || (other === top && byId(id, first) < 0)) [first, top] = [id, other];
+    }
+    return { score: top, first };
+  };
   items.sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
@@ -200,6 +210,20 @@ function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; lab
   const se = Math.sqrt(used.reduce((sum, c) => sum + (chance * (1 - chance)) / c.n, 0)) / k;
   const better = (accuracy - chance) / se > 1.645;
   return { accuracy: round(accuracy), guessing: round(chance), better, labelsInUse: k };
+}
+
+/** `{ lookAlikes }` for an item in a group of three or more, nothing otherwise. */
+function lookAlikesOf(
+  group: { other: number; similarity: number }[] | undefined,
+  oof: OofFile,
+): { lookAlikes?: LookAlike[] } {
+  if (!group) return {};
+  return {
+    lookAlikes: group.map(({ other, similarity }) => {
+      const o = oof.objects[other]!;
+      return { id: o.id, label: o.label, similarity: round(similarity) };
+    }),
+  };
 }
 
 /** `{ lookAlike }` for an item in a pair, nothing otherwise. */
@@ -337,10 +361,10 @@ export function renderReview({
           '"worth a look": the model prefers another label, but is not sure enough for a flag; listed because it ranks high.',
         ]
       : []),
-    ...(review.items.some((i) => i.lookAlike)
+    ...(review.items.some((i) => i.lookAlike || i.lookAlikes)
       ? [
-          '"look-alikes": two objects whose photographs are very similar and whose labels differ; the model, trained ' +
-            'without each, takes each for the other, so it cannot tell which of the two labels is wrong.',
+          '"look-alikes": two or more objects whose photographs are very similar and whose labels differ; the model, ' +
+            'trained without each, takes each for the other, so it cannot tell which of the labels is wrong.',
         ]
       : []),
     '',
@@ -368,6 +392,11 @@ function shownLines({
   const done = new Set<string>();
   for (const i of items) {
     if (done.has(i.id)) continue;
+    if (i.lookAlikes) {
+      for (const o of i.lookAlikes) done.add(o.id);
+      lines.push(`  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes`);
+      continue;
+    }
     const mate = i.lookAlike;
     if (!mate) {
       lines.push(
@@ -382,8 +411,21 @@ function shownLines({
   return lines;
 }
 
-/** "DM-0085 “Vase”, labelled vessel, and DM-0306 “Lekythos”, labelled print, look alike …: one … wrong." */
+/**
+ * "DM-0085 “Vase”, labelled vessel, and DM-0306 “Lekythos”, labelled print, look alike …: one … wrong." A group:
+ * "These 3 objects have very similar photographs but different labels: DM-0085 “Vase”, labelled vessel, DM-0086
+ * labelled vessel and DM-0306 labelled print; at least one of the labels is probably wrong".
+ */
 export function lookAlikeWords({ item, titles }: { item: ReviewItem; titles?: Map<string, string> }): string {
+  if (item.lookAlikes) {
+    const all = [item, ...item.lookAlikes].map(
+      (o) => `${o.id}${titled(titles?.get(o.id))} labelled ${labelInList(o.label)}`,
+    );
+    return (
+      `These ${all.length} objects have very similar photographs but different labels: ${all.slice(0, -1).join(', ')} ` +
+      `and ${all.at(-1)}; at least one of the labels is probably wrong`
+    );
+  }
   const mate = item.lookAlike!;
   return (
     `${item.id}${titled(titles?.get(item.id))} labelled ${labelInList(item.label)}, and ${mate.id}` +

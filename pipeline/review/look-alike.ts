@@ -17,6 +17,10 @@
  * A pair is always mutual: each object is in one pair at most and its partner names it back (a reviewer: three
  * near-identical photographs, two labelled one way, once gave one object two partners and an object page a
  * partner that named another). The closest conflicting two are paired first, ties in list order.
+ *
+ * Three or more such objects (photographs of one object, one placeholder photograph) are also one group: paired two
+ * by two, the one left over read as a plain suspect and the rest as unrelated pairs. A group is the connected
+ * look-alikes among flagged objects, at least two of them conflicting (`conflictingGroups`).
  */
 
 /** The share of same-label nearest-neighbour similarities below the cut (0.5: the median). */
@@ -110,11 +114,65 @@ export function lookAlikeCut({
 /** Two similarities this close are a tie (rounding of equal photographs' embeddings). */
 const TIE = 1e-12;
 
+/** Two flagged objects that are conflicting look-alikes of each other (indices a < b), with their similarity. */
+interface Conflict {
+  a: number;
+  b: number;
+  similarity: number;
+}
+
+/**
+ * Every two flagged objects that are look-alikes (close, and one of them at least a nearest photograph of the other)
+ * and conflict: each suggested the other's label. `agreeing`: look-alikes with the same label and the same
+ * suggestion, which join a group but make no pair. The closest first; ties in list order (a then b ascending): the
+ * same answer on every run. `unit`: the flagged objects' unit rows, by index.
+ */
+function conflicts({
+  vectors,
+  y,
+  flagged,
+}: {
+  vectors: (ArrayLike<number> | undefined)[];
+  y: ArrayLike<number>;
+  flagged: Map<number, number>;
+}): { found: Conflict[]; agreeing: Conflict[]; unit: Map<number, Float64Array | null> } {
+  const unit = new Map<number, Float64Array | null>();
+  const found: Conflict[] = [];
+  const agreeing: Conflict[] = [];
+  if (flagged.size < 2) return { found, agreeing, unit };
+  const cut = lookAlikeCut({ vectors, y });
+  if (cut === null) return { found, agreeing, unit };
+  const queries = [...flagged.keys()].sort((a, b) => a - b);
+  const nearest = nearestNeighbours({ vectors, y, queries }).map((n) => n.similarity);
+  unitRows(queries.map((q) => vectors[q])).forEach((u, p) => unit.set(queries[p]!, u));
+  for (let p = 0; p < queries.length; p++) {
+    const a = queries[p]!;
+    for (let q = p + 1; q < queries.length; q++) {
+      const b = queries[q]!;
+      const u = unit.get(a);
+      const w = unit.get(b);
+      const conflicting = y[b] === flagged.get(a) && flagged.get(b) === y[a];
+      const agree = y[b] === y[a] && flagged.get(b) === flagged.get(a);
+      if (!u || !w || !(conflicting || agree)) continue;
+      const similarity = cosine(u, w);
+      if (!Number.isFinite(similarity) || similarity < cut) continue;
+      if (similarity >= nearest[p]! - TIE || similarity >= nearest[q]! - TIE)
+        (conflicting ? found : agreeing).push({ a, b, similarity });
+    }
+  }
+  found.sort((m, n) => {
+    if (Math.abs(m.similarity - n.similarity) > TIE) return n.similarity - m.similarity;
+    return m.a - n.a || m.b - n.b;
+  });
+  return { found, agreeing, unit };
+}
+
 /**
  * The conflicting pairs among flagged objects: index → the other member's index and similarity. `flagged`:
  * each flagged object's index and the class it is suggested. Pairs are mutual: each object is in one pair at
  * most, and its partner names it back. When several look-alikes conflict (three near-identical photographs,
- * two labelled one way), the closest two are paired first, ties in list order, and the rest stay single.
+ * two labelled one way), the closest two are paired first, ties in list order, and the rest stay single:
+ * `conflictingGroups` says which of them belong together.
  */
 export function conflictingPairs({
   vectors,
@@ -126,33 +184,7 @@ export function conflictingPairs({
   flagged: Map<number, number>;
 }): Map<number, { other: number; similarity: number }> {
   const pairs = new Map<number, { other: number; similarity: number }>();
-  if (flagged.size < 2) return pairs;
-  const cut = lookAlikeCut({ vectors, y });
-  if (cut === null) return pairs;
-  const queries = [...flagged.keys()].sort((a, b) => a - b);
-  const nearest = nearestNeighbours({ vectors, y, queries }).map((n) => n.similarity);
-  const unit = unitRows(queries.map((q) => vectors[q]));
-  // Candidates: two flagged objects, each suggested the other's label, close, and one of them (at least) a
-  // nearest photograph of the other.
-  const candidates: { a: number; b: number; similarity: number }[] = [];
-  for (let p = 0; p < queries.length; p++) {
-    const a = queries[p]!;
-    for (let q = p + 1; q < queries.length; q++) {
-      const b = queries[q]!;
-      const u = unit[p];
-      const w = unit[q];
-      if (!u || !w || y[b] !== flagged.get(a) || flagged.get(b) !== y[a]) continue;
-      const similarity = cosine(u, w);
-      if (!Number.isFinite(similarity) || similarity < cut) continue;
-      if (similarity >= nearest[p]! - TIE || similarity >= nearest[q]! - TIE) candidates.push({ a, b, similarity });
-    }
-  }
-  // The closest first; ties in list order (a then b ascending): the same answer on every run.
-  candidates.sort((m, n) => {
-    if (Math.abs(m.similarity - n.similarity) > TIE) return n.similarity - m.similarity;
-    return m.a - n.a || m.b - n.b;
-  });
-  for (const { a, b, similarity: s } of candidates) {
+  for (const { a, b, similarity: s } of conflicts({ vectors, y, flagged }).found) {
     if (pairs.has(a) || pairs.has(b)) continue;
     // Equal photographs can round to just above 1.
     const similarity = Math.min(1, s);
@@ -160,4 +192,57 @@ export function conflictingPairs({
     pairs.set(b, { other: a, similarity });
   }
   return pairs;
+}
+
+/**
+ * Three or more flagged objects linked by look-alikes whose labels disagree (three or more photographs of one object,
+ * or one placeholder photograph): paired two by two they read as separate pairs, and one of them could be left out
+ * as a plain suspect. A group is the connected look-alikes, at least one two of them conflicting (as a pair does):
+ * index → the other members, each with its similarity to this one (at most 1), closest first, ties in list order.
+ * Two look-alikes with the same label and suggestion link a group but are no conflict on their own. Objects in a
+ * group of two are only a pair (`conflictingPairs`) and are not here.
+ */
+export function conflictingGroups({
+  vectors,
+  y,
+  flagged,
+}: {
+  vectors: (ArrayLike<number> | undefined)[];
+  y: ArrayLike<number>;
+  flagged: Map<number, number>;
+}): Map<number, { other: number; similarity: number }[]> {
+  const { found, agreeing, unit } = conflicts({ vectors, y, flagged });
+  // Connected components: each object points towards its group's first (smallest) index.
+  const parent = new Map<number, number>();
+  const root = (i: number): number => {
+    let r = i;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(i, r);
+    return r;
+  };
+  for (const { a, b } of [...found, ...agreeing]) {
+    for (const i of [a, b]) if (!parent.has(i)) parent.set(i, i);
+    const [ra, rb] = [root(a), root(b)];
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const members = new Map<number, number[]>();
+  for (const i of [...parent.keys()].sort((m, n) => m - n)) {
+    const r = root(i);
+    members.set(r, [...(members.get(r) ?? []), i]);
+  }
+  const groups = new Map<number, { other: number; similarity: number }[]>();
+  const conflicted = new Set(found.map(({ a }) => root(a)));
+  for (const [r, group] of members) {
+    if (group.length < 3 || !conflicted.has(r)) continue;
+    for (const i of group) {
+      const others = group
+        .filter((o) => o !== i)
+        .map((o) => ({ other: o, similarity: Math.min(1, cosine(unit.get(i)!, unit.get(o)!)) }))
+        .sort((m, n) =>
+          Math.abs(m.similarity - n.similarity) > TIE ? n.similarity - m.similarity : m.other - n.other,
+        );
+      groups.set(i, others);
+    }
+  }
+  return groups;
 }

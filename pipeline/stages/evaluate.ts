@@ -645,6 +645,7 @@ export const evaluateStage: Stage = {
           confident: i.confident,
           reason: reasonOf(i, review.agreement),
           ...(i.lookAlike ? { lookAlike: i.lookAlike } : {}),
+          ...(i.lookAlikes ? { lookAlikes: i.lookAlikes } : {}),
         })),
       };
     }

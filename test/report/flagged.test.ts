@@ -159,3 +159,38 @@ describe('objects that look mislabelled: a look-alike pair', () => {
     expect(row).not.toContain('100% sure');
   });
 });
+
+describe('objects that look mislabelled: three or more look-alikes', () => {
+  it('says the group’s objects have very similar photographs but different labels, not three separate accusations', () => {
+    const labels: Record<string, string> = { A: 'vessel', B: 'print', C: 'vessel' };
+    const member = (id: string, mate?: string) => ({
+      id,
+      label: labels[id]!,
+      suggested: labels[id] === 'vessel' ? 'print' : 'vessel',
+      score: 0.99,
+      confidence: 1,
+      confident: true,
+      reason: 'flagged' as const,
+      ...(mate ? { lookAlike: { id: mate, label: labels[mate]!, similarity: 0.99 } } : {}),
+      lookAlikes: Object.keys(labels)
+        .filter((o) => o !== id)
+        .map((o) => ({ id: o, label: labels[o]!, similarity: 0.99 })),
+    });
+    const markdown = section({
+      checked: 40,
+      candidates: 3,
+      confident: 3,
+      flagged: 3,
+      agreement,
+      top: [member('A', 'B'), member('B', 'A'), member('C')],
+    });
+    const group =
+      'these 3 objects (A, B and C) have very similar photographs but different labels: at least one of the labels ' +
+      'is probably wrong';
+    expect(rowOf(markdown, 'A')).toContain(`print, as B is labelled: ${group}`);
+    expect(rowOf(markdown, 'B')).toContain(`vessel, as A and C are labelled: ${group}`);
+    // C has no partner of its own, but is one of the group: not a plain suspect "100% sure".
+    expect(rowOf(markdown, 'C')).toContain(`print, as B is labelled: ${group}`);
+    expect(markdown).not.toContain('100% sure');
+  });
+});

@@ -110,7 +110,7 @@ describe('conflicting pairs among several look-alikes', () => {
       ]),
     });
     mutual(pairs);
-    // j is in one pair only, with the closer of the two (k); i is left a plain suspect.
+    // j is in one pair only, with the closer of the two (k); i is in no pair, but the three are one group.
     expect(pairs.get(j)?.other).toBe(k);
     expect(pairs.get(k)?.other).toBe(j);
     expect(pairs.has(i)).toBe(false);

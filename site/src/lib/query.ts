@@ -1,0 +1,130 @@
+/**
+ * What a visitor types into the search box, as museum collection sites and web search read it:
+ * - `-word` (or `-"a phrase"`): leave out the objects that have it;
+ * - `OR` in capitals between two terms: objects with either ("bronze mask OR figurine" is bronze, and mask or
+ *   figurine: OR joins the terms either side of it, as on Google);
+ * - `"a phrase"` (straight or curly quotes): the words together, in that order.
+ * Everything else is a word, as Pagefind reads it. A "-" inside a word ("19th-century", "DM-0267") or before a digit
+ * ("-5") is part of the word; "or" in small letters is a word.
+ */
+
+/** A word, or the words of a quoted phrase (`phrase`), as typed. */
+export interface QueryTerm {
+  text: string;
+  phrase: boolean;
+}
+
+export interface ParsedQuery {
+  /** The alternatives: an object is found when it has every term of any of them. Empty when nothing is searched. */
+  anyOf: QueryTerm[][];
+  /** The terms whose objects are left out. */
+  without: QueryTerm[];
+  /** Whether "OR" was typed (with a term either side of it or not). */
+  or: boolean;
+  /** More alternatives than `limit` (several ORs multiply): `anyOf` is empty then. */
+  tooMany: boolean;
+}
+
+/** At most this many alternatives are searched ("a OR b c OR d" is 4). */
+export const ALTERNATIVES = 16;
+
+const QUOTES = /[“”„‟″«»]/g;
+
+/** `typed` parsed (see the module's comment). */
+export function parseQuery(typed: string, { limit = ALTERNATIVES }: { limit?: number } = {}): ParsedQuery {
+  const text = typed.replace(QUOTES, '"');
+  // Each clause is the terms either side of OR; an object must match one term of every clause.
+  const clauses: QueryTerm[][] = [];
+  const without: QueryTerm[] = [];
+  let or = false;
+  let joinNext = false;
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    const minus = text[i] === '-' && (text[i + 1] === '"' || /\p{L}/u.test(text[i + 1] ?? ''));
+    if (minus) i++;
+    let term: QueryTerm;
+    if (text[i] === '"') {
+      // A phrase runs to the next quote, or to the end when it is not closed.
+      const end = text.indexOf('"', i + 1);
+      const stop = end < 0 ? text.length : end;
+      term = {
+        text: text
+          .slice(i + 1, stop)
+          .replace(/\s+/g, ' ')
+          .trim(),
+        phrase: true,
+      };
+      i = end < 0 ? text.length : end + 1;
+    } else {
+      const m = /^\S+/.exec(text.slice(i))!;
+      i += m[0].length;
+      if (m[0] === 'OR' && !minus) {
+        or = true;
+        joinNext = clauses.length > 0;
+        continue;
+      }
+      term = { text: m[0], phrase: false };
+    }
+    if (term.text === '') continue;
+    if (minus) {
+      if (!without.some((t) => same(t, term))) without.push(term);
+      continue;
+    }
+    if (joinNext) clauses.at(-1)!.push(term);
+    else clauses.push([term]);
+    joinNext = false;
+  }
+  const count = clauses.reduce((n, c) => n * c.length, 1);
+  if (count > limit) return { anyOf: [], without, or, tooMany: true };
+  let anyOf: QueryTerm[][] = clauses.length ? [[]] : [];
+  for (const clause of clauses) anyOf = anyOf.flatMap((terms) => clause.map((t) => [...terms, t]));
+  // The same term twice in an alternative, or the same alternative twice ("mask OR mask"), is searched once.
+  anyOf = anyOf.map((terms) => terms.filter((t, at) => terms.findIndex((u) => same(t, u)) === at));
+  anyOf = anyOf.filter((terms, at) => anyOf.findIndex((u) => key(u) === key(terms)) === at);
+  return { anyOf, without, or, tooMany: false };
+}
+
+function same(a: QueryTerm, b: QueryTerm): boolean {
+  return a.phrase === b.phrase && a.text.toLowerCase() === b.text.toLowerCase();
+}
+
+function key(terms: QueryTerm[]): string {
+  return terms
+    .map((t) => `${t.phrase ? '"' : ''}${t.text.toLowerCase()}`)
+    .sort()
+    .join('\u0000');
+}
+
+/**
+ * The query Pagefind can answer itself in one search, or null when it needs several (OR, "-", a phrase with other
+ * words): the words as typed, or one phrase in quotes (Pagefind 1.6 searches a query that is one quoted phrase
+ * exactly, and no other). "" when there is nothing to search.
+ */
+export function singleSearch(q: ParsedQuery): string | null {
+  if (q.without.length > 0 || q.anyOf.length > 1 || q.tooMany) return null;
+  const terms = q.anyOf[0] ?? [];
+  if (terms.every((t) => !t.phrase)) return terms.map((t) => t.text).join(' ');
+  return terms.length === 1 ? `"${terms[0]!.text}"` : null;
+}
+
+/**
+ * The Pagefind searches that find the objects with every term of `terms`: one of its words together (null when it
+ * has none), and one of each phrase, quoted (which Pagefind searches exactly).
+ */
+export function searchesFor(terms: QueryTerm[]): { words: string | null; phrases: string[] } {
+  const words = terms.filter((t) => !t.phrase).map((t) => t.text);
+  return {
+    words: words.length ? words.join(' ') : null,
+    phrases: terms.filter((t) => t.phrase).map((t) => `"${t.text}"`),
+  };
+}
+
+/** Terms in words for the status line: “bronze mask”, or “bronze ‘festival mask’” when a phrase is among others. */
+export function termsInWords(terms: QueryTerm[]): string {
+  if (terms.length === 1) return `“${terms[0]!.text}”`;
+  return `“${terms.map((t) => (t.phrase ? `‘${t.text}’` : t.text)).join(' ')}”`;
+}

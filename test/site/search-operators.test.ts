@@ -80,6 +80,15 @@ describe('search operators typed into the search box', () => {
       '0 objects for “coin” without “mask” or “bronze”: every object with “coin” has “mask” or “bronze”. ' +
         'Leave out fewer words.',
     );
+    // A word no object has leaves out nothing (Pagefind answers for "a", which starts it, and "Coin with a mask" has).
+    const antelope = await searched('coin -antelope');
+    expect(antelope.status).toBe(
+      '2 objects for “coin” without “antelope”. No object has the word “antelope”, so none was left out.',
+    );
+    expect(antelope.titles).toEqual(['Bronze coin', 'Coin with a mask']);
+    expect((await searched('mask OR a')).status).toBe(
+      '3 objects for “mask” or “a”. “a” is too short to search: type two or more letters or digits.',
+    );
   });
 
   it('keeps the filters and their counts with "OR" and "-"', async () => {

@@ -103,6 +103,14 @@ describe('search operators typed into the search box', () => {
     expect(await count('mask').textContent()).toBe('2');
     expect(await count('coin').textContent()).toBe('2');
     expect(await count('helmet').textContent()).toBe('0');
+    // With words and no filter they start folded: opened, they count the objects of "mask -helmet".
+    await searched('mask -helmet');
+    expect(await page.locator('#filters').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+    await page.locator('#filters summary').click();
+    await page.locator('#facets input[name="type"]').first().waitFor();
+    expect(await count('mask').textContent()).toBe('1');
+    expect(await count('coin').textContent()).toBe('1');
+    expect(await count('helmet').textContent()).toBe('0');
   });
 
   // A visitor who typed only "OR", or only "-coin", has nothing to search for: the page shows what an empty search

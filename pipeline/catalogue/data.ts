@@ -1027,7 +1027,7 @@ async function modelCard({
     sections,
     lineage,
     metrics: m ? cardMetrics(m, followedPublication(card.followed)) : null,
-    split: splitOf(card.data),
+    split: splitOf({ data: card.data, details: card.details, tested: m ? (m.n ?? null) : null }),
     markdown,
     monitoring,
   };
@@ -1069,18 +1069,38 @@ function followedPublication(followed: unknown): Metrics['publication'] | null |
   return isRecord(followed.publication) ? (followed.publication as Metrics['publication']) : null;
 }
 
-/** The card's split counts (its `data`, the dataset summary), for the page; null when the card has none. */
-function splitOf(data: unknown): ModelCard['split'] {
+/**
+ * The card's split counts, for the page; null when the card has none. The dataset summary (the card's `data`) counts
+ * every labelled object in its split, those without a usable picture too, which were neither trained on nor tested
+ * (a tester read "2 for testing" beside "Measured on 1 test objects"). A card that records what its head was trained on
+ * (`details.head`) gives the objects used: its training and validation counts, and the test objects scored (`n` of
+ * the metrics the page shows); `unused` counts the labelled objects left out. An older or outside card: as recorded.
+ */
+function splitOf({
+  data,
+  details,
+  tested,
+}: {
+  data: unknown;
+  details: unknown;
+  tested: number | null;
+}): ModelCard['split'] {
   if (!isRecord(data) || !isRecord(data.bySplit)) return null;
   const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
   const { train, validation, test } = data.bySplit;
-  return {
-    objects: n(data.objects),
-    labelled: n(data.labelled),
-    train: n(train),
-    validation: n(validation),
-    test: n(test),
-  };
+  const recorded = { train: n(train), validation: n(validation), test: n(test) };
+  const head = isRecord(details) && isRecord(details.head) ? details.head : null;
+  const counted = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const used =
+    head && counted(head.trainCount) && counted(head.validationCount) && tested !== null
+      ? {
+          train: Math.min(n(head.trainCount), recorded.train),
+          validation: Math.min(n(head.validationCount), recorded.validation),
+          test: Math.min(tested, recorded.test),
+        }
+      : recorded;
+  const unused = recorded.train - used.train + (recorded.validation - used.validation) + (recorded.test - used.test);
+  return { objects: n(data.objects), labelled: n(data.labelled), ...used, unused };
 }
 
 function cardMetrics(m: Metrics, followed?: Metrics['publication'] | null): CardMetrics {

@@ -359,7 +359,7 @@ export const modelCardSchema = z.object({
   /** Where the model came from: data, labels, commit, backbone, parent version... */
   lineage: z.array(z.object({ name: z.string(), value: z.string() })),
   metrics: cardMetricsSchema.nullable(),
-  /** The objects the version learnt from and was tested on (the card's `data`); null when the card has none. */
+  /** The objects the version learnt from and was tested on (data.ts splitOf); null when the card has none. */
   split: z
     .object({
       objects: z.number(),
@@ -367,6 +367,8 @@ export const modelCardSchema = z.object({
       train: z.number(),
       validation: z.number(),
       test: z.number(),
+      /** Labelled objects neither trained on nor tested: their picture could not be used. */
+      unused: z.number().default(0),
     })
     .nullable()
     .default(null),

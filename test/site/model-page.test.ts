@@ -57,6 +57,15 @@ describe('model page', () => {
     const cardFile = path.join(ws.registry, 'cards', 'v1.1.0.json');
     const card = JSON.parse(await readFile(cardFile, 'utf8'));
     card.details.changes = ['minor version bump from v1.0.0: labels changed.', REGISTERED];
+    // As the registry records them: the summary counts every labelled object in its split, the head those it used.
+    card.details.head = { trainCount: 18, validationCount: 6, leftOut: 1 };
+    card.data = {
+      objects: 70,
+      labelled: 57,
+      bySplit: { train: 20, validation: 6, test: 31 },
+      byLabel: {},
+      factors: [],
+    };
     await writeFile(cardFile, JSON.stringify(card));
     const params = defaultParams();
     const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
@@ -111,5 +120,17 @@ describe('model page', () => {
     expect(text).toContain('Labels file (labels.csv), its fingerprint (md5) abcd');
     expect(text).toContain('Photographs (data.dvc), their fingerprint 1234.dir');
     expect(text).not.toMatch(/\bBump\b/);
+  });
+
+  // A tester read “31 for testing” beside “Measured on 29 test objects”: the split counted the labelled objects
+  // without a usable picture, which were neither trained on nor tested.
+  it('counts only the objects the model learnt from and was tested on, and says how many had no usable picture', () => {
+    expect(text).toContain('Measured on 29 test objects');
+    expect(text).toContain(
+      '57 of the 70 objects have a staff label: 18 for training, 6 for validation (to tune it while it learns) and ' +
+        '29 for testing. The other 4 labelled objects had no usable picture (their files were missing, damaged or ' +
+        'could not be read), so the model neither learnt from them nor was tested on them.',
+    );
+    expect(text).not.toContain('31 for testing');
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
@@ -55,6 +56,22 @@ beforeAll(async () => {
         ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.8 }
         : { label: r.label!, confidence: 0.7 },
   }));
+  // A small picture, as the demo's generated ones (320 pixels): no file of it is wider than that.
+  const small = path.join(dir, 'small.png');
+  await writeFile(
+    small,
+    await sharp({ create: { width: 320, height: 200, channels: 3, background: '#8a6d3b' } })
+      .png()
+      .toBuffer(),
+  );
+  objects.push({
+    id: 'small-1',
+    title: 'Small drawing of a cup',
+    maker: 'Unknown maker',
+    label: labels[0]!,
+    image: small,
+    predicted: { label: labels[0]!, confidence: 0.7 },
+  });
   await writeFixture({ root: dir, objects, labels });
   await writeMonitoringFixture({
     root: dir,
@@ -76,6 +93,7 @@ beforeAll(async () => {
     ['search', 'browse/?q=the'],
     ['all', 'all/'],
     ['object', `objects/${c.objects[1]!.slug}/`],
+    ['object with a small picture', `objects/${c.objects.find((o) => o.id === 'small-1')!.slug}/`],
     ['colours', 'colours/'],
     ['colour family', `colours/${swatch.family}/`],
     ['swatch', `colours/swatch/${swatch.slug}/`],
@@ -102,6 +120,8 @@ afterAll(async () => {
 
 /*
  * What axe does not check, said by a tester and the museum's web person on the demo catalogue:
+ * - a picture drawn bigger than its largest file (a 320-pixel photograph blown up to 650 and blurry): the catalogue
+ *   makes no file bigger than the photograph, and must not show one bigger than its file either;
  * - a figure (the picture and its IIIF caption) read before the page's heading: the h1 comes first;
  * - a card whose picture's text repeats the title its link already says (read twice by a screen reader).
  */
@@ -117,6 +137,17 @@ async function pageChecks(page: Page): Promise<string[]> {
     };
     const d = (globalThis as unknown as { document: { querySelector(s: string): El | null } & El }).document;
     const out: string[] = [];
+    for (const img of d.querySelectorAll('img')) {
+      const box = img.getBoundingClientRect();
+      if (box.width === 0) continue;
+      const files = [
+        Number(img.getAttribute('width') ?? 0),
+        ...(img.getAttribute('srcset') ?? '').split(',').map((c) => Number(/(\d+)w\s*$/.exec(c.trim())?.[1] ?? 0)),
+      ];
+      const largest = Math.max(...files);
+      if (largest > 0 && box.width > largest + 1)
+        out.push(`picture ${img.getAttribute('src')} shown ${Math.round(box.width)} px wide, its file ${largest} px`);
+    }
     const h1 = d.querySelector('h1');
     for (const f of d.querySelectorAll('figure'))
       if (h1 && h1.compareDocumentPosition(f) & 2) out.push('a figure comes before the h1 in reading order');

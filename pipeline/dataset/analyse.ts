@@ -139,7 +139,7 @@ export async function loadAnalysesChecked({
  * The analysis if its thumbnails are as written (with new stamps where only those changed), or null when one is
  * missing or damaged.
  */
-async function checkThumbnails({
+export async function checkThumbnails({
   datasetDir,
   analysis,
 }: {
@@ -269,16 +269,22 @@ const THUMB_NAME = /^[0-9a-f]{32}-\d+\.(?:webp|jpg)$/;
 /** The files of the dataset's folder written through a temporary file (shard/caches.ts writes the last). */
 const DATASET_FILES = new Set(['dataset.json', 'images.json', 'unreadable.json', 'pulled-from-shards.json']);
 
+/** Folder of each image's answer, written as soon as it is known (finished.ts), relative to `.vitrine/dataset/`. */
+export const FINISHED_DIR = 'finished';
+/** The name of one image's answer: `<md5 of the image>-<analysisKey of the settings>.json`. */
+export const FINISHED_NAME = /^([0-9a-f]{32})-([0-9a-f]{32})\.json$/;
+
 /** A temporary file untouched for this long is stale whoever wrote it (one is written in milliseconds). */
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /**
- * Remove the temporary files that a stopped writer (kill -9, a power cut) left in the dataset's folder and thumbs/:
- * otherwise they stay for ever. Only the names the dataset's writers give them (`<thumbnail or dataset file>.<owner>
- * .tmp`, data/temp.ts), and only when their writer is surely gone: its process has ended on this machine, or it is
- * this process (whose writes have ended when the stage calls this), or they were untouched for 10 minutes. A shard
- * run on this checkout may be writing one now: its temporary files stay. Also those an earlier version named
- * without an owner (`<name>.<12 hex>.tmp`): no writer of this version names them so. Returns how many were removed.
+ * Remove the temporary files that a stopped writer (kill -9, a power cut) left in the dataset's folder, thumbs/ and
+ * finished/: otherwise they stay for ever. Only the names the dataset's writers give them (`<thumbnail, answer or
+ * dataset file>.<owner>.tmp`, data/temp.ts), and only when their writer is surely gone: its process has ended on
+ * this machine, or it is this process (whose writes have ended when the stage calls this), or they were untouched
+ * for 10 minutes. A shard run on this checkout may be writing one now: its temporary files stay. Also those an
+ * earlier version named without an owner (`<name>.<12 hex>.tmp`): no writer of this version names them so. Returns
+ * how many were removed.
  */
 export async function removeLeftTemps({ datasetDir }: { datasetDir: string }): Promise<number> {
   const ours = async (dir: string, isOurs: (target: string) => boolean) =>
@@ -291,6 +297,7 @@ export async function removeLeftTemps({ datasetDir }: { datasetDir: string }): P
   const files = [
     ...(await ours(datasetDir, (target) => DATASET_FILES.has(target))),
     ...(await ours(path.join(datasetDir, THUMBS_DIR), (target) => THUMB_NAME.test(target))),
+    ...(await ours(path.join(datasetDir, FINISHED_DIR), (target) => FINISHED_NAME.test(target))),
   ];
   return removeStaleTemps({ files, maxAgeMs: STALE_TEMP_MS, ownerlessIsStale: true, mineIsStale: true });
 }

@@ -30,6 +30,7 @@ import {
   saveAnalyses,
 } from './analyse.ts';
 import { holdImageCaches } from './caches-lock.ts';
+import { loadFinished, removeFinished, saveFinished } from './finished.ts';
 import { imageNames, twinsNamed } from './image-names.ts';
 import {
   type DecodeFailure,
@@ -224,7 +225,7 @@ export async function buildDataset({
   const settings = analysisSettings(params);
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
-  const { previous, unreadable, analyses, failures, analysed, refreshed } = await analyseImages({
+  const { previous, unreadable, analyses, failures, analysed, resumed, refreshed } = await analyseImages({
     ws,
     settings,
     firstPathOf,
@@ -316,7 +317,8 @@ export async function buildDataset({
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
   // found intact are saved, so they are not read again next time.
-  const analysesChanged = toAnalyse > 0 || kept.size !== previous.size || refreshed > 0;
+  // What a stopped run had finished goes into them too (resumed): its own files are removed once it is there.
+  const analysesChanged = toAnalyse > 0 || resumed > 0 || kept.size !== previous.size || refreshed > 0;
   // A run that refuses the dataset leaves the last one in place: the thumbnails it names must stay (the catalogue of
   // the last good dataset is still built from them), so nothing is pruned then.
   const refused =
@@ -332,6 +334,10 @@ export async function buildDataset({
       await release();
     }
   }
+  // Each image's answer is in images.json or unreadable.json now: its own file goes.
+  const folded = new Set([...kept.keys(), ...remembered.keys()]);
+  const done = await removeFinished({ datasetDir: ws.dataset, settings, folded, inUse: new Set(firstPathOf.keys()) });
+  if (done > 0) log.debug(`Removed ${done} answers of single images, now kept in images.json and unreadable.json.`);
   // Every image is read by now: what a killed run left half-written (its thumbnails are made again above) goes.
   const removed = await removeLeftTemps({ datasetDir: ws.dataset });
   if (removed > 0) log.debug(`Removed ${removed} temporary files a stopped run left in ${rel(ws, ws.dataset)}.`);
@@ -439,40 +445,63 @@ export async function analyseImages({
   failures: Map<string, VitrineError>;
   /** How many images were decoded in this call. */
   analysed: number;
+  /** How many images a run stopped part-way had finished (their analysis or failure taken, not redone). */
+  resumed: number;
   /** How many reused analyses got new thumbnail stamps (files touched or copied back, content unchanged). */
   refreshed: number;
 }> {
   const { analyses: previous, refreshed } = await loadAnalysesChecked({ datasetDir: ws.dataset, settings });
   // Images that failed to decode last time are reported again without decoding them again.
   const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
-  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
+  const unknown = new Set([...firstPathOf.keys()].filter((md5) => !previous.has(md5) && !unreadable.has(md5)));
+  // What a run stopped part-way (Ctrl-C, kill, a crash) had finished is not done again (finished.ts).
+  const done = await loadFinished({ datasetDir: ws.dataset, settings, wanted: unknown });
+  const resumed = done.analyses.size + done.failures.size;
+  const toAnalyse = [...firstPathOf].filter(
+    ([md5]) => unknown.has(md5) && !done.analyses.has(md5) && !done.failures.has(md5),
+  );
   const analyses = new Map<string, ImageAnalysis>();
-  for (const md5 of firstPathOf.keys()) if (previous.has(md5)) analyses.set(md5, previous.get(md5)!);
+  for (const md5 of firstPathOf.keys()) {
+    const analysis = previous.get(md5) ?? done.analyses.get(md5);
+    if (analysis) analyses.set(md5, analysis);
+  }
+  const unchanged = analyses.size - done.analyses.size;
   const failures = new Map<string, VitrineError>();
   for (const [md5, relpath] of firstPathOf) {
-    const failure = !previous.has(md5) ? unreadable.get(md5) : undefined;
+    const failure = !previous.has(md5) ? (unreadable.get(md5) ?? done.failures.get(md5)) : undefined;
     if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
   }
+  const keptWords = `${resumed} kept from a run that was stopped before it finished`;
+  if (toAnalyse.length === 0 && resumed > 0)
+    log.info(`No new image to read (${unchanged} unchanged since the last run, ${keptWords}).`);
   if (toAnalyse.length > 0) {
     const s = toAnalyse.length === 1 ? '' : 's';
-    log.info(`Reading ${toAnalyse.length} new image${s} (${analyses.size} unchanged since the last run).`);
+    log.info(
+      `Reading ${toAnalyse.length} new image${s} (${unchanged} unchanged since the last run` +
+        `${resumed > 0 ? `, ${keptWords}` : ''}).`,
+    );
     const progress = log.progress('Images', toAnalyse.length);
     await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
       const file = path.join(ws.data, relpath);
       const name = `data/${relpath}`;
       try {
         const data = await readImageBytes({ file });
-        analyses.set(md5, await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings }));
+        const analysis = await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings });
+        analyses.set(md5, analysis);
+        // Kept as soon as it is known, after its thumbnails: a run stopped later does not read this image again.
+        await saveFinished({ datasetDir: ws.dataset, settings, md5, result: { analysis } });
       } catch (error) {
         if (!(error instanceof VitrineError)) throw error;
         failures.set(md5, error);
+        const failure = decodeFailureOf({ error, file: name });
+        await saveFinished({ datasetDir: ws.dataset, settings, md5, result: { failure } });
       } finally {
         progress.tick();
       }
     });
     progress.done();
   }
-  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
+  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, resumed, refreshed };
 }
 
 /** `: did you mean data/images/DM-0008.jpg? …` for a missing path that differs from files only in capitals. */

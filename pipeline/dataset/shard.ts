@@ -9,6 +9,7 @@ import { inShard, type Shard } from '../shard/assign.ts';
 import { addImageCaches } from '../shard/image-caches.ts';
 import type { ImageAnalysis } from './analyse.ts';
 import { analyseImages, analysisSettings } from './build.ts';
+import { removeFinished } from './finished.ts';
 import { imageNames } from './image-names.ts';
 import { type DecodeFailure, decodeFailureOf } from './images.ts';
 import { linksOutside } from './links.ts';
@@ -87,6 +88,9 @@ export async function analyseShard({
   );
   // Added to what is there now: another shard run on this checkout may have written since we read.
   await addImageCaches({ ws, settings, analyses: fresh, failures: freshFailures, replace: true, log });
+  // Now in images.json and unreadable.json: the answers written one by one as each image was read go (finished.ts).
+  const folded = new Set([...fresh.keys(), ...freshFailures.keys()]);
+  await removeFinished({ datasetDir: ws.dataset, settings, folded });
 
   const usable = mine.filter((o) => !failures.has(o.md5));
   const { labelOf } = checkLabels({

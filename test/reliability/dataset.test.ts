@@ -26,8 +26,11 @@ const params = testParams((p) => {
   p.dataset.thumbnails.widths = [240, 480];
 });
 
-/** A collection of 16 photographs of 600×400 pixels of noise: a few seconds of thumbnails to kill. */
-async function collection(): Promise<Workspace> {
+/**
+ * A collection of 16 photographs of 600×400 pixels of noise: a few seconds of thumbnails to kill. `damaged`: first
+ * in the table, an object whose image file is not a picture (cut short).
+ */
+async function collection({ damaged = false }: { damaged?: boolean } = {}): Promise<Workspace> {
   const objects = Array.from({ length: 16 }, (_, i) => object(`A-${i}`));
   const images: Record<string, Buffer> = {};
   for (const [i, o] of objects.entries()) {
@@ -36,6 +39,10 @@ async function collection(): Promise<Workspace> {
     images[o.image] = await sharp(noise, { raw: { width: 600, height: 400, channels: 3 } })
       .png()
       .toBuffer();
+  }
+  if (damaged) {
+    objects.unshift(object('A-damaged'));
+    images[objects[0]!.image] = Buffer.from('not a picture');
   }
   const labels = objects.map((o, i) => ({ objectId: o.id, label: params.collection.vocabulary[i % 3]! }));
   return makeCollection({ objects, images, labels });
@@ -120,6 +127,7 @@ describe('a dataset stage killed while it writes thumbnails', () => {
         owned(thumb, ended),
         owned('images.json', ended),
         owned('dataset.json', ended),
+        owned(`finished/${'0'.repeat(32)}-${'1'.repeat(32)}.json`, ended),
         `${thumb}.0123456789ab.tmp`,
         `unreadable.json.0123456789ab.tmp`,
       ];
@@ -130,6 +138,7 @@ describe('a dataset stage killed while it writes thumbnails', () => {
         'thumbs/mine.jpg.tmp',
         `thumbs/${path.basename(thumb)}.old.tmp`,
       ];
+      await mkdir(path.join(ws.dataset, 'finished'), { recursive: true });
       for (const name of [...left, ...kept]) await writeFile(path.join(ws.dataset, name), 'x');
       // A label changed: the stage runs again without reading any image.
       await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace(',coin', ',mask'));
@@ -144,6 +153,43 @@ describe('a dataset stage killed while it writes thumbnails', () => {
     } finally {
       live.kill('SIGKILL');
     }
+  });
+});
+
+describe('a dataset stage stopped part-way', () => {
+  it('keeps the images it finished: the next run decodes only the others, and its result is a clean run’s', async () => {
+    const clean = await collection({ damaged: true });
+    await buildDataset({ ws: clean, params, log: memoryLogger(), jobs: 2 });
+    const expected = await contents(clean);
+    expect(Object.keys(expected)).toContain('unreadable.json');
+
+    const ws = await collection({ damaged: true });
+    await killWhileWriting(ws, 24);
+    // Images whose four thumbnails (two widths, WebP and JPEG) were all in place when the run was killed.
+    const perImage = new Map<string, number>();
+    for (const name of await readdir(path.join(ws.dataset, 'thumbs')))
+      if (!name.endsWith('.tmp')) perImage.set(name.slice(0, 32), (perImage.get(name.slice(0, 32)) ?? 0) + 1);
+    const finished = [...perImage.values()].filter((n) => n === 4).length;
+    expect(finished).toBeGreaterThan(3);
+    expect(finished).toBeLessThan(16);
+
+    const log = memoryLogger();
+    await buildDataset({ ws, params, log, jobs: 2 });
+    // What the run says it decoded: neither the damaged image, found so before the kill, nor the finished ones
+    // but one at most (its thumbnails written, not yet recorded as done when the kill came).
+    const decoded = Number(
+      /^Images: (\d+)\//.exec(log.lines.find((l) => l.message.startsWith('Images: '))?.message ?? '')?.[1] ?? 0,
+    );
+    expect(decoded).toBeLessThanOrEqual(16 - finished + 1);
+    const reading = `^Reading ${decoded} new images? \\(0 unchanged since the last run, ${17 - decoded} kept from`;
+    expect(log.lines.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(reading)));
+    expect(await contents(ws)).toEqual(expected);
+
+    // And the next run reads none.
+    const again = memoryLogger();
+    await buildDataset({ ws, params, log: again, jobs: 2 });
+    expect(again.lines.some((l) => l.message.startsWith('Reading'))).toBe(false);
+    expect(await contents(ws)).toEqual(expected);
   });
 });
 

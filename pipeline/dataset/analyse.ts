@@ -17,8 +17,11 @@ import { imageError, normalised, readImageInfo } from './images.ts';
  * the settings that shaped them, so a rerun (say, after a label change) decodes no image twice.
  */
 
-/** Bump when the analysis itself changes (colour method, thumbnail encoding), to redo every image. */
-const ANALYSIS_VERSION = 1;
+/**
+ * Bump when the analysis itself changes (colour method, thumbnail encoding), to redo every image. 2: the backdrop
+ * keeps the greys of the object, and a grey is named among the greys (colour.ts).
+ */
+const ANALYSIS_VERSION = 2;
 
 /** Folder of the thumbnails, relative to `.vitrine/dataset/`. */
 export const THUMBS_DIR = 'thumbs';

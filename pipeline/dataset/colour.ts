@@ -78,11 +78,20 @@ const NAMED_LAB: { colour: NamedColour; lab: Lab }[] = NAMED_COLOURS.map((colour
   lab: rgbToLab(...hexToRgb(colour.hex)),
 }));
 
-/** The nearest named colour (CIE94) and its family. */
+// A colour with less chroma than this is a grey to anyone: black, charcoal, grey, silver or white.
+const NEUTRAL_CHROMA = 5;
+
+const NEUTRAL_LAB = NAMED_LAB.filter(({ lab }) => Math.hypot(lab[1], lab[2]) < NEUTRAL_CHROMA);
+
+/**
+ * The nearest named colour (CIE94) and its family. A grey is named among the greys: by distance alone, a plain
+ * mid grey was "slate", a blue-grey, as near to it as "grey" is.
+ */
 export function nameColour(lab: Lab): NamedColour {
-  let best = NAMED_LAB[0]!;
+  const candidates = Math.hypot(lab[1], lab[2]) < NEUTRAL_CHROMA ? NEUTRAL_LAB : NAMED_LAB;
+  let best = candidates[0]!;
   let bestDistance = Infinity;
-  for (const entry of NAMED_LAB) {
+  for (const entry of candidates) {
     const d = deltaE94(lab, entry.lab);
     if (d < bestDistance) {
       bestDistance = d;
@@ -153,10 +162,29 @@ const BACKDROP_MIN_SHARE = 0.15;
 // ...and together the backdrops cover most of it, or the border is the object itself.
 const BACKDROP_MIN_AGREEMENT = 0.5;
 
+// Neighbouring pixels of the backdrop differ at most this much (CIELAB distance) where its lightness drifts.
+const BACKDROP_STEP = 4;
+
 function closeTo(lab: Float64Array, i: number, backdrop: Lab): boolean {
   return (
     Math.hypot((lab[i * 3]! - backdrop[0]) / 3, lab[i * 3 + 1]! - backdrop[1], lab[i * 3 + 2]! - backdrop[2]) <
     BACKDROP_TOLERANCE
+  );
+}
+
+/** Close to the backdrop in lightness too: a grey no lighting of the backdrop explains. */
+function sameAs(lab: Float64Array, i: number, backdrop: Lab): boolean {
+  return (
+    Math.hypot(lab[i * 3]! - backdrop[0], lab[i * 3 + 1]! - backdrop[1], lab[i * 3 + 2]! - backdrop[2]) <
+    BACKDROP_TOLERANCE
+  );
+}
+
+/** Neighbouring pixels `i` and `j` differ as the backdrop's shading does, not as an edge. */
+function smoothStep(lab: Float64Array, i: number, j: number): boolean {
+  return (
+    Math.hypot(lab[i * 3]! - lab[j * 3]!, lab[i * 3 + 1]! - lab[j * 3 + 1]!, lab[i * 3 + 2]! - lab[j * 3 + 2]!) <=
+    BACKDROP_STEP
   );
 }
 
@@ -193,9 +221,13 @@ export function objectMask({ lab, width, height }: { lab: Float64Array; width: n
   }
   if (backdrops.length === 0) return mask;
   const isBackdrop = (i: number) => backdrops.some((b) => closeTo(lab, i, b));
+  const isSame = (i: number) => backdrops.some((b) => sameAs(lab, i, b));
   const agreeing = border.filter(isBackdrop);
   if (agreeing.length < border.length * BACKDROP_MIN_AGREEMENT) return mask;
-  // Flood fill (4-connected) from the agreeing border pixels.
+  // Flood fill (4-connected) from the agreeing border pixels. A pixel lighter or darker than the backdrop (shading,
+  // vignetting, a spotlight) is backdrop only when reached by small steps: where the lightness jumps, an object
+  // begins. Without that, the greys of a black-and-white photograph that the backdrop's lightness did not match went
+  // with the backdrop (only its colour can tell an object from a grey backdrop, and such a photograph has none).
   const stack = [...agreeing];
   for (const i of agreeing) mask[i] = 0;
   while (stack.length > 0) {
@@ -203,7 +235,7 @@ export function objectMask({ lab, width, height }: { lab: Float64Array; width: n
     const x = i % width;
     const neighbours = [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width];
     for (const j of neighbours) {
-      if (j >= 0 && j < n && mask[j] === 1 && isBackdrop(j)) {
+      if (j >= 0 && j < n && mask[j] === 1 && isBackdrop(j) && (isSame(j) || smoothStep(lab, i, j))) {
         mask[j] = 0;
         stack.push(j);
       }

@@ -19,9 +19,10 @@ import { imageError, normalised, readImageInfo } from './images.ts';
 
 /**
  * Bump when the analysis itself changes (colour method, thumbnail encoding), to redo every image. 2: the backdrop
- * keeps the greys of the object, and a grey is named among the greys (colour.ts).
+ * keeps the greys of the object, and a grey is named among the greys (colour.ts). 3: an image's transparency is its
+ * object's outline.
  */
-const ANALYSIS_VERSION = 2;
+const ANALYSIS_VERSION = 3;
 
 /** Folder of the thumbnails, relative to `.vitrine/dataset/`. */
 export const THUMBS_DIR = 'thumbs';
@@ -347,10 +348,25 @@ export async function analyseImage({
     .resize(64, 64, { fit: 'inside' })
     .raw()
     .toBuffer({ resolveWithObject: true });
+  // Where the image is transparent there is no object: its own mask, not a backdrop guessed from the colour it was
+  // flattened on (a white glaze went with a white background).
+  let alpha: Uint8Array | undefined;
+  if (info.hasAlpha) {
+    try {
+      alpha = await sharp(data, { limitInputPixels: settings.maxPixels, failOn: 'error', autoOrient: true })
+        .extractChannel('alpha')
+        .resize(small.info.width, small.info.height, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+    } catch (error) {
+      throw imageError({ error, file, maxPixels: settings.maxPixels });
+    }
+  }
   const colours = dominantColours({
     pixels: small.data,
     width: small.info.width,
     height: small.info.height,
+    alpha,
     count: settings.colourCount,
     minShare: settings.colourMinShare,
   });

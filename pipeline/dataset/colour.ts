@@ -109,17 +109,23 @@ export interface PaletteOptions {
   minShare?: number;
 }
 
+// Pixels at least this opaque (of 255) are the object's, when the image has transparency; the others blend it with
+// the colour transparency was flattened on.
+const OPAQUE = 200;
+
 /**
  * The dominant colours of an RGB image (small, row-major, 3 channels), backdrop removed, largest
- * share first. Shares are fractions of the object's pixels.
+ * share first. Shares are fractions of the object's pixels. `alpha` (one value a pixel), when the image has
+ * transparency: the opaque pixels are the object, and no backdrop is looked for.
  */
 export function dominantColours({
   pixels,
   width,
   height,
+  alpha,
   count = 5,
   minShare = 0.04,
-}: { pixels: Uint8Array; width: number; height: number } & PaletteOptions): DominantColour[] {
+}: { pixels: Uint8Array; width: number; height: number; alpha?: Uint8Array } & PaletteOptions): DominantColour[] {
   const n = width * height;
   const lab = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) {
@@ -128,7 +134,7 @@ export function dominantColours({
     lab[i * 3 + 1] = a;
     lab[i * 3 + 2] = b;
   }
-  const object = objectMask({ lab, width, height });
+  const object = alphaMask(alpha, n) ?? objectMask({ lab, width, height });
   const indices: number[] = [];
   for (let i = 0; i < n; i++) if (object[i]) indices.push(i);
   if (indices.length === 0) return [];
@@ -148,6 +154,14 @@ export function dominantColours({
         family: named.family,
       };
     });
+}
+
+/** The opaque pixels, when some are transparent and some opaque; otherwise null (the backdrop is looked for). */
+function alphaMask(alpha: Uint8Array | undefined, n: number): Uint8Array | null {
+  if (!alpha || alpha.length !== n) return null;
+  const mask = alpha.map((a) => (a >= OPAQUE ? 1 : 0));
+  const opaque = mask.reduce((sum, v) => sum + v, 0);
+  return opaque > 0 && opaque < n ? mask : null;
 }
 
 // Palette colours closer than this (CIE94) are one colour to a visitor.

@@ -50,6 +50,8 @@ export interface ImageInfo {
   /** Container format as sharp names it ("jpeg", "png", "webp"...). */
   format: string;
   bytes: number;
+  /** The file has a transparency (alpha) channel: grey and alpha, RGBA. */
+  hasAlpha: boolean;
 }
 
 /** Read an image's size (after EXIF orientation) and md5; refuses images over `maxPixels`. */
@@ -79,6 +81,7 @@ export async function readImageInfo({
     md5: md5Of(bytes),
     format: meta.format ?? 'unknown',
     bytes: bytes.byteLength,
+    hasAlpha: meta.hasAlpha === true,
   };
 }
 

@@ -62,14 +62,18 @@ describe('the palette of a black-and-white photograph', () => {
     }
   });
 
-  it('keeps the greys of an object on transparency (grey and alpha, two channels)', async () => {
-    const data = await sharp(jug()).toColourspace('b-w').png().toBuffer();
-    expect((await sharp(data).metadata()).channels).toBe(2);
-    const { 'alpha-1': colours } = await palettes({ 'alpha-1': data });
-    // Transparency is flattened on white (dataset.image.background), which then is the backdrop.
-    expect(families(colours!)).toContain('black');
-    expect(families(colours!)).toContain('grey');
-    expect(colours!.length).toBeGreaterThan(1);
+  it('keeps every grey of an object on transparency, white too (grey and alpha, two channels; and RGBA)', async () => {
+    const grey = await sharp(jug()).toColourspace('b-w').png().toBuffer();
+    expect((await sharp(grey).metadata()).channels).toBe(2);
+    const rgba = await sharp(jug()).png().toBuffer();
+    expect((await sharp(rgba).metadata()).channels).toBe(4);
+    // Transparency is flattened on white (dataset.image.background): the white glaze must not go with it.
+    const found = await palettes({ 'alpha-grey': grey, 'alpha-rgba': rgba });
+    for (const [id, colours] of Object.entries(found)) {
+      expect(families(colours), id).toEqual(['black', 'grey', 'white']);
+      expect(colours[0]!.name, id).toBe('white');
+      expect(colours[0]!.share, id).toBeGreaterThan(0.45);
+    }
   });
 
   it('names a plain grey among the greys, and a tinted grey of a colour photograph by its tint', async () => {

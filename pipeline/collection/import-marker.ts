@@ -51,6 +51,13 @@ interface Marker {
    * the next import can tell a change staff made since and keep a copy of it.
    */
   tables: TableIdentity[];
+  /**
+   * `written`, then a later step failed: that step, in words ("recording data/ in data.dvc"). Not a killed import:
+   * the note says which step failed, and stays until the same import, run again, finishes.
+   */
+  failed?: string;
+  /** With `failed`: the import had found nothing to change in data/ or labels.csv. */
+  unchanged?: boolean;
 }
 
 /**
@@ -106,8 +113,18 @@ export interface ImportSession {
    * stay for the next import, which finishes the undoing.
    */
   keep(): void;
-  /** True once `keep` was called. */
+  /** True once `keep` (or `failedAfterWritten`) was called. */
   readonly kept: boolean;
+  /** True once `written` was called: data/ and labels.csv hold the new import. */
+  readonly placed: boolean;
+  /** The command to run again, as typed ("npx vitrine import --metadata export/objects.csv"). */
+  readonly command: string;
+  /**
+   * A step after `written` failed (`step`, in words: "recording data/ in data.dvc"): the note stays, saying which
+   * step failed (not that the import was interrupted), so a run refuses until the same import, run again, finishes.
+   * `unchanged`: the import had found nothing to change in data/ or labels.csv.
+   */
+  failedAfterWritten(options: { step: string; unchanged?: boolean }): Promise<void>;
   /**
    * labels.csv or data/objects.csv as staff had changed them after an interrupted import: copied aside by this one's
    * recovery, so a message about what this import changes in them can say where the change is kept.
@@ -162,6 +179,7 @@ export async function startImport({
   }
   let marker: Marker | undefined;
   let kept = false;
+  let placed = false;
   /** What the tables hold once the commit is done, kept for `written`. */
   let journaled: TableIdentity[] = [];
   return {
@@ -171,6 +189,17 @@ export async function startImport({
     },
     get kept() {
       return kept;
+    },
+    get placed() {
+      return placed;
+    },
+    command,
+    async failedAfterWritten({ step, unchanged }) {
+      kept = true;
+      if (!marker) return;
+      marker = { ...marker, failed: step, ...(unchanged ? { unchanged: true } : {}) };
+      // Not written (a .vitrine/ that cannot be written now): the note of phase "written" stays all the same.
+      await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`).catch(() => {});
     },
     editsKept,
     async begin() {
@@ -193,6 +222,7 @@ export async function startImport({
       marker = { ...marker, phase: 'written', tables: journaled };
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
       await rm(path.join(temp, JOURNAL), { force: true });
+      placed = true;
     },
     async finish() {
       try {
@@ -221,6 +251,15 @@ export async function refuseUnfinishedImport({ ws, log }: { ws: Workspace; log: 
     await release();
   }
   if (!marker) return;
+  if (marker.failed)
+    throw new VitrineError(
+      'IMPORT_NOT_FINISHED',
+      `${interruptedWords(marker)} ${
+        marker.unchanged ? 'data.dvc may not record data/ as it is.' : 'data.dvc may not record it yet.'
+      } Nothing was run. Once what failed is mended (the import said what to do), run the import again ` +
+        `(${marker.command}): it finishes. Then run this again.`,
+      { file: path.relative(ws.root, markerFile) },
+    );
   throw new VitrineError(
     'IMPORT_INTERRUPTED',
     `${interruptedWords(marker)} ${
@@ -263,13 +302,21 @@ function recoveryFailed({
   );
 }
 
-/** "An import was interrupted on 3 December 2026 at 03:12 UTC (process 4242 stopped before it finished)." */
+/**
+ * "An import was interrupted on 3 December 2026 at 03:12 UTC (process 4242 stopped before it finished)."; or, for an
+ * import that failed after it had placed its files, "An import on 3 December 2026 at 03:12 UTC placed its files in
+ * data/ and labels.csv, then failed while recording data/ in data.dvc."
+ */
 function interruptedWords(marker: Marker): string {
   const when = new Date(marker.started);
   const date = Number.isNaN(when.getTime())
     ? 'an unknown date'
     : `${when.getUTCDate()} ${MONTHS[when.getUTCMonth()]} ${when.getUTCFullYear()} at ` +
       `${when.toISOString().slice(11, 16)} UTC`;
+  if (marker.failed)
+    return `An import on ${date} ${
+      marker.unchanged ? 'found nothing to change in data/ or labels.csv' : 'placed its files in data/ and labels.csv'
+    }, then failed while ${marker.failed}.`;
   return `An import was interrupted on ${date} (${marker.pid ? `process ${marker.pid}` : 'it'} stopped before it finished).`;
 }
 
@@ -303,6 +350,8 @@ async function readMarker(file: string): Promise<Marker | undefined> {
       phase: value.phase === 'written' ? 'written' : 'writing',
       command: typeof value.command === 'string' && value.command ? value.command : 'npx vitrine import',
       tables: tablesOf(value.tables),
+      ...(typeof value.failed === 'string' && value.failed ? { failed: value.failed } : {}),
+      ...(value.unchanged === true ? { unchanged: true } : {}),
     };
   } catch {
     // Cut short by a power cut as it was written: an import had begun all the same.

@@ -33,7 +33,15 @@ import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
 import { CAMERA_RAW, imageFileProblem, rawTiff } from './file-kind.ts';
-import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
+import {
+  copyWhole,
+  type ImportSession,
+  identityOf,
+  keptAsideFolder,
+  startImport,
+  syncFile,
+  UNFINISHED_IMPORT,
+} from './import-marker.ts';
 import { imagesFolder } from './import-source.ts';
 import {
   compareIds,
@@ -174,13 +182,62 @@ export interface ImportOptions {
  * (import-marker.ts).
  */
 export async function importCollection(options: ImportOptions): Promise<ImportResult> {
-  if (options.session) return importInto({ ...options, session: options.session });
-  const session = await startImport({ ws: options.ws, log: options.log });
+  const session = options.session ?? (await startImport({ ws: options.ws, log: options.log }));
   try {
-    return await importInto({ ...options, session });
+    return await afterPlaced({
+      ws: options.ws,
+      session,
+      step: 'finishing the import',
+      run: () => importInto({ ...options, session }),
+    });
   } finally {
-    await session.finish();
+    if (!options.session) await session.finish();
   }
+}
+
+/**
+ * `run`, a step of an import: should it fail once the import has placed its files (session.written), the note of
+ * an unfinished import stays, saying which `step` failed (a reviewer: removing old images failed, the note went,
+ * and "vitrine run" went on with data.dvc not recording data/), and the error says what is done and what not.
+ */
+async function afterPlaced<T>({
+  ws,
+  session,
+  step,
+  run,
+}: {
+  ws: Workspace;
+  session: ImportSession;
+  step: string;
+  run: () => Promise<T>;
+}): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!session.placed || session.kept) throw error;
+    await session.failedAfterWritten({ step });
+    const again = `run the same import again (${session.command}): it finishes.`;
+    const why =
+      environmentProblem({ error, root: ws.root, command: 'import', afterwards: `then ${again}` }) ??
+      `${withoutRunAgain(messageOf(error))} Once that is mended, ${again}`;
+    throw new VitrineError(
+      'IMPORT_NOT_FINISHED',
+      'Import stopped half-way: the new photographs and labels are in place (data/, data/objects.csv and ' +
+        `labels.csv), but ${step} failed, so data.dvc does not record them yet. ${why} Until then "npx vitrine ` +
+        'run" refuses (.vitrine/import-unfinished.json says why), and do not commit labels.csv alone: data.dvc ' +
+        'would not match it.',
+      { file: path.relative(ws.root, path.join(ws.work, UNFINISHED_IMPORT)) },
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A message without its closing "and run again.": the import's own advice says what to run again, and how
+ * ("move the folder away and run again. Once mended, then run the same import again" said it twice).
+ */
+export function withoutRunAgain(message: string): string {
+  return message.replace(/,? (?:and|then) run (?:it |this |the same command )?again\.$/, '.');
 }
 
 /**
@@ -876,14 +933,11 @@ async function importInto({
       .filter(({ now, before }) => now && before && now !== before)
       .map(({ before }) => before),
   );
-  const { removedImages, keptImages } = await removeStaleImages({
+  const { removedImages, keptImages } = await afterPlaced({
     ws,
-    listed: dataBefore,
-    keep,
-    emptied,
-    replaced,
-    movedFrom,
-    log,
+    session,
+    step: 'removing the images of objects no longer exported from data/',
+    run: () => removeStaleImages({ ws, listed: dataBefore, keep, emptied, replaced, movedFrom, log }),
   });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
-import { importCollection } from '../collection/import.ts';
+import { type ImportResult, importCollection, withoutRunAgain } from '../collection/import.ts';
 import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
 import { recordImportSource, refuseSourceWithoutCollection } from '../collection/import-source.ts';
 import { readDvcConfig } from '../data/config.ts';
@@ -242,9 +242,11 @@ async function importUnderLock({
     added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, written: true }).catch(
       async (error: unknown) => {
         // data/, data/objects.csv and labels.csv hold the import, data.dvc does not: the note stays, so a run
-        // refuses until the same import, run again, records them (a tester's full disk went without a note).
-        session.keep();
-        throw await notRecorded({ ws: ctx.ws, error, command });
+        // refuses until the same import, run again, records them (a tester's full disk went without a note). It
+        // says which step failed, and whether the import had changed anything (a killed import's words did not fit).
+        const unchanged = changedNothing(result);
+        await session.failedAfterWritten({ step: 'recording data/ in data.dvc', unchanged });
+        throw await notRecorded({ ws: ctx.ws, error, command, unchanged });
       },
     );
   } finally {
@@ -298,10 +300,13 @@ async function notRecorded({
   ws,
   error,
   command,
+  unchanged,
 }: {
   ws: Workspace;
   error: unknown;
   command: string;
+  /** The import found nothing to change in data/ or labels.csv. */
+  unchanged: boolean;
 }): Promise<VitrineError> {
   const show = (p: string) => path.relative(ws.root, p).split(path.sep).join('/') || '.';
   const cacheDir = await readDvcConfig({ root: ws.root }).then(
@@ -318,18 +323,35 @@ async function notRecorded({
     : full
       ? `The disk that holds ${cache} is full (${system.code}): free some space on it, ${afterwards}`
       : environmentProblem({ error, root: ws.root, command: 'import', afterwards });
+  // The data layer's words end in "and run again.": the step to run again is this import, said once.
   const why =
     machine ??
-    `${isVitrineError(error) ? error.message : (systemProblem({ error, root: ws.root }) ?? messageOf(error))} ` +
-      `Once mended, ${afterwards}`;
+    `${withoutRunAgain(
+      isVitrineError(error) ? error.message : (systemProblem({ error, root: ws.root }) ?? messageOf(error)),
+    )} Once that is mended, ${afterwards.replace(/^then /, '')}`;
+  const recording = `recording them (a copy of each file into ${cache}/, then data.dvc) failed.`;
   return new VitrineError(
     'IMPORT_NOT_RECORDED',
-    'Import stopped half-way: the new photographs and labels are in place (data/, data/objects.csv and ' +
-      `labels.csv), but not yet recorded in data.dvc: recording them (a copy of each file into ${cache}/, then ` +
-      `data.dvc) failed. ${why} Until then "npx vitrine run" refuses (.vitrine/import-unfinished.json says why), ` +
-      'and do not commit labels.csv alone: data.dvc would not match it.',
+    unchanged
+      ? 'Import stopped before it finished: it found nothing to change in data/, data/objects.csv or labels.csv, ' +
+          `but ${recording} ${why} Until then "npx vitrine run" refuses (.vitrine/import-unfinished.json says why).`
+      : 'Import stopped half-way: the new photographs and labels are in place (data/, data/objects.csv and ' +
+          `labels.csv), but not yet recorded in data.dvc: ${recording} ${why} Until then "npx vitrine run" refuses ` +
+          '(.vitrine/import-unfinished.json says why), and do not commit labels.csv alone: data.dvc would not match it.',
     { file: 'data.dvc' },
     { cause: error },
+  );
+}
+
+/** Whether an import found nothing to change: no object, photograph or label added, changed or removed. */
+function changedNothing(result: ImportResult): boolean {
+  const { changes, labels, removedImages } = result;
+  return (
+    Object.values(changes).every((list) => list.length === 0) &&
+    removedImages.length === 0 &&
+    labels.added === 0 &&
+    labels.changed.length === 0 &&
+    labels.removed.length === 0
   );
 }
 

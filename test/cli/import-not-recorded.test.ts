@@ -188,3 +188,49 @@ describe('an import whose data.dvc is a folder', () => {
     await writeFile(dvc, kept);
   });
 });
+
+// A reviewer: a re-import that changed nothing and then failed while recording kept a note that said "process …
+// stopped before it finished" (a killed import, not this one), and its message said "move the folder away and run
+// again. Once mended, then run the same import again": one step told twice.
+describe('a re-import that changes nothing, then fails while recording', () => {
+  it('keeps a note that says so, and says each step once', async () => {
+    const dvc = path.join(museum, 'data.dvc');
+    const kept = await readFile(dvc, 'utf8');
+    const same = await exportOf(
+      'export-5',
+      [
+        ['C1', 'C1.jpg', 'coin', 'Gold coin'],
+        ['C2', 'C2.jpg', 'coin', 'Coin'],
+        ['V1', 'V1.jpg', 'vessel', 'Jar'],
+        ['V2', 'V2.jpg', 'vessel', 'Jar'],
+      ],
+      { 'C1.jpg': photo('C1'), 'C2.jpg': photo('C2'), 'V1.jpg': photo('V1'), 'V2.jpg': photo('V2') },
+    );
+    const first = await vitrine(['import', '--metadata', same]);
+    expect(first.code, first.messages).toBe(0);
+    await rm(dvc);
+    await mkdir(dvc);
+    const failed = await vitrine(['import', '--metadata', same]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.messages).toContain('Nothing changed since the last import');
+    expect(failed.messages).toContain('it found nothing to change in data/, data/objects.csv or labels.csv');
+    expect(failed.messages).not.toContain('the new photographs and labels are in place');
+    expect(failed.messages).toContain(
+      'data.dvc should be a file but is a folder: move the folder away. Once that is mended, run the same import ' +
+        `again (npx vitrine import --metadata ${same}): it records them.`,
+    );
+    expect(failed.messages).not.toContain('run again. Once mended');
+    const run = await vitrine(['run', 'dataset']);
+    expect(run.code, run.messages).toBe(1);
+    expect(run.messages).toContain(
+      'found nothing to change in data/ or labels.csv, then failed while recording data/ in data.dvc.',
+    );
+    expect(run.messages).not.toContain('stopped before it finished');
+    expect(run.messages).not.toContain('interrupted');
+    await rm(dvc, { recursive: true });
+    await writeFile(dvc, kept);
+    const again = await vitrine(['import', '--metadata', same]);
+    expect(again.code, again.messages).toBe(0);
+    await expect(stat(path.join(museum, '.vitrine', 'import-unfinished.json'))).rejects.toThrow();
+  });
+});

@@ -72,7 +72,7 @@ import {
   untouchedBy,
   visibleId,
 } from './index.ts';
-import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
+import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -466,6 +466,18 @@ async function importInto({
         line,
         `the object id ${shownId(id)} contains a control character (${what}), which no id may hold: remove it from ` +
           'the id in the export',
+        id,
+      );
+      continue;
+    }
+    // A zero-width space pasted from a web page: the id, its image file and web address would hold a character no
+    // one sees, and the same id typed by hand would never match it (an outside tester's went through a first import).
+    const invisible = invisibleIn(id);
+    if (invisible) {
+      refuse(
+        line,
+        `the object id "${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: it cannot be ` +
+          'seen, and the id typed by hand would not match it. Remove it from the id in the export (retype the id)',
         id,
       );
       continue;

@@ -35,3 +35,39 @@ export function overLimit({ value, most }: { value: string; most: number }): str
 export function beginning(value: string): string {
   return `"${clip(value, 40)}"`;
 }
+
+/**
+ * Characters that print as nothing (Unicode's format characters: a zero-width space, a soft hyphen, a direction
+ * mark, a byte order mark), which a copy and paste from a web page or a word processor brings into a cell. Not the
+ * zero-width joiner and non-joiner (U+200C, U+200D), which are part of how Persian or Hindi words are written.
+ */
+const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
+
+const INVISIBLE_NAMES: Record<string, string> = {
+  '\u200b': 'a zero-width space',
+  '\u00ad': 'a soft hyphen',
+  '\u2060': 'a word joiner',
+  '\ufeff': 'a zero-width no-break space (a byte order mark)',
+  '\u200e': 'a left-to-right mark',
+  '\u200f': 'a right-to-left mark',
+};
+
+/**
+ * Where `value` holds a character that prints as nothing, in words to follow "contains": `an invisible character
+ * (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each such character written <U+200B>;
+ * undefined when it holds none.
+ */
+export function invisibleIn(value: string): { words: string; shown: string } | undefined {
+  const found = INVISIBLE.exec(value);
+  if (!found) return undefined;
+  const code = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = INVISIBLE_NAMES[found[0]] ?? 'a format character';
+  const before = value.slice(0, found.index);
+  const where = found.index === 0 ? 'at the start' : `after "${clip(before.slice(-20))}"`;
+  const count = (value.match(new RegExp(INVISIBLE.source, 'gu')) ?? []).length;
+  const more = count > 1 ? ` (and ${count - 1} more)` : '';
+  return {
+    words: `an invisible character (${code(found[0])}, ${name}) ${where}${more}`,
+    shown: value.replace(new RegExp(INVISIBLE.source, 'gu'), (c) => `<${code(c)}>`),
+  };
+}

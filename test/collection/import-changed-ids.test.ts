@@ -69,12 +69,6 @@ describe('an export whose ids were reformatted', () => {
         `ＤＭ－${String(i).padStart(4, '０')}`.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
       /\(fullwidth or other forms of characters\), e\.g\. "ＤＭ－０００１" for "DM-0001"/,
     ],
-    // Outside tester: a zero-width space pasted into ids printed exactly as the old ids: objects split in two.
-    [
-      'invisible characters',
-      (i: number) => `DM-\u200b${String(i).padStart(4, '0')}`,
-      /\(invisible characters \(a zero-width space, a soft hyphen, a direction mark\)\), e\.g\. "DM-<U\+200B>0001" for "DM-0001"/,
-    ],
   ])('is refused as changed ids (%s), not as objects left out', async (what, id, example) => {
     const before = numbered(20, (i) => `DM-${String(i).padStart(4, '0')}`);
     const name = what.replace(/\W+/g, '-');
@@ -121,8 +115,11 @@ describe('an export whose ids were reformatted', () => {
   });
 });
 
+// Outside tester: a zero-width space pasted into ids printed exactly as the old ids: objects split in two. Such an
+// id is now refused where it comes in, its row named and the character shown (import-invisible-ids.test.ts), at a
+// re-import as at a first one.
 describe('one id of the collection with an invisible character in it', () => {
-  it('is said on re-import, the character shown; at a first import, beside the same id without it', async () => {
+  it('is refused on re-import, the character shown; at a first import too', async () => {
     const ids = numbered(20, (i) => `CLE_${90000 + i}`);
     const ws = await collection('one-invisible', ids);
     const next = await exportOf(
@@ -130,25 +127,28 @@ describe('one id of the collection with an invisible character in it', () => {
       'next.csv',
       ids.map((id, i) => (i === 3 ? 'CLE_90\u200b004' : id)),
     );
-    const log = memoryLogger();
-    await importCollection({ ws, params: defaultParams(), metadata: next.csv, images: next.images, log });
-    const said = log.lines.map((l) => l.message).join('\n');
-    expect(said).toMatch(
-      /1 id of .* written differently \(invisible characters .*\), e\.g\. "CLE_90<U\+200B>004" for "CLE_90004"/,
-    );
+    const error = await importCollection({
+      ws,
+      params: defaultParams(),
+      metadata: next.csv,
+      images: next.images,
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/"CLE_90<U\+200B>004" contains an invisible character \(U\+200B/);
 
     const first = workspace(path.join(root, 'first-invisible', 'repo'));
     const both = await exportOf('first-invisible', 'full.csv', ['Z-1', 'Z\u00ad-1', 'Z-2']);
-    const firstLog = memoryLogger();
-    await importCollection({
+    const refused = await importCollection({
       ws: first,
       params: defaultParams(),
       metadata: both.csv,
       images: both.images,
-      log: firstLog,
-    });
-    expect(firstLog.lines.map((l) => l.message).join('\n')).toMatch(
-      /"Z-1" \(line 2\) and "Z<U\+00AD>-1" \(line 3\) differ only in invisible characters/,
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(refused, 'IMPORT_INVALID')).toBe(true);
+    expect((refused as Error).message).toMatch(
+      /"Z<U\+00AD>-1" contains an invisible character \(U\+00AD, a soft hyphen\)/,
     );
     // The reviewer: a byte-order mark inside an id (JavaScript counts it as a space) left "differ only in" empty.
     const { lookAlikeIds } = await import('../../pipeline/dataset/validate.ts');

@@ -34857,6 +34857,7 @@ function overLimit({ value, most }) {
   let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
   return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
+var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
 // pipeline/params.ts
 init_errors();

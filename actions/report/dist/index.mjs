@@ -36239,11 +36239,12 @@ function overLimit({ value, most }) {
   let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
   return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
+var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
 // pipeline/dataset/validate.ts
 init_errors();
 init_log();
-var INVISIBLE2 = {
+var INVISIBLE3 = {
   "\u200B": "zero-width space",
   "\u200C": "zero-width non-joiner",
   "\u200D": "zero-width joiner",
@@ -36261,7 +36262,7 @@ var INVISIBLE2 = {
   "\u2212": "minus sign",
   "\uFE63": "small hyphen-minus",
   "\uFF0D": "fullwidth hyphen-minus"
-}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE2, ...HYPHENS }).join("")}]`, "g");
+}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
 
 // pipeline/report/removed-objects.ts
 init_errors();

@@ -291,14 +291,22 @@ export function describeUnused({
   const unused = [...new Set(header)].filter((h) => h && !used.has(h));
   if (unused.length === 0) return '';
   const free = FIELDS.filter((f) => !columns[f]);
+  // An export of 2,000 columns printed them all on one line (an outside tester): ten, then how many more.
+  const named =
+    unused.length <= UNUSED_NAMED
+      ? unused.join(', ')
+      : `${unused.slice(0, UNUSED_NAMED).join(', ')} and ${(unused.length - UNUSED_NAMED).toLocaleString('en')} more`;
   const word = /^[\w./-]+$/.test(unused[0]!) ? unused[0]! : `"${unused[0]!.replace(/(["\\$`])/g, '\\$1')}"`;
   return (
-    `  not used: ${unused.join(', ')} — map one with --column <field>=${word}` +
+    `  not used: ${named} — map one with --column <field>=${word}` +
     `${free.length ? ` (fields with no column: ${free.join(', ')})` : ''},\n  or keep ` +
     `${unused.length === 1 ? 'it' : 'them'} as ${unused.length === 1 ? 'it is' : 'they are'} with import.keep in ` +
     'params.yaml (after init: set import.columns or import.keep there, then run "npx vitrine import")'
   );
 }
+
+/** How many unused columns describeUnused names before it counts the rest. */
+const UNUSED_NAMED = 10;
 
 /** Header words of a column that says where an object is held or comes from, rather than what it is. */
 const SOURCE_NAME = /museum|institution|source|department|collection|repository|holding|owner|partner|provider|lender/i;

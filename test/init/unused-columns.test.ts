@@ -64,3 +64,19 @@ describe('export columns init does not use', () => {
     expect(params).toMatch(/department: Institution/);
   }, 60_000);
 });
+
+// An outside tester’s export of 2,000 columns no field takes: all 2,000 names were printed on one line.
+describe('a great many unused columns', () => {
+  it('are named up to ten, then counted ("and 1,990 more")', async () => {
+    const { describeUnused } = await import('../../pipeline/init/mapping.ts');
+    const guess = guessColumns({ header: HEADER, rows: [] });
+    const extra = Array.from({ length: 2000 }, (_, i) => `Extra ${i + 1}`);
+    const words = describeUnused({ header: [...HEADER, ...extra], columns: guess.columns, keep: [] });
+    const unused = HEADER.filter((h) => !Object.values(guess.columns).includes(h));
+    const total = unused.length + extra.length;
+    expect(words).toContain(`and ${(total - 10).toLocaleString('en')} more`);
+    expect(words).not.toContain('Extra 11,');
+    expect(words).not.toContain('Extra 2000');
+    expect(words.split('\n')[0]!.length).toBeLessThan(400);
+  });
+});

@@ -1334,6 +1334,16 @@ async function unreadableWords({
   const why = `${error.code}: ${error.code === 'EPERM' ? 'operation not permitted' : 'permission denied'}`;
   const inside = path.relative(imageRoot, file);
   const parts = inside.startsWith('..') || path.isAbsolute(inside) ? [] : inside.split(path.sep).slice(0, -1);
+  // The images folder itself (chmod 000 on it): said as that folder, not as the file or a folder in it.
+  const rootOpen = await access(imageRoot, constants.R_OK | constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!rootOpen)
+    return (
+      `cannot be read: this user may not open the images folder (${imageRoot}) itself (${why}). Give this user ` +
+      'permission to read that folder, or import as a user who may.'
+    );
   let folder = imageRoot;
   for (const part of parts) {
     folder = path.join(folder, part);

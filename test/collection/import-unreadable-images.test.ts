@@ -79,3 +79,25 @@ it('images this user may not read are refused rows saying permission, all listed
     /cannot be read: this user may not open the folder "locked" in the images folder \(EACCES/,
   );
 }, 120_000);
+
+// An outside tester: an images folder this user may not open at all (chmod 000 on the folder itself) was named as
+// if it were a file ("may not read it") or a folder inside it. The message now says it is the images folder.
+it('a locked images folder is named as the images folder, not as a file or a folder in it', async () => {
+  const images = path.join(base, 'locked-export', 'images');
+  await mkdir(images, { recursive: true });
+  for (const name of ['A.png', 'B.png']) await writeFile(path.join(images, name), PNG);
+  const csv = path.join(base, 'locked-export', 'objects.csv');
+  await writeFile(csv, 'id,image,label,title\nA,A.png,coin,Coin\nB,B.png,coin,Coin\n');
+  await mkdir(path.join(base, 'locked-repo', 'data'), { recursive: true });
+  await openTree(base);
+  await chmod(images, 0o000);
+  try {
+    const failed = importAs(path.join(base, 'locked-repo'), csv, images, 'fail');
+    expect(failed.message).not.toBe('it did not fail');
+    expect(failed.message).toContain(`may not open the images folder (${images})`);
+    expect(failed.message).not.toContain('may not read it');
+    expect(failed.message).not.toContain('was not found');
+  } finally {
+    await chmod(images, 0o755);
+  }
+}, 120_000);

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 
@@ -244,4 +245,85 @@ export function lfsPointer({ bytes, file }: { bytes: Uint8Array; file: string })
           'comes from (in a GitHub workflow: actions/checkout with "lfs: true"), or give a copy of the file itself.'),
     { file },
   );
+}
+
+/** The most bytes of a JPEG read whole to find where its picture data ends (past it, the file is not looked at). */
+const JPEG_WALKED = 256 * 1024 * 1024;
+
+/**
+ * Why a JPEG's picture data does not run to its end marker, in words to follow "the image … ", or undefined. A copy
+ * whose second half was overwritten with zero bytes (a disk or transfer that failed) decodes without an error in
+ * sharp, even with failOn "warning" (an outside tester's: its bottom half grey); one cut short is the same. Most
+ * JPEGs end with their end marker (FF D9), which is all that is read of them; one with data after it (a phone's
+ * motion photo, a camera's trailer) is walked marker by marker to the end of its picture data, and is whole.
+ */
+export async function jpegDamage(file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r');
+  let bytes: Buffer;
+  try {
+    const { size } = await handle.stat();
+    if (size < 4 || size > JPEG_WALKED) return undefined;
+    const tailSize = Math.min(size, 64 * 1024);
+    const tail = Buffer.alloc(tailSize);
+    await handle.read(tail, 0, tailSize, size - tailSize);
+    let end = tail.length;
+    while (end > 0 && tail[end - 1] === 0) end--;
+    if (end >= 2 && tail[end - 2] === 0xff && tail[end - 1] === 0xd9) return undefined;
+    bytes = Buffer.alloc(size);
+    await handle.read(bytes, 0, size, 0);
+  } finally {
+    await handle.close();
+  }
+  // Only a file whose picture data begins is judged: a few bytes of a header alone are not a photograph cut short.
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || pictureEnd(bytes) !== 'missing') return undefined;
+  let zeros = 0;
+  while (zeros < bytes.length && bytes[bytes.length - 1 - zeros] === 0) zeros++;
+  const grey = 'its picture decodes with the part below the damage grey. Copy or export it again from the original';
+  if (zeros >= 1024 || zeros * 20 >= bytes.length)
+    return (
+      `is damaged: its last ${zeros.toLocaleString('en')} bytes (${Math.round((zeros / bytes.length) * 100)}% of ` +
+      `the file) are zero bytes where its picture data should be (a copy, disk or transfer that failed), so ${grey}`
+    );
+  return `ends before its picture data does (a copy or download cut short?), so ${grey}`;
+}
+
+/**
+ * Whether a JPEG's segments and picture data (each scan's, to the next marker) lead to its end marker (FF D9):
+ * `found`; `missing` when its picture data began and the file ends (or breaks off) before that; `unknown` when the
+ * file ends (or is not a JPEG's segments) before any picture data.
+ */
+function pictureEnd(bytes: Buffer): 'found' | 'missing' | 'unknown' {
+  let at = 2;
+  let scanned = false;
+  const broken = () => (scanned ? 'missing' : 'unknown');
+  while (at + 1 < bytes.length) {
+    if (bytes[at] !== 0xff) return broken();
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if (marker === 0xd9) return 'found';
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    }
+    if (at + 3 >= bytes.length) return broken();
+    at += 2 + bytes.readUInt16BE(at + 2);
+    if (marker !== 0xda) continue;
+    scanned = true;
+    // Picture data: an FF in it is followed by 00 (a stuffed byte) or a restart marker; anything else ends it.
+    for (;;) {
+      const ff = bytes.indexOf(0xff, at);
+      if (ff < 0 || ff + 1 >= bytes.length) return 'missing';
+      const next = bytes[ff + 1]!;
+      if (next === 0 || (next >= 0xd0 && next <= 0xd7)) at = ff + 2;
+      else if (next === 0xff) at = ff + 1;
+      else {
+        at = ff;
+        break;
+      }
+    }
+  }
+  return broken();
 }

@@ -32,7 +32,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
-import { CAMERA_RAW, imageFileProblem, rawTiff } from './file-kind.ts';
+import { CAMERA_RAW, imageFileProblem, jpegDamage, rawTiff } from './file-kind.ts';
 import {
   copyWhole,
   type ImportSession,
@@ -567,6 +567,9 @@ async function importInto({
       } else {
         source = found.file;
         ending = imageEnding({ file: found.as, kind: found.kind });
+        // A JPEG overwritten with zero bytes from its middle on decodes without an error, half grey: said, imported.
+        const damage = found.kind === 'jpeg' ? await jpegDamage(found.file).catch(() => undefined) : undefined;
+        if (damage) note(line, `the image "${cell}" of object "${id}" ${damage}`, id);
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });

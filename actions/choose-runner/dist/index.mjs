@@ -18995,7 +18995,7 @@ function lfsPointer({ bytes, file: file2 }) {
     { file: file2 }
   );
 }
-var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, init_file_kind = __esm({
+var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, JPEG_WALKED, init_file_kind = __esm({
   "pipeline/collection/file-kind.ts"() {
     "use strict";
     init_errors();
@@ -19006,6 +19006,7 @@ var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, init_file_kind = __esm({
       )
     );
     LFS_POINTER = "version https://git-lfs.github.com/spec/";
+    JPEG_WALKED = 256 * 1024 * 1024;
   }
 });
 

@@ -19533,7 +19533,7 @@ var NOT_IN_ONE_LINE, init_log = __esm({
 });
 
 // pipeline/collection/file-kind.ts
-var CAMERA_RAW, init_file_kind = __esm({
+var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   "pipeline/collection/file-kind.ts"() {
     "use strict";
     init_errors();
@@ -19541,7 +19541,7 @@ var CAMERA_RAW, init_file_kind = __esm({
       ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
         " "
       )
-    );
+    ), JPEG_WALKED = 256 * 1024 * 1024;
   }
 });
 

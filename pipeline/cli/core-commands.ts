@@ -268,7 +268,9 @@ async function importUnderLock({
       );
   }
   if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
-  const notes = result.problems.length - result.refused.length;
+  // Image files refused under "skip" (unreadable, not an image): their objects are imported, said apart below.
+  const filesRefused = result.problems.filter((p) => p.imageRefused);
+  const notes = result.problems.length - result.refused.length - filesRefused.length;
   const noted = notes > 0 ? `; ${notes} row${notes === 1 ? '' : 's'} imported with a warning (listed above)` : '';
   ctx.log.info(
     `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
@@ -282,6 +284,16 @@ async function importUnderLock({
       `${kept.length === 1 ? '1 object whose new row was refused is' : `${kept.length} objects whose new rows were refused are`} ` +
         `kept as they were (${listWords(kept, { last: ',', max: 5 })}), with their previous details, image and label.`,
     );
+  if (filesRefused.length > 0)
+    ctx.log.error(
+      `${filesRefused.length} image file${filesRefused.length === 1 ? ' was' : 's were'} refused (listed above; ` +
+        `import.on_invalid is "skip"): ${filesRefused.length === 1 ? 'its object was' : 'their objects were'} ` +
+        'imported without them, or kept the image they had (' +
+        `${listWords(
+          filesRefused.map((p) => p.object ?? `line ${p.line}`),
+          { max: 5 },
+        )}). Fix the files and import again to add them.`,
+    );
   if (result.refused.length > 0) {
     ctx.log.error(
       `${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +
@@ -289,7 +301,7 @@ async function importUnderLock({
     );
     return 1;
   }
-  return undefined;
+  return filesRefused.length > 0 ? 1 : undefined;
 }
 
 /**

@@ -83,6 +83,11 @@ export interface ImportProblem {
   message: string;
   /** True when the row was not imported. */
   refused?: boolean;
+  /**
+   * True when the row's image file was refused (unreadable, not an image, a phone's HEIC) under on_invalid "skip":
+   * the object is imported without it (or keeps the image it had), as when the file is missing.
+   */
+  imageRefused?: boolean;
 }
 
 /** `merge` (the default) never removes or changes a label already in labels.csv; `replace` takes the export's. */
@@ -533,12 +538,28 @@ async function importInto({
     if (cell) {
       named++;
       const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
-      if ('refused' in found) {
+      // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
+      // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
+      if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
+        keptImage = await previousImage(id);
+        problems.push({
+          file: name,
+          line,
+          object: id,
+          message:
+            `the image "${cell}" of object "${id}" ${found.refused.replace(/\.?$/, '.')} The file is refused ` +
+            `(import.on_invalid is "skip"): ${
+              keptImage
+                ? `the object keeps its image from the previous import (data/${keptImage})`
+                : 'the object is imported without an image'
+            }.`,
+          imageRefused: true,
+        });
+      } else if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         if (found.linkedOut) linkedOut.push({ problem: problems.at(-1)!, cell, ...found.linkedOut });
         continue;
-      }
-      if ('missing' in found) {
+      } else if ('missing' in found) {
         // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
         // already in data/: the object keeps it until the export names a file again or leaves it empty.
         keptImage = await previousImage(id);
@@ -720,7 +741,7 @@ async function importInto({
   if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   // A phone's photos come by the hundred: how many, said once, beside the rows.
-  const phone = refused.filter((p) => p.message.endsWith(HEVC_REFUSED));
+  const phone = problems.filter((p) => (p.refused || p.imageRefused) && p.message.includes(HEVC_REFUSED));
   if (phone.length > 1)
     log.warn(
       `${phone.length} images are HEIC photos from a phone (HEVC), which cannot be read (lines ` +
@@ -1230,7 +1251,12 @@ export async function findImage({
       kind: ImageKind;
     }
   | { missing: true; candidates?: string[]; endingAdded?: boolean; brokenLink?: string }
-  | { refused: string; linkedOut?: { relative: string; to: string } }
+  | {
+      refused: string;
+      linkedOut?: { relative: string; to: string };
+      /** The path is safe, the file cannot be used: unreadable, empty, not an image, a phone's HEIC. */
+      unusable?: true;
+    }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
@@ -1252,7 +1278,7 @@ export async function findImage({
     () => undefined,
     (error: NodeJS.ErrnoException) => DENIED.has(error.code ?? '') && error,
   );
-  if (denied) return { refused: await unreadableWords({ imageRoot, file, error: denied }) };
+  if (denied) return { refused: await unreadableWords({ imageRoot, file, error: denied }), unusable: true };
   let info = await stat(file).catch(() => null);
   // A link whose target is gone (a drive not connected, a moved folder) is there to see: said as a link.
   if (!info && (await lstat(file).catch(() => null))?.isSymbolicLink())
@@ -1290,14 +1316,17 @@ export async function findImage({
     ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot })
     : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
-  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
+  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.', unusable: true };
   let head: Buffer;
   try {
     head = await fileHead(real);
   } catch (error) {
     // A file this user may not read (chmod 000): a refused row, all of them said at once, not a stop at the first.
     if (!DENIED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    return { refused: await unreadableWords({ imageRoot, file: real, error: error as NodeJS.ErrnoException }) };
+    return {
+      refused: await unreadableWords({ imageRoot, file: real, error: error as NodeJS.ErrnoException }),
+      unusable: true,
+    };
   }
   // A link named .dng is a raw file whatever the name of the file it leads to.
   const named = CAMERA_RAW.has(path.extname(file).toLowerCase()) ? file : real;
@@ -1308,11 +1337,12 @@ export async function findImage({
         imageFileProblem({ head, file: named }) ??
         'is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, told by their ' +
           'first bytes, and these are no such format.',
+      unusable: true,
     };
   }
   if (kind === 'heif' || kind === 'avif') {
     const unreadable = await heifUnreadable(real);
-    if (unreadable) return { refused: unreadable };
+    if (unreadable) return { refused: unreadable, unusable: true };
   }
   const as = path.relative(imageRoot, file);
   return matched ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) } : { file: real, as, kind };

@@ -212,7 +212,15 @@ docs/actions.md, "Upgrading the workflows".`,
           '"skip"): the other rows were imported. Fix those rows in the export, then import it again with "vitrine ' +
           'import" to add them.',
       );
-    return r.refused.length > 0 || result.pushRefused ? 1 : 0;
+    // Image files refused under "skip": their objects are in the catalogue without a picture.
+    const filesRefused = r.problems.filter((p) => p.imageRefused).length;
+    if (filesRefused > 0)
+      ctx.log.error(
+        `${filesRefused} image file${filesRefused === 1 ? ' was' : 's were'} refused (listed above; on_invalid is ` +
+          `"skip"): ${filesRefused === 1 ? 'its object was' : 'their objects were'} imported without ` +
+          `${filesRefused === 1 ? 'it' : 'them'}. Fix the files, then import again with "vitrine import" to add them.`,
+      );
+    return r.refused.length > 0 || filesRefused > 0 || result.pushRefused ? 1 : 0;
   },
 };
 

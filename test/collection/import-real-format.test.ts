@@ -97,13 +97,16 @@ describe('an image named in the export with no ending, or an ending that is no i
     p.import.on_invalid = 'skip';
     const log = memoryLogger();
     const result = await importCollection({ ws, params: p, metadata: csv, images: dir, log });
-    expect(result.refused.map((r) => r.object)).toEqual(['N-4']);
-    expect(result.refused[0]!.message).toMatch(/camera raw file \(\.NEF\)/);
+    // Under skip the raw file's object is imported without it, the file listed (a reviewer: the object went).
+    const filesRefused = result.problems.filter((r) => r.imageRefused);
+    expect(filesRefused.map((r) => r.object)).toEqual(['N-4']);
+    expect(filesRefused[0]!.message).toMatch(/camera raw file \(\.NEF\)/);
     const objects = parse(await readFile(ws.objects, 'utf8'), { columns: true }) as { id: string; image: string }[];
     expect(Object.fromEntries(objects.map((o) => [o.id, o.image]))).toEqual({
       'N-1': 'images/N-1.jpg',
       'N-2': 'images/N-2.png',
       'N-3': 'images/N-3.tif',
+      'N-4': '',
     });
     const said = log.lines.map((l) => l.message).join('\n');
     expect(said).toContain(`"media/1000234" (${csv}:2, object N-1) is a JPEG image, stored as data/images/N-1.jpg;`);
@@ -111,7 +114,8 @@ describe('an image named in the export with no ending, or an ending that is no i
       /3 images are stored under the ending of their real format, which their names do not end in: /,
     );
     const dataset = await buildDataset({ ws, params: p, log: memoryLogger(), jobs: 1 });
-    expect(dataset.issues).toEqual([]);
+    // N-4, its raw file refused, is in the collection without a picture, as an object whose file is missing.
+    expect(dataset.issues.map((i) => i.code)).toEqual(['OBJECT_NO_IMAGE']);
   }, 60_000);
 });
 
@@ -182,10 +186,11 @@ describe('a camera raw file whose name does not say so', () => {
     await symlink('1000234', path.join(dir, 'media', 'raw-link.dng'));
     const cells = [...files.map(([name]) => `media/${name}`), 'media/raw-link.dng', 'media/plain.tif'];
     const result = await importSkipping({ dir, cells });
-    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
-    for (const r of result.refused) expect(r.message).toMatch(/is a camera raw file.*export it as JPEG or TIFF/);
-    expect(result.refused[3]!.message).toContain('camera raw file (.dng)');
-    expect(result.objects).toBe(1);
+    const filesRefused = result.problems.filter((r) => r.imageRefused);
+    expect(filesRefused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3']);
+    for (const r of filesRefused) expect(r.message).toMatch(/is a camera raw file.*export it as JPEG or TIFF/);
+    expect(filesRefused[3]!.message).toContain('camera raw file (.dng)');
+    expect(result.objects).toBe(5);
   });
 
   // The first reviewer: raw formats that do not start as a TIFF (Fujifilm, Canon's newer CR3, Olympus, Panasonic)
@@ -209,11 +214,12 @@ describe('a camera raw file whose name does not say so', () => {
     await writeFile(path.join(dir, 'media', 'plain.tif'), await picture('tiff', 90));
     const cells = [...files.map(([name]) => `media/${name}`), 'media/plain.tif'];
     const result = await importSkipping({ dir, cells });
-    expect(result.refused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3', 'R-4']);
-    for (const r of result.refused.slice(0, 4))
+    const filesRefused = result.problems.filter((r) => r.imageRefused);
+    expect(filesRefused.map((r) => r.object)).toEqual(['R-0', 'R-1', 'R-2', 'R-3', 'R-4']);
+    for (const r of filesRefused.slice(0, 4))
       expect(r.message).toMatch(/is a camera raw file \(told by its first bytes.*export it as JPEG or TIFF/);
-    expect(result.refused[4]!.message).toMatch(/is a camera raw file \(\.RAW\), which Vitrine cannot read/);
-    expect(result.objects).toBe(1);
+    expect(filesRefused[4]!.message).toMatch(/is a camera raw file \(\.RAW\), which Vitrine cannot read/);
+    expect(result.objects).toBe(6);
   });
 });
 

@@ -82,13 +82,23 @@ describe("import never copies the repository's own files or non-images", () => {
       log: memoryLogger(),
     });
     expect(result.refused.map((p) => [p.file, p.line, p.object])).toEqual(
-      [3, 4, 5, 6, 7, 8, 9, 10].map((line, i) => ['export.csv', line, `S${i + 1}`]),
+      [3, 4, 5, 6, 7, 8].map((line, i) => ['export.csv', line, `S${i + 1}`]),
     );
-    for (const p of result.refused.slice(0, 6)) expect(p.message).toMatch(/repository's own|hidden|dot/);
-    expect(result.refused[6]!.message).toMatch(/not an image/);
-    expect(result.refused[7]!.message).toMatch(/not an image/);
+    for (const p of result.refused) expect(p.message).toMatch(/repository's own|hidden|dot/);
+    // A file that is not an image: under skip its object is imported without it, the file listed (a reviewer).
+    const filesRefused = result.problems.filter((p) => p.imageRefused);
+    expect(filesRefused.map((p) => [p.line, p.object])).toEqual([
+      [9, 'S7'],
+      [10, 'S8'],
+    ]);
+    for (const p of filesRefused) expect(p.message).toMatch(/not an image/);
     const { objects } = await readObjects({ file: ws.objects });
-    expect(objects.map((o) => o.id)).toEqual(['A1', 'A2']);
+    expect(objects.map((o) => [o.id, o.image])).toEqual([
+      ['A1', 'images/A1.jpg'],
+      ['A2', 'images/A2.png'],
+      ['S7', ''],
+      ['S8', ''],
+    ]);
     const copied = await Promise.all(
       (await readdir(ws.images)).map((f) => readFile(path.join(ws.images, f), 'latin1')),
     );
@@ -112,12 +122,12 @@ describe("import never copies the repository's own files or non-images", () => {
       images: ws.root,
       log: memoryLogger(),
     });
-    expect(result.refused.map((p) => [p.line, p.object])).toEqual([
-      [3, 'L1'],
-      [4, 'E1'],
-    ]);
+    expect(result.refused.map((p) => [p.line, p.object])).toEqual([[3, 'L1']]);
     expect(result.refused[0]!.message).toMatch(/link to .*repository's own .vitrine\/ folder/);
-    expect(result.refused[1]!.message).toMatch(/empty file/);
+    // An empty file: under skip its object is imported without it, the file listed (a reviewer).
+    const filesRefused = result.problems.filter((p) => p.imageRefused);
+    expect(filesRefused.map((p) => [p.line, p.object])).toEqual([[4, 'E1']]);
+    expect(filesRefused[0]!.message).toMatch(/empty file/);
   });
 
   it('with on_invalid "fail" stops on a secret and writes nothing', async () => {

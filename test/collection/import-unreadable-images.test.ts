@@ -67,17 +67,22 @@ it('images this user may not read are refused rows saying permission, all listed
   for (const name of ['A.png', 'B.png', 'locked/D.png']) expect(failed.message).toContain(`"${name}"`);
   expect(failed.message).toMatch(/permission/);
 
+  // Under skip the objects are imported without the files they cannot read, as without a missing file (a reviewer:
+  // they were dropped whole), and the files are listed.
   const skipped = importAs(path.join(base, 'skip'), csv, images, 'skip');
   expect(skipped.message).toBe('it did not fail');
-  expect(skipped.objects).toBe(1);
-  expect(skipped.refused).toHaveLength(3);
-  expect(skipped.refused!.join('\n')).not.toContain('was not found');
-  expect(skipped.refused![0]).toContain('"A.png"');
-  expect(skipped.refused![0]).toMatch(/cannot be read: this user may not read it \(EACCES/);
-  expect(skipped.refused![2]).toContain('"locked/D.png"');
-  expect(skipped.refused![2]).toMatch(
-    /cannot be read: this user may not open the folder "locked" in the images folder \(EACCES/,
+  expect(skipped.objects).toBe(4);
+  expect(skipped.refused).toHaveLength(0);
+  const notes = (skipped as { notes?: string[] }).notes!;
+  expect(notes).toHaveLength(3);
+  expect(notes.join('\n')).not.toContain('was not found');
+  expect(notes[0]).toContain('"A.png"');
+  expect(notes[0]).toMatch(/cannot be read: this user may not read it \(EACCES/);
+  expect(notes[0]).toContain(
+    'The file is refused (import.on_invalid is "skip"): the object is imported without an image.',
   );
+  expect(notes[2]).toContain('"locked/D.png"');
+  expect(notes[2]).toMatch(/cannot be read: this user may not open the folder "locked" in the images folder \(EACCES/);
 }, 120_000);
 
 // An outside tester: an images folder this user may not open at all (chmod 000 on the folder itself) was named as

@@ -16,14 +16,27 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const problem = nodeProblem({ version: process.versions.node, engines: engines.node, execPath: process.execPath });
+// Every refusal and failure the CLI prints begins "error: " (its terminal logger's word): this one, and a failure
+// that escapes the command's own error boundary, which Node would print as "Error: …" with a stack trace.
 if (problem) {
-  process.stderr.write(`${problem}\n`);
+  process.stderr.write(`error: ${problem}\n`);
   // 1: the command failed, the message says why (the exit codes in `vitrine --help`).
   process.exitCode = 1;
 } else {
   import('../pipeline/cli.ts')
     .then(({ main }) => main(process.argv.slice(2)))
-    .then((code) => {
-      process.exitCode = code;
-    });
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        process.stderr.write(
+          `error: Something went wrong that Vitrine did not expect: ${error?.message ?? error}\n` +
+            'Please report this with the output of the same command run with --verbose.\n',
+        );
+        if (process.argv.includes('--verbose') && error?.stack) process.stderr.write(`debug: ${error.stack}\n`);
+        // 70: a bug (the exit codes in `vitrine --help`).
+        process.exitCode = 70;
+      },
+    );
 }

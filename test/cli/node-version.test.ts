@@ -38,6 +38,8 @@ describe('the Node version check in bin/vitrine.js', () => {
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
+    // Begun as every other refusal of the CLI is, "error: " (an outside tester saw "Error:", "error:" and none).
+    expect(lines[0]).toMatch(/^error: Vitrine cannot run on Node\.js /);
     expect(lines[0]).toContain(`Node.js ${unsupported!.version}`);
     expect(lines[0]).toContain(ENGINES);
     expect(lines[0]).toContain('npx vitrine');

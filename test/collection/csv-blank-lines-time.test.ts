@@ -5,7 +5,9 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 /*
  * Review 1, item 2: the trailing-blank-line trim was a regular expression tried from every line of a run of
  * blank-looking lines: 40,000 lines of " " took 14 s, and labels.csv comes from pull requests. The time must grow
- * with the file (10 times the lines: about 10 times the time, not 100).
+ * with the file (10 times the lines: about 10 times the time, not 100). The bound allows 25 times: on a loaded
+ * 2-core machine the small run can land in a quiet moment and the big one in a busy one (it failed so at 10 times,
+ * the code unchanged); a quadratic trim still takes about 100 times.
  */
 
 function timed(run: () => void): number {
@@ -36,7 +38,7 @@ describe('lines of spaces in a CSV', () => {
       message = refusal(text(200_000));
     });
     expect(message).toContain('line 3 holds only spaces or tabs');
-    expect(big).toBeLessThan(10 * small + 1000);
+    expect(big).toBeLessThan(25 * small + 2000);
   });
 
   it('a long run of them at the end ends the file', () => {
@@ -50,7 +52,7 @@ describe('lines of spaces in a CSV', () => {
       rows = parseCsv({ text: text(200_000), file: 'labels.csv' }).rows.length;
     });
     expect(rows).toBe(1);
-    expect(big).toBeLessThan(10 * small + 1000);
+    expect(big).toBeLessThan(25 * small + 2000);
   });
 
   it('the last row before the blank lines is kept whole', () => {

@@ -438,6 +438,8 @@ async function importInto({
   const blank: number[] = [];
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
   const repeats: ImportProblem[] = [];
+  // The titles of the first row of each id and of each repeat: two titles tell two objects sharing a number.
+  const titleOf = new Map<string | ImportProblem, string>();
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   for (const { line, cells } of rows) {
@@ -512,9 +514,11 @@ async function importInto({
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       repeats.push(problems.at(-1)!);
+      titleOf.set(problems.at(-1)!, get(columns.title).trim());
       continue;
     }
     seen.set(id, line);
+    titleOf.set(id, get(columns.title).trim());
     const labelOver = hasLabels ? overLimit({ value: get(columns.label), most: MAX_LABEL_BYTES }) : undefined;
     if (labelOver) {
       refuse(
@@ -615,7 +619,11 @@ async function importInto({
   }
   progress.done();
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
-  if (repeats.length > 0) shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
+  if (repeats.length > 0) {
+    const bare = new Map(repeats.map((p) => [p, p.message]));
+    shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
+    for (const p of repeats) if (p.message === bare.get(p)) p.message += twoObjectsWords({ problem: p, seen, titleOf });
+  }
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
@@ -1026,6 +1034,14 @@ async function importInto({
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
       }),
     );
+  warnAnotherObject({
+    changes,
+    previous: recorded?.table ?? previousTableNow,
+    conflicts: labelsResult.summary.conflicts,
+    name,
+    labelsName: path.relative(ws.root, ws.labels),
+    log,
+  });
   // The differences said now are not warned of again while they stay the same (sayConflicts). Only a record of what
   // was said: the import is done, and a .vitrine/ that cannot be written must not fail it (they are said again).
   await writeJsonAtomic({
@@ -1943,6 +1959,42 @@ async function mergeLabels({
   };
 }
 
+/**
+ * An object whose photograph and title both changed since the last import, and whose label in labels.csv differs
+ * from the export's, is most likely another object than the one labelled: the last import gave it another row (two
+ * objects sharing a number, corrected since). labels.csv keeps its label, as for a staff correction, so it is said
+ * on its own line, not counted among the corrections (a tester's Faience Mold kept a decree's "Jewellery").
+ */
+function warnAnotherObject({
+  changes,
+  previous,
+  conflicts,
+  name,
+  labelsName,
+  log,
+}: {
+  changes: ObjectChanges;
+  previous: Map<string, CollectionObject>;
+  conflicts: ImportResult['labels']['conflicts'];
+  name: string;
+  labelsName: string;
+  log: Logger;
+}): void {
+  const photographed = new Set(changes.newPhotographs);
+  const retitled = new Set(changes.details.filter((d) => d.fields.includes('title')).map((d) => d.id));
+  for (const c of conflicts) {
+    if (!photographed.has(c.objectId) || !retitled.has(c.objectId)) continue;
+    const was = previous.get(c.objectId)?.title;
+    log.warn(
+      `object "${c.objectId}" has another photograph and another title since the last import` +
+        `${was ? ` (it was "${clip(was)}")` : ''}: it is probably another object than the one labelled ` +
+        `"${c.kept}" in ${labelsName}, and the export says "${c.exported}". Check it, and change its line in ` +
+        `${labelsName} if the export is right.`,
+      { file: name, line: c.line, object: c.objectId },
+    );
+  }
+}
+
 /** How many label differences are each said as a warning; the others are counted in one line. */
 const CONFLICTS_SAID = 5;
 
@@ -2450,6 +2502,33 @@ async function removedObjects({
   removal.refusedRows.sort((a, b) => a.line - b.line);
   removal.renamed.sort((a, b) => compareIdsNaturally(a.id, b.id));
   return removal;
+}
+
+/**
+ * A repeated id whose rows have different titles is two objects sharing a number (a typing slip in the collections
+ * system), not a row exported twice: which row was imported is said, and what the number then stands for. A tester's
+ * export gave its second object's number to another one; the import kept the other's label and photograph for it,
+ * and "fix those rows to add them" did not say so.
+ */
+function twoObjectsWords({
+  problem,
+  seen,
+  titleOf,
+}: {
+  problem: ImportProblem;
+  seen: Map<string, number>;
+  titleOf: Map<string | ImportProblem, string>;
+}): string {
+  const id = problem.object!;
+  const first = seen.get(id);
+  const kept = titleOf.get(id);
+  const refused = titleOf.get(problem);
+  if (first === undefined || !kept || !refused || kept === refused) return '';
+  return (
+    `: two different objects have this number. Line ${first} ("${clip(kept)}") was imported as ${id}, this line ` +
+    `("${clip(refused)}") was not. Correct the number of the one that is wrong in the export and import again: ` +
+    `until then ${id} has line ${first}'s title, photograph and label`
+  );
 }
 
 /**

@@ -215,8 +215,9 @@ export async function buildCatalogueData({
       split: o.split,
       // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
-      // an earlier model's, kept by a branch preview. Not shown as the model's answer.
-      annotation: a && o.imageMd5 ? annotationOf(a, o.label) : null,
+      // an earlier model's, kept by a branch preview. Not shown as the model's answer. Staff gave it a type outside
+      // the vocabulary ("Misc": none of these types): the guess is only the model's nearest type, held back.
+      annotation: a && o.imageMd5 ? heldForOutside(annotationOf(a, o.label), outside) : null,
       // Each name once: two patches of the photograph can take one name (distinctColours).
       colours: distinctColours(o.colours ?? []).map((c) => ({
         hex: c.hex,
@@ -317,7 +318,7 @@ export async function buildCatalogueData({
   const rules = new Map(models.map((card) => [card.version, card.metrics?.publication ?? null]));
   for (const o of objects) {
     const a = o.annotation;
-    if (!a || a.published || a.unfamiliar || a.noThreshold) continue;
+    if (!a || a.published || a.unfamiliar || a.noThreshold || a.outsideVocabulary) continue;
     const rule = rules.get(a.modelVersion);
     const threshold = rule?.thresholds[a.label];
     if (rule && typeof threshold === 'number') a.needed = { threshold, minPrecision: rule.minPrecision };
@@ -648,6 +649,20 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
   };
 }
 
+/**
+ * An annotation of an object staff gave a type outside the vocabulary (not a slip for one of its types): the museum's
+ * word is that the object is none of the types the model knows, so the model's guess is its nearest type only, held
+ * back whatever its confidence (not a value of the predicted-type facet), and not waiting for staff: they decided.
+ */
+function heldForOutside(
+  a: NonNullable<CatalogueObject['annotation']>,
+  outside: { meant: string | null } | null,
+): NonNullable<CatalogueObject['annotation']> {
+  if (!outside || outside.meant !== null) return a;
+  const { unfamiliar: _u, noThreshold: _n, ...rest } = a;
+  return { ...rest, published: false, outsideVocabulary: true };
+}
+
 /** `{ lookAlikes }` of an annotation's group of look-alikes, when it lists at least two that can be read. */
 function lookAlikesOf(x: unknown): { lookAlikes?: { id: string; label: string }[] } {
   const others = Array.isArray(x) ? x.map(lookAlikeOf).filter((l) => l !== null) : [];
@@ -681,7 +696,8 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
     o.needsReview = true;
     o.reviewReason = 'staff-label';
   }
-  const annotated = objects.filter((o) => o.annotation && !o.needsReview);
+  // A guess held back for a staff type outside the vocabulary waits for no one: the staff label is the museum's word.
+  const annotated = objects.filter((o) => o.annotation && !o.needsReview && !o.annotation.outsideVocabulary);
   // A label confident learning flags is an issue whatever its score: its own probability can be under its
   // class's threshold and still above every other label's, which puts the score under one half. A label staff changed
   // since the model was trained is not judged by its disagreement: the model has not learnt the correction yet.
@@ -1443,7 +1459,8 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
     description:
       'Whether the museum publishes the prediction; no: below the confidence it asks for that type (the site says ' +
       '"Not sure: waiting for staff"), a type it publishes none of this model’s guesses of ("Not published: waiting ' +
-      'for staff"), or its photograph is unlike those the model learned from',
+      'for staff"), its photograph is unlike those the model learned from, or staff gave the object a type the ' +
+      'model does not know (predicted_label is then only its nearest type)',
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },
   needs_review: {

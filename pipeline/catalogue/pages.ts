@@ -204,7 +204,8 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
       ? []
       : [
           ...(eligible && labelMayBeWrong(a.labelIssue) ? (['label'] as const) : []),
-          ...(a.published ? [] : [heldBackKind(a)]),
+          // Held back for a staff type outside the vocabulary: no one's to review (data.ts heldForOutside).
+          ...(a.published || a.outsideVocabulary ? [] : [heldBackKind(a)]),
         ];
     for (const k of also) inAll.set(k, (inAll.get(k) ?? 0) + 1);
     if (!kind) continue;

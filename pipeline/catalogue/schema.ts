@@ -50,6 +50,12 @@ export const annotationSchema = z.object({
    */
   noThreshold: z.literal(true).optional(),
   /**
+   * true: held back because staff gave the object a type outside the vocabulary (labelOutsideVocabulary, not a slip
+   * for a type of it): the museum's word is that it is none of the types the model knows, so the model's guess is only
+   * its nearest type, never published as the object's type; the page says so. Absent otherwise.
+   */
+  outsideVocabulary: z.literal(true).optional(),
+  /**
    * Held back as not sure enough: the confidence this model publishes a guess of its type from, and the precision the
    * museum asks for (annotate.min_precision), for the page to say what the guess needed. Absent otherwise.
    */

@@ -116,4 +116,18 @@ describe('a staff label spelt differently from a type', () => {
     expect(text).toMatch(/not one of the types the model is trained on/i);
     expect(typeFilter(await pageOf('DM-0004'))).toBe('teapot');
   });
+
+  it('the model’s guess on a label near no type is not published as the object’s type (an outside tester)', async () => {
+    // "Misc — Not one of the types the model is trained on" read right above "Predicted by the model Relief 84%
+    // confident": a writing board published as a relief, unchecked.
+    const html = await pageOf('DM-0004');
+    const text = await typeSection('DM-0004');
+    expect(text).not.toContain('Predicted by the model coin');
+    expect(text).not.toMatch(/confident/);
+    expect(text).toContain('Predicted by the model Not published: staff gave a type of their own');
+    expect(text).toContain('The model only knows the types it is trained on');
+    expect(text).toContain('its nearest type is coin (60%)');
+    const predicted = html.match(/data-pagefind-filter="predicted"[^>]*>([^<]*)</)?.[1];
+    expect(predicted).toBe('Not published: staff gave a type of their own');
+  });
 });

@@ -69,6 +69,28 @@ describe('a staff label outside the vocabulary', () => {
     expect(catalogue.counts.labelled).toBe(3);
   });
 
+  it('keeps the model’s guess from being published as the object’s type (an outside tester)', async () => {
+    // "Misc": staff saying "none of these types". Its page read "Predicted by the model Relief 84% confident" under
+    // "Not one of the types the model is trained on", and the guess was published with no staff check.
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await outsideVocabularyFixture(dir);
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const a = catalogue.objects.find((o) => o.id === 'O-2')!.annotation!;
+    expect(a.published).toBe(false);
+    expect(a.outsideVocabulary).toBe(true);
+    // The model's nearest type is kept for the page to name, but is no value of the predicted-type facet.
+    expect(a.label).toBe('Met');
+    const published = catalogue.objects.filter((o) => o.annotation?.published && o.annotation.label === 'Met');
+    expect(catalogue.counts.byPredicted.find((r) => r.value === 'Met')?.count ?? 0).toBe(published.length);
+    expect(published.map((o) => o.id)).not.toContain('O-2');
+    // Not waiting for staff: the staff label is the museum's word.
+    expect(catalogue.reviewQueue).not.toContain('O-2');
+  });
+
   it('is read by object id, so a line that moved still counts; an object the dataset did not report is left as is', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
     await outsideVocabularyFixture(dir);

@@ -162,10 +162,15 @@ export function href(path: string): string {
  * page says it, so the facet's counts add up to the collection (not-sure guesses had no value of their own).
  */
 export function predictedFilter(
-  annotation: { label: string; published: boolean; unfamiliar?: true; noThreshold?: true } | null | undefined,
+  annotation:
+    | { label: string; published: boolean; unfamiliar?: true; noThreshold?: true; outsideVocabulary?: true }
+    | null
+    | undefined,
 ): string {
   if (!annotation) return 'No prediction yet';
   if (annotation.published) return annotation.label;
+  // Staff gave a type the model does not know: its guess is only its nearest type, not a value of this filter.
+  if (annotation.outsideVocabulary) return 'Not published: staff gave a type of their own';
   if (annotation.unfamiliar) return 'Photograph unlike those the model learned from: waiting for staff';
   return annotation.noThreshold ? 'Not published: waiting for staff' : 'Not sure: waiting for staff';
 }

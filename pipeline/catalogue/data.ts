@@ -384,7 +384,8 @@ export async function buildCatalogueData({
       labelled: objects.filter((o) => o.label !== null).length,
       annotated: annotated.length,
       needsReview: queue.length,
-      byDepartment: count(objects.map((o) => o.department || 'Unassigned')),
+      // None when no object has a department (an export with no such column): not one bar of "Unassigned".
+      byDepartment: objects.some((o) => o.department) ? count(objects.map((o) => o.department || 'Unassigned')) : [],
       byLabel: count(objects.map(typeFacet)),
       byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),

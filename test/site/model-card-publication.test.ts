@@ -33,14 +33,24 @@ describe('the public model page and the object page', () => {
         predicted: { label: 'coin', confidence: 0.6 },
         published: false,
       },
+      // A type whose threshold is 100%: annotate.min_precision could not be reached for it (an outside tester read
+      // "below the 100% this museum asks for before it publishes a guess of Sculpture").
+      {
+        id: 'A-4',
+        title: 'Object A-4',
+        label: 'bust',
+        image: photo,
+        predicted: { label: 'bust', confidence: 0.84 },
+        published: false,
+      },
     ];
-    await writeFixture({ root, objects, labels: ['coin', 'vase'] });
+    await writeFixture({ root, objects, labels: ['coin', 'vase', 'bust'] });
     const ws = workspace(root);
     const file = path.join(ws.root, '.vitrine', 'evaluate', 'metrics.json');
     const metrics = JSON.parse(await readFile(file, 'utf8')) as Metrics;
     metrics.publication = {
       minPrecision: 0.9,
-      thresholds: { coin: 0.65, vase: 0.44 },
+      thresholds: { coin: 0.65, vase: 0.44, bust: 1 },
       n: 40,
       coverage: { value: 0.7, low: 0.6, high: 0.8 },
       precision: { value: 0.92, low: 0.85, high: 0.97 },
@@ -70,6 +80,9 @@ describe('the public model page and the object page', () => {
     expect(page).toContain('only when the model is sure enough for its published guesses to be right at least 90%');
     expect(page).toMatch(/coin 65% or more/);
     expect(page).toMatch(/vase 44% or more/);
+    expect(page).toContain(
+      'bust never: the model is not yet reliable enough on it for any guess of it to be published',
+    );
     expect(page).toContain('Not sure: waiting for staff');
     expect(page).toContain('Photograph unlike those the model learned from');
     expect(page).toContain(
@@ -85,6 +98,9 @@ describe('the public model page and the object page', () => {
     expect(sure).toMatch(/<a[^>]*href="[^"]*models\/v1\.1\.0\/#confidence"[^>]*>99% confident<\/a>/);
     const held = text(await readFile(path.join(ws.site, 'objects', slugOf('A-3'), 'index.html'), 'utf8'));
     expect(held).toContain('below the 65% this museum asks for before it publishes a guess of coin');
+    const never = text(await readFile(path.join(ws.site, 'objects', slugOf('A-4'), 'index.html'), 'utf8'));
+    expect(never).not.toContain('100% this museum asks for');
+    expect(never).toContain('the model is not yet reliable enough on bust for any guess of it to be published');
 
     // The home page: not "a type for every photograph" when some guesses are held back.
     const home = text(await readFile(path.join(ws.site, 'index.html'), 'utf8'));

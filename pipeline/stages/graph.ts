@@ -517,7 +517,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * What changed besides files, in plain words: "a new commit (5a32ec1 → 9b225cb)", "branch changed
- * (fix → main)"; a value that is not a plain string or number is named, not shown.
+ * (fix → main)", "base changed (main → none)"; a value that is not a plain string, number or null is named, not
+ * shown.
  */
 function extraChange({ previous, current }: { previous: unknown; current: unknown }): string {
   const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
@@ -526,8 +527,17 @@ function extraChange({ previous, current }: { previous: unknown; current: unknow
   const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]),
   );
+  // Null (no base, not on a branch) is said as "none": "base changed (main → none)".
   const shown = (v: unknown) =>
-    typeof v === 'string' ? (/^[0-9a-f]{40}$/.test(v) ? v.slice(0, 7) : v) : typeof v === 'number' ? String(v) : null;
+    v === null
+      ? 'none'
+      : typeof v === 'string'
+        ? /^[0-9a-f]{40}$/.test(v)
+          ? v.slice(0, 7)
+          : v
+        : typeof v === 'number'
+          ? String(v)
+          : null;
   const words = keys.map((k) => {
     const [from, to] = [shown(before[k]), shown(now[k])];
     const values = from !== null && to !== null ? ` (${from} → ${to})` : '';

@@ -2,7 +2,7 @@ import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelChangeWords } from '../evaluate/verdict-words.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
-import { branchPoint, resolveCommit } from '../git/history.ts';
+import { branchPoint, checkedOutBranch, resolveCommit } from '../git/history.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
 import { labelCountsSaid } from '../report/render.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -66,16 +66,30 @@ export const reportStage: Stage = {
   // drift.json is optional (the monitor writes it); when it appears or changes, the report follows.
   deps: { paths: ['labels.csv', '.vitrine/monitor/drift.json'], params: ['report', 'gate'], stages: ['evaluate'] },
   outs: ['.vitrine/report'],
-  // The comparison base is an input too: the same files against another base, or against the same
-  // branch after it moved, make another report. (A base the clone lacks counts as null.)
+  // What the report compares with, and the commit and branch it is written on, are inputs too: the same files
+  // against another base, on another branch, on a new commit (the lineage names it) or after a merge make another
+  // report. Without a given base, the point where this branch left collection.branch, or why there is none: after
+  // `git merge fix-labels` on main the branch's report ("Label changes in this pull request") is not kept there
+  // (an outside tester). A base the clone lacks counts as null.
   fingerprint: async (ctx) => {
-    // Only a base that was given: the default (where this branch left collection.branch) follows
-    // from the history, and labels.csv changes whenever it matters; a merged branch then keeps its
-    // report on main instead of one that has nothing to compare.
-    const base = reportBaseGiven(ctx.env) ?? null;
-    const baseCommit = base ? await resolveCommit({ dir: ctx.ws.root, ref: base }).catch(() => null) : null;
-    // The catalogue the workflow names changes the thumbnails (absent when none is given).
-    return { base, baseCommit, run: runUrl(ctx.env) ?? null, catalogue: ctx.env.VITRINE_CATALOGUE_URL || undefined };
+    const given = reportBaseGiven(ctx.env);
+    const dir = ctx.ws.root;
+    const found = given
+      ? { name: given, commit: await resolveCommit({ dir, ref: given }).catch(() => null) }
+      : await reportBase(ctx).then(
+          (b) => ({ name: b.name ?? null, commit: b.ref ?? null }),
+          // Said when the stage runs: reading the history failed.
+          () => ({ name: null, commit: null }),
+        );
+    return {
+      branch: await checkedOutBranch({ dir, env: ctx.env }).catch(() => null),
+      commit: await resolveCommit({ dir, ref: 'HEAD' }).catch(() => null),
+      base: found.name,
+      'base commit': found.commit,
+      run: runUrl(ctx.env) ?? null,
+      // The catalogue the workflow names changes the thumbnails (absent when none is given).
+      catalogue: ctx.env.VITRINE_CATALOGUE_URL || undefined,
+    };
   },
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });

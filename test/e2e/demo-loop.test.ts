@@ -141,17 +141,21 @@ describe('the demo loop end to end', () => {
     expect(report.split('\n')[0]).toMatch(/better|worse|no detectable difference/i);
     expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.0.0');
 
-    // The merge: only promotion and the catalogue are left to run.
+    // The merge: the model is not trained again; the report is written anew for main (not the branch's label
+    // changes, an outside tester), promotion and the catalogue run.
     git('checkout', '-q', 'main');
     git('merge', '-q', '--ff-only', 'fix-labels');
     expect(await stageStatuses()).toEqual({
       dataset: 'skipped',
       train: 'skipped',
       evaluate: 'skipped',
-      report: 'skipped',
+      report: 'ran',
       promote: 'ran',
       catalogue: 'ran',
     });
+    const onMain = await readFile(path.join(root, '.vitrine/report/report.md'), 'utf8');
+    expect(onMain).not.toContain('Compared with `main` where this branch left it');
+    expect(onMain).toMatch(/This run is on main itself/);
     const { stdout } = await vitrine('models', 'list', '--json');
     expect(stdout).toContain('v1.1.0');
     expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.1.0');

@@ -973,7 +973,7 @@ describe('comparisons', () => {
 describe('the report stage', () => {
   it('writes report.md and report.json, comparing with GITHUB_BASE_REF', async () => {
     const { base, head } = labelCorrection();
-    const { ws, baseCommit } = await makeRepo({ objects, base, head });
+    const { ws, baseCommit, headCommit } = await makeRepo({ objects, base, head });
     const log = memoryLogger();
     const result = await reportStage.run({
       ws,
@@ -1000,17 +1000,23 @@ describe('the report stage', () => {
       clock: { now: () => new Date() },
       env,
     });
+    // The branch and commit the report is written on are inputs too (a merged branch’s report is not kept on main).
+    const on = { branch: 'fix-labels', commit: headCommit, run: null };
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({
+      ...on,
       base: 'main',
-      baseCommit,
-      run: null,
+      'base commit': baseCommit,
     });
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({
+      ...on,
       base: 'release',
-      baseCommit: null,
-      run: null,
+      'base commit': null,
     });
-    // No base given: the report compares with where the branch left main, which labels.csv follows.
-    expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({ base: null, baseCommit: null, run: null });
+    // No base given: where the branch left main.
+    expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({
+      ...on,
+      base: 'main',
+      'base commit': baseCommit,
+    });
   });
 });

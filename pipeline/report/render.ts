@@ -7,6 +7,7 @@ import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
+import { hiddenCharacter, visibleLabel } from './invisible.ts';
 import {
   attribute,
   between,
@@ -131,11 +132,17 @@ function verdictLine(
   const first = misspelt[0];
   const meant = first && vocabulary ? nearestLabel({ label: first.after!, vocabulary }) : undefined;
   const one = misspelt.length === 1;
+  const hidden = first ? hiddenCharacter({ label: first.after!, quote: (s) => `“${text(shorten(s))}”` }) : undefined;
+  const why = hidden
+    ? `: ${hidden.words}${meant ? `; did you mean “${text(meant)}”?` : ''}`
+    : meant
+      ? `: did you mean “${text(meant)}”?`
+      : '';
   const skipped =
     misspelt.length > 0
       ? ` ⚠️ **${one ? 'A label' : `${misspelt.length} labels`} of this pull request ${one ? 'is' : 'are'} not ` +
         `one of the collection's, so ${one ? 'its line was' : 'their lines were'} skipped** ` +
-        `(“${text(shorten(first!.after!))}”${meant ? `: did you mean “${text(meant)}”?` : ''}${one ? '' : ', …'}). ` +
+        `(“${text(shorten(visibleLabel(first!.after!)))}”${why}${one ? '' : ', …'}). ` +
         'See the table of label changes below.'
       : '';
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
@@ -439,8 +446,8 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     ...(withImages ? [thumbnail(c)] : []),
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? '—' : text(c.before),
-    c.after === null ? '—' : `${text(c.after)}${c.renamed ? ' (renamed)' : ''}`,
+    c.before === null ? '—' : text(visibleLabel(c.before)),
+    c.after === null ? '—' : `${text(visibleLabel(c.after))}${c.renamed ? ' (renamed)' : ''}`,
     predictionCell(c, vocabulary, stale),
   ]);
   const rest = changes.length - shown.length;
@@ -564,6 +571,14 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     if (vocabulary && !vocabulary.includes(c.after)) {
       // Staff read the comment, not the log: its "did you mean" belongs here too.
       const meant = nearestLabel({ label: c.after, vocabulary });
+      // A character that does not show ("Jewellery" + U+200B): shown and named, or "did you mean" the label that
+      // prints the same reads as "Jewellery is not Jewellery" (an outside tester).
+      const hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(s)}"` });
+      if (hidden)
+        return (
+          `"${text(visibleLabel(c.after))}" is not one of the collection's labels: ${hidden.words}.` +
+          `${meant ? ` Did you mean "${text(meant)}"?` : ''} ${hidden.fix}: until then the line is skipped`
+        );
       const guess = meant ? ` (did you mean "${text(meant)}"?)` : '';
       return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
     }

@@ -36823,6 +36823,44 @@ function chartNumber(value) {
   return String(Number(value.toFixed(4)));
 }
 
+// pipeline/report/invisible.ts
+var NAMES = {
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+  "\xAD": "soft hyphen",
+  "\xA0": "no-break space",
+  "\u202F": "narrow no-break space",
+  "\u2007": "figure space",
+  "\u2009": "thin space",
+  "\u3000": "ideographic space"
+}, HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
+function codeOf(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function nameOf(character) {
+  return NAMES[character] ?? codeOf(character);
+}
+function visibleLabel(label) {
+  return label.replace(HIDDEN, (c) => `\u27E8${nameOf(c)}\u27E9`);
+}
+function hiddenCharacter({
+  label,
+  quote
+}) {
+  let found = new RegExp(HIDDEN.source, "u").exec(label);
+  if (!found) return;
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), named3 = NAMES[c] ? `${NAMES[c]}, ${codeOf(c)}` : codeOf(c), before = label.slice(0, found.index).replace(HIDDEN, ""), where = before ? `after ${quote(before)}` : "at the start", others = new Set(label.match(HIDDEN) ?? []).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
+  return {
+    words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
+    fix: space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv"
+  };
+}
+
 // pipeline/evaluate/publication.ts
 function unpublishedWords({
   label,
@@ -36891,7 +36929,7 @@ function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
 }
 function verdictLine(report) {
-  let worse = report.verdict === "worse" || report.verdict === "not comparable", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(first.after))}\u201D${meant ? `: did you mean \u201C${text(meant)}\u201D?` : ""}${one ? "" : ", \u2026"}). See the table of label changes below.` : "";
+  let worse = report.verdict === "worse" || report.verdict === "not comparable", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "";
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 function baselineScopeNote({
@@ -36999,8 +37037,8 @@ ${against}No label in labels.csv changed.`;
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? "\u2014" : text(c.before),
-    c.after === null ? "\u2014" : `${text(c.after)}${c.renamed ? " (renamed)" : ""}`,
+    c.before === null ? "\u2014" : text(visibleLabel(c.before)),
+    c.after === null ? "\u2014" : `${text(visibleLabel(c.after))}${c.renamed ? " (renamed)" : ""}`,
     predictionCell(c, vocabulary, stale)
   ]), rest = changes.length - shown.length, more = rowsForRoom ? `
 
@@ -37067,7 +37105,10 @@ function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after)) {
-      let meant = nearestLabel({ label: c.after, vocabulary }), guess = meant ? ` (did you mean "${text(meant)}"?)` : "";
+      let meant = nearestLabel({ label: c.after, vocabulary }), hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(s)}"` });
+      if (hidden)
+        return `"${text(visibleLabel(c.after))}" is not one of the collection's labels: ${hidden.words}.${meant ? ` Did you mean "${text(meant)}"?` : ""} ${hidden.fix}: until then the line is skipped`;
+      let guess = meant ? ` (did you mean "${text(meant)}"?)` : "";
       return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
     }
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";

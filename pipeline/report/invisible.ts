@@ -1,0 +1,71 @@
+/*
+ * Labels with characters that print as nothing or as a plain space (a zero-width space or a soft hyphen pasted from a
+ * web page, a no-break space from a word processor): "Jewellery" + U+200B prints as "Jewellery", and the comment's
+ * `"Jewellery" is not one of the collection's labels (did you mean "Jewellery"?)` read as "Jewellery is not
+ * Jewellery" (an outside tester). The report shows each such character by name and says what it is, in the words
+ * of the dataset stage's log ("contains an invisible character (zero-width space, U+200B) after …").
+ */
+
+/** The names of the characters staff meet, as the dataset stage's log names them. */
+const NAMES: Record<string, string> = {
+  '\u200b': 'zero-width space',
+  '\u200c': 'zero-width non-joiner',
+  '\u200d': 'zero-width joiner',
+  '\u200e': 'left-to-right mark',
+  '\u200f': 'right-to-left mark',
+  '\u2060': 'word joiner',
+  '\ufeff': 'zero-width no-break space',
+  '\u00ad': 'soft hyphen',
+  '\u00a0': 'no-break space',
+  '\u202f': 'narrow no-break space',
+  '\u2007': 'figure space',
+  '\u2009': 'thin space',
+  '\u3000': 'ideographic space',
+};
+
+/** Characters that do not print (format characters) and spaces other than the plain one. */
+const HIDDEN = /\p{Cf}|(?! )\p{Zs}/gu;
+
+function codeOf(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function nameOf(character: string): string {
+  return NAMES[character] ?? codeOf(character);
+}
+
+/** The label with each hidden character written by name: "Jewellery⟨zero-width space⟩". Before escaping. */
+export function visibleLabel(label: string): string {
+  return label.replace(HIDDEN, (c) => `⟨${nameOf(c)}⟩`);
+}
+
+/**
+ * What the first hidden character of `label` is and where (`it contains an invisible character (zero-width space,
+ * U+200B) after "Jewellery"`), with what to do; undefined when there is none. `quote` puts a piece of the label in
+ * quotes (already escaped by the caller's rules: it is given plain text and returns the text to show).
+ */
+export function hiddenCharacter({
+  label,
+  quote,
+}: {
+  label: string;
+  quote: (s: string) => string;
+}): { words: string; fix: string } | undefined {
+  const found = new RegExp(HIDDEN.source, 'u').exec(label);
+  if (!found) return undefined;
+  const c = found[0];
+  const space = /\p{Zs}/u.test(c);
+  const named = NAMES[c] ? `${NAMES[c]}, ${codeOf(c)}` : codeOf(c);
+  const before = label.slice(0, found.index).replace(HIDDEN, '');
+  const where = before ? `after ${quote(before)}` : 'at the start';
+  const others = new Set(label.match(HIDDEN) ?? []).size - 1;
+  const more = others > 0 ? ` (and ${others} other ${others === 1 ? 'such character' : 'such characters'})` : '';
+  return {
+    words: space
+      ? `it contains a space that is not a plain one (${named}) ${where}${more}`
+      : `it contains an invisible character (${named}) ${where}${more}`,
+    fix: space
+      ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv"
+      : "Delete that character on the object's line in labels.csv",
+  };
+}

@@ -212,7 +212,7 @@ export function renderMarkdown(input: RenderInput): string {
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.
   parts.push(publicationSection(report.publication));
   parts.push(unpublishedSection(metrics.publication));
-  parts.push(gateSection(report));
+  parts.push(gateSection(report, metrics));
   parts.push(labelSection(input));
   // Scored on nothing, evaluate's figures are zeros, not scores: no tables of them.
   if (metrics.n > 0) parts.push(metricsSection(input));
@@ -311,7 +311,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   return `${scope} ${capitalise(name)}${c.metric === 'macroF1' ? ',' : ''} is ${change}${again}${sure}`;
 }
 
-function gateSection(report: ReportJson): string {
+function gateSection(report: ReportJson, metrics: Metrics): string {
   const rows = report.gate.checks.map((c) => [
     c.passed ? '✅ passes' : '❌ fails',
     text(gateWords(c.name)),
@@ -326,7 +326,52 @@ function gateSection(report: ReportJson): string {
     ? `\n\n⚠️ These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained ` +
       'or copied after the evaluation). Promotion refuses it until then.'
     : '';
-  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}${other}`;
+  const small = smallDropNote({ report, metrics });
+  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${small}${stale}${other}`;
+}
+
+/** The gate's drop check, as gate.ts names it. */
+const DROP_CHECK = /^macro-F1 not more than the allowed drop below the baseline/;
+
+/**
+ * A failed drop check beside a comparison that finds no real difference (or finds the change better): on a small
+ * test split the drop is a few objects' worth, and the gate, which goes by point values by design (docs/metrics.md),
+ * fails all the same. Said in plain words with what a maintainer can do (an outside tester, 27 test objects: a
+ * 3-label fix was "No detectable difference" above a failed gate, and nothing said why or what to do).
+ */
+function smallDropNote({ report, metrics }: { report: ReportJson; metrics: Metrics }): string {
+  const check = report.gate.checks.find((c) => DROP_CHECK.test(c.name));
+  const baseline = metrics.baseline;
+  if (!check || check.passed || !baseline) return '';
+  const cv = metrics.crossValidated;
+  const fine = (verdict: string) => verdict === 'no detectable difference' || verdict === 'better';
+  if (cv ? !fine(cv.comparison.verdict) : !fine(baseline.comparison.verdict)) return '';
+  // The test objects both models were scored on, and the drop as the check measured it on them.
+  const shared = Math.max(0, metrics.n - (baseline.excluded ?? 0));
+  const drop = Number(
+    /\bdrop (\d+(?:\.\d+)?)/.exec(check.detail)?.[1] ?? baseline.macroF1.value - metrics.macroF1.value,
+  );
+  if (shared === 0 || !(drop > 0)) return '';
+  const worth = Math.round(drop * shared);
+  const objectsWorth =
+    worth < 1 ? 'less than one object’s worth' : `about ${worth} ${worth === 1 ? 'object’s' : 'objects’'} worth`;
+  const found = cv
+    ? `Judged on all ${cv.objects} labelled objects (above), this change ${
+        cv.comparison.verdict === 'better' ? 'makes the model better' : 'makes no detectable difference'
+      }.`
+    : `The paired comparison on these same test objects finds ${
+        baseline.comparison.verdict === 'better' ? 'this change better' : 'no detectable difference'
+      }: the drop is within what chance alone could give.`;
+  return (
+    `\n\n**Why the gate fails.** The drop check compares the two models on the ${shared} test ` +
+    `${pluralWord(shared, 'object')} alone: a drop of ${num(drop)} in macro-F1 there is ${objectsWorth} ` +
+    `(${num(drop)} × ${shared}). ${found} The gate goes by the scores on the test objects, so it fails all the ` +
+    'same. What a maintainer can do: label more objects (about a fifth of them land in the test split, and the ' +
+    'drop check then rests on more of them); or, for a small collection, allow a larger drop with ' +
+    '`gate.max_macro_f1_drop` in params.yaml on the main branch (a pull request is judged by the main branch’s ' +
+    'gate). docs/metrics.md, under “Small collections”, says how to choose it and how it goes with ' +
+    '`gate.min_test_objects`.'
+  );
 }
 
 /**

@@ -36953,7 +36953,7 @@ function baselineScopeNote({
 }
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
-  parts.push(verdictLine(report)), parts.push(intro(input2)), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
+  parts.push(verdictLine(report)), parts.push(intro(input2)), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0;
   elsewhere && parts.some((part) => part.includes("npx vitrine ")) && parts.push(
     `The commands above run in Vitrine's own folder (\`${elsewhere.replace("npx vitrine -C ", "")}\` is this repository's folder from there), as this repository's README says: typed in this repository's folder, \`npx vitrine\` would fetch an unknown package from npm.`
@@ -36975,17 +36975,32 @@ function intro({ report, metrics, collectionName }) {
   let name = c.metric === "macroF1" ? OVERALL_SCORE : "accuracy (the share of objects it gets right)", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", same = sameInEveryResample({ ...c.difference, of: "the test objects" }), chance = chanceWords(c.pValue), range = `${same ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}${chance ? `: ${chance}` : ""}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${capitalise(name)}${c.metric === "macroF1" ? "," : ""} is ${change2}${again}${sure2}`;
 }
-function gateSection(report) {
+function gateSection(report, metrics) {
   let rows = report.gate.checks.map((c) => [
     c.passed ? "\u2705 passes" : "\u274C fails",
     text(gateWords(c.name)),
     text(gateWords(c.detail))
   ]), stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "", other = report.gate.otherModel ? `
 
-\u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "";
+\u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "", small = smallDropNote({ report, metrics });
   return `### Promotion gate
 
-${table({ header: ["", "Check", "Detail"], rows })}${stale}${other}`;
+${table({ header: ["", "Check", "Detail"], rows })}${small}${stale}${other}`;
+}
+var DROP_CHECK = /^macro-F1 not more than the allowed drop below the baseline/;
+function smallDropNote({ report, metrics }) {
+  let check2 = report.gate.checks.find((c) => DROP_CHECK.test(c.name)), baseline = metrics.baseline;
+  if (!check2 || check2.passed || !baseline) return "";
+  let cv = metrics.crossValidated, fine = (verdict) => verdict === "no detectable difference" || verdict === "better";
+  if (cv ? !fine(cv.comparison.verdict) : !fine(baseline.comparison.verdict)) return "";
+  let shared = Math.max(0, metrics.n - (baseline.excluded ?? 0)), drop = Number(
+    /\bdrop (\d+(?:\.\d+)?)/.exec(check2.detail)?.[1] ?? baseline.macroF1.value - metrics.macroF1.value
+  );
+  if (shared === 0 || !(drop > 0)) return "";
+  let worth = Math.round(drop * shared), objectsWorth = worth < 1 ? "less than one object\u2019s worth" : `about ${worth} ${worth === 1 ? "object\u2019s" : "objects\u2019"} worth`, found = cv ? `Judged on all ${cv.objects} labelled objects (above), this change ${cv.comparison.verdict === "better" ? "makes the model better" : "makes no detectable difference"}.` : `The paired comparison on these same test objects finds ${baseline.comparison.verdict === "better" ? "this change better" : "no detectable difference"}: the drop is within what chance alone could give.`;
+  return `
+
+**Why the gate fails.** The drop check compares the two models on the ${shared} test ${pluralWord(shared, "object")} alone: a drop of ${num(drop)} in macro-F1 there is ${objectsWorth} (${num(drop)} \xD7 ${shared}). ${found} The gate goes by the scores on the test objects, so it fails all the same. What a maintainer can do: label more objects (about a fifth of them land in the test split, and the drop check then rests on more of them); or, for a small collection, allow a larger drop with \`gate.max_macro_f1_drop\` in params.yaml on the main branch (a pull request is judged by the main branch\u2019s gate). docs/metrics.md, under \u201CSmall collections\u201D, says how to choose it and how it goes with \`gate.min_test_objects\`.`;
 }
 function gateWords(s) {
   return s.replace(/\bevery class F1\b/g, "every label\u2019s F1").replace(/\bclasses\b/g, "labels").replace(/\bclass\b/g, "label").replace(/\bbelow the baseline\b/g, "below the model in production").replace(/\bbaseline (?=\d)/g, "in production ").replace(/\bcandidate (?=\d)/g, "with this change ");

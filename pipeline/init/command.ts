@@ -209,8 +209,8 @@ docs/actions.md, "Upgrading the workflows".`,
     if (r.refused.length > 0)
       ctx.log.error(
         `${r.refused.length} row${r.refused.length === 1 ? ' was' : 's were'} refused (listed above; on_invalid is ` +
-          '"skip"): the other rows were imported. Fix those rows in the export, then import it again with "vitrine ' +
-          'import" to add them.',
+          '"skip"): the other rows were imported, and the steps under "Next:" can go ahead. Correct those rows in ' +
+          'the export as each says, then import it again with "vitrine import".',
       );
     // Image files refused under "skip": their objects are in the catalogue without a picture.
     const filesRefused = r.problems.filter((p) => p.imageRefused).length;

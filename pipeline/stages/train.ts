@@ -69,8 +69,10 @@ export const trainStage: Stage = {
       );
     }
     log.info(
-      `Training on ${plural(trainObjects.length, 'object')} (${validationObjects.length} for validation) with the ` +
-        `${backend.name} backend.`,
+      // "87 objects (18 for validation)" read as 18 of the 87 (a tester): they are 18 more.
+      `Training on ${plural(trainObjects.length, 'object')}, with ` +
+        `${validationObjects.length === 0 ? 'none' : `${validationObjects.length} more`} set aside to check it as ` +
+        `it learns (validation), on the ${backend.name} backend.`,
     );
     const embedStart = Date.now();
     const itemsOf = (objects: DatasetObject[]) => {

@@ -148,6 +148,14 @@ export async function setDvcConfig({
   await writeFileAtomic({ file, data: formatIni(sections) });
 }
 
+/** Remove remote `name` from `.dvc/config`, like `dvc remote remove NAME`, keeping everything else as it was. */
+export async function removeDvcRemote({ root, name }: { root: string; name: string }): Promise<void> {
+  const file = path.join(path.resolve(root), '.dvc', 'config');
+  const sections = await readIni(file);
+  const kept = sections.filter((s) => s.name !== `remote "${name}"`);
+  if (kept.length !== sections.length) await writeFileAtomic({ file, data: formatIni(kept) });
+}
+
 /** What `dvc init` writes to `.dvc/.gitignore`. */
 export const DVC_GITIGNORE = '/config.local\n/tmp\n/cache\n';
 

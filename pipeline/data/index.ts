@@ -4,7 +4,14 @@
  */
 
 export { type ManifestEntry, objectKey, objectPath } from './cache.ts';
-export { type DvcConfig, initData, type RemoteConfig, readDvcConfig, setDvcConfig } from './config.ts';
+export {
+  type DvcConfig,
+  initData,
+  type RemoteConfig,
+  readDvcConfig,
+  removeDvcRemote,
+  setDvcConfig,
+} from './config.ts';
 export {
   type DvcFile,
   type DvcOut,

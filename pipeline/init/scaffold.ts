@@ -19,7 +19,7 @@ import {
   tooFewWhy,
   yamlWord,
 } from '../collection/vocabulary.ts';
-import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
+import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
@@ -46,6 +46,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The remote used when none is given: a folder beside the work tree, ignored by git (as the demo's). */
 export const DEFAULT_REMOTE = '.vitrine-remote';
+/** The name of the demo's remote in .dvc/config (Vitrine's own repository, the GitHub template). */
+const DEMO_REMOTE_NAME = 'local';
 
 export interface RemoteChoice {
   /** A folder (absolute, or relative to the repository) or `s3://bucket/path`. */
@@ -399,6 +401,8 @@ export async function initRepository({
   const remote = choices.remote;
   const remoteUrl = remote.typedRelative ? path.relative(root, remote.url) || '.' : remote.url;
   const { createdFolder } = await initData({ root, remoteName: 'storage', remoteUrl });
+  // The demo's remote goes with the demo: left beside the museum's, `dvc push -r local` would still reach it.
+  if (demo) await removeDvcRemote({ root, name: DEMO_REMOTE_NAME });
   if (createdFolder) log.info(`Made the folder ${createdFolder} to hold the images.`);
   if (remote.endpointurl) {
     await setDvcConfig({

@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
+import { sameFolded } from '../collection/vocabulary.ts';
 import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
@@ -581,11 +582,11 @@ function labelsOutsideVocabulary({
   );
   // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
   const slips = new Map<string, string>();
-  // The dataset stage's own rule (its nearMiss, whose `slip` its issue keeps, the one its "Did you mean" follows):
-  // capitals, spaces or punctuation, or a letter or two away ("Jewelry" for "Jewellery") and used by fewer objects
-  // than a type needs. Used by more ("chair" beside "chain"), it may be a new type staff are starting: not a slip.
+  // Only a label written another way (capitals, spaces, punctuation) is said to mean a type: "chair" beside
+  // "chain", or a plural, may be a new type staff are starting.
   for (const i of dataset.issues ?? [])
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant) slips.set(`${i.object}\u0000${i.label}`, i.meant);
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
+      slips.set(`${i.object}\u0000${i.label}`, i.meant);
   const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();
   for (const l of labels) {

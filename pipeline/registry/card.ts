@@ -568,6 +568,38 @@ export function fitWords(f: HeadFit): { fit: string; penalty: string } {
   };
 }
 
+/**
+ * The objects the version used, by split: those trained on and validated on (model-info.json's counts) and the test
+ * objects scored (`n` of its metrics). The dataset summary counts every labelled object in its split, those without a
+ * usable picture too, which were neither trained on nor tested (a tester read "31 for testing" beside "Measured on 29
+ * test objects"); `unused` counts those. As the catalogue's model page counts them (catalogue/data.ts splitOf).
+ */
+function usedSplit(card: ModelCard): Record<Split, number> & { unused: number } {
+  const recorded = card.data.bySplit;
+  const head = card.details.head as Partial<ModelCard['details']['head']> | undefined;
+  const counted = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  // A card without these counts (written by hand, or damaged): as the summary recorded them.
+  if (!head || !counted(head.trainCount) || !counted(head.validationCount) || !counted(card.metrics.n))
+    return { ...recorded, unused: 0 };
+  const used = {
+    train: Math.min(head.trainCount, recorded.train),
+    validation: Math.min(head.validationCount, recorded.validation),
+    test: Math.min(card.metrics.n, recorded.test),
+  };
+  const unused = recorded.train - used.train + (recorded.validation - used.validation) + (recorded.test - used.test);
+  return { ...used, unused };
+}
+
+/** " The other 4 labelled objects had no usable picture …", after the split counts; nothing when none was left out. */
+function unusedWords(n: number): string {
+  if (n <= 0) return '';
+  return n === 1
+    ? ' The other labelled object had no usable picture (its file was missing, damaged or could not be read), so ' +
+        'the model neither learnt from it nor was tested on it.'
+    : ` The other ${n} labelled objects had no usable picture (their files were missing, damaged or could not be ` +
+        'read), so the model neither learnt from them nor was tested on them.';
+}
+
 /** " (2 objects left out: their images could not be read)", beside the training count; nothing when none was. */
 function leftOutWords(n: number): string {
   if (n === 0) return '';
@@ -826,10 +858,12 @@ export function renderCardMarkdown(card: ModelCard): string {
 
   lines.push('## Training and evaluation data', '');
   const s = card.data;
+  const used = usedSplit(card);
   lines.push(
-    `${s.objects} objects in the collection, ${s.labelled} with a human label: ${s.bySplit.train} for ` +
-      `training, ${s.bySplit.validation} for validation and ${s.bySplit.test} for testing. Splits are ` +
-      `decided from each object's id, so an object stays in its split as the collection grows.`,
+    `${s.objects} objects in the collection, ${s.labelled} with a human label: ${used.train} for ` +
+      `training, ${used.validation} for validation and ${used.test} for testing.${unusedWords(used.unused)} ` +
+      `Splits are decided from each object's id, so an object stays in its split as the collection grows.` +
+      (used.unused > 0 ? ' The table counts every labelled object, those without a usable picture too.' : ''),
     '',
   );
   lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');

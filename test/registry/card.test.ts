@@ -223,6 +223,41 @@ describe('model card', () => {
     expect(trainingLine(cardFor({}))).not.toContain('left out');
   });
 
+  // The model page said “31 for testing” beside “Measured on 29 test objects”, and so did the card: the dataset summary
+  // counts every labelled object in its split, those without a usable picture too (neither trained on nor tested).
+  it('counts only the objects trained on, validated on and tested, and says how many had no usable picture', () => {
+    const used = buildCard({
+      ...cardOptions,
+      metrics: { ...metrics, n: 29 },
+      modelInfo: { ...info, trainCount: 18, validationCount: 6, leftOut: { objects: 2, ids: ['x', 'y'] } } as ModelInfo,
+      summary: { ...summary, objects: 70, labelled: 57, bySplit: { train: 20, validation: 6, test: 31 } },
+    });
+    const text = renderCardMarkdown(used);
+    expect(text).toContain('Measured on the test split (29 objects never used in training).');
+    expect(text).toContain(
+      '70 objects in the collection, 57 with a human label: 18 for training, 6 for validation and 29 for ' +
+        'testing. The other 4 labelled objects had no usable picture (their files were missing, damaged or could ' +
+        'not be read), so the model neither learnt from them nor was tested on them.',
+    );
+    expect(text).not.toContain('31 for testing');
+    expect(text).toContain('The table counts every labelled object, those without a usable picture too.');
+    // One such object is said in the singular; none, not at all.
+    const one = renderCardMarkdown(
+      buildCard({
+        ...cardOptions,
+        metrics: { ...metrics, n: 30 },
+        modelInfo: { ...info, trainCount: 20, validationCount: 6 } as ModelInfo,
+        summary: { ...summary, objects: 70, labelled: 57, bySplit: { train: 20, validation: 6, test: 31 } },
+      }),
+    );
+    expect(one).toContain(
+      '20 for training, 6 for validation and 30 for testing. The other labelled object had no usable picture ' +
+        '(its file was missing, damaged or could not be read), so the model neither learnt from it nor was tested ' +
+        'on it.',
+    );
+    expect(md).not.toContain('no usable picture');
+  });
+
   it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {
     const lbfgs = cardFor({
       modelInfo: {

@@ -1,8 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { readLabels } from '../collection/index.ts';
+import { readDataset } from '../dataset/read.ts';
+import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
-import type { Annotation } from '../types.ts';
+import type { Annotation, Dataset, LabelLine } from '../types.ts';
 
 /*
  * What a new production model (a promotion, a rollback) changed of the answers the public sees: the catalogue's
@@ -35,14 +38,75 @@ export function annotationChangesFile(ws: Workspace): string {
   return path.join(ws.registry, 'annotation-changes.json');
 }
 
-/** What the public sees of an annotation: its type when published, else null (held back for staff). */
-const shown = (a: Annotation) => (a.published === false ? null : a.label);
+/**
+ * The objects whose guess the catalogue never publishes because staff gave them a type outside collection.vocabulary
+ * ("Misc": none of these types), as catalogue/data.ts decides it (labelsOutsideVocabulary, heldForOutside): the
+ * dataset left the object unlabelled for a LABEL_NOT_IN_VOCABULARY issue, and its lines of labels.csv give it one
+ * label outside the vocabulary that is not a slip for one of its types ("Coins" for "coin", the issue's `slip`).
+ * Keep the two in step: the catalogue's rule is not exported (the same rule, written twice).
+ */
+export function heldForOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Set<string> {
+  const issues = dataset.issues ?? [];
+  const reported = new Set(
+    issues.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
+  );
+  const held = new Set<string>();
+  if (reported.size === 0) return held;
+  const slips = new Set<string>();
+  for (const i of issues)
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant) slips.add(`${i.object}\u0000${i.label}`);
+  const vocabulary = new Set(dataset.labels ?? []);
+  const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
+  const found = new Map<string, Set<string>>();
+  for (const l of labels) {
+    const id = objectOf(l.objectId);
+    const label = l.label.trim();
+    if (!reported.has(id) || !label || vocabulary.has(label)) continue;
+    found.set(id, (found.get(id) ?? new Set()).add(label));
+  }
+  const unlabelled = new Set(dataset.objects.filter((o) => o.label === null).map((o) => o.id));
+  for (const [id, set] of found) {
+    const label = [...set][0]!;
+    if (set.size === 1 && unlabelled.has(id) && !slips.has(`${id}\u0000${label}`)) held.add(id);
+  }
+  return held;
+}
+
+/**
+ * heldForOutsideVocabulary over the workspace's dataset.json and labels.csv; none when either cannot be read (the
+ * record is only a summary: its count then includes such objects, as before).
+ */
+async function heldInWorkspace(ws: Workspace): Promise<Set<string>> {
+  let dataset: Dataset;
+  try {
+    dataset = await readDataset({ ws });
+  } catch {
+    return new Set();
+  }
+  if (!(dataset.issues ?? []).some((i) => i.code === 'LABEL_NOT_IN_VOCABULARY')) return new Set();
+  try {
+    return heldForOutsideVocabulary({ dataset, labels: await readLabels({ file: ws.labels }) });
+  } catch {
+    return new Set();
+  }
+}
 
 /**
  * The objects both annotations hold whose shown answer differs: a type for another first, then guesses newly
- * published, then guesses newly held back; in the collection's order within each.
+ * published, then guesses newly held back; in the collection's order within each. `held`: objects whose guess is
+ * never shown whatever it is (heldForOutsideVocabulary), so no change of theirs is one the public sees.
  */
-export function changedAnswers({ before, after }: { before: Annotation[]; after: Annotation[] }): AnnotationChange[] {
+export function changedAnswers({
+  before,
+  after,
+  held = new Set(),
+}: {
+  before: Annotation[];
+  after: Annotation[];
+  held?: ReadonlySet<string>;
+}): AnnotationChange[] {
+  /** What the public sees of an annotation: its type when published, else null (held back). */
+  const shown = (a: Annotation) => (a.published === false || held.has(a.id) ? null : a.label);
   const was = new Map(before.map((a) => [a.id, shown(a)]));
   const changes: AnnotationChange[] = [];
   for (const a of after) {
@@ -77,7 +141,7 @@ export async function recordAnnotationChanges({
     return;
   }
   if (previous === version) return;
-  const changes = changedAnswers({ before, after });
+  const changes = changedAnswers({ before, after, held: await heldInWorkspace(ws) });
   const value: AnnotationChanges = {
     schema: 'vitrine.annotation-changes/1',
     version,

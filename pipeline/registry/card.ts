@@ -863,7 +863,7 @@ export function renderCardMarkdown(card: ModelCard): string {
     `${s.objects} objects in the collection, ${s.labelled} with a human label: ${used.train} for ` +
       `training, ${used.validation} for validation and ${used.test} for testing.${unusedWords(used.unused)} ` +
       `Splits are decided from each object's id, so an object stays in its split as the collection grows.` +
-      (used.unused > 0 ? ' The table counts every labelled object, those without a usable picture too.' : ''),
+      (used.unused > 0 ? ' The tables below count every labelled object, those without a usable picture too.' : ''),
     '',
   );
   lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');

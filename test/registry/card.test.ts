@@ -240,7 +240,7 @@ describe('model card', () => {
         'not be read), so the model neither learnt from them nor was tested on them.',
     );
     expect(text).not.toContain('31 for testing');
-    expect(text).toContain('The table counts every labelled object, those without a usable picture too.');
+    expect(text).toContain('The tables below count every labelled object, those without a usable picture too.');
     // One such object is said in the singular; none, not at all.
     const one = renderCardMarkdown(
       buildCard({

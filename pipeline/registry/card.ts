@@ -590,14 +590,18 @@ function usedSplit(card: ModelCard): Record<Split, number> & { unused: number } 
   return { ...used, unused };
 }
 
-/** " The other 4 labelled objects had no usable picture …", after the split counts; nothing when none was left out. */
+/**
+ * " The other 4 labelled objects were neither learnt from nor tested on …", after the split counts; nothing when
+ * none was left out. Both reasons are said: the counts cannot tell a picture that could not be used from a label
+ * train.flagged: drop left out (a reviewer: "had no usable picture" was false for the latter).
+ */
 function unusedWords(n: number): string {
   if (n <= 0) return '';
   return n === 1
-    ? ' The other labelled object had no usable picture (its file was missing, damaged or could not be read), so ' +
-        'the model neither learnt from it nor was tested on it.'
-    : ` The other ${n} labelled objects had no usable picture (their files were missing, damaged or could not be ` +
-        'read), so the model neither learnt from them nor was tested on them.';
+    ? ' The other labelled object was neither learnt from nor tested on: its picture could not be used (missing, ' +
+        'damaged or unreadable), or its label looked wrong and was left out of training.'
+    : ` The other ${n} labelled objects were neither learnt from nor tested on: their pictures could not be used ` +
+        '(missing, damaged or unreadable), or their labels looked wrong and were left out of training.';
 }
 
 /** " (2 objects left out: their images could not be read)", beside the training count; nothing when none was. */

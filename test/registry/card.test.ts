@@ -236,8 +236,8 @@ describe('model card', () => {
     expect(text).toContain('Measured on the test split (29 objects never used in training).');
     expect(text).toContain(
       '70 objects in the collection, 57 with a human label: 18 for training, 6 for validation and 29 for ' +
-        'testing. The other 4 labelled objects had no usable picture (their files were missing, damaged or could ' +
-        'not be read), so the model neither learnt from them nor was tested on them.',
+        'testing. The other 4 labelled objects were neither learnt from nor tested on: their pictures could not be ' +
+        'used (missing, damaged or unreadable), or their labels looked wrong and were left out of training.',
     );
     expect(text).not.toContain('31 for testing');
     expect(text).toContain('The tables below count every labelled object, those without a usable picture too.');
@@ -251,11 +251,11 @@ describe('model card', () => {
       }),
     );
     expect(one).toContain(
-      '20 for training, 6 for validation and 30 for testing. The other labelled object had no usable picture ' +
-        '(its file was missing, damaged or could not be read), so the model neither learnt from it nor was tested ' +
-        'on it.',
+      '20 for training, 6 for validation and 30 for testing. The other labelled object was neither learnt from ' +
+        'nor tested on: its picture could not be used (missing, damaged or unreadable), or its label looked wrong ' +
+        'and was left out of training.',
     );
-    expect(md).not.toContain('no usable picture');
+    expect(md).not.toContain('neither learnt from');
   });
 
   it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {

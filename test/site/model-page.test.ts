@@ -128,8 +128,8 @@ describe('model page', () => {
     expect(text).toContain('Measured on 29 test objects');
     expect(text).toContain(
       '57 of the 70 objects have a staff label: 18 for training, 6 for validation (to tune it while it learns) and ' +
-        '29 for testing. The other 4 labelled objects had no usable picture (their files were missing, damaged or ' +
-        'could not be read), so the model neither learnt from them nor was tested on them.',
+        '29 for testing. The other 4 labelled objects were neither learnt from nor tested on: their pictures could ' +
+        'not be used (missing, damaged or unreadable), or their labels looked wrong and were left out of training.',
     );
     expect(text).not.toContain('31 for testing');
   });

@@ -622,7 +622,10 @@ async function importInto({
   if (repeats.length > 0) {
     const bare = new Map(repeats.map((p) => [p, p.message]));
     shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
-    for (const p of repeats) if (p.message === bare.get(p)) p.message += twoObjectsWords({ problem: p, seen, titleOf });
+    // Said imported only when it was: the first row may be refused too, and under on_invalid fail nothing is.
+    const imported = new Set(params.import.on_invalid === 'skip' ? accepted.map((a) => a.object.id) : []);
+    for (const p of repeats)
+      if (p.message === bare.get(p)) p.message += twoObjectsWords({ problem: p, seen, titleOf, imported });
   }
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
@@ -2514,20 +2517,28 @@ function twoObjectsWords({
   problem,
   seen,
   titleOf,
+  imported,
 }: {
   problem: ImportProblem;
   seen: Map<string, number>;
   titleOf: Map<string | ImportProblem, string>;
+  /** The ids this import takes in (none under on_invalid fail, which stops it). */
+  imported: Set<string>;
 }): string {
   const id = problem.object!;
   const first = seen.get(id);
   const kept = titleOf.get(id);
   const refused = titleOf.get(problem);
   if (first === undefined || !kept || !refused || kept === refused) return '';
+  if (!imported.has(id))
+    return (
+      `: two different objects have this number, line ${first} ("${clip(kept)}") and this line ` +
+      `("${clip(refused)}"). Correct the number of the one that is wrong in the export`
+    );
   return (
     `: two different objects have this number. Line ${first} ("${clip(kept)}") was imported as ${id}, this line ` +
     `("${clip(refused)}") was not. Correct the number of the one that is wrong in the export and import again: ` +
-    `until then ${id} has line ${first}'s title, photograph and label`
+    `until then ${id} stands for line ${first}'s object (its title, label and any photograph)`
   );
 }
 

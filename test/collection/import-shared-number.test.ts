@@ -62,8 +62,8 @@ describe('two objects sharing a number in the export', () => {
         message:
           'object "EA 1908.10" appears again (first on line 4): two different objects have this number. Line 4 ' +
           '("Oracular Amuletic Decree") was imported as EA 1908.10, this line ("Faience Mold") was not. Correct ' +
-          'the number of the one that is wrong in the export and import again: until then EA 1908.10 has ' +
-          "line 4's title, photograph and label",
+          'the number of the one that is wrong in the export and import again: until then EA 1908.10 stands for ' +
+          "line 4's object (its title, label and any photograph)",
       }),
     ]);
     expect(await readFile(ws.labels, 'utf8')).toMatch(/^EA 1908\.10,Jewellery$/m);
@@ -79,5 +79,31 @@ describe('two objects sharing a number in the export', () => {
     ]);
     // labels.csv is staff's: kept as it is, said, not overwritten.
     expect(await readFile(ws.labels, 'utf8')).toMatch(/^EA 1908\.10,Jewellery$/m);
+  });
+
+  // Reviewer: "was imported" was said when the first row was refused too, and under on_invalid fail (nothing written).
+  it('does not say the first row was imported when it was refused too, or when the import stopped', async () => {
+    const dir = path.join(root, 'refused-too');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'mould.jpg'), Buffer.concat([JPEG, Buffer.from('mould')]));
+    await writeFile(path.join(dir, 'jar.jpg'), Buffer.concat([JPEG, Buffer.from('jar')]));
+    const csv = path.join(dir, 'objects.csv');
+    await writeFile(
+      csv,
+      'id,image,label,title\nEA 1,jar.jpg,Pottery,Jar\nEA 10,../../etc/passwd,Jewellery,Decree\n' +
+        'EA 10,mould.jpg,Pottery,Faience Mold\n',
+    );
+    const refused = await importing(workspace(path.join(dir, 'repo')), csv);
+    const repeat = refused.result.refused.find((p) => p.line === 4)!;
+    expect(repeat.message).toContain('two different objects have this number, line 3 ("Decree") and this line');
+    expect(repeat.message).not.toContain('was imported');
+    const log = memoryLogger();
+    const p = params();
+    p.import.on_invalid = 'fail';
+    const stopped = await importCollection({ ws: workspace(path.join(dir, 'repo2')), params: p, metadata: csv, log })
+      .then(() => null)
+      .catch((e: Error) => e.message);
+    expect(stopped).toContain('two different objects have this number');
+    expect(stopped).not.toContain('was imported');
   });
 });

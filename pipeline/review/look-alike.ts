@@ -19,8 +19,10 @@
  * partner that named another). The closest conflicting two are paired first, ties in list order.
  *
  * Three or more such objects (photographs of one object, one placeholder photograph) are also one group: paired two
- * by two, the one left over read as a plain suspect and the rest as unrelated pairs. A group is the connected
- * look-alikes among flagged objects, at least two of them conflicting (`conflictingGroups`).
+ * by two, the one left over read as a plain suspect and the rest as unrelated pairs. A group starts from its closest
+ * conflicting two and takes in look-alikes that are close to every member, not only to one (a reviewer: a chain of
+ * flagged vessels photographed along an arc, each close to the next, was once "13 objects with very similar
+ * photographs", the last at similarity 0 to the first). Pairs are made inside groups (`conflictingGroups`).
  */
 
 /** The share of same-label nearest-neighbour similarities below the cut (0.5: the median). */
@@ -125,7 +127,7 @@ interface Conflict {
  * Every two flagged objects that are look-alikes (close, and one of them at least a nearest photograph of the other)
  * and conflict: each suggested the other's label. `agreeing`: look-alikes with the same label and the same
  * suggestion, which join a group but make no pair. The closest first; ties in list order (a then b ascending): the
- * same answer on every run. `unit`: the flagged objects' unit rows, by index.
+ * same answer on every run. `unit`: the flagged objects' unit rows, by index; `cut`: NaN when there is none.
  */
 function conflicts({
   vectors,
@@ -135,13 +137,13 @@ function conflicts({
   vectors: (ArrayLike<number> | undefined)[];
   y: ArrayLike<number>;
   flagged: Map<number, number>;
-}): { found: Conflict[]; agreeing: Conflict[]; unit: Map<number, Float64Array | null> } {
+}): { found: Conflict[]; agreeing: Conflict[]; unit: Map<number, Float64Array | null>; cut: number } {
   const unit = new Map<number, Float64Array | null>();
   const found: Conflict[] = [];
   const agreeing: Conflict[] = [];
-  if (flagged.size < 2) return { found, agreeing, unit };
+  if (flagged.size < 2) return { found, agreeing, unit, cut: Number.NaN };
   const cut = lookAlikeCut({ vectors, y });
-  if (cut === null) return { found, agreeing, unit };
+  if (cut === null) return { found, agreeing, unit, cut: Number.NaN };
   const queries = [...flagged.keys()].sort((a, b) => a - b);
   const nearest = nearestNeighbours({ vectors, y, queries }).map((n) => n.similarity);
   unitRows(queries.map((q) => vectors[q])).forEach((u, p) => unit.set(queries[p]!, u));
@@ -164,7 +166,55 @@ function conflicts({
     if (Math.abs(m.similarity - n.similarity) > TIE) return n.similarity - m.similarity;
     return m.a - n.a || m.b - n.b;
   });
-  return { found, agreeing, unit };
+  return { found, agreeing, unit, cut };
+}
+
+/**
+ * Flagged look-alikes in groups of two or more: index → its group's members (ascending; one array per group). Each
+ * group starts from the closest conflicting two not yet in a group (`found` order), then takes in, one at a time, a
+ * look-alike of a member that is at least as similar as the cut to every member (complete linkage: a chain of
+ * look-alikes, each close only to the next, is not one group), the closest to all first, ties in list order.
+ */
+function partition({
+  found,
+  agreeing,
+  unit,
+  cut,
+}: {
+  found: Conflict[];
+  agreeing: Conflict[];
+  unit: Map<number, Float64Array | null>;
+  cut: number;
+}): Map<number, number[]> {
+  const linked = new Map<number, number[]>();
+  for (const { a, b } of [...found, ...agreeing]) {
+    linked.set(a, [...(linked.get(a) ?? []), b]);
+    linked.set(b, [...(linked.get(b) ?? []), a]);
+  }
+  const similarity = (i: number, j: number) => cosine(unit.get(i)!, unit.get(j)!);
+  const groups = new Map<number, number[]>();
+  for (const { a, b } of found) {
+    if (groups.has(a) || groups.has(b)) continue;
+    const members = [a, b];
+    for (;;) {
+      const candidates = new Set(members.flatMap((m) => linked.get(m) ?? []));
+      let best = -1;
+      let closest = Number.NEGATIVE_INFINITY;
+      for (const c of [...candidates].sort((m, n) => m - n)) {
+        if (groups.has(c) || members.includes(c)) continue;
+        // Any look-alike of a member has one of the two members' label and suggestion: it agrees or conflicts.
+        const least = Math.min(...members.map((m) => similarity(c, m)));
+        if (!(least >= cut) || !(least > closest + TIE)) continue;
+        best = c;
+        closest = least;
+      }
+      if (best < 0) break;
+      members.push(best);
+    }
+    members.sort((m, n) => m - n);
+    for (const m of members) groups.set(m, members);
+  }
+  return groups;
 }
 
 /**
@@ -172,7 +222,8 @@ function conflicts({
  * each flagged object's index and the class it is suggested. Pairs are mutual: each object is in one pair at
  * most, and its partner names it back. When several look-alikes conflict (three near-identical photographs,
  * two labelled one way), the closest two are paired first, ties in list order, and the rest stay single:
- * `conflictingGroups` says which of them belong together.
+ * `conflictingGroups` says which of them belong together. The two of a pair are always in one group, so that a
+ * pair never names an object of another group.
  */
 export function conflictingPairs({
   vectors,
@@ -184,8 +235,10 @@ export function conflictingPairs({
   flagged: Map<number, number>;
 }): Map<number, { other: number; similarity: number }> {
   const pairs = new Map<number, { other: number; similarity: number }>();
-  for (const { a, b, similarity: s } of conflicts({ vectors, y, flagged }).found) {
-    if (pairs.has(a) || pairs.has(b)) continue;
+  const look = conflicts({ vectors, y, flagged });
+  const groups = partition(look);
+  for (const { a, b, similarity: s } of look.found) {
+    if (pairs.has(a) || pairs.has(b) || groups.get(a) !== groups.get(b)) continue;
     // Equal photographs can round to just above 1.
     const similarity = Math.min(1, s);
     pairs.set(a, { other: b, similarity });
@@ -195,11 +248,11 @@ export function conflictingPairs({
 }
 
 /**
- * Three or more flagged objects linked by look-alikes whose labels disagree (three or more photographs of one object,
- * or one placeholder photograph): paired two by two they read as separate pairs, and one of them could be left out
- * as a plain suspect. A group is the connected look-alikes, at least one two of them conflicting (as a pair does):
+ * Three or more flagged look-alikes whose labels disagree (three or more photographs of one object, or one
+ * placeholder photograph): paired two by two they read as separate pairs, and one of them could be left out as a
+ * plain suspect. A group starts from a conflicting pair and takes in look-alikes close to every member (`partition`):
  * index → the other members, each with its similarity to this one (at most 1), closest first, ties in list order.
- * Two look-alikes with the same label and suggestion link a group but are no conflict on their own. Objects in a
+ * Two look-alikes with the same label and suggestion may join a group but are no conflict on their own. Objects in a
  * group of two are only a pair (`conflictingPairs`) and are not here.
  */
 export function conflictingGroups({
@@ -211,38 +264,15 @@ export function conflictingGroups({
   y: ArrayLike<number>;
   flagged: Map<number, number>;
 }): Map<number, { other: number; similarity: number }[]> {
-  const { found, agreeing, unit } = conflicts({ vectors, y, flagged });
-  // Connected components: each object points towards its group's first (smallest) index.
-  const parent = new Map<number, number>();
-  const root = (i: number): number => {
-    let r = i;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(i, r);
-    return r;
-  };
-  for (const { a, b } of [...found, ...agreeing]) {
-    for (const i of [a, b]) if (!parent.has(i)) parent.set(i, i);
-    const [ra, rb] = [root(a), root(b)];
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
-  const members = new Map<number, number[]>();
-  for (const i of [...parent.keys()].sort((m, n) => m - n)) {
-    const r = root(i);
-    members.set(r, [...(members.get(r) ?? []), i]);
-  }
+  const look = conflicts({ vectors, y, flagged });
   const groups = new Map<number, { other: number; similarity: number }[]>();
-  const conflicted = new Set(found.map(({ a }) => root(a)));
-  for (const [r, group] of members) {
-    if (group.length < 3 || !conflicted.has(r)) continue;
-    for (const i of group) {
-      const others = group
-        .filter((o) => o !== i)
-        .map((o) => ({ other: o, similarity: Math.min(1, cosine(unit.get(i)!, unit.get(o)!)) }))
-        .sort((m, n) =>
-          Math.abs(m.similarity - n.similarity) > TIE ? n.similarity - m.similarity : m.other - n.other,
-        );
-      groups.set(i, others);
-    }
+  for (const [i, group] of partition(look)) {
+    if (group.length < 3) continue;
+    const others = group
+      .filter((o) => o !== i)
+      .map((o) => ({ other: o, similarity: Math.min(1, cosine(look.unit.get(i)!, look.unit.get(o)!)) }))
+      .sort((m, n) => (Math.abs(m.similarity - n.similarity) > TIE ? n.similarity - m.similarity : m.other - n.other));
+    groups.set(i, others);
   }
   return groups;
 }

@@ -188,28 +188,39 @@ function partition({
 }): Map<number, number[]> {
   const linked = new Map<number, number[]>();
   for (const { a, b } of [...found, ...agreeing]) {
-    linked.set(a, [...(linked.get(a) ?? []), b]);
-    linked.set(b, [...(linked.get(b) ?? []), a]);
+    if (!linked.has(a)) linked.set(a, []);
+    if (!linked.has(b)) linked.set(b, []);
+    linked.get(a)!.push(b);
+    linked.get(b)!.push(a);
   }
   const similarity = (i: number, j: number) => cosine(unit.get(i)!, unit.get(j)!);
   const groups = new Map<number, number[]>();
   for (const { a, b } of found) {
     if (groups.has(a) || groups.has(b)) continue;
-    const members = [a, b];
+    const members: number[] = [];
+    // Each look-alike of a member not yet taken in → its least similarity to the members (one cosine per member).
+    // Any look-alike of a member has one of the two members' label and suggestion: it agrees or conflicts with each.
+    const least = new Map<number, number>();
+    const take = (m: number) => {
+      members.push(m);
+      least.delete(m);
+      for (const [c, s] of least) least.set(c, Math.min(s, similarity(c, m)));
+      for (const c of linked.get(m) ?? []) {
+        if (groups.has(c) || least.has(c) || members.includes(c)) continue;
+        least.set(c, Math.min(...members.map((o) => similarity(c, o))));
+      }
+    };
+    take(a);
+    take(b);
     for (;;) {
-      const candidates = new Set(members.flatMap((m) => linked.get(m) ?? []));
       let best = -1;
       let closest = Number.NEGATIVE_INFINITY;
-      for (const c of [...candidates].sort((m, n) => m - n)) {
-        if (groups.has(c) || members.includes(c)) continue;
-        // Any look-alike of a member has one of the two members' label and suggestion: it agrees or conflicts.
-        const least = Math.min(...members.map((m) => similarity(c, m)));
-        if (!(least >= cut) || !(least > closest + TIE)) continue;
-        best = c;
-        closest = least;
+      for (const [c, s] of least) {
+        if (!(s >= cut)) continue;
+        if (s > closest + TIE || (s >= closest - TIE && c < best)) [best, closest] = [c, s];
       }
       if (best < 0) break;
-      members.push(best);
+      take(best);
     }
     members.sort((m, n) => m - n);
     for (const m of members) groups.set(m, members);

@@ -569,7 +569,8 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         `${plural(proposal.table.header.length, 'column')} (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
-      choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
+      // Shown in the catalogue too (docs/import.md), as the mapped columns the "Published:" line names.
+      choices.keep.length ? `  kept as they are, and published too: ${choices.keep.join(', ')}` : '',
       describeUnused({ header: proposal.table.header, columns: choices.columns, keep: choices.keep }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +

@@ -36,9 +36,27 @@ describe('the columns init publishes', () => {
   it('says which columns the public will read, and counts the empty rows apart', async () => {
     const { dir, rows } = await copyEgyptExport({ dir: path.join(root, 'export'), pick: 2 });
     const csv = path.join(dir, 'objects.csv');
-    const header = ['Inv. No.', 'Photo', 'Classification', 'Object Name', 'Materials', 'Description', 'Notes'];
+    const header = [
+      'Inv. No.',
+      'Photo',
+      'Classification',
+      'Object Name',
+      'Materials',
+      'Description',
+      'Notes',
+      'Record URL',
+    ];
     // The Egyptian export's order: id, file, label, title, artist, date, medium, …
-    const picked = rows.map((r) => [r[0]!, r[1]!, r[2]!, r[3]!, r[6]!, 'Shown in gallery 4', 'Cracked; insured']);
+    const picked = rows.map((r) => [
+      r[0]!,
+      r[1]!,
+      r[2]!,
+      r[3]!,
+      r[6]!,
+      'Shown in gallery 4',
+      'Cracked; insured',
+      'https://m.example/1',
+    ]);
     const empty = header.map(() => '');
     await writeFile(csv, stringify([header, ...picked, empty, empty]));
     const museum = path.join(root, 'museum');
@@ -60,6 +78,8 @@ describe('the columns init publishes', () => {
       `Published: the public catalogue shows "Object Name", "Materials" and "Description" on each object's page`,
     );
     expect(messages).toContain('--column description=');
+    // Columns kept as they are (links back to the museum's record) reach the public too (a reviewer).
+    expect(messages).toContain('kept as they are, and published too: Record URL');
     // Notes is named among the columns not used, and none of it is in the collection's objects.
     expect(messages).toMatch(/not used: Notes/);
     const objects = await readFile(path.join(museum, 'data', 'objects.csv'), 'utf8');

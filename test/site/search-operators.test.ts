@@ -77,8 +77,8 @@ describe('search operators typed into the search box', () => {
     expect(s.status).toBe('3 objects for “mask” or “zebra”. No object has the word “zebra”.');
     const gone = await searched('coin -mask -bronze');
     expect(gone.status).toBe(
-      '0 objects for “coin” without “mask” or “bronze”: every object with “coin” has “mask” or “bronze”. ' +
-        'Leave out fewer words.',
+      '0 objects for “coin” without “mask” or “bronze”: every object with “coin” has a word starting with “mask” or ' +
+        '“bronze”. Leave out fewer words.',
     );
     // A word no object has leaves out nothing (Pagefind answers for "a", which starts it, and "Coin with a mask" has).
     const antelope = await searched('coin -antelope');
@@ -89,6 +89,55 @@ describe('search operators typed into the search box', () => {
     expect((await searched('mask OR a')).status).toBe(
       '3 objects for “mask” or “a”. “a” is too short to search: type two or more letters or digits.',
     );
+  });
+
+  // Pagefind finds a word by how it starts: "-ma" leaves out every object with "mask", which has no word "ma".
+  it('says a word left out matched the words starting with it', async () => {
+    expect((await searched('mask -ma')).status).toBe(
+      '0 objects for “mask” without “ma”: every object with “mask” has a word starting with “ma”. ' +
+        'Leave out fewer words.',
+    );
+    expect((await searched('-coin')).status).toMatch(/leaves out the objects with it, or a word starting with it,/);
+  });
+
+  it('says an "OR" with nothing on one side was ignored', async () => {
+    const note =
+      '“OR” had nothing on one side of it, so it was ignored: type it between two words, as in “coin OR mask”.';
+    for (const q of ['mask OR', 'OR mask', 'mask OR OR']) {
+      const s = await searched(q);
+      expect(s.status, q).toBe(`3 objects for “mask”. ${note}`);
+      expect(s.titles).toEqual(['Festival mask', 'Helmet mask', 'Coin with a mask'].sort());
+    }
+    expect((await searched('mask OR OR coin')).status).toBe(`4 objects for “mask” or “coin”. ${note}`);
+    expect((await searched('mask OR -helmet')).status).toBe(`2 objects for “mask” without “helmet”. ${note}`);
+  });
+
+  // Each "-" term and phrase is a Pagefind search, one after another: a shared link of hundreds made as many.
+  it('uses only the first 10 "-" terms and phrases, and says the rest were not', async () => {
+    const ten = '-helmet -iron -festival -hel -helm -helme -fest -festi -festiv -iro';
+    const s = await searched(`coin ${ten} -mask -bronze`);
+    expect(s.titles).toEqual(['Bronze coin', 'Coin with a mask']);
+    expect(s.status).toMatch(/^2 objects for “coin” without “helmet” or “iron” or .*…”?\. /);
+    expect(s.status).toMatch(
+      /\. Only the first 10 “-” words and quoted phrases were used; the other 2 were not\. Use fewer to use them all\.$/,
+    );
+  });
+
+  // The status line is read aloud (an ARIA live region): a query of thousands of characters was read whole.
+  it('says back at most about 100 characters of a long query', async () => {
+    // 60 words no object has (“zebraaa”, “zebraab”, …): the query and the words not found are each clipped.
+    const zebras = Array.from(
+      { length: 60 },
+      (_, n) => `zebra${'abc'[Math.floor(n / 26)]}${'abcdefghijklmnopqrstuvwxyz'[n % 26]}`,
+    );
+    const words = await searched(`mask ${zebras.join(' ')}`);
+    expect(words.status).toMatch(
+      /^0 objects for “mask zebraaa zebraab .*…”: no object has the word “zebraaa” or “zebraab” or .*…”\. Words are/,
+    );
+    expect(words.status.length, words.status).toBeLessThan(450);
+    const either = await searched(`coin OR "${'festival mask '.repeat(80)}"`);
+    expect(either.status).toMatch(/^\d objects? for “coin” or “festival mask festival .*…”(\.|$)/);
+    expect(either.status.length).toBeLessThan(400);
   });
 
   it('keeps the filters and their counts with "OR" and "-"', async () => {
@@ -128,8 +177,8 @@ describe('search operators typed into the search box', () => {
     const dash = await searched('-coin');
     expect(await open()).toBe(true);
     expect(dash.status).toBe(
-      '5 objects in the collection. A “-” before a word leaves out the objects with it from what the other words ' +
-        'find: type a word to search for as well, as in “mask -coin”.',
+      '5 objects in the collection. A “-” before a word leaves out the objects with it, or a word starting with it, ' +
+        'from what the other words find: type a word to search for as well, as in “mask -coin”.',
     );
     expect(dash.titles).toEqual(all);
   });

@@ -23,21 +23,41 @@ export interface ParsedQuery {
   or: boolean;
   /** More alternatives than `limit` (several ORs multiply): `anyOf` is empty then. */
   tooMany: boolean;
+  /** How many "-" terms and phrases were not used: only the first `TERMS` are. */
+  unused: number;
+  /** An "OR" had no term on one side of it ("mask OR", "OR mask", "mask OR OR"), and joined nothing. */
+  danglingOr: boolean;
 }
 
 /** At most this many alternatives are searched ("a OR b c OR d" is 4). */
 export const ALTERNATIVES = 16;
 
+/**
+ * At most this many "-" terms and phrases together are used: each is a Pagefind search, one after another (and a
+ * "-" word loads a result's fragment too), so a shared link with hundreds of them would make hundreds of requests.
+ */
+export const TERMS = 10;
+
+/** At most this many characters of what was typed are said back on the status line, which is read aloud. */
+export const ECHO = 100;
+
 const QUOTES = /[“”„‟″«»]/g;
 
 /** `typed` parsed (see the module's comment). */
-export function parseQuery(typed: string, { limit = ALTERNATIVES }: { limit?: number } = {}): ParsedQuery {
+export function parseQuery(
+  typed: string,
+  { limit = ALTERNATIVES, terms = TERMS }: { limit?: number; terms?: number } = {},
+): ParsedQuery {
   const text = typed.replace(QUOTES, '"');
   // Each clause is the terms either side of OR; an object must match one term of every clause.
   const clauses: QueryTerm[][] = [];
   const without: QueryTerm[] = [];
   let or = false;
   let joinNext = false;
+  let danglingOr = false;
+  // The "-" terms and phrases used so far (a "-" one marked "-"), and how many more were not.
+  const counted = new Set<string>();
+  let unused = 0;
   let i = 0;
   while (i < text.length) {
     if (/\s/.test(text[i]!)) {
@@ -64,12 +84,22 @@ export function parseQuery(typed: string, { limit = ALTERNATIVES }: { limit?: nu
       i += m[0].length;
       if (m[0] === 'OR' && !minus) {
         or = true;
+        // Nothing before it, or another OR just before it.
+        if (clauses.length === 0 || joinNext) danglingOr = true;
         joinNext = clauses.length > 0;
         continue;
       }
       term = { text: m[0], phrase: false };
     }
     if (term.text === '') continue;
+    if (minus || term.phrase) {
+      const k = `${minus ? '-' : ''}${key([term])}`;
+      if (!counted.has(k) && counted.size >= terms) {
+        unused++;
+        continue;
+      }
+      counted.add(k);
+    }
     if (minus) {
       if (!without.some((t) => same(t, term))) without.push(term);
       continue;
@@ -78,14 +108,16 @@ export function parseQuery(typed: string, { limit = ALTERNATIVES }: { limit?: nu
     else clauses.push([term]);
     joinNext = false;
   }
+  // Nothing after the last OR.
+  if (joinNext) danglingOr = true;
   const count = clauses.reduce((n, c) => n * c.length, 1);
-  if (count > limit) return { anyOf: [], without, or, tooMany: true };
+  if (count > limit) return { anyOf: [], without, or, tooMany: true, unused, danglingOr };
   let anyOf: QueryTerm[][] = clauses.length ? [[]] : [];
   for (const clause of clauses) anyOf = anyOf.flatMap((terms) => clause.map((t) => [...terms, t]));
   // The same term twice in an alternative, or the same alternative twice ("mask OR mask"), is searched once.
   anyOf = anyOf.map((terms) => terms.filter((t, at) => terms.findIndex((u) => same(t, u)) === at));
   anyOf = anyOf.filter((terms, at) => anyOf.findIndex((u) => key(u) === key(terms)) === at);
-  return { anyOf, without, or, tooMany: false };
+  return { anyOf, without, or, tooMany: false, unused, danglingOr };
 }
 
 function same(a: QueryTerm, b: QueryTerm): boolean {
@@ -125,6 +157,18 @@ export function searchesFor(terms: QueryTerm[]): { words: string | null; phrases
 
 /** Terms in words for the status line: “bronze mask”, or “bronze ‘festival mask’” when a phrase is among others. */
 export function termsInWords(terms: QueryTerm[]): string {
-  if (terms.length === 1) return `“${terms[0]!.text}”`;
-  return `“${terms.map((t) => (t.phrase ? `‘${t.text}’` : t.text)).join(' ')}”`;
+  if (terms.length === 1) return clip(`“${terms[0]!.text}”`);
+  return clip(`“${terms.map((t) => (t.phrase ? `‘${t.text}’` : t.text)).join(' ')}”`);
+}
+
+/**
+ * `text` cut to `max` characters, ending with "…" when it was longer, and closing the quotation marks the cut left
+ * open (“coin” without “w0” or “w1…”).
+ */
+export function clip(text: string, max = ECHO): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max - 1).join('');
+  const open = (o: string, c: string) => (cut.split(o).length > cut.split(c).length ? c : '');
+  return `${cut}…${open('‘', '’')}${open('“', '”')}`;
 }

@@ -1,4 +1,5 @@
 import { clip } from '../log.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES } from './hidden-characters.ts';
 
 /*
  * An object id names the object's image file in data/images/ (most disks take file names of 255 bytes at most), its
@@ -43,15 +44,6 @@ export function beginning(value: string): string {
  */
 const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
 
-const INVISIBLE_NAMES: Record<string, string> = {
-  '\u200b': 'a zero-width space',
-  '\u00ad': 'a soft hyphen',
-  '\u2060': 'a word joiner',
-  '\ufeff': 'a zero-width no-break space (a byte order mark)',
-  '\u200e': 'a left-to-right mark',
-  '\u200f': 'a right-to-left mark',
-};
-
 /**
  * Where `value` holds a character that prints as nothing, in words to follow "contains": `an invisible character
  * (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each such character written <U+200B>;
@@ -60,8 +52,10 @@ const INVISIBLE_NAMES: Record<string, string> = {
 export function invisibleIn(value: string): { words: string; shown: string } | undefined {
   const found = INVISIBLE.exec(value);
   if (!found) return undefined;
-  const code = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  const name = INVISIBLE_NAMES[found[0]] ?? 'a format character';
+  const code = characterCode;
+  const known = HIDDEN_CHARACTER_NAMES[found[0]];
+  // A byte order mark inside a cell is named as people meet it.
+  const name = !known ? 'a format character' : found[0] === '\ufeff' ? `a ${known} (a byte order mark)` : `a ${known}`;
   const before = value.slice(0, found.index);
   const where = found.index === 0 ? 'at the start' : `after "${clip(before.slice(-20))}"`;
   const count = (value.match(new RegExp(INVISIBLE.source, 'gu')) ?? []).length;

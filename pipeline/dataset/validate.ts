@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
+import { HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
 import {
   decodeText,
   ID_DIFFERENCES,
@@ -682,16 +683,12 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
 }
 
 /** Characters that show as nothing: pasted from web pages and word processors into an id. */
-const INVISIBLE: Record<string, string> = {
-  '\u200b': 'zero-width space',
-  '\u200c': 'zero-width non-joiner',
-  '\u200d': 'zero-width joiner',
-  '\u200e': 'left-to-right mark',
-  '\u200f': 'right-to-left mark',
-  '\u2060': 'word joiner',
-  '\ufeff': 'zero-width no-break space',
-  '\u00ad': 'soft hyphen',
-};
+const INVISIBLE: Record<string, string> = Object.fromEntries(
+  ['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\ufeff', '\u00ad'].map((c) => [
+    c,
+    HIDDEN_CHARACTER_NAMES[c]!,
+  ]),
+);
 
 /** Characters that look like "-" (word processors turn hyphens into these). */
 const HYPHENS: Record<string, string> = {

@@ -6,32 +6,13 @@
  * of the dataset stage's log ("contains an invisible character (zero-width space, U+200B) after …").
  */
 
-/** The names of the characters staff meet, as the dataset stage's log names them. */
-const NAMES: Record<string, string> = {
-  '\u200b': 'zero-width space',
-  '\u200c': 'zero-width non-joiner',
-  '\u200d': 'zero-width joiner',
-  '\u200e': 'left-to-right mark',
-  '\u200f': 'right-to-left mark',
-  '\u2060': 'word joiner',
-  '\ufeff': 'zero-width no-break space',
-  '\u00ad': 'soft hyphen',
-  '\u00a0': 'no-break space',
-  '\u202f': 'narrow no-break space',
-  '\u2007': 'figure space',
-  '\u2009': 'thin space',
-  '\u3000': 'ideographic space',
-};
+import { characterCode, HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
 
 /** Characters that do not print (format characters) and spaces other than the plain one. */
 const HIDDEN = /\p{Cf}|(?! )\p{Zs}/gu;
 
-function codeOf(character: string): string {
-  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
 function nameOf(character: string): string {
-  return NAMES[character] ?? codeOf(character);
+  return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
 }
 
 /** The label with each hidden character written by name: "Jewellery⟨zero-width space⟩". Before escaping. */
@@ -55,7 +36,8 @@ export function hiddenCharacter({
   if (!found) return undefined;
   const c = found[0];
   const space = /\p{Zs}/u.test(c);
-  const named = NAMES[c] ? `${NAMES[c]}, ${codeOf(c)}` : codeOf(c);
+  const name = HIDDEN_CHARACTER_NAMES[c];
+  const named = name ? `${name}, ${characterCode(c)}` : characterCode(c);
   const before = label.slice(0, found.index).replace(HIDDEN, '');
   const where = before ? `after ${quote(before)}` : 'at the start';
   const others = new Set(label.match(HIDDEN) ?? []).size - 1;

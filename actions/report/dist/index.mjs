@@ -36227,6 +36227,28 @@ init_hash();
 
 // pipeline/dataset/validate.ts
 init_sync2();
+
+// pipeline/collection/hidden-characters.ts
+var HIDDEN_CHARACTER_NAMES = {
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+  "\xAD": "soft hyphen",
+  "\xA0": "no-break space",
+  "\u202F": "narrow no-break space",
+  "\u2007": "figure space",
+  "\u2009": "thin space",
+  "\u3000": "ideographic space"
+};
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// pipeline/dataset/validate.ts
 init_collection();
 
 // pipeline/collection/value-limits.ts
@@ -36244,16 +36266,12 @@ var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 // pipeline/dataset/validate.ts
 init_errors();
 init_log();
-var INVISIBLE3 = {
-  "\u200B": "zero-width space",
-  "\u200C": "zero-width non-joiner",
-  "\u200D": "zero-width joiner",
-  "\u200E": "left-to-right mark",
-  "\u200F": "right-to-left mark",
-  "\u2060": "word joiner",
-  "\uFEFF": "zero-width no-break space",
-  "\xAD": "soft hyphen"
-}, HYPHENS = {
+var INVISIBLE3 = Object.fromEntries(
+  ["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
+    c,
+    HIDDEN_CHARACTER_NAMES[c]
+  ])
+), HYPHENS = {
   "\u2010": "hyphen",
   "\u2011": "non-breaking hyphen",
   "\u2012": "figure dash",
@@ -36824,26 +36842,9 @@ function chartNumber(value) {
 }
 
 // pipeline/report/invisible.ts
-var NAMES = {
-  "\u200B": "zero-width space",
-  "\u200C": "zero-width non-joiner",
-  "\u200D": "zero-width joiner",
-  "\u200E": "left-to-right mark",
-  "\u200F": "right-to-left mark",
-  "\u2060": "word joiner",
-  "\uFEFF": "zero-width no-break space",
-  "\xAD": "soft hyphen",
-  "\xA0": "no-break space",
-  "\u202F": "narrow no-break space",
-  "\u2007": "figure space",
-  "\u2009": "thin space",
-  "\u3000": "ideographic space"
-}, HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
-function codeOf(character) {
-  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
+var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
 function nameOf(character) {
-  return NAMES[character] ?? codeOf(character);
+  return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
 }
 function visibleLabel(label) {
   return label.replace(HIDDEN, (c) => `\u27E8${nameOf(c)}\u27E9`);
@@ -36854,7 +36855,7 @@ function hiddenCharacter({
 }) {
   let found = new RegExp(HIDDEN.source, "u").exec(label);
   if (!found) return;
-  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), named3 = NAMES[c] ? `${NAMES[c]}, ${codeOf(c)}` : codeOf(c), before = label.slice(0, found.index).replace(HIDDEN, ""), where = before ? `after ${quote(before)}` : "at the start", others = new Set(label.match(HIDDEN) ?? []).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, ""), where = before ? `after ${quote(before)}` : "at the start", others = new Set(label.match(HIDDEN) ?? []).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
   return {
     words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
     fix: space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv"

@@ -1,0 +1,27 @@
+/*
+ * Characters that print as nothing or as a plain space, which a copy and paste from a web page or a word processor
+ * brings into a cell: named once here for every message that shows one (import's ids, the dataset stage's labels,
+ * the pull-request report). Each caller decides which of them it looks for.
+ */
+
+/** Their names, as messages say them ("zero-width space"). */
+export const HIDDEN_CHARACTER_NAMES: Readonly<Record<string, string>> = {
+  '\u200b': 'zero-width space',
+  '\u200c': 'zero-width non-joiner',
+  '\u200d': 'zero-width joiner',
+  '\u200e': 'left-to-right mark',
+  '\u200f': 'right-to-left mark',
+  '\u2060': 'word joiner',
+  '\ufeff': 'zero-width no-break space',
+  '\u00ad': 'soft hyphen',
+  '\u00a0': 'no-break space',
+  '\u202f': 'narrow no-break space',
+  '\u2007': 'figure space',
+  '\u2009': 'thin space',
+  '\u3000': 'ideographic space',
+};
+
+/** "U+200B". */
+export function characterCode(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}

@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readLabels } from '../collection/index.ts';
+import { sameFolded } from '../collection/vocabulary.ts';
 import { readDataset } from '../dataset/read.ts';
 import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -42,7 +43,8 @@ export function annotationChangesFile(ws: Workspace): string {
  * The objects whose guess the catalogue never publishes because staff gave them a type outside collection.vocabulary
  * ("Misc": none of these types), as catalogue/data.ts decides it (labelsOutsideVocabulary, heldForOutside): the
  * dataset left the object unlabelled for a LABEL_NOT_IN_VOCABULARY issue, and its lines of labels.csv give it one
- * label outside the vocabulary that is not a slip for one of its types ("Coins" for "coin", the issue's `slip`).
+ * label outside the vocabulary that is not a slip for one of its types ("COIN" for "coin": the issue's `slip`, written
+ * only another way).
  * Keep the two in step: the catalogue's rule is not exported (the same rule, written twice).
  */
 export function heldForOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Set<string> {
@@ -53,8 +55,10 @@ export function heldForOutsideVocabulary({ dataset, labels }: { dataset: Dataset
   const held = new Set<string>();
   if (reported.size === 0) return held;
   const slips = new Set<string>();
+  // Only a label written another way (capitals, spaces, punctuation), as the catalogue has it.
   for (const i of issues)
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant) slips.add(`${i.object}\u0000${i.label}`);
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
+      slips.add(`${i.object}\u0000${i.label}`);
   const vocabulary = new Set(dataset.labels ?? []);
   const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
   const found = new Map<string, Set<string>>();

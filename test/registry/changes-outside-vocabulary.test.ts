@@ -22,7 +22,7 @@ import {
 /*
  * The catalogue holds back the model’s guess for an object staff gave a type outside collection.vocabulary (“Misc”:
  * none of these types): the public never sees it. “Model X changed the type shown for N objects” counted a changed
- * guess on such an object all the same. A slip for a type of the vocabulary (“Coins” for “coin”) is not held back.
+ * guess on such an object all the same. A slip for a type of the vocabulary (“COIN” for “coin”) is not held back.
  */
 
 const newRepo = repoPerTest();
@@ -30,9 +30,9 @@ const newRepo = repoPerTest();
 describe('what a promotion changes of the answers shown, for objects staff gave a type outside the vocabulary', () => {
   it('does not count a changed guess the public never sees: staff said the object is none of these types', async () => {
     const f = await newRepo();
-    // obj-001: "Misc", a type of the museum’s own; obj-002: "Coins", a slip for "coin".
+    // obj-001: "Misc", a type of the museum’s own; obj-002: "COIN", a slip for "coin".
     const csv = (await readFile(f.ws.labels, 'utf8')).replace('obj-001,coin', 'obj-001,Misc');
-    await writeFile(f.ws.labels, csv.replace('obj-002,mask', 'obj-002,Coins'));
+    await writeFile(f.ws.labels, csv.replace('obj-002,mask', 'obj-002,COIN'));
     sh(f.root, 'commit', '-q', '-am', 'Labels of the museum’s own');
     const dataset: Dataset = await writeDataset({ ws: f.ws });
     const outside = (object: string, label: string, line: number, meant?: string) => ({
@@ -45,7 +45,7 @@ describe('what a promotion changes of the answers shown, for objects staff gave 
       ...(meant ? { meant, slip: true } : {}),
     });
     for (const o of dataset.objects) if (o.id === 'obj-001' || o.id === 'obj-002') o.label = null;
-    dataset.issues = [outside('obj-001', 'Misc', 2), outside('obj-002', 'Coins', 3, 'coin')];
+    dataset.issues = [outside('obj-001', 'Misc', 2), outside('obj-002', 'COIN', 3, 'coin')];
     await writeJsonAtomic({ file: path.join(f.ws.dataset, 'dataset.json'), value: dataset });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });

@@ -175,12 +175,14 @@ describe('a dataset stage stopped part-way', () => {
 
     const log = memoryLogger();
     await buildDataset({ ws, params, log, jobs: 2 });
-    // What the run says it decoded: neither the damaged image, found so before the kill, nor the finished ones
-    // but one at most (its thumbnails written, not yet recorded as done when the kill came).
+    // What the run says it decoded: not the finished ones, but for one a worker at most (two workers: its thumbnails
+    // written, not yet recorded as done when the kill came), and the damaged image if it was not reached before the
+    // kill. An uninterrupted decode of all 17 fails it, since more than 3 were finished. (CI on a loaded machine
+    // once had two in flight: 12 against a bound of 11 that allowed one.)
     const decoded = Number(
       /^Images: (\d+)\//.exec(log.lines.find((l) => l.message.startsWith('Images: '))?.message ?? '')?.[1] ?? 0,
     );
-    expect(decoded).toBeLessThanOrEqual(16 - finished + 1);
+    expect(decoded).toBeLessThanOrEqual(16 - finished + 2 + 1);
     const reading = `^Reading ${decoded} new images? \\(0 unchanged since the last run, ${17 - decoded} kept from`;
     expect(log.lines.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(reading)));
     expect(await contents(ws)).toEqual(expected);

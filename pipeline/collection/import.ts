@@ -439,7 +439,8 @@ async function importInto({
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
   const repeats: ImportProblem[] = [];
   // The titles of the first row of each id and of each repeat: two titles tell two objects sharing a number.
-  const titleOf = new Map<string | ImportProblem, string>();
+  const firstTitle = new Map<string, string>();
+  const repeatTitle = new Map<ImportProblem, string>();
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   for (const { line, cells } of rows) {
@@ -514,11 +515,11 @@ async function importInto({
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       repeats.push(problems.at(-1)!);
-      titleOf.set(problems.at(-1)!, get(columns.title).trim());
+      repeatTitle.set(problems.at(-1)!, get(columns.title).trim());
       continue;
     }
     seen.set(id, line);
-    titleOf.set(id, get(columns.title).trim());
+    firstTitle.set(id, get(columns.title).trim());
     const labelOver = hasLabels ? overLimit({ value: get(columns.label), most: MAX_LABEL_BYTES }) : undefined;
     if (labelOver) {
       refuse(
@@ -620,12 +621,19 @@ async function importInto({
   progress.done();
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
-    const bare = new Map(repeats.map((p) => [p, p.message]));
-    shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
+    const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
     // Said imported only when it was: the first row may be refused too, and under on_invalid fail nothing is.
     const imported = new Set(params.import.on_invalid === 'skip' ? accepted.map((a) => a.object.id) : []);
-    for (const p of repeats)
-      if (p.message === bare.get(p)) p.message += twoObjectsWords({ problem: p, seen, titleOf, imported });
+    for (const p of repeats) {
+      if (explained.has(p)) continue;
+      p.message += twoObjectsWords({
+        problem: p,
+        seen,
+        kept: firstTitle.get(p.object!),
+        refused: repeatTitle.get(p),
+        imported,
+      });
+    }
   }
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
@@ -1018,8 +1026,10 @@ async function importInto({
       `${path.relative(ws.root, ws.objects)} held changes that ${path.relative(ws.root, ws.dataDvc)} does not ` +
         'record yet (an import or an edit not recorded): what changed is counted from what it records.',
     );
+  // What changed is counted from what data.dvc records, when it differs from data/objects.csv (above).
+  const beforeImport = recorded?.table ?? previousTableNow;
   const changes = objectChanges({
-    previous: recorded?.table ?? previousTableNow,
+    previous: beforeImport,
     accepted,
     // An object the export lists under an id written otherwise (capitals: warnRemoved) leaves as its image does.
     removed: recorded
@@ -1039,7 +1049,7 @@ async function importInto({
     );
   warnAnotherObject({
     changes,
-    previous: recorded?.table ?? previousTableNow,
+    previous: beforeImport,
     conflicts: labelsResult.summary.conflicts,
     name,
     labelsName: path.relative(ws.root, ws.labels),
@@ -2516,19 +2526,20 @@ async function removedObjects({
 function twoObjectsWords({
   problem,
   seen,
-  titleOf,
+  kept,
+  refused,
   imported,
 }: {
   problem: ImportProblem;
   seen: Map<string, number>;
-  titleOf: Map<string | ImportProblem, string>;
+  /** The titles of the first row with the id and of this one. */
+  kept: string | undefined;
+  refused: string | undefined;
   /** The ids this import takes in (none under on_invalid fail, which stops it). */
   imported: Set<string>;
 }): string {
   const id = problem.object!;
   const first = seen.get(id);
-  const kept = titleOf.get(id);
-  const refused = titleOf.get(problem);
   if (first === undefined || !kept || !refused || kept === refused) return '';
   if (!imported.has(id))
     return (
@@ -2560,7 +2571,8 @@ function shortenedRepeats({
   seen: Map<string, number>;
   previous: Map<string, unknown>;
   keepRefused: boolean;
-}): void {
+}): Set<ImportProblem> {
+  const explained = new Set<ImportProblem>();
   const vanished = new Map<string, string[]>();
   for (const before of previous.keys()) {
     const short = shortenedNumber(before);
@@ -2581,17 +2593,20 @@ function shortenedRepeats({
     const forms = meant === undefined ? [SHORTENED] : spreadsheetChanges(meant, id);
     if (forms.length === 0 || forms.some(untouched)) continue;
     if (meant !== undefined) {
+      explained.add(problem);
       problem.object = meant;
       problem.message +=
         `: a spreadsheet probably shortened ${meant} to ${id} (${meant} is not in the export)` +
         `${keepRefused ? `, so object ${meant} keeps its previous row and image` : ''}. Correct the id on this line; ` +
         SHORTENED_ADVICE;
     } else if (/^\d+\.\d*[1-9]$/.test(id) && !seen.has(`${id}0`)) {
+      explained.add(problem);
       problem.message +=
         `: if this row is object ${id}0, a spreadsheet probably shortened ${id}0 to ${id}. Correct the id on this ` +
         `line; ${SHORTENED_ADVICE}`;
     }
   }
+  return explained;
 }
 
 /**

@@ -3,8 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
-import { sameFolded } from '../collection/vocabulary.ts';
-import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
+import { objectIdOf, writtenSlips } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import {
@@ -581,12 +580,7 @@ function labelsOutsideVocabulary({
     (dataset.issues ?? []).filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
   );
   // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
-  const slips = new Map<string, string>();
-  // Only a label written another way (capitals, spaces, punctuation) is said to mean a type: "chair" beside
-  // "chain", or a plural, may be a new type staff are starting.
-  for (const i of dataset.issues ?? [])
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
-      slips.set(`${i.object}\u0000${i.label}`, i.meant);
+  const slips = writtenSlips(dataset.issues ?? []);
   const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();
   for (const l of labels) {

@@ -17,7 +17,7 @@ import {
   visibleId,
 } from '../collection/index.ts';
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
-import { labelInList, nearMiss } from '../collection/vocabulary.ts';
+import { labelInList, nearMiss, sameFolded } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -254,6 +254,20 @@ export function isOutsideVocabularyIssue(issue: DatasetIssue): issue is OutsideV
   return (
     issue.code === 'LABEL_NOT_IN_VOCABULARY' && typeof (issue as Partial<OutsideVocabularyIssue>).label === 'string'
   );
+}
+
+/**
+ * The staff labels outside the vocabulary that the public is told are a slip for one of its types, by object and
+ * label (`${object}\0${label}` → the type meant): surely a slip (the issue's `slip`) and written only another way
+ * (capitals, spaces, punctuation). "chair" beside "chain", or a plural, may be a new type staff are starting. One
+ * rule for the catalogue's pages and the registry's count of changes the public sees.
+ */
+export function writtenSlips(issues: readonly DatasetIssue[]): Map<string, string> {
+  const slips = new Map<string, string>();
+  for (const i of issues)
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
+      slips.set(`${i.object}\u0000${i.label}`, i.meant);
+  return slips;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readLabels } from '../collection/index.ts';
-import { sameFolded } from '../collection/vocabulary.ts';
 import { readDataset } from '../dataset/read.ts';
-import { isOutsideVocabularyIssue, objectIdOf } from '../dataset/validate.ts';
+import { objectIdOf, writtenSlips } from '../dataset/validate.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, LabelLine } from '../types.ts';
@@ -54,11 +53,8 @@ export function heldForOutsideVocabulary({ dataset, labels }: { dataset: Dataset
   );
   const held = new Set<string>();
   if (reported.size === 0) return held;
-  const slips = new Set<string>();
-  // Only a label written another way (capitals, spaces, punctuation), as the catalogue has it.
-  for (const i of issues)
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
-      slips.add(`${i.object}\u0000${i.label}`);
+  // The catalogue's rule (writtenSlips): only a label written another way is a slip the public is told of.
+  const slips = writtenSlips(issues);
   const vocabulary = new Set(dataset.labels ?? []);
   const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
   const found = new Map<string, Set<string>>();

@@ -28,7 +28,7 @@ import {
   annotationChangesFile,
   checkedChanges,
 } from '../registry/annotation-changes.ts';
-import { backboneWords, legacyBumpWords, NSFWJS_NOTE } from '../registry/card.ts';
+import { backboneWords, legacyBumpWords, NSFWJS_NOTE, splitUsed } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
@@ -1101,17 +1101,9 @@ function splitOf({
   const { train, validation, test } = data.bySplit;
   const recorded = { train: n(train), validation: n(validation), test: n(test) };
   const head = isRecord(details) && isRecord(details.head) ? details.head : null;
-  const counted = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
-  const used =
-    head && counted(head.trainCount) && counted(head.validationCount) && tested !== null
-      ? {
-          train: Math.min(n(head.trainCount), recorded.train),
-          validation: Math.min(n(head.validationCount), recorded.validation),
-          test: Math.min(tested, recorded.test),
-        }
-      : recorded;
-  const unused = recorded.train - used.train + (recorded.validation - used.validation) + (recorded.test - used.test);
-  return { objects: n(data.objects), labelled: n(data.labelled), ...used, unused };
+  // The card's rule (registry/card.ts): trained on and validated on as the model recorded, the test objects scored.
+  const used = splitUsed({ recorded, trainCount: head?.trainCount, validationCount: head?.validationCount, tested });
+  return { objects: n(data.objects), labelled: n(data.labelled), ...used };
 }
 
 function cardMetrics(m: Metrics, followed?: Metrics['publication'] | null): CardMetrics {

@@ -575,16 +575,34 @@ export function fitWords(f: HeadFit): { fit: string; penalty: string } {
  * test objects"); `unused` counts those. As the catalogue's model page counts them (catalogue/data.ts splitOf).
  */
 function usedSplit(card: ModelCard): Record<Split, number> & { unused: number } {
-  const recorded = card.data.bySplit;
   const head = card.details.head as Partial<ModelCard['details']['head']> | undefined;
+  return splitUsed({
+    recorded: card.data.bySplit,
+    trainCount: head?.trainCount,
+    validationCount: head?.validationCount,
+    tested: card.metrics.n,
+  });
+}
+
+/** The split of objects used, from the summary's split and the counts the model and metrics recorded (usedSplit). */
+export function splitUsed({
+  recorded,
+  trainCount,
+  validationCount,
+  tested,
+}: {
+  recorded: Record<Split, number>;
+  trainCount: unknown;
+  validationCount: unknown;
+  tested: unknown;
+}): Record<Split, number> & { unused: number } {
   const counted = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   // A card without these counts (written by hand, or damaged): as the summary recorded them.
-  if (!head || !counted(head.trainCount) || !counted(head.validationCount) || !counted(card.metrics.n))
-    return { ...recorded, unused: 0 };
+  if (!counted(trainCount) || !counted(validationCount) || !counted(tested)) return { ...recorded, unused: 0 };
   const used = {
-    train: Math.min(head.trainCount, recorded.train),
-    validation: Math.min(head.validationCount, recorded.validation),
-    test: Math.min(card.metrics.n, recorded.test),
+    train: Math.min(trainCount, recorded.train),
+    validation: Math.min(validationCount, recorded.validation),
+    test: Math.min(tested, recorded.test),
   };
   const unused = recorded.train - used.train + (recorded.validation - used.validation) + (recorded.test - used.test);
   return { ...used, unused };

@@ -3,7 +3,8 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
-import { objectIdOf, writtenSlips } from '../dataset/validate.ts';
+import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
+import { objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import {
@@ -158,7 +159,8 @@ export async function buildCatalogueData({
   const objects: CatalogueObject[] = [];
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
-  const outsideLabels = labelsOutsideVocabulary({ dataset, labels: labelsRead });
+  // Staff labels outside the vocabulary: shown as the museum's word, and the guess held back (outsideVocabulary).
+  const outsideLabels = outsideVocabulary({ dataset, labels: labelsRead });
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
   const issues = dataset.issues ?? [];
   const photoProblems = photoProblemsOf({
@@ -185,7 +187,7 @@ export async function buildCatalogueData({
       images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
     }
     const line = labelLines.get(o.id) ?? null;
-    const outside = o.label === null ? (outsideLabels.get(o.id) ?? null) : null;
+    const outside = outsideLabels.get(o.id) ?? null;
     const label = o.label ?? outside?.label ?? null;
     objects.push({
       id: o.id,
@@ -208,9 +210,10 @@ export async function buildCatalogueData({
       images,
       photoProblem: photoProblems.get(o.id) ?? null,
       label,
-      labelOutsideVocabulary: outside !== null,
+      labelOutsideVocabulary: outside?.label != null,
       labelMeant: outside?.meant ?? null,
-      labelLinesDisagree: o.label === null && disagreeing.has(o.id),
+      // Two labels outside the vocabulary ("Misc", "Textile") are lines that disagree too.
+      labelLinesDisagree: o.label === null && (disagreeing.has(o.id) || (outside?.labels.length ?? 0) > 1),
       split: o.split,
       // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
@@ -563,42 +566,6 @@ async function linkSimilar({
 }
 
 /**
- * Staff labels the dataset left out of training as outside the vocabulary (its LABEL_NOT_IN_VOCABULARY
- * issues), read from labels.csv by object id (lines move when rows are added or sorted): what the museum
- * catalogued, shown on the public pages. An object given two different such labels is left out. `meant` is the
- * type of the vocabulary the label is surely a slip for, as the dataset stage said of that same label (its "Did you
- * mean", kept on the issue), else null.
- */
-function labelsOutsideVocabulary({
-  dataset,
-  labels,
-}: {
-  dataset: Dataset;
-  labels: LabelLine[];
-}): Map<string, { label: string; meant: string | null }> {
-  const reported = new Set(
-    (dataset.issues ?? []).filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
-  );
-  // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
-  const slips = writtenSlips(dataset.issues ?? []);
-  const vocabulary = new Set(dataset.labels ?? []);
-  const found = new Map<string, Set<string>>();
-  for (const l of labels) {
-    const label = l.label.trim();
-    if (!reported.has(l.objectId) || !label || vocabulary.has(label)) continue;
-    found.set(l.objectId, (found.get(l.objectId) ?? new Set()).add(label));
-  }
-  return new Map(
-    [...found]
-      .filter(([, set]) => set.size === 1)
-      .map(([id, set]) => {
-        const label = [...set][0]!;
-        return [id, { label, meant: slips.get(`${id}\u0000${label}`) ?? null }];
-      }),
-  );
-}
-
-/**
  * The catalogue's view of an annotation: absent contract fields mean published, not scored. Labels are compared and
  * shown composed (NFC), as labels.csv and collection.vocabulary are read: "Céramique" typed with a combining accent
  * (as some Mac programs save text), or kept so by an older model or annotation, is the model's "Céramique".
@@ -651,9 +618,9 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
  */
 function heldForOutside(
   a: NonNullable<CatalogueObject['annotation']>,
-  outside: { meant: string | null } | null,
+  outside: OutsideLabels | null,
 ): NonNullable<CatalogueObject['annotation']> {
-  if (!outside || outside.meant !== null) return a;
+  if (!outside?.held) return a;
   const { unfamiliar: _u, noThreshold: _n, ...rest } = a;
   return { ...rest, published: false, outsideVocabulary: true };
 }

@@ -1,8 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readLabels } from '../collection/index.ts';
+import { outsideVocabulary } from '../dataset/outside-vocabulary.ts';
 import { readDataset } from '../dataset/read.ts';
-import { objectIdOf, writtenSlips } from '../dataset/validate.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, LabelLine } from '../types.ts';
@@ -40,36 +40,11 @@ export function annotationChangesFile(ws: Workspace): string {
 
 /**
  * The objects whose guess the catalogue never publishes because staff gave them a type outside collection.vocabulary
- * ("Misc": none of these types), as catalogue/data.ts decides it (labelsOutsideVocabulary, heldForOutside): the
- * dataset left the object unlabelled for a LABEL_NOT_IN_VOCABULARY issue, and its lines of labels.csv give it one
- * label outside the vocabulary that is not a slip for one of its types ("COIN" for "coin": the issue's `slip`, written
- * only another way).
- * Keep the two in step: the catalogue's rule is not exported (the same rule, written twice).
+ * ("Misc": none of these types): outsideVocabulary's rule (dataset/outside-vocabulary.ts), which the catalogue follows.
  */
 export function heldForOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Set<string> {
-  const issues = dataset.issues ?? [];
-  const reported = new Set(
-    issues.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
-  );
-  const held = new Set<string>();
-  if (reported.size === 0) return held;
-  // The catalogue's rule (writtenSlips): only a label written another way is a slip the public is told of.
-  const slips = writtenSlips(issues);
-  const vocabulary = new Set(dataset.labels ?? []);
-  const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
-  const found = new Map<string, Set<string>>();
-  for (const l of labels) {
-    const id = objectOf(l.objectId);
-    const label = l.label.trim();
-    if (!reported.has(id) || !label || vocabulary.has(label)) continue;
-    found.set(id, (found.get(id) ?? new Set()).add(label));
-  }
-  const unlabelled = new Set(dataset.objects.filter((o) => o.label === null).map((o) => o.id));
-  for (const [id, set] of found) {
-    const label = [...set][0]!;
-    if (set.size === 1 && unlabelled.has(id) && !slips.has(`${id}\u0000${label}`)) held.add(id);
-  }
-  return held;
+  const outside = outsideVocabulary({ dataset, labels });
+  return new Set([...outside].filter(([, o]) => o.held).map(([id]) => id));
 }
 
 /**

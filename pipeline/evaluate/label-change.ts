@@ -2,13 +2,18 @@ import type { Logger } from '../log.ts';
 import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import { childSeed, seededUniform } from '../random.ts';
-import { pValue } from '../report/markdown.ts';
 import type { DatasetObject, Interval, Metrics, Verdict } from '../types.ts';
 import { bootstrapIntervals, quantile, verdictOf } from './bootstrap.ts';
 import { outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
 import { macroF1Of, prepare } from './scores.ts';
-import { crossValidatedChange, crossValidatedVerdict, labelChangeWords, scoredObjectsWords } from './verdict-words.ts';
+import {
+  crossValidatedChange,
+  crossValidatedVerdict,
+  labelChangeWords,
+  pValueWords,
+  scoredObjectsWords,
+} from './verdict-words.ts';
 
 /*
  * A label change judged on every labelled object. The test split holds a fifth of the objects, so a
@@ -25,7 +30,8 @@ export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
 /**
  * The evaluate stage's summary line for the cross-validated comparison (the run log and the report's "Where this
  * result comes from"), in the report's words: "on the 300 labelled objects (cross-validated, 19 labels changed since
- * main): better (p = 0.002; a change of +0.05, between +0.03 and +0.07)".
+ * main): better (p = 0.002: with no real difference, one this large would turn up by chance about 1 time in 500; a
+ * change of +0.05, between +0.03 and +0.07)".
  */
 export function crossValidatedSummary(cv: LabelChangeComparison): string {
   const c = cv.comparison;
@@ -37,7 +43,7 @@ export function crossValidatedSummary(cv: LabelChangeComparison): string {
   return (
     `on ${objects} (cross-validated, ${labelChangeWords(cv)} since ${cv.base.ref}` +
     `${(cv.removed ?? 0) > 0 ? `; scored ${scoredOn}` : ''}): ` +
-    `${verdict.name} (${pValue(c.pValue)}; a change of ${crossValidatedChange(c.difference)}${why})`
+    `${verdict.name} (${pValueWords(c.pValue)}; a change of ${crossValidatedChange(c.difference)}${why})`
   );
 }
 

@@ -1,4 +1,4 @@
-import { between, signed } from '../report/markdown.ts';
+import { between, pValue, signed } from '../report/markdown.ts';
 import type { Interval, Verdict } from '../types.ts';
 
 /**
@@ -168,6 +168,16 @@ export function scoredObjectsWords({ objects, removed = 0 }: { objects: number; 
       `on the labels now (${now} ${now === 1 ? 'object' : 'objects'}) and, for the ${removed} that ` +
       `${removed === 1 ? 'has' : 'have'} no label the model can use now, on the label ${removed === 1 ? 'it' : 'they'} had`,
   };
+}
+
+/**
+ * A p-value followed by what it means, as every summary a stage writes says it (the run log, the pull request's
+ * "Where this result comes from", the site's monitoring page): "p = 0.012: with no real difference, one this large
+ * would turn up by chance about 1 time in 80"; "p = –" alone when there is none.
+ */
+export function pValueWords(p: number | null | undefined): string {
+  const words = chanceWords(p);
+  return `${pValue(p)}${words ? `: ${words}` : ''}`;
 }
 
 /**

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { listWords } from '../data/ops.ts';
 import { readDataset } from '../dataset/read.ts';
 import { VitrineError } from '../errors.ts';
+import { pValueWords } from '../evaluate/verdict-words.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import { pValue } from '../report/markdown.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
@@ -411,13 +411,13 @@ export function summarise(report: DriftReport): string {
         ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as`
         : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
     parts.push(
-      `to the model's backbone they are on average ${howFar} reference photographs are from each other (${pValue(n.pValue)})`,
+      `to the model's backbone they are on average ${howFar} reference photographs are from each other (${pValueWords(n.pValue)})`,
     );
   }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;
     parts.push(
-      `what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, ${pValue(e.pValue)})`,
+      `what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, ${pValueWords(e.pValue)})`,
     );
   }
   for (const s of signals.imageStats.filter((x) => x.drifted)) {

@@ -1,7 +1,7 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
-import { chanceWords, levelled } from '../evaluate/verdict-words.ts';
+import { chanceWords, levelled, pValueWords } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
@@ -303,10 +303,9 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
   const same = sameInEveryResample({ ...c.difference, of: 'the test objects' });
   // The p-value with what it means: staff read "p = 0.012" as jargon (testers).
-  const chance = chanceWords(c.pValue);
   const range =
     `${same ?? `${levelled(c.alpha, 'range')}: ${between(c.difference.low, c.difference.high)}`}; ` +
-    `${pValue(c.pValue)}${chance ? `: ${chance}` : ''}`;
+    pValueWords(c.pValue);
   const change = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${capitalise(name)}${c.metric === 'macroF1' ? ',' : ''} is ${change}${again}${sure}`;
 }
@@ -925,20 +924,6 @@ function chanceAnd(p: number): string {
   return words ? `${words}; ` : '';
 }
 
-/**
- * A text the report shows but did not write (a stage's summary in dvc.lock, the drift summary) with each p-value
- * followed by what it means, as the report's own sentences say it: "p = 0.012: with no real difference, one this
- * large would turn up by chance about 1 time in 80" (staff read a bare "p = 0.012" as jargon). Read from the
- * figure as written, so a summary from an older run gets the words too; one that has them already is left as it is.
- */
-export function withChanceWords(words: string): string {
-  return words.replace(/\bp (=|<) (\d\.\d{3})(?!\d|: with| \(with)/g, (shown, sign: string, figure: string) => {
-    // "p < 0.001" is below the figure: the words say "less than 1 time in 1,000" for any p under it.
-    const chance = chanceWords(sign === '<' ? Number(figure) / 2 : Number(figure));
-    return chance ? `${shown}: ${chance}` : shown;
-  });
-}
-
 function driftSection(drift: DriftReport): string {
   const rows: string[][] = [];
   const mark = (drifted: boolean) => (drifted ? '⚠️ changed' : 'steady');
@@ -977,7 +962,7 @@ function driftSection(drift: DriftReport): string {
       `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
     : '';
   return (
-    `### Collection drift\n\n${text(withChanceWords(drift.summary))}\n\nCompared: ${text(drift.reference.description)} ` +
+    `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +
     `with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`
   );
 }
@@ -1021,7 +1006,7 @@ function lineageSection(report: ReportJson): string {
     ? '\n\n' +
       table({
         header: ['Stage', 'Time', 'Result'],
-        rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(withChanceWords(s.summary))]),
+        rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
         align: ['left', 'right', 'left'],
       })
     : '';

@@ -22,6 +22,7 @@ import {
   trainingSettingChanges,
   withSettingChanges,
 } from '../evaluate/trained-with.ts';
+import { pValueWords } from '../evaluate/verdict-words.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow } from '../git/repo.ts';
@@ -39,7 +40,6 @@ import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, type Headline, readRegistry, unknownVersion } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
-import { pValue } from '../report/markdown.ts';
 import type { TestPrediction } from '../report/types.ts';
 import { labelsThatMayBeWrong, reasonOf, reviewFromOof } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
@@ -658,42 +658,68 @@ export const evaluateStage: Stage = {
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
 
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const f1 = metrics.macroF1;
-    // Scored on nothing, the figures are zeros, not scores (a tester read "macro-F1 0.00 … no detectable difference").
-    const parts = [
-      metrics.n === 0
-        ? 'not scored: no labelled object is in the test split'
-        : // Plain words first, the term after (testers read the comment's stage table, where this is shown).
-          `overall score ${f1.value.toFixed(2)}, each label counting equally (macro-F1; 95% range ` +
-          `${f1.low.toFixed(2)}–${f1.high.toFixed(2)}), and ${pct(metrics.accuracy.value)} right on ` +
-          plural(metrics.n, 'test object'),
-    ];
-    if (metrics.baseline && metrics.n > 0) {
-      const c = metrics.baseline.comparison;
-      const trainedOn = (metrics.baseline.excluded ?? 0) - unread;
-      parts.push(
-        (c.verdict === 'no detectable difference'
-          ? `no detectable difference from ${metrics.baseline.version}`
-          : `${c.verdict} than ${metrics.baseline.version}`) +
-          ` (${pValue(c.pValue)}` +
-          (trainedOn > 0 ? `, leaving out ${plural(trainedOn, 'test object')} it trained on` : '') +
-          (unread > 0 ? `, leaving out ${plural(unread, 'test object')} whose images it could not read` : '') +
-          ')',
-      );
-    }
-    if (crossValidated) parts.push(crossValidatedSummary(crossValidated));
-    if (outOfCollection) {
-      const o = outOfCollection.macroF1;
-      parts.push(
-        `on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`,
-      );
-    }
-    const leftOut = leftOutIds.size;
-    if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`);
-    parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
-    // The same words and count as the catalogue's review page, where these are one part of the queue.
-    if (review) parts.push(`${plural(labelsThatMayBeWrong(review).length, 'staff label')} that may be wrong`);
-    return { summary: parts.join('; ') };
+    const summary = evaluateSummary({
+      metrics,
+      unread,
+      leftOut: leftOutIds.size,
+      mayBeWrong: review ? labelsThatMayBeWrong(review).length : null,
+    });
+    return { summary };
   },
 };
+
+/**
+ * The evaluate stage's summary (the run log, and the report's "Where this result comes from"), each p-value followed
+ * by what it means: "…; better than v1.0.0 (p = 0.012: with no real difference, one this large would turn up by
+ * chance about 1 time in 80); …; gate passed". `unread`: test objects whose images the baseline could not read;
+ * `leftOut`: objects the image model could not use; `mayBeWrong`: staff labels that may be wrong (null: not checked).
+ */
+export function evaluateSummary({
+  metrics,
+  unread,
+  leftOut,
+  mayBeWrong,
+}: {
+  metrics: Metrics;
+  unread: number;
+  leftOut: number;
+  mayBeWrong: number | null;
+}): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const f1 = metrics.macroF1;
+  // Scored on nothing, the figures are zeros, not scores (a tester read "macro-F1 0.00 … no detectable difference").
+  const parts = [
+    metrics.n === 0
+      ? 'not scored: no labelled object is in the test split'
+      : // Plain words first, the term after (testers read the comment's stage table, where this is shown).
+        `overall score ${f1.value.toFixed(2)}, each label counting equally (macro-F1; 95% range ` +
+        `${f1.low.toFixed(2)}–${f1.high.toFixed(2)}), and ${pct(metrics.accuracy.value)} right on ` +
+        plural(metrics.n, 'test object'),
+  ];
+  if (metrics.baseline && metrics.n > 0) {
+    const c = metrics.baseline.comparison;
+    const trainedOn = (metrics.baseline.excluded ?? 0) - unread;
+    parts.push(
+      (c.verdict === 'no detectable difference'
+        ? `no detectable difference from ${metrics.baseline.version}`
+        : `${c.verdict} than ${metrics.baseline.version}`) +
+        ` (${pValueWords(c.pValue)}` +
+        (trainedOn > 0 ? `, leaving out ${plural(trainedOn, 'test object')} it trained on` : '') +
+        (unread > 0 ? `, leaving out ${plural(unread, 'test object')} whose images it could not read` : '') +
+        ')',
+    );
+  }
+  if (metrics.crossValidated) parts.push(crossValidatedSummary(metrics.crossValidated));
+  if (metrics.outOfCollection) {
+    const { field } = metrics.outOfCollection;
+    const o = metrics.outOfCollection.macroF1;
+    parts.push(
+      `on a ${field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`,
+    );
+  }
+  if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`);
+  parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
+  // The same words and count as the catalogue's review page, where these are one part of the queue.
+  if (mayBeWrong !== null) parts.push(`${plural(mayBeWrong, 'staff label')} that may be wrong`);
+  return parts.join('; ');
+}

@@ -58,7 +58,9 @@ describe('p-values', () => {
       drifted: true,
     } as unknown as DriftReport;
     const summary = summarise(report);
-    expect(summary).toContain('(energy coefficient 0.50, p < 0.001)');
+    expect(summary).toContain(
+      '(energy coefficient 0.50, p < 0.001: with no real difference, one this large would turn up by chance less than 1 time in 1,000)',
+    );
     expect(summary).not.toContain('e-5');
   });
 

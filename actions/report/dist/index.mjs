@@ -36320,6 +36320,10 @@ function levelled(alpha, noun) {
   let level = confidenceLevel(alpha);
   return level ? `${level} ${noun}` : noun;
 }
+function pValueWords(p) {
+  let words = chanceWords(p);
+  return `${pValue(p)}${words ? `: ${words}` : ""}`;
+}
 function chanceWords(p) {
   if (p == null || !Number.isFinite(p) || p < 0) return "";
   let lead = "with no real difference, one this large would turn up by chance";
@@ -36973,7 +36977,7 @@ function intro({ report, metrics, collectionName }) {
     return `**This pull request changes nothing the model learns from**, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, is ${num(metrics.macroF1.value)}.`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, is ${num(metrics.macroF1.value)}.`;
-  let name = c.metric === "macroF1" ? OVERALL_SCORE : "accuracy (the share of objects it gets right)", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", same = sameInEveryResample({ ...c.difference, of: "the test objects" }), chance = chanceWords(c.pValue), range = `${same ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ${pValue(c.pValue)}${chance ? `: ${chance}` : ""}`, change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
+  let name = c.metric === "macroF1" ? OVERALL_SCORE : "accuracy (the share of objects it gets right)", fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference", overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference", sure2 = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "", excluded = metrics.baseline?.excluded ?? 0, shared = Math.max(0, metrics.n - excluded), unread2 = metrics.baseline?.unanswered ?? 0, which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read", fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of", figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`, registered = metrics.baseline?.registered?.[c.metric], again = registered !== void 0 && num(registered) !== num(c.baseline) ? ` Its ${num(c.baseline)} is the production model scored again here, on these test objects with their labels now; its model card gives ${num(registered)} (${(registered * 100).toFixed(1)}%), its score when it was registered, on the test objects and labels of that day.` : "", range = `${sameInEveryResample({ ...c.difference, of: "the test objects" }) ?? `${levelled(c.alpha, "range")}: ${between(c.difference.low, c.difference.high)}`}; ` + pValueWords(c.pValue), change2 = `${figures}${fewer} ${signed(c.difference.value)} (${range}).`;
   return `${scope} ${capitalise(name)}${c.metric === "macroF1" ? "," : ""} is ${change2}${again}${sure2}`;
 }
 function gateSection(report, metrics) {
@@ -37292,12 +37296,6 @@ function chanceAnd(p) {
   let words = chanceWords(p);
   return words ? `${words}; ` : "";
 }
-function withChanceWords(words) {
-  return words.replace(/\bp (=|<) (\d\.\d{3})(?!\d|: with| \(with)/g, (shown, sign, figure) => {
-    let chance = chanceWords(sign === "<" ? Number(figure) / 2 : Number(figure));
-    return chance ? `${shown}: ${chance}` : shown;
-  });
-}
 function driftSection(drift) {
   let rows = [], mark = (drifted) => drifted ? "\u26A0\uFE0F changed" : "steady", e = drift.signals.embeddings;
   e && rows.push([
@@ -37328,7 +37326,7 @@ function driftSection(drift) {
 Objects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ""}`).join(", ")}.` : "";
   return `### Collection drift
 
-${text(withChanceWords(drift.summary))}
+${text(drift.summary)}
 
 Compared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `
 
@@ -37359,7 +37357,7 @@ No setting in params.yaml changed.` : "", stages = l.stages.length ? `
 
 ` + table({
     header: ["Stage", "Time", "Result"],
-    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(withChanceWords(s.summary))]),
+    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
     align: ["left", "right", "left"]
   }) : "";
   return `<details><summary>Where this result comes from</summary>

@@ -20,7 +20,9 @@ describe('the evaluate summary of the comparison on every labelled object', () =
     expect(summary).toBe(
       'on the 300 objects labelled before or now (cross-validated, 2 labels removed since main where this branch ' +
         'left it; scored on the labels now (298 objects) and, for the 2 that have no label the model can use now, ' +
-        'on the label they had): no difference that matters (p = 0.002; a change of +0.003, between +0.001 and ' +
+        'on the label they had): no difference that matters (p = 0.002: ' +
+        'with no real difference, one this large would turn up by chance about 1 time in 500; ' +
+        'a change of +0.003, between +0.001 and ' +
         '+0.005: the whole range is above zero, so the change is more than chance alone would give, but it is ' +
         'under 0.01 (evaluate.min_change), too small to matter; so the verdict is “no detectable difference”)',
     );
@@ -32,11 +34,13 @@ describe('the evaluate summary of the comparison on every labelled object', () =
     better.changed = 19;
     expect(crossValidatedSummary(better)).toBe(
       'on the 300 labelled objects (cross-validated, 19 labels changed since main where this branch left it): ' +
-        'better (p = 0.002; a change of +0.05, between +0.03 and +0.07)',
+        'better (p = 0.002: with no real difference, one this large would turn up by chance about 1 time in 500; ' +
+        'a change of +0.05, between +0.03 and +0.07)',
     );
     const same = testerRun({ comparison: { difference: iv(0, 0, 0), pValue: 1 } });
     expect(crossValidatedSummary(same)).toContain(
-      'no detectable difference (p = 1.000; a change of 0.00, the same in every resample of the objects, so no ' +
+      'no detectable difference (p = 1.000: with no real difference, one this large would turn up by chance nearly ' +
+        'always; a change of 0.00, the same in every resample of the objects, so no ' +
         'range: the change is within what chance alone could give (and under 0.01, evaluate.min_change, too small ' +
         'to matter anyway))',
     );

@@ -147,25 +147,48 @@ export function num(value: number | null | undefined, digits = 3): string {
  * Two shares said side by side as whole percentages, with decimals only where rounding would mislead: the decimals
  * it takes to tell the two apart (0.617 below 0.62 read "62% sure, below the 62% this museum asks for": a reviewer),
  * never "100%" for less than certain or "0%" for more than nothing. One share on its own: `percentApart(x)[0]`.
+ * Past four decimals ("100.0000%" read as certain; 0.5 and 0.5000001 both read "50.0000%") words say it: "just under
+ * 100%", "just over 0%", and of two shares a round figure between them, "50%" and "just over 50%"; two shares with
+ * no such figure between them get the decimals it takes.
  * The one helper for this: the report's publication section and the catalogue's object pages both use it.
  */
 export function percentApart(x: number, y: number = x): [string, string] {
   return [percentBeside(x, y), percentBeside(y, x)];
 }
 
+/** The most decimals a percentage is written with before words say it. */
+const PERCENT_DIGITS = 4;
+
 function percentBeside(value: number, other: number): string {
-  const words = (digits: number) => (value * 100).toFixed(digits);
-  let digits = 0;
-  const misleading = () => {
-    const w = Number(words(digits));
-    return (
-      (w === 100 && value < 1) ||
-      (w === 0 && value > 0) ||
-      (other !== value && words(digits) === (other * 100).toFixed(digits))
-    );
+  // As a percentage, without the float's noise (0.29 * 100 is 28.999999999999996).
+  const percent = (x: number) => Number((x * 100).toFixed(12));
+  const v = percent(value);
+  const o = percent(other);
+  const words = (x: number, digits: number) => x.toFixed(digits);
+  const same = (digits: number) => v !== o && words(v, digits) === words(o, digits);
+  const misleading = (digits: number) => {
+    const w = Number(words(v, digits));
+    return (w === 100 && v < 100) || (w === 0 && v > 0) || same(digits);
   };
-  while (digits < 4 && misleading()) digits++;
-  return `${words(digits)}%`;
+  let digits = 0;
+  while (digits < PERCENT_DIGITS && misleading(digits)) digits++;
+  if (!misleading(digits)) return `${words(v, digits)}%`;
+  if (same(digits)) {
+    // A round figure between the two (at most four decimals): the one at it says it, the other "just over/under" it.
+    const [low, high] = v < o ? [v, o] : [o, v];
+    for (let d = 0; d <= PERCENT_DIGITS; d++) {
+      const at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
+      if (at > high) continue;
+      const figure = `${words(at, d)}%`;
+      return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
+    }
+    // None: the decimals it takes, however many (two thresholds a hair apart).
+    let more = PERCENT_DIGITS;
+    while (more < 12 && same(more)) more++;
+    return `${words(v, more)}%`;
+  }
+  // Rounded to certain, or to nothing.
+  return Number(words(v, digits)) === 100 ? 'just under 100%' : 'just over 0%';
 }
 
 /**

@@ -30,6 +30,37 @@ describe('percentages said side by side', () => {
     expect(percentApart(0.55)).toEqual(['55%', '55%']);
   });
 
+  it('says a share just below certain, or just above nothing, in words when four decimals cannot', () => {
+    const percentApart = (markdown as Record<string, unknown>).percentApart as typeof pages.percentApart;
+    // "100.0000%" read as certain, "0.0000%" as nothing.
+    expect(percentApart(0.99999999)).toEqual(['just under 100%', 'just under 100%']);
+    expect(percentApart(0.99999999, 0.62)).toEqual(['just under 100%', '62%']);
+    expect(percentApart(0.000000001, 0.62)).toEqual(['just over 0%', '62%']);
+    expect(percentApart(0.99999999, 1)).toEqual(['just under 100%', '100%']);
+    expect(percentApart(1, 1)).toEqual(['100%', '100%']);
+    expect(percentApart(0, 0)).toEqual(['0%', '0%']);
+  });
+
+  it('never says two different shares with the same words', () => {
+    const percentApart = (markdown as Record<string, unknown>).percentApart as typeof pages.percentApart;
+    // Both read "50.0000%": the threshold seemed unchanged.
+    expect(percentApart(0.5000001, 0.5)).toEqual(['just over 50%', '50%']);
+    expect(percentApart(0.5, 0.5000001)).toEqual(['50%', 'just over 50%']);
+    expect(percentApart(0.4999999, 0.5000001)).toEqual(['just under 50%', 'just over 50%']);
+    expect(percentApart(0.29, 0.2900000001)).toEqual(['29%', 'just over 29%']);
+    // No round figure between them: the decimals it takes, however many.
+    const [a, b] = percentApart(0.5123456701, 0.5123456702);
+    expect(a).not.toBe(b);
+    expect([a, b]).toEqual(['51.23456701%', '51.23456702%']);
+    // Each in its own words, as the report and the object page put them side by side.
+    for (const [x, y] of [
+      [0.617, 0.62],
+      [0.99999, 0.999991],
+      [0.123456789, 0.12345679],
+    ])
+      expect(new Set(percentApart(x!, y!)).size, `${x} ${y}`).toBe(2);
+  });
+
   it('has no second copy in the report', async () => {
     const source = await readFile(path.join(ROOT, 'pipeline/report/publication.ts'), 'utf8');
     expect(source).not.toMatch(/function percent\b/);

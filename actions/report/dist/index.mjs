@@ -20347,13 +20347,27 @@ function num(value, digits2 = 3) {
 function percentApart(x, y = x) {
   return [percentBeside(x, y), percentBeside(y, x)];
 }
+var PERCENT_DIGITS = 4;
 function percentBeside(value, other) {
-  let words = (digits3) => (value * 100).toFixed(digits3), digits2 = 0, misleading = () => {
-    let w = Number(words(digits2));
-    return w === 100 && value < 1 || w === 0 && value > 0 || other !== value && words(digits2) === (other * 100).toFixed(digits2);
-  };
-  for (; digits2 < 4 && misleading(); ) digits2++;
-  return `${words(digits2)}%`;
+  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = percent(other), words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), misleading = (digits3) => {
+    let w = Number(words(v, digits3));
+    return w === 100 && v < 100 || w === 0 && v > 0 || same(digits3);
+  }, digits2 = 0;
+  for (; digits2 < PERCENT_DIGITS && misleading(digits2); ) digits2++;
+  if (!misleading(digits2)) return `${words(v, digits2)}%`;
+  if (same(digits2)) {
+    let [low, high] = v < o ? [v, o] : [o, v];
+    for (let d = 0; d <= PERCENT_DIGITS; d++) {
+      let at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
+      if (at > high) continue;
+      let figure = `${words(at, d)}%`;
+      return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
+    }
+    let more = PERCENT_DIGITS;
+    for (; more < 12 && same(more); ) more++;
+    return `${words(v, more)}%`;
+  }
+  return Number(words(v, digits2)) === 100 ? "just under 100%" : "just over 0%";
 }
 function pValue(p) {
   return p != null && Number.isFinite(p) && p < 1e-3 ? "p < 0.001" : `p = ${num(p)}`;

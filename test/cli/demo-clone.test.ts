@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /* The demo's remote folder is in .gitignore, so a clone of a demo repository has .dvc/config without it. */
 
@@ -15,7 +15,7 @@ async function demo(cwd: string) {
 
 describe('vitrine demo where its remote folder is gone (a clone of a demo repository)', () => {
   it('makes its own folder again and sends the images there, as the first run did', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-clone-'));
+    const root = await tempDir('vitrine-demo-clone-');
     await writeFile(
       path.join(root, 'params.yaml'),
       'demo:\n  seed: 7\n  per_type: 4\n  unlabelled_per_type: 1\n  wrong_label_rate: 0.3\n  image_size: 64\n',

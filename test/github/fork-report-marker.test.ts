@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { validateParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
 import { REPORT_MARKER } from '../../pipeline/report/types.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { demoObjects, makeRepo } from '../report/fixture.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 
@@ -47,7 +47,7 @@ afterEach(async () => {
 
 /** The fork's run's files as report-from-fork.yml downloads them (.vitrine/report and .vitrine/evaluate). */
 async function forkArtifact(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-marker-'));
+  const dir = await tempDir('vitrine-fork-marker-');
   await mkdir(path.join(dir, '.vitrine'), { recursive: true });
   await cp(ws.report, path.join(dir, '.vitrine', 'report'), { recursive: true });
   await cp(ws.evaluate, path.join(dir, '.vitrine', 'evaluate'), { recursive: true });
@@ -56,7 +56,7 @@ async function forkArtifact(): Promise<string> {
 
 /** The report action from its source, with the inputs report-from-fork.yml gives it. */
 async function runForkReport(url: string, workspace: string): Promise<{ code: number; stdout: string }> {
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-run-'));
+  const temp = await tempDir('vitrine-fork-run-');
   await writeFile(path.join(temp, 'event.json'), '{}');
   await writeFile(path.join(temp, 'output'), '');
   const inputs: Record<string, string> = {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { INPUTS } from '../../actions/choose-runner/settings.ts';
 import { APPROVAL_CONTEXT, DATA_FILES, guardComment, guardPullRequest } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
@@ -159,7 +159,7 @@ describe('the guard trains only pull requests into the default branch', () => {
     const event = targeting('opened', 'fixdata', true);
     gh.pullFiles.set(event.pull_request.number, [{ filename: 'labels.csv', status: 'modified' }]);
     gh.contents.set(event.pull_request.head.sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-off-base-'));
+    const dir = await tempDir('vitrine-off-base-');
     await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
     await writeFile(path.join(dir, 'output'), '');
     const env: Record<string, string> = {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INPUTS } from '../../actions/choose-runner/settings.ts';
 import { CODE_PATHS } from '../../pipeline/github/guard.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
@@ -39,7 +39,7 @@ async function guard(files: string[], fork: boolean, action = 'opened', before: 
   );
   before(sha);
   gh.contents.set(sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-scope-'));
+  const dir = await tempDir('vitrine-guard-scope-');
   await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
   await writeFile(path.join(dir, 'output'), '');
   const env: Record<string, string> = {

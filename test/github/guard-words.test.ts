@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUTS } from '../../actions/choose-runner/settings.ts';
 import { GUARD_MARKER } from '../../pipeline/github/guard.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
@@ -52,7 +52,7 @@ async function guard({
       ['data/objects.csv', { type: 'file' as const, text: 'id,title,image\nDM-1,Bowl,images/DM-1.jpg\n' }],
     ]),
   );
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-words-'));
+  const dir = await tempDir('vitrine-guard-words-');
   await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
   await writeFile(path.join(dir, 'output'), '');
   const input = (name: string) => `INPUT_${name.toUpperCase()}`;

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commandSafe } from '../../pipeline/log.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * Security finding 6: info messages were written raw, while warnings and errors are escaped. The runner reads
@@ -40,7 +40,7 @@ describe('info messages and workflow commands', () => {
   });
 
   it("the actions' logger prints info messages so that no line is a command", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-log-'));
+    const dir = await tempDir('vitrine-log-');
     const script = path.join(dir, 'log.mjs');
     const logger = pathToFileURL(path.join(ROOT, 'actions', 'lib', 'logger.ts')).href;
     await writeFile(

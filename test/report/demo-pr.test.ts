@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import type { ReportJson } from '../../pipeline/report/types.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { loadStages } from '../../pipeline/stages/index.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { startFakeGitHub } from '../github/fake-github.ts';
 import { examplePayload, runAction } from '../github/run-action.ts';
 import { startMermaid } from './mermaid.ts';
@@ -53,7 +53,7 @@ gate:
 
 describe('the demo label-correction pull request (slow)', () => {
   it('reports the fixed labels against the promoted model and keeps one comment', { timeout: 600_000 }, async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-pr-'));
+    const dir = await tempDir('vitrine-demo-pr-');
     const ws = workspace(dir);
     const log = memoryLogger();
     await git.init({ fs, dir, defaultBranch: 'main' });
@@ -65,7 +65,7 @@ describe('the demo label-correction pull request (slow)', () => {
     await initData({
       root: dir,
       remoteName: 'local',
-      remoteUrl: await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-remote-')),
+      remoteUrl: await tempDir('vitrine-demo-remote-'),
     });
     await addData({ root: dir, target: 'data', log });
     await pushData({ root: dir, log });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.ts';
 import { examplePayload, runAction } from '../github/run-action.ts';
 import { expand, holds, type Step, shell } from './play.ts';
@@ -33,7 +33,7 @@ const WEAK = BASE.replace('epochs: 80', 'epochs: 12').replace('min_macro_f1: 0.5
  * the head into main (refs/pull/N/merge, the run's GITHUB_SHA), whose first parent is main's latest commit.
  */
 async function checkout({ base, head, later }: { base: string; head: string; later?: string }): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-code-pr-'));
+  const dir = await tempDir('vitrine-code-pr-');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
@@ -101,7 +101,7 @@ async function playPipelineJob({
   /** The run's commit (GITHUB_SHA), when the checkout left HEAD elsewhere. */
   merge?: string;
 }) {
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-runner-'));
+  const temp = await tempDir('vitrine-runner-');
   const vitrine = await standIn(temp);
   const workflow = parse(await readFile(path.join(ROOT, '.github/workflows/pull-request.yml'), 'utf8'));
   // The run's commit: what actions/checkout checked out (GitHub's merge of the pull request).

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -161,8 +161,12 @@ async function pageChecks(page: Page): Promise<string[]> {
   });
 }
 
-describe.each([1280, 390])('every page type at %i px', (width) => {
-  it('has no axe violations, no horizontal overflow and no failed requests', async () => {
+/*
+ * The three passes (two widths, dark mode) run at once, each in a page of its own: most of a pass is waiting for the
+ * network to be idle after each page (half a second every time, 15 pages), which the others fill.
+ */
+describe.concurrent.each([1280, 390])('every page type at %i px', (width) => {
+  it('has no axe violations, no horizontal overflow and no failed requests', async ({ expect }) => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     page.setDefaultTimeout(90_000);
     const problems: string[] = [];
@@ -214,8 +218,8 @@ describe.each([1280, 390])('every page type at %i px', (width) => {
  * still at least 4.5:1 against their background (WCAG AA: axe's colour-contrast), and an object's colour swatches
  * keep the colours of the photograph.
  */
-describe('every page type in dark mode', () => {
-  it('is dark, with text and links that meet WCAG AA, and swatches in their own colours', async () => {
+describe.concurrent('every page type in dark mode', () => {
+  it('is dark, with text and links that meet WCAG AA, and swatches in their own colours', async ({ expect }) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     page.setDefaultTimeout(90_000);
     const problems: string[] = [];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { buildCatalogueData, buildSite, type SiteBuild } from '../../pipeline/catalogue/index.ts';
 import { isVitrineError, type VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -39,6 +39,22 @@ async function workspaceWithData(): Promise<ReturnType<typeof workspace>> {
   return ws;
 }
 
+/**
+ * A workspace with its site built once, and what the build returned and said: the first test reads them, the second
+ * starts from the built site (and changes it, last). Either test alone builds it.
+ */
+let builtOnce:
+  | Promise<{ ws: ReturnType<typeof workspace>; built: SiteBuild; log: ReturnType<typeof memoryLogger> }>
+  | undefined;
+function builtWorkspace() {
+  builtOnce ??= (async () => {
+    const ws = await workspaceWithData();
+    const log = memoryLogger();
+    return { ws, built: await buildSite({ ws, params: params(), log }), log };
+  })();
+  return builtOnce;
+}
+
 beforeAll(async () => {
   const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
     string,
@@ -60,9 +76,7 @@ afterAll(async () => {
 
 describe('site build in child processes', () => {
   it('plans the pages and updates the site in processes of their own', async () => {
-    const ws = await workspaceWithData();
-    const log = memoryLogger();
-    const built = await buildSite({ ws, params: params(), log });
+    const { built, log } = await builtWorkspace();
     expect(built.pages).toBe(objects.length);
     expect(built.placePeakRss).toBeGreaterThan(0);
     for (const step of ['Planning the object pages', 'Placing the site']) {
@@ -73,8 +87,7 @@ describe('site build in child processes', () => {
   }, 300_000);
 
   it('stops on an object that does not match the catalogue schema, naming it, and leaves the site as it was', async () => {
-    const ws = await workspaceWithData();
-    await buildSite({ ws, params: params(), log: memoryLogger() });
+    const { ws } = await builtWorkspace();
     const home = await readFile(path.join(ws.site, 'index.html'), 'utf8');
     const file = path.join(ws.catalogue, 'catalogue.json');
     const catalogue = JSON.parse(await readFile(file, 'utf8')) as { title: string; objects: { title: unknown }[] };

@@ -152,12 +152,7 @@ export async function domain(): Promise<void> {
       );
       // Out-of-fold predictions of the training museum, for the publication thresholds.
       const k = 5;
-      const folds = assignFolds({
-        keys: source.map((i) => items[i]!.key),
-        strata: source.map((i) => y[i]!),
-        k,
-        seed: params.train.seed,
-      });
+      const folds = assignFolds({ keys: source.map((i) => items[i]!.key), k, seed: params.train.seed });
       const oof = await outOfFoldProbabilities({
         tf,
         x: source.map((i) => x[i]!),

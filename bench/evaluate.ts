@@ -206,7 +206,7 @@ export async function run(): Promise<void> {
   const yMet = met.map((x) => labels.indexOf(x.label));
   const yCle = cle.map((x) => labels.indexOf(x.label));
   const xMet = met.map((x) => vectors.get(x.imageMd5)!);
-  const foldsMet = assignFolds({ keys: met.map((x) => x.imageMd5), strata: yMet, k: 5, seed: params.train.seed });
+  const foldsMet = assignFolds({ keys: met.map((x) => x.imageMd5), k: 5, seed: params.train.seed });
   const metOof = await outOfFoldProbabilities({
     tf,
     x: xMet,

@@ -399,9 +399,10 @@ export async function familiarityBench(): Promise<void> {
   for (const sc of scenarios.filter((_, n) => only.length === 0 || only.includes(String(n)))) {
     const started = performance.now();
     const ys = sc.source.map((i) => y[i]!);
-    const folds = assignFolds({ keys: sc.source.map((i) => keys[i]!), strata: ys, k: FOLDS, seed: params.train.seed });
+    const folds = assignFolds({ keys: sc.source.map((i) => keys[i]!), k: FOLDS, seed: params.train.seed });
     // Head and out-of-fold probabilities are cached: the familiarity candidates are what varies.
-    const cacheFile = path.join(probsCache, `${sc.name.replace(/[^a-z]+/gi, '-')}.json`);
+    // -folds-by-image: the folds are drawn by photograph since issue 13 (stratified before); older files are not read.
+    const cacheFile = path.join(probsCache, `${sc.name.replace(/[^a-z]+/gi, '-')}-folds-by-image.json`);
     let cached: { probs: number[][]; oof: number[][]; l2: number } | null = null;
     if (existsSync(cacheFile) && !process.argv.includes('--retrain'))
       cached = JSON.parse(await readFile(cacheFile, 'utf8'));

@@ -144,12 +144,7 @@ export async function headFigures({
     if (flaggedWeight === 1) return new Set();
     const pool = [...train, ...validation];
     const k = params.evaluate.folds;
-    const folds = assignFolds({
-      keys: pool.map((i) => items[i]!.key),
-      strata: pool.map((i) => y[i]!),
-      k,
-      seed: params.train.seed,
-    });
+    const folds = assignFolds({ keys: pool.map((i) => items[i]!.key), k, seed: params.train.seed });
     const inValidation = new Set(validation);
     const probs = await outOfFoldProbabilities({
       tf,

@@ -347,7 +347,7 @@ export interface Metrics extends ModelScores {
     n: number;
     macroF1: Interval;
     accuracy: Interval;
-    /** The same objects in random stratified folds (k-fold), the figure to read it against. */
+    /** The same objects in random folds (k-fold, drawn by photograph), the figure to read it against. */
     randomFolds: { macroF1: Interval; accuracy: Interval };
     /** Held-out groups (or, with more than 10 values, pooled folds of them), largest first. */
     groups: { value: string; n: number; accuracy: number; macroF1: number }[];

@@ -83,7 +83,7 @@ export async function crossValidateCollection({
   const prev = Int32Array.from(objects, baseOf);
   const strata = Int32Array.from(objects, (_, i) => (head[i]! >= 0 ? head[i]! : prev[i]!));
   const k = params.evaluate.folds;
-  const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata, k, seed: params.train.seed });
+  const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), k, seed: params.train.seed });
   const x = objects.map((o) => vectors.get(o.imageMd5)!);
   const validation = objects.map((o) => o.split === 'validation');
   // A large collection: every head learns from the same stratified sample (both arms alike), and

@@ -208,8 +208,8 @@ export function trainingNoise({
       draws++;
     }
   }
-  // The overall mean weighs fold f by n_f / n; the folds' draws are pooled (stratified folds are
-  // of nearly equal size, and a head's training noise does not shrink with the objects it predicts).
+  // The overall mean weighs fold f by n_f / n; the folds' draws are pooled (folds drawn by photograph
+  // are of about equal size, and a head's training noise does not shrink with the objects it predicts).
   const weights = count.reduce((s, c) => s + (c / n) ** 2, 0);
   return Math.sqrt((pooled / draws) * weights);
 }

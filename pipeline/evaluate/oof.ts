@@ -85,7 +85,7 @@ function round(p: number): number {
 }
 
 /**
- * Stratified k-fold over `objects` (folds by image and class, from train.seed) and the
+ * k-fold over `objects` (folds by image, from train.seed: assignFolds) and the
  * out-of-fold probabilities of the head trained on each object's class `y` (-1: not trained on).
  * An object without a vector (the backbone gave no usable numbers for its image) is neither
  * learnt from nor predicted: its row is undefined, and oofFile leaves it out.
@@ -95,7 +95,6 @@ export async function crossValidate({
   objects,
   vectors,
   y,
-  strata = y,
   labels,
   params,
   log,
@@ -104,14 +103,12 @@ export async function crossValidate({
   objects: (Pick<DatasetObject, 'imageMd5' | 'split'> & Partial<Pick<DatasetObject, 'id' | 'image'>>)[];
   vectors: Map<string, Float32Array>;
   y: ArrayLike<number>;
-  /** What the folds are stratified on (default `y`); give the same to two arms compared in the same folds. */
-  strata?: ArrayLike<number>;
   labels: string[];
   params: Pick<Params, 'train' | 'evaluate'>;
   log: Logger;
 }): Promise<{ folds: Int32Array; k: number; rows: (Float32Array | undefined)[] }> {
   const k = params.evaluate.folds;
-  // The folds are drawn over the objects with a vector, so they stay even whatever is left out.
+  // Only objects with a vector get a fold (each by its image alone: the others keep theirs).
   const kept = objects.flatMap((o, i) => (vectors.has(o.imageMd5) ? [i] : []));
   const left = objects.filter((o) => !vectors.has(o.imageMd5));
   if (left.length > 0 && kept.length === 0)
@@ -121,12 +118,7 @@ export async function crossValidate({
       leftOut: named(left),
     });
   warnLeftOut({ leftOut: named(left), what: 'cross-validation', log });
-  const keptFolds = assignFolds({
-    keys: kept.map((i) => objects[i]!.imageMd5),
-    strata: kept.map((i) => strata[i]!),
-    k,
-    seed: params.train.seed,
-  });
+  const keptFolds = assignFolds({ keys: kept.map((i) => objects[i]!.imageMd5), k, seed: params.train.seed });
   const keptRows = await outOfFoldProbabilities({
     tf,
     x: kept.map((i) => vectors.get(objects[i]!.imageMd5)!),

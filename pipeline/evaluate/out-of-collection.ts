@@ -45,7 +45,7 @@ export async function outOfCollectionEstimate({
   /** Each object's value of the field. */
   groups: string[];
   validation: boolean[];
-  /** The same objects' out-of-fold rows from random stratified folds. */
+  /** The same objects' out-of-fold rows from random folds (drawn by photograph: assignFolds). */
   randomRows: ArrayLike<number>[];
   labels: string[];
   params: Pick<Params, 'train' | 'evaluate'>;

@@ -7,6 +7,7 @@ import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
+import { FOLD_RULE } from '../evaluate/crossval.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
@@ -241,10 +242,11 @@ export const evaluateStage: Stage = {
     stages: ['dataset', 'train'],
   },
   outs: ['.vitrine/evaluate'],
-  // Promoting (or rolling back) another model changes the baseline: rerun.
+  // Promoting (or rolling back) another model changes the baseline: rerun. So does another way of drawing the
+  // cross-validation's folds (FOLD_RULE): oof.json, the review list and the verdict from the old folds are not kept.
   async fingerprint(ctx) {
     const ref = reportBaseGiven(ctx.env);
-    const found = await baselineFingerprint(ctx);
+    const found = { ...(await baselineFingerprint(ctx)), 'cross-validation folds': FOLD_RULE };
     // The pull request's base holds the labels the cross-validated comparison starts from.
     if (ref)
       return {

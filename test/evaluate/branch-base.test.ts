@@ -126,7 +126,7 @@ describe("the evaluate stage's fingerprint and where the labels before come from
     // Those are production's labels (as for the README walkthrough's branch): the baseline's version fixes them,
     // so the fingerprint is the one a run on main has, and a merge keeps the evaluation.
     const other = await fingerprint();
-    expect(other).toEqual({ baseline: 'v1.0.0' });
+    expect(other).toEqual({ baseline: 'v1.0.0', 'cross-validation folds': 'by photograph' });
     expect(other).not.toEqual(before);
     git('checkout', '-q', 'worse');
   });
@@ -134,7 +134,7 @@ describe("the evaluate stage's fingerprint and where the labels before come from
   it('on main itself compares with the commit of the model in production, as before', async () => {
     git('checkout', '-q', 'main');
     expect(await source()).toEqual({ ref: 'the commit of v1.0.0', commit: production });
-    expect(await fingerprint()).toEqual({ baseline: 'v1.0.0' });
+    expect(await fingerprint()).toEqual({ baseline: 'v1.0.0', 'cross-validation folds': 'by photograph' });
     // Merged into main, the branch's commit is part of main: production's commit again.
     git('checkout', '-q', '--detach', 'main');
     expect(await source()).toEqual({ ref: 'the commit of v1.0.0', commit: production });

@@ -64,7 +64,10 @@ describe('label errors on the demo', () => {
     const found = review.items.slice(0, 30).filter((i) => truth.has(i.id));
     expect(found.length).toBeGreaterThanOrEqual(17);
     // A tester: the correctly labelled DM-0085 (a vase) was flagged 2nd, "the model says print (100%)", because the
-    // mislabelled DM-0306 looks like it. The two are a look-alike pair; no right label is a lone suspect in the top 20.
+    // mislabelled DM-0306 looks like it. The two are a look-alike pair. Besides pairs, at most two right labels are
+    // lone suspects in the top 20: which ones depends on the folds. Measured over train.seed 42, 1, 2, 3, 4 (issue 13):
+    // 1, 2, 2, 1, 1 with folds drawn by photograph (DM-0103, a striped rug, in four of them), and 0, 1, 1, 1, 3 with
+    // the folds dealt label by label before (DM-0103 in four); the top 30 held all 19 wrong labels every time.
     expect(review.items.find((i) => i.id === 'DM-0085')?.lookAlike).toMatchObject({ id: 'DM-0306', label: 'print' });
     const lone = review.items
       .slice(0, 20)
@@ -76,7 +79,7 @@ describe('label errors on the demo', () => {
           .map((i) => `${i.id}${truth.has(i.id) ? '*' : ''}${i.lookAlike ? `~${i.lookAlike.id}` : ''}`)
           .join(' ')}`,
     );
-    expect(lone).toEqual([]);
+    expect(lone.length).toBeLessThanOrEqual(2);
     // What it suggests for them is what the object really is.
     const types = new Map(planDemo({ demo: params.demo }).map((i) => [i.object.id, i.type]));
     expect(found.filter((i) => i.suggested === types.get(i.id)).length).toBeGreaterThanOrEqual(17);
@@ -117,7 +120,7 @@ describe('pull requests that should not matter', () => {
     const x = objects.map((o) => vectors.get(o.imageMd5)!);
     const y = Int32Array.from(objects, (o) => labels.indexOf(o.label));
     const k = params.evaluate.folds;
-    const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata: y, k, seed: params.train.seed });
+    const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), k, seed: params.train.seed });
     const validation = objects.map((o) => o.split === 'validation');
     const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
     const baseRows = await outOfFoldProbabilities({

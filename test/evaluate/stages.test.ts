@@ -246,11 +246,13 @@ describe('evaluate stage', () => {
     await evaluateStage.run(ctx);
   }, 240_000);
 
-  it('fingerprints the baseline version: none registered here, or switched off', async () => {
-    expect(await evaluateStage.fingerprint!(ctx)).toEqual({ baseline: null });
+  it('fingerprints the baseline version (none registered here, or switched off) and how folds are drawn', async () => {
+    // The way the folds are drawn (issue 13: by photograph): a new way reruns the stage, no stale oof.json kept.
+    const folds = { 'cross-validation folds': 'by photograph' };
+    expect(await evaluateStage.fingerprint!(ctx)).toEqual({ baseline: null, ...folds });
     const off = structuredClone(params);
     off.evaluate.baseline = 'none';
-    expect(await evaluateStage.fingerprint!({ ...ctx, params: off })).toEqual({ baseline: null });
+    expect(await evaluateStage.fingerprint!({ ...ctx, params: off })).toEqual({ baseline: null, ...folds });
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FOLD_RULE } from '../../pipeline/evaluate/crossval.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
@@ -175,6 +176,19 @@ describe('stage graph', () => {
     expect(runs).toEqual(['evaluate']);
     // The reason says what changed, in words (it said "inputs outside the files changed").
     expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('prod changed (v1.0.0 → v1.1.0)');
+  });
+
+  it('reruns an evaluation made by a Vitrine that drew the cross-validation folds another way', async () => {
+    // Issue 13: the folds are drawn by photograph; an oof.json (review list, verdict) from the folds dealt label by
+    // label must not be kept. The lock.json of the older Vitrine had no fold rule in the evaluate fingerprint.
+    let extra: Record<string, unknown> = { baseline: 'v1.0.0' };
+    const withFingerprint = stages.map((s) => (s.name === 'evaluate' ? { ...s, fingerprint: async () => extra } : s));
+    await runStages({ ctx: ctx(), stages: withFingerprint });
+    runs.length = 0;
+    extra = { baseline: 'v1.0.0', 'cross-validation folds': FOLD_RULE };
+    const outcomes = await runStages({ ctx: ctx(), stages: withFingerprint });
+    expect(runs).toEqual(['evaluate']);
+    expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('cross-validation folds changed');
   });
 
   it('names a new commit by its short id, and a changed value that is not text by its name only', async () => {

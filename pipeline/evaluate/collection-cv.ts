@@ -9,7 +9,7 @@ import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { type BaseLabels, type BaseSource, readBaseLabels } from './base-labels.ts';
-import { assignFolds, outOfFoldProbabilities, stratifiedSample } from './crossval.ts';
+import { assignFolds, outOfFoldProbabilities, stratifiedSample, warnUnlearntLabels } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
 import { outOfCollectionEstimate } from './out-of-collection.ts';
@@ -116,6 +116,8 @@ export async function crossValidateCollection({
   if (train !== params.train)
     log.info(`Cross-validation: the fold models take the L2 the train stage chose (${info.l2}).`);
   const fit = learn ? Int32Array.from(head, (c, i) => (learn[i] ? c : -1)) : head;
+  // Said once, of the labels now: not again for the labels before, nor for each rerun of the comparison.
+  warnUnlearntLabels({ y: fit, folds, k, labels, log });
   const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train, log });
   const labelled = objects.map((o, i) => ({ o, i })).filter(({ i }) => head[i]! >= 0);
   const oof = oofFile({

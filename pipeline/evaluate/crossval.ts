@@ -35,9 +35,8 @@ export const FOLD_RULE = 'by photograph';
  * moving one object to another class then moved most objects after it, and the answers for objects
  * whose labels had not changed flipped between pull requests (issue 13). The cost: folds are not
  * balanced by class. A label of m photographs has them all in one fold k^(1−m) of the time (5 folds:
- * 1 in 5 for two, 1 in 125 for four, 1 in 3,125 for six); outOfFoldProbabilities warns when a fold's
- * model learnt none of a label it is asked about. Fold sizes vary by about √(n/k) (60 ± 7 on the
- * demo's 300 objects).
+ * 1 in 5 for two, 1 in 125 for four, 1 in 3,125 for six); warnUnlearntLabels says so in the log.
+ * Fold sizes vary by about √(n/k) (49 to 72 on the demo's 300 objects, 60 on average).
  */
 export function assignFolds({ keys, k, seed }: { keys: string[]; k: number; seed: number }): Int32Array {
   const foldOf = new Map<string, number>();
@@ -117,7 +116,6 @@ export async function outOfFoldProbabilities({
 }): Promise<Float32Array[]> {
   const out = new Array<Float32Array>(x.length);
   const jobs: FoldJob[] = [];
-  warnUnlearntLabels({ y, folds, k, labels, log });
   for (let f = 0; f < k; f++) {
     const held: number[] = [];
     const fit = { rows: [] as number[], y: [] as number[] };
@@ -175,12 +173,12 @@ export async function outOfFoldProbabilities({
 }
 
 /**
- * Warn of a label some fold's model is asked about but learnt from no object of (the folds are drawn
- * by photograph, not by label: a label of few photographs can have them all in one fold). Its objects
- * in that fold are then answered as some other label. A label given to one object only is left
- * unsaid: no fold could learn it.
+ * Warn of a label whose objects all fell in one of assignFolds' folds: that fold's model, which answers
+ * for them, learnt none of it, so they are answered as some other label (the folds are drawn by
+ * photograph, not by label). A label given to one object only is left unsaid: no fold could learn it.
+ * Called once per cross-validation, with the labels learnt (-1: not learnt), not per arm or rerun.
  */
-function warnUnlearntLabels({
+export function warnUnlearntLabels({
   y,
   folds,
   k,

@@ -7,7 +7,7 @@ import { backboneParamsOf } from '../model/predict.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { DatasetObject, ModelInfo, Split } from '../types.ts';
-import { assignFolds, outOfFoldProbabilities } from './crossval.ts';
+import { assignFolds, outOfFoldProbabilities, warnUnlearntLabels } from './crossval.ts';
 
 /** One labelled object's out-of-fold answer: `probabilities` in `OofFile.labels` order. */
 export interface OofObject {
@@ -119,6 +119,7 @@ export async function crossValidate({
     });
   warnLeftOut({ leftOut: named(left), what: 'cross-validation', log });
   const keptFolds = assignFolds({ keys: kept.map((i) => objects[i]!.imageMd5), k, seed: params.train.seed });
+  warnUnlearntLabels({ y: kept.map((i) => y[i]!), folds: keptFolds, k, labels, log });
   const keptRows = await outOfFoldProbabilities({
     tf,
     x: kept.map((i) => vectors.get(objects[i]!.imageMd5)!),

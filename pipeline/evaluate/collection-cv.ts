@@ -117,7 +117,14 @@ export async function crossValidateCollection({
     log.info(`Cross-validation: the fold models take the L2 the train stage chose (${info.l2}).`);
   const fit = learn ? Int32Array.from(head, (c, i) => (learn[i] ? c : -1)) : head;
   // Said once, of the labels now: not again for the labels before, nor for each rerun of the comparison.
-  warnUnlearntLabels({ y: fit, folds, k, labels, log });
+  warnUnlearntLabels({
+    y: head,
+    notLearnt: validation.map((v, i) => v || (learn !== undefined && !learn[i])),
+    folds,
+    k,
+    labels,
+    log,
+  });
   const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train, log });
   const labelled = objects.map((o, i) => ({ o, i })).filter(({ i }) => head[i]! >= 0);
   const oof = oofFile({

@@ -173,38 +173,51 @@ export async function outOfFoldProbabilities({
 }
 
 /**
- * Warn of a label whose objects all fell in one of assignFolds' folds: that fold's model, which answers
- * for them, learnt none of it, so they are answered as some other label (the folds are drawn by
+ * Warn of a label that a fold's model never learnt while it answers for objects of that label: every
+ * object of it that is learnt from (labelled, and not `notLearnt`: set aside to stop training, or
+ * outside a sample) fell in that one fold, so its objects are answered as some other label (the folds are drawn by
  * photograph, not by label). A label given to one object only is left unsaid: no fold could learn it.
- * Called once per cross-validation, with the labels learnt (-1: not learnt), not per arm or rerun.
+ * Called once per cross-validation, with the labels now (-1: not labelled), not per arm or rerun.
  */
 export function warnUnlearntLabels({
   y,
+  notLearnt,
   folds,
   k,
   labels,
   log,
 }: {
   y: ArrayLike<number>;
+  /** Objects answered for but never learnt from (the validation split, outside a sample); none when absent. */
+  notLearnt?: ArrayLike<boolean>;
   folds: ArrayLike<number>;
   k: number;
   labels: string[];
   log: Logger;
 }): void {
   const total = new Array<number>(labels.length).fill(0);
+  const learnt = new Array<number>(labels.length).fill(0);
   const inFold = Array.from({ length: k }, () => new Array<number>(labels.length).fill(0));
+  const learntInFold = Array.from({ length: k }, () => new Array<number>(labels.length).fill(0));
   for (let i = 0; i < y.length; i++) {
-    if (y[i]! < 0 || folds[i]! < 0) continue;
-    total[y[i]!]!++;
-    inFold[folds[i]!]![y[i]!]!++;
+    const c = y[i]!;
+    const f = folds[i]!;
+    if (c < 0 || f < 0) continue;
+    total[c]!++;
+    inFold[f]![c]!++;
+    if (notLearnt?.[i]) continue;
+    learnt[c]!++;
+    learntInFold[f]![c]!++;
   }
   labels.forEach((label, c) => {
-    const held = inFold.reduce((n, fold) => n + (fold[c] === total[c] ? fold[c]! : 0), 0);
-    if (total[c]! < 2 || held === 0) return;
+    // The objects answered by a fold model that learnt none of the label: all outside it were not learnt.
+    const unlearnt = inFold.reduce((n, fold, f) => n + (learnt[c]! === learntInFold[f]![c]! ? fold[c]! : 0), 0);
+    if (total[c]! < 2 || learnt[c]! < 2 || unlearnt === 0) return;
+    const which = unlearnt === total[c] ? `the ${total[c]}` : `${unlearnt} of the ${total[c]}`;
     log.warn(
-      `Cross-validation: the ${total[c]} objects labelled "${label}" all fell in one of the ${k} folds ` +
-        '(the folds are drawn by photograph), so the model that answers for them learnt no object ' +
-        `labelled "${label}" and the review list may say they look mislabelled. Label more objects "${label}".`,
+      `Cross-validation: ${which} objects labelled "${label}" were answered by a model that learnt no object ` +
+        `labelled "${label}" (the folds are drawn by photograph, and too few objects have that label for every ` +
+        `fold to learn it), so the review list may say they look mislabelled. Label more objects "${label}".`,
     );
   });
 }

@@ -119,7 +119,14 @@ export async function crossValidate({
     });
   warnLeftOut({ leftOut: named(left), what: 'cross-validation', log });
   const keptFolds = assignFolds({ keys: kept.map((i) => objects[i]!.imageMd5), k, seed: params.train.seed });
-  warnUnlearntLabels({ y: kept.map((i) => y[i]!), folds: keptFolds, k, labels, log });
+  warnUnlearntLabels({
+    y: kept.map((i) => y[i]!),
+    notLearnt: kept.map((i) => objects[i]!.split === 'validation'),
+    folds: keptFolds,
+    k,
+    labels,
+    log,
+  });
   const keptRows = await outOfFoldProbabilities({
     tf,
     x: kept.map((i) => vectors.get(objects[i]!.imageMd5)!),

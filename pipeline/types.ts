@@ -528,4 +528,9 @@ export interface Annotation extends Prediction {
    * `published` is false whatever its confidence. Absent otherwise.
    */
   noThreshold?: boolean;
+  /**
+   * true when the guess names a type collection.vocabulary no longer has (renamed or removed since the model was
+   * trained: a rollback to an older version), so `published` is false whatever its confidence. Absent otherwise.
+   */
+  retiredType?: boolean;
 }

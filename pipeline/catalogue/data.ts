@@ -30,6 +30,7 @@ import {
   checkedChanges,
 } from '../registry/annotation-changes.ts';
 import { backboneWords, legacyBumpWords, NSFWJS_NOTE, splitUsed } from '../registry/card.ts';
+import { vocabularySet } from '../registry/retired-types.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
@@ -56,6 +57,7 @@ import {
   scalars,
   type VersionEntry,
 } from './read.ts';
+import { heldForRetiredType } from './retired-type.ts';
 import { rightsOf } from './rights.ts';
 import {
   type CardMetrics,
@@ -161,6 +163,8 @@ export async function buildCatalogueData({
   const periods = periodList(params.catalogue.periods);
   // Staff labels outside the vocabulary: shown as the museum's word, and the guess held back (outsideVocabulary).
   const outsideLabels = outsideVocabulary({ dataset, labels: labelsRead });
+  // A guess of a type renamed or removed since its model was trained is held back (retired-type.ts).
+  const vocabulary = vocabularySet(dataset.labels);
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
   const issues = dataset.issues ?? [];
   const photoProblems = photoProblemsOf({
@@ -219,7 +223,8 @@ export async function buildCatalogueData({
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
       // an earlier model's, kept by a branch preview. Not shown as the model's answer. Staff gave it a type outside
       // the vocabulary ("Misc": none of these types): the guess is only the model's nearest type, held back.
-      annotation: a && o.imageMd5 ? heldForOutside(annotationOf(a, o.label), outside) : null,
+      annotation:
+        a && o.imageMd5 ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary) : null,
       // Each name once: two patches of the photograph can take one name (distinctColours).
       colours: distinctColours(o.colours ?? []).map((c) => ({
         hex: c.hex,
@@ -320,7 +325,7 @@ export async function buildCatalogueData({
   const rules = new Map(models.map((card) => [card.version, card.metrics?.publication ?? null]));
   for (const o of objects) {
     const a = o.annotation;
-    if (!a || a.published || a.unfamiliar || a.noThreshold || a.outsideVocabulary) continue;
+    if (!a || a.published || a.unfamiliar || a.noThreshold || a.outsideVocabulary || a.retiredType) continue;
     const rule = rules.get(a.modelVersion);
     const threshold = rule?.thresholds[a.label];
     if (rule && typeof threshold === 'number') a.needed = { threshold, minPrecision: rule.minPrecision };
@@ -659,7 +664,10 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
     o.reviewReason = 'staff-label';
   }
   // A guess held back for a staff type outside the vocabulary waits for no one: the staff label is the museum's word.
-  const annotated = objects.filter((o) => o.annotation && !o.needsReview && !o.annotation.outsideVocabulary);
+  // Nor one of a type the vocabulary no longer has: no one could publish it.
+  const annotated = objects.filter(
+    (o) => o.annotation && !o.needsReview && !o.annotation.outsideVocabulary && !o.annotation.retiredType,
+  );
   // A label confident learning flags is an issue whatever its score: its own probability can be under its
   // class's threshold and still above every other label's, which puts the score under one half. A label staff changed
   // since the model was trained is not judged by its disagreement: the model has not learnt the correction yet.

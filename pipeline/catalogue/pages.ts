@@ -205,7 +205,8 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
       : [
           ...(eligible && labelMayBeWrong(a.labelIssue) ? (['label'] as const) : []),
           // Held back for a staff type outside the vocabulary: no one's to review (data.ts heldForOutside).
-          ...(a.published || a.outsideVocabulary ? [] : [heldBackKind(a)]),
+          // Nor a guess of a type the vocabulary no longer has (retired-type.ts).
+          ...(a.published || a.outsideVocabulary || a.retiredType ? [] : [heldBackKind(a)]),
         ];
     for (const k of also) inAll.set(k, (inAll.get(k) ?? 0) + 1);
     if (!kind) continue;

@@ -56,6 +56,11 @@ export const annotationSchema = z.object({
    */
   outsideVocabulary: z.literal(true).optional(),
   /**
+   * true: held back because the guess names a type collection.vocabulary no longer has (renamed or removed since the
+   * model was trained: a rollback to an older version), whatever its confidence; the page says so. Absent otherwise.
+   */
+  retiredType: z.literal(true).optional(),
+  /**
    * Held back as not sure enough: the confidence this model publishes a guess of its type from, and the precision the
    * museum asks for (annotate.min_precision), for the page to say what the guess needed. Absent otherwise.
    */

@@ -16,6 +16,7 @@ import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, Prediction
 import { previousAnnotations, recordAnnotationChanges } from './annotation-changes.ts';
 import { recordAnnotationsMade } from './coverage.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './identity.ts';
+import { holdRetiredTypes } from './retired-types.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
 export type PredictObjects = (input: {
@@ -335,7 +336,7 @@ export async function predictAnnotations({
       log,
     });
   }
-  return toAnnotations({
+  const annotations = toAnnotations({
     predictions,
     objects,
     modelVersion,
@@ -344,6 +345,8 @@ export async function predictAnnotations({
     unfamiliar,
     learnt,
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // A model rolled back to may guess types renamed or removed since (retired-types.ts): never published.
+  return holdRetiredTypes({ annotations, vocabulary: dataset.labels });
 }
 
 /**
@@ -424,7 +427,8 @@ export async function writeAnnotations({
   const agree = labelled.filter((a) => a.agrees).length;
   const version = annotations[0]?.modelVersion ?? 'none';
   const unfamiliar = annotations.filter((a) => a.unfamiliar === true).length;
-  const unsure = annotations.filter((a) => a.published === false).length - unfamiliar;
+  const retired = annotations.filter((a) => a.retiredType === true).length;
+  const unsure = annotations.filter((a) => a.published === false).length - unfamiliar - retired;
   log.info(
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
@@ -440,6 +444,12 @@ export async function writeAnnotations({
         unfamiliar
           ? `; ${unfamiliar} ${unfamiliar === 1 ? 'object waits' : 'objects wait'} for staff because ` +
             `${unfamiliar === 1 ? 'its photograph is' : 'their photographs are'} unlike the ones the model learnt from`
+          : ''
+      }` +
+      `${
+        retired
+          ? `; ${retired} ${retired === 1 ? 'guess is' : 'guesses are'} not published because ` +
+            `${retired === 1 ? 'its type is' : 'their types are'} no longer in collection.vocabulary`
           : ''
       }.`,
   );

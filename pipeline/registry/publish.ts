@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listWords } from '../data/ops.ts';
+import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch } from '../git/history.ts';
@@ -35,6 +36,7 @@ import {
 } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
+import { retiredTypesWarning } from './retired-types.ts';
 import { checkDatasetCurrent } from './rollback-dataset.ts';
 import { folderMatches, type Manifest, type ModelRemote, manifestOf, restoreFolder, versionCacheDir } from './store.ts';
 
@@ -672,7 +674,25 @@ export async function rollbackAndPublish(
     review: await reviewFor({ ws, state, version: probe.version, remote, log }),
   });
   const result = await rollback({ ...options, version: probe.version });
+  // Trained on types renamed or removed since: said plainly (its guesses of them are held back, retired-types.ts).
+  const retired = retiredTypesWarning({
+    version: probe.version,
+    modelLabels: await modelLabelsOf({ dir: probe.dir, headline: record.registration?.headline ?? null }),
+    vocabulary: (await readDataset({ ws })).labels ?? [],
+  });
+  if (retired) log.warn(retired);
   const nothingPublished = nothingPublishedWhy({ publication, version: probe.version });
   const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations, nothingPublished });
   return { ...result, dir: probe.dir, annotated };
+}
+
+/** The types a model folder was trained on (its model-info.json), else its registration's; none when neither. */
+async function modelLabelsOf({ dir, headline }: { dir: string; headline: Headline | null }): Promise<string[]> {
+  try {
+    const info = JSON.parse(await readFile(path.join(dir, 'model-info.json'), 'utf8')) as Partial<ModelInfo>;
+    if (Array.isArray(info.labels)) return info.labels;
+  } catch {
+    // A version registered without model-info.json: its registration's headline names its types.
+  }
+  return headline?.labels ?? [];
 }

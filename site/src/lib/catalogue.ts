@@ -163,7 +163,14 @@ export function href(path: string): string {
  */
 export function predictedFilter(
   annotation:
-    | { label: string; published: boolean; unfamiliar?: true; noThreshold?: true; outsideVocabulary?: true }
+    | {
+        label: string;
+        published: boolean;
+        unfamiliar?: true;
+        noThreshold?: true;
+        outsideVocabulary?: true;
+        retiredType?: true;
+      }
     | null
     | undefined,
 ): string {
@@ -171,6 +178,8 @@ export function predictedFilter(
   if (annotation.published) return annotation.label;
   // Staff gave a type the model does not know: its guess is only its nearest type, not a value of this filter.
   if (annotation.outsideVocabulary) return 'Not published: staff gave a type of their own';
+  // A type renamed or removed since the model was trained: not one the museum uses, so not a value of this filter.
+  if (annotation.retiredType) return 'Not published: a type no longer used';
   if (annotation.unfamiliar) return 'Photograph unlike those the model learned from: waiting for staff';
   return annotation.noThreshold ? 'Not published: waiting for staff' : 'Not sure: waiting for staff';
 }

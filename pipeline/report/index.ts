@@ -23,6 +23,7 @@ import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { versionPublication } from '../registry/publish.ts';
 import { readRegistry, showVersion } from '../registry/registry.ts';
+import { rolledBackModel } from '../registry/rolled-back.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { catalogueAddresses } from './addresses.ts';
@@ -428,6 +429,8 @@ export async function buildReport({
           () => null,
         )
       : null;
+  // The model a rollback took out of production, trained again: merging does not put it back (a tester).
+  const rolledBack = sameModelAs ? null : await rolledBackModel({ ws, params, identity: metrics.inputs?.model });
   // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
   // A renamed object's label was not set here: it kept its label under the new name (a reviewer).
   const setHere = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.after]));
@@ -455,6 +458,7 @@ export async function buildReport({
     ...(photos ? { unusablePhotos: photos } : {}),
     ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
     ...(sameModelAs ? { sameModelAs } : {}),
+    ...(rolledBack ? { rolledBackModel: rolledBack.version, rolledBackProd: rolledBack.prod } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
     ...(objectsEdited && (objectsEdited.count > 0 || objectsEdited.columns.length > 0) ? { objectsEdited } : {}),
     comparison,

@@ -207,7 +207,7 @@ export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
   parts.push(verdictLine(report));
-  parts.push(intro(input));
+  parts.push(`${rolledBackWords(input.report)}${intro(input)}`);
   parts.push(...(input.sections?.afterIntro ?? []));
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.
   parts.push(publicationSection(report.publication));
@@ -234,6 +234,21 @@ export function renderMarkdown(input: RenderInput): string {
   const commands =
     input.vitrine && input.vitrine !== 'npx vitrine' ? body.replaceAll('npx vitrine ', `${input.vitrine} `) : body;
   return fitMarkdown({ body: commands, limit: input.limit ?? COMMENT_ROOM });
+}
+
+/**
+ * Said first when the model tested is the one a rollback took out of production (registry/rolled-back.ts): merging
+ * reuses its version and does not put it back, whatever the scores below say; empty otherwise.
+ */
+function rolledBackWords(report: RenderInput['report']): string {
+  if (!report.rolledBackModel) return '';
+  const version = text(report.rolledBackModel);
+  const prod = report.rolledBackProd ? text(report.rolledBackProd) : 'the version there now';
+  return (
+    `**The model tested is ${version}, which a rollback took out of production**: merging this pull request does ` +
+    `not put it back. It keeps ${prod} in production and registers no new version (to put ${version} back: ` +
+    `\`npx vitrine models rollback ${version}\`).\n\n`
+  );
 }
 
 function intro({ report, metrics, collectionName }: RenderInput): string {

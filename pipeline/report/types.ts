@@ -237,6 +237,12 @@ export interface ReportJson {
    * from (a title, say), so merging it registers no new version. Absent otherwise, and in older reports.
    */
   sameModelAs?: string;
+  /**
+   * The version a rollback took out of production whose very model was evaluated (registry/rolled-back.ts), and the
+   * version in production: merging registers no new version and does not put it back. Absent otherwise.
+   */
+  rolledBackModel?: string;
+  rolledBackProd?: string | null;
   /** Object records (rows of data/objects.csv) changed since the base: `count` of all, the first 100 listed. */
   objectsEdited?: ObjectsEdited;
   /**

@@ -36972,7 +36972,7 @@ function baselineScopeNote({
 }
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
-  parts.push(verdictLine(report)), parts.push(intro(input2)), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
+  parts.push(verdictLine(report)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0;
   elsewhere && parts.some((part) => part.includes("npx vitrine ")) && parts.push(
     `The commands above run in Vitrine's own folder (\`${elsewhere.replace("npx vitrine -C ", "")}\` is this repository's folder from there), as this repository's README says: typed in this repository's folder, \`npx vitrine\` would fetch an unknown package from npm.`
@@ -36982,6 +36982,13 @@ function renderMarkdown(input2) {
 `)}
 `, commands = input2.vitrine && input2.vitrine !== "npx vitrine" ? body.replaceAll("npx vitrine ", `${input2.vitrine} `) : body;
   return fitMarkdown({ body: commands, limit: input2.limit ?? COMMENT_ROOM });
+}
+function rolledBackWords(report) {
+  if (!report.rolledBackModel) return "";
+  let version2 = text(report.rolledBackModel), prod = report.rolledBackProd ? text(report.rolledBackProd) : "the version there now";
+  return `**The model tested is ${version2}, which a rollback took out of production**: merging this pull request does not put it back. It keeps ${prod} in production and registers no new version (to put ${version2} back: \`npx vitrine models rollback ${version2}\`).
+
+`;
 }
 function intro({ report, metrics, collectionName }) {
   if (metrics.n === 0)

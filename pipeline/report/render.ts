@@ -237,6 +237,17 @@ export function renderMarkdown(input: RenderInput): string {
 }
 
 /**
+ * The model compared with: on the main branch itself the report is written before this run promotes its model (a
+ * tester read "the model in production (v1.0.0)" beside the log's "v1.1.0 is now in production"), so it is the one
+ * in production before this run; on a pull request's branch, the one in production.
+ */
+function productionWords(report: RenderInput['report']): string {
+  return report.labels.noBaseCode === 'on-branch'
+    ? 'the model in production before this run'
+    : 'the model in production';
+}
+
+/**
  * Said first when the model tested is the one a rollback took out of production (registry/rolled-back.ts): merging
  * reuses its version and does not put it back, whatever the scores below say; empty otherwise.
  */
@@ -305,7 +316,9 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     excluded > 0
       ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
-  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
+  const figures =
+    `${num(c.candidate)} with this change and ${num(c.baseline)} for ${productionWords(report)} ` +
+    `(${text(c.baselineVersion)})`;
   // Its model card and the catalogue give the score it was registered with, in per cent; here it is scored again on
   // these test objects and today's labels (a label fix changes its figure too): said after the change, with both.
   const registered = metrics.baseline?.registered?.[c.metric];
@@ -715,7 +728,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
     ? baselineScopeNote({
         baseline: b,
         n: metrics.n,
-        who: `the model in production (${text(b.version)})`,
+        who: `${productionWords(report)} (${text(b.version)})`,
         candidate: 'this change',
       })
     : null;

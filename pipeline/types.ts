@@ -488,7 +488,12 @@ export interface Annotation extends Prediction {
    * label at the commit the restored version was trained on where staff changed it since (null: unlabelled then).
    */
   humanLabel: string | null;
-  /** Whether the model's label is the object's label when it annotated; null when it had none. */
+  /**
+   * The object's label in labels.csv when the model annotated, where it differs from `humanLabel` (staff changed it
+   * since the model was trained: after a rollback); absent otherwise, when the two are one. `agrees` compares with it.
+   */
+  staffLabel?: string | null;
+  /** Whether the model's label is the object's label when it annotated (`staffLabel` if given); null when none. */
   agrees: boolean | null;
   /**
    * false when the prediction is below its class's publication threshold (annotate.min_precision):

@@ -82,6 +82,8 @@ export function toAnnotations({
       ...p,
       modelVersion,
       humanLabel,
+      // Named where it is not the label learnt, so that the record does not contradict itself (agrees is against it).
+      ...(humanLabel !== staffLabel ? { staffLabel } : {}),
       agrees: staffLabel === null ? null : staffLabel === p.label,
     };
     const photograph = photographs.get(p.id);

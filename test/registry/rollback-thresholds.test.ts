@@ -176,6 +176,10 @@ describe('the labels an older model learnt', () => {
     expect(others(after)).toEqual(others(before));
     // Today's label is still what the model agrees with or not.
     expect(after.find((a) => a.id === 'obj-003')?.agrees).toBe(true);
+    // And the record names it, so that it does not contradict itself (an outside tester read "label": "Pottery",
+    // "humanLabel": "Pottery", "agrees": false, staff having made it Jewellery since): only where the two differ.
+    expect(after.find((a) => a.id === 'obj-003')?.staffLabel).toBe('coin');
+    expect(after.filter((a) => a.id !== 'obj-003' && a.staffLabel !== undefined)).toEqual([]);
 
     // The next run on main keeps v1.0.0 in production and annotates again: still the labels v1.0.0 learnt.
     await promote({ ctx: stageContext(f), predict: standInPredict });

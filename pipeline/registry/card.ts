@@ -18,6 +18,7 @@ import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
+import { sameModelWords } from './same-model.ts';
 import { BUMP_MEANING, stagesSentence } from './words.ts';
 
 /*
@@ -289,8 +290,11 @@ export function buildCard({
   owners,
   collectionName,
   followed = null,
+  sameModelAs = null,
 }: {
   registration: Registration;
+  /** The earlier version whose very model this one is, registered again (same-model.ts); null when none. */
+  sameModelAs?: string | null;
   metrics: Metrics;
   /** A later evaluation of the same model whose publication rule the annotations follow (publish.ts). */
   followed?: FollowedEvaluation | null;
@@ -348,7 +352,7 @@ export function buildCard({
       },
     ],
   };
-  const changes = whatChanged({ registration, previous });
+  const changes = [...(sameModelAs ? [sameModelWords(sameModelAs)] : []), ...whatChanged({ registration, previous })];
   const factorNames = [...new Set([...summary.factors.map((f) => f.factor), ...metrics.factors.map((f) => f.factor)])];
   const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
   // Never expected (promotion refuses such a model), but a card must not pass off another model's scores silently.

@@ -37,6 +37,12 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   const l = r.lineage;
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
+    ...(record.sameModelAs
+      ? [
+          `  same as   ${record.sameModelAs}: the same model (same weights, types and image model), registered again ` +
+            'as a new version',
+        ]
+      : []),
     `  scores    accuracy ${score(r.headline.accuracy)}, macro-F1 ${score(r.headline.macroF1)} ` +
       `(${macroF1Range(r.headline)}) on ${r.headline.n} test objects`,
     `  classes   ${labelList(r.headline.labels)}`,

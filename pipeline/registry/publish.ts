@@ -38,6 +38,7 @@ import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
 import { retiredTypesWarning } from './retired-types.ts';
 import { checkDatasetCurrent } from './rollback-dataset.ts';
+import { sameModelBefore } from './same-model.ts';
 import { folderMatches, type Manifest, type ModelRemote, manifestOf, restoreFolder, versionCacheDir } from './store.ts';
 
 /*
@@ -371,6 +372,7 @@ export async function writeCards({
         stages: v.stages,
         owners: params.registry.owners,
         collectionName: params.collection.name,
+        sameModelAs: sameModelBefore({ versions: state.versions, version: v.version }),
       });
       const paths = cardPaths(v.version);
       await writeFileAtomic({ file: path.join(ws.registry, paths.markdown), data: renderCardMarkdown(card) });

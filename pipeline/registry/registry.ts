@@ -26,7 +26,16 @@ import {
 } from './gto.ts';
 import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
-import { type Bump, type BumpInputs, bumpVersion, compareVersions, decideBump, FIRST_VERSION } from './semver.ts';
+import { sameModelBefore } from './same-model.ts';
+import {
+  type Bump,
+  type BumpInputs,
+  bumpVersion,
+  changedModelParams,
+  compareVersions,
+  decideBump,
+  FIRST_VERSION,
+} from './semver.ts';
 import type { Manifest } from './store.ts';
 import { stageName, stageNoun } from './words.ts';
 
@@ -87,6 +96,8 @@ export interface VersionRecord {
   everAssigned: string[];
   /** Vitrine's record; null for a version registered by another tool (plain `gto register`). */
   registration: Registration | null;
+  /** From showVersion: the earlier version whose very model this one is, registered again (same-model.ts). */
+  sameModelAs?: string;
 }
 
 /** Everything the tags say about one model. */
@@ -250,7 +261,14 @@ export async function registerVersion({
       bump = 'first';
       reason = 'first version of this model';
     } else if (latest.registration) {
-      ({ bump, reason } = decideBump({ previous: latest.registration.inputs, next: record.inputs }));
+      ({ bump, reason } = decideBump({
+        previous: latest.registration.inputs,
+        next: record.inputs,
+        params: changedModelParams({
+          previous: latest.registration.lineage?.params?.values,
+          next: record.lineage?.params?.values,
+        }),
+      }));
       version = bumpVersion({ version: highest.version, bump });
     } else {
       bump = 'minor';
@@ -461,7 +479,8 @@ export async function showVersion({
   const state = await readRegistry({ dir: ws.root, name });
   const found = findVersion({ state, version });
   if (!found) throw unknownVersion({ name, version, state });
-  return found;
+  const earlier = sameModelBefore({ versions: state.versions, version: found.version });
+  return earlier ? { ...found, sameModelAs: earlier } : found;
 }
 
 /** Look up "v1.2.0", "1.2.0", "prod" (any stage) or "latest" in a registry state. */

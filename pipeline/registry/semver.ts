@@ -1,5 +1,6 @@
 import { labelList } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
+import { MODEL_PARAM_KEYS } from '../params.ts';
 
 /** A parsed "v1.2.0" (pre-release and build parts are kept but Vitrine never writes them). */
 export interface SemVer {
@@ -63,10 +64,26 @@ export interface BumpInputs {
  * - minor: same vocabulary, but new or changed images or labels;
  * - patch: same vocabulary, data and labels; only params or code changed.
  */
-export function decideBump({ previous, next }: { previous: BumpInputs; next: BumpInputs }): {
+export function decideBump({
+  previous,
+  next,
+  params = [],
+}: {
+  previous: BumpInputs;
+  next: BumpInputs;
+  /**
+   * The model-shaping parameters that differ (changedModelParams), named in the reason: with data changed since by an
+   * edit that trained no new model (a title), they are what made this one (an outside tester).
+   */
+  params?: string[];
+}): {
   bump: Bump;
   reason: string;
 } {
+  const named =
+    params.length > 0
+      ? `parameters changed (${params.slice(0, 6).join(', ')}${params.length > 6 ? ` and ${params.length - 6} more` : ''})`
+      : '';
   // In one Unicode form: a label stored decomposed by an older version is the same label (labels are read as NFC).
   const [before, now] = [previous.labels, next.labels].map((labels) => labels.map((l) => l.normalize('NFC'))) as [
     string[],
@@ -88,10 +105,29 @@ export function decideBump({ previous, next }: { previous: BumpInputs; next: Bum
   if (data || labels) {
     return {
       bump: 'minor',
-      reason: [data ? 'images or object data changed' : '', labels ? 'labels changed' : '']
+      reason: [data ? 'images or object data changed' : '', labels ? 'labels changed' : '', named]
         .filter(Boolean)
         .join(' and '),
     };
   }
-  return { bump: 'patch', reason: 'same data and labels; parameters or code changed' };
+  return { bump: 'patch', reason: `same data and labels; ${named || 'parameters or code changed'}` };
+}
+
+/** The model-shaping parameters (MODEL_PARAM_KEYS) that differ between two registrations' values, as dotted keys. */
+export function changedModelParams({ previous, next }: { previous: unknown; next: unknown }): string[] {
+  if (!previous || !next || typeof previous !== 'object' || typeof next !== 'object') return [];
+  const at = (root: unknown, key: string) =>
+    key
+      .split('.')
+      .reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), root);
+  return MODEL_PARAM_KEYS.flatMap((key) => diffKeys(at(previous, key), at(next, key), key));
+}
+
+function diffKeys(a: unknown, b: unknown, prefix: string): string[] {
+  const plain = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (plain(a) && plain(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffKeys(a[k], b[k], `${prefix}.${k}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
 }

@@ -36734,26 +36734,6 @@ function labelTwins(labels) {
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
-// pipeline/registry/card.ts
-var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
-  mobilenet_v2: "MobileNetV2",
-  mobilenet_v2_mid: "MobileNetV2",
-  inception_v3: "InceptionV3"
-};
-function backboneWords(id) {
-  let name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ""];
-  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
-}
-function fitWords(f) {
-  let fit = f.iterations === null ? "trained until it stopped improving" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little` : `trained until it stopped improving, in ${f.iterations} rounds`;
-  if (f.l2 === null) return { fit, penalty: "" };
-  let among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "", parts = f.folds ? `${f.folds} parts` : "parts", on = f.sampled === !0 ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === !1 ? ` on ${parts} of the training objects` : "", how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
-  return {
-    fit,
-    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
-  };
-}
-
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();
@@ -36807,6 +36787,26 @@ init_errors();
 
 // pipeline/registry/identity.ts
 var OTHER_MODEL_WORDS = "the scores in metrics.json were measured on another model (one trained or copied after the evaluation); run `npx vitrine run evaluate` again";
+
+// pipeline/registry/card.ts
+var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
+  mobilenet_v2: "MobileNetV2",
+  mobilenet_v2_mid: "MobileNetV2",
+  inception_v3: "InceptionV3"
+};
+function backboneWords(id) {
+  let name = BUILTIN_NAMES[/^nsfwjs-([a-z0-9_]+)@/.exec(id)?.[1] ?? ""];
+  return name ? `${name}, a general-purpose image model trained on everyday photographs (ImageNet)` : null;
+}
+function fitWords(f) {
+  let fit = f.iterations === null ? "trained until it stopped improving" : f.converged === !1 ? `stopped after ${f.iterations} rounds, its limit, while it was still improving a little` : `trained until it stopped improving, in ${f.iterations} rounds`;
+  if (f.l2 === null) return { fit, penalty: "" };
+  let among = f.choices && f.choices.length > 1 ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)` : "", parts = f.folds ? `${f.folds} parts` : "parts", on = f.sampled === !0 ? ` on ${parts} of a sample of the training objects (train.l2_cv_max_objects)` : f.sampled === !1 ? ` on ${parts} of the training objects` : "", how = f.l2Chosen === "cross-validation" ? `, chosen${among} by trying each${on} in turn (${f.folds ? `${f.folds}-fold ` : ""}cross-validation)` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : f.l2Chosen === "largest" ? ", the largest of train.l2_choices: too few training objects to compare them" : "";
+  return {
+    fit,
+    penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
+  };
+}
 
 // pipeline/report/charts.ts
 var CHART_COLOURS = [

@@ -6,6 +6,7 @@ import { readDataset } from '../dataset/read.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, LabelLine } from '../types.ts';
+import { retiredBefore } from './retired-types.ts';
 
 /*
  * What a new production model (a promotion, a rollback) changed of the answers the public sees: the catalogue's
@@ -116,7 +117,9 @@ export async function recordAnnotationChanges({
     return;
   }
   if (previous === version) return;
-  const changes = changedAnswers({ before, after, held: await heldInWorkspace(ws) });
+  // A guess of a type renamed since is no judgement the new model changed (retired-types.ts): left out too.
+  const renamed = await retiredBefore({ ws, before });
+  const changes = changedAnswers({ before, after, held: new Set([...(await heldInWorkspace(ws)), ...renamed]) });
   const value: AnnotationChanges = {
     schema: 'vitrine.annotation-changes/1',
     version,

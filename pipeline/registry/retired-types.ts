@@ -1,3 +1,5 @@
+import { readDataset } from '../dataset/read.ts';
+import type { Workspace } from '../paths.ts';
 import type { Annotation } from '../types.ts';
 
 /*
@@ -72,4 +74,19 @@ export function retiredTypesWarning({
     'than before the rollback. Put back a model trained on today’s types when you can (see "vitrine models list"), ' +
     'or merge a change that trains one.'
   );
+}
+
+/**
+ * The objects whose earlier guess names a type the workspace's vocabulary no longer has (dataset.json's labels): a
+ * type renamed since ("vessel", now "pot"), so a new model's guess under the new name is no change of judgement, and
+ * what the public saw of it is not counted as one (annotation-changes.ts). None when the dataset cannot be read.
+ */
+export async function retiredBefore({ ws, before }: { ws: Workspace; before: Annotation[] }): Promise<Set<string>> {
+  let vocabulary: Set<string>;
+  try {
+    vocabulary = vocabularySet((await readDataset({ ws })).labels);
+  } catch {
+    return new Set();
+  }
+  return new Set(before.filter((a) => isRetiredType({ label: a.label, vocabulary })).map((a) => a.id));
 }

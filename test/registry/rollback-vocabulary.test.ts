@@ -63,6 +63,18 @@ const changesOf = async (f: Fixture) =>
     objects: { id: string; before: string | null; after: string | null }[];
   };
 
+describe('a promotion across a renamed type', () => {
+  it('does not count the renamed guesses as the model changing its mind', async () => {
+    const f = await newRepo();
+    await renamedSince(f);
+    // v2.0.0 says "pot" where v1.0.0 said "vessel": the same judgement under the type’s new name.
+    const changes = await changesOf(f);
+    expect(changes.version).toBe('v2.0.0');
+    expect(changes.objects.filter((o) => o.before === 'vessel' && o.after === 'pot')).toEqual([]);
+    expect(changes.changed).toBe(0);
+  });
+});
+
 describe('a rollback to a version trained on types the vocabulary no longer has', () => {
   it('says which types, and publishes none of their guesses', async () => {
     const f = await newRepo();

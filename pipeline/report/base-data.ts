@@ -32,6 +32,8 @@ export interface BaseData {
   sameAsWorkTree: () => Promise<boolean>;
   /** data/objects.csv at the base (from git when it tracks it, else the DVC cache), or null when it cannot be read. */
   objects: () => Promise<CollectionObject[] | null>;
+  /** The work tree's data.dvc listing (path under data/ → md5), or null when the local DVC cache lacks it. */
+  workTreeFiles: () => Promise<Map<string, string> | null>;
 }
 
 /** The base's data at `commit`, read lazily (see BaseData). Failures are said in the log's detail and read as null. */
@@ -65,7 +67,19 @@ export function baseData({ ws, commit, log }: { ws: Workspace; commit: string; l
       return null;
     }
   });
-  return { listing, sameAsWorkTree, objects };
+  const workTreeFiles = once(async () => {
+    const md5 = await workTreeDvcMd5({ ws });
+    if (!md5?.endsWith('.dir')) return null;
+    try {
+      const { cacheDir } = await readDvcConfig({ root: ws.root });
+      const manifest = await readCachedManifest({ cacheDir, md5, target: 'data' });
+      return manifest ? new Map(manifest.map((e) => [e.relpath, e.md5])) : null;
+    } catch (error) {
+      log.debug(`The work tree's data.dvc listing could not be read: ${messageOf(error)}`);
+      return null;
+    }
+  });
+  return { listing, sameAsWorkTree, objects, workTreeFiles };
 }
 
 /** data.dvc's folder listing at `commit`, or null when data.dvc there records none or cannot be read. */

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { hashFile } from '../data/hash.ts';
 import { readObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -32,6 +34,38 @@ const FIELD_NAMES: Record<string, string> = {
   image: 'photograph file',
 };
 const PHOTOGRAPH = FIELD_NAMES.image!;
+/**
+ * The field of a photograph replaced under the same file name (a new export's other picture), `before` and `after`
+ * the md5 of its bytes: data/objects.csv is unchanged, but the model reads another picture.
+ */
+const NEW_PHOTOGRAPH = 'photograph';
+
+/** The photograph file an object names, as data.dvc's listing spells it (relative to data/, forward slashes). */
+function imageKey(image: string): string {
+  return path.posix.normalize(image.split('\\').join('/'));
+}
+
+/**
+ * md5 of each object's photograph now, by file (relative to data/): from the work tree's data.dvc listing, else read
+ * from the data folder (a file that cannot be read is left out).
+ */
+async function photographsNow({
+  ws,
+  base,
+  files,
+}: {
+  ws: Workspace;
+  base: BaseData;
+  files: string[];
+}): Promise<Map<string, string>> {
+  const listed = await base.workTreeFiles();
+  const out = new Map<string, string>();
+  for (const file of files) {
+    const md5 = listed ? listed.get(file) : await hashFile({ file: path.join(ws.data, file) }).catch(() => undefined);
+    if (md5) out.set(file, md5);
+  }
+  return out;
+}
 
 /** An object's fields, by the comment's names: its own columns, then the extra ones. */
 function fieldsOf(o: CollectionObject): Map<string, string> {
@@ -78,10 +112,13 @@ function columnChanges(changes: Map<string, FieldChange[]>, shared: number): Edi
 export async function editedObjects({
   ws,
   base,
+  labelOf,
   log,
 }: {
   ws: Workspace;
   base: BaseData;
+  /** Each labelled object's label: an object whose photograph changed names it, so staff check it still fits. */
+  labelOf?: ReadonlyMap<string, string>;
   log: Logger;
 }): Promise<ObjectsEdited | null> {
   const none: ObjectsEdited = { columns: [], count: 0, photographs: 0, objects: [] };
@@ -98,11 +135,15 @@ export async function editedObjects({
   const was = new Map(before.map((o) => [o.id.normalize('NFC'), o]));
   const rows: { id: string; fields: FieldChange[] }[] = [];
   const byField = new Map<string, FieldChange[]>();
+  // Photographs whose file name stayed: their bytes at the base (data.dvc's listing there) and now.
+  const keptFile: { id: string; file: string }[] = [];
   let shared = 0;
   for (const o of now) {
     const old = was.get(o.id.normalize('NFC'));
     if (!old) continue;
     shared++;
+    if (o.image && imageKey(o.image) === imageKey(old.image ?? ''))
+      keptFile.push({ id: o.id, file: imageKey(o.image) });
     const a = fieldsOf(old);
     const b = fieldsOf(o);
     const fields = [...new Set([...a.keys(), ...b.keys()])]
@@ -114,18 +155,63 @@ export async function editedObjects({
   }
   const columns = columnChanges(byField, shared);
   const asColumn = new Set(columns.flatMap((c) => (c.to ? [c.name, c.to] : [c.name])));
-  const objects = rows
-    .map((r) => ({
-      id: r.id,
-      fields: r.fields.filter((f) => !asColumn.has(f.name)).map(({ name, before, after }) => ({ name, before, after })),
-    }))
-    .filter((r) => r.fields.length > 0);
+  const replaced = await replacedPhotographs({ ws, base, keptFile, log });
+  const edited = new Map(rows.map((r) => [r.id, r.fields.filter((f) => !asColumn.has(f.name))]));
+  for (const [id, change] of replaced) edited.set(id, [{ id, ...change }, ...(edited.get(id) ?? [])]);
+  const photographChanged = (fields: { name: string }[]) =>
+    fields.some((f) => f.name === PHOTOGRAPH || f.name === NEW_PHOTOGRAPH);
+  const objects: EditedObject[] = [];
+  for (const o of now) {
+    const fields = edited.get(o.id);
+    if (!fields?.length) continue;
+    const label = photographChanged(fields) ? labelOf?.get(o.id) : undefined;
+    objects.push({
+      id: o.id,
+      fields: fields.map(({ name, before, after }) => ({ name, before, after })),
+      ...(label ? { label } : {}),
+    });
+  }
+  // Those whose photograph changed first: the model reads it, and a label may no longer fit.
+  objects.sort((a, b) => Number(photographChanged(b.fields)) - Number(photographChanged(a.fields)));
   return {
     columns,
     count: objects.length,
-    photographs: objects.filter((o) => o.fields.some((f) => f.name === PHOTOGRAPH)).length,
+    photographs: objects.filter((o) => photographChanged(o.fields)).length,
     objects: objects.slice(0, LISTED),
   };
+}
+
+/**
+ * The objects whose photograph file kept its name but holds another picture since the base (md5 at the base from its
+ * data.dvc listing, now from the work tree's), as a NEW_PHOTOGRAPH change. None when the base's listing is not in the
+ * local DVC cache (said in the log's detail); a file missing at either end is not one (the photographs section says
+ * which cannot be used).
+ */
+async function replacedPhotographs({
+  ws,
+  base,
+  keptFile,
+  log,
+}: {
+  ws: Workspace;
+  base: BaseData;
+  keptFile: { id: string; file: string }[];
+  log: Logger;
+}): Promise<Map<string, { name: string; before: string; after: string }>> {
+  const out = new Map<string, { name: string; before: string; after: string }>();
+  if (keptFile.length === 0) return out;
+  const files = (await base.listing())?.files;
+  if (!files) {
+    log.debug("The base's photographs could not be compared with these: its data.dvc listing is not in the cache.");
+    return out;
+  }
+  const now = await photographsNow({ ws, base, files: keptFile.map((k) => k.file) });
+  for (const { id, file } of keptFile) {
+    const before = files.get(file);
+    const after = now.get(file);
+    if (before && after && before !== after) out.set(id, { name: NEW_PHOTOGRAPH, before, after });
+  }
+  return out;
 }
 
 /**
@@ -146,6 +232,7 @@ function around(before: string, after: string): [string, string] {
 
 /** 'title “Bowl” → “Bowl with Fish”', 'date “c. 1400” (was empty)', 'maker removed (was “Unknown”)'; escaped. */
 function fieldWords({ name, before, after }: EditedObject['fields'][number]): string {
+  if (name === NEW_PHOTOGRAPH) return 'new photograph under the same file name';
   const q = (s: string) => `“${text(shorten(s, QUOTED + 2))}”`;
   if (!before) return `${text(name)} ${q(after)} (was empty)`;
   if (!after) return `${text(name)} removed (was ${q(before)})`;
@@ -177,13 +264,17 @@ export function editedObjectsSection(edited: ObjectsEdited | null): string {
   if (columns.length > 0) parts.push(`${columns.map(columnWords).join('; ')}`);
   if (n > 0) {
     const shown = edited.objects.slice(0, SHOWN_EDITED);
-    const list = shown.map((o) => `${text(shorten(o.id))} ${o.fields.map(fieldWords).join(', ')}`).join('; ');
+    const label = (o: EditedObject) =>
+      o.label ? `, labelled “${text(shorten(o.label))}”: check the label still fits` : '';
+    const list = shown
+      .map((o) => `${text(shorten(o.id))} ${o.fields.map(fieldWords).join(', ')}${label(o)}`)
+      .join('; ');
     const rest = n - shown.length;
     parts.push(`${list}${rest > 0 ? `; and ${rest.toLocaleString('en')} more` : ''}`);
   }
   const reads =
     (edited.photographs ?? 0) > 0
-      ? `the model reads only the photograph file of them (${edited.photographs.toLocaleString('en')} changed)`
+      ? `the model reads only the photograph of them (${edited.photographs.toLocaleString('en')} changed)`
       : 'the model does not read them';
   const what =
     n > 0

@@ -251,7 +251,8 @@ export async function buildReport({
   const objectsRemoved = baseFolder
     ? await removedObjects({ ws, base: baseFolder, labelled: headRead?.named ?? new Set(), log })
     : null;
-  const objectsEdited = baseFolder ? await editedObjects({ ws, base: baseFolder, log }) : null;
+  const labelOf = new Map(headLabels.map((l) => [l.objectId, l.label]));
+  const objectsEdited = baseFolder ? await editedObjects({ ws, base: baseFolder, labelOf, log }) : null;
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
   if (baseCommit) {

@@ -112,13 +112,20 @@ export interface UnusablePhoto {
 /** An object whose row in data/objects.csv this pull request changed, field by field (the comment's names). */
 export interface EditedObject {
   id: string;
+  /**
+   * `photograph file`: the file data/objects.csv names; `photograph`: another picture under the same file name
+   * (`before` and `after` the md5 of its bytes).
+   */
   fields: { name: string; before: string; after: string }[];
+  /** Its label in labels.csv, when its photograph changed: staff check it still fits the new picture. */
+  label?: string;
 }
 
 /**
  * What a pull request changed of data/objects.csv's rows: columns filled or emptied for many objects at once, said
- * once; then the objects whose other fields changed (`count` of all, the first 100 listed; `photographs`: how many
- * of them changed their photograph file, the one field the model reads).
+ * once; then the objects whose other fields changed (`count` of all, the first 100 listed, those whose photograph
+ * changed first; `photographs`: how many of them changed their photograph file or the picture in it, the one field
+ * the model reads).
  */
 export interface ObjectsEdited {
   columns: EditedColumn[];

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
@@ -8,7 +10,7 @@ import { validateParams } from '../../pipeline/params.ts';
 import { editedObjectsSection } from '../../pipeline/report/edited-objects.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
-import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
+import { makeCollection, object, removeTempDirs, solidImage } from '../dataset/fixtures.ts';
 import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -31,11 +33,12 @@ const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id
 const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
 
-async function edited(edit: (o: CollectionObject) => CollectionObject) {
+async function edited(edit: (o: CollectionObject) => CollectionObject, photographs: Record<string, Buffer> = {}) {
   const ws = await makeCollection({ objects, labels });
   const { commitAll, baseCommit } = await versionedCollection({ ws });
   await git.branch({ fs, dir: ws.root, ref: 'titles', checkout: true });
   await writeObjects({ file: ws.objects, objects: objects.map(edit) });
+  for (const [file, bytes] of Object.entries(photographs)) await writeFile(path.join(ws.data, file), bytes);
   await writeLabels({ file: ws.labels, labels });
   await addData({ root: ws.root, log: silentLogger });
   await commitAll('Correct titles', 1);
@@ -114,5 +117,25 @@ describe('object records a pull request changes', () => {
     const { json, markdown } = await edited((o) => (o.id === 'DÉ-0012' ? { ...o, id: o.id.normalize('NFD') } : o));
     expect(json.objectsEdited).toBeUndefined();
     expect(markdown).not.toContain('leaves the catalogue');
+  });
+
+  // The museum’s maintainer: a new export gave MET_544743 another statue’s photograph under the same file name; the
+  // stored path was unchanged, only the bytes, and the comment neither counted nor named it.
+  it('counts and names a photograph replaced under the same file name, with its label to check', async () => {
+    const other = await solidImage({ colour: '#123456' });
+    const { markdown, json } = await edited((o) => o, { 'images/DM-0003.png': other });
+    expect(json.objectsEdited?.count).toBe(1);
+    expect(json.objectsEdited?.photographs).toBe(1);
+    expect(json.objectsEdited?.objects[0]).toMatchObject({
+      id: 'DM-0003',
+      label: specs[2]!.label,
+      fields: [{ name: 'photograph' }],
+    });
+    const line = markdown.split('\n').find((l) => l.includes('record changed'))!;
+    expect(line).toBe(
+      '**1 object record changed** in data/objects.csv (the catalogue shows them; the model reads only the ' +
+        'photograph of them (1 changed)): DM-0003 new photograph under the same file name, ' +
+        `labelled “${specs[2]!.label}”: check the label still fits.`,
+    );
   });
 });

@@ -33,6 +33,7 @@ import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
 import { CAMERA_RAW, imageFileProblem, jpegDamage, rawTiff } from './file-kind.ts';
+import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
   type ImportSession,
@@ -916,6 +917,13 @@ async function importInto({
   // data/objects.csv is rebuilt from the export: a replace over one changed by hand since the last commit keeps it.
   if (labelsMode === 'replace' && announceReplace && !session.editsKept.some((e) => e.file === ws.objects))
     await keepObjectsBefore({ ws, text: objectsTable, aside, log });
+  // Values edited in data/objects.csv since the last import (the table it wrote, kept in data/) that the export
+  // says otherwise: said once written, object by object (the collection system is where to correct them).
+  const undone = editsUndone({
+    imported: await lastImported({ ws, log }),
+    current: previousTableNow,
+    exported: accepted,
+  });
 
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
@@ -962,6 +970,11 @@ async function importInto({
     await writeFile(objectsText, objectsTable);
     await syncFile(objectsText);
     staged.push({ from: objectsText, to: ws.objects });
+    // The table as this import wrote it, beside it: the next import tells the edits made since (import-edits.ts).
+    const importedText = path.join(temp, 'imported-objects.csv');
+    await writeFile(importedText, objectsTable);
+    await syncFile(importedText);
+    staged.push({ from: importedText, to: lastImportFile(ws) });
     if (labelsResult.text !== undefined) {
       const labelsText = path.join(temp, 'labels.csv');
       await writeFile(labelsText, labelsResult.text);
@@ -1047,6 +1060,7 @@ async function importInto({
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
       }),
     );
+  sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
   warnAnotherObject({
     changes,
     previous: beforeImport,

@@ -30,7 +30,7 @@ export const OBJECT_COLUMNS = [
   'image',
 ] as const;
 
-const FIELD_OF: Record<(typeof OBJECT_COLUMNS)[number], keyof CollectionObject> = {
+export const FIELD_OF: Record<(typeof OBJECT_COLUMNS)[number], keyof CollectionObject> = {
   id: 'id',
   title: 'title',
   maker: 'maker',

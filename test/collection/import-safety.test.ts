@@ -242,7 +242,8 @@ describe('re-importing an updated export', () => {
     const { csv, images } = await exportWith('bytes', [['A1', 'A1.jpg', 'coin', 'Coin']]);
     const ws = await repo('bytes');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
-    expect(await listTree(ws.data)).toEqual(['images', 'images/A1.jpg', 'objects.csv']);
+    // The table as the import wrote it is kept beside data/objects.csv (import-edits.ts), no other file.
+    expect(await listTree(ws.data)).toEqual(['.imported-objects.csv', 'images', 'images/A1.jpg', 'objects.csv']);
     expect((await readFile(path.join(ws.images, 'A1.jpg'))).equals(await readFile(path.join(images, 'A1.jpg')))).toBe(
       true,
     );
@@ -336,7 +337,7 @@ describe('vitrine import (the command)', () => {
     });
     expect(code).toBe(0);
     const printed = JSON.parse(stdout) as { objects: number; labelled: number; data: { nfiles: number } };
-    expect(printed).toMatchObject({ objects: 2, labelled: 1, data: { nfiles: 3 } });
+    expect(printed).toMatchObject({ objects: 2, labelled: 1, data: { nfiles: 4 } });
   });
 
   it('refuses an unknown --labels mode as a usage mistake', async () => {

@@ -1967,11 +1967,20 @@ async function mergeLabels({
     compareIds,
   );
   if (summary.notExported.length > 0) {
+    // Named by their lines: every run of the dataset stage names them so too, and they are what to delete.
+    const gone = labelsOf({ text: table.text ?? '', name: labelsName, ids: new Set(summary.notExported) });
+    const one = gone.length === 1;
+    const lines = listWords(
+      gone.map((l) => `${l.line} ("${clip(l.objectId)}")`),
+      { max: 10 },
+    );
     log.warn(
-      `${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no ` +
-        `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
-        `them. Remove the lines if the objects left the collection.`,
-      { file: labelsName },
+      `${labelsName} ${one ? 'line' : 'lines'} ${lines} ${one ? 'names an object' : 'name objects'} no longer in ` +
+        `the collection (the export leaves ${one ? 'it' : 'them'} out): ${labelsName} keeps ${one ? 'it' : 'them'} ` +
+        `and the dataset skips ${one ? 'it' : 'them'}. If ${one ? 'that object has' : 'those objects have'} left ` +
+        `the collection, delete the ${one ? 'line' : 'lines'} in a pull request; if the export held only some ` +
+        'objects, import the complete export again.',
+      { file: labelsName, ...(gone[0] ? { line: gone[0].line } : {}) },
     );
   }
   const merged = labelled();

@@ -351,7 +351,10 @@ export function checkLabels({
       const issue: UnknownObjectIssue = {
         code: 'LABEL_UNKNOWN_OBJECT',
         message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
-          hint ? `: ${hint.words}${already}` : '; check the id for a typo.'
+          hint
+            ? `: ${hint.words}${already}`
+            : ': check the id for a typo, or, if the object was removed from the collection (an import said it ' +
+              'left the export), delete this line in a pull request.'
         }`,
         file: name,
         line: line.line,

@@ -56,7 +56,8 @@ describe('labels.csv lines naming many objects that are not in the collection', 
     const log = memoryLogger();
     await buildDataset({ ws, params: testParams(), log, jobs: 1 });
     expect(log.lines.map((l) => l.message)).toContain(
-      'labels.csv:6: there is no object "XX-9" in the collection; check the id for a typo.',
+      'labels.csv:6: there is no object "XX-9" in the collection: check the id for a typo, or, if the object was ' +
+        'removed from the collection (an import said it left the export), delete this line in a pull request.',
     );
   });
 });

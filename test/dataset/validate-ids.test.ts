@@ -43,7 +43,8 @@ describe('labels.csv ids that are not in the collection', () => {
 
   it('keeps the plain message for an id that matches nothing', () => {
     expect(messageFor('XX-9')).toBe(
-      'labels.csv:11: there is no object "XX-9" in the collection; check the id for a typo.',
+      'labels.csv:11: there is no object "XX-9" in the collection: check the id for a typo, or, if the object was ' +
+        'removed from the collection (an import said it left the export), delete this line in a pull request.',
     );
   });
 });

@@ -26,14 +26,18 @@ export function labelChangeWords({
   changed,
   added = 0,
   removed = 0,
+  renamed = 0,
 }: {
   changed: number;
   added?: number;
   removed?: number;
+  /** Of `changed`, labels renamed (the same label under its new name), said as the report's table says them. */
+  renamed?: number;
 }): string {
-  const relabelled = changed - added - removed;
+  const relabelled = changed - added - removed - renamed;
   const parts = [
     relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
+    renamed > 0 ? `${renamed} renamed (the same label under its new name)` : '',
     added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
     removed > 0 ? `${removed} ${removed === 1 ? 'label' : 'labels'} removed` : '',
   ].filter(Boolean);

@@ -425,6 +425,8 @@ export function labelCountsSaid({ changes, counts }: Pick<ReportJson['labels'], 
   removed: number;
   disagreeing: number;
   unknownIds: number;
+  /** Of `changed`, labels renamed (the same label under its new name). */
+  renamed: number;
 } {
   // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
   const disagreeing = changes.filter((c) => c.disagreeing).length;
@@ -434,7 +436,8 @@ export function labelCountsSaid({ changes, counts }: Pick<ReportJson['labels'], 
   // Each once: an object on lines that disagree may be retyped on a third line as well.
   const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
-  return { changed: counts.changed, added, removed, disagreeing, unknownIds };
+  const renamed = changes.filter((c) => c.renamed).length;
+  return { changed: counts.changed, added, removed, disagreeing, unknownIds, renamed };
 }
 
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {

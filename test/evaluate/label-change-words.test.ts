@@ -19,4 +19,13 @@ describe('label changes in a run summary', () => {
     // A metrics.json written before the counts were recorded: the total, as before.
     expect(labelChangeWords({ changed: 4 })).toBe('4 labels changed');
   });
+
+  // The museum’s maintainer: a pull request renaming a label logged "84 labels changed" where its report said
+  // "84 renamed (the same label under its new name)".
+  it('says renamed labels as the report does, apart from labels changed', () => {
+    expect(labelChangeWords({ changed: 84, renamed: 84 })).toBe('84 renamed (the same label under its new name)');
+    expect(labelChangeWords({ changed: 86, added: 1, removed: 0, renamed: 84 })).toBe(
+      '1 label changed, 84 renamed (the same label under its new name) and 1 object newly labelled',
+    );
+  });
 });

@@ -37035,8 +37035,8 @@ function gateWords(s) {
   return s.replace(/\bevery class F1\b/g, "every label\u2019s F1").replace(/\bclasses\b/g, "labels").replace(/\bclass\b/g, "label").replace(/\bbelow the baseline\b/g, "below the model in production").replace(/\bbaseline (?=\d)/g, "in production ").replace(/\bcandidate (?=\d)/g, "with this change ");
 }
 function labelCountsSaid({ changes, counts }) {
-  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped);
-  return { changed: counts.changed, added, removed, disagreeing, unknownIds };
+  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length;
+  return { changed: counts.changed, added, removed, disagreeing, unknownIds, renamed };
 }
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
   let { changes, counts, baseCommit, baseUnavailable } = report.labels, title = "### Label changes in this pull request";

@@ -69,7 +69,10 @@ describe('ids listed in messages', () => {
       /"git checkout data\.dvc" and then "npx vitrine data checkout --force"/,
     );
     expect(said.join('\n')).not.toMatch(/git checkout data\/objects\.csv/);
-    expect(said.find((m) => /labels are for objects no longer/.test(m))).toMatch(/OBJ-1, OBJ-2, .*OBJ-10 and 2 more/);
+    // Labels of removed objects are named by their lines in labels.csv, in the file's order: the lines to delete.
+    expect(said.find((m) => /name objects no longer in the collection/.test(m))).toMatch(
+      /lines 2 \("OBJ-1"\), 3 \("OBJ-10"\), .*13 \("OBJ-2"\), .* and 2 more/,
+    );
     expect(said.find((m) => /^Removed 12 images/.test(m))).toMatch(/images\/OBJ-1\.jpg, images\/OBJ-2\.jpg/);
   });
 });

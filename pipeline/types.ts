@@ -323,6 +323,12 @@ export interface Metrics extends ModelScores {
      * deviation of that mean between trainings with other seeds.
      */
     probability: { candidate: number; baseline: number; trainingSd: number };
+    /**
+     * What the photographs said before the change (photographsBefore): of the `relabelled` objects (a label at the
+     * base and another now), how many (`old`) the heads trained on the base labels, out of fold, gave more
+     * probability to the old label than to the new; `objects`: some of those, most clearly first. Absent before.
+     */
+    before?: { relabelled: number; old: number; objects: { id: string; old: string; new: string }[] };
     comparison: {
       metric: 'probability';
       difference: Interval;

@@ -79,7 +79,23 @@ const metricsSchema = z.object({
 const reportSchema = z.object({
   schema: z.literal('vitrine.report/1'),
   createdAt: str,
-  verdict: z.enum(['better', 'worse', 'no detectable difference', 'first model', 'not comparable', 'not scored']),
+  verdict: z.enum([
+    'better',
+    'worse',
+    'no detectable difference',
+    'first model',
+    'not comparable',
+    'not scored',
+    'check label changes',
+  ]),
+  // Said in the verdict line of 'check label changes' (the objects relabelled against their photographs).
+  labelsToCheck: z
+    .object({
+      relabelled: count,
+      old: count,
+      objects: z.array(z.object({ id: str, title: str, old: str, new: str })).max(20),
+    })
+    .optional(),
   gate: z.object({
     passed: z.boolean(),
     checks: z.array(z.object({ name: str, passed: z.boolean(), detail: str })).max(100),

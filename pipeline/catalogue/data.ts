@@ -1129,7 +1129,7 @@ function cardMetrics(m: Metrics, followed?: Metrics['publication'] | null): Card
  */
 function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<CardMetrics['labelChange']> {
   const c = cv.comparison;
-  const verdict = crossValidatedVerdict(c);
+  const verdict = crossValidatedVerdict(c, cv.before);
   const { objects, scoredOn } = scoredObjectsWords(cv);
   return {
     changed: cv.changed,

@@ -11,6 +11,7 @@ import {
   crossValidatedChange,
   crossValidatedVerdict,
   labelChangeWords,
+  labelsToCheck,
   pValueWords,
   scoredObjectsWords,
 } from './verdict-words.ts';
@@ -38,8 +39,8 @@ export function crossValidatedSummary(cv: LabelChangeComparison): string {
   const { objects, scoredOn } = scoredObjectsWords(cv);
   // A tester read "no detectable difference (p = 0.002" and "on all 300 labelled objects" (298 had a label now)
   // here after the report had been fixed to say otherwise.
-  const verdict = crossValidatedVerdict(c);
-  const why = c.verdict === 'no detectable difference' ? `: ${verdict.why}` : '';
+  const verdict = crossValidatedVerdict(c, cv.before);
+  const why = c.verdict === 'no detectable difference' || labelsToCheck(cv) ? `: ${verdict.why}` : '';
   return (
     `on ${objects} (cross-validated, ${labelChangeWords(cv)} since ${cv.base.ref}` +
     `${(cv.removed ?? 0) > 0 ? `; scored ${scoredOn}` : ''}): ` +
@@ -70,7 +71,8 @@ export async function compareLabelSets({
 }: {
   tf: Tf;
   x: Float32Array[];
-  objects: Pick<DatasetObject, 'split'>[];
+  /** Each object's split, and its id to name the relabelled ones (`before`; absent: its index). */
+  objects: (Pick<DatasetObject, 'split'> & { id?: string })[];
   head: ArrayLike<number>;
   base: ArrayLike<number>;
   folds: ArrayLike<number>;
@@ -130,6 +132,13 @@ export async function compareLabelSets({
   }
   const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: target, folds, k });
   const { evaluate } = params;
+  const before = photographsBefore({
+    rows: baseOut,
+    head,
+    base,
+    labels,
+    ids: objects.map((o, i) => o.id ?? String(i)),
+  });
   const test = pairedMeanTest({
     candidate: pHead,
     baseline: pBase,
@@ -157,6 +166,7 @@ export async function compareLabelSets({
     candidate: interval(cand),
     baseline: interval(prev),
     probability: { candidate: test.candidate, baseline: test.baseline, trainingSd },
+    before,
     comparison: {
       metric: 'probability',
       difference: test.difference,
@@ -173,6 +183,47 @@ export async function compareLabelSets({
     },
   };
 }
+
+/**
+ * What the photographs said before the change, for the objects relabelled (a label at the base and another now): the
+ * out-of-fold probabilities of the base arm (heads trained on the base labels, none on the object itself), old label
+ * against new. Both arms are scored on the new labels, so a consistent but wrong relabelling (a coherent group of
+ * beads moved to Pottery) is "better": the model fits the new labels, whether or not they are right. A genuine fix is
+ * one the photographs already pointed to; this is the other side of the evidence. `objects`: those that pointed to
+ * the old label, the most clearly first, at most BEFORE_LISTED.
+ */
+export function photographsBefore({
+  rows,
+  head,
+  base,
+  labels,
+  ids,
+}: {
+  rows: ArrayLike<number>[];
+  head: ArrayLike<number>;
+  base: ArrayLike<number>;
+  labels: string[];
+  ids: string[];
+}): NonNullable<LabelChangeComparison['before']> {
+  const relabelled: { i: number; margin: number }[] = [];
+  for (let i = 0; i < head.length; i++) {
+    const was = base[i]!;
+    const now = head[i]!;
+    if (was < 0 || now < 0 || was === now) continue;
+    relabelled.push({ i, margin: rows[i]![was]! - rows[i]![now]! });
+  }
+  const old = relabelled.filter((r) => r.margin > 0).sort((a, b) => b.margin - a.margin);
+  return {
+    relabelled: relabelled.length,
+    old: old.length,
+    objects: old
+      .slice(0, BEFORE_LISTED)
+      .map(({ i }) => ({ id: ids[i]!, old: labels[base[i]!]!, new: labels[head[i]!]! })),
+  };
+}
+
+/** How many of the relabelled objects whose photographs pointed to the old label metrics.json names. */
+export const BEFORE_LISTED = 20;
 
 /**
  * The standard deviation, between two trainings on the same labels, of the mean probability of

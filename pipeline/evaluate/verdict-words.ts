@@ -126,13 +126,27 @@ export function crossValidatedChange({ value, low, high }: Interval, { note }: {
  * evaluate.min_change whose whole range is off zero is more than chance but too small to matter: "no detectable
  * difference" beside p = 0.002 read as a contradiction. The verdict itself is unchanged.
  */
-export function crossValidatedVerdict(comparison: { difference: Interval; minChange?: number; verdict: Verdict }): {
+export function crossValidatedVerdict(
+  comparison: { difference: Interval; minChange?: number; verdict: Verdict },
+  /** The comparison's `before` (what the photographs said before the change): a better fit they did not support. */
+  before?: LabelsBefore,
+): {
   name: string;
   why: string;
 } {
   const { difference, minChange, verdict } = comparison;
-  if (verdict === 'better') return { name: 'better', why: 'the labels now make a better model' };
-  if (verdict === 'worse') return { name: 'worse', why: 'the labels now make a worse model' };
+  // Both arms are scored on the labels now: "better" says the labels now fit the photographs better, not that they
+  // are right (a tester: 25 beads moved to Pottery together were "better").
+  const check = labelsToCheck({ comparison, before });
+  if (check)
+    return {
+      name: 'better fit, but check the label changes',
+      why:
+        `the model fits the labels now better, but before this change the photographs pointed to the old label for ` +
+        `${check.old} of the ${check.relabelled} objects relabelled`,
+    };
+  if (verdict === 'better') return { name: 'better', why: 'the labels now fit the photographs better' };
+  if (verdict === 'worse') return { name: 'worse', why: 'the labels now fit the photographs worse' };
   const { low, high } = difference;
   // Both said, neither hidden: all of the range on one side of zero is more than chance, and a change under
   // evaluate.min_change is no difference whatever its p-value (pairedMeanTest).
@@ -152,6 +166,36 @@ export function crossValidatedVerdict(comparison: { difference: Interval; minCha
       : 'the change is within what chance alone could give',
   };
 }
+
+/** metrics.crossValidated.before: what the photographs said before the change, for the objects relabelled. */
+export interface LabelsBefore {
+  relabelled: number;
+  old: number;
+  objects: { id: string; old: string; new: string }[];
+}
+
+/**
+ * A "better" label change to check before merging: before it, the photographs pointed to the old label for most of
+ * the objects relabelled (`before.old` of `before.relabelled`), and for at least LABELS_TO_CHECK_MIN of them. Both
+ * arms are scored on the labels now, so a coherent group moved together to a wrong label fits the model as well as a
+ * genuine fix does; a genuine fix is one the photographs already pointed to (that is how wrong labels are found).
+ * A majority, not a sign test: with a handful of changes a sign test never fires, yet 4 of 5 changes against the
+ * photographs are what staff should look at, and asking them to look costs little beside a wrong "Better". The
+ * minimum leaves one or two doubtful objects to the list of labels that look wrong. Null: nothing to check.
+ */
+export function labelsToCheck({
+  comparison,
+  before,
+}: {
+  comparison: { verdict: Verdict };
+  before?: LabelsBefore | undefined;
+}): LabelsBefore | null {
+  if (comparison.verdict !== 'better' || !before) return null;
+  return before.old >= LABELS_TO_CHECK_MIN && before.old * 2 > before.relabelled ? before : null;
+}
+
+/** The fewest relabelled objects pointing to their old label that make a "better" label change one to check. */
+export const LABELS_TO_CHECK_MIN = 3;
 
 /**
  * The objects a cross-validated comparison scored, and on which labels. Objects whose label the change takes away

@@ -969,7 +969,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
     // figures, verdict and objects scored in the report's words (a tester read "+0.00 to +0.00" and "**no detectable
     // difference**" beside p = 0.002 here after the report was fixed).
     const c = cv.comparison;
-    const verdict = crossValidatedVerdict(c);
+    const verdict = crossValidatedVerdict(c, cv.before);
     const { objects, scoredOn } = scoredObjectsWords(cv);
     const p2 = (x: number) => x.toFixed(2);
     lines.push(

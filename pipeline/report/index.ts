@@ -11,7 +11,7 @@ import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
-import { withAlpha } from '../evaluate/verdict-words.ts';
+import { labelsToCheck, withAlpha } from '../evaluate/verdict-words.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { gitDir } from '../git/repo.ts';
 import { reportCommand } from '../init/invocation.ts';
@@ -399,6 +399,9 @@ export async function buildReport({
     : 'first model';
   // Labels removed wholesale (a filter left on in a spreadsheet, a bad merge): scored on what is left, a model
   // can look perfect (one class left: right by construction). Never "better" then, whatever the scores say.
+  // "Better" is how well the labels now fit the photographs: a coherent group moved to a wrong label fits too. When
+  // the photographs pointed to the old labels before the change, staff must say whether it is deliberate.
+  const check = metrics.crossValidated ? labelsToCheck(metrics.crossValidated) : null;
   const loss = metrics.labelLoss;
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
@@ -407,7 +410,9 @@ export async function buildReport({
       : // No test object, and no comparison on every labelled object either: nothing was scored.
         metrics.n === 0 && !metrics.crossValidated
         ? 'not scored'
-        : measured;
+        : check
+          ? 'check label changes'
+          : measured;
   // What merging does to publication, label by label: against the rule of the model in production, whose
   // scores the comparison above uses. Without per-label figures on both sides nothing is said.
   const publication =
@@ -445,10 +450,19 @@ export async function buildReport({
           )
           .map((i) => ({ id: i.id, label: i.label, suggested: i.suggested }))
       : [];
+  // The objects relabelled against what their photographs said, named with their titles (the label table's).
+  const toCheck =
+    check && verdict === 'check label changes'
+      ? {
+          relabelled: check.relabelled,
+          old: check.old,
+          objects: check.objects.map((o) => ({ ...o, title: changes.find((c) => c.id === o.id)?.title ?? '' })),
+        }
+      : undefined;
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
-    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate })}`,
+    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate, labelsToCheck: toCheck })}`,
     verdict,
     gate,
     catalogue,
@@ -458,6 +472,7 @@ export async function buildReport({
     ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
     ...(lookWrong.length > 0 ? { labelsThatLookWrong: lookWrong } : {}),
+    ...(toCheck ? { labelsToCheck: toCheck } : {}),
     ...(sameModelAs ? { sameModelAs } : {}),
     ...(rolledBack ? { rolledBackModel: rolledBack.version, rolledBackProd: rolledBack.prod } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),

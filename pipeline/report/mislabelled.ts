@@ -4,6 +4,7 @@ import {
   chanceWords,
   crossValidatedChange,
   crossValidatedVerdict,
+  labelsToCheck,
   levelled,
   scoredObjectsWords,
 } from '../evaluate/verdict-words.ts';
@@ -149,7 +150,7 @@ export function crossValidatedSection({
   const change = crossValidatedChange(c.difference, {
     note: `${levelled(c.alpha, 'range')}, allowing for the variation between training runs`,
   });
-  const verdict = crossValidatedVerdict(c);
+  const verdict = crossValidatedVerdict(c, cv.before);
   const words = `**${verdict.name[0]!.toUpperCase()}${verdict.name.slice(1)}**: ${verdict.why}.`;
   const scored = scoredObjectsWords(cv);
   const scoredOn =
@@ -176,7 +177,33 @@ export function crossValidatedSection({
     `The overall score of those predictions, each label counting equally (cross-validated macro-F1): ` +
       `${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
       disagreeing(cv),
+    ...beforeParagraph(cv),
   ].join('\n');
+}
+
+/**
+ * What the photographs said before the change, for the objects relabelled: both arms are scored on the labels now, so
+ * the figures above measure how well the labels fit the photographs, not whether they are right (a tester's 25 beads
+ * moved together to Pottery were "better"). Empty for a metrics.json written before, or with no object relabelled.
+ */
+function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
+  const before = cv.before;
+  if (!before || before.relabelled === 0) return [];
+  const { relabelled, old } = before;
+  const fresh = relabelled - old;
+  const of = relabelled === 1 ? 'the object relabelled' : `the ${relabelled} objects relabelled`;
+  const said =
+    `Before this change, the model trained on the labels before (each object predicted by a model that had not ` +
+    `seen it) favoured the new label for ${fresh} of ${of} and the old label for ${old}.`;
+  const check = labelsToCheck(cv);
+  const meaning = check
+    ? ' So the photographs mostly pointed to the old labels: the model fits the new labels because they are ' +
+      'consistent with each other, which a deliberate change in how these objects are catalogued is, and a wrong ' +
+      'one can be too. Check them before merging; the model cannot judge which this is.'
+    : old === 0
+      ? ''
+      : ' A genuine correction is usually one the photographs already pointed to.';
+  return ['', `${said}${meaning}`];
 }
 
 /**

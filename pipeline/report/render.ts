@@ -62,7 +62,10 @@ export interface RenderInput {
 export const OVERALL_SCORE = 'the overall score, each label counting equally (macro-F1)';
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
-  better: 'Better: this change makes the model better',
+  // What is measured: how well the labels fit the photographs, not whether they are right (a tester's 25 beads
+  // moved together to Pottery were "Better: this change makes the model better").
+  better: 'Better: the labels and the photographs agree better',
+  'check label changes': 'Check these label changes before merging',
   worse: 'Worse: this change makes the model worse',
   'no detectable difference': 'No detectable difference: the model scores about the same as before',
   'first model': 'First model: there is no model in production to compare with yet',
@@ -71,8 +74,47 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
 };
 
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
-export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
-  return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.'}`;
+export function headline(report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'>): string {
+  // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
+  const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
+  const check = c ? ` (${c.old} of the ${c.relabelled} objects relabelled looked like their old label)` : '';
+  const gate = report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.';
+  return `${VERDICT_WORDS[report.verdict]}${check}. ${gate}`;
+}
+
+/**
+ * Why label changes are to be checked (verdict 'check label changes'), plain text: "the model fits the new labels, but
+ * before this change the photographs pointed to the old label for 22 of the 25 objects relabelled". Empty otherwise.
+ */
+function checkWords(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): string {
+  const c = report.labelsToCheck;
+  if (report.verdict !== 'check label changes' || !c) return '';
+  return (
+    'the model fits the new labels, but before this change the photographs pointed to the old label for ' +
+    `${c.old} of the ${c.relabelled} objects relabelled`
+  );
+}
+
+/**
+ * After the first line of a 'check label changes' report: what staff should do, and a few of the objects (id, title,
+ * old → new). Markdown; empty otherwise.
+ */
+function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): string {
+  const c = report.labelsToCheck;
+  if (report.verdict !== 'check label changes' || !c) return '';
+  const shown = c.objects
+    .slice(0, 5)
+    .map(
+      (o) =>
+        `${text(o.id)}${o.title ? ` “${text(shorten(o.title))}”` : ''} ` +
+        `(${text(visibleLabel(o.old))} → ${text(visibleLabel(o.new))})`,
+    );
+  const more = c.old > shown.length ? ', …' : '';
+  return (
+    ' If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge ' +
+    'it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. ' +
+    (shown.length > 0 ? `Among them: ${shown.join(', ')}${more}.` : '')
+  );
 }
 
 /**
@@ -80,10 +122,12 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
 function verdictLine(
-  report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong'>,
+  report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong' | 'labelsToCheck'>,
 ): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
+  // Label changes the photographs did not support: never a green tick (the gate passing says nothing of them).
+  const toCheck = report.verdict === 'check label changes';
   // A gate measured on another model says nothing of this one: never a green tick over it.
   const other = report.gate.otherModel === true;
   // Tester #1: photographs this pull request makes unusable are not harmless: no green tick over them either.
@@ -99,7 +143,7 @@ function verdictLine(
     : [];
   const icon = !report.gate.passed
     ? '❌'
-    : worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0
+    : worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0
       ? '⚠️'
       : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
@@ -145,7 +189,9 @@ function verdictLine(
         `(“${text(shorten(visibleLabel(first!.after!)))}”${why}${one ? '' : ', …'}). ` +
         'See the table of label changes below.'
       : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
+  const check = checkWords(report);
+  const verdict = `${VERDICT_WORDS[report.verdict]}${check ? `: ${check}` : ''}`;
+  return `${icon} **${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 
 /**
@@ -384,7 +430,9 @@ function smallDropNote({ report, metrics }: { report: ReportJson; metrics: Metri
     worth < 1 ? 'less than one object’s worth' : `about ${worth} ${worth === 1 ? 'object’s' : 'objects’'} worth`;
   const found = cv
     ? `Judged on all ${cv.objects} labelled objects (above), this change ${
-        cv.comparison.verdict === 'better' ? 'makes the model better' : 'makes no detectable difference'
+        cv.comparison.verdict === 'better'
+          ? 'makes the labels and the photographs agree better'
+          : 'makes no detectable difference'
       }.`
     : `The paired comparison on these same test objects finds ${
         baseline.comparison.verdict === 'better' ? 'this change better' : 'no detectable difference'

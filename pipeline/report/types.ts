@@ -197,9 +197,11 @@ export interface PublicationComparison {
 /**
  * 'not comparable': the change removes labels wholesale (a label lost all its objects, or most labels were removed),
  * so no score can say it makes the model better (metrics.json's labelLoss). 'not scored': no labelled object is in
- * the test split, so evaluate scored nothing (its zeros are not scores).
+ * the test split, so evaluate scored nothing (its zeros are not scores). 'check label changes': judged on every
+ * labelled object the labels now fit better, but before the change the photographs mostly pointed to the old labels
+ * of the objects relabelled (labelsToCheck, `labelsToCheck` below): staff must say whether the change is deliberate.
  */
-export type ReportVerdict = Verdict | 'first model' | 'not comparable' | 'not scored';
+export type ReportVerdict = Verdict | 'first model' | 'not comparable' | 'not scored' | 'check label changes';
 
 /** `.vitrine/report/report.json`: what the comment says, as data (the report action reads it). */
 export interface ReportJson {
@@ -239,6 +241,15 @@ export interface ReportJson {
    * the first line, never under a green tick. Absent when none, and in reports from before it existed.
    */
   labelsThatLookWrong?: { id: string; label: string; suggested: string }[];
+  /**
+   * Verdict 'check label changes': of the `relabelled` objects, the `old` whose photographs pointed to their old label
+   * before the change (metrics.json's crossValidated.before), some of them with their titles. Absent otherwise.
+   */
+  labelsToCheck?: {
+    relabelled: number;
+    old: number;
+    objects: { id: string; title: string; old: string; new: string }[];
+  };
   /**
    * The version in production whose very model was evaluated: this pull request changes nothing the model learns
    * from (a title, say), so merging it registers no new version. Absent otherwise, and in older reports.

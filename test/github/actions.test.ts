@@ -75,7 +75,7 @@ describe('the report action', () => {
         sha: event.pull_request.head.sha,
         state: 'success',
         context: 'vitrine/gate',
-        description: 'Better: this change makes the model better. The promotion gate passes.',
+        description: 'Better: the labels and the photographs agree better. The promotion gate passes.',
         target_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
       },
     ]);
@@ -107,7 +107,7 @@ describe('the report action', () => {
       head_sha: event.pull_request.head.sha,
       conclusion: 'success',
       details_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
-      output: { title: 'Better: this change makes the model better. The promotion gate passes.' },
+      output: { title: 'Better: the labels and the photographs agree better. The promotion gate passes.' },
     });
     expect(gh.checkRuns[0]!.output!.summary).toContain(
       `[the report on pull request #2](${first.outputs[REPORT_OUTPUTS.commentUrl]})`,
@@ -196,7 +196,7 @@ describe('the report action', () => {
       '::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 ' +
         'in Codertocat/Hello-World after 5 attempts: GitHub answered 502',
     );
-    expect(run.summary).toContain('Better: this change makes the model better');
+    expect(run.summary).toContain('Better: the labels and the photographs agree better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
     // The status and the check run still went through.
     expect(gh.statuses).toHaveLength(1);

@@ -119,7 +119,7 @@ describe("a fork's report", () => {
     const first = result.markdown.split('\n')[0]!;
     expect(FORK_CLAIM).toBe("reported by the pull request's own run, not checked by the museum's runner");
     expect(first).toContain(FORK_CLAIM);
-    expect(first).toContain('Better: this change makes the model better. The promotion gate passes.');
+    expect(first).toContain('Better: the labels and the photographs agree better. The promotion gate passes.');
     expect(first).not.toMatch(/[✅❌]/u);
     expect(result.report!.headline).toMatch(
       /^Reported by the pull request's own run, not checked by the museum's runner: Better/,

@@ -89,7 +89,9 @@ describe('a gate that fails on the drop check while the comparison on every labe
 
   it('says the same when every labelled object finds this change better', async () => {
     const section = gateSection((await reportWith('better')).markdown);
-    expect(section).toContain('Judged on all 150 labelled objects (above), this change makes the model better.');
+    expect(section).toContain(
+      'Judged on all 150 labelled objects (above), this change makes the labels and the photographs agree better.',
+    );
   });
 
   it('says the paired comparison on the test objects when there is none on every labelled object', async () => {

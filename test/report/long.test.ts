@@ -63,7 +63,7 @@ describe('a report with long titles and many changes', () => {
     const { markdown, fullMarkdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(fullMarkdown).toContain('LG-00999');
     expect(markdown.length).toBeLessThanOrEqual(COMMENT_ROOM);
-    expect(markdown.split('\n')[0]).toContain('Better: this change makes the model better');
+    expect(markdown.split('\n')[0]).toContain('Better: the labels and the photographs agree better');
     for (const section of [
       '### Promotion gate',
       '### Label changes in this pull request',

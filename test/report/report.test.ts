@@ -82,7 +82,7 @@ describe('the label-correction report', () => {
     });
 
     expect(markdown.split('\n')[0]).toBe(
-      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+      '✅ **Better: the labels and the photographs agree better.** The promotion gate passes.',
     );
     expect(json.verdict).toBe('better');
     expect(json.gate.passed).toBe(true);
@@ -171,7 +171,7 @@ describe('the label-correction report', () => {
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.gate.passed).toBe(false);
     expect(markdown.split('\n')[0]).toBe(
-      '❌ **Better: this change makes the model better.** **The promotion gate does not pass.**',
+      '❌ **Better: the labels and the photographs agree better.** **The promotion gate does not pass.**',
     );
     expect(markdown).toContain('| ❌ fails | every label’s F1 at least the minimum | below 0.300: mask 0.200 |');
   });
@@ -932,7 +932,7 @@ describe('comparisons', () => {
       JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).gate.checks,
     );
     expect(markdown.split('\n')[0]).toBe(
-      '❌ **Better: this change makes the model better.** **The promotion gate does not pass.**',
+      '❌ **Better: the labels and the photographs agree better.** **The promotion gate does not pass.**',
     );
     expect(markdown).toContain('| ❌ fails | macro-F1 at least the minimum | macro-F1 0.941, minimum 0.950 |');
     expect(markdown).not.toContain('rerun');

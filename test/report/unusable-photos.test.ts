@@ -99,7 +99,7 @@ describe('photographs a pull request makes unusable', () => {
     });
     // The first line says it too, and gives no green tick over it.
     expect(markdown.split('\n')[0]).toBe(
-      '⚠️ **Better: this change makes the model better.** The promotion gate passes. ⚠️ **This pull request makes 4 ' +
+      '⚠️ **Better: the labels and the photographs agree better.** The promotion gate passes. ⚠️ **This pull request makes 4 ' +
         'photographs unusable** (listed below).',
     );
     const section = markdown.indexOf('### Photographs that cannot be used');
@@ -195,7 +195,7 @@ describe('photographs a pull request makes unusable', () => {
     expect(markdown).not.toContain('new in this pull request');
     // Broken before it: the first line is not about them.
     expect(markdown.split('\n')[0]).toBe(
-      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+      '✅ **Better: the labels and the photographs agree better.** The promotion gate passes.',
     );
   });
 
@@ -251,7 +251,7 @@ describe('photographs a pull request makes unusable', () => {
     });
     expect(json.unusablePhotos?.objects.map((o) => o.id)).toEqual(['DM-0010']);
     expect(markdown.split('\n')[0]).toBe(
-      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+      '✅ **Better: the labels and the photographs agree better.** The promotion gate passes.',
     );
   });
 

@@ -122,7 +122,7 @@ describe('the verdict line', () => {
     const { ws } = await makeRepo({ objects, base: labels, head: labels });
     const better = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(better.markdown.split('\n')[0]).toBe(
-      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+      '✅ **Better: the labels and the photographs agree better.** The promotion gate passes.',
     );
     const strict = validateParams({ raw: { train: { epochs: 60 }, gate: { min_macro_f1: 0.99 } } });
     await writeStageOutputs({ ws, objects, head: labels, params: strict });

@@ -77,7 +77,7 @@ appendFileSync(${JSON.stringify(calls)}, JSON.stringify({ args, params: text }) 
 if (args[0] === 'run') {
   const min = parse(text)?.gate?.min_macro_f1 ?? 0.5;
   const passed = 0.3 >= min;
-  const headline = 'Better: this change makes the model better. ' +
+  const headline = 'Better: the labels and the photographs agree better. ' +
     (passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.');
   mkdirSync('.vitrine/report', { recursive: true });
   writeFileSync('.vitrine/report/report.json', JSON.stringify({ verdict: 'better', headline, gate: { passed, checks: [] } }));
@@ -213,7 +213,9 @@ describe('the pull-request workflow for code judges a branch of the repository b
     expect(calls.find((c) => c.args[0] === 'run')!.params).toBe(BASE.replace('epochs: 80', 'epochs: 12'));
     const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
     expect(status.state).toBe('failure');
-    expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+    expect(status.description).toBe(
+      'Better: the labels and the photographs agree better. The promotion gate does not pass.',
+    );
   });
 });
 
@@ -305,7 +307,9 @@ describe('the base is the commit GitHub merged the pull request into', () => {
     expect(run.train.epochs).toBe(12);
     const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
     expect(status.state).toBe('failure');
-    expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+    expect(status.description).toBe(
+      'Better: the labels and the photographs agree better. The promotion gate does not pass.',
+    );
     const comment = gh.comments.get(event.pull_request.number)!.find((c) => c.body.startsWith('<!-- vitrine:report'))!;
     expect(comment.body).not.toContain('This pull request changes the promotion gate');
   });

@@ -36937,7 +36937,10 @@ function guesses(n) {
 
 // pipeline/report/render.ts
 var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)", VERDICT_WORDS = {
-  better: "Better: this change makes the model better",
+  // What is measured: how well the labels fit the photographs, not whether they are right (a tester's 25 beads
+  // moved together to Pottery were "Better: this change makes the model better").
+  better: "Better: the labels and the photographs agree better",
+  "check label changes": "Check these label changes before merging",
   worse: "Worse: this change makes the model worse",
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet",
@@ -36945,11 +36948,24 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
   "not scored": "Not scored: no labelled object is in the test split"
 };
 function headline(report) {
-  return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
+  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, check2 = c ? ` (${c.old} of the ${c.relabelled} objects relabelled looked like their old label)` : "", gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.";
+  return `${VERDICT_WORDS[report.verdict]}${check2}. ${gate}`;
+}
+function checkWords(report) {
+  let c = report.labelsToCheck;
+  return report.verdict !== "check label changes" || !c ? "" : `the model fits the new labels, but before this change the photographs pointed to the old label for ${c.old} of the ${c.relabelled} objects relabelled`;
+}
+function checkAdvice(report) {
+  let c = report.labelsToCheck;
+  if (report.verdict !== "check label changes" || !c) return "";
+  let shown = c.objects.slice(0, 5).map(
+    (o) => `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""} (${text(visibleLabel(o.old))} \u2192 ${text(visibleLabel(o.new))})`
+  ), more = c.old > shown.length ? ", \u2026" : "";
+  return " If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. " + (shown.length > 0 ? `Among them: ${shown.join(", ")}${more}.` : "");
 }
 function verdictLine(report) {
-  let worse = report.verdict === "worse" || report.verdict === "not comparable", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "";
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
+  let worse = report.verdict === "worse" || report.verdict === "not comparable", toCheck = report.verdict === "check label changes", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", check2 = checkWords(report), verdict = `${VERDICT_WORDS[report.verdict]}${check2 ? `: ${check2}` : ""}`;
+  return `${icon} **${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 function baselineScopeNote({
   baseline,
@@ -37026,7 +37042,7 @@ function smallDropNote({ report, metrics }) {
     /\bdrop (\d+(?:\.\d+)?)/.exec(check2.detail)?.[1] ?? baseline.macroF1.value - metrics.macroF1.value
   );
   if (shared === 0 || !(drop > 0)) return "";
-  let worth = Math.round(drop * shared), objectsWorth = worth < 1 ? "less than one object\u2019s worth" : `about ${worth} ${worth === 1 ? "object\u2019s" : "objects\u2019"} worth`, found = cv ? `Judged on all ${cv.objects} labelled objects (above), this change ${cv.comparison.verdict === "better" ? "makes the model better" : "makes no detectable difference"}.` : `The paired comparison on these same test objects finds ${baseline.comparison.verdict === "better" ? "this change better" : "no detectable difference"}: the drop is within what chance alone could give.`;
+  let worth = Math.round(drop * shared), objectsWorth = worth < 1 ? "less than one object\u2019s worth" : `about ${worth} ${worth === 1 ? "object\u2019s" : "objects\u2019"} worth`, found = cv ? `Judged on all ${cv.objects} labelled objects (above), this change ${cv.comparison.verdict === "better" ? "makes the labels and the photographs agree better" : "makes no detectable difference"}.` : `The paired comparison on these same test objects finds ${baseline.comparison.verdict === "better" ? "this change better" : "no detectable difference"}: the drop is within what chance alone could give.`;
   return `
 
 **Why the gate fails.** The drop check compares the two models on the ${shared} test ${pluralWord(shared, "object")} alone: a drop of ${num(drop)} in macro-F1 there is ${objectsWorth} (${num(drop)} \xD7 ${shared}). ${found} The gate goes by the scores on the test objects, so it fails all the same. What a maintainer can do: label more objects (about a fifth of them land in the test split, and the drop check then rests on more of them); or, for a small collection, allow a larger drop with \`gate.max_macro_f1_drop\` in params.yaml on the main branch (a pull request is judged by the main branch\u2019s gate). docs/metrics.md, under \u201CSmall collections\u201D, says how to choose it and how it goes with \`gate.min_test_objects\`.`;
@@ -37438,7 +37454,21 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
 }), reportSchema = external_exports.object({
   schema: external_exports.literal("vitrine.report/1"),
   createdAt: str,
-  verdict: external_exports.enum(["better", "worse", "no detectable difference", "first model", "not comparable", "not scored"]),
+  verdict: external_exports.enum([
+    "better",
+    "worse",
+    "no detectable difference",
+    "first model",
+    "not comparable",
+    "not scored",
+    "check label changes"
+  ]),
+  // Said in the verdict line of 'check label changes' (the objects relabelled against their photographs).
+  labelsToCheck: external_exports.object({
+    relabelled: count,
+    old: count,
+    objects: external_exports.array(external_exports.object({ id: str, title: str, old: str, new: str })).max(20)
+  }).optional(),
   gate: external_exports.object({
     passed: external_exports.boolean(),
     checks: external_exports.array(external_exports.object({ name: str, passed: external_exports.boolean(), detail: str })).max(100),

@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compareLabelSets, crossValidatedSummary } from '../../pipeline/evaluate/label-change.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { seededUniform } from '../../pipeline/random.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
+
+/*
+ * An outside tester (a museum's maintainer): 25 Cleveland beads and amulets moved together from Jewellery to Pottery
+ * were reported "Better: this change makes the model better", the promotion gate passing. Both arms of the
+ * comparison on every labelled object are scored on the labels now, so a coherent group moved to a wrong label fits
+ * the model as well as a genuine fix does. What the photographs said before the change (the model trained on the
+ * labels before, out of fold) tells the two apart: it pointed to the old label for the beads, to the new one for a
+ * genuine fix. Heads are trained here for real, on embeddings made to look like such a collection.
+ */
+
+const LABELS = ['jewellery', 'pottery', 'reliefs', 'statuary'];
+const PER_CLASS = 30;
+/** The first jewellery objects: a group of their own (beads), near the other jewellery. */
+const BEADS = 12;
+const DIM = 8;
+const params = validateParams({ raw: { train: { epochs: 60 } } });
+
+const objects: ObjectSpec[] = LABELS.flatMap((label, c) =>
+  Array.from({ length: PER_CLASS }, (_, i) => ({
+    id: `OBJ-${c}${String(i).padStart(2, '0')}`,
+    title: label === 'jewellery' && i < BEADS ? `Petal-shaped bead ${i + 1}` : `${label} ${i + 1}`,
+    label,
+    split: (['train', 'validation', 'test'] as const)[i % 3]!,
+  })),
+);
+const isBead = (i: number) => i < BEADS;
+const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+
+/** Each object's embedding: its class's corner, the beads a little apart on an axis of their own, and some noise. */
+function embeddings(): Float32Array[] {
+  const u = seededUniform(11);
+  return objects.map((o, i) => {
+    const v = new Float32Array(DIM);
+    v[LABELS.indexOf(o.label)] = 3;
+    if (isBead(i)) v[5] = 3;
+    for (let d = 0; d < DIM; d++) v[d]! += u() - 0.5;
+    return v;
+  });
+}
+
+/** Both label sets trained in the same folds (compareLabelSets, as the evaluate stage does), then the report. */
+async function judged(base: Record<string, string>, head: Record<string, string>) {
+  const classOf = (labels: Record<string, string>) => objects.map((o) => LABELS.indexOf(labels[o.id]!));
+  const result = await compareLabelSets({
+    tf,
+    x: embeddings(),
+    objects,
+    head: classOf(head),
+    base: classOf(base),
+    folds: objects.map((_, i) => i % 5),
+    k: 5,
+    labels: LABELS,
+    params: { ...params, train: { ...params.train, backend: 'cpu' } },
+    trainingSd: 0,
+    log: silentLogger,
+  });
+  const crossValidated = { base: { ref: 'main', commit: 'a'.repeat(40) }, ...result };
+  const { ws } = await makeRepo({ objects, base, head });
+  await writeStageOutputs({ ws, objects, head, vocabulary: LABELS, metrics: { crossValidated } });
+  const report = await buildReport({ ws, params, base: 'main', log: silentLogger });
+  return { crossValidated, summary: crossValidatedSummary(crossValidated), ...report };
+}
+
+describe('a coherent group of objects moved together to another label', () => {
+  it('is not “Better”: the photographs pointed to the old label before, so staff are asked to check', async () => {
+    const head = { ...correct };
+    for (const o of objects.filter((o, i) => o.label === 'jewellery' && isBead(i))) head[o.id] = 'pottery';
+    const { crossValidated, summary, json, markdown } = await judged(correct, head);
+    // The paired test alone calls it better: the model fits the new labels (the defect's cause, kept by design).
+    expect(crossValidated.comparison.verdict).toBe('better');
+    expect(json.verdict).toBe('check label changes');
+    expect(crossValidated.before?.relabelled).toBe(BEADS);
+    expect(crossValidated.before!.old).toBeGreaterThan(BEADS / 2);
+    expect(json.headline).not.toMatch(/^Better/);
+    expect(json.headline).toContain('Check these label changes before merging');
+    expect(json.headline).toContain(`${crossValidated.before!.old} of the ${BEADS} objects relabelled looked like`);
+    const first = markdown.split('\n')[0]!;
+    expect(first).toContain(`pointed to the old label for ${crossValidated.before!.old} of the ${BEADS}`);
+    expect(first).not.toContain('✅');
+    expect(first).toContain('If this is a deliberate change in how these objects are catalogued, merging is fine');
+    expect(first).toMatch(/OBJ-0\d\d “Petal-shaped bead \d+” \(jewellery → pottery\)/);
+    // The evaluate stage's summary line says the same.
+    expect(summary).not.toMatch(/\): better \(/);
+    expect(summary).toContain('check the label changes');
+    expect(markdown).toContain('So the photographs mostly pointed to the old labels');
+  }, 300_000);
+
+  it('a genuine fix of labels scattered in a class is still “Better”, with honest words', async () => {
+    // Jewellery objects wrongly labelled pottery at the base (not the beads), corrected now.
+    const base = { ...correct };
+    for (const o of objects.filter((o, i) => o.label === 'jewellery' && !isBead(i) && i % 2 === 0))
+      base[o.id] = 'pottery';
+    const { crossValidated, summary, json } = await judged(base, correct);
+    expect(crossValidated.comparison.verdict).toBe('better');
+    expect(crossValidated.before!.old * 2).toBeLessThanOrEqual(crossValidated.before!.relabelled);
+    expect(json.verdict).toBe('better');
+    expect(json.headline).toMatch(/^Better: the labels and the photographs agree better\./);
+    expect(summary).toMatch(/\): better \(/);
+  }, 300_000);
+});

@@ -12,6 +12,7 @@ import {
   crossValidatedVerdict,
   crossValidationWords,
   labelChangeWords,
+  labelsToCheck,
   levelled,
   scoredObjectsWords,
   withAlpha,
@@ -1145,7 +1146,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     change: crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') }),
     how: crossValidationWords(cv),
     verdictName: verdict.name,
-    why: c.verdict === 'no detectable difference' ? verdict.why : '',
+    why: c.verdict === 'no detectable difference' || labelsToCheck(cv) ? verdict.why : '',
   };
 }
 

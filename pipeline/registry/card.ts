@@ -8,6 +8,7 @@ import {
   crossValidatedVerdict,
   crossValidationWords,
   labelChangeWords,
+  labelsToCheck,
   levelled,
   scoredObjectsWords,
   withAlpha,
@@ -979,7 +980,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
         `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') })}, ` +
         `${pWords(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
-        (c.verdict === 'no detectable difference' ? `: ${verdict.why}.` : '.'),
+        (c.verdict === 'no detectable difference' || labelsToCheck(cv) ? `: ${verdict.why}.` : '.'),
       '',
     );
   }

@@ -4,7 +4,9 @@ import { compareLabelSets, crossValidatedSummary } from '../../pipeline/evaluate
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
+import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -91,6 +93,10 @@ describe('a coherent group of objects moved together to another label', () => {
     expect(summary).not.toMatch(/\): better \(/);
     expect(summary).toContain('check the label changes');
     expect(markdown).toContain('So the photographs mostly pointed to the old labels');
+    // The model card of a version merged so (a deliberate change) says it too.
+    const card = crossValidationCardLines({ crossValidated } as Metrics).join('\n');
+    expect(card).toContain('**better fit, but check the label changes**');
+    expect(card).toContain(`pointed to the old label for ${crossValidated.before!.old} of the ${BEADS} objects`);
   }, 300_000);
 
   it('a genuine fix of labels scattered in a class is still “Better”, with honest words', async () => {

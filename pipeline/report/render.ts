@@ -109,7 +109,7 @@ function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): str
         `${text(o.id)}${o.title ? ` “${text(shorten(o.title))}”` : ''} ` +
         `(${text(visibleLabel(o.old))} → ${text(visibleLabel(o.new))})`,
     );
-  const more = c.old > shown.length ? ', …' : '';
+  const more = c.old > shown.length ? ` and ${c.old - shown.length} more` : '';
   return (
     ' If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge ' +
     'it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. ' +

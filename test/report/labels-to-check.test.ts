@@ -89,6 +89,7 @@ describe('a coherent group of objects moved together to another label', () => {
     expect(first).not.toContain('✅');
     expect(first).toContain('If this is a deliberate change in how these objects are catalogued, merging is fine');
     expect(first).toMatch(/OBJ-0\d\d “Petal-shaped bead \d+” \(jewellery → pottery\)/);
+    expect(first).toContain(`(jewellery → pottery) and ${crossValidated.before!.old - 5} more.`);
     // The evaluate stage's summary line says the same.
     expect(summary).not.toMatch(/\): better \(/);
     expect(summary).toContain('check the label changes');

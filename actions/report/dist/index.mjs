@@ -36960,7 +36960,7 @@ function checkAdvice(report) {
   if (report.verdict !== "check label changes" || !c) return "";
   let shown = c.objects.slice(0, 5).map(
     (o) => `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""} (${text(visibleLabel(o.old))} \u2192 ${text(visibleLabel(o.new))})`
-  ), more = c.old > shown.length ? ", \u2026" : "";
+  ), more = c.old > shown.length ? ` and ${c.old - shown.length} more` : "";
   return " If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. " + (shown.length > 0 ? `Among them: ${shown.join(", ")}${more}.` : "");
 }
 function verdictLine(report) {

@@ -192,9 +192,13 @@ function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
   const { relabelled, old } = before;
   const fresh = relabelled - old;
   const of = relabelled === 1 ? 'the object relabelled' : `the ${relabelled} objects relabelled`;
+  const favoured =
+    old === 0
+      ? `the new label for ${relabelled === 1 ? of : `all ${relabelled} objects relabelled`}`
+      : `the new label for ${fresh} of ${of} and the old label for ${old}`;
   const said =
-    `Before this change, the model trained on the labels before (each object predicted by a model that had not ` +
-    `seen it) favoured the new label for ${fresh} of ${of} and the old label for ${old}.`;
+    'Before this change, the model trained on the labels before (each object predicted by a model that had not ' +
+    `seen it) favoured ${favoured}.`;
   const check = labelsToCheck(cv);
   const meaning = check
     ? ' So the photographs mostly pointed to the old labels: the model fits the new labels because they are ' +

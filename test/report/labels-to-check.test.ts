@@ -6,6 +6,7 @@ import { validateParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
 
@@ -105,11 +106,20 @@ describe('a coherent group of objects moved together to another label', () => {
     const base = { ...correct };
     for (const o of objects.filter((o, i) => o.label === 'jewellery' && !isBead(i) && i % 2 === 0))
       base[o.id] = 'pottery';
-    const { crossValidated, summary, json } = await judged(base, correct);
+    const { crossValidated, summary, json, markdown } = await judged(base, correct);
     expect(crossValidated.comparison.verdict).toBe('better');
     expect(crossValidated.before!.old * 2).toBeLessThanOrEqual(crossValidated.before!.relabelled);
     expect(json.verdict).toBe('better');
     expect(json.headline).toMatch(/^Better: the labels and the photographs agree better\./);
     expect(summary).toMatch(/\): better \(/);
+    const { old, relabelled } = crossValidated.before!;
+    expect(markdown).toContain(
+      `favoured the new label for ${relabelled - old} of the ${relabelled} objects relabelled and the old label for ${old}.`,
+    );
+    // None pointing to the old label (the demo’s 19 corrections): said as all of them.
+    const all = { ...crossValidated, before: { relabelled: 19, old: 0, objects: [] } };
+    expect(crossValidatedSection({ metrics: { n: 66, crossValidated: all } as unknown as Metrics })).toContain(
+      'favoured the new label for all 19 objects relabelled.',
+    );
   }, 300_000);
 });

@@ -127,4 +127,26 @@ describe("a fork's report", () => {
     // The rest of the report follows as the trusted run renders it.
     expect(result.markdown).toContain('### Promotion gate');
   });
+
+  it('keeps a fork’s “check label changes” and how many objects pointed to their old label', async () => {
+    const report = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8'));
+    const labelsToCheck = {
+      relabelled: 25,
+      old: 24,
+      objects: [{ id: 'CLE_100079', title: 'Petal-Shaped Bead', old: 'coin', new: 'vessel' }],
+    };
+    const result = forkReport({
+      reportJson: JSON.stringify({ ...report, verdict: 'check label changes', labelsToCheck }),
+      metricsJson: await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'),
+    });
+    expect(result.rebuilt).toBe(true);
+    expect(result.report!.headline).toContain(
+      'Check these label changes before merging (24 of the 25 objects relabelled looked like their old label).',
+    );
+    // Said as the fork's claim, with the count.
+    const first = result.markdown.split('\n')[0]!;
+    expect(first).toContain('**Check these label changes before merging (24 of the 25 objects relabelled looked');
+    expect(first).toContain(FORK_CLAIM);
+    expect(first).not.toMatch(/[✅❌]/u);
+  });
 });

@@ -160,16 +160,21 @@ export function percentApart(x: number, y: number = x): [string, string] {
 const PERCENT_DIGITS = 4;
 
 function percentBeside(value: number, other: number): string {
+  if (!Number.isFinite(value)) return '–';
   // As a percentage, without the float's noise (0.29 * 100 is 28.999999999999996).
   const percent = (x: number) => Number((x * 100).toFixed(12));
   const v = percent(value);
-  const o = percent(other);
+  const o = Number.isFinite(other) ? percent(other) : v;
+  // Certain, or nothing at all, is said as such, whatever the other.
+  if (v === 100 || v === 0) return `${v}%`;
   const words = (x: number, digits: number) => x.toFixed(digits);
   const same = (digits: number) => v !== o && words(v, digits) === words(o, digits);
-  const misleading = (digits: number) => {
+  // Rounded to certain or to nothing when it is neither.
+  const extreme = (digits: number) => {
     const w = Number(words(v, digits));
-    return (w === 100 && v < 100) || (w === 0 && v > 0) || same(digits);
+    return (w === 100 && v < 100) || (w === 0 && v > 0);
   };
+  const misleading = (digits: number) => extreme(digits) || same(digits);
   let digits = 0;
   while (digits < PERCENT_DIGITS && misleading(digits)) digits++;
   if (!misleading(digits)) return `${words(v, digits)}%`;
@@ -178,17 +183,18 @@ function percentBeside(value: number, other: number): string {
     const [low, high] = v < o ? [v, o] : [o, v];
     for (let d = 0; d <= PERCENT_DIGITS; d++) {
       const at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
-      if (at > high) continue;
+      // The rounding that strips the float's noise can land a hair below `low`: not between them then.
+      if (at < low || at > high) continue;
       const figure = `${words(at, d)}%`;
       return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
     }
-    // None: the decimals it takes, however many (two thresholds a hair apart).
+    // None: the decimals it takes, however many (two thresholds a hair apart), and never certain or nothing.
     let more = PERCENT_DIGITS;
-    while (more < 12 && same(more)) more++;
-    return `${words(v, more)}%`;
+    while (more < 12 && misleading(more)) more++;
+    if (!misleading(more)) return `${words(v, more)}%`;
   }
   // Rounded to certain, or to nothing.
-  return Number(words(v, digits)) === 100 ? 'just under 100%' : 'just over 0%';
+  return Number(words(v, digits)) >= 50 ? 'just under 100%' : 'just over 0%';
 }
 
 /**

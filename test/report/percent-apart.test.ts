@@ -61,6 +61,17 @@ describe('percentages said side by side', () => {
       expect(new Set(percentApart(x!, y!)).size, `${x} ${y}`).toBe(2);
   });
 
+  it('holds its promises past seven decimals, and for a share that is not a number', () => {
+    const percentApart = (markdown as Record<string, unknown>).percentApart as typeof pages.percentApart;
+    // A reviewer’s cases: the round figure found by rounding fell below both, and the decimals it took said 100%.
+    expect(percentApart(0.500000001, 0.500000002)).toEqual(['50.0000001%', '50.0000002%']);
+    expect(percentApart(1e-9, 1e-8)).toEqual(['0.0000001%', '0.000001%']);
+    expect(percentApart(0.99999999, 0.999999999)).toEqual(['99.999999%', '99.9999999%']);
+    expect(percentApart(Number.NaN)).toEqual(['–', '–']);
+    expect(percentApart(Number.NaN, 0.5)).toEqual(['–', '50%']);
+    expect(percentApart(0.999999, 1)).toEqual(['99.9999%', '100%']);
+  });
+
   it('has no second copy in the report', async () => {
     const source = await readFile(path.join(ROOT, 'pipeline/report/publication.ts'), 'utf8');
     expect(source).not.toMatch(/function percent\b/);

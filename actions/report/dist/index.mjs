@@ -20349,25 +20349,28 @@ function percentApart(x, y = x) {
 }
 var PERCENT_DIGITS = 4;
 function percentBeside(value, other) {
-  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = percent(other), words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), misleading = (digits3) => {
+  if (!Number.isFinite(value)) return "\u2013";
+  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = Number.isFinite(other) ? percent(other) : v;
+  if (v === 100 || v === 0) return `${v}%`;
+  let words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), extreme = (digits3) => {
     let w = Number(words(v, digits3));
-    return w === 100 && v < 100 || w === 0 && v > 0 || same(digits3);
-  }, digits2 = 0;
+    return w === 100 && v < 100 || w === 0 && v > 0;
+  }, misleading = (digits3) => extreme(digits3) || same(digits3), digits2 = 0;
   for (; digits2 < PERCENT_DIGITS && misleading(digits2); ) digits2++;
   if (!misleading(digits2)) return `${words(v, digits2)}%`;
   if (same(digits2)) {
     let [low, high] = v < o ? [v, o] : [o, v];
     for (let d = 0; d <= PERCENT_DIGITS; d++) {
       let at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
-      if (at > high) continue;
+      if (at < low || at > high) continue;
       let figure = `${words(at, d)}%`;
       return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
     }
     let more = PERCENT_DIGITS;
-    for (; more < 12 && same(more); ) more++;
-    return `${words(v, more)}%`;
+    for (; more < 12 && misleading(more); ) more++;
+    if (!misleading(more)) return `${words(v, more)}%`;
   }
-  return Number(words(v, digits2)) === 100 ? "just under 100%" : "just over 0%";
+  return Number(words(v, digits2)) >= 50 ? "just under 100%" : "just over 0%";
 }
 function pValue(p) {
   return p != null && Number.isFinite(p) && p < 1e-3 ? "p < 0.001" : `p = ${num(p)}`;

@@ -420,9 +420,17 @@ export function listingPages(list: CardList, pageSize: number): { file: string; 
   }));
 }
 
-/** "0.8123" → "81%". */
+/**
+ * "0.8123" → "81%". A share that rounds to certain or to nothing without being it says so: 0.997 is "over 99%",
+ * not "100%" (a page said "Reliefs (100% sure), but the model is not yet reliable enough").
+ */
 export function percent(x: number, digits = 0): string {
-  return `${(x * 100).toFixed(digits)}%`;
+  if (!Number.isFinite(x)) return '–';
+  const shown = (x * 100).toFixed(digits);
+  const step = 10 ** -digits;
+  if (Number(shown) === 100 && x < 1) return `over ${(100 - step).toFixed(digits)}%`;
+  if (Number(shown) === 0 && x > 0) return `under ${step.toFixed(digits)}%`;
+  return `${shown}%`;
 }
 
 // Two figures said side by side ("61.7% sure, below the 62.0% this museum asks for"): the report's helper, one for all.

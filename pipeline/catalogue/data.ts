@@ -218,7 +218,7 @@ export async function buildCatalogueData({
       labelOutsideVocabulary: outside?.label != null,
       labelMeant: outside?.meant ?? null,
       // Two labels outside the vocabulary ("Misc", "Textile") are lines that disagree too.
-      labelLinesDisagree: o.label === null && (disagreeing.has(o.id) || (outside?.labels.length ?? 0) > 1),
+      labelLinesDisagree: o.label === null && (disagreeing.has(o.id) || (outside !== null && outside.label === null)),
       split: o.split,
       // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:

@@ -5,7 +5,10 @@ import { objectIdOf, writtenSlips } from './validate.ts';
 export interface OutsideLabels {
   /** Its labels outside the vocabulary, each once, in the order of labels.csv. */
   labels: string[];
-  /** The one label shown as staff’s word; null when staff gave two (their lines disagree). */
+  /**
+   * The one label shown as staff’s word; null when staff gave two (their lines disagree), unless both are slips for
+   * the same type ("COIN" and "Coin").
+   */
   label: string | null;
   /** The type of the vocabulary that one label is a slip for ("COIN" for "coin"), else null. */
   meant: string | null;
@@ -52,7 +55,9 @@ export function outsideVocabulary({
   for (const [id, set] of found) {
     const all = [...set];
     const meantOf = (label: string) => slips.get(`${id}\u0000${label}`) ?? null;
-    const one = all.length === 1 ? all[0]! : null;
+    // Two spellings of one type ("COIN", "Coin") are one label staff agree on: the first is shown.
+    const meants = new Set(all.map(meantOf));
+    const one = all.length === 1 || (meants.size === 1 && !meants.has(null)) ? all[0]! : null;
     outside.set(id, {
       labels: all,
       label: one,

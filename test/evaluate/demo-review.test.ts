@@ -5,17 +5,17 @@ import { readDataset } from '../../pipeline/dataset/build.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
 import { planDemo } from '../../pipeline/demo/generate.ts';
 import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
-import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
+import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
 import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
-import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import { predictProbabilities, seedIndependent, trainHead } from '../../pipeline/model/head.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
-import { childSeed } from '../../pipeline/random.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import { flaggedLabels } from '../../pipeline/review/flagged.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
@@ -73,7 +73,8 @@ describe('label errors on the demo', () => {
       .slice(0, 20)
       .filter((i) => !truth.has(i.id) && !(i.lookAlike && truth.has(i.lookAlike.id)));
     console.log(
-      `demo review: ${review.flagged} flagged, ${review.items.filter((i) => i.reason === 'flagged' && truth.has(i.id)).length} ` +
+      `demo review: ${found.length} of the 19 wrong labels in the top 30; ${review.flagged} flagged, ` +
+        `${review.items.filter((i) => i.reason === 'flagged' && truth.has(i.id)).length} ` +
         `of them wrong labels; top 20: ${review.items
           .slice(0, 20)
           .map((i) => `${i.id}${truth.has(i.id) ? '*' : ''}${i.lookAlike ? `~${i.lookAlike.id}` : ''}`)
@@ -91,10 +92,22 @@ describe('label errors on the demo', () => {
 
   it('trains without the flagged labels with train.flagged: drop', async () => {
     const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
-    const flagged = review.items.filter((i) => i.confident && i.split !== 'test');
-    expect(flagged.length).toBeGreaterThan(0);
+    const shown = review.items.filter((i) => i.confident && i.split !== 'test').map((i) => i.id);
     const drop = structuredClone(params);
     drop.train.flagged = 'drop';
+    // Before training there is no L2 the train stage chose: that cross-validation's heads each choose their own,
+    // where the evaluate stage's (review.json) take the trained model's, so the two lists are not the same. Measured
+    // (issue 13): both leave out 17 outside the test split, one differing each way (DM-0002 and DM-0156).
+    const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
+    const all = await readDataset({ ws });
+    const found = await flaggedLabels({ ws, params: drop, dataset: all, tf, log: ctx.log });
+    // Those in the test split stay in it, as they are.
+    const ids = new Set(all.objects.filter((o) => found.has(o.id) && o.split !== 'test').map((o) => o.id));
+    const flagged = [...ids].map((id) => ({ id }));
+    expect(flagged.length).toBeGreaterThan(0);
+    const only = [...shown.filter((id) => !ids.has(id)), ...[...ids].filter((id) => !shown.includes(id))];
+    console.log(`train.flagged: drop leaves out ${flagged.length}; review.json flags ${shown.length}; differ: ${only}`);
+    expect(only.length).toBeLessThanOrEqual(2);
     const log = memoryLogger();
     const { summary } = await trainStage.run({ ...ctx, params: drop, log });
     const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
@@ -123,37 +136,14 @@ describe('pull requests that should not matter', () => {
     const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), k, seed: params.train.seed });
     const validation = objects.map((o) => o.split === 'validation');
     const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
-    const baseRows = await outOfFoldProbabilities({
-      tf,
-      x,
-      y,
-      validation,
-      folds,
-      k,
-      labels,
-      train: params.train,
-      log: ctx.log,
-    });
+    // As the evaluate stage trains them: every fold's head, in both arms, with the L2 the train stage chose. Such a
+    // head does not depend on its seed, so there is no training noise to measure (0, as evaluate says).
+    expect(info.l2).toBeDefined();
+    const train = { ...params.train, l2_choices: [info.l2!] };
+    expect(seedIndependent(train)).toBe(true);
+    const baseRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train, log: ctx.log });
     const verdicts: string[] = [];
-    // The training noise, measured once on the base labels as compareLabelSets measures it (the
-    // heads below differ from them by one object), to keep this test to minutes.
-    const replicates: Float32Array[][] = [];
-    for (let r = 0; r < NOISE_REPLICATES; r++) {
-      replicates.push(
-        await outOfFoldProbabilities({
-          tf,
-          x,
-          y,
-          validation,
-          folds,
-          k,
-          labels,
-          train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 },
-          log: ctx.log,
-        }),
-      );
-    }
-    const trainingSd = trainingNoise({ rows: baseRows, replicates, y, folds, k });
+    const trainingSd = 0;
 
     // 7 re-cased labels ("Coin" for "coin"): the dataset stage skips the line, so the object is unlabelled now.
     const picks = [3, 41, 87, 130, 177, 221, 268];
@@ -169,15 +159,15 @@ describe('pull requests that should not matter', () => {
         folds,
         k,
         labels,
-        params,
+        params: { ...params, train },
         baseRows,
         trainingSd,
         log: ctx.log,
       });
       verdicts.push(result.comparison.verdict);
       console.log(
-        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training ` +
-          `noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`,
+        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, ` +
+          `p = ${result.comparison.pValue.toFixed(3)}`,
       );
     }
 

@@ -132,12 +132,23 @@ export async function compareLabelSets({
   }
   const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: target, folds, k });
   const { evaluate } = params;
+  // What the photographs say of the objects relabelled, from heads that learnt neither their old nor their new
+  // label: every other object keeps its label (the same before and now). The base arm would not do: it learnt the
+  // old labels of a relabelled group's other members, so a group that was wrong together and is now put right
+  // pointed to its old label by construction (a reviewer), as did a wrong group move.
+  const neither = Int32Array.from(head, (c, i) => (c === base[i] ? c : -1));
+  const relabelled = Array.from(head, (c, i) => c >= 0 && base[i]! >= 0 && c !== base[i]).some(Boolean);
+  const neitherOut = relabelled ? await run(neither) : baseOut;
+  // A label those heads never learnt (a type new in this change, or one every object of which was relabelled)
+  // cannot be pointed to: objects moved to or from it are not judged.
+  const known = new Set(Array.from(learnt(neither)).filter((c, i) => c >= 0 && !validation[i]));
   const before = photographsBefore({
-    rows: baseOut,
+    rows: neitherOut,
     head,
     base,
     labels,
     ids: objects.map((o, i) => o.id ?? String(i)),
+    known: (c) => known.has(c),
   });
   const test = pairedMeanTest({
     candidate: pHead,
@@ -185,12 +196,12 @@ export async function compareLabelSets({
 }
 
 /**
- * What the photographs said before the change, for the objects relabelled (a label at the base and another now): the
- * out-of-fold probabilities of the base arm (heads trained on the base labels, none on the object itself), old label
- * against new. Both arms are scored on the new labels, so a consistent but wrong relabelling (a coherent group of
- * beads moved to Pottery) is "better": the model fits the new labels, whether or not they are right. A genuine fix is
- * one the photographs already pointed to; this is the other side of the evidence. `objects`: those that pointed to
- * the old label, the most clearly first, at most BEFORE_LISTED.
+ * What the photographs say of the objects relabelled (a label at the base and another now): out-of-fold
+ * probabilities (`rows`) of heads that learnt neither label of theirs (compareLabelSets), old label against new.
+ * Both arms are scored on the new labels, so a consistent but wrong relabelling (a coherent group of beads moved to
+ * Pottery) is "better": the model fits the new labels, whether or not they are right. A genuine fix is one the
+ * photographs point to; this is the other side of the evidence. `objects`: those that pointed to the old label, the
+ * most clearly first, at most BEFORE_LISTED.
  */
 export function photographsBefore({
   rows,
@@ -198,18 +209,21 @@ export function photographsBefore({
   base,
   labels,
   ids,
+  known = () => true,
 }: {
   rows: ArrayLike<number>[];
   head: ArrayLike<number>;
   base: ArrayLike<number>;
   labels: string[];
   ids: string[];
+  /** Whether the heads of `rows` learnt a label; objects moved from or to one they did not are not judged. */
+  known?: (label: number) => boolean;
 }): NonNullable<LabelChangeComparison['before']> {
   const relabelled: { i: number; margin: number }[] = [];
   for (let i = 0; i < head.length; i++) {
     const was = base[i]!;
     const now = head[i]!;
-    if (was < 0 || now < 0 || was === now) continue;
+    if (was < 0 || now < 0 || was === now || !known(was) || !known(now)) continue;
     relabelled.push({ i, margin: rows[i]![was]! - rows[i]![now]! });
   }
   const old = relabelled.filter((r) => r.margin > 0).sort((a, b) => b.margin - a.margin);

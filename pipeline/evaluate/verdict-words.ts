@@ -142,7 +142,7 @@ export function crossValidatedVerdict(
     return {
       name: 'better fit, but check the label changes',
       why:
-        `the model fits the labels now better, but before this change the photographs pointed to the old label for ` +
+        `the model fits the labels now better, but the photographs point to the old label for ` +
         `${check.old} of the ${check.relabelled} objects relabelled`,
     };
   if (verdict === 'better') return { name: 'better', why: 'the labels now fit the photographs better' };

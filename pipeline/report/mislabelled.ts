@@ -197,8 +197,8 @@ function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
       ? `the new label for ${relabelled === 1 ? of : `all ${relabelled} objects relabelled`}`
       : `the new label for ${fresh} of ${of} and the old label for ${old}`;
   const said =
-    'Before this change, the model trained on the labels before (each object predicted by a model that had not ' +
-    `seen it) favoured ${favoured}.`;
+    'Models that learnt every other object’s label but neither label of the objects relabelled (each object ' +
+    `predicted by a model that had not seen it) favoured ${favoured}.`;
   const check = labelsToCheck(cv);
   const meaning = check
     ? ' So the photographs mostly pointed to the old labels: the model fits the new labels because they are ' +
@@ -206,7 +206,7 @@ function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
       'one can be too. Check them before merging; the model cannot judge which this is.'
     : old === 0
       ? ''
-      : ' A genuine correction is usually one the photographs already pointed to.';
+      : ' A genuine correction is usually one the photographs point to.';
   return ['', `${said}${meaning}`];
 }
 

@@ -14,9 +14,10 @@ import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
  * An outside tester (a museum's maintainer): 25 Cleveland beads and amulets moved together from Jewellery to Pottery
  * were reported "Better: this change makes the model better", the promotion gate passing. Both arms of the
  * comparison on every labelled object are scored on the labels now, so a coherent group moved to a wrong label fits
- * the model as well as a genuine fix does. What the photographs said before the change (the model trained on the
- * labels before, out of fold) tells the two apart: it pointed to the old label for the beads, to the new one for a
- * genuine fix. Heads are trained here for real, on embeddings made to look like such a collection.
+ * the model as well as a genuine fix does. What the photographs say on their own (heads that learnt every other
+ * object's label and neither label of the relabelled ones, out of fold) tells the two apart: they point to the old
+ * label for the beads, to the new one for a genuine fix. Heads are trained here for real, on embeddings made to look
+ * like such a collection.
  */
 
 const LABELS = ['jewellery', 'pottery', 'reliefs', 'statuary'];
@@ -86,7 +87,7 @@ describe('a coherent group of objects moved together to another label', () => {
     expect(json.headline).toContain('Check these label changes before merging');
     expect(json.headline).toContain(`${crossValidated.before!.old} of the ${BEADS} objects relabelled looked like`);
     const first = markdown.split('\n')[0]!;
-    expect(first).toContain(`pointed to the old label for ${crossValidated.before!.old} of the ${BEADS}`);
+    expect(first).toContain(`point to the old label for ${crossValidated.before!.old} of the ${BEADS}`);
     expect(first).not.toContain('✅');
     expect(first).toContain('If this is a deliberate change in how these objects are catalogued, merging is fine');
     expect(first).toMatch(/OBJ-0\d\d “Petal-shaped bead \d+” \(jewellery → pottery\)/);
@@ -98,7 +99,7 @@ describe('a coherent group of objects moved together to another label', () => {
     // The model card of a version merged so (a deliberate change) says it too.
     const card = crossValidationCardLines({ crossValidated } as Metrics).join('\n');
     expect(card).toContain('**better fit, but check the label changes**');
-    expect(card).toContain(`pointed to the old label for ${crossValidated.before!.old} of the ${BEADS} objects`);
+    expect(card).toContain(`point to the old label for ${crossValidated.before!.old} of the ${BEADS} objects`);
   }, 300_000);
 
   it('a genuine fix of labels scattered in a class is still “Better”, with honest words', async () => {
@@ -114,7 +115,9 @@ describe('a coherent group of objects moved together to another label', () => {
     expect(summary).toMatch(/\): better \(/);
     const { old, relabelled } = crossValidated.before!;
     expect(markdown).toContain(
-      `favoured the new label for ${relabelled - old} of the ${relabelled} objects relabelled and the old label for ${old}.`,
+      old === 0
+        ? `favoured the new label for all ${relabelled} objects relabelled.`
+        : `favoured the new label for ${relabelled - old} of the ${relabelled} objects relabelled and the old label for ${old}.`,
     );
     // None pointing to the old label (the demo’s 19 corrections): said as all of them.
     const all = { ...crossValidated, before: { relabelled: 19, old: 0, objects: [] } };
@@ -122,4 +125,38 @@ describe('a coherent group of objects moved together to another label', () => {
       'favoured the new label for all 19 objects relabelled.',
     );
   }, 300_000);
+
+  it('a group that was wrong together and is put right is “Better”, not one to check (a reviewer)', async () => {
+    // The beads wrongly labelled pottery at the base, jewellery now: the base labels’ model learnt the other beads as
+    // pottery, so it pointed to the old label for every one; heads that learn neither label of theirs do not.
+    const base = { ...correct };
+    for (const o of objects.filter((o, i) => o.label === 'jewellery' && isBead(i))) base[o.id] = 'pottery';
+    const { crossValidated, json } = await judged(base, correct);
+    expect(crossValidated.comparison.verdict).toBe('better');
+    expect(crossValidated.before!.relabelled).toBe(BEADS);
+    expect(crossValidated.before!.old).toBeLessThanOrEqual(2);
+    expect(json.verdict).toBe('better');
+  }, 120_000);
+
+  it('objects moved to a type new in this change are not judged by a model that could not know it', async () => {
+    const head = { ...correct };
+    for (const o of objects.filter((o, i) => o.label === 'jewellery' && isBead(i))) head[o.id] = 'beads';
+    const withBeads = [...LABELS, 'beads'];
+    const classOf = (labels: Record<string, string>) => objects.map((o) => withBeads.indexOf(labels[o.id]!));
+    const result = await compareLabelSets({
+      tf,
+      x: embeddings(),
+      objects,
+      head: classOf(head),
+      base: classOf(correct),
+      folds: objects.map((_, i) => i % 5),
+      k: 5,
+      labels: withBeads,
+      params: { ...params, train: { ...params.train, backend: 'cpu' } },
+      trainingSd: 0,
+      log: silentLogger,
+    });
+    // Before: "12 of the 12 objects relabelled looked like their old label", for a type no model had seen.
+    expect(result.before).toMatchObject({ relabelled: 0, old: 0 });
+  }, 120_000);
 });

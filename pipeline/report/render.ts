@@ -77,20 +77,21 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
 export function headline(report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'>): string {
   // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
   const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
-  const check = c ? ` (${c.old} of the ${c.relabelled} objects relabelled looked like their old label)` : '';
   const gate = report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.';
-  return `${VERDICT_WORDS[report.verdict]}${check}. ${gate}`;
+  // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.
+  if (c) return `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`;
+  return `${VERDICT_WORDS[report.verdict]}. ${gate}`;
 }
 
 /**
  * Why label changes are to be checked (verdict 'check label changes'), plain text: "the model fits the new labels, but
- * before this change the photographs pointed to the old label for 22 of the 25 objects relabelled". Empty otherwise.
+ * the photographs point to the old label for 22 of the 25 objects relabelled". Empty otherwise.
  */
 function checkWords(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): string {
   const c = report.labelsToCheck;
   if (report.verdict !== 'check label changes' || !c) return '';
   return (
-    'the model fits the new labels, but before this change the photographs pointed to the old label for ' +
+    'the model fits the new labels, but the photographs point to the old label for ' +
     `${c.old} of the ${c.relabelled} objects relabelled`
   );
 }

@@ -140,12 +140,10 @@ describe("a fork's report", () => {
       metricsJson: await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'),
     });
     expect(result.rebuilt).toBe(true);
-    expect(result.report!.headline).toContain(
-      'Check these label changes before merging (24 of the 25 objects relabelled looked like their old label).',
-    );
+    expect(result.report!.headline).toContain('Check label changes: 24 of 25 relabelled look like their old label.');
     // Said as the fork's claim, with the count.
     const first = result.markdown.split('\n')[0]!;
-    expect(first).toContain('**Check these label changes before merging (24 of the 25 objects relabelled looked');
+    expect(first).toContain('**Check label changes: 24 of 25 relabelled look like their old label.');
     expect(first).toContain(FORK_CLAIM);
     expect(first).not.toMatch(/[✅❌]/u);
   });

@@ -95,6 +95,38 @@ export function changedAnswers({
 }
 
 /**
+ * The objects whose earlier guess names a type the vocabulary no longer has (`retired`) and whose new guess is that
+ * type's new name: the type most of them are guessed as now, when no earlier guess used it ("vessel" renamed "pot").
+ * Any other new guess of theirs is a change of judgement and counted (a reviewer: "vessel" to "coin", or "mask",
+ * removed, to "figurine", were left out with the renamed ones).
+ */
+export function renamedGuesses({
+  before,
+  after,
+  retired,
+}: {
+  before: Annotation[];
+  after: Annotation[];
+  retired: ReadonlySet<string>;
+}): Set<string> {
+  const earlier = new Set(before.map((a) => a.label));
+  const now = new Map(after.map((a) => [a.id, a.label]));
+  const counts = new Map<string, Map<string, number>>();
+  for (const a of before) {
+    const label = now.get(a.id);
+    if (!retired.has(a.id) || label === undefined) continue;
+    const of = counts.get(a.label) ?? new Map<string, number>();
+    counts.set(a.label, of.set(label, (of.get(label) ?? 0) + 1));
+  }
+  const newName = new Map<string, string>();
+  for (const [old, of] of counts) {
+    const [top] = [...of].sort((x, y) => y[1] - x[1]);
+    if (top && !earlier.has(top[0])) newName.set(old, top[0]);
+  }
+  return new Set(before.filter((a) => retired.has(a.id) && newName.get(a.label) === now.get(a.id)).map((a) => a.id));
+}
+
+/**
  * Record what `after` changed when another model wrote `before` (annotating again with the same model keeps the
  * record of its arrival); with nothing before (a fresh clone's restore), no record is left that would name an
  * older change. `before` is 'same model' when the file was written by the model annotating now.
@@ -117,8 +149,8 @@ export async function recordAnnotationChanges({
     return;
   }
   if (previous === version) return;
-  // A guess of a type renamed since is no judgement the new model changed (retired-types.ts): left out too.
-  const renamed = await retiredBefore({ ws, before });
+  // A guess of a type renamed since, now under its new name, is no judgement the new model changed: left out too.
+  const renamed = renamedGuesses({ before, after, retired: await retiredBefore({ ws, before }) });
   const changes = changedAnswers({ before, after, held: new Set([...(await heldInWorkspace(ws)), ...renamed]) });
   const value: AnnotationChanges = {
     schema: 'vitrine.annotation-changes/1',

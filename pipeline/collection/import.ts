@@ -1058,6 +1058,7 @@ async function importInto({
         changes,
         objectsName: path.relative(ws.root, ws.objects),
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
+        putBack: undone.length,
       }),
     );
   sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
@@ -1220,14 +1221,23 @@ function changesWords({
   changes,
   objectsName,
   removedImages,
+  putBack = 0,
 }: {
   changes: ObjectChanges;
   objectsName: string;
   /** Images this import removed from data/ (of objects no longer in data/objects.csv, say). */
   removedImages: number;
+  /** Values edited in data/objects.csv since the last import that the export's put back (import-edits.ts). */
+  putBack?: number;
 }): string {
   const { added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details } = changes;
   const counted = [added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details];
+  // Not "nothing changed" beside a warning that an edit was undone (a reviewer).
+  if (counted.every((list) => list.length === 0) && putBack > 0)
+    return (
+      `The export is as at the last import, but ${count(putBack, 'value')} edited in ${objectsName} since then ` +
+      `${putBack === 1 ? 'was' : 'were'} put back to the export’s (below).`
+    );
   if (counted.every((list) => list.length === 0))
     return removedImages > 0
       ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +

@@ -99,4 +99,27 @@ describe('an import over edits made to data/objects.csv since the last import', 
     expect(third.code, third.said).toBe(0);
     expect(third.said).not.toContain('since the last import, to');
   });
+
+  it('does not say nothing changed beside the warning that it put an edit back (a reviewer)', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-edits-'));
+    dirs.push(base);
+    const exported = path.join(base, 'export');
+    await mkdir(path.join(exported, 'images'), { recursive: true });
+    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries())
+      await writeFile(path.join(exported, 'images', `o${i + 1}.png`), await solidImage({ colour }));
+    await writeExport(exported, TITLES);
+    const root = path.join(base, 'museum');
+    await mkdir(root);
+    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n  vocabulary: [coin, vessel]\n');
+    const metadata = ['--metadata', path.join(exported, 'objects.csv'), '--images', exported];
+    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+    expect((await vitrine(root, ['import', ...metadata])).code).toBe(0);
+    // Edited without `data add`, then the same export imported again.
+    await editObjects(root, (line) => line.replace('Stone Masons Sqaring', 'Stone Masons Squaring'));
+    const again = await vitrine(root, ['import', ...metadata]);
+    expect(again.code).toBe(0);
+    expect(again.said).toContain('its title was changed in data/objects.csv since the last import');
+    expect(again.said).not.toContain('Nothing changed since the last import');
+    expect(again.said).toContain('1 value edited in data/objects.csv since then was put back to the export’s');
+  }, 120_000);
 });

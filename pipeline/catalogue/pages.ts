@@ -1,4 +1,5 @@
 import { stagesSentence } from '../registry/words.ts';
+import { percentApart } from '../report/markdown.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 import { shownTitle } from './shown-title.ts';
@@ -421,20 +422,20 @@ export function listingPages(list: CardList, pageSize: number): { file: string; 
 }
 
 /**
- * "0.8123" → "81%". A share that rounds to certain or to nothing without being it says so: 0.997 is "over 99%",
- * not "100%" (a page said "Reliefs (100% sure), but the model is not yet reliable enough").
+ * "0.8123" → "81%". A share that rounds to certain or to nothing without being it takes the decimals that say so, as
+ * percentApart says one share alone: 0.997 is "99.7%", not "100%" (a page said "Reliefs (100% sure), but the model
+ * is not yet reliable enough").
  */
 export function percent(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return '–';
-  const shown = (x * 100).toFixed(digits);
-  const step = 10 ** -digits;
-  if (Number(shown) === 100 && x < 1) return `over ${(100 - step).toFixed(digits)}%`;
-  if (Number(shown) === 0 && x > 0) return `under ${step.toFixed(digits)}%`;
-  return `${shown}%`;
+  const shown = Number((x * 100).toFixed(digits));
+  if ((shown === 100 && x < 1) || (shown === 0 && x > 0)) return percentApart(x)[0];
+  // Not "-0%" for a share a hair below nothing.
+  return `${(shown === 0 ? 0 : shown).toFixed(digits)}%`;
 }
 
 // Two figures said side by side ("61.7% sure, below the 62.0% this museum asks for"): the report's helper, one for all.
-export { percentApart } from '../report/markdown.ts';
+export { percentApart };
 
 /** A slug for a filter value or family name in URLs. */
 export function slugify(value: string): string {

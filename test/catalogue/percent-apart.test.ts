@@ -20,10 +20,12 @@ describe('two percentages said side by side', () => {
  * Reliefs" for a confidence of 0.997: one figure alone, rounded to certain.
  */
 describe('one percentage alone on a page', () => {
-  it('says a share that rounds to certain or to nothing as over or under, never 100% or 0%', () => {
-    expect(percent(0.997)).toBe('over 99%');
-    expect(percent(0.9996, 1)).toBe('over 99.9%');
-    expect(percent(0.001)).toBe('under 1%');
+  it('gives a share that rounds to certain or to nothing the decimals that say it, as percentApart does', () => {
+    expect(percent(0.997)).toBe('99.7%');
+    expect(percent(0.997)).toBe(percentApart(0.997)[0]);
+    expect(percent(0.9996, 1)).toBe('99.96%');
+    expect(percent(0.001)).toBe('0.1%');
+    expect(percent(-0.000001)).toBe('0%');
     expect(percent(1)).toBe('100%');
     expect(percent(0)).toBe('0%');
     expect(percent(0.8123)).toBe('81%');

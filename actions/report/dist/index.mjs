@@ -36951,12 +36951,12 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
   "not scored": "Not scored: no labelled object is in the test split"
 };
 function headline(report) {
-  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, check2 = c ? ` (${c.old} of the ${c.relabelled} objects relabelled looked like their old label)` : "", gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.";
-  return `${VERDICT_WORDS[report.verdict]}${check2}. ${gate}`;
+  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.";
+  return c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${VERDICT_WORDS[report.verdict]}. ${gate}`;
 }
 function checkWords(report) {
   let c = report.labelsToCheck;
-  return report.verdict !== "check label changes" || !c ? "" : `the model fits the new labels, but before this change the photographs pointed to the old label for ${c.old} of the ${c.relabelled} objects relabelled`;
+  return report.verdict !== "check label changes" || !c ? "" : `the model fits the new labels, but the photographs point to the old label for ${c.old} of the ${c.relabelled} objects relabelled`;
 }
 function checkAdvice(report) {
   let c = report.labelsToCheck;

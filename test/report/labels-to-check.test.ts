@@ -84,8 +84,9 @@ describe('a coherent group of objects moved together to another label', () => {
     expect(crossValidated.before?.relabelled).toBe(BEADS);
     expect(crossValidated.before!.old).toBeGreaterThan(BEADS / 2);
     expect(json.headline).not.toMatch(/^Better/);
-    expect(json.headline).toContain('Check these label changes before merging');
-    expect(json.headline).toContain(`${crossValidated.before!.old} of the ${BEADS} objects relabelled looked like`);
+    expect(json.headline).toContain(
+      `Check label changes: ${crossValidated.before!.old} of ${BEADS} relabelled look like`,
+    );
     const first = markdown.split('\n')[0]!;
     expect(first).toContain(`point to the old label for ${crossValidated.before!.old} of the ${BEADS}`);
     expect(first).not.toContain('✅');

@@ -40,23 +40,28 @@ async function editObjects(root: string, edit: (line: string) => string) {
   await writeFile(file, text.split('\n').map(edit).join('\n'));
 }
 
+/** An export of TITLES with four photographs and a museum folder with its data remote, in `base`; import's flags. */
+async function exportAndMuseum(): Promise<{ base: string; exported: string; root: string; metadata: string[] }> {
+  const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-edits-'));
+  dirs.push(base);
+  const exported = path.join(base, 'export');
+  await mkdir(path.join(exported, 'images'), { recursive: true });
+  for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries())
+    await writeFile(path.join(exported, 'images', `o${i + 1}.png`), await solidImage({ colour }));
+  await writeExport(exported, TITLES);
+  const root = path.join(base, 'museum');
+  await mkdir(root);
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
+  );
+  expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+  return { base, exported, root, metadata: ['--metadata', path.join(exported, 'objects.csv'), '--images', exported] };
+}
+
 describe('an import over edits made to data/objects.csv since the last import', () => {
   it('names each value it puts back, after a merge and on a fresh clone, and says to correct it at the source', async () => {
-    const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-edits-'));
-    dirs.push(base);
-    const exported = path.join(base, 'export');
-    await mkdir(path.join(exported, 'images'), { recursive: true });
-    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries())
-      await writeFile(path.join(exported, 'images', `o${i + 1}.png`), await solidImage({ colour }));
-    await writeExport(exported, TITLES);
-    const root = path.join(base, 'museum');
-    await mkdir(root);
-    await writeFile(
-      path.join(root, 'params.yaml'),
-      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n',
-    );
-    const metadata = ['--metadata', path.join(exported, 'objects.csv'), '--images', exported];
-    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+    const { base, exported, root, metadata } = await exportAndMuseum();
     const first = await vitrine(root, ['import', ...metadata]);
     expect(first.code, first.said).toBe(0);
     const git = gitIn({ root });
@@ -101,18 +106,7 @@ describe('an import over edits made to data/objects.csv since the last import', 
   });
 
   it('does not say nothing changed beside the warning that it put an edit back (a reviewer)', async () => {
-    const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-edits-'));
-    dirs.push(base);
-    const exported = path.join(base, 'export');
-    await mkdir(path.join(exported, 'images'), { recursive: true });
-    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries())
-      await writeFile(path.join(exported, 'images', `o${i + 1}.png`), await solidImage({ colour }));
-    await writeExport(exported, TITLES);
-    const root = path.join(base, 'museum');
-    await mkdir(root);
-    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n  vocabulary: [coin, vessel]\n');
-    const metadata = ['--metadata', path.join(exported, 'objects.csv'), '--images', exported];
-    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+    const { root, metadata } = await exportAndMuseum();
     expect((await vitrine(root, ['import', ...metadata])).code).toBe(0);
     // Edited without `data add`, then the same export imported again.
     await editObjects(root, (line) => line.replace('Stone Masons Sqaring', 'Stone Masons Squaring'));

@@ -27,6 +27,17 @@ import {
 
 const newRepo = repoPerTest();
 
+/** The dataset stage's issue for a label outside the vocabulary (`meant`: the type it is a slip for). */
+const outside = (object: string, label: string, line: number, meant?: string) => ({
+  code: 'LABEL_NOT_IN_VOCABULARY',
+  message: `"${label}" is not in collection.vocabulary.`,
+  file: 'labels.csv',
+  line,
+  object,
+  label,
+  ...(meant ? { meant, slip: true } : {}),
+});
+
 describe('what a promotion changes of the answers shown, for objects staff gave a type outside the vocabulary', () => {
   it('does not count a changed guess the public never sees: staff said the object is none of these types', async () => {
     const f = await newRepo();
@@ -35,15 +46,6 @@ describe('what a promotion changes of the answers shown, for objects staff gave 
     await writeFile(f.ws.labels, csv.replace('obj-002,mask', 'obj-002,COIN'));
     sh(f.root, 'commit', '-q', '-am', 'Labels of the museum’s own');
     const dataset: Dataset = await writeDataset({ ws: f.ws });
-    const outside = (object: string, label: string, line: number, meant?: string) => ({
-      code: 'LABEL_NOT_IN_VOCABULARY',
-      message: `"${label}" is not in collection.vocabulary.`,
-      file: 'labels.csv',
-      line,
-      object,
-      label,
-      ...(meant ? { meant, slip: true } : {}),
-    });
     for (const o of dataset.objects) if (o.id === 'obj-001' || o.id === 'obj-002') o.label = null;
     dataset.issues = [outside('obj-001', 'Misc', 2), outside('obj-002', 'COIN', 3, 'coin')];
     await writeJsonAtomic({ file: path.join(f.ws.dataset, 'dataset.json'), value: dataset });
@@ -81,15 +83,6 @@ describe('what a promotion changes of the answers shown, for objects staff gave 
     const lines = (await readFile(f.ws.labels, 'utf8')).trim().split('\n').length;
     await writeFile(f.ws.labels, `${await readFile(f.ws.labels, 'utf8')}obj-001,Textile\nobj-002,Coin\n`);
     sh(f.root, 'commit', '-q', '-am', 'Labels of the museum’s own');
-    const outside = (object: string, label: string, line: number, meant?: string) => ({
-      code: 'LABEL_NOT_IN_VOCABULARY',
-      message: `"${label}" is not in collection.vocabulary.`,
-      file: 'labels.csv',
-      line,
-      object,
-      label,
-      ...(meant ? { meant, slip: true } : {}),
-    });
     for (const o of dataset.objects) if (o.id === 'obj-001' || o.id === 'obj-002') o.label = null;
     dataset.issues = [
       outside('obj-001', 'Misc', 2),

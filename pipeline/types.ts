@@ -171,6 +171,13 @@ export interface ModelInfo {
    * heads, and in lbfgs models trained before it was recorded.
    */
   lbfgs?: LbfgsFit;
+  /**
+   * train.flagged: drop: the labels left out (`ids`, sorted: every labelled object confident learning flagged,
+   * test objects among them, which stay in the test split) and the L2 penalty the cross-validation that found them
+   * gave every fold model (null: each chose its own). The evaluate stage's fold models take that L2, so that
+   * review.json flags these objects. Absent with train.flagged: keep, and in models trained before it was recorded.
+   */
+  flagged?: { l2: number | null; ids: string[] };
   trainCount: number;
   validationCount: number;
   /**

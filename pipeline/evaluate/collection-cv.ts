@@ -86,39 +86,35 @@ export async function crossValidateCollection({
   const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), k, seed: params.train.seed });
   const x = objects.map((o) => vectors.get(o.imageMd5)!);
   const validation = objects.map((o) => o.split === 'validation');
-  // A large collection: every head learns from the same stratified sample (both arms alike), and
-  // still predicts every object it did not learn from.
-  const max = params.evaluate.cv_max_objects;
-  const learn =
-    max > 0 && objects.length > max
-      ? stratifiedSample({
-          keys: objects.map((o) => o.imageMd5),
-          strata,
-          max,
-          seed: childSeed(params.train.seed, 'cv-sample') % 2_147_483_647,
-          // The labels the pull request changes are what the verdict is about: always learnt.
-          ...(base ? { keep: Uint8Array.from(head, (c, i) => (c !== prev[i] ? 1 : 0)) } : {}),
-        })
-      : undefined;
+  const learn = cvLearnSample({
+    keys: objects.map((o) => o.imageMd5),
+    strata,
+    params,
+    // The labels the pull request changes are what the verdict is about: always learnt.
+    ...(base ? { keep: Uint8Array.from(head, (c, i) => (c !== prev[i] ? 1 : 0)) } : {}),
+  });
   const sample = learn ? { objects: learn.reduce((a, b) => a + b, 0), of: objects.length } : undefined;
   if (sample)
     log.info(
       `Cross-validation: the ${k}-fold models learn from a stratified sample of ${sample.objects} of the ${sample.of} labelled objects ` +
         `(evaluate.cv_max_objects), and predict every one.`,
     );
-  // Every fold's head takes the L2 the train stage chose, instead of choosing again by 18 inner fits
-  // each: one edited label could switch one fold's choice and move unrelated objects' answers (one
-  // by 0.63), and those fits were most of the evaluate stage's time (twice in a pull request: the
-  // head arm is now these same fits). The L2 was chosen on the training split, which holds objects
-  // predicted here out of fold: a small optimism in one number among a few.
-  const train =
-    info.l2 !== undefined && params.train.solver === 'lbfgs' && params.train.hidden_units === 0
-      ? { ...params.train, l2_choices: [info.l2] }
-      : params.train;
+  // Every fold's head takes one L2, instead of choosing again by 18 inner fits each: one edited label could
+  // switch one fold's choice and move unrelated objects' answers (one by 0.63), and those fits were most of the
+  // evaluate stage's time (twice in a pull request: the head arm is now these same fits). It is the L2 the train
+  // stage chose with every label: the model's own, or with train.flagged: drop the one the cross-validation that
+  // picked the labels to leave out took (these fold models learn from every label too), so that review.json flags
+  // exactly what training left out. It was chosen on the training split, which holds objects predicted here out of
+  // fold: a small optimism in one number among a few.
+  const l2 = info.flagged ? (info.flagged.l2 ?? undefined) : info.l2;
+  const train = l2 !== undefined && sharesOneL2(params.train) ? { ...params.train, l2_choices: [l2] } : params.train;
   if (train !== params.train)
     log.info(
-      `Cross-validation: the fold models take the L2 the train stage chose (${info.l2}), ` +
-        'rather than each choosing its own: a label edited leaves the other objects’ answers as they were.',
+      info.flagged
+        ? `Cross-validation: the fold models take the L2 the labels left out of training were found with (${l2}), ` +
+            'chosen on every label, so that the labels to review are the ones training left out.'
+        : `Cross-validation: the fold models take the L2 the train stage chose (${l2}), ` +
+            'rather than each choosing its own: a label edited leaves the other objects’ answers as they were.',
     );
   const fit = learn ? Int32Array.from(head, (c, i) => (learn[i] ? c : -1)) : head;
   // Said once, of the labels now: not again for the labels before, nor for each rerun of the comparison.
@@ -204,6 +200,41 @@ export async function crossValidateCollection({
     leftOut: leftOut.map(({ id, image }) => ({ id, image })),
     base,
   };
+}
+
+/**
+ * Whether the cross-validation's fold models all take one L2 (the lbfgs linear head) rather than each choosing
+ * its own (an adam head, or one with hidden units, takes train.l2 and no choice).
+ */
+export function sharesOneL2(train: Params['train']): boolean {
+  return train.solver === 'lbfgs' && train.hidden_units === 0;
+}
+
+/**
+ * A large collection (more than evaluate.cv_max_objects): the stratified sample every fold model learns from
+ * (each still predicts every object it did not learn from); undefined: all. The evaluate stage and train.flagged:
+ * drop draw the same one.
+ */
+export function cvLearnSample({
+  keys,
+  strata,
+  params,
+  keep,
+}: {
+  keys: string[];
+  strata: ArrayLike<number>;
+  params: Pick<Params, 'train' | 'evaluate'>;
+  keep?: ArrayLike<number>;
+}): Uint8Array | undefined {
+  const max = params.evaluate.cv_max_objects;
+  if (!(max > 0 && keys.length > max)) return undefined;
+  return stratifiedSample({
+    keys,
+    strata,
+    max,
+    seed: childSeed(params.train.seed, 'cv-sample') % 2_147_483_647,
+    ...(keep ? { keep } : {}),
+  });
 }
 
 /** An object's fields a source can be read from (evaluate.group_by), besides the museum's extra columns. */

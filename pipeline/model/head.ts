@@ -549,6 +549,143 @@ async function trainLogisticHead({
   const z = standardise({ x: train.x, mean, scale });
   const n = train.x.length;
   const weights = sampleWeights({ y: train.y, weight: train.weight, classes, balanced: params.class_weighting });
+  const { l2, validated, sample, sampled, choices, k } = await chooseLogisticL2({
+    tf,
+    train,
+    z,
+    weights,
+    classes,
+    d,
+    params,
+  });
+  await letSignalsIn();
+  const whole = logisticSolver({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
+  const fitted = whole.fit({ l2, maxIterations: LBFGS_MAX_ITERATIONS });
+  whole.dispose();
+  // Fold the standardisation into the layer: logits = b + W·((x − μ)·s) = (b − W·(μ·s)) + (W·s)·x.
+  const kernel = new Float32Array(d * classes);
+  const bias = new Float32Array(classes);
+  for (let c = 0; c < classes; c++) {
+    let shift = fitted.bias[c]!;
+    for (let j = 0; j < d; j++) {
+      const w = fitted.weights[c * d + j]! * scale[j]!;
+      kernel[j * classes + c] = w;
+      shift -= w * mean[j]!;
+    }
+    bias[c] = shift;
+  }
+  const model = buildHead({ tf, inputSize: d, classes, seed: params.seed });
+  const [kernelTensor, biasTensor] = [tf.tensor2d(kernel, [d, classes]), tf.tensor1d(bias)];
+  model.getLayer(HEAD_LAYERS.logits).setWeights([kernelTensor, biasTensor]);
+  kernelTensor.dispose();
+  biasTensor.dispose();
+
+  const trainScore = scoreRows(predictLogistic({ model: fitted, z }), train.y, weights);
+  const history: HeadHistory = {
+    loss: [trainScore.loss],
+    valLoss: [],
+    accuracy: [trainScore.accuracy],
+    valAccuracy: [],
+    bestEpoch: 0,
+    epochs: 1,
+    stoppedEarly: false,
+    l2,
+  };
+  // One that converged on its very last allowed iteration also reaches the limit: read as cut off, the cautious side.
+  const converged = fitted.iterations < LBFGS_MAX_ITERATIONS;
+  history.lbfgs = {
+    iterations: fitted.iterations,
+    converged,
+    l2Chosen: validated ? 'cross-validation' : choices.length === 1 ? 'fixed' : 'largest',
+    choices,
+    folds: validated ? k : 0,
+    sampled: validated ? sample !== null : null,
+  };
+  if (validation.x.length > 0) {
+    const valWeights = sampleWeights({
+      y: validation.y,
+      weight: validation.weight,
+      classes,
+      balanced: params.class_weighting,
+    });
+    const valScore = scoreRows(
+      predictLogistic({ model: fitted, z: standardise({ x: validation.x, mean, scale }) }),
+      validation.y,
+      valWeights,
+    );
+    history.valLoss.push(valScore.loss);
+    history.valAccuracy.push(valScore.accuracy);
+  }
+  const valAcc = history.valAccuracy[0];
+  const how = validated
+    ? `chosen by ${k}-fold cross-validation on ` +
+      (sample
+        ? `a sample of ${sampled} of the ${n} training objects (train.l2_cv_max_objects)`
+        : 'the training objects')
+    : choices.length === 1
+      ? 'as given'
+      : 'the largest of train.l2_choices (too few training objects to compare them)';
+  const fit = converged
+    ? `until it stopped improving (${fitted.iterations} ${fitted.iterations === 1 ? 'step' : 'steps'})`
+    : `for ${fitted.iterations} steps, its limit, while it was still improving`;
+  log.info(
+    `Trained the model's last layer ${fit}; how strongly it is kept simple: ${l2} (one of train.l2_choices), ${how}` +
+      (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
+  );
+  return { model, history };
+}
+
+/**
+ * The L2 penalty the lbfgs head takes: the one of train.l2_choices with the lowest held-out loss in a
+ * stratified 3-fold cross-validation of the training rows (on a sample of them when there are more than
+ * train.l2_cv_max_objects); the largest when there are too few rows to compare them. What the train stage
+ * chooses, and (train.flagged: drop) what the cross-validation that picks the labels to leave out takes.
+ */
+export async function chooseL2({
+  tf,
+  train,
+  labels,
+  params,
+}: {
+  tf: Tf;
+  train: LabelledVectors;
+  labels: string[];
+  params: Params['train'];
+}): Promise<number> {
+  const classes = labels.length;
+  const d = checkVectors('train', train, classes, undefined);
+  const { mean, scale } = standardiser({ x: train.x, weight: train.weight });
+  const z = standardise({ x: train.x, mean, scale });
+  const weights = sampleWeights({ y: train.y, weight: train.weight, classes, balanced: params.class_weighting });
+  return (await chooseLogisticL2({ tf, train, z, weights, classes, d, params })).l2;
+}
+
+/** chooseL2 on rows already standardised (`z`) and weighted. */
+async function chooseLogisticL2({
+  tf,
+  train,
+  z,
+  weights,
+  classes,
+  d,
+  params,
+}: {
+  tf: Tf;
+  train: LabelledVectors;
+  z: Float64Array;
+  weights: Float64Array;
+  classes: number;
+  d: number;
+  params: Params['train'];
+}): Promise<{
+  l2: number;
+  validated: boolean;
+  sample: Uint8Array | null;
+  sampled: number;
+  choices: number[];
+  k: number;
+}> {
+  const n = train.x.length;
   // Largest penalty first: each fit starts from the previous one, which is close by.
   const choices = [...new Set(params.l2_choices)].sort((a, b) => b - a);
   const k = L2_FOLDS;
@@ -606,82 +743,7 @@ async function trainLogisticHead({
     }
     l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
   }
-  await letSignalsIn();
-  const whole = logisticSolver({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
-  const fitted = whole.fit({ l2, maxIterations: LBFGS_MAX_ITERATIONS });
-  whole.dispose();
-  // Fold the standardisation into the layer: logits = b + W·((x − μ)·s) = (b − W·(μ·s)) + (W·s)·x.
-  const kernel = new Float32Array(d * classes);
-  const bias = new Float32Array(classes);
-  for (let c = 0; c < classes; c++) {
-    let shift = fitted.bias[c]!;
-    for (let j = 0; j < d; j++) {
-      const w = fitted.weights[c * d + j]! * scale[j]!;
-      kernel[j * classes + c] = w;
-      shift -= w * mean[j]!;
-    }
-    bias[c] = shift;
-  }
-  const model = buildHead({ tf, inputSize: d, classes, seed: params.seed });
-  const [kernelTensor, biasTensor] = [tf.tensor2d(kernel, [d, classes]), tf.tensor1d(bias)];
-  model.getLayer(HEAD_LAYERS.logits).setWeights([kernelTensor, biasTensor]);
-  kernelTensor.dispose();
-  biasTensor.dispose();
-
-  const trainScore = scoreRows(predictLogistic({ model: fitted, z }), train.y, weights);
-  const history: HeadHistory = {
-    loss: [trainScore.loss],
-    valLoss: [],
-    accuracy: [trainScore.accuracy],
-    valAccuracy: [],
-    bestEpoch: 0,
-    epochs: 1,
-    stoppedEarly: false,
-    l2,
-  };
-  const validated = choices.length > 1 && sampled >= 2 * k;
-  // One that converged on its very last allowed iteration also reaches the limit: read as cut off, the cautious side.
-  const converged = fitted.iterations < LBFGS_MAX_ITERATIONS;
-  history.lbfgs = {
-    iterations: fitted.iterations,
-    converged,
-    l2Chosen: validated ? 'cross-validation' : choices.length === 1 ? 'fixed' : 'largest',
-    choices,
-    folds: validated ? k : 0,
-    sampled: validated ? sample !== null : null,
-  };
-  if (validation.x.length > 0) {
-    const valWeights = sampleWeights({
-      y: validation.y,
-      weight: validation.weight,
-      classes,
-      balanced: params.class_weighting,
-    });
-    const valScore = scoreRows(
-      predictLogistic({ model: fitted, z: standardise({ x: validation.x, mean, scale }) }),
-      validation.y,
-      valWeights,
-    );
-    history.valLoss.push(valScore.loss);
-    history.valAccuracy.push(valScore.accuracy);
-  }
-  const valAcc = history.valAccuracy[0];
-  const how = validated
-    ? `chosen by ${k}-fold cross-validation on ` +
-      (sample
-        ? `a sample of ${sampled} of the ${n} training objects (train.l2_cv_max_objects)`
-        : 'the training objects')
-    : choices.length === 1
-      ? 'as given'
-      : 'the largest of train.l2_choices (too few training objects to compare them)';
-  const fit = converged
-    ? `until it stopped improving (${fitted.iterations} ${fitted.iterations === 1 ? 'step' : 'steps'})`
-    : `for ${fitted.iterations} steps, its limit, while it was still improving`;
-  log.info(
-    `Trained the model's last layer ${fit}; how strongly it is kept simple: ${l2} (one of train.l2_choices), ${how}` +
-      (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
-  );
-  return { model, history };
+  return { l2, validated: choices.length > 1 && sampled >= 2 * k, sample, sampled, choices, k };
 }
 
 /**

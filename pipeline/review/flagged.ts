@@ -1,6 +1,9 @@
+import path from 'node:path';
+import { cvLearnSample, sharesOneL2 } from '../evaluate/collection-cv.ts';
 import { crossValidate, embedObjects, labelledObjects, oofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
-import type { Tf } from '../model/head.ts';
+import { embedImages } from '../model/embed.ts';
+import { chooseL2, type LabelledVectors, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset } from '../types.ts';
@@ -10,9 +13,24 @@ import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.t
  * train.flagged: drop: before the head is trained, the labelled objects are cross-validated with
  * the same recipe and the labels confident learning flags are left out of training and validation
  * (they stay in the test split, which scores the model against the labels as they are).
+ *
+ * So that what is left out is exactly what `vitrine review` then flags, this cross-validation is the
+ * evaluate stage's: the same objects, folds and sample, and fold models that all take one L2 penalty,
+ * chosen first the way the train stage chooses it, on the training objects with every label. The L2
+ * the train stage then chooses without the flagged labels cannot be known before they are chosen; the
+ * model records this one (model-info.json `flagged.l2`) and the evaluate stage's fold models, which
+ * learn from every label too, take it.
  */
 
-/** Ids of the labelled objects confident learning flags, from a cross-validation run before training. */
+/** What train.flagged: drop leaves out, and the L2 its fold models took. */
+export interface FlaggedLabels {
+  /** Ids of the labelled objects confident learning flags (test objects among them stay in the test split). */
+  ids: Set<string>;
+  /** The L2 every fold model took (lbfgs linear head); null: each chose its own (adam, hidden units). */
+  l2: number | null;
+}
+
+/** The labelled objects confident learning flags, from a cross-validation run before training. */
 export async function flaggedLabels({
   ws,
   params,
@@ -25,17 +43,44 @@ export async function flaggedLabels({
   dataset: Dataset;
   tf: Tf;
   log: Logger;
-}): Promise<Set<string>> {
+}): Promise<FlaggedLabels> {
   if (params.evaluate.folds < 2) {
     log.warn(
       'train.flagged is "drop" but evaluate.folds is 0 (no cross-validation), so no label is flagged and every one is used.',
     );
-    return new Set();
+    return { ids: new Set(), l2: null };
   }
   const labelled = labelledObjects(dataset);
   const vectors = await embedObjects({ ws, params, info: null, objects: labelled, log });
   const y = labelled.map((o) => dataset.labels.indexOf(o.label));
-  const cv = await crossValidate({ tf, objects: labelled, vectors, y, labels: dataset.labels, params, log });
+  const l2 = sharesOneL2(params.train) ? await trainingL2({ ws, params, dataset, vectors, tf, log }) : null;
+  const train = l2 === null ? params.train : { ...params.train, l2_choices: [l2] };
+  if (l2 !== null)
+    log.info(
+      `Looking for labels to leave out (train.flagged: drop): the cross-validation models take the L2 ${l2}, ` +
+        'chosen as the train stage chooses it, on the training objects with every label.',
+    );
+  // A large collection: the fold models learn from the evaluate stage's stratified sample.
+  const kept = labelled.flatMap((o, i) => (vectors.has(o.imageMd5) ? [i] : []));
+  const learn = cvLearnSample({
+    keys: kept.map((i) => labelled[i]!.imageMd5),
+    strata: kept.map((i) => y[i]!),
+    params,
+  });
+  const fit = [...y];
+  if (learn) {
+    const sampled = new Set(kept.filter((_, j) => learn[j]));
+    for (let i = 0; i < fit.length; i++) if (!sampled.has(i)) fit[i] = -1;
+  }
+  const cv = await crossValidate({
+    tf,
+    objects: labelled,
+    vectors,
+    y: fit,
+    labels: dataset.labels,
+    params: { ...params, train },
+    log,
+  });
   const review = reviewFromOof({
     oof: oofFile({
       labels: dataset.labels,
@@ -47,7 +92,53 @@ export async function flaggedLabels({
     }),
     vectors: new Map(labelled.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!]] : []))),
   });
-  return flaggedIds({ review, log });
+  return { ids: flaggedIds({ review, log }), l2 };
+}
+
+/**
+ * The L2 the train stage would choose with every label: chooseL2 on the training objects' vectors, in
+ * dataset order, with their mirror images when train.augment (as the train stage learns from them).
+ */
+async function trainingL2({
+  ws,
+  params,
+  dataset,
+  vectors,
+  tf,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  dataset: Dataset;
+  vectors: Map<string, Float32Array>;
+  tf: Tf;
+  log: Logger;
+}): Promise<number> {
+  const objects = labelledObjects(dataset).filter((o) => o.split === 'train' && vectors.has(o.imageMd5));
+  const flipped = params.train.augment
+    ? (
+        await embedImages({
+          items: objects.map((o) => ({ key: o.imageMd5, file: path.resolve(ws.data, o.image) })),
+          params,
+          root: ws.root,
+          cacheDir: ws.cache,
+          workers: params.train.workers,
+          flips: true,
+          log,
+        })
+      ).flipped
+    : new Map<string, Float32Array>();
+  const rows: LabelledVectors & { keys: string[] } = { x: [], y: [], keys: [] };
+  for (const o of objects) {
+    const c = dataset.labels.indexOf(o.label);
+    for (const v of [vectors.get(o.imageMd5)!, flipped.get(o.imageMd5)]) {
+      if (!v) continue;
+      rows.x.push(v);
+      rows.y.push(c);
+      rows.keys.push(o.imageMd5);
+    }
+  }
+  return chooseL2({ tf, train: rows, labels: dataset.labels, params: params.train });
 }
 
 /** The ids train.flagged leaves out: confident learning's flags, none (said) from a model at chance. */

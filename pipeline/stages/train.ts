@@ -55,10 +55,9 @@ export const trainStage: Stage = {
 
     const backend = await selectBackend({ preference: params.train.backend, log });
     // train.flagged: drop: leave out the labels confident learning finds likely wrong (docs/metrics.md).
-    const flagged =
-      params.train.flagged === 'drop'
-        ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log })
-        : new Set<string>();
+    const found =
+      params.train.flagged === 'drop' ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log }) : null;
+    const flagged = found?.ids ?? new Set<string>();
     const dropped = [...trainObjects, ...validationObjects].filter((o) => flagged.has(o.id)).length;
     if (dropped > 0) {
       trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
@@ -149,6 +148,7 @@ export const trainStage: Stage = {
       epochs: history.epochs,
       history: historyForInfo(history),
       ...(history.l2 === undefined ? {} : { l2: history.l2 }),
+      ...(found ? { flagged: { l2: found.l2, ids: [...found.ids].sort() } } : {}),
       // The model card says how it was fitted (iterations, how L2 was chosen) from this.
       ...(history.lbfgs === undefined ? {} : { lbfgs: history.lbfgs }),
       trainCount: trainObjects.length,

@@ -22,6 +22,12 @@ import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.t
  * learn from every label too, take it.
  */
 
+/**
+ * How train.flagged: drop finds the labels to leave out, in the train stage's fingerprint: a model trained by another
+ * rule (before, each fold model chose its own L2) is trained again.
+ */
+export const FLAGGED_RULE = 'the evaluate stage’s folds, every fold model with the L2 chosen on every training label';
+
 /** What train.flagged: drop leaves out, and the L2 its fold models took. */
 export interface FlaggedLabels {
   /** Ids of the labelled objects confident learning flags (test objects among them stay in the test split). */

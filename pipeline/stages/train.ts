@@ -2,12 +2,13 @@ import path from 'node:path';
 import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
+import { labelledObjects } from '../evaluate/oof.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
 import { type HeadHistory, historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
 import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
-import { flaggedLabels } from '../review/flagged.ts';
+import { FLAGGED_RULE, flaggedLabels } from '../review/flagged.ts';
 import type { Dataset, DatasetObject, LeftOut, ModelInfo } from '../types.ts';
 import { hashJson } from './graph.ts';
 import type { Stage } from './stage.ts';
@@ -28,8 +29,20 @@ export const trainStage: Stage = {
     after: ['dataset'],
   },
   outs: ['.vitrine/model'],
-  async fingerprint({ ws }) {
-    return trainInputs(await readDataset({ ws }).catch(() => null));
+  async fingerprint({ ws, params }) {
+    const dataset = await readDataset({ ws }).catch(() => null);
+    if (params.train.flagged !== 'drop') return trainInputs(dataset);
+    // train.flagged: drop cross-validates every labelled object (the test split's too) with the evaluate
+    // stage's folds and sample to find the labels to leave out: those, and how they are found, shape the model.
+    const { folds, cv_max_objects } = params.evaluate;
+    return {
+      ...(trainInputs(dataset) as object),
+      flagged: {
+        rule: FLAGGED_RULE,
+        evaluate: { folds, cv_max_objects },
+        labelled: dataset ? hashJson(labelledObjects(dataset).map((o) => `${o.imageMd5} ${o.label}`)) : null,
+      },
+    };
   },
   async run({ ws, params, log }) {
     const dataset = await readDataset({ ws });

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { FLAGGED_RULE } from '../../pipeline/review/flagged.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
@@ -145,5 +146,34 @@ describe('train stage inputs: exactly what the model reads', () => {
     // D is the fourth object: the test split.
     await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace('D,coin', 'D,vessel'));
     expect(await run()).toEqual(['dataset']);
+  });
+
+  it('with train.flagged: drop, retrains when a test object is relabelled or the cross-validation changes', async () => {
+    // The labels to leave out are found by cross-validating every labelled object, the test split's too.
+    const drop = defaultParams();
+    drop.train.flagged = 'drop';
+    expect(await run(drop)).toEqual(['dataset', 'train']);
+    await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace('D,coin', 'D,vessel'));
+    expect(await run(drop)).toEqual(['dataset', 'train']);
+    drop.evaluate.folds = 3;
+    expect(await run(drop)).toEqual(['train']);
+    drop.evaluate.cv_max_objects = 4;
+    expect(await run(drop)).toEqual(['train']);
+    expect(await run(drop)).toEqual([]);
+    // With flagged: keep, neither is read.
+    const keep = structuredClone(drop);
+    keep.train.flagged = 'keep';
+    expect(await run(keep)).toEqual(['train']);
+    keep.evaluate.folds = 4;
+    expect(await run(keep)).toEqual([]);
+  });
+
+  it('with train.flagged: drop, fingerprints how the labels to leave out are found (a new rule retrains)', async () => {
+    const drop = defaultParams();
+    drop.train.flagged = 'drop';
+    await run(drop);
+    const ctx = { ws, params: drop, log: memoryLogger(), clock: systemClock, env: {} };
+    expect(await trainStage.fingerprint!(ctx)).toMatchObject({ flagged: { rule: FLAGGED_RULE } });
+    expect(await trainStage.fingerprint!({ ...ctx, params: defaultParams() })).not.toHaveProperty('flagged');
   });
 });

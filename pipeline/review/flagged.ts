@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { listWords } from '../data/ops.ts';
 import { cvLearnSample, sharesOneL2 } from '../evaluate/collection-cv.ts';
 import { crossValidate, embedObjects, labelledObjects, oofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
@@ -6,7 +7,7 @@ import { embedImages } from '../model/embed.ts';
 import { chooseL2, type LabelledVectors, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { Dataset } from '../types.ts';
+import type { Dataset, Split } from '../types.ts';
 import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.ts';
 
 /*
@@ -157,4 +158,43 @@ export function flaggedIds({ review, log }: { review: ReviewFile; log: Logger })
     return new Set();
   }
   return new Set(review.items.filter((i) => i.confident).map((i) => i.id));
+}
+
+/**
+ * The run log's words when the labels review.json flags outside the test split are not the ones training left out
+ * (train.flagged: drop, model-info.json `flagged.ids`), naming both kinds; null when they are the same, as they are
+ * by construction unless the evaluate stage's fold models learnt from other objects than training's search did.
+ */
+export function flaggedDifferWords({
+  left,
+  review,
+  splitOf,
+}: {
+  left: string[];
+  review: ReviewFile;
+  splitOf: Map<string, Split>;
+}): string | null {
+  const trained = (id: string) => splitOf.get(id) === 'train' || splitOf.get(id) === 'validation';
+  const out = new Set(left.filter(trained));
+  const flagged = new Set(review.items.filter((i) => i.confident && trained(i.id)).map((i) => i.id));
+  const learnt = [...flagged].filter((id) => !out.has(id)).sort();
+  const kept = [...out].filter((id) => !flagged.has(id)).sort();
+  if (learnt.length === 0 && kept.length === 0) return null;
+  const ids = (list: string[]) => listWords(list, { max: 10 });
+  const one = (list: string[], single: string, several: string) =>
+    `${ids(list)} ${list.length === 1 ? single : several}`;
+  const parts = [
+    ...(learnt.length
+      ? [one(learnt, 'is flagged but the model learnt from it', 'are flagged but the model learnt from them')]
+      : []),
+    ...(kept.length
+      ? [one(kept, 'was left out of training but is not flagged', 'were left out of training but are not flagged')]
+      : []),
+  ];
+  return (
+    `The labels \`vitrine review\` flags differ from the labels training left out (train.flagged: drop): ` +
+    `${parts.join('; ')}. The check of every label here learnt from other objects than the check before training did ` +
+    '(in a collection larger than evaluate.cv_max_objects, a pull request’s changed labels are always learnt from ' +
+    'here). The model was trained without the labels left out then; the list is the check made now.'
+  );
 }

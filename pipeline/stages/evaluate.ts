@@ -42,6 +42,7 @@ import { findVersion, type Headline, readRegistry, unknownVersion } from '../reg
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
 import type { TestPrediction } from '../report/types.ts';
+import { flaggedDifferWords } from '../review/flagged.ts';
 import { labelsThatMayBeWrong, reasonOf, reviewFromOof } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
@@ -507,6 +508,17 @@ export const evaluateStage: Stage = {
     const review = oof
       ? reviewFromOof({ oof, vectors: await oofVectors({ ws, params, info: candidateInfo, dataset, oof, log }) })
       : null;
+    // train.flagged: drop: the labels training left out are the ones the list flags, unless the folds learnt from
+    // other objects than training's search did; then the run log names them (a museum reads "trained without them").
+    const differ =
+      review && candidateInfo.flagged
+        ? flaggedDifferWords({
+            left: candidateInfo.flagged.ids,
+            review,
+            splitOf: new Map(dataset.objects.map((o) => [o.id, o.split])),
+          })
+        : null;
+    if (differ) log.warn(differ);
     const publication = oof
       ? publicationEstimate({
           y: oof.objects.map((o) => labels.indexOf(o.label)),

@@ -254,6 +254,56 @@ describe('evaluate stage', () => {
     off.evaluate.baseline = 'none';
     expect(await evaluateStage.fingerprint!({ ...ctx, params: off })).toEqual({ baseline: null, ...folds });
   });
+
+  it('with train.flagged: drop, flags in review.json exactly the labels training left out (a sample too)', async () => {
+    // More labelled objects than evaluate.cv_max_objects: training's search for labels to leave out learns from the
+    // same stratified sample as the evaluate stage's fold models, and they take the same L2.
+    const drop = structuredClone(params);
+    drop.train.flagged = 'drop';
+    drop.evaluate.cv_max_objects = 20;
+    const log = memoryLogger();
+    await trainStage.run({ ...ctx, params: drop, log });
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    expect(drop.train.l2_choices).toContain(info.flagged!.l2);
+    await evaluateStage.run({ ...ctx, params: drop, log });
+    const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
+    const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    expect(oof.sample?.objects).toBe(20);
+    console.log(`flagged: drop on the small demo: ${info.flagged!.ids.length} left out (${info.flagged!.ids})`);
+    expect(
+      review.items
+        .filter((i) => i.confident)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(info.flagged!.ids);
+    expect(log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringContaining(`take the L2 the labels left out of training were found with (${info.flagged!.l2})`),
+    );
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).not.toContainEqual(
+      expect.stringContaining('differ from the labels training left out'),
+    );
+    // Were they ever to differ (a pull request changing labels in a large collection: the evaluate stage's sample
+    // always takes in the changed labels, training's cannot know them), the run log says which, by name.
+    const dataset = await readDataset({ ws });
+    const notFlagged = dataset.objects.find(
+      (o) => o.split === 'train' && o.label !== null && !info.flagged!.ids.includes(o.id),
+    )!;
+    const [first, ...rest] = info.flagged!.ids.filter(
+      (id) => dataset.objects.find((o) => o.id === id)!.split !== 'test',
+    );
+    const other = { ...info, flagged: { ...info.flagged!, ids: [...rest, notFlagged.id].sort() } };
+    await writeFile(path.join(ws.model, 'model-info.json'), JSON.stringify(other));
+    const again = memoryLogger();
+    await evaluateStage.run({ ...ctx, params: drop, log: again });
+    const warned = again.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warned).toContainEqual(expect.stringContaining('differ from the labels training left out'));
+    const words = warned.find((w) => w.includes('differ from the labels training left out'))!;
+    console.log(words);
+    expect(words).toContain(`${first} is flagged but the model learnt from it`);
+    expect(words).toContain(`${notFlagged.id} was left out of training but is not flagged`);
+    await trainStage.run(ctx);
+    await evaluateStage.run(ctx);
+  }, 240_000);
 });
 
 describe('train stage after an image was replaced', () => {

@@ -165,6 +165,37 @@ export const DVCIGNORE =
   'https://dvc.org/doc/user-guide/dvcignore\n';
 
 /**
+ * A folder remote outside the repository whose parent folder is missing: refused, not made with its parents. A typo in
+ * a share's path, or a share that is not mounted (/mnt/share/vitrine with no /mnt/share), would otherwise put the only
+ * copy of the images on this computer's own disk without a word (an outside tester). A folder inside the repository
+ * (the default, .vitrine-remote) is made as before. `url` is a folder relative to `root`, or an s3:// address.
+ */
+export async function remoteParentMissing({
+  root,
+  url,
+}: {
+  root: string;
+  url: string;
+}): Promise<VitrineError | undefined> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  const absRoot = path.resolve(root);
+  const folder = path.resolve(absRoot, url);
+  const inside = path.relative(absRoot, folder);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+  const { stat } = await import('node:fs/promises');
+  const parent = path.dirname(folder);
+  if (await stat(parent).catch(() => undefined)) return undefined;
+  return new VitrineError(
+    'REMOTE_FOLDER_MISSING',
+    `The data remote's folder ${folder} cannot be made: the folder it would go in, ${parent}, does not exist. ` +
+      'If it is a network share or a drive, it is not mounted (or its path has a typo): mount it, or correct the ' +
+      `path, then run the command again. If it is meant to be new, make it first (mkdir -p ${parent}). Nothing was ` +
+      'written.',
+    { dir: parent, url },
+  );
+}
+
+/**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
  * A local `remoteUrl` may be absolute (written as it is) or relative to `root` (written relative to `.dvc/`), as DVC
  * does.
@@ -192,6 +223,8 @@ export async function initData({
   const { mkdir, writeFile, access } = await import('node:fs/promises');
   // The remote's folder first: one that cannot be made (no permission) leaves the config as it was.
   const folder = /^[a-z][a-z0-9+.-]*:\/\//i.test(remoteUrl) ? undefined : path.resolve(absRoot, remoteUrl);
+  const missing = await remoteParentMissing({ root: absRoot, url: remoteUrl });
+  if (missing) throw missing;
   const createdFolder = folder ? await mkdir(folder, { recursive: true }) : undefined;
   await mkdir(dvcDir, { recursive: true });
   const ensure = async (file: string, text: string) => {

@@ -5,6 +5,7 @@ import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { aboveHeaderNote } from '../collection/export.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
+import { remoteParentMissing } from '../data/config.ts';
 import { plural } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Whereabouts } from '../log.ts';
@@ -151,6 +152,9 @@ docs/actions.md, "Upgrading the workflows".`,
       ask?.close();
     }
     if (!choices.columns.id) throw noIdError(proposal);
+    // Before anything is written: a remote folder whose parent is missing (a share not mounted) is not made.
+    const remoteMissing = await remoteParentMissing({ root: ctx.ws.root, url: choices.remote.url });
+    if (remoteMissing) throw remoteMissing;
     const made = !(await stat(ctx.ws.root).catch(() => undefined));
     const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
     const git = path.resolve(cwd) === ctx.ws.root ? 'git' : `git -C ${pathFrom({ cwd, folder: ctx.ws.root })}`;
@@ -372,6 +376,13 @@ function pushSteps({
     case 'folder':
       return [
         `  Make the folder ${url} reachable and writable, or correct the url in .dvc/config; then send the images:`,
+        push,
+        stage,
+      ];
+    case 'full':
+      return [
+        `  Free some space on the disk that holds ${url} (or move the remote: correct the url in .dvc/config); ` +
+          'then send the rest of the images:',
         push,
         stage,
       ];

@@ -30,7 +30,7 @@ import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './in
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';
 import { initMarker, unfinishedInit } from './unfinished.ts';
-import { copyWorkflows, holdsVitrineActions, noActionsWarning } from './workflows.ts';
+import { copyWorkflows, holdsVitrineActions, noActionsWarning, workflowMark } from './workflows.ts';
 
 /*
  * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
@@ -273,7 +273,7 @@ export interface InitResult {
   pushRefused?: PushRefusal;
 }
 
-export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder';
+export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full';
 
 /** How far init has got: `written` once the repository is whole and only the images' push is left. */
 export interface InitWhereabouts extends Whereabouts {
@@ -287,6 +287,8 @@ function pushRefusal(error: unknown): PushRefusal | undefined {
   if (code === 'REMOTE_ACCESS_DENIED') return 'key';
   if (code === 'REMOTE_NO_CREDENTIALS') return 'no-key';
   if (code === 'REMOTE_FOLDER_MISSING' || code === 'REMOTE_NOT_WRITABLE') return 'folder';
+  // A full disk does not empty itself either (an outside tester: exit 0 with 20 of 59 images not sent).
+  if (code === 'REMOTE_DISK_FULL') return 'full';
   return undefined;
 }
 
@@ -439,7 +441,7 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
-  const workflows = await writeWorkflows({ root, actions: choices.actions, log });
+  const workflows = await writeWorkflows({ root, actions: choices.actions, log, unfinished });
   written.push(...workflows.written);
   const readme = museumReadme({
     name: choices.name,
@@ -556,10 +558,13 @@ async function writeWorkflows({
   root,
   actions,
   log,
+  unfinished = false,
 }: {
   root: string;
   actions?: string;
   log: Logger;
+  /** An init stopped halfway wrote some: those are this init's own, staged with the rest. */
+  unfinished?: boolean;
 }): Promise<{ written: string[]; kept: string[] }> {
   const ref = actions ?? (await vitrineActionsRef());
   // A branch or tag can move: what runs on the museum's runner (with write access, for promote) would change
@@ -568,7 +573,16 @@ async function writeWorkflows({
   // Copying Vitrine's actions/ folder alone, as init once advised, left workflows whose install fails (npm ci with
   // no package-lock.json): only a whole copy of Vitrine runs ./actions/….
   else if (!(await holdsVitrineActions(root))) log.warn(await noActionsWarning({ root }));
-  return copyWorkflows({ root, ref });
+  const copied = await copyWorkflows({ root, ref });
+  if (!unfinished) return copied;
+  // An outside tester: after Ctrl-C and the same init again, "the 7 workflows were already there (kept)" and none
+  // was staged, so the first commit went to GitHub without them. Those with Vitrine's mark are init's own.
+  const ours: string[] = [];
+  for (const file of copied.kept) {
+    const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
+    if (workflowMark(text)) ours.push(file);
+  }
+  return { written: [...copied.written, ...ours], kept: copied.kept.filter((f) => !ours.includes(f)) };
 }
 
 /** A branch or tag as the actions' version: said to move. */

@@ -38,8 +38,8 @@ export async function refuseUnfinishedInit({ ws }: { ws: Workspace }): Promise<v
   if (!(await exists(marker))) return;
   throw new VitrineError(
     'INIT_INTERRUPTED',
-    'vitrine init did not finish in this folder, so the collection is only half made (no data.dvc or git ' +
-      'repository yet). Nothing was run. Run the same vitrine init command again: it does the unfinished steps ' +
+    'vitrine init did not finish in this folder, so the collection is only half made (not yet recorded in ' +
+      'data.dvc and staged for its first commit). Nothing was run. Run the same vitrine init command again: it does the unfinished steps ' +
       'again. Then run this again.',
     { file: path.relative(ws.root, marker) },
   );

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,6 +112,11 @@ describe('vitrine init in a folder an earlier init left half made', () => {
     expect(await exists(path.join(museum, 'data.dvc'))).toBe(true);
     expect(await exists(path.join(museum, '.git'))).toBe(true);
     expect(await exists(path.join(museum, '.vitrine', 'init-unfinished'))).toBe(false);
+    // The killed init had written the workflows: they are this init's own, staged with the rest (an outside tester's
+    // first commit went to GitHub without them, "already in .github/workflows (kept as they are)").
+    expect(again.messages).not.toContain('already in .github/workflows');
+    const staged = execFileSync('git', ['diff', '--cached', '--name-only'], { cwd: museum, encoding: 'utf8' });
+    expect(staged.split('\n').filter((f) => f.startsWith('.github/workflows/')).length, staged).toBeGreaterThan(3);
     // Finished: a third init refuses, as for any collection.
     const third = await vitrine(['init', '--from', from], museum);
     expect(third.code).toBe(1);

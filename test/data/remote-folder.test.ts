@@ -145,6 +145,8 @@ describe('a local remote whose folder is missing', () => {
       out: () => {},
     };
     const init = dataCommands.find((c) => c.name === 'data init');
+    // The share is mounted: the folder it goes in is there (a missing one is refused, test/init/remote-folder).
+    await mkdir(path.dirname(share), { recursive: true });
     await init?.run(ctx, { values: { name: 'share' }, positionals: [share] });
     expect((await stat(share)).isDirectory()).toBe(true);
     expect(log.lines.map((l) => l.message)).toContain(`Made the folder ${share} to hold the images.`);

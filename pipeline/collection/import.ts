@@ -428,6 +428,8 @@ async function importInto({
   const notFound = new Set<number>();
   // Rows refused for an image that is a link leading outside the images folder: said together (linkedOutMessage).
   const linkedOut: LinkedOut[] = [];
+  /** Rows refused for an absolute image path: said once with the folder they share, when there are several. */
+  const absolutePaths: { problem: ImportProblem; cell: string }[] = [];
   let previous: Promise<Map<string, CollectionObject>> | undefined;
   const previousObjects = () => (previous ??= previousTable({ ws, log }));
   const previousImage = async (id: string): Promise<string> => {
@@ -564,6 +566,7 @@ async function importInto({
       } else if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         if (found.linkedOut) linkedOut.push({ problem: problems.at(-1)!, cell, ...found.linkedOut });
+        if (found.absolute) absolutePaths.push({ problem: problems.at(-1)!, cell });
         continue;
       } else if ('missing' in found) {
         // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
@@ -717,7 +720,12 @@ async function importInto({
     linkedOut.length > 1
       ? await linkedOutMessage({ rows: linkedOut, imageRoot, name, all: refused.length })
       : undefined;
-  const grouped = new Set(linked ? linkedOut.map((l) => l.problem) : []);
+  // Every image path absolute (an export from a Windows collection system): one message, with the folder they share.
+  const absolute = absolutePaths.length > 1 ? absolutePathsMessage({ rows: absolutePaths, name }) : undefined;
+  const grouped = new Set([
+    ...(linked ? linkedOut.map((l) => l.problem) : []),
+    ...(absolute ? absolutePaths.map((a) => a.problem) : []),
+  ]);
   // Most images missing (a wrong --images folder, an unfinished copy) is said before any other refusal, and the
   // per-row notes are then not printed. Rows refused for their image (not missing) are the refusal's, below.
   const found = accepted.filter((a) => a.source).length;
@@ -759,6 +767,7 @@ async function importInto({
   // When import fails, the error below lists the first refused rows: each row is said once, not also as a warning.
   const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
   if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
+  if (absolute && !failing) log.warn(absolute.message, { file: name, line: absolute.line });
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   // A phone's photos come by the hundred: how many, said once, beside the rows.
   const phone = problems.filter((p) => (p.refused || p.imageRefused) && p.message.includes(HEVC_REFUSED));
@@ -774,14 +783,19 @@ async function importInto({
   if (failing) {
     const listed = [
       ...(linked ? [`  ${linked.message.split('\n').join('\n  ')}`] : []),
+      ...(absolute ? [`  ${absolute.message}`] : []),
       ...singleRefused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`),
     ];
     const more = singleRefused.length > 5 ? [`  … and ${singleRefused.length - 5} more (listed above)`] : [];
     throw new VitrineError(
       'IMPORT_INVALID',
       `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed ` +
-        `(import.on_invalid is "fail"):\n${[...listed, ...more].join('\n')}\nFix ` +
-        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or ${skipHint} to import the other rows.`,
+        `(import.on_invalid is "fail"):\n${[...listed, ...more].join('\n')}\n` +
+        // Skipping them would import no image at all: only the export's paths can be mended.
+        (absolute && absolutePaths.length === refused.length
+          ? 'Mend the image paths in the export as said above, then run it again.'
+          : `Fix ${refused.length === 1 ? 'the row' : 'these rows'} in the export, or ${skipHint} to import the ` +
+            'other rows.'),
       { file: name, line: refused[0]!.line },
     );
   }
@@ -1309,6 +1323,8 @@ export async function findImage({
       linkedOut?: { relative: string; to: string };
       /** The path is safe, the file cannot be used: unreadable, empty, not an image, a phone's HEIC. */
       unusable?: true;
+      /** An absolute path (C:\Collections\Photos\a.jpg): a folder of the computer the export was made on. */
+      absolute?: true;
     }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
@@ -1322,7 +1338,10 @@ export async function findImage({
   }
   if (relative.includes('\0')) return { refused: 'contains a NUL character' };
   if (path.isAbsolute(relative) || /^[a-z]:\//i.test(relative)) {
-    return { refused: 'is an absolute path: give image paths relative to the images folder (--images).' };
+    return {
+      refused: 'is an absolute path: give image paths relative to the images folder (--images).',
+      absolute: true,
+    };
   }
   let file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
@@ -1450,6 +1469,41 @@ async function unreadableWords({
 }
 
 /** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
+/**
+ * Rows whose image is an absolute path, said once: how many, the folder they all start with (the longest one
+ * shared, as the export writes it), and how to mend the export. An outside tester's 60 identical warnings ended
+ * on "--on-invalid skip to import the other rows", when there were none.
+ */
+function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; cell: string }[]; name: string }): {
+  message: string;
+  line: number;
+} {
+  const parts = rows.map((r) => r.cell.split(/(?<=[\\/])/));
+  let shared = 0;
+  while (
+    shared < parts[0]!.length - 1 &&
+    parts.every((p) => p.length - 1 > shared && p[shared]!.toLowerCase() === parts[0]![shared]!.toLowerCase())
+  )
+    shared++;
+  const prefix = parts[0]!.slice(0, shared).join('');
+  const lines = rows.map((r) => String(r.problem.line));
+  const start = prefix
+    ? `all start with "${prefix}", a folder of the computer the export was made on`
+    : 'name folders of the computer the export was made on';
+  const mend = prefix
+    ? `Copy that folder to this computer, give it with --images (import.images in params.yaml), and remove ` +
+      `"${prefix}" from the image column of ${name} (a spreadsheet's Find and Replace does it), so that the paths ` +
+      'are relative to it'
+    : 'Copy the images to one folder on this computer, give it with --images (import.images in params.yaml), and ' +
+      `make the image column of ${name} name each file relative to that folder`;
+  return {
+    message:
+      `${rows.length} image paths in ${name} are absolute (lines ${sample(lines, 10)}): they ${start}. Import reads ` +
+      `images only from the images folder. ${mend}.`,
+    line: rows[0]!.problem.line,
+  };
+}
+
 export const HEVC_REFUSED =
   "is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC support. " +
   'Export it as JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) and name the JPEG file in the export.';

@@ -170,4 +170,16 @@ describe('guessing the columns of exports in other languages', () => {
     const [id, image, label, title, date, maker, description] = header;
     expect(guess(header)).toMatchObject({ id, image, label, title, date, maker, description });
   });
+
+  // An outside tester's French export: "No label column", then "The vocabulary needs at least two labels".
+  it.each([
+    ['French', ["Numéro d'inventaire", 'Fichier', 'Désignation', 'Titre', 'Matériaux', 'Département', 'Droits']],
+    ['German', ['Inventarnummer', 'Bild', 'Objektbezeichnung', 'Titel', 'Material/Technik', 'Abteilung', 'Rechte']],
+    ['Dutch', ['Objectnummer', 'Afbeelding', 'Objectnaam', 'Titel', 'Materiaal', 'Afdeling', 'Rechten']],
+    ['Spanish', ['Inventario', 'Imagen', 'Clasificación', 'Título', 'Materiales', 'Departamento', 'Derechos']],
+    ['Italian', ['Inventario', 'Immagine', 'Definizione', 'Titolo', 'Materia e tecnica', 'Dipartimento', 'Diritti']],
+  ])('maps a %s export’s object type, materials, department and rights', (_language, header) => {
+    const [id, image, label, title, medium, department, rights] = header;
+    expect(guess(header)).toMatchObject({ id, image, label, title, medium, department, rights });
+  });
 });

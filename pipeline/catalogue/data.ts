@@ -47,6 +47,7 @@ import { nearestNeighbours } from './neighbours.ts';
 import { labelMayBeWrong, reviewSummary } from './pages.ts';
 import { isPhotoProblem, namedImages, photoProblemsOf } from './photo-problems.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
+import { plainText } from './plain-text.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
 import {
   humanise,
@@ -184,7 +185,19 @@ export async function buildCatalogueData({
   };
   // Objects on lines of labels.csv that disagree (the dataset stage leaves them unlabelled): staff keep one line.
   const disagreeing = new Set(issues.filter((i) => i.code === 'LABEL_DUPLICATE' && i.object).map((i) => i.object!));
-  for (const o of dataset.objects) {
+  for (const read of dataset.objects) {
+    // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts).
+    const o = {
+      ...read,
+      title: plainText(read.title),
+      maker: plainText(read.maker),
+      date: plainText(read.date),
+      department: plainText(read.department),
+      medium: plainText(read.medium),
+      creditLine: plainText(read.creditLine),
+      rights: plainText(read.rights),
+      description: plainText(read.description),
+    };
     const a = annotations.get(o.id);
     const images = [];
     for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {

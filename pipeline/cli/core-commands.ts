@@ -287,8 +287,10 @@ async function importUnderLock({
   if (filesRefused.length > 0)
     ctx.log.error(
       `${filesRefused.length} image file${filesRefused.length === 1 ? ' was' : 's were'} refused (listed above; ` +
-        `import.on_invalid is "skip"): ${filesRefused.length === 1 ? 'its object was' : 'their objects were'} ` +
-        'imported without them, or kept the image they had (' +
+        `import.on_invalid is "skip"): ` +
+        (filesRefused.length === 1
+          ? 'its object was imported without it, or kept the image it had ('
+          : 'their objects were imported without them, or kept the image they had (') +
         `${listWords(
           filesRefused.map((p) => p.object ?? `line ${p.line}`),
           { max: 5 },

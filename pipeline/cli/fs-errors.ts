@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf } from '../errors.ts';
 
@@ -60,6 +60,18 @@ function unwritableParent(e: Partial<FsError>): FsError | undefined {
   return undefined;
 }
 
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/** Bytes this user may still write on the disk that holds `dir`; undefined when the system does not say. */
+function freeBytesOn(dir: string): number | undefined {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Calls that create or replace the file at `dest` (the second path); the others act on `path`. */
 const TO_DEST = new Set(['link', 'symlink', 'rename', 'copyfile', 'cp']);
 const READS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'readlink', 'realpath', 'access']);
@@ -73,6 +85,7 @@ export function environmentProblem({
   root,
   command,
   afterwards,
+  freeBytes = freeBytesOn,
 }: {
   error: unknown;
   root: string;
@@ -80,6 +93,8 @@ export function environmentProblem({
   command: string;
   /** What to do once mended, instead of running `command` again ("then import again."). */
   afterwards?: string;
+  /** Bytes free for this user on the disk that holds a folder (passed in by tests; statfs by default). */
+  freeBytes?: (dir: string) => number | undefined;
 }): string | undefined {
   const e = environmentError(error);
   if (!e) return undefined;
@@ -96,7 +111,13 @@ export function environmentProblem({
   };
   // A folder that could not be made is in its parent; a file (Vitrine's temp file or not) is in its folder.
   const folder = written ? show(path.dirname(written)) : undefined;
-  const the = folder ? `the folder ${folder}` : 'a folder Vitrine writes to (the system did not say which)';
+  // No path from the system: a full disk is most often the repository's own (an outside tester), which can be seen.
+  const fullHere = !folder && FULL.has(e.code) && (freeBytes(root) ?? Number.POSITIVE_INFINITY) < 1024 * 1024;
+  const the = folder
+    ? `the folder ${folder}`
+    : fullHere
+      ? `the repository (${root})`
+      : 'a folder Vitrine writes to (the system did not say which)';
   const inRepository = written === undefined || show(written) !== written;
   switch (e.code) {
     case 'EROFS':

@@ -139,6 +139,20 @@ describe('the words, and what stays a bug', () => {
     );
   });
 
+  it('a full disk the system names no file of: the repository’s own disk when it is the full one', () => {
+    const error = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      syscall: 'write',
+    });
+    const full = environmentProblem({ error, root, command: 'run', freeBytes: () => 0 });
+    expect(full).toBe(
+      `The disk that holds the repository (${root}) is full (ENOSPC): Vitrine could not write there. ` +
+        'Free some space on it, then run "npx vitrine run" again.',
+    );
+    const elsewhere = environmentProblem({ error, root, command: 'run', freeBytes: () => 5e9 });
+    expect(elsewhere).toContain('a folder Vitrine writes to (the system did not say which)');
+  });
+
   it('anything else is left to the "did not expect" path', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'label')");
     expect(environmentProblem({ error: bug, root, command: 'run' })).toBeUndefined();

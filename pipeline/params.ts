@@ -296,6 +296,7 @@ export const evaluateParams = z
      * Smallest change, judged on every labelled object, in the average probability the model gives each
      * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
      * it is more than chance (a few new objects nudge every model a little). 19 corrected labels in 300: +0.09.
+     * The change over the objects relabelled counts too, when it goes the same way (pairedMeanTest).
      */
     min_change: fraction.default(0.01),
     /** How many least-confident objects to list. */

@@ -346,6 +346,12 @@ export interface Metrics extends ModelScores {
       minChange?: number;
       /** evaluate.alpha as the test used it, as for baseline.comparison.alpha (absent before: read as 0.05). */
       alpha?: number;
+      /**
+       * The objects relabelled (a label at the base and another now) and the mean probability each arm gives their
+       * labels now. Their own change counts against minChange too (the mean over every object shrinks a few labels
+       * put right with the collection's size). Absent: none relabelled, or a metrics.json written before.
+       */
+      relabelled?: { objects: number; candidate: number; baseline: number };
     };
   };
   /**

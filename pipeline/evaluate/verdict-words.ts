@@ -1,13 +1,48 @@
 import { between, pValue, signed } from '../report/markdown.ts';
 import type { Interval, Verdict } from '../types.ts';
 
+/** `comparison.relabelled`: the mean probability of the labels now over the objects relabelled, in each arm. */
+export interface Relabelled {
+  objects: number;
+  candidate: number;
+  baseline: number;
+}
+
+/**
+ * Whether a change is under `minChange` (evaluate.min_change), too small to matter whatever its p-value: the change
+ * over every object (`value`) is, and so is the change over the objects relabelled, or it goes the other way.
+ */
+export function tooSmall({
+  value,
+  minChange,
+  relabelled,
+}: {
+  value: number;
+  minChange: number;
+  relabelled?: Relabelled | undefined;
+}): boolean {
+  if (Math.abs(value) >= minChange) return false;
+  if (!relabelled) return true;
+  const own = relabelled.candidate - relabelled.baseline;
+  return !(Math.sign(own) === Math.sign(value) && value !== 0 && Math.abs(own) >= minChange);
+}
+
 /**
  * Why a verdict is "no detectable difference" though its p-value is small: the change was under evaluate.min_change.
  * Empty otherwise (and for files written before min_change). Said wherever the verdict is shown beside its p-value.
  */
-export function tooSmallWords(comparison: { difference: Interval; minChange?: number; verdict: Verdict }): string {
-  const { minChange, difference, verdict } = comparison;
-  if (minChange === undefined || verdict !== 'no detectable difference' || Math.abs(difference.value) >= minChange)
+export function tooSmallWords(comparison: {
+  difference: Interval;
+  minChange?: number;
+  verdict: Verdict;
+  relabelled?: Relabelled;
+}): string {
+  const { minChange, difference, verdict, relabelled } = comparison;
+  if (
+    minChange === undefined ||
+    verdict !== 'no detectable difference' ||
+    !tooSmall({ value: difference.value, minChange, relabelled })
+  )
     return '';
   // Digits enough that the change never prints as the threshold itself (0.0096 is "0.0096", not "0.010").
   const size = Math.abs(difference.value);
@@ -127,7 +162,7 @@ export function crossValidatedChange({ value, low, high }: Interval, { note }: {
  * difference" beside p = 0.002 read as a contradiction. The verdict itself is unchanged.
  */
 export function crossValidatedVerdict(
-  comparison: { difference: Interval; minChange?: number; verdict: Verdict },
+  comparison: { difference: Interval; minChange?: number; verdict: Verdict; relabelled?: Relabelled },
   /** The comparison's `before` (what the photographs said before the change): a better fit they did not support. */
   before?: LabelsBefore,
 ): {

@@ -50,6 +50,36 @@ describe('a change too small to matter (evaluate.min_change)', () => {
     expect(test(wrong, base, 0.01).verdict).toBe('worse');
     expect(test(nudged, base, 0.001).verdict).toBe('better');
   });
+
+  // Tester: an exact revert of 25 beads moved together to a wrong label, among 1,827 objects: +0.0096 on average over
+  // every object, p = 0.002, "too small to matter", while the 25 gained about +0.3 each.
+  it('counts the change over the objects relabelled, when it goes the same way as the change over every object', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => base[i % base.length]!);
+    // 12 objects relabelled, from 0.2 to 0.9 each: +0.0042 over the 2,000.
+    const fixed = many.map((p, i) => (i < 12 ? 0.9 : p));
+    const wrong = many.map((p, i) => (i < 12 ? 0.2 : p));
+    const relabelled = Array.from({ length: 12 }, (_, i) => i);
+    const test = (candidate: number[], baseline: number[], moved?: number[]) =>
+      paired({ candidate, baseline, minChange: 0.01, ...(moved ? { relabelled: moved } : {}) });
+    const alone = test(fixed, wrong);
+    expect(alone.difference.value).toBeLessThan(0.01);
+    expect(alone.pValue).toBeLessThan(0.05);
+    expect(alone.verdict).toBe('no detectable difference');
+    const judged = test(fixed, wrong, relabelled);
+    expect(judged.relabelled).toMatchObject({ objects: 12 });
+    expect(judged.relabelled!.candidate - judged.relabelled!.baseline).toBeCloseTo(0.7, 12);
+    expect(judged.verdict).toBe('better');
+    expect(test(wrong, fixed, relabelled).verdict).toBe('worse');
+    // The relabelled objects going the other way from the change over every object do not make it count.
+    const against = many.map((p, i) => (i < 12 ? 0.2 : p + 0.009));
+    const other = test(against, fixed, relabelled);
+    expect(other.difference.value).toBeGreaterThan(0);
+    expect(other.pValue).toBeLessThan(0.05);
+    expect(other.verdict).toBe('no detectable difference');
+    // Nor do a few objects relabelled whose own change is under the minimum too.
+    const slight = many.map((p, i) => p + (i < 12 ? 0.005 : 0.002));
+    expect(test(slight, many, relabelled).verdict).toBe('no detectable difference');
+  });
 });
 
 describe('trainingNoise', () => {

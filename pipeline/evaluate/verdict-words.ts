@@ -149,8 +149,12 @@ export function crossValidationWords({ k }: { k: number }): string {
 export function crossValidatedChange({ value, low, high }: Interval, { note }: { note?: string } = {}): string {
   // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
   // not zero gets the decimals that show it, and its range the same.
+  // Nor is a change under 0.01 written as 0.01: "+0.01, between +0.00 and +0.01" beside "under 0.01
+  // (evaluate.min_change)" for +0.0072 on the 1,827 Egyptian objects.
   let digits = 2;
-  while (digits < 6 && value !== 0 && Number(Math.abs(value).toFixed(digits)) === 0) digits++;
+  const shown = (d: number) => Number(Math.abs(value).toFixed(d));
+  while (digits < 6 && value !== 0 && (shown(digits) === 0 || (Math.abs(value) < 0.01 && shown(digits) >= 0.01)))
+    digits++;
   return low === high
     ? `${signed(value, digits)}, the same in every resample of the objects, so no range`
     : `${signed(value, digits)}, ${between(low, high, { digits })}${note ? ` (${note})` : ''}`;

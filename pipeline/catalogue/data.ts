@@ -8,6 +8,7 @@ import { objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
 import {
+  countedByRelabelled,
   crossValidatedChange,
   crossValidatedVerdict,
   crossValidationWords,
@@ -1159,7 +1160,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     change: crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') }),
     how: crossValidationWords(cv),
     verdictName: verdict.name,
-    why: c.verdict === 'no detectable difference' || labelsToCheck(cv) ? verdict.why : '',
+    why: c.verdict === 'no detectable difference' || labelsToCheck(cv) || countedByRelabelled(c) ? verdict.why : '',
   };
 }
 

@@ -8,6 +8,7 @@ import { outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
 import { macroF1Of, prepare } from './scores.ts';
 import {
+  countedByRelabelled,
   crossValidatedChange,
   crossValidatedVerdict,
   labelChangeWords,
@@ -42,7 +43,8 @@ export function crossValidatedSummary(cv: LabelChangeComparison): string {
   // A tester read "no detectable difference (p = 0.002" and "on all 300 labelled objects" (298 had a label now)
   // here after the report had been fixed to say otherwise.
   const verdict = crossValidatedVerdict(c, cv.before);
-  const why = c.verdict === 'no detectable difference' || labelsToCheck(cv) ? `: ${verdict.why}` : '';
+  const why =
+    c.verdict === 'no detectable difference' || labelsToCheck(cv) || countedByRelabelled(c) ? `: ${verdict.why}` : '';
   return (
     `on ${objects} (cross-validated, ${labelChangeWords(cv)} since ${cv.base.ref}` +
     `${(cv.removed ?? 0) > 0 ? `; scored ${scoredOn}` : ''}): ` +

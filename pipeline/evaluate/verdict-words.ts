@@ -28,6 +28,23 @@ export function tooSmall({
 }
 
 /**
+ * The objects relabelled, when they are what makes a change count: the change over every object is under
+ * evaluate.min_change (the other objects were not relabelled: a tester's revert of 25 beads among 1,827 objects was
+ * +0.007), theirs is not and goes the same way, and the verdict is better or worse. Null otherwise.
+ */
+export function countedByRelabelled(comparison: {
+  difference: Interval;
+  minChange?: number;
+  verdict: Verdict;
+  relabelled?: Relabelled;
+}): Relabelled | null {
+  const { minChange, difference, verdict, relabelled } = comparison;
+  if (minChange === undefined || !relabelled || verdict === 'no detectable difference') return null;
+  if (Math.abs(difference.value) >= minChange) return null;
+  return tooSmall({ value: difference.value, minChange, relabelled }) ? null : relabelled;
+}
+
+/**
  * Why a verdict is "no detectable difference" though its p-value is small: the change was under evaluate.min_change.
  * Empty otherwise (and for files written before min_change). Said wherever the verdict is shown beside its p-value.
  */
@@ -184,8 +201,15 @@ export function crossValidatedVerdict(
         `the model fits the labels now better, but the photographs point to the old label for ` +
         `${check.old} of the ${check.relabelled} objects relabelled`,
     };
-  if (verdict === 'better') return { name: 'better', why: 'the labels now fit the photographs better' };
-  if (verdict === 'worse') return { name: 'worse', why: 'the labels now fit the photographs worse' };
+  // A change under evaluate.min_change over every object that counts for the objects relabelled says so.
+  const moved = countedByRelabelled(comparison);
+  const counted = moved
+    ? `: over every object the change is under ${minChange} (evaluate.min_change) because only ` +
+      `${moved.objects} ${moved.objects === 1 ? 'object was' : 'were'} relabelled, and on ` +
+      `${moved.objects === 1 ? 'it' : 'them'} it is ${signed(moved.candidate - moved.baseline, 2)}`
+    : '';
+  if (verdict === 'better') return { name: 'better', why: `the labels now fit the photographs better${counted}` };
+  if (verdict === 'worse') return { name: 'worse', why: `the labels now fit the photographs worse${counted}` };
   const { low, high } = difference;
   // Both said, neither hidden: all of the range on one side of zero is more than chance, and a change under
   // evaluate.min_change is no difference whatever its p-value (pairedMeanTest).

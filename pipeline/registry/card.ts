@@ -4,6 +4,7 @@ import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
   chanceWords,
+  countedByRelabelled,
   crossValidatedChange,
   crossValidatedVerdict,
   crossValidationWords,
@@ -980,7 +981,9 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
         `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') })}, ` +
         `${pWords(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
-        (c.verdict === 'no detectable difference' || labelsToCheck(cv) ? `: ${verdict.why}.` : '.'),
+        (c.verdict === 'no detectable difference' || labelsToCheck(cv) || countedByRelabelled(c)
+          ? `: ${verdict.why}.`
+          : '.'),
       '',
     );
   }

@@ -7,12 +7,11 @@ import {
   labelsToCheck,
   levelled,
   scoredObjectsWords,
-  tooSmall,
 } from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
-import { attribute, link, num, pValue, safeUrl, shorten, signed, table, text } from './markdown.ts';
+import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -185,24 +184,14 @@ export function crossValidatedSection({
 
 /**
  * The objects relabelled, on their own: " On the 25 objects relabelled alone: 0.17 with the labels before and 0.54
- * with the labels now.", and, when the change over every object is under evaluate.min_change but theirs is not (a
- * few labels put right in a large collection: a tester's revert of 25 beads among 1,827 objects), why it counts.
- * Empty for a metrics.json written before, or with no object relabelled.
+ * with the labels now." (the verdict's words say when they are what makes a change count). Empty for a metrics.json
+ * written before, or with no object relabelled.
  */
 function relabelledWords(cv: NonNullable<Metrics['crossValidated']>): string {
-  const c = cv.comparison;
-  const r = c.relabelled;
+  const r = cv.comparison.relabelled;
   if (!r) return '';
   const of = r.objects === 1 ? 'the object relabelled' : `the ${r.objects} objects relabelled`;
-  const figures = ` On ${of} alone: ${num(r.baseline, 2)} with the labels before and ${num(r.candidate, 2)} with the labels now.`;
-  const min = c.minChange;
-  const value = c.difference.value;
-  if (min === undefined || Math.abs(value) >= min || tooSmall({ value, minChange: min, relabelled: r })) return figures;
-  return (
-    `${figures} Over every object the change is under ${min} (evaluate.min_change) because only ${r.objects} of ` +
-    `the ${cv.objects} ${r.objects === 1 ? 'was' : 'were'} relabelled; on ${r.objects === 1 ? 'it' : 'them'} ` +
-    `it is ${signed(r.candidate - r.baseline, 2)}, so it counts.`
-  );
+  return ` On ${of} alone: ${num(r.baseline, 2)} with the labels before and ${num(r.candidate, 2)} with the labels now.`;
 }
 
 /**

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
+import { compareLabelSets, crossValidatedSummary } from '../../pipeline/evaluate/label-change.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
+import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -93,14 +95,17 @@ describe('a few labels put right in a large collection', () => {
     expect(crossValidated.comparison.verdict).toBe('better');
     expect(json.verdict).toBe('better');
     expect(json.headline).toMatch(/^Better: the labels and the photographs agree better\./);
-    // The report says why a change under evaluate.min_change over every object counts.
+    // The report, the evaluate summary and the model card say why a change under evaluate.min_change counts.
     expect(markdown).toMatch(
       /On the 12 objects relabelled alone: 0\.\d\d with the labels before and 0\.\d\d with the labels now\./,
     );
-    expect(markdown).toContain(
-      'Over every object the change is under 0.01 (evaluate.min_change) because only 12 of the 1812 were relabelled;',
+    const why = new RegExp(
+      'the labels now fit the photographs better: over every object the change is under 0\\.01 ' +
+        '\\(evaluate\\.min_change\\) because only 12 were relabelled, and on them it is \\+0\\.\\d\\d',
     );
-    expect(markdown).toMatch(/ were relabelled; on them it is \+0\.\d\d, so it counts\./);
+    expect(markdown).toMatch(why);
+    expect(crossValidatedSummary(crossValidated)).toMatch(why);
+    expect(crossValidationCardLines({ crossValidated } as Metrics).join('\n')).toMatch(why);
   }, 300_000);
 
   it('the wrong move itself is one to check, not “No detectable difference”', async () => {

@@ -1237,6 +1237,26 @@ export const POINT_ZERO = 'a ".0" after a number';
 /** How idDifferences names an id a spreadsheet saved in scientific notation (100000 → 1.00E+05, 1E5). */
 export const SCIENTIFIC = 'scientific notation';
 
+/** How idDifferences names an id a spreadsheet took for a date and saved as one (2019/4/3 → 03/04/2019). */
+export const DATE = 'being saved as a date';
+
+/**
+ * A date-like id (a four-digit year first or last, and two other numbers, apart by "/", "-" or ".") as one key
+ * whatever the order and padding a spreadsheet saves a date in: 2019/4/3, 03/04/2019, 4/3/2019 and 2019-04-03 are
+ * all `2019-3-4`. Any other id is returned as it is.
+ */
+export function dateKey(id: string): string {
+  const match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
+  if (!match) return id;
+  const [, a, , b, c] = match as unknown as [string, string, string, string, string];
+  const yearFirst = a.length === 4 && c.length <= 2;
+  const yearLast = c.length === 4 && a.length <= 2;
+  if (!yearFirst && !yearLast) return id;
+  const [year, x, y] = yearFirst ? [a, b, c] : [c, a, b];
+  const [low, high] = [Number(x), Number(y)].sort((m, n) => m - n);
+  return `${year}-${low}-${high}`;
+}
+
 /**
  * The whole number an id in scientific notation stands for, as a spreadsheet saves a number it took an id for:
  * `1.00E+05`, `1E5`, `1,23E+05` (a comma where the locale writes one) → `100000`, `100000`, `123000`. Any other id,
@@ -1274,7 +1294,8 @@ export function scientificKey(shown: string): { key: string; digits: number } | 
 /**
  * How spreadsheets and scripts rewrite ids they take for numbers: scientific notation (100000 → 1.00E+05), leading
  * zeros dropped (00012 → 12), or a decimal written (12 → 12.0, pandas with an empty cell in the column), or the
- * zeros at the end of a number with a dot dropped (1987.10 → 1987.1). Tried only when no other form matches.
+ * zeros at the end of a number with a dot dropped (1987.10 → 1987.1), or a date-like id saved as a date
+ * (2019/4/3 → 03/04/2019). Tried only when no other form matches.
  */
 const NUMBER_FORMS: [string, (id: string) => string][] = [
   // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
@@ -1282,6 +1303,8 @@ const NUMBER_FORMS: [string, (id: string) => string][] = [
   [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
   [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, '$1')],
   [SHORTENED, (id) => shortenedNumber(id)],
+  // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
+  [DATE, (id) => dateKey(id)],
 ];
 
 /**

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
 import {
+  DATE,
   decodeText,
   ID_DIFFERENCES,
   idDifferences,
@@ -757,7 +758,11 @@ function keyHint({
     if (matches.length > 1) return undefined;
     const meant = matches[0]!;
     const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
-    const spreadsheet = zeros ? ' (a spreadsheet or script rewrote it as a number: keep the id column as text)' : '';
+    const spreadsheet = !zeros
+      ? ''
+      : how.includes(DATE)
+        ? ' (a spreadsheet took it for a date: keep the id column as text)'
+        : ' (a spreadsheet or script rewrote it as a number: keep the id column as text)';
     return {
       words: `it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`,
       meant,

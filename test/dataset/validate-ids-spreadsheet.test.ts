@@ -33,3 +33,24 @@ describe('labels.csv ids written another way', () => {
     expect(messageFor('0007')).toMatch(/check the id for a typo/);
   });
 });
+
+// An outside tester: "2019/4/3" saved from a spreadsheet as the date "03/04/2019" was one of "9 lines … name objects
+// that are not in data/objects.csv … most likely objects the last import's export left out", with no "Did you mean".
+describe('labels.csv ids a spreadsheet turned into dates', () => {
+  const dated = new Set(['2019/4/3', '2019/4/13', '2019/12/5', 'MPL 0001']);
+  const hintFor = (objectId: string) =>
+    checkLabels({ labels: [{ objectId, label: 'vase', line: 4 }], objectIds: dated, vocabulary: ['vase'], name: 'x' })
+      .issues[0]!.message;
+
+  it('suggests the id the date was made from, day first or month first', () => {
+    expect(hintFor('03/04/2019')).toMatch(/a date.*Did you mean "2019\/4\/3"\?/);
+    expect(hintFor('13/04/2019')).toMatch(/Did you mean "2019\/4\/13"\?/);
+    expect(hintFor('12/5/2019')).toMatch(/Did you mean "2019\/12\/5"\?/);
+    expect(hintFor('2019-04-03')).toMatch(/Did you mean "2019\/4\/3"\?/);
+  });
+
+  it('suggests nothing for a date of another year, or other numbers', () => {
+    expect(hintFor('03/04/2018')).toMatch(/check the id for a typo/);
+    expect(hintFor('03/05/2019')).toMatch(/check the id for a typo/);
+  });
+});

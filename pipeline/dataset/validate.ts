@@ -9,6 +9,7 @@ import {
   idKey,
   isEmptyRow,
   LABEL_COLUMNS,
+  NUMBER_DIFFERENCES,
   parseCsv,
   parseLabels,
   parseObjects,
@@ -248,6 +249,78 @@ export function isUnknownObjectIssue(
 ): issue is UnknownObjectIssue & { meant: string; hint: string } {
   const u = issue as UnknownObjectIssue;
   return issue.code === 'LABEL_UNKNOWN_OBJECT' && typeof u.meant === 'string' && typeof u.hint === 'string';
+}
+
+/**
+ * A labels.csv line whose id is an object's id as a spreadsheet saved it ("1" for "00001", "03/04/2019" for
+ * "2019/4/3", "1.0E+05" for "100000"), where that object has no label now: a broken edit, not a label removed.
+ */
+export interface SpreadsheetLoss {
+  /** The id as the line has it ("1"). */
+  id: string;
+  /** The object it was meant for ("00001"). */
+  meant: string;
+  line: number;
+}
+
+/**
+ * The staff labels a spreadsheet's rewriting of ids loses: each object (once) that a labels.csv line names by its id
+ * as a spreadsheet saved it (checkLabels' "Did you mean", by a spreadsheet's forms only: leading zeros, a date,
+ * scientific notation, ".0"), and that has no label now. The one count the evaluate stage's gate and log, the
+ * report's first line, its label section and the commit status say. Ids that match no object are not counted.
+ */
+export function spreadsheetLosses({
+  issues,
+  labelled,
+}: {
+  /** The dataset stage's issues (dataset.json). */
+  issues: readonly DatasetIssue[];
+  /** Whether the object has a label now (then the line lost nothing). */
+  labelled: (id: string) => boolean;
+}): SpreadsheetLoss[] {
+  const spreadsheet = new Set(NUMBER_DIFFERENCES);
+  const meant = new Set<string>();
+  const losses: SpreadsheetLoss[] = [];
+  for (const issue of issues) {
+    if (!isUnknownObjectIssue(issue) || issue.line === undefined || issue.object === undefined) continue;
+    if (meant.has(issue.meant) || labelled(issue.meant)) continue;
+    if (!idDifferences(issue.object, issue.meant).some((d) => spreadsheet.has(d))) continue;
+    meant.add(issue.meant);
+    losses.push({ id: issue.object, meant: issue.meant, line: issue.line });
+  }
+  return losses.sort((a, b) => a.line - b.line);
+}
+
+/** What to do about ids a spreadsheet changed, said after them. */
+export const SPREADSHEET_IDS_ADVICE =
+  'open labels.csv in a text editor (not a spreadsheet) and put the ids back as they were, or in the ' +
+  'spreadsheet format the id column as text before saving';
+
+/**
+ * The words for spreadsheetLosses, plain text: `short` for a commit status ('15 labels would be lost
+ * to ids a spreadsheet changed ("1" for "00001")'), `what` with the lines, `long` with what to do too. Undefined
+ * for none.
+ */
+export function spreadsheetLossWords({
+  losses,
+  labelsName = 'labels.csv',
+}: {
+  losses: readonly SpreadsheetLoss[];
+  labelsName?: string;
+}): { count: string; short: string; what: string; long: string } | undefined {
+  const first = losses[0];
+  if (!first) return undefined;
+  const one = losses.length === 1;
+  const count = `${losses.length} ${one ? 'label' : 'labels'} would be lost`;
+  const example = (l: SpreadsheetLoss) => `"${clip(l.id, 20)}" for "${clip(l.meant, 20)}"`;
+  const short = `${count} to ${one ? 'an id' : 'ids'} a spreadsheet changed (${example(first)})`;
+  const shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`);
+  const more = losses.length > 3 ? `, and ${losses.length - 3} more` : '';
+  const what =
+    `${count}: ${labelsName} ${one ? 'line names an object by its id' : 'lines name objects by their ids'} as a ` +
+    `spreadsheet changed ${one ? 'it' : 'them'} (${shown.join(', ')}${more}), so ${one ? 'that object has' : 'those objects have'} ` +
+    `no staff label: merged, ${one ? 'it' : 'they'} would be trained and published without ${one ? 'it' : 'them'}.`;
+  return { count, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
 }
 
 /** Whether a dataset.json issue is a label outside the vocabulary with what checkLabels keeps of it. */

@@ -1,5 +1,6 @@
 import { labelInList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
+import { type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
 import type { Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
 import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
@@ -194,6 +195,29 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
       'their lines in labels.csv, or take the labels out of collection.vocabulary if that is meant',
   };
   return { passed: false, checks: [...gate.checks, check] };
+}
+
+/** The gate check that fails when labels.csv names objects by ids a spreadsheet changed ("1" for "00001"). */
+export const SPREADSHEET_IDS_CHECK = 'no label lost to an id a spreadsheet changed';
+
+/**
+ * Labels lost to ids a spreadsheet changed (spreadsheetLosses: "1" for "00001", a date for 2019/4/3) fail the gate:
+ * a broken edit, not a labelling decision, and merged it would publish those objects without their staff label
+ * (a tester's Excel save passed as "no detectable difference"). Shown only when it fails.
+ */
+export function withSpreadsheetIdsCheck({
+  gate,
+  losses,
+}: {
+  gate: Metrics['gate'];
+  losses: readonly SpreadsheetLoss[];
+}): Metrics['gate'] {
+  const words = spreadsheetLossWords({ losses });
+  if (!words) return gate;
+  return {
+    passed: false,
+    checks: [...gate.checks, { name: SPREADSHEET_IDS_CHECK, passed: false, detail: words.long }],
+  };
 }
 
 /**

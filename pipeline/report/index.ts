@@ -6,7 +6,7 @@ import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
-import { agreedLabels, agreedLines, objectIdOf } from '../dataset/validate.ts';
+import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
@@ -459,10 +459,15 @@ export async function buildReport({
           objects: check.objects.map((o) => ({ ...o, title: changes.find((c) => c.id === o.id)?.title ?? '' })),
         }
       : undefined;
+  // Ids a spreadsheet changed ("1" for "00001"): labels lost by a broken edit, said first (the evaluate stage's count).
+  const labelledNow = new Set((dataset?.objects ?? []).flatMap((o) => (o.label === null ? [] : [o.id])));
+  const spreadsheetIds = dataset
+    ? spreadsheetLosses({ issues: dataset.issues, labelled: (id) => labelledNow.has(id) })
+    : [];
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
-    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate, labelsToCheck: toCheck })}`,
+    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate, labelsToCheck: toCheck, spreadsheetIds })}`,
     verdict,
     gate,
     catalogue,
@@ -498,6 +503,7 @@ export async function buildReport({
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),
+      ...(spreadsheetIds.length > 0 ? { spreadsheetIds } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',

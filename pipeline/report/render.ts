@@ -1,5 +1,6 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
+import { SPREADSHEET_IDS_ADVICE, type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import { chanceWords, levelled, pValueWords } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -74,10 +75,22 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
 };
 
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
-export function headline(report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'>): string {
+export function headline(
+  report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'> & {
+    /** The report's labels.spreadsheetIds: said first when there are any. */
+    spreadsheetIds?: SpreadsheetLoss[];
+  },
+): string {
   // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
   const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
   const gate = report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.';
+  // Staff labels an Excel save loses come first, whatever the scores say: they are what merging would break.
+  const lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
+  if (lost) {
+    const status = `${lost.short}. ${gate}`;
+    // Room for a prefix (gate changes, "Base settings (PR changes them): ") within GitHub's 140 characters.
+    return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+  }
   // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.
   if (c) return `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`;
   return `${VERDICT_WORDS[report.verdict]}. ${gate}`;
@@ -192,7 +205,18 @@ function verdictLine(
       : '';
   const check = checkWords(report);
   const verdict = `${VERDICT_WORDS[report.verdict]}${check ? `: ${check}` : ''}`;
-  return `${icon} **${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
+  // Ids a spreadsheet changed ("1" for "00001"): a broken edit, said before any score (a tester's Excel save was
+  // "✅ No detectable difference", its labels lost only in the table).
+  const lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
+  const opening = lost
+    ? `${report.gate.passed ? '⚠️' : '❌'} **${text(lost.what)}** To fix it, ${text(SPREADSHEET_IDS_ADVICE)}. `
+    : `${icon} `;
+  // The scores leave those objects out (a tester's test set shrank and macro-F1 rose): said before them.
+  const scoredWithout = lost ? 'Without those labels, the scores say: ' : '';
+  return (
+    opening +
+    `${scoredWithout}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`
+  );
 }
 
 /**
@@ -468,12 +492,19 @@ export function gateWords(s: string): string {
  * The label changes as the report says them: lines naming an object not in the collection are neither objects newly
  * labelled nor labels removed, and objects on lines that disagree are said apart from the labels removed.
  */
-export function labelCountsSaid({ changes, counts }: Pick<ReportJson['labels'], 'changes' | 'counts'>): {
+export function labelCountsSaid({
+  changes,
+  counts,
+  spreadsheetIds = [],
+}: Pick<ReportJson['labels'], 'changes' | 'counts' | 'spreadsheetIds'>): {
   changed: number;
   added: number;
   removed: number;
   disagreeing: number;
+  /** Lines naming an object not in the collection, but those of `spreadsheet`. */
   unknownIds: number;
+  /** Labels lost to ids a spreadsheet changed (spreadsheetLosses: the first line's and the evaluate stage's count). */
+  spreadsheet: number;
   /** Of `changed`, labels renamed (the same label under its new name). */
   renamed: number;
 } {
@@ -486,7 +517,18 @@ export function labelCountsSaid({ changes, counts }: Pick<ReportJson['labels'], 
   const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
   const renamed = changes.filter((c) => c.renamed).length;
-  return { changed: counts.changed, added, removed, disagreeing, unknownIds, renamed };
+  // Said as labels lost, once (the table's rows of those objects carry the same "Did you mean").
+  const lost = new Set(spreadsheetIds.map((l) => l.meant));
+  const retypedLost = changes.filter((c) => c.unknownId && c.kind === 'removed' && lost.has(c.id)).length;
+  return {
+    changed: counts.changed,
+    added,
+    removed,
+    disagreeing,
+    unknownIds: unknownIds - retypedLost,
+    spreadsheet: spreadsheetIds.length,
+    renamed,
+  };
 }
 
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
@@ -515,7 +557,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
     : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
-  const { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels);
+  const { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels);
   // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
   const renamed = changes.filter((c) => c.renamed).length;
   const changed = counts.changed - renamed;
@@ -527,6 +569,9 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     disagreeing > 0
       ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
         `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`
+      : '',
+    spreadsheet > 0
+      ? `${spreadsheet} ${pluralWord(spreadsheet, 'label')} lost to ids a spreadsheet changed (see the first line)`
       : '',
     unknownIds > 0
       ? `${unknownIds} ${unknownIds === 1 ? 'line names' : 'lines name'} an object id that is not in the collection, so ` +

@@ -1,3 +1,4 @@
+import type { SpreadsheetLoss } from '../dataset/validate.ts';
 import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
 import type { UnknownId } from './unknown-ids.ts';
@@ -336,6 +337,11 @@ export interface ReportJson {
      * "better" ('not comparable' instead). Absent otherwise.
      */
     labelLoss?: LabelLoss & { words: string };
+    /**
+     * Objects that labels.csv names by their ids as a spreadsheet changed them ("1" for "00001") and that have no
+     * label now (spreadsheetLosses, the evaluate stage's gate check): said first. Absent when none.
+     */
+    spreadsheetIds?: SpreadsheetLoss[];
   };
   lineage: {
     data: string;

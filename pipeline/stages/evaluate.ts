@@ -4,12 +4,13 @@ import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
 import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
+import { spreadsheetLosses, spreadsheetLossWords } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FOLD_RULE } from '../evaluate/crossval.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
-import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { labelLossOf, withLabelLossCheck, withSpreadsheetIdsCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
 import { renamed, renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
@@ -635,6 +636,13 @@ export const evaluateStage: Stage = {
       why: outOfCollectionMissing,
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
+    // labels.csv naming objects by ids a spreadsheet changed ("1" for "00001"): staff labels lost by a broken edit,
+    // which fails the gate (the report's first line says the same count, from the same function and dataset.json).
+    const labelledIds = new Set(dataset.objects.flatMap((o) => (o.label === null ? [] : [o.id])));
+    const spreadsheet = spreadsheetLosses({ issues: dataset.issues, labelled: (id) => labelledIds.has(id) });
+    const spreadsheetWords = spreadsheetLossWords({ losses: spreadsheet });
+    if (spreadsheetWords) log.warn(spreadsheetWords.long, { file: 'labels.csv', line: spreadsheet[0]!.line });
+    metrics.gate = withSpreadsheetIdsCheck({ gate: metrics.gate, losses: spreadsheet });
     if (baseline)
       metrics.gate = withSettingChanges({ gate: metrics.gate, changes: settingChanges, version: baseline.version });
     // The report says it beside the comparison, whether or not the gate passes.
@@ -677,6 +685,7 @@ export const evaluateStage: Stage = {
       unread,
       leftOut: leftOutIds.size,
       mayBeWrong: review ? labelsThatMayBeWrong(review).length : null,
+      spreadsheetLost: spreadsheet.length,
     });
     return { summary };
   },
@@ -693,11 +702,14 @@ export function evaluateSummary({
   unread,
   leftOut,
   mayBeWrong,
+  spreadsheetLost = 0,
 }: {
   metrics: Metrics;
   unread: number;
   leftOut: number;
   mayBeWrong: number | null;
+  /** Labels lost to ids a spreadsheet changed (spreadsheetLosses), the report's first line's count. */
+  spreadsheetLost?: number;
 }): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const f1 = metrics.macroF1;
@@ -732,6 +744,8 @@ export function evaluateSummary({
     );
   }
   if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (the image model could not use the photograph)`);
+  if (spreadsheetLost > 0)
+    parts.push(`${plural(spreadsheetLost, 'label')} lost to ids a spreadsheet changed in labels.csv`);
   parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
   // The same words and count as the catalogue's review page, where these are one part of the queue.
   if (mayBeWrong !== null) parts.push(`${plural(mayBeWrong, 'staff label')} that may be wrong`);

@@ -123,6 +123,9 @@ export const reportStage: Stage = {
       said.disagreeing > 0
         ? `, ${said.disagreeing} ${said.disagreeing === 1 ? 'object' : 'objects'} on lines with different labels`
         : '',
+      said.spreadsheet > 0
+        ? `, ${said.spreadsheet} ${said.spreadsheet === 1 ? 'label' : 'labels'} lost to ids a spreadsheet changed`
+        : '',
       said.unknownIds > 0
         ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
         : '',

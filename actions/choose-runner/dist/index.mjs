@@ -19070,6 +19070,14 @@ function wideEncoding(text2) {
 function count(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
+function dateKey(id) {
+  let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
+  if (!match) return id;
+  let [, a, , b, c] = match, yearFirst = a.length === 4 && c.length <= 2, yearLast = c.length === 4 && a.length <= 2;
+  if (!yearFirst && !yearLast) return id;
+  let [year, x, y] = yearFirst ? [a, b, c] : [c, a, b], [low, high] = [Number(x), Number(y)].sort((m, n) => m - n);
+  return `${year}-${low}-${high}`;
+}
 function scientificWhole(id) {
   let match = /^(\d+)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(id);
   if (!match) return id;
@@ -19118,7 +19126,7 @@ function shownAround(text2) {
   let from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
   return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
 }
-var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19143,13 +19151,15 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIEN
           id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
         )
       ]
-    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation";
+    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation", DATE = "being saved as a date";
     NUMBER_FORMS = [
       // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
       [SCIENTIFIC, (id) => scientificWhole(id)],
       [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
       [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-      [SHORTENED, (id) => shortenedNumber(id)]
+      [SHORTENED, (id) => shortenedNumber(id)],
+      // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
+      [DATE, (id) => dateKey(id)]
     ];
     NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
   }

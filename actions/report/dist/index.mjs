@@ -19546,6 +19546,14 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
 });
 
 // pipeline/collection/index.ts
+function dateKey(id) {
+  let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
+  if (!match) return id;
+  let [, a, , b, c] = match, yearFirst = a.length === 4 && c.length <= 2, yearLast = c.length === 4 && a.length <= 2;
+  if (!yearFirst && !yearLast) return id;
+  let [year, x, y] = yearFirst ? [a, b, c] : [c, a, b], [low, high] = [Number(x), Number(y)].sort((m, n) => m - n);
+  return `${year}-${low}-${high}`;
+}
 function scientificWhole(id) {
   let match = /^(\d+)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(id);
   if (!match) return id;
@@ -19555,7 +19563,7 @@ function scientificWhole(id) {
 function shortenedNumber(id) {
   return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
 }
-var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19579,13 +19587,15 @@ var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, NUMBE
           id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
         )
       ]
-    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation";
+    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation", DATE = "being saved as a date";
     NUMBER_FORMS = [
       // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
       [SCIENTIFIC, (id) => scientificWhole(id)],
       [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
       [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-      [SHORTENED, (id) => shortenedNumber(id)]
+      [SHORTENED, (id) => shortenedNumber(id)],
+      // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
+      [DATE, (id) => dateKey(id)]
     ];
     NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
   }
@@ -20296,6 +20306,73 @@ function editDistance2(a, b, limit) {
 
 // pipeline/evaluate/gate.ts
 init_ops();
+
+// pipeline/dataset/validate.ts
+init_sync2();
+
+// pipeline/collection/hidden-characters.ts
+var HIDDEN_CHARACTER_NAMES = {
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+  "\xAD": "soft hyphen",
+  "\xA0": "no-break space",
+  "\u202F": "narrow no-break space",
+  "\u2007": "figure space",
+  "\u2009": "thin space",
+  "\u3000": "ideographic space"
+};
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// pipeline/dataset/validate.ts
+init_collection();
+
+// pipeline/collection/value-limits.ts
+init_log();
+var MAX_LABEL_BYTES = 100;
+function overLimit({ value, most }) {
+  if (value.length * 3 <= most) return;
+  let bytes = Buffer.byteLength(value);
+  if (bytes <= most) return;
+  let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
+  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
+}
+var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
+
+// pipeline/dataset/validate.ts
+init_errors();
+init_log();
+var SPREADSHEET_IDS_ADVICE = "open labels.csv in a text editor (not a spreadsheet) and put the ids back as they were, or in the spreadsheet format the id column as text before saving";
+function spreadsheetLossWords({
+  losses,
+  labelsName = "labels.csv"
+}) {
+  let first = losses[0];
+  if (!first) return;
+  let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `"${clip(l.id, 20)}" for "${clip(l.meant, 20)}"`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
+  return { count: count2, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
+}
+var INVISIBLE3 = Object.fromEntries(
+  ["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
+    c,
+    HIDDEN_CHARACTER_NAMES[c]
+  ])
+), HYPHENS = {
+  "\u2010": "hyphen",
+  "\u2011": "non-breaking hyphen",
+  "\u2012": "figure dash",
+  "\u2013": "en dash",
+  "\u2014": "em dash",
+  "\u2212": "minus sign",
+  "\uFE63": "small hyphen-minus",
+  "\uFF0D": "fullwidth hyphen-minus"
+}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g, CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
@@ -36241,65 +36318,6 @@ ${fix}`;
 
 // pipeline/report/removed-objects.ts
 init_hash();
-
-// pipeline/dataset/validate.ts
-init_sync2();
-
-// pipeline/collection/hidden-characters.ts
-var HIDDEN_CHARACTER_NAMES = {
-  "\u200B": "zero-width space",
-  "\u200C": "zero-width non-joiner",
-  "\u200D": "zero-width joiner",
-  "\u200E": "left-to-right mark",
-  "\u200F": "right-to-left mark",
-  "\u2060": "word joiner",
-  "\uFEFF": "zero-width no-break space",
-  "\xAD": "soft hyphen",
-  "\xA0": "no-break space",
-  "\u202F": "narrow no-break space",
-  "\u2007": "figure space",
-  "\u2009": "thin space",
-  "\u3000": "ideographic space"
-};
-function characterCode(character) {
-  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-// pipeline/dataset/validate.ts
-init_collection();
-
-// pipeline/collection/value-limits.ts
-init_log();
-var MAX_LABEL_BYTES = 100;
-function overLimit({ value, most }) {
-  if (value.length * 3 <= most) return;
-  let bytes = Buffer.byteLength(value);
-  if (bytes <= most) return;
-  let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
-  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
-}
-var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
-
-// pipeline/dataset/validate.ts
-init_errors();
-init_log();
-var INVISIBLE3 = Object.fromEntries(
-  ["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
-    c,
-    HIDDEN_CHARACTER_NAMES[c]
-  ])
-), HYPHENS = {
-  "\u2010": "hyphen",
-  "\u2011": "non-breaking hyphen",
-  "\u2012": "figure dash",
-  "\u2013": "en dash",
-  "\u2014": "em dash",
-  "\u2212": "minus sign",
-  "\uFE63": "small hyphen-minus",
-  "\uFF0D": "fullwidth hyphen-minus"
-}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
-
-// pipeline/report/removed-objects.ts
 init_errors();
 var SHOWN_REMOVED = 5;
 function named2(o) {
@@ -36952,7 +36970,11 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
   "not scored": "Not scored: no labelled object is in the test split"
 };
 function headline(report) {
-  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.";
+  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.", lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
+  if (lost) {
+    let status = `${lost.short}. ${gate}`;
+    return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+  }
   return c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${VERDICT_WORDS[report.verdict]}. ${gate}`;
 }
 function checkWords(report) {
@@ -36968,8 +36990,8 @@ function checkAdvice(report) {
   return " If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. " + (shown.length > 0 ? `Among them: ${shown.join(", ")}${more}.` : "");
 }
 function verdictLine(report) {
-  let worse = report.verdict === "worse" || report.verdict === "not comparable", toCheck = report.verdict === "check label changes", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", check2 = checkWords(report), verdict = `${VERDICT_WORDS[report.verdict]}${check2 ? `: ${check2}` : ""}`;
-  return `${icon} **${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
+  let worse = report.verdict === "worse" || report.verdict === "not comparable", toCheck = report.verdict === "check label changes", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after)) : [], icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", onMain = report.labels.noBaseCode === "on-branch", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? "A label this pull request sets looks" : `${wrong.length} labels this pull request sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", check2 = checkWords(report), verdict = `${VERDICT_WORDS[report.verdict]}${check2 ? `: ${check2}` : ""}`, lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
+  return (lost ? `${report.gate.passed ? "\u26A0\uFE0F" : "\u274C"} **${text(lost.what)}** To fix it, ${text(SPREADSHEET_IDS_ADVICE)}. ` : `${icon} `) + `${lost ? "Without those labels, the scores say: " : ""}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`;
 }
 function baselineScopeNote({
   baseline,
@@ -37054,9 +37076,21 @@ function smallDropNote({ report, metrics }) {
 function gateWords(s) {
   return s.replace(/\bevery class F1\b/g, "every label\u2019s F1").replace(/\bclasses\b/g, "labels").replace(/\bclass\b/g, "label").replace(/\bbelow the baseline\b/g, "below the model in production").replace(/\bbaseline (?=\d)/g, "in production ").replace(/\bcandidate (?=\d)/g, "with this change ");
 }
-function labelCountsSaid({ changes, counts }) {
-  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length;
-  return { changed: counts.changed, added, removed, disagreeing, unknownIds, renamed };
+function labelCountsSaid({
+  changes,
+  counts,
+  spreadsheetIds = []
+}) {
+  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length, lost = new Set(spreadsheetIds.map((l) => l.meant)), retypedLost = changes.filter((c) => c.unknownId && c.kind === "removed" && lost.has(c.id)).length;
+  return {
+    changed: counts.changed,
+    added,
+    removed,
+    disagreeing,
+    unknownIds: unknownIds - retypedLost,
+    spreadsheet: spreadsheetIds.length,
+    renamed
+  };
 }
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
   let { changes, counts, baseCommit, baseUnavailable } = report.labels, title = "### Label changes in this pull request";
@@ -37078,12 +37112,13 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   if (changes.length === 0) return `${title}
 
 ${against}No label in labels.csv changed.`;
-  let { disagreeing, unknownIds, removed, added } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
+  let { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
     added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
     removed > 0 ? `${removed} ${pluralWord(removed, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
+    spreadsheet > 0 ? `${spreadsheet} ${pluralWord(spreadsheet, "label")} lost to ids a spreadsheet changed (see the first line)` : "",
     unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : ""
   ].filter(Boolean), unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length, noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
   unphotographed > 0 && summary2.push(

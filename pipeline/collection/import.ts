@@ -22,7 +22,7 @@ import { listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords } from '../data/ops.ts';
-import { lookAlikeIds } from '../dataset/validate.ts';
+import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { keepModeOf, writeJsonAtomic } from '../fs.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
@@ -2032,20 +2032,44 @@ async function mergeLabels({
   );
   if (summary.notExported.length > 0) {
     // Named by their lines: every run of the dataset stage names them so too, and they are what to delete.
-    const gone = labelsOf({ text: table.text ?? '', name: labelsName, ids: new Set(summary.notExported) });
+    const named = labelsOf({ text: table.text ?? '', name: labelsName, ids: new Set(summary.notExported) });
+    // Ids that are an object's id written another way ("1" for "00001", as a spreadsheet saves it): said with the
+    // object meant, by the dataset stage's rule, not as objects that left the collection (an outside tester).
+    const meant = meantObjects({ lines: named, objectIds: inExport });
+    const retyped = named.filter((l) => meant.has(l.line));
+    if (retyped.length > 0) {
+      const oneRetyped = retyped.length === 1;
+      const first = meant.get(retyped[0]!.line)!;
+      const spreadsheet = retyped.some((l) => meant.get(l.line)!.spreadsheet);
+      log.warn(
+        `${labelsName} ${oneRetyped ? 'line' : 'lines'} ` +
+          `${listWords(
+            retyped.map((l) => `${l.line} ("${clip(l.objectId)}" for "${clip(meant.get(l.line)!.meant)}")`),
+            { max: 10 },
+          )} ${oneRetyped ? 'names an object' : 'name objects'} of the collection by ` +
+          `${oneRetyped ? 'its id' : 'their ids'} written another way (line ${retyped[0]!.line}: ${first.hint}), ` +
+          `so the dataset skips ${oneRetyped ? 'its label' : 'their labels'}. ` +
+          (spreadsheet
+            ? `To fix it, ${SPREADSHEET_IDS_ADVICE}.`
+            : `Write ${oneRetyped ? 'the id' : 'the ids'} as the export does.`),
+        { file: labelsName, line: retyped[0]!.line },
+      );
+    }
+    const gone = named.filter((l) => !meant.has(l.line));
     const one = gone.length === 1;
     const lines = listWords(
       gone.map((l) => `${l.line} ("${clip(l.objectId)}")`),
       { max: 10 },
     );
-    log.warn(
-      `${labelsName} ${one ? 'line' : 'lines'} ${lines} ${one ? 'names an object' : 'name objects'} no longer in ` +
-        `the collection (the export leaves ${one ? 'it' : 'them'} out): ${labelsName} keeps ${one ? 'it' : 'them'} ` +
-        `and the dataset skips ${one ? 'it' : 'them'}. If ${one ? 'that object has' : 'those objects have'} left ` +
-        `the collection, delete the ${one ? 'line' : 'lines'} in a pull request; if the export held only some ` +
-        'objects, import the complete export again.',
-      { file: labelsName, ...(gone[0] ? { line: gone[0].line } : {}) },
-    );
+    if (gone.length > 0)
+      log.warn(
+        `${labelsName} ${one ? 'line' : 'lines'} ${lines} ${one ? 'names an object' : 'name objects'} no longer in ` +
+          `the collection (the export leaves ${one ? 'it' : 'them'} out): ${labelsName} keeps ${one ? 'it' : 'them'} ` +
+          `and the dataset skips ${one ? 'it' : 'them'}. If ${one ? 'that object has' : 'those objects have'} left ` +
+          `the collection, delete the ${one ? 'line' : 'lines'} in a pull request; if the export held only some ` +
+          'objects, import the complete export again.',
+        { file: labelsName, ...(gone[0] ? { line: gone[0].line } : {}) },
+      );
   }
   const merged = labelled();
   summary.kept = merged.length;

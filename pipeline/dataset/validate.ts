@@ -291,6 +291,35 @@ export function spreadsheetLosses({
   return losses.sort((a, b) => a.line - b.line);
 }
 
+/**
+ * The object each labels.csv line whose id is not in `objectIds` was meant to be, by checkLabels' one rule for an
+ * unknown id ("Did you mean"), with its words and whether a spreadsheet's rewriting explains it; by line. Lines whose
+ * id is an object's, or near none, are left out. For readers of labels.csv outside the dataset stage (import).
+ */
+export function meantObjects({
+  lines,
+  objectIds,
+}: {
+  lines: readonly LabelLine[];
+  objectIds: Set<string>;
+}): Map<number, { meant: string; hint: string; spreadsheet: boolean }> {
+  const unknown = lines
+    .filter((l) => !objectIds.has(l.objectId))
+    .map((l) => ({ objectId: l.objectId, label: l.label, line: l.line }));
+  const out = new Map<number, { meant: string; hint: string; spreadsheet: boolean }>();
+  if (unknown.length === 0) return out;
+  const { issues } = checkLabels({ labels: unknown, objectIds, vocabulary: [], name: 'labels.csv' });
+  const spreadsheet = new Set(NUMBER_DIFFERENCES);
+  for (const i of issues)
+    if (isUnknownObjectIssue(i) && i.line !== undefined && i.object !== undefined)
+      out.set(i.line, {
+        meant: i.meant,
+        hint: i.hint,
+        spreadsheet: idDifferences(i.object, i.meant).some((d) => spreadsheet.has(d)),
+      });
+  return out;
+}
+
 /** What to do about ids a spreadsheet changed, said after them. */
 export const SPREADSHEET_IDS_ADVICE =
   'open labels.csv in a text editor (not a spreadsheet) and put the ids back as they were, or in the ' +

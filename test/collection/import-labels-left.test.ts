@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,5 +53,42 @@ describe('labels of objects an import removes', () => {
         'out): labels.csv keeps them and the dataset skips them. If those objects have left the collection, delete ' +
         'the lines in a pull request; if the export held only some objects, import the complete export again.',
     );
+  });
+});
+
+// An outside tester: labels.csv saved from Excel ("00001" as "1"), then `vitrine import` again, was told line 2 ("1")
+// names an object "no longer in the collection (the export leaves them out)", where the dataset stage said which id
+// it was meant to be.
+describe('labels.csv lines whose ids a spreadsheet changed, at the next import', () => {
+  it('are named with the id each was meant to be, not as objects that left the collection', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-retyped-'));
+    dirs.push(root);
+    await mkdir(path.join(root, 'export', 'images'), { recursive: true });
+    const rows = ['id,image'];
+    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries()) {
+      await writeFile(path.join(root, 'export', 'images', `o${i + 1}.png`), await solidImage({ colour }));
+      rows.push(`0000${i + 1},images/o${i + 1}.png`);
+    }
+    await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+        'import:\n  metadata: export/objects.csv\n',
+    );
+    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+    expect((await vitrine(root, ['import'])).code).toBe(0);
+    // Saved from Excel: the leading zeros of 00001 and 00002 dropped; 00009 matches no object at all.
+    const labels = '\ufeffobject_id,label\r\n1,coin\r\n2,mask\r\n00003,coin\r\n00009,coin\r\n';
+    await writeFile(path.join(root, 'labels.csv'), labels);
+    const again = await vitrine(root, ['import']);
+    expect(again.code, again.said).toBe(0);
+    expect(again.said).toContain('labels.csv lines 2 ("1" for "00001") and 3 ("2" for "00002")');
+    expect(again.said).toMatch(/leading zeros.*Did you mean "00001"\?/);
+    expect(again.said).toContain('text editor');
+    // Only the id that matches no object is said to have left the collection.
+    expect(again.said).toContain('warn: labels.csv line 5 ("00009") names an object no longer in the collection');
+    expect(again.said).not.toMatch(/\("1"\)[^\n]*no longer in the collection/);
+    // Kept for staff to correct (import sorts the lines by id).
+    expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toMatch(/\r\n1,coin\r\n2,mask\r\n/);
   });
 });

@@ -5,6 +5,8 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
+import { APPROXIMATE, fromOtherLanguages, unknownEra } from './date-languages.ts';
+
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
   start: number;
@@ -147,6 +149,8 @@ function parseSide(
   for (const year of text.matchAll(/\b(\d{1,4})\b/g)) {
     const before = text.slice(0, year.index);
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
+    // "18. Dynastie": a German ordinal, never a year.
+    if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
     const side = { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
     // "90, printed 1910" (the end of "1887–90"): a number that opens the side is its date, however short.
@@ -165,7 +169,7 @@ function parseSide(
 const NOT_A_YEAR =
   /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|state|issue)\s*:?\s*$/;
 /** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
-const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|year|years)\s*:?\s*$/;
+const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|years?|dynastie|dinast[ií]a|jahr|jaar|année|annee|año|anno)\s*:?\s*$/;
 
 /** One alternative: a single date or a range "A – B" (each side may carry its own era). */
 function parseRange(text: string, periods: [string, YearRange][], inCenturies: boolean): YearRange | null {
@@ -278,9 +282,12 @@ function yearOfFullDate(year: string, month: string, day: string): string {
  */
 function normalise(text: string): string {
   return (
-    text
-      .toLowerCase()
-      .replace(/\u2212/g, '-')
+    fromOtherLanguages(
+      text
+        .normalize('NFC')
+        .toLowerCase()
+        .replace(/\u2212/g, '-'),
+    )
       // "first half of the 19th century", "3rd quarter 19th century": a part of it, which `part` reads.
       .replace(
         /\b(1st|2nd|3rd|4th|first|second|third|fourth|last)\s+(half|quarter|third)(?:\s+of)?(?:\s+the)?,?\s+/g,
@@ -347,9 +354,13 @@ function slashRange(_: string, a: string, as: string, b: string, bs: string): st
  * the year itself; "A or B" covers both; "X; original Y" (a copy) takes the first part that reads.
  */
 export function parseDate({ text, periods = [] }: { text: string; periods?: [string, YearRange][] }): YearRange | null {
-  const clean = normalise(text)
+  const normalised = normalise(text);
+  // An era written in a way we do not read is never taken for the common era.
+  if (unknownEra(normalised)) return null;
+  const clean = normalised
     // Not the "c." of "b.c." nor of "19th c." (century).
     .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')
+    .replace(APPROXIMATE_WORD, ' ')
     // "?-1887", "[?]-1887": an unknown start, then a dash (not a minus once the "?" is gone).
     .replace(/[?\]]\s*-\s*/g, ' – ')
     .replace(/[?[\]]/g, ' ')
@@ -387,6 +398,9 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   }
   return null;
 }
+
+/** "vers 1500", "um 1500", "hacia 1500": the year itself. */
+const APPROXIMATE_WORD = new RegExp(`(?<![a-zà-ÿ])(?:${APPROXIMATE})(?![a-zà-ÿ])\\s*`, 'g');
 
 /** A year of three or four digits, a decade, or a century ("19th century", "nineteenth century"): not "Meiji 10". */
 function writesYears(text: string): boolean {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import {
   centuriesOf,
   centuryName,
@@ -299,6 +300,34 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
     ]);
   });
 
+  it('puts dates before Christ in French and German before the common era, in the CSV download too', async () => {
+    const dates = ['vers 1000 av. J.-C.', 'um 1350 v. Chr.', '525–343 av. J.-C.', '5. Jh. v. Chr.', '1500 v.C.'];
+    const catalogue = await catalogueOf(dates);
+    const byDate = new Map(catalogue.objects.map((o) => [o.date, o]));
+    expect(byDate.get('vers 1000 av. J.-C.')!.years).toEqual({ start: -1000, end: -1000 });
+    expect(byDate.get('vers 1000 av. J.-C.')!.centuries).toEqual(['10th century BCE']);
+    expect(byDate.get('um 1350 v. Chr.')!.centuries).toEqual(['14th century BCE']);
+    expect(byDate.get('525–343 av. J.-C.')!.centuries).toEqual([
+      '6th century BCE',
+      '5th century BCE',
+      '4th century BCE',
+    ]);
+    expect(byDate.get('5. Jh. v. Chr.')!.centuries).toEqual(['5th century BCE']);
+    // An era it does not read: undated, in no century of the common era.
+    expect(byDate.get('1500 v.C.')!.years).toBeNull();
+    expect(byDate.get('1500 v.C.')!.centuries).toEqual([]);
+    const csv = await readFile(path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'catalogue.csv'), 'utf8');
+    const rows = parse(csv, { columns: true, bom: true }) as Record<string, string>[];
+    const years = Object.fromEntries(rows.map((r) => [r.date!, [r.year_start, r.year_end]]));
+    expect(years).toEqual({
+      'vers 1000 av. J.-C.': ['-1000', '-1000'],
+      'um 1350 v. Chr.': ['-1350', '-1350'],
+      '525–343 av. J.-C.': ['-525', '-343'],
+      '5. Jh. v. Chr.': ['-500', '-401'],
+      '1500 v.C.': ['', ''],
+    });
+  });
+
   it('puts dynasty ranges, short decades and quarters in their centuries, and open ranges in none', async () => {
     const dates = ['Ming dynasty (1368–1644)', 'Han dynasty (206 B.C.–A.D. 220)', 'Dynasty 18–19', '1920s–30s'];
     dates.push('3rd quarter 19th century', 'before 1920');
@@ -463,4 +492,73 @@ describe('dates a third reviewer found read wrong (short second years, "12–13t
     ['ca. 30 BC', -30],
     ['AD 79', 79],
   ])('does not take a label and its count before ";" for the year: %s', reads());
+});
+
+describe('dates in French, German, Spanish, Italian and Dutch (an era before Christ never read as after)', () => {
+  it.each<Case>([
+    // An outside tester’s dates: each was published as a year after Christ.
+    ['vers 1000 av. J.-C.', -1000],
+    ['um 1350 v. Chr.', -1350],
+    ['1500 a.C.', -1500],
+    ['1500 av. J.-C.', -1500],
+    ['300 avant J.-C.', -300],
+    ['ca. 1500 v.Chr.', -1500],
+    ['1500 a. C.', -1500],
+    ['2000 av. n. è.', -2000],
+    ['525–343 av. J.-C.', -525, -343],
+    // French.
+    ['1500 av. notre ère', -1500],
+    ['1500 avant Jésus-Christ', -1500],
+    ['79 ap. J.-C.', 79],
+    ['100 av. J.-C. – 50 ap. J.-C.', -100, 50],
+    ['environ 1500 av. J.-C.', -1500],
+    // German.
+    ['1500 vor Christus', -1500],
+    ['1500 v. u. Z.', -1500],
+    ['1500 a. Chr. n.', -1500],
+    ['79 n. Chr.', 79],
+    ['1500 bis 1400 v. Chr.', -1500, -1400],
+    // Spanish.
+    ['1500 a. de C.', -1500],
+    ['1500 antes de Cristo', -1500],
+    ['1500 a. n. e.', -1500],
+    ['hacia 1500 a.C.', -1500],
+    ['79 d. C.', 79],
+    ['79 d.C.', 79],
+    ['del 1500 al 1400 a. C.', -1500, -1400],
+    // Italian.
+    ['1500 avanti Cristo', -1500],
+    ['1500 a.e.v.', -1500],
+    ['verso 1500 a.C.', -1500],
+    ['circa 1500 a.C.', -1500],
+    // Dutch.
+    ['1500 voor Christus', -1500],
+    ['1500 v.Chr.', -1500],
+    ['1500 tot 1400 v.Chr.', -1500, -1400],
+    ['79 n.Chr.', 79],
+    // Approximate words alone.
+    ['vers 1500', 1500],
+    ['um 1500', 1500],
+    ['hacia 1500', 1500],
+  ])('reads the eras and approximate words of the languages vitrine init reads: %s', reads());
+
+  it.each<Case>([
+    ['1500 v.C.', null],
+    ['um 1500 v. Z.', null],
+    ['1500 xyz.', null],
+    ['1500 vor unserer Zeit', null],
+    ['525–343 a. J.', null],
+  ])('leaves a date with an era it does not know undated, never a year after Christ: %s', reads());
+
+  it.each<Case>([
+    ['5e siècle av. J.-C.', -500, -401],
+    ['XVIIIe siècle', 1700, 1799],
+    ['5. Jh. v. Chr.', -500, -401],
+    ['19. Jahrhundert', 1800, 1899],
+    ['siglo XVIII', 1700, 1799],
+    ['siglo V a. C.', -500, -401],
+    ['XV secolo', 1400, 1499],
+    ['sec. XV', 1400, 1499],
+    ['18e eeuw', 1700, 1799],
+  ])('reads centuries written in those languages, or leaves them undated: %s', reads());
 });

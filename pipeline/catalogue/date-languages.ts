@@ -1,0 +1,170 @@
+/*
+ * Dates written in the other languages `vitrine init` reads column names in (German, French, Dutch,
+ * Spanish, Italian), rewritten in the English forms `dates.ts` reads: "vers 1000 av. J.-C." → "vers 1000 bce",
+ * "5. Jh. v. Chr." → "5th century bce", "del 1500 al 1400 a. C." → "del 1500 to 1400 bce". Text is lower case.
+ * An era we do not know must never be read as the common era: `unknownEra` finds one, and the date is undated.
+ */
+
+/** "J.-C.", "J.C.", "JC", "Jésus-Christ". */
+const JC = String.raw`j(?:ésus|\.)?\s*-?\s*c(?:hrist\b|\.|\b)`;
+/** "Chr.", "Christus", "Christi Geburt". */
+const CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`;
+
+/** Before Christ / before the common era, as written in each language (and two English words forms). */
+const BEFORE = [
+  // French: av. J.-C., avant J.-C., avant Jésus-Christ, av. notre ère, av. n. è.
+  String.raw`\bav(?:ant|\.)?\s*${JC}`,
+  String.raw`\bav(?:ant|\.)?\s*(?:notre\s+ère\b|n\.\s*è\.?)`,
+  // German and Dutch: v. Chr., v.Chr., vor Christus, vor Christi Geburt, voor Christus, v. u. Z., v.o.j.
+  String.raw`\b(?:v\.?|vor|voor)\s*${CHR}`,
+  String.raw`\bv\.\s*u\.\s*z\.?`,
+  String.raw`\bvor\s+unserer\s+zeitrechnung\b`,
+  String.raw`\bv\.\s*o\.\s*j\.?`,
+  String.raw`\bvoor\s+onze\s+jaartelling\b`,
+  // Latin, in German registers: a. Chr. n.
+  String.raw`\ba\.\s*${CHR}(?:\s*n\.)?`,
+  // Spanish and Italian: a. C., a.C., a. de C., a. de J.C., antes de Cristo, a. n. e., avanti Cristo, a.e.v.
+  String.raw`\ba\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)`,
+  String.raw`\b(?:antes\s+de|avanti|prima\s+di)\s+cristo\b`,
+  String.raw`\ba\.\s*n\.\s*e\.?`,
+  String.raw`\bantes\s+de\s+nuestra\s+era\b`,
+  String.raw`\ba\.\s*e\.\s*v\.?`,
+  String.raw`\b(?:avanti|prima)\s+(?:dell['’]\s*)?era\s+volgare\b`,
+  // English written out.
+  String.raw`\bbefore\s+christ\b`,
+  String.raw`\bbefore\s+(?:the\s+)?common\s+era\b`,
+];
+
+/** After Christ / the common era. */
+const AFTER = [
+  String.raw`\b(?:ap|apr|après)\.?\s*${JC}`,
+  String.raw`\bde\s+notre\s+ère\b`,
+  String.raw`\b(?:n\.?|nach|na)\s*${CHR}`,
+  String.raw`\bn\.\s*u\.\s*z\.?`,
+  String.raw`\bn\.\s*o\.\s*j\.?`,
+  String.raw`\bp\.\s*${CHR}(?:\s*n\.)?`,
+  String.raw`\bd\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)`,
+  String.raw`\b(?:despu[eé]s\s+de|dopo)\s+cristo\b`,
+  String.raw`\banno\s+domini\b`,
+];
+
+const BEFORE_RE = new RegExp(BEFORE.join('|'), 'g');
+const AFTER_RE = new RegExp(AFTER.join('|'), 'g');
+
+/** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
+export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;
+
+/** Roman numerals of centuries, I to XXIX; null when the letters are no such numeral. */
+function roman(text: string): number | null {
+  const m = text.match(/^(x{0,2})(ix|iv|v?i{0,3})$/);
+  if (!m || text === '') return null;
+  const u = m[2]!;
+  const units = u === 'ix' ? 9 : u === 'iv' ? 4 : (u.startsWith('v') ? 5 : 0) + u.replace('v', '').length;
+  return m[1]!.length * 10 + units || null;
+}
+
+/** A century number as written, arabic or roman: "18", "xviii". */
+function centuryNumber(text: string): number | null {
+  const n = /^\d+$/.test(text) ? Number(text) : roman(text);
+  return n !== null && n >= 1 && n <= 21 ? n : null;
+}
+
+/** "18th century", or the text unchanged when the number is no century. */
+function centuryWords(all: string, n: string, m?: string): string {
+  const a = centuryNumber(n);
+  const b = m === undefined ? null : centuryNumber(m);
+  if (a === null || (m !== undefined && b === null)) return all;
+  return b === null ? ` ${a}th century ` : ` ${a}th–${b}th century `;
+}
+
+const NUM = String.raw`(\d{1,2}|[ivx]+)`;
+const TO = String.raw`\s*(?:[–—-]|al|a|y|e|bis|à|au|tot)\s*`;
+
+const SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+si[èe]cles?\b`, 'g');
+const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, 'g');
+const SIGLO = new RegExp(String.raw`\b(?:siglos?|secoli|secolo|sec\.)\s*${NUM}(?:${TO}${NUM})?\b`, 'g');
+const SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secolo|sec\.)`, 'g');
+const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
+const FIRST_CENTURY = new RegExp(
+  String.raw`\b${NUM}(?:e|ème|er|\.)?\s*(?:[–—-]|bis|à|au|al|tot)\s*(?=\d{1,2}th century)`,
+  'g',
+);
+const RANGE_WORD = new RegExp(
+  String.raw`(\d|\bbce|\bad)\s+(?:bis|à|au|al|a|tot)\s+(?=(?:(?:ca\.|${APPROXIMATE}|circa)\s*)?\d)`,
+  'g',
+);
+
+/** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
+const PART_OF_CENTURY = new RegExp(
+  '(?<![a-zà-ÿ])(début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
+    String.raw`inizio|metà|fine|begin|midden|eind)\s+(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*` +
+    String.raw`(?=\d{1,2}th(?:–\d{1,2}th)? century)`,
+  'g',
+);
+
+/** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
+export function fromOtherLanguages(text: string): string {
+  return (
+    text
+      .replace(BEFORE_RE, ' bce ')
+      .replace(AFTER_RE, ' ad ')
+      // Centuries: "XVIIIe siècle", "5e siècle", "19. Jh.", "19. Jahrhundert", "siglo XVIII", "siglos XV–XVI",
+      // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".
+      .replace(SIECLE, (all, n: string) => centuryWords(all, n))
+      .replace(JAHRHUNDERT, (all, n: string) => centuryWords(all, n))
+      .replace(SIGLO, (all, n: string, m?: string) => centuryWords(all, n, m))
+      .replace(SECOLO, (all, n: string) => centuryWords(all, n))
+      .replace(EEUW, (all, n: string) => centuryWords(all, n))
+      // "Ve–IVe siècle", "15.–16. Jh.", "V–IV secolo": the first century of a range, written short.
+      .replace(FIRST_CENTURY, (all, n: string) => {
+        const c = centuryNumber(n);
+        return c === null ? all : `${c}th–`;
+      })
+      .replace(PART_OF_CENTURY, (_, word: string) =>
+        /^(début|debut|anfang|principios|inicios|inizio|begin)$/.test(word)
+          ? 'early '
+          : /^(milieu|mitte|mediados|metà|midden)$/.test(word)
+            ? 'mid '
+            : 'late ',
+      )
+      // "entre 1500 et 1400", "zwischen 1500 und 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
+      .replace(
+        /(?<![a-zà-ÿ])(?:entre|zwischen|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|e|en)\s+(?=\D{0,12}\d)/g,
+        '$1 to ',
+      )
+      // "1500 bis 1400", "de 1500 à 1400", "del 1500 al 1400", "1500 tot 1400": a range.
+      .replace(RANGE_WORD, '$1 to ')
+  );
+}
+
+/** Words that name an era or Christ: left after `fromOtherLanguages`, they are an era we do not read. */
+const ERA_WORD = new RegExp(
+  [
+    String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)?\b|\bcristo\b|\bj\.\s*-?\s*c\b|\bj\s*-\s*c\b|\bv\.\s*c\.`,
+    String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
+    String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
+    String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era`,
+  ].join('|'),
+);
+
+/** Abbreviations with full stops right after a number ("1500 v.c.", "1500 a. j."): perhaps an era. */
+const AFTER_NUMBER = /\d\s*((?:[a-zà-ÿ]{1,3}\.\s*-?\s*)+)/g;
+
+/** Abbreviations after a number that are known: an English era, an ordinal or a decade, "c." of "19th c.". */
+const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
+
+/** A count or a month after a number ("1887 cat. 12", "1889 no. 3", "12 jan. 1889"): no era. */
+const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
+
+/**
+ * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J."): true, so the date is
+ * undated rather than read as a year of the common era.
+ */
+export function unknownEra(text: string): boolean {
+  if (ERA_WORD.test(text)) return true;
+  for (const m of text.matchAll(AFTER_NUMBER)) {
+    if (KNOWN_AFTER_NUMBER.test(m[1]!.replace(/[\s.-]/g, '')) || COUNT_WORD.test(m[1]!)) continue;
+    return true;
+  }
+  return false;
+}

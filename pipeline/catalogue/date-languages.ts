@@ -94,10 +94,22 @@ const RANGE_WORD = new RegExp(
   'g',
 );
 
+/** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
+const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
+
+/** "première moitié du", "2. Hälfte", "seconda metà del", "segunda mitad del", "tweede helft": a half of it. */
+const HALF = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1a|primera|erste|1\.|eerste)|` +
+    String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2a|segunda|zweite|2\.|tweede)\s+` +
+    String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft)\s+${OF}(?=\d{1,2}th century)`,
+  'g',
+);
+
 /** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
 const PART_OF_CENTURY = new RegExp(
   '(?<![a-zà-ÿ])(début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
-    String.raw`inizio|metà|fine|begin|midden|eind)\s+(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*` +
+    // Not "metà": "seconda metà" is the second half, not the middle.
+    String.raw`inizio|fine|begin|midden|eind)\s+${OF}` +
     String.raw`(?=\d{1,2}th(?:–\d{1,2}th)? century)`,
   'g',
 );
@@ -120,10 +132,11 @@ export function fromOtherLanguages(text: string): string {
         const c = centuryNumber(n);
         return c === null ? all : `${c}th–`;
       })
+      .replace(HALF, (_, first?: string) => (first ? 'part1of2 ' : 'part2of2 '))
       .replace(PART_OF_CENTURY, (_, word: string) =>
         /^(début|debut|anfang|principios|inicios|inizio|begin)$/.test(word)
           ? 'early '
-          : /^(milieu|mitte|mediados|metà|midden)$/.test(word)
+          : /^(milieu|mitte|mediados|midden)$/.test(word)
             ? 'mid '
             : 'late ',
       )

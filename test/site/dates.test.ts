@@ -560,5 +560,14 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
     ['XV secolo', 1400, 1499],
     ['sec. XV', 1400, 1499],
     ['18e eeuw', 1700, 1799],
+    ['Ve–IVe siècle av. J.-C.', -500, -301],
+    ['siglos XV–XVI', 1400, 1599],
+    ['fin du XVIIIe siècle', 1767, 1799],
+    ['Mitte 19. Jh.', 1833, 1866],
+    ['première moitié du XIXe siècle', 1800, 1849],
+    ['2. Hälfte 18. Jh.', 1750, 1799],
+    ['seconda metà del XV secolo', 1450, 1499],
+    ['segunda mitad del siglo XVIII', 1750, 1799],
+    ['tweede helft 17de eeuw', 1650, 1699],
   ])('reads centuries written in those languages, or leaves them undated: %s', reads());
 });

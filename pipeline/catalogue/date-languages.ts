@@ -28,7 +28,9 @@ const BEFORE = [
   String.raw`\b(?:antes\s+de|avanti|prima\s+di)\s+cristo\b`,
   String.raw`\ba\.\s*n\.\s*e\.?`,
   String.raw`\bantes\s+de\s+nuestra\s+era\b`,
-  String.raw`\ba\.\s*e\.\s*v\.?`,
+  String.raw`\ba\.\s*e\.\s*[vc]\.?`,
+  // Written short after a year: AEC (avant l’ère commune, antes de la era común), ANE (avant notre ère), aC.
+  String.raw`(?<=\d\s*)(?:aec|ane|aev|ac)\b`,
   String.raw`\b(?:avanti|prima)\s+(?:dell['’]\s*)?era\s+volgare\b`,
   // English written out.
   String.raw`\bbefore\s+christ\b`,
@@ -50,6 +52,8 @@ const AFTER = [
 
 const BEFORE_RE = new RegExp(BEFORE.join('|'), 'g');
 const AFTER_RE = new RegExp(AFTER.join('|'), 'g');
+/** The short forms, often written in capitals, that `BEFORE` reads ("AEC", "ANE"). */
+const SHORT_ERA = /^(aec|ane|aev|ac)$/;
 
 /** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
 export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;
@@ -156,7 +160,9 @@ const ERA_WORD = new RegExp(
     String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)?\b|\bcristo\b|\bj\.\s*-?\s*c\b|\bj\s*-\s*c\b|\bv\.\s*c\.`,
     String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
     String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
-    String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era`,
+    String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era|before\s+present|(?<=\d\s*)bp\b`,
+    // "1500 avant", "1500 vor": the start of an era, the rest left out.
+    String.raw`(?<=\d\s*)(?:avant|av|vor|voor|antes|avanti|prima|before|ante)(?![a-zà-ÿ])`,
   ].join('|'),
 );
 
@@ -169,11 +175,23 @@ const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
 /** A count or a month after a number ("1887 cat. 12", "1889 no. 3", "12 jan. 1889"): no era. */
 const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
 
+/** Capitals right after a number ("1500 BP", "1500 VDZ", "1500 dC"): perhaps an era, unless a known one. */
+const CAPITALS_AFTER_NUMBER = /\d\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
+
 /**
- * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J."): true, so the date is
- * undated rather than read as a year of the common era.
+ * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J.", "1500 BP"): true, so
+ * the date is undated rather than read as a year of the common era. `written` is the date as written (for its
+ * capitals), `normalised` the same in lower case with the eras it reads rewritten ("bce", "ad").
  */
-export function unknownEra(text: string): boolean {
+export function unknownEra({ written, normalised }: { written: string; normalised: string }): boolean {
+  for (const m of written.matchAll(CAPITALS_AFTER_NUMBER)) {
+    const word = m[1]!;
+    const lower = word.toLowerCase();
+    // "Oil", "Rome": a word; "BCE", "16TH", "1920S", "AEC": an era, an ordinal or a decade it reads.
+    if (/[A-Z]/.test(word) && !/^[A-Z][a-z]+$/.test(word) && !KNOWN_AFTER_NUMBER.test(lower) && !SHORT_ERA.test(lower))
+      return true;
+  }
+  const text = normalised;
   if (ERA_WORD.test(text)) return true;
   for (const m of text.matchAll(AFTER_NUMBER)) {
     if (KNOWN_AFTER_NUMBER.test(m[1]!.replace(/[\s.-]/g, '')) || COUNT_WORD.test(m[1]!)) continue;

@@ -356,7 +356,7 @@ function slashRange(_: string, a: string, as: string, b: string, bs: string): st
 export function parseDate({ text, periods = [] }: { text: string; periods?: [string, YearRange][] }): YearRange | null {
   const normalised = normalise(text);
   // An era written in a way we do not read is never taken for the common era.
-  if (unknownEra(normalised)) return null;
+  if (unknownEra({ written: text, normalised })) return null;
   const clean = normalised
     // Not the "c." of "b.c." nor of "19th c." (century).
     .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')

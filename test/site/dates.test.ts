@@ -536,6 +536,11 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
     ['1500 v.Chr.', -1500],
     ['1500 tot 1400 v.Chr.', -1500, -1400],
     ['79 n.Chr.', 79],
+    // Written short, in capitals: avant l’ère commune, avant notre ère, avanti Cristo.
+    ['1500 AEC', -1500],
+    ['1500 a.e.c.', -1500],
+    ['2000 ANE', -2000],
+    ['500 aC', -500],
     // Approximate words alone.
     ['vers 1500', 1500],
     ['um 1500', 1500],
@@ -548,6 +553,11 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
     ['1500 xyz.', null],
     ['1500 vor unserer Zeit', null],
     ['525–343 a. J.', null],
+    ['1500 BP', null],
+    ['3000 B.P.', null],
+    ['1500 before present', null],
+    ['1500 VDZ', null],
+    ['1500 Avant', null],
   ])('leaves a date with an era it does not know undated, never a year after Christ: %s', reads());
 
   it.each<Case>([

@@ -109,6 +109,16 @@ const HALF = new RegExp(
   'g',
 );
 
+/**
+ * "vor 1500", "avant 1500", "antes de 1500", "nach 1850", "après 1850", "bis 1500": an open range, which is undated
+ * as "before 1920" is (run after `RANGE_WORD`, which has made "1500 bis 1400" a range).
+ */
+const OPEN_WORD = new RegExp(
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|antes\s+del?|prima\s+del?|voor|nach|après|apres|` +
+    String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|seit|ab|bis|jusqu['’](?:en|à)|hasta|fino\s+al)\s+(?=\d)`,
+  'g',
+);
+
 /** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
 const PART_OF_CENTURY = new RegExp(
   '(?<![a-zà-ÿ])(début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
@@ -151,6 +161,7 @@ export function fromOtherLanguages(text: string): string {
       )
       // "1500 bis 1400", "de 1500 à 1400", "del 1500 al 1400", "1500 tot 1400": a range.
       .replace(RANGE_WORD, '$1 to ')
+      .replace(OPEN_WORD, ' before ')
   );
 }
 

@@ -561,6 +561,20 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
   ])('leaves a date with an era it does not know undated, never a year after Christ: %s', reads());
 
   it.each<Case>([
+    ['vor 1500', null],
+    ['avant 1500', null],
+    ['antes de 1500', null],
+    ['prima del 1500', null],
+    ['voor 1500', null],
+    ['nach 1850', null],
+    ['après 1850', null],
+    ['después de 1850', null],
+    ['dopo il 1850', null],
+    ['bis 1500', null],
+    ['1500 bis 1400 v. Chr.', -1500, -1400],
+  ])('leaves an open range in those languages undated, as "before 1920" is: %s', reads());
+
+  it.each<Case>([
     ['5e siècle av. J.-C.', -500, -401],
     ['XVIIIe siècle', 1700, 1799],
     ['5. Jh. v. Chr.', -500, -401],

@@ -10,7 +10,7 @@ const JC = String.raw`j(?:ésus|\.)?\s*-?\s*c(?:hrist\b|\.|\b)`;
 /** "Chr.", "Christus", "Christi Geburt". */
 const CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`;
 
-/** Before Christ / before the common era, as written in each language (and two English words forms). */
+/** Before Christ / before the common era, as written in each language (and in English words). */
 const BEFORE = [
   // French: av. J.-C., avant J.-C., avant Jésus-Christ, av. notre ère, av. n. è.
   String.raw`\bav(?:ant|\.)?\s*${JC}`,

@@ -253,7 +253,8 @@ const JPEG_WALKED = 256 * 1024 * 1024;
 /**
  * Why a JPEG's picture data does not run to its end marker, in words to follow "the image … ", or undefined. A copy
  * whose second half was overwritten with zero bytes (a disk or transfer that failed) decodes without an error in
- * sharp, even with failOn "warning" (an outside tester's: its bottom half grey); one cut short is the same. Most
+ * sharp, even with failOn "warning" (an outside tester's: its bottom half grey); one cut short does not (sharp:
+ * "premature end of JPEG image"), so import asks the dataset stage's decoder what becomes of the file. Most
  * JPEGs end with their end marker (FF D9), which is all that is read of them; one with data after it (a phone's
  * motion photo, a camera's trailer) is walked marker by marker to the end of its picture data, and is whole.
  */
@@ -278,13 +279,24 @@ export async function jpegDamage(file: string): Promise<string | undefined> {
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || pictureEnd(bytes) !== 'missing') return undefined;
   let zeros = 0;
   while (zeros < bytes.length && bytes[bytes.length - 1 - zeros] === 0) zeros++;
-  const grey = 'its picture decodes with the part below the damage grey. Copy or export it again from the original';
   if (zeros >= 1024 || zeros * 20 >= bytes.length)
     return (
       `is damaged: its last ${zeros.toLocaleString('en')} bytes (${Math.round((zeros / bytes.length) * 100)}% of ` +
-      `the file) are zero bytes where its picture data should be (a copy, disk or transfer that failed), so ${grey}`
+      'the file) are zero bytes where its picture data should be (a copy, disk or transfer that failed)'
     );
-  return `ends before its picture data does (a copy or download cut short?), so ${grey}`;
+  return 'ends before its picture data does (a copy or download cut short?)';
+}
+
+/** What import says of a damaged JPEG that the dataset stage's decoder reads: the part below the damage is grey. */
+export const DAMAGED_GREY =
+  'so its picture decodes with the part below the damage grey. Copy or export it again from the original';
+
+/** What import says of a damaged JPEG that the dataset stage's decoder cannot read, with the decoder's words. */
+export function damagedUnreadable(decoder: string): string {
+  return (
+    `and cannot be decoded (the image reader says "${decoder}"), so it can be neither shown in the catalogue nor ` +
+    'learnt from. Copy or export it again from the original.'
+  );
 }
 
 /**

@@ -32,7 +32,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
-import { CAMERA_RAW, imageFileProblem, jpegDamage, rawTiff } from './file-kind.ts';
+import { CAMERA_RAW, DAMAGED_GREY, damagedUnreadable, imageFileProblem, jpegDamage, rawTiff } from './file-kind.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
@@ -598,8 +598,7 @@ async function importInto({
         source = found.file;
         ending = imageEnding({ file: found.as, kind: found.kind });
         // A JPEG overwritten with zero bytes from its middle on decodes without an error, half grey: said, imported.
-        const damage = found.kind === 'jpeg' ? await jpegDamage(found.file).catch(() => undefined) : undefined;
-        if (damage) note(line, `the image "${cell}" of object "${id}" ${damage}`, id);
+        if (found.damage) note(line, `the image "${cell}" of object "${id}" ${found.damage}, ${DAMAGED_GREY}`, id);
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
@@ -1316,6 +1315,8 @@ export async function findImage({
       /** `matched` is the name the export gives with an image's ending added (media/2000001 is media/2000001.jpg). */
       endingAdded?: boolean;
       kind: ImageKind;
+      /** A JPEG whose picture data stops early but which the dataset stage's decoder reads (grey below the damage). */
+      damage?: string;
     }
   | { missing: true; candidates?: string[]; endingAdded?: boolean; brokenLink?: string }
   | {
@@ -1416,8 +1417,34 @@ export async function findImage({
     const unreadable = await heifUnreadable(real);
     if (unreadable) return { refused: unreadable, unusable: true };
   }
+  // One rule for a damaged JPEG: what the dataset stage's decoder makes of it. Zeroed: grey below the damage,
+  // imported with a warning. Cut short: "premature end of JPEG image", a file that cannot be used.
+  let damage: string | undefined;
+  if (kind === 'jpeg') {
+    damage = await jpegDamage(real).catch(() => undefined);
+    const unreadable = damage ? await undecodable(real) : undefined;
+    if (damage && unreadable) return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true };
+  }
   const as = path.relative(imageRoot, file);
-  return matched ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) } : { file: real, as, kind };
+  const found = matched
+    ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) }
+    : { file: real, as, kind };
+  return damage ? { ...found, damage } : found;
+}
+
+/** The decoder's words when the dataset stage's decoder cannot read `file` (its pixel limit aside), or undefined. */
+async function undecodable(file: string): Promise<string | undefined> {
+  // Loaded only for a damaged JPEG: a collection of whole ones never loads the decoder to import.
+  const { readSmallPixels } = await import('../dataset/images.ts');
+  try {
+    await readSmallPixels({ file });
+    return undefined;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'IMAGE_UNREADABLE') return undefined;
+    const cause = (error as Error).cause;
+    const words = messageOf(cause ?? error);
+    return clip(words.split('\n').find((l) => l.trim()) ?? words, 100);
+  }
 }
 
 /** The errors of a file or folder this user may not read. */

@@ -415,6 +415,8 @@ async function importInto({
     problems.push({ file: name, line, object, message, refused: true });
   const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
   const accepted: { object: CollectionObject; source?: string; ending?: string; line: number; label: string }[] = [];
+  // The first row to name each image file (its real path), to tell a second row naming it.
+  const imageOfRow = new Map<string, { line: number; id: string }>();
   const seen = new Map<string, number>();
   let named = 0;
   const listings = new Map<string, Promise<Map<string, string[]>>>();
@@ -542,10 +544,18 @@ async function importInto({
     let source: string | undefined;
     let ending: string | undefined;
     let keptImage = '';
-    const cell = get(columns.image);
-    if (cell) {
+    const whole = get(columns.image);
+    if (whole) {
       named++;
-      const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
+      let cell = whole;
+      let found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
+      // A cell naming an object's several media ("img/a.jpg; img/verso_a.jpg"): one photograph per object, the first.
+      const names = 'missing' in found ? severalNames(whole) : undefined;
+      if (names) {
+        cell = names[0]!;
+        found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
+        note(line, severalNamesWords({ names, id, taken: !('missing' in found) }), id);
+      }
       // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
       if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
@@ -619,6 +629,12 @@ async function importInto({
       image: keptImage,
       extra,
     };
+    if (source) {
+      // Two rows naming one file: both objects would be published (and learnt from) with the same photograph.
+      const first = imageOfRow.get(source);
+      if (first) note(line, sameImageWords({ cell: get(columns.image), id, first }), id);
+      else imageOfRow.set(source, { line, id });
+    }
     accepted.push({ object, source, ending, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
@@ -1445,6 +1461,53 @@ async function undecodable(file: string): Promise<string | undefined> {
     const words = messageOf(cause ?? error);
     return clip(words.split('\n').find((l) => l.trim()) ?? words, 100);
   }
+}
+
+/**
+ * The file names an image cell holds when it holds several (collections systems export an object's media in one
+ * cell: "img/a.jpg; img/verso_a.jpg", or one a line), or undefined. Split at ";", "|" and line breaks, and at
+ * commas only when every part ends as an image file does (a comma may be part of a file name).
+ */
+export function severalNames(cell: string): string[] | undefined {
+  const parts = (separators: RegExp) =>
+    cell
+      .split(separators)
+      .map((part) => part.trim())
+      .filter(Boolean);
+  const names = parts(/[;|\r\n]/);
+  if (names.length > 1) return names;
+  const commas = parts(/,/);
+  const endings = commas.every((name) => /\.[a-z0-9]{2,5}$/i.test(name));
+  return commas.length > 1 && endings ? commas : undefined;
+}
+
+/** What import says of an image cell holding several file names: it takes the first (if it is there). */
+function severalNamesWords({ names, id, taken }: { names: string[]; id: string; taken: boolean }): string {
+  const listed = names.map((name) => `"${clip(name)}"`).join(', ');
+  return (
+    `the image cell of object "${id}" holds ${names.length} file names (${listed}), not one: Vitrine takes one ` +
+    `photograph per object, and takes the first, ${clip(names[0]!)}${taken ? '' : ' (said below)'}; the others ` +
+    'are not imported. To show another, write only its name in the image column; to keep the names of the others ' +
+    'with the object, put them in a column of their own listed in import.keep'
+  );
+}
+
+/** What import says of a row naming the image file an earlier row names. */
+function sameImageWords({
+  cell,
+  id,
+  first,
+}: {
+  cell: string;
+  id: string;
+  first: { line: number; id: string };
+}): string {
+  return (
+    `the image "${clip(cell)}" of object "${id}" is the same image file as line ${first.line} (object ` +
+    `${first.id}) names: both objects are imported with the same photograph, shown for each in the catalogue and ` +
+    `learnt from twice. Write each object's own photograph in its image cell (or leave it empty until it is ` +
+    'photographed)'
+  );
 }
 
 /** The errors of a file or folder this user may not read. */

@@ -73,6 +73,7 @@ import {
   untouchedBy,
   visibleId,
 } from './index.ts';
+import { type RefusedImage, refusedImagesFile } from './refused-images.ts';
 import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -415,6 +416,8 @@ async function importInto({
     problems.push({ file: name, line, object, message, refused: true });
   const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
   const accepted: { object: CollectionObject; source?: string; ending?: string; line: number; label: string }[] = [];
+  // The objects imported without their image file because it was refused (import.on_invalid: skip), and why.
+  const refusedImages = new Map<string, RefusedImage>();
   // The first row to name each image file (its real path), to tell a second row naming it.
   const imageOfRow = new Map<string, { line: number; id: string }>();
   const seen = new Map<string, number>();
@@ -560,6 +563,8 @@ async function importInto({
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
       if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
         keptImage = await previousImage(id);
+        // Without an image now: what was refused is kept for the dataset stage (refused-images.ts).
+        if (!keptImage) refusedImages.set(id, { image: whole, reason: found.refused });
         problems.push({
           file: name,
           line,
@@ -1010,7 +1015,15 @@ async function importInto({
       await syncFile(labelsText);
       staged.push({ from: labelsText, to: ws.labels });
     }
+    if (refusedImages.size > 0) {
+      const refusedText = path.join(temp, 'refused-images.json');
+      await writeFile(refusedText, `${JSON.stringify(Object.fromEntries(refusedImages), null, 2)}\n`);
+      await syncFile(refusedText);
+      staged.push({ from: refusedText, to: refusedImagesFile(ws) });
+    }
     await commitAll({ staged, backupDir: temp, root: ws.root, tables: [ws.labels, ws.objects], session });
+    // None refused now: an earlier import's list is gone with what it said.
+    if (refusedImages.size === 0) await rm(refusedImagesFile(ws), { force: true });
   } finally {
     // Kept when a failed commit could not put every file back: the files moved aside are there, and its journal.
     if (!session.kept) await rm(temp, { recursive: true, force: true });

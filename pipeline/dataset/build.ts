@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
 import { compareIds, emptyRowsMessage } from '../collection/index.ts';
+import { readRefusedImages, refusedImageMessage } from '../collection/refused-images.ts';
 import {
   checkVocabulary,
   minObjectsPerLabel,
@@ -134,6 +135,8 @@ export async function buildDataset({
     relpaths: read.objects.flatMap((o) => onDisk(o.image) ?? []),
   });
 
+  // Objects whose image file import refused (import.on_invalid: skip), and why.
+  const refusedImages = await readRefusedImages({ ws });
   // Objects with an image file.
   const withImage: { object: (typeof read.objects)[number]; relpath: string; md5: string }[] = [];
   // Objects without a usable picture (none, missing, a link outside data/, or unreadable): a photography problem,
@@ -144,7 +147,16 @@ export async function buildDataset({
     const line = read.lineOf.get(object.id);
     const relpath = imagePath(object.image);
     const where = { file: objectsName, line, object: object.id, ...labelsLineOf(object.id) };
-    if (!object.image) {
+    const refused = object.image ? undefined : refusedImages.get(object.id);
+    if (refused) {
+      // Its file was refused by import: a photograph that cannot be used, not one never taken.
+      issues.push({
+        code: 'IMAGE_UNREADABLE',
+        message: `${objectsName}:${line}: ${refusedImageMessage({ id: object.id, refused })}`,
+        ...where,
+      });
+      unpictured.push(object);
+    } else if (!object.image) {
       issues.push({
         code: 'OBJECT_NO_IMAGE',
         message: `${objectsName}:${line}: object "${object.id}" has no image.`,

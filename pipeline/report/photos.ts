@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPhotoProblem, namedImages } from '../catalogue/photo-problems.ts';
+import { EMPTY_FILE } from '../dataset/picture-problems.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset } from '../types.ts';
 import type { BaseData } from './base-data.ts';
@@ -38,7 +39,8 @@ export function photoReason({ code, message }: { code: string; message: string }
   if (code === 'IMAGE_UNREADABLE') {
     // The decoder's own words, kept short, after the plain ones: "VipsJpeg: premature end of JPEG image".
     const detail = /\(([^()]*)\)\.?$/.exec(message)?.[1]?.trim();
-    const empty = /no size in its header/.test(message) || /empty|0 bytes/i.test(detail ?? '');
+    const empty =
+      /no size in its header/.test(message) || message.includes(EMPTY_FILE) || /empty|0 bytes/i.test(detail ?? '');
     return (
       `the file cannot be opened as a photograph; it is ${empty ? 'empty, ' : ''}damaged, cut short or not a ` +
       `picture at all${detail ? ` (the image reader said "${shorten(detail, 100)}")` : ''}`

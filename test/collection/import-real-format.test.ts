@@ -114,8 +114,10 @@ describe('an image named in the export with no ending, or an ending that is no i
       /3 images are stored under the ending of their real format, which their names do not end in: /,
     );
     const dataset = await buildDataset({ ws, params: p, log: memoryLogger(), jobs: 1 });
-    // N-4, its raw file refused, is in the collection without a picture, as an object whose file is missing.
-    expect(dataset.issues.map((i) => i.code)).toEqual(['OBJECT_NO_IMAGE']);
+    // N-4, its raw file refused, is in the collection without a picture, as a photograph that cannot be used
+    // (import’s record of what it refused), not as one never taken.
+    expect(dataset.issues.map((i) => i.code)).toEqual(['IMAGE_UNREADABLE']);
+    expect(dataset.issues[0]!.message).toMatch(/N-4.*refused by import.*camera raw file/);
   }, 60_000);
 });
 

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EMPTY_FILE } from '../dataset/picture-problems.ts';
+import type { Workspace } from '../paths.ts';
+
+/*
+ * An object whose image file import refused under import.on_invalid "skip" (an empty file, a JPEG cut short, a PDF
+ * saved as .jpg) is imported without a photograph. Its row in data/objects.csv then looks like one never
+ * photographed, and the dataset stage, the report, the review queue and its public page said "No photograph yet"
+ * (an outside tester's). Import keeps, beside data/objects.csv, which file it refused for which object and why;
+ * the dataset stage says it of the object, as a photograph that cannot be used.
+ */
+
+/** In data/ (versioned with it by data.dvc): the image files the last import refused, by object id. */
+export const REFUSED_IMAGES = '.refused-images.json';
+
+/** One object's refused file: as the export named it, and why import refused it ("is an empty file (0 bytes) …"). */
+export interface RefusedImage {
+  image: string;
+  reason: string;
+}
+
+export function refusedImagesFile(ws: Workspace): string {
+  return path.join(ws.data, REFUSED_IMAGES);
+}
+
+/** The file's entries by object id; empty when there is none or it cannot be read (nothing was refused, then). */
+export async function readRefusedImages({ ws }: { ws: Workspace }): Promise<Map<string, RefusedImage>> {
+  try {
+    const parsed = JSON.parse(await readFile(refusedImagesFile(ws), 'utf8')) as Record<string, RefusedImage>;
+    const out = new Map<string, RefusedImage>();
+    for (const [id, entry] of Object.entries(parsed ?? {}))
+      if (typeof entry?.image === 'string' && typeof entry.reason === 'string') out.set(id, entry);
+    return out;
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * What the dataset stage says of an object whose image file import refused, after its place ("data/objects.csv:5:
+ * "). An empty file is said in the decoder's words (EMPTY_FILE), which the catalogue and the report tell apart.
+ */
+export function refusedImageMessage({ id, refused }: { id: string; refused: RefusedImage }): string {
+  const reason = /^is an empty file\b/.test(refused.reason)
+    ? `is empty: ${EMPTY_FILE}, so there is no picture in it.`
+    : refused.reason.replace(/\.?$/, '.');
+  return (
+    `the image file of object "${id}" was refused by import, so the object has no photograph: the image ` +
+    `"${refused.image}" ${reason} Copy or export that photograph again, then import again.`
+  );
+}

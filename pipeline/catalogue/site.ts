@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VitrineError } from '../errors.ts';
@@ -226,17 +226,19 @@ export async function buildSite({
         `keyed from ${planned.read === 'digests' ? "the catalogue data step's digests" : 'the catalogue, parsed'}`,
     );
     started = Date.now();
-    // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
-    // source (two repositories, or parallel tests) must take turns.
-    const release = await holdBuildLock({ file: path.join(siteDir, '.astro', 'vitrine-build.lock'), log });
-    let astroPeakRss: number;
+    // Astro stages its pages' server code in `.astro/` of its working folder (its output folder is outside it), and
+    // Node loads that code from there: under the site sources, so that Astro's packages resolve. Each build works in
+    // a folder of its own there, so builds of two repositories (or parallel tests) need not take turns.
+    const astroCwd = await astroWorkFolder(siteDir);
+    let ran: { maxRSS: number };
     try {
-      const ran = await runAstro({
+      ran = await runAstro({
         siteDir,
+        cwd: astroCwd,
         log,
         root: ws.root,
         // Where Astro writes: a full disk is named by the folder that filled, not by the site.
-        folders: [stageDir, astroPublic, planDir, path.join(ws.catalogue, 'astro-cache'), path.join(siteDir, '.astro')],
+        folders: [stageDir, astroPublic, planDir, path.join(ws.catalogue, 'astro-cache'), astroCwd],
         env: {
           ...env,
           VITRINE_CATALOGUE: files.data,
@@ -248,10 +250,10 @@ export async function buildSite({
           VITRINE_SITE: params.catalogue.site,
         },
       });
-      astroPeakRss = ran.maxRSS;
     } finally {
-      await release();
+      await rm(astroCwd, { recursive: true, force: true });
     }
+    const astroPeakRss = ran.maxRSS;
     const astroMs = Date.now() - started;
     onStep?.('astro');
     started = Date.now();
@@ -346,6 +348,22 @@ export async function buildSite({
   }
 }
 
+/**
+ * A new folder for one Astro run under `<siteDir>/.astro/builds/`. Folders a day old are removed first: left by a
+ * build that was killed (a build ends in well under an hour, and removes its own).
+ */
+async function astroWorkFolder(siteDir: string): Promise<string> {
+  const builds = path.join(siteDir, '.astro', 'builds');
+  await mkdir(builds, { recursive: true });
+  for (const name of await readdir(builds)) {
+    const info = await stat(path.join(builds, name)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > DAY_MS) await rm(path.join(builds, name), { recursive: true, force: true });
+  }
+  return mkdtemp(path.join(builds, `${process.pid}-`));
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
 /** Listing pages in Astro's output folder: pages of all objects, the review queue, colour families and swatches. */
 function listingFilesIn(stageDir: string): number {
   let count = 0;
@@ -381,12 +399,15 @@ export async function holdBuildLock({
 
 async function runAstro({
   siteDir,
+  cwd,
   log,
   env,
   root,
   folders,
 }: {
   siteDir: string;
+  /** Astro's working folder: it stages the pages' server code in its `.astro/` (see buildSite). */
+  cwd: string;
   log: Logger;
   env: Record<string, string | undefined>;
   root: string;
@@ -400,7 +421,10 @@ async function runAstro({
     // Astro stops with the build: a killed build leaves no Astro writing on.
     `(await import(${JSON.stringify(guard)})).dieWithParent({ parent: ${process.pid} });`,
     `const { build } = await import(${JSON.stringify(astro)});`,
-    `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
+    // Without Astro's sync step: it writes TypeScript types for editors (and content collections, which the site
+    // has none of) into the sources' .astro/ folder, which builds of two repositories would share. The pages are
+    // the same byte for byte, and the step's own Vite server is not started.
+    `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' }, { sync: false });`,
     `const maxRSS = process.resourceUsage().maxRSS * 1024;`,
     `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS }) + '\\n');`,
   ].join('\n');
@@ -411,7 +435,7 @@ async function runAstro({
     ),
   );
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: siteDir,
+    cwd,
     env: {
       ...inherited,
       ...env,

@@ -1,10 +1,16 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogueData, buildSite, catalogueFiles, type SiteBuild } from '../../pipeline/catalogue/index.ts';
+import {
+  buildCatalogueData,
+  buildSite,
+  catalogueFiles,
+  type SiteBuild,
+  siteSourceDir,
+} from '../../pipeline/catalogue/index.ts';
 import { pageDigestsFile } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -369,5 +375,50 @@ describe('two builds in one workspace', () => {
     const built = await second;
     expect(built.objectPages).toEqual({ rendered: objects.length, reused: 0 });
     expect(await stat(lock).catch(() => null)).toBeNull();
+  }, 300_000);
+});
+
+describe('two repositories built at once', () => {
+  /** Every file under the site sources (site/, with its .astro/), by path: its size and when it last changed. */
+  async function sources(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const e of await readdir(siteSourceDir(), { withFileTypes: true, recursive: true }))
+      if (e.isFile()) {
+        const file = path.join(e.parentPath, e.name);
+        const info = await stat(file);
+        out.set(path.relative(siteSourceDir(), file), `${info.size} ${info.mtimeMs}`);
+      }
+    return out;
+  }
+
+  it('each gets its own site, neither waits for the other, and they leave the site sources as they were', async () => {
+    const dirs = [await fixture(), await fixture()];
+    // The folder of a build killed two days ago: the next build removes it.
+    const killed = path.join(siteSourceDir(), '.astro', 'builds', 'killed-build');
+    await mkdir(killed, { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    await utimes(killed, twoDaysAgo, twoDaysAgo);
+    const before = await sources();
+    const bases = ['/first-museum/', '/second-museum/'];
+    const logs = [memoryLogger(), memoryLogger()];
+    const builds = await Promise.all(
+      dirs.map(async (dir, i) => {
+        const ws = workspace(dir);
+        const params = defaultParams();
+        params.catalogue.base = bases[i]!;
+        await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+        return buildSite({ ws, params, log: logs[i]! });
+      }),
+    );
+    for (const [i, built] of builds.entries()) {
+      expect(built.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+      const home = await readFile(path.join(dirs[i]!, '.vitrine', 'site', 'index.html'), 'utf8');
+      expect(home).toContain(`href="${bases[i]}browse/"`);
+      expect(home).not.toContain(bases[1 - i]!);
+      expect(logs[i]!.lines.filter((l) => /^Another /.test(l.message))).toEqual([]);
+    }
+    // Astro stages each build in a folder of its own, removed after it.
+    expect(await sources()).toEqual(before);
+    expect(await stat(killed).catch(() => null)).toBeNull();
   }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -379,11 +380,15 @@ describe('two builds in one workspace', () => {
 });
 
 describe('two repositories built at once', () => {
-  /** Every file under the site sources (site/, with its .astro/), by path: its size and when it last changed. */
+  const builds = path.join(siteSourceDir(), '.astro', 'builds');
+  /**
+   * Every file under the site sources (site/, with its .astro/), by path: its size and when it last changed. Not the
+   * folders of Astro runs (.astro/builds/): other test files build at the same time.
+   */
   async function sources(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const e of await readdir(siteSourceDir(), { withFileTypes: true, recursive: true }))
-      if (e.isFile()) {
+      if (e.isFile() && path.relative(builds, e.parentPath).startsWith('..')) {
         const file = path.join(e.parentPath, e.name);
         const info = await stat(file);
         out.set(path.relative(siteSourceDir(), file), `${info.size} ${info.mtimeMs}`);
@@ -394,31 +399,41 @@ describe('two repositories built at once', () => {
   it('each gets its own site, neither waits for the other, and they leave the site sources as they were', async () => {
     const dirs = [await fixture(), await fixture()];
     // The folder of a build killed two days ago: the next build removes it.
-    const killed = path.join(siteSourceDir(), '.astro', 'builds', 'killed-build');
+    const killed = path.join(builds, 'killed-build');
     await mkdir(killed, { recursive: true });
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
     await utimes(killed, twoDaysAgo, twoDaysAgo);
     const before = await sources();
     const bases = ['/first-museum/', '/second-museum/'];
-    const logs = [memoryLogger(), memoryLogger()];
-    const builds = await Promise.all(
+    // Each build in a process of its own, as two `vitrine run catalogue` in two repositories (Pagefind's Node API
+    // runs one indexer a process).
+    const pids: number[] = [];
+    const sites = await Promise.all(
       dirs.map(async (dir, i) => {
-        const ws = workspace(dir);
-        const params = defaultParams();
-        params.catalogue.base = bases[i]!;
-        await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
-        return buildSite({ ws, params, log: logs[i]! });
+        const child = spawn(process.execPath, [path.join(import.meta.dirname, 'build-apart.ts'), dir, bases[i]!], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        pids.push(child.pid!);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        expect(code, err).toBe(0);
+        return JSON.parse(out) as { objectPages: SiteBuild['objectPages']; lines: string[] };
       }),
     );
-    for (const [i, built] of builds.entries()) {
+    for (const [i, built] of sites.entries()) {
       expect(built.objectPages).toEqual({ rendered: objects.length, reused: 0 });
       const home = await readFile(path.join(dirs[i]!, '.vitrine', 'site', 'index.html'), 'utf8');
       expect(home).toContain(`href="${bases[i]}browse/"`);
       expect(home).not.toContain(bases[1 - i]!);
-      expect(logs[i]!.lines.filter((l) => /^Another /.test(l.message))).toEqual([]);
+      expect(built.lines.filter((l) => /^Another /.test(l))).toEqual([]);
     }
-    // Astro stages each build in a folder of its own, removed after it.
     expect(await sources()).toEqual(before);
+    // Astro staged each build in a folder of its own there (named by the build's process), removed after it.
+    const left = await readdir(builds);
+    for (const pid of pids) expect(left.filter((f) => f.startsWith(`${pid}-`))).toEqual([]);
     expect(await stat(killed).catch(() => null)).toBeNull();
   }, 300_000);
 });

@@ -17,8 +17,9 @@ import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 /*
  * Security finding 6: "Report for a fork" edited the comment the trusted run wrote (the same marker), and
  * headed it "✅ Better… The promotion gate passes." from the fork's own report.json. A fork's report now has
- * a comment of its own, headed as the fork's claim. The report action runs from its source (node runs the
- * TypeScript), as the runner would run its bundle, against GitHub's REST API on 127.0.0.1.
+ * a comment of its own, headed as the fork's claim. The report action runs its bundle (dist/index.mjs, as the
+ * runner does; test/github/build.test.ts checks that it is built from the current source), against GitHub's REST
+ * API on 127.0.0.1.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,7 +55,7 @@ async function forkArtifact(): Promise<string> {
   return dir;
 }
 
-/** The report action from its source, with the inputs report-from-fork.yml gives it. */
+/** The report action's bundle, with the inputs report-from-fork.yml gives it. */
 async function runForkReport(url: string, workspace: string): Promise<{ code: number; stdout: string }> {
   const temp = await tempDir('vitrine-fork-run-');
   await writeFile(path.join(temp, 'event.json'), '{}');
@@ -81,7 +82,10 @@ async function runForkReport(url: string, workspace: string): Promise<{ code: nu
     RUNNER_TEMP: temp,
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'report', 'index.ts')], { cwd: workspace, env });
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'report', 'dist', 'index.mjs')], {
+    cwd: workspace,
+    env,
+  });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));

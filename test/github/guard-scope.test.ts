@@ -16,7 +16,8 @@ import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './r
  * the museum's runner; code is the Model report's (pull-request.yml, hosted), which sets the gate for a branch of
  * the repository; a pull request that changes nothing the model reads gets a success from the guard; one it keeps
  * off the runner and nobody else judges gets a failure that says why, and a comment whose advice fits. The
- * choose-runner action runs from its source against GitHub's REST on 127.0.0.1, with real pull_request payloads.
+ * choose-runner action runs its bundle (dist/index.mjs, as GitHub's runner does; test/github/build.test.ts checks
+ * that it is built from the current source) against GitHub's REST on 127.0.0.1, with real pull_request payloads.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,7 +55,10 @@ async function guard(files: string[], fork: boolean, action = 'opened', before: 
     [`INPUT_${INPUTS.token.toUpperCase()}`]: 'test-token',
     [`INPUT_${INPUTS.apiUrl.toUpperCase()}`]: gh.url,
   };
-  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'index.ts')], { cwd: dir, env });
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'dist', 'index.mjs')], {
+    cwd: dir,
+    env,
+  });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));

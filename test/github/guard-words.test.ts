@@ -13,7 +13,8 @@ import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './r
  * What the guard says (its `reason` output, its comment and the gate status) must be true of the pull request's
  * own files: museum staff act on these words. An outside tester found a deleted labels.csv called "a file other
  * than the data files", data/objects.csv called code, and a fork's comment naming a file it does not change. The
- * choose-runner action runs from its source against GitHub's REST on 127.0.0.1, with real pull_request payloads.
+ * choose-runner action runs its bundle (dist/index.mjs, as GitHub's runner does; test/github/build.test.ts checks
+ * that it is built from the current source) against GitHub's REST on 127.0.0.1, with real pull_request payloads.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,7 +70,10 @@ async function guard({
     [input(INPUTS.apiUrl)]: gh.url,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [input(k), v])),
   };
-  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'index.ts')], { cwd: dir, env });
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', 'choose-runner', 'dist', 'index.mjs')], {
+    cwd: dir,
+    env,
+  });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));

@@ -1157,7 +1157,7 @@ function labelChangeOf(cv: NonNullable<Metrics['crossValidated']>): NonNullable<
     changes: labelChangeWords(cv),
     scored: objects,
     scoredOn,
-    change: crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') }),
+    change: crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval'), minChange: c.minChange }),
     how: crossValidationWords(cv),
     verdictName: verdict.name,
     why: c.verdict === 'no detectable difference' || labelsToCheck(cv) || countedByRelabelled(c) ? verdict.why : '',

@@ -48,7 +48,7 @@ export function crossValidatedSummary(cv: LabelChangeComparison): string {
   return (
     `on ${objects} (cross-validated, ${labelChangeWords(cv)} since ${cv.base.ref}` +
     `${(cv.removed ?? 0) > 0 ? `; scored ${scoredOn}` : ''}): ` +
-    `${verdict.name} (${pValueWords(c.pValue)}; a change of ${crossValidatedChange(c.difference)}${why})`
+    `${verdict.name} (${pValueWords(c.pValue)}; a change of ${crossValidatedChange(c.difference, { minChange: c.minChange })}${why})`
   );
 }
 
@@ -299,6 +299,60 @@ function noiseWords(knownSd: number | undefined): string {
 /** Reruns of the head arm with other seeds, to measure how much training alone moves the result. */
 export const NOISE_REPLICATES = 2;
 
+/** Fewer relabelled objects than this never make a change count on their own (as for "check label changes"). */
+export const MIN_RELABELLED = 3;
+
+/**
+ * The change over the objects relabelled, and whether it `counts` against evaluate.min_change in place of the change
+ * over every object. A reviewer showed that one ambiguous object's own change, noise, turned a nudge from labels
+ * added elsewhere into "better" or "worse". So it counts only when at least MIN_RELABELLED objects were relabelled,
+ * their own paired test (their objects resampled, the training noise scaled to their number) says better or worse
+ * the same way the change over every object goes, and they account for at least half of that change.
+ */
+function relabelledChange({
+  candidate,
+  baseline,
+  relabelled,
+  value,
+  trainingSd,
+  resamples,
+  seed,
+  alpha,
+  minChange,
+}: {
+  candidate: ArrayLike<number>;
+  baseline: ArrayLike<number>;
+  relabelled: ArrayLike<number>;
+  value: number;
+  trainingSd: number;
+  resamples: number;
+  seed: number;
+  alpha: number;
+  minChange: number;
+}): Relabelled {
+  const k = relabelled.length;
+  const n = candidate.length;
+  const theirs = {
+    candidate: Array.from(relabelled, (j) => candidate[j]!),
+    baseline: Array.from(relabelled, (j) => baseline[j]!),
+  };
+  const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+  const own = mean(theirs.candidate) - mean(theirs.baseline);
+  let counts = false;
+  if (k >= MIN_RELABELLED && value !== 0 && Math.sign(own) === Math.sign(value)) {
+    const alone = pairedMeanTest({
+      ...theirs,
+      trainingSd: trainingSd * Math.sqrt(n / k),
+      resamples,
+      seed,
+      alpha,
+      minChange,
+    });
+    counts = alone.verdict === (value > 0 ? 'better' : 'worse') && Math.abs((own * k) / n) >= Math.abs(value) / 2;
+  }
+  return { objects: k, candidate: mean(theirs.candidate), baseline: mean(theirs.baseline), counts };
+}
+
 /**
  * Paired test of mean(candidate) − mean(baseline) over objects: each bootstrap resample draws the
  * same objects for both, and adds a normal draw with the training noise's standard deviation, so the
@@ -350,11 +404,7 @@ export function pairedMeanTest({
   const value = mean(candidate) - mean(baseline);
   const moved =
     relabelled.length > 0
-      ? {
-          objects: relabelled.length,
-          candidate: mean(Array.from(relabelled, (j) => candidate[j]!)),
-          baseline: mean(Array.from(relabelled, (j) => baseline[j]!)),
-        }
+      ? relabelledChange({ candidate, baseline, relabelled, value, trainingSd, resamples, seed, alpha, minChange })
       : undefined;
   if (n === 0)
     return {

@@ -6,6 +6,11 @@ export interface Relabelled {
   objects: number;
   candidate: number;
   baseline: number;
+  /**
+   * Whether their change counts against evaluate.min_change (label-change.ts relabelledChange): enough of them, their
+   * own test significant the same way, and most of the change. Absent (metrics.json before it was recorded): not.
+   */
+  counts?: boolean;
 }
 
 /**
@@ -22,7 +27,7 @@ export function tooSmall({
   relabelled?: Relabelled | undefined;
 }): boolean {
   if (Math.abs(value) >= minChange) return false;
-  if (!relabelled) return true;
+  if (!relabelled?.counts) return true;
   const own = relabelled.candidate - relabelled.baseline;
   return !(Math.sign(own) === Math.sign(value) && value !== 0 && Math.abs(own) >= minChange);
 }
@@ -163,15 +168,18 @@ export function crossValidationWords({ k }: { k: number }): string {
  * A cross-validated change and its range (confidenceLevel) with the decimals that show them: "+0.003, between +0.001 and +0.005
  * (`note`)", not "0.00, between 0.00 and 0.00"; a change the same in every resample has no range and says so.
  */
-export function crossValidatedChange({ value, low, high }: Interval, { note }: { note?: string } = {}): string {
+export function crossValidatedChange(
+  { value, low, high }: Interval,
+  { note, minChange = 0.01 }: { note?: string; minChange?: number | undefined } = {},
+): string {
   // A tester: "a change of 0.00, between 0.00 and 0.00 … p = 0.002" beside "a change of +0.003": a change that is
   // not zero gets the decimals that show it, and its range the same.
   // Nor is a change under 0.01 written as 0.01: "+0.01, between +0.00 and +0.01" beside "under 0.01
   // (evaluate.min_change)" for +0.0072 on the 1,827 Egyptian objects.
   let digits = 2;
   const shown = (d: number) => Number(Math.abs(value).toFixed(d));
-  while (digits < 6 && value !== 0 && (shown(digits) === 0 || (Math.abs(value) < 0.01 && shown(digits) >= 0.01)))
-    digits++;
+  const under = (d: number) => Math.abs(value) < minChange && shown(d) >= minChange;
+  while (digits < 6 && value !== 0 && (shown(digits) === 0 || under(digits))) digits++;
   return low === high
     ? `${signed(value, digits)}, the same in every resample of the objects, so no range`
     : `${signed(value, digits)}, ${between(low, high, { digits })}${note ? ` (${note})` : ''}`;
@@ -204,9 +212,9 @@ export function crossValidatedVerdict(
   // A change under evaluate.min_change over every object that counts for the objects relabelled says so.
   const moved = countedByRelabelled(comparison);
   const counted = moved
-    ? `: over every object the change is under ${minChange} (evaluate.min_change) because only ` +
-      `${moved.objects} ${moved.objects === 1 ? 'object was' : 'were'} relabelled, and on ` +
-      `${moved.objects === 1 ? 'it' : 'them'} it is ${signed(moved.candidate - moved.baseline, 2)}`
+    ? `: over every object the change is under ${minChange} (evaluate.min_change), since only ` +
+      `${moved.objects.toLocaleString('en-GB')} were relabelled; over those objects alone it is ` +
+      `${signed(moved.candidate - moved.baseline, moved.candidate - moved.baseline < 0.1 ? 3 : 2)}`
     : '';
   if (verdict === 'better') return { name: 'better', why: `the labels now fit the photographs better${counted}` };
   if (verdict === 'worse') return { name: 'worse', why: `the labels now fit the photographs worse${counted}` };

@@ -979,7 +979,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `since ${safe(cv.base.ref)}): each of ${objects} was predicted by a model that had not seen it and scored ` +
         `${scoredOn}. Trained on the labels before, the model gives those labels a probability of ` +
         `${p2(cv.probability.baseline)} on average, and ${p2(cv.probability.candidate)} trained on the labels now: ` +
-        `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval') })}, ` +
+        `a change of ${crossValidatedChange(c.difference, { note: levelled(c.alpha, 'interval'), minChange: c.minChange })}, ` +
         `${pWords(c.pValue)}: **${verdict.name}** (${crossValidationWords(cv)})` +
         (c.verdict === 'no detectable difference' || labelsToCheck(cv) || countedByRelabelled(c)
           ? `: ${verdict.why}.`

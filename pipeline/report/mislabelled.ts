@@ -149,6 +149,7 @@ export function crossValidatedSection({
   // The figures, the verdict and the objects scored in the words the evaluate summary and the model card share.
   const change = crossValidatedChange(c.difference, {
     note: `${levelled(c.alpha, 'range')}, allowing for the variation between training runs`,
+    minChange: c.minChange,
   });
   const verdict = crossValidatedVerdict(c, cv.before);
   const words = `**${verdict.name[0]!.toUpperCase()}${verdict.name.slice(1)}**: ${verdict.why}.`;

@@ -80,6 +80,23 @@ describe('a change too small to matter (evaluate.min_change)', () => {
     const slight = many.map((p, i) => p + (i < 12 ? 0.005 : 0.002));
     expect(test(slight, many, relabelled).verdict).toBe('no detectable difference');
   });
+
+  // Reviewer: with 1,800 objects nudged +0.004 by labels added elsewhere (significant, under min_change), one object
+  // relabelled whose own change was noise (+0.03) turned "no detectable difference" into "better"; -0.03, back again.
+  it('does not let the noise of one or two relabelled objects, or a change they do not account for, count', () => {
+    const u = seededUniform(9);
+    const many = Array.from({ length: 1800 }, (_, i) => base[i % base.length]!);
+    const nudged = many.map((p, i) => (i === 0 ? p + 0.03 : p + 0.004 + 0.02 * (u() - 0.5)));
+    const test = (candidate: number[], moved: number[]) =>
+      paired({ candidate, baseline: many, minChange: 0.01, relabelled: moved });
+    const one = test(nudged, [0]);
+    expect(one.pValue).toBeLessThan(0.05);
+    expect(one.relabelled).toMatchObject({ objects: 1, counts: false });
+    expect(one.verdict).toBe('no detectable difference');
+    // Three relabelled, each +0.03: their own change is real, but the nudge of every other object makes most of it.
+    const three = many.map((p, i) => (i < 3 ? p + 0.03 : p + 0.004 + 0.02 * (u() - 0.5)));
+    expect(test(three, [0, 1, 2]).verdict).toBe('no detectable difference');
+  });
 });
 
 describe('trainingNoise', () => {

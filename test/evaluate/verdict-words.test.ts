@@ -43,5 +43,9 @@ describe('a cross-validated change under 0.01', () => {
     );
     expect(crossValidatedChange({ value: 0.036, low: 0.022, high: 0.053 })).toBe('+0.04, between +0.02 and +0.05');
     expect(crossValidatedChange({ value: 0.003, low: 0.001, high: 0.005 })).toBe('+0.003, between +0.001 and +0.005');
+    // Reviewer: the museum's own evaluate.min_change, not 0.01: 0.0196 under 0.02 is not "+0.02".
+    expect(crossValidatedChange({ value: 0.0196, low: 0.012, high: 0.027 }, { minChange: 0.02 })).toBe(
+      '+0.0196, between +0.0120 and +0.0270',
+    );
   });
 });

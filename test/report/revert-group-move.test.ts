@@ -101,7 +101,7 @@ describe('a few labels put right in a large collection', () => {
     );
     const why = new RegExp(
       'the labels now fit the photographs better: over every object the change is under 0\\.01 ' +
-        '\\(evaluate\\.min_change\\) because only 12 were relabelled, and on them it is \\+0\\.\\d\\d',
+        '\\(evaluate\\.min_change\\), since only 12 were relabelled; over those objects alone it is \\+0\\.\\d\\d',
     );
     expect(markdown).toMatch(why);
     expect(crossValidatedSummary(crossValidated)).toMatch(why);

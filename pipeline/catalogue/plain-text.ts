@@ -23,8 +23,10 @@ export function plainText(value: string): string {
   const tagged = TAG.test(value);
   if (!tagged && !ENTITY.test(value)) return value;
   for (const [, name] of value.matchAll(ANY_TAG)) if (!FORMATTING_NAME.test(name!)) return value;
-  const text = tagged ? value.replace(BREAK, '\n').replace(TAG, '') : value;
-  return decodeHTML(text)
+  const text = decodeHTML(tagged ? value.replace(BREAK, '\n').replace(TAG, '') : value)
     .replace(/[ \t]*\n[ \t\n]*/g, '\n')
     .trim();
+  // What comes out must hold no tag: one split by formatting tags ("<scr<b></b>ipt>") or written as entities
+  // ("&lt;img …&gt;") would become markup only by being read (a reviewer). Such a field is kept as written.
+  return /<[a-z/!?]/i.test(text) ? value : text;
 }

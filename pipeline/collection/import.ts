@@ -813,7 +813,8 @@ async function importInto({
         `(import.on_invalid is "fail"):\n${[...listed, ...more].join('\n')}\n` +
         // Skipping them would import no image at all: only the export's paths can be mended.
         (absolute && absolutePaths.length === refused.length
-          ? 'Mend the image paths in the export as said above, then run it again.'
+          ? 'Mend the image paths in the export as said above, then run it again' +
+            (accepted.length > 0 ? `, or ${skipHint} to import the other rows.` : '.')
           : `Fix ${refused.length === 1 ? 'the row' : 'these rows'} in the export, or ${skipHint} to import the ` +
             'other rows.'),
       { file: name, line: refused[0]!.line },
@@ -1583,12 +1584,11 @@ function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; 
 } {
   const parts = rows.map((r) => r.cell.split(/(?<=[\\/])/));
   let shared = 0;
-  while (
-    shared < parts[0]!.length - 1 &&
-    parts.every((p) => p.length - 1 > shared && p[shared]!.toLowerCase() === parts[0]![shared]!.toLowerCase())
-  )
+  while (shared < parts[0]!.length - 1 && parts.every((p) => p.length - 1 > shared && p[shared] === parts[0]![shared]))
     shared++;
-  const prefix = parts[0]!.slice(0, shared).join('');
+  // A drive or the root alone ("C:\\", "/", "\\\\") is no folder to copy.
+  const common = parts[0]!.slice(0, shared).join('');
+  const prefix = /^(?:[a-z]:)?[\\/]*$/i.test(common) ? '' : common;
   const lines = rows.map((r) => String(r.problem.line));
   const start = prefix
     ? `all start with "${prefix}", a folder of the computer the export was made on`

@@ -111,8 +111,8 @@ const NAMES: Record<Field, string[]> = {
     'tipo',
     'categoria',
     // What each language's collection systems call the object's type (an outside tester's French "Désignation").
+    // Not "denomination": a coin's face value in English exports (a reviewer).
     'designation',
-    'denomination',
     'objektbezeichnung',
     'objectnaam',
     'denominacion',

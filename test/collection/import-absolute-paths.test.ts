@@ -57,6 +57,31 @@ describe('an export whose image paths are absolute Windows paths', () => {
     expect(message.split('is an absolute path').length - 1).toBe(0);
   });
 
+  // A reviewer: "copy that folder" for a prefix of "C:\\" alone (a whole drive); the skip hint dropped though other
+  // rows could be imported.
+  it('names no folder when they share only a drive, and keeps the skip hint when other rows are fine', async () => {
+    const dir = path.join(root, 'drive');
+    const images = path.join(dir, 'images');
+    await mkdir(images, { recursive: true });
+    await writeFile(path.join(images, 'B1.jpg'), JPEG);
+    const rows = [
+      ['A1', 'C:\\A1.jpg', 'coin'],
+      ['A2', 'C:\\Other\\A2.jpg', 'coin'],
+      ['B1', 'B1.jpg', 'coin'],
+    ];
+    const csv = path.join(dir, 'objects.csv');
+    await writeFile(csv, stringify([['id', 'image', 'label'], ...rows]));
+    const params = defaultParams();
+    params.import.on_invalid = 'fail';
+    const ws = workspace(path.join(dir, 'repo'));
+    const error = await importCollection({ ws, params, metadata: csv, images, log: memoryLogger() }).catch((e) => e);
+    const message = String(error.message);
+    expect(message).toContain('2 image paths');
+    expect(message).not.toContain('all start with');
+    expect(message).toContain('Copy the images to one folder on this computer');
+    expect(message).toContain('import the other rows');
+  });
+
   it('with on_invalid skip: one warning for the rows, the other rows imported', async () => {
     const { csv, images, ws } = await windowsExport('skip', true);
     const params = defaultParams();

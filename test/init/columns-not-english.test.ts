@@ -182,4 +182,9 @@ describe('guessing the columns of exports in other languages', () => {
     const [id, image, label, title, medium, department, rights] = header;
     expect(guess(header)).toMatchObject({ id, image, label, title, medium, department, rights });
   });
+
+  // A reviewer: an English coin export’s "Denomination" (its face value) is no object type.
+  it('does not take a coin’s Denomination for the object type', () => {
+    expect(guess(['Object number', 'Image', 'Title', 'Denomination']).label).toBeFalsy();
+  });
 });

@@ -3,7 +3,7 @@ import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
-import { initData, setDvcConfig } from './config.ts';
+import { emptyParentWords, initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
 import { mergeData } from './merge.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
@@ -269,9 +269,14 @@ export const dataCommands: Command[] = [
         return 2;
       }
       const name = (values.name as string | undefined) ?? 'local';
-      const { createdFolder, replaced } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      const { createdFolder, emptyParent, replaced } = await initData({
+        root: ctx.ws.root,
+        remoteName: name,
+        remoteUrl: url,
+      });
       // Said, so a share that was not mounted (the folder made on this disk instead) is noticed now.
       if (createdFolder) ctx.log.info(`Made the folder ${createdFolder} to hold the images.`);
+      if (emptyParent) ctx.log.warn(emptyParentWords({ folder: createdFolder!, parent: emptyParent }));
       const section = `remote "${name}"`;
       const endpoint = values['endpoint-url'] as string | undefined;
       if (endpoint)

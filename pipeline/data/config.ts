@@ -196,6 +196,24 @@ export async function remoteParentMissing({
 }
 
 /**
+ * Whether the folder a new remote folder was made in (outside the repository) held nothing else and is on the same
+ * disk as the folder above it: what a share's mount point is while the share is not mounted (/mnt/share), where the
+ * images would go to this computer's own disk (a reviewer). A mounted share is a disk of its own.
+ */
+async function emptyMountPoint({ root, folder }: { root: string; folder: string }): Promise<boolean> {
+  const inside = path.relative(root, folder);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) return false;
+  const { readdir, stat } = await import('node:fs/promises');
+  const parent = path.dirname(folder);
+  const above = path.dirname(parent);
+  if (above === parent) return false;
+  const others = (await readdir(parent).catch(() => ['?'])).filter((n) => n !== path.basename(folder));
+  if (others.length > 0) return false;
+  const [a, b] = await Promise.all([stat(parent).catch(() => null), stat(above).catch(() => null)]);
+  return a !== null && b !== null && a.dev === b.dev;
+}
+
+/**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
  * A local `remoteUrl` may be absolute (written as it is) or relative to `root` (written relative to `.dvc/`), as DVC
  * does.
@@ -210,7 +228,12 @@ export async function initData({
   root: string;
   remoteName?: string;
   remoteUrl: string;
-}): Promise<{ createdFolder?: string; replaced?: { name: string; url?: string } }> {
+}): Promise<{
+  createdFolder?: string;
+  /** The folder the new remote folder was made in held nothing and is no mounted disk: a share not mounted? */
+  emptyParent?: string;
+  replaced?: { name: string; url?: string };
+}> {
   const absRoot = path.resolve(root);
   const dvcDir = path.join(absRoot, '.dvc');
   if (!/^[A-Za-z0-9_.-]+$/.test(remoteName)) {
@@ -260,6 +283,9 @@ export async function initData({
   });
   return {
     ...(createdFolder && folder ? { createdFolder: folder } : {}),
+    ...(createdFolder && folder && (await emptyMountPoint({ root: absRoot, folder }))
+      ? { emptyParent: path.dirname(folder) }
+      : {}),
     // A folder's url as data init is given it (from the repository), not as .dvc/config keeps it (from .dvc).
     ...(replaced
       ? {
@@ -277,4 +303,13 @@ export async function initData({
 /** A folder relative to the repository as typed: "../storage", "." for the repository itself. */
 function shownFolder(relative: string): string {
   return relative.split(path.sep).join('/') || '.';
+}
+
+/** The warning for a remote folder made in an empty folder that is no mounted disk (emptyMountPoint). */
+export function emptyParentWords({ folder, parent }: { folder: string; parent: string }): string {
+  return (
+    `${parent}, where the data remote's folder was made, was empty and is not a mounted disk. If a network share or ` +
+    `a drive should be mounted there, it is not, and the images would go to this computer's own disk: mount it, ` +
+    `remove ${folder}, and run the command again. If ${parent} is meant to hold the images, nothing is wrong.`
+  );
 }

@@ -19,6 +19,7 @@ import {
   tooFewWhy,
   yamlWord,
 } from '../collection/vocabulary.ts';
+import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -402,10 +403,11 @@ export async function initRepository({
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
   const remoteUrl = remote.typedRelative ? path.relative(root, remote.url) || '.' : remote.url;
-  const { createdFolder } = await initData({ root, remoteName: 'storage', remoteUrl });
+  const { createdFolder, emptyParent } = await initData({ root, remoteName: 'storage', remoteUrl });
   // The demo's remote goes with the demo: left beside the museum's, `dvc push -r local` would still reach it.
   if (demo) await removeDvcRemote({ root, name: DEMO_REMOTE_NAME });
   if (createdFolder) log.info(`Made the folder ${createdFolder} to hold the images.`);
+  if (emptyParent) log.warn(emptyParentWords({ folder: createdFolder!, parent: emptyParent }));
   if (remote.endpointurl) {
     await setDvcConfig({
       root,

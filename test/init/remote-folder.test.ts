@@ -72,6 +72,21 @@ describe('a data remote folder whose parent folder is missing', () => {
     expect(await main(['data', 'init', fresh], io), said()).toBe(0);
     expect((await stat(fresh)).isDirectory()).toBe(true);
     expect(said()).toContain(`Made the folder ${fresh}`);
+    expect(said()).not.toContain('not a mounted disk');
+  }, 60_000);
+
+  // A reviewer: the usual unmounted share is an empty mount point (/mnt/share exists), where the folder was made.
+  it('data init warns when the folder it makes is in an empty folder that is no mounted disk', async () => {
+    const museum = path.join(base, 'museum-mount-point');
+    await mkdir(museum);
+    spawnSync('git', ['init', '-q'], { cwd: museum });
+    const mountPoint = path.join(base, 'mnt-share');
+    await mkdir(mountPoint);
+    const log = memoryLogger();
+    const io = { cwd: museum, env: {}, stdout: () => {}, log, interactive: false };
+    expect(await main(['data', 'init', path.join(mountPoint, 'vitrine')], io)).toBe(0);
+    const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warned.join('\n')).toContain(`${mountPoint}, where the data remote's folder was made, was empty`);
   }, 60_000);
 });
 

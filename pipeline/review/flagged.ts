@@ -8,7 +8,7 @@ import { chooseL2, type LabelledVectors, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, Split } from '../types.ts';
-import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.ts';
+import { notBetterThanGuessing, type ReviewFile, reasonOf, reviewFromOof } from './index.ts';
 
 /*
  * train.flagged: drop: before the head is trained, the labelled objects are cross-validated with
@@ -27,7 +27,8 @@ import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.t
  * How train.flagged: drop finds the labels to leave out, in the train stage's fingerprint: a model trained by another
  * rule (before, each fold model chose its own L2) is trained again.
  */
-export const FLAGGED_RULE = 'the evaluate stage’s folds, every fold model with the L2 chosen on every training label';
+export const FLAGGED_RULE =
+  'the evaluate stage’s folds, every fold model with the L2 chosen on every training label; what review marks flagged';
 
 /** What train.flagged: drop leaves out, and the L2 its fold models took. */
 export interface FlaggedLabels {
@@ -157,7 +158,9 @@ export function flaggedIds({ review, log }: { review: ReviewFile; log: Logger })
     );
     return new Set();
   }
-  return new Set(review.items.filter((i) => i.confident).map((i) => i.id));
+  // What `vitrine review` marks "flagged" (confident and at its type's threshold), not every confident pick: a
+  // reviewer found one left out of training that the list showed only as "worth a look".
+  return new Set(review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged').map((i) => i.id));
 }
 
 /**
@@ -176,7 +179,9 @@ export function flaggedDifferWords({
 }): string | null {
   const trained = (id: string) => splitOf.get(id) === 'train' || splitOf.get(id) === 'validation';
   const out = new Set(left.filter(trained));
-  const flagged = new Set(review.items.filter((i) => i.confident && trained(i.id)).map((i) => i.id));
+  const flagged = new Set(
+    review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged' && trained(i.id)).map((i) => i.id),
+  );
   const learnt = [...flagged].filter((id) => !out.has(id)).sort();
   const kept = [...out].filter((id) => !flagged.has(id)).sort();
   if (learnt.length === 0 && kept.length === 0) return null;

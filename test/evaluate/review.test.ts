@@ -141,6 +141,15 @@ describe('the review list', () => {
     expect([...flaggedIds({ review: reviewFromOof({ oof }), log: memoryLogger() })]).toEqual(['x2']);
   });
 
+  // A reviewer: a pick in confident learning's count but under its type's threshold was left out of training while
+  // `vitrine review` showed it only as "worth a look". Training leaves out what the list marks "flagged".
+  it('leaves out of training only what `vitrine review` marks flagged, not every confident pick', () => {
+    const review = reviewFromOof({ oof });
+    const below = { ...review.items[0]!, id: 'below', confident: true, reason: 'ranked' as const };
+    const both = { ...review, items: [...review.items, below] };
+    expect([...flaggedIds({ review: both, log: memoryLogger() })]).not.toContain('below');
+  });
+
   it('never says a model at chance agrees with every label, and words the caveat by what holds it back', () => {
     // A collapsed model: ties everywhere, so nothing is listed, but it checked nothing either.
     const uniform: OofFile = { ...oof, objects: oof.objects.map((o) => ({ ...o, probabilities: [0.5, 0.5] })) };

@@ -272,7 +272,7 @@ describe('evaluate stage', () => {
     console.log(`flagged: drop on the small demo: ${info.flagged!.ids.length} left out (${info.flagged!.ids})`);
     expect(
       review.items
-        .filter((i) => i.confident)
+        .filter((i) => i.reason === 'flagged')
         .map((i) => i.id)
         .sort(),
     ).toEqual(info.flagged!.ids);

@@ -1343,6 +1343,40 @@ export function spreadsheetChanges(old: string, now: string): string[] {
   return now === unpadded ? forms : [];
 }
 
+/** A date with "/" or "-" (never a dot: 1999.1.2 is an accession number), a four-digit year first or last. */
+function realDate(id: string): boolean {
+  const match = /^(\d{1,4})([/-])(\d{1,2})\2(\d{1,4})$/.exec(id);
+  if (!match || dateKey(id) === id) return false;
+  // dateKey writes the two numbers smaller first: one is a month, the other a day.
+  const [year, low, high] = dateKey(id).split('-').map(Number) as [number, number, number];
+  return year > 0 && low >= 1 && low <= 12 && high <= 31;
+}
+
+/**
+ * How a spreadsheet turned the collection's id `object` into `written`, the id a labels.csv line has, in the
+ * direction a spreadsheet changes ids: leading zeros dropped, zeros dropped at the end of a number with a dot
+ * (2019.10 → 2019.1, never 2019.1 → 2019.10), a ".0" added, a number in scientific notation (digits lost or not), a
+ * date written with "/" or "-" saved as a date (2019/4/3 → 03/04/2019; never a dotted accession number like
+ * 1999.1.2). None when no spreadsheet can have. Spaces, capitals and other forms idKey sets aside are set aside first.
+ * The one rule for "Did you mean" by a spreadsheet's change, the labels the gate counts lost, and import.
+ */
+export function spreadsheetRewrite({ object, written }: { object: string; written: string }): string[] {
+  const [from, to] = [idKey(object), idKey(written)];
+  if (from === to) return [];
+  const forms = spreadsheetChanges(from, to);
+  if (forms.length > 0) return forms;
+  return realDate(from) && realDate(to) && dateKey(from) === dateKey(to) ? [DATE] : [];
+}
+
+/**
+ * Whether `written` is the id `object` with leading zeros dropped from its numbers (DM-0006 → DM-6), as staff or a
+ * script shorten it; never zeros added (A-12 → A-012).
+ */
+export function zerosDroppedFrom({ object, written }: { object: string; written: string }): boolean {
+  const [from, to] = [idKey(object), idKey(written)];
+  return from !== to && from.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '')) === to;
+}
+
 /**
  * Whether an id of the export is one a spreadsheet would have changed by `form` and is there unchanged (1987.20 with
  * its last zero, 000124 with its leading zeros, 12 without ".0"): then no spreadsheet saved the id column.

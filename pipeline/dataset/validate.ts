@@ -9,14 +9,18 @@ import {
   idKey,
   isEmptyRow,
   LABEL_COLUMNS,
-  NUMBER_DIFFERENCES,
   parseCsv,
   parseLabels,
   parseObjects,
+  roundsToScientific,
+  SCIENTIFIC,
   SHORTENED,
+  scientificKey,
   shortenedNumber,
+  spreadsheetRewrite,
   untouchedBy,
   visibleId,
+  zerosDroppedFrom,
 } from '../collection/index.ts';
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, nearMiss, sameFolded } from '../collection/vocabulary.ts';
@@ -278,13 +282,12 @@ export function spreadsheetLosses({
   /** Whether the object has a label now (then the line lost nothing). */
   labelled: (id: string) => boolean;
 }): SpreadsheetLoss[] {
-  const spreadsheet = new Set(NUMBER_DIFFERENCES);
   const meant = new Set<string>();
   const losses: SpreadsheetLoss[] = [];
   for (const issue of issues) {
     if (!isUnknownObjectIssue(issue) || issue.line === undefined || issue.object === undefined) continue;
     if (meant.has(issue.meant) || labelled(issue.meant)) continue;
-    if (!idDifferences(issue.object, issue.meant).some((d) => spreadsheet.has(d))) continue;
+    if (spreadsheetRewrite({ object: issue.meant, written: issue.object }).length === 0) continue;
     meant.add(issue.meant);
     losses.push({ id: issue.object, meant: issue.meant, line: issue.line });
   }
@@ -309,13 +312,12 @@ export function meantObjects({
   const out = new Map<number, { meant: string; hint: string; spreadsheet: boolean }>();
   if (unknown.length === 0) return out;
   const { issues } = checkLabels({ labels: unknown, objectIds, vocabulary: [], name: 'labels.csv' });
-  const spreadsheet = new Set(NUMBER_DIFFERENCES);
   for (const i of issues)
     if (isUnknownObjectIssue(i) && i.line !== undefined && i.object !== undefined)
       out.set(i.line, {
         meant: i.meant,
         hint: i.hint,
-        spreadsheet: idDifferences(i.object, i.meant).some((d) => spreadsheet.has(d)),
+        spreadsheet: spreadsheetRewrite({ object: i.meant, written: i.object }).length > 0,
       });
   return out;
 }
@@ -411,6 +413,7 @@ export function checkLabels({
   const counted: LabelLine[] = [];
   let byFolded: Map<string, string[]> | undefined;
   const byKey = new Map<boolean, Map<string, string[]>>();
+  const digitIds: { ids?: string[] } = {};
   // Once per distinct label, not per line: each search goes through the whole vocabulary.
   const hints = new Map<string, ReturnType<typeof nearMiss>>();
   // The first line without a near miss lists the vocabulary; the others refer to it (a list per line made a
@@ -442,7 +445,8 @@ export function checkLabels({
       );
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
-      const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
+      const hint =
+        idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey, digitIds });
       if (!hint) unknown.push(line);
       const meantLines = hint ? (linesOf.get(hint.meant) ?? []) : [];
       const already =
@@ -840,10 +844,13 @@ function keyHint({
   id,
   objectIds,
   byKey,
+  digitIds,
 }: {
   id: string;
   objectIds: Set<string>;
   byKey: Map<boolean, Map<string, string[]>>;
+  /** The collection's all-digit ids, found the first time an id in scientific notation needs them. */
+  digitIds: { ids?: string[] };
 }): { words: string; meant: string } | undefined {
   for (const zeros of [false, true]) {
     let index = byKey.get(zeros);
@@ -855,11 +862,27 @@ function keyHint({
       }
       byKey.set(zeros, index);
     }
-    const matches = index.get(idKey(id, { zeros }));
-    if (!matches) continue;
+    // By a spreadsheet's forms, only in the direction it changes ids (spreadsheetRewrite): "2019.10" is not
+    // "2019.1" as a spreadsheet saved it, nor "1999.1.2" the date "1999.2.1". A number shown in scientific notation
+    // with digits lost (1.2E+05) is the one all-digit id that rounds to it.
+    const matches = zeros
+      ? (scientificKey(idKey(id))
+          ? rounding({ id, objectIds, digitIds })
+          : (index.get(idKey(id, { zeros })) ?? [])
+        ).filter(
+          (known) =>
+            spreadsheetRewrite({ object: known, written: id }).length > 0 ||
+            zerosDroppedFrom({ object: known, written: id }),
+        )
+      : index.get(idKey(id, { zeros }));
+    if (!matches || matches.length === 0) continue;
     if (matches.length > 1) return undefined;
     const meant = matches[0]!;
-    const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
+    // A number shown with digits lost (1.2E+05 for 123456) is no other form of it: idDifferences would name them all.
+    const rounded = zeros && spreadsheetRewrite({ object: meant, written: id }).includes(SCIENTIFIC);
+    const how = (rounded ? [SCIENTIFIC] : idDifferences(id, meant)).map((what) =>
+      what === 'capitals' ? 'upper/lower case' : what,
+    );
     const spreadsheet = !zeros
       ? ''
       : how.includes(DATE)
@@ -871,6 +894,22 @@ function keyHint({
     };
   }
   return undefined;
+}
+
+/** The all-digit ids of the collection that `id`, in scientific notation, is a rounding of (roundsToScientific). */
+function rounding({
+  id,
+  objectIds,
+  digitIds,
+}: {
+  id: string;
+  objectIds: Set<string>;
+  digitIds: { ids?: string[] };
+}): string[] {
+  if (!scientificKey(idKey(id))) return [];
+  // The all-digit ids, found once per labels.csv.
+  digitIds.ids ??= [...objectIds].filter((known) => /^\d+$/.test(idKey(known)));
+  return digitIds.ids.filter((known) => roundsToScientific(idKey(known), idKey(id)));
 }
 
 function foldedIds(ids: Set<string>): Map<string, string[]> {

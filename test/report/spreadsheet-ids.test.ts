@@ -130,3 +130,21 @@ describe('labels.csv saved from a spreadsheet that turned date-like ids into dat
     expect(markdown.split('\n')[0]).toMatch(/9 labels would be lost.*"03\/04\/2019" for "2019\/4\/3"/);
   });
 });
+
+// Reviewer: a labels.csv line naming "2019.10" beside an unlabelled object "2019.1", or "2020.1.5" beside "2020.5.1",
+// failed the gate as "1 label would be lost … ("2019.10" for "2019.1")": a spreadsheet drops zeros, never adds them,
+// and takes no dotted accession number for a date. Such a line names an object not in the collection, no more.
+describe('labels.csv ids no spreadsheet can have made from an unlabelled object', () => {
+  const accessions = numbered.map((o, i) => ({ ...o, id: ['2019.1', '2020.5.1'][i] ?? `2021.${i}` }));
+  const edited = (id: string) => ({ '2019.1': '2019.10', '2020.5.1': '2020.1.5' })[id] ?? id;
+
+  it('are no labels lost: the gate passes and the first line says nothing of a spreadsheet', async () => {
+    const { ws, losses, gate } = await excelPullRequest(accessions, edited);
+    expect(losses).toEqual([]);
+    expect(gate.passed).toBe(true);
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(markdown.split('\n')[0]).not.toContain('would be lost');
+    expect(json.labels.spreadsheetIds ?? []).toEqual([]);
+    expect(markdown).not.toContain('Did you mean');
+  });
+});

@@ -1343,9 +1343,13 @@ export function spreadsheetChanges(old: string, now: string): string[] {
   return now === unpadded ? forms : [];
 }
 
-/** A date with "/" or "-" (never a dot: 1999.1.2 is an accession number), a four-digit year first or last. */
-function realDate(id: string): boolean {
-  const match = /^(\d{1,4})([/-])(\d{1,2})\2(\d{1,4})$/.exec(id);
+/**
+ * A date with "/" or "-", a four-digit year first or last; with `saved`, also as a spreadsheet in a German or
+ * Russian locale saves one, year last after dots (03.04.2019). Never a dot otherwise: 1999.1.2 is an accession number.
+ */
+function realDate(id: string, { saved = false }: { saved?: boolean } = {}): boolean {
+  const match =
+    /^(\d{1,4})([/-])(\d{1,2})\2(\d{1,4})$/.exec(id) ?? (saved ? /^\d{1,2}\.\d{1,2}\.\d{4}$/.exec(id) : null);
   if (!match || dateKey(id) === id) return false;
   // dateKey writes the two numbers smaller first: one is a month, the other a day.
   const [year, low, high] = dateKey(id).split('-').map(Number) as [number, number, number];
@@ -1365,7 +1369,7 @@ export function spreadsheetRewrite({ object, written }: { object: string; writte
   if (from === to) return [];
   const forms = spreadsheetChanges(from, to);
   if (forms.length > 0) return forms;
-  return realDate(from) && realDate(to) && dateKey(from) === dateKey(to) ? [DATE] : [];
+  return realDate(from) && realDate(to, { saved: true }) && dateKey(from) === dateKey(to) ? [DATE] : [];
 }
 
 /**

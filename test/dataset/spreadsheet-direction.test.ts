@@ -31,6 +31,7 @@ describe('ids a spreadsheet cannot have made are no spreadsheet loss and get no 
     ['00017 for 17 (more zeros than the object’s id)', ['17', '18'], '00017'],
     ['1999.1.2 for 1999.2.1 (an accession number, not a date)', ['1999.2.1', '1999.3.3'], '1999.1.2'],
     ['2020.1.5 for 2020.5.1 (an accession number, not a date)', ['2020.5.1'], '2020.1.5'],
+    ['1.5.2020 for 2020.5.1 (a dotted accession number is no date)', ['2020.5.1'], '1.5.2020'],
   ])('%s', (_, objects, id) => {
     const { losses, messages, meant } = check(objects, [[id, 'vase']]);
     expect(losses).toEqual([]);
@@ -47,6 +48,7 @@ describe('ids a spreadsheet made from an unlabelled object are counted, with "Di
     ['1.00E+05 for 100000', ['100000'], '1.00E+05', '100000'],
     ['03/04/2019 for 2019/4/3', ['2019/4/3', '2019/4/5'], '03/04/2019', '2019/4/3'],
     ['4/3/2019 for 2019-04-03', ['2019-04-03'], '4/3/2019', '2019-04-03'],
+    ['03.04.2019 for 2019/4/3 (a German spreadsheet’s date)', ['2019/4/3'], '03.04.2019', '2019/4/3'],
   ])('%s', (_, objects, id, object) => {
     const { losses, messages, meant } = check(objects, [[id, 'vase']]);
     expect(losses).toEqual([{ id, meant: object, line: 2 }]);

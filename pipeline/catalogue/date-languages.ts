@@ -10,6 +10,9 @@ const JC = String.raw`j(?:ésus|\.)?\s*-?\s*c(?:hrist\b|\.|\b)`;
 /** "Chr.", "Christus", "Christi Geburt". */
 const CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`;
 
+/** A short marker ("a. C.", "AC") is an era only when no word follows it: "1899 AC Milan" is a club. */
+const NO_WORD = String.raw`(?![\s.]*[a-zà-ÿ]{2,})`;
+
 /** Before Christ / before the common era, as written in each language (and in English words). */
 const BEFORE = [
   // French: av. J.-C., avant J.-C., avant Jésus-Christ, av. notre ère, av. n. è.
@@ -24,13 +27,13 @@ const BEFORE = [
   // Latin, in German registers: a. Chr. n.
   String.raw`\ba\.\s*${CHR}(?:\s*n\.)?`,
   // Spanish and Italian: a. C., a.C., a. de C., a. de J.C., antes de Cristo, a. n. e., avanti Cristo, a.e.v.
-  String.raw`\ba\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)`,
+  String.raw`\ba\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)${NO_WORD}`,
   String.raw`\b(?:antes\s+de|avanti|prima\s+di)\s+cristo\b`,
   String.raw`\ba\.\s*n\.\s*e\.?`,
   String.raw`\bantes\s+de\s+nuestra\s+era\b`,
   String.raw`\ba\.\s*e\.\s*[vc]\.?`,
   // Written short after a year: AEC (avant l’ère commune, antes de la era común), ANE (avant notre ère), aC.
-  String.raw`(?<=\d\s*)(?:aec|ane|aev|ac)\b`,
+  String.raw`(?:aec|ane|aev|ac)\b${NO_WORD}`,
   String.raw`\b(?:avanti|prima)\s+(?:dell['’]\s*)?era\s+volgare\b`,
   // English written out.
   String.raw`\bbefore\s+christ\b`,
@@ -45,15 +48,19 @@ const AFTER = [
   String.raw`\bn\.\s*u\.\s*z\.?`,
   String.raw`\bn\.\s*o\.\s*j\.?`,
   String.raw`\bp\.\s*${CHR}(?:\s*n\.)?`,
-  String.raw`\bd\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)`,
+  String.raw`\bd\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)${NO_WORD}`,
+  String.raw`dc\b${NO_WORD}`,
   String.raw`\b(?:despu[eé]s\s+de|dopo)\s+cristo\b`,
   String.raw`\banno\s+domini\b`,
 ];
 
-const BEFORE_RE = new RegExp(BEFORE.join('|'), 'g');
-const AFTER_RE = new RegExp(AFTER.join('|'), 'g');
-/** The short forms, often written in capitals, that `BEFORE` reads ("AEC", "ANE"). */
-const SHORT_ERA = /^(aec|ane|aev|ac)$/;
+/**
+ * An era counts only right after the year or century it qualifies ("1500 a. C.", "1500 (?) v. Chr.", "5th century
+ * av. J.-C."), never elsewhere in the field: "A. C. Swinburne, 1870" is a name, not 1870 before Christ.
+ */
+const AFTER_YEAR = String.raw`(?<=(?:\d|\bcentury)\s*(?:\(\?\)|\?)?\s*)`;
+const BEFORE_RE = new RegExp(`${AFTER_YEAR}(?:${BEFORE.join('|')})`, 'g');
+const AFTER_RE = new RegExp(`${AFTER_YEAR}(?:${AFTER.join('|')})`, 'g');
 
 /** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
 export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;
@@ -89,23 +96,31 @@ const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhun
 const SIGLO = new RegExp(String.raw`\b(?:siglos?|secoli|secolo|sec\.)\s*${NUM}(?:${TO}${NUM})?\b`, 'g');
 const SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secolo|sec\.)`, 'g');
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
+/** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
+const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
+
+/** Early, mid or late in a century, in each language: "début", "Mitte", "finales", "eind". */
+const PART_WORD =
+  '(?:début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
+  // Not "metà": "seconda metà" is the second half, not the middle.
+  'inizio|fine|begin|midden|eind)';
 const FIRST_CENTURY = new RegExp(
-  String.raw`\b${NUM}(?:e|ème|er|\.)?\s*(?:[–—-]|bis|à|au|al|tot)\s*(?=\d{1,2}th century)`,
+  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.)?\s*(?:[–—/-]|bis|à|au|al|tot)\s*` +
+    // "fin XVIIe - début XVIIIe siècle": a part of the second century.
+    String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th century)`,
   'g',
 );
 const RANGE_WORD = new RegExp(
-  String.raw`(\d|\bbce|\bad)\s+(?:bis|à|au|al|a|tot)\s+(?=(?:(?:ca\.|${APPROXIMATE}|circa)\s*)?\d)`,
+  String.raw`(\d|\bbce|\bad|\bcentury)\s+(?:bis|à|au|al|a|tot)\s+` +
+    String.raw`(?=(?:(?:ca\.|${APPROXIMATE}|circa|early|mid|late)\s*)?\d)`,
   'g',
 );
-
-/** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
-const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
 
 /** "première moitié du", "2. Hälfte", "seconda metà del", "segunda mitad del", "tweede helft": a half of it. */
 const HALF = new RegExp(
   String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1a|primera|erste|1\.|eerste)|` +
     String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2a|segunda|zweite|2\.|tweede)\s+` +
-    String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft)\s+${OF}(?=\d{1,2}th century)`,
+    String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft|h\.)\s*${OF}(?=\d{1,2}th century)`,
   'g',
 );
 
@@ -114,26 +129,31 @@ const HALF = new RegExp(
  * as "before 1920" is (run after `RANGE_WORD`, which has made "1500 bis 1400" a range).
  */
 const OPEN_WORD = new RegExp(
-  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|antes\s+del?|prima\s+del?|voor|nach|après|apres|` +
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|av\.?|antes\s+del?|prima\s+del?|voor|nach|après|apres|` +
     String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|seit|ab|bis|jusqu['’](?:en|à)|hasta|fino\s+al)\s+(?=\d)`,
   'g',
 );
 
 /** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
 const PART_OF_CENTURY = new RegExp(
-  '(?<![a-zà-ÿ])(début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
-    // Not "metà": "seconda metà" is the second half, not the middle.
-    String.raw`inizio|fine|begin|midden|eind)\s+${OF}` +
-    String.raw`(?=\d{1,2}th(?:–\d{1,2}th)? century)`,
+  String.raw`(?<![a-zà-ÿ])(${PART_WORD})\s+${OF}` +
+    String.raw`(?=\d{1,2}th(?:–(?:(?:early|mid|late)\s+)?\d{1,2}th)? century)`,
   'g',
 );
+
+/** "début", "Mitte", "finales": "early ", "mid ", "late ". */
+function partInEnglish(word: string): string {
+  return /^(début|debut|anfang|principios|inicios|inizio|begin)$/.test(word)
+    ? 'early '
+    : /^(milieu|mitte|mediados|midden)$/.test(word)
+      ? 'mid '
+      : 'late ';
+}
 
 /** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
 export function fromOtherLanguages(text: string): string {
   return (
     text
-      .replace(BEFORE_RE, ' bce ')
-      .replace(AFTER_RE, ' ad ')
       // Centuries: "XVIIIe siècle", "5e siècle", "19. Jh.", "19. Jahrhundert", "siglo XVIII", "siglos XV–XVI",
       // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".
       .replace(SIECLE, (all, n: string) => centuryWords(all, n))
@@ -141,19 +161,16 @@ export function fromOtherLanguages(text: string): string {
       .replace(SIGLO, (all, n: string, m?: string) => centuryWords(all, n, m))
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
+      // Eras, once the centuries they follow are written "5th century".
+      .replace(BEFORE_RE, ' bce ')
+      .replace(AFTER_RE, ' ad ')
       // "Ve–IVe siècle", "15.–16. Jh.", "V–IV secolo": the first century of a range, written short.
-      .replace(FIRST_CENTURY, (all, n: string) => {
+      .replace(FIRST_CENTURY, (all, n: string, partWord?: string) => {
         const c = centuryNumber(n);
-        return c === null ? all : `${c}th–`;
+        return c === null ? all : `${c}th–${partWord ? partInEnglish(partWord.trim().split(/\s/)[0]!) : ''}`;
       })
       .replace(HALF, (_, first?: string) => (first ? 'part1of2 ' : 'part2of2 '))
-      .replace(PART_OF_CENTURY, (_, word: string) =>
-        /^(début|debut|anfang|principios|inicios|inizio|begin)$/.test(word)
-          ? 'early '
-          : /^(milieu|mitte|mediados|midden)$/.test(word)
-            ? 'mid '
-            : 'late ',
-      )
+      .replace(PART_OF_CENTURY, (_, word: string) => partInEnglish(word))
       // "entre 1500 et 1400", "zwischen 1500 und 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
       .replace(
         /(?<![a-zà-ÿ])(?:entre|zwischen|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|e|en)\s+(?=\D{0,12}\d)/g,
@@ -165,19 +182,30 @@ export function fromOtherLanguages(text: string): string {
   );
 }
 
+/** Next to a year, after it or before it ("1500 v.C.", "J.C. 100", "a. Chr. n. 500"): "J. C. Smith" is a name. */
+const nearYear = (pattern: string) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=(?:\s*[a-z]\.)*\s*\d)`;
+
 /** Words that name an era or Christ: left after `fromOtherLanguages`, they are an era we do not read. */
 const ERA_WORD = new RegExp(
   [
-    String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)?\b|\bcristo\b|\bj\.\s*-?\s*c\b|\bj\s*-\s*c\b|\bv\.\s*c\.`,
+    String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)\b|\bcristo\b|\bj\.?\s*-\s*c\b`,
+    // Not "1650 Christ Church", "1850 J.C. Smith": a name follows.
+    nearYear(String.raw`(?:\bchrist\b|\bj\.\s*c\b|\bv\.\s*c\.)(?![\s.'’]*[a-zà-ÿ])`),
     String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
     String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
     String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era|before\s+present|(?<=\d\s*)bp\b`,
+    // "500 B C": "B.C." written with spaces only, which the English reader does not take for an era.
+    String.raw`(?<=\d\s*)b\s+c\b`,
     // "1500 avant", "1500 vor": the start of an era, the rest left out.
     String.raw`(?<=\d\s*)(?:avant|av|vor|voor|antes|avanti|prima|before|ante)(?![a-zà-ÿ])`,
   ].join('|'),
 );
 
-/** Abbreviations with full stops right after a number ("1500 v.c.", "1500 a. j."): perhaps an era. */
+/**
+ * Abbreviations of two letters or more with full stops right after a number whose last letter ends an era's name
+ * ("1500 v.C.", "1500 a. J.", "1500 v. u. Z.", "3000 B.P."): perhaps an era. "1889 Co.", "1750 N.S.", "1889 e.g."
+ * are not.
+ */
 const AFTER_NUMBER = /\d\s*((?:[a-zà-ÿ]{1,3}\.\s*-?\s*)+)/g;
 
 /** Abbreviations after a number that are known: an English era, an ordinal or a decade, "c." of "19th c.". */
@@ -186,8 +214,11 @@ const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
 /** A count or a month after a number ("1887 cat. 12", "1889 no. 3", "12 jan. 1889"): no era. */
 const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
 
-/** Capitals right after a number ("1500 BP", "1500 VDZ", "1500 dC"): perhaps an era, unless a known one. */
+/** Capitals right after a number ("1500 BP", "1500 VDZ"): perhaps an era. */
 const CAPITALS_AFTER_NUMBER = /\d\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
+
+/** Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C. ("1920 US", "1850 CA" do not). */
+const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|nc|ac|aec|ane|aev|aj|jc|vchr|chr)$/;
 
 /**
  * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J.", "1500 BP"): true, so
@@ -198,15 +229,17 @@ export function unknownEra({ written, normalised }: { written: string; normalise
   for (const m of written.matchAll(CAPITALS_AFTER_NUMBER)) {
     const word = m[1]!;
     const lower = word.toLowerCase();
-    // "Oil", "Rome": a word; "BCE", "16TH", "1920S", "AEC": an era, an ordinal or a decade it reads.
-    if (/[A-Z]/.test(word) && !/^[A-Z][a-z]+$/.test(word) && !KNOWN_AFTER_NUMBER.test(lower) && !SHORT_ERA.test(lower))
-      return true;
+    // "1500 AC" read as before Christ is no longer in `normalised`; "1899 AC Milan" is, and is not read.
+    if (ERA_CAPITALS.test(lower) && new RegExp(String.raw`\d\s*${lower}(?![a-z])`).test(normalised)) return true;
   }
   const text = normalised;
   if (ERA_WORD.test(text)) return true;
   for (const m of text.matchAll(AFTER_NUMBER)) {
     if (KNOWN_AFTER_NUMBER.test(m[1]!.replace(/[\s.-]/g, '')) || COUNT_WORD.test(m[1]!)) continue;
-    return true;
+    // "ca." and "c." are approximate ("1890 ca. c."); "i.e." is no era.
+    const parts = (m[1]!.match(/[a-zà-ÿ]+\./g) ?? []).filter((p) => !/^(ca|c)\.$/.test(p));
+    const letters = parts.join('').replace(/\./g, '');
+    if (parts.length >= 2 && letters !== 'ie' && /[cjzep]$/.test(letters)) return true;
   }
   return false;
 }

@@ -550,7 +550,7 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
   it.each<Case>([
     ['1500 v.C.', null],
     ['um 1500 v. Z.', null],
-    ['1500 xyz.', null],
+    ['1500 x.y.z.', null],
     ['1500 vor unserer Zeit', null],
     ['525–343 a. J.', null],
     ['1500 BP', null],
@@ -594,4 +594,94 @@ describe('dates in French, German, Spanish, Italian and Dutch (an era before Chr
     ['segunda mitad del siglo XVIII', 1750, 1799],
     ['tweede helft 17de eeuw', 1650, 1699],
   ])('reads centuries written in those languages, or leaves them undated: %s', reads());
+});
+
+describe('dates a fourth reviewer found read wrong (initials read as eras, words as unknown eras)', () => {
+  it.each<Case>([
+    ['Portrait of A. C. Swinburne, 1870', 1870],
+    ['1920, A.C. Cooper Ltd', 1920],
+    ['ca. 1850, A.C. Cooper photo', 1850],
+    ['1850 by A. C. Smith', 1850],
+    ['M. A. C. Smith 1920', 1920],
+    ['Ed. A. C. 1920', 1920],
+    ['1899 AC Milan', null],
+    // The same markers right after their year are still eras.
+    ['1500 a.C.', -1500],
+    ['1500 a. C.', -1500],
+    ['del 1500 al 1400 a. C.', -1500, -1400],
+    ['siglo V a. C.', -500, -401],
+    ['500 aC', -500],
+    ['5. Jh. v. Chr.', -500, -401],
+    ['Ve–IVe siècle av. J.-C.', -500, -301],
+    ['a. Chr. n. 500', null],
+    ['av. J.-C. 100', null],
+  ])('reads an era only right after the year or century it qualifies, never an initial: %s', reads());
+
+  it.each<Case>([
+    ['1650 ca.', 1650],
+    ['1650 c.', 1650],
+    ['1850-60 ca.', 1850, 1860],
+    ['1900 - 1910 ca.', 1900, 1910],
+    ['1500 ca. – 1510 ca.', 1500, 1510],
+    ['1850 TO 1860', 1850, 1860],
+    ['1850 OR 1860', 1850, 1860],
+    ['1850 OR EARLIER', 1850],
+    ['1850 CA', 1850],
+    ['1850 - 1860 CA', 1850, 1860],
+    ['1850 C', 1850],
+    ['MADE 1850 IN PARIS', 1850],
+    ['1850 ROME', 1850],
+    ['1889 Co.', 1889],
+    ['1889 Jr.', 1889],
+    ['1889 Dr. Smith', 1889],
+    ['1889 Mt. Fuji', 1889],
+    ['1889 e.g.', 1889],
+    ['1889 etc.', 1889],
+    ['1889 est.', 1889],
+    ['1889 pub.', 1889],
+    ['1889 v. 2', 1889],
+    ['1889 a.m.', 1889],
+    ['1750 N.S.', 1750],
+    ['1750 O.S.', 1750],
+    ['1920 US', 1920],
+    ['1920 UK', 1920],
+    ['1920 USA', 1920],
+    ['1920 NYC', 1920],
+    ['1889 NY', 1889],
+    ['1850 OS', 1850],
+    ['1850 NS', 1850],
+    ['Christ Church, 1650', 1650],
+    ['1850 (Christ Church)', 1850],
+    ['J. C. Smith 1850', 1850],
+    ['1890 ca. c.', 1890],
+    ['1900 i.e. 1901', 1900],
+    ['1650 Christ Church', 1650],
+    ['1850 J.C. Smith', 1850],
+  ])('reads a year followed by a word or an abbreviation that is no era as it did before: %s', reads());
+
+  it.each<Case>([
+    ['1500 x.y.z.', null],
+    ['1500 v. d. Z.', null],
+    ['1500 B.P.', null],
+    ['1500 bp', null],
+    ['500 B C', null],
+  ])('still leaves an abbreviation that looks like an era undated: %s', reads());
+
+  it.each<Case>([
+    ['18de–19de eeuw', 1700, 1899],
+    ['15de-16de eeuw', 1400, 1599],
+    ['16./17. Jh.', 1500, 1699],
+    ['17./18. Jh.', 1600, 1799],
+    ['Mitte 16. Jh. bis Ende 17. Jh.', 1533, 1699],
+    ['fin XVIIe - début XVIIIe siècle', 1667, 1732],
+    ['2. H. 19. Jh.', 1850, 1899],
+    ['1. H. 19. Jh.', 1800, 1849],
+  ])('reads a range of two centuries and a half written short with both: %s', reads());
+
+  it.each<Case>([
+    ['av. 1890', null],
+    ['Av 1890', null],
+    ['1500 dC', 1500],
+    ['1500 DC', 1500],
+  ])('leaves "av." before a year undated as "avant" is, and reads "dC" as "d.C.": %s', reads());
 });

@@ -194,6 +194,8 @@ const ERA_WORD = new RegExp(
     String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
     String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
     String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era|before\s+present|(?<=\d\s*)bp\b`,
+    // "1850, A.C.", "1790 (AC)": after a year and a comma or a bracket, with no name after it, perhaps the era.
+    String.raw`(?<=\d\s*[,(]\s*)(?:a\.\s*c\b\.?|ac\b)(?![\s.]*[a-zà-ÿ]{2,})`,
     // "500 B C": "B.C." written with spaces only, which the English reader does not take for an era.
     String.raw`(?<=\d\s*)b\s+c\b`,
     // "1500 avant", "1500 vor": the start of an era, the rest left out.

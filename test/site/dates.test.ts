@@ -665,6 +665,10 @@ describe('dates a fourth reviewer found read wrong (initials read as eras, words
     ['1500 B.P.', null],
     ['1500 bp', null],
     ['500 B C', null],
+    // "a. C." after a year and a comma or bracket, nothing after it: perhaps the era, perhaps initials.
+    ['1850, A.C.', null],
+    ['1790 (AC)', null],
+    ['c. 1850 (A.C. Cooper)', 1850],
   ])('still leaves an abbreviation that looks like an era undated: %s', reads());
 
   it.each<Case>([

@@ -183,14 +183,14 @@ export function fromOtherLanguages(text: string): string {
 }
 
 /** Next to a year, after it or before it ("1500 v.C.", "J.C. 100", "a. Chr. n. 500"): "J. C. Smith" is a name. */
-const nearYear = (pattern: string) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=(?:\s*[a-z]\.)*\s*\d)`;
+const nearYear = (pattern: string) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=\.?(?:\s*[a-z]\.)*\s*\d)`;
 
 /** Words that name an era or Christ: left after `fromOtherLanguages`, they are an era we do not read. */
 const ERA_WORD = new RegExp(
   [
     String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)\b|\bcristo\b|\bj\.?\s*-\s*c\b`,
     // Not "1650 Christ Church", "1850 J.C. Smith": a name follows.
-    nearYear(String.raw`(?:\bchrist\b|\bj\.\s*c\b|\bv\.\s*c\.)(?![\s.'’]*[a-zà-ÿ])`),
+    nearYear(String.raw`(?:\bchrist\b|\bj\.\s*c\b|\bv\.\s*c\.|\ba\.\s*de\s+(?:j\.\s*)?c\b)(?![\s.'’]*[a-zà-ÿ])`),
     String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
     String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
     String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era|before\s+present|(?<=\d\s*)bp\b`,
@@ -220,7 +220,7 @@ const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun
 const CAPITALS_AFTER_NUMBER = /\d\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
 
 /** Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C. ("1920 US", "1850 CA" do not). */
-const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|nc|ac|aec|ane|aev|aj|jc|vchr|chr)$/;
+const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr)$/;
 
 /**
  * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J.", "1500 BP"): true, so

@@ -657,6 +657,7 @@ describe('dates a fourth reviewer found read wrong (initials read as eras, words
     ['1900 i.e. 1901', 1900],
     ['1650 Christ Church', 1650],
     ['1850 J.C. Smith', 1850],
+    ['1850 NC', 1850],
   ])('reads a year followed by a word or an abbreviation that is no era as it did before: %s', reads());
 
   it.each<Case>([
@@ -665,6 +666,9 @@ describe('dates a fourth reviewer found read wrong (initials read as eras, words
     ['1500 B.P.', null],
     ['1500 bp', null],
     ['500 B C', null],
+    ['1850s v. Chr.', null],
+    ['A. de C. 1500', null],
+    ['J.C. 100', null],
     // "a. C." after a year and a comma or bracket, nothing after it: perhaps the era, perhaps initials.
     ['1850, A.C.', null],
     ['1790 (AC)', null],

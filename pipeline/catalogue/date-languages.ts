@@ -105,7 +105,7 @@ const PART_WORD =
   // Not "metà": "seconda metà" is the second half, not the middle.
   'inizio|fine|begin|midden|eind)';
 const FIRST_CENTURY = new RegExp(
-  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.)?\s*(?:[–—/-]|bis|à|au|al|tot)\s*` +
+  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +
     // "fin XVIIe - début XVIIIe siècle": a part of the second century.
     String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th century)`,
   'g',

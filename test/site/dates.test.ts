@@ -684,6 +684,12 @@ describe('dates a fourth reviewer found read wrong (initials read as eras, words
     ['fin XVIIe - début XVIIIe siècle', 1667, 1732],
     ['2. H. 19. Jh.', 1850, 1899],
     ['1. H. 19. Jh.', 1800, 1849],
+    ['XVI e XVII secolo', 1500, 1699],
+    ['17de of 18de eeuw', 1600, 1799],
+    ['XVIIe ou XVIIIe siècle', 1600, 1799],
+    ['17. oder 18. Jh.', 1600, 1799],
+    ['siglos XVI y XVII', 1500, 1699],
+    ['17. und 18. Jh.', 1600, 1799],
   ])('reads a range of two centuries and a half written short with both: %s', reads());
 
   it.each<Case>([

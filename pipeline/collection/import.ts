@@ -461,8 +461,9 @@ async function importInto({
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
     // Named by a row, refused or not: an image a refused row names is said with that row, not as named by none.
     const imageCell = get(columns.image);
-    if (imageCell)
-      namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, imageCell.replace(/\\/g, '/')))));
+    // Each name of a cell naming several (severalNames), or ending with a separator: all named, none unnamed.
+    for (const cell of imageCell ? [imageCell, ...(cellNames(imageCell) ?? [])] : [])
+      namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/')))));
     const id = get(columns.id);
     // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
     if (header.every((column) => cells[column] === '' || cells[column] === column) && id === columns.id) {
@@ -553,11 +554,12 @@ async function importInto({
       let cell = whole;
       let found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
       // A cell naming an object's several media ("img/a.jpg; img/verso_a.jpg"): one photograph per object, the first.
-      const names = 'missing' in found ? severalNames(whole) : undefined;
+      const names = 'missing' in found ? cellNames(whole) : undefined;
       if (names) {
         cell = names[0]!;
         found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
-        note(line, severalNamesWords({ names, id, taken: !('missing' in found) }), id);
+        // One name and a separator after it ("img/a.jpg;"): that name, nothing to say.
+        if (names.length > 1) note(line, severalNamesWords({ names, id, taken: !('missing' in found) }), id);
       }
       // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
@@ -1495,12 +1497,24 @@ export function severalNames(cell: string): string[] | undefined {
   return commas.length > 1 && endings ? commas : undefined;
 }
 
+/**
+ * The names an image cell holds when it is not one file name as it stands: several (severalNames), or one with a
+ * separator after or before it ("img/a.jpg;", "img/a.jpg,") as an export writes a list of one. Else undefined.
+ */
+export function cellNames(cell: string): string[] | undefined {
+  const several = severalNames(cell);
+  if (several) return several;
+  const one = cell.trim().replace(/^[;|,\s]+|[;|,\s]+$/g, '');
+  return one && one !== cell.trim() ? [one] : undefined;
+}
+
 /** What import says of an image cell holding several file names: it takes the first (if it is there). */
 function severalNamesWords({ names, id, taken }: { names: string[]; id: string; taken: boolean }): string {
   const listed = names.map((name) => `"${clip(name)}"`).join(', ');
   return (
     `the image cell of object "${id}" holds ${names.length} file names (${listed}), not one: Vitrine takes one ` +
-    `photograph per object, and takes the first, ${clip(names[0]!)}${taken ? '' : ' (said below)'}; the others ` +
+    `photograph per object, and takes the first, ${clip(names[0]!)}` +
+    `${taken ? '' : ', which cannot be used (the next message says why)'}; the others ` +
     'are not imported. To show another, write only its name in the image column; to keep the names of the others ' +
     'with the object, put them in a column of their own listed in import.keep'
   );

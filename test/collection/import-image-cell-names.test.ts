@@ -63,6 +63,41 @@ describe('an image cell holding two file names', () => {
     );
     expect(result.withoutImage).toBe(0);
   });
+
+  it('does not say the photographs it names were named by no row', async () => {
+    const { result, log } = await importRows('two-names-listed', [
+      ['A1', 'img/a.jpg; img/verso_a.jpg', 'coin'],
+      ['A2', 'img/b.jpg', 'coin'],
+    ]);
+    const said = [...result.problems, ...log.lines].map((p) => p.message).join('\n');
+    expect(said).not.toMatch(/named by no row/);
+  });
+
+  it('says plainly when the first name is not there, without “said below”', async () => {
+    const { result } = await importRows('two-names-first-missing', [
+      ['A1', 'img/missing.jpg; img/a.jpg', 'coin'],
+      ['A2', 'img/b.jpg', 'coin'],
+    ]);
+    const said = result.problems.find((p) => p.object === 'A1' && /file names/.test(p.message));
+    expect(said?.message).not.toMatch(/said below/);
+    expect(said?.message).toMatch(/takes the first, img\/missing\.jpg, which cannot be used/);
+  });
+});
+
+describe('an image cell ending with a separator', () => {
+  it('is taken as the one name it holds, not "not found"', async () => {
+    const { ws, result, log } = await importRows('trailing', [
+      ['A1', 'img/a.jpg;', 'coin'],
+      ['A2', 'img/b.jpg,', 'coin'],
+    ]);
+    const said = [...result.problems, ...log.lines].map((p) => p.message).join('\n');
+    expect(said).not.toMatch(/not found|file names/);
+    expect(said).not.toMatch(/named by no row[^\n]*\((img\/a|img\/b)/);
+    expect(result.withoutImage).toBe(0);
+    expect(await readFile(path.join(ws.images, 'A2.jpg'))).toEqual(
+      await readFile(path.join(root, 'trailing/img/b.jpg')),
+    );
+  });
 });
 
 describe('two rows naming the same image file', () => {

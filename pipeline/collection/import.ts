@@ -563,7 +563,21 @@ async function importInto({
       }
       // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
-      if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
+      // A damaged JPEG an import stored before such files were refused (same bytes as the object's in data/): a
+      // routine re-import of the unchanged export keeps it as it was, and says it cannot be decoded (a reviewer).
+      const broken = 'refused' in found ? found.undecodable : undefined;
+      const stored = broken ? await previousImage(id) : '';
+      if (broken && stored && 'refused' in found && (await sameBytes(broken, path.join(ws.data, stored)))) {
+        keptImage = stored;
+        note(
+          line,
+          `the image "${cell}" of object "${id}" is the same file as its photograph already in data/ ` +
+            `(data/${stored}, from an earlier import), and it ${found.refused.replace(/ Copy or export.*$/, '')} ` +
+            'It is kept as it was: the object stays without a usable photograph until a good copy is put in the ' +
+            'export in its place and imported again.',
+          id,
+        );
+      } else if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
         keptImage = await previousImage(id);
         // Without an image now: what was refused is kept for the dataset stage (refused-images.ts).
         if (!keptImage) refusedImages.set(id, { image: whole, reason: found.refused });
@@ -1358,6 +1372,8 @@ export async function findImage({
       unusable?: true;
       /** An absolute path (C:\Collections\Photos\a.jpg): a folder of the computer the export was made on. */
       absolute?: true;
+      /** A damaged JPEG the dataset stage's decoder cannot read: the file (to tell one already in data/). */
+      undecodable?: string;
     }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
@@ -1455,7 +1471,8 @@ export async function findImage({
   if (kind === 'jpeg') {
     damage = await jpegDamage(real).catch(() => undefined);
     const unreadable = damage ? await undecodable(real) : undefined;
-    if (damage && unreadable) return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true };
+    if (damage && unreadable)
+      return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, undecodable: real };
   }
   const as = path.relative(imageRoot, file);
   const found = matched

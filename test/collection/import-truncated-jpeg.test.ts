@@ -94,4 +94,55 @@ describe('a damaged JPEG in the export', () => {
     const { run } = await importOf('fail', 'fail');
     await expect(run).rejects.toThrow(/cut\.jpg.*ends before its picture data does.*cannot be decoded/s);
   });
+
+  it('already stored for its object (an import made before it was refused) is kept, not refused, on re-import', async () => {
+    // An earlier import stored the cut-short file: simulated by storing its bytes over the object’s photograph.
+    const first = await importOf('before', 'skip');
+    await first.run;
+    const dir = path.join(root, 'before');
+    await writeFile(
+      path.join(dir, 'objects.csv'),
+      stringify([
+        ['id', 'image', 'label'],
+        ['A1', 'good.jpg', 'coin'],
+        ['A2', 'good.jpg', 'coin'],
+      ]),
+    );
+    const previous = importCollection({
+      ws: first.ws,
+      params: defaultParams(),
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'images'),
+      log: memoryLogger(),
+    });
+    await previous;
+    const cut = await readFile(path.join(dir, 'images', 'cut.jpg'));
+    await writeFile(path.join(first.ws.images, 'A2.jpg'), cut);
+    // The routine re-import of the unchanged export, under the default on_invalid: fail.
+    await writeFile(
+      path.join(dir, 'objects.csv'),
+      stringify([
+        ['id', 'image', 'label'],
+        ['A1', 'good.jpg', 'coin'],
+        ['A2', 'cut.jpg', 'coin'],
+      ]),
+    );
+    const log = memoryLogger();
+    const result = await importCollection({
+      ws: first.ws,
+      params: defaultParams(),
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'images'),
+      log,
+    });
+    const said = result.problems.filter((p) => p.object === 'A2' && !/same image file/.test(p.message));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.refused).toBeUndefined();
+    expect(said[0]!.imageRefused).toBeUndefined();
+    expect(said[0]!.message).toMatch(/same file/);
+    expect(said[0]!.message).toMatch(/cannot be decoded/);
+    expect(said[0]!.message).not.toMatch(/keeps its image from the previous import/);
+    expect(await readFile(first.ws.objects, 'utf8')).toMatch(/^A2,.*images\/A2\.jpg/m);
+    expect(await readFile(path.join(first.ws.images, 'A2.jpg'))).toEqual(cut);
+  });
 });

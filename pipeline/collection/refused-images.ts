@@ -27,14 +27,19 @@ export function refusedImagesFile(ws: Workspace): string {
 /** The file's entries by object id; empty when there is none or it cannot be read (nothing was refused, then). */
 export async function readRefusedImages({ ws }: { ws: Workspace }): Promise<Map<string, RefusedImage>> {
   try {
-    const parsed = JSON.parse(await readFile(refusedImagesFile(ws), 'utf8')) as Record<string, RefusedImage>;
-    const out = new Map<string, RefusedImage>();
-    for (const [id, entry] of Object.entries(parsed ?? {}))
-      if (typeof entry?.image === 'string' && typeof entry.reason === 'string') out.set(id, entry);
-    return out;
+    return parseRefusedImages(await readFile(refusedImagesFile(ws), 'utf8'));
   } catch {
     return new Map();
   }
+}
+
+/** The entries of the file's text by object id (those well formed); throws when it is not JSON. */
+export function parseRefusedImages(text: string): Map<string, RefusedImage> {
+  const parsed = JSON.parse(text) as Record<string, RefusedImage>;
+  const out = new Map<string, RefusedImage>();
+  for (const [id, entry] of Object.entries(parsed ?? {}))
+    if (typeof entry?.image === 'string' && typeof entry.reason === 'string') out.set(id, entry);
+  return out;
 }
 
 /**

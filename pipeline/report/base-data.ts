@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeText } from '../collection/index.ts';
+import { parseRefusedImages, REFUSED_IMAGES, type RefusedImage } from '../collection/refused-images.ts';
 import { objectPath, readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
@@ -34,6 +35,11 @@ export interface BaseData {
   objects: () => Promise<CollectionObject[] | null>;
   /** The work tree's data.dvc listing (path under data/ → md5), or null when the local DVC cache lacks it. */
   workTreeFiles: () => Promise<Map<string, string> | null>;
+  /**
+   * The image files import had refused at the base (data/.refused-images.json), by object id: empty when the base has
+   * no such file, null when it cannot be read. (Absent: not known.)
+   */
+  refusedImages?: () => Promise<Map<string, RefusedImage> | null>;
 }
 
 /** The base's data at `commit`, read lazily (see BaseData). Failures are said in the log's detail and read as null. */
@@ -79,7 +85,20 @@ export function baseData({ ws, commit, log }: { ws: Workspace; commit: string; l
       return null;
     }
   });
-  return { listing, sameAsWorkTree, objects, workTreeFiles };
+  const refusedImages = once(async () => {
+    const files = (await listing())?.files;
+    if (!files) return null;
+    const md5 = files.get(REFUSED_IMAGES);
+    if (!md5) return new Map<string, RefusedImage>();
+    try {
+      const { cacheDir } = await readDvcConfig({ root: ws.root });
+      return parseRefusedImages(await readFile(objectPath(cacheDir, md5), 'utf8'));
+    } catch (error) {
+      log.debug(`The base's data/${REFUSED_IMAGES} could not be read: ${messageOf(error)}`);
+      return null;
+    }
+  });
+  return { listing, sameAsWorkTree, objects, workTreeFiles, refusedImages };
 }
 
 /** data.dvc's folder listing at `commit`, or null when data.dvc there records none or cannot be read. */

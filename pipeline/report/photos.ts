@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPhotoProblem, namedImages } from '../catalogue/photo-problems.ts';
+import { type RefusedImage, readRefusedImages } from '../collection/refused-images.ts';
 import { EMPTY_FILE } from '../dataset/picture-problems.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset } from '../types.ts';
@@ -96,6 +97,8 @@ export async function unusablePhotos({
   if (problems.length === 0) return { objects: [], comparedWithBase: false };
   // objects.csv is read only when some photograph has a problem: it names the file of each.
   const files = await imageFiles({ ws });
+  // The files import refused, by object: shown as the export names them, with import's reason.
+  const refusedImages = await readRefusedImages({ ws });
   const seen = new Set<string>();
   const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
   for (const issue of problems) {
@@ -104,12 +107,14 @@ export async function unusablePhotos({
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
     const file = files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null;
     seen.add(issue.object);
+    const refused = files.get(issue.object) ? undefined : refusedImages.get(issue.object);
     found.push({
       id: issue.object,
       title: titleOf.get(issue.object) ?? '',
-      file: file ? `data/${file}` : null,
+      file: refused ? null : file ? `data/${file}` : null,
+      ...(refused && { exportFile: refused.image }),
       code: issue.code,
-      reason: photoReason(issue),
+      reason: refused ? refusedReason(refused) : photoReason(issue),
       labelled: (labelOf.get(issue.object) ?? null) !== null,
     });
   }
@@ -128,6 +133,7 @@ export async function unusablePhotos({
       if (o.code === 'IMAGE_TOO_LARGE' && limitLowered) return { ...o, newInChange: true };
       if (sameData) return { ...o, newInChange: false };
       if (known && !known.has(o.id)) return { ...o, newInChange: true };
+      if (o.exportFile !== undefined) return { ...o, newInChange: await refusedSinceBase({ o, base: base! }) };
       if (!o.file) return { ...o, newInChange: false };
       const before = listing!.files!.get(o.file.slice('data/'.length));
       const now = await md5OfFile(path.join(ws.data, o.file.slice('data/'.length)));
@@ -138,6 +144,29 @@ export async function unusablePhotos({
   // Those this pull request broke first, then the ones broken before it.
   objects.sort((a, b) => Number(b.newInChange === true) - Number(a.newInChange === true));
   return { objects, comparedWithBase };
+}
+
+/** Why import refused an object's file, in its words without the advice (the section says what to do). */
+function refusedReason(refused: RefusedImage): string {
+  const reason = refused.reason.replace(/\s*(Copy or export|Copy or save|Export)\b[^.]*\.?\s*$/, '').replace(/\.$/, '');
+  return `import refused this file of the export: it ${reason}`;
+}
+
+/**
+ * Whether import refused the object's file since the base: the base had a photograph for it, or had no refused file
+ * for it, or another one. Unknown base (its list cannot be read): new when the base's objects.csv named a photograph.
+ */
+async function refusedSinceBase({
+  o,
+  base,
+}: {
+  o: Omit<UnusablePhoto, 'newInChange'>;
+  base: BaseData;
+}): Promise<boolean> {
+  const before = await base.refusedImages?.();
+  if (before) return before.get(o.id)?.image !== o.exportFile;
+  const baseImage = (await base.objects())?.find((b) => b.id === o.id)?.image;
+  return !!baseImage;
 }
 
 /** "DM-0001 (Coin number 1)": the id, and the title when there is one. */
@@ -174,13 +203,21 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     'To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that ' +
     'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
     '`npx vitrine data add` and commit the changed data.dvc to this pull request.';
+  // An object whose file import refused has none in data/: the good copy goes in the export, imported again.
+  const refused = all.filter((o) => o.exportFile !== undefined).length;
+  const refusedFix =
+    refused === 0
+      ? ''
+      : `${refused === n ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a good copy ` +
+        `(a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit ` +
+        'what it changes to this pull request.';
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
-    const file = o.file ? ` ${code(o.file)}` : '';
+    const file = o.file ? ` ${code(o.file)}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
   const more = n - shown.length;
   const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
-  return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fix}`;
+  return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${refused === n ? refusedFix : fix + refusedFix}`;
 }

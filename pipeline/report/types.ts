@@ -97,6 +97,11 @@ export interface UnusablePhoto {
   title: string;
   /** The file data/objects.csv names ("data/images/DM-0001.jpg"); null when not known. */
   file: string | null;
+  /**
+   * The file as the export names it, when import refused it (data/.refused-images.json): the object has none in
+   * data/, and the fix is a good copy in the export, imported again. (Absent otherwise, and in older reports.)
+   */
+  exportFile?: string;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
   code: string;
   /** Why, in plain words. */

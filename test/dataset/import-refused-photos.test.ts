@@ -74,7 +74,7 @@ describe('objects whose image file import refused', () => {
     // The report’s list reads the same issues: both, each with its reason.
     const report = await unusablePhotos({ ws, dataset, base: null, maxPixels: 100_000_000 });
     expect(report?.objects.map((o) => o.id).sort()).toEqual(['A3', 'A4']);
-    expect(report?.objects.find((o) => o.id === 'A4')?.reason).toMatch(/it is empty/);
+    expect(report?.objects.find((o) => o.id === 'A4')?.reason).toMatch(/it is an empty file/);
     // A5 has no photograph named: not photographed yet, not a broken file.
     expect(problems.has('A5')).toBe(false);
     const said = log.lines.find((l) => /without a usable photograph/.test(l.message));

@@ -47,8 +47,11 @@ async function collection({
   damage = true,
   added = [],
   addedLabels = [],
+  refused = {},
 }: {
   damage?: boolean;
+  /** Objects whose photograph the pull request's import refused (data/.refused-images.json), image cell emptied. */
+  refused?: Record<string, { image: string; reason: string }>;
   /** Objects the pull request adds to data/objects.csv (their photographs are not written). */
   added?: CollectionObject[];
   addedLabels?: { objectId: string; label: string }[];
@@ -71,7 +74,11 @@ async function collection({
     await truncate(path.join(ws.images, 'DM-0007.png'), 0);
     await writeFile(path.join(ws.images, 'DM-0011.png'), pixelBombPng({ width: 200, height: 200 }));
   }
-  if (added.length > 0) await writeObjects({ file: ws.objects, objects: [...objects, ...added] });
+  if (Object.keys(refused).length > 0) {
+    const emptied = objects.map((o) => (refused[o.id] ? { ...o, image: '' } : o));
+    await writeObjects({ file: ws.objects, objects: [...emptied, ...added] });
+    await writeFile(path.join(ws.data, '.refused-images.json'), JSON.stringify(refused));
+  } else if (added.length > 0) await writeObjects({ file: ws.objects, objects: [...objects, ...added] });
   await writeLabels({ file: ws.labels, labels: [...headLabels, ...addedLabels] });
   await addData({ root: dir, log: silentLogger });
   await commitAll('New photographs', 1);
@@ -234,6 +241,36 @@ describe('photographs a pull request makes unusable', () => {
     const row = markdown.split('\n').find((l) => l.includes('DM-0013 (line'))!;
     expect(row).toContain('no photograph is named for it in data/objects.csv');
     expect(row).not.toContain('cannot be used');
+  });
+
+  /*
+   * A reviewer: objects whose file import refused in this pull request were said to be "already unusable before it",
+   * all with the same reason, no file named, and told to put a copy in the data folder (their image cell is empty).
+   */
+  it('refused by import in this pull request are new, with the export’s file, the real reason and import again', async () => {
+    const { ws, params, baseCommit } = await collection({
+      damage: false,
+      refused: {
+        'DM-0003': { image: 'scans/data/2019/X3.dng', reason: 'is a camera raw file: export it as a JPEG' },
+      },
+    });
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    const refused = json.unusablePhotos?.objects.find((o) => o.id === 'DM-0003');
+    expect(refused?.newInChange).toBe(true);
+    const section = markdown.slice(markdown.indexOf('### Photographs that cannot be used'));
+    expect(section).toContain('1 because of this pull request, 1 already before it');
+    const line = section.split('\n').find((l) => l.startsWith('- DM-0003')) ?? '';
+    expect(line).toContain('`scans/data/2019/X3.dng`');
+    expect(line).toContain('camera raw file: export it as a JPEG');
+    expect(line).not.toMatch(/damaged, cut short/);
+    expect(line).toContain('**new in this pull request**');
+    expect(section).toMatch(/in the export under the name shown, run `npx vitrine[^`]* import` again/);
   });
 
   it('an object added without a photograph named raises no warning', async () => {

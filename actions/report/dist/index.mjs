@@ -36301,8 +36301,8 @@ function named(o) {
 }
 function unusablePhotosSection(photos) {
   if (!photos || photos.objects.length === 0) return "";
-  let all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = "To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run `npx vitrine data add` and commit the changed data.dvc to this pull request.", shown = all.slice(0, SHOWN_PHOTOS), lines = shown.map((o) => {
-    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", file2 = o.file ? ` ${code(o.file)}` : "";
+  let all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = "To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run `npx vitrine data add` and commit the changed data.dvc to this pull request.", refused = all.filter((o) => o.exportFile !== void 0).length, refusedFix = refused === 0 ? "" : `${refused === n ? "To fix: put" : " For a file import refused (the export\u2019s name is shown): put"} a good copy (a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit what it changes to this pull request.`, shown = all.slice(0, SHOWN_PHOTOS), lines = shown.map((o) => {
+    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", file2 = o.file ? ` ${code(o.file)}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
     return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
   }), more = n - shown.length, rest = more > 0 ? `
 - \u2026and ${more} more (report.json in the run's files lists them all)` : "";
@@ -36313,7 +36313,7 @@ ${head}
 ${lines.join(`
 `)}${rest}
 
-${fix}`;
+${refused === n ? refusedFix : fix + refusedFix}`;
 }
 
 // pipeline/report/removed-objects.ts

@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
+import { readRefusedImages } from '../collection/refused-images.ts';
 import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
 import { objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
@@ -170,9 +171,12 @@ export async function buildCatalogueData({
   const vocabulary = vocabularySet(dataset.labels);
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
   const issues = dataset.issues ?? [];
+  const someProblem = issues.some(isPhotoProblem);
   const photoProblems = photoProblemsOf({
     issues,
-    images: issues.some(isPhotoProblem) ? await namedImages({ file: ws.objects }) : null,
+    images: someProblem ? await namedImages({ file: ws.objects }) : null,
+    // The files import refused: named as the export names them, with what kind of file each is.
+    ...(someProblem && { refused: await readRefusedImages({ ws }) }),
   });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];

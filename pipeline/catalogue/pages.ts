@@ -261,7 +261,8 @@ export type ReviewProps = {
   /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card saying why. */
   photos: Card[];
   /** The file of each of those photographs, for the part of the page for staff (none: its path is not known). */
-  photoFiles: { id: string; title: string; file: string }[];
+  /** `inExport`: the file as the export names it, which import refused (not in the data folder). */
+  photoFiles: { id: string; title: string; file: string; inExport?: true }[];
   /** How many more such objects there are. */
   morePhotos: number;
   /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
@@ -284,9 +285,12 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     const { reason } = o.photoProblem!;
     return cardOf(o, `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
-  const photoFiles = shown.flatMap((o) =>
-    o.photoProblem!.file ? [{ id: o.id, title: shownTitle(o.title), file: o.photoProblem!.file }] : [],
-  );
+  const photoFiles = shown.flatMap((o) => {
+    const { file, exportFile } = o.photoProblem!;
+    const title = shownTitle(o.title);
+    if (file) return [{ id: o.id, title, file }];
+    return exportFile ? [{ id: o.id, title, file: exportFile, inExport: true as const }] : [];
+  });
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);
     if (o && reviewKind(o) === 'staff-label')

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseObjects } from '../collection/index.ts';
+import { REFUSED_WORDS, type RefusedImage, refusedKind } from '../collection/refused-images.ts';
 import { EMPTY_FILE, isPictureProblem } from '../dataset/picture-problems.ts';
 import type { DatasetIssue } from '../types.ts';
 
@@ -18,6 +19,11 @@ export interface PhotoProblem {
   file: string | null;
   /** Why, in the public's words: "the file is damaged or not an image". */
   reason: string;
+  /**
+   * The file as the export names it, when import refused it (data/.refused-images.json): it is not in the data
+   * folder; the fix is a good copy in the export, imported again. (Absent otherwise.)
+   */
+  exportFile?: string;
 }
 
 /**
@@ -63,14 +69,28 @@ function shownPath(image: string): string | null {
 export function photoProblemsOf({
   issues,
   images,
+  refused,
 }: {
   issues: DatasetIssue[];
   images: Map<string, string> | null;
+  /** The files import refused, by object (data/.refused-images.json); absent: not read. */
+  refused?: Map<string, RefusedImage>;
 }): Map<string, PhotoProblem> {
   const out = new Map<string, PhotoProblem>();
   for (const issue of issues) {
     if (!isPhotoProblem(issue) || out.has(issue.object!)) continue;
     const named = images?.get(issue.object!);
+    const entry = named ? undefined : refused?.get(issue.object!);
+    if (entry) {
+      const reason = REFUSED_WORDS[refusedKind(entry.reason)];
+      out.set(issue.object!, { file: null, exportFile: entry.image, reason });
+      continue;
+    }
+    // A file import refused is named as the export names it, never in the data folder: no path from its message.
+    if (!named && /was refused by import/.test(issue.message)) {
+      out.set(issue.object!, { file: null, reason: photoProblemReason(issue) });
+      continue;
+    }
     // After the place the message starts with ("data/objects.csv:12: "), the photograph's file.
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
     const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0] ?? null);

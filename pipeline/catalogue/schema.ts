@@ -134,7 +134,10 @@ export const catalogueObjectSchema = z.object({
    * missing. `file` is its path in the collection ("data/images/x.jpg"), null when not known; `reason` says why in
    * plain words. null when the photograph is fine or none is named yet ("No photograph yet").
    */
-  photoProblem: z.object({ file: z.string().nullable(), reason: z.string() }).nullable().default(null),
+  photoProblem: z
+    .object({ file: z.string().nullable(), reason: z.string(), exportFile: z.string().optional() })
+    .nullable()
+    .default(null),
   /** Human label (object type) from labels.csv, null when not labelled yet. */
   label: z.string().nullable(),
   /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */

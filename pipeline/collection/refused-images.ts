@@ -55,3 +55,23 @@ export function refusedImageMessage({ id, refused }: { id: string; refused: Refu
     `"${refused.image}" ${reason} Copy or export that photograph again, then import again.`
   );
 }
+
+/** What kind of file import refused, told by its reason: what the public page and the review queue say of it. */
+export type RefusedKind = 'denied' | 'empty' | 'damaged' | 'format' | 'unusable';
+
+export function refusedKind(reason: string): RefusedKind {
+  if (/may not read|permission denied|not permitted/i.test(reason)) return 'denied';
+  if (/^is an empty file\b|\b0 bytes\b/.test(reason)) return 'empty';
+  if (/ends before|cut short|damaged|zero bytes|cannot be decoded/i.test(reason)) return 'damaged';
+  if (/camera raw|HEIC|HEIF|cannot read|does not take|PDF|not an image/i.test(reason)) return 'format';
+  return 'unusable';
+}
+
+/** A refused file's reason in the public's words, by its kind. */
+export const REFUSED_WORDS: Record<RefusedKind, string> = {
+  denied: 'the file may not be read',
+  empty: 'the file is empty',
+  damaged: 'the file is damaged or cut short',
+  format: 'the file is in a format that cannot be shown (it needs exporting as JPEG)',
+  unusable: 'the file cannot be used',
+};

@@ -31,6 +31,7 @@ beforeAll(async () => {
       object('b-pdf', 'images/b-pdf.jpg'),
       object('b-empty', 'images/b-empty.jpg'),
       object('c-none', ''),
+      object('r-raw', ''),
     ],
     labels: [
       { objectId: 'a1', label: 'coin' },
@@ -48,6 +49,13 @@ beforeAll(async () => {
       'images/b-empty.jpg': Buffer.alloc(0),
     },
   });
+  // A camera raw file import refused (import.on_invalid: skip), its export path holding a folder named data.
+  await writeFile(
+    path.join(ws.data, '.refused-images.json'),
+    JSON.stringify({
+      'r-raw': { image: 'scans/data/2019/R1.dng', reason: 'is a camera raw file (.dng): export it as JPEG' },
+    }),
+  );
   const params = testParams();
   await buildDataset({ ws, params, log: memoryLogger() });
   // The previous model's guesses, made when every photograph could be read (a branch preview keeps them).
@@ -103,7 +111,7 @@ describe('an object whose photograph cannot be used', () => {
     // No photograph named at all: nothing is broken, nothing to review.
     expect(objectOf('c-none')).toMatchObject({ photoProblem: null, needsReview: false, reviewReason: null });
     expect(objectOf('a1')).toMatchObject({ photoProblem: null });
-    expect(catalogue.reviewQueue.slice(0, 3).sort()).toEqual([...BROKEN].sort());
+    expect(catalogue.reviewQueue.slice(0, 4).sort()).toEqual([...BROKEN, 'r-raw'].sort());
   });
 
   it('shows no machine guess made from a photograph that is no longer there', () => {
@@ -141,9 +149,29 @@ describe('an object whose photograph cannot be used', () => {
     expect(staff).toMatch(/^For museum staff/);
     for (const id of BROKEN) expect(staff).toContain(`data/images/${id}.jpg`);
     expect(text).not.toContain('c-none');
-    expect(text).toMatch(/3 photographs that cannot be used/);
+    expect(text).toMatch(/4 photographs that cannot be used/);
     // What to do, without a command line that fails in a repository `vitrine init -C` made (tester).
     expect(staff).toContain("with Vitrine's data add command, run as the repository's README says");
     expect(text).not.toContain('npx vitrine');
+  });
+
+  /*
+   * A reviewer: a file import refused (a camera raw) was said to be "damaged or not an image", and its export path
+   * scans/data/2019/R1.dng was shown as data/2019/R1.dng "in the collection’s data folder", which does not exist.
+   */
+  it('refused by import: says its kind in plain words and the export’s file, on its page and in the queue', async () => {
+    expect(objectOf('r-raw').photoProblem).toEqual({
+      file: null,
+      exportFile: 'scans/data/2019/R1.dng',
+      reason: 'the file is in a format that cannot be shown (it needs exporting as JPEG)',
+    });
+    const figure = await objectPage('r-raw', /<figure class="object-image"[\s\S]*?<\/figure>/);
+    expect(figure).toContain('format that cannot be shown');
+    expect(figure).not.toContain('damaged or not an image');
+    expect(figure).toContain('scans/data/2019/R1.dng');
+    expect(figure).not.toMatch(/data\/2019\/R1\.dng in the collection's data folder/);
+    expect(figure).toMatch(/in the export under that name, then import again/);
+    const staff = await pageText('review/index.html', /<details class="staff"[\s\S]*?<\/details>/);
+    expect(staff).toMatch(/scans\/data\/2019\/R1\.dng in the export, refused by import/);
   });
 });

@@ -47,12 +47,20 @@ export function parseRefusedImages(text: string): Map<string, RefusedImage> {
  * "). An empty file is said in the decoder's words (EMPTY_FILE), which the catalogue and the report tell apart.
  */
 export function refusedImageMessage({ id, refused }: { id: string; refused: RefusedImage }): string {
-  const reason = /^is an empty file\b/.test(refused.reason)
-    ? `is empty: ${EMPTY_FILE}, so there is no picture in it.`
-    : refused.reason.replace(/\.?$/, '.');
+  const empty = /^is an empty file\b/.test(refused.reason);
+  const what = empty
+    ? `"${refused.image}": ${EMPTY_FILE}, so there is no picture in it.`
+    : `"${refused.image}" ${refused.reason.replace(/\.?$/, '.')}`;
+  // Import's reason may say what to do already ("Copy or export it again from the original."): said once.
+  const advised = !empty && /\b(copy|export|save|give this user)\b/i.test(refused.reason);
+  const advice = /\bimport again\b/i.test(refused.reason)
+    ? ''
+    : advised
+      ? ' Then import again.'
+      : ' Put a good copy in the export under that name, then import again.';
   return (
     `the image file of object "${id}" was refused by import, so the object has no photograph: the image ` +
-    `"${refused.image}" ${reason} Copy or export that photograph again, then import again.`
+    `${what}${advice}`
   );
 }
 

@@ -552,12 +552,13 @@ async function importInto({
     if (whole) {
       named++;
       let cell = whole;
-      let found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
+      const maxPixels = params.dataset.image.max_pixels;
+      let found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings, maxPixels });
       // A cell naming an object's several media ("img/a.jpg; img/verso_a.jpg"): one photograph per object, the first.
       const names = 'missing' in found ? cellNames(whole) : undefined;
       if (names) {
         cell = names[0]!;
-        found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
+        found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings, maxPixels });
         // One name and a separator after it ("img/a.jpg;"): that name, nothing to say.
         if (names.length > 1) note(line, severalNamesWords({ names, id, taken: !('missing' in found) }), id);
       }
@@ -1344,7 +1345,10 @@ export async function findImage({
   cell,
   root,
   listings = new Map(),
+  maxPixels,
 }: {
+  /** dataset.image.max_pixels: a damaged JPEG is judged as the dataset stage would decode it. */
+  maxPixels?: number;
   imageRoot: string;
   realImageRoot: string;
   cell: string;
@@ -1470,7 +1474,7 @@ export async function findImage({
   let damage: string | undefined;
   if (kind === 'jpeg') {
     damage = await jpegDamage(real).catch(() => undefined);
-    const unreadable = damage ? await undecodable(real) : undefined;
+    const unreadable = damage ? await undecodable({ file: real, maxPixels }) : undefined;
     if (damage && unreadable)
       return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, undecodable: real };
   }
@@ -1481,12 +1485,16 @@ export async function findImage({
   return damage ? { ...found, damage } : found;
 }
 
-/** The decoder's words when the dataset stage's decoder cannot read `file` (its pixel limit aside), or undefined. */
-async function undecodable(file: string): Promise<string | undefined> {
+/**
+ * The decoder's words when the dataset stage's decoder cannot read `file`, or undefined. Read under
+ * dataset.image.max_pixels when it is raised above the default (as the dataset stage reads it), else the default: a
+ * file over a lowered limit is still judged by whether it decodes (the dataset stage says it is too large).
+ */
+async function undecodable({ file, maxPixels }: { file: string; maxPixels?: number }): Promise<string | undefined> {
   // Loaded only for a damaged JPEG: a collection of whole ones never loads the decoder to import.
-  const { readSmallPixels } = await import('../dataset/images.ts');
+  const { DEFAULT_MAX_PIXELS, readSmallPixels } = await import('../dataset/images.ts');
   try {
-    await readSmallPixels({ file });
+    await readSmallPixels({ file, maxPixels: Math.max(maxPixels ?? 0, DEFAULT_MAX_PIXELS) });
     return undefined;
   } catch (error) {
     if ((error as { code?: string }).code !== 'IMAGE_UNREADABLE') return undefined;

@@ -145,4 +145,41 @@ describe('a damaged JPEG in the export', () => {
     expect(await readFile(first.ws.objects, 'utf8')).toMatch(/^A2,.*images\/A2\.jpg/m);
     expect(await readFile(path.join(first.ws.images, 'A2.jpg'))).toEqual(cut);
   });
+
+  it('cut short and larger than the default pixel limit is judged under dataset.image.max_pixels', async () => {
+    // Its header says 16,000 × 16,000 pixels (256 million, over the default 250 million); a museum raised the limit.
+    const cut = Buffer.from(whole.subarray(0, Math.floor(whole.length * 0.6)));
+    for (let i = 2; i + 8 < cut.length; i++)
+      if (cut[i] === 0xff && (cut[i + 1] === 0xc0 || cut[i + 1] === 0xc2)) {
+        cut.writeUInt16BE(16_000, i + 5);
+        cut.writeUInt16BE(16_000, i + 7);
+        break;
+      }
+    const dir = path.join(root, 'large');
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    await writeFile(path.join(dir, 'images', 'big.jpg'), cut);
+    await writeFile(path.join(dir, 'images', 'good.jpg'), whole);
+    await writeFile(
+      path.join(dir, 'objects.csv'),
+      stringify([
+        ['id', 'image', 'label'],
+        ['A1', 'good.jpg', 'coin'],
+        ['A2', 'big.jpg', 'coin'],
+      ]),
+    );
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    params.dataset.image.max_pixels = 300_000_000;
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params,
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'images'),
+      log: memoryLogger(),
+    });
+    const said = result.problems.find((p) => p.object === 'A2');
+    expect(said?.imageRefused).toBe(true);
+    expect(said?.message).toMatch(/cannot be decoded/);
+    expect(said?.message).not.toMatch(/grey/);
+  });
 });

@@ -22,6 +22,8 @@ describe('a storage folder given to init as an absolute path', () => {
     const store = path.join(root, 'mnt', 'collection-store', 'vitrine');
     const museum = path.join(root, 'museum');
     await mkdir(museum);
+    // The share is mounted: the folder the remote goes in is there (a missing one is refused: remote-folder.test).
+    await mkdir(path.dirname(store), { recursive: true });
     const args = ['init', '--from', csv, '--images', images, '--remote', store, '--vocabulary', 'coin,vase', '--yes'];
     const { code, said } = await vitrineIn({ args, cwd: museum });
     expect(code, said).toBe(0);

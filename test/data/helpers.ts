@@ -1,7 +1,19 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+/** The `vitrine` command, for tests that start it in a child (a user namespace with a small disk, say). */
+export const VITRINE_BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'vitrine.js');
+
+/** True when this machine lets a user namespace mount a small tmpfs (not in every CI container): a disk to fill. */
+export function canMountTmpfs(): boolean {
+  const probe = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
+}
 
 /** A fresh temp folder; removed by `cleanup`. */
 export async function tempDir(prefix = 'vitrine-data-'): Promise<string> {

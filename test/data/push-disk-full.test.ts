@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, cloneTracked, tempDir } from './helpers.ts';
+import { canMountTmpfs, cleanup, cloneTracked, tempDir, VITRINE_BIN } from './helpers.ts';
 
 /*
  * Tester: a full disk during "npx vitrine data push" said "The disk that holds a folder Vitrine writes to (the
@@ -15,15 +15,6 @@ import { cleanup, cloneTracked, tempDir } from './helpers.ts';
  */
 
 const run = promisify(execFile);
-const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'vitrine.js');
-
-/** True when this machine lets a user namespace mount a small tmpfs (not in every CI container). */
-function canMountTmpfs(): boolean {
-  const probe = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
-    stdio: 'ignore',
-  });
-  return probe.status === 0;
-}
 
 let base: string;
 beforeAll(async () => {
@@ -48,7 +39,7 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     await initData({ root: repo, remoteUrl: storage });
     await addData({ root: repo, log: silentLogger });
     const script = `mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" "$3" data push --jobs 1`;
-    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, BIN], {
+    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, VITRINE_BIN], {
       cwd: repo,
     }).then(
       () => undefined,
@@ -78,7 +69,7 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     await initData({ root: repo, remoteUrl: storage });
     await addData({ root: repo, log: silentLogger });
     const script = `mount -t tmpfs -o ro,size=64k tmpfs "$1" && exec "$2" "$3" data push`;
-    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, BIN], {
+    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, VITRINE_BIN], {
       cwd: repo,
     }).then(
       () => undefined,
@@ -106,7 +97,7 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     const cache = path.join(clone, '.dvc', 'cache');
     await mkdir(cache, { recursive: true });
     const script = `mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" "$3" data pull --jobs 1`;
-    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', cache, process.execPath, BIN], {
+    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', cache, process.execPath, VITRINE_BIN], {
       cwd: clone,
     }).then(
       () => undefined,

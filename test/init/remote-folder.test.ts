@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { copyEgyptExport } from '../cli/egypt-export.ts';
-import { cleanup, tempDir } from '../data/helpers.ts';
+import { canMountTmpfs, cleanup, tempDir, VITRINE_BIN } from '../data/helpers.ts';
 
 /*
  * An outside tester, setting up a small museum: `init --remote /tmp/w/share/vitrine` with no /tmp/w/share made the
@@ -16,15 +16,6 @@ import { cleanup, tempDir } from '../data/helpers.ts';
  */
 
 const run = promisify(execFile);
-const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'vitrine.js');
-
-/** True when this machine lets a user namespace mount a small tmpfs (not in every CI container). */
-function canMountTmpfs(): boolean {
-  const probe = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
-    stdio: 'ignore',
-  });
-  return probe.status === 0;
-}
 
 let base: string;
 let from: string;
@@ -98,9 +89,13 @@ describe.runIf(canMountTmpfs())('a data remote whose disk fills while init sends
     await mkdir(storage);
     // 20 photographs of about 10 KB and more: they do not all fit in 96 KB.
     const script = `mount -t tmpfs -o size=96k tmpfs "$1" && exec "$2" "$3" init --from "$4" --remote "$1" --yes`;
-    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, BIN, from], {
-      cwd: museum,
-    }).then(
+    const result = await run(
+      'unshare',
+      ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, VITRINE_BIN, from],
+      {
+        cwd: museum,
+      },
+    ).then(
       (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
     );

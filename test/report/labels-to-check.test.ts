@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compareLabelSets, crossValidatedSummary } from '../../pipeline/evaluate/label-change.ts';
+import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
-import { seededUniform } from '../../pipeline/random.ts';
 import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
-import { buildReport } from '../../pipeline/report/index.ts';
 import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
 import type { Metrics } from '../../pipeline/types.ts';
-import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
+import { BEADS, beadGroup, LABELS, params } from './bead-group.ts';
 
 /*
  * An outside tester (a museum's maintainer): 25 Cleveland beads and amulets moved together from Jewellery to Pottery
@@ -20,58 +17,7 @@ import { makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
  * like such a collection.
  */
 
-const LABELS = ['jewellery', 'pottery', 'reliefs', 'statuary'];
-const PER_CLASS = 30;
-/** The first jewellery objects: a group of their own (beads), near the other jewellery. */
-const BEADS = 12;
-const DIM = 8;
-const params = validateParams({ raw: { train: { epochs: 60 } } });
-
-const objects: ObjectSpec[] = LABELS.flatMap((label, c) =>
-  Array.from({ length: PER_CLASS }, (_, i) => ({
-    id: `OBJ-${c}${String(i).padStart(2, '0')}`,
-    title: label === 'jewellery' && i < BEADS ? `Petal-shaped bead ${i + 1}` : `${label} ${i + 1}`,
-    label,
-    split: (['train', 'validation', 'test'] as const)[i % 3]!,
-  })),
-);
-const isBead = (i: number) => i < BEADS;
-const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
-
-/** Each object's embedding: its class's corner, the beads a little apart on an axis of their own, and some noise. */
-function embeddings(): Float32Array[] {
-  const u = seededUniform(11);
-  return objects.map((o, i) => {
-    const v = new Float32Array(DIM);
-    v[LABELS.indexOf(o.label)] = 3;
-    if (isBead(i)) v[5] = 3;
-    for (let d = 0; d < DIM; d++) v[d]! += u() - 0.5;
-    return v;
-  });
-}
-
-/** Both label sets trained in the same folds (compareLabelSets, as the evaluate stage does), then the report. */
-async function judged(base: Record<string, string>, head: Record<string, string>) {
-  const classOf = (labels: Record<string, string>) => objects.map((o) => LABELS.indexOf(labels[o.id]!));
-  const result = await compareLabelSets({
-    tf,
-    x: embeddings(),
-    objects,
-    head: classOf(head),
-    base: classOf(base),
-    folds: objects.map((_, i) => i % 5),
-    k: 5,
-    labels: LABELS,
-    params: { ...params, train: { ...params.train, backend: 'cpu' } },
-    trainingSd: 0,
-    log: silentLogger,
-  });
-  const crossValidated = { base: { ref: 'main', commit: 'a'.repeat(40) }, ...result };
-  const { ws } = await makeRepo({ objects, base, head });
-  await writeStageOutputs({ ws, objects, head, vocabulary: LABELS, metrics: { crossValidated } });
-  const report = await buildReport({ ws, params, base: 'main', log: silentLogger });
-  return { crossValidated, summary: crossValidatedSummary(crossValidated), ...report };
-}
+const { objects, isBead, correct, embeddings, judged } = beadGroup({ perClass: 30 });
 
 describe('a coherent group of objects moved together to another label', () => {
   it('is not “Better”: the photographs pointed to the old label before, so staff are asked to check', async () => {

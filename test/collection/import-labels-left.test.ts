@@ -23,24 +23,41 @@ async function vitrine(root: string, args: string[]) {
   return { code, said: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
 }
 
+/**
+ * A museum with `ids` imported from its export (each object a one-colour photograph; a label when `label` is given):
+ * its folder, and the export's lines, to write again for the next import.
+ */
+async function importedMuseum({ prefix, ids, label }: { prefix: string; ids: string[]; label?: string }) {
+  const root = await mkdtemp(path.join(os.tmpdir(), prefix));
+  dirs.push(root);
+  await mkdir(path.join(root, 'export', 'images'), { recursive: true });
+  const rows = [label ? 'id,image,label' : 'id,image'];
+  const colours = ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff'];
+  for (const [i, id] of ids.entries()) {
+    await writeFile(
+      path.join(root, 'export', 'images', `o${i + 1}.png`),
+      await solidImage({ colour: colours[i % 5]! }),
+    );
+    rows.push(`${id},images/o${i + 1}.png${label ? `,${label}` : ''}`);
+  }
+  await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
+      'import:\n  metadata: export/objects.csv\n',
+  );
+  expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+  expect((await vitrine(root, ['import'])).code).toBe(0);
+  return { root, rows };
+}
+
 describe('labels of objects an import removes', () => {
   it('are named by their lines in labels.csv, with what to do', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-left-'));
-    dirs.push(root);
-    await mkdir(path.join(root, 'export', 'images'), { recursive: true });
-    const rows = ['id,image,label'];
-    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00', '#00ffff'].entries()) {
-      await writeFile(path.join(root, 'export', 'images', `o${i + 1}.png`), await solidImage({ colour }));
-      rows.push(`O${i + 1},images/o${i + 1}.png,coin`);
-    }
-    await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
-    await writeFile(
-      path.join(root, 'params.yaml'),
-      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
-        'import:\n  metadata: export/objects.csv\n',
-    );
-    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
-    expect((await vitrine(root, ['import'])).code).toBe(0);
+    const { root, rows } = await importedMuseum({
+      prefix: 'vitrine-labels-left-',
+      ids: ['O1', 'O2', 'O3', 'O4', 'O5'],
+      label: 'coin',
+    });
     // O2 and O4 leave the collection: the next export leaves them out.
     await writeFile(
       path.join(root, 'export', 'objects.csv'),
@@ -61,22 +78,10 @@ describe('labels of objects an import removes', () => {
 // it was meant to be.
 describe('labels.csv lines whose ids a spreadsheet changed, at the next import', () => {
   it('are named with the id each was meant to be, not as objects that left the collection', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-retyped-'));
-    dirs.push(root);
-    await mkdir(path.join(root, 'export', 'images'), { recursive: true });
-    const rows = ['id,image'];
-    for (const [i, colour] of ['#ff0000', '#00ff00', '#0000ff', '#ffff00'].entries()) {
-      await writeFile(path.join(root, 'export', 'images', `o${i + 1}.png`), await solidImage({ colour }));
-      rows.push(`0000${i + 1},images/o${i + 1}.png`);
-    }
-    await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
-    await writeFile(
-      path.join(root, 'params.yaml'),
-      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
-        'import:\n  metadata: export/objects.csv\n',
-    );
-    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
-    expect((await vitrine(root, ['import'])).code).toBe(0);
+    const { root } = await importedMuseum({
+      prefix: 'vitrine-labels-retyped-',
+      ids: ['00001', '00002', '00003', '00004'],
+    });
     // Saved from Excel: the leading zeros of 00001 and 00002 dropped; 00009 matches no object at all.
     const labels = '\ufeffobject_id,label\r\n1,coin\r\n2,mask\r\n00003,coin\r\n00009,coin\r\n';
     await writeFile(path.join(root, 'labels.csv'), labels);
@@ -97,22 +102,7 @@ describe('labels.csv lines whose ids a spreadsheet changed, at the next import',
 // spreadsheet changed it, though a spreadsheet drops zeros and never adds them, and 1999.1.2 is no date.
 describe('labels.csv lines of removed objects whose ids look like another object’s, at the next import', () => {
   it('are objects no longer in the collection, with no “Did you mean”', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-near-'));
-    dirs.push(root);
-    await mkdir(path.join(root, 'export', 'images'), { recursive: true });
-    const rows = ['id,image'];
-    for (const [i, id] of ['2019.1', '2019.2', '1999.2.1'].entries()) {
-      await writeFile(path.join(root, 'export', 'images', `o${i + 1}.png`), await solidImage({ colour: '#ff0000' }));
-      rows.push(`${id},images/o${i + 1}.png`);
-    }
-    await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.join('\n')}\n`);
-    await writeFile(
-      path.join(root, 'params.yaml'),
-      'collection:\n  name: Test Museum\n  vocabulary: [coin, figurine, mask, print, textile, vessel]\n' +
-        'import:\n  metadata: export/objects.csv\n',
-    );
-    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
-    expect((await vitrine(root, ['import'])).code).toBe(0);
+    const { root } = await importedMuseum({ prefix: 'vitrine-labels-near-', ids: ['2019.1', '2019.2', '1999.2.1'] });
     await writeFile(path.join(root, 'labels.csv'), 'object_id,label\n1999.1.2,coin\n2019.10,mask\n2019.2,coin\n');
     const again = await vitrine(root, ['import']);
     expect(again.code, again.said).toBe(0);

@@ -125,3 +125,9 @@ function writeTrouble({ error, file }: { error: unknown; file: string }): unknow
   if (e && typeof e === 'object' && typeof e.syscall === 'string' && !e.path) e.path = file;
   return error;
 }
+
+/** Whether `file` is inside `folder` (not the folder itself), by their paths: links are not followed. */
+export function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { listWords } from '../data/ops.ts';
 import { STALE_TEMP_MS } from '../data/temp.ts';
 import { messageOf, VitrineError } from '../errors.ts';
+import { isInside } from '../fs.ts';
 import { holdLock } from '../lock.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
@@ -689,9 +690,4 @@ export async function syncFile(file: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function isInside(folder: string, file: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }

@@ -24,7 +24,7 @@ import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords } from '../data/ops.ts';
 import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import { keepModeOf, writeJsonAtomic } from '../fs.ts';
+import { isInside, keepModeOf, writeJsonAtomic } from '../fs.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
@@ -2035,11 +2035,6 @@ export function imageKind({ head: bytes, file }: { head: Buffer; file: string })
       : 'heif';
   }
   return undefined;
-}
-
-function isInside(folder: string, file: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 async function mergeLabels({

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { isInside, writeFileAtomic } from '../fs.ts';
 
 /*
  * `.dvc/config` and `.dvc/config.local` in DVC's configobj INI dialect:
@@ -180,8 +180,7 @@ export async function remoteParentMissing({
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
   const absRoot = path.resolve(root);
   const folder = path.resolve(absRoot, url);
-  const inside = path.relative(absRoot, folder);
-  if (!inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+  if (folder === absRoot || isInside(absRoot, folder)) return undefined;
   const { stat } = await import('node:fs/promises');
   const parent = path.dirname(folder);
   if (await stat(parent).catch(() => undefined)) return undefined;
@@ -201,8 +200,7 @@ export async function remoteParentMissing({
  * images would go to this computer's own disk (a reviewer). A mounted share is a disk of its own.
  */
 async function emptyMountPoint({ root, folder }: { root: string; folder: string }): Promise<boolean> {
-  const inside = path.relative(root, folder);
-  if (!inside.startsWith('..') && !path.isAbsolute(inside)) return false;
+  if (folder === root || isInside(root, folder)) return false;
   const { readdir, stat } = await import('node:fs/promises');
   const parent = path.dirname(folder);
   const above = path.dirname(parent);

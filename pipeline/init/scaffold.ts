@@ -22,7 +22,7 @@ import {
 import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { isInside, writeFileAtomic } from '../fs.ts';
 import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams } from '../params.ts';
@@ -681,11 +681,6 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function isInside(folder: string, file: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 function titleCase(folder: string): string {

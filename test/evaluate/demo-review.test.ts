@@ -8,6 +8,7 @@ import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/cro
 import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
 import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
+import type { Relabelled } from '../../pipeline/evaluate/verdict-words.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { predictProbabilities, seedIndependent, trainHead } from '../../pipeline/model/head.ts';
@@ -135,18 +136,22 @@ describe('label errors on the demo', () => {
 });
 
 describe('pull requests that should not matter', () => {
-  it('get "no detectable difference" at least 19 times out of 20 (title edits, re-cased labels, other seeds)', async () => {
-    // The pieces the evaluate stage uses, on the cached embeddings.
+  it('get "no detectable difference" at least 19 times out of 20 (relabels, re-cased labels, seeds, titles)', async () => {
+    // The pieces the evaluate stage uses, on the cached embeddings. The demo's 24 unlabelled objects come last (the
+    // folds are drawn by photograph, and no head learns from them): the labelled objects' answers are as without them.
     const dataset = await readDataset({ ws });
     const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
     const labels = dataset.labels;
     const objects = labelledObjects(dataset);
-    const vectors = await embedObjects({ ws, params, info, objects, log: ctx.log });
-    const x = objects.map((o) => vectors.get(o.imageMd5)!);
-    const y = Int32Array.from(objects, (o) => labels.indexOf(o.label));
+    const unlabelled = dataset.objects.filter((o) => o.label === null && o.image !== '' && o.imageMd5 !== '');
+    expect(unlabelled).toHaveLength(24);
+    const all = [...objects, ...unlabelled];
+    const vectors = await embedObjects({ ws, params, info, objects: all, log: ctx.log });
+    const x = all.map((o) => vectors.get(o.imageMd5)!);
+    const y = Int32Array.from(all, (o) => (o.label === null ? -1 : labels.indexOf(o.label)));
     const k = params.evaluate.folds;
-    const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), k, seed: params.train.seed });
-    const validation = objects.map((o) => o.split === 'validation');
+    const folds = assignFolds({ keys: all.map((o) => o.imageMd5), k, seed: params.train.seed });
+    const validation = all.map((o) => o.split === 'validation');
     const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
     // As the evaluate stage trains them: every fold's head, in both arms, with the L2 the train stage chose. Such a
     // head does not depend on its seed, so there is no training noise to measure (0, as evaluate says).
@@ -156,16 +161,11 @@ describe('pull requests that should not matter', () => {
     const baseRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train, log: ctx.log });
     const verdicts: string[] = [];
     const trainingSd = 0;
-
-    // 7 re-cased labels ("Coin" for "coin"): the dataset stage skips the line, so the object is unlabelled now.
-    const picks = [3, 41, 87, 130, 177, 221, 268];
-    for (const p of picks) {
-      const head = Int32Array.from(y);
-      head[p] = -1;
+    const judge = async (what: string, head: Int32Array) => {
       const result = await compareLabelSets({
         tf,
         x,
-        objects,
+        objects: all,
         head,
         base: y,
         folds,
@@ -176,14 +176,72 @@ describe('pull requests that should not matter', () => {
         trainingSd,
         log: ctx.log,
       });
-      verdicts.push(result.comparison.verdict);
+      const c = result.comparison;
+      verdicts.push(c.verdict);
+      // Whether they count against evaluate.min_change (label-change.ts relabelledChange).
+      const moved: Relabelled | undefined = c.relabelled;
+      const own = moved
+        ? `; the ${moved.objects} relabelled ${moved.baseline.toFixed(3)} → ` +
+          `${moved.candidate.toFixed(3)}${moved.counts ? ' (they count)' : ''}`
+        : '';
       console.log(
-        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, ` +
-          `p = ${result.comparison.pValue.toFixed(3)}`,
+        `${what}: ${c.verdict}, difference ${c.difference.value.toExponential(2)}, p = ${c.pValue.toFixed(3)}${own}`,
       );
+    };
+
+    // 4 re-cased labels ("Coin" for "coin"): the dataset stage skips the line, so the object is unlabelled now.
+    for (const p of [3, 87, 177, 268]) {
+      const head = Int32Array.from(y);
+      head[p] = -1;
+      await judge(`re-cased object ${p}`, head);
     }
 
-    // 6 other seeds and 7 title edits: the labels are the same, so the verdict is the test split's
+    // 8 relabels a reviewer asked for (issue 13): objects whose photographs fit two labels about equally, moved to the
+    // other one. Ambiguous: labelled right (the demo's true type), and the cross-validated model gives another label
+    // at least 0.4 times the probability of theirs; most ambiguous first (DM-0202, print 0.49 and figurine 0.44).
+    const truth = new Map(planDemo({ demo: params.demo }).map((i) => [i.object.id, i.type]));
+    const ambiguous = all
+      .flatMap((o, i) => {
+        if (y[i]! < 0 || o.label !== truth.get(o.id)) return [];
+        const r = baseRows[i]!;
+        const other = labels
+          .map((_, c) => c)
+          .filter((c) => c !== y[i])
+          .sort((a, b) => r[b]! - r[a]!)[0]!;
+        const ratio = Math.min(r[other]!, r[y[i]!]!) / Math.max(r[other]!, r[y[i]!]!);
+        return ratio >= 0.4 ? [{ i, other, ratio }] : [];
+      })
+      .sort((a, b) => b.ratio - a.ratio);
+    console.log(
+      `ambiguous objects: ${ambiguous
+        .map(
+          ({ i, other }) =>
+            `${all[i]!.id} ${labels[y[i]!]} ${baseRows[i]![y[i]!]!.toFixed(2)}, ` +
+            `${labels[other]} ${baseRows[i]![other]!.toFixed(2)}`,
+        )
+        .join('; ')}`,
+    );
+    expect(ambiguous.length).toBeGreaterThanOrEqual(6);
+    const a = ambiguous.slice(0, 6);
+    // The unlabelled objects labelled by their true type, as staff adding labels would.
+    const added = (head: Int32Array) => {
+      for (let i = objects.length; i < all.length; i++) head[i] = labels.indexOf(truth.get(all[i]!.id)!);
+      return head;
+    };
+    const relabel = async (which: number[], withAdded: boolean) => {
+      const head = withAdded ? added(Int32Array.from(y)) : Int32Array.from(y);
+      for (const j of which) head[a[j]!.i] = a[j]!.other;
+      const ids = which.map((j) => all[a[j]!.i]!.id).join(', ');
+      await judge(`${withAdded ? '24 labels added, ' : ''}${which.length} relabelled (${ids})`, head);
+    };
+    for (const j of [0, 1, 2]) await relabel([j], true);
+    await relabel([3, 4], false);
+    await relabel([5, 0], false);
+    await relabel([0, 1, 2], true);
+    await relabel([3, 4, 5], true);
+    await relabel([0, 1, 2, 3, 4, 5], false);
+
+    // 5 other seeds and 3 title edits: the labels are the same, so the verdict is the test split's
     // comparison with production (trained with seed 42 on the same labels).
     const split = (s: string) => objects.map((o, i) => ({ o, i })).filter(({ o }) => o.split === s);
     const part = (s: string) => ({ x: split(s).map(({ i }) => x[i]!), y: split(s).map(({ i }) => y[i]!) });
@@ -217,9 +275,9 @@ describe('pull requests that should not matter', () => {
         backbone: '',
         inputs: { data: '', labels: '', params: '', commit: null },
       }).baseline!.comparison.verdict;
-    for (const seed of [1, 7, 99, 123, 2024, 31337]) verdicts.push(verdictOn(await testRows(seed)));
+    for (const seed of [1, 7, 99, 2024, 31337]) verdicts.push(verdictOn(await testRows(seed)));
     // A title edit changes nothing the model reads: the same weights, the same predictions.
-    for (let i = 0; i < 7; i++) verdicts.push(verdictOn(production));
+    for (let i = 0; i < 3; i++) verdicts.push(verdictOn(production));
 
     expect(verdicts).toHaveLength(20);
     const loud = verdicts.filter((v) => v !== 'no detectable difference');

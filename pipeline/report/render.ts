@@ -53,8 +53,9 @@ export interface RenderInput {
   sections?: { afterIntro?: string[]; afterScores?: string[]; beforeLineage?: string[] };
   /**
    * How this repository runs Vitrine, for the commands the report suggests: "npx vitrine" (the default) where
-   * Vitrine is installed in it, else "npx vitrine -C path/to/<repository>" (a repository `vitrine init -C` made:
-   * there a bare "npx vitrine" would fetch an unknown package from npm; its README says where to run it).
+   * Vitrine is installed in it, else "npx vitrine -C path/to/our-museum", the repository's folder name (a repository
+   * `vitrine init -C` made: there a bare "npx vitrine" would fetch an unknown package from npm; commandsWhere says
+   * where to type it).
    */
   vitrine?: string;
 }
@@ -273,6 +274,24 @@ export function baselineScopeNote({
   return null;
 }
 
+/**
+ * Where the report's commands are typed, when this repository does not hold Vitrine (`vitrine` is
+ * "npx vitrine -C path/to/our-museum", reportCommand): staff read "`path/to/our-museum` is this repository's folder
+ * from there" and could not tell what the path was. Names the repository (the folder name the command gives it) and
+ * says what to put in place of the path.
+ */
+export function commandsWhere(vitrine: string): string {
+  const folder = vitrine.replace(/^npx vitrine -C /, '');
+  const name = /^'?path\/to\/([^/']+)'?$/.exec(folder)?.[1];
+  const repository = name ? `the ${name} repository` : 'this repository';
+  return (
+    'To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with ' +
+    `\`${folder}\` replaced by where your copy of ${repository} is on your computer (this repository’s README shows ` +
+    `how). Typed in ${name ? `the ${name} folder` : 'this repository’s folder'} itself, \`npx vitrine\` would ` +
+    'download a different program from the internet.'
+  );
+}
+
 /** The whole comment as GitHub-flavoured Markdown. Every value from files is escaped here. */
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
@@ -294,12 +313,7 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(...(input.sections?.beforeLineage ?? []));
   // Typed in the repository's own folder, "npx vitrine" would fetch an unknown package: say where to type them.
   const elsewhere = input.vitrine && input.vitrine !== 'npx vitrine' ? input.vitrine : undefined;
-  if (elsewhere && parts.some((part) => part.includes('npx vitrine ')))
-    parts.push(
-      `The commands above run in Vitrine's own folder (\`${elsewhere.replace('npx vitrine -C ', '')}\` is this ` +
-        "repository's folder from there), as this repository's README says: typed in this repository's folder, " +
-        '`npx vitrine` would fetch an unknown package from npm.',
-    );
+  if (elsewhere && parts.some((part) => part.includes('npx vitrine '))) parts.push(commandsWhere(elsewhere));
   parts.push(lineageSection(report));
   const body = `${parts.filter(Boolean).join('\n\n')}\n`;
   const commands =

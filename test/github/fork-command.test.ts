@@ -97,14 +97,16 @@ describe("a fork's comment", () => {
     const body = await forkComment(await checkout('our-museum'));
     expect(body).toContain('`npx vitrine -C path/to/our-museum data add`');
     expect(body).not.toMatch(/npx vitrine (?!-C)/);
-    expect(body).toContain("The commands above run in Vitrine's own folder (`path/to/our-museum` is this repository's");
+    expect(body).toContain(
+      'with `path/to/our-museum` replaced by where your copy of the our-museum repository is on your computer',
+    );
   });
 
   it('says plain `npx vitrine` in a copy of Vitrine (the template), as the trusted run does', async () => {
     const body = await forkComment(await checkout('our-museum', { name: 'vitrine', private: true }));
     expect(body).toContain('`npx vitrine data add`');
     expect(body).not.toContain('npx vitrine -C');
-    expect(body).not.toContain("The commands above run in Vitrine's own folder");
+    expect(body).not.toContain('type them in a terminal opened in the folder where Vitrine is installed');
   });
 
   it('is rendered with the command it is given', () => {

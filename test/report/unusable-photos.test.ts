@@ -127,8 +127,11 @@ describe('photographs a pull request makes unusable', () => {
     // unknown package from npm there, so the command names the repository with -C (tester).
     expect(body).toContain(`\`npx vitrine -C path/to/${path.basename(ws.root)} data add\``);
     expect(markdown).not.toMatch(/npx vitrine (?!-C)/);
+    // Where to type them, in words staff read (they could not tell what path/to/… was).
     expect(markdown).toContain(
-      `The commands above run in Vitrine's own folder (\`path/to/${path.basename(ws.root)}\` is this repository's folder`,
+      'To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with ' +
+        `\`path/to/${path.basename(ws.root)}\` replaced by where your copy of the ${path.basename(ws.root)} ` +
+        'repository is on your computer',
     );
     expect(body).toContain('data.dvc');
     const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';

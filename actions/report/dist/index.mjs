@@ -37012,13 +37012,15 @@ function baselineScopeNote({
     warning: !0
   } : null;
 }
+function commandsWhere(vitrine) {
+  let folder = vitrine.replace(/^npx vitrine -C /, ""), name = /^'?path\/to\/([^/']+)'?$/.exec(folder)?.[1], repository = name ? `the ${name} repository` : "this repository";
+  return `To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with \`${folder}\` replaced by where your copy of ${repository} is on your computer (this repository\u2019s README shows how). Typed in ${name ? `the ${name} folder` : "this repository\u2019s folder"} itself, \`npx vitrine\` would download a different program from the internet.`;
+}
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
   parts.push(verdictLine(report)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0;
-  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && parts.push(
-    `The commands above run in Vitrine's own folder (\`${elsewhere.replace("npx vitrine -C ", "")}\` is this repository's folder from there), as this repository's README says: typed in this repository's folder, \`npx vitrine\` would fetch an unknown package from npm.`
-  ), parts.push(lineageSection(report));
+  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && parts.push(commandsWhere(elsewhere)), parts.push(lineageSection(report));
   let body = `${parts.filter(Boolean).join(`
 
 `)}

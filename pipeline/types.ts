@@ -349,9 +349,10 @@ export interface Metrics extends ModelScores {
       /**
        * The objects relabelled (a label at the base and another now) and the mean probability each arm gives their
        * labels now. Their own change counts against minChange too (the mean over every object shrinks a few labels
-       * put right with the collection's size). Absent: none relabelled, or a metrics.json written before.
+       * put right with the collection's size). `counts`: whether that change counted (label-change.ts's rule).
+       * Absent: none relabelled, or a metrics.json written before.
        */
-      relabelled?: { objects: number; candidate: number; baseline: number };
+      relabelled?: { objects: number; candidate: number; baseline: number; counts?: boolean };
     };
   };
   /**

@@ -1558,8 +1558,9 @@ function sameImageWords({
   return (
     `the image "${clip(cell)}" of object "${id}" is the same image file as line ${first.line} (object ` +
     `${first.id}) names: both objects are imported with the same photograph, shown for each in the catalogue and ` +
-    `learnt from twice. Write each object's own photograph in its image cell (or leave it empty until it is ` +
-    'photographed)'
+    'learnt from twice. If it is one photograph of several objects (a pair of earrings or of sandals, a set ' +
+    'photographed together), there is nothing to do. If this row names the wrong file, write the right one in its ' +
+    'image cell in the export (or leave it empty until the object is photographed) and import again'
   );
 }
 

@@ -116,4 +116,20 @@ describe('two rows naming the same image file', () => {
     expect(said[0]!.message).toMatch(/img\/a\.jpg/);
     expect(said[0]!.message).toMatch(/same photograph/);
   });
+
+  /*
+   * A reviewer: the warning told staff to “write each object’s own photograph”, unfair to a pair of earrings or of
+   * sandals photographed together. It says both cases: one photograph of several objects, nothing to do; a row
+   * naming the wrong file, fixed in the export.
+   */
+  it('say a pair photographed together needs nothing, and a wrong file is fixed in the export', async () => {
+    const { result } = await importRows('same-file-pair', [
+      ['E1', 'img/a.jpg', 'earring'],
+      ['E2', 'img/a.jpg', 'earring'],
+    ]);
+    const said = result.problems.find((p) => /same image file/.test(p.message))!.message;
+    expect(said).not.toMatch(/each object.s own photograph/);
+    expect(said).toMatch(/one photograph of several objects \(a pair of earrings or of sandals[^)]*\)[^.]*nothing/);
+    expect(said).toMatch(/wrong file[^.]*in the export[^.]*import again/);
+  });
 });

@@ -73,7 +73,7 @@ import {
   untouchedBy,
   visibleId,
 } from './index.ts';
-import { type RefusedImage, refusedImagesFile } from './refused-images.ts';
+import { REFUSED_IMAGES, type RefusedImage, readRefusedImages, refusedImagesFile } from './refused-images.ts';
 import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -442,6 +442,9 @@ async function importInto({
     const file = image ? path.join(ws.data, image) : '';
     return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
   };
+  // The image files earlier imports refused, by object (data/.refused-images.json): one refused again is no new problem.
+  let refusedBefore: Promise<Map<string, RefusedImage>> | undefined;
+  const previousRefused = () => (refusedBefore ??= readRefusedImages({ ws }));
   const progress = log.progress('Reading the export', rows.length);
   const blank: number[] = [];
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
@@ -564,30 +567,43 @@ async function importInto({
       }
       // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
-      // A damaged JPEG an import stored before such files were refused (same bytes as the object's in data/): a
-      // routine re-import of the unchanged export keeps it as it was, and says it cannot be decoded (a reviewer).
-      const broken = 'refused' in found ? found.undecodable : undefined;
-      const stored = broken ? await previousImage(id) : '';
-      if (broken && stored && 'refused' in found && (await sameBytes(broken, path.join(ws.data, stored)))) {
+      // One already in the repository is no new problem (a reviewer): stored as the object's photograph in data/ by
+      // an import made before such files were refused (same bytes), or refused by an earlier import and recorded in
+      // data/.refused-images.json (same name, same bytes). A routine re-import of the unchanged export goes on and
+      // says it; a file changed since is judged afresh. (Under "skip" a refused one is said as any refused file.)
+      const unusable = 'refused' in found && found.unusable ? found : undefined;
+      const stored = unusable?.file ? await previousImage(id) : '';
+      const md5 = unusable?.file ? await hashFile({ file: unusable.file }) : undefined;
+      const before = unusable && (await previousRefused()).get(id);
+      // Recorded by an import that kept no fingerprint of the file: the same name refused for the same reason.
+      const refusedBefore =
+        before?.image === whole && (before.md5 ? before.md5 === md5 : before.reason === unusable?.refused);
+      if (unusable?.file && stored && (await sameBytes(unusable.file, path.join(ws.data, stored)))) {
         keptImage = stored;
+        const reason = unusable.refused.replace(/ Copy or export.*$/, '').replace(/\.?$/, '.');
         note(
           line,
           `the image "${cell}" of object "${id}" is the same file as its photograph already in data/ ` +
-            `(data/${stored}, from an earlier import), and it ${found.refused.replace(/ Copy or export.*$/, '')} ` +
+            `(data/${stored}, from an earlier import), and it ${reason} ` +
             'It is kept as it was: the object stays without a usable photograph until a good copy is put in the ' +
             'export in its place and imported again.',
           id,
         );
-      } else if ('refused' in found && found.unusable && params.import.on_invalid === 'skip') {
-        keptImage = await previousImage(id);
-        // Without an image now: what was refused is kept for the dataset stage (refused-images.ts).
-        if (!keptImage) refusedImages.set(id, { image: whole, reason: found.refused });
+      } else if (unusable && refusedBefore && params.import.on_invalid === 'fail') {
+        keptImage = stored;
+        if (!keptImage) refusedImages.set(id, { image: whole, reason: unusable.refused, ...(md5 && { md5 }) });
+        note(line, stillRefusedWords({ cell, id, reason: unusable.refused, keptImage }), id);
+      } else if (unusable && params.import.on_invalid === 'skip') {
+        keptImage = stored;
+        // Without an image now: what was refused is kept for the dataset stage (refused-images.ts), with the file's
+        // fingerprint, to tell the same file on the next import.
+        if (!keptImage) refusedImages.set(id, { image: whole, reason: unusable.refused, ...(md5 && { md5 }) });
         problems.push({
           file: name,
           line,
           object: id,
           message:
-            `the image "${cell}" of object "${id}" ${found.refused.replace(/\.?$/, '.')} The file is refused ` +
+            `the image "${cell}" of object "${id}" ${unusable.refused.replace(/\.?$/, '.')} The file is refused ` +
             `(import.on_invalid is "skip"): ${
               keptImage
                 ? `the object keeps its image from the previous import (data/${keptImage})`
@@ -1376,8 +1392,8 @@ export async function findImage({
       unusable?: true;
       /** An absolute path (C:\Collections\Photos\a.jpg): a folder of the computer the export was made on. */
       absolute?: true;
-      /** A damaged JPEG the dataset stage's decoder cannot read: the file (to tell one already in data/). */
-      undecodable?: string;
+      /** An unusable file that could be read: its real path (to tell one already in data/ or refused before). */
+      file?: string;
     }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
@@ -1441,7 +1457,7 @@ export async function findImage({
     ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot })
     : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
-  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.', unusable: true };
+  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.', unusable: true, file: real };
   let head: Buffer;
   try {
     head = await fileHead(real);
@@ -1463,11 +1479,12 @@ export async function findImage({
         'is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, told by their ' +
           'first bytes, and these are no such format.',
       unusable: true,
+      file: real,
     };
   }
   if (kind === 'heif' || kind === 'avif') {
     const unreadable = await heifUnreadable(real);
-    if (unreadable) return { refused: unreadable, unusable: true };
+    if (unreadable) return { refused: unreadable, unusable: true, file: real };
   }
   // One rule for a damaged JPEG: what the dataset stage's decoder makes of it. Zeroed: grey below the damage,
   // imported with a warning. Cut short: "premature end of JPEG image", a file that cannot be used.
@@ -1476,7 +1493,7 @@ export async function findImage({
     damage = await jpegDamage(real).catch(() => undefined);
     const unreadable = damage ? await undecodable({ file: real, maxPixels }) : undefined;
     if (damage && unreadable)
-      return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, undecodable: real };
+      return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, file: real };
   }
   const as = path.relative(imageRoot, file);
   const found = matched
@@ -1561,6 +1578,32 @@ function sameImageWords({
     'learnt from twice. If it is one photograph of several objects (a pair of earrings or of sandals, a set ' +
     'photographed together), there is nothing to do. If this row names the wrong file, write the right one in its ' +
     'image cell in the export (or leave it empty until the object is photographed) and import again'
+  );
+}
+
+/**
+ * What import says of an image file an earlier import refused for the same reason (data/.refused-images.json), named
+ * again by the object's row: still refused, and no new problem, so import goes on whatever import.on_invalid says.
+ */
+function stillRefusedWords({
+  cell,
+  id,
+  reason,
+  keptImage,
+}: {
+  cell: string;
+  id: string;
+  reason: string;
+  keptImage: string;
+}): string {
+  const kept = keptImage
+    ? `the object keeps its image from the previous import (data/${keptImage})`
+    : 'the object stays without a photograph, as it was';
+  return (
+    `the image "${cell}" of object "${id}" is still refused: an earlier import refused this file for the same ` +
+    `reason (data/${REFUSED_IMAGES} records it), so it is no new problem and import goes on. It ` +
+    `${reason.replace(/\.?$/, '.')} Until the object's row names a good copy in the export and it is imported ` +
+    `again, ${kept}.`
   );
 }
 

@@ -18,6 +18,11 @@ export const REFUSED_IMAGES = '.refused-images.json';
 export interface RefusedImage {
   image: string;
   reason: string;
+  /**
+   * The refused file's MD5 (as the data layer hashes files), when it could be read: the next import tells the same
+   * file, refused again, from a changed one. Absent from what imports before it wrote.
+   */
+  md5?: string;
 }
 
 export function refusedImagesFile(ws: Workspace): string {

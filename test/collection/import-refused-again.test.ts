@@ -1,0 +1,159 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
+import { readRefusedImages } from '../../pipeline/collection/refused-images.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+
+/*
+ * A reviewer: a damaged JPEG already stored byte for byte in data/ no longer stopped a routine re-import under
+ * import.on_invalid "fail", but other refusals already in the repository did. An empty file and a camera raw file
+ * imported under "skip" (recorded in data/.refused-images.json), then the same export imported again under "fail":
+ * the import stopped on them, as on new problems. The same file, already refused and recorded, is not a new problem:
+ * the import goes on and says it is still refused; a file changed since is judged afresh. So is an empty file an
+ * older import stored in data/, as the damaged JPEG is.
+ */
+
+let root: string;
+let good: Buffer;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-refused-again-'));
+  good = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 80, b: 120 } } })
+    .jpeg()
+    .toBuffer();
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const RAW = Buffer.from('II*\0 a camera raw file, as a camera wrote it');
+
+/** An export in `<name>/`: A1 a good photograph, A2 an empty file, A3 a camera raw file; imported under "skip". */
+async function skipped(name: string): Promise<{ ws: Workspace; dir: string }> {
+  const dir = path.join(root, name);
+  await mkdir(path.join(dir, 'images'), { recursive: true });
+  await writeFile(path.join(dir, 'images', 'good.jpg'), good);
+  await writeFile(path.join(dir, 'images', 'empty.jpg'), Buffer.alloc(0));
+  await writeFile(path.join(dir, 'images', 'raw.dng'), RAW);
+  await writeFile(
+    path.join(dir, 'objects.csv'),
+    stringify([
+      ['id', 'image', 'label'],
+      ['A1', 'good.jpg', 'coin'],
+      ['A2', 'empty.jpg', 'coin'],
+      ['A3', 'raw.dng', 'coin'],
+    ]),
+  );
+  const ws = workspace(path.join(dir, 'repo'));
+  const params = defaultParams();
+  params.import.on_invalid = 'skip';
+  await importCollection({ ws, params, ...exportOf(dir), log: memoryLogger() });
+  return { ws, dir };
+}
+
+const exportOf = (dir: string) => ({ metadata: path.join(dir, 'objects.csv'), images: path.join(dir, 'images') });
+
+/** The routine re-import of the export in `dir`, under the default import.on_invalid: fail. */
+function again(ws: Workspace, dir: string) {
+  const log = memoryLogger();
+  const run = importCollection({ ws, params: defaultParams(), ...exportOf(dir), log });
+  return { run, log };
+}
+
+describe('an image file an earlier import refused and recorded, imported again unchanged under on_invalid: fail', () => {
+  it('is not a new problem: the import goes on and says it is still refused', async () => {
+    const { ws, dir } = await skipped('unchanged');
+    expect([...(await readRefusedImages({ ws })).keys()].sort()).toEqual(['A2', 'A3']);
+    const { run } = again(ws, dir);
+    const result = await run;
+    expect(result.refused).toEqual([]);
+    for (const [id, file, why] of [
+      ['A2', 'empty.jpg', /empty file/],
+      ['A3', 'raw.dng', /camera raw/],
+    ] as const) {
+      const said = result.problems.filter((p) => p.object === id);
+      expect(said).toHaveLength(1);
+      expect(said[0]!.refused).toBeUndefined();
+      expect(said[0]!.message).toContain(`"${file}"`);
+      expect(said[0]!.message).toMatch(/still refused/);
+      expect(said[0]!.message).toMatch(why);
+      expect(said[0]!.message).toMatch(/in the export/);
+    }
+    // Still without a photograph, and still recorded: the dataset stage goes on saying why.
+    expect(await readFile(ws.objects, 'utf8')).toMatch(/^A2,,/m);
+    expect(await readFile(ws.objects, 'utf8')).toMatch(/^A3,,/m);
+    const recorded = await readRefusedImages({ ws });
+    expect([...recorded.keys()].sort()).toEqual(['A2', 'A3']);
+    expect(recorded.get('A3')!.image).toBe('raw.dng');
+  });
+
+  it('changed since is judged afresh: refused under on_invalid: fail', async () => {
+    const { ws, dir } = await skipped('changed');
+    await writeFile(path.join(dir, 'images', 'raw.dng'), Buffer.concat([RAW, Buffer.from(' and a new take')]));
+    const { run } = again(ws, dir);
+    await expect(run).rejects.toThrow(/raw\.dng.*camera raw/s);
+  });
+
+  it('now a good photograph is imported, and no longer recorded as refused', async () => {
+    const { ws, dir } = await skipped('mended');
+    await writeFile(path.join(dir, 'images', 'empty.jpg'), good);
+    const { run } = again(ws, dir);
+    await expect(run).resolves.toBeDefined();
+    expect(await readFile(path.join(ws.images, 'A2.jpg'))).toEqual(good);
+    expect([...(await readRefusedImages({ ws })).keys()]).toEqual(['A3']);
+  });
+
+  it('recorded by an older import, without the file’s fingerprint, is still refused, not a new problem', async () => {
+    const { ws, dir } = await skipped('older');
+    const file = path.join(ws.data, '.refused-images.json');
+    const older = Object.fromEntries(
+      [...(await readRefusedImages({ ws }))].map(([id, { image, reason }]) => [id, { image, reason }]),
+    );
+    await writeFile(file, `${JSON.stringify(older, null, 2)}\n`);
+    const result = await again(ws, dir).run;
+    expect(result.refused).toEqual([]);
+    expect(result.problems.filter((p) => /still refused/.test(p.message)).map((p) => p.object)).toEqual(['A2', 'A3']);
+  });
+
+  it('named by another file name now is judged afresh', async () => {
+    const { ws, dir } = await skipped('renamed');
+    await writeFile(path.join(dir, 'images', 'other.dng'), RAW);
+    await writeFile(
+      path.join(dir, 'objects.csv'),
+      stringify([
+        ['id', 'image', 'label'],
+        ['A1', 'good.jpg', 'coin'],
+        ['A2', 'empty.jpg', 'coin'],
+        ['A3', 'other.dng', 'coin'],
+      ]),
+    );
+    await expect(again(ws, dir).run).rejects.toThrow(/other\.dng.*camera raw/s);
+  });
+});
+
+describe('an empty file an older import stored in data/ as the object’s photograph', () => {
+  it('is kept as it was on a re-import under on_invalid: fail, as a damaged JPEG is', async () => {
+    const { ws, dir } = await skipped('stored');
+    // An older import took the empty file: simulated by importing a good one, then emptying it in data/.
+    const exported = exportOf(dir);
+    const rows = await readFile(exported.metadata, 'utf8');
+    await writeFile(exported.metadata, rows.replace('A2,empty.jpg', 'A2,good.jpg'));
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    await importCollection({ ws, params, ...exported, log: memoryLogger() });
+    await writeFile(path.join(ws.images, 'A2.jpg'), Buffer.alloc(0));
+    await writeFile(exported.metadata, rows);
+    const result = await again(ws, dir).run;
+    const said = result.problems.filter((p) => p.object === 'A2');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.refused).toBeUndefined();
+    expect(said[0]!.message).toMatch(/same file as its photograph already in data\//);
+    expect(said[0]!.message).toMatch(/empty file/);
+    expect(await readFile(ws.objects, 'utf8')).toMatch(/^A2,.*images\/A2\.jpg/m);
+  });
+});

@@ -265,6 +265,11 @@ export type ReviewProps = {
   photoFiles: { id: string; title: string; file: string; inExport?: true }[];
   /** How many more such objects there are. */
   morePhotos: number;
+  /**
+   * Where the files of all such objects are, for what the page tells staff to do: `export` counts files import
+   * refused (the fix is in the export, imported again), `data` the others (the fix is in the data folder).
+   */
+  photoSources: { export: number; data: number };
   /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
   changedLabels: number;
 };
@@ -337,11 +342,13 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
   const { summary, partial } = reviewTally(catalogue);
   const morePhotos = broken.length - photos.length;
+  const refused = broken.filter((o) => !o.photoProblem!.file && o.photoProblem!.exportFile !== undefined).length;
+  const photoSources = { export: refused, data: broken.length - refused };
   const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
   return {
     folder: 'review/',
     params: {},
-    props: { canSuggest, summary, partial, photos, photoFiles, morePhotos, changedLabels },
+    props: { canSuggest, summary, partial, photos, photoFiles, morePhotos, photoSources, changedLabels },
     cards,
   };
 }

@@ -2,6 +2,7 @@ import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { lastImportFile } from '../collection/import-edits.ts';
 import { readLabels } from '../collection/index.ts';
 import { readRefusedImages } from '../collection/refused-images.ts';
 import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
@@ -177,6 +178,8 @@ export async function buildCatalogueData({
     images: someProblem ? await namedImages({ file: ws.objects }) : null,
     // The files import refused: named as the export names them, with what kind of file each is.
     ...(someProblem && { refused: await readRefusedImages({ ws }) }),
+    // The images the last import stored: one of them is fixed in the export, not in the data folder.
+    ...(someProblem && { imported: await namedImages({ file: lastImportFile(ws) }) }),
   });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];

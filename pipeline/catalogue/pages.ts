@@ -262,12 +262,14 @@ export type ReviewProps = {
   photos: Card[];
   /** The file of each of those photographs, for the part of the page for staff (none: its path is not known). */
   /** `inExport`: the file as the export names it, which import refused (not in the data folder). */
-  photoFiles: { id: string; title: string; file: string; inExport?: true }[];
+  /** `fromExport`: a file in the data folder that import stored from the export (fixed there, imported again). */
+  photoFiles: { id: string; title: string; file: string; inExport?: true; fromExport?: true }[];
   /** How many more such objects there are. */
   morePhotos: number;
   /**
-   * Where the files of all such objects are, for what the page tells staff to do: `export` counts files import
-   * refused (the fix is in the export, imported again), `data` the others (the fix is in the data folder).
+   * Where the files of all such objects come from, for what the page tells staff to do: `export` counts files
+   * import refused or stored from the export (the fix is in the export, imported again), `data` the others (the fix
+   * is in the data folder).
    */
   photoSources: { export: number; data: number };
   /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
@@ -291,9 +293,9 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     return cardOf(o, `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
   const photoFiles = shown.flatMap((o) => {
-    const { file, exportFile } = o.photoProblem!;
+    const { file, exportFile, fromExport } = o.photoProblem!;
     const title = shownTitle(o.title);
-    if (file) return [{ id: o.id, title, file }];
+    if (file) return [{ id: o.id, title, file, ...(fromExport && { fromExport }) }];
     return exportFile ? [{ id: o.id, title, file: exportFile, inExport: true as const }] : [];
   });
   const cards = catalogue.reviewQueue.flatMap((id) => {
@@ -342,8 +344,8 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
   const { summary, partial } = reviewTally(catalogue);
   const morePhotos = broken.length - photos.length;
-  const refused = broken.filter((o) => !o.photoProblem!.file && o.photoProblem!.exportFile !== undefined).length;
-  const photoSources = { export: refused, data: broken.length - refused };
+  const exported = broken.filter(({ photoProblem: p }) => p!.fromExport || (!p!.file && p!.exportFile !== undefined));
+  const photoSources = { export: exported.length, data: broken.length - exported.length };
   const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
   return {
     folder: 'review/',

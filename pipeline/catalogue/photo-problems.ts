@@ -24,6 +24,12 @@ export interface PhotoProblem {
    * folder; the fix is a good copy in the export, imported again. (Absent otherwise.)
    */
   exportFile?: string;
+  /**
+   * Its file in the data folder is the one the last import stored from the export for this object (data/.imported-
+   * objects.csv names it): the fix is in the export too, imported again, as the next import brings the export's file
+   * back. (Absent for a photograph put in the data folder by hand, and for one of a collection never imported.)
+   */
+  fromExport?: true;
 }
 
 /**
@@ -70,11 +76,14 @@ export function photoProblemsOf({
   issues,
   images,
   refused,
+  imported,
 }: {
   issues: DatasetIssue[];
   images: Map<string, string> | null;
   /** The files import refused, by object (data/.refused-images.json); absent: not read. */
   refused?: Map<string, RefusedImage>;
+  /** Each object's image path as the last import wrote it (data/.imported-objects.csv); absent: not read or none. */
+  imported?: Map<string, string> | null;
 }): Map<string, PhotoProblem> {
   const out = new Map<string, PhotoProblem>();
   for (const issue of issues) {
@@ -94,7 +103,8 @@ export function photoProblemsOf({
     // After the place the message starts with ("data/objects.csv:12: "), the photograph's file.
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
     const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0] ?? null);
-    out.set(issue.object!, { file, reason: photoProblemReason(issue) });
+    const fromExport = !!named && imported?.get(issue.object!) === named;
+    out.set(issue.object!, { file, reason: photoProblemReason(issue), ...(fromExport && { fromExport }) });
   }
   return out;
 }

@@ -173,8 +173,8 @@ describe('an object whose photograph cannot be used', () => {
     expect(figure).toMatch(/in the export under that name, then import again/);
     const staff = await pageText('review/index.html', /<details class="staff"[\s\S]*?<\/details>/);
     expect(staff).toMatch(/scans\/data\/2019\/R1\.dng in the export, refused by import/);
-    // Both kinds here: each general advice, said of its own files (test/site/review-refused-advice.test.ts: one).
-    expect(staff).toMatch(/A photograph in the data folder that cannot be used: put a good copy/);
-    expect(staff).toMatch(/A file import refused [^:]*: it is in the export[^.]*\. Fix the file in the export/);
+    // Both kinds here: each general advice, said of its own files (test/site/review-refused-advice.test.ts).
+    expect(staff).toMatch(/A photograph said below to come from the export: fix the file in the export/);
+    expect(staff).toMatch(/Any other photograph that cannot be used: put a good copy of it in the collection's data/);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPhotoProblem, namedImages } from '../catalogue/photo-problems.ts';
+import { lastImportFile } from '../collection/import-edits.ts';
 import { type RefusedImage, readRefusedImages } from '../collection/refused-images.ts';
 import { EMPTY_FILE } from '../dataset/picture-problems.ts';
 import type { Workspace } from '../paths.ts';
@@ -52,9 +53,12 @@ export function photoReason({ code, message }: { code: string; message: string }
   return 'the file is missing from the data folder';
 }
 
-/** The photograph file of each object as data/objects.csv names it (relative to data/), or an empty map. */
-async function imageFiles({ ws }: { ws: Workspace }): Promise<Map<string, string>> {
-  const named = (await namedImages({ file: ws.objects })) ?? new Map<string, string>();
+/**
+ * The photograph file of each object as data/objects.csv names it (relative to data/), or an empty map; or as `file`
+ * names it (the table the last import wrote).
+ */
+async function imageFiles({ ws, file = ws.objects }: { ws: Workspace; file?: string }): Promise<Map<string, string>> {
+  const named = (await namedImages({ file })) ?? new Map<string, string>();
   return new Map([...named].map(([id, image]) => [id, path.posix.normalize(image.split('\\').join('/'))]));
 }
 
@@ -99,6 +103,8 @@ export async function unusablePhotos({
   const files = await imageFiles({ ws });
   // The files import refused, by object: shown as the export names them, with import's reason.
   const refusedImages = await readRefusedImages({ ws });
+  // The files the last import stored: one of them is fixed in the export, not in the data folder.
+  const imported = await imageFiles({ ws, file: lastImportFile(ws) });
   const seen = new Set<string>();
   const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
   for (const issue of problems) {
@@ -113,6 +119,9 @@ export async function unusablePhotos({
       title: titleOf.get(issue.object) ?? '',
       file: refused ? null : file ? `data/${file}` : null,
       ...(refused && { exportFile: refused.image }),
+      ...(!refused &&
+        files.has(issue.object) &&
+        files.get(issue.object) === imported.get(issue.object) && { fromExport: true as const }),
       code: issue.code,
       reason: refused ? refusedReason(refused) : photoReason(issue),
       labelled: (labelOf.get(issue.object) ?? null) !== null,
@@ -203,21 +212,33 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     'To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that ' +
     'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
     '`npx vitrine data add` and commit the changed data.dvc to this pull request.';
-  // An object whose file import refused has none in data/: the good copy goes in the export, imported again.
+  // An object whose file import refused has none in data/: the good copy goes in the export, imported again. So
+  // does one whose file in data/ import stored from the export: the next import would bring the export's back.
   const refused = all.filter((o) => o.exportFile !== undefined).length;
+  const stored = all.filter((o) => o.fromExport).length;
+  const inData = n - refused - stored;
   const refusedFix =
     refused === 0
       ? ''
-      : `${refused === n ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a good copy ` +
-        `(a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit ` +
-        'what it changes to this pull request.';
+      : `${inData + stored === 0 ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a ` +
+        'good copy (a JPEG or PNG that opens) in the export under the name shown, run `npx vitrine import` again and ' +
+        'commit what it changes to this pull request.';
+  const storedFix =
+    stored === 0
+      ? ''
+      : `${inData + refused === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
+        'a good copy (a JPEG or PNG that opens) in the export in place of the file it came from, run `npx vitrine ' +
+        'import` again and commit what it changes to this pull request; a copy put in the data folder would not last, ' +
+        'as each import brings the export’s file again.';
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
-    const file = o.file ? ` ${code(o.file)}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
+    const stored = o.fromExport ? ' (stored by import from the export)' : '';
+    const file = o.file ? ` ${code(o.file)}${stored}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
   const more = n - shown.length;
   const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
-  return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${refused === n ? refusedFix : fix + refusedFix}`;
+  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}`.trim();
+  return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fixes}`;
 }

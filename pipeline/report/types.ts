@@ -102,6 +102,11 @@ export interface UnusablePhoto {
    * data/, and the fix is a good copy in the export, imported again. (Absent otherwise, and in older reports.)
    */
   exportFile?: string;
+  /**
+   * Its file in data/ is the one the last import stored from the export (data/.imported-objects.csv names it): the
+   * fix is in the export too, imported again, as the next import brings the export's file back. (Absent otherwise.)
+   */
+  fromExport?: true;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
   code: string;
   /** Why, in plain words. */

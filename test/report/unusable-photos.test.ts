@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lastImportFile } from '../../pipeline/collection/import-edits.ts';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
@@ -276,6 +277,25 @@ describe('photographs a pull request makes unusable', () => {
     expect(section).toMatch(/in the export under the name shown, run `npx vitrine[^`]* import` again/);
   });
 
+  it('stored by the last import from the export are told to be fixed in the export, not the data folder', async () => {
+    const { ws, params, baseCommit } = await collection();
+    // The table the last import wrote names each object’s photograph as data/objects.csv does: import stored them.
+    await copyFile(ws.objects, lastImportFile(ws));
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    const stored = json.unusablePhotos?.objects.filter((o) => o.fromExport).map((o) => o.id);
+    expect(stored?.sort()).toEqual(['DM-0001', 'DM-0004', 'DM-0007', 'DM-0010', 'DM-0011']);
+    const section = markdown.slice(markdown.indexOf('### Photographs that cannot be used'));
+    expect(section).toContain('`data/images/DM-0001.jpg` (stored by import from the export)');
+    expect(section).not.toContain('data add');
+    expect(section).toMatch(/To fix: put a good copy[^.]* in the export in place of the file it came from/);
+  });
+
   it('an object added without a photograph named raises no warning', async () => {
     const { ws, params, baseCommit } = await collection({
       damage: false,
@@ -326,6 +346,21 @@ describe('the photographs section', () => {
     });
     expect(md.split('\n').filter((l) => l.startsWith('- X-'))).toHaveLength(20);
     expect(md).toContain("- …and 5 more (report.json in the run's files lists them all)");
+  });
+
+  /*
+   * A reviewer: a photograph in data/ that import stored from the export as it was (a damaged JPEG an older import
+   * took) was told to be replaced in the data folder, where the next import would put the export’s file back.
+   */
+  it('tells a photograph import stored from the export to be fixed in the export, not in the data folder', () => {
+    const stored = { ...photo(1), fromExport: true as const };
+    const md = unusablePhotosSection({ objects: [stored], comparedWithBase: false });
+    expect(md).toContain('- X-1 (Thing 1) `data/images/X-1.jpg` (stored by import from the export):');
+    expect(md).not.toContain('data add');
+    expect(md).toMatch(/To fix: put a good copy[^.]* in the export[^.]*, run `npx vitrine import` again/);
+    const both = unusablePhotosSection({ objects: [stored, photo(2)], comparedWithBase: false });
+    expect(both).toContain('data add');
+    expect(both).toMatch(/stored by import from the export \(so marked\)[^.]* in the export/);
   });
 
   it('says nothing when every photograph can be used', () => {

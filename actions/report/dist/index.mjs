@@ -36294,6 +36294,12 @@ function date4(params) {
 // pipeline/catalogue/photo-problems.ts
 init_collection();
 
+// pipeline/collection/import-edits.ts
+init_ops();
+init_errors();
+init_log();
+init_collection();
+
 // pipeline/report/photos.ts
 var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv", SHOWN_PHOTOS = 20;
 function named(o) {
@@ -36301,11 +36307,11 @@ function named(o) {
 }
 function unusablePhotosSection(photos) {
   if (!photos || photos.objects.length === 0) return "";
-  let all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = "To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run `npx vitrine data add` and commit the changed data.dvc to this pull request.", refused = all.filter((o) => o.exportFile !== void 0).length, refusedFix = refused === 0 ? "" : `${refused === n ? "To fix: put" : " For a file import refused (the export\u2019s name is shown): put"} a good copy (a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit what it changes to this pull request.`, shown = all.slice(0, SHOWN_PHOTOS), lines = shown.map((o) => {
-    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", file2 = o.file ? ` ${code(o.file)}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
+  let all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = "To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run `npx vitrine data add` and commit the changed data.dvc to this pull request.", refused = all.filter((o) => o.exportFile !== void 0).length, stored = all.filter((o) => o.fromExport).length, inData = n - refused - stored, refusedFix = refused === 0 ? "" : `${inData + stored === 0 ? "To fix: put" : " For a file import refused (the export\u2019s name is shown): put"} a good copy (a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit what it changes to this pull request.`, storedFix = stored === 0 ? "" : `${inData + refused === 0 ? "To fix: put" : " For a photograph stored by import from the export (so marked): put"} a good copy (a JPEG or PNG that opens) in the export in place of the file it came from, run \`npx vitrine import\` again and commit what it changes to this pull request; a copy put in the data folder would not last, as each import brings the export\u2019s file again.`, shown = all.slice(0, SHOWN_PHOTOS), lines = shown.map((o) => {
+    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", stored2 = o.fromExport ? " (stored by import from the export)" : "", file2 = o.file ? ` ${code(o.file)}${stored2}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
     return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
   }), more = n - shown.length, rest = more > 0 ? `
-- \u2026and ${more} more (report.json in the run's files lists them all)` : "";
+- \u2026and ${more} more (report.json in the run's files lists them all)` : "", fixes = `${inData > 0 ? fix : ""}${refusedFix}${storedFix}`.trim();
   return `### Photographs that cannot be used
 
 ${head}
@@ -36313,7 +36319,7 @@ ${head}
 ${lines.join(`
 `)}${rest}
 
-${refused === n ? refusedFix : fix + refusedFix}`;
+${fixes}`;
 }
 
 // pipeline/report/removed-objects.ts

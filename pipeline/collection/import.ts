@@ -573,8 +573,10 @@ async function importInto({
       // says it; a file changed since is judged afresh. (Under "skip" a refused one is said as any refused file.)
       const unusable = 'refused' in found && found.unusable ? found : undefined;
       const stored = unusable?.file ? await previousImage(id) : '';
-      const md5 = unusable?.file ? await hashFile({ file: unusable.file }) : undefined;
       const before = unusable && (await previousRefused()).get(id);
+      // Read whole only when it is compared or recorded (a camera raw file is tens of megabytes).
+      const compared = params.import.on_invalid === 'skip' || before?.image === whole;
+      const md5 = compared && unusable?.file ? await hashFile({ file: unusable.file }) : undefined;
       // Recorded by an import that kept no fingerprint of the file: the same name refused for the same reason.
       const refusedBefore =
         before?.image === whole && (before.md5 ? before.md5 === md5 : before.reason === unusable?.refused);
@@ -1583,7 +1585,7 @@ function sameImageWords({
 
 /**
  * What import says of an image file an earlier import refused for the same reason (data/.refused-images.json), named
- * again by the object's row: still refused, and no new problem, so import goes on whatever import.on_invalid says.
+ * again by the object's row: still refused, and no new problem, so an import under on_invalid "fail" goes on.
  */
 function stillRefusedWords({
   cell,

@@ -175,9 +175,11 @@ export interface ModelInfo {
    * train.flagged: drop: the labels left out (`ids`, sorted: every labelled object confident learning flagged,
    * test objects among them, which stay in the test split) and the L2 penalty the cross-validation that found them
    * gave every fold model (null: each chose its own). The evaluate stage's fold models take that L2, so that
-   * review.json flags these objects. Absent with train.flagged: keep, and in models trained before it was recorded.
+   * review.json flags these objects. `leftOut`: the training and validation objects among them, which training left
+   * out, with the label each had (sorted by id; the model card lists them); absent in models trained before it was
+   * recorded. Absent with train.flagged: keep, and in models trained before it was recorded.
    */
-  flagged?: { l2: number | null; ids: string[] };
+  flagged?: { l2: number | null; ids: string[]; leftOut?: { id: string; label: string }[] };
   trainCount: number;
   validationCount: number;
   /**

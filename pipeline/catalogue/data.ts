@@ -1036,8 +1036,38 @@ async function modelCard({
     lineage,
     metrics: m ? cardMetrics(m, followedPublication(card.followed)) : null,
     split: splitOf({ data: card.data, details: card.details, tested: m ? (m.n ?? null) : null }),
+    flagged: flaggedOf({ details: card.details, objects }),
     markdown,
     monitoring,
+  };
+}
+
+/**
+ * The labels train.flagged: drop left out of training (the card's details.flagged), each linked to its object's page
+ * when the object is in the catalogue; null when the card records none (train.flagged: keep, an older card).
+ */
+function flaggedOf({
+  details,
+  objects,
+}: {
+  details: unknown;
+  objects: Map<string, { slug: string }>;
+}): ModelCard['flagged'] {
+  const f = isRecord(details) && isRecord(details.flagged) ? details.flagged : null;
+  if (!f || !Array.isArray(f.objects)) return null;
+  return {
+    complete: f.complete !== false,
+    objects: f.objects
+      .filter(isRecord)
+      .filter((o) => typeof o.id === 'string')
+      .map((o) => {
+        const slug = objects.get(o.id as string)?.slug;
+        return {
+          id: o.id as string,
+          label: typeof o.label === 'string' ? o.label : null,
+          href: slug ? `objects/${slug}/` : null,
+        };
+      }),
   };
 }
 

@@ -392,6 +392,18 @@ export const modelCardSchema = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * train.flagged: drop: the labels training left out as likely wrong (the card's details.flagged), each with its
+   * object's page relative to the base URL (null: no longer in the catalogue). Null with train.flagged: keep.
+   */
+  flagged: z
+    .object({
+      /** False: a model saved before they were recorded, whose list is every flagged id (test objects among them). */
+      complete: z.boolean(),
+      objects: z.array(z.object({ id: z.string(), label: z.string().nullable(), href: z.string().nullable() })),
+    })
+    .nullable()
+    .default(null),
   /** Card downloads, relative to the base URL. */
   markdown: z.string().nullable(),
   monitoring: monitoringSchema.nullable(),

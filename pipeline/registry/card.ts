@@ -95,6 +95,13 @@ export interface ModelCard {
       lbfgs: HeadFit | null;
     };
     labels: string[];
+    /**
+     * train.flagged: drop: the labels training left out as likely wrong, with the label each had (null: not
+     * recorded). `complete`: the list is exactly the training and validation objects left out; false for a model
+     * saved before they were recorded, whose list is every flagged id, test objects (still tested on) among them.
+     * Null with train.flagged: keep.
+     */
+    flagged: { objects: { id: string; label: string | null }[]; complete: boolean } | null;
     commit: string | null;
     pullRequest: Registration['lineage']['pullRequest'];
     licence: string;
@@ -403,6 +410,7 @@ export function buildCard({
       backbone: l.backbone,
       head: headDetails({ modelInfo, train: l.params.values.train }),
       labels: metrics.labels,
+      flagged: flaggedDetails(modelInfo),
       commit: l.code.commit,
       pullRequest: l.pullRequest,
       licence,
@@ -612,6 +620,51 @@ export function splitUsed({
   };
   const unused = recorded.train - used.train + (recorded.validation - used.validation) + (recorded.test - used.test);
   return { ...used, unused };
+}
+
+/** The card's `details.flagged`, from model-info.json's `flagged` (train.flagged: drop); null without it. */
+function flaggedDetails(info: ModelInfo): ModelCard['details']['flagged'] {
+  const f = info.flagged;
+  if (!f) return null;
+  if (f.leftOut) return { objects: f.leftOut.map(({ id, label }) => ({ id, label })), complete: true };
+  return { objects: f.ids.map((id) => ({ id, label: null })), complete: false };
+}
+
+/** The most labels left out that the markdown card lists (its JSON, and the catalogue's page, have them all). */
+const FLAGGED_LISTED = 50;
+
+/**
+ * The markdown card's words on the labels train.flagged: drop left out of training, and their table; nothing with
+ * train.flagged: keep.
+ */
+function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
+  if (!flagged) return [];
+  const n = flagged.objects.length;
+  if (n === 0)
+    return [
+      'Training was set to leave out labels that look wrong (train.flagged: drop), but none was found, so the model ' +
+        'learnt from every label.',
+      '',
+    ];
+  const shown = flagged.objects.slice(0, FLAGGED_LISTED);
+  return [
+    `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop): before ` +
+      `training, a check of every label (confident learning, cross-validated) found ${n === 1 ? 'it' : 'them'} ` +
+      `likely wrong, so the model did not learn from ${n === 1 ? 'this object' : 'these objects'}.` +
+      (flagged.complete
+        ? ''
+        : ' This model was saved before the labels left out were recorded: the list is every label the check ' +
+          'flagged, and test objects among them were still tested on.') +
+      ' The labels are unchanged in labels.csv: correct each one that is wrong there, or confirm it.' +
+      (n > shown.length
+        ? ` The first ${shown.length} of the ${n} are listed; the card’s JSON (details.flagged) lists them all.`
+        : ''),
+    '',
+    '| Object | Label it has in labels.csv |',
+    '|---|---|',
+    ...shown.map((o) => `| ${cell(o.id)} | ${o.label === null ? '(not recorded)' : cell(o.label)} |`),
+    '',
+  ];
 }
 
 /**
@@ -894,6 +947,7 @@ export function renderCardMarkdown(card: ModelCard): string {
       (used.unused > 0 ? ' The tables below count every labelled object, those without a usable picture too.' : ''),
     '',
   );
+  lines.push(...flaggedCardLines(card.details.flagged));
   lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');
   for (const [label, c] of Object.entries(s.byLabel))
     lines.push(`| ${cell(label)} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);

@@ -71,7 +71,11 @@ export const trainStage: Stage = {
     const found =
       params.train.flagged === 'drop' ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log }) : null;
     const flagged = found?.ids ?? new Set<string>();
-    const dropped = [...trainObjects, ...validationObjects].filter((o) => flagged.has(o.id)).length;
+    const leftOutFlagged = [...trainObjects, ...validationObjects]
+      .filter((o) => flagged.has(o.id))
+      .map((o) => ({ id: o.id, label: o.label ?? '' }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const dropped = leftOutFlagged.length;
     if (dropped > 0) {
       trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
       validationObjects = validationObjects.filter((o) => !flagged.has(o.id));
@@ -161,7 +165,8 @@ export const trainStage: Stage = {
       epochs: history.epochs,
       history: historyForInfo(history),
       ...(history.l2 === undefined ? {} : { l2: history.l2 }),
-      ...(found ? { flagged: { l2: found.l2, ids: [...found.ids].sort() } } : {}),
+      // The card lists the labels left out, with the label each had (what the public and staff could not see).
+      ...(found ? { flagged: { l2: found.l2, ids: [...found.ids].sort(), leftOut: leftOutFlagged } } : {}),
       // The model card says how it was fitted (iterations, how L2 was chosen) from this.
       ...(history.lbfgs === undefined ? {} : { lbfgs: history.lbfgs }),
       trainCount: trainObjects.length,

@@ -265,6 +265,15 @@ describe('evaluate stage', () => {
     await trainStage.run({ ...ctx, params: drop, log });
     const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
     expect(drop.train.l2_choices).toContain(info.flagged!.l2);
+    // The model card lists the labels left out, with the label each had: the training and validation objects flagged.
+    const labelled = await readDataset({ ws });
+    expect(info.flagged!.leftOut).toEqual(
+      labelled.objects
+        .filter((o) => info.flagged!.ids.includes(o.id) && o.split !== 'test')
+        .map((o) => ({ id: o.id, label: o.label }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    expect(info.flagged!.leftOut!.length).toBeGreaterThan(0);
     await evaluateStage.run({ ...ctx, params: drop, log });
     const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
     const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;

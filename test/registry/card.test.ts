@@ -258,6 +258,54 @@ describe('model card', () => {
     expect(md).not.toContain('neither learnt from');
   });
 
+  // train.flagged: drop trained without the labels the check of every label found likely wrong; the card did not say
+  // which, so neither the public nor staff could see what the model never learnt from.
+  it('lists the labels train.flagged: drop left out of training, with their labels, a long list cut with its count', () => {
+    const section = (c: ReturnType<typeof cardFor>) =>
+      renderCardMarkdown(c).split('## Training and evaluation data')[1]!.split('\n## ')[0]!;
+    const leftOut = [
+      { id: 'OBJ-7', label: 'mask' },
+      { id: 'OBJ-9', label: 'coin' },
+    ];
+    // A test object among the ids stays in the test split: flagged, but not left out of training.
+    const two = cardFor({ modelInfo: { flagged: { l2: 0.3, ids: ['OBJ-7', 'OBJ-8', 'OBJ-9'], leftOut } } });
+    expect(two.details.flagged).toEqual({ objects: leftOut, complete: true });
+    const text = section(two);
+    expect(text).toContain(
+      'Training left out 2 labels as likely wrong (train.flagged: drop): before training, a check of every label ' +
+        '(confident learning, cross-validated) found them likely wrong, so the model did not learn from these objects.',
+    );
+    expect(text).toContain('| Object | Label it has in labels.csv |');
+    expect(text).toContain('| OBJ-7 | mask |');
+    expect(text).toContain('| OBJ-9 | coin |');
+    expect(text).not.toContain('OBJ-8');
+    // A long list: the first 50, and the full count.
+    const many = Array.from({ length: 63 }, (_, i) => ({ id: `M-${String(i).padStart(3, '0')}`, label: 'coin' }));
+    const long = section(cardFor({ modelInfo: { flagged: { l2: 0.3, ids: many.map((o) => o.id), leftOut: many } } }));
+    expect(long).toContain('Training left out 63 labels as likely wrong');
+    expect(long).toContain('| M-049 | coin |');
+    expect(long).not.toContain('M-050');
+    expect(long).toContain('The first 50 of the 63 are listed; the card’s JSON (details.flagged) lists them all.');
+    // Nothing found: said, so that "drop" does not read as though labels were dropped.
+    const none = section(cardFor({ modelInfo: { flagged: { l2: 0.3, ids: [], leftOut: [] } } }));
+    expect(none).toContain('none was found, so the model learnt from every label');
+    // A model saved before the labels were recorded: its ids, test objects possibly among them.
+    const older = cardFor({ modelInfo: { flagged: { l2: 0.3, ids: ['OBJ-7', 'OBJ-8'] } } });
+    expect(older.details.flagged).toEqual({
+      objects: [
+        { id: 'OBJ-7', label: null },
+        { id: 'OBJ-8', label: null },
+      ],
+      complete: false,
+    });
+    expect(section(older)).toContain('| OBJ-8 | (not recorded) |');
+    expect(section(older)).toContain('test objects among them were still tested on');
+    // train.flagged: keep: nothing changes.
+    const keep = cardFor({});
+    expect(keep.details.flagged).toBeNull();
+    expect(section(keep)).not.toMatch(/likely wrong|Label it has/);
+  });
+
   it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {
     const lbfgs = cardFor({
       modelInfo: {

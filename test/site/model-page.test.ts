@@ -27,6 +27,7 @@ describe('model page', () => {
   let root = '';
   let text = '';
   let html = '';
+  let slugA1 = '';
 
   beforeAll(async () => {
     root = await tempDir('vitrine-model-page-');
@@ -66,11 +67,20 @@ describe('model page', () => {
       byLabel: {},
       factors: [],
     };
+    // train.flagged: drop, as the registry records it: the labels left out of training, one object since deleted.
+    card.details.flagged = {
+      objects: [
+        { id: 'A-1', label: 'coin' },
+        { id: 'GONE-1', label: 'vase' },
+      ],
+      complete: true,
+    };
     await writeFile(cardFile, JSON.stringify(card));
     const params = defaultParams();
     const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
     const version = catalogue.models.find((m: ModelCard) => m.current)!.version;
     expect(version).toBe('v1.1.0');
+    slugA1 = catalogue.objects.find((o: { id: string }) => o.id === 'A-1')!.slug;
     await buildSite({ ws, params, log: memoryLogger() });
     html = await readFile(path.join(ws.site, 'models', version, 'index.html'), 'utf8');
     // As read: the space a tag leaves before a full stop or comma is not there on the page.
@@ -132,5 +142,19 @@ describe('model page', () => {
         'not be used (missing, damaged or unreadable), or their labels looked wrong and were left out of training.',
     );
     expect(text).not.toContain('31 for testing');
+  });
+
+  // train.flagged: drop trained without the labels the check of every label found likely wrong; the page did not say
+  // which, so neither the public nor staff could see what the model never learnt from.
+  it('lists the labels training left out as likely wrong, each linked to its object’s page', () => {
+    expect(text).toContain(
+      'Training left out 2 labels as likely wrong (train.flagged: drop): before training, a check of every label ' +
+        'found them likely wrong, so the model did not learn from these objects.',
+    );
+    expect(html).toMatch(new RegExp(`<a href="[^"]*objects/${slugA1}/"[^>]*>A-1</a>`));
+    expect(text).toContain('A-1, labelled coin');
+    // An object no longer in the catalogue: named, not linked.
+    expect(text).toContain('GONE-1, labelled vase');
+    expect(html).not.toMatch(/<a [^>]*>GONE-1<\/a>/);
   });
 });

@@ -1055,8 +1055,11 @@ function flaggedOf({
 }): ModelCard['flagged'] {
   const f = isRecord(details) && isRecord(details.flagged) ? details.flagged : null;
   if (!f || !Array.isArray(f.objects)) return null;
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const d = isRecord(f.differs) ? f.differs : null;
   return {
     complete: f.complete !== false,
+    differs: d ? { learnt: ids(d.learnt), notFlagged: ids(d.notFlagged) } : null,
     objects: f.objects
       .filter(isRecord)
       .filter((o) => typeof o.id === 'string')

@@ -401,6 +401,14 @@ export const modelCardSchema = z.object({
       /** False: a model saved before they were recorded, whose list is every flagged id (test objects among them). */
       complete: z.boolean(),
       objects: z.array(z.object({ id: z.string(), label: z.string().nullable(), href: z.string().nullable() })),
+      /**
+       * When the evaluation's list of flagged labels (`vitrine review`) is not this one: the ids it flags that the
+       * model learnt from, and those left out it does not flag. Null: the same, or unknown.
+       */
+      differs: z
+        .object({ learnt: z.array(z.string()), notFlagged: z.array(z.string()) })
+        .nullable()
+        .default(null),
     })
     .nullable()
     .default(null),

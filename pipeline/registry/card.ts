@@ -18,6 +18,7 @@ import { L2_FOLDS } from '../model/head.ts';
 import { namedOwners } from '../params.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
+import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
 import { sameModelWords } from './same-model.ts';
@@ -99,9 +100,15 @@ export interface ModelCard {
      * train.flagged: drop: the labels training left out as likely wrong, with the label each had (null: not
      * recorded). `complete`: the list is exactly the training and validation objects left out; false for a model
      * saved before they were recorded, whose list is every flagged id, test objects (still tested on) among them.
-     * Null with train.flagged: keep.
+     * `differs`: when the review list stored with the version (review.json, the check made at evaluation) flags
+     * other labels outside the test split, those it flags that the model learnt from and those left out it does not
+     * flag; null when they are the same, or unknown. Null with train.flagged: keep.
      */
-    flagged: { objects: { id: string; label: string | null }[]; complete: boolean } | null;
+    flagged: {
+      objects: { id: string; label: string | null }[];
+      complete: boolean;
+      differs: { learnt: string[]; notFlagged: string[] } | null;
+    } | null;
     commit: string | null;
     pullRequest: Registration['lineage']['pullRequest'];
     licence: string;
@@ -300,7 +307,10 @@ export function buildCard({
   collectionName,
   followed = null,
   sameModelAs = null,
+  review = null,
 }: {
+  /** The review list stored with the version (review.json), to tell when it differs from what training left out. */
+  review?: ReviewFile | null;
   registration: Registration;
   /** The earlier version whose very model this one is, registered again (same-model.ts); null when none. */
   sameModelAs?: string | null;
@@ -410,7 +420,7 @@ export function buildCard({
       backbone: l.backbone,
       head: headDetails({ modelInfo, train: l.params.values.train }),
       labels: metrics.labels,
-      flagged: flaggedDetails(modelInfo),
+      flagged: flaggedDetails({ info: modelInfo, review }),
       commit: l.code.commit,
       pullRequest: l.pullRequest,
       licence,
@@ -622,12 +632,28 @@ export function splitUsed({
   return { ...used, unused };
 }
 
-/** The card's `details.flagged`, from model-info.json's `flagged` (train.flagged: drop); null without it. */
-function flaggedDetails(info: ModelInfo): ModelCard['details']['flagged'] {
+/**
+ * The card's `details.flagged`, from model-info.json's `flagged` (train.flagged: drop) and the review list stored
+ * with the version; null without it.
+ */
+function flaggedDetails({
+  info,
+  review,
+}: {
+  info: ModelInfo;
+  review: ReviewFile | null;
+}): ModelCard['details']['flagged'] {
   const f = info.flagged;
   if (!f) return null;
-  if (f.leftOut) return { objects: f.leftOut.map(({ id, label }) => ({ id, label })), complete: true };
-  return { objects: f.ids.map((id) => ({ id, label: null })), complete: false };
+  if (!f.leftOut) return { objects: f.ids.map((id) => ({ id, label: null })), complete: false, differs: null };
+  const objects = f.leftOut.map(({ id, label }) => ({ id, label }));
+  if (!review) return { objects, complete: true, differs: null };
+  const left = new Set(objects.map((o) => o.id));
+  const flagged = flaggedOutsideTest(review);
+  const learnt = [...flagged].filter((id) => !left.has(id)).sort();
+  const notFlagged = [...left].filter((id) => !flagged.has(id)).sort();
+  const same = learnt.length === 0 && notFlagged.length === 0;
+  return { objects, complete: true, differs: same ? null : { learnt, notFlagged } };
 }
 
 /** The most labels left out that the markdown card lists (its JSON, and the catalogue's page, have them all). */
@@ -664,7 +690,32 @@ function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
     '|---|---|',
     ...shown.map((o) => `| ${cell(o.id)} | ${o.label === null ? '(not recorded)' : cell(o.label)} |`),
     '',
+    ...(flagged.differs ? [safe(flaggedDifferCardWords(flagged.differs)), ''] : []),
   ];
+}
+
+/** The card's words when the evaluation's list of flagged labels is not the list training left out. */
+function flaggedDifferCardWords({ learnt, notFlagged }: { learnt: string[]; notFlagged: string[] }): string {
+  const ids = (list: string[]) => listWords(list, { max: 10 });
+  const parts = [
+    ...(learnt.length
+      ? [
+          `${ids(learnt)} ${learnt.length === 1 ? 'is' : 'are'} flagged there but the model learnt from ` +
+            `${learnt.length === 1 ? 'it' : 'them'}`,
+        ]
+      : []),
+    ...(notFlagged.length
+      ? [
+          `${ids(notFlagged)} ${notFlagged.length === 1 ? 'was' : 'were'} left out of training but ` +
+            `${notFlagged.length === 1 ? 'is' : 'are'} not flagged there`,
+        ]
+      : []),
+  ];
+  return (
+    'The list above is the check made before training. The check made when this version was evaluated (what ' +
+    '`vitrine review` lists) learnt from other objects (in a collection larger than evaluate.cv_max_objects, the ' +
+    `labels a change makes are always learnt from there), and its list differs: ${parts.join('; ')}.`
+  );
 }
 
 /**

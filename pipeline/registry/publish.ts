@@ -368,6 +368,11 @@ export async function writeCards({
             : null,
         modelInfo: await read<ModelInfo>('model-info.json'),
         summary: await read<DatasetSummary>('dataset-summary.json'),
+        // Stored since the review list travels with the model; a version registered before has none.
+        review: await read<ReviewFile>('review.json').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return null;
+          throw error;
+        }),
         previous: previous && previous.version !== registration.version ? previous : null,
         stages: v.stages,
         owners: params.registry.owners,

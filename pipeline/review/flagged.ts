@@ -166,7 +166,10 @@ export function flaggedIds({ review, log }: { review: ReviewFile; log: Logger })
 /**
  * The run log's words when the labels review.json flags outside the test split are not the ones training left out
  * (train.flagged: drop, model-info.json `flagged.ids`), naming both kinds; null when they are the same, as they are
- * by construction unless the evaluate stage's fold models learnt from other objects than training's search did.
+ * by construction unless the evaluate stage's fold models learnt from other objects than training's search did
+ * (a change of labels in a collection larger than evaluate.cv_max_objects; test/evaluate/flagged-sample.test.ts).
+ * Making them agree would take a third cross-validation there; instead review.json records the labels left out
+ * (`leftOut`) and `vitrine review` says which list is which (renderReview).
  */
 export function flaggedDifferWords({
   left,

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { labelInList } from '../collection/vocabulary.ts';
 import { hashFile } from '../data/hash.ts';
+import { listWords } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { clip } from '../log.ts';
@@ -88,6 +89,13 @@ export interface ReviewFile {
   flagged?: number;
   /** Most likely wrong first. */
   items: ReviewItem[];
+  /**
+   * train.flagged: drop: the training and validation objects the model was trained without (model-info.json
+   * `flagged`), found by this same check made before training. In a collection larger than evaluate.cv_max_objects
+   * the check made at evaluation can learn from other objects (a change's labels are always learnt from there), and
+   * flag others. Absent with train.flagged: keep.
+   */
+  leftOut?: string[];
 }
 
 /**
@@ -343,7 +351,15 @@ export function renderReview({
   const flagged = review.items.filter((i) => reasonOf(i, a) === 'flagged').length;
   const ranked = review.items.length - flagged;
   // A model at chance flags nothing and its ranking says nothing: no mark, the caution above says why.
-  const mark = (i: ReviewItem) => (atChance ? '' : reasonOf(i, a) === 'flagged' ? '  flagged' : '  worth a look');
+  const left = review.leftOut ? new Set(review.leftOut) : null;
+  const flaggedMark = (i: ReviewItem) =>
+    !left || i.split === 'test'
+      ? '  flagged'
+      : left.has(i.id)
+        ? '  flagged, left out of training'
+        : '  flagged, but the model learnt from it';
+  const mark = (i: ReviewItem) => (atChance ? '' : reasonOf(i, a) === 'flagged' ? flaggedMark(i) : '  worth a look');
+  const lists = atChance ? null : leftOutWords(review);
   const counts = [...(flagged ? [`${flagged} flagged`] : []), ...(ranked ? [`${ranked} worth a look`] : [])];
   const lines = [
     ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
@@ -361,6 +377,7 @@ export function renderReview({
           '"worth a look": the model prefers another label, but is not sure enough for a flag; listed because it ranks high.',
         ]
       : []),
+    ...(lists ? [lists] : []),
     ...(review.items.some((i) => i.lookAlike || i.lookAlikes)
       ? [
           '"look-alikes": two or more objects whose photographs are very similar and whose labels differ; the model, ' +
@@ -373,6 +390,56 @@ export function renderReview({
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The ids the list flags outside the test split: what train.flagged: drop leaves out, when the lists agree. */
+export function flaggedOutsideTest(review: ReviewFile): Set<string> {
+  return new Set(
+    review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged' && i.split !== 'test').map((i) => i.id),
+  );
+}
+
+/**
+ * train.flagged: drop: which list is which. The labels training left out were found by this same check made before
+ * training; in a collection larger than evaluate.cv_max_objects the one made at evaluation learnt from other objects
+ * and can flag others. Names those on one list only; null without train.flagged: drop.
+ */
+function leftOutWords(review: ReviewFile): string | null {
+  if (!review.leftOut) return null;
+  const left = new Set(review.leftOut);
+  const flagged = flaggedOutsideTest(review);
+  const learnt = [...flagged].filter((id) => !left.has(id)).sort();
+  const notFlagged = [...left].filter((id) => !flagged.has(id)).sort();
+  const n = left.size;
+  const found =
+    `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop), found by this ` +
+    'same check made before training';
+  if (learnt.length === 0 && notFlagged.length === 0)
+    return n === 0
+      ? null
+      : '"left out of training": the model was trained without this label; training left out the ' +
+          `${n === 1 ? 'label' : `${n} labels`} this same check flagged before training (train.flagged: drop).`;
+  const ids = (list: string[]) => listWords(list, { max: 10 });
+  const parts = [
+    ...(learnt.length
+      ? [
+          `${ids(learnt)} ${learnt.length === 1 ? 'is' : 'are'} flagged here but the model learnt from ` +
+            `${learnt.length === 1 ? 'it' : 'them'}`,
+        ]
+      : []),
+    ...(notFlagged.length
+      ? [
+          `${ids(notFlagged)} ${notFlagged.length === 1 ? 'was' : 'were'} left out of training but ` +
+            `${notFlagged.length === 1 ? 'is' : 'are'} not flagged here`,
+        ]
+      : []),
+  ];
+  return (
+    `${found}. This list is the check made at the last evaluation, which learnt from other objects (in a collection ` +
+    'larger than evaluate.cv_max_objects, the labels a change makes are always learnt from here), so the two lists ' +
+    `differ: ${parts.join('; ')}. The model was trained without the labels the check before training found. ` +
+    'Correct or confirm each label named here in labels.csv.'
+  );
 }
 
 /**

@@ -506,9 +506,14 @@ export const evaluateStage: Stage = {
         })
       : null;
     // The photographs' embeddings (cached by cross-validation), to tell look-alikes with conflicting labels.
-    const review = oof
+    const listed = oof
       ? reviewFromOof({ oof, vectors: await oofVectors({ ws, params, info: candidateInfo, dataset, oof, log }) })
       : null;
+    // train.flagged: drop: which labels the model was trained without, for `vitrine review` to say which list is which.
+    const review =
+      listed && candidateInfo.flagged
+        ? { ...listed, leftOut: trainedWithout({ info: candidateInfo, dataset }) }
+        : listed;
     // train.flagged: drop: the labels training left out are the ones the list flags, unless the folds learnt from
     // other objects than training's search did; then the run log names them (a museum reads "trained without them").
     const differ =
@@ -750,4 +755,15 @@ export function evaluateSummary({
   // The same words and count as the catalogue's review page, where these are one part of the queue.
   if (mayBeWrong !== null) parts.push(`${plural(mayBeWrong, 'staff label')} that may be wrong`);
   return parts.join('; ');
+}
+
+/**
+ * The training and validation objects a model trained with train.flagged: drop left out (model-info.json
+ * `flagged.leftOut`; for a model saved before it was recorded, its flagged ids outside today's test split).
+ */
+function trainedWithout({ info, dataset }: { info: ModelInfo; dataset: Dataset }): string[] {
+  const f = info.flagged!;
+  if (f.leftOut) return f.leftOut.map((o) => o.id);
+  const test = new Set(dataset.objects.filter((o) => o.split === 'test').map((o) => o.id));
+  return f.ids.filter((id) => !test.has(id));
 }

@@ -269,7 +269,7 @@ describe('model card', () => {
     ];
     // A test object among the ids stays in the test split: flagged, but not left out of training.
     const two = cardFor({ modelInfo: { flagged: { l2: 0.3, ids: ['OBJ-7', 'OBJ-8', 'OBJ-9'], leftOut } } });
-    expect(two.details.flagged).toEqual({ objects: leftOut, complete: true });
+    expect(two.details.flagged).toEqual({ objects: leftOut, complete: true, differs: null });
     const text = section(two);
     expect(text).toContain(
       'Training left out 2 labels as likely wrong (train.flagged: drop): before training, a check of every label ' +
@@ -297,6 +297,7 @@ describe('model card', () => {
         { id: 'OBJ-8', label: null },
       ],
       complete: false,
+      differs: null,
     });
     expect(section(older)).toContain('| OBJ-8 | (not recorded) |');
     expect(section(older)).toContain('test objects among them were still tested on');
@@ -304,6 +305,51 @@ describe('model card', () => {
     const keep = cardFor({});
     expect(keep.details.flagged).toBeNull();
     expect(section(keep)).not.toMatch(/likely wrong|Label it has/);
+  });
+
+  // In a collection larger than evaluate.cv_max_objects, the evaluation’s check of every label (review.json, what
+  // `vitrine review` lists) can learn from other objects than the check before training, and flag others.
+  it('says when the evaluation’s list of flagged labels differs from the labels training left out, naming both', () => {
+    const leftOut = [
+      { id: 'OBJ-7', label: 'mask' },
+      { id: 'OBJ-9', label: 'coin' },
+    ];
+    const item = (id: string, split: 'train' | 'test', reason: 'flagged' | 'ranked') => ({
+      id,
+      label: 'coin',
+      suggested: 'mask',
+      score: 0.9,
+      confidence: 0.9,
+      confident: reason === 'flagged',
+      reason,
+      split,
+    });
+    const review = {
+      schema: 'vitrine.review/1' as const,
+      labels: ['coin', 'mask'],
+      checked: 40,
+      confident: 3,
+      items: [item('OBJ-7', 'train', 'flagged'), item('OBJ-3', 'train', 'flagged'), item('OBJ-8', 'test', 'flagged')],
+    };
+    const build = (r: typeof review | null) =>
+      buildCard({
+        ...cardOptions,
+        modelInfo: { ...info, flagged: { l2: 0.3, ids: ['OBJ-7', 'OBJ-8', 'OBJ-9'], leftOut } } as ModelInfo,
+        review: r,
+      });
+    const card = build(review);
+    expect(card.details.flagged!.differs).toEqual({ learnt: ['OBJ-3'], notFlagged: ['OBJ-9'] });
+    expect(renderCardMarkdown(card)).toContain(
+      'The list above is the check made before training. The check made when this version was evaluated (what ' +
+        '`vitrine review` lists) learnt from other objects (in a collection larger than evaluate.cv_max_objects, ' +
+        'the labels a change makes are always learnt from there), and its list differs: OBJ-3 is flagged there but ' +
+        'the model learnt from it; OBJ-9 was left out of training but is not flagged there.',
+    );
+    // The same lists, or no review list stored with the version: nothing more is said.
+    const same = { ...review, items: [item('OBJ-7', 'train', 'flagged'), item('OBJ-9', 'train', 'flagged')] };
+    expect(build(same).details.flagged!.differs).toBeNull();
+    expect(build(null).details.flagged!.differs).toBeNull();
+    expect(renderCardMarkdown(build(same))).not.toContain('check made when this version was evaluated');
   });
 
   it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {

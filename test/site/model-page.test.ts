@@ -74,6 +74,8 @@ describe('model page', () => {
         { id: 'GONE-1', label: 'vase' },
       ],
       complete: true,
+      // The evaluation's list (`vitrine review`) flags A-3, learnt from, and not GONE-1.
+      differs: { learnt: ['A-3'], notFlagged: ['GONE-1'] },
     };
     await writeFile(cardFile, JSON.stringify(card));
     const params = defaultParams();
@@ -156,5 +158,11 @@ describe('model page', () => {
     // An object no longer in the catalogue: named, not linked.
     expect(text).toContain('GONE-1, labelled vase');
     expect(html).not.toMatch(/<a [^>]*>GONE-1<\/a>/);
+    expect(text).toContain(
+      'This list is the check made before training. The check made when this version was evaluated, the list staff ' +
+        'review, learnt from other objects (in a large collection, the labels a change makes are always learnt from ' +
+        'there), and its list differs: A-3 is flagged there but the model learnt from it; GONE-1 was left out of ' +
+        'training but is not flagged there.',
+    );
   });
 });

@@ -36762,6 +36762,12 @@ function labelTwins(labels) {
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
+// pipeline/review/index.ts
+init_hash();
+init_ops();
+init_errors();
+init_log();
+
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();

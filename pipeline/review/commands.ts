@@ -15,7 +15,11 @@ sure the model is. "flagged": confident learning flags it (the model is at least
 it suggests as it is, on average, of the objects that have that label); "worth a look": listed only
 because it ranks high; "look-alikes": two or more flagged objects with very similar photographs and
 different labels, each taken for another, shown on one line (at least one of the labels is probably
-wrong). In --json, each item's "reason" is "flagged" or "ranked", such a pair's items have "lookAlike"
+wrong). With train.flagged: drop, a flagged label is marked "left out of training" (the model was
+trained without it) or, when the check made before training did not flag it, "but the model learnt
+from it"; the list names the labels left out that it no longer flags (in a collection larger than
+evaluate.cv_max_objects the two checks learn from other objects). In --json, each item's "reason" is
+"flagged" or "ranked", "leftOut" lists the labels training left out, such a pair's items have "lookAlike"
 (the other object's id, label and photograph similarity), and the items of a group of three or more
 have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
 

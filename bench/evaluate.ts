@@ -26,7 +26,8 @@ import { type Logger, silentLogger, systemClock } from '../pipeline/log.ts';
 import { selectBackend } from '../pipeline/model/backend.ts';
 import { loadParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
-import type { ReviewFile } from '../pipeline/review/index.ts';
+import { FLAGGED_RULE } from '../pipeline/review/flagged.ts';
+import { type ReviewFile, reasonOf } from '../pipeline/review/index.ts';
 import { datasetStage } from '../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../pipeline/stages/evaluate.ts';
 import { trainStage } from '../pipeline/stages/train.ts';
@@ -188,9 +189,13 @@ export async function run(): Promise<void> {
         `for ${agree}; ${sealings} more are clay sealings labelled Jewellery`,
     );
   }
+  // "Flagged" as `vitrine review` marks it (and train.flagged: drop leaves out, FLAGGED_RULE), not confident
+  // learning's whole count: until 2026-12 this line printed the count as "flagged".
+  const flaggedNow = review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged');
   console.log(
-    `review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${review.confident} ` +
-      `flagged by confident learning`,
+    `review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${flaggedNow.length} ` +
+      `flagged (${flaggedNow.filter((i) => i.split !== 'test').length} outside the test split), ` +
+      `${review.confident} in confident learning's count`,
   );
 
   // Met → Cleveland: heads trained on The Met, thresholds from The Met's own out-of-fold predictions.
@@ -259,10 +264,17 @@ export async function run(): Promise<void> {
   const keep = metrics.macroF1;
   const dropParams = structuredClone(params);
   dropParams.train.flagged = 'drop';
+  t = performance.now();
   await trainStage.run({ ...ctx, params: dropParams });
   await evaluateStage.run({ ...ctx, params: dropParams });
   const dropped = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
-  console.log(`train.flagged: keep ${iv(keep)}, drop ${iv(dropped.macroF1)} (test split, labels as they are)`);
+  const dropInfo = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+  console.log(
+    `train.flagged: keep ${iv(keep)} (${info.trainCount} trained), drop ${iv(dropped.macroF1)} ` +
+      `(${dropInfo.trainCount} trained; ${dropInfo.flagged?.leftOut?.length ?? '?'} training and validation labels ` +
+      `left out, ${dropInfo.flagged?.ids.length ?? '?'} flagged in all; rule: ${FLAGGED_RULE}) ` +
+      `(test split, labels as they are; ${((performance.now() - t) / 1000).toFixed(0)} s)`,
+  );
   // Leave the workspace as a default run would.
   await trainStage.run(ctx);
   await evaluateStage.run(ctx);

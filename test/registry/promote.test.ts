@@ -269,6 +269,56 @@ describe('promotion', () => {
     );
   });
 
+  // train.flagged: drop: the card lists the labels training left out; the review list promoted with it (the check
+  // made at evaluation) can flag others in a large collection after labels changed, and the card then names them.
+  it('writes the labels train.flagged: drop left out on the card, and where the review list stored with it differs', async () => {
+    const f = await newRepo();
+    await prepare(f, { predicts: 'coin' });
+    const infoFile = path.join(f.ws.model, 'model-info.json');
+    const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
+    const leftOut = [
+      { id: 'obj-001', label: 'coin' },
+      { id: 'obj-004', label: 'mask' },
+    ];
+    info.flagged = { l2: 0.3, ids: ['obj-001', 'obj-004'], leftOut };
+    await writeFile(infoFile, JSON.stringify(info));
+    const item = (id: string) => ({
+      id,
+      label: 'coin',
+      suggested: 'mask',
+      score: 0.9,
+      confidence: 0.9,
+      confident: true,
+      reason: 'flagged',
+      split: 'train',
+    });
+    await writeFile(
+      path.join(f.ws.evaluate, 'review.json'),
+      JSON.stringify({
+        schema: 'vitrine.review/1',
+        labels: ['coin', 'mask'],
+        checked: 12,
+        confident: 2,
+        items: [item('obj-001'), item('obj-005')],
+        leftOut: ['obj-001', 'obj-004'],
+      }),
+    );
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    const card = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.json'), 'utf8')) as ModelCard;
+    expect(card.details.flagged).toEqual({
+      objects: leftOut,
+      complete: true,
+      differs: { learnt: ['obj-005'], notFlagged: ['obj-004'] },
+    });
+    const md = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
+    expect(md).toContain('Training left out 2 labels as likely wrong (train.flagged: drop)');
+    expect(md).toContain('| obj-004 | mask |');
+    expect(md).toContain(
+      'its list differs: obj-005 is flagged there but the model learnt from it; obj-004 was left out of training but ' +
+        'is not flagged there.',
+    );
+  });
+
   it('writes a model card with every section and the numbers of metrics.json', async () => {
     const f = await newRepo();
     const m1 = await prepare(f, { predicts: 'coin', accuracy: 0.75 });

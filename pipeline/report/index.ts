@@ -547,9 +547,11 @@ export async function buildReport({
     changes: changed,
     ...(baseCommit
       ? {
-          // Renamed objects kept their label: neither evaluate's count nor this one counts them (a reviewer).
+          // Renamed objects kept their label: neither evaluate's count nor this one counts them (a reviewer). Nor
+          // does either count an added line naming no object of the collection: the table says it apart, as a line
+          // whose label is not used (a tester read "4 labels changed" above "2 labels changed" and 2 such lines).
           listed: {
-            changes: changes.filter((c) => !c.renamed).length,
+            changes: changes.filter((c) => !c.renamed && !(c.unknownId && c.kind === 'added')).length,
             photoUnusable: changes.filter((c) => c.photoUnusable && !c.renamed).length,
           },
         }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
 import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
 import { photoReason } from '../../pipeline/report/photos.ts';
 import type { Metrics } from '../../pipeline/types.ts';
+import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
 /*
  * Tester #3: "a change of 3 labels" in the verdict's section, "4 objects newly labelled" in the label table, for the
@@ -46,6 +50,28 @@ describe('the number of changed labels', () => {
     const md = crossValidatedSection({ metrics: metrics(4), listed: { changes: 4, photoUnusable: 0 } });
     expect(md).toContain('too few to judge a change of 4 labels on its own. So the model');
     expect(md).not.toContain('This counts');
+  });
+});
+
+// Outside tester: 2 labels changed and 2 lines added for ids the collection does not have ("MS 99/9", "Ms 12/3a")
+// were "2 labels changed, 2 lines name an object id that is not in the collection" in the label table, and "the
+// label table lists 4 labels changed in labels.csv" in the section above it.
+describe('lines naming no object of the collection', () => {
+  it('are not counted as labels changed where the verdict says what the label table lists', async () => {
+    const objects = demoObjects();
+    const base = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+    const head = { ...base, 'DM-0001': 'figurine', 'DM-0002': 'figurine' };
+    const lines = Object.entries(head).map(([id, label]) => `${id},${label}\n`);
+    const headText = `object_id,label\n${lines.join('')}XX-99,print\nZZ-12,mask\n`;
+    const { ws } = await makeRepo({ objects, base, head, headText });
+    await writeStageOutputs({ ws, objects, head, metrics: metrics(2) });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.counts).toMatchObject({ changed: 2, unknownIds: 2 });
+    expect(markdown).toContain('2 labels changed');
+    expect(markdown).toContain('2 lines name an object id that is not in the collection');
+    expect(markdown).toContain('too few to judge a change of 2 labels on its own. So the model');
+    expect(markdown).not.toContain('label table lists');
   });
 });
 

@@ -1219,10 +1219,28 @@ const ID_FORMS: [string, (id: string) => string][] = [
   ],
 ];
 
-/** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
-export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): string {
+/**
+ * Punctuation written another way or left out ("Ms 12/3a" for "Ms. 12/3a", "MS 10_5" for "MS 10/5"): each run of
+ * spaces and punctuation is one gap, so the letters and numbers must be the same and grouped the same ("MS 12/3" is
+ * not "MS 1/23"). Only with idKey's `punctuation`: import keeps such ids apart.
+ */
+const PUNCTUATION: [string, (id: string) => string] = [
+  'punctuation',
+  (id) => id.replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ').trim(),
+];
+
+/**
+ * An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one.
+ * `punctuation`: also with punctuation left out or written otherwise (`Ms 12/3a` and `Ms. 12/3a`), for a "Did you
+ * mean" when nothing nearer matches.
+ */
+export function idKey(
+  id: string,
+  { zeros = false, punctuation = false }: { zeros?: boolean; punctuation?: boolean } = {},
+): string {
   const key = ID_FORMS.reduce((key, [, form]) => form(key), id);
-  return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), key) : key;
+  const loose = punctuation ? PUNCTUATION[1](key) : key;
+  return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), loose) : loose;
 }
 
 /** How idDifferences names the zeros a spreadsheet drops from the end of a number with a dot (1987.10 → 1987.1). */
@@ -1396,16 +1414,21 @@ export function untouchedBy(form: string, id: string): boolean {
 export const NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what);
 
 /** Every way idDifferences names, in the order messages list them. */
-export const ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+export const ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what);
 
 /**
- * How two ids with one idKey (with or without zeros) differ: the forms without which they would not be equal. NFKC
+ * How two ids with one idKey (with or without zeros or punctuation) differ: the forms without which they would not
+ * be equal. NFKC
  * also composes accents, so a difference in accent encoding alone is told first, and apart.
  */
 export function idDifferences(a: string, b: string): string[] {
   const [accents, ...others] = ID_FORMS;
   if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
-  const forms = [...others, ...NUMBER_FORMS];
+  // Punctuation only for ids no other form makes one: beside the others it would hide a difference in spaces or dashes.
+  const loose =
+    idKey(a, { zeros: true }) !== idKey(b, { zeros: true }) &&
+    idKey(a, { punctuation: true }) === idKey(b, { punctuation: true });
+  const forms = loose ? [...others, PUNCTUATION] : [...others, ...NUMBER_FORMS];
   const apply = (id: string, skip: number) =>
     forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
   const differences = forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));

@@ -412,7 +412,7 @@ export function checkLabels({
   // The lines that count: known objects, labels in the vocabulary.
   const counted: LabelLine[] = [];
   let byFolded: Map<string, string[]> | undefined;
-  const byKey = new Map<boolean, Map<string, string[]>>();
+  const byKey = new Map<Tier, Map<string, string[]>>();
   const digitIds: { ids?: string[] } = {};
   // Once per distinct label, not per line: each search goes through the whole vocabulary.
   const hints = new Map<string, ReturnType<typeof nearMiss>>();
@@ -836,9 +836,14 @@ function foldId(id: string): string {
     .toLowerCase();
 }
 
+/** keyHint's comparisons, nearest first: idKey as it is, with a spreadsheet's number forms, with punctuation. */
+const TIERS = ['plain', 'zeros', 'punctuation'] as const;
+type Tier = (typeof TIERS)[number];
+
 /**
  * The one id of the collection that `id` is written another way (idKey: spaces around punctuation, fullwidth
- * forms; then leading zeros dropped or a ".0" added, as spreadsheets and scripts do to numbers), said with how.
+ * forms; then leading zeros dropped or a ".0" added, as spreadsheets and scripts do to numbers; last, punctuation
+ * left out or written otherwise, "Ms 12/3a" for "Ms. 12/3a"), said with how. None when two objects match.
  */
 function keyHint({
   id,
@@ -848,19 +853,21 @@ function keyHint({
 }: {
   id: string;
   objectIds: Set<string>;
-  byKey: Map<boolean, Map<string, string[]>>;
+  byKey: Map<Tier, Map<string, string[]>>;
   /** The collection's all-digit ids, found the first time an id in scientific notation needs them. */
   digitIds: { ids?: string[] };
 }): { words: string; meant: string } | undefined {
-  for (const zeros of [false, true]) {
-    let index = byKey.get(zeros);
+  for (const tier of TIERS) {
+    const zeros = tier === 'zeros';
+    const form = { zeros, punctuation: tier === 'punctuation' };
+    let index = byKey.get(tier);
     if (!index) {
       index = new Map();
       for (const known of objectIds) {
-        const key = idKey(known, { zeros });
+        const key = idKey(known, form);
         index.set(key, [...(index.get(key) ?? []), known]);
       }
-      byKey.set(zeros, index);
+      byKey.set(tier, index);
     }
     // By a spreadsheet's forms, only in the direction it changes ids (spreadsheetRewrite): "2019.10" is not
     // "2019.1" as a spreadsheet saved it, nor "1999.1.2" the date "1999.2.1". A number shown in scientific notation
@@ -874,7 +881,7 @@ function keyHint({
             spreadsheetRewrite({ object: known, written: id }).length > 0 ||
             zerosDroppedFrom({ object: known, written: id }),
         )
-      : index.get(idKey(id, { zeros }));
+      : index.get(idKey(id, form));
     if (!matches || matches.length === 0) continue;
     if (matches.length > 1) return undefined;
     const meant = matches[0]!;

@@ -48,3 +48,29 @@ describe('labels.csv ids that are not in the collection', () => {
     );
   });
 });
+
+// Outside tester: "Ms 12/3a" (the object is "Ms. 12/3a") got only "check the id for a typo", while "ms 10/5" got
+// "Did you mean "MS 10/5"?".
+describe('labels.csv ids that differ from an object’s only in punctuation', () => {
+  const collection = new Set(['Ms. 12/3a', 'MS 10/5', 'MS 1/23', 'AB.7', 'AB/7']);
+  const said = (objectId: string) =>
+    checkLabels({
+      labels: [{ objectId, label: 'vase', line: 4 }],
+      objectIds: collection,
+      vocabulary: ['vase', 'bowl'],
+      name: 'labels.csv',
+    }).issues.map((i) => i.message);
+
+  it('suggest the one object whose id has the same letters and numbers', () => {
+    expect(said('Ms 12/3a')).toEqual([
+      'labels.csv:4: there is no object "Ms 12/3a" in the collection: it differs from an id in the collection only ' +
+        'in punctuation. Did you mean "Ms. 12/3a"?',
+    ]);
+    expect(said('ms 12-3a')[0]).toContain('only in upper/lower case and punctuation. Did you mean "Ms. 12/3a"?');
+  });
+
+  it('suggest nothing when two objects match, or when the numbers are grouped otherwise', () => {
+    expect(said('AB 7')[0]).toContain('check the id for a typo');
+    expect(said('MS 12/3')[0]).toContain('check the id for a typo');
+  });
+});

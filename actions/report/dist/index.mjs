@@ -19563,7 +19563,7 @@ function scientificWhole(id) {
 function shortenedNumber(id) {
   return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
 }
-var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19587,6 +19587,9 @@ var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE,
           id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
         )
       ]
+    ], PUNCTUATION = [
+      "punctuation",
+      (id) => id.replace(/[^\p{L}\p{N}\p{M}]+/gu, " ").trim()
     ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation", DATE = "being saved as a date";
     NUMBER_FORMS = [
       // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
@@ -19597,7 +19600,7 @@ var INVISIBLE, ID_FORMS, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE,
       // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
       [DATE, (id) => dateKey(id)]
     ];
-    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
+    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
   }
 });
 

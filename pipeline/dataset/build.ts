@@ -41,7 +41,7 @@ import {
   readImageBytes,
   saveDecodeFailures,
 } from './images.ts';
-import { type LabelsDeleted, labelsDeletedWords } from './labels-deleted.ts';
+import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmptiedError } from './labels-deleted.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
@@ -79,6 +79,7 @@ export async function buildDataset({
   log,
   jobs = availableParallelism(),
   deleted = null,
+  emptied,
 }: {
   ws: Workspace;
   params: Params;
@@ -86,6 +87,8 @@ export async function buildDataset({
   jobs?: number;
   /** Where a missing labels.csv still is (labelsDeleted), for the words; null: it never was, as far as git knows. */
   deleted?: LabelsDeleted | null;
+  /** Asked only when labels.csv holds no label: where git still has labels (labelsEmptied); none: a new collection's. */
+  emptied?: () => Promise<LabelsEmptied | null>;
 }): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
@@ -97,6 +100,9 @@ export async function buildDataset({
   const { labels, blanks, missing, empty, emptyRows } = await readLabelsChecked({ file: ws.labels, name: labelsName });
   // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
+  // Emptied where git still has labels (a branch, this folder): the slip said as for a deleted one, with the restore.
+  const emptiedFrom = empty ? await emptied?.() : null;
+  if (empty && emptiedFrom) throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName });
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing)
     log.warn(

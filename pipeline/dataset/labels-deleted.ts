@@ -1,8 +1,11 @@
 import { access } from 'node:fs/promises';
+import { parseLabels } from '../collection/index.ts';
+import { VitrineError } from '../errors.ts';
 import { readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
+import { type EmptyLabels, emptyLabelsWords } from './validate.ts';
 
 /*
  * A labels.csv missing from the work tree is a new collection's, not labelled yet, unless git still has it: an
@@ -55,6 +58,24 @@ export async function labelsDeleted({
       (text) => text !== null,
       () => false,
     );
+  return stillIn({ ws, params, env, has });
+}
+
+/**
+ * The commit where labels.csv is still as `has` wants it: the last commit, else the report's base, else the commit of
+ * this branch's history that changed it so. Null when git knows of none, or cannot be read.
+ */
+async function stillIn({
+  ws,
+  params,
+  env,
+  has,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+  has: (commit: string) => Promise<boolean>;
+}): Promise<LabelsDeleted | null> {
   // Only words depend on this: a repository git cannot read leaves the plain "does not exist yet".
   try {
     const head = await resolveCommit({ dir: ws.root, ref: 'HEAD' }).catch(() => null);
@@ -115,4 +136,84 @@ export function restoreWords({ deleted, name }: { deleted: LabelsDeleted; name: 
   if (deleted.from === 'last commit') return `restore it ("git checkout -- ${name}")`;
   const from = deleted.from === 'base' ? deleted.commit : deleted.parent;
   return `restore it ("git checkout ${from.slice(0, 12)} -- ${name}") and commit`;
+}
+
+/*
+ * The same slip the other way: a tester's branch emptied labels.csv (0 bytes, or only its header) and heard the advice
+ * for a new collection, "Add the header "object_id,label", then one line per object".
+ */
+
+/** Where the labels of an emptied labels.csv still are (as for a deleted one), and how many objects they label there. */
+export type LabelsEmptied = LabelsDeleted & { labels: number };
+
+/**
+ * Where labels.csv, there but without a label, still has labels: the last commit (emptied in this folder only), the
+ * base the report compares with, or the commit of this branch's history before the one that emptied it. Null when git
+ * knows of none (a new collection not labelled yet, a folder outside git). Asked only of a labels.csv found empty.
+ */
+export async function labelsEmptied({
+  ws,
+  params,
+  env,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+}): Promise<LabelsEmptied | null> {
+  const filepath = rel(ws, ws.labels);
+  const labelled = async (commit: string): Promise<number> => {
+    const text = await readTextAtCommit({ dir: ws.root, commit, filepath }).catch(() => null);
+    if (text === null) return 0;
+    try {
+      const ids = parseLabels({ text, file: filepath, blanks: [] }).map((l) => l.objectId);
+      return new Set(ids).size;
+    } catch {
+      // A labels.csv that cannot be read there (a merge conflict left in it) is no place to restore it from.
+      return 0;
+    }
+  };
+  const where = await stillIn({ ws, params, env, has: async (commit) => (await labelled(commit)) > 0 });
+  if (!where) return null;
+  const from = where.from === 'last commit' ? 'HEAD' : where.from === 'base' ? where.commit : where.parent;
+  const commit = await resolveCommit({ dir: ws.root, ref: from }).catch(() => null);
+  const labels = commit ? await labelled(commit) : 0;
+  return labels > 0 ? { ...where, labels } : null;
+}
+
+/**
+ * The error for an emptied labels.csv: "This branch empties labels.csv: it has no rows below its header now, while
+ * main where this branch left it has 149 labels. So … restore it ("git checkout 8ae2c499abcd -- labels.csv") and commit."
+ */
+export function labelsEmptiedError({
+  emptied,
+  empty,
+  name,
+}: {
+  emptied: LabelsEmptied;
+  empty: EmptyLabels;
+  name: string;
+}): VitrineError {
+  const { commit, subject, after } = emptied.from === 'history' ? emptied : { commit: '', subject: '', after: 0 };
+  const [start, source] =
+    emptied.from === 'base'
+      ? [`This branch empties ${name}`, emptied.base]
+      : emptied.from === 'last commit'
+        ? [`${name} was emptied in this folder`, 'the last commit']
+        : after === 0
+          ? [
+              `The last commit (${commit.slice(0, 12)}${subject ? `, “${subject}”` : ''}) empties ${name}`,
+              'the commit before it',
+            ]
+          : [
+              `Commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ` +
+                `${after === 1 ? 'commit' : 'commits'} before the last) empties ${name}`,
+              'the commit before it',
+            ];
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${start}: it ${emptyLabelsWords({ empty })} now, while ${source} has ${emptied.labels} ` +
+      `${emptied.labels === 1 ? 'label' : 'labels'}. So no object has a staff label and there is nothing to train on. ` +
+      `If that was not meant, ${restoreWords({ deleted: emptied, name })}.`,
+    { file: name },
+  );
 }

@@ -173,6 +173,17 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
 /** What an existing labels file without any label holds. */
 export type EmptyLabels = { kind: 'zero-bytes' } | { kind: 'blank' } | { kind: 'rows'; rows: number };
 
+/** What a labels file without any label holds, after its name: "is empty (0 bytes)", "has no rows below its header". */
+export function emptyLabelsWords({ empty }: { empty: EmptyLabels }): string {
+  return empty.kind === 'zero-bytes'
+    ? 'is empty (0 bytes)'
+    : empty.kind === 'blank'
+      ? 'holds only blank lines'
+      : empty.rows === 0
+        ? 'has no rows below its header'
+        : `has ${empty.rows} row${empty.rows === 1 ? '' : 's'} but none has a label (the label column is empty)`;
+}
+
 /**
  * The one error for a labels file that exists but gives no label: what it holds, and how to fill it in, with an
  * example line from this collection. Said before any image is read, instead of a warning per label.
@@ -188,14 +199,7 @@ export function emptyLabelsError({
   vocabulary: string[];
   exampleId?: string;
 }): VitrineError {
-  const what =
-    empty.kind === 'zero-bytes'
-      ? `${name} is empty (0 bytes)`
-      : empty.kind === 'blank'
-        ? `${name} holds only blank lines`
-        : empty.rows === 0
-          ? `${name} has no rows below its header`
-          : `${name} has ${empty.rows} row${empty.rows === 1 ? '' : 's'} but none has a label (the label column is empty)`;
+  const what = `${name} ${emptyLabelsWords({ empty })}`;
   const example = `"${exampleId ?? 'ID-0001'},${vocabulary[0] ?? 'coin'}"`;
   const todo =
     empty.kind !== 'rows'

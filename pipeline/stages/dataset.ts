@@ -1,5 +1,5 @@
 import { buildDataset } from '../dataset/build.ts';
-import { labelsDeleted, labelsDeletedWords, restoreWords } from '../dataset/labels-deleted.ts';
+import { labelsDeleted, labelsDeletedWords, labelsEmptied, restoreWords } from '../dataset/labels-deleted.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
@@ -23,7 +23,8 @@ export const datasetStage: Stage = {
     await checkDataPresent({ ws, log });
     await warnUnrecorded({ ws, log, env });
     const deleted = await labelsDeleted({ ws, params, env });
-    const dataset = await buildDataset({ ws, params, log, deleted });
+    const emptied = () => labelsEmptied({ ws, params, env });
+    const dataset = await buildDataset({ ws, params, log, deleted, emptied });
     if (dataset.counts.labelled === 0 && deleted) {
       const name = rel(ws, ws.labels);
       throw new VitrineError(

@@ -122,3 +122,80 @@ describe('a labels.csv a commit on main deleted', () => {
     );
   });
 });
+
+/*
+ * An outside tester emptied labels.csv on a branch (0 bytes, then only the header "object_id,label") and was told to
+ * "Add the header "object_id,label", then one line per object", as a new collection is; deleting it instead was said
+ * as "This branch deletes labels.csv … restore it". An emptied file is the same slip, and gets the same advice.
+ */
+describe('a labels.csv emptied', () => {
+  /** labels.csv written as `text` on the branch and committed. */
+  async function emptiedOnBranch(text: string) {
+    const { ws, dir, mainCommit } = await branchedCollection();
+    await writeFile(ws.labels, text);
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    await git.commit({ fs, dir, message: 'Empty labels', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 } });
+    return { ws, mainCommit };
+  }
+
+  it('to 0 bytes on a branch: says the branch empties it, what main has, and how to restore it', async () => {
+    const { ws, mainCommit } = await emptiedOnBranch('');
+    const { error } = await runDataset(ws);
+    expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
+    expect((error as Error).message).toBe(
+      'This branch empties labels.csv: it is empty (0 bytes) now, while main where this branch left it has 3 labels. ' +
+        'So no object has a staff label and there is nothing to train on. If that was not meant, restore it ' +
+        `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+
+  it('to its header on a branch: says so, with the same advice', async () => {
+    const { ws, mainCommit } = await emptiedOnBranch('object_id,label\n');
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toBe(
+      'This branch empties labels.csv: it has no rows below its header now, while main where this branch left it ' +
+        'has 3 labels. So no object has a staff label and there is nothing to train on. If that was not meant, ' +
+        `restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+
+  it('in this folder only: says the last commit has the labels, and how to restore it', async () => {
+    const { ws } = await branchedCollection();
+    await writeFile(ws.labels, '');
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toBe(
+      'labels.csv was emptied in this folder: it is empty (0 bytes) now, while the last commit has 3 labels. So no ' +
+        'object has a staff label and there is nothing to train on. If that was not meant, restore it ' +
+        '("git checkout -- labels.csv").',
+    );
+  });
+
+  it('by the last commit on main: names that commit, and restores it from the one before', async () => {
+    const { ws, dir, mainCommit } = await branchedCollection();
+    await git.checkout({ fs, dir, ref: 'main' });
+    await writeFile(ws.labels, 'object_id,label\n');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    const author = { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 };
+    const emptying = await git.commit({ fs, dir, message: 'Clear labels', author });
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toBe(
+      `The last commit (${emptying.slice(0, 12)}, “Clear labels”) empties labels.csv: it has no rows below its header ` +
+        'now, while the commit before it has 3 labels. So no object has a staff label and there is nothing to train ' +
+        `on. If that was not meant, restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+    );
+  });
+
+  it('in a new collection whose labels.csv was always empty: keeps the advice to fill it in', async () => {
+    const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)), labelsText: '' });
+    const dir = ws.root;
+    await git.init({ fs, dir, defaultBranch: 'main' });
+    await writeFile(path.join(dir, '.gitignore'), 'data/\n.vitrine/\n');
+    for (const filepath of ['.gitignore', 'labels.csv']) await git.add({ fs, dir, filepath });
+    await git.commit({ fs, dir, message: 'Start', author: AUTHOR });
+    await git.branch({ fs, dir, ref: 'first-labels', checkout: true });
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toMatch(
+      /^labels\.csv is empty \(0 bytes\), so no object has a label and there is nothing to train on\. Add the header/,
+    );
+  });
+});

@@ -13,6 +13,9 @@ const CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`;
 /** A short marker ("a. C.", "AC") is an era only when no word follows it: "1899 AC Milan" is a club. */
 const NO_WORD = String.raw`(?![\s.]*[a-zà-ÿ]{2,})`;
 
+/** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
+export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;
+
 /** Before Christ / before the common era, as written in each language (and in English words). */
 const BEFORE = [
   // French: av. J.-C., avant J.-C., avant Jésus-Christ, av. notre ère, av. n. è.
@@ -32,8 +35,6 @@ const BEFORE = [
   String.raw`\ba\.\s*n\.\s*e\.?`,
   String.raw`\bantes\s+de\s+nuestra\s+era\b`,
   String.raw`\ba\.\s*e\.\s*[vc]\.?`,
-  // Written short after a year: AEC (avant l’ère commune, antes de la era común), ANE (avant notre ère), aC.
-  String.raw`(?:aec|ane|aev|ac)\b${NO_WORD}`,
   String.raw`\b(?:avanti|prima)\s+(?:dell['’]\s*)?era\s+volgare\b`,
   // English written out.
   String.raw`\bbefore\s+christ\b`,
@@ -49,7 +50,6 @@ const AFTER = [
   String.raw`\bn\.\s*o\.\s*j\.?`,
   String.raw`\bp\.\s*${CHR}(?:\s*n\.)?`,
   String.raw`\bd\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)${NO_WORD}`,
-  String.raw`dc\b${NO_WORD}`,
   String.raw`\b(?:despu[eé]s\s+de|dopo)\s+cristo\b`,
   String.raw`\banno\s+domini\b`,
 ];
@@ -59,11 +59,27 @@ const AFTER = [
  * av. J.-C."), never elsewhere in the field: "A. C. Swinburne, 1870" is a name, not 1870 before Christ.
  */
 const AFTER_YEAR = String.raw`(?<=(?:\d|\bcentury)\s*(?:\(\?\)|\?)?\s*)`;
-const BEFORE_RE = new RegExp(`${AFTER_YEAR}(?:${BEFORE.join('|')})`, 'g');
-const AFTER_RE = new RegExp(`${AFTER_YEAR}(?:${AFTER.join('|')})`, 'g');
+/** Written short after a year: AEC (avant l’ère commune, antes de la era común), ANE (avant notre ère), aC. */
+const BEFORE_SHORT = String.raw`(?:aec|ane|aev|ac)\b${NO_WORD}`;
+const AFTER_SHORT = String.raw`dc\b${NO_WORD}`;
+const BEFORE_RE = new RegExp(`${AFTER_YEAR}(?:${[...BEFORE, BEFORE_SHORT].join('|')})`, 'g');
+const AFTER_RE = new RegExp(`${AFTER_YEAR}(?:${[...AFTER, AFTER_SHORT].join('|')})`, 'g');
 
-/** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
-export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;
+/**
+ * Where a date opens: the start of the field, a bracket or a punctuation mark, or a word of range or approximation
+ * ("ca. v. Chr. 300", "v. Chr. 300 bis n. Chr. 50"); not after a word ("Ed. A. C. 1920" is an edition's initials).
+ */
+export const DATE_OPENS =
+  String.raw`(?:^|[-–—([,;:/]|(?<![a-zà-ÿ])(?:ca\.|c\.|circa|about|${APPROXIMATE}|` +
+  String.raw`to|or|and|bis|à|au|al|a|tot|et|y|und|e|en|o|ou|oder|of|entre|zwischen|tra|fra|tussen|du|von|dal))\s*`;
+
+/**
+ * An era right before its year, as "AD 1200" is written ("av. J.-C. 100", "v. Chr. 300", "a.C. 200", "n. Chr. 50"),
+ * where a date opens; not the short forms ("AC 1500"), nor initials before a name ("A. C. Swinburne, 1870").
+ */
+const BEFORE_YEAR = String.raw`(?=\s*(?:ca\.|c\.|circa)?\s*\d)`;
+const BEFORE_YEAR_RE = new RegExp(`(?<=${DATE_OPENS})(?:${BEFORE.join('|')})${BEFORE_YEAR}`, 'g');
+const AFTER_YEAR_RE = new RegExp(`(?<=${DATE_OPENS})(?:${AFTER.join('|')})${BEFORE_YEAR}`, 'g');
 
 /** Roman numerals of centuries, I to XXIX; null when the letters are no such numeral. */
 function roman(text: string): number | null {
@@ -164,6 +180,8 @@ export function fromOtherLanguages(text: string): string {
       // Eras, once the centuries they follow are written "5th century".
       .replace(BEFORE_RE, ' bce ')
       .replace(AFTER_RE, ' ad ')
+      .replace(BEFORE_YEAR_RE, ' bce ')
+      .replace(AFTER_YEAR_RE, ' ad ')
       // "Ve–IVe siècle", "15.–16. Jh.", "V–IV secolo": the first century of a range, written short.
       .replace(FIRST_CENTURY, (all, n: string, partWord?: string) => {
         const c = centuryNumber(n);

@@ -5,7 +5,7 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
-import { APPROXIMATE, fromOtherLanguages, unknownEra } from './date-languages.ts';
+import { APPROXIMATE, DATE_OPENS, fromOtherLanguages, unknownEra } from './date-languages.ts';
 
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
@@ -302,6 +302,7 @@ function normalise(text: string): string {
       .replace(/\bb\.\s?c\.?(?:\s?e\.?)?(?![a-z])/g, ' bce ')
       .replace(/\ba\.\s?d\.?(?![a-z])/g, ' ad ')
       .replace(/\bc\.\s?e\.(?![a-z])/g, ' ce ')
+      .replace(ERA, eraNextToDate)
       .replace(/\b\d{1,4}\s*(?:ah|a\.h\.)(?![a-z])\s*\/?/g, ' ')
       // "13th–14th century A.H.": centuries of the Islamic calendar, which no common-era century matches.
       .replace(/\b\d{1,2}(?:st|nd|rd|th)\b[^;]*?\bcentur(?:y|ies)\s*(?:ah|a\.\s?h\.)(?![a-z])/g, ' invalid ')
@@ -335,6 +336,25 @@ function normalise(text: string): string {
       .replace(/\bbetween\s+([^;]*?)\s+and\s+/g, '$1 to ')
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
+}
+
+/** An era as `normalise` writes it. */
+const ERA = /\b(?:bce|bc|ce|ad)(?![a-z])/g;
+/** Right after a year, a decade or a century ("30 bc", "1500s bc", "3rd century bc", "5th c. bce", "1500 (?) bc"). */
+const ERA_AFTER = /(?:\d(?:s|st|nd|rd|th)?|\bcentur(?:y|ies)|\bcent\.|\d(?:st|nd|rd|th)\s*c\.)\s*(?:\(\?\)|\?)?\s*$/;
+/** Right before a year ("ad 79", "bc 500", "ad c. 1200"). */
+const ERA_BEFORE = /^\s*(?:ca\.|c\.|circa)?\s*\d/;
+/** Before Christ right before a year only where a date opens ("BC 500", "c. BC 500"; not "Ed. B.C. 1920"). */
+const OPENS = new RegExp(`${DATE_OPENS}$`);
+
+/**
+ * An era next to a year or century is kept; elsewhere it is a name or initials ("BC Ferries 1990", "A. D. Smith").
+ * "AD" before a year is kept wherever it is: a year is of the common era when no era is written.
+ */
+function eraNextToDate(era: string, at: number, text: string): string {
+  const before = text.slice(0, at);
+  if (ERA_AFTER.test(before)) return era;
+  return ERA_BEFORE.test(text.slice(at + era.length)) && (/^(ad|ce)$/.test(era) || OPENS.test(before)) ? era : ' ';
 }
 
 const PART_ORDINALS = ['1st', '2nd', '3rd', '4th', 'first', 'second', 'third', 'fourth'];

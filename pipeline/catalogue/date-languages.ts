@@ -105,12 +105,15 @@ function centuryWords(all: string, n: string, m?: string): string {
 }
 
 const NUM = String.raw`(\d{1,2}|[ivx]+)`;
-const TO = String.raw`\s*(?:[–—-]|al|a|y|e|bis|à|au|tot)\s*`;
+/** A dash, or a word between spaces ("XVI e XVII"; not the "e" of "sec. XVI ex."). */
+const TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`;
 
-const SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+si[èe]cles?\b`, 'g');
+const SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, 'g');
 const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, 'g');
-const SIGLO = new RegExp(String.raw`\b(?:siglos?|secoli|secolo|sec\.)\s*${NUM}(?:${TO}${NUM})?\b`, 'g');
-const SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secolo|sec\.)`, 'g');
+const SIGLO = new RegExp(String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}(?:${TO}${NUM})?\b`, 'g');
+/** "s. XVI", "ss. XVI–XVII": "siglo" written short, with roman numerals only ("S. Vitale" is a saint). */
+const SIGLO_SHORT = new RegExp(String.raw`(?<![a-zà-ÿ.])ss?\.\s*([ivx]+)(?:${TO}([ivx]+))?\b`, 'g');
+const SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secol[oi]|secc?\.)`, 'g');
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
 /** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
 const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
@@ -121,7 +124,7 @@ const PART_WORD =
   // Not "metà": "seconda metà" is the second half, not the middle.
   'inizio|fine|begin|midden|eind)';
 const FIRST_CENTURY = new RegExp(
-  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +
+  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.|°)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +
     // "fin XVIIe - début XVIIIe siècle": a part of the second century.
     String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th century)`,
   'g',
@@ -175,6 +178,7 @@ export function fromOtherLanguages(text: string): string {
       .replace(SIECLE, (all, n: string) => centuryWords(all, n))
       .replace(JAHRHUNDERT, (all, n: string) => centuryWords(all, n))
       .replace(SIGLO, (all, n: string, m?: string) => centuryWords(all, n, m))
+      .replace(SIGLO_SHORT, (all, n: string, m?: string) => centuryWords(all, n, m))
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
       // Eras, once the centuries they follow are written "5th century".

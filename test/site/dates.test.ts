@@ -756,3 +756,41 @@ describe('dates with the era written before the year (a fifth reviewer’s)', ()
     ['J.C. 100', null],
   ])('reads initials and names as no era, with or without a year after them: %s', reads());
 });
+
+describe('centuries written with an abbreviation, one or two of them', () => {
+  it.each<Case>([
+    ['XVI-XVII secc.', 1500, 1699],
+    ['XVI–XVII secc.', 1500, 1699],
+    ['secc. XVI-XVII', 1500, 1699],
+    ['sec. XVI-XVII', 1500, 1699],
+    ['secoli XVI-XVII', 1500, 1699],
+    ['XVI-XVII secoli', 1500, 1699],
+    ['ss. XVI-XVII', 1500, 1699],
+    ['siglos XVI-XVII', 1500, 1699],
+    ['XVIe-XVIIe siècles', 1500, 1699],
+    ['XVIe–XVIIe s.', 1500, 1699],
+    ['16°-17° secolo', 1500, 1699],
+  ])('reads a range of two centuries written with a plural or short word: %s', reads());
+
+  it.each<Case>([
+    ['XVI sec.', 1500, 1599],
+    ['sec. XVI', 1500, 1599],
+    ['secolo XVI', 1500, 1599],
+    ['s. XVI', 1500, 1599],
+    ['siglo XVI', 1500, 1599],
+    ['XVIe siècle', 1500, 1599],
+    ['XVIe s.', 1500, 1599],
+    ['Ier s. av. J.-C.', -100, -1],
+    ['s. III a.C.', -300, -201],
+    ['segunda mitad del s. XIX', 1850, 1899],
+    ['principios del s. XVII', 1600, 1632],
+  ])('reads one century written with a short word: %s', reads());
+
+  it.each<Case>([
+    ['sec. XVI ex.', 1500, 1599],
+    ['sec. XVI in.', 1500, 1599],
+    ['siglo XV a 1600', 1400, 1600],
+    ['S. Vitale, 1650', 1650],
+    ['s. 16', null],
+  ])('reads a letter after a century as no second century (“ex.” is no 10th century): %s', reads());
+});

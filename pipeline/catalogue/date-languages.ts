@@ -169,6 +169,21 @@ function partInEnglish(word: string): string {
       : 'late ';
 }
 
+/** "années 1920", "década de 1920", "anni 1920", "jaren 1920–1930": a decade, or two and those between. */
+const DECADE_WORD = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(?:années|annees|años|anos|décadas?\s+de(?:\s+los)?|decadas?\s+de(?:\s+los)?|anni|jaren)` +
+    String.raw`\s+(\d{3}0)(?:(?:\s*[–—/-]\s*|\s+(?:et|y|e|en|à|a|al|tot)\s+)(\d{3}0|\d0))?(?!\d)`,
+  'g',
+);
+/** "1920er Jahre", "in den 1880er Jahren", "1920er–1930er". */
+const DECADE_ER = /\b(\d{3}0)er(?:\s*[–—/-]\s*(\d{3}0)er)?(?:\s+jahren?)?\b/g;
+
+/** A decade's ten years ("1920–1929"), or from one decade to the end of another ("1920-30": to 1939). */
+function decadeYears(_: string, first: string, last?: string): string {
+  const end = Number(last === undefined ? first : last.length === 2 ? first.slice(0, 2) + last : last);
+  return end < Number(first) ? ' invalid ' : ` ${first}–${end + 9} `;
+}
+
 /** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
 export function fromOtherLanguages(text: string): string {
   return (
@@ -181,6 +196,8 @@ export function fromOtherLanguages(text: string): string {
       .replace(SIGLO_SHORT, (all, n: string, m?: string) => centuryWords(all, n, m))
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
+      .replace(DECADE_WORD, decadeYears)
+      .replace(DECADE_ER, decadeYears)
       // Eras, once the centuries they follow are written "5th century".
       .replace(BEFORE_RE, ' bce ')
       .replace(AFTER_RE, ' ad ')

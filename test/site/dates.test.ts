@@ -794,3 +794,25 @@ describe('centuries written with an abbreviation, one or two of them', () => {
     ['s. 16', null],
   ])('reads a letter after a century as no second century (“ex.” is no 10th century): %s', reads());
 });
+
+describe('decades written in French, German, Spanish, Italian and Dutch', () => {
+  it.each<Case>([
+    ['années 1920', 1920, 1929],
+    ['les années 1880', 1880, 1889],
+    ['vers les années 1880', 1880, 1889],
+    ['1920er Jahre', 1920, 1929],
+    ['in den 1880er Jahren', 1880, 1889],
+    ['1920er', 1920, 1929],
+    ['años 1920', 1920, 1929],
+    ['década de 1920', 1920, 1929],
+    ['anni 1920', 1920, 1929],
+    ['jaren 1920', 1920, 1929],
+    ['années 1920-1930', 1920, 1939],
+    ['années 1920-30', 1920, 1939],
+    ['años 1980-70', null],
+    ['années 20', null],
+    ['anni ’20', null],
+    ['années 1925', 1925],
+    ['año 1920', 1920],
+  ])('reads a decade as its ten years, never as its first year: %s', reads());
+});

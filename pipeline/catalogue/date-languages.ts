@@ -130,7 +130,9 @@ const FIRST_CENTURY = new RegExp(
   'g',
 );
 const RANGE_WORD = new RegExp(
-  String.raw`(\d|\bbce|\bad|\bcentury)\s+(?:bis|à|au|al|a|tot)\s+` +
+  String.raw`(\d|\bbce|\bad|\bcentury)\s+` +
+    // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
+    String.raw`(?:bis|à|au|al|a|tot\s+(?:en\s+)?met|t/m|tot|hasta|jusqu['’]\s*(?:en|à|au)|fino\s+al?)\s+` +
     String.raw`(?=(?:(?:ca\.|${APPROXIMATE}|circa|early|mid|late)\s*)?\d)`,
   'g',
 );
@@ -147,10 +149,29 @@ const HALF = new RegExp(
  * "vor 1500", "avant 1500", "antes de 1500", "nach 1850", "après 1850", "bis 1500": an open range, which is undated
  * as "before 1920" is (run after `RANGE_WORD`, which has made "1500 bis 1400" a range).
  */
+/** A year next, perhaps approximate ("vor ca. 1500", "avant vers 1500"). */
+const YEAR_NEXT = String.raw`(?=(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d)`;
 const OPEN_WORD = new RegExp(
-  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|av\.?|antes\s+del?|prima\s+del?|voor|nach|après|apres|` +
-    String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|seit|ab|bis|jusqu['’](?:en|à)|hasta|fino\s+al)\s+(?=\d)`,
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|av\.?|antes\s+del?|prima\s+del?|voor|vóór|nach|après|apres|` +
+    String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|bis|jusqu['’]\s*(?:en|à)|hasta|fino\s+al|na|tot|` +
+    // "au plus tard 1850", "anterior a 1900", "non oltre il 1900", "entro il 1900", "spätestens", "uiterlijk".
+    String.raw`au\s+plus\s+(?:tard|tôt)(?:\s+en)?|anterior\s+a|posterior\s+a|non\s+oltre(?:\s+il)?|` +
+    String.raw`entro(?:\s+il)?|spätestens|frühestens|uiterlijk|(?:terminus\s+)?(?:post|ante)\s+quem)\s+${YEAR_NEXT}`,
   'g',
+);
+
+/**
+ * "desde 1850", "depuis 1850", "dal 1850", "vanaf 1850", "seit 1850": since then, an open range (undated); the start
+ * of a range when one follows ("desde 1850 hasta 1900" is 1850–1900 once `RANGE_WORD` has read "hasta").
+ */
+const SINCE = new RegExp(
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:desde|depuis|à\s+partir\s+d[eu]|a\s+partir\s+del?|a\s+partire\s+dal?|` +
+    String.raw`dal|vanaf|sinds|seit|ab)\s+${YEAR_NEXT}`,
+  'g',
+);
+/** A year that a range goes on from: "1850 to 1900", "1500 bce to 1400 bce", "1850-1900". */
+const RANGE_FOLLOWS = new RegExp(
+  String.raw`^(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d{1,4}(?:\s*(?:bce|ad))?\s*(?:to\b|[–—-]\s*\d)`,
 );
 
 /** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
@@ -217,6 +238,9 @@ export function fromOtherLanguages(text: string): string {
       )
       // "1500 bis 1400", "de 1500 à 1400", "del 1500 al 1400", "1500 tot 1400": a range.
       .replace(RANGE_WORD, '$1 to ')
+      .replace(SINCE, (word: string, at: number, all: string) =>
+        RANGE_FOLLOWS.test(all.slice(at + word.length)) ? ' ' : ' after ',
+      )
       .replace(OPEN_WORD, ' before ')
   );
 }

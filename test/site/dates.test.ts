@@ -816,3 +816,57 @@ describe('decades written in French, German, Spanish, Italian and Dutch', () => 
     ['año 1920', 1920],
   ])('reads a decade as its ten years, never as its first year: %s', reads());
 });
+
+describe('open ranges and ranges written with other words in those languages', () => {
+  it.each<Case>([
+    ['depuis 1850', null],
+    ['à partir de 1850', null],
+    ['au plus tard 1850', null],
+    ['au plus tôt en 1850', null],
+    ['desde 1850', null],
+    ['a partir de 1850', null],
+    ['anterior a 1900', null],
+    ['posterior a 1850', null],
+    ['no antes de 1850', null],
+    ['dal 1850', null],
+    ['a partire dal 1850', null],
+    ['non oltre il 1900', null],
+    ['entro il 1900', null],
+    ['non prima del 1850', null],
+    ['spätestens 1900', null],
+    ['frühestens 1850', null],
+    ['vanaf 1850', null],
+    ['sinds 1850', null],
+    ['tot 1900', null],
+    ['uiterlijk 1900', null],
+    ['na 1850', null],
+    ['vóór 1900', null],
+    ['terminus post quem 1850', null],
+    ['terminus ante quem 1900', null],
+    ['vor ca. 1500', null],
+    ['avant vers 1500', null],
+    ['nach um 1850', null],
+    ['desde ca. 1850', null],
+  ])('leaves an open range undated, never that one year: %s', reads());
+
+  it.each<Case>([
+    ['desde 1850 hasta 1900', 1850, 1900],
+    ['de 1850 hasta 1900', 1850, 1900],
+    ['1850 hasta 1900', 1850, 1900],
+    ['depuis 1850 jusqu’en 1900', 1850, 1900],
+    ['1850 jusqu’à 1900', 1850, 1900],
+    ["de 1850 jusqu'en 1900", 1850, 1900],
+    ['1850 fino al 1900', 1850, 1900],
+    ['dal 1850 al 1900', 1850, 1900],
+    ['a partire dal 1850 fino al 1900', 1850, 1900],
+    ['vanaf 1850 tot 1900', 1850, 1900],
+    ['1850 t/m 1900', 1850, 1900],
+    ['1850 tot en met 1900', 1850, 1900],
+    ['ab 1850 bis 1900', 1850, 1900],
+    ['seit 1850', null],
+    ['desde 1500 hasta 1400 a. C.', -1500, -1400],
+    ['van 1850 tot 1900', 1850, 1900],
+    ['na Christus 50', 50],
+    ['desde ca. 1850 hasta 1900', 1850, 1900],
+  ])('reads a range written with "hasta", "jusqu’en", "fino al" or "t/m", not its first year alone: %s', reads());
+});

@@ -104,25 +104,52 @@ function centuryWords(all: string, n: string, m?: string): string {
   return b === null ? ` ${a}th century ` : ` ${a}th–${b}th century `;
 }
 
+/** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
+const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
+
+/** Early, mid or late in a century, in each language: "début", "Mitte", "spätes", "finales", "tardo", "eind". */
+const PART_WORD =
+  '(?:début|debut|fin|milieu|anfang|mitte|ende|früh(?:e[sr]?)?|spät(?:e[sr]?)?|principios|inicios|comienzos|' +
+  // Not "metà": "seconda metà" is the second half, not the middle.
+  'mediados|finales|fines|inizio|primo|tardo|fine|begin|vroeg|midden|einde|eind|laat)';
+
+/** "siglo XV–XVI", "sec. XV-inizio XVI": "15th–16th century", "15th–early 16th century". */
+function centuryRange(all: string, n: string, partWord: string | undefined, m?: string): string {
+  const read = centuryWords(all, n, m);
+  return partWord && read !== all ? read.replace('–', `–${partInEnglish(partWord)}`) : read;
+}
+
 const NUM = String.raw`(\d{1,2}|[ivx]+)`;
 /** A dash, or a word between spaces ("XVI e XVII"; not the "e" of "sec. XVI ex."). */
 const TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`;
 
 const SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, 'g');
 const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, 'g');
-const SIGLO = new RegExp(String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}(?:${TO}${NUM})?\b`, 'g');
+/** "siglo XV–XVI", "sec. XV-inizio XVI", "siglo XV-principios del XVI": the second century perhaps a part of it. */
+const SIGLO = new RegExp(
+  String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}` +
+    String.raw`(?:${TO}(?:(${PART_WORD})\s+${OF}(?:(?:siglo|secolo|secc?\.|s\.)\s*)?)?${NUM})?\b`,
+  'g',
+);
 /** "s. XVI", "ss. XVI–XVII": "siglo" written short, with roman numerals only ("S. Vitale" is a saint). */
-const SIGLO_SHORT = new RegExp(String.raw`(?<![a-zà-ÿ.])ss?\.\s*([ivx]+)(?:${TO}([ivx]+))?\b`, 'g');
+const SIGLO_SHORT = new RegExp(
+  String.raw`(?<![a-zà-ÿ.])ss?\.\s*([ivx]+)(?:${TO}(?:(${PART_WORD})\s+${OF}(?:(?:siglo|s\.)\s*)?)?([ivx]+))?\b`,
+  'g',
+);
 const SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secol[oi]|secc?\.)`, 'g');
+/** "Ottocento", "’800": the 19th century in Italian; never the year 800. */
+const CENTO_NAMES = [
+  'duecento',
+  'trecento',
+  'quattrocento',
+  'cinquecento',
+  'seicento',
+  'settecento',
+  'ottocento',
+  'novecento',
+];
+const CENTO = new RegExp(String.raw`(?<![a-zà-ÿ\d])(?:(${CENTO_NAMES.join('|')})|['’‘]([2-9])00)(?![a-zà-ÿ\d])`, 'g');
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
-/** Words between a part of a century and the century: "du", "des", "del", "della", "van de". */
-const OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`;
-
-/** Early, mid or late in a century, in each language: "début", "Mitte", "finales", "eind". */
-const PART_WORD =
-  '(?:début|debut|fin|milieu|anfang|mitte|ende|principios|inicios|mediados|finales|fines|' +
-  // Not "metà": "seconda metà" is the second half, not the middle.
-  'inizio|fine|begin|midden|eind)';
 const FIRST_CENTURY = new RegExp(
   String.raw`\b${NUM}(?:e|ème|er|de|ste|\.|°)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +
     // "fin XVIIe - début XVIIIe siècle": a part of the second century.
@@ -145,12 +172,12 @@ const HALF = new RegExp(
   'g',
 );
 
+/** A year next, perhaps approximate ("vor ca. 1500", "avant vers 1500"). */
+const YEAR_NEXT = String.raw`(?=(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d)`;
 /**
  * "vor 1500", "avant 1500", "antes de 1500", "nach 1850", "après 1850", "bis 1500": an open range, which is undated
  * as "before 1920" is (run after `RANGE_WORD`, which has made "1500 bis 1400" a range).
  */
-/** A year next, perhaps approximate ("vor ca. 1500", "avant vers 1500"). */
-const YEAR_NEXT = String.raw`(?=(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d)`;
 const OPEN_WORD = new RegExp(
   String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|av\.?|antes\s+del?|prima\s+del?|voor|vóór|nach|après|apres|` +
     String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|bis|jusqu['’]\s*(?:en|à)|hasta|fino\s+al|na|tot|` +
@@ -183,7 +210,7 @@ const PART_OF_CENTURY = new RegExp(
 
 /** "début", "Mitte", "finales": "early ", "mid ", "late ". */
 function partInEnglish(word: string): string {
-  return /^(début|debut|anfang|principios|inicios|inizio|begin)$/.test(word)
+  return /^(début|debut|anfang|früh(e[sr]?)?|principios|inicios|comienzos|inizio|primo|begin|vroeg)$/.test(word)
     ? 'early '
     : /^(milieu|mitte|mediados|midden)$/.test(word)
       ? 'mid '
@@ -213,8 +240,11 @@ export function fromOtherLanguages(text: string): string {
       // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".
       .replace(SIECLE, (all, n: string) => centuryWords(all, n))
       .replace(JAHRHUNDERT, (all, n: string) => centuryWords(all, n))
-      .replace(SIGLO, (all, n: string, m?: string) => centuryWords(all, n, m))
-      .replace(SIGLO_SHORT, (all, n: string, m?: string) => centuryWords(all, n, m))
+      .replace(CENTO, (_, name: string | undefined, digit: string | undefined) =>
+        name ? ` ${CENTO_NAMES.indexOf(name) + 13}th century ` : ` ${Number(digit) + 11}th century `,
+      )
+      .replace(SIGLO, centuryRange)
+      .replace(SIGLO_SHORT, centuryRange)
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
       .replace(DECADE_WORD, decadeYears)

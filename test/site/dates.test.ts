@@ -870,3 +870,39 @@ describe('open ranges and ranges written with other words in those languages', (
     ['desde ca. 1850 hasta 1900', 1850, 1900],
   ])('reads a range written with "hasta", "jusqu’en", "fino al" or "t/m", not its first year alone: %s', reads());
 });
+
+describe('Italian centuries by name and a part of the second century of a range', () => {
+  it.each<Case>([
+    ["'800", 1800, 1899],
+    ['fine ’800', 1867, 1899],
+    ['inizio ’900', 1900, 1932],
+    ["'700-'800", 1700, 1899],
+    ['Ottocento', 1800, 1899],
+    ['fine Ottocento', 1867, 1899],
+    ['primo Novecento', 1900, 1932],
+    ['tardo Ottocento', 1867, 1899],
+    ['Cinquecento', 1500, 1599],
+    ['metà Settecento', 1700, 1799],
+    ['Duecento', 1200, 1299],
+  ])('reads a century written "’800" or "Ottocento" as that century, never the year 800: %s', reads());
+
+  it.each<Case>([
+    ['sec. XV-inizio XVI', 1400, 1532],
+    ['fine sec. XV-inizio XVI', 1467, 1532],
+    ['siglo XV-principios del XVI', 1400, 1532],
+    ['finales del siglo XV-principios del XVI', 1467, 1532],
+    ['fines del siglo XVIII-principios del XIX', 1767, 1832],
+    ['finales del s. XV-principios del XVI', 1467, 1532],
+    ['siglos XV-XVI', 1400, 1599],
+  ])('reads a range whose second century is early or late in it to the end of that part: %s', reads());
+
+  it.each<Case>([
+    ['comienzos del siglo XX', 1900, 1932],
+    ['spätes 19. Jh.', 1867, 1899],
+    ['frühes 20. Jh.', 1900, 1932],
+    ['laat 19de eeuw', 1867, 1899],
+    ['vroeg 20ste eeuw', 1900, 1932],
+    ['einde 19de eeuw', 1867, 1899],
+    ['primo quarto del XVI secolo', 1500, 1599],
+  ])('reads the other words for early and late in a century: %s', reads());
+});

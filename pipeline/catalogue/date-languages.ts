@@ -156,6 +156,8 @@ const FIRST_CENTURY = new RegExp(
     String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th century)`,
   'g',
 );
+/** A year, "or" or "and" in another language, and a year. */
+const EITHER = /(\d{3,4}(?:\s*(?:bce|ad))?)\s+(?:ou|o|oder|of|et|y|und|en|e)\s+(?=(?:ca\.\s*)?\d{3,4}\b)/g;
 const RANGE_WORD = new RegExp(
   String.raw`(\d|\bbce|\bad|\bcentury)\s+` +
     // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
@@ -266,6 +268,8 @@ export function fromOtherLanguages(text: string): string {
         /(?<![a-zà-ÿ])(?:entre|zwischen|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|e|en)\s+(?=\D{0,12}\d)/g,
         '$1 to ',
       )
+      // "1880 ou 1890", "1880 oder 1890", "1880 y 1890", "1500 o 1400 a.C.": either date, as "1880 or 1890" is.
+      .replace(EITHER, '$1 or ')
       // "1500 bis 1400", "de 1500 à 1400", "del 1500 al 1400", "1500 tot 1400": a range.
       .replace(RANGE_WORD, '$1 to ')
       .replace(SINCE, (word: string, at: number, all: string) =>

@@ -334,6 +334,8 @@ function normalise(text: string): string {
       // "17/18th century": the first century written as a bare number (read as one by `parseRange`).
       .replace(/\b(\d{1,2})\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\s+(?:centur|c\.))/g, '$1–')
       .replace(/\bbetween\s+([^;]*?)\s+and\s+/g, '$1 to ')
+      // "1880 and 1890": either date, as "1880 or 1890" is.
+      .replace(/(\d{3,4}(?:\s*(?:bce|ad))?)\s+and\s+(?=(?:c\.\s*|ca\.\s*)?\d{3,4}\b)/g, '$1 or ')
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
 }
@@ -443,6 +445,9 @@ const OPEN_RANGE = new RegExp(
     '\\s*-?\\s*(?=\\d|the\\b|early\\b|mid\\b|late\\b)',
 );
 
+/** An era written in a part of a date. */
+const ERA_IN = /\b(bce|bc|ce|ad)(?![a-z])/;
+
 /** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */
 function readClause(clause: string, periods: [string, YearRange][]): YearRange | null {
   const trimmed = clause.replace(/\s+/g, ' ').trim();
@@ -450,8 +455,12 @@ function readClause(clause: string, periods: [string, YearRange][]): YearRange |
   // "Dynasty: 18", "Plate: 12": a label and a count, not a year.
   if (body !== trimmed && /^\d{1,2}$/.test(body)) return null;
   const inCenturies = centuryContext(body);
-  const alternatives = body
-    .split(/\s+or\s+/)
+  const parts = body.split(/\s+or\s+/);
+  // "1500 or 1400 BC", "3rd or 2nd century BC": a date with no era takes "BC" written after it, as a range's side does.
+  const withEra = parts.map((alt, i) =>
+    !ERA_IN.test(alt) && parts.slice(i + 1).some((later) => /\b(bce|bc)(?![a-z])/.test(later)) ? `${alt} bce` : alt,
+  );
+  const alternatives = withEra
     // "19th or 20th century": the century written once counts for both.
     .map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods, inCenturies));
   const read = alternatives.filter((r): r is YearRange => r !== null);

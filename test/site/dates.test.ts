@@ -906,3 +906,27 @@ describe('Italian centuries by name and a part of the second century of a range'
     ['primo quarto del XVI secolo', 1500, 1599],
   ])('reads the other words for early and late in a century: %s', reads());
 });
+
+describe('two dates joined by “or” or “and”, in each language, with the era written once', () => {
+  it.each<Case>([
+    ['1500 or 1400 BC', -1500, -1400],
+    ['3rd or 2nd century BC', -300, -101],
+    ['1500 and 1400 BC', -1500, -1400],
+    ['1880 and 1890', 1880, 1890],
+    ['between 1880 and 1890', 1880, 1890],
+    ['1850 OR 1860', 1850, 1860],
+    ['1500 BC or AD 100', -1500, 100],
+    ['1880 ou 1890', 1880, 1890],
+    ['1880 o 1890', 1880, 1890],
+    ['1880 oder 1890', 1880, 1890],
+    ['1880 of 1890', 1880, 1890],
+    ['1880 et 1890', 1880, 1890],
+    ['1880 y 1890', 1880, 1890],
+    ['1880 und 1890', 1880, 1890],
+    ['1880 e 1890', 1880, 1890],
+    ['1880 en 1890', 1880, 1890],
+    ['1500 ou 1400 av. J.-C.', -1500, -1400],
+    ['entre 1880 et 1890', 1880, 1890],
+    ['zwischen 1880 und 1890', 1880, 1890],
+  ])('reads both dates, each in the era written after the last: %s', reads());
+});

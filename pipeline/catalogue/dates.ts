@@ -310,6 +310,9 @@ function normalise(text: string): string {
       .replace(/(?:\bah|\ba\.\s?h\.)\s*\d{1,4}\b\s*\/?/g, ' ')
       // "3,000 B.C.": one number (a year of five digits is then not read at all).
       .replace(/\b(\d{1,3}),(\d{3})\b/g, '$1$2')
+      // "3.000 v. Chr.", "3 000 av. J.-C." (with an era): one number, not the year 0 (nor "1.500 a. C." 500 BCE).
+      .replace(/(?<![\d.,])(\d{1,3})\.(\d{3})(?![\d.,])/g, '$1$2')
+      .replace(/(?<![\d.,])(\d{1,3})[ \u00a0\u202f](\d{3})(?![\d.,])(?=[^;]*\b(?:bce|bc|ad)\b)/g, '$1$2')
       .replace(
         /\b(\d{4})-(\d{2})-(\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:z|[+-]\d{2}:?\d{2}))?)?(?![\d:])/g,
         (_, y: string, m: string, d: string) => yearOfFullDate(y, m, d),

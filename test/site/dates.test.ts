@@ -930,3 +930,21 @@ describe('two dates joined by “or” or “and”, in each language, with the 
     ['zwischen 1880 und 1890', 1880, 1890],
   ])('reads both dates, each in the era written after the last: %s', reads());
 });
+
+describe('years written with a thousands separator, a full stop or a space', () => {
+  it.each<Case>([
+    ['3.000 v. Chr.', -3000],
+    ['um 3.000 v. Chr.', -3000],
+    ['1.500 a. C.', -1500],
+    ['3.000-2.500 v. Chr.', -3000, -2500],
+    ['ca. 3.000–2.500 v.Chr.', -3000, -2500],
+    ['3 000 av. J.-C.', -3000],
+    ['vers 3 000 av. J.-C.', -3000],
+    ['3 000-2 500 av. J.-C.', -3000, -2500],
+    ['10.000 a.C.', null],
+    ['10 000 av. J.-C.', null],
+    ['1.12.1889', 1889],
+    ['12.1889', 1889],
+    ['3,000 B.C.', -3000],
+  ])('reads the year whole, never its last three digits: %s', reads());
+});

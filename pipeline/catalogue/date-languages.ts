@@ -168,8 +168,9 @@ const RANGE_WORD = new RegExp(
 
 /** "première moitié du", "2. Hälfte", "seconda metà del", "segunda mitad del", "tweede helft": a half of it. */
 const HALF = new RegExp(
-  String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1a|primera|erste|1\.|eerste)|` +
-    String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2a|segunda|zweite|2\.|tweede)\s+` +
+  // "1e", "1ste", "2de" (Dutch), "I", "II", "1ª", "2°" (Italian, Spanish) too.
+  String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1[aªº°]|primera|erste|1\.|eerste|1e|1ste|i)|` +
+    String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2[aªº°]|segunda|zweite|2\.|tweede|2de|ii)\s+` +
     String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft|h\.)\s*${OF}(?=\d{1,2}th century)`,
   'g',
 );
@@ -225,8 +226,8 @@ const DECADE_WORD = new RegExp(
     String.raw`\s+(\d{3}0)(?:(?:\s*[–—/-]\s*|\s+(?:et|y|e|en|à|a|al|tot)\s+)(\d{3}0|\d0))?(?!\d)`,
   'g',
 );
-/** "1920er Jahre", "in den 1880er Jahren", "1920er–1930er". */
-const DECADE_ER = /\b(\d{3}0)er(?:\s*[–—/-]\s*(\d{3}0)er)?(?:\s+jahren?)?\b/g;
+/** "1920er Jahre", "in den 1880er Jahren", "1920er–1930er", "1920er/30er Jahre", "1920-30er Jahre". */
+const DECADE_ER = /\b(\d{3}0)(?:er)?\s*[–—/-]\s*(\d{3}0|\d0)er(?:\s+jahren?)?\b|\b(\d{3}0)er(?:\s+jahren?)?\b/g;
 
 /** A decade's ten years ("1920–1929"), or from one decade to the end of another ("1920-30": to 1939). */
 function decadeYears(_: string, first: string, last?: string): string {
@@ -250,7 +251,9 @@ export function fromOtherLanguages(text: string): string {
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
       .replace(DECADE_WORD, decadeYears)
-      .replace(DECADE_ER, decadeYears)
+      .replace(DECADE_ER, (all, first?: string, last?: string, alone?: string) =>
+        decadeYears(all, first ?? alone!, last),
+      )
       // Eras, once the centuries they follow are written "5th century".
       .replace(BEFORE_RE, ' bce ')
       .replace(AFTER_RE, ' ad ')

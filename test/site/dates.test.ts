@@ -948,3 +948,18 @@ describe('years written with a thousands separator, a full stop or a space', () 
     ['3,000 B.C.', -3000],
   ])('reads the year whole, never its last three digits: %s', reads());
 });
+
+describe('halves and short decades as written in catalogues of those languages', () => {
+  it.each<Case>([
+    ['1920er/30er Jahre', 1920, 1939],
+    ['1920-30er Jahre', 1920, 1939],
+    ['1e helft 19de eeuw', 1800, 1849],
+    ['1ste helft 19de eeuw', 1800, 1849],
+    ['2de helft 19e eeuw', 1850, 1899],
+    ['I metà del XIX secolo', 1800, 1849],
+    ['II metà sec. XIX', 1850, 1899],
+    ['1ª mitad del siglo XIX', 1800, 1849],
+    ['2ª mitad del s. XIX', 1850, 1899],
+    ['2° metà del XIX secolo', 1850, 1899],
+  ])('reads a half of a century and a decade written short: %s', reads());
+});

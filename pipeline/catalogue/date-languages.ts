@@ -235,10 +235,21 @@ function decadeYears(_: string, first: string, last?: string): string {
   return end < Number(first) ? ' invalid ' : ` ${first}–${end + 9} `;
 }
 
+/**
+ * A year of the Islamic calendar: "1039 H.", "1039 de l’Hégire", "1039 n. H.", "1039 nach der Hidschra", "1039 d.H.",
+ * "1039 de la Hégira", "1039 dell’Egira"; written "AH" for `normalise`, which skips such a year.
+ */
+const HIJRA = new RegExp(
+  String.raw`(?<=\d\s*)(?:h\.|n\.\s*h\.|d\.\s*h\.|de\s+l['’]\s*h[ée]gire\b|de\s+la\s+h[ée]gira\b|` +
+    String.raw`dell['’]\s*egira\b|nach\s+der\s+hid(?:sch|j)ra\b)`,
+  'g',
+);
+
 /** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
 export function fromOtherLanguages(text: string): string {
   return (
     text
+      .replace(HIJRA, ' ah ')
       // Centuries: "XVIIIe siècle", "5e siècle", "19. Jh.", "19. Jahrhundert", "siglo XVIII", "siglos XV–XVI",
       // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".
       .replace(SIECLE, (all, n: string) => centuryWords(all, n))
@@ -319,8 +330,11 @@ const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun
 /** Capitals right after a number ("1500 BP", "1500 VDZ"): perhaps an era. */
 const CAPITALS_AFTER_NUMBER = /\d\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
 
-/** Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C. ("1920 US", "1850 CA" do not). */
-const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr)$/;
+/**
+ * Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C., H (the Hegira); "1920 US",
+ * "1850 CA" do not.
+ */
+const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr|h)$/;
 
 /**
  * An era marker the parser does not read ("1500 v.C.", "1500 vor unserer Zeit", "300 a. J.", "1500 BP"): true, so

@@ -963,3 +963,21 @@ describe('halves and short decades as written in catalogues of those languages',
     ['2° metà del XIX secolo', 1850, 1899],
   ])('reads a half of a century and a decade written short: %s', reads());
 });
+
+describe('years of the Islamic calendar written in other languages', () => {
+  it.each<Case>([
+    ['1039 H.', null],
+    ['1039 H', null],
+    ['1039 de l’Hégire', null],
+    ["1039 de l'hégire", null],
+    ['1039 n. H.', null],
+    ['1039 nach der Hidschra', null],
+    ['1039 d.H.', null],
+    ['1039 de la Hégira', null],
+    ["1039 dell'Egira", null],
+    ['1039 H. / 1630', 1630],
+    ['1039 H./1630 ap. J.-C.', 1630],
+    ['1039 de l’Hégire (1629-1630)', 1629, 1630],
+    ['1039 A.H.', null],
+  ])('skips the Islamic year, never reads it as a year after Christ: %s', reads());
+});

@@ -157,7 +157,7 @@ const FIRST_CENTURY = new RegExp(
   'g',
 );
 /** A year, "or" or "and" in another language, and a year. */
-const EITHER = /(\d{3,4}(?:\s*(?:bce|ad))?)\s+(?:ou|o|oder|of|et|y|und|en|e)\s+(?=(?:ca\.\s*)?\d{3,4}\b)/g;
+const EITHER = /(\d{3,4}(?:\s*(?:bce|ad))?)\s+(?:ou|o|oder|of|et|y|und|u\.|bzw\.|en|e)\s+(?=(?:ca\.\s*)?\d{3,4}\b)/g;
 const RANGE_WORD = new RegExp(
   String.raw`(\d|\bbce|\bad|\bcentury)\s+` +
     // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
@@ -277,9 +277,9 @@ export function fromOtherLanguages(text: string): string {
       })
       .replace(HALF, (_, first?: string) => (first ? 'part1of2 ' : 'part2of2 '))
       .replace(PART_OF_CENTURY, (_, word: string) => partInEnglish(word))
-      // "entre 1500 et 1400", "zwischen 1500 und 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
+      // "entre 1500 et 1400", "zwischen 1500 und 1400", "zw. 1500 u. 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
       .replace(
-        /(?<![a-zà-ÿ])(?:entre|zwischen|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|e|en)\s+(?=\D{0,12}\d)/g,
+        /(?<![a-zà-ÿ])(?:entre|zwischen|zw\.|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|u\.|e|en)\s+(?=\D{0,12}\d)/g,
         '$1 to ',
       )
       // "1880 ou 1890", "1880 oder 1890", "1880 y 1890", "1500 o 1400 a.C.": either date, as "1880 or 1890" is.

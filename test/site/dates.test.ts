@@ -928,6 +928,9 @@ describe('two dates joined by “or” or “and”, in each language, with the 
     ['1500 ou 1400 av. J.-C.', -1500, -1400],
     ['entre 1880 et 1890', 1880, 1890],
     ['zwischen 1880 und 1890', 1880, 1890],
+    ['zw. 1880 u. 1890', 1880, 1890],
+    ['1880 u. 1890', 1880, 1890],
+    ['1880 bzw. 1890', 1880, 1890],
   ])('reads both dates, each in the era written after the last: %s', reads());
 });
 

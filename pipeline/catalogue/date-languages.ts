@@ -78,8 +78,15 @@ export const DATE_OPENS =
  * where a date opens; not the short forms ("AC 1500"), nor initials before a name ("A. C. Swinburne, 1870").
  */
 const BEFORE_YEAR = String.raw`(?=\s*(?:ca\.|c\.|circa)?\s*\d)`;
-const BEFORE_YEAR_RE = new RegExp(`(?<=${DATE_OPENS})(?:${BEFORE.join('|')})${BEFORE_YEAR}`, 'g');
-const AFTER_YEAR_RE = new RegExp(`(?<=${DATE_OPENS})(?:${AFTER.join('|')})${BEFORE_YEAR}`, 'g');
+const ERA_BEFORE_YEAR = new RegExp(`(?:(${BEFORE.join('|')})|${AFTER.join('|')})${BEFORE_YEAR}`, 'g');
+/** The text before an era ends where a date opens. */
+export const OPENS = new RegExp(`${DATE_OPENS}$`);
+
+/** "av. J.-C. 100" → " bce 100", "n. Chr. 50" → " ad 50", where a date opens. */
+function eraBeforeYear(era: string, before: string | undefined, at: number, text: string): string {
+  if (!OPENS.test(text.slice(0, at))) return era;
+  return before === undefined ? ' ad ' : ' bce ';
+}
 
 /** Roman numerals of centuries, I to XXIX; null when the letters are no such numeral. */
 function roman(text: string): number | null {
@@ -268,8 +275,7 @@ export function fromOtherLanguages(text: string): string {
       // Eras, once the centuries they follow are written "5th century".
       .replace(BEFORE_RE, ' bce ')
       .replace(AFTER_RE, ' ad ')
-      .replace(BEFORE_YEAR_RE, ' bce ')
-      .replace(AFTER_YEAR_RE, ' ad ')
+      .replace(ERA_BEFORE_YEAR, eraBeforeYear)
       // "Ve–IVe siècle", "15.–16. Jh.", "V–IV secolo": the first century of a range, written short.
       .replace(FIRST_CENTURY, (all, n: string, partWord?: string) => {
         const c = centuryNumber(n);

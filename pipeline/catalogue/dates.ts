@@ -5,7 +5,7 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
-import { APPROXIMATE, DATE_OPENS, fromOtherLanguages, unknownEra } from './date-languages.ts';
+import { APPROXIMATE, fromOtherLanguages, OPENS, unknownEra } from './date-languages.ts';
 
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
@@ -349,12 +349,11 @@ const ERA = /\b(?:bce|bc|ce|ad)(?![a-z])/g;
 const ERA_AFTER = /(?:\d(?:s|st|nd|rd|th)?|\bcentur(?:y|ies)|\bcent\.|\d(?:st|nd|rd|th)\s*c\.)\s*(?:\(\?\)|\?)?\s*$/;
 /** Right before a year ("ad 79", "bc 500", "ad c. 1200"). */
 const ERA_BEFORE = /^\s*(?:ca\.|c\.|circa)?\s*\d/;
-/** Before Christ right before a year only where a date opens ("BC 500", "c. BC 500"; not "Ed. B.C. 1920"). */
-const OPENS = new RegExp(`${DATE_OPENS}$`);
 
 /**
  * An era next to a year or century is kept; elsewhere it is a name or initials ("BC Ferries 1990", "A. D. Smith").
- * "AD" before a year is kept wherever it is: a year is of the common era when no era is written.
+ * Before a year, "BC" only where a date opens ("BC 500", "c. BC 500"; not "Ed. B.C. 1920"); "AD" wherever it is: a
+ * year is of the common era when no era is written.
  */
 function eraNextToDate(era: string, at: number, text: string): string {
   const before = text.slice(0, at);

@@ -242,6 +242,22 @@ function decadeYears(_: string, first: string, last?: string): string {
   return end < Number(first) ? ' invalid ' : ` ${first}–${end + 9} `;
 }
 
+/** The ordinals of quarters, first to fourth (the last), in each language. */
+const QUARTER_ORDINALS = [
+  String.raw`premier|1er|erstes|erste|1\.|primer|primo|eerste|1e|1ste|1[°º]`,
+  String.raw`deuxième|deuxieme|second|2e|zweites|zweite|2\.|segundo|secondo|tweede|2de|2[°º]`,
+  String.raw`troisième|troisieme|3e|drittes|dritte|3\.|tercer|terzo|derde|3de|3[°º]`,
+  String.raw`quatrième|quatrieme|4e|dernier|viertes|vierte|letztes|letzte|4\.|cuarto|último|ultimo|quarto|vierde|` +
+    String.raw`laatste|4de|4[°º]`,
+];
+/** "premier quart du", "letztes Viertel", "primer cuarto del", "ultimo quarto del", "eerste kwart": a quarter of it. */
+const QUARTER = new RegExp(
+  String.raw`(?<![a-zà-ÿ\d])(${QUARTER_ORDINALS.join('|')})\s+(?:quart|viertel|cuarto|quarto|kwart)\s+${OF}` +
+    String.raw`(?=\d{1,2}th century)`,
+  'g',
+);
+const QUARTER_INDEX = QUARTER_ORDINALS.map((words) => new RegExp(`^(?:${words})$`));
+
 /**
  * A year of the Islamic calendar: "1039 H.", "1039 de l’Hégire", "1039 n. H.", "1039 nach der Hidschra", "1039 d.H.",
  * "1039 de la Hégira", "1039 dell’Egira"; written "AH" for `normalise`, which skips such a year.
@@ -282,6 +298,7 @@ export function fromOtherLanguages(text: string): string {
         return c === null ? all : `${c}th–${partWord ? partInEnglish(partWord.trim().split(/\s/)[0]!) : ''}`;
       })
       .replace(HALF, (_, first?: string) => (first ? 'part1of2 ' : 'part2of2 '))
+      .replace(QUARTER, (_, which: string) => `part${QUARTER_INDEX.findIndex((re) => re.test(which)) + 1}of4 `)
       .replace(PART_OF_CENTURY, (_, word: string) => partInEnglish(word))
       // "entre 1500 et 1400", "zwischen 1500 und 1400", "zw. 1500 u. 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
       .replace(

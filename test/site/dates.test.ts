@@ -903,7 +903,6 @@ describe('Italian centuries by name and a part of the second century of a range'
     ['laat 19de eeuw', 1867, 1899],
     ['vroeg 20ste eeuw', 1900, 1932],
     ['einde 19de eeuw', 1867, 1899],
-    ['primo quarto del XVI secolo', 1500, 1599],
   ])('reads the other words for early and late in a century: %s', reads());
 });
 
@@ -983,4 +982,21 @@ describe('years of the Islamic calendar written in other languages', () => {
     ['1039 de l’Hégire (1629-1630)', 1629, 1630],
     ['1039 A.H.', null],
   ])('skips the Islamic year, never reads it as a year after Christ: %s', reads());
+});
+
+describe('quarters of a century in those languages', () => {
+  it.each<Case>([
+    ['premier quart du XIXe siècle', 1800, 1824],
+    ['1er quart du XIXe siècle', 1800, 1824],
+    ['dernier quart du XVIIIe siècle', 1775, 1799],
+    ['3e quart du XVIIIe siècle', 1750, 1774],
+    ['1. Viertel 19. Jh.', 1800, 1824],
+    ['letztes Viertel 18. Jh.', 1775, 1799],
+    ['primer cuarto del siglo XX', 1900, 1924],
+    ['último cuarto del siglo XIX', 1875, 1899],
+    ['primo quarto del XVI secolo', 1500, 1524],
+    ['ultimo quarto del XVIII secolo', 1775, 1799],
+    ['eerste kwart 20ste eeuw', 1900, 1924],
+    ['laatste kwart 18de eeuw', 1775, 1799],
+  ])('reads a quarter of a century as that quarter, not the whole century: %s', reads());
 });

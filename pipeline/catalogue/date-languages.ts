@@ -248,7 +248,7 @@ const QUARTER_ORDINALS = [
   String.raw`deuxième|deuxieme|second|2e|zweites|zweite|2\.|segundo|secondo|tweede|2de|2[°º]`,
   String.raw`troisième|troisieme|3e|drittes|dritte|3\.|tercer|terzo|derde|3de|3[°º]`,
   String.raw`quatrième|quatrieme|4e|dernier|viertes|vierte|letztes|letzte|4\.|cuarto|último|ultimo|quarto|vierde|` +
-    String.raw`laatste|4de|4[°º]`,
+    'laatste|4de|4[°º]',
 ];
 /** "premier quart du", "letztes Viertel", "primer cuarto del", "ultimo quarto del", "eerste kwart": a quarter of it. */
 const QUARTER = new RegExp(

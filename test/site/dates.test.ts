@@ -855,7 +855,7 @@ describe('open ranges and ranges written with other words in those languages', (
     ['1850 hasta 1900', 1850, 1900],
     ['depuis 1850 jusqu’en 1900', 1850, 1900],
     ['1850 jusqu’à 1900', 1850, 1900],
-    ["de 1850 jusqu'en 1900", 1850, 1900],
+    ['de 1850 jusqu’en 1900', 1850, 1900],
     ['1850 fino al 1900', 1850, 1900],
     ['dal 1850 al 1900', 1850, 1900],
     ['a partire dal 1850 fino al 1900', 1850, 1900],
@@ -873,10 +873,10 @@ describe('open ranges and ranges written with other words in those languages', (
 
 describe('Italian centuries by name and a part of the second century of a range', () => {
   it.each<Case>([
-    ["'800", 1800, 1899],
+    ['’800', 1800, 1899],
     ['fine ’800', 1867, 1899],
     ['inizio ’900', 1900, 1932],
-    ["'700-'800", 1700, 1899],
+    ['’700-’800', 1700, 1899],
     ['Ottocento', 1800, 1899],
     ['fine Ottocento', 1867, 1899],
     ['primo Novecento', 1900, 1932],
@@ -971,12 +971,11 @@ describe('years of the Islamic calendar written in other languages', () => {
     ['1039 H.', null],
     ['1039 H', null],
     ['1039 de l’Hégire', null],
-    ["1039 de l'hégire", null],
     ['1039 n. H.', null],
     ['1039 nach der Hidschra', null],
     ['1039 d.H.', null],
     ['1039 de la Hégira', null],
-    ["1039 dell'Egira", null],
+    ['1039 dell’Egira', null],
     ['1039 H. / 1630', 1630],
     ['1039 H./1630 ap. J.-C.', 1630],
     ['1039 de l’Hégire (1629-1630)', 1629, 1630],
@@ -999,4 +998,19 @@ describe('quarters of a century in those languages', () => {
     ['eerste kwart 20ste eeuw', 1900, 1924],
     ['laatste kwart 18de eeuw', 1775, 1799],
   ])('reads a quarter of a century as that quarter, not the whole century: %s', reads());
+});
+
+describe('dates written with a straight apostrophe', () => {
+  it('reads “jusqu’en”, “’800”, “l’Hégire” and “dell’Egira” written with a straight one as with a curly one', () => {
+    for (const curly of [
+      'de 1850 jusqu’en 1900',
+      '’800',
+      '’700-’800',
+      '1039 de l’Hégire',
+      '1039 dell’Egira',
+      'fine ’800',
+    ])
+      expect(parseDate({ text: curly.replace(/’/g, "'") }), curly).toEqual(parseDate({ text: curly }));
+    expect(parseDate({ text: "'800" })).toEqual({ start: 1800, end: 1899 });
+  });
 });

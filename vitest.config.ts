@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -49,9 +50,81 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/*
+ * Test files that share their worker (isolate: false): a worker runs one file after another and evaluates the modules
+ * they share once, instead of a new worker and all its modules again for each file (about 0.3 s to start and as much
+ * again to import; vitest's own estimate for the whole suite was at least 70 s of the 1,279 s). Measured on six of
+ * these folders (157 files, all of their files, December 2026, a machine loaded 13-15 times over): 543 s and 3 min 39 s
+ * CPU isolated, 285 s and 1 min 48 s CPU shared. Only folders of plain functions over files, whose tests pass either
+ * way. The rest stays isolated: the files that start TF.js (its backend is chosen, and said, once per process),
+ * browsers, or the vitrine command's stages.
+ */
+const SHARED_FOLDERS = [
+  'test/params',
+  'test/collection',
+  'test/report',
+  'test/review',
+  'test/monitor',
+  'test/catalogue',
+  'test/dataset',
+  'test/security',
+  'test/data',
+];
+
+/*
+ * Kept isolated even in those folders: a file that, itself or through the test helpers it imports, changes
+ * what the next file in the worker would see (environment variables, timers, process listeners, globals, mocks), or
+ * registers hooks at a helper's top level (test/fixtures/temp.ts removes temp folders in an afterAll that a module
+ * evaluated once would register for the first file only).
+ */
+const CHANGES_THE_PROCESS = new RegExp(
+  [
+    /useFakeTimers|vi\.(spyOn|mock|doMock|stubGlobal|stubEnv)/,
+    /process\.env(\.\w+|\[[^\]]+\]) =|delete process\.env/,
+    /process\.(on|once|prependListener)\(|setMaxListeners/,
+    /globalThis\.\w+ =|chdir|process\.exitCode|process\.umask/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+);
+const HOOKS_AT_TOP = /^(afterAll|beforeAll|afterEach|beforeEach)\(/m;
+/*
+ * Files that time their own code (a bound in ms or CPU seconds) keep a fresh worker, with the small heap their bounds
+ * were set on: one took 11 s for a 3 s bound in a shared worker on a machine loaded 15 times over (6-7 s alone).
+ */
+const TIMES_ITSELF = /performance\.now\(\)|process\.cpuUsage\(/;
+
+/** `file` and the test helpers (files under test/) it imports, directly or not. */
+function testHelpersOf(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.[^']+\.ts)'/g)) {
+    const helper = path.resolve(path.dirname(file), m[1]!);
+    if (helper.startsWith(path.join(import.meta.dirname, 'test') + path.sep)) testHelpersOf(helper, seen);
+  }
+  return seen;
+}
+
+function sharesItsWorker(file: string): boolean {
+  const abs = path.join(import.meta.dirname, file);
+  return [...testHelpersOf(abs)].every((f) => {
+    const text = readFileSync(f, 'utf8');
+    return !CHANGES_THE_PROCESS.test(text) && !TIMES_ITSELF.test(text) && (f === abs || !HOOKS_AT_TOP.test(text));
+  });
+}
+
+const testFiles = readdirSync(path.join(import.meta.dirname, 'test'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/${f.split(path.sep).join('/')}`);
+const shared = testFiles.filter((f) => SHARED_FOLDERS.some((d) => f.startsWith(`${d}/`)) && sharesItsWorker(f));
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'shared', include: shared, isolate: false } },
+      // Listed, not excluded: a project's own `exclude` would drop the --exclude given on the command line (.ci/run).
+      { extends: true, test: { name: 'isolated', include: testFiles.filter((f) => !shared.includes(f)) } },
+    ],
     // Real images, real TensorFlow.js training and real site builds take seconds, not milliseconds.
     testTimeout: 180_000,
     hookTimeout: 300_000,

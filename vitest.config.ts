@@ -55,9 +55,10 @@ class SlowFirstSequencer extends BaseSequencer {
  * they share once, instead of a new worker and all its modules again for each file (about 0.3 s to start and as much
  * again to import; vitest's own estimate for the whole suite was at least 70 s of the 1,279 s). Measured on six of
  * these folders (157 files, all of their files, December 2026, a machine loaded 13-15 times over): 543 s and 3 min 39 s
- * CPU isolated, 285 s and 1 min 48 s CPU shared. Only folders of plain functions over files, whose tests pass either
- * way. The rest stays isolated: the files that start TF.js (its backend is chosen, and said, once per process),
- * browsers, or the vitrine command's stages.
+ * CPU isolated, 285 s and 1 min 48 s CPU shared; the 196 files shared now, 382 s CPU isolated and 202 s shared (loaded
+ * 12-25 and 12-17 times over). Only folders of plain functions over files, whose tests pass either way (also on
+ * Node 22.19, .ci/run's second pass). The rest stays isolated: the files that start TF.js (its backend is chosen, and
+ * said, once per process), browsers, or the vitrine command's stages.
  */
 const SHARED_FOLDERS = [
   'test/params',

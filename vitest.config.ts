@@ -55,7 +55,7 @@ class SlowFirstSequencer extends BaseSequencer {
  * they share once, instead of a new worker and all its modules again for each file (about 0.3 s to start and as much
  * again to import; vitest's own estimate for the whole suite was at least 70 s of the 1,279 s). Measured on six of
  * these folders (157 files, all of their files, December 2026, a machine loaded 13-15 times over): 543 s and 3 min 39 s
- * CPU isolated, 285 s and 1 min 48 s CPU shared; the 196 files shared now, 382 s CPU isolated and 202 s shared (loaded
+ * CPU isolated, 285 s and 1 min 48 s CPU shared; 196 files of these folders, 382 s CPU isolated and 202 s shared (loaded
  * 12-25 and 12-17 times over). Only folders of plain functions over files, whose tests pass either way (also on
  * Node 22.19, .ci/run's second pass). The rest stays isolated: the files that start TF.js (its backend is chosen, and
  * said, once per process), browsers, or the vitrine command's stages.
@@ -93,7 +93,7 @@ const HOOKS_AT_TOP = /^(afterAll|beforeAll|afterEach|beforeEach)\(/m;
  * Files that time their own code (a bound in ms or CPU seconds) keep a fresh worker, with the small heap their bounds
  * were set on: one took 11 s for a 3 s bound in a shared worker on a machine loaded 15 times over (6-7 s alone).
  */
-const TIMES_ITSELF = /performance\.now\(\)|process\.cpuUsage\(/;
+const TIMES_ITSELF = /performance\.now\(\)|process\.cpuUsage\(|Date\.now\(\) - \w+\)\.toBeLessThan\(/;
 
 /** `file` and the test helpers (files under test/) it imports, directly or not. */
 function testHelpersOf(file: string, seen = new Set<string>()): Set<string> {

@@ -1,4 +1,5 @@
 import { WINDOWS_DEVICE } from '../windows-names.ts';
+import { plainLetters } from './latin-letters.ts';
 
 /*
  * The rules that make an object's page address from its number, without Node imports: the pipeline
@@ -10,9 +11,11 @@ import { WINDOWS_DEVICE } from '../windows-names.ts';
 /**
  * The address an id gets when no other id has it: lower case, runs of other characters turned into "-"; "" when none
  * is left. A number in Latin letters ("DM 0267" → "dm-0267", "Château.3" → "chateau.3") keeps the address it always
- * had: its letters without accents, a-z, 0-9, ".", "_" and "-". A number with letters or digits of another script
- * ("東博-123", "ОБ-12", "ΑΜ 5", "متحف ٣") keeps them too (otherAddress): its address was only its Latin part before
- * ("123", "12"), or nothing at all.
+ * had: its letters without accents, a-z, 0-9, ".", "_" and "-". A Latin letter of its own is written in plain letters
+ * ("Réf. Œuvre–19" → "ref.-oeuvre-19", "Straße 5" → "strasse-5": latin-letters.ts); it was left out before
+ * ("ref.-uvre-19"), and an object published so keeps that address (derive.ts assignSlugs). A number with letters or
+ * digits of another script ("東博-123", "ОБ-12", "ΑΜ 5", "متحف ٣") keeps them too (otherAddress): its address was only
+ * its Latin part before ("123", "12"), or nothing at all.
  */
 export function plainAddress(id: string): string {
   if (OTHER_SCRIPT.test(id)) {
@@ -20,7 +23,7 @@ export function plainAddress(id: string): string {
     // Never an address the catalogue's schema refuses (one such address stopped the whole build): the Latin part.
     if (other === '' || SLUG.test(other)) return other;
   }
-  return id
+  return plainLetters(id)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -60,7 +63,7 @@ function otherAddress(id: string): string {
     }
     // Outside the other script: as plainAddress makes a Latin number's address, "\0" standing for what is not kept.
     kept = false;
-    out += c
+    out += plainLetters(c)
       .normalize('NFKD')
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()

@@ -1,3 +1,5 @@
+import { plainLetters } from '../../../pipeline/catalogue/latin-letters.ts';
+
 /*
  * Search folding for Latin letters Pagefind keeps apart. Pagefind drops accents that are combining
  * marks ("Château" is found by "chateau") but not letters that are their own ("Łódź", "Ørsted",
@@ -13,36 +15,6 @@
  * ("MET_999999"). A hidden folded copy of text with "_" carries the word without it ("see MET_12").
  */
 
-const LETTERS: Record<string, string> = {
-  ł: 'l',
-  Ł: 'L',
-  ø: 'o',
-  Ø: 'O',
-  æ: 'ae',
-  Æ: 'AE',
-  œ: 'oe',
-  Œ: 'OE',
-  ß: 'ss',
-  ẞ: 'SS',
-  đ: 'd',
-  Đ: 'D',
-  ð: 'd',
-  Ð: 'D',
-  þ: 'th',
-  Þ: 'TH',
-  ħ: 'h',
-  Ħ: 'H',
-  ı: 'i',
-  ŀ: 'l',
-  Ŀ: 'L',
-  ŧ: 't',
-  Ŧ: 'T',
-  ƒ: 'f',
-  ĸ: 'k',
-  ŋ: 'n',
-  Ŋ: 'N',
-};
-const OWN = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'g');
 // Latin letters with accents (Latin-1 Supplement to Latin Extended-B, Latin Extended Additional).
 const ACCENTED = /[\u00c0-\u024f\u1e00-\u1eff]/g;
 
@@ -53,7 +25,7 @@ export function unaccent(text: string): string {
 
 /** The text with Latin letters folded to plain ones: accents removed, "Ł" → "L", "æ" → "ae", "ß" → "ss". */
 export function foldLetters(text: string): string {
-  return unaccent(text.replace(OWN, (c) => LETTERS[c]!));
+  return unaccent(plainLetters(text));
 }
 
 /** The text as it is searched: Latin letters folded (foldLetters), "_" removed ("MET_544744" → "MET544744"). */

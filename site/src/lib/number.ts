@@ -5,19 +5,30 @@ import { foldLetters } from './fold.ts';
  * "0267"; "dm", on every page of a collection numbered so, is the word Pagefind falls back to when no
  * word starts with what was typed ("DM-9999" → "dm9999": nothing starts so, "dm" starts it), and
  * would find every object. So the page gives Pagefind, hidden, the number without its punctuation
- * ("dm0267": what "DM-0267", "dm 0267"… are searched as) and each of its parts with a digit and two or
- * more characters ("0267": a partial number finds the objects whose number has a part starting so).
+ * ("dm0267": what "DM-0267", "dm 0267"… are searched as), each of its parts with a digit and two or
+ * more characters ("0267": a partial number finds the objects whose number has a part starting so) and each part
+ * after the first ("Box 4 / Folder 7": numberWords).
  * "MET_544744" gives "met544744 544744": the search page folds "_" out of what is typed (lib/fold.ts), so
  * "MET_544744" is searched as "met544744" too.
  */
 
-/** The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45". */
+/**
+ * The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45",
+ * "Box 4 / Folder 7 / Item 2" → "box4folder7item2 4 folder 7 item 2", "Réf. Œuvre–19" → "refoeuvre19 oeuvre 19".
+ * Besides the whole number, its parts after the first (the whole starts with the first): an archive's numbering
+ * ("Box 4 / Folder 7") is searched by its words, "Réf. Œuvre–19" by "oeuvre". Never a first part of letters alone
+ * ("dm", "met"): Pagefind would fall back to it for a number no object has ("DM-9999"). No single letter ("b" of
+ * "a-b"): it starts too many typed words.
+ */
 export function numberWords(id: string): string {
   const runs = foldLetters(id)
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
   const whole = runs.join('');
-  const parts = runs.filter((r) => r !== whole && /\p{N}/u.test(r) && [...r].length >= 2);
+  const size = (r: string) => [...r].length;
+  const parts = runs.filter(
+    (r, at) => r !== whole && (/\p{N}/u.test(r) ? at > 0 || size(r) >= 2 : at > 0 && size(r) >= 2),
+  );
   return [...new Set([whole, ...parts])].join(' ');
 }

@@ -1,0 +1,87 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FixtureObject } from './fixture.ts';
+import { type SearchSite, searchSite } from './search-site.ts';
+
+/*
+ * An outside tester's archive numbers its objects by box and folder ("Box 4 / Folder 7 / Item 2"). "Box 4" found
+ * nothing and said no object has the word "box"; "Box 4 / Folder 7" said each word was in some object but none
+ * had them all; "Réf. Œuvre–19" was not found by "Oeuvre", and "Ref. Oeuvre-19" offered no "Go to object". Only a
+ * number's whole and its parts with two or more characters and a digit were searched, and "Œ" was left out of its
+ * address. One tiny site, read in Chromium.
+ */
+
+describe('an archive number searched by its parts', () => {
+  let built: SearchSite;
+  let page: Page;
+  const labels = ['print', 'painting'];
+  const objects: FixtureObject[] = [
+    { id: 'Box 4 / Folder 7 / Item 2', title: 'The Great Wave', label: 'print', image: null },
+    { id: 'Box 5 / Folder 1 / Item 3', title: 'Plum Garden', label: 'print', image: null },
+    { id: 'Réf. Œuvre–19', title: 'Interrupted Reading', label: 'painting', image: null },
+    { id: 'MS 4/7', title: 'The Veteran', label: 'painting', image: null },
+    { id: 'DM-0267', title: 'View of a Harbour', label: 'print', image: null },
+  ];
+
+  beforeAll(async () => {
+    built = await searchSite({ prefix: 'vitrine-archive-number-', objects, labels });
+    page = built.page;
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  /** The search page's answer to `q` typed into its box: its status line, the offered object and the cards’ titles. */
+  async function typed(q: string): Promise<{ status: string; offered: string | null; titles: string[] }> {
+    await page.goto(`${built.site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+    await page
+      .locator('#status')
+      .filter({ hasText: /^\d+ objects? for / })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    const exact = page.locator('#exact');
+    return {
+      status: (await page.locator('#status').textContent()) ?? '',
+      offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
+      titles: await page.locator('#results .title').allTextContents(),
+    };
+  }
+
+  it('finds a box and folder number by its parts, and says back what was typed', async () => {
+    for (const q of ['Box 4', 'box 4 folder 7', 'Box 4 / Folder 7', 'Box 4/Folder 7/Item 2', 'Folder 7', 'Item 2']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual(['The Great Wave']);
+      expect(r.status, q).toBe(`1 object for “${q}”`);
+    }
+    expect((await typed('Box 4/Folder 7/Item 2')).offered).toBe('Go to object Box 4 / Folder 7 / Item 2');
+    expect((await typed('Box')).titles.sort()).toEqual(['Plum Garden', 'The Great Wave']);
+  });
+
+  it('finds a number with "Œ" typed with "oe", and offers its page', async () => {
+    for (const q of ['Réf. Œuvre–19', 'Ref. Oeuvre-19', 'Réf. Oeuvre–19', 'Oeuvre', 'oeuvre 19']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual(['Interrupted Reading']);
+    }
+    for (const q of ['Réf. Œuvre–19', 'Ref. Oeuvre-19', 'Réf. Oeuvre–19'])
+      expect((await typed(q)).offered, q).toBe('Go to object Réf. Œuvre–19');
+  });
+
+  it('says only what is true when nothing is found', async () => {
+    // "box" is in two objects; no object has a word starting with "9".
+    const box = await typed('Box 9');
+    expect(box.titles).toEqual([]);
+    expect(box.status).toContain('no object has the word “9”');
+    expect(box.status).not.toContain('“box”');
+    // Each word is in some object ("4" in "MS 4/7" and box 4), but none has both "box" and "5" with "folder 7".
+    const apart = await typed('Box 5 / Folder 7');
+    expect(apart.titles).toEqual([]);
+    expect(apart.status).toContain('each word is in some object, but no object has them all');
+  });
+});

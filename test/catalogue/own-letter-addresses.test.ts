@@ -1,6 +1,11 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from '../../pipeline/catalogue/addresses.ts';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { numberIndex, numberKey, numberPiece, numberTyped, plainAddress } from '../../pipeline/catalogue/slug-rules.ts';
+import { workspace } from '../../pipeline/paths.ts';
 import { addressOf } from '../../site/src/lib/address.ts';
 
 /*
@@ -37,6 +42,19 @@ describe('the address of an object number with a Latin letter of its own', () =>
       ['Straße 5', 'stra-e-5'],
     ]);
     expect(assignSlugs({ ids, previous })).toEqual(['ref.-uvre-19', 'stra-e-5', 'ae-1']);
+  });
+
+  it('keeps the old address the last build saved (or the site published), as the catalogue build reads them', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-own-letter-'));
+    try {
+      const ws = workspace(dir);
+      await mkdir(ws.cache, { recursive: true });
+      const saved = { about: ADDRESSES_ABOUT, ids: ['Réf. Œuvre–19'], slugs: ['ref.-uvre-19'] };
+      await writeFile(savedAddressesFile(ws), JSON.stringify(saved));
+      expect(await keptAddresses({ ws, ids: ['Réf. Œuvre–19', 'Œuvre 20'] })).toEqual(['ref.-uvre-19', 'oeuvre-20']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is found by its number typed with the letter or in plain letters, at its kept address', () => {

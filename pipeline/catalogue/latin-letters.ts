@@ -2,7 +2,8 @@
  * Latin letters that are letters of their own, not a plain letter with an accent: Unicode does not decompose
  * them ("Œ", "Ł", "ß" stay as they are under NFKD), so removing accents leaves them in place, and an address in
  * a-z would lose them. Written out in plain letters, as people type them without those keys: "œ" → "oe",
- * "Ł" → "L", "ß" → "ss". The search folding (site/src/lib/fold.ts) and page addresses (slug-rules.ts) share them.
+ * "Ł" → "L", "ß" → "ss". Page addresses (slug-rules.ts) write them so; the search page folds them alike (its own copy
+ * in site/src/lib/fold.ts, which test/catalogue/own-letter-addresses.test.ts compares).
  */
 
 export const OWN_LETTERS: Record<string, string> = {

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from '../../pipeline/catalogue/addresses.ts';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
+import { OWN_LETTERS, plainLetters } from '../../pipeline/catalogue/latin-letters.ts';
 import { numberIndex, numberKey, numberPiece, numberTyped, plainAddress } from '../../pipeline/catalogue/slug-rules.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { addressOf } from '../../site/src/lib/address.ts';
+import { foldLetters } from '../../site/src/lib/fold.ts';
 
 /*
  * An outside tester's "Réf. Œuvre–19" had the page objects/ref.-uvre-19/: the "Œ" was dropped, not written "oe",
@@ -33,6 +35,10 @@ describe('the address of an object number with a Latin letter of its own', () =>
       // The search and 404 pages compute the same in the browser.
       expect(addressOf(id), id).toBe(address);
     }
+  });
+
+  it('writes each such letter as the search page folds it', () => {
+    for (const letter of Object.keys(OWN_LETTERS)) expect(plainLetters(letter), letter).toBe(foldLetters(letter));
   });
 
   it('keeps an address published under the old rule, and gives the new one to a new object', () => {

@@ -1,5 +1,3 @@
-import { plainLetters } from '../../../pipeline/catalogue/latin-letters.ts';
-
 /*
  * Search folding for Latin letters Pagefind keeps apart. Pagefind drops accents that are combining
  * marks ("Château" is found by "chateau") but not letters that are their own ("Łódź", "Ørsted",
@@ -15,6 +13,39 @@ import { plainLetters } from '../../../pipeline/catalogue/latin-letters.ts';
  * ("MET_999999"). A hidden folded copy of text with "_" carries the word without it ("see MET_12").
  */
 
+// The same letters as pipeline/catalogue/latin-letters.ts, which page addresses write so (test/catalogue/
+// own-letter-addresses.test.ts checks they agree). A copy: imported from there, the module would be shared with the
+// 404 page's script, and the search page's script would load it as a file of its own, not go into the page (issue 16).
+const LETTERS: Record<string, string> = {
+  ł: 'l',
+  Ł: 'L',
+  ø: 'o',
+  Ø: 'O',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ß: 'ss',
+  ẞ: 'SS',
+  đ: 'd',
+  Đ: 'D',
+  ð: 'd',
+  Ð: 'D',
+  þ: 'th',
+  Þ: 'TH',
+  ħ: 'h',
+  Ħ: 'H',
+  ı: 'i',
+  ŀ: 'l',
+  Ŀ: 'L',
+  ŧ: 't',
+  Ŧ: 'T',
+  ƒ: 'f',
+  ĸ: 'k',
+  ŋ: 'n',
+  Ŋ: 'N',
+};
+const OWN = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'g');
 // Latin letters with accents (Latin-1 Supplement to Latin Extended-B, Latin Extended Additional).
 const ACCENTED = /[\u00c0-\u024f\u1e00-\u1eff]/g;
 
@@ -25,7 +56,7 @@ export function unaccent(text: string): string {
 
 /** The text with Latin letters folded to plain ones: accents removed, "Ł" → "L", "æ" → "ae", "ß" → "ss". */
 export function foldLetters(text: string): string {
-  return unaccent(plainLetters(text));
+  return unaccent(text.replace(OWN, (c) => LETTERS[c]!));
 }
 
 /** The text as it is searched: Latin letters folded (foldLetters), "_" removed ("MET_544744" → "MET544744"). */

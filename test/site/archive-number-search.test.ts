@@ -33,14 +33,20 @@ describe('an archive number searched by its parts', () => {
   });
 
   /** The search page's answer to `q` typed into its box: its status line, the offered object and the cards’ titles. */
-  async function typed(q: string): Promise<{ status: string; offered: string | null; titles: string[] }> {
-    await page.goto(`${built.site.url}browse/`);
-    await page
-      .locator('#status')
-      .filter({ hasText: /objects? in the collection/ })
-      .waitFor();
-    await page.fill('#q', q);
-    await page.press('#q', 'Enter');
+  async function typed(
+    q: string,
+    { filters = '' }: { filters?: string } = {},
+  ): Promise<{ status: string; offered: string | null; titles: string[] }> {
+    if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
+    else {
+      await page.goto(`${built.site.url}browse/`);
+      await page
+        .locator('#status')
+        .filter({ hasText: /objects? in the collection/ })
+        .waitFor();
+      await page.fill('#q', q);
+      await page.press('#q', 'Enter');
+    }
     await page
       .locator('#status')
       .filter({ hasText: /^\d+ objects? for / })
@@ -83,5 +89,14 @@ describe('an archive number searched by its parts', () => {
     const apart = await typed('Box 5 / Folder 7');
     expect(apart.titles).toEqual([]);
     expect(apart.status).toContain('each word is in some object, but no object has them all');
+    // With a filter, too: it is not the filter that left nothing (it said "objects have these words").
+    const narrowed = await typed('Box 5 / Folder 7', { filters: 'type=print' });
+    expect(narrowed.titles).toEqual([]);
+    expect(narrowed.status).toContain('each word is in some object, but no object has them all');
+    expect(narrowed.status).not.toContain('objects have these words');
+    // Objects with all the words, none of them with the filter: said so.
+    const other = await typed('Box 4', { filters: 'type=painting' });
+    expect(other.titles).toEqual([]);
+    expect(other.status).toContain('objects have these words, but none with these filters');
   });
 });

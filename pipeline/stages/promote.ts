@@ -4,7 +4,7 @@ import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
 import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.ts';
 import { readDataset } from '../dataset/read.ts';
-import { messageOf, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch, historyOf, isDescendant } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow, sameAsCommitted } from '../git/repo.ts';
@@ -264,7 +264,7 @@ export async function promote({
   await checkDataRecorded({ ws, log });
   // A fresh CI runner has no record of what the public sees now (the catalogue writes it again from the tags, but
   // after this stage): written first, so that what the new model changes of it can be said (annotation-changes.ts).
-  await restoreRegistryRecord({ ws, params, log, remote, predict, env });
+  await restoreRegistryRecord({ ws, params, log, remote, predict, env }).catch(stoppedAt(null));
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });
@@ -283,9 +283,9 @@ export async function promote({
   });
   const evidence = await manifestOf({ dir: staging });
 
-  const store = remote ?? (await openModelRemote({ ws }));
-  const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log });
-  await pushFiles({ dir: staging, manifest: evidence, remote: store, log });
+  const store = remote ?? (await openModelRemote({ ws }).catch(stoppedAt(null)));
+  const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log }).catch(stoppedAt(null));
+  await pushFiles({ dir: staging, manifest: evidence, remote: store, log }).catch(stoppedAt(null));
   await keepStagedEvidence({ staging, ws });
 
   const headline: Headline = {
@@ -328,7 +328,9 @@ export async function promote({
     onlyFirstTime: true,
     payload: { pullRequest: lineage.pullRequest },
   });
-  const published = await publishRegistry({ ws, params, log, remote: store, predict });
+  const published = await publishRegistry({ ws, params, log, remote: store, predict }).catch(
+    stoppedAt(registered.version),
+  );
   // Every object with an image is annotated, but those whose image has no usable embedding: they get
   // no machine annotation (predictObjects names them in the log), and the summary counts them.
   const withImage = dataset.objects.filter((o) => o.image !== '').length;
@@ -354,6 +356,33 @@ export async function promote({
     reused: registered.reused,
     prod: published.prod,
     annotated: published.annotated,
+  };
+}
+
+/**
+ * An error of the storage remote (down, refusing the key, …) in the promote stage, said with what the stage had
+ * done: `registered`, the version registered before it stopped (null: nothing was). A tester read only "The storage
+ * server … did not answer", not which stage stopped, whether the model was registered, nor that the catalogue (the
+ * stage after) was not rebuilt. Any other error is thrown as it is.
+ */
+function stoppedAt(registered: string | null): (error: unknown) => never {
+  return (error) => {
+    if (!isVitrineError(error) || !error.code.startsWith('REMOTE_')) throw error;
+    const done = registered
+      ? `after registering ${registered}: its annotations were not published and the catalogue was not rebuilt.`
+      : 'before registering the model. Nothing was registered and production is unchanged, and the catalogue was ' +
+        'not rebuilt.';
+    const again = registered
+      ? `it keeps ${registered} (nothing is registered twice), publishes its annotations and rebuilds the catalogue.`
+      : 'it stores the model, registers it and rebuilds the catalogue; the stages that already ran are not run again.';
+    throw new VitrineError(
+      error.code,
+      `The promote stage stopped ${done} ${error.message} ` +
+        `${error.code === 'REMOTE_UNAVAILABLE' ? 'Once the storage server answers' : 'Once that is put right'}, ` +
+        `run "npx vitrine run" again: ${again}`,
+      { ...error.data, stage: 'promote', registered },
+      { cause: error },
+    );
   };
 }
 

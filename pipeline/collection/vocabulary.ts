@@ -109,9 +109,16 @@ export function labelRule({ full }: { full: number }): string {
         'with 2 each';
 }
 
-/** Why labels were left out, for a label count under `min` objects (`full`: minObjectsPerLabel). */
-export function tooFewWhy(min: number, full: number = min): string {
-  return `${min <= 2 ? 'used by one object' : `fewer than ${min} objects`}: too few to learn and test (${labelRule({ full })})`;
+/**
+ * Why labels were left out, for a label count under `min` objects (`full`: minObjectsPerLabel), in two parts said
+ * around the list of labels: `few` ("used by one object each") and the sentence `why`, with one level of brackets
+ * (a tester: "(fewer than 25 objects: too few to learn and test (at least 25 objects each; …))").
+ */
+export function tooFewWhy(min: number, full: number = min): { few: string; why: string } {
+  return {
+    few: min <= 2 ? 'used by one object each' : `with fewer than ${min} objects each`,
+    why: `Too few to learn and test (${labelRule({ full })}).`,
+  };
 }
 
 /**

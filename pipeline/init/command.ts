@@ -567,6 +567,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   if (aboveHeader) ctx.log.info(aboveHeaderNote({ name: path.basename(proposal.from), above: aboveHeader }));
   // Said before the question, while another label column can still be chosen.
   const source = labelLooksLikeSource({ ...proposal.table, columns: choices.columns });
+  const tooFew = tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel);
   if (source) ctx.log.warn(source);
   const vocabularyCheck = checkVocabulary({
     labels: proposal.labels.map((l) => ({ label: l.label.normalize('NFC') })),
@@ -589,8 +590,8 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         : 'No label column: objects come in unlabelled.',
       ...proposal.nearDuplicates.map((d) => `  check: ${lookAlike(d)}`),
       proposal.leftOut.length
-        ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
-          `${proposal.leftOut.map((l) => labelInList(l.label)).join(', ')}`
+        ? `  left out of the vocabulary, ${tooFew.few}: ` +
+          `${proposal.leftOut.map((l) => labelInList(l.label)).join(', ')}. ${tooFew.why}`
         : '',
       proposal.enoughTogether.length
         ? `  but with their other spellings counted, ${proposal.enoughTogether

@@ -530,13 +530,14 @@ async function paramsText({
   if (choices.onInvalid) doc.setIn(['import', 'on_invalid'], choices.onInvalid);
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
   const counts = new Map(composedCounts(proposal.labels).map((l) => [l.label, l.count]));
+  const tooFew = tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel);
   const notes = [
     ` Proposed by vitrine init from the export's labels: ` +
       `${choices.vocabulary.map((v) => `${labelInList(v)} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
       ? [
-          ` Left out (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
-            `${proposal.leftOut.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}.`,
+          ` Left out, ${tooFew.few}: ` +
+            `${proposal.leftOut.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}. ${tooFew.why}`,
         ]
       : []),
     ...proposal.nearDuplicates.map((d) => ` Check: ${lookAlike(d)}.`),

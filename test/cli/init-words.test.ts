@@ -103,7 +103,7 @@ describe('how many objects a label needs', () => {
       ],
       minPerLabel: 25,
     });
-    const atInit = tooFewWhy(small.min, 25);
+    const atInit = tooFewWhy(small.min, 25).why;
     // Later, more objects: now Reliefs (17) is below 25.
     const later = checkVocabulary({
       labels: [

@@ -39,6 +39,14 @@ export function clip(text: string, max = 80, { escaped = true }: { escaped?: boo
   return escaped ? oneLine(cut) : cut;
 }
 
+/**
+ * `text` (clipped) in quotes: "Print", or “Print, "hand-coloured"” when it holds a straight double quote itself, so
+ * that where it ends is plain (a tester read "Print, "hand-coloured"").
+ */
+export function quoted(text: string, max = 80): string {
+  return text.includes('"') ? `“${clip(text, max)}”` : `"${clip(text, max)}"`;
+}
+
 /** Control characters (C0, DEL, C1), line and paragraph separators, and the marks that reorder text on screen. */
 const NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
-import { clip } from '../log.ts';
+import { clip, quoted } from '../log.ts';
 
 /*
  * The label vocabulary against the labels in use. A new collection's labels ("Statuary", "Jewellery")
@@ -336,13 +336,13 @@ export function vocabularyTypoMessage({
   const n = `${count} ${count === 1 ? 'line' : 'lines'}`;
   const at = line === undefined ? '' : `, line ${line}`;
   return (
-    `${paramsName}${line === undefined ? ' (collection.vocabulary)' : `:${line}`}: "${clip(entry)}" — did you mean ` +
-    `"${clip(label)}", the label ${n} of ${labelsName} use?\n` +
-    `No object has "${clip(entry)}", so those ${count} object${count === 1 ? '' : 's'} would be left out of ` +
-    `training. The typo is most likely in ${paramsName}: correct "${clip(entry)}" to "${clip(label)}" there ` +
-    `(collection.vocabulary${at}) and leave ${labelsName} as it is. If "${clip(label)}" is a label of its own beside ` +
-    `"${clip(entry)}", add it to collection.vocabulary as well; if "${clip(label)}" is left out of the vocabulary on ` +
-    `purpose, take "${clip(entry)}" out of it until an object has that label (a label no object has teaches nothing).`
+    `${paramsName}${line === undefined ? ' (collection.vocabulary)' : `:${line}`}: ${quoted(entry)} — did you mean ` +
+    `${quoted(label)}, the label ${n} of ${labelsName} use?\n` +
+    `No object has ${quoted(entry)}, so those ${count} object${count === 1 ? '' : 's'} would be left out of ` +
+    `training. The typo is most likely in ${paramsName}: correct ${quoted(entry)} to ${quoted(label)} there ` +
+    `(collection.vocabulary${at}) and leave ${labelsName} as it is. If ${quoted(label)} is a label of its own beside ` +
+    `${quoted(entry)}, add it to collection.vocabulary as well; if ${quoted(label)} is left out of the vocabulary on ` +
+    `purpose, take ${quoted(entry)} out of it until an object has that label (a label no object has teaches nothing).`
   );
 }
 
@@ -530,14 +530,14 @@ function didYouMean({
 }: LabelCount & { lines: number[]; meant: string; labelsName: string }): string {
   const invisible = invisibleApart({ label, meant });
   const question =
-    `is not one of the labels of this collection. Did you mean "${clip(meant)}"?` +
+    `is not one of the labels of this collection. Did you mean ${quoted(meant)}?` +
     (invisible ? ` It has ${invisible}, which makes the two look alike.` : '');
   label = invisible ? shownApart(label) : label;
-  if (lines.length === 1) return `${labelsName}:${lines[0]}: "${clip(label)}" ${question}`;
-  if (lines.length === 0) return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) ${question}`;
+  if (lines.length === 1) return `${labelsName}:${lines[0]}: ${quoted(label)} ${question}`;
+  if (lines.length === 0) return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) ${question}`;
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `${labelsName}: "${clip(label)}" (${count} objects, on lines ${shown}${more}) ${question} Correct it on those lines.`;
+  return `${labelsName}: ${quoted(label)} (${count} objects, on lines ${shown}${more}) ${question} Correct it on those lines.`;
 }
 
 /**
@@ -607,11 +607,11 @@ function otherLabelsMessage({
       ? [
           `${idLike.length} labels look like identifiers, not classes (each is used once and has a number, such as ` +
             `${some(
-              idLike.map((c) => `"${clip(c.label)}"`),
+              idLike.map((c) => `${quoted(c.label)}`),
               3,
             )}): does the label column of ${labelsName} hold ` +
             'catalogue numbers or titles? It should hold a class from collection.vocabulary, such as ' +
-            `"${clip(vocabulary[0] ?? 'coin')}".`,
+            `${quoted(vocabulary[0] ?? 'coin')}.`,
         ]
       : []),
     ...(withLines.length > 0 ? [`In ${labelsName}: ${some(withLines.map(usedOn), SHOWN_LABELS / 2)}.`] : []),
@@ -621,7 +621,7 @@ function otherLabelsMessage({
     // vocabulary to paste would carry it whole.
     ...(tooLong
       ? [
-          `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. "${clip(tooLong)}" ` +
+          `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. ${quoted(tooLong)} ` +
             `(${Array.from(tooLong).length} characters) is most likely text pasted into the label column: ` +
             `correct it in ${labelsName} first.`,
         ]
@@ -641,8 +641,8 @@ function otherLabelsMessage({
       : []),
     ...close.map(
       (c) =>
-        `"${clip(c.label)}" (${c.count} objects) is close to "${clip(c.meant)}" in the vocabulary. Did you mean ` +
-        `"${clip(c.meant)}"? Then correct those lines of ${labelsName}. If "${clip(c.label)}" is a label of its own, ` +
+        `${quoted(c.label)} (${c.count} objects) is close to ${quoted(c.meant)} in the vocabulary. Did you mean ` +
+        `${quoted(c.meant)}? Then correct those lines of ${labelsName}. If ${quoted(c.label)} is a label of its own, ` +
         'add it to collection.vocabulary in params.yaml instead.',
     ),
     ...duplicatesMessage({ duplicates, labelsName }),
@@ -655,7 +655,7 @@ function otherLabelsMessage({
  * (tester: "céramique (2), print, framed (1)"); cut when long.
  */
 export function labelInList(label: string): string {
-  return label.includes(',') ? `"${clip(label)}"` : clip(label);
+  return label.includes(',') || label.includes('"') ? quoted(label) : clip(label);
 }
 
 /** Labels joined with commas, each as a list names it (`labelInList`): "bowl, "pot, lidded", vase". */
@@ -673,7 +673,7 @@ function some(items: string[], shown = SHOWN_LABELS): string {
  * printed 42,066 pair lines.
  */
 function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplicate[]; labelsName: string }): string[] {
-  const pair = (d: NearDuplicate) => `"${clip(d.labels[0])}" and "${clip(d.labels[1])}"`;
+  const pair = (d: NearDuplicate) => `${quoted(d.labels[0])} and ${quoted(d.labels[1])}`;
   const fix = `correct one of them in ${labelsName} and keep one in the vocabulary.`;
   if (duplicates.length <= SHOWN_PAIRS)
     return duplicates.map((d) => `${pair(d)} look like the same label (${WHY[d.why]}): ${fix}`);
@@ -688,7 +688,7 @@ function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplica
 function usedOn({ label, count, lines }: { label: string; count: number; lines: number[] }): string {
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
+  return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
 }
 
 /**

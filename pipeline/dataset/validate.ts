@@ -25,7 +25,7 @@ import {
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, nearMiss, sameFolded } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
-import { clip } from '../log.ts';
+import { clip, quoted } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 
 /*
@@ -114,7 +114,7 @@ export function parseObjectsChecked({
     if (seen !== undefined) {
       issues.push({
         code: 'OBJECT_DUPLICATE',
-        message: `${name}:${row.line}: object "${clip(id)}" appears twice (first on line ${seen}); this row is ignored.`,
+        message: `${name}:${row.line}: object ${quoted(id)} appears twice (first on line ${seen}); this row is ignored.`,
         file: name,
         line: row.line,
         object: id,
@@ -347,7 +347,7 @@ export function spreadsheetLossWords({
   if (!first) return undefined;
   const one = losses.length === 1;
   const count = `${losses.length} ${one ? 'label' : 'labels'} would be lost`;
-  const example = (l: SpreadsheetLoss) => `"${clip(l.id, 20)}" for "${clip(l.meant, 20)}"`;
+  const example = (l: SpreadsheetLoss) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`;
   const short = `${count} to ${one ? 'an id' : 'ids'} a spreadsheet changed (${example(first)})`;
   const shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`);
   const more = losses.length > 3 ? `, and ${losses.length - 3} more` : '';
@@ -436,13 +436,13 @@ export function checkLabels({
   const and = (items: string[]) =>
     items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   const said = (l: LabelLine) =>
-    l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
+    l.label ? `line ${l.line} ${quoted(l.label)}` : `line ${l.line} with the label cell empty`;
   for (const written of labels) {
     const line = { ...written, objectId: objectOf(written.objectId) };
     if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
       throw new VitrineError(
         'LABEL_NOTE_CUT',
-        `${name}:${line.line}: this line reads as object "${clip(line.objectId)}", which the collection does not have: ` +
+        `${name}:${line.line}: this line reads as object ${quoted(line.objectId)}, which the collection does not have: ` +
           `it is most likely the rest of the note on line ${line.afterNote}, cut by a line break. Put that note in ` +
           'double quotes ("…"), or write it on one line.',
         { file: name, line: line.line },
@@ -455,13 +455,13 @@ export function checkLabels({
       const meantLines = hint ? (linesOf.get(hint.meant) ?? []) : [];
       const already =
         hint && meantLines.length > 0
-          ? ` Object "${clip(hint.meant)}" is on ${meantLines.length === 1 ? 'line' : 'lines'} ` +
-            `${and(meantLines.map((l) => String(l.line)))} already (${meantLines.map((l) => `"${clip(l.label)}"`).join(', ')}): ` +
+          ? ` Object ${quoted(hint.meant)} is on ${meantLines.length === 1 ? 'line' : 'lines'} ` +
+            `${and(meantLines.map((l) => String(l.line)))} already (${meantLines.map((l) => `${quoted(l.label)}`).join(', ')}): ` +
             'if this line is for it, it is a second line for the same object; keep one of the two.'
           : '';
       const issue: UnknownObjectIssue = {
         code: 'LABEL_UNKNOWN_OBJECT',
-        message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
+        message: `${name}:${line.line}: there is no object ${quoted(line.objectId)} in the collection${
           hint
             ? `: ${hint.words}${already}`
             : ': check the id for a typo, or, if the object was removed from the collection (an import said it ' +
@@ -491,7 +491,7 @@ export function checkLabels({
           : ` The labels are listed in the warning on line ${listedAt} (collection.vocabulary in params.yaml).`
         : hint.slip
           ? ` Did you mean "${hint.meant}"?`
-          : ` Did you mean "${hint.meant}"? If "${clip(line.label)}" is a label of its own, add it to ` +
+          : ` Did you mean "${hint.meant}"? If ${quoted(line.label)} is a label of its own, add it to ` +
             'collection.vocabulary in params.yaml.';
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
       const odd = oddCharacter(line.label);
@@ -506,7 +506,7 @@ export function checkLabels({
         const agreed = empty.length === 0 && inVocabulary.every((l) => l.label === kept.label);
         const capitals = lines.every((l) => l.label.toLowerCase() === line.label.toLowerCase());
         const has = agreed
-          ? `the object has the label "${clip(kept.label)}" of ${inVocabulary.length === 1 ? 'line' : 'lines'} ` +
+          ? `the object has the label ${quoted(kept.label)} of ${inVocabulary.length === 1 ? 'line' : 'lines'} ` +
             `${and(inVocabulary.map((l) => String(l.line)))}`
           : empty.length > 0
             ? `the object is left unlabelled until only one line is left, as ${empty.length === 1 ? 'line' : 'lines'} ` +
@@ -516,11 +516,11 @@ export function checkLabels({
         issues.push({
           code: 'LABEL_DUPLICATE',
           message:
-            `${name}:${line.line}: object "${clip(line.objectId)}" is on ${lines.length} lines, ${and(lines.map(said))}` +
+            `${name}:${line.line}: object ${quoted(line.objectId)} is on ${lines.length} lines, ${and(lines.map(said))}` +
             (capitals && agreed
-              ? `, which differ only in capitals: "${clip(line.label)}" is not one of the labels of this collection, ` +
-                `"${clip(kept.label)}" is. Delete line ${line.line}; ${has}.`
-              : `: "${clip(line.label)}" is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
+              ? `, which differ only in capitals: ${quoted(line.label)} is not one of the labels of this collection, ` +
+                `${quoted(kept.label)} is. Delete line ${line.line}; ${has}.`
+              : `: ${quoted(line.label)} is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
                 `${suggestion} Keep one line, with the right label, and delete ${others}; until then ${has}.`),
           file: name,
           line: line.line,
@@ -531,7 +531,7 @@ export function checkLabels({
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
-          `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection` +
+          `${name}:${line.line}: ${quoted(line.label)} is not one of the labels of this collection` +
           `${odd ? `: ${odd}` : ''}.${suggestion}`,
         file: name,
         line: line.line,
@@ -573,20 +573,20 @@ export function checkLabels({
     const all = linesOf.get(id) ?? lines;
     const until = (kept: LabelLine | false) =>
       kept
-        ? `it has the label "${clip(kept.label)}" of lines ${and(lines.map((l) => String(l.line)))}, in the vocabulary.`
+        ? `it has the label ${quoted(kept.label)} of lines ${and(lines.map((l) => String(l.line)))}, in the vocabulary.`
         : 'it is left unlabelled until only one line is left.';
     const times = all.length === 2 ? 'twice' : `${all.length} times`;
     const blank = all.length === 2 ? all.find((l) => !l.label) : undefined;
     const labelled = blank && all.find((l) => l.label);
     const what =
       agree && all.length === lines.length
-        ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(all.map((l) => String(l.line)))}): ` +
+        ? `object ${quoted(id)} is labelled ${times}, each ${quoted(first.label)} (lines ${and(all.map((l) => String(l.line)))}): ` +
           'keep one line and delete the others.'
         : blank && labelled
-          ? `object "${clip(id)}" is on 2 lines, ${and(all.map(said))}: it is left unlabelled until only one line is ` +
+          ? `object ${quoted(id)} is on 2 lines, ${and(all.map(said))}: it is left unlabelled until only one line is ` +
             `left, as for two different labels. If the label was emptied to remove it, delete line ${labelled.line} ` +
             `as well; if not, delete line ${blank.line}.`
-          : `object "${clip(id)}" is on ${all.length} lines with different labels ` +
+          : `object ${quoted(id)} is on ${all.length} lines with different labels ` +
             `(${and(all.map(said))}): ${until(agree && first)} Keep one line, with the right label, and delete the ` +
             'others.';
     // One issue per extra line, so that each is annotated on its line of the pull request.
@@ -625,7 +625,7 @@ function withoutTooLong({
     const what = idOver
       ? `the object id on this line is ${idOver}, longer than an id may be (it names the object’s image file and ` +
         `web address). A text pasted into the cell by mistake? It begins ${beginning(line.objectId)}.`
-      : `the label of object "${clip(line.objectId)}" is ${labelOver}: a label is a class the model learns, a word ` +
+      : `the label of object ${quoted(line.objectId)} is ${labelOver}: a label is a class the model learns, a word ` +
         `or a few. A text pasted into the cell by mistake? It begins ${beginning(line.label)}.`;
     issues.push({
       code: 'LABEL_TOO_LONG',
@@ -685,10 +685,10 @@ function shortenedMessage({
   const or = longer.length === 1 ? longer[0]! : `${longer.slice(0, -1).join(', ')} or ${longer.at(-1)}`;
   const back = longer.length === 1 ? `as ${longer[0]}` : 'as the right one of these';
   const said = (l: LabelLine) =>
-    l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
+    l.label ? `line ${l.line} ${quoted(l.label)}` : `line ${l.line} with the label cell empty`;
   const until = agree
     ? `Until then ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`
-    : `Until then object "${clip(id)}" is left unlabelled (its lines disagree: ${lines.map(said).join(', ')}) ` +
+    : `Until then object ${quoted(id)} is left unlabelled (its lines disagree: ${lines.map(said).join(', ')}) ` +
       `and ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`;
   return (
     `a spreadsheet probably shortened ${or} to ${clip(id)}: line ${extra.line} is probably object ${or}; ` +
@@ -769,7 +769,7 @@ export function unknownObjectsMessage({
   const last = unknown.at(-1)!.line;
   const where =
     last - first + 1 === unknown.length ? `lines ${first} to ${last}` : `between lines ${first} and ${last}`;
-  const examples = unknown.slice(0, 5).map((l) => `"${clip(l.objectId)}" (line ${l.line})`);
+  const examples = unknown.slice(0, 5).map((l) => `${quoted(l.objectId)} (line ${l.line})`);
   const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
   return {
     message:
@@ -799,7 +799,7 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
     const how = ID_DIFFERENCES.filter((what) => kinds.has(what)).map((what) =>
       what === 'capitals' ? 'upper/lower case' : what,
     );
-    const named = g.map((id) => `"${clip(visibleId(id))}" (line ${lineOf.get(id) ?? '?'})`);
+    const named = g.map((id) => `${quoted(visibleId(id))} (line ${lineOf.get(id) ?? '?'})`);
     return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ') || 'how they are written'}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
@@ -900,7 +900,7 @@ function keyHint({
         ? ' (a spreadsheet took it for a date: keep the id column as text)'
         : ' (a spreadsheet or script rewrote it as a number: keep the id column as text)';
     return {
-      words: `it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`,
+      words: `it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean ${quoted(meant)}?`,
       meant,
     };
   }
@@ -978,7 +978,7 @@ function idHint({
     (id.normalize('NFC') === meant.normalize('NFC')
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
-  return { words: `${why}. Did you mean "${clip(meant)}"?`, meant };
+  return { words: `${why}. Did you mean ${quoted(meant)}?`, meant };
 }
 
 /**
@@ -993,7 +993,7 @@ function oddCharacter(text: string): string | undefined {
   const c = odd[0];
   const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   const before = text.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
-  const where = before ? `after "${clip(before)}"` : 'at the start';
+  const where = before ? `after ${quoted(before)}` : 'at the start';
   return INVISIBLE[c]
     ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
     : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;

@@ -3284,7 +3284,8 @@ function overlongField({
     const field = what === 'column' ? `the column "${clip(column)}"` : `the ${what} ("${clip(column)}")`;
     return (
       `${field} of object "${clip(id)}" is ${characters.toLocaleString('en')} characters long${size}, far longer than any ` +
-      `real ${what === 'title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters are imported): ` +
+      `real ${what === 'title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters: ` +
+      'a row with more is refused, not cut short): ' +
       `a text pasted into the cell by mistake? It begins "${clip(value.slice(0, 100), 40)}". Correct it in the collections ` +
       'system and export again'
     );

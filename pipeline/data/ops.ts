@@ -261,11 +261,14 @@ export async function addData({
   const after = await readFile(dvcFile, 'utf8');
   const changed = before !== after;
   const toCommit = changed || (await uncommitted({ root: absRoot, dvcFile, text: after }));
-  const details = [
-    ...(changed ? [`${stored} new in the cache`] : []),
-    ...(replaced.length ? [`${replaced.length} damaged cache copies replaced`] : []),
-  ];
-  const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${details.length ? ` (${details.join(', ')})` : ''}`;
+  const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${changed ? ` (${stored} new in the cache)` : ''}`;
+  // Its own sentence, after the warnings that name them (a tester: "(151 files, 1.7 MB (1 damaged cache copies …))").
+  const repaired =
+    replaced.length === 0
+      ? ''
+      : replaced.length === 1
+        ? ' The damaged cache copy named above was replaced.'
+        : ` The ${replaced.length} damaged cache copies named above were replaced.`;
   // Unchanged, yet files stored: this computer's cache lacked them (a fresh clone, a demo written again).
   const cached =
     !changed && stored > 0
@@ -283,9 +286,10 @@ export async function addData({
         : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
           'they are only on this computer, and no one else (nor CI) can pull them.';
   const said = changed
-    ? `Recorded ${target}/: ${counts}. Commit ${name} to keep this version.`
+    ? `Recorded ${target}/: ${counts}.${repaired} Commit ${name} to keep this version.`
     : `${target}/ is unchanged: ${name} already records it (${counts})` +
       (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
+      repaired +
       cached;
   log.info(send ? `${said} ${send}` : said);
   // Whether the remote may lack these images: the caller's summary repeats the advice to push only then (with no

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -31,6 +31,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await cleanup(base);
 });
+
+/** Every file under `dir`, recursively. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
 
 async function vitrine(cwd: string, ...argv: string[]): Promise<{ code: number; text: string }> {
   const log = memoryLogger();
@@ -89,6 +95,20 @@ describe('images recorded but never pushed', () => {
     expect(again.text).toMatch(/data\/ is unchanged: data\.dvc already records it \(\d+ files, [^()]+\)[.,]/);
     expect(again.text).toContain(`${files} of them were copied into this computer's cache.`);
     expect(again.text).not.toContain('new in the cache');
+  });
+
+  it('"data add" that replaces a damaged cache copy says so in its own sentence, one level of brackets', async () => {
+    await vitrine(repo, 'data', 'add');
+    const cached = await listFiles(path.join(repo, '.dvc', 'cache'));
+    const image = cached.find((f) => !f.endsWith('.dir'))!;
+    await chmod(image, 0o644);
+    await writeFile(image, 'damaged');
+    const again = await vitrine(repo, 'data', 'add');
+    expect(again.code, again.text).toBe(0);
+    // A tester: "(151 files, 1.7 MB (1 damaged cache copies replaced))".
+    expect(again.text).toMatch(/already records it \(\d+ files, [^()]+\)\./);
+    expect(again.text).toContain('The damaged cache copy named above was replaced.');
+    expect(again.text).not.toMatch(/copies replaced\)/);
   });
 
   it('"data add" of a changed data/ says to commit even when data.dvc was rewritten before, not committed', async () => {

@@ -19511,6 +19511,9 @@ function clip(text2, max = 80, { escaped = !0 } = {}) {
   let characters = Array.from(text2), cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
   return escaped ? oneLine(cut) : cut;
 }
+function quoted(text2, max = 80) {
+  return text2.includes('"') ? `\u201C${clip(text2, max)}\u201D` : `"${clip(text2, max)}"`;
+}
 function escapedControl(character) {
   return character === `
 ` ? "\\n" : character === "\r" ? "\\r" : character === "	" ? "\\t" : `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
@@ -20271,7 +20274,7 @@ function unitDeletions(word, k) {
   return out;
 }
 function labelInList(label) {
-  return label.includes(",") ? `"${clip(label)}"` : clip(label);
+  return label.includes(",") || label.includes('"') ? quoted(label) : clip(label);
 }
 function labelList(labels) {
   return labels.map(labelInList).join(", ");
@@ -20358,7 +20361,7 @@ function spreadsheetLossWords({
 }) {
   let first = losses[0];
   if (!first) return;
-  let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `"${clip(l.id, 20)}" for "${clip(l.meant, 20)}"`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
+  let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
   return { count: count2, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
 }
 var INVISIBLE3 = Object.fromEntries(

@@ -211,7 +211,9 @@ export function checkVocabulary({
     others.length === 0 && nearMisses.some((c) => c.lines.length > 0)
       ? { file: labelsName, line: firstLine(nearMisses) }
       : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
-  const missLines = nearMissesSaid ? [] : nearMisses.map((c) => didYouMean({ ...c, labelsName }));
+  const missLines = nearMissesSaid
+    ? []
+    : missList({ lines: nearMisses.map((c) => didYouMean({ ...c, labelsName })), labelsName });
   const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where, typos: [] };
   if (others.length === 0)
     return { ...result, message: missLines.join('\n') || slipsSummary({ nearMisses, labelsName }) };
@@ -518,6 +520,18 @@ function firstLine(labels: { lines: number[] }[]): number | undefined {
   let first: number | undefined;
   for (const { lines } of labels) for (const line of lines) if (first === undefined || line < first) first = line;
   return first;
+}
+
+/**
+ * Two or more near misses in one message: under a heading, indented, so that the second ("labels.csv:8: …") does not
+ * read as a warning of its own that lost its "warning:" (a tester, in vitrine init's output).
+ */
+function missList({ lines, labelsName }: { lines: string[]; labelsName: string }): string[] {
+  if (lines.length < 2) return lines;
+  return [
+    `${lines.length} labels in ${labelsName} look like labels of this collection written another way:`,
+    ...lines.map((line) => `  ${line}`),
+  ];
 }
 
 /** `labels.csv:7: "Figurine" is not one of the labels of this collection. Did you mean "figurine"?` */

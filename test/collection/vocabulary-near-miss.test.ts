@@ -58,9 +58,10 @@ describe('checkVocabulary and near misses', () => {
       vocabulary,
       minPerLabel: 5,
     });
-    const [first, second, ...rest] = check.message.split('\n');
-    expect(first).toBe('labels.csv:18: "Coin" is not one of the labels of this collection. Did you mean "coin"?');
-    expect(second).toBe('labels.csv:19: "Coins" is not one of the labels of this collection. Did you mean "coin"?');
+    const [heading, first, second, ...rest] = check.message.split('\n');
+    expect(heading).toBe('2 labels in labels.csv look like labels of this collection written another way:');
+    expect(first).toBe('  labels.csv:18: "Coin" is not one of the labels of this collection. Did you mean "coin"?');
+    expect(second).toBe('  labels.csv:19: "Coins" is not one of the labels of this collection. Did you mean "coin"?');
     expect(rest.join('\n')).toMatch(
       /^1 label used in labels\.csv is not in collection\.vocabulary in params\.yaml: Statuary \(6\)/,
     );

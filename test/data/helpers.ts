@@ -72,9 +72,11 @@ export const SAMPLE: Record<string, string> = {
 };
 
 /** A storage server on 127.0.0.1 that accepts connections, reads what is sent and never answers. */
-export async function silentServer(): Promise<{ endpoint: string; close: () => void }> {
+export async function silentServer(): Promise<{ endpoint: string; connections: () => number; close: () => void }> {
   const sockets = new Set<net.Socket>();
+  let connections = 0;
   const server = net.createServer((socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('data', () => {});
     socket.on('close', () => sockets.delete(socket));
@@ -82,6 +84,7 @@ export async function silentServer(): Promise<{ endpoint: string; close: () => v
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    connections: () => connections,
     close: () => {
       for (const socket of sockets) socket.destroy();
       server.close();

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseLabels, readLabels } from '../../pipeline/collection/index.ts';
 import { readLabelsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
+import { cpuMilliseconds } from '../fixtures/cpu-time.ts';
 import { removeTempDirs, tempDir } from './fixtures.ts';
 
 /*
@@ -34,9 +35,12 @@ const wide = (n: number, first: string) => [first, ...Array.from({ length: n - 1
 describe('labels.csv with very many columns', () => {
   it('a header of 100,000 columns is refused at once, naming labels.csv and the line', async () => {
     const rows = Array.from({ length: 40 }, (_, r) => wide(100_000, `o${r}`));
-    const started = performance.now();
-    const { message, line } = await refusal(`${wide(100_000, 'object_id')}\n${rows.join('\n')}\n`);
-    expect(performance.now() - started).toBeLessThan(3_000);
+    let refused: Awaited<ReturnType<typeof refusal>> | undefined;
+    const cpu = await cpuMilliseconds(async () => {
+      refused = await refusal(`${wide(100_000, 'object_id')}\n${rows.join('\n')}\n`);
+    });
+    expect(cpu).toBeLessThan(3_000);
+    const { message, line } = refused!;
     expect(line).toBe(1);
     expect(message).toMatch(/^labels\.csv:1: this line has more than 100 columns/);
     expect(message).toContain('object_id and label');

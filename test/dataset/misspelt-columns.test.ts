@@ -6,6 +6,7 @@ import { datasetFile } from '../../pipeline/dataset/read.ts';
 import { parseObjectsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { cpuMilliseconds } from '../fixtures/cpu-time.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
 
 /*
@@ -101,13 +102,15 @@ describe('a misspelt heading in data/objects.csv', () => {
     expect((caught as Error).message).toContain('The heading "ID" (column 1) looks like "id"');
   });
 
-  it('a header of thousands of long headings is checked at once, not letter by letter against every column', () => {
+  it('a header of thousands of long headings is checked at once, not letter by letter against every column', async () => {
     // Compared letter by letter with every column, 5,000 headings of 1,000 characters took 23 s.
     const header = ['id', ...Array.from({ length: 5_000 }, (_, i) => `h${i}${'x'.repeat(1_000)}`)];
     const text = `${header.join(',')}\n${header.map((_, i) => (i === 0 ? 'a1' : '')).join(',')}\n`;
-    const started = performance.now();
-    const { objects: read } = parseObjectsChecked({ text, name: 'data/objects.csv', refuseMisspelt: true });
-    expect(performance.now() - started).toBeLessThan(3_000);
+    let read: { id: string }[] = [];
+    const cpu = await cpuMilliseconds(() => {
+      read = parseObjectsChecked({ text, name: 'data/objects.csv', refuseMisspelt: true }).objects;
+    });
+    expect(cpu).toBeLessThan(3_000);
     expect(read.map((o) => o.id)).toEqual(['a1']);
   });
 

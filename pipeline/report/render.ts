@@ -277,19 +277,28 @@ export function baselineScopeNote({
 /**
  * Where the report's commands are typed, when this repository does not hold Vitrine (`vitrine` is
  * "npx vitrine -C path/to/our-museum", reportCommand): staff read "`path/to/our-museum` is this repository's folder
- * from there" and could not tell what the path was. Names the repository (the folder name the command gives it) and
- * says what to put in place of the path.
+ * from there" and could not tell what the path was. Names the repository (the folder name the command gives it), the
+ * commands it is about (the note is often far below them), and what to put in place of the path. Typed in the
+ * repository itself, `npx vitrine` asks to install a package "vitrine" that npm does not have: it finds no Vitrine.
  */
 export function commandsWhere(vitrine: string): string {
   const folder = vitrine.replace(/^npx vitrine -C /, '');
   const name = /^'?path\/to\/([^/']+)'?$/.exec(folder)?.[1];
-  const repository = name ? `the ${name} repository` : 'this repository';
+  const repository = name ? `the ${text(name)} repository` : 'this repository';
+  // Quoted by shellWord for a space or a character the terminal reads: the quotes stay around the new path.
+  const quotes = folder.startsWith("'") ? ', keeping the quotes around it' : '';
   return (
-    'To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with ' +
-    `\`${folder}\` replaced by where your copy of ${repository} is on your computer (this repository’s README shows ` +
-    `how). Typed in ${name ? `the ${name} folder` : 'this repository’s folder'} itself, \`npx vitrine\` would ` +
-    'download a different program from the internet.'
+    'To run the commands in this report that start with `npx vitrine -C`, type them in a terminal opened in the ' +
+    `folder where Vitrine is installed, with ${codeSpan(folder)} replaced by where your copy of ${repository} is on ` +
+    `your computer${quotes} (this repository’s README shows how). Typed in ` +
+    `${name ? `the ${text(name)} folder` : 'this repository’s folder'} itself, \`npx vitrine\` would not find Vitrine.`
   );
+}
+
+/** A path as Markdown code, as it is typed: a backtick in it takes a longer fence (`code` would drop it). */
+function codeSpan(value: string): string {
+  const fence = '`'.repeat(Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  return fence.length === 1 ? `\`${value}\`` : `${fence} ${value} ${fence}`;
 }
 
 /** The whole comment as GitHub-flavoured Markdown. Every value from files is escaped here. */
@@ -313,12 +322,13 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(...(input.sections?.beforeLineage ?? []));
   // Typed in the repository's own folder, "npx vitrine" would fetch an unknown package: say where to type them.
   const elsewhere = input.vitrine && input.vitrine !== 'npx vitrine' ? input.vitrine : undefined;
-  if (elsewhere && parts.some((part) => part.includes('npx vitrine '))) parts.push(commandsWhere(elsewhere));
-  parts.push(lineageSection(report));
-  const body = `${parts.filter(Boolean).join('\n\n')}\n`;
-  const commands =
-    input.vitrine && input.vitrine !== 'npx vitrine' ? body.replaceAll('npx vitrine ', `${input.vitrine} `) : body;
-  return fitMarkdown({ body: commands, limit: input.limit ?? COMMENT_ROOM });
+  const commands = (part: string) => (elsewhere ? part.replaceAll('npx vitrine ', `${elsewhere} `) : part);
+  const shown = parts.map(commands);
+  // The note says "`npx vitrine -C`" itself: it is not rewritten.
+  if (elsewhere && parts.some((part) => part.includes('npx vitrine '))) shown.push(commandsWhere(elsewhere));
+  shown.push(commands(lineageSection(report)));
+  const body = `${shown.filter(Boolean).join('\n\n')}\n`;
+  return fitMarkdown({ body, limit: input.limit ?? COMMENT_ROOM });
 }
 
 /**

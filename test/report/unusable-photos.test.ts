@@ -130,9 +130,9 @@ describe('photographs a pull request makes unusable', () => {
     expect(markdown).not.toMatch(/npx vitrine (?!-C)/);
     // Where to type them, in words staff read (they could not tell what path/to/… was).
     expect(markdown).toContain(
-      'To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with ' +
-        `\`path/to/${path.basename(ws.root)}\` replaced by where your copy of the ${path.basename(ws.root)} ` +
-        'repository is on your computer',
+      'To run the commands in this report that start with `npx vitrine -C`, type them in a terminal opened in the ' +
+        `folder where Vitrine is installed, with \`path/to/${path.basename(ws.root)}\` replaced by where your copy ` +
+        `of the ${path.basename(ws.root)} repository is on your computer`,
     );
     expect(body).toContain('data.dvc');
     const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';

@@ -37031,19 +37031,23 @@ function baselineScopeNote({
   } : null;
 }
 function commandsWhere(vitrine) {
-  let folder = vitrine.replace(/^npx vitrine -C /, ""), name = /^'?path\/to\/([^/']+)'?$/.exec(folder)?.[1], repository = name ? `the ${name} repository` : "this repository";
-  return `To run these commands, type them in a terminal opened in the folder where Vitrine is installed, with \`${folder}\` replaced by where your copy of ${repository} is on your computer (this repository\u2019s README shows how). Typed in ${name ? `the ${name} folder` : "this repository\u2019s folder"} itself, \`npx vitrine\` would download a different program from the internet.`;
+  let folder = vitrine.replace(/^npx vitrine -C /, ""), name = /^'?path\/to\/([^/']+)'?$/.exec(folder)?.[1], repository = name ? `the ${text(name)} repository` : "this repository", quotes = folder.startsWith("'") ? ", keeping the quotes around it" : "";
+  return `To run the commands in this report that start with \`npx vitrine -C\`, type them in a terminal opened in the folder where Vitrine is installed, with ${codeSpan(folder)} replaced by where your copy of ${repository} is on your computer${quotes} (this repository\u2019s README shows how). Typed in ${name ? `the ${text(name)} folder` : "this repository\u2019s folder"} itself, \`npx vitrine\` would not find Vitrine.`;
+}
+function codeSpan(value) {
+  let fence = "`".repeat(Math.max(0, ...(value.match(/`+/g) ?? []).map((run2) => run2.length)) + 1);
+  return fence.length === 1 ? `\`${value}\`` : `${fence} ${value} ${fence}`;
 }
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
   parts.push(verdictLine(report)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
-  let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0;
-  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && parts.push(commandsWhere(elsewhere)), parts.push(lineageSection(report));
-  let body = `${parts.filter(Boolean).join(`
+  let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown = parts.map(commands);
+  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown.push(commandsWhere(elsewhere)), shown.push(commands(lineageSection(report)));
+  let body = `${shown.filter(Boolean).join(`
 
 `)}
-`, commands = input2.vitrine && input2.vitrine !== "npx vitrine" ? body.replaceAll("npx vitrine ", `${input2.vitrine} `) : body;
-  return fitMarkdown({ body: commands, limit: input2.limit ?? COMMENT_ROOM });
+`;
+  return fitMarkdown({ body, limit: input2.limit ?? COMMENT_ROOM });
 }
 function productionWords(report) {
   return report.labels.noBaseCode === "on-branch" ? "the model in production before this run" : "the model in production";

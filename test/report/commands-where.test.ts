@@ -11,7 +11,7 @@ import { commandsWhere } from '../../pipeline/report/render.ts';
 describe('where the report’s commands are typed', () => {
   it('names the repository and says what to put in place of the path', () => {
     const note = commandsWhere('npx vitrine -C path/to/our-museum');
-    expect(note).not.toContain('is this repository’s folder from there');
+    expect(note).not.toContain('folder from there');
     expect(note).toBe(
       'To run the commands in this report that start with `npx vitrine -C`, type them in a terminal opened in the ' +
         'folder where Vitrine is installed, with `path/to/our-museum` replaced by where your copy of the our-museum ' +

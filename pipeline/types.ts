@@ -354,7 +354,7 @@ export interface Metrics extends ModelScores {
        * put right with the collection's size). `counts`: whether that change counted (label-change.ts's rule).
        * Absent: none relabelled, or a metrics.json written before.
        */
-      relabelled?: { objects: number; candidate: number; baseline: number; counts?: boolean };
+      relabelled?: Relabelled;
     };
   };
   /**
@@ -560,4 +560,16 @@ export interface Annotation extends Prediction {
    * trained: a rollback to an older version), so `published` is false whatever its confidence. Absent otherwise.
    */
   retiredType?: boolean;
+}
+
+/** `comparison.relabelled`: the mean probability of the labels now over the objects relabelled, in each arm. */
+export interface Relabelled {
+  objects: number;
+  candidate: number;
+  baseline: number;
+  /**
+   * Whether their change counts against evaluate.min_change (label-change.ts relabelledChange): enough of them, their
+   * own test significant the same way, and most of the change. Absent (metrics.json before it was recorded): not.
+   */
+  counts?: boolean;
 }

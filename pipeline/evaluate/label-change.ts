@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import { childSeed, seededUniform } from '../random.ts';
-import type { DatasetObject, Interval, Metrics, Verdict } from '../types.ts';
+import type { DatasetObject, Interval, Metrics, Relabelled, Verdict } from '../types.ts';
 import { bootstrapIntervals, quantile, verdictOf } from './bootstrap.ts';
 import { outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
@@ -14,7 +14,6 @@ import {
   labelChangeWords,
   labelsToCheck,
   pValueWords,
-  type Relabelled,
   scoredObjectsWords,
   tooSmall,
 } from './verdict-words.ts';

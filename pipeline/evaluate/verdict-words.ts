@@ -1,17 +1,5 @@
 import { between, pValue, signed } from '../report/markdown.ts';
-import type { Interval, Verdict } from '../types.ts';
-
-/** `comparison.relabelled`: the mean probability of the labels now over the objects relabelled, in each arm. */
-export interface Relabelled {
-  objects: number;
-  candidate: number;
-  baseline: number;
-  /**
-   * Whether their change counts against evaluate.min_change (label-change.ts relabelledChange): enough of them, their
-   * own test significant the same way, and most of the change. Absent (metrics.json before it was recorded): not.
-   */
-  counts?: boolean;
-}
+import type { Interval, Relabelled, Verdict } from '../types.ts';
 
 /**
  * Whether a change is under `minChange` (evaluate.min_change), too small to matter whatever its p-value: the change

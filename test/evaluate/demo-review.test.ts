@@ -8,7 +8,6 @@ import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/cro
 import { compareLabelSets } from '../../pipeline/evaluate/label-change.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
 import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
-import type { Relabelled } from '../../pipeline/evaluate/verdict-words.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { predictProbabilities, seedIndependent, trainHead } from '../../pipeline/model/head.ts';
@@ -22,7 +21,7 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
-import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import type { Metrics, ModelInfo, Relabelled } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { promoteModel } from '../fixtures/promote.ts';
 import { trainedDemo } from './helpers-trained-demo.ts';

@@ -570,7 +570,8 @@ async function importInto({
       // One already in the repository is no new problem (a reviewer): stored as the object's photograph in data/ by
       // an import made before such files were refused (same bytes), or refused by an earlier import and recorded in
       // data/.refused-images.json (same name, same bytes). A routine re-import of the unchanged export goes on and
-      // says it; a file changed since is judged afresh. (Under "skip" a refused one is said as any refused file.)
+      // says it; a file changed since is judged afresh. So under "skip": a file still refused is said so, not counted
+      // as a new refusal (the import exited 1 on every run of an unchanged export; a reviewer).
       const unusable = 'refused' in found && found.unusable ? found : undefined;
       const stored = unusable?.file ? await previousImage(id) : '';
       const before = unusable && (await previousRefused()).get(id);
@@ -591,7 +592,7 @@ async function importInto({
             'export in its place and imported again.',
           id,
         );
-      } else if (unusable && refusedBefore && params.import.on_invalid === 'fail') {
+      } else if (unusable && refusedBefore) {
         keptImage = stored;
         if (!keptImage) refusedImages.set(id, { image: whole, reason: unusable.refused, ...(md5 && { md5 }) });
         note(line, stillRefusedWords({ cell, id, reason: unusable.refused, keptImage }), id);

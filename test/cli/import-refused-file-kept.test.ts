@@ -9,6 +9,11 @@ import { runCli } from './run-cli.ts';
  * dropped the whole object, whereas a missing file or a broken link kept the object without a picture. The object
  * is now kept the same way, without a picture (or with the one it had), the refused file listed, and the summary
  * says so apart from refused rows; the exit code is still 1. Failed before the fix.
+ *
+ * A reviewer, later: the same file, unchanged and already refused and recorded (data/.refused-images.json), was said
+ * again as newly refused on every import under "skip", which exited 1 forever (under "fail" it was "still refused"
+ * and 0). It is now said as still refused and not counted: the re-import exits 0; a file changed since is refused
+ * afresh, and exits 1.
  */
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0]);
@@ -43,6 +48,15 @@ it('keeps the object of a refused image file without a picture, as one whose fil
   expect(init.messages).toContain('the image "C1.jpg" of object "C1" is not an image');
   expect(init.messages).toContain('1 image file was refused');
 
+  // Imported again unchanged: still refused, no new problem.
+  const unchanged = await runCli(museum, ['import']);
+  expect(unchanged.code, unchanged.messages).toBe(0);
+  expect(unchanged.messages).toContain('the image "C1.jpg" of object "C1" is still refused');
+  expect(unchanged.messages).not.toContain('image file was refused');
+  expect(await readFile(path.join(museum, 'data', 'objects.csv'), 'utf8')).toMatch(/^C1,Text,[^\n]*,$/m);
+
+  // The file changed since (another text file): refused afresh, and said so.
+  await writeFile(path.join(dir, 'C1.jpg'), 'Still a text file, written again.\n');
   const again = await runCli(museum, ['import']);
   expect(again.code, again.messages).toBe(1);
   expect(again.messages).toContain('the object is imported without an image.');

@@ -26,8 +26,9 @@ export interface PhotoProblem {
   exportFile?: string;
   /**
    * Its file in the data folder is the one the last import stored from the export for this object (data/.imported-
-   * objects.csv names it): the fix is in the export too, imported again, as the next import brings the export's file
-   * back. (Absent for a photograph put in the data folder by hand, and for one of a collection never imported.)
+   * objects.csv names it): the fix is in the export too, imported again: until it is, a re-import under on_invalid
+   * "fail" stops on the export's file. (Absent for a photograph put in the data folder by hand, and for one of a
+   * collection never imported.)
    */
   fromExport?: true;
 }

@@ -213,7 +213,8 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
     '`npx vitrine data add` and commit the changed data.dvc to this pull request.';
   // An object whose file import refused has none in data/: the good copy goes in the export, imported again. So
-  // does one whose file in data/ import stored from the export: the next import would bring the export's back.
+  // does one whose file in data/ import stored from the export: import never copies a file it cannot use, so a good
+  // copy put in data/ is kept, but a re-import under on_invalid "fail" stops on the export's file until it is fixed.
   const refused = all.filter((o) => o.exportFile !== undefined).length;
   const stored = all.filter((o) => o.fromExport).length;
   const inData = n - refused - stored;
@@ -228,8 +229,8 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
       ? ''
       : `${inData + refused === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
         'a good copy (a JPEG or PNG that opens) in the export in place of the file it came from, run `npx vitrine ' +
-        'import` again and commit what it changes to this pull request; a copy put in the data folder would not last, ' +
-        'as each import brings the export’s file again.';
+        'import` again and commit what it changes to this pull request (a good copy put in the data folder instead is ' +
+        'kept, but until the export’s file is fixed, each import with `import.on_invalid: fail` stops on it).';
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';

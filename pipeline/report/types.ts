@@ -104,7 +104,8 @@ export interface UnusablePhoto {
   exportFile?: string;
   /**
    * Its file in data/ is the one the last import stored from the export (data/.imported-objects.csv names it): the
-   * fix is in the export too, imported again, as the next import brings the export's file back. (Absent otherwise.)
+   * fix is in the export too, imported again: until it is, a re-import under on_invalid "fail" stops on the
+   * export's file (import never copies a file it cannot use). (Absent otherwise.)
    */
   fromExport?: true;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */

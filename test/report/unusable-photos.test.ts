@@ -358,6 +358,13 @@ describe('the photographs section', () => {
     expect(md).toContain('- X-1 (Thing 1) `data/images/X-1.jpg` (stored by import from the export):');
     expect(md).not.toContain('data add');
     expect(md).toMatch(/To fix: put a good copy[^.]* in the export[^.]*, run `npx vitrine import` again/);
+    // Import never copies a file it cannot use and keeps a good copy put in data/; a re-import under fail stops on
+    // the export’s file. It said the copy would not last, as each import brought the export’s file again.
+    expect(md).not.toMatch(/would not last|brings the export/);
+    expect(md).toContain(
+      'a good copy put in the data folder instead is kept, but until the export’s file is fixed, each import with ' +
+        '`import.on_invalid: fail` stops on it',
+    );
     const both = unusablePhotosSection({ objects: [stored, photo(2)], comparedWithBase: false });
     expect(both).toContain('data add');
     expect(both).toMatch(/stored by import from the export \(so marked\)[^.]* in the export/);

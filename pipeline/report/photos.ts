@@ -217,6 +217,14 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
   // copy put in data/ is kept, but a re-import under on_invalid "fail" stops on the export's file until it is fixed.
   const refused = all.filter((o) => o.exportFile !== undefined).length;
   const stored = all.filter((o) => o.fromExport).length;
+  // One too large opens fine: a smaller copy, or a higher limit (a reviewer).
+  const large = all.filter((o) => o.fromExport && o.code === 'IMAGE_TOO_LARGE').length;
+  const storedCopy =
+    large === 0
+      ? 'a good copy (a JPEG or PNG that opens)'
+      : large === stored
+        ? 'a smaller copy, within the pixel limit,'
+        : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
   const inData = n - refused - stored;
   const refusedFix =
     refused === 0
@@ -228,9 +236,13 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     stored === 0
       ? ''
       : `${inData + refused === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
-        'a good copy (a JPEG or PNG that opens) in the export in place of the file it came from, run `npx vitrine ' +
-        'import` again and commit what it changes to this pull request (a good copy put in the data folder instead is ' +
-        'kept, but until the export’s file is fixed, each import with `import.on_invalid: fail` stops on it).';
+        `${storedCopy} in the export in place of the file it came from, run \`npx vitrine import\` again and ` +
+        'commit what it changes to this pull request' +
+        (large > 0 ? ', or raise `dataset.image.max_pixels` in params.yaml' : '') +
+        (large === stored
+          ? '.'
+          : ' (a good copy put in the data folder instead is kept, but until the export’s file is fixed, each ' +
+            'import with `import.on_invalid: fail` stops on it).');
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';

@@ -370,6 +370,29 @@ describe('the photographs section', () => {
     expect(both).toMatch(/stored by import from the export \(so marked\)[^.]* in the export/);
   });
 
+  /*
+   * A reviewer: a photograph stored by import that is too large (over dataset.image.max_pixels) was told to be
+   * replaced by “a good copy (a JPEG or PNG that opens)”: it opens fine.
+   */
+  it('tells a too large photograph stored by import to be made smaller, or the limit raised', () => {
+    const large = {
+      ...photo(3),
+      fromExport: true as const,
+      code: 'IMAGE_TOO_LARGE',
+      reason: 'the photograph is larger than the pixel limit',
+    };
+    const md = unusablePhotosSection({ objects: [large], comparedWithBase: false });
+    expect(md).not.toContain('a JPEG or PNG that opens');
+    expect(md).toMatch(/a smaller copy, within the pixel limit,[^.]* in the export/);
+    expect(md).toContain('or raise `dataset.image.max_pixels`');
+    const both = unusablePhotosSection({
+      objects: [large, { ...photo(4), fromExport: true }],
+      comparedWithBase: false,
+    });
+    expect(both).toContain('a JPEG or PNG that opens');
+    expect(both).toContain('a smaller copy, within the pixel limit');
+  });
+
   it('says nothing when every photograph can be used', () => {
     expect(unusablePhotosSection({ objects: [], comparedWithBase: true })).toBe('');
     expect(unusablePhotosSection(null)).toBe('');

@@ -623,6 +623,10 @@ async function importInto({
         // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
         // already in data/: the object keeps it until the export names a file again or leaves it empty.
         keptImage = await previousImage(id);
+        // The file refused before and missing for a while: still recorded, so its pages do not say "No photograph
+        // yet" and its return is no new problem (a reviewer).
+        const before = keptImage ? undefined : (await previousRefused()).get(id);
+        if (before?.image === whole) refusedImages.set(id, before);
         missing.push(cell);
         const several = !found.candidates
           ? ''
@@ -738,6 +742,11 @@ async function importInto({
   const failingAlready = params.import.on_invalid === 'fail' && problems.some((p) => p.refused);
   // Under on_invalid: fail a refused row means nothing is written: no previous row is kept.
   const keptBefore = failingAlready ? new Map<string, { object: CollectionObject; line: number }>() : await keptRows();
+  // An object kept as it was, without an image: the file refused for it before stays recorded (a reviewer).
+  for (const [id, { object }] of keptBefore) {
+    const before = object.image ? undefined : (await previousRefused()).get(id);
+    if (before) refusedImages.set(id, before);
+  }
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(

@@ -136,6 +136,37 @@ describe('an image file an earlier import refused and recorded, imported again u
   });
 });
 
+/*
+ * A reviewer: the record of a refused file was dropped when the object was kept as it was without its file being
+ * looked at (its row refused for another reason under "skip") or when the file was missing for a while: its pages
+ * said "No photograph yet" again, and a later import under "fail" stopped on the file as on a new problem.
+ */
+describe('the record of a file refused before, for an object kept without an image', () => {
+  it('stays when the object’s row is refused for another reason under on_invalid: skip', async () => {
+    const { ws, dir } = await skipped('row-refused');
+    const exported = exportOf(dir);
+    const rows = await readFile(exported.metadata, 'utf8');
+    await writeFile(exported.metadata, rows.replace('A2,empty.jpg', 'A2,https://example.org/a2.jpg'));
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const result = await importCollection({ ws, params, ...exported, log: memoryLogger() });
+    expect(result.refused.map((p) => p.object)).toEqual(['A2']);
+    expect([...(await readRefusedImages({ ws })).keys()].sort()).toEqual(['A2', 'A3']);
+    await writeFile(exported.metadata, rows);
+    await expect(again(ws, dir).run).resolves.toBeDefined();
+  });
+
+  it('stays while the file is missing from the export', async () => {
+    const { ws, dir } = await skipped('missing');
+    await rm(path.join(dir, 'images', 'raw.dng'));
+    await again(ws, dir).run;
+    expect((await readRefusedImages({ ws })).get('A3')?.image).toBe('raw.dng');
+    await writeFile(path.join(dir, 'images', 'raw.dng'), RAW);
+    const result = await again(ws, dir).run;
+    expect(result.problems.find((p) => p.object === 'A3')?.message).toMatch(/still refused/);
+  });
+});
+
 describe('an empty file an older import stored in data/ as the object’s photograph', () => {
   it('is kept as it was on a re-import under on_invalid: fail, as a damaged JPEG is', async () => {
     const { ws, dir } = await skipped('stored');

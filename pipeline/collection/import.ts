@@ -581,6 +581,11 @@ async function importInto({
       // Recorded by an import that kept no fingerprint of the file: the same name refused for the same reason.
       const refusedBefore =
         before?.image === whole && (before.md5 ? before.md5 === md5 : before.reason === unusable?.refused);
+      // The same name refused for the same reason, but other bytes: said, or the same words would now stop it.
+      const changed =
+        !refusedBefore && md5 && before?.image === whole && before.reason === unusable?.refused
+          ? ' (changed since an earlier import refused it)'
+          : '';
       if (unusable?.file && stored && (await sameBytes(unusable.file, path.join(ws.data, stored)))) {
         keptImage = stored;
         const reason = unusable.refused.replace(/ Copy or export.*$/, '').replace(/\.?$/, '.');
@@ -606,7 +611,8 @@ async function importInto({
           line,
           object: id,
           message:
-            `the image "${cell}" of object "${id}" ${unusable.refused.replace(/\.?$/, '.')} The file is refused ` +
+            `the image "${cell}" of object "${id}"${changed} ${unusable.refused.replace(/\.?$/, '.')} The file is ` +
+            'refused ' +
             `(import.on_invalid is "skip"): ${
               keptImage
                 ? `the object keeps its image from the previous import (data/${keptImage})`
@@ -615,7 +621,7 @@ async function importInto({
           imageRefused: true,
         });
       } else if ('refused' in found) {
-        refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
+        refuse(line, `the image "${cell}" of object "${id}"${unusable ? changed : ''} ${found.refused}`, id);
         if (found.linkedOut) linkedOut.push({ problem: problems.at(-1)!, cell, ...found.linkedOut });
         if (found.absolute) absolutePaths.push({ problem: problems.at(-1)!, cell });
         continue;
@@ -1588,14 +1594,15 @@ function sameImageWords({
     `the image "${clip(cell)}" of object "${id}" is the same image file as line ${first.line} (object ` +
     `${first.id}) names: both objects are imported with the same photograph, shown for each in the catalogue and ` +
     'learnt from twice. If it is one photograph of several objects (a pair of earrings or of sandals, a set ' +
-    'photographed together), there is nothing to do. If this row names the wrong file, write the right one in its ' +
-    'image cell in the export (or leave it empty until the object is photographed) and import again'
+    'photographed together), there is nothing to do. If one of these rows names the wrong file, write the right one ' +
+    'in its image cell in the export (or leave it empty until the object is photographed) and import again.'
   );
 }
 
 /**
  * What import says of an image file an earlier import refused for the same reason (data/.refused-images.json), named
- * again by the object's row: still refused, and no new problem, so an import under on_invalid "fail" goes on.
+ * again by the object's row: still refused, and not counted as a new problem (another row may still stop the import,
+ * so it does not say the import goes on).
  */
 function stillRefusedWords({
   cell,
@@ -1613,7 +1620,7 @@ function stillRefusedWords({
     : 'the object stays without a photograph, as it was';
   return (
     `the image "${cell}" of object "${id}" is still refused: an earlier import refused this file for the same ` +
-    `reason (data/${REFUSED_IMAGES} records it), so it is no new problem and import goes on. It ` +
+    `reason (data/${REFUSED_IMAGES} records it), so it is not counted as a new problem. It ` +
     `${reason.replace(/\.?$/, '.')} Until the object's row names a good copy in the export and it is imported ` +
     `again, ${kept}.`
   );

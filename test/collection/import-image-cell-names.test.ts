@@ -131,5 +131,8 @@ describe('two rows naming the same image file', () => {
     expect(said).not.toMatch(/each object.s own photograph/);
     expect(said).toMatch(/one photograph of several objects \(a pair of earrings or of sandals[^)]*\)[^.]*nothing/);
     expect(said).toMatch(/wrong file[^.]*in the export[^.]*import again/);
+    // Either row may be the wrong one, and the message ends as a sentence (a reviewer).
+    expect(said).toContain('If one of these rows names the wrong file');
+    expect(said).toMatch(/import again\.$/);
   });
 });

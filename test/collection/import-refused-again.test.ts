@@ -96,7 +96,19 @@ describe('an image file an earlier import refused and recorded, imported again u
     const { ws, dir } = await skipped('changed');
     await writeFile(path.join(dir, 'images', 'raw.dng'), Buffer.concat([RAW, Buffer.from(' and a new take')]));
     const { run } = again(ws, dir);
-    await expect(run).rejects.toThrow(/raw\.dng.*camera raw/s);
+    // Said changed, or staff would wonder why the same name and reason stop the import now (a reviewer).
+    await expect(run).rejects.toThrow(/raw\.dng" of object "A3" \(changed since an earlier import refused it\)/);
+  });
+
+  it('is said not to count as a new problem, which stays true when another row stops the import', async () => {
+    const { ws, dir } = await skipped('other-row');
+    await writeFile(path.join(dir, 'images', 'raw.dng'), Buffer.concat([RAW, Buffer.from(' and a new take')]));
+    const { run, log } = again(ws, dir);
+    await expect(run).rejects.toThrow(/raw\.dng/);
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toMatch(/"empty\.jpg" of object "A2" is still refused/);
+    expect(said).not.toMatch(/import goes on/);
+    expect(said).toMatch(/not counted as a new problem/);
   });
 
   it('now a good photograph is imported, and no longer recorded as refused', async () => {

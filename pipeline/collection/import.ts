@@ -444,7 +444,19 @@ async function importInto({
   };
   // The image files earlier imports refused, by object (data/.refused-images.json): one refused again is no new problem.
   let refusedBefore: Promise<Map<string, RefusedImage>> | undefined;
-  const previousRefused = () => (refusedBefore ??= readRefusedImages({ ws }));
+  const previousRefused = () =>
+    (refusedBefore ??= readRefusedImages({
+      ws,
+      unreadable: (why) =>
+        log.warn(
+          `data/${REFUSED_IMAGES} cannot be read (${why}), so the image files earlier imports refused and recorded ` +
+            'in it are judged afresh: one named again is refused as a new problem. A finished import writes the ' +
+            'file again with the files it refuses then.',
+          { file: `data/${REFUSED_IMAGES}` },
+        ),
+    }));
+  // Read before the rows: a file that cannot be read is said once, even if no row needs it.
+  await previousRefused();
   const progress = log.progress('Reading the export', rows.length);
   const blank: number[] = [];
   // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).

@@ -29,11 +29,23 @@ export function refusedImagesFile(ws: Workspace): string {
   return path.join(ws.data, REFUSED_IMAGES);
 }
 
-/** The file's entries by object id; empty when there is none or it cannot be read (nothing was refused, then). */
-export async function readRefusedImages({ ws }: { ws: Workspace }): Promise<Map<string, RefusedImage>> {
+/**
+ * The file's entries by object id; empty when there is none (nothing was refused, then) or it cannot be read, which
+ * `unreadable` is told of, with why (import warns: the files it recorded are judged afresh; a reviewer).
+ */
+export async function readRefusedImages({
+  ws,
+  unreadable,
+}: {
+  ws: Workspace;
+  unreadable?: (why: string) => void;
+}): Promise<Map<string, RefusedImage>> {
   try {
     return parseRefusedImages(await readFile(refusedImagesFile(ws), 'utf8'));
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      unreadable?.(error instanceof SyntaxError ? 'it is not valid JSON' : code ? `${code}` : String(error));
     return new Map();
   }
 }

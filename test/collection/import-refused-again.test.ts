@@ -179,6 +179,23 @@ describe('the record of a file refused before, for an object kept without an ima
   });
 });
 
+/*
+ * A reviewer: a data/.refused-images.json that cannot be read (a merge left conflict markers in it) was taken as
+ * empty without a word: the files it recorded were then refused as new problems, and nothing said why.
+ */
+describe('a data/.refused-images.json that cannot be read', () => {
+  it('is named in a warning at import, saying its files are judged afresh', async () => {
+    const { ws, dir } = await skipped('unreadable');
+    await writeFile(path.join(ws.data, '.refused-images.json'), '<<<<<<< HEAD\n{}\n');
+    const { run, log } = again(ws, dir);
+    await expect(run).rejects.toThrow(/empty\.jpg/);
+    const warned = log.lines.filter((l) => l.level === 'warn' && l.message.includes('data/.refused-images.json'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.message).toMatch(/cannot be read/);
+    expect(warned[0]!.message).toMatch(/judged afresh/);
+  });
+});
+
 describe('an empty file an older import stored in data/ as the object’s photograph', () => {
   it('is kept as it was on a re-import under on_invalid: fail, as a damaged JPEG is', async () => {
     const { ws, dir } = await skipped('stored');

@@ -316,7 +316,9 @@ export async function buildCatalogueData({
 
   // Model cards.
   // Model cards and monitoring name objects by their shown title (shown-title.ts).
-  const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: shownTitle(o.title) }]));
+  const byId = new Map(
+    objects.map((o) => [o.id, { slug: o.slug, title: shownTitle(o.title), label: o.label, split: o.split }]),
+  );
   const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
   try {
     for (const f of await readdir(path.join(ws.registry, 'cards')))
@@ -983,7 +985,7 @@ async function modelCard({
   current: boolean;
   metrics: Metrics | null;
   monitoring: MonitoringInputs;
-  objects: Map<string, { slug: string; title: string }>;
+  objects: Map<string, CatalogueObjectRef>;
   publicDir: string;
   /** Collects the files placed in public/data/. */
   placed?: Set<string>;
@@ -1042,35 +1044,53 @@ async function modelCard({
   };
 }
 
+/** A catalogue object as the model pages name it: its page, shown title, label today and split. */
+interface CatalogueObjectRef {
+  slug: string;
+  title: string;
+  label: string | null;
+  split: string;
+}
+
 /**
  * The labels train.flagged: drop left out of training (the card's details.flagged), each linked to its object's page
- * when the object is in the catalogue; null when the card records none (train.flagged: keep, an older card).
+ * with its label today; null when the card records none (train.flagged: keep, an older card). Only objects in the
+ * catalogue today are named: one taken out of it (a takedown, docs/data.md) is counted (`gone`), never named, and
+ * left out of `differs` too. For a model saved before the list was recorded (`complete: false`, every flagged id),
+ * test objects (still tested on) are dropped by the split the catalogue gives them.
  */
 function flaggedOf({
   details,
   objects,
 }: {
   details: unknown;
-  objects: Map<string, { slug: string }>;
+  objects: Map<string, CatalogueObjectRef>;
 }): ModelCard['flagged'] {
   const f = isRecord(details) && isRecord(details.flagged) ? details.flagged : null;
   if (!f || !Array.isArray(f.objects)) return null;
-  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const complete = f.complete !== false;
+  const ids = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && objects.has(x)) : [];
   const d = isRecord(f.differs) ? f.differs : null;
+  const learnt = d ? ids(d.learnt) : [];
+  const notFlagged = d ? ids(d.notFlagged) : [];
+  const listed = f.objects
+    .filter(isRecord)
+    .filter((o): o is Record<string, unknown> & { id: string } => typeof o.id === 'string');
+  const kept = listed.filter((o) => objects.has(o.id) && (complete || objects.get(o.id)!.split !== 'test'));
   return {
-    complete: f.complete !== false,
-    differs: d ? { learnt: ids(d.learnt), notFlagged: ids(d.notFlagged) } : null,
-    objects: f.objects
-      .filter(isRecord)
-      .filter((o) => typeof o.id === 'string')
-      .map((o) => {
-        const slug = objects.get(o.id as string)?.slug;
-        return {
-          id: o.id as string,
-          label: typeof o.label === 'string' ? o.label : null,
-          href: slug ? `objects/${slug}/` : null,
-        };
-      }),
+    complete,
+    differs: learnt.length || notFlagged.length ? { learnt, notFlagged } : null,
+    gone: listed.filter((o) => !objects.has(o.id)).length,
+    objects: kept.map((o) => {
+      const now = objects.get(o.id)!;
+      return {
+        id: o.id,
+        label: typeof o.label === 'string' ? o.label : null,
+        labelNow: now.label,
+        href: `objects/${now.slug}/`,
+      };
+    }),
   };
 }
 

@@ -394,13 +394,26 @@ export const modelCardSchema = z.object({
     .default(null),
   /**
    * train.flagged: drop: the labels training left out as likely wrong (the card's details.flagged), each with its
-   * object's page relative to the base URL (null: no longer in the catalogue). Null with train.flagged: keep.
+   * object's page relative to the base URL. Null with train.flagged: keep.
    */
   flagged: z
     .object({
       /** False: a model saved before they were recorded, whose list is every flagged id (test objects among them). */
       complete: z.boolean(),
-      objects: z.array(z.object({ id: z.string(), label: z.string().nullable(), href: z.string().nullable() })),
+      /**
+       * The objects left out that are in the catalogue today: the label each had when the model was trained (null:
+       * not recorded), its label today, and its page.
+       */
+      objects: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string().nullable(),
+          labelNow: z.string().nullable().default(null),
+          href: z.string().nullable(),
+        }),
+      ),
+      /** How many left out are no longer in the catalogue (taken out of it): counted, never named. */
+      gone: z.int().nonnegative().default(0),
       /**
        * When the evaluation's list of flagged labels (`vitrine review`) is not this one: the ids it flags that the
        * model learnt from, and those left out it does not flag. Null: the same, or unknown.

@@ -656,12 +656,11 @@ function flaggedDetails({
   return { objects, complete: true, differs: same ? null : { learnt, notFlagged } };
 }
 
-/** The most labels left out that the markdown card lists (its JSON, and the catalogue's page, have them all). */
-const FLAGGED_LISTED = 50;
-
 /**
- * The markdown card's words on the labels train.flagged: drop left out of training, and their table; nothing with
- * train.flagged: keep.
+ * The markdown card's words on the labels train.flagged: drop left out of training; nothing with train.flagged: keep.
+ * It counts them and names none: the card is published as it is (data/cards/<version>.md on the catalogue), for
+ * ever, and an object taken out of the catalogue since (a takedown, docs/data.md) must not stay named there. The
+ * catalogue's page for the version names those still in the catalogue (pipeline/catalogue/data.ts).
  */
 function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
   if (!flagged) return [];
@@ -672,49 +671,31 @@ function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
         'learnt from every label.',
       '',
     ];
-  const shown = flagged.objects.slice(0, FLAGGED_LISTED);
   return [
     `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop): before ` +
       `training, a check of every label (confident learning, cross-validated) found ${n === 1 ? 'it' : 'them'} ` +
       `likely wrong, so the model did not learn from ${n === 1 ? 'this object' : 'these objects'}.` +
       (flagged.complete
         ? ''
-        : ' This model was saved before the labels left out were recorded: the list is every label the check ' +
+        : ' This model was saved before the labels left out were recorded: the count is every label the check ' +
           'flagged, and test objects among them were still tested on.') +
-      ' The labels are unchanged in labels.csv: correct each one that is wrong there, or confirm it.' +
-      (n > shown.length
-        ? ` The first ${shown.length} of the ${n} are listed; the card’s JSON (details.flagged) lists them all.`
-        : ''),
+      ' The catalogue’s page for this version names those still in the catalogue.' +
+      ' The labels are unchanged in labels.csv: correct each one that is wrong there, or confirm it.',
     '',
-    '| Object | Label it has in labels.csv |',
-    '|---|---|',
-    ...shown.map((o) => `| ${cell(o.id)} | ${o.label === null ? '(not recorded)' : cell(o.label)} |`),
-    '',
-    ...(flagged.differs ? [safe(flaggedDifferCardWords(flagged.differs)), ''] : []),
+    ...(flagged.differs ? [flaggedDifferCardWords(flagged.differs), ''] : []),
   ];
 }
 
-/** The card's words when the evaluation's list of flagged labels is not the list training left out. */
+/** The card's words when the evaluation's list of flagged labels is not the list training left out, in counts. */
 function flaggedDifferCardWords({ learnt, notFlagged }: { learnt: string[]; notFlagged: string[] }): string {
-  const ids = (list: string[]) => listWords(list, { max: 10 });
+  const labels = (k: number) => (k === 1 ? '1 label' : `${k} labels`);
   const parts = [
-    ...(learnt.length
-      ? [
-          `${ids(learnt)} ${learnt.length === 1 ? 'is' : 'are'} flagged there but the model learnt from ` +
-            `${learnt.length === 1 ? 'it' : 'them'}`,
-        ]
-      : []),
-    ...(notFlagged.length
-      ? [
-          `${ids(notFlagged)} ${notFlagged.length === 1 ? 'was' : 'were'} left out of training but ` +
-            `${notFlagged.length === 1 ? 'is' : 'are'} not flagged there`,
-        ]
-      : []),
+    ...(learnt.length ? [`it flags ${labels(learnt.length)} the model learnt from`] : []),
+    ...(notFlagged.length ? [`it does not flag ${notFlagged.length} of those training left out`] : []),
   ];
   return (
-    'The list above is the check made before training. The check made when this version was evaluated (what ' +
-    '`vitrine review` lists) learnt from other objects (in a collection larger than evaluate.cv_max_objects, the ' +
-    `labels a change makes are always learnt from there), and its list differs: ${parts.join('; ')}.`
+    'A second check, made when this version was tested (what `vitrine review` lists), learnt from a different ' +
+    `sample of objects and flags some different labels: ${parts.join('; ')}.`
   );
 }
 

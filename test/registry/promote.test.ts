@@ -312,11 +312,9 @@ describe('promotion', () => {
     });
     const md = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
     expect(md).toContain('Training left out 2 labels as likely wrong (train.flagged: drop)');
-    expect(md).toContain('| obj-004 | mask |');
-    expect(md).toContain(
-      'its list differs: obj-005 is flagged there but the model learnt from it; obj-004 was left out of training but ' +
-        'is not flagged there.',
-    );
+    // Published as it is on the catalogue for ever: counts, no object named (one may be taken out of the catalogue).
+    expect(md).not.toMatch(/obj-00[145]/);
+    expect(md).toContain('it flags 1 label the model learnt from; it does not flag 1 of those training left out.');
   });
 
   it('writes a model card with every section and the numbers of metrics.json', async () => {

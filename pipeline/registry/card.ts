@@ -680,7 +680,8 @@ function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
         : ' This model was saved before the labels left out were recorded: the count is every label the check ' +
           'flagged, and test objects among them were still tested on.') +
       ' The catalogue’s page for this version names those still in the catalogue.' +
-      ' The labels are unchanged in labels.csv: correct each one that is wrong there, or confirm it.',
+      ' Staff correct in labels.csv each label that is wrong, and leave a correct label as it is; training leaves ' +
+      'it out again while the check finds it unlikely.',
     '',
     ...(flagged.differs ? [flaggedDifferCardWords(flagged.differs), ''] : []),
   ];

@@ -358,7 +358,16 @@ export function renderReview({
       : left.has(i.id)
         ? '  flagged, left out of training'
         : '  flagged, but the model learnt from it';
-  const mark = (i: ReviewItem) => (atChance ? '' : reasonOf(i, a) === 'flagged' ? flaggedMark(i) : '  worth a look');
+  // Worth a look, but left out of training all the same: the check before training flagged it (leftOutWords).
+  const rankedMark = (i: ReviewItem) =>
+    left?.has(i.id) && i.split !== 'test' ? '  worth a look, left out of training' : '  worth a look';
+  const mark = (i: ReviewItem) => (atChance ? '' : reasonOf(i, a) === 'flagged' ? flaggedMark(i) : rankedMark(i));
+  // Look-alikes: which of them the model was trained without.
+  const lookAlikeMark = (ids: string[]) => {
+    const out = left ? ids.filter((id) => left.has(id)) : [];
+    if (out.length === 0) return '';
+    return ` (${listWords(out)} left out of training${out.length < ids.length ? ', the model learnt from the rest' : ''})`;
+  };
   const lists = atChance ? null : leftOutWords(review);
   const counts = [...(flagged ? [`${flagged} flagged`] : []), ...(ranked ? [`${ranked} worth a look`] : [])];
   const lines = [
@@ -385,7 +394,7 @@ export function renderReview({
         ]
       : []),
     '',
-    ...shownLines({ items: review.items.slice(0, limit), titles, mark }),
+    ...shownLines({ items: review.items.slice(0, limit), titles, mark, lookAlikeMark }),
   ];
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
@@ -412,8 +421,10 @@ function leftOutWords(review: ReviewFile): string | null {
   const notFlagged = [...left].filter((id) => !flagged.has(id)).sort();
   const n = left.size;
   const found =
-    `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop), found by this ` +
-    'same check made before training';
+    n === 0
+      ? 'Training left out no label (train.flagged: drop): this same check, made before training, flagged none'
+      : `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop), found by ` +
+        'this same check made before training';
   if (learnt.length === 0 && notFlagged.length === 0)
     return n === 0
       ? null
@@ -438,7 +449,8 @@ function leftOutWords(review: ReviewFile): string | null {
     `${found}. This list is the check made at the last evaluation, which learnt from other objects (in a collection ` +
     'larger than evaluate.cv_max_objects, the labels a change makes are always learnt from here), so the two lists ' +
     `differ: ${parts.join('; ')}. The model was trained without the labels the check before training found. ` +
-    'Correct or confirm each label named here in labels.csv.'
+    'Correct in labels.csv each label named here that is wrong, and leave a correct label as it is; training leaves ' +
+    'it out again while the check finds it unlikely.'
   );
 }
 
@@ -450,10 +462,13 @@ function shownLines({
   items,
   titles,
   mark,
+  lookAlikeMark = () => '',
 }: {
   items: ReviewItem[];
   titles: Map<string, string> | undefined;
   mark: (i: ReviewItem) => string;
+  /** The ids of a pair or group, in order: what to add after "look-alikes" (train.flagged: drop). */
+  lookAlikeMark?: (ids: string[]) => string;
 }): string[] {
   const lines: string[] = [];
   const done = new Set<string>();
@@ -461,7 +476,10 @@ function shownLines({
     if (done.has(i.id)) continue;
     if (i.lookAlikes) {
       for (const o of i.lookAlikes) done.add(o.id);
-      lines.push(`  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes`);
+      const ids = [i.id, ...i.lookAlikes.map((o) => o.id)];
+      lines.push(
+        `  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes${lookAlikeMark(ids)}`,
+      );
       continue;
     }
     const mate = i.lookAlike;
@@ -473,7 +491,9 @@ function shownLines({
       continue;
     }
     done.add(mate.id);
-    lines.push(`  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes`);
+    lines.push(
+      `  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes${lookAlikeMark([i.id, mate.id])}`,
+    );
   }
   return lines;
 }

@@ -278,6 +278,12 @@ describe('model card', () => {
         '(confident learning, cross-validated) found them likely wrong, so the model did not learn from these objects.',
     );
     expect(text).toContain('The catalogue’s page for this version names those still in the catalogue.');
+    // There is no way to confirm a label: a correct one is left as it is.
+    expect(text).toContain(
+      'Staff correct in labels.csv each label that is wrong, and leave a correct label as it is; training leaves it ' +
+        'out again while the check finds it unlikely.',
+    );
+    expect(text).not.toMatch(/confirm it|unchanged in labels\.csv/);
     expect(renderCardMarkdown(two)).not.toMatch(/OBJ-[789]|Label it has/);
     // A long list: its count, no id.
     const many = Array.from({ length: 63 }, (_, i) => ({ id: `M-${String(i).padStart(3, '0')}`, label: 'coin' }));

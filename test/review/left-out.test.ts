@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { type ReviewFile, type ReviewItem, renderReview } from '../../pipeline/review/index.ts';
+
+/*
+ * train.flagged: drop: `vitrine review` marks each label on its list "left out of training" or "but the model learnt
+ * from it". A reviewer found: "Training left out 0 labels"; look-alikes with no mark; a label left out that the
+ * evaluation now only ranks shown as "worth a look" with nothing saying the model never learnt from it; and "correct
+ * or confirm" when there is no way to confirm a label. Plain lists written by hand: no cross-validation.
+ */
+
+const item = (id: string, over: Partial<ReviewItem> = {}): ReviewItem => ({
+  id,
+  label: 'coin',
+  suggested: 'mask',
+  score: 0.9,
+  confidence: 0.9,
+  confident: true,
+  reason: 'flagged',
+  split: 'train',
+  ...over,
+});
+
+const list = (items: ReviewItem[], leftOut?: string[]): ReviewFile => ({
+  schema: 'vitrine.review/1',
+  labels: ['coin', 'mask'],
+  checked: 40,
+  agreement: { accuracy: 0.9, guessing: 0.5, better: true },
+  confident: items.length,
+  items,
+  ...(leftOut ? { leftOut } : {}),
+});
+
+const line = (text: string, id: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${id} `)) ?? '';
+
+describe('vitrine review, with train.flagged: drop', () => {
+  it('marks each flagged label left out of training or learnt from, and says nothing more when the lists match', () => {
+    const text = renderReview({
+      review: list([item('A-1'), item('A-2'), item('T-1', { split: 'test' })], ['A-1', 'A-2']),
+    });
+    expect(line(text, 'A-1')).toMatch(/flagged, left out of training$/);
+    expect(line(text, 'T-1')).toMatch(/ flagged$/);
+    expect(text).toContain('"left out of training": the model was trained without this label');
+    expect(text).not.toContain('differ');
+  });
+
+  it('says “no label” when training left out none, and never “0 labels”', () => {
+    const text = renderReview({ review: list([item('A-3')], []) });
+    expect(line(text, 'A-3')).toMatch(/flagged, but the model learnt from it$/);
+    expect(text).toContain('Training left out no label (train.flagged: drop)');
+    expect(text).not.toContain('0 labels');
+  });
+
+  it('marks a label left out that the evaluation only ranks, and asks to leave a correct label as it is', () => {
+    const text = renderReview({
+      review: list([item('A-3'), item('A-4', { reason: 'ranked', confident: false })], ['A-4']),
+    });
+    expect(line(text, 'A-4')).toMatch(/worth a look, left out of training$/);
+    expect(text).toContain(
+      'Correct in labels.csv each label named here that is wrong, and leave a correct label as it is; training ' +
+        'leaves it out again while the check finds it unlikely.',
+    );
+    expect(text).not.toMatch(/confirm/);
+  });
+
+  it('says which look-alikes the model was trained without', () => {
+    const pair = item('P-1', { lookAlike: { id: 'P-2', label: 'mask', similarity: 0.99 } });
+    const text = renderReview({ review: list([pair, item('P-2', { label: 'mask', suggested: 'coin' })], ['P-1']) });
+    expect(line(text, 'P-1')).toContain('look-alikes (P-1 left out of training, the model learnt from the rest)');
+    // Without train.flagged: drop, no mark.
+    expect(line(renderReview({ review: list([pair]) }), 'P-1')).toMatch(/look-alikes$/);
+  });
+});

@@ -647,7 +647,8 @@ function flaggedDetails({
   if (!f) return null;
   if (!f.leftOut) return { objects: f.ids.map((id) => ({ id, label: null })), complete: false, differs: null };
   const objects = f.leftOut.map(({ id, label }) => ({ id, label }));
-  if (!review) return { objects, complete: true, differs: null };
+  // An evaluation whose check was no better than guessing flags nothing: its list says nothing to compare.
+  if (!review || (review.agreement && !review.agreement.better)) return { objects, complete: true, differs: null };
   const left = new Set(objects.map((o) => o.id));
   const flagged = flaggedOutsideTest(review);
   const learnt = [...flagged].filter((id) => !left.has(id)).sort();

@@ -355,6 +355,11 @@ describe('model card', () => {
     const same = { ...review, items: [item('OBJ-7', 'train', 'flagged'), item('OBJ-9', 'train', 'flagged')] };
     expect(build(same).details.flagged!.differs).toBeNull();
     expect(build(null).details.flagged!.differs).toBeNull();
+    // An evaluation whose check was no better than guessing flags nothing: not a list that differs (the sample is not
+    // to blame).
+    const guessing = { ...review, agreement: { accuracy: 0.5, guessing: 0.5, better: false } };
+    expect(build(guessing).details.flagged!.differs).toBeNull();
+    expect(renderCardMarkdown(build(guessing))).not.toContain('A second check');
     expect(renderCardMarkdown(build(same))).not.toContain('A second check');
   });
 

@@ -179,7 +179,16 @@ export interface ModelInfo {
    * out, with the label each had (sorted by id; the model card lists them); absent in models trained before it was
    * recorded. Absent with train.flagged: keep, and in models trained before it was recorded.
    */
-  flagged?: { l2: number | null; ids: string[]; leftOut?: { id: string; label: string }[] };
+  flagged?: {
+    l2: number | null;
+    ids: string[];
+    leftOut?: { id: string; label: string }[];
+    /**
+     * Why the check could flag nothing (review/flagged.ts FlaggedLabels): no cross-validation, or its model no better
+     * than guessing; absent when it was made and counts, and in models trained before it was recorded.
+     */
+    unchecked?: 'no-folds' | 'guessing';
+  };
   trainCount: number;
   validationCount: number;
   /**

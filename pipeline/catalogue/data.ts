@@ -1082,6 +1082,7 @@ function flaggedOf({
     complete,
     differs: learnt.length || notFlagged.length ? { learnt, notFlagged } : null,
     gone: listed.filter((o) => !objects.has(o.id)).length,
+    why: f.why === 'no-folds' || f.why === 'guessing' || f.why === 'test-only' ? f.why : null,
     objects: kept.map((o) => {
       const now = objects.get(o.id)!;
       return {

@@ -108,6 +108,12 @@ export interface ModelCard {
       objects: { id: string; label: string | null }[];
       complete: boolean;
       differs: { learnt: string[]; notFlagged: string[] } | null;
+      /**
+       * When none was left out, why, if not because the check found none: 'no-folds', no check was made
+       * (evaluate.folds below 2); 'guessing', its model was no better than guessing; 'test-only', it flagged only test
+       * objects, which stay in the test split. Absent otherwise.
+       */
+      why?: 'no-folds' | 'guessing' | 'test-only';
     } | null;
     commit: string | null;
     pullRequest: Registration['lineage']['pullRequest'];
@@ -647,6 +653,8 @@ function flaggedDetails({
   if (!f) return null;
   if (!f.leftOut) return { objects: f.ids.map((id) => ({ id, label: null })), complete: false, differs: null };
   const objects = f.leftOut.map(({ id, label }) => ({ id, label }));
+  const why = objects.length > 0 ? null : (f.unchecked ?? (f.ids.length > 0 ? 'test-only' : null));
+  if (why) return { objects, complete: true, differs: null, why };
   // An evaluation whose check was no better than guessing flags nothing: its list says nothing to compare.
   if (!review || (review.agreement && !review.agreement.better)) return { objects, complete: true, differs: null };
   const left = new Set(objects.map((o) => o.id));
@@ -666,12 +674,7 @@ function flaggedDetails({
 function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
   if (!flagged) return [];
   const n = flagged.objects.length;
-  if (n === 0)
-    return [
-      'Training was set to leave out labels that look wrong (train.flagged: drop), but none was found, so the model ' +
-        'learnt from every label.',
-      '',
-    ];
+  if (n === 0) return [`${noneLeftOutWords(flagged.why ?? null)}`, ''];
   return [
     `Training left out ${n === 1 ? '1 label' : `${n} labels`} as likely wrong (train.flagged: drop): before ` +
       `training, a check of every label (confident learning, cross-validated) found ${n === 1 ? 'it' : 'them'} ` +
@@ -686,6 +689,25 @@ function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
     '',
     ...(flagged.differs ? [flaggedDifferCardWords(flagged.differs), ''] : []),
   ];
+}
+
+/**
+ * With train.flagged: drop and no label left out, why (the card's details.flagged.why; the catalogue's model page says
+ * the same): "none was found" only when the check was made and flagged none.
+ */
+export function noneLeftOutWords(why: 'no-folds' | 'guessing' | 'test-only' | null): string {
+  const set = 'Training was set to leave out labels that look wrong (train.flagged: drop), but ';
+  const every = 'the model learnt from every usable label.';
+  switch (why) {
+    case 'no-folds':
+      return `${set}no check was made: it needs cross-validation, and evaluate.folds is below 2. So ${every}`;
+    case 'guessing':
+      return `${set}the model of its check was no better than guessing, so its flags say nothing. So ${every}`;
+    case 'test-only':
+      return `${set}the check flagged only test objects, which stay in the test split to be tested on. So ${every}`;
+    default:
+      return `${set}the check found none, so ${every}`;
+  }
 }
 
 /** The card's words when the evaluation's list of flagged labels is not the list training left out, in counts. */

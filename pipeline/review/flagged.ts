@@ -36,6 +36,11 @@ export interface FlaggedLabels {
   ids: Set<string>;
   /** The L2 every fold model took (lbfgs linear head); null: each chose its own (adam, hidden units). */
   l2: number | null;
+  /**
+   * Why no label could be flagged, when the check said nothing: 'no-folds', no cross-validation (evaluate.folds below
+   * 2); 'guessing', its model was no better than guessing. Absent when the check was made and its flags count.
+   */
+  unchecked?: 'no-folds' | 'guessing';
 }
 
 /** The labelled objects confident learning flags, from a cross-validation run before training. */
@@ -56,7 +61,7 @@ export async function flaggedLabels({
     log.warn(
       'train.flagged is "drop" but evaluate.folds is 0 (no cross-validation), so no label is flagged and every one is used.',
     );
-    return { ids: new Set(), l2: null };
+    return { ids: new Set(), l2: null, unchecked: 'no-folds' };
   }
   const labelled = labelledObjects(dataset);
   const vectors = await embedObjects({ ws, params, info: null, objects: labelled, log });
@@ -100,7 +105,8 @@ export async function flaggedLabels({
     }),
     vectors: new Map(labelled.flatMap((o) => (vectors.has(o.imageMd5) ? [[o.id, vectors.get(o.imageMd5)!]] : []))),
   });
-  return { ids: flaggedIds({ review, log }), l2 };
+  const guessing = review.agreement !== undefined && !review.agreement.better;
+  return { ids: flaggedIds({ review, log }), l2, ...(guessing ? { unchecked: 'guessing' as const } : {}) };
 }
 
 /**

@@ -166,7 +166,17 @@ export const trainStage: Stage = {
       history: historyForInfo(history),
       ...(history.l2 === undefined ? {} : { l2: history.l2 }),
       // The card lists the labels left out, with the label each had (what the public and staff could not see).
-      ...(found ? { flagged: { l2: found.l2, ids: [...found.ids].sort(), leftOut: leftOutFlagged } } : {}),
+      ...(found
+        ? {
+            flagged: {
+              l2: found.l2,
+              ids: [...found.ids].sort(),
+              leftOut: leftOutFlagged,
+              // Why nothing could be left out, for the model card to say (not "none was found").
+              ...(found.unchecked ? { unchecked: found.unchecked } : {}),
+            },
+          }
+        : {}),
       // The model card says how it was fitted (iterations, how L2 was chosen) from this.
       ...(history.lbfgs === undefined ? {} : { lbfgs: history.lbfgs }),
       trainCount: trainObjects.length,

@@ -293,7 +293,25 @@ describe('model card', () => {
     expect(long.details.flagged!.objects).toHaveLength(63);
     // Nothing found: said, so that "drop" does not read as though labels were dropped.
     const none = section(cardFor({ modelInfo: { flagged: { l2: 0.3, ids: [], leftOut: [] } } }));
-    expect(none).toContain('none was found, so the model learnt from every');
+    expect(none).toContain('but the check found none, so the model learnt from every usable label.');
+    // A reviewer: "none was found" is false when no check ran, when its model was no better than guessing, or when it
+    // flagged only test objects (which are not left out): each is said.
+    const noneFor = (flagged: ModelInfo['flagged']) => {
+      const c = cardFor({ modelInfo: { flagged } });
+      return { why: c.details.flagged!.why, text: section(c) };
+    };
+    const noFolds = noneFor({ l2: null, ids: [], leftOut: [], unchecked: 'no-folds' });
+    expect(noFolds.why).toBe('no-folds');
+    expect(noFolds.text).toContain(
+      'but no check was made: it needs cross-validation, and evaluate.folds is below 2. So the model learnt from ' +
+        'every usable label.',
+    );
+    const guessing = noneFor({ l2: 0.3, ids: [], leftOut: [], unchecked: 'guessing' });
+    expect(guessing.text).toContain('the model of its check was no better than guessing, so its flags say nothing.');
+    const testOnly = noneFor({ l2: 0.3, ids: ['OBJ-8'], leftOut: [] });
+    expect(testOnly.why).toBe('test-only');
+    expect(testOnly.text).toContain('the check flagged only test objects, which stay in the test split');
+    for (const t of [none, noFolds.text, guessing.text, testOnly.text]) expect(t).not.toContain('none was found');
     // A model saved before the labels were recorded: its ids, test objects possibly among them.
     const older = cardFor({ modelInfo: { flagged: { l2: 0.3, ids: ['OBJ-7', 'OBJ-8'] } } });
     expect(older.details.flagged).toEqual({

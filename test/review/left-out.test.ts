@@ -1,5 +1,11 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { flaggedLabels } from '../../pipeline/review/flagged.ts';
 import { type ReviewFile, type ReviewItem, renderReview } from '../../pipeline/review/index.ts';
+import type { Dataset } from '../../pipeline/types.ts';
 
 /*
  * train.flagged: drop: `vitrine review` marks each label on its list "left out of training" or "but the model learnt
@@ -68,5 +74,24 @@ describe('vitrine review, with train.flagged: drop', () => {
     expect(line(text, 'P-1')).toContain('look-alikes (P-1 left out of training, the model learnt from the rest)');
     // Without train.flagged: drop, no mark.
     expect(line(renderReview({ review: list([pair]) }), 'P-1')).toMatch(/look-alikes$/);
+  });
+});
+
+describe('train.flagged: drop with no check to make', () => {
+  // model-info.json records why nothing was left out, for the model card to say so (not "none was found").
+  it('records that no check was made when evaluate.folds is below 2', async () => {
+    const params = defaultParams();
+    params.train.flagged = 'drop';
+    params.evaluate.folds = 0;
+    const log = memoryLogger();
+    const found = await flaggedLabels({
+      ws: workspace(os.tmpdir()),
+      params,
+      dataset: { labels: [], objects: [] } as unknown as Dataset,
+      tf: null as never,
+      log,
+    });
+    expect(found).toEqual({ ids: new Set(), l2: null, unchecked: 'no-folds' });
+    expect(log.lines.some((l) => l.level === 'warn')).toBe(true);
   });
 });

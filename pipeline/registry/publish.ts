@@ -369,9 +369,14 @@ export async function writeCards({
         modelInfo: await read<ModelInfo>('model-info.json'),
         summary: await read<DatasetSummary>('dataset-summary.json'),
         // Stored since the review list travels with the model; a version registered before has none.
+        // A damaged one (not JSON) only takes the comparison off the card: the card is still written.
         review: await read<ReviewFile>('review.json').catch((error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return null;
-          throw error;
+          if (error.code !== 'ENOENT')
+            log.warn(
+              `The review list (review.json) stored with ${v.version} could not be read (${messageOf(error)}), so ` +
+                'its model card does not compare it with the labels training left out.',
+            );
+          return null;
         }),
         previous: previous && previous.version !== registration.version ? previous : null,
         stages: v.stages,

@@ -317,6 +317,27 @@ describe('promotion', () => {
     expect(md).toContain('it flags 1 label the model learnt from; it does not flag 1 of those training left out.');
   });
 
+  // A damaged review.json stored with the version (not JSON) stopped its card being written at all; the card is
+  // written without it, and the run log says so.
+  it('writes the card of a version whose stored review list is damaged, without it, and says so', async () => {
+    const f = await newRepo();
+    await prepare(f, { predicts: 'coin' });
+    const infoFile = path.join(f.ws.model, 'model-info.json');
+    const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
+    info.flagged = { l2: 0.3, ids: ['obj-001'], leftOut: [{ id: 'obj-001', label: 'coin' }] };
+    await writeFile(infoFile, JSON.stringify(info));
+    await writeFile(path.join(f.ws.evaluate, 'review.json'), '{"schema": "vitrine.review/1", "items": [');
+    const ctx = stageContext(f);
+    await promote({ ctx, predict: standInPredict });
+    const card = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.json'), 'utf8')) as ModelCard;
+    expect(card.details.flagged).toEqual({ objects: info.flagged.leftOut, complete: true, differs: null });
+    const warned = ctx.log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warned).toContainEqual(
+      expect.stringContaining('The review list (review.json) stored with v1.0.0 could not be read'),
+    );
+    expect(warned.join('\n')).not.toContain('could not be written');
+  });
+
   it('writes a model card with every section and the numbers of metrics.json', async () => {
     const f = await newRepo();
     const m1 = await prepare(f, { predicts: 'coin', accuracy: 0.75 });

@@ -1214,7 +1214,9 @@ export function splitSections(markdown: string): { heading: string; text: string
 }
 
 function cell(s: string): string {
-  return safe(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return safe(s)
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n?|\n/g, ' ');
 }
 
 /**

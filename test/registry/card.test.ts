@@ -587,6 +587,19 @@ describe('model card', () => {
     expect(text.replace('https://github.com/m/c/pull/12', '')).not.toMatch(/https?:\/\//);
   });
 
+  // A value with a carriage return (a spreadsheet’s line break) broke its table row: \r ends a line in Markdown too.
+  it('keeps a value with a carriage return on its table row', () => {
+    const value = 'Gold\r\nleaf\rfoil';
+    const group = { value, n: 12, accuracy: 0.9, macroF1: 0.7 };
+    const withCr = buildCard({
+      ...cardOptions,
+      metrics: { ...metrics, factors: [{ factor: 'medium', groups: [group] }] },
+    });
+    const text = renderCardMarkdown(withCr);
+    expect(text).toContain('| Gold leaf foil | 12 | 90.0% | 70.0% |');
+    expect(text).not.toContain('\r');
+  });
+
   it('says what changed, flags untested classes and escapes table cells', () => {
     expect(card.details.changes).toEqual([
       'Label vocabulary changed (added vessel) since v1.0.0, so this is a new major version (the list of types changed).',

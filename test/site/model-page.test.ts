@@ -28,6 +28,7 @@ describe('model page', () => {
   let text = '';
   let html = '';
   let slugA1 = '';
+  let olderText = '';
 
   beforeAll(async () => {
     root = await tempDir('vitrine-model-page-');
@@ -79,6 +80,24 @@ describe('model page', () => {
       differs: { learnt: ['A-3'], notFlagged: ['GONE-1'] },
     };
     await writeFile(cardFile, JSON.stringify(card));
+    // An older model, saved before the labels left out were recorded: its list is every flagged id, without labels,
+    // a test object (A-3, still tested on) among them.
+    const older = {
+      ...card,
+      version: 'v0.9.0',
+      details: {
+        ...card.details,
+        flagged: {
+          objects: [
+            { id: 'A-3', label: null },
+            { id: 'A-4', label: null },
+          ],
+          complete: false,
+          differs: null,
+        },
+      },
+    };
+    await writeFile(path.join(ws.registry, 'cards', 'v0.9.0.json'), JSON.stringify(older));
     const params = defaultParams();
     const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
     const version = catalogue.models.find((m: ModelCard) => m.current)!.version;
@@ -86,6 +105,10 @@ describe('model page', () => {
     slugA1 = catalogue.objects.find((o: { id: string }) => o.id === 'A-1')!.slug;
     await buildSite({ ws, params, log: memoryLogger() });
     html = await readFile(path.join(ws.site, 'models', version, 'index.html'), 'utf8');
+    olderText = (await readFile(path.join(ws.site, 'models', 'v0.9.0', 'index.html'), 'utf8'))
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/ ([.,;:])/g, '$1');
     // As read: the space a tag leaves before a full stop or comma is not there on the page.
     text = html
       .replace(/<[^>]+>/g, ' ')
@@ -177,5 +200,13 @@ describe('model page', () => {
         'different labels: it flags A-3, which the model learnt from.',
     );
     expect(text).not.toContain('cv_max_objects');
+  });
+
+  // A model saved before the labels left out were recorded counted test objects (still tested on) as left out, and
+  // showed “labelled (not recorded)”.
+  it('leaves test objects off an older model’s list and shows each label as it is now', () => {
+    expect(olderText).toContain('Training left out 1 label as likely wrong');
+    expect(olderText).toContain('A-4, label now: coin');
+    expect(olderText).not.toMatch(/A-3,|not recorded/);
   });
 });

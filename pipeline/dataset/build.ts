@@ -102,7 +102,10 @@ export async function buildDataset({
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   // Emptied where git still has labels (a branch, this folder): the slip said as for a deleted one, with the restore.
   const emptiedFrom = empty ? await emptied?.() : null;
-  if (empty && emptiedFrom) throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName });
+  if (empty && emptiedFrom) {
+    const exampleId = read.objects[0]?.id;
+    throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName, vocabulary, exampleId });
+  }
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing)
     log.warn(

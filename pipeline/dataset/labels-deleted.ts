@@ -5,7 +5,7 @@ import { readCommitSummary, readTextAtCommit, resolveCommit } from '../git/histo
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
-import { type EmptyLabels, emptyLabelsWords } from './validate.ts';
+import { type EmptyLabels, emptyLabelsWords, fillInWords } from './validate.ts';
 
 /*
  * A labels.csv missing from the work tree is a new collection's, not labelled yet, unless git still has it: an
@@ -84,6 +84,10 @@ async function stillIn({
     const commit = base.ref ? await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null) : null;
     if (commit && (await has(commit)))
       return { from: 'base', base: base.branchPoint ? `${base.name} where this branch left it` : base.name!, commit };
+    // The base has none either: this branch deleted or emptied nothing (main did, perhaps on purpose: a museum
+    // starting its labels again), so it is said as for a new collection. The history is searched only without a
+    // base (a run on main itself), where the commit of main that did it is named.
+    if (commit) return null;
     return head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
   } catch {
     return null;
@@ -188,10 +192,15 @@ export function labelsEmptiedError({
   emptied,
   empty,
   name,
+  vocabulary,
+  exampleId,
 }: {
   emptied: LabelsEmptied;
   empty: EmptyLabels;
   name: string;
+  /** For the advice to fill it in, given when a commit of this branch's own history emptied it (maybe on purpose). */
+  vocabulary: string[];
+  exampleId?: string;
 }): VitrineError {
   const { commit, subject, after } = emptied.from === 'history' ? emptied : { commit: '', subject: '', after: 0 };
   const [start, source] =
@@ -213,7 +222,16 @@ export function labelsEmptiedError({
     'DATASET_NO_LABELS',
     `${start}: it ${emptyLabelsWords({ empty })} now, while ${source} has ${emptied.labels} ` +
       `${emptied.labels === 1 ? 'label' : 'labels'}. So no object has a staff label and there is nothing to train on. ` +
-      `If that was not meant, ${restoreWords({ deleted: emptied, name })}.`,
+      `If that was not meant, ${restoreWords({ deleted: emptied, name })}.` +
+      // On main itself, emptying it may have been meant (starting the labels again): how to fill it in, too.
+      (emptied.from === 'history'
+        ? ` If it was meant, ${lowerFirst(fillInWords({ empty, vocabulary, exampleId }))}.`
+        : ''),
     { file: name },
   );
+}
+
+/** "Add one line …" as "add one line …", to follow "If it was meant,". */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

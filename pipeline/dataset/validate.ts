@@ -200,6 +200,28 @@ export function emptyLabelsError({
   exampleId?: string;
 }): VitrineError {
   const what = `${name} ${emptyLabelsWords({ empty })}`;
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${what}, so no object has a label and there is nothing to train on. ` +
+      `${fillInWords({ empty, vocabulary, exampleId })}. ` +
+      `Or import the labels with the export's label column (docs/import.md).`,
+    { file: name },
+  );
+}
+
+/**
+ * How to fill in a labels file without any label, with an example line from this collection: "Add one line per object
+ * below the header (for example "a1,coin"), with labels from collection.vocabulary in params.yaml (coin, mask)".
+ */
+export function fillInWords({
+  empty,
+  vocabulary,
+  exampleId,
+}: {
+  empty: EmptyLabels;
+  vocabulary: string[];
+  exampleId?: string;
+}): string {
   const example = `"${exampleId ?? 'ID-0001'},${vocabulary[0] ?? 'coin'}"`;
   const todo =
     empty.kind !== 'rows'
@@ -207,13 +229,7 @@ export function emptyLabelsError({
       : empty.rows === 0
         ? `Add one line per object below the header (for example ${example})`
         : `Fill in the label column of those rows (a row reads like ${example})`;
-  return new VitrineError(
-    'DATASET_NO_LABELS',
-    `${what}, so no object has a label and there is nothing to train on. ${todo}, ` +
-      `with labels from collection.vocabulary in params.yaml ` +
-      `(${vocabulary.map(labelInList).join(', ')}). Or import the labels with the export's label column (docs/import.md).`,
-    { file: name },
-  );
+  return `${todo}, with labels from collection.vocabulary in params.yaml (${vocabulary.map(labelInList).join(', ')})`;
 }
 
 /** Each labelled object's first line in `labels.csv`, so problems with its image can be shown on a line a pull request contains. */

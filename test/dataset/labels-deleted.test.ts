@@ -181,7 +181,30 @@ describe('a labels.csv emptied', () => {
     expect((error as Error).message).toBe(
       `The last commit (${emptying.slice(0, 12)}, “Clear labels”) empties labels.csv: it has no rows below its header ` +
         'now, while the commit before it has 3 labels. So no object has a staff label and there is nothing to train ' +
-        `on. If that was not meant, restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+        `on. If that was not meant, restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ` +
+        'If it was meant, add one line per object below the header (for example "a1,coin"), with labels from ' +
+        'collection.vocabulary in params.yaml (coin, mask, vessel).',
+    );
+  });
+
+  it('on a branch made from a main that emptied it: the advice to fill it in, no “restore it”', async () => {
+    // A museum cleared labels.csv on purpose on main ("Start labelling again from scratch"); every branch made from
+    // that main then heard that a commit of main empties it and to restore it.
+    const { ws, dir } = await branchedCollection();
+    await git.checkout({ fs, dir, ref: 'main' });
+    await writeFile(ws.labels, 'object_id,label\n');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    const at = (n: number) => ({ ...AUTHOR, timestamp: AUTHOR.timestamp + 60 * n });
+    await git.commit({ fs, dir, message: 'Start labelling again from scratch', author: at(1) });
+    await git.branch({ fs, dir, ref: 'first-labels', checkout: true });
+    await writeFile(path.join(dir, 'note.txt'), 'note\n');
+    await git.add({ fs, dir, filepath: 'note.txt' });
+    await git.commit({ fs, dir, message: 'Note', author: at(2) });
+    const { error } = await runDataset(ws);
+    const message = (error as Error).message;
+    expect(message).not.toContain('restore');
+    expect(message).toMatch(
+      /^labels\.csv has no rows below its header, so no object has a label and there is nothing to train on\. Add one/,
     );
   });
 

@@ -1418,16 +1418,18 @@ export const ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([
 
 /**
  * How two ids with one idKey (with or without zeros or punctuation) differ: the forms without which they would not
- * be equal. NFKC
- * also composes accents, so a difference in accent encoding alone is told first, and apart.
+ * be equal. NFKC also composes accents, so a difference in accent encoding alone is told first, and apart.
+ * `punctuation`: the ids were matched with punctuation set aside (idKey's `punctuation`), so that is the reason
+ * named, never a spreadsheet's number or date forms: 1999.1.2 for 1999-1-2 is an accession number, not a date.
  */
-export function idDifferences(a: string, b: string): string[] {
+export function idDifferences(a: string, b: string, { punctuation = false }: { punctuation?: boolean } = {}): string[] {
   const [accents, ...others] = ID_FORMS;
   if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
   // Punctuation only for ids no other form makes one: beside the others it would hide a difference in spaces or dashes.
   const loose =
-    idKey(a, { zeros: true }) !== idKey(b, { zeros: true }) &&
-    idKey(a, { punctuation: true }) === idKey(b, { punctuation: true });
+    punctuation ||
+    (idKey(a, { zeros: true }) !== idKey(b, { zeros: true }) &&
+      idKey(a, { punctuation: true }) === idKey(b, { punctuation: true }));
   const forms = loose ? [...others, PUNCTUATION] : [...others, ...NUMBER_FORMS];
   const apply = (id: string, skip: number) =>
     forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));

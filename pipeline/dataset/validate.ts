@@ -907,7 +907,8 @@ function keyHint({
     const meant = matches[0]!;
     // A number shown with digits lost (1.2E+05 for 123456) is no other form of it: idDifferences would name them all.
     const rounded = zeros && spreadsheetRewrite({ object: meant, written: id }).includes(SCIENTIFIC);
-    const how = (rounded ? [SCIENTIFIC] : idDifferences(id, meant)).map((what) =>
+    const punctuation = tier === 'punctuation';
+    const how = (rounded ? [SCIENTIFIC] : idDifferences(id, meant, { punctuation })).map((what) =>
       what === 'capitals' ? 'upper/lower case' : what,
     );
     const spreadsheet = !zeros

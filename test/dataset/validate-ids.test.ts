@@ -69,6 +69,27 @@ describe('labels.csv ids that differ from an object’s only in punctuation', ()
     expect(said('ms 12-3a')[0]).toContain('only in upper/lower case and punctuation. Did you mean "Ms. 12/3a"?');
   });
 
+  it('name punctuation, not a date, for dotted accession numbers written with dashes or slashes', () => {
+    // A reviewer: "1999.1.2" for the object "1999-1-2" was said to differ "only in being saved as a date", but a
+    // dotted accession number is no date (docs/metrics.md), and no spreadsheet wrote it so.
+    const told = (objectId: string, ids: string[]) =>
+      checkLabels({
+        labels: [{ objectId, label: 'vase', line: 4 }],
+        objectIds: new Set(ids),
+        vocabulary: ['vase', 'bowl'],
+        name: 'labels.csv',
+      }).issues.map((i) => i.message);
+    for (const [written, object] of [
+      ['1999.1.2', '1999-1-2'],
+      ['1999/1/2', '1999.1.2'],
+      ['2019.04.03', '2019-04-03'],
+    ] as const)
+      expect(told(written, [object, 'X-1'])).toEqual([
+        `labels.csv:4: there is no object "${written}" in the collection: it differs from an id in the collection ` +
+          `only in punctuation. Did you mean "${object}"?`,
+      ]);
+  });
+
   it('suggest nothing when two objects match, or when the numbers are grouped otherwise', () => {
     expect(said('AB 7')[0]).toContain('check the id for a typo');
     expect(said('MS 12/3')[0]).toContain('check the id for a typo');

@@ -2248,7 +2248,9 @@ async function mergeLabels({
     // Ids that are an object's id written another way ("1" for "00001", as a spreadsheet saves it): said with the
     // object meant, by the dataset stage's rule, not as objects that left the collection (an outside tester).
     const meant = meantObjects({ lines: named, objectIds: inExport });
-    const retyped = named.filter((l) => meant.has(l.line));
+    // A match by punctuation alone is a guess ("1987-10" may be another object, one that left): such a line is said
+    // with the lines of objects that left, and the id it may be asked as a question.
+    const retyped = named.filter((l) => meant.has(l.line) && !meant.get(l.line)!.punctuation);
     if (retyped.length > 0) {
       const oneRetyped = retyped.length === 1;
       const first = meant.get(retyped[0]!.line)!;
@@ -2267,19 +2269,29 @@ async function mergeLabels({
         { file: labelsName, line: retyped[0]!.line },
       );
     }
-    const gone = named.filter((l) => !meant.has(l.line));
+    const gone = named.filter((l) => !retyped.includes(l));
     const one = gone.length === 1;
     const lines = listWords(
       gone.map((l) => `${l.line} ("${clip(l.objectId)}")`),
       { max: 10 },
     );
+    const maybe = gone.filter((l) => meant.has(l.line));
+    const oneMaybe = maybe.length === 1;
+    const question =
+      maybe.length === 0
+        ? ''
+        : ` Or did you mean ${listWords(
+            maybe.map((l) => `"${clip(meant.get(l.line)!.meant)}" on line ${l.line}`),
+            { max: 10 },
+          )} (${oneMaybe ? 'the same id' : 'the same ids'} but for ${oneMaybe ? 'its' : 'their'} punctuation)? ` +
+          `Then write ${oneMaybe ? 'the id' : 'the ids'} as the export does.`;
     if (gone.length > 0)
       log.warn(
         `${labelsName} ${one ? 'line' : 'lines'} ${lines} ${one ? 'names an object' : 'name objects'} no longer in ` +
           `the collection (the export leaves ${one ? 'it' : 'them'} out): ${labelsName} keeps ${one ? 'it' : 'them'} ` +
           `and the dataset skips ${one ? 'it' : 'them'}. If ${one ? 'that object has' : 'those objects have'} left ` +
           `the collection, delete the ${one ? 'line' : 'lines'} in a pull request; if the export held only some ` +
-          'objects, import the complete export again.',
+          `objects, import the complete export again.${question}`,
         { file: labelsName, ...(gone[0] ? { line: gone[0].line } : {}) },
       );
   }

@@ -316,7 +316,8 @@ export function spreadsheetLosses({
 
 /**
  * The object each labels.csv line whose id is not in `objectIds` was meant to be, by checkLabels' one rule for an
- * unknown id ("Did you mean"), with its words and whether a spreadsheet's rewriting explains it; by line. Lines whose
+ * unknown id ("Did you mean"), with its words, whether a spreadsheet's rewriting explains it, and whether only
+ * punctuation set aside matches it (a guess: the line may be for another object); by line. Lines whose
  * id is an object's, or near none, are left out. For readers of labels.csv outside the dataset stage (import).
  */
 export function meantObjects({
@@ -325,21 +326,36 @@ export function meantObjects({
 }: {
   lines: readonly LabelLine[];
   objectIds: Set<string>;
-}): Map<number, { meant: string; hint: string; spreadsheet: boolean }> {
+}): Map<number, { meant: string; hint: string; spreadsheet: boolean; punctuation: boolean }> {
   const unknown = lines
     .filter((l) => !objectIds.has(l.objectId))
     .map((l) => ({ objectId: l.objectId, label: l.label, line: l.line }));
-  const out = new Map<number, { meant: string; hint: string; spreadsheet: boolean }>();
+  const out = new Map<number, { meant: string; hint: string; spreadsheet: boolean; punctuation: boolean }>();
   if (unknown.length === 0) return out;
   const { issues } = checkLabels({ labels: unknown, objectIds, vocabulary: [], name: 'labels.csv' });
   for (const i of issues)
-    if (isUnknownObjectIssue(i) && i.line !== undefined && i.object !== undefined)
+    if (isUnknownObjectIssue(i) && i.line !== undefined && i.object !== undefined) {
+      const spreadsheet = spreadsheetRewrite({ object: i.meant, written: i.object }).length > 0;
       out.set(i.line, {
         meant: i.meant,
         hint: i.hint,
-        spreadsheet: spreadsheetRewrite({ object: i.meant, written: i.object }).length > 0,
+        spreadsheet,
+        punctuation: !spreadsheet && byPunctuationOnly({ object: i.meant, written: i.object }),
       });
+    }
   return out;
+}
+
+/**
+ * Whether `written` matches the id `object` only with punctuation set aside (keyHint's last tier): "1987-10" for
+ * "1987.10". A guess, not a fact: "1987-10" may be another object, one that left the collection.
+ */
+function byPunctuationOnly({ object, written }: { object: string; written: string }): boolean {
+  return (
+    idKey(object) !== idKey(written) &&
+    !zerosDroppedFrom({ object, written }) &&
+    idKey(object, { punctuation: true }) === idKey(written, { punctuation: true })
+  );
 }
 
 /** What to do about ids a spreadsheet changed, said after them. */

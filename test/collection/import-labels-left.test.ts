@@ -113,3 +113,27 @@ describe('labels.csv lines of removed objects whose ids look like another object
     expect(again.said).not.toContain('a spreadsheet');
   });
 });
+
+// Reviewer: the label of "1987-10", an object that left the export, was said to name "1987.10" "by its id written
+// another way … Write the id as the export does", a guess stated as fact: "1987-10" may be another object that left,
+// and staff would retype its label onto "1987.10". A match by punctuation alone is said as a question.
+describe('labels.csv lines of removed objects whose ids differ from another object’s only in punctuation', () => {
+  it('are objects no longer in the collection, with “or did you mean” the other', async () => {
+    const { root, rows } = await importedMuseum({
+      prefix: 'vitrine-labels-punct-',
+      ids: ['1987-10', '1987.10', 'O3'],
+      label: 'coin',
+    });
+    // 1987-10 leaves the collection: the next export leaves it out.
+    await writeFile(path.join(root, 'export', 'objects.csv'), `${rows.filter((_, i) => i !== 1).join('\n')}\n`);
+    const again = await vitrine(root, ['import']);
+    expect(again.code, again.said).toBe(0);
+    expect(again.said).not.toContain('written another way');
+    expect(again.said).toContain(
+      'warn: labels.csv line 2 ("1987-10") names an object no longer in the collection (the export leaves it out): ' +
+        'labels.csv keeps it and the dataset skips it. If that object has left the collection, delete the line in a ' +
+        'pull request; if the export held only some objects, import the complete export again. Or did you mean ' +
+        '"1987.10" on line 2 (the same id but for its punctuation)? Then write the id as the export does.',
+    );
+  });
+});

@@ -137,7 +137,7 @@ export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; 
 
 /** How to get it back: the command that restores it from where it still is. */
 export function restoreWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
-  if (deleted.from === 'last commit') return `restore it ("git checkout -- ${name}")`;
+  if (deleted.from === 'last commit') return `restore it ("git checkout HEAD -- ${name}")`;
   const from = deleted.from === 'base' ? deleted.commit : deleted.parent;
   return `restore it ("git checkout ${from.slice(0, 12)} -- ${name}") and commit`;
 }

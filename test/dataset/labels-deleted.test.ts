@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,8 +73,39 @@ describe('a labels.csv that is gone', () => {
     ]);
     expect((error as Error).message).toBe(
       'labels.csv is missing from this folder, but the last commit has it, so no object has a staff label and ' +
-        'there is nothing to train on. If that was not meant, restore it ("git checkout -- labels.csv").',
+        'there is nothing to train on. If that was not meant, restore it ("git checkout HEAD -- labels.csv").',
     );
+  });
+});
+
+/*
+ * A reviewer: "git checkout -- labels.csv" restores the file from the index, so once the emptied or deleted file is
+ * staged (git add, git rm) it gives back nothing. The command said must bring the labels back as git runs it.
+ */
+describe('the command said to restore labels.csv from the last commit', () => {
+  /** Runs the command the message quotes, in the collection’s folder. */
+  function runQuoted(dir: string, message: string) {
+    const command = /\("(git [^"]+)"\)/.exec(message)?.[1];
+    expect(command, message).toBeDefined();
+    execFileSync('git', command!.split(' ').slice(1), { cwd: dir, stdio: 'pipe' });
+  }
+
+  it('brings the labels back when the emptied file is staged', async () => {
+    const { ws, dir } = await branchedCollection();
+    await writeFile(ws.labels, '');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    const { error } = await runDataset(ws);
+    runQuoted(dir, (error as Error).message);
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\na1,coin\na2,mask\na3,vessel\n');
+  });
+
+  it('brings it back when its deletion is staged', async () => {
+    const { ws, dir } = await branchedCollection();
+    await git.remove({ fs, dir, filepath: 'labels.csv' });
+    await rm(ws.labels);
+    const { error } = await runDataset(ws);
+    runQuoted(dir, (error as Error).message);
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\na1,coin\na2,mask\na3,vessel\n');
   });
 });
 
@@ -166,7 +198,7 @@ describe('a labels.csv emptied', () => {
     expect((error as Error).message).toBe(
       'labels.csv was emptied in this folder: it is empty (0 bytes) now, while the last commit has 3 labels. So no ' +
         'object has a staff label and there is nothing to train on. If that was not meant, restore it ' +
-        '("git checkout -- labels.csv").',
+        '("git checkout HEAD -- labels.csv").',
     );
   });
 

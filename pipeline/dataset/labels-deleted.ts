@@ -83,7 +83,7 @@ async function stillIn({
     const base = await reportBase({ ws, params, env });
     const commit = base.ref ? await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null) : null;
     if (commit && (await has(commit)))
-      return { from: 'base', base: base.branchPoint ? `${base.name} where this branch left it` : base.name!, commit };
+      return { from: 'base', base: base.branchPoint ? `${base.name}, where this branch left it,` : base.name!, commit };
     // The base has none either: this branch deleted or emptied nothing (main did, perhaps on purpose: a museum
     // starting its labels again), so it is said as for a new collection. The history is searched only without a
     // base (a run on main itself), where the commit of main that did it is named.
@@ -123,7 +123,7 @@ function firstLine(message: string): string {
   return line.length > 80 ? `${line.slice(0, 79).trimEnd()}…` : line;
 }
 
-/** "This branch deletes labels.csv (main where this branch left it has it)": the start of what is said. */
+/** "This branch deletes labels.csv (main, where this branch left it, has it)": the start of what is said. */
 export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
   if (deleted.from === 'base') return `This branch deletes ${name} (${deleted.base} has it)`;
   if (deleted.from === 'last commit') return `${name} is missing from this folder, but the last commit has it`;
@@ -185,8 +185,9 @@ export async function labelsEmptied({
 }
 
 /**
- * The error for an emptied labels.csv: "This branch empties labels.csv: it has no rows below its header now, while
- * main where this branch left it has 149 labels. So … restore it ("git checkout 8ae2c499abcd -- labels.csv") and commit."
+ * The error for an emptied labels.csv: "labels.csv is emptied on this branch: it has no rows below its header now,
+ * while main, where this branch left it, has 149 labels. So … restore it ("git checkout 8ae2c499abcd -- labels.csv")
+ * and commit." It starts with the file's name, said once (a printed error can put "labels.csv:" before it).
  */
 export function labelsEmptiedError({
   emptied,
@@ -205,17 +206,17 @@ export function labelsEmptiedError({
   const { commit, subject, after } = emptied.from === 'history' ? emptied : { commit: '', subject: '', after: 0 };
   const [start, source] =
     emptied.from === 'base'
-      ? [`This branch empties ${name}`, emptied.base]
+      ? [`${name} is emptied on this branch`, emptied.base]
       : emptied.from === 'last commit'
         ? [`${name} was emptied in this folder`, 'the last commit']
         : after === 0
           ? [
-              `The last commit (${commit.slice(0, 12)}${subject ? `, “${subject}”` : ''}) empties ${name}`,
+              `${name} was emptied by the last commit (${commit.slice(0, 12)}${subject ? `, “${subject}”` : ''})`,
               'the commit before it',
             ]
           : [
-              `Commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ` +
-                `${after === 1 ? 'commit' : 'commits'} before the last) empties ${name}`,
+              `${name} was emptied by commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ` +
+                `${after === 1 ? 'commit' : 'commits'} before the last)`,
               'the commit before it',
             ];
   return new VitrineError(

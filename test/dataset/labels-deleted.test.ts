@@ -52,13 +52,13 @@ describe('a labels.csv that is gone', () => {
     const { error, warnings } = await runDataset(ws);
     expect(warnings.join('\n')).not.toContain('does not exist yet');
     expect(warnings).toEqual([
-      'This branch deletes labels.csv (main where this branch left it has it), so no object has a staff label.',
+      'This branch deletes labels.csv (main, where this branch left it, has it), so no object has a staff label.',
     ]);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     const message = (error as Error).message;
     expect(message).not.toContain('yet');
     expect(message).toBe(
-      'This branch deletes labels.csv (main where this branch left it has it), so no object has a staff label and ' +
+      'This branch deletes labels.csv (main, where this branch left it, has it), so no object has a staff label and ' +
         'there is nothing to train on. If that was not meant, restore it ' +
         `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
@@ -175,8 +175,8 @@ describe('a labels.csv emptied', () => {
     const { error } = await runDataset(ws);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     expect((error as Error).message).toBe(
-      'This branch empties labels.csv: it is empty (0 bytes) now, while main where this branch left it has 3 labels. ' +
-        'So no object has a staff label and there is nothing to train on. If that was not meant, restore it ' +
+      'labels.csv is emptied on this branch: it is empty (0 bytes) now, while main, where this branch left it, has 3 ' +
+        'labels. So no object has a staff label and there is nothing to train on. If that was not meant, restore it ' +
         `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
   });
@@ -185,8 +185,8 @@ describe('a labels.csv emptied', () => {
     const { ws, mainCommit } = await emptiedOnBranch('object_id,label\n');
     const { error } = await runDataset(ws);
     expect((error as Error).message).toBe(
-      'This branch empties labels.csv: it has no rows below its header now, while main where this branch left it ' +
-        'has 3 labels. So no object has a staff label and there is nothing to train on. If that was not meant, ' +
+      'labels.csv is emptied on this branch: it has no rows below its header now, while main, where this branch left ' +
+        'it, has 3 labels. So no object has a staff label and there is nothing to train on. If that was not meant, ' +
         `restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
   });
@@ -211,7 +211,7 @@ describe('a labels.csv emptied', () => {
     const emptying = await git.commit({ fs, dir, message: 'Clear labels', author });
     const { error } = await runDataset(ws);
     expect((error as Error).message).toBe(
-      `The last commit (${emptying.slice(0, 12)}, “Clear labels”) empties labels.csv: it has no rows below its header ` +
+      `labels.csv was emptied by the last commit (${emptying.slice(0, 12)}, “Clear labels”): it has no rows below its header ` +
         'now, while the commit before it has 3 labels. So no object has a staff label and there is nothing to train ' +
         `on. If that was not meant, restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ` +
         'If it was meant, add one line per object below the header (for example "a1,coin"), with labels from ' +

@@ -80,6 +80,7 @@ export async function buildDataset({
   jobs = availableParallelism(),
   deleted = null,
   emptied,
+  unread,
 }: {
   ws: Workspace;
   params: Params;
@@ -89,6 +90,8 @@ export async function buildDataset({
   deleted?: LabelsDeleted | null;
   /** Asked only when labels.csv holds no label: where git still has labels (labelsEmptied); none: a new collection's. */
   emptied?: () => Promise<LabelsEmptied | null>;
+  /** Asked only when git has no labels for an empty labels.csv: the base branch this copy cannot read (unreadBase). */
+  unread?: () => Promise<string | null>;
 }): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
@@ -106,7 +109,10 @@ export async function buildDataset({
     const exampleId = read.objects[0]?.id;
     throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName, vocabulary, exampleId });
   }
-  if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
+  if (empty) {
+    const unreadBase = await unread?.();
+    throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id, unreadBase });
+  }
   if (missing)
     log.warn(
       deleted

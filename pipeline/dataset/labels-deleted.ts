@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
@@ -182,6 +183,39 @@ export async function labelsEmptied({
   const commit = await resolveCommit({ dir: ws.root, ref: from }).catch(() => null);
   const labels = commit ? await labelled(commit) : 0;
   return labels > 0 ? { ...where, labels } : null;
+}
+
+/**
+ * The base branch whose labels.csv this copy of the repository cannot read (a shallow clone, as CI's, that lacks it
+ * or does not reach where this branch left it), for an emptied labels.csv no commit known has labels in: whether this branch
+ * emptied it cannot be told. Null on the base branch itself, outside git, or when the base was read.
+ */
+export async function unreadBase({
+  ws,
+  params,
+  env,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+}): Promise<string | null> {
+  try {
+    // Only a shallow clone: a full history without the base (a new repository whose branch is "master") was searched
+    // whole, and a new collection would hear of restoring what it never had.
+    const shallow = await access(path.join(ws.root, '.git', 'shallow')).then(
+      () => true,
+      () => false,
+    );
+    if (!shallow) return null;
+    const base = await reportBase({ ws, params, env });
+    if (base.ref) {
+      const commit = await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null);
+      return commit ? null : (base.name ?? base.ref);
+    }
+    return base.code === 'short-history' || base.code === 'no-branch' ? params.collection.branch : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -193,18 +193,24 @@ export function emptyLabelsError({
   name,
   vocabulary,
   exampleId,
+  unreadBase,
 }: {
   empty: EmptyLabels;
   name: string;
   vocabulary: string[];
   exampleId?: string;
+  /** The base branch this copy of the repository cannot read (unreadBase): this branch may have emptied it. */
+  unreadBase?: string | null;
 }): VitrineError {
   const what = `${name} ${emptyLabelsWords({ empty })}`;
   return new VitrineError(
     'DATASET_NO_LABELS',
     `${what}, so no object has a label and there is nothing to train on. ` +
       `${fillInWords({ empty, vocabulary, exampleId })}. ` +
-      `Or import the labels with the export's label column (docs/import.md).`,
+      `Or import the labels with the export's label column (docs/import.md).` +
+      (unreadBase
+        ? ` If this branch emptied it, restore it from ${unreadBase} ("git checkout ${unreadBase} -- ${name}") and commit.`
+        : ''),
     { file: name },
   );
 }

@@ -1,5 +1,11 @@
 import { buildDataset } from '../dataset/build.ts';
-import { labelsDeleted, labelsDeletedWords, labelsEmptied, restoreWords } from '../dataset/labels-deleted.ts';
+import {
+  labelsDeleted,
+  labelsDeletedWords,
+  labelsEmptied,
+  restoreWords,
+  unreadBase,
+} from '../dataset/labels-deleted.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
@@ -24,7 +30,8 @@ export const datasetStage: Stage = {
     await warnUnrecorded({ ws, log, env });
     const deleted = await labelsDeleted({ ws, params, env });
     const emptied = () => labelsEmptied({ ws, params, env });
-    const dataset = await buildDataset({ ws, params, log, deleted, emptied });
+    const unread = () => unreadBase({ ws, params, env });
+    const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread });
     if (dataset.counts.labelled === 0 && deleted) {
       const name = rel(ws, ws.labels);
       throw new VitrineError(

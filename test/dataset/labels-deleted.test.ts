@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
-import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
+import { makeCollection, object, removeTempDirs, tempDir, testParams } from './fixtures.ts';
 
 /*
  * An outside tester ran `git rm labels.csv` on a branch, committed, and ran the report: the run warned "labels.csv
@@ -240,6 +241,25 @@ describe('a labels.csv emptied', () => {
     );
   });
 
+  it('in a shallow clone that lacks main: adds how to restore it from main, if this branch emptied it', async () => {
+    // CI’s shallow clone of a branch cannot tell whether the branch emptied it: the advice to fill it in alone would
+    // hide the slip.
+    const { ws, dir } = await branchedCollection();
+    await writeFile(ws.labels, 'object_id,label\n');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    await git.commit({ fs, dir, message: 'Empty labels', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 } });
+    const root = await tempDir('vitrine-shallow-');
+    await rm(root, { recursive: true });
+    const url = `file://${dir}`;
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'drop-labels', url, root], { stdio: 'pipe' });
+    await cp(path.join(dir, 'data'), path.join(root, 'data'), { recursive: true });
+    const { error } = await runDataset(workspace(root));
+    expect((error as Error).message).toMatch(/^labels\.csv has no rows below its header, so no object has a label/);
+    expect((error as Error).message).toContain(
+      'If this branch emptied it, restore it from main ("git checkout main -- labels.csv") and commit.',
+    );
+  });
+
   it('in a new collection whose labels.csv was always empty: keeps the advice to fill it in', async () => {
     const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)), labelsText: '' });
     const dir = ws.root;
@@ -252,5 +272,6 @@ describe('a labels.csv emptied', () => {
     expect((error as Error).message).toMatch(
       /^labels\.csv is empty \(0 bytes\), so no object has a label and there is nothing to train on\. Add the header/,
     );
+    expect((error as Error).message).not.toContain('restore');
   });
 });

@@ -856,7 +856,7 @@ function emptyParams({
   // Never `vitrine init` where a collection is: init refuses a folder that holds one (INIT_EXISTS).
   const advice =
     around === 'committed'
-      ? `If it was emptied by mistake, restore it with "git checkout -- ${base}" (the last committed ${base}); ` +
+      ? `If it was emptied by mistake, restore it with "git checkout HEAD -- ${base}" (the last committed ${base}); ` +
         `otherwise ${write}`
       : around === 'new'
         ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}`

@@ -211,7 +211,7 @@ export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }):
         'column finds them');
   const then = !kind.todo || kind.unpack ? '' : ownFile ? `, under the name ${base}` : ', then give that file instead';
   const restore = ownFile
-    ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.`
+    ? ` If ${base} was overwritten by mistake, "git checkout HEAD -- ${base}" puts back the last version committed to git.`
     : '';
   return new VitrineError('NOT_CSV', `${file} is ${kind.what}, not ${expected} file: ${todo}${then}.${restore}`, {
     file,

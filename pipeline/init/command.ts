@@ -331,7 +331,7 @@ async function updateWorkflowsCommand(ctx: CommandContext, values: Record<string
       `Left as ${other.length === 1 ? 'it is' : 'they are'}: ${other.map(why).join(', ')}. Compare ` +
         `${other.length === 1 ? 'it' : 'each'} with this Vitrine’s template (in Vitrine’s .github/workflows) and ` +
         'carry your changes over, or run this again with --force to replace it with the template (then "git diff" ' +
-        'shows what your copy had, and "git checkout -- <file>" puts it back).',
+        'shows what your copy had, and "git checkout HEAD -- <file>" puts it back).',
     );
   return 1;
 }

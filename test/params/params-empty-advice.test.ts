@@ -41,7 +41,7 @@ describe('an empty params.yaml', () => {
         const got = await vitrine(args, args[0] === '-C' ? root : museum);
         expect(got.code, got.messages).toBe(1);
         expect(got.messages).toMatch(/params\.yaml holds no settings \(it is empty or only comments\)/);
-        expect(got.messages).toMatch(/git checkout -- params\.yaml/);
+        expect(got.messages).toMatch(/git checkout HEAD -- params\.yaml/);
         expect(got.messages).not.toMatch(/\binit\b/);
       }
     }

@@ -164,7 +164,23 @@ const FIRST_CENTURY = new RegExp(
   'g',
 );
 /** A year, "or" or "and" in another language, and a year. */
-const EITHER = /(\d{3,4}(?:\s*(?:bce|ad))?)\s+(?:ou|o|oder|of|et|y|und|u\.|bzw\.|en|e)\s+(?=(?:ca\.\s*)?\d{3,4}\b)/g;
+const EITHER =
+  /(\d{3,4})((?:\s*(?:bce|ad))?)\s+(?:ou|o|oder|of|et|y|und|u\.|bzw\.|en|e)\s+(?=(?:ca\.\s*)?(\d{3,4})\b)/g;
+
+/**
+ * Two numbers joined by "or", "and", "ou", "of" that can both be years: as many digits and at most 100 years apart,
+ * and three-digit ones only where a date opens. "1920 and 150 others", "copy 120 of 500", "1890 e 120 tavole" are
+ * a year and a count, or two counts.
+ */
+export function bothYears({ first, second, before }: { first: string; second: string; before: string }): boolean {
+  if (first.length !== second.length || Math.abs(Number(first) - Number(second)) > 100) return false;
+  return first.length === 4 || OPENS.test(before);
+}
+
+/** `EITHER`'s rewrite: "or" between two years, the text unchanged otherwise. */
+function either(all: string, first: string, era: string, second: string, at: number, text: string): string {
+  return bothYears({ first, second, before: text.slice(0, at) }) ? `${first}${era} or ` : all;
+}
 const RANGE_WORD = new RegExp(
   String.raw`(\d|\bbce|\bad|\bcentury)\s+` +
     // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
@@ -306,7 +322,7 @@ export function fromOtherLanguages(text: string): string {
         '$1 to ',
       )
       // "1880 ou 1890", "1880 oder 1890", "1880 y 1890", "1500 o 1400 a.C.": either date, as "1880 or 1890" is.
-      .replace(EITHER, '$1 or ')
+      .replace(EITHER, either)
       // "1500 bis 1400", "de 1500 à 1400", "del 1500 al 1400", "1500 tot 1400": a range.
       .replace(RANGE_WORD, '$1 to ')
       .replace(SINCE, (word: string, at: number, all: string) =>

@@ -5,7 +5,7 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
-import { APPROXIMATE, fromOtherLanguages, OPENS, unknownEra } from './date-languages.ts';
+import { APPROXIMATE, bothYears, fromOtherLanguages, OPENS, unknownEra } from './date-languages.ts';
 
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
@@ -165,9 +165,9 @@ function parseSide(
   return (best as Found | null)?.side ?? (bce !== null || /^\s*\d{1,2}\s*$/.test(text) ? short : null);
 }
 
-/** Words after which a number counts something else than years. */
+/** Words after which a number counts something else than years ("Impression 150 of 300": both counts). */
 const NOT_A_YEAR =
-  /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|state|issue)\s*:?\s*$/;
+  /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|state|issue|impression|copy|\d+\s+of)\s*:?\s*$/;
 /** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
 const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|years?|dynastie|dinast[ií]a|jahr|jaar|année|annee|año|anno)\s*:?\s*$/;
 
@@ -338,7 +338,11 @@ function normalise(text: string): string {
       .replace(/\b(\d{1,2})\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\s+(?:centur|c\.))/g, '$1–')
       .replace(/\bbetween\s+([^;]*?)\s+and\s+/g, '$1 to ')
       // "1880 and 1890": either date, as "1880 or 1890" is.
-      .replace(/(\d{3,4}(?:\s*(?:bce|ad))?)\s+and\s+(?=(?:c\.\s*|ca\.\s*)?\d{3,4}\b)/g, '$1 or ')
+      .replace(
+        /(\d{3,4})((?:\s*(?:bce|ad))?)\s+and\s+(?=(?:c\.\s*|ca\.\s*)?(\d{3,4})\b)/g,
+        (all, first: string, era: string, second: string, at: number, text: string) =>
+          bothYears({ first, second, before: text.slice(0, at) }) ? `${first}${era} or ` : all,
+      )
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
 }

@@ -1014,3 +1014,24 @@ describe('dates written with a straight apostrophe', () => {
     expect(parseDate({ text: "'800" })).toEqual({ start: 1800, end: 1899 });
   });
 });
+
+describe('a joining word between a year and a number that is no year (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['1920 and 150 others', 1920],
+    ['1975, no. 120 of 250', 1975],
+    ['1975, copy 120 of 500', 1975],
+    ['1970s, 120 of 500', 1970, 1979],
+    ['1890, plate 112 of 150', 1890],
+    ['Impression 150 of 300, 1890', 1890],
+    ['1890 e 120 tavole', 1890],
+    ['1890 y 200 grabados', 1890],
+    ['1890 en 120 platen', 1890],
+    ['1890 und 120 Tafeln', 1890],
+    ['1890 u. 120 Abb.', 1890],
+    ['1890 et 120 planches', 1890],
+    ['Made 1850 and 120 years later restored', 1850],
+    ['1880 and 1890', 1880, 1890],
+    ['1880 of 1890', 1880, 1890],
+    ['500 o 400 a.C.', -500, -400],
+  ])('joins only two numbers that can both be years: %s', reads());
+});

@@ -82,10 +82,26 @@ const ERA_BEFORE_YEAR = new RegExp(`(?:(${BEFORE.join('|')})|${AFTER.join('|')})
 /** The text before an era ends where a date opens. */
 export const OPENS = new RegExp(`${DATE_OPENS}$`);
 
-/** "av. J.-C. 100" → " bce 100", "n. Chr. 50" → " ad 50", where a date opens. */
+/** "a.C.", "a. n. e.", "a.e.v.": short forms, which are also initials ("Photo: A.C. 1920", "Banamex, A.C. 1985"). */
+const SHORT_BEFORE = /^\s*a\.\s*(?:(?:j\.\s*)?c\.?|n\.\s*e\.?|e\.\s*[vc]\.?)\s*$/;
+/** Where a short era may open a date: the start of the field (perhaps "ca."), or a dash or a word of range. */
+const SHORT_OPENS = new RegExp(
+  String.raw`(?:^\s*(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?|(?:[-–—]|(?<![a-zà-ÿ])(?:to|bis|à|au|al|a|tot|hasta))\s*)$`,
+);
+
+/**
+ * "av. J.-C. 100" → " bce 100", "n. Chr. 50" → " ad 50", where a date opens. A short form before Christ ("a.C. 300")
+ * only at the start or after a word of range, and before a year of three digits at most: "a.C. 1920" is initials.
+ */
 function eraBeforeYear(era: string, before: string | undefined, at: number, text: string): string {
-  if (!OPENS.test(text.slice(0, at))) return era;
-  return before === undefined ? ' ad ' : ' bce ';
+  const preceding = text.slice(0, at);
+  if (!OPENS.test(preceding)) return era;
+  if (before === undefined) return ' ad ';
+  if (SHORT_BEFORE.test(era)) {
+    const year = text.slice(at + era.length).match(/^\s*(?:ca\.|c\.|circa)?\s*(\d+)/)?.[1] ?? '';
+    if (year.length > 3 || !SHORT_OPENS.test(preceding)) return era;
+  }
+  return ' bce ';
 }
 
 /** Roman numerals of centuries, I to XXIX; null when the letters are no such numeral. */

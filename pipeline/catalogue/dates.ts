@@ -122,6 +122,13 @@ function parseSide(
     : /\b(ce|ad|a\.d\.)(?![a-z])/.test(text)
       ? false
       : null;
+  // "1850, bce 300": an era written before a later year is that year's, not the one before it.
+  const eraAt = (at: number): boolean | null => {
+    if (bce !== true) return bce;
+    for (const m of text.matchAll(/\b(?:bce|bc|b\.c\.(?:e\.)?)(?![a-z])/g))
+      if (m.index < at || !/^\s*(?:ca\.|c\.|circa)?\s*\d/.test(text.slice(m.index + m[0].length))) return true;
+    return null;
+  };
   // The first date written is the object's ("ca. 1870, printed 1920s"); a number of one or two digits only when
   // nothing else is ("ca. 30 BC", "AD 79"), so "Series 2, 1870" is 1870.
   let best: Found | null = null;
@@ -130,7 +137,10 @@ function parseSide(
   };
   const ord = text.match(ORDINAL_CENTURY);
   if (ord && (ord[3] || inCenturies))
-    consider(ord.index!, () => ({ range: part(century(Number(ord[2]), bce === true), ord[1]), bce, bare: null }));
+    consider(ord.index!, () => {
+      const era = eraAt(ord.index!);
+      return { range: part(century(Number(ord[2]), era === true), ord[1]), bce: era, bare: null };
+    });
   const word = text.match(WORD_CENTURY);
   if (word) {
     const n = ORDINAL_WORDS.indexOf(word[2]!) + 1;
@@ -152,7 +162,13 @@ function parseSide(
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
-    const side = { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
+    const era = eraAt(year.index);
+    const side = {
+      range: era === true ? { start: -y, end: -y } : { start: y, end: y },
+      bce: era,
+      bare: y,
+      digits: year[1],
+    };
     // "90, printed 1910" (the end of "1887–90"): a number that opens the side is its date, however short.
     if (year[1]!.length >= 3 || (rangeEnd && !/[a-z0-9]/.test(before))) {
       consider(year.index, () => side);

@@ -1035,3 +1035,25 @@ describe('a joining word between a year and a number that is no year (a sixth re
     ['500 o 400 a.C.', -500, -400],
   ])('joins only two numbers that can both be years: %s', reads());
 });
+
+describe('initials before a year read as an era before it (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['Photo: A.C. 1920', 1920],
+    ['Portrait, a.C. 1920', 1920],
+    ['Fomento Cultural Banamex, A.C. 1985', 1985],
+    ['Stich von A. C. 1750', 1750],
+    ['et a.n.e. 1920', 1920],
+    ['Verso: a.C. 1920', 1920],
+    ['Portrait of A.C. 1920', 1920],
+    ['sec. XVIII e a.C. 1750', 1700, 1799],
+    ['1920: a.C. 1930', 1920],
+    ['1750 e a.C. 1800', 1750],
+    ['1850, v. Chr. 300', 1850],
+    ['1850 o a.C. 1920', 1850],
+    ['a.C. 1920/1930', 1920, 1930],
+    ['Asociación Amigos, A.C. 1990-1995', 1990, 1995],
+    ['a.C. 300', -300],
+    ['v. Chr. 1500', -1500],
+    ['a.C. 300 - d.C. 100', -300, 100],
+  ])('reads a short era before a year only at the start or after a range word: %s', reads());
+});

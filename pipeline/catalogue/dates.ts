@@ -469,8 +469,11 @@ const OPEN_RANGE = new RegExp(
     '\\s*-?\\s*(?=\\d|the\\b|early\\b|mid\\b|late\\b)',
 );
 
-/** An era written in a part of a date. */
-const ERA_IN = /\b(bce|bc|ce|ad)(?![a-z])/;
+/** A number or a range of them, or a century, with no other words: "1500", "c. 1500–1450", "early 3rd". */
+const BARE_ALTERNATIVE = new RegExp(
+  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[–—-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+century)?|` +
+    `(?:${ORDINAL_WORDS.join('|')})(?:\\s+century)?)\\s*$`,
+);
 
 /** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */
 function readClause(clause: string, periods: [string, YearRange][]): YearRange | null {
@@ -480,9 +483,12 @@ function readClause(clause: string, periods: [string, YearRange][]): YearRange |
   if (body !== trimmed && /^\d{1,2}$/.test(body)) return null;
   const inCenturies = centuryContext(body);
   const parts = body.split(/\s+or\s+/);
-  // "1500 or 1400 BC", "3rd or 2nd century BC": a date with no era takes "BC" written after it, as a range's side does.
+  // "1500 or 1400 BC", "3rd or 2nd century BC": a bare number or century with no era takes "BC" written after it
+  // when that too is a bare date, as a range's side does; "120 or later, after a Greek original of 450 BC" does not.
+  const bareBefore = (alt: string) =>
+    /\b(bce|bc)(?![a-z])/.test(alt) && BARE_ALTERNATIVE.test(alt.replace(/\b(?:bce|bc)(?![a-z])/g, ' '));
   const withEra = parts.map((alt, i) =>
-    !ERA_IN.test(alt) && parts.slice(i + 1).some((later) => /\b(bce|bc)(?![a-z])/.test(later)) ? `${alt} bce` : alt,
+    BARE_ALTERNATIVE.test(alt) && parts.slice(i + 1).some(bareBefore) ? `${alt} bce` : alt,
   );
   const alternatives = withEra
     // "19th or 20th century": the century written once counts for both.

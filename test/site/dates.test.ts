@@ -1057,3 +1057,15 @@ describe('initials before a year read as an era before it (a sixth reviewer’s)
     ['a.C. 300 - d.C. 100', -300, 100],
   ])('reads a short era before a year only at the start or after a range word: %s', reads());
 });
+
+describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],
+    ['Hadrianic, 117-138 or later, after a Greek original of c. 450 BC', -450, 138],
+    ['1st century or later, after a 4th century BC original', -400, 99],
+    ['1500 or 1400 BC', -1500, -1400],
+    ['3rd or 2nd century BC', -300, -101],
+    ['c. 1500 or c. 1400 BC', -1500, -1400],
+    ['early 3rd or 2nd century BC', -300, -101],
+  ])('passes “BC” only to a bare number or century, never through “or later”: %s', reads());
+});

@@ -328,9 +328,11 @@ function normalise(text: string): string {
       .replace(/(?:\bah|\ba\.\s?h\.)\s*\d{1,4}\b\s*\/?/g, ' ')
       // "3,000 B.C.": one number (a year of five digits is then not read at all).
       .replace(/\b(\d{1,3}),(\d{3})\b/g, '$1$2')
-      // "3.000 v. Chr.", "3 000 av. J.-C." (with an era): one number, not the year 0 (nor "1.500 a. C." 500 BCE).
-      .replace(/(?<![\d.,])(\d{1,3})\.(\d{3})(?![\d.,])/g, '$1$2')
-      .replace(/(?<![\d.,])(\d{1,3})[ \u00a0\u202f](\d{3})(?![\d.,])(?=[^;]*\b(?:bce|bc|ad)\b)/g, '$1$2')
+      // "3.000 v. Chr.", "3 000 av. J.-C.", "3.000-2.500 v. Chr." (the era right after): one number, not the year 0
+      // (nor "1.500 a. C." 500 BCE); with no era right after ("1.500 Ex., 1920", "Nr. 3.000"), a count, no year.
+      .replace(THOUSANDS, (_, a: string, b: string, at: number, all: string) =>
+        ERA_RIGHT_AFTER.test(all.slice(at + _.length)) ? `${a}${b}` : ' ',
+      )
       .replace(
         /\b(\d{4})-(\d{2})-(\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:z|[+-]\d{2}:?\d{2}))?)?(?![\d:])/g,
         (_, y: string, m: string, d: string) => yearOfFullDate(y, m, d),
@@ -364,6 +366,12 @@ function normalise(text: string): string {
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
 }
+
+/** "3.000", "3 000": a number written with a thousands separator, a full stop or a space. */
+const THOUSANDS = /(?<![\d.,])(\d{1,3})[. \u00a0\u202f](\d{3})(?![\d.,])/g;
+/** An era right after a number, perhaps after a second one ("–2.500 bce"). */
+const ERA_RIGHT_AFTER =
+  /^\s*(?:\(\?\)|\?)?\s*(?:[–—-]\s*\d{1,3}[. \u00a0\u202f]?\d{3}\s*(?:\(\?\)|\?)?\s*)?(?:bce|bc|ad)\b/;
 
 /** An era as `normalise` writes it. */
 const ERA = /\b(?:bce|bc|ce|ad)(?![a-z])/g;

@@ -1069,3 +1069,21 @@ describe('“or later” beside an original dated before Christ (a sixth reviewe
     ['early 3rd or 2nd century BC', -300, -101],
   ])('passes “BC” only to a bare number or century, never through “or later”: %s', reads());
 });
+
+describe('a thousands separator joins a number only with its era right after it (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['Lot de 2 500 pièces, 500 av. J.-C.', -500],
+    ['Tirage 2 000 exemplaires, 100 av. J.-C.', -100],
+    ['1.500 Ex., 1920', 1920],
+    ['1.250 g, 1890', 1890],
+    ['ca. 1.200 m, 1890', 1890],
+    ['Nr. 1.500 (1890)', 1890],
+    ['Nr. 3.000', null],
+    ['Maßstab 1:1.000', null],
+    ['3.000 v. Chr.', -3000],
+    ['3.000-2.500 v. Chr.', -3000, -2500],
+    ['3 000-2 500 av. J.-C.', -3000, -2500],
+    ['1.12.1889', 1889],
+    ['12.1889', 1889],
+  ])('reads the count as no year: %s', reads());
+});

@@ -295,16 +295,24 @@ const QUARTER_INDEX = QUARTER_ORDINALS.map((words) => new RegExp(`^(?:${words})$
  * "1039 de la Hégira", "1039 dell’Egira"; written "AH" for `normalise`, which skips such a year.
  */
 const HIJRA = new RegExp(
-  String.raw`(?<=\d\s*)(?:h\.|n\.\s*h\.|d\.\s*h\.|de\s+l['’]\s*h[ée]gire\b|de\s+la\s+h[ée]gira\b|` +
-    String.raw`dell['’]\s*egira\b|nach\s+der\s+hid(?:sch|j)ra\b)`,
+  String.raw`(?<![\d.,])(\d{1,4})(\s*)(?:(?:h\.|n\.\s*h\.|d\.\s*h\.)${NO_WORD}|de\s+l['’]\s*h[ée]gire\b|` +
+    String.raw`de\s+la\s+h[ée]gira\b|dell['’]\s*egira\b|nach\s+der\s+hid(?:sch|j)ra\b)`,
   'g',
 );
+
+/**
+ * `HIJRA`'s rewrite: " ah " after a year of that calendar, which has not reached 1450; "1920 h. 30" (a height),
+ * "1920 d. h." (das heißt), "1702 H. Rigaud" (a name) are left as written.
+ */
+function hijra(all: string, year: string, space: string): string {
+  return Number(year) > 1450 ? all : `${year}${space} ah `;
+}
 
 /** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
 export function fromOtherLanguages(text: string): string {
   return (
     text
-      .replace(HIJRA, ' ah ')
+      .replace(HIJRA, hijra)
       // Centuries: "XVIIIe siècle", "5e siècle", "19. Jh.", "19. Jahrhundert", "siglo XVIII", "siglos XV–XVI",
       // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".
       .replace(SIECLE, (all, n: string) => centuryWords(all, n))

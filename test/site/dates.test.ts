@@ -1087,3 +1087,16 @@ describe('a thousands separator joins a number only with its era right after it 
     ['12.1889', 1889],
   ])('reads the count as no year: %s', reads());
 });
+
+describe('“H.” after a year that is no year of the Islamic calendar (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['1920 h. 30', 1920],
+    ['1920 d. h. um 1918', 1920],
+    ['1702 H. Rigaud', 1702],
+    ['1640 H. Goltzius', 1640],
+    ['um 1890 H. Lehmann', 1890],
+    ['1890 h. 45 cm', 1890],
+    ['1039 H.', null],
+    ['1039 H. / 1630', 1630],
+  ])('reads the year as written: %s', reads());
+});

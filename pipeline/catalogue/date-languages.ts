@@ -171,7 +171,12 @@ const CENTO_NAMES = [
   'ottocento',
   'novecento',
 ];
-const CENTO = new RegExp(String.raw`(?<![a-zà-ÿ\d])(?:(${CENTO_NAMES.join('|')})|['’‘]([2-9])00)(?![a-zà-ÿ\d])`, 'g');
+/** "dell’800", "nell’800", "l’800": after an elided article too, which goes with it. */
+const CENTO = new RegExp(
+  String.raw`(?<![a-zà-ÿ\d])(?:(${CENTO_NAMES.join('|')})|(?:(?:l|dell|nell|all|sull|dall|coll)\s*)?['’‘]([2-9])00)` +
+    String.raw`(?![a-zà-ÿ\d])`,
+  'g',
+);
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
 const FIRST_CENTURY = new RegExp(
   String.raw`\b${NUM}(?:e|ème|er|de|ste|\.|°)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +

@@ -1100,3 +1100,14 @@ describe('“H.” after a year that is no year of the Islamic calendar (a sixth
     ['1039 H. / 1630', 1630],
   ])('reads the year as written: %s', reads());
 });
+
+describe('“’800” after an elided article (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['dell’800', 1800, 1899],
+    ["nell'800", 1800, 1899],
+    ["l'800", 1800, 1899],
+    ['fine dell’800', 1867, 1899],
+    ["metà dell'800", 1800, 1899],
+    ['’800', 1800, 1899],
+  ])('reads the century, never the year 800: %s', reads());
+});

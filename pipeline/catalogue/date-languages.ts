@@ -10,8 +10,11 @@ const JC = String.raw`j(?:ésus|\.)?\s*-?\s*c(?:hrist\b|\.|\b)`;
 /** "Chr.", "Christus", "Christi Geburt". */
 const CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`;
 
-/** A short marker ("a. C.", "AC") is an era only when no word follows it: "1899 AC Milan" is a club. */
-const NO_WORD = String.raw`(?![\s.]*[a-zà-ÿ]{2,})`;
+/**
+ * A short marker ("a. C.", "AC") is an era only when no word follows it ("circa" aside): "1899 AC Milan" is a club,
+ * "700 a.C. circa" 700 BCE.
+ */
+const NO_WORD = String.raw`(?![\s.]*(?!(?:circa|ca)(?![a-zà-ÿ]))[a-zà-ÿ]{2,})`;
 
 /** "vers", "environ", "um", "etwa", "hacia", "verso", "intorno al", "omstreeks": read as the year itself. */
 export const APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`;

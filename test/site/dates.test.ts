@@ -1111,3 +1111,12 @@ describe('“’800” after an elided article (a sixth reviewer’s)', () => {
     ['’800', 1800, 1899],
   ])('reads the century, never the year 800: %s', reads());
 });
+
+describe('an era with “circa” after it (a sixth reviewer’s)', () => {
+  it.each<Case>([
+    ['700 a.C. circa', -700],
+    ['V secolo a.C. circa', -500, -401],
+    ['300 a.C. ca', -300],
+    ['300 a.C. ca.', -300],
+  ])('reads the era before Christ: %s', reads());
+});

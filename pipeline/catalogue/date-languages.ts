@@ -85,6 +85,14 @@ const ERA_BEFORE_YEAR = new RegExp(`(?:(${BEFORE.join('|')})|${AFTER.join('|')})
 /** The text before an era ends where a date opens. */
 export const OPENS = new RegExp(`${DATE_OPENS}$`);
 
+/**
+ * The last 60 characters before `at`, for a test of how the text ends there: "x " stands for any text cut off, so the
+ * start of the field is only the real one. A long field is then read in a time that grows with its length only.
+ */
+export function textBefore(text: string, at: number): string {
+  return at <= 60 ? text.slice(0, at) : `x ${text.slice(at - 60, at)}`;
+}
+
 /** "a.C.", "a. n. e.", "a.e.v.": short forms, which are also initials ("Photo: A.C. 1920", "Banamex, A.C. 1985"). */
 const SHORT_BEFORE = /^\s*a\.\s*(?:(?:j\.\s*)?c\.?|n\.\s*e\.?|e\.\s*[vc]\.?)\s*$/;
 /** Where a short era may open a date: the start of the field (perhaps "ca."), or a dash or a word of range. */
@@ -97,7 +105,7 @@ const SHORT_OPENS = new RegExp(
  * only at the start or after a word of range, and before a year of three digits at most: "a.C. 1920" is initials.
  */
 function eraBeforeYear(era: string, before: string | undefined, at: number, text: string): string {
-  const preceding = text.slice(0, at);
+  const preceding = textBefore(text, at);
   if (!OPENS.test(preceding)) return era;
   if (before === undefined) return ' ad ';
   if (SHORT_BEFORE.test(era)) {
@@ -203,7 +211,7 @@ export function bothYears({ first, second, before }: { first: string; second: st
 
 /** `EITHER`'s rewrite: "or" between two years, the text unchanged otherwise. */
 function either(all: string, first: string, era: string, second: string, at: number, text: string): string {
-  return bothYears({ first, second, before: text.slice(0, at) }) ? `${first}${era} or ` : all;
+  return bothYears({ first, second, before: textBefore(text, at) }) ? `${first}${era} or ` : all;
 }
 const RANGE_WORD = new RegExp(
   String.raw`(\d|\bbce|\bad|\bcentury)\s+` +

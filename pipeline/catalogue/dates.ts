@@ -5,7 +5,7 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
-import { APPROXIMATE, bothYears, fromOtherLanguages, OPENS, unknownEra } from './date-languages.ts';
+import { APPROXIMATE, bothYears, fromOtherLanguages, OPENS, textBefore, unknownEra } from './date-languages.ts';
 
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
@@ -361,7 +361,7 @@ function normalise(text: string): string {
       .replace(
         /(\d{3,4})((?:\s*(?:bce|ad))?)\s+and\s+(?=(?:c\.\s*|ca\.\s*)?(\d{3,4})\b)/g,
         (all, first: string, era: string, second: string, at: number, text: string) =>
-          bothYears({ first, second, before: text.slice(0, at) }) ? `${first}${era} or ` : all,
+          bothYears({ first, second, before: textBefore(text, at) }) ? `${first}${era} or ` : all,
       )
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
@@ -386,7 +386,7 @@ const ERA_BEFORE = /^\s*(?:ca\.|c\.|circa)?\s*\d/;
  * year is of the common era when no era is written.
  */
 function eraNextToDate(era: string, at: number, text: string): string {
-  const before = text.slice(0, at);
+  const before = textBefore(text, at);
   if (ERA_AFTER.test(before)) return era;
   return ERA_BEFORE.test(text.slice(at + era.length)) && (/^(ad|ce)$/.test(era) || OPENS.test(before)) ? era : ' ';
 }

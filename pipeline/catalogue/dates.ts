@@ -126,7 +126,8 @@ function parseSide(
   const eraAt = (at: number): boolean | null => {
     if (bce !== true) return bce;
     for (const m of text.matchAll(/\b(?:bce|bc|b\.c\.(?:e\.)?)(?![a-z])/g))
-      if (m.index < at || !/^\s*(?:ca\.|c\.|circa)?\s*\d/.test(text.slice(m.index + m[0].length))) return true;
+      if (m.index < at || !/^\s*(?:ca\.|c\.|circa)?\s*\d+(?![\da-z])/.test(text.slice(m.index + m[0].length)))
+        return true;
     return null;
   };
   // The first date written is the object's ("ca. 1870, printed 1920s"); a number of one or two digits only when

@@ -1055,6 +1055,9 @@ describe('initials before a year read as an era before it (a sixth reviewer’s)
     ['a.C. 300', -300],
     ['v. Chr. 1500', -1500],
     ['a.C. 300 - d.C. 100', -300, 100],
+    ['I sec. a.C. - I sec. d.C.', -100, 99],
+    ['1. Jh. v. Chr. - 1. Jh. n. Chr.', -100, 99],
+    ['1st century BC - 1st century AD', -100, 99],
   ])('reads a short era before a year only at the start or after a range word: %s', reads());
 });
 

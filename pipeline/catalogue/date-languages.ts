@@ -407,7 +407,7 @@ const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
 const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
 
 /** Capitals right after a number ("1500 BP", "1500 VDZ"): perhaps an era. */
-const CAPITALS_AFTER_NUMBER = /\d\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
+const CAPITALS_AFTER_NUMBER = /(\d+)\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
 
 /**
  * Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C., H (the Hegira); "1920 US",
@@ -422,8 +422,10 @@ const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr|h)$/
  */
 export function unknownEra({ written, normalised }: { written: string; normalised: string }): boolean {
   for (const m of written.matchAll(CAPITALS_AFTER_NUMBER)) {
-    const word = m[1]!;
+    const word = m[2]!;
     const lower = word.toLowerCase();
+    // "1920 H 30 cm": a height; no year of the Islamic calendar has reached 1450.
+    if (lower === 'h' && Number(m[1]) > 1450) continue;
     // "1500 AC" read as before Christ is no longer in `normalised`; "1899 AC Milan" is, and is not read.
     if (ERA_CAPITALS.test(lower) && new RegExp(String.raw`\d\s*${lower}(?![a-z])`).test(normalised)) return true;
   }

@@ -1099,6 +1099,8 @@ describe('“H.” after a year that is no year of the Islamic calendar (a sixth
     ['1640 H. Goltzius', 1640],
     ['um 1890 H. Lehmann', 1890],
     ['1890 h. 45 cm', 1890],
+    ['1920 H 30 cm', 1920],
+    ['1920 H', 1920],
     ['1039 H.', null],
     ['1039 H. / 1630', 1630],
   ])('reads the year as written: %s', reads());

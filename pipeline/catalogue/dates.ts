@@ -182,10 +182,10 @@ function parseSide(
   return (best as Found | null)?.side ?? (bce !== null || /^\s*\d{1,2}\s*$/.test(text) ? short : null);
 }
 
-/** Words after which a number counts something else than years ("Impression 150 of 300": both counts). */
+/** Words after which a number counts something else than years ("Impression 150 of 300", "Format 120 x 80"). */
 const NOT_A_YEAR = new RegExp(
   String.raw`\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|` +
-    String.raw`state|issue|impression|copy|\d+\s+of)\s*:?\s*$`,
+    String.raw`state|issue|impression|copy|format|\d+\s+of|x)\s*:?\s*$`,
 );
 /** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
 const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|years?|dynastie|dinast[ií]a|jahr|jaar|année|annee|año|anno)\s*:?\s*$/;

@@ -1083,6 +1083,8 @@ describe('a thousands separator joins a number only with its era right after it 
     ['Nr. 1.500 (1890)', 1890],
     ['Nr. 3.000', null],
     ['Maßstab 1:1.000', null],
+    ['Format 1.500 x 800, 1920', 1920],
+    ['Format 120 x 80 cm, 1920', 1920],
     ['3.000 v. Chr.', -3000],
     ['3.000-2.500 v. Chr.', -3000, -2500],
     ['3 000-2 500 av. J.-C.', -3000, -2500],

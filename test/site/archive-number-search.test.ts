@@ -8,7 +8,8 @@ import { type SearchSite, searchSite } from './search-site.ts';
  * nothing and said no object has the word "box"; "Box 4 / Folder 7" said each word was in some object but none
  * had them all; "Réf. Œuvre–19" was not found by "Oeuvre", and "Ref. Oeuvre-19" offered no "Go to object". Only a
  * number's whole and its parts with two or more characters and a digit were searched, and "Œ" was left out of its
- * address. One tiny site, read in Chromium.
+ * address. "MS 1/1", searched as "ms 11" (Pagefind drops the "/"), then found nothing: no word started with "11".
+ * One tiny site, read in Chromium.
  */
 
 describe('an archive number searched by its parts', () => {
@@ -20,6 +21,8 @@ describe('an archive number searched by its parts', () => {
     { id: 'Box 5 / Folder 1 / Item 3', title: 'Plum Garden', label: 'print', image: null },
     { id: 'Réf. Œuvre–19', title: 'Interrupted Reading', label: 'painting', image: null },
     { id: 'MS 4/7', title: 'The Veteran', label: 'painting', image: null },
+    { id: 'MS 1/1', title: 'Sunflowers', label: 'print', image: null },
+    { id: 'MS 0/9', title: 'The Hay Wain', label: 'painting', image: null },
     { id: 'DM-0267', title: 'View of a Harbour', label: 'print', image: null },
   ];
 
@@ -79,12 +82,30 @@ describe('an archive number searched by its parts', () => {
       expect((await typed(q)).offered, q).toBe('Go to object Réf. Œuvre–19');
   });
 
+  it('finds a number typed with a slash, whose parts are one digit', async () => {
+    for (const [q, title] of [
+      ['MS 0/9', 'The Hay Wain'],
+      ['09', 'The Hay Wain'],
+      ['MS 1/1', 'Sunflowers'],
+      ['MS 1/1 print', 'Sunflowers'],
+      ['MS 4/7', 'The Veteran'],
+    ]) {
+      const r = await typed(q!);
+      expect(r.titles, q).toEqual([title]);
+      expect(r.status, q).toBe(`1 object for “${q}”`);
+    }
+  });
+
   it('says only what is true when nothing is found', async () => {
-    // "box" is in two objects; no object has a word starting with "9".
-    const box = await typed('Box 9');
+    // "box" is in two objects; no object has a word starting with "8".
+    const box = await typed('Box 8');
     expect(box.titles).toEqual([]);
-    expect(box.status).toContain('no object has the word “9”');
+    expect(box.status).toContain('no object has the word “8”');
     expect(box.status).not.toContain('“box”');
+    // "9" is a part of "MS 0/9": the digit is in an object, only not with "box".
+    const nine = await typed('Box 9');
+    expect(nine.titles).toEqual([]);
+    expect(nine.status).toContain('each word is in some object, but no object has them all');
     // Each word is in some object ("4" in "MS 4/7" and box 4), but none has both "box" and "5" with "folder 7".
     const apart = await typed('Box 5 / Folder 7');
     expect(apart.titles).toEqual([]);

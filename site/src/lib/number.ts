@@ -7,18 +7,21 @@ import { foldLetters } from './fold.ts';
  * would find every object. So the page gives Pagefind, hidden, the number without its punctuation
  * ("dm0267": what "DM-0267", "dm 0267"… are searched as), each of its parts with a digit and two or
  * more characters ("0267": a partial number finds the objects whose number has a part starting so) and each part
- * after the first ("Box 4 / Folder 7": numberWords).
+ * after the first ("Box 4 / Folder 7": numberWords), and the parts from each after the first to the end run
+ * together ("MS 1/1" → "11"): Pagefind leaves "/" out of what is typed, so "MS 1/1" is searched as "ms 11".
  * "MET_544744" gives "met544744 544744": the search page folds "_" out of what is typed (lib/fold.ts), so
  * "MET_544744" is searched as "met544744" too.
  */
 
 /**
- * The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45",
+ * The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45 45ab",
  * "Box 4 / Folder 7 / Item 2" → "box4folder7item2 4 folder 7 item 2", "Réf. Œuvre–19" → "refoeuvre19 oeuvre 19".
  * Besides the whole number, its parts after the first (the whole starts with the first): an archive's numbering
  * ("Box 4 / Folder 7") is searched by its words, "Réf. Œuvre–19" by "oeuvre". Never a first part of letters alone
  * ("dm", "met"): Pagefind would fall back to it for a number no object has ("DM-9999"). No single letter ("b" of
- * "a-b"): it starts too many typed words.
+ * "a-b"): it starts too many typed words. And the parts from each after the first to the end run together, of two
+ * or more characters with a digit ("MS 1/1" → "11", "MS 0/9" → "09", "MS 12/3" → "123", "1999.1.2" → "12"):
+ * Pagefind drops "/" and "." from a typed word, so "MS 1/1" is searched as "ms 11" (a reviewer: it found nothing).
  */
 export function numberWords(id: string): string {
   const runs = foldLetters(id)
@@ -30,5 +33,9 @@ export function numberWords(id: string): string {
   const parts = runs.filter(
     (r, at) => r !== whole && (/\p{N}/u.test(r) ? at > 0 || size(r) >= 2 : at > 0 && size(r) >= 2),
   );
-  return [...new Set([whole, ...parts])].join(' ');
+  const joined = runs
+    .slice(1)
+    .map((_, at) => runs.slice(at + 1).join(''))
+    .filter((j) => j !== whole && size(j) >= 2 && /\p{N}/u.test(j));
+  return [...new Set([whole, ...parts, ...joined])].join(' ');
 }

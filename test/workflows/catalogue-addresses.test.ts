@@ -135,6 +135,10 @@ describe('the catalogue action when the cache has no object addresses', () => {
     const forbidden = await runStep({ env: { SITE: `http://${new URL(site).host}/bucket` } });
     expect(forbidden.stdout).toMatch(/^::warning::The saved object addresses are gone and .* answered HTTP 403/m);
     expect(forbidden.saved).toBeNull();
+    // Not only look-alikes: a number with a letter like "Œ" published under the old rule changes address too.
+    expect(forbidden.stdout).toContain(
+      'Objects with look-alike numbers, or numbers with letters like œ, ß or ø, may change address',
+    );
     const down = await runStep({ env: { SITE: 'http://127.0.0.1:9/museum' } });
     expect(down.stdout).toMatch(/^::warning::The saved object addresses are gone/m);
     expect(down.saved).toBeNull();

@@ -16,7 +16,7 @@
 // The same letters as pipeline/catalogue/latin-letters.ts, which page addresses write so (test/catalogue/
 // own-letter-addresses.test.ts checks they agree). A copy: imported from there, the module would be shared with the
 // 404 page's script, and the search page's script would load it as a file of its own, not go into the page (issue 16).
-const LETTERS: Record<string, string> = {
+export const LETTERS: Record<string, string> = {
   ł: 'l',
   Ł: 'L',
   ø: 'o',

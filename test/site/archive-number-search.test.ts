@@ -96,6 +96,34 @@ describe('an archive number searched by its parts', () => {
     }
   });
 
+  it('searches at most 12 typed words alone, each once', async () => {
+    // What the page asks Pagefind, in order: its loader wrapped before the page's script sets it.
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as { vitrineAsked: string[]; vitrineLoadPagefind?: () => Promise<object> };
+      w.vitrineAsked = [];
+      let load: (() => Promise<object>) | undefined;
+      Object.defineProperty(w, 'vitrineLoadPagefind', {
+        configurable: true,
+        get: () =>
+          load &&
+          (async () => {
+            const pf = (await load!()) as { search: (q: string | null, o: object) => Promise<unknown> };
+            return { ...pf, search: (q: string | null, o: object) => (w.vitrineAsked.push(q ?? ''), pf.search(q, o)) };
+          }),
+        set: (f: () => Promise<object>) => {
+          load = f;
+        },
+      });
+    });
+    const asked = () => page.evaluate(() => (globalThis as unknown as { vitrineAsked: string[] }).vitrineAsked);
+    // Nothing found: no more than 12 words searched alone, each once ("Box" and "box" are one word).
+    const many = 'Box box BOX 8 q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 q11 q12 q13';
+    expect((await typed(many)).titles).toEqual([]);
+    const alone = (await asked()).filter((q) => q !== '' && !q.includes(' '));
+    expect(alone.length).toBe(12);
+    expect(alone.filter((q) => q === 'box').length).toBeLessThanOrEqual(1);
+  });
+
   it('says only what is true when nothing is found', async () => {
     // "box" is in two objects; no object has a word starting with "8".
     const box = await typed('Box 8');

@@ -24,6 +24,11 @@ describe('an archive number searched by its parts', () => {
     { id: 'MS 1/1', title: 'Sunflowers', label: 'print', image: null },
     { id: 'MS 0/9', title: 'The Hay Wain', label: 'painting', image: null },
     { id: 'DM-0267', title: 'View of a Harbour', label: 'print', image: null },
+    // A manuscript among folios with no title (their pages are headed by their number) and an inventory number with
+    // its run-together digits: "MS 12/3" is searched as "ms 123", which starts "1230" and "1234" too.
+    { id: 'MS 12/3', title: 'Book of Hours', label: 'painting', image: null },
+    ...[0, 1, 2, 3, 4, 5].map((n) => ({ id: `MS 12/3${n}`, title: '', label: 'print', image: null })),
+    { id: 'Inv. Nr. 1234', title: '', label: 'print', image: null },
   ];
 
   beforeAll(async () => {
@@ -63,6 +68,31 @@ describe('an archive number searched by its parts', () => {
     };
   }
 
+  let watching = false;
+  /** What the page asks Pagefind from now on, in order (`asked`): its loader wrapped before the page’s script sets it. */
+  async function watchSearches() {
+    if (watching) return;
+    watching = true;
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as { vitrineAsked: string[]; vitrineLoadPagefind?: () => Promise<object> };
+      w.vitrineAsked = [];
+      let load: (() => Promise<object>) | undefined;
+      Object.defineProperty(w, 'vitrineLoadPagefind', {
+        configurable: true,
+        get: () =>
+          load &&
+          (async () => {
+            const pf = (await load!()) as { search: (q: string | null, o: object) => Promise<unknown> };
+            return { ...pf, search: (q: string | null, o: object) => (w.vitrineAsked.push(q ?? ''), pf.search(q, o)) };
+          }),
+        set: (f: () => Promise<object>) => {
+          load = f;
+        },
+      });
+    });
+  }
+  const asked = () => page.evaluate(() => (globalThis as unknown as { vitrineAsked: string[] }).vitrineAsked);
+
   it('finds a box and folder number by its parts, and says back what was typed', async () => {
     for (const q of ['Box 4', 'box 4 folder 7', 'Box 4 / Folder 7', 'Box 4/Folder 7/Item 2', 'Folder 7', 'Item 2']) {
       const r = await typed(q);
@@ -97,25 +127,7 @@ describe('an archive number searched by its parts', () => {
   });
 
   it('searches at most 12 typed words alone, each once', async () => {
-    // What the page asks Pagefind, in order: its loader wrapped before the page's script sets it.
-    await page.addInitScript(() => {
-      const w = globalThis as unknown as { vitrineAsked: string[]; vitrineLoadPagefind?: () => Promise<object> };
-      w.vitrineAsked = [];
-      let load: (() => Promise<object>) | undefined;
-      Object.defineProperty(w, 'vitrineLoadPagefind', {
-        configurable: true,
-        get: () =>
-          load &&
-          (async () => {
-            const pf = (await load!()) as { search: (q: string | null, o: object) => Promise<unknown> };
-            return { ...pf, search: (q: string | null, o: object) => (w.vitrineAsked.push(q ?? ''), pf.search(q, o)) };
-          }),
-        set: (f: () => Promise<object>) => {
-          load = f;
-        },
-      });
-    });
-    const asked = () => page.evaluate(() => (globalThis as unknown as { vitrineAsked: string[] }).vitrineAsked);
+    await watchSearches();
     // Nothing found: no more than 12 words searched alone, each once ("Box" and "box" are one word).
     const many = 'Box box BOX 8 q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 q11 q12 q13';
     expect((await typed(many)).titles).toEqual([]);
@@ -147,5 +159,35 @@ describe('an archive number searched by its parts', () => {
     const other = await typed('Box 4', { filters: 'type=painting' });
     expect(other.titles).toEqual([]);
     expect(other.status).toContain('objects have these words, but none with these filters');
+  });
+
+  it('lists the object whose number was typed first, above numbers that start the same', async () => {
+    for (const q of ['MS 12/3', 'ms 12-3']) {
+      const r = await typed(q);
+      expect(r.offered, q).toBe('Go to object MS 12/3');
+      expect(r.titles[0], q).toBe('Book of Hours');
+      expect(r.titles.indexOf('Inv. Nr. 1234'), q).not.toBe(0);
+    }
+  });
+
+  it('says nothing untrue of words after the 12th when nothing is found', async () => {
+    // Twelve words each in some object, and a thirteenth in none, which is not searched alone.
+    const q = 'great wave plum garden interrupted reading veteran sunflowers hay wain harbour hours zebra';
+    const r = await typed(q);
+    expect(r.titles).toEqual([]);
+    expect(r.status).not.toContain('each word is in some object');
+    expect(r.status).toContain('no object has all of these words');
+    expect(r.status).toContain('more than 12 words');
+  });
+
+  it('searches no typed word alone that the first object found shows', async () => {
+    await watchSearches();
+    await page.evaluate(() => {
+      (globalThis as unknown as { vitrineAsked: string[] }).vitrineAsked.length = 0;
+    });
+    const r = await typed('Box 4 / Folder 7');
+    expect(r.titles).toEqual(['The Great Wave']);
+    const alone = (await asked()).filter((q) => q !== '' && !q.includes(' '));
+    expect(alone).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { lastImportFile } from '../collection/import-edits.ts';
+import { photographOrigins } from '../collection/imported-photographs.ts';
 import { readLabels } from '../collection/index.ts';
 import { readRefusedImages } from '../collection/refused-images.ts';
 import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
@@ -173,13 +174,24 @@ export async function buildCatalogueData({
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
   const issues = dataset.issues ?? [];
   const someProblem = issues.some(isPhotoProblem);
+  const images = someProblem ? await namedImages({ file: ws.objects }) : null;
+  // The images the last import stored: one of them is fixed in the export, not in the data folder.
+  const imported = someProblem ? await namedImages({ file: lastImportFile(ws) }) : null;
   const photoProblems = photoProblemsOf({
     issues,
-    images: someProblem ? await namedImages({ file: ws.objects }) : null,
+    images,
     // The files import refused: named as the export names them, with what kind of file each is.
     ...(someProblem && { refused: await readRefusedImages({ ws }) }),
-    // The images the last import stored: one of them is fixed in the export, not in the data folder.
-    ...(someProblem && { imported: await namedImages({ file: lastImportFile(ws) }) }),
+    imported,
+    // And whether each still has the bytes import stored: one changed in data/ since is put back, not fixed there.
+    ...(someProblem && {
+      origins: await photographOrigins({
+        ws,
+        ids: issues.filter(isPhotoProblem).map((i) => i.object!),
+        images,
+        lastImport: imported,
+      }),
+    }),
   });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];

@@ -263,15 +263,24 @@ export type ReviewProps = {
   /** The file of each of those photographs, for the part of the page for staff (none: its path is not known). */
   /** `inExport`: the file as the export names it, which import refused (not in the data folder). */
   /** `fromExport`: a file in the data folder that import stored from the export (fixed there, imported again). */
-  photoFiles: { id: string; title: string; file: string; inExport?: true; fromExport?: true }[];
+  /** `changedSinceImport`: one import stored, changed in the data folder since (imported again, or checked out). */
+  photoFiles: {
+    id: string;
+    title: string;
+    file: string;
+    inExport?: true;
+    fromExport?: true;
+    changedSinceImport?: true;
+  }[];
   /** How many more such objects there are. */
   morePhotos: number;
   /**
    * Where the files of all such objects come from, for what the page tells staff to do: `export` counts files
    * import refused or stored from the export (the fix is in the export, imported again), `data` the others (the fix
-   * is in the data folder).
+   * is in the data folder), `changed` those import stored that were changed in the data folder since (the fix is to
+   * import again, or check the data folder out).
    */
-  photoSources: { export: number; data: number };
+  photoSources: { export: number; data: number; changed: number };
   /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
   changedLabels: number;
 };
@@ -293,9 +302,12 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     return cardOf(o, `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
   const photoFiles = shown.flatMap((o) => {
-    const { file, exportFile, fromExport } = o.photoProblem!;
+    const { file, exportFile, fromExport, changedSinceImport } = o.photoProblem!;
     const title = shownTitle(o.title);
-    if (file) return [{ id: o.id, title, file, ...(fromExport && { fromExport }) }];
+    if (file)
+      return [
+        { id: o.id, title, file, ...(fromExport && { fromExport }), ...(changedSinceImport && { changedSinceImport }) },
+      ];
     return exportFile ? [{ id: o.id, title, file: exportFile, inExport: true as const }] : [];
   });
   const cards = catalogue.reviewQueue.flatMap((id) => {
@@ -345,7 +357,8 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const { summary, partial } = reviewTally(catalogue);
   const morePhotos = broken.length - photos.length;
   const exported = broken.filter(({ photoProblem: p }) => p!.fromExport || (!p!.file && p!.exportFile !== undefined));
-  const photoSources = { export: exported.length, data: broken.length - exported.length };
+  const changed = broken.filter(({ photoProblem: p }) => p!.changedSinceImport).length;
+  const photoSources = { export: exported.length, data: broken.length - exported.length - changed, changed };
   const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
   return {
     folder: 'review/',

@@ -28,9 +28,15 @@ export interface PhotoProblem {
    * Its file in the data folder is the one the last import stored from the export for this object (data/.imported-
    * objects.csv names it): the fix is in the export too, imported again: until it is, a re-import under on_invalid
    * "fail" stops on the export's file. (Absent for a photograph put in the data folder by hand, and for one of a
-   * collection never imported.)
+   * collection never imported.) Only while it still has the bytes import stored (data/.imported-photographs.json),
+   * or when import kept no record of them.
    */
   fromExport?: true;
+  /**
+   * Its file in the data folder is the one the last import stored from the export, but changed (or taken away) since,
+   * by hand or by another program: importing again puts the export's copy back. (Absent otherwise.)
+   */
+  changedSinceImport?: true;
 }
 
 /**
@@ -78,6 +84,7 @@ export function photoProblemsOf({
   images,
   refused,
   imported,
+  origins,
 }: {
   issues: DatasetIssue[];
   images: Map<string, string> | null;
@@ -85,6 +92,11 @@ export function photoProblemsOf({
   refused?: Map<string, RefusedImage>;
   /** Each object's image path as the last import wrote it (data/.imported-objects.csv); absent: not read or none. */
   imported?: Map<string, string> | null;
+  /**
+   * Where each object's file came from, told by the MD5 import stored too (imported-photographs.ts); absent: by the
+   * path alone (`imported`).
+   */
+  origins?: Map<string, 'export' | 'changed'>;
 }): Map<string, PhotoProblem> {
   const out = new Map<string, PhotoProblem>();
   for (const issue of issues) {
@@ -104,8 +116,17 @@ export function photoProblemsOf({
     // After the place the message starts with ("data/objects.csv:12: "), the photograph's file.
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
     const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0] ?? null);
-    const fromExport = !!named && imported?.get(issue.object!) === named;
-    out.set(issue.object!, { file, reason: photoProblemReason(issue), ...(fromExport && { fromExport }) });
+    const origin = origins
+      ? origins.get(issue.object!)
+      : named && imported?.get(issue.object!) === named
+        ? 'export'
+        : undefined;
+    out.set(issue.object!, {
+      file,
+      reason: photoProblemReason(issue),
+      ...(origin === 'export' && { fromExport: true as const }),
+      ...(origin === 'changed' && { changedSinceImport: true as const }),
+    });
   }
   return out;
 }

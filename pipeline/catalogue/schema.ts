@@ -132,8 +132,9 @@ export const catalogueObjectSchema = z.object({
   /**
    * The object's photograph file exists (or is named) but cannot be used: damaged, empty, not an image, too large,
    * missing. `file` is its path in the collection ("data/images/x.jpg"), null when not known; `reason` says why in
-   * plain words; `exportFile` and `fromExport` say it comes from the export (photo-problems.ts). null when the
-   * photograph is fine or none is named yet ("No photograph yet").
+   * plain words; `exportFile` and `fromExport` say it comes from the export, `changedSinceImport` that import stored
+   * it but it was changed in the data folder since (photo-problems.ts). null when the photograph is fine or none is
+   * named yet ("No photograph yet").
    */
   photoProblem: z
     .object({
@@ -141,6 +142,7 @@ export const catalogueObjectSchema = z.object({
       reason: z.string(),
       exportFile: z.string().optional(),
       fromExport: z.literal(true).optional(),
+      changedSinceImport: z.literal(true).optional(),
     })
     .nullable()
     .default(null),

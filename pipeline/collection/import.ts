@@ -18,10 +18,10 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
-import { listFiles, mapPool } from '../data/hash.ts';
+import { HashState, listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
-import { listWords } from '../data/ops.ts';
+import { listWords, stateFileOf } from '../data/ops.ts';
 import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { isInside, keepModeOf, writeJsonAtomic } from '../fs.ts';
@@ -36,6 +36,7 @@ import { CAMERA_RAW, DAMAGED_GREY, damagedUnreadable, imageFileProblem, jpegDama
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
+  type FileIdentity,
   type ImportSession,
   identityOf,
   keptAsideFolder,
@@ -44,6 +45,12 @@ import {
   UNFINISHED_IMPORT,
 } from './import-marker.ts';
 import { imagesFolder } from './import-source.ts';
+import {
+  formatImportedPhotographs,
+  type ImportedPhotograph,
+  importedPhotographsFile,
+  readImportedPhotographs,
+} from './imported-photographs.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -418,6 +425,9 @@ async function importInto({
   const accepted: { object: CollectionObject; source?: string; ending?: string; line: number; label: string }[] = [];
   // The objects imported without their image file because it was refused (import.on_invalid: skip), and why.
   const refusedImages = new Map<string, RefusedImage>();
+  // Objects that keep a photograph already in data/ whose file the export still has, the same bytes (a damaged JPEG
+  // an older import stored): as import stored it, for data/.imported-photographs.json.
+  const keptFromExport = new Map<string, ImportedPhotograph>();
   // The first row to name each image file (its real path), to tell a second row naming it.
   const imageOfRow = new Map<string, { line: number; id: string }>();
   const seen = new Map<string, number>();
@@ -600,6 +610,8 @@ async function importInto({
           : '';
       if (unusable?.file && stored && (await sameBytes(unusable.file, path.join(ws.data, stored)))) {
         keptImage = stored;
+        // The export's file, as import stored it before: recorded as such (imported-photographs.ts).
+        keptFromExport.set(id, { image: stored, md5: md5 ?? (await hashFile({ file: unusable.file })) });
         const reason = unusable.refused.replace(/ Copy or export.*$/, '').replace(/\.?$/, '.');
         note(
           line,
@@ -1039,14 +1051,27 @@ async function importInto({
     const copying = log.progress('Comparing images (new and changed ones are copied)', found);
     const staged: { from: string; to: string }[] = [];
     const cutShort: typeof accepted = [];
+    // Each photograph as this import stores it from the export (imported-photographs.ts): one already in data/ with
+    // the export's bytes has its MD5 from the data layer's hash state (or the bytes compared), a copied one from the
+    // identity the commit journals.
+    const photographs = new Map<string, ImportedPhotograph>(keptFromExport);
+    const copied = new Map<string, { id: string; image: string }>();
+    const hashState = await HashState.load({ file: stateFileOf(ws.root) });
     for (const a of accepted) {
       if (!a.source) continue;
       const dest = path.join(ws.data, a.object.image);
       if (await startOf(a.source, dest)) cutShort.push(a);
-      else if (!(await sameBytes(a.source, dest))) {
+      else {
+        const md5 = await md5IfSame({ source: a.source, dest, state: hashState });
+        if (md5) {
+          photographs.set(a.object.id, { image: a.object.image, md5 });
+          copying.tick();
+          continue;
+        }
         const from = path.join(temp, String(staged.length));
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
+        copied.set(from, { id: a.object.id, image: a.object.image });
         const before = previousTableNow.get(a.object.id)?.image;
         // The same photograph under another ending (an import before images were stored under their format's
         // ending kept a PNG named .jpg as A-1.jpg) is not a new one.
@@ -1064,6 +1089,19 @@ async function importInto({
     // On the disk before they are renamed into data/: after a power cut an image is whole, never empty. Several
     // at once: one after the other, 1,000 images took 1.5 s more.
     await mapPool(staged, 16, ({ from }) => syncFile(from));
+    // What each copied photograph holds: recorded below, and journalled by the commit without reading it again.
+    const identities = new Map<string, FileIdentity>();
+    await mapPool(staged, 8, async ({ from }) => identities.set(from, await identityOf(from)));
+    for (const [from, { id, image }] of copied) photographs.set(id, { image, md5: identities.get(from)!.md5 });
+    const photographsText = path.join(temp, 'imported-photographs.json');
+    await writeFile(
+      photographsText,
+      formatImportedPhotographs(
+        await storedPhotographs({ ws, photographs, table: [...accepted, ...kept.values()].map((a) => a.object) }),
+      ),
+    );
+    await syncFile(photographsText);
+    staged.push({ from: photographsText, to: importedPhotographsFile(ws) });
     const objectsText = path.join(temp, 'objects.csv');
     await writeFile(objectsText, objectsTable);
     await syncFile(objectsText);
@@ -1085,7 +1123,14 @@ async function importInto({
       await syncFile(refusedText);
       staged.push({ from: refusedText, to: refusedImagesFile(ws) });
     }
-    await commitAll({ staged, backupDir: temp, root: ws.root, tables: [ws.labels, ws.objects], session });
+    await commitAll({
+      staged,
+      backupDir: temp,
+      root: ws.root,
+      tables: [ws.labels, ws.objects],
+      session,
+      identities,
+    });
     // None refused now: an earlier import's list is gone with what it said.
     if (refusedImages.size === 0) await rm(refusedImagesFile(ws), { force: true });
   } finally {
@@ -2696,6 +2741,7 @@ async function commitAll({
   root,
   tables,
   session,
+  identities,
 }: {
   staged: { from: string; to: string }[];
   backupDir: string;
@@ -2703,6 +2749,8 @@ async function commitAll({
   /** The files staff edit (labels.csv, data/objects.csv): what each holds before and after is journalled too. */
   tables: string[];
   session: ImportSession;
+  /** What staged files hold, known already (by `from`): not read again. */
+  identities?: Map<string, FileIdentity>;
 }): Promise<void> {
   const done: { to: string; backup?: string; placed: boolean }[] = [];
   const createdDirs: string[] = [];
@@ -2713,7 +2761,7 @@ async function commitAll({
       plan.push({ from, to, ...(there && !there.isDirectory() ? { backup: path.join(backupDir, `was-${i}`) } : {}) });
     }
     // What each placed file holds (size, md5): the next import takes away or replaces only a file still the same.
-    const placed = await mapPool(plan, 8, (p) => identityOf(p.from));
+    const placed = await mapPool(plan, 8, async (p) => identities?.get(p.from) ?? (await identityOf(p.from)));
     // And what each table it replaces holds: the next import tells a change staff make after an interruption.
     const replaced = await mapPool(plan, 8, async (p) =>
       p.backup && tables.includes(p.to) ? await identityOf(p.to).catch(() => undefined) : undefined,
@@ -3390,6 +3438,51 @@ function cutShortWords({ cutShort, name }: { cutShort: { object: CollectionObjec
     'copied whole. (If the shorter file is the one wanted, say with its end trimmed off on purpose, delete the one in ' +
     'data/ and import again.)'
   );
+}
+
+/**
+ * The MD5 of `dest` when it holds the bytes of `source` (undefined otherwise): from the data layer's hash state when
+ * `dest` is unchanged since the data layer hashed it, else from the bytes compared (no file is read again).
+ */
+async function md5IfSame({
+  source,
+  dest,
+  state,
+}: {
+  source: string;
+  dest: string;
+  state: HashState;
+}): Promise<string | undefined> {
+  const [sa, sb] = await Promise.all([stat(source), stat(dest, { bigint: true }).catch(() => null)]);
+  if (!sb?.isFile() || BigInt(sa.size) !== sb.size) return undefined;
+  const bytes = await readFile(dest);
+  if (!(await readFile(source)).equals(bytes)) return undefined;
+  return state.get(dest, sb) ?? createHash('md5').update(bytes).digest('hex');
+}
+
+/**
+ * The record of the photographs import stored (imported-photographs.ts): those this import compared with the export
+ * (`photographs`), and, for an object of the new `table` that keeps its photograph without comparing it (its row
+ * refused and kept, its file missing from the export or refused, the export's a shorter copy), the last import's
+ * entry when it names the same file. An object with no entry is judged by its path alone, as before the record.
+ */
+async function storedPhotographs({
+  ws,
+  photographs,
+  table,
+}: {
+  ws: Workspace;
+  photographs: Map<string, ImportedPhotograph>;
+  table: CollectionObject[];
+}): Promise<Map<string, ImportedPhotograph>> {
+  const before = await readImportedPhotographs({ ws });
+  const out = new Map<string, ImportedPhotograph>();
+  for (const o of table) {
+    if (!o.image) continue;
+    const entry = photographs.get(o.id) ?? before?.get(o.id);
+    if (entry?.image === o.image) out.set(o.id, entry);
+  }
+  return out;
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPhotoProblem, namedImages } from '../catalogue/photo-problems.ts';
 import { lastImportFile } from '../collection/import-edits.ts';
+import { photographOrigin, readImportedPhotographs } from '../collection/imported-photographs.ts';
 import { type RefusedImage, readRefusedImages } from '../collection/refused-images.ts';
 import { EMPTY_FILE } from '../dataset/picture-problems.ts';
 import type { Workspace } from '../paths.ts';
@@ -105,6 +106,8 @@ export async function unusablePhotos({
   const refusedImages = await readRefusedImages({ ws });
   // The files the last import stored: one of them is fixed in the export, not in the data folder.
   const imported = await imageFiles({ ws, file: lastImportFile(ws) });
+  // And their MD5 as stored: one changed in data/ since is not fixed in the export (null: no record, the path alone).
+  const stored = await readImportedPhotographs({ ws });
   const seen = new Set<string>();
   const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
   for (const issue of problems) {
@@ -114,14 +117,22 @@ export async function unusablePhotos({
     const file = files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null;
     seen.add(issue.object);
     const refused = files.get(issue.object) ? undefined : refusedImages.get(issue.object);
+    const origin = refused
+      ? undefined
+      : await photographOrigin({
+          ws,
+          id: issue.object,
+          image: files.get(issue.object),
+          lastImport: imported,
+          record: stored,
+        });
     found.push({
       id: issue.object,
       title: titleOf.get(issue.object) ?? '',
       file: refused ? null : file ? `data/${file}` : null,
       ...(refused && { exportFile: refused.image }),
-      ...(!refused &&
-        files.has(issue.object) &&
-        files.get(issue.object) === imported.get(issue.object) && { fromExport: true as const }),
+      ...(origin === 'export' && { fromExport: true as const }),
+      ...(origin === 'changed' && { changedSinceImport: true as const }),
       code: issue.code,
       reason: refused ? refusedReason(refused) : photoReason(issue),
       labelled: (labelOf.get(issue.object) ?? null) !== null,
@@ -225,17 +236,34 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
       : large === stored
         ? 'a smaller copy, within the pixel limit,'
         : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
-  const inData = n - refused - stored;
+  // One import stored that was changed in data/ since (by hand, another program): the export's copy is as import
+  // stored it, so importing again puts it back; so does a checkout while the change is not recorded.
+  const changed = all.filter((o) => o.changedSinceImport).length;
+  const inData = n - refused - stored - changed;
+  const changedFix =
+    changed === 0
+      ? ''
+      : `${
+          inData + refused + stored > 0
+            ? ' For a photograph changed in the data folder after import (so marked): its file there is'
+            : changed === 1
+              ? 'Its file in the data folder is'
+              : 'Their files in the data folder are'
+        } no longer what import stored from the export (changed or taken away since, by hand or by another ` +
+        'program). To put it back, run `npx vitrine import` again, which copies the export’s file back into the ' +
+        'data folder, and commit what it changes to this pull request. (On the computer where it was changed, ' +
+        'before the change is recorded with `npx vitrine data add`, deleting the changed file and running ' +
+        '`npx vitrine data checkout` also puts back the copy data.dvc records.)';
   const refusedFix =
     refused === 0
       ? ''
-      : `${inData + stored === 0 ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a ` +
+      : `${inData + stored + changed === 0 ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a ` +
         'good copy (a JPEG or PNG that opens) in the export under the name shown, run `npx vitrine import` again and ' +
         'commit what it changes to this pull request.';
   const storedFix =
     stored === 0
       ? ''
-      : `${inData + refused === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
+      : `${inData + refused + changed === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
         `${storedCopy} in the export in place of the file it came from, run \`npx vitrine import\` again and ` +
         'commit what it changes to this pull request' +
         (large > 0 ? ', or raise `dataset.image.max_pixels` in params.yaml' : '') +
@@ -246,12 +274,16 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
-    const stored = o.fromExport ? ' (stored by import from the export)' : '';
+    const stored = o.fromExport
+      ? ' (stored by import from the export)'
+      : o.changedSinceImport
+        ? ' (changed in the data folder after import)'
+        : '';
     const file = o.file ? ` ${code(o.file)}${stored}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
   const more = n - shown.length;
   const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
-  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}`.trim();
+  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}`.trim();
   return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fixes}`;
 }

@@ -105,9 +105,16 @@ export interface UnusablePhoto {
   /**
    * Its file in data/ is the one the last import stored from the export (data/.imported-objects.csv names it): the
    * fix is in the export too, imported again: until it is, a re-import under on_invalid "fail" stops on the
-   * export's file (import never copies a file it cannot use). (Absent otherwise.)
+   * export's file (import never copies a file it cannot use). Only while the file still has the bytes import stored
+   * (data/.imported-photographs.json), or when import kept no record of them. (Absent otherwise.)
    */
   fromExport?: true;
+  /**
+   * Its file in data/ is the one the last import stored from the export, but it was changed (or taken away) since,
+   * by hand or by another program: the export's copy is as import stored it, so importing again puts it back.
+   * (Absent otherwise, and in older reports.)
+   */
+  changedSinceImport?: true;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
   code: string;
   /** Why, in plain words. */

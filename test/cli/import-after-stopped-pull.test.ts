@@ -54,8 +54,9 @@ describe('an import after a pull that was stopped', () => {
     expect(again.code, again.messages).toBe(0);
     expect(again.messages).not.toContain('put there from the local cache');
     expect(existsSync(path.join(root, 'data', 'images', 'o3.png'))).toBe(false);
-    // Two images, data/objects.csv and the table as the import wrote it (data/.imported-objects.csv).
-    expect(await readFile(path.join(root, 'data.dvc'), 'utf8')).toMatch(/nfiles: 4\b/);
+    // Two images, data/objects.csv, the table as the import wrote it (data/.imported-objects.csv) and the MD5 of
+    // each photograph it stored (data/.imported-photographs.json).
+    expect(await readFile(path.join(root, 'data.dvc'), 'utf8')).toMatch(/nfiles: 5\b/);
     expect(existsSync(mark)).toBe(false);
   });
 });

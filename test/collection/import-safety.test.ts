@@ -242,8 +242,15 @@ describe('re-importing an updated export', () => {
     const { csv, images } = await exportWith('bytes', [['A1', 'A1.jpg', 'coin', 'Coin']]);
     const ws = await repo('bytes');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
-    // The table as the import wrote it is kept beside data/objects.csv (import-edits.ts), no other file.
-    expect(await listTree(ws.data)).toEqual(['.imported-objects.csv', 'images', 'images/A1.jpg', 'objects.csv']);
+    // The table as the import wrote it is kept beside data/objects.csv (import-edits.ts), and the MD5 of each
+    // photograph it stored (imported-photographs.ts), no other file.
+    expect(await listTree(ws.data)).toEqual([
+      '.imported-objects.csv',
+      '.imported-photographs.json',
+      'images',
+      'images/A1.jpg',
+      'objects.csv',
+    ]);
     expect((await readFile(path.join(ws.images, 'A1.jpg'))).equals(await readFile(path.join(images, 'A1.jpg')))).toBe(
       true,
     );
@@ -337,7 +344,8 @@ describe('vitrine import (the command)', () => {
     });
     expect(code).toBe(0);
     const printed = JSON.parse(stdout) as { objects: number; labelled: number; data: { nfiles: number } };
-    expect(printed).toMatchObject({ objects: 2, labelled: 1, data: { nfiles: 4 } });
+    // Two images, data/objects.csv, .imported-objects.csv and .imported-photographs.json.
+    expect(printed).toMatchObject({ objects: 2, labelled: 1, data: { nfiles: 5 } });
   });
 
   it('refuses an unknown --labels mode as a usage mistake', async () => {

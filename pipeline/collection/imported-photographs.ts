@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hashFile } from '../data/hash.ts';
+import type { Workspace } from '../paths.ts';
+
+/*
+ * The advice for a photograph that cannot be used follows where its file came from: one import stored from the export
+ * is fixed in the export and imported again. That was told by the path alone (data/.imported-objects.csv names the
+ * file), so a photograph damaged in data/ by hand after import was still said to come from the export, where its copy
+ * is good. Import now keeps, beside data/objects.csv, the MD5 of each object's photograph as it stored it (the MD5 is
+ * known at import: each file it places is hashed for its journal, and one already there is in the data layer's hash
+ * state); a file in data/ that no longer has those bytes was changed after import.
+ */
+
+/** In data/ (versioned with it by data.dvc): each object's photograph as the last import stored it, by object id. */
+export const IMPORTED_PHOTOGRAPHS = '.imported-photographs.json';
+
+/** One object's photograph as import stored it from the export. */
+export interface ImportedPhotograph {
+  /** Its path in data/, as data/objects.csv names it ("images/A1.jpg"). */
+  image: string;
+  /** The MD5 of its bytes, as the data layer hashes files. */
+  md5: string;
+}
+
+export function importedPhotographsFile(ws: Workspace): string {
+  return path.join(ws.data, IMPORTED_PHOTOGRAPHS);
+}
+
+/** The record's text: one entry a line, by id in code-point order, so the same photographs give the same bytes. */
+export function formatImportedPhotographs(record: Map<string, ImportedPhotograph>): string {
+  const ids = [...record.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${JSON.stringify(Object.fromEntries(ids.map((id) => [id, record.get(id)!])), null, 2)}\n`;
+}
+
+/**
+ * The record by object id (its well-formed entries); null when there is none (a repository imported into before
+ * imports kept it, or never imported) or it cannot be read: the advice then goes by the path alone, as before.
+ */
+export async function readImportedPhotographs({
+  ws,
+}: {
+  ws: Workspace;
+}): Promise<Map<string, ImportedPhotograph> | null> {
+  try {
+    const parsed = JSON.parse(await readFile(importedPhotographsFile(ws), 'utf8')) as Record<string, unknown>;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    const out = new Map<string, ImportedPhotograph>();
+    for (const [id, entry] of Object.entries(parsed)) {
+      const { image, md5 } = (entry ?? {}) as Partial<ImportedPhotograph>;
+      if (typeof image === 'string' && typeof md5 === 'string') out.set(id, { image, md5 });
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where an object's photograph in data/ came from, for what to do about it:
+ * - `export`: import stored it from the export, and it still has the bytes import stored (fixed in the export);
+ * - `changed`: import stored it, but the file in data/ has other bytes now, or is gone (changed after import, by hand
+ *   or by another program: importing again, or checking data/ out, puts it back);
+ * - undefined: not the file the last import named for the object (put in data/ by hand, or never imported).
+ * `image` is its path in data/ as data/objects.csv names it; `lastImport` each object's as the last import wrote it.
+ * With no record of the MD5 (`record` null: imported before imports kept it), or none for this object, the path
+ * alone says it: `export` when the last import named this file, as before the record was kept.
+ */
+export async function photographOrigin({
+  ws,
+  id,
+  image,
+  lastImport,
+  record,
+}: {
+  ws: Workspace;
+  id: string;
+  image: string | undefined;
+  lastImport: Map<string, string> | null | undefined;
+  record: Map<string, ImportedPhotograph> | null;
+}): Promise<'export' | 'changed' | undefined> {
+  if (!image || lastImport?.get(id) !== image) return undefined;
+  const stored = record?.get(id);
+  if (!stored || stored.image !== image) return 'export';
+  const now = await hashFile({ file: path.join(ws.data, image) }).catch(() => null);
+  return now === stored.md5 ? 'export' : 'changed';
+}
+
+/**
+ * photographOrigin for each of `ids` (objects whose photograph cannot be used: only their files are read), the record
+ * read once. `images` is each object's path in data/ as data/objects.csv names it.
+ */
+export async function photographOrigins({
+  ws,
+  ids,
+  images,
+  lastImport,
+}: {
+  ws: Workspace;
+  ids: string[];
+  images: Map<string, string> | null;
+  lastImport: Map<string, string> | null | undefined;
+}): Promise<Map<string, 'export' | 'changed'>> {
+  const record = await readImportedPhotographs({ ws });
+  const out = new Map<string, 'export' | 'changed'>();
+  for (const id of new Set(ids)) {
+    const origin = await photographOrigin({ ws, id, image: images?.get(id), lastImport, record });
+    if (origin) out.set(id, origin);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
-import { readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { checkedOutBranch, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
@@ -28,6 +28,11 @@ export type LabelsDeleted =
       after: number;
       /** The commit before it, which has it. */
       parent: string;
+      /**
+       * collection.branch, when the branch checked out has no commit of its own (made from it, and no commit since):
+       * the commit is that branch's, not this one's.
+       */
+      madeFrom?: string;
     };
 
 /** How many commits back the history is searched for the one that deleted labels.csv. */
@@ -89,7 +94,12 @@ async function stillIn({
     // starting its labels again), so it is said as for a new collection. The history is searched only without a
     // base (a run on main itself), where the commit of main that did it is named.
     if (commit) return null;
-    return head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
+    const found = head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
+    if (found?.from !== 'history' || base.code !== 'merged') return found;
+    // A branch with no commit of its own (made from main, nothing committed yet): main did it, not the branch.
+    const branch = await checkedOutBranch({ dir: ws.root, env }).catch(() => null);
+    const main = params.collection.branch;
+    return branch && branch !== main ? { ...found, madeFrom: main } : found;
   } catch {
     return null;
   }
@@ -128,12 +138,54 @@ function firstLine(message: string): string {
 export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
   if (deleted.from === 'base') return `This branch deletes ${name} (${deleted.base} has it)`;
   if (deleted.from === 'last commit') return `${name} is missing from this folder, but the last commit has it`;
-  const { commit, subject, after } = deleted;
+  const { commit, subject, after, madeFrom } = deleted;
+  if (madeFrom) return `${unchangedWords({ name })}: ${madeFrom} deleted it in ${commitWords(deleted)}`;
   const named = subject ? `, “${subject}”` : '';
   return after === 0
     ? `The last commit (${commit.slice(0, 12)}${named}) deletes ${name}`
     : `Commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ${after === 1 ? 'commit' : 'commits'} ` +
         `before the last) deletes ${name}`;
+}
+
+/** "This branch changes nothing in labels.csv (it has no commit of its own)". */
+function unchangedWords({ name }: { name: string }): string {
+  return `This branch changes nothing in ${name} (it has no commit of its own)`;
+}
+
+/** A commit as "commit 8ae2c499abcd (“Drop labels”)". */
+function commitWords({ commit, subject }: { commit: string; subject: string }): string {
+  return `commit ${commit.slice(0, 12)}${subject ? ` (“${subject}”)` : ''}`;
+}
+
+/**
+ * The error for a missing labels.csv git still has: where it went, so nothing to train on, how to restore it; and,
+ * when a commit of main deleted it (maybe on purpose: a museum starting its labels again), how to start a new one.
+ */
+export function labelsDeletedError({
+  deleted,
+  name,
+  vocabulary,
+  exampleId,
+}: {
+  deleted: LabelsDeleted;
+  name: string;
+  vocabulary: string[];
+  exampleId?: string;
+}): VitrineError {
+  const slip =
+    deleted.from === 'history' && deleted.madeFrom
+      ? `If ${deleted.madeFrom} deleted it by mistake`
+      : 'If that was not meant';
+  const fillIn = fillInWords({ empty: { kind: 'zero-bytes' }, vocabulary, exampleId });
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${labelsDeletedWords({ deleted, name })}, so no object has a staff label and there is nothing to train on. ` +
+      `${slip}, ${restoreWords({ deleted, name })}.` +
+      (deleted.from === 'history'
+        ? ` If it was meant (to start the labels again), create ${name} with ${fillIn.replace(/^Add /, '')}.`
+        : ''),
+    { file: name },
+  );
 }
 
 /** How to get it back: the command that restores it from where it still is. */
@@ -237,6 +289,8 @@ export function labelsEmptiedError({
   vocabulary: string[];
   exampleId?: string;
 }): VitrineError {
+  if (emptied.from === 'history' && emptied.madeFrom)
+    return emptiedOnBaseError({ emptied, empty, name, vocabulary, exampleId });
   const { commit, subject, after } = emptied.from === 'history' ? emptied : { commit: '', subject: '', after: 0 };
   const [start, source] =
     emptied.from === 'base'
@@ -262,6 +316,37 @@ export function labelsEmptiedError({
       (emptied.from === 'history'
         ? ` If it was meant, ${lowerFirst(fillInWords({ empty, vocabulary, exampleId }))}.`
         : ''),
+    { file: name },
+  );
+}
+
+/**
+ * labelsEmptiedError on a branch with no commit of its own: "labels.csv has no rows below its header on this branch,
+ * as on main: this branch changes nothing in labels.csv (it has no commit of its own), and main emptied it in commit
+ * 8ae2c499abcd (“…”), which removed its 149 labels." Then both ways, main's doing either way.
+ */
+function emptiedOnBaseError({
+  emptied,
+  empty,
+  name,
+  vocabulary,
+  exampleId,
+}: {
+  emptied: LabelsEmptied & { from: 'history' };
+  empty: EmptyLabels;
+  name: string;
+  vocabulary: string[];
+  exampleId?: string;
+}): VitrineError {
+  const main = emptied.madeFrom!;
+  const labels = `${emptied.labels} ${emptied.labels === 1 ? 'label' : 'labels'}`;
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${name} ${emptyLabelsWords({ empty })} on this branch, as on ${main}: ${lowerFirst(unchangedWords({ name }))}, ` +
+      `and ${main} emptied it in ${commitWords(emptied)}, which removed its ${labels}. So no object has a staff ` +
+      `label and there is nothing to train on. If ${main} emptied it on purpose (to start the labels again), ` +
+      `${lowerFirst(fillInWords({ empty, vocabulary, exampleId }))}. If ${main} emptied it by mistake, ` +
+      `${restoreWords({ deleted: emptied, name })}.`,
     { file: name },
   );
 }

@@ -1,11 +1,5 @@
 import { buildDataset } from '../dataset/build.ts';
-import {
-  labelsDeleted,
-  labelsDeletedWords,
-  labelsEmptied,
-  restoreWords,
-  unreadBase,
-} from '../dataset/labels-deleted.ts';
+import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '../dataset/labels-deleted.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
@@ -33,13 +27,8 @@ export const datasetStage: Stage = {
     const unread = () => unreadBase({ ws, params, env });
     const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread });
     if (dataset.counts.labelled === 0 && deleted) {
-      const name = rel(ws, ws.labels);
-      throw new VitrineError(
-        'DATASET_NO_LABELS',
-        `${labelsDeletedWords({ deleted, name })}, so no object has a staff label and there is nothing to train on. ` +
-          `If that was not meant, ${restoreWords({ deleted, name })}.`,
-        { file: name },
-      );
+      const [vocabulary, exampleId] = [params.collection.vocabulary, dataset.objects[0]?.id];
+      throw labelsDeletedError({ deleted, name: rel(ws, ws.labels), vocabulary, exampleId });
     }
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(

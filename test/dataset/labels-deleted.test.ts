@@ -128,7 +128,7 @@ describe('a labels.csv a commit on main deleted', () => {
       await git.add({ fs, dir, filepath: `note-${i}.txt` });
       await git.commit({ fs, dir, message: `Note ${i}`, author: at(2 + i) });
     }
-    return { ws, mainCommit, deleting };
+    return { ws, dir, mainCommit, deleting };
   }
 
   it('by the last commit: says that commit deletes it and how to restore it, not “does not exist yet”', async () => {
@@ -140,7 +140,7 @@ describe('a labels.csv a commit on main deleted', () => {
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     expect((error as Error).message).toBe(
       `${said}, so no object has a staff label and there is nothing to train on. If that was not meant, restore ` +
-        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ${IF_MEANT}`,
     );
   });
 
@@ -151,10 +151,39 @@ describe('a labels.csv a commit on main deleted', () => {
     expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
     expect((error as Error).message).toBe(
       `${said}, so no object has a staff label and there is nothing to train on. If that was not meant, restore ` +
-        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
+        `it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ${IF_MEANT}`,
+    );
+  });
+
+  it('says how to start the labels again, too: deleting them on main may have been meant', async () => {
+    // A reviewer: an emptied labels.csv on main heard both ways ("If it was meant, add one line per object …"), a
+    // deleted one only how to restore it.
+    const { ws } = await deletedOnMain();
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toMatch(/ and commit\. If it was meant \(to start the labels again\), create/);
+    expect((error as Error).message.endsWith(IF_MEANT)).toBe(true);
+  });
+
+  it('on a branch made from that main, with no commit of its own: says the branch changed nothing, main did', async () => {
+    const { ws, dir, mainCommit, deleting } = await deletedOnMain({ after: 1 });
+    await git.branch({ fs, dir, ref: 'more-labels', checkout: true });
+    const { error, warnings } = await runDataset(ws);
+    const said =
+      'This branch changes nothing in labels.csv (it has no commit of its own): main deleted it in commit ' +
+      `${deleting.slice(0, 12)} (“Drop labels”)`;
+    expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
+    expect((error as Error).message).toBe(
+      `${said}, so no object has a staff label and there is nothing to train on. If main deleted it by mistake, ` +
+        `restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ${IF_MEANT}`,
     );
   });
 });
+
+/** What a labels.csv deleted on main, on purpose, needs: a new one. */
+const IF_MEANT =
+  'If it was meant (to start the labels again), create labels.csv with the header "object_id,label", then one ' +
+  'line per object (for example "a1,coin"), with labels from collection.vocabulary in params.yaml (coin, mask, ' +
+  'vessel).';
 
 /*
  * An outside tester emptied labels.csv on a branch (0 bytes, then only the header "object_id,label") and was told to
@@ -238,6 +267,28 @@ describe('a labels.csv emptied', () => {
     expect(message).not.toContain('restore');
     expect(message).toMatch(
       /^labels\.csv has no rows below its header, so no object has a label and there is nothing to train on\. Add one/,
+    );
+  });
+
+  it('on a branch made from a main that emptied it, with no commit of its own: says main emptied it, not the branch', async () => {
+    // The branch is where main is, so the report has nothing to compare with, and main's own message was said:
+    // "labels.csv was emptied by the last commit (…)", as if the branch's.
+    const { ws, dir, mainCommit } = await branchedCollection();
+    await git.checkout({ fs, dir, ref: 'main' });
+    await writeFile(ws.labels, 'object_id,label\n');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    const at = (n: number) => ({ ...AUTHOR, timestamp: AUTHOR.timestamp + 60 * n });
+    const emptying = await git.commit({ fs, dir, message: 'Start labelling again from scratch', author: at(1) });
+    await git.branch({ fs, dir, ref: 'first-labels', checkout: true });
+    const { error } = await runDataset(ws);
+    expect((error as Error).message).toBe(
+      'labels.csv has no rows below its header on this branch, as on main: this branch changes nothing in ' +
+        `labels.csv (it has no commit of its own), and main emptied it in commit ${emptying.slice(0, 12)} (“Start ` +
+        'labelling again from scratch”), which removed its 3 labels. So no object has a staff label and there is ' +
+        'nothing to train on. If main emptied it on purpose (to start the labels again), add one line per object ' +
+        'below the header (for example "a1,coin"), with labels from collection.vocabulary in params.yaml (coin, ' +
+        'mask, vessel). If main emptied it by mistake, restore it ' +
+        `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
   });
 

@@ -1230,16 +1230,27 @@ const PUNCTUATION: [string, (id: string) => string] = [
 ];
 
 /**
+ * An id typed with no punctuation at all ("DM0006") says nothing of how its letters and numbers are grouped: it is
+ * compared with them run together ("DM-0006", "DM 0006"), spaces and punctuation named apart.
+ */
+const RUN_TOGETHER: [string, (id: string) => string][] = [
+  ['spaces', (id) => id.replace(/\s+/gu, '')],
+  ['punctuation', (id) => id.replace(/[^\p{L}\p{N}\p{M}\s]+/gu, '')],
+];
+
+/**
  * An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one.
  * `punctuation`: also with punctuation left out or written otherwise (`Ms 12/3a` and `Ms. 12/3a`), for a "Did you
- * mean" when nothing nearer matches.
+ * mean" when nothing nearer matches; 'run together': with no spaces or punctuation left at all (`DM0006` and
+ * `DM-0006`), only for an id typed without any (the caller's to check: `MS 12/3` is not `MS 1/23`).
  */
 export function idKey(
   id: string,
-  { zeros = false, punctuation = false }: { zeros?: boolean; punctuation?: boolean } = {},
+  { zeros = false, punctuation = false }: { zeros?: boolean; punctuation?: boolean | 'run together' } = {},
 ): string {
   const key = ID_FORMS.reduce((key, [, form]) => form(key), id);
-  const loose = punctuation ? PUNCTUATION[1](key) : key;
+  const spaced = punctuation ? PUNCTUATION[1](key) : key;
+  const loose = punctuation === 'run together' ? spaced.replaceAll(' ', '') : spaced;
   return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), loose) : loose;
 }
 
@@ -1421,8 +1432,13 @@ export const ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([
  * be equal. NFKC also composes accents, so a difference in accent encoding alone is told first, and apart.
  * `punctuation`: the ids were matched with punctuation set aside (idKey's `punctuation`), so that is the reason
  * named, never a spreadsheet's number or date forms: 1999.1.2 for 1999-1-2 is an accession number, not a date.
+ * 'run together': matched with no spaces or punctuation at all, each named when it is one of the differences.
  */
-export function idDifferences(a: string, b: string, { punctuation = false }: { punctuation?: boolean } = {}): string[] {
+export function idDifferences(
+  a: string,
+  b: string,
+  { punctuation = false }: { punctuation?: boolean | 'run together' } = {},
+): string[] {
   const [accents, ...others] = ID_FORMS;
   if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
   // Punctuation only for ids no other form makes one: beside the others it would hide a difference in spaces or dashes.
@@ -1430,10 +1446,16 @@ export function idDifferences(a: string, b: string, { punctuation = false }: { p
     punctuation ||
     (idKey(a, { zeros: true }) !== idKey(b, { zeros: true }) &&
       idKey(a, { punctuation: true }) === idKey(b, { punctuation: true }));
-  const forms = loose ? [...others, PUNCTUATION] : [...others, ...NUMBER_FORMS];
+  const forms =
+    punctuation === 'run together'
+      ? [...others, ...RUN_TOGETHER]
+      : loose
+        ? [...others, PUNCTUATION]
+        : [...others, ...NUMBER_FORMS];
   const apply = (id: string, skip: number) =>
     forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
-  const differences = forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+  // Two forms are named "spaces" with 'run together': each difference named once.
+  const differences = [...new Set(forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what])))];
   // 123456 saved as 1.2E+05: no form gives one from the other, digits were lost.
   return differences.length === 0 && (roundsToScientific(a, b) || roundsToScientific(b, a))
     ? [SCIENTIFIC]

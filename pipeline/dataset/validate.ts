@@ -353,14 +353,15 @@ export function meantObjects({
 }
 
 /**
- * Whether `written` matches the id `object` only with punctuation set aside (keyHint's last tier): "1987-10" for
- * "1987.10". A guess, not a fact: "1987-10" may be another object, one that left the collection.
+ * Whether `written` matches the id `object` only with punctuation set aside (keyHint's last tiers): "1987-10" for
+ * "1987.10", "DM0006" for "DM-0006". A guess, not a fact: "1987-10" may be another object, one that left.
  */
 function byPunctuationOnly({ object, written }: { object: string; written: string }): boolean {
+  const loose = { punctuation: 'run together' } as const;
   return (
     idKey(object) !== idKey(written) &&
     !zerosDroppedFrom({ object, written }) &&
-    idKey(object, { punctuation: true }) === idKey(written, { punctuation: true })
+    idKey(object, loose) === idKey(written, loose)
   );
 }
 
@@ -878,14 +879,18 @@ function foldId(id: string): string {
     .toLowerCase();
 }
 
-/** keyHint's comparisons, nearest first: idKey as it is, with a spreadsheet's number forms, with punctuation. */
-const TIERS = ['plain', 'zeros', 'punctuation'] as const;
+/**
+ * keyHint's comparisons, nearest first: idKey as it is, with a spreadsheet's number forms, with punctuation, and for an
+ * id typed without spaces or punctuation, with none at all.
+ */
+const TIERS = ['plain', 'zeros', 'punctuation', 'run together'] as const;
 type Tier = (typeof TIERS)[number];
 
 /**
  * The one id of the collection that `id` is written another way (idKey: spaces around punctuation, fullwidth
  * forms; then leading zeros dropped or a ".0" added, as spreadsheets and scripts do to numbers; last, punctuation
- * left out or written otherwise, "Ms 12/3a" for "Ms. 12/3a"), said with how. None when two objects match.
+ * left out or written otherwise, "Ms 12/3a" for "Ms. 12/3a"; or, typed with none at all, "DM0006" for "DM-0006"),
+ * said with how. None when two objects match.
  */
 function keyHint({
   id,
@@ -899,9 +904,13 @@ function keyHint({
   /** The collection's all-digit ids, found the first time an id in scientific notation needs them. */
   digitIds: { ids?: string[] };
 }): { words: string; meant: string } | undefined {
+  // Typed with spaces or punctuation between its letters and numbers, an id is grouped: "MS 12/3" is not "MS 1/23".
+  const grouped = idKey(id, { punctuation: true }).includes(' ');
   for (const tier of TIERS) {
+    if (tier === 'run together' && grouped) break;
     const zeros = tier === 'zeros';
-    const form = { zeros, punctuation: tier === 'punctuation' };
+    const punctuation = tier === 'run together' ? tier : tier === 'punctuation';
+    const form = { zeros, punctuation };
     let index = byKey.get(tier);
     if (!index) {
       index = new Map();
@@ -929,7 +938,6 @@ function keyHint({
     const meant = matches[0]!;
     // A number shown with digits lost (1.2E+05 for 123456) is no other form of it: idDifferences would name them all.
     const rounded = zeros && spreadsheetRewrite({ object: meant, written: id }).includes(SCIENTIFIC);
-    const punctuation = tier === 'punctuation';
     const how = (rounded ? [SCIENTIFIC] : idDifferences(id, meant, { punctuation })).map((what) =>
       what === 'capitals' ? 'upper/lower case' : what,
     );

@@ -95,3 +95,36 @@ describe('labels.csv ids that differ from an object’s only in punctuation', ()
     expect(said('MS 12/3')[0]).toContain('check the id for a typo');
   });
 });
+
+// Left over from session 48: "DM0006" typed for the object "DM-0006" got only "check the id for a typo". An id typed
+// with no punctuation at all says nothing of how its letters and numbers are grouped: run together, they may match.
+describe('labels.csv ids typed with no punctuation at all', () => {
+  const told = (objectId: string, ids: string[]) =>
+    checkLabels({
+      labels: [{ objectId, label: 'vase', line: 4 }],
+      objectIds: new Set(ids),
+      vocabulary: ['vase', 'bowl'],
+      name: 'labels.csv',
+    }).issues.map((i) => i.message);
+
+  it('suggest the one object whose letters and numbers, run together, are the same', () => {
+    expect(told('DM0006', ['DM-0006', 'DM-0012'])).toEqual([
+      'labels.csv:4: there is no object "DM0006" in the collection: it differs from an id in the collection only ' +
+        'in punctuation. Did you mean "DM-0006"?',
+    ]);
+    expect(told('ms123a', ['MS 12/3a', 'MS 10/5'])[0]).toContain(
+      'only in upper/lower case and spaces and punctuation. Did you mean "MS 12/3a"?',
+    );
+    expect(told('DM0006', ['DM 0006', 'X-1'])[0]).toContain('only in spaces. Did you mean "DM 0006"?');
+  });
+
+  it('suggest nothing when two objects match so', () => {
+    expect(told('DM0006', ['DM-0006', 'DM-00-06'])[0]).toContain('check the id for a typo');
+    expect(told('MS123', ['MS 12/3', 'MS 1/23'])[0]).toContain('check the id for a typo');
+  });
+
+  it('still suggest nothing for an id with punctuation whose numbers are grouped otherwise', () => {
+    expect(told('MS 12/3', ['MS 1/23', 'X-1'])[0]).toContain('check the id for a typo');
+    expect(told('MS12/3', ['MS 1/23', 'X-1'])[0]).toContain('check the id for a typo');
+  });
+});

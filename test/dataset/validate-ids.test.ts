@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLabels } from '../../pipeline/dataset/validate.ts';
+import { checkLabels, meantObjects } from '../../pipeline/dataset/validate.ts';
 
 /*
  * A label line whose id has an invisible or look-alike character (pasted from a web page or a word processor)
@@ -121,6 +121,14 @@ describe('labels.csv ids typed with no punctuation at all', () => {
   it('suggest nothing when two objects match so', () => {
     expect(told('DM0006', ['DM-0006', 'DM-00-06'])[0]).toContain('check the id for a typo');
     expect(told('MS123', ['MS 12/3', 'MS 1/23'])[0]).toContain('check the id for a typo');
+  });
+
+  it('are a guess to import, as a match by punctuation is: the line may be for an object that left', () => {
+    const meant = meantObjects({
+      lines: [{ objectId: 'DM0006', label: 'vase', line: 4 }],
+      objectIds: new Set(['DM-0006', 'DM-0012']),
+    });
+    expect(meant.get(4)).toMatchObject({ meant: 'DM-0006', spreadsheet: false, punctuation: true });
   });
 
   it('still suggest nothing for an id with punctuation whose numbers are grouped otherwise', () => {

@@ -207,13 +207,15 @@ export function checkVocabulary({
   const pair = (a: string, b: string) =>
     close.some((c) => (c.label === a && c.meant === b) || (c.label === b && c.meant === a));
   const duplicates = nearDuplicates(counts.map((c) => c.label)).filter((d) => !pair(...d.labels));
-  const where =
-    others.length === 0 && nearMisses.some((c) => c.lines.length > 0)
-      ? { file: labelsName, line: firstLine(nearMisses) }
-      : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
   const missLines = nearMissesSaid
     ? []
     : missList({ lines: nearMisses.map((c) => didYouMean({ ...c, labelsName })), labelsName });
+  // A message that starts with the near misses' heading is placed on their first line: placed on params.yaml for the
+  // other labels, it was printed "params.yaml: labels.csv has 2 labels that look like …".
+  const where =
+    (others.length === 0 || missLines.length > 1) && nearMisses.some((c) => c.lines.length > 0)
+      ? { file: labelsName, line: firstLine(nearMisses) }
+      : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
   const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where, typos: [] };
   if (others.length === 0)
     return { ...result, message: missLines.join('\n') || slipsSummary({ nearMisses, labelsName }) };
@@ -524,12 +526,13 @@ function firstLine(labels: { lines: number[] }[]): number | undefined {
 
 /**
  * Two or more near misses in one message: under a heading, indented, so that the second ("labels.csv:8: …") does not
- * read as a warning of its own that lost its "warning:" (a tester, in vitrine init's output).
+ * read as a warning of its own that lost its "warning:" (a tester, in vitrine init's output). The heading starts with
+ * the file's name, so that a printed warning puts no place before it ("labels.csv:7: 2 labels in labels.csv …").
  */
 function missList({ lines, labelsName }: { lines: string[]; labelsName: string }): string[] {
   if (lines.length < 2) return lines;
   return [
-    `${lines.length} labels in ${labelsName} look like labels of this collection written another way:`,
+    `${labelsName} has ${lines.length} labels that look like labels of this collection written another way:`,
     ...lines.map((line) => `  ${line}`),
   ];
 }

@@ -59,7 +59,7 @@ describe('checkVocabulary and near misses', () => {
       minPerLabel: 5,
     });
     const [heading, first, second, ...rest] = check.message.split('\n');
-    expect(heading).toBe('2 labels in labels.csv look like labels of this collection written another way:');
+    expect(heading).toBe('labels.csv has 2 labels that look like labels of this collection written another way:');
     expect(first).toBe('  labels.csv:18: "Coin" is not one of the labels of this collection. Did you mean "coin"?');
     expect(second).toBe('  labels.csv:19: "Coins" is not one of the labels of this collection. Did you mean "coin"?');
     expect(rest.join('\n')).toMatch(

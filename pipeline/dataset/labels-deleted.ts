@@ -134,22 +134,29 @@ function firstLine(message: string): string {
   return line.length > 80 ? `${line.slice(0, 79).trimEnd()}…` : line;
 }
 
-/** "This branch deletes labels.csv (main, where this branch left it, has it)": the start of what is said. */
+/**
+ * "labels.csv is deleted on this branch (main, where this branch left it, has it)": the start of what is said. It
+ * starts with the file's name, said once (a printed error can put "labels.csv:" before it).
+ */
 export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
-  if (deleted.from === 'base') return `This branch deletes ${name} (${deleted.base} has it)`;
+  if (deleted.from === 'base') return `${name} is deleted on this branch (${deleted.base} has it)`;
   if (deleted.from === 'last commit') return `${name} is missing from this folder, but the last commit has it`;
   const { commit, subject, after, madeFrom } = deleted;
-  if (madeFrom) return `${unchangedWords({ name })}: ${madeFrom} deleted it in ${commitWords(deleted)}`;
+  if (madeFrom)
+    return (
+      `${name} is missing on this branch, as on ${madeFrom}: ${unchangedWords({ name })}, and ${madeFrom} deleted ` +
+      `it in ${commitWords(deleted)}`
+    );
   const named = subject ? `, “${subject}”` : '';
   return after === 0
-    ? `The last commit (${commit.slice(0, 12)}${named}) deletes ${name}`
-    : `Commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ${after === 1 ? 'commit' : 'commits'} ` +
-        `before the last) deletes ${name}`;
+    ? `${name} was deleted by the last commit (${commit.slice(0, 12)}${named})`
+    : `${name} was deleted by commit ${commit.slice(0, 12)} (${subject ? `“${subject}”, ` : ''}${after} ` +
+        `${after === 1 ? 'commit' : 'commits'} before the last)`;
 }
 
-/** "This branch changes nothing in labels.csv (it has no commit of its own)". */
+/** "this branch changes nothing in labels.csv (it has no commit of its own)". */
 function unchangedWords({ name }: { name: string }): string {
-  return `This branch changes nothing in ${name} (it has no commit of its own)`;
+  return `this branch changes nothing in ${name} (it has no commit of its own)`;
 }
 
 /** A commit as "commit 8ae2c499abcd (“Drop labels”)". */
@@ -342,7 +349,7 @@ function emptiedOnBaseError({
   const labels = `${emptied.labels} ${emptied.labels === 1 ? 'label' : 'labels'}`;
   return new VitrineError(
     'DATASET_NO_LABELS',
-    `${name} ${emptyLabelsWords({ empty })} on this branch, as on ${main}: ${lowerFirst(unchangedWords({ name }))}, ` +
+    `${name} ${emptyLabelsWords({ empty })} on this branch, as on ${main}: ${unchangedWords({ name })}, ` +
       `and ${main} emptied it in ${commitWords(emptied)}, which removed its ${labels}. So no object has a staff ` +
       `label and there is nothing to train on. If ${main} emptied it on purpose (to start the labels again), ` +
       `${lowerFirst(fillInWords({ empty, vocabulary, exampleId }))}. If ${main} emptied it by mistake, ` +

@@ -53,14 +53,14 @@ describe('a labels.csv that is gone', () => {
     const { error, warnings } = await runDataset(ws);
     expect(warnings.join('\n')).not.toContain('does not exist yet');
     expect(warnings).toEqual([
-      'This branch deletes labels.csv (main, where this branch left it, has it), so no object has a staff label.',
+      'labels.csv is deleted on this branch (main, where this branch left it, has it), so no object has a staff label.',
     ]);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     const message = (error as Error).message;
     expect(message).not.toContain('yet');
     expect(message).toBe(
-      'This branch deletes labels.csv (main, where this branch left it, has it), so no object has a staff label and ' +
-        'there is nothing to train on. If that was not meant, restore it ' +
+      'labels.csv is deleted on this branch (main, where this branch left it, has it), so no object has a staff ' +
+        'label and there is nothing to train on. If that was not meant, restore it ' +
         `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
   });
@@ -135,7 +135,7 @@ describe('a labels.csv a commit on main deleted', () => {
     const { ws, mainCommit, deleting } = await deletedOnMain();
     const { error, warnings } = await runDataset(ws);
     expect(warnings.join('\n')).not.toContain('does not exist yet');
-    const said = `The last commit (${deleting.slice(0, 12)}, “Drop labels”) deletes labels.csv`;
+    const said = `labels.csv was deleted by the last commit (${deleting.slice(0, 12)}, “Drop labels”)`;
     expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     expect((error as Error).message).toBe(
@@ -147,7 +147,7 @@ describe('a labels.csv a commit on main deleted', () => {
   it('by an earlier commit: names that commit, and restores it from the one before', async () => {
     const { ws, mainCommit, deleting } = await deletedOnMain({ after: 2 });
     const { error, warnings } = await runDataset(ws);
-    const said = `Commit ${deleting.slice(0, 12)} (“Drop labels”, 2 commits before the last) deletes labels.csv`;
+    const said = `labels.csv was deleted by commit ${deleting.slice(0, 12)} (“Drop labels”, 2 commits before the last)`;
     expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
     expect((error as Error).message).toBe(
       `${said}, so no object has a staff label and there is nothing to train on. If that was not meant, restore ` +
@@ -169,8 +169,8 @@ describe('a labels.csv a commit on main deleted', () => {
     await git.branch({ fs, dir, ref: 'more-labels', checkout: true });
     const { error, warnings } = await runDataset(ws);
     const said =
-      'This branch changes nothing in labels.csv (it has no commit of its own): main deleted it in commit ' +
-      `${deleting.slice(0, 12)} (“Drop labels”)`;
+      'labels.csv is missing on this branch, as on main: this branch changes nothing in labels.csv (it has no commit ' +
+      `of its own), and main deleted it in commit ${deleting.slice(0, 12)} (“Drop labels”)`;
     expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
     expect((error as Error).message).toBe(
       `${said}, so no object has a staff label and there is nothing to train on. If main deleted it by mistake, ` +

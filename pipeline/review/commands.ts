@@ -17,8 +17,9 @@ because it ranks high; "look-alikes": two or more flagged objects with very simi
 different labels, each taken for another, shown on one line (at least one of the labels is probably
 wrong). With train.flagged: drop, a flagged label is marked "left out of training" (the model was
 trained without it) or, when the check made before training did not flag it, "but the model learnt
-from it"; the list names the labels left out that it no longer flags (in a collection larger than
-evaluate.cv_max_objects the two checks learn from other objects). In --json, each item's "reason" is
+from it"; the list names the labels left out that it no longer flags (in a collection of more than
+10,000 labelled objects unless evaluate.cv_max_objects in params.yaml says otherwise, the two checks
+learn from different samples of them). In --json, each item's "reason" is
 "flagged" or "ranked", "leftOut" lists the labels training left out, such a pair's items have "lookAlike"
 (the other object's id, label and photograph similarity), and the items of a group of three or more
 have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
@@ -28,11 +29,11 @@ have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
     async run(ctx) {
       // With the cross-validation off, the list is missing for that reason (a params.yaml that cannot be read:
       // the plain "run evaluate" message, and evaluate says what is wrong with it).
-      const folds = await loadParams({ file: ctx.ws.params }).then(
-        (params) => params.evaluate.folds,
+      const evaluate = await loadParams({ file: ctx.ws.params }).then(
+        (params) => params.evaluate,
         () => undefined,
       );
-      const review = await readReview({ ws: ctx.ws, folds });
+      const review = await readReview({ ws: ctx.ws, folds: evaluate?.folds });
       if (await labelsChangedSinceEvaluation({ ws: ctx.ws }))
         ctx.log.warn(
           'labels.csv has changed since this list was made (it comes from the last evaluation, which may have ' +
@@ -46,7 +47,7 @@ have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
       const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
       // Titles and ids come from the collection: a line break or a control character in one is shown escaped.
       const titles = new Map(dataset?.objects.map((o) => [o.id, shownName(o.title)]) ?? []);
-      ctx.out(terminalSafe(renderReview({ review, titles })));
+      ctx.out(terminalSafe(renderReview({ review, titles, cvMaxObjects: evaluate?.cv_max_objects })));
     },
   },
 ];

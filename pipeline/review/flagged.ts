@@ -8,7 +8,7 @@ import { chooseL2, type LabelledVectors, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, Split } from '../types.ts';
-import { notBetterThanGuessing, type ReviewFile, reasonOf, reviewFromOof } from './index.ts';
+import { largeCollection, notBetterThanGuessing, type ReviewFile, reasonOf, reviewFromOof } from './index.ts';
 
 /*
  * train.flagged: drop: before the head is trained, the labelled objects are cross-validated with
@@ -181,10 +181,13 @@ export function flaggedDifferWords({
   left,
   review,
   splitOf,
+  cvMaxObjects,
 }: {
   left: string[];
   review: ReviewFile;
   splitOf: Map<string, Split>;
+  /** params.yaml evaluate.cv_max_objects, said in words. */
+  cvMaxObjects: number;
 }): string | null {
   const trained = (id: string) => splitOf.get(id) === 'train' || splitOf.get(id) === 'validation';
   const out = new Set(left.filter(trained));
@@ -207,8 +210,9 @@ export function flaggedDifferWords({
   ];
   return (
     `The labels \`vitrine review\` flags differ from the labels training left out (train.flagged: drop): ` +
-    `${parts.join('; ')}. The check of every label here learnt from other objects than the check before training did ` +
-    '(in a collection larger than evaluate.cv_max_objects, a pull request’s changed labels are always learnt from ' +
-    'here). The model was trained without the labels left out then; the list is the check made now.'
+    `${parts.join('; ')}. The check of every label here learnt from other objects than the check before training ` +
+    `did: ${largeCollection(cvMaxObjects)}, each check learns from a sample of them, and this one always from a ` +
+    'pull request’s changed labels. The model was trained without the labels left out then; the list is the check ' +
+    'made now.'
   );
 }

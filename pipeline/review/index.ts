@@ -336,11 +336,14 @@ export function renderReview({
   review,
   limit = 30,
   titles,
+  cvMaxObjects,
 }: {
   review: ReviewFile;
   limit?: number;
   /** Object id → title (dataset.json): staff know objects by their titles, not only their numbers. */
   titles?: Map<string, string>;
+  /** params.yaml evaluate.cv_max_objects, for the words on lists that differ (absent: not read). */
+  cvMaxObjects?: number;
 }): string {
   const a = review.agreement;
   const atChance = a && !a.better;
@@ -368,7 +371,7 @@ export function renderReview({
     if (out.length === 0) return '';
     return ` (${listWords(out)} left out of training${out.length < ids.length ? ', the model learnt from the rest' : ''})`;
   };
-  const lists = atChance ? null : leftOutWords(review);
+  const lists = atChance ? null : leftOutWords(review, cvMaxObjects);
   const counts = [...(flagged ? [`${flagged} flagged`] : []), ...(ranked ? [`${ranked} worth a look`] : [])];
   const lines = [
     ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
@@ -409,11 +412,23 @@ export function flaggedOutsideTest(review: ReviewFile): Set<string> {
 }
 
 /**
+ * "in a collection of more than 10,000 labelled objects (evaluate.cv_max_objects in params.yaml)": the size in
+ * words staff read, the setting after it for whoever maintains params.yaml. Without the number (params.yaml could
+ * not be read), "in a large collection (…)".
+ */
+export function largeCollection(cvMaxObjects: number | undefined): string {
+  return cvMaxObjects === undefined
+    ? 'in a large collection (more labelled objects than evaluate.cv_max_objects in params.yaml)'
+    : `in a collection of more than ${cvMaxObjects.toLocaleString('en')} labelled objects ` +
+        '(evaluate.cv_max_objects in params.yaml)';
+}
+
+/**
  * train.flagged: drop: which list is which. The labels training left out were found by this same check made before
  * training; in a collection larger than evaluate.cv_max_objects the one made at evaluation learnt from other objects
  * and can flag others. Names those on one list only; null without train.flagged: drop.
  */
-function leftOutWords(review: ReviewFile): string | null {
+function leftOutWords(review: ReviewFile, cvMaxObjects: number | undefined): string | null {
   if (!review.leftOut) return null;
   const left = new Set(review.leftOut);
   const flagged = flaggedOutsideTest(review);
@@ -446,9 +461,10 @@ function leftOutWords(review: ReviewFile): string | null {
       : []),
   ];
   return (
-    `${found}. This list is the check made at the last evaluation, which learnt from other objects (in a collection ` +
-    'larger than evaluate.cv_max_objects, the labels a change makes are always learnt from here), so the two lists ' +
-    `differ: ${parts.join('; ')}. The model was trained without the labels the check before training found. ` +
+    `${found}. This list is the check made at the last evaluation, which learnt from other objects: ` +
+    `${largeCollection(cvMaxObjects)}, each check learns from a sample of them, and this one always from the labels ` +
+    `a change makes. So the two lists differ: ${parts.join('; ')}. The model was trained without the labels the ` +
+    'check before training found. ' +
     'Correct in labels.csv each label named here that is wrong, and leave a correct label as it is; training leaves ' +
     'it out again while the check finds it unlikely.'
   );

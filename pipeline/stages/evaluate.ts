@@ -522,6 +522,7 @@ export const evaluateStage: Stage = {
             left: candidateInfo.flagged.ids,
             review,
             splitOf: new Map(dataset.objects.map((o) => [o.id, o.split])),
+            cvMaxObjects: params.evaluate.cv_max_objects,
           })
         : null;
     if (differ) log.warn(differ);

@@ -81,6 +81,12 @@ describe('train.flagged: drop with a sample, after labels changed', () => {
     expect(log.lines.map((l) => l.message)).toContainEqual(
       expect.stringContaining('differ from the labels training left out'),
     );
+    // The size that makes a collection large, in words, from params.yaml; the setting after it.
+    expect(log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringContaining(
+        'in a collection of more than 20 labelled objects (evaluate.cv_max_objects in params.yaml)',
+      ),
+    );
     expect(review.leftOut).toEqual(left);
     const text = renderReview({ review, limit: 200 });
     console.log(text);

@@ -1,9 +1,12 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { flaggedLabels } from '../../pipeline/review/flagged.ts';
+import { flaggedDifferWords, flaggedLabels } from '../../pipeline/review/flagged.ts';
 import { type ReviewFile, type ReviewItem, renderReview } from '../../pipeline/review/index.ts';
 import type { Dataset } from '../../pipeline/types.ts';
 
@@ -74,6 +77,59 @@ describe('vitrine review, with train.flagged: drop', () => {
     expect(line(text, 'P-1')).toContain('look-alikes (P-1 left out of training, the model learnt from the rest)');
     // Without train.flagged: drop, no mark.
     expect(line(renderReview({ review: list([pair]) }), 'P-1')).toMatch(/look-alikes$/);
+  });
+});
+
+describe('when the label lists differ, in words staff read', () => {
+  // A reviewer: "in a collection larger than evaluate.cv_max_objects" names a setting, not a size. The size comes
+  // first, in plain words; the setting stays after it, for whoever maintains params.yaml.
+  const differing = list([item('A-1'), item('A-2')], ['A-1', 'A-3']);
+
+  it('vitrine review says how many objects make a collection large, then the setting', () => {
+    const text = renderReview({ review: differing, cvMaxObjects: 2500 });
+    expect(text).toContain(
+      'in a collection of more than 2,500 labelled objects (evaluate.cv_max_objects in params.yaml)',
+    );
+    expect(text).not.toContain('larger than evaluate.cv_max_objects');
+  });
+
+  it('the run log does too', () => {
+    const splitOf = new Map([
+      ['A-1', 'train' as const],
+      ['A-2', 'train' as const],
+      ['A-3', 'train' as const],
+    ]);
+    const text = flaggedDifferWords({ left: ['A-1', 'A-3'], review: differing, splitOf, cvMaxObjects: 12000 });
+    expect(text).toContain(
+      'in a collection of more than 12,000 labelled objects (evaluate.cv_max_objects in params.yaml)',
+    );
+    expect(text).not.toContain('larger than evaluate.cv_max_objects');
+  });
+
+  it('`vitrine review` takes the number from params.yaml, and its help says the default', async () => {
+    const ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-review-size-')));
+    try {
+      await writeFile(
+        ws.params,
+        'collection:\n  name: Test Museum\n  vocabulary: [coin, mask]\nevaluate:\n  cv_max_objects: 2500\n',
+      );
+      await mkdir(ws.evaluate, { recursive: true });
+      await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(differing));
+      const run = async (args: string[]) => {
+        let out = '';
+        expect(await main(args, { cwd: ws.root, env: {}, stdout: (t) => (out += t), log: memoryLogger() })).toBe(0);
+        return out;
+      };
+      expect(await run(['review'])).toContain(
+        'more than 2,500 labelled objects (evaluate.cv_max_objects in params.yaml)',
+      );
+      const help = (await run(['review', '--help'])).replace(/\s+/g, ' ');
+      // The help is written once: the default, checked here against params.ts.
+      const most = defaultParams().evaluate.cv_max_objects.toLocaleString('en');
+      expect(help).toContain(`more than ${most} labelled objects unless evaluate.cv_max_objects in params.yaml says`);
+    } finally {
+      await rm(ws.root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,7 +9,8 @@ import {
   levelled,
   scoredObjectsWords,
 } from '../evaluate/verdict-words.ts';
-import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
+import { isWeak, leastSimilarity, notBetterThanGuessing, weakModel } from '../review/index.ts';
+import { alikeGroupWords, alikeWords } from '../review/look-alike.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
 import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
@@ -28,16 +29,19 @@ export type CatalogueLinks = (id: string) => { thumbnailUrl: string | null; page
  * A row of a group of three or more look-alikes: "print, as B is labelled: these 3 objects (A, B and C) have very
  * similar photographs but different labels: at least one of the labels is probably wrong".
  */
-function lookAlikeGroupWords(i: NonNullable<Metrics['mislabelled']>['top'][number]): string {
+function lookAlikeGroupWords(i: Row, top: Row[]): string {
   const others = i.lookAlikes ?? [];
   const so = others.filter((o) => o.label === i.suggested).map((o) => text(o.id));
   const ids = [i.id, ...others.map((o) => o.id)].sort().map(text);
+  const how = alikeGroupWords(leastSimilarity({ item: i, items: top }));
   return (
     `${text(i.suggested)}${so.length ? `, as ${listWords(so)} ${so.length === 1 ? 'is' : 'are'} labelled` : ''}: ` +
-    `these ${ids.length} objects (${listWords(ids)}) have very similar photographs but different labels: at least ` +
+    `these ${ids.length} objects (${listWords(ids)}) have ${how} but different labels: at least ` +
     'one of the labels is probably wrong'
   );
 }
+
+type Row = NonNullable<Metrics['mislabelled']>['top'][number];
 
 /** "Objects that look mislabelled": the 20 labels most likely wrong, with thumbnails when the catalogue is published. */
 export function mislabelledSection({
@@ -88,10 +92,10 @@ export function mislabelledSection({
       text(i.label) + changedNote(changes, i.id),
       // One of a look-alike pair or group (review/look-alike.ts): the model cannot tell which of the labels is wrong.
       i.lookAlikes
-        ? lookAlikeGroupWords(i)
+        ? lookAlikeGroupWords(i, m.top)
         : i.lookAlike
-          ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are very similar, so at ` +
-            'least one of the two labels is probably wrong'
+          ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are ` +
+            `${alikeWords(i.lookAlike.similarity, { are: true })}, so at least one of the two labels is probably wrong`
           : `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${flaggedOf(i) && !atChance ? ' ⚠️' : ''}`,
     ];

@@ -13,9 +13,10 @@ export const reviewCommands: Command[] = [
 evaluate stage); where that prediction disagrees with labels.csv the object is listed, ranked by how
 sure the model is. "flagged": confident learning flags it (the model is at least as sure of the label
 it suggests as it is, on average, of the objects that have that label); "worth a look": listed only
-because it ranks high; "look-alikes": two or more flagged objects with very similar photographs and
+because it ranks high; "look-alikes": two or more flagged objects with alike photographs and
 different labels, each taken for another, shown on one line (at least one of the labels is probably
-wrong). With train.flagged: drop, a flagged label is marked "left out of training" (the model was
+wrong), with how alike: almost certainly the same photograph or a copy of it, very similar (perhaps
+the same object photographed twice), or similar. With train.flagged: drop, a flagged label is marked "left out of training" (the model was
 trained without it) or, when the check made before training did not flag it, "but the model learnt
 from it"; the list names the labels left out that it no longer flags (in a collection of more than
 10,000 labelled objects unless evaluate.cv_max_objects in params.yaml says otherwise, the two checks

@@ -10,7 +10,14 @@ import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 import { LABEL_ISSUE_MIN } from './label-issue.ts';
-import { conflictingGroups, conflictingPairs, type LookAlike } from './look-alike.ts';
+import {
+  ALIKE_KEY,
+  alikeGroupWords,
+  alikeWords,
+  conflictingGroups,
+  conflictingPairs,
+  type LookAlike,
+} from './look-alike.ts';
 
 /*
  * The review queue of labels: every labelled object whose out-of-fold prediction disagrees with its
@@ -392,12 +399,14 @@ export function renderReview({
     ...(lists ? [lists] : []),
     ...(review.items.some((i) => i.lookAlike || i.lookAlikes)
       ? [
-          '"look-alikes": two or more objects whose photographs are very similar and whose labels differ; the model, ' +
-            'trained without each, takes each for the other, so it cannot tell which of the labels is wrong.',
+          '"look-alikes": two or more objects whose photographs are alike and whose labels differ; the model, ' +
+            'trained without each, takes each for the other, so it cannot tell which of the labels is wrong. How ' +
+            'alike, by the similarity of the photographs (1 for one image twice; "lookAlike" in vitrine review ' +
+            `--json): ${ALIKE_KEY}.`,
         ]
       : []),
     '',
-    ...shownLines({ items: review.items.slice(0, limit), titles, mark, lookAlikeMark }),
+    ...shownLines({ items: review.items.slice(0, limit), every: review.items, titles, mark, lookAlikeMark }),
   ];
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
@@ -476,11 +485,14 @@ function leftOutWords(review: ReviewFile, cvMaxObjects: number | undefined): str
  */
 function shownLines({
   items,
+  every = items,
   titles,
   mark,
   lookAlikeMark = () => '',
 }: {
   items: ReviewItem[];
+  /** Every item of the list, shown or not: how alike a group is counts each member’s numbers. */
+  every?: ReviewItem[];
   titles: Map<string, string> | undefined;
   mark: (i: ReviewItem) => string;
   /** The ids of a pair or group, in order: what to add after "look-alikes" (train.flagged: drop). */
@@ -494,7 +506,7 @@ function shownLines({
       for (const o of i.lookAlikes) done.add(o.id);
       const ids = [i.id, ...i.lookAlikes.map((o) => o.id)];
       lines.push(
-        `  ${lookAlikeWords({ item: i, titles })}  score ${i.score.toFixed(2)}  look-alikes${lookAlikeMark(ids)}`,
+        `  ${lookAlikeWords({ item: i, titles, items: every })}  score ${i.score.toFixed(2)}  look-alikes${lookAlikeMark(ids)}`,
       );
       continue;
     }
@@ -519,22 +531,50 @@ function shownLines({
  * "These 3 objects have very similar photographs but different labels: DM-0085 “Vase”, labelled vessel, DM-0086
  * labelled vessel and DM-0306 labelled print; at least one of the labels is probably wrong".
  */
-export function lookAlikeWords({ item, titles }: { item: ReviewItem; titles?: Map<string, string> }): string {
+export function lookAlikeWords({
+  item,
+  titles,
+  items = [item],
+}: {
+  item: ReviewItem;
+  titles?: Map<string, string>;
+  /** The list's items: a group is said as alike as its least similar two, from every member’s numbers. */
+  items?: ReviewItem[];
+}): string {
   if (item.lookAlikes) {
     const all = [item, ...item.lookAlikes].map(
       (o) => `${o.id}${titled(titles?.get(o.id))} labelled ${labelInList(o.label)}`,
     );
+    const how = alikeGroupWords(leastSimilarity({ item, items }));
     return (
-      `These ${all.length} objects have very similar photographs but different labels: ${all.slice(0, -1).join(', ')} ` +
+      `These ${all.length} objects have ${how} but different labels: ${all.slice(0, -1).join(', ')} ` +
       `and ${all.at(-1)}; at least one of the labels is probably wrong`
     );
   }
   const mate = item.lookAlike!;
   return (
     `${item.id}${titled(titles?.get(item.id))} labelled ${labelInList(item.label)}, and ${mate.id}` +
-    `${titled(titles?.get(mate.id))} labelled ${labelInList(mate.label)}: very similar photographs, different ` +
-    'labels; at least one of the two labels is probably wrong'
+    `${titled(titles?.get(mate.id))} labelled ${labelInList(mate.label)}: ${alikeWords(mate.similarity)}, but ` +
+    'different labels; at least one of the two labels is probably wrong'
   );
+}
+
+/**
+ * The least similarity between two members of `item`'s group of look-alikes: its own to the others, and the others'
+ * to each other where they are among `items` (review.json's items, or the report's top rows).
+ */
+export function leastSimilarity({
+  item,
+  items,
+}: {
+  item: { id: string; lookAlikes?: LookAlike[] };
+  items: { id: string; lookAlikes?: LookAlike[] }[];
+}): number {
+  const members = new Set([item.id, ...(item.lookAlikes ?? []).map((o) => o.id)]);
+  let least = Number.POSITIVE_INFINITY;
+  for (const m of [item, ...items.filter((i) => i.id !== item.id && members.has(i.id))])
+    for (const o of m.lookAlikes ?? []) if (members.has(o.id)) least = Math.min(least, o.similarity);
+  return least;
 }
 
 /** ` “Vase with handles”,` after an id, clipped; nothing without a title. */

@@ -38,6 +38,49 @@ export const LOOK_ALIKE_QUANTILE = 0.5;
  * are at 0.946 (the demo's median is 0.939, so the median stays its cut).
  */
 export const LOOK_ALIKE_FLOOR = 0.9;
+/**
+ * How alike two look-alikes' photographs are, said in words by band (a copy of one image at 1.00 and two vases
+ * photographed alike at 0.946 were both "very similar photographs"): at LOOK_ALIKE_SAME or more, almost certainly
+ * the same photograph or a copy of it (the Egyptian set's recorded duplicate images are at 1.00); at LOOK_ALIKE_VERY
+ * up to it, very similar, perhaps the same object photographed twice; below, similar.
+ */
+export const LOOK_ALIKE_SAME = 0.99;
+/** See LOOK_ALIKE_SAME. */
+export const LOOK_ALIKE_VERY = 0.95;
+
+/** The band of a look-alike similarity (LOOK_ALIKE_SAME, LOOK_ALIKE_VERY). */
+export function alikeBand(similarity: number): 'same' | 'very' | 'similar' {
+  return similarity >= LOOK_ALIKE_SAME ? 'same' : similarity >= LOOK_ALIKE_VERY ? 'very' : 'similar';
+}
+
+/**
+ * How alike two photographs are, after "their photographs are" or "A and B:": "almost certainly the same photograph
+ * or a copy of it", "very similar photographs, perhaps the same object photographed twice", "similar photographs".
+ * `are`: the words after "their photographs are" ("almost certainly …", "very similar, perhaps …", "similar").
+ */
+export function alikeWords(similarity: number, { are = false } = {}): string {
+  const band = alikeBand(similarity);
+  if (band === 'same') return 'almost certainly the same photograph or a copy of it';
+  const how = band === 'very' ? 'very similar' : 'similar';
+  const twice = band === 'very' ? ', perhaps the same object photographed twice' : '';
+  return `${how}${are ? '' : ' photographs'}${twice}`;
+}
+
+/** How alike the photographs of a group of three or more are: "These 3 objects have …", by its least similar two. */
+export function alikeGroupWords(similarity: number): string {
+  const band = alikeBand(similarity);
+  return band === 'same'
+    ? 'almost certainly the same photograph (or copies of it)'
+    : band === 'very'
+      ? 'very similar photographs, perhaps of the same object photographed more than once,'
+      : 'similar photographs';
+}
+
+/** The key to the bands, for a list that shows look-alikes. */
+export const ALIKE_KEY =
+  `${LOOK_ALIKE_SAME} or more, ${alikeWords(1)}; ${LOOK_ALIKE_VERY} to ${LOOK_ALIKE_SAME}, ` +
+  `${alikeWords(LOOK_ALIKE_VERY, { are: true })}; ${LOOK_ALIKE_FLOOR} to ${LOOK_ALIKE_VERY}, similar`;
+
 /** Fewer labelled objects with a same-label neighbour than this: no cut (too few to say what "close" is). */
 export const LOOK_ALIKE_MIN_OBJECTS = 20;
 

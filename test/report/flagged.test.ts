@@ -154,7 +154,8 @@ describe('objects that look mislabelled: a look-alike pair', () => {
     });
     const row = rowOf(markdown, 'V');
     expect(row).toContain(
-      'print, as P is labelled: their photographs are very similar, so at least one of the two labels is probably wrong',
+      'print, as P is labelled: their photographs are very similar, perhaps the same object photographed twice, so ' +
+        'at least one of the two labels is probably wrong',
     );
     expect(row).not.toContain('100% sure');
   });
@@ -185,7 +186,8 @@ describe('objects that look mislabelled: three or more look-alikes', () => {
       top: [member('A', 'B'), member('B', 'A'), member('C')],
     });
     const group =
-      'these 3 objects (A, B and C) have very similar photographs but different labels: at least one of the labels ' +
+      'these 3 objects (A, B and C) have almost certainly the same photograph (or copies of it) but different ' +
+      'labels: at least one of the labels ' +
       'is probably wrong';
     expect(rowOf(markdown, 'A')).toContain(`print, as B is labelled: ${group}`);
     expect(rowOf(markdown, 'B')).toContain(`vessel, as A and C are labelled: ${group}`);

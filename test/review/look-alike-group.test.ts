@@ -125,13 +125,16 @@ describe('three or more look-alikes with conflicting labels', () => {
     };
     const text = await run(['review']);
     expect(text).toContain(
-      'These 3 objects have very similar photographs but different labels: jug-a labelled vessel, jug-b labelled ' +
+      'These 3 objects have almost certainly the same photograph (or copies of it) but different labels: jug-a ' +
+        'labelled vessel, jug-b labelled ' +
         'print and jug-c labelled vessel; at least one of the labels is probably wrong',
     );
-    expect(text).toMatch(/These 4 objects have very similar photographs but different labels: ph-\d/);
+    expect(text).toMatch(
+      /These 4 objects have almost certainly the same photograph \(or copies of it\) but different labels: ph-\d/,
+    );
     expect(text).not.toMatch(/jug-\w+ .*the model says|jug-a labelled vessel, and jug-b/);
     expect(text).toMatch(/lone +labelled print, the model says vessel/);
-    expect(text).toContain('"look-alikes": two or more objects whose photographs are very similar');
+    expect(text).toContain('"look-alikes": two or more objects whose photographs are alike');
     expect(text).toBe(renderReview({ review }));
     const json = JSON.parse(await run(['review', '--json'])) as ReviewFile;
     const jug = json.items.find((i) => i.id === 'jug-a')!;

@@ -53,8 +53,8 @@ describe('look-alike objects with conflicting labels', () => {
     expect(new Set(review.items.slice(at, at + 2).map((i) => i.id))).toEqual(new Set(['vase-ok', 'vase-bad']));
     const text = renderReview({ review, titles: new Map([['vase-ok', 'Vase with Two Handles']]) });
     expect(text).toContain(
-      'vase-ok “Vase with Two Handles”, labelled vessel, and vase-bad labelled print: very similar photographs, ' +
-        'different labels; at least one of the two labels is probably wrong',
+      'vase-ok “Vase with Two Handles”, labelled vessel, and vase-bad labelled print: almost certainly the same ' +
+        'photograph or a copy of it, but different labels; at least one of the two labels is probably wrong',
     );
     expect(text).not.toMatch(/vase-ok .*the model says/);
     expect(text).toMatch(/lone +labelled print, the model says vessel/);

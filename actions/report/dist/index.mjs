@@ -36777,6 +36777,16 @@ init_ops();
 init_errors();
 init_log();
 
+// pipeline/review/look-alike.ts
+function alikeBand(similarity) {
+  return similarity >= 0.99 ? "same" : similarity >= 0.95 ? "very" : "similar";
+}
+function alikeWords(similarity, { are = !1 } = {}) {
+  let band = alikeBand(similarity);
+  return band === "same" ? "almost certainly the same photograph or a copy of it" : `${band === "very" ? "very similar" : "similar"}${are ? "" : " photographs"}${band === "very" ? ", perhaps the same object photographed twice" : ""}`;
+}
+var ALIKE_KEY = `${0.99} or more, ${alikeWords(1)}; ${0.95} to ${0.99}, ${alikeWords(0.95, { are: !0 })}; ${0.9} to ${0.95}, similar`;
+
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();

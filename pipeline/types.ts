@@ -549,9 +549,10 @@ export interface Annotation extends Prediction {
     suggested: string;
     flagged?: boolean;
     label?: string;
-    lookAlike?: { id: string; label: string };
+    /** `similarity`: of the two photographs (review.json's); absent in annotations written before it was recorded. */
+    lookAlike?: { id: string; label: string; similarity?: number };
     /** One of three or more look-alikes (review.json's `lookAlikes`): the others, closest first. */
-    lookAlikes?: { id: string; label: string }[];
+    lookAlikes?: { id: string; label: string; similarity?: number }[];
   } | null;
   /**
    * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled

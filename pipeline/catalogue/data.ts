@@ -667,16 +667,20 @@ function heldForOutside(
 }
 
 /** `{ lookAlikes }` of an annotation's group of look-alikes, when it lists at least two that can be read. */
-function lookAlikesOf(x: unknown): { lookAlikes?: { id: string; label: string }[] } {
+function lookAlikesOf(x: unknown): { lookAlikes?: { id: string; label: string; similarity?: number }[] } {
   const others = Array.isArray(x) ? x.map(lookAlikeOf).filter((l) => l !== null) : [];
   return others.length >= 2 ? { lookAlikes: others } : {};
 }
 
-/** An annotation's look-alike, when it is one (text id and label); its slug is added once every page is known. */
-function lookAlikeOf(x: unknown): { id: string; label: string } | null {
-  const l = x as { id?: unknown; label?: unknown } | null | undefined;
+/**
+ * An annotation's look-alike, when it is one (text id and label, and the photographs' similarity when recorded); its
+ * slug is added once every page is known.
+ */
+function lookAlikeOf(x: unknown): { id: string; label: string; similarity?: number } | null {
+  const l = x as { id?: unknown; label?: unknown; similarity?: unknown } | null | undefined;
+  const similarity = typeof l?.similarity === 'number' && Number.isFinite(l.similarity) ? l.similarity : undefined;
   return l && typeof l.id === 'string' && typeof l.label === 'string'
-    ? { id: l.id, label: l.label.normalize('NFC') }
+    ? { id: l.id, label: l.label.normalize('NFC'), ...(similarity === undefined ? {} : { similarity }) }
     : null;
 }
 

@@ -1,6 +1,7 @@
 import { stagesSentence } from '../registry/words.ts';
 import { percentApart } from '../report/markdown.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
+import { alikeBand, alikeGroupWords } from '../review/look-alike.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 import { shownTitle } from './shown-title.ts';
 
@@ -328,11 +329,12 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
     const note =
       o.reviewReason === 'label-issue' && group
         ? // One of three or more look-alikes (review/look-alike.ts): one entry each, naming the others.
-          `Label “${o.label}”; these ${group.length + 1} objects have very similar photographs but different labels: ` +
-          `this one, ${group.slice(0, -1).join(', ')} and ${group.at(-1)}; at least one of the labels is probably wrong`
+          `Label “${o.label}”; these ${group.length + 1} objects have ${groupAlike(a.labelIssue!.lookAlikes!)} but ` +
+          `different labels: this one, ${group.slice(0, -1).join(', ')} and ${group.at(-1)}; at least one of the ` +
+          'labels is probably wrong'
         : o.reviewReason === 'label-issue' && a.labelIssue?.lookAlike
           ? // One of a look-alike pair (review/look-alike.ts): not an accusation of this label alone.
-            `Label “${o.label}”; ${a.labelIssue.lookAlike.id} has a very similar photograph and the label ` +
+            `Label “${o.label}”; ${a.labelIssue.lookAlike.id} has ${photographAlike(a.labelIssue.lookAlike)} and the label ` +
             `“${a.labelIssue.lookAlike.label}”: at least one of the two labels is probably wrong`
           : o.reviewReason === 'label-issue'
             ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
@@ -473,4 +475,29 @@ export function slugify(value: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'none'
   );
+}
+
+/**
+ * How alike a look-alike's photograph is to this object's, after "has" (review/look-alike.ts's bands): "almost
+ * certainly the same photograph (or a copy of it)", "a very similar photograph, perhaps of the same object
+ * photographed twice,", "a similar photograph"; "a very similar photograph" in annotations written before the
+ * similarity was recorded.
+ */
+export function photographAlike({ similarity }: { similarity?: number }): string {
+  if (similarity === undefined) return 'a very similar photograph';
+  const band = alikeBand(similarity);
+  return band === 'same'
+    ? 'almost certainly the same photograph (or a copy of it)'
+    : band === 'very'
+      ? 'a very similar photograph, perhaps of the same object photographed twice,'
+      : 'a similar photograph';
+}
+
+/**
+ * How alike a group of look-alikes' photographs are, after "These 3 objects have", by the least similarity this object
+ * has to the others (each page knows its own); "very similar photographs" in annotations written before it was recorded.
+ */
+export function groupAlike(others: { similarity?: number }[]): string {
+  const known = others.map((o) => o.similarity).filter((s) => s !== undefined);
+  return known.length < others.length ? 'very similar photographs' : alikeGroupWords(Math.min(...known));
 }

@@ -29,6 +29,17 @@ export const swatchSchema = z.object({
 });
 
 /** The promoted model's annotation of an object. */
+/**
+ * A look-alike of a label issue (review/look-alike.ts): `slug`, its page, absent when it is not in the catalogue;
+ * `similarity` of the two photographs, absent in annotations written before it was recorded.
+ */
+const lookAlikeSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  slug: z.string().optional(),
+  similarity: z.number().optional(),
+});
+
 export const annotationSchema = z.object({
   label: z.string(),
   confidence: z.number().min(0).max(1),
@@ -79,9 +90,9 @@ export const annotationSchema = z.object({
        * The object with a very similar photograph and the suggested label (review/look-alike.ts): at least one of
        * the two labels is probably wrong. `slug`: its page, absent when it is not in the catalogue.
        */
-      lookAlike: z.object({ id: z.string(), label: z.string(), slug: z.string().optional() }).optional(),
+      lookAlike: lookAlikeSchema.optional(),
       /** One of three or more look-alikes: the others, closest first, each with its page as `lookAlike`. */
-      lookAlikes: z.array(z.object({ id: z.string(), label: z.string(), slug: z.string().optional() })).optional(),
+      lookAlikes: z.array(lookAlikeSchema).optional(),
     })
     .nullable(),
   /**

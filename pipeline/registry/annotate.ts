@@ -12,6 +12,7 @@ import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
+import type { LookAlike } from '../review/look-alike.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, Prediction } from '../types.ts';
 import { previousAnnotations, recordAnnotationChanges } from './annotation-changes.ts';
 import { recordAnnotationsMade } from './coverage.ts';
@@ -108,13 +109,19 @@ export function toAnnotations({
               suggested: issue.suggested,
               flagged: reasonOf(issue, review.agreement) === 'flagged',
               label: staffLabel,
-              ...(issue.lookAlike ? { lookAlike: { id: issue.lookAlike.id, label: issue.lookAlike.label } } : {}),
-              ...(issue.lookAlikes ? { lookAlikes: issue.lookAlikes.map(({ id, label }) => ({ id, label })) } : {}),
+              // With the similarity, for the catalogue to say how alike the photographs are (review/look-alike.ts).
+              ...(issue.lookAlike ? { lookAlike: alikeOf(issue.lookAlike) } : {}),
+              ...(issue.lookAlikes ? { lookAlikes: issue.lookAlikes.map(alikeOf) } : {}),
             }
           : null;
     }
     return annotation;
   });
+}
+
+/** A look-alike as the annotations carry it: id, label and the photographs' similarity. */
+function alikeOf({ id, label, similarity }: LookAlike): { id: string; label: string; similarity: number } {
+  return { id, label, similarity };
 }
 
 /** Whether a prediction reaches its label's publication threshold (a label without one never does). */

@@ -130,7 +130,8 @@ describe('annotations and the label review', () => {
       suggested: 'mask',
       flagged: true,
       label: 'coin',
-      lookAlike: { id: 'a', label: 'mask' },
+      // With the similarity, for the catalogue to say how alike the photographs are.
+      lookAlike: { id: 'a', label: 'mask', similarity: 0.95 },
     });
   });
 

@@ -39,7 +39,8 @@ export interface FixtureObject {
     score: number;
     suggested: string;
     flagged?: boolean;
-    lookAlike?: { id: string; label: string };
+    lookAlike?: { id: string; label: string; similarity?: number };
+    lookAlikes?: { id: string; label: string; similarity?: number }[];
   } | null;
   extra?: Record<string, string>;
 }

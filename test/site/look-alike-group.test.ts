@@ -129,6 +129,9 @@ describe('three look-alikes in the annotations', () => {
         items: ['G-1', 'G-2', 'G-3'].map(item),
       },
     });
-    expect(annotations.find((a) => a.id === 'G-3')!.labelIssue?.lookAlikes).toEqual(others('G-3'));
+    // With the similarity, for the pages to say how alike (test/site/look-alike-words.test.ts).
+    expect(annotations.find((a) => a.id === 'G-3')!.labelIssue?.lookAlikes).toEqual(
+      others('G-3').map((o) => ({ ...o, similarity: 0.99 })),
+    );
   });
 });

@@ -356,9 +356,11 @@ export function fromOtherLanguages(text: string): string {
       .replace(HALF, (_, first?: string) => (first ? 'part1of2 ' : 'part2of2 '))
       .replace(QUARTER, (_, which: string) => `part${QUARTER_INDEX.findIndex((re) => re.test(which)) + 1}of4 `)
       .replace(PART_OF_CENTURY, (_, word: string) => partInEnglish(word))
-      // "entre 1500 et 1400", "zwischen 1500 und 1400", "zw. 1500 u. 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400".
+      // "entre 1500 et 1400", "zwischen 1500 und 1400", "zw. 1500 u. 1400", "tra il 1500 e il 1400", "tussen 1500 en 1400"
+      // (the first date within 80 characters of the word, and the second within 80 of its first digit: a field full of
+      // "entre" with no "et" is then read in a time that grows with its length only).
       .replace(
-        /(?<![a-zà-ÿ])(?:entre|zwischen|zw\.|tra|fra|tussen)\s+([^;]*?\d[^;]*?)\s+(?:et|y|und|u\.|e|en)\s+(?=\D{0,12}\d)/g,
+        /(?<![a-zà-ÿ])(?:entre|zwischen|zw\.|tra|fra|tussen)\s+([^;\d]{0,80}\d[^;]{0,80}?)\s+(?:et|y|und|u\.|e|en)\s+(?=\D{0,12}\d)/g,
         '$1 to ',
       )
       // "1880 ou 1890", "1880 oder 1890", "1880 y 1890", "1500 o 1400 a.C.": either date, as "1880 or 1890" is.
@@ -421,13 +423,18 @@ const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr|h)$/
  * capitals), `normalised` the same in lower case with the eras it reads rewritten ("bce", "ad").
  */
 export function unknownEra({ written, normalised }: { written: string; normalised: string }): boolean {
+  // Each word looked for in `normalised` once, however often it is written (a long field is read in a time that grows
+  // with its length).
+  const seen = new Set<string>();
   for (const m of written.matchAll(CAPITALS_AFTER_NUMBER)) {
     const word = m[2]!;
     const lower = word.toLowerCase();
     // "1920 H 30 cm": a height; no year of the Islamic calendar has reached 1450.
     if (lower === 'h' && Number(m[1]) > 1450) continue;
+    if (!ERA_CAPITALS.test(lower) || seen.has(lower)) continue;
+    seen.add(lower);
     // "1500 AC" read as before Christ is no longer in `normalised`; "1899 AC Milan" is, and is not read.
-    if (ERA_CAPITALS.test(lower) && new RegExp(String.raw`\d\s*${lower}(?![a-z])`).test(normalised)) return true;
+    if (new RegExp(String.raw`\d\s*${lower}(?![a-z])`).test(normalised)) return true;
   }
   const text = normalised;
   if (ERA_WORD.test(text)) return true;

@@ -123,12 +123,19 @@ function parseSide(
       ? false
       : null;
   // "1850, bce 300": an era written before a later year is that year's, not the one before it.
+  // Where the first era is, and whether one is written before no year: found once, so a long field full of eras is
+  // read in a time that grows with its length.
+  let firstEra = Number.POSITIVE_INFINITY;
+  let eraBeforeNoYear = false;
+  if (bce === true)
+    for (const m of text.matchAll(/\b(?:bce|bc|b\.c\.(?:e\.)?)(?![a-z])/g)) {
+      firstEra = Math.min(firstEra, m.index);
+      const next = text.slice(m.index + m[0].length);
+      eraBeforeNoYear ||= !/^\s*(?:ca\.|c\.|circa)?\s*\d+(?![\da-z])/.test(next);
+    }
   const eraAt = (at: number): boolean | null => {
     if (bce !== true) return bce;
-    for (const m of text.matchAll(/\b(?:bce|bc|b\.c\.(?:e\.)?)(?![a-z])/g))
-      if (m.index < at || !/^\s*(?:ca\.|c\.|circa)?\s*\d+(?![\da-z])/.test(text.slice(m.index + m[0].length)))
-        return true;
-    return null;
+    return eraBeforeNoYear || firstEra < at ? true : null;
   };
   // The first date written is the object's ("ca. 1870, printed 1920s"); a number of one or two digits only when
   // nothing else is ("ca. 30 BC", "AD 79"), so "Series 2, 1870" is 1870.
@@ -157,8 +164,11 @@ function parseSide(
   }
   // The first number that is a year: "Dynasty 18", "regnal year 5", "no. 3", "Plate 12" are not.
   let short: Side | null = null;
+  // Where the first letter or digit is: a number there opens the side.
+  const opening = text.search(/[a-z0-9]/);
   for (const year of text.matchAll(/\b(\d{1,4})\b/g)) {
-    const before = text.slice(0, year.index);
+    // The words just before it (`textBefore`: not all the text before, which would be read again for each number).
+    const before = textBefore(text, year.index);
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
@@ -171,7 +181,7 @@ function parseSide(
       digits: year[1],
     };
     // "90, printed 1910" (the end of "1887–90"): a number that opens the side is its date, however short.
-    if (year[1]!.length >= 3 || (rangeEnd && !/[a-z0-9]/.test(before))) {
+    if (year[1]!.length >= 3 || (rangeEnd && year.index === opening)) {
       consider(year.index, () => side);
       break;
     }
@@ -324,7 +334,8 @@ function normalise(text: string): string {
       .replace(ERA, eraNextToDate)
       .replace(/\b\d{1,4}\s*(?:ah|a\.h\.)(?![a-z])\s*\/?/g, ' ')
       // "13th–14th century A.H.": centuries of the Islamic calendar, which no common-era century matches.
-      .replace(/\b\d{1,2}(?:st|nd|rd|th)\b[^;]*?\bcentur(?:y|ies)\s*(?:ah|a\.\s?h\.)(?![a-z])/g, ' invalid ')
+      // (Within 60 characters of the first: a field full of centuries is read in a time that grows with its length.)
+      .replace(/\b\d{1,2}(?:st|nd|rd|th)\b[^;]{0,60}?\bcentur(?:y|ies)\s*(?:ah|a\.\s?h\.)(?![a-z])/g, ' invalid ')
       // "A.H. 750/A.D. 1350", "A.H. 1039 (A.D. 1629–30)": the Islamic year written first.
       .replace(/(?:\bah|\ba\.\s?h\.)\s*\d{1,4}\b\s*\/?/g, ' ')
       // "3,000 B.C.": one number (a year of five digits is then not read at all).
@@ -357,7 +368,8 @@ function normalise(text: string): string {
       .replace(/(\d(?:st|nd|rd|th))\s*\/\s*(?=(?:(?:early|mid|late)\s+)?\d{1,2}(?:st|nd|rd|th)\b)/g, '$1–')
       // "17/18th century": the first century written as a bare number (read as one by `parseRange`).
       .replace(/\b(\d{1,2})\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\s+(?:centur|c\.))/g, '$1–')
-      .replace(/\bbetween\s+([^;]*?)\s+and\s+/g, '$1 to ')
+      // (The first date within 120 characters: a field full of "between" is read in a time that grows with its length.)
+      .replace(/\bbetween\s+([^;]{0,120}?)\s+and\s+/g, '$1 to ')
       // "1880 and 1890": either date, as "1880 or 1890" is.
       .replace(
         /(\d{3,4})((?:\s*(?:bce|ad))?)\s+and\s+(?=(?:c\.\s*|ca\.\s*)?(\d{3,4})\b)/g,
@@ -496,9 +508,10 @@ function readClause(clause: string, periods: [string, YearRange][]): YearRange |
   // when that too is a bare date, as a range's side does; "120 or later, after a Greek original of 450 BC" does not.
   const bareBefore = (alt: string) =>
     /\b(bce|bc)(?![a-z])/.test(alt) && BARE_ALTERNATIVE.test(alt.replace(/\b(?:bce|bc)(?![a-z])/g, ' '));
-  const withEra = parts.map((alt, i) =>
-    BARE_ALTERNATIVE.test(alt) && parts.slice(i + 1).some(bareBefore) ? `${alt} bce` : alt,
-  );
+  // Whether a later alternative is a bare date with "BC": found from the last one back, once each.
+  const laterBc = parts.map(() => false);
+  for (let i = parts.length - 2; i >= 0; i--) laterBc[i] = laterBc[i + 1]! || bareBefore(parts[i + 1]!);
+  const withEra = parts.map((alt, i) => (BARE_ALTERNATIVE.test(alt) && laterBc[i] ? `${alt} bce` : alt));
   const alternatives = withEra
     // "19th or 20th century": the century written once counts for both.
     .map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods, inCenturies));

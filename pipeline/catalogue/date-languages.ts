@@ -80,8 +80,8 @@ export const DATE_OPENS =
  * An era right before its year, as "AD 1200" is written ("av. J.-C. 100", "v. Chr. 300", "a.C. 200", "n. Chr. 50"),
  * where a date opens; not the short forms ("AC 1500"), nor initials before a name ("A. C. Swinburne, 1870").
  */
-const BEFORE_YEAR = String.raw`(?=\s*(?:ca\.|c\.|circa)?\s*\d)`;
-const ERA_BEFORE_YEAR = new RegExp(`(?:(${BEFORE.join('|')})|${AFTER.join('|')})${BEFORE_YEAR}`, 'g');
+const BEFORE_YEAR = String.raw`(\s*(?:ca\.|c\.|circa)?\s*)(\d+)(?!\d)`;
+const ERA_BEFORE_YEAR = new RegExp(`((${BEFORE.join('|')})|${AFTER.join('|')})${BEFORE_YEAR}`, 'g');
 /** The text before an era ends where a date opens. */
 export const OPENS = new RegExp(`${DATE_OPENS}$`);
 
@@ -95,24 +95,44 @@ export function textBefore(text: string, at: number): string {
 
 /** "a.C.", "a. n. e.", "a.e.v.": short forms, which are also initials ("Photo: A.C. 1920", "Banamex, A.C. 1985"). */
 const SHORT_BEFORE = /^\s*a\.\s*(?:(?:j\.\s*)?c\.?|n\.\s*e\.?|e\.\s*[vc]\.?)\s*$/;
-/** Where a short era may open a date: the start of the field (perhaps "ca."), or a dash or a word of range. */
-const SHORT_OPENS = new RegExp(
-  String.raw`(?:^\s*(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?|(?:[-–—]|(?<![a-zà-ÿ])(?:to|bis|à|au|al|a|tot|hasta))\s*)$`,
-);
 
 /**
- * "av. J.-C. 100" → " bce 100", "n. Chr. 50" → " ad 50", where a date opens. A short form before Christ ("a.C. 300")
- * only at the start or after a word of range, and before a year of three digits at most: "a.C. 1920" is initials.
+ * Where an era before Christ written before its year ("B.C. 500", "v. Chr. 300", "a.C. 200") opens a date: the start
+ * of the field or of a clause, perhaps with a word of approximation ("ca. v. Chr. 300", "um v. Chr. 300"); a bracket;
+ * a dash or a word of range ("300 bis v. Chr. 200", "between B.C. 500 and B.C. 400"); "c.", "ca.", "circa" or
+ * "about" ("Thothmes III, about B.C. 1500"). Not after a label, a name or a comma ("Photo: B.C. 1920", "Portrait of
+ * v. Chr. 300", "Vancouver, B.C. 1920"): there the letters are initials, a place or an era, which the text does not
+ * say, so the year after them is not read (`unreadYear`), never read as a year before Christ nor after.
  */
-function eraBeforeYear(era: string, before: string | undefined, at: number, text: string): string {
+export const ERA_OPENS = new RegExp(
+  String.raw`(?:(?:^|;)\s*(?:(?:${APPROXIMATE})\s+)?|[-–—(]\s*|` +
+    String.raw`(?<![a-zà-ÿ])(?:to|bis|à|au|al|a|tot|hasta|until|entre|zwischen|between|tussen|tra|fra)\s+|` +
+    // "between B.C. 500 and B.C. 400", "entre av. J.-C. 300 et av. J.-C. 200".
+    String.raw`(?<![a-zà-ÿ])(?:between|entre|zwischen|tussen|tra|fra)\s[^;]{0,40}\s(?:and|et|und|u\.|y|en|e)\s+|` +
+    String.raw`(?<![a-zà-ÿ])(?:ca\.|c\.|circa|about)\s*)$`,
+);
+
+/** An era and a year not read, so no other date in the field is taken for them: "1850, v. Chr. 300" is 1850. */
+export const UNREAD_YEAR = ' unread ';
+
+/**
+ * "av. J.-C. 100" → " bce 100", "n. Chr. 50" → " ad 50", where a date opens (`ERA_OPENS`, `OPENS` for an era after
+ * Christ). Elsewhere the era and its year are not read ("Verso: v. Chr. 1920"); a short form before Christ ("a.C.
+ * 1920") before a year of four digits is initials wherever it is, and that year is read.
+ */
+function eraBeforeYear(
+  all: string,
+  era: string,
+  before: string | undefined,
+  space: string,
+  year: string,
+  at: number,
+  text: string,
+): string {
   const preceding = textBefore(text, at);
-  if (!OPENS.test(preceding)) return era;
-  if (before === undefined) return ' ad ';
-  if (SHORT_BEFORE.test(era)) {
-    const year = text.slice(at + era.length).match(/^\s*(?:ca\.|c\.|circa)?\s*(\d+)/)?.[1] ?? '';
-    if (year.length > 3 || !SHORT_OPENS.test(preceding)) return era;
-  }
-  return ' bce ';
+  if (before === undefined) return OPENS.test(preceding) ? ` ad ${space}${year}` : all;
+  if (SHORT_BEFORE.test(era) && year.length > 3) return all;
+  return ERA_OPENS.test(preceding) ? ` bce ${space}${year}` : UNREAD_YEAR;
 }
 
 /** Roman numerals of centuries, I to XXIX; null when the letters are no such numeral. */
@@ -214,10 +234,11 @@ function either(all: string, first: string, era: string, second: string, at: num
   return bothYears({ first, second, before: textBefore(text, at) }) ? `${first}${era} or ` : all;
 }
 const RANGE_WORD = new RegExp(
-  String.raw`(\d|\bbce|\bad|\bcentury)\s+` +
+  String.raw`(\d|\bbce|\bad|\bcentury|\bunread)\s+` +
     // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
     String.raw`(?:bis|à|au|al|a|tot\s+(?:en\s+)?met|t/m|tot|hasta|jusqu['’]\s*(?:en|à|au)|fino\s+al?)\s+` +
-    String.raw`(?=(?:(?:ca\.|${APPROXIMATE}|circa|early|mid|late)\s*)?\d)`,
+    // "v. Chr. 300 bis v. Chr. 200": the era written before the second year too.
+    String.raw`(?=(?:(?:ca\.|${APPROXIMATE}|circa|early|mid|late)\s*)?(?:(?:bce|ad)\s*)?\d)`,
   'g',
 );
 

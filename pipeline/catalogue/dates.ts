@@ -5,7 +5,15 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
-import { APPROXIMATE, bothYears, fromOtherLanguages, OPENS, textBefore, unknownEra } from './date-languages.ts';
+import {
+  APPROXIMATE,
+  bothYears,
+  ERA_OPENS,
+  fromOtherLanguages,
+  textBefore,
+  UNREAD_YEAR,
+  unknownEra,
+} from './date-languages.ts';
 
 /** First and last year an object may date from (inclusive). */
 export interface YearRange {
@@ -214,8 +222,9 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
       (era && /\d/.test(p) ? parseSide(`${p} ${era}`, inCenturies, periods, i > 0) : null),
   );
   if (sides.length === 0 || sides.some((s) => s === null)) {
-    // One end of a range we cannot read ("10,500–300 B.C."): undated, not the other end as the date.
-    if (sides.some((s, i) => s === null && /\d/.test(parts[i]!))) return null;
+    // One end of a range we cannot read ("10,500–300 B.C.", "de av. J.-C. 300 à 200", whose era and year are not read
+    // after "de"): undated, not the other end as the date.
+    if (sides.some((s, i) => s === null && /\d|\bunread\b/.test(parts[i]!))) return null;
     // "Neolithic–1200 B.C.", "1980–present": a year at a dash whose other end is a word has an open end.
     const openEnd = (i: number) =>
       sides[i] === null &&
@@ -386,22 +395,29 @@ const THOUSANDS = /(?<![\d.,])(\d{1,3})[. \u00a0\u202f](\d{3})(?![\d.,])/g;
 const ERA_RIGHT_AFTER =
   /^\s*(?:\(\?\)|\?)?\s*(?:[–—-]\s*\d{1,3}[. \u00a0\u202f]?\d{3}\s*(?:\(\?\)|\?)?\s*)?(?:bce|bc|ad)\b/;
 
-/** An era as `normalise` writes it. */
-const ERA = /\b(?:bce|bc|ce|ad)(?![a-z])/g;
+/** An era as `normalise` writes it, and the year right after it, if one is. */
+const ERA = /\b(bce|bc|ce|ad)(?![a-z])(?:(\s*(?:ca\.|c\.|circa)?\s*)(\d+)(?!\d))?/g;
 /** Right after a year, a decade or a century ("30 bc", "1500s bc", "3rd century bc", "5th c. bce", "1500 (?) bc"). */
 const ERA_AFTER = /(?:\d(?:s|st|nd|rd|th)?|\bcentur(?:y|ies)|\bcent\.|\d(?:st|nd|rd|th)\s*c\.)\s*(?:\(\?\)|\?)?\s*$/;
-/** Right before a year ("ad 79", "bc 500", "ad c. 1200"). */
-const ERA_BEFORE = /^\s*(?:ca\.|c\.|circa)?\s*\d/;
 
 /**
  * An era next to a year or century is kept; elsewhere it is a name or initials ("BC Ferries 1990", "A. D. Smith").
- * Before a year, "BC" only where a date opens ("BC 500", "c. BC 500"; not "Ed. B.C. 1920"); "AD" wherever it is: a
- * year is of the common era when no era is written.
+ * Before a year, "AD" wherever it is (a year is of the common era when no era is written); "BC" where a date opens
+ * (`ERA_OPENS`: "BC 500", "c. BC 500", "300 to BC 200"), and elsewhere neither the era nor the year is read: "Photo:
+ * B.C. 1920" and "Vancouver, B.C. 1920" are initials and a place, "Thothmes III, B.C. 1500" an era.
  */
-function eraNextToDate(era: string, at: number, text: string): string {
+function eraNextToDate(
+  all: string,
+  era: string,
+  _space: string | undefined,
+  year: string | undefined,
+  at: number,
+  text: string,
+): string {
   const before = textBefore(text, at);
-  if (ERA_AFTER.test(before)) return era;
-  return ERA_BEFORE.test(text.slice(at + era.length)) && (/^(ad|ce)$/.test(era) || OPENS.test(before)) ? era : ' ';
+  if (ERA_AFTER.test(before)) return all;
+  if (year === undefined) return ' ';
+  return /^(ad|ce)$/.test(era) || ERA_OPENS.test(before) ? all : UNREAD_YEAR;
 }
 
 const PART_ORDINALS = ['1st', '2nd', '3rd', '4th', 'first', 'second', 'third', 'fourth'];

@@ -1062,6 +1062,51 @@ describe('initials before a year read as an era before it (a sixth reviewer’s)
   ])('reads a short era before a year only at the start or after a range word: %s', reads());
 });
 
+describe('an era before Christ written before a year, after a label or a name (note-s48’s leftovers)', () => {
+  it.each<Case>([
+    ['Photo: B.C. 1920', null],
+    ['Portrait of B.C. 1920', null],
+    ['Portrait, B.C. 1920', null],
+    ['Photo: BC 1920', null],
+    ['Vancouver, B.C. 1920', null],
+    ['Photo: B.C. 300', null],
+    ['Verso: v. Chr. 1920', null],
+    ['Portrait of v. Chr. 300', null],
+    ['Photo: av. J.-C. 1920', null],
+    ['Portrait of avant J.-C. 100', null],
+    ['Portrait of Before Christ 1920', null],
+    ['Verso: Before Christ 500', null],
+    ['Photo: A.C. 300', null],
+    ['Verso: a.n.e. 300', null],
+    ['Thothmes III, B.C. 1500', null],
+    ['1850, B.C. 300', 1850],
+    ['1850, v. Chr. 300', 1850],
+    ['Vancouver, B.C., 1920', 1920],
+    // "de" is also "of" ("Portrait de B.C. 1920"): the range is not read rather than read from its second year.
+    ['de av. J.-C. 300 à av. J.-C. 200', null],
+  ])('reads no year after it, which may be initials, a place or an era: %s', reads());
+
+  it.each<Case>([
+    ['B.C. 500', -500],
+    ['BC 1500', -1500],
+    ['c. B.C. 500', -500],
+    ['about B.C. 1500', -1500],
+    ['Thothmes III, about B.C. 1500', -1500],
+    ['Thothmes III (B.C. 1500)', -1500],
+    ['(v. Chr. 300)', -300],
+    ['B.C. 500 - B.C. 400', -500, -400],
+    ['ca. 1500 - B.C. 1400', -1500, -1400],
+    ['1850; B.C. 300', 1850],
+    ['av. J.-C. 100', -100],
+    ['Before Christ 500', -500],
+    ['um v. Chr. 300', -300],
+    ['v. Chr. 300 bis v. Chr. 200', -300, -200],
+    ['between B.C. 500 and B.C. 400', -500, -400],
+    ['entre av. J.-C. 300 et av. J.-C. 200', -300, -200],
+    ['zwischen v. Chr. 300 und v. Chr. 200', -300, -200],
+  ])('reads it at the start, after a bracket, a dash or a word of range or approximation: %s', reads());
+});
+
 describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
   it.each<Case>([
     ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],

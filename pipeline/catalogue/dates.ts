@@ -238,6 +238,21 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
   const list = sides as Side[];
   // "1391–1353 BCE", "3rd–2nd century BCE", "1500s–1400s BCE": a side with no era takes the one written after it.
   const lastEra = [...list].reverse().find((s) => s.bce !== null)?.bce ?? null;
+  // "1500–20 BC", the era written once: 1500 to 20 BC ("664–30 BCE" in the shared datasets is 664 to 30 BCE), or the
+  // second year written short, as "1850–55" is; short, it would be 1520 BC, before 1500 BC, so 1500 to 1420 BC
+  // or to 1480 BC (read as "20 years on") are guesses too. A year of four digits and one of one or two is left undated
+  // rather than read as the wrong years; one of three digits ("664–30 BCE") or two eras ("1500 BC–20 BC") are read.
+  const [a, b] = list;
+  if (
+    list.length === 2 &&
+    lastEra === true &&
+    a!.bce === null &&
+    a!.bare !== null &&
+    b!.bare !== null &&
+    a!.digits?.length === 4 &&
+    (b!.digits?.length ?? 4) <= 2
+  )
+    return null;
   if (lastEra === true)
     list.forEach((s, i) => {
       if (s.bce === null) list[i] = parseSide(`${parts[i]} bce`, inCenturies, periods) ?? s;

@@ -1107,6 +1107,23 @@ describe('an era before Christ written before a year, after a label or a name (n
   ])('reads it at the start, after a bracket, a dash or a word of range or approximation: %s', reads());
 });
 
+describe('a range before Christ whose second year has one or two digits (note-s48’s leftovers)', () => {
+  it.each<Case>([
+    ['1500-20 BC', null],
+    ['c. 1500-20 BC', null],
+    ['1550-30 BC', null],
+    ['1500-1 BC', null],
+    ['1500-20 v. Chr.', null],
+    ['1500 - 20 av. J.-C.', null],
+    ['664–30 BCE', -664, -30],
+    ['380–30 BCE', -380, -30],
+    ['100–1 BCE', -100, -1],
+    ['1500 BC-20 BC', -1500, -20],
+    ['1500-450 BC', -1500, -450],
+    ['1850–55', 1850, 1855],
+  ])('leaves a year of four digits and one of two undated, which may be written short or in full: %s', reads());
+});
+
 describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
   it.each<Case>([
     ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],

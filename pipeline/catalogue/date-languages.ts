@@ -345,10 +345,20 @@ function hijra(all: string, year: string, space: string): string {
   return Number(year) > 1450 ? all : `${year}${space} ah `;
 }
 
+/**
+ * "3.000 Jahre v. Chr.", "3000 ans av. J.-C.", "3000 years BC": so many years before Christ, the year itself ("vor
+ * 3.000 Jahren", years ago, has no era and is not read). Only before an era before Christ, checked by `BEFORE_RE`.
+ */
+const YEARS_BEFORE = new RegExp(
+  String.raw`(?<=\d)\s+(?:jahre|years|ans|años|anni|jaar)\s+(?=(?:${[...BEFORE, 'b\\.\\s?c\\.?', 'bce?\\b'].join('|')}))`,
+  'g',
+);
+
 /** Eras, approximate words, ranges and centuries of the other languages, in the English forms. */
 export function fromOtherLanguages(text: string): string {
   return (
     text
+      .replace(YEARS_BEFORE, ' ')
       .replace(HIJRA, hijra)
       // Centuries: "XVIIIe siècle", "5e siècle", "19. Jh.", "19. Jahrhundert", "siglo XVIII", "siglos XV–XVI",
       // "XV secolo", "sec. XV", "15° secolo", "18e eeuw".

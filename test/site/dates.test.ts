@@ -1124,6 +1124,19 @@ describe('a range before Christ whose second year has one or two digits (note-s4
   ])('leaves a year of four digits and one of two undated, which may be written short or in full: %s', reads());
 });
 
+describe('so many years before Christ (note-s48’s leftovers)', () => {
+  it.each<Case>([
+    ['3.000 Jahre v. Chr.', -3000],
+    ['ca. 3.000 Jahre v. Chr.', -3000],
+    ['3000 years BC', -3000],
+    ['3000 years before Christ', -3000],
+    ['3000 ans av. J.-C.', -3000],
+    ['3.000 años a. C.', -3000],
+    ['vor 3.000 Jahren', null],
+    ['3.000 Jahre alt', null],
+  ])('reads the years before Christ as that year; years ago, with no era, are not read: %s', reads());
+});
+
 describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
   it.each<Case>([
     ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],

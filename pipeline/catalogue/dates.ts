@@ -178,6 +178,7 @@ function parseSide(
     // The words just before it (`textBefore`: not all the text before, which would be read again for each number).
     const before = textBefore(text, year.index);
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
+    if (year[1]!.length <= 3 && OF_A_COUNT.test(before)) continue;
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
@@ -203,8 +204,12 @@ function parseSide(
 /** Words after which a number counts something else than years ("Impression 150 of 300", "Format 120 x 80"). */
 const NOT_A_YEAR = new RegExp(
   String.raw`\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|` +
-    String.raw`state|issue|impression|copy|format|\d+\s+of|x)\s*:?\s*$`,
+    String.raw`state|issue|impression|copy|format|\d+\s+(?:of|de|di|van|von|sur|su)|x|` +
+    // "Nr. 1500-1600", "Kat. 1920", "Auflage 500", "tirage 300", "copia n. 12 de 100": the same in other languages.
+    String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage)\s*:?\s*$`,
 );
+/** "Ed. 25/100", "Druck 1/50": a number after another and a slash counts copies ("12/1889" is a month's year). */
+const OF_A_COUNT = /\d\s*\/\s*$/;
 /** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
 const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|years?|dynastie|dinast[ií]a|jahr|jaar|année|annee|año|anno)\s*:?\s*$/;
 

@@ -1137,6 +1137,23 @@ describe('so many years before Christ (note-s48’s leftovers)', () => {
   ])('reads the years before Christ as that year; years ago, with no era, are not read: %s', reads());
 });
 
+describe('counts of copies and numbers in other languages (probes of note-s48’s leftovers)', () => {
+  it.each<Case>([
+    ['Ed. 25/100, 1972', 1972],
+    ['Druck 1/50, 1920', 1920],
+    ['Auflage 500, 1920', 1920],
+    ['tirage 300, 1920', 1920],
+    ['tiratura 200 esemplari, 1920', 1920],
+    ['copia n. 12 de 100, 1980', 1980],
+    ['Nr. 1500-1600', null],
+    ['Kat. 1920', null],
+    ['Kat. 1500, um 1850', 1850],
+    ['19 x 20 cm 1920', 1920],
+    ['12/1889', 1889],
+    ['1880/90', 1880, 1890],
+  ])('reads the count as no year: %s', reads());
+});
+
 describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
   it.each<Case>([
     ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],

@@ -131,19 +131,41 @@ function parseSide(
       ? false
       : null;
   // "1850, bce 300": an era written before a later year is that year's, not the one before it.
-  // Where the first era is, and whether one is written before no year: found once, so a long field full of eras is
-  // read in a time that grows with its length.
+  // Where the first era is, and where those before no year are ("1500 bc", not "bc 300"): found once, so a long field
+  // full of eras is read in a time that grows with its length.
   let firstEra = Number.POSITIVE_INFINITY;
-  let eraBeforeNoYear = false;
+  const trailing: number[] = [];
   if (bce === true)
     for (const m of text.matchAll(/\b(?:bce|bc|b\.c\.(?:e\.)?)(?![a-z])/g)) {
       firstEra = Math.min(firstEra, m.index);
       const next = text.slice(m.index + m[0].length);
-      eraBeforeNoYear ||= !/^\s*(?:ca\.|c\.|circa)?\s*\d+(?![\da-z])/.test(next);
+      if (!/^\s*(?:ca\.|c\.|circa)?\s*\d+(?![\da-z])/.test(next)) trailing.push(m.index);
     }
-  const eraAt = (at: number): boolean | null => {
+  const numbers = bce === true ? [...text.matchAll(/\d+/g)].map((m) => m.index) : [];
+  /** How many of `list` (in order) are before `at`: a binary search, so each number is read in the same time. */
+  const countBefore = (list: number[], at: number) => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const after = (list: number[], at: number) => list[countBefore(list, at + 1)];
+  const lastBefore = (list: number[], at: number) => list[countBefore(list, at) - 1] ?? -1;
+  /**
+   * The era of the number written from `at` to `end`: one written before it ("1850, bce 300" aside), or one right
+   * after it, with no other number between ("1500 (?) bc", "3rd century bc"). "1920, 50 bc": 50 is before Christ, 1920
+   * neither before nor after (`undefined`, not read).
+   */
+  const eraAt = (at: number, end: number): boolean | null | undefined => {
     if (bce !== true) return bce;
-    return eraBeforeNoYear || firstEra < at ? true : null;
+    if (firstEra < at) return true;
+    const e = after(trailing, at);
+    if (e === undefined) return null;
+    return lastBefore(numbers, e) < end ? true : undefined;
   };
   // The first date written is the object's ("ca. 1870, printed 1920s"); a number of one or two digits only when
   // nothing else is ("ca. 30 BC", "AD 79"), so "Series 2, 1870" is 1870.
@@ -154,7 +176,10 @@ function parseSide(
   const ord = text.match(ORDINAL_CENTURY);
   if (ord && (ord[3] || inCenturies))
     consider(ord.index!, () => {
-      const era = eraAt(ord.index!);
+      // A century takes an era written anywhere after it ("late 3rd–early 2nd century B.C." reads its side "late 3rd 2nd
+      // bce"): only a year is left for another number's era.
+      const written = eraAt(ord.index!, ord.index! + ord[0].indexOf(ord[2]!) + ord[2]!.length);
+      const era = written === undefined ? true : written;
       return { range: part(century(Number(ord[2]), era === true), ord[1]), bce: era, bare: null };
     });
   const word = text.match(WORD_CENTURY);
@@ -182,7 +207,9 @@ function parseSide(
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
-    const era = eraAt(year.index);
+    const era = eraAt(year.index, year.index + year[1]!.length);
+    // "1920, 50 BC": the era is another number's; this one is not read.
+    if (era === undefined) continue;
     const side = {
       range: era === true ? { start: -y, end: -y } : { start: y, end: y },
       bce: era,

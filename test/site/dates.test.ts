@@ -1154,6 +1154,17 @@ describe('counts of copies and numbers in other languages (probes of note-s48’
   ])('reads the count as no year: %s', reads());
 });
 
+describe('an era after the second of two numbers (probes of note-s48’s leftovers)', () => {
+  it.each<Case>([
+    ['1920, 50 BC', -50],
+    ['1920, 50 v. Chr.', -50],
+    ['Series 2, 30 BC', -30],
+    ['1500 (?) BC', -1500],
+    ['early 3rd century BC', -300, -268],
+    ['c. 1500 BC, 2 pieces', -1500],
+  ])('gives the era to the number it is written after, not to the first one: %s', reads());
+});
+
 describe('“or later” beside an original dated before Christ (a sixth reviewer’s)', () => {
   it.each<Case>([
     ['Roman copy, 120 or later, after a Greek original of 450 BC', -450, 120],
@@ -1239,6 +1250,7 @@ describe('a long field with many eras, numbers or range words (a sixth reviewer�
     "l'800 ",
     's. XV ',
     '1500 or ',
+    '1 bc, ',
   ].map((piece) => piece.repeat(Math.ceil(78_000 / piece.length)));
 
   it('reads each in a time that grows with its length, not with its square', async () => {

@@ -442,6 +442,9 @@ const THOUSANDS = /(?<![\d.,])(\d{1,3})[. \u00a0\u202f](\d{3})(?![\d.,])/g;
 const ERA_RIGHT_AFTER =
   /^\s*(?:\(\?\)|\?)?\s*(?:[–—-]\s*\d{1,3}[. \u00a0\u202f]?\d{3}\s*(?:\(\?\)|\?)?\s*)?(?:bce|bc|ad)\b/;
 
+/** An era before Christ written apart from any year, at the end of the field: which year it is for is not known. */
+const ERA_LEFT = ' era-unread ';
+
 /** An era as `normalise` writes it, and the year right after it, if one is. */
 const ERA = /\b(bce|bc|ce|ad)(?![a-z])(?:(\s*(?:ca\.|c\.|circa)?\s*)(\d+)(?!\d))?/g;
 /** Right after a year, a decade or a century ("30 bc", "1500s bc", "3rd century bc", "5th c. bce", "1500 (?) bc"). */
@@ -463,7 +466,9 @@ function eraNextToDate(
 ): string {
   const before = textBefore(text, at);
   if (ERA_AFTER.test(before)) return all;
-  if (year === undefined) return ' ';
+  // "ca. 1500, made in Thebes, BC": an era that ends the field away from its year; the field is not read (`ERA_LEFT`).
+  if (year === undefined)
+    return /^(bce|bc)$/.test(era) && /^[\s.,)\]]*(?:;|$)/.test(text.slice(at + all.length)) ? ERA_LEFT : ' ';
   return /^(ad|ce)$/.test(era) || ERA_OPENS.test(before) ? all : UNREAD_YEAR;
 }
 
@@ -486,7 +491,7 @@ function slashRange(_: string, a: string, as: string, b: string, bs: string): st
 export function parseDate({ text, periods = [] }: { text: string; periods?: [string, YearRange][] }): YearRange | null {
   const normalised = normalise(text);
   // An era written in a way we do not read is never taken for the common era.
-  if (unknownEra({ written: text, normalised })) return null;
+  if (unknownEra({ written: text, normalised }) || normalised.includes(ERA_LEFT)) return null;
   const clean = normalised
     // Not the "c." of "b.c." nor of "19th c." (century).
     .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')

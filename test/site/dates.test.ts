@@ -1162,6 +1162,11 @@ describe('an era after the second of two numbers (probes of note-s48’s leftove
     ['1500 (?) BC', -1500],
     ['early 3rd century BC', -300, -268],
     ['c. 1500 BC, 2 pieces', -1500],
+    ['ca. 1500, made in Thebes, BC', null],
+    ['ca. 1500, made in Thebes, B.C.; 1890', null],
+    ['BC Ferries 1990', 1990],
+    ['1990, BC Ferries', 1990],
+    ['Vancouver, B.C., 1920', 1920],
   ])('gives the era to the number it is written after, not to the first one: %s', reads());
 });
 

@@ -1,5 +1,4 @@
 // @ts-check
-import { defineConfig } from 'astro/config';
 
 /*
  * The catalogue site is built by `vitrine run` (pipeline/catalogue/site.ts), which passes where the
@@ -8,7 +7,10 @@ import { defineConfig } from 'astro/config';
  */
 const env = process.env;
 
-export default defineConfig({
+// A plain object, not astro/config's defineConfig (which returns it as it is): importing astro/config loads SVGO,
+// font providers and session drivers the build never uses, about 290 files and 0.2 s of CPU each build.
+/** @type {import('astro').AstroUserConfig} */
+export default {
   base: env.VITRINE_BASE || '/',
   site: env.VITRINE_SITE || undefined,
   outDir: env.VITRINE_OUT || './dist',
@@ -25,4 +27,4 @@ export default defineConfig({
     // page a visitor's search costs most (issue 16). Anything else: Vite's own limit (undefined).
     build: { assetsInlineLimit: (file) => (/(^|\/)browse\.astro_astro_type_script/.test(file) ? true : undefined) },
   },
-});
+};

@@ -19,15 +19,21 @@ export function dieWithParent({
   parent?: number;
   everyMs?: number;
 } = {}): void {
-  const watch = new Worker(
-    `const parent = ${Number(parent)};
-    const check = () => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); };
-    check();
-    setInterval(check, ${everyMs});`,
-    { eval: true },
-  );
+  const watch = new Worker(parentWatch({ parent, everyMs }), { eval: true });
   // The watch never keeps the child alive once its work is done.
   watch.unref();
+}
+
+/**
+ * The source of the worker that `dieWithParent` starts (JavaScript). The Astro child starts it from its own script:
+ * importing this file would be the only TypeScript that process loads, and Node loads its type stripper for it (about
+ * 0.15 s of CPU a build without a compile cache).
+ */
+export function parentWatch({ parent, everyMs = 200 }: { parent: number; everyMs?: number }): string {
+  return `const parent = ${Number(parent)};
+    const check = () => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); };
+    check();
+    setInterval(check, ${Number(everyMs)});`;
 }
 
 /** The build's process id, as `runApart` passes it to a child (its first argument). */

@@ -10,6 +10,7 @@ import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
+import { parentWatch } from './guard.ts';
 import { cacheRenderedPages, type Placed, placeSiteApart } from './place.ts';
 import {
   eachFileIn,
@@ -413,14 +414,15 @@ async function runAstro({
   root: string;
   folders: string[];
 }): Promise<{ maxRSS: number }> {
+  // Astro's build alone: its core/index.js also loads the dev server and preview (30 modules the build never runs).
   const astro = pathToFileURL(
-    path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
+    path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'build', 'index.js'),
   ).href;
-  const guard = pathToFileURL(path.join(import.meta.dirname, 'guard.ts')).href;
   const script = [
-    // Astro stops with the build: a killed build leaves no Astro writing on.
-    `(await import(${JSON.stringify(guard)})).dieWithParent({ parent: ${process.pid} });`,
-    `const { build } = await import(${JSON.stringify(astro)});`,
+    // Astro stops with the build: a killed build leaves no Astro writing on (guard.ts's watch, started here).
+    `const { Worker } = await import('node:worker_threads');`,
+    `new Worker(${JSON.stringify(parentWatch({ parent: process.pid }))}, { eval: true }).unref();`,
+    `const { default: build } = await import(${JSON.stringify(astro)});`,
     // Without Astro's sync step: it writes TypeScript types for editors (and content collections, which the site
     // has none of) into the sources' .astro/ folder, which builds of two repositories would share. The pages are
     // the same byte for byte, and the step's own Vite server is not started.

@@ -33,25 +33,54 @@ export function formatImportedPhotographs(record: Map<string, ImportedPhotograph
   return `${JSON.stringify(Object.fromEntries(ids.map((id) => [id, record.get(id)!])), null, 2)}\n`;
 }
 
+/** An MD5 as the data layer writes it: 32 lowercase hexadecimal digits. */
+const MD5 = /^[0-9a-f]{32}$/;
+
+/**
+ * The record's text by object id, its well-formed entries only (an image path, and an MD5 of 32 lowercase hex
+ * digits); throws a SyntaxError when it is not JSON, or not a record (a list, a number).
+ */
+export function parseImportedPhotographs(text: string): Map<string, ImportedPhotograph> {
+  const parsed = JSON.parse(text) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SyntaxError('it is not a list of photographs by object');
+  const out = new Map<string, ImportedPhotograph>();
+  for (const [id, entry] of Object.entries(parsed)) {
+    const { image, md5 } = (entry ?? {}) as Partial<ImportedPhotograph>;
+    if (typeof image === 'string' && image !== '' && typeof md5 === 'string' && MD5.test(md5))
+      out.set(id, { image, md5 });
+  }
+  return out;
+}
+
 /**
  * The record by object id (its well-formed entries); null when there is none (a repository imported into before
- * imports kept it, or never imported) or it cannot be read: the advice then goes by the path alone, as before.
+ * imports kept it, or never imported) or it cannot be read, which `unreadable` is told of, with why: the advice then
+ * goes by the path alone, as before.
  */
 export async function readImportedPhotographs({
   ws,
+  unreadable,
 }: {
   ws: Workspace;
+  unreadable?: (why: string) => void;
 }): Promise<Map<string, ImportedPhotograph> | null> {
   try {
-    const parsed = JSON.parse(await readFile(importedPhotographsFile(ws), 'utf8')) as Record<string, unknown>;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-    const out = new Map<string, ImportedPhotograph>();
-    for (const [id, entry] of Object.entries(parsed)) {
-      const { image, md5 } = (entry ?? {}) as Partial<ImportedPhotograph>;
-      if (typeof image === 'string' && typeof md5 === 'string') out.set(id, { image, md5 });
-    }
-    return out;
-  } catch {
+    return parseImportedPhotographs(await readFile(importedPhotographsFile(ws), 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      unreadable?.(
+        error instanceof SyntaxError
+          ? /^it is /.test(error.message)
+            ? error.message
+            : 'it is not valid JSON'
+          : code === 'EISDIR'
+            ? 'it is a folder, not a file'
+            : code
+              ? `${code}`
+              : String(error),
+      );
     return null;
   }
 }

@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  formatImportedPhotographs,
+  IMPORTED_PHOTOGRAPHS,
+  type ImportedPhotograph,
+  parseImportedPhotographs,
+} from '../collection/imported-photographs.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { mergeBase, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
-import { objectLookup, objectPath, writeManifest } from './cache.ts';
+import { objectLookup, objectPath, writeManifest, writeObjectBytes } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile, readDvcFile, writeDvcFile } from './dvcfile.ts';
 import { hashTree, manifestHash, type TreeHash } from './hash.ts';
@@ -95,7 +102,12 @@ export async function mergeData({
   const was = await filesAt(base, 'the commit both branches started from');
   const mine = await filesAt(ours, 'this branch’s commit');
   const theirs = await filesAt(other, 'the other branch’s commit');
-  const { merged, fromOther, conflicts } = combine({ was, mine, theirs, keep, target });
+  // data/.imported-photographs.json, which each branch's import wrote whole, is combined entry by entry: never a
+  // conflict for staff (imported-photographs.ts).
+  const records = await importedRecords({ was, mine, theirs, cacheDir, remote });
+  const merging = (side?: 'ours' | 'theirs') =>
+    settleImportedPhotographs({ combined: combine({ was, mine, theirs, keep: side, target }), mine, records, target });
+  const { merged, fromOther, conflicts, record } = merging(keep);
 
   // Run again, after a merge written already (or resolved by hand as it would be): said so, with what is left to do.
   const dvcFile = path.join(absRoot, dvcName);
@@ -103,11 +115,7 @@ export async function mergeData({
     (parsed) => parsed.outs[0]?.md5,
     () => undefined,
   );
-  const either = new Set(
-    (['ours', 'theirs'] as const).map((side) =>
-      manifestHash(entriesOf(combine({ was, mine, theirs, keep: side, target }).merged)),
-    ),
-  );
+  const either = new Set((['ours', 'theirs'] as const).map((side) => manifestHash(entriesOf(merging(side).merged))));
   if (
     recorded &&
     (either.has(recorded) || (await mergeRecorded({ root: absRoot, target, ours, other, md5: recorded })))
@@ -174,6 +182,8 @@ export async function mergeData({
         'resolved by hand?): the merge puts the files of both branches there.',
     );
   }
+  // The combined record, in the cache for the checkout below to put in data/ (and "data push" to send).
+  if (record) await writeObjectBytes({ base: cacheDir, md5: record.md5, bytes: record.bytes });
   const entries = entriesOf(merged);
   const md5 = await writeManifest({ cacheDir, entries });
   // Whole, as "data add" writes it: filling data/ may stop (a photograph not on the remote) before the add after it.
@@ -270,6 +280,97 @@ function combine({
     else merged.set(file, t);
   }
   return { merged, fromOther, conflicts: conflicts.sort() };
+}
+
+/** The three versions of data/.imported-photographs.json (base, this branch, the other), when both branches changed it. */
+interface ImportedRecords {
+  was: Map<string, ImportedPhotograph>;
+  mine: Map<string, ImportedPhotograph>;
+  theirs: Map<string, ImportedPhotograph>;
+}
+
+/**
+ * The three versions of data/.imported-photographs.json, read from the cache (fetched from the remote when this
+ * computer lacks the other branch's); undefined when the branches did not both change it. A version that cannot be
+ * read or fetched counts as empty: its entries are dropped, and those photographs are told apart by their path alone,
+ * as in a repository imported before the record was kept.
+ */
+async function importedRecords({
+  was,
+  mine,
+  theirs,
+  cacheDir,
+  remote,
+}: {
+  was: Map<string, string>;
+  mine: Map<string, string>;
+  theirs: Map<string, string>;
+  cacheDir: string;
+  remote: RemoteSource;
+}): Promise<ImportedRecords | undefined> {
+  const [b, o, t] = [was, mine, theirs].map((side) => side.get(IMPORTED_PHOTOGRAPHS));
+  if (o === t || t === b || o === b) return undefined;
+  const read = async (md5: string | undefined): Promise<Map<string, ImportedPhotograph>> => {
+    if (!md5) return new Map();
+    const file = objectPath(cacheDir, md5);
+    try {
+      return parseImportedPhotographs(await readFile(file, 'utf8'));
+    } catch {
+      // Not in this cache (the other branch's, not pulled yet), or damaged here: the remote's copy.
+    }
+    try {
+      const from = typeof remote === 'function' ? await remote() : remote;
+      if (!from) return new Map();
+      await from.get({ md5, file });
+      return parseImportedPhotographs(await readFile(file, 'utf8'));
+    } catch (error) {
+      if (error instanceof VitrineError || error instanceof SyntaxError) return new Map();
+      if ((error as NodeJS.ErrnoException).code) return new Map();
+      throw error;
+    }
+  };
+  return { was: await read(b), mine: await read(o), theirs: await read(t) };
+}
+
+/**
+ * The combined folder lists, with data/.imported-photographs.json combined entry by entry when both branches changed
+ * it (`records`): an object's entry that one branch left as it was takes the other's; one both changed, each in its
+ * own way (both imported it), keeps the entry whose MD5 the merged list records for that photograph, and none when
+ * neither does (the photograph is then told apart by its path alone). The file is then no conflict; `record` is its
+ * combined text, to put in the cache.
+ */
+function settleImportedPhotographs({
+  combined,
+  mine,
+  records,
+  target,
+}: {
+  combined: { merged: Map<string, string>; fromOther: string[]; conflicts: string[] };
+  mine: Map<string, string>;
+  records: ImportedRecords | undefined;
+  target: string;
+}): {
+  merged: Map<string, string>;
+  fromOther: string[];
+  conflicts: string[];
+  record?: { md5: string; bytes: Buffer };
+} {
+  if (!records) return combined;
+  const { merged } = combined;
+  const same = (x?: ImportedPhotograph, y?: ImportedPhotograph) => x?.image === y?.image && x?.md5 === y?.md5;
+  const out = new Map<string, ImportedPhotograph>();
+  for (const id of new Set([...records.mine.keys(), ...records.theirs.keys()])) {
+    const [b, o, t] = [records.was.get(id), records.mine.get(id), records.theirs.get(id)];
+    const kept = same(o, t) || same(t, b) ? o : same(o, b) ? t : [o, t].find((e) => e && merged.get(e.image) === e.md5);
+    if (kept) out.set(id, kept);
+  }
+  const bytes = Buffer.from(formatImportedPhotographs(out));
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  const name = `${target}/${IMPORTED_PHOTOGRAPHS}`;
+  merged.set(IMPORTED_PHOTOGRAPHS, md5);
+  const fromOther = combined.fromOther.filter((f) => f !== name);
+  if (md5 !== mine.get(IMPORTED_PHOTOGRAPHS)) fromOther.push(name);
+  return { merged, fromOther, conflicts: combined.conflicts.filter((f) => f !== name), record: { md5, bytes } };
 }
 
 /**

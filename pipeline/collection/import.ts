@@ -47,6 +47,7 @@ import {
 import { imagesFolder } from './import-source.ts';
 import {
   formatImportedPhotographs,
+  IMPORTED_PHOTOGRAPHS,
   type ImportedPhotograph,
   importedPhotographsFile,
   readImportedPhotographs,
@@ -611,7 +612,9 @@ async function importInto({
       if (unusable?.file && stored && (await sameBytes(unusable.file, path.join(ws.data, stored)))) {
         keptImage = stored;
         // The export's file, as import stored it before: recorded as such (imported-photographs.ts).
-        keptFromExport.set(id, { image: stored, md5: md5 ?? (await hashFile({ file: unusable.file })) });
+        // Kept, not copied: import never copies a file it cannot use, so it would not put this one back either.
+        const bytes = md5 ?? (await hashFile({ file: unusable.file }));
+        keptFromExport.set(id, { image: stored, md5: bytes, kept: true });
         const reason = unusable.refused.replace(/ Copy or export.*$/, '').replace(/\.?$/, '.');
         note(
           line,
@@ -1097,7 +1100,12 @@ async function importInto({
     await writeFile(
       photographsText,
       formatImportedPhotographs(
-        await storedPhotographs({ ws, photographs, table: [...accepted, ...kept.values()].map((a) => a.object) }),
+        await storedPhotographs({
+          ws,
+          photographs,
+          table: [...accepted, ...kept.values()].map((a) => a.object),
+          log,
+        }),
       ),
     );
     await syncFile(photographsText);
@@ -3464,22 +3472,37 @@ async function md5IfSame({
  * The record of the photographs import stored (imported-photographs.ts): those this import compared with the export
  * (`photographs`), and, for an object of the new `table` that keeps its photograph without comparing it (its row
  * refused and kept, its file missing from the export or refused, the export's a shorter copy), the last import's
- * entry when it names the same file. An object with no entry is judged by its path alone, as before the record.
+ * entry when it names the same file, marked kept (importing again would not put the file back). An object with no
+ * entry is judged by its path alone, as before the record. A record that cannot be read is said (`log`).
  */
 async function storedPhotographs({
   ws,
   photographs,
   table,
+  log,
 }: {
   ws: Workspace;
   photographs: Map<string, ImportedPhotograph>;
   table: CollectionObject[];
+  log: Logger;
 }): Promise<Map<string, ImportedPhotograph>> {
-  const before = await readImportedPhotographs({ ws });
+  const name = `data/${IMPORTED_PHOTOGRAPHS}`;
+  const before = await readImportedPhotographs({
+    ws,
+    unreadable: (why) =>
+      log.warn(
+        `${name} cannot be read (${why}), so what it recorded of the photographs earlier imports stored is lost. ` +
+          'This import writes it again with the photographs it compares with the export; the others (their files ' +
+          'gone from the export, or refused) are told apart by their path alone when they cannot be used.',
+        { file: name },
+      ),
+  });
   const out = new Map<string, ImportedPhotograph>();
   for (const o of table) {
     if (!o.image) continue;
-    const entry = photographs.get(o.id) ?? before?.get(o.id);
+    // Not compared with the export this time: kept, as importing again would keep it.
+    const earlier = before?.get(o.id);
+    const entry = photographs.get(o.id) ?? (earlier && { ...earlier, kept: true as const });
     if (entry?.image === o.image) out.set(o.id, entry);
   }
   return out;

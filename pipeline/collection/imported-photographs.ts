@@ -21,6 +21,11 @@ export interface ImportedPhotograph {
   image: string;
   /** The MD5 of its bytes, as the data layer hashes files. */
   md5: string;
+  /**
+   * The last import did not take it from the export, but kept the file already in data/ (the export's is gone, or
+   * refused): importing again would not put it back, so a change made to it in data/ is for the data folder.
+   */
+  kept?: true;
 }
 
 export function importedPhotographsFile(ws: Workspace): string {
@@ -47,8 +52,9 @@ export function parseImportedPhotographs(text: string): Map<string, ImportedPhot
   const out = new Map<string, ImportedPhotograph>();
   for (const [id, entry] of Object.entries(parsed)) {
     const { image, md5 } = (entry ?? {}) as Partial<ImportedPhotograph>;
+    const { kept } = (entry ?? {}) as Partial<ImportedPhotograph>;
     if (typeof image === 'string' && image !== '' && typeof md5 === 'string' && MD5.test(md5))
-      out.set(id, { image, md5 });
+      out.set(id, { image, md5, ...(kept === true && { kept }) });
   }
   return out;
 }
@@ -89,8 +95,10 @@ export async function readImportedPhotographs({
  * Where an object's photograph in data/ came from, for what to do about it:
  * - `export`: import stored it from the export, and it still has the bytes import stored (fixed in the export);
  * - `changed`: import stored it, but the file in data/ has other bytes now, or is gone (changed after import, by hand
- *   or by another program: importing again, or checking data/ out, puts it back);
- * - undefined: not the file the last import named for the object (put in data/ by hand, or never imported).
+ *   or by another program: importing again puts it back);
+ * - undefined: not the file the last import named for the object (put in data/ by hand, or never imported), or one
+ *   changed since that the export cannot put back (the last import kept it: the export's is gone, or refused), for
+ *   which importing again would change nothing: it is fixed in the data folder.
  * `image` is its path in data/ as data/objects.csv names it; `lastImport` each object's as the last import wrote it.
  * With no record of the MD5 (`record` null: imported before imports kept it), or none for this object, the path
  * alone says it: `export` when the last import named this file, as before the record was kept.
@@ -112,7 +120,7 @@ export async function photographOrigin({
   const stored = record?.get(id);
   if (!stored || stored.image !== image) return 'export';
   const now = await hashFile({ file: path.join(ws.data, image) }).catch(() => null);
-  return now === stored.md5 ? 'export' : 'changed';
+  return now === stored.md5 ? 'export' : stored.kept ? undefined : 'changed';
 }
 
 /**

@@ -357,7 +357,8 @@ function settleImportedPhotographs({
 } {
   if (!records) return combined;
   const { merged } = combined;
-  const same = (x?: ImportedPhotograph, y?: ImportedPhotograph) => x?.image === y?.image && x?.md5 === y?.md5;
+  const same = (x?: ImportedPhotograph, y?: ImportedPhotograph) =>
+    x?.image === y?.image && x?.md5 === y?.md5 && x?.kept === y?.kept;
   const out = new Map<string, ImportedPhotograph>();
   for (const id of new Set([...records.mine.keys(), ...records.theirs.keys()])) {
     const [b, o, t] = [records.was.get(id), records.mine.get(id), records.theirs.get(id)];

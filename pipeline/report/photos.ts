@@ -237,8 +237,17 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
         ? 'a smaller copy, within the pixel limit,'
         : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
   // One import stored that was changed in data/ since (by hand, another program): the export's copy is as import
-  // stored it, so importing again puts it back; so does a checkout while the change is not recorded.
+  // stored it, so importing again puts it back, over the change. A change meant (a new photograph) is recorded with
+  // data add instead, and the advice for its reason kept (a smaller copy, the pixel limit). No checkout advice: a pull
+  // request's data.dvc records the change already (a reviewer).
   const changed = all.filter((o) => o.changedSinceImport).length;
+  const changedLarge = all.filter((o) => o.changedSinceImport && o.code === 'IMAGE_TOO_LARGE').length;
+  const changedCopy =
+    changedLarge === 0
+      ? 'a good copy (a JPEG or PNG that opens)'
+      : changedLarge === changed
+        ? 'a smaller copy, within the pixel limit,'
+        : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
   const inData = n - refused - stored - changed;
   const changedFix =
     changed === 0
@@ -249,11 +258,14 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
             : changed === 1
               ? 'Its file in the data folder is'
               : 'Their files in the data folder are'
-        } no longer what import stored from the export (changed or taken away since, by hand or by another ` +
-        'program). To put it back, run `npx vitrine import` again, which copies the export’s file back into the ' +
-        'data folder, and commit what it changes to this pull request. (On the computer where it was changed, ' +
-        'before the change is recorded with `npx vitrine data add`, deleting the changed file and running ' +
-        '`npx vitrine data checkout` also puts back the copy data.dvc records.)';
+        } no longer what import stored from the export (changed or deleted since, by hand or by another program). ` +
+        'If that was a mistake, run `npx vitrine import` again and commit what it changes to this pull request: ' +
+        'importing again replaces the file in the data folder with the export’s. If the new photograph was meant, ' +
+        `do not import again: put ${changedCopy} in the data folder under the name shown, run ` +
+        '`npx vitrine data add` and commit the changed data.dvc to this pull request' +
+        (changedLarge > 0 ? ', or raise `dataset.image.max_pixels` in params.yaml' : '') +
+        '; and put the new photograph in the export too, in place of the file it came from, or the next import ' +
+        'replaces it with the export’s again.';
   const refusedFix =
     refused === 0
       ? ''

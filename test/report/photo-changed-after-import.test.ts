@@ -50,7 +50,7 @@ const exportOf = (name: string) => ({
 });
 
 /** An export of two objects with good photographs, imported into a new repository. */
-async function imported(name: string): Promise<Workspace> {
+async function imported(name: string, p = params()): Promise<Workspace> {
   const dir = path.join(root, name);
   await mkdir(path.join(dir, 'images'), { recursive: true });
   await writeFile(path.join(dir, 'images', 'a.jpg'), good);
@@ -65,7 +65,7 @@ async function imported(name: string): Promise<Workspace> {
     ]),
   );
   const ws = workspace(path.join(dir, 'repo'));
-  await importCollection({ ws, params: params(), ...exportOf(name), log: memoryLogger() });
+  await importCollection({ ws, params: p, ...exportOf(name), log: memoryLogger() });
   return ws;
 }
 
@@ -95,8 +95,12 @@ describe('a photograph import stored, damaged in the data folder by hand afterwa
     expect(section).not.toMatch(/in the export in place of/);
     expect(section).toContain('(changed in the data folder after import)');
     expect(section).toMatch(/no longer what import stored from the export/);
-    expect(section).toContain('`npx vitrine data checkout`');
     expect(section).toContain('`npx vitrine import`');
+    // Importing again replaces what is in the data folder: said plainly, with what to do if the change was meant.
+    expect(section).toMatch(/replaces the file in the data folder with the export’s/);
+    expect(section).toMatch(/If the new photograph was meant[^.]*`npx vitrine data add`/);
+    // The report is of a pull request, whose data.dvc records the change already: no checkout advice (a reviewer).
+    expect(section).not.toContain('data checkout');
     expect(problem.fromExport).toBeUndefined();
     expect(problem.changedSinceImport).toBe(true);
   });
@@ -126,8 +130,12 @@ describe('the review queue’s part for staff, of a photograph damaged in the da
     expect(staff).toMatch(/Each of these photographs was changed in the data folder after import/);
     expect(staff).toMatch(/data\/images\/A1\.jpg \(changed in the data folder after import/);
     expect(staff).toMatch(/import again to put it back/);
-    expect(staff).toMatch(/ data checkout /);
-    expect(staff).not.toMatch(/stored by import from the export|fix the file in the export|data add command/);
+    expect(staff).toMatch(
+      /If you have not yet run data add , deleting the changed file and running [^.]* data checkout /,
+    );
+    expect(staff).toMatch(/replaces the file in the data folder with the export's/);
+    expect(staff).toMatch(/If the new photograph was meant[^.]* data add /);
+    expect(staff).not.toMatch(/stored by import from the export|fix the file in the export|before the change is/);
   }, 300_000);
 });
 
@@ -149,6 +157,29 @@ describe('the record of the photographs import stored', () => {
       'images',
       'objects.csv',
     ]);
+  });
+
+  it('damaged (not JSON): import warns, naming the file, and writes it again', async () => {
+    const ws = await imported('damaged-record');
+    const record = await readImportedPhotographs({ ws });
+    await writeFile(importedPhotographsFile(ws), '{"A1": ');
+    const log = memoryLogger();
+    await importCollection({ ws, params: params(), ...exportOf('damaged-record'), log });
+    const warned = log.lines.filter((l) => l.level === 'warn' && l.message.includes('imported-photographs'));
+    expect(warned.map((l) => l.message)).toEqual([
+      expect.stringMatching(/^data\/\.imported-photographs\.json cannot be read \(it is not valid JSON\)/),
+    ]);
+    expect(warned[0]!.where).toMatchObject({ file: 'data/.imported-photographs.json' });
+    expect(await readImportedPhotographs({ ws })).toEqual(record);
+  });
+
+  it('leaves out an entry whose MD5 is not 32 lowercase hexadecimal digits', async () => {
+    const ws = await imported('bad-md5');
+    const record = (await readImportedPhotographs({ ws }))!;
+    const a1 = record.get('A1')!;
+    const text = JSON.stringify({ A1: { ...a1, md5: a1.md5.toUpperCase() }, A2: record.get('A2') });
+    await writeFile(importedPhotographsFile(ws), text);
+    expect([...(await readImportedPhotographs({ ws }))!.keys()]).toEqual(['A2']);
   });
 
   it('absent (a repository imported before it was kept): the path alone says the file came from the export', async () => {
@@ -178,5 +209,62 @@ describe('a photograph import stored, unchanged since, that cannot be used', () 
     expect(report.changedSinceImport).toBeUndefined();
     expect(section).toContain('(stored by import from the export)');
     expect(problem.fromExport).toBe(true);
+  });
+});
+
+describe('a photograph changed in the data folder on purpose, too large', () => {
+  it('keeps the advice for its reason (a smaller copy, or a higher pixel limit) beside the changed wording', async () => {
+    const ws = await imported('re-shot');
+    const big = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 200, g: 8, b: 9 } } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(path.join(ws.images, 'A1.jpg'), big);
+    const { report, section } = await judged(
+      ws,
+      params((p) => {
+        p.dataset.image.max_pixels = 50_000;
+      }),
+    );
+    expect(report.code).toBe('IMAGE_TOO_LARGE');
+    expect(report.changedSinceImport).toBe(true);
+    expect(section).toMatch(
+      /If the new photograph was meant, do not import again: put a smaller copy, within the pixel/,
+    );
+    expect(section).toContain('or raise `dataset.image.max_pixels` in params.yaml');
+    expect(section).toMatch(/replaces the file in the data folder with the export’s/);
+  });
+});
+
+describe('a photograph changed in the data folder that the export cannot put back', () => {
+  // Importing again keeps the file in data/ when the export's is gone or refused: "import again" would loop.
+  it('its file gone from the export: the data folder’s advice, not import again', async () => {
+    const ws = await imported('gone');
+    await writeFile(path.join(ws.images, 'A1.jpg'), Buffer.from('junk'));
+    await rm(path.join(root, 'gone', 'images', 'a.jpg'));
+    await importCollection({ ws, params: params(), ...exportOf('gone'), log: memoryLogger() });
+    expect(await readFile(path.join(ws.images, 'A1.jpg'), 'utf8')).toBe('junk');
+    const { report, section, problem } = await judged(ws, params());
+    expect(report.changedSinceImport).toBeUndefined();
+    expect(report.fromExport).toBeUndefined();
+    expect(section).toMatch(/^To fix: put a good copy of each photograph in the data folder/m);
+    expect(section).not.toContain('changed in the data folder after import');
+    expect(problem.changedSinceImport).toBeUndefined();
+    expect(problem.fromExport).toBeUndefined();
+  });
+
+  it('its file in the export refused (import.on_invalid: skip): the data folder’s advice too', async () => {
+    const skip = params((p) => {
+      p.import.on_invalid = 'skip';
+    });
+    const ws = await imported('refused', skip);
+    await writeFile(path.join(ws.images, 'A1.jpg'), Buffer.from('junk'));
+    await writeFile(path.join(root, 'refused', 'images', 'a.jpg'), Buffer.from('this is not a jpeg at all'));
+    await importCollection({ ws, params: skip, ...exportOf('refused'), log: memoryLogger() });
+    expect(await readFile(path.join(ws.images, 'A1.jpg'), 'utf8')).toBe('junk');
+    const { report, section, problem } = await judged(ws, skip);
+    expect(report.changedSinceImport).toBeUndefined();
+    expect(report.fromExport).toBeUndefined();
+    expect(section).toMatch(/^To fix: put a good copy of each photograph in the data folder/m);
+    expect(problem.changedSinceImport).toBeUndefined();
   });
 });

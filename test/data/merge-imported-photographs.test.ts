@@ -112,6 +112,8 @@ describe('data merge after two imports', () => {
       lastImport: await namedImages({ file: lastImportFile(ws) }),
     });
     expect([...origins.values()]).toEqual(['export', 'export', 'export', 'export']);
+    // Run again before the commit, it finds the merge written (the record combined as before).
+    expect(await mergeData({ root: c.b, log: silentLogger })).toMatchObject({ already: true });
     // The merge is finished as any other: data.dvc committed, the record pushed with the photographs.
     git(c.b, 'add', 'data.dvc');
     git(c.b, 'commit', '-q', '--no-edit');

@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import { z } from 'zod';
 import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES } from './collection/hidden-characters.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
@@ -949,6 +950,111 @@ function layoutRows(text: string): { n: number; indent: number; content: string 
   return rows;
 }
 
+/** The characters that print as a space: the others print as nothing. */
+const SPACE_LIKE = new Set(['\u00a0', '\u202f', '\u2007', '\u2009', '\u3000']);
+
+/** Every setting's name at any depth (epochs, min_test_objects), to tell a name a character broke from a museum's own. */
+function settingNames(): Set<string> {
+  const names = new Set<string>();
+  const walk = (schema: z.ZodType, depth: number) => {
+    const inner = unwrap(schema);
+    if (!(inner instanceof z.ZodObject) || depth > 6) return;
+    for (const [key, value] of Object.entries(inner.shape)) {
+      names.add(key);
+      walk(value as z.ZodType, depth + 1);
+    }
+  };
+  walk(paramsSchema, 0);
+  return names;
+}
+
+/**
+ * The first line where a character that prints as a space or as nothing (a no-break space pasted from a web page or a
+ * word processor) stands where YAML reads the layout: before a line's text, where it is no indentation to YAML, or
+ * inside a setting's name, which it makes another name. The tester's no-break space gave "line 115 starts with 2
+ * spaces" for line 114. Null when there is none; such characters in values, comments and text blocks are left alone.
+ */
+function hiddenInLayout(text: string): { line: number; problem: string } | null {
+  const hidden = (c: string) => c in HIDDEN_CHARACTER_NAMES;
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.startsWith('\ufeff')) lines[0] = lines[0].slice(1);
+  const names = settingNames();
+  // The indentations of the lines above, and whether the last one opens a section: what a line may start with.
+  const indents = new Set<number>();
+  let opens: number | null = null;
+  for (const row of layoutRows(lines.join('\n'))) {
+    const raw = lines[row.n - 1]!;
+    const lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)![0];
+    const rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, '');
+    const key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1];
+    const found = [...lead].filter(hidden);
+    if (found.length > 0) {
+      const what = characters(found);
+      const plural = found.length > 1;
+      const unseen = found.some((c) => !SPACE_LIKE.has(c));
+      // As an ordinary space (or nothing, for a zero-width one), or deleted: the one that fits the lines above.
+      const asSpaces = [...lead].filter((c) => c === ' ' || SPACE_LIKE.has(c)).length;
+      const fits = (indent: number) => indents.has(indent) || (opens !== null && indent > opens);
+      const replace = found.some((c) => SPACE_LIKE.has(c)) && (fits(asSpaces) || !fits(lead.split(' ').length - 1));
+      const glued = hidden(lead.at(-1) ?? '');
+      const where = hidden(lead[0] ?? '') ? 'this line starts with' : 'this line has';
+      const before = where === 'this line has' && key ? ` before "${clip(key)}"` : '';
+      const reads =
+        glued && !replace
+          ? `YAML reads as part of the name${before ? '' : key ? ` "${clip(key)}"` : ''}`
+          : 'YAML does not count as indentation';
+      const advice = replace
+        ? `replace ${plural ? 'them with ordinary spaces' : 'it with an ordinary space'}`
+        : `delete ${plural ? 'them' : 'it'}`;
+      return {
+        line: row.n,
+        problem: `${where} ${what}${before}, ${unseen ? 'an invisible character that' : 'which'} ${reads}: ${advice}.`,
+      };
+    }
+    // "min_test_objects:\u00a030": no space after the colon to YAML, which then reads no setting at all.
+    const after = /^(?:-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
+    if (after)
+      return {
+        line: row.n,
+        problem:
+          `this line has ${characters([...after[2]!])} after "${after[1]}:", which YAML does not read as a space: ` +
+          `replace ${after[2]!.length > 1 ? 'them with ordinary spaces' : 'it with an ordinary space'}.`,
+      };
+    const inKey = key ? [...key].filter(hidden) : [];
+    const clean = key
+      ? [...key]
+          .filter((c) => !hidden(c))
+          .join('')
+          .trim()
+      : '';
+    if (inKey.length > 0 && names.has(clean)) {
+      const unseen = inKey.some((c) => !SPACE_LIKE.has(c));
+      return {
+        line: row.n,
+        problem:
+          `the name "${clean}" has ${characters(inKey)} in it, ${unseen ? 'an invisible character that makes' : 'which makes'} ` +
+          `it another name to YAML: delete ${inKey.length > 1 ? 'them' : 'it'}.`,
+      };
+    }
+    indents.add(row.indent);
+    opens = /:(\s+(&\S+|!\S*))*$/.test(row.content) || row.content.startsWith('- ') ? row.indent : null;
+  }
+  return null;
+}
+
+/** "a no-break space (U+00A0)", "2 no-break spaces (U+00A0) and a zero-width space (U+200B)". */
+function characters(found: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of found) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts]
+    .map(([c, n]) => {
+      const name = HIDDEN_CHARACTER_NAMES[c]!;
+      const one = /^[aeiou]/.test(name) ? 'an' : 'a';
+      return `${n === 1 ? `${one} ${name}` : `${n} ${name}s`} (${characterCode(c)})`;
+    })
+    .join(' and ');
+}
+
 /** What two of yaml's errors mean for a person editing params.yaml, with what to do; undefined for others. */
 function yamlInWords({
   code,
@@ -1001,6 +1107,12 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
         'and commit the file again.',
       { file: name, line: conflict },
     );
+  const invisible = hiddenInLayout(text);
+  if (invisible)
+    throw new VitrineError('PARAMS_YAML', `${name}:${invisible.line}: ${invisible.problem}`, {
+      file: name,
+      line: invisible.line,
+    });
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {

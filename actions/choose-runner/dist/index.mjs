@@ -1002,17 +1002,17 @@ var require_util = __commonJS({
           return c >= 33 && c <= 126;
       }
     }
-    function isValidHTTPToken(characters) {
-      if (characters.length === 0)
+    function isValidHTTPToken(characters2) {
+      if (characters2.length === 0)
         return !1;
-      for (let i = 0; i < characters.length; ++i)
-        if (!isTokenCharCode(characters.charCodeAt(i)))
+      for (let i = 0; i < characters2.length; ++i)
+        if (!isTokenCharCode(characters2.charCodeAt(i)))
           return !1;
       return !0;
     }
     var headerCharRegex = /[^\t\x20-\x7e\x80-\xff]/;
-    function isValidHeaderValue(characters) {
-      return !headerCharRegex.test(characters);
+    function isValidHeaderValue(characters2) {
+      return !headerCharRegex.test(characters2);
     }
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
@@ -18905,7 +18905,7 @@ var init_fs = __esm({
 
 // pipeline/log.ts
 function clip(text2, max = 80, { escaped = !0 } = {}) {
-  let characters = Array.from(text2), cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+  let characters2 = Array.from(text2), cut = characters2.length <= max ? text2 : `${characters2.slice(0, max).join("")}\u2026`;
   return escaped ? oneLine(cut) : cut;
 }
 function escapedControl(character) {
@@ -34859,6 +34859,28 @@ function date4(params) {
 // pipeline/params.ts
 init_suggest();
 init_file_kind();
+
+// pipeline/collection/hidden-characters.ts
+var HIDDEN_CHARACTER_NAMES = {
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+  "\xAD": "soft hyphen",
+  "\xA0": "no-break space",
+  "\u202F": "narrow no-break space",
+  "\u2007": "figure space",
+  "\u2009": "thin space",
+  "\u3000": "ideographic space"
+};
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// pipeline/params.ts
 init_collection();
 
 // pipeline/collection/value-limits.ts
@@ -34868,8 +34890,8 @@ function overLimit({ value, most }) {
   if (value.length * 3 <= most) return;
   let bytes = Buffer.byteLength(value);
   if (bytes <= most) return;
-  let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
-  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
+  let characters2 = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
+  return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
@@ -35392,6 +35414,56 @@ function layoutRows(text2) {
   }
   return rows;
 }
+var SPACE_LIKE = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
+function settingNames() {
+  let names = /* @__PURE__ */ new Set(), walk = (schema, depth) => {
+    let inner = unwrap(schema);
+    if (!(!(inner instanceof external_exports.ZodObject) || depth > 6))
+      for (let [key, value] of Object.entries(inner.shape))
+        names.add(key), walk(value, depth + 1);
+  };
+  return walk(paramsSchema, 0), names;
+}
+function hiddenInLayout(text2) {
+  let hidden = (c) => c in HIDDEN_CHARACTER_NAMES, lines = text2.split(/\r?\n/);
+  lines[0]?.startsWith("\uFEFF") && (lines[0] = lines[0].slice(1));
+  let names = settingNames(), indents = /* @__PURE__ */ new Set(), opens = null;
+  for (let row of layoutRows(lines.join(`
+`))) {
+    let raw = lines[row.n - 1], lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)[0], rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, ""), key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1], found = [...lead].filter(hidden);
+    if (found.length > 0) {
+      let what = characters(found), plural2 = found.length > 1, unseen = found.some((c) => !SPACE_LIKE.has(c)), asSpaces = [...lead].filter((c) => c === " " || SPACE_LIKE.has(c)).length, fits = (indent) => indents.has(indent) || opens !== null && indent > opens, replace = found.some((c) => SPACE_LIKE.has(c)) && (fits(asSpaces) || !fits(lead.split(" ").length - 1)), glued = hidden(lead.at(-1) ?? ""), where = hidden(lead[0] ?? "") ? "this line starts with" : "this line has", before = where === "this line has" && key ? ` before "${clip(key)}"` : "", reads = glued && !replace ? `YAML reads as part of the name${before ? "" : key ? ` "${clip(key)}"` : ""}` : "YAML does not count as indentation", advice = replace ? `replace ${plural2 ? "them with ordinary spaces" : "it with an ordinary space"}` : `delete ${plural2 ? "them" : "it"}`;
+      return {
+        line: row.n,
+        problem: `${where} ${what}${before}, ${unseen ? "an invisible character that" : "which"} ${reads}: ${advice}.`
+      };
+    }
+    let after = /^(?:-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
+    if (after)
+      return {
+        line: row.n,
+        problem: `this line has ${characters([...after[2]])} after "${after[1]}:", which YAML does not read as a space: replace ${after[2].length > 1 ? "them with ordinary spaces" : "it with an ordinary space"}.`
+      };
+    let inKey = key ? [...key].filter(hidden) : [], clean = key ? [...key].filter((c) => !hidden(c)).join("").trim() : "";
+    if (inKey.length > 0 && names.has(clean)) {
+      let unseen = inKey.some((c) => !SPACE_LIKE.has(c));
+      return {
+        line: row.n,
+        problem: `the name "${clean}" has ${characters(inKey)} in it, ${unseen ? "an invisible character that makes" : "which makes"} it another name to YAML: delete ${inKey.length > 1 ? "them" : "it"}.`
+      };
+    }
+    indents.add(row.indent), opens = /:(\s+(&\S+|!\S*))*$/.test(row.content) || row.content.startsWith("- ") ? row.indent : null;
+  }
+  return null;
+}
+function characters(found) {
+  let counts = /* @__PURE__ */ new Map();
+  for (let c of found) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => {
+    let name = HIDDEN_CHARACTER_NAMES[c], one = /^[aeiou]/.test(name) ? "an" : "a";
+    return `${n === 1 ? `${one} ${name}` : `${n} ${name}s`} (${characterCode(c)})`;
+  }).join(" and ");
+}
 function yamlInWords({
   code: code2,
   source,
@@ -35414,6 +35486,12 @@ function parseParams({ text: text2, name }) {
       `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of the same settings). Keep the right version of those lines, delete the marker lines (<<<<<<<, =======, >>>>>>>${/^\|{7}( |$)/m.test(text2) ? " and |||||||, with the lines of the base version under it" : ""}) and commit the file again.`,
       { file: name, line: conflict }
     );
+  let invisible = hiddenInLayout(text2);
+  if (invisible)
+    throw new VitrineError("PARAMS_YAML", `${name}:${invisible.line}: ${invisible.problem}`, {
+      file: name,
+      line: invisible.line
+    });
   let lineCounter = new import_yaml.LineCounter(), doc;
   try {
     doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
@@ -35700,8 +35778,8 @@ function text(value) {
   return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
 }
 function shorten(value, max = 80) {
-  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters = Array.from(s);
-  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
+  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters2 = Array.from(s);
+  return characters2.length <= max ? s : `${characters2.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 function code(value) {
   let s = String(value ?? "").replace(/[`\r\n|]/g, "").replace(CONTROLS, "").trim();

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { paramsTexts } from '../fixtures/params-file.ts';
+
+/*
+ * Tester (session 49): a no-break space (U+00A0) pasted at the start of a params.yaml line got "params.yaml:115: this
+ * line starts with 2 spaces, so YAML cannot tell which section it belongs to", naming the line after the broken one
+ * and advising spaces that were already there. Other characters that print as nothing or as a space, at a line’s
+ * start or inside a setting’s name, gave "unknown key" with the character unseen. Each case failed before the fix.
+ */
+
+const { load, errorOf } = paramsTexts({ prefix: 'vitrine-params-invisible-' });
+
+const lines = [
+  'collection:',
+  '  name: Test Museum',
+  '  vocabulary: [coin, mask]',
+  'gate:',
+  '  max_macro_f1_drop: 0.02',
+  '  min_class_f1: 0.3',
+  '  min_macro_f1: 0.5',
+  '  min_test_objects: 30',
+  '  min_unseen_macro_f1: 0',
+  'annotate:',
+  '  min_precision: 0.9',
+];
+/** The file with line `n` (1-based) written as `line`. */
+const withLine = (n: number, line: string) => lines.map((l, i) => (i === n - 1 ? line : l)).join('\n') + '\n';
+
+describe('params.yaml with an invisible character where YAML reads layout', () => {
+  it('a no-break space at the start of a line names that line and says to replace it with a space', async () => {
+    const message = await errorOf(withLine(8, '\u00a0 min_test_objects: 30'), 'PARAMS_YAML');
+    expect(message).toBe(
+      'params.yaml:8: this line starts with a no-break space (U+00A0), which YAML does not count as indentation: ' +
+        'replace it with an ordinary space.',
+    );
+  });
+
+  it('other space-like characters at a line’s start are named the same way', async () => {
+    for (const [character, name] of [
+      ['\u202f', 'a narrow no-break space (U+202F)'],
+      ['\u3000', 'an ideographic space (U+3000)'],
+    ] as const) {
+      const message = await errorOf(withLine(8, `${character} min_test_objects: 30`), 'PARAMS_YAML');
+      expect(message).toBe(
+        `params.yaml:8: this line starts with ${name}, which YAML does not count as indentation: replace it with ` +
+          'an ordinary space.',
+      );
+    }
+    // Two of them: both are to be replaced.
+    expect(await errorOf(withLine(8, '\u00a0\u00a0min_test_objects: 30'), 'PARAMS_YAML')).toContain(
+      'params.yaml:8: this line starts with 2 no-break spaces (U+00A0), which YAML does not count as indentation: ' +
+        'replace them with ordinary spaces.',
+    );
+  });
+
+  it('a zero-width character at a line’s start or after its spaces is to be deleted', async () => {
+    expect(await errorOf(withLine(8, '\u200b  min_test_objects: 30'), 'PARAMS_YAML')).toBe(
+      'params.yaml:8: this line starts with a zero-width space (U+200B), an invisible character that YAML ' +
+        'does not count as indentation: delete it.',
+    );
+    expect(await errorOf(withLine(8, '\ufeff  min_test_objects: 30'), 'PARAMS_YAML')).toContain(
+      'params.yaml:8: this line starts with a zero-width no-break space (U+FEFF)',
+    );
+    // After the spaces, it is read as part of the setting’s name.
+    expect(await errorOf(withLine(8, '  \u200bmin_test_objects: 30'), 'PARAMS_YAML')).toBe(
+      'params.yaml:8: this line has a zero-width space (U+200B) before "min_test_objects", an invisible character ' +
+        'that YAML reads as part of the name: delete it.',
+    );
+    // A no-break space there: as a space, the line would be indented deeper than the settings around it.
+    expect(await errorOf(withLine(8, '  \u00a0min_test_objects: 30'), 'PARAMS_YAML')).toBe(
+      'params.yaml:8: this line has a no-break space (U+00A0) before "min_test_objects", which YAML reads as part ' +
+        'of the name: delete it.',
+    );
+  });
+
+  it('an invisible character inside a setting’s or a section’s name is named, with its line', async () => {
+    expect(await errorOf(withLine(8, '  min_test\u200b_objects: 30'), 'PARAMS_YAML')).toBe(
+      'params.yaml:8: the name "min_test_objects" has a zero-width space (U+200B) in it, an invisible character ' +
+        'that makes it another name to YAML: delete it.',
+    );
+    expect(await errorOf(withLine(4, '\u00a0gate:'), 'PARAMS_YAML')).toBe(
+      'params.yaml:4: this line starts with a no-break space (U+00A0), which YAML reads as part of the name "gate": ' +
+        'delete it.',
+    );
+    expect(await errorOf(withLine(4, 'gate\u3000:'), 'PARAMS_YAML')).toBe(
+      'params.yaml:4: the name "gate" has an ideographic space (U+3000) in it, which makes it another name to ' +
+        'YAML: delete it.',
+    );
+    expect(await errorOf(withLine(8, '  min_test_objects:\u00a030'), 'PARAMS_YAML')).toBe(
+      'params.yaml:8: this line has a no-break space (U+00A0) after "min_test_objects:", which YAML does not read ' +
+        'as a space: replace it with an ordinary space.',
+    );
+    // A museum’s own name (a period’s) may hold a no-break space: it is no setting’s name, and is read.
+    const periods = await load(`${lines.join('\n')}\ncatalogue:\n  periods:\n    Neues\u00a0Reich: [-1550, -1070]\n`);
+    expect(periods.catalogue.periods).toEqual({ 'Neues\u00a0Reich': [-1550, -1070] });
+  });
+
+  it('still reads a byte order mark at the file’s start, and such characters inside values and comments', async () => {
+    const text = `\ufeff${withLine(2, '  name: Musée\u00a0d’Orsay # pasted\u200b')}`.replace(
+      'annotate:',
+      '# a\u00a0note\nannotate:',
+    );
+    const params = await load(text);
+    expect(params.collection.name).toBe('Musée\u00a0d’Orsay');
+    // A text block’s lines are text, whatever they start with.
+    const block = await load(withLine(2, '  name: |\n    \u00a0Musée\n    \u200bd’Orsay'));
+    expect(block.collection.name).toBe('\u00a0Musée\n\u200bd’Orsay\n');
+  });
+});

@@ -607,9 +607,68 @@ export function validateParams({
     const label = keys.length === 3 && keys.slice(0, 2).join('.') === 'collection.vocabulary';
     if (label && value === '' && issue.code === 'too_small')
       return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
-    return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}`;
+    const hint =
+      typeof value === 'string' && issue.code === 'invalid_type' && issue.expected === 'number'
+        ? numberHint({
+            value,
+            quoted: /^['"]/.test(sourceOf?.(issue.path as (string | number)[]) ?? ''),
+            accepts: (n) => acceptsAt({ raw, path: issue.path as (string | number)[], value: n }),
+          })
+        : undefined;
+    return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}${hint ? `: ${hint}` : ''}`;
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
+}
+
+/**
+ * What to write for a number typed as text (tester: gate values the German or French way, "0,5" and "50%", and "20"
+ * in quotes): only a number the setting takes (`accepts`), so a count is never told to take 0.3 for 30%.
+ */
+function numberHint({
+  value,
+  quoted,
+  accepts,
+}: {
+  value: string;
+  /** Written in quotes in the file. */
+  quoted: boolean;
+  accepts: (n: number) => boolean;
+}): string | undefined {
+  const unquote = quoted ? ', and without quotes' : '';
+  const found = [...value].filter((c) => c in HIDDEN_CHARACTER_NAMES);
+  const clean = [...value]
+    .filter((c) => !(c in HIDDEN_CHARACTER_NAMES))
+    .join('')
+    .trim();
+  if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
+    return `delete the ${characters([...new Set(found)]).replace(/^an? /, '')} in it`;
+  const n = (text: string) => Number(text.replace(',', '.'));
+  if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
+    return 'remove the quotes, which make it text to YAML';
+  // "2,000" in a whole-number setting (one that refuses 2.5) is two thousand; "0,5" is a half.
+  const thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(',', '')) : undefined;
+  if (thousands !== undefined && accepts(thousands) && !accepts(thousands + 0.5))
+    return `write ${thousands}, without the comma${unquote}`;
+  if (/^-?\d+,\d+$/.test(value.trim()) && accepts(n(value.trim())))
+    return `write ${n(value.trim())}, with a point, not a comma${unquote}`;
+  const percent = /^(\d+(?:[.,]\d+)?)\s*%$/.exec(value.trim());
+  if (percent) {
+    const share = Number((n(percent[1]!) / 100).toPrecision(12));
+    if (accepts(share))
+      return `write ${share} for ${value.trim()}${accepts(n(percent[1]!)) ? '' : ' (this setting is a share: 1 is 100%)'}${unquote}`;
+  }
+  return undefined;
+}
+
+/** Whether the schema takes `value` at `path` of the file's settings (other settings' problems aside). */
+function acceptsAt({ raw, path: at, value }: { raw: unknown; path: (string | number)[]; value: unknown }): boolean {
+  const copy = structuredClone(raw) as Record<string | number, unknown>;
+  let node: Record<string | number, unknown> = copy;
+  for (const key of at.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[at.at(-1)!] = value;
+  const result = paramsSchema.safeParse(copy);
+  const same = (p: PropertyKey[]) => p.length === at.length && p.every((k, i) => k === at[i]);
+  return result.success || !result.error.issues.some((issue) => same(issue.path));
 }
 
 /**

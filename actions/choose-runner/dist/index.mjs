@@ -35295,11 +35295,48 @@ function validateParams({
       let written2 = clip(comment.written);
       return `${where}: "${keys.join(".")}" has no value: YAML reads ${written2} as a comment. A value starting with # must be in quotes: ${comment.key}: "${written2}"`;
     }
-    return keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary" && value === "" && issue3.code === "too_small" ? `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label` : `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}`;
+    if (keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary" && value === "" && issue3.code === "too_small")
+      return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
+    let hint2 = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number" ? numberHint({
+      value,
+      quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""),
+      accepts: (n) => acceptsAt({ raw, path: issue3.path, value: n })
+    }) : void 0;
+    return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}${hint2 ? `: ${hint2}` : ""}`;
   });
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
   ${problems.join(`
   `)}`, { file: file2, problems });
+}
+function numberHint({
+  value,
+  quoted,
+  accepts
+}) {
+  let unquote = quoted ? ", and without quotes" : "", found = [...value].filter((c) => c in HIDDEN_CHARACTER_NAMES), clean = [...value].filter((c) => !(c in HIDDEN_CHARACTER_NAMES)).join("").trim();
+  if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
+    return `delete the ${characters([...new Set(found)]).replace(/^an? /, "")} in it`;
+  let n = (text2) => Number(text2.replace(",", "."));
+  if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
+    return "remove the quotes, which make it text to YAML";
+  let thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(",", "")) : void 0;
+  if (thousands !== void 0 && accepts(thousands) && !accepts(thousands + 0.5))
+    return `write ${thousands}, without the comma${unquote}`;
+  if (/^-?\d+,\d+$/.test(value.trim()) && accepts(n(value.trim())))
+    return `write ${n(value.trim())}, with a point, not a comma${unquote}`;
+  let percent = /^(\d+(?:[.,]\d+)?)\s*%$/.exec(value.trim());
+  if (percent) {
+    let share = Number((n(percent[1]) / 100).toPrecision(12));
+    if (accepts(share))
+      return `write ${share} for ${value.trim()}${accepts(n(percent[1])) ? "" : " (this setting is a share: 1 is 100%)"}${unquote}`;
+  }
+}
+function acceptsAt({ raw, path: at2, value }) {
+  let copy = structuredClone(raw), node2 = copy;
+  for (let key of at2.slice(0, -1)) node2 = node2[key];
+  node2[at2.at(-1)] = value;
+  let result = paramsSchema.safeParse(copy), same2 = (p) => p.length === at2.length && p.every((k, i) => k === at2[i]);
+  return result.success || !result.error.issues.some((issue3) => same2(issue3.path));
 }
 function parseParamsFile({ text: text2, name }) {
   let params = parseParams({ text: text2, name }), nothing = holdsNothing(text2);

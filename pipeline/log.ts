@@ -7,7 +7,26 @@
 export interface Where {
   file?: string;
   line?: number;
+  /** Every line a message covers when it covers several rows (two links refused together): said with the file. */
+  lines?: number[];
   object?: string;
+}
+
+/** Lines as a message says them: "lines 136 and 137", "lines 2–5", "lines 2–4, 9 and 12"; "line 7". */
+export function linesSaid(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    // Two lines in a row are said as two ("136 and 137"); three or more as a range.
+    if (j - i >= 2) runs.push(`${sorted[i]}–${sorted[j]}`);
+    else for (let k = i; k <= j; k++) runs.push(String(sorted[k]));
+    i = j + 1;
+  }
+  if (runs.length > 8) runs.splice(6, runs.length - 6, '…');
+  const said = runs.length === 1 ? runs[0]! : `${runs.slice(0, -1).join(', ')} and ${runs.at(-1)}`;
+  return `${sorted.length === 1 ? 'line' : 'lines'} ${said}`;
 }
 
 export interface Progress {

@@ -1,4 +1,4 @@
-import { clip, commandSafe, type Logger, type Progress, type Where } from '../log.ts';
+import { clip, commandSafe, type Logger, linesSaid, type Progress, type Where } from '../log.ts';
 import { shownName, terminalSafe } from './shown.ts';
 
 /**
@@ -27,7 +27,9 @@ export function terminalLogger({
     // another (an image problem, placed on its labels.csv line for the pull request) needs no second place.
     const placed = message.startsWith(where.file ?? '\0') || /^[^\s:]+:\d+: /.test(message);
     // The file and object are names from the collection: shown with their control characters escaped.
-    const file = where.file && !placed ? `${shownName(where.file)}${where.line ? `:${where.line}` : ''}` : '';
+    const several = where.lines && new Set(where.lines).size > 1 ? `, ${linesSaid(where.lines)}` : undefined;
+    const at = several ?? (where.line ? `:${where.line}` : '');
+    const file = where.file && !placed ? `${shownName(where.file)}${at}` : '';
     const parts = [
       file,
       // Ids are clipped as messages clip them (a pasted 5,000-character id is one line's worth, not 5 KB).
@@ -40,6 +42,8 @@ export function terminalLogger({
     const props = [
       where?.file ? `file=${escapeProperty(shownName(where.file))}` : '',
       where?.line ? `line=${where.line}` : '',
+      // Lines in a row are marked together; others from the first on (the message names each).
+      where?.line && where.lines && endLine(where.lines) ? `endLine=${endLine(where.lines)}` : '',
     ]
       .filter(Boolean)
       .join(',');
@@ -146,4 +150,10 @@ function escapeData(s: string): string {
 
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** The last of several lines in a row (an annotation's endLine); undefined for one line or lines apart. */
+function endLine(lines: number[]): number | undefined {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  return sorted.length > 1 && sorted.at(-1)! - sorted[0]! === sorted.length - 1 ? sorted.at(-1) : undefined;
 }

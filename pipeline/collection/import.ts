@@ -864,8 +864,8 @@ async function importInto({
   const singleRefused = single.filter((p) => p.refused);
   // When import fails, the error below lists the first refused rows: each row is said once, not also as a warning.
   const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
-  if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
-  if (absolute && !failing) log.warn(absolute.message, { file: name, line: absolute.line });
+  if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line, lines: linked.lines });
+  if (absolute && !failing) log.warn(absolute.message, { file: name, line: absolute.line, lines: absolute.lines });
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   // A phone's photos come by the hundred: how many, said once, beside the rows.
   const phone = problems.filter((p) => (p.refused || p.imageRefused) && p.message.includes(HEVC_REFUSED));
@@ -876,7 +876,7 @@ async function importInto({
           phone.map((p) => String(p.line)),
           10,
         )}): export them as JPEG and import again.`,
-      { file: name, line: phone[0]!.line },
+      { file: name, line: phone[0]!.line, lines: phone.map((p) => p.line) },
     );
   if (failing) {
     const listed = [
@@ -1748,6 +1748,7 @@ async function unreadableWords({
 function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; cell: string }[]; name: string }): {
   message: string;
   line: number;
+  lines: number[];
 } {
   const parts = rows.map((r) => r.cell.split(/(?<=[\\/])/));
   let shared = 0;
@@ -1771,6 +1772,7 @@ function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; 
       `${rows.length} image paths in ${name} are absolute (lines ${sample(lines, 10)}): they ${start}. Import reads ` +
       `images only from the images folder. ${mend}.`,
     line: rows[0]!.problem.line,
+    lines: rows.map((r) => r.problem.line),
   };
 }
 
@@ -1824,7 +1826,7 @@ async function linkedOutMessage({
   name: string;
   /** Rows refused in all, for any reason. */
   all: number;
-}): Promise<{ message: string; line: number }> {
+}): Promise<{ message: string; line: number; lines: number[] }> {
   // The first link on the way to each image: a linked folder ("egypt"), or the image file itself.
   const isLink = new Map<string, Promise<boolean>>();
   const linkOf = async (relative: string): Promise<string> => {
@@ -1895,6 +1897,7 @@ async function linkedOutMessage({
       }.`,
     ].join('\n'),
     line,
+    lines: rows.map((r) => r.problem.line),
   };
 }
 

@@ -75,8 +75,9 @@ const SHARED_FOLDERS = [
 /*
  * Kept isolated even in those folders: a file that, itself or through the test helpers it imports, changes
  * what the next file in the worker would see (environment variables, timers, process listeners, globals, mocks), or
- * registers hooks at a helper's top level (test/fixtures/temp.ts removes temp folders in an afterAll that a module
- * evaluated once would register for the first file only).
+ * imports a helper that registers hooks at its top level (a module evaluated once would register them for the first
+ * file only). The shared helpers' clean-up when a file ends (temp folders, lock holders) is in test/fixtures/setup.ts,
+ * which vitest runs again for each file.
  */
 const CHANGES_THE_PROCESS = new RegExp(
   [
@@ -126,6 +127,7 @@ export default defineConfig({
       // Listed, not excluded: a project's own `exclude` would drop the --exclude given on the command line (.ci/run).
       { extends: true, test: { name: 'isolated', include: testFiles.filter((f) => !shared.includes(f)) } },
     ],
+    setupFiles: ['test/fixtures/setup.ts'],
     // Real images, real TensorFlow.js training and real site builds take seconds, not milliseconds.
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -32,9 +32,17 @@ beforeAll(async () => {
   });
   const s3Port = ((await server.run()) as { port: number }).port;
   let puts = 0;
+  let answered = 0;
+  /*
+   * The server stops once it has answered the uploads before: stopped at once, the uploads sent at the same time
+   * could fail before any of those answers came (on a loaded machine), and the push would have sent nothing.
+   */
+  const stopping: (() => void)[] = [];
   proxy = http.createServer((req, res) => {
     if (req.method === 'PUT' && ++puts > PUTS_BEFORE_STOP) {
-      req.socket.destroy(); // the server has stopped
+      const stop = () => req.socket.destroy(); // the server has stopped
+      if (answered >= PUTS_BEFORE_STOP) stop();
+      else stopping.push(stop);
       return;
     }
     const forward = http.request(
@@ -42,6 +50,9 @@ beforeAll(async () => {
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        res.on('finish', () => {
+          if (req.method === 'PUT' && ++answered === PUTS_BEFORE_STOP) for (const stop of stopping.splice(0)) stop();
+        });
       },
     );
     forward.on('error', () => req.socket.destroy());

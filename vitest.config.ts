@@ -58,7 +58,8 @@ class SlowFirstSequencer extends BaseSequencer {
  * CPU isolated, 285 s and 1 min 48 s CPU shared; 196 files of these folders, 382 s CPU isolated and 202 s shared (loaded
  * 12-25 and 12-17 times over). Only folders of plain functions over files, whose tests pass either way (also on
  * Node 22.19, .ci/run's second pass). The rest stays isolated: the files that start TF.js (its backend is chosen, and
- * said, once per process), browsers, or the vitrine command's stages.
+ * said, once per process), browsers, or the vitrine command's stages. test/init and test/shard since (15 files, run
+ * alone, shared twice in two orders): 53.4 s CPU isolated, 33.8 s shared.
  */
 const SHARED_FOLDERS = [
   'test/params',
@@ -70,6 +71,8 @@ const SHARED_FOLDERS = [
   'test/dataset',
   'test/security',
   'test/data',
+  'test/init',
+  'test/shard',
 ];
 
 /*

@@ -59,7 +59,7 @@ class SlowFirstSequencer extends BaseSequencer {
  * 12-25 and 12-17 times over). Only folders of plain functions over files, whose tests pass either way (also on
  * Node 22.19, .ci/run's second pass). The rest stays isolated: the files that start TF.js (its backend is chosen, and
  * said, once per process), browsers, or the vitrine command's stages. test/init and test/shard since (15 files, run
- * alone, shared twice in two orders): 53.4 s CPU isolated, 33.8 s shared.
+ * alone, shared twice in two orders): 53.4 s CPU isolated, 33.8 s shared; test/github (32 files): 151.3 s and 109-112 s.
  */
 const SHARED_FOLDERS = [
   'test/params',
@@ -73,6 +73,7 @@ const SHARED_FOLDERS = [
   'test/data',
   'test/init',
   'test/shard',
+  'test/github',
 ];
 
 /*

@@ -156,9 +156,12 @@ function verdictLine(
   const misspelt = vocabulary
     ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after))
     : [];
+  // A tester: objects this pull request leaves on lines that disagree lose their staff labels once merged, said
+  // only in the table far below a green tick ("✅ No detectable difference").
+  const unlabelled = report.labels.changes.filter((c) => c.kind === 'removed' && (c.disagreeing?.length ?? 0) > 1);
   const icon = !report.gate.passed
     ? '❌'
-    : worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0
+    : worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0
       ? '⚠️'
       : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
@@ -204,6 +207,7 @@ function verdictLine(
         `(“${text(shorten(visibleLabel(first!.after!)))}”${why}${one ? '' : ', …'}). ` +
         'See the table of label changes below.'
       : '';
+  const disagree = disagreeingWarning(unlabelled);
   const check = checkWords(report);
   const verdict = `${VERDICT_WORDS[report.verdict]}${check ? `: ${check}` : ''}`;
   // Ids a spreadsheet changed ("1" for "00001"): a broken edit, said before any score (a tester's Excel save was
@@ -216,7 +220,29 @@ function verdictLine(
   const scoredWithout = lost ? 'Without those labels, the scores say: ' : '';
   return (
     opening +
-    `${scoredWithout}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}`
+    `${scoredWithout}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}` +
+    disagree
+  );
+}
+
+/**
+ * Objects labelled at the base that this pull request leaves on lines of labels.csv that disagree: merged, they lose
+ * their staff labels. Said in the first line (with its ⚠️), each with its lines, and what to do. Markdown, escaped;
+ * empty when there are none.
+ */
+function disagreeingWarning(changes: LabelChange[]): string {
+  if (changes.length === 0) return '';
+  const one = changes.length === 1;
+  const lines = changes.flatMap((c) => c.disagreeing ?? []);
+  const how = lines.some((l) => !l.label) ? 'that disagree' : 'with different labels';
+  const who = one
+    ? `An object would lose its staff label: it is on lines of labels.csv ${how}`
+    : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`;
+  const shown = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid))}`);
+  const more = changes.length > shown.length ? `; and ${changes.length - shown.length} more` : '';
+  return (
+    ` ⚠️ **${who}, so none is used:** ${shown.join('; ')}${more}. ` +
+    'Keep one line per object, with the right label, and delete the others. See the table of label changes below.'
   );
 }
 
@@ -731,11 +757,14 @@ export function vocabularyWords(vocabulary: string[]): string {
  * none counts until one is left. Plain text, escaped.
  */
 function disagreeingWords(lines: { line: number; label: string }[]): string {
-  const said = (l: { line: number; label: string }) =>
-    l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
   const how = lines.some((l) => !l.label) ? 'that disagree' : 'with different labels';
   const rule = lines.length === 2 ? 'neither is used until one line is removed' : 'none is used until only one is left';
-  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(lineSaid))}): ${rule}`;
+}
+
+/** One of an object's lines in labels.csv, with its label: `line 52 "textile"`. Plain text, escaped. */
+function lineSaid(l: { line: number; label: string }): string {
+  return l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
 }
 
 /** "line 17", "lines 17 and 40". */

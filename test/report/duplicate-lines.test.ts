@@ -99,3 +99,48 @@ describe('an object on two lines with different labels, in the comment', () => {
     expect(markdown).toContain('label removed: no longer used for training');
   });
 });
+
+describe('objects a pull request leaves unlabelled on lines that disagree, in the first line', () => {
+  /*
+   * Outside tester (session 49): a branch appending `NHM.2019.1.1,Fossil` and `Z-ENT-000003 ,Fossil` while other
+   * lines still said "Mineral" got "✅ No detectable difference … The promotion gate passes." Only far down, under
+   * "Label changes", did it say the 2 objects are on lines with different labels and not used: merged, both would
+   * lose their staff labels. Said first now, with a ⚠️ as for the other labels a pull request loses.
+   */
+  it('warns under a ⚠️ before the scores, naming the objects, their lines and what to do', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    const clean = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(clean.markdown.split('\n')[0]).toMatch(/^✅ /);
+    const other = (label: string) => objects.find((o) => o.label !== label)!.label;
+    // The second with a space after the id, as the tester typed it: the dataset stage reads it as the object.
+    await appendFile(ws.labels, `${first!.id},${other(first!.label)}\n${second!.id} ,${other(second!.label)}\n`);
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const top = markdown.split('\n')[0]!;
+    const last = objects.length + 2;
+    expect(top).toMatch(/^⚠️ /);
+    expect(top).toContain(
+      '⚠️ **2 objects would lose their staff labels: each is on lines of labels.csv with different labels, so ' +
+        `none is used:** ${first!.id} on line 2 "${first!.label}" and line ${last} "${other(first!.label)}"; ` +
+        `${second!.id} on line 3 "${second!.label}" and line ${last + 1} "${other(second!.label)}".`,
+    );
+    expect(top).toContain('Keep one line per object, with the right label, and delete the others.');
+    // Before the scores: the first paragraph, not the table far below.
+    expect(markdown.indexOf('would lose their staff labels')).toBeLessThan(markdown.indexOf('### '));
+  });
+
+  it('one object, and the same label twice, which loses nothing and keeps the tick', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    await appendFile(ws.labels, `${second!.id},${second!.label}\n`);
+    const same = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(same.markdown.split('\n')[0]).toMatch(/^✅ /);
+    expect(same.markdown).not.toContain('would lose');
+    await appendFile(ws.labels, `${first!.id},\n`);
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const top = markdown.split('\n')[0]!;
+    expect(top).toMatch(/^⚠️ /);
+    expect(top).toContain(
+      '⚠️ **An object would lose its staff label: it is on lines of labels.csv that disagree, so none is used:** ' +
+        `${first!.id} on line 2 "${first!.label}" and line ${objects.length + 3} with the label cell empty.`,
+    );
+  });
+});

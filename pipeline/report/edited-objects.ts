@@ -160,15 +160,19 @@ export async function editedObjects({
   for (const [id, change] of replaced) edited.set(id, [{ id, ...change }, ...(edited.get(id) ?? [])]);
   const photographChanged = (fields: { name: string }[]) =>
     fields.some((f) => f.name === PHOTOGRAPH || f.name === NEW_PHOTOGRAPH);
+  const changedPhotograph = now.filter((o) => photographChanged(edited.get(o.id) ?? []));
+  const sharing = await samePhotographs({ base, now, of: changedPhotograph, labelOf, log });
   const objects: EditedObject[] = [];
   for (const o of now) {
     const fields = edited.get(o.id);
     if (!fields?.length) continue;
     const label = photographChanged(fields) ? labelOf?.get(o.id) : undefined;
+    const same = sharing.get(o.id);
     objects.push({
       id: o.id,
       fields: fields.map(({ name, before, after }) => ({ name, before, after })),
       ...(label ? { label } : {}),
+      ...(same ? { samePhotograph: same } : {}),
     });
   }
   // Those whose photograph changed first: the model reads it, and a label may no longer fit.
@@ -212,6 +216,93 @@ async function replacedPhotographs({
     if (before && after && before !== after) out.set(id, { name: NEW_PHOTOGRAPH, before, after });
   }
   return out;
+}
+
+/** Other objects named at most for one whose new photograph is theirs too. */
+const SAME_PHOTOGRAPH_SHOWN = 3;
+
+/**
+ * For each object of `of` (those whose photograph changed), the other objects whose photograph file holds the same
+ * bytes now, by the work tree's data.dvc listing (none when the local DVC cache lacks it: said in the log's detail).
+ * A tester gave an object a copy of another's photograph: the run log warned, the comment did not name the other.
+ */
+async function samePhotographs({
+  base,
+  now,
+  of,
+  labelOf,
+  log,
+}: {
+  base: BaseData;
+  now: CollectionObject[];
+  of: CollectionObject[];
+  labelOf?: ReadonlyMap<string, string>;
+  log: Logger;
+}): Promise<Map<string, { id: string; label?: string }[]>> {
+  const out = new Map<string, { id: string; label?: string }[]>();
+  if (of.length === 0) return out;
+  const listed = await base.workTreeFiles();
+  if (!listed) {
+    log.debug('New photographs were not compared with the others: the data.dvc listing is not in the local cache.');
+    return out;
+  }
+  const md5Of = (o: CollectionObject) => (o.image ? listed.get(imageKey(o.image)) : undefined);
+  const wanted = new Set(of.flatMap((o) => md5Of(o) ?? []));
+  const byMd5 = new Map<string, CollectionObject[]>();
+  for (const o of now) {
+    const md5 = md5Of(o);
+    if (md5 && wanted.has(md5)) byMd5.set(md5, [...(byMd5.get(md5) ?? []), o]);
+  }
+  for (const o of of) {
+    const md5 = md5Of(o);
+    const others = (md5 ? (byMd5.get(md5) ?? []) : []).filter((x) => x.id !== o.id);
+    if (others.length === 0) continue;
+    // Those with another label first: one of the two labels is wrong, or the photograph.
+    const label = labelOf?.get(o.id);
+    const ranked = [...others].sort(
+      (a, b) => Number(labelOf?.get(a.id) === label) - Number(labelOf?.get(b.id) === label),
+    );
+    out.set(
+      o.id,
+      ranked.map((x) => {
+        const l = labelOf?.get(x.id);
+        return { id: x.id, ...(l ? { label: l } : {}) };
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * What to say after an object whose photograph changed: its label to check ", labelled “Mineral”: check the label
+ * still fits"; when its new photograph is another object's too (`samePhotograph`), that object and what it means
+ * (", labelled “Mineral”, ⚠️ the same photograph as L.0123426’s, labelled “Fossil”: one of the two labels is wrong,
+ * or one of the two objects was given the other’s photograph; check which"). Escaped; '' for neither.
+ */
+function photographWords(o: EditedObject): string {
+  const labelled = o.label ? `, labelled “${text(shorten(o.label))}”` : '';
+  const same = o.samePhotograph ?? [];
+  if (same.length === 0) return labelled ? `${labelled}: check the label still fits` : '';
+  const shown = same.slice(0, SAME_PHOTOGRAPH_SHOWN);
+  const whose = (x: { id: string; label?: string }) =>
+    `${text(shorten(x.id))}’s${
+      x.label === undefined
+        ? ' (not labelled)'
+        : x.label === o.label
+          ? ' (labelled the same)'
+          : `, labelled “${text(shorten(x.label))}”`
+    }`;
+  const rest = same.length - shown.length;
+  const names = `${shown.map(whose).join(', ')}${rest > 0 ? ` and ${rest} more objects’` : ''}`;
+  const two = same.length === 1;
+  const differ = o.label !== undefined && same.some((x) => x.label !== undefined && x.label !== o.label);
+  const what = differ
+    ? `${two ? 'one of the two labels is wrong' : 'one of these labels is wrong'}, or ` +
+      `${two ? 'one of the two objects was given the other’s' : 'an object was given another one’s'} photograph; ` +
+      'check which'
+    : `unless ${two ? 'both objects are' : 'they are all'} in the photograph, ` +
+      `${two ? 'one of the two objects was given the other’s' : 'an object was given another one’s'} photograph`;
+  return `${labelled}, ⚠️ the same photograph as ${names}: ${what}`;
 }
 
 /**
@@ -264,10 +355,8 @@ export function editedObjectsSection(edited: ObjectsEdited | null): string {
   if (columns.length > 0) parts.push(`${columns.map(columnWords).join('; ')}`);
   if (n > 0) {
     const shown = edited.objects.slice(0, SHOWN_EDITED);
-    const label = (o: EditedObject) =>
-      o.label ? `, labelled “${text(shorten(o.label))}”: check the label still fits` : '';
     const list = shown
-      .map((o) => `${text(shorten(o.id))} ${o.fields.map(fieldWords).join(', ')}${label(o)}`)
+      .map((o) => `${text(shorten(o.id))} ${o.fields.map(fieldWords).join(', ')}${photographWords(o)}`)
       .join('; ');
     const rest = n - shown.length;
     parts.push(`${list}${rest > 0 ? `; and ${rest.toLocaleString('en')} more` : ''}`);

@@ -138,6 +138,12 @@ export interface EditedObject {
   fields: { name: string; before: string; after: string }[];
   /** Its label in labels.csv, when its photograph changed: staff check it still fits the new picture. */
   label?: string;
+  /**
+   * When its photograph changed: the other objects whose photograph file holds the same bytes now (data.dvc's
+   * listing), each with its label (none when unlabelled). Another object's photograph given to this one, or a label
+   * that does not fit: the dataset stage warns of the same when the labels differ.
+   */
+  samePhotograph?: { id: string; label?: string }[];
 }
 
 /**

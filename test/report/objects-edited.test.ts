@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,12 +33,20 @@ const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id
 const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
 
-async function edited(edit: (o: CollectionObject) => CollectionObject, photographs: Record<string, Buffer> = {}) {
+/** `photographs`: file → its new bytes, or the name of another file of data/ to copy over it. */
+async function edited(
+  edit: (o: CollectionObject) => CollectionObject,
+  photographs: Record<string, Buffer | string> = {},
+) {
   const ws = await makeCollection({ objects, labels });
   const { commitAll, baseCommit } = await versionedCollection({ ws });
   await git.branch({ fs, dir: ws.root, ref: 'titles', checkout: true });
   await writeObjects({ file: ws.objects, objects: objects.map(edit) });
-  for (const [file, bytes] of Object.entries(photographs)) await writeFile(path.join(ws.data, file), bytes);
+  for (const [file, bytes] of Object.entries(photographs))
+    await writeFile(
+      path.join(ws.data, file),
+      typeof bytes === 'string' ? await readFile(path.join(ws.data, bytes)) : bytes,
+    );
   await writeLabels({ file: ws.labels, labels });
   await addData({ root: ws.root, log: silentLogger });
   await commitAll('Correct titles', 1);
@@ -136,6 +144,35 @@ describe('object records a pull request changes', () => {
       '**1 object record changed** in data/objects.csv (the catalogue shows them; the model reads only the ' +
         'photograph of them (1 changed)): DM-0003 new photograph under the same file name, ' +
         `labelled “${specs[2]!.label}”: check the label still fits.`,
+    );
+  });
+
+  // Outside tester (session 49): an object given a copy of another object’s photograph, labelled otherwise. The run
+  // log warned that the two have the same image; the comment said “check the label still fits” and never named the
+  // other object.
+  it('names the other object whose photograph the new one is, and says one of the two labels is wrong', async () => {
+    const { markdown, json } = await edited((o) => o, { 'images/DM-0003.png': 'images/DM-0004.png' });
+    expect(specs[2]!.label).not.toBe(specs[3]!.label);
+    expect(json.objectsEdited?.objects[0]).toMatchObject({
+      id: 'DM-0003',
+      label: specs[2]!.label,
+      samePhotograph: [{ id: 'DM-0004', label: specs[3]!.label }],
+    });
+    const line = markdown.split('\n').find((l) => l.includes('record changed'))!;
+    expect(line).toContain(
+      `DM-0003 new photograph under the same file name, labelled “${specs[2]!.label}”, ⚠️ the same photograph as ` +
+        `DM-0004’s, labelled “${specs[3]!.label}”: one of the two labels is wrong, or one of the two objects was ` +
+        'given the other’s photograph; check which.',
+    );
+  });
+
+  it('with the same label, says one object may have been given the other’s photograph', async () => {
+    const { markdown } = await edited((o) => o, { 'images/DM-0003.png': 'images/DM-0009.png' });
+    expect(specs[2]!.label).toBe(specs[8]!.label);
+    const line = markdown.split('\n').find((l) => l.includes('record changed'))!;
+    expect(line).toContain(
+      `labelled “${specs[2]!.label}”, ⚠️ the same photograph as DM-0009’s (labelled the same): unless both objects ` +
+        'are in the photograph, one of the two objects was given the other’s photograph.',
     );
   });
 });

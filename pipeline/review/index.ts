@@ -17,6 +17,7 @@ import {
   conflictingGroups,
   conflictingPairs,
   type LookAlike,
+  samePhotographPairs,
 } from './look-alike.ts';
 
 /*
@@ -130,15 +131,24 @@ export function reviewFromOof({
   };
   const pairs = look ? conflictingPairs(look) : new Map<number, { other: number; similarity: number }>();
   const groups = look ? conflictingGroups(look) : new Map<number, { other: number; similarity: number }[]>();
+  // One photograph under two labels is a pair even when the model flags only one of the two (samePhotographPairs).
+  const same = look
+    ? samePhotographPairs({ ...look, taken: new Set([...pairs.keys(), ...groups.keys()]) })
+    : new Map<number, { other: number; similarity: number }>();
+  for (const [i, pair] of same) pairs.set(i, pair);
   const thresholds = confidentThresholds({ y, probs, classes });
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
     const row = probs[i]!;
     // A broken prediction (NaN from a failed head) says nothing about the label.
     if (!row.every(Number.isFinite)) return;
-    let best = 0;
-    for (let j = 1; j < classes; j++) if (row[j]! > row[best]!) best = j;
-    if (best === y[i] || row[best] === row[y[i]!]) return;
+    let most = 0;
+    for (let j = 1; j < classes; j++) if (row[j]! > row[most]!) most = j;
+    // The model agrees with the label: listed only beside an object with the same photograph and another label.
+    const partner = same.get(i);
+    const agrees = most === y[i] || row[most] === row[y[i]!];
+    if (agrees && !partner) return;
+    const best = agrees && partner ? y[partner.other]! : most;
     const threshold = Number.isFinite(thresholds[best]) ? thresholds[best]! : null;
     // The same tolerance as the confident joint's count.
     const reached = threshold !== null && row[best]! >= threshold - 1e-6;

@@ -346,3 +346,37 @@ export function conflictingGroups({
   }
   return groups;
 }
+
+/**
+ * Flagged objects whose nearest photograph is the same photograph (similarity LOOK_ALIKE_SAME or more) under another
+ * label, paired with it whatever the model says of that other object: index → the other's index and similarity,
+ * both ways. A tester gave a Mineral a copy of a Fossil's photograph: the model, trained without each, still took the
+ * Fossil for a Fossil, so only the Mineral was flagged and `conflictingPairs` (both flagged, each suggesting the
+ * other's label) found no pair; one photograph under two labels means one of them, or the photograph, is wrong.
+ * `taken`: objects already in a pair or group, left as they are.
+ */
+export function samePhotographPairs({
+  vectors,
+  y,
+  flagged,
+  taken,
+}: {
+  vectors: (ArrayLike<number> | undefined)[];
+  y: ArrayLike<number>;
+  flagged: Map<number, number>;
+  taken: ReadonlySet<number>;
+}): Map<number, { other: number; similarity: number }> {
+  const pairs = new Map<number, { other: number; similarity: number }>();
+  const queries = [...flagged.keys()].filter((i) => !taken.has(i)).sort((a, b) => a - b);
+  if (queries.length === 0) return pairs;
+  nearestNeighbours({ vectors, y, queries }).forEach(({ nearest, similarity: s }, p) => {
+    const a = queries[p]!;
+    if (nearest < 0 || !(s >= LOOK_ALIKE_SAME) || y[nearest] === y[a]) return;
+    if (pairs.has(a) || pairs.has(nearest) || taken.has(nearest)) return;
+    // Equal photographs can round to just above 1.
+    const similarity = Math.min(1, s);
+    pairs.set(a, { other: nearest, similarity });
+    pairs.set(nearest, { other: a, similarity });
+  });
+  return pairs;
+}

@@ -137,7 +137,10 @@ function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): str
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
 function verdictLine(
-  report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong' | 'labelsToCheck'>,
+  report: Pick<
+    ReportJson,
+    'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong' | 'labelsToCheck' | 'objectsEdited'
+  >,
 ): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
@@ -159,9 +162,20 @@ function verdictLine(
   // A tester: objects this pull request leaves on lines that disagree lose their staff labels once merged, said
   // only in the table far below a green tick ("✅ No detectable difference").
   const unlabelled = report.labels.changes.filter((c) => c.kind === 'removed' && (c.disagreeing?.length ?? 0) > 1);
+  // A tester: an object given a copy of another's photograph, labelled otherwise: one of the two labels is wrong.
+  const copied = (report.objectsEdited?.objects ?? []).filter((o) =>
+    (o.samePhotograph ?? []).some((x) => x.label !== undefined && o.label !== undefined && x.label !== o.label),
+  );
   const icon = !report.gate.passed
     ? '❌'
-    : worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0
+    : worse ||
+        toCheck ||
+        other ||
+        broken > 0 ||
+        wrong.length > 0 ||
+        misspelt.length > 0 ||
+        unlabelled.length > 0 ||
+        copied.length > 0
       ? '⚠️'
       : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
@@ -208,6 +222,14 @@ function verdictLine(
         'See the table of label changes below.'
       : '';
   const disagree = disagreeingWarning(unlabelled);
+  const firstCopy = copied[0];
+  const copy = firstCopy
+    ? ` ⚠️ **${copied.length === 1 ? 'A new photograph is' : `${copied.length} new photographs are`} the same as ` +
+      `another object’s with another label** (${text(shorten(firstCopy.id))} and ` +
+      `${text(shorten(firstCopy.samePhotograph!.find((x) => x.label !== undefined && x.label !== firstCopy.label)!.id))}` +
+      `${copied.length > 1 ? ', …' : ''}): one of the labels or ` +
+      'photographs is wrong. See the object records changed below.'
+    : '';
   const check = checkWords(report);
   const verdict = `${VERDICT_WORDS[report.verdict]}${check ? `: ${check}` : ''}`;
   // Ids a spreadsheet changed ("1" for "00001"): a broken edit, said before any score (a tester's Excel save was
@@ -221,7 +243,7 @@ function verdictLine(
   return (
     opening +
     `${scoredWithout}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}` +
-    disagree
+    `${disagree}${copy}`
   );
 }
 

@@ -164,6 +164,13 @@ describe('object records a pull request changes', () => {
         `DM-0004’s, labelled “${specs[3]!.label}”: one of the two labels is wrong, or one of the two objects was ` +
         'given the other’s photograph; check which.',
     );
+    // Said in the first line too, under a ⚠️: staff read it first.
+    const top = markdown.split('\n')[0]!;
+    expect(top).toMatch(/^⚠️ /);
+    expect(top).toContain(
+      '⚠️ **A new photograph is the same as another object’s with another label** (DM-0003 and DM-0004): one of the ' +
+        'labels or photographs is wrong.',
+    );
   });
 
   it('with the same label, says one object may have been given the other’s photograph', async () => {
@@ -174,5 +181,6 @@ describe('object records a pull request changes', () => {
       `labelled “${specs[2]!.label}”, ⚠️ the same photograph as DM-0009’s (labelled the same): unless both objects ` +
         'are in the photograph, one of the two objects was given the other’s photograph.',
     );
+    expect(markdown.split('\n')[0]).not.toContain('with another label');
   });
 });

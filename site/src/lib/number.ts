@@ -14,7 +14,7 @@ import { foldLetters } from './fold.ts';
  */
 
 /**
- * The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45 45ab",
+ * The words an object number is searched by: "DM-0267" → "dm0267 0267 267", "1923.45 a-b" → "192345ab 1923 45 45ab",
  * "Box 4 / Folder 7 / Item 2" → "box4folder7item2 4 folder 7 item 2", "Réf. Œuvre–19" → "refoeuvre19 oeuvre 19".
  * Besides the whole number, its parts after the first (the whole starts with the first): an archive's numbering
  * ("Box 4 / Folder 7") is searched by its words, "Réf. Œuvre–19" by "oeuvre". Never a first part of letters alone
@@ -22,6 +22,8 @@ import { foldLetters } from './fold.ts';
  * "a-b"): it starts too many typed words. And the parts from each after the first to the end run together, of two
  * or more characters with a digit ("MS 1/1" → "11", "MS 0/9" → "09", "MS 12/3" → "123", "1999.1.2" → "12"):
  * Pagefind drops "/" and "." from a typed word, so "MS 1/1" is searched as "ms 11" (a reviewer: it found nothing).
+ * And a part's digits without its leading zeros, of two or more characters ("L.0123402" → "123402", "DM-0267" →
+ * "267"): the same number, typed as a visitor reads it ("123402" found nothing: an outside tester).
  */
 export function numberWords(id: string): string {
   const runs = foldLetters(id)
@@ -37,5 +39,34 @@ export function numberWords(id: string): string {
     .slice(1)
     .map((_, at) => runs.slice(at + 1).join(''))
     .filter((j) => j !== whole && size(j) >= 2 && /\p{N}/u.test(j));
-  return [...new Set([whole, ...parts, ...joined])].join(' ');
+  // A part's digits without its leading zeros ("L.0123402" → "123402"), of two or more characters.
+  const unpadded = [whole, ...parts, ...joined]
+    .map((w) => w.replace(/^0+(?=\p{N})/u, ''))
+    .filter((w) => size(w) >= 2 && /\p{N}/u.test(w));
+  return [...new Set([whole, ...parts, ...joined, ...unpadded])].join(' ');
+}
+
+/**
+ * Typed words as they are searched: a word of single letters ("b", "a-b") typed after one ending in a digit is
+ * joined to it ("1887/13 b" → "1887/13b", "13 b" → "13b", "12 a b" → "12ab"), as numberWords gives Pagefind the
+ * number ("188713b", "13b", "12ab"). A "b" typed alone must match a word starting with "b" on the object's page,
+ * and numberWords gives none of one letter (Pagefind would fall back to it for a word no object has): "1887/13 b"
+ * found nothing, and "1887/5 b" only "Herb. 1887/57 b", whose title has a word starting with "b" (an outside
+ * tester). Other words are left as typed; a letter that is a word of its own ("1650 a portrait") is then searched
+ * as "1650a", which Pagefind, finding no word starting so, answers as "1650".
+ */
+export function searchedAs(words: string): string {
+  const out: string[] = [];
+  // Whether the last word ends in a number part, or in letters joined to one ("12 a b" → "12ab").
+  let number = false;
+  for (const word of words.split(/\s+/).filter(Boolean)) {
+    const runs = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const letters = runs.length > 0 && runs.every((r) => /^\p{L}$/u.test(r));
+    if (number && letters) out[out.length - 1] += word;
+    else {
+      out.push(word);
+      number = /\p{N}[^\p{L}\p{N}]*$/u.test(word);
+    }
+  }
+  return out.join(' ');
 }

@@ -1,0 +1,118 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numberWords, searchedAs } from '../../site/src/lib/number.ts';
+import type { FixtureObject } from './fixture.ts';
+import { type SearchSite, searchSite } from './search-site.ts';
+
+/*
+ * An outside tester's herbarium numbers its sheets "Herb. 1887/13 b". "1887/13 b" found nothing and said each word
+ * was in some object but no object had them all; "Herb. 1887/13 b" said "0 objects" under "Go to object Herb. 1887/13
+ * b"; "1887/5 b" found only "Herb. 1887/57 b" (its title has a word starting with "b"). Pagefind indexes no word of
+ * one letter, and the page gives it none of a number ("b" would start too many typed words), yet the typed "b" had to
+ * match. "1887/1" listed "Herb. 1887/1 b" 13th, behind objects dated "1887–1889", and "123402" did not find
+ * "L.0123402". One tiny site, read in Chromium.
+ */
+
+describe('a herbarium number ending in a lone letter', () => {
+  let built: SearchSite;
+  let page: Page;
+  const labels = ['sheet', 'mineral'];
+  const sheet = (n: number, title: string, date: string): FixtureObject => ({
+    id: `Herb. 1887/${n} b`,
+    title,
+    date,
+    label: 'sheet',
+    image: null,
+  });
+  const objects: FixtureObject[] = [
+    sheet(1, 'Bergkristall, Stufe', '1887/88'),
+    sheet(5, 'Pyrit auf Matrix', 'n.d.'),
+    sheet(13, 'Quarzkristall', 'n.d.'),
+    sheet(17, 'Pyrit, Fragment', '1887/88'),
+    sheet(21, 'Ammonit', '1887/88'),
+    // A title with a word starting with "b": the only sheet a typed lone "b" matched.
+    sheet(57, 'Herbariumvel: Bellis perennis', 'vor 1900'),
+    // Twelve objects dated "1887–1889", which Pagefind indexes as "18871889": "1887/1" is searched as "18871".
+    ...[2, 6, 10, 14, 18, 22, 26, 30, 34, 38, 42, 46].map((n) => ({
+      id: `L.01234${String(n).padStart(2, '0')}`,
+      title: `Belegbogen ${n}`,
+      date: '1887–1889',
+      label: 'mineral',
+      image: null,
+    })),
+  ];
+
+  beforeAll(async () => {
+    built = await searchSite({ prefix: 'vitrine-herbarium-number-', objects, labels });
+    page = built.page;
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  /** The search page's answer to `q`: its status line, the offered object and the first cards’ titles. */
+  async function typed(q: string): Promise<{ status: string; offered: string | null; titles: string[] }> {
+    await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^\d+ objects? for / })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    const exact = page.locator('#exact');
+    return {
+      status: (await page.locator('#status').textContent()) ?? '',
+      offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
+      titles: await page.locator('#results .title').allTextContents(),
+    };
+  }
+
+  it('joins a typed lone letter to the number part before it, as the page gives Pagefind the number', () => {
+    expect(searchedAs('1887/13 b')).toBe('1887/13b');
+    expect(searchedAs('Herb. 1887/13 b')).toBe('Herb. 1887/13b');
+    expect(searchedAs('13 b')).toBe('13b');
+    expect(searchedAs('1923.45 a-b')).toBe('1923.45a-b');
+    expect(searchedAs('1887 b 13')).toBe('1887b 13');
+    expect(searchedAs('Inv. 12 a b')).toBe('Inv. 12ab');
+    // Not after a word without a digit, not a word of two letters or more, not a digit.
+    for (const q of ['herb b 13', 'Box 4 / Folder 7', '1887 bc', 'b 1887', 'mask']) expect(searchedAs(q), q).toBe(q);
+    // Every word the typed number is searched as starts a word its page gives Pagefind.
+    const given = numberWords('Herb. 1887/13 b').split(' ');
+    for (const w of ['188713b', '13b']) expect(given, w).toContain(w);
+  });
+
+  it('finds the sheet by its whole number or any tail of it, with or without the space before the letter', async () => {
+    for (const q of ['1887/13 b', '13 b', 'Herb. 1887/13 b', '1887/13b', 'herb 1887 13 b', '1887/13 B']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual(['Quarzkristall']);
+      expect(r.status, q).toMatch(/^1 object for /);
+      expect(r.status, q).not.toContain('no object has them all');
+    }
+    expect((await typed('Herb. 1887/13 b')).offered).toBe('Go to object Herb. 1887/13 b');
+    for (const [q, title] of [
+      ['1887/5 b', 'Pyrit auf Matrix'],
+      ['1887/17 b', 'Pyrit, Fragment'],
+      ['1887/21 b', 'Ammonit'],
+      ['1887/57 b', 'Herbariumvel: Bellis perennis'],
+    ] as const) {
+      expect((await typed(q)).titles, q).toEqual([title]);
+    }
+  });
+
+  it('lists the objects whose number starts with the typed number before those dated so', async () => {
+    const r = await typed('1887/1');
+    expect(r.status).toMatch(/^15 objects for /);
+    // "Herb. 1887/1 b" first (its part is the closest to what was typed), then 1887/13 b and 1887/17 b.
+    expect(r.titles[0]).toBe('Bergkristall, Stufe');
+    expect(r.titles.slice(1, 3).sort()).toEqual(['Pyrit, Fragment', 'Quarzkristall']);
+  });
+
+  it('finds a number by its digits without the leading zero, and no other number by them', async () => {
+    for (const q of ['123402', '0123402', 'L.0123402', 'L 123402']) {
+      expect((await typed(q)).titles, q).toEqual(['Belegbogen 2']);
+    }
+    expect((await typed('123414')).titles).toEqual(['Belegbogen 14']);
+    // A part is found by its start only.
+    expect((await typed('23402')).titles).toEqual([]);
+  });
+});

@@ -32,6 +32,8 @@ describe('a herbarium number ending in a lone letter', () => {
     sheet(21, 'Ammonit', '1887/88'),
     // A title with a word starting with "b": the only sheet a typed lone "b" matched.
     sheet(57, 'Herbariumvel: Bellis perennis', 'vor 1900'),
+    // A number whose first word Pagefind stems when it is typed ("study" → "studi"), which no word of its page starts.
+    { id: 'Study 12', title: 'Tree by a River', label: 'sheet', image: null },
     // Twelve objects dated "1887–1889", which Pagefind indexes as "18871889": "1887/1" is searched as "18871".
     ...[2, 6, 10, 14, 18, 22, 26, 30, 34, 38, 42, 46].map((n) => ({
       id: `L.01234${String(n).padStart(2, '0')}`,
@@ -97,6 +99,13 @@ describe('a herbarium number ending in a lone letter', () => {
     ] as const) {
       expect((await typed(q)).titles, q).toEqual([title]);
     }
+  });
+
+  it('never says “0 objects” under “Go to object”: the object found by its number is listed first', async () => {
+    const r = await typed('Study 12');
+    expect(r.offered).toBe('Go to object Study 12');
+    expect(r.titles[0]).toBe('Tree by a River');
+    expect(r.status).not.toMatch(/^0 objects/);
   });
 
   it('lists the objects whose number starts with the typed number before those dated so', async () => {

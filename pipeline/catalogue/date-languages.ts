@@ -98,14 +98,14 @@ const SHORT_BEFORE = /^\s*a\.\s*(?:(?:j\.\s*)?c\.?|n\.\s*e\.?|e\.\s*[vc]\.?)\s*$
 
 /**
  * Where an era before Christ written before its year ("B.C. 500", "v. Chr. 300", "a.C. 200") opens a date: the start
- * of the field or of a clause, perhaps with a word of approximation ("ca. v. Chr. 300", "um v. Chr. 300"); a bracket;
- * a dash or a word of range ("300 bis v. Chr. 200", "between B.C. 500 and B.C. 400"); "c.", "ca.", "circa" or
- * "about" ("Thothmes III, about B.C. 1500"). Not after a label, a name or a comma ("Photo: B.C. 1920", "Portrait of
+ * of the field or of a clause, perhaps with a word of approximation ("ca. v. Chr. 300", "um v. Chr. 300"); a round
+ * or square bracket ("[BC 100]"); a dash or a word of range ("300 bis v. Chr. 200", "between B.C. 500 and B.C. 400");
+ * "c.", "ca.", "circa" or "about" ("Thothmes III, about B.C. 1500"). Not after a label, a name or a comma ("Photo: B.C. 1920", "Portrait of
  * v. Chr. 300", "Vancouver, B.C. 1920"): there the letters are initials, a place or an era, which the text does not
  * say, so the year after them is not read (`unreadYear`), never read as a year before Christ nor after.
  */
 export const ERA_OPENS = new RegExp(
-  String.raw`(?:(?:^|;)\s*(?:(?:${APPROXIMATE})\s+)?|[-–—(]\s*|` +
+  String.raw`(?:(?:^|;)\s*(?:(?:${APPROXIMATE})\s+)?|[-–—([]\s*|` +
     String.raw`(?<![a-zà-ÿ])(?:to|bis|à|au|al|a|tot|hasta|until|entre|zwischen|between|tussen|tra|fra)\s+|` +
     // "between B.C. 500 and B.C. 400", "entre av. J.-C. 300 et av. J.-C. 200".
     String.raw`(?<![a-zà-ÿ])(?:between|entre|zwischen|tussen|tra|fra)\s[^;]{0,40}\s(?:and|et|und|u\.|y|en|e)\s+|` +
@@ -440,7 +440,7 @@ const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
 const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
 
 /** Capitals right after a number ("1500 BP", "1500 VDZ"): perhaps an era. */
-const CAPITALS_AFTER_NUMBER = /(\d+)\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
+const CAPITALS_AFTER_NUMBER = /(?<!\d)(\d+)\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
 
 /**
  * Capitals that look like an era: before present, v. d. Z., v. u. Z., a. C., v. C., H (the Hegira); "1920 US",

@@ -162,6 +162,9 @@ function parseSide(
    */
   const eraAt = (at: number, end: number): boolean | null | undefined => {
     if (bce !== true) return bce;
+    // "2nd century AD after a Greek original of 450 BC", "1920 AD, after …": its own era, right after it.
+    AD_RIGHT_AFTER.lastIndex = end;
+    if (AD_RIGHT_AFTER.test(text)) return false;
     if (firstEra < at) return true;
     const e = after(trailing, at);
     if (e === undefined) return null;
@@ -174,11 +177,16 @@ function parseSide(
     if (!best || at < best.at) best = { at, side: side() };
   };
   const ord = text.match(ORDINAL_CENTURY);
+  const ordEnd = ord ? ord.index! + ord[0].indexOf(ord[2]!) + ord[2]!.length : 0;
+  // "1st century, after a Greek original of 450 BC": the era after a year is that year's; the century's is not known.
+  if (ord && (ord[3] || inCenturies) && eraAt(ord.index!, ordEnd) === undefined) {
+    if (/\d{3}/.test(text.slice(ordEnd, after(trailing, ord.index!)))) return null;
+  }
   if (ord && (ord[3] || inCenturies))
     consider(ord.index!, () => {
       // A century takes an era written anywhere after it ("late 3rd–early 2nd century B.C." reads its side "late 3rd 2nd
       // bce"): only a year is left for another number's era.
-      const written = eraAt(ord.index!, ord.index! + ord[0].indexOf(ord[2]!) + ord[2]!.length);
+      const written = eraAt(ord.index!, ordEnd);
       const era = written === undefined ? true : written;
       return { range: part(century(Number(ord[2]), era === true), ord[1]), bce: era, bare: null };
     });
@@ -207,9 +215,16 @@ function parseSide(
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
+    // "1500 mm", "500 copies", "3000 years ago", "1500 Jahre": a measure or a count, not a year.
+    UNIT_AFTER.lastIndex = year.index + year[1]!.length;
+    if (UNIT_AFTER.test(text)) continue;
     const era = eraAt(year.index, year.index + year[1]!.length);
-    // "1920, 50 BC": the era is another number's; this one is not read.
-    if (era === undefined) continue;
+    // "1920, 50 BC": the era is another number's; 50 is before Christ, and 1920 either before or after: the first date
+    // written ("1920, after an original of 50 BC") is the object's, so the side is not read. "Series 2, 30 BC" is.
+    if (era === undefined) {
+      if (year[1]!.length >= 3) return null;
+      continue;
+    }
     const side = {
       range: era === true ? { start: -y, end: -y } : { start: y, end: y },
       bce: era,
@@ -233,7 +248,21 @@ const NOT_A_YEAR = new RegExp(
   String.raw`\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|` +
     String.raw`state|issue|impression|copy|format|\d+\s+(?:of|de|di|van|von|sur|su)|x|` +
     // "Nr. 1500-1600", "Kat. 1920", "Auflage 500", "tirage 300", "copia n. 12 de 100": the same in other languages.
-    String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage)\s*:?\s*$`,
+    String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage|` +
+    // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
+    String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.)\s*:?\s*$`,
+);
+/** "AD" or "CE" right after a number or a century ("1920 AD", "2nd century AD"), from `lastIndex`. */
+const AD_RIGHT_AFTER =
+  /(?:st|nd|rd|th)?\s*(?:\(\?\)|\?)?\s*(?:centur(?:y|ies)\s*|cent\.\s*|c\.\s*)?(?:ad|ce)(?![a-z])/y;
+/**
+ * A measure, a count of copies or a number of years right after a number, from `lastIndex`: "1500 mm", "1200 dpi",
+ * "500 copies", "500 exemplaires", "3000 years ago", "1500 ans". Not "1920 m. 1960".
+ */
+const UNIT_AFTER = new RegExp(
+  String.raw`\s*(?:(?:mm|cm|km|kg|mg|dpi|ppi|px|copies|exemplaires?|exemplare|exemplar|esemplari|ejemplares|` +
+    String.raw`exemplaren|years?|yrs?|ans|jahren?|anni|años|anos|jaar|jaren)(?![a-zà-ÿ])|(?:m|g)(?![a-zà-ÿ.]))`,
+  'y',
 );
 /** "Ed. 25/100", "Druck 1/50": a number after another and a slash counts copies ("12/1889" is a month's year). */
 const OF_A_COUNT = /\d\s*\/\s*$/;
@@ -510,7 +539,7 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
       /\b(dynast(?:y|ies)|dyn\.|dyn|(?:regnal )?years?)\s*(\d{1,2}(?:\s*(?:[-–—/&]|to|and|or)\s*\d{1,2}\b)+)/g,
       (_, word: string, list: string) => list.replace(/\d+/g, (n) => `${/^dyn/.test(word) ? 'dynasty' : 'year'} ${n}`),
     )
-    .replace(/(\d+)(st|nd|rd|th)\s+dynasty/g, 'dynasty $1')
+    .replace(/(?<!\d)(\d+)(st|nd|rd|th)\s+dynasty/g, 'dynasty $1')
     // "early to mid-12th century": early 12th to mid 12th century.
     .replace(MODIFIER_RANGE, '$1 $3 to $2 $3')
     .replace(/\s+/g, ' ')

@@ -250,7 +250,9 @@ const NOT_A_YEAR = new RegExp(
     // "Nr. 1500-1600", "Kat. 1920", "Auflage 500", "tirage 300", "copia n. 12 de 100": the same in other languages.
     String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage|` +
     // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
-    String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.)\s*:?\s*$`,
+    String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` +
+    // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
+    String.raw`s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$`,
 );
 /** "AD" or "CE" right after a number or a century ("1920 AD", "2nd century AD"), from `lastIndex`. */
 const AD_RIGHT_AFTER =
@@ -273,8 +275,11 @@ const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|years?|dynastie|dinast[ií]a|jahr|ja
 function parseRange(text: string, periods: [string, YearRange][], inCenturies: boolean): YearRange | null {
   // "-500", "-500 to -400": a minus before a year (at the start, or after "to" or a long dash) is BCE, not a dash.
   text = text.replace(/(^|\bto\s+|[–—]\s*)-(\d{1,4})\b/g, '$1$2 bce');
-  // A hyphen between two letters joins a word ("Neo-Assyrian", "Graeco-Roman"): no range.
-  const parts = text.split(/\s*[–—]\s*|(?<![a-z])\s*-\s*|\s*-\s*(?![a-z])|\s+to\s+/).filter((p) => p.trim() !== '');
+  // A hyphen between two letters joins a word ("Neo-Assyrian", "Graeco-Roman"): no range; between two eras ("30
+  // BC-AD 14") it is one.
+  const parts = text
+    .split(/\s*[–—]\s*|(?<![a-z])\s*-\s*|\s*-\s*(?![a-z])|(?<=\b(?:bce|bc))-(?=ad\b)|\s+to\s+/)
+    .filter((p) => p.trim() !== '');
   // A side whose short number reads as a year only with an era ("date 20–620 CE") takes the range's era.
   const era = parts.map((p) => p.match(/\b(bce|bc|ce|ad)(?![a-z])/)?.[1]).find((e) => e !== undefined);
   const sides = parts.map(

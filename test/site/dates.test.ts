@@ -1315,3 +1315,25 @@ describe('probes of the dates commits df408e6a..cf62323d (a seventh reviewer’s
     ['K. 550, 1788', 1788],
   ])('reads a page, figure, lot or catalogue number as no year: %s', reads());
 });
+
+describe('more probes of the dates commits df408e6a..cf62323d (a seventh reviewer’s)', () => {
+  it.each<Case>([
+    ['30 BC-AD 14', -30, 14],
+    ['27 B.C.-A.D. 14', -27, 14],
+    ['100 BC-100 AD', -100, 100],
+  ])('reads a range whose hyphen joins two eras: %s', reads());
+
+  it.each<Case>([
+    ['S. 125, 1830', 1830],
+    ['Seite 125, 1830', 1830],
+    ['pag. 125, 1830', 1830],
+    ['Abb. 1500, 1850', 1850],
+    ['tav. 1500, 1850', 1850],
+    ['lám. 150, 1850', 1850],
+    ['n. 1500, 1920', 1920],
+    ['num. 1500, 1920', 1920],
+    ['edition of 1500, 1920', 1920],
+    ['H. 1500', null],
+    ['Kat. Nr. 12, 1920', 1920],
+  ])('reads a page, plate, number or height in other languages as no year: %s', reads());
+});

@@ -211,7 +211,7 @@ function parseSide(
     // The words just before it (`textBefore`: not all the text before, which would be read again for each number).
     const before = textBefore(text, year.index);
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
-    if (year[1]!.length <= 3 && OF_A_COUNT.test(before)) continue;
+    if (year[1]!.length <= 3 && (OF_A_COUNT.test(before) || PLACE_NUMBER.test(before))) continue;
     // "18. Dynastie": a German ordinal, never a year.
     if (year[1]!.length <= 2 && /^\.\s*[a-zà-ÿ]/.test(text.slice(year.index + year[1]!.length))) continue;
     const y = Number(year[1]);
@@ -221,8 +221,9 @@ function parseSide(
     const era = eraAt(year.index, year.index + year[1]!.length);
     // "1920, 50 BC": the era is another number's; 50 is before Christ, and 1920 either before or after: the first date
     // written ("1920, after an original of 50 BC") is the object's, so the side is not read. "Series 2, 30 BC" is.
+    // "Tomb 100, 1500 BC": the number of a place, skipped as a count is.
     if (era === undefined) {
-      if (year[1]!.length >= 3) return null;
+      if (year[1]!.length >= 3 && !PLACE_NUMBER.test(before)) return null;
       continue;
     }
     const side = {
@@ -253,6 +254,11 @@ const NOT_A_YEAR = new RegExp(
     String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` +
     // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
     String.raw`s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$`,
+);
+/** Words before the number of a place where a thing was found ("Tomb 100", "Grab 210", "Locus 1234"). */
+const PLACE_NUMBER = new RegExp(
+  String.raw`\b(tomb|grave|burial|room|locus|pit|trench|square|context|layer|stratum|find|house|area|sector|` +
+    String.raw`grab|raum|fundstelle|tombe|tombeau|salle|fosse|tomba|sala|sepoltura|tumba|sepultura|graf|kamer)\s*:?\s*$`,
 );
 /** "AD" or "CE" right after a number or a century ("1920 AD", "2nd century AD"), from `lastIndex`. */
 const AD_RIGHT_AFTER =

@@ -1337,3 +1337,17 @@ describe('more probes of the dates commits df408e6a..cf62323d (a seventh reviewe
     ['Kat. Nr. 12, 1920', 1920],
   ])('reads a page, plate, number or height in other languages as no year: %s', reads());
 });
+
+describe('a numbered tomb, grave or room before a date before Christ (a seventh reviewer’s)', () => {
+  it.each<Case>([
+    ['Tomb 100, 1500 BC', -1500],
+    ['Deir el-Medina, tomb 359, ca. 1200 BC', -1200],
+    ['Grave 210, 3000 BC', -3000],
+    ['Locus 1234, ca. 1200 B.C.', -1200],
+    ['Grab 210, 1500 v. Chr.', -1500],
+    ['tombe 12, 1500 av. J.-C.', -1500],
+    ['cast 1920 after a model of 300 BC', null],
+    ['Tomb 100, 1850', 1850],
+    ['Grave 210, ca. 1200', 1200],
+  ])('reads the date, not the number of the place: %s', reads());
+});

@@ -253,7 +253,7 @@ const NOT_A_YEAR = new RegExp(
     // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
     String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` +
     // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
-    String.raw`s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$`,
+    String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$`,
 );
 /** Words before the number of a place where a thing was found ("Tomb 100", "Grab 210", "Locus 1234"). */
 const PLACE_NUMBER = new RegExp(
@@ -265,10 +265,10 @@ const AD_RIGHT_AFTER =
   /(?:st|nd|rd|th)?\s*(?:\(\?\)|\?)?\s*(?:centur(?:y|ies)\s*|cent\.\s*|c\.\s*)?(?:ad|ce)(?![a-z])/y;
 /**
  * A measure, a count of copies or a number of years right after a number, from `lastIndex`: "1500 mm", "1200 dpi",
- * "500 copies", "500 exemplaires", "3000 years ago", "1500 ans". Not "1920 m. 1960".
+ * "500 copies", "2000 ex.", "500 exemplaires", "3000 years ago", "1500 ans". Not "1920 m. 1960".
  */
 const UNIT_AFTER = new RegExp(
-  String.raw`\s*(?:(?:mm|cm|km|kg|mg|dpi|ppi|px|copies|exemplaires?|exemplare|exemplar|esemplari|ejemplares|` +
+  String.raw`\s*(?:ex\.|(?:mm|cm|km|kg|mg|dpi|ppi|px|copies|exemplaires?|exemplare|exemplar|esemplari|ejemplares|` +
     String.raw`exemplaren|years?|yrs?|ans|jahren?|anni|años|anos|jaar|jaren)(?![a-zà-ÿ])|(?:m|g)(?![a-zà-ÿ.]))`,
   'y',
 );

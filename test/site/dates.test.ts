@@ -1334,6 +1334,8 @@ describe('more probes of the dates commits df408e6a..cf62323d (a seventh reviewe
     ['num. 1500, 1920', 1920],
     ['edition of 1500, 1920', 1920],
     ['H. 1500', null],
+    ['XIX s. 1850', 1850],
+    ['2000 ex.', null],
     ['Kat. Nr. 12, 1920', 1920],
   ])('reads a page, plate, number or height in other languages as no year: %s', reads());
 });

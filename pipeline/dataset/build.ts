@@ -45,6 +45,7 @@ import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmpti
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
+import { type RenamedLabel, renamedLabelsError } from './renamed-labels.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -81,6 +82,7 @@ export async function buildDataset({
   deleted = null,
   emptied,
   unread,
+  renamed,
 }: {
   ws: Workspace;
   params: Params;
@@ -92,6 +94,8 @@ export async function buildDataset({
   emptied?: () => Promise<LabelsEmptied | null>;
   /** Asked only when git has no labels for an empty labels.csv: the base branch this copy cannot read (unreadBase). */
   unread?: () => Promise<string | null>;
+  /** Asked only for labels outside the vocabulary: those a commit renamed (renamedLabels); none: not asked. */
+  renamed?: (labels: string[]) => Promise<Map<string, RenamedLabel>>;
 }): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
@@ -127,6 +131,14 @@ export async function buildDataset({
   // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.
   const typos = vocabularyTypos({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
   if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
+  // A label's old name, on a line of a branch made before the rename and merged after it: said with the new name and
+  // the commit, and the stage stops as for a typo (renamed-labels.ts). Before any image is read.
+  const inVocabulary = new Set(vocabulary);
+  const unknownLabels = labels.filter((l) => objectIds.has(l.objectId) && l.label && !inVocabulary.has(l.label));
+  const oldNames =
+    unknownLabels.length > 0 ? await renamed?.([...new Set(unknownLabels.map((l) => l.label))]) : undefined;
+  if (oldNames && oldNames.size > 0)
+    throw renamedLabelsError({ renamed: oldNames, lines: unknownLabels, labelsName, paramsName: rel(ws, ws.params) });
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });

@@ -2,6 +2,7 @@ import { buildDataset } from '../dataset/build.ts';
 import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '../dataset/labels-deleted.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
+import { renamedLabels } from '../dataset/renamed-labels.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { rel } from '../paths.ts';
@@ -25,7 +26,8 @@ export const datasetStage: Stage = {
     const deleted = await labelsDeleted({ ws, params, env });
     const emptied = () => labelsEmptied({ ws, params, env });
     const unread = () => unreadBase({ ws, params, env });
-    const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread });
+    const renamed = (labels: string[]) => renamedLabels({ ws, labels, vocabulary: params.collection.vocabulary });
+    const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread, renamed });
     if (dataset.counts.labelled === 0 && deleted) {
       const [vocabulary, exampleId] = [params.collection.vocabulary, dataset.objects[0]?.id];
       throw labelsDeletedError({ deleted, name: rel(ws, ws.labels), vocabulary, exampleId });

@@ -22,6 +22,7 @@ import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
 import { sameModelWords } from './same-model.ts';
+import { renamePhrases, vocabularyRenames } from './semver.ts';
 import { BUMP_MEANING, stagesSentence } from './words.ts';
 
 /*
@@ -855,8 +856,18 @@ function whatChanged({
       'of its own time, so they do not compare like for like; the comparison of both models on the same test ' +
       'objects is the one under Metrics.',
   );
-  const added = b.labels.filter((x) => !a.labels.includes(x));
-  const removed = a.labels.filter((x) => !b.labels.includes(x));
+  // A class renamed is the same class under its new name (metrics.json labelRenames, kept with the registration).
+  const renames = vocabularyRenames({ before: a.labels, now: b.labels, renames: registration.inputs.renames });
+  const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => r.to.normalize('NFC')));
+  const renamedFrom = new Set(renames.map((r) => r.from.normalize('NFC')));
+  const added = b.labels.filter((x) => !a.labels.includes(x) && !renamedTo.has(x.normalize('NFC')));
+  const removed = a.labels.filter((x) => !b.labels.includes(x) && !renamedFrom.has(x.normalize('NFC')));
+  for (const phrase of renamePhrases(renames))
+    out.push(
+      phrase.startsWith('renamed ')
+        ? `Classes renamed: ${phrase.slice('renamed '.length)} (the same class under its new name).`
+        : `Classes merged: ${phrase.slice('merged '.length)} (their objects are one class now).`,
+    );
   if (added.length) out.push(`New classes: ${labelList(added)}.`);
   if (removed.length) out.push(`Classes removed: ${labelList(removed)}.`);
   const pl = previous.lineage;

@@ -55,6 +55,45 @@ export interface BumpInputs {
   data: string;
   /** md5 of labels.csv. */
   labelsMd5: string;
+  /**
+   * Labels the evaluation found renamed (metrics.json labelRenames: the same objects under a new name), for the words:
+   * "renamed “Mounted bird” to “Bird mount”", not one class removed and one added. Absent when none.
+   */
+  renames?: { from: string; to: string; joined?: boolean }[];
+}
+
+/** A rename between two vocabularies: the old name gone from `now`, the new one in it. */
+export type VocabularyRename = NonNullable<BumpInputs['renames']>[number];
+
+/** The renames of `renames` that happened between the vocabularies `before` and `now` (compared as NFC). */
+export function vocabularyRenames({
+  before,
+  now,
+  renames = [],
+}: {
+  before: readonly string[];
+  now: readonly string[];
+  renames?: readonly VocabularyRename[];
+}): VocabularyRename[] {
+  const nfc = (labels: readonly string[]) => new Set(labels.map((l) => l.normalize('NFC')));
+  const [was, is] = [nfc(before), nfc(now)];
+  return renames.filter(
+    (r) => was.has(r.from.normalize('NFC')) && !is.has(r.from.normalize('NFC')) && is.has(r.to.normalize('NFC')),
+  );
+}
+
+/**
+ * "renamed “Mounted bird” to “Bird mount”", "merged “drawing” and “print” into “Works on paper”" or "merged “print”
+ * into “drawing”" (a label in use before), one phrase per new name.
+ */
+export function renamePhrases(renames: readonly VocabularyRename[]): string[] {
+  const groups = new Map<string, VocabularyRename[]>();
+  for (const r of renames) groups.set(r.to, [...(groups.get(r.to) ?? []), r]);
+  return [...groups].map(([to, group]) => {
+    const from = group.map((r) => `“${r.from}”`);
+    const names = from.length === 1 ? from[0] : `${from.slice(0, -1).join(', ')} and ${from.at(-1)}`;
+    return group.length > 1 || group[0]!.joined ? `merged ${names} into “${to}”` : `renamed ${names} to “${to}”`;
+  });
 }
 
 /**
@@ -91,12 +130,17 @@ export function decideBump({
   ];
   const same = before.length === now.length && before.every((l, i) => l === now[i]);
   if (!same) {
-    const added = now.filter((l) => !before.includes(l));
-    const removed = before.filter((l) => !now.includes(l));
+    // A label renamed is said as such: not a class removed and another added (an outside tester).
+    const renames = vocabularyRenames({ before, now, renames: next.renames });
+    const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => r.to.normalize('NFC')));
+    const renamedFrom = new Set(renames.map((r) => r.from.normalize('NFC')));
+    const added = now.filter((l) => !before.includes(l) && !renamedTo.has(l));
+    const removed = before.filter((l) => !now.includes(l) && !renamedFrom.has(l));
     const parts = [
+      ...renamePhrases(renames),
       added.length ? `added ${labelList(added)}` : '',
       removed.length ? `removed ${labelList(removed)}` : '',
-      !added.length && !removed.length ? 'reordered the classes' : '',
+      !added.length && !removed.length && !renames.length ? 'reordered the classes' : '',
     ].filter(Boolean);
     return { bump: 'major', reason: `label vocabulary changed (${parts.join('; ')})` };
   }

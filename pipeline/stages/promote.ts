@@ -308,7 +308,21 @@ export async function promote({
       identity,
       evidence,
       remote: describeRemote(store),
-      inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels },
+      inputs: {
+        labels: metrics.labels,
+        data: current.data,
+        labelsMd5: current.labels,
+        // The labels the evaluation found renamed: the card says "renamed", not one class removed and one added.
+        ...(metrics.labelRenames?.length
+          ? {
+              renames: metrics.labelRenames.map(({ from, to, joined }) => ({
+                from,
+                to,
+                ...(joined ? { joined } : {}),
+              })),
+            }
+          : {}),
+      },
       headline,
       lineage,
     },

@@ -36841,6 +36841,9 @@ init_errors();
 // pipeline/registry/identity.ts
 var OTHER_MODEL_WORDS = "the scores in metrics.json were measured on another model (one trained or copied after the evaluation); run `npx vitrine run evaluate` again";
 
+// pipeline/registry/semver.ts
+init_errors();
+
 // pipeline/registry/card.ts
 var NSFWJS_NOTE = "nsfwjs is only the software package its weights ship in, so that they work offline; only the image features the general-purpose model computes are used here, not the content filter that package is named for", BUILTIN_NAMES = {
   mobilenet_v2: "MobileNetV2",

@@ -361,13 +361,17 @@ export function editedObjectsSection(edited: ObjectsEdited | null): string {
     const rest = n - shown.length;
     parts.push(`${list}${rest > 0 ? `; and ${rest.toLocaleString('en')} more` : ''}`);
   }
+  // In sentences of their own, after the list (a tester: "(the catalogue shows them; the model reads only the
+  // photograph of them (1 changed))" was hard to read).
+  const photographs = edited.photographs ?? 0;
   const reads =
-    (edited.photographs ?? 0) > 0
-      ? `the model reads only the photograph of them (${edited.photographs.toLocaleString('en')} changed)`
-      : 'the model does not read them';
+    photographs > 0
+      ? `The model reads only the photographs, and ${photographs.toLocaleString('en')} ` +
+        `${photographs === 1 ? 'photograph' : 'photographs'} changed.`
+      : 'The model does not read them: it reads only the photographs.';
   const what =
     n > 0
       ? `${n.toLocaleString('en')} object ${n === 1 ? 'record' : 'records'} changed`
       : `${columns.length === 1 ? 'A column' : 'Columns'} changed`;
-  return `**${what}** in data/objects.csv (the catalogue shows them; ${reads}): ${parts.join('; ')}.`;
+  return `**${what}** in data/objects.csv: ${parts.join('; ')}. The catalogue shows these changes. ${reads}`;
 }

@@ -575,7 +575,8 @@ export async function buildReport({
   const renames = metrics.labelRenames ?? [];
   if (renames.length > 0)
     sections.afterIntro = [
-      `**This pull request ${renameVerb(renames)}:** ${text(renameWords(renames))}. ` +
+      // A run on main has no pull request: "this change" (the labels since the model in production).
+      `**This ${base ? 'pull request' : 'change'} ${renameVerb(renames)}:** ${text(renameWords(renames))}. ` +
         'The model in production and the labels before are compared under the new names, so a renamed object ' +
         'counts as keeping its label.',
       ...(sections.afterIntro ?? []),

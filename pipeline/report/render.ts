@@ -603,9 +603,10 @@ export function labelCountsSaid({
   };
 }
 
-function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
+function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
-  const title = '### Label changes in this pull request';
+  // No base, no pull request (a run on main itself): "in this pull request" would name one.
+  const title = baseCommit || baseUnavailable ? '### Label changes in this pull request' : '### Label changes';
   if (!baseCommit && baseUnavailable) {
     return (
       `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request ` +
@@ -619,6 +620,20 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     const why = report.labels.noBaseReason
       ? `${capitalise(text(report.labels.noBaseReason))}, so there is`
       : 'There is';
+    // The judgement on every labelled object compared with the labels at some commit (production's): said with it,
+    // not "label changes are not listed" under "too few to judge a change of 2 labels" (a tester).
+    const cv = metrics.crossValidated;
+    if (cv && cv.changed > 0) {
+      const differ = `${cv.changed} ${pluralWord(cv.changed, 'label')} ${cv.changed === 1 ? 'differs' : 'differ'}`;
+      const them = cv.changed === 1 ? 'it is' : 'they are';
+      return (
+        `${title}\n\nThe judgement above compares the labels now with those at ${text(cv.base.ref)} ` +
+        `(${code(cv.base.commit.slice(0, 12))}): ${differ}. ${capitalise(text(report.labels.noBaseReason ?? 'there is no base'))}, ` +
+        `with no pull request to compare with, so ${them} not listed here. To list them, run with ` +
+        `\`VITRINE_BASE_REF=${cv.base.commit.slice(0, 12)}\` (for example \`VITRINE_BASE_REF=${cv.base.commit.slice(0, 12)} ` +
+        'npx vitrine run report`).'
+      );
+    }
     const how =
       'To compare with a branch or commit, set `VITRINE_BASE_REF` (for example `VITRINE_BASE_REF=main npx vitrine run`).';
     return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;

@@ -71,9 +71,9 @@ describe('object records a pull request changes', () => {
     });
     const line = markdown.split('\n').find((l) => l.includes('records changed'))!;
     expect(line).toBe(
-      '**2 object records changed** in data/objects.csv (the catalogue shows them; the model does not read them): ' +
-        'DM-0002 title “Object DM-0002” → “Woven Panel with Lozenges”; DM-0007 title “Object DM-0007” → ' +
-        '“Seated Deity”, date “c. 1400” (was empty).',
+      '**2 object records changed** in data/objects.csv: DM-0002 title “Object DM-0002” → “Woven Panel with ' +
+        'Lozenges”; DM-0007 title “Object DM-0007” → “Seated Deity”, date “c. 1400” (was empty). The catalogue ' +
+        'shows these changes. The model does not read them: it reads only the photographs.',
     );
     expect(markdown.indexOf(line)).toBeLessThan(markdown.indexOf('### Promotion gate'));
   });
@@ -90,8 +90,8 @@ describe('object records a pull request changes', () => {
     const added = await edited((o) => ({ ...o, extra: { location: `Gallery ${o.id.slice(-1)}` } }));
     expect(added.json.objectsEdited).toMatchObject({ columns: [{ name: 'location', change: 'added', objects: 12 }] });
     expect(added.markdown).toContain(
-      '**A column changed** in data/objects.csv (the catalogue shows them; the model does not read them): a new ' +
-        'column “location” (filled for 12 objects).',
+      '**A column changed** in data/objects.csv: a new column “location” (filled for 12 objects). The catalogue ' +
+        'shows these changes. The model does not read them: it reads only the photographs.',
     );
     const renamed = await edited((o) => ({ ...o, title: '', extra: { name: o.title } }));
     expect(renamed.json.objectsEdited?.columns).toEqual([
@@ -141,9 +141,9 @@ describe('object records a pull request changes', () => {
     });
     const line = markdown.split('\n').find((l) => l.includes('record changed'))!;
     expect(line).toBe(
-      '**1 object record changed** in data/objects.csv (the catalogue shows them; the model reads only the ' +
-        'photograph of them (1 changed)): DM-0003 new photograph under the same file name, ' +
-        `labelled “${specs[2]!.label}”: check the label still fits.`,
+      '**1 object record changed** in data/objects.csv: DM-0003 new photograph under the same file name, ' +
+        `labelled “${specs[2]!.label}”: check the label still fits. The catalogue shows these changes. The model ` +
+        'reads only the photographs, and 1 photograph changed.',
     );
   });
 

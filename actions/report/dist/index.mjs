@@ -37139,8 +37139,8 @@ function labelCountsSaid({
     renamed
   };
 }
-function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
-  let { changes, counts, baseCommit, baseUnavailable } = report.labels, title = "### Label changes in this pull request";
+function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
+  let { changes, counts, baseCommit, baseUnavailable } = report.labels, title = baseCommit || baseUnavailable ? "### Label changes in this pull request" : "### Label changes";
   if (!baseCommit && baseUnavailable)
     return `${title}
 
@@ -37148,7 +37148,13 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
 
 A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   if (!baseCommit) {
-    let why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : "There is";
+    let why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : "There is", cv = metrics.crossValidated;
+    if (cv && cv.changed > 0) {
+      let differ = `${cv.changed} ${pluralWord(cv.changed, "label")} ${cv.changed === 1 ? "differs" : "differ"}`, them = cv.changed === 1 ? "it is" : "they are";
+      return `${title}
+
+The judgement above compares the labels now with those at ${text(cv.base.ref)} (${code(cv.base.commit.slice(0, 12))}): ${differ}. ${capitalise(text(report.labels.noBaseReason ?? "there is no base"))}, with no pull request to compare with, so ${them} not listed here. To list them, run with \`VITRINE_BASE_REF=${cv.base.commit.slice(0, 12)}\` (for example \`VITRINE_BASE_REF=${cv.base.commit.slice(0, 12)} npx vitrine run report\`).`;
+    }
     return `${title}
 
 ${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;

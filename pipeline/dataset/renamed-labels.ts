@@ -65,25 +65,26 @@ export async function renamedLabels({
   } catch {
     return found;
   }
-  const texts = new Map<string, Promise<string | null>>();
-  const textAt = (commit: string, file: string) => {
-    const key = `${commit}:${file}`;
-    if (!texts.has(key))
-      texts.set(
-        key,
-        run(['show', key]).catch(() => null),
-      );
-    return texts.get(key)!;
+  // Read and parsed once per commit: hundreds of labels outside the vocabulary search the same commits.
+  const cached = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key)!;
   };
-  const vocabularyAt = async (commit: string) => vocabularyOf(await textAt(commit, paramsPath));
-  const labelsAt = async (commit: string) => {
-    const text = await textAt(commit, labelsPath);
-    try {
-      return text === null ? new Map<string, string>() : labelMap(parseLabels({ text, file: labelsPath }));
-    } catch {
-      return new Map<string, string>();
-    }
-  };
+  // "<commit>:./<file>": the path from ws.root, which may be a folder inside the repository.
+  const textAt = (commit: string, file: string) => run(['show', `${commit}:./${file}`]).catch(() => null);
+  const vocabularies = new Map<string, Promise<Set<string>>>();
+  const vocabularyAt = (commit: string) =>
+    cached(vocabularies, commit, async () => new Set(vocabularyOf(await textAt(commit, paramsPath))));
+  const labelMaps = new Map<string, Promise<Map<string, string>>>();
+  const labelsAt = (commit: string) =>
+    cached(labelMaps, commit, async () => {
+      const text = await textAt(commit, labelsPath);
+      try {
+        return text === null ? new Map<string, string>() : labelMap(parseLabels({ text, file: labelsPath }));
+      } catch {
+        return new Map<string, string>();
+      }
+    });
   const current = new Set(vocabulary);
   // The commit that took `label` out of the vocabulary, and what its objects were renamed to there: among the
   // commits `indices` lists (the history is newest first).
@@ -91,9 +92,9 @@ export async function renamedLabels({
     for (const i of indices) {
       const { commit, parent, subject } = commits[i]!;
       const [was, is] = await Promise.all([vocabularyAt(parent), vocabularyAt(commit)]);
-      if (!was.includes(label) || is.includes(label)) continue;
+      if (!was.has(label) || is.has(label)) continue;
       const [before, now] = await Promise.all([labelsAt(parent), labelsAt(commit)]);
-      const rename = labelRenames({ before, now, vocabulary: is }).find((r) => r.from === label);
+      const rename = labelRenames({ before, now, vocabulary: [...is] }).find((r) => r.from === label);
       return rename ? { to: rename.to, commit, subject, index: i } : null;
     }
     return null;

@@ -36,7 +36,7 @@ import { reportSections } from './mislabelled.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
-import { headline, renderMarkdown } from './render.ts';
+import { headline, onMainItself, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { withUnknownIds } from './unknown-ids.ts';
 
@@ -575,8 +575,9 @@ export async function buildReport({
   const renames = metrics.labelRenames ?? [];
   if (renames.length > 0)
     sections.afterIntro = [
-      // A run on main has no pull request: "this change" (the labels since the model in production).
-      `**This ${base ? 'pull request' : 'change'} ${renameVerb(renames)}:** ${text(renameWords(renames))}. ` +
+      // A run on main itself has no pull request: "this change" (the labels since the model in production).
+      `**This ${onMainItself(noBase?.code) && !base ? 'change' : 'pull request'} ${renameVerb(renames)}:** ` +
+        `${text(renameWords(renames))}. ` +
         'The model in production and the labels before are compared under the new names, so a renamed object ' +
         'counts as keeping its label.',
       ...(sections.afterIntro ?? []),

@@ -28,7 +28,7 @@ import {
 } from './markdown.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
-import type { LabelChange, ReportJson } from './types.ts';
+import type { LabelChange, NoBaseCode, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
 export interface RenderInput {
@@ -605,8 +605,9 @@ export function labelCountsSaid({
 
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
-  // No base, no pull request (a run on main itself): "in this pull request" would name one.
-  const title = baseCommit || baseUnavailable ? '### Label changes in this pull request' : '### Label changes';
+  // A run on main itself has no pull request: "in this pull request" would name one.
+  const mainItself = !baseCommit && !baseUnavailable && onMainItself(report.labels.noBaseCode);
+  const title = mainItself ? '### Label changes' : '### Label changes in this pull request';
   if (!baseCommit && baseUnavailable) {
     return (
       `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request ` +
@@ -623,7 +624,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
     // The judgement on every labelled object compared with the labels at some commit (production's): said with it,
     // not "label changes are not listed" under "too few to judge a change of 2 labels" (a tester).
     const cv = metrics.crossValidated;
-    if (cv && cv.changed > 0) {
+    if (mainItself && cv && cv.changed > 0) {
       const differ = `${cv.changed} ${pluralWord(cv.changed, 'label')} ${cv.changed === 1 ? 'differs' : 'differ'}`;
       const them = cv.changed === 1 ? 'it is' : 'they are';
       return (
@@ -1260,4 +1261,9 @@ function capitalise(s: string): string {
 /** The word for n of it: "object" or "objects" (data/ops.ts `plural` gives the number too). */
 function pluralWord(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+/** The run is on the main branch itself, or on a commit already part of it: no pull request to speak of. */
+export function onMainItself(code: NoBaseCode | null | undefined): boolean {
+  return code === 'on-branch' || code === 'merged';
 }

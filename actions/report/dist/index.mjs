@@ -37140,7 +37140,7 @@ function labelCountsSaid({
   };
 }
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
-  let { changes, counts, baseCommit, baseUnavailable } = report.labels, title = baseCommit || baseUnavailable ? "### Label changes in this pull request" : "### Label changes";
+  let { changes, counts, baseCommit, baseUnavailable } = report.labels, mainItself = !baseCommit && !baseUnavailable && onMainItself(report.labels.noBaseCode), title = mainItself ? "### Label changes" : "### Label changes in this pull request";
   if (!baseCommit && baseUnavailable)
     return `${title}
 
@@ -37149,7 +37149,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
 A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   if (!baseCommit) {
     let why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : "There is", cv = metrics.crossValidated;
-    if (cv && cv.changed > 0) {
+    if (mainItself && cv && cv.changed > 0) {
       let differ = `${cv.changed} ${pluralWord(cv.changed, "label")} ${cv.changed === 1 ? "differs" : "differ"}`, them = cv.changed === 1 ? "it is" : "they are";
       return `${title}
 
@@ -37517,6 +37517,9 @@ function capitalise(s) {
 }
 function pluralWord(n, word) {
   return n === 1 ? word : `${word}s`;
+}
+function onMainItself(code2) {
+  return code2 === "on-branch" || code2 === "merged";
 }
 
 // actions/report/fork.ts

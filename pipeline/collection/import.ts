@@ -18,6 +18,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
+import { copyVerified, exists } from '../data/cache.ts';
 import { HashState, listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
@@ -155,6 +156,11 @@ export interface ObjectChanges {
    * under their format's ending kept a PNG named .jpg as A-1.jpg, and this one stored it as A-1.png.
    */
   movedPhotographs: string[];
+  /**
+   * Objects whose photograph in data/ had been changed since the last import (not from the export): this import
+   * replaced it with the export's (the changed one is kept in the data cache, and said).
+   */
+  photographsPutBack: string[];
   /** Objects that had no photograph and have one now, and objects whose image cell is empty now. */
   firstPhotographs: string[];
   photographsTaken: string[];
@@ -1046,6 +1052,9 @@ async function importInto({
   // The same photograph stored under its format's ending now (the object ids, and the names they had in data/).
   const movedPhotographs: string[] = [];
   const movedFrom = new Set<string>();
+  // Photographs changed in data/ since the last import stored them (not from the export) that this import replaces:
+  // their bytes are kept in the data cache first (keepHandChanged), and said.
+  const handChanged: HandChanged[] = [];
   // From here on data/ and labels.csv change: an interruption is told to the next import or run.
   await session.begin();
   await mkdir(temp, { recursive: true });
@@ -1060,6 +1069,8 @@ async function importInto({
     const photographs = new Map<string, ImportedPhotograph>(keptFromExport);
     const copied = new Map<string, { id: string; image: string }>();
     const hashState = await HashState.load({ file: stateFileOf(ws.root) });
+    // What the last import stored (read again, with a warning if unreadable, by storedPhotographs below).
+    const lastStored = await readImportedPhotographs({ ws });
     for (const a of accepted) {
       if (!a.source) continue;
       const dest = path.join(ws.data, a.object.image);
@@ -1075,6 +1086,14 @@ async function importInto({
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
         copied.set(from, { id: a.object.id, image: a.object.image });
+        // The file in data/ is not the export's: changed by hand since the last import stored it?
+        const last = lastStored?.get(a.object.id);
+        const now = last?.image === a.object.image ? await md5Now({ file: dest, state: hashState }) : undefined;
+        if (last && now && now !== last.md5) {
+          handChanged.push({ id: a.object.id, image: a.object.image, md5: now, from, lastMd5: last.md5 });
+          copying.tick();
+          continue;
+        }
         const before = previousTableNow.get(a.object.id)?.image;
         // The same photograph under another ending (an import before images were stored under their format's
         // ending kept a PNG named .jpg as A-1.jpg) is not a new one.
@@ -1096,6 +1115,9 @@ async function importInto({
     const identities = new Map<string, FileIdentity>();
     await mapPool(staged, 8, async ({ from }) => identities.set(from, await identityOf(from)));
     for (const [from, { id, image }] of copied) photographs.set(id, { image, md5: identities.get(from)!.md5 });
+    for (const h of handChanged) h.putBack = identities.get(h.from)!.md5 === h.lastMd5;
+    // Before any file is replaced: the changed photographs' bytes, where the advice can get them back from.
+    await keepHandChanged({ ws, handChanged });
     const photographsText = path.join(temp, 'imported-photographs.json');
     await writeFile(
       photographsText,
@@ -1207,8 +1229,9 @@ async function importInto({
     removed: recorded
       ? [...recorded.table.keys()].filter((id) => !now.has(id))
       : [...removal.notListed, ...removal.renamed.map((r) => r.id)].sort(compareIds),
-    newPhotographs: photographs?.changed ?? newPhotographs,
+    newPhotographs: (photographs?.changed ?? newPhotographs).filter((id) => !handChanged.some((h) => h.id === id)),
     movedPhotographs: photographs?.moved ?? movedPhotographs,
+    photographsPutBack: handChanged.map((h) => h.id),
   });
   // A first import (init, or data/ empty) adds every object: nothing to compare with.
   if (previousTableNow.size > 0)
@@ -1221,6 +1244,7 @@ async function importInto({
       }),
     );
   sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
+  sayHandChanged({ ws, handChanged, log });
   warnAnotherObject({
     changes,
     previous: beforeImport,
@@ -1345,12 +1369,14 @@ function objectChanges({
   removed,
   newPhotographs,
   movedPhotographs,
+  photographsPutBack,
 }: {
   previous: Map<string, CollectionObject>;
   accepted: { object: CollectionObject }[];
   removed: string[];
   newPhotographs: string[];
   movedPhotographs: string[];
+  photographsPutBack: string[];
 }): ObjectChanges {
   const added: string[] = [];
   const firstPhotographs: string[] = [];
@@ -1369,7 +1395,16 @@ function objectChanges({
     for (const column of extra) if ((before.extra[column] ?? '') !== (object.extra[column] ?? '')) fields.push(column);
     if (fields.length > 0) details.push({ id: object.id, fields });
   }
-  return { added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details };
+  return {
+    added,
+    removed,
+    newPhotographs,
+    movedPhotographs,
+    photographsPutBack,
+    firstPhotographs,
+    photographsTaken,
+    details,
+  };
 }
 
 /**
@@ -1390,7 +1425,17 @@ function changesWords({
   putBack?: number;
 }): string {
   const { added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details } = changes;
-  const counted = [added, removed, newPhotographs, movedPhotographs, firstPhotographs, photographsTaken, details];
+  const { photographsPutBack: putBackPhotographs } = changes;
+  const counted = [
+    added,
+    removed,
+    newPhotographs,
+    putBackPhotographs,
+    movedPhotographs,
+    firstPhotographs,
+    photographsTaken,
+    details,
+  ];
   // Not "nothing changed" beside a warning that an edit was undone (a reviewer).
   if (counted.every((list) => list.length === 0) && putBack > 0)
     return (
@@ -1406,6 +1451,10 @@ function changesWords({
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
     newPhotographs.length ? `${newPhotographs.length} given a new photograph (${sample(newPhotographs, 5)})` : '',
+    putBackPhotographs.length
+      ? `${putBackPhotographs.length} with the export’s photograph put back (${sample(putBackPhotographs, 5)}), ` +
+        'the one in the data folder having been changed since the last import (below)'
+      : '',
     movedPhotographs.length
       ? `${movedPhotographs.length} with the same photograph stored under the ending of its real format now, ` +
         `${objectsName} naming it so (${sample(movedPhotographs, 5)})`
@@ -3469,6 +3518,83 @@ async function md5IfSame({
   const bytes = await readFile(dest);
   if (!(await readFile(source)).equals(bytes)) return undefined;
   return state.get(dest, sb) ?? createHash('md5').update(bytes).digest('hex');
+}
+
+/** A photograph changed in data/ since the last import stored it, which this import replaces with the export's. */
+interface HandChanged {
+  id: string;
+  /** Its path in data/ ("images/A1.jpg"). */
+  image: string;
+  /** The MD5 of the changed file (its bytes are kept in the data cache under it). */
+  md5: string;
+  /** The export's copy, staged in import's temp folder. */
+  from: string;
+  /** The MD5 the last import stored. */
+  lastMd5: string;
+  /** The export's is the photograph the last import stored (put back), not a new one; set once it is hashed. */
+  putBack?: boolean;
+  /** Its bytes were in the data cache already (recorded with data add): set by keepHandChanged. */
+  cachedBefore?: boolean;
+  /** Where in the data cache its bytes are, from the repository's root. */
+  cached?: string;
+}
+
+/**
+ * The MD5 of `file` as it is now: from the data layer's hash state when it is unchanged since the data layer hashed
+ * it (no read), else read; undefined when it is not a file (gone).
+ */
+async function md5Now({ file, state }: { file: string; state: HashState }): Promise<string | undefined> {
+  const info = await stat(file, { bigint: true }).catch(() => null);
+  if (!info?.isFile()) return undefined;
+  return state.get(file, info) ?? (await hashFile({ file }));
+}
+
+/**
+ * Keeps the bytes of each photograph changed by hand that import replaces in the data cache, content-addressed as
+ * `data add` stores them (read-only, checked against its MD5), unless they are there already: nothing staff made is
+ * lost, and the advice (sayHandChanged) names the copy.
+ */
+async function keepHandChanged({ ws, handChanged }: { ws: Workspace; handChanged: HandChanged[] }): Promise<void> {
+  if (handChanged.length === 0) return;
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  for (const h of handChanged) {
+    const dest = objectPath(cacheDir, h.md5);
+    h.cachedBefore = await exists(dest);
+    if (!h.cachedBefore)
+      await copyVerified({ src: path.join(ws.data, h.image), dest, md5: h.md5, readOnly: true, what: h.image });
+    h.cached = path.relative(ws.root, dest).split(path.sep).join('/');
+  }
+}
+
+/** Says, object by object (the first five, then a count), which changed photograph was replaced and how to get it. */
+function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: HandChanged[]; log: Logger }): void {
+  for (const h of handChanged.slice(0, 5)) {
+    const file = path.relative(ws.root, path.join(ws.data, h.image)).split(path.sep).join('/');
+    const replaced = h.putBack
+      ? 'import put back the export’s photograph'
+      : 'the export has a new photograph for it too, which import stored';
+    const kept = h.cachedBefore
+      ? 'The changed one is in the data cache already (recorded with data add)'
+      : 'The changed one is kept in the data cache';
+    log.warn(
+      `${h.id}: the photograph in the data folder (${file}) had been changed since the last import (not from the ` +
+        `export); ${replaced}. ${kept}: to use it instead, run \`cp ${h.cached} ${file}\` and then ` +
+        '`npx vitrine data add`, and put it in the export too, or the next import puts back the export’s again. ' +
+        'Do it before any `npx vitrine data gc`, which removes from the cache what data.dvc does not use.',
+      { file },
+    );
+  }
+  if (handChanged.length > 5)
+    log.warn(
+      `${handChanged.length - 5} more photographs in the data folder had been changed since the last import ` +
+        `(${sample(
+          handChanged.slice(5).map((h) => h.id),
+          10,
+        )}): import put back the export’s, and kept each changed one in the data cache under its MD5 ` +
+        '(.dvc/cache/files/md5/<first two digits>/<the rest>): copy it back over the file in data/ and run ' +
+        '`npx vitrine data add` to use it instead.',
+      { file: 'data/images' },
+    );
 }
 
 /**

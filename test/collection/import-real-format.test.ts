@@ -391,6 +391,7 @@ describe('an image whose name says another format than its bytes', () => {
       removed: [],
       newPhotographs: [],
       movedPhotographs: [],
+      photographsPutBack: [],
       firstPhotographs: [],
       photographsTaken: [],
       details: [],

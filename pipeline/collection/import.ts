@@ -3566,6 +3566,11 @@ async function keepHandChanged({ ws, handChanged }: { ws: Workspace; handChanged
   }
 }
 
+/** A path as one word for a shell: quoted when it holds a space, a quote or another character a shell reads. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Says, object by object (the first five, then a count), which changed photograph was replaced and how to get it. */
 function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: HandChanged[]; log: Logger }): void {
   for (const h of handChanged.slice(0, 5)) {
@@ -3578,7 +3583,7 @@ function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: 
       : 'The changed one is kept in the data cache';
     log.warn(
       `${h.id}: the photograph in the data folder (${file}) had been changed since the last import (not from the ` +
-        `export); ${replaced}. ${kept}: to use it instead, run \`cp ${h.cached} ${file}\` and then ` +
+        `export); ${replaced}. ${kept}: to use it instead, run \`cp ${shellWord(h.cached!)} ${shellWord(file)}\` and then ` +
         '`npx vitrine data add`, and put it in the export too, or the next import puts back the export’s again. ' +
         'Do it before any `npx vitrine data gc`, which removes from the cache what data.dvc does not use.',
       { file },

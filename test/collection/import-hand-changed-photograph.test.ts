@@ -95,6 +95,19 @@ describe('import over a photograph changed by hand in data/', () => {
     expect(await readFile(file)).toEqual(BY_HAND);
   });
 
+  it('gives a command that works with a data cache whose folder name has a space and a quote', async () => {
+    const { ws, exp } = await imported();
+    await mkdir(path.join(ws.root, '.dvc'), { recursive: true });
+    await writeFile(path.join(ws.root, '.dvc', 'config.local'), "[cache]\n    dir = ../the museum's cache\n");
+    const file = path.join(ws.images, 'A1.jpg');
+    await writeFile(file, BY_HAND);
+    const said = await reimport(ws, exp);
+    expect(said).toContain("`cp 'the museum'\\''s cache/files/md5/");
+    expect(await readFile(file)).toEqual(EXPORTED);
+    runAdvice(said, ws);
+    expect(await readFile(file)).toEqual(BY_HAND);
+  });
+
   it('says nothing of the kind for a photograph the collection system changed (the data folder’s untouched)', async () => {
     const { ws, exp } = await imported();
     await writeFile(path.join(exp.images, 'a.jpg'), JPEG(9));

@@ -348,8 +348,8 @@ export function conflictingGroups({
 }
 
 /**
- * Flagged objects whose nearest photograph is the same photograph (similarity LOOK_ALIKE_SAME or more) under another
- * label, paired with it whatever the model says of that other object: index → the other's index and similarity,
+ * Flagged objects whose nearest photograph under another label is the same photograph (similarity LOOK_ALIKE_SAME or
+ * more), paired with it whatever the model says of that other object: index → the other's index and similarity,
  * both ways. A tester gave a Mineral a copy of a Fossil's photograph: the model, trained without each, still took the
  * Fossil for a Fossil, so only the Mineral was flagged and `conflictingPairs` (both flagged, each suggesting the
  * other's label) found no pair; one photograph under two labels means one of them, or the photograph, is wrong.
@@ -369,14 +369,27 @@ export function samePhotographPairs({
   const pairs = new Map<number, { other: number; similarity: number }>();
   const queries = [...flagged.keys()].filter((i) => !taken.has(i)).sort((a, b) => a - b);
   if (queries.length === 0) return pairs;
-  nearestNeighbours({ vectors, y, queries }).forEach(({ nearest, similarity: s }, p) => {
-    const a = queries[p]!;
-    if (nearest < 0 || !(s >= LOOK_ALIKE_SAME) || y[nearest] === y[a]) return;
-    if (pairs.has(a) || pairs.has(nearest) || taken.has(nearest)) return;
+  // The nearest under another label: a photograph shared by three objects may be nearest to one under the same.
+  const unit = unitRows(vectors);
+  for (const a of queries) {
+    const u = unit[a];
+    if (!u) continue;
+    let nearest = -1;
+    let s = Number.NaN;
+    unit.forEach((w, o) => {
+      if (!w || o === a || y[o] === y[a]) return;
+      const c = cosine(u, w);
+      if (Number.isFinite(c) && !(c <= s)) {
+        s = c;
+        nearest = o;
+      }
+    });
+    if (nearest < 0 || !(s >= LOOK_ALIKE_SAME)) continue;
+    if (pairs.has(a) || pairs.has(nearest) || taken.has(nearest)) continue;
     // Equal photographs can round to just above 1.
     const similarity = Math.min(1, s);
     pairs.set(a, { other: nearest, similarity });
     pairs.set(nearest, { other: a, similarity });
-  });
+  }
   return pairs;
 }

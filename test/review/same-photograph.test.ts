@@ -64,3 +64,22 @@ describe('two objects with the same photograph and different labels', () => {
     expect(review.items.filter((i) => i.lookAlike)).toEqual([]);
   });
 });
+
+describe('one photograph shared by three objects', () => {
+  /*
+   * A photograph shared by three objects: two Minerals (one of them flagged) and a Fossil. The flagged Mineral’s
+   * nearest photograph was the other Mineral’s (the same photograph, earlier in the list), so the Fossil under the
+   * same photograph was never paired with it and review listed the flagged Mineral alone.
+   */
+  it('pairs the flagged object with the one under another label, not the one under its own', () => {
+    const twin = { id: 'NHM.2019.1.2', label: 'Mineral', p: [0.95, 0.05], v: [...photograph] };
+    const three = [twin, ...objects];
+    const withTwin: OofFile = {
+      ...oof,
+      objects: three.map((o) => ({ id: o.id, label: o.label, split: 'train', fold: 0, probabilities: o.p })),
+    };
+    const review = reviewFromOof({ oof: withTwin, vectors: new Map(three.map((o) => [o.id, o.v])) });
+    const byId = new Map(review.items.map((i) => [i.id, i]));
+    expect(byId.get('NHM.2019.1.1')?.lookAlike).toEqual({ id: 'L.0123426', label: 'Fossil', similarity: 1 });
+  });
+});

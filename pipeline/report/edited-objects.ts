@@ -175,8 +175,13 @@ export async function editedObjects({
       ...(same ? { samePhotograph: same } : {}),
     });
   }
-  // Those whose photograph changed first: the model reads it, and a label may no longer fit.
-  objects.sort((a, b) => Number(photographChanged(b.fields)) - Number(photographChanged(a.fields)));
+  // Those whose photograph changed first: the model reads it, and a label may no longer fit. Before them, those whose
+  // new photograph is another object's under another label: the first line names them and sends staff to this list.
+  const rank = (o: EditedObject) =>
+    (o.samePhotograph ?? []).some((x) => x.label !== undefined && o.label !== undefined && x.label !== o.label)
+      ? 2
+      : Number(photographChanged(o.fields));
+  objects.sort((a, b) => rank(b) - rank(a));
   return {
     columns,
     count: objects.length,

@@ -184,3 +184,21 @@ describe('object records a pull request changes', () => {
     expect(markdown.split('\n')[0]).not.toContain('with another label');
   });
 });
+
+describe('a copied photograph among many new ones', () => {
+  // A new export replaced six photographs and gave DM-0011 a copy of DM-0004’s, labelled otherwise: the first line
+  // said so and sent staff to the object records changed, whose list named only the first five, not DM-0011.
+  it('is listed first, where the first line sends staff', async () => {
+    const photographs: Record<string, Buffer | string> = {};
+    for (const n of [1, 2, 3, 5, 6, 7])
+      photographs[`images/DM-000${n}.png`] = await solidImage({ colour: `#${String(n).repeat(6)}` });
+    photographs['images/DM-0011.png'] = 'images/DM-0004.png';
+    expect(specs[10]!.label).not.toBe(specs[3]!.label);
+    const { markdown, json } = await edited((o) => o, photographs);
+    expect(json.objectsEdited?.photographs).toBe(7);
+    expect(json.objectsEdited?.objects[0]).toMatchObject({ id: 'DM-0011', samePhotograph: [{ id: 'DM-0004' }] });
+    const line = markdown.split('\n').find((l) => l.includes('records changed**'))!;
+    expect(line).toContain('DM-0011 new photograph under the same file name');
+    expect(markdown.split('\n')[0]).toContain('(DM-0011 and DM-0004)');
+  });
+});

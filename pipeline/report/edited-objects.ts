@@ -172,7 +172,7 @@ export async function editedObjects({
       id: o.id,
       fields: fields.map(({ name, before, after }) => ({ name, before, after })),
       ...(label ? { label } : {}),
-      ...(same ? { samePhotograph: same } : {}),
+      ...(same ? { samePhotograph: same.others, samePhotographCount: same.count } : {}),
     });
   }
   // Those whose photograph changed first: the model reads it, and a label may no longer fit. Before them, those whose
@@ -223,8 +223,9 @@ async function replacedPhotographs({
   return out;
 }
 
-/** Other objects named at most for one whose new photograph is theirs too. */
+/** Other objects named at most for one whose new photograph is theirs too; listed in report.json at most. */
 const SAME_PHOTOGRAPH_SHOWN = 3;
+const SAME_PHOTOGRAPH_LISTED = 10;
 
 /**
  * For each object of `of` (those whose photograph changed), the other objects whose photograph file holds the same
@@ -243,8 +244,8 @@ async function samePhotographs({
   of: CollectionObject[];
   labelOf?: ReadonlyMap<string, string>;
   log: Logger;
-}): Promise<Map<string, { id: string; label?: string }[]>> {
-  const out = new Map<string, { id: string; label?: string }[]>();
+}): Promise<Map<string, { others: { id: string; label?: string }[]; count: number }>> {
+  const out = new Map<string, { others: { id: string; label?: string }[]; count: number }>();
   if (of.length === 0) return out;
   const listed = await base.workTreeFiles();
   if (!listed) {
@@ -256,7 +257,11 @@ async function samePhotographs({
   const byMd5 = new Map<string, CollectionObject[]>();
   for (const o of now) {
     const md5 = md5Of(o);
-    if (md5 && wanted.has(md5)) byMd5.set(md5, [...(byMd5.get(md5) ?? []), o]);
+    if (!md5 || !wanted.has(md5)) continue;
+    // Pushed, not copied: a placeholder picture may be thousands of objects'.
+    const group = byMd5.get(md5);
+    if (group) group.push(o);
+    else byMd5.set(md5, [o]);
   }
   for (const o of of) {
     const md5 = md5Of(o);
@@ -264,16 +269,14 @@ async function samePhotographs({
     if (others.length === 0) continue;
     // Those with another label first: one of the two labels is wrong, or the photograph.
     const label = labelOf?.get(o.id);
-    const ranked = [...others].sort(
-      (a, b) => Number(labelOf?.get(a.id) === label) - Number(labelOf?.get(b.id) === label),
-    );
-    out.set(
-      o.id,
-      ranked.map((x) => {
-        const l = labelOf?.get(x.id);
-        return { id: x.id, ...(l ? { label: l } : {}) };
-      }),
-    );
+    const differ = others.filter((x) => labelOf?.get(x.id) !== label);
+    const ranked = [...differ, ...others.filter((x) => labelOf?.get(x.id) === label)];
+    // The first few, with the count: one placeholder picture given to thousands would list them all for each.
+    const listed = ranked.slice(0, SAME_PHOTOGRAPH_LISTED).map((x) => {
+      const l = labelOf?.get(x.id);
+      return { id: x.id, ...(l ? { label: l } : {}) };
+    });
+    out.set(o.id, { others: listed, count: others.length });
   }
   return out;
 }
@@ -297,9 +300,10 @@ function photographWords(o: EditedObject): string {
           ? ' (labelled the same)'
           : `, labelled “${text(shorten(x.label))}”`
     }`;
-  const rest = same.length - shown.length;
+  const total = o.samePhotographCount ?? same.length;
+  const rest = total - shown.length;
   const names = `${shown.map(whose).join(', ')}${rest > 0 ? ` and ${rest} more objects’` : ''}`;
-  const two = same.length === 1;
+  const two = total === 1;
   const differ = o.label !== undefined && same.some((x) => x.label !== undefined && x.label !== o.label);
   const what = differ
     ? `${two ? 'one of the two labels is wrong' : 'one of these labels is wrong'}, or ` +

@@ -144,6 +144,8 @@ export interface EditedObject {
    * that does not fit: the dataset stage warns of the same when the labels differ.
    */
   samePhotograph?: { id: string; label?: string }[];
+  /** How many other objects have that photograph: samePhotograph lists the first 10, those under another label first. */
+  samePhotographCount?: number;
 }
 
 /**

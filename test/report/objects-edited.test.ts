@@ -202,3 +202,23 @@ describe('a copied photograph among many new ones', () => {
     expect(markdown.split('\n')[0]).toContain('(DM-0011 and DM-0004)');
   });
 });
+
+describe('one photograph given to many objects', () => {
+  // A new export gave a placeholder picture (“no image”) to thousands of objects: each of the 100 objects report.json
+  // lists carried every other one, some hundred thousand entries. Each now carries the first few and the count.
+  it('lists the first ten others of each, with how many there are', async () => {
+    const photographs: Record<string, string> = {};
+    for (const s of specs.slice(1, 11)) photographs[`images/${s.id}.png`] = 'images/DM-0001.png';
+    const { markdown, json } = await edited((o) => o, photographs);
+    const listed = json.objectsEdited!.objects.find((o) => o.id === 'DM-0002')!;
+    expect(listed.samePhotograph).toHaveLength(10);
+    expect(listed.samePhotographCount).toBe(10);
+    const many = await edited((o) => o, { ...photographs, 'images/DÉ-0012.png': 'images/DM-0001.png' });
+    const one = many.json.objectsEdited!.objects.find((o) => o.id === 'DM-0002')!;
+    expect(one.samePhotograph).toHaveLength(10);
+    expect(one.samePhotographCount).toBe(11);
+    const line = many.markdown.split('\n').find((l) => l.includes('records changed**'))!;
+    expect(line).toMatch(/DM-0002 new photograph [^;]* and 8 more objects’/);
+    expect(markdown).toContain('records changed**');
+  });
+});

@@ -641,7 +641,9 @@ function numberHint({
     .join('')
     .trim();
   if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
-    return `delete the ${characters([...new Set(found)]).replace(/^an? /, '')} in it`;
+    return `delete the ${characters([...new Set(found)]).replace(/^an? /, '')} in it${
+      quoted ? ', and the quotes, which make it text to YAML' : ''
+    }`;
   const n = (text: string) => Number(text.replace(',', '.'));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return 'remove the quotes, which make it text to YAML';
@@ -1038,16 +1040,22 @@ function hiddenInLayout(text: string): { line: number; problem: string } | null 
   const lines = text.split(/\r?\n/);
   if (lines[0]?.startsWith('\ufeff')) lines[0] = lines[0].slice(1);
   const names = settingNames();
+  const rows = layoutRows(lines.join('\n'));
+  const continued = continuedLines({ lines, rows: rows.map((row) => row.n) });
   // The indentations of the lines above, and whether the last one opens a section: what a line may start with.
   const indents = new Set<number>();
   let opens: number | null = null;
-  for (const row of layoutRows(lines.join('\n'))) {
+  for (const row of rows) {
+    // A line inside brackets or quotes opened above is a value's text ("[\n  \u200fعملة,"), not layout.
+    if (continued.has(row.n)) continue;
     const raw = lines[row.n - 1]!;
     const lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)![0];
     const rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, '');
     const key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1];
     const found = [...lead].filter(hidden);
-    if (found.length > 0) {
+    // A right-to-left mark or a joiner just before a museum's own name (an Arabic period's) belongs to its script.
+    const script = found.every((c) => SCRIPT_MARKS.has(c)) && /^ *$/.test(lead.replace(/[\u200c-\u200f]+$/, ''));
+    if (found.length > 0 && !(script && key && !names.has(key.replace(/[\u200c-\u200f]/g, '').trim()))) {
       const what = characters(found);
       const plural = found.length > 1;
       const unseen = found.some((c) => !SPACE_LIKE.has(c));
@@ -1071,13 +1079,14 @@ function hiddenInLayout(text: string): { line: number; problem: string } | null 
       };
     }
     // "min_test_objects:\u00a030": no space after the colon to YAML, which then reads no setting at all.
-    const after = /^(?:-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
-    if (after)
+    const after = /^(-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
+    // In a list, "- Epoche:\u00a0Neu" is a label with a colon in it, unless the name is a setting's.
+    if (after && (!after[1] || names.has(after[2]!)))
       return {
         line: row.n,
         problem:
-          `this line has ${characters([...after[2]!])} after "${after[1]}:", which YAML does not read as a space: ` +
-          `replace ${after[2]!.length > 1 ? 'them with ordinary spaces' : 'it with an ordinary space'}.`,
+          `this line has ${characters([...after[3]!])} after "${after[2]}:", which YAML does not read as a space: ` +
+          `replace ${after[3]!.length > 1 ? 'them with ordinary spaces' : 'it with an ordinary space'}.`,
       };
     const inKey = key ? [...key].filter(hidden) : [];
     const clean = key
@@ -1099,6 +1108,49 @@ function hiddenInLayout(text: string): { line: number; problem: string } | null 
     opens = /:(\s+(&\S+|!\S*))*$/.test(row.content) || row.content.startsWith('- ') ? row.indent : null;
   }
   return null;
+}
+
+/** Marks that right-to-left and joined scripts write inside words: ZWNJ, ZWJ, LRM, RLM. */
+const SCRIPT_MARKS = new Set(['\u200c', '\u200d', '\u200e', '\u200f']);
+
+/**
+ * The rows (1-based line numbers) that start inside brackets or quotes opened on a line above: a list or a quoted
+ * value written over several lines, whose lines YAML reads as the value's text whatever they start with. A bracket or
+ * a quote opens only where a value starts (after "key: ", "- ", a bracket or a comma), as YAML reads them, so
+ * "Museum's" or "Sammlung [alt" in a plain value open nothing.
+ */
+function continuedLines({ lines, rows }: { lines: string[]; rows: number[] }): Set<number> {
+  const continued = new Set<number>();
+  let depth = 0;
+  let quote: '"' | "'" | null = null;
+  for (const n of rows) {
+    if (depth > 0 || quote) continued.add(n);
+    const line = lines[n - 1]!;
+    // Where a value may start: the line's start, or after ": ", "- ", "[", "{" or "," (inside brackets).
+    let start = true;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote && quote === "'" && line[i + 1] === "'") i++;
+        else if (c === quote) quote = null;
+        continue;
+      }
+      if (c === ' ' || c === '\t') continue;
+      if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+      if (start && (c === '"' || c === "'")) {
+        quote = c;
+        start = false;
+      } else if ((start || depth > 0) && (c === '[' || c === '{')) depth++;
+      else if (depth > 0 && (c === ']' || c === '}')) depth--;
+      else if (c === '-' && start && /\s|$/.test(line[i + 1] ?? '')) continue;
+      else start = c === ',' && depth > 0;
+      if (c === ':' && /\s|$/.test(line[i + 1] ?? '')) start = true;
+      else if (c === '[' || c === '{' || (c === ',' && depth > 0)) start = true;
+      else if (c !== '"' && c !== "'") start = false;
+    }
+  }
+  return continued;
 }
 
 /** "a no-break space (U+00A0)", "2 no-break spaces (U+00A0) and a zero-width space (U+200B)". */

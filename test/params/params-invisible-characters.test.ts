@@ -106,4 +106,27 @@ describe('params.yaml with an invisible character where YAML reads layout', () =
     const block = await load(withLine(2, '  name: |\n    \u00a0Musée\n    \u200bd’Orsay'));
     expect(block.collection.name).toBe('\u00a0Musée\n\u200bd’Orsay\n');
   });
+
+  it('reads valid files whose values or museum’s own names hold such characters (review, session 49)', async () => {
+    // A double-quoted name carried on to the next line: that line is the name’s text, not layout.
+    const quoted = await load(withLine(2, '  name: "Musée\n    \u00a0d’Orsay"'));
+    expect(quoted.collection.name).toBe('Musée \u00a0d’Orsay');
+    // A list written over several lines in brackets: its lines are labels, an Arabic one after a right-to-left mark.
+    const flow = await load(withLine(3, '  vocabulary: [\n    \u200fعملة,\n    قناع\n  ]'));
+    expect(flow.collection.vocabulary).toEqual(['\u200fعملة', 'قناع']);
+    // A label holding a colon and a no-break space is a label ("Epoche:\u00a0Neu"), as YAML reads it.
+    const colon = await load(withLine(3, '  vocabulary:\n    - Epoche:\u00a0Neu\n    - mask'));
+    expect(colon.collection.vocabulary).toEqual(['Epoche:\u00a0Neu', 'mask']);
+    // A period’s Arabic name after a right-to-left mark: a museum’s own name, no setting’s.
+    const periods = await load(
+      `${lines.join('\n')}\ncatalogue:\n  periods:\n    \u200fالدولة الحديثة: [-1550, -1070]\n`,
+    );
+    expect(periods.catalogue.periods).toEqual({ '\u200fالدولة الحديثة': [-1550, -1070] });
+  });
+
+  it('a label in a list over several lines that starts with an ideographic space is called a label', async () => {
+    const message = await errorOf(withLine(3, '  vocabulary: [\n    coin,\n    \u3000mask\n  ]'));
+    expect(message).toContain('"collection.vocabulary.1" is');
+    expect(message).not.toContain('part of the name');
+  });
 });

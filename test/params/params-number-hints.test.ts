@@ -52,6 +52,10 @@ describe('params.yaml numbers written another way', () => {
     expect(await errorOf(gate('  min_test_objects: 30\u00a0'))).toContain(
       '"gate.min_test_objects" is "30\u00a0", expected a number: delete the no-break space (U+00A0) in it',
     );
+    // In quotes too, the quotes are to go: with the character alone deleted, "30" is still text (review).
+    expect(await errorOf(gate('  min_test_objects: "30\u00a0"'))).toContain(
+      'expected a number: delete the no-break space (U+00A0) in it, and the quotes, which make it text to YAML',
+    );
   });
 
   it('gives no hint that would itself be refused, and still reads plain numbers', async () => {

@@ -35315,7 +35315,7 @@ function numberHint({
 }) {
   let unquote = quoted ? ", and without quotes" : "", found = [...value].filter((c) => c in HIDDEN_CHARACTER_NAMES), clean = [...value].filter((c) => !(c in HIDDEN_CHARACTER_NAMES)).join("").trim();
   if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
-    return `delete the ${characters([...new Set(found)]).replace(/^an? /, "")} in it`;
+    return `delete the ${characters([...new Set(found)]).replace(/^an? /, "")} in it${quoted ? ", and the quotes, which make it text to YAML" : ""}`;
   let n = (text2) => Number(text2.replace(",", "."));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return "remove the quotes, which make it text to YAML";
@@ -35464,22 +35464,23 @@ function settingNames() {
 function hiddenInLayout(text2) {
   let hidden = (c) => c in HIDDEN_CHARACTER_NAMES, lines = text2.split(/\r?\n/);
   lines[0]?.startsWith("\uFEFF") && (lines[0] = lines[0].slice(1));
-  let names = settingNames(), indents = /* @__PURE__ */ new Set(), opens = null;
-  for (let row of layoutRows(lines.join(`
-`))) {
-    let raw = lines[row.n - 1], lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)[0], rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, ""), key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1], found = [...lead].filter(hidden);
-    if (found.length > 0) {
+  let names = settingNames(), rows = layoutRows(lines.join(`
+`)), continued = continuedLines({ lines, rows: rows.map((row) => row.n) }), indents = /* @__PURE__ */ new Set(), opens = null;
+  for (let row of rows) {
+    if (continued.has(row.n)) continue;
+    let raw = lines[row.n - 1], lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)[0], rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, ""), key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1], found = [...lead].filter(hidden), script = found.every((c) => SCRIPT_MARKS.has(c)) && /^ *$/.test(lead.replace(/[\u200c-\u200f]+$/, ""));
+    if (found.length > 0 && !(script && key && !names.has(key.replace(/[\u200c-\u200f]/g, "").trim()))) {
       let what = characters(found), plural2 = found.length > 1, unseen = found.some((c) => !SPACE_LIKE.has(c)), asSpaces = [...lead].filter((c) => c === " " || SPACE_LIKE.has(c)).length, fits = (indent) => indents.has(indent) || opens !== null && indent > opens, replace = found.some((c) => SPACE_LIKE.has(c)) && (fits(asSpaces) || !fits(lead.split(" ").length - 1)), glued = hidden(lead.at(-1) ?? ""), where = hidden(lead[0] ?? "") ? "this line starts with" : "this line has", before = where === "this line has" && key ? ` before "${clip(key)}"` : "", reads = glued && !replace ? `YAML reads as part of the name${before ? "" : key ? ` "${clip(key)}"` : ""}` : "YAML does not count as indentation", advice = replace ? `replace ${plural2 ? "them with ordinary spaces" : "it with an ordinary space"}` : `delete ${plural2 ? "them" : "it"}`;
       return {
         line: row.n,
         problem: `${where} ${what}${before}, ${unseen ? "an invisible character that" : "which"} ${reads}: ${advice}.`
       };
     }
-    let after = /^(?:-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
-    if (after)
+    let after = /^(-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
+    if (after && (!after[1] || names.has(after[2])))
       return {
         line: row.n,
-        problem: `this line has ${characters([...after[2]])} after "${after[1]}:", which YAML does not read as a space: replace ${after[2].length > 1 ? "them with ordinary spaces" : "it with an ordinary space"}.`
+        problem: `this line has ${characters([...after[3]])} after "${after[2]}:", which YAML does not read as a space: replace ${after[3].length > 1 ? "them with ordinary spaces" : "it with an ordinary space"}.`
       };
     let inKey = key ? [...key].filter(hidden) : [], clean = key ? [...key].filter((c) => !hidden(c)).join("").trim() : "";
     if (inKey.length > 0 && names.has(clean)) {
@@ -35492,6 +35493,34 @@ function hiddenInLayout(text2) {
     indents.add(row.indent), opens = /:(\s+(&\S+|!\S*))*$/.test(row.content) || row.content.startsWith("- ") ? row.indent : null;
   }
   return null;
+}
+var SCRIPT_MARKS = /* @__PURE__ */ new Set(["\u200C", "\u200D", "\u200E", "\u200F"]);
+function continuedLines({ lines, rows }) {
+  let continued = /* @__PURE__ */ new Set(), depth = 0, quote2 = null;
+  for (let n of rows) {
+    (depth > 0 || quote2) && continued.add(n);
+    let line = lines[n - 1], start = !0;
+    for (let i = 0; i < line.length; i++) {
+      let c = line[i];
+      if (quote2) {
+        quote2 === '"' && c === "\\" || c === quote2 && quote2 === "'" && line[i + 1] === "'" ? i++ : c === quote2 && (quote2 = null);
+        continue;
+      }
+      if (!(c === " " || c === "	")) {
+        if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) break;
+        if (start && (c === '"' || c === "'"))
+          quote2 = c, start = !1;
+        else if ((start || depth > 0) && (c === "[" || c === "{")) depth++;
+        else if (depth > 0 && (c === "]" || c === "}")) depth--;
+        else {
+          if (c === "-" && start && /\s|$/.test(line[i + 1] ?? "")) continue;
+          start = c === "," && depth > 0;
+        }
+        c === ":" && /\s|$/.test(line[i + 1] ?? "") || c === "[" || c === "{" || c === "," && depth > 0 ? start = !0 : c !== '"' && c !== "'" && (start = !1);
+      }
+    }
+  }
+  return continued;
 }
 function characters(found) {
   let counts = /* @__PURE__ */ new Map();

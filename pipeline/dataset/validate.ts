@@ -936,6 +936,9 @@ function keyHint({
     if (!matches || matches.length === 0) continue;
     if (matches.length > 1) return undefined;
     const meant = matches[0]!;
+    // Run together, "123" may be "1/23" or "12/3", "1999110" "1999.1.10" or "1999.11.0": a mark that parts two
+    // numbers tells which object, and was not typed; one that parts letters from numbers ("DM-0006") does not.
+    if (tier === 'run together' && /\p{N}[^\p{L}\p{N}\p{M}]+\p{N}/u.test(idKey(meant))) return undefined;
     // A number shown with digits lost (1.2E+05 for 123456) is no other form of it: idDifferences would name them all.
     const rounded = zeros && spreadsheetRewrite({ object: meant, written: id }).includes(SCIENTIFIC);
     const how = (rounded ? [SCIENTIFIC] : idDifferences(id, meant, { punctuation })).map((what) =>

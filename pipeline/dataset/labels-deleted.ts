@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
-import { checkedOutBranch, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { checkedOutBranch, isDescendant, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
@@ -93,7 +93,13 @@ async function stillIn({
     // The base has none either: this branch deleted or emptied nothing (main did, perhaps on purpose: a museum
     // starting its labels again), so it is said as for a new collection. The history is searched only without a
     // base (a run on main itself), where the commit of main that did it is named.
-    if (commit) return null;
+    // Unless a commit of the branch's own did it again (restored, then deleted): that commit is named.
+    if (commit) {
+      const own = head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
+      const byBranch =
+        own?.from === 'history' && (await isDescendant({ dir: ws.root, commit: own.parent, ancestor: commit }));
+      return byBranch ? own : null;
+    }
     const found = head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
     if (found?.from !== 'history' || base.code !== 'merged') return found;
     // A branch with no commit of its own (made from main, nothing committed yet): main did it, not the branch.

@@ -177,6 +177,26 @@ describe('a labels.csv a commit on main deleted', () => {
         `restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ${IF_MEANT}`,
     );
   });
+
+  it('on a branch whose own commit deletes it again, after main had: names the branch’s commit, not “does not exist yet”', async () => {
+    // Review (session 49): main deleted it, the branch restored it and a later commit of its own deleted it again.
+    const { ws, dir, mainCommit } = await deletedOnMain();
+    await git.branch({ fs, dir, ref: 'redo-labels', checkout: true });
+    const at = (n: number) => ({ ...AUTHOR, timestamp: AUTHOR.timestamp + 600 * n });
+    await writeFile(
+      ws.labels,
+      await git.readBlob({ fs, dir, oid: mainCommit, filepath: 'labels.csv' }).then((b) => b.blob),
+    );
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    const restoring = await git.commit({ fs, dir, message: 'Restore labels', author: at(1) });
+    await git.remove({ fs, dir, filepath: 'labels.csv' });
+    await rm(ws.labels);
+    const again = await git.commit({ fs, dir, message: 'Drop labels again', author: at(2) });
+    const { error, warnings } = await runDataset(ws);
+    const said = `labels.csv was deleted by the last commit (${again.slice(0, 12)}, “Drop labels again”)`;
+    expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
+    expect((error as Error).message).toContain(`restore it ("git checkout ${restoring.slice(0, 12)} -- labels.csv")`);
+  });
 });
 
 /** What a labels.csv deleted on main, on purpose, needs: a new one. */

@@ -269,7 +269,7 @@ const AD_RIGHT_AFTER =
  */
 const UNIT_AFTER = new RegExp(
   String.raw`\s*(?:ex\.|(?:mm|cm|km|kg|mg|dpi|ppi|px|copies|exemplaires?|exemplare|exemplar|esemplari|ejemplares|` +
-    String.raw`exemplaren|years?|yrs?|ans|jahren?|anni|años|anos|jaar|jaren)(?![a-zà-ÿ])|(?:m|g)(?![a-zà-ÿ.]))`,
+    `exemplaren|years?|yrs?|ans|jahren?|anni|años|anos|jaar|jaren)(?![a-zà-ÿ])|(?:m|g)(?![a-zà-ÿ.]))`,
   'y',
 );
 /** "Ed. 25/100", "Druck 1/50": a number after another and a slash counts copies ("12/1889" is a month's year). */

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { parse } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { labelRenames } from '../evaluate/label-renames.ts';
+import { type FileCommit, fileAtCommit, fileHistory } from '../git/history.ts';
 import { quoted } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { LabelLine } from '../types.ts';
@@ -47,21 +47,9 @@ export async function renamedLabels({
   if (labels.length === 0) return found;
   const paramsPath = rel(ws, ws.params);
   const labelsPath = rel(ws, ws.labels);
-  const run = (args: string[]) =>
-    new Promise<string>((resolve, reject) =>
-      execFile('git', ['-C', ws.root, ...args], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      ),
-    );
-  let commits: { commit: string; parent: string; subject: string }[];
+  let commits: FileCommit[];
   try {
-    const log = await run(['log', `-n${HISTORY_DEPTH}`, '--format=%H%x00%P%x00%s', '--', paramsPath]);
-    commits = log
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.split('\u0000'))
-      .filter(([, parents]) => parents)
-      .map(([commit, parents, subject]) => ({ commit: commit!, parent: parents!.split(' ')[0]!, subject: subject! }));
+    commits = await fileHistory({ dir: ws.root, file: paramsPath, depth: HISTORY_DEPTH });
   } catch {
     return found;
   }
@@ -70,8 +58,7 @@ export async function renamedLabels({
     if (!cache.has(key)) cache.set(key, read());
     return cache.get(key)!;
   };
-  // "<commit>:./<file>": the path from ws.root, which may be a folder inside the repository.
-  const textAt = (commit: string, file: string) => run(['show', `${commit}:./${file}`]).catch(() => null);
+  const textAt = (commit: string, file: string) => fileAtCommit({ dir: ws.root, commit, file });
   const vocabularies = new Map<string, Promise<Set<string>>>();
   const vocabularyAt = (commit: string) =>
     cached(vocabularies, commit, async () => new Set(vocabularyOf(await textAt(commit, paramsPath))));

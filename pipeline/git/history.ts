@@ -442,3 +442,50 @@ export async function folderHistory({ dir, folder }: { dir: string; folder: stri
   }
   return texts;
 }
+
+/** A commit of `fileHistory`: its first parent and subject line. */
+export interface FileCommit {
+  commit: string;
+  parent: string;
+  subject: string;
+}
+
+/**
+ * The last `depth` commits reachable from HEAD that changed `file` (a path from `dir`), newest first, leaving out a
+ * root commit (it has no parent to compare with). Through the git program, as folderHistory; throws when `dir` is no
+ * repository or git is not installed.
+ */
+export async function fileHistory({
+  dir,
+  file,
+  depth,
+}: {
+  dir: string;
+  file: string;
+  depth: number;
+}): Promise<FileCommit[]> {
+  const log = await gitProgram({ dir, args: ['log', `-n${depth}`, '--format=%H%x00%P%x00%s', '--', file] });
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\u0000'))
+    .filter(([, parents]) => parents)
+    .map(([commit, parents, subject]) => ({ commit: commit!, parent: parents!.split(' ')[0]!, subject: subject! }));
+}
+
+/**
+ * The text of `file` (a path from `dir`, which may be a folder inside the repository) at `commit`; null when the
+ * commit has no such file or git cannot read it.
+ */
+export async function fileAtCommit({ dir, commit, file }: { dir: string; commit: string; file: string }) {
+  // "<commit>:./<file>": the path from `dir`, not from the repository's top.
+  return gitProgram({ dir, args: ['show', `${commit}:./${file}`] }).catch(() => null);
+}
+
+function gitProgram({ dir, args }: { dir: string; args: string[] }): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
+    execFile('git', ['-C', dir, ...args], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  );
+}

@@ -178,7 +178,7 @@ describe('a labels.csv a commit on main deleted', () => {
     );
   });
 
-  it('on a branch whose own commit deletes it again, after main had: names the branch’s commit, not “does not exist yet”', async () => {
+  it('a branch whose own commit deletes it again, after main had: names the branch’s commit', async () => {
     // Review (session 49): main deleted it, the branch restored it and a later commit of its own deleted it again.
     const { ws, dir, mainCommit } = await deletedOnMain();
     await git.branch({ fs, dir, ref: 'redo-labels', checkout: true });

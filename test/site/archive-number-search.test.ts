@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * An outside tester's archive numbers its objects by box and folder ("Box 4 / Folder 7 / Item 2"). "Box 4" found
@@ -40,33 +40,7 @@ describe('an archive number searched by its parts', () => {
     await built?.close();
   });
 
-  /** The search page's answer to `q` typed into its box: its status line, the offered object and the cards’ titles. */
-  async function typed(
-    q: string,
-    { filters = '' }: { filters?: string } = {},
-  ): Promise<{ status: string; offered: string | null; titles: string[] }> {
-    if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
-    else {
-      await page.goto(`${built.site.url}browse/`);
-      await page
-        .locator('#status')
-        .filter({ hasText: /objects? in the collection/ })
-        .waitFor();
-      await page.fill('#q', q);
-      await page.press('#q', 'Enter');
-    }
-    await page
-      .locator('#status')
-      .filter({ hasText: /^\d+ objects? for / })
-      .waitFor();
-    await page.waitForLoadState('networkidle');
-    const exact = page.locator('#exact');
-    return {
-      status: (await page.locator('#status').textContent()) ?? '',
-      offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
-      titles: await page.locator('#results .title').allTextContents(),
-    };
-  }
+  const typed = (q: string, { filters }: { filters?: string } = {}) => typedSearch({ built, q, filters });
 
   let watching = false;
   /** What the page asks Pagefind from now on, in order (`asked`): its loader wrapped before the page’s script sets it. */

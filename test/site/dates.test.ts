@@ -1002,7 +1002,7 @@ describe('quarters of a century in those languages', () => {
 });
 
 describe('dates written with a straight apostrophe', () => {
-  it('reads “jusqu’en”, “’800”, “l’Hégire” and “dell’Egira” with a straight apostrophe as with a curly one', () => {
+  it('reads “jusqu’en”, “’800”, “l’Hégire” and “dell’Egira” with a straight apostrophe as with a curly', () => {
     for (const curly of [
       'de 1850 jusqu’en 1900',
       '’800',

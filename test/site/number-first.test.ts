@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * A reviewer: the object whose number was typed was still not listed first when Pagefind ranked it below the six
@@ -13,7 +12,6 @@ import { type SearchSite, searchSite } from './search-site.ts';
 
 describe('the object whose number was typed is listed first', () => {
   let built: SearchSite;
-  let page: Page;
   const labels = ['print', 'painting'];
   const untitled = (id: string): FixtureObject => ({ id, title: '', label: 'print', image: null });
   const objects: FixtureObject[] = [
@@ -26,40 +24,13 @@ describe('the object whose number was typed is listed first', () => {
 
   beforeAll(async () => {
     built = await searchSite({ prefix: 'vitrine-number-first-', objects, labels });
-    page = built.page;
   }, 300_000);
 
   afterAll(async () => {
     await built?.close();
   });
 
-  /** The search page's answer to `q` typed into its box: its status line, the offered object and the cards’ titles. */
-  async function typed(
-    q: string,
-    { filters = '' }: { filters?: string } = {},
-  ): Promise<{ status: string; offered: string | null; titles: string[] }> {
-    if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
-    else {
-      await page.goto(`${built.site.url}browse/`);
-      await page
-        .locator('#status')
-        .filter({ hasText: /objects? in the collection/ })
-        .waitFor();
-      await page.fill('#q', q);
-      await page.press('#q', 'Enter');
-    }
-    await page
-      .locator('#status')
-      .filter({ hasText: /^\d+ objects? for / })
-      .waitFor();
-    await page.waitForLoadState('networkidle');
-    const exact = page.locator('#exact');
-    return {
-      status: (await page.locator('#status').textContent()) ?? '',
-      offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
-      titles: await page.locator('#results .title').allTextContents(),
-    };
-  }
+  const typed = (q: string, { filters }: { filters?: string } = {}) => typedSearch({ built, q, filters });
 
   it('lists a hyphenated number first however far down Pagefind ranked it among untitled siblings', async () => {
     for (const q of ['AB-9', 'ab9']) {

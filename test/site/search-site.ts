@@ -78,3 +78,47 @@ export async function searchSite({
     },
   };
 }
+
+/** The search page's answer to `q` typed into its box: its status line, the offered object and the cards’ titles. */
+export interface SearchAnswer {
+  status: string;
+  offered: string | null;
+  titles: string[];
+}
+
+/**
+ * `q` typed into the search box of `built`'s page and Enter pressed, or with `filters` (a query string such as
+ * "type=print") opened as an address; resolves once the page has said how many objects it found.
+ */
+export async function typedSearch({
+  built,
+  q,
+  filters = '',
+}: {
+  built: SearchSite;
+  q: string;
+  filters?: string;
+}): Promise<SearchAnswer> {
+  const { page } = built;
+  if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
+  else {
+    await page.goto(`${built.site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+  }
+  await page
+    .locator('#status')
+    .filter({ hasText: /^\d+ objects? for / })
+    .waitFor();
+  await page.waitForLoadState('networkidle');
+  const exact = page.locator('#exact');
+  return {
+    status: (await page.locator('#status').textContent()) ?? '',
+    offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
+    titles: await page.locator('#results .title').allTextContents(),
+  };
+}

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * What the search page says of the typed words when it checks them one by one (a reviewer). With more than 12
@@ -14,7 +13,6 @@ import { type SearchSite, searchSite } from './search-site.ts';
 
 describe('the typed words checked one by one', () => {
   let built: SearchSite;
-  let page: Page;
   const labels = ['print', 'painting'];
   const objects: FixtureObject[] = [
     {
@@ -29,35 +27,13 @@ describe('the typed words checked one by one', () => {
 
   beforeAll(async () => {
     built = await searchSite({ prefix: 'vitrine-words-checked-', objects, labels });
-    page = built.page;
   }, 300_000);
 
   afterAll(async () => {
     await built?.close();
   });
 
-  /** The search page's answer to `q` typed into its box: its status line and the cards’ titles. */
-  async function typed(q: string, { filters = '' }: { filters?: string } = {}) {
-    if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
-    else {
-      await page.goto(`${built.site.url}browse/`);
-      await page
-        .locator('#status')
-        .filter({ hasText: /objects? in the collection/ })
-        .waitFor();
-      await page.fill('#q', q);
-      await page.press('#q', 'Enter');
-    }
-    await page
-      .locator('#status')
-      .filter({ hasText: /^\d+ objects? for / })
-      .waitFor();
-    await page.waitForLoadState('networkidle');
-    return {
-      status: (await page.locator('#status').textContent()) ?? '',
-      titles: await page.locator('#results .title').allTextContents(),
-    };
-  }
+  const typed = (q: string, { filters }: { filters?: string } = {}) => typedSearch({ built, q, filters });
 
   const thirteen = 'great wave harbour boats fishermen mount fuji snow clouds spray sea blue w1';
 

@@ -510,6 +510,10 @@ function shownLines({
 }): string[] {
   const lines: string[] = [];
   const done = new Set<string>();
+  // One column for the ids of the plain lines, as wide as the longest (a shelfmark such as "Bodl. MS. Ashmole
+  // 1504" is longer than a museum number), so titles and labels line up; an id past 40 characters just runs on.
+  const plain = items.filter((i) => !i.lookAlikes && !i.lookAlike).map((i) => i.id.length);
+  const idWidth = Math.max(14, ...plain.filter((n) => n < 40).map((n) => n + 1));
   for (const i of items) {
     if (done.has(i.id)) continue;
     if (i.lookAlikes) {
@@ -523,7 +527,7 @@ function shownLines({
     const mate = i.lookAlike;
     if (!mate) {
       lines.push(
-        `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${labelInList(i.label)}, the model says ` +
+        `  ${i.id.padEnd(idWidth)}${titled(titles?.get(i.id))} labelled ${labelInList(i.label)}, the model says ` +
           `${labelInList(i.suggested)} (${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
       );
       continue;

@@ -133,6 +133,11 @@ export interface ImportSession {
   readonly editsKept: readonly EditKept[];
   /** The import has ended (finished, or stopped with nothing changed): the marker goes, the lock is released. */
   finish(): Promise<void>;
+  /**
+   * An import before this one placed data/ and labels.csv but did not finish (interrupted, or a later step failed):
+   * what data/ holds was written by it, not by an import that finished (data/.refused-images.json, say).
+   */
+  readonly afterUnfinished: boolean;
 }
 
 /**
@@ -154,8 +159,10 @@ export async function startImport({
   const tmp = path.join(ws.work, 'tmp');
   const temp = path.join(tmp, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   let editsKept: EditKept[] = [];
+  let afterUnfinished = false;
   try {
     const before = await readMarker(markerFile);
+    afterUnfinished = before?.phase === 'written';
     if (before) {
       const { said, edits } = await recover({ ws, marker: before }).catch((error: unknown) => {
         throw recoveryFailed({ ws, marker: before, markerFile, error });
@@ -203,6 +210,7 @@ export async function startImport({
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`).catch(() => {});
     },
     editsKept,
+    afterUnfinished,
     async begin() {
       marker = {
         started: new Date().toISOString(),

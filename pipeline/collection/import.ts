@@ -82,7 +82,13 @@ import {
   untouchedBy,
   visibleId,
 } from './index.ts';
-import { REFUSED_IMAGES, type RefusedImage, readRefusedImages, refusedImagesFile } from './refused-images.ts';
+import {
+  parseRefusedImages,
+  REFUSED_IMAGES,
+  type RefusedImage,
+  readRefusedImages,
+  refusedImagesFile,
+} from './refused-images.ts';
 import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -461,17 +467,22 @@ async function importInto({
   };
   // The image files earlier imports refused, by object (data/.refused-images.json): one refused again is no new problem.
   let refusedBefore: Promise<Map<string, RefusedImage>> | undefined;
+  // Written by an import that did not finish, the file says nothing of an earlier import: the refusals data.dvc
+  // records count instead (none on a first import), or an init stopped by Ctrl-C, run again, exited 0 on files it
+  // refuses (an outside tester's; an uninterrupted one exits 1).
   const previousRefused = () =>
-    (refusedBefore ??= readRefusedImages({
-      ws,
-      unreadable: (why) =>
-        log.warn(
-          `data/${REFUSED_IMAGES} cannot be read (${why}), so the image files earlier imports refused and recorded ` +
-            'in it are judged afresh: one named again is refused as a new problem. A finished import writes the ' +
-            'file again with the files it refuses then.',
-          { file: `data/${REFUSED_IMAGES}` },
-        ),
-    }));
+    (refusedBefore ??= session.afterUnfinished
+      ? recordedRefusals(ws)
+      : readRefusedImages({
+          ws,
+          unreadable: (why) =>
+            log.warn(
+              `data/${REFUSED_IMAGES} cannot be read (${why}), so the image files earlier imports refused and recorded ` +
+                'in it are judged afresh: one named again is refused as a new problem. A finished import writes the ' +
+                'file again with the files it refuses then.',
+              { file: `data/${REFUSED_IMAGES}` },
+            ),
+        }));
   // Read before the rows: a file that cannot be read is said once, even if no row needs it.
   await previousRefused();
   const progress = log.progress('Reading the export', rows.length);
@@ -2634,6 +2645,23 @@ async function recordedFiles({
   const { cacheDir } = await readDvcConfig({ root: ws.root });
   const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
   return { md5: new Map(entries.map((e) => [e.relpath, e.md5])), cacheDir };
+}
+
+/**
+ * data/.refused-images.json as data.dvc records it (the last finished import's), from the local data cache; empty
+ * when there is no record, it holds no such file, or it cannot be read (each refusal is then judged afresh).
+ */
+async function recordedRefusals(ws: Workspace): Promise<Map<string, RefusedImage>> {
+  const text = await readFile(ws.dataDvc, 'utf8').catch(() => undefined);
+  if (text === undefined) return new Map();
+  try {
+    const files = await recordedFiles({ ws, text, name: path.relative(ws.root, ws.dataDvc) });
+    const md5 = files?.md5.get(REFUSED_IMAGES);
+    if (!files || !md5) return new Map();
+    return parseRefusedImages(await readFile(objectPath(files.cacheDir, md5), 'utf8'));
+  } catch {
+    return new Map();
+  }
 }
 
 /**

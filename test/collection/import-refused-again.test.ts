@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../pipeline/collection/import.ts';
 import { readRefusedImages } from '../../pipeline/collection/refused-images.ts';
+import { addData } from '../../pipeline/data/ops.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
@@ -215,5 +216,45 @@ describe('an empty file an older import stored in data/ as the object’s photog
     expect(said[0]!.message).toMatch(/same file as its photograph already in data\//);
     expect(said[0]!.message).toMatch(/empty file/);
     expect(await readFile(ws.objects, 'utf8')).toMatch(/^A2,.*images\/A2\.jpg/m);
+  });
+});
+
+/*
+ * An outside tester: init stopped by Ctrl-C after it had written data/ (its refusals too), then run again as told,
+ * exited 0 and called the refused files "still refused: an earlier import refused this file", though no import had
+ * finished; an uninterrupted init exits 1 on them. Only what a finished import recorded (data.dvc) counts.
+ */
+describe('refusals written by an import that did not finish', () => {
+  /** The note an import leaves when stopped after it had written data/ and labels.csv. */
+  async function unfinished(ws: Workspace): Promise<void> {
+    await mkdir(ws.work, { recursive: true });
+    await writeFile(
+      path.join(ws.work, 'import-unfinished.json'),
+      JSON.stringify({
+        started: '2026-12-06T08:00:00.000Z',
+        pid: 999_999,
+        temp: '.vitrine/tmp/import-999999-00000000',
+        phase: 'written',
+        command: 'npx vitrine init',
+        tables: [],
+      }),
+    );
+  }
+
+  it('are judged afresh when no finished import recorded them: refused again, as new problems', async () => {
+    const { ws, dir } = await skipped('unfinished-first');
+    await unfinished(ws);
+    const { run } = again(ws, dir);
+    await expect(run).rejects.toThrow(/empty\.jpg/);
+    await expect(run).rejects.not.toThrow(/still refused/);
+  });
+
+  it('still count when data.dvc records them from a finished import', async () => {
+    const { ws, dir } = await skipped('unfinished-after-recorded');
+    await addData({ root: ws.root, log: memoryLogger(), written: true });
+    await unfinished(ws);
+    const result = await again(ws, dir).run;
+    expect(result.refused).toEqual([]);
+    expect(result.problems.filter((p) => /still refused/.test(p.message)).map((p) => p.object)).toEqual(['A2', 'A3']);
   });
 });

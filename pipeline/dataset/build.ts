@@ -45,7 +45,7 @@ import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmpti
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
-import { type RenamedLabel, renamedLabelsError } from './renamed-labels.ts';
+import { type RenamedLabel, refuseRenamedLabels } from './renamed-labels.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -133,12 +133,8 @@ export async function buildDataset({
   if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
   // A label's old name, on a line of a branch made before the rename and merged after it: said with the new name and
   // the commit, and the stage stops as for a typo (renamed-labels.ts). Before any image is read.
-  const inVocabulary = new Set(vocabulary);
-  const unknownLabels = labels.filter((l) => objectIds.has(l.objectId) && l.label && !inVocabulary.has(l.label));
-  const oldNames =
-    unknownLabels.length > 0 ? await renamed?.([...new Set(unknownLabels.map((l) => l.label))]) : undefined;
-  if (oldNames && oldNames.size > 0)
-    throw renamedLabelsError({ renamed: oldNames, lines: unknownLabels, labelsName, paramsName: rel(ws, ws.params) });
+  if (renamed)
+    await refuseRenamedLabels({ labels, objectIds, vocabulary, renamed, labelsName, paramsName: rel(ws, ws.params) });
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });

@@ -115,6 +115,34 @@ function labelMap(lines: LabelLine[]): Map<string, string> {
 }
 
 /**
+ * Stops with LABEL_RENAMED (renamedLabelsError) when a line of `labels`, of one of `objectIds`, has the old name of a
+ * label a commit renamed: `renamed` is asked about the labels outside `vocabulary`, if any. The dataset stage
+ * (build.ts) and each shard job of a large collection (shard.ts) call it before any image is read.
+ */
+export async function refuseRenamedLabels({
+  labels,
+  objectIds,
+  vocabulary,
+  renamed,
+  labelsName,
+  paramsName,
+}: {
+  labels: LabelLine[];
+  objectIds: Set<string>;
+  vocabulary: string[];
+  /** renamedLabels, or what stands for it. */
+  renamed: (labels: string[]) => Promise<Map<string, RenamedLabel>>;
+  labelsName: string;
+  paramsName: string;
+}): Promise<void> {
+  const inVocabulary = new Set(vocabulary);
+  const unknownLabels = labels.filter((l) => objectIds.has(l.objectId) && l.label && !inVocabulary.has(l.label));
+  if (unknownLabels.length === 0) return;
+  const oldNames = await renamed([...new Set(unknownLabels.map((l) => l.label))]);
+  if (oldNames.size > 0) throw renamedLabelsError({ renamed: oldNames, lines: unknownLabels, labelsName, paramsName });
+}
+
+/**
  * LABEL_RENAMED: each old name with its lines, its new name and the commit that renamed it. Whatever
  * dataset.on_invalid says, as for a typo in the vocabulary: the lines are right but for the name, and skipping them
  * would train without those labels and publish the objects under a name the collection no longer uses.

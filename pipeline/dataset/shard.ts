@@ -13,6 +13,7 @@ import { removeFinished } from './finished.ts';
 import { imageNames } from './image-names.ts';
 import { type DecodeFailure, decodeFailureOf } from './images.ts';
 import { linksOutside } from './links.ts';
+import { refuseRenamedLabels, renamedLabels } from './renamed-labels.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -60,6 +61,17 @@ export async function analyseShard({
   // Problems in the tables are the final job's to report, once; a shard only skips those rows.
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const { labels, blanks } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
+  // A label's old name (a line of a branch made before the rename, merged after it) stops a shard job as it stops the
+  // final job's dataset stage, in the same words, before any image is read or embedding sent (renamed-labels.ts).
+  const vocabulary = params.collection.vocabulary;
+  await refuseRenamedLabels({
+    labels,
+    objectIds: new Set(read.objects.map((o) => o.id)),
+    vocabulary,
+    renamed: (names) => renamedLabels({ ws, labels: names, vocabulary }),
+    labelsName: rel(ws, ws.labels),
+    paramsName: rel(ws, ws.params),
+  });
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
   // As the final job finds them (build.ts): a path in another Unicode form than the file's name is that file.
@@ -97,7 +109,7 @@ export async function analyseShard({
     labels,
     blanks,
     objectIds: new Set(read.objects.map((o) => o.id)),
-    vocabulary: params.collection.vocabulary,
+    vocabulary,
     name: rel(ws, ws.labels),
   });
   // Images with the same bytes share a split, and all sit in this shard: the split is the whole run's.

@@ -2,6 +2,7 @@ import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasetFile } from '../../pipeline/dataset/build.ts';
+import { analyseShard } from '../../pipeline/dataset/shard.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
@@ -110,8 +111,33 @@ describe('a line of labels.csv with the old name of a renamed label', () => {
     git('commit', '-q', '-am', 'No more vessels');
     const { error, log } = await runDataset(ws);
     expect(error).toBeUndefined();
+    // Nor does a shard job stop on it.
+    await expect(runShard(ws)).resolves.toMatchObject({ total: ids.length });
     const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
     expect(warnings.join('\n')).toContain('labels.csv:2: "vessel" is not one of the labels of this collection.');
     expect(warnings.join('\n')).not.toContain('renamed');
   });
+
+  // The path for large collections: each shard job ("vitrine run --shard i/n") reads the tables itself and embeds its
+  // share of the training images before the final job builds the dataset. It stopped on nothing: the embeddings were
+  // made and sent with the old name read as no label, and only the final job told the staff.
+  for (const onInvalid of [undefined, 'fail']) {
+    it(`stops a shard job with the same words as the dataset stage (on_invalid: ${onInvalid ?? 'unset'})`, async () => {
+      const { ws, renameCommit } = await mergedCollection(onInvalid);
+      const { error: expected } = await runDataset(ws);
+      const error = await runShard(ws).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isVitrineError(error, 'LABEL_RENAMED')).toBe(true);
+      expect((error as Error).message).toBe((expected as Error).message);
+      expect((error as Error).message).toContain(`by commit ${renameCommit.slice(0, 12)}`);
+      expect((error as { data?: unknown }).data).toEqual((expected as { data?: unknown }).data);
+    });
+  }
 });
+
+async function runShard(ws: Workspace) {
+  const params = await loadParams({ file: ws.params });
+  return analyseShard({ ws, params, log: memoryLogger(), jobs: 1, shard: { index: 1, count: 1 } });
+}

@@ -177,15 +177,14 @@ export async function editedObjects({
   }
   // Those whose photograph changed first: the model reads it, and a label may no longer fit. Before them, those whose
   // new photograph is another object's under another label: the first line names them and sends staff to this list.
-  const rank = (o: EditedObject) =>
-    (o.samePhotograph ?? []).some((x) => x.label !== undefined && o.label !== undefined && x.label !== o.label)
-      ? 2
-      : Number(photographChanged(o.fields));
+  const rank = (o: EditedObject) => (copiedPhotograph(o) ? 2 : Number(photographChanged(o.fields)));
   objects.sort((a, b) => rank(b) - rank(a));
   return {
     columns,
     count: objects.length,
     photographs: objects.filter((o) => photographChanged(o.fields)).length,
+    // Of all, not of the LISTED: the first line counts them (more than 100 copies said "100").
+    copied: objects.filter(copiedPhotograph).length,
     objects: objects.slice(0, LISTED),
   };
 }
@@ -221,6 +220,11 @@ async function replacedPhotographs({
     if (before && after && before !== after) out.set(id, { name: NEW_PHOTOGRAPH, before, after });
   }
   return out;
+}
+
+/** Its new photograph is another object's under another label: one of the two labels, or the photograph, is wrong. */
+export function copiedPhotograph(o: EditedObject): boolean {
+  return (o.samePhotograph ?? []).some((x) => x.label !== undefined && o.label !== undefined && x.label !== o.label);
 }
 
 /** Other objects named at most for one whose new photograph is theirs too; listed in report.json at most. */

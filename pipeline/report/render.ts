@@ -8,6 +8,7 @@ import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
+import { copiedPhotograph } from './edited-objects.ts';
 import { hiddenCharacter, visibleLabel } from './invisible.ts';
 import {
   attribute,
@@ -163,9 +164,9 @@ function verdictLine(
   // only in the table far below a green tick ("✅ No detectable difference").
   const unlabelled = report.labels.changes.filter((c) => c.kind === 'removed' && (c.disagreeing?.length ?? 0) > 1);
   // A tester: an object given a copy of another's photograph, labelled otherwise: one of the two labels is wrong.
-  const copied = (report.objectsEdited?.objects ?? []).filter((o) =>
-    (o.samePhotograph ?? []).some((x) => x.label !== undefined && o.label !== undefined && x.label !== o.label),
-  );
+  // Those listed name the first; the count is of all (report.json lists the first 100).
+  const copied = (report.objectsEdited?.objects ?? []).filter(copiedPhotograph);
+  const copies = Math.max(report.objectsEdited?.copied ?? 0, copied.length);
   const icon = !report.gate.passed
     ? '❌'
     : worse ||
@@ -224,10 +225,10 @@ function verdictLine(
   const disagree = disagreeingWarning(unlabelled);
   const firstCopy = copied[0];
   const copy = firstCopy
-    ? ` ⚠️ **${copied.length === 1 ? 'A new photograph is' : `${copied.length} new photographs are`} the same as ` +
-      `another object’s with another label** (${text(shorten(firstCopy.id))} and ` +
+    ? ` ⚠️ **${copies === 1 ? 'A new photograph is' : `${copies.toLocaleString('en')} new photographs are`} the same ` +
+      `as another object’s with another label** (${text(shorten(firstCopy.id))} and ` +
       `${text(shorten(firstCopy.samePhotograph!.find((x) => x.label !== undefined && x.label !== firstCopy.label)!.id))}` +
-      `${copied.length > 1 ? ', …' : ''}): one of the labels or ` +
+      `${copies > 1 ? ', …' : ''}): one of the labels or ` +
       'photographs is wrong. See the object records changed below.'
     : '';
   const check = checkWords(report);

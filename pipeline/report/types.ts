@@ -158,6 +158,11 @@ export interface ObjectsEdited {
   columns: EditedColumn[];
   count: number;
   photographs: number;
+  /**
+   * How many of the `count` have a new photograph that is another object's under another label (samePhotograph), all
+   * of them, not only those listed. Absent in older reports: count those listed.
+   */
+  copied?: number;
   objects: EditedObject[];
 }
 

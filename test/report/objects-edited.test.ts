@@ -222,3 +222,44 @@ describe('one photograph given to many objects', () => {
     expect(markdown).toContain('records changed**');
   });
 });
+
+describe('more copied photographs than report.json lists', () => {
+  // An outside tester: a new export gave 105 objects, under several labels, the photograph of DM-0001. The first line
+  // said “100 new photographs are the same as another object’s with another label”: it counted the 100 objects
+  // report.json lists, not all of them.
+  it('counts them all in the first line', async () => {
+    const many = Array.from({ length: 110 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
+    const manySpecs: ObjectSpec[] = many.map((id, i) => ({
+      id,
+      title: `Object ${id}`,
+      label: VOCABULARY[i % VOCABULARY.length]!,
+      split: (['train', 'validation', 'test'] as const)[i % 3]!,
+    }));
+    const manyLabels = manySpecs.map((s) => ({ objectId: s.id, label: s.label }));
+    const ws = await makeCollection({
+      objects: manySpecs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title })),
+      labels: manyLabels,
+    });
+    const { commitAll, baseCommit } = await versionedCollection({ ws });
+    await git.branch({ fs, dir: ws.root, ref: 'new-export', checkout: true });
+    const copy = await readFile(path.join(ws.data, 'images/DM-0001.png'));
+    // DM-0002 … DM-0106: 105 objects given DM-0001’s photograph.
+    for (const id of many.slice(1, 106)) await writeFile(path.join(ws.data, `images/${id}.png`), copy);
+    await addData({ root: ws.root, log: silentLogger });
+    await commitAll('New export', 1);
+    const head = Object.fromEntries(manySpecs.map((s) => [s.id, s.label]));
+    await writeStageOutputs({ ws, objects: manySpecs, head, params });
+    const { markdown, json } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    expect(json.objectsEdited?.count).toBe(105);
+    expect(json.objectsEdited?.objects).toHaveLength(100);
+    expect(markdown.split('\n')[0]).toContain(
+      '⚠️ **105 new photographs are the same as another object’s with another label** (DM-0002 and DM-0001, …)',
+    );
+  });
+});

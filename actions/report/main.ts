@@ -6,7 +6,7 @@ import { publishReport, withGateChanges } from '../../pipeline/github/publish.ts
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { reportCommand } from '../../pipeline/init/invocation.ts';
 // types.ts only: the bundle does not need the report builder.
-import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.ts';
+import { FAILURE_FILES, type FailureNote, missingReportNote } from '../../pipeline/report/failure.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { readEvent } from '../lib/event.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
@@ -49,7 +49,11 @@ export async function run({
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
-    } else if ((failure = (await readFailure(settings.reportDir)) ?? (await noReport(settings.reportDir)))) {
+    } else if (
+      (failure =
+        (await readFailure(settings.reportDir)) ??
+        (await noReport({ dir: settings.reportDir, onMain: settings.pullRequest === null && pushToMain(event) })))
+    ) {
       // The run stopped before its report: staff get the reason on the pull request, not only a red cross.
       markdown = failure.markdown;
       report = null;
@@ -125,7 +129,14 @@ async function readFailure(dir: string): Promise<{ markdown: string; note: Failu
  * Neither a report nor a note: an earlier step failed before the stages ran (the drift check on a
  * merge conflict, the image pull). The pull request still hears that its checks stopped, and where to look.
  */
-async function noReport(dir: string): Promise<{ markdown: string; note: FailureNote } | null> {
+async function noReport({
+  dir,
+  onMain,
+}: {
+  dir: string;
+  /** A push to the default branch: said in words of main, with no pull request. */
+  onMain: boolean;
+}): Promise<{ markdown: string; note: FailureNote } | null> {
   const file = path.join(dir, 'report.md');
   if (
     await readFile(file, 'utf8').then(
@@ -134,14 +145,14 @@ async function noReport(dir: string): Promise<{ markdown: string; note: FailureN
     )
   )
     return null;
-  const message = missingReport(file);
-  const markdown =
-    '## Vitrine could not check this pull request\n\nA step of the run failed before the report could be ' +
-    "written. The run's log says which step and why: open the failed check below, then the step marked with " +
-    'a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the ' +
-    'maintainers of this repository.\n';
-  const headline = 'Vitrine could not check this change: see the comment on the pull request.';
-  return { markdown, note: { failed: true, code: 'REPORT_MISSING', message, headline } };
+  return missingReportNote({ message: missingReport(file), onMain });
+}
+
+/** The event is a push to the repository's default branch (a merge to main). */
+function pushToMain(event: unknown): boolean {
+  const push = (event ?? {}) as { ref?: unknown; repository?: { default_branch?: unknown } };
+  const main = push.repository?.default_branch;
+  return typeof main === 'string' && push.ref === `refs/heads/${main}`;
 }
 
 /** report.json of this repository's own run; a broken file is named rather than crashing the step. */

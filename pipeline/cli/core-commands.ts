@@ -559,7 +559,10 @@ async function runAndPrint(
   } catch (error) {
     // Once the report is written, it is what the pull request should read, not a note (a later stage failed).
     if (!run.progress.reported) {
-      const removed = await writeFailureNote({ ws: ctx.ws, error }).catch((noteError: unknown) => {
+      // After a merge, on main itself: the note speaks of the change to main, not of a pull request.
+      const { runOnMain } = await import('../stages/report.ts');
+      const onMain = await runOnMain({ ws: ctx.ws, env: ctx.env }).catch(() => false);
+      const removed = await writeFailureNote({ ws: ctx.ws, error, onMain }).catch((noteError: unknown) => {
         // The run's own error already says the folder is read-only or the disk full: one clear error, not two.
         if (machineTrouble(error) && machineTrouble(noteError)) return false;
         noteTrouble('write the failure note')(noteError);

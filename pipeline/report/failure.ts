@@ -22,8 +22,12 @@ const MAX_MESSAGE = 4000;
 
 export const FAILURE_FILES = { markdown: 'failure.md', json: 'failure.json' } as const;
 
-/** The note for `error`, in words for the staff who opened the pull request; paths shown relative to `root`. */
-export function failureNote({ error, root }: { error: unknown; root?: string }): {
+/**
+ * The note for `error`, in words for the staff who opened the pull request; paths shown relative to `root`. `onMain`:
+ * the run is on the main branch itself (after a merge, runOnMain): no pull request to fix it in, and it stopped before
+ * the model and the catalogue were updated.
+ */
+export function failureNote({ error, root, onMain = false }: { error: unknown; root?: string; onMain?: boolean }): {
   note: FailureNote;
   markdown: string;
 } {
@@ -42,17 +46,26 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
     failed: true,
     code: known ? error.code : machine ? systemErrorOf(error)!.code : 'BUG',
     message,
-    headline: {
-      known: 'Vitrine could not check this change: see the comment on the pull request.',
-      machine: "The runner's disk or files stopped the checks: see the comment on the pull request.",
-      bug: 'Vitrine stopped on an unexpected error: see the comment on the pull request.',
-    }[kind],
+    headline: (onMain
+      ? {
+          known: 'Vitrine could not check this change to main: the model and catalogue were not updated.',
+          machine: "The runner's disk or files stopped the checks on main: the model and catalogue were not updated.",
+          bug: 'Vitrine stopped on an unexpected error on main: the model and catalogue were not updated.',
+        }
+      : {
+          known: 'Vitrine could not check this change: see the comment on the pull request.',
+          machine: "The runner's disk or files stopped the checks: see the comment on the pull request.",
+          bug: 'Vitrine stopped on an unexpected error: see the comment on the pull request.',
+        })[kind],
   };
   const markdown = [
-    '## Vitrine could not check this pull request',
+    onMain ? '## Vitrine could not check this change to main' : '## Vitrine could not check this pull request',
     '',
     {
-      known: 'The checks stopped before the report could be written, because of this:',
+      known: onMain
+        ? 'The checks stopped before the report could be written, so the model in production and the public ' +
+          'catalogue stay as they were. They stopped because of this:'
+        : 'The checks stopped before the report could be written, because of this:',
       machine:
         'The checks stopped because the machine that runs them (the runner) could not write or read its files, ' +
         'not because of something in your change:',
@@ -62,10 +75,12 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
     fenced(message),
     '',
     {
-      known:
-        `Fix this in the pull request${namesLine(full) ? ' (the message names the file and line)' : ''} and push ` +
-        'again: the checks run again by themselves (for a pull request from a fork, once a maintainer approves the ' +
-        'new commit).',
+      known: onMain
+        ? `Fix this in a new pull request${namesLine(full) ? ' (the message names the file and line)' : ''}: once ` +
+          'it is merged, the checks run again on main by themselves and update the model and the catalogue.'
+        : `Fix this in the pull request${namesLine(full) ? ' (the message names the file and line)' : ''} and push ` +
+          'again: the checks run again by themselves (for a pull request from a fork, once a maintainer approves the ' +
+          'new commit).',
       machine:
         'Please tell the maintainers of this repository: the runner needs looking at (its disk, or the files ' +
         'it keeps between runs). Once that is fixed, running the checks again needs no change from you.',
@@ -76,6 +91,29 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
     '',
   ].join('\n');
   return { note, markdown };
+}
+
+/**
+ * The note when a run left neither a report nor a note (a step before the stages failed: the drift check on a merge
+ * conflict, the image pull); `message` says which file is missing. `onMain`: a push to the main branch.
+ */
+export function missingReportNote({ message, onMain = false }: { message: string; onMain?: boolean }): {
+  note: FailureNote;
+  markdown: string;
+} {
+  const markdown = onMain
+    ? '## Vitrine could not check this change to main\n\nA step of the run failed before the report could be ' +
+      "written, so the model in production and the public catalogue stay as they were. The run's log says which " +
+      'step and why: open the failed run, then the step marked with a red cross. If it names a file and line, fix ' +
+      'it in a new pull request; otherwise tell the maintainers of this repository.\n'
+    : '## Vitrine could not check this pull request\n\nA step of the run failed before the report could be ' +
+      "written. The run's log says which step and why: open the failed check below, then the step marked with " +
+      'a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the ' +
+      'maintainers of this repository.\n';
+  const headline = onMain
+    ? 'Vitrine could not check this change to main: the model and catalogue were not updated.'
+    : 'Vitrine could not check this change: see the comment on the pull request.';
+  return { markdown, note: { failed: true, code: 'REPORT_MISSING', message, headline } };
 }
 
 /**
@@ -101,8 +139,17 @@ const REPORT_FILES = ['report.md', 'report-full.md', 'report.json'];
  * there: a maintainer reading report.md after a run that stopped read another branch's "✅ Better". Returns whether
  * there was one (the report stage writes it again on the next run that gets that far).
  */
-export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<boolean> {
-  const { note, markdown } = failureNote({ error, root: ws.root });
+export async function writeFailureNote({
+  ws,
+  error,
+  onMain,
+}: {
+  ws: Workspace;
+  error: unknown;
+  /** The run is on the main branch itself (runOnMain in stages/report.ts): the note says so. */
+  onMain?: boolean;
+}): Promise<boolean> {
+  const { note, markdown } = failureNote({ error, root: ws.root, onMain });
   // First: on a full disk the note may not be written, and the earlier report must not be read as this run's.
   let removed = false;
   for (const name of REPORT_FILES) {

@@ -1,10 +1,12 @@
-import { access, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { labelChangeWords } from '../evaluate/verdict-words.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, checkedOutBranch, resolveCommit } from '../git/history.ts';
+import { validateParams } from '../params.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
-import { labelCountsSaid } from '../report/render.ts';
+import { labelCountsSaid, onMainItself } from '../report/render.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -45,6 +47,22 @@ export async function reportBase({
   const point = await branchPoint({ dir: ws.root, branch });
   if (point.commit === null) return { reason: point.reason, code: point.code };
   return { ref: point.commit, name: branch, branchPoint: true };
+}
+
+/**
+ * Whether a run is on collection.branch itself, or on a commit already part of it, as the report tells it (no base
+ * given, and onMainItself): for the note a run leaves when it stops before its report. params.yaml is read loosely,
+ * for collection.branch alone: it may be what stopped the run (a typo in another setting). False when git cannot say.
+ */
+export async function runOnMain({ ws, env }: Pick<StageContext, 'ws' | 'env'>): Promise<boolean> {
+  const raw = await readFile(ws.params, 'utf8').then(
+    (text) => parse(text) as { collection?: { branch?: unknown } } | null,
+    () => null,
+  );
+  const branch = typeof raw?.collection?.branch === 'string' ? raw.collection.branch : undefined;
+  const params = validateParams({ raw: branch ? { collection: { branch } } : {} });
+  const base = await reportBase({ ws, params, env });
+  return !base.ref && onMainItself(base.code);
 }
 
 /** The token for fetching a base a shallow clone lacks: VITRINE_GIT_TOKEN, else GITHUB_TOKEN (unset: fetch without one). */

@@ -340,6 +340,21 @@ describe('the report action', () => {
     );
   });
 
+  it('on a push to main that stopped before its report, says so in words of main, with no pull request', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const empty = await tempDir('vitrine-main-');
+    const event = { ref: 'refs/heads/master', after: 'f'.repeat(40), repository: { default_branch: 'master' } };
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event, eventName: 'push', workspace: empty });
+    expect(run.code).toBe(1);
+    expect(run.summary.split('\n')[0]).toBe('## Vitrine could not check this change to main');
+    expect(run.summary).toContain('the model in production and the public catalogue stay as they were');
+    expect(run.summary).not.toMatch(/(this|the) pull request|push again|your change/);
+    expect(gh.statuses).toEqual([expect.objectContaining({ state: 'failure', context: 'vitrine/gate' })]);
+    expect(gh.statuses[0]!.description).toBe(
+      'Vitrine could not check this change to main: the model and catalogue were not updated.',
+    );
+  });
+
   it('says which stage to run when the report is missing', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const empty = await tempDir('vitrine-empty-');

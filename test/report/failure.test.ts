@@ -6,6 +6,7 @@ import { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { failureNote } from '../../pipeline/report/failure.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
+import { gitIn } from '../fixtures/git.ts';
 
 /*
  * A pull request whose run stops before its report (a merge conflict committed in labels.csv, a typo in
@@ -95,6 +96,57 @@ describe('a run that stops before its report', () => {
       expect((await vitrine(args, ws.root)).code, args.join(' ')).toBe(1);
       expect(await note(ws.report, 'failure.md'), args.join(' ')).toBeNull();
     }
+  });
+});
+
+describe('the note of a run on main itself', () => {
+  // An outside tester ran the pipeline on main after a merge that committed a merge conflict: the note was headed
+  // "Vitrine could not check this pull request" and said to fix it "in the pull request and push again", with none.
+  async function committed({ branch, params }: { branch: string; params: string }) {
+    const ws = await repoWithConflict();
+    await writeFile(ws.params, params);
+    const git = gitIn({ root: ws.root });
+    git('init', '-q', '-b', branch);
+    await writeFile(path.join(ws.root, '.gitignore'), 'data/\n.vitrine/\n');
+    git('add', '.gitignore', 'labels.csv', 'params.yaml');
+    git('commit', '-q', '-m', 'Merge the new labels');
+    return { ws, git };
+  }
+  const PARAMS = 'collection:\n  name: Test Museum\n  vocabulary: [coin, mask, vessel]\n';
+
+  it('says what failed in words of main, with no pull request', async () => {
+    const { ws } = await committed({ branch: 'main', params: PARAMS });
+    expect((await vitrine(['run', 'report'], ws.root)).code).toBe(1);
+    const markdown = (await note(ws.report, 'failure.md'))!;
+    expect(markdown.split('\n')[0]).toBe('## Vitrine could not check this change to main');
+    expect(markdown).toMatch(/labels\.csv:3: this file still has a merge conflict/);
+    expect(markdown).toContain('the model in production and the public catalogue stay as they were');
+    expect(markdown).toContain('Fix this in a new pull request (the message names the file and line)');
+    expect(markdown).not.toMatch(/(this|the) pull request|push again/);
+    const json = JSON.parse((await note(ws.report, 'failure.json'))!);
+    expect(json.headline).toBe(
+      'Vitrine could not check this change to main: the model and catalogue were not updated.',
+    );
+  });
+
+  it('reads the main branch params.yaml names, even when params.yaml is what stopped the run', async () => {
+    const params = `${PARAMS.replace('name: Test Museum', 'name: Test Museum\n  branch: trunk')}trian:\n  epochs: 3\n`;
+    const { ws } = await committed({ branch: 'trunk', params });
+    expect((await vitrine(['run'], ws.root)).code).toBe(1);
+    const markdown = (await note(ws.report, 'failure.md'))!;
+    expect(markdown).toContain('trian');
+    expect(markdown.split('\n')[0]).toBe('## Vitrine could not check this change to main');
+  });
+
+  it('on a branch off main, still speaks of the pull request', async () => {
+    const { ws, git } = await committed({ branch: 'main', params: PARAMS });
+    git('checkout', '-q', '-b', 'fix-labels');
+    await writeFile(ws.labels, `${CONFLICT.join('\n')}a3,coin\n`);
+    git('commit', '-q', '-am', 'More labels');
+    expect((await vitrine(['run', 'report'], ws.root)).code).toBe(1);
+    const markdown = (await note(ws.report, 'failure.md'))!;
+    expect(markdown.split('\n')[0]).toBe('## Vitrine could not check this pull request');
+    expect(markdown).toContain('push again');
   });
 });
 

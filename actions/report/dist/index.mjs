@@ -20997,6 +20997,15 @@ init_invocation();
 init_errors();
 init_fs();
 var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
+function missingReportNote({ message, onMain = !1 }) {
+  return { markdown: onMain ? `## Vitrine could not check this change to main
+
+A step of the run failed before the report could be written, so the model in production and the public catalogue stay as they were. The run's log says which step and why: open the failed run, then the step marked with a red cross. If it names a file and line, fix it in a new pull request; otherwise tell the maintainers of this repository.
+` : `## Vitrine could not check this pull request
+
+A step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.
+`, note: { failed: !0, code: "REPORT_MISSING", message, headline: onMain ? "Vitrine could not check this change to main: the model and catalogue were not updated." : "Vitrine could not check this change: see the comment on the pull request." } };
+}
 
 // pipeline/report/types.ts
 var REPORT_MARKER = "<!-- vitrine:report -->";
@@ -37914,7 +37923,7 @@ async function run({
         () => null
       ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix, vitrine });
       fork.rebuilt || log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`), markdown = fork.markdown, report = fork.report;
-    } else (failure2 = await readFailure(settings.reportDir) ?? await noReport(settings.reportDir)) ? (markdown = failure2.markdown, report = null) : (markdown = await readReportFile(settings.reportDir, "report.md"), report = parseReport(
+    } else (failure2 = await readFailure(settings.reportDir) ?? await noReport({ dir: settings.reportDir, onMain: settings.pullRequest === null && pushToMain(event) })) ? (markdown = failure2.markdown, report = null) : (markdown = await readReportFile(settings.reportDir, "report.md"), report = parseReport(
       await readReportFile(settings.reportDir, "report.json"),
       path4.join(settings.reportDir, "report.json")
     ));
@@ -37954,15 +37963,19 @@ async function readFailure(dir) {
     return null;
   }
 }
-async function noReport(dir) {
+async function noReport({
+  dir,
+  onMain
+}) {
   let file2 = path4.join(dir, "report.md");
   return await readFile3(file2, "utf8").then(
     () => !0,
     () => !1
-  ) ? null : { markdown: `## Vitrine could not check this pull request
-
-A step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.
-`, note: { failed: !0, code: "REPORT_MISSING", message: missingReport(file2), headline: "Vitrine could not check this change: see the comment on the pull request." } };
+  ) ? null : missingReportNote({ message: missingReport(file2), onMain });
+}
+function pushToMain(event) {
+  let push = event ?? {}, main = push.repository?.default_branch;
+  return typeof main == "string" && push.ref === `refs/heads/${main}`;
 }
 function parseReport(text2, file2) {
   try {

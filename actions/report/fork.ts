@@ -352,7 +352,7 @@ function rebuild({
     sections: {
       afterIntro: [
         removedObjectsSection(trusted.objectsRemoved ?? null),
-        unusablePhotosSection(trusted.unusablePhotos ?? null),
+        unusablePhotosSection({ photos: trusted.unusablePhotos ?? null }),
       ].filter(Boolean),
     },
   });

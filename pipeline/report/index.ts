@@ -538,8 +538,11 @@ export async function buildReport({
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.before]));
+  // A run on main itself: no pull request of it to speak of, and its changes are merged already.
+  const onMain = onMainItself(noBase?.code) && !base;
   const sections = reportSections({
     metrics,
+    onMain,
     model,
     dataset,
     addresses,
@@ -558,7 +561,7 @@ export async function buildReport({
       : {}),
   });
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
-  const photosSection = unusablePhotosSection(photos);
+  const photosSection = unusablePhotosSection({ photos, onMain });
   if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
   const editedSection = editedObjectsSection(objectsEdited);
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
@@ -576,7 +579,7 @@ export async function buildReport({
   if (renames.length > 0)
     sections.afterIntro = [
       // A run on main itself has no pull request: "this change" (the labels since the model in production).
-      `**This ${onMainItself(noBase?.code) && !base ? 'change' : 'pull request'} ${renameVerb(renames)}:** ` +
+      `**This ${onMain ? 'change' : 'pull request'} ${renameVerb(renames)}:** ` +
         `${text(renameWords(renames))}. ` +
         'The model in production and the labels before are compared under the new names, so a renamed object ' +
         'counts as keeping its label.',

@@ -131,10 +131,13 @@ function changedNote(changes: Map<string, string | null> | undefined, id: string
 export function crossValidatedSection({
   metrics,
   listed,
+  onMain = false,
 }: {
   metrics: Metrics;
   /** The label table's count (changed lines of labels.csv) and how many of those have no usable photograph. */
   listed?: { changes: number; photoUnusable: number };
+  /** A run on the main branch itself: the changes are merged already (onMainItself). */
+  onMain?: boolean;
 }): string {
   const cv = metrics.crossValidated;
   if (!cv) return '';
@@ -184,7 +187,7 @@ export function crossValidatedSection({
     `The overall score of those predictions, each label counting equally (cross-validated macro-F1): ` +
       `${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
       disagreeing(cv),
-    ...beforeParagraph(cv),
+    ...beforeParagraph({ cv, onMain }),
   ].join('\n');
 }
 
@@ -227,7 +230,7 @@ const MIN_CHANGE = 0.01;
  * the figures above measure how well the labels fit the photographs, not whether they are right (a tester's 25 beads
  * moved together to Pottery were "better"). Empty for a metrics.json written before, or with no object relabelled.
  */
-function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
+function beforeParagraph({ cv, onMain }: { cv: NonNullable<Metrics['crossValidated']>; onMain: boolean }): string[] {
   const before = cv.before;
   if (!before || before.relabelled === 0) return [];
   const { relabelled, old } = before;
@@ -244,7 +247,7 @@ function beforeParagraph(cv: NonNullable<Metrics['crossValidated']>): string[] {
   const meaning = check
     ? ' So the photographs mostly pointed to the old labels: the model fits the new labels because they are ' +
       'consistent with each other, which a deliberate change in how these objects are catalogued is, and a wrong ' +
-      'one can be too. Check them before merging; the model cannot judge which this is.'
+      `one can be too. ${onMain ? 'Check them' : 'Check them before merging'}; the model cannot judge which this is.`
     : old === 0
       ? ''
       : ' A genuine correction is usually one the photographs point to.';
@@ -299,10 +302,13 @@ export function reportSections({
   links,
   changes,
   listed,
+  onMain = false,
 }: {
   metrics: Metrics;
   /** How many label changes the report lists, and how many of them are of objects without a usable photograph. */
   listed?: { changes: number; photoUnusable: number };
+  /** A run on the main branch itself, with no base: no pull request to speak of (onMainItself). */
+  onMain?: boolean;
   /** The trained model's description: the objects training left out. */
   model?: Pick<ModelInfo, 'leftOut'> | null;
   dataset: Pick<Dataset, 'objects'> | null;
@@ -323,7 +329,7 @@ export function reportSections({
   const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
   return {
-    afterIntro: [crossValidatedSection({ metrics, listed })].filter(Boolean),
+    afterIntro: [crossValidatedSection({ metrics, listed, onMain })].filter(Boolean),
     afterScores: [leftOutSection({ metrics, model, objectOf: (id) => objects.get(id), links: linksOf })].filter(
       Boolean,
     ),

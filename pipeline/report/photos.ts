@@ -196,10 +196,19 @@ function named(o: UnusablePhoto): string {
 
 /**
  * The comment's section: a ⚠️ line, the objects (at most SHOWN_PHOTOS, newly broken first) with file and reason, what
- * merging does and what to do. '' when every photograph can be used.
+ * merging does and what to do. '' when every photograph can be used. `onMain`: a run on the main branch itself, with
+ * no pull request to commit the fix to (onMainItself).
  */
-export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; comparedWithBase: boolean } | null): string {
+export function unusablePhotosSection({
+  photos,
+  onMain = false,
+}: {
+  photos: { objects: UnusablePhoto[]; comparedWithBase: boolean } | null;
+  onMain?: boolean;
+}): string {
   if (!photos || photos.objects.length === 0) return '';
+  // Where the fix is committed: on main there is no pull request of this run.
+  const toChange = onMain ? 'in a new pull request' : 'to this pull request';
   const all = photos.objects;
   const n = all.length;
   const fresh = all.filter((o) => o.newInChange === true).length;
@@ -217,12 +226,13 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     : '';
   const head =
     `⚠️ **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +
-    `Merging keeps ${one ? 'this object' : 'these objects'} in the catalogue, but the model is trained without ` +
+    `${onMain ? 'The catalogue keeps' : 'Merging keeps'} ${one ? 'this object' : 'these objects'}` +
+    `${onMain ? '' : ' in the catalogue'}, but the model is trained without ` +
     `${one ? 'it' : 'them'} and ${one ? 'its page' : 'their pages'} in the public catalogue show${one ? 's' : ''} no photograph.`;
   const fix =
     'To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that ' +
     'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
-    '`npx vitrine data add` and commit the changed data.dvc to this pull request.';
+    `\`npx vitrine data add\` and commit the changed data.dvc ${toChange}.`;
   // An object whose file import refused has none in data/: the good copy goes in the export, imported again. So
   // does one whose file in data/ import stored from the export: import never copies a file it cannot use, so a good
   // copy put in data/ is kept, but a re-import under on_invalid "fail" stops on the export's file until it is fixed.
@@ -259,10 +269,10 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
               ? 'Its file in the data folder is'
               : 'Their files in the data folder are'
         } no longer what import stored from the export (changed or deleted since, by hand or by another program). ` +
-        'If that was a mistake, run `npx vitrine import` again and commit what it changes to this pull request: ' +
+        `If that was a mistake, run \`npx vitrine import\` again and commit what it changes ${toChange}: ` +
         'importing again replaces the file in the data folder with the export’s. If the new photograph was meant, ' +
         `do not import again: put ${changedCopy} in the data folder under the name shown, run ` +
-        '`npx vitrine data add` and commit the changed data.dvc to this pull request' +
+        `\`npx vitrine data add\` and commit the changed data.dvc ${toChange}` +
         (changedLarge > 0 ? ', or raise `dataset.image.max_pixels` in params.yaml' : '') +
         '; and put the new photograph in the export too, in place of the file it came from, or the next import ' +
         'replaces it with the export’s again.';
@@ -271,13 +281,13 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
       ? ''
       : `${inData + stored + changed === 0 ? 'To fix: put' : ' For a file import refused (the export’s name is shown): put'} a ` +
         'good copy (a JPEG or PNG that opens) in the export under the name shown, run `npx vitrine import` again and ' +
-        'commit what it changes to this pull request.';
+        `commit what it changes ${toChange}.`;
   const storedFix =
     stored === 0
       ? ''
       : `${inData + refused + changed === 0 ? 'To fix: put' : ' For a photograph stored by import from the export (so marked): put'} ` +
         `${storedCopy} in the export in place of the file it came from, run \`npx vitrine import\` again and ` +
-        'commit what it changes to this pull request' +
+        `commit what it changes ${toChange}` +
         (large > 0 ? ', or raise `dataset.image.max_pixels` in params.yaml' : '') +
         (large === stored
           ? '.'

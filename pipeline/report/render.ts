@@ -115,7 +115,7 @@ function checkWords(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): stri
  * After the first line of a 'check label changes' report: what staff should do, and a few of the objects (id, title,
  * old → new). Markdown; empty otherwise.
  */
-function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): string {
+function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck' | 'labels'>): string {
   const c = report.labelsToCheck;
   if (report.verdict !== 'check label changes' || !c) return '';
   const shown = c.objects
@@ -127,8 +127,9 @@ function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck'>): str
     );
   const more = c.old > shown.length ? ` and ${c.old - shown.length} more` : '';
   return (
-    ' If this is a deliberate change in how these objects are catalogued, merging is fine; the model cannot judge ' +
-    'it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels. ' +
+    ` If this is a deliberate change in how these objects are catalogued, ${mainRunItself(report) ? 'keeping it' : 'merging'} ` +
+    'is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is ' +
+    `given. If not, correct the labels${mainRunItself(report) ? ' in a new pull request' : ''}. ` +
     (shown.length > 0 ? `Among them: ${shown.join(', ')}${more}.` : '')
   );
 }
@@ -232,7 +233,12 @@ function verdictLine(
       'photographs is wrong. See the object records changed below.'
     : '';
   const check = checkWords(report);
-  const verdict = `${VERDICT_WORDS[report.verdict]}${check ? `: ${check}` : ''}`;
+  // On main the changes are merged already: not "before merging".
+  const words =
+    report.verdict === 'check label changes' && mainRunItself(report)
+      ? 'Check these label changes'
+      : VERDICT_WORDS[report.verdict];
+  const verdict = `${words}${check ? `: ${check}` : ''}`;
   // Ids a spreadsheet changed ("1" for "00001"): a broken edit, said before any score (a tester's Excel save was
   // "✅ No detectable difference", its labels lost only in the table).
   const lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
@@ -400,7 +406,8 @@ function rolledBackWords(report: RenderInput['report']): string {
   const version = text(report.rolledBackModel);
   const prod = report.rolledBackProd ? text(report.rolledBackProd) : 'the version there now';
   return (
-    `**The model tested is ${version}, which a rollback took out of production**: merging this pull request does ` +
+    `**The model tested is ${version}, which a rollback took out of production**: ` +
+    `${mainRunItself(report) ? 'this run does' : 'merging this pull request does'} ` +
     `not put it back. It keeps ${prod} in production and registers no new version (to put ${version} back: ` +
     `\`npx vitrine models rollback ${version}\`).\n\n`
   );
@@ -417,10 +424,12 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const scope =
     `The model was tested on ${metrics.n} ${pluralWord(metrics.n, 'object')} of ${text(collectionName)} ` +
     'that it never saw while learning.';
+  const mainRun = mainRunItself(report);
   if (report.sameModelAs)
     return (
-      `**This pull request changes nothing the model learns from**, so the model tested is the one in production ` +
-      `(${text(report.sameModelAs)}), scored again: merging it keeps ${text(report.sameModelAs)} in production and ` +
+      `**${mainRun ? 'Nothing the model learns from changed' : 'This pull request changes nothing the model learns from'}**` +
+      `, so the model tested is the one in production (${text(report.sameModelAs)}), scored again: ` +
+      `${mainRun ? 'this run keeps' : 'merging it keeps'} ${text(report.sameModelAs)} in production and ` +
       `registers no new version. ${scope} It gets ${pct(metrics.accuracy.value)} of them right; ${OVERALL_SCORE}, ` +
       `is ${num(metrics.macroF1.value)}.`
     );
@@ -607,7 +616,7 @@ export function labelCountsSaid({
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   // A run on main itself has no pull request: "in this pull request" would name one.
-  const mainItself = !baseCommit && !baseUnavailable && onMainItself(report.labels.noBaseCode);
+  const mainItself = mainRunItself(report);
   const title = mainItself ? '### Label changes' : '### Label changes in this pull request';
   if (!baseCommit && baseUnavailable) {
     return (
@@ -1262,6 +1271,15 @@ function capitalise(s: string): string {
 /** The word for n of it: "object" or "objects" (data/ops.ts `plural` gives the number too). */
 function pluralWord(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+/**
+ * The report is of a run on the main branch itself (or a commit already part of it) with no base: no pull request to
+ * speak of, in any of its sentences.
+ */
+function mainRunItself(report: Pick<ReportJson, 'labels'>): boolean {
+  const { baseCommit, baseUnavailable, noBaseCode } = report.labels;
+  return !baseCommit && !baseUnavailable && onMainItself(noBaseCode);
 }
 
 /** The run is on the main branch itself, or on a commit already part of it: no pull request to speak of. */

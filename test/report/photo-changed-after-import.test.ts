@@ -76,7 +76,7 @@ async function judged(ws: Workspace, p: Params) {
   const { catalogue } = await buildCatalogueData({ ws, params: p, log: memoryLogger() });
   return {
     report: photos!.objects.find((o) => o.id === 'A1')!,
-    section: unusablePhotosSection(photos),
+    section: unusablePhotosSection({ photos: photos }),
     problem: catalogue.objects.find((o) => o.id === 'A1')!.photoProblem!,
   };
 }

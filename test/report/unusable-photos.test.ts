@@ -341,8 +341,10 @@ describe('the photographs section', () => {
 
   it('shows 20 and counts the rest', () => {
     const md = unusablePhotosSection({
-      objects: Array.from({ length: 25 }, (_, i) => photo(i)),
-      comparedWithBase: false,
+      photos: {
+        objects: Array.from({ length: 25 }, (_, i) => photo(i)),
+        comparedWithBase: false,
+      },
     });
     expect(md.split('\n').filter((l) => l.startsWith('- X-'))).toHaveLength(20);
     expect(md).toContain("- …and 5 more (report.json in the run's files lists them all)");
@@ -354,7 +356,7 @@ describe('the photographs section', () => {
    */
   it('tells a photograph import stored from the export to be fixed in the export, not in the data folder', () => {
     const stored = { ...photo(1), fromExport: true as const };
-    const md = unusablePhotosSection({ objects: [stored], comparedWithBase: false });
+    const md = unusablePhotosSection({ photos: { objects: [stored], comparedWithBase: false } });
     expect(md).toContain('- X-1 (Thing 1) `data/images/X-1.jpg` (stored by import from the export):');
     expect(md).not.toContain('data add');
     expect(md).toMatch(/To fix: put a good copy[^.]* in the export[^.]*, run `npx vitrine import` again/);
@@ -365,7 +367,7 @@ describe('the photographs section', () => {
       'a good copy put in the data folder instead is kept, but until the export’s file is fixed, each import with ' +
         '`import.on_invalid: fail` stops on it',
     );
-    const both = unusablePhotosSection({ objects: [stored, photo(2)], comparedWithBase: false });
+    const both = unusablePhotosSection({ photos: { objects: [stored, photo(2)], comparedWithBase: false } });
     expect(both).toContain('data add');
     expect(both).toMatch(/stored by import from the export \(so marked\)[^.]* in the export/);
   });
@@ -381,20 +383,22 @@ describe('the photographs section', () => {
       code: 'IMAGE_TOO_LARGE',
       reason: 'the photograph is larger than the pixel limit',
     };
-    const md = unusablePhotosSection({ objects: [large], comparedWithBase: false });
+    const md = unusablePhotosSection({ photos: { objects: [large], comparedWithBase: false } });
     expect(md).not.toContain('a JPEG or PNG that opens');
     expect(md).toMatch(/a smaller copy, within the pixel limit,[^.]* in the export/);
     expect(md).toContain('or raise `dataset.image.max_pixels`');
     const both = unusablePhotosSection({
-      objects: [large, { ...photo(4), fromExport: true }],
-      comparedWithBase: false,
+      photos: {
+        objects: [large, { ...photo(4), fromExport: true }],
+        comparedWithBase: false,
+      },
     });
     expect(both).toContain('a JPEG or PNG that opens');
     expect(both).toContain('a smaller copy, within the pixel limit');
   });
 
   it('says nothing when every photograph can be used', () => {
-    expect(unusablePhotosSection({ objects: [], comparedWithBase: true })).toBe('');
-    expect(unusablePhotosSection(null)).toBe('');
+    expect(unusablePhotosSection({ photos: { objects: [], comparedWithBase: true } })).toBe('');
+    expect(unusablePhotosSection({ photos: null })).toBe('');
   });
 });

@@ -218,6 +218,9 @@ function parseSide(
     // "1500 mm", "500 copies", "3000 years ago", "1500 Jahre": a measure or a count, not a year.
     UNIT_AFTER.lastIndex = year.index + year[1]!.length;
     if (UNIT_AFTER.test(text)) continue;
+    // "1920 x 1080", "1920×1080": a measure (pixels, millimetres), the number after the sign too (`NOT_A_YEAR`).
+    TIMES_AFTER.lastIndex = year.index + year[1]!.length;
+    if (TIMES_AFTER.test(text)) continue;
     const era = eraAt(year.index, year.index + year[1]!.length);
     // "1920, 50 BC": the era is another number's; 50 is before Christ, and 1920 either before or after: the first date
     // written ("1920, after an original of 50 BC") is the object's, so the side is not read. "Series 2, 30 BC" is.
@@ -253,8 +256,12 @@ const NOT_A_YEAR = new RegExp(
     // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
     String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` +
     // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
-    String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$`,
+    String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$|` +
+    // "1920×1080": the multiplication sign, which is no letter.
+    String.raw`×\s*$`,
 );
+/** A multiplication sign or letter and a number right after a number, from `lastIndex`: "1920 x 1080", "30×40". */
+const TIMES_AFTER = /\s*[x×]\s*\d/y;
 /** Words before the number of a place where a thing was found ("Tomb 100", "Grab 210", "Locus 1234"). */
 const PLACE_NUMBER = new RegExp(
   String.raw`\b(tomb|grave|burial|room|locus|pit|trench|square|context|layer|stratum|find|house|area|sector|` +

@@ -1353,3 +1353,18 @@ describe('a numbered tomb, grave or room before a date before Christ (a seventh 
     ['Grave 210, ca. 1200', 1200],
   ])('reads the date, not the number of the place: %s', reads());
 });
+
+describe('a measure written “N x N” (note-s50’s)', () => {
+  it.each<Case>([
+    ['1920 x 1080', null],
+    ['1920×1080', null],
+    ['1920 × 1080', null],
+    ['1920 X 1080 px', null],
+    ['30 x 40 cm', null],
+    ['1200 x 800 x 600 mm', null],
+    ['1920 x 1080 px, 1850', 1850],
+    ['1850, 1920 x 1080', 1850],
+    ['Format 1200 x 800, 1920', 1920],
+    ['1887 X', 1887],
+  ])('reads the numbers either side of a multiplication sign or letter as a measure, not a year: %s', reads());
+});

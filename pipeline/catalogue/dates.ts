@@ -418,7 +418,8 @@ function normalise(text: string): string {
       text
         .normalize('NFC')
         .toLowerCase()
-        .replace(/\u2212/g, '-'),
+        .replace(/\u2212/g, '-')
+        .replace(NUMBERED, '$1 '),
     )
       // "first half of the 19th century", "3rd quarter 19th century": a part of it, which `part` reads.
       .replace(
@@ -482,6 +483,17 @@ function normalise(text: string): string {
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );
 }
+
+/**
+ * An inventory, catalogue or object number in parts ("Inv. 1920/12", "No. 1920-12", "Kat.-Nr. 1850.12"): left out,
+ * so neither part is read as a year nor as a range of them, and the date after it is ("Inv. 1920/12, 1850" is 1850).
+ */
+const NUMBERED = new RegExp(
+  String.raw`(?<![a-zà-ÿ])((?:inv|inventory|cat|kat|no|nos|nr|n[º°]|num|number)\.?(?:\s*-?\s*(?:no|nr|n[º°])\.?)?` +
+    // Its first part as long as a year ("Nr. 5/1920" is an issue of 1920).
+    String.raw`\s*:?\s*)\d{3,}(?:[-/.]\d+)+`,
+  'g',
+);
 
 /** "3.000", "3 000": a number written with a thousands separator, a full stop or a space. */
 const THOUSANDS = /(?<![\d.,])(\d{1,3})[. \u00a0\u202f](\d{3})(?![\d.,])/g;

@@ -1260,6 +1260,9 @@ describe('a long field with many eras, numbers or range words (a sixth reviewer�
     '1 bc, ',
     // A seventh reviewer’s: digits with no space between (8.6 s for 80,000 of them).
     '1',
+    // note-s50’s: measures and inventory numbers.
+    '1920 × 1080 ',
+    'Inv. 1920/12, ',
   ].map((piece) => piece.repeat(Math.ceil(78_000 / piece.length)));
 
   it('reads each in a time that grows with its length, not with its square', async () => {
@@ -1367,4 +1370,20 @@ describe('a measure written “N x N” (note-s50’s)', () => {
     ['Format 1200 x 800, 1920', 1920],
     ['1887 X', 1887],
   ])('reads the numbers either side of a multiplication sign or letter as a measure, not a year: %s', reads());
+});
+
+describe('an inventory, catalogue or object number with a slash before the date (note-s50’s)', () => {
+  it.each<Case>([
+    ['Inv. 1920/12, 1850', 1850],
+    ['Inv. 1920/12', null],
+    ['No. 1920/12, 1850', 1850],
+    ['Cat. 1920/12, 1850', 1850],
+    ['Cat. no. 1920/12, 1850', 1850],
+    ['Inv.-Nr. 1920/12, 1850', 1850],
+    ['Inv. 1920-12, 1850', 1850],
+    ['Nr. 1500-1600', null],
+    ['1880/90', 1880, 1890],
+    ['Inv. 12, 1880/90', 1880, 1890],
+    ['Heft Nr. 5/1920', 1920],
+  ])('reads the date, not the number before it as years: %s', reads());
 });

@@ -575,22 +575,48 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
     .replace(/\s+/g, ' ')
     .trim();
   if (!clean) return null;
-  for (const clause of clean.split(/\s*;\s*/)) {
+  const clauses = clean.split(/\s*;\s*/);
+  // "100; 200 BC": the last clause that writes an era before Christ after its date (written before it, "1850; B.C. 300",
+  // the era is that year's only), and whether every clause up to it is a bare date.
+  const lastBc = clauses.findLastIndex((clause) => BC_WRITTEN.test(clause));
+  const bareList = clauses
+    .slice(0, lastBc + 1)
+    .every((clause) => BARE_ALTERNATIVE.test(clause.replace(/\b(?:bce|bc)(?![a-z])/g, ' ')));
+  for (const [i, clause] of clauses.entries()) {
     // "before 1920", "after 1850": an open range, which a year range cannot hold; undated, not that exact year.
     if (OPEN_RANGE.test(clause)) return null;
-    // "Ming dynasty (1368–1644)", "Meiji 10 (1877)": years in brackets after a name are the date, when no year is
-    // written outside them; "1890, state II (of 3)", "1765 (founded 1740)": a year outside them is.
-    const outside = clause.replace(/\([^()]*\)/g, ' ');
-    let read: YearRange | null = null;
-    if (outside !== clause && writesYears(outside)) read = readClause(outside, periods);
-    else {
-      const inBrackets = clause.match(/[a-z.]\s*\(([^()]*\d{3}[^()]*)\)/)?.[1];
-      if (inBrackets && writesYears(inBrackets)) read = readClause(inBrackets, periods);
-      read ??= readClause(clause.replace(/[()]/g, ' '), periods);
+    let read = readOne(clause, periods);
+    // A date with no era of its own before one before Christ ("100; 200 BC"): in a list of bare dates the era is
+    // written once for all of them, as in "100 or 200 BC"; elsewhere ("1850; original 300 BC", "100; after an original
+    // of 200 BC") the first date may be of either era, and is not read, as "1920, after an original of 50 BC" is not.
+    if (read && i < lastBc && !ERA_WRITTEN.test(clause)) {
+      const before = readOne(`${clause} bce`, periods);
+      if (before?.start !== read.start || before.end !== read.end) {
+        if (!bareList) return null;
+        read = before;
+      }
     }
     if (read) return read;
   }
   return null;
+}
+
+/** An era written in a clause, as `normalise` writes it. */
+const ERA_WRITTEN = /\b(?:bce|bc|ce|ad)(?![a-z])/;
+const BC_WRITTEN = /\b(?:bce|bc)(?![a-z])(?!\s*\d)/;
+
+/**
+ * One clause of a date. "Ming dynasty (1368–1644)", "Meiji 10 (1877)": years in brackets after a name are the date,
+ * when no year is written outside them; "1890, state II (of 3)", "1765 (founded 1740)": a year outside them is.
+ */
+function readOne(clause: string, periods: [string, YearRange][]): YearRange | null {
+  const outside = clause.replace(/\([^()]*\)/g, ' ');
+  if (outside !== clause && writesYears(outside)) return readClause(outside, periods);
+  const inBrackets = clause.match(/[a-z.]\s*\(([^()]*\d{3}[^()]*)\)/)?.[1];
+  return (
+    (inBrackets && writesYears(inBrackets) ? readClause(inBrackets, periods) : null) ??
+    readClause(clause.replace(/[()]/g, ' '), periods)
+  );
 }
 
 /** "vers 1500", "um 1500", "hacia 1500": the year itself. */

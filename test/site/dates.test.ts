@@ -1263,6 +1263,7 @@ describe('a long field with many eras, numbers or range words (a sixth reviewer�
     // note-s50’s: measures and inventory numbers.
     '1920 × 1080 ',
     'Inv. 1920/12, ',
+    'a; 1 bc; ',
   ].map((piece) => piece.repeat(Math.ceil(78_000 / piece.length)));
 
   it('reads each in a time that grows with its length, not with its square', async () => {
@@ -1386,4 +1387,36 @@ describe('an inventory, catalogue or object number with a slash before the date 
     ['Inv. 12, 1880/90', 1880, 1890],
     ['Heft Nr. 5/1920', 1920],
   ])('reads the date, not the number before it as years: %s', reads());
+});
+
+describe('a list whose era before Christ is written only at its end (note-s50’s)', () => {
+  it.each<Case>([
+    ['100; 200 BC', -100],
+    ['1500; 1400 BC', -1500],
+    ['c. 100; 200 BC', -100],
+    ['100–50; 200 BC', -100, -50],
+    ['3rd century; 2nd century BC', -300, -201],
+    ['100; 200 BC; 1850', -100],
+  ])('reads the era for every date of a list of bare dates, as for “100 or 200 BC”: %s', reads());
+
+  it.each<Case>([
+    ['100; after an original of 200 BC', null],
+    ['1850; original 300 BC', null],
+    ['100; 200 BC, after a Greek original', null],
+    ['Twentieth Century; original 1500 BC', null],
+  ])('does not read a first date with no era when a later one is before Christ and the list is not bare: %s', reads());
+
+  it.each<Case>([
+    ['100 AD; 200 BC', 100],
+    ['100 BC; 200', -100],
+    ['1850; 1900', 1850],
+    ['1869; carved 1881', 1869],
+    ['100, 200 BC', null],
+    ['1850; B.C. 300', 1850],
+  ])('reads a list with an era of its own, or none, as before: %s', reads());
+
+  it.each<Case>([['New Kingdom; 1500 BC', -1550, -1070]])(
+    'reads a named period before it as that period: %s',
+    reads(egyptian),
+  );
 });

@@ -61,7 +61,7 @@ const AFTER = [
  * An era counts only right after the year or century it qualifies ("1500 a. C.", "1500 (?) v. Chr.", "5th century
  * av. J.-C."), never elsewhere in the field: "A. C. Swinburne, 1870" is a name, not 1870 before Christ.
  */
-const AFTER_YEAR = String.raw`(?<=(?:\d|\bcentury)\s*(?:\(\?\)|\?)?\s*)`;
+const AFTER_YEAR = String.raw`(?<=(?:\d|\bcentury|\bmillennium)\s*(?:\(\?\)|\?)?\s*)`;
 /** Written short after a year: AEC (avant l’ère commune, antes de la era común), ANE (avant notre ère), aC. */
 const BEFORE_SHORT = String.raw`(?:aec|ane|aev|ac)\b${NO_WORD}`;
 const AFTER_SHORT = String.raw`dc\b${NO_WORD}`;
@@ -209,10 +209,37 @@ const CENTO = new RegExp(
   'g',
 );
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
+
+/** The word for a millennium in each language: "millénaire", "milenio", "millennio", "Jahrtausend", "millennium". */
+const MILLENNIUM_WORD = String.raw`(?:mill[ée]naire|milenio|millennio|millennium|jahrtausends?)(?![a-zà-ÿ])`;
+const MILLENNIA_WORD = String.raw`(?:mill[ée]naires?|milenios?|millenni[oa]|millennium|jahrtausends?)(?![a-zà-ÿ])`;
+/**
+ * "2. Jahrtausend", "3. Jt.", "IIe millénaire", "IVe–IIIe millénaires", "II milenio", "II millennio", "2e millennium"
+ * (Dutch): a number with its ordinal's ending, or a roman one before the word in the singular ("2 millennia", "tre
+ * millenni" are so many thousand years).
+ */
+const MILLENNIUM = new RegExp(
+  String.raw`\b(?:${NUM}(?:\.\s*(?:jt\.|jtsd\.)|(?:\.|e|ème|eme|er|ère|re|de|ste|°|º)\s*${MILLENNIA_WORD})|` +
+    String.raw`([ivx]+)\s+${MILLENNIUM_WORD})`,
+  'g',
+);
+/** Millennia written in words, first to fifth: "premier millénaire", "segundo milenio", "zweites Jahrtausend". */
+const MILLENNIUM_ORDINALS = [
+  'premier|première|premiere|primer|primero|primo|erstes|erste|eerste',
+  'deuxième|deuxieme|seconde|second|segundo|secondo|zweites|zweite|tweede',
+  'troisième|troisieme|tercer|tercero|terzo|drittes|dritte|derde',
+  'quatrième|quatrieme|cuarto|quarto|viertes|vierte|vierde',
+  'cinquième|cinquieme|quinto|fünftes|fünfte|vijfde',
+];
+const MILLENNIUM_IN_WORDS = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(${MILLENNIUM_ORDINALS.join('|')})\s+${MILLENNIA_WORD}`,
+  'g',
+);
+const MILLENNIUM_INDEX = MILLENNIUM_ORDINALS.map((words) => new RegExp(`^(?:${words})$`));
 const FIRST_CENTURY = new RegExp(
   String.raw`\b${NUM}(?:e|ème|er|de|ste|\.|°)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` +
-    // "fin XVIIe - début XVIIIe siècle": a part of the second century.
-    String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th century)`,
+    // "fin XVIIe - début XVIIIe siècle": a part of the second century; "IVe–IIIe millénaire": the first millennium.
+    String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th (?:century|millennium))`,
   'g',
 );
 /** A year, "or" or "and" in another language, and a year. */
@@ -247,7 +274,7 @@ const HALF = new RegExp(
   // "1e", "1ste", "2de" (Dutch), "I", "II", "1ª", "2°" (Italian, Spanish) too.
   String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1[aªº°]|primera|erste|1\.|eerste|1e|1ste|i)|` +
     String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2[aªº°]|segunda|zweite|2\.|tweede|2de|ii)\s+` +
-    String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft|h\.)\s*${OF}(?=\d{1,2}th century)`,
+    String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft|h\.)\s*${OF}(?=\d{1,2}th (?:century|millennium))`,
   'g',
 );
 
@@ -283,7 +310,7 @@ const RANGE_FOLLOWS = new RegExp(
 /** "début du", "Ende des", "finales del", "inizio del", "eind": early, mid or late in the century after them. */
 const PART_OF_CENTURY = new RegExp(
   String.raw`(?<![a-zà-ÿ])(${PART_WORD})\s+${OF}` +
-    String.raw`(?=\d{1,2}th(?:–(?:(?:early|mid|late)\s+)?\d{1,2}th)? century)`,
+    String.raw`(?=\d{1,2}th(?:–(?:(?:early|mid|late)\s+)?\d{1,2}th)? (?:century|millennium))`,
   'g',
 );
 
@@ -322,7 +349,7 @@ const QUARTER_ORDINALS = [
 /** "premier quart du", "letztes Viertel", "primer cuarto del", "ultimo quarto del", "eerste kwart": a quarter of it. */
 const QUARTER = new RegExp(
   String.raw`(?<![a-zà-ÿ\d])(${QUARTER_ORDINALS.join('|')})\s+(?:quart|viertel|cuarto|quarto|kwart)\s+${OF}` +
-    String.raw`(?=\d{1,2}th century)`,
+    String.raw`(?=\d{1,2}th (?:century|millennium))`,
   'g',
 );
 const QUARTER_INDEX = QUARTER_ORDINALS.map((words) => new RegExp(`^(?:${words})$`));
@@ -371,6 +398,14 @@ export function fromOtherLanguages(text: string): string {
       .replace(SIGLO_SHORT, centuryRange)
       .replace(SECOLO, (all, n: string) => centuryWords(all, n))
       .replace(EEUW, (all, n: string) => centuryWords(all, n))
+      // Millennia: "2. Jahrtausend", "IIe millénaire", "II milenio", "zweites Jahrtausend" → "2th millennium".
+      .replace(MILLENNIUM, (all, n: string | undefined, romanNumber: string | undefined) => {
+        const m = centuryNumber(n ?? romanNumber!);
+        return m === null ? all : ` ${m}th millennium `;
+      })
+      .replace(MILLENNIUM_IN_WORDS, (_, word: string) => {
+        return ` ${MILLENNIUM_INDEX.findIndex((re) => re.test(word)) + 1}th millennium `;
+      })
       .replace(DECADE_WORD, decadeYears)
       .replace(DECADE_ER, (all, first?: string, last?: string, alone?: string) =>
         decadeYears(all, first ?? alone!, last),

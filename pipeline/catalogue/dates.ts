@@ -1,6 +1,6 @@
 /*
  * Museum dates as year ranges. A date field is free text: "c. 1391–1353 BCE", "early 20th century",
- * "1000s-1100s", "Late Period–Ptolemaic Period", "New Kingdom, Ramesside". Years are historical:
+ * "1000s-1100s", "2nd millennium BC", "Late Period–Ptolemaic Period", "New Kingdom, Ramesside". Years are historical:
  * negative is BCE (-1391 is 1391 BCE), there is no year 0. Named periods come from the museum's
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
@@ -69,6 +69,11 @@ function century(n: number, bce: boolean): YearRange {
   return bce ? { start: -n * 100, end: -(n - 1) * 100 - 1 } : { start: (n - 1) * 100, end: n * 100 - 1 };
 }
 
+/** The years of a millennium, as a century's are read: the 2nd millennium BCE is 2000–1001 BCE, the 2nd 1000–1999. */
+function millennium(n: number, bce: boolean): YearRange {
+  return bce ? { start: -n * 1000, end: -(n - 1) * 1000 - 1 } : { start: (n - 1) * 1000, end: n * 1000 - 1 };
+}
+
 interface Side {
   range: YearRange;
   /** Era written on this side: true BCE, false CE, null not written. */
@@ -90,8 +95,14 @@ interface Found {
 const MODIFIER = '(early|mid|middle|late|part[1-4]of[2-4])?';
 
 // Built once: a date is parsed in ~20 µs, 100k of them per catalogue build.
-const ORDINAL_CENTURY = new RegExp(`${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(\\s*(century|cent\\.|c\\.))?`);
+const ORDINAL_CENTURY = new RegExp(
+  `${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(?!\\s*millenni)(\\s*(century|cent\\.|c\\.))?`,
+);
 const WORD_CENTURY = new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join('|')})\\s+century`);
+/** "2nd millennium", "second millennium", "3rd–2nd millennia" (each side "3rd millennium" once `parseDate` has it). */
+const MILLENNIUM = new RegExp(
+  `${MODIFIER}\\s*(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORDS.slice(0, 10).join('|')}))\\s+millenni(?:um|a)\\b`,
+);
 const DECADE = new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`);
 
 /** One side of a range: a century, a decade or century written with "s", a year, or a named period. */
@@ -182,6 +193,17 @@ function parseSide(
   if (ord && (ord[3] || inCenturies) && eraAt(ord.index!, ordEnd) === undefined) {
     if (/\d{3}/.test(text.slice(ordEnd, after(trailing, ord.index!)))) return null;
   }
+  const thousand = text.match(MILLENNIUM);
+  if (thousand) {
+    const n = thousand[2] ? Number(thousand[2]) : ORDINAL_WORDS.indexOf(thousand[3]!) + 1;
+    const at = thousand.index! + thousand[0].indexOf(thousand[2] ?? thousand[3]!);
+    consider(thousand.index!, () => {
+      // Its era written anywhere after it, as a century's ("3rd–2nd millennium BC"), or its own "AD" right after it.
+      const written = eraAt(at, at + (thousand[2] ?? thousand[3]!).length);
+      const era = written === undefined ? true : written;
+      return { range: part(millennium(n, era === true), thousand[1]), bce: era, bare: null };
+    });
+  }
   if (ord && (ord[3] || inCenturies))
     consider(ord.index!, () => {
       // A century takes an era written anywhere after it ("late 3rd–early 2nd century B.C." reads its side "late 3rd 2nd
@@ -269,7 +291,7 @@ const PLACE_NUMBER = new RegExp(
 );
 /** "AD" or "CE" right after a number or a century ("1920 AD", "2nd century AD"), from `lastIndex`. */
 const AD_RIGHT_AFTER =
-  /(?:st|nd|rd|th)?\s*(?:\(\?\)|\?)?\s*(?:centur(?:y|ies)\s*|cent\.\s*|c\.\s*)?(?:ad|ce)(?![a-z])/y;
+  /(?:st|nd|rd|th)?\s*(?:\(\?\)|\?)?\s*(?:centur(?:y|ies)\s*|cent\.\s*|c\.\s*|millenni(?:um|a)\s*)?(?:ad|ce)(?![a-z])/y;
 /**
  * A measure, a count of copies or a number of years right after a number, from `lastIndex`: "1500 mm", "1200 dpi",
  * "500 copies", "2000 ex.", "500 exemplaires", "3000 years ago", "1500 ans". Not "1920 m. 1960".
@@ -507,7 +529,8 @@ const ERA_LEFT = ' era-unread ';
 /** An era as `normalise` writes it, and the year right after it, if one is. */
 const ERA = /\b(bce|bc|ce|ad)(?![a-z])(?:(\s*(?:ca\.|c\.|circa)?\s*)(\d+)(?!\d))?/g;
 /** Right after a year, a decade or a century ("30 bc", "1500s bc", "3rd century bc", "5th c. bce", "1500 (?) bc"). */
-const ERA_AFTER = /(?:\d(?:s|st|nd|rd|th)?|\bcentur(?:y|ies)|\bcent\.|\d(?:st|nd|rd|th)\s*c\.)\s*(?:\(\?\)|\?)?\s*$/;
+const ERA_AFTER =
+  /(?:\d(?:s|st|nd|rd|th)?|\bcentur(?:y|ies)|\bcent\.|\d(?:st|nd|rd|th)\s*c\.|\bmillenni(?:um|a))\s*(?:\(\?\)|\?)?\s*$/;
 
 /**
  * An era next to a year or century is kept; elsewhere it is a name or initials ("BC Ferries 1990", "A. D. Smith").
@@ -570,14 +593,18 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
       (_, word: string, list: string) => list.replace(/\d+/g, (n) => `${/^dyn/.test(word) ? 'dynasty' : 'year'} ${n}`),
     )
     .replace(/(?<!\d)(\d+)(st|nd|rd|th)\s+dynasty/g, 'dynasty $1')
+    // "3rd–2nd millennium": the first a millennium too (a bare "3rd" is read as a century only beside centuries);
+    // before and after "early to mid 2nd millennium" is made "early 2nd to mid 2nd millennium".
+    .replace(MILLENNIUM_RANGE, '$1 millennium$2')
     // "early to mid-12th century": early 12th to mid 12th century.
     .replace(MODIFIER_RANGE, '$1 $3 to $2 $3')
+    .replace(MILLENNIUM_RANGE, '$1 millennium$2')
     .replace(/\s+/g, ' ')
     .trim();
   if (!clean) return null;
   const clauses = clean.split(/\s*;\s*/);
-  // "100; 200 BC": the last clause that writes an era before Christ after its date (written before it, "1850; B.C. 300",
-  // the era is that year's only), and whether every clause up to it is a bare date.
+  // "100; 200 BC": the last clause that writes an era before Christ after its date (written before it, "1850; B.C.
+  // 300", the era is that year's only), and whether every clause up to it is a bare date.
   const lastBc = clauses.findLastIndex((clause) => BC_WRITTEN.test(clause));
   const bareList = clauses
     .slice(0, lastBc + 1)
@@ -624,7 +651,7 @@ const APPROXIMATE_WORD = new RegExp(`(?<![a-zà-ÿ])(?:${APPROXIMATE})(?![a-zà-
 
 /** A year of three or four digits, a decade, or a century ("19th century", "nineteenth century"): not "Meiji 10". */
 function writesYears(text: string): boolean {
-  return /\b\d{3,4}s?\b/.test(text) || (centuryContext(text) && CENTURY_NAME.test(text));
+  return /\b\d{3,4}s?\b/.test(text) || (centuryContext(text) && CENTURY_NAME.test(text)) || MILLENNIUM.test(text);
 }
 const CENTURY_NAME = new RegExp(`\\d(st|nd|rd|th)\\b|\\b(${ORDINAL_WORDS.join('|')}) centur`);
 
@@ -637,6 +664,12 @@ function centuryContext(text: string): boolean {
 const SPAN_NAME = `(\\d+(?:st|nd|rd|th|s)|twenty first|${ORDINAL_WORDS.join('|')})\\b`;
 const MODIFIER_RANGE = new RegExp(`\\b${MODIFIER}\\s*(?:to|[-–—])\\s*${MODIFIER}\\s+${SPAN_NAME}`, 'g');
 
+/** The first of two millennia with the word written once: "3rd–2nd millennium", "early 2nd to mid 2nd millennium". */
+const MILLENNIUM_RANGE = new RegExp(
+  `\\b(\\d{1,2}(?:st|nd|rd|th))(\\s*(?:[-–—/]|to|or)\\s*${MODIFIER}\\s*)(?=\\d{1,2}(?:st|nd|rd|th)\\s+millenni)`,
+  'g',
+);
+
 /** Words that open a range at one end: "before 1920", "after 1850", "by 1901", "pre-1900". */
 const OPEN_RANGE = new RegExp(
   '\\b(before|after|by|until|till|since|pre|post|ante|not later than|not earlier than|no later than)' +
@@ -645,8 +678,8 @@ const OPEN_RANGE = new RegExp(
 
 /** A number or a range of them, or a century, with no other words: "1500", "c. 1500–1450", "early 3rd". */
 const BARE_ALTERNATIVE = new RegExp(
-  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[–—-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+century)?|` +
-    `(?:${ORDINAL_WORDS.join('|')})(?:\\s+century)?)\\s*$`,
+  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[–—-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+(?:century|millennium))?|` +
+    `(?:${ORDINAL_WORDS.join('|')})(?:\\s+(?:century|millennium))?)\\s*$`,
 );
 
 /** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */

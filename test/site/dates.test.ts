@@ -1264,6 +1264,8 @@ describe('a long field with many eras, numbers or range words (a sixth reviewer�
     '1920 × 1080 ',
     'Inv. 1920/12, ',
     'a; 1 bc; ',
+    '2nd–3rd millennium BC, ',
+    'IIe millénaire ',
   ].map((piece) => piece.repeat(Math.ceil(78_000 / piece.length)));
 
   it('reads each in a time that grows with its length, not with its square', async () => {
@@ -1419,4 +1421,56 @@ describe('a list whose era before Christ is written only at its end (note-s50’
     'reads a named period before it as that period: %s',
     reads(egyptian),
   );
+});
+
+describe('millennia, in English and the other languages (note-s50’s)', () => {
+  it.each<Case>([
+    ['2nd millennium BC', -2000, -1001],
+    ['3rd millennium BCE', -3000, -2001],
+    ['4th millennium B.C.', -4000, -3001],
+    ['1st millennium BC', -1000, -1],
+    ['first millennium AD', 0, 999],
+    ['second millennium BC', -2000, -1001],
+    ['2nd millennium', 1000, 1999],
+    ['c. 2nd millennium BC', -2000, -1001],
+    ['early 2nd millennium BC', -2000, -1668],
+    ['mid-2nd millennium BCE', -1667, -1334],
+    ['late 3rd millennium BC', -2333, -2001],
+    ['first half of the 2nd millennium BC', -2000, -1501],
+    ['3rd–2nd millennium BC', -3000, -1001],
+    ['3rd-2nd millennia BC', -3000, -1001],
+    ['early to mid 2nd millennium BC', -2000, -1334],
+    ['late 2nd–early 1st millennium BC', -1333, -668],
+    ['3rd or 2nd millennium BC', -3000, -1001],
+    ['Bronze Age (2nd millennium BC)', -2000, -1001],
+    ['2nd millennium BC–1st millennium AD', -2000, 999],
+    ['2000–1000 BC', -2000, -1000],
+  ])('reads a millennium as its thousand years: %s', reads());
+
+  it.each<Case>([
+    ['2. Jahrtausend v. Chr.', -2000, -1001],
+    ['3. Jt. v. Chr.', -3000, -2001],
+    ['1. Jahrtausend n. Chr.', 0, 999],
+    ['zweites Jahrtausend v. Chr.', -2000, -1001],
+    ['Mitte des 2. Jahrtausends v. Chr.', -1667, -1334],
+    ['2. Hälfte des 3. Jahrtausends v. Chr.', -2500, -2001],
+    ['IIe millénaire av. J.-C.', -2000, -1001],
+    ['2e millénaire av. J.-C.', -2000, -1001],
+    ['Ier millénaire av. J.-C.', -1000, -1],
+    ['IIIe millénaire avant notre ère', -3000, -2001],
+    ['début du IIe millénaire av. J.-C.', -2000, -1668],
+    ['IVe-IIIe millénaire av. J.-C.', -4000, -2001],
+    ['II milenio a. C.', -2000, -1001],
+    ['segundo milenio a. C.', -2000, -1001],
+    ['mediados del II milenio a. C.', -1667, -1334],
+    ['II millennio a.C.', -2000, -1001],
+    ['fine del III millennio a.C.', -2333, -2001],
+    ['2e millennium v. Chr.', -2000, -1001],
+    ['3de millennium v.Chr.', -3000, -2001],
+  ])('reads a millennium written in another language: %s', reads());
+
+  it.each<Case>([
+    ['Millennium Bridge, 2000', 2000],
+    ['100; 2nd millennium BC', -100],
+  ])('reads the word “millennium” with no number before it as before: %s', reads());
 });

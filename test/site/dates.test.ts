@@ -1474,3 +1474,18 @@ describe('millennia, in English and the other languages (note-s50’s)', () => {
     ['100; 2nd millennium BC', -100],
   ])('reads the word “millennium” with no number before it as before: %s', reads());
 });
+
+describe('French and Spanish forms a library writes (note-s50’s checks, read right already)', () => {
+  it.each<Case>([
+    ['vers 1890', 1890],
+    ['XIXe siècle', 1800, 1899],
+    ['fin du XVIIIe siècle', 1767, 1799],
+    ['s.d.', null],
+    ['s. d.', null],
+    ['s.d. [vers 1890]', 1890],
+    ['hacia 1890', 1890],
+    ['siglo XIX', 1800, 1899],
+    ['primera mitad del siglo XX', 1900, 1949],
+    ['s.f.', null],
+  ])('reads %s', reads());
+});

@@ -3563,8 +3563,6 @@ interface HandChanged {
   putBack?: boolean;
   /** Its bytes were in the data cache already (recorded with data add): set by keepHandChanged. */
   cachedBefore?: boolean;
-  /** Where in the data cache its bytes are, from the repository's root. */
-  cached?: string;
 }
 
 /**
@@ -3580,7 +3578,7 @@ async function md5Now({ file, state }: { file: string; state: HashState }): Prom
 /**
  * Keeps the bytes of each photograph changed by hand that import replaces in the data cache, content-addressed as
  * `data add` stores them (read-only, checked against its MD5), unless they are there already: nothing staff made is
- * lost, and the advice (sayHandChanged) names the copy.
+ * lost, and the advice (sayHandChanged) names the copy by its MD5 (`npx vitrine data restore --from <md5>`).
  */
 async function keepHandChanged({ ws, handChanged }: { ws: Workspace; handChanged: HandChanged[] }): Promise<void> {
   if (handChanged.length === 0) return;
@@ -3590,13 +3588,15 @@ async function keepHandChanged({ ws, handChanged }: { ws: Workspace; handChanged
     h.cachedBefore = await exists(dest);
     if (!h.cachedBefore)
       await copyVerified({ src: path.join(ws.data, h.image), dest, md5: h.md5, readOnly: true, what: h.image });
-    h.cached = path.relative(ws.root, dest).split(path.sep).join('/');
   }
 }
 
-/** A path as one word for a shell: quoted when it holds a space, a quote or another character a shell reads. */
-function shellWord(text: string): string {
-  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+/**
+ * A path as one word of a command typed in any shell (cmd, PowerShell, sh): as it is when it holds only letters,
+ * digits and . / _ -, as imported file names do; else in double quotes, which all three take around a space.
+ */
+function commandWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `"${text}"`;
 }
 
 /** Says, object by object (the first five, then a count), which changed photograph was replaced and how to get it. */
@@ -3611,8 +3611,9 @@ function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: 
       : 'The changed one is kept in the data cache';
     log.warn(
       `${h.id}: the photograph in the data folder (${file}) had been changed since the last import (not from the ` +
-        `export); ${replaced}. ${kept}: to use it instead, run \`cp ${shellWord(h.cached!)} ${shellWord(file)}\` and then ` +
-        '`npx vitrine data add`, and put it in the export too, or the next import puts back the export’s again. ' +
+        `export); ${replaced}. ${kept}: to use it instead, run \`npx vitrine data restore --from ${h.md5} ` +
+        `${commandWord(file)}\` and then \`npx vitrine data add\`, and put it in the export too, or the next import ` +
+        'puts back the export’s again. ' +
         'Do it before any `npx vitrine data gc`, which removes from the cache what data.dvc does not use.',
       { file },
     );
@@ -3624,8 +3625,8 @@ function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: 
           handChanged.slice(5).map((h) => h.id),
           10,
         )}): import put back the export’s, and kept each changed one in the data cache under its MD5 ` +
-        '(.dvc/cache/files/md5/<first two digits>/<the rest>): copy it back over the file in data/ and run ' +
-        '`npx vitrine data add` to use it instead.',
+        '(.dvc/cache/files/md5/<first two digits>/<the rest>): run `npx vitrine data restore --from <its MD5> ' +
+        '<file in data/>` and then `npx vitrine data add` to use it instead.',
       { file: 'data/images' },
     );
 }

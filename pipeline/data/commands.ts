@@ -9,6 +9,7 @@ import { mergeData } from './merge.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
+import { restoreFromCache } from './restore.ts';
 import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
 
@@ -396,6 +397,41 @@ export const dataCommands: Command[] = [
       // It writes data/: not while a run reads it (it waits, as a second run does).
       const result = await underRunLock(ctx, () =>
         checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true }),
+      );
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data restore',
+    summary: 'Put one file of data/ back from the local cache, by its MD5 (as import’s advice gives it).',
+    args: '<file>',
+    help:
+      'The data cache keeps every version of a file that "data add" or import stored, under its MD5. This copies ' +
+      'the one given with --from over the file (checked against the MD5 first); then run "npx vitrine data add" ' +
+      'to record it. Import names the command for a photograph changed by hand that it replaced.\n' +
+      'Example: vitrine data restore --from 2b3232cd593cd955a5043952da6404c0 data/images/A1.jpg',
+    options: {
+      from: { type: 'string', description: 'The MD5 of the version to put back (32 characters, 0-9 and a-f).' },
+    },
+    async run(ctx, { values, positionals }) {
+      const md5 = values.from as string | undefined;
+      if (!md5) {
+        ctx.log.error(
+          'Give the MD5 of the version to put back with --from, e.g. "npx vitrine data restore --from ' +
+            '2b3232cd593cd955a5043952da6404c0 data/images/A1.jpg".',
+        );
+        return 2;
+      }
+      // It writes data/: not while a run reads it (it waits, as a second run does).
+      const result = await underRunLock(ctx, () =>
+        restoreFromCache({
+          root: ctx.ws.root,
+          data: ctx.ws.data,
+          cwd: ctx.cwd,
+          md5,
+          file: positionals[0]!,
+          log: ctx.log,
+        }),
       );
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,13 +7,16 @@ import { addData } from '../../pipeline/data/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { vitrineIn } from '../fixtures/cli-run.ts';
 
 /*
  * A reviewer (scenario S5): a photograph changed by hand in data/ after the last import, not yet recorded with
  * `data add`, was overwritten by the next import with the export's, said only as "1 given a new photograph (A1)",
  * and the copy moved aside was deleted with import's temp folder: the hand-made photograph was lost. Import now
  * keeps its bytes in the data cache before it replaces the file, and says how to get it back (the commands are run
- * here). Real files in temp folders.
+ * here). Real files in temp folders. The command to get it back was `cp <cache file> <file> && …`, which staff on
+ * Windows (cmd, PowerShell) cannot run: it is now `npx vitrine data restore --from <md5> <file>`, the same in every
+ * shell, which finds the data cache itself.
  */
 
 const dirs: string[] = [];
@@ -56,12 +58,19 @@ async function reimport(ws: Workspace, exp: { metadata: string; images: string }
     .join('\n');
 }
 
-/** The commands the message gives, between backquotes, run in the repository as staff would. */
-function runAdvice(said: string, ws: Workspace): void {
-  const copy = /`(cp [^`]+)`/.exec(said)?.[1];
-  expect(copy, said).toBeDefined();
-  execFileSync('sh', ['-c', copy!], { cwd: ws.root });
+/**
+ * The commands the message gives, between backquotes, run in the repository as staff would: Vitrine commands only,
+ * with no word a shell of Windows or Unix would read differently (no quote, &&, $, %, backslash or glob).
+ */
+async function runAdvice(said: string, ws: Workspace): Promise<void> {
+  const restore = /`(npx vitrine data restore [^`]+)`/.exec(said)?.[1];
+  expect(restore, said).toBeDefined();
+  expect(restore).toMatch(/^npx vitrine data restore --from [0-9a-f]{32} [\w./-]+$/);
+  const run = await vitrineIn({ args: restore!.split(' ').slice(2), cwd: ws.root });
+  expect(run, run.said).toMatchObject({ code: 0 });
+  expect(run.said).toContain('npx vitrine data add');
   expect(said).toContain('`npx vitrine data add`');
+  expect(said).not.toMatch(/`cp |&&/);
 }
 
 describe('import over a photograph changed by hand in data/', () => {
@@ -77,7 +86,7 @@ describe('import over a photograph changed by hand in data/', () => {
         'the export); import put back the export’s photograph. The changed one is kept',
     );
     expect(said).toMatch(/1 with the export’s photograph put back \(A1\)/);
-    runAdvice(said, ws);
+    await runAdvice(said, ws);
     await addData({ root: ws.root, log: memoryLogger() });
     expect(await readFile(file)).toEqual(BY_HAND);
   });
@@ -91,7 +100,7 @@ describe('import over a photograph changed by hand in data/', () => {
     expect(await readFile(file)).toEqual(EXPORTED);
     expect(said).toContain('import put back the export’s photograph');
     expect(said).toContain('The changed one is in the data cache already (recorded with data add)');
-    runAdvice(said, ws);
+    await runAdvice(said, ws);
     expect(await readFile(file)).toEqual(BY_HAND);
   });
 
@@ -102,9 +111,8 @@ describe('import over a photograph changed by hand in data/', () => {
     const file = path.join(ws.images, 'A1.jpg');
     await writeFile(file, BY_HAND);
     const said = await reimport(ws, exp);
-    expect(said).toContain("`cp 'the museum'\\''s cache/files/md5/");
     expect(await readFile(file)).toEqual(EXPORTED);
-    runAdvice(said, ws);
+    await runAdvice(said, ws);
     expect(await readFile(file)).toEqual(BY_HAND);
   });
 

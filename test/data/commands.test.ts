@@ -47,7 +47,7 @@ async function run(
 }
 
 describe('vitrine data commands', () => {
-  it('registers init, add, status, push, pull, verify, checkout, merge and gc', () => {
+  it('registers init, add, status, push, pull, verify, checkout, restore, merge and gc', () => {
     expect(dataCommands.map((c) => c.name)).toEqual([
       'data init',
       'data add',
@@ -56,6 +56,7 @@ describe('vitrine data commands', () => {
       'data pull',
       'data verify',
       'data checkout',
+      'data restore',
       'data merge',
       'data gc',
     ]);

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { copyVerified, exists, objectPath } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { checkoutTempDirOf } from './ops.ts';
+
+/*
+ * `vitrine data restore --from <md5> <file>`: one file of data/ put back from the local data cache, where `data add`
+ * and import keep every version they stored under its MD5. Import names it for a photograph changed by hand that it
+ * replaced: the command is the same in every shell (cmd, PowerShell, sh), where `cp <cache file> <file>` was not,
+ * and it finds the data cache itself (a cache folder set in .dvc/config needs no quoting).
+ */
+
+export interface RestoreResult {
+  /** The file written, relative to the repository and with forward slashes ("data/images/A1.jpg"). */
+  file: string;
+  md5: string;
+}
+
+/**
+ * Copies the data cache's object `md5` over `file` (relative to `cwd`, or absolute), which must be inside `data`;
+ * the bytes are checked against the MD5 before the file is replaced, and the file is written to a temp name then
+ * renamed. Nothing is recorded: the message says to run `data add`.
+ */
+export async function restoreFromCache({
+  root,
+  data,
+  cwd = root,
+  md5,
+  file,
+  log,
+}: {
+  root: string;
+  /** The versioned folder (data/). */
+  data: string;
+  /** The folder file names are relative to (where the command was typed). */
+  cwd?: string;
+  md5: string;
+  file: string;
+  log: Logger;
+}): Promise<RestoreResult> {
+  const id = md5.trim().toLowerCase();
+  if (id.endsWith('.dir') || !/^[0-9a-f]{32}$/.test(id))
+    throw new VitrineError(
+      'CLI_USAGE',
+      `--from "${md5.slice(0, 80)}" is not the MD5 of a file: give the 32 characters (0-9, a-f) the message that ` +
+        'suggested this command gave.',
+      { option: 'from', value: md5 },
+    );
+  const dest = path.resolve(cwd, file);
+  const folder = path.resolve(data);
+  const inside = path.relative(folder, dest);
+  const shown = (p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
+    throw new VitrineError(
+      'DATA_RESTORE_OUTSIDE',
+      `${file} is not a file in ${shown(folder)}/: "data restore" only puts back files of ${shown(folder)}/ ` +
+        `(such as ${shown(folder)}/images/A1.jpg).`,
+      { file },
+    );
+  const { cacheDir } = await readDvcConfig({ root });
+  const src = objectPath(cacheDir, id);
+  const where = shown(dest);
+  if (!(await exists(src)))
+    throw new VitrineError(
+      'DATA_RESTORE_NOT_CACHED',
+      `The data cache of this computer (${cacheDir}) has no file with MD5 ${id}, so ${where} was left as it is. ` +
+        '"npx vitrine data gc" may have removed it, or it was kept on another computer: run the command there.',
+      { file: where, object: id },
+    );
+  await copyVerified({ src, dest, md5: id, tempDir: checkoutTempDirOf(root), what: `${src} (for ${where})` });
+  log.info(
+    `Put back ${where} from the data cache (MD5 ${id}). Run "npx vitrine data add" to record it in data.dvc, ` +
+      'then commit data.dvc.',
+  );
+  return { file: where, md5: id };
+}

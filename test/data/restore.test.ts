@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addData } from '../../pipeline/data/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { vitrineIn } from '../fixtures/cli-run.ts';
+import { tempDir } from '../fixtures/temp.ts';
+
+/*
+ * `vitrine data restore --from <md5> <file>`: the command import gives for a photograph changed by hand that it
+ * replaced (test/collection/import-hand-changed-photograph.test.ts runs it from import's message). Here: what it
+ * refuses, in plain words, leaving the file as it was. Real files in a temp folder, run as typed.
+ */
+
+const OLD = Buffer.from('the photograph as first recorded');
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+async function repository(): Promise<string> {
+  const root = await tempDir('vitrine-restore-');
+  await mkdir(path.join(root, '.git'));
+  await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+  await writeFile(path.join(root, 'data', 'images', 'A1.jpg'), OLD);
+  await addData({ root, log: memoryLogger() });
+  await writeFile(path.join(root, 'data', 'images', 'A1.jpg'), 'changed since');
+  return root;
+}
+
+describe('vitrine data restore', () => {
+  it('puts the version back from the data cache, writable, from a subfolder too', async () => {
+    const root = await repository();
+    const run = await vitrineIn({
+      args: ['data', 'restore', '--from', md5(OLD), 'A1.jpg'],
+      cwd: path.join(root, 'data', 'images'),
+    });
+    expect(run, run.said).toMatchObject({ code: 0 });
+    expect(run.said).toContain('Put back data/images/A1.jpg from the data cache');
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'))).toEqual(OLD);
+    expect((await stat(path.join(root, 'data', 'images', 'A1.jpg'))).mode & 0o200).toBe(0o200);
+  });
+
+  it('refuses an MD5 the cache does not hold, a file outside data/ and a malformed MD5, changing nothing', async () => {
+    const root = await repository();
+    const missing = await vitrineIn({
+      args: ['data', 'restore', '--from', 'ab'.repeat(16), 'data/images/A1.jpg'],
+      cwd: root,
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.said).toContain(`has no file with MD5 ${'ab'.repeat(16)}, so data/images/A1.jpg was left as it is`);
+    const outside = await vitrineIn({ args: ['data', 'restore', '--from', md5(OLD), 'labels.csv'], cwd: root });
+    expect(outside.code).toBe(1);
+    expect(outside.said).toContain('labels.csv is not a file in data/');
+    const malformed = await vitrineIn({
+      args: ['data', 'restore', '--from', 'A1.jpg', 'data/images/A1.jpg'],
+      cwd: root,
+    });
+    expect(malformed.code).toBe(2);
+    expect(malformed.said).toContain('is not the MD5 of a file');
+    expect(await readFile(path.join(root, 'labels.csv')).catch(() => 'none')).toBe('none');
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
+  });
+});

@@ -2385,30 +2385,44 @@ async function mergeLabels({
         { file: labelsName, line: retyped[0]!.line },
       );
     }
-    const gone = named.filter((l) => !retyped.includes(l));
+    // A match by spaces and punctuation alone ("DM0006" for "DM-0006", "1987-10" for "1987.10") is a guess: its own
+    // warning says so, with the id to write on the line, or the line to delete when it is another object that left.
+    const maybe = named.filter((l) => meant.has(l.line) && !retyped.includes(l));
+    if (maybe.length > 0) {
+      const first = maybe[0]!;
+      const one = maybe.length === 1;
+      const guess = (l: LabelLine) => `"${clip(meant.get(l.line)!.meant)}"`;
+      log.warn(
+        one
+          ? `${labelsName} line ${first.line} ("${clip(first.objectId)}") names no object in the export, but may be ` +
+              `meant for ${guess(first)}: the same letters and numbers but for spaces and punctuation. That is ` +
+              `only a guess: "${clip(first.objectId)}" may instead be another object, one that has left the ` +
+              `collection. If the line is meant for ${guess(first)}, write the id as ${guess(first)} on line ` +
+              `${first.line}; if not, delete the line in a pull request. Until then the dataset skips it.`
+          : `${labelsName} lines ${listWords(
+              maybe.map((l) => `${l.line} ("${clip(l.objectId)}", maybe ${guess(l)})`),
+              { max: 10 },
+            )} name no object in the export, but each may be meant for the object named after it: the same ` +
+              'letters and numbers but for spaces and punctuation. That is only a guess: each may instead be ' +
+              'another object, one that has left the collection. For a line meant for that object, write its id ' +
+              'as the export does; delete the others in a pull request. Until then the dataset skips them.',
+        { file: labelsName, line: first.line },
+      );
+    }
+    const gone = named.filter((l) => !retyped.includes(l) && !maybe.includes(l));
     const one = gone.length === 1;
     const lines = listWords(
       gone.map((l) => `${l.line} ("${clip(l.objectId)}")`),
       { max: 10 },
     );
-    const maybe = gone.filter((l) => meant.has(l.line));
-    const oneMaybe = maybe.length === 1;
-    const question =
-      maybe.length === 0
-        ? ''
-        : ` Or did you mean ${listWords(
-            maybe.map((l) => `"${clip(meant.get(l.line)!.meant)}" on line ${l.line}`),
-            { max: 10 },
-          )} (${oneMaybe ? 'the same id' : 'the same ids'} but for ${oneMaybe ? 'its' : 'their'} punctuation)? ` +
-          `Then write ${oneMaybe ? 'the id' : 'the ids'} as the export does.`;
     if (gone.length > 0)
       log.warn(
         `${labelsName} ${one ? 'line' : 'lines'} ${lines} ${one ? 'names an object' : 'name objects'} no longer in ` +
           `the collection (the export leaves ${one ? 'it' : 'them'} out): ${labelsName} keeps ${one ? 'it' : 'them'} ` +
           `and the dataset skips ${one ? 'it' : 'them'}. If ${one ? 'that object has' : 'those objects have'} left ` +
           `the collection, delete the ${one ? 'line' : 'lines'} in a pull request; if the export held only some ` +
-          `objects, import the complete export again.${question}`,
-        { file: labelsName, ...(gone[0] ? { line: gone[0].line } : {}) },
+          'objects, import the complete export again.',
+        { file: labelsName, line: gone[0]!.line },
       );
   }
   const merged = labelled();

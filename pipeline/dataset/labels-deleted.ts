@@ -29,10 +29,13 @@ export type LabelsDeleted =
       /** The commit before it, which has it. */
       parent: string;
       /**
-       * collection.branch, when the branch checked out has no commit of its own (made from it, and no commit since):
-       * the commit is that branch's, not this one's.
+       * collection.branch (or the report's base), when the commit is that branch's, not this one's: the branch checked
+       * out was made from it after the commit, and has no commit of its own since, or only commits that leave
+       * labels.csv alone (`ownCommits`).
        */
       madeFrom?: string;
+      /** With `madeFrom`: the branch has commits of its own (none of which touch labels.csv). */
+      ownCommits?: boolean;
     };
 
 /** How many commits back the history is searched for the one that deleted labels.csv. */
@@ -90,15 +93,16 @@ async function stillIn({
     const commit = base.ref ? await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null) : null;
     if (commit && (await has(commit)))
       return { from: 'base', base: base.branchPoint ? `${base.name}, where this branch left it,` : base.name!, commit };
-    // The base has none either: this branch deleted or emptied nothing (main did, perhaps on purpose: a museum
-    // starting its labels again), so it is said as for a new collection. The history is searched only without a
-    // base (a run on main itself), where the commit of main that did it is named.
-    // Unless a commit of the branch's own did it again (restored, then deleted): that commit is named.
+    // The base has none either: a commit of the branch's own did it (main had deleted it, the branch restored it,
+    // then deleted it again), and it is named; or the base's history did, and this branch changes nothing in it
+    // (main did, perhaps on purpose: a museum starting its labels again): said as for a branch with no commit of its
+    // own, with main's commit and both ways out (a tester's branch with a commit of its own heard "labels.csv does
+    // not exist yet"). None in the history: a collection not labelled yet.
     if (commit) {
       const own = head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
-      const byBranch =
-        own?.from === 'history' && (await isDescendant({ dir: ws.root, commit: own.parent, ancestor: commit }));
-      return byBranch ? own : null;
+      if (own?.from !== 'history') return null;
+      if (await isDescendant({ dir: ws.root, commit: own.parent, ancestor: commit })) return own;
+      return { ...own, madeFrom: base.name ?? params.collection.branch, ownCommits: commit !== head };
     }
     const found = head ? await deletedInHistory({ dir: ws.root, head, has }) : null;
     if (found?.from !== 'history' || base.code !== 'merged') return found;
@@ -150,7 +154,8 @@ export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; 
   const { commit, subject, after, madeFrom } = deleted;
   if (madeFrom)
     return (
-      `${name} is missing on this branch, as on ${madeFrom}: ${unchangedWords({ name })}, and ${madeFrom} deleted ` +
+      `${name} is missing on this branch, as on ${madeFrom}: ${unchangedWords({ name, deleted })}, and ${madeFrom} ` +
+      'deleted ' +
       `it in ${commitWords(deleted)}`
     );
   const named = subject ? `, “${subject}”` : '';
@@ -160,9 +165,10 @@ export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; 
         `${after === 1 ? 'commit' : 'commits'} before the last)`;
 }
 
-/** "this branch changes nothing in labels.csv (it has no commit of its own)". */
-function unchangedWords({ name }: { name: string }): string {
-  return `this branch changes nothing in ${name} (it has no commit of its own)`;
+/** "this branch changes nothing in labels.csv (it has no commit of its own)", or "(its own commits leave it alone)". */
+function unchangedWords({ name, deleted }: { name: string; deleted: LabelsDeleted & { from: 'history' } }): string {
+  const why = deleted.ownCommits ? 'its own commits leave it alone' : 'it has no commit of its own';
+  return `this branch changes nothing in ${name} (${why})`;
 }
 
 /** A commit as "commit 8ae2c499abcd (“Drop labels”)". */
@@ -355,9 +361,10 @@ function emptiedOnBaseError({
   const labels = `${emptied.labels} ${emptied.labels === 1 ? 'label' : 'labels'}`;
   return new VitrineError(
     'DATASET_NO_LABELS',
-    `${name} ${emptyLabelsWords({ empty })} on this branch, as on ${main}: ${unchangedWords({ name })}, ` +
-      `and ${main} emptied it in ${commitWords(emptied)}, which removed its ${labels}. So no object has a staff ` +
-      `label and there is nothing to train on. If ${main} emptied it on purpose (to start the labels again), ` +
+    `${name} ${emptyLabelsWords({ empty })} on this branch, as on ${main}: ` +
+      `${unchangedWords({ name, deleted: emptied })}, and ${main} emptied it in ${commitWords(emptied)}, ` +
+      `which removed its ${labels}. So no object has a staff label and there is nothing to train on. If ${main} ` +
+      'emptied it on purpose (to start the labels again), ' +
       `${lowerFirst(fillInWords({ empty, vocabulary, exampleId }))}. If ${main} emptied it by mistake, ` +
       `${restoreWords({ deleted: emptied, name })}.`,
     { file: name },

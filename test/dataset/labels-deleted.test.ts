@@ -178,6 +178,27 @@ describe('a labels.csv a commit on main deleted', () => {
     );
   });
 
+  // Session 50 (brief): the same branch with a commit of its own that leaves labels.csv alone (a note) was told
+  // "labels.csv does not exist yet", as a new collection is: the branch changes nothing in it either.
+  it('on a branch made from that main, with an unrelated commit of its own: says main deleted it, both ways out', async () => {
+    const { ws, dir, mainCommit, deleting } = await deletedOnMain({ after: 1 });
+    await git.branch({ fs, dir, ref: 'more-labels', checkout: true });
+    await writeFile(path.join(dir, 'notes.txt'), 'a note\n');
+    await git.add({ fs, dir, filepath: 'notes.txt' });
+    await git.commit({ fs, dir, message: 'Notes', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 6000 } });
+    const { error, warnings } = await runDataset(ws);
+    expect(warnings.join('\n')).not.toContain('does not exist yet');
+    const said =
+      'labels.csv is missing on this branch, as on main: this branch changes nothing in labels.csv (its own commits ' +
+      `leave it alone), and main deleted it in commit ${deleting.slice(0, 12)} (“Drop labels”)`;
+    expect(warnings).toEqual([`${said}, so no object has a staff label.`]);
+    expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
+    expect((error as Error).message).toBe(
+      `${said}, so no object has a staff label and there is nothing to train on. If main deleted it by mistake, ` +
+        `restore it ("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit. ${IF_MEANT}`,
+    );
+  });
+
   it('a branch whose own commit deletes it again, after main had: names the branch’s commit', async () => {
     // Review (session 49): main deleted it, the branch restored it and a later commit of its own deleted it again.
     const { ws, dir, mainCommit } = await deletedOnMain();
@@ -269,24 +290,30 @@ describe('a labels.csv emptied', () => {
     );
   });
 
-  it('on a branch made from a main that emptied it: the advice to fill it in, no “restore it”', async () => {
+  it('on a branch made from a main that emptied it, with a commit of its own: says main emptied it, both ways', async () => {
     // A museum cleared labels.csv on purpose on main ("Start labelling again from scratch"); every branch made from
-    // that main then heard that a commit of main empties it and to restore it.
-    const { ws, dir } = await branchedCollection();
+    // that main then heard that a commit of main empties it and to restore it. Then (session 50, brief) such a branch
+    // heard only the advice for a new collection: it is told what a branch with no commit of its own is, main’s
+    // commit and both ways out.
+    const { ws, dir, mainCommit } = await branchedCollection();
     await git.checkout({ fs, dir, ref: 'main' });
     await writeFile(ws.labels, 'object_id,label\n');
     await git.add({ fs, dir, filepath: 'labels.csv' });
     const at = (n: number) => ({ ...AUTHOR, timestamp: AUTHOR.timestamp + 60 * n });
-    await git.commit({ fs, dir, message: 'Start labelling again from scratch', author: at(1) });
+    const emptying = await git.commit({ fs, dir, message: 'Start labelling again from scratch', author: at(1) });
     await git.branch({ fs, dir, ref: 'first-labels', checkout: true });
     await writeFile(path.join(dir, 'note.txt'), 'note\n');
     await git.add({ fs, dir, filepath: 'note.txt' });
     await git.commit({ fs, dir, message: 'Note', author: at(2) });
     const { error } = await runDataset(ws);
-    const message = (error as Error).message;
-    expect(message).not.toContain('restore');
-    expect(message).toMatch(
-      /^labels\.csv has no rows below its header, so no object has a label and there is nothing to train on\. Add one/,
+    expect((error as Error).message).toBe(
+      'labels.csv has no rows below its header on this branch, as on main: this branch changes nothing in ' +
+        `labels.csv (its own commits leave it alone), and main emptied it in commit ${emptying.slice(0, 12)} (“Start ` +
+        'labelling again from scratch”), which removed its 3 labels. So no object has a staff label and there is ' +
+        'nothing to train on. If main emptied it on purpose (to start the labels again), add one line per object ' +
+        'below the header (for example "a1,coin"), with labels from collection.vocabulary in params.yaml (coin, ' +
+        'mask, vessel). If main emptied it by mistake, restore it ' +
+        `("git checkout ${mainCommit.slice(0, 12)} -- labels.csv") and commit.`,
     );
   });
 

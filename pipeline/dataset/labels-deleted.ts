@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { checkedOutBranch, isDescendant, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
+import { isShallow } from '../git/repo.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
@@ -273,11 +273,8 @@ export async function unreadBase({
   try {
     // Only a shallow clone: a full history without the base (a new repository whose branch is "master") was searched
     // whole, and a new collection would hear of restoring what it never had.
-    const shallow = await access(path.join(ws.root, '.git', 'shallow')).then(
-      () => true,
-      () => false,
-    );
-    if (!shallow) return null;
+    // Asked of pipeline/git/, which finds the git folder as git does (a .git file naming it, a worktree's).
+    if (!(await isShallow(ws.root))) return null;
     const base = await reportBase({ ws, params, env });
     if (base.ref) {
       const commit = await resolveCommit({ dir: ws.root, ref: base.ref }).catch(() => null);

@@ -42,4 +42,11 @@ describe('where the library talks to the outside', () => {
     expect(program.length).toBeGreaterThan(0);
     expect(program.filter((f) => !f.startsWith('pipeline/git/'))).toEqual([]);
   });
+
+  it('reads no file inside a .git folder outside pipeline/git/', async () => {
+    // Session 50: labels-deleted.ts read <root>/.git/shallow itself, and missed a clone whose .git is a file naming its
+    // git folder (--separate-git-dir, a submodule), which pipeline/git/ (isShallow) follows.
+    const inside = await filesMatching(/join\([^)]*['"]\.git['"]\s*,/);
+    expect(inside.filter((f) => !f.startsWith('pipeline/git/'))).toEqual([]);
+  });
 });

@@ -358,6 +358,28 @@ describe('a labels.csv emptied', () => {
     );
   });
 
+  // Session 50 (brief): unreadBase told a shallow clone by reading <folder>/.git/shallow itself, so a shallow clone
+  // whose .git is a file naming its git folder (git clone --separate-git-dir, a submodule) was taken for a full one
+  // and lost the advice. It asks pipeline/git/ (isShallow), which follows the .git file.
+  it('in a shallow clone whose .git is a file naming its git folder: the same advice', async () => {
+    const { ws, dir } = await branchedCollection();
+    await writeFile(ws.labels, 'object_id,label\n');
+    await git.add({ fs, dir, filepath: 'labels.csv' });
+    await git.commit({ fs, dir, message: 'Empty labels', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 } });
+    const outside = await tempDir('vitrine-shallow-gitdir-');
+    const root = path.join(outside, 'clone');
+    const args = ['clone', '-q', '--depth', '1', '--branch', 'drop-labels', '--separate-git-dir'];
+    execFileSync('git', [...args, path.join(outside, 'git'), `file://${dir}`, root], { stdio: 'pipe' });
+    expect((await readFile(path.join(root, '.git'), 'utf8')).startsWith('gitdir:')).toBe(true);
+    expect(await readFile(path.join(outside, 'git', 'shallow'), 'utf8')).not.toBe('');
+    await cp(path.join(dir, 'data'), path.join(root, 'data'), { recursive: true });
+    const { error } = await runDataset(workspace(root));
+    expect((error as Error).message).toMatch(/^labels\.csv has no rows below its header, so no object has a label/);
+    expect((error as Error).message).toContain(
+      'If this branch emptied it, restore it from main ("git checkout main -- labels.csv") and commit.',
+    );
+  });
+
   it('in a new collection whose labels.csv was always empty: keeps the advice to fill it in', async () => {
     const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)), labelsText: '' });
     const dir = ws.root;

@@ -34,9 +34,12 @@ export const collectionParams = z.strictObject({
       z
         .string()
         .min(1)
-        .refine((label) => label === label.trim(), {
+        // A zero-width character, or one that looks like a space at either end, pasted in with the label: named with
+        // where it is (validateParams), as labels.csv would not match it.
+        .refine((label) => label === label.trim() || hiddenInLabel(label).length > 0, {
           error: (issue) => `"${String(issue.input).trim()}", without spaces around it (labels.csv has none)`,
         })
+        .refine((label) => hiddenInLabel(label).length === 0, { error: 'a label without invisible characters' })
         // A text pasted in by mistake: labels.csv and import refuse such a label too (collection/value-limits.ts).
         .refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === undefined, {
           error: (issue) =>
@@ -607,6 +610,33 @@ export function validateParams({
     const label = keys.length === 3 && keys.slice(0, 2).join('.') === 'collection.vocabulary';
     if (label && value === '' && issue.code === 'too_small')
       return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
+    // "Pottery\u200b": a character pasted in with the label, which labels.csv's "Pottery" would not match.
+    const pasted = label && typeof value === 'string' ? hiddenInLabel(value) : [];
+    if (pasted.length > 0 && issue.code === 'custom') {
+      const chars = [...(value as string)];
+      const { words, plural } = hiddenWords({ chars, found: pasted });
+      const shownLabel = chars.map((c, i) => (pasted.includes(i) ? `<${characterCode(c)}>` : c)).join('');
+      return (
+        `${where}: the label "${keys.join('.')}" ("${clip(shownLabel)}") has ${words}: delete ${plural ? 'them' : 'it'}. ` +
+        'A label is matched letter for letter with the labels of labels.csv, which this one would not match as it ' +
+        'is written.'
+      );
+    }
+    // "0.9\u200b": text to YAML, which a number setting refuses; said with the character and where it is.
+    const hidden =
+      typeof value === 'string' && issue.code === 'invalid_type' && issue.expected === 'number'
+        ? hiddenInNumber({
+            value,
+            accepts: (n) => acceptsAt({ raw, path: issue.path as (string | number)[], value: n }),
+          })
+        : undefined;
+    if (hidden) {
+      const quoted = /^['"]/.test(sourceOf?.(issue.path as (string | number)[]) ?? '');
+      return (
+        `${where}: "${keys.join('.')}" (${hidden.clean}) has ${hidden.words}, which ${hidden.plural ? 'make' : 'makes'} ` +
+        `it text to YAML, not a number: delete ${hidden.plural ? 'them' : 'it'}${quoted ? ', and the quotes' : ''}.`
+      );
+    }
     const hint =
       typeof value === 'string' && issue.code === 'invalid_type' && issue.expected === 'number'
         ? numberHint({
@@ -618,6 +648,84 @@ export function validateParams({
     return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}${hint ? `: ${hint}` : ''}`;
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
+}
+
+/** Zero-width characters no label is written with (a right-to-left mark or a joiner belongs to its script). */
+const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
+
+/**
+ * Where in `label` (indices of its characters) a character was pasted in with it: a zero-width one anywhere, one that
+ * looks like a space at either end. A no-break space between words ("Epoche:\u00a0Neu") and the marks of a
+ * right-to-left or joined script (U+200C to U+200F) are the label's own.
+ */
+function hiddenInLabel(label: string): number[] {
+  const chars = [...label];
+  const solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c));
+  const first = solid.indexOf(true);
+  const last = solid.lastIndexOf(true);
+  return chars.flatMap((c, i) =>
+    ZERO_WIDTH.has(c) || (SPACE_LIKE.has(c) && (first === -1 || i < first || i > last)) ? [i] : [],
+  );
+}
+
+/**
+ * A number setting's text that is a number the setting takes once the characters that print as nothing or as a space
+ * are deleted: the number, and the characters named with where they are. Undefined otherwise.
+ */
+function hiddenInNumber({
+  value,
+  accepts,
+}: {
+  value: string;
+  accepts: (n: number) => boolean;
+}): { clean: string; words: string; plural: boolean } | undefined {
+  const chars = [...value];
+  const found = chars.flatMap((c, i) => (c in HIDDEN_CHARACTER_NAMES ? [i] : []));
+  if (found.length === 0) return undefined;
+  const clean = chars
+    .filter((_, i) => !found.includes(i))
+    .join('')
+    .trim();
+  if (!/^-?\d+(\.\d+)?$/.test(clean) || !accepts(Number(clean))) return undefined;
+  return { clean, ...hiddenWords({ chars, found }) };
+}
+
+/**
+ * `an invisible character (U+200B, a zero-width space) after "0.9"`, `2 characters that look like a space (U+00A0, a
+ * no-break space) before "30"`, `… inside it, after "Pot"`: the characters at `found` (indices of `chars`) and where
+ * they stand in the rest.
+ */
+function hiddenWords({ chars, found }: { chars: string[]; found: number[] }): { words: string; plural: boolean } {
+  const kinds = [...new Set(found.map((i) => chars[i]!))];
+  const plural = found.length > 1;
+  const unseen = kinds.some((c) => !SPACE_LIKE.has(c));
+  const what = unseen
+    ? `${plural ? `${found.length} invisible characters` : 'an invisible character'}`
+    : `${plural ? `${found.length} characters that look` : 'a character that looks'} like a space`;
+  const names = kinds.map((c) => {
+    const name = HIDDEN_CHARACTER_NAMES[c] ?? 'format character';
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+  });
+  const rest = chars.filter((_, i) => !found.includes(i)).join('');
+  const solid = chars.flatMap((c, i) => (found.includes(i) ? [] : [i]));
+  const before = found.every((i) => i < (solid[0] ?? Infinity));
+  const after = found.every((i) => i > (solid.at(-1) ?? -1));
+  const outside = found.every((i) => i < (solid[0] ?? Infinity) || i > (solid.at(-1) ?? -1));
+  const preceding = chars
+    .slice(
+      0,
+      found.find((i) => i > (solid[0] ?? Infinity)),
+    )
+    .filter((_, i) => !found.includes(i))
+    .join('');
+  const where = before
+    ? `before "${clip(rest, 40)}"`
+    : after
+      ? `after "${clip(rest, 40)}"`
+      : outside
+        ? `before and after "${clip(rest, 40)}"`
+        : `inside it, after "${clip(preceding, 40)}"`;
+  return { words: `${what} (${names.join('; ')}) ${where}`, plural };
 }
 
 /**
@@ -635,15 +743,7 @@ function numberHint({
   accepts: (n: number) => boolean;
 }): string | undefined {
   const unquote = quoted ? ', and without quotes' : '';
-  const found = [...value].filter((c) => c in HIDDEN_CHARACTER_NAMES);
-  const clean = [...value]
-    .filter((c) => !(c in HIDDEN_CHARACTER_NAMES))
-    .join('')
-    .trim();
-  if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
-    return `delete the ${characters([...new Set(found)]).replace(/^an? /, '')} in it${
-      quoted ? ', and the quotes, which make it text to YAML' : ''
-    }`;
+  // A number with a character that prints as nothing or as a space is said whole by hiddenInNumber.
   const n = (text: string) => Number(text.replace(',', '.'));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return 'remove the quotes, which make it text to YAML';

@@ -126,7 +126,56 @@ describe('params.yaml with an invisible character where YAML reads layout', () =
 
   it('a label in a list over several lines that starts with an ideographic space is called a label', async () => {
     const message = await errorOf(withLine(3, '  vocabulary: [\n    coin,\n    \u3000mask\n  ]'));
-    expect(message).toContain('"collection.vocabulary.1" is');
+    expect(message).toContain(
+      'the label "collection.vocabulary.1" ("<U+3000>mask") has a character that looks like a space (U+3000, an ' +
+        'ideographic space) before "mask": delete it.',
+    );
     expect(message).not.toContain('part of the name');
+  });
+});
+
+// Session 50 (brief): in a value, such a character was named only as "is "0.9​", expected a number: delete the
+// zero-width space (U+200B) in it", with the character unseen in the value shown, and in a label not at all: the
+// label "Pottery\u200b" was taken, and matched no line of labels.csv.
+describe('params.yaml with an invisible character inside a value', () => {
+  it('in a number: names the character, where it is, that it makes the number text, and to delete it', async () => {
+    expect(await errorOf(withLine(11, '  min_precision: 0.9\u00a0'))).toBe(
+      'params.yaml is not valid:\n  params.yaml:11: "annotate.min_precision" (0.9) has a character that looks like ' +
+        'a space (U+00A0, a no-break space) after "0.9", which makes it text to YAML, not a number: delete it.',
+    );
+    expect(await errorOf(withLine(11, '  min_precision: 0.9\u200b'))).toContain(
+      'params.yaml:11: "annotate.min_precision" (0.9) has an invisible character (U+200B, a zero-width space) after ' +
+        '"0.9", which makes it text to YAML, not a number: delete it.',
+    );
+    expect(await errorOf(withLine(8, '  min_test_objects: 3\ufeff0'))).toContain(
+      'params.yaml:8: "gate.min_test_objects" (30) has an invisible character (U+FEFF, a zero-width no-break space) ' +
+        'inside it, after "3", which makes it text to YAML, not a number: delete it.',
+    );
+    expect(await errorOf(withLine(8, '  min_test_objects: "\u200b\u200b30"'))).toContain(
+      'params.yaml:8: "gate.min_test_objects" (30) has 2 invisible characters (U+200B, a zero-width space) before ' +
+        '"30", which make it text to YAML, not a number: delete them, and the quotes.',
+    );
+  });
+
+  it('in a label: refuses it, naming the character and where it is, as labels.csv must match it', async () => {
+    const message = await errorOf(withLine(3, '  vocabulary: [coin, Pottery\u200b]'));
+    expect(message).toBe(
+      'params.yaml is not valid:\n  params.yaml:3: the label "collection.vocabulary.1" ("Pottery<U+200B>") has an ' +
+        'invisible character (U+200B, a zero-width space) after "Pottery": delete it. A label is matched letter for ' +
+        'letter with the labels of labels.csv, which this one would not match as it is written.',
+    );
+    expect(await errorOf(withLine(3, '  vocabulary:\n    - coin\n    - Pot\ufefftery'))).toContain(
+      'params.yaml:5: the label "collection.vocabulary.1" ("Pot<U+FEFF>tery") has an invisible character (U+FEFF, a ' +
+        'zero-width no-break space) inside it, after "Pot": delete it.',
+    );
+    expect(await errorOf(withLine(3, '  vocabulary: [coin, "Pottery\u00a0"]'))).toContain(
+      'params.yaml:3: the label "collection.vocabulary.1" ("Pottery<U+00A0>") has a character that looks like a ' +
+        'space (U+00A0, a no-break space) after "Pottery": delete it.',
+    );
+  });
+
+  it('still reads labels whose right-to-left marks and joiners belong to their script', async () => {
+    const rtl = await load(withLine(3, '  vocabulary: [\u200fעֲצִיץ, \u200fعملة\u200f, می\u200cخواهم]'));
+    expect(rtl.collection.vocabulary).toEqual(['\u200fעֲצִיץ', '\u200fعملة\u200f', 'می\u200cخواهم']);
   });
 });

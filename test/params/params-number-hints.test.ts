@@ -50,11 +50,12 @@ describe('params.yaml numbers written another way', () => {
 
   it('a number with a no-break space after it: delete the character', async () => {
     expect(await errorOf(gate('  min_test_objects: 30\u00a0'))).toContain(
-      '"gate.min_test_objects" is "30\u00a0", expected a number: delete the no-break space (U+00A0) in it',
+      '"gate.min_test_objects" (30) has a character that looks like a space (U+00A0, a no-break space) after "30", ' +
+        'which makes it text to YAML, not a number: delete it.',
     );
     // In quotes too, the quotes are to go: with the character alone deleted, "30" is still text (review).
     expect(await errorOf(gate('  min_test_objects: "30\u00a0"'))).toContain(
-      'expected a number: delete the no-break space (U+00A0) in it, and the quotes, which make it text to YAML',
+      'which makes it text to YAML, not a number: delete it, and the quotes.',
     );
   });
 

@@ -34917,9 +34917,9 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
   /** The label vocabulary: the classes the model learns, in a fixed order. */
   vocabulary: external_exports.array(
     // labels.csv cells are read trimmed: " NGA" would match no object.
-    external_exports.string().min(1).refine((label) => label === label.trim(), {
+    external_exports.string().min(1).refine((label) => label === label.trim() || hiddenInLabel(label).length > 0, {
       error: (issue3) => `"${String(issue3.input).trim()}", without spaces around it (labels.csv has none)`
-    }).refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === void 0, {
+    }).refine((label) => hiddenInLabel(label).length === 0, { error: "a label without invisible characters" }).refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === void 0, {
       error: (issue3) => `a label of a word or a few (a class the model learns), not one ${overLimit({ value: String(issue3.input), most: MAX_LABEL_BYTES })}: a text pasted in by mistake?`
     })
   ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
@@ -35295,8 +35295,22 @@ function validateParams({
       let written2 = clip(comment.written);
       return `${where}: "${keys.join(".")}" has no value: YAML reads ${written2} as a comment. A value starting with # must be in quotes: ${comment.key}: "${written2}"`;
     }
-    if (keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary" && value === "" && issue3.code === "too_small")
+    let label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
+    if (label && value === "" && issue3.code === "too_small")
       return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
+    let pasted = label && typeof value == "string" ? hiddenInLabel(value) : [];
+    if (pasted.length > 0 && issue3.code === "custom") {
+      let chars = [...value], { words, plural: plural2 } = hiddenWords({ chars, found: pasted }), shownLabel = chars.map((c, i) => pasted.includes(i) ? `<${characterCode(c)}>` : c).join("");
+      return `${where}: the label "${keys.join(".")}" ("${clip(shownLabel)}") has ${words}: delete ${plural2 ? "them" : "it"}. A label is matched letter for letter with the labels of labels.csv, which this one would not match as it is written.`;
+    }
+    let hidden = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number" ? hiddenInNumber({
+      value,
+      accepts: (n) => acceptsAt({ raw, path: issue3.path, value: n })
+    }) : void 0;
+    if (hidden) {
+      let quoted = /^['"]/.test(sourceOf?.(issue3.path) ?? "");
+      return `${where}: "${keys.join(".")}" (${hidden.clean}) has ${hidden.words}, which ${hidden.plural ? "make" : "makes"} it text to YAML, not a number: delete ${hidden.plural ? "them" : "it"}${quoted ? ", and the quotes" : ""}.`;
+    }
     let hint2 = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number" ? numberHint({
       value,
       quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""),
@@ -35308,15 +35322,39 @@ function validateParams({
   ${problems.join(`
   `)}`, { file: file2, problems });
 }
+var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
+function hiddenInLabel(label) {
+  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  return chars.flatMap(
+    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+  );
+}
+function hiddenInNumber({
+  value,
+  accepts
+}) {
+  let chars = [...value], found = chars.flatMap((c, i) => c in HIDDEN_CHARACTER_NAMES ? [i] : []);
+  if (found.length === 0) return;
+  let clean = chars.filter((_, i) => !found.includes(i)).join("").trim();
+  if (!(!/^-?\d+(\.\d+)?$/.test(clean) || !accepts(Number(clean))))
+    return { clean, ...hiddenWords({ chars, found }) };
+}
+function hiddenWords({ chars, found }) {
+  let kinds = [...new Set(found.map((i) => chars[i]))], plural2 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE.has(c)) ? `${plural2 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural2 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
+  }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((c, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
+    0,
+    found.find((i) => i > (solid[0] ?? 1 / 0))
+  ).filter((_, i) => !found.includes(i)).join(""), where = before ? `before "${clip(rest, 40)}"` : after ? `after "${clip(rest, 40)}"` : outside ? `before and after "${clip(rest, 40)}"` : `inside it, after "${clip(preceding, 40)}"`;
+  return { words: `${what} (${names.join("; ")}) ${where}`, plural: plural2 };
+}
 function numberHint({
   value,
   quoted,
   accepts
 }) {
-  let unquote = quoted ? ", and without quotes" : "", found = [...value].filter((c) => c in HIDDEN_CHARACTER_NAMES), clean = [...value].filter((c) => !(c in HIDDEN_CHARACTER_NAMES)).join("").trim();
-  if (found.length > 0 && /^-?\d+(\.\d+)?$/.test(clean) && accepts(Number(clean)))
-    return `delete the ${characters([...new Set(found)]).replace(/^an? /, "")} in it${quoted ? ", and the quotes, which make it text to YAML" : ""}`;
-  let n = (text2) => Number(text2.replace(",", "."));
+  let unquote = quoted ? ", and without quotes" : "", n = (text2) => Number(text2.replace(",", "."));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return "remove the quotes, which make it text to YAML";
   let thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(",", "")) : void 0;

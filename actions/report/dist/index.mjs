@@ -36432,9 +36432,9 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
   /** The label vocabulary: the classes the model learns, in a fixed order. */
   vocabulary: external_exports.array(
     // labels.csv cells are read trimmed: " NGA" would match no object.
-    external_exports.string().min(1).refine((label) => label === label.trim(), {
+    external_exports.string().min(1).refine((label) => label === label.trim() || hiddenInLabel(label).length > 0, {
       error: (issue3) => `"${String(issue3.input).trim()}", without spaces around it (labels.csv has none)`
-    }).refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === void 0, {
+    }).refine((label) => hiddenInLabel(label).length === 0, { error: "a label without invisible characters" }).refine((label) => overLimit({ value: label, most: MAX_LABEL_BYTES }) === void 0, {
       error: (issue3) => `a label of a word or a few (a class the model learns), not one ${overLimit({ value: String(issue3.input), most: MAX_LABEL_BYTES })}: a text pasted in by mistake?`
     })
   ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
@@ -36781,6 +36781,14 @@ function labelTwins(labels) {
       return { a, b: label, how: a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "capitals" };
   }
 }
+var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
+function hiddenInLabel(label) {
+  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  return chars.flatMap(
+    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+  );
+}
+var SPACE_LIKE = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
 // pipeline/review/index.ts

@@ -637,15 +637,24 @@ export function validateParams({
         `it text to YAML, not a number: delete ${hidden.plural ? 'them' : 'it'}${quoted ? ', and the quotes' : ''}.`
       );
     }
-    const hint =
-      typeof value === 'string' && issue.code === 'invalid_type' && issue.expected === 'number'
-        ? numberHint({
-            value,
-            quoted: /^['"]/.test(sourceOf?.(issue.path as (string | number)[]) ?? ''),
-            accepts: (n) => acceptsAt({ raw, path: issue.path as (string | number)[], value: n }),
-          })
-        : undefined;
-    return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}${hint ? `: ${hint}` : ''}`;
+    const accepts = (n: number) => acceptsAt({ raw, path: issue.path as (string | number)[], value: n });
+    const asText = typeof value === 'string' && issue.code === 'invalid_type' && issue.expected === 'number';
+    const hint = asText
+      ? numberHint({ value, quoted: /^['"]/.test(sourceOf?.(issue.path as (string | number)[]) ?? ''), accepts })
+      : undefined;
+    // A count (min_test_objects) written as text ("10 objects") is told it takes a whole number, as 2.5 is.
+    const kind =
+      asText && takesWholeNumbers({ at: issue.path as (string | number)[], accepts }) ? 'a whole number' : '';
+    // 2.5 for a whole number: the two around it that the setting takes.
+    const fraction =
+      typeof value === 'number' && Number.isFinite(value) && issue.code === 'invalid_type' && issue.expected === 'int'
+        ? [Math.floor(value), Math.ceil(value)].filter(accepts)
+        : [];
+    const around = fraction.length > 0 ? ` (without a fraction): write ${fraction.join(' or ')}` : '';
+    return (
+      `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${kind || expected(issue)}${around}` +
+      `${hint ? `: ${hint}` : ''}`
+    );
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
 }
@@ -747,6 +756,9 @@ function numberHint({
   const n = (text: string) => Number(text.replace(',', '.'));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return 'remove the quotes, which make it text to YAML';
+  // "10 objects": the number with a word after it.
+  const worded = /^(-?\d+(?:\.\d+)?)\s*\p{L}[\p{L}\p{N}\s.]*$/u.exec(value.trim());
+  if (worded && accepts(Number(worded[1]))) return `write ${Number(worded[1])}, the number alone${unquote}`;
   // "2,000" in a whole-number setting (one that refuses 2.5) is two thousand; "0,5" is a half.
   const thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(',', '')) : undefined;
   if (thousands !== undefined && accepts(thousands) && !accepts(thousands + 0.5))
@@ -760,6 +772,16 @@ function numberHint({
       return `write ${share} for ${value.trim()}${accepts(n(percent[1]!)) ? '' : ' (this setting is a share: 1 is 100%)'}${unquote}`;
   }
   return undefined;
+}
+
+/**
+ * Whether the setting at `at` takes whole numbers only (a count, a seed): it takes its default, or a small whole
+ * number, and refuses that number and a half.
+ */
+function takesWholeNumbers({ at, accepts }: { at: (string | number)[]; accepts: (n: number) => boolean }): boolean {
+  const fallback = valueAt(defaultParams(), at);
+  const n = [...(typeof fallback === 'number' ? [fallback] : []), 0, 1, 2, 10, 100, 1000].find(accepts);
+  return n !== undefined && !accepts(n + 0.5);
 }
 
 /** Whether the schema takes `value` at `path` of the file's settings (other settings' problems aside). */

@@ -84,7 +84,7 @@ describe('vitrine command line', () => {
     await writeFile(path.join(root, 'params.yaml'), 'train:\n  epochs: many\n');
     const { code, messages } = await vitrine(['run', 'dataset']);
     expect(code).toBe(1);
-    expect(messages).toContain('params.yaml:2: "train.epochs" is "many", expected a number');
+    expect(messages).toContain('params.yaml:2: "train.epochs" is "many", expected a whole number');
   });
 
   it('names a stage that does not exist', async () => {

@@ -106,7 +106,7 @@ describe('vitrine params get', () => {
     const result = await vitrine(wrong, ['params', 'get', 'collection.name']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.messages).toContain('params.yaml:4: "train.epochs" is "many", expected a number');
+    expect(result.messages).toContain('params.yaml:4: "train.epochs" is "many", expected a whole number');
     // A tab indent is no YAML indent: refused too, where awk would have read on.
     const tabs = await repo('tabs', 'collection:\n\tname: x\ncatalogue:\n\tsite: https://example.org\n');
     const tabbed = await vitrine(tabs, ['params', 'get', 'catalogue.site']);

@@ -31,20 +31,20 @@ describe('params.yaml numbers written another way', () => {
     );
     // A count is no share: no percentage hint.
     const count = await errorOf(gate('  min_test_objects: 30%'));
-    expect(count).toContain('"gate.min_test_objects" is "30%", expected a number');
+    expect(count).toContain('"gate.min_test_objects" is "30%", expected a whole number');
     expect(count).not.toContain('write');
   });
 
   it('a number in quotes: remove the quotes', async () => {
     expect(await errorOf(gate('  min_test_objects: "20"'))).toContain(
-      '"gate.min_test_objects" is "20", expected a number: remove the quotes, which make it text to YAML',
+      '"gate.min_test_objects" is "20", expected a whole number: remove the quotes, which make it text to YAML',
     );
     expect(await errorOf(gate("  min_macro_f1: '0.5'"))).toContain('remove the quotes, which make it text to YAML');
   });
 
   it('a count with a thousands comma: write it without', async () => {
     expect(await errorOf('evaluate:\n  bootstrap: 2,000\n')).toContain(
-      '"evaluate.bootstrap" is "2,000", expected a number: write 2000, without the comma',
+      '"evaluate.bootstrap" is "2,000", expected a whole number: write 2000, without the comma',
     );
   });
 
@@ -66,5 +66,41 @@ describe('params.yaml numbers written another way', () => {
     const params = await load(gate('  min_macro_f1: 0.5\n  min_test_objects: 20'));
     expect(params.gate.min_macro_f1).toBe(0.5);
     expect(params.gate.min_test_objects).toBe(20);
+  });
+});
+
+// Session 50 (brief): a count written 2.5 or "10 objects" must be told, with its line, that it takes a whole number,
+// in those words, and what to write. "10 objects" was 'is "10 objects", expected a number'.
+describe('params.yaml counts written otherwise', () => {
+  it('with a fraction: a whole number, such as the two around it', async () => {
+    expect(await errorOf(gate('  min_test_objects: 2.5'))).toBe(
+      'params.yaml is not valid:\n  params.yaml:6: "gate.min_test_objects" is 2.5, expected a whole number (without ' +
+        'a fraction): write 2 or 3',
+    );
+    expect(await errorOf('evaluate:\n  bootstrap: 1000.5\n')).toContain(
+      'params.yaml:2: "evaluate.bootstrap" is 1000.5, expected a whole number (without a fraction): write 1000 or 1001',
+    );
+  });
+
+  it('with a word after it: a whole number, the number alone', async () => {
+    expect(await errorOf(gate('  min_test_objects: 10 objects'))).toBe(
+      'params.yaml is not valid:\n  params.yaml:6: "gate.min_test_objects" is "10 objects", expected a whole number: ' +
+        'write 10, the number alone',
+    );
+    expect(await errorOf(gate('  min_test_objects: "10 objects"'))).toContain(
+      '"gate.min_test_objects" is "10 objects", expected a whole number: write 10, the number alone, and without quotes',
+    );
+    expect(await errorOf(gate('  min_test_objects: 2.5 objects'))).toContain(
+      'params.yaml:6: "gate.min_test_objects" is "2.5 objects", expected a whole number',
+    );
+    expect(await errorOf(gate('  min_test_objects: thirty'))).toContain(
+      'params.yaml:6: "gate.min_test_objects" is "thirty", expected a whole number',
+    );
+  });
+
+  it('a share keeps its words: a number, with no whole-number advice', async () => {
+    expect(await errorOf(gate('  min_macro_f1: 0.5 F1'))).toContain(
+      '"gate.min_macro_f1" is "0.5 F1", expected a number: write 0.5, the number alone',
+    );
   });
 });

@@ -35311,12 +35311,8 @@ function validateParams({
       let quoted = /^['"]/.test(sourceOf?.(issue3.path) ?? "");
       return `${where}: "${keys.join(".")}" (${hidden.clean}) has ${hidden.words}, which ${hidden.plural ? "make" : "makes"} it text to YAML, not a number: delete ${hidden.plural ? "them" : "it"}${quoted ? ", and the quotes" : ""}.`;
     }
-    let hint2 = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number" ? numberHint({
-      value,
-      quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""),
-      accepts: (n) => acceptsAt({ raw, path: issue3.path, value: n })
-    }) : void 0;
-    return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}${hint2 ? `: ${hint2}` : ""}`;
+    let accepts = (n) => acceptsAt({ raw, path: issue3.path, value: n }), asText = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number", hint2 = asText ? numberHint({ value, quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""), accepts }) : void 0, kind = asText && takesWholeNumbers({ at: issue3.path, accepts }) ? "a whole number" : "", fraction2 = typeof value == "number" && Number.isFinite(value) && issue3.code === "invalid_type" && issue3.expected === "int" ? [Math.floor(value), Math.ceil(value)].filter(accepts) : [], around = fraction2.length > 0 ? ` (without a fraction): write ${fraction2.join(" or ")}` : "";
+    return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${kind || expected(issue3)}${around}${hint2 ? `: ${hint2}` : ""}`;
   });
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
   ${problems.join(`
@@ -35357,6 +35353,8 @@ function numberHint({
   let unquote = quoted ? ", and without quotes" : "", n = (text2) => Number(text2.replace(",", "."));
   if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
     return "remove the quotes, which make it text to YAML";
+  let worded = new RegExp("^(-?\\d+(?:\\.\\d+)?)\\s*\\p{L}[\\p{L}\\p{N}\\s.]*$", "u").exec(value.trim());
+  if (worded && accepts(Number(worded[1]))) return `write ${Number(worded[1])}, the number alone${unquote}`;
   let thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(",", "")) : void 0;
   if (thousands !== void 0 && accepts(thousands) && !accepts(thousands + 0.5))
     return `write ${thousands}, without the comma${unquote}`;
@@ -35368,6 +35366,10 @@ function numberHint({
     if (accepts(share))
       return `write ${share} for ${value.trim()}${accepts(n(percent[1])) ? "" : " (this setting is a share: 1 is 100%)"}${unquote}`;
   }
+}
+function takesWholeNumbers({ at: at2, accepts }) {
+  let fallback = valueAt(defaultParams(), at2), n = [...typeof fallback == "number" ? [fallback] : [], 0, 1, 2, 10, 100, 1e3].find(accepts);
+  return n !== void 0 && !accepts(n + 0.5);
 }
 function acceptsAt({ raw, path: at2, value }) {
   let copy = structuredClone(raw), node2 = copy;

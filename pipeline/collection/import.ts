@@ -3613,10 +3613,18 @@ function commandWord(text: string): string {
   return /^[\w./-]+$/.test(text) ? text : `"${text}"`;
 }
 
-/** Says, object by object (the first five, then a count), which changed photograph was replaced and how to get it. */
+/** "data/images/A1.jpg": a photograph's path in data/ as typed in the repository. */
+function inData(ws: Workspace, image: string): string {
+  return path.relative(ws.root, path.join(ws.data, image)).split(path.sep).join('/');
+}
+
+/**
+ * Says, object by object (the first five, then the others in one message, each with its command), which changed
+ * photograph was replaced and how to get it.
+ */
 function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: HandChanged[]; log: Logger }): void {
   for (const h of handChanged.slice(0, 5)) {
-    const file = path.relative(ws.root, path.join(ws.data, h.image)).split(path.sep).join('/');
+    const file = inData(ws, h.image);
     const replaced = h.putBack
       ? 'import put back the export’s photograph'
       : 'the export has a new photograph for it too, which import stored';
@@ -3632,17 +3640,26 @@ function sayHandChanged({ ws, handChanged, log }: { ws: Workspace; handChanged: 
       { file },
     );
   }
-  if (handChanged.length > 5)
+  if (handChanged.length > 5) {
+    // Each with the command that brings it back: its MD5 is known only here.
+    const more = handChanged.slice(5);
+    const commands = more
+      .slice(0, 20)
+      .map((h) => `\n  ${h.id}: npx vitrine data restore --from ${h.md5} ${commandWord(inData(ws, h.image))}`);
     log.warn(
-      `${handChanged.length - 5} more photographs in the data folder had been changed since the last import ` +
+      `${more.length} more photographs in the data folder had been changed since the last import ` +
         `(${sample(
-          handChanged.slice(5).map((h) => h.id),
+          more.map((h) => h.id),
           10,
-        )}): import put back the export’s, and kept each changed one in the data cache under its MD5 ` +
-        '(.dvc/cache/files/md5/<first two digits>/<the rest>): run `npx vitrine data restore --from <its MD5> ' +
-        '<file in data/>` and then `npx vitrine data add` to use it instead.',
+        )}): import put back the export’s, and kept each changed one in the data cache. To use one instead, run ` +
+        'its command below and then `npx vitrine data add`, before any `npx vitrine data gc`:' +
+        commands.join('') +
+        (more.length > 20 ? `\n  …and ${more.length - 20} more (see --verbose).` : ''),
       { file: 'data/images' },
     );
+    for (const h of more.slice(20))
+      log.debug(`${h.id}: npx vitrine data restore --from ${h.md5} ${commandWord(inData(ws, h.image))}`);
+  }
 }
 
 /**

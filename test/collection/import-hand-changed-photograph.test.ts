@@ -116,6 +116,27 @@ describe('import over a photograph changed by hand in data/', () => {
     expect(await readFile(file)).toEqual(BY_HAND);
   });
 
+  // Session 50: beyond the first five, the others were told to run `data restore --from <its MD5>`, an MD5 staff
+  // could not know. Each now has its command.
+  it('gives each photograph beyond the first five its own command, which works', async () => {
+    const { ws, exp } = await imported();
+    const ids = ['A3', 'A4', 'A5', 'A6', 'A7', 'A8'];
+    for (const [i, id] of ids.entries()) await writeFile(path.join(exp.images, `${id}.jpg`), JPEG(20 + i));
+    const rows = ids.map((id) => `${id},${id}.jpg,coin`).join('\n');
+    await writeFile(exp.metadata, `id,image,label\nA1,a.jpg,coin\nA2,b.jpg,mask\n${rows}\n`);
+    await importCollection({ ws, params: params(), ...exp, log: memoryLogger() });
+    for (const id of ['A1', 'A2', ...ids])
+      await writeFile(path.join(ws.images, `${id}.jpg`), Buffer.concat([BY_HAND, Buffer.from(id)]));
+    const said = await reimport(ws, exp);
+    expect(said).toContain('3 more photographs in the data folder had been changed since the last import');
+    const command = /\n {2}A8: (npx vitrine data restore --from [0-9a-f]{32} data\/images\/A8\.jpg)$/m.exec(said)?.[1];
+    expect(command, said).toBeDefined();
+    expect(said).not.toContain('<its MD5>');
+    const run = await vitrineIn({ args: command!.split(' ').slice(2), cwd: ws.root });
+    expect(run, run.said).toMatchObject({ code: 0 });
+    expect(await readFile(path.join(ws.images, 'A8.jpg'))).toEqual(Buffer.concat([BY_HAND, Buffer.from('A8')]));
+  });
+
   it('says nothing of the kind for a photograph the collection system changed (the data folder’s untouched)', async () => {
     const { ws, exp } = await imported();
     await writeFile(path.join(exp.images, 'a.jpg'), JPEG(9));

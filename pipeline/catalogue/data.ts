@@ -305,6 +305,8 @@ export async function buildCatalogueData({
     publicDir: files.publicDir,
     iiifBase: `${siteBase}iiif`,
     minSide: params.catalogue.deep_zoom_min_side,
+    background: params.dataset.image.background,
+    maxPixels: params.dataset.image.max_pixels,
     log,
   });
 

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
+import { DEFAULT_MAX_PIXELS, normalised } from '../dataset/images.ts';
 import type { Logger } from '../log.ts';
 import { startFileWriter } from './file-writer.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
@@ -36,6 +37,8 @@ export async function writePictures({
   publicDir,
   iiifBase,
   minSide,
+  background = '#ffffff',
+  maxPixels = DEFAULT_MAX_PIXELS,
   log,
 }: {
   objects: CatalogueObject[];
@@ -43,6 +46,10 @@ export async function writePictures({
   publicDir: string;
   iiifBase: string;
   minSide: number;
+  /** dataset.image.background: what transparency is shown on, as in the thumbnails. */
+  background?: string;
+  /** dataset.image.max_pixels, as the dataset stage read the original. */
+  maxPixels?: number;
   log: Logger;
 }): Promise<number> {
   let made = 0;
@@ -52,18 +59,18 @@ export async function writePictures({
     if (!(await stat(original.file).catch(() => null))) continue;
     const folder = path.join(publicDir, iiifFolder(o.slug));
     const marker = path.join(folder, '.vitrine-source');
-    const stamp = JSON.stringify({ md5: original.md5, id: iiifBase, tile: TILE, widths: LARGE_WIDTHS });
-    const done = (await readFile(marker, 'utf8').catch(() => '')) === stamp;
+    const base = { md5: original.md5, id: iiifBase, tile: TILE, widths: LARGE_WIDTHS };
+    const done = await madeBefore({ marker, base, background, file: original.file });
     if (!done) {
+      const alpha = (await sharp(original.file, { limitInputPixels: maxPixels }).metadata()).hasAlpha === true;
+      // Transparency is shown on the background, as in the thumbnails: JPEG has none, it was black.
+      const stamp = JSON.stringify({ ...base, alpha, ...(alpha && { background }) });
+      const picture = () => normalised({ data: original.file, maxPixels, background });
       // Tiles go to a temporary folder first, so a half-written set never replaces a good one.
       const temp = `${folder}.partial`;
       await rm(temp, { recursive: true, force: true });
       await mkdir(path.dirname(folder), { recursive: true });
-      await sharp(original.file)
-        .rotate()
-        .jpeg({ quality: 82 })
-        .tile({ size: TILE, layout: 'iiif3', id: iiifBase })
-        .toFile(temp);
+      await picture().jpeg({ quality: 82 }).tile({ size: TILE, layout: 'iiif3', id: iiifBase }).toFile(temp);
       // sharp names the service after the output folder: `<id>/<slug>.partial`; the final folder is `<slug>`.
       const infoFile = path.join(temp, 'info.json');
       const info = JSON.parse(await readFile(infoFile, 'utf8')) as { id: string };
@@ -71,7 +78,7 @@ export async function writePictures({
       await writeFile(infoFile, JSON.stringify(info));
       for (const w of LARGE_WIDTHS) {
         if (w >= o.width) continue;
-        const resized = sharp(original.file).rotate().resize({ width: w });
+        const resized = picture().resize({ width: w });
         await resized
           .clone()
           .webp({ quality: 78 })
@@ -113,6 +120,46 @@ export async function writePictures({
     );
   }
   return made;
+}
+
+/**
+ * Whether `marker` says the pictures in its folder were made from this original as they are made now: the same
+ * `base`, and transparency shown on `background` (a photograph without it does not depend on the background). A
+ * marker of a build before transparency was shown so (no "alpha") holds for a photograph without transparency, told
+ * from its header, and is brought up to date; a cut-out's pictures, black where it is transparent, are made again.
+ */
+async function madeBefore({
+  marker,
+  base,
+  background,
+  file,
+}: {
+  marker: string;
+  base: Record<string, unknown>;
+  background: string;
+  file: string;
+}): Promise<boolean> {
+  let stamp: Record<string, unknown>;
+  try {
+    stamp = JSON.parse(await readFile(marker, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  const { alpha, background: shownOn, ...rest } = stamp;
+  if (JSON.stringify(rest) !== JSON.stringify(base)) return false;
+  if (alpha === false) return true;
+  if (alpha === true) return shownOn === background;
+  if (
+    alpha !== undefined ||
+    (
+      await sharp(file)
+        .metadata()
+        .catch(() => null)
+    )?.hasAlpha !== false
+  )
+    return false;
+  await writeFile(marker, JSON.stringify({ ...base, alpha: false }));
+  return true;
 }
 
 type LanguageMap = Record<string, string[]>;

@@ -153,14 +153,15 @@ export async function readSmallPixels({
 
 /**
  * A sharp pipeline that decodes `data` to oriented, flattened 8-bit sRGB with three channels. Add a
- * resize and an output format. Errors are sharp's; wrap them with `imageError`.
+ * resize and an output format. Errors are sharp's; wrap them with `imageError`. `data` may be a file's
+ * path instead of its bytes, for a master too large to hold in memory twice (the catalogue's tiles).
  */
 export function normalised({
   data,
   maxPixels = DEFAULT_MAX_PIXELS,
   background = '#ffffff',
 }: {
-  data: Uint8Array;
+  data: Uint8Array | string;
   maxPixels?: number;
   background?: string;
 }): Sharp {

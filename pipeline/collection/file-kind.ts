@@ -339,3 +339,50 @@ function pictureEnd(bytes: Buffer): 'found' | 'missing' | 'unknown' {
   }
   return broken();
 }
+
+/** The most pages of a TIFF walked (tiffPages): a scan of a bound volume has hundreds, a loop in a damaged file none. */
+const TIFF_PAGES_WALKED = 10_000;
+
+/**
+ * How many pages a classic TIFF holds, its reduced-size copies (a pyramid's levels, a preview: NewSubfileType bit 0)
+ * and masks (bit 2) not counted; undefined when it is not one or cannot be walked (a BigTIFF, a file cut short).
+ * The decoder shows the first page only: a TIFF of several (a scanned document, a recto and a verso) loses the rest.
+ */
+export async function tiffPages(file: string): Promise<number | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const read = async (at: number, length: number) => {
+      if (at < 0 || at + length > size) return undefined;
+      const bytes = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(bytes, 0, length, at);
+      return bytesRead === length ? bytes : undefined;
+    };
+    const header = await read(0, 8);
+    const order = header?.toString('latin1', 0, 4);
+    if (!header || (order !== 'II*\0' && order !== 'MM\0*')) return undefined;
+    const le = order === 'II*\0';
+    const u16 = (b: Buffer, at: number) => (le ? b.readUInt16LE(at) : b.readUInt16BE(at));
+    const u32 = (b: Buffer, at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
+    const visited = new Set<number>();
+    let pages = 0;
+    for (let ifd = u32(header, 4); ifd !== 0; ) {
+      if (visited.has(ifd) || visited.size >= TIFF_PAGES_WALKED) return undefined;
+      visited.add(ifd);
+      const count = await read(ifd, 2);
+      if (!count) return undefined;
+      const entries = await read(ifd + 2, u16(count, 0) * 12 + 4);
+      if (!entries) return undefined;
+      let subfile = 0;
+      for (let i = 0; i < u16(count, 0); i++) {
+        if (u16(entries, i * 12) !== 254) continue;
+        subfile = u16(entries, i * 12 + 2) === 3 ? u16(entries, i * 12 + 8) : u32(entries, i * 12 + 8);
+      }
+      if ((subfile & 0b101) === 0) pages++;
+      ifd = u32(entries, u16(count, 0) * 12);
+    }
+    return pages;
+  } finally {
+    await handle.close();
+  }
+}

@@ -33,7 +33,15 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { aboveHeaderNote, exportName, parseExport } from './export.ts';
-import { CAMERA_RAW, DAMAGED_GREY, damagedUnreadable, imageFileProblem, jpegDamage, rawTiff } from './file-kind.ts';
+import {
+  CAMERA_RAW,
+  DAMAGED_GREY,
+  damagedUnreadable,
+  imageFileProblem,
+  jpegDamage,
+  rawTiff,
+  tiffPages,
+} from './file-kind.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
@@ -450,6 +458,8 @@ async function importInto({
   const endingAdded: { cell: string; file: string }[] = [];
   // Images whose name says another format than their bytes: stored under their format's ending, and said.
   const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
+  // TIFFs of several pages, of which the first alone is shown: said when first stored.
+  const manyPages: { cell: string; line: number; id: string; pages: number }[] = [];
   const missing: string[] = [];
   // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
   // folder), one message says so instead of a warning per row (a tester's 114, then the error).
@@ -705,6 +715,7 @@ async function importInto({
         // A JPEG overwritten with zero bytes from its middle on decodes without an error, half grey: said, imported.
         if (found.damage) note(line, `the image "${cell}" of object "${id}" ${found.damage}, ${DAMAGED_GREY}`, id);
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
+        if (found.pages) manyPages.push({ cell, line, id, pages: found.pages });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
@@ -1011,6 +1022,8 @@ async function importInto({
         `real format, which ${one ? 'its name does' : 'their names do'} not end in: ${shown.join('; ')}${more}.`,
     );
   }
+  const firstPages = manyPages.filter((m) => previousTableNow.get(m.id)?.image !== stored.get(m.id));
+  if (firstPages.length > 0) log.warn(manyPagesWords({ rows: firstPages, name, stored }));
   // A second view of an object, a photograph whose row was not exported, a name misspelt in the export: not imported,
   // and said, since the museum cannot tell otherwise that they are not in the collection.
   const unnamedImages =
@@ -1526,6 +1539,8 @@ export async function findImage({
       kind: ImageKind;
       /** A JPEG whose picture data stops early but which the dataset stage's decoder reads (grey below the damage). */
       damage?: string;
+      /** A TIFF's pages (tiffPages) when it has several: only the first is shown. */
+      pages?: number;
     }
   | { missing: true; candidates?: string[]; endingAdded?: boolean; brokenLink?: string }
   | {
@@ -1639,9 +1654,14 @@ export async function findImage({
       return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, file: real };
   }
   const as = path.relative(imageRoot, file);
-  const found = matched
-    ? { file: real, as, matched, kind, ...(endingAdded && { endingAdded }) }
-    : { file: real, as, kind };
+  const pages = kind === 'tiff' ? await tiffPages(real).catch(() => undefined) : undefined;
+  const found = {
+    file: real,
+    as,
+    kind,
+    ...(matched && { matched, ...(endingAdded && { endingAdded }) }),
+    ...(pages && pages > 1 && { pages }),
+  };
   return damage ? { ...found, damage } : found;
 }
 
@@ -2149,6 +2169,35 @@ async function folderHolding({ imageRoot, cell }: { imageRoot: string; cell: str
       return candidate;
   }
   return undefined;
+}
+
+/**
+ * TIFF files of several pages, said once: the first page alone is the object's photograph (the dataset stage, the
+ * model and the catalogue read no other), so the other pages, a verso or the rest of a scanned document, are not
+ * shown. Named with their lines, the first five.
+ */
+function manyPagesWords({
+  rows,
+  name,
+  stored,
+}: {
+  rows: { cell: string; line: number; id: string; pages: number }[];
+  name: string;
+  stored: Map<string, string>;
+}): string {
+  const one = rows.length === 1;
+  const shown = rows
+    .slice(0, 5)
+    .map(
+      (m) =>
+        `"${m.cell}" (${name}:${m.line}, object ${clip(m.id)}, stored as data/${stored.get(m.id)}): ${m.pages} pages`,
+    );
+  const more = rows.length > 5 ? `; and ${rows.length - 5} more` : '';
+  return (
+    `${count(rows.length, 'TIFF image')} ${one ? 'has' : 'have'} several pages, and only the first page is the ` +
+    `object's photograph (the catalogue and the model use no other): ${shown.join('; ')}${more}. If another page is the ` +
+    'view to show, save that page as a file of its own (JPEG or TIFF) and name it in the export.'
+  );
 }
 
 /** A file's first bytes (up to 1 KB): enough to tell an image's format, or a drawing's or web page's first tag. */

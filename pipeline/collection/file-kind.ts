@@ -151,7 +151,25 @@ export function imageFileProblem({ head, file }: { head: Uint8Array; file: strin
     );
   if (opening.startsWith('<svg') || opening.startsWith('<!doctype svg'))
     return `is an SVG drawing, which import does not take: save it as PNG ${SAVE_COPY}.`;
+  // A HEIC's own first bytes are told by imageKind: named so, these are something else (a copy that did not finish).
+  if (/^\.(heic|heif|hif)$/i.test(ext))
+    return (
+      `is named as a ${/^\.heic$/i.test(ext) ? 'HEIC' : 'HEIF'} photo (${ext}) but is not one: its first bytes are ` +
+      'no image format (a copy or a download that did not finish, or another kind of file renamed). Export the ' +
+      `photograph again as JPEG or TIFF ${SAVE_COPY}.`
+    );
   return undefined;
+}
+
+/** The brands of a HEIF file whose picture is coded in HEVC, as phones and cameras write HEIC photos. */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
+
+/** The file's first bytes say it is a HEIC photo (HEVC): its first box is "ftyp" with one of the HEVC brands. */
+export function hevcBrand(head: Uint8Array): boolean {
+  return (
+    Buffer.from(head.subarray(4, 8)).toString('latin1') === 'ftyp' &&
+    HEVC_BRANDS.has(Buffer.from(head.subarray(8, 12)).toString('latin1'))
+  );
 }
 
 /**

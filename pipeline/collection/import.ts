@@ -37,6 +37,7 @@ import {
   CAMERA_RAW,
   DAMAGED_GREY,
   damagedUnreadable,
+  hevcBrand,
   imageFileProblem,
   jpegDamage,
   rawTiff,
@@ -977,7 +978,18 @@ async function importInto({
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
   // Every named image refused, its rows skipped (on_invalid "skip"): nothing left to picture.
-  if (found === 0 && named > 0)
+  if (found === 0 && named > 0) {
+    // Each file found and refused (a phone's HEIC photos): the folder is right, the files are what to mend.
+    const first = missing.length === 0 ? problems.find((p) => p.imageRefused || p.refused) : undefined;
+    if (first)
+      throw new VitrineError(
+        'IMPORT_NO_IMAGES',
+        `None of the ${named} images named in ${name} can be used: each was found in ${imageRoot} and refused (see ` +
+          `above; line ${first.line}: ${first.message.replace(/ The file is refused \(import\.on_invalid[\s\S]*$/, '')}), ` +
+          'so nothing was changed. Replace the files with ones Vitrine reads (JPEG, PNG, TIFF, WebP, GIF or AVIF), ' +
+          'then import again.',
+        { file: name, line: first.line },
+      );
     throw new VitrineError(
       'IMPORT_NO_IMAGES',
       `None of the ${named} images named in ${name} could be imported from ${imageRoot} (see above), so nothing ` +
@@ -985,6 +997,7 @@ async function importInto({
         'params.yaml).',
       { file: name },
     );
+  }
   if (matchedNames.length > 0) {
     const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
       // Names that differ only in Unicode form print alike: said, so the example does not look like no change.
@@ -1858,7 +1871,8 @@ function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; 
 
 export const HEVC_REFUSED =
   "is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC support. " +
-  'Export it as JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) and name the JPEG file in the export.';
+  'Export it as JPEG or TIFF (on an iPhone: Settings, Camera, Formats, Most Compatible) and name that file in the ' +
+  'export.';
 
 /**
  * Why a HEIF file (.heic, .heif, .avif) cannot be read, or undefined. Its header says how its picture is coded:
@@ -1875,8 +1889,12 @@ async function heifUnreadable(file: string): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const message = messageOf(error);
-    if (/HEVC|hevc/.test(message)) return HEVC_REFUSED;
-    return `cannot be read as an image (${clip(message.split('\n').at(-1) ?? message)}): export it again as JPEG.`;
+    // A phone's brand (heic, heix …) on a file cut short: its picture would be HEVC, which cannot be read either.
+    if (/HEVC|hevc/.test(message) || hevcBrand(await fileHead(file).catch(() => Buffer.alloc(0)))) return HEVC_REFUSED;
+    return (
+      `cannot be read as an image (${clip(message.split('\n').at(-1) ?? message)}): export it again as JPEG or ` +
+      'TIFF.'
+    );
   }
 }
 

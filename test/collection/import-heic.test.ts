@@ -8,6 +8,7 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { av1Heif, hevcHeic } from '../fixtures/heic.ts';
 
 /*
  * A phone's HEIC photo is HEVC-coded, and the bundled image decoder (sharp) has no HEVC decoder: import
@@ -21,42 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** A HEIF image coded in AV1, which sharp writes and reads. */
-async function av1Heif(): Promise<Buffer> {
-  return sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } })
-    .heif({ compression: 'av1' })
-    .toBuffer();
-}
-
-/**
- * A HEIF image as a phone writes it, coded in HEVC: sharp cannot write one, so its AV1 HEIF is relabelled (the
- * `av01` item and its `av1C` properties become `hvc1` and an `hvcC` box; the boxes holding them and the image
- * data's offset grow to match). sharp reads it as HEVC and cannot decode it, as with a real phone photo.
- */
-async function hevcHeic(): Promise<Buffer> {
-  const av1 = await av1Heif();
-  const boxAt = (b: Buffer, type: string) => b.indexOf(Buffer.from(type, 'latin1')) - 4;
-  const c = boxAt(av1, 'av1C');
-  // hvcC: version 1, Main profile, level 3.1, 4:2:0, 8 bits, 4-byte NAL lengths, no parameter sets.
-  const hvcC = Buffer.from([
-    ...[0, 0, 0, 31],
-    ...Buffer.from('hvcC'),
-    ...[1, 1, 0x60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0],
-  ]);
-  const delta = hvcC.length - av1.readUInt32BE(c);
-  const b = Buffer.concat([av1.subarray(0, c), hvcC, av1.subarray(c + av1.readUInt32BE(c))]);
-  for (const box of ['meta', 'iprp', 'ipco']) b.writeUInt32BE(b.readUInt32BE(boxAt(b, box)) + delta, boxAt(b, box));
-  const iloc = boxAt(b, 'iloc');
-  b.writeUInt32BE(b.readUInt32BE(iloc + 20) + delta, iloc + 20);
-  for (const [from, to] of [
-    ['ftypavif', 'ftypheic'],
-    ['mif1avif', 'mif1heic'],
-    ['av01', 'hvc1'],
-  ] as const)
-    Buffer.from(to, 'latin1').copy(b, b.indexOf(from));
-  return b;
-}
 
 function params(onInvalid: 'skip' | 'fail'): Params {
   const p = defaultParams();

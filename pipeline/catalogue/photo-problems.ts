@@ -51,6 +51,8 @@ export function isPhotoProblem(issue: Pick<DatasetIssue, 'code' | 'object' | 'me
 export function photoProblemReason({ code, message }: Pick<DatasetIssue, 'code' | 'message'>): string {
   if (code === 'IMAGE_UNREADABLE') {
     if (message.includes(EMPTY_FILE)) return 'the file is empty';
+    // A phone's HEIC photo (dataset/images.ts imageError): whole, in a format that cannot be shown.
+    if (/ is a HEIC photo\b/.test(message)) return REFUSED_WORDS.format;
     // The image reader's words are in brackets at the end (a dataset made before EMPTY_FILE: "(Input Buffer is empty)").
     const detail = /\(([^()]*)\)\.?$/.exec(message)?.[1] ?? '';
     return /\bempty\b|\b0 bytes\b/i.test(detail) ? 'the file is empty' : 'the file is damaged or not an image';

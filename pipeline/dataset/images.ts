@@ -297,6 +297,15 @@ export function imageError({
       { file },
       { cause: error },
     );
+  // libheif's words for a HEIC photo a phone took: its picture is HEVC, which the bundled decoder cannot read.
+  if (/\bHEVC\b/i.test(message))
+    return new VitrineError(
+      'IMAGE_UNREADABLE',
+      `${file}: this is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC ` +
+        'support. Export it as JPEG or TIFF and import the collection again with the new file.',
+      { file },
+      { cause: error },
+    );
   return new VitrineError(
     'IMAGE_UNREADABLE',
     `${file}: this image cannot be decoded; it may be damaged or in an unsupported format (${message.split('\n')[0]}).`,

@@ -43,6 +43,7 @@ import {
   rawTiff,
   tiffPages,
 } from './file-kind.ts';
+import { byComposed, keptIdForm, sameIdLines } from './id-forms.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
@@ -453,6 +454,9 @@ async function importInto({
   // The first row to name each image file (its real path), to tell a second row naming it.
   const imageOfRow = new Map<string, { line: number; id: string }>();
   const seen = new Map<string, number>();
+  // Each id as the export wrote it on its first row, and data/objects.csv's ids by their composed form.
+  const writtenAs = new Map<string, string>();
+  let storedIds: Map<string, string> | undefined;
   let named = 0;
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
@@ -518,9 +522,11 @@ async function importInto({
     // Each name of a cell naming several (severalNames), or ending with a separator: all named, none unnamed.
     for (const cell of imageCell ? [imageCell, ...(cellNames(imageCell) ?? [])] : [])
       namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/')))));
-    const id = get(columns.id);
+    const written = get(columns.id);
+    // Accents composed, or a letter and an accent (a Mac's): one id, kept as data/objects.csv has it (id-forms.ts).
+    const id = keptIdForm({ id: written, stored: (storedIds ??= byComposed((await previousObjects()).keys())) });
     // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
-    if (header.every((column) => cells[column] === '' || cells[column] === column) && id === columns.id) {
+    if (header.every((column) => cells[column] === '' || cells[column] === column) && written === columns.id) {
       refuse(line, 'this row repeats the header line (two exports joined into one file?): delete it');
       continue;
     }
@@ -576,12 +582,15 @@ async function importInto({
       continue;
     }
     if (seen.has(id)) {
-      refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
+      const accents =
+        writtenAs.get(id) === written ? '' : ', its accents encoded another way, which looks the same: one id';
+      refuse(line, `object "${id}" appears again (first on line ${seen.get(id)}${accents})`, id);
       repeats.push(problems.at(-1)!);
       repeatTitle.set(problems.at(-1)!, get(columns.title).trim());
       continue;
     }
     seen.set(id, line);
+    writtenAs.set(id, written);
     firstTitle.set(id, get(columns.title).trim());
     const labelOver = hasLabels ? overLimit({ value: get(columns.label), most: MAX_LABEL_BYTES }) : undefined;
     if (labelOver) {
@@ -2330,6 +2339,8 @@ async function mergeLabels({
   // Staff may keep their own columns (a note, who checked it) and Windows line ends: both survive a re-import.
   const table = await readLabelsTable({ file: ws.labels, name: labelsName });
   const { rows } = table;
+  // A line whose id is an object's with its accents encoded another way (saved on a Mac) is that object's line.
+  sameIdLines({ rows, ids: [...accepted.map((a) => a.object.id), ...unchanged] });
   const labelled = () => rows.filter((r) => r.object_id && r.label);
   const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
   const exported = accepted

@@ -64,6 +64,18 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
   return parseObjectsChecked({ text, name, refuseMisspelt: true });
 }
 
+/** Whether two of `ids` differ only in how an accent is encoded (composed or not): only ids beyond ASCII can. */
+function accentTwins(ids: string[]): boolean {
+  const composed = new Set<string>();
+  for (const id of ids) {
+    if (/^[\x00-\x7f]*$/.test(id)) continue;
+    const key = id.normalize('NFC');
+    if (composed.has(key)) return true;
+    composed.add(key);
+  }
+  return false;
+}
+
 /**
  * The objects table from its text, as the dataset stage reads it: a repeated id keeps its first row, a row without
  * an id is left out, each said in `issues` (parseObjects refuses both). The report reads the base's table so too.
@@ -86,13 +98,16 @@ export function parseObjectsChecked({
   // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
   try {
     const emptyRows: number[] = [];
-    return { ...parseObjects({ text, file: name, emptyRows, refuseMisspelt }), issues: [], emptyRows };
+    const parsed = parseObjects({ text, file: name, emptyRows, refuseMisspelt });
+    // Two ids that differ only in how an accent is encoded are one id written twice (the slow path says which).
+    if (!accentTwins(parsed.objects.map((o) => o.id))) return { ...parsed, issues: [], emptyRows };
   } catch (error) {
     if (!isVitrineError(error, 'OBJECT_DUPLICATE') && !isVitrineError(error, 'OBJECT_ID_MISSING')) throw error;
   }
   const { header, rows } = parseCsv({ text, file: name });
   const issues: DatasetIssue[] = [];
   const firstLine = new Map<string, number>();
+  const firstComposed = new Map<string, { id: string; line: number }>();
   const kept: typeof rows = [];
   const emptyRows: number[] = [];
   for (const row of rows) {
@@ -110,11 +125,16 @@ export function parseObjectsChecked({
       });
       continue;
     }
-    const seen = firstLine.get(id);
+    // Composed, or a letter and an accent (a Mac's): the same id to anyone reading it, so one object and one page.
+    const twin = firstComposed.get(id.normalize('NFC'));
+    const seen = firstLine.get(id) ?? twin?.line;
     if (seen !== undefined) {
+      const accents = twin && twin.id !== id ? ', its accents encoded another way, which looks the same: one id' : '';
       issues.push({
         code: 'OBJECT_DUPLICATE',
-        message: `${name}:${row.line}: object ${quoted(id)} appears twice (first on line ${seen}); this row is ignored.`,
+        message:
+          `${name}:${row.line}: object ${quoted(id)} appears twice (first on line ${seen}${accents}); this row is ` +
+          `ignored.${accents && ' Keep one row for the object in the export and import it again.'}`,
         file: name,
         line: row.line,
         object: id,
@@ -122,6 +142,7 @@ export function parseObjectsChecked({
       continue;
     }
     firstLine.set(id, row.line);
+    firstComposed.set(id.normalize('NFC'), { id, line: row.line });
     kept.push(row);
   }
   // Let the collection reader map the columns, so both agree on what a row means.

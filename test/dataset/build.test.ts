@@ -330,19 +330,21 @@ describe('buildDataset', () => {
     expect(warnings[0]!.message).not.toContain('b1');
   });
 
-  it('warns about object ids that differ only in upper/lower case or in how an accent is encoded', async () => {
+  it('warns about object ids that differ only in upper/lower case; one only in how an accent is encoded is one id', async () => {
     const composed = 'caf\u00e9';
     const decomposed = 'cafe\u0301';
     const ids = ['ARTIC_1', 'artic_1', composed, decomposed, 'plain'];
     const ws = await makeCollection({ objects: ids.map((id, i) => object(id, `images/o${i}.png`)) });
     const log = memoryLogger();
     const dataset = await buildDataset({ ws, params: testParams(), log });
-    expect(dataset.objects).toHaveLength(5);
+    // Two catalogue pages would show the same id: the second row is said and left out, as any id written twice.
+    // The table is written sorted by code point: the decomposed id comes first (line 4), and is the one kept.
+    expect(dataset.objects.map((o) => o.id).sort()).toEqual(['ARTIC_1', 'artic_1', decomposed, 'plain'].sort());
+    const twice = dataset.issues.filter((i) => i.code === 'OBJECT_DUPLICATE');
+    expect(twice.map((i) => i.line)).toEqual([5]);
+    expect(twice[0]!.message).toContain('appears twice (first on line 4, its accents encoded another way');
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('look alike'))!;
     expect(warning.message).toContain('"ARTIC_1" (line 2) and "artic_1" (line 3)');
-    expect(warning.message).toContain('line 4');
-    expect(warning.message).toContain('line 5');
-    expect(warning.message).toContain('accent');
     expect(warning.message).not.toContain('plain');
   });
 

@@ -989,14 +989,14 @@ async function importInto({
   // Every named image refused, its rows skipped (on_invalid "skip"): nothing left to picture.
   if (found === 0 && named > 0) {
     // Each file found and refused (a phone's HEIC photos): the folder is right, the files are what to mend.
-    const first = missing.length === 0 ? problems.find((p) => p.imageRefused || p.refused) : undefined;
+    const first = missing.length === 0 ? problems.find((p) => p.imageRefused) : undefined;
     if (first)
       throw new VitrineError(
         'IMPORT_NO_IMAGES',
         `None of the ${named} images named in ${name} can be used: each was found in ${imageRoot} and refused (see ` +
           `above; line ${first.line}: ${first.message.replace(/ The file is refused \(import\.on_invalid[\s\S]*$/, '')}), ` +
-          'so nothing was changed. Replace the files with ones Vitrine reads (JPEG, PNG, TIFF, WebP, GIF or AVIF), ' +
-          'then import again.',
+          'so nothing was changed. Mend the files as the reasons say (a format Vitrine cannot read: export the ' +
+          'photographs as JPEG or TIFF), then import again.',
         { file: name, line: first.line },
       );
     throw new VitrineError(

@@ -158,6 +158,8 @@ async function madeBefore({
     )?.hasAlpha !== false
   )
     return false;
+  // In place, not through a temporary file that a stopped build would leave in the published folder: a marker cut
+  // short is no JSON, and only has the pictures made again.
   await writeFile(marker, JSON.stringify({ ...base, alpha: false }));
   return true;
 }

@@ -62,6 +62,16 @@ const NAMES: Record<Field, string[]> = {
     'numerodiinventario',
     'numeroinventario',
     'inventario',
+    // A library's or an archive's shelfmark, after a museum's register number (an outside tester's French library
+    // export: "Cote"). English, German, Spanish (with "Signatura topográfica"), Italian, Portuguese.
+    'shelfmark',
+    'callnumber',
+    'callno',
+    'cote',
+    'signatur',
+    'signatura',
+    'segnatura',
+    'cota',
   ],
   image: [
     'image',
@@ -181,6 +191,8 @@ const NAMES: Record<Field, string[]> = {
     'afdeling',
     'departamento',
     'dipartimento',
+    // An archive's fonds ("Fonds", "Nom du fonds").
+    'fonds',
   ],
   medium: [
     'medium',
@@ -281,7 +293,9 @@ export function guessColumns({
       pick = shares.sort((a, b) => b.share - a.share)[0]?.h;
     }
     // Exact names first, then names at the end ("ca_objects.medium"), then inside ("ca_entities.preferred_labels").
-    const notLink = (h: string) => field === 'image' || !/url|uri|link/i.test(h);
+    // "Signature" (where a work is signed) is no shelfmark ("Signatur"), though its name holds one.
+    const notLink = (h: string) =>
+      field === 'image' || (!/url|uri|link/i.test(h) && !(field === 'id' && normal(h).includes('signature')));
     const passes: ((h: string, name: string) => boolean)[] = [
       (h, name) => normal(h) === name,
       (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h),

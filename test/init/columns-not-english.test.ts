@@ -111,13 +111,13 @@ describe('vitrine init at a terminal, on an export whose columns are not named i
   });
 
   it('asks which column holds each field straight away when no column looks like the id', async () => {
-    // "Signatur" is an id no guess knows: the export cannot be imported until someone says which column it is.
-    const header = ['Signatur', 'Bild', 'Objektart', 'Titel', 'Datierung'];
+    // "Spalte A" is an id no guess knows: the export cannot be imported until someone says which column it is.
+    const header = ['Spalte A', 'Bild', 'Objektart', 'Titel', 'Datierung'];
     const { csv, images, museum } = await germanExport('no-id', header);
     const { code, questions, said } = await initAtTerminal(['-C', museum, '--from', csv, '--images', images], root, [
       // No "Use these columns?" with a mapping that cannot work; the id has no answer to take by Enter.
       [/^ {2}id: $/, ''],
-      [/^ {2}id: $/, 'Signatur'],
+      [/^ {2}id: $/, 'Spalte A'],
       [/^ {2}image \[Bild\]: $/, ''],
       [/^ {2}label \[Objektart\]: $/, ''],
       [/^ {2}title \[Titel\]: $/, ''],
@@ -137,12 +137,12 @@ describe('vitrine init at a terminal, on an export whose columns are not named i
     expect(questions.some((q) => q.startsWith('Use these columns'))).toBe(false);
     expect(said).toMatch(/ {2}id {11}\(none\)/);
     const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
-    expect(params).toContain('id: Signatur');
+    expect(params).toContain('id: Spalte A');
     expect(await readFile(path.join(museum, 'labels.csv'), 'utf8')).toMatch(/^I-2,Maske$/m);
   });
 
   it('stops before the later questions when the input ends without an id column', async () => {
-    const header = ['Signatur', 'Bild', 'Objektart', 'Titel', 'Datierung'];
+    const header = ['Spalte A', 'Bild', 'Objektart', 'Titel', 'Datierung'];
     const { csv, images, museum } = await germanExport('no-id-ended', header);
     // Nothing is answered: the input ends at the first question.
     const { code, questions, said } = await initAtTerminal(['-C', museum, '--from', csv, '--images', images], root, []);

@@ -3,7 +3,7 @@ import { elidedWords, unelided } from '../../site/src/lib/elision.ts';
 
 /*
  * The words after an elided article that an object page gives Pagefind, hidden, and a typed query without its elided
- * articles (site/src/lib/elision.ts; in the browser: test/site/elided-article.test.ts).
+ * articles (site/src/lib/elision.ts; in the browser: test/site/library-search.test.ts).
  */
 
 describe('elidedWords', () => {

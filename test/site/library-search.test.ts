@@ -3,48 +3,55 @@ import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
+ * An outside tester's French university library (tester T), searched in Chromium on one tiny site.
+ *
  * French, Italian and Catalan titles elide an article before a vowel: "Façade de l’église Saint-Étienne", "Livre
  * d’heures". Pagefind splits words at spaces and hyphens, not at an apostrophe, and indexed "l’église" as one word
  * ("leglise"): "église", "eglise", "heures", "alchimie" found nothing, and the page said "no object has the word
- * “eglise”" (an outside tester, a French university library: most of its titles). One tiny site, read in Chromium.
+ * “eglise”" (most of the library's titles).
+ *
+ * Every object page is headed by its department ("Collection / Fonds Dupré"), which is a filter, but typing it
+ * ("Dupré", "Müller") found nothing.
  */
 
+let built: SearchSite;
+const labels = ['photograph', 'manuscript'];
+const objects: FixtureObject[] = [
+  {
+    id: 'PH-1',
+    title: 'Façade de l’église Saint-Étienne',
+    department: 'Fonds Dupré',
+    label: 'photograph',
+    image: null,
+  },
+  {
+    id: 'MS-1',
+    title: 'Livre d’heures à l’usage de Rome',
+    department: 'Collection Müller',
+    label: 'manuscript',
+    image: null,
+  },
+  // A straight apostrophe, as typed on a keyboard.
+  { id: 'MS-2', title: "Traité d'alchimie", department: 'Fonds Dupré', label: 'manuscript', image: null },
+  { id: 'PH-2', title: 'Église Saint-Pierre', department: 'Collection Müller', label: 'photograph', image: null },
+  { id: 'PH-3', title: 'Veduta dell’arco di Tito', department: 'Fonds Dupré', label: 'photograph', image: null },
+  { id: 'MS-3', title: 'Howard Carter’s notebook', department: 'Fonds Dupré', label: 'manuscript', image: null },
+  // The donor's portrait, kept in the other fonds.
+  { id: 'PH-4', title: 'Portrait de Jules Dupré', department: 'Collection Müller', label: 'photograph', image: null },
+];
+
+beforeAll(async () => {
+  built = await searchSite({ prefix: 'vitrine-library-', objects, labels });
+}, 300_000);
+
+afterAll(async () => {
+  await built?.close();
+});
+
+const typed = (q: string) => typedSearch({ built, q });
+const sorted = (titles: string[]) => [...titles].sort();
+
 describe('a word after an elided article (l’, d’, dell’…)', () => {
-  let built: SearchSite;
-  const labels = ['photograph', 'manuscript'];
-  const objects: FixtureObject[] = [
-    {
-      id: 'PH-1',
-      title: 'Façade de l’église Saint-Étienne',
-      department: 'Fonds Dupré',
-      label: 'photograph',
-      image: null,
-    },
-    {
-      id: 'MS-1',
-      title: 'Livre d’heures à l’usage de Rome',
-      department: 'Collection Müller',
-      label: 'manuscript',
-      image: null,
-    },
-    // A straight apostrophe, as typed on a keyboard.
-    { id: 'MS-2', title: "Traité d'alchimie", department: 'Fonds Dupré', label: 'manuscript', image: null },
-    { id: 'PH-2', title: 'Église Saint-Pierre', department: 'Collection Müller', label: 'photograph', image: null },
-    { id: 'PH-3', title: 'Veduta dell’arco di Tito', department: 'Fonds Dupré', label: 'photograph', image: null },
-    { id: 'MS-3', title: 'Howard Carter’s notebook', department: 'Fonds Dupré', label: 'manuscript', image: null },
-  ];
-
-  beforeAll(async () => {
-    built = await searchSite({ prefix: 'vitrine-elided-', objects, labels });
-  }, 300_000);
-
-  afterAll(async () => {
-    await built?.close();
-  });
-
-  const typed = (q: string) => typedSearch({ built, q });
-  const sorted = (titles: string[]) => [...titles].sort();
-
   it('finds the word after l’ or d’ typed alone, with or without its accents', async () => {
     for (const q of ['église', 'eglise', 'Église', 'EGLISE']) {
       const r = await typed(q);
@@ -91,5 +98,33 @@ describe('a word after an elided article (l’, d’, dell’…)', () => {
     const words = built.page.locator('#elided-title');
     expect(await words.textContent()).toBe('église');
     expect(await words.isVisible()).toBe(false);
+  });
+});
+
+describe('the department typed into the search box', () => {
+  const dupre = ['Façade de l’église Saint-Étienne', "Traité d'alchimie", 'Veduta dell’arco di Tito'];
+
+  it('finds the objects of a department by its name, with or without its accents', async () => {
+    for (const q of ['Dupré', 'dupre', 'Fonds Dupré']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual(expect.arrayContaining([...dupre, 'Howard Carter’s notebook']));
+      expect(r.status, q).not.toContain('no object has');
+    }
+    for (const q of ['Müller', 'muller', 'collection muller']) {
+      const r = await typed(q);
+      expect(sorted(r.titles), q).toEqual([
+        'Livre d’heures à l’usage de Rome',
+        'Portrait de Jules Dupré',
+        'Église Saint-Pierre',
+      ]);
+      expect(r.status, q).toMatch(/^3 objects for /);
+    }
+  });
+
+  it('ranks an object whose own text has the word above those of a department named so', async () => {
+    // "Dupré" is in the portrait's title, and in the other objects' department only.
+    const r = await typed('Dupré');
+    expect(r.titles[0]).toBe('Portrait de Jules Dupré');
+    expect(r.titles).toHaveLength(5);
   });
 });

@@ -32,8 +32,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function vitrine(args: string[], cwd = museum) {
-  const log = memoryLogger();
+function vitrine(args: string[], cwd = museum, log = memoryLogger()) {
   const messages = () => log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
   return main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false }).then((code) => ({
     code,
@@ -49,8 +48,10 @@ async function waitsForTheRun(args: string[], unchanged: string[], folder = muse
   const read = (f: string) => readFile(path.join(folder, f), 'utf8').catch(() => 'absent');
   const before = await Promise.all(unchanged.map(read));
   let finished = false;
-  const command = vitrine(args, folder).finally(() => (finished = true));
-  await sleep(2_500);
+  const log = memoryLogger();
+  const command = vitrine(args, folder, log).finally(() => (finished = true));
+  // Until it says it waits (or ends): a fixed sleep can end before the command reaches the lock on a loaded machine.
+  while (!finished && !log.lines.some((l) => /^Another Vitrine run/.test(l.message))) await sleep(100);
   expect(finished, `${args.join(' ')} did not wait for the run`).toBe(false);
   expect(await Promise.all(unchanged.map(read))).toEqual(before);
   // The run ends as Ctrl-C ends it (its lock removed): the command goes on.

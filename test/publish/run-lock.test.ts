@@ -75,7 +75,8 @@ describe('vitrine publish and a run', () => {
     const root = await built('waits');
     const run = await holdLockInChild({ file: path.join(root, '.vitrine', 'run.lock') });
     const command = publish(root);
-    await sleep(2_500);
+    // Until it says it waits (or ends): a fixed sleep can end before the command reaches the lock on a loaded machine.
+    while (!command.finished() && !/^Another Vitrine run /m.test(command.said())) await sleep(100);
     expect(command.finished(), 'publish did not wait for the run').toBe(false);
     expect(await keys('waits')).toEqual([]);
     expect(command.said()).toMatch(/^Another Vitrine run .* this one waits for it to finish/m);

@@ -27,13 +27,14 @@ describe('vitrine models rollback while a run holds .vitrine/run.lock', () => {
       log,
       interactive: false,
     }).finally(() => (finished = true));
-    await sleep(2_500);
+    const said = () => log.lines.map((l) => l.message).join('\n');
+    // Until it says it waits (or ends): a fixed sleep ended before the command reached the lock on a loaded machine.
+    while (!finished && !/^Another Vitrine run /m.test(said())) await sleep(100);
     expect(finished, 'the rollback did not wait for the run').toBe(false);
     other.kill('SIGINT');
     // Then it goes on: here, to say there is no such version (nothing was registered in this repository).
     expect(await command).toBe(1);
-    const said = log.lines.map((l) => l.message).join('\n');
-    expect(said).toMatch(/^Another Vitrine run .* this one waits for it to finish/m);
-    expect(said).toContain('v1.0.0');
+    expect(said()).toMatch(/^Another Vitrine run .* this one waits for it to finish/m);
+    expect(said()).toContain('v1.0.0');
   });
 });

@@ -32,6 +32,9 @@ describe('a herbarium number ending in a lone letter', () => {
     sheet(21, 'Ammonit', '1887/88'),
     // A title with a word starting with "b": the only sheet a typed lone "b" matched.
     sheet(57, 'Herbariumvel: Bellis perennis', 'vor 1900'),
+    // Untitled: headed by its number, which Pagefind then matches twice, so it ranked "Herb. 1887/109 b" above
+    // "Herb. 1887/1 b" for "1887/1" (an outside tester).
+    sheet(109, '', '1887/88'),
     // A number whose first word Pagefind stems when it is typed ("study" → "studi"), which no word of its page starts.
     { id: 'Study 12', title: 'Tree by a River', label: 'sheet', image: null },
     // Twelve objects dated "1887–1889", which Pagefind indexes as "18871889": "1887/1" is searched as "18871".
@@ -110,10 +113,20 @@ describe('a herbarium number ending in a lone letter', () => {
 
   it('lists the objects whose number starts with the typed number before those dated so', async () => {
     const r = await typed('1887/1');
-    expect(r.status).toMatch(/^15 objects for /);
-    // "Herb. 1887/1 b" first (its part is the closest to what was typed), then 1887/13 b and 1887/17 b.
+    expect(r.status).toMatch(/^16 objects for /);
+    // "Herb. 1887/1 b" first (its number is what was typed, but for the letter of its part), then the other sheets.
     expect(r.titles[0]).toBe('Bergkristall, Stufe');
-    expect(r.titles.slice(1, 3).sort()).toEqual(['Pyrit, Fragment', 'Quarzkristall']);
+    expect(r.titles.slice(1, 4).sort()).toEqual(['Herb. 1887/109 b', 'Pyrit, Fragment', 'Quarzkristall']);
+    for (const q of ['Herb. 1887/1', 'herb 1887 1']) expect((await typed(q)).titles[0], q).toBe('Bergkristall, Stufe');
+    expect((await typed('1887/109')).titles[0]).toBe('Herb. 1887/109 b');
+  });
+
+  it('gives Pagefind the number without the letter of its part, so the number typed without it is found whole', () => {
+    const given = numberWords('Herb. 1887/1 b').split(' ');
+    for (const w of ['herb18871b', '18871b', 'herb18871', '18871']) expect(given, w).toContain(w);
+    expect(numberWords('1923.45 a-b').split(' ')).toContain('192345');
+    // A number ending in a word is kept whole: only lone letters are a part's letters.
+    expect(numberWords('Study 12')).toBe('study12 12');
   });
 
   it('finds a number by its digits without the leading zero, and no other number by them', async () => {

@@ -24,6 +24,8 @@ import { foldLetters } from './fold.ts';
  * Pagefind drops "/" and "." from a typed word, so "MS 1/1" is searched as "ms 11" (a reviewer: it found nothing).
  * And a part's digits without its leading zeros, of two or more characters ("L.0123402" → "123402", "DM-0267" →
  * "267"): the same number, typed as a visitor reads it ("123402" found nothing: an outside tester).
+ * And, for a number ending in lone letters (a sheet's part: "Herb. 1887/1 b"), the whole number and its tails without
+ * them ("herb18871", "18871"), so that "1887/1" is a whole word of its page.
  */
 export function numberWords(id: string): string {
   const runs = foldLetters(id)
@@ -39,11 +41,19 @@ export function numberWords(id: string): string {
     .slice(1)
     .map((_, at) => runs.slice(at + 1).join(''))
     .filter((j) => j !== whole && size(j) >= 2 && /\p{N}/u.test(j));
+  // Without the lone letters of a part after the last number part ("Herb. 1887/1 b" → "herb18871 18871"): the number
+  // typed without them is then one whole word of its page, which the search page lists first (browse.astro).
+  let end = runs.length;
+  while (end > 1 && /^\p{L}$/u.test(runs[end - 1]!)) end--;
+  const bare = end < runs.length && /\p{N}/u.test(runs[end - 1]!) ? runs.slice(0, end) : [];
+  const sheet = bare
+    .map((_, at) => bare.slice(at).join(''))
+    .filter((j) => j !== whole && size(j) >= 2 && /\p{N}/u.test(j));
   // A part's digits without its leading zeros ("L.0123402" → "123402"), of two or more characters.
-  const unpadded = [whole, ...parts, ...joined]
+  const unpadded = [whole, ...parts, ...joined, ...sheet]
     .map((w) => w.replace(/^0+(?=\p{N})/u, ''))
     .filter((w) => size(w) >= 2 && /\p{N}/u.test(w));
-  return [...new Set([whole, ...parts, ...joined, ...unpadded])].join(' ');
+  return [...new Set([whole, ...parts, ...joined, ...sheet, ...unpadded])].join(' ');
 }
 
 /**

@@ -130,10 +130,14 @@ export const NUMBER_PIECES = 256;
 /**
  * The key of an object number in the object-number index: its plain address without "-", "." and "_" ("DM-0267",
  * "dm 0267", "DM0267", "DM_0267" → "dm0267"), so a number is found however it was typed, in any case, with spaces,
- * hyphens, underscores or none; "" when no address is left. Ids with the same plain address have the same key.
+ * hyphens, underscores or none. Ids with the same plain address have the same key. A number that leaves no address
+ * (punctuation or signs alone: "..", "---", "★") is its own key, trimmed, its spaces one each, so it is found typed as
+ * it is written (it was in no index: ".." could not be found); no other key has no letter or digit. "" when blank.
  */
 export function numberKey(id: string): string {
-  return searchFold(plainAddress(id).replace(/[-._]/g, ''));
+  const address = plainAddress(id);
+  if (address === '') return id.normalize('NFC').trim().replace(/\s+/g, ' ');
+  return searchFold(address.replace(/[-._]/g, ''));
 }
 
 /**

@@ -40,6 +40,9 @@ describe('a herbarium number ending in a lone letter', () => {
     // "Study 1" is searched as "studi 1": Pagefind finds the study below by its title, never "Study 1" by its number.
     { id: 'Study 1', title: 'Cloud over a Hill', label: 'mineral', image: null },
     { id: 'Z-1', title: 'Study of a Head', label: 'mineral', image: null },
+    // A number of punctuation alone, and one made of a path's signs.
+    { id: '..', title: 'Dots', label: 'mineral', image: null },
+    { id: '../../etc/passwd', title: 'Slashes', label: 'mineral', image: null },
     // Twelve objects dated "1887–1889", which Pagefind indexes as "18871889": "1887/1" is searched as "18871".
     ...[2, 6, 10, 14, 18, 22, 26, 30, 34, 38, 42, 46].map((n) => ({
       id: `L.01234${String(n).padStart(2, '0')}`,
@@ -140,6 +143,36 @@ describe('a herbarium number ending in a lone letter', () => {
     await page.locator('#filters summary').click();
     await type.waitFor();
     expect(await count('mineral')).toBe('2');
+  });
+
+  it('offers an object whose number is punctuation alone, or a path’s signs, typed as it is', async () => {
+    const slugOf = (id: string) => built.catalogue.objects.find((o) => o.id === id)!.slug;
+    const answer = async (q: string) => {
+      await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
+      await page
+        .locator('#status')
+        .filter({ hasText: /objects? for |number of an object|Type two/ })
+        .waitFor();
+      await page.waitForLoadState('networkidle');
+      const exact = page.locator('#exact a');
+      const shown = await exact.isVisible();
+      return {
+        status: (await page.locator('#status').textContent()) ?? '',
+        offered: shown ? await exact.textContent() : null,
+        page: shown ? await exact.getAttribute('href') : null,
+        titles: await page.locator('#results .title').allTextContents(),
+      };
+    };
+    const dots = await answer('..');
+    expect(dots.offered).toBe('Go to object ..');
+    expect(dots.page).toBe(`/objects/${slugOf('..')}/`);
+    expect(dots.status).toContain('“..” is the number of an object');
+    const path = await answer('../../etc/passwd');
+    expect(path.offered).toBe('Go to object ../../etc/passwd');
+    expect(path.page).toBe(`/objects/${slugOf('../../etc/passwd')}/`);
+    expect(path.titles[0]).toBe('Slashes');
+    // Typed otherwise, no object has it.
+    for (const q of ['...', '. .', '-']) expect((await answer(q)).offered, q).toBeNull();
   });
 
   it('lists the objects whose number starts with the typed number before those dated so', async () => {

@@ -52,7 +52,18 @@ describe('object addresses in the browser', () => {
   });
 
   it('finds a typed number however it is punctuated, choosing among look-alikes as before', () => {
-    const ids = ['DM-0267', 'DM 0267', 'dm.0267', 'DM0267x', 'MET_544744', 'met-544744', 'CLE_100078', 'A1', 'a-1'];
+    const ids = [
+      'DM-0267',
+      'DM 0267',
+      'dm.0267',
+      'DM0267x',
+      'MET_544744',
+      'met-544744',
+      'CLE_100078',
+      'A1',
+      'a-1',
+      '..',
+    ];
     const slugs = assignSlugs({ ids, previous: new Map() });
     const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
     const pick = (typed: string) => {
@@ -81,6 +92,11 @@ describe('object addresses in the browser', () => {
       ['DM0267x', 'DM0267x'],
       ['DM-0268', null],
       ['---', null],
+      // Punctuation alone: found typed as it is written, only so.
+      ['..', '..'],
+      [' .. ', '..'],
+      ['...', null],
+      ['.', null],
     ];
     for (const [typed, id] of picks) expect(pick(typed), typed).toBe(id);
   });

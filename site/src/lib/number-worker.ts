@@ -1,7 +1,7 @@
 /*
  * The search page's object-number lookup (browse.astro, `objectNumbered`) in a worker of its own: the page's
  * script then imports no module and goes into the page itself (one request fewer on the page a visitor's
- * search costs most: issue 16), and the number rules (lib/address.ts) load only for a term with a digit,
+ * search costs most: issue 16), and the number rules (lib/address.ts) load only for a term with a digit or punctuation,
  * or one too short to search as words.
  * Asked with the typed term and the site's base path; answers the object's id and page slug, or null.
  */

@@ -40,7 +40,9 @@ describe('a herbarium number ending in a lone letter', () => {
     // "Study 1" is searched as "studi 1": Pagefind finds the study below by its title, never "Study 1" by its number.
     { id: 'Study 1', title: 'Cloud over a Hill', label: 'mineral', image: null },
     { id: 'Z-1', title: 'Study of a Head', label: 'mineral', image: null },
-    // A number of punctuation alone, and one made of a path's signs.
+    // Numbers typed with "OR" or "-" words; one of punctuation alone, and one made of a path's signs.
+    { id: 'DM-0006', title: 'Lid', label: 'mineral', image: null },
+    { id: 'DM-00061', title: 'Vase', label: 'mineral', image: null },
     { id: '..', title: 'Dots', label: 'mineral', image: null },
     { id: '../../etc/passwd', title: 'Slashes', label: 'mineral', image: null },
     // Twelve objects dated "1887–1889", which Pagefind indexes as "18871889": "1887/1" is searched as "18871".
@@ -143,6 +145,25 @@ describe('a herbarium number ending in a lone letter', () => {
     await page.locator('#filters summary').click();
     await type.waitFor();
     expect(await count('mineral')).toBe('2');
+  });
+
+  it('offers the object of the number typed with “OR” or “-” words, and lists it first', async () => {
+    const without = await typed('DM-0006 -vase');
+    expect(without.offered).toBe('Go to object DM-0006');
+    expect(without.titles).toEqual(['Lid']);
+    const either = await typed('Herb. 1887/13 b OR fossil');
+    expect(either.offered).toBe('Go to object Herb. 1887/13 b');
+    expect(either.titles[0]).toBe('Quarzkristall');
+    // A number no word of its object starts ("studi"): found by the number index, listed first, no word said missing.
+    const study = await typed('Study 1 -vase');
+    expect(study.offered).toBe('Go to object Study 1');
+    expect(study.titles).toEqual(['Cloud over a Hill', 'Study of a Head']);
+    expect(study.status).toMatch(/^2 objects for /);
+    // Two numbers: no one object to go to. A number left out: not offered.
+    const two = await typed('DM-0006 OR DM-00061');
+    expect(two.offered).toBeNull();
+    expect(two.titles.sort()).toEqual(['Lid', 'Vase']);
+    expect((await typed('lid -DM-0006')).offered).toBeNull();
   });
 
   it('offers an object whose number is punctuation alone, or a path’s signs, typed as it is', async () => {

@@ -141,6 +141,29 @@ export function numberKey(id: string): string {
 }
 
 /**
+ * The key of an id with each part's digits without their leading zeros ("PH/1923/0045" → "ph192345", "FOTO-00012" →
+ * "foto12"): staff drop a number's zero padding all the time, and "PH/1923/45" found nothing (an outside tester). Part
+ * by part, so a lone zero stays ("A0-05" → "a05", never "a5"). "" when it is the id's key (no zero to set aside).
+ */
+function paddingAsideKey(id: string): string {
+  const address = plainAddress(id);
+  if (address === '') return '';
+  const key = searchFold(address)
+    .split(/[-._]+/)
+    .map((part) => part.replace(/(^|\D)0+(?=\d)/g, '$1'))
+    .join('');
+  return key === numberKey(id) ? '' : key;
+}
+
+/**
+ * The keys an id is found by in the object-number index: its own (numberKey), its old one (latinKey) and the one with
+ * its zero padding set aside (paddingAsideKey), each once.
+ */
+export function numberKeys(id: string): string[] {
+  return [...new Set([numberKey(id), latinKey(id), paddingAsideKey(id)].filter(Boolean))];
+}
+
+/**
  * The key of an id as it was before addresses kept the letters of other scripts: its Latin part only ("Inv. 12α" →
  * "inv12"), so a number typed without its other-script ending ("Inv. 12") still finds it; "" when it is its key.
  */
@@ -189,9 +212,9 @@ export function numberIndex(objects: { id: string; slug: string }[]): Map<string
   const pieces = new Map<string, NumberPiece>();
   for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), {});
   for (const o of objects) {
-    // Under its old key too (latinKey): found by the number typed without its other-script letters, as before.
-    for (const key of [numberKey(o.id), latinKey(o.id)])
-      if (key) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
+    // Under its old key too (latinKey): found by the number typed without its other-script letters, as before; and
+    // without its zero padding ("PH/1923/45" for "PH/1923/0045").
+    for (const key of numberKeys(o.id)) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
   }
   return pieces;
 }
@@ -202,12 +225,16 @@ export function numberIndex(objects: { id: string; slug: string }[]): Map<string
  * only in case ("dm-0085" → "DM-0085"), else the one with the plain address itself (the first of the
  * look-alikes), else the first. When no id has that address ("DM0267", "MET 544744" for "MET_544744"): the
  * first id with its own plain address as its page (the first of its look-alikes), else the first; null when no
- * id has the key.
+ * id has the key. No id with the key: the ids it is once their zeros are set aside (numberKeys), chosen among so.
  */
 export function numberTyped(typed: string, piece: NumberPiece): { id: string; slug: string } | null {
   const address = plainAddress(typed);
   const key = numberKey(typed);
-  const entries = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
+  const listed = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
+  // The ids whose own number this is; else those it is once their zeros are set aside ("PH/1923/45" → PH/1923/0045),
+  // as they are chosen among (two such, "FOTO-00012" and "FOTO-0012" for "foto12": no guess).
+  const own = listed.filter(([id]) => numberKey(id) === key || latinKey(id) === key);
+  const entries = own.length > 0 ? own : listed;
   const alike = entries.filter(([id]) => plainAddress(id) === address);
   // Numbers whose letters and digits run the same once punctuation is dropped: "1920.12.3" and "1920.1.23" are two
   // objects, told apart by where the punctuation falls ("1920-1-23" is the second); "DM-0267" and "dm.0267" are not.

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
+import { numberIndex, numberTyped } from '../../pipeline/catalogue/slug-rules.ts';
+import { numberPieceOf } from '../../site/src/lib/address.ts';
+import { numberWords } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
@@ -7,6 +11,9 @@ import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
  * objects the page looked at. "AB-9" among ten untitled "AB-90"…"AB-99" (headed by their numbers) was ranked 11th of
  * 11 for "ab9", so "Missal" was found only by "Go to object". A number in another script ("写本-9") was never listed
  * first: its page address is stored as typed, Pagefind gives it percent-encoded, and the two were never equal.
+ * A photo archive's tester: "PH/1923/45" (for PH/1923/0045), "foto12" and "Foto-12" (for FOTO-00012) found nothing,
+ * "1923/45" listed 40 objects with PH/1923/0045 not first, and the 404 page offered nothing for "objects/FOTO-12/":
+ * staff drop a number's zero padding all the time.
  * One tiny site, read in Chromium.
  */
 
@@ -20,6 +27,14 @@ describe('the object whose number was typed is listed first', () => {
     { id: '写本-9', title: 'Scroll', label: 'painting', image: null },
     untitled('写本-91'),
     untitled('写本-92'),
+    // A photo archive's numbers, padded with zeros (an outside tester).
+    { id: 'PH/1923/0045', title: 'Quai du port', label: 'print', image: null },
+    { id: 'PH/1923/0046', title: 'Rue de la gare', label: 'print', image: null },
+    { id: 'PH/1923/0450', title: 'Marché couvert', label: 'print', image: null },
+    { id: 'PH/1924/0045', title: 'Pont suspendu', label: 'print', image: null },
+    { id: 'FOTO-00012', title: 'Portrait de femme', label: 'painting', image: null },
+    { id: 'FOTO-00120', title: 'Barque', label: 'painting', image: null },
+    { id: 'FOTO-00121', title: 'Moulin', label: 'painting', image: null },
   ];
 
   beforeAll(async () => {
@@ -49,5 +64,76 @@ describe('the object whose number was typed is listed first', () => {
     const answer = await typed('写本-9');
     expect(answer.offered).toContain('写本-9');
     expect(answer.titles[0]).toBe('Scroll');
+  }, 300_000);
+
+  it('gives Pagefind a number padded with zeros without them, part by part', () => {
+    const given = numberWords('PH/1923/0045').split(' ');
+    for (const w of ['ph19230045', '192345', '45']) expect(given, w).toContain(w);
+    // None starting with letters: Pagefind would fall back to a word shorter than a number no object has ("ph9999").
+    expect(given).not.toContain('ph192345');
+    expect(numberWords('DM-0267')).toBe('dm0267 0267 267');
+  });
+
+  it('offers the object of a number typed without its zeros when it names exactly one object', () => {
+    const ids = [
+      'PH/1923/0045',
+      'PH/1923/45b',
+      'FOTO-00012',
+      'FOTO-0012',
+      'FOTO-00013',
+      'A-1',
+      'A-01',
+      'A0-05',
+      '2001.0012',
+    ];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = (typed: string) => numberTyped(typed, pieces.get(numberPieceOf(typed)!)!)?.id ?? null;
+    for (const q of ['PH/1923/45', 'ph 1923 45', 'ph192345', 'PH-1923-0045']) expect(pick(q), q).toBe('PH/1923/0045');
+    expect(pick('foto13')).toBe('FOTO-00013');
+    // Two objects once zeros are set aside: no guess. A number with its zeros as typed is its own.
+    expect(pick('foto12')).toBeNull();
+    expect(pick('FOTO-0012')).toBe('FOTO-0012');
+    expect(pick('A-1')).toBe('A-1');
+    expect(pick('A1')).toBe('A-1');
+    expect(pick('a-01')).toBe('A-01');
+    // A lone zero is not padding; a number typed with its zeros run together is found as before.
+    expect(pick('A-5')).toBeNull();
+    expect(pick('20010012')).toBe('2001.0012');
+    expect(pick('2001.12')).toBe('2001.0012');
+  });
+
+  it('finds a photo number typed without its zeros first, and offers it when it names one object', async () => {
+    for (const [q, title, id] of [
+      ['PH/1923/45', 'Quai du port', 'PH/1923/0045'],
+      ['ph192345', 'Quai du port', 'PH/1923/0045'],
+      ['1923/45', 'Quai du port', null],
+      ['foto12', 'Portrait de femme', 'FOTO-00012'],
+      ['Foto-12', 'Portrait de femme', 'FOTO-00012'],
+      ['FOTO 12', 'Portrait de femme', 'FOTO-00012'],
+    ] as const) {
+      const answer = await typed(q);
+      expect(answer.titles[0], q).toBe(title);
+      expect(answer.offered, q).toBe(id && `Go to object ${id}`);
+      expect(answer.status, q).not.toMatch(/^0 objects/);
+    }
+    // Only the object whose number it is; a number no object has finds none.
+    expect((await typed('PH/1923/45')).titles).toEqual(['Quai du port']);
+    expect((await typed('PH/1923/99')).titles).toEqual([]);
+  }, 300_000);
+
+  it('offers on the 404 page the object of a number typed into the address without its zeros', async () => {
+    for (const [address, id, title] of [
+      ['objects/PH-1923-45/', 'PH/1923/0045', 'Quai du port'],
+      ['objects/FOTO-12/', 'FOTO-00012', 'Portrait de femme'],
+    ] as const) {
+      expect((await built.page.goto(`${built.site.url}${address}`))?.status(), address).toBe(404);
+      await built.page.waitForLoadState('networkidle');
+      const box = built.page.locator('#did-you-mean');
+      expect(await box.isVisible(), address).toBe(true);
+      expect((await box.textContent())?.replace(/\s+/g, ' ').trim(), address).toBe(
+        `Were you looking for object ${id}, “${title}”?`,
+      );
+    }
   }, 300_000);
 });

@@ -26,6 +26,8 @@ import { foldLetters } from './fold.ts';
  * "267"): the same number, typed as a visitor reads it ("123402" found nothing: an outside tester).
  * And, for a number ending in lone letters (a sheet's part: "Herb. 1887/1 b"), the whole number and its tails without
  * them ("herb18871", "18871"), so that "1887/1" is a whole word of its page.
+ * And its tails from a number part with each part's zeros set aside ("PH/1923/0045" → "192345"): staff drop the padding
+ * ("1923/45" listed PH/1923/0045 among 40 objects, not first: an outside tester).
  */
 export function numberWords(id: string): string {
   const runs = foldLetters(id)
@@ -53,7 +55,13 @@ export function numberWords(id: string): string {
   const unpadded = [whole, ...parts, ...joined, ...sheet]
     .map((w) => w.replace(/^0+(?=\p{N})/u, ''))
     .filter((w) => size(w) >= 2 && /\p{N}/u.test(w));
-  return [...new Set([whole, ...parts, ...joined, ...sheet, ...unpadded])].join(' ');
+  // Its tails from a number part with every part's zeros set aside ("PH/1923/0045" → "192345"), part by part (a lone
+  // zero stays). Never one starting with letters ("dm267" for "DM-0267"): shorter than the number, Pagefind would fall
+  // back to it for a number no object has ("DM-9999" found DM-0267); the search page finds such a number typed without
+  // its zeros ("PH/1923/45") by the number index instead (slug-rules.ts numberKeys).
+  const aside = runs.map((r) => r.replace(/(^|\P{N})0+(?=\p{N})/gu, '$1'));
+  const unzeroed = aside.map((_, at) => aside.slice(at).join('')).filter((j) => size(j) >= 2 && /^\p{N}/u.test(j));
+  return [...new Set([whole, ...parts, ...joined, ...sheet, ...unpadded, ...unzeroed])].join(' ');
 }
 
 /**

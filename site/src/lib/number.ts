@@ -75,16 +75,45 @@ export function numberWords(id: string): string {
  */
 export function searchedAs(words: string): string {
   const out: string[] = [];
+  const list = words.split(/\s+/).filter(Boolean);
+  const joins = joinedToNumber(list);
+  list.forEach((word, at) => {
+    if (joins[at]) out[out.length - 1] += word;
+    else out.push(word);
+  });
+  return out.join(' ');
+}
+
+/**
+ * For each of `words`, whether searchedAs joins it to the word before: single letters after a word ending in a number
+ * part, or in letters joined to one ("12 a b": false, true, true). Such a letter is a part of the number, not a word
+ * said twice ("A 2023 1 17 a": lib/query.ts keeps the last "a").
+ */
+export function joinedToNumber(words: string[]): boolean[] {
   // Whether the last word ends in a number part, or in letters joined to one ("12 a b" → "12ab").
   let number = false;
-  for (const word of words.split(/\s+/).filter(Boolean)) {
+  return words.map((word) => {
     const runs = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const letters = runs.length > 0 && runs.every((r) => /^\p{L}$/u.test(r));
-    if (number && letters) out[out.length - 1] += word;
-    else {
-      out.push(word);
-      number = /\p{N}[^\p{L}\p{N}]*$/u.test(word);
-    }
-  }
-  return out.join(' ');
+    if (number && letters) return true;
+    number = /\p{N}[^\p{L}\p{N}]*$/u.test(word);
+    return false;
+  });
+}
+
+/**
+ * Typed words (as searched: searchedAs, folded) that are an object number's parts with spaces between them ("A 2023 1
+ * 17a", "2023 1 17"), run together ("a2023117a", "2023117"): two or more words, each with a digit or of one or two
+ * letters, one with a digit at least; else null. Searched as their words, the parts match words the page gives
+ * Pagefind across other parts ("17a" is "1" + "7-a" of "A.2023.1.7-a", which an outside tester found with "A 2023 1
+ * 17 a"); run together, only the number with those parts in that order (the search page searches them so when an
+ * object has that whole word).
+ */
+export function runTogether(words: string): string | null {
+  const list = words
+    .split(/\s+/)
+    .map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''))
+    .filter(Boolean);
+  if (list.length < 2 || !list.some((w) => /\p{N}/u.test(w))) return null;
+  return list.every((w) => /\p{N}/u.test(w) || [...w].length <= 2) ? list.join('') : null;
 }

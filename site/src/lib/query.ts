@@ -1,3 +1,5 @@
+import { joinedToNumber } from './number.ts';
+
 /**
  * What a visitor types into the search box, as museum collection sites and web search read it:
  * - `-word` (or `-"a phrase"`): leave out the objects that have it;
@@ -114,8 +116,12 @@ export function parseQuery(
   if (count > limit) return { anyOf: [], without, or, tooMany: true, unused, danglingOr };
   let anyOf: QueryTerm[][] = clauses.length ? [[]] : [];
   for (const clause of clauses) anyOf = anyOf.flatMap((terms) => clause.map((t) => [...terms, t]));
-  // The same term twice in an alternative, or the same alternative twice ("mask OR mask"), is searched once.
-  anyOf = anyOf.map((terms) => terms.filter((t, at) => terms.findIndex((u) => same(t, u)) === at));
+  // The same term twice in an alternative, or the same alternative twice ("mask OR mask"), is searched once; not a
+  // letter that is a part of the number typed before it ("A 2023 1 17 a": lib/number.ts joinedToNumber).
+  anyOf = anyOf.map((terms) => {
+    const joins = joinedToNumber(terms.map((t) => (t.phrase ? '"' : t.text)));
+    return terms.filter((t, at) => joins[at] || terms.findIndex((u) => same(t, u)) === at);
+  });
   anyOf = anyOf.filter((terms, at) => anyOf.findIndex((u) => key(u) === key(terms)) === at);
   return { anyOf, without, or, tooMany: false, unused, danglingOr };
 }

@@ -16,6 +16,8 @@ import { shownTitle } from './shown-title.ts';
 export interface Card {
   slug: string;
   title: string;
+  /** The object number: folios of one manuscript share a title, their numbers tell their cards apart. */
+  number: string;
   maker: string;
   date: string;
   alt: string;
@@ -31,6 +33,7 @@ export function cardOf(o: CatalogueObject, note?: string): Card {
     slug: o.slug,
     // Cut at a word: a card names the object, its page gives the whole title (shown-title.ts).
     title: shownTitle(o.title),
+    number: o.id,
     maker: o.maker,
     date: o.date,
     alt: o.alt,

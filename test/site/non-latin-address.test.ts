@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspace } from '../../pipeline/paths.ts';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * Objects numbered in other scripts than the Latin one have pages at readable addresses that keep their letters
@@ -22,6 +22,10 @@ describe('objects numbered in another script, in the browser', () => {
     { id: 'ОБ-12', title: 'Icon panel', date: '1700', label: 'print', image: null },
     { id: 'متحف ٣', title: 'Lustre dish', date: '1100', label: 'vessel', image: null },
     { id: 'DM-0267', title: 'View of Valparaíso', date: '1795', label: 'print', image: null },
+    // Folios of one manuscript, whose titles repeat: only the number tells their cards apart.
+    { id: 'Bodl. MS. Ashmole 1504', title: 'Psautier enluminé', date: '1300', label: 'print', image: photo },
+    { id: 'A.2023.1.10-a', title: 'Psautier enluminé', date: '1300', label: 'print', image: null },
+    { id: 'A.2023.1.2-a', title: 'Psautier enluminé', date: '1300', label: 'print', image: null },
   ];
 
   beforeAll(async () => {
@@ -37,7 +41,13 @@ describe('objects numbered in another script, in the browser', () => {
   const at = (p: string) => new URL(p, built.site.url).href;
 
   it('gives each a page at an address that keeps its letters', async () => {
-    expect(objects.map((o) => slugOf(o.id))).toEqual(['東博-123', '京博-123', 'об-12', 'متحف-٣', 'dm-0267']);
+    expect(objects.slice(0, 5).map((o) => slugOf(o.id))).toEqual([
+      '東博-123',
+      '京博-123',
+      'об-12',
+      'متحف-٣',
+      'dm-0267',
+    ]);
     const site = workspace(built.dir).site;
     for (const o of objects)
       expect((await stat(path.join(site, 'objects', slugOf(o.id), 'index.html'))).isFile(), o.id).toBe(true);
@@ -86,5 +96,51 @@ describe('objects numbered in another script, in the browser', () => {
     const offered = page.locator('#did-you-mean a');
     await offered.filter({ hasText: '“Icon panel”' }).waitFor({ timeout: 10_000 });
     expect(await offered.getAttribute('href')).toBe('/objects/об-12/');
+  });
+
+  /** Each card’s number as shown (its text, not only a label), and whether it stays inside its card. */
+  async function cardNumbers(selector: string) {
+    return built.page.locator(selector).evaluateAll((cards) =>
+      cards.map((card) => {
+        const n = card.querySelector('.number');
+        const box = card.getBoundingClientRect();
+        const own = n?.getBoundingClientRect();
+        return {
+          number: n?.textContent ?? null,
+          inside:
+            !!own && own.left >= box.left - 0.5 && own.right <= box.right + 0.5 && n!.scrollWidth <= n!.clientWidth,
+        };
+      }),
+    );
+  }
+
+  it('shows each object’s number on its card, in the listing and in search results, inside the card', async () => {
+    const { page } = built;
+    for (const width of [1280, 360]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(at('all/'));
+      const listed = await cardNumbers('.grid .card');
+      expect(listed.map((c) => c.number).sort(), `${width}`).toEqual(objects.map((o) => o.id).sort());
+      expect(
+        listed.filter((c) => !c.inside),
+        `${width}`,
+      ).toEqual([]);
+      for (const q of ['Psautier', 'Lustre', 'Ashmole']) {
+        await typedSearch({ built, q });
+        const found = await cardNumbers('#results .card');
+        const folios = objects.filter((o) => o.title === 'Psautier enluminé').map((o) => o.id);
+        if (q === 'Psautier') expect(found.map((c) => c.number).sort()).toEqual(folios.sort());
+        else
+          expect(
+            found.map((c) => c.number),
+            q,
+          ).toEqual([q === 'Ashmole' ? 'Bodl. MS. Ashmole 1504' : 'متحف ٣']);
+        expect(
+          found.filter((c) => !c.inside),
+          `${width} ${q}`,
+        ).toEqual([]);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

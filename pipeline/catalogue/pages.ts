@@ -1,3 +1,4 @@
+import { compareIdsNaturally } from '../natural-order.ts';
 import { stagesSentence } from '../registry/words.ts';
 import { percentApart } from '../report/markdown.ts';
 import { LABEL_ISSUE_MIN } from '../review/label-issue.ts';
@@ -132,7 +133,9 @@ export interface CardList<P extends Record<string, unknown> = Record<string, unk
 
 /** Every object, in the catalogue's order (`all/`). */
 export function allObjectsList(catalogue: Catalogue): CardList<Record<string, never>> {
-  return { folder: 'all/', params: {}, props: {}, cards: catalogue.objects.map((o) => cardOf(o)) };
+  // In the natural order of numbers (A.2023.1.2-a before A.2023.1.10-a), as the public pages through them.
+  const objects = [...catalogue.objects].sort((a, b) => compareIdsNaturally(a.id, b.id));
+  return { folder: 'all/', params: {}, props: {}, cards: objects.map((o) => cardOf(o)) };
 }
 
 /** Why an object is in the review queue, as its card says it: one reason, said once. */

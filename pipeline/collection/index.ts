@@ -1462,15 +1462,11 @@ export function idDifferences(
     : differences;
 }
 
-const NATURAL = new Intl.Collator('en', { numeric: true });
-
 /**
- * Ids in messages, as staff count them: OBJ-2 before OBJ-10 (a fixed locale, so the same on every machine; ties
- * broken by code point). Files keep compareIds, whose order never depends on a collation table.
+ * Ids in messages, as staff count them: OBJ-2 before OBJ-10 (natural-order.ts). Files keep compareIds, whose order
+ * never depends on a collation table.
  */
-export function compareIdsNaturally(a: string, b: string): number {
-  return NATURAL.compare(a, b) || compareIds(a, b);
-}
+export { compareIdsNaturally } from '../natural-order.ts';
 
 async function readText(file: string): Promise<string> {
   let bytes: Buffer;

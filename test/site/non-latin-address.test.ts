@@ -143,4 +143,18 @@ describe('objects numbered in another script, in the browser', () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  it('lists all objects in the natural order of their numbers, at the same addresses', async () => {
+    const { page } = built;
+    await page.goto(at('all/'));
+    const numbers = await page
+      .locator('.grid .card a')
+      .evaluateAll((links) =>
+        links.map((a) => decodeURIComponent(new URL((a as unknown as { href: string }).href).pathname)),
+      );
+    const a2 = numbers.indexOf(`/objects/${slugOf('A.2023.1.2-a')}/`);
+    const a10 = numbers.indexOf(`/objects/${slugOf('A.2023.1.10-a')}/`);
+    expect(a2).toBeGreaterThanOrEqual(0);
+    expect(a10).toBeGreaterThan(a2);
+  });
 });

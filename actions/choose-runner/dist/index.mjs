@@ -19010,6 +19010,14 @@ var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, JPEG_WALKED, init_file_kind = __es
   }
 });
 
+// pipeline/natural-order.ts
+var NATURAL, init_natural_order = __esm({
+  "pipeline/natural-order.ts"() {
+    "use strict";
+    NATURAL = new Intl.Collator("en", { numeric: !0 });
+  }
+});
+
 // pipeline/collection/index.ts
 import path2 from "node:path";
 function conflictMarkerLine(text2) {
@@ -19126,7 +19134,7 @@ function shownAround(text2) {
   let from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
   return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
 }
-var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19136,6 +19144,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
     init_fs();
     init_log();
     init_file_kind();
+    init_natural_order();
     LINE_BREAK = /\r\n|\r|\n/;
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
       ["how an accent is encoded", (id) => id.normalize("NFC")],
@@ -19164,7 +19173,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
       // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
       [DATE, (id) => dateKey(id)]
     ];
-    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
+    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what);
   }
 });
 

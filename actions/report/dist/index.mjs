@@ -19548,6 +19548,14 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   }
 });
 
+// pipeline/natural-order.ts
+var NATURAL, init_natural_order = __esm({
+  "pipeline/natural-order.ts"() {
+    "use strict";
+    NATURAL = new Intl.Collator("en", { numeric: !0 });
+  }
+});
+
 // pipeline/collection/index.ts
 function dateKey(id) {
   let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
@@ -19566,7 +19574,7 @@ function scientificWhole(id) {
 function shortenedNumber(id) {
   return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
 }
-var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, NATURAL, init_collection = __esm({
+var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19576,6 +19584,7 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
     init_fs();
     init_log();
     init_file_kind();
+    init_natural_order();
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
       ["how an accent is encoded", (id) => id.normalize("NFC")],
       ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
@@ -19603,7 +19612,7 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
       // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
       [DATE, (id) => dateKey(id)]
     ];
-    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what), NATURAL = new Intl.Collator("en", { numeric: !0 });
+    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what);
   }
 });
 

@@ -21,7 +21,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
+import type { Dataset, DatasetIssue, DatasetObject, LabelLine, Split } from '../types.ts';
 import {
   type AnalysisSettings,
   analyseImage,
@@ -49,6 +49,7 @@ import { type RenamedLabel, refuseRenamedLabels } from './renamed-labels.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
+  type EmptyLabels,
   emptyLabelsError,
   firstLabelLines,
   lookAlikeIds,
@@ -105,18 +106,7 @@ export async function buildDataset({
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
   const { labels, blanks, missing, empty, emptyRows } = await readLabelsChecked({ file: ws.labels, name: labelsName });
-  // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
-  // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
-  // Emptied where git still has labels (a branch, this folder): the slip said as for a deleted one, with the restore.
-  const emptiedFrom = empty ? await emptied?.() : null;
-  if (empty && emptiedFrom) {
-    const exampleId = read.objects[0]?.id;
-    throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName, vocabulary, exampleId });
-  }
-  if (empty) {
-    const unreadBase = await unread?.();
-    throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id, unreadBase });
-  }
+  await refuseBeforeImages({ ws, params, objects: read.objects, labels, empty, emptied, unread, renamed });
   if (missing)
     log.warn(
       deleted
@@ -127,14 +117,6 @@ export async function buildDataset({
   for (const [file, lines] of [[objectsName, read.emptyRows] as const, [labelsName, emptyRows] as const])
     if (lines.length > 0) log.info(emptyRowsMessage({ file, lines }));
   const objectIds = new Set(read.objects.map((o) => o.id));
-  // A vocabulary label no object has, a letter from a label many lines use ("texitle" for "textile"): the typo is in
-  // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.
-  const typos = vocabularyTypos({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
-  if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
-  // A label's old name, on a line of a branch made before the rename and merged after it: said with the new name and
-  // the commit, and the stage stops as for a typo (renamed-labels.ts). Before any image is read.
-  if (renamed)
-    await refuseRenamedLabels({ labels, objectIds, vocabulary, renamed, labelsName, paramsName: rel(ws, ws.params) });
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });
@@ -548,6 +530,56 @@ function otherCaseHint(files: string[]): string {
     'Names must match in capitals too (the computers that run Vitrine tell them apart): correct the image path ' +
     `(in the export, then "npx vitrine import" again), or rename the file.`
   );
+}
+
+/**
+ * The checks that stop the dataset stage before any image is read, in their order: an emptied labels.csv (said first
+ * and alone), a typo in collection.vocabulary, a label's old name. Each shard job of a large collection (shard.ts)
+ * makes them too, so that it stops with the same error before embedding and sending its share.
+ */
+export async function refuseBeforeImages({
+  ws,
+  params,
+  objects,
+  labels,
+  empty,
+  emptied,
+  unread,
+  renamed,
+}: {
+  ws: Workspace;
+  params: Params;
+  objects: { id: string }[];
+  labels: LabelLine[];
+  /** readLabelsChecked's `empty`: labels.csv holds no label. */
+  empty?: EmptyLabels;
+  emptied?: () => Promise<LabelsEmptied | null>;
+  unread?: () => Promise<string | null>;
+  renamed?: (labels: string[]) => Promise<Map<string, RenamedLabel>>;
+}): Promise<void> {
+  const vocabulary = params.collection.vocabulary;
+  const labelsName = rel(ws, ws.labels);
+  // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
+  // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
+  // Emptied where git still has labels (a branch, this folder): the slip said as for a deleted one, with the restore.
+  const emptiedFrom = empty ? await emptied?.() : null;
+  if (empty && emptiedFrom) {
+    const exampleId = objects[0]?.id;
+    throw labelsEmptiedError({ emptied: emptiedFrom, empty, name: labelsName, vocabulary, exampleId });
+  }
+  if (empty) {
+    const unreadBase = await unread?.();
+    throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: objects[0]?.id, unreadBase });
+  }
+  const objectIds = new Set(objects.map((o) => o.id));
+  // A vocabulary label no object has, a letter from a label many lines use ("texitle" for "textile"): the typo is in
+  // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.
+  const typos = vocabularyTypos({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
+  if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
+  // A label's old name, on a line of a branch made before the rename and merged after it: said with the new name and
+  // the commit, and the stage stops as for a typo (renamed-labels.ts). Before any image is read.
+  if (renamed)
+    await refuseRenamedLabels({ labels, objectIds, vocabulary, renamed, labelsName, paramsName: rel(ws, ws.params) });
 }
 
 /**

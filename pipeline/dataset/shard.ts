@@ -8,12 +8,13 @@ import { rel, type Workspace } from '../paths.ts';
 import { inShard, type Shard } from '../shard/assign.ts';
 import { addImageCaches } from '../shard/image-caches.ts';
 import type { ImageAnalysis } from './analyse.ts';
-import { analyseImages, analysisSettings } from './build.ts';
+import { analyseImages, analysisSettings, refuseBeforeImages } from './build.ts';
 import { removeFinished } from './finished.ts';
 import { imageNames } from './image-names.ts';
 import { type DecodeFailure, decodeFailureOf } from './images.ts';
+import { labelsEmptied, unreadBase } from './labels-deleted.ts';
 import { linksOutside } from './links.ts';
-import { refuseRenamedLabels, renamedLabels } from './renamed-labels.ts';
+import { renamedLabels } from './renamed-labels.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -50,27 +51,32 @@ export async function analyseShard({
   log,
   jobs,
   shard,
+  env = {},
 }: {
   ws: Workspace;
   params: Params;
   log: Logger;
   jobs: number;
   shard: Shard;
+  /** The run's environment (a pull request's base branch), for the words of an emptied labels.csv. */
+  env?: Record<string, string | undefined>;
 }): Promise<ShardAnalysis> {
   const objectsName = rel(ws, ws.objects);
   // Problems in the tables are the final job's to report, once; a shard only skips those rows.
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
-  const { labels, blanks } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
-  // A label's old name (a line of a branch made before the rename, merged after it) stops a shard job as it stops the
-  // final job's dataset stage, in the same words, before any image is read or embedding sent (renamed-labels.ts).
+  const { labels, blanks, empty } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
+  // What stops the final job's dataset stage before any image is read stops a shard job too, in the same words and
+  // order (an emptied labels.csv, a typo in the vocabulary, a label's old name), before it embeds and sends its share.
   const vocabulary = params.collection.vocabulary;
-  await refuseRenamedLabels({
+  await refuseBeforeImages({
+    ws,
+    params,
+    objects: read.objects,
     labels,
-    objectIds: new Set(read.objects.map((o) => o.id)),
-    vocabulary,
+    empty,
+    emptied: () => labelsEmptied({ ws, params, env }),
+    unread: () => unreadBase({ ws, params, env }),
     renamed: (names) => renamedLabels({ ws, labels: names, vocabulary }),
-    labelsName: rel(ws, ws.labels),
-    paramsName: rel(ws, ws.params),
   });
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));

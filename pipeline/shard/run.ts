@@ -46,7 +46,7 @@ export async function runShard({
   const label = `${shard.index}/${shard.count}`;
   // This shard's earlier work (another run, another pull request), so that only what is new is done.
   await pullShardCaches({ ws, params, log, shard });
-  const analysis = await analyseShard({ ws, params, log, jobs, shard });
+  const analysis = await analyseShard({ ws, params, log, jobs, shard, env: ctx.env });
   const analysed = analysis.analyses.size + analysis.failures.size;
   const embeddings: { folder: string; entries: [string, Float32Array][] }[] = [];
   let embedded = 0;

@@ -141,3 +141,37 @@ async function runShard(ws: Workspace) {
   const params = await loadParams({ file: ws.params });
   return analyseShard({ ws, params, log: memoryLogger(), jobs: 1, shard: { index: 1, count: 1 } });
 }
+
+// A shard job checks the tables as the dataset stage does, in the same order: the earlier checks stopped the dataset
+// stage with their own words while every shard job read, embedded and sent its share.
+describe('a shard job stops where the dataset stage stops, with the same error', () => {
+  async function bothErrors(ws: Workspace) {
+    const { error: expected } = await runDataset(ws);
+    const error = await runShard(ws).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    type Stopped = { code?: string; message?: string; data?: unknown } | undefined;
+    return { expected: expected as Stopped, error: error as Stopped };
+  }
+
+  it('a typo in the vocabulary of params.yaml (before the renamed label)', async () => {
+    const { ws } = await mergedCollection();
+    await writeFile(ws.params, paramsText(['coin', 'Face mask', 'vesel']));
+    const { expected, error } = await bothErrors(ws);
+    expect(expected?.code).toBe('VOCABULARY_TYPO');
+    expect(error?.code).toBe('VOCABULARY_TYPO');
+    expect(error?.message).toBe(expected?.message);
+    expect(error?.data).toEqual(expected?.data);
+  });
+
+  it('an emptied labels.csv', async () => {
+    const { ws } = await mergedCollection();
+    await writeFile(ws.labels, 'object_id,label\n');
+    const { expected, error } = await bothErrors(ws);
+    expect(expected?.code).toMatch(/^[A-Z_]+$/);
+    expect(error?.code).toBe(expected?.code);
+    expect(error?.message).toBe(expected?.message);
+    expect(error?.data).toEqual(expected?.data);
+  });
+});

@@ -606,9 +606,15 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   // "100; 200 BC": the last clause that writes an era before Christ after its date (written before it, "1850; B.C.
   // 300", the era is that year's only), and whether every clause up to it is a bare date.
   const lastBc = clauses.findLastIndex((clause) => BC_WRITTEN.test(clause));
-  const bareList = clauses
-    .slice(0, lastBc + 1)
-    .every((clause) => BARE_ALTERNATIVE.test(clause.replace(/\b(?:bce|bc)(?![a-z])/g, ' ')));
+  // Its first date not qualified ("ca. 1850; 300 BC" may well be of our era), and its numbers running backwards as
+  // years before Christ do ("300; 200 BC", not "100; 200 BC"): otherwise undated rather than guessed.
+  const written = normalised.split(/\s*;\s*/);
+  const bareList =
+    clauses
+      .slice(0, lastBc + 1)
+      .every((clause) => BARE_ALTERNATIVE.test(clause.replace(/\b(?:bce|bc)(?![a-z])/g, ' '))) &&
+    !written.slice(0, lastBc).some((clause) => QUALIFIED.test(clause)) &&
+    runsBackwards(clauses.slice(0, lastBc + 1).join(' '));
   for (const [i, clause] of clauses.entries()) {
     // "before 1920", "after 1850": an open range, which a year range cannot hold; undated, not that exact year.
     if (OPEN_RANGE.test(clause)) return null;
@@ -616,16 +622,29 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
     // A date with no era of its own before one before Christ ("100; 200 BC"): in a list of bare dates the era is
     // written once for all of them, as in "100 or 200 BC"; elsewhere ("1850; original 300 BC", "100; after an original
     // of 200 BC") the first date may be of either era, and is not read, as "1920, after an original of 50 BC" is not.
-    if (read && i < lastBc && !ERA_WRITTEN.test(clause)) {
+    // ("150–100; 50 BC": a range that runs backwards is read only before Christ.)
+    if (i < lastBc && !ERA_WRITTEN.test(clause)) {
       const before = readOne(`${clause} bce`, periods);
-      if (before?.start !== read.start || before.end !== read.end) {
-        if (!bareList) return null;
-        read = before;
+      if (before && (before.start !== read?.start || before.end !== read.end)) {
+        if (bareList) read = before;
+        else if (read) return null;
       }
     }
     if (read) return read;
   }
   return null;
+}
+
+/** A date written as uncertain: "ca. 1850", "1850?", "vers 1850", "probably 1850". */
+const QUALIFIED = new RegExp(
+  `\\?|(?<![a-z.])(?:c\\.|ca\\.|circa|about|approximately|probably|possibly)|(?<![a-zà-ÿ])(?:${APPROXIMATE})(?![a-zà-ÿ])`,
+);
+
+/** Years, and centuries or millennia, each never larger than the one before: as dates before Christ run in a list. */
+function runsBackwards(text: string): boolean {
+  const years = [...text.matchAll(/(?<!\d)(\d{1,4})(?!\d|st|nd|rd|th)/g)].map((m) => Number(m[1]));
+  const ordinals = [...text.matchAll(/(?<!\d)(\d{1,2})(?:st|nd|rd|th)/g)].map((m) => Number(m[1]));
+  return [years, ordinals].every((ns) => ns.every((n, i) => i === 0 || n <= ns[i - 1]!));
 }
 
 /** An era written in a clause, as `normalise` writes it. */

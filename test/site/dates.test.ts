@@ -1393,13 +1393,32 @@ describe('an inventory, catalogue or object number with a slash before the date 
 
 describe('a list whose era before Christ is written only at its end (note-s50’s)', () => {
   it.each<Case>([
-    ['100; 200 BC', -100],
+    ['300; 200 BC', -300],
     ['1500; 1400 BC', -1500],
-    ['c. 100; 200 BC', -100],
-    ['100–50; 200 BC', -100, -50],
+    ['150–100; 50 BC', -150, -100],
     ['3rd century; 2nd century BC', -300, -201],
-    ['100; 200 BC; 1850', -100],
-  ])('reads the era for every date of a list of bare dates, as for “100 or 200 BC”: %s', reads());
+    ['300; 200 BC; 1850', -300],
+    ['1500; 1500 BC', -1500],
+  ])('reads the era for every date of a list of bare dates, as for “300 or 200 BC”: %s', reads());
+
+  // Undated rather than wrong: "ca. 1850; 300 BC" read 1850 BCE. A date before Christ written without its era is
+  // plain; a qualified one, or numbers that do not run backwards as years before Christ do, may be of our era.
+  it.each<Case>([
+    ['ca. 1850; 300 BC', null],
+    ['c. 1850; 300 BC', null],
+    ['circa 1850; 300 BC', null],
+    ['about 1850; 300 BC', null],
+    ['1850?; 300 BC', null],
+    ['probably 1850; 300 BC', null],
+    ['vers 1850; 300 av. J.-C.', null],
+    ['um 1850; 300 v. Chr.', null],
+    ['hacia 1850; 300 a. C.', null],
+    ['c. 300; 200 BC', null],
+    ['100; 200 BC', null],
+    ['100–50; 200 BC', null],
+    ['100; 200 BC; 1850', null],
+    ['2nd century; 3rd century BC', null],
+  ])('leaves undated a list whose first date is qualified, or whose numbers do not run as before Christ: %s', reads());
 
   it.each<Case>([
     ['100; after an original of 200 BC', null],

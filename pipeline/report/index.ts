@@ -464,10 +464,13 @@ export async function buildReport({
   const spreadsheetIds = dataset
     ? spreadsheetLosses({ issues: dataset.issues, labelled: (id) => labelledNow.has(id) })
     : [];
+  // For its words on main itself (no "before merging"), as the comment's.
+  const headlineLabels = { baseCommit, baseUnavailable, noBaseCode: base ? null : (noBase?.code ?? null) };
+  const firstLine = headline({ verdict, gate, labelsToCheck: toCheck, spreadsheetIds, labels: headlineLabels });
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
-    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate, labelsToCheck: toCheck, spreadsheetIds })}`,
+    headline: `${removedPrefix(vocabularyRemoved)}${firstLine}`,
     verdict,
     gate,
     catalogue,

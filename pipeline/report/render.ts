@@ -81,6 +81,8 @@ export function headline(
   report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'> & {
     /** The report's labels.spreadsheetIds: said first when there are any. */
     spreadsheetIds?: SpreadsheetLoss[];
+    /** The report's labels, for a run on main itself (mainRunItself): no "before merging". */
+    labels?: MainRunLabels;
   },
 ): string {
   // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
@@ -95,7 +97,7 @@ export function headline(
   }
   // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.
   if (c) return `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`;
-  return `${VERDICT_WORDS[report.verdict]}. ${gate}`;
+  return `${verdictWords(report)}. ${gate}`;
 }
 
 /**
@@ -181,12 +183,18 @@ function verdictLine(
       ? '⚠️'
       : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
-  // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
-  const onMain = report.labels.noBaseCode === 'on-branch';
+  // On the main branch itself the run promotes; on a commit already part of main (another branch, none of its own)
+  // main's run does, with nothing to merge; elsewhere the merge does. Decided on the code: the words may change.
+  const promoter =
+    report.labels.noBaseCode === 'on-branch'
+      ? 'this run promotes'
+      : mainRunItself(report)
+        ? 'a run on the main branch promotes'
+        : 'merging would promote';
   const meaning =
     worse && report.gate.passed
       ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +
-        `${onMain ? 'this run promotes' : 'merging would promote'} this model even though ` +
+        `${promoter} this model even though ` +
         (report.verdict === 'worse'
           ? 'it scores lower than the one in production.'
           : 'it learnt from far fewer labels than the one in production.')
@@ -233,12 +241,7 @@ function verdictLine(
       'photographs is wrong. See the object records changed below.'
     : '';
   const check = checkWords(report);
-  // On main the changes are merged already: not "before merging".
-  const words =
-    report.verdict === 'check label changes' && mainRunItself(report)
-      ? 'Check these label changes'
-      : VERDICT_WORDS[report.verdict];
-  const verdict = `${words}${check ? `: ${check}` : ''}`;
+  const verdict = `${verdictWords(report)}${check ? `: ${check}` : ''}`;
   // Ids a spreadsheet changed ("1" for "00001"): a broken edit, said before any score (a tester's Excel save was
   // "✅ No detectable difference", its labels lost only in the table).
   const lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
@@ -1273,13 +1276,23 @@ function pluralWord(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
 
+type MainRunLabels = Pick<ReportJson['labels'], 'baseCommit' | 'baseUnavailable' | 'noBaseCode'>;
+
 /**
  * The report is of a run on the main branch itself (or a commit already part of it) with no base: no pull request to
  * speak of, in any of its sentences.
  */
-function mainRunItself(report: Pick<ReportJson, 'labels'>): boolean {
+function mainRunItself(report: { labels?: MainRunLabels }): boolean {
+  if (!report.labels) return false;
   const { baseCommit, baseUnavailable, noBaseCode } = report.labels;
   return !baseCommit && !baseUnavailable && onMainItself(noBaseCode);
+}
+
+/** The verdict in words; on main the changes are merged already: not "before merging". */
+function verdictWords(report: Pick<ReportJson, 'verdict'> & { labels?: MainRunLabels }): string {
+  return report.verdict === 'check label changes' && mainRunItself(report)
+    ? 'Check these label changes'
+    : VERDICT_WORDS[report.verdict];
 }
 
 /** The run is on the main branch itself, or on a commit already part of it: no pull request to speak of. */

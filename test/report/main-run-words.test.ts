@@ -7,6 +7,7 @@ import { assignStage, registerVersion, rollback } from '../../pipeline/registry/
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import { editedObjectsSection } from '../../pipeline/report/edited-objects.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import { headline } from '../../pipeline/report/render.ts';
 import { testerRun } from '../fixtures/tester-run.ts';
 import { demoObjects, makeRepo, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
@@ -198,5 +199,23 @@ describe('the report of a run on main itself, in every situation that names the 
         'keeps v1.0.0 in production and registers no new version',
     );
     noPullRequest(md);
+  });
+});
+
+// A report.json of a 'check label changes' run on main with no labelsToCheck (an older report, read by the report
+// action): its status said "Check these label changes before merging" while its comment said "Check these label changes".
+describe('the headline of a run on main itself', () => {
+  const gate = { passed: true, checks: [] };
+  for (const noBaseCode of ['on-branch', 'merged'] as const) {
+    it(`says “Check these label changes”, not “before merging” (${noBaseCode})`, () => {
+      const labels = { baseCommit: null, baseUnavailable: null, noBaseCode };
+      const words = headline({ verdict: 'check label changes', gate, labels });
+      expect(words).toBe('Check these label changes. The promotion gate passes.');
+    });
+  }
+
+  it('says “before merging” on a pull request’s branch', () => {
+    const labels = { baseCommit: 'abc', baseUnavailable: null, noBaseCode: null };
+    expect(headline({ verdict: 'check label changes', gate, labels })).toContain('before merging');
   });
 });

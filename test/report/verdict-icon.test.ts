@@ -79,7 +79,10 @@ describe('the verdict line', () => {
     expect(reworded).toContain('it passes, so this run promotes this model');
     // Words that read like the old pattern do not make a merged commit a run on main.
     const merged = await first({ code: 'merged', reason: 'this run is on main itself' });
-    expect(merged).toContain('it passes, so merging would promote this model');
+    // A commit already part of main (a new branch with no commit of its own): merged already, and this run, on
+    // another branch, promotes nothing; main’s run does (as the other words of a run on main say, no pull request).
+    expect(merged).toContain('it passes, so a run on the main branch promotes this model');
+    expect(merged).not.toContain('merging');
   });
 
   it('the report stage on the main branch records the code in report.json and says the run promotes', async () => {

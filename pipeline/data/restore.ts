@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -48,8 +49,8 @@ export async function restoreFromCache({
         'suggested this command gave.',
       { option: 'from', value: md5 },
     );
-  const dest = path.resolve(cwd, file);
   const folder = path.resolve(data);
+  const dest = await target({ root, cwd, file });
   const inside = path.relative(folder, dest);
   const shown = (p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
   if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
@@ -75,4 +76,22 @@ export async function restoreFromCache({
       'then commit data.dvc.',
   );
   return { file: where, md5: id };
+}
+
+const kind = (p: string) =>
+  stat(p).then(
+    (s) => (s.isDirectory() ? 'folder' : 'file'),
+    () => undefined,
+  );
+
+/**
+ * The file named, relative to where the command was typed; but import prints it from the repository's folder
+ * ("data/images/A1.jpg"), so when typed in a subfolder and no such file is there, the repository's one is meant
+ * (it was put back as data/data/images/A1.jpg, a new stray file).
+ */
+async function target({ root, cwd, file }: { root: string; cwd: string; file: string }): Promise<string> {
+  const here = path.resolve(cwd, file);
+  const fromRoot = path.resolve(root, file);
+  if (here === fromRoot || path.isAbsolute(file) || (await kind(here)) !== undefined) return here;
+  return (await kind(fromRoot)) === 'file' ? fromRoot : here;
 }

@@ -59,4 +59,15 @@ describe('vitrine data restore', () => {
     expect(await readFile(path.join(root, 'labels.csv')).catch(() => 'none')).toBe('none');
     expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
   });
+  it('takes the command as import prints it (from the repository’s folder) when typed in a subfolder', async () => {
+    const root = await repository();
+    const run = await vitrineIn({
+      args: ['data', 'restore', '--from', md5(OLD), 'data/images/A1.jpg'],
+      cwd: path.join(root, 'data'),
+    });
+    expect(run, run.said).toMatchObject({ code: 0 });
+    expect(run.said).toContain('Put back data/images/A1.jpg from the data cache');
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'))).toEqual(OLD);
+    expect(await stat(path.join(root, 'data', 'data')).catch(() => 'none')).toBe('none');
+  });
 });

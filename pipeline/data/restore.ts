@@ -60,6 +60,7 @@ export async function restoreFromCache({
         `(such as ${shown(folder)}/images/A1.jpg).`,
       { file },
     );
+  await refuseNotAFile({ dest, folder, shown, file });
   const { cacheDir } = await readDvcConfig({ root });
   const src = objectPath(cacheDir, id);
   const where = shown(dest);
@@ -94,4 +95,33 @@ async function target({ root, cwd, file }: { root: string; cwd: string; file: st
   const fromRoot = path.resolve(root, file);
   if (here === fromRoot || path.isAbsolute(file) || (await kind(here)) !== undefined) return here;
   return (await kind(fromRoot)) === 'file' ? fromRoot : here;
+}
+
+/** A folder, or a path under a file, is refused before anything is written (the copy's own errors said to move or
+ * delete what was in the way: the images folder, or the photograph). */
+async function refuseNotAFile({
+  dest,
+  folder,
+  shown,
+  file,
+}: {
+  dest: string;
+  folder: string;
+  shown: (p: string) => string;
+  file: string;
+}): Promise<void> {
+  if ((await kind(dest)) === 'folder')
+    throw new VitrineError(
+      'DATA_RESTORE_NOT_A_FILE',
+      `${shown(dest)} is a folder: name the file in it to put back (such as ${shown(folder)}/images/A1.jpg).`,
+      { file },
+    );
+  for (let up = path.dirname(dest); up.startsWith(folder) && up !== folder; up = path.dirname(up))
+    if ((await kind(up)) === 'file')
+      throw new VitrineError(
+        'DATA_RESTORE_NOT_A_FILE',
+        `${shown(up)} is a file, not a folder: ${shown(dest)} cannot be put back. Check the file name given ` +
+          '(as the message that suggested this command gave it).',
+        { file },
+      );
 }

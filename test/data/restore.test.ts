@@ -70,4 +70,17 @@ describe('vitrine data restore', () => {
     expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'))).toEqual(OLD);
     expect(await stat(path.join(root, 'data', 'data')).catch(() => 'none')).toBe('none');
   });
+
+  it('refuses a folder, and a path under a photograph, without advice to move or delete either', async () => {
+    const root = await repository();
+    const folder = await vitrineIn({ args: ['data', 'restore', '--from', md5(OLD), 'data/images'], cwd: root });
+    expect(folder.code).toBe(1);
+    expect(folder.said).toContain('data/images is a folder: name the file in it to put back');
+    expect(folder.said).not.toMatch(/move the folder|delete it/);
+    const under = await vitrineIn({ args: ['data', 'restore', '--from', md5(OLD), 'data/images/A1.jpg/x'], cwd: root });
+    expect(under.code).toBe(1);
+    expect(under.said).toContain('data/images/A1.jpg is a file, not a folder: data/images/A1.jpg/x cannot be put back');
+    expect(under.said).not.toMatch(/move the folder|delete it/);
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
+  });
 });

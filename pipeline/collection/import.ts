@@ -1841,7 +1841,6 @@ async function unreadableWords({
   );
 }
 
-/** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
 /**
  * Rows whose image is an absolute path, said once: how many, the folder they all start with (the longest one
  * shared, as the export writes it), and how to mend the export. An outside tester's 60 identical warnings ended
@@ -1878,6 +1877,7 @@ function absolutePathsMessage({ rows, name }: { rows: { problem: ImportProblem; 
   };
 }
 
+/** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
 export const HEVC_REFUSED =
   "is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC support. " +
   'Export it as JPEG or TIFF (on an iPhone: Settings, Camera, Formats, Most Compatible) and name that file in the ' +

@@ -16,8 +16,20 @@ export function byComposed(ids: Iterable<string>): Map<string, string> {
   return out;
 }
 
-/** The form `id` is kept in: as `stored` (byComposed of data/objects.csv's ids) has it, else composed. */
-export function keptIdForm({ id, stored }: { id: string; stored: Map<string, string> }): string {
+/**
+ * The form `id` is kept in: as written when data/objects.csv has it so (`exact`: an import before this rule may have
+ * kept both forms, each its own object), else as `stored` (byComposed of data/objects.csv's ids) has it, else composed.
+ */
+export function keptIdForm({
+  id,
+  stored,
+  exact,
+}: {
+  id: string;
+  stored: Map<string, string>;
+  exact?: { has(id: string): boolean };
+}): string {
+  if (exact?.has(id)) return id;
   const composed = id.normalize('NFC');
   return stored.get(composed) ?? composed;
 }

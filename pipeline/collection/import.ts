@@ -456,6 +456,7 @@ async function importInto({
   const seen = new Map<string, number>();
   // Each id as the export wrote it on its first row, and data/objects.csv's ids by their composed form.
   const writtenAs = new Map<string, string>();
+  const seenComposed = new Map<string, string>();
   let storedIds: Map<string, string> | undefined;
   let named = 0;
   const listings = new Map<string, Promise<Map<string, string[]>>>();
@@ -524,7 +525,8 @@ async function importInto({
       namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/')))));
     const written = get(columns.id);
     // Accents composed, or a letter and an accent (a Mac's): one id, kept as data/objects.csv has it (id-forms.ts).
-    const id = keptIdForm({ id: written, stored: (storedIds ??= byComposed((await previousObjects()).keys())) });
+    const storedTable = await previousObjects();
+    const id = keptIdForm({ id: written, stored: (storedIds ??= byComposed(storedTable.keys())), exact: storedTable });
     // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
     if (header.every((column) => cells[column] === '' || cells[column] === column) && written === columns.id) {
       refuse(line, 'this row repeats the header line (two exports joined into one file?): delete it');
@@ -581,15 +583,18 @@ async function importInto({
       );
       continue;
     }
-    if (seen.has(id)) {
+    // Its first row's id: as written, or (both forms in data/objects.csv, from an import before) the other form.
+    const first = seen.has(id) ? id : seenComposed.get(id.normalize('NFC'));
+    if (first !== undefined) {
       const accents =
-        writtenAs.get(id) === written ? '' : ', its accents encoded another way, which looks the same: one id';
-      refuse(line, `object "${id}" appears again (first on line ${seen.get(id)}${accents})`, id);
+        writtenAs.get(first) === written ? '' : ', its accents encoded another way, which looks the same: one id';
+      refuse(line, `object "${first}" appears again (first on line ${seen.get(first)}${accents})`, id);
       repeats.push(problems.at(-1)!);
       repeatTitle.set(problems.at(-1)!, get(columns.title).trim());
       continue;
     }
     seen.set(id, line);
+    seenComposed.set(id.normalize('NFC'), id);
     writtenAs.set(id, written);
     firstTitle.set(id, get(columns.title).trim());
     const labelOver = hasLabels ? overLimit({ value: get(columns.label), most: MAX_LABEL_BYTES }) : undefined;

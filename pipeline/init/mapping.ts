@@ -62,16 +62,6 @@ const NAMES: Record<Field, string[]> = {
     'numerodiinventario',
     'numeroinventario',
     'inventario',
-    // A library's or an archive's shelfmark, after a museum's register number (an outside tester's French library
-    // export: "Cote"). English, German, Spanish (with "Signatura topográfica"), Italian, Portuguese.
-    'shelfmark',
-    'callnumber',
-    'callno',
-    'cote',
-    'signatur',
-    'signatura',
-    'segnatura',
-    'cota',
   ],
   image: [
     'image',
@@ -243,6 +233,13 @@ const NAMES: Record<Field, string[]> = {
   ],
 };
 
+/**
+ * A library's or an archive's shelfmark (an outside tester's French library export: "Cote"). English, German, Spanish
+ * (with "Signatura topográfica"), Italian, Portuguese. Tried as the id only after every way a museum's register number
+ * is found (exact, at the end, inside): "N° inventaire" beside "Cote" is the id, "Cote" an old shelfmark.
+ */
+const SHELFMARK = ['shelfmark', 'callnumber', 'callno', 'cote', 'signatur', 'signatura', 'segnatura', 'cota'];
+
 const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
 
 function normal(header: string): string {
@@ -301,9 +298,11 @@ export function guessColumns({
       (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h),
       (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h),
     ];
-    for (const matches of passes) {
-      for (const name of NAMES[field]) {
-        pick ??= free.find((h) => matches(h, name));
+    for (const names of field === 'id' ? [NAMES.id, SHELFMARK] : [NAMES[field]]) {
+      for (const matches of passes) {
+        for (const name of names) {
+          pick ??= free.find((h) => matches(h, name));
+        }
       }
     }
     if (pick) {

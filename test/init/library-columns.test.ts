@@ -88,6 +88,12 @@ describe('guessing a library’s or an archive’s id column', () => {
   it('keeps a museum’s register number first, and does not take an artist’s signature for the id', () => {
     expect(guess(['Shelf Mark', 'Object number', 'Title']).id).toBe('Object number');
     expect(guess(['Cote', 'Numéro d’inventaire', 'Titre']).id).toBe('Numéro d’inventaire');
+    // A register number whose name is not exactly one Vitrine knows (found at its end or inside) still comes first.
+    expect(guess(['Cote', 'N° inventaire', 'Titre']).id).toBe('N° inventaire');
+    expect(guess(['Segnatura', 'N. inventario', 'Titolo']).id).toBe('N. inventario');
+    expect(guess(['Signatur', 'Inventarnummer (alt)', 'Titel']).id).toBe('Inventarnummer (alt)');
+    expect(guess(['Shelfmark', 'Museum object number', 'Title'])).toMatchObject({ id: 'Museum object number' });
+    expect(guess(['Shelfmark', 'Museum object number', 'Title']).department).toBeFalsy();
     // "Signature" (where a painting is signed) in an English or French export is no shelfmark.
     expect(guess(['Signature', 'Title', 'Image']).id).toBeFalsy();
     expect(guess(['Signature', 'Titre']).id).toBeFalsy();

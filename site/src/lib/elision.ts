@@ -40,11 +40,20 @@ export const ELIDED = [
 const APOSTROPHES = "’'";
 
 const WORD = String.raw`[\p{L}\p{M}\p{N}]`;
-/** An elided word at the start of a word, before a letter; and the word after it (with its own apostrophes). */
-const ELISION = new RegExp(
-  `(?<!${WORD})(?:${ELIDED.join('|')})[${APOSTROPHES}](?=\\p{L})(${WORD}+(?:[${APOSTROPHES}]${WORD}+)*)?`,
-  'giu',
-);
+/** An elided word of `words` at the start of a word, before a letter; and the word after it (with its apostrophes). */
+const elision = (words: string[]) =>
+  new RegExp(
+    `(?<!${WORD})(?:${words.join('|')})[${APOSTROPHES}](?=\\p{L})(${WORD}+(?:[${APOSTROPHES}]${WORD}+)*)?`,
+    'giu',
+  );
+const ELISION = elision(ELIDED);
+
+/**
+ * The elided pronouns (j’ m’ n’ s’ t’ c’), which a typed query keeps: typed, they are more often a name's: "T'ang"
+ * (Wade-Giles, "Tang dynasty"), "N'Diaye" ("Ndiaye"), which Pagefind searches as "tang" and "ndiaye".
+ */
+const PRONOUNS = new Set(['j', 'm', 'n', 's', 't', 'c']);
+const TYPED_ELISION = elision(ELIDED.filter((w) => !PRONOUNS.has(w)));
 
 /** Characters of the hidden words at most (a few hundred words): a real title and description need far fewer. */
 const ELIDED_WORDS_MAX = 10_000;
@@ -74,10 +83,10 @@ export function elidedWords(text: string): string {
  * Typed words as they are searched: each elided word at the start of a word taken off before a word of two or more
  * characters ("l’église" → "église", "Livre d'heures" → "Livre heures"), so they find the words object pages give
  * (elidedWords) and the same word written without an article ("Église Saint-Pierre"). Other words are left as typed
- * ("Carter's", "jusqu’à").
+ * ("Carter's", "jusqu’à"), and so are the elided pronouns (PRONOUNS: "T'ang", "s’amuse").
  */
 export function unelided(typed: string): string {
-  return typed.replace(ELISION, (elided: string, word: string | undefined) =>
+  return typed.replace(TYPED_ELISION, (elided: string, word: string | undefined) =>
     word && searchable(word) ? word : elided,
   );
 }

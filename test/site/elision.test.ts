@@ -48,6 +48,17 @@ describe('unelided', () => {
     expect(unelided('MS 123 f. 4r')).toBe('MS 123 f. 4r');
   });
 
+  it('takes an elided article off after any apostrophe a keyboard types, on pages and in what is typed', () => {
+    // U+02BC (a Ukrainian keyboard’s, some catalogues’), U+2018 (a quote curled the wrong way), U+2032 (prime), "`"
+    // and "´" (keyboards with no apostrophe at hand): Pagefind keeps ʼ ` ´ inside a word, so "lʼéglise" found nothing.
+    for (const typed of ['l\u02bcéglise', 'l\u2018église', 'l\u2032église', 'l`église', 'l\u00b4église'])
+      expect(unelided(typed), typed).toBe('église');
+    expect(elidedWords('Façade de l\u02bcéglise, livre d´heures')).toBe('église heures');
+    // A letter of its own (the ʻokina, U+02BB), and ʼ after a longer word, are no apostrophes of an elision.
+    expect(unelided('Hawai\u02bbi Qur\u02bcan Ma`at')).toBe('Hawai\u02bbi Qur\u02bcan Ma`at');
+    expect(elidedWords('Hawai\u02bbi, Qur\u02bcan')).toBe('');
+  });
+
   it('leaves a typed elided pronoun (j’ m’ n’ s’ t’ c’) as typed: it is more often a name’s', () => {
     // Wade-Giles "T'ang" was searched as "ang", which missed "Tang dynasty" and found "Angkor"; "N'Diaye" missed
     // "Ndiaye". Pagefind searches them as "tang" and "ndiaye", as before; the pages still give "aime" of "je t’aime".

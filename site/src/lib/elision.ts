@@ -36,8 +36,13 @@ export const ELIDED = [
   'sant',
 ];
 
-/** The apostrophes written after an elided word: the typographic one (U+2019) and the keyboard's (U+0027). */
-const APOSTROPHES = "’'";
+/**
+ * The apostrophes written after an elided word: the typographic one (U+2019), the keyboard's (U+0027), and those
+ * typed or catalogued in their place: U+02BC (a Ukrainian keyboard's), U+2018 (curled the wrong way), U+2032 (prime),
+ * "`" and "´". Pagefind keeps ʼ ` ´ inside a word ("lʼéglise" was one word no query found). Not the ʻokina (U+02BB),
+ * a letter of Hawaiian.
+ */
+const APOSTROPHES = "’'\u02bc\u2018\u2032`\u00b4";
 
 const WORD = String.raw`[\p{L}\p{M}\p{N}]`;
 /** An elided word of `words` at the start of a word, before a letter; and the word after it (with its apostrophes). */

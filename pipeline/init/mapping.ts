@@ -242,6 +242,18 @@ const SHELFMARK = ['shelfmark', 'callnumber', 'callno', 'cote', 'signatur', 'sig
 
 const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
 
+/** Names that match a column only as a whole word of it (see guessColumns). */
+const WORD_ONLY = new Set(['cote', 'cota', 'fonds']);
+
+/** The words of a column's name, without accents, in lower case ("Nom du fonds" → nom, du, fonds). */
+function words(header: string): string[] {
+  return header
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u);
+}
+
 function normal(header: string): string {
   return header
     .normalize('NFD')
@@ -290,13 +302,18 @@ export function guessColumns({
       pick = shares.sort((a, b) => b.share - a.share)[0]?.h;
     }
     // Exact names first, then names at the end ("ca_objects.medium"), then inside ("ca_entities.preferred_labels").
-    // "Signature" (where a work is signed) is no shelfmark ("Signatur"), though its name holds one.
+    // "Signature" (where a work is signed) is no shelfmark ("Signatur"), though its name holds one; nor is German
+    // "Signatur / Bezeichnung" (how it is signed and inscribed). A reviewer.
     const notLink = (h: string) =>
-      field === 'image' || (!/url|uri|link/i.test(h) && !(field === 'id' && normal(h).includes('signature')));
+      field === 'image' ||
+      (!/url|uri|link/i.test(h) && !(field === 'id' && /signature|bezeichnung|datierung|inschrift/.test(normal(h))));
+    // A shelfmark's or a fonds's short name only as a word of the column's name: "Ancienne cote", "Nom du fonds",
+    // not "Mascota" or Dutch "Aankoopfonds" (the purchase fund, a credit line).
+    const asWord = (h: string, name: string) => !WORD_ONLY.has(name) || words(h).includes(name) || normal(h) === name;
     const passes: ((h: string, name: string) => boolean)[] = [
       (h, name) => normal(h) === name,
-      (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h),
-      (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h),
+      (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h) && asWord(h, name),
+      (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h) && asWord(h, name),
     ];
     for (const names of field === 'id' ? [NAMES.id, SHELFMARK] : [NAMES[field]]) {
       for (const matches of passes) {

@@ -98,4 +98,17 @@ describe('guessing a library’s or an archive’s id column', () => {
     expect(guess(['Signature', 'Title', 'Image']).id).toBeFalsy();
     expect(guess(['Signature', 'Titre']).id).toBeFalsy();
   });
+
+  // A reviewer: words that end in or hold a shelfmark's or a fonds's name but are none.
+  it('takes no inscription, purchase fund or pet for a shelfmark or a fonds', () => {
+    // German "Signatur / Bezeichnung": how a work is signed and inscribed, not a shelfmark.
+    expect(guess(['Titel', 'Signatur / Bezeichnung', 'Künstler']).id).toBeFalsy();
+    expect(guess(['Titel', 'Signatur und Datierung']).id).toBeFalsy();
+    // Dutch "Aankoopfonds" (the fund an object was bought with) is a credit line, not an archive's fonds.
+    expect(guess(['Objectnummer', 'Titel', 'Aankoopfonds']).department).toBeFalsy();
+    expect(guess(['Mascota', 'Title']).id).toBeFalsy();
+    // A shelfmark's short name still counts as a word of the column's name.
+    expect(guess(['Ancienne cote', 'Titre']).id).toBe('Ancienne cote');
+    expect(guess(['Cote', 'Titre', 'Nom du fonds']).department).toBe('Nom du fonds');
+  });
 });

@@ -36,6 +36,15 @@ const objects: FixtureObject[] = [
   { id: 'PH-2', title: 'Église Saint-Pierre', department: 'Collection Müller', label: 'photograph', image: null },
   { id: 'PH-3', title: 'Veduta dell’arco di Tito', department: 'Fonds Dupré', label: 'photograph', image: null },
   { id: 'MS-3', title: 'Howard Carter’s notebook', department: 'Fonds Dupré', label: 'manuscript', image: null },
+  // An elided article in the date and in the department (a reviewer: "époque d’Edo" typed found nothing).
+  {
+    id: 'ES-1',
+    title: 'Paravent aux grues',
+    date: 'Époque d’Edo',
+    department: 'Fonds de l’évêché',
+    label: 'photograph',
+    image: null,
+  },
   // The donor's portrait, kept in the other fonds.
   { id: 'PH-4', title: 'Portrait de Jules Dupré', department: 'Collection Müller', label: 'photograph', image: null },
 ];
@@ -63,6 +72,11 @@ describe('a word after an elided article (l’, d’, dell’…)', () => {
     expect((await typed('alchimie')).titles).toEqual(["Traité d'alchimie"]);
     expect((await typed('arco')).titles).toEqual(['Veduta dell’arco di Tito']);
     expect((await typed('livre heures')).titles).toEqual(['Livre d’heures à l’usage de Rome']);
+  });
+
+  it('finds the word after an elided article in the date and in the department', async () => {
+    for (const q of ['edo', 'époque d’Edo', "epoque d'edo", 'évêché', 'eveche', 'fonds de l’évêché'])
+      expect((await typed(q)).titles, q).toEqual(['Paravent aux grues']);
   });
 
   it('finds “l’église” typed with either apostrophe, as “église”', async () => {

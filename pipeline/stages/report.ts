@@ -44,6 +44,10 @@ export async function reportBase({
   )
     return { reason: 'this folder is not a git repository', code: 'not-git' };
   const branch = params.collection.branch;
+  // As the promote stage decides it: a push to main in GitHub Actions is a detached checkout, and only the
+  // environment (GITHUB_REF_NAME) says the run is on main; git alone takes it for a commit already part of main.
+  if ((await checkedOutBranch({ dir: ws.root, env }).catch(() => null)) === branch)
+    return { reason: `this run is on ${branch} itself`, code: 'on-branch' };
   const point = await branchPoint({ dir: ws.root, branch });
   if (point.commit === null) return { reason: point.reason, code: point.code };
   return { ref: point.commit, name: branch, branchPoint: true };

@@ -200,16 +200,18 @@ function verdictLine(
           : 'it learnt from far fewer labels than the one in production.')
       : '';
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : '';
+  // On main itself there is no pull request: "this change", as the rest of a main run's report says (a reviewer).
+  const change = mainRunItself(report) ? 'this change' : 'this pull request';
+  const photographs = `${broken} ${broken === 1 ? 'photograph' : 'photographs'}`;
   const pictures =
     broken > 0
-      ? ` ⚠️ **This pull request makes ${broken} ${broken === 1 ? 'photograph' : 'photographs'} unusable** (listed below).`
+      ? ` ⚠️ **${change[0]!.toUpperCase()}${change.slice(1)} makes ${photographs} unusable** (listed below).`
       : unknown > 0
         ? ` ⚠️ **${unknown} ${unknown === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** ` +
           '(listed below).'
         : '';
   const shown = wrong.slice(0, 3).map((w) => `${text(w.id)} “${text(w.label)}” (it suggests “${text(w.suggested)}”)`);
-  const who =
-    wrong.length === 1 ? 'A label this pull request sets looks' : `${wrong.length} labels this pull request sets look`;
+  const who = wrong.length === 1 ? `A label ${change} sets looks` : `${wrong.length} labels ${change} sets look`;
   const doubts =
     wrong.length > 0
       ? ` ⚠️ **${who} wrong to the model:** ${shown.join(', ')}${wrong.length > 3 ? ', …' : ''}. ` +

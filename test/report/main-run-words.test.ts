@@ -7,7 +7,7 @@ import { assignStage, registerVersion, rollback } from '../../pipeline/registry/
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import { editedObjectsSection } from '../../pipeline/report/edited-objects.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
-import { headline } from '../../pipeline/report/render.ts';
+import { headline, renderMarkdown } from '../../pipeline/report/render.ts';
 import { testerRun } from '../fixtures/tester-run.ts';
 import { demoObjects, makeRepo, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
@@ -217,5 +217,48 @@ describe('the headline of a run on main itself', () => {
   it('says “before merging” on a pull request’s branch', () => {
     const labels = { baseCommit: 'abc', baseUnavailable: null, noBaseCode: null };
     expect(headline({ verdict: 'check label changes', gate, labels })).toContain('before merging');
+  });
+});
+
+/*
+ * A reviewer: the first line of a run on main itself still said "This pull request makes 2 photographs unusable" and
+ * "A label this pull request sets looks wrong" (as a report.json rebuilt into a comment can hold them).
+ */
+describe('the first line of a run on main itself, over photographs and labels it flags', () => {
+  async function firstLine(noBase: { code: 'on-branch'; reason: string } | undefined) {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    const built = await buildReport({ ws, params, ...(noBase ? { noBase } : { base: 'main' }), log: silentLogger });
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'));
+    const [one, two] = [objects[1]!, objects[2]!];
+    const photo = (o: typeof one) => ({ id: o.id, title: o.id, file: null, reason: 'unreadable', newInChange: true });
+    const report = {
+      ...built.json,
+      unusablePhotos: { comparedWithBase: true, objects: [photo(one), photo(two)] },
+      labelsThatLookWrong: [{ id: one.id, label: 'coin', suggested: 'mask' }],
+    } as typeof built.json;
+    const md = renderMarkdown({
+      report,
+      metrics,
+      model: null,
+      dataset: null,
+      drift: null,
+      collectionName: 'Demo',
+      maxLabelChanges: 50,
+      limit: Number.POSITIVE_INFINITY,
+    });
+    return plain(md).split('\n')[0]!;
+  }
+
+  it('says “this change”, with no pull request', async () => {
+    const line = await firstLine({ code: 'on-branch', reason: 'this run is on main itself' });
+    expect(line).not.toMatch(/pull request/i);
+    expect(line).toContain('**This change makes 2 photographs unusable** (listed below).');
+    expect(line).toContain('**A label this change sets looks wrong to the model:**');
+  });
+
+  it('says “this pull request” on a pull request’s branch', async () => {
+    const line = await firstLine(undefined);
+    expect(line).toContain('**This pull request makes 2 photographs unusable** (listed below).');
+    expect(line).toContain('**A label this pull request sets looks wrong to the model:**');
   });
 });

@@ -614,7 +614,8 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
       .slice(0, lastBc + 1)
       .every((clause) => BARE_ALTERNATIVE.test(clause.replace(/\b(?:bce|bc)(?![a-z])/g, ' '))) &&
     !written.slice(0, lastBc).some((clause) => QUALIFIED.test(clause)) &&
-    runsBackwards(clauses.slice(0, lastBc + 1).join(' '));
+    runsBackwards(clauses.slice(0, lastBc + 1).join(' ')) &&
+    !(lastBc >= 0 && magnitudeDrop(clauses[0]!, clauses[lastBc]!));
   for (const [i, clause] of clauses.entries()) {
     // "before 1920", "after 1850": an open range, which a year range cannot hold; undated, not that exact year.
     if (OPEN_RANGE.test(clause)) return null;
@@ -645,6 +646,18 @@ function runsBackwards(text: string): boolean {
   const years = [...text.matchAll(/(?<!\d)(\d{1,4})(?!\d|st|nd|rd|th)/g)].map((m) => Number(m[1]));
   const ordinals = [...text.matchAll(/(?<!\d)(\d{1,2})(?:st|nd|rd|th)/g)].map((m) => Number(m[1]));
   return [years, ordinals].every((ns) => ns.every((n, i) => i === 0 || n <= ns[i - 1]!));
+}
+
+/**
+ * "1850; 300 BC": a first year of four digits and a year before Christ of three or fewer. Far more likely a date of
+ * our era (a photograph, a cast) and the date of its original than two dates before Christ; "1500; 1400 BC" and
+ * "300; 200 BC" are not such a drop.
+ */
+function magnitudeDrop(first: string, bc: string): boolean {
+  const year = /(?<!\d)(\d{1,4})(?!\d|st|nd|rd|th)/;
+  const from = first.match(year)?.[1];
+  const to = bc.match(year)?.[1];
+  return from !== undefined && to !== undefined && from.length === 4 && to.length <= 3;
 }
 
 /** An era written in a clause, as `normalise` writes it. */

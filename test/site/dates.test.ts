@@ -1420,6 +1420,18 @@ describe('a list whose era before Christ is written only at its end (note-s50’
     ['2nd century; 3rd century BC', null],
   ])('leaves undated a list whose first date is qualified, or whose numbers do not run as before Christ: %s', reads());
 
+  // "1850; 300 BC" read 1850 BCE: a year of four digits before one before Christ of three or fewer is far more likely a
+  // date of our era (a photograph, a cast) and the date of its original than two dates before Christ.
+  it.each<Case>([
+    ['1850; 300 BC', null],
+    ['1850; 30 BC', null],
+    ['1850; 300–200 BC', null],
+    ['1850; 1200; 300 BC', null],
+  ])(
+    'leaves undated a list whose first year has four digits and whose year before Christ has three or fewer: %s',
+    reads(),
+  );
+
   it.each<Case>([
     ['100; after an original of 200 BC', null],
     ['1850; original 300 BC', null],

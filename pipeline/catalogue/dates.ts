@@ -625,7 +625,12 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
     // of 200 BC") the first date may be of either era, and is not read, as "1920, after an original of 50 BC" is not.
     // ("150–100; 50 BC": a range that runs backwards is read only before Christ.)
     if (i < lastBc && !ERA_WRITTEN.test(clause)) {
-      const before = readOne(`${clause} bce`, periods);
+      // "3rd; 2nd c. BC": a bare "3rd" is a century only beside centuries; in a list of bare dates it takes the word
+      // of the last, as it takes its era, and reads 300–201 BCE, not nothing (then 200–101 BCE, the second date).
+      const unit = /millenni/.test(clauses[lastBc]!) ? 'millennium' : centuryContext(clauses[lastBc]!) ? 'century' : '';
+      const whole = bareList && unit && BARE_ORDINAL.test(clause) ? `${clause} ${unit}` : clause;
+      if (whole !== clause) read = readOne(whole, periods);
+      const before = readOne(`${whole} bce`, periods);
       if (before && (before.start !== read?.start || before.end !== read.end)) {
         if (bareList) read = before;
         else if (read) return null;
@@ -636,9 +641,10 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   return null;
 }
 
-/** A date written as uncertain: "ca. 1850", "1850?", "vers 1850", "probably 1850". */
+/** A date written as uncertain: "ca. 1850", "1850?", "vers 1850", "probably 1850"; not "3rd c.", a century. */
 const QUALIFIED = new RegExp(
-  `\\?|(?<![a-z.])(?:c\\.|ca\\.|circa|about|approximately|probably|possibly)|(?<![a-zà-ÿ])(?:${APPROXIMATE})(?![a-zà-ÿ])`,
+  `\\?|(?<![a-z.])(?:(?<!\\d(?:st|nd|rd|th)\\s*)c\\.|ca\\.|circa|about|approximately|probably|possibly)|` +
+    `(?<![a-zà-ÿ])(?:${APPROXIMATE})(?![a-zà-ÿ])`,
 );
 
 /** Years, and centuries or millennia, each never larger than the one before: as dates before Christ run in a list. */
@@ -710,9 +716,13 @@ const OPEN_RANGE = new RegExp(
 
 /** A number or a range of them, or a century, with no other words: "1500", "c. 1500–1450", "early 3rd". */
 const BARE_ALTERNATIVE = new RegExp(
-  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[–—-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+(?:century|millennium))?|` +
+  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[–—-]\\s*\\d{1,4})?|` +
+    `\\d{1,2}(?:st|nd|rd|th)(?:\\s+(?:century|millennium|c\\.))?|` +
     `(?:${ORDINAL_WORDS.join('|')})(?:\\s+(?:century|millennium))?)\\s*$`,
 );
+
+/** An ordinal with no word after it: "3rd", "early 3rd". */
+const BARE_ORDINAL = new RegExp(`^\\s*${MODIFIER}\\s*\\d{1,2}(?:st|nd|rd|th)\\s*$`);
 
 /** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */
 function readClause(clause: string, periods: [string, YearRange][]): YearRange | null {

@@ -1432,6 +1432,22 @@ describe('a list whose era before Christ is written only at its end (note-s50’
     reads(),
   );
 
+  // "3rd; 2nd c. BC" read 200–101 BCE, the second date: a bare "3rd" is a century only beside centuries, so the
+  // first date was skipped. In a list of bare dates it takes the word of the last, as it takes its era.
+  it.each<Case>([
+    ['3rd; 2nd c. BC', -300, -201],
+    ['3rd; 2nd century BC', -300, -201],
+    ['3rd c.; 2nd c. BC', -300, -201],
+    ['3rd; 2nd millennium BC', -3000, -2001],
+    ['early 3rd; late 2nd c. BC', -300, -268],
+  ])('reads a bare ordinal first in a list as the century or millennium of the last: %s', reads());
+
+  // "3rd or 2nd c. BC" read 200 BCE–299 CE: "2nd c. BC" was not taken for a bare date, so "3rd" kept our era.
+  it.each<Case>([
+    ['3rd or 2nd c. BC', -300, -101],
+    ['3rd c. or 2nd c. BC', -300, -101],
+  ])('gives the era of a century written “c.” to a bare century before it: %s', reads());
+
   it.each<Case>([
     ['100; after an original of 200 BC', null],
     ['1850; original 300 BC', null],

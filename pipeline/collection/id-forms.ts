@@ -58,3 +58,26 @@ export function sameIdLines({
   }
   return rewritten;
 }
+
+/**
+ * What sets apart two ids (or labels) that differ only in their Unicode form, to say so in words: "accents" when
+ * each character written two ways is a Latin, Greek or Cyrillic letter with accents (é, or e and a combining accent);
+ * else "letters" (a Korean syllable or its separate jamo letters, a kana and its voicing mark).
+ */
+export function lettersApart({ id, other }: { id: string; other: string }): 'accents' | 'letters' {
+  for (const text of [id, other]) {
+    for (const char of text.normalize('NFC')) {
+      const parts = char.normalize('NFD');
+      if (parts === char) continue;
+      if (!/^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]\p{M}+$/u.test(parts)) return 'letters';
+    }
+  }
+  return 'accents';
+}
+
+/** ", its accents encoded another way" or ", its letters encoded another way (as a Mac saves them)". */
+export function encodedAnotherWay({ id, other }: { id: string; other: string }): string {
+  return lettersApart({ id, other }) === 'accents'
+    ? 'its accents encoded another way'
+    : 'its letters encoded another way (as a Mac saves them)';
+}

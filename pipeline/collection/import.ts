@@ -43,7 +43,7 @@ import {
   rawTiff,
   tiffPages,
 } from './file-kind.ts';
-import { byComposed, keptIdForm, sameIdLines } from './id-forms.ts';
+import { byComposed, encodedAnotherWay, keptIdForm, lettersApart, sameIdLines } from './id-forms.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
@@ -587,7 +587,9 @@ async function importInto({
     const first = seen.has(id) ? id : seenComposed.get(id.normalize('NFC'));
     if (first !== undefined) {
       const accents =
-        writtenAs.get(first) === written ? '' : ', its accents encoded another way, which looks the same: one id';
+        writtenAs.get(first) === written
+          ? ''
+          : `, ${encodedAnotherWay({ id: first, other: id })}, which looks the same: one id`;
       refuse(line, `object "${first}" appears again (first on line ${seen.get(first)}${accents})`, id);
       repeats.push(problems.at(-1)!);
       repeatTitle.set(problems.at(-1)!, get(columns.title).trim());
@@ -1015,8 +1017,8 @@ async function importInto({
   if (matchedNames.length > 0) {
     const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
       // Names that differ only in Unicode form print alike: said, so the example does not look like no change.
-      const form =
-        cell.replace(/\\/g, '/').normalize('NFC') === file.normalize('NFC') ? ' (accents encoded differently)' : '';
+      const same = cell.replace(/\\/g, '/').normalize('NFC') === file.normalize('NFC');
+      const form = same ? ` (${lettersApart({ id: cell, other: file })} encoded differently)` : '';
       return `"${cell}" is ${file}${form}`;
     });
     log.info(

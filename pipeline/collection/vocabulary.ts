@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
+import { lettersApart } from './id-forms.ts';
 
 /*
  * The label vocabulary against the labels in use. A new collection's labels ("Statuary", "Jewellery")
@@ -571,7 +572,10 @@ function invisibleApart({ label, meant }: { label: string; meant: string }): str
       .replace(/\p{Zs}/gu, ' ');
   if (label === meant || seen(label) !== seen(meant)) return undefined;
   const found = [...new Set(label.match(/\p{Cf}|(?! )\p{Zs}/gu) ?? [])].map(codePoint);
-  if (found.length === 0) return 'its accents encoded another way (as a Mac writes them)';
+  if (found.length === 0)
+    return lettersApart({ id: label, other: meant }) === 'accents'
+      ? 'its accents encoded another way (as a Mac writes them)'
+      : 'its letters encoded another way (as a Mac saves them)';
   return found.length === 1
     ? `an invisible character or another space (shown here as ${found[0]})`
     : `invisible characters or other spaces (shown here as ${found.join(', ')})`;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
+import { encodedAnotherWay } from '../collection/id-forms.ts';
 import {
   DATE,
   decodeText,
@@ -129,7 +130,8 @@ export function parseObjectsChecked({
     const twin = firstComposed.get(id.normalize('NFC'));
     const seen = firstLine.get(id) ?? twin?.line;
     if (seen !== undefined) {
-      const accents = twin && twin.id !== id ? ', its accents encoded another way, which looks the same: one id' : '';
+      const accents =
+        twin && twin.id !== id ? `, ${encodedAnotherWay({ id, other: twin.id })}, which looks the same: one id` : '';
       issues.push({
         code: 'OBJECT_DUPLICATE',
         message:

@@ -72,6 +72,23 @@ describe('ids that differ only in how their accents are encoded', () => {
     expect((await readFile(ws.labels, 'utf8')).split('\n').filter((l) => l.startsWith('Caf'))).toHaveLength(1);
   });
 
+  it('in Korean, composed syllables or separate jamo, are refused as its letters (not accents) encoded another way', async () => {
+    const dir = await tempDir('vitrine-hangul-ids-');
+    const ws = workspace(path.join(dir, 'repo'));
+    const korean = '\uc720\ubb3c-1';
+    const from = await exportOf(dir, [
+      [korean, 'coin', 'one'],
+      [korean.normalize('NFD'), 'coin', 'two'],
+      ['X-2', 'mask', 'three'],
+    ]);
+    const { result } = await run(ws, from);
+    expect(isVitrineError(result, 'IMPORT_INVALID')).toBe(true);
+    expect((result as Error).message).toContain(
+      `objects.csv:3: object "${korean}" appears again (first on line 2, its letters encoded another way (as a Mac ` +
+        'saves them), which looks the same: one id)',
+    );
+  });
+
   it('are kept in one form: composed at a first import, then as data/objects.csv has them', async () => {
     const dir = await tempDir('vitrine-accent-ids-');
     const ws = workspace(path.join(dir, 'repo'));

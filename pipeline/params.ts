@@ -759,6 +759,12 @@ function numberHint({
   // "10 objects": the number with a word after it.
   const worded = /^(-?\d+(?:\.\d+)?)\s*\p{L}[\p{L}\p{N}\s.]*$/u.exec(value.trim());
   if (worded && accepts(Number(worded[1]))) return `write ${Number(worded[1])}, the number alone${unquote}`;
+  // "1_000" (as code writes a number; YAML reads it as text): the digits alone.
+  const underscored = /^-?\d+(_\d+)+(\.\d+)?$/.test(value.trim()) ? value.trim() : undefined;
+  if (underscored && accepts(Number(underscored.replaceAll('_', '')))) {
+    const many = underscored.split('_').length > 2 ? 's' : '';
+    return `write ${Number(underscored.replaceAll('_', ''))}, without the underscore${many}${unquote}`;
+  }
   // "2,000" in a whole-number setting (one that refuses 2.5) is two thousand; "0,5" is a half.
   const thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(',', '')) : undefined;
   if (thousands !== undefined && accepts(thousands) && !accepts(thousands + 0.5))

@@ -48,6 +48,15 @@ describe('params.yaml numbers written another way', () => {
     );
   });
 
+  it('a count with underscores between its digits (1_000, as some code writes it): write it without', async () => {
+    expect(await errorOf('evaluate:\n  bootstrap: 1_000\n')).toContain(
+      '"evaluate.bootstrap" is "1_000", expected a whole number: write 1000, without the underscore',
+    );
+    expect(await errorOf(gate('  min_test_objects: "1_0"'))).toContain(
+      'write 10, without the underscore, and without quotes',
+    );
+  });
+
   it('a number with a no-break space after it: delete the character', async () => {
     expect(await errorOf(gate('  min_test_objects: 30\u00a0'))).toContain(
       '"gate.min_test_objects" (30) has a character that looks like a space (U+00A0, a no-break space) after "30", ' +

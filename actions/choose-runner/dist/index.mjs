@@ -35364,6 +35364,11 @@ function numberHint({
     return "remove the quotes, which make it text to YAML";
   let worded = new RegExp("^(-?\\d+(?:\\.\\d+)?)\\s*\\p{L}[\\p{L}\\p{N}\\s.]*$", "u").exec(value.trim());
   if (worded && accepts(Number(worded[1]))) return `write ${Number(worded[1])}, the number alone${unquote}`;
+  let underscored = /^-?\d+(_\d+)+(\.\d+)?$/.test(value.trim()) ? value.trim() : void 0;
+  if (underscored && accepts(Number(underscored.replaceAll("_", "")))) {
+    let many = underscored.split("_").length > 2 ? "s" : "";
+    return `write ${Number(underscored.replaceAll("_", ""))}, without the underscore${many}${unquote}`;
+  }
   let thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(",", "")) : void 0;
   if (thousands !== void 0 && accepts(thousands) && !accepts(thousands + 0.5))
     return `write ${thousands}, without the comma${unquote}`;

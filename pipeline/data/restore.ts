@@ -53,6 +53,15 @@ export async function restoreFromCache({
   const dest = await target({ root, cwd, file });
   const inside = path.relative(folder, dest);
   const shown = (p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
+  // "data\\images\\A1.jpg" as Windows writes it: outside Windows a backslash is part of a file's name.
+  const slashed = file.replaceAll('\\', '/');
+  if (path.sep === '/' && slashed !== file && (await kind(await target({ root, cwd, file: slashed }))) === 'file')
+    throw new VitrineError(
+      'DATA_RESTORE_OUTSIDE',
+      `${file} is written with backslashes, which name no folder on this computer: write the path with forward ` +
+        `slashes: ${slashed}`,
+      { file },
+    );
   if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
     throw new VitrineError(
       'DATA_RESTORE_OUTSIDE',

@@ -59,6 +59,16 @@ describe('vitrine data restore', () => {
     expect(await readFile(path.join(root, 'labels.csv')).catch(() => 'none')).toBe('none');
     expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
   });
+  it('says to write forward slashes for a path written the Windows way (data\\images\\A1.jpg) outside Windows', async () => {
+    if (path.sep === '\\') return;
+    const root = await repository();
+    const run = await vitrineIn({ args: ['data', 'restore', '--from', md5(OLD), 'data\\images\\A1.jpg'], cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.said).toContain('write the path with forward slashes: data/images/A1.jpg');
+    expect(run.said).not.toContain('is not a file in data/');
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
+  });
+
   it('takes the command as import prints it (from the repository’s folder) when typed in a subfolder', async () => {
     const root = await repository();
     const run = await vitrineIn({

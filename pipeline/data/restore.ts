@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { copyVerified, exists, objectPath } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -80,7 +80,20 @@ export async function restoreFromCache({
         '"npx vitrine data gc" may have removed it, or it was kept on another computer: run the command there.',
       { file: where, object: id },
     );
-  await copyVerified({ src, dest, md5: id, tempDir: checkoutTempDirOf(root), what: `${src} (for ${where})` });
+  await copyVerified({ src, dest, md5: id, tempDir: checkoutTempDirOf(root), what: `${src} (for ${where})` }).catch(
+    (error: unknown) => {
+      if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+      // What to do next: the repair takes the version from the storage remote (data/ holds another one now).
+      throw new VitrineError(
+        'DATA_CORRUPT',
+        `${error.message} ${where} was left as it is. Run "npx vitrine data verify --repair" to restore the ` +
+          'damaged copy from the storage remote, then run this command again; if the remote does not have it ' +
+          'either, that version cannot be put back from this computer.',
+        { ...error.data, file: where },
+        { cause: error },
+      );
+    },
+  );
   log.info(
     `Put back ${where} from the data cache (MD5 ${id}). Run "npx vitrine data add" to record it in data.dvc, ` +
       'then commit data.dvc.',

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { readDvcConfig } from '../../pipeline/data/config.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { vitrineIn } from '../fixtures/cli-run.ts';
@@ -66,6 +68,20 @@ describe('vitrine data restore', () => {
     expect(run.code).toBe(1);
     expect(run.said).toContain('write the path with forward slashes: data/images/A1.jpg');
     expect(run.said).not.toContain('is not a file in data/');
+    expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
+  });
+
+  it('with a damaged cache copy names the command that repairs it, leaving the file as it was', async () => {
+    const root = await repository();
+    const { cacheDir } = await readDvcConfig({ root });
+    const copy = objectPath(cacheDir, md5(OLD));
+    await chmod(copy, 0o644);
+    await writeFile(copy, 'damaged on disk');
+    const run = await vitrineIn({ args: ['data', 'restore', '--from', md5(OLD), 'data/images/A1.jpg'], cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.said).toContain('is damaged');
+    expect(run.said).toContain('"npx vitrine data verify --repair"');
+    expect(run.said).toContain('data/images/A1.jpg was left as it is');
     expect(await readFile(path.join(root, 'data', 'images', 'A1.jpg'), 'utf8')).toBe('changed since');
   });
 

@@ -1294,6 +1294,7 @@ async function importInto({
         objectsName: path.relative(ws.root, ws.objects),
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
         putBack: undone.length,
+        labelsRewritten: labelsResult.rewrittenIds.length > 0 ? path.relative(ws.root, ws.labels) : undefined,
       }),
     );
   sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
@@ -1469,8 +1470,11 @@ function changesWords({
   objectsName,
   removedImages,
   putBack = 0,
+  labelsRewritten,
 }: {
   changes: ObjectChanges;
+  /** labels.csv, when import rewrote ids on it to the objects' Unicode form (said before this). */
+  labelsRewritten?: string;
   objectsName: string;
   /** Images this import removed from data/ (of objects no longer in data/objects.csv, say). */
   removedImages: number;
@@ -1499,7 +1503,10 @@ function changesWords({
     return removedImages > 0
       ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +
           `object names ${removedImages === 1 ? 'was' : 'were'} removed from data/).`
-      : `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
+      : labelsRewritten
+        ? `No object changed since the last import: ${objectsName} and the images are as they were (` +
+          `${labelsRewritten} was changed, as said above).`
+        : `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
   const parts = [
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
@@ -2341,13 +2348,34 @@ async function mergeLabels({
   /** The differences between labels.csv and the export the last import said (labelDifferencesSaid). */
   saidBefore: Set<string>;
   log: Logger;
-}): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
+}): Promise<{
+  text?: string;
+  labelled: number;
+  inUse: LabelLine[];
+  summary: ImportResult['labels'];
+  /** Ids of labels.csv lines rewritten to the object's Unicode form. */
+  rewrittenIds: string[];
+}> {
   const labelsName = path.relative(ws.root, ws.labels);
   // Staff may keep their own columns (a note, who checked it) and Windows line ends: both survive a re-import.
   const table = await readLabelsTable({ file: ws.labels, name: labelsName });
   const { rows } = table;
   // A line whose id is an object's with its accents encoded another way (saved on a Mac) is that object's line.
-  sameIdLines({ rows, ids: [...accepted.map((a) => a.object.id), ...unchanged] });
+  const rewritten = sameIdLines({ rows, ids: [...accepted.map((a) => a.object.id), ...unchanged] });
+  const rewrittenIds = [...new Set(rewritten.map((r) => r.object_id!))];
+  if (rewrittenIds.length > 0) {
+    const one = rewrittenIds.length === 1;
+    const how = encodedAnotherWay({ id: rewrittenIds[0]!, other: rewrittenIds[0]!.normalize('NFD') });
+    const ids = listWords(
+      rewrittenIds.map((id) => `"${clip(id)}"`),
+      { max: 5 },
+    );
+    const written = one ? how : how.replace(/^its /, 'their ');
+    log.info(
+      `${labelsName}: ${ids} written with ${written} ${one ? 'was' : 'were'} rewritten as the collection has ` +
+        `${one ? 'it' : 'them'} (one id, which looks the same): ${labelsName} is changed.`,
+    );
+  }
   const labelled = () => rows.filter((r) => r.object_id && r.label);
   const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
   const exported = accepted
@@ -2413,6 +2441,7 @@ async function mergeLabels({
     return {
       text: text === table.text ? undefined : `${table.bom ? '\uFEFF' : ''}${text}`,
       labelled: exported.length,
+      rewrittenIds,
       inUse,
       summary,
     };
@@ -2517,6 +2546,7 @@ async function mergeLabels({
   return {
     text: text === table.text ? undefined : `${table.bom ? '\uFEFF' : ''}${text}`,
     labelled: inUse.length,
+    rewrittenIds,
     inUse,
     summary,
   };

@@ -89,6 +89,25 @@ describe('ids that differ only in how their accents are encoded', () => {
     );
   });
 
+  it('in labels.csv, rewritten to the object’s form, are said, not passed over as nothing changed', async () => {
+    const dir = await tempDir('vitrine-accent-labels-');
+    const ws = workspace(path.join(dir, 'repo'));
+    const from = await exportOf(dir, [
+      [NFC, 'coin', 'one'],
+      ['X-2', 'mask', 'three'],
+    ]);
+    await run(ws, from);
+    const labels = await readFile(ws.labels, 'utf8');
+    await writeFile(ws.labels, `${labels.trimEnd()}\n${NFD},mask\n`);
+    const log = memoryLogger();
+    await importCollection({ ws, params: params(), ...from, log });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(`labels.csv: "${NFC}" written with its accents encoded another way was rewritten`);
+    expect(said).not.toContain('Nothing changed since the last import');
+    expect(said).toContain('No object changed since the last import');
+    expect(await readFile(ws.labels, 'utf8')).toContain(`${NFC},mask`);
+  });
+
   it('are kept in one form: composed at a first import, then as data/objects.csv has them', async () => {
     const dir = await tempDir('vitrine-accent-ids-');
     const ws = workspace(path.join(dir, 'repo'));

@@ -716,7 +716,7 @@ function hiddenWords({ chars, found }: { chars: string[]; found: number[] }): { 
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
   });
   const rest = chars.filter((_, i) => !found.includes(i)).join('');
-  const solid = chars.flatMap((c, i) => (found.includes(i) ? [] : [i]));
+  const solid = chars.flatMap((_, i) => (found.includes(i) ? [] : [i]));
   const before = found.every((i) => i < (solid[0] ?? Infinity));
   const after = found.every((i) => i > (solid.at(-1) ?? -1));
   const outside = found.every((i) => i < (solid[0] ?? Infinity) || i > (solid.at(-1) ?? -1));

@@ -211,8 +211,8 @@ const CENTO = new RegExp(
 const EEUW = /\b(\d{1,2})(?:e|de|ste)\s+eeuw\b/g;
 
 /** The word for a millennium in each language: "millénaire", "milenio", "millennio", "Jahrtausend", "millennium". */
-const MILLENNIUM_WORD = String.raw`(?:mill[ée]naire|milenio|millennio|millennium|jahrtausends?)(?![a-zà-ÿ])`;
-const MILLENNIA_WORD = String.raw`(?:mill[ée]naires?|milenios?|millenni[oa]|millennium|jahrtausends?)(?![a-zà-ÿ])`;
+const MILLENNIUM_WORD = `(?:mill[ée]naire|milenio|millennio|millennium|jahrtausends?)(?![a-zà-ÿ])`;
+const MILLENNIA_WORD = `(?:mill[ée]naires?|milenios?|millenni[oa]|millennium|jahrtausends?)(?![a-zà-ÿ])`;
 /**
  * "2. Jahrtausend", "3. Jt.", "IIe millénaire", "IVe–IIIe millénaires", "II milenio", "II millennio", "2e millennium"
  * (Dutch): a number with its ordinal's ending, or a roman one before the word in the singular ("2 millennia", "tre

@@ -35348,7 +35348,7 @@ function hiddenWords({ chars, found }) {
   let kinds = [...new Set(found.map((i) => chars[i]))], plural2 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE.has(c)) ? `${plural2 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural2 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
     let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
-  }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((c, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
+  }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((_, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
     0,
     found.find((i) => i > (solid[0] ?? 1 / 0))
   ).filter((_, i) => !found.includes(i)).join(""), where = before ? `before "${clip(rest, 40)}"` : after ? `after "${clip(rest, 40)}"` : outside ? `before and after "${clip(rest, 40)}"` : `inside it, after "${clip(preceding, 40)}"`;

@@ -6,8 +6,7 @@ import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import type { ReportJson } from '../../pipeline/report/index.ts';
 import { reportStage, runOnMain } from '../../pipeline/stages/report.ts';
-import type { Metrics } from '../../pipeline/types.ts';
-import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
+import { demoObjects, makeRepo, worseThanProduction, writeStageOutputs } from './fixture.ts';
 
 /*
  * A reviewer: on a push to main in GitHub Actions, actions/checkout leaves a detached HEAD. The promote stage reads
@@ -25,23 +24,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 
 async function worseOnMain() {
   const repo = await makeRepo({ objects, base: labels, head: labels });
-  const ci = (value: number) => ({ value, low: Math.max(0, value - 0.08), high: Math.min(1, value + 0.08) });
-  const baseline = {
-    version: 'v1.0.0',
-    accuracy: ci(0.95),
-    macroF1: ci(0.95),
-    topK: { k: 2, accuracy: ci(1) },
-    ece: ci(0.04),
-    perClass: [],
-    confusion: [],
-    comparison: {
-      metric: 'macroF1',
-      difference: { value: -0.009, low: -0.02, high: -0.001 },
-      pValue: 0.03,
-      test: 'paired bootstrap',
-      verdict: 'worse',
-    },
-  } as unknown as NonNullable<Metrics['baseline']>;
+  const baseline = worseThanProduction();
   await writeStageOutputs({ ws: repo.ws, objects, head: labels, metrics: { baseline } });
   // The branch merged into main, as a push to main has it.
   git(repo.ws.root, 'checkout', '-q', 'main');

@@ -8,8 +8,7 @@ import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport, type NoBaseCode, type ReportJson } from '../../pipeline/report/index.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
-import type { Metrics } from '../../pipeline/types.ts';
-import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
+import { demoObjects, makeRepo, worseThanProduction, writeStageOutputs } from './fixture.ts';
 
 /*
  * The gate checks minimum scores, not the verdict: a change can be "Worse" and still pass it. The first line must
@@ -25,23 +24,7 @@ const GATE_SENTENCE =
 
 async function worseRepo(): Promise<Awaited<ReturnType<typeof makeRepo>>> {
   const repo = await makeRepo({ objects, base: labels, head: labels });
-  const ci = (value: number) => ({ value, low: Math.max(0, value - 0.08), high: Math.min(1, value + 0.08) });
-  const baseline = {
-    version: 'v1.0.0',
-    accuracy: ci(0.95),
-    macroF1: ci(0.95),
-    topK: { k: 2, accuracy: ci(1) },
-    ece: ci(0.04),
-    perClass: [],
-    confusion: [],
-    comparison: {
-      metric: 'macroF1',
-      difference: { value: -0.009, low: -0.02, high: -0.001 },
-      pValue: 0.03,
-      test: 'paired bootstrap',
-      verdict: 'worse',
-    },
-  } as unknown as NonNullable<Metrics['baseline']>;
+  const baseline = worseThanProduction();
   await writeStageOutputs({ ws: repo.ws, objects, head: labels, metrics: { baseline } });
   return repo;
 }

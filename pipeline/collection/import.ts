@@ -2363,18 +2363,21 @@ async function mergeLabels({
   // A line whose id is an object's with its accents encoded another way (saved on a Mac) is that object's line.
   const rewritten = sameIdLines({ rows, ids: [...accepted.map((a) => a.object.id), ...unchanged] });
   const rewrittenIds = [...new Set(rewritten.map((r) => r.object_id!))];
-  if (rewrittenIds.length > 0) {
-    const one = rewrittenIds.length === 1;
-    const how = encodedAnotherWay({ id: rewrittenIds[0]!, other: rewrittenIds[0]!.normalize('NFD') });
-    const ids = listWords(
-      rewrittenIds.map((id) => `"${clip(id)}"`),
-      { max: 5 },
-    );
-    const written = one ? how : how.replace(/^its /, 'their ');
-    log.info(
-      `${labelsName}: ${ids} written with ${written} ${one ? 'was' : 'were'} rewritten as the collection has ` +
-        `${one ? 'it' : 'them'} (one id, which looks the same): ${labelsName} is changed.`,
-    );
+  const first = rewritten[0];
+  if (first) {
+    const one = rewritten.length === 1;
+    const how = encodedAnotherWay({ id: first.object_id!, other: first.object_id!.normalize('NFD') });
+    const lineOf = (row: object) => table.lineOf.get(row as Record<string, string>) ?? 0;
+    // Named by its line, as every other message about a line of labels.csv is: the line is what staff look for.
+    const what = one
+      ? `${labelsName}:${lineOf(first)}: "${clip(first.object_id!)}" written with ${how} was rewritten as the ` +
+        'collection has it (one id, which looks the same)'
+      : `${labelsName} lines ${listWords(
+          rewritten.map((r) => `${lineOf(r)} ("${clip(r.object_id!)}")`),
+          { max: 5 },
+        )}, their ids written with ${how.replace(/^its /, 'their ')}, were rewritten as the collection has them ` +
+        '(each one id, which looks the same)';
+    log.info(`${what}: ${labelsName} is changed: commit it with the import's other changes.`);
   }
   const labelled = () => rows.filter((r) => r.object_id && r.label);
   const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
@@ -2677,12 +2680,15 @@ async function readLabelsTable({ file, name }: { file: string; name: string }): 
   bom: boolean;
   /** Some lines leave out the staff's own columns: formatLabelsTable writes such lines short again. */
   short: boolean;
+  /** Each row's line in the file, for messages. */
+  lineOf: Map<Record<string, string>, number>;
 }> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false, short: false };
+  if (bytes === undefined)
+    return { header: ['object_id', 'label'], rows: [], eol: '\n', bom: false, short: false, lineOf: new Map() };
   const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name, required: LABEL_COLUMNS });
@@ -2696,6 +2702,7 @@ async function readLabelsTable({ file, name }: { file: string; name: string }): 
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
     bom,
     short: rows.some((r) => r.short),
+    lineOf: new Map(rows.map((r) => [r.cells, r.line])),
   };
 }
 

@@ -102,10 +102,32 @@ describe('ids that differ only in how their accents are encoded', () => {
     const log = memoryLogger();
     await importCollection({ ws, params: params(), ...from, log });
     const said = log.lines.map((l) => l.message).join('\n');
-    expect(said).toContain(`labels.csv: "${NFC}" written with its accents encoded another way was rewritten`);
+    // Named by its line, as every other message about a line of labels.csv is (an outside tester).
+    expect(said).toContain(
+      `labels.csv:4: "${NFC}" written with its accents encoded another way was rewritten as the collection has it`,
+    );
     expect(said).not.toContain('Nothing changed since the last import');
     expect(said).toContain('No object changed since the last import');
     expect(await readFile(ws.labels, 'utf8')).toContain(`${NFC},mask`);
+  });
+
+  it('in several labels.csv lines, rewritten, are said with each line’s number', async () => {
+    const dir = await tempDir('vitrine-accent-labels-');
+    const ws = workspace(path.join(dir, 'repo'));
+    const other = '\u00d6l-2';
+    const from = await exportOf(dir, [
+      [NFC, 'coin', 'one'],
+      [other, 'mask', 'three'],
+    ]);
+    await run(ws, from);
+    await writeFile(ws.labels, `object_id,label\n${NFD},coin\n${other.normalize('NFD')},mask\n`);
+    const log = memoryLogger();
+    await importCollection({ ws, params: params(), ...from, log });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(
+      `labels.csv lines 2 ("${NFC}") and 3 ("${other}"), their ids written with their accents encoded another way, ` +
+        'were rewritten as the collection has them',
+    );
   });
 
   it('are kept in one form: composed at a first import, then as data/objects.csv has them', async () => {

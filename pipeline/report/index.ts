@@ -219,6 +219,9 @@ export async function buildReport({
 
   // labels.csv at head (the work tree unless a head ref was given) and at base.
   const labelsFile = rel(ws, ws.labels);
+  // An id written with its accents encoded another way is the object's (as the dataset stage reads it): a file
+  // saved again that way changes no label, and a second line so written is a second line for the object.
+  const objectOf = objectIdOf((dataset?.objects ?? []).map((o) => o.id));
   const headLabelsText =
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
@@ -226,7 +229,7 @@ export async function buildReport({
   const headRead =
     headLabelsText === null
       ? null
-      : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
+      : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary, objectOf });
   const headLabels = headRead?.agreed ?? [];
   // params.yaml at the base: its vocabulary is how the dataset stage read the base's labels.csv there.
   const baseParams = baseCommit
@@ -263,16 +266,12 @@ export async function buildReport({
     const baseLabels =
       baseText === null
         ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary }).agreed;
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary, objectOf }).agreed;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
-    // An id written with its accents encoded another way is the object's (as the dataset stage reads it): a file
-    // saved again that way changes no label.
-    const objectOf = objectIdOf(objects.keys());
-    const asObjects = (lines: typeof headLabels) => lines.map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
     // An id retyped near an object's ("dm-0006" for "DM-0006") is that object's line, as the dataset stage says.
     const diff = withUnknownIds({
-      changes: diffLabels({ base: asObjects(baseLabels), head: asObjects(headLabels) }),
+      changes: diffLabels({ base: baseLabels, head: headLabels }),
       objectIds: new Set(objects.keys()),
       vocabulary: params.collection.vocabulary,
     });
@@ -971,14 +970,26 @@ async function readJson<T>({
  * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), the
  * lines of objects whose only lines have the label cell empty (`emptied`), and every object with a line (`named`).
  */
-function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): {
+function readAgreed({
+  text,
+  file,
+  vocabulary,
+  objectOf,
+}: {
+  text: string;
+  file: string;
+  vocabulary: string[];
+  /** The object a line's id names (objectIdOf): the lines are read by object, as the dataset stage reads them. */
+  objectOf: (id: string) => string;
+}): {
   agreed: LabelLine[];
   disagreeing: Map<string, LabelLine[]>;
   emptied: Map<string, number[]>;
   named: Set<string>;
 } {
-  const blanks: LabelLine[] = [];
-  const labels = parseLabels({ text, file, blanks });
+  const read: LabelLine[] = [];
+  const labels = parseLabels({ text, file, blanks: read }).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
+  const blanks = read.map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
   const disagreeing = new Map<string, LabelLine[]>();
   for (const [id, { lines, agreed }] of agreedLines({ labels, blanks })) if (!agreed) disagreeing.set(id, lines);
   const labelled = new Set(labels.map((l) => l.objectId));

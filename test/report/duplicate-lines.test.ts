@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
@@ -141,6 +141,36 @@ describe('objects a pull request leaves unlabelled on lines that disagree, in th
     expect(top).toContain(
       '⚠️ **An object would lose its staff label: it is on lines of labels.csv that disagree, so none is used:** ' +
         `${first!.id} on line 2 "${first!.label}" and line ${objects.length + 3} with the label cell empty.`,
+    );
+  });
+});
+
+describe('an object on two lines whose ids differ only in how an accent is encoded', () => {
+  /*
+   * Outside tester: "Café-1,coin" and the same id saved on a Mac (NFD) with another label on a second line were two
+   * objects to the report: the object kept a label, with no word of the lines, while the dataset stage said the
+   * object is on 2 lines with different labels and left it unlabelled. One id to anyone reading it: the same rule.
+   */
+  it('is said to lose its staff label in the first line, as for two lines with the id written alike', async () => {
+    const NFC = 'Caf\u00e9-1';
+    const accented = objects.map((o, i) => (i === 0 ? { ...o, id: NFC } : o));
+    const byId = Object.fromEntries(accented.map((o) => [o.id, o.label]));
+    const { ws } = await makeRepo({ objects: accented, base: byId, head: byId });
+    const other = accented.find((o) => o.label !== first!.label)!.label;
+    await appendFile(ws.labels, `${NFC.normalize('NFD')},${other}\n`);
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const line = (await readFile(ws.labels, 'utf8')).split('\n').findIndex((l) => l.startsWith(NFC)) + 1;
+    const last = objects.length + 2;
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
+      [NFC, 'removed', first!.label, null],
+    ]);
+    expect(json.labels.changes[0]!.disagreeing).toEqual([
+      { line, label: first!.label },
+      { line: last, label: other },
+    ]);
+    expect(markdown.split('\n')[0]).toContain(
+      `⚠️ **An object would lose its staff label: it is on lines of labels.csv with different labels, so none is ` +
+        `used:** ${NFC} on line ${line} "${first!.label}" and line ${last} "${other}".`,
     );
   });
 });

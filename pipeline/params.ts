@@ -4,7 +4,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import { z } from 'zod';
 import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
-import { characterCode, HIDDEN_CHARACTER_NAMES } from './collection/hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm } from './collection/hidden-characters.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
@@ -62,14 +62,18 @@ export const collectionParams = z.strictObject({
         const differ =
           how === 'capitals'
             ? 'differ only in capitals'
-            : 'look the same but their accented letters are stored differently (composed and decomposed Unicode, ' +
-              'as some programs save text)';
+            : how === 'spaces'
+              ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})`
+              : 'look the same but their accented letters are stored differently (composed and decomposed Unicode, ' +
+                'as some programs save text)';
         const why = 'it would train a class that never wins';
-        return `each label once: "${a}" and "${b}" ${differ}, so they are one label written twice (${why}); keep one`;
+        const [x, y] = [a, b].map(spacesShown);
+        return `each label once: "${x}" and "${y}" ${differ}, so they are one label written twice (${why}); keep one`;
       },
     })
-    // labels.csv is read in this form too (parseLabels): the two match whichever way each was saved.
-    .transform((labels) => labels.map((label) => label.normalize('NFC')))
+    // labels.csv is read in this form too (parseLabels): the two match whichever way each was saved, and whichever
+    // space was typed between words ("Epoche:\u00a0Neu" from a word processor is "Epoche: Neu").
+    .transform((labels) => labels.map(labelForm))
     .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
@@ -433,7 +437,19 @@ export const catalogueParams = z.strictObject({
   /** Objects shown in the review queue. */
   review_queue: z.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
-  periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
+  periods: z
+    .record(z.string().min(1), z.tuple([z.int(), z.int()]))
+    // A character pasted in with a name (a zero-width one anywhere, one that looks like a space at either end):
+    // named with where it is (validateParams), as the dates of data/objects.csv would not match it.
+    .superRefine((periods, ctx) => {
+      for (const name of Object.keys(periods))
+        if (hiddenInLabel(name).length > 0) ctx.addIssue({ code: 'custom', path: [name], input: name, message: '' });
+    })
+    // Read as dates are (catalogue/dates.ts): "Neues\u00a0Reich" is "Neues Reich", as a label is.
+    .transform((periods) =>
+      Object.fromEntries(Object.entries(periods).map(([name, years]) => [labelForm(name), years])),
+    )
+    .default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: z.int().positive().default(1500),
   /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
@@ -538,16 +554,39 @@ export type Params = z.infer<typeof paramsSchema>;
  * The first two labels that are one label written two ways: in capitals ("coin", "Coin"), or in how an accented
  * letter is stored ("é" composed, or "e" and an accent), or both; `how` says which, for the message.
  */
-function labelTwins(labels: string[]): { a: string; b: string; how: 'capitals' | 'encoding' } | undefined {
+function labelTwins(labels: string[]): { a: string; b: string; how: 'capitals' | 'encoding' | 'spaces' } | undefined {
   const seen = new Map<string, string>();
   for (const label of labels) {
-    const key = label.normalize('NFC').toLowerCase();
+    const key = labelForm(label).toLowerCase();
     const a = seen.get(key);
     if (a === undefined) seen.set(key, label);
-    else if (a !== label)
-      return { a, b: label, how: a.normalize('NFC') === label.normalize('NFC') ? 'encoding' : 'capitals' };
+    else if (a !== label) {
+      const how =
+        labelForm(a) !== labelForm(label)
+          ? 'capitals'
+          : a.normalize('NFC') === label.normalize('NFC')
+            ? 'encoding'
+            : 'spaces';
+      return { a, b: label, how };
+    }
   }
   return undefined;
+}
+
+/** A label with each character that prints as a space but the plain one shown by its code: "Epoche:<U+00A0>Neu". */
+function spacesShown(label: string): string {
+  return [...label].map((c) => (c !== ' ' && /\p{Zs}/u.test(c) ? `<${characterCode(c)}>` : c)).join('');
+}
+
+/** The characters of `text` that print as a space but are not the plain one: "U+00A0, a no-break space". */
+function spacesIn(text: string): string {
+  const found = [...new Set([...text].filter((c) => c !== ' ' && /\p{Zs}/u.test(c)))];
+  return found
+    .map((c) => {
+      const name = HIDDEN_CHARACTER_NAMES[c];
+      return name ? `${characterCode(c)}, ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}` : characterCode(c);
+    })
+    .join('; ');
 }
 
 /** The defaults, as a full Params object. */
@@ -610,6 +649,19 @@ export function validateParams({
     const label = keys.length === 3 && keys.slice(0, 2).join('.') === 'collection.vocabulary';
     if (label && value === '' && issue.code === 'too_small')
       return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
+    // A period's name with such a character: said as a label's is, the dates being what it would not match.
+    const period = keys.length === 3 && keys.slice(0, 2).join('.') === 'catalogue.periods';
+    const inName = period && issue.code === 'custom' ? hiddenInLabel(keys[2]!) : [];
+    if (inName.length > 0) {
+      const chars = [...keys[2]!];
+      const { words, plural } = hiddenWords({ chars, found: inName });
+      const shownName = chars.map((c, i) => (inName.includes(i) ? `<${characterCode(c)}>` : c)).join('');
+      return (
+        `${where}: the period "catalogue.periods.${clip(shownName)}" has ${words}: delete ${plural ? 'them' : 'it'}. ` +
+        'A period’s name is matched with the dates of data/objects.csv, which this one would not match as it is ' +
+        'written.'
+      );
+    }
     // "Pottery\u200b": a character pasted in with the label, which labels.csv's "Pottery" would not match.
     const pasted = label && typeof value === 'string' ? hiddenInLabel(value) : [];
     if (pasted.length > 0 && issue.code === 'custom') {

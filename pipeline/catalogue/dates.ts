@@ -5,6 +5,7 @@
  * vocabulary in params (`catalogue.periods`: name → [first year, last year]).
  */
 
+import { plainSpaces } from '../collection/hidden-characters.ts';
 import {
   APPROXIMATE,
   bothYears,
@@ -437,8 +438,7 @@ function yearOfFullDate(year: string, month: string, day: string): string {
 function normalise(text: string): string {
   return (
     fromOtherLanguages(
-      text
-        .normalize('NFC')
+      plainSpaces(text.normalize('NFC'))
         .toLowerCase()
         .replace(/\u2212/g, '-')
         .replace(NUMBERED, '$1 '),

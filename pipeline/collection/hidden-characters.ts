@@ -25,3 +25,20 @@ export const HIDDEN_CHARACTER_NAMES: Readonly<Record<string, string>> = {
 export function characterCode(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+/** Every character that prints as a space (a Unicode space separator) but the plain one: a no-break space, a thin one. */
+const SPACE_LIKE = /(?! )\p{Zs}/gu;
+
+/** `text` with each character that prints as a space written as a plain space. */
+export function plainSpaces(text: string): string {
+  return text.replace(SPACE_LIKE, ' ');
+}
+
+/**
+ * A label as every reader compares it (params.yaml's vocabulary, labels.csv, catalogue.periods' names): in one Unicode
+ * form (NFC: "é" composed, as it may be saved decomposed on a Mac) and with each character that prints as a space as a
+ * plain space ("Epoche:\u00a0Neu", as a word processor writes it, is "Epoche: Neu"). The two are what staff see.
+ */
+export function labelForm(label: string): string {
+  return plainSpaces(label.normalize('NFC'));
+}

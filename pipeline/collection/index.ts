@@ -9,6 +9,7 @@ import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { notATable } from './file-kind.ts';
+import { labelForm } from './hidden-characters.ts';
 
 /*
  * The collection's two tables. `data/objects.csv` holds the objects' metadata in Vitrine's columns
@@ -1135,7 +1136,8 @@ export function parseLabels({
     }
     // One Unicode form: "Pièce" saved composed by one program and decomposed (e + accent) by another, as
     // some Mac programs write it, is one label, not two classes that look the same.
-    labels.push({ objectId, label: cells.label.normalize('NFC'), line, ...(afterNote ? { afterNote } : {}) });
+    // And a no-break space or another that prints as a space between words is a plain space (labelForm).
+    labels.push({ objectId, label: labelForm(cells.label), line, ...(afterNote ? { afterNote } : {}) });
   }
   return labels;
 }

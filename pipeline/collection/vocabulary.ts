@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
+import { labelForm } from './hidden-characters.ts';
 import { lettersApart } from './id-forms.ts';
 
 /*
@@ -353,7 +354,7 @@ export function vocabularyTypoMessage({
 
 /**
  * Each label of collection.vocabulary with its line in params.yaml's text, for messages that name the line; labels
- * read in the form parseParams gives them (NFC). Empty when the text is not YAML or has no such list.
+ * read in the form parseParams gives them (labelForm). Empty when the text is not YAML or has no such list.
  */
 export function vocabularyEntryLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
@@ -365,7 +366,7 @@ export function vocabularyEntryLines(text: string): Map<string, number> {
     if (!isSeq(list)) return lines;
     for (const item of list.items) {
       if (!isScalar(item) || item.range === undefined || item.range === null) continue;
-      const label = String(item.value).normalize('NFC');
+      const label = labelForm(String(item.value));
       if (!lines.has(label)) lines.set(label, lineCounter.linePos(item.range[0]).line);
     }
   } catch {

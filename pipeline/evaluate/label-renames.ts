@@ -6,6 +6,8 @@
  * new one, and no object carried the new one before. The comparison then reads the old name as the new one.
  */
 
+import { labelForm } from '../collection/hidden-characters.ts';
+
 export interface LabelRename {
   from: string;
   to: string;
@@ -81,9 +83,10 @@ function idsOf(map: Map<string, string>): Map<string, string[]> {
 
 /** `label` under its new name, when it was renamed. */
 export function renamed(label: string, renames: LabelRename[]): string {
-  // An older model may keep a label decomposed ("e" and an accent): labels.csv's are read composed (NFC).
-  const composed = label.normalize('NFC');
-  return renames.find((r) => r.from.normalize('NFC') === composed)?.to ?? label;
+  // An older model may keep a label decomposed ("e" and an accent), or with a no-break space: labels.csv's are read
+  // in one form (labelForm).
+  const composed = labelForm(label);
+  return renames.find((r) => labelForm(r.from) === composed)?.to ?? label;
 }
 
 /**

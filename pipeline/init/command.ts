@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { aboveHeaderNote } from '../collection/export.ts';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { remoteParentMissing } from '../data/config.ts';
@@ -570,7 +571,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   const tooFew = tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel);
   if (source) ctx.log.warn(source);
   const vocabularyCheck = checkVocabulary({
-    labels: proposal.labels.map((l) => ({ label: l.label.normalize('NFC') })),
+    labels: proposal.labels.map((l) => ({ label: labelForm(l.label) })),
     vocabulary: choices.vocabulary,
   });
   ctx.log.info(

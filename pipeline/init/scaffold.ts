@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import { paramsPath } from '../collection/import-source.ts';
 import { decodeExport, repeatedColumnError } from '../collection/index.ts';
@@ -205,7 +206,7 @@ export function proposeVocabulary({
   // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
   const fullPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
   // "Pièce" typed on a Mac is "Pie\u0300ce" (the accent a character of its own): the same label, counted and
-  // proposed once, in its composed form (NFC), which the dataset stage compares labels in.
+  // proposed once, in its composed form (NFC), which the dataset stage compares labels in (labelForm).
   const learnable = learnableLabels({ counts: composedCounts(labels), minPerLabel: fullPerLabel });
   const minPerLabel = learnable.min;
   // "Coin" and "coin": one label written two ways, which params.yaml refuses as two classes. The more used
@@ -222,7 +223,7 @@ export function proposeVocabulary({
     return true;
   });
   const chosen = new Set(vocabulary);
-  const leftOut = labels.filter((l) => !chosen.has(l.label.normalize('NFC')) && !twins.has(l.label.normalize('NFC')));
+  const leftOut = labels.filter((l) => !chosen.has(labelForm(l.label)) && !twins.has(labelForm(l.label)));
   const duplicates = nearDuplicates(labels.map((l) => l.label));
   // The spellings of one label (capitals, spaces around it) counted together, the most used spelling first.
   const spellingsOf = new Map<string, LabelCount[]>();
@@ -241,10 +242,13 @@ export function proposeVocabulary({
   return { labels, nearDuplicates: duplicates, vocabulary, leftOut, enoughTogether, minPerLabel, fullPerLabel };
 }
 
-/** Objects per label, a label's accents encoded two ways (composed é, or e and a combining accent) counted as one. */
+/**
+ * Objects per label, a label's accents encoded two ways (composed é, or e and a combining accent), or its words apart
+ * by a no-break space or a plain one, counted as one (labelForm, as params.yaml and labels.csv are read).
+ */
 export function composedCounts(labels: LabelCount[]): LabelCount[] {
   const counts = new Map<string, number>();
-  for (const l of labels) counts.set(l.label.normalize('NFC'), (counts.get(l.label.normalize('NFC')) ?? 0) + l.count);
+  for (const l of labels) counts.set(labelForm(l.label), (counts.get(labelForm(l.label)) ?? 0) + l.count);
   return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
 import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
@@ -156,12 +157,12 @@ export function alignProbabilities({
   from: string[];
   to: string[];
 }): number[][] {
-  // Labels are read in one Unicode form (NFC) since labels.csv and params.yaml are: a model trained before on a
-  // label stored decomposed ("e" and an accent) still has it that way.
-  const own = from.map((label) => label.normalize('NFC'));
+  // Labels are read in one form (labelForm: NFC, plain spaces) since labels.csv and params.yaml are: a model trained
+  // before on a label stored decomposed ("e" and an accent), or with a no-break space, still has it that way.
+  const own = from.map(labelForm);
   // Every column of a label, summed: a renamed label (label-renames.ts) may land on a name the model also knew,
   // unused (a reviewer: the first column alone dropped the old label's probabilities, and a rename was "Better").
-  const columns = to.map((label) => own.flatMap((name, j) => (name === label.normalize('NFC') ? [j] : [])));
+  const columns = to.map((label) => own.flatMap((name, j) => (name === labelForm(label) ? [j] : [])));
   return rows.map((row) => columns.map((js) => js.reduce((sum, j) => sum + row[j]!, 0)));
 }
 
@@ -491,8 +492,8 @@ export const evaluateStage: Stage = {
         `The model in production (${baseline.version}) was trained before labels were renamed ` +
           `(${renameWords(earlier)}): it is compared under the new names.`,
       );
-    const known = new Set(baseline?.classified.info.labels.map((l) => renamed(l, productionRenames).normalize('NFC')));
-    if (baseline && labels.some((l) => !known.has(l.normalize('NFC'))))
+    const known = new Set(baseline?.classified.info.labels.map((l) => labelForm(renamed(l, productionRenames))));
+    if (baseline && labels.some((l) => !known.has(labelForm(l))))
       log.warn(
         `The baseline ${baseline.version} knows the labels ${labelList([...known])}; it is scored on ` +
           `today's vocabulary (${labelList(labels)}), where labels it never learnt count against it.`,

@@ -44,4 +44,18 @@ describe('vitrine init, a label with its accents encoded two ways', () => {
     expect(lookAlike(pieces[0]!)).toMatch(/one label with its accents encoded two ways.*Vitrine reads them as one/);
     expect(lookAlike({ labels: ['Coin', 'coin'], why: 'case' })).toMatch(/look like one label written two ways/);
   });
+
+  it('a no-break space between its words is a plain space: one label, proposed as the dataset stage reads it', () => {
+    // A word processor’s "Epoche:\u00a0Neu" beside "Epoche: Neu": one label to params.yaml and labels.csv alike.
+    const table = {
+      format: 'csv' as const,
+      header: ['label'],
+      rows: [...Array(12).fill('Textile'), ...Array(6).fill('Epoche:\u00a0Neu'), ...Array(6).fill('Epoche: Neu')].map(
+        (label, i) => ({ line: i + 2, cells: { label } }),
+      ),
+    };
+    const proposal = proposeVocabulary({ table, labelColumn: 'label' });
+    expect(proposal.vocabulary).toEqual(['Textile', 'Epoche: Neu']);
+    expect(proposal.leftOut).toEqual([]);
+  });
 });

@@ -43,18 +43,17 @@ describe('a label with an invisible character in the report', () => {
     );
   });
 
-  it('names a soft hyphen inside the label and a no-break space, where they are', async () => {
-    // A no-break space at an end is trimmed as the line is read; inside a label (two words) it stays.
+  it('names a soft hyphen inside the label; a no-break space inside it is read as the plain space it looks', async () => {
+    // A no-break space at an end is trimmed as the line is read; inside a label it is a plain space, as in params.yaml
+    // (test/params/space-like-labels.test.ts): "Epoche:\u00a0Neu" from a word processor is the label "Epoche: Neu".
     const markdown = await reportWith({ 'DM-0002': 'co\u00adin', 'DM-0013': 'ma\u00a0sk' });
     expect(rowOf(markdown, 'DM-0002')).toContain(
       '"co⟨soft hyphen⟩in" is not one of the collection\'s labels: it contains an invisible character ' +
         '(soft hyphen, U+00AD) after "co". Did you mean "coin"?',
     );
     const row = rowOf(markdown, 'DM-0013');
-    expect(row).toContain('| ma⟨no-break space⟩sk |');
     expect(row).toContain(
-      'it contains a space that is not a plain one (no-break space, U+00A0) after "ma". Did you mean "mask"? ' +
-        'Replace that space with a plain one, or delete it',
+      '| ma sk | "ma sk" is not one of the collection\'s labels (did you mean "mask"?): the line was skipped |',
     );
   });
 

@@ -19010,6 +19010,38 @@ var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, JPEG_WALKED, init_file_kind = __es
   }
 });
 
+// pipeline/collection/hidden-characters.ts
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function plainSpaces(text2) {
+  return text2.replace(SPACE_LIKE, " ");
+}
+function labelForm(label) {
+  return plainSpaces(label.normalize("NFC"));
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
+  "pipeline/collection/hidden-characters.ts"() {
+    "use strict";
+    HIDDEN_CHARACTER_NAMES = {
+      "\u200B": "zero-width space",
+      "\u200C": "zero-width non-joiner",
+      "\u200D": "zero-width joiner",
+      "\u200E": "left-to-right mark",
+      "\u200F": "right-to-left mark",
+      "\u2060": "word joiner",
+      "\uFEFF": "zero-width no-break space",
+      "\xAD": "soft hyphen",
+      "\xA0": "no-break space",
+      "\u202F": "narrow no-break space",
+      "\u2007": "figure space",
+      "\u2009": "thin space",
+      "\u3000": "ideographic space"
+    };
+    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu");
+  }
+});
+
 // pipeline/natural-order.ts
 var NATURAL, init_natural_order = __esm({
   "pipeline/natural-order.ts"() {
@@ -19144,6 +19176,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
     init_fs();
     init_log();
     init_file_kind();
+    init_hidden_characters();
     init_natural_order();
     LINE_BREAK = /\r\n|\r|\n/;
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
@@ -34868,32 +34901,12 @@ function date4(params) {
 // pipeline/params.ts
 init_suggest();
 init_file_kind();
-
-// pipeline/collection/hidden-characters.ts
-var HIDDEN_CHARACTER_NAMES = {
-  "\u200B": "zero-width space",
-  "\u200C": "zero-width non-joiner",
-  "\u200D": "zero-width joiner",
-  "\u200E": "left-to-right mark",
-  "\u200F": "right-to-left mark",
-  "\u2060": "word joiner",
-  "\uFEFF": "zero-width no-break space",
-  "\xAD": "soft hyphen",
-  "\xA0": "no-break space",
-  "\u202F": "narrow no-break space",
-  "\u2007": "figure space",
-  "\u2009": "thin space",
-  "\u3000": "ideographic space"
-};
-function characterCode(character) {
-  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-// pipeline/params.ts
+init_hidden_characters();
 init_collection();
 
 // pipeline/collection/value-limits.ts
 init_log();
+init_hidden_characters();
 var MAX_LABEL_BYTES = 100;
 function overLimit({ value, most }) {
   if (value.length * 3 <= most) return;
@@ -34935,10 +34948,10 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     message: "each label once (a repeated label would train a class that never wins)"
   }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" };
-      return `each label once: "${a}" and "${b}" ${how === "capitals" ? "differ only in capitals" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)"}, so they are one label written twice (it would train a class that never wins); keep one`;
+      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
+      return `each label once: "${x}" and "${y}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
-  }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
+  }).transform((labels) => labels.map(labelForm)).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
   /** Branch that holds the labels, for edit links. */
@@ -35191,7 +35204,12 @@ var registryParams = external_exports.strictObject({
   /** Objects shown in the review queue. */
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
-  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({}),
+  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
+    for (let name of Object.keys(periods))
+      hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
+  }).transform(
+    (periods) => Object.fromEntries(Object.entries(periods).map(([name, years]) => [labelForm(name), years]))
+  ).default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: external_exports.int().positive().default(1500),
   /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
@@ -35269,11 +35287,22 @@ var registryParams = external_exports.strictObject({
 function labelTwins(labels) {
   let seen = /* @__PURE__ */ new Map();
   for (let label of labels) {
-    let key = label.normalize("NFC").toLowerCase(), a = seen.get(key);
+    let key = labelForm(label).toLowerCase(), a = seen.get(key);
     if (a === void 0) seen.set(key, label);
-    else if (a !== label)
-      return { a, b: label, how: a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "capitals" };
+    else if (a !== label) {
+      let how = labelForm(a) !== labelForm(label) ? "capitals" : a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "spaces";
+      return { a, b: label, how };
+    }
   }
+}
+function spacesShown(label) {
+  return [...label].map((c) => c !== " " && new RegExp("\\p{Zs}", "u").test(c) ? `<${characterCode(c)}>` : c).join("");
+}
+function spacesIn(text2) {
+  return [...new Set([...text2].filter((c) => c !== " " && new RegExp("\\p{Zs}", "u").test(c)))].map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c];
+    return name ? `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}` : characterCode(c);
+  }).join("; ");
 }
 function defaultParams() {
   return paramsSchema.parse({});
@@ -35307,6 +35336,11 @@ function validateParams({
     let label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
     if (label && value === "" && issue3.code === "too_small")
       return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
+    let inName = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods" && issue3.code === "custom" ? hiddenInLabel(keys[2]) : [];
+    if (inName.length > 0) {
+      let chars = [...keys[2]], { words, plural: plural2 } = hiddenWords({ chars, found: inName }), shownName = chars.map((c, i) => inName.includes(i) ? `<${characterCode(c)}>` : c).join("");
+      return `${where}: the period "catalogue.periods.${clip(shownName)}" has ${words}: delete ${plural2 ? "them" : "it"}. A period\u2019s name is matched with the dates of data/objects.csv, which this one would not match as it is written.`;
+    }
     let pasted = label && typeof value == "string" ? hiddenInLabel(value) : [];
     if (pasted.length > 0 && issue3.code === "custom") {
       let chars = [...value], { words, plural: plural2 } = hiddenWords({ chars, found: pasted }), shownLabel = chars.map((c, i) => pasted.includes(i) ? `<${characterCode(c)}>` : c).join("");
@@ -35331,7 +35365,7 @@ var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"])
 function hiddenInLabel(label) {
   let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
 function hiddenInNumber({
@@ -35345,7 +35379,7 @@ function hiddenInNumber({
     return { clean, ...hiddenWords({ chars, found }) };
 }
 function hiddenWords({ chars, found }) {
-  let kinds = [...new Set(found.map((i) => chars[i]))], plural2 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE.has(c)) ? `${plural2 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural2 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
+  let kinds = [...new Set(found.map((i) => chars[i]))], plural2 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE2.has(c)) ? `${plural2 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural2 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
     let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
   }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((_, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
@@ -35505,7 +35539,7 @@ function layoutRows(text2) {
   }
   return rows;
 }
-var SPACE_LIKE = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
+var SPACE_LIKE2 = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
 function settingNames() {
   let names = /* @__PURE__ */ new Set(), walk = (schema, depth) => {
     let inner = unwrap(schema);
@@ -35524,7 +35558,7 @@ function hiddenInLayout(text2) {
     if (continued.has(row.n)) continue;
     let raw = lines[row.n - 1], lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)[0], rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, ""), key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1], found = [...lead].filter(hidden), script = found.every((c) => SCRIPT_MARKS.has(c)) && /^ *$/.test(lead.replace(/[\u200c-\u200f]+$/, ""));
     if (found.length > 0 && !(script && key && !names.has(key.replace(/[\u200c-\u200f]/g, "").trim()))) {
-      let what = characters(found), plural2 = found.length > 1, unseen = found.some((c) => !SPACE_LIKE.has(c)), asSpaces = [...lead].filter((c) => c === " " || SPACE_LIKE.has(c)).length, fits = (indent) => indents.has(indent) || opens !== null && indent > opens, replace = found.some((c) => SPACE_LIKE.has(c)) && (fits(asSpaces) || !fits(lead.split(" ").length - 1)), glued = hidden(lead.at(-1) ?? ""), where = hidden(lead[0] ?? "") ? "this line starts with" : "this line has", before = where === "this line has" && key ? ` before "${clip(key)}"` : "", reads = glued && !replace ? `YAML reads as part of the name${before ? "" : key ? ` "${clip(key)}"` : ""}` : "YAML does not count as indentation", advice = replace ? `replace ${plural2 ? "them with ordinary spaces" : "it with an ordinary space"}` : `delete ${plural2 ? "them" : "it"}`;
+      let what = characters(found), plural2 = found.length > 1, unseen = found.some((c) => !SPACE_LIKE2.has(c)), asSpaces = [...lead].filter((c) => c === " " || SPACE_LIKE2.has(c)).length, fits = (indent) => indents.has(indent) || opens !== null && indent > opens, replace = found.some((c) => SPACE_LIKE2.has(c)) && (fits(asSpaces) || !fits(lead.split(" ").length - 1)), glued = hidden(lead.at(-1) ?? ""), where = hidden(lead[0] ?? "") ? "this line starts with" : "this line has", before = where === "this line has" && key ? ` before "${clip(key)}"` : "", reads = glued && !replace ? `YAML reads as part of the name${before ? "" : key ? ` "${clip(key)}"` : ""}` : "YAML does not count as indentation", advice = replace ? `replace ${plural2 ? "them with ordinary spaces" : "it with an ordinary space"}` : `delete ${plural2 ? "them" : "it"}`;
       return {
         line: row.n,
         problem: `${where} ${what}${before}, ${unseen ? "an invisible character that" : "which"} ${reads}: ${advice}.`
@@ -35538,7 +35572,7 @@ function hiddenInLayout(text2) {
       };
     let inKey = key ? [...key].filter(hidden) : [], clean = key ? [...key].filter((c) => !hidden(c)).join("").trim() : "";
     if (inKey.length > 0 && names.has(clean)) {
-      let unseen = inKey.some((c) => !SPACE_LIKE.has(c));
+      let unseen = inKey.some((c) => !SPACE_LIKE2.has(c));
       return {
         line: row.n,
         problem: `the name "${clean}" has ${characters(inKey)} in it, ${unseen ? "an invisible character that makes" : "which makes"} it another name to YAML: delete ${inKey.length > 1 ? "them" : "it"}.`

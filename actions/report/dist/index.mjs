@@ -19548,6 +19548,38 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   }
 });
 
+// pipeline/collection/hidden-characters.ts
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function plainSpaces(text2) {
+  return text2.replace(SPACE_LIKE, " ");
+}
+function labelForm(label) {
+  return plainSpaces(label.normalize("NFC"));
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
+  "pipeline/collection/hidden-characters.ts"() {
+    "use strict";
+    HIDDEN_CHARACTER_NAMES = {
+      "\u200B": "zero-width space",
+      "\u200C": "zero-width non-joiner",
+      "\u200D": "zero-width joiner",
+      "\u200E": "left-to-right mark",
+      "\u200F": "right-to-left mark",
+      "\u2060": "word joiner",
+      "\uFEFF": "zero-width no-break space",
+      "\xAD": "soft hyphen",
+      "\xA0": "no-break space",
+      "\u202F": "narrow no-break space",
+      "\u2007": "figure space",
+      "\u2009": "thin space",
+      "\u3000": "ideographic space"
+    };
+    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu");
+  }
+});
+
 // pipeline/natural-order.ts
 var NATURAL, init_natural_order = __esm({
   "pipeline/natural-order.ts"() {
@@ -19584,6 +19616,7 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
     init_fs();
     init_log();
     init_file_kind();
+    init_hidden_characters();
     init_natural_order();
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
       ["how an accent is encoded", (id) => id.normalize("NFC")],
@@ -20211,6 +20244,7 @@ init_errors();
 var import_yaml2 = __toESM(require_dist(), 1);
 init_ops();
 init_log();
+init_hidden_characters();
 function nearestLabel({ label, vocabulary }) {
   return nearMiss({ label, count: 1, vocabulary })?.meant;
 }
@@ -20324,32 +20358,12 @@ init_ops();
 
 // pipeline/dataset/validate.ts
 init_sync2();
-
-// pipeline/collection/hidden-characters.ts
-var HIDDEN_CHARACTER_NAMES = {
-  "\u200B": "zero-width space",
-  "\u200C": "zero-width non-joiner",
-  "\u200D": "zero-width joiner",
-  "\u200E": "left-to-right mark",
-  "\u200F": "right-to-left mark",
-  "\u2060": "word joiner",
-  "\uFEFF": "zero-width no-break space",
-  "\xAD": "soft hyphen",
-  "\xA0": "no-break space",
-  "\u202F": "narrow no-break space",
-  "\u2007": "figure space",
-  "\u2009": "thin space",
-  "\u3000": "ideographic space"
-};
-function characterCode(character) {
-  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-// pipeline/dataset/validate.ts
+init_hidden_characters();
 init_collection();
 
 // pipeline/collection/value-limits.ts
 init_log();
+init_hidden_characters();
 var MAX_LABEL_BYTES = 100;
 function overLimit({ value, most }) {
   if (value.length * 3 <= most) return;
@@ -36419,6 +36433,7 @@ init_errors();
 var import_yaml3 = __toESM(require_dist(), 1);
 init_suggest();
 init_file_kind();
+init_hidden_characters();
 init_collection();
 init_errors();
 init_log();
@@ -36450,10 +36465,10 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     message: "each label once (a repeated label would train a class that never wins)"
   }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" };
-      return `each label once: "${a}" and "${b}" ${how === "capitals" ? "differ only in capitals" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)"}, so they are one label written twice (it would train a class that never wins); keep one`;
+      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
+      return `each label once: "${x}" and "${y}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
-  }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
+  }).transform((labels) => labels.map(labelForm)).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
   /** Branch that holds the labels, for edit links. */
@@ -36706,7 +36721,12 @@ var registryParams = external_exports.strictObject({
   /** Objects shown in the review queue. */
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
-  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({}),
+  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
+    for (let name of Object.keys(periods))
+      hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
+  }).transform(
+    (periods) => Object.fromEntries(Object.entries(periods).map(([name, years]) => [labelForm(name), years]))
+  ).default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: external_exports.int().positive().default(1500),
   /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
@@ -36784,20 +36804,31 @@ var registryParams = external_exports.strictObject({
 function labelTwins(labels) {
   let seen = /* @__PURE__ */ new Map();
   for (let label of labels) {
-    let key = label.normalize("NFC").toLowerCase(), a = seen.get(key);
+    let key = labelForm(label).toLowerCase(), a = seen.get(key);
     if (a === void 0) seen.set(key, label);
-    else if (a !== label)
-      return { a, b: label, how: a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "capitals" };
+    else if (a !== label) {
+      let how = labelForm(a) !== labelForm(label) ? "capitals" : a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "spaces";
+      return { a, b: label, how };
+    }
   }
+}
+function spacesShown(label) {
+  return [...label].map((c) => c !== " " && new RegExp("\\p{Zs}", "u").test(c) ? `<${characterCode(c)}>` : c).join("");
+}
+function spacesIn(text2) {
+  return [...new Set([...text2].filter((c) => c !== " " && new RegExp("\\p{Zs}", "u").test(c)))].map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c];
+    return name ? `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}` : characterCode(c);
+  }).join("; ");
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
   let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
-var SPACE_LIKE = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
+var SPACE_LIKE2 = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
 // pipeline/review/index.ts
@@ -36963,6 +36994,7 @@ function copiedPhotograph(o) {
 }
 
 // pipeline/report/invisible.ts
+init_hidden_characters();
 var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
 function nameOf(character) {
   return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);

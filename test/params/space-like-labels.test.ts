@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseDate, periodList } from '../../pipeline/catalogue/dates.ts';
+import { parseLabels } from '../../pipeline/collection/index.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
+import { paramsTexts } from '../fixtures/params-file.ts';
+
+/*
+ * Outside tester: a no-break space (U+00A0) between the words of a label in params.yaml ("Epoche:\u00a0Neu", as a
+ * word processor or a web page writes it) was accepted, and then matched no line of labels.csv, whose "Epoche: Neu"
+ * has a plain space: every object of that label was "not one of the labels of this collection". The two print alike,
+ * so both files now read every character that prints as a space as a plain space. catalogue.periods, the other
+ * names staff type into params.yaml, were not checked for invisible characters at all.
+ */
+
+const { load, errorOf } = paramsTexts({ prefix: 'vitrine-space-like-' });
+
+const params = (vocabulary: string[], more = '') =>
+  `collection:\n  name: Test Museum\n  vocabulary:\n${vocabulary.map((l) => `    - "${l}"\n`).join('')}${more}`;
+
+/** labels.csv's lines checked against the vocabulary as the dataset stage does. */
+function check(vocabulary: string[], labels: string[]) {
+  const text = `object_id,label\n${labels.map((l, i) => `O-${i + 1},${l}`).join('\n')}\n`;
+  const lines = parseLabels({ text, file: 'labels.csv' });
+  const objectIds = new Set(labels.map((_, i) => `O-${i + 1}`));
+  return checkLabels({ labels: lines, objectIds, vocabulary, name: 'labels.csv' });
+}
+
+describe('a label with a space-like character between its words', () => {
+  it('in params.yaml matches labels.csv’s lines with a plain space, and with any space-like character', async () => {
+    const { vocabulary } = (await load(params(['Epoche:\u00a0Neu', 'Epoche: Alt']))).collection;
+    expect(vocabulary).toEqual(['Epoche: Neu', 'Epoche: Alt']);
+    const { labelOf, issues } = check(vocabulary, ['Epoche: Neu', 'Epoche:\u00a0Neu', 'Epoche:\u202fAlt']);
+    expect(issues).toEqual([]);
+    expect([...labelOf.values()]).toEqual(['Epoche: Neu', 'Epoche: Neu', 'Epoche: Alt']);
+  });
+
+  it('written twice, once with a plain space and once with a no-break space, is one label written twice', async () => {
+    const message = await errorOf(params(['Epoche: Neu', 'Epoche:\u00a0Neu']));
+    expect(message).toContain(
+      'each label once: "Epoche: Neu" and "Epoche:<U+00A0>Neu" differ only in a character that prints as a space ' +
+        '(U+00A0, a no-break space), so they are one label written twice',
+    );
+  });
+});
+
+describe('catalogue.periods with invisible or space-like characters', () => {
+  const periods = (name: string) => params(['coin', 'mask'], `catalogue:\n  periods:\n    "${name}": [-1550, -1070]\n`);
+
+  it('a name with an invisible character is refused, naming its line, the character and what to do', async () => {
+    expect(await errorOf(periods('Neues\u200bReich'))).toBe(
+      'params.yaml is not valid:\n  params.yaml:8: the period "catalogue.periods.Neues<U+200B>Reich" has an ' +
+        'invisible character (U+200B, a zero-width space) inside it, after "Neues": delete it. A period’s name is ' +
+        'matched with the dates of data/objects.csv, which this one would not match as it is written.',
+    );
+    expect(await errorOf(periods('Neues Reich\u00a0'))).toContain(
+      'params.yaml:8: the period "catalogue.periods.Neues Reich<U+00A0>" has a character that looks like a space ' +
+        '(U+00A0, a no-break space) after "Neues Reich": delete it.',
+    );
+  });
+
+  it('a name with a no-break space between its words is read with a plain space, and matches the dates', async () => {
+    const { catalogue } = await load(periods('Neues\u00a0Reich'));
+    expect(catalogue.periods).toEqual({ 'Neues Reich': [-1550, -1070] });
+    const list = periodList(catalogue.periods);
+    for (const date of ['Neues Reich', 'Neues\u00a0Reich'])
+      expect(parseDate({ text: date, periods: list })).toEqual({ start: -1550, end: -1070 });
+  });
+});

@@ -240,6 +240,33 @@ const NAMES: Record<Field, string[]> = {
  */
 const SHELFMARK = ['shelfmark', 'callnumber', 'callno', 'cote', 'signatur', 'signatura', 'segnatura', 'cota'];
 
+/**
+ * Words that, beside "Signatur" in a column's name, make it how a work is signed, marked or dated ("Signatur / Bez.",
+ * "Beschriftung/Signatur", "Signatur, datiert"), not a library's shelfmark ("Signatur-Nr.", "Aktuelle Signatur").
+ */
+const SIGNING = new Set([
+  'bez',
+  'bezeichnet',
+  'beschriftung',
+  'beschriftet',
+  'beschr',
+  'monogramm',
+  'monogrammiert',
+  'datiert',
+  'dat',
+  'datum',
+  'stempel',
+  'signiert',
+  'sign',
+  'marke',
+  'zeichen',
+]);
+
+/** Whether a column named with "Signatur" is how a work is signed: one of its other words is one of SIGNING. */
+function signing(header: string): boolean {
+  return normal(header).includes('signatur') && words(header).some((w) => SIGNING.has(w));
+}
+
 const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
 
 /** Names that match a column only as a whole word of it (see guessColumns). */
@@ -303,10 +330,11 @@ export function guessColumns({
     }
     // Exact names first, then names at the end ("ca_objects.medium"), then inside ("ca_entities.preferred_labels").
     // "Signature" (where a work is signed) is no shelfmark ("Signatur"), though its name holds one; nor is German
-    // "Signatur / Bezeichnung" (how it is signed and inscribed). A reviewer.
+    // "Signatur / Bezeichnung" (how it is signed and inscribed), however written ("Signatur / Bez."). A reviewer.
     const notLink = (h: string) =>
       field === 'image' ||
-      (!/url|uri|link/i.test(h) && !(field === 'id' && /signature|bezeichnung|datierung|inschrift/.test(normal(h))));
+      (!/url|uri|link/i.test(h) &&
+        !(field === 'id' && (/signature|bezeichnung|datierung|inschrift/.test(normal(h)) || signing(h))));
     // A shelfmark's or a fonds's short name only as a word of the column's name: "Ancienne cote", "Nom du fonds",
     // not "Mascota" or Dutch "Aankoopfonds" (the purchase fund, a credit line).
     const asWord = (h: string, name: string) => !WORD_ONLY.has(name) || words(h).includes(name) || normal(h) === name;

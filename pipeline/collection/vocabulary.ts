@@ -550,13 +550,21 @@ function didYouMean({
   const invisible = invisibleApart({ label, meant });
   const question =
     `is not one of the labels of this collection. Did you mean ${quoted(meant)}?` +
-    (invisible ? ` It has ${invisible}, which makes the two look alike.` : '');
-  label = invisible ? shownApart(label) : label;
-  if (lines.length === 1) return `${labelsName}:${lines[0]}: ${quoted(label)} ${question}`;
-  if (lines.length === 0) return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) ${question}`;
-  const shown = lines.slice(0, SHOWN_LINES).join(', ');
+    (invisible ? ` It has ${invisible}, which makes the two look alike` : '');
+  // A character shown by its code is one to delete (a soft hyphen pasted in): said so, as params.yaml says it.
+  const shown = invisible ? shownApart(label) : label;
+  const deletable = shown !== label;
+  label = shown;
+  if (lines.length === 1)
+    return `${labelsName}:${lines[0]}: ${quoted(label)} ${question}${deletable ? ': delete it on that line.' : invisible ? '.' : ''}`;
+  if (lines.length === 0)
+    return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) ${question}${invisible ? '.' : ''}`;
+  const on = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `${labelsName}: ${quoted(label)} (${count} objects, on lines ${shown}${more}) ${question} Correct it on those lines.`;
+  return (
+    `${labelsName}: ${quoted(label)} (${count} objects, on lines ${on}${more}) ${question}${invisible ? '.' : ''} ` +
+    'Correct it on those lines.'
+  );
 }
 
 /**

@@ -590,11 +590,15 @@ export function checkLabels({
         });
         continue;
       }
+      // Only an invisible character sets it apart from the label meant (a soft hyphen in "Gefä\u00adße"): shown where
+      // it stands, and what to do said, as params.yaml says of such a label (a tester: "Did you mean "Gefäße"?" alone).
+      const unseen = odd && hint && line.label.replace(ODD, (c) => (INVISIBLE[c] ? '' : c)) === hint.meant;
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
-          `${name}:${line.line}: ${quoted(line.label)} is not one of the labels of this collection` +
-          `${odd ? `: ${odd}` : ''}.${suggestion}`,
+          `${name}:${line.line}: ${quoted(unseen ? invisibleShown(line.label) : line.label)} is not one of the ` +
+          `labels of this collection${odd ? `: ${odd}` : ''}.${suggestion}` +
+          (unseen ? ' Delete that character on this line; until then the line is skipped.' : ''),
         file: name,
         line: line.line,
         object: line.objectId,
@@ -1052,6 +1056,13 @@ function idHint({
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
   return { words: `${why}. Did you mean ${quoted(meant)}?`, meant };
+}
+
+/** `text` with each character that does not show written as its code: "Gefä<U+00AD>ße". */
+function invisibleShown(text: string): string {
+  return text.replace(ODD, (c) =>
+    INVISIBLE[c] ? `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>` : c,
+  );
 }
 
 /**

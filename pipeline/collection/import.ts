@@ -43,6 +43,7 @@ import {
   rawTiff,
   tiffPages,
 } from './file-kind.ts';
+import { labelForm } from './hidden-characters.ts';
 import { byComposed, encodedAnotherWay, keptIdForm, lettersApart, sameIdLines } from './id-forms.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
@@ -2402,13 +2403,17 @@ async function mergeLabels({
     for (const old of existing) {
       const next = now.get(old.objectId);
       if (next === undefined) summary.removed.push(old.objectId);
-      else if (next !== old.label) summary.changed.push(old.objectId);
+      // A label that prints the same (labelForm: a no-break space, accents as a Mac saves them) is no change.
+      else if (labelForm(next) !== labelForm(old.label)) summary.changed.push(old.objectId);
     }
     const listed = new Set(rows.map((r) => r.object_id));
     // A row whose label goes keeps its line when staff wrote something else on it (a note).
     const extraColumns = table.header.filter((c) => c !== 'object_id' && c !== 'label');
     const kept = rows.filter((r) => now.has(r.object_id!) || extraColumns.some((c) => r[c]));
-    for (const r of kept) r.label = now.get(r.object_id!) ?? '';
+    for (const r of kept) {
+      const next = now.get(r.object_id!) ?? '';
+      if (!r.label || labelForm(r.label) !== labelForm(next)) r.label = next;
+    }
     for (const l of exported) if (!listed.has(l.objectId)) kept.push(newRow(l.objectId, l.label));
     summary.kept = exported.length;
     summary.added = exported.filter((l) => !had.has(l.objectId)).length;
@@ -2467,7 +2472,8 @@ async function mergeLabels({
     } else if (!row.label) {
       row.label = l.label;
       summary.added++;
-    } else if (row.label !== l.label) {
+    } else if (labelForm(row.label) !== labelForm(l.label)) {
+      // Written another way that prints the same (a no-break space, accents as a Mac saves them): the same label.
       summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
     }
   }

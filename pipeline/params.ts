@@ -441,9 +441,16 @@ export const catalogueParams = z.strictObject({
     .record(z.string().min(1), z.tuple([z.int(), z.int()]))
     // A character pasted in with a name (a zero-width one anywhere, one that looks like a space at either end):
     // named with where it is (validateParams), as the dates of data/objects.csv would not match it.
+    // Two names that read as one (labelForm: "Neues Reich" and "Neues\u00a0Reich") would be one name kept silently.
     .superRefine((periods, ctx) => {
-      for (const name of Object.keys(periods))
+      const seen = new Map<string, string>();
+      for (const name of Object.keys(periods)) {
         if (hiddenInLabel(name).length > 0) ctx.addIssue({ code: 'custom', path: [name], input: name, message: '' });
+        const twin = seen.get(labelForm(name));
+        if (twin !== undefined)
+          ctx.addIssue({ code: 'custom', path: [name], input: name, message: '', params: { twin } });
+        else seen.set(labelForm(name), name);
+      }
     })
     // Read as dates are (catalogue/dates.ts): "Neues\u00a0Reich" is "Neues Reich", as a label is.
     .transform((periods) =>
@@ -651,6 +658,18 @@ export function validateParams({
       return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
     // A period's name with such a character: said as a label's is, the dates being what it would not match.
     const period = keys.length === 3 && keys.slice(0, 2).join('.') === 'catalogue.periods';
+    const twin = period && issue.code === 'custom' ? (issue.params as { twin?: string } | undefined)?.twin : undefined;
+    if (twin !== undefined) {
+      const first = lineOf?.(['catalogue', 'periods', twin]);
+      const spaces = spacesIn(`${twin}${keys[2]}`);
+      const how = spaces
+        ? `with a character that prints as a space (${spaces})`
+        : 'with its accents encoded another way (as a Mac saves them)';
+      return (
+        `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]!))}" is "${clip(twin)}"` +
+        `${first ? ` of line ${first}` : ''} written again, ${how}: keep one of the two.`
+      );
+    }
     const inName = period && issue.code === 'custom' ? hiddenInLabel(keys[2]!) : [];
     if (inName.length > 0) {
       const chars = [...keys[2]!];

@@ -58,6 +58,21 @@ describe('catalogue.periods with invisible or space-like characters', () => {
     );
   });
 
+  it('two names that differ only in a character that prints as a space are one name written twice', async () => {
+    const text = params(
+      ['coin', 'mask'],
+      'catalogue:\n  periods:\n    "Neues Reich": [-1550, -1070]\n    "Neues\u00a0Reich": [-1550, -1069]\n',
+    );
+    expect(await errorOf(text)).toContain(
+      'params.yaml:9: the period "catalogue.periods.Neues<U+00A0>Reich" is "Neues Reich" of line 8 written again, ' +
+        'with a character that prints as a space (U+00A0, a no-break space): keep one of the two.',
+    );
+    const accents = params(['coin', 'mask'], 'catalogue:\n  periods:\n    Époque: [1, 2]\n    E\u0301poque: [1, 3]\n');
+    expect(await errorOf(accents)).toContain(
+      'is "Époque" of line 8 written again, with its accents encoded another way',
+    );
+  });
+
   it('a name with a no-break space between its words is read with a plain space, and matches the dates', async () => {
     const { catalogue } = await load(periods('Neues\u00a0Reich'));
     expect(catalogue.periods).toEqual({ 'Neues Reich': [-1550, -1070] });

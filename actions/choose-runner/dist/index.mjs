@@ -35205,8 +35205,12 @@ var registryParams = external_exports.strictObject({
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
-    for (let name of Object.keys(periods))
+    let seen = /* @__PURE__ */ new Map();
+    for (let name of Object.keys(periods)) {
       hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
+      let twin = seen.get(labelForm(name));
+      twin !== void 0 ? ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { twin } }) : seen.set(labelForm(name), name);
+    }
   }).transform(
     (periods) => Object.fromEntries(Object.entries(periods).map(([name, years]) => [labelForm(name), years]))
   ).default({}),
@@ -35336,7 +35340,12 @@ function validateParams({
     let label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
     if (label && value === "" && issue3.code === "too_small")
       return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
-    let inName = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods" && issue3.code === "custom" ? hiddenInLabel(keys[2]) : [];
+    let period = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods", twin = period && issue3.code === "custom" ? issue3.params?.twin : void 0;
+    if (twin !== void 0) {
+      let first = lineOf?.(["catalogue", "periods", twin]), spaces = spacesIn(`${twin}${keys[2]}`), how = spaces ? `with a character that prints as a space (${spaces})` : "with its accents encoded another way (as a Mac saves them)";
+      return `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]))}" is "${clip(twin)}"${first ? ` of line ${first}` : ""} written again, ${how}: keep one of the two.`;
+    }
+    let inName = period && issue3.code === "custom" ? hiddenInLabel(keys[2]) : [];
     if (inName.length > 0) {
       let chars = [...keys[2]], { words, plural: plural2 } = hiddenWords({ chars, found: inName }), shownName = chars.map((c, i) => inName.includes(i) ? `<${characterCode(c)}>` : c).join("");
       return `${where}: the period "catalogue.periods.${clip(shownName)}" has ${words}: delete ${plural2 ? "them" : "it"}. A period\u2019s name is matched with the dates of data/objects.csv, which this one would not match as it is written.`;

@@ -36722,8 +36722,12 @@ var registryParams = external_exports.strictObject({
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
-    for (let name of Object.keys(periods))
+    let seen = /* @__PURE__ */ new Map();
+    for (let name of Object.keys(periods)) {
       hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
+      let twin = seen.get(labelForm(name));
+      twin !== void 0 ? ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { twin } }) : seen.set(labelForm(name), name);
+    }
   }).transform(
     (periods) => Object.fromEntries(Object.entries(periods).map(([name, years]) => [labelForm(name), years]))
   ).default({}),

@@ -145,7 +145,7 @@ export function numberKey(id: string): string {
  * "foto12"): staff drop a number's zero padding all the time, and "PH/1923/45" found nothing (an outside tester). Part
  * by part, so a lone zero stays ("A0-05" → "a05", never "a5"). "" when it is the id's key (no zero to set aside).
  */
-function paddingAsideKey(id: string): string {
+export function paddingAsideKey(id: string): string {
   const address = plainAddress(id);
   if (address === '') return '';
   const key = searchFold(address)
@@ -226,14 +226,21 @@ export function numberIndex(objects: { id: string; slug: string }[]): Map<string
  * look-alikes), else the first. When no id has that address ("DM0267", "MET 544744" for "MET_544744"): the
  * first id with its own plain address as its page (the first of its look-alikes), else the first; null when no
  * id has the key. No id with the key: the ids it is once their zeros are set aside (numberKeys), chosen among so.
+ * With `aside`, among the ids with the typed number's key with its zeros set aside (paddingAsideKey: "PH/1923/045"
+ * → "ph192345"), for a number typed with another count of zeros than its object's; `piece` is that key's piece.
  */
-export function numberTyped(typed: string, piece: NumberPiece): { id: string; slug: string } | null {
+export function numberTyped(
+  typed: string,
+  piece: NumberPiece,
+  { aside = false }: { aside?: boolean } = {},
+): { id: string; slug: string } | null {
   const address = plainAddress(typed);
-  const key = numberKey(typed);
+  const key = aside ? paddingAsideKey(typed) : numberKey(typed);
   const listed = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
   // The ids whose own number this is; else those it is once their zeros are set aside ("PH/1923/45" → PH/1923/0045),
-  // as they are chosen among (two such, "FOTO-00012" and "FOTO-0012" for "foto12": no guess).
-  const own = listed.filter(([id]) => numberKey(id) === key || latinKey(id) === key);
+  // as they are chosen among (two such, "FOTO-00012" and "FOTO-0012" for "foto12": no guess). Looked up by the typed
+  // number's own zeros set aside (`aside`: "PH/1923/045"), it is no id's own number: chosen among all alike.
+  const own = aside ? [] : listed.filter(([id]) => numberKey(id) === key || latinKey(id) === key);
   const entries = own.length > 0 ? own : listed;
   const alike = entries.filter(([id]) => plainAddress(id) === address);
   // Numbers whose letters and digits run the same once punctuation is dropped: "1920.12.3" and "1920.1.23" are two

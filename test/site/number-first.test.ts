@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { numberIndex, numberTyped } from '../../pipeline/catalogue/slug-rules.ts';
-import { numberPieceOf } from '../../site/src/lib/address.ts';
+import { numberFound, numberPieceOf } from '../../site/src/lib/address.ts';
 import { numberWords } from '../../site/src/lib/number.ts';
 import { parseQuery } from '../../site/src/lib/query.ts';
 import type { FixtureObject } from './fixture.ts';
@@ -107,6 +107,33 @@ describe('the object whose number was typed is listed first', () => {
     expect(pick('20010012')).toBe('2001.0012');
     expect(pick('2001.12')).toBe('2001.0012');
   });
+
+  it('offers the object of a number typed with another count of zeros when it names exactly one object', async () => {
+    const ids = ['PH/1923/0045', 'FOTO-00012', 'FOTO-0012', 'A-01', 'B-005', 'B-5'];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = async (typed: string) =>
+      (await numberFound(typed, async (name) => pieces.get(name) ?? null))?.id ?? null;
+    for (const q of ['PH/1923/045', 'PH/1923/00045', 'ph 1923 045', 'PH/01923/45']) {
+      expect(await pick(q), q).toBe('PH/1923/0045');
+    }
+    expect(await pick('A-001')).toBe('A-01');
+    // Two objects once zeros are set aside: neither, however many zeros are typed.
+    expect(await pick('FOTO-012')).toBeNull();
+    expect(await pick('B-05')).toBeNull();
+    // Found as before: its own key first.
+    expect(await pick('FOTO-0012')).toBe('FOTO-0012');
+    expect(await pick('B-5')).toBe('B-5');
+    expect(await pick('PH/1923/46')).toBeNull();
+  });
+
+  it('offers in the search box the object of a number typed with another count of zeros', async () => {
+    for (const q of ['PH/1923/045', 'FOTO-012']) {
+      const answer = await typed(q);
+      expect(answer.offered, q).toBe(`Go to object ${q === 'FOTO-012' ? 'FOTO-00012' : 'PH/1923/0045'}`);
+      expect(answer.status, q).not.toMatch(/^0 objects/);
+    }
+  }, 300_000);
 
   it('finds a photo number typed without its zeros first, and offers it when it names one object', async () => {
     for (const [q, title, id] of [

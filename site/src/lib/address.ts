@@ -12,6 +12,7 @@ import {
   numberKey,
   numberPiece,
   numberTyped,
+  paddingAsideKey,
   plainAddress,
 } from '../../../pipeline/catalogue/slug-rules.ts';
 
@@ -27,6 +28,36 @@ export const addressOf = plainAddress;
 export function numberPieceOf(typed: string): string | null {
   const key = numberKey(typed.trim());
   return key ? numberPiece(key) : null;
+}
+
+/**
+ * The object whose number was typed, looked up in the object-number index, whose pieces `piece` reads (null when a
+ * piece is not there): by the typed number's key, else, when no id has that key, by its key with its zeros set aside
+ * ("PH/1923/045" → "ph192345", as "PH/1923/45"): a number typed with another count of zeros than its object's found
+ * nothing (an outside tester). Two ids alike once their zeros are set aside: neither.
+ */
+export async function numberFound(
+  typed: string,
+  piece: (name: string) => Promise<NumberPiece | null>,
+): Promise<{ id: string; slug: string } | null> {
+  return (await numberLookup(typed.trim(), piece)).found;
+}
+
+/** numberFound, and whether any id has the typed number's key (or its key with its zeros set aside). */
+async function numberLookup(
+  typed: string,
+  piece: (name: string) => Promise<NumberPiece | null>,
+): Promise<{ listed: boolean; found: { id: string; slug: string } | null }> {
+  for (const [key, aside] of [
+    [numberKey(typed), false],
+    [paddingAsideKey(typed), true],
+  ] as const) {
+    const listed = key ? await piece(numberPiece(key)) : null;
+    if (listed && Object.hasOwn(listed, key) && Array.isArray(listed[key]) && listed[key].length > 0) {
+      return { listed: true, found: numberTyped(typed, listed, { aside }) };
+    }
+  }
+  return { listed: false, found: null };
 }
 
 /**

@@ -5,7 +5,7 @@
  * or one too short to search as words.
  * Asked with the typed term and the site's base path; answers the object's id and page slug, or null.
  */
-import { numberPieceOf, numberTyped } from './address.ts';
+import { numberFound } from './address.ts';
 
 export interface NumberAsked {
   typed: string;
@@ -24,10 +24,11 @@ const scope = self as unknown as {
 
 scope.onmessage = async ({ data: { typed, base } }) => {
   try {
-    const piece = numberPieceOf(typed);
-    // No key, or a site built before the index was published (no such piece): no offer, the search goes on.
-    const response = piece ? await fetch(`${base}data/numbers/${piece}.json`) : null;
-    const found = response?.ok ? numberTyped(typed, await response.json()) : null;
+    // A site built before the index was published (no such piece): no offer, the search goes on.
+    const found = await numberFound(typed, async (piece) => {
+      const response = await fetch(`${base}data/numbers/${piece}.json`);
+      return response.ok ? await response.json() : null;
+    });
     scope.postMessage({ found: found && { id: found.id, slug: found.slug } });
   } catch (error) {
     scope.postMessage({ found: null, error: String(error) });

@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
+import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
+import { numberFound } from '../../site/src/lib/address.ts';
 import { numberWords, searchedAs } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite } from './search-site.ts';
@@ -164,6 +167,33 @@ describe('a herbarium number ending in a lone letter', () => {
     expect(two.offered).toBeNull();
     expect(two.titles.sort()).toEqual(['Lid', 'Vase']);
     expect((await typed('lid -DM-0006')).offered).toBeNull();
+  });
+
+  it('offers the object of the one number typed among ordinary words, and lists it first', async () => {
+    for (const q of ['DM-0006 vase', 'vase DM-0006', 'DM-0006 lid']) {
+      const answer = await typed(q);
+      expect(answer.offered, q).toBe('Go to object DM-0006');
+      expect(answer.titles[0], q).toBe('Lid');
+    }
+    // Two numbers, or a number whose part a word is ("1887/13 b"): no one object among words.
+    expect((await typed('DM-0006 DM-00061')).offered).toBeNull();
+    expect((await typed('Herb. 1887/13 b')).offered).toBe('Go to object Herb. 1887/13 b');
+  }, 300_000);
+
+  it('offers no number among words when the words with it are another object’s number', async () => {
+    const ids = ['Study 12', '12', 'DM-0006', 'Box 4 vase', '4'];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = async (typed: string) =>
+      (await numberFound(typed, async (name) => pieces.get(name) ?? null))?.id ?? null;
+    expect(await pick('DM-0006 vase')).toBe('DM-0006');
+    expect(await pick('vase DM-0006 jug')).toBe('DM-0006');
+    expect(await pick('Study 12')).toBe('Study 12');
+    expect(await pick('Study 12 cloud')).toBeNull();
+    expect(await pick('cloud 12')).toBe('12');
+    expect(await pick('Box 4 vase')).toBe('Box 4 vase');
+    expect(await pick('DM-0006 12')).toBeNull();
+    expect(await pick('DM-0006 b')).toBeNull();
   });
 
   it('offers an object whose number is punctuation alone, or a path’s signs, typed as it is', async () => {

@@ -34,13 +34,28 @@ export function numberPieceOf(typed: string): string | null {
  * The object whose number was typed, looked up in the object-number index, whose pieces `piece` reads (null when a
  * piece is not there): by the typed number's key, else, when no id has that key, by its key with its zeros set aside
  * ("PH/1923/045" → "ph192345", as "PH/1923/45"): a number typed with another count of zeros than its object's found
- * nothing (an outside tester). Two ids alike once their zeros are set aside: neither.
+ * nothing (an outside tester). Two ids alike once their zeros are set aside: neither. When no id has the whole
+ * typed text's key, the one number typed among ordinary words ("DM-0006 vase").
  */
 export async function numberFound(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
 ): Promise<{ id: string; slug: string } | null> {
-  return (await numberLookup(typed.trim(), piece)).found;
+  const whole = await numberLookup(typed.trim(), piece);
+  if (whole.listed) return whole.found;
+  // One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
+  // outside tester). Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b").
+  // None when two words have a digit, or when the number with a word beside it is another object's ("Study 12" in
+  // "Study 12 cloud"): the words may then be that number.
+  const words = typed.trim().split(/\s+/);
+  const numbers = words.flatMap((word, at) => (/\p{N}/u.test(word) ? [at] : []));
+  const at = numbers[0];
+  if (words.length < 2 || numbers.length !== 1 || at === undefined) return null;
+  if (!words.every((word, i) => i === at || /^[\p{L}\p{M}'’]{2,}$/u.test(word))) return null;
+  for (const beside of [words.slice(Math.max(0, at - 1), at + 1), words.slice(at, at + 2)]) {
+    if (beside.length === 2 && (await numberLookup(beside.join(' '), piece)).listed) return null;
+  }
+  return (await numberLookup(words[at]!, piece)).found;
 }
 
 /** numberFound, and whether any id has the typed number's key (or its key with its zeros set aside). */

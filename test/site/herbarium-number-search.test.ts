@@ -150,6 +150,29 @@ describe('a herbarium number ending in a lone letter', () => {
     expect(await count('mineral')).toBe('2');
   });
 
+  // An outside tester: "Study 12" (a sheet) with the mineral type ticked said "sheet 0" beside "Go to object Study 12".
+  it('counts in the filters the object its number found when the filters ticked leave it out', async () => {
+    await page.goto(`${built.site.url}browse/?q=${encodeURIComponent('Study 12')}&type=mineral`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^\d+ objects? for / })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#exact a').textContent()).toBe('Go to object Study 12');
+    expect(await page.locator('#results .title').allTextContents()).not.toContain('Tree by a River');
+    const type = page.locator('fieldset', { has: page.locator('legend', { hasText: 'Object type (staff label)' }) });
+    expect(await type.locator('label', { hasText: 'sheet' }).locator('.count').textContent()).toBe('1');
+    // With a "-" word too (several searches, combined).
+    await page.goto(`${built.site.url}browse/?q=${encodeURIComponent('Study 12 -vase')}&type=mineral`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^\d+ objects? for / })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#exact a').textContent()).toBe('Go to object Study 12');
+    expect(await type.locator('label', { hasText: 'sheet' }).locator('.count').textContent()).toBe('1');
+  });
+
   it('offers the object of the number typed with “OR” or “-” words, and lists it first', async () => {
     const without = await typed('DM-0006 -vase');
     expect(without.offered).toBe('Go to object DM-0006');

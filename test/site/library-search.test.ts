@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folioAsF, searchedAs } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
@@ -47,6 +48,14 @@ const objects: FixtureObject[] = [
   },
   // The donor's portrait, kept in the other fonds.
   { id: 'PH-4', title: 'Portrait de Jules Dupré', department: 'Collection Müller', label: 'photograph', image: null },
+  // Folios of one manuscript, numbered with "f.", and one of a manuscript numbered with "fol.".
+  ...['4r', '4v', '14r'].map((f) => ({
+    id: `MS 123 f. ${f}`,
+    title: 'Psautier enluminé',
+    label: 'manuscript',
+    image: null,
+  })),
+  { id: 'MS 124 fol. 2r', title: 'Bréviaire', label: 'manuscript', image: null },
 ];
 
 beforeAll(async () => {
@@ -140,5 +149,31 @@ describe('the department typed into the search box', () => {
     const r = await typed('Dupré');
     expect(r.titles[0]).toBe('Portrait de Jules Dupré');
     expect(r.titles).toHaveLength(5);
+  });
+});
+
+// The tester: "MS 123 fol. 4r" found nothing, while "MS 123 f. 4r" was found and offered.
+describe('a folio typed with “fol.”, “fol”, “ff.” or “f°” for the “f.” of its number', () => {
+  it('reads a folio’s word between a number and a folio as “f.”, and nowhere else', () => {
+    for (const w of ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.']) {
+      expect(folioAsF(`MS 123 ${w} 4r`), w).toBe('MS 123 f. 4r');
+    }
+    expect(folioAsF('MS 123, fol.4r')).toBe('MS 123, f.4r');
+    expect(searchedAs('MS 123 fol. 4r')).toBe('MS 123f. 4r');
+    // Not after a word without a digit, not before one, not a longer word.
+    for (const q of ['fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folio 4r', '1887 fold 4', 'ff 12'])
+      expect(folioAsF(q), q).toBe(q);
+  });
+
+  it('finds and offers the folio typed with another word for “f.”', async () => {
+    for (const q of ['MS 123 fol. 4r', 'MS 123 fol 4r', 'ms 123 ff. 4r', 'MS 123 f° 4r', 'MS 123 f. 4r']) {
+      const r = await typed(q);
+      expect(r.offered, q).toBe('Go to object MS 123 f. 4r');
+      expect(r.titles, q).toEqual(['Psautier enluminé']);
+      expect(r.status, q).toMatch(/^1 object for /);
+    }
+    // A collection that numbers its folios with "fol.": typed as it is written, its own; typed with "f.", found.
+    expect((await typed('MS 124 fol. 2r')).offered).toBe('Go to object MS 124 fol. 2r');
+    expect((await typed('MS 124 f. 2r')).titles).toEqual(['Bréviaire']);
   });
 });

@@ -15,6 +15,7 @@ import {
   paddingAsideKey,
   plainAddress,
 } from '../../../pipeline/catalogue/slug-rules.ts';
+import { folioAsF } from './number.ts';
 
 export { type NumberPiece, numberTyped };
 
@@ -35,7 +36,8 @@ export function numberPieceOf(typed: string): string | null {
  * piece is not there): by the typed number's key, else, when no id has that key, by its key with its zeros set aside
  * ("PH/1923/045" → "ph192345", as "PH/1923/45"): a number typed with another count of zeros than its object's found
  * nothing (an outside tester). Two ids alike once their zeros are set aside: neither. When no id has the whole
- * typed text's key, the one number typed among ordinary words ("DM-0006 vase").
+ * typed text's key: the number with its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among
+ * ordinary words ("DM-0006 vase").
  */
 export async function numberFound(
   typed: string,
@@ -43,6 +45,12 @@ export async function numberFound(
 ): Promise<{ id: string; slug: string } | null> {
   const whole = await numberLookup(typed.trim(), piece);
   if (whole.listed) return whole.found;
+  // A folio's word typed otherwise than "f." ("MS 123 fol. 4r" for "MS 123 f. 4r": lib/number.ts folioAsF).
+  const folio = folioAsF(typed.trim());
+  if (folio !== typed.trim()) {
+    const read = await numberLookup(folio, piece);
+    if (read.listed) return read.found;
+  }
   // One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
   // outside tester). Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b").
   // None when two words have a digit, or when the number with a word beside it is another object's ("Study 12" in

@@ -75,13 +75,24 @@ export function numberWords(id: string): string {
  */
 export function searchedAs(words: string): string {
   const out: string[] = [];
-  const list = words.split(/\s+/).filter(Boolean);
+  const list = folioAsF(words).split(/\s+/).filter(Boolean);
   const joins = joinedToNumber(list);
   list.forEach((word, at) => {
     if (joins[at]) out[out.length - 1] += word;
     else out.push(word);
   });
   return out.join(' ');
+}
+
+/**
+ * A folio's word typed between a number and the folio ("MS 123 fol. 4r", "MS 123 fol 4r", "ff. 4r", "fols. 4-6", "f°
+ * 4r") as "f.", as a library writes its shelfmarks ("MS 123 f. 4r"): "MS 123 fol. 4r" found nothing (an outside
+ * tester), though "MS 123 f. 4r" was found. Only between a word ending in a digit and one starting with a digit: "fol"
+ * is a word of its own anywhere else. searchedAs reads it so, and the number lookup (lib/address.ts numberFound) when
+ * no object has the number as typed (a collection that writes "fol." keeps its own).
+ */
+export function folioAsF(words: string): string {
+  return words.replace(/(?<=\p{N}[,;]?\s+)(?:fols?|ff|fo|f[°º])\.?(?=\s*\p{N})/giu, 'f.');
 }
 
 /**

@@ -40,6 +40,9 @@ describe('the object whose number was typed is listed first', () => {
     // Numbers whose parts, run together across the dots, start alike: "1" + "7-a" is "17a" too.
     { id: 'A.2023.1.17-a', title: 'Reliure à décor doré', label: 'painting', image: null },
     { id: 'A.2023.1.7-a', title: 'Reliure de maroquin', label: 'painting', image: null },
+    // A herbarium's sheets; no object is numbered "1887/10".
+    { id: 'Herb. 1887/109 b', title: 'Ammonit', label: 'print', image: null },
+    untitled('Herb. 1887/1000 b'),
   ];
 
   beforeAll(async () => {
@@ -170,6 +173,17 @@ describe('the object whose number was typed is listed first', () => {
       expect((await box.textContent())?.replace(/\s+/g, ' ').trim(), address).toBe(
         `Were you looking for object ${id}, “${title}”?`,
       );
+    }
+  }, 300_000);
+
+  // No object has the number typed: the closest first ("1887/10": 1887/109 b, before 1887/1000 b, which Pagefind ranked
+  // first, untitled and headed by its number).
+  it('lists the closest number first when no object has the number typed', async () => {
+    for (const q of ['1887/10', 'Herb. 1887/10', 'herb 1887 10']) {
+      const answer = await typed(q);
+      expect(answer.offered, q).toBeNull();
+      expect(answer.titles[0], q).toBe('Ammonit');
+      expect(answer.titles, q).toHaveLength(2);
     }
   }, 300_000);
 

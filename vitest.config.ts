@@ -83,6 +83,77 @@ const SHARED_FOLDERS = [
 ];
 
 /*
+ * Files of plain functions (scores, wording, paths, settings: each under 1.5 s in a run of the suite) in the folders
+ * that stay isolated for their other files (TF.js chosen once per process, browsers, the stages) share their worker
+ * too. Measured on 6 December 2026 on a machine loaded 25-30 times over, these files with test/cli/serve: 72.0 s CPU
+ * isolated (vitest, its workers and the children they waited for), 27.1 and 27.9 s shared in two orders (forward and
+ * reversed), all passing in the second; in the first, serve's wait of about 10 s for the `vitrine serve` it spawns
+ * ran out, so it stays isolated. The test/cli and test/stages files among them ran shared on Node 22.19 too (.ci/run).
+ * Tried and not taken: the whole of test/evaluate and test/model shared (49 files, 283 s CPU isolated): files that
+ * train or embed failed shared (model/backend's "chooses once per process", evaluate/stages, evaluate/labels-lost,
+ * model/backbone, model/predict), not chased. Names without ".test.ts".
+ */
+const SHARED_FILES: Record<string, string[]> = {
+  'test/cli': [
+    'cli',
+    'disk-full',
+    'engines',
+    'init-accents',
+    'init-actions',
+    'line-length',
+    'linked-images-words',
+    'logger-bar',
+    'module-boundaries',
+    'params-command',
+  ],
+  'test/evaluate': [
+    'annotate',
+    'bootstrap',
+    'boundary',
+    'card',
+    'chance-words',
+    'confident-learning',
+    'cv-summary',
+    'gate-classes',
+    'gate-evidence',
+    'gate-unseen',
+    'label-change-words',
+    'metrics',
+    'overlap',
+    'publication',
+    'report-sections',
+    'review',
+    'scores',
+    'trained-with',
+    'verdict-words',
+  ],
+  'test/publish': ['built-for', 'files', 'prefix', 'record-size', 'settings', 'timeout'],
+  'test/site': [
+    'apart',
+    'astro-failure',
+    'build-lock',
+    'colour',
+    'dark-palette',
+    'dates-datasets',
+    'derive',
+    'download-safety',
+    'elision',
+    'folded-copy',
+    'location',
+    'monitoring',
+    'page-cache',
+    'place',
+    'plan-digests',
+    'query',
+    'rights',
+    'stem',
+    'write',
+  ],
+  'test/stages': ['catalogue-disk', 'graph', 'promote-gate-wording', 'single-stale'],
+  'test/workflows': ['replay'],
+};
+
+/*
  * Kept isolated even in those folders: a file that, itself or through the test helpers it imports, changes
  * what the next file in the worker would see (environment variables, timers, process listeners, globals, mocks), or
  * imports a helper that registers hooks at its top level (a module evaluated once would register them for the first
@@ -128,7 +199,12 @@ function sharesItsWorker(file: string): boolean {
 const testFiles = readdirSync(path.join(import.meta.dirname, 'test'), { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => `test/${f.split(path.sep).join('/')}`);
-const shared = testFiles.filter((f) => SHARED_FOLDERS.some((d) => f.startsWith(`${d}/`)) && sharesItsWorker(f));
+const listed = new Set(
+  Object.entries(SHARED_FILES).flatMap(([folder, names]) => names.map((name) => `${folder}/${name}.test.ts`)),
+);
+const shared = testFiles.filter(
+  (f) => (SHARED_FOLDERS.some((d) => f.startsWith(`${d}/`)) || listed.has(f)) && sharesItsWorker(f),
+);
 
 export default defineConfig({
   test: {

@@ -477,6 +477,9 @@ const UNREACHABLE = new Set([
   'EPIPE',
 ]);
 
+/** The codes of a connection the server (or something between) closed, rather than one never made. */
+const CLOSED = new Set(['ECONNRESET', 'EPIPE']);
+
 /** Where a data remote's address is set. */
 function endpointIn(remote: string): string {
   return `endpointurl under ['remote "${remote}"'] in .dvc/config`;
@@ -610,7 +613,9 @@ export function s3Error({
       { cause: error },
     );
   }
-  if (name === 'TimeoutError') {
+  // The AWS SDK names a reset connection (ECONNRESET, EPIPE, the system's ETIMEDOUT) "TimeoutError" too, though
+  // it did not wait: those are told by their code below, without a wait or advice to wait longer (an outside tester).
+  if (error instanceof S3IdleTimeoutError || (name === 'TimeoutError' && !networkCode(error))) {
     // Our own client's timeout knows its wait; the AWS SDK's (a listing) is the one the remote gave it.
     const waited = error instanceof S3IdleTimeoutError ? error.idleMs : idleMs;
     // The tries actually made: ours count them; the AWS SDK's error carries its attempts.
@@ -651,8 +656,9 @@ export function s3Error({
   if (code) {
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
-      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code}). Check ` +
-        `that it is running and that this computer can reach it (network, VPN), then try again.`,
+      `The storage server at ${endpoint} ${CLOSED.has(code) ? 'closed the connection without answering' : 'did not answer'} ` +
+        `(remote "${remote}", ${code}). Check that it is running and that this computer can reach it (network, VPN, ` +
+        'a proxy or firewall in between), then try again.',
       { ...data, reason: code },
       { cause: error },
     );

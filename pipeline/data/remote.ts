@@ -23,6 +23,7 @@ import { hashFile } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
+  MAX_CLOCK_SKEW_MS,
   readObjectBody,
   S3IdleTimeoutError,
   S3ResponseError,
@@ -615,6 +616,18 @@ export function s3Error({
   }
   // The AWS SDK names a reset connection (ECONNRESET, EPIPE, the system's ETIMEDOUT) "TimeoutError" too, though
   // it did not wait: those are told by their code below, without a wait or advice to wait longer (an outside tester).
+  if (name === 'RequestTimeTooSkewed') {
+    const offsetMs = clockOffset(error);
+    return new VitrineError(
+      'REMOTE_CLOCK_SKEW',
+      `${clockWords({ endpoint, remote, offsetMs })}: the server refuses requests whose time is more than ` +
+        `${MAX_CLOCK_SKEW_MS / 60_000} minutes from its own (RequestTimeTooSkewed). Set this computer's date and time ` +
+        "(turn on automatic time, NTP; for a runner, ask whoever runs it), then try again. If this computer's clock " +
+        "is right, ask whoever runs the storage server to set the server's.",
+      { ...data, ...(offsetMs !== undefined ? { clockOffsetMs: offsetMs } : {}) },
+      { cause: error },
+    );
+  }
   if (error instanceof S3IdleTimeoutError || (name === 'TimeoutError' && !networkCode(error))) {
     // Our own client's timeout knows its wait; the AWS SDK's (a listing) is the one the remote gave it.
     const waited = error instanceof S3IdleTimeoutError ? error.idleMs : idleMs;
@@ -700,6 +713,34 @@ export function s3Error({
       serverAnswer({ name, message: unreadable ? '' : message, status }),
     { ...objectData, ...(status ? { status } : {}), ...(name && status ? { serverCode: name } : {}) },
     { cause: error },
+  );
+}
+
+/**
+ * The storage server's clock minus this computer's (ms): our own client reads the answer's Date header; the AWS
+ * SDK's error carries the server's <ServerTime>.
+ */
+function clockOffset(error: unknown): number | undefined {
+  if (error instanceof S3ResponseError) return error.clockOffsetMs;
+  const serverTime = Date.parse(String((error as { ServerTime?: unknown }).ServerTime ?? ''));
+  return Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
+}
+
+/**
+ * "This computer's clock is 20 minutes behind the storage server's at … (remote "storage"; the server's time:
+ * 2026-12-06 11:36 UTC)", without its full stop.
+ */
+function clockWords({ endpoint, remote, offsetMs }: { endpoint: string; remote: string; offsetMs?: number }): string {
+  if (offsetMs === undefined)
+    return `This computer's clock and the storage server's at ${endpoint} are too far apart (remote "${remote}")`;
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const hours = Math.round(minutes / 60);
+  const amount =
+    minutes < 120 ? `${minutes} minutes` : hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
+  const server = new Date(Date.now() + offsetMs).toISOString().slice(0, 16).replace('T', ' ');
+  return (
+    `This computer's clock is ${amount} ${offsetMs > 0 ? 'behind' : 'ahead of'} the storage server's at ` +
+    `${endpoint} (remote "${remote}"; the server's time: ${server} UTC)`
   );
 }
 

@@ -21,12 +21,17 @@ export interface S3Identity {
 /** An S3 error response, named by its code as the SDK names its errors. */
 export class S3ResponseError extends Error {
   readonly $metadata: { httpStatusCode: number };
+  /** The server's clock minus this computer's (ms), from the answer's Date header, when it had one. */
+  clockOffsetMs?: number;
   constructor(name: string, message: string, status: number) {
     super(message);
     this.name = name;
     this.$metadata = { httpStatusCode: status };
   }
 }
+
+/** How far apart two clocks may be before S3 (and MinIO, s3rver) refuses a signed request. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 export interface ObjectResponse {
   status: number;
@@ -195,7 +200,16 @@ async function responseError(response: IncomingMessage, method: string): Promise
   // A web page (a website at the address, not storage); a proxy's page for a server error is the server's error.
   const type = String(response.headers['content-type'] ?? '');
   if (!code && status < 500 && /text\/html/i.test(type)) return new S3ResponseError('NotStorage', 'a web page', status);
-  return new S3ResponseError(code || fallback, message || code || `HTTP ${status}`, status);
+  // The server's time: a refusal for a request signed too far from it says so in its <Code>; a HEAD has no body, and
+  // its bare 403 is told apart from a key's refusal by the Date header, when the clocks differ by more than S3 allows.
+  const serverTime = Date.parse(String(response.headers.date ?? ''));
+  const offset = Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
+  const skewed = !code && status === 403 && offset !== undefined && Math.abs(offset) > MAX_CLOCK_SKEW_MS;
+  const error = skewed
+    ? new S3ResponseError('RequestTimeTooSkewed', 'the clocks differ too much', status)
+    : new S3ResponseError(code || fallback, message || code || `HTTP ${status}`, status);
+  if (offset !== undefined) error.clockOffsetMs = offset;
+  return error;
 }
 
 /**

@@ -19713,10 +19713,10 @@ var VITRINE_HOME, init_invocation = __esm({
 });
 
 // pipeline/data/s3-objects.ts
-var ERROR_BODY_LIMIT, init_s3_objects = __esm({
+var MAX_CLOCK_SKEW_MS, ERROR_BODY_LIMIT, init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
     "use strict";
-    ERROR_BODY_LIMIT = 64 * 1024;
+    MAX_CLOCK_SKEW_MS = 15 * 6e4, ERROR_BODY_LIMIT = 64 * 1024;
   }
 });
 

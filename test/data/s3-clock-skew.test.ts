@@ -1,0 +1,132 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * A computer whose clock is off from the storage server's by more than 15 minutes (a runner without NTP, a VM
+ * restored from a snapshot) signs every request with a time the server refuses: 403 RequestTimeTooSkewed, and for a
+ * HEAD (no body) a bare 403 whose Date header shows the server's time. The message must say the clocks differ and
+ * by how much, not send the maintainer to change an access key that works. After an outside tester.
+ *
+ * A small S3 server on 127.0.0.1 whose clock is `skewMs` off this computer's: it refuses requests whose x-amz-date
+ * is more than 15 minutes from its own time, as S3 does, and otherwise keeps objects in memory.
+ */
+
+let skewMs = 0;
+/** Refuse every request with a bare 403, whatever its time (a key without permission). */
+let deny = false;
+const stored = new Map<string, Buffer>();
+let server: http.Server;
+let endpoint: string;
+let base: string;
+
+/** "20261206T113241Z" → ms. */
+function amzDate(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : Number.NaN;
+}
+
+beforeAll(async () => {
+  base = await tempDir('vitrine-clock-skew-');
+  server = http.createServer((req, res) => {
+    const now = Date.now() + skewMs;
+    res.setHeader('date', new Date(now).toUTCString());
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const sent = amzDate(String(req.headers['x-amz-date'] ?? ''));
+      if (deny || !(Math.abs(now - sent) <= 15 * 60_000)) {
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        if (req.method === 'HEAD' || deny) return void res.end();
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference ' +
+            'between the request time and the current time is too large.</Message>' +
+            `<RequestTime>${req.headers['x-amz-date']}</RequestTime><ServerTime>${new Date(now).toISOString()}` +
+            '</ServerTime></Error>',
+        );
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/museum') {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>museum</Name>' +
+            '<IsTruncated>false</IsTruncated></ListBucketResult>',
+        );
+        return;
+      }
+      if (req.method === 'PUT') {
+        stored.set(url.pathname, Buffer.concat(chunks));
+        res.writeHead(200, { etag: '"0"' });
+        return void res.end();
+      }
+      const body = stored.get(url.pathname);
+      res.writeHead(body || url.pathname === '/museum' ? 200 : 404, { 'content-length': String(body?.length ?? 0) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  await cleanup(base);
+});
+
+const settings = () => ({
+  url: 's3://museum/collection',
+  endpointurl: endpoint,
+  access_key_id: 'KEY',
+  secret_access_key: 'SECRET',
+  region: 'us-east-1',
+});
+const remote = () => s3Remote({ name: 'storage', settings: settings(), env: {} });
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error('it did not fail'),
+    (e: Error) => e,
+  );
+
+function expectSkew(error: Error, words: string) {
+  expect(isVitrineError(error, 'REMOTE_CLOCK_SKEW'), String(error)).toBe(true);
+  expect(error.message).toContain(`This computer's clock is ${words} the storage server's at ${endpoint}`);
+  expect(error.message).toContain("Set this computer's date and time");
+  expect(error.message).not.toContain('access key');
+  expect(error.message).not.toContain('permission');
+}
+
+describe('S3 remote: this computer’s clock is far from the server’s', { timeout: 30_000 }, () => {
+  it('a check (HEAD, no body) says the clocks differ by 20 minutes, not that the key is wrong', async () => {
+    skewMs = 20 * 60_000;
+    deny = false;
+    expectSkew(await failure(remote().has('d751713988987e9331980363e24189ce')), '20 minutes behind');
+  });
+
+  it('a push (the listing passes: the AWS SDK corrects its clock) names the clocks, not a permission', async () => {
+    skewMs = -20 * 60_000;
+    deny = false;
+    const root = path.join(base, 'push');
+    await writeTree(path.join(root, 'data'), { 'images/A1.jpg': 'one', 'images/A2.jpg': 'two' });
+    await writeTree(path.join(root, '.dvc'), {
+      config:
+        `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/collection\n` +
+        `    endpointurl = ${endpoint}\n    access_key_id = KEY\n    secret_access_key = SECRET\n`,
+    });
+    await addData({ root, log: silentLogger });
+    expectSkew(await failure(pushData({ root, log: silentLogger, jobs: 1 })), '20 minutes ahead of');
+  });
+
+  it('a bare 403 from a server whose clock agrees is still about the key', async () => {
+    skewMs = 0;
+    deny = true;
+    const error = await failure(remote().has('d751713988987e9331980363e24189ce'));
+    expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
+  });
+});

@@ -1014,12 +1014,15 @@ function failWith({
         }
         if (classified.data.reason) {
           const reason = String(classified.data.reason);
-          // A server that never answered did not stop: refused (nothing listens there), or not reached at all.
+          // A server that never answered did not stop: refused (nothing listens there), cut the connection at once
+          // (a broken proxy, a firewall), or was not reached at all.
           const how = heard.yet
             ? 'stopped answering'
             : reason === 'ECONNREFUSED'
               ? 'refused the connection'
-              : 'did not answer';
+              : reason === 'ECONNRESET' || reason === 'EPIPE'
+                ? 'closed the connection without answering'
+                : 'did not answer';
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} ${how} (${reason}) while ` +

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as netServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -210,4 +210,25 @@ describe('a storage server that is not running', () => {
     expect(error.message).not.toContain('stopped answering');
     expect(error.message).toContain('This publish sent and deleted nothing');
   });
+
+  it('a server that cuts every connection at once is said to have closed it, not to have been silent', async () => {
+    // A broken reverse proxy or a firewall: the request arrives and the connection is reset, with no answer.
+    const cutting = netServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+    const { port } = cutting.address() as AddressInfo;
+    try {
+      const error = await failure(publishTo('cut', sampleSite(), { target: { endpoint: `http://127.0.0.1:${port}` } }));
+      expect(isVitrineError(error, 'PUBLISH_UNAVAILABLE'), String(error)).toBe(true);
+      expect(error.message).toContain(
+        `The storage server at http://127.0.0.1:${port} closed the connection without answering (ECONNRESET)`,
+      );
+      expect(error.message).not.toContain('sent nothing');
+      expect(error.message).toContain('This publish sent and deleted nothing');
+    } finally {
+      await new Promise((resolve) => cutting.close(resolve));
+    }
+  }, 20_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { labelList } from '../collection/vocabulary.ts';
 import { NO_RECORD_ADVICE, noRecordWords, unsentVersion } from '../data/pushed.ts';
@@ -268,24 +268,33 @@ export async function promote({
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });
+  await sweepStagedEvidence({ ws });
   // Staged in a folder of this run's own: two runs promoting at once must not empty each other's.
   const staging = `${evidenceStagingDir(ws)}.${randomBytes(6).toString('hex')}.tmp`;
-  await mkdir(staging, { recursive: true });
-  await writeJsonAtomic({ file: path.join(staging, 'metrics.json'), value: metrics });
-  await writeJsonAtomic({ file: path.join(staging, 'model-info.json'), value: modelInfo });
-  await writeJsonAtomic({
-    file: path.join(staging, 'dataset-summary.json'),
-    value: summariseDataset({ dataset, factors: params.evaluate.factors }),
-  });
-  // The labels the evaluation found likely wrong: a fresh clone's catalogue has no .vitrine/evaluate to read them from.
-  await copyFile(reviewFile(ws), path.join(staging, 'review.json')).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
-  const evidence = await manifestOf({ dir: staging });
+  // A stop at the storage (or anywhere before the evidence is kept) leaves no folder behind: the next try stages
+  // its own (an outside tester found one more in .vitrine/registry after each failed try).
+  const { pushed, evidence, store } = await (async () => {
+    await mkdir(staging, { recursive: true });
+    await writeJsonAtomic({ file: path.join(staging, 'metrics.json'), value: metrics });
+    await writeJsonAtomic({ file: path.join(staging, 'model-info.json'), value: modelInfo });
+    await writeJsonAtomic({
+      file: path.join(staging, 'dataset-summary.json'),
+      value: summariseDataset({ dataset, factors: params.evaluate.factors }),
+    });
+    // The labels the evaluation found likely wrong: a fresh clone's catalogue has no .vitrine/evaluate to read them.
+    await copyFile(reviewFile(ws), path.join(staging, 'review.json')).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    const evidence = await manifestOf({ dir: staging });
 
-  const store = remote ?? (await openModelRemote({ ws }).catch(stoppedAt(null)));
-  const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log }).catch(stoppedAt(null));
-  await pushFiles({ dir: staging, manifest: evidence, remote: store, log }).catch(stoppedAt(null));
+    const store = remote ?? (await openModelRemote({ ws }).catch(stoppedAt(null)));
+    const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log }).catch(stoppedAt(null));
+    await pushFiles({ dir: staging, manifest: evidence, remote: store, log }).catch(stoppedAt(null));
+    return { pushed, evidence, store };
+  })().catch(async (error: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  });
   await keepStagedEvidence({ staging, ws });
 
   const headline: Headline = {
@@ -424,6 +433,25 @@ async function refuseOlderCommit({ dir, name, commit }: { dir: string; name: str
         '(or the "Roll back the production model" workflow).',
       { commit, newer: { version: v.version, commit: v.commit } },
     );
+  }
+}
+
+/** How old a staging folder must be to be taken for one a stopped run left (a promote takes minutes, not a day). */
+const STALE_STAGING_MS = 24 * 3600_000;
+
+/**
+ * Remove staging folders (evidence.<random>.tmp) that runs stopped in the middle (killed, the computer turned off)
+ * left a day or more ago; a younger one may be another run's at work.
+ */
+async function sweepStagedEvidence({ ws }: { ws: StageContext['ws'] }): Promise<void> {
+  const target = evidenceStagingDir(ws);
+  const names = await readdir(path.dirname(target)).catch(() => [] as string[]);
+  const prefix = `${path.basename(target)}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const dir = path.join(path.dirname(target), name);
+    const info = await stat(dir).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > STALE_STAGING_MS) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
-import { listWords, plural } from '../data/ops.ts';
+import { listWords, plural, stateFileOf } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { spreadsheetLosses, spreadsheetLossWords } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
@@ -39,7 +39,7 @@ import { MODEL_PARAM_KEYS, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { isGtoVersion } from '../registry/gto.ts';
 import { folderIdentity } from '../registry/identity.ts';
-import { currentInputs } from '../registry/lineage.ts';
+import { type CurrentInputs, currentInputs } from '../registry/lineage.ts';
 import { findVersion, type Headline, readRegistry, unknownVersion } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
@@ -47,6 +47,7 @@ import type { TestPrediction } from '../report/types.ts';
 import { flaggedDifferWords } from '../review/flagged.ts';
 import { labelsThatMayBeWrong, reasonOf, reviewFromOof } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { hashPath, readLock } from './graph.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { leftOutField } from './train.ts';
@@ -573,7 +574,7 @@ export const evaluateStage: Stage = {
           'wait for staff (a model already registered keeps the thresholds stored with it).',
       );
 
-    const inputs = await currentInputs({ ws, params });
+    const inputs = await inputsOfDataset({ ws, params });
     // The baseline's rows in test order: an object it could not read gets a placeholder row, left out of
     // its scores and of the comparison like one it trained on (buildMetrics' `exclude`).
     const pairedRow = new Map((baseline?.paired ?? []).map((o, i) => [o.id, i]));
@@ -768,4 +769,22 @@ function trainedWithout({ info, dataset }: { info: ModelInfo; dataset: Dataset }
   if (f.leftOut) return f.leftOut.map((o) => o.id);
   const test = new Set(dataset.objects.filter((o) => o.split === 'test').map((o) => o.id));
   return f.ids.filter((id) => !test.has(id));
+}
+
+/**
+ * The labels, data and params the evaluated model was made from: those the dataset stage read (lock.json records
+ * them as it starts), not those on disk now. A label correction committed while the run trained (a colleague's, a
+ * git pull) would otherwise be recorded as learnt, and the model registered on that commit though it never saw
+ * it; recorded as read, promotion refuses it as made from other labels than the commit's (an outside tester).
+ */
+export async function inputsOfDataset({ ws, params }: { ws: Workspace; params: Params }): Promise<CurrentInputs> {
+  const now = await currentInputs({ ws, params });
+  const read = (await readLock({ file: ws.lock })).stages.dataset?.deps.paths;
+  if (!read) return now;
+  const labels = read['labels.csv'];
+  if (labels !== undefined && labels !== (await hashPath({ file: ws.labels }))) now.labels = labels;
+  const data = read.data;
+  if (data !== undefined && data !== (await hashPath({ file: ws.data, stateFile: stateFileOf(ws.root) })))
+    now.data = data;
+  return now;
 }

@@ -76,7 +76,16 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
 }
 
 /** Refuse when the evaluation was made on other data, labels or params than this commit has. */
-export function checkInputs({ metrics, current }: { metrics: Metrics; current: CurrentInputs }): void {
+export function checkInputs({
+  metrics,
+  current,
+  head,
+}: {
+  metrics: Metrics;
+  current: CurrentInputs;
+  /** The commit checked out now: an evaluation at this very commit is not named (its files changed since). */
+  head?: string | null;
+}): void {
   const changed: { what: string; evaluated: string; now: string; rerun: string }[] = [];
   if (metrics.inputs.data !== current.data)
     changed.push({
@@ -100,10 +109,12 @@ export function checkInputs({ metrics, current }: { metrics: Metrics; current: C
       rerun: 'the stages whose parameters changed, then evaluate',
     });
   if (changed.length === 0) return;
+  const evaluatedAt = metrics.inputs.commit && metrics.inputs.commit !== head ? metrics.inputs.commit : null;
   throw new VitrineError(
     'PROMOTE_INPUTS_CHANGED',
     `The evaluated model does not match this commit: ${changed.map((c) => c.what).join(', ')} changed after the ` +
-      `evaluation${metrics.inputs.commit ? ` (evaluated at commit ${metrics.inputs.commit.slice(0, 7)})` : ''}. ` +
+      `model was made from them${evaluatedAt ? ` (evaluated at commit ${evaluatedAt.slice(0, 7)})` : ''}: ` +
+      'edited, committed or pulled while a run was going, or after the evaluation. ' +
       `Nothing was registered. Rerun ${[...new Set(changed.map((c) => c.rerun))].join('; ')} ("vitrine run ` +
       `evaluate" reruns what changed), or re-run the pull request's checks, then promote again.`,
     { changed },
@@ -233,7 +244,7 @@ export async function promote({
       {},
     );
   const current = await currentInputs({ ws, params });
-  checkInputs({ metrics, current });
+  checkInputs({ metrics, current, head });
   const modelInfo = await readJson<ModelInfo>({
     file: path.join(ws.model, 'model-info.json'),
     ws,

@@ -75,7 +75,7 @@ describe('promotion', () => {
       data: { changed: [{ what: 'the labels (labels.csv)' }] },
     });
     expect((error as Error).message).toMatch(
-      /labels \(labels\.csv\) changed after the evaluation.*Rerun dataset, train and evaluate/,
+      /labels \(labels\.csv\) changed after the model was made from them.*Rerun dataset, train and evaluate/,
     );
     await writeFile(f.ws.labels, labels);
     f.params.train.epochs = 3;

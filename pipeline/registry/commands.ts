@@ -1,10 +1,13 @@
-import type { Command } from '../cli/command.ts';
+import type { Command, CommandContext } from '../cli/command.ts';
 import { underRunLock } from '../cli/run-lock.ts';
+import { listWords } from '../data/ops.ts';
 import { loadParams } from '../params.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
 import { rollbackAndPublish } from './publish.ts';
 import { promotionRetry, pushRegistryTags, type Retry, rollbackRetry } from './push.ts';
 import { listVersions, showVersion } from './registry.ts';
+import { openModelRemote } from './remote.ts';
+import { sendRegisteredFiles } from './resend.ts';
 
 /** `vitrine models list | show | rollback | push`: the model registry kept in git tags. */
 export const registryCommands: Command[] = [
@@ -94,14 +97,23 @@ export const registryCommands: Command[] = [
           'When another run pushed tags first: "promote" promotes again, "rollback:<version>" rolls back again.',
       },
       reason: { type: 'string', description: 'With --retry rollback:<version>: why, as given to the rollback.' },
+      files: {
+        type: 'boolean',
+        description:
+          'Instead of the tags: send every registered version’s model files and evidence to the data remote ' +
+          'where it lacks them (after the bucket was lost), from the copies on this machine.',
+      },
     },
     help:
       'Pushes only the model’s tags (collection-classifier@…, collection-classifier#…) in one atomic push.\n' +
       'When another run (another runner) pushed tags of the model first, this clone’s tags were made without\n' +
       'them: with --retry, they are dropped, the remote’s fetched, the promotion or rollback done again on top\n' +
       '(the next version number) and pushed; without it, nothing is pushed. A remote that cannot be reached or\n' +
-      'refuses the push fails at once. Example: vitrine models push --retry rollback:v1.1.0 --reason "misreads masks"',
+      'refuses the push fails at once. Example: vitrine models push --retry rollback:v1.1.0 --reason "misreads masks"\n' +
+      'With --files, it sends the registered versions’ files to the data remote instead: data push sends only\n' +
+      'data.dvc’s objects. Example: vitrine models push --files',
     async run(ctx, { values }) {
+      if (values.files === true) return await pushFilesCommand(ctx);
       const retryWord = typeof values.retry === 'string' ? values.retry : undefined;
       const rollbackTo = /^rollback:(.+)$/.exec(retryWord ?? '')?.[1]?.trim();
       if (retryWord !== undefined && retryWord !== 'promote' && !rollbackTo) {
@@ -142,3 +154,23 @@ export const registryCommands: Command[] = [
     },
   },
 ];
+
+/** `vitrine models push --files`: the registered versions' files sent again to the data remote that lost them. */
+async function pushFilesCommand(ctx: CommandContext): Promise<number> {
+  const params = await loadParams({ file: ctx.ws.params });
+  const name = params.registry.model_name;
+  const remote = await openModelRemote({ ws: ctx.ws });
+  const result = await sendRegisteredFiles({ ws: ctx.ws, name, remote, log: ctx.log });
+  if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
+  else ctx.log.info(`Registered model files on ${remote.url}: ${result.sent} sent, ${result.present} already there.`);
+  if (result.lost.length === 0) return 0;
+  const versions = [...new Set(result.lost.map((l) => l.version))];
+  ctx.log.error(
+    `${result.lost.length} file${result.lost.length === 1 ? '' : 's'} of ${listWords(versions)} ` +
+      `${result.lost.length === 1 ? 'is' : 'are'} neither on the data remote nor on this machine ` +
+      `(${result.lost.map((l) => `${l.version} ${l.relpath}`).join(', ')}). Run "npx vitrine models push --files" ` +
+      'on the machine that promoted those versions (its .vitrine folder holds them); without them, their model ' +
+      'cards cannot be rebuilt elsewhere and production cannot be rolled back to them.',
+  );
+  return 1;
+}

@@ -2,6 +2,7 @@ import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { lastImportFile } from '../collection/import-edits.ts';
 import { photographOrigins } from '../collection/imported-photographs.ts';
 import { readLabels } from '../collection/index.ts';
@@ -610,12 +611,15 @@ async function linkSimilar({
 
 /**
  * The catalogue's view of an annotation: absent contract fields mean published, not scored. Labels are compared and
- * shown composed (NFC), as labels.csv and collection.vocabulary are read: "Céramique" typed with a combining accent
- * (as some Mac programs save text), or kept so by an older model or annotation, is the model's "Céramique".
+ * shown composed (NFC) with plain spaces (labelForm), as labels.csv and collection.vocabulary are read: "Céramique"
+ * typed with a combining accent (as some Mac programs save text), or kept so by an older model or annotation, is the
+ * model's "Céramique".
  */
 function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<CatalogueObject['annotation']> {
   // Anything but text is left as it is, for the catalogue's validation to name.
-  const nfc = <T>(value: T): T => (typeof value === 'string' ? (value.normalize('NFC') as T) : value);
+  // And with a plain space for one that prints as a space (labelForm), as they are read now: a model trained before on
+  // "Epoche:\u00a0Neu" disagreed with every "Epoche: Neu" object, and its label issues were taken as settled.
+  const nfc = <T>(value: T): T => (typeof value === 'string' ? (labelForm(value) as T) : value);
   const label = nfc(staffLabel);
   const model = nfc(a.label);
   // Scored against the label the object had when the model annotated it (`humanLabel`): once staff have

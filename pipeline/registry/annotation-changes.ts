@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { readLabels } from '../collection/index.ts';
 import { outsideVocabulary } from '../dataset/outside-vocabulary.ts';
 import { readDataset } from '../dataset/read.ts';
@@ -81,8 +82,12 @@ export function changedAnswers({
   after: Annotation[];
   held?: ReadonlySet<string>;
 }): AnnotationChange[] {
-  /** What the public sees of an annotation: its type when published, else null (held back). */
-  const shown = (a: Annotation) => (a.published === false || held.has(a.id) ? null : a.label);
+  /**
+   * What the public sees of an annotation: its type when published, as labels are read (labelForm: an older model's
+   * "Epoche:\u00a0Neu" is "Epoche: Neu", as the catalogue shows it), else null (held back).
+   */
+  const shown = (a: Annotation) =>
+    a.published === false || held.has(a.id) ? null : typeof a.label === 'string' ? labelForm(a.label) : a.label;
   const was = new Map(before.map((a) => [a.id, shown(a)]));
   const changes: AnnotationChange[] = [];
   for (const a of after) {

@@ -1,3 +1,4 @@
+import { labelForm } from '../collection/hidden-characters.ts';
 import { readDataset } from '../dataset/read.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation } from '../types.ts';
@@ -10,7 +11,9 @@ import type { Annotation } from '../types.ts';
  * instead, with the reason (`retiredType`), as a guess for an object staff gave a type outside the vocabulary is.
  */
 
-const nfc = (label: string) => label.normalize('NFC');
+// Compared as labels are read (labelForm: NFC, plain spaces): a model trained on "Epoche:\u00a0Neu" before params.yaml
+// read it as "Epoche: Neu" was trained on today's type, not one renamed since.
+const nfc = labelForm;
 
 /** The types of `modelLabels` that `vocabulary` no longer has, in the model's order; none when it is empty. */
 export function retiredTypes({ modelLabels, vocabulary }: { modelLabels: string[]; vocabulary: string[] }): string[] {
@@ -24,7 +27,7 @@ export function isRetiredType({ label, vocabulary }: { label: string; vocabulary
   return vocabulary.size > 0 && typeof label === 'string' && !vocabulary.has(nfc(label));
 }
 
-/** The vocabulary as a set of its labels, written composed (NFC), for isRetiredType. */
+/** The vocabulary as a set of its labels, written as labels are read (labelForm), for isRetiredType. */
 export function vocabularySet(vocabulary: string[] | undefined): Set<string> {
   return new Set((vocabulary ?? []).map(nfc));
 }

@@ -196,9 +196,19 @@ docs/actions.md, "Upgrading the workflows".`,
         `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
         `Wrote ${wrote(result)}${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
+        result.repository
+          ? `The catalogue's "Suggest a correction" links open labels.csv in ${result.repository} on GitHub ` +
+            "(collection.repository in params.yaml, from this repository's origin)."
+          : '',
         '',
         'Next:',
         ...pushSteps({ result, url: choices.remote.url, push: `  ${inFolder}${run.vitrine} data push`, git }),
+        ...(result.repository
+          ? []
+          : [
+              '  set collection.repository in params.yaml to your GitHub repository, as owner/name ' +
+                '(my-museum/collection): until then the catalogue\'s object pages have no "Suggest a correction" link',
+            ]),
         `  ${commit}`,
         `  ${inFolder}${run.vitrine} run`,
         run.inRepository

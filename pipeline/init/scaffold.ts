@@ -267,6 +267,8 @@ export interface InitResult {
   keptWorkflows: string[];
   /** collection.branch: the branch the workflows run on and models are promoted on. */
   branch: string;
+  /** collection.repository: the museum's GitHub repository (owner/name), "" when init could not tell. */
+  repository: string;
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
@@ -497,6 +499,7 @@ export async function initRepository({
     kept,
     keptWorkflows: workflows.kept,
     branch: params.collection.branch,
+    repository: params.collection.repository,
     imported,
     pushed,
     pushError,
@@ -526,7 +529,9 @@ async function paramsText({
   doc.delete('demo');
   doc.setIn(['collection', 'name'], choices.name);
   doc.setIn(['collection', 'vocabulary'], doc.createNode(choices.vocabulary));
-  doc.setIn(['collection', 'repository'], '');
+  // The museum's GitHub repository, for the catalogue's "Suggest a correction" links (an outside tester: left
+  // empty even with a github.com origin, the catalogue had none, though both READMEs promise them).
+  doc.setIn(['collection', 'repository'], (await gitHubRepositoryOf({ dir: root })) ?? '');
   doc.setIn(['import', 'metadata'], place(proposal.from));
   doc.setIn(['import', 'images'], place(proposal.images));
   for (const [field, column] of Object.entries(choices.columns)) doc.setIn(['import', 'columns', field], column);
@@ -627,6 +632,17 @@ export async function vitrineActionsRef({ dir = PACKAGE_ROOT }: { dir?: string }
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * `owner/name` of the repository at `dir` from its own origin when that is on github.com; undefined otherwise (no
+ * repository there yet, no origin, another server). Only `dir`'s own .git: a folder inside Vitrine's clone is not it.
+ */
+export async function gitHubRepositoryOf({ dir }: { dir: string }): Promise<string | undefined> {
+  if (!(await exists(path.join(dir, '.git')))) return undefined;
+  const url = await repositorySetting({ where: { dir }, setting: 'remote.origin.url' }).catch(() => undefined);
+  if (typeof url !== 'string') return undefined;
+  return /^(?:[\w+]+:\/\/)?(?:[^@/]+@)?github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.trim())?.[1];
 }
 
 /** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */

@@ -91,6 +91,16 @@ export async function tagNames({ dir }: { dir: string }): Promise<string[]> {
   return git.listTags({ fs, dir });
 }
 
+/**
+ * Remove the registry's tags of model `name` from the repository at `dir` (this clone only, not its remotes);
+ * returns the tags removed. Other tags are left alone.
+ */
+export async function deleteModelTags({ dir, name }: { dir: string; name: string }): Promise<string[]> {
+  const tags = (await git.listTags({ fs, dir })).filter((tag) => parseGtoTag(tag)?.name === name).sort();
+  for (const ref of tags) await git.deleteTag({ fs, dir, ref });
+  return tags;
+}
+
 /** Every tag of `name` in GTO's format, oldest first (tagger time, then counter). Lightweight tags are skipped, as GTO does. */
 export async function readTagEvents({ dir, name }: { dir: string; name?: string }): Promise<TagEvent[]> {
   if (!(await isGitRepo({ dir }))) return [];

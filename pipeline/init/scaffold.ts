@@ -25,6 +25,7 @@ import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../d
 import { messageOf, VitrineError } from '../errors.ts';
 import { isInside, writeFileAtomic } from '../fs.ts';
 import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
+import { deleteModelTags } from '../git/tags.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
@@ -318,6 +319,8 @@ export async function initRepository({
   const ws = workspace(root);
   // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
   const demo = await holdsOnlyTheDemo(ws);
+  // Read before params.yaml is replaced: the demo's models are tagged under its registry.model_name.
+  const demoModel = demo ? await modelNameOf(ws) : undefined;
   // An init stopped halfway is done again rather than taken for a collection (unfinished.ts).
   const marker = initMarker(ws);
   const unfinished = !demo && (await unfinishedInit({ ws })) !== null;
@@ -400,10 +403,12 @@ export async function initRepository({
     throw error;
   });
   if ((demo || unfinished) && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
-  if (demo)
+  if (demo) {
     log.info(
       'Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).',
     );
+    await retireDemoModels({ ws, model: demoModel!, log });
+  }
   await write('params.yaml', text);
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
@@ -643,6 +648,67 @@ export async function gitHubRepositoryOf({ dir }: { dir: string }): Promise<stri
   const url = await repositorySetting({ where: { dir }, setting: 'remote.origin.url' }).catch(() => undefined);
   if (typeof url !== 'string') return undefined;
   return /^(?:[\w+]+:\/\/)?(?:[^@/]+@)?github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.trim())?.[1];
+}
+
+/** registry.model_name of the params.yaml here (the default when it names none or cannot be read). */
+async function modelNameOf(ws: ReturnType<typeof workspace>): Promise<string> {
+  const fallback = defaultParams().registry.model_name;
+  try {
+    const js = parseDocument(await readFile(ws.params, 'utf8')).toJS() as { registry?: { model_name?: unknown } };
+    return typeof js?.registry?.model_name === 'string' ? js.registry.model_name : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** What a demo run leaves in .vitrine/ that belongs to the demo's models (the image cache is kept: it is by content). */
+const DEMO_OUTPUTS = [
+  'dataset',
+  'model',
+  'evaluate',
+  'report',
+  'registry',
+  'catalogue',
+  'monitor',
+  'site',
+  'lock.json',
+];
+
+/**
+ * The demo's models go with the demo collection (an outside tester ran the demo, then init in the same copy as README
+ * says: the gallery's catalogue showed the demo model's guesses, "textile" for van Gogh, and the demo's model cards).
+ * Its registry tags are removed from this clone, and the stage outputs of its runs from .vitrine/.
+ */
+async function retireDemoModels({
+  ws,
+  model,
+  log,
+}: {
+  ws: ReturnType<typeof workspace>;
+  model: string;
+  log: Logger;
+}): Promise<void> {
+  const tags = (await exists(path.join(ws.root, '.git'))) ? await deleteModelTags({ dir: ws.root, name: model }) : [];
+  const outputs: string[] = [];
+  for (const name of DEMO_OUTPUTS) {
+    const file = path.join(ws.work, name);
+    if (!(await exists(file))) continue;
+    await rm(file, { recursive: true, force: true });
+    outputs.push(name);
+  }
+  if (tags.length === 0 && outputs.length === 0) return;
+  const removed = [
+    ...(tags.length ? [`the registry’s tags ${tags.join(', ')} (from this clone)`] : []),
+    ...(outputs.length ? [`the demo’s stage outputs in .vitrine/ (${outputs.join(', ')})`] : []),
+  ];
+  log.info(
+    `The demo’s models went with it: ${removed.join(', and ')} were removed, so the first "vitrine run" trains ` +
+      'this collection’s own first model and the catalogue shows only its guesses.' +
+      (tags.length
+        ? ' If those tags were ever pushed to GitHub, remove them there too, or the next fetch brings them back: ' +
+          `git push origin --delete ${tags.map(shellWord).join(' ')}`
+        : ''),
+  );
 }
 
 /** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */

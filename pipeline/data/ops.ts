@@ -48,7 +48,7 @@ import {
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
-import { folderMissingError, fullStop, openRemote, type Remote } from './remote.ts';
+import { folderMissingError, fullStop, inRepositoryFolder, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 /*
@@ -283,8 +283,13 @@ export async function addData({
         '"npx vitrine data init <folder or s3://bucket/folder>", then run "npx vitrine data push".'
       : sent.known
         ? ''
-        : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
-          'they are only on this computer, and no one else (nor CI) can pull them.';
+        : inRepositoryFolder({ root: absRoot, url: sent.url })
+          ? `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push" to keep a ` +
+            'copy there; that folder is inside this repository, which git leaves out, so it is on this computer ' +
+            'only: no one else (nor CI) can pull the images from it. To share them, give a shared folder or bucket ' +
+            '("Moving the images to another remote" in docs/data.md).'
+          : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
+            'they are only on this computer, and no one else (nor CI) can pull them.';
   const said = changed
     ? `Recorded ${target}/: ${counts}.${repaired} Commit ${name} to keep this version.`
     : `${target}/ is unchanged: ${name} already records it (${counts})` +

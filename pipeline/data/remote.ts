@@ -87,12 +87,25 @@ export function folderMissingError({
   remote,
   dir,
   partway = false,
+  root,
 }: {
   remote: string;
   dir: string;
   /** It went away during a push or pull that had moved files already: the caller counts them. */
   partway?: boolean;
+  /** The repository: a folder inside it (init's default, .vitrine-remote) is left out of git, so never shared. */
+  root?: string;
 }): VitrineError {
+  if (root && inRepositoryFolder({ root, url: dir }))
+    return new VitrineError(
+      'REMOTE_FOLDER_MISSING',
+      `The folder of the storage remote "${remote}" is not there: ${dir}.${partway ? '' : ' Nothing was sent or fetched.'} ` +
+        'It is a folder inside the repository, which git leaves out, so it is only on the computer that sent the ' +
+        'images: no clone (a GitHub runner’s neither) has it. On that computer, move the images to a remote every ' +
+        `clone can reach: npx vitrine data init s3://bucket/folder --name ${remote} (or a shared folder), then ` +
+        'npx vitrine data push, and commit .dvc/config ("Moving the images to another remote" in docs/data.md).',
+      { remote, url: dir },
+    );
   return new VitrineError(
     'REMOTE_FOLDER_MISSING',
     `The folder of the storage remote "${remote}" is not there: ${dir}.${partway ? '' : ' Nothing was sent or fetched.'} If it is ` +
@@ -113,17 +126,20 @@ export function localRemote({
   name,
   dir,
   mustExist = false,
+  root,
 }: {
   name: string;
   dir: string;
   mustExist?: boolean;
+  /** The repository whose .dvc/config names it, for what a missing folder inside it means. */
+  root?: string;
 }): Remote {
   // Asked before writing and whenever something is not found, never remembered: a share can be unmounted
   // part-way through a transfer, and writing then would make the folder again on this machine's own disk.
   const folder = async () => {
     if (!mustExist) return;
     await stat(dir).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir }) : error;
+      throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir, root }) : error;
     });
   };
   return {
@@ -792,8 +808,19 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
-/** The remote from a config entry. */
-export function remoteFromConfig(config: RemoteConfig): Remote {
+/**
+ * True when `url` is a folder inside the repository at `root` (init's default, .vitrine-remote): .gitignore leaves it
+ * out, so it is on the computer that made it only.
+ */
+export function inRepositoryFolder({ root, url }: { root: string; url: string }): boolean {
+  if (isUrl(url)) return false;
+  const folder = path.resolve(root, url);
+  const rel = path.relative(path.resolve(root), folder);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** The remote from a config entry (`root`: the repository whose .dvc/config it is). */
+export function remoteFromConfig({ config, root }: { config: RemoteConfig; root?: string }): Remote {
   if (!config.url)
     throw new VitrineError('DVC_REMOTE_URL', `The remote "${config.name}" has no url in .dvc/config.`, {
       remote: config.name,
@@ -808,7 +835,7 @@ export function remoteFromConfig(config: RemoteConfig): Remote {
       { remote: config.name, url: config.url },
     );
   }
-  return localRemote({ name: config.name, dir: config.url, mustExist: true });
+  return localRemote({ name: config.name, dir: config.url, mustExist: true, root });
 }
 
 /** Open the named remote, or the default (`core.remote`) from `.dvc/config` + `.dvc/config.local`. */
@@ -831,7 +858,7 @@ export async function openRemote({ root, name }: { root: string; name?: string }
       { remote: wanted },
     );
   }
-  return remoteFromConfig(remote);
+  return remoteFromConfig({ config: remote, root });
 }
 
 /** The md5 of no bytes: the one object an empty copy is good for. */

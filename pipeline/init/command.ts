@@ -215,7 +215,11 @@ docs/actions.md, "Upgrading the workflows".`,
           ? ''
           : "  (Vitrine is not installed in the new repository: its commands run from Vitrine's folder, with -C.)",
         '',
-        ...gitHubSettings({ branch: result.branch, s3: /^s3:\/\//i.test(choices.remote.url) }),
+        ...gitHubSettings({
+          branch: result.branch,
+          s3: /^s3:\/\//i.test(choices.remote.url),
+          remoteInRepository: result.remoteInRepository,
+        }),
       ]
         .filter((l, i, all) => l || all[i - 1])
         .join('\n'),
@@ -244,10 +248,27 @@ docs/actions.md, "Upgrading the workflows".`,
  * maintainer must turn on", "Keys of the data remote"): without them a fork's code could reach the museum's runner,
  * and a pull request could be merged unjudged.
  */
-export function gitHubSettings({ branch, s3 }: { branch: string; s3: boolean }): string[] {
+export function gitHubSettings({
+  branch,
+  s3,
+  remoteInRepository,
+}: {
+  branch: string;
+  s3: boolean;
+  /** The data remote's folder when it is inside the repository: no runner can pull the images from it. */
+  remoteInRepository?: string;
+}): string[] {
   return [
     'On GitHub, before the museum’s runner takes any job (why, and where each setting is: "Settings the maintainer ' +
       'must turn on" in Vitrine’s docs/actions.md):',
+    ...(remoteInRepository
+      ? [
+          `  - the images are only on this computer (${remoteInRepository}, a folder git leaves out): GitHub’s ` +
+            'runners cannot pull them, so every workflow would stop at its first step. Give a place they can reach ' +
+            'first: npx vitrine data init s3://bucket/folder --name storage (or a shared folder), npx vitrine data ' +
+            'push, and commit .dvc/config ("Moving the images to another remote" in Vitrine’s docs/data.md)',
+        ]
+      : []),
     '  - the runner group of the museum’s runner (an organisation’s; a personal account has none): this ' +
       'repository only, and only the workflows pull-request-data.yml, main.yml, publish-s3.yml, retrain.yml and ' +
       `rollback.yml on ${branch}`,
@@ -702,7 +723,8 @@ async function interview({
   if (typeof values.remote !== 'string') {
     for (;;) {
       choices.remote.url = await ask.ask(
-        'Where should the images be stored? A folder, or s3://bucket/path',
+        'Where should the images be stored? A folder, or s3://bucket/path (the default, ' +
+          `${DEFAULT_REMOTE}, is on this computer only: GitHub’s runners cannot reach it)`,
         choices.remote.url,
       );
       const problem = remoteProblem(choices.remote.url);

@@ -270,6 +270,8 @@ export interface InitResult {
   branch: string;
   /** collection.repository: the museum's GitHub repository (owner/name), "" when init could not tell. */
   repository: string;
+  /** The data remote's folder when it is inside the repository (".vitrine-remote"): on this computer only. */
+  remoteInRepository?: string;
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
@@ -505,6 +507,7 @@ export async function initRepository({
     keptWorkflows: workflows.kept,
     branch: params.collection.branch,
     repository: params.collection.repository,
+    ...(localRemote ? { remoteInRepository: localRemote } : {}),
     imported,
     pushed,
     pushError,

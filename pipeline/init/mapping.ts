@@ -372,11 +372,13 @@ export function describeMapping(columns: Params['import']['columns']): string {
   const shown = PUBLISHED.filter((f) => columns[f]).map((f) => `"${columns[f]}"`);
   if (shown.length === 0) return lines.join('\n');
   const example = columns.description ? 'description' : PUBLISHED.find((f) => columns[f])!;
+  // Search indexes every published field but the rights statement (docs/catalogue.md, "Search").
+  const searched = columns.rights ? `, all but "${columns.rights}"` : '';
   return [
     ...lines,
-    `  Published: the public catalogue shows ${listAnd(shown)} on each object's page, in search and in its ` +
-      'data download. If one of these columns holds internal remarks (condition, value, donors), leave it ' +
-      `out with --column <field>= (here, say, --column ${example}=).`,
+    `  Published: the public catalogue shows ${listAnd(shown)} on each object's page and in its data download; ` +
+      `search finds their words${searched}. If one of these columns holds internal remarks (condition, value, ` +
+      `donors), leave it out with --column <field>= (here, say, --column ${example}=).`,
   ].join('\n');
 }
 

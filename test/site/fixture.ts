@@ -24,6 +24,8 @@ export interface FixtureObject {
   medium?: string;
   rights?: string;
   description?: string;
+  /** The credit line ("Gift of …"); omitted: none, so its words are in no search but a test's own. */
+  creditLine?: string;
   label: string | null;
   /** Source photograph (any format sharp reads). Objects may share one. */
   image: string | null;
@@ -183,7 +185,7 @@ export async function writeFixture({
       date: o.date ?? '',
       department: o.department ?? '',
       medium: o.medium ?? '',
-      creditLine: 'Gift of the Friends of the Museum',
+      creditLine: o.creditLine ?? '',
       rights: o.rights ?? 'Public domain',
       description: o.description ?? '',
       image: o.image ? `images/${o.id}.jpg` : '',

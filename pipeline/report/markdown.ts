@@ -9,8 +9,9 @@
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
 // Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card.
 export const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
-// Characters that only mean something at the start of a block (heading, list, quote, ordered list).
-const BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
+// Characters that only mean something at the start of a block (heading, list, quote, ordered list). An ordered
+// list needs a space or nothing after its "1.": an object number ("1992.19.4") keeps its dot as the register has it.
+const BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
 
 /** Plain text for a Markdown paragraph or table cell: no markup, no HTML, no mentions, one line. */
 export function text(value: unknown): string {

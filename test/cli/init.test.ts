@@ -487,7 +487,14 @@ describe('vitrine init at a terminal', () => {
         'Jewellery, Pottery, Statuary',
       ],
       [/Collection name \[Museum\]: $/, 'Museo Egizio di Prova'],
-      [/A folder, or s3:\/\/bucket\/path \[\.vitrine-remote\]: $/, '../store'],
+      // The default's own words: on this computer only (outside tester D10).
+      [
+        new RegExp(
+          String.raw`A folder, or s3://bucket/path \(the default, \.vitrine-remote, is on this computer only: ` +
+            String.raw`GitHub’s runners cannot reach it\) \[\.vitrine-remote\]: $`,
+        ),
+        '../store',
+      ],
       [/Write the repository and import 10 objects\? \(y\/n\) \[y\]: $/, 'y'],
     ];
     let next = 0;

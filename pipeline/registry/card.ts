@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
@@ -858,10 +859,12 @@ function whatChanged({
   );
   // A class renamed is the same class under its new name (metrics.json labelRenames, kept with the registration).
   const renames = vocabularyRenames({ before: a.labels, now: b.labels, renames: registration.inputs.renames });
-  const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => r.to.normalize('NFC')));
-  const renamedFrom = new Set(renames.map((r) => r.from.normalize('NFC')));
-  const added = b.labels.filter((x) => !a.labels.includes(x) && !renamedTo.has(x.normalize('NFC')));
-  const removed = a.labels.filter((x) => !b.labels.includes(x) && !renamedFrom.has(x.normalize('NFC')));
+  // Compared as labels are read (labelForm): an older version's "Epoche:\u00a0Neu" is today's "Epoche: Neu".
+  const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => labelForm(r.to)));
+  const renamedFrom = new Set(renames.map((r) => labelForm(r.from)));
+  const [was, is] = [new Set(a.labels.map(labelForm)), new Set(b.labels.map(labelForm))];
+  const added = b.labels.filter((x) => !was.has(labelForm(x)) && !renamedTo.has(labelForm(x)));
+  const removed = a.labels.filter((x) => !is.has(labelForm(x)) && !renamedFrom.has(labelForm(x)));
   for (const phrase of renamePhrases(renames))
     out.push(
       phrase.startsWith('renamed ')

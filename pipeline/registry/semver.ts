@@ -1,3 +1,4 @@
+import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
@@ -65,7 +66,7 @@ export interface BumpInputs {
 /** A rename between two vocabularies: the old name gone from `now`, the new one in it. */
 export type VocabularyRename = NonNullable<BumpInputs['renames']>[number];
 
-/** The renames of `renames` that happened between the vocabularies `before` and `now` (compared as NFC). */
+/** The renames of `renames` that happened between the vocabularies `before` and `now` (compared as read: labelForm). */
 export function vocabularyRenames({
   before,
   now,
@@ -75,11 +76,9 @@ export function vocabularyRenames({
   now: readonly string[];
   renames?: readonly VocabularyRename[];
 }): VocabularyRename[] {
-  const nfc = (labels: readonly string[]) => new Set(labels.map((l) => l.normalize('NFC')));
-  const [was, is] = [nfc(before), nfc(now)];
-  return renames.filter(
-    (r) => was.has(r.from.normalize('NFC')) && !is.has(r.from.normalize('NFC')) && is.has(r.to.normalize('NFC')),
-  );
+  const read = (labels: readonly string[]) => new Set(labels.map(labelForm));
+  const [was, is] = [read(before), read(now)];
+  return renames.filter((r) => was.has(labelForm(r.from)) && !is.has(labelForm(r.from)) && is.has(labelForm(r.to)));
 }
 
 /**
@@ -123,17 +122,15 @@ export function decideBump({
     params.length > 0
       ? `parameters changed (${params.slice(0, 6).join(', ')}${params.length > 6 ? ` and ${params.length - 6} more` : ''})`
       : '';
-  // In one Unicode form: a label stored decomposed by an older version is the same label (labels are read as NFC).
-  const [before, now] = [previous.labels, next.labels].map((labels) => labels.map((l) => l.normalize('NFC'))) as [
-    string[],
-    string[],
-  ];
+  // As labels are read (labelForm: NFC, plain spaces): a label an older version stored decomposed, or with a no-break
+  // space between its words, is the same label.
+  const [before, now] = [previous.labels, next.labels].map((labels) => labels.map(labelForm)) as [string[], string[]];
   const same = before.length === now.length && before.every((l, i) => l === now[i]);
   if (!same) {
     // A label renamed is said as such: not a class removed and another added (an outside tester).
     const renames = vocabularyRenames({ before, now, renames: next.renames });
-    const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => r.to.normalize('NFC')));
-    const renamedFrom = new Set(renames.map((r) => r.from.normalize('NFC')));
+    const renamedTo = new Set(renames.filter((r) => !r.joined).map((r) => labelForm(r.to)));
+    const renamedFrom = new Set(renames.map((r) => labelForm(r.from)));
     const added = now.filter((l) => !before.includes(l) && !renamedTo.has(l));
     const removed = before.filter((l) => !now.includes(l) && !renamedFrom.has(l));
     const parts = [

@@ -36421,6 +36421,7 @@ function chanceWords(p) {
 
 // pipeline/registry/card.ts
 var import_yaml4 = __toESM(require_dist(), 1);
+init_hidden_characters();
 init_ops();
 
 // pipeline/evaluate/scores.ts
@@ -36906,6 +36907,7 @@ init_errors();
 var OTHER_MODEL_WORDS = "the scores in metrics.json were measured on another model (one trained or copied after the evaluation); run `npx vitrine run evaluate` again";
 
 // pipeline/registry/semver.ts
+init_hidden_characters();
 init_errors();
 
 // pipeline/registry/card.ts

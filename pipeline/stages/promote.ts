@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import { checkedOutBranch, historyOf, isDescendant } from '../git/history.ts';
 import { FETCH_HISTORY, isShallow, sameAsCommitted } from '../git/repo.ts';
 import { headCommit } from '../git/tags.ts';
+import { loadParams, modelParams } from '../params.ts';
 import { rel } from '../paths.ts';
 import type { PredictObjects } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
@@ -20,6 +21,7 @@ import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
 import { reviewFile } from '../review/index.ts';
 import type { Metrics, ModelInfo } from '../types.ts';
+import { hashJson } from './graph.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 
@@ -118,6 +120,56 @@ export function checkInputs({
       `Nothing was registered. Rerun ${[...new Set(changed.map((c) => c.rerun))].join('; ')} ("vitrine run ` +
       `evaluate" reruns what changed), or re-run the pull request's checks, then promote again.`,
     { changed },
+  );
+}
+
+/**
+ * Refuse when params.yaml is not what this run read as it began: changed by a commit or "git pull" while it trained,
+ * the version would be tagged on a commit whose params.yaml did not make it, with settings that commit does not hold.
+ * Without a params.yaml there is nothing to compare (the run used the defaults, or the params its caller gave).
+ */
+export async function checkParamsRead({
+  ws,
+  params,
+  commit,
+}: {
+  ws: StageContext['ws'];
+  /** The params the run read as it began. */
+  params: StageContext['params'];
+  /** The commit the version would be tagged on, for the words. */
+  commit: string | null;
+}): Promise<void> {
+  if (
+    !(await stat(ws.params).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
+  const read = hashJson(modelParams(params));
+  // One that cannot be read now is not what the run read: the next run says what is wrong with it.
+  const now = await loadParams({ file: ws.params }).then(
+    (p) => hashJson(modelParams(p)),
+    () => 'unreadable',
+  );
+  if (now === read) return;
+  throw new VitrineError(
+    'PROMOTE_INPUTS_CHANGED',
+    'Not promoted: the parameters (params.yaml) changed after this run read them as it began: while this run was ' +
+      'going (a commit, "git pull" or an edit meanwhile). The model was trained and evaluated with them as they ' +
+      `were then, so a version registered on ${commit ? `commit ${commit.slice(0, 7)}` : 'this commit'} would ` +
+      'record settings it was not made with. Nothing was registered and production is unchanged. Run "npx vitrine ' +
+      'run" again: it reruns the stages whose parameters changed, then promotes.',
+    {
+      changed: [
+        {
+          what: 'the parameters (params.yaml)',
+          evaluated: read,
+          now,
+          rerun: 'the stages whose parameters changed, then evaluate',
+        },
+      ],
+    },
   );
 }
 
@@ -245,6 +297,7 @@ export async function promote({
     );
   const current = await currentInputs({ ws, params });
   checkInputs({ metrics, current, head });
+  await checkParamsRead({ ws, params, commit: head });
   const modelInfo = await readJson<ModelInfo>({
     file: path.join(ws.model, 'model-info.json'),
     ws,

@@ -101,7 +101,14 @@ import {
   refusedImagesFile,
 } from './refused-images.ts';
 import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
-import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
+import {
+  checkVocabulary,
+  type LabelCount,
+  labelInList,
+  labelRule,
+  minObjectsPerLabel,
+  type VocabularyCheck,
+} from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
 export interface ImportProblem {
@@ -209,6 +216,12 @@ export interface ImportOptions {
    * (import). Init, which builds the repository from the export, passes false: the demo's objects go.
    */
   keepRefused?: boolean;
+  /**
+   * Labels init left out of the vocabulary on purpose, for too few objects: said once as kept and not learned yet,
+   * not warned of as labels to fix (a tester read "give their objects a label in it" as "call the drawings
+   * Paintings"). A left-out label that is a slip for a vocabulary label is still warned of.
+   */
+  leftOut?: string[];
   log: Logger;
   /** The import under way (the CLI starts it, to cover data.dvc too); without it, importCollection starts one. */
   session?: ImportSession;
@@ -271,6 +284,43 @@ async function afterPlaced<T>({
 }
 
 /**
+ * The labels outside the vocabulary that init left out on purpose (`leftOut`, for too few objects), each with its
+ * count; not one that is a slip for a vocabulary label (those are warned of).
+ */
+function leftOutOnPurpose({ check, leftOut }: { check: VocabularyCheck; leftOut: string[] }): LabelCount[] {
+  if (leftOut.length === 0) return [];
+  const chosen = new Set(leftOut.map((l) => l.normalize('NFC')));
+  const slips = new Set(check.nearMisses.map((c) => c.label));
+  return check.outside
+    .filter((c) => chosen.has(c.label.normalize('NFC')) && !slips.has(c.label))
+    .map(({ label, count }) => ({ label, count }));
+}
+
+/**
+ * `5 objects keep their labels in labels.csv and in the catalogue, but the model does not learn these labels:
+ * Drawing (4), Photograph (1) have too few objects …`: said of the labels init left out, with nothing to fix.
+ */
+function keptNotLearned({
+  labels,
+  minPerLabel,
+  labelsName,
+}: {
+  labels: LabelCount[];
+  minPerLabel: number;
+  labelsName: string;
+}): string {
+  const objects = labels.reduce((sum, c) => sum + c.count, 0);
+  const one = labels.length === 1;
+  return (
+    `${objects} object${objects === 1 ? ' keeps its label' : 's keep their labels'} in ${labelsName} and in the ` +
+    `catalogue, but the model does not learn ${one ? 'this label' : 'these labels'}: ` +
+    `${labels.map((c) => `${labelInList(c.label)} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few ` +
+    `objects to learn and test (${labelRule({ full: minPerLabel })}). Once ${one ? 'it has' : 'one has'} enough, ` +
+    'add it to collection.vocabulary in params.yaml.'
+  );
+}
+
+/**
  * A message without its closing "and run again.": the import's own advice says what to run again, and how
  * ("move the folder away and run again. Once mended, then run the same import again" said it twice).
  */
@@ -296,6 +346,7 @@ async function importInto({
   missingImages = 'warn',
   removeMissing = false,
   keepRefused = true,
+  leftOut = [],
   log,
   session,
 }: ImportOptions & { session: ImportSession }): Promise<ImportResult> {
@@ -1243,15 +1294,21 @@ async function importInto({
     run: () => removeStaleImages({ ws, listed: dataBefore, keep, emptied, replaced, movedFrom, log }),
   });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
-  const vocabulary = checkVocabulary({
-    labels: labelsResult.inUse,
+  const vocabularyOptions = {
     vocabulary: params.collection.vocabulary,
     minPerLabel: minObjectsPerLabel({
       minTestPerClass: params.dataset.min_test_per_class,
       testShare: params.dataset.split.test,
     }),
     labelsName: path.relative(ws.root, ws.labels),
-  });
+  };
+  let vocabulary = checkVocabulary({ labels: labelsResult.inUse, ...vocabularyOptions });
+  const onPurpose = leftOutOnPurpose({ check: vocabulary, leftOut });
+  if (onPurpose.length > 0) {
+    const set = new Set(onPurpose.map((c) => c.label));
+    vocabulary = checkVocabulary({ labels: labelsResult.inUse.filter((l) => !set.has(l.label)), ...vocabularyOptions });
+    log.info(keptNotLearned({ labels: onPurpose, ...vocabularyOptions }));
+  }
   if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
   const renumbered = sameImage.filter((r) => labelsResult.summary.notExported.includes(r.was));

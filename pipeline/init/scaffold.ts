@@ -399,6 +399,8 @@ export async function initRepository({
     removeMissing: true,
     // Nor does a demo object keep its row because an export row with its id was refused.
     keepRefused: false,
+    // Left out for too few objects, as init has just said: kept, not labels to fix.
+    leftOut: proposal.leftOut.map((l) => l.label),
   }).catch(async (error: unknown) => {
     // Import writes all or nothing: when it stops, this folder is as it was, so a marker this init wrote goes too.
     if (!unfinished) await rm(madeWork ?? marker, { recursive: true, force: true });

@@ -665,8 +665,8 @@ function otherLabelsMessage({
       ? [
           `${some(tooFew.map((c) => `${labelInList(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
             `learn and test (${labelRule({ full: minPerLabel })}): label more objects with ${one ? 'it' : 'them'} ` +
-            `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
-            'objects a label in it.',
+            // Not "or give their objects a label in it": a tester read that as "call the drawings Paintings".
+            `before adding ${one ? 'it' : 'them'} to collection.vocabulary.`,
         ]
       : []),
     ...close.map(

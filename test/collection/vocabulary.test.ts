@@ -167,6 +167,18 @@ describe('checkVocabulary agrees with the vocabulary vitrine init proposes', () 
     expect(check.message).toMatch(/Smithsonian \(1\) has too few objects to learn and test/);
   });
 
+  it('does not advise giving the objects of a label with too few objects another label, which may be wrong', () => {
+    // A tester read "or give their objects a label in it" as "call the drawings Paintings".
+    const used = [...Array(26).fill('Painting'), ...Array(25).fill('Sculpture'), ...Array(15).fill('Drawing')];
+    const check = checkVocabulary({
+      labels: used.map((label) => ({ label })),
+      vocabulary: ['Painting', 'Sculpture'],
+      minPerLabel: 25,
+    });
+    expect(check.message).toMatch(/Drawing \(15\) has too few objects to learn and test \([^)]*\): label more objects/);
+    expect(check.message).not.toMatch(/give (its|their) objects a label/);
+  });
+
   it('proposes one spelling of a label written in two cases (the more used), which params.yaml accepts', async () => {
     const { proposeVocabulary } = await import('../../pipeline/init/scaffold.ts');
     const { validateParams } = await import('../../pipeline/params.ts');

@@ -11,7 +11,13 @@ import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FOLD_RULE } from '../evaluate/crossval.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
-import { labelLossOf, withLabelLossCheck, withSpreadsheetIdsCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
+import {
+  labelLossOf,
+  withLabelLossCheck,
+  withSmallCollectionWayOut,
+  withSpreadsheetIdsCheck,
+  withUnseenSourceCheck,
+} from '../evaluate/gate.ts';
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
 import { renamed, renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
@@ -644,6 +650,14 @@ export const evaluateStage: Stage = {
       why: outOfCollectionMissing,
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
+    // A collection too small to reach gate.min_test_objects is told the settings to set, not to label more.
+    metrics.gate = withSmallCollectionWayOut({
+      gate: metrics.gate,
+      scored: metrics.perClass.reduce((sum, c) => sum + c.support, 0),
+      photographedInTest: dataset.objects.filter((o) => o.split === 'test' && o.imageMd5).length,
+      minimum: params.gate.min_test_objects,
+      maxDrop: params.gate.max_macro_f1_drop,
+    });
     // labels.csv naming objects by ids a spreadsheet changed ("1" for "00001"): staff labels lost by a broken edit,
     // which fails the gate (the report's first line says the same count, from the same function and dataset.json).
     const labelledIds = new Set(dataset.objects.flatMap((o) => (o.label === null ? [] : [o.id])));

@@ -103,9 +103,9 @@ import {
 import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
 import {
   checkVocabulary,
+  keptNotLearnedWords,
   type LabelCount,
-  labelInList,
-  labelRule,
+  labelsKeptNotLearned,
   minObjectsPerLabel,
   type VocabularyCheck,
 } from './vocabulary.ts';
@@ -294,30 +294,6 @@ function leftOutOnPurpose({ check, leftOut }: { check: VocabularyCheck; leftOut:
   return check.outside
     .filter((c) => chosen.has(c.label.normalize('NFC')) && !slips.has(c.label))
     .map(({ label, count }) => ({ label, count }));
-}
-
-/**
- * `5 objects keep their labels in labels.csv and in the catalogue, but the model does not learn these labels:
- * Drawing (4), Photograph (1) have too few objects …`: said of the labels init left out, with nothing to fix.
- */
-function keptNotLearned({
-  labels,
-  minPerLabel,
-  labelsName,
-}: {
-  labels: LabelCount[];
-  minPerLabel: number;
-  labelsName: string;
-}): string {
-  const objects = labels.reduce((sum, c) => sum + c.count, 0);
-  const one = labels.length === 1;
-  return (
-    `${objects} object${objects === 1 ? ' keeps its label' : 's keep their labels'} in ${labelsName} and in the ` +
-    `catalogue, but the model does not learn ${one ? 'this label' : 'these labels'}: ` +
-    `${labels.map((c) => `${labelInList(c.label)} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few ` +
-    `objects to learn and test (${labelRule({ full: minPerLabel })}). Once ${one ? 'it has' : 'one has'} enough, ` +
-    'add it to collection.vocabulary in params.yaml.'
-  );
 }
 
 /**
@@ -1303,11 +1279,15 @@ async function importInto({
     labelsName: path.relative(ws.root, ws.labels),
   };
   let vocabulary = checkVocabulary({ labels: labelsResult.inUse, ...vocabularyOptions });
-  const onPurpose = leftOutOnPurpose({ check: vocabulary, leftOut });
+  // Init's left-out labels, and any label too few to learn that is no slip: kept, not learned, said once.
+  const notLearned = [...leftOutOnPurpose({ check: vocabulary, leftOut }), ...labelsKeptNotLearned(vocabulary)];
+  const onPurpose = vocabulary.outside.filter((c) => notLearned.some((k) => k.label === c.label));
   if (onPurpose.length > 0) {
     const set = new Set(onPurpose.map((c) => c.label));
     vocabulary = checkVocabulary({ labels: labelsResult.inUse.filter((l) => !set.has(l.label)), ...vocabularyOptions });
-    log.info(keptNotLearned({ labels: onPurpose, ...vocabularyOptions }));
+    log.info(
+      keptNotLearnedWords({ labels: onPurpose.map(({ label, count }) => ({ label, count })), ...vocabularyOptions }),
+    );
   }
   if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
   warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });

@@ -693,6 +693,48 @@ export function labelList(labels: readonly string[]): string {
   return labels.map(labelInList).join(', ');
 }
 
+/**
+ * The labels outside the vocabulary that are most likely right and only too few to learn: no slip for a vocabulary
+ * label (a near miss), not among the labels the check suggests adding, used by more than RARE objects (one or two
+ * are most likely a slip, and keep their warning on their lines), not text pasted into the label column. Said as
+ * kept, not learned (keptNotLearnedWords), rather than warned of line by line (a tester: 39 warnings on every run for
+ * a gallery's drawings, prints and textiles).
+ */
+export function labelsKeptNotLearned(check: VocabularyCheck): LabelCount[] {
+  if (check.typos.length > 0) return [];
+  const slips = new Set(check.nearMisses.map((c) => c.label));
+  const suggested = new Set(check.suggested);
+  return check.outside
+    .filter((c) => !slips.has(c.label) && !suggested.has(c.label))
+    .filter((c) => c.count > RARE && Array.from(c.label).length <= 80)
+    .map(({ label, count }) => ({ label, count }));
+}
+
+/**
+ * `5 objects keep their labels in labels.csv and in the catalogue, but the model does not learn these labels:
+ * Drawing (4), Photograph (1) have too few objects …`: nothing to fix (a tester read the warning's "fix" and "give
+ * their objects a label in it" as "call the drawings Paintings").
+ */
+export function keptNotLearnedWords({
+  labels,
+  minPerLabel,
+  labelsName,
+}: {
+  labels: LabelCount[];
+  minPerLabel: number;
+  labelsName: string;
+}): string {
+  const objects = labels.reduce((sum, c) => sum + c.count, 0);
+  const one = labels.length === 1;
+  return (
+    `${objects} object${objects === 1 ? ' keeps its label' : 's keep their labels'} in ${labelsName} and in the ` +
+    `catalogue, but the model does not learn ${one ? 'this label' : 'these labels'}: ` +
+    `${some(labels.map((c) => `${labelInList(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few ` +
+    `objects to learn and test (${labelRule({ full: minPerLabel })}). Once ${one ? 'it has' : 'one has'} enough, ` +
+    'add it to collection.vocabulary in params.yaml.'
+  );
+}
+
 /** Up to `shown` items joined with commas, then "and N more". */
 function some(items: string[], shown = SHOWN_LABELS): string {
   return listWords(items, { last: ',', max: shown });

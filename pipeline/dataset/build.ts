@@ -6,6 +6,8 @@ import { compareIds, emptyRowsMessage } from '../collection/index.ts';
 import { readRefusedImages, refusedImageMessage } from '../collection/refused-images.ts';
 import {
   checkVocabulary,
+  keptNotLearnedWords,
+  labelsKeptNotLearned,
   minObjectsPerLabel,
   type VocabularyTypo,
   vocabularyEntryLines,
@@ -52,6 +54,7 @@ import {
   type EmptyLabels,
   emptyLabelsError,
   firstLabelLines,
+  isOutsideVocabularyIssue,
   lookAlikeIds,
   readLabelsChecked,
   readObjectsChecked,
@@ -270,9 +273,6 @@ export async function buildDataset({
   });
 
   const minPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
-  const labelCheck = checkLabels({ labels, blanks, objectIds, vocabulary, name: labelsName, minPerLabel });
-  // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
-  for (const issue of labelCheck.issues) issues.push(issue);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
   const vocabularyOptions = {
     labels: labels.filter((l) => objectIds.has(l.objectId)),
@@ -281,7 +281,28 @@ export async function buildDataset({
     labelsName,
   };
   // Each near miss already has its "did you mean" on its own line (checkLabels).
-  const vocabularyCheck = checkVocabulary({ ...vocabularyOptions, nearMissesSaid: true });
+  let vocabularyCheck = checkVocabulary({ ...vocabularyOptions, nearMissesSaid: true });
+  // Labels too few to learn that are no slip (a gallery's drawings): said in one line, not warned of on each line.
+  // With on_invalid "fail" they stop the run, so they are said as problems, as before.
+  const keptLabels = p.on_invalid === 'skip' ? labelsKeptNotLearned(vocabularyCheck) : [];
+  const keptSet = new Set(keptLabels.map((c) => c.label));
+  if (keptLabels.length > 0)
+    vocabularyCheck = checkVocabulary({
+      ...vocabularyOptions,
+      labels: vocabularyOptions.labels.filter((l) => !keptSet.has(l.label)),
+      nearMissesSaid: true,
+    });
+  const labelCheck = checkLabels({
+    labels,
+    blanks,
+    objectIds,
+    vocabulary,
+    name: labelsName,
+    minPerLabel,
+    saidApart: keptSet,
+  });
+  // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
+  for (const issue of labelCheck.issues) issues.push(issue);
 
   // The same picture in other bytes (saved again with new metadata) is the same photograph: one split.
   const pictureOf = (md5: string) => analyses.get(md5)?.pixels ?? md5;
@@ -360,11 +381,15 @@ export async function buildDataset({
   if (removed > 0) log.debug(`Removed ${removed} temporary files a stopped run left in ${rel(ws, ws.dataset)}.`);
   const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
   // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
+  // A line whose label is kept, not learned, is said in keptNotLearnedWords' line (and with --verbose, on its own).
+  const keptLine = (i: DatasetIssue) => isOutsideVocabularyIssue(i) && keptSet.has(i.label);
+  for (const issue of dataset.issues.filter(keptLine)) log.debug(issue.message);
+  const said = dataset.issues.filter((i) => !keptLine(i));
   const printed = unknown
-    ? dataset.issues.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line)))
-    : dataset.issues;
+    ? said.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line)))
+    : said;
   reportIssues({
-    issues: dataset.issues,
+    issues: said,
     printed,
     grouped: unknown && { message: unknown.message, line: smallest(unknown.lines) },
     log,
@@ -383,6 +408,7 @@ export async function buildDataset({
       { issues: dataset.issues },
     );
   }
+  if (keptLabels.length > 0) log.info(keptNotLearnedWords({ labels: keptLabels, minPerLabel, labelsName }));
   if (vocabularyCheck.message) log.warn(vocabularyCheck.message, vocabularyCheck.where);
   const alike = lookAlikeIds({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });

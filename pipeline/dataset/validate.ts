@@ -453,6 +453,7 @@ export function checkLabels({
   vocabulary,
   name,
   minPerLabel,
+  saidApart,
 }: {
   labels: LabelLine[];
   /**
@@ -466,6 +467,8 @@ export function checkLabels({
   name: string;
   /** minObjectsPerLabel: a label a letter from a vocabulary label used by this many objects may be one of its own. */
   minPerLabel?: number;
+  /** Labels outside the vocabulary whose lines are not printed (labelsKeptNotLearned): no line refers to theirs. */
+  saidApart?: Set<string>;
 }): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
   // A text pasted into a cell (thousands of characters): said on its line and skipped, before anything else reads it.
@@ -545,7 +548,7 @@ export function checkLabels({
           nearMiss({ label: line.label, count: uses.get(line.label) ?? 1, vocabulary, minPerLabel }),
         );
       const hint = hints.get(line.label);
-      listedAt ??= hint ? undefined : line.line;
+      listedAt ??= hint || saidApart?.has(line.label) ? undefined : line.line;
       // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
       const suggestion = !hint
         ? listedAt === line.line

@@ -54,8 +54,16 @@ export const datasetStage: Stage = {
           ]
         : [`${objects} objects (${labelled} labelled)`];
     // Rows of data/objects.csv or labels.csv left out; an object without a usable photograph is not one of them.
-    const skipped = dataset.issues.filter((i) => !isPictureProblem(i)).length;
-    if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    // Label lines apart: "39 rows skipped" for labels the model does not learn read as 39 objects dropped (a tester),
+    // when those objects are in the catalogue with their labels.
+    const skipped = dataset.issues.filter((i) => !isPictureProblem(i));
+    const outside = skipped.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY').length;
+    const rows = skipped.length - outside;
+    if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} skipped`);
+    if (outside > 0)
+      parts.push(
+        `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (kept in the catalogue)`,
+      );
     if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', ') };
   },

@@ -487,6 +487,8 @@ async function importInto({
   const seenComposed = new Map<string, string>();
   let storedIds: Map<string, string> | undefined;
   let named = 0;
+  // Rows whose image cell is empty: counted among those "without an image", and named (withoutFileNameWords).
+  const unnamedRows: { id: string; line: number }[] = [];
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const endingAdded: { cell: string; file: string }[] = [];
@@ -647,6 +649,7 @@ async function importInto({
     let ending: string | undefined;
     let keptImage = '';
     const whole = get(columns.image);
+    if (!whole) unnamedRows.push({ id, line });
     if (whole) {
       named++;
       let cell = whole;
@@ -1021,6 +1024,11 @@ async function importInto({
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
   if (named === 0 && accepted.length > 0)
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
+  else {
+    const ids = new Set(accepted.map((a) => a.object.id));
+    const unnamed = unnamedRows.filter((r) => ids.has(r.id));
+    if (unnamed.length > 0) log.info(withoutFileNameWords({ rows: unnamed, name, column: columns.image }));
+  }
   // Every named image refused, its rows skipped (on_invalid "skip"): nothing left to picture.
   if (found === 0 && named > 0) {
     // Each file found and refused (a phone's HEIC photos): the folder is right, the files are what to mend.
@@ -2219,6 +2227,29 @@ function unnamedImagesWords({
       count === 1 ? 'it is a photograph' : 'they are photographs'
     } of objects in the export, write ${count === 1 ? 'its file name' : 'their file names'} in its image column ` +
     `("${column}").`
+  );
+}
+
+/**
+ * `objects.csv: 1 row has no file name in its image column ("Image File"): object 1950.1.7 (line 62). …`: counted among
+ * the objects "without an image", and otherwise named nowhere (a tester could not find the fourth of four).
+ */
+function withoutFileNameWords({
+  rows,
+  name,
+  column,
+}: {
+  rows: { id: string; line: number }[];
+  name: string;
+  column: string;
+}): string {
+  const one = rows.length === 1;
+  const shown = rows.slice(0, 10).map((r) => `${one ? 'object ' : ''}${r.id} (line ${r.line})`);
+  const more = rows.length > 10 ? ` and ${rows.length - 10} more` : '';
+  return (
+    `${name}: ${one ? '1 row has' : `${rows.length} rows have`} no file name in ${one ? 'its' : 'their'} image ` +
+    `column ("${column}"): ${shown.join(', ')}${more}. ${one ? 'It is' : 'They are'} imported without an image; ` +
+    `to add a photograph, write its file name there and import again.`
   );
 }
 

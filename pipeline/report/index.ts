@@ -275,6 +275,9 @@ export async function buildReport({
       objectIds: new Set(objects.keys()),
       vocabulary: params.collection.vocabulary,
     });
+    const vocabulary = new Set(params.collection.vocabulary);
+    const headCount = new Map<string, number>();
+    for (const l of headLabels) headCount.set(l.label, (headCount.get(l.label) ?? 0) + 1);
     changes = diff.map((c) => {
       const object = objects.get(c.id);
       const p = byId.get(c.id);
@@ -290,6 +293,10 @@ export async function buildReport({
         split: object?.split ?? null,
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
+        // A label outside the vocabulary that other objects have too: one of the collection's, not a typo.
+        ...(c.after !== null && !vocabulary.has(c.after) && (headCount.get(c.after) ?? 0) > 1
+          ? { keptOutside: true }
+          : {}),
         // No usable photograph: no model learned from or was tested on the label, whatever the split says.
         ...(object && c.after !== null && !object.image
           ? { photoUnusable: photoReasonOf.get(c.id) ?? NO_PHOTO_NAMED }

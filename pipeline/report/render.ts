@@ -161,7 +161,9 @@ function verdictLine(
   // A tester: labels spelt outside the vocabulary ("coins") were skipped under a green tick, said only in the table.
   const vocabulary = report.labels.vocabulary;
   const misspelt = vocabulary
-    ? report.labels.changes.filter((c) => c.skipped && c.after !== null && !vocabulary.includes(c.after))
+    ? report.labels.changes.filter(
+        (c) => c.skipped && c.after !== null && !vocabulary.includes(c.after) && !keptOutside(c, vocabulary),
+      )
     : [];
   // A tester: objects this pull request leaves on lines that disagree lose their staff labels once merged, said
   // only in the table far below a green tick ("✅ No detectable difference").
@@ -562,6 +564,14 @@ function smallDropNote({ report, metrics }: { report: ReportJson; metrics: Metri
 }
 
 /**
+ * A change to a label outside the vocabulary that other objects have too (a gallery's "Decorative Arts"), and that is
+ * no slip for a vocabulary label: a right label the model does not learn, said without a ⚠️ (a tester).
+ */
+function keptOutside(c: LabelChange, vocabulary: readonly string[]): boolean {
+  return Boolean(c.keptOutside && c.after !== null && !nearestLabel({ label: c.after, vocabulary: [...vocabulary] }));
+}
+
+/**
  * A gate check (metrics.json keeps evaluate's names, which promotion and the CLI use) in the comment's words: a
  * "class" is a label, the "baseline" the model in production and the "candidate" this change (a tester).
  */
@@ -695,12 +705,19 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
         `cannot be used, so no model learned from ${noPhoto === 1 ? 'it' : 'them'}`,
     );
   const vocabulary = report.labels.vocabulary ?? null;
-  const outside = changes.filter(
+  const outsideAll = changes.filter(
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
-  ).length;
-  const otherSkipped = changes.filter((c) => c.skipped).length - outside;
+  );
+  // Labels other objects have too, that the model does not learn: kept, not "not one of the collection's".
+  const kept = vocabulary ? outsideAll.filter((c) => keptOutside(c, vocabulary)).length : 0;
+  const outside = outsideAll.length - kept;
+  const otherSkipped = changes.filter((c) => c.skipped).length - outsideAll.length;
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
+    kept
+      ? `${kept} new ${pluralWord(kept, 'label')} ${kept === 1 ? 'is' : 'are'} kept in labels.csv and the catalogue ` +
+        `but not learned by the model (not in collection.vocabulary)`
+      : '',
     outside
       ? `${outside} new ${pluralWord(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels (${vocabularyWords(vocabulary!)}) and ${outside === 1 ? 'was' : 'were'} skipped`
@@ -853,6 +870,11 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
         return (
           `"${text(visibleLabel(c.after))}" is not one of the collection's labels: ${hidden.words}.` +
           `${meant ? ` Did you mean "${text(meant)}"?` : ''} ${hidden.fix}: until then the line is skipped`
+        );
+      if (keptOutside(c, vocabulary))
+        return (
+          `"${text(c.after)}" is not one of the labels the model learns (collection.vocabulary): the change is kept ` +
+          'in labels.csv and the catalogue; the model does not train on it'
         );
       const guess = meant ? ` (did you mean "${text(meant)}"?)` : '';
       return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;

@@ -62,6 +62,11 @@ export interface LabelChange {
    * learned from it. (Absent in reports from before it existed.)
    */
   skipped?: boolean;
+  /**
+   * The new label is outside the vocabulary and other objects in labels.csv have it too: one of the collection's
+   * labels that the model does not learn, not a typo. (Absent otherwise, and in older reports.)
+   */
+  keptOutside?: boolean;
   /** Thumbnail and object page on the published catalogue, when its URL is configured. */
   thumbnailUrl: string | null;
   pageUrl: string | null;

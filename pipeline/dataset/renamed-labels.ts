@@ -100,7 +100,7 @@ export async function renamedLabels({
 }
 
 /** collection.vocabulary in a params.yaml's text, read loosely (an old file may not pass today's checks). */
-function vocabularyOf(text: string | null): string[] {
+export function vocabularyOf(text: string | null): string[] {
   if (text === null) return [];
   try {
     const vocabulary = (parse(text) as { collection?: { vocabulary?: unknown } } | null)?.collection?.vocabulary;

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { parseLabels } from '../collection/index.ts';
+import { vocabularyOf } from '../dataset/renamed-labels.ts';
 import { checkLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
 import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../git/history.ts';
@@ -107,7 +109,15 @@ export async function readBaseLabels({
     const read = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
     const name = `${file} at ${source.ref}`;
     const before = new Map(read.filter((l) => objectIds.has(l.objectId)).map((l) => [l.objectId, l.label]));
-    const renames = now ? labelRenames({ before, now, vocabulary }) : [];
+    const renames = now
+      ? labelRenames({
+          before,
+          now,
+          vocabulary,
+          ...(await labelsCarried({ ws, objectIds })),
+          ...(await vocabularyAt({ ws, commit })),
+        })
+      : [];
     const lines = read.map((l) => ({ ...l, label: renamed(l.label, renames) }));
     const { labelOf } = checkLabels({ labels: lines, blanks, objectIds, vocabulary, name });
     return { ref: source.ref, commit, labelOf, renames };
@@ -116,5 +126,42 @@ export async function readBaseLabels({
       `The labels at ${source.ref} could not be read (${messageOf(error)}), so the label change is judged on the test split only.`,
     );
     return null;
+  }
+}
+
+/**
+ * Every label labels.csv gives one of `objectIds` now, in the vocabulary or not: the labels now the evaluate stage
+ * has are the dataset's, without those outside the vocabulary, and a label still carried is not renamed
+ * (labelRenames). Nothing when labels.csv cannot be read: the dataset stage read it, and would have said so.
+ */
+async function labelsCarried({
+  ws,
+  objectIds,
+}: {
+  ws: Workspace;
+  objectIds: Set<string>;
+}): Promise<{ carriedNow?: Set<string> }> {
+  try {
+    const read = parseLabels({ text: await readFile(ws.labels, 'utf8'), file: rel(ws, ws.labels) });
+    return { carriedNow: new Set(read.filter((l) => l.label && objectIds.has(l.objectId)).map((l) => l.label)) };
+  } catch {
+    return {};
+  }
+}
+
+/** collection.vocabulary in params.yaml at `commit`: only a label of it can have been renamed. Nothing when unread. */
+async function vocabularyAt({
+  ws,
+  commit,
+}: {
+  ws: Workspace;
+  commit: string;
+}): Promise<{ vocabularyBefore?: string[] }> {
+  try {
+    const text = await readTextAtCommit({ dir: ws.root, commit, filepath: rel(ws, ws.params) });
+    const vocabulary = vocabularyOf(text);
+    return vocabulary.length > 0 ? { vocabularyBefore: vocabulary } : {};
+  } catch {
+    return {};
   }
 }

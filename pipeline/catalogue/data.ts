@@ -317,7 +317,12 @@ export async function buildCatalogueData({
   const mediumShown = normaliseValues(objects.map((o) => o.medium));
   for (const o of objects) o.mediumGroup = mediumShown.get(o.medium) ?? '';
 
-  const queue = reviewQueue({ objects, limit: params.catalogue.review_queue });
+  // catalogue.review_queue: 0 publishes no review queue: no object in it, and no doubt about a staff label on the
+  // public pages or in catalogue.json (an outside tester: curators' right labels "may be wrong" for every visitor).
+  // Staff see the labels to check with `npx vitrine review` and in the pull-request report.
+  const queued = params.catalogue.review_queue > 0;
+  if (!queued) for (const o of objects) if (o.annotation) o.annotation.labelIssue = null;
+  const queue = queued ? reviewQueue({ objects, limit: params.catalogue.review_queue }) : [];
   const annotated = objects.filter((o) => o.annotation);
   const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
   // A look-alike's page, for the object page to link to.

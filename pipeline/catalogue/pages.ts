@@ -162,6 +162,15 @@ export function stageWords(stages: string[], current: boolean): string {
   return current ? 'Its predictions are the ones shown on object pages.' : 'Not in production.';
 }
 
+/**
+ * A label the catalogue says "may be wrong" of, rather than "is worth a second look": the check of every label
+ * flagged it, and the model shown does not agree with it. An outside tester: a curator's label for a marble statue
+ * was "may be wrong" beside "Agrees with the staff label" on its page (the model shown learnt that very label).
+ */
+export function labelDoubted(a: { agrees?: boolean | null; labelIssue?: { flagged?: boolean } | null }): boolean {
+  return a.labelIssue?.flagged !== false && a.agrees !== true;
+}
+
 /** A label issue the catalogue questions: flagged by the check of every label, or scored at LABEL_ISSUE_MIN or more. */
 export function labelMayBeWrong(issue: { flagged: boolean; score: number } | null | undefined): boolean {
   return !!issue && (issue.flagged || issue.score >= LABEL_ISSUE_MIN);
@@ -344,7 +353,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
             `“${a.labelIssue.lookAlike.label}”: at least one of the two labels is probably wrong`
           : o.reviewReason === 'label-issue'
             ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
-              `Label “${o.label}” ${a.labelIssue?.flagged === false ? 'is worth a second look' : 'may be wrong'}` +
+              `Label “${o.label}” ${labelDoubted(a) ? 'may be wrong' : 'is worth a second look'}` +
               `${a.labelIssue?.suggested ? `; perhaps “${a.labelIssue.suggested}”` : ''}`
             : o.reviewReason === 'disagrees'
               ? `Label “${o.label}”, model says “${a.label}” (${percent(a.confidence)})`

@@ -450,6 +450,7 @@ export async function buildCatalogueData({
     },
     swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
     reviewQueue: queue.map((o) => o.id),
+    reviewQueuePublic: queued,
     models,
     demo,
     recent: recentChanges({ versions, rollbacks, metrics, changes, slugOf, production: current }),

@@ -90,6 +90,8 @@ export function pageGlobals(catalogue: Catalogue): Record<string, unknown> {
     title: catalogue.title,
     collection: catalogue.collection,
     objects: catalogue.counts.objects,
+    // The menu's "Review queue" (catalogue.review_queue: 0 leaves it out); only then, so other sites' keys stay.
+    ...(catalogue.reviewQueuePublic === false ? { reviewQueuePublic: false } : {}),
   };
 }
 

@@ -505,6 +505,11 @@ export const catalogueSchema = z.object({
   ),
   /** Object ids in review-queue order (photographs that cannot be used, then disagreements, then least confident). */
   reviewQueue: z.array(z.string()),
+  /**
+   * The review queue is published (catalogue.review_queue above 0): the menu, home page and sitemap link to it. False:
+   * kept for staff (`npx vitrine review`), and the public pages do not point to it.
+   */
+  reviewQueuePublic: z.boolean().default(true),
   /** Model versions, newest first. */
   models: z.array(modelCardSchema),
   demo: demoSchema.nullable(),

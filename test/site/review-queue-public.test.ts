@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { reviewList, reviewSummary } from '../../pipeline/catalogue/pages.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -45,7 +45,7 @@ async function build({ reviewQueue }: { reviewQueue?: number } = {}) {
   const params = defaultParams();
   if (reviewQueue !== undefined) params.catalogue.review_queue = reviewQueue;
   const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
-  return { catalogue, ws };
+  return { catalogue, ws, params };
 }
 
 describe('catalogue.review_queue: 0', () => {
@@ -72,4 +72,29 @@ describe('the published review queue', () => {
     // The model shown disagrees too: nothing contradicts the doubt.
     expect(notes.get('O-4')).toBe('Label “Painting” may be wrong; perhaps “Sculpture”');
   });
+});
+
+describe('the public site with catalogue.review_queue: 0', () => {
+  it('has no “Review queue” in its menu, on its home page, search page or sitemap', async () => {
+    // Built first with the queue published, then with catalogue.review_queue: 0 (a museum that changes its mind):
+    // every page kept from the first build must lose the link too.
+    const { ws, params } = await build();
+    await buildSite({ ws, params, log: memoryLogger() });
+    params.catalogue.review_queue = 0;
+    await buildCatalogueData({ ws, params, log: memoryLogger() });
+    await buildSite({ ws, params, log: memoryLogger() });
+    const home = await readFile(path.join(ws.site, 'index.html'), 'utf8');
+    // O-11: in the queue in neither build, so only the setting can render its page again.
+    const object = await readFile(path.join(ws.site, 'objects', 'o-11', 'index.html'), 'utf8');
+    const search = await readFile(path.join(ws.site, 'browse', 'index.html'), 'utf8');
+    for (const page of [home, object, search]) {
+      expect(page).not.toMatch(/href="[^"]*review\/"/);
+      expect(page).not.toContain('Review queue');
+    }
+    expect(home).toContain('href="/browse/"');
+    // No Review filter on the search page.
+    expect(search).not.toContain('&quot;review&quot;');
+    expect(search).toContain('&quot;predicted&quot;');
+    expect(await readFile(path.join(ws.site, 'sitemap.xml'), 'utf8')).not.toContain('review/');
+  }, 300_000);
 });

@@ -16,7 +16,8 @@ export const GET: APIRoute = async ({ site }) => {
     'browse/',
     'all/',
     'colours/',
-    'review/',
+    // catalogue.review_queue: 0: the queue is kept for staff, and no public page links to it.
+    ...(catalogue.reviewQueuePublic === false ? [] : ['review/']),
     'models/',
     'data/',
     ...catalogue.models.map((m) => `models/${m.version}/`),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folioAsF as folioInAddress } from '../../site/src/lib/address.ts';
 import { folioAsF, searchedAs } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
@@ -163,6 +164,10 @@ describe('a folio typed with “fol.”, “fol”, “ff.” or “f°” for t
     // Not after a word without a digit, not before one, not a longer word.
     for (const q of ['fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folio 4r', '1887 fold 4', 'ff 12'])
       expect(folioAsF(q), q).toBe(q);
+    // The number lookup's copy (lib/address.ts, kept apart so the search page's script stays in its page) reads alike.
+    const folios = ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.'].map((w) => `MS 123 ${w} 4r`);
+    for (const q of [...folios, 'MS 123, fol.4r', 'fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folio 4r', 'ff 12'])
+      expect(folioInAddress(q), q).toBe(folioAsF(q));
   });
 
   it('finds and offers the folio typed with another word for “f.”', async () => {

@@ -15,9 +15,17 @@ import {
   paddingAsideKey,
   plainAddress,
 } from '../../../pipeline/catalogue/slug-rules.ts';
-import { folioAsF } from './number.ts';
 
 export { type NumberPiece, numberTyped };
+
+/**
+ * lib/number.ts folioAsF, copied: imported from there, number.ts would be a module shared with the 404 page's script,
+ * and the search page's script would load it as a file of its own instead of going into the page (issue 16;
+ * test/site/library-search.test.ts checks that the two read every folio alike).
+ */
+export function folioAsF(words: string): string {
+  return words.replace(/(?<=\p{N}[,;]?\s+)(?:fols?|ff|fo|f[°º])\.?(?=\s*\p{N})/giu, 'f.');
+}
 
 /** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
 export const addressOf = plainAddress;

@@ -67,19 +67,19 @@ describe('a herbarium number ending in a lone letter', () => {
     await built?.close();
   });
 
-  /** The search page's answer to `q`: its status line, the offered object and the first cards’ titles. */
-  async function typed(q: string): Promise<{ status: string; offered: string | null; titles: string[] }> {
-    await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
-    await page
+  /** The search page's answer to `q` (on `on`): its status line, the offered object and the first cards’ titles. */
+  async function typed(q: string, on = page): Promise<{ status: string; offered: string | null; titles: string[] }> {
+    await on.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
+    await on
       .locator('#status')
       .filter({ hasText: /^\d+ objects? for / })
       .waitFor();
-    await page.waitForLoadState('networkidle');
-    const exact = page.locator('#exact');
+    await on.waitForLoadState('networkidle');
+    const exact = on.locator('#exact');
     return {
-      status: (await page.locator('#status').textContent()) ?? '',
+      status: (await on.locator('#status').textContent()) ?? '',
       offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
-      titles: await page.locator('#results .title').allTextContents(),
+      titles: await on.locator('#results .title').allTextContents(),
     };
   }
 
@@ -231,19 +231,6 @@ describe('a herbarium number ending in a lone letter', () => {
     own.setDefaultTimeout(20_000);
     const failed: string[] = [];
     own.on('requestfailed', (r) => failed.push(new URL(r.url()).pathname));
-    const answer = async (q: string) => {
-      await own.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
-      await own
-        .locator('#status')
-        .filter({ hasText: /^\d+ objects? for / })
-        .waitFor();
-      await own.waitForLoadState('networkidle');
-      const exact = own.locator('#exact');
-      return {
-        offered: (await exact.isVisible()) ? await exact.locator('a').textContent() : null,
-        titles: await own.locator('#results .title').allTextContents(),
-      };
-    };
     try {
       const later = (ms: number) => async (route: import('playwright-core').Route) => {
         await new Promise((resolve) => setTimeout(resolve, ms));
@@ -251,13 +238,13 @@ describe('a herbarium number ending in a lone letter', () => {
       };
       // The worker's script 4 s late: the number is still offered and its object listed first.
       await own.route('**/_astro/number-worker-*.js', later(4000));
-      const slow = await answer('Study 1');
+      const slow = await typed('Study 1', own);
       expect(slow.offered).toBe('Go to object Study 1');
       expect(slow.titles[0]).toBe('Cloud over a Hill');
       await own.unroute('**/_astro/number-worker-*.js');
       // Its piece of the index 8 s late: the search answers without it, and its request is cancelled, not left open.
       await own.route('**/data/numbers/*.json', later(8000));
-      const stalled = await answer('Study 12');
+      const stalled = await typed('Study 12', own);
       expect(stalled.offered).toBeNull();
       expect(failed.some((f) => f.includes('/data/numbers/'))).toBe(true);
     } finally {

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readObjects, writeObjects } from '../../pipeline/collection/index.ts';
-import { addData, hashFile, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, hashFile, pullData, pushData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { percentRange } from '../../pipeline/evaluate/boundary.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
@@ -20,6 +19,7 @@ import { runStages } from '../../pipeline/stages/graph.ts';
 import { promoteStage } from '../../pipeline/stages/promote.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Annotation, Metrics } from '../../pipeline/types.ts';
+import { committedDemo } from '../fixtures/committed-demo.ts';
 
 /*
  * SLOW (about half a minute on two cores): the real loop on a tiny demo collection — real images in
@@ -57,19 +57,7 @@ async function runTo(ws: Workspace, target: 'promote' | 'dataset') {
 describe('real round trip (slow)', () => {
   it('promotes two real models, then rolls back on a fresh clone from the remote', async () => {
     parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-roundtrip-'));
-    const root = path.join(parent, 'repo');
-    await mkdir(root);
-    git(root, 'init', '-q', '-b', 'main');
-    await writeFile(path.join(root, 'params.yaml'), PARAMS);
-    await writeFile(path.join(root, '.gitignore'), '/data/\n/.vitrine/\n');
-    const ws = workspace(root);
-    const log = memoryLogger();
-    await generateDemo({ ws, params: await loadParams({ file: ws.params }), log });
-    await initData({ root, remoteUrl: '../remote' });
-    await addData({ root, log });
-    await pushData({ root, log });
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'Demo collection');
+    const { root, ws, log } = await committedDemo({ parent, params: PARAMS });
 
     const first = await runTo(ws, 'promote');
     expect(first.outcomes.map((o) => `${o.name}:${o.status}`)).toEqual([

@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addData, hashFile, initData, pushData } from '../../pipeline/data/index.ts';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { hashFile } from '../../pipeline/data/index.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
-import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
@@ -16,6 +15,7 @@ import { runStages } from '../../pipeline/stages/graph.ts';
 import { promoteStage } from '../../pipeline/stages/promote.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
+import { committedDemo } from '../fixtures/committed-demo.ts';
 
 /*
  * SLOW (real training on a tiny demo). An outside tester: a colleague's label correction was committed in the
@@ -63,19 +63,7 @@ function relabel(ws: Workspace, line: number): void {
 describe('labels committed while a run is training (slow)', () => {
   it('the model trained on the old labels is not registered as the new commit’s; the next run registers it', async () => {
     parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-labels-during-run-'));
-    const root = path.join(parent, 'repo');
-    await mkdir(root);
-    git(root, 'init', '-q', '-b', 'main');
-    await writeFile(path.join(root, 'params.yaml'), PARAMS);
-    await writeFile(path.join(root, '.gitignore'), '/data/\n/.vitrine/\n');
-    const ws = workspace(root);
-    const log = memoryLogger();
-    await generateDemo({ ws, params: await loadParams({ file: ws.params }), log });
-    await initData({ root, remoteUrl: '../remote' });
-    await addData({ root, log });
-    await pushData({ root, log });
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'Demo collection');
+    const { root, ws } = await committedDemo({ parent, params: PARAMS });
 
     // The correction lands once the dataset stage has read labels.csv, as training starts.
     const error = await run(ws, (name) => {

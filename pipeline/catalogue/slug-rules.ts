@@ -210,7 +210,8 @@ export type NumberPiece = Record<string, [string, string][]>;
 /** The object-number index, all its pieces (empty ones too), by piece name ("00" … "ff"). */
 export function numberIndex(objects: { id: string; slug: string }[]): Map<string, NumberPiece> {
   const pieces = new Map<string, NumberPiece>();
-  for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), {});
+  // Without a prototype: an object numbered "constructor" or "__proto__" is a key like any other.
+  for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), Object.create(null));
   for (const o of objects) {
     // Under its old key too (latinKey): found by the number typed without its other-script letters, as before; and
     // without its zero padding ("PH/1923/45" for "PH/1923/0045").

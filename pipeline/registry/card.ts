@@ -153,7 +153,8 @@ const UNLABELLED_VALUES = 20;
 export function summariseDataset({ dataset, factors }: { dataset: Dataset; factors: string[] }): DatasetSummary {
   const zero = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
   const labelled = dataset.objects.filter((o) => o.label !== null);
-  const byLabel: Record<string, Record<Split, number>> = {};
+  // Without a prototype: a label called "constructor" or "__proto__" is counted like any other.
+  const byLabel: Record<string, Record<Split, number>> = Object.create(null);
   for (const label of dataset.labels) byLabel[label] = zero();
   const bySplit = zero();
   for (const o of labelled) {

@@ -10,7 +10,7 @@ import { remoteParentMissing } from '../data/config.ts';
 import { plural } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Whereabouts } from '../log.ts';
-import { pathFrom, vitrineInvocation } from './invocation.ts';
+import { pathFrom, shellMessage, vitrineInvocation } from './invocation.ts';
 import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, InitResult, InitWhereabouts, RemoteChoice } from './scaffold.ts';
@@ -159,7 +159,7 @@ docs/actions.md, "Upgrading the workflows".`,
     const made = !(await stat(ctx.ws.root).catch(() => undefined));
     const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
     const git = path.resolve(cwd) === ctx.ws.root ? 'git' : `git -C ${pathFrom({ cwd, folder: ctx.ws.root })}`;
-    const commit = `${git} commit -m "Start Vitrine for ${choices.name}"`;
+    const commit = `${git} commit -m ${shellMessage(`Start Vitrine for ${choices.name}`)}`;
     // Stopped by Ctrl-C, it says how far it got: a rerun finishes an unfinished init; once the repository is
     // written, only the images' push is left, and the commit.
     const where: InitWhereabouts = {};

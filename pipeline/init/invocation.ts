@@ -63,6 +63,15 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * A commit message as one word of a shell command line: in double quotes when nothing in it means something there
+ * (the usual "Start Vitrine for The Museum"), else in single quotes, so a name with `"`, `$`, a backtick, `\` or `!`
+ * is pasted as written and never runs anything.
+ */
+export function shellMessage(message: string): string {
+  return /^[^"$`\\!]*$/.test(message) ? `"${message}"` : shellWord(message);
+}
+
 /** `folder` as the user would type it from `cwd`: relative when that is shorter, else absolute. */
 export function pathFrom({ cwd, folder }: { cwd: string; folder: string }): string {
   const relative = path.relative(cwd, folder) || '.';

@@ -418,6 +418,9 @@ export const reportParams = z.strictObject({
   status_context: z.string().min(1).default('vitrine/gate'),
 });
 
+/** What the public site shows of a photograph: every size, one small picture, or none. */
+const imageRule = z.enum(['full', 'thumbnail', 'none']);
+
 export const catalogueParams = z.strictObject({
   /** Site title. */
   title: z.string().default('Vitrine Demo Museum — Online Collection'),
@@ -459,6 +462,22 @@ export const catalogueParams = z.strictObject({
     .default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: z.int().positive().default(1500),
+  /**
+   * Which photographs the public site shows, by the object's rights (docs/catalogue.md, "Photographs and copyright"):
+   * full (every size, deep zoom, IIIF), thumbnail (one small picture, at most thumbnail_max pixels on its long side,
+   * no zoom, IIIF image or download) or none (the page says the photograph is not shown for copyright reasons).
+   * The model still reads every photograph; only what the public sees changes.
+   */
+  images: z
+    .strictObject({
+      /** Rights read as In Copyright (rightsstatements.org InC, InC-EDU, InC-NC, InC-RUU, InC-OW-EU; "© 2019 …"). */
+      in_copyright: imageRule.default('thumbnail'),
+      /** Rights empty, not recognised, or "Copyright Not Evaluated" / "Copyright Undetermined". */
+      unknown: imageRule.default('full'),
+      /** The long side, in pixels, of the one picture published under `thumbnail`. */
+      thumbnail_max: z.int().min(64).max(1024).default(300),
+    })
+    .prefault({}),
   /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
   search_part_pages: z.int().min(1).default(20_000),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */

@@ -41,11 +41,12 @@ import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
-import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
+import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
+import { withheldOf } from './image-rules.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -76,6 +77,7 @@ import {
 } from './schema.ts';
 import { shownTitle } from './shown-title.ts';
 import { numberIndex } from './slug-rules.ts';
+import { SMALL_FOLDER, writeSmallPictures } from './small-pictures.ts';
 import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
@@ -196,6 +198,8 @@ export async function buildCatalogueData({
   });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];
+  // Objects whose photograph is shown small only (catalogue.images), with their dataset thumbnails.
+  const small: { id: string; thumbnails: Thumbnail[] }[] = [];
   // Each date text read once: parsing is a fifth of this loop, and collections repeat their dates
   // ("19th century", "1st century BCE"). The parse is pure, so a repeat reads the same.
   const dateRanges = new Map<string, YearRange | null>();
@@ -220,11 +224,22 @@ export async function buildCatalogueData({
       description: plainText(read.description),
     };
     const a = annotations.get(o.id);
+    const rightsStatement = statementOf(o.rights);
+    // catalogue.images: a photograph shown small or not at all has none of its thumbnails published (image-rules.ts).
+    const withheld = withheldOf({ rights: rightsStatement, rules: params.catalogue.images });
     const images = [];
-    for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
-      thumbnails.push(t.webp, t.jpeg);
-      images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
-    }
+    if (withheld) {
+      if (withheld.shown === 'thumbnail' && o.thumbnails?.length) small.push({ id: o.id, thumbnails: o.thumbnails });
+    } else
+      for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
+        thumbnails.push(t.webp, t.jpeg);
+        images.push({
+          width: t.width,
+          height: t.height,
+          webp: webPath('media', t.webp),
+          jpeg: webPath('media', t.jpeg),
+        });
+      }
     const line = labelLines.get(o.id) ?? null;
     const outside = outsideLabels.get(o.id) ?? null;
     const label = o.label ?? outside?.label ?? null;
@@ -240,13 +255,14 @@ export async function buildCatalogueData({
       mediumGroup: '',
       creditLine: o.creditLine,
       rights: o.rights,
-      rightsStatement: statementOf(o.rights),
+      rightsStatement,
       description: o.description,
       extra: o.extra ?? {},
       alt: altText({ title: o.title, maker: o.maker, date: o.date, label }),
       width: o.width ?? 0,
       height: o.height ?? 0,
       images,
+      withheld,
       photoProblem: photoProblems.get(o.id) ?? null,
       label,
       labelOutsideVocabulary: outside?.label != null,
@@ -286,9 +302,32 @@ export async function buildCatalogueData({
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
   const siteBase = siteBaseOf(params);
+  // Only of photographs shown in full: one shown small or not at all gets no large picture, tiles or IIIF image.
+  const shownFull = new Set(objects.filter((o) => !o.withheld).map((o) => o.id));
   const originals = new Map(
-    dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]),
+    dataset.objects
+      .filter((o) => o.image && shownFull.has(o.id))
+      .map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]),
   );
+  const smallPictures = await writeSmallPictures({
+    wanted: small,
+    datasetDir: ws.dataset,
+    publicDir: files.publicDir,
+    max: params.catalogue.images.thumbnail_max,
+  });
+  small.length = 0;
+  for (const o of objects) {
+    const picture = smallPictures.get(o.id);
+    if (picture) o.images.push(picture);
+  }
+  const withheldCount = objects.filter((o) => o.withheld).length;
+  if (withheldCount) {
+    const shownSmall = objects.filter((o) => o.withheld?.shown === 'thumbnail').length;
+    log.info(
+      `Catalogue: ${withheldCount} photograph(s) not shown in full because of their rights (catalogue.images in ` +
+        `params.yaml): ${shownSmall} shown small, ${withheldCount - shownSmall} not shown`,
+    );
+  }
   // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
   const md5s = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
   const datasetLabels = dataset.labels;
@@ -754,7 +793,7 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
 }
 
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */
-const KEPT_PUBLIC = ['data', 'iiif', 'media'];
+const KEPT_PUBLIC = ['data', 'iiif', 'media', SMALL_FOLDER];
 
 /** Link the thumbnails the check found missing or replaced, and remove those no object has any longer. */
 async function linkThumbnails({
@@ -824,7 +863,8 @@ async function pruneIiif({
   thorough: boolean;
 }): Promise<void> {
   const zoomed = new Set(objects.filter((o) => o.zoom).map((o) => iiifFolder(o.slug)));
-  const pictured = new Set(objects.filter((o) => o.images.length > 0).map((o) => iiifFolder(o.slug)));
+  // A photograph shown small or not at all (catalogue.images) has no IIIF folder: no tiles, no manifest.
+  const pictured = new Set(objects.filter((o) => o.images.length > 0 && !o.withheld).map((o) => iiifFolder(o.slug)));
   const dir = path.join(publicDir, 'iiif');
   // Synchronous reads: each takes microseconds, less than a promise's round trip (100,000 folders).
   let entries: Dirent[] = [];

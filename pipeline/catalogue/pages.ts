@@ -26,6 +26,8 @@ export interface Card {
   thumb: { webp: string; jpeg: string; width: number; height: number } | null;
   /** A second line, e.g. "Model says mask (62%)". */
   note?: string;
+  /** The photograph is not shown because of its rights (catalogue.images: none): the card says so. */
+  withheld?: true;
 }
 
 export function cardOf(o: CatalogueObject, note?: string): Card {
@@ -40,6 +42,7 @@ export function cardOf(o: CatalogueObject, note?: string): Card {
     alt: o.alt,
     thumb: t ? { webp: t.webp, jpeg: t.jpeg, width: t.width, height: t.height } : null,
     note,
+    ...(o.withheld?.shown === 'none' && { withheld: true as const }),
   };
 }
 

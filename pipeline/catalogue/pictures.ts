@@ -300,7 +300,8 @@ export async function writeManifests({
   siteBase: string;
 }): Promise<number> {
   const listed: Record<string, unknown>[] = [];
-  const pictured = catalogue.objects.filter((o) => o.images.length > 0);
+  // Not of a photograph shown small or not at all because of its rights (catalogue.images): no IIIF image of it.
+  const pictured = catalogue.objects.filter((o) => o.images.length > 0 && !o.withheld);
   // Compared with the files on disk and written on a worker thread (see file-writer.ts).
   const writer = startFileWriter();
   let written: number;

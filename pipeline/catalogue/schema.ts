@@ -141,6 +141,14 @@ export const catalogueObjectSchema = z.object({
   /** Web derivatives, smallest first; empty when the object has no image. */
   images: z.array(imageSizeSchema),
   /**
+   * The photograph is shown small (`images` holds one picture of at most catalogue.images.thumbnail_max pixels, no
+   * zoom or IIIF) or not at all (`images` empty) because of its rights (image-rules.ts); null when shown in full.
+   */
+  withheld: z
+    .object({ shown: z.enum(['thumbnail', 'none']), reason: z.enum(['in-copyright', 'rights-unknown']) })
+    .nullable()
+    .default(null),
+  /**
    * The object's photograph file exists (or is named) but cannot be used: damaged, empty, not an image, too large,
    * missing. `file` is its path in the collection ("data/images/x.jpg"), null when not known; `reason` says why in
    * plain words; `exportFile` and `fromExport` say it comes from the export, `changedSinceImport` that import stored

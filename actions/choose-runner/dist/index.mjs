@@ -35188,7 +35188,7 @@ var registryParams = external_exports.strictObject({
   thumbnail_folder: external_exports.string().default("media"),
   /** Name of the commit status that carries the promotion gate. */
   status_context: external_exports.string().min(1).default("vitrine/gate")
-}), catalogueParams = external_exports.strictObject({
+}), imageRule = external_exports.enum(["full", "thumbnail", "none"]), catalogueParams = external_exports.strictObject({
   /** Site title. */
   title: external_exports.string().default("Vitrine Demo Museum \u2014 Online Collection"),
   /** Base path when served under a GitHub Pages project path, e.g. "/my-repo". */
@@ -35216,6 +35216,20 @@ var registryParams = external_exports.strictObject({
   ).default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: external_exports.int().positive().default(1500),
+  /**
+   * Which photographs the public site shows, by the object's rights (docs/catalogue.md, "Photographs and copyright"):
+   * full (every size, deep zoom, IIIF), thumbnail (one small picture, at most thumbnail_max pixels on its long side,
+   * no zoom, IIIF image or download) or none (the page says the photograph is not shown for copyright reasons).
+   * The model still reads every photograph; only what the public sees changes.
+   */
+  images: external_exports.strictObject({
+    /** Rights read as In Copyright (rightsstatements.org InC, InC-EDU, InC-NC, InC-RUU, InC-OW-EU; "© 2019 …"). */
+    in_copyright: imageRule.default("thumbnail"),
+    /** Rights empty, not recognised, or "Copyright Not Evaluated" / "Copyright Undetermined". */
+    unknown: imageRule.default("full"),
+    /** The long side, in pixels, of the one picture published under `thumbnail`. */
+    thumbnail_max: external_exports.int().min(64).max(1024).default(300)
+  }).prefault({}),
   /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
   search_part_pages: external_exports.int().min(1).default(2e4),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
@@ -36096,6 +36110,9 @@ var VERDICT_SETTINGS = {
     "catalogue.review_queue",
     "catalogue.periods",
     "catalogue.deep_zoom_min_side",
+    "catalogue.images.in_copyright",
+    "catalogue.images.unknown",
+    "catalogue.images.thumbnail_max",
     "catalogue.search_part_pages",
     "catalogue.publish",
     "catalogue.s3.endpoint",

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { rightsGroup, withheldOf } from '../../pipeline/catalogue/image-rules.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { defaultParams, parseParams } from '../../pipeline/params.ts';
+
+/*
+ * catalogue.images (D16): which rule of params.yaml an object's rights fall under, and what the site then shows of its
+ * photograph. The rights are read as the object page reads them (rights.ts): In Copyright statements, "©" and "All
+ * rights reserved" are in copyright; none, text not recognised, Not Evaluated and Undetermined are unknown.
+ */
+
+const params = (images: string) =>
+  parseParams({
+    text: `collection:\n  name: Test Museum\n  vocabulary: [a, b]\ncatalogue:\n  images:\n${images}`,
+    name: 'params.yaml',
+  });
+
+describe('catalogue.images rules', () => {
+  it('reads In Copyright statements as in copyright, and no or unrecognised rights as unknown', () => {
+    for (const text of [
+      'In Copyright',
+      'In copyright — educational use only',
+      'In copyright, non-commercial use permitted',
+      'http://rightsstatements.org/vocab/InC-RUU/1.0/',
+      'EU orphan work',
+      '© 2019 The Artist. All rights reserved.',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+    for (const text of ['', 'Ask the registrar', 'Copyright not evaluated', 'Copyright undetermined'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
+    for (const text of [
+      'Public domain',
+      'CC0 1.0',
+      'CC BY-NC 4.0',
+      'No known copyright restrictions',
+      'No Copyright - Contractual Restrictions',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('open');
+  });
+
+  it('defaults to a small picture for works in copyright and to the full photograph for unknown rights', () => {
+    const rules = defaultParams().catalogue.images;
+    expect(rules).toEqual({ in_copyright: 'thumbnail', unknown: 'full', thumbnail_max: 300 });
+    expect(withheldOf({ rights: rightsOf('In Copyright'), rules })).toEqual({
+      shown: 'thumbnail',
+      reason: 'in-copyright',
+    });
+    expect(withheldOf({ rights: rightsOf(''), rules })).toBeNull();
+    expect(withheldOf({ rights: rightsOf('Public domain'), rules })).toBeNull();
+  });
+
+  it('follows params.yaml: none for unknown rights, full for works in copyright', () => {
+    const rules = params('    in_copyright: full\n    unknown: none\n    thumbnail_max: 150\n').catalogue.images;
+    expect(rules).toEqual({ in_copyright: 'full', unknown: 'none', thumbnail_max: 150 });
+    expect(withheldOf({ rights: rightsOf('In Copyright'), rules })).toBeNull();
+    expect(withheldOf({ rights: rightsOf('Copyright not evaluated'), rules })).toEqual({
+      shown: 'none',
+      reason: 'rights-unknown',
+    });
+    // An open licence is always shown in full.
+    expect(withheldOf({ rights: rightsOf('CC BY 4.0'), rules: { ...rules, unknown: 'none' } })).toBeNull();
+  });
+
+  it('refuses a rule it does not know, naming the key', () => {
+    expect(() => params('    in_copyright: small\n')).toThrow(/catalogue\.images\.in_copyright/);
+    expect(() => params('    thumbnail_max: 5000\n')).toThrow(/catalogue\.images\.thumbnail_max/);
+  });
+});

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue, CatalogueObject } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * catalogue.images (D16, an outside tester, a small university gallery): the photograph of a work in copyright is
+ * shown small only, or not at all, everywhere it leaves the site. Three objects with their own photographs, each with
+ * its original in data/: one in the public domain (shown in full, with deep zoom and IIIF), one in copyright (shown
+ * small: `thumbnail`, the default) and one with no rights recorded (not shown: `unknown: none` here). The built site
+ * is read file by file: no file has the bytes of a withheld photograph or of its thumbnails, and no picture but the
+ * public-domain one's is larger than catalogue.images.thumbnail_max.
+ */
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
+const MAX = 200;
+const OPEN = 'open-1';
+const SMALL = 'inc-1';
+const NONE = 'unknown-1';
+
+let dir: string;
+let catalogue: Catalogue;
+let siteDir: string;
+let logged: ReturnType<typeof memoryLogger>;
+/** Hashes of the withheld objects' originals and dataset thumbnails. */
+const withheldBytes = new Map<string, string>();
+/** The withheld objects' thumbnail files, as the dataset names them (media/<name> on a site that published them). */
+const withheldNames: string[] = [];
+/** Hashes of the open object's files: its pictures may be large. */
+const openBytes = new Set<string>();
+const byId = (id: string) => catalogue.objects.find((o) => o.id === id) as CatalogueObject;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(folder, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(path.join(e.parentPath, e.name));
+  return out;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-image-rights-'));
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 3);
+  const labels = [...new Set(picked.map((r) => r.label!))].sort();
+  const rights = ['Public domain', 'In copyright — educational use only', ''];
+  const ids = [OPEN, SMALL, NONE];
+  const objects: FixtureObject[] = picked.map((r, i) => ({
+    id: ids[i]!,
+    title: `${r.title!} ${ids[i]}`,
+    rights: rights[i],
+    label: r.label!,
+    image: path.join(shared, r.file!),
+  }));
+  await writeFixture({ root: dir, objects, labels });
+  const ws = workspace(dir);
+  const datasetFile = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(datasetFile, 'utf8')) as Dataset;
+  // The empty rights the fixture writes as "Public domain": none recorded.
+  dataset.objects[2]!.rights = '';
+  await mkdir(path.join(ws.data, 'images'), { recursive: true });
+  for (const [i, o] of objects.entries()) {
+    // Each original where the dataset says it is, enlarged to 1,600 pixels: large enough for deep zoom.
+    const bytes = await sharp(o.image!).rotate().resize({ width: 1600 }).jpeg({ quality: 90 }).toBuffer();
+    await writeFile(path.join(ws.data, 'images', `${o.id}.jpg`), bytes);
+    const meta = await sharp(bytes).metadata();
+    Object.assign(dataset.objects[i]!, { width: meta.width, height: meta.height });
+    const own = [bytes, await readFile(o.image!)];
+    for (const t of dataset.objects[i]!.thumbnails ?? [])
+      for (const f of [t.webp, t.jpeg]) {
+        own.push(await readFile(path.join(ws.dataset, f)));
+        if (o.id !== OPEN) withheldNames.push(path.basename(f));
+      }
+    for (const b of own) {
+      if (o.id === OPEN) openBytes.add(sha(b));
+      else withheldBytes.set(sha(b), o.id);
+    }
+  }
+  await writeFile(datasetFile, JSON.stringify(dataset));
+  const params = defaultParams();
+  params.catalogue.site = 'https://example-museum.github.io';
+  params.catalogue.deep_zoom_min_side = 1000;
+  params.catalogue.images = { in_copyright: 'thumbnail', unknown: 'none', thumbnail_max: MAX };
+  const log = memoryLogger();
+  logged = log;
+  catalogue = (await buildCatalogueData({ ws, params, log })).catalogue;
+  await buildSite({ ws, params, log });
+  siteDir = ws.site;
+}, 300_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('photographs withheld or shown small for their rights (catalogue.images)', () => {
+  it('shows the public-domain photograph in full, the one in copyright small, the one of unknown rights not at all', () => {
+    expect(byId(OPEN).withheld).toBeNull();
+    expect(byId(OPEN).zoom, JSON.stringify(logged.lines)).not.toBeNull();
+    expect(byId(SMALL).withheld).toEqual({ shown: 'thumbnail', reason: 'in-copyright' });
+    expect(byId(SMALL).zoom).toBeNull();
+    expect(byId(SMALL).images).toHaveLength(1);
+    expect(Math.max(byId(SMALL).images[0]!.width, byId(SMALL).images[0]!.height)).toBeLessThanOrEqual(MAX);
+    expect(byId(NONE).withheld).toEqual({ shown: 'none', reason: 'rights-unknown' });
+    expect(byId(NONE).images).toEqual([]);
+    expect(byId(NONE).zoom).toBeNull();
+    // The model still reads every photograph: each has its annotation.
+    for (const id of [SMALL, NONE]) expect(byId(id).annotation).not.toBeNull();
+  });
+
+  it('puts no file in the built site with a withheld photograph’s bytes, and no picture larger than allowed', async () => {
+    const files = await filesUnder(siteDir);
+    expect(files.length).toBeGreaterThan(10);
+    const tooLarge: string[] = [];
+    const same: string[] = [];
+    for (const f of files) {
+      const bytes = await readFile(f);
+      const hash = sha(bytes);
+      if (withheldBytes.has(hash)) same.push(`${path.relative(siteDir, f)} (${withheldBytes.get(hash)})`);
+      if (!/\.(jpe?g|webp|png|avif|gif)$/i.test(f) || openBytes.has(hash)) continue;
+      if (path.relative(siteDir, f).startsWith(`iiif${path.sep}${byId(OPEN).slug}${path.sep}`)) continue;
+      const meta = await sharp(bytes).metadata();
+      if (Math.max(meta.width ?? 0, meta.height ?? 0) > MAX) tooLarge.push(path.relative(siteDir, f));
+    }
+    expect(same).toEqual([]);
+    expect(tooLarge).toEqual([]);
+    // Nor does any page or data file name one of their thumbnails.
+    expect(withheldNames.length).toBeGreaterThan(0);
+    const naming: string[] = [];
+    for (const f of files.filter((x) => /\.(html|json|xml|js|txt|csv)$/.test(x))) {
+      const text = await readFile(f, 'utf8');
+      for (const name of withheldNames) if (text.includes(name)) naming.push(`${path.relative(siteDir, f)}: ${name}`);
+    }
+    expect(naming).toEqual([]);
+    // No IIIF folder, tiles or manifest of a withheld photograph; the collection lists the open one alone.
+    const iiif = await readdir(path.join(siteDir, 'iiif'));
+    expect(iiif).toContain(byId(OPEN).slug);
+    expect(iiif).not.toContain(byId(SMALL).slug);
+    expect(iiif).not.toContain(byId(NONE).slug);
+    const collection = JSON.parse(await readFile(path.join(siteDir, 'iiif', 'collection.json'), 'utf8'));
+    expect(collection.items).toHaveLength(1);
+  });
+
+  it('says on the page why the photograph is small or not shown, with no share image, manifest or download', async () => {
+    const page = (id: string) => readFile(path.join(siteDir, 'objects', byId(id).slug, 'index.html'), 'utf8');
+    const open = await page(OPEN);
+    expect(open).toContain('property="og:image"');
+    expect(open).toContain('id="manifest"');
+    const small = await page(SMALL);
+    expect(small).toMatch(/id="image-small"[^>]*>Shown small for\s+copyright reasons \(the work is in copyright\)/);
+    expect(small).toContain(byId(SMALL).images[0]!.jpeg);
+    expect(small).not.toContain('property="og:image"');
+    expect(small).not.toContain('id="manifest"');
+    expect(small).not.toContain('id="viewer"');
+    expect(small).not.toContain('id="download"');
+    // The search result's picture: the small one (its address is written so Pagefind reads no word in it).
+    expect(small).toContain('data-pagefind-meta="image"');
+    const none = await page(NONE);
+    expect(none).toMatch(
+      /id="image-withheld">The photograph is not shown online for copyright reasons \(its rights are not known yet\)/,
+    );
+    expect(none).not.toContain('property="og:image"');
+    expect(none).not.toContain('data-pagefind-meta="image"');
+    expect(none).not.toMatch(/<img /);
+    expect(none).not.toContain('id="manifest"');
+  });
+
+  it('keeps withheld objects in the review queue, with their cards saying why there is no picture', async () => {
+    expect(catalogue.reviewQueue).toEqual(expect.arrayContaining([SMALL, NONE]));
+    const review = await readFile(path.join(siteDir, 'review', 'index.html'), 'utf8');
+    expect(review).toContain(byId(NONE).title);
+    expect(review).toContain('Not shown for copyright reasons');
+    expect(review).toContain(byId(SMALL).images[0]!.jpeg);
+  });
+
+  it('gives no picture of a withheld photograph in the downloads or the colour index', async () => {
+    const download = JSON.parse(await readFile(path.join(siteDir, 'data', 'catalogue.json'), 'utf8'));
+    const none = download.objects.find((o: { id: string }) => o.id === NONE);
+    expect(none).toMatchObject({ withheld: { shown: 'none', reason: 'rights-unknown' }, zoom: null });
+    const colours = JSON.parse(await readFile(path.join(siteDir, 'data', 'colours.json'), 'utf8')) as {
+      objects: { slug: string; thumb: string | null }[];
+    };
+    const thumbOf = (id: string) => colours.objects.find((o) => o.slug === byId(id).slug)?.thumb;
+    expect(thumbOf(NONE)).toBeNull();
+    expect(thumbOf(SMALL)).toMatch(/^small\//);
+  });
+});

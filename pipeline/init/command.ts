@@ -12,6 +12,7 @@ import { VitrineError } from '../errors.ts';
 import type { Whereabouts } from '../log.ts';
 import { pathFrom, shellMessage, vitrineInvocation } from './invocation.ts';
 import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
+import { describePhotographs } from './photographs.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, InitResult, InitWhereabouts, RemoteChoice } from './scaffold.ts';
 import {
@@ -616,6 +617,8 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       // Shown in the catalogue too (docs/import.md), as the mapped columns the "Published:" line names.
       choices.keep.length ? `  kept as they are, and published too: ${choices.keep.join(', ')}` : '',
       describeUnused({ header: proposal.table.header, columns: choices.columns, keep: choices.keep }),
+      // The photographs go on the public web: said, with how many the rights column reads as in copyright.
+      describePhotographs({ rows: proposal.table.rows, column: choices.columns.rights }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`

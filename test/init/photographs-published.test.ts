@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport } from '../cli/egypt-export.ts';
+
+/*
+ * D16, an outside tester (a small university gallery): init never said that the photographs go on the public
+ * catalogue, nor how to hold back those of works in copyright. It now says so, with how many rows its rights column
+ * reads as in copyright or of unknown rights, and what catalogue.images does with them.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-photographs-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function init(name: string, header: string[], rights: string[] | null): Promise<string> {
+  const { dir, rows } = await copyEgyptExport({ dir: path.join(root, `export-${name}`), pick: 4 });
+  const csv = path.join(dir, 'objects.csv');
+  const picked = rows.map((r, i) => [r[0]!, r[1]!, r[2]!, r[3]!, ...(rights ? [rights[i % rights.length]!] : [])]);
+  await writeFile(csv, stringify([header, ...picked]));
+  const museum = path.join(root, `museum-${name}`);
+  await mkdir(museum);
+  const log = memoryLogger();
+  const code = await main(['init', '--from', csv, '--yes'], {
+    cwd: museum,
+    env: {},
+    stdout: () => {},
+    log,
+    interactive: false,
+  });
+  const messages = log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
+  expect(code, messages).toBe(0);
+  return messages;
+}
+
+describe('what init says of the photographs', () => {
+  it('says they are published, and counts the rows its rights column reads as in copyright', async () => {
+    // Four rows of each of five types, each in turn with these rights.
+    const rights = ['In Copyright', '© 2001 The Artist', 'Public domain', ''];
+    const messages = await init('rights', ['Inv. No.', 'Photo', 'Classification', 'Title', 'Rights'], rights);
+    expect(messages).toContain('Photographs: the public catalogue publishes each object’s photograph');
+    expect(messages).toContain('works in copyright are shown small only (at most 300 pixels)');
+    expect(messages).toContain(
+      'In "Rights": 10 rows are in copyright (shown small only), 5 rows have rights not recorded or not recognised ' +
+        '(shown in full), of 20 rows.',
+    );
+    expect(messages).toContain('set catalogue.images in params.yaml');
+  });
+
+  it('says every photograph is of unknown rights when no rights column is mapped', async () => {
+    const messages = await init('none', ['Inv. No.', 'Photo', 'Classification', 'Title'], null);
+    expect(messages).toContain('No rights column is mapped, so every photograph counts as of unknown rights');
+    expect(messages).toContain('--column rights=<column>');
+  });
+});

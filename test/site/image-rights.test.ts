@@ -17,7 +17,8 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
  * catalogue.images (D16, an outside tester, a small university gallery): the photograph of a work in copyright is
  * shown small only, or not at all, everywhere it leaves the site. Three objects with their own photographs, each with
  * its original in data/: one in the public domain (shown in full, with deep zoom and IIIF), one in copyright (shown
- * small: `thumbnail`, the default) and one with no rights recorded (not shown: `unknown: none` here). The built site
+ * small: `thumbnail`, the default) and one with no rights recorded (not shown: `unknown: none` here), built first
+ * with every photograph in full (as before the setting existed), then again with the setting. The rebuilt site
  * is read file by file: no file has the bytes of a withheld photograph or of its thumbnails, and no picture but the
  * public-domain one's is larger than catalogue.images.thumbnail_max.
  */
@@ -33,6 +34,7 @@ let dir: string;
 let catalogue: Catalogue;
 let siteDir: string;
 let logged: ReturnType<typeof memoryLogger>;
+let firstBuild: { iiif: string[]; media: number };
 /** Hashes of the withheld objects' originals and dataset thumbnails. */
 const withheldBytes = new Map<string, string>();
 /** The withheld objects' thumbnail files, as the dataset names them (media/<name> on a site that published them). */
@@ -94,6 +96,15 @@ beforeAll(async () => {
   const params = defaultParams();
   params.catalogue.site = 'https://example-museum.github.io';
   params.catalogue.deep_zoom_min_side = 1000;
+  // First built as a catalogue was before the setting: every photograph in full, tiles and all.
+  params.catalogue.images = { in_copyright: 'full', unknown: 'full', thumbnail_max: MAX };
+  await buildCatalogueData({ ws, params, log: memoryLogger() });
+  await buildSite({ ws, params, log: memoryLogger() });
+  firstBuild = {
+    iiif: await readdir(path.join(ws.site, 'iiif')),
+    media: (await filesUnder(path.join(ws.site, 'media'))).length,
+  };
+  // Then rebuilt with the photograph in copyright shown small and the one of unknown rights not at all.
   params.catalogue.images = { in_copyright: 'thumbnail', unknown: 'none', thumbnail_max: MAX };
   const log = memoryLogger();
   logged = log;
@@ -122,6 +133,9 @@ describe('photographs withheld or shown small for their rights (catalogue.images
   });
 
   it('puts no file in the built site with a withheld photograph’s bytes, and no picture larger than allowed', async () => {
+    // The build before had them all: the rebuild removed the withheld ones' tiles and thumbnails.
+    expect(firstBuild.iiif).toEqual(expect.arrayContaining([OPEN, SMALL, NONE]));
+    expect(firstBuild.media).toBeGreaterThan((await filesUnder(path.join(siteDir, 'media'))).length);
     const files = await filesUnder(siteDir);
     expect(files.length).toBeGreaterThan(10);
     const tooLarge: string[] = [];

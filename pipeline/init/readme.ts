@@ -67,6 +67,14 @@ It was set up with \`vitrine init\` from the export \`${from}\`.
 \`${v} init --update-workflows\` brings them to a newer Vitrine's. |
 | \`.vitrine/\` | Outputs of every stage on this machine (not committed; delete it to start clean). |
 
+## Photographs on the public catalogue
+
+The catalogue publishes every object's record and photograph on the public web, as \`catalogue.images\` in
+\`params.yaml\` says: works whose rights read as in copyright are shown small only (\`thumbnail\`), others in full.
+To show no photograph of works in copyright, set \`catalogue.images.in_copyright: none\`; to hold back photographs
+whose rights are not recorded, set \`catalogue.images.unknown\` to \`thumbnail\` or \`none\`. The model still learns
+from every photograph.
+
 ## Everyday steps
 
 Staff: edit \`labels.csv\` on GitHub (each object's page in the catalogue has a "Suggest a correction"

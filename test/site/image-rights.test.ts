@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -12,6 +14,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
 
 /*
  * catalogue.images (D16, an outside tester, a small university gallery): the photograph of a work in copyright is
@@ -42,6 +45,10 @@ const withheldNames: string[] = [];
 /** Hashes of the open object's files: its pictures may be large. */
 const openBytes = new Set<string>();
 const byId = (id: string) => catalogue.objects.find((o) => o.id === id) as CatalogueObject;
+declare const window: {
+  axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+};
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function filesUnder(folder: string): Promise<string[]> {
@@ -199,6 +206,34 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(review).toContain('Not shown for copyright reasons');
     expect(review).toContain(byId(SMALL).images[0]!.jpeg);
   });
+
+  it('opens the pages in Chromium with no failed request and no axe violation', async () => {
+    const site = await serveSite({ dir: siteDir });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.setDefaultTimeout(90_000);
+      const problems: string[] = [];
+      for (const address of ['', `objects/${byId(SMALL).slug}/`, `objects/${byId(NONE).slug}/`, 'review/']) {
+        const onResponse = (r: { status(): number; url(): string }) => {
+          if (r.status() >= 400) problems.push(`${address}: ${r.status()} ${r.url()}`);
+        };
+        page.on('response', onResponse);
+        await page.goto(`${site.url}${address}`, { waitUntil: 'networkidle' });
+        page.off('response', onResponse);
+        await page.addScriptTag({ path: axePath });
+        const { violations } = await page.evaluate(() => window.axe.run({ resultTypes: ['violations'] }));
+        for (const v of violations) problems.push(`${address}: axe ${v.id} at ${v.nodes[0]?.target.join(' ')}`);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await site.close();
+    }
+  }, 180_000);
 
   it('gives no picture of a withheld photograph in the downloads or the colour index', async () => {
     const download = JSON.parse(await readFile(path.join(siteDir, 'data', 'catalogue.json'), 'utf8'));

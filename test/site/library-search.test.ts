@@ -156,29 +156,42 @@ describe('the department typed into the search box', () => {
 // The tester: "MS 123 fol. 4r" found nothing, while "MS 123 f. 4r" was found and offered.
 describe('a folio typed with “fol.”, “fol”, “ff.” or “f°” for the “f.” of its number', () => {
   it('reads a folio’s word between a number and a folio as “f.”, and nowhere else', () => {
-    for (const w of ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.']) {
+    for (const w of ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.', 'folio']) {
       expect(folioAsF(`MS 123 ${w} 4r`), w).toBe('MS 123 f. 4r');
     }
     expect(folioAsF('MS 123, fol.4r')).toBe('MS 123, f.4r');
     expect(searchedAs('MS 123 fol. 4r')).toBe('MS 123f. 4r');
     // Not after a word without a digit, not before one, not a longer word.
-    for (const q of ['fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folio 4r', '1887 fold 4', 'ff 12'])
+    for (const q of ['fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folios', '1887 fold 4', 'ff 12', '12 fo3'])
       expect(folioAsF(q), q).toBe(q);
     // The number lookup's copy (lib/address.ts, kept apart so the search page's script stays in its page) reads alike.
-    const folios = ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.'].map((w) => `MS 123 ${w} 4r`);
+    const folios = ['fol.', 'fol', 'FOL.', 'fols.', 'ff.', 'ff', 'fo.', 'f°', 'f.', 'folio'].map(
+      (w) => `MS 123 ${w} 4r`,
+    );
     for (const q of [...folios, 'MS 123, fol.4r', 'fol. 4r', 'MS fol. 4r', 'MS 123 fol.', 'MS 123 folio 4r', 'ff 12'])
       expect(folioInAddress(q), q).toBe(folioAsF(q));
   });
 
   it('finds and offers the folio typed with another word for “f.”', async () => {
-    for (const q of ['MS 123 fol. 4r', 'MS 123 fol 4r', 'ms 123 ff. 4r', 'MS 123 f° 4r', 'MS 123 f. 4r']) {
+    for (const q of [
+      'MS 123 fol. 4r',
+      'MS 123 fol 4r',
+      'ms 123 ff. 4r',
+      'MS 123 f° 4r',
+      'MS 123 f. 4r',
+      'MS 123 folio 4r',
+    ]) {
       const r = await typed(q);
       expect(r.offered, q).toBe('Go to object MS 123 f. 4r');
       expect(r.titles, q).toEqual(['Psautier enluminé']);
       expect(r.status, q).toMatch(/^1 object for /);
     }
-    // A collection that numbers its folios with "fol.": typed as it is written, its own; typed with "f.", found.
-    expect((await typed('MS 124 fol. 2r')).offered).toBe('Go to object MS 124 fol. 2r');
-    expect((await typed('MS 124 f. 2r')).titles).toEqual(['Bréviaire']);
+    // A collection that numbers its folios with "fol.": typed as it is written, its own; typed with "f." or "folio",
+    // found and offered (it was not).
+    for (const q of ['MS 124 fol. 2r', 'MS 124 f. 2r', 'MS 124 folio 2r']) {
+      const r = await typed(q);
+      expect(r.offered, q).toBe('Go to object MS 124 fol. 2r');
+      expect(r.titles, q).toEqual(['Bréviaire']);
+    }
   });
 });

@@ -19,13 +19,20 @@ import {
 export { type NumberPiece, numberTyped };
 
 /**
- * lib/number.ts folioAsF, copied: imported from there, number.ts would be a module shared with the 404 page's script,
- * and the search page's script would load it as a file of its own instead of going into the page (issue 16;
- * test/site/library-search.test.ts checks that the two read every folio alike).
+ * lib/number.ts folioAsF, copied (what it reads as a folio's word, and why, is said there): imported from there,
+ * number.ts would be a module shared with the 404 page's script, and the search page's script would load it as a file
+ * of its own instead of going into the page (issue 16; test/site/library-search.test.ts and number-lookup.test.ts
+ * check that the two read every folio alike).
  */
 export function folioAsF(words: string): string {
-  return words.replace(/(?<=\p{N}[,;]?\s+)(?:fols?|ff|fo|f[°º])\.?(?=\s*\p{N})/giu, 'f.');
+  return words.replace(/(?<=\p{N}[,;]?\s+)(?:(?:folios?|fols?|ff)(?:\.|(?=\s))|fos?\.|f[°º]\.?)(?=\s*\p{N})/giu, 'f.');
 }
+
+/** How collections write a folio's word in their numbers, most often first ("MS 123 f. 4r", "MS 123 fol. 4r"…). */
+const FOLIO_WORDS = ['f.', 'fol.', 'fo.', 'folio', 'ff.'];
+
+/** A folio's word as folioAsF reads it: "f." between a number and the folio. */
+const FOLIO_READ = /(?<=\p{N}[,;]?\s+)f\.(?=\s*\p{N})/giu;
 
 /** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
 export const addressOf = plainAddress;
@@ -53,11 +60,15 @@ export async function numberFound(
 ): Promise<{ id: string; slug: string } | null> {
   const whole = await numberLookup(typed.trim(), piece);
   if (whole.listed) return whole.found;
-  // A folio's word typed otherwise than "f." ("MS 123 fol. 4r" for "MS 123 f. 4r": lib/number.ts folioAsF).
-  const folio = folioAsF(typed.trim());
-  if (folio !== typed.trim()) {
-    const read = await numberLookup(folio, piece);
-    if (read.listed) return read.found;
+  // A folio's word typed otherwise than its collection writes it ("MS 123 fol. 4r" for "MS 123 f. 4r", "MS 123 f. 4r"
+  // or "MS 123 folio 4r" for "MS 123 fol. 4r": it offered nothing): read as "f." (lib/number.ts folioAsF), then as the
+  // other ways a collection writes it, each looked up at once.
+  const read = folioAsF(typed.trim());
+  const spelt = [...new Set(FOLIO_WORDS.map((word) => read.replace(FOLIO_READ, word)))].filter(
+    (other) => numberKey(other) !== numberKey(typed.trim()),
+  );
+  for (const found of await Promise.all(spelt.map((other) => numberLookup(other, piece)))) {
+    if (found.listed) return found.found;
   }
   // One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
   // outside tester). Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b").

@@ -85,14 +85,17 @@ export function searchedAs(words: string): string {
 }
 
 /**
- * A folio's word typed between a number and the folio ("MS 123 fol. 4r", "MS 123 fol 4r", "ff. 4r", "fols. 4-6", "f°
- * 4r") as "f.", as a library writes its shelfmarks ("MS 123 f. 4r"): "MS 123 fol. 4r" found nothing (an outside
- * tester), though "MS 123 f. 4r" was found. Only between a word ending in a digit and one starting with a digit: "fol"
- * is a word of its own anywhere else. searchedAs reads it so, and the number lookup (lib/address.ts numberFound) when
- * no object has the number as typed (a collection that writes "fol." keeps its own).
+ * A folio's word typed between a number and the folio ("MS 123 fol. 4r", "MS 123 fol 4r", "MS 123 folio 4r", "fo.
+ * 4r", "ff. 4r", "fols. 4-6", "f° 4r") as "f.", as a library writes its shelfmarks ("MS 123 f. 4r"): "MS 123 fol. 4r"
+ * and "MS 123 folio 4r" found nothing (outside testers), though "MS 123 f. 4r" was found. Only between a word ending
+ * in a digit and one starting with a digit: "fol" is a word of its own anywhere else. A word is a folio's when its
+ * point or a space ends it ("fol3", "ff3" are parts of a number); "fo" only with its point, as dictionaries write the
+ * folio ("fo 3", "fo3": "FO 371" is the Foreign Office's records at the National Archives; "12 fo3" was read as "12
+ * f.3"). searchedAs reads it so, and the number lookup (lib/address.ts numberFound) when no object has the number as
+ * typed (a collection that writes "fol." keeps its own, and is found by "f." and "folio" too).
  */
 export function folioAsF(words: string): string {
-  return words.replace(/(?<=\p{N}[,;]?\s+)(?:fols?|ff|fo|f[°º])\.?(?=\s*\p{N})/giu, 'f.');
+  return words.replace(/(?<=\p{N}[,;]?\s+)(?:(?:folios?|fols?|ff)(?:\.|(?=\s))|fos?\.|f[°º]\.?)(?=\s*\p{N})/giu, 'f.');
 }
 
 /**

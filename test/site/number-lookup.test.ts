@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
+import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
+import { folioAsF as folioInAddress, numberFound } from '../../site/src/lib/address.ts';
+import { folioAsF, searchedAs } from '../../site/src/lib/number.ts';
+
+/*
+ * The object-number lookup the search page (its worker) and the 404 page share (lib/address.ts), and the order the
+ * search page gives the objects of a number no object has (lib/number.ts), without a browser. Outside testers:
+ * "Plate 3" went to object 3 and "folk art 12" to object 0012 (a title's number); "vase DM 0006" offered nothing;
+ * "MS 123 folio 4r" was not read as "f.", "12 fo3" was read as "12 f.3"; a collection writing "fol." got no "Go to
+ * object" for "f."; the closest number was looked for among the first 12 objects only; a stalled piece of the index
+ * left the 404 page waiting for ever.
+ */
+
+/** numberFound over an index of `ids`, as the pages read it. */
+function lookup(ids: string[]) {
+  const slugs = assignSlugs({ ids, previous: new Map() });
+  const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+  return async (typed: string) => (await numberFound(typed, async (name) => pieces.get(name) ?? null))?.id ?? null;
+}
+
+describe('a folio’s word', () => {
+  it('reads “folio” and “fo.” as “f.”, and no word run into its digits', () => {
+    for (const w of ['folio', 'Folio', 'folios', 'fo.', 'fos.', 'fol.', 'fol', 'ff.', 'ff', 'f°', 'fols.']) {
+      expect(folioAsF(`MS 123 ${w} 4r`), w).toBe('MS 123 f. 4r');
+    }
+    expect(folioAsF('MS 123, fol.4r')).toBe('MS 123, f.4r');
+    expect(folioAsF('MS 123 f°4r')).toBe('MS 123 f.4r');
+    // "fo" without its point is no folio ("FO 371": the Foreign Office’s records); nor a word run into the digits.
+    for (const q of ['12 fo3', '12 fo 3', '12 fol3', '12 ff3', '12 folio3', 'MS 123 folios', '1887 fold 4']) {
+      expect(folioAsF(q), q).toBe(q);
+    }
+    expect(searchedAs('12 fo3')).toBe('12 fo3');
+    const all = ['MS 123 folio 4r', 'MS 123 fos. 4r', '12 fo3', '12 fo 3', '12 fol3', 'MS 123 f°4r', 'MS 123 fo. 4r'];
+    for (const q of all) expect(folioInAddress(q), q).toBe(folioAsF(q));
+  });
+
+  it('offers the folio of a collection that writes “fol.”, typed with “f.”, “folio” or “fo.”', async () => {
+    const pick = lookup(['MS 123 fol. 4r', 'MS 123 fol. 4v', 'MS 7 f. 2r', 'MS 8 folio 1', 'MS 9 fo. 3']);
+    for (const q of ['MS 123 f. 4r', 'MS 123 folio 4r', 'ms 123 fo. 4r', 'MS 123 fol 4r', 'MS 123 ff. 4r']) {
+      expect(await pick(q), q).toBe('MS 123 fol. 4r');
+    }
+    for (const q of ['MS 7 fol. 2r', 'MS 7 folio 2r']) expect(await pick(q), q).toBe('MS 7 f. 2r');
+    expect(await pick('MS 8 f. 1')).toBe('MS 8 folio 1');
+    expect(await pick('MS 9 fol. 3')).toBe('MS 9 fo. 3');
+    expect(await pick('MS 123 f. 5r')).toBeNull();
+  });
+});

@@ -193,7 +193,7 @@ describe('a herbarium number ending in a lone letter', () => {
   });
 
   it('offers the object of the one number typed among ordinary words, and lists it first', async () => {
-    for (const q of ['DM-0006 vase', 'vase DM-0006', 'DM-0006 lid']) {
+    for (const q of ['DM-0006 vase', 'vase DM-0006', 'DM-0006 lid', 'vase DM 0006']) {
       const answer = await typed(q);
       expect(answer.offered, q).toBe('Go to object DM-0006');
       expect(answer.titles[0], q).toBe('Lid');
@@ -203,7 +203,7 @@ describe('a herbarium number ending in a lone letter', () => {
     expect((await typed('Herb. 1887/13 b')).offered).toBe('Go to object Herb. 1887/13 b');
   }, 300_000);
 
-  it('offers no number among words when the words with it are another object’s number', async () => {
+  it('offers among words the longest number they hold, never a plain number among them', async () => {
     const ids = ['Study 12', '12', 'DM-0006', 'Box 4 vase', '4'];
     const slugs = assignSlugs({ ids, previous: new Map() });
     const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
@@ -212,8 +212,9 @@ describe('a herbarium number ending in a lone letter', () => {
     expect(await pick('DM-0006 vase')).toBe('DM-0006');
     expect(await pick('vase DM-0006 jug')).toBe('DM-0006');
     expect(await pick('Study 12')).toBe('Study 12');
-    expect(await pick('Study 12 cloud')).toBeNull();
-    expect(await pick('cloud 12')).toBe('12');
+    // The words with the number are another object’s number: that one. A plain number among words: a title’s.
+    expect(await pick('Study 12 cloud')).toBe('Study 12');
+    expect(await pick('cloud 12')).toBeNull();
     expect(await pick('Box 4 vase')).toBe('Box 4 vase');
     expect(await pick('DM-0006 12')).toBeNull();
     expect(await pick('DM-0006 b')).toBeNull();

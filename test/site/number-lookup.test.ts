@@ -20,6 +20,43 @@ function lookup(ids: string[]) {
   return async (typed: string) => (await numberFound(typed, async (name) => pieces.get(name) ?? null))?.id ?? null;
 }
 
+describe('a number typed among words', () => {
+  it('offers no plain number among the words of a title, only a number typed alone', async () => {
+    const pick = lookup(['3', '0012', '12', '1887']);
+    expect(await pick('Plate 3')).toBeNull();
+    expect(await pick('folk art 12')).toBeNull();
+    expect(await pick('view of Paris 1887')).toBeNull();
+    expect(await pick('3 plate')).toBeNull();
+    // The number alone is the query: its object.
+    expect(await pick('3')).toBe('3');
+    expect(await pick('12')).toBe('12');
+    expect(await lookup(['0012'])('12')).toBe('0012');
+  });
+
+  it('offers a number of letters and digits among words, and one split over two words after a word', async () => {
+    const pick = lookup(['DM-0006', 'DM-00061', 'Study 12', '12', 'Inv. Nr. 45', 'Box 4 vase', '4']);
+    for (const q of ['DM-0006 vase', 'vase DM-0006', 'vase DM-0006 jug', 'DM 0006', 'vase DM 0006', 'DM 0006 vase']) {
+      expect(await pick(q), q).toBe('DM-0006');
+    }
+    expect(await pick('vase dm 6')).toBe('DM-0006');
+    expect(await pick('jug vase DM 0006 lid')).toBe('DM-0006');
+    // The collection’s own prefix before a plain number: that number, not the plain one.
+    expect(await pick('Study 12 cloud')).toBe('Study 12');
+    expect(await pick('cloud Study 12')).toBe('Study 12');
+    expect(await pick('cloud 12')).toBeNull();
+    expect(await pick('bowl Inv. Nr. 45')).toBe('Inv. Nr. 45');
+    expect(await pick('Box 4 vase')).toBe('Box 4 vase');
+    // Two numbers, or a lone letter beside the number: none.
+    expect(await pick('DM-0006 12')).toBeNull();
+    expect(await pick('DM 0006 DM 00061')).toBeNull();
+    expect(await pick('DM-0006 b')).toBeNull();
+    // Two numbers as long, each another object’s: neither.
+    expect(await lookup(['Box 4', '4 vase'])('Box 4 vase')).toBeNull();
+    // A prefix no object has: none.
+    expect(await pick('vase XY 0006')).toBeNull();
+  });
+});
+
 describe('a folio’s word', () => {
   it('reads “folio” and “fo.” as “f.”, and no word run into its digits', () => {
     for (const w of ['folio', 'Folio', 'folios', 'fo.', 'fos.', 'fol.', 'fol', 'ff.', 'ff', 'f°', 'fols.']) {

@@ -71,18 +71,42 @@ export async function numberFound(
     if (found.listed) return found.found;
   }
   // One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
-  // outside tester). Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b").
-  // None when two words have a digit, or when the number with a word beside it is another object's ("Study 12" in
-  // "Study 12 cloud"): the words may then be that number.
+  // outside tester); split over the word before it too ("vase DM 0006", "cloud Study 12": the collection's own prefix).
+  // Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b"). None when two words
+  // have a digit. Never a plain number alone among words ("Plate 3", "folk art 12", "Paris 1887": a title's number, not
+  // object 3 or 0012; an outside tester): only typed alone, or after the words of its prefix. The longest number the
+  // words hold wins ("Study 12 cloud": Study 12, not 12); two as long, each another object ("Box 4 vase" when "Box 4"
+  // and "4 vase" are numbers): neither.
   const words = typed.trim().split(/\s+/);
   const numbers = words.flatMap((word, at) => (/\p{N}/u.test(word) ? [at] : []));
   const at = numbers[0];
   if (words.length < 2 || numbers.length !== 1 || at === undefined) return null;
-  if (!words.every((word, i) => i === at || /^[\p{L}\p{M}'’]{2,}$/u.test(word))) return null;
-  for (const beside of [words.slice(Math.max(0, at - 1), at + 1), words.slice(at, at + 2)]) {
-    if (beside.length === 2 && (await numberLookup(beside.join(' '), piece)).listed) return null;
+  const ordinary = (word: string) => /^[\p{L}\p{M}'’]{2,}$/u.test(word);
+  // Runs of words with the number in them, the longest first: up to two words before it (a prefix: "Inv. Nr. 45")
+  // and one after; the whole typed text was looked up above.
+  const runs: [number, number][] = [];
+  for (let size = Math.min(words.length - 1, 4); size >= 1; size--) {
+    for (let from = Math.max(0, at - 2); from <= at; from++) {
+      const to = from + size;
+      if (to <= at || to > Math.min(words.length, at + 2)) continue;
+      runs.push([from, to]);
+    }
   }
-  return (await numberLookup(words[at]!, piece)).found;
+  let size = 0;
+  let found: { id: string; slug: string } | null = null;
+  for (const [from, to] of runs) {
+    if (size > to - from) break;
+    if (!words.every((word, i) => (i >= from && i < to) || ordinary(word))) continue;
+    const run = words.slice(from, to);
+    if (run.length === 1 && /^\p{N}+$/u.test(run[0]!)) continue;
+    const read = await numberLookup(run.join(' '), piece);
+    if (!read.listed) continue;
+    // Two runs as long with another object each (or one naming no one object): no guess.
+    if (size === to - from && (found === null || read.found === null || read.found.id !== found.id)) return null;
+    size = to - from;
+    found = read.found;
+  }
+  return found;
 }
 
 /** numberFound, and whether any id has the typed number's key (or its key with its zeros set aside). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
 import { folioAsF as folioInAddress, numberFound } from '../../site/src/lib/address.ts';
-import { folioAsF, searchedAs } from '../../site/src/lib/number.ts';
+import { closestFirst, folioAsF, searchedAs } from '../../site/src/lib/number.ts';
 
 /*
  * The object-number lookup the search page (its worker) and the 404 page share (lib/address.ts), and the order the
@@ -82,5 +82,34 @@ describe('a folio’s word', () => {
     expect(await pick('MS 8 f. 1')).toBe('MS 8 folio 1');
     expect(await pick('MS 9 fol. 3')).toBe('MS 9 fo. 3');
     expect(await pick('MS 123 f. 5r')).toBeNull();
+  });
+});
+
+describe('the closest number first', () => {
+  it('finds the closest number however far down the results it is, reading no more than it needs', async () => {
+    // Pagefind's order: twelve numbers two characters longer than "188710", then the closest, then objects dated so.
+    const numbers = [
+      ...Array.from({ length: 12 }, (_, i) => `Herb. 1887/10${10 + i} b`),
+      'Herb. 1887/109 b',
+      ...Array.from({ length: 30 }, (_, i) => `L.${i}`),
+    ];
+    const read: string[] = [];
+    const numberOf = async (n: string) => {
+      read.push(n);
+      return n;
+    };
+    const ordered = await closestFirst({ results: numbers, number: '188710', numberOf });
+    expect(ordered[0]).toBe('Herb. 1887/109 b');
+    expect(ordered.slice(1, 13)).toEqual(numbers.slice(0, 12));
+    expect(ordered).toHaveLength(numbers.length);
+    // A whole batch of objects not found by their number: none after it is read.
+    expect(read.length).toBeLessThanOrEqual(36);
+    expect(new Set(ordered).size).toBe(numbers.length);
+  });
+
+  it('keeps Pagefind’s order among numbers as close, and for objects not found by their number', async () => {
+    const numbers = ['L.1', 'Herb. 1887/1000 b', 'Herb. 1887/109 b', 'L.2', 'Herb. 1887/108 b'];
+    const ordered = await closestFirst({ results: numbers, number: '188710', numberOf: async (n) => n });
+    expect(ordered).toEqual(['Herb. 1887/109 b', 'Herb. 1887/108 b', 'Herb. 1887/1000 b', 'L.1', 'L.2']);
   });
 });

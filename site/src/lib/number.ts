@@ -131,3 +131,49 @@ export function runTogether(words: string): string | null {
   if (list.length < 2 || !list.some((w) => /\p{N}/u.test(w))) return null;
   return list.every((w) => /\p{N}/u.test(w) || [...w].length <= 2) ? list.join('') : null;
 }
+
+/**
+ * `results` with the objects whose number is closest to `number` first (a typed number run together, "188710" for
+ * "1887/10", that no object has as a whole word): the number with the fewest characters after the typed ones
+ * ("Herb. 1887/109 b" before "Herb. 1887/1000 b", which Pagefind ranked first, untitled and headed by its number).
+ * Objects as close, and those not found by their number (a date), keep Pagefind's order, after them. Their numbers
+ * (`numberOf`: a fragment each) are read `batch` at a time, and the next batch only while the last one had an object
+ * found by its number: those come first in Pagefind's order (the number is weighted as the title), so a search
+ * that also finds hundreds of objects by a date reads few. The closest was looked for among the first 12 objects
+ * only, and a 13th was listed in Pagefind's place (an outside tester). At most `most` are read (the others keep their
+ * order), and none once `gone` says a newer search replaced this one.
+ */
+export async function closestFirst<T>({
+  results,
+  number,
+  numberOf,
+  batch = 12,
+  most = 120,
+  gone = () => false,
+}: {
+  results: T[];
+  number: string;
+  numberOf: (result: T) => Promise<string>;
+  batch?: number;
+  most?: number;
+  gone?: () => boolean;
+}): Promise<T[]> {
+  const extra: number[] = [];
+  const typed = [...number].length;
+  while (extra.length < Math.min(results.length, most) && !gone()) {
+    const next = results.slice(extra.length, Math.min(extra.length + batch, most));
+    const numbers = await Promise.all(next.map(numberOf));
+    const read = numbers.map((n) => {
+      const longer = n
+        ? numberWords(n)
+            .split(' ')
+            .filter((w) => w.startsWith(number))
+        : [];
+      return longer.length > 0 ? Math.min(...longer.map((w) => [...w].length - typed)) : Infinity;
+    });
+    extra.push(...read);
+    if (read.every((e) => e === Infinity)) break;
+  }
+  const ranked = extra.map((e, at) => ({ e, at })).sort((a, b) => a.e - b.e || a.at - b.at);
+  return [...ranked.map(({ at }) => results[at]!), ...results.slice(extra.length)];
+}

@@ -176,6 +176,29 @@ describe('the 404 page for an object number typed into the address', () => {
     expect((await notFound('no/such/page')).asked).toEqual([]);
   });
 
+  // An outside tester: a stalled piece of the number index left the 404 page waiting for ever (the search page gives
+  // up a piece after 3 s). The piece held back 30 s: the page cancels its request and offers nothing, as the search
+  // page does; the request was left open before.
+  it('gives up a piece of the number index that does not answer, and cancels its request', async () => {
+    const own = await browser.newPage();
+    try {
+      await own.route('**/data/numbers/*.json', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 30_000));
+        await route.continue().catch(() => undefined);
+      });
+      const cancelled = own.waitForEvent('requestfailed', {
+        predicate: (r) => r.url().includes('/data/numbers/'),
+        timeout: 20_000,
+      });
+      expect((await own.goto(`${site.url}objects/DM-0267/`))?.status()).toBe(404);
+      await cancelled;
+      await own.waitForLoadState('networkidle', { timeout: 20_000 });
+      expect(await own.locator('#did-you-mean').isVisible()).toBe(false);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+
   // An outside tester: with no model promoted yet, the home page said "a machine-learning model suggests a type for
   // every photograph".
   it('says on the home page that no model has been promoted yet, not that a model suggests types', async () => {

@@ -1,7 +1,9 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
-import { folioAsF as folioInAddress, numberFound } from '../../site/src/lib/address.ts';
+import { folioAsF as folioInAddress, numberAsked, numberFound } from '../../site/src/lib/address.ts';
 import { closestFirst, folioAsF, searchedAs } from '../../site/src/lib/number.ts';
 
 /*
@@ -111,5 +113,49 @@ describe('the closest number first', () => {
     const numbers = ['L.1', 'Herb. 1887/1000 b', 'Herb. 1887/109 b', 'L.2', 'Herb. 1887/108 b'];
     const ordered = await closestFirst({ results: numbers, number: '188710', numberOf: async (n) => n });
     expect(ordered).toEqual(['Herb. 1887/109 b', 'Herb. 1887/108 b', 'Herb. 1887/1000 b', 'L.1', 'L.2']);
+  });
+});
+
+describe('a piece of the number index that does not answer', () => {
+  /** A server whose number pieces never answer (`body`: their headers are sent, the body never ends). */
+  async function stalling({ body = false }: { body?: boolean } = {}) {
+    const closed: string[] = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      req.socket.on('close', () => closed.push(req.url ?? ''));
+      if (body) res.writeHead(200, { 'content-type': 'application/json' }).write('{"dm0006": [');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return {
+      base,
+      closed,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('is given up, its request cancelled, and the lookup answers nothing', async () => {
+    for (const body of [false, true]) {
+      const site = await stalling({ body });
+      try {
+        const answer = await numberAsked({ typed: 'DM-0006', base: site.base, stalledMs: 200 });
+        expect(answer.found, String(body)).toBeNull();
+        expect(answer.error, String(body)).toMatch(/did not answer/);
+        await expect.poll(() => site.closed.some((u) => u.includes('/data/numbers/')), { timeout: 5000 }).toBe(true);
+      } finally {
+        await site.close();
+      }
+    }
+  });
+
+  it('is given up at the whole lookup’s limit too', async () => {
+    const site = await stalling();
+    try {
+      const answer = await numberAsked({ typed: 'DM-0006', base: site.base, stalledMs: 60_000, wholeMs: 200 });
+      expect(answer.found).toBeNull();
+      expect(answer.error).toMatch(/did not answer/);
+      await expect.poll(() => site.closed.length > 0, { timeout: 5000 }).toBe(true);
+    } finally {
+      await site.close();
+    }
   });
 });

@@ -109,6 +109,60 @@ export async function numberFound(
   return found;
 }
 
+/** How long a lookup waits for its pieces of the index, counted from when it starts looking up. */
+export const STALLED_MS = 3000;
+
+/** How long a lookup may take in all, whatever it waits for (the search page gives its worker as long). */
+export const LOOKUP_MS = 10_000;
+
+/**
+ * The object whose number was typed (numberFound), its pieces of the index read from the site at `base`
+ * (data/numbers/<piece>.json), as the search page's worker and the 404 page ask for it: `found` null when no object
+ * has it, or with `error` when the index could not be read. A piece that does not answer within `stalledMs` of the
+ * lookup's start is given up, its request cancelled (a request never ended held a browser test's wait for the network
+ * for ever), and the lookup answers; so it does after `wholeMs` whatever it waits for. A stalled piece left the 404
+ * page waiting for ever (an outside tester). A site built before the index was published (no such piece): nothing.
+ */
+export async function numberAsked({
+  typed,
+  base,
+  stalledMs = STALLED_MS,
+  wholeMs = LOOKUP_MS,
+}: {
+  typed: string;
+  base: string;
+  stalledMs?: number;
+  wholeMs?: number;
+}): Promise<{ found: { id: string; slug: string } | null; error?: string }> {
+  const stop = new AbortController();
+  const stalled = new Error('The object-number index did not answer');
+  const timer = setTimeout(() => stop.abort(stalled), stalledMs);
+  let whole: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    whole = setTimeout(() => {
+      stop.abort(stalled);
+      reject(stalled);
+    }, wholeMs);
+  });
+  try {
+    const found = await Promise.race([
+      numberFound(typed, async (piece) => {
+        const response = await fetch(`${base}data/numbers/${piece}.json`, { signal: stop.signal });
+        if (response.ok) return (await response.json()) as NumberPiece;
+        await response.body?.cancel();
+        return null;
+      }),
+      late,
+    ]);
+    return { found: found && { id: found.id, slug: found.slug } };
+  } catch (error) {
+    return { found: null, error: String(stop.signal.aborted ? stalled : error) };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(whole);
+  }
+}
+
 /** numberFound, and whether any id has the typed number's key (or its key with its zeros set aside). */
 async function numberLookup(
   typed: string,

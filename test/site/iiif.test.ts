@@ -270,4 +270,35 @@ describe('full-size pictures, deep zoom and IIIF', () => {
       await page.close();
     }
   });
+
+  it('names the zoomable picture by what the photograph shows, and zooms at once for a visitor who asked for less motion', async () => {
+    const big = catalogue.objects.find((o) => o.id === BIG)!;
+    const optionsOnPage = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion });
+      page.setDefaultTimeout(90_000);
+      // Keeps the options the page gives OpenSeadragon: its script, as served, with a wrapper after it (on a line
+      // of its own: the script ends with a source-map comment).
+      await page.route('**/vendor/openseadragon.min.js', async (route) => {
+        const served = await route.fetch();
+        const wrap = `\n;(() => { const osd = window.OpenSeadragon; window.OpenSeadragon = Object.assign((o) => {
+          window.viewerOptions = { animationTime: o.animationTime ?? null }; return osd(o); }, osd); })();`;
+        await route.fulfill({ response: served, body: (await served.text()) + wrap });
+      });
+      await page.goto(`${site.url}objects/${big.slug}/`);
+      await page.waitForFunction(() => document.getElementById('viewer')?.dataset.open === 'true');
+      const options = await page.evaluate(() => (globalThis as unknown as Record<string, unknown>).viewerOptions);
+      return { page, options };
+    };
+    const { page, options } = await optionsOnPage('reduce');
+    expect(options).toEqual({ animationTime: 0 });
+    // The plain picture is hidden once the viewer opens: the viewer and the figure carry its description.
+    const tree = await page.locator('main').ariaSnapshot();
+    expect(tree).toContain(`region "${big.alt}. Zoomable picture: scroll or use the buttons to zoom, drag to move"`);
+    expect(tree).toContain(`figure "${big.alt}"`);
+    expect(tree).not.toContain('figure "IIIF manifest');
+    await page.close();
+    const usual = await optionsOnPage('no-preference');
+    expect(usual.options).toEqual({ animationTime: null });
+    await usual.page.close();
+  });
 });

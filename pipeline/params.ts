@@ -63,7 +63,9 @@ export const collectionParams = z.strictObject({
           how === 'capitals'
             ? 'differ only in capitals'
             : how === 'spaces'
-              ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})`
+              ? spacesIn(`${a}${b}`)
+                ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})`
+                : 'differ only in the spaces between their words (2 spaces or a tab where 1 space is)'
               : 'look the same but their accented letters are stored differently (composed and decomposed Unicode, ' +
                 'as some programs save text)';
         const why = 'it would train a class that never wins';
@@ -675,6 +677,9 @@ export function validateParams({
     const label = keys.length === 3 && keys.slice(0, 2).join('.') === 'collection.vocabulary';
     if (label && value === '' && issue.code === 'too_small')
       return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
+    // "\u00a0" alone (a cell copied from a web page): no label at all, not one with a space "before """.
+    if (label && typeof value === 'string' && blankLabel(value))
+      return `${where}: "${keys.join('.')}" is an empty label: it holds only ${blankWords(value)}: remove that line or write the label`;
     // A period's name with such a character: said as a label's is, the dates being what it would not match.
     const period = keys.length === 3 && keys.slice(0, 2).join('.') === 'catalogue.periods';
     const twin = period && issue.code === 'custom' ? (issue.params as { twin?: string } | undefined)?.twin : undefined;
@@ -746,7 +751,38 @@ export function validateParams({
       `${hint ? `: ${hint}` : ''}`
     );
   });
-  throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
+  // A label refused twice over (a zero-width character and spaces, both said as "an empty label") is said once.
+  const said = [...new Set(problems)];
+  throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${said.join('\n  ')}`, {
+    file,
+    problems: said,
+  });
+}
+
+/** A label of nothing but characters that print as a space or as nothing ("\u00a0", "  "), not "" itself. */
+function blankLabel(label: string): boolean {
+  return label !== '' && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+}
+
+/** `spaces`, `a character that looks like a space (U+00A0, a no-break space)`: what a blank label holds. */
+function blankWords(label: string): string {
+  const named = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
+  if (named.length === 0) return 'spaces';
+  const chars = [...label];
+  const unseen = named.some((c) => ZERO_WIDTH.has(c));
+  const many = chars.length > 1;
+  const what = unseen
+    ? many
+      ? `${chars.length} characters that print as a space or as nothing`
+      : 'an invisible character'
+    : many
+      ? `${chars.length} characters that look like a space`
+      : 'a character that looks like a space';
+  const names = named.map((c) => {
+    const name = HIDDEN_CHARACTER_NAMES[c]!;
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+  });
+  return `${what} (${names.join('; ')})`;
 }
 
 /** Zero-width characters no label is written with (a right-to-left mark or a joiner belongs to its script). */

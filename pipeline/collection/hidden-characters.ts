@@ -34,11 +34,15 @@ export function plainSpaces(text: string): string {
   return text.replace(SPACE_LIKE, ' ');
 }
 
+/** A run of characters that print as a space (plain ones, tabs, no-break and thin spaces): read as one space. */
+const SPACE_RUN = /[ \t\p{Zs}]{2,}|\t|(?! )\p{Zs}/gu;
+
 /**
  * A label as every reader compares it (params.yaml's vocabulary, labels.csv, catalogue.periods' names): in one Unicode
- * form (NFC: "é" composed, as it may be saved decomposed on a Mac) and with each character that prints as a space as a
- * plain space ("Epoche:\u00a0Neu", as a word processor writes it, is "Epoche: Neu"). The two are what staff see.
+ * form (NFC: "é" composed, as it may be saved decomposed on a Mac) and with each run of characters that print as a
+ * space (a no-break space, a tab, two spaces typed for one) as one plain space ("Epoche:\u00a0Neu", as a word processor
+ * writes it, and "Epoche:\u00a0 Neu" are "Epoche: Neu"). The two are what staff see.
  */
 export function labelForm(label: string): string {
-  return plainSpaces(label.normalize('NFC'));
+  return label.normalize('NFC').replace(SPACE_RUN, ' ');
 }

@@ -43,6 +43,51 @@ describe('a label with a space-like character between its words', () => {
   });
 });
 
+describe('a tab or a run of spaces between a label’s words (labelForm: what prints as a space is one space)', () => {
+  it('a tab between the words is read as a space, in params.yaml and in labels.csv', async () => {
+    const { vocabulary } = (await load(params(['Epoche:\tNeu', 'Epoche: Alt']))).collection;
+    expect(vocabulary).toEqual(['Epoche: Neu', 'Epoche: Alt']);
+    const { labelOf, issues } = check(vocabulary, ['Epoche: Neu', 'Epoche:\tNeu', 'Epoche:\tAlt']);
+    expect(issues).toEqual([]);
+    expect([...labelOf.values()]).toEqual(['Epoche: Neu', 'Epoche: Neu', 'Epoche: Alt']);
+  });
+
+  it('a no-break space beside a plain one, or two spaces, are one space, in both files alike', async () => {
+    const { vocabulary } = (await load(params(['Epoche:\u00a0 Neu', 'Epoche:  Alt']))).collection;
+    expect(vocabulary).toEqual(['Epoche: Neu', 'Epoche: Alt']);
+    const { labelOf, issues } = check(vocabulary, ['Epoche: Neu', 'Epoche: \u00a0Neu', 'Epoche:\u2009\u2009Alt']);
+    expect(issues).toEqual([]);
+    expect([...labelOf.values()]).toEqual(['Epoche: Neu', 'Epoche: Neu', 'Epoche: Alt']);
+  });
+
+  it('two vocabulary labels that differ only in how many spaces stand between words are one label twice', async () => {
+    const message = await errorOf(params(['Epoche: Neu', 'Epoche:  Neu']));
+    expect(message).toContain(
+      'each label once: "Epoche: Neu" and "Epoche:  Neu" differ only in the spaces between their words (2 spaces ' +
+        'or a tab where 1 space is), so they are one label written twice',
+    );
+    expect(message).not.toContain('()');
+  });
+});
+
+describe('a vocabulary label that is only a character that prints as a space', () => {
+  it('is said to be empty, with its line and what to do', async () => {
+    const message = await errorOf(params(['coin', '\u00a0', 'mask']));
+    expect(message).toBe(
+      'params.yaml is not valid:\n  params.yaml:5: "collection.vocabulary.1" is an empty label: it holds only a ' +
+        'character that looks like a space (U+00A0, a no-break space): remove that line or write the label',
+    );
+  });
+
+  it('or only plain spaces or a tab, is said to be empty too', async () => {
+    for (const blank of ['  ', '\t'])
+      expect(await errorOf(params(['coin', blank, 'mask']))).toContain(
+        'params.yaml:5: "collection.vocabulary.1" is an empty label: it holds only spaces: remove that line or write ' +
+          'the label',
+      );
+  });
+});
+
 describe('catalogue.periods with invisible or space-like characters', () => {
   const periods = (name: string) => params(['coin', 'mask'], `catalogue:\n  periods:\n    "${name}": [-1550, -1070]\n`);
 

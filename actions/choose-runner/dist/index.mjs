@@ -19014,13 +19014,10 @@ var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, JPEG_WALKED, init_file_kind = __es
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function plainSpaces(text2) {
-  return text2.replace(SPACE_LIKE, " ");
-}
 function labelForm(label) {
-  return plainSpaces(label.normalize("NFC"));
+  return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     HIDDEN_CHARACTER_NAMES = {
@@ -19038,7 +19035,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
       "\u2009": "thin space",
       "\u3000": "ideographic space"
     };
-    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu");
+    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
   }
 });
 
@@ -34948,7 +34945,7 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     message: "each label once (a repeated label would train a class that never wins)"
   }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
+      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? spacesIn(`${a}${b}`) ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "differ only in the spaces between their words (2 spaces or a tab where 1 space is)" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
       return `each label once: "${x}" and "${y}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
   }).transform((labels) => labels.map(labelForm)).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
@@ -35354,6 +35351,8 @@ function validateParams({
     let label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
     if (label && value === "" && issue3.code === "too_small")
       return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
+    if (label && typeof value == "string" && blankLabel(value))
+      return `${where}: "${keys.join(".")}" is an empty label: it holds only ${blankWords(value)}: remove that line or write the label`;
     let period = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods", twin = period && issue3.code === "custom" ? issue3.params?.twin : void 0;
     if (twin !== void 0) {
       let first = lineOf?.(["catalogue", "periods", twin]), spaces = spacesIn(`${twin}${keys[2]}`), how = spaces ? `with a character that prints as a space (${spaces})` : "with its accents encoded another way (as a Mac saves them)";
@@ -35379,10 +35378,25 @@ function validateParams({
     }
     let accepts = (n) => acceptsAt({ raw, path: issue3.path, value: n }), asText = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number", hint2 = asText ? numberHint({ value, quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""), accepts }) : void 0, kind = asText && takesWholeNumbers({ at: issue3.path, accepts }) ? "a whole number" : "", fraction2 = typeof value == "number" && Number.isFinite(value) && issue3.code === "invalid_type" && issue3.expected === "int" ? [Math.floor(value), Math.ceil(value)].filter(accepts) : [], around = fraction2.length > 0 ? ` (without a fraction): write ${fraction2.join(" or ")}` : "";
     return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${kind || expected(issue3)}${around}${hint2 ? `: ${hint2}` : ""}`;
-  });
+  }), said = [...new Set(problems)];
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
-  ${problems.join(`
-  `)}`, { file: file2, problems });
+  ${said.join(`
+  `)}`, {
+    file: file2,
+    problems: said
+  });
+}
+function blankLabel(label) {
+  return label !== "" && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+}
+function blankWords(label) {
+  let named = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
+  if (named.length === 0) return "spaces";
+  let chars = [...label], unseen = named.some((c) => ZERO_WIDTH.has(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named.map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c];
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
+  });
+  return `${what} (${names.join("; ")})`;
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {

@@ -19552,13 +19552,10 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function plainSpaces(text2) {
-  return text2.replace(SPACE_LIKE, " ");
-}
 function labelForm(label) {
-  return plainSpaces(label.normalize("NFC"));
+  return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     HIDDEN_CHARACTER_NAMES = {
@@ -19576,7 +19573,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, init_hidden_characters = __esm({
       "\u2009": "thin space",
       "\u3000": "ideographic space"
     };
-    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu");
+    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
   }
 });
 
@@ -36466,7 +36463,7 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     message: "each label once (a repeated label would train a class that never wins)"
   }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
+      let { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" }, differ = how === "capitals" ? "differ only in capitals" : how === "spaces" ? spacesIn(`${a}${b}`) ? `differ only in a character that prints as a space (${spacesIn(`${a}${b}`)})` : "differ only in the spaces between their words (2 spaces or a tab where 1 space is)" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)", why = "it would train a class that never wins", [x, y] = [a, b].map(spacesShown);
       return `each label once: "${x}" and "${y}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
   }).transform((labels) => labels.map(labelForm)).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),

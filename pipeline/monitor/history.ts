@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { labelForm } from '../collection/hidden-characters.ts';
 import { parseLabels } from '../collection/index.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
@@ -55,7 +56,9 @@ export async function textAtCommit({
  * on lines that disagree, or with a label cell left empty beside its label, is unlabelled; the same label twice is
  * that label. (A plain map of the lines let the last line win, so monitoring counted a label the dataset never used.)
  * Empty when the file did not exist; a file that cannot be read fails with MONITOR_LABELS_UNREADABLE, naming the line
- * and the commit.
+ * and the commit. Ids are keys in their composed form (NFC): an id saved with its accents encoded another way (as a
+ * Mac saves text) in one commit is the same object in the next, as the dataset stage reads it (objectIdOf), not an
+ * object removed and one added; look an object up by `labelKey(id)`.
  */
 export async function labelsAtCommit({
   root,
@@ -86,7 +89,15 @@ export async function labelsAtCommit({
   }
   // The report's rule, vocabulary step included: a line outside the vocabulary beside one in it is set aside.
   const vocabulary = await vocabularyAtCommit({ root, commit, paramsFile });
-  return new Map(agreedLabels({ labels: lines, blanks, vocabulary }).map((l) => [l.objectId, l.label]));
+  const keyed = (list: LabelLine[]) => list.map((l) => ({ ...l, objectId: labelKey(l.objectId) }));
+  return new Map(
+    agreedLabels({ labels: keyed(lines), blanks: keyed(blanks), vocabulary }).map((l) => [l.objectId, l.label]),
+  );
+}
+
+/** An object's id as labelsAtCommit's maps hold it: composed (NFC), whichever way its accents were saved. */
+export function labelKey(id: string): string {
+  return id.normalize('NFC');
 }
 
 /** collection.vocabulary in params.yaml at a commit; undefined when it has none or cannot be read (no step then). */
@@ -99,7 +110,9 @@ async function vocabularyAtCommit({ root, commit, paramsFile }: { root: string; 
   } catch {
     return undefined;
   }
-  return Array.isArray(v) && v.every((l) => typeof l === 'string') ? (v as string[]) : undefined;
+  // In the form params.yaml's labels are read in (labelForm), as labels.csv's lines are: "Epoche:\u00a0Neu" is
+  // "Epoche: Neu", which a line with a plain space matches.
+  return Array.isArray(v) && v.every((l) => typeof l === 'string') ? (v as string[]).map(labelForm) : undefined;
 }
 
 /** How two label tables differ: labels changed, lines added (newly labelled) and removed. */

@@ -9,7 +9,14 @@ import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import type { Dataset } from '../types.ts';
 import { computeDrift, type EmbedImages, writeDriftReport } from './drift.ts';
-import { correctionRate, labelsAtCommit, labelsChangedSince, objectsAddedSince, resolveCommit } from './history.ts';
+import {
+  correctionRate,
+  labelKey,
+  labelsAtCommit,
+  labelsChangedSince,
+  objectsAddedSince,
+  resolveCommit,
+} from './history.ts';
 import { retrainDecision } from './triggers.ts';
 import type { CorrectionRate, DriftReport, RetrainDecision } from './types.ts';
 
@@ -115,11 +122,11 @@ export async function monitorSides({
   }
   const labelled = await labelsAtCommit({ root: ws.root, commit: prod.labelsCommit });
   const { before, added } = await objectsAddedSince({ ws, dataset, commit: prod.commit });
-  const training = before.filter((o) => o.split === 'train' && labelled.has(o.id));
+  const training = before.filter((o) => o.split === 'train' && labelled.has(labelKey(o.id)));
   // Unlabelled objects are what the model annotates without anyone checking, including those that
   // came with the first import (never "added since"): they are compared too.
   const addedIds = new Set(added.map((o) => o.id));
-  const unlabelled = before.filter((o) => o.label === null && !labelled.has(o.id) && !addedIds.has(o.id));
+  const unlabelled = before.filter((o) => o.label === null && !labelled.has(labelKey(o.id)) && !addedIds.has(o.id));
   return {
     reference: training.map((o) => o.id),
     current: [...added, ...unlabelled].map((o) => o.id),

@@ -50,6 +50,22 @@ describe('labels.csv in the history, read as the dataset stage reads it', () => 
     expect(await labelsChangedSince({ root, since })).toEqual({ changed: 0, added: 0, removed: 0, ids: [] });
   });
 
+  it('an id saved with its accent encoded another way (as a Mac saves text) is the same object, not one more', async () => {
+    const composed = 'Pièce-1'.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    const since = await commit('Labels', rows([...base, [composed, 'coin']]));
+    await commit('Saved on a Mac', rows([...base, [decomposed, 'coin']]));
+    expect(await labelsChangedSince({ root, since })).toEqual({ changed: 0, added: 0, removed: 0, ids: [] });
+    await commit('Relabelled on a Mac', rows([...base, [decomposed, 'mask']]));
+    expect(await labelsChangedSince({ root, since })).toEqual({ changed: 1, added: 0, removed: 0, ids: [composed] });
+    // Its two lines, one in each form, are one object’s lines: they disagree, so it is unlabelled, as in the dataset.
+    const head = await commit('Both forms', rows([...base, [composed, 'coin'], [decomposed, 'mask']]));
+    const labels = await labelsAtCommit({ root, commit: head });
+    expect([labels.has(composed), labels.has(decomposed), labels.size]).toEqual([false, false, 10]);
+    const rate = await correctionRate({ root, since, modelVersion: 'v1.0.0' });
+    expect([rate.changed, rate.added, rate.removed, rate.labelled]).toEqual([0, 0, 1, 10]);
+  });
+
   it('an empty label cell beside a label leaves the object unlabelled, as in the dataset', async () => {
     const since = await commit('Labels', rows(base));
     await commit('R1 emptied on a copied line', rows([...base, ['R1', '']]));

@@ -65,4 +65,16 @@ describe('labels.csv in the history, with the vocabulary of params.yaml at that 
     // As the dataset stage reads it now: DM-1's lines disagree, so it is unlabelled until one is left.
     expect([rate.changed, rate.added, rate.removed]).toEqual([0, 0, 1]);
   });
+  it('reads the vocabulary as the dataset stage does: a no-break space between its words is a plain space', async () => {
+    const since = await commit('Labels', {
+      'params.yaml': params(['Epoche:\u00a0Neu', 'seal']),
+      'labels.csv': 'object_id,label\nDM-1,Epoche: Neu\nDM-2,seal\n',
+    });
+    const head = await commit('A line outside the vocabulary', {
+      'labels.csv': 'object_id,label\nDM-1,Epoche: Neu\nDM-2,seal\nDM-1,Epoche (neu)\n',
+    });
+    expect((await labelsAtCommit({ root, commit: head })).get('DM-1')).toBe('Epoche: Neu');
+    const rate = await correctionRate({ root, since, modelVersion: 'v1' });
+    expect([rate.changed, rate.added, rate.removed]).toEqual([0, 0, 0]);
+  });
 });

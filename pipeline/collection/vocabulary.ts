@@ -62,7 +62,7 @@ export interface VocabularyTypo {
 const TYPO_LINES = 3;
 
 /** A label used by at most this many objects is taken for a slip in labels.csv rather than a new label. */
-const RARE = 2;
+export const RARE = 2;
 
 /** Labels named in one list, and look-alike pairs shown, before "and N more". */
 const SHOWN_LABELS = 20;
@@ -410,6 +410,19 @@ export function nearMiss({
   }
   if (meant === undefined) return undefined;
   return { meant, slip: likeness(meant, label) === 'case' || count < minPerLabel };
+}
+
+/**
+ * The vocabulary labels `label` is close to (capitals, spaces, a plural, a letter or two), in the vocabulary's order:
+ * what a message suggests when nearMiss finds no one label ("chaim", a letter from "chain" and from "chair").
+ */
+export function nearLabels({ label, vocabulary }: { label: string; vocabulary: string[] }): string[] {
+  const index = nearIndex(vocabulary);
+  const same = index.same.get(spaced(label)) ?? [];
+  if (same.length > 0) return same.map((i) => vocabulary[i]!);
+  return nearCandidates(index, label)
+    .filter((i) => likeness(vocabulary[i]!, label) !== undefined)
+    .map((i) => vocabulary[i]!);
 }
 
 /** A label as nearMiss compares it first: spaces trimmed and collapsed, no capitals. */

@@ -24,7 +24,7 @@ import {
   zerosDroppedFrom,
 } from '../collection/index.ts';
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
-import { labelInList, nearMiss, sameFolded } from '../collection/vocabulary.ts';
+import { labelInList, nearLabels, nearMiss, RARE, sameFolded } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip, quoted } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -485,6 +485,7 @@ export function checkLabels({
   const digitIds: { ids?: string[] } = {};
   // Once per distinct label, not per line: each search goes through the whole vocabulary.
   const hints = new Map<string, ReturnType<typeof nearMiss>>();
+  const closeTo = new Map<string, string[]>();
   // The first line without a near miss lists the vocabulary; the others refer to it (a list per line made a
   // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
   let listedAt: number | undefined;
@@ -548,18 +549,35 @@ export function checkLabels({
           nearMiss({ label: line.label, count: uses.get(line.label) ?? 1, vocabulary, minPerLabel }),
         );
       const hint = hints.get(line.label);
-      listedAt ??= hint || saidApart?.has(line.label) ? undefined : line.line;
+      // Close to two labels or more ("chaim": chain, chair), which nearMiss leaves open: each is suggested.
+      if (!hint && !closeTo.has(line.label)) closeTo.set(line.label, nearLabels({ label: line.label, vocabulary }));
+      const close = hint ? [] : (closeTo.get(line.label) ?? []);
+      listedAt ??= hint || close.length > 0 || saidApart?.has(line.label) ? undefined : line.line;
+      // One or two objects: most likely a slip (a typo, the wrong word), corrected on its line (whereToFix's rule).
+      const count = uses.get(line.label) ?? 1;
+      const rare = count <= RARE;
       // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
-      const suggestion = !hint
-        ? listedAt === line.line
-          ? ` The labels are: ${vocabulary.map(labelInList).join(', ')} (collection.vocabulary in params.yaml).`
-          : ` The labels are listed in the warning on line ${listedAt} (collection.vocabulary in params.yaml).`
-        : hint.slip
-          ? ` Did you mean "${hint.meant}"?`
-          : ` Did you mean "${hint.meant}"? If ${quoted(line.label)} is a label of its own, add it to ` +
-            'collection.vocabulary in params.yaml.';
+      const ownLabel =
+        ` If ${quoted(line.label)} is a label of its own, add it to ` + 'collection.vocabulary in params.yaml.';
+      const suggestion =
+        close.length > 0
+          ? ` Did you mean ${close.map((l) => quoted(l)).join(close.length === 2 ? ' or ' : ', ')}?${rare ? '' : ownLabel}`
+          : !hint
+            ? listedAt === line.line
+              ? ` The labels are: ${vocabulary.map(labelInList).join(', ')} (collection.vocabulary in params.yaml).`
+              : ` The labels are listed in the warning on line ${listedAt} (collection.vocabulary in params.yaml).`
+            : hint.slip
+              ? ` Did you mean "${hint.meant}"?`
+              : ` Did you mean "${hint.meant}"?${ownLabel}`;
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
       const odd = oddCharacter(line.label);
+      // What to do on this line, for a slip no one label is suggested for (a "did you mean" alone says it).
+      const onLine = rare && !hint ? ' Correct it on this line; until then the line is skipped.' : '';
+      const slip =
+        rare && !hint && !odd && close.length === 0
+          ? `, and only ${count === 1 ? '1 object has' : `${count} objects have`} it: most likely a slip (a typo or ` +
+            'the wrong word)'
+          : '';
       // Beside a line of the object in the vocabulary, which gives the object its label (agreedLabels' rule).
       const lines = linesOf.get(line.objectId) ?? [line];
       const inVocabulary = lines.filter((l) => l !== written && known.has(l.label));
@@ -600,8 +618,8 @@ export function checkLabels({
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
           `${name}:${line.line}: ${quoted(unseen ? invisibleShown(line.label) : line.label)} is not one of the ` +
-          `labels of this collection${odd ? `: ${odd}` : ''}.${suggestion}` +
-          (unseen ? ' Delete that character on this line; until then the line is skipped.' : ''),
+          `labels of this collection${odd ? `: ${odd}` : slip}.${suggestion}` +
+          (unseen ? ' Delete that character on this line; until then the line is skipped.' : onLine),
         file: name,
         line: line.line,
         object: line.objectId,

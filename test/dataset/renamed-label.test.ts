@@ -114,7 +114,9 @@ describe('a line of labels.csv with the old name of a renamed label', () => {
     // Nor does a shard job stop on it.
     await expect(runShard(ws)).resolves.toMatchObject({ total: ids.length });
     const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    expect(warnings.join('\n')).toContain('labels.csv:2: "vessel" is not one of the labels of this collection.');
+    expect(warnings.join('\n')).toContain(
+      'labels.csv:2: "vessel" is not one of the labels of this collection, and only 1 object has it',
+    );
     expect(warnings.join('\n')).not.toContain('renamed');
   });
 

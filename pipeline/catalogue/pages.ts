@@ -204,7 +204,8 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
  * labels that may be wrong, 7 of the 12 guesses not sure enough to publish, …". Made from the queue's own cards, with
  * the collection's total of a kind when the queue holds fewer (its limit, or an object counted under another reason):
  * the Predicted type filter's counts are those totals, and so is the evaluate stage's count of labels that may be wrong
- * once its model is in production (on a branch, the catalogue shows production's judgement, evaluate the branch's).
+ * (the summary's "may be wrong" and "worth a second look" together) once its model is in production (on a branch,
+ * the catalogue shows production's judgement, evaluate the branch's).
  */
 export function reviewSummary(catalogue: Catalogue): string {
   return reviewTally(catalogue).summary;
@@ -212,20 +213,25 @@ export function reviewSummary(catalogue: Catalogue): string {
 
 /** The summary, and whether it gives a total the queue holds fewer of (its page then says why). */
 export function reviewTally(catalogue: Catalogue): { summary: string; partial: boolean } {
-  const counts = new Map<ReviewKind, number>();
+  // A label the check questions is one that "may be wrong", or (the model shown agrees with it: labelDoubted) one
+  // "worth a second look", as its card and page say: counted apart, in those words.
+  type Tally = ReviewKind | 'second-look';
+  const labelKind = (a: CatalogueObject['annotation']): Tally => (a && !labelDoubted(a) ? 'second-look' : 'label');
+  const counts = new Map<Tally, number>();
   // Of the kinds an object's own page and the Predicted type filter also show, how many the collection holds in
   // all: the queue keeps at most catalogue.review_queue of them and counts an object once, under its first reason.
-  const inAll = new Map<ReviewKind, number>();
+  const inAll = new Map<Tally, number>();
   let total = 0;
   for (const o of catalogue.objects) {
-    const kind = reviewKind(o);
+    const reason = reviewKind(o);
     const a = o.annotation;
+    const kind: Tally | null = reason === 'label' ? labelKind(a) : reason;
     const eligible = a && !o.photoProblem && !o.labelMeant && !o.labelLinesDisagree;
     // A guess held back whose label may be wrong is in the queue as a label, and in the filter as held back.
-    const also: ReviewKind[] = !a
+    const also: Tally[] = !a
       ? []
       : [
-          ...(eligible && labelMayBeWrong(a.labelIssue) ? (['label'] as const) : []),
+          ...(eligible && labelMayBeWrong(a.labelIssue) ? [labelKind(a)] : []),
           // Held back for a staff type outside the vocabulary: no one's to review (data.ts heldForOutside).
           // Nor a guess of a type the vocabulary no longer has (retired-type.ts).
           ...(a.published || a.outsideVocabulary || a.retiredType ? [] : [heldBackKind(a)]),
@@ -235,11 +241,11 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
     total++;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
-  const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
+  const n = (kind: Tally) => counts.get(kind) ?? 0;
   // "2 of the 3 staff labels that may be wrong" when the collection has more of that kind than the queue shows.
   let partial = false;
   // Said whenever the collection has some, even none of them in the queue (its limit: "0 of the 13 …").
-  const some = (kind: ReviewKind, one: string, many: string) => {
+  const some = (kind: Tally, one: string, many: string) => {
     const all = Math.max(inAll.get(kind) ?? 0, n(kind));
     if (all === n(kind)) return n(kind) > 0 && plural(n(kind), one, many);
     partial = true;
@@ -249,6 +255,7 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
     n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
     n('staff-label') && plural(n('staff-label'), 'staff label to correct', 'staff labels to correct'),
     some('label', 'staff label that may be wrong', 'staff labels that may be wrong'),
+    some('second-look', 'staff label worth a second look', 'staff labels worth a second look'),
     // Not counted with those: the evaluate stage's check of every label did not question them (its count is theirs).
     n('disagrees') &&
       plural(n('disagrees'), 'staff label the model disagrees with', 'staff labels the model disagrees with'),
@@ -437,7 +444,8 @@ export function swatchLists(catalogue: Catalogue): CardList<{ name: string; hex:
 /** Every list of cards the site shows page by page, made one kind at a time (`each`), so only one is held. */
 export function eachCardList(catalogue: Catalogue, each: (list: CardList) => void): void {
   each(allObjectsList(catalogue));
-  each(reviewList(catalogue));
+  // catalogue.review_queue: 0 keeps the queue for staff: no page of it is built (the site's review page says none).
+  if (catalogue.reviewQueuePublic !== false) each(reviewList(catalogue));
   for (const list of familyLists(catalogue)) each(list);
   for (const list of swatchLists(catalogue)) each(list);
 }

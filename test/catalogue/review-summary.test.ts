@@ -104,3 +104,41 @@ describe('the review queue’s summary, when its objects are not all the collect
     expect(reviewTally(catalogue).partial).toBe(true);
   });
 });
+
+/*
+ * Helper L, session 52: a staff label the check of every label questions but the model shown agrees with is called
+ * "worth a second look" on its card and page, not "may be wrong"; the summary still counted it among the "staff labels
+ * that may be wrong". Counted apart now, each with the words its card uses.
+ */
+const checked = ({ agrees, flagged = true }: { agrees?: boolean; flagged?: boolean }, queuedToo = true) =>
+  ({
+    needsReview: queuedToo,
+    reviewReason: queuedToo ? 'label-issue' : null,
+    annotation: {
+      label: 'coin',
+      published: true,
+      labelIssue: { flagged, score: 0.7 },
+      ...(agrees !== undefined ? { agrees } : {}),
+    },
+  }) as unknown as CatalogueObject;
+
+describe('the review queue’s summary of the labels the check questions', () => {
+  it('counts those the model shown agrees with as worth a second look, apart from those that may be wrong', () => {
+    const catalogue = {
+      objects: [checked({ agrees: false }), checked({}), checked({ agrees: true }), checked({ flagged: false })],
+    } as unknown as Catalogue;
+    expect(reviewSummary(catalogue)).toBe(
+      '4 objects to review: 2 staff labels that may be wrong, 2 staff labels worth a second look',
+    );
+  });
+
+  it('gives each its total when the queue’s limit left some out', () => {
+    const catalogue = {
+      objects: [checked({ agrees: true }), checked({ agrees: true }, false), checked({}), checked({}, false)],
+    } as unknown as Catalogue;
+    expect(reviewSummary(catalogue)).toBe(
+      '2 objects to review: 1 of the 2 staff labels that may be wrong, 1 of the 2 staff labels worth a second look',
+    );
+    expect(reviewTally(catalogue).partial).toBe(true);
+  });
+});

@@ -413,7 +413,10 @@ describe('review counts', () => {
     // The reviewer: a guess of a type never published is the filter’s “Not published”, counted apart.
     expect(heldBack.map((o) => o.annotation!.noThreshold === true).sort()).toEqual([false, false, true]);
     const parts =
-      `${n} objects to review: 5 staff labels that may be wrong, 1 of the 2 guesses not sure enough to publish, ` +
+      // The 3 of the 5 labels the check questions that the model shown agrees with: worth a second look, as their
+      // cards say, not labels that may be wrong (helper L).
+      `${n} objects to review: 2 staff labels that may be wrong, 3 staff labels worth a second look, 1 of the 2 ` +
+      'guesses not sure enough to publish, ' +
       '1 guess of a type the model publishes no guess of yet, 1 photograph unlike those the model learned from, ' +
       '5 of the least confident published guesses';
     expect(await text('index.html')).toContain(parts);
@@ -433,7 +436,7 @@ describe('labels changed since the model was trained', () => {
     // staff type outside the vocabulary), never as a label that may be wrong or that the model disagrees with.
     expect([null, 'least-confident']).toContain(o.reviewReason);
     const review = await pageText('review/index.html');
-    expect(review).toContain('5 staff labels that may be wrong');
+    expect(review).toContain('2 staff labels that may be wrong, 3 staff labels worth a second look');
     expect(review).toContain('1 staff label changed since the model was trained: not judged by it');
     // O-9 is the one object labelled "Met" that the model calls "Chicago".
     expect(review).not.toContain('Label “Met”, model says “Chicago”');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,8 @@ describe('the published review queue', () => {
     expect(notes.get('O-1')).toBe('Label “Sculpture” is worth a second look; perhaps “Painting”');
     // The model shown disagrees too: nothing contradicts the doubt.
     expect(notes.get('O-4')).toBe('Label “Painting” may be wrong; perhaps “Sculpture”');
+    // And its summary counts each in its card’s words, not both as labels that may be wrong (helper L).
+    expect(reviewSummary(catalogue)).toContain('1 staff label that may be wrong, 1 staff label worth a second look');
   });
 });
 
@@ -96,5 +99,7 @@ describe('the public site with catalogue.review_queue: 0', () => {
     expect(search).not.toContain('&quot;review&quot;');
     expect(search).toContain('&quot;predicted&quot;');
     expect(await readFile(path.join(ws.site, 'sitemap.xml'), 'utf8')).not.toContain('review/');
+    // Nor is the queue’s page built, linked or not: its address gave the doubts to anyone who tried it (helper L).
+    expect(existsSync(path.join(ws.site, 'review'))).toBe(false);
   }, 300_000);
 });

@@ -122,8 +122,7 @@ export function withSmallCollectionWayOut({
 }): Metrics['gate'] {
   const check = gate.checks.find((c) => c.name === TEST_OBJECTS_CHECK && !c.passed);
   if (!check || scored === 0 || photographedInTest >= minimum) return gate;
-  const suggested = scored >= 10 ? Math.floor(scored / 5) * 5 : scored;
-  const drop = Math.max(maxDrop, Math.min(0.5, Math.round((3 / suggested) * 100) / 100));
+  const { minimum: suggested, drop } = smallCollectionGate({ scored, maxDrop });
   const detail =
     `not enough evidence: ${scored} labelled test object${scored === 1 ? '' : 's'}, at least ${minimum} needed to ` +
     `judge a model (gate.min_test_objects). Even with every object labelled, this collection cannot reach ${minimum}: ` +
@@ -132,6 +131,21 @@ export function withSmallCollectionWayOut({
     'in params.yaml on the main branch (pull requests are judged by its gate), and set them back as the collection ' +
     'grows (docs/metrics.md, “Small collections”)';
   return { ...gate, checks: gate.checks.map((c) => (c === check ? { ...c, detail } : c)) };
+}
+
+/**
+ * The gate settings for a collection too small to reach gate.min_test_objects (docs/metrics.md, "Small collections"),
+ * from the labelled test objects there are (`scored`, at least 1): the minimum at about that many (rounded down to a
+ * multiple of 5 from 10 on), and a drop allowed of about three objects' worth (3 ÷ that minimum), never lower than
+ * `maxDrop` (gate.max_macro_f1_drop now) and at most 0.5. What the failed check names, and what vitrine init writes.
+ */
+export function smallCollectionGate({ scored, maxDrop }: { scored: number; maxDrop: number }): {
+  minimum: number;
+  drop: number;
+} {
+  const minimum = scored >= 10 ? Math.floor(scored / 5) * 5 : scored;
+  const drop = Math.max(maxDrop, Math.min(0.5, Math.round((3 / minimum) * 100) / 100));
+  return { minimum, drop };
 }
 
 /** The gate check that fails when fewer than two classes have test objects. */

@@ -14,7 +14,14 @@ import { pathFrom, shellMessage, vitrineInvocation } from './invocation.ts';
 import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { describePhotographs } from './photographs.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
-import type { InitChoices, InitProposal, InitResult, InitWhereabouts, RemoteChoice } from './scaffold.ts';
+import type {
+  InitChoices,
+  InitProposal,
+  InitResult,
+  InitWhereabouts,
+  RemoteChoice,
+  SmallCollection,
+} from './scaffold.ts';
 import {
   DEFAULT_REMOTE,
   initRepository,
@@ -197,6 +204,7 @@ docs/actions.md, "Upgrading the workflows".`,
         `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
         `Wrote ${wrote(result)}${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
+        smallCollectionWords(result.smallCollection),
         result.repository
           ? `The catalogue's "Suggest a correction" links open labels.csv in ${result.repository} on GitHub ` +
             "(collection.repository in params.yaml, from this repository's origin)."
@@ -243,6 +251,20 @@ docs/actions.md, "Upgrading the workflows".`,
     return r.refused.length > 0 || filesRefused > 0 || result.pushRefused ? 1 : 0;
   },
 };
+
+/**
+ * What init set for a collection too small for the gate's default minimum of test objects (smallCollectionValues),
+ * or nothing: without it, no model could pass the gate, and the first report would name the settings only then.
+ */
+function smallCollectionWords(small: SmallCollection | undefined): string {
+  if (!small) return '';
+  return (
+    `A small collection: its test split holds ${small.photographedInTest} objects with a photograph, fewer than the ` +
+    `${small.defaultMinimum} labelled test objects the promotion gate asks for by default, so params.yaml sets ` +
+    `gate.min_test_objects to ${small.minimum} and gate.max_macro_f1_drop to ${small.drop} (docs/metrics.md, ` +
+    '“Small collections”): raise the one and lower the other as the collection grows.'
+  );
+}
 
 /**
  * The GitHub settings the workflows' safety rests on and cannot set themselves (docs/actions.md, "Settings the

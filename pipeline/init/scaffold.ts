@@ -7,7 +7,7 @@ import { type ExportTable, exportName, parseExport } from '../collection/export.
 import { labelForm } from '../collection/hidden-characters.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import { paramsPath } from '../collection/import-source.ts';
-import { decodeExport, repeatedColumnError } from '../collection/index.ts';
+import { decodeExport, readLabels, readObjects, repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
   type LabelCount,
@@ -22,7 +22,10 @@ import {
 } from '../collection/vocabulary.ts';
 import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
+import { splitOfId } from '../dataset/split.ts';
+import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
+import { smallCollectionGate } from '../evaluate/gate.ts';
 import { isInside, writeFileAtomic } from '../fs.ts';
 import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
 import { deleteModelTags } from '../git/tags.ts';
@@ -281,6 +284,48 @@ export interface InitResult {
    * not there or not writable ("folder"). init then exits 1, with the fix first under "Next:".
    */
   pushRefused?: PushRefusal;
+  /** The gate settings written for a collection too small to reach gate.min_test_objects (smallCollectionValues). */
+  smallCollection?: SmallCollection;
+}
+
+/**
+ * A collection whose test split cannot reach gate.min_test_objects even with every photographed object labelled: the
+ * settings vitrine init writes in its place (docs/metrics.md, "Small collections"), and the counts they rest on.
+ */
+export interface SmallCollection {
+  /** Objects with a photograph that fall in the test split (dataset.split), labelled or not. */
+  photographedInTest: number;
+  /** Of those, labelled with a label of the vocabulary: what a first model is scored on. */
+  labelledInTest: number;
+  /** gate.min_test_objects as the default params.yaml has it, which the collection cannot reach. */
+  defaultMinimum: number;
+  /** gate.min_test_objects and gate.max_macro_f1_drop written. */
+  minimum: number;
+  drop: number;
+}
+
+/**
+ * The small-collection gate settings for a new repository, or undefined when its test split can reach
+ * gate.min_test_objects (or holds no labelled object to set a minimum from: the first run's report then names the
+ * settings, withSmallCollectionWayOut). Splits as the dataset stage makes them from ids (identical photographs, which
+ * share a split there, aside); `labels` are each object's agreed label (agreedLabels).
+ */
+export function smallCollectionValues({
+  objects,
+  labels,
+  params,
+}: {
+  objects: readonly { id: string; image: string }[];
+  labels: ReadonlyMap<string, string>;
+  params: Params;
+}): SmallCollection | undefined {
+  const vocabulary = new Set(params.collection.vocabulary);
+  const inTest = objects.filter((o) => o.image && splitOfId({ id: o.id, ...params.dataset.split }) === 'test');
+  const labelledInTest = inTest.filter((o) => vocabulary.has(labels.get(o.id) ?? '')).length;
+  const defaultMinimum = params.gate.min_test_objects;
+  if (inTest.length >= defaultMinimum || labelledInTest === 0) return undefined;
+  const { minimum, drop } = smallCollectionGate({ scored: labelledInTest, maxDrop: params.gate.max_macro_f1_drop });
+  return { photographedInTest: inTest.length, labelledInTest, defaultMinimum, minimum, drop };
 }
 
 export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full';
@@ -407,13 +452,23 @@ export async function initRepository({
     throw error;
   });
   if ((demo || unfinished) && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
+  // A collection too small for the gate's default minimum of test objects: no model could pass it, so params.yaml
+  // gets the small-collection settings the first report would otherwise name (docs/metrics.md, "Small collections").
+  const small = smallCollectionValues({
+    objects: (await readObjects({ file: ws.objects })).objects,
+    labels: new Map(
+      agreedLabels({ labels: await readLabels({ file: ws.labels }), blanks: [] }).map((l) => [l.objectId, l.label]),
+    ),
+    params,
+  });
+  const finalText = small ? await paramsText({ root, proposal, choices, small }) : text;
   if (demo) {
     log.info(
       'Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).',
     );
     await retireDemoModels({ ws, model: demoModel!, log });
   }
-  await write('params.yaml', text);
+  await write('params.yaml', finalText);
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
@@ -514,6 +569,7 @@ export async function initRepository({
     pushed,
     pushError,
     ...(pushRefused ? { pushRefused } : {}),
+    ...(small ? { smallCollection: small } : {}),
   };
 }
 
@@ -522,10 +578,13 @@ async function paramsText({
   root,
   proposal,
   choices,
+  small,
 }: {
   root: string;
   proposal: InitProposal;
   choices: InitChoices;
+  /** The gate settings of a collection too small for the default minimum of test objects, written with why. */
+  small?: SmallCollection;
 }): Promise<string> {
   const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
   // Relative to the repository, as docs/import.md says, also outside it (../export/objects.csv), so a clone
@@ -565,6 +624,21 @@ async function paramsText({
   if (isMap(collection)) {
     const pair = collection.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'vocabulary');
     if (pair && isScalar(pair.key)) pair.key.commentBefore = notes.join('\n');
+  }
+  if (small) {
+    doc.setIn(['gate', 'min_test_objects'], small.minimum);
+    doc.setIn(['gate', 'max_macro_f1_drop'], small.drop);
+    const gate = doc.get('gate', true);
+    const first = isMap(gate) ? gate.items[0] : undefined;
+    if (first && isScalar(first.key))
+      first.key.commentBefore = [
+        ` Set by vitrine init for a small collection: its test split holds ${small.photographedInTest} objects with a ` +
+          `photograph (${small.labelledInTest} of them labelled), fewer than the ${small.defaultMinimum} labelled ` +
+          'test objects the gate asks for by default, so no model could pass.',
+        ` min_test_objects is about the labelled test objects there are, and max_macro_f1_drop about three objects' ` +
+          'worth. Raise min_test_objects and lower max_macro_f1_drop (default 0.02) as the collection grows ' +
+          '(docs/metrics.md, “Small collections”).',
+      ].join('\n');
   }
   const body = doc
     .toString({ lineWidth: 0 })

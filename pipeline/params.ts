@@ -450,6 +450,11 @@ export const catalogueParams = z.strictObject({
     .superRefine((periods, ctx) => {
       const seen = new Map<string, string>();
       for (const name of Object.keys(periods)) {
+        // A name of nothing but spaces ("\u00a0" alone): no name, said so (validateParams), not a space to delete.
+        if (blankLabel(name)) {
+          ctx.addIssue({ code: 'custom', path: [name], input: name, message: '', params: { blank: true } });
+          continue;
+        }
         if (hiddenInLabel(name).length > 0) ctx.addIssue({ code: 'custom', path: [name], input: name, message: '' });
         const twin = seen.get(labelForm(name));
         if (twin !== undefined)
@@ -682,6 +687,11 @@ export function validateParams({
       return `${where}: "${keys.join('.')}" is an empty label: it holds only ${blankWords(value)}: remove that line or write the label`;
     // A period's name with such a character: said as a label's is, the dates being what it would not match.
     const period = keys.length === 3 && keys.slice(0, 2).join('.') === 'catalogue.periods';
+    if (period && issue.code === 'custom' && (issue.params as { blank?: boolean } | undefined)?.blank)
+      return (
+        `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]!))}" has no name: it holds only ` +
+        `${blankWords(keys[2]!)}: remove that line or write the name`
+      );
     const twin = period && issue.code === 'custom' ? (issue.params as { twin?: string } | undefined)?.twin : undefined;
     if (twin !== undefined) {
       const first = lineOf?.(['catalogue', 'periods', twin]);

@@ -103,6 +103,17 @@ describe('catalogue.periods with invisible or space-like characters', () => {
     );
   });
 
+  it('a name that is only a no-break space, or only spaces, is said to be empty, with its line', async () => {
+    expect(await errorOf(periods('\u00a0'))).toBe(
+      'params.yaml is not valid:\n  params.yaml:8: the period "catalogue.periods.<U+00A0>" has no name: it holds only ' +
+        'a character that looks like a space (U+00A0, a no-break space): remove that line or write the name',
+    );
+    expect(await errorOf(periods('  '))).toContain(
+      'params.yaml:8: the period "catalogue.periods.  " has no name: it holds only spaces: remove that line or write ' +
+        'the name',
+    );
+  });
+
   it('two names that differ only in a character that prints as a space are one name written twice', async () => {
     const text = params(
       ['coin', 'mask'],

@@ -35204,6 +35204,10 @@ var registryParams = external_exports.strictObject({
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
     let seen = /* @__PURE__ */ new Map();
     for (let name of Object.keys(periods)) {
+      if (blankLabel(name)) {
+        ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { blank: !0 } });
+        continue;
+      }
       hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
       let twin = seen.get(labelForm(name));
       twin !== void 0 ? ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { twin } }) : seen.set(labelForm(name), name);
@@ -35353,7 +35357,10 @@ function validateParams({
       return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
     if (label && typeof value == "string" && blankLabel(value))
       return `${where}: "${keys.join(".")}" is an empty label: it holds only ${blankWords(value)}: remove that line or write the label`;
-    let period = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods", twin = period && issue3.code === "custom" ? issue3.params?.twin : void 0;
+    let period = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods";
+    if (period && issue3.code === "custom" && issue3.params?.blank)
+      return `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]))}" has no name: it holds only ${blankWords(keys[2])}: remove that line or write the name`;
+    let twin = period && issue3.code === "custom" ? issue3.params?.twin : void 0;
     if (twin !== void 0) {
       let first = lineOf?.(["catalogue", "periods", twin]), spaces = spacesIn(`${twin}${keys[2]}`), how = spaces ? `with a character that prints as a space (${spaces})` : "with its accents encoded another way (as a Mac saves them)";
       return `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]))}" is "${clip(twin)}"${first ? ` of line ${first}` : ""} written again, ${how}: keep one of the two.`;

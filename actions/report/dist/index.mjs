@@ -36722,6 +36722,10 @@ var registryParams = external_exports.strictObject({
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).superRefine((periods, ctx) => {
     let seen = /* @__PURE__ */ new Map();
     for (let name of Object.keys(periods)) {
+      if (blankLabel(name)) {
+        ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { blank: !0 } });
+        continue;
+      }
       hiddenInLabel(name).length > 0 && ctx.addIssue({ code: "custom", path: [name], input: name, message: "" });
       let twin = seen.get(labelForm(name));
       twin !== void 0 ? ctx.addIssue({ code: "custom", path: [name], input: name, message: "", params: { twin } }) : seen.set(labelForm(name), name);
@@ -36836,6 +36840,9 @@ function spacesIn(text2) {
     let name = HIDDEN_CHARACTER_NAMES[c];
     return name ? `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}` : characterCode(c);
   }).join("; ");
+}
+function blankLabel(label) {
+  return label !== "" && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {

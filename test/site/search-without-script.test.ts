@@ -68,6 +68,20 @@ describe('the search page without JavaScript', () => {
     expect(s.notice).toContain('Search and filters need JavaScript');
   });
 
+  // An outside tester: the home page's and the 404 page's search boxes said nothing, and the words typed were lost.
+  it('says under the home page’s and the 404 page’s search boxes that search needs JavaScript', async () => {
+    for (const address of ['', '404.html']) {
+      await page.goto(`${built.site.url}${address}`);
+      const notice = page.locator('main .notice', { hasText: 'JavaScript' }).filter({ visible: true });
+      expect(await notice.count(), address || 'home page').toBe(1);
+      expect((await notice.textContent())?.replace(/\s+/g, ' ')).toContain('Search needs JavaScript');
+      const links = await notice.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links).toEqual(['/all/', '/colours/']);
+      await built.page.goto(`${built.site.url}${address}`);
+      expect(await built.page.locator('main .notice', { hasText: 'JavaScript' }).isVisible(), address).toBe(false);
+    }
+  });
+
   it('shows the search box and no notice with JavaScript on', async () => {
     await built.page.goto(`${built.site.url}browse/`);
     await built.page

@@ -226,7 +226,10 @@ export async function buildCatalogueData({
     const a = annotations.get(o.id);
     const rightsStatement = statementOf(o.rights);
     // catalogue.images: a photograph shown small or not at all has none of its thumbnails published (image-rules.ts).
-    const withheld = withheldOf({ rights: rightsStatement, rules: params.catalogue.images });
+    // An object not photographed yet has nothing withheld: its page says there is no photograph yet.
+    const withheld = o.thumbnails?.length
+      ? withheldOf({ rights: rightsStatement, rules: params.catalogue.images })
+      : null;
     const images = [];
     if (withheld) {
       if (withheld.shown === 'thumbnail' && o.thumbnails?.length) small.push({ id: o.id, thumbnails: o.thumbnails });

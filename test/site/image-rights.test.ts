@@ -32,6 +32,7 @@ const MAX = 200;
 const OPEN = 'open-1';
 const SMALL = 'inc-1';
 const NONE = 'unknown-1';
+const UNPHOTOGRAPHED = 'inc-2';
 
 let dir: string;
 let catalogue: Catalogue;
@@ -75,6 +76,14 @@ beforeAll(async () => {
     label: r.label!,
     image: path.join(shared, r.file!),
   }));
+  // In copyright and not photographed yet: nothing is withheld, its page says there is no photograph yet.
+  objects.push({
+    id: UNPHOTOGRAPHED,
+    title: 'Chair not yet photographed',
+    rights: 'In copyright',
+    label: null,
+    image: null,
+  });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
   const datasetFile = path.join(ws.dataset, 'dataset.json');
@@ -83,6 +92,7 @@ beforeAll(async () => {
   dataset.objects[2]!.rights = '';
   await mkdir(path.join(ws.data, 'images'), { recursive: true });
   for (const [i, o] of objects.entries()) {
+    if (!o.image) continue;
     // Each original where the dataset says it is, enlarged to 1,600 pixels: large enough for deep zoom.
     const bytes = await sharp(o.image!).rotate().resize({ width: 1600 }).jpeg({ quality: 90 }).toBuffer();
     await writeFile(path.join(ws.data, 'images', `${o.id}.jpg`), bytes);
@@ -197,6 +207,11 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(none).not.toContain('data-pagefind-meta="image"');
     expect(none).not.toMatch(/<img /);
     expect(none).not.toContain('id="manifest"');
+    // No photograph at all is not a photograph withheld for copyright reasons.
+    expect(byId(UNPHOTOGRAPHED).withheld).toBeNull();
+    const unphotographed = await page(UNPHOTOGRAPHED);
+    expect(unphotographed).toContain('No photograph yet.');
+    expect(unphotographed).not.toContain('copyright reasons');
   });
 
   it('keeps withheld objects in the review queue, with their cards saying why there is no picture', async () => {

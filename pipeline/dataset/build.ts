@@ -15,7 +15,7 @@ import {
   vocabularyTypos,
 } from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
-import { hashTree, mapPool } from '../data/hash.ts';
+import { hashTree, manifestHash, mapPool, type TreeHash } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
@@ -87,6 +87,7 @@ export async function buildDataset({
   emptied,
   unread,
   renamed,
+  onRead,
 }: {
   ws: Workspace;
   params: Params;
@@ -100,6 +101,11 @@ export async function buildDataset({
   unread?: () => Promise<string | null>;
   /** Asked only for labels outside the vocabulary: those a commit renamed (renamedLabels); none: not asked. */
   renamed?: (labels: string[]) => Promise<Map<string, RenamedLabel>>;
+  /**
+   * Told the hashes of labels.csv and data/ as this build read them, keyed as the stage's inputs ("labels.csv",
+   * "data"): data/objects.csv and labels.csv by the bytes parsed, the photographs as listed when they were hashed.
+   */
+  onRead?: (read: Record<string, string>) => void;
 }): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
@@ -108,7 +114,10 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, blanks, missing, empty, emptyRows } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, blanks, missing, empty, emptyRows, ...labelsRead } = await readLabelsChecked({
+    file: ws.labels,
+    name: labelsName,
+  });
   await refuseBeforeImages({ ws, params, objects: read.objects, labels, empty, emptied, unread, renamed });
   if (missing)
     log.warn(
@@ -129,6 +138,7 @@ export async function buildDataset({
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  onRead?.({ 'labels.csv': labelsRead.md5, data: dataAsRead({ ws, tree, objectsMd5: read.md5 }) });
   const imagePath = (image: string) => path.posix.normalize(image.split('\\').join('/'));
   // The file each image path names, under its name on disk: "Café" composed in the table, decomposed on disk.
   const names = imageNames(md5Of.keys());
@@ -545,6 +555,17 @@ export async function analyseImages({
     progress.done();
   }
   return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, resumed, refreshed };
+}
+
+/**
+ * The hash of data/ as the build read it: the folder as hashed, with data/objects.csv as the bytes parsed, which
+ * were read before (a re-import in between changed the file, not what the dataset holds).
+ */
+function dataAsRead({ ws, tree, objectsMd5 }: { ws: Workspace; tree: TreeHash; objectsMd5: string }): string {
+  const relpath = path.relative(ws.data, ws.objects).split(path.sep).join('/');
+  const entries = tree.entries.filter((e) => e.relpath !== relpath);
+  entries.push({ md5: objectsMd5, relpath, size: 0 });
+  return manifestHash(entries);
 }
 
 /** `: did you mean data/images/DM-0008.jpg? …` for a missing path that differs from files only in capitals. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
@@ -47,10 +48,15 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
   issues: DatasetIssue[];
   /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
   emptyRows: number[];
+  /** md5 of the bytes parsed (read once): what the dataset was made from, whatever the file holds by now. */
+  md5: string;
 }> {
   let text: string;
+  let md5: string;
   try {
-    text = decodeText({ bytes: await readFile(file), file: name });
+    const bytes = await readFile(file);
+    md5 = md5Of(bytes);
+    text = decodeText({ bytes, file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VitrineError(
@@ -62,7 +68,12 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
     throw error;
   }
   // The working table: a misspelt heading stops here, before any object is read or anything built.
-  return parseObjectsChecked({ text, name, refuseMisspelt: true });
+  return { ...parseObjectsChecked({ text, name, refuseMisspelt: true }), md5 };
+}
+
+/** md5 (hex) of bytes read, as hashFile gives for the file that held them. */
+function md5Of(bytes: Buffer): string {
+  return createHash('md5').update(bytes).digest('hex');
 }
 
 /** Whether two of `ids` differ only in how an accent is encoded (composed or not): only ids beyond ASCII can. */
@@ -166,19 +177,24 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   empty?: EmptyLabels;
   /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
   emptyRows: number[];
+  /** md5 of the bytes parsed (read once), "absent" for no file: lock.json records it as what the stage read. */
+  md5: string;
 }> {
   let text: string;
+  let md5: string;
   try {
-    text = decodeText({ bytes: await readFile(file), file: name });
+    const bytes = await readFile(file);
+    md5 = md5Of(bytes);
+    text = decodeText({ bytes, file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { labels: [], blanks: [], missing: true, emptyRows: [] };
+      return { labels: [], blanks: [], missing: true, emptyRows: [], md5: 'absent' };
     throw error;
   }
   const blanks: LabelLine[] = [];
   const emptyRows: number[] = [];
   const labels = parseLabels({ text, file: name, blanks, emptyRows });
-  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows };
+  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows, md5 };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
@@ -190,7 +206,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
             rows: parseCsv({ text, file: name, required: LABEL_COLUMNS }).rows.filter((r) => !isEmptyRow(r.cells))
               .length,
           };
-  return { labels, blanks, missing: false, empty, emptyRows };
+  return { labels, blanks, missing: false, empty, emptyRows, md5 };
 }
 
 /** What an existing labels file without any label holds. */

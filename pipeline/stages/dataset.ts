@@ -27,7 +27,11 @@ export const datasetStage: Stage = {
     const emptied = () => labelsEmptied({ ws, params, env });
     const unread = () => unreadBase({ ws, params, env });
     const renamed = (labels: string[]) => renamedLabels({ ws, labels, vocabulary: params.collection.vocabulary });
-    const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread, renamed });
+    let read: Record<string, string> | undefined;
+    const onRead = (hashes: Record<string, string>) => {
+      read = hashes;
+    };
+    const dataset = await buildDataset({ ws, params, log, deleted, emptied, unread, renamed, onRead });
     if (dataset.counts.labelled === 0 && deleted) {
       const [vocabulary, exampleId] = [params.collection.vocabulary, dataset.objects[0]?.id];
       throw labelsDeletedError({ deleted, name: rel(ws, ws.labels), vocabulary, exampleId });
@@ -65,7 +69,7 @@ export const datasetStage: Stage = {
         `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (kept in the catalogue)`,
       );
     if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
-    return { summary: parts.join(', ') };
+    return { summary: parts.join(', '), ...(read ? { read } : {}) };
   },
 };
 

@@ -201,8 +201,11 @@ export async function runStages({
     const result = await stage.run({ ...ctx, forced: forced.has(stage.name) });
     const durationMs = Math.round(performance.now() - started);
     forgetUnfinished({ lock, name: stage.name });
+    // What the stage says it read is what it ran on: a file changed between the hashing above and its read counts
+    // as read, so the evaluation records it and the next run compares with it.
+    for (const [p, hash] of Object.entries(result.read ?? {})) if (p in deps.paths) deps.paths[p] = hash;
     lock.stages[stage.name] = {
-      fingerprint,
+      fingerprint: result.read ? hashJson(deps) : fingerprint,
       deps,
       outs: await hashPaths({ ctx, paths: stage.outs, stateFile }),
       ranAt: ctx.clock.now().toISOString(),

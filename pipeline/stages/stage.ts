@@ -21,6 +21,12 @@ export interface StageContext {
 export interface StageResult {
   /** One line for the run's table, in plain words ("312 objects, 6 labels, 4 rows skipped"). */
   summary: string;
+  /**
+   * The hashes of input paths (keys of `deps.paths`) as the stage read them: each file read once, hashed and parsed
+   * from the same bytes. lock.json records these rather than the hashes taken before the stage ran, so a commit
+   * landing in between (a colleague's label correction) is recorded as read, not as the file was a moment before.
+   */
+  read?: Record<string, string>;
 }
 
 /**

@@ -123,10 +123,30 @@ export function checkInputs({
   );
 }
 
+/** The words and the rerun for each part of params.yaml that a registered version stands on. */
+const READ_SETTINGS = [
+  {
+    what: 'the parameters (params.yaml)',
+    of: (p: StageContext['params']) => modelParams(p),
+    made: 'The model was trained and evaluated with them as they were then',
+    rerun: 'the stages whose parameters changed, then evaluate',
+  },
+  {
+    // Which guesses are published as annotations: the version would publish with settings its commit does not hold.
+    what: 'the publication settings (annotate in params.yaml)',
+    of: (p: StageContext['params']) => p.annotate,
+    made: 'The model’s guesses would be published as annotations with them as they were then',
+    rerun: 'evaluate',
+  },
+] as const;
+
 /**
  * Refuse when params.yaml is not what this run read as it began: changed by a commit or "git pull" while it trained,
  * the version would be tagged on a commit whose params.yaml did not make it, with settings that commit does not hold.
- * Without a params.yaml there is nothing to compare (the run used the defaults, or the params its caller gave).
+ * Compared: the settings that shape the model, and the annotate section (which of its guesses are published). The
+ * catalogue's settings are not: lock.json records the site as built with those the run read, so the next run builds
+ * it again and "vitrine publish" says it is older than them. Without a params.yaml there is nothing to compare (the
+ * run used the defaults, or the params its caller gave).
  */
 export async function checkParamsRead({
   ws,
@@ -146,30 +166,23 @@ export async function checkParamsRead({
     ))
   )
     return;
-  const read = hashJson(modelParams(params));
   // One that cannot be read now is not what the run read: the next run says what is wrong with it.
-  const now = await loadParams({ file: ws.params }).then(
-    (p) => hashJson(modelParams(p)),
-    () => 'unreadable',
-  );
-  if (now === read) return;
+  const current = await loadParams({ file: ws.params }).catch(() => null);
+  const changed = READ_SETTINGS.map((part) => ({
+    ...part,
+    evaluated: hashJson(part.of(params)),
+    now: current ? hashJson(part.of(current)) : 'unreadable',
+  })).filter((part) => part.evaluated !== part.now);
+  if (changed.length === 0) return;
+  const what = changed.map((c) => c.what).join(' and ');
   throw new VitrineError(
     'PROMOTE_INPUTS_CHANGED',
-    'Not promoted: the parameters (params.yaml) changed after this run read them as it began: while this run was ' +
-      'going (a commit, "git pull" or an edit meanwhile). The model was trained and evaluated with them as they ' +
-      `were then, so a version registered on ${commit ? `commit ${commit.slice(0, 7)}` : 'this commit'} would ` +
-      'record settings it was not made with. Nothing was registered and production is unchanged. Run "npx vitrine ' +
-      'run" again: it reruns the stages whose parameters changed, then promotes.',
-    {
-      changed: [
-        {
-          what: 'the parameters (params.yaml)',
-          evaluated: read,
-          now,
-          rerun: 'the stages whose parameters changed, then evaluate',
-        },
-      ],
-    },
+    `Not promoted: ${what} changed after this run read them as it began: while this run was going (a commit, ` +
+      `"git pull" or an edit meanwhile). ${changed[0]!.made}, so a version registered on ` +
+      `${commit ? `commit ${commit.slice(0, 7)}` : 'this commit'} would record settings it was not made with. ` +
+      'Nothing was registered and production is unchanged. Run "npx vitrine run" again: it reruns the stages ' +
+      'whose parameters changed, then promotes.',
+    { changed: changed.map(({ what, evaluated, now, rerun }) => ({ what, evaluated, now, rerun })) },
   );
 }
 

@@ -864,7 +864,7 @@ export async function pushData({
   const again = 'run "npx vitrine data push" again to send the rest (files the remote has are not sent again).';
   where.now = () => `Nothing was sent yet: ${again}`;
   const t = await tracked({ root, target });
-  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
+  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName, log });
   if (verify && !remote.inspect) {
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, {
       remote: remote.name,
@@ -1274,7 +1274,7 @@ export async function pullData({
   where.now = () => `Nothing was downloaded yet: ${again}`;
   const t = await tracked({ root, target });
   await refuseUnfinishedMerge({ root: path.resolve(root), target, md5: t.out.md5, refused: 'pull' });
-  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
+  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName, log });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
   // The files' contents, as the progress line counts them: not the folder list fetched first.
   let transferred = 0;
@@ -2131,7 +2131,7 @@ export async function dataStatus({
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.
     if (checkRemote) {
-      const remote = await openRemote({ root: absRoot, name: remoteName });
+      const remote = await openRemote({ root: absRoot, name: remoteName, log });
       manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
     } else status.cache.listDamaged = true;
   }
@@ -2165,7 +2165,7 @@ export async function dataStatus({
     }
   }
   if (checkRemote) {
-    const remote = await openRemote({ root: absRoot, name: remoteName });
+    const remote = await openRemote({ root: absRoot, name: remoteName, log });
     const list = manifest ?? (await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote }));
     const objects = [...uniqueObjects(list, target), [t.out.md5, `${target}.dvc`] as [string, string]];
     const missing = await mapPool(objects, jobs, async ([md5, needer]) => ((await remote.has(md5)) ? null : needer));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
+import type { Logger } from '../log.ts';
 import {
   checkObjectId,
   cleanStaleObjectTemps,
@@ -234,9 +235,12 @@ export function s3Remote({
   settings: given,
   env = process.env,
   idleTimeoutMs,
+  log,
 }: {
   name: string;
   settings: S3Settings;
+  /** Where a clock corrected to the server's time is said (once). */
+  log?: Logger;
   /** Read when the remote is opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl. */
   env?: Record<string, string | undefined>;
   /** How long a silent connection is waited for (default: read_timeout, else 60 s); tests set a short one. */
@@ -270,15 +274,25 @@ export function s3Remote({
     }));
     return sdk;
   };
+  const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
+  let clockSaid = false;
   const objects = s3Objects({
     endpoint: settings.endpointurl,
     region: settings.region || 'us-east-1',
     bucket,
     credentials: async () => configured ?? (await (await sdkClient()).client.config.credentials()),
     idleTimeoutMs: idleMs,
+    // Said once, however many transfers were refused at once.
+    onClockCorrected: (offsetMs) => {
+      if (clockSaid) return;
+      clockSaid = true;
+      log?.warn(
+        `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${name}" at ` +
+          `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
+      );
+    },
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
-  const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
     s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs, readTimeout: given.read_timeout });
   // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
@@ -742,6 +756,13 @@ function clockOffset(error: unknown): number | undefined {
   return Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
 }
 
+/** How far apart two clocks are, in words: "20 minutes", "3 hours", "2 days". */
+function clockAmount(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const hours = Math.round(minutes / 60);
+  return minutes < 120 ? `${minutes} minutes` : hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
+}
+
 /**
  * "This computer's clock is 20 minutes behind the storage server's at … (remote "storage"; the server's time:
  * 2026-12-06 11:36 UTC)", without its full stop.
@@ -749,10 +770,7 @@ function clockOffset(error: unknown): number | undefined {
 function clockWords({ endpoint, remote, offsetMs }: { endpoint: string; remote: string; offsetMs?: number }): string {
   if (offsetMs === undefined)
     return `This computer's clock and the storage server's at ${endpoint} are too far apart (remote "${remote}")`;
-  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
-  const hours = Math.round(minutes / 60);
-  const amount =
-    minutes < 120 ? `${minutes} minutes` : hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;
+  const amount = clockAmount(offsetMs);
   const server = new Date(Date.now() + offsetMs).toISOString().slice(0, 16).replace('T', ' ');
   return (
     `This computer's clock is ${amount} ${offsetMs > 0 ? 'behind' : 'ahead of'} the storage server's at ` +
@@ -820,13 +838,26 @@ export function inRepositoryFolder({ root, url }: { root: string; url: string })
 }
 
 /** The remote from a config entry (`root`: the repository whose .dvc/config it is). */
-export function remoteFromConfig({ config, root }: { config: RemoteConfig; root?: string }): Remote {
+export function remoteFromConfig({
+  config,
+  root,
+  log,
+}: {
+  config: RemoteConfig;
+  root?: string;
+  /** Where an S3 remote says it corrected this computer's clock to the server's. */
+  log?: Logger;
+}): Remote {
   if (!config.url)
     throw new VitrineError('DVC_REMOTE_URL', `The remote "${config.name}" has no url in .dvc/config.`, {
       remote: config.name,
     });
   if (config.url.startsWith('s3://'))
-    return s3Remote({ name: config.name, settings: { ...config.options, url: config.url } as S3Settings });
+    return s3Remote({
+      name: config.name,
+      settings: { ...config.options, url: config.url } as S3Settings,
+      ...(log ? { log } : {}),
+    });
   if (isUrl(config.url)) {
     throw new VitrineError(
       'DVC_REMOTE_UNSUPPORTED',
@@ -839,7 +870,16 @@ export function remoteFromConfig({ config, root }: { config: RemoteConfig; root?
 }
 
 /** Open the named remote, or the default (`core.remote`) from `.dvc/config` + `.dvc/config.local`. */
-export async function openRemote({ root, name }: { root: string; name?: string }): Promise<Remote> {
+export async function openRemote({
+  root,
+  name,
+  log,
+}: {
+  root: string;
+  name?: string;
+  /** Where an S3 remote says it corrected this computer's clock to the server's. */
+  log?: Logger;
+}): Promise<Remote> {
   const config = await readDvcConfig({ root });
   const wanted = name ?? config.defaultRemote;
   if (!wanted) {
@@ -858,7 +898,7 @@ export async function openRemote({ root, name }: { root: string; name?: string }
       { remote: wanted },
     );
   }
-  return remoteFromConfig({ config: remote, root });
+  return remoteFromConfig({ config: remote, root, ...(log ? { log } : {}) });
 }
 
 /** The md5 of no bytes: the one object an empty copy is good for. */

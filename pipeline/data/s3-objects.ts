@@ -33,6 +33,13 @@ export class S3ResponseError extends Error {
 /** How far apart two clocks may be before S3 (and MinIO, s3rver) refuses a signed request. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
+/**
+ * How far the server's time (its Date header) must be from the time a refused request was signed with for the
+ * refusal to be taken as the clocks' and the request signed again with the server's time: the AWS SDKs' own
+ * threshold (isClockSkewed, 5 minutes), below S3's 15 so that a server with a stricter limit is corrected too.
+ */
+const CLOCK_CORRECTED_MS = 5 * 60_000;
+
 export interface ObjectResponse {
   status: number;
   etag?: string;
@@ -222,10 +229,16 @@ export function s3Objects({
   bucket,
   credentials,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  onClockCorrected,
 }: {
   endpoint?: string;
   region: string;
   bucket: string;
+  /**
+   * Told the server's clock minus this computer's (ms) when a refusal showed them too far apart and requests are
+   * signed with the server's time from then on (the AWS SDKs' systemClockOffset).
+   */
+  onClockCorrected?: (offsetMs: number) => void;
   /** Asked at each request (the SDK's usual sources, which remember them, when the config has no key). */
   credentials: () => Promise<S3Identity>;
   /**
@@ -247,6 +260,8 @@ export function s3Objects({
   // Credentials are asked for at each signature: the SDK's providers remember them and renew
   // temporary ones before they expire.
   const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
+  // The server's clock minus this computer's, once a refusal showed them apart: requests are signed with its time.
+  let clockOffsetMs = 0;
 
   type Body = Buffer | (() => Readable);
   /** `key` null: the bucket itself. */
@@ -275,7 +290,7 @@ export function s3Objects({
         ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
       },
     };
-    const signed = await signer.sign(request);
+    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + clockOffsetMs) });
     return new Promise<IncomingMessage>((resolve, reject) => {
       let response: IncomingMessage | undefined;
       // `timeout` is the socket's idle timeout, from the connection attempt on; it also covers the
@@ -316,9 +331,11 @@ export function s3Objects({
    * every request here is idempotent. A server that refuses connections is not tried again: it is down.
    */
   const send = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
+    let corrected = false;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= 3;
       let response: IncomingMessage;
+      const signedAt = Date.now() + clockOffsetMs;
       try {
         response = await once(method, key, headers, body, attempt);
       } catch (error) {
@@ -328,6 +345,23 @@ export function s3Objects({
         continue;
       }
       const status = response.statusCode ?? 0;
+      // Refused, and the server's time is far from the one the request was signed with: signed again with the
+      // server's time and sent again at once, once per request (as the AWS SDKs do). A refusal that comes again
+      // is the caller's to name (responseError: the clocks, when they still differ).
+      const serverTime = Date.parse(String(response.headers.date ?? ''));
+      if (
+        status === 403 &&
+        !corrected &&
+        !Number.isNaN(serverTime) &&
+        Math.abs(serverTime - signedAt) > CLOCK_CORRECTED_MS
+      ) {
+        corrected = true;
+        attempt--;
+        clockOffsetMs = serverTime - Date.now();
+        onClockCorrected?.(clockOffsetMs);
+        response.resume();
+        continue;
+      }
       if (last || !(status === 429 || status >= 500)) return response;
       response.resume();
       await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));

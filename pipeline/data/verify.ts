@@ -100,7 +100,7 @@ export async function verifyData({
       ? undefined
       : typeof remoteOption === 'object'
         ? remoteOption
-        : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
+        : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption, log });
   // Where good copies may come from: the remote being checked, else the configured one (if any).
   let source: Remote | undefined = remote;
   let sourceLooked = remote !== undefined;

@@ -4,14 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
 /*
  * A computer whose clock is off from the storage server's by more than 15 minutes (a runner without NTP, a VM
  * restored from a snapshot) signs every request with a time the server refuses: 403 RequestTimeTooSkewed, and for a
- * HEAD (no body) a bare 403 whose Date header shows the server's time. The message must say the clocks differ and
- * by how much, not send the maintainer to change an access key that works. After an outside tester.
+ * HEAD (no body) a bare 403 whose Date header shows the server's time. As the AWS SDKs do, the request is signed
+ * again with the server's time (its Date header) and sent again, and the log says this computer's clock is off.
+ * When that fails too, the message must say the clocks differ and by how much, not send the maintainer to change an
+ * access key that works. After outside testers.
  *
  * A small S3 server on 127.0.0.1 whose clock is `skewMs` off this computer's: it refuses requests whose x-amz-date
  * is more than 15 minutes from its own time, as S3 does, and otherwise keeps objects in memory.
@@ -20,6 +22,8 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
 let skewMs = 0;
 /** Refuse every request with a bare 403, whatever its time (a key without permission). */
 let deny = false;
+/** Refuse every request as signed too far from its time, whatever its time (a server whose Date header is wrong). */
+let stubborn = false;
 const stored = new Map<string, Buffer>();
 let server: http.Server;
 let endpoint: string;
@@ -40,7 +44,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const sent = amzDate(String(req.headers['x-amz-date'] ?? ''));
-      if (deny || !(Math.abs(now - sent) <= 15 * 60_000)) {
+      if (deny || stubborn || !(Math.abs(now - sent) <= 15 * 60_000)) {
         res.writeHead(403, { 'content-type': 'application/xml' });
         if (req.method === 'HEAD' || deny) return void res.end();
         res.end(
@@ -86,7 +90,7 @@ const settings = () => ({
   secret_access_key: 'SECRET',
   region: 'us-east-1',
 });
-const remote = () => s3Remote({ name: 'storage', settings: settings(), env: {} });
+const remote = (log = silentLogger) => s3Remote({ name: 'storage', settings: settings(), env: {}, log });
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -102,30 +106,60 @@ function expectSkew(error: Error, words: string) {
   expect(error.message).not.toContain('permission');
 }
 
+const CONFIG = () =>
+  `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/collection\n` +
+  `    endpointurl = ${endpoint}\n    access_key_id = KEY\n    secret_access_key = SECRET\n`;
+
+async function pushTree(name: string, log = silentLogger) {
+  const root = path.join(base, name);
+  await writeTree(path.join(root, 'data'), { 'images/A1.jpg': `one ${name}`, 'images/A2.jpg': `two ${name}` });
+  await writeTree(path.join(root, '.dvc'), { config: CONFIG() });
+  await addData({ root, log: silentLogger });
+  return pushData({ root, log, jobs: 1 });
+}
+
+const clockLines = (log: ReturnType<typeof memoryLogger>) =>
+  log.lines.filter((l) => /clock/.test(l.message)).map((l) => `${l.level}: ${l.message}`);
+
 describe('S3 remote: this computer’s clock is far from the server’s', { timeout: 30_000 }, () => {
-  it('a check (HEAD, no body) says the clocks differ by 20 minutes, not that the key is wrong', async () => {
+  it('a check (HEAD, no body) is sent again with the server’s time, and the log says the clock is off', async () => {
     skewMs = 20 * 60_000;
-    deny = false;
+    [deny, stubborn] = [false, false];
+    const log = memoryLogger();
+    const r = remote(log);
+    expect(await r.has('d751713988987e9331980363e24189ce')).toBe(false);
+    expect(await r.has('d751713988987e9331980363e24189cf')).toBe(false);
+    expect(clockLines(log)).toEqual([
+      'warn: This computer\'s clock is 20 minutes off; used the storage server\'s time (remote "storage" at ' +
+        `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
+    ]);
+  });
+
+  it('a push is sent with the server’s time, saying so once in its log', async () => {
+    skewMs = -20 * 60_000;
+    [deny, stubborn] = [false, false];
+    const log = memoryLogger();
+    await pushTree('push', log);
+    expect([...stored.keys()].filter((k) => k.startsWith('/museum/collection/files/md5/')).length).toBe(3);
+    expect(clockLines(log)).toHaveLength(1);
+    expect(clockLines(log)[0]).toMatch(/^warn: This computer's clock is 20 minutes off; used the storage server's/);
+  });
+
+  it('a check refused again with the server’s time says the clocks differ, not that the key is wrong', async () => {
+    skewMs = 20 * 60_000;
+    [deny, stubborn] = [false, true];
     expectSkew(await failure(remote().has('d751713988987e9331980363e24189ce')), '20 minutes behind');
   });
 
-  it('a push (the listing passes: the AWS SDK corrects its clock) names the clocks, not a permission', async () => {
+  it('a push refused again with the server’s time names the clocks, not a permission', async () => {
     skewMs = -20 * 60_000;
-    deny = false;
-    const root = path.join(base, 'push');
-    await writeTree(path.join(root, 'data'), { 'images/A1.jpg': 'one', 'images/A2.jpg': 'two' });
-    await writeTree(path.join(root, '.dvc'), {
-      config:
-        `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/collection\n` +
-        `    endpointurl = ${endpoint}\n    access_key_id = KEY\n    secret_access_key = SECRET\n`,
-    });
-    await addData({ root, log: silentLogger });
-    expectSkew(await failure(pushData({ root, log: silentLogger, jobs: 1 })), '20 minutes ahead of');
+    [deny, stubborn] = [false, true];
+    expectSkew(await failure(pushTree('push-refused')), '20 minutes ahead of');
   });
 
   it('a bare 403 from a server whose clock agrees is still about the key', async () => {
     skewMs = 0;
-    deny = true;
+    [deny, stubborn] = [true, false];
     const error = await failure(remote().has('d751713988987e9331980363e24189ce'));
     expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
   });

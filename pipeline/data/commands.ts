@@ -1,14 +1,16 @@
-import type { Command } from '../cli/command.ts';
+import type { Command, CommandContext } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
+import type { RegisteredFilesCheck } from '../registry/resend.ts';
 import { emptyParentWords, initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
 import { mergeData } from './merge.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
+import { openRemote } from './remote.ts';
 import { restoreFromCache } from './restore.ts';
 import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
@@ -16,6 +18,38 @@ import { verifyData } from './verify.ts';
 /*
  * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC.
  */
+
+/**
+ * `data verify --remote`: every registered model version's files and evidence on the default remote, read and hashed;
+ * each problem left said as an error, with what to run. Loaded only here: the registry's modules cost a "data" command.
+ */
+async function verifyRegisteredFiles(
+  ctx: CommandContext,
+  repair: boolean,
+): Promise<RegisteredFilesCheck & { problems: string[] }> {
+  const [{ checkRegisteredFiles, registeredFilesProblems }, { loadParams, defaultParams }] = await Promise.all([
+    import('../registry/resend.ts'),
+    import('../params.ts'),
+  ]);
+  // A params.yaml that cannot be read is the run's to say: the model's usual name is looked for.
+  const params = await loadParams({ file: ctx.ws.params }).catch(() => defaultParams());
+  const remote = await openRemote({ root: ctx.ws.root, log: ctx.log });
+  const check = await checkRegisteredFiles({
+    ws: ctx.ws,
+    name: params.registry.model_name,
+    remote,
+    repair,
+    log: ctx.log,
+  });
+  const problems = registeredFilesProblems({ check, remote: remote.name });
+  for (const problem of problems) ctx.log.error(problem);
+  if (problems.length === 0 && check.checked > 0)
+    ctx.log.info(
+      `Registered model files on the remote "${remote.name}": ${check.checked} read and checked, ` +
+        `${check.repaired === 0 ? 'none damaged' : `${check.repaired} damaged replaced from this machine’s copies`}.`,
+    );
+  return { ...check, problems };
+}
 
 const remoteOption = {
   type: 'string',
@@ -369,7 +403,9 @@ export const dataCommands: Command[] = [
     options: {
       remote: {
         type: 'boolean',
-        description: 'Also read and hash every object data.dvc needs on the storage remote (downloads them all).',
+        description:
+          'Also read and hash every object data.dvc needs on the storage remote (downloads them all), and the ' +
+          'registered model versions’ files.',
       },
       repair: { type: 'boolean', description: 'Restore damaged objects from data/, the remote or the cache.' },
       jobs: jobsOption,
@@ -378,6 +414,7 @@ export const dataCommands: Command[] = [
       // Stopped by Ctrl-C, it says how far it got and that nothing is lost.
       const where = {};
       const quiet = sayWhenStopped({ log: ctx.log, where });
+      let failed: unknown;
       const result = await verifyData({
         root: ctx.ws.root,
         log: ctx.log,
@@ -385,8 +422,20 @@ export const dataCommands: Command[] = [
         repair: values.repair === true,
         jobs: jobsOf(values),
         where,
-      }).finally(quiet);
-      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+      })
+        .catch((error: unknown) => {
+          // The registered model files are checked all the same; data.dvc's damage is said after them.
+          if (values.remote !== true || !isVitrineError(error, 'DATA_CORRUPT')) throw error;
+          failed = error;
+          return null;
+        })
+        .finally(quiet);
+      // The registered model versions' files and evidence live on the same remote, which "models push --files" fills.
+      const registered = values.remote === true ? await verifyRegisteredFiles(ctx, values.repair === true) : null;
+      if (failed) throw failed;
+      if (ctx.json) ctx.out(`${JSON.stringify({ ...result, ...(registered ? { registered } : {}) })}\n`);
+      const problems = registered ? registered.problems.length : 0;
+      return problems > 0 ? 1 : undefined;
     },
   },
   {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { hashFile } from '../data/hash.ts';
+import { listWords } from '../data/ops.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import { evidenceStagingDir } from './publish.ts';
@@ -37,20 +38,8 @@ export async function sendRegisteredFiles({
   remote: ModelRemote;
   log: Logger;
 }): Promise<{ sent: number; present: number; lost: LostFile[] }> {
-  const state = await readRegistry({ dir: ws.root, name });
   // Each content once, with every place it may be found on this machine (the same file often serves two versions).
-  const wanted = new Map<string, { version: string; relpath: string; sources: string[] }[]>();
-  for (const { version, registration } of state.versions) {
-    if (!registration) continue;
-    const cache = versionCacheDir({ ws, name, version });
-    const folders: [Manifest | null | undefined, string[]][] = [
-      [registration.manifest, [cache, ws.model]],
-      [registration.evidence, [`${cache}.evidence`, evidenceStagingDir(ws)]],
-    ];
-    for (const [manifest, sources] of folders)
-      for (const { md5, relpath } of manifest?.files ?? [])
-        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, sources }]);
-  }
+  const wanted = await registeredFiles({ ws, name });
   let sent = 0;
   let present = 0;
   const lost: LostFile[] = [];
@@ -95,4 +84,125 @@ async function localCopy({
     if (found === md5) return file;
   }
   return undefined;
+}
+
+/** A remote that can read an object whole and hash it (the data remotes), or only say whether it has it. */
+type CheckedRemote = ModelRemote & { inspect?(md5: string): Promise<{ size: number; md5: string } | null> };
+
+/** What `data verify --remote` found of the registered versions' files on the remote. */
+export interface RegisteredFilesCheck {
+  /** Distinct files checked. */
+  checked: number;
+  /** Files the remote lacks, by version. */
+  missing: LostFile[];
+  /** Files whose copy on the remote is not their content, by version, not replaced. */
+  damaged: LostFile[];
+  /** Damaged copies replaced from this machine's copies (`repair`). */
+  repaired: number;
+}
+
+/**
+ * Read and hash every registered version's model files and evidence on `remote` (only ask whether it has them, when
+ * it cannot be read object by object), as `data verify --remote` does data.dvc's objects; with `repair`, a damaged
+ * copy is replaced from this machine's copies of the version (those `models push --files` sends).
+ */
+export async function checkRegisteredFiles({
+  ws,
+  name,
+  remote,
+  repair = false,
+  log,
+}: {
+  ws: Workspace;
+  /** The model's name (registry.model_name in params.yaml). */
+  name: string;
+  remote: CheckedRemote;
+  repair?: boolean;
+  log: Logger;
+}): Promise<RegisteredFilesCheck> {
+  const wanted = await registeredFiles({ ws, name });
+  const result: RegisteredFilesCheck = { checked: wanted.size, missing: [], damaged: [], repaired: 0 };
+  const progress = log.progress(`Reading and checking the registered model files on "${remote.name}"`, wanted.size);
+  for (const [md5, places] of wanted) {
+    const found = remote.inspect ? await remote.inspect(md5) : (await remote.has(md5)) ? { md5 } : null;
+    progress.tick();
+    if (!found) {
+      for (const { version, relpath } of places) result.missing.push({ version, relpath, md5 });
+      continue;
+    }
+    if (found.md5 === md5) continue;
+    let copy: string | undefined;
+    for (const { relpath, sources } of repair ? places : []) {
+      copy = await localCopy({ sources, relpath, md5 });
+      if (copy) break;
+    }
+    if (copy) {
+      await remote.put({ md5, file: copy });
+      result.repaired += 1;
+      const first = places[0]!;
+      log.info(
+        `Replaced the damaged copy of ${first.version} ${first.relpath} on the remote "${remote.name}" with this ` +
+          "machine's copy.",
+      );
+      continue;
+    }
+    for (const { version, relpath } of places) result.damaged.push({ version, relpath, md5 });
+  }
+  progress.done();
+  return result;
+}
+
+/** Each registered file's content once, with every version and path it serves and where this machine may have it. */
+async function registeredFiles({
+  ws,
+  name,
+}: {
+  ws: Workspace;
+  name: string;
+}): Promise<Map<string, { version: string; relpath: string; sources: string[] }[]>> {
+  const state = await readRegistry({ dir: ws.root, name });
+  const wanted = new Map<string, { version: string; relpath: string; sources: string[] }[]>();
+  for (const { version, registration } of state.versions) {
+    if (!registration) continue;
+    const cache = versionCacheDir({ ws, name, version });
+    const folders: [Manifest | null | undefined, string[]][] = [
+      [registration.manifest, [cache, ws.model]],
+      [registration.evidence, [`${cache}.evidence`, evidenceStagingDir(ws)]],
+    ];
+    for (const [manifest, sources] of folders)
+      for (const { md5, relpath } of manifest?.files ?? [])
+        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, sources }]);
+  }
+  return wanted;
+}
+
+/** The problems `checkRegisteredFiles` left, one message each, with what to run; none when all is well. */
+export function registeredFilesProblems({ check, remote }: { check: RegisteredFilesCheck; remote: string }): string[] {
+  const named = (files: LostFile[]) => {
+    const shown = files.slice(0, 10).map((l) => `${l.version} ${l.relpath}`);
+    return `${shown.join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''}`;
+  };
+  const of = (files: LostFile[]) => {
+    const versions = [...new Set(files.map((l) => l.version))];
+    return (
+      `${files.length} file${files.length === 1 ? '' : 's'} of the registered model ` +
+      `version${versions.length === 1 ? '' : 's'} ${listWords(versions)} (${named(files)})`
+    );
+  };
+  const without =
+    'without them, those versions’ model cards cannot be rebuilt on another machine and production cannot be rolled ' +
+    'back to them';
+  const problems: string[] = [];
+  if (check.missing.length > 0)
+    problems.push(
+      `The data remote "${remote}" lacks ${of(check.missing)}: ${without}. Run "npx vitrine models push --files" ` +
+        'to send them from this machine’s copies (on the machine that promoted those versions, if this one has none).',
+    );
+  if (check.damaged.length > 0)
+    problems.push(
+      `The data remote "${remote}" holds damaged copies of ${of(check.damaged)}: ${without}. Run "npx vitrine data ` +
+        'verify --remote --repair" to replace them from this machine’s copies (on the machine that promoted those ' +
+        'versions, if this one has none).',
+    );
+  return problems;
 }

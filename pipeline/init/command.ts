@@ -441,6 +441,12 @@ function pushSteps({
         push,
         stage,
       ];
+    case 'clock':
+      return [
+        "  Set this computer's date and time (turn on automatic time), or ask whoever runs the storage server to set " +
+          "the server's; then send the images:",
+        push,
+      ];
     default:
       return ['  When the data remote can be reached, send the images:', push];
   }

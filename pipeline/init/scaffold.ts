@@ -281,7 +281,8 @@ export interface InitResult {
   /**
    * The data remote refused the images for a reason that waits for a fix, not for the server to answer: no such
    * bucket ("bucket": the url in .dvc/config), a key refused ("key") or none on this computer ("no-key"), a folder remote
-   * not there or not writable ("folder"). init then exits 1, with the fix first under "Next:".
+   * not there or not writable ("folder"), a clock the server refuses ("clock"). init then exits 1, with the fix first
+   * under "Next:".
    */
   pushRefused?: PushRefusal;
   /** The gate settings written for a collection too small to reach gate.min_test_objects (smallCollectionValues). */
@@ -328,7 +329,7 @@ export function smallCollectionValues({
   return { photographedInTest: inTest.length, labelledInTest, defaultMinimum, minimum, drop };
 }
 
-export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full';
+export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full' | 'clock';
 
 /** How far init has got: `written` once the repository is whole and only the images' push is left. */
 export interface InitWhereabouts extends Whereabouts {
@@ -344,6 +345,8 @@ function pushRefusal(error: unknown): PushRefusal | undefined {
   if (code === 'REMOTE_FOLDER_MISSING' || code === 'REMOTE_NOT_WRITABLE') return 'folder';
   // A full disk does not empty itself either (an outside tester: exit 0 with 20 of 59 images not sent).
   if (code === 'REMOTE_DISK_FULL') return 'full';
+  // Nor a clock the server refuses even with its own time (an outside tester read "when it is reachable").
+  if (code === 'REMOTE_CLOCK_SKEW') return 'clock';
   return undefined;
 }
 

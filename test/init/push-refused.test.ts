@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,4 +104,35 @@ describe('init whose data remote refuses the images', () => {
       messages,
     ).toBe(true);
   }, 120_000);
+
+  it('a server that refuses this computer’s clock: exit 1, the clock to set, not "when it is reachable"', async () => {
+    // Its clock 20 minutes ahead, and every request refused as signed too far from it, its time or not (Vitrine signs
+    // again with the server's time once: refused again, the clocks are named). Outside tester U.
+    const skewed = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const now = new Date(Date.now() + 20 * 60_000);
+        res.writeHead(403, { 'content-type': 'application/xml', date: now.toUTCString() });
+        if (req.method === 'HEAD') return void res.end();
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference ' +
+            'between the request time and the current time is too large.</Message>' +
+            `<ServerTime>${now.toISOString()}</ServerTime></Error>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => skewed.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(skewed.address() as { port: number }).port}`;
+    try {
+      const { code, messages, next } = await init('clock', 's3://museum/x', 'S3RVER', at);
+      expect(code, messages).toBe(1);
+      expect(messages).toMatch(/^error: The images could not be sent to the data remote: This computer's clock is/m);
+      expect(messages).not.toContain('when it is reachable');
+      expect(next[0], messages).toMatch(/^ {2}Set this computer's date and time/);
+      expect(next.findIndex((l) => l.includes('data push'))).toBeGreaterThan(0);
+    } finally {
+      skewed.closeAllConnections();
+      await new Promise<void>((resolve) => skewed.close(() => resolve()));
+    }
+  }, 60_000);
 });

@@ -1,13 +1,16 @@
+import { copyFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashFile } from '../../pipeline/data/index.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
-import { silentLogger, systemClock } from '../../pipeline/log.ts';
+import { type Logger, silentLogger, systemClock } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { inputsOfDataset } from '../../pipeline/stages/evaluate.ts';
 import { hashPath, readLock, runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageContext } from '../../pipeline/stages/stage.ts';
+import type { Dataset } from '../../pipeline/types.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { tinyDemoParams } from './tiny-demo.ts';
@@ -61,5 +64,33 @@ describe('what the dataset stage records as read', () => {
     // Nothing changed since it was read: the next run does not build the dataset again.
     const again = await runStages({ ctx, stages: [datasetStage], targets: ['dataset'] });
     expect(again.map((o) => `${o.name}:${o.status}:${o.reason}`)).toEqual(['dataset:skipped:unchanged']);
+  }, 120_000);
+});
+
+describe('a photograph changed while the dataset stage reads data/', () => {
+  it('stops the stage naming it, rather than keep what it read under the old photograph’s hash', async () => {
+    const root = await tempDir('vitrine-read-once-');
+    const ws = workspace(root);
+    const params = tinyDemoParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const [first, second] = ['DM-0001', 'DM-0002'].map((id) => path.join(ws.data, 'images', `${id}.jpg`));
+    // data/ was listed and hashed; as its new photographs are read, one is replaced (a "data pull" meanwhile).
+    const log: Logger = {
+      ...silentLogger,
+      progress(label, total) {
+        if (label === 'Images') copyFileSync(second!, first!);
+        return silentLogger.progress(label, total);
+      },
+    };
+    const ctx: StageContext = { ws, params, log, clock: systemClock, env: {} };
+    const error = await runStages({ ctx, stages: [datasetStage], targets: ['dataset'] }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'DATASET_CHANGED_WHILE_READ', data: { file: 'data/images/DM-0001.jpg' } });
+    expect((error as Error).message).toMatch(/^data\/images\/DM-0001\.jpg changed while the dataset stage read/);
+
+    // Run again: read as it is now.
+    await runStages({ ctx: { ...ctx, log: silentLogger }, stages: [datasetStage], targets: ['dataset'] });
+    const dataset = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as Dataset;
+    const object = dataset.objects.find((o) => o.id === 'DM-0001')!;
+    expect(object.imageMd5).toBe(await hashFile({ file: first! }));
   }, 120_000);
 });

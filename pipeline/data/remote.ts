@@ -23,6 +23,7 @@ import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
+  CLOCK_CORRECTED_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   MAX_CLOCK_SKEW_MS,
   readObjectBody,
@@ -276,21 +277,22 @@ export function s3Remote({
   };
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   let clockSaid = false;
+  // Said once, however many transfers were refused at once, by this client or the AWS SDK's (a listing).
+  const clockCorrected = (offsetMs: number) => {
+    if (clockSaid) return;
+    clockSaid = true;
+    log?.warn(
+      `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${name}" at ` +
+        `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
+    );
+  };
   const objects = s3Objects({
     endpoint: settings.endpointurl,
     region: settings.region || 'us-east-1',
     bucket,
     credentials: async () => configured ?? (await (await sdkClient()).client.config.credentials()),
     idleTimeoutMs: idleMs,
-    // Said once, however many transfers were refused at once.
-    onClockCorrected: (offsetMs) => {
-      if (clockSaid) return;
-      clockSaid = true;
-      log?.warn(
-        `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${name}" at ` +
-          `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
-      );
-    },
+    onClockCorrected: clockCorrected,
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const fail = (action: string, md5: string, error: unknown) =>
@@ -336,6 +338,9 @@ export function s3Remote({
         try {
           const { client, ListObjectsCommand: List } = await sdkClient();
           page = await client.send(new List({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
+          // The SDK signs with the server's time once a refusal showed the clocks apart (its systemClockOffset).
+          const offset = (client.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+          if (Math.abs(offset) > CLOCK_CORRECTED_MS) clockCorrected(offset);
         } catch (error) {
           throw fail('list', '(all)', error);
         }

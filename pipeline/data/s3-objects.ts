@@ -38,7 +38,7 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
  * refusal to be taken as the clocks' and the request signed again with the server's time: the AWS SDKs' own
  * threshold (isClockSkewed, 5 minutes), below S3's 15 so that a server with a stricter limit is corrected too.
  */
-const CLOCK_CORRECTED_MS = 5 * 60_000;
+export const CLOCK_CORRECTED_MS = 5 * 60_000;
 
 export interface ObjectResponse {
   status: number;

@@ -56,7 +56,7 @@ beforeAll(async () => {
         return;
       }
       const url = new URL(req.url ?? '/', 'http://x');
-      if (req.method === 'GET' && url.pathname === '/museum') {
+      if (req.method === 'GET' && /^\/museum\/?$/.test(url.pathname)) {
         res.writeHead(200, { 'content-type': 'application/xml' });
         res.end(
           '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>museum</Name>' +
@@ -133,6 +133,14 @@ describe('S3 remote: this computer’s clock is far from the server’s', { time
       'warn: This computer\'s clock is 20 minutes off; used the storage server\'s time (remote "storage" at ' +
         `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
     ]);
+  });
+
+  it('a listing (the AWS SDK corrects its clock itself) says so in the log too', async () => {
+    skewMs = 20 * 60_000;
+    [deny, stubborn] = [false, false];
+    const log = memoryLogger();
+    expect(await remote(log).list!()).toEqual(new Set());
+    expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
   });
 
   it('a push is sent with the server’s time, saying so once in its log', async () => {

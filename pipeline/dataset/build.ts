@@ -535,20 +535,21 @@ export async function analyseImages({
         `${resumed > 0 ? `, ${keptWords}` : ''}).`,
     );
     const progress = log.progress('Images', toAnalyse.length);
+    const changed: string[] = [];
     await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
       const file = path.join(ws.data, relpath);
       const name = `data/${relpath}`;
       try {
         const data = await readImageBytes({ file });
         // Replaced since data/ was hashed (a "data pull" meanwhile): what is read is not the photograph of `md5`,
-        // and kept under it, every later run would take it for that photograph's.
-        if (md5OfBytes(data) !== md5) throw changedWhileRead({ file: name });
+        // and kept under it, every later run would take it for that photograph's. Said once every read is done.
+        if (md5OfBytes(data) !== md5) return void changed.push(name);
         const analysis = await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings });
         analyses.set(md5, analysis);
         // Kept as soon as it is known, after its thumbnails: a run stopped later does not read this image again.
         await saveFinished({ datasetDir: ws.dataset, settings, md5, result: { analysis } });
       } catch (error) {
-        if (!(error instanceof VitrineError) || error.code === 'DATASET_CHANGED_WHILE_READ') throw error;
+        if (!(error instanceof VitrineError)) throw error;
         failures.set(md5, error);
         const failure = decodeFailureOf({ error, file: name });
         await saveFinished({ datasetDir: ws.dataset, settings, md5, result: { failure } });
@@ -557,18 +558,20 @@ export async function analyseImages({
       }
     });
     progress.done();
+    if (changed.length > 0) throw changedWhileRead({ files: changed });
   }
   return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, resumed, refreshed };
 }
 
-/** The refusal of a photograph whose bytes are not those data/ was hashed with a moment before. */
-function changedWhileRead({ file }: { file: string }): VitrineError {
+/** The refusal of photographs whose bytes are not those data/ was hashed with a moment before. */
+function changedWhileRead({ files }: { files: string[] }): VitrineError {
+  const named = `${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
   return new VitrineError(
     'DATASET_CHANGED_WHILE_READ',
-    `${file} changed while the dataset stage read data/ (a "vitrine data pull", "data checkout", an import or a ` +
-      'copy meanwhile), so what was read of it was not kept. Run again once that is done: the photographs already ' +
-      'read are not read again.',
-    { file },
+    `${named} changed while the dataset stage read data/ (a "vitrine data pull", "data checkout", an import or a ` +
+      `copy meanwhile), so what was read of ${files.length === 1 ? 'it' : 'them'} was not kept. Run again once ` +
+      'that is done: the photographs already read are not read again.',
+    { file: files[0], files },
   );
 }
 

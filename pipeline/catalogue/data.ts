@@ -53,7 +53,7 @@ import { nearestNeighbours } from './neighbours.ts';
 import { labelMayBeWrong, reviewSummary } from './pages.ts';
 import { isPhotoProblem, namedImages, photoProblemsOf } from './photo-problems.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
-import { plainText } from './plain-text.ts';
+import { extraFields, fieldText } from './plain-text.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
 import {
   humanise,
@@ -211,17 +211,19 @@ export async function buildCatalogueData({
   // Objects on lines of labels.csv that disagree (the dataset stage leaves them unlabelled): staff keep one line.
   const disagreeing = new Set(issues.filter((i) => i.code === 'LABEL_DUPLICATE' && i.object).map((i) => i.object!));
   for (const read of dataset.objects) {
-    // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts).
+    // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts), nor
+    // a control character or a bidi override, also one written as an entity (control-characters.ts).
     const o = {
       ...read,
-      title: plainText(read.title),
-      maker: plainText(read.maker),
-      date: plainText(read.date),
-      department: plainText(read.department),
-      medium: plainText(read.medium),
-      creditLine: plainText(read.creditLine),
-      rights: plainText(read.rights),
-      description: plainText(read.description),
+      title: fieldText(read.title),
+      maker: fieldText(read.maker),
+      date: fieldText(read.date),
+      department: fieldText(read.department),
+      medium: fieldText(read.medium),
+      creditLine: fieldText(read.creditLine),
+      rights: fieldText(read.rights),
+      description: fieldText(read.description),
+      extra: extraFields(read.extra),
     };
     const a = annotations.get(o.id);
     const rightsStatement = statementOf(o.rights);
@@ -260,7 +262,7 @@ export async function buildCatalogueData({
       rights: o.rights,
       rightsStatement,
       description: o.description,
-      extra: o.extra ?? {},
+      extra: o.extra,
       alt: altText({ title: o.title, maker: o.maker, date: o.date, label }),
       width: o.width ?? 0,
       height: o.height ?? 0,

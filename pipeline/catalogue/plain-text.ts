@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { withoutControls } from '../control-characters.ts';
 
 /*
  * Collection systems export rich text as HTML: a title in italics ("<i>Book of the Dead</i>"), paragraphs, "&amp;".
@@ -29,4 +30,19 @@ export function plainText(value: string): string {
   // What comes out must hold no tag: one split by formatting tags ("<scr<b></b>ipt>") or written as entities
   // ("&lt;img …&gt;") would become markup only by being read (a reviewer). Such a field is kept as written.
   return /<[a-z/!?]/i.test(text) ? value : text;
+}
+
+/**
+ * A field of an object as the catalogue reads it: the text it stands for (plainText), without control characters or
+ * bidi overrides, also one written as an entity ("&#8238;"): every page, download and manifest takes this text.
+ */
+export function fieldText(value: string): string {
+  return withoutControls(plainText(value));
+}
+
+/** The export's other columns (names and values) without control characters or bidi overrides; read as written. */
+export function extraFields(extra: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [column, value] of Object.entries(extra ?? {})) out[withoutControls(column)] = withoutControls(value);
+  return out;
 }

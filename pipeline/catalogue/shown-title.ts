@@ -9,6 +9,8 @@
  * Pure functions over plain data, shared by the pipeline and the site (site/src imports this file).
  */
 
+import { openIsolates } from '../control-characters.ts';
+
 /**
  * Characters of a shown title, "…" included. Longer than real catalogue titles (the longest of 1,827 Egyptian
  * antiquities is 168 characters, the 99th percentile 84), so an ordinary title is never cut; short enough that
@@ -56,5 +58,6 @@ export function cutTitle({ title, max }: { title: string; max: number }): string
     .join('')
     .replace(/\s+/gu, ' ')
     .replace(/[\s,;:]+$/u, '');
-  return `${kept}…`;
+  // A bidi isolate the cut left open would run on past the "…" into what the page puts after the title.
+  return `${kept}${'\u2069'.repeat(openIsolates(kept))}…`;
 }

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
+import { CONTROLS } from '../control-characters.ts';
 import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { namedOwners } from '../params.ts';
-import { CONTROLS, code, pValue } from '../report/markdown.ts';
+import { code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';

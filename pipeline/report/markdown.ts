@@ -5,10 +5,12 @@
  * `owner/repo#12` in a description must not notify anybody.
  */
 
+// Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card. One definition
+// with the catalogue's (control-characters.ts).
+import { CONTROLS } from '../control-characters.ts';
+
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
-// Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card.
-export const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 // Characters that only mean something at the start of a block (heading, list, quote, ordered list). An ordered
 // list needs a space or nothing after its "1.": an object number ("1992.19.4") keeps its dot as the register has it.
 const BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;

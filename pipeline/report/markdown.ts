@@ -9,8 +9,9 @@
 // with the catalogue's (control-characters.ts).
 import { CONTROLS } from '../control-characters.ts';
 
-// Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+// Characters with a meaning in Markdown inline syntax; a backslash makes each one literal. `$` too: GitHub typesets
+// `$…$` and `$$…$$` as mathematics (a title "Token, US$5–US$10"), and shows `\$` as a dollar sign.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g;
 // Characters that only mean something at the start of a block (heading, list, quote, ordered list). An ordered
 // list needs a space or nothing after its "1.": an object number ("1992.19.4") keeps its dot as the register has it.
 const BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;

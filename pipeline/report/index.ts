@@ -31,7 +31,7 @@ import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { editedObjects, editedObjectsSection } from './edited-objects.ts';
-import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
+import { COMMENT_ROOM, code, fitMarkdown, shortLabel, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
@@ -462,7 +462,12 @@ export async function buildReport({
       ? {
           relabelled: check.relabelled,
           old: check.old,
-          objects: check.objects.map((o) => ({ ...o, title: changes.find((c) => c.id === o.id)?.title ?? '' })),
+          objects: check.objects.map((o) => ({
+            ...o,
+            old: shortLabel(o.old),
+            new: shortLabel(o.new),
+            title: changes.find((c) => c.id === o.id)?.title ?? '',
+          })),
         }
       : undefined;
   // Ids a spreadsheet changed ("1" for "00001"): labels lost by a broken edit, said first (the evaluate stage's count).
@@ -499,7 +504,9 @@ export async function buildReport({
       baseName: baseCommit ? (baseName ?? (base ? { name: base, branchPoint: false } : null)) : null,
       noBaseReason: base ? null : (noBase?.reason ?? null),
       noBaseCode: base ? null : (noBase?.code ?? null),
-      changes,
+      // A label pasted into labels.csv by mistake, thousands of characters long, kept by its start (shortLabel): a
+      // fork's report.json holding it whole was refused (a string of it may have 2,000 characters).
+      changes: changes.map(withShortLabels),
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,
         added: changes.filter((c) => c.kind === 'added').length,
@@ -1008,5 +1015,17 @@ function readAgreed({
     disagreeing,
     emptied,
     named: new Set(labels.map((l) => l.objectId)),
+  };
+}
+
+/** A label change with its labels cut as the report shows them (shortLabel); one without a long label as it is. */
+function withShortLabels(c: LabelChange): LabelChange {
+  const long = (label: string | null) => label !== null && shortLabel(label) !== label;
+  if (!long(c.before) && !long(c.after) && !c.disagreeing?.some((l) => long(l.label))) return c;
+  return {
+    ...c,
+    before: shortLabel(c.before),
+    after: shortLabel(c.after),
+    ...(c.disagreeing ? { disagreeing: c.disagreeing.map((l) => ({ ...l, label: shortLabel(l.label) })) } : {}),
   };
 }

@@ -7,6 +7,7 @@
 
 // Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card. One definition
 // with the catalogue's (control-characters.ts).
+import { MAX_LABEL_BYTES } from '../collection/value-limits.ts';
 import { CONTROLS } from '../control-characters.ts';
 
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal. `$` too: GitHub typesets
@@ -59,6 +60,25 @@ export function shorten(value: unknown, max = 80): string {
         .slice(0, max - 1)
         .join('')
         .trimEnd()}…`;
+}
+
+/**
+ * The most characters of a label the report shows and report.json keeps: a label of the vocabulary has at most
+ * MAX_LABEL_BYTES bytes, so it is never cut; a text pasted into a cell of labels.csv by mistake is (an outside tester's
+ * 3,000-character label filled a row of the comment twice, and a fork's report.json holding it was refused whole).
+ */
+export const LABEL_SHOWN_MAX = MAX_LABEL_BYTES;
+
+/**
+ * A label cut to LABEL_SHOWN_MAX characters with "…", before escaping; shorter labels are kept exactly (spaces too:
+ * the report names a no-break space in a label). By code points, as shorten() cuts.
+ */
+export function shortLabel(label: string): string;
+export function shortLabel(label: string | null): string | null;
+export function shortLabel(label: string | null): string | null {
+  if (label === null || label.length <= LABEL_SHOWN_MAX) return label;
+  const characters = Array.from(label);
+  return characters.length <= LABEL_SHOWN_MAX ? label : `${characters.slice(0, LABEL_SHOWN_MAX - 1).join('')}…`;
 }
 
 /**

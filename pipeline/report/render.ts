@@ -23,6 +23,7 @@ import {
   safeUrl,
   sameInEveryResample,
   shorten,
+  shortLabel,
   signed,
   table,
   text,
@@ -125,7 +126,7 @@ function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck' | 'lab
     .map(
       (o) =>
         `${text(o.id)}${o.title ? ` “${text(shorten(o.title))}”` : ''} ` +
-        `(${text(visibleLabel(o.old))} → ${text(visibleLabel(o.new))})`,
+        `(${text(visibleLabel(shortLabel(o.old)))} → ${text(visibleLabel(shortLabel(o.new)))})`,
     );
   const more = c.old > shown.length ? ` and ${c.old - shown.length} more` : '';
   return (
@@ -735,8 +736,8 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
     ...(withImages ? [thumbnail(c)] : []),
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? '—' : text(visibleLabel(c.before)),
-    c.after === null ? '—' : `${text(visibleLabel(c.after))}${c.renamed ? ' (renamed)' : ''}`,
+    c.before === null ? '—' : text(visibleLabel(shortLabel(c.before))),
+    c.after === null ? '—' : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? ' (renamed)' : ''}`,
     predictionCell(c, vocabulary, stale),
   ]);
   const rest = changes.length - shown.length;
@@ -865,19 +866,19 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
       const meant = nearestLabel({ label: c.after, vocabulary });
       // A character that does not show ("Jewellery" + U+200B): shown and named, or "did you mean" the label that
       // prints the same reads as "Jewellery is not Jewellery" (an outside tester).
-      const hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(s)}"` });
+      const hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(shortLabel(s))}"` });
       if (hidden)
         return (
-          `"${text(visibleLabel(c.after))}" is not one of the collection's labels: ${hidden.words}.` +
+          `"${text(visibleLabel(shortLabel(c.after)))}" is not one of the collection's labels: ${hidden.words}.` +
           `${meant ? ` Did you mean "${text(meant)}"?` : ''} ${hidden.fix}: until then the line is skipped`
         );
       if (keptOutside(c, vocabulary))
         return (
-          `"${text(c.after)}" is not one of the labels the model learns (collection.vocabulary): the change is kept ` +
-          'in labels.csv and the catalogue; the model does not train on it'
+          `"${text(shortLabel(c.after))}" is not one of the labels the model learns (collection.vocabulary): the ` +
+          'change is kept in labels.csv and the catalogue; the model does not train on it'
         );
       const guess = meant ? ` (did you mean "${text(meant)}"?)` : '';
-      return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
+      return `"${text(shortLabel(c.after))}" is not one of the collection's labels${guess}: the line was skipped`;
     }
     return stale
       ? 'not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label'

@@ -20412,6 +20412,12 @@ function shorten(value, max = 80) {
   let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters = Array.from(s);
   return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
+var LABEL_SHOWN_MAX = MAX_LABEL_BYTES;
+function shortLabel(label) {
+  if (label === null || label.length <= LABEL_SHOWN_MAX) return label;
+  let characters = Array.from(label);
+  return characters.length <= LABEL_SHOWN_MAX ? label : `${characters.slice(0, LABEL_SHOWN_MAX - 1).join("")}\u2026`;
+}
 function attribute(value) {
   return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
 }
@@ -37125,7 +37131,7 @@ function checkAdvice(report) {
   let c = report.labelsToCheck;
   if (report.verdict !== "check label changes" || !c) return "";
   let shown = c.objects.slice(0, 5).map(
-    (o) => `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""} (${text(visibleLabel(o.old))} \u2192 ${text(visibleLabel(o.new))})`
+    (o) => `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""} (${text(visibleLabel(shortLabel(o.old)))} \u2192 ${text(visibleLabel(shortLabel(o.new)))})`
   ), more = c.old > shown.length ? ` and ${c.old - shown.length} more` : "";
   return ` If this is a deliberate change in how these objects are catalogued, ${mainRunItself(report) ? "keeping it" : "merging"} is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels${mainRunItself(report) ? " in a new pull request" : ""}. ` + (shown.length > 0 ? `Among them: ${shown.join(", ")}${more}.` : "");
 }
@@ -37299,8 +37305,8 @@ ${against}No label in labels.csv changed.`;
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? "\u2014" : text(visibleLabel(c.before)),
-    c.after === null ? "\u2014" : `${text(visibleLabel(c.after))}${c.renamed ? " (renamed)" : ""}`,
+    c.before === null ? "\u2014" : text(visibleLabel(shortLabel(c.before))),
+    c.after === null ? "\u2014" : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? " (renamed)" : ""}`,
     predictionCell(c, vocabulary, stale)
   ]), rest = changes.length - shown.length, more = rowsForRoom ? `
 
@@ -37370,13 +37376,13 @@ function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after)) {
-      let meant = nearestLabel({ label: c.after, vocabulary }), hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(s)}"` });
+      let meant = nearestLabel({ label: c.after, vocabulary }), hidden = hiddenCharacter({ label: c.after, quote: (s) => `"${text(shortLabel(s))}"` });
       if (hidden)
-        return `"${text(visibleLabel(c.after))}" is not one of the collection's labels: ${hidden.words}.${meant ? ` Did you mean "${text(meant)}"?` : ""} ${hidden.fix}: until then the line is skipped`;
+        return `"${text(visibleLabel(shortLabel(c.after)))}" is not one of the collection's labels: ${hidden.words}.${meant ? ` Did you mean "${text(meant)}"?` : ""} ${hidden.fix}: until then the line is skipped`;
       if (keptOutside(c, vocabulary))
-        return `"${text(c.after)}" is not one of the labels the model learns (collection.vocabulary): the change is kept in labels.csv and the catalogue; the model does not train on it`;
+        return `"${text(shortLabel(c.after))}" is not one of the labels the model learns (collection.vocabulary): the change is kept in labels.csv and the catalogue; the model does not train on it`;
       let guess = meant ? ` (did you mean "${text(meant)}"?)` : "";
-      return `"${text(c.after)}" is not one of the collection's labels${guess}: the line was skipped`;
+      return `"${text(shortLabel(c.after))}" is not one of the collection's labels${guess}: the line was skipped`;
     }
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }

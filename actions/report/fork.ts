@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isGateCheckName } from '../../pipeline/evaluate/gate.ts';
 import { unusablePhotosSection } from '../../pipeline/report/photos.ts';
 import { removedObjectsSection } from '../../pipeline/report/removed-objects.ts';
 import { headline, renderMarkdown } from '../../pipeline/report/render.ts';
@@ -331,16 +332,45 @@ function rebuild({
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
+    // Nor sentences of its run that cannot be checked (an outside tester: "The museum's runner checked this change:
+    // safe to merge" as a check's detail, in a comment github-actions[bot] posts): the gate's checks by this
+    // Vitrine's names, their details left out; the test, the image model and the stages' results likewise.
+    gate: {
+      ...report.gate,
+      checks: report.gate.checks.map((c) => ({
+        name: isGateCheckName(c.name) ? c.name : UNKNOWN_CHECK,
+        passed: c.passed,
+        detail: NOT_SHOWN,
+      })),
+    },
+    comparison: report.comparison && {
+      ...report.comparison,
+      test: BOOTSTRAP_TEST.test(report.comparison.test) ? report.comparison.test : `paired bootstrap; ${NOT_SHOWN}`,
+      baselineVersion: identifier(report.comparison.baselineVersion),
+    },
     labels: {
       ...report.labels,
       // Links and images the fork chose could point anywhere: not shown.
       changes: report.labels.changes.map((c) => ({ ...c, thumbnailUrl: null, pageUrl: null })),
     },
-    lineage: { ...report.lineage, runUrl: ownRun(report.lineage.runUrl, runUrlPrefix) },
+    lineage: {
+      ...report.lineage,
+      runUrl: ownRun(report.lineage.runUrl, runUrlPrefix),
+      data: identifier(report.lineage.data),
+      backbone: identifier(report.lineage.backbone),
+      backend: identifier(report.lineage.backend),
+      stages: report.lineage.stages
+        .filter((s) => STAGES.includes(s.name))
+        .map((s) => ({ name: s.name, durationMs: s.durationMs, summary: NOT_SHOWN })),
+    },
   };
   const markdown = renderMarkdown({
     report: trusted,
-    metrics: metrics as unknown as Metrics,
+    // The production version it was compared with, as a word (the scores' table names it).
+    metrics: {
+      ...metrics,
+      baseline: metrics.baseline && { ...metrics.baseline, version: identifier(metrics.baseline.version) },
+    } as unknown as Metrics,
     model: null,
     dataset: null,
     drift: null,
@@ -357,6 +387,23 @@ function rebuild({
     },
   });
   return { markdown, report: trusted, reason: '' };
+}
+
+/** What a fork's comment says in place of words of the fork's run that cannot be checked. */
+const NOT_SHOWN = "not shown: the fork's run wrote it";
+/** A gate check the fork's report.json names that this Vitrine does not make: counted, its name not shown. */
+const UNKNOWN_CHECK = 'a check this version of Vitrine does not know (its name is not shown)';
+/** The stages a report lists (report/index.ts UPSTREAM_STAGES). */
+const STAGES = ['dataset', 'train', 'evaluate', 'monitor'];
+/** The comparison's test as the evaluate stage words it (evaluate/metrics.ts): figures in fixed words. */
+const BOOTSTRAP_TEST = new RegExp(
+  '^paired bootstrap( of the macro-F1 difference over the same \\d+ test objects \\(\\d+ resamples, two-sided\\)' +
+    '(; \\d+ test objects? the baseline trained on left out)?)?$',
+);
+
+/** A hash, version or id as the fork's report gives it: one word of at most 100 characters, else "unknown". */
+function identifier(value: string): string {
+  return /^[\p{L}\p{N}_.:+@#/-]{1,100}$/u.test(value) ? value : 'unknown';
 }
 
 /** The fork's run link only when it is a run of this repository (`<prefix><id>[/attempts/<n>]`). */

@@ -47,7 +47,7 @@ export function checkGate({
   }
   const f1 = candidate.macroF1.value;
   checks.push({
-    name: 'macro-F1 at least the minimum',
+    name: MACRO_F1_CHECK,
     passed: f1 >= gate.min_macro_f1,
     detail: `macro-F1 ${fmt(f1)}, minimum ${fmt(gate.min_macro_f1)}`,
   });
@@ -67,7 +67,7 @@ export function checkGate({
     });
   }
   checks.push({
-    name: 'every class F1 at least the minimum',
+    name: CLASS_F1_CHECK,
     passed: weak.length === 0,
     detail:
       (weak.length === 0
@@ -81,7 +81,7 @@ export function checkGate({
     const same = candidateOnBaselineObjects.macroF1.value;
     const drop = baseline.macroF1.value - same;
     checks.push({
-      name: 'macro-F1 not more than the allowed drop below the baseline',
+      name: DROP_CHECK,
       passed: drop <= gate.max_macro_f1_drop + 1e-12,
       detail:
         `baseline ${fmt(baseline.macroF1.value)}, candidate ${fmt(same)} ` +
@@ -96,6 +96,24 @@ const TEN_NAMES = { last: ',', max: 10 } as const;
 
 /** The check of gate.min_test_objects, as checkGate names it. */
 const TEST_OBJECTS_CHECK = 'labelled test objects to score';
+const MACRO_F1_CHECK = 'macro-F1 at least the minimum';
+const CLASS_F1_CHECK = 'every class F1 at least the minimum';
+const DROP_CHECK = 'macro-F1 not more than the allowed drop below the baseline';
+const UNSEEN_CHECK = 'macro-F1 on an unseen source at least the minimum';
+/** The unseen-source check with evaluate.group_by's field named ("an unseen department"). */
+const UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u;
+
+/** The one check of a metrics.json written without a gate (the report says it so: report/index.ts gateOf). */
+export const NO_GATE_CHECK = 'gate checked by the evaluate stage';
+
+/**
+ * Whether `name` is one of the checks this gate makes (as checkGate and the others here name them): a fork's
+ * report.json is said in the comment by these names only (actions/report/fork.ts).
+ */
+export function isGateCheckName(name: string): boolean {
+  const names: string[] = [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK];
+  return names.includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
+}
 
 /**
  * The test-object check of a collection too small to reach gate.min_test_objects: when even every object with a
@@ -294,7 +312,7 @@ export function withUnseenSourceCheck({
   if (minimum <= 0) return gate;
   if (!estimate) {
     const missing = {
-      name: 'macro-F1 on an unseen source at least the minimum',
+      name: UNSEEN_CHECK,
       passed: false,
       detail: why
         ? `not measured: gate.min_unseen_macro_f1 is ${fmt(minimum)}, but this run has no estimate on an unseen ` +

@@ -8,7 +8,7 @@ import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import { labelLossWords } from '../evaluate/gate.ts';
+import { labelLossWords, NO_GATE_CHECK } from '../evaluate/gate.ts';
 import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { labelsToCheck, withAlpha } from '../evaluate/verdict-words.ts';
@@ -802,7 +802,7 @@ function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): Repo
       stale: true,
       checks: [
         {
-          name: 'gate checked by the evaluate stage',
+          name: NO_GATE_CHECK,
           passed: false,
           detail: 'metrics.json has no gate: it was written by an older version; run `npx vitrine run evaluate` again',
         },

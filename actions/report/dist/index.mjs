@@ -20545,6 +20545,11 @@ function fitMarkdown({
 }
 
 // pipeline/evaluate/gate.ts
+var TEST_OBJECTS_CHECK = "labelled test objects to score", MACRO_F1_CHECK = "macro-F1 at least the minimum", CLASS_F1_CHECK = "every class F1 at least the minimum", DROP_CHECK = "macro-F1 not more than the allowed drop below the baseline", UNSEEN_CHECK = "macro-F1 on an unseen source at least the minimum", UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u, NO_GATE_CHECK = "gate checked by the evaluate stage";
+function isGateCheckName(name) {
+  return [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK].includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
+}
+var TWO_CLASSES_CHECK = "at least two classes with test objects";
 function proposedGateNote({ changes }) {
   let show = (v) => typeof v == "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40), list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
   return `This pull request changes ${changes.every((c) => c.key.startsWith("gate.") || c.key === "evaluate.baseline") ? "the promotion gate" : "settings that decide its verdict"} (${list}). It was judged by the base branch's params.yaml settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
@@ -37217,9 +37222,9 @@ function gateSection(report, metrics) {
 
 ${table({ header: ["", "Check", "Detail"], rows })}${small}${stale}${other}`;
 }
-var DROP_CHECK = /^macro-F1 not more than the allowed drop below the baseline/;
+var DROP_CHECK2 = /^macro-F1 not more than the allowed drop below the baseline/;
 function smallDropNote({ report, metrics }) {
-  let check2 = report.gate.checks.find((c) => DROP_CHECK.test(c.name)), baseline = metrics.baseline;
+  let check2 = report.gate.checks.find((c) => DROP_CHECK2.test(c.name)), baseline = metrics.baseline;
   if (!check2 || check2.passed || !baseline) return "";
   let cv = metrics.crossValidated, fine = (verdict) => verdict === "no detectable difference" || verdict === "better";
   if (cv ? !fine(cv.comparison.verdict) : !fine(baseline.comparison.verdict)) return "";
@@ -37864,16 +37869,43 @@ function rebuild({
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
+    // Nor sentences of its run that cannot be checked (an outside tester: "The museum's runner checked this change:
+    // safe to merge" as a check's detail, in a comment github-actions[bot] posts): the gate's checks by this
+    // Vitrine's names, their details left out; the test, the image model and the stages' results likewise.
+    gate: {
+      ...report.gate,
+      checks: report.gate.checks.map((c) => ({
+        name: isGateCheckName(c.name) ? c.name : UNKNOWN_CHECK,
+        passed: c.passed,
+        detail: NOT_SHOWN
+      }))
+    },
+    comparison: report.comparison && {
+      ...report.comparison,
+      test: BOOTSTRAP_TEST.test(report.comparison.test) ? report.comparison.test : `paired bootstrap; ${NOT_SHOWN}`,
+      baselineVersion: identifier(report.comparison.baselineVersion)
+    },
     labels: {
       ...report.labels,
       // Links and images the fork chose could point anywhere: not shown.
       changes: report.labels.changes.map((c) => ({ ...c, thumbnailUrl: null, pageUrl: null }))
     },
-    lineage: { ...report.lineage, runUrl: ownRun(report.lineage.runUrl, runUrlPrefix) }
+    lineage: {
+      ...report.lineage,
+      runUrl: ownRun(report.lineage.runUrl, runUrlPrefix),
+      data: identifier(report.lineage.data),
+      backbone: identifier(report.lineage.backbone),
+      backend: identifier(report.lineage.backend),
+      stages: report.lineage.stages.filter((s) => STAGES.includes(s.name)).map((s) => ({ name: s.name, durationMs: s.durationMs, summary: NOT_SHOWN }))
+    }
   };
   return { markdown: renderMarkdown({
     report: trusted,
-    metrics,
+    // The production version it was compared with, as a word (the scores' table names it).
+    metrics: {
+      ...metrics,
+      baseline: metrics.baseline && { ...metrics.baseline, version: identifier(metrics.baseline.version) }
+    },
     model: null,
     dataset: null,
     drift: null,
@@ -37889,6 +37921,12 @@ function rebuild({
       ].filter(Boolean)
     }
   }), report: trusted, reason: "" };
+}
+var NOT_SHOWN = "not shown: the fork's run wrote it", UNKNOWN_CHECK = "a check this version of Vitrine does not know (its name is not shown)", STAGES = ["dataset", "train", "evaluate", "monitor"], BOOTSTRAP_TEST = new RegExp(
+  "^paired bootstrap( of the macro-F1 difference over the same \\d+ test objects \\(\\d+ resamples, two-sided\\)(; \\d+ test objects? the baseline trained on left out)?)?$"
+);
+function identifier(value) {
+  return /^[\p{L}\p{N}_.:+@#/-]{1,100}$/u.test(value) ? value : "unknown";
 }
 function ownRun(url2, prefix) {
   return !url2 || !prefix || !url2.startsWith(prefix) ? null : /^\d+(\/attempts\/\d+)?$/.test(url2.slice(prefix.length)) ? url2 : null;

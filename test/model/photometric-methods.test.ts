@@ -70,6 +70,11 @@ describe('photograph normalisations measured in docs/backbone.md', () => {
     const out = normalisePhotograph({ pixels: barred, width, height, method: 'background_mask' });
     expect(at(out, width, 2, 12)).toEqual([MASK_GREY, MASK_GREY, MASK_GREY]);
     expect(at(out, width, 30, 30)).toEqual([40, 90, 200]);
+    // A pixel 40 from the background's colour (between 24 and 64) is blended: neither kept nor painted.
+    const shaded = new Uint8Array(barred);
+    shaded.set([196, 168, 160], (20 * width + 5) * 3);
+    const [r] = at(normalisePhotograph({ pixels: shaded, width, height, method: 'background_mask' }), width, 5, 20);
+    expect(r).toBe(Math.round(0.4 * 196 + 0.6 * MASK_GREY));
   });
 
   it('grey-world equalises the channel means and auto-levels stretches to the full range', () => {

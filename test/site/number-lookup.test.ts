@@ -159,3 +159,101 @@ describe('a piece of the number index that does not answer', () => {
     }
   });
 });
+
+describe('a lookup that reads several pieces of the index on a slow link', () => {
+  /** A site serving the number index of `ids`, each piece answered `delay` ms after it is asked. */
+  async function slow(ids: string[], delay: number) {
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    let open = 0;
+    let most = 0;
+    const server = createServer((req: IncomingMessage, res) => {
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open--;
+        const piece = pieces.get(/\/data\/numbers\/([0-9a-f]{2})\.json$/.exec(req.url ?? '')?.[1] ?? '');
+        if (!piece) res.writeHead(404).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(piece));
+      }, delay);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      most: () => most,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  }
+
+  it('gives each piece its own time, and asks for the pieces it may need together', async () => {
+    // Each piece answers in 600 ms, well within the 3 s a piece is given; read one after another, the 5 to 7 pieces
+    // of a number among words took longer than 3 s, and everything was given up 3 s after the lookup started.
+    const site = await slow(['DM-0006', 'Inv. Nr. 45'], 600);
+    try {
+      for (const [typed, id] of [
+        ['DM 0006 big red amphora', 'DM-0006'],
+        ['big red amphora DM 0006', 'DM-0006'],
+        ['Inv Nr 45 bowl', 'Inv. Nr. 45'],
+      ] as const) {
+        const answer = await numberAsked({ typed, base: site.base });
+        expect(answer, typed).toEqual({ found: { id, slug: expect.any(String) } });
+      }
+      expect(site.most()).toBeGreaterThan(1);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
+describe('numbers typed as separate words', () => {
+  it('runs plain numbers together only where the object’s number has punctuation between them', async () => {
+    const pick = lookup(['12', '1213', '1887.10', '2019.1.1', 'PH/1923/0045', 'Herb. 1887/1 b']);
+    // Two numbers typed with a space, or a fraction, are not one object number.
+    for (const q of ['1 2', '12 13', '½', '1/2', '121 3']) expect(await pick(q), q).toBeNull();
+    for (const [q, id] of [
+      ['1887 10', '1887.10'],
+      ['2019 1 1', '2019.1.1'],
+      ['PH 1923 45', 'PH/1923/0045'],
+      ['ph192345', 'PH/1923/0045'],
+      ['Herb 1887 1 b', 'Herb. 1887/1 b'],
+      ['188710', '1887.10'],
+      ['12', '12'],
+      ['1213', '1213'],
+    ]) {
+      expect(await pick(q!), q).toBe(id);
+    }
+    // A word of the collection’s numbers before the digits: one number, whatever the spaces.
+    expect(await lookup(['DM0006'])('DM 0006')).toBe('DM0006');
+    expect(await lookup(['DM0006'])('vase DM 0006')).toBe('DM0006');
+    // An object whose number has the punctuation: offered for the numbers typed with a space, or a fraction.
+    expect(await lookup(['12', '1-2'])('1 2')).toBe('1-2');
+    expect(await lookup(['1/2'])('½')).toBe('1/2');
+  });
+
+  it('offers a title’s number with punctuation only when it is an object’s whole number', async () => {
+    expect(await lookup(['1887/88'])('Letter 1887/88')).toBe('1887/88');
+    expect(await lookup(['1887-88'])('Letter 1887/88')).toBe('1887-88');
+    // Not another count of zeros, nor the digits run together.
+    expect(await lookup(['1887/8'])('Letter 1887/08')).toBeNull();
+    expect(await lookup(['1887/088'])('Letter 1887/88')).toBeNull();
+    expect(await lookup(['188788'])('Letter 1887/88')).toBeNull();
+    expect(await lookup(['PH/1923/0045'])('photo PH/1923/45')).toBe('PH/1923/0045');
+  });
+});
+
+describe('a folio typed as “f” without its point', () => {
+  it('is read as the collection’s folio word when that finds one object', async () => {
+    expect(await lookup(['MS 123 fol. 4r'])('MS 123 f 4r')).toBe('MS 123 fol. 4r');
+    expect(await lookup(['MS 123 folio 4r'])('ms 123 f 4r')).toBe('MS 123 folio 4r');
+    expect(await lookup(['MS 123 f. 4r'])('MS 123 f 4r')).toBe('MS 123 f. 4r');
+    // Two objects so written: no guess; and “f” elsewhere is a letter.
+    expect(await lookup(['MS 123 fol. 4r', 'MS 123 folio 4r'])('MS 123 f 4r')).toBeNull();
+    expect(await lookup(['MS 123 fol. 4r'])('MS 123 f4r')).toBeNull();
+    expect(await lookup(['MS 123 fol. 4r'])('MS f 123 4r')).toBeNull();
+    expect(folioAsF('MS 123 f 4r')).toBe('MS 123 f 4r');
+  });
+});

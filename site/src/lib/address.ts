@@ -34,6 +34,9 @@ const FOLIO_WORDS = ['f.', 'fol.', 'fo.', 'folio', 'ff.'];
 /** A folio's word as folioAsF reads it: "f." between a number and the folio. */
 const FOLIO_READ = /(?<=\p{N}[,;]?\s+)f\.(?=\s*\p{N})/giu;
 
+/** "f" without its point, a word of its own between a number and a folio ("MS 123 f 4r"). */
+const BARE_F = /(?<=\p{N}[,;]?\s+)f(?=\s+\p{N})/giu;
+
 /** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
 export const addressOf = plainAddress;
 
@@ -50,66 +53,116 @@ export function numberPieceOf(typed: string): string | null {
  * The object whose number was typed, looked up in the object-number index, whose pieces `piece` reads (null when a
  * piece is not there): by the typed number's key, else, when no id has that key, by its key with its zeros set aside
  * ("PH/1923/045" → "ph192345", as "PH/1923/45"): a number typed with another count of zeros than its object's found
- * nothing (an outside tester). Two ids alike once their zeros are set aside: neither. When no id has the whole
- * typed text's key: the number with its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among
- * ordinary words ("DM-0006 vase").
+ * nothing (an outside tester). Two ids alike once their zeros are set aside: neither. Numbers typed apart ("1887 10",
+ * "1/2", "½") are one object's number only where it has punctuation between them ("1887.10"), never run together ("1
+ * 2" offered object 12, "12 13" object 1213: a reviewer). When no id has the whole typed text's key: the number with
+ * its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among ordinary words ("DM-0006 vase").
+ * Every piece the lookup may need is asked for at once (read one after another, the 5 to 7 pieces of "DM 0006 big red
+ * amphora" took longer than the lookup is given on a slow link: a reviewer); each is read once.
  */
 export async function numberFound(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
 ): Promise<{ id: string; slug: string } | null> {
-  const whole = await numberLookup(typed.trim(), piece);
-  if (whole.listed) return whole.found;
+  const asked = new Map<string, Promise<NumberPiece | null>>();
+  const read = (name: string) => {
+    let reading = asked.get(name);
+    if (!reading) {
+      reading = piece(name);
+      // Asked for ahead and maybe never waited for (the whole number was found first): its failure is no one's.
+      reading.catch(() => undefined);
+      asked.set(name, reading);
+    }
+    return reading;
+  };
+  const text = typed.trim();
   // A folio's word typed otherwise than its collection writes it ("MS 123 fol. 4r" for "MS 123 f. 4r", "MS 123 f. 4r"
   // or "MS 123 folio 4r" for "MS 123 fol. 4r": it offered nothing): read as "f." (lib/number.ts folioAsF), then as the
   // other ways a collection writes it, each looked up at once.
-  const read = folioAsF(typed.trim());
-  const spelt = [...new Set(FOLIO_WORDS.map((word) => read.replace(FOLIO_READ, word)))].filter(
-    (other) => numberKey(other) !== numberKey(typed.trim()),
-  );
-  for (const found of await Promise.all(spelt.map((other) => numberLookup(other, piece)))) {
+  const spelt = spellings(folioAsF(text), FOLIO_READ).filter((other) => numberKey(other) !== numberKey(text));
+  // "f" without its point between a number and a folio ("MS 123 f 4r" for "MS 123 fol. 4r"): a folio's word too, but
+  // a letter may be a number's part, so only when one object is found so.
+  const bare = spellings(text, BARE_F).filter((other) => numberKey(other) !== numberKey(text));
+  const among = amongWords(text);
+  for (const other of [text, ...spelt, ...bare, ...among.map(({ run }) => run)]) {
+    for (const key of [numberKey(other), paddingAsideKey(other)]) if (key) void read(numberPiece(key));
+  }
+  const whole = await numberLookup(text, read);
+  if (whole.listed) return whole.found;
+  for (const found of await Promise.all(spelt.map((other) => numberLookup(other, read)))) {
     if (found.listed) return found.found;
   }
-  // One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
-  // outside tester); split over the word before it too ("vase DM 0006", "cloud Study 12": the collection's own prefix).
-  // Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b"). None when two words
-  // have a digit. Never a plain number alone among words ("Plate 3", "folk art 12", "Paris 1887": a title's number, not
-  // object 3 or 0012; an outside tester): only typed alone, or after the words of its prefix. The longest number the
-  // words hold wins ("Study 12 cloud": Study 12, not 12); two as long, each another object ("Box 4 vase" when "Box 4"
-  // and "4 vase" are numbers): neither.
-  const words = typed.trim().split(/\s+/);
-  const numbers = words.flatMap((word, at) => (/\p{N}/u.test(word) ? [at] : []));
-  const at = numbers[0];
-  if (words.length < 2 || numbers.length !== 1 || at === undefined) return null;
-  const ordinary = (word: string) => /^[\p{L}\p{M}'’]{2,}$/u.test(word);
-  // Runs of words with the number in them, the longest first: up to two words before it (a prefix: "Inv. Nr. 45")
-  // and one after; the whole typed text was looked up above.
-  const runs: [number, number][] = [];
-  for (let size = Math.min(words.length - 1, 4); size >= 1; size--) {
-    for (let from = Math.max(0, at - 2); from <= at; from++) {
-      const to = from + size;
-      if (to <= at || to > Math.min(words.length, at + 2)) continue;
-      runs.push([from, to]);
-    }
+  const folios = (await Promise.all(bare.map((other) => numberLookup(other, read)))).filter((f) => f.listed);
+  if (folios.length > 0) {
+    const ids = new Set(folios.map((f) => f.found?.id ?? null));
+    return ids.size === 1 ? folios[0]!.found : null;
   }
   let size = 0;
   let found: { id: string; slug: string } | null = null;
-  for (const [from, to] of runs) {
-    if (size > to - from) break;
-    if (!words.every((word, i) => (i >= from && i < to) || ordinary(word))) continue;
-    const run = words.slice(from, to);
-    if (run.length === 1 && /^\p{N}+$/u.test(run[0]!)) continue;
-    const read = await numberLookup(run.join(' '), piece);
-    if (!read.listed) continue;
+  for (const { run, words } of among) {
+    if (size > words) break;
+    const looked = await numberLookup(run, read);
+    if (!looked.listed) continue;
+    // A number of digits and punctuation among words ("Letter 1887/88") may be a title's: its object only when it is
+    // that object's whole number ("1887/88", "1887-88"), not one of another count of zeros ("1887/8" for "1887/08").
+    if (!/\p{L}/u.test(run) && (looked.found === null || runsOf(looked.found.id) !== runsOf(run))) continue;
     // Two runs as long with another object each (or one naming no one object): no guess.
-    if (size === to - from && (found === null || read.found === null || read.found.id !== found.id)) return null;
-    size = to - from;
-    found = read.found;
+    if (size === words && (found === null || looked.found === null || looked.found.id !== found.id)) return null;
+    size = words;
+    found = looked.found;
   }
   return found;
 }
 
-/** How long a lookup waits for its pieces of the index, counted from when it starts looking up. */
+/** `text` with each match of `word` written as each of FOLIO_WORDS, each once. */
+function spellings(text: string, word: RegExp): string[] {
+  return [...new Set(FOLIO_WORDS.map((spelling) => text.replace(word, spelling)))];
+}
+
+/** A number's letters and digits, lowercased, its punctuation and spaces as one space ("1887/88" → "1887 88"). */
+function runsOf(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * The runs of `text`'s words with its one number in them that numberFound looks up, the longest first, with their
+ * count of words; none when `text` is not one number among ordinary words.
+ * One number among ordinary words ("DM-0006 vase", "vase DM-0006"): its object, as "DM-0006 -vase" offers it (an
+ * outside tester); split over the word before it too ("vase DM 0006", "cloud Study 12": the collection's own prefix).
+ * Ordinary: letters alone, two or more (a lone letter after a number is its part: "1887/13 b"). None when two words
+ * have a digit. Never a plain number alone among words ("Plate 3", "folk art 12", "Paris 1887": a title's number, not
+ * object 3 or 0012; an outside tester): only typed alone, or after the words of its prefix. The longest number the
+ * words hold wins ("Study 12 cloud": Study 12, not 12); two as long, each another object ("Box 4 vase" when "Box 4"
+ * and "4 vase" are numbers): neither.
+ */
+function amongWords(text: string): { run: string; words: number }[] {
+  const words = text.split(/\s+/);
+  const numbers = words.flatMap((word, at) => (/\p{N}/u.test(word) ? [at] : []));
+  const at = numbers[0];
+  if (words.length < 2 || numbers.length !== 1 || at === undefined) return [];
+  const ordinary = (word: string) => /^[\p{L}\p{M}'’]{2,}$/u.test(word);
+  // Runs of words with the number in them, the longest first: up to two words before it (a prefix: "Inv. Nr. 45")
+  // and one after; the whole typed text is looked up before.
+  const runs: { run: string; words: number }[] = [];
+  for (let size = Math.min(words.length - 1, 4); size >= 1; size--) {
+    for (let from = Math.max(0, at - 2); from <= at; from++) {
+      const to = from + size;
+      if (to <= at || to > Math.min(words.length, at + 2)) continue;
+      if (!words.every((word, i) => (i >= from && i < to) || ordinary(word))) continue;
+      const run = words.slice(from, to);
+      if (run.length === 1 && /^\p{N}+$/u.test(run[0]!)) continue;
+      runs.push({ run: run.join(' '), words: size });
+    }
+  }
+  return runs;
+}
+
+/** How long a lookup waits for each piece of the index, counted from when that piece is asked for. */
 export const STALLED_MS = 3000;
 
 /** How long a lookup may take in all, whatever it waits for (the search page gives its worker as long). */
@@ -118,10 +171,12 @@ export const LOOKUP_MS = 10_000;
 /**
  * The object whose number was typed (numberFound), its pieces of the index read from the site at `base`
  * (data/numbers/<piece>.json), as the search page's worker and the 404 page ask for it: `found` null when no object
- * has it, or with `error` when the index could not be read. A piece that does not answer within `stalledMs` of the
- * lookup's start is given up, its request cancelled (a request never ended held a browser test's wait for the network
+ * has it, or with `error` when the index could not be read. A piece that has not answered `stalledMs` after it was
+ * asked for is given up, its request cancelled (a request never ended held a browser test's wait for the network
  * for ever), and the lookup answers; so it does after `wholeMs` whatever it waits for. A stalled piece left the 404
- * page waiting for ever (an outside tester). A site built before the index was published (no such piece): nothing.
+ * page waiting for ever (an outside tester); every piece given up 3 s after the lookup started, the pieces asked for
+ * later had less (a reviewer). Once it answers, the pieces still coming are cancelled. A site built before the index
+ * was published (no such piece): nothing.
  */
 export async function numberAsked({
   typed,
@@ -134,36 +189,53 @@ export async function numberAsked({
   stalledMs?: number;
   wholeMs?: number;
 }): Promise<{ found: { id: string; slug: string } | null; error?: string }> {
-  const stop = new AbortController();
   const stalled = new Error('The object-number index did not answer');
-  const timer = setTimeout(() => stop.abort(stalled), stalledMs);
+  const requests = new Set<AbortController>();
+  let givenUp = false;
+  const giveUp = (request: AbortController) => {
+    givenUp = true;
+    request.abort(stalled);
+  };
   let whole: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     whole = setTimeout(() => {
-      stop.abort(stalled);
+      for (const request of requests) giveUp(request);
+      givenUp = true;
       reject(stalled);
     }, wholeMs);
   });
   try {
     const found = await Promise.race([
       numberFound(typed, async (piece) => {
-        const response = await fetch(`${base}data/numbers/${piece}.json`, { signal: stop.signal });
-        if (response.ok) return (await response.json()) as NumberPiece;
-        await response.body?.cancel();
-        return null;
+        const request = new AbortController();
+        requests.add(request);
+        const timer = setTimeout(() => giveUp(request), stalledMs);
+        try {
+          const response = await fetch(`${base}data/numbers/${piece}.json`, { signal: request.signal });
+          if (response.ok) return (await response.json()) as NumberPiece;
+          await response.body?.cancel();
+          return null;
+        } finally {
+          clearTimeout(timer);
+          requests.delete(request);
+        }
       }),
       late,
     ]);
     return { found: found && { id: found.id, slug: found.slug } };
   } catch (error) {
-    return { found: null, error: String(stop.signal.aborted ? stalled : error) };
+    return { found: null, error: String(givenUp ? stalled : error) };
   } finally {
-    clearTimeout(timer);
     clearTimeout(whole);
+    // The pieces asked for ahead and not needed: no longer read.
+    for (const request of requests) request.abort(new Error('The lookup has answered'));
   }
 }
 
-/** numberFound, and whether any id has the typed number's key (or its key with its zeros set aside). */
+/**
+ * numberFound, and whether any id has the typed number's key (or its key with its zeros set aside) with its digits
+ * apart where they were typed apart (spacedAsTyped).
+ */
 async function numberLookup(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
@@ -173,11 +245,36 @@ async function numberLookup(
     [paddingAsideKey(typed), true],
   ] as const) {
     const listed = key ? await piece(numberPiece(key)) : null;
-    if (listed && Object.hasOwn(listed, key) && Array.isArray(listed[key]) && listed[key].length > 0) {
-      return { listed: true, found: numberTyped(typed, listed, { aside }) };
-    }
+    if (!listed || !Object.hasOwn(listed, key) || !Array.isArray(listed[key])) continue;
+    const ids = listed[key].filter(([id]) => spacedAsTyped(typed, id, { aside }));
+    if (ids.length === 0) continue;
+    const only: NumberPiece = Object.create(null);
+    only[key] = ids;
+    return { listed: true, found: numberTyped(typed, only, { aside }) };
   }
   return { listed: false, found: null };
+}
+
+/**
+ * Whether `id` has its digits apart wherever `typed` has them apart: "1887 10" and "1887/10" are "1887.10", not
+ * "188710"; "1 2" and "½" (a fraction: "1⁄2") are not object 12, nor "12 13" object 1213 (a reviewer). Digits typed
+ * together may be apart in the id ("188710" is "1887.10" too). With `aside`, each run of digits without its leading
+ * zeros ("PH 1923 045" is "PH/1923/0045").
+ */
+function spacedAsTyped(typed: string, id: string, { aside }: { aside: boolean }): boolean {
+  const digits = (text: string) =>
+    (text.normalize('NFKD').match(/\p{Nd}+/gu) ?? []).map((run) => [
+      ...(aside ? run.replace(/^0+(?=\p{Nd})/u, '') : run),
+    ]);
+  const cuts = (runs: string[][]) => {
+    let at = 0;
+    return runs.map((run) => (at += run.length)).slice(0, -1);
+  };
+  const [mine, its] = [digits(typed), digits(id)];
+  // Digits the key folds otherwise (another count of them): not for this rule to judge.
+  if (mine.flat().length !== its.flat().length) return true;
+  const apart = new Set(cuts(its));
+  return cuts(mine).every((at) => apart.has(at));
 }
 
 /**

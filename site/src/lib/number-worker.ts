@@ -23,7 +23,7 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = async ({ data: { typed, base } }) => {
-  // A piece that stalls is given up there (3 s from when it looks up, not while the worker's script loads: a busy
+  // A piece that stalls is given up there (3 s from when it is asked for, not while the worker's script loads: a busy
   // machine slows that, and a lookup given 3 s from the worker's start was dropped in a CI run), its request
   // cancelled, and the worker answers: stopped by the page while a request was under way, the request was never said
   // to end (a browser test's wait for the network ran out).

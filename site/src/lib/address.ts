@@ -57,8 +57,9 @@ export function numberPieceOf(typed: string): string | null {
  * "1/2", "½") are one object's number only where it has punctuation between them ("1887.10"), never run together ("1
  * 2" offered object 12, "12 13" object 1213: a reviewer). When no id has the whole typed text's key: the number with
  * its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among ordinary words ("DM-0006 vase").
- * Every piece the lookup may need is asked for at once (read one after another, the 5 to 7 pieces of "DM 0006 big red
- * amphora" took longer than the lookup is given on a slow link: a reviewer); each is read once.
+ * The pieces the lookup may need are asked for together, each once: by their keys at once, then, when no id has the
+ * whole text's key, by their keys with zeros set aside (read one after another, the 5 to 7 pieces of "DM 0006 big red
+ * amphora" took longer than the lookup is given on a slow link: a reviewer).
  */
 export async function numberFound(
   typed: string,
@@ -84,10 +85,14 @@ export async function numberFound(
   // a letter may be a number's part, so only when one object is found so.
   const bare = spellings(text, BARE_F).filter((other) => numberKey(other) !== numberKey(text));
   const among = amongWords(text);
-  for (const other of [text, ...spelt, ...bare, ...among.map(({ run }) => run)]) {
-    for (const key of [numberKey(other), paddingAsideKey(other)]) if (key) void read(numberPiece(key));
-  }
-  const whole = await numberLookup(text, read);
+  // Each by its key at once, and by its key with its zeros set aside once the whole text's key is no id's: a number
+  // found by its own key (the most often typed) costs one piece, as before.
+  const others = [text, ...spelt, ...bare, ...among.map(({ run }) => run)];
+  const ahead = (key: (text: string) => string) => {
+    for (const other of others) if (key(other)) void read(numberPiece(key(other)));
+  };
+  ahead(numberKey);
+  const whole = await numberLookup(text, read, () => ahead(paddingAsideKey));
   if (whole.listed) return whole.found;
   for (const found of await Promise.all(spelt.map((other) => numberLookup(other, read)))) {
     if (found.listed) return found.found;
@@ -239,15 +244,22 @@ export async function numberAsked({
 async function numberLookup(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
+  missed: () => void = () => undefined,
 ): Promise<{ listed: boolean; found: { id: string; slug: string } | null }> {
   for (const [key, aside] of [
     [numberKey(typed), false],
     [paddingAsideKey(typed), true],
   ] as const) {
     const listed = key ? await piece(numberPiece(key)) : null;
-    if (!listed || !Object.hasOwn(listed, key) || !Array.isArray(listed[key])) continue;
-    const ids = listed[key].filter(([id]) => spacedAsTyped(typed, id, { aside }));
-    if (ids.length === 0) continue;
+    const ids =
+      listed && Object.hasOwn(listed, key) && Array.isArray(listed[key])
+        ? listed[key].filter(([id]) => spacedAsTyped(typed, id, { aside }))
+        : [];
+    if (ids.length === 0) {
+      // No id has the typed number's own key: numberFound asks for the pieces it may need next.
+      if (!aside) missed();
+      continue;
+    }
     const only: NumberPiece = Object.create(null);
     only[key] = ids;
     return { listed: true, found: numberTyped(typed, only, { aside }) };

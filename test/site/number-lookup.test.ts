@@ -207,6 +207,18 @@ describe('a lookup that reads several pieces of the index on a slow link', () =>
       await site.close();
     }
   });
+
+  it('counts a piece’s time from when it is asked for, not from the lookup’s start', async () => {
+    // Another count of zeros: its own key’s piece first, then, no id having it, the piece of its key without zeros,
+    // asked for when the first has answered (1 s) and answering 2 s after the lookup started, 1 s after it was asked.
+    const site = await slow(['PH/1923/0045'], 1000);
+    try {
+      const answer = await numberAsked({ typed: 'PH/1923/045', base: site.base, stalledMs: 1800 });
+      expect(answer).toEqual({ found: { id: 'PH/1923/0045', slug: expect.any(String) } });
+    } finally {
+      await site.close();
+    }
+  });
 });
 
 describe('numbers typed as separate words', () => {

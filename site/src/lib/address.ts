@@ -54,9 +54,10 @@ export function numberPieceOf(typed: string): string | null {
  * piece is not there): by the typed number's key, else, when no id has that key, by its key with its zeros set aside
  * ("PH/1923/045" → "ph192345", as "PH/1923/45"): a number typed with another count of zeros than its object's found
  * nothing (an outside tester). Two ids alike once their zeros are set aside: neither. Numbers typed apart ("1887 10",
- * "1/2", "½") are one object's number only where it has punctuation between them ("1887.10"), never run together ("1
- * 2" offered object 12, "12 13" object 1213: a reviewer). When no id has the whole typed text's key: the number with
- * its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among ordinary words ("DM-0006 vase").
+ * "1/2", "½") are one object's number only where it has punctuation between them ("1887.10"), never run together
+ * ("1 2" offered object 12, "12 13" object 1213: a reviewer). When no id has the whole typed text's key: the number
+ * with its folio's word read as "f." ("MS 123 fol. 4r"), else the one number typed among ordinary words ("DM-0006
+ * vase").
  * The pieces the lookup may need are asked for together, each once: by their keys at once, then, when no id has the
  * whole text's key, by their keys with zeros set aside (read one after another, the 5 to 7 pieces of "DM 0006 big red
  * amphora" took longer than the lookup is given on a slow link: a reviewer).

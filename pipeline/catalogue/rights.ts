@@ -133,10 +133,40 @@ function creativeCommons(parts: string[], version: string | undefined): Omit<Rig
   };
 }
 
+// "Not in the public domain", "no longer in the public domain": said of a work in copyright.
+const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
+// "copyright" said of a work that has one: not "no (known) copyright", "copyright not evaluated", "copyright-free"...
+const NO_COPYRIGHT_SAID =
+  /\bno\s+(?:known\s+)?copyright|copyright[\s-]+(?:not evaluated|undetermined|unknown|status|free|expired)/g;
+// The rightsstatements.org codes as collection systems export them ("InC", "InC-EDU"), and the artists' rights
+// societies that license works in copyright ("© DACS 2019"): case kept, so that "Inc." or "Arts" are not read.
+const IN_COPYRIGHT_CODE = /(?<![\w/-])(InC(?:-(?:EDU|NC|RUU|OW-EU))?|DACS|ADAGP|VG Bild-Kunst|SIAE|VEGAP|SABAM)\b/;
+
+/**
+ * Whether a rights text says, anywhere, that the work or its photograph is in copyright: an In Copyright statement or
+ * its code, "©", "(c)", "Copyright <holder or year>", "(all) rights reserved", "not in the public domain". Museums
+ * often name an open licence for the photograph or the record next to it ("Image CC BY 4.0; work © the artist"): the
+ * stricter reading wins. `t` is the text in lower case with its spaces and dashes made plain.
+ */
+function saysInCopyright(t: string, raw: string): boolean {
+  if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return true;
+  if (/rights reserved|©|\(c\)\s*[\w(]/.test(t)) return true;
+  return /\bcopyright\b/.test(t.replace(NO_COPYRIGHT_SAID, ' '));
+}
+
+/** The text in lower case, every kind of space and dash made a plain one, runs of spaces one ("In\u00a0Copyright"). */
+function plainRights(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[‐-―−]/g, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/\bin ?- ?copyright\b/g, 'in copyright');
+}
+
 /** The standard statement behind a museum's rights text. */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
-  const t = raw.toLowerCase().replace(/[‐-―]/g, '-');
+  const t = plainRights(raw);
   const none: Rights = {
     text: raw,
     uri: null,
@@ -151,7 +181,17 @@ export function rightsOf(text: string): Rights {
   if (rsUri) {
     const code = raw.match(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/)![1]!;
     const s = STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (s) return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
+    if (s && (s.code.startsWith('InC') || !saysInCopyright(t, raw)))
+      return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
+  }
+  // In copyright anywhere in the text: that wins over an open licence or "public domain" named beside it.
+  if (saysInCopyright(t, raw)) {
+    const code = raw.match(IN_COPYRIGHT_CODE)?.[1];
+    const s =
+      STATEMENTS.find((x) => x.code === code) ??
+      STATEMENTS.find((x) => x.code.startsWith('InC') && x.pattern.test(t)) ??
+      STATEMENTS.find((x) => x.code === 'InC')!;
+    return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
   }
   const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
   if (ccUri) return { text: raw, ...creativeCommons(ccUri[1]!.split('-'), ccUri[2]) };

@@ -1,4 +1,5 @@
 import { rightsGroup } from '../catalogue/image-rules.ts';
+import { fieldText } from '../catalogue/plain-text.ts';
 import { rightsOf } from '../catalogue/rights.ts';
 import { defaultParams, type Params } from '../params.ts';
 
@@ -45,7 +46,8 @@ export function describePhotographs({
   let unknown = 0;
   const filled = rows.filter((r) => Object.values(r.cells).some((v) => v.trim()));
   for (const r of filled) {
-    const group = rightsGroup(rightsOf(r.cells[column] ?? ''));
+    // As the catalogue reads the cell: entities and markup decoded ("&copy; The Artist" is ©).
+    const group = rightsGroup(rightsOf(fieldText(r.cells[column] ?? '')));
     if (group === 'in_copyright') inCopyright++;
     else if (group === 'unknown') unknown++;
   }

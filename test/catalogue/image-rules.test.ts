@@ -38,6 +38,37 @@ describe('catalogue.images rules', () => {
       expect(rightsGroup(rightsOf(text)), text).toBe('open');
   });
 
+  it('reads a text that says in copyright anywhere as in copyright, whatever open licence it also names', () => {
+    // Found by a reviewer (V1): these were read as open or unknown, so the photograph was published in full.
+    for (const text of [
+      'Image CC BY 4.0; work © Estate of the artist',
+      'Metadata CC0; image In Copyright',
+      'https://creativecommons.org/licenses/by-nc-nd/4.0/ (photograph); artwork in copyright',
+      'Not in the public domain',
+      'In copyright (public domain in the US)',
+      'Public domain; photo © Museum',
+      'InC',
+      'InC-EDU',
+      'In\u00a0Copyright',
+      'In  Copyright',
+      'In-Copyright',
+      'Copyright Jane Doe',
+      'Copyright: the artist',
+      '(c) Jane Doe',
+      'Copyright (2019)',
+      'Rights reserved',
+      'DACS 2019',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+    expect(rightsOf('InC-EDU').uri).toBe('http://rightsstatements.org/vocab/InC-EDU/1.0/');
+    expect(rightsOf('Metadata CC0; image In Copyright').download).toBe(false);
+    // Not signs of copyright: a company name, statements that say there is none or that nobody has looked yet.
+    for (const text of ['CC0; photograph by Acme Imaging Inc.', 'No Copyright - United States', 'Public domain'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('open');
+    for (const text of ['Copyright not evaluated', 'Copyright undetermined', 'Copyright status unknown'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
+  });
+
   it('defaults to a small picture for works in copyright and to the full photograph for unknown rights', () => {
     const rules = defaultParams().catalogue.images;
     expect(rules).toEqual({ in_copyright: 'thumbnail', unknown: 'full', thumbnail_max: 300 });

@@ -55,6 +55,16 @@ describe('what init says of the photographs', () => {
     expect(messages).toContain('set catalogue.images in params.yaml');
   });
 
+  it('counts rights as the catalogue reads them: entities decoded, in copyright anywhere in the text', async () => {
+    // Found by a reviewer (V1): these rows were counted as open or unknown, though the catalogue holds them back.
+    const rights = ['&copy; The Artist', 'Image CC BY 4.0; work © the artist', 'InC', 'Public domain'];
+    const messages = await init('strict', ['Inv. No.', 'Photo', 'Classification', 'Title', 'Rights'], rights);
+    expect(messages).toContain(
+      'In "Rights": 15 rows are in copyright (shown small only), 0 rows have rights not recorded or not recognised ' +
+        '(shown in full), of 20 rows.',
+    );
+  });
+
   it('says every photograph is of unknown rights when no rights column is mapped', async () => {
     const messages = await init('none', ['Inv. No.', 'Photo', 'Classification', 'Title'], null);
     expect(messages).toContain('No rights column is mapped, so every photograph counts as of unknown rights');

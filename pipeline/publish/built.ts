@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ImageRule, ImageRules } from '../catalogue/image-rules.ts';
 import { normaliseBase, type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -57,6 +58,7 @@ export async function checkBuiltSite({
   if (!entry) throw notRecorded({ ws, lockExists: existsSync(ws.lock) });
   const now = catalogueLocation({ params, env });
   refuseOtherPlace({ ws, built: builtFor(entry), now, env });
+  refuseLooserImages({ ws, entry, now: params.catalogue.images });
   const ctx = { ws, params, env, log, clock };
   const deps = await stageDeps({ ctx, stage: catalogueStage, lock, stateFile: stateFileOf(ws.root) });
   const changed = changedInputs({ previous: entry.deps, deps });
@@ -198,4 +200,41 @@ const STAGE_WORDS: Record<string, string> = {
 function withoutPublish(section: unknown): unknown {
   if (!section || typeof section !== 'object') return section;
   return Object.fromEntries(Object.entries(section).filter(([key]) => !PUBLISH_ONLY.includes(key)));
+}
+
+const STRICTNESS: Record<ImageRule, number> = { full: 0, thumbnail: 1, none: 2 };
+
+/**
+ * Refuse a site built while catalogue.images showed more of the photographs than params.yaml says now (reviewer V13):
+ * a museum that set `in_copyright: none` after a rights holder asked, or upgraded to a Vitrine that shows works in
+ * copyright small, would otherwise upload the old site's full photographs, tiles and IIIF manifests of those works.
+ * A build recorded before the setting existed showed every photograph in full. A site that shows less than the
+ * settings allow is only older (the warning of changed settings says so).
+ */
+function refuseLooserImages({ ws, entry, now }: { ws: Workspace; entry: LockEntry; now: ImageRules }): void {
+  const section = ((entry.deps?.params as Record<string, unknown> | undefined)?.catalogue ?? {}) as {
+    images?: Partial<Record<keyof ImageRules, unknown>>;
+  };
+  const recorded = section.images ?? {};
+  const rule = (value: unknown): ImageRule => (value === 'thumbnail' || value === 'none' ? value : 'full');
+  const looser: string[] = [];
+  for (const key of ['in_copyright', 'unknown'] as const) {
+    const was = rule(recorded[key]);
+    if (STRICTNESS[was] < STRICTNESS[now[key]])
+      looser.push(`catalogue.images.${key} (built with ${was}, now ${now[key]})`);
+  }
+  const max = typeof recorded.thumbnail_max === 'number' ? recorded.thumbnail_max : Number.POSITIVE_INFINITY;
+  const small = now.in_copyright === 'thumbnail' || now.unknown === 'thumbnail';
+  if (small && looser.length === 0 && max > now.thumbnail_max)
+    looser.push(`catalogue.images.thumbnail_max (built with ${max}, now ${now.thumbnail_max})`);
+  if (looser.length === 0) return;
+  const site = rel(ws, ws.site);
+  throw new VitrineError(
+    'PUBLISH_SITE_SHOWS_MORE',
+    `The built site (${site}) shows more of the photographs than params.yaml now allows: ${looser.join(', and ')}. ` +
+      'Publishing it would put online, in full, photographs that are now to be shown small or not at all. ' +
+      'Nothing was uploaded: run "npx vitrine run catalogue" first (or "npx vitrine run catalogue --single" to ' +
+      'rebuild the catalogue alone, without training), then publish.',
+    { file: 'params.yaml', built: recorded, now },
+  );
 }

@@ -21,15 +21,23 @@ useBucket();
 
 const keysEnv = { VITRINE_PUBLISH_ACCESS_KEY_ID: 'S3RVER', VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'S3RVER' };
 
-function paramsYaml({ base, site = '', prefix }: { base: string; site?: string; prefix: string }): string {
+function paramsYaml({ base, site = '', prefix, images = '' }: Built): string {
   return (
-    `catalogue:\n  base: ${base}\n  site: "${site}"\n  publish: s3\n` +
+    `catalogue:\n  base: ${base}\n  site: "${site}"\n  publish: s3\n${images}` +
     `  s3:\n    endpoint: ${bucket.endpoint}\n    bucket: www\n    prefix: ${prefix}\n`
   );
 }
 
+interface Built {
+  base: string;
+  site?: string;
+  prefix: string;
+  /** catalogue.images, as lines of params.yaml. */
+  images?: string;
+}
+
 /** A repository whose catalogue stage ran (recorded in .vitrine/lock.json) with these params. */
-async function built(name: string, params: { base: string; site?: string; prefix: string }): Promise<string> {
+async function built(name: string, params: Built): Promise<string> {
   const root = path.join(bucket.base, name);
   await writeTree(root, { 'params.yaml': paramsYaml(params), 'labels.csv': 'object_id,label\nA1,Vase\n' });
   const ws = workspace(root);
@@ -119,5 +127,40 @@ describe('publish checks what the built site was built for', () => {
     expect(real.warnings.join('\n')).toMatch(/The built site \(\.vitrine\/site\) is older than labels\.csv/);
     expect(real.warnings.join('\n')).toContain('"npx vitrine run catalogue"');
     expect(await keys('labels')).toContain('index.html');
+  });
+
+  it('refuses a site built while catalogue.images showed more than it does now, naming the setting (reviewer V13)', async () => {
+    const full = '  images:\n    in_copyright: full\n';
+    const root = await built('images', { base: '/', prefix: 'images', images: full });
+    await edit(path.join(root, 'params.yaml'), 'in_copyright: full', 'in_copyright: none');
+    const dry = await vitrine(root, ['publish', '--dry-run']);
+    expect(dry.code).toBe(1);
+    const said = dry.errors.join('\n');
+    expect(said).toContain('catalogue.images.in_copyright');
+    expect(said).toContain('"npx vitrine run catalogue"');
+    expect(dry.messages).not.toContain('Would upload');
+    const real = await vitrine(root, ['publish']);
+    expect(real.code).toBe(1);
+    expect(await keys('images')).toEqual([]);
+  });
+
+  it('refuses a site built before catalogue.images existed, when works in copyright are now shown small', async () => {
+    const root = await built('older', { base: '/', prefix: 'older' });
+    // The lock.json of an older Vitrine: its catalogue settings had no images.
+    const lockFile = path.join(root, '.vitrine', 'lock.json');
+    const lock = JSON.parse(await readFile(lockFile, 'utf8'));
+    delete lock.stages.catalogue.deps.params.catalogue.images;
+    await writeFile(lockFile, JSON.stringify(lock));
+    const dry = await vitrine(root, ['publish', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.errors.join('\n')).toContain('catalogue.images.in_copyright');
+  });
+
+  it('only warns when catalogue.images now shows more than the built site does', async () => {
+    const root = await built('looser', { base: '/', prefix: 'looser', images: '  images:\n    unknown: none\n' });
+    await edit(path.join(root, 'params.yaml'), 'unknown: none', 'unknown: full');
+    const dry = await vitrine(root, ['publish', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.warnings.join('\n')).toContain('is older than the catalogue settings in params.yaml');
   });
 });

@@ -46,7 +46,7 @@ import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { withheldOf } from './image-rules.ts';
+import { photographRules } from './image-rules.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -210,6 +210,48 @@ export async function buildCatalogueData({
   };
   // Objects on lines of labels.csv that disagree (the dataset stage leaves them unlabelled): staff keep one line.
   const disagreeing = new Set(issues.filter((i) => i.code === 'LABEL_DUPLICATE' && i.object).map((i) => i.object!));
+  // catalogue.images per photograph: objects sharing one (a set photographed together, a record entered twice) all
+  // follow the strictest of their rights, else the open one would publish in full the photograph of one in copyright.
+  // An object not photographed yet has nothing withheld: its page says there is no photograph yet.
+  const statements = new Map<string, CatalogueObject['rightsStatement']>();
+  const statementOfText = (text: string) => {
+    let s = statements.get(text);
+    if (!s) statements.set(text, (s = statementOf(text)));
+    return s;
+  };
+  const byPhotograph = photographRules({
+    objects: dataset.objects
+      .filter((o) => o.thumbnails?.length)
+      .map((o) => ({
+        id: o.id,
+        rights: statementOfText(fieldText(o.rights)),
+        photograph: [
+          o.imageMd5 && `md5:${o.imageMd5}`,
+          o.image && `file:${o.image}`,
+          ...o.thumbnails!.map((t) => t.jpeg),
+        ],
+      })),
+    rules: params.catalogue.images,
+  });
+  if (byPhotograph.disagree.length) {
+    const names = (ids: string[]) =>
+      `${ids
+        .slice(0, -1)
+        .map((id) => `"${id}"`)
+        .join(', ')} and "${ids.at(-1)}"`;
+    const shown = (ids: string[]) => byPhotograph.withheld.get(ids[0]!)?.shown ?? 'full';
+    const words = { full: 'in full', thumbnail: 'small', none: 'not at all' } as const;
+    for (const ids of byPhotograph.disagree.slice(0, 10))
+      log.warn(
+        `Catalogue: objects ${names(ids)} share one photograph but their rights differ: it is shown ` +
+          `${words[shown(ids)]} for all of them, as the strictest of their rights asks (catalogue.images in ` +
+          'params.yaml). Check their rights in the export if that is not meant.',
+      );
+    if (byPhotograph.disagree.length > 10)
+      log.warn(
+        `Catalogue: ${byPhotograph.disagree.length - 10} more shared photograph(s) whose objects’ rights differ`,
+      );
+  }
   for (const read of dataset.objects) {
     // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts), nor
     // a control character or a bidi override, also one written as an entity (control-characters.ts).
@@ -226,12 +268,9 @@ export async function buildCatalogueData({
       extra: extraFields(read.extra),
     };
     const a = annotations.get(o.id);
-    const rightsStatement = statementOf(o.rights);
+    const rightsStatement = { ...statementOfText(o.rights) };
     // catalogue.images: a photograph shown small or not at all has none of its thumbnails published (image-rules.ts).
-    // An object not photographed yet has nothing withheld: its page says there is no photograph yet.
-    const withheld = o.thumbnails?.length
-      ? withheldOf({ rights: rightsStatement, rules: params.catalogue.images })
-      : null;
+    const withheld = byPhotograph.withheld.get(o.id) ?? null;
     const images = [];
     if (withheld) {
       if (withheld.shown === 'thumbnail' && o.thumbnails?.length) small.push({ id: o.id, thumbnails: o.thumbnails });

@@ -44,3 +44,52 @@ export function withheldOf({ rights, rules }: { rights: Pick<Rights, 'uri'>; rul
   if (shown === 'full') return null;
   return { shown, reason: group === 'in_copyright' ? 'in-copyright' : 'rights-unknown' };
 }
+
+const STRICTNESS: Record<ImageRule, number> = { full: 0, thumbnail: 1, none: 2 };
+
+/**
+ * catalogue.images per photograph, not per object: objects that share one photograph (the same checksum, original
+ * or thumbnail files) all get the strictest rule of their rights, so that an open object cannot publish in full the
+ * photograph of one in copyright. `disagree` lists the objects (by id) of each shared photograph whose rights alone
+ * would have shown it differently, for the build log. `photograph` is what names an object's photograph (its
+ * checksum, its files); an object with none shares nothing.
+ */
+export function photographRules({
+  objects,
+  rules,
+}: {
+  objects: { id: string; rights: Pick<Rights, 'uri'>; photograph: string[] }[];
+  rules: ImageRules;
+}): { withheld: Map<string, Withheld | null>; disagree: string[][] } {
+  const parent = objects.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const seen = new Map<string, number>();
+  for (const [i, o] of objects.entries())
+    for (const key of o.photograph) {
+      if (!key) continue;
+      const other = seen.get(key);
+      if (other === undefined) seen.set(key, i);
+      else parent[root(i)] = root(other);
+    }
+  const groups = new Map<number, number[]>();
+  for (const i of objects.keys()) {
+    const r = root(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  }
+  const withheld = new Map<string, Withheld | null>();
+  const disagree: string[][] = [];
+  for (const members of groups.values()) {
+    const own = members.map((i) => withheldOf({ rights: objects[i]!.rights, rules }));
+    let strictest: Withheld | null = null;
+    for (const w of own) if (w && STRICTNESS[w.shown] > STRICTNESS[strictest?.shown ?? 'full']) strictest = w;
+    if (members.length > 1 && own.some((w) => w?.shown !== strictest?.shown))
+      disagree.push(members.map((i) => objects[i]!.id));
+    for (const i of members) withheld.set(objects[i]!.id, strictest && { ...strictest });
+  }
+  return { withheld, disagree };
+}

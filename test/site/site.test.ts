@@ -90,6 +90,9 @@ beforeAll(async () => {
   params.collection.branch = 'main';
   // params.yaml says nothing about the base: the Pages deploy's variable (as the workflows set it) must carry it.
   params.catalogue.base = '/';
+  // zz-script (in copyright) shares the first object's photograph, which is then shown in full for both: a shared
+  // photograph follows the strictest rights of its objects (test/catalogue/shared-photograph-rights.test.ts).
+  params.catalogue.images = { ...params.catalogue.images, in_copyright: 'full' };
   const log = memoryLogger();
   await catalogueStage.run({
     ws,

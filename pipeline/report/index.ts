@@ -3,6 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
+import { withheldOf } from '../catalogue/image-rules.ts';
+import { fieldText } from '../catalogue/plain-text.ts';
+import { rightsOf } from '../catalogue/rights.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
@@ -321,7 +324,9 @@ export async function buildReport({
   const shown = changes.slice(0, params.report.max_label_changes);
   // A set: includes() on the list for each change grew with changes × shown.
   const listed = new Set(shown);
-  const thumbnails = shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : []));
+  // A photograph withheld for its rights has no thumbnail on the site: its page is asked for instead.
+  const askedFor = (c: LabelChange) => c.thumbnailUrl ?? (c.withheld ? c.pageUrl : null);
+  const thumbnails = shown.flatMap((c) => (askedFor(c) ? [askedFor(c)!] : []));
   const { status: catalogue, available } = await checkCatalogue({
     url: catalogueRoot || null,
     source: catalogueSource,
@@ -336,7 +341,8 @@ export async function buildReport({
   changes = changes.map((c) => {
     if (!c.thumbnailUrl && !c.pageUrl) return c;
     if (!catalogue.published) return { ...c, thumbnailUrl: null, pageUrl: null };
-    if (!c.thumbnailUrl || available.has(c.thumbnailUrl)) return c;
+    const asked = askedFor(c);
+    if (!asked || available.has(asked)) return c;
     // Listed but not in the catalogue yet (new in this pull request): neither picture nor page exists.
     return { ...c, thumbnailUrl: null, pageUrl: null, ...(listed.has(c) ? { notInCatalogue: true } : {}) };
   });
@@ -830,8 +836,8 @@ export function catalogueLinks({
   root?: string;
   id: string;
   slug?: string;
-  object?: Pick<DatasetObject, 'thumbnails'>;
-}): { thumbnailUrl: string | null; pageUrl: string | null } {
+  object?: Pick<DatasetObject, 'thumbnails'> & Partial<Pick<DatasetObject, 'rights'>>;
+}): { thumbnailUrl: string | null; pageUrl: string | null; withheld?: 'thumbnail' | 'none' } {
   const root = (given ?? params.report.catalogue_url).trim();
   if (!root) return { thumbnailUrl: null, pageUrl: null };
   const baseUrl = root.endsWith('/') ? root : `${root}/`;
@@ -849,6 +855,13 @@ export function catalogueLinks({
   );
   const folder = params.report.thumbnail_folder ? params.report.thumbnail_folder.replace(/\/?$/, '/') : '';
   const smallest = [...(object?.thumbnails ?? [])].sort((a, b) => a.width - b.width)[0];
+  // catalogue.images: the site has no thumbnail of a photograph shown small or not at all for its rights (read as the
+  // catalogue reads them), only the page; the report says why instead of "not published yet".
+  const withheld =
+    smallest && object?.rights !== undefined
+      ? withheldOf({ rights: rightsOf(fieldText(object.rights)), rules: params.catalogue.images })
+      : null;
+  if (withheld) return { thumbnailUrl: null, pageUrl, withheld: withheld.shown };
   const thumbnailUrl = smallest
     ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`)
     : null;

@@ -730,7 +730,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== undefined && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
   const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
-  const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
+  const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [
     ...(withImages ? [thumbnail(c)] : []),
@@ -809,6 +809,8 @@ function objectCell(c: LabelChange): string {
 
 function thumbnail(c: LabelChange): string {
   if (c.notInCatalogue) return 'not published yet';
+  if (c.withheld === 'thumbnail') return 'shown small for copyright reasons';
+  if (c.withheld === 'none') return 'not shown online for copyright reasons';
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return '';
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;

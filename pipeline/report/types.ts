@@ -78,6 +78,11 @@ export interface LabelChange {
   /** The catalogue is published but has no thumbnail for this object yet (new in the pull request). */
   notInCatalogue?: boolean;
   /**
+   * The catalogue shows this object's photograph small only or not at all for its rights (catalogue.images): it has
+   * no thumbnail the report can link, only the page. (Absent when shown in full, and in older reports.)
+   */
+  withheld?: 'thumbnail' | 'none';
+  /**
    * A 'removed' change whose object is still in the head's labels.csv, on lines that disagree (another label, or a
    * label cell left empty: `label` ''): the dataset stage leaves it unlabelled until only one line is left
    * (dataset/validate.ts agreedLines). Its lines at the head, in order. (Absent otherwise, and in older reports.)

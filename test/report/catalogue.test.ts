@@ -68,6 +68,35 @@ describe('thumbnails from the published catalogue', () => {
     expect(asked.filter((a) => a.includes('thumbnails')).every((a) => a.startsWith('HEAD '))).toBe(true);
   });
 
+  it('links the page of an object whose photograph is withheld and says why, without asking for its thumbnail', async () => {
+    // Reviewer V4: a published object in copyright has no thumbnail on the site (catalogue.images); the report said
+    // "not published yet" and dropped its page link.
+    const { url, asked } = await catalogue(['/collection/', '/collection/objects/dm-0007/']);
+    const rightsOf = (id: string) => (id === 'DM-0007' ? 'In Copyright' : id === 'DM-0036' ? 'In Copyright' : '');
+    const withRights = objects.map((o) => ({ ...o, rights: rightsOf(o.id) }));
+    const { ws } = await makeRepo({ objects: withRights, base, head: correct });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', catalogueUrl: url, log: silentLogger });
+    const row = labelSection(markdown)
+      .split('\n')
+      .find((l) => l.includes('DM-0007'))!;
+    expect(row).toContain('shown small for copyright reasons');
+    expect(row).not.toContain('not published yet');
+    expect(row).toContain(`[DM-0007](${url}/objects/dm-0007/)`);
+    expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.withheld).toBe('thumbnail');
+    expect(asked.some((a) => a.includes('thumbnails/DM-0007'))).toBe(false);
+    // DM-0036 is new in this pull request: its page is not there yet.
+    const added = labelSection(markdown)
+      .split('\n')
+      .find((l) => l.includes('DM-0036'))!;
+    expect(added).toContain('not published yet');
+    expect(added).not.toContain('](');
+    // Not shown at all when catalogue.images says so.
+    const none = validateParams({ raw: { train: { epochs: 60 }, catalogue: { images: { in_copyright: 'none' } } } });
+    const again = await buildReport({ ws, params: none, base: 'main', catalogueUrl: url, log: silentLogger });
+    expect(labelSection(again.markdown)).toContain('not shown online for copyright reasons');
+  });
+
   it('says the catalogue is not published yet when it does not answer, and shows no broken images', async () => {
     const { url } = await catalogue([]);
     const { ws } = await makeRepo({ objects, base, head: correct });

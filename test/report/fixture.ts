@@ -28,6 +28,8 @@ export interface ObjectSpec {
   title: string;
   label: string;
   split: Split;
+  /** The object's rights (default: none recorded). */
+  rights?: string;
 }
 
 /** Objects DM-0001..: six per class, every third in the test split. */
@@ -136,7 +138,7 @@ export async function writeStageOutputs({
     department: 'Antiquities',
     medium: '',
     creditLine: '',
-    rights: '',
+    rights: o.rights ?? '',
     description: '',
     image: `images/${o.id}.png`,
     extra: {},

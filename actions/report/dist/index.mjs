@@ -37306,7 +37306,7 @@ ${against}No label in labels.csv changed.`;
     outside ? `${outside} new ${pluralWord(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${pluralWord(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
-  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], rows = shown.map((c) => [
+  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], rows = shown.map((c) => [
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
     text(shorten(c.title)),
@@ -37353,6 +37353,8 @@ function objectCell(c) {
 }
 function thumbnail(c) {
   if (c.notInCatalogue) return "not published yet";
+  if (c.withheld === "thumbnail") return "shown small for copyright reasons";
+  if (c.withheld === "none") return "not shown online for copyright reasons";
   let src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   return src ? `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">` : "";
 }

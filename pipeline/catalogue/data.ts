@@ -212,7 +212,9 @@ export async function buildCatalogueData({
   const disagreeing = new Set(issues.filter((i) => i.code === 'LABEL_DUPLICATE' && i.object).map((i) => i.object!));
   // catalogue.images per photograph: objects sharing one (a set photographed together, a record entered twice) all
   // follow the strictest of their rights, else the open one would publish in full the photograph of one in copyright.
-  // An object not photographed yet has nothing withheld: its page says there is no photograph yet.
+  // The rule is from the rights alone: an object with an original but no thumbnails (an older or hand-made dataset)
+  // must not have its original published in full. Only the page's words follow the thumbnails: an object not
+  // photographed yet has nothing withheld, its page says there is no photograph yet.
   const statements = new Map<string, CatalogueObject['rightsStatement']>();
   const statementOfText = (text: string) => {
     let s = statements.get(text);
@@ -221,14 +223,14 @@ export async function buildCatalogueData({
   };
   const byPhotograph = photographRules({
     objects: dataset.objects
-      .filter((o) => o.thumbnails?.length)
+      .filter((o) => o.thumbnails?.length || o.image)
       .map((o) => ({
         id: o.id,
         rights: statementOfText(fieldText(o.rights)),
         photograph: [
           o.imageMd5 && `md5:${o.imageMd5}`,
           o.image && `file:${o.image}`,
-          ...o.thumbnails!.map((t) => t.jpeg),
+          ...(o.thumbnails ?? []).map((t) => t.jpeg),
         ],
       })),
     rules: params.catalogue.images,
@@ -270,7 +272,7 @@ export async function buildCatalogueData({
     const a = annotations.get(o.id);
     const rightsStatement = { ...statementOfText(o.rights) };
     // catalogue.images: a photograph shown small or not at all has none of its thumbnails published (image-rules.ts).
-    const withheld = byPhotograph.withheld.get(o.id) ?? null;
+    const withheld = o.thumbnails?.length ? (byPhotograph.withheld.get(o.id) ?? null) : null;
     const images = [];
     if (withheld) {
       if (withheld.shown === 'thumbnail' && o.thumbnails?.length) small.push({ id: o.id, thumbnails: o.thumbnails });
@@ -347,7 +349,8 @@ export async function buildCatalogueData({
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
   const siteBase = siteBaseOf(params);
   // Only of photographs shown in full: one shown small or not at all gets no large picture, tiles or IIIF image.
-  const shownFull = new Set(objects.filter((o) => !o.withheld).map((o) => o.id));
+  // By the rule, not the page's `withheld`: an object without thumbnails has none, yet its original may be held back.
+  const shownFull = new Set(objects.filter((o) => !byPhotograph.withheld.get(o.id)).map((o) => o.id));
   const originals = new Map(
     dataset.objects
       .filter((o) => o.image && shownFull.has(o.id))

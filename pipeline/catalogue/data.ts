@@ -1,5 +1,5 @@
 import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { labelForm } from '../collection/hidden-characters.ts';
@@ -42,11 +42,11 @@ import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
-import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
+import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, savedSlugs } from './addresses.ts';
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { photographRules } from './image-rules.ts';
+import { type ImageRules, photographRules } from './image-rules.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -162,6 +162,10 @@ export async function buildCatalogueData({
   // Objects. Each keeps the address it had in the last build: CI keeps .vitrine/cache between runs, not
   // catalogue.json, so the addresses are also kept there (catalogue.json is read when that file is missing).
   const ids = dataset.objects.map((o) => o.id);
+  // The objects of the last build, for saying once which photographs it showed in full are now held back.
+  const lastIds = new Set(
+    ((await savedSlugs(savedAddressesFile(ws))) ?? (await previousSlugs(files.data).catch(() => new Map()))).keys(),
+  );
   const slugs = await keptAddresses({ ws, ids });
   await mkdir(ws.cache, { recursive: true });
   await writeIfChanged({ file: savedAddressesFile(ws), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
@@ -375,6 +379,7 @@ export async function buildCatalogueData({
         `params.yaml): ${shownSmall} shown small, ${withheldCount - shownSmall} not shown`,
     );
   }
+  await sayNewlyWithheld({ ws, objects, lastIds, rules: params.catalogue.images, log });
   // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
   const md5s = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
   const datasetLabels = dataset.labels;
@@ -1686,4 +1691,62 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
       },
     ],
   };
+}
+
+/** The objects whose photograph the last build held back for its rights (catalogue.images), in .vitrine/cache. */
+function withheldFile(ws: Workspace): string {
+  return path.join(ws.cache, 'catalogue-withheld.json');
+}
+
+/**
+ * Said once, by the first build that holds back photographs the last build showed in full (a museum that upgraded to
+ * a Vitrine whose default shows works in copyright small, or made catalogue.images stricter): how many, which setting,
+ * how to keep them. The objects held back are kept in .vitrine/cache for the next build to compare; a last build
+ * that kept none (one from before the setting existed) showed every photograph in full.
+ */
+async function sayNewlyWithheld({
+  ws,
+  objects,
+  lastIds,
+  rules,
+  log,
+}: {
+  ws: Workspace;
+  objects: CatalogueObject[];
+  lastIds: Set<string>;
+  rules: ImageRules;
+  log: Logger;
+}): Promise<void> {
+  const file = withheldFile(ws);
+  const before = await readFile(file, 'utf8')
+    .then((text) => new Set((JSON.parse(text) as { withheld?: unknown }).withheld as string[]))
+    .catch(() => new Set<string>());
+  const held = objects.filter((o) => o.withheld);
+  await writeIfChanged({
+    file,
+    data: JSON.stringify({
+      about: 'Objects whose photograph the last catalogue build held back',
+      withheld: held.map((o) => o.id),
+    }),
+  });
+  const newly = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
+  if (newly.length === 0) return;
+  const small = newly.filter((o) => o.withheld!.shown === 'thumbnail').length;
+  const none = newly.length - small;
+  const shown =
+    small && none ? `shown small (${small}) or not at all (${none})` : small ? 'shown small' : 'not shown at all';
+  const keys = [
+    ...(newly.some((o) => o.withheld!.reason === 'in-copyright') ? ['catalogue.images.in_copyright: full'] : []),
+    ...(newly.some((o) => o.withheld!.reason === 'rights-unknown') ? ['catalogue.images.unknown: full'] : []),
+  ];
+  const n = newly.length;
+  const examples = newly.slice(0, 3).map((o) => `"${o.id}"`);
+  log.warn(
+    `Catalogue: ${n} ${
+      n === 1 ? 'photograph the last build showed in full is' : 'photographs the last build showed ' + 'in full are'
+    } now ${shown} because of their rights (${examples.join(', ')}${n > 3 ? '…' : ''}), as ` +
+      `catalogue.images in params.yaml says (in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}). To show ` +
+      `them in full as before, set ${keys.join(' and ')}, only once you are sure the licences allow it ` +
+      '(docs/catalogue.md, "Photographs and copyright").',
+  );
 }

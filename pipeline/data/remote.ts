@@ -651,6 +651,22 @@ export function s3Error({
   }
   // The AWS SDK names a reset connection (ECONNRESET, EPIPE, the system's ETIMEDOUT) "TimeoutError" too, though
   // it did not wait: those are told by their code below, without a wait or advice to wait longer (an outside tester).
+  const lateMs = error instanceof S3ResponseError ? error.lateMs : undefined;
+  if (name === 'RequestTimeTooSkewed' && lateMs !== undefined) {
+    // Refused as too old while the clocks agree: the request was slow (a large upload, a proxy that holds the whole
+    // body before passing it on), not the clock wrong. Sending it again would take as long.
+    const took = lateMs >= 60_000 ? `${clockAmount(lateMs)} after it was signed` : 'too long after it was signed';
+    return new VitrineError(
+      'REMOTE_TOO_SLOW',
+      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} ${what}: the request reached it ` +
+        `${took}, more than the ${MAX_CLOCK_SKEW_MS / 60_000} minutes it allows (RequestTimeTooSkewed), and this ` +
+        "computer's clock agrees with the server's. A slow connection, or a proxy in front of the storage that holds " +
+        'a whole upload before passing it on, does this to large files: send them from a faster connection, or ask ' +
+        'whoever runs the storage server to let uploads through as they come.',
+      { ...objectData, ...(lateMs >= 60_000 ? { lateMs } : {}) },
+      { cause: error },
+    );
+  }
   if (name === 'RequestTimeTooSkewed') {
     const offsetMs = clockOffset(error);
     return new VitrineError(
@@ -708,6 +724,20 @@ export function s3Error({
         `(remote "${remote}", ${code}). Check that it is running and that this computer can reach it (network, VPN, ` +
         'a proxy or firewall in between), then try again.',
       { ...data, reason: code },
+      { cause: error },
+    );
+  }
+  // A check's bare 403 (no code) sent again with the server's time and refused all the same: not the clock, the key.
+  const offsetMs = clockOffset(error);
+  if (name === 'Forbidden' && action === 'check' && offsetMs !== undefined && Math.abs(offsetMs) > CLOCK_CORRECTED_MS) {
+    return new VitrineError(
+      'REMOTE_ACCESS_DENIED',
+      `The storage server at ${endpoint} refused to let remote "${remote}" check ${what}, though the request was ` +
+        `signed with the server's own time (this computer's clock is ${clockAmount(offsetMs)} off): the access key ` +
+        `is wrong, or it may not have permission for bucket "${bucket}" (without permission to list the bucket, a ` +
+        'missing object is refused rather than reported missing). Ask whoever manages the storage, or check the ' +
+        `key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      { ...objectData, clockOffsetMs: offsetMs },
       { cause: error },
     );
   }

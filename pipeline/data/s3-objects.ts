@@ -23,6 +23,11 @@ export class S3ResponseError extends Error {
   readonly $metadata: { httpStatusCode: number };
   /** The server's clock minus this computer's (ms), from the answer's Date header, when it had one. */
   clockOffsetMs?: number;
+  /**
+   * Set when a refusal as too old (RequestTimeTooSkewed) came while the clocks agree: how long (ms) passed between
+   * signing the request and the answer, by this computer's clock. The request was too slow, not the clock wrong.
+   */
+  lateMs?: number;
   constructor(name: string, message: string, status: number) {
     super(message);
     this.name = name;
@@ -189,11 +194,68 @@ export function readAtMost(body: Readable, limit: number): Promise<{ bytes: Buff
   });
 }
 
+/** An answer as it came: when it was asked and signed, and with which clock offset (see `send`). */
+interface Sent {
+  response: IncomingMessage;
+  /** This computer's clock (ms) when the request was signed, and when the answer's headers arrived. */
+  signedAt: number;
+  arrivedAt: number;
+  /** The offset (server minus this computer, ms) the request was signed with. */
+  offsetMs: number;
+  /** An error body already read (to find whether a refusal was about the clocks). */
+  text?: string;
+}
+
+/** A year: a Date header further than this from this computer's clock is not a clock, but a box with none (1970). */
+const ABSURD_CLOCK_MS = 365 * 86_400_000;
+
+/** IMF-fixdate, the one form of HTTP date servers send (RFC 9110): "Sun, 06 Dec 2026 11:32:41 GMT". */
+const HTTP_DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * The server's time from an answer's Date header, or undefined when there is none to trust: not an HTTP date, or
+ * more than a year from this computer's clock (`now`), or a web page's (a proxy or captive portal answered).
+ */
+export function serverTimeOf(response: IncomingMessage, now: number): number | undefined {
+  const date = response.headers.date;
+  if (typeof date !== 'string' || !HTTP_DATE.test(date.trim())) return undefined;
+  if (/text\/html/i.test(String(response.headers['content-type'] ?? ''))) return undefined;
+  const time = Date.parse(date);
+  return Number.isNaN(time) || Math.abs(time - now) > ABSURD_CLOCK_MS ? undefined : time;
+}
+
+/**
+ * What the server's time (`serverTime`) says of a refusal, compared with this computer's clock as the request used it
+ * (`offsetMs` added) when the answer came (`arrivedAt`), not when the request was signed (`signedAt`): a slow upload
+ * is answered long after it was signed whatever the clocks. `skewed`: the clocks differ (the request may be signed
+ * again with the server's time); `late`: they agree, and the request took too long to reach the server; `apart`:
+ * signed with the server's own time and quick, yet this computer's clock is far from the server's.
+ */
+export function refusalClock({
+  serverTime,
+  signedAt,
+  arrivedAt,
+  offsetMs,
+}: {
+  serverTime: number;
+  signedAt: number;
+  arrivedAt: number;
+  offsetMs: number;
+}): 'skewed' | 'late' | 'apart' {
+  if (Math.abs(serverTime - (arrivedAt + offsetMs)) > CLOCK_CORRECTED_MS) return 'skewed';
+  if (arrivedAt - signedAt > CLOCK_CORRECTED_MS || Math.abs(serverTime - arrivedAt) <= CLOCK_CORRECTED_MS)
+    return 'late';
+  return 'apart';
+}
+
 /** The S3 error of a failed response: its XML <Code> and <Message>, or a name from the status (HEAD has no body). */
-async function responseError(response: IncomingMessage, method: string): Promise<S3ResponseError> {
+async function responseError(sent: Sent, method: string): Promise<S3ResponseError> {
+  const { response } = sent;
   const status = response.statusCode ?? 0;
   // At most ERROR_BODY_LIMIT bytes; the connection of a longer body is closed rather than drained.
-  const text = method === 'HEAD' ? '' : (await readAtMost(response, ERROR_BODY_LIMIT)).bytes.toString('utf8');
+  const text =
+    sent.text ?? (method === 'HEAD' ? '' : (await readAtMost(response, ERROR_BODY_LIMIT)).bytes.toString('utf8'));
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
   const fallback = status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : `Http${status}`;
@@ -208,14 +270,23 @@ async function responseError(response: IncomingMessage, method: string): Promise
   const type = String(response.headers['content-type'] ?? '');
   if (!code && status < 500 && /text\/html/i.test(type)) return new S3ResponseError('NotStorage', 'a web page', status);
   // The server's time: a refusal for a request signed too far from it says so in its <Code>; a HEAD has no body, and
-  // its bare 403 is told apart from a key's refusal by the Date header, when the clocks differ by more than S3 allows.
-  const serverTime = Date.parse(String(response.headers.date ?? ''));
-  const offset = Number.isNaN(serverTime) ? undefined : serverTime - Date.now();
-  const skewed = !code && status === 403 && offset !== undefined && Math.abs(offset) > MAX_CLOCK_SKEW_MS;
+  // its bare 403 is told apart from a key's refusal by the Date header, when it is further than S3 allows from the
+  // clock the request was signed with (after a correction, the server's own: then it is the key's refusal).
+  const serverTime = serverTimeOf(response, sent.arrivedAt);
+  const offset = serverTime === undefined ? undefined : serverTime - sent.arrivedAt;
+  const judged = serverTime === undefined ? undefined : refusalClock({ serverTime, ...sent });
+  const skewed =
+    !code &&
+    method === 'HEAD' &&
+    status === 403 &&
+    serverTime !== undefined &&
+    Math.abs(serverTime - (sent.arrivedAt + sent.offsetMs)) > MAX_CLOCK_SKEW_MS;
   const error = skewed
     ? new S3ResponseError('RequestTimeTooSkewed', 'the clocks differ too much', status)
     : new S3ResponseError(code || fallback, message || code || `HTTP ${status}`, status);
   if (offset !== undefined) error.clockOffsetMs = offset;
+  // Refused as too old though the clocks agree: the request took that long to reach the server (a slow upload).
+  if (error.name === 'RequestTimeTooSkewed' && judged === 'late') error.lateMs = sent.arrivedAt - sent.signedAt;
   return error;
 }
 
@@ -272,6 +343,7 @@ export function s3Objects({
     headers: Record<string, string>,
     body: Body | undefined,
     attempt: number,
+    offsetMs: number,
   ) => {
     const bucketPath = `${basePath}${virtualHost ? '' : `/${bucket}`}`;
     const path = key === null ? bucketPath || '/' : `${bucketPath}/${escapeKey(key)}`;
@@ -290,7 +362,7 @@ export function s3Objects({
         ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
       },
     };
-    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + clockOffsetMs) });
+    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + offsetMs) });
     return new Promise<IncomingMessage>((resolve, reject) => {
       let response: IncomingMessage | undefined;
       // `timeout` is the socket's idle timeout, from the connection attempt on; it also covers the
@@ -330,39 +402,46 @@ export function s3Objects({
    * server is busy or failing (429, 5xx), drops a kept-alive connection or falls silent (idle timeout);
    * every request here is idempotent. A server that refuses connections is not tried again: it is down.
    */
-  const send = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
+  const send = async (
+    method: string,
+    key: string | null,
+    headers: Record<string, string>,
+    body?: Body,
+  ): Promise<Sent> => {
     let corrected = false;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= 3;
       let response: IncomingMessage;
-      const signedAt = Date.now() + clockOffsetMs;
+      const offsetMs = clockOffsetMs;
+      const signedAt = Date.now();
       try {
-        response = await once(method, key, headers, body, attempt);
+        response = await once(method, key, headers, body, attempt, offsetMs);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (last || !RETRIED_NETWORK_ERRORS.has(code)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
         continue;
       }
+      const arrivedAt = Date.now();
       const status = response.statusCode ?? 0;
-      // Refused, and the server's time is far from the one the request was signed with: signed again with the
-      // server's time and sent again at once, once per request (as the AWS SDKs do). A refusal that comes again
+      const sent: Sent = { response, signedAt, arrivedAt, offsetMs };
+      // A refusal about the clocks (RequestTimeTooSkewed, or a HEAD's bare 403), whose server time (a trusted Date
+      // header) is far from this computer's clock as the request used it, when the answer came: signed again with
+      // the server's time and sent again at once, once per request (as the AWS SDKs do). A refusal that comes again
       // is the caller's to name (responseError: the clocks, when they still differ).
-      const serverTime = Date.parse(String(response.headers.date ?? ''));
-      if (
-        status === 403 &&
-        !corrected &&
-        !Number.isNaN(serverTime) &&
-        Math.abs(serverTime - signedAt) > CLOCK_CORRECTED_MS
-      ) {
-        corrected = true;
-        attempt--;
-        clockOffsetMs = serverTime - Date.now();
-        onClockCorrected?.(clockOffsetMs);
-        response.resume();
-        continue;
+      const serverTime = status === 403 && !corrected ? serverTimeOf(response, arrivedAt) : undefined;
+      if (serverTime !== undefined && refusalClock({ serverTime, ...sent }) === 'skewed') {
+        if (method !== 'HEAD') sent.text = (await readAtMost(response, ERROR_BODY_LIMIT)).bytes.toString('utf8');
+        if (method === 'HEAD' || /<Code>RequestTimeTooSkewed<\/Code>/.test(sent.text ?? '')) {
+          corrected = true;
+          attempt--;
+          clockOffsetMs = serverTime - arrivedAt;
+          onClockCorrected?.(clockOffsetMs);
+          response.resume();
+          continue;
+        }
       }
-      if (last || !(status === 429 || status >= 500)) return response;
+      if (last || !(status === 429 || status >= 500)) return sent;
       response.resume();
       await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
     }
@@ -372,13 +451,14 @@ export function s3Objects({
     async put({ key, body, length, contentMd5 }) {
       const headers: Record<string, string> = { 'content-md5': contentMd5 };
       if (!Buffer.isBuffer(body)) headers['content-length'] = String(length ?? 0);
-      const response = await send('PUT', key, headers, body);
-      if (response.statusCode !== 200) throw await responseError(response, 'PUT');
-      response.resume();
+      const sent = await send('PUT', key, headers, body);
+      if (sent.response.statusCode !== 200) throw await responseError(sent, 'PUT');
+      sent.response.resume();
     },
     async get({ key }) {
-      const response = await send('GET', key, {});
-      if (response.statusCode !== 200) throw await responseError(response, 'GET');
+      const sent = await send('GET', key, {});
+      const { response } = sent;
+      if (response.statusCode !== 200) throw await responseError(sent, 'GET');
       notWebPage(response);
       const length = response.headers['content-length'];
       return {
@@ -389,10 +469,11 @@ export function s3Objects({
       };
     },
     async head({ key }) {
-      const response = await send('HEAD', key, {});
+      const sent = await send('HEAD', key, {});
+      const { response } = sent;
       response.resume();
       if (response.statusCode === 404) return null;
-      if (response.statusCode !== 200) throw await responseError(response, 'HEAD');
+      if (response.statusCode !== 200) throw await responseError(sent, 'HEAD');
       notWebPage(response);
       const etag = response.headers.etag;
       return {
@@ -401,7 +482,7 @@ export function s3Objects({
       };
     },
     async bucketExists() {
-      const response = await send('HEAD', null, {});
+      const { response } = await send('HEAD', null, {});
       response.resume();
       const status = response.statusCode ?? 0;
       // A website at the address answers with a page, found or not: not a bucket that is missing.

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
+import { refusalClock } from '../../pipeline/data/s3-objects.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
@@ -22,8 +23,23 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
 let skewMs = 0;
 /** Refuse every request with a bare 403, whatever its time (a key without permission). */
 let deny = false;
-/** Refuse every request as signed too far from its time, whatever its time (a server whose Date header is wrong). */
+/**
+ * Refuse every upload and download as signed too far from its time, whatever its time (a server whose Date header is
+ * wrong). A check (HEAD, no body) is answered as usual: its bare 403 would be the key's refusal once corrected.
+ */
 let stubborn = false;
+/**
+ * An answer that replaces the server's own (a proxy's page, a refusal for another reason), or undefined: given the
+ * request and the server's time.
+ */
+let override: ((req: http.IncomingMessage, now: number) => Answer | undefined) | undefined;
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+/** The requests the server received ("PUT /museum/…"). */
+const received: string[] = [];
 const stored = new Map<string, Buffer>();
 let server: http.Server;
 let endpoint: string;
@@ -43,8 +59,14 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      received.push(`${req.method} ${req.url}`);
+      const replaced = override?.(req, now);
+      if (replaced) {
+        res.writeHead(replaced.status, replaced.headers);
+        return void res.end(req.method === 'HEAD' ? undefined : replaced.body);
+      }
       const sent = amzDate(String(req.headers['x-amz-date'] ?? ''));
-      if (deny || stubborn || !(Math.abs(now - sent) <= 15 * 60_000)) {
+      if (deny || (stubborn && req.method !== 'HEAD') || !(Math.abs(now - sent) <= 15 * 60_000)) {
         res.writeHead(403, { 'content-type': 'application/xml' });
         if (req.method === 'HEAD' || deny) return void res.end();
         res.end(
@@ -153,12 +175,6 @@ describe('S3 remote: this computer’s clock is far from the server’s', { time
     expect(clockLines(log)[0]).toMatch(/^warn: This computer's clock is 20 minutes off; used the storage server's/);
   });
 
-  it('a check refused again with the server’s time says the clocks differ, not that the key is wrong', async () => {
-    skewMs = 20 * 60_000;
-    [deny, stubborn] = [false, true];
-    expectSkew(await failure(remote().has('d751713988987e9331980363e24189ce')), '20 minutes behind');
-  });
-
   it('a push refused again with the server’s time names the clocks, not a permission', async () => {
     skewMs = -20 * 60_000;
     [deny, stubborn] = [false, true];
@@ -170,5 +186,126 @@ describe('S3 remote: this computer’s clock is far from the server’s', { time
     [deny, stubborn] = [true, false];
     const error = await failure(remote().has('d751713988987e9331980363e24189ce'));
     expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
+  });
+});
+
+const xmlError = (code: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}.</Message></Error>`;
+const at = (ms: number) => new Date(ms).toUTCString();
+/** Requests of `method` to objects (not the bucket), one entry per key, with how many times each was received. */
+const sentTimes = (method: string) => {
+  const counts = new Map<string, number>();
+  for (const r of received.filter((r) => r.startsWith(`${method} /museum/collection/`)))
+    counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts.values()];
+};
+
+describe('S3 remote: a refusal is put down to the clocks only when it is about them (review V)', {
+  timeout: 30_000,
+}, () => {
+  const reset = () => {
+    [skewMs, deny, stubborn] = [0, false, false];
+    received.length = 0;
+  };
+  afterAll(() => {
+    override = undefined;
+  });
+
+  it('an upload refused for another reason is not sent again, whatever the server’s Date says', async () => {
+    reset();
+    // A key that may not write, answered by a server whose Date is 20 minutes ahead (and, for a slow upload, an
+    // answer that came long after the request was signed): not the clocks.
+    override = (req, now) =>
+      req.method === 'PUT'
+        ? {
+            status: 403,
+            headers: { 'content-type': 'application/xml', date: at(now + 20 * 60_000) },
+            body: xmlError('AccessDenied'),
+          }
+        : undefined;
+    const log = memoryLogger();
+    const error = await failure(pushTree('denied-put', log));
+    expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
+    expect(sentTimes('PUT').length).toBeGreaterThan(0);
+    expect(sentTimes('PUT').every((n) => n === 1)).toBe(true);
+    expect(clockLines(log)).toEqual([]);
+  });
+
+  it('an upload refused as too old while the clocks agree is not sent again, nor blamed on the clock', async () => {
+    reset();
+    // What a 1 GB photograph through a proxy that holds the whole body meets: RequestTimeTooSkewed, the clocks equal.
+    override = (req, now) =>
+      req.method === 'PUT'
+        ? {
+            status: 403,
+            headers: { 'content-type': 'application/xml', date: at(now) },
+            body: xmlError('RequestTimeTooSkewed'),
+          }
+        : undefined;
+    const log = memoryLogger();
+    const error = await failure(pushTree('too-slow', log));
+    expect(isVitrineError(error, 'REMOTE_TOO_SLOW'), String(error)).toBe(true);
+    expect(error.message).toContain(`The storage server at ${endpoint} refused`);
+    expect(error.message).toContain('reached it too long after it was signed');
+    expect(error.message).toContain("this computer's clock agrees with the server's");
+    expect(error.message).not.toContain('0 minutes');
+    expect(error.message).not.toContain("Set this computer's date");
+    expect(sentTimes('PUT').every((n) => n === 1)).toBe(true);
+    expect(clockLines(log)).toEqual([]);
+  });
+
+  it('a proxy’s web page (403) dated 1970 does not move the clock', async () => {
+    reset();
+    override = (req) =>
+      req.method === 'HEAD'
+        ? { status: 403, headers: { 'content-type': 'text/html', date: 'Thu, 01 Jan 1970 00:00:00 GMT' } }
+        : undefined;
+    const log = memoryLogger();
+    const error = await failure(remote(log).has('d751713988987e9331980363e24189ce'));
+    expect(isVitrineError(error, 'REMOTE_NOT_STORAGE'), String(error)).toBe(true);
+    expect(sentTimes('HEAD')).toEqual([1]);
+    expect(clockLines(log)).toEqual([]);
+  });
+
+  for (const [what, date] of [
+    ['absurd (1970)', 'Thu, 01 Jan 1970 00:00:00 GMT'],
+    ['more than a year away', at(Date.now() + 400 * 86_400_000)],
+    ['not an HTTP date', new Date(Date.now() + 20 * 60_000).toISOString()],
+  ]) {
+    it(`a bare 403 on a check whose Date is ${what} is the key’s refusal, not the clock’s`, async () => {
+      reset();
+      override = (req) => (req.method === 'HEAD' ? { status: 403, headers: { date } } : undefined);
+      const log = memoryLogger();
+      const error = await failure(remote(log).has('d751713988987e9331980363e24189ce'));
+      expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
+      expect(sentTimes('HEAD')).toEqual([1]);
+      expect(clockLines(log)).toEqual([]);
+    });
+  }
+
+  it('after a correction, a bare 403 on a check again is the key’s permission, said so', async () => {
+    reset();
+    override = undefined;
+    [skewMs, deny] = [20 * 60_000, true];
+    const log = memoryLogger();
+    const error = await failure(remote(log).has('d751713988987e9331980363e24189ce'));
+    expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
+    expect(error.message).toContain("signed with the server's own time");
+    expect(error.message).toContain('may not have permission for bucket "museum"');
+    expect(error.message).not.toContain("Set this computer's date");
+    expect(sentTimes('HEAD')).toEqual([2]);
+    expect(clockLines(log)).toHaveLength(1);
+  });
+
+  it('the server’s time is compared with the time its answer came, not the time the request was signed', () => {
+    const min = 60_000;
+    // A slow upload (17 minutes) with the clocks equal: late, not the clocks (no re-send).
+    expect(refusalClock({ serverTime: 17 * min, signedAt: 0, arrivedAt: 17 * min, offsetMs: 0 })).toBe('late');
+    // Clocks 20 minutes apart, a quick request: signed again with the server’s time.
+    expect(refusalClock({ serverTime: 20 * min, signedAt: 0, arrivedAt: 0, offsetMs: 0 })).toBe('skewed');
+    // The same, already corrected, then a slow upload: late.
+    expect(refusalClock({ serverTime: 37 * min, signedAt: 0, arrivedAt: 17 * min, offsetMs: 20 * min })).toBe('late');
+    // Corrected and quick, refused again: the clocks are apart (a server that refuses its own time).
+    expect(refusalClock({ serverTime: 20 * min, signedAt: 0, arrivedAt: 0, offsetMs: 20 * min })).toBe('apart');
   });
 });

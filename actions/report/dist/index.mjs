@@ -19710,10 +19710,10 @@ var VITRINE_HOME, init_invocation = __esm({
 });
 
 // pipeline/data/s3-objects.ts
-var MAX_CLOCK_SKEW_MS, CLOCK_CORRECTED_MS, ERROR_BODY_LIMIT, init_s3_objects = __esm({
+var MAX_CLOCK_SKEW_MS, CLOCK_CORRECTED_MS, ERROR_BODY_LIMIT, ABSURD_CLOCK_MS, init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
     "use strict";
-    MAX_CLOCK_SKEW_MS = 15 * 6e4, CLOCK_CORRECTED_MS = 5 * 6e4, ERROR_BODY_LIMIT = 64 * 1024;
+    MAX_CLOCK_SKEW_MS = 15 * 6e4, CLOCK_CORRECTED_MS = 5 * 6e4, ERROR_BODY_LIMIT = 64 * 1024, ABSURD_CLOCK_MS = 365 * 864e5;
   }
 });
 

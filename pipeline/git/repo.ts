@@ -390,7 +390,7 @@ export async function dataDiff({
   let opened: Remote | undefined;
   const remote = async () => {
     if (typeof remoteName === 'object') return remoteName;
-    opened ??= await openRemote({ root, name: remoteName }).catch((error) => {
+    opened ??= await openRemote({ root, name: remoteName, log }).catch((error) => {
       log.debug(`no remote for folder lists: ${(error as Error).message}`);
       return undefined;
     });

@@ -159,7 +159,7 @@ export const registryCommands: Command[] = [
 async function pushFilesCommand(ctx: CommandContext): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const name = params.registry.model_name;
-  const remote = await openModelRemote({ ws: ctx.ws });
+  const remote = await openModelRemote({ ws: ctx.ws, log: ctx.log });
   const result = await sendRegisteredFiles({ ws: ctx.ws, name, remote, log: ctx.log });
   if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
   else ctx.log.info(`Registered model files on ${remote.url}: ${result.sent} sent, ${result.present} already there.`);

@@ -333,7 +333,7 @@ export async function writeCards({
         "catalogue's model pages leave it out. Set it to the people who answer for the model, for example " +
         '"registry: { owners: [Registrar, Collections Department] }" in params.yaml.',
     );
-  const opener = remote ? async () => remote : () => openModelRemote({ ws });
+  const opener = remote ? async () => remote : () => openModelRemote({ ws, log });
   let previous: RegistryState['versions'][number]['registration'] = null;
   for (const v of state.versions) {
     const registration = v.registration;
@@ -460,7 +460,7 @@ export async function versionPublication({
     return none('was registered without its evaluation (metrics.json), so it has no publication thresholds');
   let metrics: Partial<Metrics>;
   try {
-    const opener = remote ? async () => remote : () => openModelRemote({ ws });
+    const opener = remote ? async () => remote : () => openModelRemote({ ws, log });
     const dir = await versionEvidenceDir({ ws, name: state.name, version, evidence, remote: opener, log });
     metrics = JSON.parse(await readFile(path.join(dir, 'metrics.json'), 'utf8')) as Partial<Metrics>;
   } catch (error) {
@@ -505,7 +505,7 @@ async function reviewFor({
   const evidence = state.versions.find((v) => v.version === version)?.registration?.evidence;
   if (!evidence?.files.some((f) => f.relpath === 'review.json')) return null;
   try {
-    const opener = remote ? async () => remote : () => openModelRemote({ ws });
+    const opener = remote ? async () => remote : () => openModelRemote({ ws, log });
     const dir = await versionEvidenceDir({ ws, name: state.name, version, evidence, remote: opener, log });
     return JSON.parse(await readFile(path.join(dir, 'review.json'), 'utf8')) as ReviewFile;
   } catch (error) {

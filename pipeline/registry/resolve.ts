@@ -46,7 +46,7 @@ export async function resolveModelDir({
     dir,
     manifest,
     sources: [ws.model],
-    remote: remote ? async () => remote : () => openModelRemote({ ws }),
+    remote: remote ? async () => remote : () => openModelRemote({ ws, log }),
     log,
   });
   log.info(

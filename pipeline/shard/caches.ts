@@ -196,7 +196,7 @@ export async function pullShardCaches({
     log.warn(`Some shard cache index files on ${store.where} name files Vitrine never writes; they are skipped.`);
   // Another runner's share under the same split is not this shard's work.
   const wanted = indexes.filter((f) => !shard || f.shard.count !== shard.count || f.shard.index === shard.index);
-  const source = remote ?? (names.length > 0 ? await openRemote({ root: ws.root }) : undefined);
+  const source = remote ?? (names.length > 0 ? await openRemote({ root: ws.root, log }) : undefined);
   const result: PullResult = { indexes: names.length, vectors: 0, images: 0 };
   if (names.length === 0) {
     // The final job of a sharded run then embeds and analyses every image itself: hours, where minutes were meant.

@@ -364,7 +364,7 @@ export async function promote({
     });
     const evidence = await manifestOf({ dir: staging });
 
-    const store = remote ?? (await openModelRemote({ ws }).catch(stoppedAt(null)));
+    const store = remote ?? (await openModelRemote({ ws, log }).catch(stoppedAt(null)));
     const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log }).catch(stoppedAt(null));
     await pushFiles({ dir: staging, manifest: evidence, remote: store, log }).catch(stoppedAt(null));
     return { pushed, evidence, store };

@@ -6,6 +6,8 @@ import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
 import { refusalClock } from '../../pipeline/data/s3-objects.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { openModelRemote } from '../../pipeline/registry/remote.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
 /*
@@ -307,5 +309,18 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
     expect(refusalClock({ serverTime: 37 * min, signedAt: 0, arrivedAt: 17 * min, offsetMs: 20 * min })).toBe('late');
     // Corrected and quick, refused again: the clocks are apart (a server that refuses its own time).
     expect(refusalClock({ serverTime: 20 * min, signedAt: 0, arrivedAt: 0, offsetMs: 20 * min })).toBe('apart');
+  });
+});
+
+describe('S3 remote: the model registry’s files say the clock too (review V12)', { timeout: 30_000 }, () => {
+  it('the remote a promotion or "models push --files" opens says the clock was corrected in their log', async () => {
+    [skewMs, deny, stubborn] = [20 * 60_000, false, false];
+    override = undefined;
+    const root = path.join(base, 'registry');
+    await writeTree(path.join(root, '.dvc'), { config: CONFIG() });
+    const log = memoryLogger();
+    const store = await openModelRemote({ ws: workspace(root), log });
+    expect(await store.has('d751713988987e9331980363e24189ce')).toBe(false);
+    expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
   });
 });

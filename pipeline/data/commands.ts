@@ -27,12 +27,22 @@ async function verifyRegisteredFiles(
   ctx: CommandContext,
   repair: boolean,
 ): Promise<RegisteredFilesCheck & { problems: string[] }> {
-  const [{ checkRegisteredFiles, registeredFilesProblems }, { loadParams, defaultParams }] = await Promise.all([
+  const [{ checkRegisteredFiles, registeredFilesProblems }, { loadParams }] = await Promise.all([
     import('../registry/resend.ts'),
     import('../params.ts'),
   ]);
-  // A params.yaml that cannot be read is the run's to say: the model's usual name is looked for.
-  const params = await loadParams({ file: ctx.ws.params }).catch(() => defaultParams());
+  // The model's name is in params.yaml: one that cannot be read is said, not replaced by the usual name (a repository
+  // with its own registry.model_name would find no versions and say all is well).
+  let params: Awaited<ReturnType<typeof loadParams>>;
+  try {
+    params = await loadParams({ file: ctx.ws.params });
+  } catch (error) {
+    const problem =
+      `The registered model versions’ files on the remote were not checked: ${(error as Error).message} ` +
+      'Fix params.yaml (registry.model_name names the model), then run "npx vitrine data verify --remote" again.';
+    ctx.log.error(problem);
+    return { checked: 0, missing: [], damaged: [], repaired: 0, problems: [problem] };
+  }
   const remote = await openRemote({ root: ctx.ws.root, log: ctx.log });
   const check = await checkRegisteredFiles({
     ws: ctx.ws,
@@ -43,6 +53,11 @@ async function verifyRegisteredFiles(
   });
   const problems = registeredFilesProblems({ check, remote: remote.name });
   for (const problem of problems) ctx.log.error(problem);
+  if (check.checked === 0)
+    ctx.log.info(
+      `No registered model versions of "${params.registry.model_name}" (registry.model_name in params.yaml) to check ` +
+        `on the remote "${remote.name}".`,
+    );
   if (problems.length === 0 && check.checked > 0)
     ctx.log.info(
       `Registered model files on the remote "${remote.name}": ${check.checked} read and checked, ` +

@@ -65,4 +65,26 @@ describe('data verify --remote and the registered model versions’ files', () =
     expect(repaired.text).toContain(`Replaced the damaged copy of v1.0.0 ${evidence.relpath}`);
     expect((await verify(f, { remote: true })).status).toBe(undefined);
   }, 60_000);
+
+  it('with no registered model version, says so, naming the model it looked for (review V9)', async () => {
+    const f = await newRepo();
+    await addData({ root: f.root, log: silentLogger });
+    await pushData({ root: f.root, log: silentLogger });
+    const none = await verify(f, { remote: true });
+    expect(none.status).toBe(undefined);
+    expect(none.text).toContain(
+      'info: No registered model versions of "collection-classifier" (registry.model_name in params.yaml) to check',
+    );
+  }, 60_000);
+
+  it('a params.yaml that cannot be read is said, not passed over as the usual model name (review V9)', async () => {
+    const f = await promoteStandIn(await newRepo());
+    await addData({ root: f.root, log: silentLogger });
+    await pushData({ root: f.root, log: silentLogger });
+    await writeFile(f.ws.params, 'registry: [unclosed\n');
+    const unread = await verify(f, { remote: true });
+    expect(unread.status).toBe(1);
+    expect(unread.text).toMatch(/^error: The registered model versions’ files on the remote were not checked: /m);
+    expect(unread.text).toContain('params.yaml');
+  }, 60_000);
 });

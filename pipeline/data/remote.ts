@@ -656,11 +656,14 @@ export function s3Error({
     // Refused as too old while the clocks agree: the request was slow (a large upload, a proxy that holds the whole
     // body before passing it on), not the clock wrong. Sending it again would take as long.
     const took = lateMs >= 60_000 ? `${clockAmount(lateMs)} after it was signed` : 'too long after it was signed';
+    // After a correction this computer's own clock is still off, but the request carried the server's time.
+    const off = Math.abs(clockOffset(error) ?? 0) > CLOCK_CORRECTED_MS;
+    const clocks = off ? "it was signed with the server's own time" : "this computer's clock agrees with the server's";
     return new VitrineError(
       'REMOTE_TOO_SLOW',
       `The storage server at ${endpoint} refused to let remote "${remote}" ${action} ${what}: the request reached it ` +
-        `${took}, more than the ${MAX_CLOCK_SKEW_MS / 60_000} minutes it allows (RequestTimeTooSkewed), and this ` +
-        "computer's clock agrees with the server's. A slow connection, or a proxy in front of the storage that holds " +
+        `${took}, more than the ${MAX_CLOCK_SKEW_MS / 60_000} minutes it allows (RequestTimeTooSkewed), and ${clocks}. ` +
+        'A slow connection, or a proxy in front of the storage that holds ' +
         'a whole upload before passing it on, does this to large files: send them from a faster connection, or ask ' +
         'whoever runs the storage server to let uploads through as they come.',
       { ...objectData, ...(lateMs >= 60_000 ? { lateMs } : {}) },

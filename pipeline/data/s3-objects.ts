@@ -39,9 +39,10 @@ export class S3ResponseError extends Error {
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 /**
- * How far the server's time (its Date header) must be from the time a refused request was signed with for the
- * refusal to be taken as the clocks' and the request signed again with the server's time: the AWS SDKs' own
- * threshold (isClockSkewed, 5 minutes), below S3's 15 so that a server with a stricter limit is corrected too.
+ * How far the server's time (its Date header) must be from this computer's clock, as the refused request used it,
+ * when the answer came, for a refusal about the clocks to be taken as theirs and the request signed again with the
+ * server's time: the AWS SDKs' own threshold (isClockSkewed, 5 minutes, also against the time now), below S3's 15 so
+ * that a server with a stricter limit is corrected too.
  */
 export const CLOCK_CORRECTED_MS = 5 * 60_000;
 

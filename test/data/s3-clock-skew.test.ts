@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
-import { refusalClock } from '../../pipeline/data/s3-objects.ts';
+import { s3Error } from '../../pipeline/data/remote.ts';
+import { refusalClock, S3ResponseError } from '../../pipeline/data/s3-objects.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -322,5 +323,34 @@ describe('S3 remote: the model registry’s files say the clock too (review V12)
     const store = await openModelRemote({ ws: workspace(root), log });
     expect(await store.has('d751713988987e9331980363e24189ce')).toBe(false);
     expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
+  });
+});
+
+describe('S3 remote: an upload too slow for the server, in words (review V5)', () => {
+  const slow = (clockOffsetMs: number) => {
+    const error = new S3ResponseError('RequestTimeTooSkewed', 'too skewed', 403);
+    [error.lateMs, error.clockOffsetMs] = [17 * 60_000, clockOffsetMs];
+    const md5 = 'd751713988987e9331980363e24189ce';
+    return s3Error({
+      remote: 'storage',
+      endpoint: 'https://s3.museum.example',
+      bucket: 'museum',
+      action: 'upload',
+      md5,
+      error,
+    });
+  };
+
+  it('says how long it took, and that the clocks are not the cause', () => {
+    const error = slow(2_000);
+    expect(isVitrineError(error, 'REMOTE_TOO_SLOW')).toBe(true);
+    expect(error.message).toContain('the request reached it 17 minutes after it was signed, more than the 15 minutes');
+    expect(error.message).toContain("this computer's clock agrees with the server's");
+  });
+
+  it('after a correction, says the upload carried the server’s own time (the clock does not agree)', () => {
+    const error = slow(20 * 60_000);
+    expect(error.message).toContain("it was signed with the server's own time");
+    expect(error.message).not.toContain('agrees');
   });
 });

@@ -447,6 +447,12 @@ function pushSteps({
           "the server's; then send the images:",
         push,
       ];
+    case 'slow':
+      return [
+        '  From a faster connection (or once whoever runs the storage server lets uploads through as they come), ' +
+          'send the images:',
+        push,
+      ];
     default:
       return ['  When the data remote can be reached, send the images:', push];
   }

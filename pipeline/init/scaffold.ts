@@ -329,7 +329,7 @@ export function smallCollectionValues({
   return { photographedInTest: inTest.length, labelledInTest, defaultMinimum, minimum, drop };
 }
 
-export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full' | 'clock';
+export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full' | 'clock' | 'slow';
 
 /** How far init has got: `written` once the repository is whole and only the images' push is left. */
 export interface InitWhereabouts extends Whereabouts {
@@ -347,6 +347,8 @@ function pushRefusal(error: unknown): PushRefusal | undefined {
   if (code === 'REMOTE_DISK_FULL') return 'full';
   // Nor a clock the server refuses even with its own time (an outside tester read "when it is reachable").
   if (code === 'REMOTE_CLOCK_SKEW') return 'clock';
+  // Nor uploads the server finds too slow (refused as too old while the clocks agree): sending again is as slow.
+  if (code === 'REMOTE_TOO_SLOW') return 'slow';
   return undefined;
 }
 

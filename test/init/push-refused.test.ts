@@ -142,4 +142,36 @@ describe('init whose data remote refuses the images', () => {
       await new Promise<void>((resolve) => skewed.close(() => resolve()));
     }
   }, 60_000);
+
+  it('a server that finds the uploads too slow: exit 1, a faster connection, not the clock (review V5)', async () => {
+    // Every upload refused as too old (RequestTimeTooSkewed) while the clocks agree: what a proxy that holds whole
+    // uploads, or a very slow link, meets. Sending again would be as slow; the clock is not the cause.
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'HEAD') {
+          res.writeHead(/^\/museum\/?$/.test(req.url ?? '') ? 200 : 404);
+          return void res.end();
+        }
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code></Error>');
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    try {
+      const { code, messages, next } = await init('slow', 's3://museum/x', 'S3RVER', at);
+      expect(code, messages).toBe(1);
+      expect(messages).toMatch(
+        /^error: The images could not be sent to the data remote: The storage server at .* refused/m,
+      );
+      expect(messages).not.toContain('when it is reachable');
+      expect(messages).not.toContain("Set this computer's date");
+      expect(next[0], messages).toMatch(/^ {2}From a faster connection/);
+      expect(next.findIndex((l) => l.includes('data push'))).toBeGreaterThan(0);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  }, 60_000);
 });

@@ -1239,14 +1239,16 @@ function cell(s: string): string {
  * Collection names, labels, owners and factor values come from params and metadata: in the card's
  * markdown they stay text (no HTML, no @-mentions, no links or pictures), wherever the card is rendered
  * (GitHub, a hub). A label `[click](https://evil.example)` was a live link: brackets are escaped, and a bare
- * address gets a zero-width space after its scheme so it is not autolinked (as the report's `text` does); control
- * and bidi characters (a label reading backwards) are dropped.
+ * address gets a zero-width space after its scheme so it is not autolinked (as the report's `text` does); a `$` is
+ * escaped (no mathematics); control and bidi characters (a label reading backwards) are dropped.
  */
 function safe(s: string): string {
   return s
     .replace(CONTROLS, '')
     .replace(/\\/g, '\\\\')
     .replace(/[[\]]/g, (c) => `\\${c}`)
+    // GitHub and Hugging Face typeset `$…$` as mathematics (an owner "US$5–US$10 fund"); `\$` shows a dollar sign.
+    .replace(/\$/g, '\\$')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -748,6 +748,17 @@ describe('model card', () => {
     expect(unknown).not.toContain('95% interval −1.0');
   });
 
+  // An outside tester: GitHub and Hugging Face typeset `$…$` as mathematics, so an owner "US$5–US$10 fund" or a
+  // collection "The $\\huge{X}$ Museum" showed a formula (italic, spaces gone). The report escapes `$`; so does the card.
+  it('escapes dollar signs from params so the card shows no mathematics', () => {
+    const dollars = renderCardMarkdown(
+      buildCard({ ...cardOptions, owners: ['US$5–US$10 fund'], collectionName: 'The $\\huge{X}$ Museum' }),
+    );
+    const body = dollars.slice(dollars.indexOf('\n---\n', 4) + 5);
+    expect(body).toContain('**Owners:** US\\$5–US\\$10 fund');
+    expect(body).not.toMatch(/(?<!\\)\$/);
+  });
+
   it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
     const hostile = renderCardMarkdown(
       buildCard({

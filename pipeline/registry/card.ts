@@ -1243,17 +1243,19 @@ function cell(s: string): string {
  * escaped (no mathematics); control and bidi characters (a label reading backwards) are dropped.
  */
 function safe(s: string): string {
-  return s
-    .replace(CONTROLS, '')
-    .replace(/\\/g, '\\\\')
-    .replace(/[[\]]/g, (c) => `\\${c}`)
-    // GitHub and Hugging Face typeset `$…$` as mathematics (an owner "US$5–US$10 fund"); `\$` shows a dollar sign.
-    .replace(/\$/g, '\\$')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '@\u200b')
-    .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2');
+  return (
+    s
+      .replace(CONTROLS, '')
+      .replace(/\\/g, '\\\\')
+      .replace(/[[\]]/g, (c) => `\\${c}`)
+      // GitHub and Hugging Face typeset `$…$` as mathematics (an owner "US$5–US$10 fund"); `\$` shows a dollar sign.
+      .replace(/\$/g, '\\$')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/@/g, '@\u200b')
+      .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2')
+  );
 }
 
 function round(x: number): number {

@@ -235,6 +235,7 @@ export function forkReport({
   runUrlPrefix,
   maxLabelChanges = 50,
   vitrine,
+  collectionName,
 }: {
   /** The fork's report.json and metrics.json as text (null: missing). */
   reportJson: string | null;
@@ -247,8 +248,13 @@ export function forkReport({
    * repository's checkout, never from the fork's files): default "npx vitrine".
    */
   vitrine?: string;
+  /**
+   * The collection's name in the museum's own params.yaml (the checkout's, never the fork's): a fork's report.json
+   * could name any collection in a comment the museum's bot posts. Undefined: the fork's, for want of another.
+   */
+  collectionName?: string;
 }): { markdown: string; rebuilt: boolean; reason: string | null; report: ReportJson | null } {
-  const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges, vitrine });
+  const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges, vitrine, collectionName });
   if (rebuilt.markdown !== null) {
     const claim = headline(rebuilt.report);
     const report = { ...rebuilt.report, headline: `${FORK_CLAIM[0]!.toUpperCase()}${FORK_CLAIM.slice(1)}: ${claim}` };
@@ -282,12 +288,14 @@ function rebuild({
   runUrlPrefix,
   maxLabelChanges,
   vitrine,
+  collectionName,
 }: {
   reportJson: string | null;
   metricsJson: string | null;
   runUrlPrefix?: string;
   maxLabelChanges: number;
   vitrine?: string;
+  collectionName?: string;
 }): Rebuilt {
   const fail = (reason: string) => ({ markdown: null, report: null, reason });
   // report.json first: it is what the comment is about; then the scores it is drawn with.
@@ -330,6 +338,7 @@ function rebuild({
   if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join('; ')}.`);
   const trusted: ReportJson = {
     ...report,
+    collectionName: collectionName ?? report.collectionName,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
     // Nor sentences of its run that cannot be checked (an outside tester: "The museum's runner checked this change:
@@ -374,7 +383,7 @@ function rebuild({
     model: null,
     dataset: null,
     drift: null,
-    collectionName: report.collectionName ?? 'the collection',
+    collectionName: trusted.collectionName ?? 'the collection',
     maxLabelChanges,
     vitrine,
     // Objects leaving the catalogue and photographs the change made unusable, as the trusted run lists them (values

@@ -5,6 +5,8 @@ import { messageOf, VitrineError } from '../../pipeline/errors.ts';
 import { publishReport, withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { reportCommand } from '../../pipeline/init/invocation.ts';
+import type { Logger } from '../../pipeline/log.ts';
+import { parseParamsFile } from '../../pipeline/params.ts';
 // types.ts only: the bundle does not need the report builder.
 import { FAILURE_FILES, type FailureNote, missingReportNote } from '../../pipeline/report/failure.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
@@ -45,7 +47,15 @@ export async function run({
       // The commands it suggests as the trusted run's report says them: judged from the museum's checkout (its
       // package.json at the root, which report-from-fork.yml's sparse checkout keeps), never from the fork's files.
       const vitrine = await reportCommand({ root: settings.workspace });
-      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix, vitrine });
+      // The collection's name likewise: the museum's params.yaml (at the checkout's root), not the fork's report.json.
+      const collectionName = await museumName({ root: settings.workspace, log });
+      const fork = forkReport({
+        reportJson: reportText,
+        metricsJson: metricsText,
+        runUrlPrefix,
+        vitrine,
+        collectionName,
+      });
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
@@ -110,6 +120,24 @@ export async function run({
       );
   } catch (error) {
     core.setFailed(messageOf(error));
+  }
+}
+
+/**
+ * The collection's name in the museum's params.yaml at `root` (report-from-fork.yml's checkout of the default branch);
+ * undefined when there is none there, or it cannot be read (said in the log), so the fork's name is shown.
+ */
+async function museumName({ root, log }: { root: string; log: Logger }): Promise<string | undefined> {
+  const file = path.join(root, 'params.yaml');
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return undefined;
+  try {
+    return parseParamsFile({ text, name: 'params.yaml' }).collection.name;
+  } catch (error) {
+    log.warn(
+      `The collection's name is the fork's own: this repository's params.yaml cannot be read: ${messageOf(error)}`,
+    );
+    return undefined;
   }
 }
 

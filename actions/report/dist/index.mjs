@@ -806,8 +806,8 @@ var require_util = __commonJS({
           throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
         if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol))
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
-        let port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80, origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`, path5 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
-        return origin[origin.length - 1] === "/" && (origin = origin.slice(0, origin.length - 1)), path5 && path5[0] !== "/" && (path5 = `/${path5}`), new URL(`${origin}${path5}`);
+        let port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80, origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`, path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        return origin[origin.length - 1] === "/" && (origin = origin.slice(0, origin.length - 1)), path6 && path6[0] !== "/" && (path6 = `/${path6}`), new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol))
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1002,17 +1002,17 @@ var require_util = __commonJS({
           return c >= 33 && c <= 126;
       }
     }
-    function isValidHTTPToken(characters) {
-      if (characters.length === 0)
+    function isValidHTTPToken(characters2) {
+      if (characters2.length === 0)
         return !1;
-      for (let i = 0; i < characters.length; ++i)
-        if (!isTokenCharCode(characters.charCodeAt(i)))
+      for (let i = 0; i < characters2.length; ++i)
+        if (!isTokenCharCode(characters2.charCodeAt(i)))
           return !1;
       return !0;
     }
     var headerCharRegex = /[^\t\x20-\x7e\x80-\xff]/;
-    function isValidHeaderValue(characters) {
-      return !headerCharRegex.test(characters);
+    function isValidHeaderValue(characters2) {
+      return !headerCharRegex.test(characters2);
     }
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
@@ -1169,36 +1169,36 @@ var require_diagnostics = __commonJS({
         );
       }), diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         let {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       }), diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         let {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path6,
           statusCode
         );
       }), diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         let {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       }), diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         let {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path6,
           error63.message
         );
       }), isClientSet = !0;
@@ -1243,9 +1243,9 @@ var require_diagnostics = __commonJS({
           );
         }), diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           let {
-            request: { method, path: path5, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1297,7 +1297,7 @@ var require_request = __commonJS({
       normalizedMethodRecords
     } = require_util(), { channels } = require_diagnostics(), { headerNameLowerCasedRecord } = require_constants(), invalidPathRegex = /[^\u0021-\u00ff]/, kHandler = /* @__PURE__ */ Symbol("handler"), Request = class {
       constructor(origin, {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -1312,11 +1312,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 != "string")
+        if (typeof path6 != "string")
           throw new InvalidArgumentError("path must be a string");
-        if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT")
+        if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT")
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        if (invalidPathRegex.test(path5))
+        if (invalidPathRegex.test(path6))
           throw new InvalidArgumentError("invalid request path");
         if (typeof method != "string")
           throw new InvalidArgumentError("method must be a string");
@@ -1356,7 +1356,7 @@ var require_request = __commonJS({
           this.body = body;
         else
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
-        if (this.completed = !1, this.aborted = !1, this.upgrade = upgrade || null, this.path = query ? buildURL(path5, query) : path5, this.origin = origin, this.idempotent = idempotent ?? (method === "HEAD" || method === "GET"), this.blocking = blocking ?? !1, this.reset = reset ?? null, this.host = null, this.contentLength = null, this.contentType = null, this.headers = [], this.expectContinue = expectContinue ?? !1, Array.isArray(headers)) {
+        if (this.completed = !1, this.aborted = !1, this.upgrade = upgrade || null, this.path = query ? buildURL(path6, query) : path6, this.origin = origin, this.idempotent = idempotent ?? (method === "HEAD" || method === "GET"), this.blocking = blocking ?? !1, this.reset = reset ?? null, this.host = null, this.contentLength = null, this.contentType = null, this.headers = [], this.expectContinue = expectContinue ?? !1, Array.isArray(headers)) {
           if (headers.length % 2 !== 0)
             throw new InvalidArgumentError("headers array must be even");
           for (let i = 0; i < headers.length; i += 2)
@@ -4588,7 +4588,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      let { method, path: path5, host, upgrade, blocking, reset } = request, { body, headers, contentLength } = request, expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
+      let { method, path: path6, host, upgrade, blocking, reset } = request, { body, headers, contentLength } = request, expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         extractBody || (extractBody = require_body().extractBody);
         let [bodyStream, contentType] = extractBody(body);
@@ -4628,7 +4628,7 @@ var require_client_h1 = __commonJS({
       if (request.aborted)
         return !1;
       method === "HEAD" && (socket[kReset] = !0), (upgrade || method === "CONNECT") && (socket[kReset] = !0), reset != null && (socket[kReset] = reset), client[kMaxRequests] && socket[kCounter]++ >= client[kMaxRequests] && (socket[kReset] = !0), blocking && (socket[kBlocking] = !0);
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host == "string" ? header += `host: ${host}\r
 ` : header += client[kHostHeader], upgrade ? header += `connection: upgrade\r
@@ -4922,7 +4922,7 @@ var require_client_h2 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH2(client, request) {
-      let session = client[kHTTP2Session], { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request, { body } = request;
+      let session = client[kHTTP2Session], { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request, { body } = request;
       if (upgrade)
         return util.errorRequest(client, request, new Error("Upgrade not supported for H2")), !1;
       let headers = {};
@@ -4971,7 +4971,7 @@ var require_client_h2 = __commonJS({
           !upgradeResponseFinished && request.completed && (stream.off("response", onResponse), stream.off(errorMonitor, onUpgradeError), request.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`))), session[kOpenStreams] -= 1, session[kOpenStreams] === 0 && session.unref();
         }), !0;
       }
-      headers[HTTP2_HEADER_PATH] = path5, headers[HTTP2_HEADER_SCHEME] = "https";
+      headers[HTTP2_HEADER_PATH] = path6, headers[HTTP2_HEADER_SCHEME] = "https";
       let expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       body && typeof body.read == "function" && body.read(0);
       let contentLength = util.bodyLength(body);
@@ -5167,8 +5167,8 @@ var require_redirect_handler = __commonJS({
         }
         if (this.opts.origin && this.history.push(new URL(this.opts.path, this.opts.origin)), !this.location)
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
-        let { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin))), path5 = search ? `${pathname}${search}` : pathname;
-        this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin), this.opts.path = path5, this.opts.origin = origin, this.opts.maxRedirections = 0, this.opts.query = null, statusCode === 303 && this.opts.method !== "HEAD" && (this.opts.method = "GET", this.opts.body = null);
+        let { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin))), path6 = search ? `${pathname}${search}` : pathname;
+        this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin), this.opts.path = path6, this.opts.origin = origin, this.opts.maxRedirections = 0, this.opts.query = null, statusCode === 303 && this.opts.method !== "HEAD" && (this.opts.method = "GET", this.opts.body = null);
       }
       onData(chunk) {
         if (!this.location)
@@ -5976,10 +5976,10 @@ var require_proxy_agent = __commonJS({
         };
         let {
           origin,
-          path: path5 = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        if (opts.path = origin + path5, !("host" in headers) && !("Host" in headers)) {
+        if (opts.path = origin + path6, !("host" in headers) && !("Host" in headers)) {
           let { host } = new URL2(origin);
           headers.host = host;
         }
@@ -7272,24 +7272,24 @@ var require_mock_utils = __commonJS({
       }
       return !0;
     }
-    function safeUrl2(path5) {
-      if (typeof path5 != "string")
-        return path5;
-      let pathSegments = path5.split("?");
+    function safeUrl2(path6) {
+      if (typeof path6 != "string")
+        return path6;
+      let pathSegments = path6.split("?");
       if (pathSegments.length !== 2)
-        return path5;
+        return path6;
       let qp = new URLSearchParams(pathSegments.pop());
       return qp.sort(), [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      let pathMatch = matchValue(mockDispatch2.path, path5), methodMatch = matchValue(mockDispatch2.method, method), bodyMatch = typeof mockDispatch2.body < "u" ? matchValue(mockDispatch2.body, body) : !0, headersMatch = matchHeaders(mockDispatch2, headers);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      let pathMatch = matchValue(mockDispatch2.path, path6), methodMatch = matchValue(mockDispatch2.method, method), bodyMatch = typeof mockDispatch2.body < "u" ? matchValue(mockDispatch2.body, body) : !0, headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
     function getResponseData(data) {
       return Buffer.isBuffer(data) || data instanceof Uint8Array || data instanceof ArrayBuffer ? data : typeof data == "object" ? JSON.stringify(data) : data.toString();
     }
     function getMockDispatch(mockDispatches, key) {
-      let basePath = key.query ? buildURL(key.path, key.query) : key.path, resolvedPath = typeof basePath == "string" ? safeUrl2(basePath) : basePath, matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl2(path5), resolvedPath));
+      let basePath = key.query ? buildURL(key.path, key.query) : key.path, resolvedPath = typeof basePath == "string" ? safeUrl2(basePath) : basePath, matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl2(path6), resolvedPath));
       if (matchedMockDispatches.length === 0)
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       if (matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method)), matchedMockDispatches.length === 0)
@@ -7311,9 +7311,9 @@ var require_mock_utils = __commonJS({
       index !== -1 && mockDispatches.splice(index, 1);
     }
     function buildKey(opts) {
-      let { path: path5, method, body, headers, query } = opts;
+      let { path: path6, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -7656,10 +7656,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         let withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11138,9 +11138,9 @@ var require_util6 = __commonJS({
           throw new Error("Invalid cookie value");
       }
     }
-    function validateCookiePath(path5) {
-      for (let i = 0; i < path5.length; ++i) {
-        let code2 = path5.charCodeAt(i);
+    function validateCookiePath(path6) {
+      for (let i = 0; i < path6.length; ++i) {
+        let code2 = path6.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59)
@@ -13182,8 +13182,8 @@ var require_undici = __commonJS({
         if (opts && opts.path != null) {
           if (typeof opts.path != "string")
             throw new InvalidArgumentError("invalid opts.path");
-          let path5 = opts.path;
-          opts.path.startsWith("/") || (path5 = `/${path5}`), url2 = new URL(util.parseOrigin(url2).origin + path5);
+          let path6 = opts.path;
+          opts.path.startsWith("/") || (path6 = `/${path6}`), url2 = new URL(util.parseOrigin(url2).origin + path6);
         } else
           opts || (opts = typeof url2 == "object" ? url2 : {}), url2 = util.parseURL(url2);
         let { agent, dispatcher = getGlobalDispatcher() } = opts;
@@ -13328,15 +13328,15 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path5) {
-      let ctrl = callVisitor(key, node2, visitor, path5);
+    function visit_(key, node2, visitor, path6) {
+      let ctrl = callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl))
-        return replaceNode(key, path5, ctrl), visit_(key, ctrl, visitor, path5);
+        return replaceNode(key, path6, ctrl), visit_(key, ctrl, visitor, path6);
       if (typeof ctrl != "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            let ci = visit_(i, node2.items[i], visitor, path5);
+            let ci = visit_(i, node2.items[i], visitor, path6);
             if (typeof ci == "number")
               i = ci - 1;
             else {
@@ -13346,12 +13346,12 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          let ck = visit_("key", node2.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node2));
+          let ck = visit_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           ck === REMOVE && (node2.key = null);
-          let cv = visit_("value", node2.value, visitor, path5);
+          let cv = visit_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           cv === REMOVE && (node2.value = null);
@@ -13366,15 +13366,15 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path5) {
-      let ctrl = await callVisitor(key, node2, visitor, path5);
+    async function visitAsync_(key, node2, visitor, path6) {
+      let ctrl = await callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl))
-        return replaceNode(key, path5, ctrl), visitAsync_(key, ctrl, visitor, path5);
+        return replaceNode(key, path6, ctrl), visitAsync_(key, ctrl, visitor, path6);
       if (typeof ctrl != "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            let ci = await visitAsync_(i, node2.items[i], visitor, path5);
+            let ci = await visitAsync_(i, node2.items[i], visitor, path6);
             if (typeof ci == "number")
               i = ci - 1;
             else {
@@ -13384,12 +13384,12 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          let ck = await visitAsync_("key", node2.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node2));
+          let ck = await visitAsync_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           ck === REMOVE && (node2.key = null);
-          let cv = await visitAsync_("value", node2.value, visitor, path5);
+          let cv = await visitAsync_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           cv === REMOVE && (node2.value = null);
@@ -13412,22 +13412,22 @@ var require_visit = __commonJS({
         Seq: visitor.Collection
       }, visitor) : visitor;
     }
-    function callVisitor(key, node2, visitor, path5) {
+    function callVisitor(key, node2, visitor, path6) {
       if (typeof visitor == "function")
-        return visitor(key, node2, path5);
+        return visitor(key, node2, path6);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path5);
+        return visitor.Map?.(key, node2, path6);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path5);
+        return visitor.Seq?.(key, node2, path6);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path5);
+        return visitor.Pair?.(key, node2, path6);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path5);
+        return visitor.Scalar?.(key, node2, path6);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path5);
+        return visitor.Alias?.(key, node2, path6);
     }
-    function replaceNode(key, path5, node2) {
-      let parent = path5[path5.length - 1];
+    function replaceNode(key, path6, node2) {
+      let parent = path6[path6.length - 1];
       if (identity.isCollection(parent))
         parent.items[key] = node2;
       else if (identity.isPair(parent))
@@ -13883,10 +13883,10 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode(), identity = require_identity(), Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        let k = path5[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        let k = path6[i];
         if (typeof k == "number" && Number.isInteger(k) && k >= 0) {
           let a = [];
           a[k] = v, v = a;
@@ -13903,7 +13903,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 == "object" && !!path5[Symbol.iterator]().next().done, Collection = class extends Node.NodeBase {
+    var isEmptyPath = (path6) => path6 == null || typeof path6 == "object" && !!path6[Symbol.iterator]().next().done, Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type), Object.defineProperty(this, "schema", {
           value: schema,
@@ -13926,11 +13926,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          let [key, ...rest] = path5, node2 = this.get(key, !0);
+          let [key, ...rest] = path6, node2 = this.get(key, !0);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
           else if (node2 === void 0 && this.schema)
@@ -13943,8 +13943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        let [key, ...rest] = path5;
+      deleteIn(path6) {
+        let [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         let node2 = this.get(key, !0);
@@ -13957,8 +13957,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        let [key, ...rest] = path5, node2 = this.get(key, !0);
+      getIn(path6, keepScalar) {
+        let [key, ...rest] = path6, node2 = this.get(key, !0);
         return rest.length === 0 ? !keepScalar && identity.isScalar(node2) ? node2.value : node2 : identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
@@ -13972,8 +13972,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        let [key, ...rest] = path5;
+      hasIn(path6) {
+        let [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         let node2 = this.get(key, !0);
@@ -13983,8 +13983,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        let [key, ...rest] = path5;
+      setIn(path6, value) {
+        let [key, ...rest] = path6;
         if (rest.length === 0)
           this.set(key, value);
         else {
@@ -15857,8 +15857,8 @@ var require_Document = __commonJS({
         assertCollection(this.contents) && this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
-        assertCollection(this.contents) && this.contents.addIn(path5, value);
+      addIn(path6, value) {
+        assertCollection(this.contents) && this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -15919,8 +15919,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        return Collection.isEmptyPath(path5) ? this.contents == null ? !1 : (this.contents = null, !0) : assertCollection(this.contents) ? this.contents.deleteIn(path5) : !1;
+      deleteIn(path6) {
+        return Collection.isEmptyPath(path6) ? this.contents == null ? !1 : (this.contents = null, !0) : assertCollection(this.contents) ? this.contents.deleteIn(path6) : !1;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -15935,8 +15935,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        return Collection.isEmptyPath(path5) ? !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents : identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+      getIn(path6, keepScalar) {
+        return Collection.isEmptyPath(path6) ? !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents : identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -15947,8 +15947,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        return Collection.isEmptyPath(path5) ? this.contents !== void 0 : identity.isCollection(this.contents) ? this.contents.hasIn(path5) : !1;
+      hasIn(path6) {
+        return Collection.isEmptyPath(path6) ? this.contents !== void 0 : identity.isCollection(this.contents) ? this.contents.hasIn(path6) : !1;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -15961,8 +15961,8 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        Collection.isEmptyPath(path5) ? this.contents = value : this.contents == null ? this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value) : assertCollection(this.contents) && this.contents.setIn(path5, value);
+      setIn(path6, value) {
+        Collection.isEmptyPath(path6) ? this.contents = value : this.contents == null ? this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value) : assertCollection(this.contents) && this.contents.setIn(path6, value);
       }
       /**
        * Change the YAML version and schema used by the document.
@@ -17357,9 +17357,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path5) => {
+    visit3.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (let [field, index] of path5) {
+      for (let [field, index] of path6) {
         let tok = item?.[field];
         if (tok && "items" in tok)
           item = tok.items[index];
@@ -17368,21 +17368,21 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path5) => {
-      let parent = visit3.itemAtPath(cst, path5.slice(0, -1)), field = path5[path5.length - 1][0], coll = parent?.[field];
+    visit3.parentCollection = (cst, path6) => {
+      let parent = visit3.itemAtPath(cst, path6.slice(0, -1)), field = path6[path6.length - 1][0], coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl == "symbol")
         return ctrl;
       for (let field of ["key", "value"]) {
         let token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            let ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            let ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci == "number")
               i = ci - 1;
             else {
@@ -17391,10 +17391,10 @@ var require_cst_visit = __commonJS({
               ci === REMOVE && (token.items.splice(i, 1), i -= 1);
             }
           }
-          typeof ctrl == "function" && field === "key" && (ctrl = ctrl(item, path5));
+          typeof ctrl == "function" && field === "key" && (ctrl = ctrl(item, path6));
         }
       }
-      return typeof ctrl == "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl == "function" ? ctrl(item, path6) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -18887,8 +18887,8 @@ var require_simple_get = __commonJS({
     var concat = require_simple_concat(), decompressResponse = require_decompress_response(), http = __require("http"), https = __require("https"), once = require_once(), querystring = __require("querystring"), url2 = __require("url"), isStream = (o) => o !== null && typeof o == "object" && typeof o.pipe == "function";
     function simpleGet(opts, cb) {
       if (opts = Object.assign({ maxRedirects: 10 }, typeof opts == "string" ? { url: opts } : opts), cb = once(cb), opts.url) {
-        let { hostname: hostname3, port, protocol: protocol2, auth, path: path5 } = url2.parse(opts.url);
-        delete opts.url, !hostname3 && !port && !protocol2 && !auth ? opts.path = path5 : Object.assign(opts, { hostname: hostname3, port, protocol: protocol2, auth, path: path5 });
+        let { hostname: hostname3, port, protocol: protocol2, auth, path: path6 } = url2.parse(opts.url);
+        delete opts.url, !hostname3 && !port && !protocol2 && !auth ? opts.path = path6 : Object.assign(opts, { hostname: hostname3, port, protocol: protocol2, auth, path: path6 });
       }
       let headers = { "accept-encoding": "gzip, deflate" };
       opts.headers && Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]), opts.headers = headers;
@@ -19128,13 +19128,13 @@ var require_ignore = __commonJS({
       );
     }, throwError = (message, Ctor) => {
       throw new Ctor(message);
-    }, checkPath = (path5, originalPath, doThrow) => isString(path5) ? path5 ? checkPath.isNotRelative(path5) ? doThrow(
+    }, checkPath = (path6, originalPath, doThrow) => isString(path6) ? path6 ? checkPath.isNotRelative(path6) ? doThrow(
       `path should be a \`path.relative()\`d string, but got "${originalPath}"`,
       RangeError
     ) : !0 : doThrow("path must not be empty", TypeError) : doThrow(
       `path must be a string, but got \`${originalPath}\``,
       TypeError
-    ), isNotRelative = (path5) => REGEX_TEST_INVALID_PATH.test(path5);
+    ), isNotRelative = (path6) => REGEX_TEST_INVALID_PATH.test(path6);
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
     var Ignore = class {
@@ -19181,13 +19181,13 @@ var require_ignore = __commonJS({
       //   setting `checkUnignored` to `false` could reduce additional
       //   path matching.
       // @returns {TestResult} true if a file is ignored
-      _testOne(path5, checkUnignored) {
+      _testOne(path6, checkUnignored) {
         let ignored = !1, unignored = !1;
         return this._rules.forEach((rule) => {
           let { negative } = rule;
           if (unignored === negative && ignored !== unignored || negative && !ignored && !unignored && !checkUnignored)
             return;
-          rule.regex.test(path5) && (ignored = !negative, unignored = negative);
+          rule.regex.test(path6) && (ignored = !negative, unignored = negative);
         }), {
           ignored,
           unignored
@@ -19195,40 +19195,40 @@ var require_ignore = __commonJS({
       }
       // @returns {TestResult}
       _test(originalPath, cache, checkUnignored, slices) {
-        let path5 = originalPath && checkPath.convert(originalPath);
+        let path6 = originalPath && checkPath.convert(originalPath);
         return checkPath(
-          path5,
+          path6,
           originalPath,
           this._allowRelativePaths ? RETURN_FALSE : throwError
-        ), this._t(path5, cache, checkUnignored, slices);
+        ), this._t(path6, cache, checkUnignored, slices);
       }
-      _t(path5, cache, checkUnignored, slices) {
-        if (path5 in cache)
-          return cache[path5];
-        if (slices || (slices = path5.split(SLASH)), slices.pop(), !slices.length)
-          return cache[path5] = this._testOne(path5, checkUnignored);
+      _t(path6, cache, checkUnignored, slices) {
+        if (path6 in cache)
+          return cache[path6];
+        if (slices || (slices = path6.split(SLASH)), slices.pop(), !slices.length)
+          return cache[path6] = this._testOne(path6, checkUnignored);
         let parent = this._t(
           slices.join(SLASH) + SLASH,
           cache,
           checkUnignored,
           slices
         );
-        return cache[path5] = parent.ignored ? parent : this._testOne(path5, checkUnignored);
+        return cache[path6] = parent.ignored ? parent : this._testOne(path6, checkUnignored);
       }
-      ignores(path5) {
-        return this._test(path5, this._ignoreCache, !1).ignored;
+      ignores(path6) {
+        return this._test(path6, this._ignoreCache, !1).ignored;
       }
       createFilter() {
-        return (path5) => !this.ignores(path5);
+        return (path6) => !this.ignores(path6);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path5) {
-        return this._test(path5, this._testCache, !0);
+      test(path6) {
+        return this._test(path6, this._testCache, !0);
       }
-    }, factory = (options) => new Ignore(options), isPathValid = (path5) => checkPath(path5 && checkPath.convert(path5), path5, RETURN_FALSE);
+    }, factory = (options) => new Ignore(options), isPathValid = (path6) => checkPath(path6 && checkPath.convert(path6), path6, RETURN_FALSE);
     factory.isPathValid = isPathValid;
     factory.default = factory;
     module.exports = factory;
@@ -19239,7 +19239,7 @@ var require_ignore = __commonJS({
       let makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       let REGIX_IS_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path5) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
+      checkPath.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
     }
   }
 });
@@ -19508,7 +19508,7 @@ var init_suggest = __esm({
 
 // pipeline/log.ts
 function clip(text2, max = 80, { escaped = !0 } = {}) {
-  let characters = Array.from(text2), cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+  let characters2 = Array.from(text2), cut = characters2.length <= max ? text2 : `${characters2.slice(0, max).join("")}\u2026`;
   return escaped ? oneLine(cut) : cut;
 }
 function quoted(text2, max = 80) {
@@ -19586,6 +19586,13 @@ var NATURAL, init_natural_order = __esm({
 });
 
 // pipeline/collection/index.ts
+function conflictMarkerLine(text2) {
+  let lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return;
+  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
+    return start + 1;
+}
 function dateKey(id) {
   let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
   if (!match) return id;
@@ -19603,7 +19610,7 @@ function scientificWhole(id) {
 function shortenedNumber(id) {
   return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
 }
-var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
+var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19615,6 +19622,7 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
     init_file_kind();
     init_hidden_characters();
     init_natural_order();
+    LINE_BREAK = /\r\n|\r|\n/;
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
       ["how an accent is encoded", (id) => id.normalize("NFC")],
       ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
@@ -19802,10 +19810,10 @@ function listWords(items, {
   max = Number.POSITIVE_INFINITY,
   untold = 0
 } = {}) {
-  let rest = Math.max(0, items.length - max) + untold, shown = items.slice(0, max);
-  if (rest > 0) shown.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
-  else if (last === ",") return shown.join(", ");
-  return shown.length < 2 ? shown.join("") : `${shown.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown.at(-1)}`;
+  let rest = Math.max(0, items.length - max) + untold, shown2 = items.slice(0, max);
+  if (rest > 0) shown2.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
+  else if (last === ",") return shown2.join(", ");
+  return shown2.length < 2 ? shown2.join("") : `${shown2.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown2.at(-1)}`;
 }
 var init_ops = __esm({
   "pipeline/data/ops.ts"() {
@@ -19827,7 +19835,7 @@ var init_ops = __esm({
 
 // actions/report/main.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -20366,8 +20374,8 @@ function overLimit({ value, most }) {
   if (value.length * 3 <= most) return;
   let bytes = Buffer.byteLength(value);
   if (bytes <= most) return;
-  let characters = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
-  return `${n(characters)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
+  let characters2 = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
+  return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
@@ -20381,7 +20389,7 @@ function spreadsheetLossWords({
 }) {
   let first = losses[0];
   if (!first) return;
-  let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
+  let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown2 = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown2.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
   return { count: count2, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
 }
 var INVISIBLE3 = Object.fromEntries(
@@ -20409,14 +20417,14 @@ function text(value) {
   return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
 }
 function shorten(value, max = 80) {
-  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters = Array.from(s);
-  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
+  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters2 = Array.from(s);
+  return characters2.length <= max ? s : `${characters2.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 var LABEL_SHOWN_MAX = MAX_LABEL_BYTES;
 function shortLabel(label) {
   if (label === null || label.length <= LABEL_SHOWN_MAX) return label;
-  let characters = Array.from(label);
-  return characters.length <= LABEL_SHOWN_MAX ? label : `${characters.slice(0, LABEL_SHOWN_MAX - 1).join("")}\u2026`;
+  let characters2 = Array.from(label);
+  return characters2.length <= LABEL_SHOWN_MAX ? label : `${characters2.slice(0, LABEL_SHOWN_MAX - 1).join("")}\u2026`;
 }
 function attribute(value) {
   return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
@@ -20493,14 +20501,14 @@ function signed(value, digits2 = 3) {
   return rounded === 0 ? 0 .toFixed(digits2) : rounded > 0 ? `+${rounded.toFixed(digits2)}` : `\u2212${Math.abs(rounded).toFixed(digits2)}`;
 }
 function between(low, high, { digits: digits2 = 2, signs = !0 } = {}) {
-  let bound = (v, d2) => {
+  let bound2 = (v, d2) => {
     if (v == null || !Number.isFinite(v)) return "\u2013";
     if (!signs) return v.toFixed(d2);
     let magnitude = Math.abs(v).toFixed(d2);
     return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
   }, d = digits2;
-  for (; signs && d < 6 && low !== high && bound(low, d) === bound(high, d); ) d++;
-  let [from, to] = [bound(low, d), bound(high, d)];
+  for (; signs && d < 6 && low !== high && bound2(low, d) === bound2(high, d); ) d++;
+  let [from, to] = [bound2(low, d), bound2(high, d)];
   return from === to ? from : `between ${from} and ${to}`;
 }
 function sameInEveryResample({
@@ -20748,12 +20756,12 @@ function githubForge({
   let base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   async function request({
     method,
-    path: path5,
+    path: path6,
     body,
     what,
     once = !1
   }) {
-    let url2 = typeof path5 == "string" ? new URL(path5.replace(/^\//, ""), base) : path5;
+    let url2 = typeof path6 == "string" ? new URL(path6.replace(/^\//, ""), base) : path6;
     if (url2.origin !== base.origin)
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
@@ -20876,7 +20884,7 @@ function githubForge({
     async getPermission({ owner, repo, user }) {
       let what = `read ${user}'s permission on ${owner}/${repo}`;
       try {
-        let path5 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`, { json: json2 } = await request({ method: "GET", path: path5, what });
+        let path6 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`, { json: json2 } = await request({ method: "GET", path: path6, what });
         return json2.permission ?? "none";
       } catch (error63) {
         if (error63.data?.status === 404) return "none";
@@ -20901,16 +20909,16 @@ function githubForge({
       )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
     async mergeBase({ owner, repo, base: base2, head }) {
-      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path5 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path5, what }), sha = json2?.merge_base_commit?.sha;
+      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path6 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path6, what }), sha = json2?.merge_base_commit?.sha;
       if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
         throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
           method: "GET",
-          path: path5
+          path: path6
         });
       return sha.toLowerCase();
     },
-    async readFileAt({ owner, repo, path: path5, ref }) {
-      let what = `read ${path5} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path5.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
+    async readFileAt({ owner, repo, path: path6, ref }) {
+      let what = `read ${path6} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path6.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
       try {
         ({ json: json2 } = await request({ method: "GET", path: url2, what }));
       } catch (error63) {
@@ -20943,7 +20951,7 @@ function githubForge({
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path5 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({ method: "POST", path: path5, body: { body }, what, once: !0 });
+      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({ method: "POST", path: path6, body: { body }, what, once: !0 });
       return toComment(json2);
     },
     async deleteComment({ owner, repo, commentId }) {
@@ -21027,136 +21035,9 @@ function hint(status) {
 // actions/report/main.ts
 init_invocation();
 
-// pipeline/report/failure.ts
-init_errors();
-init_fs();
-var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
-function missingReportNote({ message, onMain = !1 }) {
-  return { markdown: onMain ? `## Vitrine could not check this change to main
-
-A step of the run failed before the report could be written, so the model in production and the public catalogue stay as they were. The run's log says which step and why: open the failed run, then the step marked with a red cross. If it names a file and line, fix it in a new pull request; otherwise tell the maintainers of this repository.
-` : `## Vitrine could not check this pull request
-
-A step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.
-`, note: { failed: !0, code: "REPORT_MISSING", message, headline: onMain ? "Vitrine could not check this change to main: the model and catalogue were not updated." : "Vitrine could not check this change: see the comment on the pull request." } };
-}
-
-// pipeline/report/types.ts
-var REPORT_MARKER = "<!-- vitrine:report -->";
-
-// actions/lib/event.ts
-init_errors();
-import { readFile as readFile2 } from "node:fs/promises";
-async function readEvent({ env }) {
-  let file2 = env.GITHUB_EVENT_PATH;
-  if (!file2) return {};
-  let text2;
-  try {
-    text2 = await readFile2(file2, "utf8");
-  } catch (error63) {
-    let why = error63.code === "ENOENT" ? "there is no such file" : String(error63);
-    throw new VitrineError(
-      "ACTION_EVENT_UNREADABLE",
-      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) cannot be read: ${why}. On GitHub the runner writes it for each job; when running the action by hand, set GITHUB_EVENT_PATH to a file with the event, or unset it.`,
-      { file: file2 },
-      { cause: error63 }
-    );
-  }
-  try {
-    return JSON.parse(text2);
-  } catch (error63) {
-    throw new VitrineError(
-      "ACTION_EVENT_UNREADABLE",
-      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) is not JSON: ${error63.message}.`,
-      { file: file2 },
-      { cause: error63 }
-    );
-  }
-}
-
-// actions/lib/inputs.ts
-init_errors();
+// pipeline/params.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 import path2 from "node:path";
-function inputsFromEnv(env) {
-  return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-function invalid(name, value, expected) {
-  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected}.`, {
-    input: name,
-    value,
-    expected
-  });
-}
-function stringInput({
-  get: get3,
-  name,
-  required: required2 = !1,
-  fallback = ""
-}) {
-  let value = get3(name);
-  if (!value && required2)
-    throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
-      input: name
-    });
-  return value || fallback;
-}
-var TRUE = ["true", "True", "TRUE"], FALSE = ["false", "False", "FALSE"];
-function booleanInput({ get: get3, name, fallback }) {
-  let value = get3(name);
-  if (!value) return fallback;
-  if (TRUE.includes(value)) return !0;
-  if (FALSE.includes(value)) return !1;
-  throw invalid(name, value, `one of ${[...TRUE, ...FALSE].join(", ")}`);
-}
-function integerInput({
-  get: get3,
-  name,
-  fallback,
-  min = 0
-}) {
-  let value = get3(name);
-  if (!value) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw invalid(name, value, `a whole number of at least ${min}`);
-  return Number(value);
-}
-function pathInput({
-  get: get3,
-  name,
-  workspace,
-  fallback
-}) {
-  let value = get3(name) || fallback, resolved = path2.resolve(workspace, value), inside2 = path2.relative(workspace, resolved);
-  if (inside2.startsWith("..") || path2.isAbsolute(inside2))
-    throw invalid(name, value, `a path inside the workspace (${workspace})`);
-  return resolved;
-}
-function repositoryInput({ get: get3, name, fallback }) {
-  let value = get3(name) || fallback, match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
-  if (!match) throw invalid(name, value, "the form owner/repo");
-  return { owner: match[1], repo: match[2] };
-}
-
-// actions/lib/logger.ts
-init_log();
-function actionsLogger() {
-  let props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
-  return {
-    // core.info prints the message as it is (warnings and errors are escaped): no line of it may be a command.
-    info: (message) => info(commandSafe(message)),
-    warn: (message, where) => warning(message, props(where)),
-    error: (message, where) => error(message, props(where)),
-    debug: (message) => debug(message),
-    progress: (label, total) => {
-      let done = 0, last = 0;
-      return {
-        tick: (n = 1) => {
-          done += n, total > 0 && done - last >= total / 10 && (last = done, info(commandSafe(`${label}: ${done}/${total}`)));
-        },
-        done: () => info(commandSafe(`${label}: ${done}/${total} done`))
-      };
-    }
-  };
-}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -21267,7 +21148,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports3,
+  core: () => core_exports2,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -21422,8 +21303,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports3 = {};
-__export(core_exports3, {
+var core_exports2 = {};
+__export(core_exports2, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -21942,8 +21823,8 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path5) {
-  return path5 ? path5.reduce((acc, key) => acc?.[key], obj) : obj;
+function getElementAtPath(obj, path6) {
+  return path6 ? path6.reduce((acc, key) => acc?.[key], obj) : obj;
 }
 function promiseAllObject(promisesObj) {
   let keys = Object.keys(promisesObj), promises3 = keys.map((key) => promisesObj[key]);
@@ -22181,10 +22062,10 @@ function explicitlyAborted(x, startIndex = 0) {
       return !0;
   return !1;
 }
-function prefixIssues(path5, issues) {
+function prefixIssues(path6, issues) {
   return issues.map((iss) => {
     var _a3;
-    return (_a3 = iss).path ?? (_a3.path = []), iss.path.unshift(path5), iss;
+    return (_a3 = iss).path ?? (_a3.path = []), iss.path.unshift(path6), iss;
   });
 }
 function unwrapMessage(message) {
@@ -22517,16 +22398,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
   return { formErrors, fieldErrors };
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
-  let fieldErrors = { _errors: [] }, processError = (error64, path5 = []) => {
+  let fieldErrors = { _errors: [] }, processError = (error64, path6 = []) => {
     for (let issue3 of error64.issues)
       if (issue3.code === "invalid_union" && issue3.errors.length)
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       else if (issue3.code === "invalid_key")
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       else if (issue3.code === "invalid_element")
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       else {
-        let fullpath = [...path5, ...issue3.path];
+        let fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0)
           fieldErrors._errors.push(mapper(issue3));
         else {
@@ -22552,17 +22433,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
   return processError(error63), fieldErrors;
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
-  let result = { errors: [] }, processError = (error64, path5 = []) => {
+  let result = { errors: [] }, processError = (error64, path6 = []) => {
     var _a3;
     for (let issue3 of error64.issues)
       if (issue3.code === "invalid_union" && issue3.errors.length)
-        issue3.errors.map((issues) => processError({ issues }, [...path5, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       else if (issue3.code === "invalid_key")
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       else if (issue3.code === "invalid_element")
-        processError({ issues: issue3.issues }, [...path5, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       else {
-        let fullpath = [...path5, ...issue3.path];
+        let fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -22582,8 +22463,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
   return processError(error63), result;
 }
 function toDotPath(_path) {
-  let segs = [], path5 = _path.map((seg2) => typeof seg2 == "object" ? seg2.key : seg2);
-  for (let seg2 of path5)
+  let segs = [], path6 = _path.map((seg2) => typeof seg2 == "object" ? seg2.key : seg2);
+  for (let seg2 of path6)
     typeof seg2 == "number" ? segs.push(`[${seg2}]`) : typeof seg2 == "symbol" ? segs.push(`[${JSON.stringify(String(seg2))}]`) : /[^\w$]/.test(seg2) ? segs.push(`[${JSON.stringify(seg2)}]`) : (segs.length && segs.push("."), segs.push(seg2));
   return segs.join("");
 }
@@ -25097,8 +24978,8 @@ var error2 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 instanceof ${issue3.expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}` : `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 instanceof ${issue3.expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}` : `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected2}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${stringifyPrimitive(issue3.values[0])}` : `\u0627\u062E\u062A\u064A\u0627\u0631 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062A\u0648\u0642\u0639 \u0627\u0646\u062A\u0642\u0627\u0621 \u0623\u062D\u062F \u0647\u0630\u0647 \u0627\u0644\u062E\u064A\u0627\u0631\u0627\u062A: ${joinValues(issue3.values, "|")}`;
@@ -25186,8 +25067,8 @@ var error3 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n instanceof ${issue3.expected}, daxil olan ${received}` : `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected}, daxil olan ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n instanceof ${issue3.expected}, daxil olan ${received}` : `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected2}, daxil olan ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${stringifyPrimitive(issue3.values[0])}` : `Yanl\u0131\u015F se\xE7im: a\u015Fa\u011F\u0131dak\u0131lardan biri olmal\u0131d\u0131r: ${joinValues(issue3.values, "|")}`;
@@ -25316,8 +25197,8 @@ var error4 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F instanceof ${issue3.expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}` : `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F instanceof ${issue3.expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}` : `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected2}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F ${stringifyPrimitive(issue3.values[0])}` : `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0432\u0430\u0440\u044B\u044F\u043D\u0442: \u0447\u0430\u043A\u0430\u045E\u0441\u044F \u0430\u0434\u0437\u0456\u043D \u0437 ${joinValues(issue3.values, "|")}`;
@@ -25415,8 +25296,8 @@ var error5 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}` : `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}` : `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected2}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${stringifyPrimitive(issue3.values[0])}` : `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430 \u043E\u043F\u0446\u0438\u044F: \u043E\u0447\u0430\u043A\u0432\u0430\u043D\u043E \u0435\u0434\u043D\u043E \u043E\u0442 ${joinValues(issue3.values, "|")}`;
@@ -25513,8 +25394,8 @@ var error6 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected2}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${stringifyPrimitive(issue3.values[0])}` : `\u0985\u09AC\u09C8\u09A7 \u0985\u09AA\u09B6\u09A8: ${joinValues(issue3.values, " | ")} \u098F\u09B0 \u09AE\u09A7\u09CD\u09AF\u09C7 \u098F\u0995\u099F\u09BF \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4`;
@@ -25602,8 +25483,8 @@ var error7 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Tipus inv\xE0lid: s'esperava instanceof ${issue3.expected}, s'ha rebut ${received}` : `Tipus inv\xE0lid: s'esperava ${expected}, s'ha rebut ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Tipus inv\xE0lid: s'esperava instanceof ${issue3.expected}, s'ha rebut ${received}` : `Tipus inv\xE0lid: s'esperava ${expected2}, s'ha rebut ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Valor inv\xE0lid: s'esperava ${stringifyPrimitive(issue3.values[0])}` : `Opci\xF3 inv\xE0lida: s'esperava una de ${joinValues(issue3.values, " o ")}`;
@@ -25710,8 +25591,8 @@ var error8 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType, postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5", isEnglish = /^[a-zA-Z]+$/.test(received);
-        return receivedType === "null" || receivedType === "undefined" ? "\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5" : `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType, postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5", isEnglish = /^[a-zA-Z]+$/.test(received);
+        return receivedType === "null" || receivedType === "undefined" ? "\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5" : `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected2} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0628\u06D5\u0647\u0627\u06A9\u06D5 \u0646\u0627\u062F\u0631\u0648\u0648\u0633\u062A\u06D5: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${stringifyPrimitive(issue3.values[0])} \u0628\u06CE\u062A` : `\u0647\u06D5\u06B5\u0628\u0698\u0627\u0631\u062F\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 \u06CC\u06D5\u06A9\u06CE\u06A9 \u0628\u06CE\u062A \u0644\u06D5 ${joinValues(issue3.values, "|")}`;
@@ -25803,8 +25684,8 @@ var error9 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no instanceof ${issue3.expected}, obdr\u017Eeno ${received}` : `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected}, obdr\u017Eeno ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no instanceof ${issue3.expected}, obdr\u017Eeno ${received}` : `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected2}, obdr\u017Eeno ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${stringifyPrimitive(issue3.values[0])}` : `Neplatn\xE1 mo\u017Enost: o\u010Dek\xE1v\xE1na jedna z hodnot ${joinValues(issue3.values, "|")}`;
@@ -25899,8 +25780,8 @@ var error10 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ugyldigt input: forventede instanceof ${issue3.expected}, fik ${received}` : `Ugyldigt input: forventede ${expected}, fik ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ugyldigt input: forventede instanceof ${issue3.expected}, fik ${received}` : `Ugyldigt input: forventede ${expected2}, fik ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ugyldig v\xE6rdi: forventede ${stringifyPrimitive(issue3.values[0])}` : `Ugyldigt valg: forventede en af f\xF8lgende ${joinValues(issue3.values, "|")}`;
@@ -25990,8 +25871,8 @@ var error11 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ung\xFCltige Eingabe: erwartet instanceof ${issue3.expected}, erhalten ${received}` : `Ung\xFCltige Eingabe: erwartet ${expected}, erhalten ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ung\xFCltige Eingabe: erwartet instanceof ${issue3.expected}, erhalten ${received}` : `Ung\xFCltige Eingabe: erwartet ${expected2}, erhalten ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ung\xFCltige Eingabe: erwartet ${stringifyPrimitive(issue3.values[0])}` : `Ung\xFCltige Option: erwartet eine von ${joinValues(issue3.values, "|")}`;
@@ -26079,8 +25960,8 @@ var error12 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return typeof issue3.expected == "string" && /^[A-Z]/.test(issue3.expected) ? `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD instanceof ${issue3.expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}` : `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return typeof issue3.expected == "string" && /^[A-Z]/.test(issue3.expected) ? `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD instanceof ${issue3.expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}` : `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected2}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${stringifyPrimitive(issue3.values[0])}` : `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03C0\u03B9\u03BB\u03BF\u03B3\u03AE: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD \u03AD\u03BD\u03B1 \u03B1\u03C0\u03CC ${joinValues(issue3.values, "|")}`;
@@ -26173,8 +26054,8 @@ var error13 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = getTypeName(issue3.expected), receivedType = parsedType(issue3.input), received = getTypeName(receivedType, issue3.input);
-        return `Invalid input: expected ${expected}, received ${received}`;
+        let expected2 = getTypeName(issue3.expected), receivedType = parsedType(issue3.input), received = getTypeName(receivedType, issue3.input);
+        return `Invalid input: expected ${expected2}, received ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Invalid input: expected ${stringifyPrimitive(issue3.values[0])}` : `Invalid option: expected one of ${joinValues(issue3.values, "|")}`;
@@ -26265,8 +26146,8 @@ var error14 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Nevalida enigo: atendi\u011Dis instanceof ${issue3.expected}, ricevi\u011Dis ${received}` : `Nevalida enigo: atendi\u011Dis ${expected}, ricevi\u011Dis ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Nevalida enigo: atendi\u011Dis instanceof ${issue3.expected}, ricevi\u011Dis ${received}` : `Nevalida enigo: atendi\u011Dis ${expected2}, ricevi\u011Dis ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Nevalida enigo: atendi\u011Dis ${stringifyPrimitive(issue3.values[0])}` : `Nevalida opcio: atendi\u011Dis unu el ${joinValues(issue3.values, "|")}`;
@@ -26377,8 +26258,8 @@ var error15 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Entrada inv\xE1lida: se esperaba instanceof ${issue3.expected}, recibido ${received}` : `Entrada inv\xE1lida: se esperaba ${expected}, recibido ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Entrada inv\xE1lida: se esperaba instanceof ${issue3.expected}, recibido ${received}` : `Entrada inv\xE1lida: se esperaba ${expected2}, recibido ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Entrada inv\xE1lida: se esperaba ${stringifyPrimitive(issue3.values[0])}` : `Opci\xF3n inv\xE1lida: se esperaba una de ${joinValues(issue3.values, "|")}`;
@@ -26468,8 +26349,8 @@ var error16 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A instanceof ${issue3.expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F` : `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A instanceof ${issue3.expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F` : `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected2} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${stringifyPrimitive(issue3.values[0])} \u0645\u06CC\u200C\u0628\u0648\u062F` : `\u06AF\u0632\u06CC\u0646\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A \u06CC\u06A9\u06CC \u0627\u0632 ${joinValues(issue3.values, "|")} \u0645\u06CC\u200C\u0628\u0648\u062F`;
@@ -26561,8 +26442,8 @@ var error17 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Virheellinen tyyppi: odotettiin instanceof ${issue3.expected}, oli ${received}` : `Virheellinen tyyppi: odotettiin ${expected}, oli ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Virheellinen tyyppi: odotettiin instanceof ${issue3.expected}, oli ${received}` : `Virheellinen tyyppi: odotettiin ${expected2}, oli ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Virheellinen sy\xF6te: t\xE4ytyy olla ${stringifyPrimitive(issue3.values[0])}` : `Virheellinen valinta: t\xE4ytyy olla yksi seuraavista: ${joinValues(issue3.values, "|")}`;
@@ -26669,8 +26550,8 @@ var error18 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Entr\xE9e invalide : instance de ${issue3.expected} attendu, ${received} re\xE7u` : `Entr\xE9e invalide : ${expected} attendu, ${received} re\xE7u`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Entr\xE9e invalide : instance de ${issue3.expected} attendu, ${received} re\xE7u` : `Entr\xE9e invalide : ${expected2} attendu, ${received} re\xE7u`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Entr\xE9e invalide : ${stringifyPrimitive(issue3.values[0])} attendu` : `Option invalide : une valeur parmi ${joinValues(issue3.values, "|")} attendue`;
@@ -26758,8 +26639,8 @@ var error19 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Entr\xE9e invalide : attendu instanceof ${issue3.expected}, re\xE7u ${received}` : `Entr\xE9e invalide : attendu ${expected}, re\xE7u ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Entr\xE9e invalide : attendu instanceof ${issue3.expected}, re\xE7u ${received}` : `Entr\xE9e invalide : attendu ${expected2}, re\xE7u ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Entr\xE9e invalide : attendu ${stringifyPrimitive(issue3.values[0])}` : `Option invalide : attendu l'une des valeurs suivantes ${joinValues(issue3.values, "|")}`;
@@ -26847,8 +26728,8 @@ var error20 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected2}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${stringifyPrimitive(issue3.values[0])}` : `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB5\u0ABF\u0A95\u0AB2\u0ACD\u0AAA: ${joinValues(issue3.values, " | ")} \u0AAE\u0ABE\u0AA7\u0ACD\u0AAF\u0AAE\u0AA5\u0AC0 \u0A8F\u0A95 \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4`;
@@ -26960,8 +26841,8 @@ var error21 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expectedKey = issue3.expected, expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey), receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA instanceof ${issue3.expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}` : `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
+        let expectedKey = issue3.expected, expected2 = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey), receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA instanceof ${issue3.expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}` : `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected2}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
       }
       case "invalid_value": {
         if (issue3.values.length === 1)
@@ -27092,8 +26973,8 @@ var error22 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected2}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue3.values[0])}` : `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u094B\u0902 \u092E\u0947\u0902 \u0938\u0947 \u090F\u0915 ${joinValues(issue3.values, "|")}`;
@@ -27194,8 +27075,8 @@ var error23 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Neispravan unos: o\u010Dekuje se instanceof ${issue3.expected}, a primljeno je ${received}` : `Neispravan unos: o\u010Dekuje se ${expected}, a primljeno je ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Neispravan unos: o\u010Dekuje se instanceof ${issue3.expected}, a primljeno je ${received}` : `Neispravan unos: o\u010Dekuje se ${expected2}, a primljeno je ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Neispravna vrijednost: o\u010Dekivano ${stringifyPrimitive(issue3.values[0])}` : `Neispravna opcija: o\u010Dekivano jedno od ${joinValues(issue3.values, "|")}`;
@@ -27285,8 +27166,8 @@ var error24 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k instanceof ${issue3.expected}, a kapott \xE9rt\xE9k ${received}` : `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected}, a kapott \xE9rt\xE9k ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k instanceof ${issue3.expected}, a kapott \xE9rt\xE9k ${received}` : `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected2}, a kapott \xE9rt\xE9k ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${stringifyPrimitive(issue3.values[0])}` : `\xC9rv\xE9nytelen opci\xF3: valamelyik \xE9rt\xE9k v\xE1rt ${joinValues(issue3.values, "|")}`;
@@ -27415,8 +27296,8 @@ var error25 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 instanceof ${issue3.expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}` : `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 instanceof ${issue3.expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}` : `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected2}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${stringifyPrimitive(issue3.values[1])}` : `\u054D\u056D\u0561\u056C \u057F\u0561\u0580\u0562\u0565\u0580\u0561\u056F\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 \u0570\u0565\u057F\u0587\u0575\u0561\u056C\u0576\u0565\u0580\u056B\u0581 \u0574\u0565\u056F\u0568\u055D ${joinValues(issue3.values, "|")}`;
@@ -27512,8 +27393,8 @@ var error26 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Input tidak valid: diharapkan instanceof ${issue3.expected}, diterima ${received}` : `Input tidak valid: diharapkan ${expected}, diterima ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Input tidak valid: diharapkan instanceof ${issue3.expected}, diterima ${received}` : `Input tidak valid: diharapkan ${expected2}, diterima ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Input tidak valid: diharapkan ${stringifyPrimitive(issue3.values[0])}` : `Pilihan tidak valid: diharapkan salah satu dari ${joinValues(issue3.values, "|")}`;
@@ -27603,8 +27484,8 @@ var error27 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera instanceof ${issue3.expected}` : `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera instanceof ${issue3.expected}` : `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected2}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Rangt gildi: gert r\xE1\xF0 fyrir ${stringifyPrimitive(issue3.values[0])}` : `\xD3gilt val: m\xE1 vera eitt af eftirfarandi ${joinValues(issue3.values, "|")}`;
@@ -27694,8 +27575,8 @@ var error28 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Input non valido: atteso instanceof ${issue3.expected}, ricevuto ${received}` : `Input non valido: atteso ${expected}, ricevuto ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Input non valido: atteso instanceof ${issue3.expected}, ricevuto ${received}` : `Input non valido: atteso ${expected2}, ricevuto ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Input non valido: atteso ${stringifyPrimitive(issue3.values[0])}` : `Opzione non valida: atteso uno tra ${joinValues(issue3.values, "|")}`;
@@ -27785,8 +27666,8 @@ var error29 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u7121\u52B9\u306A\u5165\u529B: instanceof ${issue3.expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F` : `\u7121\u52B9\u306A\u5165\u529B: ${expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u7121\u52B9\u306A\u5165\u529B: instanceof ${issue3.expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F` : `\u7121\u52B9\u306A\u5165\u529B: ${expected2}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u7121\u52B9\u306A\u5165\u529B: ${stringifyPrimitive(issue3.values[0])}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F` : `\u7121\u52B9\u306A\u9078\u629E: ${joinValues(issue3.values, "\u3001")}\u306E\u3044\u305A\u308C\u304B\u3067\u3042\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
@@ -27879,8 +27760,8 @@ var error30 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 instanceof ${issue3.expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}` : `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 instanceof ${issue3.expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}` : `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected2}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${stringifyPrimitive(issue3.values[0])}` : `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D0\u10E0\u10D8\u10D0\u10DC\u10E2\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8\u10D0 \u10D4\u10E0\u10D7-\u10D4\u10E0\u10D7\u10D8 ${joinValues(issue3.values, "|")}-\u10D3\u10D0\u10DC`;
@@ -27971,8 +27852,8 @@ var error31 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A instanceof ${issue3.expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}` : `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A instanceof ${issue3.expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}` : `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected2} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${stringifyPrimitive(issue3.values[0])}` : `\u1787\u1798\u17D2\u179A\u17BE\u179F\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1787\u17B6\u1798\u17BD\u1799\u1780\u17D2\u1793\u17BB\u1784\u1785\u17C6\u178E\u17C4\u1798 ${joinValues(issue3.values, "|")}`;
@@ -28067,8 +27948,8 @@ var error32 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected2}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${stringifyPrimitive(issue3.values[0])}` : `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C86\u0CAF\u0CCD\u0C95\u0CC6: \u0C87\u0CB5\u0CC1\u0C97\u0CB3\u0CB2\u0CCD\u0CB2\u0CBF \u0C92\u0C82\u0CA6\u0CA8\u0CCD\u0CA8\u0CC1 \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${joinValues(issue3.values, "|")}`;
@@ -28156,8 +28037,8 @@ var error33 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 instanceof ${issue3.expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4` : `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 instanceof ${issue3.expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4` : `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected2}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\uC798\uBABB\uB41C \uC785\uB825: \uAC12\uC740 ${stringifyPrimitive(issue3.values[0])} \uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4` : `\uC798\uBABB\uB41C \uC635\uC158: ${joinValues(issue3.values, "\uB610\uB294 ")} \uC911 \uD558\uB098\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
@@ -28327,8 +28208,8 @@ var error34 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Gautas tipas ${received}, o tik\u0117tasi - instanceof ${issue3.expected}` : `Gautas tipas ${received}, o tik\u0117tasi - ${expected}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Gautas tipas ${received}, o tik\u0117tasi - instanceof ${issue3.expected}` : `Gautas tipas ${received}, o tik\u0117tasi - ${expected2}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Privalo b\u016Bti ${stringifyPrimitive(issue3.values[0])}` : `Privalo b\u016Bti vienas i\u0161 ${joinValues(issue3.values, "|")} pasirinkim\u0173`;
@@ -28426,8 +28307,8 @@ var error35 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 instanceof ${issue3.expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}` : `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 instanceof ${issue3.expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}` : `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected2}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Invalid input: expected ${stringifyPrimitive(issue3.values[0])}` : `\u0413\u0440\u0435\u0448\u0430\u043D\u0430 \u043E\u043F\u0446\u0438\u0458\u0430: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 \u0435\u0434\u043D\u0430 ${joinValues(issue3.values, "|")}`;
@@ -28516,8 +28397,8 @@ var error36 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Input tidak sah: dijangka instanceof ${issue3.expected}, diterima ${received}` : `Input tidak sah: dijangka ${expected}, diterima ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Input tidak sah: dijangka instanceof ${issue3.expected}, diterima ${received}` : `Input tidak sah: dijangka ${expected2}, diterima ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Input tidak sah: dijangka ${stringifyPrimitive(issue3.values[0])}` : `Pilihan tidak sah: dijangka salah satu daripada ${joinValues(issue3.values, "|")}`;
@@ -28605,8 +28486,8 @@ var error37 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected2}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue3.values[0])}` : `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u0939\u0930\u0942 \u092E\u0927\u094D\u092F\u0947 \u090F\u0915 ${joinValues(issue3.values, "|")}`;
@@ -28695,8 +28576,8 @@ var error38 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ongeldige invoer: verwacht instanceof ${issue3.expected}, ontving ${received}` : `Ongeldige invoer: verwacht ${expected}, ontving ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ongeldige invoer: verwacht instanceof ${issue3.expected}, ontving ${received}` : `Ongeldige invoer: verwacht ${expected2}, ontving ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ongeldige invoer: verwacht ${stringifyPrimitive(issue3.values[0])}` : `Ongeldige optie: verwacht \xE9\xE9n van ${joinValues(issue3.values, "|")}`;
@@ -28786,8 +28667,8 @@ var error39 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ugyldig input: forventa instanceof ${issue3.expected}, fekk ${received}` : `Ugyldig input: forventa ${expected}, fekk ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ugyldig input: forventa instanceof ${issue3.expected}, fekk ${received}` : `Ugyldig input: forventa ${expected2}, fekk ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ugyldig verdi: forventa ${stringifyPrimitive(issue3.values[0])}` : `Ugyldig val: forventa eitt av ${joinValues(issue3.values, "|")}`;
@@ -28877,8 +28758,8 @@ var error40 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ugyldig input: forventet instanceof ${issue3.expected}, fikk ${received}` : `Ugyldig input: forventet ${expected}, fikk ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ugyldig input: forventet instanceof ${issue3.expected}, fikk ${received}` : `Ugyldig input: forventet ${expected2}, fikk ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ugyldig verdi: forventet ${stringifyPrimitive(issue3.values[0])}` : `Ugyldig valg: forventet en av ${joinValues(issue3.values, "|")}`;
@@ -28969,8 +28850,8 @@ var error41 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `F\xE2sit giren: umulan instanceof ${issue3.expected}, al\u0131nan ${received}` : `F\xE2sit giren: umulan ${expected}, al\u0131nan ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `F\xE2sit giren: umulan instanceof ${issue3.expected}, al\u0131nan ${received}` : `F\xE2sit giren: umulan ${expected2}, al\u0131nan ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `F\xE2sit giren: umulan ${stringifyPrimitive(issue3.values[0])}` : `F\xE2sit tercih: m\xFBteberler ${joinValues(issue3.values, "|")}`;
@@ -29060,8 +28941,8 @@ var error42 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F instanceof ${issue3.expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648` : `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F instanceof ${issue3.expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648` : `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected2} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${stringifyPrimitive(issue3.values[0])} \u0648\u0627\u06CC` : `\u0646\u0627\u0633\u0645 \u0627\u0646\u062A\u062E\u0627\u0628: \u0628\u0627\u06CC\u062F \u06CC\u0648 \u0644\u0647 ${joinValues(issue3.values, "|")} \u0685\u062E\u0647 \u0648\u0627\u06CC`;
@@ -29151,8 +29032,8 @@ var error43 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano instanceof ${issue3.expected}, otrzymano ${received}` : `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected}, otrzymano ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano instanceof ${issue3.expected}, otrzymano ${received}` : `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected2}, otrzymano ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${stringifyPrimitive(issue3.values[0])}` : `Nieprawid\u0142owa opcja: oczekiwano jednej z warto\u015Bci ${joinValues(issue3.values, "|")}`;
@@ -29268,8 +29149,8 @@ var error44 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = translateOriginWithArticle(issue3.expected, "indefinite"), receivedType = parsedType(issue3.input), received = translateOriginWithArticle(receivedType, "indefinite");
-        return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+        let expected2 = translateOriginWithArticle(issue3.expected, "indefinite"), receivedType = parsedType(issue3.input), received = translateOriginWithArticle(receivedType, "indefinite");
+        return `Entrada inv\xE1lida: esperava ${expected2}, recebeu ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue3.values[0])}` : `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue3.values, "|")}`;
@@ -29387,8 +29268,8 @@ var error45 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = translateOriginWithArticle(issue3.expected, "indefinite"), receivedType = parsedType(issue3.input), received = translateOriginWithArticle(receivedType, "indefinite");
-        return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+        let expected2 = translateOriginWithArticle(issue3.expected, "indefinite"), receivedType = parsedType(issue3.input), received = translateOriginWithArticle(receivedType, "indefinite");
+        return `Entrada inv\xE1lida: esperava ${expected2}, recebeu ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue3.values[0])}` : `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue3.values, "|")}`;
@@ -29491,8 +29372,8 @@ var error46 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `Intrare invalid\u0103: a\u0219teptat ${expected}, primit ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `Intrare invalid\u0103: a\u0219teptat ${expected2}, primit ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Intrare invalid\u0103: a\u0219teptat ${stringifyPrimitive(issue3.values[0])}` : `Op\u021Biune invalid\u0103: a\u0219teptat una dintre ${joinValues(issue3.values, "|")}`;
@@ -29621,8 +29502,8 @@ var error47 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}` : `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}` : `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected2}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${stringifyPrimitive(issue3.values[0])}` : `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0430\u0440\u0438\u0430\u043D\u0442: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C \u043E\u0434\u043D\u043E \u0438\u0437 ${joinValues(issue3.values, "|")}`;
@@ -29722,8 +29603,8 @@ var error48 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 instanceof ${issue3.expected}, obdr\u017Ean\xE9 ${received}` : `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected}, obdr\u017Ean\xE9 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 instanceof ${issue3.expected}, obdr\u017Ean\xE9 ${received}` : `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected2}, obdr\u017Ean\xE9 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${stringifyPrimitive(issue3.values[0])}` : `Neplatn\xFD vstup: o\u010Dak\xE1van\xE1 jedna z hodn\xF4t ${joinValues(issue3.values, "|")}`;
@@ -29813,8 +29694,8 @@ var error49 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Neveljaven vnos: pri\u010Dakovano instanceof ${issue3.expected}, prejeto ${received}` : `Neveljaven vnos: pri\u010Dakovano ${expected}, prejeto ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Neveljaven vnos: pri\u010Dakovano instanceof ${issue3.expected}, prejeto ${received}` : `Neveljaven vnos: pri\u010Dakovano ${expected2}, prejeto ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Neveljaven vnos: pri\u010Dakovano ${stringifyPrimitive(issue3.values[0])}` : `Neveljavna mo\u017Enost: pri\u010Dakovano eno izmed ${joinValues(issue3.values, "|")}`;
@@ -29904,8 +29785,8 @@ var error50 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ogiltig inmatning: f\xF6rv\xE4ntat instanceof ${issue3.expected}, fick ${received}` : `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected}, fick ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ogiltig inmatning: f\xF6rv\xE4ntat instanceof ${issue3.expected}, fick ${received}` : `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected2}, fick ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ogiltig inmatning: f\xF6rv\xE4ntat ${stringifyPrimitive(issue3.values[0])}` : `Ogiltigt val: f\xF6rv\xE4ntade en av ${joinValues(issue3.values, "|")}`;
@@ -29996,8 +29877,8 @@ var error51 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 instanceof ${issue3.expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}` : `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 instanceof ${issue3.expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}` : `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected2}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${stringifyPrimitive(issue3.values[0])}` : `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BB5\u0BBF\u0BB0\u0BC1\u0BAA\u0BCD\u0BAA\u0BAE\u0BCD: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${joinValues(issue3.values, "|")} \u0B87\u0BB2\u0BCD \u0B92\u0BA9\u0BCD\u0BB1\u0BC1`;
@@ -30090,8 +29971,8 @@ var error52 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected2} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${stringifyPrimitive(issue3.values[0])} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442` : `\u0418\u043D\u0442\u0438\u0445\u043E\u0431\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u044F\u043A\u0435 \u0430\u0437 ${joinValues(issue3.values, "|")} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
@@ -30182,8 +30063,8 @@ var error53 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 instanceof ${issue3.expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}` : `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 instanceof ${issue3.expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}` : `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected2} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0E04\u0E48\u0E32\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${stringifyPrimitive(issue3.values[0])}` : `\u0E15\u0E31\u0E27\u0E40\u0E25\u0E37\u0E2D\u0E01\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19\u0E2B\u0E19\u0E36\u0E48\u0E07\u0E43\u0E19 ${joinValues(issue3.values, "|")}`;
@@ -30271,8 +30152,8 @@ var error54 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return `N\xE4dogry baha: gara\u015Fylan ${expected} \xFDerine ${received} alyndy`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return `N\xE4dogry baha: gara\u015Fylan ${expected2} \xFDerine ${received} alyndy`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `N\xE4dogry baha: ${stringifyPrimitive(issue3.values[0])} bolmaly` : `N\xE4dogry sa\xFDlaw: a\u015Fakdakylardan biri bolmaly: ${joinValues(issue3.values, "|")}`;
@@ -30360,8 +30241,8 @@ var error55 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Ge\xE7ersiz de\u011Fer: beklenen instanceof ${issue3.expected}, al\u0131nan ${received}` : `Ge\xE7ersiz de\u011Fer: beklenen ${expected}, al\u0131nan ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Ge\xE7ersiz de\u011Fer: beklenen instanceof ${issue3.expected}, al\u0131nan ${received}` : `Ge\xE7ersiz de\u011Fer: beklenen ${expected2}, al\u0131nan ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Ge\xE7ersiz de\u011Fer: beklenen ${stringifyPrimitive(issue3.values[0])}` : `Ge\xE7ersiz se\xE7enek: a\u015Fa\u011F\u0131dakilerden biri olmal\u0131: ${joinValues(issue3.values, "|")}`;
@@ -30451,8 +30332,8 @@ var error56 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F instanceof ${issue3.expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}` : `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F instanceof ${issue3.expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}` : `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected2}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${stringifyPrimitive(issue3.values[0])}` : `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0430 \u043E\u043F\u0446\u0456\u044F: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F \u043E\u0434\u043D\u0435 \u0437 ${joinValues(issue3.values, "|")}`;
@@ -30548,8 +30429,8 @@ var error57 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: instanceof ${issue3.expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627` : `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: instanceof ${issue3.expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627` : `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected2} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${stringifyPrimitive(issue3.values[0])} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627` : `\u063A\u0644\u0637 \u0622\u067E\u0634\u0646: ${joinValues(issue3.values, "|")} \u0645\u06CC\u06BA \u0633\u06D2 \u0627\u06CC\u06A9 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
@@ -30639,8 +30520,8 @@ var error58 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `Noto\u2018g\u2018ri kirish: kutilgan instanceof ${issue3.expected}, qabul qilingan ${received}` : `Noto\u2018g\u2018ri kirish: kutilgan ${expected}, qabul qilingan ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `Noto\u2018g\u2018ri kirish: kutilgan instanceof ${issue3.expected}, qabul qilingan ${received}` : `Noto\u2018g\u2018ri kirish: kutilgan ${expected2}, qabul qilingan ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `Noto\u2018g\u2018ri kirish: kutilgan ${stringifyPrimitive(issue3.values[0])}` : `Noto\u2018g\u2018ri variant: quyidagilardan biri kutilgan ${joinValues(issue3.values, "|")}`;
@@ -30730,8 +30611,8 @@ var error59 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i instanceof ${issue3.expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}` : `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i instanceof ${issue3.expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}` : `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected2}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${stringifyPrimitive(issue3.values[0])}` : `T\xF9y ch\u1ECDn kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i m\u1ED9t trong c\xE1c gi\xE1 tr\u1ECB ${joinValues(issue3.values, "|")}`;
@@ -30822,8 +30703,8 @@ var error60 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B instanceof ${issue3.expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}` : `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B instanceof ${issue3.expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}` : `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected2}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${stringifyPrimitive(issue3.values[0])}` : `\u65E0\u6548\u9009\u9879\uFF1A\u671F\u671B\u4EE5\u4E0B\u4E4B\u4E00 ${joinValues(issue3.values, "|")}`;
@@ -30911,8 +30792,8 @@ var error61 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA instanceof ${issue3.expected}\uFF0C\u4F46\u6536\u5230 ${received}` : `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA instanceof ${issue3.expected}\uFF0C\u4F46\u6536\u5230 ${received}` : `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected2}\uFF0C\u4F46\u6536\u5230 ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${stringifyPrimitive(issue3.values[0])}` : `\u7121\u6548\u7684\u9078\u9805\uFF1A\u9810\u671F\u70BA\u4EE5\u4E0B\u5176\u4E2D\u4E4B\u4E00 ${joinValues(issue3.values, "|")}`;
@@ -31002,8 +30883,8 @@ var error62 = () => {
   return (issue3) => {
     switch (issue3.code) {
       case "invalid_type": {
-        let expected = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
-        return /^[A-Z]/.test(issue3.expected) ? `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi instanceof ${issue3.expected}, \xE0m\u1ECD\u0300 a r\xED ${received}` : `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
+        let expected2 = TypeDictionary[issue3.expected] ?? issue3.expected, receivedType = parsedType(issue3.input), received = TypeDictionary[receivedType] ?? receivedType;
+        return /^[A-Z]/.test(issue3.expected) ? `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi instanceof ${issue3.expected}, \xE0m\u1ECD\u0300 a r\xED ${received}` : `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected2}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
       }
       case "invalid_value":
         return issue3.values.length === 1 ? `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${stringifyPrimitive(issue3.values[0])}` : `\xC0\u1E63\xE0y\xE0n a\u1E63\xEC\u1E63e: yan \u1ECD\u0300kan l\xE1ra ${joinValues(issue3.values, "|")}`;
@@ -35767,12 +35648,12 @@ function decodeJSONPointerSegment(segment) {
 function resolveRef(ref, ctx) {
   if (!ref.startsWith("#"))
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
-  let path5 = ref.slice(1).split("/").filter(Boolean);
-  if (path5.length === 0)
+  let path6 = ref.slice(1).split("/").filter(Boolean);
+  if (path6.length === 0)
     return ctx.rootSchema;
   let defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path5[0] === defsKey) {
-    let key = path5[1] === void 0 ? void 0 : decodeJSONPointerSegment(path5[1]);
+  if (path6[0] === defsKey) {
+    let key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key])
       throw new Error(`Reference not found: ${ref}`);
     return ctx.defs[key];
@@ -36340,109 +36221,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// pipeline/catalogue/photo-problems.ts
-init_collection();
-
-// pipeline/collection/import-edits.ts
-init_ops();
-init_errors();
-init_log();
-init_collection();
-
-// pipeline/collection/imported-photographs.ts
-init_hash();
-
-// pipeline/report/photos.ts
-var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv", SHOWN_PHOTOS = 20;
-function named(o) {
-  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ""}`;
-}
-function unusablePhotosSection({
-  photos,
-  onMain = !1
-}) {
-  if (!photos || photos.objects.length === 0) return "";
-  let toChange = onMain ? "in a new pull request" : "to this pull request", all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ${onMain ? "The catalogue keeps" : "Merging keeps"} ${one ? "this object" : "these objects"}${onMain ? "" : " in the catalogue"}, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = `To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run \`npx vitrine data add\` and commit the changed data.dvc ${toChange}.`, refused = all.filter((o) => o.exportFile !== void 0).length, stored = all.filter((o) => o.fromExport).length, large = all.filter((o) => o.fromExport && o.code === "IMAGE_TOO_LARGE").length, storedCopy = large === 0 ? "a good copy (a JPEG or PNG that opens)" : large === stored ? "a smaller copy, within the pixel limit," : "a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)", changed = all.filter((o) => o.changedSinceImport).length, changedLarge = all.filter((o) => o.changedSinceImport && o.code === "IMAGE_TOO_LARGE").length, changedCopy = changedLarge === 0 ? "a good copy (a JPEG or PNG that opens)" : changedLarge === changed ? "a smaller copy, within the pixel limit," : "a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)", inData = n - refused - stored - changed, changedFix = changed === 0 ? "" : `${inData + refused + stored > 0 ? " For a photograph changed in the data folder after import (so marked): its file there is" : changed === 1 ? "Its file in the data folder is" : "Their files in the data folder are"} no longer what import stored from the export (changed or deleted since, by hand or by another program). If that was a mistake, run \`npx vitrine import\` again and commit what it changes ${toChange}: importing again replaces the file in the data folder with the export\u2019s. If the new photograph was meant, do not import again: put ${changedCopy} in the data folder under the name shown, run \`npx vitrine data add\` and commit the changed data.dvc ${toChange}` + (changedLarge > 0 ? ", or raise `dataset.image.max_pixels` in params.yaml" : "") + "; and put the new photograph in the export too, in place of the file it came from, or the next import replaces it with the export\u2019s again.", refusedFix = refused === 0 ? "" : `${inData + stored + changed === 0 ? "To fix: put" : " For a file import refused (the export\u2019s name is shown): put"} a good copy (a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit what it changes ${toChange}.`, storedFix = stored === 0 ? "" : `${inData + refused + changed === 0 ? "To fix: put" : " For a photograph stored by import from the export (so marked): put"} ${storedCopy} in the export in place of the file it came from, run \`npx vitrine import\` again and commit what it changes ${toChange}` + (large > 0 ? ", or raise `dataset.image.max_pixels` in params.yaml" : "") + (large === stored ? "." : " (a good copy put in the data folder instead is kept, but until the export\u2019s file is fixed, each import with `import.on_invalid: fail` stops on it)."), shown = all.slice(0, SHOWN_PHOTOS), lines = shown.map((o) => {
-    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", stored2 = o.fromExport ? " (stored by import from the export)" : o.changedSinceImport ? " (changed in the data folder after import)" : "", file2 = o.file ? ` ${code(o.file)}${stored2}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
-    return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
-  }), more = n - shown.length, rest = more > 0 ? `
-- \u2026and ${more} more (report.json in the run's files lists them all)` : "", fixes = `${inData > 0 ? fix : ""}${refusedFix}${storedFix}${changedFix}`.trim();
-  return `### Photographs that cannot be used
-
-${head}
-
-${lines.join(`
-`)}${rest}
-
-${fixes}`;
-}
-
-// pipeline/report/removed-objects.ts
-init_hash();
-init_errors();
-var SHOWN_REMOVED = 5;
-function named2(o) {
-  return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
-}
-function removedObjectsSection(removed) {
-  let all = removed?.objects ?? [], n = all.length;
-  if (n === 0) return "";
-  let one = n === 1, shown = all.slice(0, SHOWN_REMOVED).map(named2), rest = n - shown.length, list = rest > 0 ? `${shown.join(", ")} and ${rest} more` : shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : shown[0], kept = all.filter((o) => o.labelled).length, labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
-  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
-}
-
-// pipeline/report/render.ts
-init_ops();
-
-// pipeline/evaluate/trained-with.ts
-function settingChangeWords(changes) {
-  return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(", ");
-}
-function settingAdvice({
-  changes,
-  version: version2,
-  prose = (words) => words,
-  line = (yaml) => yaml
-}) {
-  let added = changes.filter((c) => c.newSetting).map((c) => c.key), upgrade = added.length ? `${added.join(", ")} ${added.length === 1 ? "is a setting" : "are settings"} the Vitrine that trained ${version2} did not have: an upgrade of Vitrine changed ${added.length === 1 ? "it" : "them"}. ` : "", pin = changes.map((c) => line(`${c.key}: ${c.yaml}`)).join("; ");
-  return `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` + prose(`in params.yaml to train as ${version2} was trained`);
-}
-
-// pipeline/evaluate/verdict-words.ts
-function confidenceLevel(alpha) {
-  return alpha === void 0 ? "" : `${Number(((1 - alpha) * 100).toFixed(4))}%`;
-}
-function levelled(alpha, noun) {
-  let level = confidenceLevel(alpha);
-  return level ? `${level} ${noun}` : noun;
-}
-function pValueWords(p) {
-  let words = chanceWords(p);
-  return `${pValue(p)}${words ? `: ${words}` : ""}`;
-}
-function chanceWords(p) {
-  if (p == null || !Number.isFinite(p) || p < 0) return "";
-  let lead = "with no real difference, one this large would turn up by chance";
-  if (p < 1e-3) return `${lead} less than 1 time in 1,000`;
-  if (p >= 0.95) return `${lead} nearly always`;
-  if (p >= 0.15) return `${lead} about ${Math.round(p * 10)} times in 10`;
-  let n = 1 / p, shown = n < 20 ? Math.round(n) : n < 100 ? Math.round(n / 10) * 10 : Number(n.toPrecision(2));
-  return `${lead} about 1 time in ${shown.toLocaleString("en")}`;
-}
-
-// pipeline/registry/card.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-init_hidden_characters();
-init_ops();
-
-// pipeline/evaluate/scores.ts
-init_errors();
-
-// pipeline/model/head.ts
-init_errors();
-
 // pipeline/params.ts
-var import_yaml3 = __toESM(require_dist(), 1);
 init_suggest();
 init_file_kind();
 init_hidden_characters();
@@ -36855,8 +36634,87 @@ function spacesIn(text2) {
     return name ? `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}` : characterCode(c);
   }).join("; ");
 }
+function defaultParams() {
+  return paramsSchema.parse({});
+}
+function validateParams({
+  raw,
+  file: file2 = "params.yaml",
+  lineOf,
+  sourceOf,
+  commentOf
+}) {
+  let result = paramsSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  let problems = result.error.issues.map((issue3) => {
+    let keys = issue3.path.map(String), linePath = issue3.code === "unrecognized_keys" ? [...issue3.path, issue3.keys[0]] : issue3.path, line = lineOf?.(linePath), where = `${file2}${line ? `:${line}` : ""}`;
+    if (issue3.code === "unrecognized_keys") {
+      let unknown2 = issue3.keys.map((k) => [...keys, k].join("."));
+      return `${where}: unknown key ${unknown2.map((k) => `"${k}"`).join(", ")} (check the spelling; allowed here: ${allowedKeys(keys).join(", ")})`;
+    }
+    let value = valueAt(raw ?? {}, issue3.path);
+    if (keys.length === 0)
+      return `${where}: the file holds ${kindOf(value)} (${shown(value)}), expected ${expected(issue3)}`;
+    let written = typeof value == "number" && issue3.code === "invalid_type" && issue3.expected === "string", asWritten = written ? sourceOf?.(issue3.path) : void 0;
+    if (written)
+      return `${where}: "${keys.join(".")}" is ${asWritten ?? shown(value)}, a number to YAML${asWritten && asWritten !== String(value) ? ` (read as ${value})` : ""}; it should be text: put it in quotes, "${asWritten ?? value}"`;
+    let comment = value === null && issue3.code === "invalid_type" ? commentOf?.(issue3.path) : void 0;
+    if (comment) {
+      let written2 = clip(comment.written);
+      return `${where}: "${keys.join(".")}" has no value: YAML reads ${written2} as a comment. A value starting with # must be in quotes: ${comment.key}: "${written2}"`;
+    }
+    let label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
+    if (label && value === "" && issue3.code === "too_small")
+      return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
+    if (label && typeof value == "string" && blankLabel(value))
+      return `${where}: "${keys.join(".")}" is an empty label: it holds only ${blankWords(value)}: remove that line or write the label`;
+    let period = keys.length === 3 && keys.slice(0, 2).join(".") === "catalogue.periods";
+    if (period && issue3.code === "custom" && issue3.params?.blank)
+      return `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]))}" has no name: it holds only ${blankWords(keys[2])}: remove that line or write the name`;
+    let twin = period && issue3.code === "custom" ? issue3.params?.twin : void 0;
+    if (twin !== void 0) {
+      let first = lineOf?.(["catalogue", "periods", twin]), spaces = spacesIn(`${twin}${keys[2]}`), how = spaces ? `with a character that prints as a space (${spaces})` : "with its accents encoded another way (as a Mac saves them)";
+      return `${where}: the period "catalogue.periods.${clip(spacesShown(keys[2]))}" is "${clip(twin)}"${first ? ` of line ${first}` : ""} written again, ${how}: keep one of the two.`;
+    }
+    let inName = period && issue3.code === "custom" ? hiddenInLabel(keys[2]) : [];
+    if (inName.length > 0) {
+      let chars = [...keys[2]], { words, plural: plural3 } = hiddenWords({ chars, found: inName }), shownName2 = chars.map((c, i) => inName.includes(i) ? `<${characterCode(c)}>` : c).join("");
+      return `${where}: the period "catalogue.periods.${clip(shownName2)}" has ${words}: delete ${plural3 ? "them" : "it"}. A period\u2019s name is matched with the dates of data/objects.csv, which this one would not match as it is written.`;
+    }
+    let pasted = label && typeof value == "string" ? hiddenInLabel(value) : [];
+    if (pasted.length > 0 && issue3.code === "custom") {
+      let chars = [...value], { words, plural: plural3 } = hiddenWords({ chars, found: pasted }), shownLabel = chars.map((c, i) => pasted.includes(i) ? `<${characterCode(c)}>` : c).join("");
+      return `${where}: the label "${keys.join(".")}" ("${clip(shownLabel)}") has ${words}: delete ${plural3 ? "them" : "it"}. A label is matched letter for letter with the labels of labels.csv, which this one would not match as it is written.`;
+    }
+    let hidden = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number" ? hiddenInNumber({
+      value,
+      accepts: (n) => acceptsAt({ raw, path: issue3.path, value: n })
+    }) : void 0;
+    if (hidden) {
+      let quoted2 = /^['"]/.test(sourceOf?.(issue3.path) ?? "");
+      return `${where}: "${keys.join(".")}" (${hidden.clean}) has ${hidden.words}, which ${hidden.plural ? "make" : "makes"} it text to YAML, not a number: delete ${hidden.plural ? "them" : "it"}${quoted2 ? ", and the quotes" : ""}.`;
+    }
+    let accepts = (n) => acceptsAt({ raw, path: issue3.path, value: n }), asText = typeof value == "string" && issue3.code === "invalid_type" && issue3.expected === "number", hint2 = asText ? numberHint({ value, quoted: /^['"]/.test(sourceOf?.(issue3.path) ?? ""), accepts }) : void 0, kind = asText && takesWholeNumbers({ at: issue3.path, accepts }) ? "a whole number" : "", fraction2 = typeof value == "number" && Number.isFinite(value) && issue3.code === "invalid_type" && issue3.expected === "int" ? [Math.floor(value), Math.ceil(value)].filter(accepts) : [], around = fraction2.length > 0 ? ` (without a fraction): write ${fraction2.join(" or ")}` : "";
+    return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${kind || expected(issue3)}${around}${hint2 ? `: ${hint2}` : ""}`;
+  }), said = [...new Set(problems)];
+  throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
+  ${said.join(`
+  `)}`, {
+    file: file2,
+    problems: said
+  });
+}
 function blankLabel(label) {
   return label !== "" && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+}
+function blankWords(label) {
+  let named3 = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
+  if (named3.length === 0) return "spaces";
+  let chars = [...label], unseen = named3.some((c) => ZERO_WIDTH.has(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named3.map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c];
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
+  });
+  return `${what} (${names.join("; ")})`;
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
@@ -36865,8 +36723,795 @@ function hiddenInLabel(label) {
     (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
+function hiddenInNumber({
+  value,
+  accepts
+}) {
+  let chars = [...value], found = chars.flatMap((c, i) => c in HIDDEN_CHARACTER_NAMES ? [i] : []);
+  if (found.length === 0) return;
+  let clean = chars.filter((_, i) => !found.includes(i)).join("").trim();
+  if (!(!/^-?\d+(\.\d+)?$/.test(clean) || !accepts(Number(clean))))
+    return { clean, ...hiddenWords({ chars, found }) };
+}
+function hiddenWords({ chars, found }) {
+  let kinds = [...new Set(found.map((i) => chars[i]))], plural3 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE2.has(c)) ? `${plural3 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural3 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
+    let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
+    return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
+  }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((_, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
+    0,
+    found.find((i) => i > (solid[0] ?? 1 / 0))
+  ).filter((_, i) => !found.includes(i)).join(""), where = before ? `before "${clip(rest, 40)}"` : after ? `after "${clip(rest, 40)}"` : outside ? `before and after "${clip(rest, 40)}"` : `inside it, after "${clip(preceding, 40)}"`;
+  return { words: `${what} (${names.join("; ")}) ${where}`, plural: plural3 };
+}
+function numberHint({
+  value,
+  quoted: quoted2,
+  accepts
+}) {
+  let unquote = quoted2 ? ", and without quotes" : "", n = (text2) => Number(text2.replace(",", "."));
+  if (/^-?\d+(\.\d+)?$/.test(value.trim()) && accepts(Number(value)))
+    return "remove the quotes, which make it text to YAML";
+  let worded = new RegExp("^(-?\\d+(?:\\.\\d+)?)\\s*\\p{L}[\\p{L}\\p{N}\\s.]*$", "u").exec(value.trim());
+  if (worded && accepts(Number(worded[1]))) return `write ${Number(worded[1])}, the number alone${unquote}`;
+  let underscored = /^-?\d+(_\d+)+(\.\d+)?$/.test(value.trim()) ? value.trim() : void 0;
+  if (underscored && accepts(Number(underscored.replaceAll("_", "")))) {
+    let many = underscored.split("_").length > 2 ? "s" : "";
+    return `write ${Number(underscored.replaceAll("_", ""))}, without the underscore${many}${unquote}`;
+  }
+  let thousands = /^\d{1,3}(,\d{3})+$/.test(value.trim()) ? Number(value.replaceAll(",", "")) : void 0;
+  if (thousands !== void 0 && accepts(thousands) && !accepts(thousands + 0.5))
+    return `write ${thousands}, without the comma${unquote}`;
+  if (/^-?\d+,\d+$/.test(value.trim()) && accepts(n(value.trim())))
+    return `write ${n(value.trim())}, with a point, not a comma${unquote}`;
+  let percent = /^(\d+(?:[.,]\d+)?)\s*%$/.exec(value.trim());
+  if (percent) {
+    let share2 = Number((n(percent[1]) / 100).toPrecision(12));
+    if (accepts(share2))
+      return `write ${share2} for ${value.trim()}${accepts(n(percent[1])) ? "" : " (this setting is a share: 1 is 100%)"}${unquote}`;
+  }
+}
+function takesWholeNumbers({ at, accepts }) {
+  let fallback = valueAt(defaultParams(), at), n = [...typeof fallback == "number" ? [fallback] : [], 0, 1, 2, 10, 100, 1e3].find(accepts);
+  return n !== void 0 && !accepts(n + 0.5);
+}
+function acceptsAt({ raw, path: at, value }) {
+  let copy = structuredClone(raw), node2 = copy;
+  for (let key of at.slice(0, -1)) node2 = node2[key];
+  node2[at.at(-1)] = value;
+  let result = paramsSchema.safeParse(copy), same = (p) => p.length === at.length && p.every((k, i) => k === at[i]);
+  return result.success || !result.error.issues.some((issue3) => same(issue3.path));
+}
+function parseParamsFile({ text: text2, name }) {
+  let params = parseParams({ text: text2, name }), nothing = holdsNothing(text2);
+  if (nothing) throw emptyParams({ name, emptySections: nothing.emptySections });
+  let missing = collectionUnnamed({ text: text2, name });
+  if (missing) throw missing;
+  return params;
+}
+function collectionPair(doc) {
+  return (0, import_yaml3.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === "collection") : void 0;
+}
+function collectionUnnamed({ text: text2, name }) {
+  let lineCounter = new import_yaml3.LineCounter(), doc = (0, import_yaml3.parseDocument)(text2, { lineCounter }), pair2 = collectionPair(doc);
+  if (!pair2 || !(0, import_yaml3.isMap)(pair2.value) || pair2.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
+  let section = pair2.value, written = new Set(section.items.map((p) => (0, import_yaml3.isScalar)(p.key) ? String(p.key.value) : "")), missing = ["name", "vocabulary"].filter((key) => !written.has(key));
+  if (missing.length === 0) return null;
+  let line = lineCounter.linePos(pair2.key.range?.[0] ?? 0).line, first = section.items[0]?.key, indent = first?.range ? " ".repeat(lineCounter.linePos(first.range[0]).col - 1) : "  ", demo = defaultParams().collection, why = {
+    name: `the catalogue, the reports and the model card would carry the demo's name, "${demo.name}"`,
+    vocabulary: `the model would learn the demo's labels (${demo.vocabulary.join(", ")}) instead of this collection's, and objects with other labels would be left out`
+  }, add = {
+    name: `${indent}name: Your Museum`,
+    vocabulary: `${indent}vocabulary: [coin, mask]`
+  }, own2 = {
+    name: "the collection's name",
+    vocabulary: "the labels of labels.csv the model is to learn, at least two"
+  }, keys = missing.length === 1 ? `no collection.${missing[0]}` : "neither collection.name nor collection.vocabulary";
+  return new VitrineError(
+    "PARAMS_MISSING",
+    `${name}:${line}: the collection section has ${keys}: without ${missing.length === 1 ? "it" : "them"}, ${missing.map((key) => why[key]).join(", and ")}. Vitrine stops here. Add ${missing.length === 1 ? "this line" : "these lines"} under "collection:", with ${missing.map((key) => own2[key]).join(" and ")}:
+${missing.map((key) => add[key]).join(`
+`)}`,
+    { file: name, line, missing }
+  );
+}
+function museumUnnamed({
+  doc,
+  lineCounter,
+  name
+}) {
+  let setting = ["metadata", "images"].find((key) => {
+    let value2 = doc.getIn(["import", key]);
+    return typeof value2 == "string" && value2.trim() !== "";
+  });
+  if (!setting) return null;
+  let node2 = doc.getIn(["import", setting], !0), line = lineCounter.linePos(node2?.range?.[0] ?? 0).line, value = String(doc.getIn(["import", setting])), demo = defaultParams().collection;
+  return new VitrineError(
+    "PARAMS_MISSING",
+    `${name}:${line}: there is no collection section, though import.${setting} says this repository imports a museum's export ("${value}"): without it, the catalogue, the reports and the model card would carry the demo's name, "${demo.name}", and the model would learn the demo's labels (${demo.vocabulary.join(", ")}). Vitrine stops here. Add these lines at the top of the file, with the collection's name and the labels of labels.csv the model is to learn, at least two:
+collection:
+  name: Your Museum
+  vocabulary: [coin, mask]
+(Only a params.yaml without import settings, such as the demo's, may leave the section out: it then takes the demo's name and labels.)`,
+    { file: name, line, missing: ["name", "vocabulary"], import: setting }
+  );
+}
+function holdsNothing(text2) {
+  let raw = (0, import_yaml3.parseDocument)(text2).toJS();
+  if (raw == null) return { emptySections: [] };
+  if (typeof raw != "object" || Array.isArray(raw)) return null;
+  let sections = Object.entries(raw), empty = ([, v]) => v !== null && typeof v == "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+  return sections.every(empty) ? { emptySections: sections.map(([k]) => k) } : null;
+}
+function emptyParams({
+  name,
+  emptySections,
+  around
+}) {
+  let quoted2 = emptySections.map((s) => `"${clip(s)}"`), why = quoted2.length === 0 ? "it is empty or only comments" : quoted2.length === 1 ? `its only section, ${quoted2[0]}, is empty` : `its sections ${quoted2.slice(0, -1).join(", ")} and ${quoted2.at(-1)} are empty`, write = 'write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.', base = path2.basename(name), advice = around === "committed" ? `If it was emptied by mistake, restore it with "git checkout HEAD -- ${base}" (the last committed ${base}); otherwise ${write}` : around === "new" ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}` : `If it was emptied by mistake, put back the last version that held settings (GitHub shows the file's history); otherwise ${write}`;
+  return new VitrineError(
+    "PARAMS_EMPTY",
+    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels, and Vitrine stops here. ${advice}`,
+    { file: name, emptySections }
+  );
+}
+var LAYOUT_ERRORS = /* @__PURE__ */ new Set(["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "MISSING_CHAR"]);
+function slippedLine({
+  text: text2,
+  around,
+  code: code2,
+  message
+}) {
+  if (!LAYOUT_ERRORS.has(code2) || /closing/i.test(message)) return null;
+  let settings = layoutRows(text2), near = (r) => r.n >= around - 2 && r.n <= around + 1, spaces = (k) => `this line starts with ${k} space${k === 1 ? "" : "s"}`, indentAdvice = "so YAML cannot tell which section it belongs to: start it with the same spaces as the settings around it.";
+  for (let [i, r] of settings.entries()) {
+    if (!near(r)) continue;
+    let bare = /^([A-Za-z_][\w.-]*)\s+([^\s:#'"[{&!|>-][^:]*)$/.exec(r.content);
+    if (bare) return { line: r.n, problem: `"${r.content}" has no colon: write it as ${bare[1]}: ${bare[2].trim()}` };
+    let next = settings[i + 1];
+    if (/^[A-Za-z_][\w.-]*$/.test(r.content) && next && next.indent > r.indent)
+      return { line: r.n, problem: `"${r.content}" has no colon: write it as ${r.content}:` };
+  }
+  let odd = settings.filter((r) => r.indent % 2 === 1);
+  if (odd.length <= 2 && settings.length - odd.length > 5) {
+    let slipped = odd.find((r) => r.n >= around - 8 && r.n <= around + 1);
+    if (slipped) return { line: slipped.n, problem: `${spaces(slipped.indent)}, ${indentAdvice}` };
+  }
+  let levels = [], opens = !0;
+  for (let r of settings) {
+    if (r.n > around + 1) break;
+    if (r.n >= around - 1 && !levels.includes(r.indent) && !(opens && r.indent > (levels.at(-1) ?? -1)))
+      return { line: r.n, problem: `${spaces(r.indent)}, ${indentAdvice}` };
+    for (; levels.length > 0 && levels.at(-1) > r.indent; ) levels.pop();
+    levels.at(-1) !== r.indent && levels.push(r.indent), r.content.startsWith("- ") && levels.push(r.indent + 2), opens = /:(\s+(&\S+|!\S*))*$/.test(r.content) || r.content.startsWith("- ");
+  }
+  return null;
+}
+function layoutRows(text2) {
+  let rows = [], within = null;
+  for (let [i, raw] of text2.split(/\r?\n/).entries()) {
+    let indent = /^ */.exec(raw)[0].length, content = raw.replace(/(^|\s)#.*$/, "").trim();
+    content && (within && indent > within.indent && (within.block || !/^[\w.-]+:(\s|$)/.test(content)) || (within = null, /:\s+[|>][-+0-9]*$/.test(content) ? within = { indent, block: !0 } : /:\s+[^\s'"[{&!|>#]/.test(content) && !content.startsWith("- ") && (within = { indent, block: !1 }), rows.push({ n: i + 1, indent, content })));
+  }
+  return rows;
+}
 var SPACE_LIKE2 = /* @__PURE__ */ new Set(["\xA0", "\u202F", "\u2007", "\u2009", "\u3000"]);
+function settingNames() {
+  let names = /* @__PURE__ */ new Set(), walk = (schema, depth) => {
+    let inner = unwrap(schema);
+    if (!(!(inner instanceof external_exports.ZodObject) || depth > 6))
+      for (let [key, value] of Object.entries(inner.shape))
+        names.add(key), walk(value, depth + 1);
+  };
+  return walk(paramsSchema, 0), names;
+}
+function hiddenInLayout(text2) {
+  let hidden = (c) => c in HIDDEN_CHARACTER_NAMES, lines = text2.split(/\r?\n/);
+  lines[0]?.startsWith("\uFEFF") && (lines[0] = lines[0].slice(1));
+  let names = settingNames(), rows = layoutRows(lines.join(`
+`)), continued = continuedLines({ lines, rows: rows.map((row) => row.n) }), indents = /* @__PURE__ */ new Set(), opens = null;
+  for (let row of rows) {
+    if (continued.has(row.n)) continue;
+    let raw = lines[row.n - 1], lead = /^[ \u00a0\u00ad\u200b-\u200f\u202f\u2007\u2009\u2060\u3000\ufeff]*/.exec(raw)[0], rest = raw.slice(lead.length).replace(/(^|\s)#.*$/, ""), key = /^(?:-\s+)?([^\s:#'"[{][^:#]*?)[ \t]*:(\s|$)/.exec(rest)?.[1], found = [...lead].filter(hidden), script = found.every((c) => SCRIPT_MARKS.has(c)) && /^ *$/.test(lead.replace(/[\u200c-\u200f]+$/, ""));
+    if (found.length > 0 && !(script && key && !names.has(key.replace(/[\u200c-\u200f]/g, "").trim()))) {
+      let what = characters(found), plural3 = found.length > 1, unseen = found.some((c) => !SPACE_LIKE2.has(c)), asSpaces = [...lead].filter((c) => c === " " || SPACE_LIKE2.has(c)).length, fits = (indent) => indents.has(indent) || opens !== null && indent > opens, replace = found.some((c) => SPACE_LIKE2.has(c)) && (fits(asSpaces) || !fits(lead.split(" ").length - 1)), glued = hidden(lead.at(-1) ?? ""), where = hidden(lead[0] ?? "") ? "this line starts with" : "this line has", before = where === "this line has" && key ? ` before "${clip(key)}"` : "", reads = glued && !replace ? `YAML reads as part of the name${before ? "" : key ? ` "${clip(key)}"` : ""}` : "YAML does not count as indentation", advice = replace ? `replace ${plural3 ? "them with ordinary spaces" : "it with an ordinary space"}` : `delete ${plural3 ? "them" : "it"}`;
+      return {
+        line: row.n,
+        problem: `${where} ${what}${before}, ${unseen ? "an invisible character that" : "which"} ${reads}: ${advice}.`
+      };
+    }
+    let after = /^(-\s+)?([\w.-]+):([\u00a0\u202f\u2007\u2009\u3000]+)\S/.exec(rest);
+    if (after && (!after[1] || names.has(after[2])))
+      return {
+        line: row.n,
+        problem: `this line has ${characters([...after[3]])} after "${after[2]}:", which YAML does not read as a space: replace ${after[3].length > 1 ? "them with ordinary spaces" : "it with an ordinary space"}.`
+      };
+    let inKey = key ? [...key].filter(hidden) : [], clean = key ? [...key].filter((c) => !hidden(c)).join("").trim() : "";
+    if (inKey.length > 0 && names.has(clean)) {
+      let unseen = inKey.some((c) => !SPACE_LIKE2.has(c));
+      return {
+        line: row.n,
+        problem: `the name "${clean}" has ${characters(inKey)} in it, ${unseen ? "an invisible character that makes" : "which makes"} it another name to YAML: delete ${inKey.length > 1 ? "them" : "it"}.`
+      };
+    }
+    indents.add(row.indent), opens = /:(\s+(&\S+|!\S*))*$/.test(row.content) || row.content.startsWith("- ") ? row.indent : null;
+  }
+  return null;
+}
+var SCRIPT_MARKS = /* @__PURE__ */ new Set(["\u200C", "\u200D", "\u200E", "\u200F"]);
+function continuedLines({ lines, rows }) {
+  let continued = /* @__PURE__ */ new Set(), depth = 0, quote = null;
+  for (let n of rows) {
+    (depth > 0 || quote) && continued.add(n);
+    let line = lines[n - 1], start = !0;
+    for (let i = 0; i < line.length; i++) {
+      let c = line[i];
+      if (quote) {
+        quote === '"' && c === "\\" || c === quote && quote === "'" && line[i + 1] === "'" ? i++ : c === quote && (quote = null);
+        continue;
+      }
+      if (!(c === " " || c === "	")) {
+        if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) break;
+        if (start && (c === '"' || c === "'"))
+          quote = c, start = !1;
+        else if ((start || depth > 0) && (c === "[" || c === "{")) depth++;
+        else if (depth > 0 && (c === "]" || c === "}")) depth--;
+        else {
+          if (c === "-" && start && /\s|$/.test(line[i + 1] ?? "")) continue;
+          start = c === "," && depth > 0;
+        }
+        c === ":" && /\s|$/.test(line[i + 1] ?? "") || c === "[" || c === "{" || c === "," && depth > 0 ? start = !0 : c !== '"' && c !== "'" && (start = !1);
+      }
+    }
+  }
+  return continued;
+}
+function characters(found) {
+  let counts = /* @__PURE__ */ new Map();
+  for (let c of found) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => {
+    let name = HIDDEN_CHARACTER_NAMES[c], one = /^[aeiou]/.test(name) ? "an" : "a";
+    return `${n === 1 ? `${one} ${name}` : `${n} ${name}s`} (${characterCode(c)})`;
+  }).join(" and ");
+}
+function yamlInWords({
+  code: code2,
+  source,
+  text: text2,
+  line
+}) {
+  if (code2 === "TAB_AS_INDENT")
+    return "this line starts with a tab: YAML indents with spaces only. Replace the tab with spaces, as many as the lines around it have.";
+  let item = /^( *)- /.exec(source);
+  if (code2 === "BLOCK_AS_IMPLICIT_KEY" && item && line) {
+    let above = text2.split(/\r?\n/).slice(0, line - 1).reverse().find((l) => /^ *- /.test(l)), spaces = (n) => `${n} space${n === 1 ? "" : "s"}`, want = above ? /^( *)/.exec(above)[1].length : void 0;
+    return `this list item ("${clip(source.trim(), 40)}") starts with ${spaces(item[1].length)}` + (want !== void 0 && want !== item[1].length ? `, the item above it with ${spaces(want)}: start it with ${spaces(want)}, as the other items of its list.` : ": start it with the same spaces as the other items of its list.");
+  }
+}
+function parseParams({ text: text2, name }) {
+  let conflict = conflictMarkerLine(text2);
+  if (conflict)
+    throw new VitrineError(
+      "PARAMS_MERGE_CONFLICT",
+      `${name}:${conflict}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold two versions of the same settings). Keep the right version of those lines, delete the marker lines (<<<<<<<, =======, >>>>>>>${/^\|{7}( |$)/m.test(text2) ? " and |||||||, with the lines of the base version under it" : ""}) and commit the file again.`,
+      { file: name, line: conflict }
+    );
+  let invisible = hiddenInLayout(text2);
+  if (invisible)
+    throw new VitrineError("PARAMS_YAML", `${name}:${invisible.line}: ${invisible.problem}`, {
+      file: name,
+      line: invisible.line
+    });
+  let lineCounter = new import_yaml3.LineCounter(), doc;
+  try {
+    doc = (0, import_yaml3.parseDocument)(text2, { lineCounter });
+  } catch (error63) {
+    throw unreadableYaml({ error: error63, name });
+  }
+  if (doc.errors.length > 0) {
+    let first = doc.errors[0], line = first.linePos?.[0]?.line, key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0, source = line ? text2.split(/\r?\n/)[line - 1] ?? "" : "", colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source), slipped = !key && !colon && line ? slippedLine({ text: text2, around: line, code: first.code, message: first.message }) : null;
+    if (slipped)
+      throw new VitrineError("PARAMS_YAML", `${name}:${slipped.line}: ${slipped.problem}`, {
+        file: name,
+        line: slipped.line
+      });
+    let problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(":") + 1))} (inside single quotes, write a single quote twice: 'd''Orsay').` : yamlInWords({ code: first.code, source, text: text2, line }) ?? `not valid YAML: ${first.message.split(`
+`)[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
+    throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
+  }
+  let extra = yamlExtra({ text: text2, doc, lineCounter });
+  if (extra) throw new VitrineError("PARAMS_YAML", `${name}: ${extra.problem}`, { file: name, line: extra.line });
+  let walk = (keyPath) => {
+    let node2 = doc.contents, offset, found = 0;
+    for (let key of keyPath) {
+      if ((0, import_yaml3.isMap)(node2)) {
+        let pair2 = node2.items.find((p) => p.key?.value === key);
+        if (!pair2) break;
+        offset = pair2.key.range?.[0], node2 = pair2.value;
+      } else if ((0, import_yaml3.isSeq)(node2) && typeof key == "number") {
+        let item = node2.items[key];
+        if (!item) break;
+        offset = item.range?.[0], node2 = item;
+      } else break;
+      found++;
+    }
+    return { offset, node: found === keyPath.length ? node2 : void 0 };
+  }, lineOf = (keyPath) => {
+    let { offset } = walk(keyPath);
+    return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
+  }, sourceOf = (keyPath) => {
+    let range = walk(keyPath).node?.range;
+    return range ? text2.slice(range[0], range[1]) : void 0;
+  }, commentOf = (keyPath) => {
+    let line = lineOf(keyPath), key = keyPath.at(-1), source = line === void 0 ? "" : text2.split(/\r?\n/)[line - 1] ?? "", found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#[^\s#]+)/.exec(source);
+    return found && found[1] === String(key) ? { key: found[1], written: found[2] } : void 0;
+  }, misread = hashInValue({ text: text2, doc, lineCounter }) ?? listInValue({ text: text2, doc, lineCounter });
+  if (misread)
+    throw new VitrineError("PARAMS_YAML", `${name}:${misread.line}: ${misread.problem}`, {
+      file: name,
+      line: misread.line
+    });
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (error63) {
+    throw unreadableYaml({ error: error63, name });
+  }
+  let odd = notPlain(raw);
+  if (odd) {
+    let line = lineOf(odd.path), where = line ? `line ${line}` : `"${odd.path.join(".")}"`;
+    throw new VitrineError(
+      "PARAMS_YAML",
+      `${name}: ${where} holds ${odd.what}, which Vitrine does not read: write plain text, numbers, true or false, lists and \`key: value\` lines.`,
+      { file: name, line }
+    );
+  }
+  return validateParams({ raw, file: name, lineOf, sourceOf, commentOf });
+}
+function singleQuoted(written) {
+  let value = written.replace(/\s+#(\s.*)?$/, "").trim();
+  return `'${clip(value, 80, { escaped: !1 }).replaceAll("'", "''")}'`;
+}
+var DISPLAY_TEXT = /* @__PURE__ */ new Set(["name", "licence", "title", "description"]);
+function hashInValue({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  let found = null;
+  return (0, import_yaml3.visit)(doc, {
+    Pair(_, pair2) {
+      let node2 = pair2.value;
+      if (found || !(0, import_yaml3.isScalar)(pair2.key) || !DISPLAY_TEXT.has(String(pair2.key.value)) || !(0, import_yaml3.isScalar)(node2) || node2.type !== "PLAIN" || typeof node2.value != "string" || !node2.range) return;
+      let end = node2.range[1], rest = text2.slice(end, text2.indexOf(`
+`, end) < 0 ? text2.length : text2.indexOf(`
+`, end)), glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ""));
+      if (!glued) return;
+      let whole = `${node2.value}${rest.replace(/\r$/, "")}`;
+      return found = {
+        line: lineCounter.linePos(end).line,
+        problem: `"${clip(node2.value)}" is followed by "#${clip(glued[1])}", which YAML reads as a comment, not as part of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, put a space after "#".`
+      }, import_yaml3.visit.BREAK;
+    }
+  }), found;
+}
+function listInValue({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  let found = null;
+  return (0, import_yaml3.visit)(doc, {
+    Pair(_, pair2, ancestors) {
+      let node2 = pair2.value;
+      if (found || !(0, import_yaml3.isScalar)(pair2.key) || !(0, import_yaml3.isScalar)(node2) || node2.type !== "PLAIN" || !node2.range) return;
+      let lines = text2.slice(node2.range[0], node2.range[1]).split(/\r?\n|\r/), at = lines.findIndex((l, i) => i > 0 && /^[ \t]*-([ \t]|$)/.test(l));
+      if (at < 0) return;
+      let keys = [
+        ...ancestors.filter(import_yaml3.isPair).map((p) => String(p.key?.value)),
+        String(pair2.key.value)
+      ], keyLine = lineCounter.linePos(pair2.key.range?.[0] ?? node2.range[0]).line, defaults = defaultParams();
+      for (let key of keys.slice(0, -1)) defaults = defaults?.[key];
+      let siblings = ancestors.at(-1), written = new Set(
+        (0, import_yaml3.isMap)(siblings) ? siblings.items.map((p) => String(p.key?.value)) : []
+      ), lists = Object.entries(defaults ?? {}).filter(
+        ([k, v]) => Array.isArray(v) && !written.has(k)
+      );
+      if (lists.length === 0) return;
+      let indent = /^[ \t]*/.exec(text2.split(/\r?\n|\r/)[keyLine - 1] ?? "")[0], such = lists.length === 1 ? ` (such as "${indent}${lists[0][0]}:")` : "";
+      return found = {
+        line: lineCounter.linePos(node2.range[0]).line + at,
+        problem: `this list item ("${clip(lines[at].trim())}") is read as more of the value of ${keys.join(".")} on line ${keyLine} ("${clip(String(node2.value))}"), because no line above it names its list: put the name of the list on a line of its own above the items${such}, or delete the items.`
+      }, import_yaml3.visit.BREAK;
+    }
+  }), found;
+}
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+function yamlExtra({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  let lineAt = (offset) => offset === void 0 ? void 0 : lineCounter.linePos(offset).line, yaml = doc.directives?.yaml;
+  if (yaml?.explicit && yaml.version !== "1.2") {
+    let line = text2.split(`
+`).findIndex((l) => l.startsWith("%YAML")) + 1 || 1;
+    return {
+      problem: `line ${line} asks for \`%YAML ${yaml.version}\`, an older YAML whose extras (merge keys, \`!!omap\`) Vitrine does not read: remove that line (and the \`---\` after it).`,
+      line
+    };
+  }
+  let found = null;
+  return (0, import_yaml3.visit)(doc, {
+    Pair(_, pair2) {
+      if (found || !(0, import_yaml3.isScalar)(pair2.key) || pair2.key.value !== "<<") return;
+      let line = lineAt(pair2.key.range?.[0]);
+      return found = {
+        problem: `line ${line} uses a merge key (\`<<:\`), which Vitrine does not read: write each setting out as plain \`key: value\` lines.`,
+        line
+      }, import_yaml3.visit.BREAK;
+    },
+    Node(_, node2) {
+      if (found || !node2.tag || PLAIN_TAGS.has(node2.tag)) return;
+      let start = node2.range?.[0], line = lineAt(start === void 0 ? void 0 : Math.max(0, text2.lastIndexOf("!", start))), tag = node2.tag.replace(/^tag:yaml\.org,2002:/, "!!");
+      return found = {
+        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: ` + ((0, import_yaml3.isScalar)(node2) ? `remove \`${tag}\` and write the value alone.` : "write the section as plain `key: value` lines."),
+        line
+      }, import_yaml3.visit.BREAK;
+    }
+  }), found;
+}
+function notPlain(value, at = []) {
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return null;
+  if (Array.isArray(value)) {
+    for (let [i, v] of value.entries()) {
+      let odd = notPlain(v, [...at, i]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  let proto = typeof value == "object" ? Object.getPrototypeOf(value) : void 0;
+  if (proto === Object.prototype || proto === null) {
+    for (let [k, v] of Object.entries(value)) {
+      let odd = notPlain(v, [...at, k]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  let what = value instanceof Map ? "an ordered map" : value instanceof Set ? "a set" : value instanceof Date ? "a date" : "a value";
+  return {
+    path: at,
+    what: `${what} (${typeof value == "object" ? proto?.constructor?.name ?? "object" : typeof value})`
+  };
+}
+function unreadableYaml({ error: error63, name }) {
+  let why = messageOf(error63).split(`
+`)[0], problem = /alias/i.test(why) ? "the aliases (*name) in this file repeat anchors (&name) that hold other aliases, so they expand to far too many values for Vitrine to read. Remove the anchors and aliases and write the values out (params.yaml needs none)." : `this file cannot be read as YAML (${why}). Check the file around the values changed last, or start again from Vitrine's default params.yaml.`;
+  return new VitrineError("PARAMS_YAML", `${name}: ${problem}`, { file: name }, { cause: error63 });
+}
+function valueAt(root, keys) {
+  let node2 = root;
+  for (let key of keys) {
+    if (node2 === null || typeof node2 != "object") return;
+    node2 = node2[key];
+  }
+  return node2;
+}
+function allowedKeys(keys) {
+  let schema = paramsSchema;
+  for (let key of keys) {
+    let inner2 = unwrap(schema);
+    if (inner2 instanceof external_exports.ZodObject) schema = inner2.shape[key];
+    else return [];
+  }
+  let inner = unwrap(schema);
+  return inner instanceof external_exports.ZodObject ? Object.keys(inner.shape) : [];
+}
+function unwrap(schema) {
+  let s = schema;
+  for (; "unwrap" in s && typeof s.unwrap == "function" && !(s instanceof external_exports.ZodObject); )
+    s = s.unwrap();
+  return s;
+}
+function keyPathAt({
+  doc,
+  offset
+}) {
+  let walk = (node2, keys) => {
+    if ((0, import_yaml3.isMap)(node2))
+      for (let pair2 of node2.items) {
+        let key = pair2.key, here = [...keys, String(key?.value)];
+        if (key?.range?.[0] === offset)
+          return { path: here.join("."), name: String(key?.value), section: (0, import_yaml3.isMap)(pair2.value) };
+        let inside2 = walk(pair2.value, here);
+        if (inside2) return inside2;
+      }
+  };
+  return walk(doc.contents, []);
+}
+function shown(value) {
+  if (typeof value == "number" && !Number.isFinite(value))
+    return Number.isNaN(value) ? ".nan (not a number)" : `${value < 0 ? "-" : ""}.inf (infinity)`;
+  if (value === void 0) return "not set";
+  let text2;
+  try {
+    text2 = JSON.stringify(value) ?? String(value);
+  } catch {
+    text2 = String(value);
+  }
+  return clip(text2);
+}
+function kindOf(value) {
+  return Array.isArray(value) ? "a list" : value === null ? "nothing" : { string: "text", number: "a number", boolean: "true or false", object: "a mapping" }[typeof value];
+}
+var KINDS = {
+  object: "a mapping (key: value lines)",
+  record: "a mapping (key: value lines)",
+  map: "a mapping (key: value lines)",
+  array: "a list",
+  tuple: "a list",
+  number: "a number",
+  int: "a whole number",
+  string: "text",
+  boolean: "true or false"
+};
+function bound(words, issue3) {
+  return /^Too (big|small)/.test(issue3.message) ? words : `${words} (${issue3.message})`;
+}
+function expected(issue3) {
+  let n = (x) => Number(x).toLocaleString("en-US");
+  switch (issue3.code) {
+    case "invalid_type":
+      return KINDS[issue3.expected] ?? `a ${issue3.expected}`;
+    case "invalid_value":
+      return `one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return bound(
+        `${issue3.inclusive === !1 ? "more than" : "at least"} ${n(issue3.minimum)}${issue3.origin === "array" ? " items" : ""}`,
+        issue3
+      );
+    case "too_big":
+      return bound(
+        `${issue3.inclusive === !1 ? "less than" : "at most"} ${n(issue3.maximum)}${issue3.origin === "array" ? " items" : ""}`,
+        issue3
+      );
+    case "invalid_format":
+      return issue3.message;
+    default:
+      return issue3.message;
+  }
+}
+
+// pipeline/report/failure.ts
+init_errors();
+init_fs();
+var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
+function missingReportNote({ message, onMain = !1 }) {
+  return { markdown: onMain ? `## Vitrine could not check this change to main
+
+A step of the run failed before the report could be written, so the model in production and the public catalogue stay as they were. The run's log says which step and why: open the failed run, then the step marked with a red cross. If it names a file and line, fix it in a new pull request; otherwise tell the maintainers of this repository.
+` : `## Vitrine could not check this pull request
+
+A step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.
+`, note: { failed: !0, code: "REPORT_MISSING", message, headline: onMain ? "Vitrine could not check this change to main: the model and catalogue were not updated." : "Vitrine could not check this change: see the comment on the pull request." } };
+}
+
+// pipeline/report/types.ts
+var REPORT_MARKER = "<!-- vitrine:report -->";
+
+// actions/lib/event.ts
+init_errors();
+import { readFile as readFile2 } from "node:fs/promises";
+async function readEvent({ env }) {
+  let file2 = env.GITHUB_EVENT_PATH;
+  if (!file2) return {};
+  let text2;
+  try {
+    text2 = await readFile2(file2, "utf8");
+  } catch (error63) {
+    let why = error63.code === "ENOENT" ? "there is no such file" : String(error63);
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) cannot be read: ${why}. On GitHub the runner writes it for each job; when running the action by hand, set GITHUB_EVENT_PATH to a file with the event, or unset it.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new VitrineError(
+      "ACTION_EVENT_UNREADABLE",
+      `The event file GitHub names in GITHUB_EVENT_PATH (${file2}) is not JSON: ${error63.message}.`,
+      { file: file2 },
+      { cause: error63 }
+    );
+  }
+}
+
+// actions/lib/inputs.ts
+init_errors();
+import path3 from "node:path";
+function inputsFromEnv(env) {
+  return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function invalid(name, value, expected2) {
+  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected2}.`, {
+    input: name,
+    value,
+    expected: expected2
+  });
+}
+function stringInput({
+  get: get3,
+  name,
+  required: required2 = !1,
+  fallback = ""
+}) {
+  let value = get3(name);
+  if (!value && required2)
+    throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
+      input: name
+    });
+  return value || fallback;
+}
+var TRUE = ["true", "True", "TRUE"], FALSE = ["false", "False", "FALSE"];
+function booleanInput({ get: get3, name, fallback }) {
+  let value = get3(name);
+  if (!value) return fallback;
+  if (TRUE.includes(value)) return !0;
+  if (FALSE.includes(value)) return !1;
+  throw invalid(name, value, `one of ${[...TRUE, ...FALSE].join(", ")}`);
+}
+function integerInput({
+  get: get3,
+  name,
+  fallback,
+  min = 0
+}) {
+  let value = get3(name);
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw invalid(name, value, `a whole number of at least ${min}`);
+  return Number(value);
+}
+function pathInput({
+  get: get3,
+  name,
+  workspace,
+  fallback
+}) {
+  let value = get3(name) || fallback, resolved = path3.resolve(workspace, value), inside2 = path3.relative(workspace, resolved);
+  if (inside2.startsWith("..") || path3.isAbsolute(inside2))
+    throw invalid(name, value, `a path inside the workspace (${workspace})`);
+  return resolved;
+}
+function repositoryInput({ get: get3, name, fallback }) {
+  let value = get3(name) || fallback, match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
+  if (!match) throw invalid(name, value, "the form owner/repo");
+  return { owner: match[1], repo: match[2] };
+}
+
+// actions/lib/logger.ts
+init_log();
+function actionsLogger() {
+  let props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
+  return {
+    // core.info prints the message as it is (warnings and errors are escaped): no line of it may be a command.
+    info: (message) => info(commandSafe(message)),
+    warn: (message, where) => warning(message, props(where)),
+    error: (message, where) => error(message, props(where)),
+    debug: (message) => debug(message),
+    progress: (label, total) => {
+      let done = 0, last = 0;
+      return {
+        tick: (n = 1) => {
+          done += n, total > 0 && done - last >= total / 10 && (last = done, info(commandSafe(`${label}: ${done}/${total}`)));
+        },
+        done: () => info(commandSafe(`${label}: ${done}/${total} done`))
+      };
+    }
+  };
+}
+
+// pipeline/catalogue/photo-problems.ts
+init_collection();
+
+// pipeline/collection/import-edits.ts
+init_ops();
+init_errors();
+init_log();
+init_collection();
+
+// pipeline/collection/imported-photographs.ts
+init_hash();
+
+// pipeline/report/photos.ts
+var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv", SHOWN_PHOTOS = 20;
+function named(o) {
+  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ""}`;
+}
+function unusablePhotosSection({
+  photos,
+  onMain = !1
+}) {
+  if (!photos || photos.objects.length === 0) return "";
+  let toChange = onMain ? "in a new pull request" : "to this pull request", all = photos.objects, n = all.length, fresh = all.filter((o) => o.newInChange === !0).length, one = n === 1, because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "", head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ${onMain ? "The catalogue keeps" : "Merging keeps"} ${one ? "this object" : "these objects"}${onMain ? "" : " in the catalogue"}, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`, fix = `To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run \`npx vitrine data add\` and commit the changed data.dvc ${toChange}.`, refused = all.filter((o) => o.exportFile !== void 0).length, stored = all.filter((o) => o.fromExport).length, large = all.filter((o) => o.fromExport && o.code === "IMAGE_TOO_LARGE").length, storedCopy = large === 0 ? "a good copy (a JPEG or PNG that opens)" : large === stored ? "a smaller copy, within the pixel limit," : "a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)", changed = all.filter((o) => o.changedSinceImport).length, changedLarge = all.filter((o) => o.changedSinceImport && o.code === "IMAGE_TOO_LARGE").length, changedCopy = changedLarge === 0 ? "a good copy (a JPEG or PNG that opens)" : changedLarge === changed ? "a smaller copy, within the pixel limit," : "a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)", inData = n - refused - stored - changed, changedFix = changed === 0 ? "" : `${inData + refused + stored > 0 ? " For a photograph changed in the data folder after import (so marked): its file there is" : changed === 1 ? "Its file in the data folder is" : "Their files in the data folder are"} no longer what import stored from the export (changed or deleted since, by hand or by another program). If that was a mistake, run \`npx vitrine import\` again and commit what it changes ${toChange}: importing again replaces the file in the data folder with the export\u2019s. If the new photograph was meant, do not import again: put ${changedCopy} in the data folder under the name shown, run \`npx vitrine data add\` and commit the changed data.dvc ${toChange}` + (changedLarge > 0 ? ", or raise `dataset.image.max_pixels` in params.yaml" : "") + "; and put the new photograph in the export too, in place of the file it came from, or the next import replaces it with the export\u2019s again.", refusedFix = refused === 0 ? "" : `${inData + stored + changed === 0 ? "To fix: put" : " For a file import refused (the export\u2019s name is shown): put"} a good copy (a JPEG or PNG that opens) in the export under the name shown, run \`npx vitrine import\` again and commit what it changes ${toChange}.`, storedFix = stored === 0 ? "" : `${inData + refused + changed === 0 ? "To fix: put" : " For a photograph stored by import from the export (so marked): put"} ${storedCopy} in the export in place of the file it came from, run \`npx vitrine import\` again and commit what it changes ${toChange}` + (large > 0 ? ", or raise `dataset.image.max_pixels` in params.yaml" : "") + (large === stored ? "." : " (a good copy put in the data folder instead is kept, but until the export\u2019s file is fixed, each import with `import.on_invalid: fail` stops on it)."), shown2 = all.slice(0, SHOWN_PHOTOS), lines = shown2.map((o) => {
+    let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", stored2 = o.fromExport ? " (stored by import from the export)" : o.changedSinceImport ? " (changed in the data folder after import)" : "", file2 = o.file ? ` ${code(o.file)}${stored2}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
+    return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
+  }), more = n - shown2.length, rest = more > 0 ? `
+- \u2026and ${more} more (report.json in the run's files lists them all)` : "", fixes = `${inData > 0 ? fix : ""}${refusedFix}${storedFix}${changedFix}`.trim();
+  return `### Photographs that cannot be used
+
+${head}
+
+${lines.join(`
+`)}${rest}
+
+${fixes}`;
+}
+
+// pipeline/report/removed-objects.ts
+init_hash();
+init_errors();
+var SHOWN_REMOVED = 5;
+function named2(o) {
+  return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
+}
+function removedObjectsSection(removed) {
+  let all = removed?.objects ?? [], n = all.length;
+  if (n === 0) return "";
+  let one = n === 1, shown2 = all.slice(0, SHOWN_REMOVED).map(named2), rest = n - shown2.length, list = rest > 0 ? `${shown2.join(", ")} and ${rest} more` : shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2.at(-1)}` : shown2[0], kept = all.filter((o) => o.labelled).length, labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
+  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
+}
+
+// pipeline/report/render.ts
+init_ops();
+
+// pipeline/evaluate/trained-with.ts
+function settingChangeWords(changes) {
+  return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(", ");
+}
+function settingAdvice({
+  changes,
+  version: version2,
+  prose = (words) => words,
+  line = (yaml) => yaml
+}) {
+  let added = changes.filter((c) => c.newSetting).map((c) => c.key), upgrade = added.length ? `${added.join(", ")} ${added.length === 1 ? "is a setting" : "are settings"} the Vitrine that trained ${version2} did not have: an upgrade of Vitrine changed ${added.length === 1 ? "it" : "them"}. ` : "", pin = changes.map((c) => line(`${c.key}: ${c.yaml}`)).join("; ");
+  return `${prose(`${upgrade}If that is not a change you meant, set`)} ${pin} ` + prose(`in params.yaml to train as ${version2} was trained`);
+}
+
+// pipeline/evaluate/verdict-words.ts
+function confidenceLevel(alpha) {
+  return alpha === void 0 ? "" : `${Number(((1 - alpha) * 100).toFixed(4))}%`;
+}
+function levelled(alpha, noun) {
+  let level = confidenceLevel(alpha);
+  return level ? `${level} ${noun}` : noun;
+}
+function pValueWords(p) {
+  let words = chanceWords(p);
+  return `${pValue(p)}${words ? `: ${words}` : ""}`;
+}
+function chanceWords(p) {
+  if (p == null || !Number.isFinite(p) || p < 0) return "";
+  let lead = "with no real difference, one this large would turn up by chance";
+  if (p < 1e-3) return `${lead} less than 1 time in 1,000`;
+  if (p >= 0.95) return `${lead} nearly always`;
+  if (p >= 0.15) return `${lead} about ${Math.round(p * 10)} times in 10`;
+  let n = 1 / p, shown2 = n < 20 ? Math.round(n) : n < 100 ? Math.round(n / 10) * 10 : Number(n.toPrecision(2));
+  return `${lead} about 1 time in ${shown2.toLocaleString("en")}`;
+}
+
+// pipeline/registry/card.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+init_hidden_characters();
+init_ops();
+
+// pipeline/evaluate/scores.ts
+init_errors();
+
+// pipeline/model/head.ts
+init_errors();
 
 // pipeline/review/index.ts
 init_hash();
@@ -37135,21 +37780,21 @@ function checkWords(report) {
 function checkAdvice(report) {
   let c = report.labelsToCheck;
   if (report.verdict !== "check label changes" || !c) return "";
-  let shown = c.objects.slice(0, 5).map(
+  let shown2 = c.objects.slice(0, 5).map(
     (o) => `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""} (${text(visibleLabel(shortLabel(o.old)))} \u2192 ${text(visibleLabel(shortLabel(o.new)))})`
-  ), more = c.old > shown.length ? ` and ${c.old - shown.length} more` : "";
-  return ` If this is a deliberate change in how these objects are catalogued, ${mainRunItself(report) ? "keeping it" : "merging"} is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels${mainRunItself(report) ? " in a new pull request" : ""}. ` + (shown.length > 0 ? `Among them: ${shown.join(", ")}${more}.` : "");
+  ), more = c.old > shown2.length ? ` and ${c.old - shown2.length} more` : "";
+  return ` If this is a deliberate change in how these objects are catalogued, ${mainRunItself(report) ? "keeping it" : "merging"} is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels${mainRunItself(report) ? " in a new pull request" : ""}. ` + (shown2.length > 0 ? `Among them: ${shown2.join(", ")}${more}.` : "");
 }
 function verdictLine(report) {
   let worse = report.verdict === "worse" || report.verdict === "not comparable", toCheck = report.verdict === "check label changes", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter(
     (c) => c.skipped && c.after !== null && !vocabulary.includes(c.after) && !keptOutside(c, vocabulary)
-  ) : [], unlabelled = report.labels.changes.filter((c) => c.kind === "removed" && (c.disagreeing?.length ?? 0) > 1), copied = (report.objectsEdited?.objects ?? []).filter(copiedPhotograph), copies = Math.max(report.objectsEdited?.copied ?? 0, copied.length), icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0 || copied.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", promoter = report.labels.noBaseCode === "on-branch" ? "this run promotes" : mainRunItself(report) ? "a run on the main branch promotes" : "merging would promote", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${promoter} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", change2 = mainRunItself(report) ? "this change" : "this pull request", photographs = `${broken} ${broken === 1 ? "photograph" : "photographs"}`, pictures = broken > 0 ? ` \u26A0\uFE0F **${change2[0].toUpperCase()}${change2.slice(1)} makes ${photographs} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? `A label ${change2} sets looks` : `${wrong.length} labels ${change2} sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", disagree = disagreeingWarning(unlabelled), firstCopy = copied[0], copy = firstCopy ? ` \u26A0\uFE0F **${copies === 1 ? "A new photograph is" : `${copies.toLocaleString("en")} new photographs are`} the same as another object\u2019s with another label** (${text(shorten(firstCopy.id))} and ${text(shorten(firstCopy.samePhotograph.find((x) => x.label !== void 0 && x.label !== firstCopy.label).id))}${copies > 1 ? ", \u2026" : ""}): one of the labels or photographs is wrong. See the object records changed below.` : "", check2 = checkWords(report), verdict = `${verdictWords(report)}${check2 ? `: ${check2}` : ""}`, lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
+  ) : [], unlabelled = report.labels.changes.filter((c) => c.kind === "removed" && (c.disagreeing?.length ?? 0) > 1), copied = (report.objectsEdited?.objects ?? []).filter(copiedPhotograph), copies = Math.max(report.objectsEdited?.copied ?? 0, copied.length), icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0 || copied.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", promoter = report.labels.noBaseCode === "on-branch" ? "this run promotes" : mainRunItself(report) ? "a run on the main branch promotes" : "merging would promote", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${promoter} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", change2 = mainRunItself(report) ? "this change" : "this pull request", photographs = `${broken} ${broken === 1 ? "photograph" : "photographs"}`, pictures = broken > 0 ? ` \u26A0\uFE0F **${change2[0].toUpperCase()}${change2.slice(1)} makes ${photographs} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown2 = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? `A label ${change2} sets looks` : `${wrong.length} labels ${change2} sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown2.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", disagree = disagreeingWarning(unlabelled), firstCopy = copied[0], copy = firstCopy ? ` \u26A0\uFE0F **${copies === 1 ? "A new photograph is" : `${copies.toLocaleString("en")} new photographs are`} the same as another object\u2019s with another label** (${text(shorten(firstCopy.id))} and ${text(shorten(firstCopy.samePhotograph.find((x) => x.label !== void 0 && x.label !== firstCopy.label).id))}${copies > 1 ? ", \u2026" : ""}): one of the labels or photographs is wrong. See the object records changed below.` : "", check2 = checkWords(report), verdict = `${verdictWords(report)}${check2 ? `: ${check2}` : ""}`, lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
   return (lost ? `${report.gate.passed ? "\u26A0\uFE0F" : "\u274C"} **${text(lost.what)}** To fix it, ${text(SPREADSHEET_IDS_ADVICE)}. ` : `${icon} `) + `${lost ? "Without those labels, the scores say: " : ""}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}${disagree}${copy}`;
 }
 function disagreeingWarning(changes) {
   if (changes.length === 0) return "";
-  let one = changes.length === 1, how = changes.flatMap((c) => c.disagreeing ?? []).some((l) => !l.label) ? "that disagree" : "with different labels", who = one ? `An object would lose its staff label: it is on lines of labels.csv ${how}` : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`, shown = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid))}`), more = changes.length > shown.length ? `; and ${changes.length - shown.length} more` : "";
-  return ` \u26A0\uFE0F **${who}, so none is used:** ${shown.join("; ")}${more}. Keep one line per object, with the right label, and delete the others. See the table of label changes below.`;
+  let one = changes.length === 1, how = changes.flatMap((c) => c.disagreeing ?? []).some((l) => !l.label) ? "that disagree" : "with different labels", who = one ? `An object would lose its staff label: it is on lines of labels.csv ${how}` : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`, shown2 = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid))}`), more = changes.length > shown2.length ? `; and ${changes.length - shown2.length} more` : "";
+  return ` \u26A0\uFE0F **${who}, so none is used:** ${shown2.join("; ")}${more}. Keep one line per object, with the right label, and delete the others. See the table of label changes below.`;
 }
 function baselineScopeNote({
   baseline,
@@ -37181,9 +37826,9 @@ function codeSpan(value) {
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
   parts.push(verdictLine(report)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
-  let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown = parts.map(commands);
-  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown.push(commandsWhere(elsewhere)), shown.push(commands(lineageSection(report)));
-  let body = `${shown.filter(Boolean).join(`
+  let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown2 = parts.map(commands);
+  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report)));
+  let body = `${shown2.filter(Boolean).join(`
 
 `)}
 `;
@@ -37306,18 +37951,18 @@ ${against}No label in labels.csv changed.`;
     outside ? `${outside} new ${pluralWord(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${pluralWord(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
-  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], rows = shown.map((c) => [
+  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown2 = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown2.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], rows = shown2.map((c) => [
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
     text(shorten(c.title)),
     c.before === null ? "\u2014" : text(visibleLabel(shortLabel(c.before))),
     c.after === null ? "\u2014" : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? " (renamed)" : ""}`,
     predictionCell(c, vocabulary, stale)
-  ]), rest = changes.length - shown.length, more = rowsForRoom ? `
+  ]), rest = changes.length - shown2.length, more = rowsForRoom ? `
 
-\u2026and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
+\u2026and ${rest} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
 
-\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown), intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
+\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
 ${intro2}${pictures ? `
@@ -37331,7 +37976,7 @@ function unread(n, all) {
   let [is, they] = n === 1 ? ["is", "it was"] : ["are", "they were"];
   return `${n} of these changes ${is} not in the dataset yet (the dataset stage has not run since ${they} made)`;
 }
-function catalogueNote(catalogue, shown) {
+function catalogueNote(catalogue, shown2) {
   if (!catalogue) return "";
   if (!catalogue.url)
     return [
@@ -37342,7 +37987,7 @@ function catalogueNote(catalogue, shown) {
     let why = text(catalogue.reason ?? "it did not answer");
     return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${why}). They appear once the catalogue workflow publishes it.`;
   }
-  let pending = shown.filter((c) => c.notInCatalogue).length;
+  let pending = shown2.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return "";
   let has = pending === 1 ? "has" : "have";
   return `${`${pending} ${pluralWord(pending, "object")}`} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
@@ -37813,9 +38458,10 @@ function forkReport({
   metricsJson,
   runUrlPrefix,
   maxLabelChanges = 50,
-  vitrine
+  vitrine,
+  collectionName
 }) {
-  let rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges, vitrine });
+  let rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges, vitrine, collectionName });
   if (rebuilt.markdown !== null) {
     let claim2 = headline(rebuilt.report), report = { ...rebuilt.report, headline: `${FORK_CLAIM[0].toUpperCase()}${FORK_CLAIM.slice(1)}: ${claim2}` };
     return { markdown: withNote(rebuilt.markdown, claim2), rebuilt: !0, reason: null, report };
@@ -37837,7 +38483,8 @@ function rebuild({
   metricsJson,
   runUrlPrefix,
   maxLabelChanges,
-  vitrine
+  vitrine,
+  collectionName
 }) {
   let fail = (reason) => ({ markdown: null, report: null, reason }), files = [
     ["report.json", reportJson, reportSchema],
@@ -37869,6 +38516,7 @@ function rebuild({
   if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join("; ")}.`);
   let trusted = {
     ...report,
+    collectionName: collectionName ?? report.collectionName,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
     // Nor sentences of its run that cannot be checked (an outside tester: "The museum's runner checked this change:
@@ -37911,7 +38559,7 @@ function rebuild({
     model: null,
     dataset: null,
     drift: null,
-    collectionName: report.collectionName ?? "the collection",
+    collectionName: trusted.collectionName ?? "the collection",
     maxLabelChanges,
     vitrine,
     // Objects leaving the catalogue and photographs the change made unusable, as the trusted run lists them (values
@@ -37961,7 +38609,7 @@ function cleanForkMarkdown(markdown) {
 }
 
 // actions/report/settings.ts
-import path3 from "node:path";
+import path4 from "node:path";
 var INPUTS = {
   token: "github-token",
   reportDir: "report-dir",
@@ -38007,7 +38655,7 @@ function readSettings({
   let server = env.GITHUB_SERVER_URL;
   return {
     token: stringInput({ get: get3, name: INPUTS.token, required: !0 }),
-    workspace: path3.resolve(workspace),
+    workspace: path4.resolve(workspace),
     reportDir: pathInput({ get: get3, name: INPUTS.reportDir, workspace, fallback: ".vitrine/report" }),
     owner,
     repo,
@@ -38060,13 +38708,19 @@ async function run({
   try {
     let event = await readEvent({ env }), settings = readSettings({ get: inputsFromEnv(env), env, event }), markdown, report, failure2 = null;
     if (settings.fromFork) {
-      let reportText = await readFile3(path4.join(settings.reportDir, "report.json"), "utf8").catch(() => null), metricsText = await readFile3(path4.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
+      let reportText = await readFile3(path5.join(settings.reportDir, "report.json"), "utf8").catch(() => null), metricsText = await readFile3(path5.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
         () => null
-      ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix, vitrine });
+      ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), collectionName = await museumName({ root: settings.workspace, log }), fork = forkReport({
+        reportJson: reportText,
+        metricsJson: metricsText,
+        runUrlPrefix,
+        vitrine,
+        collectionName
+      });
       fork.rebuilt || log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`), markdown = fork.markdown, report = fork.report;
     } else (failure2 = await readFailure(settings.reportDir) ?? await noReport({ dir: settings.reportDir, onMain: settings.pullRequest === null && pushToMain(event) })) ? (markdown = failure2.markdown, report = null) : (markdown = await readReportFile(settings.reportDir, "report.md"), report = parseReport(
       await readReportFile(settings.reportDir, "report.json"),
-      path4.join(settings.reportDir, "report.json")
+      path5.join(settings.reportDir, "report.json")
     ));
     let headline2 = report?.headline ?? failure2?.note.headline ?? "";
     report && !settings.fromFork && ({ markdown, headline: headline2 } = withGateChanges({ markdown, headline: headline2, changes: settings.gateChanges })), env.GITHUB_STEP_SUMMARY && await summary.addRaw(markdown, !0).write(), report && (setOutput(OUTPUTS.verdict, report.verdict), setOutput(OUTPUTS.gate, report.gate.passed ? "pass" : "fail")), setSecret(settings.token);
@@ -38095,8 +38749,20 @@ async function run({
     setFailed(messageOf(error63));
   }
 }
+async function museumName({ root, log }) {
+  let file2 = path5.join(root, "params.yaml"), text2 = await readFile3(file2, "utf8").catch(() => null);
+  if (text2 !== null)
+    try {
+      return parseParamsFile({ text: text2, name: "params.yaml" }).collection.name;
+    } catch (error63) {
+      log.warn(
+        `The collection's name is the fork's own: this repository's params.yaml cannot be read: ${messageOf(error63)}`
+      );
+      return;
+    }
+}
 async function readFailure(dir) {
-  let markdown = await readFile3(path4.join(dir, FAILURE_FILES.markdown), "utf8").catch(() => null), json2 = await readFile3(path4.join(dir, FAILURE_FILES.json), "utf8").catch(() => null);
+  let markdown = await readFile3(path5.join(dir, FAILURE_FILES.markdown), "utf8").catch(() => null), json2 = await readFile3(path5.join(dir, FAILURE_FILES.json), "utf8").catch(() => null);
   if (markdown === null || json2 === null) return null;
   try {
     return { markdown, note: JSON.parse(json2) };
@@ -38108,7 +38774,7 @@ async function noReport({
   dir,
   onMain
 }) {
-  let file2 = path4.join(dir, "report.md");
+  let file2 = path5.join(dir, "report.md");
   return await readFile3(file2, "utf8").then(
     () => !0,
     () => !1
@@ -38127,7 +38793,7 @@ function parseReport(text2, file2) {
   }
 }
 async function readReportFile(dir, name) {
-  let file2 = path4.join(dir, name);
+  let file2 = path5.join(dir, name);
   try {
     return await readFile3(file2, "utf8");
   } catch (error63) {

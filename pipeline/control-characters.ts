@@ -52,3 +52,28 @@ export function openIsolates(value: string): number {
   }
   return open;
 }
+
+/** The bidi embeddings, overrides and isolates by name, as messages say them. */
+const BIDI_NAMES: Readonly<Record<string, string>> = {
+  '\u202a': 'left-to-right embedding',
+  '\u202b': 'right-to-left embedding',
+  '\u202c': 'pop directional formatting',
+  '\u202d': 'left-to-right override',
+  '\u202e': 'right-to-left override',
+  '\u2066': 'left-to-right isolate',
+  '\u2067': 'right-to-left isolate',
+  '\u2068': 'first strong isolate',
+  '\u2069': 'pop directional isolate',
+};
+
+/** One character CONTROLS finds. */
+const CONTROL = new RegExp(CONTROLS.source);
+
+/**
+ * The name of `character` when CONTROLS finds it ("right-to-left override", "control character"), for a message that
+ * refuses it (a label of params.yaml or labels.csv); undefined for any other character.
+ */
+export function controlName(character: string): string | undefined {
+  if (!CONTROL.test(character)) return undefined;
+  return BIDI_NAMES[character] ?? 'control character';
+}

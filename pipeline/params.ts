@@ -7,6 +7,7 @@ import { lfsPointer } from './collection/file-kind.ts';
 import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm } from './collection/hidden-characters.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
+import { controlName } from './control-characters.ts';
 import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
 import { isGtoName, isGtoVersion } from './registry/gto.ts';
@@ -799,17 +800,20 @@ function blankWords(label: string): string {
 const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
 
 /**
- * Where in `label` (indices of its characters) a character was pasted in with it: a zero-width one anywhere, one that
- * looks like a space at either end. A no-break space between words ("Epoche:\u00a0Neu") and the marks of a
+ * Where in `label` (indices of its characters) a character was pasted in with it: a zero-width one, a control
+ * character or a bidi embedding, override or isolate (control-characters.ts: "co\u202ein" reads "coni") anywhere, one
+ * that looks like a space at either end. A no-break space between words ("Epoche:\u00a0Neu") and the marks of a
  * right-to-left or joined script (U+200C to U+200F) are the label's own.
  */
 function hiddenInLabel(label: string): number[] {
   const chars = [...label];
-  const solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c));
+  const solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === undefined);
   const first = solid.indexOf(true);
   const last = solid.lastIndexOf(true);
   return chars.flatMap((c, i) =>
-    ZERO_WIDTH.has(c) || (SPACE_LIKE.has(c) && (first === -1 || i < first || i > last)) ? [i] : [],
+    ZERO_WIDTH.has(c) || controlName(c) !== undefined || (SPACE_LIKE.has(c) && (first === -1 || i < first || i > last))
+      ? [i]
+      : [],
   );
 }
 
@@ -848,7 +852,7 @@ function hiddenWords({ chars, found }: { chars: string[]; found: number[] }): { 
     ? `${plural ? `${found.length} invisible characters` : 'an invisible character'}`
     : `${plural ? `${found.length} characters that look` : 'a character that looks'} like a space`;
   const names = kinds.map((c) => {
-    const name = HIDDEN_CHARACTER_NAMES[c] ?? 'format character';
+    const name = HIDDEN_CHARACTER_NAMES[c] ?? controlName(c) ?? 'format character';
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
   });
   const rest = chars.filter((_, i) => !found.includes(i)).join('');

@@ -26,6 +26,7 @@ import {
 } from '../collection/index.ts';
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, nearLabels, nearMiss, RARE, sameFolded } from '../collection/vocabulary.ts';
+import { controlName } from '../control-characters.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip, quoted } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -914,12 +915,18 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
 }
 
 /** Characters that show as nothing: pasted from web pages and word processors into an id. */
-const INVISIBLE: Record<string, string> = Object.fromEntries(
-  ['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\ufeff', '\u00ad'].map((c) => [
+const INVISIBLE: Record<string, string> = Object.fromEntries([
+  ...['\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\ufeff', '\u00ad'].map((c) => [
     c,
     HIDDEN_CHARACTER_NAMES[c]!,
   ]),
-);
+  // Control characters and bidi embeddings, overrides and isolates ("co\u202ein" reads "coni"), which params.yaml
+  // refuses in a label: named the same way here.
+  ...Array.from({ length: 0x2070 }, (_, code) => String.fromCharCode(code)).flatMap((c) => {
+    const name = controlName(c);
+    return name === undefined ? [] : [[c, name]];
+  }),
+]);
 
 /** Characters that look like "-" (word processors turn hyphens into these). */
 const HYPHENS: Record<string, string> = {

@@ -45,3 +45,21 @@ describe('a label with a character that does not show', () => {
     expect(message).toContain('Did you mean "coin"?');
   });
 });
+
+// An outside tester: params.yaml now refuses a label with a bidi override or a control character, naming it; a line of
+// labels.csv with one is named the same way (before, its message quoted the label with the override in it).
+describe('a label of labels.csv with a control or bidi character', () => {
+  it('names the character by its code and where it is, and shows it as its code', async () => {
+    const message = await messageOn(3, 'object_id,label\na1,coin\na2,co\u202ein\na3,mask\n');
+    expect(message).toContain('"co<U+202E>in" is not one of the labels of this collection');
+    expect(message).toContain('it contains an invisible character (right-to-left override, U+202E) after "co"');
+    expect(message).toContain('Did you mean "coin"?');
+    expect(message).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('a control character likewise', async () => {
+    const message = await messageOn(3, 'object_id,label\na1,coin\na2,co\u0007in\na3,mask\n');
+    expect(message).toContain('it contains an invisible character (control character, U+0007) after "co"');
+    expect(message).toContain('Did you mean "coin"?');
+  });
+});

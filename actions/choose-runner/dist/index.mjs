@@ -34914,6 +34914,24 @@ function overLimit({ value, most }) {
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
+// pipeline/control-characters.ts
+var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var BIDI_NAMES = {
+  "\u202A": "left-to-right embedding",
+  "\u202B": "right-to-left embedding",
+  "\u202C": "pop directional formatting",
+  "\u202D": "left-to-right override",
+  "\u202E": "right-to-left override",
+  "\u2066": "left-to-right isolate",
+  "\u2067": "right-to-left isolate",
+  "\u2068": "first strong isolate",
+  "\u2069": "pop directional isolate"
+}, CONTROL = new RegExp(CONTROLS.source);
+function controlName(character) {
+  if (CONTROL.test(character))
+    return BIDI_NAMES[character] ?? "control character";
+}
+
 // pipeline/params.ts
 init_errors();
 init_log();
@@ -35407,9 +35425,9 @@ function blankWords(label) {
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
-  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
 function hiddenInNumber({
@@ -35424,7 +35442,7 @@ function hiddenInNumber({
 }
 function hiddenWords({ chars, found }) {
   let kinds = [...new Set(found.map((i) => chars[i]))], plural2 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE2.has(c)) ? `${plural2 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural2 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
-    let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
+    let name = HIDDEN_CHARACTER_NAMES[c] ?? controlName(c) ?? "format character";
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
   }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((_, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
     0,
@@ -35969,9 +35987,6 @@ function expected(issue3) {
       return issue3.message;
   }
 }
-
-// pipeline/control-characters.ts
-var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;

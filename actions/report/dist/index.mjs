@@ -20379,6 +20379,24 @@ function overLimit({ value, most }) {
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
+// pipeline/control-characters.ts
+var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var BIDI_NAMES = {
+  "\u202A": "left-to-right embedding",
+  "\u202B": "right-to-left embedding",
+  "\u202C": "pop directional formatting",
+  "\u202D": "left-to-right override",
+  "\u202E": "right-to-left override",
+  "\u2066": "left-to-right isolate",
+  "\u2067": "right-to-left isolate",
+  "\u2068": "first strong isolate",
+  "\u2069": "pop directional isolate"
+}, CONTROL = new RegExp(CONTROLS.source);
+function controlName(character) {
+  if (CONTROL.test(character))
+    return BIDI_NAMES[character] ?? "control character";
+}
+
 // pipeline/dataset/validate.ts
 init_errors();
 init_log();
@@ -20392,12 +20410,18 @@ function spreadsheetLossWords({
   let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown2 = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown2.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
   return { count: count2, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
 }
-var INVISIBLE3 = Object.fromEntries(
-  ["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
+var INVISIBLE3 = Object.fromEntries([
+  ...["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
     c,
     HIDDEN_CHARACTER_NAMES[c]
-  ])
-), HYPHENS = {
+  ]),
+  // Control characters and bidi embeddings, overrides and isolates ("co\u202ein" reads "coni"), which params.yaml
+  // refuses in a label: named the same way here.
+  ...Array.from({ length: 8304 }, (_, code2) => String.fromCharCode(code2)).flatMap((c) => {
+    let name = controlName(c);
+    return name === void 0 ? [] : [[c, name]];
+  })
+]), HYPHENS = {
   "\u2010": "hyphen",
   "\u2011": "non-breaking hyphen",
   "\u2012": "figure dash",
@@ -20407,9 +20431,6 @@ var INVISIBLE3 = Object.fromEntries(
   "\uFE63": "small hyphen-minus",
   "\uFF0D": "fullwidth hyphen-minus"
 }, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
-
-// pipeline/control-characters.ts
-var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
@@ -36718,9 +36739,9 @@ function blankWords(label) {
 }
 var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
-  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
 function hiddenInNumber({
@@ -36735,7 +36756,7 @@ function hiddenInNumber({
 }
 function hiddenWords({ chars, found }) {
   let kinds = [...new Set(found.map((i) => chars[i]))], plural3 = found.length > 1, what = kinds.some((c) => !SPACE_LIKE2.has(c)) ? `${plural3 ? `${found.length} invisible characters` : "an invisible character"}` : `${plural3 ? `${found.length} characters that look` : "a character that looks"} like a space`, names = kinds.map((c) => {
-    let name = HIDDEN_CHARACTER_NAMES[c] ?? "format character";
+    let name = HIDDEN_CHARACTER_NAMES[c] ?? controlName(c) ?? "format character";
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
   }), rest = chars.filter((_, i) => !found.includes(i)).join(""), solid = chars.flatMap((_, i) => found.includes(i) ? [] : [i]), before = found.every((i) => i < (solid[0] ?? 1 / 0)), after = found.every((i) => i > (solid.at(-1) ?? -1)), outside = found.every((i) => i < (solid[0] ?? 1 / 0) || i > (solid.at(-1) ?? -1)), preceding = chars.slice(
     0,

@@ -488,8 +488,15 @@ export interface Metrics extends ModelScores {
    * were compared under the new names. Absent when none is renamed.
    */
   labelRenames?: { from: string; to: string; objects: number; joined?: boolean }[];
-  /** The promotion gate from params, checked. */
-  gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
+  /**
+   * The promotion gate from params, checked. `grown`: the test split has reached the default gate.min_test_objects
+   * while params.yaml still has the lower values set for a small collection (evaluate/gate.ts grownCollection).
+   */
+  gate: {
+    passed: boolean;
+    checks: { name: string; passed: boolean; detail: string }[];
+    grown?: { photographedInTest: number; settings: { key: string; now: number; default: number }[] };
+  };
 }
 
 /**

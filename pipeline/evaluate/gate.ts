@@ -1,7 +1,7 @@
 import { labelInList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
-import type { Params } from '../params.ts';
+import { defaultParams, type Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
 import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
 
@@ -164,6 +164,52 @@ export function smallCollectionGate({ scored, maxDrop }: { scored: number; maxDr
   const minimum = scored >= 10 ? Math.floor(scored / 5) * 5 : scored;
   const drop = Math.max(maxDrop, Math.min(0.5, Math.round((3 / minimum) * 100) / 100));
   return { minimum, drop };
+}
+
+/**
+ * A collection that has grown out of the small-collection gate (vitrine init writes gate.min_test_objects and
+ * gate.max_macro_f1_drop for one whose test split cannot reach the default, docs/metrics.md "Small collections"):
+ * its test split now holds at least the default minimum of photographed objects, and params.yaml still asks for
+ * fewer. The settings to set back, each with its value now and its default. Null when there is nothing to say.
+ */
+export type GrownCollection = NonNullable<Metrics['gate']['grown']>;
+
+export function grownCollection({
+  photographedInTest,
+  gate,
+}: {
+  photographedInTest: number;
+  gate: Pick<Params['gate'], 'min_test_objects' | 'max_macro_f1_drop'>;
+}): GrownCollection | null {
+  const defaults = defaultParams().gate;
+  if (photographedInTest < defaults.min_test_objects || gate.min_test_objects >= defaults.min_test_objects) return null;
+  const settings = [{ key: 'gate.min_test_objects', now: gate.min_test_objects, default: defaults.min_test_objects }];
+  // A larger drop allowed is the other setting init writes for a small collection; a stricter one is the museum's.
+  if (gate.max_macro_f1_drop > defaults.max_macro_f1_drop)
+    settings.push({ key: 'gate.max_macro_f1_drop', now: gate.max_macro_f1_drop, default: defaults.max_macro_f1_drop });
+  return { photographedInTest, settings };
+}
+
+/**
+ * The grown collection in words, for the run's log and the report's gate section: each setting by `setting` (the
+ * report shows it as code).
+ */
+export function grownCollectionWords({
+  grown,
+  setting = (key) => key,
+}: {
+  grown: GrownCollection;
+  setting?: (key: string) => string;
+}): string {
+  const now = grown.settings.map((s) => `${setting(s.key)} is ${s.now}`);
+  const back = grown.settings.map((s) => `${setting(s.key)} ${s.default}`);
+  const them = grown.settings.length === 1 ? 'it' : 'them';
+  return (
+    `The collection has grown: its test split now holds ${grown.photographedInTest} objects with a photograph, ` +
+    `enough for the default gate. In params.yaml, ${listWords(now)} (set lower for a small ` +
+    `collection): a maintainer can now set ${them} back to the default${grown.settings.length === 1 ? '' : 's'}, ` +
+    `${listWords(back)}, on the main branch (docs/metrics.md, “Small collections”).`
+  );
 }
 
 /** The gate check that fails when fewer than two classes have test objects. */

@@ -1,6 +1,7 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { SPREADSHEET_IDS_ADVICE, type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
+import { grownCollectionWords } from '../evaluate/gate.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import { chanceWords, levelled, pValueWords } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -515,7 +516,11 @@ function gateSection(report: ReportJson, metrics: Metrics): string {
       'or copied after the evaluation). Promotion refuses it until then.'
     : '';
   const small = smallDropNote({ report, metrics });
-  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${small}${stale}${other}`;
+  // The collection has outgrown the lower gate init set for a small one: said once, with the defaults to set back.
+  const grown = metrics.gate?.grown
+    ? `\n\n📈 ${grownCollectionWords({ grown: metrics.gate.grown, setting: (key) => `\`${key}\`` })}`
+    : '';
+  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${small}${grown}${stale}${other}`;
 }
 
 /** The gate's drop check, as gate.ts names it. */

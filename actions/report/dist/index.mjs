@@ -20432,630 +20432,6 @@ var INVISIBLE3 = Object.fromEntries([
   "\uFF0D": "fullwidth hyphen-minus"
 }, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
 
-// pipeline/report/markdown.ts
-var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
-function text(value) {
-  return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
-}
-function shorten(value, max = 80) {
-  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters2 = Array.from(s);
-  return characters2.length <= max ? s : `${characters2.slice(0, max - 1).join("").trimEnd()}\u2026`;
-}
-var LABEL_SHOWN_MAX = MAX_LABEL_BYTES;
-function shortLabel(label) {
-  if (label === null || label.length <= LABEL_SHOWN_MAX) return label;
-  let characters2 = Array.from(label);
-  return characters2.length <= LABEL_SHOWN_MAX ? label : `${characters2.slice(0, LABEL_SHOWN_MAX - 1).join("")}\u2026`;
-}
-function attribute(value) {
-  return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
-}
-function safeUrl(value) {
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    return null;
-  }
-  return url2.protocol !== "https:" && url2.protocol !== "http:" ? null : url2.href.replace(/[()<>"'\s|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-function link(label, url2) {
-  let safe = safeUrl(url2);
-  return safe ? `[${text(label)}](${safe})` : text(label);
-}
-function code(value) {
-  let s = String(value ?? "").replace(/[`\r\n|]/g, "").replace(CONTROLS, "").trim();
-  return s ? `\`${s}\`` : "";
-}
-function table({
-  header,
-  rows,
-  align
-}) {
-  let rule = header.map((_, i) => {
-    let a = align?.[i] ?? "left";
-    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
-  }), line = (cells) => `| ${cells.map((c) => c || " ").join(" | ")} |`;
-  return [line(header), line(rule), ...rows.map(line)].join(`
-`);
-}
-function mermaidText(value) {
-  return String(value ?? "").replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ").trim() || "?";
-}
-function num(value, digits2 = 3) {
-  return value == null || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits2);
-}
-function percentApart(x, y = x) {
-  return [percentBeside(x, y), percentBeside(y, x)];
-}
-var PERCENT_DIGITS = 4;
-function percentBeside(value, other) {
-  if (!Number.isFinite(value)) return "\u2013";
-  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = Number.isFinite(other) ? percent(other) : v;
-  if (v === 100 || v === 0) return `${v}%`;
-  let words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), extreme = (digits3) => {
-    let w = Number(words(v, digits3));
-    return w === 100 && v < 100 || w === 0 && v > 0;
-  }, misleading = (digits3) => extreme(digits3) || same(digits3), digits2 = 0;
-  for (; digits2 < PERCENT_DIGITS && misleading(digits2); ) digits2++;
-  if (!misleading(digits2)) return `${words(v, digits2)}%`;
-  if (same(digits2)) {
-    let [low, high] = v < o ? [v, o] : [o, v];
-    for (let d = 0; d <= PERCENT_DIGITS; d++) {
-      let at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
-      if (at < low || at > high) continue;
-      let figure = `${words(at, d)}%`;
-      return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
-    }
-    let more = PERCENT_DIGITS;
-    for (; more < 12 && misleading(more); ) more++;
-    if (!misleading(more)) return `${words(v, more)}%`;
-  }
-  return Number(words(v, digits2)) >= 50 ? "just under 100%" : "just over 0%";
-}
-function pValue(p) {
-  return p != null && Number.isFinite(p) && p < 1e-3 ? "p < 0.001" : `p = ${num(p)}`;
-}
-function signed(value, digits2 = 3) {
-  if (value == null || !Number.isFinite(value)) return "\u2013";
-  let rounded = Number(value.toFixed(digits2));
-  return rounded === 0 ? 0 .toFixed(digits2) : rounded > 0 ? `+${rounded.toFixed(digits2)}` : `\u2212${Math.abs(rounded).toFixed(digits2)}`;
-}
-function between(low, high, { digits: digits2 = 2, signs = !0 } = {}) {
-  let bound2 = (v, d2) => {
-    if (v == null || !Number.isFinite(v)) return "\u2013";
-    if (!signs) return v.toFixed(d2);
-    let magnitude = Math.abs(v).toFixed(d2);
-    return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
-  }, d = digits2;
-  for (; signs && d < 6 && low !== high && bound2(low, d) === bound2(high, d); ) d++;
-  let [from, to] = [bound2(low, d), bound2(high, d)];
-  return from === to ? from : `between ${from} and ${to}`;
-}
-function sameInEveryResample({
-  low,
-  high,
-  of
-}) {
-  return low !== high || !Number.isFinite(low) ? null : low === 0 ? `no change in any resample of ${of}` : `${signed(low)} in every resample of ${of}`;
-}
-function duration(ms) {
-  if (!Number.isFinite(ms)) return "\u2013";
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
-  let minutes = Math.floor(ms / 6e4), seconds = Math.round(ms % 6e4 / 1e3);
-  return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
-}
-var COMMENT_ROOM = 64512, CUT_NOTE = `
-
-\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.
-`;
-function fitMarkdown({
-  body,
-  limit = COMMENT_ROOM,
-  note = CUT_NOTE
-}) {
-  if (body.length <= limit) return body;
-  let lines = body.split(`
-`), inFence = !1, chartInSection = !1, depth = 0, length = -1, best = null;
-  for (let j = 0; j < lines.length; j++) {
-    let line = lines[j];
-    if ((line.startsWith("### ") || depth === 0 && line.startsWith("<details>")) && (chartInSection = !1), j > 0 && !inFence && !chartInSection) {
-      let closing = 12 * depth;
-      if (length + closing + note.length <= limit) best = { end: j, depth };
-      else break;
-    }
-    /^(```|~~~)/.test(line) && (inFence = !inFence, inFence && /^(```|~~~)\s*mermaid/.test(line) && (chartInSection = !0)), inFence || (depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0))), length += line.length + 1;
-  }
-  return best ? `${lines.slice(0, best.end).join(`
-`).trimEnd()}${`
-
-</details>`.repeat(best.depth)}${note}` : note.trim().slice(0, limit);
-}
-
-// pipeline/evaluate/gate.ts
-var TEST_OBJECTS_CHECK = "labelled test objects to score", MACRO_F1_CHECK = "macro-F1 at least the minimum", CLASS_F1_CHECK = "every class F1 at least the minimum", DROP_CHECK = "macro-F1 not more than the allowed drop below the baseline", UNSEEN_CHECK = "macro-F1 on an unseen source at least the minimum", UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u, NO_GATE_CHECK = "gate checked by the evaluate stage";
-function isGateCheckName(name) {
-  return [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK].includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
-}
-var TWO_CLASSES_CHECK = "at least two classes with test objects";
-function proposedGateNote({ changes }) {
-  let show = (v) => typeof v == "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40), list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
-  return `This pull request changes ${changes.every((c) => c.key.startsWith("gate.") || c.key === "evaluate.baseline") ? "the promotion gate" : "settings that decide its verdict"} (${list}). It was judged by the base branch's params.yaml settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
-}
-
-// pipeline/github/forge.ts
-init_errors();
-var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED", FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN", MAX_COMMENT_LENGTH = 65536, ACTIONS_BOT_LOGIN = "github-actions[bot]";
-async function upsertComment({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  marker,
-  body,
-  author = ACTIONS_BOT_LOGIN,
-  attempts = 5,
-  log
-}) {
-  let full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
-${body}` }), isAuthor = (c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase(), mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c)), comments = await forge.listComments({ owner, repo, issue: issue3 }), others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
-  others > 0 && log.warn(
-    `Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`
-  );
-  let ours = mine(comments);
-  if (ours[0])
-    return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
-  for (let attempt = 1; ; attempt++)
-    try {
-      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
-    } catch (error63) {
-      if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
-      log.warn(
-        `${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`
-      );
-      let stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
-      if (stored[0])
-        return {
-          action: "created",
-          comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: !0 })
-        };
-      if (attempt >= attempts) {
-        let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
-        throw new VitrineError(
-          FORGE_REQUEST_FAILED,
-          `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`,
-          {
-            ...error63.data,
-            attempts
-          }
-        );
-      }
-      await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
-    }
-}
-async function keepOne({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  ours,
-  body,
-  log,
-  adopted = !1
-}) {
-  let [oldest, ...stale] = ours;
-  if (stale.length > 0) {
-    let copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
-    log.warn(
-      `Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`
-    );
-  }
-  let comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
-  for (let c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
-  return comment;
-}
-function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
-  if (body.length <= limit) return body;
-  let note = `
-
-\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.
-`, room = limit - note.length - 40, cut = body.lastIndexOf(`
-`, room), head = body.slice(0, cut > 0 ? cut : room);
-  (head.match(/^```/gm) ?? []).length % 2 === 1 && (head += "\n```");
-  let open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
-  for (let i = 0; i < open3; i++) head += `
-
-</details>`;
-  return `${head}${note}`;
-}
-
-// pipeline/github/publish.ts
-function withGateChanges({
-  markdown,
-  headline: headline2,
-  changes
-}) {
-  if (changes.length === 0) return { markdown, headline: headline2 };
-  let note = `\u26A0\uFE0F **${text(proposedGateNote({ changes }))}**`, cut = markdown.indexOf(`
-
-`);
-  return {
-    markdown: cut < 0 ? `${markdown.trimEnd()}
-
-${note}
-` : `${markdown.slice(0, cut)}
-
-${note}${markdown.slice(cut)}`,
-    // Short: a commit status holds 140 characters, and the verdict after it must fit.
-    headline: `Base settings (PR changes them): ${headline2}`
-  };
-}
-async function publishReport({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  sha,
-  markdown,
-  gatePassed,
-  headline: headline2,
-  marker,
-  context,
-  targetUrl,
-  author,
-  checkName = null,
-  log
-}) {
-  let result = { comment: null, status: null, checkRun: !1 }, failures = [];
-  if (issue3 !== null)
-    try {
-      let { action, comment } = await upsertComment({
-        forge,
-        owner,
-        repo,
-        issue: issue3,
-        marker,
-        body: markdown,
-        author,
-        log
-      });
-      result.comment = { action, id: comment.id, url: comment.url }, log.info(`${action === "created" ? "Posted" : "Updated"} the report on pull request #${issue3}: ${comment.url}`);
-    } catch (error63) {
-      failures.push(messageOf(error63));
-    }
-  if (sha) {
-    let state = gatePassed ? "success" : "failure";
-    try {
-      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl }), result.status = state;
-    } catch (error63) {
-      failures.push(messageOf(error63));
-    }
-    if (checkName) {
-      let where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
-      try {
-        let summary2 = `${headline2}
-
-The scores, the label changes and the gate's checks are in ${where}.`, conclusion = gatePassed ? "success" : "failure";
-        await forge.createCheckRun({
-          owner,
-          repo,
-          sha,
-          name: checkName,
-          conclusion,
-          title: headline2,
-          summary: summary2,
-          detailsUrl: targetUrl
-        }), result.checkRun = !0;
-      } catch (error63) {
-        failures.push(messageOf(error63));
-      }
-    }
-  }
-  if (failures.length > 0)
-    throw new VitrineError(
-      "REPORT_NOT_POSTED",
-      `The report could not be put on GitHub: ${failures.join(" ")} The report is still in this run's job summary and in .vitrine/report/report.md.`,
-      { failures, ...result }
-    );
-  return result;
-}
-
-// pipeline/github/rest.ts
-init_errors();
-function githubForge({
-  apiUrl,
-  token,
-  fetch = globalThis.fetch,
-  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  clock = { now: () => /* @__PURE__ */ new Date() },
-  log,
-  attempts = 5,
-  backoffMs = 1e3,
-  maxWaitMs = 9e4
-}) {
-  let base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({
-    method,
-    path: path6,
-    body,
-    what,
-    once = !1
-  }) {
-    let url2 = typeof path6 == "string" ? new URL(path6.replace(/^\//, ""), base) : path6;
-    if (url2.origin !== base.origin)
-      throw new VitrineError(
-        FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`,
-        { url: url2.href }
-      );
-    let lastProblem = "", status = null;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      let response;
-      try {
-        response = await fetch(url2, {
-          method,
-          headers: {
-            accept: "application/vnd.github+json",
-            authorization: `Bearer ${token}`,
-            "x-github-api-version": "2022-11-28",
-            "user-agent": "vitrine",
-            ...body === void 0 ? {} : { "content-type": "application/json" }
-          },
-          body: body === void 0 ? void 0 : JSON.stringify(body)
-        });
-      } catch (error63) {
-        if (lastProblem = `the connection failed (${error63.message})`, status = null, once) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: null });
-        attempt < attempts && await wait(backoff(attempt), lastProblem);
-        continue;
-      }
-      if (status = response.status, response.ok) {
-        let text2 = await response.text();
-        return { json: text2 ? JSON.parse(text2) : null, headers: response.headers };
-      }
-      let message = await errorMessage(response), limited = isRateLimited(response, message);
-      if (response.status >= 500 || limited) {
-        if (lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`, once && !limited)
-          throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
-        if (attempt === attempts) break;
-        let delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
-        if (delay > maxWaitMs) {
-          lastProblem += `; it resets in ${Math.ceil(delay / 1e3)} s, longer than the ${Math.round(maxWaitMs / 1e3)} s Vitrine waits`;
-          break;
-        }
-        await wait(delay, lastProblem);
-        continue;
-      }
-      throw new VitrineError(
-        FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
-        { method, path: url2.pathname, status: response.status }
-      );
-    }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
-      method,
-      path: url2.pathname,
-      status
-    });
-  }
-  function uncertain({
-    what,
-    method,
-    url: url2,
-    status,
-    problem,
-    retryAfterMs
-  }) {
-    let data = { method, path: url2.pathname, status, problem, retryAfterMs };
-    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
-  }
-  async function wait(ms, why) {
-    log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`), await sleep(ms);
-  }
-  function backoff(attempt) {
-    return Math.min(maxWaitMs, backoffMs * 2 ** (attempt - 1));
-  }
-  function rateLimitDelay(response) {
-    let after = retryAfter(response);
-    if (after !== null) return after;
-    let reset = Number(response.headers.get("x-ratelimit-reset"));
-    return response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3 : null;
-  }
-  async function all(first, what) {
-    let items = [], next = first;
-    for (; next; ) {
-      let { json: json2, headers } = await request({ method: "GET", path: next, what });
-      items.push(...json2);
-      let link2 = nextLink(headers.get("link"));
-      next = link2 ? new URL(link2, base) : null;
-    }
-    return items;
-  }
-  return {
-    async listComments({ owner, repo, issue: issue3 }) {
-      let what = `read the comments of pull request #${issue3} in ${owner}/${repo}`;
-      return (await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, what)).map(toComment);
-    },
-    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
-      await request({
-        method: "POST",
-        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
-        // GitHub caps a check run's title and summary; the report itself is in the comment.
-        body: {
-          name,
-          head_sha: sha,
-          status: "completed",
-          conclusion,
-          output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) },
-          ...detailsUrl ? { details_url: detailsUrl } : {}
-        },
-        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
-      });
-    },
-    async getPullRequest({ owner, repo, number: number4 }) {
-      let what = `read pull request #${number4} in ${owner}/${repo}`, { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what }), pr = json2, head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
-      return {
-        number: pr.number,
-        ...head,
-        baseRepo: pr.base.repo.full_name,
-        baseRef: pr.base.ref,
-        baseSha: pr.base.sha
-      };
-    },
-    async getPermission({ owner, repo, user }) {
-      let what = `read ${user}'s permission on ${owner}/${repo}`;
-      try {
-        let path6 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`, { json: json2 } = await request({ method: "GET", path: path6, what });
-        return json2.permission ?? "none";
-      } catch (error63) {
-        if (error63.data?.status === 404) return "none";
-        throw error63;
-      }
-    },
-    async listStatuses({ owner, repo, sha }) {
-      return (await all(
-        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
-        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
-      )).map((s) => ({
-        context: s.context,
-        state: s.state,
-        description: s.description ?? "",
-        creator: s.creator?.login ?? null
-      }));
-    },
-    async listPullRequestFiles({ owner, repo, number: number4 }) {
-      return (await all(
-        `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`,
-        `list the files of pull request #${number4} in ${owner}/${repo}`
-      )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
-    },
-    async mergeBase({ owner, repo, base: base2, head }) {
-      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path6 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path6, what }), sha = json2?.merge_base_commit?.sha;
-      if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
-          method: "GET",
-          path: path6
-        });
-      return sha.toLowerCase();
-    },
-    async readFileAt({ owner, repo, path: path6, ref }) {
-      let what = `read ${path6} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path6.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
-      try {
-        ({ json: json2 } = await request({ method: "GET", path: url2, what }));
-      } catch (error63) {
-        if (error63.data?.status === 404) return { kind: "missing" };
-        throw error63;
-      }
-      if (Array.isArray(json2)) return { kind: "dir" };
-      let item = json2;
-      if (item.type === "symlink" || item.type === "submodule") return { kind: item.type };
-      if (item.type !== "file") return { kind: "other" };
-      let content = item.content ?? "";
-      item.encoding !== "base64" && item.sha && (content = (await request({
-        method: "GET",
-        path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
-        what
-      })).json.content ?? "");
-      let bytes = new Uint8Array(Buffer.from(content, "base64"));
-      return { kind: "file", bytes, size: item.size ?? bytes.length };
-    },
-    async removeLabel({ owner, repo, issue: issue3, name }) {
-      try {
-        let what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
-        await request({
-          method: "DELETE",
-          path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`,
-          what
-        });
-      } catch (error63) {
-        if (error63.data?.status !== 404) throw error63;
-      }
-    },
-    async createComment({ owner, repo, issue: issue3, body }) {
-      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({ method: "POST", path: path6, body: { body }, what, once: !0 });
-      return toComment(json2);
-    },
-    async deleteComment({ owner, repo, commentId }) {
-      try {
-        let what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
-        await request({
-          method: "DELETE",
-          path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
-          what
-        });
-      } catch (error63) {
-        if (error63.data?.status !== 404) throw error63;
-      }
-    },
-    async pause({ attempt, afterMs }) {
-      let ms = afterMs ?? backoff(attempt);
-      await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
-    },
-    async updateComment({ owner, repo, commentId, body }) {
-      let { json: json2 } = await request({
-        method: "PATCH",
-        path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
-        body: { body },
-        what: `update the report comment ${commentId} in ${owner}/${repo}`
-      });
-      return toComment(json2);
-    },
-    async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
-      await request({
-        method: "POST",
-        path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
-        body: {
-          state,
-          context,
-          description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description,
-          ...targetUrl ? { target_url: targetUrl } : {}
-        },
-        what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
-      });
-    }
-  };
-}
-function seg(value) {
-  return encodeURIComponent(value);
-}
-function toComment(raw) {
-  return { id: raw.id, body: raw.body ?? "", url: raw.html_url, author: raw.user?.login ?? null };
-}
-function nextLink(header) {
-  if (!header) return null;
-  for (let part of header.split(",")) {
-    let match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
-    if (match && match[2].split(/\s+/).includes("next")) return match[1];
-  }
-  return null;
-}
-function retryAfter(response) {
-  let value = response.headers.get("retry-after");
-  if (!value) return null;
-  let seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1e3);
-  let date5 = Date.parse(value);
-  return Number.isFinite(date5) ? Math.max(0, date5 - Date.now()) : null;
-}
-function isRateLimited(response, message) {
-  return response.status === 429 ? !0 : response.status !== 403 ? !1 : response.headers.get("x-ratelimit-remaining") === "0" || response.headers.has("retry-after") || /rate limit/i.test(message);
-}
-async function errorMessage(response) {
-  let text2 = await response.text().catch(() => "");
-  try {
-    let json2 = JSON.parse(text2);
-    if (json2.message) return json2.message;
-  } catch {
-  }
-  return text2.slice(0, 200) || response.statusText || "no message";
-}
-function hint(status) {
-  return status === 401 ? " The token is missing or expired." : status === 403 ? ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.' : status === 404 ? " Check the repository name and that the token can see it." : "";
-}
-
-// actions/report/main.ts
-init_invocation();
-
 // pipeline/params.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 import path2 from "node:path";
@@ -22607,7 +21983,7 @@ __export(regexes_exports, {
   date: () => date,
   datetime: () => datetime,
   domain: () => domain,
-  duration: () => duration2,
+  duration: () => duration,
   e164: () => e164,
   email: () => email,
   emoji: () => emoji,
@@ -22661,7 +22037,7 @@ var cuid = /^[cC][0-9a-z]{6,}$/, cuid2 = /^[0-9a-z]+$/, ulid = /^[0-7][0-9A-HJKM
 function nanoidOfLength(length) {
   return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
-var duration2 = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/, extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/, guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, uuid = (version2) => version2 ? new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`) : /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/, uuid4 = /* @__PURE__ */ uuid(4), uuid6 = /* @__PURE__ */ uuid(6), uuid7 = /* @__PURE__ */ uuid(7), email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/, html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/, unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u, idnEmail = unicodeEmail, browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, _emoji = "^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$";
+var duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/, extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/, guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, uuid = (version2) => version2 ? new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`) : /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/, uuid4 = /* @__PURE__ */ uuid(4), uuid6 = /* @__PURE__ */ uuid(6), uuid7 = /* @__PURE__ */ uuid(7), email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/, html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/, unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u, idnEmail = unicodeEmail, browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, _emoji = "^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$";
 function emoji() {
   return new RegExp(_emoji, "u");
 }
@@ -23345,7 +22721,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
 }), $ZodISOTime = /* @__PURE__ */ $constructor("$ZodISOTime", (inst, def) => {
   def.pattern ?? (def.pattern = time(def)), $ZodStringFormat.init(inst, def);
 }), $ZodISODuration = /* @__PURE__ */ $constructor("$ZodISODuration", (inst, def) => {
-  def.pattern ?? (def.pattern = duration2), $ZodStringFormat.init(inst, def);
+  def.pattern ?? (def.pattern = duration), $ZodStringFormat.init(inst, def);
 }), $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
   def.pattern ?? (def.pattern = ipv4), $ZodStringFormat.init(inst, def);
 }), ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
@@ -35564,7 +34940,7 @@ __export(iso_exports, {
   ZodISOTime: () => ZodISOTime,
   date: () => date3,
   datetime: () => datetime2,
-  duration: () => duration3,
+  duration: () => duration2,
   time: () => time2
 });
 function datetime2(params) {
@@ -35576,7 +34952,7 @@ function date3(params) {
 function time2(params) {
   return _isoTime(ZodISOTime, params);
 }
-function duration3(params) {
+function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
@@ -37302,6 +36678,637 @@ function expected(issue3) {
   }
 }
 
+// pipeline/report/markdown.ts
+var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
+function text(value) {
+  return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
+}
+function shorten(value, max = 80) {
+  let s = String(value ?? "").replace(/\s+/g, " ").trim(), characters2 = Array.from(s);
+  return characters2.length <= max ? s : `${characters2.slice(0, max - 1).join("").trimEnd()}\u2026`;
+}
+var LABEL_SHOWN_MAX = MAX_LABEL_BYTES;
+function shortLabel(label) {
+  if (label === null || label.length <= LABEL_SHOWN_MAX) return label;
+  let characters2 = Array.from(label);
+  return characters2.length <= LABEL_SHOWN_MAX ? label : `${characters2.slice(0, LABEL_SHOWN_MAX - 1).join("")}\u2026`;
+}
+function attribute(value) {
+  return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
+}
+function safeUrl(value) {
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    return null;
+  }
+  return url2.protocol !== "https:" && url2.protocol !== "http:" ? null : url2.href.replace(/[()<>"'\s|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function link(label, url2) {
+  let safe = safeUrl(url2);
+  return safe ? `[${text(label)}](${safe})` : text(label);
+}
+function code(value) {
+  let s = String(value ?? "").replace(/[`\r\n|]/g, "").replace(CONTROLS, "").trim();
+  return s ? `\`${s}\`` : "";
+}
+function table({
+  header,
+  rows,
+  align
+}) {
+  let rule = header.map((_, i) => {
+    let a = align?.[i] ?? "left";
+    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
+  }), line = (cells) => `| ${cells.map((c) => c || " ").join(" | ")} |`;
+  return [line(header), line(rule), ...rows.map(line)].join(`
+`);
+}
+function mermaidText(value) {
+  return String(value ?? "").replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ").trim() || "?";
+}
+function num(value, digits2 = 3) {
+  return value == null || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits2);
+}
+function percentApart(x, y = x) {
+  return [percentBeside(x, y), percentBeside(y, x)];
+}
+var PERCENT_DIGITS = 4;
+function percentBeside(value, other) {
+  if (!Number.isFinite(value)) return "\u2013";
+  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = Number.isFinite(other) ? percent(other) : v;
+  if (v === 100 || v === 0) return `${v}%`;
+  let words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), extreme = (digits3) => {
+    let w = Number(words(v, digits3));
+    return w === 100 && v < 100 || w === 0 && v > 0;
+  }, misleading = (digits3) => extreme(digits3) || same(digits3), digits2 = 0;
+  for (; digits2 < PERCENT_DIGITS && misleading(digits2); ) digits2++;
+  if (!misleading(digits2)) return `${words(v, digits2)}%`;
+  if (same(digits2)) {
+    let [low, high] = v < o ? [v, o] : [o, v];
+    for (let d = 0; d <= PERCENT_DIGITS; d++) {
+      let at = Math.ceil(Number((low * 10 ** d).toFixed(6))) / 10 ** d;
+      if (at < low || at > high) continue;
+      let figure = `${words(at, d)}%`;
+      return v === at ? figure : v < at ? `just under ${figure}` : `just over ${figure}`;
+    }
+    let more = PERCENT_DIGITS;
+    for (; more < 12 && misleading(more); ) more++;
+    if (!misleading(more)) return `${words(v, more)}%`;
+  }
+  return Number(words(v, digits2)) >= 50 ? "just under 100%" : "just over 0%";
+}
+function pValue(p) {
+  return p != null && Number.isFinite(p) && p < 1e-3 ? "p < 0.001" : `p = ${num(p)}`;
+}
+function signed(value, digits2 = 3) {
+  if (value == null || !Number.isFinite(value)) return "\u2013";
+  let rounded = Number(value.toFixed(digits2));
+  return rounded === 0 ? 0 .toFixed(digits2) : rounded > 0 ? `+${rounded.toFixed(digits2)}` : `\u2212${Math.abs(rounded).toFixed(digits2)}`;
+}
+function between(low, high, { digits: digits2 = 2, signs = !0 } = {}) {
+  let bound2 = (v, d2) => {
+    if (v == null || !Number.isFinite(v)) return "\u2013";
+    if (!signs) return v.toFixed(d2);
+    let magnitude = Math.abs(v).toFixed(d2);
+    return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
+  }, d = digits2;
+  for (; signs && d < 6 && low !== high && bound2(low, d) === bound2(high, d); ) d++;
+  let [from, to] = [bound2(low, d), bound2(high, d)];
+  return from === to ? from : `between ${from} and ${to}`;
+}
+function sameInEveryResample({
+  low,
+  high,
+  of
+}) {
+  return low !== high || !Number.isFinite(low) ? null : low === 0 ? `no change in any resample of ${of}` : `${signed(low)} in every resample of ${of}`;
+}
+function duration3(ms) {
+  if (!Number.isFinite(ms)) return "\u2013";
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
+  let minutes = Math.floor(ms / 6e4), seconds = Math.round(ms % 6e4 / 1e3);
+  return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
+}
+var COMMENT_ROOM = 64512, CUT_NOTE = `
+
+\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.
+`;
+function fitMarkdown({
+  body,
+  limit = COMMENT_ROOM,
+  note = CUT_NOTE
+}) {
+  if (body.length <= limit) return body;
+  let lines = body.split(`
+`), inFence = !1, chartInSection = !1, depth = 0, length = -1, best = null;
+  for (let j = 0; j < lines.length; j++) {
+    let line = lines[j];
+    if ((line.startsWith("### ") || depth === 0 && line.startsWith("<details>")) && (chartInSection = !1), j > 0 && !inFence && !chartInSection) {
+      let closing = 12 * depth;
+      if (length + closing + note.length <= limit) best = { end: j, depth };
+      else break;
+    }
+    /^(```|~~~)/.test(line) && (inFence = !inFence, inFence && /^(```|~~~)\s*mermaid/.test(line) && (chartInSection = !0)), inFence || (depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0))), length += line.length + 1;
+  }
+  return best ? `${lines.slice(0, best.end).join(`
+`).trimEnd()}${`
+
+</details>`.repeat(best.depth)}${note}` : note.trim().slice(0, limit);
+}
+
+// pipeline/evaluate/gate.ts
+var TEST_OBJECTS_CHECK = "labelled test objects to score", MACRO_F1_CHECK = "macro-F1 at least the minimum", CLASS_F1_CHECK = "every class F1 at least the minimum", DROP_CHECK = "macro-F1 not more than the allowed drop below the baseline", UNSEEN_CHECK = "macro-F1 on an unseen source at least the minimum", UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u, NO_GATE_CHECK = "gate checked by the evaluate stage";
+function isGateCheckName(name) {
+  return [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK].includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
+}
+function grownCollectionWords({
+  grown,
+  setting = (key) => key
+}) {
+  let now = grown.settings.map((s) => `${setting(s.key)} is ${s.now}`), back = grown.settings.map((s) => `${setting(s.key)} ${s.default}`), them = grown.settings.length === 1 ? "it" : "them";
+  return `The collection has grown: its test split now holds ${grown.photographedInTest} objects with a photograph, enough for the default gate. In params.yaml, ${listWords(now)} (set lower for a small collection): a maintainer can now set ${them} back to the default${grown.settings.length === 1 ? "" : "s"}, ${listWords(back)}, on the main branch (docs/metrics.md, \u201CSmall collections\u201D).`;
+}
+var TWO_CLASSES_CHECK = "at least two classes with test objects";
+function proposedGateNote({ changes }) {
+  let show = (v) => typeof v == "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40), list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
+  return `This pull request changes ${changes.every((c) => c.key.startsWith("gate.") || c.key === "evaluate.baseline") ? "the promotion gate" : "settings that decide its verdict"} (${list}). It was judged by the base branch's params.yaml settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
+}
+
+// pipeline/github/forge.ts
+init_errors();
+var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED", FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN", MAX_COMMENT_LENGTH = 65536, ACTIONS_BOT_LOGIN = "github-actions[bot]";
+async function upsertComment({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  marker,
+  body,
+  author = ACTIONS_BOT_LOGIN,
+  attempts = 5,
+  log
+}) {
+  let full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
+${body}` }), isAuthor = (c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase(), mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c)), comments = await forge.listComments({ owner, repo, issue: issue3 }), others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
+  others > 0 && log.warn(
+    `Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`
+  );
+  let ours = mine(comments);
+  if (ours[0])
+    return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  for (let attempt = 1; ; attempt++)
+    try {
+      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
+    } catch (error63) {
+      if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
+      log.warn(
+        `${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`
+      );
+      let stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
+      if (stored[0])
+        return {
+          action: "created",
+          comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: !0 })
+        };
+      if (attempt >= attempts) {
+        let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
+        throw new VitrineError(
+          FORGE_REQUEST_FAILED,
+          `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`,
+          {
+            ...error63.data,
+            attempts
+          }
+        );
+      }
+      await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
+    }
+}
+async function keepOne({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  ours,
+  body,
+  log,
+  adopted = !1
+}) {
+  let [oldest, ...stale] = ours;
+  if (stale.length > 0) {
+    let copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
+    log.warn(
+      `Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`
+    );
+  }
+  let comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  for (let c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
+  return comment;
+}
+function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
+  if (body.length <= limit) return body;
+  let note = `
+
+\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.
+`, room = limit - note.length - 40, cut = body.lastIndexOf(`
+`, room), head = body.slice(0, cut > 0 ? cut : room);
+  (head.match(/^```/gm) ?? []).length % 2 === 1 && (head += "\n```");
+  let open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open3; i++) head += `
+
+</details>`;
+  return `${head}${note}`;
+}
+
+// pipeline/github/publish.ts
+function withGateChanges({
+  markdown,
+  headline: headline2,
+  changes
+}) {
+  if (changes.length === 0) return { markdown, headline: headline2 };
+  let note = `\u26A0\uFE0F **${text(proposedGateNote({ changes }))}**`, cut = markdown.indexOf(`
+
+`);
+  return {
+    markdown: cut < 0 ? `${markdown.trimEnd()}
+
+${note}
+` : `${markdown.slice(0, cut)}
+
+${note}${markdown.slice(cut)}`,
+    // Short: a commit status holds 140 characters, and the verdict after it must fit.
+    headline: `Base settings (PR changes them): ${headline2}`
+  };
+}
+async function publishReport({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  sha,
+  markdown,
+  gatePassed,
+  headline: headline2,
+  marker,
+  context,
+  targetUrl,
+  author,
+  checkName = null,
+  log
+}) {
+  let result = { comment: null, status: null, checkRun: !1 }, failures = [];
+  if (issue3 !== null)
+    try {
+      let { action, comment } = await upsertComment({
+        forge,
+        owner,
+        repo,
+        issue: issue3,
+        marker,
+        body: markdown,
+        author,
+        log
+      });
+      result.comment = { action, id: comment.id, url: comment.url }, log.info(`${action === "created" ? "Posted" : "Updated"} the report on pull request #${issue3}: ${comment.url}`);
+    } catch (error63) {
+      failures.push(messageOf(error63));
+    }
+  if (sha) {
+    let state = gatePassed ? "success" : "failure";
+    try {
+      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl }), result.status = state;
+    } catch (error63) {
+      failures.push(messageOf(error63));
+    }
+    if (checkName) {
+      let where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
+      try {
+        let summary2 = `${headline2}
+
+The scores, the label changes and the gate's checks are in ${where}.`, conclusion = gatePassed ? "success" : "failure";
+        await forge.createCheckRun({
+          owner,
+          repo,
+          sha,
+          name: checkName,
+          conclusion,
+          title: headline2,
+          summary: summary2,
+          detailsUrl: targetUrl
+        }), result.checkRun = !0;
+      } catch (error63) {
+        failures.push(messageOf(error63));
+      }
+    }
+  }
+  if (failures.length > 0)
+    throw new VitrineError(
+      "REPORT_NOT_POSTED",
+      `The report could not be put on GitHub: ${failures.join(" ")} The report is still in this run's job summary and in .vitrine/report/report.md.`,
+      { failures, ...result }
+    );
+  return result;
+}
+
+// pipeline/github/rest.ts
+init_errors();
+function githubForge({
+  apiUrl,
+  token,
+  fetch = globalThis.fetch,
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  clock = { now: () => /* @__PURE__ */ new Date() },
+  log,
+  attempts = 5,
+  backoffMs = 1e3,
+  maxWaitMs = 9e4
+}) {
+  let base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
+  async function request({
+    method,
+    path: path6,
+    body,
+    what,
+    once = !1
+  }) {
+    let url2 = typeof path6 == "string" ? new URL(path6.replace(/^\//, ""), base) : path6;
+    if (url2.origin !== base.origin)
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`,
+        { url: url2.href }
+      );
+    let lastProblem = "", status = null;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let response;
+      try {
+        response = await fetch(url2, {
+          method,
+          headers: {
+            accept: "application/vnd.github+json",
+            authorization: `Bearer ${token}`,
+            "x-github-api-version": "2022-11-28",
+            "user-agent": "vitrine",
+            ...body === void 0 ? {} : { "content-type": "application/json" }
+          },
+          body: body === void 0 ? void 0 : JSON.stringify(body)
+        });
+      } catch (error63) {
+        if (lastProblem = `the connection failed (${error63.message})`, status = null, once) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: null });
+        attempt < attempts && await wait(backoff(attempt), lastProblem);
+        continue;
+      }
+      if (status = response.status, response.ok) {
+        let text2 = await response.text();
+        return { json: text2 ? JSON.parse(text2) : null, headers: response.headers };
+      }
+      let message = await errorMessage(response), limited = isRateLimited(response, message);
+      if (response.status >= 500 || limited) {
+        if (lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`, once && !limited)
+          throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
+        if (attempt === attempts) break;
+        let delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
+        if (delay > maxWaitMs) {
+          lastProblem += `; it resets in ${Math.ceil(delay / 1e3)} s, longer than the ${Math.round(maxWaitMs / 1e3)} s Vitrine waits`;
+          break;
+        }
+        await wait(delay, lastProblem);
+        continue;
+      }
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        { method, path: url2.pathname, status: response.status }
+      );
+    }
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+      method,
+      path: url2.pathname,
+      status
+    });
+  }
+  function uncertain({
+    what,
+    method,
+    url: url2,
+    status,
+    problem,
+    retryAfterMs
+  }) {
+    let data = { method, path: url2.pathname, status, problem, retryAfterMs };
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
+  }
+  async function wait(ms, why) {
+    log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`), await sleep(ms);
+  }
+  function backoff(attempt) {
+    return Math.min(maxWaitMs, backoffMs * 2 ** (attempt - 1));
+  }
+  function rateLimitDelay(response) {
+    let after = retryAfter(response);
+    if (after !== null) return after;
+    let reset = Number(response.headers.get("x-ratelimit-reset"));
+    return response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3 : null;
+  }
+  async function all(first, what) {
+    let items = [], next = first;
+    for (; next; ) {
+      let { json: json2, headers } = await request({ method: "GET", path: next, what });
+      items.push(...json2);
+      let link2 = nextLink(headers.get("link"));
+      next = link2 ? new URL(link2, base) : null;
+    }
+    return items;
+  }
+  return {
+    async listComments({ owner, repo, issue: issue3 }) {
+      let what = `read the comments of pull request #${issue3} in ${owner}/${repo}`;
+      return (await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, what)).map(toComment);
+    },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
+      await request({
+        method: "POST",
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: {
+          name,
+          head_sha: sha,
+          status: "completed",
+          conclusion,
+          output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) },
+          ...detailsUrl ? { details_url: detailsUrl } : {}
+        },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      });
+    },
+    async getPullRequest({ owner, repo, number: number4 }) {
+      let what = `read pull request #${number4} in ${owner}/${repo}`, { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what }), pr = json2, head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return {
+        number: pr.number,
+        ...head,
+        baseRepo: pr.base.repo.full_name,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha
+      };
+    },
+    async getPermission({ owner, repo, user }) {
+      let what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        let path6 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`, { json: json2 } = await request({ method: "GET", path: path6, what });
+        return json2.permission ?? "none";
+      } catch (error63) {
+        if (error63.data?.status === 404) return "none";
+        throw error63;
+      }
+    },
+    async listStatuses({ owner, repo, sha }) {
+      return (await all(
+        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      )).map((s) => ({
+        context: s.context,
+        state: s.state,
+        description: s.description ?? "",
+        creator: s.creator?.login ?? null
+      }));
+    },
+    async listPullRequestFiles({ owner, repo, number: number4 }) {
+      return (await all(
+        `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`,
+        `list the files of pull request #${number4} in ${owner}/${repo}`
+      )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
+    },
+    async mergeBase({ owner, repo, base: base2, head }) {
+      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path6 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path6, what }), sha = json2?.merge_base_commit?.sha;
+      if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
+          method: "GET",
+          path: path6
+        });
+      return sha.toLowerCase();
+    },
+    async readFileAt({ owner, repo, path: path6, ref }) {
+      let what = `read ${path6} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path6.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
+      try {
+        ({ json: json2 } = await request({ method: "GET", path: url2, what }));
+      } catch (error63) {
+        if (error63.data?.status === 404) return { kind: "missing" };
+        throw error63;
+      }
+      if (Array.isArray(json2)) return { kind: "dir" };
+      let item = json2;
+      if (item.type === "symlink" || item.type === "submodule") return { kind: item.type };
+      if (item.type !== "file") return { kind: "other" };
+      let content = item.content ?? "";
+      item.encoding !== "base64" && item.sha && (content = (await request({
+        method: "GET",
+        path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
+        what
+      })).json.content ?? "");
+      let bytes = new Uint8Array(Buffer.from(content, "base64"));
+      return { kind: "file", bytes, size: item.size ?? bytes.length };
+    },
+    async removeLabel({ owner, repo, issue: issue3, name }) {
+      try {
+        let what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`,
+          what
+        });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
+    },
+    async createComment({ owner, repo, issue: issue3, body }) {
+      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({ method: "POST", path: path6, body: { body }, what, once: !0 });
+      return toComment(json2);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        let what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+          what
+        });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      let ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
+    },
+    async updateComment({ owner, repo, commentId, body }) {
+      let { json: json2 } = await request({
+        method: "PATCH",
+        path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+        body: { body },
+        what: `update the report comment ${commentId} in ${owner}/${repo}`
+      });
+      return toComment(json2);
+    },
+    async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
+      await request({
+        method: "POST",
+        path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
+        body: {
+          state,
+          context,
+          description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description,
+          ...targetUrl ? { target_url: targetUrl } : {}
+        },
+        what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      });
+    }
+  };
+}
+function seg(value) {
+  return encodeURIComponent(value);
+}
+function toComment(raw) {
+  return { id: raw.id, body: raw.body ?? "", url: raw.html_url, author: raw.user?.login ?? null };
+}
+function nextLink(header) {
+  if (!header) return null;
+  for (let part of header.split(",")) {
+    let match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (match && match[2].split(/\s+/).includes("next")) return match[1];
+  }
+  return null;
+}
+function retryAfter(response) {
+  let value = response.headers.get("retry-after");
+  if (!value) return null;
+  let seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1e3);
+  let date5 = Date.parse(value);
+  return Number.isFinite(date5) ? Math.max(0, date5 - Date.now()) : null;
+}
+function isRateLimited(response, message) {
+  return response.status === 429 ? !0 : response.status !== 403 ? !1 : response.headers.get("x-ratelimit-remaining") === "0" || response.headers.has("retry-after") || /rate limit/i.test(message);
+}
+async function errorMessage(response) {
+  let text2 = await response.text().catch(() => "");
+  try {
+    let json2 = JSON.parse(text2);
+    if (json2.message) return json2.message;
+  } catch {
+  }
+  return text2.slice(0, 200) || response.statusText || "no message";
+}
+function hint(status) {
+  return status === 401 ? " The token is missing or expired." : status === 403 ? ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.' : status === 404 ? " Check the repository name and that the token can see it." : "";
+}
+
+// actions/report/main.ts
+init_invocation();
+
 // pipeline/report/failure.ts
 init_errors();
 init_fs();
@@ -37883,10 +37890,12 @@ function gateSection(report, metrics) {
     text(gateWords(c.detail))
   ]), stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "", other = report.gate.otherModel ? `
 
-\u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "", small = smallDropNote({ report, metrics });
+\u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "", small = smallDropNote({ report, metrics }), grown = metrics.gate?.grown ? `
+
+\u{1F4C8} ${grownCollectionWords({ grown: metrics.gate.grown, setting: (key) => `\`${key}\`` })}` : "";
   return `### Promotion gate
 
-${table({ header: ["", "Check", "Detail"], rows })}${small}${stale}${other}`;
+${table({ header: ["", "Check", "Detail"], rows })}${small}${grown}${stale}${other}`;
 }
 var DROP_CHECK2 = /^macro-F1 not more than the allowed drop below the baseline/;
 function smallDropNote({ report, metrics }) {
@@ -38283,7 +38292,7 @@ No setting in params.yaml changed.` : "", stages = l.stages.length ? `
 
 ` + table({
     header: ["Stage", "Time", "Result"],
-    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
+    rows: l.stages.map((s) => [text(s.name), duration3(s.durationMs), text(s.summary)]),
     align: ["left", "right", "left"]
   }) : "";
   return `<details><summary>Where this result comes from</summary>

@@ -631,10 +631,13 @@ export function checkLabels({
       // Only an invisible character sets it apart from the label meant (a soft hyphen in "Gefä\u00adße"): shown where
       // it stands, and what to do said, as params.yaml says of such a label (a tester: "Did you mean "Gefäße"?" alone).
       const unseen = odd && hint && line.label.replace(ODD, (c) => (INVISIBLE[c] ? '' : c)) === hint.meant;
+      // A control character or a bidi override is shown by its code wherever it is: as it is, it would turn the
+      // message round (an override makes what follows it read the other way).
+      const shown = unseen || [...line.label].some((c) => controlName(c) !== undefined);
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
-          `${name}:${line.line}: ${quoted(unseen ? invisibleShown(line.label) : line.label)} is not one of the ` +
+          `${name}:${line.line}: ${quoted(shown ? invisibleShown(line.label) : line.label)} is not one of the ` +
           `labels of this collection${odd ? `: ${odd}` : slip}.${suggestion}` +
           (unseen ? ' Delete that character on this line; until then the line is skipped.' : onLine),
         file: name,

@@ -63,3 +63,11 @@ describe('a label of labels.csv with a control or bidi character', () => {
     expect(message).toContain('Did you mean "coin"?');
   });
 });
+
+describe('a label of labels.csv with a bidi override, near no label of the vocabulary', () => {
+  it('is shown with the override as its code, not as it is (it would turn the message round)', async () => {
+    const message = await messageOn(3, 'object_id,label\na1,coin\na2,zz\u202eqq\na3,mask\n');
+    expect(message).toContain('"zz<U+202E>qq" is not one of the labels of this collection');
+    expect(message).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+});

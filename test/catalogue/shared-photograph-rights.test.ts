@@ -1,6 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -8,7 +7,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { writeFixture } from '../site/fixture.ts';
+import { fiveMuseumsRows, writeFixture } from '../site/fixture.ts';
 
 /*
  * Reviewer V2: one photograph shared by two objects whose rights differ (a set photographed together, a record
@@ -18,23 +17,18 @@ import { writeFixture } from '../site/fixture.ts';
  * and the build log names them.
  */
 
-const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
-
 describe('a photograph shared by objects with different rights', () => {
   it('is shown as the strictest of their rights asks, for every object that shares it, and the log says why', async () => {
     const root = await tempDir('vitrine-shared-photo-');
-    const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = await fiveMuseumsRows();
     const [one, two] = [rows[0]!, rows[7]!];
     await writeFixture({
       root,
       labels: [...new Set([one.label!, two.label!])].sort(),
       objects: [
-        { id: 'open', title: 'Vase (set)', rights: 'CC0', label: one.label!, image: path.join(shared, one.file!) },
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: path.join(shared, one.file!) },
-        { id: 'other', title: 'Bowl', rights: 'CC0', label: two.label!, image: path.join(shared, two.file!) },
+        { id: 'open', title: 'Vase (set)', rights: 'CC0', label: one.label!, image: one.image },
+        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
+        { id: 'other', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
       ],
     });
     const ws = workspace(root);

@@ -1,13 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { writeFixture } from '../site/fixture.ts';
+import { fiveMuseumsRows, writeFixture } from '../site/fixture.ts';
 
 /*
  * Reviewer V4: a museum that upgrades (catalogue.images now shows works in copyright small) or makes the setting
@@ -15,22 +12,17 @@ import { writeFixture } from '../site/fixture.ts';
  * showed in full now says so once, in plain words: how many, which setting, how to keep them.
  */
 
-const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
-
 describe('photographs newly held back for their rights', () => {
   it('are said once, by the first build that holds them back', async () => {
     const root = await tempDir('vitrine-withheld-once-');
-    const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = await fiveMuseumsRows();
     const [one, two] = [rows[0]!, rows[7]!];
     await writeFixture({
       root,
       labels: [...new Set([one.label!, two.label!])].sort(),
       objects: [
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: path.join(shared, one.file!) },
-        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: path.join(shared, two.file!) },
+        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
+        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
       ],
     });
     const ws = workspace(root);

@@ -1,6 +1,5 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
@@ -9,7 +8,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { writeFixture } from '../site/fixture.ts';
+import { fiveMuseumsRows, writeFixture } from '../site/fixture.ts';
 
 /*
  * Reviewer V3 (defence in depth): an object with no thumbnails counted as "nothing withheld", which also put its
@@ -17,27 +16,20 @@ import { writeFixture } from '../site/fixture.ts';
  * (an older or hand-made dataset) then had its original tiled for deep zoom and published in full.
  */
 
-const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
-
 describe('a work in copyright with an original but no thumbnails', () => {
   it('gets no large pictures, deep zoom or IIIF from its original', async () => {
     const root = await tempDir('vitrine-withheld-no-thumbs-');
-    const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = await fiveMuseumsRows();
     const row = rows[0]!;
     await writeFixture({
       root,
       labels: [row.label!],
-      objects: [
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: row.label!, image: path.join(shared, row.file!) },
-      ],
+      objects: [{ id: 'inc', title: 'Vase', rights: 'In copyright', label: row.label!, image: row.image }],
     });
     const ws = workspace(root);
     const datasetFile = path.join(ws.dataset, 'dataset.json');
     const dataset = JSON.parse(await readFile(datasetFile, 'utf8')) as Dataset;
-    const bytes = await sharp(path.join(shared, row.file!)).rotate().resize({ width: 1600 }).jpeg().toBuffer();
+    const bytes = await sharp(row.image).rotate().resize({ width: 1600 }).jpeg().toBuffer();
     await mkdir(path.join(ws.data, 'images'), { recursive: true });
     await writeFile(path.join(ws.data, dataset.objects[0]!.image), bytes);
     const meta = await sharp(bytes).metadata();

@@ -1,5 +1,6 @@
 import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { parseLabels } from '../../pipeline/collection/index.ts';
 import { checkLabels } from '../../pipeline/dataset/validate.ts';
@@ -14,6 +15,18 @@ import type { Annotation, Dataset, DatasetObject, DominantColour, Metrics, Thumb
  * have written (dataset.json with real thumbnails, annotations, versions, a card, metrics), built
  * from a few real photographs. Used by the site tests, the benchmark and the real-image try-outs.
  */
+
+/** The five-museums set (../shared/datasets/five-museums): real photographs of paintings and other art. */
+export const FIVE_MUSEUMS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+
+/** The five-museums set's rows (its metadata.csv), each with `image`, its photograph's full path. */
+export async function fiveMuseumsRows(): Promise<(Record<string, string> & { image: string })[]> {
+  const rows = parse(await readFile(path.join(FIVE_MUSEUMS, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  return rows.map((r) => ({ ...r, image: path.join(FIVE_MUSEUMS, r.file!) }));
+}
 
 export interface FixtureObject {
   id: string;

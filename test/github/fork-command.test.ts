@@ -1,16 +1,10 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { forkReport } from '../../actions/report/fork.ts';
-import { INPUTS } from '../../actions/report/settings.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
-import { reportStage } from '../../pipeline/stages/report.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { demoObjects, makeRepo } from '../report/fixture.ts';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { runAction } from './run-action.ts';
+import { forkComment, forkRunRepository } from './fork-run.ts';
 
 /*
  * Reviewer: the trusted run's report tells staff of a repository that does not hold Vitrine (one `vitrine init -C`
@@ -20,23 +14,12 @@ import { runAction } from './run-action.ts';
  * files. The report action's committed bundle runs as the runner runs it, against GitHub's REST API on 127.0.0.1.
  */
 
-const TOKEN = 'test-token';
 let ws: Workspace;
 let reportJson = '';
 let metricsJson = '';
-let gh: FakeGitHub | null = null;
 
 beforeAll(async () => {
-  const objects = demoObjects();
-  const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
-  ({ ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct }));
-  await reportStage.run({
-    ws,
-    params: validateParams({ raw: {} }),
-    log: silentLogger,
-    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-    env: { GITHUB_BASE_REF: 'main' },
-  });
+  ws = await forkRunRepository();
   // A photograph the fork's change made unusable: its section tells staff to run `npx vitrine data add`.
   const report = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8'));
   report.unusablePhotos = {
@@ -57,11 +40,6 @@ beforeAll(async () => {
   metricsJson = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
 });
 
-afterEach(async () => {
-  await gh?.close();
-  gh = null;
-});
-
 /** The museum's repository as report-from-fork.yml checks it out, with the fork's run's files in .vitrine/. */
 async function checkout(name: string, packageJson?: object): Promise<string> {
   const dir = path.join(await tempDir('vitrine-fork-command-'), name);
@@ -70,26 +48,6 @@ async function checkout(name: string, packageJson?: object): Promise<string> {
   await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), reportJson);
   await cp(ws.evaluate, path.join(dir, '.vitrine', 'evaluate'), { recursive: true });
   return dir;
-}
-
-async function forkComment(workspace: string): Promise<string> {
-  gh = await startFakeGitHub({ token: TOKEN });
-  const run = await runAction({
-    name: 'report',
-    inputs: {
-      [INPUTS.token]: TOKEN,
-      [INPUTS.apiUrl]: gh.url,
-      [INPUTS.pullRequest]: '2',
-      [INPUTS.sha]: 'b'.repeat(40),
-      [INPUTS.fromFork]: 'true',
-      [INPUTS.status]: 'false',
-    },
-    event: {},
-    eventName: 'workflow_run',
-    workspace,
-  });
-  expect(run.code, run.stdout).toBe(0);
-  return gh.comments.get(2)![0]!.body;
 }
 
 describe("a fork's comment", () => {

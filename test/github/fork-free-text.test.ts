@@ -2,11 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forkReport } from '../../actions/report/fork.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import { text } from '../../pipeline/report/markdown.ts';
-import { reportStage } from '../../pipeline/stages/report.ts';
-import { demoObjects, makeRepo } from '../report/fixture.ts';
+import { forkRunRepository } from './fork-run.ts';
 
 /*
  * An outside tester (F9): a fork's report.json is checked for its shape and numbers, and every value is escaped, yet
@@ -21,16 +18,7 @@ let reportJson = '';
 let metricsJson = '';
 
 beforeAll(async () => {
-  const objects = demoObjects();
-  const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
-  const { ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct });
-  await reportStage.run({
-    ws,
-    params: validateParams({ raw: {} }),
-    log: silentLogger,
-    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-    env: { GITHUB_BASE_REF: 'main' },
-  });
+  const ws = await forkRunRepository();
   reportJson = await readFile(path.join(ws.report, 'report.json'), 'utf8');
   metricsJson = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
 });

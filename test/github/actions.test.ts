@@ -5,14 +5,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INPUTS as RUNNER_INPUTS, OUTPUTS as RUNNER_OUTPUTS } from '../../actions/choose-runner/settings.ts';
 import { INPUTS as REPORT_INPUTS, OUTPUTS as REPORT_OUTPUTS } from '../../actions/report/settings.ts';
 import { VitrineError } from '../../pipeline/errors.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { writeFailureNote } from '../../pipeline/report/failure.ts';
-import { reportStage } from '../../pipeline/stages/report.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { demoObjects, makeRepo } from '../report/fixture.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { forkRunRepository } from './fork-run.ts';
 import { asFork, examplePayload, runAction } from './run-action.ts';
 
 /*
@@ -30,16 +27,7 @@ describe('the report action', () => {
   let gh: FakeGitHub | null = null;
 
   beforeAll(async () => {
-    const objects = demoObjects();
-    const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
-    ({ ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct }));
-    await reportStage.run({
-      ws,
-      params: validateParams({ raw: {} }),
-      log: silentLogger,
-      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-      env: { GITHUB_BASE_REF: 'main' },
-    });
+    ws = await forkRunRepository();
   });
 
   afterEach(async () => {

@@ -5,14 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FORK_CLAIM, FORK_REPORT_MARKER, forkReport } from '../../actions/report/fork.ts';
 import { INPUTS } from '../../actions/report/settings.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
 import { REPORT_MARKER } from '../../pipeline/report/types.ts';
-import { reportStage } from '../../pipeline/stages/report.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { demoObjects, makeRepo } from '../report/fixture.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { forkRunRepository } from './fork-run.ts';
 
 /*
  * Security finding 6: "Report for a fork" edited the comment the trusted run wrote (the same marker), and
@@ -29,16 +26,7 @@ let ws: Workspace;
 let gh: FakeGitHub | null = null;
 
 beforeAll(async () => {
-  const objects = demoObjects();
-  const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
-  ({ ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct }));
-  await reportStage.run({
-    ws,
-    params: validateParams({ raw: {} }),
-    log: silentLogger,
-    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-    env: { GITHUB_BASE_REF: 'main' },
-  });
+  ws = await forkRunRepository();
 });
 
 afterEach(async () => {

@@ -8,16 +8,19 @@ export const EGYPT = path.resolve(import.meta.dirname, '..', '..', '..', 'shared
 
 /**
  * A copy of the Egyptian export (metadata.csv and images/<label>/<id>.jpg) in `dir`: the first `pick` objects
- * of each label, or every `everyNth` row.
+ * of each label, or every `everyNth` row; none of the labels in `leaveOut` (default none).
  */
 export async function copyEgyptExport({
   dir,
   pick,
+  leaveOut = [],
 }: {
   dir: string;
   pick: number | { everyNth: number };
+  leaveOut?: string[];
 }): Promise<{ dir: string; header: string[]; rows: string[][] }> {
-  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
+  const [header, ...all] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
+  const rows = all.filter((r) => !leaveOut.includes(r[2]!));
   const taken = new Map<string, number>();
   const picked = rows.filter((r, i) => {
     if (typeof pick === 'object') return i % pick.everyNth === 0;

@@ -64,6 +64,8 @@ describe('an archive number searched by its parts', () => {
         },
       });
     });
+    // The script runs on the next page loaded: the next search opens the search page again (typedSearch).
+    await page.goto('about:blank');
   }
   const asked = () => page.evaluate(() => (globalThis as unknown as { vitrineAsked: string[] }).vitrineAsked);
 

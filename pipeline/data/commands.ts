@@ -26,6 +26,7 @@ import { verifyData } from './verify.ts';
 async function verifyRegisteredFiles(
   ctx: CommandContext,
   repair: boolean,
+  jobs: number | undefined,
 ): Promise<RegisteredFilesCheck & { problems: string[] }> {
   const [{ checkRegisteredFiles, registeredFilesProblems }, { loadParams }] = await Promise.all([
     import('../registry/resend.ts'),
@@ -49,6 +50,7 @@ async function verifyRegisteredFiles(
     name: params.registry.model_name,
     remote,
     repair,
+    ...(jobs ? { jobs } : {}),
     log: ctx.log,
   });
   const problems = registeredFilesProblems({ check, remote: remote.name });
@@ -446,7 +448,8 @@ export const dataCommands: Command[] = [
         })
         .finally(quiet);
       // The registered model versions' files and evidence live on the same remote, which "models push --files" fills.
-      const registered = values.remote === true ? await verifyRegisteredFiles(ctx, values.repair === true) : null;
+      const registered =
+        values.remote === true ? await verifyRegisteredFiles(ctx, values.repair === true, jobsOf(values)) : null;
       if (failed) throw failed;
       if (ctx.json) ctx.out(`${JSON.stringify({ ...result, ...(registered ? { registered } : {}) })}\n`);
       const problems = registered ? registered.problems.length : 0;

@@ -115,7 +115,7 @@ async function demoUnderLock({
   const kept = await keepDataDvc({ ws: ctx.ws });
   const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true, written: true });
   if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept)
-    ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept }), { file: 'data.dvc' });
+    ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept, log: ctx.log }), { file: 'data.dvc' });
   const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
   ctx.log.info(
     `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +

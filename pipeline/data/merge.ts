@@ -77,7 +77,7 @@ export async function mergeData({
   const ours = await resolveCommit({ dir: absRoot, ref: 'HEAD' });
   const base = await mergeBase({ dir: absRoot, a: ours, b: other });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const remote = configuredRemote(absRoot);
+  const remote = configuredRemote({ root: absRoot, log });
   /** The bytes each commit's data.dvc records ("size:"), by commit. */
   const sizes = new Map<string, number>();
   /** The files data.dvc records at a commit, by path: fetched from the remote when this cache lacks the list. */

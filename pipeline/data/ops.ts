@@ -200,7 +200,7 @@ export async function addData({
   warnWindowsNames({ files, target, log });
   const unknownList = removeMissing
     ? undefined
-    : await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target, written });
+    : await refuseDroppingUnfetched({ root: absRoot, dvcFile, cacheDir, files, target, written, log });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -576,12 +576,15 @@ async function refuseDroppingUnfetched({
   files,
   target,
   written,
+  log,
 }: {
   root: string;
   dvcFile: string;
   cacheDir: string;
   files: string[];
   target: string;
+  /** Where a remote opened for the list says it corrected this computer's clock. */
+  log: Logger;
   /**
    * The caller wrote the folder whole and answers for the version it replaces (the demo keeps that data.dvc and says
    * how to go back; an import reads it itself): a list not in the cache is not fetched for it.
@@ -590,7 +593,7 @@ async function refuseDroppingUnfetched({
 }): Promise<{ md5: string; refusal: VitrineError } | undefined> {
   const found =
     (await recordedFiles({ dvcFile, cacheDir, target })) ??
-    (written ? undefined : await unfetchedList({ root, dvcFile, cacheDir, target }));
+    (written ? undefined : await unfetchedList({ root, dvcFile, cacheDir, target, log }));
   if (!Array.isArray(found)) return found;
   const manifest = found;
   const have = new Set(files);
@@ -633,11 +636,13 @@ async function unfetchedList({
   dvcFile,
   cacheDir,
   target,
+  log,
 }: {
   root: string;
   dvcFile: string;
   cacheDir: string;
   target: string;
+  log: Logger;
 }): Promise<ManifestEntry[] | { md5: string; refusal: VitrineError } | undefined> {
   // A DVC 2 record's list is in a layout Vitrine does not read: "data add" records it again (legacyError).
   const md5 = await readDvcFile({ file: dvcFile }).then(
@@ -645,7 +650,7 @@ async function unfetchedList({
     () => undefined,
   );
   if (!md5?.endsWith('.dir') || (await exists(objectPath(cacheDir, md5)))) return undefined;
-  const remote = await configuredRemote(root)().catch((error: unknown) => error as Error);
+  const remote = await configuredRemote({ root, log })().catch((error: unknown) => error as Error);
   let cause: unknown;
   if (remote && !(remote instanceof Error)) {
     try {
@@ -735,11 +740,14 @@ export function formatBytes(n: number): string {
 /** A remote, or a way to open the configured one only when it is needed (undefined when none is set up). */
 export type RemoteSource = Remote | (() => Promise<Remote | undefined>);
 
-/** The default remote of .dvc/config, or undefined when none is set up. */
-export function configuredRemote(root: string): () => Promise<Remote | undefined> {
+/**
+ * The default remote of .dvc/config, or undefined when none is set up. `log`: where an S3 remote says it corrected
+ * this computer's clock to the server's (the command's log).
+ */
+export function configuredRemote({ root, log }: { root: string; log?: Logger }): () => Promise<Remote | undefined> {
   return async () => {
     try {
-      return await openRemote({ root });
+      return await openRemote({ root, ...(log ? { log } : {}) });
     } catch (error) {
       if (isVitrineError(error, 'DVC_NO_REMOTE')) return undefined;
       throw error;
@@ -1311,7 +1319,7 @@ export async function pullData({
   const held = objects.size >= 64 ? await listObjectIds(t.cacheDir) : undefined;
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
-  const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
+  const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force, log }) : undefined;
   /** Objects that were in the local cache already. */
   const found: string[] = [];
   const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {
@@ -1522,16 +1530,18 @@ async function earlyCheckout({
   root,
   target,
   force,
+  log,
 }: {
   root: string;
   target: string;
   force: boolean;
+  log: Logger;
 }): Promise<
   { write(md5: string, bytes?: Uint8Array): Promise<void>; save(): Promise<void>; written: Set<string> } | undefined
 > {
   let plan: CheckoutPlan;
   try {
-    plan = await planCheckout({ root, target, force });
+    plan = await planCheckout({ root, target, force, log });
   } catch (error) {
     if (isVitrineError(error)) return undefined;
     throw error;
@@ -1607,7 +1617,12 @@ const refusedBeforeWriting = new WeakSet<object>();
  * Compare the folder with data.dvc's list, before writing anything: a changed file whose content exists
  * nowhere else stops here (DATA_UNRECORDED_CHANGES) unless `force`.
  */
-async function planCheckout(options: { root: string; target: string; force: boolean }): Promise<CheckoutPlan> {
+async function planCheckout(options: {
+  root: string;
+  target: string;
+  force: boolean;
+  log: Logger;
+}): Promise<CheckoutPlan> {
   try {
     return await makePlan(options);
   } catch (error) {
@@ -1620,15 +1635,18 @@ async function makePlan({
   root,
   target,
   force,
+  log,
 }: {
   root: string;
   target: string;
   force: boolean;
+  /** Where the remote, if a damaged folder list is fetched again, says it corrected this computer's clock. */
+  log: Logger;
 }): Promise<CheckoutPlan> {
   const t = await tracked({ root, target });
   await refuseUnfinishedMerge({ root: path.resolve(root), target, md5: t.out.md5, refused: 'checkout' });
   refuseLinkedFolders({ dir: t.dir, folders: [''], target });
-  const remote = configuredRemote(root);
+  const remote = configuredRemote({ root, log });
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
@@ -1886,6 +1904,7 @@ async function checkoutPresent({
     root,
     target,
     force,
+    log,
   });
   const state = await HashState.load({ file: stateFileOf(root) });
   // Nothing to write: no progress line (it would only report a rate over no time).

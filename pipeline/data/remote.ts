@@ -230,6 +230,37 @@ export function s3Connection({
   return { endpoint, region: settings.region || undefined, credentials, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) };
 }
 
+/** The remotes (name and endpoint) each log was told of a clock correction: the same log is told once per remote. */
+const clockSaidTo = new WeakMap<Logger, Set<string>>();
+
+/**
+ * Say in `log` that this computer's clock was `offsetMs` off and the storage server's time was used, once per log and
+ * remote: a command that opens the same remote twice (its data, then the registered model files; the shard caches'
+ * index) is told once. Without a log nothing is said.
+ */
+export function sayClockCorrected({
+  log,
+  remote,
+  endpoint,
+  offsetMs,
+}: {
+  log: Logger | undefined;
+  remote: string;
+  endpoint: string;
+  offsetMs: number;
+}): void {
+  if (!log) return;
+  const said = clockSaidTo.get(log) ?? new Set<string>();
+  clockSaidTo.set(log, said);
+  const key = `${remote}\n${endpoint}`;
+  if (said.has(key)) return;
+  said.add(key);
+  log.warn(
+    `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${remote}" at ` +
+      `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
+  );
+}
+
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
 export function s3Remote({
   name,
@@ -276,16 +307,8 @@ export function s3Remote({
     return sdk;
   };
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
-  let clockSaid = false;
   // Said once, however many transfers were refused at once, by this client or the AWS SDK's (a listing).
-  const clockCorrected = (offsetMs: number) => {
-    if (clockSaid) return;
-    clockSaid = true;
-    log?.warn(
-      `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${name}" at ` +
-        `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
-    );
-  };
+  const clockCorrected = (offsetMs: number) => sayClockCorrected({ log, remote: name, endpoint, offsetMs });
   const objects = s3Objects({
     endpoint: settings.endpointurl,
     region: settings.region || 'us-east-1',

@@ -105,7 +105,7 @@ export async function verifyData({
   let source: Remote | undefined = remote;
   let sourceLooked = remote !== undefined;
   const repairSource = async (): Promise<Remote | undefined> => {
-    if (!sourceLooked) [source, sourceLooked] = [await configuredRemote(absRoot)(), true];
+    if (!sourceLooked) [source, sourceLooked] = [await configuredRemote({ root: absRoot, log })(), true];
     return source;
   };
 

@@ -7,6 +7,7 @@ import { parseDvcFile } from '../data/dvcfile.ts';
 import { loadManifest } from '../data/ops.ts';
 import { openRemote, type Remote } from '../data/remote.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
 /*
@@ -89,11 +90,20 @@ export async function settleDataDvc({ ws, kept }: { ws: Workspace; kept: KeptDat
  * this machine's DVC cache or on the data remote: in a clone they are often in neither (the demo's remote folder is
  * ignored by git, so a clone starts it empty), and the pull would fail.
  */
-export async function keptDataDvcWarning({ ws, kept }: { ws: Workspace; kept: KeptDataDvc }): Promise<string> {
+export async function keptDataDvcWarning({
+  ws,
+  kept,
+  log,
+}: {
+  ws: Workspace;
+  kept: KeptDataDvc;
+  /** Where the data remote, when asked for the old files, says it corrected this computer's clock. */
+  log?: Logger;
+}): Promise<string> {
   const said =
     'data.dvc recorded another data/ folder than the one the demo generates (objects added to it, or a demo with ' +
     `other settings): it now records the demo's. The old data.dvc is kept in ${kept.copy}.`;
-  const { found, remote } = await recordedFilesHere({ ws, text: kept.text });
+  const { found, remote } = await recordedFilesHere({ ws, text: kept.text, ...(log ? { log } : {}) });
   if (found) return `${said} To go back to that data, copy it over data.dvc and run "vitrine data pull".`;
   const where = remote
     ? `are neither in this machine's DVC cache nor on the data remote "${remote.name}" (${shownPath(ws, remote.url)})`
@@ -109,11 +119,13 @@ export async function keptDataDvcWarning({ ws, kept }: { ws: Workspace; kept: Ke
 async function recordedFilesHere({
   ws,
   text,
+  log,
 }: {
   ws: Workspace;
   text: string;
+  log?: Logger;
 }): Promise<{ found: boolean; remote: Remote | null }> {
-  const remote = await openRemote({ root: ws.root }).catch(() => null);
+  const remote = await openRemote({ root: ws.root, ...(log ? { log } : {}) }).catch(() => null);
   let md5: string | undefined;
   try {
     md5 = parseDvcFile({ text, file: 'data.dvc' }).outs[0]?.md5;

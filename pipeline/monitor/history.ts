@@ -244,9 +244,12 @@ export async function labelsChangedSince({
 export async function dataFilesAtCommit({
   ws,
   commit,
+  log,
 }: {
   ws: Workspace;
   commit: string;
+  /** Where the data remote, when opened for the folder list, says it corrected this computer's clock. */
+  log?: Logger;
 }): Promise<{ files: Map<string, string> | null; objectIds: Set<string> | null } | null> {
   const dvcText = await textAtCommit({ root: ws.root, commit, filepath: 'data.dvc' });
   if (dvcText !== null) {
@@ -257,7 +260,7 @@ export async function dataFilesAtCommit({
     let entries = await readCachedManifest({ cacheDir, md5: out.md5 });
     if (!entries) {
       // CI restores only the current data; the old folder list is a small file on the remote.
-      const remote = await openRemote({ root: ws.root }).catch(() => undefined);
+      const remote = await openRemote({ root: ws.root, ...(log ? { log } : {}) }).catch(() => undefined);
       if (remote) entries = await loadManifest({ cacheDir, md5: out.md5, remote }).catch(() => undefined);
     }
     if (!entries) {
@@ -290,12 +293,15 @@ export async function objectsAddedSince({
   ws,
   dataset,
   commit,
+  log,
 }: {
   ws: Workspace;
   dataset: Dataset;
   commit: string;
+  /** Where the data remote, when opened for the folder list, says it corrected this computer's clock. */
+  log?: Logger;
 }): Promise<{ before: DatasetObject[]; added: DatasetObject[] }> {
-  const then = await dataFilesAtCommit({ ws, commit });
+  const then = await dataFilesAtCommit({ ws, commit, ...(log ? { log } : {}) });
   const withImage = dataset.objects.filter((o) => o.image && o.imageMd5);
   if (!then) return { before: [], added: withImage };
   const before: DatasetObject[] = [];

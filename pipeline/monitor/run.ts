@@ -82,15 +82,18 @@ export async function monitorSides({
   dataset,
   reference,
   prod,
+  log,
 }: {
   ws: Workspace;
   dataset: Dataset;
   reference?: string;
   prod: ProductionModel | null;
+  /** Where the data remote, when opened for an old folder list, says it corrected this computer's clock. */
+  log?: Logger;
 }): Promise<MonitorSides> {
   if (reference) {
     const base = await resolveCommit({ root: ws.root, ref: reference });
-    const { before, added } = await objectsAddedSince({ ws, dataset, commit: base });
+    const { before, added } = await objectsAddedSince({ ws, dataset, commit: base, ...(log ? { log } : {}) });
     return {
       reference: before.map((o) => o.id),
       current: added.map((o) => o.id),
@@ -121,7 +124,12 @@ export async function monitorSides({
     );
   }
   const labelled = await labelsAtCommit({ root: ws.root, commit: prod.labelsCommit });
-  const { before, added } = await objectsAddedSince({ ws, dataset, commit: prod.commit });
+  const { before, added } = await objectsAddedSince({
+    ws,
+    dataset,
+    commit: prod.commit,
+    ...(log ? { log } : {}),
+  });
   const training = before.filter((o) => o.split === 'train' && labelled.has(labelKey(o.id)));
   // Unlabelled objects are what the model annotates without anyone checking, including those that
   // came with the first import (never "added since"): they are compared too.
@@ -179,7 +187,7 @@ export async function monitorDrift({
 }): Promise<{ report: DriftReport; corrections: CorrectionRate | null; files: string[] }> {
   const data = dataset ?? (await readDataset({ ws }));
   const prod = await productionModel({ ws, params });
-  const sides = await monitorSides({ ws, dataset: data, reference, prod });
+  const sides = await monitorSides({ ws, dataset: data, reference, prod, log });
   const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
   log.info(
     mix
@@ -237,7 +245,7 @@ export async function checkRetrain({
   if (!prod) return { ...retrainDecision({ params, newLabels: 0, newObjects: 0, hasModel: false }), report: null };
   const data = dataset ?? (await readDataset({ ws }));
   const labels = await labelsChangedSince({ root: ws.root, since: prod.labelsCommit });
-  const sides = await monitorSides({ ws, dataset: data, prod });
+  const sides = await monitorSides({ ws, dataset: data, prod, log });
   let report: DriftReport | null = null;
   if (measureDrift && sides.current.length >= 2) {
     ({ report } = await monitorDrift({ ws, params, log, clock, embed, dataset: data }));

@@ -73,10 +73,13 @@ export async function pushShardCaches({
   embeddings,
   remote,
   index,
+  log,
 }: {
   ws: Workspace;
   params: Params;
   shard: Shard;
+  /** Where the data remote says it corrected this computer's clock to the server's (the stage's log). */
+  log?: Logger;
   analysis: Pick<ShardAnalysis, 'analyses' | 'failures'>;
   /** New store entries, by the store folder they were written to. */
   embeddings: { folder: string; entries: [string, Float32Array][] }[];
@@ -134,7 +137,7 @@ export async function pushShardCaches({
       entry.embeddings.push({ config: path.basename(folder), md5, vectors: sorted.length });
     }
     if (files.length === 0) return { sent: 0, index: null };
-    const target = remote ?? (await openRemote({ root: ws.root }));
+    const target = remote ?? (await openRemote({ root: ws.root, ...(log ? { log } : {}) }));
     const sent = await mapPool(files, JOBS, async (f) => {
       if (await target.has(f.md5)) return 0;
       await target.put(f);

@@ -78,7 +78,7 @@ export async function runShard({
     // The second call found the training images' vectors that the first had just made or read.
     if (results.length === 2) fromCache -= training.length;
   }
-  const pushed = await pushShardCaches({ ws, params, shard, analysis, embeddings });
+  const pushed = await pushShardCaches({ ws, params, shard, analysis, embeddings, log });
   const summary =
     `shard ${label}: ${analysis.total} images, ${analysed} read here (${analysis.total - analysed} from the caches)` +
     (needsEmbeddings ? `, ${embedded} embeddings computed, ${fromCache} from the caches` : '') +

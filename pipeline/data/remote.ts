@@ -302,6 +302,8 @@ export function s3Remote({
         region: settings.region,
         ...(configured ? { credentials: configured } : {}),
         idleTimeoutMs: idleMs,
+        // The SDK signs with the server's time once an answer showed the clocks apart (its systemClockOffset).
+        onClockCorrected: (offsetMs) => clockCorrected(offsetMs),
       }),
     }));
     return sdk;
@@ -361,9 +363,6 @@ export function s3Remote({
         try {
           const { client, ListObjectsCommand: List } = await sdkClient();
           page = await client.send(new List({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
-          // The SDK signs with the server's time once a refusal showed the clocks apart (its systemClockOffset).
-          const offset = (client.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
-          if (Math.abs(offset) > CLOCK_CORRECTED_MS) clockCorrected(offset);
         } catch (error) {
           throw fail('list', '(all)', error);
         }

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_IDLE_TIMEOUT_MS, ERROR_BODY_LIMIT, readAtMost } from './s3-objects.ts';
+import {
+  CLOCK_CORRECTED_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  ERROR_BODY_LIMIT,
+  readAtMost,
+  trustedDate,
+} from './s3-objects.ts';
 
 /*
  * One way to open an S3-compatible server, for every part of Vitrine that talks to one: the data
@@ -23,12 +29,18 @@ export function s3Client({
   region,
   credentials,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  onClockCorrected,
 }: {
   endpoint?: string;
   region?: string;
   credentials?: S3Credentials;
   /** A connection attempt, or a connection silent this long, fails the try (TimeoutError; the SDK tries again). */
   idleTimeoutMs?: number;
+  /**
+   * Told the offset (the server's clock minus this computer's, ms) after a request that left the SDK signing with a
+   * time more than CLOCK_CORRECTED_MS from this computer's clock: the caller says so (once).
+   */
+  onClockCorrected?: (offsetMs: number) => void;
 }): S3Client {
   const client = new S3Client({
     region: region || 'us-east-1',
@@ -53,6 +65,57 @@ export function s3Client({
     },
     { step: 'deserialize', priority: 'low', name: 'vitrineErrorBodyLimit' },
   );
+  // The SDK moves its clock to any answer's Date header (and an error's <ServerTime>): a box with no clock (1970), a
+  // date that is not an HTTP date, a web page's (a proxy, a captive portal) would have every later request signed
+  // with that time. Such a date is taken out before the SDK's signer reads it (just inside it), as our own requests
+  // do (trustedDate); a true one is left, so the SDK still signs with the server's time when the clocks differ.
+  type Next = (args: object) => Promise<{ response: unknown }>;
+  const trustedDates = (next: Next) => async (args: object) => {
+    const untrusted = (response: unknown) => {
+      const headers = (response as { headers?: Record<string, string> } | undefined)?.headers;
+      if (
+        headers &&
+        trustedDate({ date: headers.date, contentType: headers['content-type'], now: Date.now() }) === undefined
+      )
+        delete headers.date;
+      return headers;
+    };
+    try {
+      const result = await next(args);
+      untrusted(result.response);
+      return result;
+    } catch (error) {
+      const failed = error as { ServerTime?: unknown; $response?: unknown };
+      const headers = untrusted(failed?.$response);
+      const html = /text\/html/i.test(String(headers?.['content-type'] ?? ''));
+      if (
+        failed?.ServerTime !== undefined &&
+        (html || trustedDate({ date: failed.ServerTime, now: Date.now(), iso: true }) === undefined)
+      )
+        delete failed.ServerTime;
+      throw error;
+    }
+  };
+  client.middlewareStack.addRelativeTo(trustedDates as Parameters<typeof client.middlewareStack.addRelativeTo>[0], {
+    relation: 'after',
+    toMiddleware: 'httpSigningMiddleware',
+    name: 'vitrineTrustedDate',
+  });
+  if (onClockCorrected)
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const told = () => {
+          const offset = (client.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+          if (Math.abs(offset) > CLOCK_CORRECTED_MS) onClockCorrected(offset);
+        };
+        try {
+          return await next(args);
+        } finally {
+          told();
+        }
+      },
+      { step: 'initialize', name: 'vitrineClockCorrected' },
+    );
   return client;
 }
 

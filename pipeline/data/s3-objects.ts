@@ -219,12 +219,33 @@ const HTTP_DATE =
  * more than a year from this computer's clock (`now`), or a web page's (a proxy or captive portal answered).
  */
 export function serverTimeOf(response: IncomingMessage, now: number): number | undefined {
-  const date = response.headers.date;
-  if (typeof date !== 'string' || !HTTP_DATE.test(date.trim())) return undefined;
-  if (/text\/html/i.test(String(response.headers['content-type'] ?? ''))) return undefined;
+  return trustedDate({ date: response.headers.date, contentType: response.headers['content-type'], now });
+}
+
+/**
+ * A Date header's time (ms), or undefined when it is none to trust (serverTimeOf): `date` and `contentType` as the
+ * answer's headers give them, `now` this computer's clock. With `iso`, the date is an S3 error's <ServerTime>
+ * (2026-12-06T11:32:41Z) rather than an HTTP date.
+ */
+export function trustedDate({
+  date,
+  contentType,
+  now,
+  iso = false,
+}: {
+  date: unknown;
+  contentType?: unknown;
+  now: number;
+  iso?: boolean;
+}): number | undefined {
+  if (typeof date !== 'string' || !(iso ? ISO_DATE : HTTP_DATE).test(date.trim())) return undefined;
+  if (/text\/html/i.test(String(contentType ?? ''))) return undefined;
   const time = Date.parse(date);
   return Number.isNaN(time) || Math.abs(time - now) > ABSURD_CLOCK_MS ? undefined : time;
 }
+
+/** An S3 error's <ServerTime>: "2026-12-06T11:32:41Z", "2026-12-06T11:32:41.123Z". */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /**
  * What the server's time (`serverTime`) says of a refusal, compared with this computer's clock as the request used it

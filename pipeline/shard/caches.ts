@@ -145,7 +145,7 @@ export async function pushShardCaches({
     });
     const bytes = Buffer.from(`${JSON.stringify(entry, null, 2)}\n`);
     const name = `${md5Of(bytes)}.json`;
-    await (index ?? (await openShardIndex({ root: ws.root }))).write(name, bytes);
+    await (index ?? (await openShardIndex({ root: ws.root, ...(log ? { log } : {}) }))).write(name, bytes);
     return { sent: sent.reduce<number>((a, b) => a + b, 0), index: name };
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -179,7 +179,7 @@ export async function pullShardCaches({
   remote?: Remote;
   index?: ShardIndexStore;
 }): Promise<PullResult> {
-  const store = index ?? (await openShardIndex({ root: ws.root }));
+  const store = index ?? (await openShardIndex({ root: ws.root, log }));
   const names = await store.list();
   const parsed = await mapPool(names, JOBS, async (name) => {
     try {

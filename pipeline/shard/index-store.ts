@@ -2,11 +2,12 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readDvcConfig } from '../data/config.ts';
-import { longerWait, s3Connection, s3Error, silence } from '../data/remote.ts';
+import { longerWait, s3Connection, s3Error, sayClockCorrected, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
 
 /*
  * The shard caches' index on the data remote. Every cache file (embedding segments, image analyses,
@@ -37,7 +38,10 @@ export async function openShardIndex({
   root,
   env = process.env,
   maxIndexBytes = MAX_INDEX_BYTES,
+  log,
 }: {
+  /** Where a clock corrected to the storage server's time is said (once per command, with the data remote's). */
+  log?: Logger;
   root: string;
   /** Read when opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl, as for the data. */
   env?: Record<string, string | undefined>;
@@ -59,8 +63,11 @@ export async function openShardIndex({
   const prefix = [m[2]!.replace(/\/+$/, ''), INDEX_FOLDER].filter(Boolean).join('/');
   // The same server, region and keys as the data remote's (AWS_ENDPOINT_URL… included).
   const connection = s3Connection({ settings: remote.options, env });
-  const client = s3Client(connection);
   const endpoint = s3Endpoint(connection);
+  const client = s3Client({
+    ...connection,
+    onClockCorrected: (offsetMs) => sayClockCorrected({ log, remote: remote.name, endpoint, offsetMs }),
+  });
   const where = `s3://${bucket}/${prefix}/`;
   const fail = (action: 'list' | 'download' | 'upload', name: string, error: unknown) => {
     const classified = s3Error({

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectPath } from '../../pipeline/data/cache.ts';
 import { dataCommands } from '../../pipeline/data/commands.ts';
-import { addData, pushData } from '../../pipeline/data/index.ts';
+import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { keptDataDvcWarning } from '../../pipeline/demo/replaced.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { registryCommands } from '../../pipeline/registry/commands.ts';
+import { openShardIndex } from '../../pipeline/shard/index-store.ts';
 import { makeRepo, promoteStandIn, steppingClock } from '../registry/helpers.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 import { type SkewedS3, skewedConfig, skewedS3 } from './skewed-s3.ts';
@@ -93,4 +94,73 @@ describe('a clock corrected to the storage server’s is said in the command’s
       await cleanup(f.parent);
     }
   });
+});
+
+describe('the shard caches’ index (the AWS SDK’s own client) says it too, once with the data', {
+  timeout: 30_000,
+}, () => {
+  it('listing the index and checking an object of the same remote: one line', async () => {
+    const root = path.join(base, 'shards');
+    await writeTree(path.join(root, '.dvc'), { config: skewedConfig(s3.endpoint, 'shards') });
+    const log = memoryLogger();
+    const index = await openShardIndex({ root, env: {}, log });
+    expect(await index.list()).toEqual([]);
+    expect(clockLines(log)).toEqual([expect.stringMatching(CORRECTED)]);
+    const remote = s3Remote({ name: 'storage', settings: settingsOf(s3, 'shards'), env: {}, log });
+    expect(await remote.has(md5('nothing'))).toBe(false);
+    expect(clockLines(log)).toEqual([expect.stringMatching(CORRECTED)]);
+  });
+});
+
+const settingsOf = (server: SkewedS3, folder: string) => ({
+  url: `s3://museum/${folder}`,
+  endpointurl: server.endpoint,
+  access_key_id: 'KEY',
+  secret_access_key: 'SECRET',
+  region: 'us-east-1',
+});
+
+/*
+ * The AWS SDK, which lists a remote's objects, moved its clock to any answer's Date header: a server or a box in
+ * front of it with no clock (1970), a date that is not an HTTP date. The log then said "this computer's clock is
+ * 20,429 days off", and every later page was signed with 1970. The same bound as our own requests' now applies to
+ * the SDK's: such a date is not a clock.
+ */
+describe('a listing whose Date is not a clock to trust', { timeout: 30_000 }, () => {
+  let right: SkewedS3;
+  beforeAll(async () => {
+    right = await skewedS3({ skewMs: 0 });
+    right.pageSize = 1;
+  });
+  afterAll(async () => {
+    await right?.close();
+  });
+  const cases: [string, (now: number) => string][] = [
+    ['1970 (a box with no clock)', () => new Date(0).toUTCString()],
+    ['two years off', (now) => new Date(now - 2 * 365 * 86_400_000).toUTCString()],
+    ['not an HTTP date', (now) => new Date(now - 60 * 60_000).toISOString()],
+  ];
+  for (const [what, date] of cases)
+    it(`${what}: every page listed with this computer’s time, and no clock said`, async () => {
+      const folder = `listed-${cases.findIndex(([w]) => w === what)}`;
+      const log = memoryLogger();
+      const remote = s3Remote({ name: 'storage', settings: settingsOf(right, folder), env: {}, log });
+      const ids = ['a', 'b', 'c'].map((x) => md5(`${folder} ${x}`));
+      const file = path.join(base, `${folder}.bin`);
+      for (const x of ['a', 'b', 'c']) {
+        await writeFile(file, `${folder} ${x}`);
+        await remote.put({ md5: md5(`${folder} ${x}`), file });
+      }
+      right.dateHeader = (req, now) =>
+        req.method === 'GET' && !/\/files\/md5\/..\//.test(req.url ?? '') ? date(now) : new Date(now).toUTCString();
+      right.received.length = 0;
+      try {
+        expect([...(await remote.list!())].sort()).toEqual([...ids].sort());
+      } finally {
+        right.dateHeader = undefined;
+      }
+      expect(clockLines(log)).toEqual([]);
+      // Three pages, each listed once: none refused for a time taken from the header.
+      expect(right.received.filter((r) => r.startsWith('GET /museum/?'))).toHaveLength(3);
+    });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import git from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectPath } from '../../pipeline/data/cache.ts';
 import { dataCommands } from '../../pipeline/data/commands.ts';
@@ -8,9 +10,11 @@ import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { keptDataDvcWarning } from '../../pipeline/demo/replaced.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { objectsAddedSince } from '../../pipeline/monitor/history.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { registryCommands } from '../../pipeline/registry/commands.ts';
 import { openShardIndex } from '../../pipeline/shard/index-store.ts';
+import type { Dataset } from '../../pipeline/types.ts';
 import { makeRepo, promoteStandIn, steppingClock } from '../registry/helpers.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 import { type SkewedS3, skewedConfig, skewedS3 } from './skewed-s3.ts';
@@ -65,6 +69,23 @@ describe('a clock corrected to the storage server’s is said in the command’s
     const log = memoryLogger();
     const said = await keptDataDvcWarning({ ws: workspace(root), kept: { copy: 'kept/data.dvc', text }, log });
     expect(said).toContain('nor on the data remote "storage"');
+    expect(clockLines(log)).toEqual([expect.stringMatching(CORRECTED)]);
+  });
+
+  it('monitor, fetching the folder list of data.dvc at an older commit from the remote', async () => {
+    const root = path.join(base, 'monitor');
+    await writeTree(root, {
+      '.dvc/config': skewedConfig(s3.endpoint, 'monitor'),
+      'data.dvc': `outs:\n- md5: ${md5('a list only the remote had')}.dir\n  path: data\n`,
+    });
+    await git.init({ fs, dir: root });
+    await git.add({ fs, dir: root, filepath: 'data.dvc' });
+    const author = { name: 'Curator', email: 'curator@example.org', timestamp: 1_700_000_000, timezoneOffset: 0 };
+    const commit = await git.commit({ fs, dir: root, message: 'data', author });
+    const log = memoryLogger();
+    const dataset = { objects: [] } as unknown as Dataset;
+    const error = await objectsAddedSince({ ws: workspace(root), dataset, commit, log }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'DATA_MANIFEST_MISSING' });
     expect(clockLines(log)).toEqual([expect.stringMatching(CORRECTED)]);
   });
 

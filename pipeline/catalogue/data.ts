@@ -5,7 +5,6 @@ import { stringify } from 'csv-stringify/sync';
 import { labelForm } from '../collection/hidden-characters.ts';
 import { lastImportFile } from '../collection/import-edits.ts';
 import { photographOrigins } from '../collection/imported-photographs.ts';
-import { readLabels } from '../collection/index.ts';
 import { readRefusedImages } from '../collection/refused-images.ts';
 import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
 import { objectIdOf } from '../dataset/validate.ts';
@@ -47,6 +46,7 @@ import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
 import { type ImageRules, photographRules } from './image-rules.ts';
+import { labelsAsRead } from './labels-read.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -134,7 +134,8 @@ export async function buildCatalogueData({
   try {
     // By the object each line names (an id written with its accents encoded another way is the object's).
     const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
-    labelsRead = (await readLabels({ file: ws.labels })).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
+    // Those the dataset stage read (lock.json), not a file changed since: dataset.json's labels are from that one.
+    labelsRead = (await labelsAsRead({ ws, log })).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
     for (const l of labelsRead) labelLines.set(l.objectId, l.line);
   } catch (error) {
     if (

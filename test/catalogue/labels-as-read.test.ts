@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { describe, expect, it } from 'vitest';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { type FixtureObject, writeFixture } from '../site/fixture.ts';
+
+/*
+ * The catalogue read labels.csv again after the dataset stage had read it: a line added while the run trained (a
+ * colleague's edit, a git pull) moved every "Suggest a correction" line below it, so the catalogue's links pointed
+ * at other objects' lines, beside labels from the older file. It reads the labels.csv the dataset stage read, as
+ * lock.json records it (its md5): the file now, or the version at HEAD, when it is that one; else no line, said.
+ */
+
+const OBJECTS: FixtureObject[] = [
+  { id: 'O-1', title: 'Coin', label: 'Monnaie', image: null },
+  { id: 'O-2', title: 'Bowl', label: 'Céramique', image: null },
+];
+const READ = 'object_id,label\nO-1,Monnaie\nO-2,Céramique\n';
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+async function repo({ committed }: { committed: boolean }) {
+  const root = await tempDir('vitrine-labels-as-read-');
+  await writeFixture({ root, objects: OBJECTS, labels: ['Céramique', 'Monnaie'], withMetrics: false });
+  const ws = workspace(root);
+  await writeFile(ws.labels, READ);
+  if (committed) {
+    await git.init({ fs, dir: root });
+    await git.add({ fs, dir: root, filepath: 'labels.csv' });
+    const author = { name: 'Curator', email: 'curator@example.org', timestamp: 1_700_000_000, timezoneOffset: 0 };
+    await git.commit({ fs, dir: root, message: 'labels', author });
+  }
+  // What the dataset stage read, as it records it when it starts.
+  const lock = { schema: 'vitrine.lock/1', stages: { dataset: { deps: { paths: { 'labels.csv': md5(READ) } } } } };
+  await writeFile(ws.lock, JSON.stringify(lock));
+  return ws;
+}
+
+async function build(ws: ReturnType<typeof workspace>) {
+  const log = memoryLogger();
+  const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log });
+  const lineOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.labelLine;
+  return { lineOf, warnings: log.lines.filter((l) => l.level === 'warn').map((l) => l.message) };
+}
+
+describe('the catalogue’s labels.csv lines are those of the file the dataset stage read', { timeout: 60_000 }, () => {
+  it('unchanged since: its lines, nothing said', async () => {
+    const ws = await repo({ committed: false });
+    const { lineOf, warnings } = await build(ws);
+    expect(lineOf('O-2')).toBe(3);
+    expect(warnings.filter((w) => w.includes('labels.csv'))).toEqual([]);
+  });
+
+  it('a line added since, the version read committed: the lines of the version read (HEAD)', async () => {
+    const ws = await repo({ committed: true });
+    await writeFile(ws.labels, 'object_id,label\nO-0,Monnaie\nO-1,Monnaie\nO-2,Céramique\n');
+    const { lineOf } = await build(ws);
+    expect(lineOf('O-1')).toBe(2);
+    expect(lineOf('O-2')).toBe(3);
+  });
+
+  it('a line added since, the version read nowhere else: no line, and it says why and what to run', async () => {
+    const ws = await repo({ committed: false });
+    await writeFile(ws.labels, 'object_id,label\nO-0,Monnaie\nO-1,Monnaie\nO-2,Céramique\n');
+    const { lineOf, warnings } = await build(ws);
+    expect(lineOf('O-2')).toBe(null);
+    expect(warnings).toContainEqual(expect.stringContaining('labels.csv changed after the dataset stage read it'));
+    expect(warnings).toContainEqual(expect.stringContaining('npx vitrine run'));
+  });
+});

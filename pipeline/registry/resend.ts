@@ -30,21 +30,25 @@ export async function sendRegisteredFiles({
   ws,
   name,
   remote,
+  jobs = 8,
   log,
 }: {
   ws: Workspace;
   /** The model's name (registry.model_name in params.yaml). */
   name: string;
   remote: ModelRemote;
+  /** Files asked about at once: one at a time, each promotion made it slower. */
+  jobs?: number;
   log: Logger;
 }): Promise<{ sent: number; present: number; lost: LostFile[] }> {
   // Each content once, with every place it may be found on this machine (the same file often serves two versions).
-  const wanted = await registeredFiles({ ws, name });
+  const wanted = [...(await registeredFiles({ ws, name }))];
+  const there = await mapPool(wanted, jobs, ([md5]) => remote.has(md5));
   let sent = 0;
   let present = 0;
   const lost: LostFile[] = [];
-  for (const [md5, places] of wanted) {
-    if (await remote.has(md5)) {
+  for (const [i, [md5, places]] of wanted.entries()) {
+    if (there[i]) {
       present += 1;
       continue;
     }

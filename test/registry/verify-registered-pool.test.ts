@@ -24,6 +24,8 @@ const GATE = 3;
 
 interface GateProxy {
   endpoint: string;
+  /** Hold requests of this method (GET until said otherwise) from now on, until GATE wait at once. */
+  arm(method: string): void;
   /** The most downloads of registered files that were waiting at once. */
   most: number;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ async function gateProxy(target: string, gated: (url: string) => boolean): Promi
   const upstream = new URL(target);
   let waiting: (() => void)[] = [];
   let open = false;
+  let armed = 'GET';
   const state = { most: 0 };
   const server = http.createServer((req, res) => {
     let passed = false;
@@ -49,7 +52,7 @@ async function gateProxy(target: string, gated: (url: string) => boolean): Promi
       forward.on('error', () => res.destroy());
       req.pipe(forward);
     };
-    if (open || req.method !== 'GET' || !gated(req.url ?? '')) return pass();
+    if (open || req.method !== armed || !gated(req.url ?? '')) return pass();
     waiting.push(pass);
     state.most = Math.max(state.most, waiting.length);
     const release = () => {
@@ -74,6 +77,9 @@ async function gateProxy(target: string, gated: (url: string) => boolean): Promi
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get most() {
       return state.most;
+    },
+    arm(method) {
+      [armed, open, state.most] = [method, false, 0];
     },
     close: async () => {
       server.closeAllConnections();
@@ -129,6 +135,19 @@ describe('data verify --remote reads the registered model files several at once'
     const checked = await verify(f, { remote: true, jobs: '4' });
     expect(checked.status, checked.text).toBe(undefined);
     expect(checked.text).toMatch(/info: Registered model files on the remote "museum-s3": \d+ read and checked, none/);
+    expect(proxy.most).toBeGreaterThanOrEqual(GATE);
+  });
+
+  it('"models push --files" asks the remote about several files at once too', async () => {
+    const { f, proxy } = await onS3(await promoteStandIn(await newRepo()), 'push');
+    proxy.arm('HEAD');
+    const log = memoryLogger();
+    const context = { ws: f.ws, log, clock: steppingClock(), env: {}, json: false, out: () => {} };
+    const files = registryCommands.find((c) => c.name === 'models push')!;
+    expect(await files.run(context, { values: { files: true }, positionals: [] })).toBe(0);
+    expect(log.lines.map((l) => l.message).join('\n')).toMatch(
+      /Registered model files on .*: 0 sent, \d+ already there/,
+    );
     expect(proxy.most).toBeGreaterThanOrEqual(GATE);
   });
 

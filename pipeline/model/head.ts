@@ -696,13 +696,7 @@ async function chooseLogisticL2({
   const sample = max > 0 && n > max ? l2Sample({ train, max, seed: params.seed }) : null;
   const sampled = sample ? sample.reduce((a, b) => a + b, 0) : n;
   if (choices.length > 1 && sampled >= 2 * k) {
-    // Stratified folds: each class's objects dealt round-robin in a seeded order; -1: not in the sample.
-    const uniform = seededUniform(params.seed);
-    const fold = new Array<number>(n).fill(-1);
-    for (let c = 0; c < classes; c++) {
-      const members = train.y.flatMap((yc, i) => (yc === c && (!sample || sample[i]) ? [i] : []));
-      shuffleInPlace(members, uniform).forEach((i, j) => (fold[i] = j % k));
-    }
+    const fold = l2Folds({ train, classes, k, seed: params.seed, sample });
     const heldLoss = new Array<number>(choices.length).fill(0);
     for (let f = 0; f < k; f++) {
       await letSignalsIn();
@@ -744,6 +738,50 @@ async function chooseLogisticL2({
     l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
   }
   return { l2, validated: choices.length > 1 && sampled >= 2 * k, sample, sampled, choices, k };
+}
+
+/**
+ * The folds that choose L2: each class's images dealt round-robin in a seeded order, every row of
+ * one image (a photograph and its mirror image, `train.augment`; objects sharing a photograph) in
+ * the same fold; -1: not in the sample. Dealt by row, a mirror image was held out while its
+ * photograph was learnt from, and the held-out loss favoured the weakest penalty (docs/backbone.md,
+ * "Photometric training copies"). Rows without keys, or with one row per image, are dealt as before.
+ */
+export function l2Folds({
+  train,
+  classes,
+  k,
+  seed,
+  sample = null,
+}: {
+  train: LabelledVectors;
+  classes: number;
+  k: number;
+  seed: number;
+  sample?: Uint8Array | null;
+}): number[] {
+  const uniform = seededUniform(seed);
+  const keys = train.keys ?? train.y.map((_, i) => String(i));
+  // Each image's rows, under the class of its first row.
+  const rowsOf = new Map<string, number[]>();
+  const classOf = new Map<string, number>();
+  train.y.forEach((c, i) => {
+    if (sample && !sample[i]) return;
+    const key = keys[i]!;
+    if (!rowsOf.has(key)) {
+      rowsOf.set(key, []);
+      classOf.set(key, c);
+    }
+    rowsOf.get(key)!.push(i);
+  });
+  const fold = new Array<number>(train.y.length).fill(-1);
+  for (let c = 0; c < classes; c++) {
+    const images = [...rowsOf.keys()].filter((key) => classOf.get(key) === c);
+    shuffleInPlace(images, uniform).forEach((key, j) => {
+      for (const i of rowsOf.get(key)!) fold[i] = j % k;
+    });
+  }
+  return fold;
 }
 
 /**

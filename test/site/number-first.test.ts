@@ -43,6 +43,8 @@ describe('the object whose number was typed is listed first', () => {
     // A herbarium's sheets; no object is numbered "1887/10".
     { id: 'Herb. 1887/109 b', title: 'Ammonit', label: 'print', image: null },
     untitled('Herb. 1887/1000 b'),
+    // No object is "12.13": "12 13" offered none, but listed this one, searched as "1213" (an outside tester).
+    { id: '1213', title: 'Bol', label: 'print', image: null },
   ];
 
   beforeAll(async () => {
@@ -203,5 +205,12 @@ describe('the object whose number was typed is listed first', () => {
       expect(answer.status, q).toBe(`1 object for “${q}”`);
     }
     expect((await typed('A 2023 1 17 a')).offered).toBe('Go to object A.2023.1.17-a');
+    // Numbers typed apart are not run together into another object's number, in the list as in the offer.
+    for (const q of ['12 13', '121 3']) {
+      const answer = await typed(q);
+      expect(answer.offered, q).toBeNull();
+      expect(answer.titles, q).not.toContain('Bol');
+    }
+    expect((await typed('1213')).titles).toEqual(['Bol']);
   }, 300_000);
 });

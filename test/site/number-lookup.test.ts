@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
 import { folioAsF as folioInAddress, numberAsked, numberFound } from '../../site/src/lib/address.ts';
-import { closestFirst, folioAsF, searchedAs } from '../../site/src/lib/number.ts';
+import { apartAsTyped, closestFirst, folioAsF, runTogether, searchedAs } from '../../site/src/lib/number.ts';
 
 /*
  * The object-number lookup the search page (its worker) and the 404 page share (lib/address.ts), and the order the
@@ -254,6 +254,38 @@ describe('numbers typed as separate words', () => {
     expect(await lookup(['1887/088'])('Letter 1887/88')).toBeNull();
     expect(await lookup(['188788'])('Letter 1887/88')).toBeNull();
     expect(await lookup(['PH/1923/0045'])('photo PH/1923/45')).toBe('PH/1923/0045');
+  });
+});
+
+describe('numbers typed apart, run together for the results list', () => {
+  // An outside tester: "12 13" offered nothing (no object is 12.13) but listed object 1213, searched as "1213".
+  it('runs the words together only for an object whose number is apart where they were typed apart', () => {
+    for (const [q, id] of [
+      ['12 13', '1213'],
+      ['121 3', '1213'],
+      ['1 2', '12'],
+      ['1 2', 'MS 12'],
+      ['12 13', 'Box 5/1213'],
+      ['2 67', 'DM-0267'],
+    ]) {
+      expect(runTogether(q!), q).not.toBeNull();
+      expect(apartAsTyped(q!, id!), `${q} ${id}`).toBe(false);
+    }
+    for (const [q, id] of [
+      ['12 13', '12.13'],
+      ['12 13', 'Box 12/13'],
+      ['1 2', '1-2'],
+      ['a 2023 1 17 a', 'A.2023.1.17-a'],
+      ['a 2023 1 17a', 'A.2023.1.17-a'],
+      ['2023 1 17', 'A.2023.1.17-a'],
+      ['1923 45', 'PH/1923/0045'],
+      ['ph 1923 45', 'PH/1923/0045'],
+      ['herb 1887 1 b', 'Herb. 1887/1 b'],
+      ['1887 10', '1887.10'],
+      ['dm 0267', 'DM0267'],
+    ]) {
+      expect(apartAsTyped(q!, id!), `${q} ${id}`).toBe(true);
+    }
   });
 });
 

@@ -133,6 +133,48 @@ export function runTogether(words: string): string | null {
 }
 
 /**
+ * Whether object number `id` has the typed words (`typed`: numbers typed apart, as runTogether reads them) as
+ * consecutive parts, apart wherever two digits were typed apart: "12 13" is "12.13" and "Box 12/13", not "1213" nor
+ * "Box 5/1213"; "1923 45" is "PH/1923/0045" (each part without its zeros, as numberWords gives them too). The search
+ * page runs the words together only for such an object, as the number lookup offers one (lib/address.ts
+ * spacedAsTyped): "12 13" offered nothing but listed object 1213, searched as "1213" (an outside tester).
+ */
+export function apartAsTyped(typed: string, id: string): boolean {
+  const words = foldLetters(typed)
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}]+/gu, ''))
+    .filter(Boolean);
+  const together = words.join('');
+  const chars = [...together];
+  // Where two digits were typed apart: the object's number must have a part end there.
+  const cuts: number[] = [];
+  let at = 0;
+  for (const word of words.slice(0, -1)) {
+    at += [...word].length;
+    if (/\p{N}/u.test(chars[at - 1]!) && /\p{N}/u.test(chars[at]!)) cuts.push(at);
+  }
+  const runs = foldLetters(id)
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const aside = runs.map((r) => r.replace(/(^|\P{N})0+(?=\p{N})/gu, '$1'));
+  for (const parts of [runs, aside]) {
+    for (let from = 0; from < parts.length; from++) {
+      const ends = new Set<number>();
+      let joined = '';
+      for (const part of parts.slice(from)) {
+        joined += part;
+        ends.add([...joined].length);
+        if (joined === together && cuts.every((c) => ends.has(c))) return true;
+        if (!together.startsWith(joined)) break;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * `results` with the objects whose number is closest to `number` first (a typed number run together, "188710" for
  * "1887/10", that no object has as a whole word): the number with the fewest characters after the typed ones
  * ("Herb. 1887/109 b" before "Herb. 1887/1000 b", which Pagefind ranked first, untitled and headed by its number).

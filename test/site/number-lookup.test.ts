@@ -85,6 +85,24 @@ describe('a folio’s word', () => {
     expect(await pick('MS 9 fol. 3')).toBe('MS 9 fo. 3');
     expect(await pick('MS 123 f. 5r')).toBeNull();
   });
+
+  // Outside testers: a collection that writes "fols." or "fos." ("MS 123 fols. 4r-5v") was offered nothing for "f.".
+  it('offers the folio of a collection that writes “fols.” or “fos.”, typed with another folio’s word', async () => {
+    const pick = lookup(['MS 123 fols. 4r-5v', 'MS 9 fos. 4r', 'MS 7 f. 2r']);
+    for (const q of [
+      'MS 123 f. 4r-5v',
+      'MS 123 fol. 4r-5v',
+      'MS 123 folio 4r-5v',
+      'MS 123 fols. 4r-5v',
+      'ms 123 ff. 4r-5v',
+    ]) {
+      expect(await pick(q), q).toBe('MS 123 fols. 4r-5v');
+    }
+    for (const q of ['MS 9 f. 4r', 'MS 9 fo. 4r', 'MS 9 fol. 4r', 'MS 9 fos. 4r'])
+      expect(await pick(q), q).toBe('MS 9 fos. 4r');
+    for (const q of ['MS 7 fols. 2r', 'MS 7 fos. 2r']) expect(await pick(q), q).toBe('MS 7 f. 2r');
+    expect(await pick('MS 9 fos. 5r')).toBeNull();
+  });
 });
 
 describe('the closest number first', () => {

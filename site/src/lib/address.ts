@@ -28,8 +28,11 @@ export function folioAsF(words: string): string {
   return words.replace(/(?<=\p{N}[,;]?\s+)(?:(?:folios?|fols?|ff)(?:\.|(?=\s))|fos?\.|f[°º]\.?)(?=\s*\p{N})/giu, 'f.');
 }
 
-/** How collections write a folio's word in their numbers, most often first ("MS 123 f. 4r", "MS 123 fol. 4r"…). */
-const FOLIO_WORDS = ['f.', 'fol.', 'fo.', 'folio', 'ff.'];
+/**
+ * How collections write a folio's word in their numbers, most often first ("MS 123 f. 4r", "MS 123 fol. 4r"…); the
+ * plural of a range of folios too ("MS 123 fols. 4r-5v", "fos. 4r": offered nothing when typed with "f.").
+ */
+const FOLIO_WORDS = ['f.', 'fol.', 'fo.', 'folio', 'ff.', 'fols.', 'fos.'];
 
 /** A folio's word as folioAsF reads it: "f." between a number and the folio. */
 const FOLIO_READ = /(?<=\p{N}[,;]?\s+)f\.(?=\s*\p{N})/giu;

@@ -18,6 +18,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
+import { controlName } from '../control-characters.ts';
 import { copyVerified, exists } from '../data/cache.ts';
 import { HashState, listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
@@ -43,7 +44,7 @@ import {
   rawTiff,
   tiffPages,
 } from './file-kind.ts';
-import { labelForm } from './hidden-characters.ts';
+import { characterCode, labelForm } from './hidden-characters.ts';
 import { byComposed, encodedAnotherWay, keptIdForm, lettersApart, sameIdLines } from './id-forms.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
@@ -636,6 +637,19 @@ async function importInto({
         `the label ("${clip(columns.label)}") of object "${clip(id)}" is ${labelOver}: a label is a class the model ` +
           'learns, a word or a few. A text pasted into the label cell by mistake? It begins ' +
           `${beginning(get(columns.label))}. ${EXPORT_AGAIN}${params.import.on_invalid === 'skip' ? KEPT_WHEN_LONG : ''}`,
+        id,
+      );
+      continue;
+    }
+    // A control character or a bidi override pasted in with the label ("co\u202ein" reads "coni"): params.yaml and
+    // every later run refuse such a label, so it is refused here, before anything is written (an outside tester).
+    const labelControls = hasLabels ? controlsInLabel(get(columns.label)) : undefined;
+    if (labelControls) {
+      refuse(
+        line,
+        `the label "${clip(labelControls.shown)}" of object "${clip(id)}" contains ${labelControls.words}, which no ` +
+          'label may hold (a direction override turns the text after it round): every run refuses such a label. ' +
+          `Delete ${labelControls.plural ? 'them' : 'it'} from the label in the collections system and export again`,
         id,
       );
       continue;
@@ -3637,6 +3651,22 @@ const MAX_FIELD = 20_000;
 const EXPORT_AGAIN = 'Correct it in the collections system and export again';
 
 /** Said after a field too long, under on_invalid: skip, where the row is refused. */
+/**
+ * A label's control characters and bidi embeddings, overrides and isolates (control-characters.ts: the ones params.yaml
+ * refuses in a label): the label with each written <U+202E> (`shown`) and what they are, in words to follow
+ * "contains" (`words`: `a character that prints nothing (U+202E, a right-to-left override)`); undefined when it has
+ * none.
+ */
+function controlsInLabel(label: string): { shown: string; words: string; plural: boolean } | undefined {
+  const chars = [...label];
+  const found = [...new Set(chars.filter((c) => controlName(c) !== undefined))];
+  if (found.length === 0) return undefined;
+  const shown = chars.map((c) => (controlName(c) === undefined ? c : `<${characterCode(c)}>`)).join('');
+  const names = found.map((c) => `${characterCode(c)}, a ${controlName(c)}`).join('; ');
+  const what = found.length === 1 ? 'a character that prints nothing' : 'characters that print nothing';
+  return { shown, words: `${what} (${names})`, plural: found.length > 1 };
+}
+
 const KEPT_WHEN_LONG =
   '. The row is not imported, so the catalogue keeps the details the object had (an object new in this export is ' +
   'left out of it until its row is corrected)';

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,73 @@ describe('an object id with an invisible character', () => {
     expect(result.refused.map((p) => p.line)).toEqual([2, 3]);
     expect(result.refused[0]!.message).toContain('at the start');
     expect(result.refused[1]!.message).toContain('a soft hyphen');
+  });
+});
+
+/*
+ * An outside tester: a label with a bidi override ("co\u202ein", which reads "coni") or a control character went
+ * through import into labels.csv, and only the next run refused it (params.yaml refuses such a label too). Import
+ * refuses the row, naming the export file, line and the character’s code, before anything is written. Failed before
+ * the fix.
+ */
+async function importLabels(name: string, rows: [string, string][], onInvalid: 'skip' | 'fail') {
+  const dir = path.join(root, name);
+  await mkdir(dir, { recursive: true });
+  const lines = ['id,image,label,title'];
+  for (const [i, [id, label]] of rows.entries()) {
+    await writeFile(path.join(dir, `img${i}.jpg`), Buffer.concat([JPEG, Buffer.from(String(i))]));
+    lines.push(`${id},img${i}.jpg,${label},Object ${i}`);
+  }
+  const metadata = path.join(dir, 'objects.csv');
+  await writeFile(metadata, `${lines.join('\n')}\n`);
+  const ws = workspace(path.join(dir, 'repo'));
+  const params = defaultParams();
+  params.import.on_invalid = onInvalid;
+  const result = await importCollection({ ws, params, metadata, log: memoryLogger() }).catch(
+    (e: unknown) => e as Error,
+  );
+  return { result, ws, metadata };
+}
+
+describe('a label with a control character or a bidi override', () => {
+  it('refuses the row, naming the line, object and the character’s code', async () => {
+    const { result, ws } = await importLabels(
+      'label-controls',
+      [
+        ['A-1', 'coin'],
+        ['A-2', 'co\u202ein'],
+        ['A-3', 'vase\u0007'],
+        ['A-4', '\u2067قطعة\u2069'],
+      ],
+      'skip',
+    );
+    const { refused } = result as ImportResult;
+    expect(refused.map((p) => [p.line, p.object])).toEqual([
+      [3, 'A-2'],
+      [4, 'A-3'],
+      [5, 'A-4'],
+    ]);
+    expect(refused[0]!.file).toContain('objects.csv');
+    expect(refused[0]!.message).toContain('"co<U+202E>in"');
+    expect(refused[0]!.message).toContain('U+202E, a right-to-left override');
+    expect(refused[1]!.message).toContain('U+0007, a control character');
+    expect(refused[2]!.message).toContain('U+2067, a right-to-left isolate');
+    expect((await readObjects({ file: ws.objects })).objects.map((o) => o.id)).toEqual(['A-1']);
+    expect(await readFile(ws.labels, 'utf8')).not.toMatch(/[\u0007\u202e\u2067]/);
+  });
+
+  it('stops the import under import.on_invalid “fail” before anything is written', async () => {
+    const { result, ws, metadata } = await importLabels(
+      'label-controls-fail',
+      [
+        ['A-1', 'coin'],
+        ['A-2', 'co\u202ein'],
+      ],
+      'fail',
+    );
+    expect(result).toBeInstanceOf(Error);
+    expect((result as Error).message).toContain(`${metadata}:3: the label "co<U+202E>in" of object "A-2"`);
+    await expect(readFile(ws.labels, 'utf8')).rejects.toThrow();
+    await expect(readFile(ws.objects, 'utf8')).rejects.toThrow();
   });
 });

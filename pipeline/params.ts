@@ -4,7 +4,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import { z } from 'zod';
 import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
-import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm } from './collection/hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm, ZERO_WIDTH } from './collection/hidden-characters.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
 import { controlName } from './control-characters.ts';
@@ -795,9 +795,6 @@ function blankWords(label: string): string {
   });
   return `${what} (${names.join('; ')})`;
 }
-
-/** Zero-width characters no label is written with (a right-to-left mark or a joiner belongs to its script). */
-const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
 
 /**
  * Where in `label` (indices of its characters) a character was pasted in with it: a zero-width one, a control

@@ -1,3 +1,5 @@
+import { controlName } from '../control-characters.ts';
+
 /*
  * Characters that print as nothing or as a plain space, which a copy and paste from a web page or a word processor
  * brings into a cell: named once here for every message that shows one (import's ids, the dataset stage's labels,
@@ -45,4 +47,18 @@ const SPACE_RUN = /[ \t\p{Zs}]{2,}|\t|(?! )\p{Zs}/gu;
  */
 export function labelForm(label: string): string {
   return label.normalize('NFC').replace(SPACE_RUN, ' ');
+}
+
+/** Zero-width characters no label is written with (a right-to-left mark or a joiner belongs to its script). */
+export const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
+
+/**
+ * `label` with each character params.yaml refuses anywhere in a label written as its code ("Kupfer<U+200B>stich"): a
+ * zero-width one (ZERO_WIDTH), a control character, a bidi embedding, override or isolate (control-characters.ts).
+ * Printed as they are, they do not show, or turn the message round. A label with none is returned as it is.
+ */
+export function unseenShown(label: string): string {
+  return [...label]
+    .map((c) => (ZERO_WIDTH.has(c) || controlName(c) !== undefined ? `<${characterCode(c)}>` : c))
+    .join('');
 }

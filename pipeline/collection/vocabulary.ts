@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
-import { labelForm } from './hidden-characters.ts';
+import { labelForm, unseenShown } from './hidden-characters.ts';
 import { lettersApart } from './id-forms.ts';
 
 /*
@@ -671,9 +671,27 @@ function otherLabelsMessage({
       : tooFew.length < outside.length && !identifiers
         ? [
             `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
-            `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
+            `  collection:\n    vocabulary: [${suggested
+              .filter((l) => unseenShown(l) === l)
+              .map(yamlWord)
+              .join(', ')}]`,
           ]
         : []),
+    // A zero-width space or a control character in a label (shown by its code): params.yaml refuses such a label, so it
+    // is left out of the vocabulary to set, and said to delete where it is.
+    ...outside
+      .filter((c) => unseenShown(c.label) !== c.label)
+      .slice(0, SHOWN_LABELS)
+      .map(
+        (c) =>
+          `${quoted(unseenShown(c.label))} has a character that does not show (written here as its code), which ` +
+          `params.yaml refuses in a label: delete it ${
+            c.lines.length === 0
+              ? 'in'
+              : `on line${c.lines.length === 1 ? '' : 's'} ${c.lines.slice(0, SHOWN_LINES).join(', ')}` +
+                `${c.lines.length > SHOWN_LINES ? ` and ${c.lines.length - SHOWN_LINES} more` : ''} of`
+          } ${labelsName}.`,
+      ),
     ...(tooFew.length
       ? [
           `${some(tooFew.map((c) => `${labelInList(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
@@ -698,7 +716,9 @@ function otherLabelsMessage({
  * (tester: "céramique (2), print, framed (1)"); cut when long.
  */
 export function labelInList(label: string): string {
-  return label.includes(',') || label.includes('"') ? quoted(label) : clip(label);
+  // A zero-width space or a control character shown by its code ("Kupfer<U+200B>stich"): as it is, it does not show.
+  const shown = unseenShown(label);
+  return shown.includes(',') || shown.includes('"') ? quoted(shown) : clip(shown);
 }
 
 /** Labels joined with commas, each as a list names it (`labelInList`): "bowl, "pot, lidded", vase". */
@@ -773,7 +793,7 @@ function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplica
 function usedOn({ label, count, lines }: { label: string; count: number; lines: number[] }): string {
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
+  return `${quoted(unseenShown(label))} (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
 }
 
 /**

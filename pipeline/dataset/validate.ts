@@ -519,7 +519,7 @@ export function checkLabels({
   const and = (items: string[]) =>
     items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   const said = (l: LabelLine) =>
-    l.label ? `line ${l.line} ${quoted(l.label)}` : `line ${l.line} with the label cell empty`;
+    l.label ? `line ${l.line} ${quoted(invisibleShown(l.label))}` : `line ${l.line} with the label cell empty`;
   for (const written of labels) {
     const line = { ...written, objectId: objectOf(written.objectId) };
     if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
@@ -573,9 +573,14 @@ export function checkLabels({
       // One or two objects: most likely a slip (a typo, the wrong word), corrected on its line (whereToFix's rule).
       const count = uses.get(line.label) ?? 1;
       const rare = count <= RARE;
+      // A character that does not show (a zero-width space, near a vocabulary label or not) is shown by its code
+      // wherever it is, and so is a control character or a bidi override: as it is, it would turn the message round
+      // (an override makes what follows it read the other way). "Kupfer\u200bstich", near no label, was said as it
+      // is: it printed as "Kupferstich" (an outside tester).
+      const visible = invisibleShown(line.label);
       // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
       const ownLabel =
-        ` If ${quoted(line.label)} is a label of its own, add it to ` + 'collection.vocabulary in params.yaml.';
+        ` If ${quoted(visible)} is a label of its own, add it to ` + 'collection.vocabulary in params.yaml.';
       const suggestion =
         close.length > 0
           ? ` Did you mean ${close.map((l) => quoted(l)).join(close.length === 2 ? ' or ' : ', ')}?${rare ? '' : ownLabel}`
@@ -618,9 +623,9 @@ export function checkLabels({
           message:
             `${name}:${line.line}: object ${quoted(line.objectId)} is on ${lines.length} lines, ${and(lines.map(said))}` +
             (capitals && agreed
-              ? `, which differ only in capitals: ${quoted(line.label)} is not one of the labels of this collection, ` +
+              ? `, which differ only in capitals: ${quoted(visible)} is not one of the labels of this collection, ` +
                 `${quoted(kept.label)} is. Delete line ${line.line}; ${has}.`
-              : `: ${quoted(line.label)} is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
+              : `: ${quoted(visible)} is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
                 `${suggestion} Keep one line, with the right label, and delete ${others}; until then ${has}.`),
           file: name,
           line: line.line,
@@ -631,13 +636,10 @@ export function checkLabels({
       // Only an invisible character sets it apart from the label meant (a soft hyphen in "Gefä\u00adße"): shown where
       // it stands, and what to do said, as params.yaml says of such a label (a tester: "Did you mean "Gefäße"?" alone).
       const unseen = odd && hint && line.label.replace(ODD, (c) => (INVISIBLE[c] ? '' : c)) === hint.meant;
-      // A control character or a bidi override is shown by its code wherever it is: as it is, it would turn the
-      // message round (an override makes what follows it read the other way).
-      const shown = unseen || [...line.label].some((c) => controlName(c) !== undefined);
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
-          `${name}:${line.line}: ${quoted(shown ? invisibleShown(line.label) : line.label)} is not one of the ` +
+          `${name}:${line.line}: ${quoted(visible)} is not one of the ` +
           `labels of this collection${odd ? `: ${odd}` : slip}.${suggestion}` +
           (unseen ? ' Delete that character on this line; until then the line is skipped.' : onLine),
         file: name,

@@ -52,4 +52,36 @@ describe('a soft hyphen in a German label', () => {
         'on that line.',
     );
   });
+
+  // An outside tester: near no vocabulary label, the label was said with its zero-width space as it is (unseen).
+  it('on a line of labels.csv near no vocabulary label is shown with the character’s code too', () => {
+    const labels = parseLabels({
+      text: 'object_id,label\nA-1,Kupfer\u200bstich\nA-2,Münze\nA-3,Holz\u2060schnitt\nA-4,Holz\u2060schnitt\n',
+      file: 'labels.csv',
+    });
+    const { issues } = checkLabels({
+      labels,
+      objectIds: new Set(['A-1', 'A-2', 'A-3', 'A-4']),
+      vocabulary: ['Gefäße', 'Münze'],
+      name: 'labels.csv',
+    });
+    const messages = issues.map((i) => i.message);
+    expect(messages).toHaveLength(3);
+    for (const m of messages) expect(m).not.toMatch(/[\u200b\u2060]/);
+    expect(messages[0]).toMatch(/^labels\.csv:2: "Kupfer<U\+200B>stich" is not one of the labels of this collection/);
+    expect(messages[1]).toMatch(/^labels\.csv:4: "Holz<U\+2060>schnitt" is not one of the labels of this collection/);
+  });
+
+  it('at import, near no vocabulary label, is shown with the character’s code too', () => {
+    const check = checkVocabulary({
+      labels: [
+        { label: 'Kupfer\u200bstich', line: 2 },
+        ...Array.from({ length: 10 }, (_, i) => ({ label: 'Münze', line: 3 + i })),
+      ],
+      vocabulary: ['Gefäße', 'Münze'],
+      minPerLabel: 5,
+    });
+    expect(check.message).toContain('Kupfer<U+200B>stich');
+    expect(check.message).not.toMatch(/\u200b/);
+  });
 });

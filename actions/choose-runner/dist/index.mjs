@@ -19010,6 +19010,28 @@ var SAVE_FROM_EXCEL, CAMERA_RAW, LFS_POINTER, JPEG_WALKED, init_file_kind = __es
   }
 });
 
+// pipeline/control-characters.ts
+function controlName(character) {
+  if (CONTROL.test(character))
+    return BIDI_NAMES[character] ?? "control character";
+}
+var CONTROLS, BIDI_NAMES, CONTROL, init_control_characters = __esm({
+  "pipeline/control-characters.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, BIDI_NAMES = {
+      "\u202A": "left-to-right embedding",
+      "\u202B": "right-to-left embedding",
+      "\u202C": "pop directional formatting",
+      "\u202D": "left-to-right override",
+      "\u202E": "right-to-left override",
+      "\u2066": "left-to-right isolate",
+      "\u2067": "right-to-left isolate",
+      "\u2068": "first strong isolate",
+      "\u2069": "pop directional isolate"
+    }, CONTROL = new RegExp(CONTROLS.source);
+  }
+});
+
 // pipeline/collection/hidden-characters.ts
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
@@ -19017,9 +19039,10 @@ function characterCode(character) {
 function labelForm(label) {
   return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
+    init_control_characters();
     HIDDEN_CHARACTER_NAMES = {
       "\u200B": "zero-width space",
       "\u200C": "zero-width non-joiner",
@@ -19036,6 +19059,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __es
       "\u3000": "ideographic space"
     };
     SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
+    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
   }
 });
 
@@ -34914,25 +34938,8 @@ function overLimit({ value, most }) {
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
-// pipeline/control-characters.ts
-var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-var BIDI_NAMES = {
-  "\u202A": "left-to-right embedding",
-  "\u202B": "right-to-left embedding",
-  "\u202C": "pop directional formatting",
-  "\u202D": "left-to-right override",
-  "\u202E": "right-to-left override",
-  "\u2066": "left-to-right isolate",
-  "\u2067": "right-to-left isolate",
-  "\u2068": "first strong isolate",
-  "\u2069": "pop directional isolate"
-}, CONTROL = new RegExp(CONTROLS.source);
-function controlName(character) {
-  if (CONTROL.test(character))
-    return BIDI_NAMES[character] ?? "control character";
-}
-
 // pipeline/params.ts
+init_control_characters();
 init_errors();
 init_log();
 
@@ -35423,7 +35430,6 @@ function blankWords(label) {
   });
   return `${what} (${names.join("; ")})`;
 }
-var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
   let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
@@ -35989,6 +35995,7 @@ function expected(issue3) {
 }
 
 // pipeline/report/markdown.ts
+init_control_characters();
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
 function text(value) {
   return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");

@@ -19548,6 +19548,28 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   }
 });
 
+// pipeline/control-characters.ts
+function controlName(character) {
+  if (CONTROL.test(character))
+    return BIDI_NAMES[character] ?? "control character";
+}
+var CONTROLS, BIDI_NAMES, CONTROL, init_control_characters = __esm({
+  "pipeline/control-characters.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, BIDI_NAMES = {
+      "\u202A": "left-to-right embedding",
+      "\u202B": "right-to-left embedding",
+      "\u202C": "pop directional formatting",
+      "\u202D": "left-to-right override",
+      "\u202E": "right-to-left override",
+      "\u2066": "left-to-right isolate",
+      "\u2067": "right-to-left isolate",
+      "\u2068": "first strong isolate",
+      "\u2069": "pop directional isolate"
+    }, CONTROL = new RegExp(CONTROLS.source);
+  }
+});
+
 // pipeline/collection/hidden-characters.ts
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
@@ -19555,9 +19577,13 @@ function characterCode(character) {
 function labelForm(label) {
   return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __esm({
+function unseenShown(label) {
+  return [...label].map((c) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 ? `<${characterCode(c)}>` : c).join("");
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
+    init_control_characters();
     HIDDEN_CHARACTER_NAMES = {
       "\u200B": "zero-width space",
       "\u200C": "zero-width non-joiner",
@@ -19574,6 +19600,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, init_hidden_characters = __es
       "\u3000": "ideographic space"
     };
     SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
+    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
   }
 });
 
@@ -20322,7 +20349,8 @@ function unitDeletions(word, k) {
   return out;
 }
 function labelInList(label) {
-  return label.includes(",") || label.includes('"') ? quoted(label) : clip(label);
+  let shown2 = unseenShown(label);
+  return shown2.includes(",") || shown2.includes('"') ? quoted(shown2) : clip(shown2);
 }
 function labelList(labels) {
   return labels.map(labelInList).join(", ");
@@ -20379,25 +20407,8 @@ function overLimit({ value, most }) {
 }
 var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 
-// pipeline/control-characters.ts
-var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-var BIDI_NAMES = {
-  "\u202A": "left-to-right embedding",
-  "\u202B": "right-to-left embedding",
-  "\u202C": "pop directional formatting",
-  "\u202D": "left-to-right override",
-  "\u202E": "right-to-left override",
-  "\u2066": "left-to-right isolate",
-  "\u2067": "right-to-left isolate",
-  "\u2068": "first strong isolate",
-  "\u2069": "pop directional isolate"
-}, CONTROL = new RegExp(CONTROLS.source);
-function controlName(character) {
-  if (CONTROL.test(character))
-    return BIDI_NAMES[character] ?? "control character";
-}
-
 // pipeline/dataset/validate.ts
+init_control_characters();
 init_errors();
 init_log();
 var SPREADSHEET_IDS_ADVICE = "open labels.csv in a text editor (not a spreadsheet) and put the ids back as they were, or in the spreadsheet format the id column as text before saving";
@@ -35623,6 +35634,7 @@ init_suggest();
 init_file_kind();
 init_hidden_characters();
 init_collection();
+init_control_characters();
 init_errors();
 init_log();
 
@@ -36113,7 +36125,6 @@ function blankWords(label) {
   });
   return `${what} (${names.join("; ")})`;
 }
-var ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
 function hiddenInLabel(label) {
   let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
@@ -36679,6 +36690,7 @@ function expected(issue3) {
 }
 
 // pipeline/report/markdown.ts
+init_control_characters();
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~$]/g, BLOCK_START = /^([#+\-=]|\d+(?=[.)](\s|$)))/;
 function text(value) {
   return String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim().replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
@@ -37533,6 +37545,7 @@ function chanceWords(p) {
 // pipeline/registry/card.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 init_hidden_characters();
+init_control_characters();
 init_ops();
 
 // pipeline/evaluate/scores.ts

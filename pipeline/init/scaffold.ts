@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
-import { labelForm } from '../collection/hidden-characters.ts';
+import { labelForm, unseenShown } from '../collection/hidden-characters.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import { paramsPath } from '../collection/import-source.ts';
 import { decodeExport, readLabels, readObjects, repeatedColumnError } from '../collection/index.ts';
@@ -217,7 +217,11 @@ export function proposeVocabulary({
   // spelling is proposed; the other is said as a look-alike below (not as "too few"), to correct in the export.
   const folded = new Set<string>();
   const twins = new Set<string>();
+  // A label with a zero-width space, a control character or a bidi override ("Sculp\u202eture"): params.yaml refuses
+  // it, and import refuses its rows, naming their lines: not proposed, nor said as left out for too few objects.
+  const pasted = (label: string) => unseenShown(label) !== label;
   const vocabulary = learnable.labels.filter((label) => {
+    if (pasted(label)) return false;
     const key = label.toLocaleLowerCase('en');
     if (folded.has(key)) {
       twins.add(label);
@@ -227,7 +231,9 @@ export function proposeVocabulary({
     return true;
   });
   const chosen = new Set(vocabulary);
-  const leftOut = labels.filter((l) => !chosen.has(labelForm(l.label)) && !twins.has(labelForm(l.label)));
+  const leftOut = labels.filter(
+    (l) => !chosen.has(labelForm(l.label)) && !twins.has(labelForm(l.label)) && !pasted(l.label),
+  );
   const duplicates = nearDuplicates(labels.map((l) => l.label));
   // The spellings of one label (capitals, spaces around it) counted together, the most used spelling first.
   const spellingsOf = new Map<string, LabelCount[]>();

@@ -54,4 +54,25 @@ describe('labels init leaves out of the vocabulary for too few objects', () => {
       /^info: 4 objects keep their labels in labels\.csv and in the catalogue.*Drawing \(4\) has too few/m,
     );
   });
+
+  // An outside tester: a label with a right-to-left override was proposed (and printed, turning the line round), and
+  // init stopped on a params.yaml it had not written ("params.yaml:15: … U+202E"), not on the export’s lines.
+  it('leaves out a label with a control character or a bidi override, and import names its rows', async () => {
+    const root = await tempDir('vitrine-init-left-out-override-');
+    const rows = [
+      ...Array.from({ length: 26 }, (_, i) => [`P${i + 1}`, `p${i + 1}.jpg`, 'Painting']),
+      ...Array.from({ length: 25 }, (_, i) => [`S${i + 1}`, `s${i + 1}.jpg`, 'Sculp\u202eture']),
+      ...Array.from({ length: 25 }, (_, i) => [`V${i + 1}`, `v${i + 1}.jpg`, 'Vase']),
+    ];
+    const { csv, images } = await smallExport({ dir: path.join(root, 'export'), rows });
+    const museum = path.join(root, 'museum');
+    await mkdir(museum);
+    const { said } = await vitrineIn({ args: ['init', '--from', csv, '--images', images, '--yes'], cwd: museum });
+    expect(said).not.toContain('\u202e');
+    expect(said).not.toContain('params.yaml:');
+    expect(said).toContain('Vocabulary: [Painting, Vase]');
+    expect(said).toContain(
+      ':28: the label "Sculp<U+202E>ture" of object "S1" contains a character that prints nothing',
+    );
+  });
 });

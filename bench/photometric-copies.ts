@@ -22,6 +22,7 @@ import { contentRegion } from './photometric-methods.ts';
  *   nice -n 19 npx node bench/photometric-copies.ts [variant ...] [--k=2] [--only=met|cleveland|random]
  *     [--embed-only]   make and embed the copies, no heads
  *     [--shift]        how far the copies move the embeddings, against the gap between the museums
+ *     [--l2-with-copies]  L2 chosen with the copies among the cross-validation's rows, as the train stage would
  * docs/backbone.md, "Photometric training copies", has the table it printed and what it says.
  * Variants (the originals always stay in training; the test photographs are never altered):
  *   jitter      K copies per training photograph, each with random brightness (×0.7–1.3), saturation (×0.6–1.4),
@@ -243,6 +244,7 @@ export async function photometricCopies(): Promise<void> {
   const k = Number(argv.find((a) => a.startsWith('--k='))?.slice(4) ?? 2);
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7);
   const embedOnly = argv.includes('--embed-only');
+  const withCopies = argv.includes('--l2-with-copies');
   const variants = ['none', ...asked.filter((v) => v !== 'none')];
   const { rows, items } = await readEgyptian();
   const params = defaultParams();
@@ -333,28 +335,33 @@ export async function photometricCopies(): Promise<void> {
     for (const variant of variants) {
       const names = transformsOf(variant, k).map(nameOf);
       started = performance.now();
-      const probs = await cachedJson(path.join(cacheRoot, 'probs', `${variant}-k${k}--${slug}.json`), async () => {
-        const rowsIn = original(train);
-        for (const n of names) {
-          const v = copies.get(n)!;
-          for (const i of train) {
-            rowsIn.x.push(v[i]!);
-            rowsIn.y.push(y[i]!);
-            rowsIn.keys!.push(items[i]!.key);
+      const probs = await cachedJson(
+        path.join(cacheRoot, 'probs', `${variant}-k${k}${withCopies ? '-cv' : ''}--${slug}.json`),
+        async () => {
+          const rowsIn = original(train);
+          for (const n of names) {
+            const v = copies.get(n)!;
+            for (const i of train) {
+              rowsIn.x.push(v[i]!);
+              rowsIn.y.push(y[i]!);
+              rowsIn.keys!.push(items[i]!.key);
+            }
           }
-        }
-        const { model } = await trainHead({
-          tf,
-          train: rowsIn,
-          validation: original(validation),
-          labels: classes,
-          params: { ...params.train, l2_choices: [l2] },
-          log: silentLogger,
-        });
-        const predicted = predictProbabilities({ tf, model, x: test.map((i) => x[i]!) });
-        model.dispose();
-        return predicted.map((p) => Array.from(p, Number));
-      });
+          const { model, history } = await trainHead({
+            tf,
+            train: rowsIn,
+            validation: original(validation),
+            labels: classes,
+            // --l2-with-copies: L2 chosen as `vitrine train` would with the copies among its rows (folds by row).
+            params: withCopies ? params.train : { ...params.train, l2_choices: [l2] },
+            log: silentLogger,
+          });
+          if (withCopies) console.log(`${label}, ${variant}: L2 ${history.l2} (chosen with the copies)`);
+          const predicted = predictProbabilities({ tf, model, x: test.map((i) => x[i]!) });
+          model.dispose();
+          return predicted.map((p) => Array.from(p, Number));
+        },
+      );
       const seconds = (performance.now() - started) / 1000;
       const prepared = prepare({ y: test.map((i) => y[i]!), probs });
       const f1 = bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of }, resamples: RESAMPLES }).macroF1;

@@ -43,7 +43,7 @@ const STATEMENTS: { code: string; name: string; badge: string; download: boolean
     name: 'In Copyright - Non-Commercial Use Permitted',
     badge: 'In Copyright',
     download: false,
-    pattern: /in copyright.*non-?commercial/,
+    pattern: /in copyright.*non[- ]?commercial/,
   },
   {
     code: 'InC-RUU',
@@ -71,7 +71,7 @@ const STATEMENTS: { code: string; name: string; badge: string; download: boolean
     name: 'No Copyright - Non-Commercial Use Only',
     badge: 'No Copyright',
     download: true,
-    pattern: /no copyright.*non-?commercial/,
+    pattern: /no copyright.*non[- ]?commercial/,
   },
   {
     code: 'NoC-OKLR',
@@ -141,17 +141,51 @@ const NO_COPYRIGHT_SAID =
 // The rightsstatements.org codes as collection systems export them ("InC", "InC-EDU"), and the artists' rights
 // societies that license works in copyright ("© DACS 2019"): case kept, so that "Inc." or "Arts" are not read.
 const IN_COPYRIGHT_CODE = /(?<![\w/-])(InC(?:-(?:EDU|NC|RUU|OW-EU))?|DACS|ADAGP|VG Bild-Kunst|SIAE|VEGAP|SABAM)\b/;
+// The other rightsstatements.org codes: No Copyright anywhere in the text ("NoC-US"), case kept; the three short
+// ones only as the whole text, since "UND" or "CNE" may be words or initials.
+const OTHER_CODE = /(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])|^(NKC|CNE|UND)\.?$/;
+// A copyright holder named: "© Jane Doe", "(c) 2019 …", "Copyright Jane Doe", "some rights reserved" (Creative
+// Commons' own words).
+const HOLDER_SAID = /©|\(c\)\s*[\w(]|\bcopyright\b|some rights reserved/;
+// A copyright said of the work or of its photograph ("work © the artist", "photo © Museum"), not only of a holder.
+const WORK_OR_PHOTOGRAPH =
+  /\b(?:work|artwork|object|design|image|photo|photograph|photography|picture|reproduction|scan)s?\b/;
+// A licence that names only the photograph or the record ("Image CC BY 4.0", "CC0 (metadata)"), not the work.
+const LICENCE_OF_COPY_ONLY =
+  /\b(?:image|photo|photograph|photography|picture|reproduction|scan|metadata|data|record|text|description)s?\b/;
+
+/** The parts of a rights text that say one thing each: "Image CC BY 4.0; work © the artist" is two. */
+function clauses(t: string): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  const split = /[;|,\n]|\s\/\s|\.\s|\s-\s/g;
+  let start = 0;
+  for (const m of t.matchAll(split)) {
+    out.push({ text: t.slice(start, m.index), start });
+    start = m.index + m[0].length;
+  }
+  out.push({ text: t.slice(start), start });
+  return out;
+}
 
 /**
- * Whether a rights text says, anywhere, that the work or its photograph is in copyright: an In Copyright statement or
- * its code, "©", "(c)", "Copyright <holder or year>", "(all) rights reserved", "not in the public domain". Museums
- * often name an open licence for the photograph or the record next to it ("Image CC BY 4.0; work © the artist"): the
- * stricter reading wins. `t` is the text in lower case with its spaces and dashes made plain.
+ * What a rights text says of copyright. `statement`: the work or its photograph is in copyright, whatever open licence
+ * the text also names (an In Copyright statement or its code, "(all) rights reserved", "not in the public domain", an
+ * artists' rights society, or "©", "(c)", "Copyright …" said of the work or the photograph: "work © the artist",
+ * "photo © Museum"). `holder`: only a copyright holder is named ("© Jane Doe", "Copyright 2019 Jane Doe"), which an
+ * open licence of the work overrides ("© Jane Doe / CC BY-SA 4.0"). `t` is the text in lower case with its spaces and
+ * dashes made plain.
  */
-function saysInCopyright(t: string, raw: string): boolean {
-  if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return true;
-  if (/rights reserved|©|\(c\)\s*[\w(]/.test(t)) return true;
-  return /\bcopyright\b/.test(t.replace(NO_COPYRIGHT_SAID, ' '));
+function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
+  if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return 'statement';
+  const rest = t.replace(NO_COPYRIGHT_SAID, ' ');
+  if (/\bin copyright\b/.test(rest) || /(?<!\bsome )rights reserved/.test(rest)) return 'statement';
+  let holder = false;
+  for (const c of clauses(rest)) {
+    if (!HOLDER_SAID.test(c.text)) continue;
+    if (WORK_OR_PHOTOGRAPH.test(c.text)) return 'statement';
+    holder = true;
+  }
+  return holder ? 'holder' : null;
 }
 
 /** The text in lower case, every kind of space and dash made a plain one, runs of spaces one ("In\u00a0Copyright"). */
@@ -160,7 +194,56 @@ function plainRights(raw: string): string {
     .toLowerCase()
     .replace(/[‐-―−]/g, '-')
     .replace(/\s+/g, ' ')
-    .replace(/\bin ?- ?copyright\b/g, 'in copyright');
+    .replace(/\bin ?- ?copyright\b/g, 'in copyright')
+    .replace(/\b(?:(?:not|no longer|never)(?: been)? in|out of) copyright\b|\bnot copyrighted\b/g, 'no copyright');
+}
+
+const PUBLIC_DOMAIN_MARK: Omit<Rights, 'text'> = {
+  uri: 'https://creativecommons.org/publicdomain/mark/1.0/',
+  label: 'Public Domain Mark 1.0',
+  badge: 'Public domain',
+  download: true,
+};
+
+/** The open licence or public-domain tool a text names, and where: a CC licence, CC0, the Public Domain Mark. */
+function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | null {
+  const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
+  if (ccUri) return { rights: creativeCommons(ccUri[1]!.split('-'), ccUri[2]), at: ccUri.index! };
+  const cc0 = t.match(
+    /creativecommons\.org\/publicdomain\/zero|\bcc0\b|cc zero|creative commons zero|public domain dedication/,
+  );
+  if (cc0) {
+    const rights = {
+      uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      label: 'CC0 1.0 Universal (Public Domain Dedication)',
+      badge: 'CC0',
+      download: true,
+    };
+    return { rights, at: cc0.index! };
+  }
+  const mark = t.match(/creativecommons\.org\/publicdomain\/mark|public domain/);
+  if (mark) return { rights: PUBLIC_DOMAIN_MARK, at: mark.index! };
+  // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
+  const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
+  if (short) return { rights: creativeCommons(short[1]!.split(/[\s-]+/), short[2]), at: short.index! };
+  const long = t.match(CC_LONG);
+  if (long) {
+    const words = long[1]!;
+    const parts = [
+      'by',
+      ...(/non-?commercial/.test(words) ? ['nc'] : []),
+      ...(/share-?alike/.test(words) ? ['sa'] : []),
+      ...(/no ?deriv/.test(words) ? ['nd'] : []),
+    ];
+    return { rights: creativeCommons(parts, long[2]), at: long.index! };
+  }
+  return null;
+}
+
+/** Whether the licence at `at` names only the photograph or the record ("Image CC BY 4.0"), not the work. */
+function licenceOfCopyOnly(t: string, at: number): boolean {
+  const clause = clauses(t).findLast((c) => c.start <= at);
+  return LICENCE_OF_COPY_ONLY.test(clause?.text ?? '');
 }
 
 /** The standard statement behind a museum's rights text. */
@@ -175,63 +258,36 @@ export function rightsOf(text: string): Rights {
     download: false,
   };
   if (!t) return { ...none, label: 'Rights not yet determined' };
+  const statement = (s: (typeof STATEMENTS)[number]): Rights => ({
+    text: raw,
+    uri: `${RS}/${s.code}/1.0/`,
+    label: s.name,
+    badge: s.badge,
+    download: s.download,
+  });
+  const said = copyrightSaid(t, raw);
 
-  // A URI given outright.
-  const rsUri = t.match(/rightsstatements\.org\/(?:vocab|page)\/([a-z-]+)\/1\.0/i);
-  if (rsUri) {
-    const code = raw.match(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/)![1]!;
-    const s = STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase());
-    if (s && (s.code.startsWith('InC') || !saysInCopyright(t, raw)))
-      return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
+  // A URI or a code given outright.
+  const code =
+    raw.match(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/i)?.[1] ??
+    raw.match(OTHER_CODE)?.slice(1).find(Boolean);
+  const coded = code ? STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) : undefined;
+  if (coded && (coded.code.startsWith('InC') || said === null)) return statement(coded);
+  // In copyright anywhere in the text: that wins over an open licence or "public domain" named beside it. A holder
+  // named beside an open licence of the work does not ("© Jane Doe / CC BY-SA 4.0": in copyright, licensed openly).
+  const licence = openLicence(t);
+  if (said === 'holder' && licence && !licenceOfCopyOnly(t, licence.at)) return { text: raw, ...licence.rights };
+  if (said) {
+    const inc = raw.match(IN_COPYRIGHT_CODE)?.[1];
+    return statement(
+      STATEMENTS.find((x) => x.code === inc) ??
+        STATEMENTS.find((x) => x.code.startsWith('InC') && x.pattern.test(t)) ??
+        STATEMENTS.find((x) => x.code === 'InC')!,
+    );
   }
-  // In copyright anywhere in the text: that wins over an open licence or "public domain" named beside it.
-  if (saysInCopyright(t, raw)) {
-    const code = raw.match(IN_COPYRIGHT_CODE)?.[1];
-    const s =
-      STATEMENTS.find((x) => x.code === code) ??
-      STATEMENTS.find((x) => x.code.startsWith('InC') && x.pattern.test(t)) ??
-      STATEMENTS.find((x) => x.code === 'InC')!;
-    return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
-  }
-  const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
-  if (ccUri) return { text: raw, ...creativeCommons(ccUri[1]!.split('-'), ccUri[2]) };
-  if (
-    /creativecommons\.org\/publicdomain\/zero/.test(t) ||
-    /\bcc0\b|cc zero|creative commons zero|public domain dedication/.test(t)
-  ) {
-    return {
-      text: raw,
-      uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
-      label: 'CC0 1.0 Universal (Public Domain Dedication)',
-      badge: 'CC0',
-      download: true,
-    };
-  }
-  if (/creativecommons\.org\/publicdomain\/mark/.test(t) || /public domain/.test(t)) {
-    return {
-      text: raw,
-      uri: 'https://creativecommons.org/publicdomain/mark/1.0/',
-      label: 'Public Domain Mark 1.0',
-      badge: 'Public domain',
-      download: true,
-    };
-  }
-  // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
-  const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
-  if (short) return { text: raw, ...creativeCommons(short[1]!.split(/[\s-]+/), short[2]) };
-  const long = t.match(CC_LONG);
-  if (long) {
-    const words = long[1]!;
-    const parts = [
-      'by',
-      ...(/non-?commercial/.test(words) ? ['nc'] : []),
-      ...(/share-?alike/.test(words) ? ['sa'] : []),
-      ...(/no ?deriv/.test(words) ? ['nd'] : []),
-    ];
-    return { text: raw, ...creativeCommons(parts, long[2]) };
-  }
-  for (const s of STATEMENTS)
-    if (s.pattern.test(t))
-      return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
+  if (licence) return { text: raw, ...licence.rights };
+  for (const s of STATEMENTS) if (s.pattern.test(t)) return statement(s);
+  // "No copyright", "Not in copyright", "Out of copyright" with nothing more: free of known copyright.
+  if (/\bno copyright\b/.test(t)) return { text: raw, ...PUBLIC_DOMAIN_MARK };
   return none;
 }

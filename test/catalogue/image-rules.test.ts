@@ -69,6 +69,73 @@ describe('catalogue.images rules', () => {
       expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
   });
 
+  it('reads No Copyright statements, their codes and “not in copyright” as open', () => {
+    // Found by an outside tester: “Not in copyright” was read as In Copyright, the bare codes as not recognised.
+    for (const [text, uri] of [
+      ['Not in copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+      ['Out of copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+      ['No copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+      ['No Copyright - United States', 'http://rightsstatements.org/vocab/NoC-US/1.0/'],
+      ['Not in copyright in the United States', 'http://rightsstatements.org/vocab/NoC-US/1.0/'],
+      ['NoC-US', 'http://rightsstatements.org/vocab/NoC-US/1.0/'],
+      ['No Copyright - Non-Commercial Use Only', 'http://rightsstatements.org/vocab/NoC-NC/1.0/'],
+      ['No copyright, non commercial use only', 'http://rightsstatements.org/vocab/NoC-NC/1.0/'],
+      ['NoC-NC', 'http://rightsstatements.org/vocab/NoC-NC/1.0/'],
+      ['NoC-CR', 'http://rightsstatements.org/vocab/NoC-CR/1.0/'],
+      ['NoC-OKLR', 'http://rightsstatements.org/vocab/NoC-OKLR/1.0/'],
+      ['NKC', 'http://rightsstatements.org/vocab/NKC/1.0/'],
+    ] as const) {
+      expect(rightsOf(text).uri, text).toBe(uri);
+      expect(rightsGroup(rightsOf(text)), text).toBe('open');
+    }
+    for (const text of ['Not in copyright', 'NoC-US', 'No Copyright - Non-Commercial Use Only'])
+      expect(rightsOf(text).download, text).toBe(true);
+    // Codes of statements that say nobody has looked yet stay unknown; a No Copyright code next to an In Copyright
+    // statement is still in copyright.
+    for (const text of ['CNE', 'UND']) expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
+    for (const text of ['NoC-US; in copyright elsewhere', 'Not in copyright in the US; © the artist elsewhere'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+  });
+
+  it('reads an open licence given with its copyright holder as the licence, but not one that names only the image', () => {
+    // A holder’s name with an open licence on the work: the work is in copyright but licensed openly, so it is shown.
+    for (const [text, uri] of [
+      ['© Jane Doe / CC BY-SA 4.0', 'https://creativecommons.org/licenses/by-sa/4.0/'],
+      ['© 2021 Jane Doe, CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+      ['Copyright Jane Doe. Licensed under CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+      ['(c) Jane Doe, some rights reserved (CC BY-SA 4.0)', 'https://creativecommons.org/licenses/by-sa/4.0/'],
+      ['© Jane Doe; CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+      ['© Museum; https://creativecommons.org/licenses/by/4.0/', 'https://creativecommons.org/licenses/by/4.0/'],
+    ] as const) {
+      expect(rightsOf(text).uri, text).toBe(uri);
+      expect(rightsOf(text).download, text).toBe(true);
+      expect(rightsGroup(rightsOf(text)), text).toBe('open');
+    }
+    // A licence that names only the photograph or the record, next to a copyright, does not cover the work; a
+    // copyright said of the work or the photograph, an In Copyright statement, “all rights reserved” win.
+    for (const text of [
+      'Image CC BY 4.0; work © the artist',
+      'Image CC BY 4.0; © the artist',
+      'Photograph: CC BY-SA 4.0, © Jane Doe',
+      'CC BY 4.0 (photograph); © Jane Doe',
+      'Metadata CC0; © Jane Doe',
+      'CC BY 4.0; work © the artist',
+      'CC BY 4.0; photo © Jane Doe',
+      '© Jane Doe. All rights reserved. CC BY 4.0',
+      '© DACS 2019, CC BY 4.0',
+      'In copyright, © Jane Doe, CC BY 4.0',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+  });
+
+  it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
+    expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
+      uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      download: true,
+    });
+    expect(rightsGroup(rightsOf('CC0; copyright not evaluated'))).toBe('open');
+  });
+
   it('defaults to a small picture for works in copyright and to the full photograph for unknown rights', () => {
     const rules = defaultParams().catalogue.images;
     expect(rules).toEqual({ in_copyright: 'thumbnail', unknown: 'full', thumbnail_max: 300 });

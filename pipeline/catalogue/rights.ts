@@ -6,6 +6,15 @@
  * statements, no for in-copyright, unevaluated or unknown rights.
  */
 
+/**
+ * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
+ * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
+ * new reading rebuilds the catalogue, and `vitrine publish` refuses a site built under another one. 2: "Not in
+ * copyright" and the No Copyright codes read as open, an open licence beside its holder ("© Jane Doe / CC BY-SA 4.0")
+ * as that licence.
+ */
+export const RIGHTS_READING = 2;
+
 /** An object's rights as the site shows them. */
 export interface Rights {
   /** The museum's own text, shown as it is. */

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageRule, ImageRules } from '../catalogue/image-rules.ts';
 import { normaliseBase, type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
+import { RIGHTS_READING } from '../catalogue/rights.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
@@ -59,6 +60,7 @@ export async function checkBuiltSite({
   const now = catalogueLocation({ params, env });
   refuseOtherPlace({ ws, built: builtFor(entry), now, env });
   refuseLooserImages({ ws, entry, now: params.catalogue.images });
+  refuseOtherRightsReading({ ws, entry });
   const ctx = { ws, params, env, log, clock };
   const deps = await stageDeps({ ctx, stage: catalogueStage, lock, stateFile: stateFileOf(ws.root) });
   const changed = changedInputs({ previous: entry.deps, deps });
@@ -236,5 +238,29 @@ function refuseLooserImages({ ws, entry, now }: { ws: Workspace; entry: LockEntr
       'Nothing was uploaded: run "npx vitrine run catalogue" first (or "npx vitrine run catalogue --single" to ' +
       'rebuild the catalogue alone, without training), then publish.',
     { file: 'params.yaml', built: recorded, now },
+  );
+}
+
+/**
+ * Refuse a site built under another reading of the objects' rights texts (RIGHTS_READING): a site built by an older
+ * Vitrine may show in full a photograph that this one reads as in copyright, or hold back one it now reads as open.
+ * A build recorded before the reading was recorded was made under an older one.
+ */
+function refuseOtherRightsReading({ ws, entry }: { ws: Workspace; entry: LockEntry }): void {
+  const extra = (entry.deps?.extra ?? null) as Record<string, unknown> | null;
+  const built = extra && typeof extra === 'object' ? extra['rights reading'] : undefined;
+  if (built === RIGHTS_READING) return;
+  const site = rel(ws, ws.site);
+  const which =
+    typeof built === 'number'
+      ? `reading ${built}; this version uses reading ${RIGHTS_READING}`
+      : `before reading ${RIGHTS_READING}, which this version uses`;
+  throw new VitrineError(
+    'PUBLISH_SITE_OTHER_RIGHTS_READING',
+    `The built site (${site}) was made by a version of Vitrine that read the objects’ rights otherwise (${which}): ` +
+      'it may show in full photographs that are now read as in copyright, to be shown small or not at all ' +
+      '(catalogue.images in params.yaml). Nothing was uploaded: run "npx vitrine run catalogue" first (or ' +
+      '"npx vitrine run catalogue --single" to rebuild the catalogue alone, without training), then publish.',
+    { site, built: built ?? null, now: RIGHTS_READING },
   );
 }

@@ -1,5 +1,6 @@
 import { buildCatalogueDataApart } from '../catalogue/data-process.ts';
 import { buildSite, forgetUnfinishedSiteBuild, normaliseBase } from '../catalogue/index.ts';
+import { RIGHTS_READING } from '../catalogue/rights.ts';
 import { VitrineError } from '../errors.ts';
 import { forgetDecodedSegments } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
@@ -65,9 +66,10 @@ export const catalogueStage: Stage = {
     const restored = await restoreRegistryRecord({ ws, params, log, env, refreshStale: true });
     return restored === 'untouched' ? [] : ['.vitrine/registry'];
   },
-  // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link.
+  // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link. A
+  // new reading of the rights texts (a Vitrine upgrade) may show photographs otherwise: it rebuilds the site too.
   async fingerprint({ params, env }) {
-    return { location: catalogueLocation({ params, env }) };
+    return { location: catalogueLocation({ params, env }), 'rights reading': RIGHTS_READING };
   },
   async run({ ws, params, log, clock, env, forced = false }) {
     // In one `vitrine run`, the earlier stages' decoded embeddings (717 MB at 100,000 objects) would

@@ -40,10 +40,18 @@ interface Built {
 async function built(name: string, params: Built): Promise<string> {
   const root = path.join(bucket.base, name);
   await writeTree(root, { 'params.yaml': paramsYaml(params), 'labels.csv': 'object_id,label\nA1,Vase\n' });
+  await runCatalogue(root);
+  return root;
+}
+
+/** Runs the catalogue stage (a small site in place of the Astro build) as `vitrine run` would: whether it ran. */
+async function runCatalogue(root: string): Promise<boolean> {
   const ws = workspace(root);
+  let ran = false;
   const stage = {
     ...catalogueStage,
     run: async () => {
+      ran = true;
       await writeTree(ws.site, sampleSite());
       return { summary: 'a small site' };
     },
@@ -51,7 +59,7 @@ async function built(name: string, params: Built): Promise<string> {
   const upstream = upstreamNotRun();
   const ctx = { ws, params: await loadParams({ file: ws.params }), log: silentLogger, clock: systemClock, env: {} };
   await runStages({ ctx, stages: [...upstream, stage], targets: ['catalogue'], single: true });
-  return root;
+  return ran;
 }
 
 async function vitrine(root: string, args: string[], env: Record<string, string> = {}) {
@@ -162,5 +170,42 @@ describe('publish checks what the built site was built for', () => {
     const dry = await vitrine(root, ['publish', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.warnings.join('\n')).toContain('is older than the catalogue settings in params.yaml');
+  });
+
+  it('refuses a site built under another reading of the rights, and rebuilds it on the next run', async () => {
+    // Found by an outside tester: a site built by an older Vitrine, which read "© Jane Doe" or "Not in copyright"
+    // otherwise, was published as it was and not rebuilt, though its photographs were shown by the old reading.
+    const root = await built('reading', { base: '/', prefix: 'reading' });
+    expect(await runCatalogue(root)).toBe(false);
+    const lockFile = path.join(root, '.vitrine', 'lock.json');
+    const lock = JSON.parse(await readFile(lockFile, 'utf8'));
+    for (const older of [undefined, 0]) {
+      const extra = { ...lock.stages.catalogue.deps.extra };
+      if (older === undefined) delete extra['rights reading'];
+      else extra['rights reading'] = older;
+      await writeFile(
+        lockFile,
+        JSON.stringify({
+          ...lock,
+          stages: {
+            ...lock.stages,
+            catalogue: {
+              ...lock.stages.catalogue,
+              deps: { ...lock.stages.catalogue.deps, extra },
+            },
+          },
+        }),
+      );
+      const dry = await vitrine(root, ['publish', '--dry-run']);
+      expect(dry.code, String(older)).toBe(1);
+      const said = dry.errors.join('\n');
+      expect(said).toContain('read the objects’ rights');
+      expect(said).toContain('"npx vitrine run catalogue"');
+      expect(dry.messages).not.toContain('Would upload');
+    }
+    expect(await runCatalogue(root)).toBe(true);
+    const again = await vitrine(root, ['publish', '--dry-run']);
+    expect(again.code).toBe(0);
+    expect(again.warnings).toEqual([]);
   });
 });

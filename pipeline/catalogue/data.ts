@@ -45,7 +45,7 @@ import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, save
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { type ImageRules, photographRules } from './image-rules.ts';
+import { datasetPhotographRules, type ImageRules } from './image-rules.ts';
 import { labelsAsRead } from './labels-read.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
@@ -226,20 +226,7 @@ export async function buildCatalogueData({
     if (!s) statements.set(text, (s = statementOf(text)));
     return s;
   };
-  const byPhotograph = photographRules({
-    objects: dataset.objects
-      .filter((o) => o.thumbnails?.length || o.image)
-      .map((o) => ({
-        id: o.id,
-        rights: statementOfText(fieldText(o.rights)),
-        photograph: [
-          o.imageMd5 && `md5:${o.imageMd5}`,
-          o.image && `file:${o.image}`,
-          ...(o.thumbnails ?? []).map((t) => t.jpeg),
-        ],
-      })),
-    rules: params.catalogue.images,
-  });
+  const byPhotograph = datasetPhotographRules({ objects: dataset.objects, rules: params.catalogue.images });
   if (byPhotograph.disagree.length) {
     const names = (ids: string[]) =>
       `${ids

@@ -1,4 +1,6 @@
-import type { Rights } from './rights.ts';
+import type { DatasetObject } from '../types.ts';
+import { fieldText } from './plain-text.ts';
+import { type Rights, rightsOf } from './rights.ts';
 
 /*
  * What the public site shows of an object's photograph, by its rights (catalogue.images in params.yaml), as museum
@@ -92,4 +94,39 @@ export function photographRules({
     for (const i of members) withheld.set(objects[i]!.id, strictest && { ...strictest });
   }
   return { withheld, disagree };
+}
+
+/**
+ * catalogue.images for the objects of dataset.json, per photograph (photographRules), their rights read as the object
+ * pages read them: what the catalogue shows, and what the PR report says of it. Objects with no photograph (no
+ * thumbnails, no image) are left out: nothing of theirs is withheld. A photograph is named by its checksum, its
+ * original's file and its thumbnails' files.
+ */
+export function datasetPhotographRules({
+  objects,
+  rules,
+}: {
+  objects: Pick<DatasetObject, 'id' | 'rights' | 'image' | 'imageMd5' | 'thumbnails'>[];
+  rules: ImageRules;
+}): { withheld: Map<string, Withheld | null>; disagree: string[][] } {
+  const read = new Map<string, Pick<Rights, 'uri'>>();
+  const rightsOfText = (text: string) => {
+    let r = read.get(text);
+    if (!r) read.set(text, (r = { uri: rightsOf(text).uri }));
+    return r;
+  };
+  return photographRules({
+    objects: objects
+      .filter((o) => o.thumbnails?.length || o.image)
+      .map((o) => ({
+        id: o.id,
+        rights: rightsOfText(fieldText(o.rights ?? '')),
+        photograph: [
+          o.imageMd5 && `md5:${o.imageMd5}`,
+          o.image && `file:${o.image}`,
+          ...(o.thumbnails ?? []).map((t) => t.jpeg),
+        ],
+      })),
+    rules,
+  });
 }

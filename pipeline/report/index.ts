@@ -3,9 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
-import { withheldOf } from '../catalogue/image-rules.ts';
-import { fieldText } from '../catalogue/plain-text.ts';
-import { rightsOf } from '../catalogue/rights.ts';
+import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
@@ -153,6 +151,9 @@ export async function buildReport({
   });
   // Each object's catalogue address as the catalogue assigns it (kept from its last build), for the links.
   const addresses = await catalogueAddresses({ ws, ids: (dataset?.objects ?? []).map((o) => o.id) });
+  // What the catalogue shows of each photograph, judged per photograph as the catalogue judges it: an open object
+  // sharing one with an object in copyright is shown small there too.
+  const shownOf = datasetPhotographRules({ objects: dataset?.objects ?? [], rules: params.catalogue.images }).withheld;
   const drift = await readJson<DriftReport>({
     ws,
     file: path.join(ws.monitor, 'drift.json'),
@@ -306,7 +307,14 @@ export async function buildReport({
           : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
-        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: addresses.get(c.id), object }),
+        ...catalogueLinks({
+          params,
+          root: catalogueRoot,
+          id: c.id,
+          slug: addresses.get(c.id),
+          object,
+          withheld: shownOf.get(c.id) ?? null,
+        }),
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
@@ -557,7 +565,7 @@ export async function buildReport({
   // Thumbnails of objects that look mislabelled: only from a published catalogue, as for label changes.
   const links = (id: string, slug: string | undefined, object: Parameters<typeof catalogueLinks>[0]['object']) =>
     catalogue.published
-      ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
+      ? catalogueLinks({ params, root: catalogueRoot, id, slug, object, withheld: shownOf.get(id) ?? null })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.before]));
   // A run on main itself: no pull request of it to speak of, and its changes are merged already.
@@ -831,12 +839,18 @@ export function catalogueLinks({
   id,
   slug,
   object,
+  withheld: judged,
 }: {
   params: Params;
   root?: string;
   id: string;
   slug?: string;
-  object?: Pick<DatasetObject, 'thumbnails'> & Partial<Pick<DatasetObject, 'rights'>>;
+  object?: Pick<DatasetObject, 'thumbnails'> & Partial<Pick<DatasetObject, 'rights' | 'image' | 'imageMd5'>>;
+  /**
+   * What the catalogue shows of the object's photograph, judged with the objects it shares it with
+   * (datasetPhotographRules); when not given, judged from the object's own rights.
+   */
+  withheld?: Withheld | null;
 }): { thumbnailUrl: string | null; pageUrl: string | null; withheld?: 'thumbnail' | 'none' } {
   const root = (given ?? params.report.catalogue_url).trim();
   if (!root) return { thumbnailUrl: null, pageUrl: null };
@@ -857,10 +871,20 @@ export function catalogueLinks({
   const smallest = [...(object?.thumbnails ?? [])].sort((a, b) => a.width - b.width)[0];
   // catalogue.images: the site has no thumbnail of a photograph shown small or not at all for its rights (read as the
   // catalogue reads them), only the page; the report says why instead of "not published yet".
-  const withheld =
-    smallest && object?.rights !== undefined
-      ? withheldOf({ rights: rightsOf(fieldText(object.rights)), rules: params.catalogue.images })
-      : null;
+  const alone = () =>
+    datasetPhotographRules({
+      objects: [
+        {
+          id,
+          rights: object!.rights!,
+          image: object!.image ?? '',
+          imageMd5: object!.imageMd5 ?? '',
+          thumbnails: object!.thumbnails,
+        },
+      ],
+      rules: params.catalogue.images,
+    }).withheld.get(id) ?? null;
+  const withheld = !smallest ? null : judged !== undefined ? judged : object?.rights !== undefined ? alone() : null;
   if (withheld) return { thumbnailUrl: null, pageUrl, withheld: withheld.shown };
   const thumbnailUrl = smallest
     ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`)

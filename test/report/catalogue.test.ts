@@ -97,6 +97,30 @@ describe('thumbnails from the published catalogue', () => {
     expect(labelSection(again.markdown)).toContain('not shown online for copyright reasons');
   });
 
+  it('judges an open object by the photograph it shares with one in copyright, as the catalogue does', async () => {
+    // Found by an outside tester: DM-0007 (no rights recorded, shown in full on its own) shares its photograph with
+    // DM-0008 (In Copyright); the site shows it small, but the report judged DM-0007 alone and said "not published yet".
+    const { url, asked } = await catalogue(['/collection/', '/collection/objects/dm-0007/']);
+    const shared = 'a'.repeat(32);
+    const withRights = objects.map((o) =>
+      o.id === 'DM-0007'
+        ? { ...o, imageMd5: shared }
+        : o.id === 'DM-0008'
+          ? { ...o, rights: 'In Copyright', imageMd5: shared }
+          : o,
+    );
+    const { ws } = await makeRepo({ objects: withRights, base, head: correct });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', catalogueUrl: url, log: silentLogger });
+    const row = labelSection(markdown)
+      .split('\n')
+      .find((l) => l.includes('DM-0007'))!;
+    expect(row).toContain('shown small for copyright reasons');
+    expect(row).not.toContain('not published yet');
+    expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.withheld).toBe('thumbnail');
+    expect(asked.some((a) => a.includes('thumbnails/DM-0007'))).toBe(false);
+  });
+
   it('says the catalogue is not published yet when it does not answer, and shows no broken images', async () => {
     const { url } = await catalogue([]);
     const { ws } = await makeRepo({ objects, base, head: correct });

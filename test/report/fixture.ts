@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +31,8 @@ export interface ObjectSpec {
   split: Split;
   /** The object's rights (default: none recorded). */
   rights?: string;
+  /** The checksum of its photograph (default: one of its own); two objects given one share a photograph. */
+  imageMd5?: string;
 }
 
 /** Objects DM-0001..: six per class, every third in the test split. */
@@ -142,7 +145,7 @@ export async function writeStageOutputs({
     description: '',
     image: `images/${o.id}.png`,
     extra: {},
-    imageMd5: '0'.repeat(32),
+    imageMd5: o.imageMd5 ?? createHash('md5').update(o.id).digest('hex'),
     width: 320,
     height: 320,
     // Like the dataset stage: a label outside the vocabulary is skipped.

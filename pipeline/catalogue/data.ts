@@ -1565,6 +1565,7 @@ function csvRow(o: CatalogueObject): Record<string, string> {
     credit_line: o.creditLine,
     rights: o.rights,
     rights_uri: o.rightsStatement.uri ?? '',
+    photograph_shown: photographShown(o),
     description: o.description,
     year_start: o.years ? String(o.years.start) : '',
     year_end: o.years ? String(o.years.end) : '',
@@ -1577,6 +1578,12 @@ function csvRow(o: CatalogueObject): Record<string, string> {
     needs_review: o.needsReview ? 'yes' : 'no',
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
   };
+}
+
+/** What the site shows of an object's photograph, in the words of the CSV's photograph_shown column. */
+function photographShown(o: CatalogueObject): 'full' | 'small' | 'not shown' | 'no photograph' {
+  if (o.withheld) return o.withheld.shown === 'thumbnail' ? 'small' : 'not shown';
+  return o.images.length > 0 ? 'full' : 'no photograph';
 }
 
 /** Types and descriptions of the CSV columns, for the data package's table schema. */
@@ -1592,6 +1599,14 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   rights_uri: {
     type: 'string',
     description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)',
+  },
+  photograph_shown: {
+    type: 'string',
+    description:
+      'What the site shows of the photograph (catalogue.images, by the rights of every object that shares it): ' +
+      '"full" (every size, zoom, download when the rights allow it), "small" (one small picture, for copyright ' +
+      'reasons), "not shown" (for copyright reasons), "no photograph" (none yet, or it cannot be used)',
+    extra: { constraints: { enum: ['full', 'small', 'not shown', 'no photograph'] } },
   },
   description: { type: 'string', description: 'Description' },
   year_start: { type: 'integer', description: 'First year the date covers (negative: BCE; empty: undated)' },

@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -29,6 +30,7 @@ describe('a photograph shared by objects with different rights', () => {
         { id: 'open', title: 'Vase (set)', rights: 'CC0', label: one.label!, image: one.image },
         { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
         { id: 'other', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
+        { id: 'bare', title: 'Jug', rights: 'In copyright', label: two.label!, image: '' },
       ],
     });
     const ws = workspace(root);
@@ -52,5 +54,19 @@ describe('a photograph shared by objects with different rights', () => {
     for (const t of dataset.objects[0]!.thumbnails ?? []) expect(linked).not.toContain(t.jpeg);
     const said = log.lines.map((l) => l.message).join('\n');
     expect(said).toContain('objects "open" and "inc" share one photograph but their rights differ: it is shown small');
+    // catalogue.csv says what the site shows of each object's photograph (found by an outside tester: it did not).
+    const csvFile = path.join(ws.catalogue, 'public', 'data', 'catalogue.csv');
+    const shown = async () =>
+      Object.fromEntries(
+        (parse(await readFile(csvFile, 'utf8'), { bom: true, columns: true }) as Record<string, string>[]).map((r) => [
+          r.id,
+          r.photograph_shown,
+        ]),
+      );
+    expect(await shown()).toEqual({ open: 'small', inc: 'small', other: 'full', bare: 'no photograph' });
+    const none = { ...defaultParams().catalogue.images, in_copyright: 'none' as const };
+    const params = { ...defaultParams(), catalogue: { ...defaultParams().catalogue, images: none } };
+    await buildCatalogueData({ ws, params, log });
+    expect(await shown()).toEqual({ open: 'not shown', inc: 'not shown', other: 'full', bare: 'no photograph' });
   }, 120_000);
 });

@@ -204,7 +204,10 @@ function plainRights(raw: string): string {
     .replace(/[‐-―−]/g, '-')
     .replace(/\s+/g, ' ')
     .replace(/\bin ?- ?copyright\b/g, 'in copyright')
-    .replace(/\b(?:(?:not|no longer|never)(?: been)? in|out of) copyright\b|\bnot copyrighted\b/g, 'no copyright');
+    .replace(
+      /\b(?:(?:not|no longer|never)(?: been)? in|out[ -]of)[ -]copyright\b|\bnot copyrighted\b/g,
+      'no copyright',
+    );
 }
 
 const PUBLIC_DOMAIN_MARK: Omit<Rights, 'text'> = {

@@ -74,6 +74,7 @@ describe('catalogue.images rules', () => {
     for (const [text, uri] of [
       ['Not in copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
       ['Out of copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+      ['Out-of-copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
       ['No copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
       ['No Copyright - United States', 'http://rightsstatements.org/vocab/NoC-US/1.0/'],
       ['Not in copyright in the United States', 'http://rightsstatements.org/vocab/NoC-US/1.0/'],

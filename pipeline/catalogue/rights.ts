@@ -11,7 +11,7 @@
  * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
  * new reading rebuilds the catalogue, and `vitrine publish` refuses a site built under another one. 2: "Not in
  * copyright" and the No Copyright codes read as open, an open licence beside its holder ("© Jane Doe / CC BY-SA 4.0")
- * as that licence.
+ * as that licence. test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 2;
 

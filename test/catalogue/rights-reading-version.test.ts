@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { RIGHTS_READING, rightsOf } from '../../pipeline/catalogue/rights.ts';
+
+/*
+ * RIGHTS_READING is recorded with each catalogue build: a new version rebuilds the site and makes `vitrine publish`
+ * refuse one built under another. It must be raised whenever a rights text is read otherwise, or an old site built
+ * under a laxer reading would be published as it is. These texts pin the reading: when their statements change, raise
+ * RIGHTS_READING in pipeline/catalogue/rights.ts and record the new hash here with it.
+ */
+
+const TEXTS = [
+  '',
+  'Ask the registrar',
+  'CC0 (Met Open Access)',
+  'CC0; copyright not evaluated',
+  'Public domain',
+  'Public domain; photo © Museum',
+  'CC BY-NC-SA 4.0',
+  'CC-BY',
+  'Creative Commons Attribution 4.0 International',
+  'http://creativecommons.org/licenses/by-nd/3.0/',
+  'In Copyright',
+  'In copyright — educational use only',
+  'InC-EDU',
+  '© 2019 The Artist. All rights reserved.',
+  'Copyright Jane Doe',
+  '(c) Jane Doe',
+  'DACS 2019',
+  'Not in the public domain',
+  'Image CC BY 4.0; work © the artist',
+  'Metadata CC0; image In Copyright',
+  '© Jane Doe / CC BY-SA 4.0',
+  'CC BY 4.0; photo © Jane Doe',
+  'Not in copyright',
+  'Out-of-copyright',
+  'No Copyright - United States',
+  'NoC-US',
+  'No copyright, non commercial use only',
+  'No Copyright - Contractual Restrictions',
+  'NKC',
+  'No known copyright restrictions',
+  'Copyright not evaluated',
+  'Copyright undetermined',
+  'https://rightsstatements.org/page/NoC-NC/1.0/?language=en',
+];
+
+/** The reading of the texts above, by version. */
+const READINGS: Record<number, string> = {
+  2: '2c83b517d2bbc1fa',
+};
+
+describe('the version of the rights reading', () => {
+  it('is raised when a rights text is read otherwise', () => {
+    const reading = TEXTS.map((t) => {
+      const { uri, download } = rightsOf(t);
+      return `${t}\t${uri}\t${download}`;
+    }).join('\n');
+    const hash = createHash('sha256').update(reading).digest('hex').slice(0, 16);
+    expect(
+      hash,
+      `the rights texts are read otherwise than under RIGHTS_READING ${RIGHTS_READING}: raise it in ` +
+        'pipeline/catalogue/rights.ts and record this hash with the new version',
+    ).toBe(READINGS[RIGHTS_READING]);
+  });
+});

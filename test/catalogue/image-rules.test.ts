@@ -5,8 +5,9 @@ import { defaultParams, parseParams } from '../../pipeline/params.ts';
 
 /*
  * catalogue.images (D16): which rule of params.yaml an object's rights fall under, and what the site then shows of its
- * photograph. The rights are read as the object page reads them (rights.ts): In Copyright statements, "©" and "All
- * rights reserved" are in copyright; none, text not recognised, Not Evaluated and Undetermined are unknown.
+ * photograph. The rights are read as the object page reads them (rights.ts): In Copyright statements, "©" with no
+ * open licence of the work and "All rights reserved" are in copyright; none, text not recognised, Not Evaluated and
+ * Undetermined are unknown; open licences (also beside their holder) and No Copyright statements are open.
  */
 
 const params = (images: string) =>

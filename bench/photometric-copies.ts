@@ -14,7 +14,7 @@ import { chooseL2, type LabelledVectors, predictProbabilities, trainHead } from 
 import { defaultParams } from '../pipeline/params.ts';
 import type { Interval } from '../pipeline/types.ts';
 import { readEgyptian } from './model.ts';
-import { contentRegion } from './photometric-methods.ts';
+import { borderColour, contentRegion } from './photometric-methods.ts';
 
 /*
  * Photometric training copies (issue 13): does training the head on photometrically altered copies of the
@@ -96,20 +96,7 @@ export function backgroundSwapped({
 }): Uint8Array {
   const region = contentRegion({ pixels, width, height });
   const depth = Math.max(2, Math.round(Math.min(region.right - region.left, region.bottom - region.top) / 50));
-  const channels: number[][] = [[], [], []];
-  for (let y = region.top; y < region.bottom; y++) {
-    for (let x = region.left; x < region.right; x++) {
-      const edge =
-        x - region.left < depth ||
-        region.right - 1 - x < depth ||
-        y - region.top < depth ||
-        region.bottom - 1 - y < depth;
-      if (!edge) continue;
-      const i = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) channels[c]!.push(pixels[i + c]!);
-    }
-  }
-  const bg = channels.map((v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0);
+  const bg = borderColour({ pixels, width, region, depth });
   const luminance = 0.299 * bg[0]! + 0.587 * bg[1]! + 0.114 * bg[2]!;
   const target = Math.min(215, Math.max(40, 255 - luminance));
   const out = new Uint8Array(pixels);

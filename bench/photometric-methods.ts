@@ -73,7 +73,7 @@ export function contentRegion({
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** Median of each channel over the one-pixel-deep frame `depth` pixels wide around the region. */
-function borderColour({
+export function borderColour({
   pixels,
   width,
   region,

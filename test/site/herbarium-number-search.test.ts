@@ -5,7 +5,7 @@ import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
 import { numberFound } from '../../site/src/lib/address.ts';
 import { numberWords, searchedAs } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * An outside tester's herbarium numbers its sheets "Herb. 1887/13 b". "1887/13 b" found nothing and said each word
@@ -67,8 +67,19 @@ describe('a herbarium number ending in a lone letter', () => {
     await built?.close();
   });
 
-  /** The search page's answer to `q` (on `on`): its status line, the offered object and the first cards’ titles. */
+  /**
+   * The search page's answer to `q`: its status line, the offered object and the first cards’ titles. Typed into the
+   * box (typedSearch); on another page `on`, opened as an address, so that what it routes applies from its load.
+   */
   async function typed(q: string, on = page): Promise<{ status: string; offered: string | null; titles: string[] }> {
+    return on === page ? typedSearch({ built, q }) : addressed(q, on);
+  }
+
+  /** The search page's answer to `q` in its address (`on`), as a link to a search opens it. */
+  async function addressed(
+    q: string,
+    on = page,
+  ): Promise<{ status: string; offered: string | null; titles: string[] }> {
     await on.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
     await on
       .locator('#status')
@@ -143,7 +154,7 @@ describe('a herbarium number ending in a lone letter', () => {
     const count = async (value: string) => type.locator('label', { hasText: value }).locator('.count').textContent();
     expect(await count('mineral')).toBe('2');
     // Found by the words alone, as the search typed in the box counts them when the filters are opened.
-    const plain = await typed('Study 1');
+    const plain = await addressed('Study 1');
     expect(plain.titles).toHaveLength(2);
     await page.locator('#filters summary').click();
     await type.waitFor();

@@ -10,8 +10,8 @@
  * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
  * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
  * new reading rebuilds the catalogue, and `vitrine publish` refuses a site built under another one. 2: "Not in
- * copyright" and the No Copyright codes read as open, an open licence beside its holder ("© Jane Doe / CC BY-SA 4.0")
- * as that licence. test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
+ * copyright" (as the whole text) and the No Copyright codes read as open; ARS and VAGA as rights societies.
+ * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 2;
 
@@ -149,7 +149,8 @@ const NO_COPYRIGHT_SAID =
   /\bno\s+(?:known\s+)?copyright|copyright[\s-]+(?:not evaluated|undetermined|unknown|status|free|expired)/g;
 // The rightsstatements.org codes as collection systems export them ("InC", "InC-EDU"), and the artists' rights
 // societies that license works in copyright ("© DACS 2019"): case kept, so that "Inc." or "Arts" are not read.
-const IN_COPYRIGHT_CODE = /(?<![\w/-])(InC(?:-(?:EDU|NC|RUU|OW-EU))?|DACS|ADAGP|VG Bild-Kunst|SIAE|VEGAP|SABAM)\b/;
+const IN_COPYRIGHT_CODE =
+  /(?<![\w/-])(InC(?:-(?:EDU|NC|RUU|OW-EU))?|DACS|ADAGP|VG Bild-Kunst|SIAE|VEGAP|SABAM|ARS|VAGA|Artists Rights Society)\b/;
 // The other rightsstatements.org codes: No Copyright anywhere in the text ("NoC-US"), case kept; the three short
 // ones only as the whole text, since "UND" or "CNE" may be words or initials.
 const OTHER_CODE = /(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])|^(NKC|CNE|UND)\.?$/;
@@ -159,9 +160,6 @@ const HOLDER_SAID = /©|\(c\)\s*[\w(]|\bcopyright\b|some rights reserved/;
 // A copyright said of the work or of its photograph ("work © the artist", "photo © Museum"), not only of a holder.
 const WORK_OR_PHOTOGRAPH =
   /\b(?:work|artwork|object|design|image|photo|photograph|photography|picture|reproduction|scan)s?\b/;
-// A licence that names only the photograph or the record ("Image CC BY 4.0", "CC0 (metadata)"), not the work.
-const LICENCE_OF_COPY_ONLY =
-  /\b(?:image|photo|photograph|photography|picture|reproduction|scan|metadata|data|record|text|description)s?\b/;
 
 /** The parts of a rights text that say one thing each: "Image CC BY 4.0; work © the artist" is two. */
 function clauses(t: string): { text: string; start: number }[] {
@@ -252,12 +250,6 @@ function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | 
   return null;
 }
 
-/** Whether the licence at `at` names only the photograph or the record ("Image CC BY 4.0"), not the work. */
-function licenceOfCopyOnly(t: string, at: number): boolean {
-  const clause = clauses(t).findLast((c) => c.start <= at);
-  return LICENCE_OF_COPY_ONLY.test(clause?.text ?? '');
-}
-
 /** The standard statement behind a museum's rights text. */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
@@ -285,10 +277,11 @@ export function rightsOf(text: string): Rights {
     raw.match(OTHER_CODE)?.slice(1).find(Boolean);
   const coded = code ? STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) : undefined;
   if (coded && (coded.code.startsWith('InC') || said === null)) return statement(coded);
-  // In copyright anywhere in the text: that wins over an open licence or "public domain" named beside it. A holder
-  // named beside an open licence of the work does not ("© Jane Doe / CC BY-SA 4.0": in copyright, licensed openly).
+  // In copyright anywhere in the text, a holder named too: that wins over an open licence or "public domain" named
+  // beside it. "© Jane Doe / CC BY-SA 4.0" may be the work licensed by its holder, but "Public domain; © The National
+  // Gallery" or "CC BY-NC 4.0 | © Estate of …" are as often a claim on the photograph or a licence of the photograph
+  // only: shown in full by mistake is the museum's legal risk, shown small is not. The licence alone is read as it.
   const licence = openLicence(t);
-  if (said === 'holder' && licence && !licenceOfCopyOnly(t, licence.at)) return { text: raw, ...licence.rights };
   if (said) {
     const inc = raw.match(IN_COPYRIGHT_CODE)?.[1];
     return statement(
@@ -299,7 +292,8 @@ export function rightsOf(text: string): Rights {
   }
   if (licence) return { text: raw, ...licence.rights };
   for (const s of STATEMENTS) if (s.pattern.test(t)) return statement(s);
-  // "No copyright", "Not in copyright", "Out of copyright" with nothing more: free of known copyright.
-  if (/\bno copyright\b/.test(t)) return { text: raw, ...PUBLIC_DOMAIN_MARK };
+  // "No copyright", "Not in copyright", "Out of copyright" as the whole text: free of known copyright. Not a text
+  // that says more ("No copyright information available", "Possibly not in copyright").
+  if (/^no copyright[.!]?$/.test(t.trim())) return { text: raw, ...PUBLIC_DOMAIN_MARK };
   return none;
 }

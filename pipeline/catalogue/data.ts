@@ -135,8 +135,9 @@ export async function buildCatalogueData({
     // By the object each line names (an id written with its accents encoded another way is the object's).
     const objectOf = objectIdOf(dataset.objects.map((o) => o.id));
     // Those the dataset stage read (lock.json), not a file changed since: dataset.json's labels are from that one.
-    labelsRead = (await labelsAsRead({ ws, log })).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
-    for (const l of labelsRead) labelLines.set(l.objectId, l.line);
+    const read = await labelsAsRead({ ws, log });
+    labelsRead = read.lines.map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
+    if (read.lineNumbers) for (const l of labelsRead) labelLines.set(l.objectId, l.line);
   } catch (error) {
     if (
       (error as NodeJS.ErrnoException).code !== 'ENOENT' &&

@@ -10,22 +10,31 @@ import type { LabelLine } from '../types.ts';
  * The lines of the labels.csv the dataset stage read, which lock.json records (its md5) as that stage starts: the
  * file now when it is that one (or lock.json records none), else the version at HEAD when it is. A file changed
  * since (a colleague's edit, a git pull while the run trained) would put every line after an added one one further
- * down, and "Suggest a correction" would open another object's line beside labels from the older file: then no
- * lines (links open the file), said once. A missing labels.csv throws as readLabels does.
+ * down, and "Suggest a correction" would open another object's line beside labels from the older file: then the
+ * file's lines as they are now, with `lineNumbers` false (links open the file), said once. What is read by object
+ * (a staff label outside the vocabulary, whose model guess is held back) still holds. A missing labels.csv throws as
+ * readLabels does.
  */
-export async function labelsAsRead({ ws, log }: { ws: Workspace; log: Logger }): Promise<LabelLine[]> {
+export async function labelsAsRead({
+  ws,
+  log,
+}: {
+  ws: Workspace;
+  log: Logger;
+}): Promise<{ lines: LabelLine[]; lineNumbers: boolean }> {
   const name = rel(ws, ws.labels);
   const recorded = (await readLock({ file: ws.lock }).catch(() => null))?.stages.dataset?.deps?.paths?.[name];
   const now = await hashPath({ file: ws.labels });
-  if (typeof recorded !== 'string' || recorded === now || now === 'absent') return readLabels({ file: ws.labels });
+  if (typeof recorded !== 'string' || recorded === now || now === 'absent')
+    return { lines: await readLabels({ file: ws.labels }), lineNumbers: true };
   const committed = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: name }).catch(() => null);
   if (committed !== null && createHash('md5').update(committed).digest('hex') === recorded)
-    return parseLabels({ text: committed, file: ws.labels });
+    return { lines: parseLabels({ text: committed, file: ws.labels }), lineNumbers: true };
   log.warn(
     `${name} changed after the dataset stage read it (edited, or a git pull, while the run went on), so the ` +
       `catalogue's "Suggest a correction" links open ${name} without a line this time: its lines may now belong ` +
       `to other objects. Run "npx vitrine run" again to bring the catalogue up to date with ${name}.`,
     { file: name },
   );
-  return [];
+  return { lines: await readLabels({ file: ws.labels }), lineNumbers: false };
 }

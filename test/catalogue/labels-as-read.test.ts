@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { type FixtureObject, writeFixture } from '../site/fixture.ts';
 
@@ -72,5 +73,30 @@ describe('the catalogue’s labels.csv lines are those of the file the dataset s
     expect(lineOf('O-2')).toBe(null);
     expect(warnings).toContainEqual(expect.stringContaining('labels.csv changed after the dataset stage read it'));
     expect(warnings).toContainEqual(expect.stringContaining('npx vitrine run'));
+  });
+
+  // A read-only reviewer: with no lines, a staff label outside the vocabulary was lost too, and the site published the
+  // model's guess over it. That is read by object, not by line: it holds whatever lines the file has now.
+  it('a line added since: a staff label outside the vocabulary is still shown, as the staff’s word', async () => {
+    const ws = await repo({ committed: false });
+    const file = path.join(ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+    const o2 = dataset.objects.find((o) => o.id === 'O-2')!;
+    o2.label = null;
+    (o2 as { prediction?: unknown }).prediction = undefined;
+    dataset.issues.push({
+      code: 'LABEL_NOT_IN_VOCABULARY',
+      message: 'labels.csv:3: "Smithsonian" is not one of the labels of this collection.',
+      file: 'labels.csv',
+      line: 3,
+      object: 'O-2',
+    });
+    await writeFile(file, JSON.stringify(dataset));
+    await writeFile(ws.labels, 'object_id,label\nO-0,Monnaie\nO-1,Monnaie\nO-2,Smithsonian\n');
+    const log = memoryLogger();
+    const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log });
+    const object = catalogue.objects.find((o) => o.id === 'O-2')!;
+    expect(object.label).toBe('Smithsonian');
+    expect(object.labelLine).toBe(null);
   });
 });

@@ -1566,7 +1566,6 @@ function csvRow(o: CatalogueObject): Record<string, string> {
     credit_line: o.creditLine,
     rights: o.rights,
     rights_uri: o.rightsStatement.uri ?? '',
-    photograph_shown: photographShown(o),
     description: o.description,
     year_start: o.years ? String(o.years.start) : '',
     year_end: o.years ? String(o.years.end) : '',
@@ -1578,6 +1577,8 @@ function csvRow(o: CatalogueObject): Record<string, string> {
     published: o.annotation ? (o.annotation.published ? 'yes' : 'no') : '',
     needs_review: o.needsReview ? 'yes' : 'no',
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
+    // Last: a column added after the others keeps theirs where a reader by position found them.
+    photograph_shown: photographShown(o),
   };
 }
 
@@ -1601,14 +1602,6 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
     type: 'string',
     description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)',
   },
-  photograph_shown: {
-    type: 'string',
-    description:
-      'What the site shows of the photograph (catalogue.images, by the rights of every object that shares it): ' +
-      '"full" (every size, zoom, download when the rights allow it), "small" (one small picture, for copyright ' +
-      'reasons), "not shown" (for copyright reasons), "no photograph" (none yet, or it cannot be used)',
-    extra: { constraints: { enum: ['full', 'small', 'not shown', 'no photograph'] } },
-  },
   description: { type: 'string', description: 'Description' },
   year_start: { type: 'integer', description: 'First year the date covers (negative: BCE; empty: undated)' },
   year_end: { type: 'integer', description: 'Last year the date covers (negative: BCE; empty: undated)' },
@@ -1631,6 +1624,14 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },
   colours: { type: 'string', description: 'Dominant colours: "name #hex" separated by "; "' },
+  photograph_shown: {
+    type: 'string',
+    description:
+      'What the site shows of the photograph (catalogue.images, by the rights of every object that shares it): ' +
+      '"full" (every size, zoom, download when the rights allow it), "small" (one small picture, for copyright ' +
+      'reasons), "not shown" (for copyright reasons), "no photograph" (none yet, or it cannot be used)',
+    extra: { constraints: { enum: ['full', 'small', 'not shown', 'no photograph'] } },
+  },
 };
 
 /**

@@ -258,8 +258,8 @@ function refuseOtherRightsReading({ ws, entry }: { ws: Workspace; entry: LockEnt
   throw new VitrineError(
     'PUBLISH_SITE_OTHER_RIGHTS_READING',
     `The built site (${site}) was made by a version of Vitrine that read the objects’ rights otherwise (${which}): ` +
-      'it may show in full photographs that are now read as in copyright, to be shown small or not at all ' +
-      '(catalogue.images in params.yaml). Nothing was uploaded: run "npx vitrine run catalogue" first (or ' +
+      'it may show in full photographs that are now read as in copyright, or hold back ones now read as open ' +
+      '(catalogue.images in params.yaml says what each is shown as). Nothing was uploaded: run "npx vitrine run catalogue" first (or ' +
       '"npx vitrine run catalogue --single" to rebuild the catalogue alone, without training), then publish.',
     { site, built: built ?? null, now: RIGHTS_READING },
   );

@@ -46,6 +46,12 @@ function labelSection(markdown: string): string {
   return markdown.slice(markdown.indexOf('### Label changes'), markdown.indexOf('### Scores'));
 }
 
+/** The row of the label changes' table that names `id`. */
+const rowOf = (markdown: string, id: string) =>
+  labelSection(markdown)
+    .split('\n')
+    .find((l) => l.includes(id))!;
+
 describe('thumbnails from the published catalogue', () => {
   it('shows the published thumbnails and says which objects are not in the catalogue yet', async () => {
     const { url, asked } = await catalogue(['/collection/', '/collection/media/thumbnails/DM-0007-240.jpg']);
@@ -77,18 +83,14 @@ describe('thumbnails from the published catalogue', () => {
     const { ws } = await makeRepo({ objects: withRights, base, head: correct });
     const params = validateParams({ raw: { train: { epochs: 60 } } });
     const { markdown, json } = await buildReport({ ws, params, base: 'main', catalogueUrl: url, log: silentLogger });
-    const row = labelSection(markdown)
-      .split('\n')
-      .find((l) => l.includes('DM-0007'))!;
+    const row = rowOf(markdown, 'DM-0007');
     expect(row).toContain('shown small for copyright reasons');
     expect(row).not.toContain('not published yet');
     expect(row).toContain(`[DM-0007](${url}/objects/dm-0007/)`);
     expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.withheld).toBe('thumbnail');
     expect(asked.some((a) => a.includes('thumbnails/DM-0007'))).toBe(false);
     // DM-0036 is new in this pull request: its page is not there yet.
-    const added = labelSection(markdown)
-      .split('\n')
-      .find((l) => l.includes('DM-0036'))!;
+    const added = rowOf(markdown, 'DM-0036');
     expect(added).toContain('not published yet');
     expect(added).not.toContain('](');
     // Not shown at all when catalogue.images says so.
@@ -112,9 +114,7 @@ describe('thumbnails from the published catalogue', () => {
     const { ws } = await makeRepo({ objects: withRights, base, head: correct });
     const params = validateParams({ raw: { train: { epochs: 60 } } });
     const { markdown, json } = await buildReport({ ws, params, base: 'main', catalogueUrl: url, log: silentLogger });
-    const row = labelSection(markdown)
-      .split('\n')
-      .find((l) => l.includes('DM-0007'))!;
+    const row = rowOf(markdown, 'DM-0007');
     expect(row).toContain('shown small for copyright reasons');
     expect(row).not.toContain('not published yet');
     expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.withheld).toBe('thumbnail');

@@ -4,7 +4,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { md5Of, normalised, readImageBytes } from '../pipeline/dataset/images.ts';
-import { assignSplits } from '../pipeline/dataset/split.ts';
 import { bootstrapIntervals, pairedBootstrap } from '../pipeline/evaluate/bootstrap.ts';
 import { macroF1Of, type Prepared, prepare } from '../pipeline/evaluate/scores.ts';
 import { silentLogger } from '../pipeline/log.ts';
@@ -14,6 +13,7 @@ import { chooseL2, type LabelledVectors, predictProbabilities, trainHead } from 
 import { defaultParams } from '../pipeline/params.ts';
 import type { Interval } from '../pipeline/types.ts';
 import { readEgyptian } from './model.ts';
+import { egyptianScenarios } from './photometric.ts';
 import { borderColour, contentRegion } from './photometric-methods.ts';
 
 /*
@@ -281,29 +281,7 @@ export async function photometricCopies(): Promise<void> {
     return;
   }
 
-  const classes = [...new Set(rows.map((r) => r.label))].sort();
-  const y = rows.map((r) => classes.indexOf(r.label));
-  const splits = assignSplits({
-    objects: rows.map((r, i) => ({ id: r.id, image: items[i]!.key })),
-    fractions: params.dataset.split,
-  });
-  const split = rows.map((r) => splits.get(r.id)!);
-  const all = rows.map((_, i) => i);
-  const of = (museum: string) => all.filter((i) => rows[i]!.museum === museum);
-  const trainValidation = (indices: number[]): [number[], number[]] => [
-    indices.filter((i) => split[i] !== 'validation'),
-    indices.filter((i) => split[i] === 'validation'),
-  ];
-  const scenarios: [string, number[], number[], number[]][] = [
-    ['Met → Cleveland', ...trainValidation(of(MET)), of(CLEVELAND)],
-    ['Cleveland → Met', ...trainValidation(of(CLEVELAND)), of(MET)],
-    [
-      'random split',
-      all.filter((i) => split[i] === 'train'),
-      all.filter((i) => split[i] === 'validation'),
-      all.filter((i) => split[i] === 'test'),
-    ],
-  ];
+  const { classes, y, scenarios } = egyptianScenarios({ rows, items, params });
   const picked = scenarios.filter(([label]) => !only || label.toLowerCase().startsWith(only));
 
   const baseline = new Map<string, Prepared>();

@@ -86,6 +86,48 @@ async function normalisedItems({ items, variant }: { items: EmbedItem[]; variant
   return out;
 }
 
+/** A scenario: its name, then the rows it trains on, validates on and tests on. */
+export type Scenario = [string, number[], number[], number[]];
+
+/**
+ * The Egyptian set's classes, each row's class, and the three scenarios the photometric benches score: each museum
+ * to the other (trained on one, tested on the other) and the random split `vitrine import` gives the set.
+ */
+export function egyptianScenarios({
+  rows,
+  items,
+  params,
+}: {
+  rows: Awaited<ReturnType<typeof readEgyptian>>['rows'];
+  items: EmbedItem[];
+  params: ReturnType<typeof defaultParams>;
+}): { classes: string[]; y: number[]; scenarios: Scenario[] } {
+  const classes = [...new Set(rows.map((r) => r.label))].sort();
+  const y = rows.map((r) => classes.indexOf(r.label));
+  const splits = assignSplits({
+    objects: rows.map((r, i) => ({ id: r.id, image: items[i]!.key })),
+    fractions: params.dataset.split,
+  });
+  const split = rows.map((r) => splits.get(r.id)!);
+  const all = rows.map((_, i) => i);
+  const of = (museum: string) => all.filter((i) => rows[i]!.museum === museum);
+  const trainValidation = (indices: number[]): [number[], number[]] => [
+    indices.filter((i) => split[i] !== 'validation'),
+    indices.filter((i) => split[i] === 'validation'),
+  ];
+  const scenarios: Scenario[] = [
+    ['Met → Cleveland', ...trainValidation(of(MET)), of(CLEVELAND)],
+    ['Cleveland → Met', ...trainValidation(of(CLEVELAND)), of(MET)],
+    [
+      'random split',
+      all.filter((i) => split[i] === 'train'),
+      all.filter((i) => split[i] === 'validation'),
+      all.filter((i) => split[i] === 'test'),
+    ],
+  ];
+  return { classes, y, scenarios };
+}
+
 export async function photometric(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   // --embed-only: normalise and embed the variants (to score them later), no heads.
@@ -97,28 +139,7 @@ export async function photometric(): Promise<void> {
   const { tf, name } = await selectBackend({ preference: params.train.backend, log: silentLogger });
   console.log(`Backend ${name}; ${items.length} photographs; variants: ${variants.join(', ')}.`);
 
-  const classes = [...new Set(rows.map((r) => r.label))].sort();
-  const y = rows.map((r) => classes.indexOf(r.label));
-  const splits = assignSplits({
-    objects: rows.map((r, i) => ({ id: r.id, image: items[i]!.key })),
-    fractions: params.dataset.split,
-  });
-  const split = rows.map((r) => splits.get(r.id)!);
-  const all = rows.map((_, i) => i);
-  const of = (museum: string) => all.filter((i) => rows[i]!.museum === museum);
-  const scenarios: [string, number[], number[], number[]][] = [
-    ['Met → Cleveland', ...trainValidation(of(MET)), of(CLEVELAND)],
-    ['Cleveland → Met', ...trainValidation(of(CLEVELAND)), of(MET)],
-    [
-      'random split',
-      all.filter((i) => split[i] === 'train'),
-      all.filter((i) => split[i] === 'validation'),
-      all.filter((i) => split[i] === 'test'),
-    ],
-  ];
-  function trainValidation(indices: number[]): [number[], number[]] {
-    return [indices.filter((i) => split[i] !== 'validation'), indices.filter((i) => split[i] === 'validation')];
-  }
+  const { classes, y, scenarios } = egyptianScenarios({ rows, items, params });
 
   const baseline = new Map<string, Prepared>();
   const lines: string[] = [];

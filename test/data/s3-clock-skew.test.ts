@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, pushData, s3Remote } from '../../pipeline/data/index.ts';
@@ -10,6 +8,7 @@ import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { openModelRemote } from '../../pipeline/registry/remote.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
+import { type SkewedS3, skewedConfig, skewedS3 } from './skewed-s3.ts';
 
 /*
  * A computer whose clock is off from the storage server's by more than 15 minutes (a runner without NTP, a VM
@@ -18,95 +17,35 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
  * again with the server's time (its Date header) and sent again, and the log says this computer's clock is off.
  * When that fails too, the message must say the clocks differ and by how much, not send the maintainer to change an
  * access key that works. After outside testers.
- *
- * A small S3 server on 127.0.0.1 whose clock is `skewMs` off this computer's: it refuses requests whose x-amz-date
- * is more than 15 minutes from its own time, as S3 does, and otherwise keeps objects in memory.
+ * The storage server: test/data/skewed-s3.ts.
  */
 
-let skewMs = 0;
-/** Refuse every request with a bare 403, whatever its time (a key without permission). */
-let deny = false;
-/**
- * Refuse every upload and download as signed too far from its time, whatever its time (a server whose Date header is
- * wrong). A check (HEAD, no body) is answered as usual: its bare 403 would be the key's refusal once corrected.
- */
-let stubborn = false;
-/**
- * An answer that replaces the server's own (a proxy's page, a refusal for another reason), or undefined: given the
- * request and the server's time.
- */
-let override: ((req: http.IncomingMessage, now: number) => Answer | undefined) | undefined;
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
-/** The requests the server received ("PUT /museum/…"). */
-const received: string[] = [];
-const stored = new Map<string, Buffer>();
-let server: http.Server;
+let s3: SkewedS3;
 let endpoint: string;
 let base: string;
 
-/** "20261206T113241Z" → ms. */
-function amzDate(text: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : Number.NaN;
-}
-
 beforeAll(async () => {
   base = await tempDir('vitrine-clock-skew-');
-  server = http.createServer((req, res) => {
-    const now = Date.now() + skewMs;
-    res.setHeader('date', new Date(now).toUTCString());
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push(`${req.method} ${req.url}`);
-      const replaced = override?.(req, now);
-      if (replaced) {
-        res.writeHead(replaced.status, replaced.headers);
-        return void res.end(req.method === 'HEAD' ? undefined : replaced.body);
-      }
-      const sent = amzDate(String(req.headers['x-amz-date'] ?? ''));
-      if (deny || (stubborn && req.method !== 'HEAD') || !(Math.abs(now - sent) <= 15 * 60_000)) {
-        res.writeHead(403, { 'content-type': 'application/xml' });
-        if (req.method === 'HEAD' || deny) return void res.end();
-        res.end(
-          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference ' +
-            'between the request time and the current time is too large.</Message>' +
-            `<RequestTime>${req.headers['x-amz-date']}</RequestTime><ServerTime>${new Date(now).toISOString()}` +
-            '</ServerTime></Error>',
-        );
-        return;
-      }
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (req.method === 'GET' && /^\/museum\/?$/.test(url.pathname)) {
-        res.writeHead(200, { 'content-type': 'application/xml' });
-        res.end(
-          '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>museum</Name>' +
-            '<IsTruncated>false</IsTruncated></ListBucketResult>',
-        );
-        return;
-      }
-      if (req.method === 'PUT') {
-        stored.set(url.pathname, Buffer.concat(chunks));
-        res.writeHead(200, { etag: '"0"' });
-        return void res.end();
-      }
-      const body = stored.get(url.pathname);
-      res.writeHead(body || url.pathname === '/museum' ? 200 : 404, { 'content-length': String(body?.length ?? 0) });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  s3 = await skewedS3({ skewMs: 0 });
+  endpoint = s3.endpoint;
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  server?.close();
+  await s3?.close();
   await cleanup(base);
 });
+
+/** The server's clock minus this computer's, and its other refusals (test/data/skewed-s3.ts). */
+function server({
+  skewMs = 0,
+  deny = false,
+  stubborn = false,
+}: {
+  skewMs?: number;
+  deny?: boolean;
+  stubborn?: boolean;
+}) {
+  Object.assign(s3, { skewMs, deny, stubborn });
+}
 
 const settings = () => ({
   url: 's3://museum/collection',
@@ -131,14 +70,10 @@ function expectSkew(error: Error, words: string) {
   expect(error.message).not.toContain('permission');
 }
 
-const CONFIG = () =>
-  `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/collection\n` +
-  `    endpointurl = ${endpoint}\n    access_key_id = KEY\n    secret_access_key = SECRET\n`;
-
 async function pushTree(name: string, log = silentLogger) {
   const root = path.join(base, name);
   await writeTree(path.join(root, 'data'), { 'images/A1.jpg': `one ${name}`, 'images/A2.jpg': `two ${name}` });
-  await writeTree(path.join(root, '.dvc'), { config: CONFIG() });
+  await writeTree(path.join(root, '.dvc'), { config: skewedConfig(endpoint) });
   await addData({ root, log: silentLogger });
   return pushData({ root, log, jobs: 1 });
 }
@@ -148,8 +83,7 @@ const clockLines = (log: ReturnType<typeof memoryLogger>) =>
 
 describe('S3 remote: this computer’s clock is far from the server’s', { timeout: 30_000 }, () => {
   it('a check (HEAD, no body) is sent again with the server’s time, and the log says the clock is off', async () => {
-    skewMs = 20 * 60_000;
-    [deny, stubborn] = [false, false];
+    server({ skewMs: 20 * 60_000 });
     const log = memoryLogger();
     const r = remote(log);
     expect(await r.has('d751713988987e9331980363e24189ce')).toBe(false);
@@ -161,32 +95,28 @@ describe('S3 remote: this computer’s clock is far from the server’s', { time
   });
 
   it('a listing (the AWS SDK corrects its clock itself) says so in the log too', async () => {
-    skewMs = 20 * 60_000;
-    [deny, stubborn] = [false, false];
+    server({ skewMs: 20 * 60_000 });
     const log = memoryLogger();
     expect(await remote(log).list!()).toEqual(new Set());
     expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
   });
 
   it('a push is sent with the server’s time, saying so once in its log', async () => {
-    skewMs = -20 * 60_000;
-    [deny, stubborn] = [false, false];
+    server({ skewMs: -20 * 60_000 });
     const log = memoryLogger();
     await pushTree('push', log);
-    expect([...stored.keys()].filter((k) => k.startsWith('/museum/collection/files/md5/')).length).toBe(3);
+    expect([...s3.stored.keys()].filter((k) => k.startsWith('/museum/collection/files/md5/')).length).toBe(3);
     expect(clockLines(log)).toHaveLength(1);
     expect(clockLines(log)[0]).toMatch(/^warn: This computer's clock is 20 minutes off; used the storage server's/);
   });
 
   it('a push refused again with the server’s time names the clocks, not a permission', async () => {
-    skewMs = -20 * 60_000;
-    [deny, stubborn] = [false, true];
+    server({ skewMs: -20 * 60_000, stubborn: true });
     expectSkew(await failure(pushTree('push-refused')), '20 minutes ahead of');
   });
 
   it('a bare 403 from a server whose clock agrees is still about the key', async () => {
-    skewMs = 0;
-    [deny, stubborn] = [true, false];
+    server({ deny: true });
     const error = await failure(remote().has('d751713988987e9331980363e24189ce'));
     expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
   });
@@ -198,7 +128,7 @@ const at = (ms: number) => new Date(ms).toUTCString();
 /** Requests of `method` to objects (not the bucket), one entry per key, with how many times each was received. */
 const sentTimes = (method: string) => {
   const counts = new Map<string, number>();
-  for (const r of received.filter((r) => r.startsWith(`${method} /museum/collection/`)))
+  for (const r of s3.received.filter((r) => r.startsWith(`${method} /museum/collection/`)))
     counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts.values()];
 };
@@ -207,18 +137,18 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
   timeout: 30_000,
 }, () => {
   const reset = () => {
-    [skewMs, deny, stubborn] = [0, false, false];
-    received.length = 0;
+    server({});
+    s3.received.length = 0;
   };
   afterAll(() => {
-    override = undefined;
+    s3.override = undefined;
   });
 
   it('an upload refused for another reason is not sent again, whatever the server’s Date says', async () => {
     reset();
     // A key that may not write, answered by a server whose Date is 20 minutes ahead (and, for a slow upload, an
     // answer that came long after the request was signed): not the clocks.
-    override = (req, now) =>
+    s3.override = (req, now) =>
       req.method === 'PUT'
         ? {
             status: 403,
@@ -237,7 +167,7 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
   it('an upload refused as too old while the clocks agree is not sent again, nor blamed on the clock', async () => {
     reset();
     // What a 1 GB photograph through a proxy that holds the whole body meets: RequestTimeTooSkewed, the clocks equal.
-    override = (req, now) =>
+    s3.override = (req, now) =>
       req.method === 'PUT'
         ? {
             status: 403,
@@ -259,7 +189,7 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
 
   it('a proxy’s web page (403) dated 1970 does not move the clock', async () => {
     reset();
-    override = (req) =>
+    s3.override = (req) =>
       req.method === 'HEAD'
         ? { status: 403, headers: { 'content-type': 'text/html', date: 'Thu, 01 Jan 1970 00:00:00 GMT' } }
         : undefined;
@@ -277,7 +207,7 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
   ]) {
     it(`a bare 403 on a check whose Date is ${what} is the key’s refusal, not the clock’s`, async () => {
       reset();
-      override = (req) => (req.method === 'HEAD' ? { status: 403, headers: { date } } : undefined);
+      s3.override = (req) => (req.method === 'HEAD' ? { status: 403, headers: { date } } : undefined);
       const log = memoryLogger();
       const error = await failure(remote(log).has('d751713988987e9331980363e24189ce'));
       expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
@@ -288,8 +218,8 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
 
   it('after a correction, a bare 403 on a check again is the key’s permission, said so', async () => {
     reset();
-    override = undefined;
-    [skewMs, deny] = [20 * 60_000, true];
+    s3.override = undefined;
+    server({ skewMs: 20 * 60_000, deny: true });
     const log = memoryLogger();
     const error = await failure(remote(log).has('d751713988987e9331980363e24189ce'));
     expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED'), String(error)).toBe(true);
@@ -315,10 +245,10 @@ describe('S3 remote: a refusal is put down to the clocks only when it is about t
 
 describe('S3 remote: the model registry’s files say the clock too (review V12)', { timeout: 30_000 }, () => {
   it('the remote a promotion or "models push --files" opens says the clock was corrected in their log', async () => {
-    [skewMs, deny, stubborn] = [20 * 60_000, false, false];
-    override = undefined;
+    server({ skewMs: 20 * 60_000 });
+    s3.override = undefined;
     const root = path.join(base, 'registry');
-    await writeTree(path.join(root, '.dvc'), { config: CONFIG() });
+    await writeTree(path.join(root, '.dvc'), { config: skewedConfig(endpoint) });
     const log = memoryLogger();
     const store = await openModelRemote({ ws: workspace(root), log });
     expect(await store.has('d751713988987e9331980363e24189ce')).toBe(false);

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * A small S3 server on 127.0.0.1 whose clock is `skewMs` off this computer's, as a runner without NTP meets one: it
  * refuses requests whose x-amz-date is more than 15 minutes from its own time (403 RequestTimeTooSkewed; a bare 403
  * for a HEAD), as S3 does, and otherwise keeps objects in memory and lists them (ListObjects v1, `pageSize` keys a
- * page). Every answer's Date header is its own time, or what `dateHeader` gives (a box with no clock: 1970).
+ * page). Every answer's Date header is its own time, or what `dateHeader` gives (a box with no clock: 1970). Its
+ * knobs (`deny`, `stubborn`, `override`) make it refuse for other reasons, set between requests by a test.
  */
 
 export interface SkewedS3 {
@@ -18,9 +19,26 @@ export interface SkewedS3 {
   pageSize: number;
   /** The Date header of an answer to `req` (default: the server's own time). */
   dateHeader?: (req: http.IncomingMessage, now: number) => string;
+  /** Refuse every request with a bare 403, whatever its time (a key without permission). */
+  deny: boolean;
+  /**
+   * Refuse every upload, download and listing as signed too far from its time, whatever its time (a server whose
+   * Date header is wrong). A check (HEAD, no body) is answered as usual: its bare 403 would be the key's refusal.
+   */
+  stubborn: boolean;
+  /** An answer that replaces the server's own (a proxy's page, a refusal for another reason), or undefined. */
+  override?: (req: http.IncomingMessage, now: number) => SkewedAnswer | undefined;
   /** The requests it received ("GET /museum?prefix=…"). */
   received: string[];
+  /** The objects it keeps, by path ("/museum/collection/files/md5/…"). */
+  stored: Map<string, Buffer>;
   close(): Promise<void>;
+}
+
+export interface SkewedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 /** "20261206T113241Z" → ms. */
@@ -31,7 +49,14 @@ function amzDate(text: string): number {
 
 export async function skewedS3({ skewMs = 20 * 60_000 }: { skewMs?: number } = {}): Promise<SkewedS3> {
   const stored = new Map<string, Buffer>();
-  const state: Omit<SkewedS3, 'endpoint' | 'close'> = { skewMs, pageSize: 1000, received: [] };
+  const state: Omit<SkewedS3, 'endpoint' | 'close'> = {
+    skewMs,
+    pageSize: 1000,
+    deny: false,
+    stubborn: false,
+    received: [],
+    stored,
+  };
   const server = http.createServer((req, res) => {
     const now = Date.now() + state.skewMs;
     res.setHeader('date', state.dateHeader?.(req, now) ?? new Date(now).toUTCString());
@@ -39,10 +64,16 @@ export async function skewedS3({ skewMs = 20 * 60_000 }: { skewMs?: number } = {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       state.received.push(`${req.method} ${req.url}`);
+      const replaced = state.override?.(req, now);
+      if (replaced) {
+        res.writeHead(replaced.status, replaced.headers);
+        return void res.end(req.method === 'HEAD' ? undefined : replaced.body);
+      }
       const sent = amzDate(String(req.headers['x-amz-date'] ?? ''));
-      if (!(Math.abs(now - sent) <= 15 * 60_000)) {
+      const refused = state.deny || (state.stubborn && req.method !== 'HEAD');
+      if (refused || !(Math.abs(now - sent) <= 15 * 60_000)) {
         res.writeHead(403, { 'content-type': 'application/xml' });
-        if (req.method === 'HEAD') return void res.end();
+        if (req.method === 'HEAD' || state.deny) return void res.end();
         res.end(
           '<?xml version="1.0" encoding="UTF-8"?><Error><Code>RequestTimeTooSkewed</Code><Message>The difference ' +
             'between the request time and the current time is too large.</Message>' +

@@ -243,11 +243,14 @@ export function sayClockCorrected({
   remote,
   endpoint,
   offsetMs,
+  what = `remote "${remote}"`,
 }: {
   log: Logger | undefined;
   remote: string;
   endpoint: string;
   offsetMs: number;
+  /** What the server holds, in the message (default: the remote by name). */
+  what?: string;
 }): void {
   if (!log) return;
   const said = clockSaidTo.get(log) ?? new Set<string>();
@@ -256,7 +259,7 @@ export function sayClockCorrected({
   if (said.has(key)) return;
   said.add(key);
   log.warn(
-    `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (remote "${remote}" at ` +
+    `This computer's clock is ${clockAmount(offsetMs)} off; used the storage server's time (${what} at ` +
       `${endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
   );
 }

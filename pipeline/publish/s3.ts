@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
 import { listWords } from '../data/ops.ts';
-import { notStorageWords, s3Error, silence, tlsAdvice, tlsWords } from '../data/remote.ts';
+import { notStorageWords, s3Error, sayClockCorrected, silence, tlsAdvice, tlsWords } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -105,6 +105,34 @@ const isMd5 = (etag: string) => /^[0-9a-f]{32}$/.test(etag);
  */
 const plainName = (file: string) => file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 
+/**
+ * The AWS SDK's client for the catalogue's bucket. When the server's clock is far from this computer's, the SDK signs
+ * with the server's time from its answers on; the log says so once, as the data remote's does.
+ */
+function catalogueClient({
+  target,
+  idleTimeoutMs,
+  log,
+}: {
+  target: PublishTarget;
+  idleTimeoutMs: number;
+  log: Logger;
+}): S3Client {
+  const endpoint = s3Endpoint({ endpoint: target.endpoint, region: target.region });
+  return s3Client({
+    ...target,
+    idleTimeoutMs,
+    onClockCorrected: (offsetMs) =>
+      sayClockCorrected({
+        log,
+        remote: `catalogue ${target.bucket}`,
+        endpoint,
+        offsetMs,
+        what: `the catalogue's bucket "${target.bucket}"`,
+      }),
+  });
+}
+
 /** Publish the built site in `site` to `target`. With `dryRun`, only says what it would do. */
 export async function publishSite({
   site,
@@ -135,7 +163,7 @@ export async function publishSite({
   let sentCount = 0;
   const stoppedIn = (state: string) => () => `${state} Run "npx vitrine publish" again to finish: ${resume(sentCount)}`;
   where.now = stoppedIn(NOTHING_SENT);
-  const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
+  const s3 = client ?? catalogueClient({ target, idleTimeoutMs, log });
   const jobs = target.jobs ?? 8;
   const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
@@ -357,7 +385,7 @@ export async function checkPublishTarget({
   client?: S3Client;
   idleTimeoutMs?: number;
 }): Promise<void> {
-  const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
+  const s3 = client ?? catalogueClient({ target, idleTimeoutMs, log });
   const heard = { yet: false };
   const fail = failWith({ target, idleTimeoutMs, heard, command: 'npx vitrine publish --check' });
   const prefix = target.prefix ? `${target.prefix}/` : '';

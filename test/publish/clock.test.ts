@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { checkPublishTarget, publishSite } from '../../pipeline/publish/s3.ts';
+import type { PublishTarget } from '../../pipeline/publish/settings.ts';
+import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
+import { type SkewedS3, skewedS3 } from '../data/skewed-s3.ts';
+
+/*
+ * The catalogue's bucket on a server whose clock is 20 minutes ahead of this computer's: the AWS SDK signs again with
+ * the server's time and the site is published, as the data remote does. The data remote says so in its log (set the
+ * clock); `vitrine publish` said nothing, so a runner without NTP went on unnoticed. Now it says so, once.
+ */
+
+let s3: SkewedS3;
+let base: string;
+beforeAll(async () => {
+  s3 = await skewedS3({ skewMs: 20 * 60_000 });
+  base = await tempDir('vitrine-publish-clock-');
+});
+afterAll(async () => {
+  await s3?.close();
+  await cleanup(base);
+});
+
+const target = (): PublishTarget => ({
+  bucket: 'www',
+  prefix: 'museum',
+  endpoint: s3.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'KEY', secretAccessKey: 'SECRET' },
+  imageBaseUrl: '',
+  base: '/',
+  jobs: 4,
+});
+const clockLines = (log: ReturnType<typeof memoryLogger>) =>
+  log.lines.filter((l) => /clock/.test(l.message)).map((l) => `${l.level}: ${l.message}`);
+
+describe('publishing the catalogue to a server whose clock differs', { timeout: 60_000 }, () => {
+  it('publishes with the server’s time and says once that this computer’s clock is off', async () => {
+    const pages = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`objects/o${i}/index.html`, `<!doctype html><title>${i}</title>`]),
+    );
+    await writeTree(base, { 'index.html': '<!doctype html><title>Home</title>', ...pages });
+    const log = memoryLogger();
+    await publishSite({ site: base, target: target(), log });
+    expect([...s3.stored.keys()]).toContain('/www/museum/index.html');
+    expect(clockLines(log)).toEqual([
+      "warn: This computer's clock is 20 minutes off; used the storage server's time (the catalogue's bucket \"www\" " +
+        `at ${s3.endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
+    ]);
+  });
+
+  it('vitrine publish --check says it too', async () => {
+    const log = memoryLogger();
+    await checkPublishTarget({ target: target(), log });
+    expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
+  });
+});

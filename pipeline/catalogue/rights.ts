@@ -10,10 +10,11 @@
  * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
  * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
  * new reading rebuilds the catalogue, and `vitrine publish` refuses a site built under another one. 2: "Not in
- * copyright" (as the whole text) and the No Copyright codes read as open; ARS and VAGA as rights societies.
+ * copyright" (as the whole text) and the No Copyright codes read as open; ARS and VAGA as rights societies. 3: a
+ * field name before the statement ("Copyright: Not in copyright", "Rights: Public domain") is not read.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 2;
+export const RIGHTS_READING = 3;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -250,8 +251,27 @@ function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | 
   return null;
 }
 
-/** The standard statement behind a museum's rights text. */
+// A field's name written before its value, as exports that flatten fields write it: "Copyright: Not in copyright",
+// "Rights: Public domain", "Licence: CC BY 4.0".
+const FIELD_NAME = /^(?:copyright|rights(?:\s+statement)?|licen[cs]e)\s*:\s*/i;
+
+/**
+ * The standard statement behind a museum's rights text. A field name before it ("Copyright: Not in copyright") is not
+ * read when what follows is a statement of its own; when it is not ("Copyright: Jane Doe", a holder named), the whole
+ * text is read as before, so that "Copyright:" still says a copyright.
+ */
 export function rightsOf(text: string): Rights {
+  const raw = text.trim();
+  const field = FIELD_NAME.exec(raw);
+  if (field) {
+    const value = readRights(raw.slice(field[0].length));
+    if (value.uri !== null) return { ...value, text: raw };
+  }
+  return readRights(raw);
+}
+
+/** rightsOf without a field name. */
+function readRights(text: string): Rights {
   const raw = text.trim();
   const t = plainRights(raw);
   const none: Rights = {

@@ -147,6 +147,38 @@ describe('catalogue.images rules', () => {
       expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
   });
 
+  it('reads the statement after a field name (“Copyright: Not in copyright”), not the field name', () => {
+    // Exports that flatten fields write the field’s name before its value: “Copyright:” was read as a holder named
+    // (In Copyright), “Rights: Not in copyright” as unknown.
+    const read = (text: string) => rightsOf(text);
+    expect(read('Copyright: Not in copyright')).toMatchObject({
+      uri: 'https://creativecommons.org/publicdomain/mark/1.0/',
+      download: true,
+      text: 'Copyright: Not in copyright',
+    });
+    expect(read('Rights: Not in copyright').uri).toBe('https://creativecommons.org/publicdomain/mark/1.0/');
+    expect(read('Copyright: Public domain').uri).toBe('https://creativecommons.org/publicdomain/mark/1.0/');
+    expect(read('Rights: Public domain').uri).toBe('https://creativecommons.org/publicdomain/mark/1.0/');
+    expect(read('Licence: CC BY 4.0').uri).toBe('https://creativecommons.org/licenses/by/4.0/');
+    expect(read('license:CC0').uri).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+    expect(read('Copyright: CC BY-SA 4.0').uri).toBe('https://creativecommons.org/licenses/by-sa/4.0/');
+    expect(read('Rights statement: NoC-US').uri).toBe('http://rightsstatements.org/vocab/NoC-US/1.0/');
+    expect(read('COPYRIGHT : Copyright not evaluated').uri).toBe('http://rightsstatements.org/vocab/CNE/1.0/');
+    // A holder named after the field name is a copyright said: still In Copyright, as is one named anywhere after it.
+    for (const text of [
+      'Copyright: Jane Doe',
+      'Copyright: 2019 Jane Doe',
+      'Copyright: © 2019 Jane Doe',
+      'Copyright:',
+      'Rights: In copyright',
+      'Rights: Public domain; photo © Museum',
+      'Licence: CC BY 4.0; © Estate of the artist',
+    ])
+      expect(rightsGroup(read(text)), text).toBe('in_copyright');
+    // Not a field name: the words stay part of what is read.
+    expect(rightsGroup(read('Copyright Jane Doe: all uses'))).toBe('in_copyright');
+  });
+
   it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
     expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
       uri: 'https://creativecommons.org/publicdomain/zero/1.0/',

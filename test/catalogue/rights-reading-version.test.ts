@@ -50,11 +50,18 @@ const TEXTS = [
   'No copyright information available',
   'Possibly not in copyright',
   'Object not copyrighted; image copyrighted by the Museum',
+  // A field name before the statement, as exports that flatten fields write it (reading 3).
+  'Copyright: Not in copyright',
+  'Rights: Public domain',
+  'Licence: CC BY 4.0',
+  'Copyright: Jane Doe',
+  'Copyright:',
 ];
 
 /** The reading of the texts above, by version. */
 const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
+  3: '576fa0d5e837b9d1',
 };
 
 describe('the version of the rights reading', () => {

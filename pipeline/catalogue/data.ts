@@ -45,7 +45,7 @@ import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, save
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { datasetPhotographRules, type ImageRules } from './image-rules.ts';
+import { datasetPhotographRules, type ImageRules, rightsGroup } from './image-rules.ts';
 import { labelsAsRead } from './labels-read.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
@@ -368,7 +368,14 @@ export async function buildCatalogueData({
         `params.yaml): ${shownSmall} shown small, ${withheldCount - shownSmall} not shown`,
     );
   }
-  await sayNewlyWithheld({ ws, objects, lastIds, rules: params.catalogue.images, log });
+  await sayNewlyWithheld({
+    ws,
+    objects,
+    lastIds,
+    rules: params.catalogue.images,
+    images: new Map(dataset.objects.map((o) => [o.id, o.image])),
+    log,
+  });
   // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
   const md5s = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
   const datasetLabels = dataset.labels;
@@ -1707,19 +1714,23 @@ function withheldFile(ws: Workspace): string {
  * Said once, by the first build that holds back photographs the last build showed in full (a museum that upgraded to
  * a Vitrine whose default shows works in copyright small, or made catalogue.images stricter): how many, which setting,
  * how to keep them. The objects held back are kept in .vitrine/cache for the next build to compare; a last build
- * that kept none (one from before the setting existed) showed every photograph in full.
+ * that kept none (one from before the setting existed) showed every photograph in full. Said once too, by the first
+ * build that shows in full photographs the last build held back (sayNewlyShown).
  */
 async function sayNewlyWithheld({
   ws,
   objects,
   lastIds,
   rules,
+  images,
   log,
 }: {
   ws: Workspace;
   objects: CatalogueObject[];
   lastIds: Set<string>;
   rules: ImageRules;
+  /** Each object's image file under data/ (dataset.json `image`), to name the photographs. */
+  images: Map<string, string>;
   log: Logger;
 }): Promise<void> {
   const file = withheldFile(ws);
@@ -1734,11 +1745,14 @@ async function sayNewlyWithheld({
       withheld: held.map((o) => o.id),
     }),
   });
+  // Held back by the last build, shown in full by this one: not an object whose photograph is gone (no pictures).
+  const shown = objects.filter((o) => before.has(o.id) && lastIds.has(o.id) && !o.withheld && o.images.length > 0);
+  if (shown.length) log.warn(newlyShownWords({ shown, rules, images }));
   const newly = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
   if (newly.length === 0) return;
   const small = newly.filter((o) => o.withheld!.shown === 'thumbnail').length;
   const none = newly.length - small;
-  const shown =
+  const how =
     small && none ? `shown small (${small}) or not at all (${none})` : small ? 'shown small' : 'not shown at all';
   const keys = [
     ...(newly.some((o) => o.withheld!.reason === 'in-copyright') ? ['catalogue.images.in_copyright: full'] : []),
@@ -1749,9 +1763,62 @@ async function sayNewlyWithheld({
   log.warn(
     `Catalogue: ${n} ${
       n === 1 ? 'photograph the last build showed in full is' : 'photographs the last build showed ' + 'in full are'
-    } now ${shown} because of their rights (${examples.join(', ')}${n > 3 ? '…' : ''}), as ` +
+    } now ${how} because of their rights (${examples.join(', ')}${n > 3 ? '…' : ''}), as ` +
       `catalogue.images in params.yaml says (in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}). To show ` +
       `them in full as before, set ${keys.join(' and ')}, only once you are sure the licences allow it ` +
       '(docs/catalogue.md, "Photographs and copyright").',
+  );
+}
+
+/**
+ * What a build says of the photographs the last build held back for their rights and this one shows in full (an
+ * upgrade that reads more rights texts as open, rights corrected in the export, a laxer catalogue.images): which objects
+ * and photographs, three named and the rest counted, and why, so that the museum sees what goes public that did not.
+ */
+function newlyShownWords({
+  shown,
+  rules,
+  images,
+}: {
+  shown: CatalogueObject[];
+  rules: ImageRules;
+  images: Map<string, string>;
+}): string {
+  const n = shown.length;
+  const named = shown.slice(0, 3).map((o) => `"${o.id}"${images.get(o.id) ? ` (data/${images.get(o.id)})` : ''}`);
+  const list = n > 3 ? `${named.join(', ')} and ${n - 3} more` : named.join(', ');
+  const by = { open: [] as CatalogueObject[], in_copyright: [] as CatalogueObject[], unknown: [] as CatalogueObject[] };
+  for (const o of shown) by[rightsGroup(o.rightsStatement)].push(o);
+  // "its rights are…" when all are of one kind, "2 have rights…" when not.
+  const all = (k: number) => k === n;
+  const have = (k: number) =>
+    all(k) ? (n === 1 ? 'its rights are' : 'their rights are') : `${k} ${k === 1 ? 'has' : 'have'} rights`;
+  const are = (k: number) => (all(k) ? (n === 1 ? 'it is' : 'they are') : `${k} ${k === 1 ? 'is' : 'are'}`);
+  const why: string[] = [];
+  const first = by.open[0];
+  const text = (t: string) => (t.length > 80 ? `${t.slice(0, 79)}…` : t);
+  if (first)
+    why.push(
+      `${have(by.open.length)} read as open (${by.open.length === 1 ? '' : 'the first: '}"${text(first.rights)}", ` +
+        'read as ' +
+        `${first.rightsStatement.label})`,
+    );
+  if (by.in_copyright.length)
+    why.push(
+      `${are(by.in_copyright.length)} in copyright, shown in full as catalogue.images.in_copyright: ` +
+        `${rules.in_copyright} in params.yaml says`,
+    );
+  if (by.unknown.length)
+    why.push(
+      `${have(by.unknown.length)} not recorded or not recognised, shown in full as catalogue.images.unknown: ` +
+        `${rules.unknown} in params.yaml says`,
+    );
+  return (
+    `Catalogue: ${n} ${n === 1 ? 'photograph' : 'photographs'} the last build held back for ` +
+    `${n === 1 ? 'its rights is' : 'their rights are'} now shown in full, every size with deep zoom and IIIF, on ` +
+    `the public site (${list}): ${why.join('; ')}. Anyone can copy a photograph shown in full: check that ` +
+    `${n === 1 ? 'its licence allows' : 'their licences allow'} it. To hold one back, correct its rights in the ` +
+    'export, or set catalogue.images in params.yaml ' +
+    '(docs/catalogue.md, "Photographs and copyright").'
   );
 }

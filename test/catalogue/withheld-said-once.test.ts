@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -41,4 +43,62 @@ describe('photographs newly held back for their rights', () => {
     expect(stricter[0]).toContain('catalogue.images.in_copyright: full');
     expect(said(await build('thumbnail'))).toEqual([]);
   }, 120_000);
+});
+
+/*
+ * Helper R4: an upgrade that reads more rights texts as open (RIGHTS_READING raised), an export whose rights were
+ * corrected, or a laxer catalogue.images put photographs on the public site in full that the last build held back,
+ * and the build said nothing of them (only of those newly held back). A museum must see what goes public.
+ */
+describe('photographs newly shown in full', () => {
+  it('are named once, with their photograph, why, and a count when many', async () => {
+    const root = await tempDir('vitrine-shown-once-');
+    const rows = await fiveMuseumsRows();
+    const picked = [0, 7, 14, 21, 28, 35].map((i) => rows[i]!);
+    const inCopyright = ['inc1', 'inc2', 'inc3', 'inc4'].map((id, i) => ({
+      id,
+      title: 'Vase',
+      rights: 'In copyright',
+      label: picked[i]!.label!,
+      image: picked[i]!.image,
+    }));
+    await writeFixture({
+      root,
+      labels: [...new Set(picked.map((r) => r.label!))].sort(),
+      objects: [
+        ...inCopyright,
+        { id: 'flat', title: 'Bowl', rights: 'In copyright', label: picked[4]!.label!, image: picked[4]!.image },
+        { id: 'open', title: 'Jar', rights: 'CC0', label: picked[5]!.label!, image: picked[5]!.image },
+      ],
+    });
+    const ws = workspace(root);
+    const build = async (inCopyright: 'full' | 'thumbnail') => {
+      const params = defaultParams();
+      params.catalogue.images = { ...params.catalogue.images, in_copyright: inCopyright };
+      const log = memoryLogger();
+      await buildCatalogueData({ ws, params, log });
+      return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    };
+    const said = (lines: string[]) => lines.filter((l) => l.includes('the last build held back'));
+    expect(said(await build('thumbnail'))).toEqual([]);
+    // The export now says, field name first, what the object’s rights are: read as open, its photograph goes public.
+    const file = path.join(ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8'));
+    dataset.objects.find((o: { id: string }) => o.id === 'flat').rights = 'Copyright: Not in copyright';
+    await writeFile(file, JSON.stringify(dataset));
+    const opened = said(await build('thumbnail'));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toContain('1 photograph the last build held back for its rights is now shown in full');
+    expect(opened[0]).toContain('"flat" (data/images/flat.jpg)');
+    expect(opened[0]).toContain('"Copyright: Not in copyright", read as Public Domain Mark 1.0');
+    expect(opened[0]).not.toContain('inc1');
+    // A laxer setting: four at once, three named and the rest counted, with the setting that shows them.
+    const laxer = said(await build('full'));
+    expect(laxer).toHaveLength(1);
+    expect(laxer[0]).toContain('4 photographs the last build held back for their rights are now shown in full');
+    expect(laxer[0]).toContain('"inc1" (data/images/inc1.jpg), "inc2" (data/images/inc2.jpg), "inc3"');
+    expect(laxer[0]).toContain('and 1 more');
+    expect(laxer[0]).toContain('catalogue.images.in_copyright: full');
+    expect(said(await build('full'))).toEqual([]);
+  }, 180_000);
 });

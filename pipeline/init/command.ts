@@ -652,7 +652,11 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       choices.keep.length ? `  kept as they are, and published too: ${choices.keep.join(', ')}` : '',
       describeUnused({ header: proposal.table.header, columns: choices.columns, keep: choices.keep }),
       // The photographs go on the public web: said, with how many the rights column reads as in copyright.
-      describePhotographs({ rows: proposal.table.rows, column: choices.columns.rights }),
+      describePhotographs({
+        rows: proposal.table.rows,
+        column: choices.columns.rights,
+        image: choices.columns.image,
+      }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`

@@ -21,10 +21,22 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function init(name: string, header: string[], rights: string[] | null): Promise<string> {
+async function init(
+  name: string,
+  header: string[],
+  rights: string[] | null,
+  /** Rows that name another row’s photograph: row → the row whose photograph it names. */
+  shared: Map<number, number> = new Map(),
+): Promise<string> {
   const { dir, rows } = await copyEgyptExport({ dir: path.join(root, `export-${name}`), pick: 4 });
   const csv = path.join(dir, 'objects.csv');
-  const picked = rows.map((r, i) => [r[0]!, r[1]!, r[2]!, r[3]!, ...(rights ? [rights[i % rights.length]!] : [])]);
+  const picked = rows.map((r, i) => [
+    r[0]!,
+    rows[shared.get(i) ?? i]![1]!,
+    r[2]!,
+    r[3]!,
+    ...(rights ? [rights[i % rights.length]!] : []),
+  ]);
   await writeFile(csv, stringify([header, ...picked]));
   const museum = path.join(root, `museum-${name}`);
   await mkdir(museum);
@@ -49,8 +61,8 @@ describe('what init says of the photographs', () => {
     expect(messages).toContain('Photographs: the public catalogue publishes each object’s photograph');
     expect(messages).toContain('works in copyright are shown small only (at most 300 pixels)');
     expect(messages).toContain(
-      'In "Rights": 10 rows are in copyright (shown small only), 5 rows have rights not recorded or not recognised ' +
-        '(shown in full), of 20 rows.',
+      'In "Rights": 10 rows are in copyright, 5 rows have rights not recorded or not recognised, of 20 rows. As the ' +
+        'catalogue would show their 20 photographs: 10 shown small only, 10 shown in full.',
     );
     expect(messages).toContain('set catalogue.images in params.yaml');
   });
@@ -60,8 +72,27 @@ describe('what init says of the photographs', () => {
     const rights = ['&copy; The Artist', 'Image CC BY 4.0; work © the artist', 'InC', 'Public domain'];
     const messages = await init('strict', ['Inv. No.', 'Photo', 'Classification', 'Title', 'Rights'], rights);
     expect(messages).toContain(
-      'In "Rights": 15 rows are in copyright (shown small only), 0 rows have rights not recorded or not recognised ' +
-        '(shown in full), of 20 rows.',
+      'In "Rights": 15 rows are in copyright, 0 rows have rights not recorded or not recognised, of 20 rows. As the ' +
+        'catalogue would show their 20 photographs: 15 shown small only, 5 shown in full.',
+    );
+  });
+
+  it('counts photographs as the catalogue shows them: one shared by several rows follows the strictest', async () => {
+    // Helper R4: init counted rights per row, so a public-domain row naming the photograph of one in copyright was
+    // counted as shown in full, though the catalogue shows that photograph small for both.
+    const rights = ['In Copyright', 'Public domain'];
+    // Rows 1 and 3 (public domain) name the photographs of rows 0 and 2 (in copyright); row 5 that of row 7 (both
+    // public domain).
+    const shared = new Map([
+      [1, 0],
+      [3, 2],
+      [5, 7],
+    ]);
+    const messages = await init('shared', ['Inv. No.', 'Photo', 'Classification', 'Title', 'Rights'], rights, shared);
+    expect(messages).toContain(
+      'In "Rights": 10 rows are in copyright, 0 rows have rights not recorded or not recognised, of 20 rows. As the ' +
+        'catalogue would show their 17 photographs: 10 shown small only, 7 shown in full. 2 rows share their ' +
+        'photograph with a row whose rights ask for less to be shown: it is shown as those rights ask.',
     );
   });
 

@@ -741,6 +741,30 @@ async function chooseLogisticL2({
 }
 
 /**
+ * How l2Folds deals the training rows, in the train stage's fingerprint (l2FoldsMarker): a new rule retrains a model
+ * whose L2 was chosen on folds dealt another way. Change it with the rule.
+ */
+export const L2_FOLD_RULE = 'by photograph';
+
+/**
+ * The train stage's fingerprint entry for l2Folds' rule: only where the folds choose an L2 (the lbfgs linear head
+ * with several train.l2_choices) and a photograph has several training rows (train.augment's mirror images, objects
+ * sharing one: `photographs`, the training objects' image md5s), since elsewhere the rule deals as dealt by row, and
+ * a model trained by an older Vitrine is the same (none is trained again for nothing).
+ */
+export function l2FoldsMarker({
+  params,
+  photographs,
+}: {
+  params: Params['train'];
+  photographs: string[];
+}): { 'L2 penalty folds': string } | Record<string, never> {
+  const chosen = params.solver === 'lbfgs' && params.hidden_units === 0 && new Set(params.l2_choices).size > 1;
+  const several = params.augment || new Set(photographs).size < photographs.length;
+  return chosen && several && photographs.length > 0 ? { 'L2 penalty folds': L2_FOLD_RULE } : {};
+}
+
+/**
  * The folds that choose L2: each class's images dealt round-robin in a seeded order, every row of
  * one image (a photograph and its mirror image, `train.augment`; objects sharing a photograph) in
  * the same fold; -1: not in the sample. Dealt by row, a mirror image was held out while its

@@ -5,7 +5,7 @@ import { VitrineError } from '../errors.ts';
 import { labelledObjects } from '../evaluate/oof.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
-import { type HeadHistory, historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
+import { type HeadHistory, historyForInfo, type LabelledVectors, l2FoldsMarker, trainHead } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
 import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import { FLAGGED_RULE, flaggedLabels } from '../review/flagged.ts';
@@ -31,12 +31,21 @@ export const trainStage: Stage = {
   outs: ['.vitrine/model'],
   async fingerprint({ ws, params }) {
     const dataset = await readDataset({ ws }).catch(() => null);
-    if (params.train.flagged !== 'drop') return trainInputs(dataset);
+    // The folds that choose the lbfgs head's L2 deal photographs, not rows (l2Folds): a model whose L2 was chosen on
+    // folds that split a photograph's rows (train.augment, objects sharing one) is trained again, once.
+    const inputs = {
+      ...(trainInputs(dataset) as object),
+      ...l2FoldsMarker({
+        params: params.train,
+        photographs: dataset ? trainingObjects(dataset).train.map((o) => o.imageMd5) : [],
+      }),
+    };
+    if (params.train.flagged !== 'drop') return inputs;
     // train.flagged: drop cross-validates every labelled object (the test split's too) with the evaluate
     // stage's folds and sample to find the labels to leave out: those, and how they are found, shape the model.
     const { folds, cv_max_objects } = params.evaluate;
     return {
-      ...(trainInputs(dataset) as object),
+      ...inputs,
       flagged: {
         rule: FLAGGED_RULE,
         evaluate: { folds, cv_max_objects },

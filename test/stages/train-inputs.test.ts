@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readDataset } from '../../pipeline/dataset/build.ts';
 import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
@@ -10,7 +11,7 @@ import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { FLAGGED_RULE } from '../../pipeline/review/flagged.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
-import { trainStage } from '../../pipeline/stages/train.ts';
+import { trainInputs, trainStage } from '../../pipeline/stages/train.ts';
 import type { Dataset, DatasetObject, Split } from '../../pipeline/types.ts';
 
 /*
@@ -91,11 +92,11 @@ const trainRecorder: Stage = {
   },
 };
 
-async function run(params: Params = defaultParams()): Promise<StageName[]> {
+async function run(params: Params = defaultParams(), train: Stage = trainRecorder): Promise<StageName[]> {
   runs = [];
   await runStages({
     ctx: { ws, params, log: memoryLogger(), clock: systemClock, env: {} },
-    stages: [datasetStandIn, trainRecorder],
+    stages: [datasetStandIn, train],
   });
   return runs;
 }
@@ -166,6 +167,35 @@ describe('train stage inputs: exactly what the model reads', () => {
     expect(await run(keep)).toEqual(['train']);
     keep.evaluate.folds = 4;
     expect(await run(keep)).toEqual([]);
+  });
+
+  it('retrains once a model whose L2 folds were dealt by row, only where a photograph has several rows', async () => {
+    // Helper R4: the folds that choose the lbfgs head’s L2 now keep every row of a photograph in one fold (l2Folds),
+    // but nothing in the fingerprint said so: with train.augment (a photograph and its mirror image) a model chosen
+    // on the older folds was kept. The older Vitrine’s fingerprint: the training inputs alone.
+    const older: Stage = {
+      ...trainRecorder,
+      fingerprint: async (ctx) => trainInputs(await readDataset({ ws: ctx.ws }).catch(() => null)),
+    };
+    const plain = defaultParams();
+    expect(await run(plain, older)).toEqual(['dataset', 'train']);
+    // One row per photograph: the folds are as they were, the model is kept.
+    expect(await run(plain)).toEqual([]);
+    const augment = defaultParams();
+    augment.train.augment = true;
+    expect(await run(augment, older)).toEqual(['train']);
+    expect(await run(augment)).toEqual(['train']);
+    expect(await run(augment)).toEqual([]);
+    // Two training objects (A and B) sharing one photograph, without augment: their rows were dealt apart too.
+    await writeFile(path.join(ws.data, 'images', 'B.jpg'), 'image A');
+    expect(await run(plain, older)).toEqual(['dataset', 'train']);
+    expect(await run(plain)).toEqual(['train']);
+    expect(await run(plain)).toEqual([]);
+    // An adam head chooses no L2: its model is kept.
+    const adam = structuredClone(augment);
+    adam.train.solver = 'adam';
+    expect(await run(adam, older)).toEqual(['train']);
+    expect(await run(adam)).toEqual([]);
   });
 
   it('with train.flagged: drop, fingerprints how the labels to leave out are found (a new rule retrains)', async () => {

@@ -258,14 +258,17 @@ const FIELD_NAME = /^(?:copyright|rights(?:\s+statement)?|licen[cs]e)\s*:\s*/i;
 /**
  * The standard statement behind a museum's rights text. A field name before it ("Copyright: Not in copyright") is not
  * read when what follows is a statement of its own; when it is not ("Copyright: Jane Doe", a holder named), the whole
- * text is read as before, so that "Copyright:" still says a copyright.
+ * text is read as before, so that "Copyright:" still says a copyright. So is a text whose "Copyright:" names a holder
+ * before anything else ("Copyright: Jane Doe / CC BY-SA 4.0"), as "© Jane Doe / CC BY-SA 4.0" is.
  */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
   const field = FIELD_NAME.exec(raw);
   if (field) {
-    const value = readRights(raw.slice(field[0].length));
-    if (value.uri !== null) return { ...value, text: raw };
+    const rest = raw.slice(field[0].length);
+    const value = readRights(rest);
+    const holderFirst = /^copyright\s*:/i.test(field[0]) && readRights(clauses(rest)[0]!.text).uri === null;
+    if (value.uri !== null && !holderFirst) return { ...value, text: raw };
   }
   return readRights(raw);
 }

@@ -173,6 +173,10 @@ describe('catalogue.images rules', () => {
       'Rights: In copyright',
       'Rights: Public domain; photo © Museum',
       'Licence: CC BY 4.0; © Estate of the artist',
+      // A holder named first, then a licence: read as “© Jane Doe / CC BY-SA 4.0” is, in copyright.
+      'Copyright: Jane Doe / CC BY-SA 4.0',
+      'Copyright: 2019 Jane Doe, CC BY 4.0',
+      'Copyright: The Trustees of the British Museum; Licence: CC BY-NC-SA 4.0',
     ])
       expect(rightsGroup(read(text)), text).toBe('in_copyright');
     // Not a field name: the words stay part of what is read.

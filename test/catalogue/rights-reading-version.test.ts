@@ -56,12 +56,13 @@ const TEXTS = [
   'Licence: CC BY 4.0',
   'Copyright: Jane Doe',
   'Copyright:',
+  'Copyright: Jane Doe / CC BY-SA 4.0',
 ];
 
 /** The reading of the texts above, by version. */
 const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
-  3: '576fa0d5e837b9d1',
+  3: '46b3bfe9008381ab',
 };
 
 describe('the version of the rights reading', () => {

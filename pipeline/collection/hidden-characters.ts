@@ -62,3 +62,37 @@ export function unseenShown(label: string): string {
     .map((c) => (ZERO_WIDTH.has(c) || controlName(c) !== undefined ? `<${characterCode(c)}>` : c))
     .join('');
 }
+
+/**
+ * Scripts written with the zero-width non-joiner and joiner (U+200C, U+200D) inside words: the Arabic script's
+ * languages (Persian "کتاب\u200cخانه": the non-joiner keeps "کتاب" from joining "خانه"), Syriac, N'Ko, Mongolian,
+ * and the Indic and other Brahmic scripts (Hindi "क्\u200dष", a half form). Marks count with their letters.
+ */
+const JOINED_SCRIPTS = [
+  ...['Arab', 'Syrc', 'Nkoo', 'Mong'],
+  ...['Deva', 'Beng', 'Guru', 'Gujr', 'Orya', 'Taml', 'Telu', 'Knda', 'Mlym', 'Sinh', 'Mymr', 'Khmr'],
+]
+  .map((script) => `\\p{scx=${script}}`)
+  .join('');
+const JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, 'u');
+
+/** What a zero-width joiner stands after and before in an emoji sequence ("👩\u200d💻", a woman technologist). */
+const EMOJI_BEFORE = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f)$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}$/u;
+
+/**
+ * Whether the character of `text` at `at` (a UTF-16 index) is a zero-width non-joiner or joiner between two letters
+ * of a script written with them (JOINED_SCRIPTS), or a joiner inside an emoji: text of the label, shown as it is. One
+ * at an end, beside another such character or between Latin letters is not, and a message shows it by its code.
+ */
+export function joinerInWord({ text, at }: { text: string; at: number }): boolean {
+  const joiner = text[at];
+  if (joiner !== '\u200c' && joiner !== '\u200d') return false;
+  // The characters either side, whole (an emoji is two UTF-16 units; a joiner is never half of a pair).
+  const before = [...text.slice(Math.max(0, at - 2), at)].at(-1);
+  const next = text.codePointAt(at + 1);
+  if (before === undefined || next === undefined) return false;
+  const after = String.fromCodePoint(next);
+  if (joiner === '\u200d' && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after)) return true;
+  return JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
+import { HIDDEN_CHARACTER_NAMES, joinerInWord } from '../collection/hidden-characters.ts';
 import { encodedAnotherWay } from '../collection/id-forms.ts';
 import {
   DATE,
@@ -592,7 +592,7 @@ export function checkLabels({
               ? ` Did you mean "${hint.meant}"?`
               : ` Did you mean "${hint.meant}"?${ownLabel}`;
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
-      const odd = oddCharacter(line.label);
+      const odd = oddCharacter({ text: line.label, label: true });
       // What to do on this line, for a slip no one label is suggested for (a "did you mean" alone says it).
       const onLine = rare && !hint ? ' Correct it on this line; until then the line is skipped.' : '';
       const slip =
@@ -635,7 +635,12 @@ export function checkLabels({
       }
       // Only an invisible character sets it apart from the label meant (a soft hyphen in "Gefä\u00adße"): shown where
       // it stands, and what to do said, as params.yaml says of such a label (a tester: "Did you mean "Gefäße"?" alone).
-      const unseen = odd && hint && line.label.replace(ODD, (c) => (INVISIBLE[c] ? '' : c)) === hint.meant;
+      const unseen =
+        odd &&
+        hint &&
+        line.label.replace(ODD, (c, at: number) =>
+          INVISIBLE[c] && !joinerInWord({ text: line.label, at }) ? '' : c,
+        ) === hint.meant;
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
@@ -1100,32 +1105,38 @@ function idHint({
   if (matches?.length !== 1) return undefined;
   const meant = matches[0]!;
   const why =
-    oddCharacter(id) ??
+    oddCharacter({ text: id }) ??
     (id.normalize('NFC') === meant.normalize('NFC')
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
   return { words: `${why}. Did you mean ${quoted(meant)}?`, meant };
 }
 
-/** `text` with each character that does not show written as its code: "Gefä<U+00AD>ße". */
+/**
+ * A label with each character that does not show written as its code: "Gefä<U+00AD>ße". Not a joiner inside a word
+ * of a script written with them (Persian "کتاب\u200cخانه"), which is the label's own text (joinerInWord).
+ */
 function invisibleShown(text: string): string {
-  return text.replace(ODD, (c) =>
-    INVISIBLE[c] ? `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>` : c,
+  return text.replace(ODD, (c, at: number) =>
+    INVISIBLE[c] && !joinerInWord({ text, at })
+      ? `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`
+      : c,
   );
 }
 
 /**
  * The first character of `text` that does not show, or that only looks like "-", named with its code and where it is
  * (`it contains an invisible character (zero-width space, U+200B) after "co"`); undefined when there is none. Said
- * the same for an object id and for a label.
+ * the same for an object id and for a label; in a `label`, a joiner inside a word (joinerInWord) is not one.
  */
-function oddCharacter(text: string): string | undefined {
-  // The characters ODD finds, the first one (ODD itself is global: exec would keep its place between calls).
-  const odd = new RegExp(ODD.source).exec(text);
+function oddCharacter({ text, label = false }: { text: string; label?: boolean }): string | undefined {
+  const odd = [...text.matchAll(ODD)].find((m) => !label || !joinerInWord({ text, at: m.index }));
   if (!odd) return undefined;
   const c = odd[0];
   const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  const before = text.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
+  const before = text
+    .slice(0, odd.index)
+    .replace(ODD, (x, at: number) => (HYPHENS[x] ? '-' : label && joinerInWord({ text, at }) ? x : ''));
   const where = before ? `after ${quoted(before)}` : 'at the start';
   return INVISIBLE[c]
     ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`

@@ -6,10 +6,18 @@
  * of the dataset stage's log ("contains an invisible character (zero-width space, U+200B) after …").
  */
 
-import { characterCode, HIDDEN_CHARACTER_NAMES } from '../collection/hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, joinerInWord } from '../collection/hidden-characters.ts';
 
 /** Characters that do not print (format characters) and spaces other than the plain one. */
 const HIDDEN = /\p{Cf}|(?! )\p{Zs}/gu;
+
+/**
+ * Whether the character HIDDEN found at `at` in `label` is hidden: not a joiner inside a word of a script written with
+ * joiners (Persian "کتاب\u200cخانه") or an emoji, which is the label's own text, as params.yaml takes it.
+ */
+function hiddenAt({ label, at }: { label: string; at: number }): boolean {
+  return !joinerInWord({ text: label, at });
+}
 
 function nameOf(character: string): string {
   return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
@@ -17,7 +25,7 @@ function nameOf(character: string): string {
 
 /** The label with each hidden character written by name: "Jewellery⟨zero-width space⟩". Before escaping. */
 export function visibleLabel(label: string): string {
-  return label.replace(HIDDEN, (c) => `⟨${nameOf(c)}⟩`);
+  return label.replace(HIDDEN, (c, at: number) => (hiddenAt({ label, at }) ? `⟨${nameOf(c)}⟩` : c));
 }
 
 /**
@@ -32,15 +40,16 @@ export function hiddenCharacter({
   label: string;
   quote: (s: string) => string;
 }): { words: string; fix: string } | undefined {
-  const found = new RegExp(HIDDEN.source, 'u').exec(label);
+  const all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index }));
+  const found = all[0];
   if (!found) return undefined;
   const c = found[0];
   const space = /\p{Zs}/u.test(c);
   const name = HIDDEN_CHARACTER_NAMES[c];
   const named = name ? `${name}, ${characterCode(c)}` : characterCode(c);
-  const before = label.slice(0, found.index).replace(HIDDEN, '');
+  const before = label.slice(0, found.index).replace(HIDDEN, (x, at: number) => (hiddenAt({ label, at }) ? '' : x));
   const where = before ? `after ${quote(before)}` : 'at the start';
-  const others = new Set(label.match(HIDDEN) ?? []).size - 1;
+  const others = new Set(all.map((m) => m[0])).size - 1;
   const more = others > 0 ? ` (and ${others} other ${others === 1 ? 'such character' : 'such characters'})` : '';
   return {
     words: space

@@ -19039,7 +19039,7 @@ function characterCode(character) {
 function labelForm(label) {
   return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19059,7 +19059,24 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_chara
       "\u3000": "ideographic space"
     };
     SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
-    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
+    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]), JOINED_SCRIPTS = [
+      "Arab",
+      "Syrc",
+      "Nkoo",
+      "Mong",
+      "Deva",
+      "Beng",
+      "Guru",
+      "Gujr",
+      "Orya",
+      "Taml",
+      "Telu",
+      "Knda",
+      "Mlym",
+      "Sinh",
+      "Mymr",
+      "Khmr"
+    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
   }
 });
 

@@ -19580,7 +19580,15 @@ function labelForm(label) {
 function unseenShown(label) {
   return [...label].map((c) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 ? `<${characterCode(c)}>` : c).join("");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_characters = __esm({
+function joinerInWord({ text: text2, at }) {
+  let joiner = text2[at];
+  if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
+  let before = [...text2.slice(Math.max(0, at - 2), at)].at(-1), next = text2.codePointAt(at + 1);
+  if (before === void 0 || next === void 0) return !1;
+  let after = String.fromCodePoint(next);
+  return joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19601,6 +19609,24 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, init_hidden_chara
     };
     SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
     ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
+    JOINED_SCRIPTS = [
+      "Arab",
+      "Syrc",
+      "Nkoo",
+      "Mong",
+      "Deva",
+      "Beng",
+      "Guru",
+      "Gujr",
+      "Orya",
+      "Taml",
+      "Telu",
+      "Knda",
+      "Mlym",
+      "Sinh",
+      "Mymr",
+      "Khmr"
+    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
   }
 });
 
@@ -37720,19 +37746,22 @@ function copiedPhotograph(o) {
 // pipeline/report/invisible.ts
 init_hidden_characters();
 var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
+function hiddenAt({ label, at }) {
+  return !joinerInWord({ text: label, at });
+}
 function nameOf(character) {
   return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
 }
 function visibleLabel(label) {
-  return label.replace(HIDDEN, (c) => `\u27E8${nameOf(c)}\u27E9`);
+  return label.replace(HIDDEN, (c, at) => hiddenAt({ label, at }) ? `\u27E8${nameOf(c)}\u27E9` : c);
 }
 function hiddenCharacter({
   label,
   quote
 }) {
-  let found = new RegExp(HIDDEN.source, "u").exec(label);
+  let all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index })), found = all[0];
   if (!found) return;
-  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, ""), where = before ? `after ${quote(before)}` : "at the start", others = new Set(label.match(HIDDEN) ?? []).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
   return {
     words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
     fix: space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv"

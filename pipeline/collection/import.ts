@@ -541,6 +541,8 @@ async function importInto({
   const repeatTitle = new Map<ImportProblem, string>();
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
+  // Objects left out under on_invalid "skip" because their label holds a control character: counted once when many.
+  const leftOutForLabel: { id: string; line: number }[] = [];
   for (const { line, cells } of rows) {
     progress.tick();
     // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
@@ -645,11 +647,21 @@ async function importInto({
     // every later run refuse such a label, so it is refused here, before anything is written (an outside tester).
     const labelControls = hasLabels ? controlsInLabel(get(columns.label)) : undefined;
     if (labelControls) {
+      // Under "skip" the whole row is left out, not the label alone: said of the object (a tester read it as the label).
+      const kept = keepRefused && storedTable.has(id);
+      if (params.import.on_invalid === 'skip' && !kept) leftOutForLabel.push({ id, line });
+      const object =
+        params.import.on_invalid !== 'skip'
+          ? ''
+          : kept
+            ? `. Until then object "${clip(id)}" keeps its previous details, image and label`
+            : `. Object "${clip(id)}" is left out of this import until then`;
       refuse(
         line,
         `the label "${clip(labelControls.shown)}" of object "${clip(id)}" contains ${labelControls.words}, which no ` +
           'label may hold (a direction override turns the text after it round): every run refuses such a label. ' +
-          `Delete ${labelControls.plural ? 'them' : 'it'} from the label in the collections system and export again`,
+          `Delete ${labelControls.plural ? 'them' : 'it'} from the label in the collections system and export ` +
+          `again${object}`,
         id,
       );
       continue;
@@ -976,6 +988,15 @@ async function importInto({
           10,
         )}): export them as JPEG and import again.`,
       { file: name, line: phone[0]!.line, lines: phone.map((p) => p.line) },
+    );
+  if (leftOutForLabel.length > 1)
+    log.warn(
+      `${leftOutForLabel.length} objects were left out of this import (${listWords(
+        leftOutForLabel.map((o) => clip(o.id)),
+        { max: 10 },
+      )}) because their labels hold a character that prints nothing, which no label may hold (each said above): ` +
+        'delete it from those labels in the collections system and export again.',
+      { file: name, line: leftOutForLabel[0]!.line, lines: leftOutForLabel.map((o) => o.line) },
     );
   if (failing) {
     const listed = [

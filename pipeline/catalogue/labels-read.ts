@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseLabels, readLabels } from '../collection/index.ts';
-import { readFileAtRef } from '../git/repo.ts';
+import { decodeText, parseLabels, readLabels } from '../collection/index.ts';
+import { readBytesAtRef } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { hashPath, readLock } from '../stages/graph.ts';
@@ -13,7 +13,8 @@ import type { LabelLine } from '../types.ts';
  * down, and "Suggest a correction" would open another object's line beside labels from the older file: then the
  * file's lines as they are now, with `lineNumbers` false (links open the file), said once. What is read by object
  * (a staff label outside the vocabulary, whose model guess is held back) still holds. A missing labels.csv throws as
- * readLabels does.
+ * readLabels does. HEAD's version is compared by its bytes, as the stage hashed them: as committed, or with CRLF line
+ * endings as git on Windows writes it out (core.autocrlf, Git for Windows' default; asCheckedOut).
  */
 export async function labelsAsRead({
   ws,
@@ -27,9 +28,10 @@ export async function labelsAsRead({
   const now = await hashPath({ file: ws.labels });
   if (typeof recorded !== 'string' || recorded === now || now === 'absent')
     return { lines: await readLabels({ file: ws.labels }), lineNumbers: true };
-  const committed = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: name }).catch(() => null);
-  if (committed !== null && createHash('md5').update(committed).digest('hex') === recorded)
-    return { lines: parseLabels({ text: committed, file: ws.labels }), lineNumbers: true };
+  const committed = await readBytesAtRef({ dir: ws.root, ref: 'HEAD', filepath: name }).catch(() => null);
+  const read = committed ? asCheckedOut(committed).find((bytes) => md5(bytes) === recorded) : undefined;
+  const text = read ? textOf({ bytes: read, file: ws.labels }) : undefined;
+  if (text !== undefined) return { lines: parseLabels({ text, file: ws.labels }), lineNumbers: true };
   log.warn(
     `${name} changed after the dataset stage read it (edited, or a git pull, while the run went on), so the ` +
       `catalogue's "Suggest a correction" links open ${name} without a line this time: its lines may now belong ` +
@@ -37,4 +39,28 @@ export async function labelsAsRead({
     { file: name },
   );
   return { lines: await readLabels({ file: ws.labels }), lineNumbers: false };
+}
+
+function md5(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+/**
+ * A committed file's bytes as a checkout may have written them: as they are, and, for a file with LF line endings
+ * and no CR, with CRLF ones (git's core.autocrlf or eol=crlf on Windows converts only such a file). Its lines are
+ * the same lines either way.
+ */
+function asCheckedOut(bytes: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(bytes);
+  if (text.includes(0x0d) || !text.includes(0x0a)) return [bytes];
+  return [bytes, Buffer.from(text.toString('latin1').replace(/\n/g, '\r\n'), 'latin1')];
+}
+
+/** The text of bytes the dataset stage read; undefined for bytes it would have refused (not UTF-8), never read. */
+function textOf({ bytes, file }: { bytes: Uint8Array; file: string }): string | undefined {
+  try {
+    return decodeText({ bytes, file });
+  } catch {
+    return undefined;
+  }
 }

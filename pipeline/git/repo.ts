@@ -200,10 +200,27 @@ export async function readFileAtRef({
   ref: string;
   filepath: string;
 }): Promise<string | null> {
+  const bytes = await readBytesAtRef({ dir, ref, filepath });
+  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The bytes of `filepath` at `ref` as committed (not decoded, line endings as in the commit), or null when the file
+ * does not exist there: to compare with a file's md5.
+ */
+export async function readBytesAtRef({
+  dir,
+  ref,
+  filepath,
+}: {
+  dir: string;
+  ref: string;
+  filepath: string;
+}): Promise<Uint8Array | null> {
   const oid = await resolveCommit({ dir, ref });
   try {
     const { blob } = await git.readBlob({ fs, dir, oid, filepath: filepath.split(path.sep).join('/') });
-    return Buffer.from(blob).toString('utf8');
+    return blob;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'NotFoundError') return null;

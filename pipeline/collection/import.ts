@@ -659,7 +659,8 @@ async function importInto({
       refuse(
         line,
         `the label "${clip(labelControls.shown)}" of object "${clip(id)}" contains ${labelControls.words}, which no ` +
-          'label may hold (a direction override turns the text after it round): every run refuses such a label. ' +
+          `label may hold${labelControls.bidi ? ' (a direction override turns the text after it round)' : ''}: every ` +
+          'run refuses such a label. ' +
           `Delete ${labelControls.plural ? 'them' : 'it'} from the label in the collections system and export ` +
           `again${object}`,
         id,
@@ -3671,23 +3672,25 @@ const MAX_FIELD = 20_000;
 /** What to do about a value of the export too long. */
 const EXPORT_AGAIN = 'Correct it in the collections system and export again';
 
-/** Said after a field too long, under on_invalid: skip, where the row is refused. */
 /**
  * A label's control characters and bidi embeddings, overrides and isolates (control-characters.ts: the ones params.yaml
  * refuses in a label): the label with each written <U+202E> (`shown`) and what they are, in words to follow
  * "contains" (`words`: `a character that prints nothing (U+202E, a right-to-left override)`); undefined when it has
  * none.
  */
-function controlsInLabel(label: string): { shown: string; words: string; plural: boolean } | undefined {
+function controlsInLabel(label: string): { shown: string; words: string; plural: boolean; bidi: boolean } | undefined {
   const chars = [...label];
   const found = [...new Set(chars.filter((c) => controlName(c) !== undefined))];
   if (found.length === 0) return undefined;
   const shown = chars.map((c) => (controlName(c) === undefined ? c : `<${characterCode(c)}>`)).join('');
   const names = found.map((c) => `${characterCode(c)}, a ${controlName(c)}`).join('; ');
   const what = found.length === 1 ? 'a character that prints nothing' : 'characters that print nothing';
-  return { shown, words: `${what} (${names})`, plural: found.length > 1 };
+  // A bidi embedding, override or isolate (a bell or an escape turns nothing round).
+  const bidi = found.some((c) => controlName(c) !== 'control character');
+  return { shown, words: `${what} (${names})`, plural: found.length > 1, bidi };
 }
 
+/** Said after a field too long, under on_invalid: skip, where the row is refused. */
 const KEPT_WHEN_LONG =
   '. The row is not imported, so the catalogue keeps the details the object had (an object new in this export is ' +
   'left out of it until its row is corrected)';

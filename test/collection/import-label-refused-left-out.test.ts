@@ -71,10 +71,13 @@ describe('a row refused for a control character in its label, under import.on_in
     expect(again).toEqual([]);
     expect(newOne).toContain('the label "vase<U+0007>" of object "A-3" contains a character that prints nothing');
     expect(newOne).toMatch(/export again\. Object "A-3" is left out of this import until then$/);
+    // A bell turns nothing round: the override’s reason is said of an override alone.
+    expect(newOne).not.toContain('direction override');
     // A-2 was imported before: kept as it was, its label too.
     const [kept] = said('A-2');
     expect(kept).toContain('the label "co<U+202E>in" of object "A-2" contains a character that prints nothing');
     expect(kept).toMatch(/export again\. Until then object "A-2" keeps its previous details, image and label$/);
+    expect(kept).toContain('(a direction override turns the text after it round)');
     // One object left out: its own message says it, with no count beside it.
     expect(log.lines.filter((l) => l.message.includes('objects were left out'))).toEqual([]);
   });

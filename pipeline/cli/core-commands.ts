@@ -281,8 +281,10 @@ async function importUnderLock({
   const kept = result.unchanged;
   if (kept.length > 0)
     ctx.log.info(
-      `${kept.length === 1 ? '1 object whose new row was refused is' : `${kept.length} objects whose new rows were refused are`} ` +
-        `kept as they were (${listWords(kept, { last: ',', max: 5 })}), with their previous details, image and label.`,
+      kept.length === 1
+        ? `1 object whose new row was refused is kept as it was (${kept[0]}), with its previous details, image and label.`
+        : `${kept.length} objects whose new rows were refused are kept as they were ` +
+            `(${listWords(kept, { last: ',', max: 5 })}), with their previous details, image and label.`,
     );
   if (filesRefused.length > 0)
     ctx.log.error(

@@ -67,3 +67,26 @@ it('counts the imported objects alone, and says the kept ones apart', async () =
   expect(run.messages).toContain('Imported 3 objects (3 with a label, 1 without an image)');
   expect(run.messages).toContain('2 objects whose new rows were refused are kept as they were (A2, A3)');
 });
+
+// One object kept: said of it ("is kept as it was … its previous"), not "as they were … their" (a reviewer).
+it('says one kept object in the singular', async () => {
+  const museum = path.join(root, 'museum-one');
+  await mkdir(museum);
+  const ids = ['C1', 'C2', 'C3', 'C4'];
+  const labelOf = (id: string) => (id === 'C4' ? 'vessel' : 'coin');
+  const first = await exportOf(
+    'export-one-1',
+    ids.map((id) => [id, `${id}.jpg`, labelOf(id), `Old ${id}`]),
+  );
+  const options = ['--name', 'T', '--on-invalid', 'skip', '--vocabulary', 'coin,vessel', '--yes'];
+  const init = await runCli(museum, ['init', '--from', first, ...options]);
+  expect(init.code, init.messages).toBe(0);
+  const second = await exportOf(
+    'export-one-2',
+    ids.map((id) => [id, id === 'C2' ? '/etc/passwd' : `${id}.jpg`, labelOf(id), `New ${id}`]),
+  );
+  const run = await runCli(museum, ['import', '--metadata', second]);
+  expect(run.messages).toContain(
+    '1 object whose new row was refused is kept as it was (C2), with its previous details, image and label.',
+  );
+});

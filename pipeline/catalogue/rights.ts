@@ -258,8 +258,9 @@ const FIELD_NAME = /^(?:copyright|rights(?:\s+statement)?|licen[cs]e)\s*:\s*/i;
 /**
  * The standard statement behind a museum's rights text. A field name before it ("Copyright: Not in copyright") is not
  * read when what follows is a statement of its own; when it is not ("Copyright: Jane Doe", a holder named), the whole
- * text is read as before, so that "Copyright:" still says a copyright. So is a text whose "Copyright:" names a holder
- * before anything else ("Copyright: Jane Doe / CC BY-SA 4.0"), as "© Jane Doe / CC BY-SA 4.0" is.
+ * text is read as before, so that "Copyright:" still says a copyright. After "Copyright:" the statement must be all
+ * there is: a holder beside it, however set apart ("Copyright: Jane Doe (CC BY-SA 4.0)", "Copyright: CC BY 4.0 /
+ * Jane Doe"), is read as "© Jane Doe …" is (review V3: separators were guessed at, and missed some).
  */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
@@ -267,10 +268,77 @@ export function rightsOf(text: string): Rights {
   if (field) {
     const rest = raw.slice(field[0].length);
     const value = readRights(rest);
-    const holderFirst = /^copyright\s*:/i.test(field[0]) && readRights(clauses(rest)[0]!.text).uri === null;
-    if (value.uri !== null && !holderFirst) return { ...value, text: raw };
+    const copyrightField = /^copyright\s*:/i.test(field[0]);
+    if (value.uri !== null && (!copyrightField || statementOnly(rest))) return { ...value, text: raw };
   }
   return readRights(raw);
+}
+
+// The words of a standard statement, its code, URI or version: what "Copyright:" may be followed by and nothing else.
+const STATEMENT_WORDS = new RegExp(
+  [
+    'https?://\\S+',
+    'creative commons',
+    'cc0',
+    'cc',
+    'by',
+    'nc',
+    'sa',
+    'nd',
+    '\\d\\.\\d',
+    'international',
+    'universal',
+    'public domain',
+    'mark',
+    'dedication',
+    'zero',
+    'no known copyright',
+    'no copyright',
+    'restrictions',
+    'copyright not evaluated',
+    'not evaluated',
+    'copyright undetermined',
+    'undetermined',
+    'in copyright',
+    'educational use',
+    'non-?commercial use',
+    'permitted',
+    'only',
+    'united states',
+    'contractual',
+    'other known legal',
+    'orphan work',
+    'unlocatable',
+    'unidentifiable',
+    'attribution',
+    'share-?alike',
+    'noderiv\\w*',
+    'no derivatives',
+    'inc',
+    'noc',
+    'us',
+    'edu',
+    'cr',
+    'oklr',
+    'ruu',
+    'ow',
+    'eu',
+    'nkc',
+    'cne',
+    'und',
+  ]
+    .map((w) => `\\b${w}\\b`)
+    .join('|'),
+  'g',
+);
+
+/** The text says a standard statement and nothing else (no holder named beside it). */
+function statementOnly(text: string): boolean {
+  return (
+    plainRights(text)
+      .replace(STATEMENT_WORDS, ' ')
+      .replace(/[\s.,;:()/|-]+/g, '') === ''
+  );
 }
 
 /** rightsOf without a field name. */

@@ -183,6 +183,30 @@ describe('catalogue.images rules', () => {
     expect(rightsGroup(read('Copyright Jane Doe: all uses'))).toBe('in_copyright');
   });
 
+  it('reads “Copyright:” followed by more than a statement as the same text with “©” (review V3)', () => {
+    // A holder beside the licence, however the two are set apart (brackets, a long dash, a bare slash, nothing, the
+    // licence first): the reviewer found each read as the licence, shown in full, while the “©” text was held back.
+    for (const [field, symbol] of [
+      ['Copyright: Jane Doe (CC BY-SA 4.0)', '© Jane Doe (CC BY-SA 4.0)'],
+      ['Copyright: Jane Doe – CC BY-SA 4.0', '© Jane Doe – CC BY-SA 4.0'],
+      ['Copyright: Jane Doe/CC BY 4.0', '© Jane Doe/CC BY 4.0'],
+      ['Copyright: Estate of the artist (CC BY-NC 4.0)', '© Estate of the artist (CC BY-NC 4.0)'],
+      ['Copyright: Getty Images CC BY 4.0', '© Getty Images CC BY 4.0'],
+      ['Copyright: CC BY-SA 4.0 / Jane Doe', 'CC BY-SA 4.0 / © Jane Doe'],
+      ['Copyright: Public domain; The National Gallery, London', 'Public domain; © The National Gallery, London'],
+      ['Copyright: CC BY 4.0\nJane Doe', 'CC BY 4.0\n© Jane Doe'],
+      ['Copyright: Public domain (photograph only)', '© Public domain (photograph only)'],
+    ]) {
+      expect(rightsGroup(rightsOf(symbol)), symbol).toBe('in_copyright');
+      expect(rightsGroup(rightsOf(field!)), field).toBe('in_copyright');
+    }
+    // A statement alone after it, its code or address included, is still read.
+    expect(rightsOf('Copyright: http://rightsstatements.org/vocab/NoC-US/1.0/').uri).toBe(
+      'http://rightsstatements.org/vocab/NoC-US/1.0/',
+    );
+    expect(rightsOf('Copyright: No known copyright restrictions').download).toBe(true);
+  });
+
   it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
     expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
       uri: 'https://creativecommons.org/publicdomain/zero/1.0/',

@@ -451,9 +451,12 @@ async function whyRerun({
   for (const [s, hash] of Object.entries(deps.stages))
     if (previous.deps.stages[s] !== hash) return `${s} output changed`;
   if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) {
-    return stage.deps.after?.length
-      ? `what it reads from ${stage.deps.after.join(', ')} changed`
-      : extraChange({ previous: previous.deps.extra, current: deps.extra });
+    if (!stage.deps.after?.length) return extraChange({ previous: previous.deps.extra, current: deps.extra });
+    // An entry the last run did not have is a rule of this Vitrine's (the train stage's L2 folds), said by its name.
+    const added = addedEntries({ previous: previous.deps.extra, current: deps.extra });
+    return added
+      ? extraChange({ previous: {}, current: added })
+      : `what it reads from ${stage.deps.after.join(', ')} changed`;
   }
   if (
     Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() ||
@@ -523,6 +526,13 @@ export function canonicalJson(value: unknown): string {
  * (fix → main)", "base changed (main → none)"; a value that is not a plain string, number or null is named, not
  * shown.
  */
+/** The entries of `current` that `previous` lacks, or null when there are none. */
+function addedEntries({ previous, current }: { previous: unknown; current: unknown }): Record<string, unknown> | null {
+  const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  const added = Object.entries(record(current)).filter(([k]) => !(k in record(previous)));
+  return added.length ? Object.fromEntries(added) : null;
+}
+
 function extraChange({ previous, current }: { previous: unknown; current: unknown }): string {
   const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
   const before = record(previous);

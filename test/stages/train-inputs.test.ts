@@ -92,12 +92,17 @@ const trainRecorder: Stage = {
   },
 };
 
-async function run(params: Params = defaultParams(), train: Stage = trainRecorder): Promise<StageName[]> {
+async function run(
+  params: Params = defaultParams(),
+  train: Stage = trainRecorder,
+  reasons: string[] = [],
+): Promise<StageName[]> {
   runs = [];
-  await runStages({
+  const outcomes = await runStages({
     ctx: { ws, params, log: memoryLogger(), clock: systemClock, env: {} },
     stages: [datasetStandIn, train],
   });
+  for (const o of outcomes) if (o.status === 'ran') reasons.push(`${o.name}: ${o.reason}`);
   return runs;
 }
 
@@ -184,7 +189,10 @@ describe('train stage inputs: exactly what the model reads', () => {
     const augment = defaultParams();
     augment.train.augment = true;
     expect(await run(augment, older)).toEqual(['train']);
-    expect(await run(augment)).toEqual(['train']);
+    const reasons: string[] = [];
+    expect(await run(augment, trainRecorder, reasons)).toEqual(['train']);
+    // Said as what changed (review V3: it read "what it reads from dataset changed", which had not changed).
+    expect(reasons).toEqual(['train: L2 penalty folds changed']);
     expect(await run(augment)).toEqual([]);
     // Two training objects (A and B) sharing one photograph, without augment: their rows were dealt apart too.
     await writeFile(path.join(ws.data, 'images', 'B.jpg'), 'image A');

@@ -820,7 +820,7 @@ function clockOffset(error: unknown): number | undefined {
 }
 
 /** How far apart two clocks are, in words: "20 minutes", "3 hours", "2 days". */
-function clockAmount(offsetMs: number): string {
+export function clockAmount(offsetMs: number): string {
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   const hours = Math.round(minutes / 60);
   return minutes < 120 ? `${minutes} minutes` : hours < 48 ? `${hours} hours` : `${Math.round(hours / 24)} days`;

@@ -12,7 +12,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
 import { listWords } from '../data/ops.ts';
-import { notStorageWords, s3Error, sayClockCorrected, silence, tlsAdvice, tlsWords } from '../data/remote.ts';
+import {
+  clockAmount,
+  notStorageWords,
+  s3Error,
+  sayClockCorrected,
+  silence,
+  tlsAdvice,
+  tlsWords,
+} from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -1012,6 +1020,23 @@ function failWith({
           `${notStorageWords({ endpoint, status })}. Check ${ENDPOINT_SETTING}: it must be the address of the storage ` +
             "service's S3 interface (for MinIO, its API port, not its console), not the website.",
           data,
+          options,
+        );
+      }
+      case 'REMOTE_CLOCK_SKEW': {
+        // Refused again once signed with the server's own time (the AWS SDK's correction): the clocks, in words.
+        const offsetMs = classified.data.clockOffsetMs;
+        const clocks =
+          typeof offsetMs === 'number'
+            ? `this computer's clock is ${clockAmount(offsetMs)} ${offsetMs > 0 ? 'behind' : 'ahead of'} the server's`
+            : "this computer's clock and the server's are too far apart";
+        return new VitrineError(
+          'PUBLISH_CLOCK_SKEW',
+          `The storage server at ${endpoint} refused to ${what} "${target.bucket}": ${clocks}, and it refuses ` +
+            `requests whose time is more than 15 minutes from its own (RequestTimeTooSkewed). Set this computer's ` +
+            `date and time (turn on automatic time, NTP; for a runner, ask whoever runs it), then run "${command}" ` +
+            "again. If this computer's clock is right, ask whoever runs the storage server to set the server's.",
+          { ...data, ...(typeof offsetMs === 'number' ? { clockOffsetMs: offsetMs } : {}) },
           options,
         );
       }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { checkPublishTarget, publishSite } from '../../pipeline/publish/s3.ts';
 import type { PublishTarget } from '../../pipeline/publish/settings.ts';
@@ -48,6 +49,27 @@ describe('publishing the catalogue to a server whose clock differs', { timeout: 
       "warn: This computer's clock is 20 minutes off; used the storage server's time (the catalogue's bucket \"www\" " +
         `at ${s3.endpoint}). Set this computer's date and time (turn on automatic time, NTP).`,
     ]);
+  });
+
+  it('refused again with the server’s own time, says the clocks and what to do, in words (review V3)', async () => {
+    s3.stubborn = true;
+    try {
+      const log = memoryLogger();
+      const error = await publishSite({ site: base, target: target(), log }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+      expect(isVitrineError(error, 'PUBLISH_CLOCK_SKEW'), String(error)).toBe(true);
+      expect(error.message).toContain(
+        `The storage server at ${s3.endpoint} refused to list the files under museum/ in bucket "www": this ` +
+          "computer's clock is 20 minutes behind the server's",
+      );
+      expect(error.message).toContain("Set this computer's date and time");
+      expect(error.message).toContain('then run "npx vitrine publish" again');
+      expect(error.message).not.toContain('The difference between the request time');
+    } finally {
+      s3.stubborn = false;
+    }
   });
 
   it('vitrine publish --check says it too', async () => {

@@ -11,10 +11,13 @@
  * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
  * new reading rebuilds the catalogue, and `vitrine publish` refuses a site built under another one. 2: "Not in
  * copyright" (as the whole text) and the No Copyright codes read as open; ARS and VAGA as rights societies. 3: a
- * field name before the statement ("Copyright: Not in copyright", "Rights: Public domain") is not read.
+ * field name before the statement ("Copyright: Not in copyright", "Rights: Public domain") is not read. 4: a word after
+ * "Copyright:" that names no holder ("Copyright: unknown", "Copyright: none") is read as the text without the colon
+ * is, unknown, as are "Copyright none" and "Copyright n/a"; "Copyright Freeman Studio" names a holder (it was read as
+ * "copyright free").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 3;
+export const RIGHTS_READING = 4;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -145,9 +148,14 @@ function creativeCommons(parts: string[], version: string | undefined): Omit<Rig
 
 // "Not in the public domain", "no longer in the public domain": said of a work in copyright.
 const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
+// What may follow "copyright" to say how it stands, naming no holder: "copyright unknown", "copyright none".
+// A whole word: "Copyright Freeman Studio" names a holder.
+const COPYRIGHT_STATUS =
+  '(?:not evaluated|undetermined|unknown|not known|status|free|expired|none|unclear|uncertain|n/a)(?![\\w/])';
 // "copyright" said of a work that has one: not "no (known) copyright", "copyright not evaluated", "copyright-free"...
-const NO_COPYRIGHT_SAID =
-  /\bno\s+(?:known\s+)?copyright|copyright[\s-]+(?:not evaluated|undetermined|unknown|status|free|expired)/g;
+const NO_COPYRIGHT_SAID = new RegExp(`\\bno\\s+(?:known\\s+)?copyright|copyright[\\s-]+${COPYRIGHT_STATUS}`, 'g');
+// A value that only says how the copyright stands, after the field name "Copyright:" ("Copyright: unknown").
+const STATUS_ALONE = new RegExp(`^(?:copyright[\\s-]+)?(?:status[\\s-]+)?(?!status)${COPYRIGHT_STATUS}[.!]?$`);
 // The rightsstatements.org codes as collection systems export them ("InC", "InC-EDU"), and the artists' rights
 // societies that license works in copyright ("© DACS 2019"): case kept, so that "Inc." or "Arts" are not read.
 const IN_COPYRIGHT_CODE =
@@ -260,13 +268,18 @@ const FIELD_NAME = /^(?:copyright|rights(?:\s+statement)?|licen[cs]e)\s*:\s*/i;
  * read when what follows is a statement of its own; when it is not ("Copyright: Jane Doe", a holder named), the whole
  * text is read as before, so that "Copyright:" still says a copyright. After "Copyright:" the statement must be all
  * there is: a holder beside it, however set apart ("Copyright: Jane Doe (CC BY-SA 4.0)", "Copyright: CC BY 4.0 /
- * Jane Doe"), is read as "© Jane Doe …" is (review V3: separators were guessed at, and missed some).
+ * Jane Doe"), is read as "© Jane Doe …" is (review V3: separators were guessed at, and missed some). "Copyright:"
+ * followed by a word alone that names no holder ("Copyright: unknown", "Copyright: none") is read as that text
+ * without the colon ("Copyright unknown"): unknown rights, not a holder named "unknown".
  */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
   const field = FIELD_NAME.exec(raw);
   if (field) {
     const rest = raw.slice(field[0].length);
+    // "Copyright: unknown" is read as "Copyright unknown": the word after the field name names no holder.
+    if (/^copyright/i.test(field[0]) && STATUS_ALONE.test(plainRights(rest).trim()))
+      return { ...readRights(/^copyright\b/i.test(rest) ? rest : `Copyright ${rest}`), text: raw };
     const value = readRights(rest);
     const copyrightField = /^copyright\s*:/i.test(field[0]);
     if (value.uri !== null && (!copyrightField || statementOnly(rest))) return { ...value, text: raw };
@@ -308,6 +321,7 @@ const STATEMENT_WORDS = new RegExp(
     'contractual',
     'other known legal',
     'orphan work',
+    'expired',
     'unlocatable',
     'unidentifiable',
     'attribution',

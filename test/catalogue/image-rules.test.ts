@@ -207,6 +207,46 @@ describe('catalogue.images rules', () => {
     expect(rightsOf('Copyright: No known copyright restrictions').download).toBe(true);
   });
 
+  it('reads “Copyright: unknown” as “Copyright unknown” is, not as a holder named “unknown”', () => {
+    // Found by helpers: the word after “Copyright:” was not recognised, so “Copyright” counted as a holder’s claim and
+    // these were In Copyright, where the same words without the colon are unknown.
+    for (const [fielded, bare] of [
+      ['Copyright: unknown', 'Copyright unknown'],
+      ['Copyright: Unknown.', 'Copyright unknown'],
+      ['Copyright: none', 'Copyright none'],
+      ['Copyright: expired', 'Copyright expired'],
+      ['Copyright: free', 'Copyright free'],
+      ['Copyright: not known', 'Copyright not known'],
+      ['Copyright: status unknown', 'Copyright status unknown'],
+      ['Copyright: Copyright unknown', 'Copyright unknown'],
+      ['COPYRIGHT : N/A', 'Copyright n/a'],
+      ['Copyright: unclear', 'Copyright unclear'],
+    ] as const) {
+      expect(rightsOf(fielded), fielded).toMatchObject({ uri: rightsOf(bare).uri, download: false, text: fielded });
+      expect(rightsGroup(rightsOf(fielded)), fielded).toBe('unknown');
+      expect(rightsGroup(rightsOf(bare)), bare).toBe('unknown');
+    }
+    // An expired copyright is not read as open: expired where, and for the photograph too? “Public domain” says so.
+    expect(rightsGroup(rightsOf('Copyright: expired (public domain)'))).toBe('open');
+    // A holder, or more than the one word, still says a copyright: shown small is the safe side.
+    for (const text of [
+      'Copyright: Jane Doe',
+      'Copyright: yes',
+      'Copyright: unknown holder',
+      'Copyright holder unknown',
+      'Copyright: unknown / CC BY 4.0',
+      'Copyright: none; © Jane Doe',
+      'Copyright: free of charge, © the Museum',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+  });
+
+  it('reads a holder whose name begins with “free” or “unknown” as a holder', () => {
+    // “Copyright Freeman Studio” was read as “copyright free” followed by “man Studio”: unknown, shown in full.
+    for (const text of ['Copyright Freeman Studio', 'Copyright: Freeman Studio', 'Copyright Unknownfield Press'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+  });
+
   it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
     expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
       uri: 'https://creativecommons.org/publicdomain/zero/1.0/',

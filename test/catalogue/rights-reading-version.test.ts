@@ -57,12 +57,21 @@ const TEXTS = [
   'Copyright: Jane Doe',
   'Copyright:',
   'Copyright: Jane Doe / CC BY-SA 4.0',
+  // A word after "Copyright:" that names no holder, and a holder whose name begins with one (reading 4).
+  'Copyright: unknown',
+  'Copyright: none',
+  'Copyright none',
+  'Copyright: expired',
+  'Copyright: free',
+  'Copyright: N/A',
+  'Copyright Freeman Studio',
 ];
 
 /** The reading of the texts above, by version. */
 const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
+  4: '40b2dd6a0dace891',
 };
 
 describe('the version of the rights reading', () => {

@@ -45,7 +45,7 @@ import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, save
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { datasetPhotographRules, type ImageRules, rightsGroup } from './image-rules.ts';
+import { datasetPhotographRules, type ImageRules, rightsGroup, type Withheld } from './image-rules.ts';
 import { labelsAsRead } from './labels-read.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
@@ -1705,9 +1705,31 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
   };
 }
 
-/** The objects whose photograph the last build held back for its rights (catalogue.images), in .vitrine/cache. */
+/**
+ * The objects whose photograph the last build held back for its rights (catalogue.images), in .vitrine/cache:
+ * `withheld` (every one), `notShown` (those not shown at all; the others were shown small). A file of `withheld` alone
+ * was written before it kept how (readWithheld).
+ */
 function withheldFile(ws: Workspace): string {
   return path.join(ws.cache, 'catalogue-withheld.json');
+}
+
+/**
+ * The objects the last build held back, by how it showed them (`none`, `thumbnail`), from withheldFile; null for one
+ * whose way is not known (a file of ids only, written before it kept them). Empty when there is no file (a last build
+ * from before catalogue.images held none back) or it cannot be read.
+ */
+async function readWithheld(file: string): Promise<Map<string, Withheld['shown'] | null>> {
+  const out = new Map<string, Withheld['shown'] | null>();
+  const saved = await readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as { withheld?: unknown; notShown?: unknown })
+    .catch(() => null);
+  const ids = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string') : [];
+  if (!saved || typeof saved !== 'object') return out;
+  const none = Array.isArray(saved.notShown) ? new Set(ids(saved.notShown)) : null;
+  for (const id of ids(saved.withheld)) out.set(id, none ? (none.has(id) ? 'none' : 'thumbnail') : null);
+  return out;
 }
 
 /**
@@ -1734,20 +1756,26 @@ async function sayNewlyWithheld({
   log: Logger;
 }): Promise<void> {
   const file = withheldFile(ws);
-  const before = await readFile(file, 'utf8')
-    .then((text) => new Set((JSON.parse(text) as { withheld?: unknown }).withheld as string[]))
-    .catch(() => new Set<string>());
+  const before = await readWithheld(file);
   const held = objects.filter((o) => o.withheld);
   await writeIfChanged({
     file,
     data: JSON.stringify({
-      about: 'Objects whose photograph the last catalogue build held back',
+      about: 'Objects whose photograph the last catalogue build held back (withheld), and of those not shown at all',
       withheld: held.map((o) => o.id),
+      notShown: held.filter((o) => o.withheld!.shown === 'none').map((o) => o.id),
     }),
   });
   // Held back by the last build, shown in full by this one: not an object whose photograph is gone (no pictures).
   const shown = objects.filter((o) => before.has(o.id) && lastIds.has(o.id) && !o.withheld && o.images.length > 0);
   if (shown.length) log.warn(newlyShownWords({ shown, rules, images }));
+  // Not shown by the last build, shown small by this one (a picture goes public), and the other way. Not said of a
+  // last build whose file kept only ids: how it showed them is not known.
+  const was = (o: CatalogueObject, how: Withheld['shown']) => lastIds.has(o.id) && before.get(o.id) === how;
+  const nowSmall = held.filter((o) => o.withheld!.shown === 'thumbnail' && o.images.length > 0 && was(o, 'none'));
+  if (nowSmall.length) log.warn(newlyShownSmallWords({ shown: nowSmall, rules, images }));
+  const nowNone = held.filter((o) => o.withheld!.shown === 'none' && was(o, 'thumbnail'));
+  if (nowNone.length) log.warn(noLongerSmallWords({ hidden: nowNone, rules }));
   const newly = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
   if (newly.length === 0) return;
   const small = newly.filter((o) => o.withheld!.shown === 'thumbnail').length;
@@ -1770,6 +1798,79 @@ async function sayNewlyWithheld({
   );
 }
 
+/** Three objects named with their photograph, the rest counted: "a" (data/images/a.jpg), "b", "c" and 2 more. */
+function namedPhotographs(list: CatalogueObject[], images: Map<string, string>): string {
+  const named = list.slice(0, 3).map((o) => `"${o.id}"${images.get(o.id) ? ` (data/${images.get(o.id)})` : ''}`);
+  return list.length > 3 ? `${named.join(', ')} and ${list.length - 3} more` : named.join(', ');
+}
+
+/**
+ * The settings of catalogue.images that show these objects' photographs as they are now (by why each is held back:
+ * in copyright or rights unknown), and what each says: "catalogue.images.in_copyright: thumbnail".
+ */
+function settingsOf(list: CatalogueObject[], rules: ImageRules): { key: string; said: string; n: number }[] {
+  return (['in_copyright', 'unknown'] as const)
+    .map((key) => {
+      const n = list.filter((o) => (o.withheld!.reason === 'in-copyright') === (key === 'in_copyright')).length;
+      return { key: `catalogue.images.${key}`, said: `catalogue.images.${key}: ${rules[key]}`, n };
+    })
+    .filter((s) => s.n > 0);
+}
+
+/**
+ * What a build says of the photographs the last build did not show for their rights and this one shows small: a
+ * picture of them is now on the public site. Which objects and photographs, why (in copyright, or rights unknown, and
+ * the setting that shows them small), and how to hold them back again.
+ */
+function newlyShownSmallWords({
+  shown,
+  rules,
+  images,
+}: {
+  shown: CatalogueObject[];
+  rules: ImageRules;
+  images: Map<string, string>;
+}): string {
+  const n = shown.length;
+  const settings = settingsOf(shown, rules);
+  const why = settings.map(({ key, said, n: k }) => {
+    const all = k === n;
+    const who = key.endsWith('in_copyright')
+      ? `${all ? (n === 1 ? 'it is' : 'they are') : `${k} ${k === 1 ? 'is' : 'are'}`} in copyright`
+      : `${all ? (n === 1 ? 'its rights are' : 'their rights are') : `${k} ${k === 1 ? 'has' : 'have'} rights`} ` +
+        'not recorded or not recognised';
+    return `${who}, shown small as ${said} in params.yaml says`;
+  });
+  return (
+    `Catalogue: ${n} ${n === 1 ? 'photograph' : 'photographs'} the last build did not show for ` +
+    `${n === 1 ? 'its rights is' : 'their rights are'} now shown small (one picture of at most ` +
+    `${rules.thumbnail_max} pixels) on the public site (${namedPhotographs(shown, images)}): ${why.join('; ')}. ` +
+    `Anyone can copy a picture on the site, a small one too: check that ${
+      n === 1 ? 'its licence allows' : 'their licences allow'
+    } it. To show none, set ${settings.map((s) => `${s.key}: none`).join(' and ')} in params.yaml ` +
+    '(docs/catalogue.md, "Photographs and copyright").'
+  );
+}
+
+/**
+ * What a build says of the photographs the last build showed small and this one does not show at all: which objects,
+ * the setting that says so, and how to show them small as before.
+ */
+function noLongerSmallWords({ hidden, rules }: { hidden: CatalogueObject[]; rules: ImageRules }): string {
+  const n = hidden.length;
+  const examples = hidden.slice(0, 3).map((o) => `"${o.id}"`);
+  const settings = settingsOf(hidden, rules);
+  return (
+    `Catalogue: ${n} ${
+      n === 1 ? 'photograph the last build showed small is' : 'photographs the last build ' + 'showed small are'
+    } now not shown at all because of ${n === 1 ? 'its' : 'their'} rights (${examples.join(', ')}${
+      n > 3 ? ` and ${n - 3} more` : ''
+    }), as catalogue.images in params.yaml says (in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}). ` +
+    `To show ${n === 1 ? 'it' : 'them'} small as before, set ${settings.map((s) => `${s.key}: thumbnail`).join(' and ')}` +
+    ' (docs/catalogue.md, "Photographs and copyright").'
+  );
+}
+
 /**
  * What a build says of the photographs the last build held back for their rights and this one shows in full (an
  * upgrade that reads more rights texts as open, rights corrected in the export, a laxer catalogue.images): which objects
@@ -1785,8 +1886,7 @@ function newlyShownWords({
   images: Map<string, string>;
 }): string {
   const n = shown.length;
-  const named = shown.slice(0, 3).map((o) => `"${o.id}"${images.get(o.id) ? ` (data/${images.get(o.id)})` : ''}`);
-  const list = n > 3 ? `${named.join(', ')} and ${n - 3} more` : named.join(', ');
+  const list = namedPhotographs(shown, images);
   const by = { open: [] as CatalogueObject[], in_copyright: [] as CatalogueObject[], unknown: [] as CatalogueObject[] };
   for (const o of shown) by[rightsGroup(o.rightsStatement)].push(o);
   // "its rights are…" when all are of one kind, "2 have rights…" when not.

@@ -102,3 +102,67 @@ describe('photographs newly shown in full', () => {
     expect(said(await build('full'))).toEqual([]);
   }, 180_000);
 });
+
+/*
+ * Helpers K: a photograph that goes from not shown to shown small between builds was not mentioned (only one newly
+ * shown in full was), nor one that goes from small to not shown: .vitrine/cache/catalogue-withheld.json kept only
+ * which objects were held back, not how. It now keeps how, and a file of ids only (an older Vitrine’s) is still read.
+ */
+describe('photographs newly shown small, or no longer shown small', () => {
+  it('are named once, with why and the setting, and a file of ids only is still read', async () => {
+    const root = await tempDir('vitrine-shown-small-');
+    const rows = await fiveMuseumsRows();
+    const picked = [0, 7, 14].map((i) => rows[i]!);
+    await writeFixture({
+      root,
+      labels: [...new Set(picked.map((r) => r.label!))].sort(),
+      objects: [
+        { id: 'inc', title: 'Vase', rights: 'In copyright', label: picked[0]!.label!, image: picked[0]!.image },
+        { id: 'unk', title: 'Bowl', rights: 'Ask the registrar', label: picked[1]!.label!, image: picked[1]!.image },
+        { id: 'open', title: 'Jar', rights: 'CC0', label: picked[2]!.label!, image: picked[2]!.image },
+      ],
+    });
+    const ws = workspace(root);
+    type Rule = 'full' | 'thumbnail' | 'none';
+    const build = async (inCopyright: Rule, unknown: Rule) => {
+      const params = defaultParams();
+      params.catalogue.images = { ...params.catalogue.images, in_copyright: inCopyright, unknown };
+      const log = memoryLogger();
+      await buildCatalogueData({ ws, params, log });
+      return log.lines.filter((l) => l.level === 'warn' && l.message.includes('the last build')).map((l) => l.message);
+    };
+    const small = (lines: string[]) => lines.filter((l) => l.includes('now shown small'));
+    const gone = (lines: string[]) => lines.filter((l) => l.includes('now not shown at all'));
+    expect(await build('none', 'none')).toEqual([]);
+    // Not shown, then shown small: a picture goes public, said as a warning with the setting that holds it back.
+    const opened = await build('thumbnail', 'thumbnail');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toContain('2 photographs the last build did not show for their rights are now shown small');
+    expect(opened[0]).toContain('"inc" (data/images/inc.jpg), "unk" (data/images/unk.jpg)');
+    expect(opened[0]).toContain('catalogue.images.in_copyright: thumbnail');
+    expect(opened[0]).toContain('1 is in copyright, shown small as catalogue.images.in_copyright: thumbnail');
+    expect(opened[0]).toContain(
+      '1 has rights not recorded or not recognised, shown small as catalogue.images.unknown: thumbnail',
+    );
+    expect(opened[0]).toContain('at most 300 pixels');
+    expect(await build('thumbnail', 'thumbnail')).toEqual([]);
+    // Shown small, then not at all: said too, with how to show it small as before.
+    const hidden = gone(await build('none', 'thumbnail'));
+    expect(hidden).toHaveLength(1);
+    expect(hidden[0]).toContain('1 photograph the last build showed small is now not shown at all');
+    expect(hidden[0]).toContain('"inc"');
+    expect(hidden[0]).not.toContain('"unk"');
+    expect(hidden[0]).toContain('set catalogue.images.in_copyright: thumbnail');
+    // A file of ids only, as an older Vitrine wrote it: how they were shown is not known, so nothing is said of it,
+    // and the next build compares with what this one writes.
+    const file = path.join(ws.cache, 'catalogue-withheld.json');
+    const about = 'Objects whose photograph the last catalogue build held back';
+    await writeFile(file, JSON.stringify({ about, withheld: ['inc', 'unk'] }));
+    expect(await build('thumbnail', 'thumbnail')).toEqual([]);
+    expect(small(await build('none', 'none'))).toEqual([]);
+    const again = small(await build('thumbnail', 'none'));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toContain('1 photograph the last build did not show for its rights is now shown small');
+    expect(again[0]).toContain('"inc" (data/images/inc.jpg)');
+  }, 240_000);
+});

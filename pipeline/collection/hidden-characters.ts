@@ -96,3 +96,33 @@ export function joinerInWord({ text, at }: { text: string; at: number }): boolea
   if (joiner === '\u200d' && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after)) return true;
   return JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
 }
+
+/**
+ * Where in `text` (UTF-16 indices) a zero-width non-joiner or joiner stands that joins nothing: not inside a word of a
+ * script written with them nor inside an emoji (joinerInWord), so one at an end, doubled or between Latin letters.
+ * It prints as nothing, and was most likely pasted in with the text.
+ */
+export function strayJoiners(text: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf('\u200c'); at !== -1; at = text.indexOf('\u200c', at + 1))
+    if (!joinerInWord({ text, at })) found.push(at);
+  for (let at = text.indexOf('\u200d'); at !== -1; at = text.indexOf('\u200d', at + 1))
+    if (!joinerInWord({ text, at })) found.push(at);
+  return found.sort((a, b) => a - b);
+}
+
+/**
+ * `label` as a message shows it: each character unseenShown writes as its code, and each joiner that joins nothing
+ * (strayJoiners) too ("<U+200C>کتاب"). A joiner inside a word ("کتاب\u200cخانه") is the label's own text, shown as it is.
+ */
+export function labelShown(label: string): string {
+  const stray = new Set(strayJoiners(label));
+  if (stray.size === 0) return unseenShown(label);
+  let out = '';
+  let from = 0;
+  for (const at of stray) {
+    out += `${unseenShown(label.slice(from, at))}<${characterCode(label[at]!)}>`;
+    from = at + 1;
+  }
+  return out + unseenShown(label.slice(from));
+}

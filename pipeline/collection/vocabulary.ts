@@ -1,7 +1,14 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
-import { labelForm, unseenShown } from './hidden-characters.ts';
+import {
+  characterCode,
+  HIDDEN_CHARACTER_NAMES,
+  labelForm,
+  labelShown,
+  strayJoiners,
+  unseenShown,
+} from './hidden-characters.ts';
 import { lettersApart } from './id-forms.ts';
 
 /*
@@ -672,26 +679,28 @@ function otherLabelsMessage({
         ? [
             `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
             `  collection:\n    vocabulary: [${suggested
-              .filter((l) => unseenShown(l) === l)
+              .filter((l) => labelShown(l) === l)
               .map(yamlWord)
               .join(', ')}]`,
           ]
         : []),
     // A zero-width space or a control character in a label (shown by its code): params.yaml refuses such a label, so it
-    // is left out of the vocabulary to set, and said to delete where it is.
+    // is left out of the vocabulary to set, and said to delete where it is. So is a joiner that joins nothing (at an
+    // end, doubled, between Latin letters), which params.yaml takes but which was most likely pasted in.
     ...outside
-      .filter((c) => unseenShown(c.label) !== c.label)
+      .filter((c) => labelShown(c.label) !== c.label)
       .slice(0, SHOWN_LABELS)
-      .map(
-        (c) =>
-          `${quoted(unseenShown(c.label))} has a character that does not show (written here as its code), which ` +
-          `params.yaml refuses in a label: delete it ${
-            c.lines.length === 0
-              ? 'in'
-              : `on line${c.lines.length === 1 ? '' : 's'} ${c.lines.slice(0, SHOWN_LINES).join(', ')}` +
-                `${c.lines.length > SHOWN_LINES ? ` and ${c.lines.length - SHOWN_LINES} more` : ''} of`
-          } ${labelsName}.`,
-      ),
+      .map((c) => {
+        const where =
+          c.lines.length === 0
+            ? 'in'
+            : `on line${c.lines.length === 1 ? '' : 's'} ${c.lines.slice(0, SHOWN_LINES).join(', ')}` +
+              `${c.lines.length > SHOWN_LINES ? ` and ${c.lines.length - SHOWN_LINES} more` : ''} of`;
+        return unseenShown(c.label) !== c.label
+          ? `${quoted(labelShown(c.label))} has a character that does not show (written here as its code), which ` +
+              `params.yaml refuses in a label: delete it ${where} ${labelsName}.`
+          : strayJoinerWords({ label: c.label, where: `${where} ${labelsName}` });
+      }),
     ...(tooFew.length
       ? [
           `${some(tooFew.map((c) => `${labelInList(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
@@ -716,9 +725,31 @@ function otherLabelsMessage({
  * (tester: "céramique (2), print, framed (1)"); cut when long.
  */
 export function labelInList(label: string): string {
-  // A zero-width space or a control character shown by its code ("Kupfer<U+200B>stich"): as it is, it does not show.
-  const shown = unseenShown(label);
+  // A zero-width space, a control character or a joiner that joins nothing shown by its code ("Kupfer<U+200B>stich",
+  // "<U+200C>کتاب"): as it is, it does not show. A joiner inside a Persian or Hindi word is shown as it is.
+  const shown = labelShown(label);
   return shown.includes(',') || shown.includes('"') ? quoted(shown) : clip(shown);
+}
+
+/**
+ * What to do of the joiners of `label` that join nothing (strayJoiners), named with their codes: delete the one pasted
+ * in, or one of two written side by side. `where`: "on lines 20, 21 of labels.csv".
+ */
+function strayJoinerWords({ label, where }: { label: string; where: string }): string {
+  const stray = strayJoiners(label);
+  const names = [...new Set(stray.map((at) => label[at]!))].map(
+    (c) => `${HIDDEN_CHARACTER_NAMES[c]}, ${characterCode(c)}`,
+  );
+  const what = `${names.length === 1 ? 'a ' : ''}${names.join('; ')}, written here as its code`;
+  const shown = quoted(labelShown(label));
+  if (stray.some((at) => /[\u200c\u200d]/.test(label[at + 1] ?? '')))
+    return `${shown} has a joiner written twice (${what}): delete one of the two ${where}.`;
+  const one = stray.length === 1;
+  return (
+    `${shown} has ${one ? 'a joiner that joins' : 'joiners that join'} nothing (${what}; one belongs only inside a ` +
+    `word of a script written with it, such as Persian or Hindi): ${one ? 'it was' : 'they were'} most likely ` +
+    `pasted in with the label. Delete ${one ? 'it' : 'them'} ${where}.`
+  );
 }
 
 /** Labels joined with commas, each as a list names it (`labelInList`): "bowl, "pot, lidded", vase". */
@@ -778,13 +809,19 @@ function some(items: string[], shown = SHOWN_LABELS): string {
  * printed 42,066 pair lines.
  */
 function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplicate[]; labelsName: string }): string[] {
-  const pair = (d: NearDuplicate) => `${quoted(d.labels[0])} and ${quoted(d.labels[1])}`;
+  // Shown with a character that does not show by its code: "کتاب<U+200C><U+200C>خانه" and "کتاب\u200cخانه" printed alike.
+  const pair = (d: NearDuplicate) => `${quoted(labelShown(d.labels[0]))} and ${quoted(labelShown(d.labels[1]))}`;
+  const seen = (l: string) => l.replace(/\p{Cf}/gu, '');
+  const why = (d: NearDuplicate) =>
+    d.labels[0] !== d.labels[1] && seen(d.labels[0]) === seen(d.labels[1])
+      ? 'they differ only in a character that does not show, written here as its code'
+      : WHY[d.why];
   const fix = `correct one of them in ${labelsName} and keep one in the vocabulary.`;
   if (duplicates.length <= SHOWN_PAIRS)
-    return duplicates.map((d) => `${pair(d)} look like the same label (${WHY[d.why]}): ${fix}`);
+    return duplicates.map((d) => `${pair(d)} look like the same label (${why(d)}): ${fix}`);
   return [
     `${duplicates.length} pairs of labels look like the same label written two ways; for each, ${fix} For example:`,
-    ...duplicates.slice(0, SHOWN_PAIRS).map((d) => `  ${pair(d)} (${WHY[d.why]})`),
+    ...duplicates.slice(0, SHOWN_PAIRS).map((d) => `  ${pair(d)} (${why(d)})`),
     `  …and ${duplicates.length - SHOWN_PAIRS} more.`,
   ];
 }
@@ -793,7 +830,7 @@ function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplica
 function usedOn({ label, count, lines }: { label: string; count: number; lines: number[] }): string {
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `${quoted(unseenShown(label))} (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
+  return `${quoted(labelShown(label))} (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
 }
 
 /**

@@ -19588,6 +19588,22 @@ function joinerInWord({ text: text2, at }) {
   let after = String.fromCodePoint(next);
   return joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
 }
+function strayJoiners(text2) {
+  let found = [];
+  for (let at = text2.indexOf("\u200C"); at !== -1; at = text2.indexOf("\u200C", at + 1))
+    joinerInWord({ text: text2, at }) || found.push(at);
+  for (let at = text2.indexOf("\u200D"); at !== -1; at = text2.indexOf("\u200D", at + 1))
+    joinerInWord({ text: text2, at }) || found.push(at);
+  return found.sort((a, b) => a - b);
+}
+function labelShown(label) {
+  let stray = new Set(strayJoiners(label));
+  if (stray.size === 0) return unseenShown(label);
+  let out = "", from = 0;
+  for (let at of stray)
+    out += `${unseenShown(label.slice(from, at))}<${characterCode(label[at])}>`, from = at + 1;
+  return out + unseenShown(label.slice(from));
+}
 var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
@@ -20375,7 +20391,7 @@ function unitDeletions(word, k) {
   return out;
 }
 function labelInList(label) {
-  let shown2 = unseenShown(label);
+  let shown2 = labelShown(label);
   return shown2.includes(",") || shown2.includes('"') ? quoted(shown2) : clip(shown2);
 }
 function labelList(labels) {

@@ -372,6 +372,7 @@ export async function buildCatalogueData({
     ws,
     objects,
     lastIds,
+    lastCatalogue: files.data,
     rules: params.catalogue.images,
     images: new Map(dataset.objects.map((o) => [o.id, o.image])),
     log,
@@ -1733,16 +1734,39 @@ async function readWithheld(file: string): Promise<Map<string, Withheld['shown']
 }
 
 /**
+ * The objects the last build held back, by how it showed them, from its catalogue.json (`file`): for a cache that lost
+ * withheldFile. A catalogue.json from before catalogue.images held none back. Null when there is none to read.
+ */
+async function withheldIn(file: string): Promise<Map<string, Withheld['shown'] | null> | null> {
+  const last = (await readJsonOrNull({ file }).catch(() => null)) as { objects?: unknown } | null;
+  if (!last || !Array.isArray(last.objects)) return null;
+  const out = new Map<string, Withheld['shown'] | null>();
+  for (const o of last.objects as { id?: unknown; withheld?: { shown?: unknown } | null }[]) {
+    const shown = o?.withheld?.shown;
+    if (typeof o?.id === 'string' && (shown === 'none' || shown === 'thumbnail')) out.set(o.id, shown);
+  }
+  return out;
+}
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/**
  * Said once, by the first build that holds back photographs the last build showed in full (a museum that upgraded to
  * a Vitrine whose default shows works in copyright small, or made catalogue.images stricter): how many, which setting,
- * how to keep them. The objects held back are kept in .vitrine/cache for the next build to compare; a last build
- * that kept none (one from before the setting existed) showed every photograph in full. Said once too, by the first
+ * how to keep them. The objects held back are kept in .vitrine/cache for the next build to compare, else read from the
+ * last catalogue.json; one whose objects have none (from before the setting existed) showed every photograph in full.
+ * With neither (CI's cache evicted), nothing is said. Said once too, by the first
  * build that shows in full photographs the last build held back (sayNewlyShown).
  */
 async function sayNewlyWithheld({
   ws,
   objects,
   lastIds,
+  lastCatalogue,
   rules,
   images,
   log,
@@ -1750,13 +1774,15 @@ async function sayNewlyWithheld({
   ws: Workspace;
   objects: CatalogueObject[];
   lastIds: Set<string>;
+  /** The last build's catalogue.json, read when withheldFile is gone. */
+  lastCatalogue: string;
   rules: ImageRules;
   /** Each object's image file under data/ (dataset.json `image`), to name the photographs. */
   images: Map<string, string>;
   log: Logger;
 }): Promise<void> {
   const file = withheldFile(ws);
-  const before = await readWithheld(file);
+  const before = (await exists(file)) ? await readWithheld(file) : await withheldIn(lastCatalogue);
   const held = objects.filter((o) => o.withheld);
   await writeIfChanged({
     file,
@@ -1766,6 +1792,9 @@ async function sayNewlyWithheld({
       notShown: held.filter((o) => o.withheld!.shown === 'none').map((o) => o.id),
     }),
   });
+  // Neither the cache's list nor the last catalogue.json (CI keeps only .vitrine/cache, which GitHub evicts after 7
+  // days unused): what the last build showed is not known, and nothing is said of it (review V3).
+  if (!before) return;
   // Held back by the last build, shown in full by this one: not an object whose photograph is gone (no pictures).
   const shown = objects.filter((o) => before.has(o.id) && lastIds.has(o.id) && !o.withheld && o.images.length > 0);
   if (shown.length) log.warn(newlyShownWords({ shown, rules, images }));

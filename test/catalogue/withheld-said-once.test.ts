@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
@@ -165,4 +165,49 @@ describe('photographs newly shown small, or no longer shown small', () => {
     expect(again[0]).toContain('1 photograph the last build did not show for its rights is now shown small');
     expect(again[0]).toContain('"inc" (data/images/inc.jpg)');
   }, 240_000);
+});
+
+/*
+ * Reviewer V3: CI keeps .vitrine/cache between runs, not catalogue.json, and GitHub evicts the cache after 7 days
+ * unused. With catalogue-withheld.json gone, the build took the last one to have shown every photograph in full, and
+ * said "1 photograph the last build showed in full is now shown small … set catalogue.images.in_copyright: full":
+ * false, and an invitation to publish works in copyright in full. The last catalogue.json says what it held back;
+ * without it either, nothing is known, and nothing is said.
+ */
+describe('photographs held back, after the cache that listed them is gone', () => {
+  it('are not said to be newly held back; the last catalogue.json, when there, says which were', async () => {
+    const root = await tempDir('vitrine-withheld-evicted-');
+    const rows = await fiveMuseumsRows();
+    const [one, two, three] = [rows[0]!, rows[7]!, rows[14]!];
+    await writeFixture({
+      root,
+      labels: [...new Set([one.label!, two.label!, three.label!])].sort(),
+      objects: [
+        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
+        { id: 'later', title: 'Cup', rights: 'In copyright', label: three.label!, image: three.image },
+        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
+      ],
+    });
+    const ws = workspace(root);
+    const build = async (params = defaultParams()) => {
+      const log = memoryLogger();
+      await buildCatalogueData({ ws, params, log });
+      return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    };
+    const said = (lines: string[], words: string) => lines.filter((l) => l.includes(words));
+    const withheld = path.join(ws.cache, 'catalogue-withheld.json');
+    const catalogue = path.join(ws.catalogue, 'catalogue.json');
+    await build();
+    // The cache evicted on CI: no catalogue.json either. Nothing known of the last build's photographs.
+    await rm(withheld);
+    await rm(catalogue);
+    expect(said(await build(), 'the last build showed in full')).toEqual([]);
+    // The cache gone on this computer, catalogue.json kept: it says what the last build held back.
+    await rm(withheld);
+    const laxer = defaultParams();
+    laxer.catalogue.images = { ...laxer.catalogue.images, in_copyright: 'full' };
+    const shown = await build(laxer);
+    expect(said(shown, 'the last build showed in full')).toEqual([]);
+    expect(said(shown, 'shown in full')).toEqual([expect.stringContaining('"inc"')]);
+  }, 180_000);
 });

@@ -103,17 +103,20 @@ function onPlainSearchPage(built: SearchSite): boolean {
 
 /**
  * `q` typed into the search box of `built`'s page and Enter pressed, or with `filters` (a query string such as
- * "type=print") opened as an address; resolves once the page has said how many objects it found. Typed over the last
- * search when the page still shows one with no filter chosen, as a visitor searching again would.
+ * "type=print") opened as an address; resolves once the page has said how many objects it found (or the status line
+ * matches `done`: "Type two or more letters" says no number). Typed over the last search when the page still shows
+ * one with no filter chosen, as a visitor searching again would.
  */
 export async function typedSearch({
   built,
   q,
   filters = '',
+  done = /^\d+ objects? for /,
 }: {
   built: SearchSite;
   q: string;
   filters?: string;
+  done?: RegExp;
 }): Promise<SearchAnswer> {
   const { page } = built;
   if (filters) await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}&${filters}`);
@@ -132,10 +135,7 @@ export async function typedSearch({
     await page.fill('#q', q);
     await page.press('#q', 'Enter');
   }
-  await page
-    .locator('#status')
-    .filter({ hasText: /^\d+ objects? for / })
-    .waitFor();
+  await page.locator('#status').filter({ hasText: done }).waitFor();
   await page.waitForLoadState('networkidle');
   const exact = page.locator('#exact');
   return {

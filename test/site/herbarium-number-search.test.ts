@@ -266,13 +266,9 @@ describe('a herbarium number ending in a lone letter', () => {
 
   it('offers an object whose number is punctuation alone, or a path’s signs, typed as it is', async () => {
     const slugOf = (id: string) => built.catalogue.objects.find((o) => o.id === id)!.slug;
+    // Typed into the box over the last search (typedSearch clears the status line first, then waits for this one's).
     const answer = async (q: string) => {
-      await page.goto(`${built.site.url}browse/?q=${encodeURIComponent(q)}`);
-      await page
-        .locator('#status')
-        .filter({ hasText: /objects? for |number of an object|Type two/ })
-        .waitFor();
-      await page.waitForLoadState('networkidle');
+      await typedSearch({ built, q, done: /objects? for |number of an object|Type two/ });
       const exact = page.locator('#exact a');
       const shown = await exact.isVisible();
       return {

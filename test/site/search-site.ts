@@ -10,7 +10,11 @@ import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
-/** A tiny catalogue built and served, with a Chromium page that has Pagefind loaded (`globalThis.pf`). */
+/**
+ * A tiny catalogue built and served, with a Chromium page; `pagefind` loads Pagefind into it (`globalThis.pf`, on the
+ * data page) when it first needs it, or again after the page went elsewhere. Most files only type searches: a page
+ * load and Pagefind's start, about a second of CPU, for nothing.
+ */
 export interface SearchSite {
   dir: string;
   catalogue: Catalogue;
@@ -49,11 +53,14 @@ export async function searchSite({
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(60_000);
-  await page.goto(`${site.url}data/`);
-  // A string, not a function: vitest rewrites import() in functions it compiles.
-  await page.evaluate(
-    `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
-  );
+  const withPagefind = async () => {
+    if (await page.evaluate(`typeof globalThis.pf === 'object'`)) return;
+    await page.goto(`${site.url}data/`);
+    // A string, not a function: vitest rewrites import() in functions it compiles.
+    await page.evaluate(
+      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+    );
+  };
   return {
     dir,
     catalogue,
@@ -61,8 +68,9 @@ export async function searchSite({
     browser,
     page,
     idOf: (url) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url,
-    pagefind: <T extends { url: string }>(q: string) =>
-      page.evaluate(async (q) => {
+    pagefind: async <T extends { url: string }>(q: string) => {
+      await withPagefind();
+      return page.evaluate(async (q) => {
         const pf = (
           globalThis as unknown as {
             pf: { search(q: string): Promise<{ results: { data(): Promise<unknown> }[] }> };
@@ -70,7 +78,8 @@ export async function searchSite({
         ).pf;
         const s = await pf.search(q);
         return Promise.all(s.results.map(async (r) => r.data()));
-      }, q) as Promise<T[]>,
+      }, q) as Promise<T[]>;
+    },
     close: async () => {
       await browser.close();
       await site.close();

@@ -522,17 +522,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * The entries of `current` that `previous` lacks, when they are all that changed (those both have are equal), or null.
+ */
+function addedEntries({ previous, current }: { previous: unknown; current: unknown }): Record<string, unknown> | null {
+  const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  const [before, now] = [record(previous), record(current)];
+  const added = Object.entries(now).filter(([k]) => !(k in before));
+  const same = Object.keys(before).every((k) => k in now && JSON.stringify(before[k]) === JSON.stringify(now[k]));
+  return added.length && same ? Object.fromEntries(added) : null;
+}
+
+/**
  * What changed besides files, in plain words: "a new commit (5a32ec1 → 9b225cb)", "branch changed
  * (fix → main)", "base changed (main → none)"; a value that is not a plain string, number or null is named, not
  * shown.
  */
-/** The entries of `current` that `previous` lacks, or null when there are none. */
-function addedEntries({ previous, current }: { previous: unknown; current: unknown }): Record<string, unknown> | null {
-  const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-  const added = Object.entries(record(current)).filter(([k]) => !(k in record(previous)));
-  return added.length ? Object.fromEntries(added) : null;
-}
-
 function extraChange({ previous, current }: { previous: unknown; current: unknown }): string {
   const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
   const before = record(previous);

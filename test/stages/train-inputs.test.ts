@@ -186,6 +186,13 @@ describe('train stage inputs: exactly what the model reads', () => {
     expect(await run(plain, older)).toEqual(['dataset', 'train']);
     // One row per photograph: the folds are as they were, the model is kept.
     expect(await run(plain)).toEqual([]);
+    // B given A's photograph: the training rows changed and the rule now applies. Not said as the rule alone (V4).
+    await writeFile(path.join(ws.data, 'images', 'B.jpg'), 'image A');
+    const both: string[] = [];
+    expect(await run(plain, trainRecorder, both)).toEqual(['dataset', 'train']);
+    expect(both).toEqual(['dataset: data changed', 'train: what it reads from dataset changed']);
+    await writeFile(path.join(ws.data, 'images', 'B.jpg'), 'image B');
+    expect(await run(plain)).toEqual(['dataset', 'train']);
     const augment = defaultParams();
     augment.train.augment = true;
     expect(await run(augment, older)).toEqual(['train']);

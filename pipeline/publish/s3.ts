@@ -22,7 +22,7 @@ import {
   tlsWords,
 } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
-import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
+import { CLOCK_CORRECTED_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
@@ -1026,6 +1026,18 @@ function failWith({
       case 'REMOTE_CLOCK_SKEW': {
         // Refused again once signed with the server's own time (the AWS SDK's correction): the clocks, in words.
         const offsetMs = classified.data.clockOffsetMs;
+        // The clocks agree, yet the request reached it too late: a slow upload, or a proxy holding the whole body.
+        if (typeof offsetMs === 'number' && Math.abs(offsetMs) <= CLOCK_CORRECTED_MS)
+          return new VitrineError(
+            'PUBLISH_TOO_SLOW',
+            `The storage server at ${endpoint} refused to ${what} "${target.bucket}": the request reached it more ` +
+              "than 15 minutes after it was signed (RequestTimeTooSkewed), and this computer's clock agrees with " +
+              "the server's. A slow connection, or a proxy in front of the storage that holds a whole upload before " +
+              `passing it on, does this: run "${command}" again from a faster connection, or ask whoever runs the ` +
+              'storage server to let uploads through as they come.',
+            data,
+            options,
+          );
         const clocks =
           typeof offsetMs === 'number'
             ? `this computer's clock is ${clockAmount(offsetMs)} ${offsetMs > 0 ? 'behind' : 'ahead of'} the server's`

@@ -72,6 +72,22 @@ describe('publishing the catalogue to a server whose clock differs', { timeout: 
     }
   });
 
+  it('refused as too old while the clocks agree, blames the slow request, not this computer’s clock (review V4)', async () => {
+    [s3.skewMs, s3.stubborn] = [0, true];
+    try {
+      const error = await publishSite({ site: base, target: target(), log: memoryLogger() }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+      expect(isVitrineError(error, 'PUBLISH_TOO_SLOW'), String(error)).toBe(true);
+      expect(error.message).toContain("this computer's clock agrees with the server's");
+      expect(error.message).not.toContain("Set this computer's date");
+      expect(error.message).not.toContain('0 minutes');
+    } finally {
+      [s3.skewMs, s3.stubborn] = [20 * 60_000, false];
+    }
+  });
+
   it('vitrine publish --check says it too', async () => {
     const log = memoryLogger();
     await checkPublishTarget({ target: target(), log });

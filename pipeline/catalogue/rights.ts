@@ -14,7 +14,8 @@
  * field name before the statement ("Copyright: Not in copyright", "Rights: Public domain") is not read. 4: a word after
  * "Copyright:" that names no holder ("Copyright: unknown", "Copyright: none") is read as the text without the colon
  * is, unknown, as are "Copyright none" and "Copyright n/a"; "Copyright Freeman Studio" names a holder (it was read as
- * "copyright free").
+ * "copyright free"); after "Copyright:" only a statement alone is read as it ("Copyright: Jane Doe (CC BY 4.0)" reads
+ * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 4;
@@ -148,10 +149,12 @@ function creativeCommons(parts: string[], version: string | undefined): Omit<Rig
 
 // "Not in the public domain", "no longer in the public domain": said of a work in copyright.
 const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
-// What may follow "copyright" to say how it stands, naming no holder: "copyright unknown", "copyright none".
-// A whole word: "Copyright Freeman Studio" names a holder.
+// What may follow "copyright" to say how it stands, naming no holder: "copyright unknown", "copyright none",
+// "copyright status: unknown". At a clause's end: "Copyright Freeman Studio", "Copyright Free Library of
+// Philadelphia" name a holder (review V4).
 const COPYRIGHT_STATUS =
-  '(?:not evaluated|undetermined|unknown|not known|status|free|expired|none|unclear|uncertain|n/a)(?![\\w/])';
+  '(?:status\\s*[:\\s-]\\s*)?(?:not evaluated|undetermined|unknown|not known|free|expired|none|unclear|uncertain|n/a)' +
+  '(?=\\s*(?:$|[^\\s\\w]))';
 // "copyright" said of a work that has one: not "no (known) copyright", "copyright not evaluated", "copyright-free"...
 const NO_COPYRIGHT_SAID = new RegExp(`\\bno\\s+(?:known\\s+)?copyright|copyright[\\s-]+${COPYRIGHT_STATUS}`, 'g');
 // A value that only says how the copyright stands, after the field name "Copyright:" ("Copyright: unknown").
@@ -290,56 +293,40 @@ export function rightsOf(text: string): Rights {
 // The words of a standard statement, its code, URI or version: what "Copyright:" may be followed by and nothing else.
 const STATEMENT_WORDS = new RegExp(
   [
-    'https?://\\S+',
+    // Only the two sites whose addresses name a statement: any other address may be the holder's.
+    'https?://(?:www\\.)?(?:creativecommons|rightsstatements)\\.org/\\S*',
     'creative commons',
-    'cc0',
-    'cc',
-    'by',
-    'nc',
-    'sa',
-    'nd',
-    '\\d\\.\\d',
+    'cc[\\s-]*(?:by|0|zero)(?:[\\s-]*(?:nc|sa|nd))*',
+    // A version ("4.0"), not a year: "CC BY 4.0 2019" names a year of a holder's copyright.
+    '(?:version\\s*)?\\d(?:\\.\\d)?',
     'international',
     'universal',
-    'public domain',
-    'mark',
-    'dedication',
-    'zero',
+    'unported',
+    'generic',
+    'public domain(?:\\s+mark)?(?:\\s+dedication)?',
+    'pdm',
+    'attribution',
+    'non-?commercial',
+    'share-?alike',
+    'no-?deriv\\w*',
+    'no derivatives',
+    'no known copyright restrictions',
     'no known copyright',
     'no copyright',
-    'restrictions',
+    'contractual restrictions',
+    'other known legal restrictions',
+    'united states',
+    'use only',
     'copyright not evaluated',
     'not evaluated',
     'copyright undetermined',
     'undetermined',
-    'in copyright',
-    'educational use',
-    'non-?commercial use',
-    'permitted',
-    'only',
-    'united states',
-    'contractual',
-    'other known legal',
-    'orphan work',
     'expired',
-    'unlocatable',
-    'unidentifiable',
-    'attribution',
-    'share-?alike',
-    'noderiv\\w*',
-    'no derivatives',
-    'inc',
-    'noc',
-    'us',
-    'edu',
-    'cr',
-    'oklr',
-    'ruu',
-    'ow',
-    'eu',
+    'noc[\\s-]*(?:us|nc|cr|oklr)',
     'nkc',
     'cne',
     'und',
+    'licen[cs]e[ds]?',
   ]
     .map((w) => `\\b${w}\\b`)
     .join('|'),

@@ -241,6 +241,37 @@ describe('catalogue.images rules', () => {
       expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
   });
 
+  it('reads a holder whose name begins with a status word, or is a statement’s short word, as a holder (review V4)', () => {
+    // “Copyright Free Library of Philadelphia” was read as “copyright free” and a licence beside it as the whole say;
+    // after “Copyright:”, a web address, “EU”, “Mark” or “Inc” were taken as part of the statement.
+    for (const text of [
+      'Copyright Free Library of Philadelphia, CC BY 4.0',
+      'Copyright None Such Studio; CC BY 4.0',
+      'Copyright Unknown Pleasures Ltd, CC BY-NC 4.0',
+      'Copyright Status Quo Ltd, CC BY 4.0',
+      'Copyright Expired Press / CC BY 4.0',
+      'Copyright: CC BY 4.0 https://janedoe.example',
+      'Copyright: CC BY-SA 4.0 https://commons.wikimedia.org/wiki/User:JaneDoe',
+      'Copyright: EU (CC BY 4.0)',
+      'Copyright: Mark (CC BY 4.0)',
+      'Copyright: CC BY 4.0, US',
+      'Copyright: CC0 Inc',
+      'Copyright: CC BY 4.0 2019',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+    // Still read: the status words at a clause’s end, and a statement with its own address or long name.
+    for (const text of ['Copyright unknown', 'Copyright status: unknown', 'Copyright free.', 'Copyright: none'])
+      expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
+    expect(rightsGroup(rightsOf('Copyright unknown; CC BY 4.0'))).toBe('open');
+    for (const text of [
+      'Copyright: CC BY 4.0 https://creativecommons.org/licenses/by/4.0/',
+      'Copyright: Creative Commons Attribution-ShareAlike 4.0 International',
+      'Copyright: Public Domain Mark 1.0',
+      'Copyright: No Copyright - United States',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('open');
+  });
+
   it('reads a holder whose name begins with “free” or “unknown” as a holder', () => {
     // “Copyright Freeman Studio” was read as “copyright free” followed by “man Studio”: unknown, shown in full.
     for (const text of ['Copyright Freeman Studio', 'Copyright: Freeman Studio', 'Copyright Unknownfield Press'])

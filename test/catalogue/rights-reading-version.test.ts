@@ -65,13 +65,17 @@ const TEXTS = [
   'Copyright: free',
   'Copyright: N/A',
   'Copyright Freeman Studio',
+  // After "Copyright:", a statement alone; a holder's name that begins with a status word (reading 4, reviews V3, V4).
+  'Copyright: Jane Doe (CC BY-SA 4.0)',
+  'Copyright: CC BY 4.0 https://janedoe.example',
+  'Copyright Free Library of Philadelphia, CC BY 4.0',
 ];
 
 /** The reading of the texts above, by version. */
 const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
-  4: '40b2dd6a0dace891',
+  4: 'fee5aa46476cf53f',
 };
 
 describe('the version of the rights reading', () => {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeStatus } from '../../pipeline/data/commands.ts';
 import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { unfinishedCheckoutFile } from '../../pipeline/data/ops.ts';
@@ -23,21 +23,34 @@ afterAll(async () => {
   await Promise.all(dirs.map(cleanup));
 });
 
-/** A clone whose data/ a `vitrine data checkout` was filling from the cache when it was killed (SIGKILL). */
-async function killedCheckout(): Promise<string> {
+/** A clone of a repository of FILES + 1 files, pulled (every file in its cache), then its data/ deleted. */
+let emptied = '';
+beforeAll(async () => {
   const base = await tempDir();
   dirs.push(base);
   const origin = path.join(base, 'origin');
-  const clone = path.join(base, 'clone');
+  emptied = path.join(base, 'clone');
   const files: Record<string, string> = { 'objects.csv': 'id,image\n' };
   for (let i = 0; i < FILES; i++) files[`images/A${i}.jpg`] = `image ${i} `.repeat(50);
   await writeTree(path.join(origin, 'data'), files);
   await initData({ root: origin, remoteName: 'storage', remoteUrl: path.join(base, 'remote') });
   await addData({ root: origin, log: silentLogger });
   await pushData({ root: origin, log: silentLogger });
-  await cloneTracked(origin, clone);
-  await pullData({ root: clone, log: silentLogger });
-  await rm(path.join(clone, 'data'), { recursive: true });
+  await cloneTracked(origin, emptied);
+  await pullData({ root: emptied, log: silentLogger });
+  await rm(path.join(emptied, 'data'), { recursive: true });
+}, 120_000);
+
+/**
+ * A clone whose data/ a `vitrine data checkout` was filling from the cache when it was killed (SIGKILL): a copy of
+ * `emptied` (made once: adding, pushing and pulling 3,000 files is most of the work), file times kept.
+ */
+async function killedCheckout(): Promise<string> {
+  const base = await tempDir();
+  dirs.push(base);
+  const clone = path.join(base, 'clone');
+  // cp -a: fs.cp takes seconds of CPU over the 3,000 objects of the cache.
+  execFileSync('cp', ['-a', emptied, clone]);
   const child = spawn(NODE, [BIN, '-C', clone, 'data', 'checkout'], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const images = path.join(clone, 'data', 'images');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, type FSWatcher, readdirSync, watch } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,19 +81,55 @@ async function vitrine(root: string, args: string[]) {
   return start(root, args).done;
 }
 
-/** Kill `args` with SIGKILL as soon as `ready` says so (checked without pause: the moment matters). */
+/**
+ * Kill `args` with SIGKILL as soon as `ready` says so (the moment matters): checked on every change inotify reports
+ * in .vitrine, .vitrine/tmp and the import's folders there, where the import writes, and every 20 ms besides. A busy
+ * loop would take a core from the import it waits for.
+ */
 async function killWhen(root: string, args: string[], ready: () => boolean) {
   const { child, done } = start(root, args);
   let exited = false;
-  void done.then(() => (exited = true));
-  for (;;) {
-    // Synchronous checks in a loop, the event loop let in now and then so the child's exit is heard.
-    for (let i = 0; i < 2000 && !ready(); i++);
-    if (ready()) break;
-    if (exited) throw new Error(`the import ended before it could be killed:\n${(await done).output}`);
-    await new Promise((resolve) => setImmediate(resolve));
+  const watchers = new Map<string, FSWatcher>();
+  let poll: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const check = () => {
+      if (settled) return;
+      if (ready()) {
+        settled = true;
+        child.kill('SIGKILL');
+        resolve();
+      } else if (exited) {
+        settled = true;
+        void done.then(({ output }) => reject(new Error(`the import ended before it could be killed:\n${output}`)));
+      } else {
+        const tmp = path.join(root, '.vitrine', 'tmp');
+        for (const dir of [path.join(root, '.vitrine'), tmp, ...importFolders(root).map((f) => path.join(tmp, f))]) {
+          if (watchers.has(dir)) continue;
+          try {
+            watchers.set(
+              dir,
+              watch(dir, check).on('error', () => {}),
+            );
+          } catch {
+            // Not made yet: the next change in its parent (or the poll) watches it.
+          }
+        }
+      }
+    };
+    void done.then(() => {
+      exited = true;
+      check();
+    });
+    poll = setInterval(check, 20);
+    check();
+  });
+  try {
+    await killed;
+  } finally {
+    clearInterval(poll);
+    for (const w of watchers.values()) w.close();
   }
-  child.kill('SIGKILL');
   const result = await done;
   expect(result.signal).toBe('SIGKILL');
   return result;

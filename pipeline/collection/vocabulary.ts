@@ -809,13 +809,15 @@ function some(items: string[], shown = SHOWN_LABELS): string {
  * printed 42,066 pair lines.
  */
 function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplicate[]; labelsName: string }): string[] {
-  // Shown with a character that does not show by its code: "کتاب<U+200C><U+200C>خانه" and "کتاب\u200cخانه" printed alike.
-  const pair = (d: NearDuplicate) => `${quoted(labelShown(d.labels[0]))} and ${quoted(labelShown(d.labels[1]))}`;
   const seen = (l: string) => l.replace(/\p{Cf}/gu, '');
+  const unseenOnly = (d: NearDuplicate) => d.labels[0] !== d.labels[1] && seen(d.labels[0]) === seen(d.labels[1]);
+  // Two labels that differ only in characters that do not show (a joiner inside a Persian word, a direction mark)
+  // print alike however labelShown writes them: every such character of both is written by its code (review V4).
+  const codes = (l: string) => l.replace(/\p{Cf}/gu, (c) => `<${characterCode(c)}>`);
+  const shown = (d: NearDuplicate, l: string) => quoted(unseenOnly(d) ? codes(l) : labelShown(l));
+  const pair = (d: NearDuplicate) => `${shown(d, d.labels[0])} and ${shown(d, d.labels[1])}`;
   const why = (d: NearDuplicate) =>
-    d.labels[0] !== d.labels[1] && seen(d.labels[0]) === seen(d.labels[1])
-      ? 'they differ only in a character that does not show, written here as its code'
-      : WHY[d.why];
+    unseenOnly(d) ? 'they differ only in a character that does not show, written here as its code' : WHY[d.why];
   const fix = `correct one of them in ${labelsName} and keep one in the vocabulary.`;
   if (duplicates.length <= SHOWN_PAIRS)
     return duplicates.map((d) => `${pair(d)} look like the same label (${why(d)}): ${fix}`);

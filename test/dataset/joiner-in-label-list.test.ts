@@ -58,9 +58,17 @@ describe('a stray joiner in a label outside the vocabulary, in the dataset stage
   it('shows a doubled joiner by its code when it names the look-alike pair too', () => {
     const { message } = check(['کتاب\u200c\u200cخانه', PERSIAN]);
     expect(message).toContain(
-      `"کتاب<U+200C><U+200C>خانه" and "${PERSIAN}" look like the same label (they differ only in a character that ` +
-        'does not show, written here as its code)',
+      `"کتاب<U+200C><U+200C>خانه" and "کتاب<U+200C>خانه" look like the same label (they differ only in a character ` +
+        'that does not show, written here as its code)',
     );
+  });
+
+  it('writes by its code every character that does not show in a pair that differs only in those (review V4)', () => {
+    // A right-to-left mark at the end, and a Persian word with and without its joiner, printed alike on both sides.
+    const marked = check(['vase', 'vase\u200f']).message;
+    expect(marked).toContain('"vase" and "vase<U+200F>" look like the same label (they differ only in a character');
+    const joined = check([PERSIAN, 'کتابخانه']).message;
+    expect(joined).toContain('"کتاب<U+200C>خانه" and "کتابخانه" look like the same label (they differ only in a');
   });
 
   it('shows a joiner inside a word as it is, and suggests the label', () => {

@@ -1717,17 +1717,17 @@ function withheldFile(ws: Workspace): string {
 
 /**
  * The objects the last build held back, by how it showed them (`none`, `thumbnail`), from withheldFile; null for one
- * whose way is not known (a file of ids only, written before it kept them). Empty when there is no file (a last build
- * from before catalogue.images held none back) or it cannot be read.
+ * whose way is not known (a file of ids only, written before it kept them). Null when there is no file or it cannot
+ * be read (cut short, not JSON, no list): the last catalogue.json is read instead (withheldIn).
  */
-async function readWithheld(file: string): Promise<Map<string, Withheld['shown'] | null>> {
+async function readWithheld(file: string): Promise<Map<string, Withheld['shown'] | null> | null> {
   const out = new Map<string, Withheld['shown'] | null>();
   const saved = await readFile(file, 'utf8')
     .then((text) => JSON.parse(text) as { withheld?: unknown; notShown?: unknown })
     .catch(() => null);
   const ids = (v: unknown): string[] =>
     Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string') : [];
-  if (!saved || typeof saved !== 'object') return out;
+  if (!saved || typeof saved !== 'object' || !Array.isArray(saved.withheld)) return null;
   const none = Array.isArray(saved.notShown) ? new Set(ids(saved.notShown)) : null;
   for (const id of ids(saved.withheld)) out.set(id, none ? (none.has(id) ? 'none' : 'thumbnail') : null);
   return out;
@@ -1747,12 +1747,6 @@ async function withheldIn(file: string): Promise<Map<string, Withheld['shown'] |
   }
   return out;
 }
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * Said once, by the first build that holds back photographs the last build showed in full (a museum that upgraded to
@@ -1782,7 +1776,8 @@ async function sayNewlyWithheld({
   log: Logger;
 }): Promise<void> {
   const file = withheldFile(ws);
-  const before = (await exists(file)) ? await readWithheld(file) : await withheldIn(lastCatalogue);
+  // A file cut short or garbled is as good as gone (review V4): read as if it were not there.
+  const before = (await readWithheld(file)) ?? (await withheldIn(lastCatalogue));
   const held = objects.filter((o) => o.withheld);
   await writeIfChanged({
     file,

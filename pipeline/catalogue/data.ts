@@ -1886,7 +1886,7 @@ function noLongerSmallWords({ hidden, rules }: { hidden: CatalogueObject[]; rule
   const settings = settingsOf(hidden, rules);
   return (
     `Catalogue: ${n} ${
-      n === 1 ? 'photograph the last build showed small is' : 'photographs the last build ' + 'showed small are'
+      n === 1 ? 'photograph the last build showed small is' : 'photographs the last build showed small are'
     } now not shown at all because of ${n === 1 ? 'its' : 'their'} rights (${examples.join(', ')}${
       n > 3 ? ` and ${n - 3} more` : ''
     }), as catalogue.images in params.yaml says (in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}). ` +

@@ -14,34 +14,41 @@ import { fiveMuseumsRows, writeFixture } from '../site/fixture.ts';
  * showed in full now says so once, in plain words: how many, which setting, how to keep them.
  */
 
+type Rule = 'full' | 'thumbnail' | 'none';
+
+/**
+ * A collection of `objects`, each with the photograph and label of the five-museums row `row`, and a build of its
+ * catalogue data under catalogue.images (`images` over the defaults) that returns the warnings it logged.
+ */
+async function collection(prefix: string, objects: { id: string; title: string; rights: string; row: number }[]) {
+  const root = await tempDir(prefix);
+  const rows = await fiveMuseumsRows();
+  const fixture = objects.map(({ row, ...o }) => ({ ...o, label: rows[row]!.label!, image: rows[row]!.image }));
+  await writeFixture({ root, labels: [...new Set(fixture.map((o) => o.label))].sort(), objects: fixture });
+  const ws = workspace(root);
+  const build = async (images: { in_copyright?: Rule; unknown?: Rule } = {}) => {
+    const params = defaultParams();
+    params.catalogue.images = { ...params.catalogue.images, ...images };
+    const log = memoryLogger();
+    await buildCatalogueData({ ws, params, log });
+    return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+  };
+  return { ws, build };
+}
+
 describe('photographs newly held back for their rights', () => {
   it('are said once, by the first build that holds them back', async () => {
-    const root = await tempDir('vitrine-withheld-once-');
-    const rows = await fiveMuseumsRows();
-    const [one, two] = [rows[0]!, rows[7]!];
-    await writeFixture({
-      root,
-      labels: [...new Set([one.label!, two.label!])].sort(),
-      objects: [
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
-        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
-      ],
-    });
-    const ws = workspace(root);
-    const build = async (inCopyright: 'full' | 'thumbnail') => {
-      const params = defaultParams();
-      params.catalogue.images = { ...params.catalogue.images, in_copyright: inCopyright };
-      const log = memoryLogger();
-      await buildCatalogueData({ ws, params, log });
-      return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    };
+    const { build } = await collection('vitrine-withheld-once-', [
+      { id: 'inc', title: 'Vase', rights: 'In copyright', row: 0 },
+      { id: 'open', title: 'Bowl', rights: 'CC0', row: 7 },
+    ]);
     const said = (lines: string[]) => lines.filter((l) => l.includes('the last build showed in full'));
-    expect(said(await build('full'))).toEqual([]);
-    const stricter = said(await build('thumbnail'));
+    expect(said(await build({ in_copyright: 'full' }))).toEqual([]);
+    const stricter = said(await build({ in_copyright: 'thumbnail' }));
     expect(stricter).toHaveLength(1);
     expect(stricter[0]).toContain('1 photograph the last build showed in full is now shown small');
     expect(stricter[0]).toContain('catalogue.images.in_copyright: full');
-    expect(said(await build('thumbnail'))).toEqual([]);
+    expect(said(await build({ in_copyright: 'thumbnail' }))).toEqual([]);
   }, 120_000);
 });
 
@@ -52,54 +59,32 @@ describe('photographs newly held back for their rights', () => {
  */
 describe('photographs newly shown in full', () => {
   it('are named once, with their photograph, why, and a count when many', async () => {
-    const root = await tempDir('vitrine-shown-once-');
-    const rows = await fiveMuseumsRows();
-    const picked = [0, 7, 14, 21, 28, 35].map((i) => rows[i]!);
-    const inCopyright = ['inc1', 'inc2', 'inc3', 'inc4'].map((id, i) => ({
-      id,
-      title: 'Vase',
-      rights: 'In copyright',
-      label: picked[i]!.label!,
-      image: picked[i]!.image,
-    }));
-    await writeFixture({
-      root,
-      labels: [...new Set(picked.map((r) => r.label!))].sort(),
-      objects: [
-        ...inCopyright,
-        { id: 'flat', title: 'Bowl', rights: 'In copyright', label: picked[4]!.label!, image: picked[4]!.image },
-        { id: 'open', title: 'Jar', rights: 'CC0', label: picked[5]!.label!, image: picked[5]!.image },
-      ],
-    });
-    const ws = workspace(root);
-    const build = async (inCopyright: 'full' | 'thumbnail') => {
-      const params = defaultParams();
-      params.catalogue.images = { ...params.catalogue.images, in_copyright: inCopyright };
-      const log = memoryLogger();
-      await buildCatalogueData({ ws, params, log });
-      return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    };
+    const { ws, build } = await collection('vitrine-shown-once-', [
+      ...['inc1', 'inc2', 'inc3', 'inc4'].map((id, i) => ({ id, title: 'Vase', rights: 'In copyright', row: 7 * i })),
+      { id: 'flat', title: 'Bowl', rights: 'In copyright', row: 28 },
+      { id: 'open', title: 'Jar', rights: 'CC0', row: 35 },
+    ]);
     const said = (lines: string[]) => lines.filter((l) => l.includes('the last build held back'));
-    expect(said(await build('thumbnail'))).toEqual([]);
+    expect(said(await build({ in_copyright: 'thumbnail' }))).toEqual([]);
     // The export now says, field name first, what the object’s rights are: read as open, its photograph goes public.
     const file = path.join(ws.dataset, 'dataset.json');
     const dataset = JSON.parse(await readFile(file, 'utf8'));
     dataset.objects.find((o: { id: string }) => o.id === 'flat').rights = 'Copyright: Not in copyright';
     await writeFile(file, JSON.stringify(dataset));
-    const opened = said(await build('thumbnail'));
+    const opened = said(await build({ in_copyright: 'thumbnail' }));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toContain('1 photograph the last build held back for its rights is now shown in full');
     expect(opened[0]).toContain('"flat" (data/images/flat.jpg)');
     expect(opened[0]).toContain('"Copyright: Not in copyright", read as Public Domain Mark 1.0');
     expect(opened[0]).not.toContain('inc1');
     // A laxer setting: four at once, three named and the rest counted, with the setting that shows them.
-    const laxer = said(await build('full'));
+    const laxer = said(await build({ in_copyright: 'full' }));
     expect(laxer).toHaveLength(1);
     expect(laxer[0]).toContain('4 photographs the last build held back for their rights are now shown in full');
     expect(laxer[0]).toContain('"inc1" (data/images/inc1.jpg), "inc2" (data/images/inc2.jpg), "inc3"');
     expect(laxer[0]).toContain('and 1 more');
     expect(laxer[0]).toContain('catalogue.images.in_copyright: full');
-    expect(said(await build('full'))).toEqual([]);
+    expect(said(await build({ in_copyright: 'full' }))).toEqual([]);
   }, 180_000);
 });
 
@@ -110,27 +95,14 @@ describe('photographs newly shown in full', () => {
  */
 describe('photographs newly shown small, or no longer shown small', () => {
   it('are named once, with why and the setting, and a file of ids only is still read', async () => {
-    const root = await tempDir('vitrine-shown-small-');
-    const rows = await fiveMuseumsRows();
-    const picked = [0, 7, 14].map((i) => rows[i]!);
-    await writeFixture({
-      root,
-      labels: [...new Set(picked.map((r) => r.label!))].sort(),
-      objects: [
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: picked[0]!.label!, image: picked[0]!.image },
-        { id: 'unk', title: 'Bowl', rights: 'Ask the registrar', label: picked[1]!.label!, image: picked[1]!.image },
-        { id: 'open', title: 'Jar', rights: 'CC0', label: picked[2]!.label!, image: picked[2]!.image },
-      ],
-    });
-    const ws = workspace(root);
-    type Rule = 'full' | 'thumbnail' | 'none';
-    const build = async (inCopyright: Rule, unknown: Rule) => {
-      const params = defaultParams();
-      params.catalogue.images = { ...params.catalogue.images, in_copyright: inCopyright, unknown };
-      const log = memoryLogger();
-      await buildCatalogueData({ ws, params, log });
-      return log.lines.filter((l) => l.level === 'warn' && l.message.includes('the last build')).map((l) => l.message);
-    };
+    const made = await collection('vitrine-shown-small-', [
+      { id: 'inc', title: 'Vase', rights: 'In copyright', row: 0 },
+      { id: 'unk', title: 'Bowl', rights: 'Ask the registrar', row: 7 },
+      { id: 'open', title: 'Jar', rights: 'CC0', row: 14 },
+    ]);
+    const ws = made.ws;
+    const build = async (inCopyright: Rule, unknown: Rule) =>
+      (await made.build({ in_copyright: inCopyright, unknown })).filter((l) => l.includes('the last build'));
     const small = (lines: string[]) => lines.filter((l) => l.includes('now shown small'));
     const gone = (lines: string[]) => lines.filter((l) => l.includes('now not shown at all'));
     expect(await build('none', 'none')).toEqual([]);
@@ -176,24 +148,11 @@ describe('photographs newly shown small, or no longer shown small', () => {
  */
 describe('photographs held back, after the cache that listed them is gone', () => {
   it('are not said to be newly held back; the last catalogue.json, when there, says which were', async () => {
-    const root = await tempDir('vitrine-withheld-evicted-');
-    const rows = await fiveMuseumsRows();
-    const [one, two, three] = [rows[0]!, rows[7]!, rows[14]!];
-    await writeFixture({
-      root,
-      labels: [...new Set([one.label!, two.label!, three.label!])].sort(),
-      objects: [
-        { id: 'inc', title: 'Vase', rights: 'In copyright', label: one.label!, image: one.image },
-        { id: 'later', title: 'Cup', rights: 'In copyright', label: three.label!, image: three.image },
-        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
-      ],
-    });
-    const ws = workspace(root);
-    const build = async (params = defaultParams()) => {
-      const log = memoryLogger();
-      await buildCatalogueData({ ws, params, log });
-      return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    };
+    const { ws, build } = await collection('vitrine-withheld-evicted-', [
+      { id: 'inc', title: 'Vase', rights: 'In copyright', row: 0 },
+      { id: 'later', title: 'Cup', rights: 'In copyright', row: 14 },
+      { id: 'open', title: 'Bowl', rights: 'CC0', row: 7 },
+    ]);
     const said = (lines: string[], words: string) => lines.filter((l) => l.includes(words));
     const withheld = path.join(ws.cache, 'catalogue-withheld.json');
     const catalogue = path.join(ws.catalogue, 'catalogue.json');
@@ -208,9 +167,7 @@ describe('photographs held back, after the cache that listed them is gone', () =
     expect(said(await build(), 'the last build showed in full')).toEqual([]);
     // The cache gone on this computer, catalogue.json kept: it says what the last build held back.
     await rm(withheld);
-    const laxer = defaultParams();
-    laxer.catalogue.images = { ...laxer.catalogue.images, in_copyright: 'full' };
-    const shown = await build(laxer);
+    const shown = await build({ in_copyright: 'full' });
     expect(said(shown, 'the last build showed in full')).toEqual([]);
     expect(said(shown, 'shown in full')).toEqual([expect.stringContaining('"inc"')]);
   }, 180_000);

@@ -16,9 +16,12 @@
  * is, unknown, as are "Copyright none" and "Copyright n/a"; "Copyright Freeman Studio" names a holder (it was read as
  * "copyright free"); after "Copyright:" only a statement alone is read as it ("Copyright: Jane Doe (CC BY 4.0)" reads
  * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
+ * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
+ * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence); "all rights reserved" in other languages
+ * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 4;
+export const RIGHTS_READING = 5;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -173,6 +176,29 @@ const HOLDER_SAID = /©|\(c\)\s*[\w(]|\bcopyright\b|some rights reserved/;
 const WORK_OR_PHOTOGRAPH =
   /\b(?:work|artwork|object|design|image|photo|photograph|photography|picture|reproduction|scan)s?\b/;
 
+// A field whose value names a person or body who holds a copyright, the work's or the photograph's: "Rights holder:
+// Jane Doe", "Photographer: Jane Doe", "Photo: Jane Doe" (task R5: beside a licence it was read as the licence). Its
+// value, to the end of the text, is read as "© Jane Doe" is, unless it names nobody ("Photo: CC BY 4.0").
+const HOLDER_FIELD = new RegExp(
+  '(?<![\\w/.-])(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
+    'photo(?:graph)?s?(?: credits?)?|image credits?)\\s*:',
+  'g',
+);
+// Field names that name nobody, in the value after a holder field ("Photo: CC BY 4.0; Metadata: CC0"), and words
+// that say the holder is not known ("Photographer: unknown; CC0").
+const NOT_A_HOLDER = new RegExp(
+  '(?<![\\w/.-])(?:rights(?: statement)?|licen[cs]e|metadata|data|record|object|work|artwork|image|usage|terms)' +
+    '\\s*:|\\b(?:unknown|not known|anonymous|unidentified|none|n/a)(?=\\W|$)',
+  'g',
+);
+
+/** A field names a copyright holder ("Rights holder: Jane Doe; CC BY 4.0"), not only a statement or nobody. */
+function holderFieldSaid(t: string): boolean {
+  for (const m of t.matchAll(HOLDER_FIELD))
+    if (!statementOnly(t.slice(m.index + m[0].length).replace(NOT_A_HOLDER, ' '))) return true;
+  return false;
+}
+
 /** The parts of a rights text that say one thing each: "Image CC BY 4.0; work © the artist" is two. */
 function clauses(t: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
@@ -204,13 +230,42 @@ function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
     if (WORK_OR_PHOTOGRAPH.test(c.text)) return 'statement';
     holder = true;
   }
-  return holder ? 'holder' : null;
+  return holder || holderFieldSaid(rest) ? 'holder' : null;
 }
 
-/** The text in lower case, every kind of space and dash made a plain one, runs of spaces one ("In\u00a0Copyright"). */
+// "All rights reserved" as other languages write it, and Creative Commons' "some rights reserved" in them: the words
+// for all, for some, then the phrase ("Alle Rechte vorbehalten", "Certains droits réservés"), accents optional. Read
+// as the English words are (task R5: beside a licence they were read as the licence, alone as a text not recognised).
+const RESERVED_WORDS: { all: string; some: string; phrase: string }[] = [
+  { all: 'alle', some: 'einige', phrase: 'rechte vorbehalten' },
+  { all: 'tous(?: les)?', some: 'certains', phrase: 'droits r[ée]serv[ée]s' },
+  { all: 'todos los', some: 'algunos', phrase: 'derechos reservados' },
+  { all: 'todos os', some: 'alguns', phrase: 'direitos reservados' },
+  { all: 'tots els', some: 'alguns', phrase: 'drets reservats' },
+  { all: 'tutti i', some: 'alcuni', phrase: 'diritti riservati' },
+  { all: 'alle', some: 'sommige', phrase: 'rechten voorbehouden' },
+  { all: 'wszelkie', some: 'niekt[óo]re', phrase: 'prawa zastrze[żz]one' },
+  { all: 'alla', some: 'vissa', phrase: 'r[äa]ttigheter f[öo]rbeh[åa]llna' },
+  { all: 'alle', some: 'visse', phrase: 'rettigheder forbeholdes' },
+  { all: 'alle', some: 'noen', phrase: 'rettigheter (?:reservert|forbeholdt)' },
+  { all: 'kaikki', some: 'jotkin', phrase: 'oikeudet pid[äa]tet[äa][äa]n' },
+  { all: 'v[šs]echna', some: 'n[ěe]kter[áa]', phrase: 'pr[áa]va vyhrazena' },
+  { all: 'все', some: 'некоторые', phrase: 'права защищены' },
+];
+const RESERVED = RESERVED_WORDS.map(
+  ({ all, some, phrase }) =>
+    new RegExp(`(?<![\\p{L}\\p{N}])(?:(${all}) |(${some}) )?${phrase}(?![\\p{L}\\p{N}])`, 'gu'),
+);
+
+/**
+ * The text in lower case, every kind of space and dash made a plain one, runs of spaces one ("In\u00a0Copyright"),
+ * "all rights reserved" in English whatever language it is written in.
+ */
 function plainRights(raw: string): string {
-  return raw
-    .toLowerCase()
+  let t = raw.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+  for (const words of RESERVED)
+    t = t.replace(words, (_, all, some) => `${all ? 'all ' : some ? 'some ' : ''}rights reserved`);
+  return t
     .replace(/[‐-―−]/g, '-')
     .replace(/\s+/g, ' ')
     .replace(/\bin ?- ?copyright\b/g, 'in copyright')

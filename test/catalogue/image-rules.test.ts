@@ -278,6 +278,76 @@ describe('catalogue.images rules', () => {
       expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
   });
 
+  it('reads a field naming a holder or photographer beside a licence as in copyright, as “©” is (task R5)', () => {
+    // Read as the licence, these were shown in full, while “© Jane Doe / CC BY-SA 4.0” was held back: the field names
+    // a person or body who holds a copyright, as “©” does, and the licence may be theirs for the photograph only.
+    for (const text of [
+      'Rights holder: Jane Doe; CC BY 4.0',
+      'Rightsholder: Jane Doe, CC BY 4.0',
+      'Holder: The Trustees of the British Museum; CC BY-NC-SA 4.0',
+      'Copyright holder: Jane Doe / CC0',
+      'Photographer: Jane Doe / CC BY',
+      'Photo: Jane Doe ; CC BY',
+      'Photo: CC BY 4.0 / Jane Doe',
+      'Photograph: Studio Smith (CC BY-SA 4.0)',
+      'Photo credit: Jane Doe, Public domain',
+      'CC BY 4.0; Photographer: Jane Doe',
+      'Public domain. Rights holder: Estate of the artist',
+      // The holder alone is a copyright said, as “© Jane Doe” alone is.
+      'Rights holder: Jane Doe',
+      'Photographer: Jane Doe',
+    ])
+      expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+    // The field before a licence alone, or naming nobody, says no holder: the licence is read.
+    for (const [text, uri] of [
+      ['Photo: CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+      ['Photograph: CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+      ['Rights holder: Public domain', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+      ['Photographer: unknown; CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ] as const)
+      expect(rightsOf(text).uri, text).toBe(uri);
+    // Not a field naming a holder: the licence is still read.
+    expect(rightsGroup(rightsOf('Image CC BY 4.0'))).toBe('open');
+  });
+
+  it('reads “all rights reserved” in other languages as the English words are (task R5)', () => {
+    // Next to a licence they were read as the licence (shown in full); alone, as a text not recognised.
+    const reserved = [
+      'All rights reserved',
+      'Alle Rechte vorbehalten',
+      'Tous droits réservés',
+      'Tous droits re\u0301serve\u0301s',
+      'Tous droits reserves',
+      'Todos los derechos reservados',
+      'Todos os direitos reservados',
+      'Tutti i diritti riservati',
+      'Alle rechten voorbehouden',
+      'Wszelkie prawa zastrzeżone',
+      'Alla rättigheter förbehållna',
+      'Alle rettigheder forbeholdes',
+      'Alle rettigheter reservert',
+      'Kaikki oikeudet pidätetään',
+      'Všechna práva vyhrazena',
+      'Все права защищены',
+    ];
+    for (const words of reserved) {
+      expect(rightsGroup(rightsOf(words)), words).toBe('in_copyright');
+      expect(rightsOf(words).uri, words).toBe('http://rightsstatements.org/vocab/InC/1.0/');
+      for (const text of [`${words}; CC BY 4.0`, `CC0 – ${words.toUpperCase()}`, `© Museum. ${words}. Public domain`])
+        expect(rightsGroup(rightsOf(text)), text).toBe('in_copyright');
+    }
+    // Creative Commons’ own “some rights reserved” in those languages is read as the English words are.
+    for (const [some, english] of [
+      ['Einige Rechte vorbehalten', 'Some rights reserved'],
+      ['Certains droits réservés', 'Some rights reserved'],
+      ['Algunos derechos reservados', 'Some rights reserved'],
+      ['Alcuni diritti riservati', 'Some rights reserved'],
+      ['Sommige rechten voorbehouden', 'Some rights reserved'],
+      ['CC BY 4.0 – Certains droits réservés', 'CC BY 4.0 – Some rights reserved'],
+    ] as const)
+      expect(rightsOf(some).uri, some).toBe(rightsOf(english).uri);
+  });
+
   it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
     expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
       uri: 'https://creativecommons.org/publicdomain/zero/1.0/',

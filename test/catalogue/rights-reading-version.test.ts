@@ -69,6 +69,15 @@ const TEXTS = [
   'Copyright: Jane Doe (CC BY-SA 4.0)',
   'Copyright: CC BY 4.0 https://janedoe.example',
   'Copyright Free Library of Philadelphia, CC BY 4.0',
+  // A field naming a holder or photographer beside a licence; "all rights reserved" in other languages (reading 5).
+  'Rights holder: Jane Doe; CC BY 4.0',
+  'Photographer: Jane Doe / CC BY',
+  'Photo: Jane Doe ; CC BY',
+  'Photo: CC BY 4.0',
+  'Photographer: unknown; CC0',
+  'Alle Rechte vorbehalten; CC BY 4.0',
+  'Tous droits réservés',
+  'Certains droits réservés',
 ];
 
 /** The reading of the texts above, by version. */
@@ -76,6 +85,7 @@ const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
+  5: '813f0fd478cc85f2',
 };
 
 describe('the version of the rights reading', () => {

@@ -66,7 +66,7 @@ import {
   type VersionEntry,
 } from './read.ts';
 import { heldForRetiredType } from './retired-type.ts';
-import { rightsOf } from './rights.ts';
+import { RIGHTS_READING, rightsOf } from './rights.ts';
 import {
   type CardMetrics,
   type Catalogue,
@@ -1709,28 +1709,51 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
 /**
  * The objects whose photograph the last build held back for its rights (catalogue.images), in .vitrine/cache:
  * `withheld` (every one), `notShown` (those not shown at all; the others were shown small). A file of `withheld` alone
- * was written before it kept how (readWithheld).
+ * was written before it kept how (readWithheld). `rightsReading` (RIGHTS_READING) and `readAs` (the rights texts it
+ * read as open, and as unknown) say how it read the texts, so that the next build can tell a photograph held back by a
+ * new reading of an unchanged text from one held back by the setting or by a text changed in the export.
  */
 function withheldFile(ws: Workspace): string {
   return path.join(ws.cache, 'catalogue-withheld.json');
 }
 
+/** What the last build held back, and how it read the rights texts (withheldFile). */
+interface LastWithheld {
+  /** The objects it held back, by how it showed them (`none`, `thumbnail`); null for one whose way is not known. */
+  shown: Map<string, Withheld['shown'] | null>;
+  /** The reading of the rights texts it read them by (RIGHTS_READING); null when not recorded (before reading 5). */
+  reading: number | null;
+  /** The rights texts it read as open or as unknown; null when not recorded. */
+  readAs: Map<string, 'open' | 'unknown'> | null;
+}
+
 /**
- * The objects the last build held back, by how it showed them (`none`, `thumbnail`), from withheldFile; null for one
- * whose way is not known (a file of ids only, written before it kept them). Null when there is no file or it cannot
- * be read (cut short, not JSON, no list): the last catalogue.json is read instead (withheldIn).
+ * The objects the last build held back, by how it showed them, from withheldFile, with how it read the rights texts.
+ * Null when there is no file or it cannot be read (cut short, not JSON, no list): the last catalogue.json is read
+ * instead (withheldIn).
  */
-async function readWithheld(file: string): Promise<Map<string, Withheld['shown'] | null> | null> {
+async function readWithheld(file: string): Promise<LastWithheld | null> {
   const out = new Map<string, Withheld['shown'] | null>();
   const saved = await readFile(file, 'utf8')
-    .then((text) => JSON.parse(text) as { withheld?: unknown; notShown?: unknown })
+    .then(
+      (text) =>
+        JSON.parse(text) as { withheld?: unknown; notShown?: unknown; rightsReading?: unknown; readAs?: unknown },
+    )
     .catch(() => null);
   const ids = (v: unknown): string[] =>
     Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string') : [];
   if (!saved || typeof saved !== 'object' || !Array.isArray(saved.withheld)) return null;
   const none = Array.isArray(saved.notShown) ? new Set(ids(saved.notShown)) : null;
   for (const id of ids(saved.withheld)) out.set(id, none ? (none.has(id) ? 'none' : 'thumbnail') : null);
-  return out;
+  const reading = typeof saved.rightsReading === 'number' ? saved.rightsReading : null;
+  const texts = saved.readAs as { open?: unknown; unknown?: unknown } | null | undefined;
+  let readAs: LastWithheld['readAs'] = null;
+  if (reading !== null && texts && typeof texts === 'object') {
+    readAs = new Map();
+    for (const t of ids(texts.unknown)) readAs.set(t, 'unknown');
+    for (const t of ids(texts.open)) readAs.set(t, 'open');
+  }
+  return { shown: out, reading, readAs };
 }
 
 /**
@@ -1777,14 +1800,25 @@ async function sayNewlyWithheld({
 }): Promise<void> {
   const file = withheldFile(ws);
   // A file cut short or garbled is as good as gone (review V4): read as if it were not there.
-  const before = (await readWithheld(file)) ?? (await withheldIn(lastCatalogue));
+  const saved = await readWithheld(file);
+  const before = saved?.shown ?? (await withheldIn(lastCatalogue));
   const held = objects.filter((o) => o.withheld);
+  // The texts read as open or unknown: a later build under another reading tells what it reads otherwise.
+  const readAs = { open: new Set<string>(), unknown: new Set<string>() };
+  for (const o of objects) {
+    const group = rightsGroup(o.rightsStatement);
+    if (group !== 'in_copyright') readAs[group].add(o.rights);
+  }
   await writeIfChanged({
     file,
     data: JSON.stringify({
-      about: 'Objects whose photograph the last catalogue build held back (withheld), and of those not shown at all',
+      about:
+        'Objects whose photograph the last catalogue build held back (withheld), and of those not shown at all; the ' +
+        'rights texts it read as open or unknown, and the reading it read them by',
       withheld: held.map((o) => o.id),
       notShown: held.filter((o) => o.withheld!.shown === 'none').map((o) => o.id),
+      rightsReading: RIGHTS_READING,
+      readAs: { open: [...readAs.open], unknown: [...readAs.unknown] },
     }),
   });
   // Neither the cache's list nor the last catalogue.json (CI keeps only .vitrine/cache, which GitHub evicts after 7
@@ -1800,7 +1834,14 @@ async function sayNewlyWithheld({
   if (nowSmall.length) log.warn(newlyShownSmallWords({ shown: nowSmall, rules, images }));
   const nowNone = held.filter((o) => o.withheld!.shown === 'none' && was(o, 'thumbnail'));
   if (nowNone.length) log.warn(noLongerSmallWords({ hidden: nowNone, rules }));
-  const newly = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
+  const newlyHeld = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
+  if (newlyHeld.length === 0) return;
+  // Held back because this Vitrine reads an unchanged rights text otherwise (RIGHTS_READING raised): not the setting's
+  // doing, and not to be undone by it (task R5).
+  const readAnew = await readOtherwise({ objects: newlyHeld, saved, lastCatalogue });
+  const anew = newlyHeld.filter((o) => readAnew.was.has(o.id));
+  if (anew.length) log.warn(readAnewWords({ held: anew, was: readAnew.was, images }));
+  const newly = newlyHeld.filter((o) => !readAnew.was.has(o.id));
   if (newly.length === 0) return;
   const small = newly.filter((o) => o.withheld!.shown === 'thumbnail').length;
   const none = newly.length - small;
@@ -1811,14 +1852,118 @@ async function sayNewlyWithheld({
     ...(newly.some((o) => o.withheld!.reason === 'rights-unknown') ? ['catalogue.images.unknown: full'] : []),
   ];
   const n = newly.length;
+  const one = n === 1;
   const examples = newly.slice(0, 3).map((o) => `"${o.id}"`);
+  const said = `in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}`;
+  const setting = `catalogue.images in params.yaml says (${said})`;
+  const heldBack =
+    `Catalogue: ${n} ${one ? 'photograph' : 'photographs'} the last build showed in full ${one ? 'is' : 'are'} ` +
+    `now ${how} because of ${one ? 'its' : 'their'} rights (${examples.join(', ')}${n > 3 ? '…' : ''})`;
+  if (readAnew.unsure) {
+    // Another reading made the last build, and what it read each text as is not known: the reading may be why, or the
+    // setting. Correcting the rights comes first; the setting only if it was changed on purpose.
+    const first = newly[0]!;
+    const now = first.rightsStatement.uri === null ? 'a text not recognised' : first.rightsStatement.label;
+    const text = first.rights.length > 80 ? `${first.rights.slice(0, 79)}…` : first.rights;
+    log.warn(
+      `${heldBack}. This version of Vitrine reads rights statements more carefully than the one that made the last ` +
+        `build, which may be why (${one ? '' : 'the first: '}"${text}", now read as ${now}); the last build did ` +
+        `not keep how it read the texts. ${one ? 'It is' : 'They are'} shown as ${setting}. If the museum knows ` +
+        `${one ? 'it is' : 'one is'} open (its licence covers the work, not only the photograph), correct ` +
+        `${one ? 'its' : 'that object’s'} rights field in the collection system or its export (the licence alone, ` +
+        'as "CC BY 4.0") and import it again. Only ' +
+        `if catalogue.images in params.yaml was made stricter on purpose, set ${keys.join(' and ')} to show ` +
+        `${one ? 'it' : 'them'} as before, once you are sure the licences allow it (docs/catalogue.md, "Rights").`,
+    );
+    return;
+  }
   log.warn(
-    `Catalogue: ${n} ${
-      n === 1 ? 'photograph the last build showed in full is' : 'photographs the last build showed ' + 'in full are'
-    } now ${how} because of their rights (${examples.join(', ')}${n > 3 ? '…' : ''}), as ` +
-      `catalogue.images in params.yaml says (in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}). To show ` +
-      `them in full as before, set ${keys.join(' and ')}, only once you are sure the licences allow it ` +
-      '(docs/catalogue.md, "Photographs and copyright").',
+    `${heldBack}, as ${setting}. To show ${one ? 'it' : 'them'} in full as before, set ${keys.join(' and ')}, ` +
+      'only once you are sure the licences allow it (docs/catalogue.md, "Photographs and copyright").',
+  );
+}
+
+/**
+ * Of objects this build newly holds back, those the last build read otherwise with the same rights text: how it read
+ * each (a statement's name, or "open", "unknown rights"), by id. From withheldFile when it says how it read the texts
+ * under another reading than this one's; when it does not say (written before reading 5), from the last catalogue.json,
+ * each object's text and statement (the same text read otherwise can only be a new reading). `unsure`: the list says
+ * the last build read the texts by another reading (or by one before reading 5, which kept none), but neither says how.
+ */
+async function readOtherwise({
+  objects,
+  saved,
+  lastCatalogue,
+}: {
+  objects: CatalogueObject[];
+  saved: LastWithheld | null;
+  lastCatalogue: string;
+}): Promise<{ was: Map<string, string>; unsure: boolean }> {
+  const was = new Map<string, string>();
+  if (saved?.readAs) {
+    if (saved.reading === RIGHTS_READING) return { was, unsure: false };
+    for (const o of objects) {
+      const group = saved.readAs.get(o.rights);
+      if (group && group !== rightsGroup(o.rightsStatement))
+        was.set(o.id, group === 'open' ? 'open' : 'unknown rights');
+    }
+    return { was, unsure: false };
+  }
+  const last = (await readJsonOrNull({ file: lastCatalogue }).catch(() => null)) as { objects?: unknown } | null;
+  // A list from before reading 5 and no catalogue.json (CI's): the reading changed, but what it read is not known.
+  if (!last || !Array.isArray(last.objects)) return { was, unsure: saved !== null && saved.reading !== RIGHTS_READING };
+  const wanted = new Map(objects.map((o) => [o.id, o]));
+  for (const l of last.objects as { id?: unknown; rights?: unknown; rightsStatement?: unknown }[]) {
+    const o = typeof l?.id === 'string' ? wanted.get(l.id) : undefined;
+    const statement = l?.rightsStatement as { uri?: unknown; label?: unknown } | null | undefined;
+    if (!o || l.rights !== o.rights || !statement || typeof statement !== 'object') continue;
+    const uri = typeof statement.uri === 'string' ? statement.uri : null;
+    if (rightsGroup({ uri }) === rightsGroup(o.rightsStatement)) continue;
+    was.set(o.id, uri !== null && typeof statement.label === 'string' ? statement.label : 'a text not recognised');
+  }
+  return { was, unsure: false };
+}
+
+/**
+ * What a build says of the photographs it newly holds back because this Vitrine reads their unchanged rights text
+ * otherwise than the one that made the last build: which, the statements and how they are read now and were read then,
+ * and how the museum corrects one it knows is open (in the export, not catalogue.images: that would show every work
+ * in copyright in full).
+ */
+function readAnewWords({
+  held,
+  was,
+  images,
+}: {
+  held: CatalogueObject[];
+  /** How the last build read each one's text, by id. */
+  was: Map<string, string>;
+  images: Map<string, string>;
+}): string {
+  const n = held.length;
+  const small = held.filter((o) => o.withheld!.shown === 'thumbnail').length;
+  const none = n - small;
+  const how =
+    small && none ? `shown small (${small}) or not at all (${none})` : small ? 'shown small' : 'not shown at all';
+  const text = (t: string) => (t.length > 80 ? `${t.slice(0, 79)}…` : t);
+  const statements = new Map<string, string>();
+  for (const o of held) {
+    if (statements.has(o.rights)) continue;
+    const now = o.rightsStatement.uri === null ? 'a text not recognised' : o.rightsStatement.label;
+    statements.set(o.rights, `"${text(o.rights)}", now read as ${now}, was read as ${was.get(o.id)}`);
+  }
+  const listed = [...statements.values()];
+  const more = listed.length > 2 ? `; and ${listed.length - 2} more` : '';
+  const one = n === 1;
+  return (
+    `Catalogue: ${n} ${one ? 'photograph' : 'photographs'} the last build showed in full ${one ? 'is' : 'are'} ` +
+    `now ${how} (${namedPhotographs(held, images)}): this version of Vitrine reads ${one ? 'its' : 'their'} rights ` +
+    `statement more carefully than the one that made the last build (${listed.slice(0, 2).join('; ')}${more}). ` +
+    `${one ? 'Its rights text has' : 'Their rights texts have'} not changed since the last build. If the museum ` +
+    `knows ${one ? 'it is' : 'one is'} open (its licence covers the work, not only the photograph), correct ` +
+    `${one ? 'its' : 'that object’s'} rights field in the collection system or its export (the licence alone, as ` +
+    '"CC BY 4.0") and import it again: a photograph shown in full by mistake is the museum’s legal risk, one shown ' +
+    'small is not (docs/catalogue.md, "Rights").'
   );
 }
 

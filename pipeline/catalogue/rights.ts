@@ -18,7 +18,8 @@
  * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
  * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
  * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence); "all rights reserved" in other languages
- * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright.
+ * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright; "No rights reserved" (CC0's
+ * words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 5;
@@ -223,7 +224,8 @@ function clauses(t: string): { text: string; start: number }[] {
 function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
   if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return 'statement';
   const rest = t.replace(NO_COPYRIGHT_SAID, ' ');
-  if (/\bin copyright\b/.test(rest) || /(?<!\bsome )rights reserved/.test(rest)) return 'statement';
+  // "No rights reserved" (CC0's and the Public Domain Mark's own words) claims none.
+  if (/\bin copyright\b/.test(rest) || /(?<!\b(?:some|no) )rights reserved/.test(rest)) return 'statement';
   let holder = false;
   for (const c of clauses(rest)) {
     if (!HOLDER_SAID.test(c.text)) continue;
@@ -233,28 +235,29 @@ function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
   return holder || holderFieldSaid(rest) ? 'holder' : null;
 }
 
-// "All rights reserved" as other languages write it, and Creative Commons' "some rights reserved" in them: the words
-// for all, for some, then the phrase ("Alle Rechte vorbehalten", "Certains droits réservés"), accents optional. Read
-// as the English words are (task R5: beside a licence they were read as the licence, alone as a text not recognised).
-const RESERVED_WORDS: { all: string; some: string; phrase: string }[] = [
-  { all: 'alle', some: 'einige', phrase: 'rechte vorbehalten' },
+// "All rights reserved" as other languages write it, and Creative Commons' "some rights reserved" and "no rights
+// reserved" (CC0) in them: the words for all, for some, for none, then the phrase ("Alle Rechte vorbehalten", "Certains
+// droits réservés"), accents optional. Read as the English words are (task R5: beside a licence they were read as the
+// licence, alone as a text not recognised). Languages that say "no right reserved" in the singular need no entry.
+const RESERVED_WORDS: { all: string; some: string; none?: string; phrase: string }[] = [
+  { all: 'alle', some: 'einige', none: 'keine', phrase: 'rechte vorbehalten' },
   { all: 'tous(?: les)?', some: 'certains', phrase: 'droits r[ée]serv[ée]s' },
   { all: 'todos los', some: 'algunos', phrase: 'derechos reservados' },
   { all: 'todos os', some: 'alguns', phrase: 'direitos reservados' },
   { all: 'tots els', some: 'alguns', phrase: 'drets reservats' },
   { all: 'tutti i', some: 'alcuni', phrase: 'diritti riservati' },
-  { all: 'alle', some: 'sommige', phrase: 'rechten voorbehouden' },
-  { all: 'wszelkie', some: 'niekt[óo]re', phrase: 'prawa zastrze[żz]one' },
-  { all: 'alla', some: 'vissa', phrase: 'r[äa]ttigheter f[öo]rbeh[åa]llna' },
-  { all: 'alle', some: 'visse', phrase: 'rettigheder forbeholdes' },
-  { all: 'alle', some: 'noen', phrase: 'rettigheter (?:reservert|forbeholdt)' },
+  { all: 'alle', some: 'sommige', none: 'geen', phrase: 'rechten voorbehouden' },
+  { all: 'wszelkie', some: 'niekt[óo]re', none: '[żz]adne', phrase: 'prawa zastrze[żz]one' },
+  { all: 'alla', some: 'vissa', none: 'inga', phrase: 'r[äa]ttigheter f[öo]rbeh[åa]llna' },
+  { all: 'alle', some: 'visse', none: 'ingen', phrase: 'rettigheder forbeholdes' },
+  { all: 'alle', some: 'noen', none: 'ingen', phrase: 'rettigheter (?:reservert|forbeholdt)' },
   { all: 'kaikki', some: 'jotkin', phrase: 'oikeudet pid[äa]tet[äa][äa]n' },
-  { all: 'v[šs]echna', some: 'n[ěe]kter[áa]', phrase: 'pr[áa]va vyhrazena' },
+  { all: 'v[šs]echna', some: 'n[ěe]kter[áa]', none: '[žz][áa]dn[áa]', phrase: 'pr[áa]va vyhrazena' },
   { all: 'все', some: 'некоторые', phrase: 'права защищены' },
 ];
 const RESERVED = RESERVED_WORDS.map(
-  ({ all, some, phrase }) =>
-    new RegExp(`(?<![\\p{L}\\p{N}])(?:(${all}) |(${some}) )?${phrase}(?![\\p{L}\\p{N}])`, 'gu'),
+  ({ all, some, none = '(?!)', phrase }) =>
+    new RegExp(`(?<![\\p{L}\\p{N}])(?:(${all}) |(${some}) |(${none}) )?${phrase}(?![\\p{L}\\p{N}])`, 'gu'),
 );
 
 /**
@@ -264,7 +267,7 @@ const RESERVED = RESERVED_WORDS.map(
 function plainRights(raw: string): string {
   let t = raw.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
   for (const words of RESERVED)
-    t = t.replace(words, (_, all, some) => `${all ? 'all ' : some ? 'some ' : ''}rights reserved`);
+    t = t.replace(words, (_, all, some, none) => `${all ? 'all ' : some ? 'some ' : none ? 'no ' : ''}rights reserved`);
   return t
     .replace(/[‐-―−]/g, '-')
     .replace(/\s+/g, ' ')

@@ -346,6 +346,19 @@ describe('catalogue.images rules', () => {
       ['CC BY 4.0 – Certains droits réservés', 'CC BY 4.0 – Some rights reserved'],
     ] as const)
       expect(rightsOf(some).uri, some).toBe(rightsOf(english).uri);
+    // “No rights reserved”, CC0’s and the Public Domain Mark’s own words, says no copyright is claimed: it was read
+    // as “rights reserved”, In Copyright, so a collection that writes “CC0 – No rights reserved” was all shown small.
+    for (const text of [
+      'CC0 – No rights reserved',
+      'CC0 1.0 Universal (No Rights Reserved)',
+      'Keine Rechte vorbehalten; CC0',
+      'CC0 – geen rechten voorbehouden',
+      'CC0, inga rättigheter förbehållna',
+    ])
+      expect(rightsOf(text).uri, text).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+    // Alone it names no statement: not recognised, not In Copyright.
+    expect(rightsGroup(rightsOf('No rights reserved'))).toBe('unknown');
+    expect(rightsGroup(rightsOf('Not all rights reserved; CC BY 4.0'))).toBe('in_copyright');
   });
 
   it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {

@@ -178,11 +178,16 @@ const WORK_OR_PHOTOGRAPH =
   /\b(?:work|artwork|object|design|image|photo|photograph|photography|picture|reproduction|scan)s?\b/;
 
 // A field whose value names a person or body who holds a copyright, the work's or the photograph's: "Rights holder:
-// Jane Doe", "Photographer: Jane Doe", "Photo: Jane Doe" (task R5: beside a licence it was read as the licence). Its
-// value, to the end of the text, is read as "© Jane Doe" is, unless it names nobody ("Photo: CC BY 4.0").
+// Jane Doe", "Photographer: Jane Doe", "Photo: Jane Doe", "Foto: Jane Doe" (task R5: beside a licence it was read as
+// the licence). Its value, to the end of the text, is read as "© Jane Doe" is, unless it names nobody ("Photo: CC BY
+// 4.0").
 const HOLDER_FIELD = new RegExp(
   '(?<![\\w/.-])(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
-    'photo(?:graph)?s?(?: credits?)?|image credits?)\\s*:',
+    'photo(?:graph)?s?(?: credits?)?|image credits?|' +
+    // The same in other languages: "Foto:", "Fotograf:", "Crédit photo :", "Rechteinhaber:", "Titulaire des droits :".
+    'fotos?|fot[oó]graf(?:o|a|os|as|ie|ia|ía|in|en)?|photographie|cr[ée]dits? photos?|rechteinhaber(?:in)?|' +
+    'bildrechte|rechthebbende|titulaires? des droits|ayants? droits?|titular(?:es)? de (?:los )?derechos|' +
+    'titolare dei diritti)\\s*:',
   'g',
 );
 // Field names that name nobody, in the value after a holder field ("Photo: CC BY 4.0; Metadata: CC0"), and words

@@ -293,6 +293,14 @@ describe('catalogue.images rules', () => {
       'Photo credit: Jane Doe, Public domain',
       'CC BY 4.0; Photographer: Jane Doe',
       'Public domain. Rights holder: Estate of the artist',
+      // The same fields in other languages.
+      'Foto: Jane Doe; CC BY 4.0',
+      'Fotograf: Jane Doe / CC BY',
+      'Fotógrafo: Jane Doe, CC BY-SA 4.0',
+      'Crédit photo : Jane Doe, CC BY',
+      'Photographie : Jane Doe ; CC BY',
+      'Rechteinhaber: Jane Doe; CC BY 4.0',
+      'Titulaire des droits : Jane Doe ; CC BY',
       // The holder alone is a copyright said, as “© Jane Doe” alone is.
       'Rights holder: Jane Doe',
       'Photographer: Jane Doe',
@@ -301,6 +309,7 @@ describe('catalogue.images rules', () => {
     // The field before a licence alone, or naming nobody, says no holder: the licence is read.
     for (const [text, uri] of [
       ['Photo: CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+      ['Foto: CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
       ['Photograph: CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
       ['Rights holder: Public domain', 'https://creativecommons.org/publicdomain/mark/1.0/'],
       ['Photographer: unknown; CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],

@@ -373,6 +373,8 @@ const STATEMENT_WORDS = new RegExp(
     'share-?alike',
     'no-?deriv\\w*',
     'no derivatives',
+    // CC0's and the Public Domain Mark's own words.
+    'no rights reserved',
     'no known copyright restrictions',
     'no known copyright',
     'no copyright',

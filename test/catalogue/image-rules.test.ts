@@ -363,6 +363,9 @@ describe('catalogue.images rules', () => {
       'Keine Rechte vorbehalten; CC0',
       'CC0 – geen rechten voorbehouden',
       'CC0, inga rättigheter förbehållna',
+      // After a field name, as part of the statement: no holder named.
+      'Photo: CC0 – No rights reserved',
+      'Copyright: CC0 – No rights reserved',
     ])
       expect(rightsOf(text).uri, text).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
     // Alone it names no statement: not recognised, not In Copyright.

@@ -44,6 +44,7 @@ import {
   readImageBytes,
   saveDecodeFailures,
 } from './images.ts';
+import { keepLabelsRead } from './labels-as-read.ts';
 import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmptiedError } from './labels-deleted.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
@@ -436,6 +437,8 @@ export async function buildDataset({
       labelsName,
     });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
+  // The labels.csv read, for the stages after this one: the labels they speak of are the ones the model learns.
+  await keepLabelsRead({ ws, bytes: labelsRead.bytes });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset, temp: tempName });
   return dataset;
 }

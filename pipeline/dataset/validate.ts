@@ -180,22 +180,25 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   emptyRows: number[];
   /** md5 of the bytes parsed (read once), "absent" for no file: lock.json records it as what the stage read. */
   md5: string;
+  /** The bytes parsed (null: no file), kept for the stages after the dataset stage (labels-as-read.ts). */
+  bytes: Uint8Array | null;
 }> {
   let text: string;
   let md5: string;
+  let bytes: Buffer;
   try {
-    const bytes = await readFile(file);
+    bytes = await readFile(file);
     md5 = md5Of(bytes);
     text = decodeText({ bytes, file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { labels: [], blanks: [], missing: true, emptyRows: [], md5: 'absent' };
+      return { labels: [], blanks: [], missing: true, emptyRows: [], md5: 'absent', bytes: null };
     throw error;
   }
   const blanks: LabelLine[] = [];
   const emptyRows: number[] = [];
   const labels = parseLabels({ text, file: name, blanks, emptyRows });
-  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows, md5 };
+  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows, md5, bytes };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
@@ -207,7 +210,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
             rows: parseCsv({ text, file: name, required: LABEL_COLUMNS }).rows.filter((r) => !isEmptyRow(r.cells))
               .length,
           };
-  return { labels, blanks, missing: false, empty, emptyRows, md5 };
+  return { labels, blanks, missing: false, empty, emptyRows, md5, bytes };
 }
 
 /** What an existing labels file without any label holds. */

@@ -7,6 +7,7 @@ import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.
 import { parseLabels } from '../collection/index.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
+import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords, NO_GATE_CHECK } from '../evaluate/gate.ts';
@@ -226,10 +227,23 @@ export async function buildReport({
   // An id written with its accents encoded another way is the object's (as the dataset stage reads it): a file
   // saved again that way changes no label, and a second line so written is a second line for the object.
   const objectOf = objectIdOf((dataset?.objects ?? []).map((o) => o.id));
+  // Without a head ref, labels.csv as the dataset stage read it: the labels the model learnt, not a colleague's edit
+  // saved while the run trained (said instead: `changedSinceRead`). A workspace whose dataset stage kept no copy of
+  // an older file reads the file now, its changes marked as not in the dataset yet (`datasetStale`), as before.
+  const asRead =
+    head && headCommit
+      ? null
+      : await labelsTextAsRead({ ws }).catch((error: unknown) => {
+          if (isVitrineError(error, 'LABELS_CHANGED_SINCE_READ')) return null;
+          throw error;
+        });
   const headLabelsText =
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
-      : await readFile(ws.labels, 'utf8').catch(() => null);
+      : asRead
+        ? asRead.text
+        : await readFile(ws.labels, 'utf8').catch(() => null);
+  const changedSinceRead = asRead?.changed === true;
   const headRead =
     headLabelsText === null
       ? null
@@ -325,6 +339,7 @@ export async function buildReport({
   // stage read (an older lock does not), and `run report --single` does not run that stage.
   const labelsRead = lock?.stages?.dataset?.deps?.paths?.[labelsFile];
   const datasetStale =
+    !changedSinceRead &&
     changes.some((c) => c.skipped) &&
     typeof labelsRead === 'string' &&
     labelsRead !== (await hashPath({ file: ws.labels }));
@@ -530,6 +545,7 @@ export async function buildReport({
         unknownIds: changes.filter((c) => c.unknownId).length,
       },
       ...(datasetStale ? { datasetStale: true } : {}),
+      ...(changedSinceRead ? { changedSinceRead: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),

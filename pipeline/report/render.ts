@@ -675,7 +675,13 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   const against = named
     ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
     : '';
-  if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
+  // A colleague's edit saved while the run trained: the changes listed are the ones the model learnt, said so.
+  const since = report.labels.changedSinceRead
+    ? '⚠️ labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or ' +
+      'since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. Run ' +
+      '`npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
+    : '';
+  if (changes.length === 0) return `${title}\n\n${against}${since}No label in labels.csv changed.`;
   const { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels);
   // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
   const renamed = changes.filter((c) => c.renamed).length;
@@ -764,7 +770,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
         `with the new label for ${agree} of them.`
       : '';
   const pictures = catalogueNote(report.catalogue, shown);
-  const intro = `${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
+  const intro = `${against}${since}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
   return `${title}\n\n${intro}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
 }
 

@@ -365,6 +365,11 @@ export interface ReportJson {
      * to it. Absent otherwise, and when the lock does not say what it read.
      */
     datasetStale?: boolean;
+    /**
+     * True when labels.csv changed after the dataset stage read it (a colleague's edit saved while the run trained):
+     * the changes are those of labels.csv as that stage read it, which the model learnt. Absent otherwise.
+     */
+    changedSinceRead?: boolean;
     /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
     vocabulary?: string[];
     /**

@@ -38014,10 +38014,10 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   }
   let named3 = report.labels.baseName, where = named3?.branchPoint ? " where this branch left it" : "", against = named3 ? `Compared with ${code(named3.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
-` : "";
+` : "", since = report.labels.changedSinceRead ? "\u26A0\uFE0F labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n" : "";
   if (changes.length === 0) return `${title}
 
-${against}No label in labels.csv changed.`;
+${against}${since}No label in labels.csv changed.`;
   let { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
@@ -38050,7 +38050,7 @@ ${against}No label in labels.csv changed.`;
 
 \u2026and ${rest} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
 
-\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
+\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${since}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
 ${intro2}${pictures ? `

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { parseLabels } from '../collection/index.ts';
+import { labelLinesAsRead } from '../dataset/labels-as-read.ts';
 import { vocabularyOf } from '../dataset/renamed-labels.ts';
 import { checkLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
@@ -122,6 +122,8 @@ export async function readBaseLabels({
     const { labelOf } = checkLabels({ labels: lines, blanks, objectIds, vocabulary, name });
     return { ref: source.ref, commit, labelOf, renames };
   } catch (error) {
+    // Not a base that cannot be read: this run's own labels are gone, and any verdict would mix two sets.
+    if (isVitrineError(error, 'LABELS_CHANGED_SINCE_READ')) throw error;
     log.info(
       `The labels at ${source.ref} could not be read (${messageOf(error)}), so the label change is judged on the test split only.`,
     );
@@ -130,9 +132,12 @@ export async function readBaseLabels({
 }
 
 /**
- * Every label labels.csv gives one of `objectIds` now, in the vocabulary or not: the labels now the evaluate stage
+ * Every label labels.csv gives one of `objectIds`, in the vocabulary or not: the labels now the evaluate stage
  * has are the dataset's, without those outside the vocabulary, and a label still carried is not renamed
- * (labelRenames). Nothing when labels.csv cannot be read: the dataset stage read it, and would have said so.
+ * (labelRenames). Read as the dataset stage read it (labels-as-read.ts), not as a colleague saved it since: a line
+ * put back to the old label while the run trained undid a rename the model learnt whole. Nothing when labels.csv
+ * cannot be read: the dataset stage read it, and would have said so. Read as it is now, it would mix two sets of
+ * labels: LABELS_CHANGED_SINCE_READ then, which stops the stage (run again).
  */
 async function labelsCarried({
   ws,
@@ -142,9 +147,10 @@ async function labelsCarried({
   objectIds: Set<string>;
 }): Promise<{ carriedNow?: Set<string> }> {
   try {
-    const read = parseLabels({ text: await readFile(ws.labels, 'utf8'), file: rel(ws, ws.labels) });
-    return { carriedNow: new Set(read.filter((l) => l.label && objectIds.has(l.objectId)).map((l) => l.label)) };
-  } catch {
+    const { lines } = await labelLinesAsRead({ ws });
+    return { carriedNow: new Set(lines.filter((l) => l.label && objectIds.has(l.objectId)).map((l) => l.label)) };
+  } catch (error) {
+    if (isVitrineError(error, 'LABELS_CHANGED_SINCE_READ')) throw error;
     return {};
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseLabels, readLabels } from '../collection/index.ts';
+import { parseLabels } from '../collection/index.ts';
+import { labelLinesAsRead } from '../dataset/labels-as-read.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf } from '../errors.ts';
 import { type FamiliarityCut, referenceObjects, unfamiliarity } from '../evaluate/familiarity.ts';
@@ -359,8 +360,9 @@ export async function predictAnnotations({
 }
 
 /**
- * The objects whose label in labels.csv differs from the one a registered model was trained on, with that one
- * (null: unlabelled then), read from labels.csv at the commit its registration records. Null when that cannot be
+ * The objects whose label in labels.csv (as the dataset stage read it: labels-as-read.ts) differs from the one a
+ * registered model was trained on, with that one (null: unlabelled then), read from labels.csv at the commit its
+ * registration records. Null when that cannot be
  * known: no commit recorded, the commit not in this clone (a shallow one), or labels.csv there not the file the
  * model was trained on (trained on edits not committed). A rollback annotates with an older model: a correction
  * made since is then told apart from the model's disagreement, as after a promotion.
@@ -393,11 +395,13 @@ export async function labelsChangedSince({
   try {
     const nfc = (id: string) => id.normalize('NFC');
     before = raw(parseLabels({ text: then, file: `${name} at ${trainedOn.commit.slice(0, 7)}` }), nfc);
-    now = raw(await readLabels({ file: ws.labels }), (id) => id);
+    // As the dataset stage read labels.csv, as the annotations' staff labels are (dataset.json), not as a colleague
+    // saved it since: a correction undone while the run trained was a label the model learnt, said as none.
+    now = raw((await labelLinesAsRead({ ws })).lines, (id) => id);
   } catch (error) {
     // Only a refinement of the annotations: never a reason to stop (a rollback, a promotion).
     log.warn(
-      `The labels this model was trained on could not be compared with today's (${messageOf(error)}): objects ` +
+      `The labels this model was trained on could not be compared with this run's (${messageOf(error)}): objects ` +
         'relabelled since its training are judged as if it had learnt their new labels.',
     );
     return null;

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { labelForm } from '../collection/hidden-characters.ts';
-import { readLabels } from '../collection/index.ts';
+import { labelLinesAsRead } from '../dataset/labels-as-read.ts';
 import { outsideVocabulary } from '../dataset/outside-vocabulary.ts';
 import { readDataset } from '../dataset/read.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -62,7 +62,8 @@ async function heldInWorkspace(ws: Workspace): Promise<Set<string>> {
   }
   if (!(dataset.issues ?? []).some((i) => i.code === 'LABEL_NOT_IN_VOCABULARY')) return new Set();
   try {
-    return heldForOutsideVocabulary({ dataset, labels: await readLabels({ file: ws.labels }) });
+    // labels.csv as the dataset stage read it, as dataset.json is: not a line a colleague saved since.
+    return heldForOutsideVocabulary({ dataset, labels: (await labelLinesAsRead({ ws })).lines });
   } catch {
     return new Set();
   }

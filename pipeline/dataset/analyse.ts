@@ -271,7 +271,14 @@ export async function saveAnalyses({
 const THUMB_NAME = /^[0-9a-f]{32}-\d+\.(?:webp|jpg)$/;
 
 /** The files of the dataset's folder written through a temporary file (shard/caches.ts writes the last). */
-const DATASET_FILES = new Set(['dataset.json', 'images.json', 'unreadable.json', 'pulled-from-shards.json']);
+const DATASET_FILES = new Set([
+  'dataset.json',
+  'images.json',
+  'unreadable.json',
+  'pulled-from-shards.json',
+  // labels.csv as the stage read it (labels-as-read.ts).
+  'labels-read.csv',
+]);
 
 /** Folder of each image's answer, written as soon as it is known (finished.ts), relative to `.vitrine/dataset/`. */
 export const FINISHED_DIR = 'finished';

@@ -127,6 +127,7 @@ describe('a dataset stage killed while it writes thumbnails', () => {
         owned(thumb, ended),
         owned('images.json', ended),
         owned('dataset.json', ended),
+        owned('labels-read.csv', ended),
         owned(`finished/${'0'.repeat(32)}-${'1'.repeat(32)}.json`, ended),
         `${thumb}.0123456789ab.tmp`,
         `unreadable.json.0123456789ab.tmp`,

@@ -244,6 +244,13 @@ export async function buildReport({
         ? asRead.text
         : await readFile(ws.labels, 'utf8').catch(() => null);
   const changedSinceRead = asRead?.changed === true;
+  if (changedSinceRead)
+    log.warn(
+      `${labelsFile} changed after the dataset stage read it (edited, or a git pull, while the run went on or ` +
+        `since): the report lists the label changes of ${labelsFile} as that stage read it, the labels the model ` +
+        'learnt. Run "npx vitrine run" again to train on it as it is now.',
+      { file: labelsFile },
+    );
   const headRead =
     headLabelsText === null
       ? null

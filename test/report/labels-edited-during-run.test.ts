@@ -71,7 +71,7 @@ describe('labels.csv saved while a run trains (slow)', () => {
 
     // Once the dataset stage has read labels.csv, a colleague saves it with that correction undone and another made.
     let later = '';
-    const { report, markdown } = await run(ws, (name) => {
+    const { report, markdown, log } = await run(ws, (name) => {
       if (name !== 'train') return;
       writeFileSync(ws.labels, before);
       later = relabel(ws, 7);
@@ -83,6 +83,9 @@ describe('labels.csv saved while a run trains (slow)', () => {
     expect(labelChanges).not.toContain(later);
     expect(labelChanges).toContain('labels.csv changed after the dataset stage read it');
     expect(report.labels.datasetStale ?? false).toBe(false);
+    expect(log.lines.filter((e) => e.level === 'warn').map((e) => e.message)).toContainEqual(
+      expect.stringContaining('labels.csv changed after the dataset stage read it'),
+    );
 
     // The next run reads labels.csv as it is now: the dataset is built again, and the report names that change.
     const again = await run(ws);

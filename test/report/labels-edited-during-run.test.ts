@@ -10,6 +10,7 @@ import type { ReportJson } from '../../pipeline/report/types.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { loadStages } from '../../pipeline/stages/index.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { committedDemo } from '../fixtures/committed-demo.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
@@ -17,7 +18,9 @@ import { tempDir } from '../fixtures/temp.ts';
  * SLOW (real training on a tiny demo). Task D5: the dataset stage reads labels.csv once, and the model learns those
  * labels; the report read labels.csv again, as it was when the report ran. A colleague who saved labels.csv while
  * `vitrine run` was training (or between stages run one by one) got a report naming an object as relabelled that
- * the model never saw relabelled, beside scores of a model trained without that change.
+ * the model never saw relabelled, beside scores of a model trained without that change. The evaluate stage, likewise,
+ * told a renamed label by the labels objects carried when it ran: one line put back to the old label meanwhile made
+ * the pull request’s rename, which the model learnt whole, labels changed one by one.
  */
 
 let parent: string;
@@ -37,17 +40,20 @@ function git(cwd: string, ...args: string[]): string {
   }).trim();
 }
 
-async function run(ws: Workspace, onStage?: (name: StageName) => void) {
+async function run(ws: Workspace, onStage?: (name: StageName) => void, target: StageName = 'report') {
   const params = await loadParams({ file: ws.params });
   const log = memoryLogger();
   const outcomes = await runStages({
     ctx: { ws, params, log, clock: systemClock, env: {} },
     stages: await loadStages(),
-    targets: ['report'],
+    targets: [target],
     ...(onStage ? { onStage } : {}),
   });
-  const report = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
-  const markdown = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+  // The promotion run (promote: production's model) writes no report.
+  const report = JSON.parse(
+    await readFile(path.join(ws.report, 'report.json'), 'utf8').catch(() => '{}'),
+  ) as ReportJson;
+  const markdown = await readFile(path.join(ws.report, 'report.md'), 'utf8').catch(() => '');
   return { outcomes, report, markdown, log };
 }
 
@@ -97,5 +103,27 @@ describe('labels.csv saved while a run trains (slow)', () => {
     ]);
     expect(again.report.labels.changes.map((c) => c.id)).toEqual([later]);
     expect(again.markdown).not.toContain('changed after the dataset stage read it');
+  }, 400_000);
+
+  it('a rename the model learnt whole is told as a rename, though a line was put back to the old label meanwhile', async () => {
+    const { root, ws } = await committedDemo({ parent: await tempDir('vitrine-rename-during-run-'), params: PARAMS });
+    // Production: a model trained on the demo's labels, promoted on main.
+    await run(ws, undefined, 'promote');
+    expect(git(root, 'tag', '-l')).toContain('v1.0.0');
+    git(root, 'checkout', '-q', '-b', 'rename-print');
+    const vocabulary =
+      'collection:\n  name: Demo Museum\n  vocabulary: [coin, figurine, mask, engraving, textile, vessel]\n';
+    writeFileSync(ws.params, `${readFileSync(ws.params, 'utf8')}${vocabulary}`);
+    const renamed = readFileSync(ws.labels, 'utf8').replaceAll(',print\n', ',engraving\n');
+    writeFileSync(ws.labels, renamed);
+    git(root, 'commit', '-qam', 'Rename print to engraving');
+
+    // Once the dataset stage has read the rename, a colleague saves labels.csv with one line put back to "print".
+    const { report } = await run(ws, (name) => {
+      if (name === 'train') writeFileSync(ws.labels, renamed.replace(',engraving\n', ',print\n'));
+    });
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.labelRenames).toEqual([{ from: 'print', to: 'engraving', objects: 4 }]);
+    expect(report.labels.changes.every((c) => c.renamed)).toBe(true);
   }, 400_000);
 });

@@ -4,7 +4,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import { z } from 'zod';
 import { closest } from './cli/suggest.ts';
 import { lfsPointer } from './collection/file-kind.ts';
-import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm, ZERO_WIDTH } from './collection/hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, labelForm, pastedInLabel } from './collection/hidden-characters.ts';
 import { conflictMarkerLine } from './collection/index.ts';
 import { MAX_LABEL_BYTES, overLimit } from './collection/value-limits.ts';
 import { controlName } from './control-characters.ts';
@@ -772,7 +772,8 @@ export function validateParams({
 
 /** A label of nothing but characters that print as a space or as nothing ("\u00a0", "  "), not "" itself. */
 function blankLabel(label: string): boolean {
-  return label !== '' && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+  const hidden = new Set(hiddenInLabel(label));
+  return label !== '' && [...label].every((c, i) => /\s/.test(c) || hidden.has(i));
 }
 
 /** `spaces`, `a character that looks like a space (U+00A0, a no-break space)`: what a blank label holds. */
@@ -780,7 +781,7 @@ function blankWords(label: string): string {
   const named = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
   if (named.length === 0) return 'spaces';
   const chars = [...label];
-  const unseen = named.some((c) => ZERO_WIDTH.has(c));
+  const unseen = named.some((c) => !/\p{Zs}/u.test(c));
   const many = chars.length > 1;
   const what = unseen
     ? many
@@ -797,20 +798,24 @@ function blankWords(label: string): string {
 }
 
 /**
- * Where in `label` (indices of its characters) a character was pasted in with it: a zero-width one, a control
- * character or a bidi embedding, override or isolate (control-characters.ts: "co\u202ein" reads "coni") anywhere, one
- * that looks like a space at either end. A no-break space between words ("Epoche:\u00a0Neu") and the marks of a
- * right-to-left or joined script (U+200C to U+200F) are the label's own.
+ * Where in `label` (indices of its characters) a character was pasted in with it: one no label is written with
+ * (pastedInLabel: a zero-width one, a control character or a bidi embedding, override or isolate, "co\u202ein" reads
+ * "coni", a joiner that joins nothing, "Jewel\u200dlery", a direction mark in a label with no right-to-left letter,
+ * "\u200eStatuary") anywhere, one that looks like a space at either end. A no-break space between words
+ * ("Epoche:\u00a0Neu"), a joiner inside a Persian or Hindi word and the direction marks of a Hebrew or Arabic label are
+ * the label's own.
  */
 function hiddenInLabel(label: string): number[] {
   const chars = [...label];
-  const solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === undefined);
+  // pastedInLabel's UTF-16 indices, as indices of characters (an emoji is two units, one character).
+  const units = new Set(pastedInLabel(label));
+  const pasted = new Set<number>();
+  for (let i = 0, unit = 0; i < chars.length; unit += chars[i]!.length, i++) if (units.has(unit)) pasted.add(i);
+  const solid = chars.map((c, i) => !/\s/.test(c) && !pasted.has(i));
   const first = solid.indexOf(true);
   const last = solid.lastIndexOf(true);
   return chars.flatMap((c, i) =>
-    ZERO_WIDTH.has(c) || controlName(c) !== undefined || (SPACE_LIKE.has(c) && (first === -1 || i < first || i > last))
-      ? [i]
-      : [],
+    pasted.has(i) || (SPACE_LIKE.has(c) && (first === -1 || i < first || i > last)) ? [i] : [],
   );
 }
 

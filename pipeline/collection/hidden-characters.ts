@@ -13,6 +13,7 @@ export const HIDDEN_CHARACTER_NAMES: Readonly<Record<string, string>> = {
   '\u200d': 'zero-width joiner',
   '\u200e': 'left-to-right mark',
   '\u200f': 'right-to-left mark',
+  '\u061c': 'Arabic letter mark',
   '\u2060': 'word joiner',
   '\ufeff': 'zero-width no-break space',
   '\u00ad': 'soft hyphen',
@@ -53,9 +54,10 @@ export function labelForm(label: string): string {
 export const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
 
 /**
- * `label` with each character params.yaml refuses anywhere in a label written as its code ("Kupfer<U+200B>stich"): a
- * zero-width one (ZERO_WIDTH), a control character, a bidi embedding, override or isolate (control-characters.ts).
- * Printed as they are, they do not show, or turn the message round. A label with none is returned as it is.
+ * `label` with each character params.yaml refuses wherever it stands in a label written as its code
+ * ("Kupfer<U+200B>stich"): a zero-width one (ZERO_WIDTH), a control character, a bidi embedding, override or isolate
+ * (control-characters.ts). Printed as they are, they do not show, or turn the message round. A label with none is
+ * returned as it is. labelShown writes too those refused where they stand (a joiner that joins nothing).
  */
 export function unseenShown(label: string): string {
   return [...label]
@@ -111,18 +113,61 @@ export function strayJoiners(text: string): number[] {
   return found.sort((a, b) => a - b);
 }
 
+/** The direction marks: a left-to-right, right-to-left or Arabic letter mark. */
+const DIRECTION_MARK = /[\u200e\u200f\u061c]/g;
+
+/** A letter of a script written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and the others). */
+const RIGHT_TO_LEFT_LETTER = new RegExp(
+  `[${['Hebr', 'Arab', 'Syrc', 'Thaa', 'Nkoo', 'Samr', 'Mand', 'Adlm', 'Rohg', 'Yezi']
+    .map((script) => `\\p{sc=${script}}`)
+    .join('')}]`,
+  'u',
+);
+
 /**
- * `label` as a message shows it: each character unseenShown writes as its code, and each joiner that joins nothing
- * (strayJoiners) too ("<U+200C>کتاب"). A joiner inside a word ("کتاب\u200cخانه") is the label's own text, shown as it is.
+ * Where in `text` (UTF-16 indices) a direction mark stands with no right-to-left letter in the text to set among Latin
+ * or other left-to-right words ("\u200eStatuary", "vase\u200f"): it changes nothing a reader sees, and was most likely
+ * pasted in. In a Hebrew or Arabic label ("\u200fعملة") a mark may set the order of its words and numbers: its own.
+ */
+export function strayDirectionMarks(text: string): number[] {
+  if (RIGHT_TO_LEFT_LETTER.test(text)) return [];
+  return [...text.matchAll(DIRECTION_MARK)].map((m) => m.index);
+}
+
+/**
+ * Where in `label` (UTF-16 indices) a character stands that no label is written with, which params.yaml refuses in a
+ * label and every message writes by its code: a zero-width one (ZERO_WIDTH), a control character or a bidi
+ * embedding, override or isolate (control-characters.ts), a joiner that joins nothing (strayJoiners), a direction mark
+ * in a label with no right-to-left letter (strayDirectionMarks). The one check for params.yaml, init and the dataset
+ * stage's messages.
+ */
+export function pastedInLabel(label: string): number[] {
+  const found: number[] = [];
+  for (let at = 0; at < label.length; at++) {
+    const c = label[at]!;
+    if (ZERO_WIDTH.has(c) || controlName(c) !== undefined) found.push(at);
+  }
+  return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
+}
+
+/**
+ * `label` as a message shows it: each character pastedInLabel finds written as its code ("Kupfer<U+200B>stich",
+ * "<U+200C>کتاب", "<U+200E>Statuary"). A joiner inside a word ("کتاب\u200cخانه") is the label's own text, shown as it is.
  */
 export function labelShown(label: string): string {
-  const stray = new Set(strayJoiners(label));
-  if (stray.size === 0) return unseenShown(label);
+  const pasted = new Set(pastedInLabel(label));
+  if (pasted.size === 0) return label;
+  // Each character it finds is one UTF-16 unit (none is past U+FFFF): the text is walked unit by unit.
   let out = '';
-  let from = 0;
-  for (const at of stray) {
-    out += `${unseenShown(label.slice(from, at))}<${characterCode(label[at]!)}>`;
-    from = at + 1;
-  }
-  return out + unseenShown(label.slice(from));
+  for (let at = 0; at < label.length; at++) out += pasted.has(at) ? `<${characterCode(label[at]!)}>` : label[at];
+  return out;
+}
+
+/** `label` without the characters pastedInLabel finds: "Pottery\u200b" is "Pottery"; "کتاب\u200cخانه" stays. */
+export function withoutPasted(label: string): string {
+  const pasted = new Set(pastedInLabel(label));
+  if (pasted.size === 0) return label;
+  let out = '';
+  for (let at = 0; at < label.length; at++) if (!pasted.has(at)) out += label[at];
+  return out;
 }

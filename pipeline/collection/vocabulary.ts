@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { controlName } from '../control-characters.ts';
 import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
 import {
@@ -6,8 +7,8 @@ import {
   HIDDEN_CHARACTER_NAMES,
   labelForm,
   labelShown,
+  pastedInLabel,
   strayJoiners,
-  unseenShown,
 } from './hidden-characters.ts';
 import { lettersApart } from './id-forms.ts';
 
@@ -574,9 +575,11 @@ function didYouMean({
   // A character shown by its code is one to delete (a soft hyphen pasted in): said so, as params.yaml says it.
   const shown = invisible ? shownApart(label) : label;
   const deletable = shown !== label;
+  // Two or more ("<U+200E>Pottery<U+200B>"): each is to go.
+  const them = (shown.match(/<U\+[0-9A-F]{4,6}>/g) ?? []).length > 1 ? 'them' : 'it';
   label = shown;
   if (lines.length === 1)
-    return `${labelsName}:${lines[0]}: ${quoted(label)} ${question}${deletable ? ': delete it on that line.' : invisible ? '.' : ''}`;
+    return `${labelsName}:${lines[0]}: ${quoted(label)} ${question}${deletable ? `: delete ${them} on that line.` : invisible ? '.' : ''}`;
   if (lines.length === 0)
     return `${quoted(label)} (${count} object${count === 1 ? '' : 's'}) ${question}${invisible ? '.' : ''}`;
   const on = lines.slice(0, SHOWN_LINES).join(', ');
@@ -684,9 +687,9 @@ function otherLabelsMessage({
               .join(', ')}]`,
           ]
         : []),
-    // A zero-width space or a control character in a label (shown by its code): params.yaml refuses such a label, so it
-    // is left out of the vocabulary to set, and said to delete where it is. So is a joiner that joins nothing (at an
-    // end, doubled, between Latin letters), which params.yaml takes but which was most likely pasted in.
+    // A zero-width space, a control character or a direction mark in a Latin label (shown by its code): params.yaml
+    // refuses such a label, so it is left out of the vocabulary to set, and said to delete where it is. So is a joiner
+    // that joins nothing (at an end, doubled, between Latin letters), said as a joiner.
     ...outside
       .filter((c) => labelShown(c.label) !== c.label)
       .slice(0, SHOWN_LABELS)
@@ -696,9 +699,8 @@ function otherLabelsMessage({
             ? 'in'
             : `on line${c.lines.length === 1 ? '' : 's'} ${c.lines.slice(0, SHOWN_LINES).join(', ')}` +
               `${c.lines.length > SHOWN_LINES ? ` and ${c.lines.length - SHOWN_LINES} more` : ''} of`;
-        return unseenShown(c.label) !== c.label
-          ? `${quoted(labelShown(c.label))} has a character that does not show (written here as its code), which ` +
-              `params.yaml refuses in a label: delete it ${where} ${labelsName}.`
+        return strayJoiners(c.label).length < pastedInLabel(c.label).length
+          ? pastedWords({ label: c.label, where: `${where} ${labelsName}` })
           : strayJoinerWords({ label: c.label, where: `${where} ${labelsName}` });
       }),
     ...(tooFew.length
@@ -729,6 +731,27 @@ export function labelInList(label: string): string {
   // "<U+200C>کتاب"): as it is, it does not show. A joiner inside a Persian or Hindi word is shown as it is.
   const shown = labelShown(label);
   return shown.includes(',') || shown.includes('"') ? quoted(shown) : clip(shown);
+}
+
+/**
+ * What to do of the characters of `label` params.yaml refuses (pastedInLabel), each named with its code:
+ * `"<U+200E>Pottery<U+200B>" has 2 characters that do not show (U+200E, a left-to-right mark; U+200B, a zero-width
+ * space; written here as their codes), which params.yaml refuses in a label: delete them on lines 20, 21 of labels.csv.`
+ */
+function pastedWords({ label, where }: { label: string; where: string }): string {
+  const pasted = pastedInLabel(label);
+  const names = [...new Set(pasted.map((at) => label[at]!))].map((c) => {
+    const name = HIDDEN_CHARACTER_NAMES[c] ?? controlName(c) ?? 'format character';
+    return `${characterCode(c)}, ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+  });
+  const one = pasted.length === 1;
+  const what = one
+    ? `a character that does not show (${names.join('; ')}, written here as its code)`
+    : `${pasted.length} characters that do not show (${names.join('; ')}; written here as their codes)`;
+  return (
+    `${quoted(labelShown(label))} has ${what}, which params.yaml refuses in a label: ` +
+    `delete ${one ? 'it' : 'them'} ${where}.`
+  );
 }
 
 /**

@@ -19039,7 +19039,34 @@ function characterCode(character) {
 function labelForm(label) {
   return label.normalize("NFC").replace(SPACE_RUN, " ");
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, init_hidden_characters = __esm({
+function joinerInWord({ text: text2, at: at2 }) {
+  let joiner = text2[at2];
+  if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
+  let before = [...text2.slice(Math.max(0, at2 - 2), at2)].at(-1), next = text2.codePointAt(at2 + 1);
+  if (before === void 0 || next === void 0) return !1;
+  let after = String.fromCodePoint(next);
+  return joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+}
+function strayJoiners(text2) {
+  let found = [];
+  for (let at2 = text2.indexOf("\u200C"); at2 !== -1; at2 = text2.indexOf("\u200C", at2 + 1))
+    joinerInWord({ text: text2, at: at2 }) || found.push(at2);
+  for (let at2 = text2.indexOf("\u200D"); at2 !== -1; at2 = text2.indexOf("\u200D", at2 + 1))
+    joinerInWord({ text: text2, at: at2 }) || found.push(at2);
+  return found.sort((a, b) => a - b);
+}
+function strayDirectionMarks(text2) {
+  return RIGHT_TO_LEFT_LETTER.test(text2) ? [] : [...text2.matchAll(DIRECTION_MARK)].map((m) => m.index);
+}
+function pastedInLabel(label) {
+  let found = [];
+  for (let at2 = 0; at2 < label.length; at2++) {
+    let c = label[at2];
+    (ZERO_WIDTH.has(c) || controlName(c) !== void 0) && found.push(at2);
+  }
+  return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19049,6 +19076,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "\u200D": "zero-width joiner",
       "\u200E": "left-to-right mark",
       "\u200F": "right-to-left mark",
+      "\u061C": "Arabic letter mark",
       "\u2060": "word joiner",
       "\uFEFF": "zero-width no-break space",
       "\xAD": "soft hyphen",
@@ -19077,6 +19105,10 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "Mymr",
       "Khmr"
     ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
+    DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
+      `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
+      "u"
+    );
   }
 });
 
@@ -35436,21 +35468,24 @@ function validateParams({
   });
 }
 function blankLabel(label) {
-  return label !== "" && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+  let hidden = new Set(hiddenInLabel(label));
+  return label !== "" && [...label].every((c, i) => /\s/.test(c) || hidden.has(i));
 }
 function blankWords(label) {
   let named = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
   if (named.length === 0) return "spaces";
-  let chars = [...label], unseen = named.some((c) => ZERO_WIDTH.has(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named.map((c) => {
+  let chars = [...label], unseen = named.some((c) => !new RegExp("\\p{Zs}", "u").test(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named.map((c) => {
     let name = HIDDEN_CHARACTER_NAMES[c];
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
   });
   return `${what} (${names.join("; ")})`;
 }
 function hiddenInLabel(label) {
-  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  let chars = [...label], units = new Set(pastedInLabel(label)), pasted = /* @__PURE__ */ new Set();
+  for (let i = 0, unit = 0; i < chars.length; unit += chars[i].length, i++) units.has(unit) && pasted.add(i);
+  let solid = chars.map((c, i) => !/\s/.test(c) && !pasted.has(i)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => pasted.has(i) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
 function hiddenInNumber({

@@ -18721,6 +18721,28 @@ var require_dist = __commonJS({
   }
 });
 
+// pipeline/control-characters.ts
+function controlName(character) {
+  if (CONTROL.test(character))
+    return BIDI_NAMES[character] ?? "control character";
+}
+var CONTROLS, BIDI_NAMES, CONTROL, init_control_characters = __esm({
+  "pipeline/control-characters.ts"() {
+    "use strict";
+    CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, BIDI_NAMES = {
+      "\u202A": "left-to-right embedding",
+      "\u202B": "right-to-left embedding",
+      "\u202C": "pop directional formatting",
+      "\u202D": "left-to-right override",
+      "\u202E": "right-to-left override",
+      "\u2066": "left-to-right isolate",
+      "\u2067": "right-to-left isolate",
+      "\u2068": "first strong isolate",
+      "\u2069": "pop directional isolate"
+    }, CONTROL = new RegExp(CONTROLS.source);
+  }
+});
+
 // node_modules/simple-concat/index.js
 var require_simple_concat = __commonJS({
   "node_modules/simple-concat/index.js"(exports, module) {
@@ -19548,37 +19570,12 @@ var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   }
 });
 
-// pipeline/control-characters.ts
-function controlName(character) {
-  if (CONTROL.test(character))
-    return BIDI_NAMES[character] ?? "control character";
-}
-var CONTROLS, BIDI_NAMES, CONTROL, init_control_characters = __esm({
-  "pipeline/control-characters.ts"() {
-    "use strict";
-    CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, BIDI_NAMES = {
-      "\u202A": "left-to-right embedding",
-      "\u202B": "right-to-left embedding",
-      "\u202C": "pop directional formatting",
-      "\u202D": "left-to-right override",
-      "\u202E": "right-to-left override",
-      "\u2066": "left-to-right isolate",
-      "\u2067": "right-to-left isolate",
-      "\u2068": "first strong isolate",
-      "\u2069": "pop directional isolate"
-    }, CONTROL = new RegExp(CONTROLS.source);
-  }
-});
-
 // pipeline/collection/hidden-characters.ts
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 function labelForm(label) {
   return label.normalize("NFC").replace(SPACE_RUN, " ");
-}
-function unseenShown(label) {
-  return [...label].map((c) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 ? `<${characterCode(c)}>` : c).join("");
 }
 function joinerInWord({ text: text2, at }) {
   let joiner = text2[at];
@@ -19596,15 +19593,25 @@ function strayJoiners(text2) {
     joinerInWord({ text: text2, at }) || found.push(at);
   return found.sort((a, b) => a - b);
 }
-function labelShown(label) {
-  let stray = new Set(strayJoiners(label));
-  if (stray.size === 0) return unseenShown(label);
-  let out = "", from = 0;
-  for (let at of stray)
-    out += `${unseenShown(label.slice(from, at))}<${characterCode(label[at])}>`, from = at + 1;
-  return out + unseenShown(label.slice(from));
+function strayDirectionMarks(text2) {
+  return RIGHT_TO_LEFT_LETTER.test(text2) ? [] : [...text2.matchAll(DIRECTION_MARK)].map((m) => m.index);
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, init_hidden_characters = __esm({
+function pastedInLabel(label) {
+  let found = [];
+  for (let at = 0; at < label.length; at++) {
+    let c = label[at];
+    (ZERO_WIDTH.has(c) || controlName(c) !== void 0) && found.push(at);
+  }
+  return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
+}
+function labelShown(label) {
+  let pasted = new Set(pastedInLabel(label));
+  if (pasted.size === 0) return label;
+  let out = "";
+  for (let at = 0; at < label.length; at++) out += pasted.has(at) ? `<${characterCode(label[at])}>` : label[at];
+  return out;
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19614,6 +19621,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "\u200D": "zero-width joiner",
       "\u200E": "left-to-right mark",
       "\u200F": "right-to-left mark",
+      "\u061C": "Arabic letter mark",
       "\u2060": "word joiner",
       "\uFEFF": "zero-width no-break space",
       "\xAD": "soft hyphen",
@@ -19624,8 +19632,7 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "\u3000": "ideographic space"
     };
     SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
-    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]);
-    JOINED_SCRIPTS = [
+    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]), JOINED_SCRIPTS = [
       "Arab",
       "Syrc",
       "Nkoo",
@@ -19643,6 +19650,10 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "Mymr",
       "Khmr"
     ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
+    DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
+      `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
+      "u"
+    );
   }
 });
 
@@ -20316,6 +20327,7 @@ init_errors();
 
 // pipeline/collection/vocabulary.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+init_control_characters();
 init_ops();
 init_log();
 init_hidden_characters();
@@ -36156,21 +36168,24 @@ function validateParams({
   });
 }
 function blankLabel(label) {
-  return label !== "" && [...label].every((c) => /\s/.test(c) || ZERO_WIDTH.has(c));
+  let hidden = new Set(hiddenInLabel(label));
+  return label !== "" && [...label].every((c, i) => /\s/.test(c) || hidden.has(i));
 }
 function blankWords(label) {
   let named3 = [...new Set([...label].filter((c) => c in HIDDEN_CHARACTER_NAMES))];
   if (named3.length === 0) return "spaces";
-  let chars = [...label], unseen = named3.some((c) => ZERO_WIDTH.has(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named3.map((c) => {
+  let chars = [...label], unseen = named3.some((c) => !new RegExp("\\p{Zs}", "u").test(c)), many = chars.length > 1, what = unseen ? many ? `${chars.length} characters that print as a space or as nothing` : "an invisible character" : many ? `${chars.length} characters that look like a space` : "a character that looks like a space", names = named3.map((c) => {
     let name = HIDDEN_CHARACTER_NAMES[c];
     return `${characterCode(c)}, ${/^[aeiou]/.test(name) ? "an" : "a"} ${name}`;
   });
   return `${what} (${names.join("; ")})`;
 }
 function hiddenInLabel(label) {
-  let chars = [...label], solid = chars.map((c) => !/\s/.test(c) && !ZERO_WIDTH.has(c) && controlName(c) === void 0), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
+  let chars = [...label], units = new Set(pastedInLabel(label)), pasted = /* @__PURE__ */ new Set();
+  for (let i = 0, unit = 0; i < chars.length; unit += chars[i].length, i++) units.has(unit) && pasted.add(i);
+  let solid = chars.map((c, i) => !/\s/.test(c) && !pasted.has(i)), first = solid.indexOf(!0), last = solid.lastIndexOf(!0);
   return chars.flatMap(
-    (c, i) => ZERO_WIDTH.has(c) || controlName(c) !== void 0 || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
+    (c, i) => pasted.has(i) || SPACE_LIKE2.has(c) && (first === -1 || i < first || i > last) ? [i] : []
   );
 }
 function hiddenInNumber({

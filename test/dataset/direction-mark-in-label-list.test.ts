@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkVocabulary } from '../../pipeline/collection/vocabulary.ts';
+
+/*
+ * A direction mark pasted in with a Latin label ("\u200eStatuary") was shown as it is in the dataset stage’s list of
+ * labels outside the vocabulary, where it does not show, and copied into the params.yaml vocabulary the message
+ * suggests, which params.yaml now refuses. A label with two characters that do not show was told "delete it". Each
+ * failed before the fix.
+ */
+
+function check(labels: string[]) {
+  return checkVocabulary({
+    labels: [
+      ...Array.from({ length: 12 }, (_, i) => ({ label: 'coin', line: 2 + i })),
+      ...labels.flatMap((label, k) => Array.from({ length: 12 }, (_, i) => ({ label, line: 20 + 20 * k + i }))),
+    ],
+    vocabulary: ['coin', 'mask'],
+    minPerLabel: 10,
+  });
+}
+
+const lines = 'on lines 20, 21, 22, 23, 24 and 7 more of labels.csv.';
+
+describe('a label outside the vocabulary with a direction mark, or two characters that do not show', () => {
+  it('a left-to-right mark before a Latin word is shown by its code, named, and not suggested', () => {
+    const { message } = check(['\u200eStatuary', 'Vase']);
+    expect(message).not.toContain('\u200e');
+    expect(message).toContain('vocabulary: [coin, Vase]');
+    expect(message).toContain(
+      '"<U+200E>Statuary" has a character that does not show (U+200E, a left-to-right mark, written here as its ' +
+        `code), which params.yaml refuses in a label: delete it ${lines}`,
+    );
+  });
+
+  it('two such characters are both named, and said to delete them', () => {
+    const { message } = check(['\u200ePottery\u200b']);
+    expect(message).toContain(
+      '"<U+200E>Pottery<U+200B>" has 2 characters that do not show (U+200E, a left-to-right mark; U+200B, a ' +
+        `zero-width space; written here as their codes), which params.yaml refuses in a label: delete them ${lines}`,
+    );
+  });
+
+  it('a right-to-left mark in an Arabic label is its own: suggested as it is', () => {
+    const { message } = check(['\u200fعملة']);
+    expect(message).toContain('vocabulary: [coin, "\u200fعملة"]');
+  });
+});
+
+describe('a label that is a vocabulary label with two characters that do not show', () => {
+  it('on one line is said to delete them, not it', () => {
+    const { message } = checkVocabulary({
+      labels: [
+        ...Array.from({ length: 12 }, (_, i) => ({ label: 'Pottery', line: 2 + i })),
+        { label: '\u200ePottery\u200b', line: 20 },
+      ],
+      vocabulary: ['Pottery', 'mask'],
+      minPerLabel: 10,
+    });
+    expect(message).toContain('labels.csv:20: "<U+200E>Pottery<U+200B>" is not one of the labels');
+    expect(message).toMatch(/: delete them on that line\.$/m);
+  });
+});

@@ -310,8 +310,9 @@ export function vocabularyTypos({
   };
   const found = new Map<string, VocabularyTypo>();
   for (const c of near) {
-    // A label with spaces around it could not be written in the vocabulary (params.ts refuses it): a slip.
-    if (c.label !== c.label.trim()) continue;
+    // A label with spaces around it, or a character pasted in ("\u200eStatuary", pastedInLabel), could not be
+    // written in the vocabulary (params.ts refuses it): a slip in labels.csv, not the label params.yaml meant.
+    if (c.label !== c.label.trim() || pastedInLabel(c.label).length > 0) continue;
     const typo = found.get(c.meant);
     if (typo) typo.alike.push(c.label);
     else if (c.count >= TYPO_LINES || c.count * 2 > linesNear())
@@ -739,19 +740,29 @@ export function labelInList(label: string): string {
  * space; written here as their codes), which params.yaml refuses in a label: delete them on lines 20, 21 of labels.csv.`
  */
 function pastedWords({ label, where }: { label: string; where: string }): string {
+  const { what, them } = pastedCharacters(label);
+  return `${quoted(labelShown(label))} has ${what}, which params.yaml refuses in a label: delete ${them} ${where}.`;
+}
+
+/**
+ * The characters of `label` params.yaml refuses (pastedInLabel), each named with its code, in words to follow "has":
+ * `a character that does not show (U+200B, a zero-width space, written here as its code)`, `2 characters that do not
+ * show (U+200E, a left-to-right mark; U+200B, a zero-width space; written here as their codes)`; `them`, how to say
+ * what to delete.
+ */
+export function pastedCharacters(label: string): { what: string; them: 'it' | 'them' } {
   const pasted = pastedInLabel(label);
   const names = [...new Set(pasted.map((at) => label[at]!))].map((c) => {
     const name = HIDDEN_CHARACTER_NAMES[c] ?? controlName(c) ?? 'format character';
     return `${characterCode(c)}, ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
   });
   const one = pasted.length === 1;
-  const what = one
-    ? `a character that does not show (${names.join('; ')}, written here as its code)`
-    : `${pasted.length} characters that do not show (${names.join('; ')}; written here as their codes)`;
-  return (
-    `${quoted(labelShown(label))} has ${what}, which params.yaml refuses in a label: ` +
-    `delete ${one ? 'it' : 'them'} ${where}.`
-  );
+  return {
+    what: one
+      ? `a character that does not show (${names.join('; ')}, written here as its code)`
+      : `${pasted.length} characters that do not show (${names.join('; ')}; written here as their codes)`,
+    them: one ? 'it' : 'them',
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { aboveHeaderNote } from '../collection/export.ts';
-import { labelForm } from '../collection/hidden-characters.ts';
+import { labelForm, withoutPasted } from '../collection/hidden-characters.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { remoteParentMissing } from '../data/config.ts';
@@ -26,6 +26,7 @@ import {
   DEFAULT_REMOTE,
   initRepository,
   lookAlike,
+  pastedNote,
   proposeInit,
   proposeVocabulary,
   remoteProblem,
@@ -637,7 +638,8 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   const tooFew = tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel);
   if (source) ctx.log.warn(source);
   const vocabularyCheck = checkVocabulary({
-    labels: proposal.labels.map((l) => ({ label: labelForm(l.label) })),
+    // As init counted them: "Pottery\u200b" is "Pottery", its rows said apart (pastedNote).
+    labels: proposal.labels.map((l) => ({ label: labelForm(withoutPasted(l.label)) })),
     vocabulary: choices.vocabulary,
   });
   ctx.log.info(
@@ -662,6 +664,8 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
           `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`
         : 'No label column: objects come in unlabelled.',
       ...proposal.nearDuplicates.map((d) => `  check: ${lookAlike(d)}`),
+      // "Pottery\u200b" is proposed as "Pottery": the rows that hold the character, to correct in the export.
+      ...proposal.pastedCharacters.map((l) => `  ${pastedNote({ ...l, exportName: path.basename(proposal.from) })}`),
       proposal.leftOut.length
         ? `  left out of the vocabulary, ${tooFew.few}: ` +
           `${proposal.leftOut.map((l) => labelInList(l.label)).join(', ')}. ${tooFew.why}`

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
-import { labelForm, unseenShown } from '../collection/hidden-characters.ts';
+import { labelForm, labelShown, withoutPasted } from '../collection/hidden-characters.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import { paramsPath } from '../collection/import-source.ts';
 import { decodeExport, readLabels, readObjects, repeatedColumnError } from '../collection/index.ts';
@@ -17,11 +17,14 @@ import {
   minObjectsPerLabel,
   type NearDuplicate,
   nearDuplicates,
+  pastedCharacters,
   tooFewWhy,
   yamlWord,
 } from '../collection/vocabulary.ts';
+import { controlName } from '../control-characters.ts';
 import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
+import { plural } from '../data/ops.ts';
 import { splitOfId } from '../dataset/split.ts';
 import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -84,6 +87,11 @@ export interface InitProposal {
    * a tester's "Pottery" (24) and "pottery" (2), both left out of the 25 needed.
    */
   enoughTogether: { label: string; count: number; spellings: string[] }[];
+  /**
+   * Labels whose cells hold a character pasted in with them ("Pottery\u200b", "\u200eStatuary", "Jewel\u200dlery"),
+   * counted and proposed as `as`, without it; `lines`, the export's lines that hold each.
+   */
+  pastedCharacters: (LabelCount & { as: string; lines: number[] })[];
   /** The fewest objects a label needed to be proposed (the small-collection fallback's 2 when it applied). */
   minPerLabel: number;
   /** The fewest objects a label needs once two labels have that many (minObjectsPerLabel). */
@@ -201,7 +209,14 @@ export function proposeVocabulary({
   labelColumn: string;
 }): Pick<
   InitProposal,
-  'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'enoughTogether' | 'minPerLabel' | 'fullPerLabel'
+  | 'labels'
+  | 'nearDuplicates'
+  | 'vocabulary'
+  | 'leftOut'
+  | 'enoughTogether'
+  | 'minPerLabel'
+  | 'fullPerLabel'
+  | 'pastedCharacters'
 > {
   const p = defaultParams().dataset;
   const labels = labelColumn
@@ -210,18 +225,15 @@ export function proposeVocabulary({
   // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
   const fullPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
   // "Pièce" typed on a Mac is "Pie\u0300ce" (the accent a character of its own): the same label, counted and
-  // proposed once, in its composed form (NFC), which the dataset stage compares labels in (labelForm).
+  // proposed once, in its composed form (NFC), which the dataset stage compares labels in (labelForm). So is
+  // "Pottery\u200b", without what was pasted in with it (proposedForm): its rows are named (pastedCharacters).
   const learnable = learnableLabels({ counts: composedCounts(labels), minPerLabel: fullPerLabel });
   const minPerLabel = learnable.min;
   // "Coin" and "coin": one label written two ways, which params.yaml refuses as two classes. The more used
   // spelling is proposed; the other is said as a look-alike below (not as "too few"), to correct in the export.
   const folded = new Set<string>();
   const twins = new Set<string>();
-  // A label with a zero-width space, a control character or a bidi override ("Sculp\u202eture"): params.yaml refuses
-  // it, and import refuses its rows, naming their lines: not proposed, nor said as left out for too few objects.
-  const pasted = (label: string) => unseenShown(label) !== label;
   const vocabulary = learnable.labels.filter((label) => {
-    if (pasted(label)) return false;
     const key = label.toLocaleLowerCase('en');
     if (folded.has(key)) {
       twins.add(label);
@@ -231,10 +243,16 @@ export function proposeVocabulary({
     return true;
   });
   const chosen = new Set(vocabulary);
-  const leftOut = labels.filter(
-    (l) => !chosen.has(labelForm(l.label)) && !twins.has(labelForm(l.label)) && !pasted(l.label),
+  // A label with a control character or a bidi override ("Sculp\u202eture"): import refuses its rows, naming their
+  // lines: not proposed, nor said as left out for too few objects.
+  const leftOut = labels.filter((l) => {
+    const form = proposedForm(l.label);
+    return form !== undefined && !chosen.has(form) && !twins.has(form);
+  });
+  // Pairs that are one label once what was pasted in is deleted are said with the rows to correct, not as a pair.
+  const duplicates = nearDuplicates(labels.map((l) => l.label)).filter(
+    (d) => withoutPasted(d.labels[0]) !== withoutPasted(d.labels[1]),
   );
-  const duplicates = nearDuplicates(labels.map((l) => l.label));
   // The spellings of one label (capitals, spaces around it) counted together, the most used spelling first.
   const spellingsOf = new Map<string, LabelCount[]>();
   for (const l of composedCounts(labels)) {
@@ -249,25 +267,82 @@ export function proposeVocabulary({
       spellings: group.slice(1).map((l) => l.label),
     }))
     .filter((group) => group.count >= fullPerLabel);
-  return { labels, nearDuplicates: duplicates, vocabulary, leftOut, enoughTogether, minPerLabel, fullPerLabel };
+  const pastedCharacters = labels
+    .filter((l) => proposedForm(l.label) !== undefined && withoutPasted(l.label) !== l.label)
+    .map((l) => ({
+      ...l,
+      as: proposedForm(l.label)!,
+      lines: table.rows.filter((r) => r.cells[labelColumn] === l.label).map((r) => r.line),
+    }));
+  return {
+    labels,
+    nearDuplicates: duplicates,
+    vocabulary,
+    leftOut,
+    enoughTogether,
+    minPerLabel,
+    fullPerLabel,
+    pastedCharacters,
+  };
+}
+
+/**
+ * A label as init counts and proposes it: without what was pasted in with it (a zero-width space, a joiner that joins
+ * nothing, a direction mark before a Latin word: withoutPasted), which params.yaml refuses, in the form labels are
+ * compared in (labelForm). Undefined for one import refuses the rows of (a control character or a bidi override).
+ */
+function proposedForm(label: string): string | undefined {
+  if ([...label].some((c) => controlName(c) !== undefined)) return undefined;
+  return labelForm(withoutPasted(label));
 }
 
 /**
  * Objects per label, a label's accents encoded two ways (composed é, or e and a combining accent), or its words apart
- * by a no-break space or a plain one, counted as one (labelForm, as params.yaml and labels.csv are read).
+ * by a no-break space or a plain one, or a character pasted in with it, counted as one (proposedForm, as params.yaml
+ * and labels.csv are read). A label import refuses is not counted.
  */
 export function composedCounts(labels: LabelCount[]): LabelCount[] {
   const counts = new Map<string, number>();
-  for (const l of labels) counts.set(labelForm(l.label), (counts.get(labelForm(l.label)) ?? 0) + l.count);
+  for (const l of labels) {
+    const form = proposedForm(l.label);
+    if (form !== undefined) counts.set(form, (counts.get(form) ?? 0) + l.count);
+  }
   return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
 }
 
-/** A look-alike pair in words: the same letters with accents encoded two ways are one label, proposed once. */
+/**
+ * A look-alike pair in words: the same letters with accents encoded two ways are one label, proposed once. A character
+ * pasted in with a label is written by its code (labelShown), as it does not show.
+ */
 export function lookAlike(d: NearDuplicate): string {
+  const [a, b] = d.labels.map(labelShown);
   return d.labels[0].normalize('NFC') === d.labels[1].normalize('NFC')
-    ? `"${d.labels[0]}" and "${d.labels[1]}" are one label with its accents encoded two ways (as a Mac may write ` +
+    ? `"${a}" and "${b}" are one label with its accents encoded two ways (as a Mac may write ` +
         'them): Vitrine reads them as one'
-    : `"${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`;
+    : `"${a}" and "${b}" look like one label written two ways`;
+}
+
+/**
+ * `"Pottery<U+200B>" (6 rows, on lines 22, 23, 24, 25, 26 and 1 more of objects.csv) has a character that does not
+ * show (U+200B, a zero-width space, written here as its code): counted as "Pottery". Delete it …`: a label of the
+ * export with a character pasted in (pastedCharacters), which init proposes without it; import copies it as it is.
+ */
+export function pastedNote({
+  label,
+  count,
+  as,
+  lines,
+  exportName,
+}: LabelCount & { as: string; lines: number[]; exportName: string }): string {
+  const { what, them } = pastedCharacters(label);
+  const shown = lines.slice(0, 5).join(', ');
+  const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
+  return (
+    `"${labelShown(label)}" (${plural(count, 'row')}, on line${lines.length === 1 ? '' : 's'} ${shown}${more} of ` +
+    `${exportName}) has ${what}: counted as "${as}". Delete ${them} in the collections system and export again, ` +
+    `then run vitrine import: until then labels.csv has ${them} too, and the dataset stage skips ` +
+    `${count === 1 ? 'that line' : 'those lines'}.`
+  );
 }
 
 export interface InitResult {

@@ -60,3 +60,19 @@ describe('a label that is a vocabulary label with two characters that do not sho
     expect(message).toMatch(/: delete them on that line\.$/m);
   });
 });
+
+describe('a vocabulary label no object has, and many lines of it with a character pasted in', () => {
+  // vitrine init proposes "Statuary" for an export’s "\u200eStatuary": the check advised writing the mark into
+  // params.yaml, which refuses it, and printed it as it is.
+  it('is no typo in params.yaml: the lines of labels.csv are said to correct', () => {
+    const check = checkVocabulary({
+      labels: Array.from({ length: 25 }, (_, i) => ({ label: '\u200eStatuary', line: 2 + i })),
+      vocabulary: ['Statuary', 'mask'],
+      minPerLabel: 10,
+    });
+    expect(check.typos).toEqual([]);
+    expect(check.message).not.toContain('\u200e');
+    expect(check.message).toContain('"<U+200E>Statuary" (25 objects, on lines 2, 3, 4, 5, 6 and 20 more)');
+    expect(check.message).toContain('Did you mean "Statuary"?');
+  });
+});

@@ -92,7 +92,7 @@ import {
   shortenedNumber,
   spreadsheetChanges,
   untouchedBy,
-  visibleId,
+  visibleIds,
 } from './index.ts';
 import {
   parseRefusedImages,
@@ -3442,12 +3442,13 @@ function refuseLargeRemoval({
   refuseNumberIds({ renamed, name, objectsName, lineOf });
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
     const e = renamed[0]!;
+    const [as = '', was = ''] = visibleIds([e.as, e.id]);
     const how = howRenamed(renamed);
     throw new VitrineError(
       'IMPORT_IDS_CHANGED',
       `${renamed.length} object${renamed.length === 1 ? '' : 's'} of ${objectsName} ${renamed.length === 1 ? 'is' : 'are'} ` +
         `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (${how}), ` +
-        `e.g. "${clip(visibleId(e.as))}" for "${clip(visibleId(e.id))}", so nothing was changed. Imported, they would be new objects and ` +
+        `e.g. "${clip(as)}" for "${clip(was)}", so nothing was changed. Imported, they would be new objects and ` +
         'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
         `written exactly as before, or correct them in the export, and import again. If the ids were changed on ` +
         'purpose (a renumbering), import it again with --remove-missing: the labels in labels.csv under the old ids ' +
@@ -3609,10 +3610,11 @@ function warnRemoved({
       { file: name, line: refusedRows[0]!.line },
     );
   }
+  const [as = '', was = ''] = renamed.length > 0 ? visibleIds([renamed[0]!.as, renamed[0]!.id]) : [];
   if (renamed.length > 0)
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
-        `(${howRenamed(renamed)}), e.g. "${clip(visibleId(renamed[0]!.as))}" for "${clip(visibleId(renamed[0]!.id))}": ` +
+        `(${howRenamed(renamed)}), e.g. "${clip(as)}" for "${clip(was)}": ` +
         'imported as new ' +
         `objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.${shortenedSaid(renamed)}`,
       { file: name },

@@ -9,7 +9,7 @@ import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { notATable } from './file-kind.ts';
-import { labelForm } from './hidden-characters.ts';
+import { characterCode, joinerInWord, labelForm } from './hidden-characters.ts';
 
 /*
  * The collection's two tables. `data/objects.csv` holds the objects' metadata in Vitrine's columns
@@ -1197,9 +1197,31 @@ export function compareIds(a: string, b: string): number {
 /** How idDifferences names characters that print as nothing. */
 const INVISIBLE = 'invisible characters (a zero-width space, a soft hyphen, a direction mark)';
 
-/** An id as messages show it: each invisible character written <U+200B>, so that two ids that print alike differ. */
+/**
+ * An id as messages show it: each invisible character written <U+200B>, so that two ids that print alike differ. A
+ * joiner inside a word of a script written with it (Persian "کتاب\u200cخانه-12": joinerInWord) is the id's own text,
+ * shown as it is, as a label's is (labelShown); one at an end or between Latin letters is written by its code.
+ */
 export function visibleId(id: string): string {
-  return id.replace(/\p{Cf}/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+  return id.replace(/\p{Cf}/gu, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `<${characterCode(c)}>`));
+}
+
+/**
+ * Ids compared in one message ("e.g. "A-1" for "A–1"", a group of look-alike ids), each as visibleId shows it; when
+ * two would then print alike (they differ only in a joiner inside a word), every invisible character of each is
+ * written by its code, as the dataset stage writes two such labels.
+ */
+export function visibleIds(ids: readonly string[]): string[] {
+  const shown = ids.map(visibleId);
+  const printed = new Map<string, string>();
+  for (const [i, s] of shown.entries()) {
+    const seen = s.replace(/\p{Cf}/gu, '');
+    const other = printed.get(seen);
+    if (other !== undefined && other !== ids[i])
+      return ids.map((id) => id.replace(/\p{Cf}/gu, (c) => `<${characterCode(c)}>`));
+    printed.set(seen, ids[i]!);
+  }
+  return shown;
 }
 
 /** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */

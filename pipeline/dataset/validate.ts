@@ -21,7 +21,7 @@ import {
   shortenedNumber,
   spreadsheetRewrite,
   untouchedBy,
-  visibleId,
+  visibleIds,
   zerosDroppedFrom,
 } from '../collection/index.ts';
 import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
@@ -916,7 +916,8 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
     const how = ID_DIFFERENCES.filter((what) => kinds.has(what)).map((what) =>
       what === 'capitals' ? 'upper/lower case' : what,
     );
-    const named = g.map((id) => `${quoted(visibleId(id))} (line ${lineOf.get(id) ?? '?'})`);
+    const shownIds = visibleIds(g);
+    const named = g.map((id, i) => `${quoted(shownIds[i]!)} (line ${lineOf.get(id) ?? '?'})`);
     return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ') || 'how they are written'}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];

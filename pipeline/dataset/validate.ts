@@ -628,7 +628,7 @@ export function checkLabels({
             (capitals && agreed
               ? `, which differ only in capitals: ${quoted(visible)} is not one of the labels of this collection, ` +
                 `${quoted(kept.label)} is. Delete line ${line.line}; ${has}.`
-              : `: ${quoted(visible)} is not one of the labels of this collection${odd ? `: ${odd}` : ''}.` +
+              : `: ${quoted(visible)} is not one of the labels of this collection${odd ? `: ${odd.words}` : ''}.` +
                 `${suggestion} Keep one line, with the right label, and delete ${others}; until then ${has}.`),
           file: name,
           line: line.line,
@@ -648,8 +648,10 @@ export function checkLabels({
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
           `${name}:${line.line}: ${quoted(visible)} is not one of the ` +
-          `labels of this collection${odd ? `: ${odd}` : slip}.${suggestion}` +
-          (unseen ? ' Delete that character on this line; until then the line is skipped.' : onLine),
+          `labels of this collection${odd ? `: ${odd.words}` : slip}.${suggestion}` +
+          (unseen
+            ? ` Delete ${odd.many ? 'them' : 'that character'} on this line; until ` + 'then the line is skipped.'
+            : onLine),
         file: name,
         line: line.line,
         object: line.objectId,
@@ -1109,7 +1111,7 @@ function idHint({
   if (matches?.length !== 1) return undefined;
   const meant = matches[0]!;
   const why =
-    oddCharacter({ text: id }) ??
+    oddCharacter({ text: id })?.words ??
     (id.normalize('NFC') === meant.normalize('NFC')
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
@@ -1131,18 +1133,54 @@ function invisibleShown(text: string): string {
 /**
  * The first character of `text` that does not show, or that only looks like "-", named with its code and where it is
  * (`it contains an invisible character (zero-width space, U+200B) after "co"`); undefined when there is none. Said
- * the same for an object id and for a label; in a `label`, a joiner inside a word (joinerInWord) is not one.
+ * the same for an object id and for a label; in a `label`, a joiner inside a word (joinerInWord) is not one. Two or
+ * more that do not show are each named (`it contains 2 invisible characters (left-to-right mark, U+200E, at the start;
+ * zero-width space, U+200B, after "Pottery")`): "delete that character" would leave one.
  */
-function oddCharacter({ text, label = false }: { text: string; label?: boolean }): string | undefined {
-  const odd = [...text.matchAll(ODD)].find((m) => !label || !joinerInWord({ text, at: m.index }));
+function oddCharacter({ text, label = false }: { text: string; label?: boolean }): OddWords | undefined {
+  const all = [...text.matchAll(ODD)].filter((m) => !label || !joinerInWord({ text, at: m.index }));
+  const odd = all[0];
   if (!odd) return undefined;
+  const code = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const where = (at: number) => {
+    const before = text
+      .slice(0, at)
+      .replace(ODD, (x, i: number) => (HYPHENS[x] ? '-' : label && joinerInWord({ text, at: i }) ? x : ''));
+    return before ? `after ${quoted(before)}` : 'at the start';
+  };
   const c = odd[0];
-  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  const before = text
-    .slice(0, odd.index)
-    .replace(ODD, (x, at: number) => (HYPHENS[x] ? '-' : label && joinerInWord({ text, at }) ? x : ''));
-  const where = before ? `after ${quoted(before)}` : 'at the start';
-  return INVISIBLE[c]
-    ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
-    : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
+  if (all.length > 1 && all.every((m) => INVISIBLE[m[0]])) {
+    // One written twice ("کتاب\u200c\u200cخانه") is one place: said as written twice there.
+    const places: { c: string; where: string; times: number }[] = [];
+    for (const m of all) {
+      const last = places.at(-1);
+      const at = where(m.index);
+      if (last && last.c === m[0] && last.where === at) last.times++;
+      else places.push({ c: m[0], where: at, times: 1 });
+    }
+    const times = (n: number) => (n === 1 ? '' : n === 2 ? ' twice' : ` ${n} times`);
+    if (places.length === 1)
+      return {
+        words: `it contains an invisible character written${times(all.length)} (${INVISIBLE[c]}, ${code(c)}) ${places[0]!.where}`,
+        many: true,
+      };
+    const named = places
+      .slice(0, 3)
+      .map((p) => `${INVISIBLE[p.c]}, ${code(p.c)},${times(p.times)} ${p.where}`)
+      .join('; ');
+    const more = places.length > 3 ? `; and ${places.length - 3} more places` : '';
+    return { words: `it contains ${all.length} invisible characters (${named}${more})`, many: true };
+  }
+  return {
+    words: INVISIBLE[c]
+      ? `it contains an invisible character (${INVISIBLE[c]}, ${code(c)}) ${where(odd.index)}`
+      : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code(c)}) ${where(odd.index)}`,
+    many: false,
+  };
+}
+
+/** What oddCharacter says, and whether it names more than one character (then "delete them"). */
+interface OddWords {
+  words: string;
+  many: boolean;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseLabels } from '../../pipeline/collection/index.ts';
 import { checkVocabulary } from '../../pipeline/collection/vocabulary.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
 
 /*
  * A direction mark pasted in with a Latin label ("\u200eStatuary") was shown as it is in the dataset stage’s list of
@@ -74,5 +76,36 @@ describe('a vocabulary label no object has, and many lines of it with a characte
     expect(check.message).not.toContain('\u200e');
     expect(check.message).toContain('"<U+200E>Statuary" (25 objects, on lines 2, 3, 4, 5, 6 and 20 more)');
     expect(check.message).toContain('Did you mean "Statuary"?');
+  });
+});
+
+describe('a line of labels.csv whose label has two characters that do not show', () => {
+  it('names both, each by its code and where it is, and says to delete them', () => {
+    const labels = parseLabels({ text: 'object_id,label\nA-1,\u200ePottery\u200b\nA-2,mask\n', file: 'labels.csv' });
+    const { issues } = checkLabels({
+      labels,
+      objectIds: new Set(['A-1', 'A-2']),
+      vocabulary: ['Pottery', 'mask'],
+      name: 'labels.csv',
+    });
+    expect(issues.map((i) => i.message)).toEqual([
+      'labels.csv:2: "<U+200E>Pottery<U+200B>" is not one of the labels of this collection: it contains 2 invisible ' +
+        'characters (left-to-right mark, U+200E, at the start; zero-width space, U+200B, after "Pottery"). Did you ' +
+        'mean "Pottery"? Delete them on this line; until then the line is skipped.',
+    ]);
+  });
+
+  it('one written twice in one place is said so, and to delete them', () => {
+    const labels = parseLabels({ text: 'object_id,label\nA-1,Pottery\u200b\u200b\nA-2,mask\n', file: 'labels.csv' });
+    const { issues } = checkLabels({
+      labels,
+      objectIds: new Set(['A-1', 'A-2']),
+      vocabulary: ['Pottery', 'mask'],
+      name: 'labels.csv',
+    });
+    expect(issues[0]!.message).toContain(
+      'it contains an invisible character written twice (zero-width space, U+200B) after "Pottery". Did you mean ' +
+        '"Pottery"? Delete them on this line;',
+    );
   });
 });

@@ -26,6 +26,7 @@ import {
   DEFAULT_REMOTE,
   initRepository,
   lookAlike,
+  pastedInVocabulary,
   pastedNote,
   proposeInit,
   proposeVocabulary,
@@ -547,6 +548,9 @@ function initialChoices(
     Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: columns.label }));
   }
   const vocabulary = typeof values.vocabulary === 'string' ? splitList(values.vocabulary) : proposal.vocabulary;
+  // "Pottery\u200b" pasted into --vocabulary: said of the option, not of the params.yaml line init would write.
+  const pasted = pastedInVocabulary(vocabulary);
+  if (pasted) throw new VitrineError('USAGE', `--vocabulary: ${pasted}. Nothing was written.`);
   return {
     columns,
     keep: proposal.guess.keep,
@@ -762,7 +766,14 @@ async function interview({
     }
   }
   if (typeof values.vocabulary !== 'string') {
-    choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', joinList(choices.vocabulary)));
+    for (;;) {
+      choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', joinList(choices.vocabulary)));
+      const pasted = pastedInVocabulary(choices.vocabulary);
+      if (!pasted) break;
+      ask.say(`  ${pasted}.`);
+      // Asked again, with the labels without what was pasted in as the answer to take.
+      choices.vocabulary = choices.vocabulary.map(withoutPasted);
+    }
   }
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {

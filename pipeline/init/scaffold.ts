@@ -323,6 +323,21 @@ export function lookAlike(d: NearDuplicate): string {
 }
 
 /**
+ * Labels of a vocabulary typed for init (--vocabulary, or the answer to its question) with a character pasted in, which
+ * params.yaml would refuse on a line init wrote: `"Pottery<U+200B>" has a character that does not show (U+200B, a
+ * zero-width space, written here as its code), which params.yaml refuses in a label: delete it`; undefined when none.
+ */
+export function pastedInVocabulary(vocabulary: readonly string[]): string | undefined {
+  const words = vocabulary
+    .filter((label) => withoutPasted(label) !== label)
+    .map((label) => {
+      const { what, them } = pastedCharacters(label);
+      return `"${labelShown(label)}" has ${what}, which params.yaml refuses in a label: delete ${them}`;
+    });
+  return words.length > 0 ? words.join('; ') : undefined;
+}
+
+/**
  * `"Pottery<U+200B>" (6 rows, on lines 22, 23, 24, 25, 26 and 1 more of objects.csv) has a character that does not
  * show (U+200B, a zero-width space, written here as its code): counted as "Pottery". Delete it …`: a label of the
  * export with a character pasted in (pastedCharacters), which init proposes without it; import copies it as it is.

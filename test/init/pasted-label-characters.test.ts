@@ -1,7 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
 import { smallExport, vitrineIn } from '../fixtures/cli-run.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
@@ -47,5 +50,56 @@ describe('an export whose labels hold characters pasted in with them', () => {
     );
     expect(said).toContain('  "Jewel<U+200D>lery" (25 rows, on lines 53, 54');
     expect(said).not.toContain(`"${PERSIAN}" (25 rows`);
+  });
+});
+
+describe('a vocabulary typed for init with a character pasted in', () => {
+  // It was refused as a line of params.yaml init had written ("params.yaml:14: …"), the option unnamed.
+  it('is refused as --vocabulary, the character by its code, before anything is written', async () => {
+    const root = await tempDir('vitrine-init-pasted-vocabulary-');
+    const rows = [
+      ...Array.from({ length: 26 }, (_, i) => [`P${i + 1}`, `p${i + 1}.jpg`, 'Pottery']),
+      ...Array.from({ length: 25 }, (_, i) => [`V${i + 1}`, `v${i + 1}.jpg`, 'Vase']),
+    ];
+    const { csv, images } = await smallExport({ dir: path.join(root, 'export'), rows });
+    const museum = path.join(root, 'museum');
+    await mkdir(museum);
+    const args = ['init', '--from', csv, '--images', images, '--yes', '--vocabulary', 'Pottery\u200b, Vase'];
+    const { code, said } = await vitrineIn({ args, cwd: museum });
+    expect(code).not.toBe(0);
+    expect(said).toContain(
+      '--vocabulary: "Pottery<U+200B>" has a character that does not show (U+200B, a zero-width space, written here ' +
+        'as its code), which params.yaml refuses in a label: delete it. Nothing was written.',
+    );
+    expect(said).not.toContain('params.yaml:');
+    expect(await readdir(museum)).toEqual([]);
+  });
+
+  it('typed at the question, is said so and asked again, the label without it offered', async () => {
+    const root = await tempDir('vitrine-init-pasted-answer-');
+    const rows = [
+      ...Array.from({ length: 26 }, (_, i) => [`P${i + 1}`, `p${i + 1}.jpg`, 'Pottery']),
+      ...Array.from({ length: 25 }, (_, i) => [`V${i + 1}`, `v${i + 1}.jpg`, 'Vase']),
+    ];
+    const { csv, images } = await smallExport({ dir: path.join(root, 'export'), rows });
+    const museum = path.join(root, 'museum');
+    await mkdir(museum);
+    let questions = '';
+    const code = await main(['init', '--from', csv, '--images', images], {
+      cwd: museum,
+      env: {},
+      stdout: () => {},
+      log: memoryLogger(),
+      interactive: true,
+      stdin: Readable.from(['\n\u200ePottery, Vase\n\n\n\n\n\n\n']),
+      prompts: new Writable({ write: (chunk, _, done) => done(void (questions += chunk)) }),
+    });
+    expect(code, questions).toBe(0);
+    expect(questions).toContain(
+      '  "<U+200E>Pottery" has a character that does not show (U+200E, a left-to-right mark, written here as its ' +
+        'code), which params.yaml refuses in a label: delete it.\nVocabulary, comma-separated [Pottery, Vase]',
+    );
+    const params = parse(await readFile(path.join(museum, 'params.yaml'), 'utf8'));
+    expect(params.collection.vocabulary).toEqual(['Pottery', 'Vase']);
   });
 });

@@ -210,7 +210,8 @@ export function checkVocabulary({
   const learnable = learnableLabels({ counts, minPerLabel });
   const worth = new Set(learnable.labels);
   let suggested = counts.filter((c) => known.has(c.label) || worth.has(c.label)).map((c) => c.label);
-  let tooFew = others.filter((c) => !worth.has(c.label));
+  // Not one with a character pasted in ("Pottery\u200b"): said to correct on its lines, never to add.
+  let tooFew = others.filter((c) => !worth.has(c.label) && pastedInLabel(c.label).length === 0);
   // Fewer than two labels is no vocabulary at all: then every label in use, rare or not, is the suggestion.
   if (suggested.length < 2) [suggested, tooFew] = [counts.map((c) => c.label), []];
   const one = tooFew.length === 1;
@@ -802,10 +803,14 @@ export function labelsKeptNotLearned(check: VocabularyCheck): LabelCount[] {
   if (check.typos.length > 0) return [];
   const slips = new Set(check.nearMisses.map((c) => c.label));
   const suggested = new Set(check.suggested);
-  return check.outside
-    .filter((c) => !slips.has(c.label) && !suggested.has(c.label))
-    .filter((c) => c.count > RARE && Array.from(c.label).length <= 80)
-    .map(({ label, count }) => ({ label, count }));
+  return (
+    check.outside
+      .filter((c) => !slips.has(c.label) && !suggested.has(c.label))
+      .filter((c) => c.count > RARE && Array.from(c.label).length <= 80)
+      // One with a character pasted in ("Pottery\u200b") could never be added to the vocabulary: to correct, not keep.
+      .filter((c) => pastedInLabel(c.label).length === 0)
+      .map(({ label, count }) => ({ label, count }))
+  );
 }
 
 /**

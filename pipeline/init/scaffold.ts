@@ -243,12 +243,11 @@ export function proposeVocabulary({
     return true;
   });
   const chosen = new Set(vocabulary);
-  // A label with a control character or a bidi override ("Sculp\u202eture"): import refuses its rows, naming their
-  // lines: not proposed, nor said as left out for too few objects.
-  const leftOut = labels.filter((l) => {
-    const form = proposedForm(l.label);
-    return form !== undefined && !chosen.has(form) && !twins.has(form);
-  });
+  // As counted (composedCounts): "Pottery" once, with its rows of "Pottery\u200b", whose lines import says to
+  // correct rather than as left out on purpose (once they had enough: "add it to collection.vocabulary", which
+  // refuses it). A label with a control character or a bidi override ("Sculp\u202eture"): import refuses its rows,
+  // naming their lines: not proposed, nor said as left out for too few objects.
+  const leftOut = composedCounts(labels).filter((l) => !chosen.has(l.label) && !twins.has(l.label));
   // Pairs that are one label once what was pasted in is deleted are said with the rows to correct, not as a pair.
   const duplicates = nearDuplicates(labels.map((l) => l.label)).filter(
     (d) => withoutPasted(d.labels[0]) !== withoutPasted(d.labels[1]),

@@ -588,8 +588,9 @@ async function importInto({
     if (invisible) {
       refuse(
         line,
-        `the object id "${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: it cannot be ` +
-          'seen, and the id typed by hand would not match it. Remove it from the id in the export (retype the id)',
+        `the object id "${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: ` +
+          `${invisible.several ? 'they cannot' : 'it cannot'} be seen, and the id typed by hand would not match ` +
+          `it. Remove ${invisible.several ? 'them' : 'it'} from the id in the export (retype the id)`,
         id,
       );
       continue;

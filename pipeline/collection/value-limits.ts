@@ -46,10 +46,10 @@ const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
 
 /**
  * Where `value` holds a character that prints as nothing, in words to follow "contains": `an invisible character
- * (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each such character written <U+200B>;
- * undefined when it holds none.
+ * (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each such character written <U+200B>, and
+ * `several` when it holds more than one; undefined when it holds none.
  */
-export function invisibleIn(value: string): { words: string; shown: string } | undefined {
+export function invisibleIn(value: string): { words: string; shown: string; several: boolean } | undefined {
   const found = INVISIBLE.exec(value);
   if (!found) return undefined;
   const code = characterCode;
@@ -63,5 +63,6 @@ export function invisibleIn(value: string): { words: string; shown: string } | u
   return {
     words: `an invisible character (${code(found[0])}, ${name}) ${where}${more}`,
     shown: value.replace(new RegExp(INVISIBLE.source, 'gu'), (c) => `<${code(c)}>`),
+    several: count > 1,
   };
 }

@@ -6,17 +6,26 @@
  * of the dataset stage's log ("contains an invisible character (zero-width space, U+200B) after …").
  */
 
-import { characterCode, HIDDEN_CHARACTER_NAMES, joinerInWord } from '../collection/hidden-characters.ts';
+import {
+  characterCode,
+  HIDDEN_CHARACTER_NAMES,
+  joinerInWord,
+  strayDirectionMarks,
+} from '../collection/hidden-characters.ts';
 
 /** Characters that do not print (format characters) and spaces other than the plain one. */
 const HIDDEN = /\p{Cf}|(?! )\p{Zs}/gu;
 
+const DIRECTION_MARKS = new Set(['\u200e', '\u200f', '\u061c']);
+
 /**
  * Whether the character HIDDEN found at `at` in `label` is hidden: not a joiner inside a word of a script written with
- * joiners (Persian "کتاب\u200cخانه") or an emoji, which is the label's own text, as params.yaml takes it.
+ * joiners (Persian "کتاب\u200cخانه") or an emoji, nor a direction mark in a Hebrew or Arabic label, which are the
+ * label's own text, as params.yaml takes them.
  */
 function hiddenAt({ label, at }: { label: string; at: number }): boolean {
-  return !joinerInWord({ text: label, at });
+  if (joinerInWord({ text: label, at })) return false;
+  return !DIRECTION_MARKS.has(label[at]!) || strayDirectionMarks(label).includes(at);
 }
 
 function nameOf(character: string): string {
@@ -51,12 +60,20 @@ export function hiddenCharacter({
   const where = before ? `after ${quote(before)}` : 'at the start';
   const others = new Set(all.map((m) => m[0])).size - 1;
   const more = others > 0 ? ` (and ${others} other ${others === 1 ? 'such character' : 'such characters'})` : '';
+  // Several (or one written twice): "that character" sent staff to delete one and leave the line still skipped.
+  const allSpaces = all.every((m) => /\p{Zs}/u.test(m[0]));
+  const fix =
+    all.length > 1
+      ? allSpaces
+        ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv"
+        : "Delete those characters on the object's line in labels.csv"
+      : space
+        ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv"
+        : "Delete that character on the object's line in labels.csv";
   return {
     words: space
       ? `it contains a space that is not a plain one (${named}) ${where}${more}`
       : `it contains an invisible character (${named}) ${where}${more}`,
-    fix: space
-      ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv"
-      : "Delete that character on the object's line in labels.csv",
+    fix,
   };
 }

@@ -56,6 +56,14 @@ describe('an object id with an invisible character', () => {
     expect(problem!.message).toContain('after "A-"');
   });
 
+  it('says to remove them all when the id holds several, not “it” (review L5; failed before the fix)', async () => {
+    const { result } = await importIds('several', ['A\u200b-1\u200b', 'A-2']);
+    const [problem] = result.refused;
+    expect(problem!.message).toContain('(and 1 more)');
+    expect(problem!.message).toContain('Remove them from the id in the export');
+    expect(problem!.message).not.toContain('Remove it');
+  });
+
   it('refuses a direction mark and a soft hyphen too, and keeps ids in scripts that join letters', async () => {
     const { result, imported } = await importIds('marks', ['\u200eB-1', 'B\u00ad2', 'می\u200cراث-3']);
     expect(imported).toEqual(['می\u200cراث-3']);

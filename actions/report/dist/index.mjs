@@ -37776,9 +37776,9 @@ function copiedPhotograph(o) {
 
 // pipeline/report/invisible.ts
 init_hidden_characters();
-var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu");
+var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu"), DIRECTION_MARKS = /* @__PURE__ */ new Set(["\u200E", "\u200F", "\u061C"]);
 function hiddenAt({ label, at }) {
-  return !joinerInWord({ text: label, at });
+  return joinerInWord({ text: label, at }) ? !1 : !DIRECTION_MARKS.has(label[at]) || strayDirectionMarks(label).includes(at);
 }
 function nameOf(character) {
   return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
@@ -37792,10 +37792,10 @@ function hiddenCharacter({
 }) {
   let all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index })), found = all[0];
   if (!found) return;
-  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "";
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "", allSpaces = all.every((m) => new RegExp("\\p{Zs}", "u").test(m[0])), fix = all.length > 1 ? allSpaces ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv" : "Delete those characters on the object's line in labels.csv" : space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv";
   return {
     words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
-    fix: space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv"
+    fix
   };
 }
 

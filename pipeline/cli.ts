@@ -2,18 +2,17 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandContext, OptionSpec } from './cli/command.ts';
+import commandTable from './cli/command-table.json' with { type: 'json' };
+import { type CommandEntry, loadCommand } from './cli/command-table.ts';
 import { completionCommand, SHELLS } from './cli/completion.ts';
-import { coreCommands } from './cli/core-commands.ts';
 import { environmentProblem } from './cli/fs-errors.ts';
 import { terminalLogger } from './cli/logger.ts';
-import { paramsCommands } from './cli/params-commands.ts';
 import { findRepositoryRoot } from './cli/root.ts';
 import { closest, didYouMean } from './cli/suggest.ts';
 import { isVitrineError, messageOf, systemProblem } from './errors.ts';
 import { shellWord } from './init/invocation.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
 import { workspace } from './paths.ts';
-import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './registry/identity.ts';
 import { STAGE_NAMES } from './stages/stage.ts';
 import type { Metrics } from './types.ts';
 
@@ -22,25 +21,12 @@ import type { Metrics } from './types.ts';
  * pipeline. Everything below receives plain options; only this file prints and picks exit codes.
  */
 
-/** All commands, in the order `vitrine --help` lists them. */
+/**
+ * All commands, in the order `vitrine --help` lists them: from the command table (cli/command-table.ts), each
+ * command's code loaded only when it runs.
+ */
 export async function allCommands(): Promise<Command[]> {
-  const [{ dataCommands }, { registryCommands }, { monitorCommands }, { reviewCommands }] = await Promise.all([
-    import('./data/commands.ts'),
-    import('./registry/commands.ts'),
-    import('./monitor/commands.ts'),
-    import('./review/commands.ts'),
-  ]);
-  const { initCommand } = await import('./init/command.ts');
-  const commands: Command[] = [
-    initCommand,
-    ...coreCommands,
-    ...paramsCommands,
-    ...dataCommands,
-    ...registryCommands,
-    ...monitorCommands,
-    ...reviewCommands,
-  ];
-  commands.push(...(await import('./publish/command.ts')).publishCommands);
+  const commands: Command[] = (commandTable as CommandEntry[]).map(lazyCommand);
   commands.push(
     completionCommand(async () => ({
       commands,
@@ -49,6 +35,17 @@ export async function allCommands(): Promise<Command[]> {
     })),
   );
   return commands;
+}
+
+/**
+ * A command of the table, its code loaded as it starts to run: inside main's error boundary, so a module that fails
+ * to load is said as any failure of that command is (exit 70 for a bug, a VitrineError's own words, the machine's).
+ */
+function lazyCommand({ module, ...spec }: CommandEntry): Command {
+  return {
+    ...spec,
+    run: async (ctx, input) => (await loadCommand({ module, name: spec.name })).run(ctx, input),
+  };
 }
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -518,6 +515,7 @@ export async function gateExit(ctx: CommandContext): Promise<number> {
     gate = undefined;
   }
   // A model trained after the evaluation (`run train --single`) would be passed by another model's gate.
+  const { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } = await import('./registry/identity.ts');
   const identity = await folderIdentity({ dir: ctx.ws.model }).catch(() => null);
   if (gate && evaluatedModel({ metrics, identity }) === 'other') {
     ctx.log.error(`--fail-on-gate: the gate cannot be checked: ${OTHER_MODEL_WORDS}.`);

@@ -8,6 +8,7 @@ import { isVitrineError, VitrineError } from '../errors.ts';
 import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
+import { conflictMarkerLine } from './conflict-markers.ts';
 import { notATable } from './file-kind.ts';
 import { characterCode, joinerInWord, labelForm } from './hidden-characters.ts';
 
@@ -62,19 +63,8 @@ export interface CellSpan {
   end: number;
 }
 
-/**
- * The line of the first of git's conflict markers left in a file (two changes to the same lines, resolved in
- * GitHub's editor with its markers kept), or undefined. All three, in order: a line that merely starts with
- * "<<<<<<<" is no conflict. For labels.csv and the other tables here, and params.yaml (params.ts).
- */
-export function conflictMarkerLine(text: string): number | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
-  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return undefined;
-  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return undefined;
-  return start + 1;
-}
+/** In a module of its own, which params.ts loads without this one (the CSV reader) for `vitrine params`. */
+export { conflictMarkerLine };
 
 /**
  * Refuse a file that still holds git's conflict markers (two pull requests changed the same lines):

@@ -105,6 +105,9 @@ describe('what a vitrine command loads', () => {
     expect(run.loaded).toContain('pipeline/params.ts');
     expect(commandModulesIn(run.loaded)).toEqual(['pipeline/cli/params-commands.ts']);
     expect(heavyIn(run.packages)).toEqual([]);
+    // params.yaml is checked for git's conflict markers without the collection's CSV reader.
+    expect(run.loaded).not.toContain('pipeline/collection/index.ts');
+    expect(run.packages).not.toContain('csv-parse');
   }, 120_000);
 
   it('"vitrine data status" loads the data commands’ code and not the other commands’', async () => {

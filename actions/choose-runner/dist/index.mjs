@@ -18929,6 +18929,20 @@ var NOT_IN_ONE_LINE, init_log = __esm({
   }
 });
 
+// pipeline/collection/conflict-markers.ts
+function conflictMarkerLine(text2) {
+  let lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return;
+  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
+    return start + 1;
+}
+var init_conflict_markers = __esm({
+  "pipeline/collection/conflict-markers.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/collection/file-kind.ts
 import path from "node:path";
 function fileKind({ bytes, file: file2 }) {
@@ -19122,13 +19136,6 @@ var NATURAL, init_natural_order = __esm({
 
 // pipeline/collection/index.ts
 import path2 from "node:path";
-function conflictMarkerLine(text2) {
-  let lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return;
-  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
-    return start + 1;
-}
 function fileOfVitrine(file2) {
   let parts = file2.toLowerCase().split(/[\\/]/), name = parts.at(-1);
   return name === "labels.csv" ? "labels" : name === "params.yaml" || name === "params.yml" ? "params" : name === "objects.csv" && parts.at(-2) === "data" ? "objects" : "export";
@@ -19245,6 +19252,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
     init_errors();
     init_fs();
     init_log();
+    init_conflict_markers();
     init_file_kind();
     init_hidden_characters();
     init_natural_order();
@@ -34970,9 +34978,9 @@ function date4(params) {
 
 // pipeline/params.ts
 init_suggest();
+init_conflict_markers();
 init_file_kind();
 init_hidden_characters();
-init_collection();
 
 // pipeline/collection/value-limits.ts
 init_log();

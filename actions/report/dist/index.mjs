@@ -19557,6 +19557,20 @@ var NOT_IN_ONE_LINE, init_log = __esm({
   }
 });
 
+// pipeline/collection/conflict-markers.ts
+function conflictMarkerLine(text2) {
+  let lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return;
+  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
+    return start + 1;
+}
+var init_conflict_markers = __esm({
+  "pipeline/collection/conflict-markers.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/collection/file-kind.ts
 var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   "pipeline/collection/file-kind.ts"() {
@@ -19666,13 +19680,6 @@ var NATURAL, init_natural_order = __esm({
 });
 
 // pipeline/collection/index.ts
-function conflictMarkerLine(text2) {
-  let lines = text2.replace(/^\uFEFF/, "").split(LINE_BREAK), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return;
-  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
-    return start + 1;
-}
 function dateKey(id) {
   let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
   if (!match) return id;
@@ -19690,7 +19697,7 @@ function scientificWhole(id) {
 function shortenedNumber(id) {
   return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
 }
-var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
+var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
   "pipeline/collection/index.ts"() {
     "use strict";
     init_sync();
@@ -19699,10 +19706,10 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
     init_errors();
     init_fs();
     init_log();
+    init_conflict_markers();
     init_file_kind();
     init_hidden_characters();
     init_natural_order();
-    LINE_BREAK = /\r\n|\r|\n/;
     INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
       ["how an accent is encoded", (id) => id.normalize("NFC")],
       ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
@@ -35685,9 +35692,9 @@ function date4(params) {
 
 // pipeline/params.ts
 init_suggest();
+init_conflict_markers();
 init_file_kind();
 init_hidden_characters();
-init_collection();
 init_control_characters();
 init_errors();
 init_log();

@@ -1,26 +1,14 @@
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkAddresses } from '../catalogue/addresses.ts';
-import { type ImportResult, importCollection, withoutRunAgain } from '../collection/import.ts';
-import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
-import { recordImportSource, refuseSourceWithoutCollection } from '../collection/import-source.ts';
-import { readDvcConfig } from '../data/config.ts';
-import { addData, initData, pushData } from '../data/index.ts';
-import { listWords } from '../data/ops.ts';
-import { fixDemoLabels } from '../demo/fix-labels.ts';
-import { addDemoBatch, generateDemo } from '../demo/generate.ts';
-import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced.ts';
+import type { ImportResult } from '../collection/import.ts';
 import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { shellWord } from '../init/invocation.ts';
-import { refuseUnfinishedInit } from '../init/unfinished.ts';
 import type { Whereabouts } from '../log.ts';
 import { loadParams, type Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
-import { runStages, type StageOutcome } from '../stages/graph.ts';
-import { loadStages } from '../stages/index.ts';
+import type { StageOutcome } from '../stages/graph.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { environmentProblem } from './fs-errors.ts';
@@ -54,6 +42,11 @@ nothing. Then: npx vitrine run
   },
 };
 
+/*
+ * The code each command runs is imported as it runs (the command table, cli/command-table.ts, loads this module for
+ * any of its commands): `vitrine serve` does not load the stages, nor `vitrine import` the demo's generator.
+ */
+
 /** The demo command itself, the run lock held. */
 async function demoUnderLock({
   ctx,
@@ -64,6 +57,11 @@ async function demoUnderLock({
   values: Record<string, unknown>;
   params: Params;
 }): Promise<void> {
+  const { fixDemoLabels } = await import('../demo/fix-labels.ts');
+  const { addDemoBatch, generateDemo } = await import('../demo/generate.ts');
+  const { keepDataDvc, keptDataDvcWarning, settleDataDvc } = await import('../demo/replaced.ts');
+  const { readDvcConfig } = await import('../data/config.ts');
+  const { addData, initData, pushData } = await import('../data/index.ts');
   await refuseNonDemoCollection(ctx);
   if (values['fix-labels']) {
     // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
@@ -205,6 +203,11 @@ async function importUnderLock({
   params: Params;
   labels: 'merge' | 'replace';
 }): Promise<number | undefined> {
+  const { importCollection } = await import('../collection/import.ts');
+  const { startImport } = await import('../collection/import-marker.ts');
+  const { recordImportSource, refuseSourceWithoutCollection } = await import('../collection/import-source.ts');
+  const { addData } = await import('../data/index.ts');
+  const { listWords } = await import('../data/ops.ts');
   const command = importCommandLine(values);
   if (typeof values.metadata === 'string' || typeof values.images === 'string')
     await refuseSourceWithoutCollection({ file: ctx.ws.params, name: path.relative(ctx.ws.root, ctx.ws.params) });
@@ -324,6 +327,8 @@ async function notRecorded({
   /** The import found nothing to change in data/ or labels.csv. */
   unchanged: boolean;
 }): Promise<VitrineError> {
+  const { withoutRunAgain } = await import('../collection/import.ts');
+  const { readDvcConfig } = await import('../data/config.ts');
   const show = (p: string) => path.relative(ws.root, p).split(path.sep).join('/') || '.';
   const cacheDir = await readDvcConfig({ root: ws.root }).then(
     (c) => c.cacheDir,
@@ -472,6 +477,7 @@ async function checkAddressesFile(ctx: CommandContext, values: Record<string, un
         'USAGE',
         `--check-addresses and --${flag} cannot be used together: --check-addresses only checks a file.`,
       );
+  const { checkAddresses } = await import('../catalogue/addresses.ts');
   const given = String(values['check-addresses']);
   const file = path.resolve(ctx.cwd ?? ctx.ws.root, given);
   const size = await stat(file).then(
@@ -544,6 +550,7 @@ async function runAndPrint(
   const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
   const run = { ctx, targets, force, jsonResult, single, sharing, shard, progress: { reported: false } };
   if (!reporting) return runStagesAndPrint(run);
+  const { clearFailureNote, writeFailureNote } = await import('../report/failure.ts');
   // The note must never hide the error it is about: trouble with it is a warning, in plain words.
   const report = path.relative(ctx.ws.root, ctx.ws.report) || '.';
   const noteWords = (error: unknown) =>
@@ -605,6 +612,8 @@ async function runStagesAndPrint({
   /** Set once the report stage has an outcome: a later failure then leaves no note. */
   progress: { reported: boolean };
 }): Promise<number> {
+  const { refuseUnfinishedImport } = await import('../collection/import-marker.ts');
+  const { refuseUnfinishedInit } = await import('../init/unfinished.ts');
   // A collection an import left half changed is not run on: said plainly, with the import to run again.
   await refuseUnfinishedImport({ ws: ctx.ws, log: ctx.log });
   await refuseUnfinishedInit({ ws: ctx.ws });
@@ -660,6 +669,8 @@ async function runLockedStages({
     const { pullShardCaches } = await import('../shard/caches.ts');
     await pullShardCaches({ ws: ctx.ws, params, log: ctx.log });
   }
+  const { runStages } = await import('../stages/graph.ts');
+  const { loadStages } = await import('../stages/index.ts');
   const stages = await loadStages();
   const started = performance.now();
   const outcomes = await runStages({

@@ -115,6 +115,15 @@ describe('what a vitrine command loads', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(commandModulesIn(run.loaded)).toEqual(['pipeline/data/commands.ts']);
   }, 120_000);
+
+  it('"vitrine import" loads the import’s code, not the stages’ nor the demo’s (nor sharp and TF.js with them)', async () => {
+    const run = await vitrine(['import']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('Say which metadata CSV to import');
+    expect(run.loaded).toContain('pipeline/collection/import.ts');
+    expect(run.loaded.filter((m) => /^pipeline\/(stages\/graph|demo\/generate)\.ts$/.test(m))).toEqual([]);
+    expect(heavyIn(run.packages).filter((p) => p === 'sharp' || p.startsWith('@tensorflow'))).toEqual([]);
+  }, 120_000);
 });
 
 describe('a command whose code fails to load', () => {

@@ -9,7 +9,7 @@ import type { Command } from './command.ts';
  * command line and the completion script) is a table kept in command-table.json, written from the commands
  * themselves:
  *
- *   node pipeline/cli/command-table.ts
+ *   npx node pipeline/cli/command-table.ts
  *
  * after changing a command's name, summary, help, options or arguments (test/cli/lazy-commands.test.ts says when the
  * table differs from the commands).
@@ -39,7 +39,7 @@ export async function loadCommand({ module, name }: { module: CommandModule; nam
   if (!command)
     throw new Error(
       `pipeline/cli/command-table.json lists "vitrine ${name}", which its module (${module}) does not have: ` +
-        'write the table again with "node pipeline/cli/command-table.ts"',
+        'write the table again with "npx node pipeline/cli/command-table.ts"',
     );
   return command;
 }

@@ -34,7 +34,8 @@ export interface CommandContext {
 }
 
 /**
- * A `vitrine` command. Each part of the pipeline exports its commands; `pipeline/cli.ts` lists them.
+ * A `vitrine` command. Each part of the pipeline exports its commands; `pipeline/cli/command-table.ts` lists their
+ * modules, and command-table.json all but their code (write it again after changing what a command says or takes).
  * `run` returns the exit code (0 when omitted); a thrown VitrineError becomes a one-paragraph message.
  */
 export interface Command {

@@ -158,7 +158,7 @@ describe('the command table', () => {
   it('says what the commands say, so that the help and the checks of the command line are theirs', async () => {
     const table = JSON.parse(await readFile('pipeline/cli/command-table.json', 'utf8'));
     const write =
-      'pipeline/cli/command-table.json differs from the commands: write it with "node pipeline/cli/command-table.ts"';
+      'pipeline/cli/command-table.json differs from the commands: write it with "npx node pipeline/cli/command-table.ts"';
     expect(table, write).toEqual(await describeCommands());
   }, 120_000);
 });

@@ -39,9 +39,11 @@ export interface LabelsAsRead {
 /**
  * labels.csv as the dataset stage read it: the file now when it is that one (by md5, as lock.json records it; or
  * lock.json records none, from before it did), else the copy the stage kept, else labels.csv at HEAD when its bytes
- * are those (as committed, or with CRLF line endings as a Windows checkout writes them). LABELS_CHANGED_SINCE_READ
- * when none is: the labels the model learnt are gone from this copy of the repository, and a stage that read
- * labels.csv as it is now would speak of other labels than the model's.
+ * are those (as committed, or with CRLF line endings as a Windows checkout writes them). Bytes that are not UTF-8 are
+ * never the file read (the dataset stage refuses such a file), whatever their md5. LABELS_CHANGED_SINCE_READ when
+ * none is: the labels the model learnt are gone from this copy of the repository, and a stage that read labels.csv
+ * as it is now would speak of other labels than the model's. Used by every stage after the dataset stage: evaluate,
+ * report, promote's annotations and the catalogue.
  */
 export async function labelsTextAsRead({ ws }: { ws: Workspace }): Promise<LabelsAsRead> {
   const name = rel(ws, ws.labels);
@@ -52,8 +54,10 @@ export async function labelsTextAsRead({ ws }: { ws: Workspace }): Promise<Label
   const kept = await readFile(labelsReadFile(ws)).catch(() => null);
   const committed = await readBytesAtRef({ dir: ws.root, ref: 'HEAD', filepath: name }).catch(() => null);
   const candidates = [...(kept ? [kept] : []), ...(committed ? asCheckedOut(committed) : [])];
-  const read = candidates.find((bytes) => md5(bytes) === recorded);
-  if (read) return { text: decodeText({ bytes: read, file: name }), changed: true };
+  for (const bytes of candidates) {
+    const text = md5(bytes) === recorded ? textOf({ bytes, file: name }) : undefined;
+    if (text !== undefined) return { text, changed: true };
+  }
   throw new VitrineError(
     'LABELS_CHANGED_SINCE_READ',
     `${name} changed after the dataset stage read it (edited, or a git pull, while the run went on), and the ` +
@@ -89,4 +93,13 @@ function asCheckedOut(bytes: Uint8Array): Uint8Array[] {
   const text = Buffer.from(bytes);
   if (text.includes(0x0d) || !text.includes(0x0a)) return [bytes];
   return [bytes, Buffer.from(text.toString('latin1').replace(/\n/g, '\r\n'), 'latin1')];
+}
+
+/** The text of bytes the dataset stage read; undefined for bytes it would have refused (not UTF-8), never read. */
+function textOf({ bytes, file }: { bytes: Uint8Array; file: string }): string | undefined {
+  try {
+    return decodeText({ bytes, file });
+  } catch {
+    return undefined;
+  }
 }

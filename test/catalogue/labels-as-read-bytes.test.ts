@@ -5,6 +5,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { labelsAsRead } from '../../pipeline/catalogue/labels-read.ts';
+import { labelsTextAsRead } from '../../pipeline/dataset/labels-as-read.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { tempDir } from '../fixtures/temp.ts';
@@ -69,5 +70,12 @@ describe('HEAD’s labels.csv, compared by its bytes with what the dataset stage
     expect(log.lines.map((l) => l.message)).toContainEqual(
       expect.stringContaining('labels.csv changed after the dataset stage read it'),
     );
+  });
+
+  // The catalogue and the other stages find the file read in one module (task D6): its bytes are checked there.
+  it('with a byte that is not UTF-8: for the stages after the dataset stage, the labels read are not found', async () => {
+    const committed = Buffer.concat([Buffer.from('object_id,label\nO-1,Monnaie '), Buffer.from([0xff, 0x0a])]);
+    const ws = await repoWith({ committed, read: committed });
+    await expect(labelsTextAsRead({ ws })).rejects.toMatchObject({ code: 'LABELS_CHANGED_SINCE_READ' });
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { keepLabelsRead } from '../../pipeline/dataset/labels-as-read.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -98,5 +99,26 @@ describe('the catalogue’s labels.csv lines are those of the file the dataset s
     const object = catalogue.objects.find((o) => o.id === 'O-2')!;
     expect(object.label).toBe('Smithsonian');
     expect(object.labelLine).toBe(null);
+  });
+
+  // Task D6: the dataset stage keeps a copy of the bytes it read; the catalogue found the file read by lock.json’s md5
+  // against labels.csv and HEAD only, so an uncommitted edit read by the run, saved again since, lost every line.
+  it('a line added since, the version read uncommitted but kept by the dataset stage: the lines of that copy', async () => {
+    const ws = await repo({ committed: false });
+    await keepLabelsRead({ ws, bytes: Buffer.from(READ) });
+    await writeFile(ws.labels, 'object_id,label\nO-0,Monnaie\nO-1,Monnaie\nO-2,Céramique\n');
+    const { lineOf, warnings } = await build(ws);
+    expect(lineOf('O-1')).toBe(2);
+    expect(lineOf('O-2')).toBe(3);
+    expect(warnings.filter((w) => w.includes('labels.csv'))).toEqual([]);
+  });
+
+  it('a copy kept by an earlier run, of another file: not taken; no line, said', async () => {
+    const ws = await repo({ committed: false });
+    await keepLabelsRead({ ws, bytes: Buffer.from('object_id,label\nO-2,Céramique\nO-1,Monnaie\n') });
+    await writeFile(ws.labels, 'object_id,label\nO-0,Monnaie\nO-1,Monnaie\nO-2,Céramique\n');
+    const { lineOf, warnings } = await build(ws);
+    expect(lineOf('O-2')).toBe(null);
+    expect(warnings).toContainEqual(expect.stringContaining('labels.csv changed after the dataset stage read it'));
   });
 });

@@ -678,8 +678,13 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   // A colleague's edit saved while the run trained: the changes listed are the ones the model learnt, said so.
   const since = report.labels.changedSinceRead
     ? '⚠️ labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or ' +
-      'since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. Run ' +
-      '`npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
+      'since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. ' +
+      // Its lines: a line added or a sort since puts other objects on them in the file now (task D6).
+      (changes.length > 0
+        ? 'The line numbers below are those of labels.csv as that stage read it: in labels.csv as it is now they ' +
+          'may be lines of other objects. '
+        : '') +
+      'Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
     : '';
   if (changes.length === 0) return `${title}\n\n${against}${since}No label in labels.csv changed.`;
   const { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels);

@@ -38036,7 +38036,8 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   }
   let named3 = report.labels.baseName, where = named3?.branchPoint ? " where this branch left it" : "", against = named3 ? `Compared with ${code(named3.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
-` : "", since = report.labels.changedSinceRead ? "\u26A0\uFE0F labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n" : "";
+` : "", since = report.labels.changedSinceRead ? "\u26A0\uFE0F labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. " + // Its lines: a line added or a sort since puts other objects on them in the file now (task D6).
+  (changes.length > 0 ? "The line numbers below are those of labels.csv as that stage read it: in labels.csv as it is now they may be lines of other objects. " : "") + "Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n" : "";
   if (changes.length === 0) return `${title}
 
 ${against}${since}No label in labels.csv changed.`;

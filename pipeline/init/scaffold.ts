@@ -288,11 +288,15 @@ export function proposeVocabulary({
 /**
  * A label as init counts and proposes it: without what was pasted in with it (a zero-width space, a joiner that joins
  * nothing, a direction mark before a Latin word: withoutPasted), which params.yaml refuses, in the form labels are
- * compared in (labelForm). Undefined for one import refuses the rows of (a control character or a bidi override).
+ * compared in (labelForm). Undefined for one import refuses the rows of (a control character or a bidi override), and
+ * for a cell that held nothing else.
  */
 function proposedForm(label: string): string | undefined {
   if ([...label].some((c) => controlName(c) !== undefined)) return undefined;
-  return labelForm(withoutPasted(label));
+  // Trimmed again: a space the CSV kept because the character stood behind it ("Pottery \u200b") is no part of the
+  // label, and a cell that held only the character holds no label (params.yaml refuses both).
+  const form = labelForm(withoutPasted(label)).trim();
+  return form === '' ? undefined : form;
 }
 
 /**

@@ -78,14 +78,21 @@ const JOINED_SCRIPTS = [
   .join('');
 const JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, 'u');
 
+/** The virama (the sign that silences a vowel) of each Indic script of JOINED_SCRIPTS that writes one. */
+const VIRAMA = new Set([
+  ...['\u094d', '\u09cd', '\u0a4d', '\u0acd', '\u0b4d', '\u0bcd', '\u0c4d', '\u0ccd', '\u0d4d', '\u0dca'],
+  ...['\u1039', '\u17d2'],
+]);
+
 /** What a zero-width joiner stands after and before in an emoji sequence ("👩\u200d💻", a woman technologist). */
 const EMOJI_BEFORE = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f)$/u;
 const EMOJI_AFTER = /^\p{Extended_Pictographic}$/u;
 
 /**
  * Whether the character of `text` at `at` (a UTF-16 index) is a zero-width non-joiner or joiner between two letters
- * of a script written with them (JOINED_SCRIPTS), or a joiner inside an emoji: text of the label, shown as it is. One
- * at an end, beside another such character or between Latin letters is not, and a message shows it by its code.
+ * of a script written with them (JOINED_SCRIPTS), a joiner after a virama at a word's end, or a joiner inside an
+ * emoji: text of the label, shown as it is. One at an end, beside another such character or between Latin letters is
+ * not, and a message shows it by its code.
  */
 export function joinerInWord({ text, at }: { text: string; at: number }): boolean {
   const joiner = text[at];
@@ -93,8 +100,12 @@ export function joinerInWord({ text, at }: { text: string; at: number }): boolea
   // The characters either side, whole (an emoji is two UTF-16 units; a joiner is never half of a pair).
   const before = [...text.slice(Math.max(0, at - 2), at)].at(-1);
   const next = text.codePointAt(at + 1);
-  if (before === undefined || next === undefined) return false;
-  const after = String.fromCodePoint(next);
+  if (before === undefined) return false;
+  const after = next === undefined ? undefined : String.fromCodePoint(next);
+  // Malayalam and Bengali in the older encoding end a word with a joiner after the virama (a chillu, "ৎ"): deleting it
+  // changes how the word is drawn. It stands at the word's end, so nothing of the word comes after it.
+  if (joiner === '\u200d' && VIRAMA.has(before) && (after === undefined || !JOINED_LETTER.test(after))) return true;
+  if (after === undefined) return false;
   if (joiner === '\u200d' && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after)) return true;
   return JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
 }

@@ -59,14 +59,22 @@ export function hiddenCharacter({
   const before = label.slice(0, found.index).replace(HIDDEN, (x, at: number) => (hiddenAt({ label, at }) ? '' : x));
   const where = before ? `after ${quote(before)}` : 'at the start';
   const others = new Set(all.map((m) => m[0])).size - 1;
-  const more = others > 0 ? ` (and ${others} other ${others === 1 ? 'such character' : 'such characters'})` : '';
+  const more =
+    others > 0
+      ? ` (and ${others} other ${others === 1 ? 'such character' : 'such characters'})`
+      : all.length > 1
+        ? ` (${all.length} times in all)`
+        : '';
   // Several (or one written twice): "that character" sent staff to delete one and leave the line still skipped.
-  const allSpaces = all.every((m) => /\p{Zs}/u.test(m[0]));
+  const spaces = all.filter((m) => /\p{Zs}/u.test(m[0])).length;
   const fix =
     all.length > 1
-      ? allSpaces
+      ? spaces === all.length
         ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv"
-        : "Delete those characters on the object's line in labels.csv"
+        : spaces > 0
+          ? 'Delete the invisible characters, and replace each space that is not a plain one with a plain space, on ' +
+            "the object's line in labels.csv"
+          : "Delete those characters on the object's line in labels.csv"
       : space
         ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv"
         : "Delete that character on the object's line in labels.csv";

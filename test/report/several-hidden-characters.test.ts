@@ -43,4 +43,15 @@ describe('a label with several characters that do not show, in the pull-request 
     expect(visibleLabel('\u200fعملة')).toBe('\u200fعملة');
     expect(hiddenCharacter({ label: 'coin\u200f', quote })?.words).toContain('right-to-left mark, U+200F');
   });
+
+  // Review V5: "Delete those characters" for "Ming\u00a0vase\u200e" left "Mingvase"; "Pot\u200btery\u200b" named one.
+  it('tells spaces from invisible characters when a label holds both, and counts one written in two places', () => {
+    expect(hiddenCharacter({ label: 'Ming\u00a0vase\u200e', quote })?.fix).toBe(
+      'Delete the invisible characters, and replace each space that is not a plain one with a plain space, on the ' +
+        "object's line in labels.csv",
+    );
+    expect(hiddenCharacter({ label: 'Pot\u200btery\u200b', quote })?.words).toBe(
+      'it contains an invisible character (zero-width space, U+200B) after "Pot" (2 times in all)',
+    );
+  });
 });

@@ -19057,9 +19057,9 @@ function joinerInWord({ text: text2, at: at2 }) {
   let joiner = text2[at2];
   if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
   let before = [...text2.slice(Math.max(0, at2 - 2), at2)].at(-1), next = text2.codePointAt(at2 + 1);
-  if (before === void 0 || next === void 0) return !1;
-  let after = String.fromCodePoint(next);
-  return joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+  if (before === void 0) return !1;
+  let after = next === void 0 ? void 0 : String.fromCodePoint(next);
+  return joiner === "\u200D" && VIRAMA.has(before) && (after === void 0 || !JOINED_LETTER.test(after)) ? !0 : after === void 0 ? !1 : joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
 }
 function strayJoiners(text2) {
   let found = [];
@@ -19080,7 +19080,7 @@ function pastedInLabel(label) {
   }
   return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, VIRAMA, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19118,7 +19118,20 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "Sinh",
       "Mymr",
       "Khmr"
-    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
+    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), VIRAMA = /* @__PURE__ */ new Set([
+      "\u094D",
+      "\u09CD",
+      "\u0A4D",
+      "\u0ACD",
+      "\u0B4D",
+      "\u0BCD",
+      "\u0C4D",
+      "\u0CCD",
+      "\u0D4D",
+      "\u0DCA",
+      "\u1039",
+      "\u17D2"
+    ]), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
     DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
       `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
       "u"

@@ -19595,9 +19595,9 @@ function joinerInWord({ text: text2, at }) {
   let joiner = text2[at];
   if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
   let before = [...text2.slice(Math.max(0, at - 2), at)].at(-1), next = text2.codePointAt(at + 1);
-  if (before === void 0 || next === void 0) return !1;
-  let after = String.fromCodePoint(next);
-  return joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+  if (before === void 0) return !1;
+  let after = next === void 0 ? void 0 : String.fromCodePoint(next);
+  return joiner === "\u200D" && VIRAMA.has(before) && (after === void 0 || !JOINED_LETTER.test(after)) ? !0 : after === void 0 ? !1 : joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
 }
 function strayJoiners(text2) {
   let found = [];
@@ -19625,7 +19625,7 @@ function labelShown(label) {
   for (let at = 0; at < label.length; at++) out += pasted.has(at) ? `<${characterCode(label[at])}>` : label[at];
   return out;
 }
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, VIRAMA, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
   "pipeline/collection/hidden-characters.ts"() {
     "use strict";
     init_control_characters();
@@ -19663,7 +19663,20 @@ var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, J
       "Sinh",
       "Mymr",
       "Khmr"
-    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
+    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), VIRAMA = /* @__PURE__ */ new Set([
+      "\u094D",
+      "\u09CD",
+      "\u0A4D",
+      "\u0ACD",
+      "\u0B4D",
+      "\u0BCD",
+      "\u0C4D",
+      "\u0CCD",
+      "\u0D4D",
+      "\u0DCA",
+      "\u1039",
+      "\u17D2"
+    ]), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
     DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
       `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
       "u"
@@ -37799,7 +37812,7 @@ function hiddenCharacter({
 }) {
   let all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index })), found = all[0];
   if (!found) return;
-  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : "", allSpaces = all.every((m) => new RegExp("\\p{Zs}", "u").test(m[0])), fix = all.length > 1 ? allSpaces ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv" : "Delete those characters on the object's line in labels.csv" : space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv";
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : all.length > 1 ? ` (${all.length} times in all)` : "", spaces = all.filter((m) => new RegExp("\\p{Zs}", "u").test(m[0])).length, fix = all.length > 1 ? spaces === all.length ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv" : spaces > 0 ? "Delete the invisible characters, and replace each space that is not a plain one with a plain space, on the object's line in labels.csv" : "Delete those characters on the object's line in labels.csv" : space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv";
   return {
     words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
     fix

@@ -101,7 +101,16 @@ import {
   readRefusedImages,
   refusedImagesFile,
 } from './refused-images.ts';
-import { beginning, invisibleIn, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from './value-limits.ts';
+import {
+  beginning,
+  invisibleIn,
+  MAX_FIELD,
+  MAX_ID_BYTES,
+  MAX_LABEL_BYTES,
+  MAX_TITLE,
+  overCharacters,
+  overLimit,
+} from './value-limits.ts';
 import {
   checkVocabulary,
   keptNotLearnedWords,
@@ -3660,18 +3669,6 @@ async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promi
   }
 }
 
-/**
- * The most characters a title may have: a title of 1,000 characters is some 150 words, and the longest in the
- * museum sets Vitrine is tried on are under 200. More is a text pasted into the cell by mistake (a tester's 5 MB).
- */
-const MAX_TITLE = 1_000;
-
-/**
- * The most characters any other field may have (a description, a credit line, a column of import.keep): some
- * 3,000 words, longer than a catalogue entry. Generous on purpose: a real text must never stop an import.
- */
-const MAX_FIELD = 20_000;
-
 /** What to do about a value of the export too long. */
 const EXPORT_AGAIN = 'Correct it in the collections system and export again';
 
@@ -3728,15 +3725,11 @@ function overlongField({
   ];
   for (const [what, column, most] of fields) {
     const value = column ? (cells[column] ?? '') : '';
-    // Characters, not UTF-16 units: a character of CJK Extension B (U+20000 on) is two units, one character.
-    if (value.length <= most) continue;
-    const characters = value.length - (value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
-    if (characters <= most) continue;
-    const bytes = Buffer.byteLength(value);
-    const size = bytes >= 1_000_000 ? ` (${(bytes / 1_000_000).toFixed(1)} MB)` : '';
+    const over = overCharacters({ value, most });
+    if (!over) continue;
     const field = what === 'column' ? `the column "${clip(column)}"` : `the ${what} ("${clip(column)}")`;
     return (
-      `${field} of object "${clip(id)}" is ${characters.toLocaleString('en')} characters long${size}, far longer than any ` +
+      `${field} of object "${clip(id)}" is ${over}, far longer than any ` +
       `real ${what === 'title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters: ` +
       'a row with more is refused, not cut short): ' +
       `a text pasted into the cell by mistake? It begins "${clip(value.slice(0, 100), 40)}". Correct it in the collections ` +

@@ -47,7 +47,7 @@ import {
 import { keepLabelsRead } from './labels-as-read.ts';
 import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmptiedError } from './labels-deleted.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
-import { isPictureProblem } from './picture-problems.ts';
+import { isPictureProblem, isWithheldField } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
 import { type RenamedLabel, refuseRenamedLabels } from './renamed-labels.ts';
 import { assignSplits, splitOfId } from './split.ts';
@@ -61,6 +61,7 @@ import {
   readLabelsChecked,
   readObjectsChecked,
   unknownObjectsMessage,
+  withoutOverlongFields,
 } from './validate.ts';
 
 /*
@@ -114,8 +115,11 @@ export async function buildDataset({
   const objectsName = rel(ws, ws.objects);
   const labelsName = rel(ws, ws.labels);
 
-  const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
-  const issues: DatasetIssue[] = [...read.issues];
+  const checked = await readObjectsChecked({ file: ws.objects, name: objectsName });
+  // A field far too long (a text pasted into data/objects.csv) is withheld from the catalogue, its object kept.
+  const overlong = withoutOverlongFields({ objects: checked.objects, lineOf: checked.lineOf, name: objectsName });
+  const read = { ...checked, objects: overlong.objects };
+  const issues: DatasetIssue[] = [...read.issues, ...overlong.issues];
   const { labels, blanks, missing, empty, emptyRows, ...labelsRead } = await readLabelsChecked({
     file: ws.labels,
     name: labelsName,
@@ -136,6 +140,7 @@ export async function buildDataset({
   const labelLineOf = firstLabelLines({ labels });
   const labelsLineOf = (id: string): { labelsLine?: number } =>
     labelLineOf.has(id) ? { labelsLine: labelLineOf.get(id)! } : {};
+  for (const issue of overlong.issues) Object.assign(issue, labelsLineOf(issue.object!));
 
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
@@ -699,8 +704,9 @@ function noUsableLabels({
       ? `${count('LABEL_UNKNOWN_OBJECT')} label lines name objects that are not in data/objects.csv.`
       : '',
     count('LABEL_DUPLICATE') ? `${count('LABEL_DUPLICATE')} label lines repeat an object.` : '',
-    issues.some((i) => i.labelsLine !== undefined)
-      ? `${issues.filter((i) => i.labelsLine !== undefined).length} labelled objects have no usable image.`
+    issues.some((i) => i.labelsLine !== undefined && isPictureProblem(i))
+      ? `${issues.filter((i) => i.labelsLine !== undefined && isPictureProblem(i)).length} labelled objects have no ` +
+        'usable image.'
       : '',
   ].filter(Boolean);
   return new VitrineError(
@@ -775,12 +781,14 @@ function reportIssues({
   }
   // An object without a usable picture is not skipped: its record stays in the catalogue (build, "unpictured").
   const pictureless = issues.filter(isPictureProblem);
-  const skipped = issues.filter((i) => !isPictureProblem(i));
+  const withheld = issues.filter(isWithheldField);
+  const skipped = issues.filter((i) => !isPictureProblem(i) && !isWithheldField(i));
   if (pictureless.length > 0)
     log.warn(
       `${pictureless.length} object${pictureless.length === 1 ? '' : 's'} kept in the catalogue without a usable ` +
         `photograph, and left out of training: ${detailOf(pictureless)}.`,
     );
+  if (withheld.length > 0) log.warn(withheldFieldsWords(withheld));
   if (skipped.length > 0)
     log.warn(`${skipped.length} row${skipped.length === 1 ? '' : 's'} skipped: ${detailOf(skipped)}.`);
 }
@@ -814,7 +822,18 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
   LABEL_TOO_LONG: ['label line with a value far too long', 'label lines with a value far too long'],
+  OBJECT_FIELD_TOO_LONG: ['field far too long', 'fields far too long'],
 };
+
+/** "3 fields far too long (of 2 objects) withheld from the catalogue; the objects stay in it": said once. */
+export function withheldFieldsWords(issues: DatasetIssue[]): string {
+  const n = issues.length;
+  const objects = new Set(issues.map((i) => i.object)).size;
+  return (
+    `${n} field${n === 1 ? '' : 's'} far too long (of ${objects} object${objects === 1 ? '' : 's'}) withheld from ` +
+    `the catalogue; ${objects === 1 ? 'the object stays' : 'the objects stay'} in it.`
+  );
+}
 
 /** Labels named one by one in each warning about the vocabulary's labels; the rest are counted in one line. */
 const SHOWN_LABEL_WARNINGS = 10;

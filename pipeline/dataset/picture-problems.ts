@@ -17,3 +17,8 @@ const PICTURE_PROBLEMS = new Set([
 
 /** How an IMAGE_UNREADABLE message says the file has 0 bytes (dataset/images.ts), which the catalogue reads. */
 export const EMPTY_FILE = 'the file is empty (0 bytes)';
+
+/** Whether the issue withheld a field far too long of its object (OBJECT_FIELD_TOO_LONG): the object is kept. */
+export function isWithheldField(issue: Pick<DatasetIssue, 'code'>): boolean {
+  return issue.code === 'OBJECT_FIELD_TOO_LONG';
+}

@@ -24,7 +24,15 @@ import {
   visibleIds,
   zerosDroppedFrom,
 } from '../collection/index.ts';
-import { beginning, MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
+import {
+  beginning,
+  MAX_FIELD,
+  MAX_ID_BYTES,
+  MAX_LABEL_BYTES,
+  MAX_TITLE,
+  overCharacters,
+  overLimit,
+} from '../collection/value-limits.ts';
 import { labelInList, nearLabels, nearMiss, RARE, sameFolded } from '../collection/vocabulary.ts';
 import { controlName } from '../control-characters.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -163,6 +171,81 @@ export function parseObjectsChecked({
   const clean = stringify([header, ...kept.map((row) => header.map((h) => row.cells[h] ?? ''))]);
   const { objects } = header.length === 0 ? { objects: [] } : parseObjects({ text: clean, file: name });
   return { objects, lineOf: firstLine, issues, emptyRows };
+}
+
+/** The fields of an object the catalogue publishes, as messages name them, with the most characters each may have. */
+const TEXT_FIELDS: [keyof CollectionObject, string, number][] = [
+  ['title', 'title', MAX_TITLE],
+  ['maker', 'maker', MAX_FIELD],
+  ['date', 'date', MAX_FIELD],
+  ['department', 'department', MAX_FIELD],
+  ['medium', 'medium', MAX_FIELD],
+  ['creditLine', 'credit line', MAX_FIELD],
+  ['rights', 'rights', MAX_FIELD],
+  ['description', 'description', MAX_FIELD],
+];
+
+/**
+ * `objects` with each field far longer than any real one (MAX_TITLE, MAX_FIELD: the limits import refuses a row
+ * over) emptied, each said in `issues` as OBJECT_FIELD_TOO_LONG with the file, line, object, field, length and
+ * how it begins. Such a text was pasted into the cell by mistake, most likely in data/objects.csv itself (import
+ * refuses it): published, one 5 MB title made a 5 MB object page, browse page and catalogue download. The object is
+ * kept (its page, photograph and label), only the field is withheld: taking the object out over one field would
+ * remove a public page and leave its label lines naming an unknown object.
+ */
+export function withoutOverlongFields({
+  objects,
+  lineOf,
+  name,
+}: {
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+  name: string;
+}): { objects: CollectionObject[]; issues: DatasetIssue[] } {
+  const issues: DatasetIssue[] = [];
+  type Field = { value: string; field: string; its: string; most: number; without: (o: CollectionObject) => void };
+  const out = objects.map((object) => {
+    const fields: Field[] = [
+      ...TEXT_FIELDS.map(([key, what, most]) => ({
+        value: String(object[key]),
+        field: `the ${what}`,
+        its: `its ${what}`,
+        most,
+        without: (o: CollectionObject) => Object.assign(o, { [key]: '' }),
+      })),
+      ...Object.entries(object.extra).map(([column, value]) => ({
+        value,
+        field: `the column ${quoted(column)}`,
+        its: `its column ${quoted(column)}`,
+        most: MAX_FIELD,
+        without: (o: CollectionObject) => (o.extra[column] = ''),
+      })),
+    ];
+    const over = fields.flatMap((f) => {
+      const words = overCharacters({ value: f.value, most: f.most });
+      return words ? [{ ...f, words }] : [];
+    });
+    if (over.length === 0) return object;
+    const kept = { ...object, extra: { ...object.extra } };
+    const line = lineOf.get(object.id);
+    for (const { value, field, its, most, without, words } of over) {
+      without(kept);
+      issues.push({
+        code: 'OBJECT_FIELD_TOO_LONG',
+        message:
+          `${name}:${line}: ${field} of object ${quoted(object.id)} is ${words}, far longer than any real ` +
+          `${field === 'the title' ? 'title' : 'text'} (at most ${most.toLocaleString('en')} characters): a text ` +
+          `pasted into the cell by mistake? It begins ${beginning(value)}. The object stays in the catalogue, ` +
+          `without ${its}, until ${field} is corrected: correct it in the collections system and import again (or ` +
+          `in ${name}, then run "npx vitrine data add").`,
+        file: name,
+        ...(line !== undefined && { line }),
+        object: object.id,
+      });
+    }
+    return kept;
+  });
+  return { objects: out, issues };
 }
 
 /**

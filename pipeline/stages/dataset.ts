@@ -1,6 +1,6 @@
 import { buildDataset } from '../dataset/build.ts';
 import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '../dataset/labels-deleted.ts';
-import { isPictureProblem } from '../dataset/picture-problems.ts';
+import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { renamedLabels } from '../dataset/renamed-labels.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
@@ -60,10 +60,14 @@ export const datasetStage: Stage = {
     // Rows of data/objects.csv or labels.csv left out; an object without a usable photograph is not one of them.
     // Label lines apart: "39 rows skipped" for labels the model does not learn read as 39 objects dropped (a tester),
     // when those objects are in the catalogue with their labels.
-    const skipped = dataset.issues.filter((i) => !isPictureProblem(i));
+    // A field far too long is withheld, its object kept: no row skipped either.
+    const withheld = dataset.issues.filter(isWithheldField).length;
+    const skipped = dataset.issues.filter((i) => !isPictureProblem(i) && !isWithheldField(i));
     const outside = skipped.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY').length;
     const rows = skipped.length - outside;
     if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} skipped`);
+    if (withheld > 0)
+      parts.push(`${withheld} field${withheld === 1 ? '' : 's'} far too long withheld from the catalogue`);
     if (outside > 0)
       parts.push(
         `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (kept in the catalogue)`,

@@ -62,6 +62,7 @@ import {
   readObjectsChecked,
   unknownObjectsMessage,
   withoutOverlongFields,
+  withoutOverlongIds,
 } from './validate.ts';
 
 /*
@@ -117,9 +118,11 @@ export async function buildDataset({
 
   const checked = await readObjectsChecked({ file: ws.objects, name: objectsName });
   // A field far too long (a text pasted into data/objects.csv) is withheld from the catalogue, its object kept.
-  const overlong = withoutOverlongFields({ objects: checked.objects, lineOf: checked.lineOf, name: objectsName });
+  // An id far too long leaves its row out (an object is shown by its number), both said.
+  const ids = withoutOverlongIds({ objects: checked.objects, lineOf: checked.lineOf, name: objectsName });
+  const overlong = withoutOverlongFields({ objects: ids.objects, lineOf: checked.lineOf, name: objectsName });
   const read = { ...checked, objects: overlong.objects };
-  const issues: DatasetIssue[] = [...read.issues, ...overlong.issues];
+  const issues: DatasetIssue[] = [...read.issues, ...ids.issues, ...overlong.issues];
   const { labels, blanks, missing, empty, emptyRows, ...labelsRead } = await readLabelsChecked({
     file: ws.labels,
     name: labelsName,
@@ -823,6 +826,7 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
   LABEL_TOO_LONG: ['label line with a value far too long', 'label lines with a value far too long'],
   OBJECT_FIELD_TOO_LONG: ['field far too long', 'fields far too long'],
+  OBJECT_ID_TOO_LONG: ['object id far too long', 'object ids far too long'],
 };
 
 /** "3 fields far too long (of 2 objects) withheld from the catalogue; the objects stay in it": said once. */

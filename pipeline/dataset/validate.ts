@@ -173,6 +173,41 @@ export function parseObjectsChecked({
   return { objects, lineOf: firstLine, issues, emptyRows };
 }
 
+/**
+ * `objects` without those whose id is longer than any may be (MAX_ID_BYTES, the limit import refuses a row over),
+ * each said in `issues` as OBJECT_ID_TOO_LONG with its line, length and how it begins: an id names the object's image
+ * file, page and web address, and an object cannot be shown without its number, so the row is left out (said so).
+ */
+export function withoutOverlongIds({
+  objects,
+  lineOf,
+  name,
+}: {
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+  name: string;
+}): { objects: CollectionObject[]; issues: DatasetIssue[] } {
+  const issues: DatasetIssue[] = [];
+  const kept = objects.filter((object) => {
+    const over = overLimit({ value: object.id, most: MAX_ID_BYTES });
+    if (!over) return true;
+    const line = lineOf.get(object.id);
+    issues.push({
+      code: 'OBJECT_ID_TOO_LONG',
+      message:
+        `${name}:${line}: the object id is ${over}: an id names the object’s image file and web address, which ` +
+        `cannot be that long. A text pasted into the id cell by mistake? It begins ${beginning(object.id)}. This row ` +
+        'is left out of the dataset and the catalogue until the id is corrected: correct it in the collections ' +
+        `system and import again (or in ${name}, then run "npx vitrine data add").`,
+      file: name,
+      ...(line !== undefined && { line }),
+      object: object.id,
+    });
+    return false;
+  });
+  return { objects: kept, issues };
+}
+
 /** The fields of an object the catalogue publishes, as messages name them, with the most characters each may have. */
 const TEXT_FIELDS: [keyof CollectionObject, string, number][] = [
   ['title', 'title', MAX_TITLE],

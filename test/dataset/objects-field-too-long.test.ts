@@ -117,3 +117,35 @@ describe('a field of data/objects.csv far too long, put there in the repository'
     expect(error?.message).toContain('data/objects.csv:2: the title of object "a1" is 5,000,009 characters long');
   });
 });
+
+/*
+ * The same for the id: import refuses an id of more than 200 bytes (it names the object’s image file and web address),
+ * but one pasted into data/objects.csv was read as any other, and the catalogue published it whole. Its row is now
+ * left out, said with its line, length and how it begins: an object cannot be shown without its number. Failed before.
+ */
+describe('an object id of data/objects.csv far too long', () => {
+  it('leaves its row out of the dataset and the catalogue, said with the line, length and beginning', async () => {
+    const ID = `1914.${'5'.repeat(2_995)}`;
+    const ws = await makeCollection({
+      objects: [object('a1'), object('a2')],
+      labels: [{ objectId: 'a1', label: 'coin' }],
+    });
+    await writeObjects({ file: ws.objects, objects: [object('a1'), object('a2'), object(ID, 'images/a2.png')] });
+    const params = testParams();
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params, log });
+    expect(dataset.objects.map((o) => o.id.length)).toEqual([2, 2]);
+    const issues = dataset.issues.filter((i) => i.code === 'OBJECT_ID_TOO_LONG');
+    expect(issues.map((i) => [i.file, i.line, i.object === ID])).toEqual([['data/objects.csv', 2, true]]);
+    expect(issues[0]!.message).toBe(
+      'data/objects.csv:2: the object id is 3,000 characters long (3,000 bytes in UTF-8; at most 200): an id names ' +
+        'the object’s image file and web address, which cannot be that long. A text pasted into the id cell by ' +
+        `mistake? It begins "1914.${'5'.repeat(35)}…". This row is left out of the dataset and the catalogue until ` +
+        'the id is corrected: correct it in the collections system and import again (or in data/objects.csv, then ' +
+        'run "npx vitrine data add").',
+    );
+    expect(log.lines.map((l) => l.message)).toContain('1 row skipped: 1 object id far too long.');
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    expect(catalogue.objects.map((o) => o.id)).toEqual(['a1', 'a2']);
+  });
+});

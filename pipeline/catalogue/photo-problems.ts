@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseObjects } from '../collection/index.ts';
 import { REFUSED_WORDS, type RefusedImage, refusedKind } from '../collection/refused-images.ts';
+import { MAX_PATH_BYTES, overLimit } from '../collection/value-limits.ts';
 import { EMPTY_FILE, isPictureProblem } from '../dataset/picture-problems.ts';
 import type { DatasetIssue } from '../types.ts';
 
@@ -140,7 +141,9 @@ export function photoProblemsOf({
 export async function namedImages({ file }: { file: string }): Promise<Map<string, string> | null> {
   try {
     const { objects } = parseObjects({ text: await readFile(file, 'utf8'), file: 'data/objects.csv' });
-    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+    // A path no file can have (a text pasted into the cell: the dataset says so) is named by no page.
+    const named = objects.filter((o) => o.image && !overLimit({ value: o.image, most: MAX_PATH_BYTES }));
+    return new Map(named.map((o) => [o.id, o.image]));
   } catch {
     return null;
   }

@@ -107,6 +107,7 @@ import {
   MAX_FIELD,
   MAX_ID_BYTES,
   MAX_LABEL_BYTES,
+  MAX_PATH_BYTES,
   MAX_TITLE,
   overCharacters,
   overLimit,
@@ -3051,9 +3052,8 @@ function sample(ids: string[], n = 10): string {
   return listWords([...ids].sort(compareIdsNaturally), { last: ',', max: n });
 }
 
-/** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
+/** The longest file name most file systems store (ext4, APFS, NTFS); the longest path is MAX_PATH_BYTES. */
 const MAX_NAME_BYTES = 255;
-const MAX_PATH_BYTES = 4095;
 
 /**
  * One file name per object: its id made safe, at most 255 bytes, with a short hash of the id when two ids

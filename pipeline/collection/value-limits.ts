@@ -15,6 +15,12 @@ import { characterCode, HIDDEN_CHARACTER_NAMES } from './hidden-characters.ts';
  */
 export const MAX_ID_BYTES = 200;
 
+/**
+ * The longest path Linux takes, in bytes: import checks the data folder's paths against it, and the dataset stage
+ * refuses an image path of data/objects.csv over it (no file can have it: a text pasted into the image cell).
+ */
+export const MAX_PATH_BYTES = 4095;
+
 /** The most bytes a label may have: a class's name is a word or a few (`figurine`, `Textiles and costume`). */
 export const MAX_LABEL_BYTES = 100;
 

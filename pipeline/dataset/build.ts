@@ -4,6 +4,7 @@ import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
 import { compareIds, emptyRowsMessage } from '../collection/index.ts';
 import { readRefusedImages, refusedImageMessage } from '../collection/refused-images.ts';
+import { beginning, MAX_PATH_BYTES, overLimit } from '../collection/value-limits.ts';
 import {
   checkVocabulary,
   keptNotLearnedWords,
@@ -20,7 +21,7 @@ import { stateFileOf } from '../data/ops.ts';
 import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { clip, type Logger } from '../log.ts';
+import { clip, type Logger, quoted } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, LabelLine, Split } from '../types.ts';
@@ -188,6 +189,19 @@ export async function buildDataset({
       issues.push({
         code: 'OBJECT_NO_IMAGE',
         message: `${objectsName}:${line}: object "${object.id}" has no image.`,
+        ...where,
+      });
+      unpictured.push(object);
+    } else if (overLimit({ value: object.image, most: MAX_PATH_BYTES })) {
+      // A text pasted into the image cell: said by its start, never whole, and published nowhere (image emptied).
+      issues.push({
+        code: 'OBJECT_NO_IMAGE',
+        message:
+          `${objectsName}:${line}: the image path of object ${quoted(object.id)} is ` +
+          `${overLimit({ value: object.image, most: MAX_PATH_BYTES })}: no file can have a path that long. A text ` +
+          `pasted into the image cell by mistake? It begins ${beginning(object.image)}. The object stays in the ` +
+          'catalogue without a picture until the path is corrected: correct it in the collections system and import ' +
+          `again (or in ${objectsName}, then run "npx vitrine data add").`,
         ...where,
       });
       unpictured.push(object);

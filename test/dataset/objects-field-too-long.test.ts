@@ -149,3 +149,40 @@ describe('an object id of data/objects.csv far too long', () => {
     expect(catalogue.objects.map((o) => o.id)).toEqual(['a1', 'a2']);
   });
 });
+
+/*
+ * And the image path: a 5 MB image cell in data/objects.csv was quoted whole in the dataset’s warning, dataset.json,
+ * the object’s page and the review page (5 MB each). No file can have a path over 4,095 bytes (import’s limit): the
+ * object stays without a picture, said with its line and how the path begins, and the path is published nowhere.
+ */
+describe('an image path of data/objects.csv far too long', () => {
+  it('leaves the object without a picture, said briefly, and publishes none of it', async () => {
+    const ws = await makeCollection({
+      objects: [object('a1'), object('a2')],
+      labels: [{ objectId: 'a1', label: 'coin' }],
+    });
+    const image = `images/${'z'.repeat(5_000_000)}.png`;
+    await writeObjects({ file: ws.objects, objects: [object('a1'), object('a2', image)] });
+    const params = testParams();
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params, log });
+    expect(dataset.objects.map((o) => [o.id, o.image.length])).toEqual([
+      ['a1', 13],
+      ['a2', 0],
+    ]);
+    const issue = dataset.issues.find((i) => i.object === 'a2')!;
+    expect([issue.code, issue.line]).toEqual(['OBJECT_NO_IMAGE', 3]);
+    expect(issue.message).toBe(
+      'data/objects.csv:3: the image path of object "a2" is 5,000,011 characters long (5,000,011 bytes in UTF-8; at ' +
+        'most 4,095): no file can have a path that long. A text pasted into the image cell by mistake? It begins ' +
+        `"images/${'z'.repeat(33)}…". The object stays in the catalogue without a picture until the path is ` +
+        'corrected: correct it in the collections system and import again (or in data/objects.csv, then run ' +
+        '"npx vitrine data add").',
+    );
+    expect(log.lines.map((l) => l.message).join('\n').length).toBeLessThan(20_000);
+    expect((await stat(path.join(ws.dataset, 'dataset.json'))).size).toBeLessThan(200_000);
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    expect(catalogue.objects.map((o) => o.id)).toEqual(['a1', 'a2']);
+    expect(JSON.stringify(catalogue).length).toBeLessThan(200_000);
+  });
+});

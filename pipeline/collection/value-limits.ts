@@ -38,6 +38,14 @@ export const MAX_TITLE = 1_000;
 export const MAX_FIELD = 20_000;
 
 /**
+ * What the dataset stage withholds of data/objects.csv (ids, fields and image paths far too long), in its
+ * fingerprint: a dataset.json made by a Vitrine that did not (one 5 MB title kept whole) is made again once, not
+ * skipped "as when it last ran" and published. Change it when the rule changes.
+ */
+export const TOO_LONG_RULE =
+  'ids over 200 bytes, titles over 1,000 characters, other fields over 20,000, image paths over 4,095 bytes';
+
+/**
  * How `value` is over `most` characters, in words to follow "is": `5,000,009 characters long (5.0 MB)` (the size
  * only from 1 MB); undefined when it is not. Characters as read, not UTF-16 units: a character of CJK Extension B
  * (U+20000 on) or a hieroglyph is two units, one character.

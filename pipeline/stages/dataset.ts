@@ -1,3 +1,4 @@
+import { TOO_LONG_RULE } from '../collection/value-limits.ts';
 import { buildDataset } from '../dataset/build.ts';
 import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '../dataset/labels-deleted.ts';
 import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
@@ -20,6 +21,10 @@ export const datasetStage: Stage = {
     stages: [],
   },
   outs: ['.vitrine/dataset'],
+  // A dataset made before fields far too long were withheld is made again once (value-limits.ts).
+  async fingerprint() {
+    return { 'rule for texts far too long in data/objects.csv': TOO_LONG_RULE };
+  },
   async run({ ws, params, log, env }) {
     await checkDataPresent({ ws, log });
     await warnUnrecorded({ ws, log, env });

@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import { writeObjects } from '../../pipeline/collection/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { runStages } from '../../pipeline/stages/graph.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
 
 /*
@@ -184,5 +185,27 @@ describe('an image path of data/objects.csv far too long', () => {
     const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
     expect(catalogue.objects.map((o) => o.id)).toEqual(['a1', 'a2']);
     expect(JSON.stringify(catalogue).length).toBeLessThan(200_000);
+  });
+});
+
+/*
+ * A dataset made by an earlier Vitrine kept the 5 MB title in dataset.json, and the stage, its inputs unchanged,
+ * was skipped "as when it last ran": the catalogue went on publishing it after the upgrade. The stage’s fingerprint
+ * now names the rule, so such a dataset is made again once. Failed before (the second run skipped the stage).
+ */
+describe('a dataset made before fields far too long were withheld', () => {
+  it('is made again once, saying why', async () => {
+    const ws = await edited();
+    const params = testParams();
+    const ctx = () => ({ ws, params, log: memoryLogger(), clock: systemClock, env: {} });
+    // As an earlier Vitrine recorded the stage: no fingerprint besides its files and params.
+    const earlier = { ...datasetStage, fingerprint: undefined };
+    await runStages({ ctx: ctx(), stages: [earlier], targets: ['dataset'] });
+    const outcomes = await runStages({ ctx: ctx(), stages: [datasetStage], targets: ['dataset'] });
+    expect(outcomes.map((o) => [o.name, o.status, o.reason])).toEqual([
+      ['dataset', 'ran', 'rule for texts far too long in data/objects.csv changed'],
+    ]);
+    const again = await runStages({ ctx: ctx(), stages: [datasetStage], targets: ['dataset'] });
+    expect(again.map((o) => o.status)).toEqual(['skipped']);
   });
 });

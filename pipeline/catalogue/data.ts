@@ -21,8 +21,7 @@ import {
   scoredObjectsWords,
   withAlpha,
 } from '../evaluate/verdict-words.ts';
-import type { Clock, Logger } from '../log.ts';
-import { systemClock } from '../log.ts';
+import { type Clock, clip, type Logger, systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
@@ -40,12 +39,18 @@ import { versionCacheDir } from '../registry/store.ts';
 import { BUMP_MEANING, stageName } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
-import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
+import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, savedSlugs } from './addresses.ts';
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
-import { datasetPhotographRules, type ImageRules, rightsGroup, type Withheld } from './image-rules.ts';
+import {
+  datasetPhotographRules,
+  forbidsPublication,
+  type ImageRules,
+  rightsGroup,
+  type Withheld,
+} from './image-rules.ts';
 import { labelsAsRead } from './labels-read.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
@@ -247,6 +252,7 @@ export async function buildCatalogueData({
         `Catalogue: ${byPhotograph.disagree.length - 10} more shared photograph(s) whose objects’ rights differ`,
       );
   }
+  sayNotForPublication({ objects: dataset.objects, log });
   for (const read of dataset.objects) {
     // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts), nor
     // a control character or a bidi override, also one written as an entity (control-characters.ts).
@@ -1832,9 +1838,12 @@ async function sayNewlyWithheld({
   const was = (o: CatalogueObject, how: Withheld['shown']) => lastIds.has(o.id) && before.get(o.id) === how;
   const nowSmall = held.filter((o) => o.withheld!.shown === 'thumbnail' && o.images.length > 0 && was(o, 'none'));
   if (nowSmall.length) log.warn(newlyShownSmallWords({ shown: nowSmall, rules, images }));
-  const nowNone = held.filter((o) => o.withheld!.shown === 'none' && was(o, 'thumbnail'));
+  // A photograph whose rights text says not to publish it is said of by every build (sayNotForPublication), and no
+  // setting of catalogue.images shows it: not named again here with a setting to change.
+  const forbidden = (o: CatalogueObject) => o.withheld!.reason === 'not-for-publication';
+  const nowNone = held.filter((o) => o.withheld!.shown === 'none' && was(o, 'thumbnail') && !forbidden(o));
   if (nowNone.length) log.warn(noLongerSmallWords({ hidden: nowNone, rules }));
-  const newlyHeld = held.filter((o) => lastIds.has(o.id) && !before.has(o.id));
+  const newlyHeld = held.filter((o) => lastIds.has(o.id) && !before.has(o.id) && !forbidden(o));
   if (newlyHeld.length === 0) return;
   // Held back because this Vitrine reads an unchanged rights text otherwise (RIGHTS_READING raised): not the setting's
   // doing, and not to be undone by it (task R5).
@@ -1980,7 +1989,8 @@ function namedPhotographs(list: CatalogueObject[], images: Map<string, string>):
 function settingsOf(list: CatalogueObject[], rules: ImageRules): { key: string; said: string; n: number }[] {
   return (['in_copyright', 'unknown'] as const)
     .map((key) => {
-      const n = list.filter((o) => (o.withheld!.reason === 'in-copyright') === (key === 'in_copyright')).length;
+      const reason = key === 'in_copyright' ? 'in-copyright' : 'rights-unknown';
+      const n = list.filter((o) => o.withheld!.reason === reason).length;
       return { key: `catalogue.images.${key}`, said: `catalogue.images.${key}: ${rules[key]}`, n };
     })
     .filter((s) => s.n > 0);
@@ -2089,5 +2099,33 @@ function newlyShownWords({
     `${n === 1 ? 'its licence allows' : 'their licences allow'} it. To hold one back, correct its rights in the ` +
     'export, or set catalogue.images in params.yaml ' +
     '(docs/catalogue.md, "Photographs and copyright").'
+  );
+}
+
+/**
+ * Says, once per build, which objects' photographs stay off the site because their rights text says not to publish
+ * them ("Culturally sensitive - do not display"): whatever catalogue.images says, so the museum sees the text was read.
+ */
+function sayNotForPublication({
+  objects,
+  log,
+}: {
+  objects: readonly Pick<DatasetObject, 'id' | 'rights' | 'image' | 'thumbnails'>[];
+  log: Logger;
+}) {
+  // Objects with a photograph, as datasetPhotographRules counts them: one not photographed has nothing held back.
+  const photographed = objects.filter((o) => o.thumbnails?.length || o.image);
+  const held = photographed.filter((o) => forbidsPublication(fieldText(o.rights ?? '')));
+  if (held.length === 0) return;
+  const texts = [...new Set(held.map((o) => fieldText(o.rights ?? '')))];
+  const one = held.length === 1;
+  const quoted = texts.slice(0, 3).map((t) => `"${clip(t)}"`);
+  const moreTexts = texts.length > 3 ? ` and ${texts.length - 3} more` : '';
+  const ids = held.slice(0, 10).map((o) => `"${o.id}"`);
+  const moreIds = held.length > 10 ? ` and ${held.length - 10} more` : '';
+  log.info(
+    `${one ? '1 photograph is' : `${held.length} photographs are`} not shown at all because ` +
+      `${one ? 'its rights text says' : 'their rights texts say'} not to publish ${one ? 'it' : 'them'} ` +
+      `(${quoted.join(', ')}${moreTexts}): ${one ? 'object' : 'objects'} ${ids.join(', ')}${moreIds}.`,
   );
 }

@@ -12,7 +12,7 @@ import { type Rights, rightsOf } from './rights.ts';
 export type ImageRule = 'full' | 'thumbnail' | 'none';
 
 /** Why a photograph is shown small or not at all. */
-export type WithheldReason = 'in-copyright' | 'rights-unknown';
+export type WithheldReason = 'in-copyright' | 'rights-unknown' | 'not-for-publication';
 
 /** catalogue.images in params.yaml. */
 export interface ImageRules {
@@ -38,8 +38,57 @@ export function rightsGroup(rights: Pick<Rights, 'uri'>): 'in_copyright' | 'unkn
   return IN_COPYRIGHT.test(rights.uri) ? 'in_copyright' : 'open';
 }
 
-/** How the site shows the photograph of an object with these rights: null for in full. */
-export function withheldOf({ rights, rules }: { rights: Pick<Rights, 'uri'>; rules: ImageRules }): Withheld | null {
+/**
+ * Words of a rights text that forbid putting the photograph online: "Do not publish online", "Not for public display",
+ * "Culturally sensitive", "Sacred/secret", "Embargoed until 2030", "Internal use only", and the same in German, French,
+ * Spanish, Italian and Dutch. Not "restrictions": "No known copyright restrictions" and "No Copyright - Contractual
+ * Restrictions" are open statements.
+ */
+const NOT_FOR_PUBLICATION = new RegExp(
+  [
+    '\\bdo not (?:publish|display|show|share|post|put online)\\b',
+    '\\bnot (?:to be )?(?:published|displayed|shown|put online)\\b',
+    '\\bnot for (?:public|online|web|internet)?\\s*(?:display|publication|release|use|viewing)\\b',
+    '\\bnot for (?:the )?(?:public|web|internet)\\b',
+    '\\b(?:publication|publishing|web use|online use|display|online display) (?:is )?(?:not permitted|not allowed|' +
+      'prohibited|forbidden)\\b',
+    '\\b(?:for )?internal use(?: only)?\\b',
+    '\\bstaff only\\b',
+    '\\bembargo(?:ed)?\\b',
+    '\\bculturally (?:sensitive|restricted)\\b',
+    '\\bsacred\\s*(?:[/&,-]|and|or)\\s*secret\\b',
+    '\\bconfidential\\b',
+    '^restricted(?: access)?\\.?$',
+    '\\bnicht (?:veröffentlichen|zur veröffentlichung|online stellen)\\b',
+    '\\bkeine veröffentlichung\\b',
+    '\\bne pas (?:diffuser|publier|afficher|exposer)\\b',
+    '\\b(?:diffusion|publication) interdite\\b',
+    '\\bno publicar\\b',
+    '\\bprohibida (?:su )?(?:publicación|difusión)\\b',
+    '\\bnon (?:pubblicare|diffondere)\\b',
+    '\\bniet (?:publiceren|openbaar maken)\\b',
+  ].join('|'),
+  'iu',
+);
+
+/** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
+export function forbidsPublication(text: string): boolean {
+  return NOT_FOR_PUBLICATION.test(text.normalize('NFC').replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * How the site shows the photograph of an object with these rights: null for in full. A text that says not to
+ * publish it keeps it off the site whatever catalogue.images says: no setting should put a culturally sensitive or
+ * embargoed photograph online (an outside tester's were shown in full as "not recognised").
+ */
+export function withheldOf({
+  rights,
+  rules,
+}: {
+  rights: Pick<Rights, 'uri'> & { text?: string };
+  rules: ImageRules;
+}): Withheld | null {
+  if (rights.text && forbidsPublication(rights.text)) return { shown: 'none', reason: 'not-for-publication' };
   const group = rightsGroup(rights);
   if (group === 'open') return null;
   const shown = rules[group];
@@ -60,7 +109,7 @@ export function photographRules({
   objects,
   rules,
 }: {
-  objects: { id: string; rights: Pick<Rights, 'uri'>; photograph: string[] }[];
+  objects: { id: string; rights: Pick<Rights, 'uri'> & { text?: string }; photograph: string[] }[];
   rules: ImageRules;
 }): { withheld: Map<string, Withheld | null>; disagree: string[][] } {
   const parent = objects.map((_, i) => i);
@@ -109,10 +158,10 @@ export function datasetPhotographRules({
   objects: Pick<DatasetObject, 'id' | 'rights' | 'image' | 'imageMd5' | 'thumbnails'>[];
   rules: ImageRules;
 }): { withheld: Map<string, Withheld | null>; disagree: string[][] } {
-  const read = new Map<string, Pick<Rights, 'uri'>>();
+  const read = new Map<string, Pick<Rights, 'uri' | 'text'>>();
   const rightsOfText = (text: string) => {
     let r = read.get(text);
-    if (!r) read.set(text, (r = { uri: rightsOf(text).uri }));
+    if (!r) read.set(text, (r = { uri: rightsOf(text).uri, text }));
     return r;
   };
   return photographRules({

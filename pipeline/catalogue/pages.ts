@@ -26,8 +26,11 @@ export interface Card {
   thumb: { webp: string; jpeg: string; width: number; height: number } | null;
   /** A second line, e.g. "Model says mask (62%)". */
   note?: string;
-  /** The photograph is not shown because of its rights (catalogue.images: none): the card says so. */
-  withheld?: true;
+  /**
+   * The photograph is not shown because of its rights (catalogue.images: none), or because its rights text says not to
+   * publish it ('not-for-publication'): the card says so.
+   */
+  withheld?: true | 'not-for-publication';
 }
 
 export function cardOf(o: CatalogueObject, note?: string): Card {
@@ -42,7 +45,9 @@ export function cardOf(o: CatalogueObject, note?: string): Card {
     alt: o.alt,
     thumb: t ? { webp: t.webp, jpeg: t.jpeg, width: t.width, height: t.height } : null,
     note,
-    ...(o.withheld?.shown === 'none' && { withheld: true as const }),
+    ...(o.withheld?.shown === 'none' && {
+      withheld: o.withheld.reason === 'not-for-publication' ? ('not-for-publication' as const) : (true as const),
+    }),
   };
 }
 

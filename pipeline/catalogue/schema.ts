@@ -145,7 +145,10 @@ export const catalogueObjectSchema = z.object({
    * zoom or IIIF) or not at all (`images` empty) because of its rights (image-rules.ts); null when shown in full.
    */
   withheld: z
-    .object({ shown: z.enum(['thumbnail', 'none']), reason: z.enum(['in-copyright', 'rights-unknown']) })
+    .object({
+      shown: z.enum(['thumbnail', 'none']),
+      reason: z.enum(['in-copyright', 'rights-unknown', 'not-for-publication']),
+    })
     .nullable()
     .default(null),
   /**

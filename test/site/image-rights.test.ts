@@ -33,6 +33,8 @@ const OPEN = 'open-1';
 const SMALL = 'inc-1';
 const NONE = 'unknown-1';
 const UNPHOTOGRAPHED = 'inc-2';
+// Its rights text says not to publish it (T3 F10): not shown, whatever catalogue.images says, in both builds.
+const FORBIDDEN = 'sacred-1';
 
 let dir: string;
 let catalogue: Catalogue;
@@ -65,10 +67,10 @@ beforeAll(async () => {
     string,
     string
   >[];
-  const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 3);
+  const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 4);
   const labels = [...new Set(picked.map((r) => r.label!))].sort();
-  const rights = ['Public domain', 'In copyright — educational use only', ''];
-  const ids = [OPEN, SMALL, NONE];
+  const rights = ['Public domain', 'In copyright — educational use only', '', 'Culturally sensitive - do not display'];
+  const ids = [OPEN, SMALL, NONE, FORBIDDEN];
   const objects: FixtureObject[] = picked.map((r, i) => ({
     id: ids[i]!,
     title: `${r.title!} ${ids[i]}`,
@@ -145,6 +147,8 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(byId(NONE).withheld).toEqual({ shown: 'none', reason: 'rights-unknown' });
     expect(byId(NONE).images).toEqual([]);
     expect(byId(NONE).zoom).toBeNull();
+    expect(byId(FORBIDDEN).withheld).toEqual({ shown: 'none', reason: 'not-for-publication' });
+    expect(byId(FORBIDDEN).images).toEqual([]);
     // The model still reads every photograph: each has its annotation.
     for (const id of [SMALL, NONE]) expect(byId(id).annotation).not.toBeNull();
   });
@@ -181,6 +185,8 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(iiif).toContain(byId(OPEN).slug);
     expect(iiif).not.toContain(byId(SMALL).slug);
     expect(iiif).not.toContain(byId(NONE).slug);
+    expect(iiif).not.toContain(byId(FORBIDDEN).slug);
+    expect(firstBuild.iiif).not.toContain(FORBIDDEN);
     const collection = JSON.parse(await readFile(path.join(siteDir, 'iiif', 'collection.json'), 'utf8'));
     expect(collection.items).toHaveLength(1);
   });
@@ -207,6 +213,12 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(none).not.toContain('data-pagefind-meta="image"');
     expect(none).not.toMatch(/<img /);
     expect(none).not.toContain('id="manifest"');
+    const forbidden = await page(FORBIDDEN);
+    expect(forbidden).toMatch(
+      /id="image-withheld">The photograph is not shown online: the museum’s record says it is not to be published\./,
+    );
+    expect(forbidden).not.toMatch(/<img /);
+    expect(forbidden).not.toContain('copyright reasons');
     // No photograph at all is not a photograph withheld for copyright reasons.
     expect(byId(UNPHOTOGRAPHED).withheld).toBeNull();
     const unphotographed = await page(UNPHOTOGRAPHED);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { withheldOf } from '../../pipeline/catalogue/image-rules.ts';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { fiveMuseumsRows, writeFixture } from '../site/fixture.ts';
+
+/*
+ * An outside tester (T3, F10): a rights cell that forbids publication ("Do not publish online", "Culturally sensitive -
+ * do not display", "Sacred/secret: not to be shown", "Embargoed until 2030") was "not recognised", so by default
+ * (catalogue.images.unknown: full) the photograph went online in full, with zoom, IIIF and download. Such a text now
+ * keeps the photograph off the site whatever catalogue.images says, and the build log names the objects. The record
+ * itself is still published, as for a work in copyright shown "none". Failed before the fix.
+ */
+
+const FORBIDDING = [
+  'Do not publish online',
+  'Not for public display',
+  'Culturally sensitive - do not display',
+  'Sacred/secret: not to be shown',
+  'Embargoed until 2030',
+  'Internal use only',
+  'Publication not permitted',
+  'Web use not permitted',
+  'Confidential',
+  'Nicht veröffentlichen',
+  'Ne pas diffuser',
+  'CC BY 4.0; do not publish online',
+];
+
+const ALLOWING = [
+  'Public domain',
+  'No known copyright restrictions',
+  'No Copyright - Contractual Restrictions',
+  'CC BY 4.0',
+  'Not in copyright',
+  'Published in 1923; public domain',
+  'Copyright not evaluated',
+  'In Copyright',
+  '',
+];
+
+const everythingFull = { in_copyright: 'full', unknown: 'full', thumbnail_max: 300 } as const;
+
+describe('a rights text that says not to publish the photograph', () => {
+  it('keeps the photograph off the site whatever catalogue.images says', () => {
+    for (const text of FORBIDDING)
+      expect(withheldOf({ rights: rightsOf(text), rules: everythingFull }), text).toEqual({
+        shown: 'none',
+        reason: 'not-for-publication',
+      });
+  });
+
+  it('is not found in open licences, “restrictions” statements or texts that say nothing of the kind', () => {
+    for (const text of ALLOWING) expect(withheldOf({ rights: rightsOf(text), rules: everythingFull }), text).toBeNull();
+  });
+
+  it('publishes the record without the photograph, and the build log names the object and its text', async () => {
+    const root = await tempDir('vitrine-not-for-publication-');
+    const rows = await fiveMuseumsRows();
+    const [one, two] = [rows[0]!, rows[7]!];
+    await writeFixture({
+      root,
+      labels: [...new Set([one.label!, two.label!])].sort(),
+      objects: [
+        {
+          id: 'sacred',
+          title: 'Mask',
+          rights: 'Culturally sensitive - do not display',
+          label: one.label!,
+          image: one.image,
+        },
+        { id: 'open', title: 'Bowl', rights: 'CC0', label: two.label!, image: two.image },
+      ],
+    });
+    const log = memoryLogger();
+    const { catalogue } = await buildCatalogueData({ ws: workspace(root), params: defaultParams(), log });
+    const byId = (id: string) => catalogue.objects.find((o) => o.id === id)!;
+    expect(byId('sacred').withheld).toEqual({ shown: 'none', reason: 'not-for-publication' });
+    expect(byId('sacred').zoom).toBeNull();
+    expect(byId('sacred').title).toBe('Mask');
+    expect(byId('open').withheld).toBeNull();
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(
+      '1 photograph is not shown at all because its rights text says not to publish it ("Culturally sensitive - do ' +
+        'not display"): object "sacred".',
+    );
+  });
+});

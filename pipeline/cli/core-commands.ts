@@ -436,6 +436,7 @@ const runCommand: Command = {
       undefined,
       Boolean(values.single),
       values,
+      'run',
     );
   },
 };
@@ -522,7 +523,7 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   run: (ctx, { values }) =>
     typeof values['check-addresses'] === 'string'
       ? checkAddressesFile(ctx, values)
-      : runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx), false, values),
+      : runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx), false, values, name),
 }));
 
 async function runAndPrint(
@@ -532,6 +533,8 @@ async function runAndPrint(
   jsonResult?: string,
   single = false,
   sharing: Record<string, unknown> = {},
+  /** The command's name as typed: "run", or a stage's ("catalogue"). */
+  typed = 'run',
 ): Promise<number> {
   const shard = typeof sharing.shard === 'string' ? parseShard(sharing.shard) : undefined;
   if (shard) {
@@ -548,7 +551,8 @@ async function runAndPrint(
   // A run meant to end in a report leaves a note in its place when it stops (a params.yaml typo, a
   // merge conflict in labels.csv), and the report action posts it on the pull request.
   const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
-  const run = { ctx, targets, force, jsonResult, single, sharing, shard, progress: { reported: false } };
+  const again = runAgainLine({ typed, targets, single, sharing });
+  const run = { ctx, targets, force, jsonResult, single, sharing, shard, again, progress: { reported: false } };
   if (!reporting) return runStagesAndPrint(run);
   const { clearFailureNote, writeFailureNote } = await import('../report/failure.ts');
   // The note must never hide the error it is about: trouble with it is a warning, in plain words.
@@ -587,6 +591,30 @@ async function runAndPrint(
   }
 }
 
+/**
+ * The command stopped, as typed, that carries on from where it stopped: "vitrine run catalogue --single", not
+ * "vitrine run" (another command: on a museum whose model fails the gate it stops at evaluate and never builds the
+ * catalogue). Without --force, which would run again the stages that finished; -C is added as the user typed it.
+ */
+function runAgainLine({
+  typed,
+  targets,
+  single,
+  sharing,
+}: {
+  typed: string;
+  targets: StageName[];
+  single: boolean;
+  sharing: Record<string, unknown>;
+}): string {
+  const flags = [
+    ...(single ? ['--single'] : []),
+    ...(sharing['fail-on-gate'] ? ['--fail-on-gate'] : []),
+    ...(sharing['pull-caches'] ? ['--pull-caches'] : []),
+  ];
+  return ['vitrine', ...(typed === 'run' ? ['run', ...targets] : [typed]), ...flags].join(' ');
+}
+
 /** A read-only folder, a locked one or a full disk: the machine, which the CLI's error boundary words. */
 function machineTrouble(error: unknown): boolean {
   return isVitrineError(error, 'LOCK_FOLDER_READ_ONLY') || systemErrorOf(error) !== undefined;
@@ -600,6 +628,7 @@ async function runStagesAndPrint({
   single,
   sharing,
   shard,
+  again,
   progress,
 }: {
   ctx: CommandContext;
@@ -609,6 +638,8 @@ async function runStagesAndPrint({
   single: boolean;
   sharing: Record<string, unknown>;
   shard: ReturnType<typeof parseShard> | undefined;
+  /** The command that carries on from where this one is stopped (runAgainLine). */
+  again: string;
   /** Set once the report stage has an outcome: a later failure then leaves no note. */
   progress: { reported: boolean };
 }): Promise<number> {
@@ -633,7 +664,7 @@ async function runStagesAndPrint({
   }
   // Two runs at once (two terminals, two jobs on one runner) would write the same outputs and lock.json.
   // A --shard run above takes none: shards on one machine share out the work and lock what they merge.
-  const quiet = noticeCtrlC({ log: ctx.log });
+  const quiet = noticeCtrlC({ log: ctx.log, again });
   try {
     const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
     try {

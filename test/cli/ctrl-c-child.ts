@@ -11,7 +11,7 @@ import { seededUniform } from '../../pipeline/random.ts';
 await tf.setBackend('cpu');
 const log = terminalLogger({ isTTY: false });
 const ws = workspace(process.argv[2]!);
-const quiet = noticeCtrlC({ log });
+const quiet = noticeCtrlC({ log, again: 'vitrine run' });
 const release = await holdRunLock({ ws, log });
 const u = seededUniform(3);
 const [n, d, classes] = [600, 1500, 5];

@@ -142,7 +142,8 @@ describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
       });
       try {
         const lock = path.join(ws.work, 'run.lock');
-        const run = vitrineProcess(['run', 'catalogue', '--single'], ws.root);
+        // Started from the folder above, naming the repository with -C, as a tester did.
+        const run = vitrineProcess(['-C', ws.root, 'run', 'catalogue', '--single'], path.dirname(ws.root));
         for (let i = 0; i < 1200 && !run.output().includes('Another catalogue build'); i++)
           await new Promise((r) => setTimeout(r, 100));
         expect((await readFile(lock, 'utf8')).split('\n')[0]).toBe(String(run.child.pid));
@@ -151,6 +152,10 @@ describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
         expect(stoppedBy).toBe(signal);
         // Ctrl-C is answered at once in words (the terminal shows only "^C"); the others need none.
         expect(output.includes('Stopping: Ctrl-C pressed.')).toBe(signal === 'SIGINT');
+        // The command to run again is the one stopped, as typed: plain "run" is another (it stops at evaluate
+        // when the model fails the gate, and never builds the catalogue).
+        if (signal === 'SIGINT')
+          expect(output).toContain(`\`npx vitrine -C ${ws.root} run catalogue --single\` carries on from there.`);
         expect(await exists(lock)).toBe(false);
       } finally {
         await build();

@@ -11,6 +11,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
 import { parentWatch } from './guard.ts';
+import { normaliseBase } from './location.ts';
 import { cacheRenderedPages, type Placed, placeSiteApart } from './place.ts';
 import {
   eachFileIn,
@@ -24,6 +25,9 @@ import {
   siteFingerprint,
 } from './plan.ts';
 import { indexSite, SEARCH_INDEX } from './search-index.ts';
+
+/** Where it lives now (catalogue/location.ts); kept here for those who import it from here. */
+export { normaliseBase };
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -377,12 +381,6 @@ function listingFilesIn(stageDir: string): number {
 
 async function removeAll(dirs: string[]): Promise<void> {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-}
-
-/** "/my-repo" → "/my-repo/"; "" → "/". */
-export function normaliseBase(base: string): string {
-  const trimmed = base.trim().replace(/^\/+|\/+$/g, '');
-  return trimmed ? `/${trimmed}/` : '/';
 }
 
 /** Hold a catalogue build's lock `file` (pipeline/lock.ts): a second build waits for the first. */

@@ -26,6 +26,15 @@ const TYPES: Record<string, string> = {
   '.pagefind': 'application/octet-stream',
 };
 
+/** No built site in `dir`: said, with the command that builds it. */
+export async function refuseMissingSite({ dir }: { dir: string }): Promise<void> {
+  if (!(await stat(dir).catch(() => null)))
+    throw new VitrineError(
+      'SITE_MISSING',
+      `There is no built site in ${dir} ` + `yet. Run "npx vitrine catalogue" first.`,
+    );
+}
+
 /** A static file server for the built site (Pagefind needs http, not file://), bound to 127.0.0.1. */
 export async function serveSite({
   dir,
@@ -36,11 +45,7 @@ export async function serveSite({
   base?: string;
   port?: number;
 }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  if (!(await stat(dir).catch(() => null)))
-    throw new VitrineError(
-      'SITE_MISSING',
-      `There is no built site in ${dir} ` + `yet. Run "npx vitrine catalogue" first.`,
-    );
+  await refuseMissingSite({ dir });
   const prefix = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
   const server = createServer(async (req, res) => {
     let urlPath: string;

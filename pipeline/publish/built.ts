@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageRule, ImageRules } from '../catalogue/image-rules.ts';
-import { normaliseBase, type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
+import { type UnfinishedSiteBuild, unfinishedSiteBuild } from '../catalogue/index.ts';
 import { RIGHTS_READING } from '../catalogue/rights.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -11,6 +11,9 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { type CatalogueLocation, catalogueLocation, catalogueStage } from '../stages/catalogue.ts';
 import { canonicalJson, type LockEntry, readLock, stageDeps } from '../stages/graph.ts';
+import { builtFor } from './built-base.ts';
+
+export { builtSiteBase } from './built-base.ts';
 
 /*
  * Before `vitrine publish` sends .vitrine/site, what the site was built for is compared with params.yaml as it is
@@ -113,27 +116,6 @@ function notRecorded({ ws, lockExists }: { ws: Workspace; lockExists: boolean })
       'rebuild the catalogue alone, without training), then publish.',
     { site, lock, lockExists },
   );
-}
-
-/** The base path the built site was made for, as lock.json records it; undefined when no build is recorded. */
-export async function builtSiteBase({ ws }: { ws: Workspace }): Promise<string | undefined> {
-  const entry = (await readLock({ file: ws.lock })).stages.catalogue;
-  return entry ? builtFor(entry).base : undefined;
-}
-
-/**
- * The base path and address the site was built for, as the catalogue stage recorded them. A record edited by hand
- * (no deps, a number for the base) reads as the defaults: it is lock.json, not a reason to stop.
- */
-function builtFor(entry: LockEntry): CatalogueLocation {
-  const deps = (entry.deps ?? {}) as Partial<LockEntry['deps']>;
-  const extra = deps.extra as { location?: Partial<CatalogueLocation> } | null | undefined;
-  const section = (deps.params?.catalogue ?? {}) as Partial<CatalogueLocation>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return {
-    base: normaliseBase(text(extra?.location?.base) ?? text(section.base) ?? '/'),
-    site: text(extra?.location?.site) ?? text(section.site) ?? '',
-  };
 }
 
 function refuseOtherPlace({

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, hashTree } from '../data/hash.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { gitDir } from '../git/repo.ts';
-import type { Logger } from '../log.ts';
 import { paramAt } from '../params.ts';
+import { type Lock, type LockEntry, readLock } from './lock-file.ts';
 import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './stage.ts';
 import { refuseUnfinishedDataMerge } from './unrecorded.ts';
+
+export { type Lock, type LockEntry, readLock };
 
 /*
  * The stage graph, like `dvc repro`: a stage reruns only when something it reads changed since its
@@ -18,34 +20,6 @@ import { refuseUnfinishedDataMerge } from './unrecorded.ts';
  * run is marked unfinished in lock.json until its record is written, so outputs left half written
  * by a run that was stopped are said as such, not as someone's change.
  */
-
-export interface LockEntry {
-  /** Hash of everything the stage read. */
-  fingerprint: string;
-  deps: {
-    paths: Record<string, string>;
-    params: Record<string, unknown>;
-    stages: Record<string, string>;
-    extra: unknown;
-  };
-  /** Content hash of each output path. */
-  outs: Record<string, string>;
-  ranAt: string;
-  durationMs: number;
-  summary: string;
-}
-
-/** `.vitrine/lock.json` */
-export interface Lock {
-  schema: 'vitrine.lock/1';
-  stages: Partial<Record<StageName, LockEntry>>;
-  /**
-   * Stages whose run began and is not recorded yet, with when it began (ISO time): set before a stage runs, cleared
-   * in the same write as its record. One left there was stopped (killed, the machine off) or failed part-way, so its
-   * outputs may be half written: the next run says so rather than that someone changed them.
-   */
-  unfinished?: Partial<Record<StageName, string>>;
-}
 
 export interface StageOutcome {
   name: StageName;
@@ -56,33 +30,6 @@ export interface StageOutcome {
   reason: string;
   /** A skipped stage's summary is its last run's: when that was (ISO time). */
   ranAt?: string;
-}
-
-/**
- * Read the lock file; a missing one means nothing has run (with `log`, a damaged one is said). One this user may not
- * read is the machine's fault to mend, not a record to replace: its error goes to the CLI's boundary, which names it.
- */
-export async function readLock({ file, log }: { file: string; log?: Logger }): Promise<Lock> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') throw error;
-    // Missing (a first run, a fresh clone): nothing ran.
-    return { schema: 'vitrine.lock/1', stages: {} };
-  }
-  try {
-    const lock = JSON.parse(text) as Lock;
-    if (lock.schema === 'vitrine.lock/1' && lock.stages) return lock;
-  } catch {
-    // Said below: a damaged lock only costs a rerun, but a run redoing everything unasked must say why.
-  }
-  log?.warn(
-    `${path.basename(path.dirname(file))}/${path.basename(file)} (the record of what each stage last ran on) is ` +
-      'damaged or not one Vitrine wrote: every stage runs again this time, and the record is written anew.',
-  );
-  return { schema: 'vitrine.lock/1', stages: {} };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeCommands } from '../../pipeline/cli/command-table.ts';
@@ -44,6 +45,12 @@ beforeAll(async () => {
 
 let runs = 0;
 
+/** Module addresses in this repository as paths in it ("pipeline/cli.ts"). */
+function relative(urls: string[]): string[] {
+  const root = new URL('../../', import.meta.url).href;
+  return urls.map((u) => (u.startsWith(root) ? u.slice(root.length) : u));
+}
+
 /** `vitrine args` in the repository, as a process of its own: its exit code, output, and the modules it loaded. */
 async function vitrine(args: string[], env: Record<string, string> = {}) {
   const file = path.join(records, `loads-${++runs}.txt`);
@@ -52,13 +59,27 @@ async function vitrine(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, ...env, VITRINE_TEST_LOADS: file },
     timeout: 120_000,
   });
-  const urls = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  const root = new URL('../../', import.meta.url).href;
-  const loaded = urls.map((u) => (u.startsWith(root) ? u.slice(root.length) : u));
+  const loaded = relative((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean));
   const packages = [
     ...new Set(loaded.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? [])),
   ].sort();
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded, packages };
+}
+
+/**
+ * What `vitrine serve` needs not load: the stages (pipeline/stages/stage.ts holds only their names, which the run
+ * command’s checks need; lock-file.ts reads lock.json), the checks before publishing, git, the catalogue’s build.
+ */
+const NOT_FOR_SERVE =
+  /^pipeline\/(stages\/(?!(stage|lock-file)\.ts$)|publish\/(?!built-base\.ts$)|git\/)|^pipeline\/catalogue\/site\.ts$/;
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const heavyIn = (packages: string[]) => packages.filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)));
@@ -123,6 +144,43 @@ describe('what a vitrine command loads', () => {
     expect(run.loaded).toContain('pipeline/collection/import.ts');
     expect(run.loaded.filter((m) => /^pipeline\/(stages\/graph|demo\/generate)\.ts$/.test(m))).toEqual([]);
     expect(heavyIn(run.packages).filter((p) => p === 'sharp' || p.startsWith('@tensorflow'))).toEqual([]);
+  }, 120_000);
+
+  it('"vitrine serve" with no site built says so having loaded neither the stages nor the publishing code', async () => {
+    const run = await vitrine(['serve']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('There is no built site in ');
+    expect(run.loaded).toContain('pipeline/cli/core-commands.ts');
+    expect(run.loaded.filter((m) => NOT_FOR_SERVE.test(m))).toEqual([]);
+    expect(heavyIn(run.packages)).toEqual([]);
+  }, 120_000);
+
+  it('"vitrine serve" serves a built site having loaded neither the stages nor the publishing code', async () => {
+    const site = await tempDir('vitrine-lazy-site-');
+    await mkdir(path.join(site, '.dvc'));
+    await mkdir(path.join(site, '.vitrine', 'site'), { recursive: true });
+    await writeFile(path.join(site, '.vitrine', 'site', 'index.html'), '<h1>The collection</h1>');
+    const port = await freePort();
+    const file = path.join(records, 'loads-serve.txt');
+    const child = spawn(NODE, ['--import', HOOK, VITRINE, '-C', site, 'serve', '--port', String(port)], {
+      env: { ...process.env, VITRINE_TEST_LOADS: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.on('data', (d: Buffer) => (output += d));
+    child.stdout!.on('data', (d: Buffer) => (output += d));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !output.includes('Serving '); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain(`at http://127.0.0.1:${port}/`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('The collection');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const loaded = relative((await readFile(file, 'utf8')).split('\n').filter(Boolean));
+    expect(loaded).toContain('pipeline/cli/serve.ts');
+    expect(loaded.filter((m) => NOT_FOR_SERVE.test(m))).toEqual([]);
   }, 120_000);
 });
 

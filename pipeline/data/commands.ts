@@ -5,18 +5,15 @@ import { isVitrineError, VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import type { RegisteredFilesCheck } from '../registry/resend.ts';
 import { emptyParentWords, initData, setDvcConfig } from './config.ts';
-import { gcData } from './gc.ts';
-import { mergeData } from './merge.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { openRemote } from './remote.ts';
-import { restoreFromCache } from './restore.ts';
 import { systemFilesAdvice } from './system-files.ts';
-import { verifyData } from './verify.ts';
 
 /*
- * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC.
+ * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC. The code only some of
+ * them run (verify, restore, merge, gc) is imported as they run: `data status` need not load it.
  */
 
 /**
@@ -432,6 +429,7 @@ export const dataCommands: Command[] = [
       const where = {};
       const quiet = sayWhenStopped({ log: ctx.log, where });
       let failed: unknown;
+      const { verifyData } = await import('./verify.ts');
       const result = await verifyData({
         root: ctx.ws.root,
         log: ctx.log,
@@ -489,6 +487,7 @@ export const dataCommands: Command[] = [
         );
         return 2;
       }
+      const { restoreFromCache } = await import('./restore.ts');
       // It writes data/: not while a run reads it (it waits, as a second run does).
       const result = await underRunLock(ctx, () =>
         restoreFromCache({
@@ -527,6 +526,7 @@ export const dataCommands: Command[] = [
           option: 'keep',
           value: keep,
         });
+      const { mergeData } = await import('./merge.ts');
       // It writes data/: not while a run reads it (it waits, as a second run does).
       const result = await underRunLock(ctx, () => mergeData({ root: ctx.ws.root, log: ctx.log, keep }));
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
@@ -545,6 +545,7 @@ export const dataCommands: Command[] = [
     },
     async run(ctx, { values }) {
       // Not while a merge of data.dvc is under way (gcData refuses): "data merge" reads from the cache what gc removes.
+      const { gcData } = await import('./gc.ts');
       const result = await gcData({ root: ctx.ws.root, log: ctx.log, dryRun: values['dry-run'] === true });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },

@@ -3,13 +3,14 @@ import type { Command, CommandContext } from '../cli/command.ts';
 import { holdRunLock } from '../cli/run-lock.ts';
 import { loadParams, type Params } from '../params.ts';
 import { rel } from '../paths.ts';
-import { datasetStage } from '../stages/dataset.ts';
-import { runStages } from '../stages/graph.ts';
-import { checkRetrain, monitorDrift } from './run.ts';
 
 /** Bring `.vitrine/dataset` up to date (skipped when nothing changed), so new objects are seen. */
 async function refreshDataset(ctx: CommandContext, params: Params): Promise<void> {
   // The same lock as `vitrine run`: a scheduled monitor beside a run would write the same dataset.
+  const [{ datasetStage }, { runStages }] = await Promise.all([
+    import('../stages/dataset.ts'),
+    import('../stages/graph.ts'),
+  ]);
   const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
   try {
     await runStages({
@@ -57,6 +58,8 @@ retrain sections).`,
   },
   async run(ctx, { values }) {
     const params = await loadParams({ file: ctx.ws.params });
+    // The monitor's code is imported as it runs: the command table loads this module for `vitrine --help` too.
+    const { checkRetrain, monitorDrift } = await import('./run.ts');
     if (!values['skip-dataset']) await refreshDataset(ctx, params);
     if (values['check-retrain']) {
       const decision = await checkRetrain({ ws: ctx.ws, params, log: ctx.log, clock: ctx.clock });

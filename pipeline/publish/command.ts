@@ -1,7 +1,6 @@
 import type { Command } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
-import { checkBuiltSite } from './built.ts';
 import { checkPublishTarget, publishSite } from './s3.ts';
 import { publishSettings } from './settings.ts';
 
@@ -40,6 +39,8 @@ export const publishCommands: Command[] = [
       const upload = async () => {
         // A site built for another base path would link every page to the old place; one whose build did not
         // finish may mix two builds. Checked once the run lock is held: a build going on has finished by then.
+        // Imported here: the built site's checks load the catalogue stage's code, which --check does not need.
+        const { checkBuiltSite } = await import('./built.ts');
         await checkBuiltSite({ ws: ctx.ws, params, env: ctx.env, log: ctx.log, clock: ctx.clock });
         // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.
         const where = {};

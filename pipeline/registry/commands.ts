@@ -3,13 +3,13 @@ import { underRunLock } from '../cli/run-lock.ts';
 import { listWords } from '../data/ops.ts';
 import { loadParams } from '../params.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
-import { rollbackAndPublish } from './publish.ts';
-import { promotionRetry, pushRegistryTags, type Retry, rollbackRetry } from './push.ts';
+import type { Retry } from './push.ts';
 import { listVersions, showVersion } from './registry.ts';
-import { openModelRemote } from './remote.ts';
-import { sendRegisteredFiles } from './resend.ts';
 
-/** `vitrine models list | show | rollback | push`: the model registry kept in git tags. */
+/**
+ * `vitrine models list | show | rollback | push`: the model registry kept in git tags. A rollback's and a push's
+ * code (the catalogue's annotations, the remotes) is imported as they run: `models list` need not load it.
+ */
 export const registryCommands: Command[] = [
   {
     name: 'models list',
@@ -61,6 +61,7 @@ export const registryCommands: Command[] = [
         return 2;
       }
       const params = await loadParams({ file: ctx.ws.params });
+      const { rollbackAndPublish } = await import('./publish.ts');
       // It rewrites what a run writes (.vitrine/registry, the prod tag): a run going on would build its catalogue
       // from one production model while the tags name another.
       const result = await underRunLock(ctx, () =>
@@ -128,6 +129,7 @@ export const registryCommands: Command[] = [
         return 2;
       }
       const params = await loadParams({ file: ctx.ws.params });
+      const { promotionRetry, pushRegistryTags, rollbackRetry } = await import('./push.ts');
       const stage = { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env };
       const push = (retry?: Retry) =>
         pushRegistryTags({
@@ -159,6 +161,10 @@ export const registryCommands: Command[] = [
 async function pushFilesCommand(ctx: CommandContext): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const name = params.registry.model_name;
+  const [{ openModelRemote }, { sendRegisteredFiles }] = await Promise.all([
+    import('./remote.ts'),
+    import('./resend.ts'),
+  ]);
   const remote = await openModelRemote({ ws: ctx.ws, log: ctx.log });
   const result = await sendRegisteredFiles({ ws: ctx.ws, name, remote, log: ctx.log });
   if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,6 +1,5 @@
 import type { Command } from '../cli/command.ts';
 import { shownName, terminalSafe } from '../cli/shown.ts';
-import { readDataset } from '../dataset/build.ts';
 import { loadParams } from '../params.ts';
 import { labelsChangedSinceEvaluation, readReview, renderReview } from './index.ts';
 
@@ -45,6 +44,7 @@ have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
         return;
       }
       // Titles from the dataset stage's last run; the list reads without them when it has not run here.
+      const { readDataset } = await import('../dataset/build.ts');
       const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
       // Titles and ids come from the collection: a line break or a control character in one is shown escaped.
       const titles = new Map(dataset?.objects.map((o) => [o.id, shownName(o.title)]) ?? []);

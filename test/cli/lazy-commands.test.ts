@@ -135,6 +135,25 @@ describe('what a vitrine command loads', () => {
     const run = await vitrine(['data', 'status']);
     expect(run.code, run.stderr).toBe(0);
     expect(commandModulesIn(run.loaded)).toEqual(['pipeline/data/commands.ts']);
+    // Nor the code of the data commands it is not (verify, restore, merge, gc).
+    expect(run.loaded.filter((m) => /^pipeline\/data\/(verify|restore|merge|gc)\.ts$/.test(m))).toEqual([]);
+  }, 120_000);
+
+  it('"vitrine models list" loads neither sharp nor a rollback’s or a push’s code', async () => {
+    const run = await vitrine(['models', 'list']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.loaded).toContain('pipeline/registry/registry.ts');
+    expect(run.loaded.filter((m) => /^pipeline\/registry\/(publish|push|remote|resend)\.ts$/.test(m))).toEqual([]);
+    expect(run.packages).not.toContain('sharp');
+  }, 120_000);
+
+  it('"vitrine review" loads neither sharp nor the dataset stage’s code until it has a list to show', async () => {
+    const run = await vitrine(['review']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('vitrine -C ');
+    expect(run.loaded).toContain('pipeline/review/index.ts');
+    expect(run.loaded).not.toContain('pipeline/dataset/build.ts');
+    expect(run.packages).not.toContain('sharp');
   }, 120_000);
 
   it('"vitrine import" loads the import’s code, not the stages’ nor the demo’s (nor sharp and TF.js with them)', async () => {

@@ -168,6 +168,27 @@ describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
   }
 });
 
+describe('Ctrl-C during a stage’s command', () => {
+  it('names that command to run again, without --force (which would run again the stages that finished)', async () => {
+    const ws = await repo();
+    // This process holds the run lock: the command waits for it until stopped.
+    const release = await holdRunLock({ ws, log: memoryLogger() });
+    try {
+      const run = vitrineProcess(['-C', ws.root, 'dataset', '--force'], path.dirname(ws.root));
+      for (let i = 0; i < 1200 && !run.output().includes('Another Vitrine run'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      run.child.kill('SIGINT');
+      const { signal, output } = await run.exited;
+      expect(signal).toBe('SIGINT');
+      expect(output).toContain(
+        `Stages that finished are kept; \`npx vitrine -C ${ws.root} dataset\` carries on from there.`,
+      );
+    } finally {
+      await release();
+    }
+  });
+});
+
 describe('a checkout this user may not write', () => {
   // Root may write anywhere: as root, the run is started as "nobody", for whom the folders are read-only.
   const asRoot = process.getuid?.() === 0;

@@ -215,7 +215,9 @@ describe('checkVocabulary agrees with the vocabulary vitrine init proposes', () 
     expect(proposal.vocabulary).toEqual(['Statuary', 'Jewellery']);
     expect(proposal.enoughTogether).toEqual([
       { label: 'Pottery', count: 26, spellings: ['pottery'] },
-      { label: 'Reliefs', count: 25, spellings: ['reliefs '] },
+      // Counted as params.yaml and labels.csv read it, without the space around it (review V5: init proposed
+      // "Pottery " when a pasted character stood behind the space, and stopped on its own params.yaml).
+      { label: 'Reliefs', count: 25, spellings: ['reliefs'] },
     ]);
   });
 });

@@ -19,7 +19,8 @@
  * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
  * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence); "all rights reserved" in other languages
  * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright; "No rights reserved" (CC0's
- * words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright).
+ * words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright), unless an exception follows
+ * ("No rights reserved except the photograph") or "No" ends the line above ("Commercial use: No\nRights reserved").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 5;
@@ -229,8 +230,7 @@ function clauses(t: string): { text: string; start: number }[] {
 function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
   if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return 'statement';
   const rest = t.replace(NO_COPYRIGHT_SAID, ' ');
-  // "No rights reserved" (CC0's and the Public Domain Mark's own words) claims none.
-  if (/\bin copyright\b/.test(rest) || /(?<!\b(?:some|no) )rights reserved/.test(rest)) return 'statement';
+  if (/\bin copyright\b/.test(rest) || reservedSaid(raw)) return 'statement';
   let holder = false;
   for (const c of clauses(rest)) {
     if (!HOLDER_SAID.test(c.text)) continue;
@@ -238,6 +238,24 @@ function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
     holder = true;
   }
   return holder || holderFieldSaid(rest) ? 'holder' : null;
+}
+
+// What follows "no rights reserved" to claim some after all: "No rights reserved except the photograph" (review V5).
+const EXCEPTION =
+  '\\s*[,;:(-]?\\s*(?:except(?:ing)?|but|apart from|save|other than|excluding|excepto|salvo|sauf|au(?:ss|ß)er|' +
+  'ausgenommen|tranne|behalve|utom|undtagen|z wyj[aą]tkiem)(?![\\p{L}\\p{N}])';
+// "Some rights reserved" (Creative Commons' words: a holder named, HOLDER_SAID) and "no rights reserved" (CC0's and
+// the Public Domain Mark's) claim no rights reserved, unless an exception follows.
+const NOT_RESERVED = new RegExp(`(?<![\\p{L}\\p{N}])(?:some|no) rights reserved(?!${EXCEPTION})`, 'gu');
+
+/**
+ * The text says rights are reserved ("All rights reserved", "Alle Rechte vorbehalten", "No rights reserved except
+ * the photograph"), read line by line: "Commercial use: No" above "Rights reserved" is no "no rights reserved"
+ * (review V5: the lines were joined first).
+ */
+function reservedSaid(raw: string): boolean {
+  const lines = raw.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).map((l) => plainRights(l).replace(NOT_RESERVED, ' '));
+  return /rights reserved/.test(lines.join(' '));
 }
 
 // "All rights reserved" as other languages write it, and Creative Commons' "some rights reserved" and "no rights

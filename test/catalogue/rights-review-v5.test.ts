@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+
+/*
+ * Review V5 of rights reading 5 (pipeline/catalogue/rights.ts): texts that claimed a copyright and were read as open,
+ * or named nobody and were held back. Each case is one a museum’s export may hold.
+ */
+
+const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
+const group = (text: string) => rightsGroup(rightsOf(text));
+
+describe('rights reading 5, review V5', () => {
+  it('reads “no rights reserved” followed by an exception, or on a line of its own after “No”, as rights reserved', () => {
+    for (const text of [
+      'CC0 – No rights reserved except the photograph',
+      'CC0 – No rights reserved, except the photograph',
+      'Public domain; no rights reserved but the photograph',
+      'CC0 – No rights reserved apart from the photograph',
+      'No rights reserved except the photograph',
+      'Commercial use: No\nRights reserved\nCC BY-NC 4.0',
+      'Commercial use: No\r\nRights reserved; CC BY 4.0',
+    ])
+      expect(group(text), JSON.stringify(text)).toBe('in_copyright');
+    // CC0’s own words are still CC0.
+    for (const text of [
+      'CC0 – No rights reserved',
+      'CC0\nNo rights reserved',
+      'CC0 1.0 Universal (No Rights Reserved)',
+    ])
+      expect(rightsOf(text).uri, JSON.stringify(text)).toBe(CC0);
+  });
+});

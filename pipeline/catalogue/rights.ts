@@ -17,7 +17,8 @@
  * "copyright free"); after "Copyright:" only a statement alone is read as it ("Copyright: Jane Doe (CC BY 4.0)" reads
  * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
  * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
- * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence); "all rights reserved" in other languages
+ * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence), in other languages too ("Urheberrecht:",
+ * "Droits d'auteur :", "fot. Jan Kowalski"); "all rights reserved" in other languages
  * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright; "No rights reserved" (CC0's
  * words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright), unless an exception follows
  * ("No rights reserved except the photograph") or "No" ends the line above ("Commercial use: No\nRights reserved").
@@ -183,13 +184,20 @@ const WORK_OR_PHOTOGRAPH =
 // the licence). Its value, to the end of the text, is read as "© Jane Doe" is, unless it names nobody ("Photo: CC BY
 // 4.0").
 const HOLDER_FIELD = new RegExp(
-  '(?<![\\w/.-])(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
+  '(?<![\\w/.-])(?:(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
     'photo(?:graph)?s?(?: credits?)?|image credits?|' +
     // The same in other languages: "Foto:", "Fotograf:", "Crédit photo :", "Rechteinhaber:", "Titulaire des droits :".
     'fotos?|fot[oó]graf(?:o|a|os|as|ie|ia|ía|in|en)?|photographie|cr[ée]dits? photos?|rechteinhaber(?:in)?|' +
     'bildrechte|rechthebbende|titulaires? des droits|ayants? droits?|titular(?:es)? de (?:los )?derechos|' +
-    'titolare dei diritti)\\s*:',
-  'g',
+    'titolare dei diritti|' +
+    // A copyright or a photograph credited in other languages: "Urheberrecht:", "Bildnachweis:", "Fotograaf:",
+    // "Droits d'auteur :", "Derechos de autor:", "Crediti fotografici:" (review V5: read as the licence beside them).
+    'urheber(?:in|recht|rechte)?|bildnachweis(?:e)?|fotonachweis|fotograaf|auteursrecht(?:en)?|' +
+    "droits? d['’]auteur|derechos de autor|direitos (?:de autor|autorais)|diritti d['’]autore|" +
+    'crediti fotografici|credito fotografico|cr[ée]ditos? fotogr[áa]ficos?)\\s*:|' +
+    // Polish "fot. Jan Kowalski": the photographer, no colon.
+    'fot\\.(?=\\s*\\p{L}))',
+  'gu',
 );
 // Field names that name nobody, in the value after a holder field ("Photo: CC BY 4.0; Metadata: CC0"), and words
 // that say the holder is not known ("Photographer: unknown; CC0").

@@ -82,6 +82,10 @@ const TEXTS = [
   // Review V5 of reading 5: an exception after "no rights reserved", and "No" on the line above "Rights reserved".
   'CC0 – No rights reserved except the photograph',
   'Commercial use: No\nRights reserved\nCC BY-NC 4.0',
+  // Review V5: holder fields in other languages beside a licence.
+  'Urheberrecht: Jane Doe; CC BY 4.0',
+  'Droits d’auteur : Jeanne Dupont ; CC BY',
+  'fot. Jan Kowalski; CC BY 4.0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -89,7 +93,7 @@ const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
-  5: '45d0d1fc3c4b5355',
+  5: '75cbf006d56a010d',
 };
 
 describe('the version of the rights reading', () => {

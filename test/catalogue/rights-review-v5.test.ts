@@ -30,4 +30,25 @@ describe('rights reading 5, review V5', () => {
     ])
       expect(rightsOf(text).uri, JSON.stringify(text)).toBe(CC0);
   });
+
+  it('reads a holder field in other languages beside a licence as “Copyright: Jane Doe” is', () => {
+    expect(group('Copyright: Jane Doe; CC BY 4.0')).toBe('in_copyright');
+    for (const text of [
+      'Urheberrecht: Jane Doe; CC BY 4.0',
+      'Urheber: Jane Doe; CC BY 4.0',
+      'Bildnachweis: Jane Doe; CC BY 4.0',
+      'Fotograaf: Jan de Vries; CC BY 4.0',
+      'Auteursrecht: Jan de Vries; CC BY 4.0',
+      'Droits d’auteur : Jeanne Dupont ; CC BY',
+      "Droits d'auteur : Jeanne Dupont ; CC BY",
+      'Derechos de autor: Juana Pérez; CC BY 4.0',
+      'Crediti fotografici: Gianna Rossi; CC BY 4.0',
+      'fot. Jan Kowalski; CC BY 4.0',
+      'CC BY 4.0, fot. Jan Kowalski',
+    ])
+      expect(group(text), text).toBe('in_copyright');
+    // The same fields before a licence alone name nobody.
+    for (const text of ['Urheberrecht: CC BY 4.0', 'Bildnachweis: CC BY 4.0', 'Fotograaf: CC BY 4.0'])
+      expect(group(text), text).toBe('open');
+  });
 });

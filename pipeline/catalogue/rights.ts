@@ -18,9 +18,9 @@
  * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
  * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
  * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence), in other languages too ("Urheberrecht:",
- * "Droits d'auteur :", "fot. Jan Kowalski"); "all rights reserved" in other languages
- * ("Alle Rechte vorbehalten", "Tous droits réservés") as the English words are, In Copyright; "No rights reserved" (CC0's
- * words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright), unless an exception follows
+ * "Droits d'auteur :", "fot. Jan Kowalski"); "all rights reserved" in other languages and word orders ("Alle Rechte
+ * vorbehalten", "Reservados todos los derechos", "版权所有") as the English words are, In Copyright; "No rights
+ * reserved" (CC0's words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright), unless an exception follows
  * ("No rights reserved except the photograph") or "No" ends the line above ("Commercial use: No\nRights reserved").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
@@ -272,20 +272,32 @@ function reservedSaid(raw: string): boolean {
 // licence, alone as a text not recognised). Languages that say "no right reserved" in the singular need no entry.
 const RESERVED_WORDS: { all: string; some: string; none?: string; phrase: string }[] = [
   { all: 'alle', some: 'einige', none: 'keine', phrase: 'rechte vorbehalten' },
-  { all: 'tous(?: les)?', some: 'certains', phrase: 'droits r[ée]serv[ée]s' },
+  { all: 'tous(?: les)?', some: 'certains', phrase: 'droits (?:de reproduction )?r[ée]serv[ée]s' },
   { all: 'todos los', some: 'algunos', phrase: 'derechos reservados' },
   { all: 'todos os', some: 'alguns', phrase: 'direitos reservados' },
   { all: 'tots els', some: 'alguns', phrase: 'drets reservats' },
-  { all: 'tutti i', some: 'alcuni', phrase: 'diritti riservati' },
+  { all: 'tutti i', some: 'alcuni', phrase: 'diritti (?:sono )?riservati' },
   { all: 'alle', some: 'sommige', none: 'geen', phrase: 'rechten voorbehouden' },
   { all: 'wszelkie', some: 'niekt[óo]re', none: '[żz]adne', phrase: 'prawa zastrze[żz]one' },
-  { all: 'alla', some: 'vissa', none: 'inga', phrase: 'r[äa]ttigheter f[öo]rbeh[åa]llna' },
-  { all: 'alle', some: 'visse', none: 'ingen', phrase: 'rettigheder forbeholdes' },
+  { all: 'alla', some: 'vissa', none: 'inga', phrase: 'r[äa]ttigheter (?:f[öo]rbeh[åa]llna|reserverade)' },
+  { all: 'alle', some: 'visse', none: 'ingen', phrase: 'rettigheder forbehold(?:es|t)' },
   { all: 'alle', some: 'noen', none: 'ingen', phrase: 'rettigheter (?:reservert|forbeholdt)' },
   { all: 'kaikki', some: 'jotkin', phrase: 'oikeudet pid[äa]tet[äa][äa]n' },
   { all: 'v[šs]echna', some: 'n[ěe]kter[áa]', none: '[žz][áa]dn[áa]', phrase: 'pr[áa]va vyhrazena' },
+  { all: 'v[šs]etky', some: 'niektor[ée]', none: '[žz]iadne', phrase: 'pr[áa]va vyhraden[ée]' },
   { all: 'все', some: 'некоторые', phrase: 'права защищены' },
+  { all: '(?:усі|всі)', some: 'деякі', phrase: 'права захищені' },
+  { all: 't[üu]m', some: 'baz[ıi]', phrase: 'haklar[ıi] sakl[ıi](?:d[ıi]r)?' },
+  { all: 'minden', some: 'bizonyos', phrase: 'jog(?:ok)? fenntartva' },
+  { all: 'toate', some: 'unele', phrase: 'drepturile (?:sunt )?rezervate' },
 ];
+// "All rights reserved" in another word order ("Reservados todos los derechos"), and in Chinese and Japanese, which
+// write no spaces: "版权所有" (copyright owned), "無断転載禁止" (no reproduction without permission) (review V5).
+const ALL_RESERVED = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:reservados todos (?:los derechos|os direitos)|reservats tots els drets)(?![\\p{L}\\p{N}])|' +
+    '版[权權]所有|著作[权權権]所有|無断転載禁止|禁止转载',
+  'gu',
+);
 const RESERVED = RESERVED_WORDS.map(
   ({ all, some, none = '(?!)', phrase }) =>
     new RegExp(`(?<![\\p{L}\\p{N}])(?:(${all}) |(${some}) |(${none}) )?${phrase}(?![\\p{L}\\p{N}])`, 'gu'),
@@ -299,6 +311,7 @@ function plainRights(raw: string): string {
   let t = raw.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
   for (const words of RESERVED)
     t = t.replace(words, (_, all, some, none) => `${all ? 'all ' : some ? 'some ' : none ? 'no ' : ''}rights reserved`);
+  t = t.replace(ALL_RESERVED, ' all rights reserved ');
   return t
     .replace(/[‐-―−]/g, '-')
     .replace(/\s+/g, ' ')

@@ -86,6 +86,11 @@ const TEXTS = [
   'Urheberrecht: Jane Doe; CC BY 4.0',
   'Droits d’auteur : Jeanne Dupont ; CC BY',
   'fot. Jan Kowalski; CC BY 4.0',
+  // Review V5: "all rights reserved" in other word orders and languages.
+  'Tutti i diritti sono riservati; CC BY 4.0',
+  'Reservados todos los derechos',
+  'Tüm hakları saklıdır',
+  '版权所有',
 ];
 
 /** The reading of the texts above, by version. */
@@ -93,7 +98,7 @@ const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
-  5: '75cbf006d56a010d',
+  5: '10e1550a6f02c6d2',
 };
 
 describe('the version of the rights reading', () => {

@@ -51,4 +51,30 @@ describe('rights reading 5, review V5', () => {
     for (const text of ['Urheberrecht: CC BY 4.0', 'Bildnachweis: CC BY 4.0', 'Fotograaf: CC BY 4.0'])
       expect(group(text), text).toBe('open');
   });
+
+  it('reads “all rights reserved” in other word orders and languages as the English words are', () => {
+    for (const words of [
+      'Tutti i diritti sono riservati',
+      'Reservados todos los derechos',
+      'Reservats tots els drets',
+      'Reservados todos os direitos',
+      'Alle rettigheder forbeholdt',
+      'Alla rättigheter reserverade',
+      'Tous droits de reproduction réservés',
+      'Усі права захищені',
+      'Все права защищены',
+      'Tüm hakları saklıdır',
+      'TÜM HAKLARI SAKLIDIR',
+      'Minden jog fenntartva',
+      'Toate drepturile rezervate',
+      'Všetky práva vyhradené',
+      '版权所有',
+      '版權所有',
+      '無断転載禁止',
+      '著作権所有',
+    ]) {
+      expect(rightsOf(words).uri, words).toBe('http://rightsstatements.org/vocab/InC/1.0/');
+      for (const text of [`${words}; CC BY 4.0`, `CC0 – ${words}`]) expect(group(text), text).toBe('in_copyright');
+    }
+  });
 });

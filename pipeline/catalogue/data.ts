@@ -381,6 +381,7 @@ export async function buildCatalogueData({
     lastCatalogue: files.data,
     rules: params.catalogue.images,
     images: new Map(dataset.objects.map((o) => [o.id, o.image])),
+    shared: byPhotograph.disagree,
     log,
   });
   // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
@@ -1792,6 +1793,7 @@ async function sayNewlyWithheld({
   lastCatalogue,
   rules,
   images,
+  shared,
   log,
 }: {
   ws: Workspace;
@@ -1802,6 +1804,8 @@ async function sayNewlyWithheld({
   rules: ImageRules;
   /** Each object's image file under data/ (dataset.json `image`), to name the photographs. */
   images: Map<string, string>;
+  /** The objects that share one photograph and whose rights differ (datasetPhotographRules `disagree`). */
+  shared: string[][];
   log: Logger;
 }): Promise<void> {
   const file = withheldFile(ws);
@@ -1850,7 +1854,16 @@ async function sayNewlyWithheld({
   const readAnew = await readOtherwise({ objects: newlyHeld, saved, lastCatalogue });
   const anew = newlyHeld.filter((o) => readAnew.was.has(o.id));
   if (anew.length) log.warn(readAnewWords({ held: anew, was: readAnew.was, images }));
-  const newly = newlyHeld.filter((o) => !readAnew.was.has(o.id));
+  // Held back with a photograph they share with one read otherwise: not the setting's doing either (review V5: the
+  // build said to set in_copyright: full for them).
+  const sharer = new Map<string, string>();
+  for (const ids of shared) {
+    const anewId = ids.find((id) => readAnew.was.has(id));
+    if (anewId) for (const id of ids) if (!readAnew.was.has(id)) sharer.set(id, anewId);
+  }
+  const withShared = newlyHeld.filter((o) => sharer.has(o.id));
+  if (withShared.length) log.warn(sharedReadAnewWords({ held: withShared, sharer, images }));
+  const newly = newlyHeld.filter((o) => !readAnew.was.has(o.id) && !sharer.has(o.id));
   if (newly.length === 0) return;
   const small = newly.filter((o) => o.withheld!.shown === 'thumbnail').length;
   const none = newly.length - small;
@@ -1973,6 +1986,44 @@ function readAnewWords({
     `${one ? 'its' : 'that object’s'} rights field in the collection system or its export (the licence alone, as ` +
     '"CC BY 4.0") and import it again: a photograph shown in full by mistake is the museum’s legal risk, one shown ' +
     'small is not (docs/catalogue.md, "Rights").'
+  );
+}
+
+/**
+ * What a build says of the photographs it newly holds back because they are also the photograph of an object whose
+ * rights text this Vitrine reads otherwise (readAnewWords): a shared photograph is shown as the strictest of its
+ * objects' rights asks. Which objects, with which, and that the other object's rights are what to correct.
+ */
+function sharedReadAnewWords({
+  held,
+  sharer,
+  images,
+}: {
+  held: CatalogueObject[];
+  /** The object read otherwise that each one shares its photograph with, by id. */
+  sharer: Map<string, string>;
+  images: Map<string, string>;
+}): string {
+  const n = held.length;
+  const one = n === 1;
+  const small = held.filter((o) => o.withheld!.shown === 'thumbnail').length;
+  const none = n - small;
+  const how =
+    small && none ? `shown small (${small}) or not at all (${none})` : small ? 'shown small' : 'not shown at all';
+  const others = [...new Set(held.map((o) => sharer.get(o.id)!))];
+  const named = others.slice(0, 3).map((id) => `"${id}"`);
+  const otherWords = `${named.join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`;
+  const sharers = others.length === 1 ? `object ${otherWords}, whose` : `objects ${otherWords}, whose`;
+  return (
+    `Catalogue: ${n} ${one ? 'photograph' : 'photographs'} the last build showed in full ${one ? 'is' : 'are'} ` +
+    `now ${how} (${namedPhotographs(held, images)}): ` +
+    `${one ? 'it is held back with the photograph it shares' : 'they are held back with the photographs they share'} ` +
+    `with ${sharers} rights text this version of Vitrine now reads otherwise (said above); a shared photograph is ` +
+    'shown as the strictest of its objects’ rights asks. ' +
+    `${one ? 'Its own rights text has' : 'Their own rights texts have'} not changed. If the museum knows ` +
+    `the photograph is open, correct the rights field of ${others.length === 1 ? 'that object' : 'those objects'} in ` +
+    'the collection system or its export (the licence alone, as "CC BY 4.0") and import it again (docs/catalogue.md, ' +
+    '"Rights").'
   );
 }
 

@@ -1730,8 +1730,13 @@ interface LastWithheld {
   shown: Map<string, Withheld['shown'] | null>;
   /** The reading of the rights texts it read them by (RIGHTS_READING); null when not recorded (before reading 5). */
   reading: number | null;
-  /** The rights texts it read as open or as unknown; null when not recorded. */
+  /**
+   * The rights texts it read as open or as unknown; null when not recorded, or when the text each object had is not
+   * (a file written before review V5), which the reading of an object's text cannot be told without.
+   */
   readAs: Map<string, 'open' | 'unknown'> | null;
+  /** The rights text each object read as open or unknown had, by id (with readAs). */
+  textOf: Map<string, string>;
 }
 
 /**
@@ -1744,7 +1749,13 @@ async function readWithheld(file: string): Promise<LastWithheld | null> {
   const saved = await readFile(file, 'utf8')
     .then(
       (text) =>
-        JSON.parse(text) as { withheld?: unknown; notShown?: unknown; rightsReading?: unknown; readAs?: unknown },
+        JSON.parse(text) as {
+          withheld?: unknown;
+          notShown?: unknown;
+          rightsReading?: unknown;
+          readAs?: unknown;
+          rights?: unknown;
+        },
     )
     .catch(() => null);
   const ids = (v: unknown): string[] =>
@@ -1755,12 +1766,15 @@ async function readWithheld(file: string): Promise<LastWithheld | null> {
   const reading = typeof saved.rightsReading === 'number' ? saved.rightsReading : null;
   const texts = saved.readAs as { open?: unknown; unknown?: unknown } | null | undefined;
   let readAs: LastWithheld['readAs'] = null;
-  if (reading !== null && texts && typeof texts === 'object') {
+  const textOf = new Map<string, string>();
+  const rights = saved.rights;
+  if (reading !== null && texts && typeof texts === 'object' && rights && typeof rights === 'object') {
     readAs = new Map();
     for (const t of ids(texts.unknown)) readAs.set(t, 'unknown');
     for (const t of ids(texts.open)) readAs.set(t, 'open');
+    for (const [id, t] of Object.entries(rights)) if (typeof t === 'string') textOf.set(id, t);
   }
-  return { shown: out, reading, readAs };
+  return { shown: out, reading, readAs, textOf };
 }
 
 /**
@@ -1815,20 +1829,26 @@ async function sayNewlyWithheld({
   const held = objects.filter((o) => o.withheld);
   // The texts read as open or unknown: a later build under another reading tells what it reads otherwise.
   const readAs = { open: new Set<string>(), unknown: new Set<string>() };
+  // And the text each of those objects had: an object whose text was edited to one another object had is not read
+  // otherwise by a new reading (review V5: looked up by the text alone, it was said to be unchanged).
+  const textOf: Record<string, string> = {};
   for (const o of objects) {
     const group = rightsGroup(o.rightsStatement);
-    if (group !== 'in_copyright') readAs[group].add(o.rights);
+    if (group === 'in_copyright') continue;
+    readAs[group].add(o.rights);
+    textOf[o.id] = o.rights;
   }
   await writeIfChanged({
     file,
     data: JSON.stringify({
       about:
         'Objects whose photograph the last catalogue build held back (withheld), and of those not shown at all; the ' +
-        'rights texts it read as open or unknown, and the reading it read them by',
+        'rights texts it read as open or unknown, the reading it read them by, and the text each object read so had',
       withheld: held.map((o) => o.id),
       notShown: held.filter((o) => o.withheld!.shown === 'none').map((o) => o.id),
       rightsReading: RIGHTS_READING,
       readAs: { open: [...readAs.open], unknown: [...readAs.unknown] },
+      rights: textOf,
     }),
   });
   // Neither the cache's list nor the last catalogue.json (CI keeps only .vitrine/cache, which GitHub evicts after 7
@@ -1925,6 +1945,8 @@ async function readOtherwise({
   if (saved?.readAs) {
     if (saved.reading === RIGHTS_READING) return { was, unsure: false };
     for (const o of objects) {
+      // Its text as the last build had it: one edited since is not read otherwise, whatever another object had.
+      if (saved.textOf.get(o.id) !== o.rights) continue;
       const group = saved.readAs.get(o.rights);
       if (group && group !== rightsGroup(o.rightsStatement))
         was.set(o.id, group === 'open' ? 'open' : 'unknown rights');

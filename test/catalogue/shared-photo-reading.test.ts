@@ -33,7 +33,7 @@ it('says an open object is held back with the photograph it shares with one whos
   await build();
   const withheld = path.join(ws.cache, 'catalogue-withheld.json');
   const saved = JSON.parse(await readFile(withheld, 'utf8'));
-  // As reading 4 left it: nothing held back, both texts read as open.
+  // As an older reading would have left it: nothing held back, both texts read as open.
   await writeFile(
     withheld,
     JSON.stringify({
@@ -42,6 +42,7 @@ it('says an open object is held back with the photograph it shares with one whos
       withheld: [],
       notShown: [],
       readAs: { open: [holderText, 'CC BY 4.0', 'CC0'], unknown: [] },
+      rights: { holder: holderText, twin: 'CC BY 4.0', open: 'CC0' },
     }),
   );
   const lines = await build();

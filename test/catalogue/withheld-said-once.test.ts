@@ -223,6 +223,9 @@ describe('photographs newly held back by a new reading of their rights', () => {
     expect(saved.rightsReading).toEqual(expect.any(Number));
     expect(saved.readAs.open).toContain('CC0');
     expect(saved.readAs.open).not.toContain(holderText);
+    // And the text each object read as open or unknown had (review V5), holder’s not among them.
+    expect(Object.values(saved.rights)).toContain('CC0');
+    expect(saved.rights.holder).toBeUndefined();
     await writeFile(
       withheld,
       JSON.stringify({
@@ -231,6 +234,7 @@ describe('photographs newly held back by a new reading of their rights', () => {
         withheld: ['inc'],
         notShown: [],
         readAs: { ...saved.readAs, open: [...saved.readAs.open, holderText] },
+        rights: { ...saved.rights, holder: holderText },
       }),
     );
     await rm(catalogue);
@@ -258,6 +262,7 @@ describe('photographs newly held back by a new reading of their rights', () => {
         ...saved,
         withheld: ['inc'],
         readAs: { ...saved.readAs, open: [...saved.readAs.open, holderText] },
+        rights: { ...saved.rights, holder: holderText },
       }),
     );
     const same = said(await build({ in_copyright: 'thumbnail' }));

@@ -17,11 +17,12 @@
  * "copyright free"); after "Copyright:" only a statement alone is read as it ("Copyright: Jane Doe (CC BY 4.0)" reads
  * as "© Jane Doe (CC BY 4.0)"), and a status word names no holder only at a clause's end ("Copyright Free Library").
  * 5: a field naming a holder or photographer ("Rights holder: Jane Doe; CC BY 4.0", "Photo: Jane Doe / CC BY") is read
- * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0" stays the licence), in other languages too ("Urheberrecht:",
- * "Droits d'auteur :", "fot. Jan Kowalski"); "all rights reserved" in other languages and word orders ("Alle Rechte
- * vorbehalten", "Reservados todos los derechos", "版权所有") as the English words are, In Copyright; "No rights
- * reserved" (CC0's words) is no sign of copyright ("CC0 – No rights reserved" is CC0; it was In Copyright), unless an exception follows
- * ("No rights reserved except the photograph") or "No" ends the line above ("Commercial use: No\nRights reserved").
+ * as "© Jane Doe" is, In Copyright ("Photo: CC BY 4.0", "Foto: unbekannt; CC0" and "Photo: CC0 via Europeana" stay the
+ * licence), in other languages too ("Urheberrecht:", "Droits d'auteur :", "fot. Jan Kowalski"); "all rights reserved"
+ * in other languages and word orders ("Alle Rechte vorbehalten", "Reservados todos los derechos", "版权所有") as the
+ * English words are, In Copyright; "No rights reserved" (CC0's words) is no sign of copyright ("CC0 – No rights
+ * reserved" is CC0; it was In Copyright), unless an exception follows ("No rights reserved except the photograph") or
+ * "No" ends the line above ("Commercial use: No\nRights reserved").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 5;
@@ -199,12 +200,20 @@ const HOLDER_FIELD = new RegExp(
     'fot\\.(?=\\s*\\p{L}))',
   'gu',
 );
-// Field names that name nobody, in the value after a holder field ("Photo: CC BY 4.0; Metadata: CC0"), and words
-// that say the holder is not known ("Photographer: unknown; CC0").
+// Field names that name nobody, in the value after a holder field ("Photo: CC BY 4.0; Metadata: CC0"), words that say
+// the holder is not known, in other languages too ("Photographer: unknown; CC0", "Foto: unbekannt; CC0",
+// "Photographer: [unknown]; CC0", "Photo: ?; CC0"), where the photograph was found ("Photo: CC0 via Europeana",
+// "Photo: CC BY-SA 4.0 (Wikimedia Commons)", "Photo: Public domain (PD-Art)"), and public domain in other languages
+// ("Crédit photo : inconnu ; Domaine public"), read as the text alone is. Review V5: they were read as a holder named,
+// and whole collections were shown small.
 const NOT_A_HOLDER = new RegExp(
   '(?<![\\w/.-])(?:rights(?: statement)?|licen[cs]e|metadata|data|record|object|work|artwork|image|usage|terms)' +
-    '\\s*:|\\b(?:unknown|not known|anonymous|unidentified|none|n/a)(?=\\W|$)',
-  'g',
+    '\\s*:|(?<![\\p{L}\\p{N}])(?:unknown|not known|anonymous|unidentified|none|n/a|not recorded|unrecorded|' +
+    'not given|not stated|unbekannt|anonym|inconnue?|anonyme|desconocid[oa]|an[óo]nimo|sconosciut[oa]|onbekend|' +
+    'nieznany|ok[äa]nd|ukendt|ukjent|(?:via )?(?:europeana|wikimedia commons|wikimedia|wikipedia)|' +
+    'pd-(?:art|old|us|[\\p{L}\\p{N}]+)|domaine public|dominio p[úu]blico|dom[íi]nio p[úu]blico|gemeinfrei|' +
+    'publiek domein|pubblico dominio)(?![\\p{L}\\p{N}])|[?[\\]]',
+  'gu',
 );
 
 /** A field names a copyright holder ("Rights holder: Jane Doe; CC BY 4.0"), not only a statement or nobody. */

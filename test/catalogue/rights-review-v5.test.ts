@@ -77,4 +77,21 @@ describe('rights reading 5, review V5', () => {
       for (const text of [`${words}; CC BY 4.0`, `CC0 – ${words}`]) expect(group(text), text).toBe('in_copyright');
     }
   });
+
+  it('reads a holder field that names nobody, or a source, as the licence beside it', () => {
+    for (const [text, alone] of [
+      ['Foto: unbekannt; CC0', 'CC0'],
+      ['Crédit photo : inconnu ; Domaine public', 'Domaine public'],
+      ['Photographer: [unknown]; CC0', 'CC0'],
+      ['Photographer: ?; CC0', 'CC0'],
+      ['Photo: ?; CC0', 'CC0'],
+      ['Photographer: not recorded; CC0', 'CC0'],
+      ['Photo: Public domain (PD-Art)', 'Public domain'],
+      ['Photo: CC0 via Europeana', 'CC0'],
+      ['Photo: CC BY-SA 4.0 (Wikimedia Commons)', 'CC BY-SA 4.0'],
+    ] as const)
+      expect(rightsOf(text).uri, text).toBe(rightsOf(alone).uri);
+    expect(group('Photo: Jane Doe (CC BY)')).toBe('in_copyright');
+    expect(group('Photo: Jane Doe? ; CC0')).toBe('in_copyright');
+  });
 });

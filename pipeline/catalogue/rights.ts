@@ -282,7 +282,7 @@ function reservedSaid(raw: string): boolean {
 const RESERVED_WORDS: { all: string; some: string; none?: string; phrase: string }[] = [
   { all: 'alle', some: 'einige', none: 'keine', phrase: 'rechte vorbehalten' },
   { all: 'tous(?: les)?', some: 'certains', phrase: 'droits (?:de reproduction )?r[ée]serv[ée]s' },
-  { all: 'todos los', some: 'algunos', phrase: 'derechos reservados' },
+  { all: 'todos los', some: 'algunos', none: 'sin', phrase: 'derechos reservados' },
   { all: 'todos os', some: 'alguns', phrase: 'direitos reservados' },
   { all: 'tots els', some: 'alguns', phrase: 'drets reservats' },
   { all: 'tutti i', some: 'alcuni', phrase: 'diritti (?:sono )?riservati' },

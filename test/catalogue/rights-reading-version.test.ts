@@ -96,6 +96,8 @@ const TEXTS = [
   'Photographer: [unknown]; CC0',
   'Photo: CC0 via Europeana',
   'Photo: Public domain (PD-Art)',
+  // Review V5: CC0's "no rights reserved" in Spanish.
+  'CC0 – Sin derechos reservados',
 ];
 
 /** The reading of the texts above, by version. */
@@ -103,7 +105,7 @@ const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
-  5: '0f0a6d820179571b',
+  5: '82b3e4bc3f1b2992',
 };
 
 describe('the version of the rights reading', () => {

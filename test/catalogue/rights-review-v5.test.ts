@@ -94,4 +94,9 @@ describe('rights reading 5, review V5', () => {
     expect(group('Photo: Jane Doe (CC BY)')).toBe('in_copyright');
     expect(group('Photo: Jane Doe? ; CC0')).toBe('in_copyright');
   });
+
+  it('reads “no rights reserved” in Spanish as the English words are', () => {
+    expect(rightsOf('CC0 – Sin derechos reservados').uri).toBe(CC0);
+    expect(group('Sin derechos reservados')).toBe(group('No rights reserved'));
+  });
 });

@@ -1873,7 +1873,9 @@ async function sayNewlyWithheld({
   // doing, and not to be undone by it (task R5).
   const readAnew = await readOtherwise({ objects: newlyHeld, saved, lastCatalogue });
   const anew = newlyHeld.filter((o) => readAnew.was.has(o.id));
-  if (anew.length) log.warn(readAnewWords({ held: anew, was: readAnew.was, images }));
+  // After going back to an older Vitrine (review V5), its reading is not "more careful": it is older.
+  const older = saved?.reading != null && saved.reading > RIGHTS_READING;
+  if (anew.length) log.warn(readAnewWords({ held: anew, was: readAnew.was, images, older }));
   // Held back with a photograph they share with one read otherwise: not the setting's doing either (review V5: the
   // build said to set in_copyright: full for them).
   const sharer = new Map<string, string>();
@@ -1908,8 +1910,11 @@ async function sayNewlyWithheld({
     const now = first.rightsStatement.uri === null ? 'a text not recognised' : first.rightsStatement.label;
     const text = first.rights.length > 80 ? `${first.rights.slice(0, 79)}…` : first.rights;
     log.warn(
-      `${heldBack}. This version of Vitrine reads rights statements more carefully than the one that made the last ` +
-        `build, which may be why (${one ? '' : 'the first: '}"${text}", now read as ${now}); the last build did ` +
+      `${heldBack}. This version of Vitrine ` +
+        (older
+          ? 'is older than the one that made the last build, and reads rights statements otherwise'
+          : 'reads rights statements more carefully than the one that made the last build') +
+        `, which may be why (${one ? '' : 'the first: '}"${text}", now read as ${now}); the last build did ` +
         `not keep how it read the texts. ${one ? 'It is' : 'They are'} shown as ${setting}. If the museum knows ` +
         `${one ? 'it is' : 'one is'} open (its licence covers the work, not only the photograph), correct ` +
         `${one ? 'its' : 'that object’s'} rights field in the collection system or its export (the licence alone, ` +
@@ -1978,11 +1983,14 @@ function readAnewWords({
   held,
   was,
   images,
+  older,
 }: {
   held: CatalogueObject[];
   /** How the last build read each one's text, by id. */
   was: Map<string, string>;
   images: Map<string, string>;
+  /** The last build was made by a newer reading (a museum went back to an older Vitrine). */
+  older: boolean;
 }): string {
   const n = held.length;
   const small = held.filter((o) => o.withheld!.shown === 'thumbnail').length;
@@ -2001,8 +2009,11 @@ function readAnewWords({
   const one = n === 1;
   return (
     `Catalogue: ${n} ${one ? 'photograph' : 'photographs'} the last build showed in full ${one ? 'is' : 'are'} ` +
-    `now ${how} (${namedPhotographs(held, images)}): this version of Vitrine reads ${one ? 'its' : 'their'} rights ` +
-    `statement more carefully than the one that made the last build (${listed.slice(0, 2).join('; ')}${more}). ` +
+    `now ${how} (${namedPhotographs(held, images)}): this version of Vitrine ` +
+    (older
+      ? `is older than the one that made the last build, and reads ${one ? 'its' : 'their'} rights statement otherwise `
+      : `reads ${one ? 'its' : 'their'} rights statement more carefully than the one that made the last build `) +
+    `(${listed.slice(0, 2).join('; ')}${more}). ` +
     `${one ? 'Its rights text has' : 'Their rights texts have'} not changed since the last build. If the museum ` +
     `knows ${one ? 'it is' : 'one is'} open (its licence covers the work, not only the photograph), correct ` +
     `${one ? 'its' : 'that object’s'} rights field in the collection system or its export (the licence alone, as ` +

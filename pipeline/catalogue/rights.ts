@@ -259,7 +259,7 @@ function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
 
 // What follows "no rights reserved" to claim some after all: "No rights reserved except the photograph" (review V5).
 const EXCEPTION =
-  '\\s*[,;:(-]?\\s*(?:except(?:ing)?|but|apart from|save|other than|excluding|excepto|salvo|sauf|au(?:ss|ß)er|' +
+  '\\s*[.,;:(-]?\\s*(?:except(?:ing)?|but|apart from|save for|other than|excluding|excepto|salvo|sauf|au(?:ss|ß)er|' +
   'ausgenommen|tranne|behalve|utom|undtagen|z wyj[aą]tkiem)(?![\\p{L}\\p{N}])';
 // "Some rights reserved" (Creative Commons' words: a holder named, HOLDER_SAID) and "no rights reserved" (CC0's and
 // the Public Domain Mark's) claim no rights reserved, unless an exception follows.

@@ -17,6 +17,7 @@ describe('rights reading 5, review V5', () => {
       'CC0 – No rights reserved, except the photograph',
       'Public domain; no rights reserved but the photograph',
       'CC0 – No rights reserved apart from the photograph',
+      'CC0 – No rights reserved. Except the photograph',
       'No rights reserved except the photograph',
       'Commercial use: No\nRights reserved\nCC BY-NC 4.0',
       'Commercial use: No\r\nRights reserved; CC BY 4.0',
@@ -27,6 +28,7 @@ describe('rights reading 5, review V5', () => {
       'CC0 – No rights reserved',
       'CC0\nNo rights reserved',
       'CC0 1.0 Universal (No Rights Reserved)',
+      'CC0 – No rights reserved. Save and share it freely',
     ])
       expect(rightsOf(text).uri, JSON.stringify(text)).toBe(CC0);
   });

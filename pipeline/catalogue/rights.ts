@@ -6,6 +6,8 @@
  * statements, no for in-copyright, unevaluated or unknown rights.
  */
 
+import { copyrightSigns, inCopyrightWordsSaid, withoutAddresses } from './rights-doubts.ts';
+
 /**
  * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
  * shows follows the reading that built it. The catalogue stage records it (its fingerprint, in .vitrine/lock.json): a
@@ -458,7 +460,7 @@ function statementOnly(text: string): boolean {
 /** rightsOf without a field name. */
 function readRights(text: string): Rights {
   const raw = text.trim();
-  const t = plainRights(raw);
+  const t = plainRights(copyrightSigns(raw));
   const none: Rights = {
     text: raw,
     uri: null,
@@ -474,7 +476,7 @@ function readRights(text: string): Rights {
     badge: s.badge,
     download: s.download,
   });
-  const said = copyrightSaid(t, raw);
+  const said = copyrightSaid(withoutAddresses(t), raw) ?? inCopyrightWordsSaid(t);
 
   // A URI or a code given outright.
   const code =

@@ -52,3 +52,66 @@ export function inCopyrightWordsSaid(t: string): 'statement' | null {
 export function withoutAddresses(t: string): string {
   return t.replace(/\b(?:https?:\/\/|www\.)\S+/g, ' address ');
 }
+
+// An open licence or public-domain statement named, in a plain text.
+const OPEN_NAMED = /\bcc0\b|\bcc[\s-]+(?:by|zero)|creative commons|public domain|no known copyright|\bpdm\b/;
+
+// What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
+const NOT_THE_PHOTOGRAPH =
+  '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
+  '(?:meta-?data|data|texts?|records?|descriptions?)\\b';
+
+/**
+ * A clause whose licence is said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)",
+ * "CC BY 4.0 for metadata only", "CC0 for the record". Not "Metadata and images: CC0".
+ */
+const METADATA_ONLY = new RegExp(
+  [
+    `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}(?!\\s*(?:and|&|\\+)\\s*(?:images?|photo))`,
+    `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
+    '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
+  ].join('|'),
+);
+
+/**
+ * The text without its clauses that license the metadata only ("Metadata: CC0; Image: CC BY 4.0" is read for "Image:
+ * CC BY 4.0"), each made spaces. When nothing else names a licence, the photograph's rights are not said: unknown, or
+ * In Copyright when a "©" is there (tester T3, F13).
+ */
+export function photographLicenceText(t: string): string {
+  return t.replace(/[^;|\n]+/g, (clause) =>
+    clause
+      .split(/(?<=\.\s)/)
+      .map((c) => (OPEN_NAMED.test(c) && METADATA_ONLY.test(withoutAddresses(c)) ? ' '.repeat(c.length) : c))
+      .join(''),
+  );
+}
+
+/**
+ * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public
+ * domain in 2040", "Public domain from 2040", "CC BY 4.0 – licence not yet granted", "(licence pending)", "CC0 except
+ * the photograph", "not the image".
+ */
+const LICENCE_DOUBTED = new RegExp(
+  [
+    '\\b(?:not|never|no longer)\\s+(?:(?:under|licen[cs]ed under|released under|available under|covered by|a|an)\\s+)*' +
+      '(?:the\\s+)?(?:cc0|cc[\\s-]+(?:by|zero)|creative commons|open licen)',
+    '\\bwill\\b[^;.]*\\bpublic domain',
+    '\\b(?:enters|becomes|passes into|falls into)\\s+(?:the\\s+)?public domain',
+    // "Public domain from 2040", "as of 1 January 2045", "after January 1, 2045"; not "since 1990".
+    '\\bpublic domain\\s+(?:from|after|as of|starting|beginning|on)\\s+(?:in\\s+)?' +
+      '(?:\\d{1,2}\\s+[a-z]+\\s+|[a-z]+\\s+\\d{1,2},?\\s+)?\\d{4}\\b',
+    '\\b(?:pending|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed)|to be confirmed|tbc)\\b',
+    '\\bawaiting\\s+(?:permission|clearance|licen[cs]|confirmation|approval)',
+    '\\b(?:except|excluding|excludes|other than|but not|not)\\s+(?:for\\s+)?(?:the\\s+|this\\s+|its\\s+|their\\s+)?' +
+      '(?:photo|photograph|image|picture|reproduction|scan|photography)s?\\b',
+  ].join('|'),
+);
+
+/**
+ * The open licence a text names may not be the photograph's: it is denied, still to come, pending, or the photograph
+ * is excepted. Such a text is never read as open: unknown, or In Copyright when it says so (tester T3, F18).
+ */
+export function licenceDoubted(t: string): boolean {
+  return LICENCE_DOUBTED.test(withoutAddresses(t));
+}

@@ -6,7 +6,13 @@
  * statements, no for in-copyright, unevaluated or unknown rights.
  */
 
-import { copyrightSigns, inCopyrightWordsSaid, withoutAddresses } from './rights-doubts.ts';
+import {
+  copyrightSigns,
+  inCopyrightWordsSaid,
+  licenceDoubted,
+  photographLicenceText,
+  withoutAddresses,
+} from './rights-doubts.ts';
 
 /**
  * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
@@ -477,18 +483,20 @@ function readRights(text: string): Rights {
     download: s.download,
   });
   const said = copyrightSaid(withoutAddresses(t), raw) ?? inCopyrightWordsSaid(t);
+  const doubted = licenceDoubted(t);
 
   // A URI or a code given outright.
   const code =
     raw.match(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/i)?.[1] ??
     raw.match(OTHER_CODE)?.slice(1).find(Boolean);
   const coded = code ? STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) : undefined;
-  if (coded && (coded.code.startsWith('InC') || said === null)) return statement(coded);
+  if (coded && (coded.code.startsWith('InC') || (said === null && !doubted))) return statement(coded);
   // In copyright anywhere in the text, a holder named too: that wins over an open licence or "public domain" named
   // beside it. "© Jane Doe / CC BY-SA 4.0" may be the work licensed by its holder, but "Public domain; © The National
   // Gallery" or "CC BY-NC 4.0 | © Estate of …" are as often a claim on the photograph or a licence of the photograph
   // only: shown in full by mistake is the museum's legal risk, shown small is not. The licence alone is read as it.
-  const licence = openLicence(t);
+  const photograph = photographLicenceText(t);
+  const licence = openLicence(photograph);
   if (said) {
     const inc = raw.match(IN_COPYRIGHT_CODE)?.[1];
     return statement(
@@ -496,6 +504,11 @@ function readRights(text: string): Rights {
         STATEMENTS.find((x) => x.code.startsWith('InC') && x.pattern.test(t)) ??
         STATEMENTS.find((x) => x.code === 'InC')!,
     );
+  }
+  // A licence denied, to come, pending or of the metadata only: not open (rights-doubts.ts).
+  if (doubted || (photograph !== t && !licence)) {
+    const unsure = STATEMENTS.find((x) => (x.code === 'CNE' || x.code === 'UND') && x.pattern.test(t));
+    return unsure ? statement(unsure) : none;
   }
   if (licence) return { text: raw, ...licence.rights };
   for (const s of STATEMENTS) if (s.pattern.test(t)) return statement(s);

@@ -63,6 +63,54 @@ describe('"copyrighted" and the like beside a licence or public domain (T3 F8)',
   });
 });
 
+describe('a licence of the metadata only, or with the photograph excepted (T3 F13)', () => {
+  it.each([
+    'Metadata: CC0',
+    'Metadata CC0',
+    'CC0 (metadata only)',
+    'CC0 except the photograph',
+    'CC0 applies to the catalogue text, not the image',
+    'CC0 for the record; image rights unknown',
+    'CC BY 4.0 for metadata only',
+    'Text CC BY-SA 4.0',
+    'Public domain, excluding the photographs',
+    'Licence: Metadata CC0',
+    'Metadata: No known copyright restrictions',
+  ])('does not read %j as open', (text) => {
+    expect(group(text)).toBe('unknown');
+  });
+
+  it.each([
+    ['Metadata: CC0; Image: CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+    ['Public domain (The Met Open Access; data CC0)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Metadata and images: CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['CC0 (Open Access data)', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+  ])('reads %j for the photograph’s licence', (text, uri) => {
+    expect(rightsOf(text).uri).toBe(uri);
+  });
+
+  it.each(['Data CC0; images ©', 'Metadata CC0; © Jane Doe'])('reads %j, a © beside it, as In Copyright', (text) => {
+    expect(group(text)).toBe('in_copyright');
+  });
+});
+
+describe('a licence denied, to come or pending (T3 F18)', () => {
+  it.each([
+    'Not CC0',
+    'Not under CC BY 4.0',
+    'Will enter the public domain in 2040',
+    'Enters the public domain in 2040',
+    'Public domain from 2040',
+    'Public domain as of 1 January 2045',
+    'CC BY 4.0 – licence not yet granted',
+    'CC BY 4.0 (licence pending)',
+    'CC0 (to be confirmed)',
+    'CC BY 4.0 (awaiting permission)',
+  ])('does not read %j as open', (text) => {
+    expect(group(text)).toBe('unknown');
+  });
+});
+
 describe('a web address is not read for the word “copyright” (T3 F12)', () => {
   it.each([
     ['CC0 (see https://museum.org/copyright)', 'https://creativecommons.org/publicdomain/zero/1.0/'],

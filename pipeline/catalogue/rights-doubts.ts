@@ -115,3 +115,19 @@ const LICENCE_DOUBTED = new RegExp(
 export function licenceDoubted(t: string): boolean {
   return LICENCE_DOUBTED.test(withoutAddresses(t));
 }
+
+// A field name that says the value is the copyright's status, as collection systems export it: "Copyright status:",
+// "Copyright information:" (TMS, EMu, Axiell).
+const COPYRIGHT_STATUS_FIELD = /^copyright\s+(?:status|information|info|statement)\s*:\s*/i;
+
+/**
+ * A text read as another that says the same in the words rights.ts reads (tester T3, F5): "Copyright status: Public
+ * Domain" as "Copyright: Public Domain"; "Copyright has expired" as "Copyright expired" and "Free of copyright" as
+ * "Copyright free", unknown rights, not In Copyright (docs/catalogue.md says why they are not read as open).
+ */
+export function copyrightStatusAsRead(raw: string): string {
+  return raw
+    .replace(COPYRIGHT_STATUS_FIELD, 'Copyright: ')
+    .replace(/\bcopyright\s+(?:has|have)\s+(?:expired|lapsed)\b/gi, 'Copyright expired')
+    .replace(/\bfree of copyright\b/gi, 'Copyright free');
+}

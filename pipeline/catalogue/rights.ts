@@ -8,6 +8,7 @@
 
 import {
   copyrightSigns,
+  copyrightStatusAsRead,
   inCopyrightWordsSaid,
   licenceDoubted,
   photographLicenceText,
@@ -396,6 +397,8 @@ const FIELD_NAME = /^(?:copyright|rights(?:\s+statement)?|licen[cs]e)\s*:\s*/i;
  */
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
+  const asRead = copyrightStatusAsRead(raw);
+  if (asRead !== raw) return { ...rightsOf(asRead), text: raw };
   const field = FIELD_NAME.exec(raw);
   if (field) {
     const rest = raw.slice(field[0].length);

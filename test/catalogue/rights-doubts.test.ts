@@ -153,3 +153,30 @@ describe('texts read as before', () => {
     expect(group(text)).toBe(expected);
   });
 });
+
+describe('open statements behind other copyright field names (T3 F5)', () => {
+  it.each([
+    ['Copyright status: Public Domain', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Copyright status: CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['Copyright status: Not in copyright', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Copyright information: public domain', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+  ])('reads %j as open', (text, uri) => {
+    const rights = rightsOf(text);
+    expect(rights.uri).toBe(uri);
+    expect(rights.text).toBe(text);
+  });
+
+  it.each([
+    ['Copyright status: Jane Doe', 'in_copyright'],
+    ['Copyright status: In copyright', 'in_copyright'],
+    ['Copyright status: unknown', 'unknown'],
+    // As "Copyright expired" and "Copyright free" are: unknown, not open (docs/catalogue.md, Rights), nor In Copyright.
+    ['Copyright has expired', 'unknown'],
+    ['Free of copyright', 'unknown'],
+    ['CC0; copyright has expired', 'open'],
+    ['Copyright information: © Jane Doe; CC BY 4.0', 'in_copyright'],
+    ['Free of copyright; photo © Jane Doe', 'in_copyright'],
+  ])('reads %j as %s', (text, expected) => {
+    expect(group(text)).toBe(expected);
+  });
+});

@@ -20,9 +20,10 @@ const DENIED = '(?<!\\b(?:not|never|no longer|nicht|nicht mehr|kein|non|ne|pas|n
 
 /**
  * "In copyright" said in other words: "copyrighted" ("not copyrighted" is made "no copyright" before), "Copr. 1950",
- * "urheberrechtlich geschützt", "protégé par le droit d'auteur", "auteursrechtelijk beschermd", "protegido por derechos
- * de autor", "protetto dal diritto d'autore", "sous droits", "rights managed" (a picture library's licensed photograph), a photograph
- * "licensed from" someone, and the picture libraries that license photographs in copyright ("image: Getty Images").
+ * "urheberrechtlich geschützt", "protégé par le droit d'auteur", "auteursrechtelijk beschermd", "protegido por
+ * derechos de autor", "protetto dal diritto d'autore", "sous droits", "rights managed" (a picture library's licensed
+ * photograph), a photograph "licensed from" someone, reproduction rights held by someone, a photograph "protected",
+ * reproduction prohibited, and the picture libraries that license photographs in copyright ("image: Getty Images").
  */
 const IN_COPYRIGHT_WORDS = new RegExp(
   `${DENIED}(?:${[
@@ -36,6 +37,11 @@ const IN_COPYRIGHT_WORDS = new RegExp(
     '\\brights?[ -]managed\\b',
     '\\bsous droits?\\b',
     '\\b(?:under licen[cs]e|licen[cs]ed) from\\b',
+    // Reproduction rights held by someone ("reproduction rights: Jane Doe"), not a statement after the colon.
+    '\\breproduction rights?\\s*(?:(?:are\\s+)?(?:held|owned|reserved|retained)\\s+by|belong(?:s|ing)?\\s+to|' +
+      ':(?!\\s*(?:cc|creative|public|no\\b|none|n/a|unknown|not\\b|open|free|$)))',
+    '\\b(?:photo|photograph|image|picture|reproduction|scan)s?\\s+(?:is|are)\\s+(?:still\\s+)?protected\\b',
+    '\\breproductions?\\s+(?:is\\s+|are\\s+)?(?:strictly\\s+)?(?:prohibited|forbidden|not (?:permitted|allowed))\\b',
     '\\b(?:bridgeman (?:images|art library)|getty images|alamy|akg-images|art resource|scala archives|superstock)\\b',
   ].join('|')})`,
 );

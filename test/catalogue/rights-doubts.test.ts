@@ -180,3 +180,23 @@ describe('open statements behind other copyright field names (T3 F5)', () => {
     expect(group(text)).toBe(expected);
   });
 });
+
+describe('reproduction rights held by someone, or a photograph said to be protected, beside a licence (T3 F18, F8)', () => {
+  it.each([
+    'CC0; reproduction rights held by the artist',
+    'Public domain; reproduction rights: Jane Doe',
+    'Public domain; the photograph is protected',
+    'Public domain; reproduction prohibited without permission',
+    'Reproduction prohibited',
+  ])('reads %j as In Copyright, not open', (text) => {
+    expect(group(text)).toBe('in_copyright');
+  });
+
+  it.each([
+    ['Reproduction rights: CC0', 'open'],
+    ['Public domain; reproduction rights: none', 'open'],
+    ['Photograph not protected; public domain', 'open'],
+  ])('reads %j as %s', (text, expected) => {
+    expect(group(text)).toBe(expected);
+  });
+});

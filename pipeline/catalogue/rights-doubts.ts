@@ -65,7 +65,9 @@ const OPEN_NAMED = /\bcc0\b|\bcc[\s-]+(?:by|zero)|creative commons|public domain
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const NOT_THE_PHOTOGRAPH =
   '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
-  '(?:meta-?data|data|texts?|records?|descriptions?)\\b';
+  '(?:meta-?data|data|texts?|records?|descriptions?)\\b' +
+  // Not "Metadata and images: CC0", "CC0 for data & images".
+  '(?!\\s*(?:and|&|\\+|,)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
 
 /**
  * A clause whose licence is said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)",
@@ -73,7 +75,7 @@ const NOT_THE_PHOTOGRAPH =
  */
 const METADATA_ONLY = new RegExp(
   [
-    `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}(?!\\s*(?:and|&|\\+)\\s*(?:images?|photo))`,
+    `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`,
     `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
     '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
   ].join('|'),

@@ -84,6 +84,9 @@ describe('a licence of the metadata only, or with the photograph excepted (T3 F1
     ['Metadata: CC0; Image: CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
     ['Public domain (The Met Open Access; data CC0)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
     ['Metadata and images: CC0', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['CC0 (applies to data and images)', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['CC0 for data & images', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['Image: public domain; text: CC BY 4.0', 'https://creativecommons.org/publicdomain/mark/1.0/'],
     ['CC0 (Open Access data)', 'https://creativecommons.org/publicdomain/zero/1.0/'],
   ])('reads %j for the photograph’s licence', (text, uri) => {
     expect(rightsOf(text).uri).toBe(uri);

@@ -95,6 +95,12 @@ const TEXTS = [
   // Review V5: a holder field naming nobody, or where the photograph was found, beside a licence.
   'Foto: unbekannt; CC0',
   'Photographer: [unknown]; CC0',
+  'Public domain; image copyrighted',
+  'Metadata: CC0',
+  'Not CC0',
+  'CC0 (see https://museum.org/copyright)',
+  'Copyright status: Public Domain',
+  'Ⓒ Jane Doe 2021',
   'Photo: CC0 via Europeana',
   'Photo: Public domain (PD-Art)',
   // Review V5: CC0's "no rights reserved" in Spanish.
@@ -106,7 +112,7 @@ const READINGS: Record<number, string> = {
   2: '887e072f4e32c26e',
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
-  5: '84ea06361e74713d',
+  5: '14f40afd4e7e9f4c',
 };
 
 describe('the version of the rights reading', () => {

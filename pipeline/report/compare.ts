@@ -1,7 +1,11 @@
+import { compareIdsNaturally } from '../natural-order.ts';
 import type { LabelLine } from '../types.ts';
 import type { ParamChange } from './types.ts';
 
-/** Label changes between two versions of labels.csv, in object id order. */
+/**
+ * Label changes between two versions of labels.csv, in natural order of object ids, as messages list them (NEW.2
+ * before NEW.10; a tester read NEW.0, NEW.1, NEW.10, NEW.100 in the table).
+ */
 export function diffLabels({
   base,
   head,
@@ -11,7 +15,7 @@ export function diffLabels({
 }): { id: string; kind: 'changed' | 'added' | 'removed'; before: string | null; after: string | null; line: number }[] {
   const before = new Map(base.map((l) => [l.objectId, l]));
   const after = new Map(head.map((l) => [l.objectId, l]));
-  const ids = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort(compareIdsNaturally);
   const changes = [];
   for (const id of ids) {
     const b = before.get(id);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.ts';
 import { parseLabels } from '../collection/index.ts';
+import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
@@ -20,6 +21,7 @@ import { reportCommand } from '../init/invocation.ts';
 import { type Logger, memoryLogger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { compareIdsNaturally } from '../natural-order.ts';
 import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
@@ -40,7 +42,7 @@ import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, onMainItself, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
-import { withUnknownIds } from './unknown-ids.ts';
+import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
 
 export { fetchBase, gitAuthHeaders } from '../git/history.ts';
 export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
@@ -288,18 +290,27 @@ export async function buildReport({
     // A label added to or removed from the vocabulary changes which of an object's lines count (one outside it is
     // set aside): the head's vocabulary would misread the base. An old params.yaml without one falls back to it.
     const baseVocabulary = vocabularyOf(baseParams) ?? params.collection.vocabulary;
-    const baseLabels =
+    const baseRead =
       baseText === null
-        ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary, objectOf }).agreed;
+        ? null
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary, objectOf });
+    const baseLabels = baseRead?.agreed ?? [];
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     // An id retyped near an object's ("dm-0006" for "DM-0006") is that object's line, as the dataset stage says.
-    const diff = withUnknownIds({
-      changes: diffLabels({ base: baseLabels, head: headLabels }),
-      objectIds: new Set(objects.keys()),
-      vocabulary: params.collection.vocabulary,
-    });
+    const diff = [
+      ...withUnknownIds({
+        changes: diffLabels({ base: baseLabels, head: headLabels }),
+        objectIds: new Set(objects.keys()),
+        vocabulary: params.collection.vocabulary,
+      }),
+      // A text pasted into an id cell: its line, said as the dataset stage says it, never a row of megabytes.
+      ...overlongIdLines({
+        head: headRead?.overlong ?? [],
+        base: baseRead?.overlong ?? [],
+        vocabulary: params.collection.vocabulary,
+      }),
+    ].sort((a, b) => compareIdsNaturally(a.id, b.id));
     const vocabulary = new Set(params.collection.vocabulary);
     const headCount = new Map<string, number>();
     for (const l of headLabels) headCount.set(l.label, (headCount.get(l.label) ?? 0) + 1);
@@ -1042,7 +1053,8 @@ async function readJson<T>({
  * labels.csv's lines as the dataset stage counts them (`agreed`: lines that disagree leave their object unlabelled),
  * the objects whose lines disagree with those lines (`disagreeing`, by the same rule, agreedLines; read only for the
  * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), the
- * lines of objects whose only lines have the label cell empty (`emptied`), and every object with a line (`named`).
+ * lines of objects whose only lines have the label cell empty (`emptied`), and every object with a line (`named`);
+ * apart, the lines whose object id is longer than any may be (`overlong`), which the dataset stage skips.
  */
 function readAgreed({
   text,
@@ -1060,10 +1072,14 @@ function readAgreed({
   disagreeing: Map<string, LabelLine[]>;
   emptied: Map<string, number[]>;
   named: Set<string>;
+  overlong: LabelLine[];
 } {
   const read: LabelLine[] = [];
-  const labels = parseLabels({ text, file, blanks: read }).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
-  const blanks = read.map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
+  // Lines whose id is longer than any may be are skipped by the dataset stage before it reads the others: set apart.
+  const overlong = (l: LabelLine) => overLimit({ value: l.objectId, most: MAX_ID_BYTES }) !== undefined;
+  const parsed = parseLabels({ text, file, blanks: read });
+  const labels = parsed.filter((l) => !overlong(l)).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
+  const blanks = read.filter((l) => !overlong(l)).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
   const disagreeing = new Map<string, LabelLine[]>();
   for (const [id, { lines, agreed }] of agreedLines({ labels, blanks })) if (!agreed) disagreeing.set(id, lines);
   const labelled = new Set(labels.map((l) => l.objectId));
@@ -1075,6 +1091,7 @@ function readAgreed({
     disagreeing,
     emptied,
     named: new Set(labels.map((l) => l.objectId)),
+    overlong: parsed.filter(overlong),
   };
 }
 

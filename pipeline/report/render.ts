@@ -276,7 +276,9 @@ function disagreeingWarning(changes: LabelChange[]): string {
   const who = one
     ? `An object would lose its staff label: it is on lines of labels.csv ${how}`
     : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`;
-  const shown = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid))}`);
+  const shown = changes
+    .slice(0, 5)
+    .map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid), { max: LINES_NAMED })}`);
   const more = changes.length > shown.length ? `; and ${changes.length - shown.length} more` : '';
   return (
     ` ⚠️ **${who}, so none is used:** ${shown.join('; ')}${more}. ` +
@@ -604,8 +606,10 @@ export function labelCountsSaid({
   added: number;
   removed: number;
   disagreeing: number;
-  /** Lines naming an object not in the collection, but those of `spreadsheet`. */
+  /** Lines naming an object not in the collection, but those of `spreadsheet` and `tooLong`. */
   unknownIds: number;
+  /** Lines whose object id is far too long (a text pasted by mistake), which the dataset stage skips. */
+  tooLong: number;
   /** Labels lost to ids a spreadsheet changed (spreadsheetLosses: the first line's and the evaluate stage's count). */
   spreadsheet: number;
   /** Of `changed`, labels renamed (the same label under its new name). */
@@ -623,12 +627,15 @@ export function labelCountsSaid({
   // Said as labels lost, once (the table's rows of those objects carry the same "Did you mean").
   const lost = new Set(spreadsheetIds.map((l) => l.meant));
   const retypedLost = changes.filter((c) => c.unknownId && c.kind === 'removed' && lost.has(c.id)).length;
+  // Said apart, in the dataset stage's words: a 5 MB id is a paste, not an id to check for a typo (a tester).
+  const tooLong = changes.filter((c) => c.unknownId?.tooLong).length;
   return {
     changed: counts.changed,
     added,
     removed,
     disagreeing,
-    unknownIds: unknownIds - retypedLost,
+    unknownIds: unknownIds - retypedLost - tooLong,
+    tooLong,
     spreadsheet: spreadsheetIds.length,
     renamed,
   };
@@ -687,7 +694,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
       'Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
     : '';
   if (changes.length === 0) return `${title}\n\n${against}${since}No label in labels.csv changed.`;
-  const { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels);
+  const { disagreeing, unknownIds, removed, added, spreadsheet, tooLong } = labelCountsSaid(report.labels);
   // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
   const renamed = changes.filter((c) => c.renamed).length;
   const changed = counts.changed - renamed;
@@ -707,6 +714,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
       ? `${unknownIds} ${unknownIds === 1 ? 'line names' : 'lines name'} an object id that is not in the collection, so ` +
         `${unknownIds === 1 ? 'its label is' : 'their labels are'} not used`
       : '',
+    tooLong > 0 ? tooLongWords(tooLong) : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
   const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
@@ -779,6 +787,14 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   return `${title}\n\n${intro}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
 }
 
+/** "2 lines have an object id far too long (…), so they are skipped": the report stage's summary says it too. */
+export function tooLongWords(n: number): string {
+  return (
+    `${n} ${n === 1 ? 'line has' : 'lines have'} an object id far too long (a text pasted into the cell by ` +
+    `mistake), so ${n === 1 ? 'it is' : 'they are'} skipped`
+  );
+}
+
 /** How many of the `all` changes listed the dataset stage has not read (`n`): this change, these changes, or some. */
 function unread(n: number, all: number): string {
   if (n === all) return `the dataset stage has not run since ${n === 1 ? 'this change' : 'these changes'}`;
@@ -815,7 +831,10 @@ function objectCell(c: LabelChange): string {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
   // Lines that disagree: the head's lines, where the fix is.
   if (c.disagreeing && c.disagreeing.length > 0)
-    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
+    return `${id} (lines ${listWords(
+      c.disagreeing.map((l) => String(l.line)),
+      { max: LINES_NAMED },
+    )})`;
   // Its line now names another id, or is still there with the label cell empty: the head's line, where the fix is.
   if (c.kind === 'removed' && c.unknownId) return `${id} (line ${c.unknownId.line})`;
   if (c.kind === 'removed' && c.emptyLines && c.emptyLines.length > 0) return `${id} (${linesWords(c.emptyLines)})`;
@@ -831,6 +850,12 @@ function thumbnail(c: LabelChange): string {
   if (!src) return '';
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
+
+/**
+ * The most lines of one object a sentence or cell names; the others are counted ("and 290 more"): an object pasted
+ * on hundreds of lines made a row, or the first line's warning, of every one of them.
+ */
+const LINES_NAMED = 10;
 
 /** A vocabulary this long is not listed in the report: params.yaml is named instead. */
 const LISTED_LABELS = 20;
@@ -848,7 +873,7 @@ export function vocabularyWords(vocabulary: string[]): string {
 function disagreeingWords(lines: { line: number; label: string }[]): string {
   const how = lines.some((l) => !l.label) ? 'that disagree' : 'with different labels';
   const rule = lines.length === 2 ? 'neither is used until one line is removed' : 'none is used until only one is left';
-  return `on ${lines.length} lines ${how} (${listWords(lines.map(lineSaid))}): ${rule}`;
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(lineSaid), { max: LINES_NAMED })}): ${rule}`;
 }
 
 /** One of an object's lines in labels.csv, with its label: `line 52 "textile"`. Plain text, escaped. */
@@ -858,12 +883,14 @@ function lineSaid(l: { line: number; label: string }): string {
 
 /** "line 17", "lines 17 and 40". */
 function linesWords(lines: number[]): string {
-  return `${lines.length === 1 ? 'line' : 'lines'} ${listWords(lines.map(String))}`;
+  return `${lines.length === 1 ? 'line' : 'lines'} ${listWords(lines.map(String), { max: LINES_NAMED })}`;
 }
 
 function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
   // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
   if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
+  // An id far too long: the dataset stage's warning, which names its length and beginning (never the id whole).
+  if (c.unknownId?.tooLong) return text(c.unknownId.hint);
   // Tester: an id retyped in other capitals is the object's line, not a new object; said as the dataset stage says it.
   if (c.unknownId && (c.kind === 'removed' || c.kind === 'added')) {
     const u = c.unknownId;

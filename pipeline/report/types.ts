@@ -350,7 +350,8 @@ export interface ReportJson {
     changes: LabelChange[];
     /**
      * `skipped`: changed or added lines the dataset stage did not use; `disagreeing`: of the `removed`, those whose
-     * object is on lines that disagree; `unknownIds`: changes with `unknownId` (both absent in older reports).
+     * object is on lines that disagree; `unknownIds`: changes with `unknownId`, those whose id is far too long among
+     * them (both absent in older reports).
      */
     counts: {
       changed: number;

@@ -1,4 +1,6 @@
 import { checkLabels, isUnknownObjectIssue, unknownObjectsMessage } from '../dataset/validate.ts';
+import { clip } from '../log.ts';
+import type { LabelLine } from '../types.ts';
 
 /** The file name checkLabels puts in its messages (not shown: the report keeps the hint's words only). */
 const NAME = 'labels.csv';
@@ -17,6 +19,11 @@ export interface UnknownId {
    * "DM-0006"?'; "check the id for a typo." for an id near no object).
    */
   hint: string;
+  /**
+   * The id is longer than any may be (a text pasted into the cell by mistake): `id` is its beginning, as the dataset
+   * stage's warning shows it, and `hint` that warning's words. (Absent otherwise, and in older reports.)
+   */
+  tooLong?: true;
 }
 
 interface Change {
@@ -88,5 +95,47 @@ export function withUnknownIds<C extends Change>({
     if (c.kind === 'added' && dropped.has(c.line) && hintOf.get(c.line)?.id === c.id) return [];
     const u = c.kind === 'removed' ? retyped.get(c.id) : c.kind === 'added' ? hintAt(c.line) : undefined;
     return [u && (c.kind === 'removed' || u.id === c.id) ? { ...c, unknownId: u } : c];
+  });
+}
+
+/**
+ * The lines of the head's labels.csv whose object id is longer than any may be (`overlong`: a text pasted into the
+ * cell by mistake, which the dataset stage skips), that the base does not have, as added lines carrying the dataset
+ * stage's warning for them and their id cut to its beginning (as that warning cuts it). A tester's 5 MB id was a
+ * change "newly labelled", "not in the dataset", a 5 MB row that pushed the real changes out of the comment.
+ */
+export function overlongIdLines({
+  head,
+  base,
+  vocabulary,
+}: {
+  head: LabelLine[];
+  base: LabelLine[];
+  vocabulary: string[];
+}): { id: string; kind: 'added'; before: null; after: string; line: number; unknownId: UnknownId }[] {
+  if (head.length === 0) return [];
+  // The same line at the base is no change of this pull request (the dataset stage skipped it there too).
+  const was = new Set(base.map((l) => `${l.label}\n${l.objectId}`));
+  const lines = head.filter((l) => !was.has(`${l.label}\n${l.objectId}`));
+  if (lines.length === 0) return [];
+  // The dataset stage's words for each line (its one rule), without the file and line it begins with.
+  const { issues } = checkLabels({ labels: lines, objectIds: new Set(), vocabulary, name: NAME });
+  const said = new Map(issues.flatMap((i) => (i.code === 'LABEL_TOO_LONG' && i.line ? [[i.line, i.message]] : [])));
+  return lines.flatMap((l) => {
+    const words = said.get(l.line);
+    if (!words) return [];
+    const prefix = `${NAME}:${l.line}: `;
+    const hint = words.startsWith(prefix) ? words.slice(prefix.length) : words;
+    const id = clip(l.objectId, 40);
+    return [
+      {
+        id,
+        kind: 'added',
+        before: null,
+        after: l.label,
+        line: l.line,
+        unknownId: { id, line: l.line, hint, tooLong: true },
+      },
+    ];
   });
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, checkedOutBranch, resolveCommit } from '../git/history.ts';
 import { validateParams } from '../params.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
-import { labelCountsSaid, onMainItself } from '../report/render.ts';
+import { labelCountsSaid, onMainItself, tooLongWords } from '../report/render.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -151,6 +151,7 @@ export const reportStage: Stage = {
       said.unknownIds > 0
         ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
         : '',
+      said.tooLong > 0 ? `, ${tooLongWords(said.tooLong)}` : '',
     ].join('');
     const labels = json.labels.baseCommit
       ? `, ${labelChangeWords({ ...said, changed: said.changed + said.added + said.removed })}${unknown}`

@@ -37914,7 +37914,7 @@ function verdictLine(report) {
 }
 function disagreeingWarning(changes) {
   if (changes.length === 0) return "";
-  let one = changes.length === 1, how = changes.flatMap((c) => c.disagreeing ?? []).some((l) => !l.label) ? "that disagree" : "with different labels", who = one ? `An object would lose its staff label: it is on lines of labels.csv ${how}` : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`, shown2 = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid))}`), more = changes.length > shown2.length ? `; and ${changes.length - shown2.length} more` : "";
+  let one = changes.length === 1, how = changes.flatMap((c) => c.disagreeing ?? []).some((l) => !l.label) ? "that disagree" : "with different labels", who = one ? `An object would lose its staff label: it is on lines of labels.csv ${how}` : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`, shown2 = changes.slice(0, 5).map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid), { max: LINES_NAMED })}`), more = changes.length > shown2.length ? `; and ${changes.length - shown2.length} more` : "";
   return ` \u26A0\uFE0F **${who}, so none is used:** ${shown2.join("; ")}${more}. Keep one line per object, with the right label, and delete the others. See the table of label changes below.`;
 }
 function baselineScopeNote({
@@ -38016,13 +38016,14 @@ function labelCountsSaid({
   counts,
   spreadsheetIds = []
 }) {
-  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length, lost = new Set(spreadsheetIds.map((l) => l.meant)), retypedLost = changes.filter((c) => c.unknownId && c.kind === "removed" && lost.has(c.id)).length;
+  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length, lost = new Set(spreadsheetIds.map((l) => l.meant)), retypedLost = changes.filter((c) => c.unknownId && c.kind === "removed" && lost.has(c.id)).length, tooLong = changes.filter((c) => c.unknownId?.tooLong).length;
   return {
     changed: counts.changed,
     added,
     removed,
     disagreeing,
-    unknownIds: unknownIds - retypedLost,
+    unknownIds: unknownIds - retypedLost - tooLong,
+    tooLong,
     spreadsheet: spreadsheetIds.length,
     renamed
   };
@@ -38054,14 +38055,15 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   if (changes.length === 0) return `${title}
 
 ${against}${since}No label in labels.csv changed.`;
-  let { disagreeing, unknownIds, removed, added, spreadsheet } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
+  let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
     added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
     removed > 0 ? `${removed} ${pluralWord(removed, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
     spreadsheet > 0 ? `${spreadsheet} ${pluralWord(spreadsheet, "label")} lost to ids a spreadsheet changed (see the first line)` : "",
-    unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : ""
+    unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : "",
+    tooLong > 0 ? tooLongWords(tooLong) : ""
   ].filter(Boolean), unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length, noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
   unphotographed > 0 && summary2.push(
     `${unphotographed} of these ${unphotographed === 1 ? "labels is on an object" : "labels are on objects"} not photographed yet, so no model learned from ${unphotographed === 1 ? "it" : "them"}`
@@ -38095,6 +38097,9 @@ ${pictures}` : ""}
 
 ${table({ header, rows })}${more}`;
 }
+function tooLongWords(n) {
+  return `${n} ${n === 1 ? "line has" : "lines have"} an object id far too long (a text pasted into the cell by mistake), so ${n === 1 ? "it is" : "they are"} skipped`;
+}
 function unread(n, all) {
   if (n === all) return `the dataset stage has not run since ${n === 1 ? "this change" : "these changes"}`;
   let [is, they] = n === 1 ? ["is", "it was"] : ["are", "they were"];
@@ -38118,7 +38123,10 @@ function catalogueNote(catalogue, shown2) {
 }
 function objectCell(c) {
   let id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
-  return c.disagreeing && c.disagreeing.length > 0 ? `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})` : c.kind === "removed" && c.unknownId ? `${id} (line ${c.unknownId.line})` : c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0 ? `${id} (${linesWords(c.emptyLines)})` : `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
+  return c.disagreeing && c.disagreeing.length > 0 ? `${id} (lines ${listWords(
+    c.disagreeing.map((l) => String(l.line)),
+    { max: LINES_NAMED }
+  )})` : c.kind === "removed" && c.unknownId ? `${id} (line ${c.unknownId.line})` : c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0 ? `${id} (${linesWords(c.emptyLines)})` : `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
 }
 function thumbnail(c) {
   if (c.notInCatalogue) return "not published yet";
@@ -38127,22 +38135,23 @@ function thumbnail(c) {
   let src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   return src ? `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">` : "";
 }
-var LISTED_LABELS = 20;
+var LINES_NAMED = 10, LISTED_LABELS = 20;
 function vocabularyWords(vocabulary) {
   return vocabulary.length <= LISTED_LABELS ? vocabulary.map((l) => text(labelInList(l))).join(", ") : `the ${vocabulary.length.toLocaleString("en")} labels in collection.vocabulary in params.yaml`;
 }
 function disagreeingWords(lines) {
   let how = lines.some((l) => !l.label) ? "that disagree" : "with different labels", rule = lines.length === 2 ? "neither is used until one line is removed" : "none is used until only one is left";
-  return `on ${lines.length} lines ${how} (${listWords(lines.map(lineSaid))}): ${rule}`;
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(lineSaid), { max: LINES_NAMED })}): ${rule}`;
 }
 function lineSaid(l) {
   return l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
 }
 function linesWords(lines) {
-  return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String))}`;
+  return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String), { max: LINES_NAMED })}`;
 }
 function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
+  if (c.unknownId?.tooLong) return text(c.unknownId.hint);
   if (c.unknownId && (c.kind === "removed" || c.kind === "added")) {
     let u = c.unknownId, named3 = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
     return c.kind === "removed" ? `line ${u.line} now names ${named3} Until it is corrected, the label is not used` : `the line names ${named3} Until it is corrected, the line is not used`;
@@ -38510,7 +38519,8 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
         // Unlabelled with its only lines still there, the label cell emptied: those lines.
         emptyLines: external_exports.array(external_exports.number().int().min(0)).max(1e3).optional(),
         // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
-        unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str }).optional()
+        // Its id is far too long (a text pasted by mistake): `id` is its beginning, `hint` the dataset stage's words.
+        unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str, tooLong: external_exports.literal(!0).optional() }).optional()
       })
     ).max(1e5),
     counts: external_exports.object({

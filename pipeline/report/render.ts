@@ -610,6 +610,8 @@ export function labelCountsSaid({
   unknownIds: number;
   /** Lines whose object id is far too long (a text pasted by mistake), which the dataset stage skips. */
   tooLong: number;
+  /** Lines of an id not in the collection whose label is far too long, which the dataset stage skips. */
+  labelTooLong: number;
   /** Labels lost to ids a spreadsheet changed (spreadsheetLosses: the first line's and the evaluate stage's count). */
   spreadsheet: number;
   /** Of `changed`, labels renamed (the same label under its new name). */
@@ -628,14 +630,16 @@ export function labelCountsSaid({
   const lost = new Set(spreadsheetIds.map((l) => l.meant));
   const retypedLost = changes.filter((c) => c.unknownId && c.kind === 'removed' && lost.has(c.id)).length;
   // Said apart, in the dataset stage's words: a 5 MB id is a paste, not an id to check for a typo (a tester).
-  const tooLong = changes.filter((c) => c.unknownId?.tooLong).length;
+  const tooLong = changes.filter((c) => c.unknownId?.tooLong === 'id').length;
+  const labelTooLong = changes.filter((c) => c.unknownId?.tooLong === 'label').length;
   return {
     changed: counts.changed,
     added,
     removed,
     disagreeing,
-    unknownIds: unknownIds - retypedLost - tooLong,
+    unknownIds: unknownIds - retypedLost - tooLong - labelTooLong,
     tooLong,
+    labelTooLong,
     spreadsheet: spreadsheetIds.length,
     renamed,
   };
@@ -694,7 +698,9 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
       'Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
     : '';
   if (changes.length === 0) return `${title}\n\n${against}${since}No label in labels.csv changed.`;
-  const { disagreeing, unknownIds, removed, added, spreadsheet, tooLong } = labelCountsSaid(report.labels);
+  const { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
+    report.labels,
+  );
   // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
   const renamed = changes.filter((c) => c.renamed).length;
   const changed = counts.changed - renamed;
@@ -715,6 +721,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
         `${unknownIds === 1 ? 'its label is' : 'their labels are'} not used`
       : '',
     tooLong > 0 ? tooLongWords(tooLong) : '',
+    labelTooLong > 0 ? tooLongWords(labelTooLong, 'label') : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
   const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
@@ -788,9 +795,9 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
 }
 
 /** "2 lines have an object id far too long (…), so they are skipped": the report stage's summary says it too. */
-export function tooLongWords(n: number): string {
+export function tooLongWords(n: number, what: 'id' | 'label' = 'id'): string {
   return (
-    `${n} ${n === 1 ? 'line has' : 'lines have'} an object id far too long (a text pasted into the cell by ` +
+    `${n} ${n === 1 ? 'line has' : 'lines have'} ${what === 'id' ? 'an object id' : 'a label'} far too long (a text pasted into the cell by ` +
     `mistake), so ${n === 1 ? 'it is' : 'they are'} skipped`
   );
 }

@@ -20,10 +20,11 @@ export interface UnknownId {
    */
   hint: string;
   /**
-   * The id is longer than any may be (a text pasted into the cell by mistake): `id` is its beginning, as the dataset
-   * stage's warning shows it, and `hint` that warning's words. (Absent otherwise, and in older reports.)
+   * The line's id ('id') or label ('label') is longer than any may be (a text pasted into the cell by mistake), so the
+   * dataset stage skips the line: `hint` is its warning's words, and a long id's `id` its beginning, as that warning
+   * shows it. (Absent otherwise, and in older reports.)
    */
-  tooLong?: true;
+  tooLong?: 'id' | 'label';
 }
 
 interface Change {
@@ -65,6 +66,16 @@ export function withUnknownIds<C extends Change>({
   const far = new Map(unknown.map((l) => [l.line, l]));
   const near = new Set(lines.filter((l) => !far.has(l.line)).map((l) => l.line));
   const hintOf = new Map<number, UnknownId & { meant: string }>();
+  // A label far too long on a line of an unknown id: the dataset stage skips the line for it, and says so.
+  const tooLong = new Map<number, UnknownId>();
+  for (const issue of issues)
+    if (issue.code === 'LABEL_TOO_LONG' && issue.line !== undefined && near.has(issue.line))
+      tooLong.set(issue.line, {
+        id: issue.object ?? '',
+        line: issue.line,
+        hint: withoutPlace({ message: issue.message, line: issue.line }),
+        tooLong: 'label',
+      });
   for (const issue of issues) {
     // The object meant and the words for it, as checkLabels gives them (never read back from its message).
     if (!isUnknownObjectIssue(issue) || issue.line === undefined || !near.has(issue.line)) continue;
@@ -86,6 +97,8 @@ export function withUnknownIds<C extends Change>({
       'remove the lines of objects that have left the collection, or import the complete export again.'
     : 'check the id for a typo.';
   const hintAt = (line: number): UnknownId | undefined => {
+    const long = tooLong.get(line);
+    if (long) return long;
     const h = hintOf.get(line);
     if (h) return { id: h.id, line: h.line, hint: h.hint };
     const l = far.get(line);
@@ -124,8 +137,7 @@ export function overlongIdLines({
   return lines.flatMap((l) => {
     const words = said.get(l.line);
     if (!words) return [];
-    const prefix = `${NAME}:${l.line}: `;
-    const hint = words.startsWith(prefix) ? words.slice(prefix.length) : words;
+    const hint = withoutPlace({ message: words, line: l.line });
     const id = clip(l.objectId, 40);
     return [
       {
@@ -134,8 +146,14 @@ export function overlongIdLines({
         before: null,
         after: l.label,
         line: l.line,
-        unknownId: { id, line: l.line, hint, tooLong: true },
+        unknownId: { id, line: l.line, hint, tooLong: 'id' },
       },
     ];
   });
+}
+
+/** A message of checkLabels without the file and line it begins with ("labels.csv:168: "): the row names its line. */
+function withoutPlace({ message, line }: { message: string; line: number }): string {
+  const prefix = `${NAME}:${line}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }

@@ -152,6 +152,7 @@ export const reportStage: Stage = {
         ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
         : '',
       said.tooLong > 0 ? `, ${tooLongWords(said.tooLong)}` : '',
+      said.labelTooLong > 0 ? `, ${tooLongWords(said.labelTooLong, 'label')}` : '',
     ].join('');
     const labels = json.labels.baseCommit
       ? `, ${labelChangeWords({ ...said, changed: said.changed + said.added + said.removed })}${unknown}`

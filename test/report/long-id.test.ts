@@ -80,7 +80,7 @@ describe('a labels.csv line whose object id is a text pasted by mistake', () => 
     expect(JSON.stringify(json)).not.toContain('A'.repeat(41));
     const line38 = json.labels.changes.find((c: { line: number }) => c.line === 38);
     expect(line38.id).toBe(`${'A'.repeat(40)}…`);
-    expect(line38.unknownId).toMatchObject({ id: `${'A'.repeat(40)}…`, line: 38, tooLong: true });
+    expect(line38.unknownId).toMatchObject({ id: `${'A'.repeat(40)}…`, line: 38, tooLong: 'id' });
     expect(summary).not.toContain('newly labelled');
     expect(summary).toContain('2 lines have an object id far too long');
     // A fork's comment, made again from its report.json, says the same.
@@ -157,5 +157,18 @@ describe('an object on hundreds of lines of labels.csv', () => {
     expect(two).toContain('and 290 more');
     for (const report of [markdown, full ?? ''])
       for (const line of report.split('\n')) expect(line.length).toBeLessThan(2000);
+  });
+});
+
+describe('a line of an id not in the collection with a label far too long', () => {
+  it('is said as the dataset stage says it, not counted as an object newly labelled', async () => {
+    const { markdown, json } = await run(text([...Object.entries(labels), ['NEWX-1', 'x'.repeat(3000)]]), labels);
+    expect(markdown).not.toContain('newly labelled');
+    expect(markdown).not.toContain('not in the dataset');
+    expect(markdown).toContain(
+      '1 line has a label far too long (a text pasted into the cell by mistake), so it is skipped',
+    );
+    expect(row(markdown, 'NEWX-1')).toContain('the label of object "NEWX-1" is 3,000 characters long');
+    expect(json.labels.changes[0].unknownId).toMatchObject({ id: 'NEWX-1', line: 38, tooLong: 'label' });
   });
 });

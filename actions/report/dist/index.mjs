@@ -38016,14 +38016,15 @@ function labelCountsSaid({
   counts,
   spreadsheetIds = []
 }) {
-  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length, lost = new Set(spreadsheetIds.map((l) => l.meant)), retypedLost = changes.filter((c) => c.unknownId && c.kind === "removed" && lost.has(c.id)).length, tooLong = changes.filter((c) => c.unknownId?.tooLong).length;
+  let disagreeing = changes.filter((c) => c.disagreeing).length, unknownIds = changes.filter((c) => c.unknownId).length, retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length, removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length, added = counts.added - (unknownIds - retyped), renamed = changes.filter((c) => c.renamed).length, lost = new Set(spreadsheetIds.map((l) => l.meant)), retypedLost = changes.filter((c) => c.unknownId && c.kind === "removed" && lost.has(c.id)).length, tooLong = changes.filter((c) => c.unknownId?.tooLong === "id").length, labelTooLong = changes.filter((c) => c.unknownId?.tooLong === "label").length;
   return {
     changed: counts.changed,
     added,
     removed,
     disagreeing,
-    unknownIds: unknownIds - retypedLost - tooLong,
+    unknownIds: unknownIds - retypedLost - tooLong - labelTooLong,
     tooLong,
+    labelTooLong,
     spreadsheet: spreadsheetIds.length,
     renamed
   };
@@ -38055,7 +38056,9 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   if (changes.length === 0) return `${title}
 
 ${against}${since}No label in labels.csv changed.`;
-  let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong } = labelCountsSaid(report.labels), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
+  let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
+    report.labels
+  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
     added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
@@ -38063,7 +38066,8 @@ ${against}${since}No label in labels.csv changed.`;
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
     spreadsheet > 0 ? `${spreadsheet} ${pluralWord(spreadsheet, "label")} lost to ids a spreadsheet changed (see the first line)` : "",
     unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : "",
-    tooLong > 0 ? tooLongWords(tooLong) : ""
+    tooLong > 0 ? tooLongWords(tooLong) : "",
+    labelTooLong > 0 ? tooLongWords(labelTooLong, "label") : ""
   ].filter(Boolean), unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length, noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
   unphotographed > 0 && summary2.push(
     `${unphotographed} of these ${unphotographed === 1 ? "labels is on an object" : "labels are on objects"} not photographed yet, so no model learned from ${unphotographed === 1 ? "it" : "them"}`
@@ -38097,8 +38101,8 @@ ${pictures}` : ""}
 
 ${table({ header, rows })}${more}`;
 }
-function tooLongWords(n) {
-  return `${n} ${n === 1 ? "line has" : "lines have"} an object id far too long (a text pasted into the cell by mistake), so ${n === 1 ? "it is" : "they are"} skipped`;
+function tooLongWords(n, what = "id") {
+  return `${n} ${n === 1 ? "line has" : "lines have"} ${what === "id" ? "an object id" : "a label"} far too long (a text pasted into the cell by mistake), so ${n === 1 ? "it is" : "they are"} skipped`;
 }
 function unread(n, all) {
   if (n === all) return `the dataset stage has not run since ${n === 1 ? "this change" : "these changes"}`;
@@ -38519,8 +38523,8 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
         // Unlabelled with its only lines still there, the label cell emptied: those lines.
         emptyLines: external_exports.array(external_exports.number().int().min(0)).max(1e3).optional(),
         // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
-        // Its id is far too long (a text pasted by mistake): `id` is its beginning, `hint` the dataset stage's words.
-        unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str, tooLong: external_exports.literal(!0).optional() }).optional()
+        // Its id or label is far too long (a pasted text): `hint` is the dataset stage's words, a long `id` its beginning.
+        unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str, tooLong: external_exports.enum(["id", "label"]).optional() }).optional()
       })
     ).max(1e5),
     counts: external_exports.object({

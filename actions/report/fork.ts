@@ -144,7 +144,8 @@ const reportSchema = z.object({
           // Unlabelled with its only lines still there, the label cell emptied: those lines.
           emptyLines: z.array(z.number().int().min(0)).max(1000).optional(),
           // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
-          // Its id or label is far too long (a pasted text): `hint` is the dataset stage's words, a long `id` its beginning.
+          // Its id or label is far too long (a pasted text): `hint` is the dataset stage's words, a long `id` its
+          // beginning.
           unknownId: z
             .object({ id: str, line: z.number().int().min(0), hint: str, tooLong: z.enum(['id', 'label']).optional() })
             .optional(),

@@ -797,8 +797,8 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
 /** "2 lines have an object id far too long (…), so they are skipped": the report stage's summary says it too. */
 export function tooLongWords(n: number, what: 'id' | 'label' = 'id'): string {
   return (
-    `${n} ${n === 1 ? 'line has' : 'lines have'} ${what === 'id' ? 'an object id' : 'a label'} far too long (a text pasted into the cell by ` +
-    `mistake), so ${n === 1 ? 'it is' : 'they are'} skipped`
+    `${n} ${n === 1 ? 'line has' : 'lines have'} ${what === 'id' ? 'an object id' : 'a label'} far too long ` +
+    `(a text pasted into the cell by mistake), so ${n === 1 ? 'it is' : 'they are'} skipped`
   );
 }
 

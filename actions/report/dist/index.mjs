@@ -38523,7 +38523,8 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
         // Unlabelled with its only lines still there, the label cell emptied: those lines.
         emptyLines: external_exports.array(external_exports.number().int().min(0)).max(1e3).optional(),
         // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
-        // Its id or label is far too long (a pasted text): `hint` is the dataset stage's words, a long `id` its beginning.
+        // Its id or label is far too long (a pasted text): `hint` is the dataset stage's words, a long `id` its
+        // beginning.
         unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str, tooLong: external_exports.enum(["id", "label"]).optional() }).optional()
       })
     ).max(1e5),

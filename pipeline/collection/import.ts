@@ -101,6 +101,7 @@ import {
   readRefusedImages,
   refusedImagesFile,
 } from './refused-images.ts';
+import { type SharingRow, saidTogether, sharedImageWords } from './shared-images.ts';
 import {
   beginning,
   invisibleIn,
@@ -490,8 +491,8 @@ async function importInto({
   // Objects that keep a photograph already in data/ whose file the export still has, the same bytes (a damaged JPEG
   // an older import stored): as import stored it, for data/.imported-photographs.json.
   const keptFromExport = new Map<string, ImportedPhotograph>();
-  // The first row to name each image file (its real path), to tell a second row naming it.
-  const imageOfRow = new Map<string, { line: number; id: string }>();
+  // The rows naming each image file (its real path), to tell rows naming one file.
+  const imageOfRow = new Map<string, (SharingRow & { cell: string })[]>();
   const seen = new Map<string, number>();
   // Each id as the export wrote it on its first row, and data/objects.csv's ids by their composed form.
   const writtenAs = new Map<string, string>();
@@ -822,14 +823,22 @@ async function importInto({
       extra,
     };
     if (source) {
-      // Two rows naming one file: both objects would be published (and learnt from) with the same photograph.
-      const first = imageOfRow.get(source);
-      if (first) note(line, sameImageWords({ cell: get(columns.image), id, first }), id);
-      else imageOfRow.set(source, { line, id });
+      // Rows naming one file: each object would be published (and learnt from) with the same photograph.
+      const sharing = imageOfRow.get(source) ?? [];
+      sharing.push({ line, id, cell: get(columns.image), label: hasLabels ? get(columns.label).trim() : '' });
+      imageOfRow.set(source, sharing);
     }
     accepted.push({ object, source, ending, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  // A pair photographed together is said row by row; a file named by more rows (a placeholder "noimage.jpg" named by
+  // 40 gave 39 long warnings: an outside tester), or named as a placeholder, is said once.
+  for (const rows of imageOfRow.values()) {
+    const [first, ...others] = rows;
+    if (!first || others.length === 0) continue;
+    if (saidTogether({ cell: first.cell, rows })) note(first.line, sharedImageWords({ cell: first.cell, rows }));
+    else for (const row of others) note(row.line, sameImageWords({ cell: row.cell, id: row.id, first }), row.id);
+  }
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
     const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });

@@ -17,11 +17,12 @@ import {
 } from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { hashTree, manifestHash, mapPool, type TreeHash } from '../data/hash.ts';
-import { stateFileOf } from '../data/ops.ts';
+import { listWords, stateFileOf } from '../data/ops.ts';
 import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { clip, type Logger, quoted } from '../log.ts';
+import { compareIdsNaturally } from '../natural-order.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, LabelLine, Split } from '../types.ts';
@@ -934,16 +935,51 @@ function sameImageDifferentLabels({
   }
   const groups = [...byImage.values()].filter((g) => new Set(g.map((o) => o.label)).size > 1);
   if (groups.length === 0) return null;
-  const shown = groups.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
-  const more = groups.length > 10 ? [`  …and ${groups.length - 10} more groups.`] : [];
+  // One picture given to many objects (a placeholder "noimage.jpg" named by 40 rows: an outside tester) is said
+  // as such, with a few of its objects, not as a label likely wrong with every id on one line.
+  const placeholders = groups.filter((g) => g.length > PLACEHOLDER_OBJECTS);
+  const few = groups.filter((g) => g.length <= PLACEHOLDER_OBJECTS);
+  const placeholderLines = placeholders.slice(0, 10).map((g) => {
+    const ids = g.map((o) => o.id).sort(compareIdsNaturally);
+    const labels = [...new Set(g.map((o) => o.label!))].sort(compareIds);
+    return (
+      `  ${g.length} objects (${listWords(
+        ids.map((id) => `"${clip(id)}"`),
+        { max: 3 },
+      )}) have one picture, under ${labels.length} labels (${listWords(
+        labels.map((l) => `"${clip(l)}"`),
+        { max: 5 },
+      )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet ` +
+      'photographed), not a photograph of each, and the model learns that one picture under each of these ' +
+      'labels. Leave their image cells empty in the export and import again, until each object is photographed.'
+    );
+  });
+  const shown = few.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
+  const more = few.length > 10 ? [`  …and ${few.length - 10} more groups.`] : [];
+  const morePlaceholders = placeholders.length > 10 ? [`  …and ${placeholders.length - 10} more such pictures.`] : [];
   return [
-    `Objects with different labels have the same image (identical files, or the same picture saved again) in ${groups.length} ` +
-      `${groups.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object was given ` +
-      'another one’s photograph:',
-    ...shown,
-    ...more,
+    ...(placeholders.length === 0
+      ? []
+      : [
+          `${placeholders.length === 1 ? 'One picture is' : `${placeholders.length} pictures are`} the image of ` +
+            `more than ${PLACEHOLDER_OBJECTS} objects with different labels:`,
+          ...placeholderLines,
+          ...morePlaceholders,
+        ]),
+    ...(few.length === 0
+      ? []
+      : [
+          `Objects with different labels have the same image (identical files, or the same picture saved again) in ` +
+            `${few.length} ${few.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object ` +
+            'was given another one’s photograph:',
+          ...shown,
+          ...more,
+        ]),
   ].join('\n');
 }
+
+/** More objects than this with one picture: not a set photographed together, most likely a placeholder picture. */
+const PLACEHOLDER_OBJECTS = 5;
 
 /** The smallest number (a loop: Math.min(...) over 100,000 lines overflows the stack). */
 function smallest(numbers: Iterable<number>): number {

@@ -940,18 +940,25 @@ function sameImageDifferentLabels({
   const placeholders = groups.filter((g) => g.length > PLACEHOLDER_OBJECTS);
   const few = groups.filter((g) => g.length <= PLACEHOLDER_OBJECTS);
   const placeholderLines = placeholders.slice(0, 10).map((g) => {
-    const ids = g.map((o) => o.id).sort(compareIdsNaturally);
-    const labels = [...new Set(g.map((o) => o.label!))].sort(compareIds);
+    const objectsOf = new Map<string, string[]>();
+    for (const o of g) objectsOf.set(o.label!, [...(objectsOf.get(o.label!) ?? []), o.id]);
+    // The rarest label first: one object labelled apart from the others shows among the few named.
+    const labels = [...objectsOf.keys()].sort((a, b) => objectsOf.get(a)!.length - objectsOf.get(b)!.length);
+    const named = labels.flatMap((l) =>
+      objectsOf
+        .get(l)!
+        .sort(compareIdsNaturally)
+        .map((id) => `"${id}" (${l})`),
+    );
     return (
-      `  ${g.length} objects (${listWords(
-        ids.map((id) => `"${clip(id)}"`),
-        { max: 3 },
-      )}) have one picture, under ${labels.length} labels (${listWords(
+      `  ${g.length} objects (${listWords(named, { max: 3 })}) have the same picture, under ${labels.length} ` +
+      `labels (${listWords(
         labels.map((l) => `"${clip(l)}"`),
         { max: 5 },
       )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet ` +
       'photographed), not a photograph of each, and the model learns that one picture under each of these ' +
-      'labels. Leave their image cells empty in the export and import again, until each object is photographed.'
+      'labels. Leave their image cells empty in the export and import again, until each object is photographed. ' +
+      'If it is a photograph of each, one of the labels is likely wrong.'
     );
   });
   const shown = few.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
@@ -961,8 +968,8 @@ function sameImageDifferentLabels({
     ...(placeholders.length === 0
       ? []
       : [
-          `${placeholders.length === 1 ? 'One picture is' : `${placeholders.length} pictures are`} the image of ` +
-            `more than ${PLACEHOLDER_OBJECTS} objects with different labels:`,
+          `More than ${PLACEHOLDER_OBJECTS} objects with different labels have the same image (identical files, or ` +
+            `the same picture saved again) in ${placeholders.length} ${placeholders.length === 1 ? 'case' : 'cases'}:`,
           ...placeholderLines,
           ...morePlaceholders,
         ]),

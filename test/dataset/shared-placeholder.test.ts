@@ -46,7 +46,7 @@ describe('one picture shared by many objects with different labels', () => {
     expect(placeholderLine).toMatch(/12 objects/);
     expect(placeholderLine).toMatch(/placeholder/);
     expect(placeholderLine).toMatch(/under 3 labels/);
-    expect(placeholderLine).toMatch(/"p1", "p2", "p3" and 9 more/);
+    expect(placeholderLine).toMatch(/"p1" \(coin\), "p4" \(coin\), "p7" \(coin\) and 9 more/);
     expect(placeholderLine).not.toMatch(/"p12"/);
     // The pair is still said as a label likely wrong.
     expect(said[0]).toMatch(/"q1" \(coin\), "q2" \(mask\)/);

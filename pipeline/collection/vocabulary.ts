@@ -82,10 +82,22 @@ const IDENTIFIERS = 5;
 /** Line numbers shown per label; the count says how many there are in all. */
 const SHOWN_LINES = 5;
 
-/** Count labels, most used first (ties keep the order of first use). */
-export function countLabels(labels: { label: string }[]): LabelCount[] {
+/**
+ * Count labels, most used first (ties keep the order of first use): the objects with each, when each line names its
+ * object (`objectId`), so repeated lines (labels.csv pasted twice) count once; else the lines.
+ */
+export function countLabels(labels: { label: string; objectId?: string }[]): LabelCount[] {
   const counts = new Map<string, number>();
-  for (const { label } of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const seen = new Map<string, Set<string>>();
+  for (const { label, objectId } of labels) {
+    if (objectId !== undefined) {
+      const objects = seen.get(label) ?? new Set<string>();
+      seen.set(label, objects);
+      if (objects.has(objectId)) continue;
+      objects.add(objectId);
+    }
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
   return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
 }
 
@@ -145,7 +157,8 @@ export function checkVocabulary({
   paramsName = 'params.yaml',
   findTypos = true,
 }: {
-  labels: { label: string; line?: number }[];
+  /** Each line's label, its line in labels.csv and its object when known (repeated lines count one object). */
+  labels: { label: string; line?: number; objectId?: string }[];
   vocabulary: string[];
   /** The fewest objects a label needs to be suggested (minObjectsPerLabel); 2 when not given. */
   minPerLabel?: number;
@@ -281,7 +294,7 @@ export function vocabularyTypos({
   labels,
   vocabulary,
 }: {
-  labels: { label: string; line?: number }[];
+  labels: { label: string; line?: number; objectId?: string }[];
   vocabulary: string[];
 }): VocabularyTypo[] {
   const counts = countLabels(labels);

@@ -68,14 +68,18 @@ export const datasetStage: Stage = {
     // A field far too long is withheld, its object kept: no row skipped either.
     const withheld = dataset.issues.filter(isWithheldField).length;
     const skipped = dataset.issues.filter((i) => !isPictureProblem(i) && !isWithheldField(i));
-    const outside = skipped.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY').length;
-    const rows = skipped.length - outside;
+    const outsideLines = skipped.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY');
+    // Objects, not lines: labels.csv pasted twice said "12 objects" of 6 (a tester); the lines said apart.
+    const outside = new Set(outsideLines.map((i, n) => i.object ?? `line ${i.line ?? n}`)).size;
+    const rows = skipped.length - outsideLines.length;
     if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} skipped`);
     if (withheld > 0)
       parts.push(`${withheld} field${withheld === 1 ? '' : 's'} far too long withheld from the catalogue`);
     if (outside > 0)
       parts.push(
-        `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (kept in the catalogue)`,
+        `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (${
+          outsideLines.length > outside ? `on ${outsideLines.length} lines of ${rel(ws, ws.labels)}; ` : ''
+        }kept in the catalogue)`,
       );
     if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', '), ...(read ? { read } : {}) };

@@ -1494,11 +1494,18 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       file: name,
       line: invisible.line,
     });
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { lineCounter });
+    // A second YAML document ("---" further down): read up to it when only comments follow, else said plainly.
+    if (doc.errors[0]?.code === 'MULTIPLE_DOCS') {
+      const end = endOfFirstDocument({ text, offset: doc.errors[0].pos[0], name });
+      lineCounter = new LineCounter();
+      doc = parseDocument(text.slice(0, end), { lineCounter });
+    }
   } catch (error) {
+    if (isVitrineError(error)) throw error;
     throw unreadableYaml({ error, name });
   }
   if (doc.errors.length > 0) {
@@ -1799,6 +1806,41 @@ function notPlain(value: unknown, at: (string | number)[] = []): { path: (string
  * What the yaml library throws while reading a document it parsed: most often anchors (&name) and aliases (*name)
  * nested so that they expand to millions of values (an "alias bomb"), which it refuses to build.
  */
+/**
+ * Where params.yaml's one YAML document ends, when a line "---" (or "..." and more after it) starts another (`offset`:
+ * where yaml saw it start): only comments and blank lines after it are taken as the file's end, as a trailing "..."
+ * is; settings after it are refused in plain words naming that line (an outside tester was shown the yaml library's
+ * "please use YAML.parseAllDocuments()").
+ */
+function endOfFirstDocument({ text, offset, name }: { text: string; offset: number; name: string }): number {
+  const lines = text.split('\n');
+  let line = text.slice(0, offset).split('\n').length - 1;
+  const marker = (l: string, mark: string) => new RegExp(`^${mark}(\\s|$)`).test(l.replace(/\r$/, ''));
+  // yaml points at a "---" line, or after "..." at the first line of what follows: the "..." line is named.
+  if (!marker(lines[line] ?? '', '---'))
+    for (let above = line - 1; above >= 0; above--)
+      if (marker(lines[above]!, '\\.\\.\\.')) {
+        line = above;
+        break;
+      }
+  const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const after = lines.slice(line + 1);
+  const quiet = (l: string) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l);
+  const opening = (lines[line] ?? '').replace(/\s*(#.*)?\r?$/, '');
+  if ((opening === '---' || opening === '...') && after.every(quiet)) return start;
+  const dots = marker(lines[line] ?? '', '\\.\\.\\.');
+  throw new VitrineError(
+    'PARAMS_YAML',
+    `${name}:${line + 1}: ${
+      dots
+        ? 'the line "..." ends the YAML document, and the lines after it start a second one'
+        : 'the line "---" starts a second YAML document'
+    }; Vitrine reads one, the settings above it. Delete that line, and the lines after it if they are not meant; ` +
+      'if they are settings to keep, move each into its section above (a section written twice is refused).',
+    { file: name, line: line + 1 },
+  );
+}
+
 function unreadableYaml({ error, name }: { error: unknown; name: string }): VitrineError {
   const why = messageOf(error).split('\n')[0]!;
   const problem = /alias/i.test(why)

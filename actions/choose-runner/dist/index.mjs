@@ -35789,9 +35789,12 @@ function parseParams({ text: text2, name }) {
     });
   let lineCounter = new import_yaml.LineCounter(), doc;
   try {
-    doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
+    if (doc = (0, import_yaml.parseDocument)(text2, { lineCounter }), doc.errors[0]?.code === "MULTIPLE_DOCS") {
+      let end = endOfFirstDocument({ text: text2, offset: doc.errors[0].pos[0], name });
+      lineCounter = new import_yaml.LineCounter(), doc = (0, import_yaml.parseDocument)(text2.slice(0, end), { lineCounter });
+    }
   } catch (error63) {
-    throw unreadableYaml({ error: error63, name });
+    throw isVitrineError(error63) ? error63 : unreadableYaml({ error: error63, name });
   }
   if (doc.errors.length > 0) {
     let first = doc.errors[0], line = first.linePos?.[0]?.line, key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0, source = line ? text2.split(/\r?\n/)[line - 1] ?? "" : "", colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source), slipped = !key && !colon && line ? slippedLine({ text: text2, around: line, code: first.code, message: first.message }) : null;
@@ -35968,6 +35971,26 @@ function notPlain(value, at2 = []) {
     path: at2,
     what: `${what} (${typeof value == "object" ? proto?.constructor?.name ?? "object" : typeof value})`
   };
+}
+function endOfFirstDocument({ text: text2, offset, name }) {
+  let lines = text2.split(`
+`), line = text2.slice(0, offset).split(`
+`).length - 1, marker = (l, mark) => new RegExp(`^${mark}(\\s|$)`).test(l.replace(/\r$/, ""));
+  if (!marker(lines[line] ?? "", "---")) {
+    for (let above = line - 1; above >= 0; above--)
+      if (marker(lines[above], "\\.\\.\\.")) {
+        line = above;
+        break;
+      }
+  }
+  let start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0), after = lines.slice(line + 1), quiet = (l) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l), opening = (lines[line] ?? "").replace(/\s*(#.*)?\r?$/, "");
+  if ((opening === "---" || opening === "...") && after.every(quiet)) return start;
+  let dots = marker(lines[line] ?? "", "\\.\\.\\.");
+  throw new VitrineError(
+    "PARAMS_YAML",
+    `${name}:${line + 1}: ${dots ? 'the line "..." ends the YAML document, and the lines after it start a second one' : 'the line "---" starts a second YAML document'}; Vitrine reads one, the settings above it. Delete that line, and the lines after it if they are not meant; if they are settings to keep, move each into its section above (a section written twice is refused).`,
+    { file: name, line: line + 1 }
+  );
 }
 function unreadableYaml({ error: error63, name }) {
   let why = messageOf(error63).split(`

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type InfoField, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { closest } from '../cli/suggest.ts';
+import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { keepModeOf, writeFileAtomic } from '../fs.ts';
 import { clip } from '../log.ts';
@@ -1017,6 +1018,7 @@ export function formatObjects({ objects }: { objects: CollectionObject[] }): str
 
 /** Read `labels.csv` (`object_id,label`). */
 export async function readLabels({ file }: { file: string }): Promise<LabelLine[]> {
+  await refuseLinkedFile({ file, name: path.basename(file) });
   return parseLabels({ text: await readText(file), file });
 }
 

@@ -38,6 +38,7 @@ import { controlName } from '../control-characters.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip, quoted } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
+import { refuseLinkedFile } from './linked-file.ts';
 
 /*
  * The checks on the collection's two tables that do not need the images: duplicate or missing object
@@ -304,6 +305,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   let text: string;
   let md5: string;
   let bytes: Buffer;
+  await refuseLinkedFile({ file, name });
   try {
     bytes = await readFile(file);
     md5 = md5Of(bytes);

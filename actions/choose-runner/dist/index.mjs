@@ -18896,6 +18896,14 @@ var init_suggest = __esm({
   }
 });
 
+// pipeline/dataset/linked-file.ts
+var init_linked_file = __esm({
+  "pipeline/dataset/linked-file.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
 // pipeline/fs.ts
 var init_fs = __esm({
   "pipeline/fs.ts"() {
@@ -19262,6 +19270,7 @@ var LINE_BREAK, INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POIN
     init_sync();
     init_sync2();
     init_suggest();
+    init_linked_file();
     init_errors();
     init_fs();
     init_log();

@@ -19528,6 +19528,14 @@ var init_suggest = __esm({
   }
 });
 
+// pipeline/dataset/linked-file.ts
+var init_linked_file = __esm({
+  "pipeline/dataset/linked-file.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
 // pipeline/log.ts
 function clip(text2, max = 80, { escaped = !0 } = {}) {
   let characters2 = Array.from(text2), cut = characters2.length <= max ? text2 : `${characters2.slice(0, max).join("")}\u2026`;
@@ -19716,6 +19724,7 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
     init_sync();
     init_sync2();
     init_suggest();
+    init_linked_file();
     init_errors();
     init_fs();
     init_log();
@@ -20485,6 +20494,7 @@ var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
 init_control_characters();
 init_errors();
 init_log();
+init_linked_file();
 var SPREADSHEET_IDS_ADVICE = "open labels.csv in a text editor (not a spreadsheet) and put the ids back as they were, or in the spreadsheet format the id column as text before saving";
 function spreadsheetLossWords({
   losses,

@@ -1,0 +1,61 @@
+import { mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readLabels } from '../../pipeline/collection/index.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
+
+/*
+ * Outside tester (T3 F17): labels.csv committed as a symbolic link to a file elsewhere on the computer was read
+ * through the link, and that file’s lines printed in warnings (`labels.csv:2: there is no object
+ * "AKIAEXAMPLESECRET"`), in a runner’s public log. The pull-request guard refuses such a file; the CLI did not.
+ */
+
+const outside: string[] = [];
+afterAll(async () => {
+  await removeTempDirs();
+  await Promise.all(outside.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function linkedLabels() {
+  const ws = await makeCollection({
+    objects: [object('a1'), object('a2')],
+    labels: [{ objectId: 'a1', label: 'coin' }],
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-outside-'));
+  outside.push(dir);
+  const secret = path.join(dir, 'creds.csv');
+  await writeFile(secret, 'object_id,label\nAKIAEXAMPLESECRET,hunter2-password\n');
+  await unlink(ws.labels);
+  await symlink(secret, ws.labels);
+  return { ws, secret };
+}
+
+describe('labels.csv as a symbolic link', () => {
+  it('is refused by the dataset stage before it is read, naming the link and where it leads', async () => {
+    const { ws, secret } = await linkedLabels();
+    const log = memoryLogger();
+    const error = (await buildDataset({ ws, params: testParams(), log }).catch((e: unknown) => e)) as Error & {
+      code?: string;
+    };
+    expect(error.code).toBe('LABELS_LINK');
+    expect(error.message).toContain(`labels.csv is a symbolic link (to ${secret})`);
+    expect(error.message).toMatch(/does not read[^.]*through a link/);
+    const said = [error.message, ...log.lines.map((l) => l.message)].join('\n');
+    expect(said).not.toMatch(/AKIAEXAMPLESECRET|hunter2/);
+  });
+
+  it('is refused by the catalogue’s and init’s reading of labels.csv too', async () => {
+    const { ws } = await linkedLabels();
+    await expect(readLabels({ file: ws.labels })).rejects.toMatchObject({ code: 'LABELS_LINK' });
+  });
+
+  it('leading nowhere is refused too, not read as no labels.csv', async () => {
+    const { ws, secret } = await linkedLabels();
+    await unlink(secret);
+    const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LABELS_LINK' });
+  });
+});

@@ -1803,10 +1803,6 @@ function notPlain(value: unknown, at: (string | number)[] = []): { path: (string
 }
 
 /**
- * What the yaml library throws while reading a document it parsed: most often anchors (&name) and aliases (*name)
- * nested so that they expand to millions of values (an "alias bomb"), which it refuses to build.
- */
-/**
  * Where params.yaml's one YAML document ends, when a line "---" (or "..." and more after it) starts another (`offset`:
  * where yaml saw it start): only comments and blank lines after it are taken as the file's end, as a trailing "..."
  * is; settings after it are refused in plain words naming that line (an outside tester was shown the yaml library's
@@ -1825,7 +1821,8 @@ function endOfFirstDocument({ text, offset, name }: { text: string; offset: numb
       }
   const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
   const after = lines.slice(line + 1);
-  const quiet = (l: string) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l);
+  // Read without a Windows line end: "." does not match "\r", and "# end\r" is a comment all the same (review V6).
+  const quiet = (l: string) => /^\s*(#.*)?$/.test(l.replace(/\r$/, '')) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l);
   const opening = (lines[line] ?? '').replace(/\s*(#.*)?\r?$/, '');
   if ((opening === '---' || opening === '...') && after.every(quiet)) return start;
   const dots = marker(lines[line] ?? '', '\\.\\.\\.');
@@ -1841,6 +1838,10 @@ function endOfFirstDocument({ text, offset, name }: { text: string; offset: numb
   );
 }
 
+/**
+ * What the yaml library throws while reading a document it parsed: most often anchors (&name) and aliases (*name)
+ * nested so that they expand to millions of values (an "alias bomb"), which it refuses to build.
+ */
 function unreadableYaml({ error, name }: { error: unknown; name: string }): VitrineError {
   const why = messageOf(error).split('\n')[0]!;
   const problem = /alias/i.test(why)

@@ -38,4 +38,9 @@ describe('a second YAML document in params.yaml', () => {
     expect(read(`${FILE}---\n`)).toEqual({ epochs: 7 });
     expect(read(`---\n${FILE}--- # end\n`)).toEqual({ epochs: 7 });
   });
+
+  // Review V6: with Windows line ends the comment after "---" ended in "\r", which the check did not take as a comment.
+  it('is accepted with Windows line ends too, when only a comment follows the "---"', () => {
+    expect(read(`${FILE.replaceAll('\n', '\r\n')}---\r\n# old settings\r\n`)).toEqual({ epochs: 7 });
+  });
 });

@@ -39,41 +39,57 @@ export function rightsGroup(rights: Pick<Rights, 'uri'>): 'in_copyright' | 'unkn
 }
 
 /**
- * Words of a rights text that forbid putting the photograph online: "Do not publish online", "Not for public display",
- * "Culturally sensitive", "Sacred/secret", "Embargoed until 2030", "Internal use only", and the same in German, French,
- * Spanish, Italian and Dutch. Not "restrictions": "No known copyright restrictions" and "No Copyright - Contractual
- * Restrictions" are open statements.
+ * Words of a rights text that forbid putting the photograph online: "Do not publish online", "Must not be published",
+ * "Not for public display", "Culturally sensitive", "Secret/sacred", "Embargoed until 2030", "Internal use only",
+ * "Access restricted", and the same in German, French, Spanish, Italian and Dutch. Read on the text in lower case with
+ * hyphens, slashes and "&" as spaces and ’ as '. Not "restrictions" ("No known copyright restrictions" and "No
+ * Copyright - Contractual Restrictions" are open statements), nor a gallery note ("Not displayed in gallery").
  */
 const NOT_FOR_PUBLICATION = new RegExp(
   [
-    '\\bdo not (?:publish|display|show|share|post|put online)\\b',
-    '\\bnot (?:to be )?(?:published|displayed|shown|put online)\\b',
-    '\\bnot for (?:public|online|web|internet)?\\s*(?:display|publication|release|use|viewing)\\b',
+    "\\b(?:do not|don't|dont|never|please do not)\\s+(?:publish|display|show|share|post|put)\\b",
+    '\\b(?:must|may|should|can|shall) ?not be (?:published|displayed|shown|put online|made public|shared)\\b',
+    '\\bnot to be (?:\\w+ (?:or|and) )?(?:published|displayed|shown|put online|made public|shared)\\b',
+    '\\bnot for (?:public|online|web|internet|general)?\\s*(?:display|publication|release|viewing)\\b',
     '\\bnot for (?:the )?(?:public|web|internet)\\b',
-    '\\b(?:publication|publishing|web use|online use|display|online display) (?:is )?(?:not permitted|not allowed|' +
-      'prohibited|forbidden)\\b',
-    '\\b(?:for )?internal use(?: only)?\\b',
+    '\\b(?:publication|publishing|web use|online use|display|online display|online publication)\\s*:?\\s*(?:is )?' +
+      '(?:not permitted|not allowed|prohibited|forbidden)\\b',
+    '\\binternal use only\\b',
     '\\bstaff only\\b',
-    '\\bembargo(?:ed)?\\b',
     '\\bculturally (?:sensitive|restricted)\\b',
-    '\\bsacred\\s*(?:[/&,-]|and|or)\\s*secret\\b',
-    '\\bconfidential\\b',
+    '\\b(?:sacred (?:and |or )?secret|secret (?:and |or )?sacred)\\b',
+    '(?<!\\b(?:formerly|previously|no longer|not) )\\bconfidential\\b',
     '^restricted(?: access)?\\.?$',
+    '\\b(?:access restricted|restricted access)\\b',
+    '\\bwithheld (?:at the request|from (?:publication|display|the public))\\b',
     '\\bnicht (?:veröffentlichen|zur veröffentlichung|online stellen)\\b',
-    '\\bkeine veröffentlichung\\b',
+    '\\bkeine (?:online )?veröffentlichung\\b',
+    '\\bveröffentlichung (?:nicht (?:gestattet|erlaubt)|untersagt|verboten)\\b',
     '\\bne pas (?:diffuser|publier|afficher|exposer)\\b',
-    '\\b(?:diffusion|publication) interdite\\b',
+    '\\b(?:diffusion|publication) (?:interdite|non autorisée)\\b',
     '\\bno publicar\\b',
     '\\bprohibida (?:su )?(?:publicación|difusión)\\b',
     '\\bnon (?:pubblicare|diffondere)\\b',
     '\\bniet (?:publiceren|openbaar maken)\\b',
   ].join('|'),
-  'iu',
+  'u',
 );
+
+/** An embargo in force ("Embargoed until 2030", "Under embargo"), not one denied or over ("no embargo", "lifted"). */
+const EMBARGO = /\b(?:embargo|embargoed)\b/u;
+const EMBARGO_OVER =
+  /\b(?:no|not|no longer|without)\s+(?:\w+\s+)?embargo|\bembargo(?:ed)?\b[^;.]*\b(?:lifted|ended|expired|over)\b/u;
 
 /** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
 export function forbidsPublication(text: string): boolean {
-  return NOT_FOR_PUBLICATION.test(text.normalize('NFC').replace(/\s+/g, ' ').trim());
+  const t = text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\u2019\u2018`]/g, "'")
+    .replace(/[-\u2010-\u2015/&]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !EMBARGO_OVER.test(t));
 }
 
 /**

@@ -29,6 +29,24 @@ const FORBIDDING = [
   'Nicht veröffentlichen',
   'Ne pas diffuser',
   'CC BY 4.0; do not publish online',
+  // Review V6: other word orders, contractions and modal verbs, hyphens, "restricted" inside a text.
+  'Secret/sacred',
+  'Secret sacred',
+  'Secret-sacred',
+  'Culturally-sensitive',
+  'Don’t publish',
+  "Please don't publish online",
+  'Never publish online',
+  'Must not be published',
+  'May not be published',
+  'Not to be reproduced or published',
+  'Access restricted',
+  'Restricted access - sacred material',
+  'Veröffentlichung nicht gestattet',
+  'Keine Online-Veröffentlichung',
+  'Online display: not permitted',
+  'Not for general viewing',
+  'Withheld at the request of the community',
 ];
 
 const ALLOWING = [
@@ -41,6 +59,17 @@ const ALLOWING = [
   'Copyright not evaluated',
   'In Copyright',
   '',
+  // Review V6: a denied or lifted embargo, a past confidentiality, internal use allowed, a gallery note.
+  'Public domain — no embargo',
+  'Public domain (embargo lifted 2019)',
+  'Public domain; no longer embargoed',
+  'CC0; formerly confidential',
+  'Public domain. Free for internal use and publication',
+  'CC0; also cleared for internal use',
+  'CC BY 4.0; reproduction for internal use permitted',
+  'Public Domain. Not displayed in gallery',
+  'Public domain; object not shown in the galleries',
+  'Public domain; image not shown actual size',
 ];
 
 const everythingFull = { in_copyright: 'full', unknown: 'full', thumbnail_max: 300 } as const;

@@ -36,7 +36,8 @@ const IN_COPYRIGHT_WORDS = new RegExp(
     '\\bprotett[oaie] da(?:l)? diritt[oi] d.autore',
     '\\brights?[ -]managed\\b',
     '\\bsous droits?\\b',
-    '\\b(?:under licen[cs]e|licen[cs]ed) from\\b',
+    // Not the data's ("CC0 (data licensed from Wikidata)", review V6): the record's licence says nothing of the photograph.
+    '(?<!\\b(?:data|metadata|text|record|records|information)\\s)\\b(?:under licen[cs]e|licen[cs]ed) from\\b',
     // Reproduction rights held by someone ("reproduction rights: Jane Doe"), not a statement after the colon.
     '\\breproduction rights?\\s*(?:(?:are\\s+)?(?:held|owned|reserved|retained)\\s+by|belong(?:s|ing)?\\s+to|' +
       ':(?!\\s*(?:cc|creative|public|no\\b|none|n/a|unknown|not\\b|open|free|$)))',
@@ -100,6 +101,10 @@ export function photographLicenceText(t: string): string {
  * domain in 2040", "Public domain from 2040", "CC BY 4.0 – licence not yet granted", "(licence pending)", "CC0 except
  * the photograph", "not the image".
  */
+/** Words that say a licence is still to come: "pending", "TBC", "not yet granted". */
+const PENDING =
+  '(?:pending|tbc|to be confirmed|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed))';
+
 const LICENCE_DOUBTED = new RegExp(
   [
     '\\b(?:not|never|no longer)\\s+(?:(?:under|licen[cs]ed under|released under|available under|covered by|a|an)\\s+)*' +
@@ -109,7 +114,11 @@ const LICENCE_DOUBTED = new RegExp(
     // "Public domain from 2040", "as of 1 January 2045", "after January 1, 2045"; not "since 1990".
     '\\bpublic domain\\s+(?:from|after|as of|starting|beginning|on)\\s+(?:in\\s+)?' +
       '(?:\\d{1,2}\\s+[a-z]+\\s+|[a-z]+\\s+\\d{1,2},?\\s+)?\\d{4}\\b',
-    '\\b(?:pending|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed)|to be confirmed|tbc)\\b',
+    // Pending next to a licence or its words only: "Public domain; accession pending", "date TBC" are other matters
+    // (review V6); "(licence pending)", "rights: TBC", "CC0 - TBC", "CC BY 4.0 (pending)" doubt the licence.
+    `\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright(?: status)?)\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}\\b`,
+    `(?:\\bcc0|\\bcc[\\s-]+by(?:[\\s-]+(?:nc|sa|nd))*(?:[\\s-]+\\d\\.\\d)?|\\bpublic domain)\\s*(?:[-–—:,;]\\s*|\\(\\s*)?` +
+      `${PENDING}\\b`,
     '\\bawaiting\\s+(?:permission|clearance|licen[cs]|confirmation|approval)',
     '\\b(?:except|excluding|excludes|other than|but not|not)\\s+(?:for\\s+)?(?:the\\s+|this\\s+|its\\s+|their\\s+)?' +
       '(?:photo|photograph|image|picture|reproduction|scan|photography)s?\\b',

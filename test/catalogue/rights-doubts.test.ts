@@ -203,3 +203,25 @@ describe('reproduction rights held by someone, or a photograph said to be protec
     expect(group(text)).toBe(expected);
   });
 });
+
+// Review V6: "pending" or "TBC" anywhere cancelled the licence ("Public domain; accession pending" lost its badge and
+// download); only next to the licence or its words does it doubt the licence. "Licensed from" said of the data is no
+// holder of the photograph.
+describe('“pending” about something else, and a licence of the data “licensed from” its source', () => {
+  it('keeps the licence when “pending” or “TBC” is about the record, not the licence', () => {
+    for (const text of [
+      'Public domain; accession pending',
+      'CC0; cataloguing pending',
+      'Public Domain (attribution pending research)',
+      'CC0 1.0 — provenance research pending',
+      'Public domain; date TBC',
+      'CC0 (data licensed from Wikidata)',
+    ])
+      expect(group(text), text).toBe('open');
+  });
+
+  it('still doubts the licence when it is pending itself', () => {
+    for (const text of ['CC0 - TBC', '(licence pending)', 'CC BY 4.0 (pending)', 'CC0 (to be confirmed)'])
+      expect(group(text), text).not.toBe('open');
+  });
+});

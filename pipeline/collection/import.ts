@@ -24,6 +24,7 @@ import { HashState, listFiles, mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDvcFile } from '../data/index.ts';
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
+import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { isInside, keepModeOf, writeJsonAtomic } from '../fs.ts';
@@ -2822,6 +2823,9 @@ async function readLabelsTable({ file, name }: { file: string; name: string }): 
   /** Each row's line in the file, for messages. */
   lineOf: Map<Record<string, string>, number>;
 }> {
+  // A link is refused before it is read, as the dataset stage refuses it: import would print the lines it leads to
+  // and write them into the repository's labels.csv in place of the link (review V6).
+  await refuseLinkedFile({ file, name });
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;

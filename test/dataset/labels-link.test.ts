@@ -1,7 +1,8 @@
-import { mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
 import { readLabels } from '../../pipeline/collection/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -57,5 +58,23 @@ describe('labels.csv as a symbolic link', () => {
     await unlink(secret);
     const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'LABELS_LINK' });
+  });
+
+  // Review V6: import read the linked file, printed its lines ("AKIAEXAMPLESECRET" names an object no longer in the
+  // collection) and wrote them into the repository's labels.csv, a regular file in place of the link.
+  it('is refused by import before it is read, and left as it is', async () => {
+    const { ws, secret } = await linkedLabels();
+    const exportDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-link-export-'));
+    outside.push(exportDir);
+    await writeFile(path.join(exportDir, 'a1.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    const metadata = path.join(exportDir, 'objects.csv');
+    await writeFile(metadata, 'id,image,label,title\na1,a1.jpg,coin,Coin\n');
+    const log = memoryLogger();
+    const params = testParams();
+    const error = await importCollection({ ws, params, metadata, log }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LABELS_LINK' });
+    expect(log.lines.map((l) => l.message).join('\n')).not.toMatch(/AKIAEXAMPLESECRET|hunter2/);
+    expect((await lstat(ws.labels)).isSymbolicLink()).toBe(true);
+    expect(await readFile(secret, 'utf8')).toContain('AKIAEXAMPLESECRET');
   });
 });

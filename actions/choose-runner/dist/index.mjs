@@ -35992,7 +35992,7 @@ function endOfFirstDocument({ text: text2, offset, name }) {
         break;
       }
   }
-  let start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0), after = lines.slice(line + 1), quiet = (l) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l), opening = (lines[line] ?? "").replace(/\s*(#.*)?\r?$/, "");
+  let start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0), after = lines.slice(line + 1), quiet = (l) => /^\s*(#.*)?$/.test(l.replace(/\r$/, "")) || /^(---|\.\.\.)\s*(#.*)?\r?$/.test(l), opening = (lines[line] ?? "").replace(/\s*(#.*)?\r?$/, "");
   if ((opening === "---" || opening === "...") && after.every(quiet)) return start;
   let dots = marker(lines[line] ?? "", "\\.\\.\\.");
   throw new VitrineError(

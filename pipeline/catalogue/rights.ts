@@ -31,7 +31,8 @@ import {
  * in other languages and word orders ("Alle Rechte vorbehalten", "Reservados todos los derechos", "版权所有") as the
  * English words are, In Copyright; "No rights reserved" (CC0's words) is no sign of copyright ("CC0 – No rights
  * reserved" is CC0; it was In Copyright), unless an exception follows ("No rights reserved except the photograph") or
- * "No" ends the line above ("Commercial use: No\nRights reserved").
+ * "No" ends the line above ("Commercial use: No\nRights reserved"). From 5 on, the reading includes whether a text says
+ * not to publish the photograph (forbidsPublication in image-rules.ts: "Culturally sensitive - do not display").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 5;

@@ -5,7 +5,7 @@ import path from 'node:path';
 /** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
 export interface WriteFs {
   mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
-  writeFile(file: string, data: string | Uint8Array): Promise<void>;
+  writeFile(file: string, data: string | Uint8Array, options?: { mode: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(file: string, options: { force: true }): Promise<void>;
 }
@@ -69,17 +69,20 @@ export async function keepModeOf({ target, temp }: { target: string; temp: strin
  * file's mode is kept. A failed write names the file even when Node's error does not (a full disk); `fs`
  * defaults to Node's. `temp` names the temp file beside the file written (default `<file>.<12 hex>.tmp`): a writer
  * whose leftovers a later run removes names them so that it can tell a killed process's from a live one's.
+ * `ownerOnly` writes the file readable by its owner only (0600), whatever its mode was: it holds keys.
  */
 export async function writeFileAtomic({
   file,
   data,
   fs = nodeFs,
   temp: tempOf = (target) => `${target}.${randomBytes(6).toString('hex')}.tmp`,
+  ownerOnly = false,
 }: {
   file: string;
   data: string | Uint8Array;
   fs?: WriteFs;
   temp?: (target: string) => string;
+  ownerOnly?: boolean;
 }): Promise<void> {
   try {
     const target = await writeTarget(file);
@@ -87,8 +90,14 @@ export async function writeFileAtomic({
     const temp = tempOf(target);
     await fs.mkdir(path.dirname(target), { recursive: true });
     try {
-      await fs.writeFile(temp, data);
-      await keepModeOf({ target, temp });
+      if (ownerOnly) {
+        // Made 0600, so that the keys are never readable by others, not even between write and chmod.
+        await fs.writeFile(temp, data, { mode: 0o600 });
+        await chmod(temp, 0o600);
+      } else {
+        await fs.writeFile(temp, data);
+        await keepModeOf({ target, temp });
+      }
       await fs.rename(temp, target);
     } catch (error) {
       // Removing the temp file must not hide why the write failed.

@@ -123,7 +123,10 @@ export function isUrl(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:\/\//i.test(url);
 }
 
-/** Set keys in `.dvc/config` (or `.dvc/config.local`), keeping everything else as it was. */
+/**
+ * Set keys in `.dvc/config` (or `.dvc/config.local`), keeping everything else as it was. config.local holds the
+ * remote's keys: it is written readable by its owner only, as the AWS CLI writes its credentials (tester T4).
+ */
 export async function setDvcConfig({
   root,
   local = false,
@@ -145,7 +148,7 @@ export async function setDvcConfig({
     if (entry) entry[1] = value;
     else target.entries.push([key, value]);
   }
-  await writeFileAtomic({ file, data: formatIni(sections) });
+  await writeFileAtomic({ file, data: formatIni(sections), ownerOnly: local });
 }
 
 /** Remove remote `name` from `.dvc/config`, like `dvc remote remove NAME`, keeping everything else as it was. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,26 @@ describe('vitrine data init with an S3 server', () => {
     expect(config).not.toContain('SECRETEXAMPLE');
     expect(local).toContain('access_key_id = AKIDEXAMPLE');
     expect(local).toContain('secret_access_key = SECRETEXAMPLE');
+  });
+
+  it('writes .dvc/config.local readable by its owner only: it holds the key that can delete the images', async () => {
+    // Tester T4 F7: written 0644 under the usual umask, so every account on a shared server or runner could read it.
+    const keys = ['--access-key-id', 'AKIDEXAMPLE', '--secret-access-key', 'SECRETEXAMPLE'];
+    const { root, code } = await vitrine(['data', 'init', 's3://museum/collection', '--name', 's3', ...keys]);
+    expect(code).toBe(0);
+    const local = path.join(root, '.dvc', 'config.local');
+    expect((await stat(local)).mode & 0o777).toBe(0o600);
+    // Also when the file was there before, readable by all (written by hand, or by an older Vitrine).
+    await chmod(local, 0o644);
+    const again = await main(['-C', root, 'data', 'init', 's3://museum/collection', '--name', 's3', ...keys], {
+      cwd: root,
+      env: {},
+      stdout: () => {},
+      log: memoryLogger(),
+    });
+    expect(again).toBe(0);
+    expect((await stat(local)).mode & 0o777).toBe(0o600);
+    expect(await readFile(local, 'utf8')).toContain('secret_access_key = SECRETEXAMPLE');
   });
 
   it('without an endpoint, says how to reach a server other than AWS and where keys go', async () => {

@@ -195,6 +195,8 @@ export interface S3Settings {
   region?: string;
   /** Seconds a connection may stay silent before a request is given up (DVC's name; default 60). */
   read_timeout?: string;
+  /** DVC's `profile`: the profile of the AWS credentials file whose key is used when the remote has none. */
+  profile?: string;
 }
 
 /** The idle timeout `read_timeout` (seconds) sets, in ms, or undefined for the default. */
@@ -214,7 +216,13 @@ export function s3Connection({
 }: {
   settings: Omit<S3Settings, 'url'>;
   env?: Record<string, string | undefined>;
-}): { endpoint?: string; region?: string; credentials?: S3Credentials; idleTimeoutMs?: number } {
+}): {
+  endpoint?: string;
+  region?: string;
+  credentials?: S3Credentials;
+  idleTimeoutMs?: number;
+  profile?: string;
+} {
   // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
   // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
   const endpoint = settings.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
@@ -227,7 +235,13 @@ export function s3Connection({
         }
       : undefined;
   const idleTimeoutMs = readTimeoutMs(settings.read_timeout);
-  return { endpoint, region: settings.region || undefined, credentials, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) };
+  return {
+    endpoint,
+    region: settings.region || undefined,
+    credentials,
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+  };
 }
 
 /** The remotes (name and endpoint) each log was told of a clock correction: the same log is told once per remote. */
@@ -304,6 +318,7 @@ export function s3Remote({
         endpoint: settings.endpointurl,
         region: settings.region,
         ...(configured ? { credentials: configured } : {}),
+        ...(connection.profile ? { profile: connection.profile } : {}),
         idleTimeoutMs: idleMs,
         // The SDK signs with the server's time once an answer showed the clocks apart (its systemClockOffset).
         onClockCorrected: (offsetMs) => clockCorrected(offsetMs),
@@ -324,7 +339,17 @@ export function s3Remote({
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const fail = (action: string, md5: string, error: unknown) =>
-    s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs, readTimeout: given.read_timeout });
+    s3Error({
+      remote: name,
+      endpoint,
+      bucket,
+      action,
+      md5,
+      error,
+      idleMs,
+      readTimeout: given.read_timeout,
+      keyFrom: keySource({ configured: configured !== undefined, profile: connection.profile, env }),
+    });
   // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
   let bucketChecked: Promise<void> | undefined;
   const checkBucket = (md5: string) => {
@@ -630,7 +655,29 @@ function networkCode(error: unknown): string | undefined {
 const CREDENTIALS_HINT =
   'Vitrine reads the key from the lines access_key_id and secret_access_key under [\'remote "NAME"\'] in ' +
   '.dvc/config.local (a file kept out of git, beside .dvc/config; create it if it is not there), and when ' +
-  'they are not set there, from the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
+  'they are not set there, from the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or from ' +
+  'the AWS credentials file (~/.aws/credentials): the profile named by a line profile = <name> under the remote, or by ' +
+  'AWS_PROFILE, else its [default] profile.';
+
+/**
+ * Where the key a remote signs with came from, as the AWS SDK looks for it after the remote's own lines: said
+ * when the server refuses it, so that a key of another account (a [default] profile) is not a riddle (tester T4).
+ */
+export function keySource({
+  configured,
+  profile,
+  env,
+}: {
+  configured: boolean;
+  profile: string | undefined;
+  env: Record<string, string | undefined>;
+}): string {
+  if (configured) return 'the lines access_key_id and secret_access_key in .dvc/config.local (or .dvc/config)';
+  if (profile) return `the profile "${profile}" of the AWS credentials file (profile = ${profile} under the remote)`;
+  if (env.AWS_PROFILE) return `the profile "${env.AWS_PROFILE}" of the AWS credentials file (AWS_PROFILE)`;
+  if (env.AWS_ACCESS_KEY_ID) return 'the environment variable AWS_ACCESS_KEY_ID';
+  return 'the AWS credentials file (~/.aws/credentials, its [default] profile) or another of the AWS SDK’s sources';
+}
 
 /**
  * A typed error in plain words for an S3 failure: no credentials, refused credentials, a server that
@@ -645,6 +692,7 @@ export function s3Error({
   error,
   idleMs,
   readTimeout,
+  keyFrom,
 }: {
   remote: string;
   endpoint: string;
@@ -656,6 +704,8 @@ export function s3Error({
   idleMs?: number;
   /** The remote's read_timeout in .dvc/config, when set: a timeout's advice is then to raise it. */
   readTimeout?: string;
+  /** Where the key came from (keySource), said when the server refuses it. */
+  keyFrom?: string;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
@@ -776,7 +826,8 @@ export function s3Error({
     return new VitrineError(
       'REMOTE_ACCESS_DENIED',
       `The storage server at ${endpoint} did not accept the access key of remote "${remote}" ` +
-        `(${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+        `(${name || status}).${keyFrom ? ` The key came from ${keyFrom}.` : ''} ` +
+        `Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
       data,
       { cause: error },
     );

@@ -22,18 +22,21 @@ export interface S3Credentials {
 /**
  * An S3 client. `endpoint` empty means Amazon S3 in `region`; any other server is addressed by path
  * (bucket in the path, as MinIO, s3rver and most S3-compatible servers want). Without `credentials`,
- * the AWS SDK's usual sources apply (AWS_ACCESS_KEY_ID…, profiles).
+ * the AWS SDK's usual sources apply (AWS_ACCESS_KEY_ID…, profiles); `profile` names the credentials file's
+ * profile to use, as DVC's remote option does (it wins over AWS_PROFILE and keys in the environment, as in boto3).
  */
 export function s3Client({
   endpoint,
   region,
   credentials,
+  profile,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
   onClockCorrected,
 }: {
   endpoint?: string;
   region?: string;
   credentials?: S3Credentials;
+  profile?: string;
   /** A connection attempt, or a connection silent this long, fails the try (TimeoutError; the SDK tries again). */
   idleTimeoutMs?: number;
   /**
@@ -46,6 +49,8 @@ export function s3Client({
     region: region || 'us-east-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(credentials ? { credentials } : {}),
+    // With keys in the environment too, the SDK would print a warning of its own on the console: not its to say.
+    ...(profile && !credentials ? { profile, logger: SILENT_SDK_LOGGER } : {}),
     // Plain Content-MD5 integrity, which every S3-compatible server understands.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -118,6 +123,8 @@ export function s3Client({
     );
   return client;
 }
+
+const SILENT_SDK_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * An error body of at most `limit` bytes; the rest is never read (`body` is destroyed). A cut body is not whole

@@ -72,6 +72,7 @@ import {
 } from './read.ts';
 import { heldForRetiredType } from './retired-type.ts';
 import { RIGHTS_READING, rightsOf } from './rights.ts';
+import { unrecognisedShownInFull } from './rights-unrecognised.ts';
 import {
   type CardMetrics,
   type Catalogue,
@@ -253,6 +254,7 @@ export async function buildCatalogueData({
       );
   }
   sayNotForPublication({ objects: dataset.objects, log });
+  sayUnrecognised({ objects: dataset.objects, withheld: byPhotograph.withheld, log });
   for (const read of dataset.objects) {
     // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts), nor
     // a control character or a bidi override, also one written as an entity (control-characters.ts).
@@ -2184,6 +2186,35 @@ function newlyShownWords({
     'export, or set catalogue.images in params.yaml ' +
     '(docs/catalogue.md, "Photographs and copyright").'
   );
+}
+
+/**
+ * Says, once per build, which rights texts Vitrine does not recognise whose photographs are shown in full
+ * (catalogue.images.unknown: full), each text with its objects (rights-unrecognised.ts): a warning, since one that is
+ * not open is the museum's legal risk (tester T3, F4).
+ */
+function sayUnrecognised({
+  objects,
+  withheld,
+  log,
+}: {
+  objects: readonly Pick<DatasetObject, 'id' | 'rights' | 'image' | 'thumbnails'>[];
+  withheld: Map<string, Withheld | null>;
+  log: Logger;
+}) {
+  const recognised = new Map<string, boolean>();
+  const said = unrecognisedShownInFull({
+    objects: objects
+      // Objects with a photograph, as datasetPhotographRules counts them: one not photographed shows nothing.
+      .filter((o) => o.thumbnails?.length || o.image)
+      .map((o) => {
+        const text = fieldText(o.rights ?? '');
+        let known = recognised.get(text);
+        if (known === undefined) recognised.set(text, (known = rightsOf(text).uri !== null));
+        return { id: o.id, text, recognised: known, shown: withheld.get(o.id)?.shown ?? 'full' };
+      }),
+  });
+  if (said) log.warn(said);
 }
 
 /**

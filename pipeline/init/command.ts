@@ -662,6 +662,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         rows: proposal.table.rows,
         column: choices.columns.rights,
         image: choices.columns.image,
+        id: choices.columns.id,
       }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +

@@ -96,6 +96,23 @@ describe('what init says of the photographs', () => {
     );
   });
 
+  it('names the rights texts it does not recognise whose photographs are shown in full, with their objects', async () => {
+    // Tester T3, F4: init counted these rows ("5 rows have rights not recorded or not recognised") but named no text,
+    // so a maintainer could not see that a copyright text was among them.
+    const rights = ['Rights TBC', 'Rights TBC', 'Verwendung frei', 'Public domain', ''];
+    const messages = await init('unrecognised', ['Inv. No.', 'Photo', 'Classification', 'Title', 'Rights'], rights);
+    expect(messages).toMatch(
+      new RegExp(
+        '\\n {2}12 rows have a rights text Vitrine does not recognise, and their photographs are shown in full ' +
+          '\\(catalogue\\.images\\.unknown: full\\): "Rights TBC" \\(8: [^,()]+, [^,()]+, [^,()]+ and 5 more\\) and ' +
+          '"Verwendung frei" \\(4: [^,()]+, [^,()]+, [^,()]+ and 1 more\\)\\. If they are not open, correct the rights ' +
+          'field in the export',
+      ),
+    );
+    // The objects by their numbers in the export ("Inv. No."), not by a line.
+    expect(messages).not.toMatch(/Rights TBC" \(8: line/);
+  });
+
   it('says every photograph is of unknown rights when no rights column is mapped', async () => {
     const messages = await init('none', ['Inv. No.', 'Photo', 'Classification', 'Title'], null);
     expect(messages).toContain('No rights column is mapped, so every photograph counts as of unknown rights');

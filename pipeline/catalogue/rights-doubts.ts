@@ -60,8 +60,66 @@ export function withoutAddresses(t: string): string {
   return t.replace(/\b(?:https?:\/\/|www\.)\S+/g, ' address ');
 }
 
+/**
+ * "Public domain" in the languages exports come in (tester T3, F16): French, German, Spanish, Italian (both word
+ * orders), Dutch, Portuguese and Polish (its cases: "w domenie publicznej"), read as "public domain" is. The text is
+ * rights.ts's plain one, in lower case.
+ */
+export const PUBLIC_DOMAIN_ELSEWHERE =
+  '(?<![\\p{L}\\p{N}])(?:domaine publi(?:c|que)|gemeinfrei(?:e[mnrs]?)?|dominio p[úu]blico|pubblico dominio|' +
+  'dominio pubblico|publieke? domein|dom[íi]nio p[úu]blico|domen(?:a|y|ie|ę|ą) publiczn(?:a|ej|ą))(?![\\p{L}\\p{N}])';
+
+// Words that deny what follows them, in those languages, and the words between (none that ends a clause): "pas dans
+// le domaine public", "n'appartient pas au domaine public", "n'est plus dans le domaine public", "nicht gemeinfrei",
+// "kein gemeinfreies Werk", "no es de dominio público", "non è di pubblico dominio", "niet in het publiek domein", "não
+// é de domínio público", "nie jest w domenie publicznej", "hors domaine public".
+const DENIAL_ELSEWHERE =
+  "(?<![\\p{L}\\p{N}])(?:pas|hors|n['’]\\p{L}+\\s+(?:plus|jamais)|ne\\s+\\p{L}+\\s+(?:plus|jamais)|nicht|" +
+  'kein(?:e[mnrs]?)?|no|non|niet|geen|n[ãa]o|nie)' +
+  // Up to three words between, none that ends a clause or is a dash: "No restrictions - dominio público" is two.
+  '(?:\\s+[^\\s,;.:|/()-][^\\s,;.:|/()]*){0,3}?\\s+';
+const PUBLIC_DOMAIN_DENIED = new RegExp(`${DENIAL_ELSEWHERE}${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
+
+/**
+ * The text says in another language that the work is not in the public domain ("Nicht gemeinfrei", "Pas dans le
+ * domaine public"): In Copyright, as "Not in the public domain" is.
+ */
+export function publicDomainDeniedElsewhere(t: string): boolean {
+  return PUBLIC_DOMAIN_DENIED.test(withoutAddresses(t));
+}
+
+// A public domain still to come, in those languages: a future tense before it in the clause ("Tombera dans le domaine
+// public", "Wird gemeinfrei", "Pasará al dominio público", "Sarà di pubblico dominio", "Przejdzie do domeny
+// publicznej"); a verb of becoming with a year ("Valt in 2040 in het publiek domein", "Entre dans le domaine public
+// en 2040"); or a year it starts from ("Gemeinfrei ab 2045", "Ab 2045 gemeinfrei", "Domaine public à partir de 2040",
+// "Domaine public en 2040"). Not a year said of something else ("Domaine public (auteur mort en 1890)").
+const CLAUSE = '[^,;.|/()\\n]*?';
+const FUTURE_VERB =
+  '(?:tomber(?:a|ont)|entrer(?:a|ont)|passer(?:a|ont)|deviendr(?:a|ont)|ser(?:a|ont)|wird|werden|pasar[áa]n?|' +
+  'entrar[áa]n?|ser[áa]n?|caer[áa]n?|sar[àa]|saranno|entrer[àa]|entreranno|passer[àa]|diventer[àa]|zal|zullen|' +
+  'cair[áa]|passar[áa]|passar[ãa]o|entrar[ãa]o|przejdzie|przejd[ąa]|wejdzie|stanie|b[ęe]dzie)';
+const BECOMING_VERB =
+  '(?:tombe(?:nt)?|entre(?:nt)?|passe(?:nt)?|devient|pasa(?:n)?|entra(?:n)?|cae(?:n)?|diventa|valt|vallen|komt|' +
+  'komen|wordt|worden|cai|przechodzi)';
+const FROM_YEAR =
+  "(?:[àa] partir (?:de|du|do)|d[èe]s|ab|seit dem|vanaf|per|od|dal(?:l['’])?|desde el|en|in|im|nel|em|w|el|le|au)" +
+  '\\s+(?:(?:1er|1|premier|primo)\\s+)?(?:\\p{L}+\\s+)?\\d{4}(?![\\p{L}\\p{N}])';
+const PUBLIC_DOMAIN_TO_COME = new RegExp(
+  [
+    `(?<![\\p{L}\\p{N}])${FUTURE_VERB}(?![\\p{L}\\p{N}])${CLAUSE}${PUBLIC_DOMAIN_ELSEWHERE}`,
+    `(?<![\\p{L}\\p{N}])${BECOMING_VERB}(?![\\p{L}\\p{N}])(?=${CLAUSE}\\d{4})${CLAUSE}${PUBLIC_DOMAIN_ELSEWHERE}`,
+    `(?<![\\p{L}\\p{N}])${BECOMING_VERB}(?![\\p{L}\\p{N}])${CLAUSE}${PUBLIC_DOMAIN_ELSEWHERE}${CLAUSE}\\d{4}`,
+    `${PUBLIC_DOMAIN_ELSEWHERE}\\s*${FROM_YEAR}`,
+    `(?<![\\p{L}\\p{N}])(?:[àa] partir de|d[èe]s|ab|vanaf|od|a partir de|dal)\\s+\\d{4}${CLAUSE}${PUBLIC_DOMAIN_ELSEWHERE}`,
+  ].join('|'),
+  'u',
+);
+
 // An open licence or public-domain statement named, in a plain text.
-const OPEN_NAMED = /\bcc0\b|\bcc[\s-]+(?:by|zero)|creative commons|public domain|no known copyright|\bpdm\b/;
+const OPEN_NAMED = new RegExp(
+  `\\bcc0\\b|\\bcc[\\s-]+(?:by|zero)|creative commons|public domain|no known copyright|\\bpdm\\b|${PUBLIC_DOMAIN_ELSEWHERE}`,
+  'u',
+);
 
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const NOT_THE_PHOTOGRAPH =
@@ -103,7 +161,10 @@ export function photographLicenceText(t: string): string {
  */
 /** Words that say a licence is still to come: "pending", "TBC", "not yet granted". */
 const PENDING =
-  '(?:pending|tbc|to be confirmed|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed))';
+  '(?:pending|tbc|to be confirmed|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed)|' +
+  // The same in the other languages exports come in: "à confirmer", "noch zu prüfen", "por confirmar"…
+  '[àa] confirmer|en attente|(?:noch )?zu pr(?:ü|ue)fen|ungepr(?:ü|ue)ft|ausstehend|por confirmar|pendiente|' +
+  'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia)';
 
 const LICENCE_DOUBTED = new RegExp(
   [
@@ -130,8 +191,12 @@ const LICENCE_DOUBTED = new RegExp(
  * is excepted. Such a text is never read as open: unknown, or In Copyright when it says so (tester T3, F18).
  */
 export function licenceDoubted(t: string): boolean {
-  return LICENCE_DOUBTED.test(withoutAddresses(t));
+  const plain = withoutAddresses(t);
+  return LICENCE_DOUBTED.test(plain) || PUBLIC_DOMAIN_TO_COME.test(plain) || PUBLIC_DOMAIN_PENDING.test(plain);
 }
+
+// "Dominio público (TBC)", "Gemeinfrei – noch zu prüfen": pending next to a public domain in another language.
+const PUBLIC_DOMAIN_PENDING = new RegExp(`${PUBLIC_DOMAIN_ELSEWHERE}\\s*(?:[-–—:,;]\\s*|\\(\\s*)?${PENDING}`, 'u');
 
 // A field name that says the value is the copyright's status, as collection systems export it: "Copyright status:",
 // "Copyright information:" (TMS, EMu, Axiell).

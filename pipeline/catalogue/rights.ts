@@ -11,7 +11,9 @@ import {
   copyrightStatusAsRead,
   inCopyrightWordsSaid,
   licenceDoubted,
+  PUBLIC_DOMAIN_ELSEWHERE,
   photographLicenceText,
+  publicDomainDeniedElsewhere,
   withoutAddresses,
 } from './rights-doubts.ts';
 
@@ -33,9 +35,12 @@ import {
  * reserved" is CC0; it was In Copyright), unless an exception follows ("No rights reserved except the photograph") or
  * "No" ends the line above ("Commercial use: No\nRights reserved"). From 5 on, the reading includes whether a text says
  * not to publish the photograph (forbidsPublication in image-rules.ts: "Culturally sensitive - do not display").
+ * 6: "public domain" in other languages ("Domaine public", "Gemeinfrei", "Dominio público", "Pubblico dominio", "Publiek
+ * domein", "Domínio público", "Domena publiczna") as the Public Domain Mark, alone; denied ("Nicht gemeinfrei", "Pas dans
+ * le domaine public") In Copyright, still to come or pending ("Wird 2040 gemeinfrei", "Dominio público (TBC)") unknown.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 5;
+export const RIGHTS_READING = 6;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -255,7 +260,7 @@ function clauses(t: string): { text: string; start: number }[] {
  * dashes made plain.
  */
 function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
-  if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t)) return 'statement';
+  if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t) || publicDomainDeniedElsewhere(t)) return 'statement';
   const rest = t.replace(NO_COPYRIGHT_SAID, ' ');
   if (/\bin copyright\b/.test(rest) || reservedSaid(raw)) return 'statement';
   let holder = false;
@@ -348,6 +353,10 @@ const PUBLIC_DOMAIN_MARK: Omit<Rights, 'text'> = {
   download: true,
 };
 
+// The Public Domain Mark's address, "public domain", and "public domain" in other languages ("Domaine public",
+// "Gemeinfrei": tester T3, F16).
+const MARK = new RegExp(`creativecommons\\.org\\/publicdomain\\/mark|public domain|${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
+
 /** The open licence or public-domain tool a text names, and where: a CC licence, CC0, the Public Domain Mark. */
 function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | null {
   const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
@@ -364,7 +373,7 @@ function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | 
     };
     return { rights, at: cc0.index! };
   }
-  const mark = t.match(/creativecommons\.org\/publicdomain\/mark|public domain/);
+  const mark = t.match(MARK);
   if (mark) return { rights: PUBLIC_DOMAIN_MARK, at: mark.index! };
   // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
   const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
@@ -458,11 +467,15 @@ const STATEMENT_WORDS = new RegExp(
   'g',
 );
 
+// "Public domain" in other languages, a statement too ("Copyright: Gemeinfrei").
+const PUBLIC_DOMAIN_WORDS_ELSEWHERE = new RegExp(PUBLIC_DOMAIN_ELSEWHERE, 'gu');
+
 /** The text says a standard statement and nothing else (no holder named beside it). */
 function statementOnly(text: string): boolean {
   return (
     plainRights(text)
       .replace(STATEMENT_WORDS, ' ')
+      .replace(PUBLIC_DOMAIN_WORDS_ELSEWHERE, ' ')
       .replace(/[\s.,;:()/|-]+/g, '') === ''
   );
 }

@@ -112,6 +112,22 @@ const TEXTS = [
   'Secret/sacred',
   'Public domain (embargo lifted 2019)',
   'CC0; formerly confidential',
+  // Reading 6: "public domain" in other languages, alone, denied, still to come, pending, beside a holder (tester T3,
+  // F16).
+  'Domaine public',
+  'Gemeinfrei',
+  'Dominio público',
+  'Pubblico dominio',
+  'Publiek domein',
+  'Domínio público',
+  'Domena publiczna',
+  'Nicht gemeinfrei',
+  'Pas dans le domaine public',
+  'Wird 2040 gemeinfrei',
+  'Tombera dans le domaine public en 2040',
+  'Dominio público (TBC)',
+  'Gemeinfrei; © Jane Doe',
+  'Domaine public (auteur mort en 1890)',
 ];
 
 /** The reading of the texts above, by version. */
@@ -120,6 +136,7 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
+  6: 'de080c7ac7b0bf3d',
 };
 
 describe('the version of the rights reading', () => {

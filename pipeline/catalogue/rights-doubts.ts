@@ -155,17 +155,28 @@ export function photographLicenceText(t: string): string {
 }
 
 /**
- * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public
- * domain in 2040", "Public domain from 2040", "CC BY 4.0 – licence not yet granted", "(licence pending)", "CC0 except
- * the photograph", "not the image".
+ * Words that say a licence is still to come or not confirmed: "pending", "TBC", "TBD", "not yet granted",
+ * "unverified", "provisional", "under review".
  */
-/** Words that say a licence is still to come: "pending", "TBC", "not yet granted". */
 const PENDING =
-  '(?:pending|tbc|to be confirmed|not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed)|' +
+  '(?:pending|tbc|tbd|to be (?:confirmed|determined|checked|verified|cleared)|' +
+  'not yet (?:granted|given|licen[cs]ed|cleared|released|confirmed|agreed|verified|checked)|unverified|' +
+  'not verified|unconfirmed|not confirmed|provisional|under review|' +
   // The same in the other languages exports come in: "à confirmer", "noch zu prüfen", "por confirmar"…
   '[àa] confirmer|en attente|(?:noch )?zu pr(?:ü|ue)fen|ungepr(?:ü|ue)ft|ausstehend|por confirmar|pendiente|' +
   'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia)';
 
+// A licence's name, as the words a doubt may follow: "CC0", "CC BY-SA 4.0", "Creative Commons Attribution 4.0
+// International", "Public domain".
+const LICENCE_NAME =
+  '(?:\\bcc0|\\bcc[\\s-]+by(?:[\\s-]+(?:nc|sa|nd))*(?:[\\s-]+\\d\\.\\d)?|\\bpublic domain|' +
+  '\\bcreative commons(?:[\\s-]+[a-z]+){0,6}?(?:\\s+\\d\\.\\d)?(?:\\s+(?:international|universal|unported|generic))?)';
+
+/**
+ * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public
+ * domain in 2040", "Public domain from 2040", "CC BY 4.0 – licence not yet granted", "(licence pending)", "CC BY 4.0
+ * (unverified)", "TBC; CC0", "CC0 except the photograph", "not the image".
+ */
 const LICENCE_DOUBTED = new RegExp(
   [
     '\\b(?:not|never|no longer)\\s+(?:(?:under|licen[cs]ed under|released under|available under|covered by|a|an)\\s+)*' +
@@ -176,10 +187,15 @@ const LICENCE_DOUBTED = new RegExp(
     '\\bpublic domain\\s+(?:from|after|as of|starting|beginning|on)\\s+(?:in\\s+)?' +
       '(?:\\d{1,2}\\s+[a-z]+\\s+|[a-z]+\\s+\\d{1,2},?\\s+)?\\d{4}\\b',
     // Pending next to a licence or its words only: "Public domain; accession pending", "date TBC" are other matters
-    // (review V6); "(licence pending)", "rights: TBC", "CC0 - TBC", "CC BY 4.0 (pending)" doubt the licence.
-    `\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright(?: status)?)\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}\\b`,
-    `(?:\\bcc0|\\bcc[\\s-]+by(?:[\\s-]+(?:nc|sa|nd))*(?:[\\s-]+\\d\\.\\d)?|\\bpublic domain)\\s*(?:[-–—:,;]\\s*|\\(\\s*)?` +
-      `${PENDING}\\b`,
+    // (review V6); "(licence pending)", "rights: TBC", "Rights status: unverified", "CC0 - TBC", "CC BY 4.0 (pending)"
+    // doubt the licence.
+    '\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright)(?:\\s+(?:status|statement|information))?' +
+      `\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}\\b`,
+    `${LICENCE_NAME}\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${PENDING}\\b`,
+    // A question mark after it: "Public domain?", "CC0 (?)".
+    `${LICENCE_NAME}\\s*(?:\\(\\s*)?\\?`,
+    // Pending as a clause of its own, which can only be said of the rights: "TBC; CC0", "CC0 | TBD".
+    `(?:^|[;|\\n,]|\\s-\\s)\\s*${PENDING}\\s*[.!]?\\s*(?=$|[;|\\n,]|\\s-\\s)`,
     '\\bawaiting\\s+(?:permission|clearance|licen[cs]|confirmation|approval)',
     '\\b(?:except|excluding|excludes|other than|but not|not)\\s+(?:for\\s+)?(?:the\\s+|this\\s+|its\\s+|their\\s+)?' +
       '(?:photo|photograph|image|picture|reproduction|scan|photography)s?\\b',
@@ -191,7 +207,9 @@ const LICENCE_DOUBTED = new RegExp(
  * is excepted. Such a text is never read as open: unknown, or In Copyright when it says so (tester T3, F18).
  */
 export function licenceDoubted(t: string): boolean {
-  const plain = withoutAddresses(t);
+  // A licence's own address is its name here ("https://creativecommons.org/publicdomain/zero/1.0/ (TBC)"); any other
+  // address is a word of no meaning.
+  const plain = withoutAddresses(t.replace(/\b(?:https?:\/\/|www\.)(?:www\.)?creativecommons\.org\/\S*/g, ' cc0 '));
   return LICENCE_DOUBTED.test(plain) || PUBLIC_DOMAIN_TO_COME.test(plain) || PUBLIC_DOMAIN_PENDING.test(plain);
 }
 

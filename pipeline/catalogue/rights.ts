@@ -37,7 +37,8 @@ import {
  * not to publish the photograph (forbidsPublication in image-rules.ts: "Culturally sensitive - do not display").
  * 6: "public domain" in other languages ("Domaine public", "Gemeinfrei", "Dominio público", "Pubblico dominio", "Publiek
  * domein", "Domínio público", "Domena publiczna") as the Public Domain Mark, alone; denied ("Nicht gemeinfrei", "Pas dans
- * le domaine public") In Copyright, still to come or pending ("Wird 2040 gemeinfrei", "Dominio público (TBC)") unknown.
+ * le domaine public") In Copyright, still to come or pending ("Wird 2040 gemeinfrei", "Dominio público (TBC)") unknown;
+ * a licence not confirmed ("Rights: TBC; CC0", "TBC; CC0", "CC BY 4.0 (unverified)", "Public domain?") unknown.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 6;

@@ -46,6 +46,7 @@ import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from 
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
 import {
   datasetPhotographRules,
+  embargoYear,
   forbidsPublication,
   type ImageRules,
   rightsGroup,
@@ -253,7 +254,7 @@ export async function buildCatalogueData({
         `Catalogue: ${byPhotograph.disagree.length - 10} more shared photograph(s) whose objects’ rights differ`,
       );
   }
-  sayNotForPublication({ objects: dataset.objects, log });
+  sayNotForPublication({ objects: dataset.objects, log, year: clock.now().getUTCFullYear() });
   sayUnrecognised({ objects: dataset.objects, withheld: byPhotograph.withheld, log });
   for (const read of dataset.objects) {
     // The fields as the text they stand for: markup from the collection system does not show (plain-text.ts), nor
@@ -2224,9 +2225,12 @@ function sayUnrecognised({
 function sayNotForPublication({
   objects,
   log,
+  year,
 }: {
   objects: readonly Pick<DatasetObject, 'id' | 'rights' | 'image' | 'thumbnails'>[];
   log: Logger;
+  /** This year, by the build's clock: an embargo whose year is over is said (embargoYear). */
+  year: number;
 }) {
   // Objects with a photograph, as datasetPhotographRules counts them: one not photographed has nothing held back.
   const photographed = objects.filter((o) => o.thumbnails?.length || o.image);
@@ -2243,4 +2247,19 @@ function sayNotForPublication({
       `${one ? 'its rights text says' : 'their rights texts say'} not to publish ${one ? 'it' : 'them'} ` +
       `(${quoted.join(', ')}${moreTexts}): ${one ? 'object' : 'objects'} ${ids.join(', ')}${moreIds}.`,
   );
+  // An embargo whose date has passed is kept all the same (embargoYear): said, with what to do, once per text.
+  const passed = texts.filter((t) => (embargoYear(t) ?? year) < year);
+  for (const text of passed.slice(0, 5)) {
+    const of = held.filter((o) => fieldText(o.rights ?? '') === text);
+    const named = of.slice(0, 3).map((o) => `"${o.id}"`);
+    log.warn(
+      `The embargo date of "${clip(text)}" (${of.length === 1 ? 'object' : 'objects'} ${named.join(', ')}` +
+        `${of.length > 3 ? ` and ${of.length - 3} more` : ''}) has passed: the ${
+          of.length === 1 ? 'photograph stays' : 'photographs stay'
+        } off the site until the rights text is changed in the collection system or its export, as Vitrine does not ` +
+        'end an embargo by its date. If the embargo is over, remove it from the rights text; if the date is a slip, ' +
+        'correct it.',
+    );
+  }
+  if (passed.length > 5) log.warn(`${passed.length - 5} more rights texts name an embargo whose date has passed.`);
 }

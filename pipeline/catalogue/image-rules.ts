@@ -80,16 +80,35 @@ const EMBARGO = /\b(?:embargo|embargoed)\b/u;
 const EMBARGO_OVER =
   /\b(?:no|not|no longer|without)\s+(?:\w+\s+)?embargo|\bembargo(?:ed)?\b[^;.]*\b(?:lifted|ended|expired|over)\b/u;
 
-/** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
-export function forbidsPublication(text: string): boolean {
-  const t = text
+/** The text as NOT_FOR_PUBLICATION and EMBARGO read it. */
+function publicationText(text: string): string {
+  return text
     .normalize('NFC')
     .toLowerCase()
     .replace(/[\u2019\u2018`]/g, "'")
     .replace(/[-\u2010-\u2015/&]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
+export function forbidsPublication(text: string): boolean {
+  const t = publicationText(text);
   return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !EMBARGO_OVER.test(t));
+}
+
+/**
+ * The year an embargo in force names, the latest if several ("Embargoed until 2001": 2001); null when the text names no
+ * embargo in force, or no year after the word. The date is not read to lift the embargo: a photograph under an embargo
+ * stays off the site, its date passed or not, until the text is changed (a site that changed by itself on a date would
+ * put online what nobody checked, and "until 2001" may be a slip for 2031). The build only says which have passed.
+ */
+export function embargoYear(text: string): number | null {
+  const t = publicationText(text);
+  const at = t.search(EMBARGO);
+  if (at < 0 || EMBARGO_OVER.test(t)) return null;
+  const years = [...t.slice(at).matchAll(/(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)/g)].map((m) => Number(m[1]));
+  return years.length ? Math.max(...years) : null;
 }
 
 /**

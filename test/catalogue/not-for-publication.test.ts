@@ -118,4 +118,33 @@ describe('a rights text that says not to publish the photograph', () => {
         'not display"): object "sacred".',
     );
   });
+
+  it('keeps an embargo whose date has passed, and the build log says to change the text if it is over', async () => {
+    // Task R8: the date of an embargo is not read, so that the site does not change by itself on a date and nothing
+    // goes online that nobody checked ("Embargoed until 2001" may be a typing slip for 2031). The build says which
+    // embargo dates have passed by the build's clock. The message failed before the fix.
+    const root = await tempDir('vitrine-embargo-passed-');
+    const rows = await fiveMuseumsRows();
+    const [one, two] = [rows[0]!, rows[7]!];
+    await writeFixture({
+      root,
+      labels: [...new Set([one.label!, two.label!])].sort(),
+      objects: [
+        { id: 'old', title: 'Mask', rights: 'Embargoed until 2001', label: one.label!, image: one.image },
+        { id: 'new', title: 'Bowl', rights: 'Embargoed until 2099', label: two.label!, image: two.image },
+      ],
+    });
+    const log = memoryLogger();
+    const clock = { now: () => new Date('2026-12-07T03:00:00Z') };
+    const { catalogue } = await buildCatalogueData({ ws: workspace(root), params: defaultParams(), log, clock });
+    for (const o of catalogue.objects)
+      expect(o.withheld, o.id).toEqual({ shown: 'none', reason: 'not-for-publication' });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain(
+      'The embargo date of "Embargoed until 2001" (object "old") has passed: the photograph stays off the site until ' +
+        'the rights text is changed in the collection system or its export, as Vitrine does not end an embargo by its ' +
+        'date. If the embargo is over, remove it from the rights text; if the date is a slip, correct it.',
+    );
+    expect(said).not.toMatch(/embargo date of "Embargoed until 2099"/);
+  });
 });

@@ -93,7 +93,8 @@ export function publicDomainDeniedElsewhere(t: string): boolean {
 // publicznej"); a verb of becoming with a year ("Valt in 2040 in het publiek domein", "Entre dans le domaine public
 // en 2040"); or a year it starts from ("Gemeinfrei ab 2045", "Ab 2045 gemeinfrei", "Domaine public à partir de 2040",
 // "Domaine public en 2040"). Not a year said of something else ("Domaine public (auteur mort en 1890)").
-const CLAUSE = '[^,;.|/()\\n]*?';
+// At most 80 characters: a clause that says this is short, and a text pasted by mistake is not read for long.
+const CLAUSE = '[^,;.|/()\\n]{0,80}?';
 const FUTURE_VERB =
   '(?:tomber(?:a|ont)|entrer(?:a|ont)|passer(?:a|ont)|deviendr(?:a|ont)|ser(?:a|ont)|wird|werden|pasar[áa]n?|' +
   'entrar[áa]n?|ser[áa]n?|caer[áa]n?|sar[àa]|saranno|entrer[àa]|entreranno|passer[àa]|diventer[àa]|zal|zullen|' +

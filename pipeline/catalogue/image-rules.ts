@@ -1,6 +1,7 @@
 import type { DatasetObject } from '../types.ts';
 import { fieldText } from './plain-text.ts';
 import { type Rights, rightsOf } from './rights.ts';
+import { laterInSentence } from './rights-doubts.ts';
 
 /*
  * What the public site shows of an object's photograph, by its rights (catalogue.images in params.yaml), as museum
@@ -77,8 +78,12 @@ const NOT_FOR_PUBLICATION = new RegExp(
 
 /** An embargo in force ("Embargoed until 2030", "Under embargo"), not one denied or over ("no embargo", "lifted"). */
 const EMBARGO = /\b(?:embargo|embargoed)\b/u;
-const EMBARGO_OVER =
-  /\b(?:no|not|no longer|without)\s+(?:\w+\s+)?embargo|\bembargo(?:ed)?\b[^;.]*\b(?:lifted|ended|expired|over)\b/u;
+const EMBARGO_DENIED = /\b(?:no|not|no longer|without)\s+(?:\w+\s+)?embargo/u;
+
+/** An embargo said to be over: denied ("no embargo"), or lifted, ended, expired or over later in its sentence. */
+function embargoOver(t: string): boolean {
+  return EMBARGO_DENIED.test(t) || laterInSentence(t, /\bembargo(?:ed)?\b/u, /\b(?:lifted|ended|expired|over)\b/gu);
+}
 
 /** The text as NOT_FOR_PUBLICATION and EMBARGO read it. */
 function publicationText(text: string): string {
@@ -94,7 +99,7 @@ function publicationText(text: string): string {
 /** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
 export function forbidsPublication(text: string): boolean {
   const t = publicationText(text);
-  return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !EMBARGO_OVER.test(t));
+  return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !embargoOver(t));
 }
 
 /**
@@ -106,7 +111,7 @@ export function forbidsPublication(text: string): boolean {
 export function embargoYear(text: string): number | null {
   const t = publicationText(text);
   const at = t.search(EMBARGO);
-  if (at < 0 || EMBARGO_OVER.test(t)) return null;
+  if (at < 0 || embargoOver(t)) return null;
   const years = [...t.slice(at).matchAll(/(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)/g)].map((m) => Number(m[1]));
   return years.length ? Math.max(...years) : null;
 }

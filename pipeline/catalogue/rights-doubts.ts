@@ -182,7 +182,6 @@ const LICENCE_DOUBTED = new RegExp(
   [
     '\\b(?:not|never|no longer)\\s+(?:(?:under|licen[cs]ed under|released under|available under|covered by|a|an)\\s+)*' +
       '(?:the\\s+)?(?:cc0|cc[\\s-]+(?:by|zero)|creative commons|open licen)',
-    '\\bwill\\b[^;.]*\\bpublic domain',
     '\\b(?:enters|becomes|passes into|falls into)\\s+(?:the\\s+)?public domain',
     // "Public domain from 2040", "as of 1 January 2045", "after January 1, 2045"; not "since 1990".
     '\\bpublic domain\\s+(?:from|after|as of|starting|beginning|on)\\s+(?:in\\s+)?' +
@@ -211,7 +210,27 @@ export function licenceDoubted(t: string): boolean {
   // A licence's own address is its name here ("https://creativecommons.org/publicdomain/zero/1.0/ (TBC)"); any other
   // address is a word of no meaning.
   const plain = withoutAddresses(t.replace(/\b(?:https?:\/\/|www\.)(?:www\.)?creativecommons\.org\/\S*/g, ' cc0 '));
-  return LICENCE_DOUBTED.test(plain) || PUBLIC_DOMAIN_TO_COME.test(plain) || PUBLIC_DOMAIN_PENDING.test(plain);
+  return (
+    LICENCE_DOUBTED.test(plain) ||
+    laterInSentence(plain, /\bwill\b/, /\bpublic domain/g) ||
+    PUBLIC_DOMAIN_TO_COME.test(plain) ||
+    PUBLIC_DOMAIN_PENDING.test(plain)
+  );
+}
+
+/**
+ * `first` and, after it in the same sentence (no "." or ";" between), `then`: "It will, in 2040, be public domain".
+ * Read once a sentence, from the first `first`: as a pattern (`will[^;.]*public domain`) it looked from each "will"
+ * through the rest of the sentence, and a long text pasted by mistake took seconds. `then` has the flag g.
+ */
+export function laterInSentence(t: string, first: RegExp, then: RegExp): boolean {
+  for (const sentence of t.split(/[;.]/)) {
+    const at = first.exec(sentence);
+    if (!at) continue;
+    then.lastIndex = at.index + at[0].length;
+    if (then.test(sentence)) return true;
+  }
+  return false;
 }
 
 // "Dominio público (TBC)", "Gemeinfrei – noch zu prüfen": pending next to a public domain in another language.

@@ -821,6 +821,17 @@ export async function loadManifest({
     if (damage && (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT'))) {
       throw damagedListError({ md5, target, cause: error, remote: remote.name });
     }
+    if (isVitrineError(error, 'REMOTE_OBJECT_MISSING') && (await remote.holdsNothing?.().catch(() => false))) {
+      throw new VitrineError(
+        'REMOTE_EMPTY',
+        `The remote "${remote.name}" at ${remote.url} holds no Vitrine data at all, so the folder list ${md5} ` +
+          `(needed by ${target}.dvc) is not there. Check its address: the line url under ['remote ` +
+          `"${remote.name}"'] in .dvc/config (folder names are case-sensitive). If it is a new remote, run ` +
+          '"npx vitrine data push" from a copy of the repository that has the images.',
+        { object: md5, file: `${target}.dvc`, remote: remote.name, url: remote.url },
+        { cause: error },
+      );
+    }
     if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) {
       throw new VitrineError(
         'REMOTE_OBJECT_MISSING',

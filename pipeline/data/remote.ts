@@ -69,6 +69,11 @@ export interface Remote {
    * replaces a check per object.
    */
   list?(): Promise<Set<string>>;
+  /**
+   * Whether the remote holds no object at all (one short listing): a folder list missing from an empty remote is a
+   * misspelt address far more often than a forgotten push.
+   */
+  holdsNothing?(): Promise<boolean>;
 }
 
 /** Objects up to this size are downloaded into memory and written at once. */
@@ -171,6 +176,9 @@ export function localRemote({
     async list() {
       await folder();
       return listObjectIds(dir);
+    },
+    async holdsNothing() {
+      return (await listObjectIds(dir)).size === 0;
     },
     async inspect(md5) {
       const file = objectPath(dir, md5);
@@ -405,6 +413,16 @@ export function s3Remote({
         after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
       } while (after);
       return ids;
+    },
+    async holdsNothing() {
+      const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
+      try {
+        const { client, ListObjectsCommand: List } = await sdkClient();
+        const page = await client.send(new List({ Bucket: bucket, Prefix: root, MaxKeys: 1 }));
+        return (page.Contents ?? []).length === 0;
+      } catch (error) {
+        throw fail('list', '(all)', error);
+      }
     },
     async inspect(md5) {
       checkObjectId(md5);

@@ -9,6 +9,7 @@ import { readBytesAtRef } from '../git/repo.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { hashPath, readLock } from '../stages/graph.ts';
 import type { LabelLine } from '../types.ts';
+import { refuseLinkedFile } from './linked-file.ts';
 
 /*
  * The dataset stage reads labels.csv once, and the model learns those labels; lock.json records their md5. A stage
@@ -40,13 +41,15 @@ export interface LabelsAsRead {
  * labels.csv as the dataset stage read it: the file now when it is that one (by md5, as lock.json records it; or
  * lock.json records none, from before it did), else the copy the stage kept, else labels.csv at HEAD when its bytes
  * are those (as committed, or with CRLF line endings as a Windows checkout writes them). Bytes that are not UTF-8 are
- * never the file read (the dataset stage refuses such a file), whatever their md5. LABELS_CHANGED_SINCE_READ when
- * none is: the labels the model learnt are gone from this copy of the repository, and a stage that read labels.csv
- * as it is now would speak of other labels than the model's. Used by every stage after the dataset stage: evaluate,
- * report, promote's annotations and the catalogue.
+ * never the file read (the dataset stage refuses such a file), whatever their md5; a labels.csv that is a symbolic
+ * link is refused (LABELS_LINK), as that stage refuses it. LABELS_CHANGED_SINCE_READ when none is: the labels the
+ * model learnt are gone from this copy of the repository, and a stage that read labels.csv as it is now would speak
+ * of other labels than the model's. Used by every stage after the dataset stage: evaluate, report, promote's
+ * annotations and the catalogue.
  */
 export async function labelsTextAsRead({ ws }: { ws: Workspace }): Promise<LabelsAsRead> {
   const name = rel(ws, ws.labels);
+  await refuseLinkedFile({ file: ws.labels, name });
   const recorded = (await readLock({ file: ws.lock }).catch(() => null))?.stages.dataset?.deps?.paths?.[name];
   const now = await hashPath({ file: ws.labels });
   if (typeof recorded !== 'string' || recorded === now) return { text: await textNow(ws), changed: false };

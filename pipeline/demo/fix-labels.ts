@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LABEL_COLUMNS, parseCsv, parseLabels } from '../collection/index.ts';
+import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -21,6 +22,7 @@ export async function fixDemoLabels({ ws, params }: { ws: Workspace; params: Par
       .filter((i) => i.label !== null && i.label !== i.type)
       .map((i) => [i.object.id, i.type] as const),
   );
+  await refuseLinkedFile({ file: ws.labels, name: 'labels.csv' });
   const text = await readFile(ws.labels, 'utf8');
   const { text: corrected, changed } = setLabelCells({ text, file: 'labels.csv', labels: truth });
   if (corrected !== text) await writeFileAtomic({ file: ws.labels, data: corrected });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { readDvcFile } from '../data/dvcfile.ts';
+import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { VitrineError } from '../errors.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -45,8 +46,10 @@ export async function holdsDemoLabels({ ws }: { ws: Workspace }): Promise<boolea
   return ids.length > 0 && ids.every((id) => DEMO_ID.test(id));
 }
 
-/** Throw unless everything the demo would overwrite is the demo's own (or absent). */
+/** Throw unless everything the demo would overwrite is the demo's own (or absent), labels.csv not a link. */
 export async function refuseNonDemoRepository({ ws, params }: { ws: Workspace; params: Params }): Promise<void> {
+  // Not read through a link: its first ids would be printed, and the demo would write over it.
+  await refuseLinkedFile({ file: ws.labels, name: 'labels.csv' });
   const imported = params.import.metadata || params.import.images;
   if (imported) {
     refuse(

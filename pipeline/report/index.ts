@@ -9,6 +9,7 @@ import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
+import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords, NO_GATE_CHECK } from '../evaluate/gate.ts';
@@ -232,6 +233,8 @@ export async function buildReport({
   // Without a head ref, labels.csv as the dataset stage read it: the labels the model learnt, not a colleague's edit
   // saved while the run trained (said instead: `changedSinceRead`). A workspace whose dataset stage kept no copy of
   // an older file reads the file now, its changes marked as not in the dataset yet (`datasetStale`), as before.
+  // A labels.csv that is a symbolic link is not read (nor its md5 taken): its lines would go into the comment.
+  await refuseLinkedFile({ file: ws.labels, name: labelsFile });
   const asRead =
     head && headCommit
       ? null

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../pipeline/collection/import.ts';
 import { readLabels } from '../../pipeline/collection/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { labelsTextAsRead } from '../../pipeline/dataset/labels-as-read.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
 
@@ -51,6 +52,12 @@ describe('labels.csv as a symbolic link', () => {
   it('is refused by the catalogue’s and init’s reading of labels.csv too', async () => {
     const { ws } = await linkedLabels();
     await expect(readLabels({ file: ws.labels })).rejects.toMatchObject({ code: 'LABELS_LINK' });
+  });
+
+  // T3 F17: the stages after the dataset stage (evaluate, the report, promote, the catalogue) read it again.
+  it('is refused where the stages after the dataset stage read it', async () => {
+    const { ws } = await linkedLabels();
+    await expect(labelsTextAsRead({ ws })).rejects.toMatchObject({ code: 'LABELS_LINK' });
   });
 
   it('leading nowhere is refused too, not read as no labels.csv', async () => {

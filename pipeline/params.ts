@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
@@ -944,8 +944,28 @@ function acceptsAt({ raw, path: at, value }: { raw: unknown; path: (string | num
 }
 
 /**
- * Read and validate params.yaml; a missing file means all defaults, an existing one with no settings is refused.
- * `name` is how messages call the file.
+ * Refuses a params.yaml that is a symbolic link (PARAMS_LINK), before it is read or written: a link can be committed
+ * and point at any file on the computer that runs Vitrine (a pull request's, at a file on the runner), whose keys
+ * and lines would be quoted in messages, and a write would replace that file. `name` is how messages call the file.
+ * Nothing is done when it is not a link.
+ */
+export async function refuseParamsLink({ file, name }: { file: string; name: string }): Promise<void> {
+  const entry = await lstat(file).catch(() => null);
+  if (!entry?.isSymbolicLink()) return;
+  const to = await readlink(file).catch(() => '?');
+  throw new VitrineError(
+    'PARAMS_LINK',
+    `${name} is a symbolic link (to ${to}), not a regular file, and Vitrine does not read its settings through a ` +
+      'link: it could point at any file on this computer, and parts of that file would be shown in messages. ' +
+      `Nothing was read or written. Put the settings file itself in place of the link (copy the file it points to ` +
+      `over ${name}), commit it, then run the command again.`,
+    { file: name, link: to },
+  );
+}
+
+/**
+ * Read and validate params.yaml; a missing file means all defaults, an existing one with no settings is refused,
+ * and a symbolic link too (refuseParamsLink). `name` is how messages call the file.
  */
 export async function loadParams({
   file,
@@ -954,6 +974,7 @@ export async function loadParams({
   file: string;
   name?: string;
 }): Promise<Params> {
+  await refuseParamsLink({ file, name });
   let text: string;
   try {
     text = paramsText({ bytes: await readFile(file), name });

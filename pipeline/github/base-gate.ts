@@ -4,7 +4,7 @@ import type { GateChange } from '../evaluate/gate.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { fetchBase, gitAuthHeaders, readFileFollowingLinks, resolveCommit } from '../git/history.ts';
 import type { Logger } from '../log.ts';
-import { parseParamsFile } from '../params.ts';
+import { parseParamsFile, refuseParamsLink } from '../params.ts';
 import { rel, workspace } from '../paths.ts';
 import { baseUnreadable, withBaseGate } from './guard.ts';
 
@@ -17,10 +17,10 @@ import { baseUnreadable, withBaseGate } from './guard.ts';
 /**
  * params.yaml in `root` with the base's verdict settings put back (withBaseGate), read from params.yaml at
  * `baseRef` (a branch, tag or commit; fetched when the clone lacks it). Returns the settings the checkout changes,
- * for the report's note and status. A params.yaml that does not validate, or holds no settings, is left as it is:
- * the pipeline says why. A checkout without params.yaml has the defaults, and gets the base's values in a new one.
- * A base that cannot be found, or whose params.yaml cannot be read, fails (not judged by the head's or the
- * defaults instead); a base without params.yaml has the defaults.
+ * for the report's note and status. A params.yaml that does not validate, holds no settings or is a symbolic link, is
+ * left as it is: the pipeline says why. A checkout without params.yaml has the defaults, and gets the base's values
+ * in a new one. A base that cannot be found, or whose params.yaml cannot be read, fails (not judged by the head's
+ * or the defaults instead); a base without params.yaml has the defaults.
  */
 export async function keepBaseGate({
   root,
@@ -39,6 +39,15 @@ export async function keepBaseGate({
   log: Logger;
 }): Promise<{ changes: GateChange[]; baseCommit: string | null }> {
   const ws = workspace(root);
+  // A link is neither read nor written through (it could lead to any file on the runner): the run refuses it.
+  const link = await refuseParamsLink({ file: ws.params, name: 'params.yaml' }).catch((error: unknown) => error);
+  if (link) {
+    if (!isVitrineError(link, 'PARAMS_LINK')) throw link;
+    log.info(
+      'params.yaml is left as it is (it is a symbolic link, not a regular file): the pipeline says what to fix.',
+    );
+    return { changes: [], baseCommit: null };
+  }
   const head = await readFile(ws.params, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;

@@ -33,7 +33,7 @@ import { isInside, writeFileAtomic } from '../fs.ts';
 import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
 import { deleteModelTags } from '../git/tags.ts';
 import type { Logger, Whereabouts } from '../log.ts';
-import { defaultParams, type Params, parseParams } from '../params.ts';
+import { defaultParams, type Params, parseParams, refuseParamsLink } from '../params.ts';
 import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
@@ -468,6 +468,8 @@ export async function initRepository({
 }): Promise<InitResult> {
   const root = path.resolve(rootIn);
   const ws = workspace(root);
+  // Neither read nor written through a link: writing the new settings would replace the file it leads to.
+  await refuseParamsLink({ file: ws.params, name: 'params.yaml' });
   // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
   const demo = await holdsOnlyTheDemo(ws);
   // Read before params.yaml is replaced: the demo's models are tagged under its registry.model_name.

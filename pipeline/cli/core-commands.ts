@@ -594,7 +594,8 @@ async function runAndPrint(
 /**
  * The command stopped, as typed, that carries on from where it stopped: "vitrine run catalogue --single", not
  * "vitrine run" (another command: on a museum whose model fails the gate it stops at evaluate and never builds the
- * catalogue). Without --force, which would run again the stages that finished; -C is added as the user typed it.
+ * catalogue); "vitrine run --shard 2/3" with its shard. Without --force, which would run again the stages that
+ * finished; -C is added as the user typed it.
  */
 function runAgainLine({
   typed,
@@ -608,6 +609,7 @@ function runAgainLine({
   sharing: Record<string, unknown>;
 }): string {
   const flags = [
+    ...(typeof sharing.shard === 'string' ? ['--shard', sharing.shard] : []),
     ...(single ? ['--single'] : []),
     ...(sharing['fail-on-gate'] ? ['--fail-on-gate'] : []),
     ...(sharing['pull-caches'] ? ['--pull-caches'] : []),
@@ -651,11 +653,13 @@ async function runStagesAndPrint({
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');
+    // Said as for a run, with this shard's command: plain "vitrine run" would do every stage, not this share.
+    const quiet = noticeCtrlC({ log: ctx.log, again, kept: 'The images this shard finished are kept in its caches' });
     const result = await runShard({
       ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
       shard,
       targets,
-    });
+    }).finally(quiet);
     // The same stages: a bare "run --pull-caches" would run every stage, promote included.
     const final = ['vitrine run', ...targets, '--pull-caches'].join(' ');
     ctx.log.info(`Done: ${result.summary}. The final job runs "${final}".`);

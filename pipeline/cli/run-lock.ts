@@ -43,13 +43,22 @@ export async function underRunLock<T>({ ws, log }: { ws: Workspace; log: Logger 
  * While a run goes on, say as soon as a Ctrl-C is heard that the run is stopping: otherwise the terminal
  * shows "^C" and nothing else until the process ends. pipeline/lock.ts's handler removes the lock and
  * ends the process; this one only speaks, and, left alone (no lock held yet, or released already), ends it
- * as the signal would have. `again`: the command stopped, as typed (`vitrine run catalogue --single`), which
- * carries on from there. Returns the function that stops listening.
+ * as the signal would have. `again`: the command stopped, as typed (`vitrine run catalogue --single`, `vitrine run
+ * --shard 2/3`), which carries on from there; `kept`: what of its work is kept (default: the stages that finished).
+ * Returns the function that stops listening.
  */
-export function noticeCtrlC({ log, again }: { log: Logger; again: string }): () => void {
+export function noticeCtrlC({
+  log,
+  again,
+  kept = 'Stages that finished are kept',
+}: {
+  log: Logger;
+  again: string;
+  kept?: string;
+}): () => void {
   const onInterrupt = () => {
     process.removeListener('SIGINT', onInterrupt);
-    log.warn(`Stopping: Ctrl-C pressed. Stages that finished are kept; \`${again}\` carries on from there.`);
+    log.warn(`Stopping: Ctrl-C pressed. ${kept}; \`${again}\` carries on from there.`);
     if (process.listenerCount('SIGINT') === 0) process.kill(process.pid, 'SIGINT');
   };
   process.on('SIGINT', onInterrupt);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { holdRunLock } from '../../pipeline/cli/run-lock.ts';
 import { main } from '../../pipeline/cli.ts';
+import { initData } from '../../pipeline/data/index.ts';
 import { holdLock } from '../../pipeline/lock.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
@@ -185,6 +186,34 @@ describe('Ctrl-C during a stage’s command', () => {
       );
     } finally {
       await release();
+    }
+  });
+});
+
+// Review V6 (L5): a shard run stopped by Ctrl-C said nothing (and before, plain `vitrine run`, another command: it
+// does every stage here, not this runner’s share of the images). The command as typed carries on.
+describe('Ctrl-C during a shard run', () => {
+  it('names the shard run as typed, --shard included', async () => {
+    const ws = await repo();
+    await initData({ root: ws.root, remoteName: 'storage', remoteUrl: `${ws.root}-remote` });
+    // This process holds the image caches’ lock: the shard waits for it once its images are read, until stopped.
+    await mkdir(ws.dataset, { recursive: true });
+    const caches = await holdLock({
+      file: path.join(ws.dataset, 'images.lock'),
+      what: 'a shard run',
+      log: memoryLogger(),
+    });
+    try {
+      const run = vitrineProcess(['-C', ws.root, 'run', 'dataset', '--shard', '1/2'], path.dirname(ws.root));
+      for (let i = 0; i < 1200 && !/Reading \d+ new image/.test(run.output()); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      run.child.kill('SIGINT');
+      const { signal, output } = await run.exited;
+      expect(signal).toBe('SIGINT');
+      expect(output).toContain(`\`npx vitrine -C ${ws.root} run dataset --shard 1/2\` carries on from there.`);
+    } finally {
+      await caches();
+      await rm(`${ws.root}-remote`, { recursive: true, force: true });
     }
   });
 });

@@ -17,7 +17,7 @@ import { renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { labelsToCheck, withAlpha } from '../evaluate/verdict-words.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '../git/history.ts';
-import { gitDir } from '../git/repo.ts';
+import { gitDir, readBytesAtRef } from '../git/repo.ts';
 import { reportCommand } from '../init/invocation.ts';
 import { type Logger, memoryLogger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
@@ -42,6 +42,7 @@ import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, onMainItself, renderMarkdown } from './render.ts';
+import { savedDifferently } from './saved-as.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
 
@@ -356,6 +357,13 @@ export async function buildReport({
     changes = withHeldOut({ changes, oof });
     changes = withRenames({ changes, renames: metrics.labelRenames ?? [] });
   }
+  // Saved by Excel (a byte-order mark, Windows line ends) over a file with Unix ones: git's diff shows every line as
+  // changed. Judged on the files as committed, which the pull request shows (a Windows checkout's CRLF is not).
+  const bytesAt = (commit: string | null) =>
+    commit ? readBytesAtRef({ dir: ws.root, ref: commit, filepath: labelsFile }).catch(() => null) : null;
+  const saved = baseCommit
+    ? savedDifferently({ base: await bytesAt(baseCommit), head: await bytesAt(headCommit) })
+    : null;
   // A changed line dataset.json does not hold may only be new to it: lock.json records the labels.csv the dataset
   // stage read (an older lock does not), and `run report --single` does not run that stage.
   const labelsRead = lock?.stages?.dataset?.deps?.paths?.[labelsFile];
@@ -567,6 +575,7 @@ export async function buildReport({
       },
       ...(datasetStale ? { datasetStale: true } : {}),
       ...(changedSinceRead ? { changedSinceRead: true } : {}),
+      ...(saved ? { savedDifferently: saved } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),

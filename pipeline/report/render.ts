@@ -31,6 +31,7 @@ import {
 } from './markdown.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
+import { savedDifferentlyWords } from './saved-as.ts';
 import type { LabelChange, NoBaseCode, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -697,7 +698,16 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
         : '') +
       'Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n'
     : '';
-  if (changes.length === 0) return `${title}\n\n${against}${since}No label in labels.csv changed.`;
+  // Saved by Excel over a file with Unix line ends: why the pull request's diff shows every line as changed.
+  const saved = report.labels.savedDifferently
+    ? `${savedDifferentlyWords({
+        saved: report.labels.savedDifferently,
+        file: 'labels.csv',
+        base: named ? code(named.name) : 'the base',
+        changes: changes.length,
+      })}\n\n`
+    : '';
+  if (changes.length === 0) return `${title}\n\n${against}${since}${saved}No label in labels.csv changed.`;
   const { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
     report.labels,
   );
@@ -790,7 +800,7 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
         `with the new label for ${agree} of them.`
       : '';
   const pictures = catalogueNote(report.catalogue, shown);
-  const intro = `${against}${since}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
+  const intro = `${against}${since}${saved}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
   return `${title}\n\n${intro}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
 }
 

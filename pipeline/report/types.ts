@@ -1,6 +1,7 @@
 import type { SpreadsheetLoss } from '../dataset/validate.ts';
 import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
+import type { SavedDifferently } from './saved-as.ts';
 import type { UnknownId } from './unknown-ids.ts';
 
 /** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */
@@ -371,6 +372,11 @@ export interface ReportJson {
      * the changes are those of labels.csv as that stage read it, which the model learnt. Absent otherwise.
      */
     changedSinceRead?: boolean;
+    /**
+     * labels.csv as committed at the head is saved with other line ends, or another byte-order mark, than at the base
+     * (Excel's "CSV UTF-8"): git's diff then shows every line (or the first) as changed. Absent when they agree.
+     */
+    savedDifferently?: SavedDifferently;
     /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
     vocabulary?: string[];
     /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { savedDifferently } from '../../pipeline/report/saved-as.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
@@ -182,11 +183,27 @@ describe('the data files of a pull request whose branch is behind main', () => {
     expect(museum.show(museum.head, 'labels.csv')).toContain('\r\n');
     const { data } = await guard(museum);
     for (const job of ['shard', 'pipeline']) {
-      const { status, log, checkout } = await runStep({ job, data, museum });
+      const { status, log, checkout, git } = await runStep({ job, data, museum });
       expect(status, log).toBe(0);
       const labels = await readFile(path.join(checkout, 'labels.csv'), 'utf8');
-      expect(labels).toBe(rows(START.map((l, i) => (i < 2 ? 'medal' : i === 8 ? 'cloth' : l))));
+      // Saved as the pull request saved it (T3 F7): the report compares it with main’s, and says why the pull
+      // request shows every line as changed.
+      const merged = rows(START.map((l, i) => (i < 2 ? 'medal' : i === 8 ? 'cloth' : l)));
+      expect(labels).toBe(`\uFEFF${merged.replace(/\n/g, '\r\n')}`);
+      if (job === 'pipeline') {
+        const blob = (ref: string) => execFileSync('git', ['show', `${ref}:labels.csv`], { cwd: checkout });
+        expect(savedDifferently({ base: blob('HEAD~1'), head: blob('HEAD') })).toMatchObject({ everyLine: true });
+        expect(git('log', '-1', '--format=%s')).toContain(museum.head);
+      }
     }
+  });
+
+  it('keep main’s line endings when the pull request’s labels.csv has them too', async () => {
+    const museum = await twoStaff({ fix: { labels: { 1: 'medal' } }, main: { labels: { 9: 'cloth' } } });
+    const { data } = await guard(museum);
+    const { status, log, checkout } = await runStep({ job: 'pipeline', data, museum });
+    expect(status, log).toBe(0);
+    expect(await readFile(path.join(checkout, 'labels.csv'), 'utf8')).toBe(museum.merged);
   });
 
   // A reviewer: the guard handed over the head's params.yaml rewritten whole with main's verdict settings put back

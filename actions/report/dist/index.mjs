@@ -37907,6 +37907,25 @@ function guesses(n) {
   return `${n} ${n === 1 ? "guess" : "guesses"}`;
 }
 
+// pipeline/report/saved-as.ts
+var ENDS = {
+  windows: "Windows line ends",
+  unix: "Unix line ends",
+  mixed: "Windows and Unix line ends mixed",
+  none: "no line break"
+};
+function savedDifferentlyWords({
+  saved,
+  file: file2,
+  base,
+  changes
+}) {
+  let { head } = saved, mark = head.bom && !saved.base.bom, excel = head.lineEnds === "windows" && head.bom ? " (as Excel\u2019s \u201CCSV UTF-8\u201D saves it)" : "", how = saved.everyLine ? `${ENDS[head.lineEnds]}${mark ? " and a byte-order mark" : ""}${excel}, where ${base}\u2019s has ` + ENDS[saved.base.lineEnds] : mark ? `a byte-order mark at its start (an invisible mark Excel\u2019s \u201CCSV UTF-8\u201D adds), which ${base}\u2019s has not` : `no byte-order mark at its start, where ${base}\u2019s has one (an invisible mark Excel\u2019s \u201CCSV UTF-8\u201D adds)`, shown2 = `the pull request\u2019s \u201CFiles changed\u201D shows ${saved.everyLine ? "every line" : "its first line"} as changed`, real = changes === 0 ? "but no label changed" : `but only ${changes} ${changes === 1 ? "label" : "labels"} changed: see the table below`, same = "Vitrine reads the labels the same either way.";
+  if (!saved.everyLine) return `\u26A0\uFE0F ${file2} was saved with ${how}: ${shown2}, ${real}. ${same}`;
+  let renormalize = saved.base.lineEnds === "windows" ? ` As ${base}\u2019s ${file2} has Windows line ends, run ${code(`git add --renormalize ${file2}`)} once and commit it.` : "";
+  return `\u26A0\uFE0F ${file2} was saved with ${how}: ${shown2}, ${real}. ${same} To keep the diff readable, a maintainer can add once a file named ${code(".gitattributes")} at the top of the repository with the line ${code(`${file2} text eol=lf`)}: git and GitHub Desktop then store ${file2} with Unix line ends however the spreadsheet saved it.${renormalize}`;
+}
+
 // pipeline/report/render.ts
 var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)", VERDICT_WORDS = {
   // What is measured: how well the labels fit the photographs, not whether they are right (a tester's 25 beads
@@ -38085,10 +38104,17 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
   let named3 = report.labels.baseName, where = named3?.branchPoint ? " where this branch left it" : "", against = named3 ? `Compared with ${code(named3.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
 ` : "", since = report.labels.changedSinceRead ? "\u26A0\uFE0F labels.csv changed after the dataset stage read it (edited, or a git pull, while the run went on or since): this section lists the changes of labels.csv as that stage read it, the labels the model learnt. " + // Its lines: a line added or a sort since puts other objects on them in the file now (task D6).
-  (changes.length > 0 ? "The line numbers below are those of labels.csv as that stage read it: in labels.csv as it is now they may be lines of other objects. " : "") + "Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n" : "";
+  (changes.length > 0 ? "The line numbers below are those of labels.csv as that stage read it: in labels.csv as it is now they may be lines of other objects. " : "") + "Run `npx vitrine run` again to train on labels.csv as it is now and list its changes.\n\n" : "", saved = report.labels.savedDifferently ? `${savedDifferentlyWords({
+    saved: report.labels.savedDifferently,
+    file: "labels.csv",
+    base: named3 ? code(named3.name) : "the base",
+    changes: changes.length
+  })}
+
+` : "";
   if (changes.length === 0) return `${title}
 
-${against}${since}No label in labels.csv changed.`;
+${against}${since}${saved}No label in labels.csv changed.`;
   let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
     report.labels
   ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
@@ -38125,7 +38151,7 @@ ${against}${since}No label in labels.csv changed.`;
 
 \u2026and ${rest} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
 
-\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${since}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
+\u2026and ${rest} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${since}${saved}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
 ${intro2}${pictures ? `

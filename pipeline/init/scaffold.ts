@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
@@ -619,6 +619,7 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
+  if (await labelsLineEnds({ root })) written.push('.gitattributes');
   const workflows = await writeWorkflows({ root, actions: choices.actions, log, unfinished });
   written.push(...workflows.written);
   const readme = museumReadme({
@@ -946,6 +947,29 @@ async function stageForCommit({
   files: string[];
 }): Promise<void> {
   await stageFiles({ dir: root, branch, files });
+}
+
+/** The .gitattributes line init writes: labels.csv stored with Unix line ends, however it was saved. */
+export const LABELS_LINE_ENDS = 'labels.csv text eol=lf';
+
+/**
+ * Add LABELS_LINE_ENDS to the repository's .gitattributes (made if there is none): a labels.csv saved by Excel
+ * ("CSV UTF-8": Windows line ends) is then stored by git and GitHub Desktop with Unix ones, and a pull request's diff
+ * shows the lines that changed, not every line (outside tester T3 F7). A rule of the museum's own for labels.csv, or a
+ * .gitattributes that is not a regular file, is left as it is. Whether the file was written.
+ */
+async function labelsLineEnds({ root }: { root: string }): Promise<boolean> {
+  const file = path.join(root, '.gitattributes');
+  const info = await lstat(file).catch(() => null);
+  if (info && !info.isFile()) return false;
+  const text = info ? await readFile(file, 'utf8') : '';
+  if (text.split(/\r?\n/).some((line) => line.trim().split(/\s+/)[0] === 'labels.csv')) return false;
+  const lines =
+    '# Vitrine: labels.csv is stored with Unix line ends however a spreadsheet saved it (Excel\'s "CSV UTF-8" ' +
+    "writes\n# Windows ones), so that a pull request's diff shows the lines that changed, not every line.\n" +
+    `${LABELS_LINE_ENDS}\n`;
+  await writeFileAtomic({ file, data: `${text}${text && !text.endsWith('\n') ? '\n' : ''}${lines}` });
+  return true;
 }
 
 async function exists(file: string): Promise<boolean> {

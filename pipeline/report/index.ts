@@ -42,7 +42,7 @@ import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, onMainItself, renderMarkdown } from './render.ts';
-import { savedDifferently } from './saved-as.ts';
+import { convertsLineEnds, savedDifferently } from './saved-as.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
 
@@ -361,9 +361,18 @@ export async function buildReport({
   // changed. Judged on the files as committed, which the pull request shows (a Windows checkout's CRLF is not).
   const bytesAt = (commit: string | null) =>
     commit ? readBytesAtRef({ dir: ws.root, ref: commit, filepath: labelsFile }).catch(() => null) : null;
-  const saved = baseCommit
+  const differently = baseCommit
     ? savedDifferently({ base: await bytesAt(baseCommit), head: await bytesAt(headCommit) })
     : null;
+  // Its .gitattributes asking for Unix line ends already: the advice is how to commit, not the line to add.
+  const attributes =
+    differently && headCommit
+      ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: '.gitattributes' }).catch(() => null)
+      : null;
+  const saved =
+    differently && convertsLineEnds({ attributes, file: labelsFile })
+      ? { ...differently, converted: true }
+      : differently;
   // A changed line dataset.json does not hold may only be new to it: lock.json records the labels.csv the dataset
   // stage read (an older lock does not), and `run report --single` does not run that stage.
   const labelsRead = lock?.stages?.dataset?.deps?.paths?.[labelsFile];

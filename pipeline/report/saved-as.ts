@@ -34,6 +34,25 @@ export interface SavedDifferently {
   head: SavedAs;
   /** The line ends differ (one file's lines all end one way, the other's another): every line shows as changed. */
   everyLine: boolean;
+  /** The head's .gitattributes already asks git to convert labels.csv's line ends (`text`, `eol`). */
+  converted?: boolean;
+}
+
+/**
+ * Whether a .gitattributes `text` asks git to convert `file`'s line ends (its own rule or one for `*.csv` or `*`,
+ * the last one that names it deciding): git and GitHub Desktop then store it with Unix line ends.
+ */
+export function convertsLineEnds({ attributes, file }: { attributes: string | null; file: string }): boolean {
+  let converts = false;
+  for (const line of (attributes ?? '').split(/\r?\n/)) {
+    const [pattern, ...rest] = line.trim().split(/\s+/);
+    if (!pattern || !['*', '*.csv', file, `/${file}`].includes(pattern)) continue;
+    for (const a of rest) {
+      if (a === 'text' || a === 'text=auto' || a.startsWith('eol=')) converts = true;
+      else if (a === '-text' || a === 'binary' || a === '!text') converts = false;
+    }
+  }
+  return converts;
 }
 
 /** The difference between labels.csv at the base and at the head that git's diff shows, or null when none does. */
@@ -92,6 +111,12 @@ export function savedDifferentlyWords({
       : `but only ${changes} ${changes === 1 ? 'label' : 'labels'} changed: see the table below`;
   const same = 'Vitrine reads the labels the same either way.';
   if (!saved.everyLine) return `⚠️ ${file} was saved with ${how}: ${shown}, ${real}. ${same}`;
+  if (saved.converted)
+    return (
+      `⚠️ ${file} was saved with ${how}: ${shown}, ${real}. ${same} The repository’s ${code('.gitattributes')} ` +
+      `asks git to store ${file} with Unix line ends, but this commit was made without git’s conversion (the file ` +
+      `uploaded or edited on a website, say): committed with GitHub Desktop or git, it is stored with Unix line ends.`
+    );
   const renormalize =
     saved.base.lineEnds === 'windows'
       ? ` As ${base}’s ${file} has Windows line ends, run ${code(`git add --renormalize ${file}`)} once and commit it.`

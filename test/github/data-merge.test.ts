@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { savedDifferently } from '../../pipeline/report/saved-as.ts';
+import { savedAs, savedDifferently } from '../../pipeline/report/saved-as.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
@@ -196,6 +196,26 @@ describe('the data files of a pull request whose branch is behind main', () => {
         expect(git('log', '-1', '--format=%s')).toContain(museum.head);
       }
     }
+  });
+
+  // Main’s .gitattributes converts labels.csv’s line endings (vitrine init writes the line): a file committed without
+  // that conversion (uploaded on the website) is still committed as the pull request saved it, which its diff shows.
+  it('are committed as the pull request saved them where .gitattributes would convert them', async () => {
+    const museum = await twoStaff({
+      fix: { labels: { 1: 'medal' }, saved: (text) => `\uFEFF${text.replace(/\n/g, '\r\n')}` },
+      main: { labels: { 9: 'cloth' } },
+    });
+    const git = gitIn({ root: museum.repo });
+    git('switch', '-q', 'master');
+    await writeFile(path.join(museum.repo, '.gitattributes'), 'labels.csv text eol=lf\n');
+    git('add', '.gitattributes');
+    git('commit', '-q', '-m', 'attributes');
+    const { data } = await guard(museum);
+    const { status, log, checkout } = await runStep({ job: 'pipeline', data, museum });
+    expect(status, log).toBe(0);
+    const blob = (ref: string) => execFileSync('git', ['show', `${ref}:labels.csv`], { cwd: checkout });
+    expect(savedAs(blob('HEAD'))).toEqual({ lineEnds: 'windows', bom: true });
+    expect(savedDifferently({ base: blob('HEAD~1'), head: blob('HEAD') })).toMatchObject({ everyLine: true });
   });
 
   it('keep main’s line endings when the pull request’s labels.csv has them too', async () => {

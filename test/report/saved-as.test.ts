@@ -69,6 +69,23 @@ describe('labels.csv saved with other line ends or byte-order mark than the base
     );
   });
 
+  // A repository whose .gitattributes has the line already (vitrine init writes it): the file was committed without
+  // git’s conversion, and adding the line again is not the advice.
+  it('says how to commit instead when .gitattributes already asks for Unix line ends', async () => {
+    const { ws } = await makeRepo({ objects, base: before, head: after, headText: excel(text(after)) });
+    await writeFile(path.join(ws.root, '.gitattributes'), '*.csv text eol=lf\n');
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.gitattributes'], { cwd: ws.root });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'attributes'], { cwd: ws.root });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.savedDifferently).toMatchObject({ everyLine: true, converted: true });
+    expect(markdown).toContain(
+      'Vitrine reads the labels the same either way. The repository’s `.gitattributes` asks git to store labels.csv ' +
+        'with Unix line ends, but this commit was made without git’s conversion (the file uploaded or edited on a ' +
+        'website, say): committed with GitHub Desktop or git, it is stored with Unix line ends.',
+    );
+    expect(markdown).not.toContain('a maintainer can add once');
+  });
+
   // The advice, tried: with the .gitattributes line, git stores an Excel save with Unix line ends, and the report
   // (and the pull request’s diff) no longer see every line changed. The byte-order mark stays, on the first line.
   it('the .gitattributes line it advises makes git store labels.csv with Unix line ends', async () => {

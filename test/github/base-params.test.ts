@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keepBaseGate } from '../../pipeline/github/base-gate.ts';
@@ -59,16 +59,24 @@ describe("a base branch's params.yaml that cannot be read", () => {
     await expect(keepBaseGate({ root: dir, baseRef: 'main', log: memoryLogger() })).rejects.toThrow(UNREADABLE);
   });
 
-  it('keepBaseGate follows a symbolic link inside the repository, and fails on one that leaves it', async () => {
+  it('keepBaseGate follows a symbolic link inside the repository at the base, and fails on one that leaves it', async () => {
+    // The pull request’s own params.yaml is a regular file: a link there is neither read nor written through (task L6;
+    // test/params/params-link.test.ts), and every command refuses it.
+    const head = async (dir: string) => {
+      await rm(path.join(dir, 'params.yaml'));
+      await writeFile(path.join(dir, 'params.yaml'), 'gate:\n  min_macro_f1: 0.1\n');
+    };
     const inside = await repo(async (d) => {
       await mkdir(path.join(d, 'config'));
       await writeFile(path.join(d, 'config/params.yaml'), 'gate:\n  min_macro_f1: 0.8\n');
       await symlink('config/params.yaml', path.join(d, 'params.yaml'));
     });
+    await head(inside);
     await keepBaseGate({ root: inside, baseRef: 'main', log: memoryLogger() });
     expect((await loadParams({ file: path.join(inside, 'params.yaml') })).gate.min_macro_f1).toBe(0.8);
 
     const outside = await repo((d) => symlink('../../etc/params.yaml', path.join(d, 'params.yaml')));
+    await head(outside);
     await expect(keepBaseGate({ root: outside, baseRef: 'main', log: memoryLogger() })).rejects.toThrow(
       /outside the repository/,
     );

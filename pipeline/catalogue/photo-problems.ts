@@ -59,6 +59,18 @@ export function photoProblemReason({ code, message }: Pick<DatasetIssue, 'code' 
     return /\bempty\b|\b0 bytes\b/i.test(detail) ? 'the file is empty' : 'the file is damaged or not an image';
   }
   if (code === 'IMAGE_TOO_LARGE') return 'the file is too large to be shown';
+  // Not a photograph of the object (dataset/small-images.ts): a stub or an icon, a placeholder given to many.
+  if (code === 'IMAGE_TOO_SMALL') {
+    const size = / is (\d+×\d+) pixels/.exec(message)?.[1];
+    return `the picture is only ${size ?? 'a few'} pixels, too small to show the object`;
+  }
+  if (code === 'IMAGE_PLACEHOLDER') {
+    const others = Number(/ as (\d+) other objects/.exec(message)?.[1] ?? Number.NaN);
+    return (
+      `the same picture is given to ${Number.isNaN(others) ? 'many' : others + 1} objects of different kinds, a ` +
+      'stand-in rather than a photograph of this one'
+    );
+  }
   if (code === 'IMAGE_LINK_OUTSIDE' || code === 'IMAGE_LINK_NOT_FOLLOWED')
     return 'the file is a link to somewhere else, which is not followed';
   if (/is outside the data folder/.test(message)) return "the file is outside the collection's data folder";

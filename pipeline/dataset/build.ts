@@ -52,6 +52,7 @@ import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem, isWithheldField } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
 import { type RenamedLabel, refuseRenamedLabels } from './renamed-labels.ts';
+import { notPhotographs, PLACEHOLDER, placeholderWords, TOO_SMALL, warnTooSmall } from './small-images.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -341,11 +342,31 @@ export async function buildDataset({
 
   // The same picture in other bytes (saved again with new metadata) is the same photograph: one split.
   const pictureOf = (md5: string) => analyses.get(md5)?.pixels ?? md5;
+  // A picture that is no photograph of its object (a 1×1 stub, one placeholder given to many objects under different
+  // labels): the object is kept without a picture, as for an empty file (small-images.ts).
+  const notPhotos = notPhotographs({
+    objects: usable.map(({ object, md5, relpath }) => ({
+      id: object.id,
+      relpath,
+      picture: pictureOf(md5),
+      width: analyses.get(md5)!.width,
+      height: analyses.get(md5)!.height,
+      label: labelCheck.labelOf.get(object.id),
+    })),
+    where: (id) => {
+      const line = read.lineOf.get(id);
+      return { at: `${objectsName}:${line}: `, file: objectsName, line, object: id, ...labelsLineOf(id) };
+    },
+  });
+  for (const issue of notPhotos.issues) issues.push(issue);
+  const notPhoto = new Set(notPhotos.issues.map((i) => i.object));
+  const photographs = usable.filter(({ object }) => !notPhoto.has(object.id));
+  for (const { object } of usable) if (notPhoto.has(object.id)) unpictured.push(object);
   const splits = assignSplits({
-    objects: usable.map(({ object, md5 }) => ({ id: object.id, image: pictureOf(md5) })),
+    objects: photographs.map(({ object, md5 }) => ({ id: object.id, image: pictureOf(md5) })),
     fractions: p.split,
   });
-  const pictured: DatasetObject[] = usable.map(({ object, md5 }) => {
+  const pictured: DatasetObject[] = photographs.map(({ object, md5 }) => {
     const analysis = analyses.get(md5)!;
     return {
       ...object,
@@ -420,9 +441,19 @@ export async function buildDataset({
   const keptLine = (i: DatasetIssue) => isOutsideVocabularyIssue(i) && keptSet.has(i.label);
   for (const issue of dataset.issues.filter(keptLine)) log.debug(issue.message);
   const said = dataset.issues.filter((i) => !keptLine(i));
-  const printed = unknown
-    ? said.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line)))
-    : said;
+  // Pictures too small, and placeholders, are said in few lines below, not one each (small-images.ts).
+  const saidApart = (i: DatasetIssue) => i.code === TOO_SMALL || i.code === PLACEHOLDER;
+  const printed = (
+    unknown ? said.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line))) : said
+  ).filter((i) => !saidApart(i));
+  warnTooSmall({ issues: said, log, labelsName });
+  for (const placeholder of notPhotos.placeholders.slice(0, 10)) {
+    const first = placeholder.objects.find((o) => labelLineOf.has(o.id));
+    const where = first ? { file: labelsName, line: labelLineOf.get(first.id)! } : { file: objectsName };
+    log.warn(placeholderWords(placeholder), where);
+  }
+  if (notPhotos.placeholders.length > 10)
+    log.warn(`…and ${notPhotos.placeholders.length - 10} more such placeholder pictures (dataset.json lists them).`);
   reportIssues({
     issues: said,
     printed,
@@ -832,6 +863,14 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   IMAGE_TOO_LARGE: ['image over the pixel limit', 'images over the pixel limit'],
   IMAGE_MISSING: ['missing image file', 'missing image files'],
   IMAGE_LINK_OUTSIDE: ['image that is a link outside data/', 'images that are links outside data/'],
+  IMAGE_TOO_SMALL: [
+    'picture too small to be a photograph of its object',
+    'pictures too small to be photographs of their objects',
+  ],
+  IMAGE_PLACEHOLDER: [
+    'object given a placeholder picture (one picture given to many objects under different labels)',
+    'objects given a placeholder picture (one picture given to many objects under different labels)',
+  ],
   IMAGE_LINK_NOT_FOLLOWED: [
     'image behind a link Vitrine does not follow (a linked folder, or a link to nothing)',
     'images behind links Vitrine does not follow (linked folders, or links to nothing)',
@@ -935,58 +974,18 @@ function sameImageDifferentLabels({
   }
   const groups = [...byImage.values()].filter((g) => new Set(g.map((o) => o.label)).size > 1);
   if (groups.length === 0) return null;
-  // One picture given to many objects (a placeholder "noimage.jpg" named by 40 rows: an outside tester) is said
-  // as such, with a few of its objects, not as a label likely wrong with every id on one line.
-  const placeholders = groups.filter((g) => g.length > PLACEHOLDER_OBJECTS);
-  const few = groups.filter((g) => g.length <= PLACEHOLDER_OBJECTS);
-  const placeholderLines = placeholders.slice(0, 10).map((g) => {
-    const objectsOf = new Map<string, string[]>();
-    for (const o of g) objectsOf.set(o.label!, [...(objectsOf.get(o.label!) ?? []), o.id]);
-    // The rarest label first: one object labelled apart from the others shows among the few named.
-    const labels = [...objectsOf.keys()].sort((a, b) => objectsOf.get(a)!.length - objectsOf.get(b)!.length);
-    const named = labels.flatMap((l) =>
-      objectsOf
-        .get(l)!
-        .sort(compareIdsNaturally)
-        .map((id) => `"${id}" (${l})`),
-    );
-    return (
-      `  ${g.length} objects (${listWords(named, { max: 3 })}) have the same picture, under ${labels.length} ` +
-      `labels (${listWords(
-        labels.map((l) => `"${clip(l)}"`),
-        { max: 5 },
-      )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet ` +
-      'photographed), not a photograph of each, and the model learns that one picture under each of these ' +
-      'labels. Leave their image cells empty in the export and import again, until each object is photographed. ' +
-      'If it is a photograph of each, one of the labels is likely wrong.'
-    );
-  });
-  const shown = few.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
-  const more = few.length > 10 ? [`  …and ${few.length - 10} more groups.`] : [];
-  const morePlaceholders = placeholders.length > 10 ? [`  …and ${placeholders.length - 10} more such pictures.`] : [];
+  // More than a few objects with one picture under different labels are placeholders, left out before this
+  // (small-images.ts): these are pairs and small sets, a photograph of each.
+  const shown = groups.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
+  const more = groups.length > 10 ? [`  …and ${groups.length - 10} more groups.`] : [];
   return [
-    ...(placeholders.length === 0
-      ? []
-      : [
-          `More than ${PLACEHOLDER_OBJECTS} objects with different labels have the same image (identical files, or ` +
-            `the same picture saved again) in ${placeholders.length} ${placeholders.length === 1 ? 'case' : 'cases'}:`,
-          ...placeholderLines,
-          ...morePlaceholders,
-        ]),
-    ...(few.length === 0
-      ? []
-      : [
-          `Objects with different labels have the same image (identical files, or the same picture saved again) in ` +
-            `${few.length} ${few.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object ` +
-            'was given another one’s photograph:',
-          ...shown,
-          ...more,
-        ]),
+    `Objects with different labels have the same image (identical files, or the same picture saved again) in ` +
+      `${groups.length} ${groups.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object ` +
+      'was given another one’s photograph:',
+    ...shown,
+    ...more,
   ].join('\n');
 }
-
-/** More objects than this with one picture: not a set photographed together, most likely a placeholder picture. */
-const PLACEHOLDER_OBJECTS = 5;
 
 /** The smallest number (a loop: Math.min(...) over 100,000 lines overflows the stack). */
 function smallest(numbers: Iterable<number>): number {

@@ -13,6 +13,9 @@ const PICTURE_PROBLEMS = new Set([
   'IMAGE_UNREADABLE',
   'IMAGE_TOO_LARGE',
   'IMAGE_MISSING',
+  // Not a photograph of the object: a picture too small, or one placeholder given to many objects (small-images.ts).
+  'IMAGE_TOO_SMALL',
+  'IMAGE_PLACEHOLDER',
 ]);
 
 /** How an IMAGE_UNREADABLE message says the file has 0 bytes (dataset/images.ts), which the catalogue reads. */

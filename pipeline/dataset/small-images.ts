@@ -1,38 +1,152 @@
-import { compareIdsNaturally } from '../collection/index.ts';
-import type { Logger } from '../log.ts';
-import type { DatasetObject } from '../types.ts';
+import { listWords } from '../data/ops.ts';
+import { clip, type Logger } from '../log.ts';
+import { compareIdsNaturally } from '../natural-order.ts';
+import type { DatasetIssue } from '../types.ts';
 
 /*
- * A 1×1 placeholder or a tiny thumbnail exported in place of the photograph decodes fine, so nothing else
- * catches it, but the model learns nothing from it and the catalogue shows a blur. The object stays in
- * (staff may have no better photograph yet); each one is named, the first few in full.
+ * Pictures that are no photograph of their object (outside tester T3, F11 and F14). A 1×1 stub or an icon exported in
+ * place of the photograph decodes fine, and one “no image” picture given to forty objects looks like forty
+ * photographs: the model learnt the stub, and the one picture under each of the forty labels, and the catalogue showed
+ * a 1-pixel box, or the same grey card on forty pages as each object's photograph. Such an object keeps its record
+ * and its label, without a photograph (as for an empty file): the catalogue says why, the review queue and the pull
+ * request's report list it, and training and evaluation leave it out.
+ *
+ * The rules, plain: a picture under MIN_IMAGE_SIDE pixels on its short side; and one picture (the same file, or the
+ * same picture saved again) given to more than PLACEHOLDER_OBJECTS objects that carry different labels. A set
+ * photographed together under one label (six beads of a necklace), or two or three objects of different kinds in one
+ * photograph (a jar and its stick), is a photograph of each: kept, as before.
  */
 
-/** Shorter side under this many pixels: too small to show an object. */
+/** Shorter side under this many pixels: too small to be a photograph of the object. */
 export const MIN_IMAGE_SIDE = 32;
+/** More objects than this with one picture, under different labels: a placeholder, not a photograph of each. */
+export const PLACEHOLDER_OBJECTS = 5;
+/** Objects named one by one before the rest are counted. */
 const LISTED = 5;
 
-export function warnSmallImages({ objects, log }: { objects: DatasetObject[]; log: Logger }): number {
-  // Listed as staff count ids (OBJ-2 before OBJ-10), not in the table's code-point order.
-  const small = objects
-    .filter((o) => o.image !== '' && Math.min(o.width, o.height) < MIN_IMAGE_SIDE)
-    .sort((a, b) => compareIdsNaturally(a.id, b.id));
-  for (const o of small.slice(0, LISTED)) {
-    log.warn(
-      `The image of object "${o.id}" (data/${o.image}) is very small: ${o.width}×${o.height} pixels, under ` +
-        `${MIN_IMAGE_SIDE} on the short side. The model can learn little from it; replace it with a larger photograph.`,
-      { object: o.id },
-    );
+/** The codes of the two kinds (picture-problems.ts: the object keeps its record, without a picture). */
+export const TOO_SMALL = 'IMAGE_TOO_SMALL';
+export const PLACEHOLDER = 'IMAGE_PLACEHOLDER';
+
+/** An object with a picture that decodes, as the rules read it. */
+export interface Pictured {
+  id: string;
+  /** Its file under data/ ("images/x.jpg"). */
+  relpath: string;
+  /** What tells the same picture (the md5 of its pixels, or of its bytes). */
+  picture: string;
+  width: number;
+  height: number;
+  /** Its label in the vocabulary, or undefined. */
+  label: string | undefined;
+}
+
+/** A placeholder picture and the objects given it. */
+export interface Placeholder {
+  objects: Pictured[];
+  labels: string[];
+}
+
+/**
+ * The objects whose picture is no photograph of them: each with its issue (file and line added by the caller), and
+ * the placeholder pictures, to be said once each (placeholderWords).
+ */
+export function notPhotographs({
+  objects,
+  where,
+}: {
+  objects: Pictured[];
+  /** The file, line (and labels.csv line) of an object's issue, and the place its message starts with. */
+  where: (id: string) => Omit<DatasetIssue, 'code' | 'message'> & { at: string };
+}): { issues: DatasetIssue[]; placeholders: Placeholder[] } {
+  const issues: DatasetIssue[] = [];
+  const small = new Set<string>();
+  for (const o of objects) {
+    if (Math.min(o.width, o.height) >= MIN_IMAGE_SIDE) continue;
+    small.add(o.id);
+    const { at, ...place } = where(o.id);
+    issues.push({
+      code: TOO_SMALL,
+      message:
+        `${at}object "${o.id}": data/${o.relpath} is ${o.width}×${o.height} pixels, under ${MIN_IMAGE_SIDE} on its ` +
+        'short side: not a photograph of the object (a “no image” stand-in or an icon, most likely). The object ' +
+        'stays in the catalogue without a photograph, and the model does not learn from it or test on it. Put a real ' +
+        'photograph in its place (in the export, then import again; or in data/, then run "npx vitrine data add").',
+      ...place,
+    });
   }
+  const byPicture = new Map<string, Pictured[]>();
+  for (const o of objects) {
+    if (small.has(o.id)) continue;
+    byPicture.set(o.picture, [...(byPicture.get(o.picture) ?? []), o]);
+  }
+  const placeholders: Placeholder[] = [];
+  for (const group of byPicture.values()) {
+    const labels = [...new Set(group.flatMap((o) => o.label ?? []))];
+    if (group.length <= PLACEHOLDER_OBJECTS || labels.length < 2) continue;
+    group.sort((a, b) => compareIdsNaturally(a.id, b.id));
+    placeholders.push({ objects: group, labels });
+    for (const o of group) {
+      const { at, ...place } = where(o.id);
+      issues.push({
+        code: PLACEHOLDER,
+        message:
+          `${at}object "${o.id}": data/${o.relpath} is the same picture as ${group.length - 1} other objects ` +
+          `under ${labels.length} labels: most likely a placeholder, not a photograph of this object. The object ` +
+          'stays in the catalogue without a photograph, and the model does not learn from it or test on it.',
+        ...place,
+      });
+    }
+  }
+  return { issues, placeholders };
+}
+
+/** The warning said once for a placeholder picture: how many objects, a few of them, the labels, what to do. */
+export function placeholderWords({ objects, labels }: Placeholder): string {
+  const objectsOf = new Map<string, string[]>();
+  for (const o of objects) if (o.label) objectsOf.set(o.label, [...(objectsOf.get(o.label) ?? []), o.id]);
+  // The rarest label first: one object labelled apart from the others shows among the few named.
+  const ordered = [...labels].sort((a, b) => objectsOf.get(a)!.length - objectsOf.get(b)!.length);
+  const named = ordered.flatMap((l) => objectsOf.get(l)!.map((id) => `"${clip(id)}" (${clip(l)})`));
+  const unlabelled = objects.filter((o) => !o.label).map((o) => `"${clip(o.id)}"`);
+  return (
+    `${objects.length} objects (${listWords([...named, ...unlabelled], { max: 3 })}) have the same picture ` +
+    `(data/${clip(objects[0]!.relpath)} and the others' copies of it), under ${labels.length} labels (${listWords(
+      labels.map((l) => `"${clip(l)}"`),
+      { max: 5 },
+    )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet photographed), ` +
+    'not a photograph of each. It says nothing of any of these labels, so it is not used to train or test the ' +
+    'model, and the catalogue shows these objects without a photograph; their labels are kept. Leave their image ' +
+    'cells empty in the export and import again, until each object is photographed. If it is a photograph of each ' +
+    '(a group photographed together), give each object its own photograph.'
+  );
+}
+
+/** The pictures too small said one by one for the first few, then counted (natural order of ids). */
+export function warnTooSmall({
+  issues,
+  log,
+  labelsName,
+}: {
+  issues: DatasetIssue[];
+  log: Logger;
+  labelsName: string;
+}): void {
+  const small = issues
+    .filter((i) => i.code === TOO_SMALL)
+    .sort((a, b) => compareIdsNaturally(a.object ?? '', b.object ?? ''));
+  for (const issue of small.slice(0, LISTED))
+    log.warn(issue.message, {
+      file: issue.labelsLine !== undefined ? labelsName : issue.file,
+      line: issue.labelsLine ?? issue.line,
+      object: issue.object,
+    });
   if (small.length > LISTED) {
-    const rest = small.slice(LISTED);
+    const rest = small.slice(LISTED).map((i) => i.object ?? '');
     log.warn(
-      `${small.length} objects have very small images (under ${MIN_IMAGE_SIDE} pixels on the short side); ` +
-        `${rest.length} more not listed above: ${rest
-          .slice(0, 10)
-          .map((o) => o.id)
-          .join(', ')}${rest.length > 10 ? ', …' : ''}.`,
+      `${small.length} objects have pictures under ${MIN_IMAGE_SIDE} pixels on the short side, kept in the catalogue ` +
+        `without a photograph and not used to train; ${rest.length} more not listed above: ` +
+        `${rest.slice(0, 10).join(', ')}${rest.length > 10 ? ', …' : ''}.`,
     );
   }
-  return small.length;
 }

@@ -51,6 +51,20 @@ export function photoReason({ code, message }: { code: string; message: string }
   }
   if (code === 'IMAGE_LINK_OUTSIDE' || code === 'IMAGE_LINK_NOT_FOLLOWED')
     return 'the file is a link to somewhere else, which Vitrine does not follow';
+  // Not a photograph of the object (dataset/small-images.ts).
+  if (code === 'IMAGE_TOO_SMALL') {
+    const size = / is (\d+)×(\d+) pixels, under (\d+)/.exec(message);
+    return (
+      `the picture is ${size ? `${size[1]} × ${size[2]} pixels, under ${size[3]} on its short side` : 'very small'}: ` +
+      'a “no image” stand-in or an icon, not a photograph of the object'
+    );
+  }
+  if (code === 'IMAGE_PLACEHOLDER') {
+    const others = /same picture as (\d+) other objects under (\d+) labels/.exec(message);
+    return `the same picture is given to ${
+      others ? `${Number(others[1]) + 1} objects under ${others[2]} labels` : 'many ' + 'objects under different labels'
+    }: most likely a placeholder, not a photograph of this object`;
+  }
   return 'the file is missing from the data folder';
 }
 
@@ -306,6 +320,14 @@ export function unusablePhotosSection({
   });
   const more = n - shown.length;
   const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
-  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}`.trim();
+  // A placeholder stands for objects not photographed yet (dataset/small-images.ts): no copy of it is the fix.
+  const placeholders = all.filter((o) => o.code === 'IMAGE_PLACEHOLDER').length;
+  const placeholderFix =
+    placeholders === 0
+      ? ''
+      : ` For ${placeholders === n ? 'these objects' : 'an object given a placeholder (so said)'}, no copy of ` +
+        'that picture will do: leave their image cells empty in the export and import again until each is ' +
+        'photographed (their pages then say “No photograph yet”), or give each its own photograph.';
+  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}${placeholderFix}`.trim();
   return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fixes}`;
 }

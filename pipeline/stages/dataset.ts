@@ -4,7 +4,7 @@ import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '..
 import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { renamedLabels } from '../dataset/renamed-labels.ts';
-import { warnSmallImages } from '../dataset/small-images.ts';
+import { MIN_IMAGE_SIDE, PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { rel } from '../paths.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -23,7 +23,11 @@ export const datasetStage: Stage = {
   outs: ['.vitrine/dataset'],
   // A dataset made before fields far too long were withheld is made again once (value-limits.ts).
   async fingerprint() {
-    return { 'rule for texts far too long in data/objects.csv': TOO_LONG_RULE };
+    return {
+      'rule for texts far too long in data/objects.csv': TOO_LONG_RULE,
+      // A dataset made before pictures too small and placeholders were left out is made again once (small-images.ts).
+      'rule for pictures that are no photograph of their object': `${MIN_IMAGE_SIDE} px; ${PLACEHOLDER_OBJECTS} objects`,
+    };
   },
   async run({ ws, params, log, env }) {
     await checkDataPresent({ ws, log });
@@ -50,7 +54,6 @@ export const datasetStage: Stage = {
         { file: 'labels.csv' },
       );
     }
-    const small = warnSmallImages({ objects: dataset.objects, log });
     // dataset.counts are the training data: the objects with a usable photograph. The others are kept in the
     // catalogue, not skipped: the count says what it counts.
     const { objects, labelled } = dataset.counts;
@@ -81,7 +84,6 @@ export const datasetStage: Stage = {
           outsideLines.length > outside ? `on ${outsideLines.length} lines of ${rel(ws, ws.labels)}; ` : ''
         }kept in the catalogue)`,
       );
-    if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', '), ...(read ? { read } : {}) };
   },
 };

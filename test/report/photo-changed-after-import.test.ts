@@ -54,8 +54,8 @@ async function imported(name: string, p = params()): Promise<Workspace> {
   const dir = path.join(root, name);
   await mkdir(path.join(dir, 'images'), { recursive: true });
   await writeFile(path.join(dir, 'images', 'a.jpg'), good);
-  // A2's is smaller, under the lowered pixel limit of the last test.
-  await writeFile(path.join(dir, 'images', 'b.jpg'), await sharp(good).resize(20, 20).jpeg().toBuffer());
+  // A2’s is smaller, under the lowered pixel limit of the last test (and 32 pixels or more a side: a photograph).
+  await writeFile(path.join(dir, 'images', 'b.jpg'), await sharp(good).resize(40, 40).jpeg().toBuffer());
   await writeFile(
     path.join(dir, 'objects.csv'),
     stringify([
@@ -201,7 +201,7 @@ describe('a photograph import stored, unchanged since, that cannot be used', () 
     const { report, section, problem } = await judged(
       ws,
       params((p) => {
-        p.dataset.image.max_pixels = 1000;
+        p.dataset.image.max_pixels = 2000;
       }),
     );
     expect(report.code).toBe('IMAGE_TOO_LARGE');

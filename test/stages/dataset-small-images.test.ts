@@ -9,7 +9,11 @@ import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { tinyDemoParams } from './tiny-demo.ts';
 
-/* A thumbnail-sized or 1×1 image teaches the model nothing: the dataset stage says which, once each. */
+/*
+ * A picture under 32 px on its short side (a 1×1 “no image” stub, an icon) is no photograph of the object: the object
+ * stays, with its label, without a photograph (out of training; its page says why). Said once each (T3 F11: it was
+ * trained on and published as a 1-pixel picture, the object kept “on purpose”).
+ */
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -35,15 +39,15 @@ async function collection(): Promise<string> {
 }
 
 describe('dataset stage: very small images', () => {
-  it('warns once per object under 32 px on the short side, with its size; the object stays in', async () => {
+  it('warns once per object under 32 px on the short side, with its size; the object stays, without a photograph', async () => {
     const root = await collection();
     await jpeg(path.join(root, 'data', 'images', 'DM-0001.jpg'), 1, 1);
     await jpeg(path.join(root, 'data', 'images', 'DM-0002.jpg'), 200, 20);
     const log = recordingLog();
     const ctx = { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
     const result = await datasetStage.run(ctx);
-    expect(result.summary).toMatch(/^24 objects .*, 2 very small images$/);
-    const small = log.warnings.filter((w) => /very small/.test(w.message));
+    expect(result.summary).toMatch(/^24 objects: 22 with a usable photograph .*, 2 without one/);
+    const small = log.warnings.filter((w) => /under 32 on its short side/.test(w.message));
     expect(small.map((w) => w.object)).toEqual(['DM-0001', 'DM-0002']);
     expect(small[0]!.message).toMatch(/DM-0001.* 1×1 pixels/);
     expect(small[1]!.message).toMatch(/200×20 pixels/);
@@ -56,8 +60,8 @@ describe('dataset stage: very small images', () => {
     const log = recordingLog();
     const ctx = { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
     await datasetStage.run(ctx);
-    const small = log.warnings.filter((w) => /very small|more objects/.test(w.message));
+    const small = log.warnings.filter((w) => /under 32 on its short side|more not listed/.test(w.message));
     expect(small).toHaveLength(6);
-    expect(small.at(-1)!.message).toMatch(/12 objects have very small images .*7 more/);
+    expect(small.at(-1)!.message).toMatch(/12 objects have pictures under 32 pixels .*7 more/);
   });
 });

@@ -37588,7 +37588,7 @@ function unusablePhotosSection({
     let mark = o.newInChange === !0 ? " \u2014 **new in this pull request**" : "", stored2 = o.fromExport ? " (stored by import from the export)" : o.changedSinceImport ? " (changed in the data folder after import)" : "", file2 = o.file ? ` ${code(o.file)}${stored2}` : o.exportFile ? ` (the export\u2019s ${code(o.exportFile)})` : "";
     return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
   }), more = n - shown2.length, rest = more > 0 ? `
-- \u2026and ${more} more (report.json in the run's files lists them all)` : "", fixes = `${inData > 0 ? fix : ""}${refusedFix}${storedFix}${changedFix}`.trim();
+- \u2026and ${more} more (report.json in the run's files lists them all)` : "", placeholders = all.filter((o) => o.code === "IMAGE_PLACEHOLDER").length, placeholderFix = placeholders === 0 ? "" : ` For ${placeholders === n ? "these objects" : "an object given a placeholder (so said)"}, no copy of that picture will do: leave their image cells empty in the export and import again until each is photographed (their pages then say \u201CNo photograph yet\u201D), or give each its own photograph.`, fixes = `${inData > 0 ? fix : ""}${refusedFix}${storedFix}${changedFix}${placeholderFix}`.trim();
   return `### Photographs that cannot be used
 
 ${head}

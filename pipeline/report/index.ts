@@ -45,6 +45,7 @@ import { headline, onMainItself, renderMarkdown } from './render.ts';
 import { convertsLineEnds, savedDifferently } from './saved-as.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
+import { withheldFieldsSection } from './withheld-fields.ts';
 
 export { fetchBase, gitAuthHeaders } from '../git/history.ts';
 export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
@@ -648,6 +649,9 @@ export async function buildReport({
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
   const photosSection = unusablePhotosSection({ photos, onMain });
   if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
+  // Texts far too long withheld from the catalogue: an unlabelled object's was said nowhere staff read.
+  const withheldSection = withheldFieldsSection({ issues: dataset?.issues ?? [], onMain });
+  if (withheldSection) sections.afterIntro = [...(sections.afterIntro ?? []), withheldSection];
   const editedSection = editedObjectsSection(objectsEdited);
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
   const removedSection = removedObjectsSection(objectsRemoved);

@@ -404,3 +404,69 @@ export async function tiffPages(file: string): Promise<number | undefined> {
     await handle.close();
   }
 }
+
+/** Bytes read first of an image to find its size: a PNG's, GIF's or WebP's is at its start, a JPEG's mostly too. */
+const SIZE_HEAD = 4096;
+
+/**
+ * An image's width and height as its header says them, read without decoding (a few kilobytes; a JPEG's segments are
+ * walked to its frame header, reading 4 bytes at each), or undefined for another format or a header not understood.
+ * Import uses it to say early that a picture is too small to be a photograph (dataset/small-images.ts decides).
+ */
+export async function pictureSize({
+  file,
+  kind,
+}: {
+  file: string;
+  kind: string;
+}): Promise<{ width: number; height: number } | undefined> {
+  if (!['jpeg', 'png', 'gif', 'webp'].includes(kind)) return undefined;
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(SIZE_HEAD);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const bytes = head.subarray(0, bytesRead);
+    const at = async (offset: number, length: number): Promise<Buffer | undefined> => {
+      if (offset + length <= bytes.length) return bytes.subarray(offset, offset + length);
+      const more = Buffer.alloc(length);
+      const { bytesRead: read } = await handle.read(more, 0, length, offset);
+      return read === length ? more : undefined;
+    };
+    const sized = (width: number, height: number) => (width > 0 && height > 0 ? { width, height } : undefined);
+    if (kind === 'png') return bytes.length >= 24 ? sized(bytes.readUInt32BE(16), bytes.readUInt32BE(20)) : undefined;
+    if (kind === 'gif') return bytes.length >= 10 ? sized(bytes.readUInt16LE(6), bytes.readUInt16LE(8)) : undefined;
+    if (kind === 'webp') {
+      if (bytes.length < 30) return undefined;
+      const chunk = bytes.toString('latin1', 12, 16);
+      if (chunk === 'VP8X') return sized(1 + bytes.readUIntLE(24, 3), 1 + bytes.readUIntLE(27, 3));
+      if (chunk === 'VP8L') {
+        const bits = bytes.readUInt32LE(21);
+        return sized(1 + (bits & 0x3fff), 1 + ((bits >> 14) & 0x3fff));
+      }
+      if (chunk === 'VP8 ') return sized(bytes.readUInt16LE(26) & 0x3fff, bytes.readUInt16LE(28) & 0x3fff);
+      return undefined;
+    }
+    // JPEG: markers from after SOI (FF D8) to a frame header (SOF0–SOF15 but DHT C4, JPG C8, DAC CC).
+    let offset = 2;
+    for (let segments = 0; segments < 1000; segments++) {
+      const marker = await at(offset, 4);
+      if (!marker || marker[0] !== 0xff) return undefined;
+      const type = marker[1]!;
+      // Fill bytes (FF FF) before a marker.
+      if (type === 0xff) {
+        offset += 1;
+        continue;
+      }
+      if (type >= 0xc0 && type <= 0xcf && type !== 0xc4 && type !== 0xc8 && type !== 0xcc) {
+        const frame = await at(offset + 5, 4);
+        return frame ? sized(frame.readUInt16BE(2), frame.readUInt16BE(0)) : undefined;
+      }
+      // Start of scan or end of image before any frame header: not understood.
+      if (type === 0xda || type === 0xd9) return undefined;
+      offset += 2 + marker.readUInt16BE(2);
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}

@@ -25,6 +25,7 @@ import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDv
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
+import { MIN_IMAGE_SIDE } from '../dataset/small-images.ts';
 import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { isInside, keepModeOf, writeJsonAtomic } from '../fs.ts';
@@ -42,6 +43,7 @@ import {
   hevcBrand,
   imageFileProblem,
   jpegDamage,
+  pictureSize,
   rawTiff,
   tiffPages,
 } from './file-kind.ts';
@@ -509,6 +511,8 @@ async function importInto({
   const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
   // TIFFs of several pages, of which the first alone is shown: said when first stored.
   const manyPages: { cell: string; line: number; id: string; pages: number }[] = [];
+  // Pictures under MIN_IMAGE_SIDE on the short side (a 1×1 “no image” stub): said after the rows, few one by one.
+  const tiny: TinyPicture[] = [];
   const missing: string[] = [];
   // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
   // folder), one message says so instead of a warning per row (a tester's 114, then the error).
@@ -804,6 +808,8 @@ async function importInto({
         if (found.damage) note(line, `the image "${cell}" of object "${id}" ${found.damage}, ${DAMAGED_GREY}`, id);
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.pages) manyPages.push({ cell, line, id, pages: found.pages });
+        const size = await pictureSize({ file: found.file, kind: found.kind }).catch(() => undefined);
+        if (size && Math.min(size.width, size.height) < MIN_IMAGE_SIDE) tiny.push({ cell, line, id, ...size });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
@@ -840,6 +846,9 @@ async function importInto({
     if (saidTogether({ cell: first.cell, rows })) note(first.line, sharedImageWords({ cell: first.cell, rows }));
     else for (const row of others) note(row.line, sameImageWords({ cell: row.cell, id: row.id, first }), row.id);
   }
+  if (tiny.length > 0 && tiny.length <= SHOWN_TINY)
+    for (const t of tiny) note(t.line, `${tinyNamed(t)}${tinyMeaning(false)}`, t.id);
+  else if (tiny.length > 0) note(tiny[0]!.line, tinyPicturesWords(tiny));
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
     const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
@@ -1871,6 +1880,44 @@ function severalNamesWords({ names, id, taken }: { names: string[]; id: string; 
     'are not imported. To show another, write only its name in the image column; to keep the names of the others ' +
     'with the object, put them in a column of their own listed in import.keep'
   );
+}
+
+/** A row whose picture is under MIN_IMAGE_SIDE pixels on its short side, with its size. */
+interface TinyPicture {
+  cell: string;
+  line: number;
+  id: string;
+  width: number;
+  height: number;
+}
+
+/** Such rows said one by one; more are said in one message. */
+const SHOWN_TINY = 5;
+
+/** `the image "Media/onepx.jpg" of object "ODD.8" is 1×1 pixels` */
+function tinyNamed({ cell, id, width, height }: TinyPicture): string {
+  return `the image "${clip(cell)}" of object "${clip(id)}" is ${width}×${height} pixels`;
+}
+
+/** What a picture too small is, and what the dataset stage does with it (dataset/small-images.ts). */
+function tinyMeaning(several: boolean): string {
+  const w = several
+    ? { their: 'their', objects: 'their objects', they: 'They are', these: 'these objects', them: 'them', each: 'each' }
+    : { their: 'its', objects: 'the object', they: 'It is', these: 'the object', them: 'it', each: 'the' };
+  return (
+    `, under ${MIN_IMAGE_SIDE} on ${w.their} short side: not a photograph of ${w.objects} (a “no image” stand-in or ` +
+    `an icon, most likely). ${w.they} imported, but the dataset stage keeps ${w.these} without a photograph: the ` +
+    `catalogue does not show ${w.them} and the model does not learn from ${w.them}. Name ${w.each} object’s real ` +
+    'photograph in the export (or leave the image cell empty until it is photographed) and import again'
+  );
+}
+
+/** Many rows with pictures too small, said once: the count, the first few, what they are. */
+function tinyPicturesWords(rows: TinyPicture[]): string {
+  const shown = rows.slice(0, SHOWN_TINY).map((t) => `line ${t.line}: ${tinyNamed(t)}`);
+  return `${rows.length} images of the export are under ${MIN_IMAGE_SIDE} pixels on their short side (${shown.join(
+    '; ',
+  )}${rows.length > SHOWN_TINY ? `; and ${rows.length - SHOWN_TINY} more` : ''})${tinyMeaning(true)}`;
 }
 
 /** What import says of a row naming the image file an earlier row names. */

@@ -1,4 +1,5 @@
 import { listWords } from '../data/ops.ts';
+import { PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
 import { clip } from '../log.ts';
 
 /** A row of the export naming an image file another row names too. */
@@ -54,6 +55,19 @@ export function sharedImageWords({ cell, rows }: { cell: string; rows: SharingRo
         ? `the model learns from that one picture ${rows.length} times, as "${clip(labels[0]!)}"`
         : 'the model learns from it for each of them that is labelled';
   const named = `the image "${clip(cell)}" is named by ${rows.length} rows (lines ${lines}: objects ${ids})`;
+  // One picture under more than a few objects with different labels: the dataset stage uses it for none of them.
+  if (rows.length > PLACEHOLDER_OBJECTS && labels.length > 1)
+    return (
+      `${named}: one picture for so many objects is most likely a placeholder (a “no image” picture the ` +
+      'collections system exports for objects not yet photographed), not a photograph of each, and under ' +
+      `${labels.length} labels (${listWords(
+        labels.map((l) => `"${clip(l)}"`),
+        { max: 5 },
+      )}) it says nothing of any of them. They are imported, but the dataset stage leaves that picture out, so ` +
+      'they are shown in the catalogue without a photograph, and the model neither learns from it nor is tested on ' +
+      'it. In the export, leave their image cells empty until each object is photographed (or name its own ' +
+      'photograph), then import again.'
+    );
   if (rows.length > MANY_ROWS || placeholderName(cell))
     return (
       `${named}: ${rows.length > MANY_ROWS ? 'one picture for so many objects' : 'a file so named'} is most ` +

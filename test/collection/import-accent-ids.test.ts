@@ -35,7 +35,7 @@ async function exportOf(dir: string, rows: [string, string, string][]) {
   await mkdir(images, { recursive: true });
   for (const [i, [, , title]] of rows.entries()) {
     const colour = { r: 40 * i, g: 100, b: 200 };
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: colour } })
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: colour } })
       .png()
       .toBuffer();
     await writeFile(path.join(images, `${title}.png`), png);

@@ -27,7 +27,7 @@ async function exportOf(dir: string, label: string) {
   const images = path.join(dir, 'export', 'images');
   await mkdir(images, { recursive: true });
   for (const [i, name] of ['one', 'two'].entries()) {
-    const png = sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 90 * i, g: 9, b: 9 } } });
+    const png = sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 90 * i, g: 9, b: 9 } } });
     await writeFile(path.join(images, `${name}.png`), await png.png().toBuffer());
   }
   const metadata = path.join(dir, 'export', 'objects.csv');

@@ -92,4 +92,49 @@ describe('dataset on real museum images (slow)', () => {
     });
     expect(input.length).toBe(224 * 224 * 3);
   }, 60_000);
+
+  it('leaves out the Met’s “CONSULT PRIMARY RECORD” card given to 9 objects under 4 labels, and keeps a jar and its stick', async () => {
+    const { rows } = parseCsv({
+      text: await readFile(path.join(source, 'metadata.csv'), 'utf8'),
+      file: 'metadata.csv',
+    });
+    // The card (one file under 9 ids, labelled Jewellery, Reliefs, Statuary and Unclassified: small-images.ts), the
+    // kohl jar and its stick photographed together (Pottery, Unclassified), and a few others.
+    const card = ['MET_543913', 'MET_543993', 'MET_544192', 'MET_544757', 'MET_544758', 'MET_544759', 'MET_544767'];
+    const ids = new Set([...card, 'MET_544768', 'MET_546192', 'MET_546961', 'MET_546962']);
+    const picked = [...rows.filter((r) => ids.has(r.cells.id!)), ...rows.filter((_, i) => i % 200 === 0)];
+    const ws = workspace(await tempDir());
+    await mkdir(ws.images, { recursive: true });
+    for (const r of picked) await copyFile(path.join(source, r.cells.file!), path.join(ws.images, `${r.cells.id}.jpg`));
+    await writeObjects({
+      file: ws.objects,
+      objects: picked.map((r) => ({
+        id: r.cells.id!,
+        title: r.cells.title!,
+        maker: '',
+        date: '',
+        department: '',
+        medium: '',
+        creditLine: '',
+        rights: '',
+        description: '',
+        image: `images/${r.cells.id}.jpg`,
+        extra: {},
+      })),
+    });
+    await writeLabels({
+      file: ws.labels,
+      labels: picked.map((r) => ({ objectId: r.cells.id!, label: r.cells.label! })),
+    });
+    const params = defaultParams();
+    params.collection.vocabulary = ['Jewellery', 'Pottery', 'Reliefs', 'Statuary', 'Unclassified'];
+    const dataset = await buildDataset({ ws, params, log: memoryLogger() });
+    const left = dataset.issues.filter((i) => i.code === 'IMAGE_PLACEHOLDER').map((i) => i.object!);
+    expect(left.sort()).toEqual([...card, 'MET_544768', 'MET_546192'].sort());
+    expect(dataset.issues.filter((i) => i.code !== 'IMAGE_PLACEHOLDER')).toEqual([]);
+    const byId = new Map(dataset.objects.map((o) => [o.id, o]));
+    expect(byId.get('MET_546961')!.image).not.toBe('');
+    expect(byId.get('MET_546962')!.image).not.toBe('');
+    expect(dataset.counts.labelled).toBe(picked.length - 9);
+  }, 60_000);
 });

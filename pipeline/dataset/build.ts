@@ -970,7 +970,10 @@ function sameImageDifferentLabels({
   const byImage = new Map<string, DatasetObject[]>();
   for (const o of objects) {
     const picture = pictureOf(o.imageMd5);
-    if (o.label !== null) byImage.set(picture, [...(byImage.get(picture) ?? []), o]);
+    if (o.label === null) continue;
+    const group = byImage.get(picture);
+    if (group) group.push(o);
+    else byImage.set(picture, [o]);
   }
   const groups = [...byImage.values()].filter((g) => new Set(g.map((o) => o.label)).size > 1);
   if (groups.length === 0) return null;

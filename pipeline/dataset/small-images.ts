@@ -78,7 +78,10 @@ export function notPhotographs({
   const byPicture = new Map<string, Pictured[]>();
   for (const o of objects) {
     if (small.has(o.id)) continue;
-    byPicture.set(o.picture, [...(byPicture.get(o.picture) ?? []), o]);
+    // Pushed, not copied: one placeholder under 40,000 objects made this quadratic.
+    const group = byPicture.get(o.picture);
+    if (group) group.push(o);
+    else byPicture.set(o.picture, [o]);
   }
   const placeholders: Placeholder[] = [];
   for (const group of byPicture.values()) {
@@ -104,7 +107,12 @@ export function notPhotographs({
 /** The warning said once for a placeholder picture: how many objects, a few of them, the labels, what to do. */
 export function placeholderWords({ objects, labels }: Placeholder): string {
   const objectsOf = new Map<string, string[]>();
-  for (const o of objects) if (o.label) objectsOf.set(o.label, [...(objectsOf.get(o.label) ?? []), o.id]);
+  for (const o of objects) {
+    if (!o.label) continue;
+    const ids = objectsOf.get(o.label);
+    if (ids) ids.push(o.id);
+    else objectsOf.set(o.label, [o.id]);
+  }
   // The rarest label first: one object labelled apart from the others shows among the few named.
   const ordered = [...labels].sort((a, b) => objectsOf.get(a)!.length - objectsOf.get(b)!.length);
   const named = ordered.flatMap((l) => objectsOf.get(l)!.map((id) => `"${clip(id)}" (${clip(l)})`));

@@ -38,6 +38,7 @@ const ordered = (of: z.ZodNumber) =>
     .object({ value: of, low: of, high: of })
     .refine((i) => i.low <= i.value && i.value <= i.high, 'an interval with low ≤ value ≤ high');
 const interval = ordered(share);
+const savedAs = z.object({ lineEnds: z.enum(['windows', 'unix', 'mixed', 'none']), bom: z.boolean() });
 // A change of a share: from −1 to 1.
 const change = ordered(num.min(-1, 'a change from −1 to 1').max(1, 'a change from −1 to 1'));
 const count = z.number().int().min(0).max(10_000_000);
@@ -163,6 +164,17 @@ const reportSchema = z.object({
     vocabulary: z.array(str).max(1000).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.
     datasetStale: z.boolean().optional(),
+    // labels.csv edited after the dataset stage read it: the changes listed are the ones the model learnt.
+    changedSinceRead: z.boolean().optional(),
+    // labels.csv saved with other line ends or byte-order mark than the base's (Excel): why the diff shows every line.
+    savedDifferently: z
+      .object({
+        base: savedAs,
+        head: savedAs,
+        everyLine: z.boolean(),
+        converted: z.boolean().optional(),
+      })
+      .optional(),
   }),
   // Photographs the dataset stage could not use, listed near the top of the comment.
   unusablePhotos: z

@@ -38502,7 +38502,7 @@ function onMainItself(code2) {
 var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported by the pull request's own run, not checked by the museum's runner", NOTE = `> [!NOTE]
 > This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.
 
-`, num2 = external_exports.number().refine(Number.isFinite, "a finite number"), share = num2.min(0, "a share from 0 to 1").max(1, "a share from 0 to 1"), str = external_exports.string().max(2e3), ordered = (of) => external_exports.object({ value: of, low: of, high: of }).refine((i) => i.low <= i.value && i.value <= i.high, "an interval with low \u2264 value \u2264 high"), interval = ordered(share), change = ordered(num2.min(-1, "a change from \u22121 to 1").max(1, "a change from \u22121 to 1")), count = external_exports.number().int().min(0).max(1e7), pair = (of) => external_exports.object({ base: of, head: of }), classMetrics = external_exports.array(external_exports.object({ label: str, precision: share, recall: share, f1: share, support: count })).max(1e3), confusion = external_exports.array(external_exports.array(count).max(1e3)).max(1e3), scores = {
+`, num2 = external_exports.number().refine(Number.isFinite, "a finite number"), share = num2.min(0, "a share from 0 to 1").max(1, "a share from 0 to 1"), str = external_exports.string().max(2e3), ordered = (of) => external_exports.object({ value: of, low: of, high: of }).refine((i) => i.low <= i.value && i.value <= i.high, "an interval with low \u2264 value \u2264 high"), interval = ordered(share), savedAs = external_exports.object({ lineEnds: external_exports.enum(["windows", "unix", "mixed", "none"]), bom: external_exports.boolean() }), change = ordered(num2.min(-1, "a change from \u22121 to 1").max(1, "a change from \u22121 to 1")), count = external_exports.number().int().min(0).max(1e7), pair = (of) => external_exports.object({ base: of, head: of }), classMetrics = external_exports.array(external_exports.object({ label: str, precision: share, recall: share, f1: share, support: count })).max(1e3), confusion = external_exports.array(external_exports.array(count).max(1e3)).max(1e3), scores = {
   accuracy: interval,
   macroF1: interval,
   topK: external_exports.object({ k: external_exports.number().int().min(1).max(1e3), accuracy: interval }),
@@ -38599,7 +38599,16 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
     }),
     vocabulary: external_exports.array(str).max(1e3).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.
-    datasetStale: external_exports.boolean().optional()
+    datasetStale: external_exports.boolean().optional(),
+    // labels.csv edited after the dataset stage read it: the changes listed are the ones the model learnt.
+    changedSinceRead: external_exports.boolean().optional(),
+    // labels.csv saved with other line ends or byte-order mark than the base's (Excel): why the diff shows every line.
+    savedDifferently: external_exports.object({
+      base: savedAs,
+      head: savedAs,
+      everyLine: external_exports.boolean(),
+      converted: external_exports.boolean().optional()
+    }).optional()
   }),
   // Photographs the dataset stage could not use, listed near the top of the comment.
   unusablePhotos: external_exports.object({

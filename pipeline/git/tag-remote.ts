@@ -124,6 +124,44 @@ export async function remoteModelTags({
   return ofModel(name, refLines(result.stdout));
 }
 
+/**
+ * The ref every push of model `name`'s tags moves, in the same atomic push, under a lease: it names the tag object
+ * of the push's newest tag. Tags of different names never clash, so two runs that read the remote's tags at the same
+ * moment and pushed different ones (a rollback's `#prod!#6`, another's `#prod#6`) both landed; each must also move
+ * this one ref from the value it read, and only the first can. Outside `refs/tags/`: GTO, `git fetch --tags` and
+ * clones never see it. The suffix keeps `models` and `models/classifier` from clashing as file and folder.
+ */
+export function registryHeadRef(name: string): string {
+  return `refs/vitrine/registry/${name}.head`;
+}
+
+/** The object the model's head ref names on `remote`, null when it has none (GIT_REMOTE_UNREACHABLE as above). */
+export async function remoteRegistryHead({
+  dir,
+  remote,
+  name,
+  env,
+}: {
+  dir: string;
+  remote: string;
+  name: string;
+  env: Record<string, string | undefined>;
+}): Promise<string | null> {
+  const ref = registryHeadRef(name);
+  const result = await runGit({ dir, args: ['ls-remote', remote, ref], env });
+  if (!result.ok)
+    throw new VitrineError(
+      'GIT_REMOTE_UNREACHABLE',
+      `Could not read the tags of the git remote "${remote}": ${gitSaid(result)}`,
+      { remote, said: gitSaid(result) },
+    );
+  for (const line of result.stdout.split('\n')) {
+    const [oid, refname] = line.trim().split(/\s+/);
+    if (refname === ref && oid) return oid;
+  }
+  return null;
+}
+
 /** One tag git refused in a push, and why (git's words: "already exists", "pre-receive hook declined"…). */
 export interface Refused {
   tag: string;
@@ -131,28 +169,39 @@ export interface Refused {
 }
 
 /**
- * Push `tags` to `remote` in one atomic push (`git push --atomic`): all land or none. Returns the tags refused
- * and git's message when the push failed, null when it succeeded.
+ * Push `tags` to `remote` in one atomic push (`git push --atomic`): all land or none. With `head`, the same push
+ * points `head.ref` at tag `head.tag`'s object, only if the remote's ref still names `head.from` (null: it must not
+ * exist), checked by the remote as it updates its refs (`--force-with-lease`). Returns the tags (or ref) refused and
+ * git's message when the push failed, null when it succeeded.
  */
 export async function pushTagsAtomic({
   dir,
   remote,
   tags,
+  head,
   env,
 }: {
   dir: string;
   remote: string;
   tags: string[];
+  head?: { ref: string; tag: string; from: string | null };
   env: Record<string, string | undefined>;
 }): Promise<{ refused: Refused[]; said: string } | null> {
   const refspecs = tags.map((tag) => `refs/tags/${tag}:refs/tags/${tag}`);
-  const result = await runGit({ dir, args: ['push', '--atomic', '--porcelain', remote, ...refspecs], env });
+  const lease: string[] = [];
+  if (head) {
+    refspecs.push(`refs/tags/${head.tag}:${head.ref}`);
+    lease.push(`--force-with-lease=${head.ref}:${head.from ?? ''}`);
+  }
+  const result = await runGit({ dir, args: ['push', '--atomic', '--porcelain', ...lease, remote, ...refspecs], env });
   if (result.ok) return null;
   const refused: Refused[] = [];
   for (const line of result.stdout.split('\n')) {
-    // `!	refs/tags/x:refs/tags/x	[rejected] (already exists)`
-    const match = /^!\trefs\/tags\/([^:]+):\S+\t(.*)$/.exec(line);
-    if (match) refused.push({ tag: match[1]!, why: match[2]!.replace(/^\[|\]/g, '').trim() });
+    // `!	refs/tags/x:refs/tags/x	[rejected] (already exists)`; the head ref's line names it, not the tag.
+    const match = /^!\trefs\/tags\/([^:]+):(\S+)\t(.*)$/.exec(line);
+    if (!match) continue;
+    const why = match[3]!.replace(/^\[|\]/g, '').trim();
+    refused.push({ tag: match[2]!.startsWith('refs/tags/') ? match[1]! : match[2]!, why });
   }
   return { refused, said: gitSaid(result) };
 }

@@ -7,7 +7,9 @@ import {
   fetchTags,
   localModelTags,
   pushTagsAtomic,
+  registryHeadRef,
   remoteModelTags,
+  remoteRegistryHead,
   type TagMap,
 } from '../git/tag-remote.ts';
 import { readTagEvents } from '../git/tags.ts';
@@ -16,6 +18,7 @@ import { workspace } from '../paths.ts';
 import { promote } from '../stages/promote.ts';
 import type { StageContext } from '../stages/stage.ts';
 import type { PredictObjects } from './annotate.ts';
+import { parseGtoTag } from './gto.ts';
 import { rollbackAndPublish } from './publish.ts';
 import { stageNoun } from './words.ts';
 
@@ -25,6 +28,9 @@ import { stageNoun } from './words.ts';
  * they cloned. Whichever pushes second finds tags on the remote it did not build on. Its own were never seen by
  * anyone, so they are dropped, the remote's are fetched, and the promotion or rollback is done again on top of them
  * (the next number, the next counter), then pushed: as if the two had run one after the other, in push order.
+ * Two runs that read the remote at the same moment may push tags of different names (a rollback's `#prod!#6` and
+ * `#prod#7`, another's `#prod#6`), which git would all accept: so each push also moves the model's head ref
+ * (registryHeadRef) from the value it read, in the same atomic push, and only the first of them lands.
  */
 
 /** What to do again when another run's tags landed first, and in what words to say what it did. */
@@ -66,7 +72,7 @@ export async function pushRegistryTags({
   let retried = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const local = await localModelTags(git);
-    const onRemote = await readRemote(git);
+    const { head, tags: onRemote } = await readRemote(git);
     const { landed, unpushed } = compare({ local, onRemote });
     if (landed.length === 0) {
       if (unpushed.size === 0) {
@@ -75,7 +81,11 @@ export async function pushRegistryTags({
       }
       const tags = [...unpushed.keys()];
       log.debug(`pushing ${tags.join(', ')} to ${remote} (attempt ${attempt})`);
-      const failed = await pushTagsAtomic({ ...git, tags });
+      const failed = await pushTagsAtomic({
+        ...git,
+        tags,
+        head: { ref: registryHeadRef(name), tag: newest(tags), from: head },
+      });
       if (!failed) {
         log.info(
           story ? `${story} and pushed.` : `Pushed ${tags.length} tag${plural(tags)} of ${name} to "${remote}".`,
@@ -83,7 +93,8 @@ export async function pushRegistryTags({
         return { pushed: tags, retried };
       }
       // Refused: by a run that pushed in between (tried again below), or for good (rights, a protected tag, a hook).
-      if (compare({ local, onRemote: await readRemote(git) }).landed.length === 0)
+      const now = await readRemote(git);
+      if (now.head === head && compare({ local, onRemote: now.tags }).landed.length === 0)
         throw new VitrineError(
           'TAGS_PUSH_REFUSED',
           `The git remote "${remote}" refused the model’s tags (${refusedWords(failed)}). Nothing was pushed (all or ` +
@@ -132,15 +143,20 @@ export async function pushRegistryTags({
   );
 }
 
-/** The remote's tags; a remote that cannot be read is said once, in words a maintainer can act on. */
+/**
+ * The remote's head ref, then its tags; a remote that cannot be read is said once, in words a maintainer can act on.
+ * The head is read first, in a call of its own: a push that moved it after that read makes this run's push fail,
+ * and one that moved it before has its tags (written in the same transaction) in the read that follows.
+ */
 async function readRemote(git: {
   dir: string;
   remote: string;
   name: string;
   env: Record<string, string | undefined>;
-}): Promise<TagMap> {
+}): Promise<{ head: string | null; tags: TagMap }> {
   try {
-    return await remoteModelTags(git);
+    const head = await remoteRegistryHead(git);
+    return { head, tags: await remoteModelTags(git) };
   } catch (error) {
     throw unreachable({ remote: git.remote, error });
   }
@@ -189,8 +205,20 @@ function versionOf(e: { version?: string; payload: Record<string, unknown> | nul
 }
 
 function refusedWords(failed: { refused: { tag: string; why: string }[]; said: string }): string {
-  const first = failed.refused.find((r) => !/atomic/.test(r.why)) ?? failed.refused[0];
-  return first ? `${first.tag}: ${first.why}` : `git said: ${failed.said}`;
+  const own = failed.refused.filter((r) => !/atomic/.test(r.why));
+  const first = own.find((r) => !r.tag.startsWith('refs/')) ?? own[0] ?? failed.refused[0];
+  if (!first) return `git said: ${failed.said}`;
+  if (!first.tag.startsWith('refs/')) return `${first.tag}: ${first.why}`;
+  return (
+    `${first.tag}: ${first.why}; Vitrine moves this ref in the same push as the tags, so that two runs pushing at ` +
+    'once never both land, and the remote must let it'
+  );
+}
+
+/** The tag the head ref names after a push: the one with the highest `#N` counter (else the first). */
+function newest(tags: string[]): string {
+  const counter = (tag: string) => parseGtoTag(tag)?.counter ?? -1;
+  return tags.reduce((best, tag) => (counter(tag) > counter(best) ? tag : best), tags[0]!);
 }
 
 const plural = (list: unknown[]) => (list.length === 1 ? '' : 's');

@@ -1,4 +1,4 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -93,12 +93,12 @@ async function rollbackOn(runner: Runner, version: string): Promise<void> {
 }
 
 /** The workflows’ push step (`vitrine models push --retry …`) on the runner; it throws when it fails. */
-async function push(runner: Runner, retry: 'promote' | { rollback: string }): Promise<void> {
+async function push(runner: Runner, retry: 'promote' | { rollback: string }): Promise<{ retried: number }> {
   const ctx = {
     ...stageContext(runner, { log: runner.log }),
     clock: steppingClock(Date.parse('2026-03-04T10:00:00Z')),
   };
-  await pushRegistryTags({
+  return await pushRegistryTags({
     dir: runner.root,
     name: NAME,
     env: process.env,
@@ -210,19 +210,19 @@ describe('two runners promoting at once', () => {
   });
 });
 
-describe('a rollback racing a promotion', () => {
-  /** v1.1.0 promoted and pushed from runner a; runner b (the rollback’s) and c (the next merge’s) start from it. */
-  async function withV110() {
-    const o = await origin('runner-a', 'runner-b', 'runner-c');
-    const [a, b, c] = o.runners as [Runner, Runner, Runner];
-    await merge(a, 'obj-001', 'mask');
-    expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
-    await push(a, 'promote');
-    for (const r of [b, c]) sh(r.root, 'pull', '-q', '--tags', 'origin', 'main');
-    await writeDataset({ ws: b.ws });
-    return { ...o, b, c };
-  }
+/** v1.1.0 promoted and pushed from runner a; runner b (the rollback’s) and c (the next merge’s) start from it. */
+async function withV110() {
+  const o = await origin('runner-a', 'runner-b', 'runner-c');
+  const [a, b, c] = o.runners as [Runner, Runner, Runner];
+  await merge(a, 'obj-001', 'mask');
+  expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
+  await push(a, 'promote');
+  for (const r of [b, c]) sh(r.root, 'pull', '-q', '--tags', 'origin', 'main');
+  await writeDataset({ ws: b.ws });
+  return { ...o, b, c };
+}
 
+describe('a rollback racing a promotion', () => {
   it('ends with the rollback’s version in production when the promotion pushed first', async () => {
     const o = await withV110();
     const { b: rolling, c: promoting } = o;
@@ -261,6 +261,114 @@ describe('a rollback racing a promotion', () => {
     expect(promoting.log.lines.map((l) => l.message)).toContain(
       'Another run rolled production back to v1.0.0 first; registered again as v1.2.0 and pushed.',
     );
+  });
+});
+
+/**
+ * A pre-receive hook on origin that holds each push until two have arrived: both runners have read origin's tags
+ * (`git ls-remote`) and sent their pushes before either lands, the window an outside tester hit with two clones.
+ * Returns how many pushes reached origin.
+ */
+async function bothInFlight(bare: string): Promise<() => Promise<number>> {
+  const barrier = path.join(bare, 'arrived');
+  await mkdir(barrier);
+  const hook = path.join(bare, 'hooks', 'pre-receive');
+  await writeFile(
+    hook,
+    '#!/bin/sh\ncat >/dev/null\n' +
+      `touch "${barrier}/$$"\n` +
+      'i=0\n' +
+      `while [ "$(ls "${barrier}" | wc -l)" -lt 2 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done\n`,
+    { mode: 0o755 },
+  );
+  return async () => (await readdir(barrier)).length;
+}
+
+/** Which of two racing pushes landed as it was (retried 0) and which was done again on top of it (retried 1). */
+function winnerAndLoser<T>(runs: [T, { retried: number }][]): { winner: T; loser: T } {
+  expect(runs.map(([, r]) => r.retried).sort()).toEqual([0, 1]);
+  const winner = runs.find(([, r]) => r.retried === 0)![0];
+  const loser = runs.find(([, r]) => r.retried === 1)![0];
+  return { winner, loser };
+}
+
+describe('two pushes in flight at once', () => {
+  it('two rollbacks to different versions: one lands, the other is done again on top of it', async () => {
+    // Tester T4 F9: v1.1.0 in production, v1.2.0 registered; one rollback to v1.0.0 (unassign v1.1.0, assign
+    // v1.0.0) and one to v1.2.0 (assign v1.2.0) share no tag name, and both landed: counter #6 used twice, and the
+    // rollback to v1.0.0, reported done, lost.
+    const o = await origin('runner-a', 'runner-b', 'runner-c');
+    const [a, b, c] = o.runners as [Runner, Runner, Runner];
+    await merge(a, 'obj-001', 'mask');
+    expect(await promoteOn(a, 'mask')).toBe('v1.1.0');
+    await push(a, 'promote');
+    sh(c.root, 'fetch', '-q', '--tags', 'origin');
+    await merge(c, 'obj-002', 'vessel');
+    expect(await promoteOn(c, 'vessel')).toBe('v1.2.0');
+    await push(c, 'promote');
+    sh(a.root, 'pull', '-q', '--tags', 'origin', 'main');
+    await writeDataset({ ws: a.ws });
+    await rollbackOn(a, 'v1.1.0');
+    await push(a, { rollback: 'v1.1.0' });
+    for (const r of [b, c]) {
+      sh(r.root, 'pull', '-q', '--tags', 'origin', 'main');
+      await writeDataset({ ws: r.ws });
+    }
+    expect((await originRegistry(o)).stages).toEqual({ prod: 'v1.1.0' });
+    await rollbackOn(b, 'v1.0.0');
+    await rollbackOn(c, 'v1.2.0');
+    const arrived = await bothInFlight(o.bare);
+
+    const runs: [[Runner, string], { retried: number }][] = await Promise.all([
+      push(b, { rollback: 'v1.0.0' }).then((r) => [[b, 'v1.0.0'], r] as [[Runner, string], { retried: number }]),
+      push(c, { rollback: 'v1.2.0' }).then((r) => [[c, 'v1.2.0'], r] as [[Runner, string], { retried: number }]),
+    ]);
+
+    expect(await arrived()).toBe(3);
+    const { winner, loser } = winnerAndLoser(runs);
+    const [winnerRunner, winnerVersion] = winner;
+    const [loserRunner, loserVersion] = loser;
+    // As one after the other: the rollback pushed last is the maintainer’s last word, and it says so.
+    const registry = await originRegistry(o);
+    expect(registry.stages).toEqual({ prod: loserVersion });
+    expect(loserRunner.log.lines.map((l) => l.message)).toContain(
+      `Another run rolled production back to ${winnerVersion} first; put ${loserVersion} back in production again ` +
+        'and pushed.',
+    );
+    expect(winnerRunner.log.lines.map((l) => l.message).some((m) => /^Pushed [12] tags? of /.test(m))).toBe(true);
+    const versions = JSON.parse(await readFile(path.join(loserRunner.ws.registry, 'versions.json'), 'utf8'));
+    expect(versions.prod).toBe(loserVersion);
+  });
+
+  it('a promotion and a rollback: one lands, the other is done again on top of it', async () => {
+    // The promotion writes @v1.2.0 and #prod#N, the rollback #prod!#N and #prod#N+1: no tag name in common.
+    const o = await withV110();
+    const { b: rolling, c: promoting } = o;
+    await merge(promoting, 'obj-002', 'vessel');
+    expect(await promoteOn(promoting, 'vessel')).toBe('v1.2.0');
+    await rollbackOn(rolling, 'v1.0.0');
+    const arrived = await bothInFlight(o.bare);
+
+    const runs: ['promotion' | 'rollback', { retried: number }][] = await Promise.all([
+      push(promoting, 'promote').then((r) => ['promotion', r] as ['promotion', { retried: number }]),
+      push(rolling, { rollback: 'v1.0.0' }).then((r) => ['rollback', r] as ['rollback', { retried: number }]),
+    ]);
+
+    expect(await arrived()).toBe(3);
+    const { loser } = winnerAndLoser(runs);
+    const registry = await originRegistry(o);
+    expect(registry.versions.map((v) => v.version)).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0']);
+    if (loser === 'rollback') {
+      expect(registry.stages).toEqual({ prod: 'v1.0.0' });
+      expect(rolling.log.lines.map((l) => l.message)).toContain(
+        'Another run registered v1.2.0 first; put v1.0.0 back in production again and pushed.',
+      );
+    } else {
+      expect(registry.stages).toEqual({ prod: 'v1.2.0' });
+      expect(promoting.log.lines.map((l) => l.message)).toContain(
+        'Another run rolled production back to v1.0.0 first; registered again as v1.2.0 and pushed.',
+      );
+    }
   });
 });
 
@@ -309,6 +417,25 @@ describe('a push that cannot succeed by trying again', () => {
     expect(sh(a.root, 'tag', '--list')).toBe(o.tagsBefore);
   });
 
+  it('names the head ref when the remote refuses only it (a rule for refs outside branches and tags)', async () => {
+    const o = await unpushed();
+    const { a, retry, bare } = o;
+    const hook = path.join(bare, 'hooks', 'update');
+    await writeFile(hook, '#!/bin/sh\ncase "$1" in refs/tags/*) exit 0;; esac\necho "no such refs" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    const onOriginBefore = sh(bare, 'tag', '--list');
+    const error = await pushRegistryTags({ dir: a.root, name: NAME, env: process.env, log: a.log, retry }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'TAGS_PUSH_REFUSED' });
+    expect((error as Error).message).toContain(
+      'refs/vitrine/registry/collection-classifier.head: remote rejected (hook declined); Vitrine moves this ref',
+    );
+    expect(retry.runs).toBe(0);
+    expect(sh(bare, 'tag', '--list')).toBe(onOriginBefore);
+  });
+
   it('without a retry, says that another run pushed first and how to do it again, and pushes nothing', async () => {
     const o = await origin('runner-a', 'runner-b');
     const [a, b] = o.runners as [Runner, Runner];
@@ -336,5 +463,8 @@ describe('a push that cannot succeed by trying again', () => {
     expect(onOrigin).not.toContain('release-2026');
     expect(onOrigin).not.toContain('collection-classifier-v2@v1.0.0');
     expect(a.log.lines.map((l) => l.message)).toContain('Pushed 2 tags of collection-classifier to "origin".');
+    // The same push moved the model’s head ref (outside refs/tags/) to its newest tag, the assignment.
+    const head = sh(bare, 'cat-file', '-p', 'refs/vitrine/registry/collection-classifier.head');
+    expect(head).toMatch(/^tag collection-classifier#prod#\d+$/m);
   });
 });

@@ -438,7 +438,7 @@ export const modelCardSchema = z.object({
       ),
       /** How many left out are no longer in the catalogue (taken out of it): counted, never named. */
       gone: z.int().nonnegative().default(0),
-      /** None left out: why, when not because the check found none (pipeline/registry/card.ts noneLeftOutWords). */
+      /** None left out: why, when not because the check found none (pipeline/registry/words.ts noneLeftOutWords). */
       why: z.enum(['no-folds', 'guessing', 'test-only']).nullable().default(null),
       /**
        * When the evaluation's list of flagged labels (`vitrine review`) is not this one: the ids it flags that the

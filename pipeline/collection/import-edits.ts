@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { messageOf } from '../errors.ts';
 import { clip, type Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
+import { listWords } from '../words.ts';
 import { decodeText, FIELD_OF, OBJECT_COLUMNS, parseObjects } from './index.ts';
 
 /*

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { STALE_TEMP_MS } from '../data/temp.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { isInside } from '../fs.ts';
 import { holdLock } from '../lock.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import { listWords } from '../words.ts';
 
 /*
  * An import changes data/images/, data/objects.csv and labels.csv, then records data/ in data.dvc. Killed part-way

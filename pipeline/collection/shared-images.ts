@@ -1,6 +1,6 @@
-import { listWords } from '../data/ops.ts';
 import { PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
 import { clip } from '../log.ts';
+import { listWords } from '../words.ts';
 
 /** A row of the export naming an image file another row names too. */
 export interface SharingRow {

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { controlName } from '../control-characters.ts';
-import { listWords } from '../data/ops.ts';
 import { clip, quoted } from '../log.ts';
+import { listWords } from '../words.ts';
 import {
   characterCode,
   HIDDEN_CHARACTER_NAMES,

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { isVitrineError, messageOf, systemErrorOf, VitrineError } from '../errors.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
+import { listWords, plural } from '../words.ts';
 import {
   checkCachedManifest,
   cleanStaleObjectTemps,
@@ -50,6 +51,9 @@ import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
 import { folderMissingError, fullStop, inRepositoryFolder, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
+
+// In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
+export { listWords, plural };
 
 /*
  * The `vitrine data` operations over a repository root: add (hash + cache + data.dvc), push and pull
@@ -696,33 +700,6 @@ async function ensureGitignored({ root, target }: { root: string; target: string
   }
   if (text.split(/\r?\n/).includes(line)) return;
   await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
-}
-
-/** "1 file", "3 files". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * Words in a sentence: "a", "a and b", "a, b and c". `last` is the word before the last one, 'and' (default) or
- * 'or'; ',' joins them all with commas ("a, b, c"). With `max` (default: all) only the first `max` are named and
- * the rest counted, "a, b and 3 more" ("a, b or 3 others" with 'or'); `untold` (default 0) adds to that count
- * the items left out of `items`.
- */
-export function listWords(
-  items: readonly string[],
-  {
-    last = 'and',
-    max = Number.POSITIVE_INFINITY,
-    untold = 0,
-  }: { last?: 'and' | 'or' | ','; max?: number; untold?: number } = {},
-): string {
-  const rest = Math.max(0, items.length - max) + untold;
-  const shown = items.slice(0, max);
-  if (rest > 0) shown.push(last === 'or' ? `${rest} ${rest === 1 ? 'other' : 'others'}` : `${rest} more`);
-  else if (last === ',') return shown.join(', ');
-  if (shown.length < 2) return shown.join('');
-  return `${shown.slice(0, -1).join(', ')} ${last === 'or' ? 'or' : 'and'} ${shown.at(-1)}`;
 }
 
 export function formatBytes(n: number): string {

@@ -1,4 +1,4 @@
-import { listWords } from '../data/ops.ts';
+import { listWords } from '../words.ts';
 
 /*
  * Image paths of data/objects.csv against the names of the files under data/. An accented name can be stored two ways

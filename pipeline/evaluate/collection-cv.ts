@@ -1,5 +1,4 @@
 import { closest } from '../cli/suggest.ts';
-import { listWords } from '../data/ops.ts';
 import type { Logger } from '../log.ts';
 import { seedIndependent, type Tf } from '../model/head.ts';
 import { type LeftOutObject, leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
@@ -8,6 +7,7 @@ import type { Workspace } from '../paths.ts';
 import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { listWords } from '../words.ts';
 import { type BaseLabels, type BaseSource, readBaseLabels } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample, warnUnlearntLabels } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';

@@ -1,9 +1,9 @@
 import { labelInList } from '../collection/vocabulary.ts';
-import { listWords } from '../data/ops.ts';
 import { type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
 import { defaultParams, type Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
 import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
+import { listWords } from '../words.ts';
 
 const fmt = (x: number) => x.toFixed(3);
 

@@ -24,7 +24,6 @@ import {
 import { controlName } from '../control-characters.ts';
 import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
-import { plural } from '../data/ops.ts';
 import { splitOfId } from '../dataset/split.ts';
 import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -35,6 +34,7 @@ import { deleteModelTags } from '../git/tags.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams, refuseParamsLink } from '../params.ts';
 import { workspace } from '../paths.ts';
+import { plural } from '../words.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';

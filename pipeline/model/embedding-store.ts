@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { listWords } from '../words.ts';
 
 /*
  * Embeddings on disk, packed: a folder of segment files, each holding many vectors (a JSON list of

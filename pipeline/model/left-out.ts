@@ -1,6 +1,6 @@
-import { listWords } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { listWords } from '../words.ts';
 
 /*
  * An image the backbone gives no usable numbers for (values that are not numbers: a backend fault, an

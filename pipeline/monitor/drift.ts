@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { readDataset } from '../dataset/read.ts';
 import { VitrineError } from '../errors.ts';
 import { pValueWords } from '../evaluate/verdict-words.ts';
@@ -9,6 +8,7 @@ import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
+import { listWords } from '../words.ts';
 import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
 import {

@@ -11,7 +11,6 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
-import { listWords } from '../data/ops.ts';
 import {
   clockAmount,
   notStorageWords,
@@ -25,6 +24,7 @@ import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { CLOCK_CORRECTED_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger, Whereabouts } from '../log.ts';
+import { listWords } from '../words.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
 import { imageLinks, type Rewrite } from './rewrite.ts';
 import type { PublishTarget } from './settings.ts';

@@ -2,7 +2,6 @@ import { stringify } from 'yaml';
 import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
 import { CONTROLS } from '../control-characters.ts';
-import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import {
   chanceWords,
@@ -22,10 +21,11 @@ import { code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
+import { listWords } from '../words.ts';
 import type { Registration } from './registry.ts';
 import { sameModelWords } from './same-model.ts';
 import { renamePhrases, vocabularyRenames } from './semver.ts';
-import { BUMP_MEANING, stagesSentence } from './words.ts';
+import { BUMP_MEANING, noneLeftOutWords, stagesSentence } from './words.ts';
 
 /*
  * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
@@ -693,25 +693,6 @@ function flaggedCardLines(flagged: ModelCard['details']['flagged']): string[] {
     '',
     ...(flagged.differs ? [flaggedDifferCardWords(flagged.differs), ''] : []),
   ];
-}
-
-/**
- * With train.flagged: drop and no label left out, why (the card's details.flagged.why; the catalogue's model page says
- * the same): "none was found" only when the check was made and flagged none.
- */
-export function noneLeftOutWords(why: 'no-folds' | 'guessing' | 'test-only' | null): string {
-  const set = 'Training was set to leave out labels that look wrong (train.flagged: drop), but ';
-  const every = 'the model learnt from every usable label.';
-  switch (why) {
-    case 'no-folds':
-      return `${set}no check was made: it needs cross-validation, and evaluate.folds is below 2. So ${every}`;
-    case 'guessing':
-      return `${set}the model of its check was no better than guessing, so its flags say nothing. So ${every}`;
-    case 'test-only':
-      return `${set}the check flagged only test objects, which stay in the test split to be tested on. So ${every}`;
-    default:
-      return `${set}the check found none, so ${every}`;
-  }
 }
 
 /** The card's words when the evaluation's list of flagged labels is not the list training left out, in counts. */

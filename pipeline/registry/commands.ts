@@ -1,7 +1,7 @@
 import type { Command, CommandContext } from '../cli/command.ts';
 import { underRunLock } from '../cli/run-lock.ts';
-import { listWords } from '../data/ops.ts';
 import { loadParams } from '../params.ts';
+import { listWords } from '../words.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
 import type { Retry } from './push.ts';
 import { listVersions, showVersion } from './registry.ts';

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { readJsonOrNull } from '../catalogue/read.ts';
 import { hashFile } from '../data/hash.ts';
-import { listWords, plural } from '../data/ops.ts';
 import { datasetFile, readDataset } from '../dataset/read.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation } from '../types.ts';
+import { listWords, plural } from '../words.ts';
 
 /*
  * Whether the production model's annotations (.vitrine/registry/annotations.json) were made for the collection as

@@ -1,6 +1,5 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { readDataset } from '../dataset/read.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
@@ -11,6 +10,7 @@ import { namedOwners, type Params, PLACEHOLDER_OWNERS } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { ReviewFile } from '../review/index.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
+import { listWords } from '../words.ts';
 import {
   annotateCollection,
   annotationsFile,

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { hashFile, mapPool } from '../data/hash.ts';
-import { listWords } from '../data/ops.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import { listWords } from '../words.ts';
 import { evidenceStagingDir } from './publish.ts';
 import { readRegistry } from './registry.ts';
 import { type Manifest, type ModelRemote, versionCacheDir } from './store.ts';

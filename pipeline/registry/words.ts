@@ -30,3 +30,22 @@ export const BUMP_MEANING: Record<string, string> = {
   minor: 'the same types, new or changed photographs or labels',
   patch: 'the same photographs and labels, new settings or code',
 };
+
+/**
+ * With train.flagged: drop and no label left out, why (the card's details.flagged.why; the catalogue's model page says
+ * the same): "none was found" only when the check was made and flagged none.
+ */
+export function noneLeftOutWords(why: 'no-folds' | 'guessing' | 'test-only' | null): string {
+  const set = 'Training was set to leave out labels that look wrong (train.flagged: drop), but ';
+  const every = 'the model learnt from every usable label.';
+  switch (why) {
+    case 'no-folds':
+      return `${set}no check was made: it needs cross-validation, and evaluate.folds is below 2. So ${every}`;
+    case 'guessing':
+      return `${set}the model of its check was no better than guessing, so its flags say nothing. So ${every}`;
+    case 'test-only':
+      return `${set}the check flagged only test objects, which stay in the test split to be tested on. So ${every}`;
+    default:
+      return `${set}the check found none, so ${every}`;
+  }
+}

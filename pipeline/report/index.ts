@@ -7,7 +7,6 @@ import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.
 import { parseLabels } from '../collection/index.ts';
 import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
-import { listWords } from '../data/ops.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
@@ -31,6 +30,7 @@ import { readRegistry, showVersion } from '../registry/registry.ts';
 import { rolledBackModel } from '../registry/rolled-back.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
+import { listWords } from '../words.ts';
 import { catalogueAddresses } from './addresses.ts';
 import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';

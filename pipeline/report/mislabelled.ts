@@ -1,5 +1,4 @@
 import { assignSlugs } from '../catalogue/derive.ts';
-import { listWords } from '../data/ops.ts';
 import {
   chanceWords,
   countedByRelabelled,
@@ -12,6 +11,7 @@ import {
 import { isWeak, leastSimilarity, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import { alikeGroupWords, alikeWords } from '../review/look-alike.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { listWords } from '../words.ts';
 import { leftOutSection } from './left-out.ts';
 import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 

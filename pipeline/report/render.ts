@@ -1,5 +1,4 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
-import { listWords } from '../data/ops.ts';
 import { SPREADSHEET_IDS_ADVICE, type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
 import { grownCollectionWords } from '../evaluate/gate.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
@@ -8,6 +7,7 @@ import type { DriftReport } from '../monitor/types.ts';
 import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
+import { listWords } from '../words.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
 import { copiedPhotograph } from './edited-objects.ts';
 import { hiddenCharacter, visibleLabel } from './invisible.ts';

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { listWords } from '../data/ops.ts';
 import { cvLearnSample, sharesOneL2 } from '../evaluate/collection-cv.ts';
 import { crossValidate, embedObjects, labelledObjects, oofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
@@ -8,6 +7,7 @@ import { chooseL2, type LabelledVectors, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, Split } from '../types.ts';
+import { listWords } from '../words.ts';
 import { largeCollection, notBetterThanGuessing, type ReviewFile, reasonOf, reviewFromOof } from './index.ts';
 
 /*

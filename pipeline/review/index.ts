@@ -2,12 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { labelInList } from '../collection/vocabulary.ts';
 import { hashFile } from '../data/hash.ts';
-import { listWords } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { clip } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
+import { listWords } from '../words.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 import { LABEL_ISSUE_MIN } from './label-issue.ts';
 import {

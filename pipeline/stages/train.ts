@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { labelledObjects } from '../evaluate/oof.ts';
@@ -10,6 +9,7 @@ import { saveModel } from '../model/io.ts';
 import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import { FLAGGED_RULE, flaggedLabels } from '../review/flagged.ts';
 import type { Dataset, DatasetObject, LeftOut, ModelInfo } from '../types.ts';
+import { plural } from '../words.ts';
 import { hashJson } from './graph.ts';
 import type { Stage } from './stage.ts';
 

@@ -18743,222 +18743,468 @@ var CONTROLS, BIDI_NAMES, CONTROL, init_control_characters = __esm({
   }
 });
 
-// node_modules/simple-concat/index.js
-var require_simple_concat = __commonJS({
-  "node_modules/simple-concat/index.js"(exports, module) {
-    module.exports = function(stream, cb) {
-      var chunks = [];
-      stream.on("data", function(chunk) {
-        chunks.push(chunk);
-      }), stream.once("end", function() {
-        cb && cb(null, Buffer.concat(chunks)), cb = null;
-      }), stream.once("error", function(err) {
-        cb && cb(err), cb = null;
-      });
+// pipeline/log.ts
+function clip(text2, max = 80, { escaped = !0 } = {}) {
+  let characters2 = Array.from(text2), cut = characters2.length <= max ? text2 : `${characters2.slice(0, max).join("")}\u2026`;
+  return escaped ? oneLine(cut) : cut;
+}
+function quoted(text2, max = 80) {
+  return text2.includes('"') ? `\u201C${clip(text2, max)}\u201D` : `"${clip(text2, max)}"`;
+}
+function escapedControl(character) {
+  return character === `
+` ? "\\n" : character === "\r" ? "\\r" : character === "	" ? "\\t" : `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+function oneLine(text2) {
+  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
+}
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, `
+`).replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+var NOT_IN_ONE_LINE, init_log = __esm({
+  "pipeline/log.ts"() {
+    "use strict";
+    NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  }
+});
+
+// pipeline/words.ts
+function listWords(items, {
+  last = "and",
+  max = Number.POSITIVE_INFINITY,
+  untold = 0
+} = {}) {
+  let rest = Math.max(0, items.length - max) + untold, shown2 = items.slice(0, max);
+  if (rest > 0) shown2.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
+  else if (last === ",") return shown2.join(", ");
+  return shown2.length < 2 ? shown2.join("") : `${shown2.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown2.at(-1)}`;
+}
+var init_words = __esm({
+  "pipeline/words.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/collection/hidden-characters.ts
+function characterCode(character) {
+  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function labelForm(label) {
+  return label.normalize("NFC").replace(SPACE_RUN, " ");
+}
+function joinerInWord({ text: text2, at }) {
+  let joiner = text2[at];
+  if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
+  let before = [...text2.slice(Math.max(0, at - 2), at)].at(-1), next = text2.codePointAt(at + 1);
+  if (before === void 0) return !1;
+  let after = next === void 0 ? void 0 : String.fromCodePoint(next);
+  return joiner === "\u200D" && VIRAMA.has(before) && (after === void 0 || !JOINED_LETTER.test(after)) ? !0 : after === void 0 ? !1 : joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
+}
+function strayJoiners(text2) {
+  let found = [];
+  for (let at = text2.indexOf("\u200C"); at !== -1; at = text2.indexOf("\u200C", at + 1))
+    joinerInWord({ text: text2, at }) || found.push(at);
+  for (let at = text2.indexOf("\u200D"); at !== -1; at = text2.indexOf("\u200D", at + 1))
+    joinerInWord({ text: text2, at }) || found.push(at);
+  return found.sort((a, b) => a - b);
+}
+function strayDirectionMarks(text2) {
+  return RIGHT_TO_LEFT_LETTER.test(text2) ? [] : [...text2.matchAll(DIRECTION_MARK)].map((m) => m.index);
+}
+function pastedInLabel(label) {
+  let found = [];
+  for (let at = 0; at < label.length; at++) {
+    let c = label[at];
+    (ZERO_WIDTH.has(c) || controlName(c) !== void 0) && found.push(at);
+  }
+  return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
+}
+function labelShown(label) {
+  let pasted = new Set(pastedInLabel(label));
+  if (pasted.size === 0) return label;
+  let out = "";
+  for (let at = 0; at < label.length; at++) out += pasted.has(at) ? `<${characterCode(label[at])}>` : label[at];
+  return out;
+}
+var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, VIRAMA, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
+  "pipeline/collection/hidden-characters.ts"() {
+    "use strict";
+    init_control_characters();
+    HIDDEN_CHARACTER_NAMES = {
+      "\u200B": "zero-width space",
+      "\u200C": "zero-width non-joiner",
+      "\u200D": "zero-width joiner",
+      "\u200E": "left-to-right mark",
+      "\u200F": "right-to-left mark",
+      "\u061C": "Arabic letter mark",
+      "\u2060": "word joiner",
+      "\uFEFF": "zero-width no-break space",
+      "\xAD": "soft hyphen",
+      "\xA0": "no-break space",
+      "\u202F": "narrow no-break space",
+      "\u2007": "figure space",
+      "\u2009": "thin space",
+      "\u3000": "ideographic space"
+    };
+    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
+    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]), JOINED_SCRIPTS = [
+      "Arab",
+      "Syrc",
+      "Nkoo",
+      "Mong",
+      "Deva",
+      "Beng",
+      "Guru",
+      "Gujr",
+      "Orya",
+      "Taml",
+      "Telu",
+      "Knda",
+      "Mlym",
+      "Sinh",
+      "Mymr",
+      "Khmr"
+    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), VIRAMA = /* @__PURE__ */ new Set([
+      "\u094D",
+      "\u09CD",
+      "\u0A4D",
+      "\u0ACD",
+      "\u0B4D",
+      "\u0BCD",
+      "\u0C4D",
+      "\u0CCD",
+      "\u0D4D",
+      "\u0DCA",
+      "\u1039",
+      "\u17D2"
+    ]), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
+    DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
+      `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
+      "u"
+    );
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/get.js
+var rePropName, init_get = __esm({
+  "node_modules/csv-stringify/lib/utils/get.js"() {
+    rePropName = RegExp(
+      // Match anything that isn't a dot or bracket.
+      `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+      "g"
+    );
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/is_object.js
+var init_is_object = __esm({
+  "node_modules/csv-stringify/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_columns.js
+var init_normalize_columns = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_columns.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/CsvError.js
+var init_CsvError = __esm({
+  "node_modules/csv-stringify/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/utils/underscore.js
+var init_underscore = __esm({
+  "node_modules/csv-stringify/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-stringify/lib/api/normalize_options.js
+var init_normalize_options = __esm({
+  "node_modules/csv-stringify/lib/api/normalize_options.js"() {
+    init_CsvError();
+    init_normalize_columns();
+    init_underscore();
+  }
+});
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8, init_api = __esm({
+  "node_modules/csv-stringify/lib/api/index.js"() {
+    init_get();
+    init_is_object();
+    init_normalize_columns();
+    init_normalize_options();
+    bom_utf8 = Buffer.from([239, 187, 191]);
+  }
+});
+
+// node_modules/csv-stringify/lib/sync.js
+var init_sync = __esm({
+  "node_modules/csv-stringify/lib/sync.js"() {
+    init_api();
+    init_normalize_options();
+  }
+});
+
+// node_modules/csv-parse/lib/api/CsvError.js
+var init_CsvError2 = __esm({
+  "node_modules/csv-parse/lib/api/CsvError.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var init_is_object2 = __esm({
+  "node_modules/csv-parse/lib/utils/is_object.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var init_normalize_columns_array = __esm({
+  "node_modules/csv-parse/lib/api/normalize_columns_array.js"() {
+    init_CsvError2();
+    init_is_object2();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var init_ResizeableBuffer = __esm({
+  "node_modules/csv-parse/lib/utils/ResizeableBuffer.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_init_state = __esm({
+  "node_modules/csv-parse/lib/api/init_state.js"() {
+    init_ResizeableBuffer();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var init_underscore2 = __esm({
+  "node_modules/csv-parse/lib/utils/underscore.js"() {
+  }
+});
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var init_normalize_options2 = __esm({
+  "node_modules/csv-parse/lib/api/normalize_options.js"() {
+    init_normalize_columns_array();
+    init_CsvError2();
+    init_underscore2();
+    init_is_object2();
+  }
+});
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var init_delimiter_discover = __esm({
+  "node_modules/csv-parse/lib/utils/delimiter_discover.js"() {
+    init_normalize_options2();
+    init_api2();
+  }
+});
+
+// node_modules/csv-parse/lib/api/index.js
+var boms, init_api2 = __esm({
+  "node_modules/csv-parse/lib/api/index.js"() {
+    init_normalize_columns_array();
+    init_init_state();
+    init_normalize_options2();
+    init_CsvError2();
+    init_delimiter_discover();
+    boms = {
+      // Note, the following are equals:
+      // Buffer.from("\ufeff")
+      // Buffer.from([239, 187, 191])
+      // Buffer.from('EFBBBF', 'hex')
+      utf8: Buffer.from([239, 187, 191]),
+      // Note, the following are equals:
+      // Buffer.from "\ufeff", 'utf16le
+      // Buffer.from([255, 254])
+      utf16le: Buffer.from([255, 254])
     };
   }
 });
 
-// node_modules/mimic-response/index.js
-var require_mimic_response = __commonJS({
-  "node_modules/mimic-response/index.js"(exports, module) {
+// node_modules/csv-parse/lib/sync.js
+var init_sync2 = __esm({
+  "node_modules/csv-parse/lib/sync.js"() {
+    init_api2();
+    init_normalize_options2();
+  }
+});
+
+// pipeline/cli/suggest.ts
+function closest(word, candidates) {
+  let w = word.toLowerCase(), best;
+  for (let candidate of candidates) {
+    let c = candidate.toLowerCase(), distance = c === w ? 0 : c.startsWith(w) && w.length >= 2 ? 1 : editDistance2(w, c);
+    (!best || distance < best.distance) && (best = { candidate, distance });
+  }
+  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) && best.distance < word.length ? best.candidate : void 0;
+}
+function editDistance2(a, b) {
+  let d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      let cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost), i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && (d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1));
+    }
+  return d[a.length][b.length];
+}
+var init_suggest = __esm({
+  "pipeline/cli/suggest.ts"() {
     "use strict";
-    var knownProperties = [
-      "aborted",
-      "complete",
-      "headers",
-      "httpVersion",
-      "httpVersionMinor",
-      "httpVersionMajor",
-      "method",
-      "rawHeaders",
-      "rawTrailers",
-      "setTimeout",
-      "socket",
-      "statusCode",
-      "statusMessage",
-      "trailers",
-      "url"
+  }
+});
+
+// pipeline/dataset/linked-file.ts
+var init_linked_file = __esm({
+  "pipeline/dataset/linked-file.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// pipeline/fs.ts
+var init_fs = __esm({
+  "pipeline/fs.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/collection/conflict-markers.ts
+function conflictMarkerLine(text2) {
+  let lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0) return;
+  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
+    return start + 1;
+}
+var init_conflict_markers = __esm({
+  "pipeline/collection/conflict-markers.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/collection/file-kind.ts
+var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
+  "pipeline/collection/file-kind.ts"() {
+    "use strict";
+    init_errors();
+    CAMERA_RAW = new Set(
+      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
+        " "
+      )
+    ), JPEG_WALKED = 256 * 1024 * 1024;
+  }
+});
+
+// pipeline/natural-order.ts
+var NATURAL, init_natural_order = __esm({
+  "pipeline/natural-order.ts"() {
+    "use strict";
+    NATURAL = new Intl.Collator("en", { numeric: !0 });
+  }
+});
+
+// pipeline/collection/index.ts
+function dateKey(id) {
+  let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
+  if (!match) return id;
+  let [, a, , b, c] = match, yearFirst = a.length === 4 && c.length <= 2, yearLast = c.length === 4 && a.length <= 2;
+  if (!yearFirst && !yearLast) return id;
+  let [year, x, y] = yearFirst ? [a, b, c] : [c, a, b], [low, high] = [Number(x), Number(y)].sort((m, n) => m - n);
+  return `${year}-${low}-${high}`;
+}
+function scientificWhole(id) {
+  let match = /^(\d+)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(id);
+  if (!match) return id;
+  let fraction2 = (match[2] ?? "").replace(/0+$/, ""), exponent = Number(match[3]);
+  return fraction2.length > exponent ? id : `${match[1]}${fraction2}${"0".repeat(exponent - fraction2.length)}`.replace(/^0+(?=\d)/, "");
+}
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
+var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
+  "pipeline/collection/index.ts"() {
+    "use strict";
+    init_sync2();
+    init_sync();
+    init_suggest();
+    init_linked_file();
+    init_errors();
+    init_fs();
+    init_log();
+    init_conflict_markers();
+    init_file_kind();
+    init_hidden_characters();
+    init_natural_order();
+    INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
+      ["how an accent is encoded", (id) => id.normalize("NFC")],
+      ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+      // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
+      [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
+      ["capitals", (id) => id.toLowerCase()],
+      ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+      [
+        "spaces",
+        (id) => (
+          // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
+          id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+        )
+      ]
+    ], PUNCTUATION = [
+      "punctuation",
+      (id) => id.replace(/[^\p{L}\p{N}\p{M}]+/gu, " ").trim()
+    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation", DATE = "being saved as a date";
+    NUMBER_FORMS = [
+      // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
+      [SCIENTIFIC, (id) => scientificWhole(id)],
+      [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
+      [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+      [SHORTENED, (id) => shortenedNumber(id)],
+      // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
+      [DATE, (id) => dateKey(id)]
     ];
-    module.exports = (fromStream, toStream) => {
-      if (toStream._readableState.autoDestroy)
-        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
-      let fromProperties = new Set(Object.keys(fromStream).concat(knownProperties)), properties = {};
-      for (let property of fromProperties)
-        property in toStream || (properties[property] = {
-          get() {
-            let value = fromStream[property];
-            return typeof value == "function" ? value.bind(fromStream) : value;
-          },
-          set(value) {
-            fromStream[property] = value;
-          },
-          enumerable: !0,
-          configurable: !1
-        });
-      return Object.defineProperties(toStream, properties), fromStream.once("aborted", () => {
-        toStream.destroy(), toStream.emit("aborted");
-      }), fromStream.once("close", () => {
-        fromStream.complete && toStream.readable ? toStream.once("end", () => {
-          toStream.emit("close");
-        }) : toStream.emit("close");
-      }), toStream;
-    };
+    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what);
   }
 });
 
-// node_modules/decompress-response/index.js
-var require_decompress_response = __commonJS({
-  "node_modules/decompress-response/index.js"(exports, module) {
+// pipeline/init/invocation.ts
+import { readFile } from "node:fs/promises";
+import path2 from "node:path";
+import { fileURLToPath } from "node:url";
+async function vitrineInvocation({ root }) {
+  let repository = path2.resolve(root);
+  return await holdsVitrine(repository) ? { folder: repository, vitrine: "npx vitrine", inRepository: !0 } : { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: !1 };
+}
+async function reportCommand({ root }) {
+  let { inRepository } = await vitrineInvocation({ root });
+  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path2.basename(path2.resolve(root))}`)}`;
+}
+async function holdsVitrine(folder) {
+  if (folder === VITRINE_HOME) return !0;
+  let name = async (file2) => readFile(file2, "utf8").then(
+    (text2) => JSON.parse(text2).name,
+    () => {
+    }
+  );
+  return await name(path2.join(folder, "package.json")) === "vitrine" || await name(path2.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
+}
+function shellWord(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+var VITRINE_HOME, init_invocation = __esm({
+  "pipeline/init/invocation.ts"() {
     "use strict";
-    var { Transform, PassThrough } = __require("stream"), zlib = __require("zlib"), mimicResponse = require_mimic_response();
-    module.exports = (response) => {
-      let contentEncoding = (response.headers["content-encoding"] || "").toLowerCase();
-      if (!["gzip", "deflate", "br"].includes(contentEncoding))
-        return response;
-      let isBrotli = contentEncoding === "br";
-      if (isBrotli && typeof zlib.createBrotliDecompress != "function")
-        return response.destroy(new Error("Brotli is not supported on Node.js < 12")), response;
-      let isEmpty = !0, checker = new Transform({
-        transform(data, _encoding, callback) {
-          isEmpty = !1, callback(null, data);
-        },
-        flush(callback) {
-          callback();
-        }
-      }), finalStream = new PassThrough({
-        autoDestroy: !1,
-        destroy(error63, callback) {
-          response.destroy(), callback(error63);
-        }
-      }), decompressStream = isBrotli ? zlib.createBrotliDecompress() : zlib.createUnzip();
-      return decompressStream.once("error", (error63) => {
-        if (isEmpty && !response.readable) {
-          finalStream.end();
-          return;
-        }
-        finalStream.destroy(error63);
-      }), mimicResponse(response, finalStream), response.pipe(checker).pipe(decompressStream).pipe(finalStream), finalStream;
-    };
-  }
-});
-
-// node_modules/wrappy/wrappy.js
-var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports, module) {
-    module.exports = wrappy;
-    function wrappy(fn, cb) {
-      if (fn && cb) return wrappy(fn)(cb);
-      if (typeof fn != "function")
-        throw new TypeError("need wrapper function");
-      return Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
-      }), wrapper;
-      function wrapper() {
-        for (var args = new Array(arguments.length), i = 0; i < args.length; i++)
-          args[i] = arguments[i];
-        var ret = fn.apply(this, args), cb2 = args[args.length - 1];
-        return typeof ret == "function" && ret !== cb2 && Object.keys(cb2).forEach(function(k) {
-          ret[k] = cb2[k];
-        }), ret;
-      }
-    }
-  }
-});
-
-// node_modules/once/once.js
-var require_once = __commonJS({
-  "node_modules/once/once.js"(exports, module) {
-    var wrappy = require_wrappy();
-    module.exports = wrappy(once);
-    module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
-      Object.defineProperty(Function.prototype, "once", {
-        value: function() {
-          return once(this);
-        },
-        configurable: !0
-      }), Object.defineProperty(Function.prototype, "onceStrict", {
-        value: function() {
-          return onceStrict(this);
-        },
-        configurable: !0
-      });
-    });
-    function once(fn) {
-      var f = function() {
-        return f.called ? f.value : (f.called = !0, f.value = fn.apply(this, arguments));
-      };
-      return f.called = !1, f;
-    }
-    function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        return f.called = !0, f.value = fn.apply(this, arguments);
-      }, name = fn.name || "Function wrapped with `once`";
-      return f.onceError = name + " shouldn't be called more than once", f.called = !1, f;
-    }
-  }
-});
-
-// node_modules/simple-get/index.js
-var require_simple_get = __commonJS({
-  "node_modules/simple-get/index.js"(exports, module) {
-    module.exports = simpleGet;
-    var concat = require_simple_concat(), decompressResponse = require_decompress_response(), http = __require("http"), https = __require("https"), once = require_once(), querystring = __require("querystring"), url2 = __require("url"), isStream = (o) => o !== null && typeof o == "object" && typeof o.pipe == "function";
-    function simpleGet(opts, cb) {
-      if (opts = Object.assign({ maxRedirects: 10 }, typeof opts == "string" ? { url: opts } : opts), cb = once(cb), opts.url) {
-        let { hostname: hostname3, port, protocol: protocol2, auth, path: path6 } = url2.parse(opts.url);
-        delete opts.url, !hostname3 && !port && !protocol2 && !auth ? opts.path = path6 : Object.assign(opts, { hostname: hostname3, port, protocol: protocol2, auth, path: path6 });
-      }
-      let headers = { "accept-encoding": "gzip, deflate" };
-      opts.headers && Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]), opts.headers = headers;
-      let body;
-      opts.body ? body = opts.json && !isStream(opts.body) ? JSON.stringify(opts.body) : opts.body : opts.form && (body = typeof opts.form == "string" ? opts.form : querystring.stringify(opts.form), opts.headers["content-type"] = "application/x-www-form-urlencoded"), body && (opts.method || (opts.method = "POST"), isStream(body) || (opts.headers["content-length"] = Buffer.byteLength(body)), opts.json && !opts.form && (opts.headers["content-type"] = "application/json")), delete opts.body, delete opts.form, opts.json && (opts.headers.accept = "application/json"), opts.method && (opts.method = opts.method.toUpperCase());
-      let originalHost = opts.hostname, req = (opts.protocol === "https:" ? https : http).request(opts, (res) => {
-        if (opts.followRedirects !== !1 && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
-          opts.url = res.headers.location, delete opts.headers.host, res.resume();
-          let redirectHost = url2.parse(opts.url).hostname;
-          return redirectHost !== null && redirectHost !== originalHost && (delete opts.headers.cookie, delete opts.headers.authorization), opts.method === "POST" && [301, 302].includes(res.statusCode) && (opts.method = "GET", delete opts.headers["content-length"], delete opts.headers["content-type"]), opts.maxRedirects-- === 0 ? cb(new Error("too many redirects")) : simpleGet(opts, cb);
-        }
-        let tryUnzip = typeof decompressResponse == "function" && opts.method !== "HEAD";
-        cb(null, tryUnzip ? decompressResponse(res) : res);
-      });
-      return req.on("timeout", () => {
-        req.abort(), cb(new Error("Request timed out"));
-      }), req.on("error", cb), isStream(body) ? body.on("error", cb).pipe(req) : req.end(body), req;
-    }
-    simpleGet.concat = (opts, cb) => simpleGet(opts, (err, res) => {
-      if (err) return cb(err);
-      concat(res, (err2, data) => {
-        if (err2) return cb(err2);
-        if (opts.json)
-          try {
-            data = JSON.parse(data.toString());
-          } catch (err3) {
-            return cb(err3, res, data);
-          }
-        cb(null, res, data);
-      });
-    });
-    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
-      simpleGet[method] = (opts, cb) => (typeof opts == "string" && (opts = { url: opts }), simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb));
-    });
-  }
-});
-
-// node_modules/isomorphic-git/http/node/index.js
-var import_simple_get, init_node = __esm({
-  "node_modules/isomorphic-git/http/node/index.js"() {
-    import_simple_get = __toESM(require_simple_get(), 1);
-  }
-});
-
-// pipeline/windows-names.ts
-var init_windows_names = __esm({
-  "pipeline/windows-names.ts"() {
-    "use strict";
+    VITRINE_HOME = path2.resolve(fileURLToPath(new URL("../../", import.meta.url)));
   }
 });
 
@@ -19266,13 +19512,6 @@ var require_ignore = __commonJS({
   }
 });
 
-// pipeline/fs.ts
-var init_fs = __esm({
-  "pipeline/fs.ts"() {
-    "use strict";
-  }
-});
-
 // pipeline/worker.ts
 var init_worker = __esm({
   "pipeline/worker.ts"() {
@@ -19331,6 +19570,225 @@ parentPort.on('message', ({ id, files }) => {
   }
 });
 
+// node_modules/simple-concat/index.js
+var require_simple_concat = __commonJS({
+  "node_modules/simple-concat/index.js"(exports, module) {
+    module.exports = function(stream, cb) {
+      var chunks = [];
+      stream.on("data", function(chunk) {
+        chunks.push(chunk);
+      }), stream.once("end", function() {
+        cb && cb(null, Buffer.concat(chunks)), cb = null;
+      }), stream.once("error", function(err) {
+        cb && cb(err), cb = null;
+      });
+    };
+  }
+});
+
+// node_modules/mimic-response/index.js
+var require_mimic_response = __commonJS({
+  "node_modules/mimic-response/index.js"(exports, module) {
+    "use strict";
+    var knownProperties = [
+      "aborted",
+      "complete",
+      "headers",
+      "httpVersion",
+      "httpVersionMinor",
+      "httpVersionMajor",
+      "method",
+      "rawHeaders",
+      "rawTrailers",
+      "setTimeout",
+      "socket",
+      "statusCode",
+      "statusMessage",
+      "trailers",
+      "url"
+    ];
+    module.exports = (fromStream, toStream) => {
+      if (toStream._readableState.autoDestroy)
+        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
+      let fromProperties = new Set(Object.keys(fromStream).concat(knownProperties)), properties = {};
+      for (let property of fromProperties)
+        property in toStream || (properties[property] = {
+          get() {
+            let value = fromStream[property];
+            return typeof value == "function" ? value.bind(fromStream) : value;
+          },
+          set(value) {
+            fromStream[property] = value;
+          },
+          enumerable: !0,
+          configurable: !1
+        });
+      return Object.defineProperties(toStream, properties), fromStream.once("aborted", () => {
+        toStream.destroy(), toStream.emit("aborted");
+      }), fromStream.once("close", () => {
+        fromStream.complete && toStream.readable ? toStream.once("end", () => {
+          toStream.emit("close");
+        }) : toStream.emit("close");
+      }), toStream;
+    };
+  }
+});
+
+// node_modules/decompress-response/index.js
+var require_decompress_response = __commonJS({
+  "node_modules/decompress-response/index.js"(exports, module) {
+    "use strict";
+    var { Transform, PassThrough } = __require("stream"), zlib = __require("zlib"), mimicResponse = require_mimic_response();
+    module.exports = (response) => {
+      let contentEncoding = (response.headers["content-encoding"] || "").toLowerCase();
+      if (!["gzip", "deflate", "br"].includes(contentEncoding))
+        return response;
+      let isBrotli = contentEncoding === "br";
+      if (isBrotli && typeof zlib.createBrotliDecompress != "function")
+        return response.destroy(new Error("Brotli is not supported on Node.js < 12")), response;
+      let isEmpty = !0, checker = new Transform({
+        transform(data, _encoding, callback) {
+          isEmpty = !1, callback(null, data);
+        },
+        flush(callback) {
+          callback();
+        }
+      }), finalStream = new PassThrough({
+        autoDestroy: !1,
+        destroy(error63, callback) {
+          response.destroy(), callback(error63);
+        }
+      }), decompressStream = isBrotli ? zlib.createBrotliDecompress() : zlib.createUnzip();
+      return decompressStream.once("error", (error63) => {
+        if (isEmpty && !response.readable) {
+          finalStream.end();
+          return;
+        }
+        finalStream.destroy(error63);
+      }), mimicResponse(response, finalStream), response.pipe(checker).pipe(decompressStream).pipe(finalStream), finalStream;
+    };
+  }
+});
+
+// node_modules/wrappy/wrappy.js
+var require_wrappy = __commonJS({
+  "node_modules/wrappy/wrappy.js"(exports, module) {
+    module.exports = wrappy;
+    function wrappy(fn, cb) {
+      if (fn && cb) return wrappy(fn)(cb);
+      if (typeof fn != "function")
+        throw new TypeError("need wrapper function");
+      return Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
+      }), wrapper;
+      function wrapper() {
+        for (var args = new Array(arguments.length), i = 0; i < args.length; i++)
+          args[i] = arguments[i];
+        var ret = fn.apply(this, args), cb2 = args[args.length - 1];
+        return typeof ret == "function" && ret !== cb2 && Object.keys(cb2).forEach(function(k) {
+          ret[k] = cb2[k];
+        }), ret;
+      }
+    }
+  }
+});
+
+// node_modules/once/once.js
+var require_once = __commonJS({
+  "node_modules/once/once.js"(exports, module) {
+    var wrappy = require_wrappy();
+    module.exports = wrappy(once);
+    module.exports.strict = wrappy(onceStrict);
+    once.proto = once(function() {
+      Object.defineProperty(Function.prototype, "once", {
+        value: function() {
+          return once(this);
+        },
+        configurable: !0
+      }), Object.defineProperty(Function.prototype, "onceStrict", {
+        value: function() {
+          return onceStrict(this);
+        },
+        configurable: !0
+      });
+    });
+    function once(fn) {
+      var f = function() {
+        return f.called ? f.value : (f.called = !0, f.value = fn.apply(this, arguments));
+      };
+      return f.called = !1, f;
+    }
+    function onceStrict(fn) {
+      var f = function() {
+        if (f.called)
+          throw new Error(f.onceError);
+        return f.called = !0, f.value = fn.apply(this, arguments);
+      }, name = fn.name || "Function wrapped with `once`";
+      return f.onceError = name + " shouldn't be called more than once", f.called = !1, f;
+    }
+  }
+});
+
+// node_modules/simple-get/index.js
+var require_simple_get = __commonJS({
+  "node_modules/simple-get/index.js"(exports, module) {
+    module.exports = simpleGet;
+    var concat = require_simple_concat(), decompressResponse = require_decompress_response(), http = __require("http"), https = __require("https"), once = require_once(), querystring = __require("querystring"), url2 = __require("url"), isStream = (o) => o !== null && typeof o == "object" && typeof o.pipe == "function";
+    function simpleGet(opts, cb) {
+      if (opts = Object.assign({ maxRedirects: 10 }, typeof opts == "string" ? { url: opts } : opts), cb = once(cb), opts.url) {
+        let { hostname: hostname3, port, protocol: protocol2, auth, path: path6 } = url2.parse(opts.url);
+        delete opts.url, !hostname3 && !port && !protocol2 && !auth ? opts.path = path6 : Object.assign(opts, { hostname: hostname3, port, protocol: protocol2, auth, path: path6 });
+      }
+      let headers = { "accept-encoding": "gzip, deflate" };
+      opts.headers && Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]), opts.headers = headers;
+      let body;
+      opts.body ? body = opts.json && !isStream(opts.body) ? JSON.stringify(opts.body) : opts.body : opts.form && (body = typeof opts.form == "string" ? opts.form : querystring.stringify(opts.form), opts.headers["content-type"] = "application/x-www-form-urlencoded"), body && (opts.method || (opts.method = "POST"), isStream(body) || (opts.headers["content-length"] = Buffer.byteLength(body)), opts.json && !opts.form && (opts.headers["content-type"] = "application/json")), delete opts.body, delete opts.form, opts.json && (opts.headers.accept = "application/json"), opts.method && (opts.method = opts.method.toUpperCase());
+      let originalHost = opts.hostname, req = (opts.protocol === "https:" ? https : http).request(opts, (res) => {
+        if (opts.followRedirects !== !1 && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+          opts.url = res.headers.location, delete opts.headers.host, res.resume();
+          let redirectHost = url2.parse(opts.url).hostname;
+          return redirectHost !== null && redirectHost !== originalHost && (delete opts.headers.cookie, delete opts.headers.authorization), opts.method === "POST" && [301, 302].includes(res.statusCode) && (opts.method = "GET", delete opts.headers["content-length"], delete opts.headers["content-type"]), opts.maxRedirects-- === 0 ? cb(new Error("too many redirects")) : simpleGet(opts, cb);
+        }
+        let tryUnzip = typeof decompressResponse == "function" && opts.method !== "HEAD";
+        cb(null, tryUnzip ? decompressResponse(res) : res);
+      });
+      return req.on("timeout", () => {
+        req.abort(), cb(new Error("Request timed out"));
+      }), req.on("error", cb), isStream(body) ? body.on("error", cb).pipe(req) : req.end(body), req;
+    }
+    simpleGet.concat = (opts, cb) => simpleGet(opts, (err, res) => {
+      if (err) return cb(err);
+      concat(res, (err2, data) => {
+        if (err2) return cb(err2);
+        if (opts.json)
+          try {
+            data = JSON.parse(data.toString());
+          } catch (err3) {
+            return cb(err3, res, data);
+          }
+        cb(null, res, data);
+      });
+    });
+    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
+      simpleGet[method] = (opts, cb) => (typeof opts == "string" && (opts = { url: opts }), simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb));
+    });
+  }
+});
+
+// node_modules/isomorphic-git/http/node/index.js
+var import_simple_get, init_node = __esm({
+  "node_modules/isomorphic-git/http/node/index.js"() {
+    import_simple_get = __toESM(require_simple_get(), 1);
+  }
+});
+
+// pipeline/windows-names.ts
+var init_windows_names = __esm({
+  "pipeline/windows-names.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/data/cache.ts
 var CHUNK2, SMALL_COPY, init_cache = __esm({
   "pipeline/data/cache.ts"() {
@@ -19350,416 +19808,6 @@ var init_config = __esm({
     "use strict";
     init_errors();
     init_fs();
-  }
-});
-
-// node_modules/csv-parse/lib/api/CsvError.js
-var init_CsvError = __esm({
-  "node_modules/csv-parse/lib/api/CsvError.js"() {
-  }
-});
-
-// node_modules/csv-parse/lib/utils/is_object.js
-var init_is_object = __esm({
-  "node_modules/csv-parse/lib/utils/is_object.js"() {
-  }
-});
-
-// node_modules/csv-parse/lib/api/normalize_columns_array.js
-var init_normalize_columns_array = __esm({
-  "node_modules/csv-parse/lib/api/normalize_columns_array.js"() {
-    init_CsvError();
-    init_is_object();
-  }
-});
-
-// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-var init_ResizeableBuffer = __esm({
-  "node_modules/csv-parse/lib/utils/ResizeableBuffer.js"() {
-  }
-});
-
-// node_modules/csv-parse/lib/api/init_state.js
-var init_init_state = __esm({
-  "node_modules/csv-parse/lib/api/init_state.js"() {
-    init_ResizeableBuffer();
-  }
-});
-
-// node_modules/csv-parse/lib/utils/underscore.js
-var init_underscore = __esm({
-  "node_modules/csv-parse/lib/utils/underscore.js"() {
-  }
-});
-
-// node_modules/csv-parse/lib/api/normalize_options.js
-var init_normalize_options = __esm({
-  "node_modules/csv-parse/lib/api/normalize_options.js"() {
-    init_normalize_columns_array();
-    init_CsvError();
-    init_underscore();
-    init_is_object();
-  }
-});
-
-// node_modules/csv-parse/lib/utils/delimiter_discover.js
-var init_delimiter_discover = __esm({
-  "node_modules/csv-parse/lib/utils/delimiter_discover.js"() {
-    init_normalize_options();
-    init_api();
-  }
-});
-
-// node_modules/csv-parse/lib/api/index.js
-var boms, init_api = __esm({
-  "node_modules/csv-parse/lib/api/index.js"() {
-    init_normalize_columns_array();
-    init_init_state();
-    init_normalize_options();
-    init_CsvError();
-    init_delimiter_discover();
-    boms = {
-      // Note, the following are equals:
-      // Buffer.from("\ufeff")
-      // Buffer.from([239, 187, 191])
-      // Buffer.from('EFBBBF', 'hex')
-      utf8: Buffer.from([239, 187, 191]),
-      // Note, the following are equals:
-      // Buffer.from "\ufeff", 'utf16le
-      // Buffer.from([255, 254])
-      utf16le: Buffer.from([255, 254])
-    };
-  }
-});
-
-// node_modules/csv-parse/lib/sync.js
-var init_sync = __esm({
-  "node_modules/csv-parse/lib/sync.js"() {
-    init_api();
-    init_normalize_options();
-  }
-});
-
-// node_modules/csv-stringify/lib/utils/get.js
-var rePropName, init_get = __esm({
-  "node_modules/csv-stringify/lib/utils/get.js"() {
-    rePropName = RegExp(
-      // Match anything that isn't a dot or bracket.
-      `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-      "g"
-    );
-  }
-});
-
-// node_modules/csv-stringify/lib/utils/is_object.js
-var init_is_object2 = __esm({
-  "node_modules/csv-stringify/lib/utils/is_object.js"() {
-  }
-});
-
-// node_modules/csv-stringify/lib/api/normalize_columns.js
-var init_normalize_columns = __esm({
-  "node_modules/csv-stringify/lib/api/normalize_columns.js"() {
-  }
-});
-
-// node_modules/csv-stringify/lib/api/CsvError.js
-var init_CsvError2 = __esm({
-  "node_modules/csv-stringify/lib/api/CsvError.js"() {
-  }
-});
-
-// node_modules/csv-stringify/lib/utils/underscore.js
-var init_underscore2 = __esm({
-  "node_modules/csv-stringify/lib/utils/underscore.js"() {
-  }
-});
-
-// node_modules/csv-stringify/lib/api/normalize_options.js
-var init_normalize_options2 = __esm({
-  "node_modules/csv-stringify/lib/api/normalize_options.js"() {
-    init_CsvError2();
-    init_normalize_columns();
-    init_underscore2();
-  }
-});
-
-// node_modules/csv-stringify/lib/api/index.js
-var bom_utf8, init_api2 = __esm({
-  "node_modules/csv-stringify/lib/api/index.js"() {
-    init_get();
-    init_is_object2();
-    init_normalize_columns();
-    init_normalize_options2();
-    bom_utf8 = Buffer.from([239, 187, 191]);
-  }
-});
-
-// node_modules/csv-stringify/lib/sync.js
-var init_sync2 = __esm({
-  "node_modules/csv-stringify/lib/sync.js"() {
-    init_api2();
-    init_normalize_options2();
-  }
-});
-
-// pipeline/cli/suggest.ts
-function closest(word, candidates) {
-  let w = word.toLowerCase(), best;
-  for (let candidate of candidates) {
-    let c = candidate.toLowerCase(), distance = c === w ? 0 : c.startsWith(w) && w.length >= 2 ? 1 : editDistance(w, c);
-    (!best || distance < best.distance) && (best = { candidate, distance });
-  }
-  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) && best.distance < word.length ? best.candidate : void 0;
-}
-function editDistance(a, b) {
-  let d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      let cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost), i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && (d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1));
-    }
-  return d[a.length][b.length];
-}
-var init_suggest = __esm({
-  "pipeline/cli/suggest.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/dataset/linked-file.ts
-var init_linked_file = __esm({
-  "pipeline/dataset/linked-file.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// pipeline/log.ts
-function clip(text2, max = 80, { escaped = !0 } = {}) {
-  let characters2 = Array.from(text2), cut = characters2.length <= max ? text2 : `${characters2.slice(0, max).join("")}\u2026`;
-  return escaped ? oneLine(cut) : cut;
-}
-function quoted(text2, max = 80) {
-  return text2.includes('"') ? `\u201C${clip(text2, max)}\u201D` : `"${clip(text2, max)}"`;
-}
-function escapedControl(character) {
-  return character === `
-` ? "\\n" : character === "\r" ? "\\r" : character === "	" ? "\\t" : `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-function oneLine(text2) {
-  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
-}
-function commandSafe(message) {
-  return message.replace(/\r\n?/g, `
-`).replace(
-    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
-    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
-  );
-}
-var NOT_IN_ONE_LINE, init_log = __esm({
-  "pipeline/log.ts"() {
-    "use strict";
-    NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-  }
-});
-
-// pipeline/collection/conflict-markers.ts
-function conflictMarkerLine(text2) {
-  let lines = text2.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/), start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0) return;
-  let middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
-  if (!(middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))))
-    return start + 1;
-}
-var init_conflict_markers = __esm({
-  "pipeline/collection/conflict-markers.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/collection/file-kind.ts
-var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
-  "pipeline/collection/file-kind.ts"() {
-    "use strict";
-    init_errors();
-    CAMERA_RAW = new Set(
-      ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
-        " "
-      )
-    ), JPEG_WALKED = 256 * 1024 * 1024;
-  }
-});
-
-// pipeline/collection/hidden-characters.ts
-function characterCode(character) {
-  return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-function labelForm(label) {
-  return label.normalize("NFC").replace(SPACE_RUN, " ");
-}
-function joinerInWord({ text: text2, at }) {
-  let joiner = text2[at];
-  if (joiner !== "\u200C" && joiner !== "\u200D") return !1;
-  let before = [...text2.slice(Math.max(0, at - 2), at)].at(-1), next = text2.codePointAt(at + 1);
-  if (before === void 0) return !1;
-  let after = next === void 0 ? void 0 : String.fromCodePoint(next);
-  return joiner === "\u200D" && VIRAMA.has(before) && (after === void 0 || !JOINED_LETTER.test(after)) ? !0 : after === void 0 ? !1 : joiner === "\u200D" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? !0 : JOINED_LETTER.test(before) && JOINED_LETTER.test(after);
-}
-function strayJoiners(text2) {
-  let found = [];
-  for (let at = text2.indexOf("\u200C"); at !== -1; at = text2.indexOf("\u200C", at + 1))
-    joinerInWord({ text: text2, at }) || found.push(at);
-  for (let at = text2.indexOf("\u200D"); at !== -1; at = text2.indexOf("\u200D", at + 1))
-    joinerInWord({ text: text2, at }) || found.push(at);
-  return found.sort((a, b) => a - b);
-}
-function strayDirectionMarks(text2) {
-  return RIGHT_TO_LEFT_LETTER.test(text2) ? [] : [...text2.matchAll(DIRECTION_MARK)].map((m) => m.index);
-}
-function pastedInLabel(label) {
-  let found = [];
-  for (let at = 0; at < label.length; at++) {
-    let c = label[at];
-    (ZERO_WIDTH.has(c) || controlName(c) !== void 0) && found.push(at);
-  }
-  return [...found, ...strayJoiners(label), ...strayDirectionMarks(label)].sort((a, b) => a - b);
-}
-function labelShown(label) {
-  let pasted = new Set(pastedInLabel(label));
-  if (pasted.size === 0) return label;
-  let out = "";
-  for (let at = 0; at < label.length; at++) out += pasted.has(at) ? `<${characterCode(label[at])}>` : label[at];
-  return out;
-}
-var HIDDEN_CHARACTER_NAMES, SPACE_LIKE, SPACE_RUN, ZERO_WIDTH, JOINED_SCRIPTS, JOINED_LETTER, VIRAMA, EMOJI_BEFORE, EMOJI_AFTER, DIRECTION_MARK, RIGHT_TO_LEFT_LETTER, init_hidden_characters = __esm({
-  "pipeline/collection/hidden-characters.ts"() {
-    "use strict";
-    init_control_characters();
-    HIDDEN_CHARACTER_NAMES = {
-      "\u200B": "zero-width space",
-      "\u200C": "zero-width non-joiner",
-      "\u200D": "zero-width joiner",
-      "\u200E": "left-to-right mark",
-      "\u200F": "right-to-left mark",
-      "\u061C": "Arabic letter mark",
-      "\u2060": "word joiner",
-      "\uFEFF": "zero-width no-break space",
-      "\xAD": "soft hyphen",
-      "\xA0": "no-break space",
-      "\u202F": "narrow no-break space",
-      "\u2007": "figure space",
-      "\u2009": "thin space",
-      "\u3000": "ideographic space"
-    };
-    SPACE_LIKE = new RegExp("(?! )\\p{Zs}", "gu"), SPACE_RUN = new RegExp("[ \\t\\p{Zs}]{2,}|\\t|(?! )\\p{Zs}", "gu");
-    ZERO_WIDTH = /* @__PURE__ */ new Set(["\u200B", "\u2060", "\uFEFF", "\xAD"]), JOINED_SCRIPTS = [
-      "Arab",
-      "Syrc",
-      "Nkoo",
-      "Mong",
-      "Deva",
-      "Beng",
-      "Guru",
-      "Gujr",
-      "Orya",
-      "Taml",
-      "Telu",
-      "Knda",
-      "Mlym",
-      "Sinh",
-      "Mymr",
-      "Khmr"
-    ].map((script) => `\\p{scx=${script}}`).join(""), JOINED_LETTER = new RegExp(`^(?=[\\p{L}\\p{M}])[${JOINED_SCRIPTS}]$`, "u"), VIRAMA = /* @__PURE__ */ new Set([
-      "\u094D",
-      "\u09CD",
-      "\u0A4D",
-      "\u0ACD",
-      "\u0B4D",
-      "\u0BCD",
-      "\u0C4D",
-      "\u0CCD",
-      "\u0D4D",
-      "\u0DCA",
-      "\u1039",
-      "\u17D2"
-    ]), EMOJI_BEFORE = new RegExp("^(?:\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\ufe0f)$", "u"), EMOJI_AFTER = new RegExp("^\\p{Extended_Pictographic}$", "u");
-    DIRECTION_MARK = /[\u200e\u200f\u061c]/g, RIGHT_TO_LEFT_LETTER = new RegExp(
-      `[${["Hebr", "Arab", "Syrc", "Thaa", "Nkoo", "Samr", "Mand", "Adlm", "Rohg", "Yezi"].map((script) => `\\p{sc=${script}}`).join("")}]`,
-      "u"
-    );
-  }
-});
-
-// pipeline/natural-order.ts
-var NATURAL, init_natural_order = __esm({
-  "pipeline/natural-order.ts"() {
-    "use strict";
-    NATURAL = new Intl.Collator("en", { numeric: !0 });
-  }
-});
-
-// pipeline/collection/index.ts
-function dateKey(id) {
-  let match = /^(\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4})$/.exec(id);
-  if (!match) return id;
-  let [, a, , b, c] = match, yearFirst = a.length === 4 && c.length <= 2, yearLast = c.length === 4 && a.length <= 2;
-  if (!yearFirst && !yearLast) return id;
-  let [year, x, y] = yearFirst ? [a, b, c] : [c, a, b], [low, high] = [Number(x), Number(y)].sort((m, n) => m - n);
-  return `${year}-${low}-${high}`;
-}
-function scientificWhole(id) {
-  let match = /^(\d+)(?:[.,](\d+))?e\+?(\d{1,2})$/i.exec(id);
-  if (!match) return id;
-  let fraction2 = (match[2] ?? "").replace(/0+$/, ""), exponent = Number(match[3]);
-  return fraction2.length > exponent ? id : `${match[1]}${fraction2}${"0".repeat(exponent - fraction2.length)}`.replace(/^0+(?=\d)/, "");
-}
-function shortenedNumber(id) {
-  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
-}
-var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIENTIFIC, DATE, NUMBER_FORMS, NUMBER_DIFFERENCES, ID_DIFFERENCES, init_collection = __esm({
-  "pipeline/collection/index.ts"() {
-    "use strict";
-    init_sync();
-    init_sync2();
-    init_suggest();
-    init_linked_file();
-    init_errors();
-    init_fs();
-    init_log();
-    init_conflict_markers();
-    init_file_kind();
-    init_hidden_characters();
-    init_natural_order();
-    INVISIBLE = "invisible characters (a zero-width space, a soft hyphen, a direction mark)", ID_FORMS = [
-      ["how an accent is encoded", (id) => id.normalize("NFC")],
-      ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
-      // A copy and paste brings them in; NFKC keeps them, and the two ids print alike (a tester's split object).
-      [INVISIBLE, (id) => id.replace(new RegExp("\\p{Cf}", "gu"), "")],
-      ["capitals", (id) => id.toLowerCase()],
-      ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
-      [
-        "spaces",
-        (id) => (
-          // Not U+FEFF, which JavaScript counts as a space: it is one of the invisible characters, said as such.
-          id.replace(/[^\S\uFEFF]+/g, " ").replace(/^ | $/g, "").replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
-        )
-      ]
-    ], PUNCTUATION = [
-      "punctuation",
-      (id) => id.replace(/[^\p{L}\p{N}\p{M}]+/gu, " ").trim()
-    ], SHORTENED = "zeros dropped at the end of a number with a dot", LEADING_ZEROS = "leading zeros", POINT_ZERO = 'a ".0" after a number', SCIENTIFIC = "scientific notation", DATE = "being saved as a date";
-    NUMBER_FORMS = [
-      // First: dropping leading zeros would turn 1.00E+05 into 1.0E+5, which no longer reads back whole.
-      [SCIENTIFIC, (id) => scientificWhole(id)],
-      [LEADING_ZEROS, (id) => id.replace(/\d+/g, (digits2) => digits2.replace(/^0+(?=\d)/, ""))],
-      [POINT_ZERO, (id) => id.replace(/^(\d+)\.0+$/, "$1")],
-      [SHORTENED, (id) => shortenedNumber(id)],
-      // Last: after leading zeros are dropped, 03/04/2019 and 2019/4/3 differ only in the order a date is written in.
-      [DATE, (id) => dateKey(id)]
-    ];
-    NUMBER_DIFFERENCES = NUMBER_FORMS.map(([what]) => what), ID_DIFFERENCES = [...ID_FORMS, PUNCTUATION, ...NUMBER_FORMS].map(([what]) => what);
   }
 });
 
@@ -19784,45 +19832,14 @@ var init_merge_state = __esm({
 });
 
 // pipeline/data/dvcfile.ts
-var import_yaml, init_dvcfile = __esm({
+var import_yaml3, init_dvcfile = __esm({
   "pipeline/data/dvcfile.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
     init_collection();
     init_errors();
     init_fs();
     init_merge_state();
-  }
-});
-
-// pipeline/init/invocation.ts
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-async function vitrineInvocation({ root }) {
-  let repository = path.resolve(root);
-  return await holdsVitrine(repository) ? { folder: repository, vitrine: "npx vitrine", inRepository: !0 } : { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: !1 };
-}
-async function reportCommand({ root }) {
-  let { inRepository } = await vitrineInvocation({ root });
-  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
-}
-async function holdsVitrine(folder) {
-  if (folder === VITRINE_HOME) return !0;
-  let name = async (file2) => readFile(file2, "utf8").then(
-    (text2) => JSON.parse(text2).name,
-    () => {
-    }
-  );
-  return await name(path.join(folder, "package.json")) === "vitrine" || await name(path.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
-}
-function shellWord(word) {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-var VITRINE_HOME, init_invocation = __esm({
-  "pipeline/init/invocation.ts"() {
-    "use strict";
-    VITRINE_HOME = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
   }
 });
 
@@ -19914,21 +19931,12 @@ var init_pushed = __esm({
 });
 
 // pipeline/data/ops.ts
-function listWords(items, {
-  last = "and",
-  max = Number.POSITIVE_INFINITY,
-  untold = 0
-} = {}) {
-  let rest = Math.max(0, items.length - max) + untold, shown2 = items.slice(0, max);
-  if (rest > 0) shown2.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
-  else if (last === ",") return shown2.join(", ");
-  return shown2.length < 2 ? shown2.join("") : `${shown2.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown2.at(-1)}`;
-}
 var init_ops = __esm({
   "pipeline/data/ops.ts"() {
     "use strict";
     init_errors();
     init_repo();
+    init_words();
     init_cache();
     init_config();
     init_dvcfile();
@@ -20355,10 +20363,10 @@ init_errors();
 init_errors();
 
 // pipeline/collection/vocabulary.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 init_control_characters();
-init_ops();
 init_log();
+init_words();
 init_hidden_characters();
 function nearestLabel({ label, vocabulary }) {
   return nearMiss({ label, count: 1, vocabulary })?.meant;
@@ -20454,9 +20462,9 @@ function likeness(a, b) {
   if (`${na}s` === nb || `${nb}s` === na || `${na}es` === nb || `${nb}es` === na) return "plural";
   if (digits(na) !== digits(nb)) return;
   let allowed = lettersAllowed(Math.min(na.length, nb.length));
-  return allowed > 0 && editDistance2(na, nb, allowed) <= allowed ? "spelling" : void 0;
+  return allowed > 0 && editDistance(na, nb, allowed) <= allowed ? "spelling" : void 0;
 }
-function editDistance2(a, b, limit) {
+function editDistance(a, b, limit) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -20469,11 +20477,8 @@ function editDistance2(a, b, limit) {
   return previous[b.length];
 }
 
-// pipeline/evaluate/gate.ts
-init_ops();
-
 // pipeline/dataset/validate.ts
-init_sync2();
+init_sync();
 init_hidden_characters();
 init_collection();
 
@@ -20528,8 +20533,8 @@ var INVISIBLE3 = Object.fromEntries([
 }, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
 
 // pipeline/params.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import path2 from "node:path";
+var import_yaml2 = __toESM(require_dist(), 1);
+import path from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36284,12 +36289,12 @@ function parseParamsFile({ text: text2, name }) {
   return params;
 }
 function collectionPair(doc) {
-  return (0, import_yaml3.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === "collection") : void 0;
+  return (0, import_yaml2.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === "collection") : void 0;
 }
 function collectionUnnamed({ text: text2, name }) {
-  let lineCounter = new import_yaml3.LineCounter(), doc = (0, import_yaml3.parseDocument)(text2, { lineCounter }), pair2 = collectionPair(doc);
-  if (!pair2 || !(0, import_yaml3.isMap)(pair2.value) || pair2.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
-  let section = pair2.value, written = new Set(section.items.map((p) => (0, import_yaml3.isScalar)(p.key) ? String(p.key.value) : "")), missing = ["name", "vocabulary"].filter((key) => !written.has(key));
+  let lineCounter = new import_yaml2.LineCounter(), doc = (0, import_yaml2.parseDocument)(text2, { lineCounter }), pair2 = collectionPair(doc);
+  if (!pair2 || !(0, import_yaml2.isMap)(pair2.value) || pair2.value.items.length === 0) return museumUnnamed({ doc, lineCounter, name });
+  let section = pair2.value, written = new Set(section.items.map((p) => (0, import_yaml2.isScalar)(p.key) ? String(p.key.value) : "")), missing = ["name", "vocabulary"].filter((key) => !written.has(key));
   if (missing.length === 0) return null;
   let line = lineCounter.linePos(pair2.key.range?.[0] ?? 0).line, first = section.items[0]?.key, indent = first?.range ? " ".repeat(lineCounter.linePos(first.range[0]).col - 1) : "  ", demo = defaultParams().collection, why = {
     name: `the catalogue, the reports and the model card would carry the demo's name, "${demo.name}"`,
@@ -36331,7 +36336,7 @@ collection:
   );
 }
 function holdsNothing(text2) {
-  let raw = (0, import_yaml3.parseDocument)(text2).toJS();
+  let raw = (0, import_yaml2.parseDocument)(text2).toJS();
   if (raw == null) return { emptySections: [] };
   if (typeof raw != "object" || Array.isArray(raw)) return null;
   let sections = Object.entries(raw), empty = ([, v]) => v !== null && typeof v == "object" && !Array.isArray(v) && Object.keys(v).length === 0;
@@ -36342,7 +36347,7 @@ function emptyParams({
   emptySections,
   around
 }) {
-  let quoted2 = emptySections.map((s) => `"${clip(s)}"`), why = quoted2.length === 0 ? "it is empty or only comments" : quoted2.length === 1 ? `its only section, ${quoted2[0]}, is empty` : `its sections ${quoted2.slice(0, -1).join(", ")} and ${quoted2.at(-1)} are empty`, write = 'write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.', base = path2.basename(name), advice = around === "committed" ? `If it was emptied by mistake, restore it with "git checkout HEAD -- ${base}" (the last committed ${base}); otherwise ${write}` : around === "new" ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}` : `If it was emptied by mistake, put back the last version that held settings (GitHub shows the file's history); otherwise ${write}`;
+  let quoted2 = emptySections.map((s) => `"${clip(s)}"`), why = quoted2.length === 0 ? "it is empty or only comments" : quoted2.length === 1 ? `its only section, ${quoted2[0]}, is empty` : `its sections ${quoted2.slice(0, -1).join(", ")} and ${quoted2.at(-1)} are empty`, write = 'write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.', base = path.basename(name), advice = around === "committed" ? `If it was emptied by mistake, restore it with "git checkout HEAD -- ${base}" (the last committed ${base}); otherwise ${write}` : around === "new" ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}` : `If it was emptied by mistake, put back the last version that held settings (GitHub shows the file's history); otherwise ${write}`;
   return new VitrineError(
     "PARAMS_EMPTY",
     `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels, and Vitrine stops here. ${advice}`,
@@ -36496,11 +36501,11 @@ function parseParams({ text: text2, name }) {
       file: name,
       line: invisible.line
     });
-  let lineCounter = new import_yaml3.LineCounter(), doc;
+  let lineCounter = new import_yaml2.LineCounter(), doc;
   try {
-    if (doc = (0, import_yaml3.parseDocument)(text2, { lineCounter }), doc.errors[0]?.code === "MULTIPLE_DOCS") {
+    if (doc = (0, import_yaml2.parseDocument)(text2, { lineCounter }), doc.errors[0]?.code === "MULTIPLE_DOCS") {
       let end = endOfFirstDocument({ text: text2, offset: doc.errors[0].pos[0], name });
-      lineCounter = new import_yaml3.LineCounter(), doc = (0, import_yaml3.parseDocument)(text2.slice(0, end), { lineCounter });
+      lineCounter = new import_yaml2.LineCounter(), doc = (0, import_yaml2.parseDocument)(text2.slice(0, end), { lineCounter });
     }
   } catch (error63) {
     throw isVitrineError(error63) ? error63 : unreadableYaml({ error: error63, name });
@@ -36521,11 +36526,11 @@ function parseParams({ text: text2, name }) {
   let walk = (keyPath) => {
     let node2 = doc.contents, offset, found = 0;
     for (let key of keyPath) {
-      if ((0, import_yaml3.isMap)(node2)) {
+      if ((0, import_yaml2.isMap)(node2)) {
         let pair2 = node2.items.find((p) => p.key?.value === key);
         if (!pair2) break;
         offset = pair2.key.range?.[0], node2 = pair2.value;
-      } else if ((0, import_yaml3.isSeq)(node2) && typeof key == "number") {
+      } else if ((0, import_yaml2.isSeq)(node2) && typeof key == "number") {
         let item = node2.items[key];
         if (!item) break;
         offset = item.range?.[0], node2 = item;
@@ -36576,10 +36581,10 @@ function hashInValue({
   lineCounter
 }) {
   let found = null;
-  return (0, import_yaml3.visit)(doc, {
+  return (0, import_yaml2.visit)(doc, {
     Pair(_, pair2) {
       let node2 = pair2.value;
-      if (found || !(0, import_yaml3.isScalar)(pair2.key) || !DISPLAY_TEXT.has(String(pair2.key.value)) || !(0, import_yaml3.isScalar)(node2) || node2.type !== "PLAIN" || typeof node2.value != "string" || !node2.range) return;
+      if (found || !(0, import_yaml2.isScalar)(pair2.key) || !DISPLAY_TEXT.has(String(pair2.key.value)) || !(0, import_yaml2.isScalar)(node2) || node2.type !== "PLAIN" || typeof node2.value != "string" || !node2.range) return;
       let end = node2.range[1], rest = text2.slice(end, text2.indexOf(`
 `, end) < 0 ? text2.length : text2.indexOf(`
 `, end)), glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ""));
@@ -36588,7 +36593,7 @@ function hashInValue({
       return found = {
         line: lineCounter.linePos(end).line,
         problem: `"${clip(node2.value)}" is followed by "#${clip(glued[1])}", which YAML reads as a comment, not as part of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, put a space after "#".`
-      }, import_yaml3.visit.BREAK;
+      }, import_yaml2.visit.BREAK;
     }
   }), found;
 }
@@ -36598,19 +36603,19 @@ function listInValue({
   lineCounter
 }) {
   let found = null;
-  return (0, import_yaml3.visit)(doc, {
+  return (0, import_yaml2.visit)(doc, {
     Pair(_, pair2, ancestors) {
       let node2 = pair2.value;
-      if (found || !(0, import_yaml3.isScalar)(pair2.key) || !(0, import_yaml3.isScalar)(node2) || node2.type !== "PLAIN" || !node2.range) return;
+      if (found || !(0, import_yaml2.isScalar)(pair2.key) || !(0, import_yaml2.isScalar)(node2) || node2.type !== "PLAIN" || !node2.range) return;
       let lines = text2.slice(node2.range[0], node2.range[1]).split(/\r?\n|\r/), at = lines.findIndex((l, i) => i > 0 && /^[ \t]*-([ \t]|$)/.test(l));
       if (at < 0) return;
       let keys = [
-        ...ancestors.filter(import_yaml3.isPair).map((p) => String(p.key?.value)),
+        ...ancestors.filter(import_yaml2.isPair).map((p) => String(p.key?.value)),
         String(pair2.key.value)
       ], keyLine = lineCounter.linePos(pair2.key.range?.[0] ?? node2.range[0]).line, defaults = defaultParams();
       for (let key of keys.slice(0, -1)) defaults = defaults?.[key];
       let siblings = ancestors.at(-1), written = new Set(
-        (0, import_yaml3.isMap)(siblings) ? siblings.items.map((p) => String(p.key?.value)) : []
+        (0, import_yaml2.isMap)(siblings) ? siblings.items.map((p) => String(p.key?.value)) : []
       ), lists = Object.entries(defaults ?? {}).filter(
         ([k, v]) => Array.isArray(v) && !written.has(k)
       );
@@ -36619,7 +36624,7 @@ function listInValue({
       return found = {
         line: lineCounter.linePos(node2.range[0]).line + at,
         problem: `this list item ("${clip(lines[at].trim())}") is read as more of the value of ${keys.join(".")} on line ${keyLine} ("${clip(String(node2.value))}"), because no line above it names its list: put the name of the list on a line of its own above the items${such}, or delete the items.`
-      }, import_yaml3.visit.BREAK;
+      }, import_yaml2.visit.BREAK;
     }
   }), found;
 }
@@ -36639,22 +36644,22 @@ function yamlExtra({
     };
   }
   let found = null;
-  return (0, import_yaml3.visit)(doc, {
+  return (0, import_yaml2.visit)(doc, {
     Pair(_, pair2) {
-      if (found || !(0, import_yaml3.isScalar)(pair2.key) || pair2.key.value !== "<<") return;
+      if (found || !(0, import_yaml2.isScalar)(pair2.key) || pair2.key.value !== "<<") return;
       let line = lineAt(pair2.key.range?.[0]);
       return found = {
         problem: `line ${line} uses a merge key (\`<<:\`), which Vitrine does not read: write each setting out as plain \`key: value\` lines.`,
         line
-      }, import_yaml3.visit.BREAK;
+      }, import_yaml2.visit.BREAK;
     },
     Node(_, node2) {
       if (found || !node2.tag || PLAIN_TAGS.has(node2.tag)) return;
       let start = node2.range?.[0], line = lineAt(start === void 0 ? void 0 : Math.max(0, text2.lastIndexOf("!", start))), tag = node2.tag.replace(/^tag:yaml\.org,2002:/, "!!");
       return found = {
-        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: ` + ((0, import_yaml3.isScalar)(node2) ? `remove \`${tag}\` and write the value alone.` : "write the section as plain `key: value` lines."),
+        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: ` + ((0, import_yaml2.isScalar)(node2) ? `remove \`${tag}\` and write the value alone.` : "write the section as plain `key: value` lines."),
         line
-      }, import_yaml3.visit.BREAK;
+      }, import_yaml2.visit.BREAK;
     }
   }), found;
 }
@@ -36735,11 +36740,11 @@ function keyPathAt({
   offset
 }) {
   let walk = (node2, keys) => {
-    if ((0, import_yaml3.isMap)(node2))
+    if ((0, import_yaml2.isMap)(node2))
       for (let pair2 of node2.items) {
         let key = pair2.key, here = [...keys, String(key?.value)];
         if (key?.range?.[0] === offset)
-          return { path: here.join("."), name: String(key?.value), section: (0, import_yaml3.isMap)(pair2.value) };
+          return { path: here.join("."), name: String(key?.value), section: (0, import_yaml2.isMap)(pair2.value) };
         let inside2 = walk(pair2.value, here);
         if (inside2) return inside2;
       }
@@ -36942,6 +36947,7 @@ function fitMarkdown({
 }
 
 // pipeline/evaluate/gate.ts
+init_words();
 var TEST_OBJECTS_CHECK = "labelled test objects to score", MACRO_F1_CHECK = "macro-F1 at least the minimum", CLASS_F1_CHECK = "every class F1 at least the minimum", DROP_CHECK = "macro-F1 not more than the allowed drop below the baseline", UNSEEN_CHECK = "macro-F1 on an unseen source at least the minimum", UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u, NO_GATE_CHECK = "gate checked by the evaluate stage";
 function isGateCheckName(name) {
   return [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK].includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
@@ -37566,9 +37572,9 @@ function actionsLogger() {
 init_collection();
 
 // pipeline/collection/import-edits.ts
-init_ops();
 init_errors();
 init_log();
+init_words();
 init_collection();
 
 // pipeline/collection/imported-photographs.ts
@@ -37613,9 +37619,6 @@ function removedObjectsSection(removed) {
   return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
 }
 
-// pipeline/report/render.ts
-init_ops();
-
 // pipeline/evaluate/trained-with.ts
 function settingChangeWords(changes) {
   return changes.map((c) => `${c.key} ${c.production} (this model: ${c.now})`).join(", ");
@@ -37656,7 +37659,6 @@ function chanceWords(p) {
 var import_yaml4 = __toESM(require_dist(), 1);
 init_hidden_characters();
 init_control_characters();
-init_ops();
 
 // pipeline/evaluate/scores.ts
 init_errors();
@@ -37666,9 +37668,9 @@ init_errors();
 
 // pipeline/review/index.ts
 init_hash();
-init_ops();
 init_errors();
 init_log();
+init_words();
 
 // pipeline/review/look-alike.ts
 function alikeBand(similarity) {
@@ -37679,6 +37681,9 @@ function alikeWords(similarity, { are = !1 } = {}) {
   return band === "same" ? "almost certainly the same photograph or a copy of it" : `${band === "very" ? "very similar" : "similar"}${are ? "" : " photographs"}${band === "very" ? ", perhaps the same object photographed twice" : ""}`;
 }
 var ALIKE_KEY = `${0.99} or more, ${alikeWords(1)}; ${0.95} to ${0.99}, ${alikeWords(0.95, { are: !0 })}; ${0.9} to ${0.95}, similar`;
+
+// pipeline/registry/card.ts
+init_words();
 
 // pipeline/stages/graph.ts
 init_hash();
@@ -37757,6 +37762,9 @@ function fitWords(f) {
     penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
   };
 }
+
+// pipeline/report/render.ts
+init_words();
 
 // pipeline/report/charts.ts
 var CHART_COLOURS = [

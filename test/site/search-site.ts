@@ -11,7 +11,7 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /**
- * A tiny catalogue built and served, with a Chromium page; `pagefind` loads Pagefind into it (`globalThis.pf`, on the
+ * A tiny catalogue built and served, with a Chromium page; `pagefind` loads Pagefind into it (`window.pf`, on the
  * data page) when it first needs it, or again after the page went elsewhere. Most files only type searches: a page
  * load and Pagefind's start, about a second of CPU, for nothing.
  */
@@ -54,11 +54,11 @@ export async function searchSite({
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(60_000);
   const withPagefind = async () => {
-    if (await page.evaluate(`typeof globalThis.pf === 'object'`)) return;
+    if (await page.evaluate(`typeof window.pf === 'object'`)) return;
     await page.goto(`${site.url}data/`);
     // A string, not a function: vitest rewrites import() in functions it compiles.
     await page.evaluate(
-      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); Object.assign(globalThis, { pf }); })()`,
     );
   };
   return {

@@ -1,4 +1,6 @@
-import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -152,6 +154,63 @@ async function derive({
   };
 }
 
+/*
+ * The tests write some 60 fixtures, most from the same few five-museums photographs: each photograph's
+ * thumbnails and colours are derived once per machine and kept under os.tmpdir() (one folder per user, beside the
+ * trained demo's: test/evaluate/helpers-trained-demo.ts), named by a hash of the photograph (path, size, time), the
+ * widths, sharp's version and the code below. A fixture gets copies: the same bytes derive() writes, which a test may
+ * change or cut short without touching the kept ones.
+ */
+const DERIVED = path.join(os.tmpdir(), `vitrine-test-cache-${os.userInfo().uid}`, 'fixture-derived');
+const DATASETS = path.dirname(FIVE_MUSEUMS);
+
+type Derived = Awaited<ReturnType<typeof derive>>;
+
+/** derive(), or copies of what it wrote for the same photograph and widths before. */
+async function derivedOnce(options: { source: string; dir: string; key: string; widths: number[] }): Promise<Derived> {
+  const { source, dir, key, widths } = options;
+  // Only in the test suite (the benchmarks time their fixtures as they always did), and only for the shared
+  // datasets' photographs: one a test made for itself is never asked for again.
+  const inShared = !path.relative(DATASETS, path.resolve(source)).startsWith('..');
+  if (!process.env.VITEST || !inShared) return derive(options);
+  const info = await stat(source);
+  const inputs = { source: path.resolve(source), size: info.size, mtime: info.mtimeMs, widths, sharp: sharp.versions };
+  const code = [derive, nearest, hex].map((f) => f.toString()).join('\n') + JSON.stringify(PALETTE);
+  const kept = path.join(DERIVED, createHash('sha256').update(JSON.stringify(inputs)).update(code).digest('hex'));
+  const named = (d: Derived, k: string): Derived => ({
+    ...d,
+    thumbnails: d.thumbnails.map((t, i) => ({
+      ...t,
+      webp: `thumbnails/${k}-${widths[i]}.webp`,
+      jpeg: `thumbnails/${k}-${widths[i]}.jpg`,
+    })),
+  });
+  const found = await readFile(path.join(kept, 'derived.json'), 'utf8').then(
+    (text) => JSON.parse(text) as Derived,
+    () => null,
+  );
+  if (found) {
+    const mine = named(found, key);
+    for (const [i, t] of found.thumbnails.entries()) {
+      await copyFile(path.join(kept, t.webp), path.join(dir, mine.thumbnails[i]!.webp));
+      await copyFile(path.join(kept, t.jpeg), path.join(dir, mine.thumbnails[i]!.jpeg));
+    }
+    return mine;
+  }
+  const made = await derive(options);
+  // Kept whole or not at all: written in a folder of its own, renamed into place (another worker may have won).
+  const temp = `${kept}.${randomBytes(6).toString('hex')}.tmp`;
+  await mkdir(path.join(temp, 'thumbnails'), { recursive: true });
+  const keep = named(made, 'kept');
+  for (const [i, t] of made.thumbnails.entries()) {
+    await copyFile(path.join(dir, t.webp), path.join(temp, keep.thumbnails[i]!.webp));
+    await copyFile(path.join(dir, t.jpeg), path.join(temp, keep.thumbnails[i]!.jpeg));
+  }
+  await writeFile(path.join(temp, 'derived.json'), JSON.stringify(keep));
+  await rename(temp, kept).catch(() => rm(temp, { recursive: true, force: true }));
+  return made;
+}
+
 /** Write a fixture workspace under `root`; returns the labels.csv line of each object. */
 export async function writeFixture({
   root,
@@ -182,13 +241,13 @@ export async function writeFixture({
   await mkdir(path.join(datasetDir, 'thumbnails'), { recursive: true });
   await mkdir(path.join(work, 'registry', 'cards'), { recursive: true });
   await mkdir(path.join(work, 'evaluate'), { recursive: true });
-  const derived = new Map<string, Awaited<ReturnType<typeof derive>>>();
+  const derived = new Map<string, Derived>();
   const dsObjects: DatasetObject[] = [];
   const annotations: Annotation[] = [];
   for (const [i, o] of objects.entries()) {
     let d = o.image ? derived.get(o.image) : undefined;
     if (o.image && !d) {
-      d = await derive({ source: o.image, dir: datasetDir, key: `img${derived.size}`, widths });
+      d = await derivedOnce({ source: o.image, dir: datasetDir, key: `img${derived.size}`, widths });
       derived.set(o.image, d);
     }
     dsObjects.push({

@@ -1,7 +1,7 @@
-import { listWords } from '../data/ops.ts';
 import { clip, type Logger } from '../log.ts';
 import { compareIdsNaturally } from '../natural-order.ts';
 import type { DatasetIssue } from '../types.ts';
+import { listWords } from '../words.ts';
 
 /*
  * Pictures that are no photograph of their object (outside tester T3, F11 and F14). A 1×1 stub or an icon exported in

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { messageOf, VitrineError } from '../../pipeline/errors.ts';
-import { publishReport, withGateChanges } from '../../pipeline/github/publish.ts';
+import { isVitrineError, messageOf, VitrineError } from '../../pipeline/errors.ts';
+import { type PublishResult, publishReport, withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { reportCommand } from '../../pipeline/init/invocation.ts';
 import type { Logger } from '../../pipeline/log.ts';
@@ -103,14 +103,14 @@ export async function run({
       checkName:
         settings.checkRun && settings.status && !settings.fromFork && (report || failure) ? settings.checkName : null,
       log,
+    }).catch((error: unknown) => {
+      // Part of it may have gone through (the comment, when only the check run was refused): its outputs still hold.
+      if (isVitrineError(error, 'REPORT_NOT_POSTED')) setCommentOutputs((error.data as Partial<PublishResult>).comment);
+      throw error;
     });
     if (settings.comment && settings.pullRequest === null)
       log.info('This run is not for a pull request, so no comment was posted.');
-    if (result.comment) {
-      core.setOutput(OUTPUTS.commentId, String(result.comment.id));
-      core.setOutput(OUTPUTS.commentUrl, result.comment.url);
-      core.setOutput(OUTPUTS.commentAction, result.comment.action);
-    }
+    setCommentOutputs(result.comment);
     if (settings.failOnGate && report && !report.gate.passed) core.setFailed(`${report.headline} (fail-on-gate is on)`);
     if (failure)
       core.setFailed(
@@ -121,6 +121,13 @@ export async function run({
   } catch (error) {
     core.setFailed(messageOf(error));
   }
+}
+
+function setCommentOutputs(comment: PublishResult['comment'] | undefined): void {
+  if (!comment) return;
+  core.setOutput(OUTPUTS.commentId, String(comment.id));
+  core.setOutput(OUTPUTS.commentUrl, comment.url);
+  core.setOutput(OUTPUTS.commentAction, comment.action);
 }
 
 /**

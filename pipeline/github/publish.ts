@@ -127,12 +127,30 @@ export async function publishReport({
     }
   }
   if (failures.length > 0) {
-    throw new VitrineError(
-      'REPORT_NOT_POSTED',
-      `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job ` +
-        `summary and in .vitrine/report/report.md.`,
-      { failures, ...result },
-    );
+    // What did reach GitHub is said first: a maintainer should fix the part that failed, not the rest.
+    const done: string[] = [];
+    if (result.comment)
+      done.push(
+        `The report was ${result.comment.action === 'created' ? 'posted' : 'updated'} on pull request #${issue} ` +
+          `(${result.comment.url})`,
+      );
+    if (result.status) done.push(`the "${context}" status was set`);
+    if (result.checkRun) done.push(`the "${checkName}" check run was created`);
+    const said = sentence(done);
+    const what =
+      done.length > 0 ? `${said[0]!.toUpperCase()}${said.slice(1)}, but not all of it went through:` : failedAll;
+    // Without the comment, the pull request does not show the report: say where it still is.
+    const where = !result.comment
+      ? " The report is still in this run's job summary and in .vitrine/report/report.md."
+      : '';
+    throw new VitrineError('REPORT_NOT_POSTED', `${what} ${failures.join(' ')}${where}`, { failures, ...result });
   }
   return result;
+}
+
+const failedAll = 'The report could not be put on GitHub:';
+
+/** "a", "a and b", "a, b and c". */
+function sentence(parts: string[]): string {
+  return parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }

@@ -59,12 +59,15 @@ export function githubForge({
     path,
     body,
     what,
+    needs = null,
     once = false,
   }: {
     method: string;
     path: string | URL;
     body?: unknown;
     what: string;
+    /** The token's permission this call needs, named when GitHub refuses it (403). */
+    needs?: Permission | null;
     once?: boolean;
   }): Promise<{ json: unknown; headers: Headers }> {
     const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
@@ -126,7 +129,7 @@ export function githubForge({
       // 4xx other than rate limits: retrying would not help.
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status, needs)}`,
         { method, path: url.pathname, status: response.status },
       );
     }
@@ -175,11 +178,11 @@ export function githubForge({
   }
 
   /** Every item of a paged list, following the Link header's next page. */
-  async function all<T>(first: string, what: string): Promise<T[]> {
+  async function all<T>(first: string, what: string, needs: Permission): Promise<T[]> {
     const items: T[] = [];
     let next: string | URL | null = first;
     while (next) {
-      const { json, headers } = await request({ method: 'GET', path: next, what });
+      const { json, headers } = await request({ method: 'GET', path: next, what, needs });
       items.push(...(json as T[]));
       const link = nextLink(headers.get('link'));
       next = link ? new URL(link, base) : null;
@@ -190,7 +193,8 @@ export function githubForge({
   return {
     async listComments({ owner, repo, issue }) {
       const what = `read the comments of pull request #${issue} in ${owner}/${repo}`;
-      const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, what);
+      const path = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`;
+      const raw = await all<RawComment>(path, what, 'pull-requests: read');
       return raw.map(toComment);
     },
     async createCheckRun({ owner, repo, sha, name, conclusion, title, summary, detailsUrl }) {
@@ -207,11 +211,13 @@ export function githubForge({
           ...(detailsUrl ? { details_url: detailsUrl } : {}),
         },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        needs: 'checks: write',
       });
     },
     async getPullRequest({ owner, repo, number }): Promise<PullRequestRef> {
       const what = `read pull request #${number} in ${owner}/${repo}`;
-      const { json } = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number}`, what });
+      const path = `repos/${seg(owner)}/${seg(repo)}/pulls/${number}`;
+      const { json } = await request({ method: 'GET', path, what, needs: 'pull-requests: read' });
       const pr = json as {
         number: number;
         head: { sha: string; repo: { full_name: string } | null };
@@ -247,6 +253,7 @@ export function githubForge({
       }>(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
         `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        'statuses: read',
       );
       return raw.map((s) => ({
         context: s.context,
@@ -259,6 +266,7 @@ export function githubForge({
       const raw = await all<{ filename: string; status: string; previous_filename?: string }>(
         `repos/${seg(owner)}/${seg(repo)}/pulls/${number}/files?per_page=100`,
         `list the files of pull request #${number} in ${owner}/${repo}`,
+        'pull-requests: read',
       );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
@@ -266,7 +274,7 @@ export function githubForge({
       const what = `find where commits ${base.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`;
       // One commit per page: only the merge base is read, not the commits and files between.
       const path = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base)}...${seg(head)}?per_page=1`;
-      const { json } = await request({ method: 'GET', path, what });
+      const { json } = await request({ method: 'GET', path, what, needs: 'contents: read' });
       const sha = (json as { merge_base_commit?: { sha?: unknown } } | null)?.merge_base_commit?.sha;
       if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/i.test(sha))
         throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
@@ -280,7 +288,7 @@ export function githubForge({
       const url = `repos/${seg(owner)}/${seg(repo)}/contents/${path.split('/').map(seg).join('/')}?ref=${seg(ref)}`;
       let json: unknown;
       try {
-        ({ json } = await request({ method: 'GET', path: url, what }));
+        ({ json } = await request({ method: 'GET', path: url, what, needs: 'contents: read' }));
       } catch (error) {
         if ((error as VitrineError).data?.status === 404) return { kind: 'missing' };
         throw error;
@@ -297,6 +305,7 @@ export function githubForge({
           method: 'GET',
           path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
           what,
+          needs: 'contents: read',
         });
         content = (blob.json as { content?: string }).content ?? '';
       }
@@ -310,6 +319,7 @@ export function githubForge({
           method: 'DELETE',
           path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`,
           what,
+          needs: 'pull-requests: write',
         });
       } catch (error) {
         if ((error as VitrineError).data?.status !== 404) throw error;
@@ -318,7 +328,14 @@ export function githubForge({
     async createComment({ owner, repo, issue, body }) {
       const what = `post the report comment on pull request #${issue} in ${owner}/${repo}`;
       const path = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`;
-      const { json } = await request({ method: 'POST', path, body: { body }, what, once: true });
+      const { json } = await request({
+        method: 'POST',
+        path,
+        body: { body },
+        what,
+        needs: 'pull-requests: write',
+        once: true,
+      });
       return toComment(json as RawComment);
     },
     async deleteComment({ owner, repo, commentId }) {
@@ -328,6 +345,7 @@ export function githubForge({
           method: 'DELETE',
           path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
           what,
+          needs: 'pull-requests: write',
         });
       } catch (error) {
         // Already gone (deleted by a person or an earlier try): nothing left to do.
@@ -344,6 +362,7 @@ export function githubForge({
         path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
         body: { body },
         what: `update the report comment ${commentId} in ${owner}/${repo}`,
+        needs: 'pull-requests: write',
       });
       return toComment(json as RawComment);
     },
@@ -358,6 +377,7 @@ export function githubForge({
           ...(targetUrl ? { target_url: targetUrl } : {}),
         },
         what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        needs: 'statuses: write',
       });
     },
   };
@@ -411,13 +431,27 @@ async function errorMessage(response: Response): Promise<string> {
   return text.slice(0, 200) || response.statusText || 'no message';
 }
 
-function hint(status: number): string {
+/** A permission of the workflow's token (`permissions:` in the workflow file), as GitHub spells it. */
+type Permission =
+  | 'checks: write'
+  | 'contents: read'
+  | 'pull-requests: read'
+  | 'pull-requests: write'
+  | 'statuses: read'
+  | 'statuses: write';
+
+/** What to check after a refusal: for a 403, the one permission the refused call needs. */
+function hint(status: number, needs: Permission | null): string {
   if (status === 401) return ' The token is missing or expired.';
-  if (status === 403)
-    return (
-      ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); ' +
-      'pull requests from forks get a read-only token.'
-    );
+  if (status === 403) {
+    const fork = needs?.endsWith(': write') ? '; pull requests from forks get a read-only token' : '';
+    // Comments and labels of a pull request are the issue's: either permission lets the token change them.
+    const either = needs === 'pull-requests: write' ? ' (or "issues: write")' : '';
+    return needs
+      ? ` The token may lack the permission this needs: give the job "${needs}"${either} under permissions: in ` +
+          `the workflow${fork}.`
+      : ' The token may not be allowed to do this.';
+  }
   if (status === 404) return ' Check the repository name and that the token can see it.';
   return '';
 }

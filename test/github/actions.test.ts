@@ -181,9 +181,11 @@ describe('the report action', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      '::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 ' +
+      '::error::The "vitrine/gate" status was set and the "Vitrine model report" check run was created, but not ' +
+        'all of it went through: Could not post the report comment on pull request #2 ' +
         'in Codertocat/Hello-World after 5 attempts: GitHub answered 502',
     );
+    expect(run.stdout).toContain("The report is still in this run's job summary and in .vitrine/report/report.md.");
     expect(run.summary).toContain('Better: the labels and the photographs agree better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
     // The status and the check run still went through.

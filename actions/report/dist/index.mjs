@@ -37133,13 +37133,19 @@ The scores, the label changes and the gate's checks are in ${where}.`, conclusio
       }
     }
   }
-  if (failures.length > 0)
-    throw new VitrineError(
-      "REPORT_NOT_POSTED",
-      `The report could not be put on GitHub: ${failures.join(" ")} The report is still in this run's job summary and in .vitrine/report/report.md.`,
-      { failures, ...result }
-    );
+  if (failures.length > 0) {
+    let done = [];
+    result.comment && done.push(
+      `The report was ${result.comment.action === "created" ? "posted" : "updated"} on pull request #${issue3} (${result.comment.url})`
+    ), result.status && done.push(`the "${context}" status was set`), result.checkRun && done.push(`the "${checkName}" check run was created`);
+    let said = sentence(done), what = done.length > 0 ? `${said[0].toUpperCase()}${said.slice(1)}, but not all of it went through:` : failedAll, where = result.comment ? "" : " The report is still in this run's job summary and in .vitrine/report/report.md.";
+    throw new VitrineError("REPORT_NOT_POSTED", `${what} ${failures.join(" ")}${where}`, { failures, ...result });
+  }
   return result;
+}
+var failedAll = "The report could not be put on GitHub:";
+function sentence(parts) {
+  return parts.length < 2 ? parts[0] ?? "" : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
 
 // pipeline/github/rest.ts
@@ -37161,6 +37167,7 @@ function githubForge({
     path: path6,
     body,
     what,
+    needs = null,
     once = !1
   }) {
     let url2 = typeof path6 == "string" ? new URL(path6.replace(/^\//, ""), base) : path6;
@@ -37209,7 +37216,7 @@ function githubForge({
       }
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status, needs)}`,
         { method, path: url2.pathname, status: response.status }
       );
     }
@@ -37242,10 +37249,10 @@ function githubForge({
     let reset = Number(response.headers.get("x-ratelimit-reset"));
     return response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3 : null;
   }
-  async function all(first, what) {
+  async function all(first, what, needs) {
     let items = [], next = first;
     for (; next; ) {
-      let { json: json2, headers } = await request({ method: "GET", path: next, what });
+      let { json: json2, headers } = await request({ method: "GET", path: next, what, needs });
       items.push(...json2);
       let link2 = nextLink(headers.get("link"));
       next = link2 ? new URL(link2, base) : null;
@@ -37254,8 +37261,8 @@ function githubForge({
   }
   return {
     async listComments({ owner, repo, issue: issue3 }) {
-      let what = `read the comments of pull request #${issue3} in ${owner}/${repo}`;
-      return (await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, what)).map(toComment);
+      let what = `read the comments of pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`;
+      return (await all(path6, what, "pull-requests: read")).map(toComment);
     },
     async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
       await request({
@@ -37270,11 +37277,12 @@ function githubForge({
           output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) },
           ...detailsUrl ? { details_url: detailsUrl } : {}
         },
-        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        needs: "checks: write"
       });
     },
     async getPullRequest({ owner, repo, number: number4 }) {
-      let what = `read pull request #${number4} in ${owner}/${repo}`, { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what }), pr = json2, head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      let what = `read pull request #${number4} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, { json: json2 } = await request({ method: "GET", path: path6, what, needs: "pull-requests: read" }), pr = json2, head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
       return {
         number: pr.number,
         ...head,
@@ -37296,7 +37304,8 @@ function githubForge({
     async listStatuses({ owner, repo, sha }) {
       return (await all(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
-        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        "statuses: read"
       )).map((s) => ({
         context: s.context,
         state: s.state,
@@ -37307,11 +37316,12 @@ function githubForge({
     async listPullRequestFiles({ owner, repo, number: number4 }) {
       return (await all(
         `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`,
-        `list the files of pull request #${number4} in ${owner}/${repo}`
+        `list the files of pull request #${number4} in ${owner}/${repo}`,
+        "pull-requests: read"
       )).map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
     async mergeBase({ owner, repo, base: base2, head }) {
-      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path6 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path6, what }), sha = json2?.merge_base_commit?.sha;
+      let what = `find where commits ${base2.slice(0, 12)} and ${head.slice(0, 12)} in ${owner}/${repo} meet`, path6 = `repos/${seg(owner)}/${seg(repo)}/compare/${seg(base2)}...${seg(head)}?per_page=1`, { json: json2 } = await request({ method: "GET", path: path6, what, needs: "contents: read" }), sha = json2?.merge_base_commit?.sha;
       if (typeof sha != "string" || !/^[0-9a-f]{40}$/i.test(sha))
         throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub's answer names no merge base.`, {
           method: "GET",
@@ -37322,7 +37332,7 @@ function githubForge({
     async readFileAt({ owner, repo, path: path6, ref }) {
       let what = `read ${path6} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`, url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path6.split("/").map(seg).join("/")}?ref=${seg(ref)}`, json2;
       try {
-        ({ json: json2 } = await request({ method: "GET", path: url2, what }));
+        ({ json: json2 } = await request({ method: "GET", path: url2, what, needs: "contents: read" }));
       } catch (error63) {
         if (error63.data?.status === 404) return { kind: "missing" };
         throw error63;
@@ -37335,7 +37345,8 @@ function githubForge({
       item.encoding !== "base64" && item.sha && (content = (await request({
         method: "GET",
         path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
-        what
+        what,
+        needs: "contents: read"
       })).json.content ?? "");
       let bytes = new Uint8Array(Buffer.from(content, "base64"));
       return { kind: "file", bytes, size: item.size ?? bytes.length };
@@ -37346,14 +37357,22 @@ function githubForge({
         await request({
           method: "DELETE",
           path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`,
-          what
+          what,
+          needs: "pull-requests: write"
         });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({ method: "POST", path: path6, body: { body }, what, once: !0 });
+      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({
+        method: "POST",
+        path: path6,
+        body: { body },
+        what,
+        needs: "pull-requests: write",
+        once: !0
+      });
       return toComment(json2);
     },
     async deleteComment({ owner, repo, commentId }) {
@@ -37362,7 +37381,8 @@ function githubForge({
         await request({
           method: "DELETE",
           path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
-          what
+          what,
+          needs: "pull-requests: write"
         });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
@@ -37377,7 +37397,8 @@ function githubForge({
         method: "PATCH",
         path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
         body: { body },
-        what: `update the report comment ${commentId} in ${owner}/${repo}`
+        what: `update the report comment ${commentId} in ${owner}/${repo}`,
+        needs: "pull-requests: write"
       });
       return toComment(json2);
     },
@@ -37391,7 +37412,8 @@ function githubForge({
           description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description,
           ...targetUrl ? { target_url: targetUrl } : {}
         },
-        what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+        what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+        needs: "statuses: write"
       });
     }
   };
@@ -37430,8 +37452,13 @@ async function errorMessage(response) {
   }
   return text2.slice(0, 200) || response.statusText || "no message";
 }
-function hint(status) {
-  return status === 401 ? " The token is missing or expired." : status === 403 ? ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.' : status === 404 ? " Check the repository name and that the token can see it." : "";
+function hint(status, needs) {
+  if (status === 401) return " The token is missing or expired.";
+  if (status === 403) {
+    let fork = needs?.endsWith(": write") ? "; pull requests from forks get a read-only token" : "";
+    return needs ? ` The token may lack the permission this needs: give the job "${needs}"${needs === "pull-requests: write" ? ' (or "issues: write")' : ""} under permissions: in the workflow${fork}.` : " The token may not be allowed to do this.";
+  }
+  return status === 404 ? " Check the repository name and that the token can see it." : "";
 }
 
 // actions/report/main.ts
@@ -38958,13 +38985,18 @@ async function run({
       author: settings.commentAuthor,
       checkName: settings.checkRun && settings.status && !settings.fromFork && (report || failure2) ? settings.checkName : null,
       log
+    }).catch((error63) => {
+      throw isVitrineError(error63, "REPORT_NOT_POSTED") && setCommentOutputs(error63.data.comment), error63;
     });
-    settings.comment && settings.pullRequest === null && log.info("This run is not for a pull request, so no comment was posted."), result.comment && (setOutput(OUTPUTS.commentId, String(result.comment.id)), setOutput(OUTPUTS.commentUrl, result.comment.url), setOutput(OUTPUTS.commentAction, result.comment.action)), settings.failOnGate && report && !report.gate.passed && setFailed(`${report.headline} (fail-on-gate is on)`), failure2 && setFailed(
+    settings.comment && settings.pullRequest === null && log.info("This run is not for a pull request, so no comment was posted."), setCommentOutputs(result.comment), settings.failOnGate && report && !report.gate.passed && setFailed(`${report.headline} (fail-on-gate is on)`), failure2 && setFailed(
       failure2.note.code === "REPORT_MISSING" ? failure2.note.message : `The run stopped before its report: ${failure2.note.message}`
     );
   } catch (error63) {
     setFailed(messageOf(error63));
   }
+}
+function setCommentOutputs(comment) {
+  comment && (setOutput(OUTPUTS.commentId, String(comment.id)), setOutput(OUTPUTS.commentUrl, comment.url), setOutput(OUTPUTS.commentAction, comment.action));
 }
 async function museumName({ root, log }) {
   let file2 = path5.join(root, "params.yaml"), text2 = await readFile3(file2, "utf8").catch(() => null);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oneLine } from '../log.ts';
 
 /*
  * How a museum's repository runs Vitrine. `npx vitrine` runs Vitrine only where Vitrine is installed: in a
@@ -61,6 +62,18 @@ async function holdsVitrine(folder: string): Promise<boolean> {
 /** A path as one word of a POSIX shell command line (quoted only when it needs to be). */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Free text (a rollback's reason) as one word of a command line shown to the user. With a control character in it
+ * (a line break, an escape sequence) the word is bash's $'…', its control characters written as escapes by oneLine
+ * as names are shown (pipeline/cli/shown.ts): the screen or a workflow's log never gets the character itself (a line
+ * break would start a line of its own, "::error::…" in GitHub Actions), and bash or zsh read the word back as the
+ * same text. Otherwise shellWord's plain quoting.
+ */
+export function shellText(text: string): string {
+  if (oneLine(text) === text) return shellWord(text);
+  return `$'${oneLine(text.replaceAll('\\', '\\\\').replaceAll("'", "\\'"))}'`;
 }
 
 /**

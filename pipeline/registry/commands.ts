@@ -1,5 +1,6 @@
 import type { Command, CommandContext } from '../cli/command.ts';
 import { underRunLock } from '../cli/run-lock.ts';
+import { terminalSafe } from '../cli/shown.ts';
 import { loadParams } from '../params.ts';
 import { listWords } from '../words.ts';
 import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
@@ -21,7 +22,8 @@ export const registryCommands: Command[] = [
       const params = await loadParams({ file: ctx.ws.params });
       const versions = await listVersions({ ws: ctx.ws, params });
       if (ctx.json) ctx.out(`${JSON.stringify({ model: params.registry.model_name, versions }, null, 2)}\n`);
-      else ctx.out(formatVersionList({ name: params.registry.model_name, versions }));
+      // What the tags say is anyone's words (a tag pushed by hand, a tagger's name): shown escaped, as names are.
+      else ctx.out(terminalSafe(formatVersionList({ name: params.registry.model_name, versions })));
       return 0;
     },
   },
@@ -35,7 +37,7 @@ export const registryCommands: Command[] = [
       const params = await loadParams({ file: ctx.ws.params });
       const record = await showVersion({ ws: ctx.ws, params, version: wanted });
       if (ctx.json) ctx.out(`${JSON.stringify(record, null, 2)}\n`);
-      else ctx.out(formatVersionDetail({ record }));
+      else ctx.out(terminalSafe(formatVersionDetail({ record })));
       return 0;
     },
   },

@@ -1,6 +1,6 @@
 import { labelList } from '../collection/vocabulary.ts';
 import { collapsedAtBoundary } from '../evaluate/boundary.ts';
-import { shellWord } from '../init/invocation.ts';
+import { shellText } from '../init/invocation.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 
@@ -115,7 +115,7 @@ export function formatRollback({
   if (inWorkflow) return `${done}.\n`;
   return (
     `${done}. Push the tags (npx vitrine models push --retry rollback:${result.version}` +
-    `${reason ? ` --reason ${shellWord(reason)}` : ''}: should another run have ` +
+    `${reason ? ` --reason ${shellText(reason)}` : ''}: should another run have ` +
     'pushed tags meanwhile, it rolls back again on top of them), then build the catalogue (npx vitrine run catalogue) ' +
     'and publish ' +
     'it as you usually do. The "Roll back the production model" workflow on GitHub does all of this in one go, ' +

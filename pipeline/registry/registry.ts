@@ -11,7 +11,7 @@ import {
   tagNames,
   withGitLock,
 } from '../git/tags.ts';
-import type { Clock, Logger } from '../log.ts';
+import { type Clock, type Logger, quoted } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import {
@@ -588,8 +588,8 @@ export function unknownVersion({
   // A stage (assigned with GTO, "staging") no version holds is said as a stage, not as a version.
   const missing =
     version === 'latest' || isGtoVersion(/^\d/.test(version) ? `v${version}` : version) || !isGtoName(version)
-      ? `There is no model version "${version}" of ${name}.`
-      : `No version of ${name} is in stage "${version}".`;
+      ? `There is no model version ${quoted(version)} of ${name}.`
+      : `No version of ${name} is in stage ${quoted(version)}.`;
   return new VitrineError('VERSION_UNKNOWN', `${missing} ${hint}`, {
     name,
     version,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
-import { shellWord } from '../init/invocation.ts';
+import { shellText } from '../init/invocation.ts';
 import { type Params, paramAt } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { datasetStage } from '../stages/dataset.ts';
@@ -58,7 +58,7 @@ export async function checkDatasetCurrent({
       'rollback would annotate the objects and labels of that earlier dataset, not the ones here, and the ' +
       `catalogue would show those annotations. Production was not changed (it is still ${prod ?? 'none'}). ` +
       `Build the dataset from the files as they are now, then roll back again: npx vitrine run dataset, then ` +
-      `npx vitrine models rollback ${version}${reason ? ` --reason ${shellWord(reason)}` : ''}`,
+      `npx vitrine models rollback ${version}${reason ? ` --reason ${shellText(reason)}` : ''}`,
     { changed },
   );
 }

@@ -19204,6 +19204,7 @@ function shellWord(word) {
 var VITRINE_HOME, init_invocation = __esm({
   "pipeline/init/invocation.ts"() {
     "use strict";
+    init_log();
     VITRINE_HOME = path2.resolve(fileURLToPath(new URL("../../", import.meta.url)));
   }
 });

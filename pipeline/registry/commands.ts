@@ -163,7 +163,7 @@ export const registryCommands: Command[] = [
 async function pushFilesCommand(ctx: CommandContext): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const name = params.registry.model_name;
-  const [{ openModelRemote }, { sendRegisteredFiles }] = await Promise.all([
+  const [{ openModelRemote }, { lostFileName, sendRegisteredFiles }] = await Promise.all([
     import('./remote.ts'),
     import('./resend.ts'),
   ]);
@@ -176,7 +176,7 @@ async function pushFilesCommand(ctx: CommandContext): Promise<number> {
   ctx.log.error(
     `${result.lost.length} file${result.lost.length === 1 ? '' : 's'} of ${listWords(versions)} ` +
       `${result.lost.length === 1 ? 'is' : 'are'} neither on the data remote nor on this machine ` +
-      `(${result.lost.map((l) => `${l.version} ${l.relpath}`).join(', ')}). Run "npx vitrine models push --files" ` +
+      `(${result.lost.map(lostFileName).join(', ')}). Run "npx vitrine models push --files" ` +
       'on the machine that promoted those versions (its .vitrine folder holds them); without them, their model ' +
       'cards cannot be rebuilt elsewhere and production cannot be rolled back to them.',
   );

@@ -19,6 +19,13 @@ export interface LostFile {
   version: string;
   relpath: string;
   md5: string;
+  /** One of the model's files, or of the evidence kept for its card (which holds a copy of model-info.json). */
+  part: 'model' | 'evidence';
+}
+
+/** A lost file as a message names it: "v1.0.0 model.json", "v1.0.0 model-info.json (evidence)". */
+export function lostFileName(file: { version: string; relpath: string; part: LostFile['part'] }): string {
+  return `${file.version} ${file.relpath}${file.part === 'evidence' ? ' (evidence)' : ''}`;
 }
 
 /**
@@ -58,7 +65,7 @@ export async function sendRegisteredFiles({
       if (copy) break;
     }
     if (!copy) {
-      for (const { version, relpath } of places) lost.push({ version, relpath, md5 });
+      for (const { version, relpath, part } of places) lost.push({ version, relpath, md5, part });
       continue;
     }
     await remote.put({ md5, file: copy });
@@ -139,7 +146,7 @@ export async function checkRegisteredFiles({
   for (const [i, [md5, places]] of wanted.entries()) {
     const found = inspected[i];
     if (!found) {
-      for (const { version, relpath } of places) result.missing.push({ version, relpath, md5 });
+      for (const { version, relpath, part } of places) result.missing.push({ version, relpath, md5, part });
       continue;
     }
     if (found.md5 === md5) continue;
@@ -153,12 +160,12 @@ export async function checkRegisteredFiles({
       result.repaired += 1;
       const first = places[0]!;
       log.info(
-        `Replaced the damaged copy of ${first.version} ${first.relpath} on the remote "${remote.name}" with this ` +
+        `Replaced the damaged copy of ${lostFileName(first)} on the remote "${remote.name}" with this ` +
           "machine's copy.",
       );
       continue;
     }
-    for (const { version, relpath } of places) result.damaged.push({ version, relpath, md5 });
+    for (const { version, relpath, part } of places) result.damaged.push({ version, relpath, md5, part });
   }
   progress.done();
   return result;
@@ -171,19 +178,19 @@ async function registeredFiles({
 }: {
   ws: Workspace;
   name: string;
-}): Promise<Map<string, { version: string; relpath: string; sources: string[] }[]>> {
+}): Promise<Map<string, { version: string; relpath: string; part: LostFile['part']; sources: string[] }[]>> {
   const state = await readRegistry({ dir: ws.root, name });
-  const wanted = new Map<string, { version: string; relpath: string; sources: string[] }[]>();
+  const wanted = new Map<string, { version: string; relpath: string; part: LostFile['part']; sources: string[] }[]>();
   for (const { version, registration } of state.versions) {
     if (!registration) continue;
     const cache = versionCacheDir({ ws, name, version });
-    const folders: [Manifest | null | undefined, string[]][] = [
-      [registration.manifest, [cache, ws.model]],
-      [registration.evidence, [`${cache}.evidence`, evidenceStagingDir(ws)]],
+    const folders: [Manifest | null | undefined, LostFile['part'], string[]][] = [
+      [registration.manifest, 'model', [cache, ws.model]],
+      [registration.evidence, 'evidence', [`${cache}.evidence`, evidenceStagingDir(ws)]],
     ];
-    for (const [manifest, sources] of folders)
+    for (const [manifest, part, sources] of folders)
       for (const { md5, relpath } of manifest?.files ?? [])
-        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, sources }]);
+        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, part, sources }]);
   }
   return wanted;
 }
@@ -191,7 +198,7 @@ async function registeredFiles({
 /** The problems `checkRegisteredFiles` left, one message each, with what to run; none when all is well. */
 export function registeredFilesProblems({ check, remote }: { check: RegisteredFilesCheck; remote: string }): string[] {
   const named = (files: LostFile[]) => {
-    const shown = files.slice(0, 10).map((l) => `${l.version} ${l.relpath}`);
+    const shown = files.slice(0, 10).map(lostFileName);
     return `${shown.join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''}`;
   };
   const of = (files: LostFile[]) => {

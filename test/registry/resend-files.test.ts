@@ -85,4 +85,24 @@ describe('registered model files lost from the remote', () => {
       'Run "npx vitrine models push --files" on the machine that promoted those versions',
     );
   }, 60_000);
+
+  // An outside tester (T4): "v1.0.0 model-info.json" was named twice, the model's file and the copy kept as evidence.
+  it('names each lost file once, the evidence’s copies as evidence', async () => {
+    const f = await promoteStandIn(await newRepo());
+    const push = registryCommands.find((c) => c.name === 'models push')!;
+    await rm(f.remoteDir, { recursive: true, force: true });
+    await mkdir(f.remoteDir, { recursive: true });
+    await rm(f.ws.model, { recursive: true, force: true });
+    await rm(path.join(f.ws.registry, 'evidence'), { recursive: true, force: true });
+    await rm(f.ws.cache, { recursive: true, force: true });
+    const log = memoryLogger();
+    const c = { ws: f.ws, log, clock: steppingClock(), env: {}, json: false, out: () => {} };
+    expect(await push.run(c, { values: { files: true }, positionals: [] })).toBe(1);
+    const said = log.lines.map((l) => l.message).join('\n');
+    const named = /nor on this machine \(([^)]*(?:\([^)]*\)[^)]*)*)\)\. Run/.exec(said)?.[1]?.split(', ') ?? [];
+    expect(named.length).toBeGreaterThan(3);
+    expect(new Set(named).size, said).toBe(named.length);
+    expect(named).toContain('v1.0.0 model-info.json');
+    expect(named).toContain('v1.0.0 model-info.json (evidence)');
+  }, 60_000);
 });

@@ -58,11 +58,11 @@ describe('data verify --remote and the registered model versions’ files', () =
     await writeFile(copy, 'not the file');
     const damaged = await verify(f, { remote: true });
     expect(damaged.status).toBe(1);
-    expect(damaged.text).toContain(`(v1.0.0 ${evidence.relpath})`);
+    expect(damaged.text).toContain(`(v1.0.0 ${evidence.relpath} (evidence))`);
     expect(damaged.text).toContain('npx vitrine data verify --remote --repair');
     const repaired = await verify(f, { remote: true, repair: true });
     expect(repaired.status).toBe(undefined);
-    expect(repaired.text).toContain(`Replaced the damaged copy of v1.0.0 ${evidence.relpath}`);
+    expect(repaired.text).toContain(`Replaced the damaged copy of v1.0.0 ${evidence.relpath} (evidence)`);
     expect((await verify(f, { remote: true })).status).toBe(undefined);
   }, 60_000);
 

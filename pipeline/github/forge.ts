@@ -31,7 +31,8 @@ export type CommitState = 'success' | 'failure' | 'pending' | 'error';
 export interface Forge {
   /** Every comment on an issue or pull request, oldest first (all pages). */
   listComments(options: RepoRef & { issue: number }): Promise<ForgeComment[]>;
-  createComment(options: RepoRef & { issue: number; body: string }): Promise<ForgeComment>;
+  /** `about` names the comment in an error ("the report comment", the default). */
+  createComment(options: RepoRef & { issue: number; body: string; about?: string }): Promise<ForgeComment>;
   updateComment(options: RepoRef & { commentId: number; body: string }): Promise<ForgeComment>;
   deleteComment(options: RepoRef & { commentId: number }): Promise<void>;
   /** Wait before trying again a write that failed uncertainly (backoff, or the server's Retry-After). */

@@ -828,7 +828,8 @@ export async function guardPullRequest({
           'If you read the files of the head commit ' +
           `\`${now.headSha.slice(0, 12)}\`, comment (with the full commit, all 40 characters, on a line of its own):\n\n` +
           `    /vitrine approve ${now.headSha.replace(/[^0-9a-f]/gi, '')}\n`;
-        await forge.createComment({ owner, repo, issue: c.issue.number, body });
+        const about = `the answer to ${who}’s "/vitrine approve"`;
+        await forge.createComment({ owner, repo, issue: c.issue.number, body, about });
       }
       return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
     }

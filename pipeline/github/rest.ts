@@ -325,8 +325,8 @@ export function githubForge({
         if ((error as VitrineError).data?.status !== 404) throw error;
       }
     },
-    async createComment({ owner, repo, issue, body }) {
-      const what = `post the report comment on pull request #${issue} in ${owner}/${repo}`;
+    async createComment({ owner, repo, issue, body, about = 'the report comment' }) {
+      const what = `post ${about} on pull request #${issue} in ${owner}/${repo}`;
       const path = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`;
       const { json } = await request({
         method: 'POST',

@@ -239,4 +239,21 @@ describe('the approval command among other words, or with a short commit', () =>
     await guard(comment(`/vitrine approve ${head.slice(0, 12)}`, 'reader'));
     expect(gh.comments.get(2) ?? []).toHaveLength(1);
   });
+
+  // Tester T4 (F5): a refused post was named "the report comment" though the guard was answering a command.
+  it('when the answer cannot be posted, names the answer to the command, not a report, and the permission', async () => {
+    gh = await startFakeGitHub();
+    const head = forkWithHead();
+    gh.permissions.set('curator', 'write');
+    gh.fail({ method: 'POST', path: /comments$/, status: 403, message: 'Resource not accessible by integration' });
+    const error = await guardWith(
+      gh,
+      'issue_comment',
+    )(comment(`/vitrine approve ${head.slice(0, 12)}`, 'curator'))
+      .then(() => null)
+      .catch((e: unknown) => e as Error);
+    expect(error?.message).toContain('Could not post the answer to curator’s "/vitrine approve" on pull request #2');
+    expect(error!.message).not.toContain('report');
+    expect(error!.message).toContain('"pull-requests: write"');
+  });
 });

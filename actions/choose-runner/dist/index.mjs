@@ -36674,8 +36674,8 @@ async function guardPullRequest({
 If you read the files of the head commit \`${now2.headSha.slice(0, 12)}\`, comment (with the full commit, all 40 characters, on a line of its own):
 
     /vitrine approve ${now2.headSha.replace(/[^0-9a-f]/gi, "")}
-`;
-        await forge.createComment({ owner, repo, issue: c.issue.number, body });
+`, about = `the answer to ${who}\u2019s "/vitrine approve"`;
+        await forge.createComment({ owner, repo, issue: c.issue.number, body, about });
       }
       return { ...none, choice: { runsOn: hosted, trusted: !1, reason } };
     }
@@ -37285,8 +37285,8 @@ function githubForge({
         if (error63.data?.status !== 404) throw error63;
       }
     },
-    async createComment({ owner, repo, issue: issue3, body }) {
-      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path5 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({
+    async createComment({ owner, repo, issue: issue3, body, about = "the report comment" }) {
+      let what = `post ${about} on pull request #${issue3} in ${owner}/${repo}`, path5 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({
         method: "POST",
         path: path5,
         body: { body },

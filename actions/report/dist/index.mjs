@@ -37365,8 +37365,8 @@ function githubForge({
         if (error63.data?.status !== 404) throw error63;
       }
     },
-    async createComment({ owner, repo, issue: issue3, body }) {
-      let what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({
+    async createComment({ owner, repo, issue: issue3, body, about = "the report comment" }) {
+      let what = `post ${about} on pull request #${issue3} in ${owner}/${repo}`, path6 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, { json: json2 } = await request({
         method: "POST",
         path: path6,
         body: { body },

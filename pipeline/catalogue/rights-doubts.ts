@@ -47,9 +47,106 @@ const IN_COPYRIGHT_WORDS = new RegExp(
   ].join('|')})`,
 );
 
+/*
+ * A permission asked for, a reuse or reproduction forbidden, a right reserved in words other than "all rights reserved"
+ * (task R9: these were not recognised, and the photograph shown in full): "Permission required", "Reproduction only
+ * with permission", "Use by permission only", "Verwendung nur mit Genehmigung", "Reproduction soumise à autorisation",
+ * "Reproducción prohibida sin permiso", "Riproduzione soggetta ad autorizzazione", "Alleen met toestemming", "Not for
+ * reuse", "Urheberrecht vorbehalten". Read clause by clause: one that speaks of commercial use says a licence's own
+ * terms ("CC BY-NC 4.0; commercial use only with permission"), and is not read.
+ */
+const PERMISSION_WORDS =
+  '(?:permission|consent|genehmigung|erlaubnis|zustimmung|autorisation|autorizaci[óo]n|permiso|' +
+  'autorizzazione|permesso|toestemming)';
+// Words that deny what follows them ("no", "keine", "aucune", "sin", "nessuna", "geen").
+const NOT_WORDS =
+  '(?:no|not|never|without|keine?|nicht|aucune?|pas|sans|sin|ning[úu]n[oa]?|nessun[oa]?|non|senza|geen|niet|zonder)';
+// Up to `n` words between, none that denies: "Reuse requires no permission" asks for none.
+const WORDS = (n: number) => `(?:(?!${NOT_WORDS} )[\\p{L}'’-]+ ){0,${n}}`;
+// Asked for: not when denied just before ("No permission required", "Keine Genehmigung erforderlich", "No se requiere
+// permiso", "Aucune autorisation requise", "Geen toestemming vereist", "does not require permission").
+const PERMISSION_ASKED = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?<!(?<![\\p{L}\\p{N}])${NOT_WORDS} (?:[\\p{L}'’-]+ ){0,2})(?:${[
+    // English.
+    `${PERMISSION_WORDS} ${WORDS(4)}(?:required|needed|necessary|must be (?:obtained|sought|requested))`,
+    `(?:requires?|need(?:s|ed)?) ${WORDS(3)}${PERMISSION_WORDS}`,
+    `(?:with|by) ${WORDS(3)}permission only`,
+    `only (?:with|by|after) ${WORDS(3)}${PERMISSION_WORDS}`,
+    `(?:reproduced|used|published|reprinted|shown|reproductions?|use|re-?use|publication) (?:by|with) ` +
+      `${WORDS(2)}permission`,
+    `subject to ${WORDS(3)}(?:permission|consent|approval|authori[sz]ation)`,
+    // German.
+    `nur mit ${WORDS(2)}${PERMISSION_WORDS}`,
+    `${PERMISSION_WORDS} ${WORDS(1)}(?:erforderlich|notwendig|n[öo]tig)`,
+    'genehmigungspflichtig',
+    // French.
+    `soumis(?:e|es)? (?:à|a) ${WORDS(2)}autorisation`,
+    `sur autorisation`,
+    `(?:avec|sur) ${WORDS(2)}autorisation uniquement`,
+    `uniquement (?:avec|sur) ${WORDS(2)}autorisation`,
+    `autorisation ${WORDS(1)}(?:requise|obligatoire|n[ée]cessaire)`,
+    // Spanish.
+    `(?:s[óo]lo|solamente|[úu]nicamente) (?:con|bajo|previa) ${WORDS(2)}(?:autorizaci[óo]n|permiso)`,
+    `(?:se )?requiere ${WORDS(2)}(?:autorizaci[óo]n|permiso)`,
+    `(?:autorizaci[óo]n|permiso) ${WORDS(1)}(?:requerid[oa]|necesari[oa]|obligatori[oa])`,
+    `sujet[oa]s? a ${WORDS(2)}(?:autorizaci[óo]n|permiso)`,
+    // Italian.
+    `(?:solo|soltanto) (?:su|con|previa|dietro) ${WORDS(2)}(?:autorizzazione|permesso)`,
+    'previa autorizzazione',
+    `soggett[oaie] (?:ad? )?${WORDS(2)}(?:autorizzazione|permesso)`,
+    `(?:autorizzazione|permesso) ${WORDS(1)}(?:richiest[oa]|necessari[oa]|obbligatori[oa])`,
+    // Dutch.
+    `alleen (?:met|na) ${WORDS(2)}toestemming`,
+    `toestemming ${WORDS(1)}(?:vereist|verplicht|nodig)`,
+  ].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+// Forbidden or reserved, the denial in the words themselves: "Not for reuse", "No reproduction without permission",
+// "Reproduction interdite", "Prohibida la reproducción", "Urheberrecht vorbehalten".
+const REUSE_FORBIDDEN = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${[
+    `(?:no|not|never|may not|must not|cannot|prohibited|forbidden) ${WORDS(4)}without ${WORDS(3)}` +
+      `(?:permission|consent|authori[sz]ation)`,
+    'not (?:for|to be) (?:re-?us(?:e|ed)|reproduced|reproduction|republi(?:shed|cation))',
+    're-?use (?:is |are )?(?:not (?:permitted|allowed)|prohibited|forbidden)',
+    'nicht zur (?:weiter|nach)?(?:verwendung|nutzung|vervielf[äa]ltigung)',
+    '(?:weiterverwendung|vervielf[äa]ltigung|reproduktion|abdruck|nachdruck) (?:ist )?' +
+      '(?:nicht gestattet|untersagt|verboten)',
+    '(?:urheber|bild|nutzungs|verwertungs)rechte? (?:sind |ist )?vorbehalten',
+    'reproductions? (?:est |sont )?interdites?',
+    "droits? d['’]auteur r[ée]serv[ée]s",
+    '(?:reproducci[óo]n|uso) (?:est[áa] )?prohibid[oa]',
+    'prohibid[oa] (?:la|su) (?:reproducci[óo]n|uso)',
+    '(?:riproduzione|uso) (?:è )?vietat[oa]',
+    'vietat[oa] la riproduzione',
+    'reproductie (?:is )?verboden',
+    'niet voor hergebruik',
+    'hergebruik (?:is )?niet toegestaan',
+  ].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+// As the whole text only, since they may say something else beside other words ("Protected area"): "Geschützt",
+// "Protected", "Licensed image".
+const PROTECTED_ALONE = new RegExp(
+  '^(?:(?:urheberrechtlich )?gesch(?:ü|ue)tzt|protected|prot[ée]g[ée]e?s?|protegid[oa]s?|protett[oaie]|beschermd|' +
+    'licen[cs]ed (?:image|photo|photograph|picture|reproduction)s?)[.!]?$',
+  'u',
+);
+// What says commercial use, in those languages: a licence's own terms beside it.
+const COMMERCIAL = /commerci|kommerziell|comercial/u;
+
+/** The text asks for a permission, forbids reuse or reserves a right in other words (task R9). */
+function permissionAsked(t: string): boolean {
+  if (PROTECTED_ALONE.test(t.trim())) return true;
+  return t
+    .split(/[;|,\n()[\]]|\.\s|\s-\s/)
+    .some((c) => !COMMERCIAL.test(c) && (PERMISSION_ASKED.test(c) || REUSE_FORBIDDEN.test(c)));
+}
+
 /** The text says in other words that the work or its photograph is in copyright: read as "©" beside it is. */
 export function inCopyrightWordsSaid(t: string): 'statement' | null {
-  return IN_COPYRIGHT_WORDS.test(withoutAddresses(t)) ? 'statement' : null;
+  const plain = withoutAddresses(t);
+  return IN_COPYRIGHT_WORDS.test(plain) || permissionAsked(plain) ? 'statement' : null;
 }
 
 /**

@@ -38,7 +38,9 @@ import {
  * 6: "public domain" in other languages ("Domaine public", "Gemeinfrei", "Dominio público", "Pubblico dominio", "Publiek
  * domein", "Domínio público", "Domena publiczna") as the Public Domain Mark, alone; denied ("Nicht gemeinfrei", "Pas dans
  * le domaine public") In Copyright, still to come or pending ("Wird 2040 gemeinfrei", "Dominio público (TBC)") unknown;
- * a licence not confirmed ("Rights: TBC; CC0", "TBC; CC0", "CC BY 4.0 (unverified)", "Public domain?") unknown.
+ * a licence not confirmed ("Rights: TBC; CC0", "TBC; CC0", "CC BY 4.0 (unverified)", "Public domain?") unknown; a
+ * permission asked for or reuse forbidden ("Permission required", "Verwendung nur mit Genehmigung", "Not for reuse",
+ * "Urheberrecht vorbehalten", "Geschützt" alone, "Bildrecht: Museum Ludwig") In Copyright.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 6;
@@ -204,8 +206,9 @@ const HOLDER_FIELD = new RegExp(
   '(?<![\\w/.-])(?:(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
     'photo(?:graph)?s?(?: credits?)?|image credits?|' +
     // The same in other languages: "Foto:", "Fotograf:", "Crédit photo :", "Rechteinhaber:", "Titulaire des droits :".
+    // "Bildrecht:" as well as "Bildrechte:" (task R9: the singular was not read, and the photograph shown in full).
     'fotos?|fot[oó]graf(?:o|a|os|as|ie|ia|ía|in|en)?|photographie|cr[ée]dits? photos?|rechteinhaber(?:in)?|' +
-    'bildrechte|rechthebbende|titulaires? des droits|ayants? droits?|titular(?:es)? de (?:los )?derechos|' +
+    'bildrechte?|rechthebbende|titulaires? des droits|ayants? droits?|titular(?:es)? de (?:los )?derechos|' +
     'titolare dei diritti|' +
     // A copyright or a photograph credited in other languages: "Urheberrecht:", "Bildnachweis:", "Fotograaf:",
     // "Droits d'auteur :", "Derechos de autor:", "Crediti fotografici:" (review V5: read as the licence beside them).

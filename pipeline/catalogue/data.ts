@@ -73,7 +73,7 @@ import {
 } from './read.ts';
 import { heldForRetiredType } from './retired-type.ts';
 import { RIGHTS_READING, rightsOf } from './rights.ts';
-import { unrecognisedShownInFull } from './rights-unrecognised.ts';
+import { datasetUnrecognisedShownInFull } from './rights-unrecognised.ts';
 import {
   type CardMetrics,
   type Catalogue,
@@ -2203,18 +2203,7 @@ function sayUnrecognised({
   withheld: Map<string, Withheld | null>;
   log: Logger;
 }) {
-  const recognised = new Map<string, boolean>();
-  const said = unrecognisedShownInFull({
-    objects: objects
-      // Objects with a photograph, as datasetPhotographRules counts them: one not photographed shows nothing.
-      .filter((o) => o.thumbnails?.length || o.image)
-      .map((o) => {
-        const text = fieldText(o.rights ?? '');
-        let known = recognised.get(text);
-        if (known === undefined) recognised.set(text, (known = rightsOf(text).uri !== null));
-        return { id: o.id, text, recognised: known, shown: withheld.get(o.id)?.shown ?? 'full' };
-      }),
-  });
+  const said = datasetUnrecognisedShownInFull({ objects, withheld });
   if (said) log.warn(said);
 }
 

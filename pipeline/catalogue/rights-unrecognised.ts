@@ -1,12 +1,16 @@
 import { quoted } from '../log.ts';
 import { compareIdsNaturally } from '../natural-order.ts';
-import type { ImageRule } from './image-rules.ts';
+import type { DatasetObject } from '../types.ts';
+import type { ImageRule, Withheld } from './image-rules.ts';
+import { fieldText } from './plain-text.ts';
+import { rightsOf } from './rights.ts';
 
 /*
  * The rights texts Vitrine does not recognise whose photographs are shown in full (catalogue.images.unknown: full, the
  * default), named with their objects: counted only, a maintainer could not see that "Rights TBC" or "Urheberrecht
- * vorbehalten" is among them (tester T3, F4). Said by `vitrine init` and by every catalogue build. Shown in full by
- * mistake is the museum's legal risk: the texts are named so that one that is not open can be corrected.
+ * vorbehalten" is among them (tester T3, F4). Said by `vitrine init`, by every catalogue build and in the pull request's
+ * report (task R9). Shown in full by mistake is the museum's legal risk: the texts are named so that one that is not
+ * open can be corrected.
  */
 
 /** How many texts are named, the most common first; the rest are counted. */
@@ -59,4 +63,29 @@ export function unrecognisedShownInFull({
     '(docs/catalogue.md, "Rights", lists the texts Vitrine reads), or set catalogue.images.unknown to thumbnail or ' +
     'none in params.yaml to show such photographs small or not at all.'
   );
+}
+
+/**
+ * unrecognisedShownInFull for a dataset's objects (dataset.json), with what the catalogue shows of each photograph
+ * (`withheld`: datasetPhotographRules' map, null or absent when shown in full). Only objects with a photograph count:
+ * one not photographed shows nothing. Said by each catalogue build and in the pull request's report.
+ */
+export function datasetUnrecognisedShownInFull({
+  objects,
+  withheld,
+}: {
+  objects: readonly Pick<DatasetObject, 'id' | 'rights' | 'image' | 'thumbnails'>[];
+  withheld: ReadonlyMap<string, Withheld | null>;
+}): string {
+  const recognised = new Map<string, boolean>();
+  return unrecognisedShownInFull({
+    objects: objects
+      .filter((o) => o.thumbnails?.length || o.image)
+      .map((o) => {
+        const text = fieldText(o.rights ?? '');
+        let known = recognised.get(text);
+        if (known === undefined) recognised.set(text, (known = rightsOf(text).uri !== null));
+        return { id: o.id, text, recognised: known, shown: withheld.get(o.id)?.shown ?? 'full' };
+      }),
+  });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.ts';
+import { datasetUnrecognisedShownInFull } from '../catalogue/rights-unrecognised.ts';
 import { parseLabels } from '../collection/index.ts';
 import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
@@ -652,6 +653,11 @@ export async function buildReport({
   // Texts far too long withheld from the catalogue: an unlabelled object's was said nowhere staff read.
   const withheldSection = withheldFieldsSection({ issues: dataset?.issues ?? [], onMain });
   if (withheldSection) sections.afterIntro = [...(sections.afterIntro ?? []), withheldSection];
+  // Rights texts not recognised whose photographs the catalogue shows in full (catalogue.images.unknown: full), named
+  // as `vitrine init` and each build name them: one that is not open is shown in full on merge (task R9). Last: it is
+  // of the collection, not of this change.
+  const unrecognised = datasetUnrecognisedShownInFull({ objects: dataset?.objects ?? [], withheld: shownOf });
+  if (unrecognised) sections.afterIntro = [...(sections.afterIntro ?? []), `⚠️ ${text(unrecognised)}`];
   const editedSection = editedObjectsSection(objectsEdited);
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
   const removedSection = removedObjectsSection(objectsRemoved);

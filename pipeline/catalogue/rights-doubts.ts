@@ -60,7 +60,8 @@ const PERMISSION_WORDS =
   'autorizzazione|permesso|toestemming)';
 // Words that deny what follows them ("no", "keine", "aucune", "sin", "nessuna", "geen").
 const NOT_WORDS =
-  '(?:no|not|never|without|keine?|nicht|aucune?|pas|sans|sin|ning[úu]n[oa]?|nessun[oa]?|non|senza|geen|niet|zonder)';
+  "(?:no|not|never|without|don['’]t|doesn['’]t|keine?|nicht|aucune?|pas|sans|sin|ning[úu]n[oa]?|nessun[oa]?|non|senza|" +
+  'geen|niet|zonder)';
 // Up to `n` words between, none that denies: "Reuse requires no permission" asks for none.
 const WORDS = (n: number) => `(?:(?!${NOT_WORDS} )[\\p{L}'’-]+ ){0,${n}}`;
 // Asked for: not when denied just before ("No permission required", "Keine Genehmigung erforderlich", "No se requiere
@@ -75,6 +76,7 @@ const PERMISSION_ASKED = new RegExp(
     `(?:reproduced|used|published|reprinted|shown|reproductions?|use|re-?use|publication) (?:by|with) ` +
       `${WORDS(2)}permission`,
     `subject to ${WORDS(3)}(?:permission|consent|approval|authori[sz]ation)`,
+    `(?:ask|request|seek|obtain|contact) ${WORDS(4)}(?:for )?${PERMISSION_WORDS}`,
     // German.
     `nur mit ${WORDS(2)}${PERMISSION_WORDS}`,
     `${PERMISSION_WORDS} ${WORDS(1)}(?:erforderlich|notwendig|n[öo]tig)`,
@@ -85,6 +87,7 @@ const PERMISSION_ASKED = new RegExp(
     `(?:avec|sur) ${WORDS(2)}autorisation uniquement`,
     `uniquement (?:avec|sur) ${WORDS(2)}autorisation`,
     `autorisation ${WORDS(1)}(?:requise|obligatoire|n[ée]cessaire)`,
+    `(?:demander|solliciter|obtenir) ${WORDS(2)}(?:l['’])?autorisation`,
     // Spanish.
     `(?:s[óo]lo|solamente|[úu]nicamente) (?:con|bajo|previa) ${WORDS(2)}(?:autorizaci[óo]n|permiso)`,
     `(?:se )?requiere ${WORDS(2)}(?:autorizaci[óo]n|permiso)`,
@@ -110,6 +113,7 @@ const REUSE_FORBIDDEN = new RegExp(
     'not (?:for|to be) (?:re-?us(?:e|ed)|reproduced|reproduction|republi(?:shed|cation))',
     're-?use (?:is |are )?(?:not (?:permitted|allowed)|prohibited|forbidden)',
     'nicht zur (?:weiter|nach)?(?:verwendung|nutzung|vervielf[äa]ltigung)',
+    `ohne ${WORDS(2)}(?:genehmigung|erlaubnis|zustimmung) keine`,
     '(?:weiterverwendung|vervielf[äa]ltigung|reproduktion|abdruck|nachdruck) (?:ist )?' +
       '(?:nicht gestattet|untersagt|verboten)',
     '(?:urheber|bild|nutzungs|verwertungs)rechte? (?:sind |ist )?vorbehalten',

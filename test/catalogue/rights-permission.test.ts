@@ -38,6 +38,11 @@ describe('a permission asked for, or a right reserved in other words', () => {
     'Permission from the artist is required',
     'Public domain (reproduction with permission of the owner)',
     'Subject to permission',
+    'Contact the museum for permission',
+    'Please ask permission before use',
+    'Permission must be requested from the registrar',
+    'Ohne Genehmigung keine Nutzung',
+    'Prière de demander l’autorisation',
     'No reproduction without permission',
     'May not be reproduced without prior written permission',
     'Verwendung nur mit Genehmigung',
@@ -86,6 +91,8 @@ describe('a permission asked for, or a right reserved in other words', () => {
     'Reuse requires no permission',
     'Reproduction does not require permission',
     'No reuse restrictions',
+    'No need to ask permission',
+    'CC0: you don’t need to ask permission',
     'Protected area of the museum',
   ])('does not read %j as In Copyright: no permission is asked for', (text) => {
     expect(group(text)).not.toBe('in_copyright');

@@ -135,7 +135,8 @@ export async function saveDataCache({
       return { saved: false, key: keys.key };
     }
     try {
-      await gcData({ root, log });
+      // Only the current version, removed without asking the data remote: the runner's cache holds what it pulled.
+      await gcData({ root, log, workspaceOnly: true, removeUnpushed: true });
     } catch (error) {
       log.warn(
         'The image cache was not saved: it could not first be pruned to the current data version, and saved unpruned it would ' +

@@ -534,19 +534,31 @@ export const dataCommands: Command[] = [
   },
   {
     name: 'data gc',
-    summary: 'Remove from the local cache the images and folder lists the current data.dvc does not use.',
+    summary: 'Remove from the local cache the images and folder lists no version on this computer uses.',
     help:
-      'Like "dvc gc --workspace": earlier versions of data/ (images since removed from the collection included) stay in ' +
-      '.dvc/cache until this removes them. Keeps everything the current data.dvc (and any other .dvc file in the ' +
-      'repository) needs, so "npx vitrine data checkout" and "npx vitrine data status" work as before, offline. The storage ' +
-      'remote is not touched. Refuses, removing nothing, when the current folder list is not in the cache.',
+      'Like "dvc gc --workspace --all-branches --not-in-remote": earlier versions of data/ (images since removed from the ' +
+      'collection included) stay in .dvc/cache until this removes them. Keeps everything data.dvc (and any other .dvc ' +
+      'file) needs now, on every local branch and in every stash, so checkout and status work as before, offline; of ' +
+      'the rest it removes only what the storage remote holds a copy of, keeping and naming what it does not ' +
+      '(removing nothing when the remote cannot be asked). Refuses, removing nothing, when the current folder list ' +
+      'is not in the cache.',
     options: {
       'dry-run': { type: 'boolean', description: 'Say what would be removed and freed, removing nothing.' },
+      'remove-unpushed': {
+        type: 'boolean',
+        description:
+          'Also remove what the storage remote does not hold, without asking it: those objects are gone for good.',
+      },
     },
     async run(ctx, { values }) {
       // Not while a merge of data.dvc is under way (gcData refuses): "data merge" reads from the cache what gc removes.
       const { gcData } = await import('./gc.ts');
-      const result = await gcData({ root: ctx.ws.root, log: ctx.log, dryRun: values['dry-run'] === true });
+      const result = await gcData({
+        root: ctx.ws.root,
+        log: ctx.log,
+        dryRun: values['dry-run'] === true,
+        removeUnpushed: values['remove-unpushed'] === true,
+      });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

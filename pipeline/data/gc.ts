@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isVitrineError, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { cleanStaleObjectTemps, listObjectIds, objectPath, parseManifest, readCachedManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -24,6 +24,10 @@ export interface GcResult {
   /** Objects the current version needs, kept. */
   kept: number;
   keptBytes: number;
+  /** Objects kept because another local version needs them (a branch, HEAD, a stash). */
+  keptForOtherVersions: number;
+  /** Objects no version here needs, kept because the storage remote does not have them. */
+  unpushed: number;
   dryRun: boolean;
   /** The .dvc files whose current version was kept, relative to the root with forward slashes. */
   dvcFiles: string[];
@@ -53,15 +57,30 @@ export async function findDvcFiles(root: string): Promise<string[]> {
 async function neededObjects({
   cacheDir,
   dvcFiles,
+  needed = new Map<string, string>(),
+  lenient = false,
 }: {
   cacheDir: string;
   dvcFiles: { file: string; text: string }[];
+  /** Added to (another version's needs are added to the working tree's). */
+  needed?: Map<string, string>;
+  /**
+   * For a version other than the working tree's (another branch, a stash): a file that cannot be read, or a folder
+   * list that is not here or damaged, keeps what can be told and does not stop gc.
+   */
+  lenient?: boolean;
 }): Promise<Map<string, string>> {
-  const needed = new Map<string, string>();
   for (const { file, text } of dvcFiles) {
     const target = path.posix.basename(file).replace(/\.dvc$/, '');
-    const parsed = parseDvcFile({ text, file, target });
+    let parsed: ReturnType<typeof parseDvcFile>;
+    try {
+      parsed = parseDvcFile({ text, file, target });
+    } catch (error) {
+      if (lenient) continue;
+      throw error;
+    }
     if (parsed.legacy) {
+      if (lenient) continue;
       throw new VitrineError(
         'DATA_GC_LEGACY',
         `${file} was written by DVC 2, whose objects sit in another cache layout: Vitrine cannot tell which ` +
@@ -70,13 +89,14 @@ async function neededObjects({
       );
     }
     for (const out of parsed.outs) {
-      needed.set(out.md5, file);
+      if (!needed.has(out.md5)) needed.set(out.md5, file);
       if (!out.md5.endsWith('.dir')) continue;
       const folder = path.posix.join(path.posix.dirname(file), target);
       let entries: { md5: string; relpath: string }[] | undefined;
       try {
         entries = await readCachedManifest({ cacheDir, md5: out.md5, target });
       } catch (error) {
+        if (lenient) continue;
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
         throw new VitrineError(
           'DATA_GC_LIST_DAMAGED',
@@ -87,6 +107,7 @@ async function neededObjects({
         );
       }
       if (!entries) {
+        if (lenient) continue;
         throw new VitrineError(
           'DATA_GC_LIST_MISSING',
           `${file}'s folder list (object ${out.md5}) is not in the local cache, so Vitrine cannot tell which images ` +
@@ -131,11 +152,25 @@ export async function gcData({
   log,
   dryRun = false,
   jobs = 8,
+  workspaceOnly = false,
+  removeUnpushed = false,
 }: {
   root: string;
   log: Logger;
   dryRun?: boolean;
   jobs?: number;
+  /**
+   * Keep only what the working tree's .dvc files need, not other local branches' and stashes' (the data-cache
+   * action: a runner's cache is a copy of what it pulled, pruned so that earlier versions' images do not reach
+   * the Actions cache).
+   */
+  workspaceOnly?: boolean;
+  /**
+   * Remove what no version kept here needs without asking the storage remote whether it holds a copy: one it
+   * does not hold is gone for good. Otherwise those are kept and said, and gc removes nothing when the remote
+   * cannot be asked.
+   */
+  removeUnpushed?: boolean;
 }): Promise<GcResult> {
   const absRoot = path.resolve(root);
   const { cacheDir } = await readDvcConfig({ root: absRoot });
@@ -161,23 +196,38 @@ export async function gcData({
   await refuseGcDuringMerge({ root: absRoot, files });
   const texts = await readDvcFiles(absRoot, files);
   const needed = await neededObjects({ cacheDir, dvcFiles: texts });
+  // What other local versions need (a branch committed but never pushed, a stash): object id → the version's name.
+  const forOthers = new Map<string, string>();
+  if (!workspaceOnly) {
+    const { dvcFilesOfLocalVersions } = await import('../git/history.ts');
+    const skip = (file: string) => file.split('/').some((part) => SKIPPED.has(part));
+    for (const version of await dvcFilesOfLocalVersions({ dir: absRoot, skip })) {
+      const theirs = await neededObjects({ cacheDir, dvcFiles: version.dvcFiles, lenient: true });
+      for (const id of theirs.keys())
+        if (!needed.has(id) && !forOthers.has(id)) forOthers.set(id, version.name === 'HEAD' ? 'HEAD' : version.name);
+    }
+  }
   const held = [...(await listObjectIds(cacheDir))].sort();
-  const unneeded = held.filter((id) => !needed.has(id));
+  const candidates = held.filter((id) => !needed.has(id) && !forOthers.has(id));
+  const remote =
+    removeUnpushed || candidates.length === 0 ? null : await askRemote({ root: absRoot, log, candidates, jobs });
+  const unpushed = new Set(remote?.lacks ?? []);
+  const unneeded = candidates.filter((id) => !unpushed.has(id));
   const sizeOf = async (id: string) => (await stat(objectPath(cacheDir, id)).catch(() => null))?.size ?? 0;
-  const keptSizes = await mapPool(
-    held.filter((id) => needed.has(id)),
-    jobs,
-    sizeOf,
-  );
+  const sum = async (ids: string[]) => (await mapPool(ids, jobs, sizeOf)).reduce((a, b) => a + b, 0);
+  const keptNow = held.filter((id) => needed.has(id));
+  const keptOthers = held.filter((id) => forOthers.has(id));
   const result: GcResult = {
     removed: 0,
     removedBytes: 0,
-    kept: keptSizes.length,
-    keptBytes: keptSizes.reduce((a, b) => a + b, 0),
+    kept: keptNow.length,
+    keptBytes: await sum(keptNow),
+    keptForOtherVersions: keptOthers.length,
+    unpushed: unpushed.size,
     dryRun,
     dvcFiles: files,
   };
-  const names = await earlierNames(cacheDir, unneeded);
+  const names = await earlierNames(cacheDir, [...candidates, ...keptOthers]);
   // A data.dvc rewritten meanwhile (a "data add" in another terminal) may need objects listed as unneeded.
   const now = await readDvcFiles(absRoot, files).catch(() => []);
   if (now.length !== texts.length || now.some((t, i) => t.text !== texts[i].text)) {
@@ -188,16 +238,15 @@ export async function gcData({
       { file: files[0] },
     );
   }
+  const what = (id: string) =>
+    id.endsWith('.dir') ? 'an earlier folder list' : names.has(id) ? `earlier ${names.get(id)}` : 'no current file';
+  // Only with --verbose: the names of taken-down images should not land in a public Actions log.
+  for (const id of keptOthers) log.debug(`keeping ${id} (${what(id)}): ${forOthers.get(id)} needs it`);
+  for (const id of unpushed) log.debug(`keeping ${id} (${what(id)}): not on the remote "${remote?.name}"`);
   for (const id of unneeded) {
     const file = objectPath(cacheDir, id);
     const size = await sizeOf(id);
-    const what = id.endsWith('.dir')
-      ? 'an earlier folder list'
-      : names.has(id)
-        ? `earlier ${names.get(id)}`
-        : 'no current file';
-    // Only with --verbose: the names of taken-down images should not land in a public Actions log.
-    log.debug(`${dryRun ? 'would remove' : 'removing'} ${id} (${what}, ${formatBytes(size)})`);
+    log.debug(`${dryRun ? 'would remove' : 'removing'} ${id} (${what(id)}, ${formatBytes(size)})`);
     if (!dryRun) {
       // One unlink per object: it is there whole or gone, never half.
       await rm(file, { force: true });
@@ -207,16 +256,87 @@ export async function gcData({
     result.removedBytes += size;
   }
   if (!dryRun) await cleanStaleObjectTemps({ base: cacheDir });
+  const others = [...new Set(keptOthers.map((id) => forOthers.get(id)))];
   const kept =
     `kept the ${plural(result.kept, 'object')} (${formatBytes(result.keptBytes)}) that ${files.join(', ')} ` +
-    `${files.length === 1 ? 'needs' : 'need'} now`;
-  if (result.removed === 0) log.info(`The local cache holds nothing else: ${kept}.`);
+    `${files.length === 1 ? 'needs' : 'need'} now` +
+    (keptOthers.length
+      ? `, and ${plural(keptOthers.length, 'object')} (${formatBytes(await sum(keptOthers))}) that ` +
+        `${others.length === 1 ? 'another version' : 'other versions'} on this computer ` +
+        `${others.length === 1 ? 'needs' : 'need'} (${others.join(', ')}: delete a branch no longer wanted to free them)`
+      : '');
+  const unused = workspaceOnly ? 'no current version uses' : 'no version on this computer uses';
+  if (result.removed === 0) log.info(`The local cache holds nothing else it may remove: ${kept}.`);
   else
     log.info(
       `${dryRun ? 'Would free' : 'Freed'} ${formatBytes(result.removedBytes)} from the local cache: ` +
-        `${dryRun ? 'would remove' : 'removed'} ${plural(result.removed, 'object')} no current version uses ` +
+        `${dryRun ? 'would remove' : 'removed'} ${plural(result.removed, 'object')} ${unused} ` +
         `(earlier versions' images and folder lists); ${kept}.` +
-        (dryRun ? ' Run without --dry-run to remove them.' : ' Copies pushed to the storage remote stay there.'),
+        (remote
+          ? ` The storage remote "${remote.name}" holds a copy of each, should an earlier version be wanted again.`
+          : ' They were removed without asking the storage remote for a copy (--remove-unpushed): one it did not ' +
+            'hold is gone for good.') +
+        (dryRun ? ' Run without --dry-run to remove them.' : ''),
+    );
+  if (unpushed.size > 0)
+    log.warn(
+      `Kept ${plural(unpushed.size, 'object')} (${formatBytes(await sum([...unpushed]))}) ${unused} that the ` +
+        `storage remote "${remote?.name}" does not have: this cache holds the only copy (a version committed but ` +
+        'never pushed, or added and never committed). Push it from the branch that recorded it ' +
+        '("npx vitrine data push"), or run "npx vitrine data gc --remove-unpushed" to remove them for good.',
     );
   return result;
+}
+
+/**
+ * Ask the default storage remote which of `candidates` it holds. Throws DATA_GC_REMOTE_UNCHECKED (gc removes
+ * nothing) when there is no remote or it cannot be asked: an object it lacks would be the only copy.
+ */
+async function askRemote({
+  root,
+  log,
+  candidates,
+  jobs,
+}: {
+  root: string;
+  log: Logger;
+  candidates: string[];
+  jobs: number;
+}): Promise<{ name: string; lacks: string[] }> {
+  const { openRemote } = await import('./remote.ts');
+  const count = plural(candidates.length, 'object');
+  const anyway =
+    `or run "npx vitrine data gc --remove-unpushed" to remove the ${count} no version on this computer uses ` +
+    'anyway (one the remote does not hold is then gone for good).';
+  let remote: Awaited<ReturnType<typeof openRemote>>;
+  try {
+    remote = await openRemote({ root, log });
+  } catch (error) {
+    if (!isVitrineError(error, 'DVC_NO_REMOTE')) throw error;
+    throw new VitrineError(
+      'DATA_GC_REMOTE_UNCHECKED',
+      'There is no storage remote (.dvc/config), so this cache may hold the only copy of every earlier version: ' +
+        '"npx vitrine data gc" removed nothing. Set one up and push ("npx vitrine data init", then ' +
+        `"npx vitrine data push"), ${anyway}`,
+      {},
+      { cause: error },
+    );
+  }
+  try {
+    const has = await mapPool(candidates, jobs, (id) => remote.has(id));
+    return { name: remote.name, lacks: candidates.filter((_, i) => !has[i]) };
+  } catch (error) {
+    throw new VitrineError(
+      'DATA_GC_REMOTE_UNCHECKED',
+      `Vitrine could not ask the storage remote "${remote.name}" which of the ${count} no version on this ` +
+        `computer uses it holds (${fullStopless(messageOf(error))}), so "npx vitrine data gc" removed nothing: ` +
+        `one it lacks would be the only copy. Run it again when the remote answers, ${anyway}`,
+      { remote: remote.name },
+      { cause: error },
+    );
+  }
+}
+
+function fullStopless(text: string): string {
+  return text.replace(/[.\s]+$/, '');
 }

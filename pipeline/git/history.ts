@@ -489,3 +489,64 @@ function gitProgram({ dir, args }: { dir: string; args: string[] }): Promise<str
     ),
   );
 }
+
+/** A version of the repository that `data gc` must not take the images of: a local branch, HEAD or a stash. */
+export interface KeptVersion {
+  /** How a person names it: a branch name, "HEAD" or "stash@{n}". */
+  name: string;
+  commit: string;
+  /** Its `.dvc` files (paths from `dir`, forward slashes) and their text at that commit. */
+  dvcFiles: { file: string; text: string }[];
+}
+
+/**
+ * The `.dvc` files of every local branch tip, HEAD and each stash (what git keeps that a checkout can bring back),
+ * read with the git program; empty when `dir` is not in a git repository or git cannot be run. `skip(path)` leaves
+ * out files gc never reads (inside .dvc/, node_modules/…).
+ */
+export async function dvcFilesOfLocalVersions({
+  dir,
+  skip = () => false,
+}: {
+  dir: string;
+  skip?: (file: string) => boolean;
+}): Promise<KeptVersion[]> {
+  const refs = await gitProgram({
+    dir,
+    args: ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads'],
+  })
+    .then((out) => out.split('\n').filter(Boolean))
+    .catch(() => null);
+  if (refs === null) return [];
+  const named: { name: string; commit: string }[] = refs.map((line) => {
+    const space = line.indexOf(' ');
+    return { commit: line.slice(0, space), name: line.slice(space + 1) };
+  });
+  const head = (await gitProgram({ dir, args: ['rev-parse', '--verify', '-q', 'HEAD'] }).catch(() => '')).trim();
+  if (head) named.push({ name: 'HEAD', commit: head });
+  const stashes = await gitProgram({ dir, args: ['log', '-g', '--format=%H', 'refs/stash', '--'] }).catch(() => '');
+  stashes
+    .split('\n')
+    .filter(Boolean)
+    .forEach((commit, i) => named.push({ name: `stash@{${i}}`, commit }));
+  const versions: KeptVersion[] = [];
+  const seen = new Map<string, KeptVersion>();
+  for (const { name, commit } of named) {
+    const known = seen.get(commit);
+    if (known) {
+      versions.push({ ...known, name });
+      continue;
+    }
+    const listed = await gitProgram({ dir, args: ['ls-tree', '-r', '-z', '--name-only', commit] }).catch(() => '');
+    const files = listed.split('\0').filter((f) => f.endsWith('.dvc') && !skip(f));
+    const dvcFiles: { file: string; text: string }[] = [];
+    for (const file of files) {
+      const text = await fileAtCommit({ dir, commit, file });
+      if (text !== null) dvcFiles.push({ file, text });
+    }
+    const version = { name, commit, dvcFiles };
+    seen.set(commit, version);
+    versions.push(version);
+  }
+  return versions;
+}

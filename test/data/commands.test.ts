@@ -98,6 +98,8 @@ describe('vitrine data commands', () => {
     await run('data init', context(), {}, ['../storage']);
     await writeTree(path.join(repo, 'data'), { ...SAMPLE, 'images/gone.png': 'taken down' });
     await run('data add', context());
+    // Pushed: gc removes only what the storage remote holds a copy of.
+    await run('data push', context());
     await rm(path.join(repo, 'data', 'images', 'gone.png'));
     await run('data add', context());
     const dry = context(true);

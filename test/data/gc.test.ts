@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listObjectIds, objectPath } from '../../pipeline/data/cache.ts';
 import { gcData } from '../../pipeline/data/gc.ts';
-import { addData, checkoutData, dataStatus, initData, readDvcFile } from '../../pipeline/data/index.ts';
+import { addData, checkoutData, dataStatus, initData, pushData, readDvcFile } from '../../pipeline/data/index.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
@@ -21,9 +21,10 @@ beforeEach(async () => {
   repo = path.join(base, 'repo');
   cache = path.join(repo, '.dvc', 'cache');
   await writeTree(path.join(repo, 'data'), { ...SAMPLE, 'images/TAKEDOWN.jpg': 'sensitive image bytes' });
-  // A remote that is never pushed to: everything below comes from the local cache only.
+  // The collection pushed once to a folder remote: gc removes only what the remote holds a copy of.
   await initData({ root: repo, remoteUrl: '../storage' });
   await addData({ root: repo, log: silentLogger });
+  await pushData({ root: repo, log: silentLogger });
 });
 afterEach(async () => {
   await cleanup(base);
@@ -50,9 +51,11 @@ describe('vitrine data gc', () => {
     expect(result).toMatchObject({ removed: 2, kept: 4, dryRun: false, dvcFiles: ['data.dvc'] });
     expect(await held('sensitive image bytes')).toBe(false);
     await expect(stat(objectPath(cache, earlierList))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(log.lines.map((l) => l.message).join('\n')).toMatch(
-      /^Freed \d+ B from the local cache: removed 2 objects no current version uses .*kept the 4 objects .* data\.dvc needs now/m,
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toMatch(
+      /^Freed \d+ B from the local cache: removed 2 objects no version on this computer uses .*kept the 4 objects .* data\.dvc needs now/m,
     );
+    expect(said).toContain('The storage remote "local" holds a copy of each');
 
     const status = await dataStatus({ root: repo, log: silentLogger });
     expect(status.clean).toBe(true);

@@ -240,6 +240,12 @@ export function corruptError({ md5, actual, where }: { md5: string; actual: stri
   );
 }
 
+/** The size of object `md5` in the cache at `base`, for a remote to compare its copy with; undefined when absent. */
+export async function cachedSize({ base, md5 }: { base: string; md5: string }): Promise<{ size?: number }> {
+  const info = await stat(objectPath(base, md5)).catch(() => null);
+  return info?.isFile() ? { size: info.size } : {};
+}
+
 /** True when a file exists at `file`. */
 export async function exists(file: string): Promise<boolean> {
   try {

@@ -2,7 +2,14 @@ import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { cleanStaleObjectTemps, listObjectIds, objectPath, parseManifest, readCachedManifest } from './cache.ts';
+import {
+  cachedSize,
+  cleanStaleObjectTemps,
+  listObjectIds,
+  objectPath,
+  parseManifest,
+  readCachedManifest,
+} from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { parseDvcFile } from './dvcfile.ts';
 import { mapPool } from './hash.ts';
@@ -210,7 +217,9 @@ export async function gcData({
   const held = [...(await listObjectIds(cacheDir))].sort();
   const candidates = held.filter((id) => !needed.has(id) && !forOthers.has(id));
   const remote =
-    removeUnpushed || candidates.length === 0 ? null : await askRemote({ root: absRoot, log, candidates, jobs });
+    removeUnpushed || candidates.length === 0
+      ? null
+      : await askRemote({ root: absRoot, log, cacheDir, candidates, jobs });
   const unpushed = new Set(remote?.lacks ?? []);
   const unneeded = candidates.filter((id) => !unpushed.has(id));
   const sizeOf = async (id: string) => (await stat(objectPath(cacheDir, id)).catch(() => null))?.size ?? 0;
@@ -295,11 +304,13 @@ export async function gcData({
 async function askRemote({
   root,
   log,
+  cacheDir,
   candidates,
   jobs,
 }: {
   root: string;
   log: Logger;
+  cacheDir: string;
   candidates: string[];
   jobs: number;
 }): Promise<{ name: string; lacks: string[] }> {
@@ -323,7 +334,9 @@ async function askRemote({
     );
   }
   try {
-    const has = await mapPool(candidates, jobs, (id) => remote.has(id));
+    const has = await mapPool(candidates, jobs, async (id) =>
+      remote.has(id, await cachedSize({ base: cacheDir, md5: id })),
+    );
     return { name: remote.name, lacks: candidates.filter((_, i) => !has[i]) };
   } catch (error) {
     throw new VitrineError(

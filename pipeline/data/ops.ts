@@ -19,6 +19,7 @@ import { headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { listWords, plural } from '../words.ts';
 import {
+  cachedSize,
   checkCachedManifest,
   cleanStaleObjectTemps,
   contentMd5,
@@ -890,7 +891,8 @@ export async function pushData({
   const listed = !verify && remote.list && objects.size >= 64 ? await remote.list() : undefined;
   /** What the remote holds of `md5`: a good copy, none, or (with `verify`, its bytes read and hashed) a damaged one. */
   const onRemote = async (md5: string, needer: string): Promise<'good' | 'absent' | 'damaged'> => {
-    if (!verify) return (listed ? listed.has(md5) : await remote.has(md5)) ? 'good' : 'absent';
+    if (listed && !verify) return listed.has(md5) ? 'good' : 'absent';
+    if (!verify) return (await remote.has(md5, await cachedSize({ base: t.cacheDir, md5 }))) ? 'good' : 'absent';
     const found = await remote.inspect!(md5);
     if (!found) return 'absent';
     if (found.md5 === contentMd5(md5)) return 'good';
@@ -2175,7 +2177,9 @@ export async function dataStatus({
     const remote = await openRemote({ root: absRoot, name: remoteName, log });
     const list = manifest ?? (await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote }));
     const objects = [...uniqueObjects(list, target), [t.out.md5, `${target}.dvc`] as [string, string]];
-    const missing = await mapPool(objects, jobs, async ([md5, needer]) => ((await remote.has(md5)) ? null : needer));
+    const missing = await mapPool(objects, jobs, async ([md5, needer]) =>
+      (await remote.has(md5, await cachedSize({ base: t.cacheDir, md5 }))) ? null : needer,
+    );
     const missingFiles = missing.filter((m): m is string => m !== null);
     status.remote = {
       name: remote.name,

@@ -26,6 +26,7 @@ import {
   CLOCK_CORRECTED_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   MAX_CLOCK_SKEW_MS,
+  NO_ETAG,
   readObjectBody,
   S3IdleTimeoutError,
   S3ResponseError,
@@ -44,7 +45,8 @@ export interface Remote {
   /** The remote's name in `.dvc/config`. */
   name: string;
   url: string;
-  has(md5: string): Promise<boolean>;
+  /** Whether it holds a whole copy of object `md5`; `size`, when known (the cache's file), must match. */
+  has(md5: string, known?: { size?: number }): Promise<boolean>;
   /** Upload `file` as object `md5` (its bytes must hash to it). */
   put(options: { md5: string; file: string }): Promise<void>;
   /**
@@ -383,9 +385,11 @@ export function s3Remote({
   return {
     name,
     url: settings.url,
-    async has(md5) {
+    async has(md5, { size } = {}) {
       const found = await head(md5);
-      // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object.
+      // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object; so does a size
+      // other than the file's (an ETag of a multipart upload is not its md5, so cannot tell).
+      if (found && size !== undefined && found.size !== size) return false;
       return found !== null && goodCopy({ id: md5, size: found.size, etag: found.etag });
     },
     async list() {
@@ -647,9 +651,18 @@ export function tlsAdvice({ problem, where }: { problem: string; where: string }
 }
 
 /** The first sentence about an answer that is not S3's (a web page), without its full stop. */
-export function notStorageWords({ endpoint, status }: { endpoint: string; status?: number }): string {
+export function notStorageWords({
+  endpoint,
+  status,
+  sent = 'something else, such as a web page',
+}: {
+  endpoint: string;
+  status?: number;
+  /** What it sent instead. */
+  sent?: string;
+}): string {
   const answered = status ? ` (HTTP ${status})` : '';
-  return `The server at ${endpoint} answered${answered}, but not as S3 storage does: it sent something else, such as a web page`;
+  return `The server at ${endpoint} answered${answered}, but not as S3 storage does: it sent ${sent}`;
 }
 
 /** The error code of a Node network error, looked for on the error and its causes. */
@@ -806,7 +819,8 @@ export function s3Error({
   if (name === 'NotStorage' || (unreadable && (!status || status < 500))) {
     return new VitrineError(
       'REMOTE_NOT_STORAGE',
-      `${notStorageWords({ endpoint, status })} (remote "${remote}"). Check ${endpointIn(remote)}: it must be the ` +
+      `${notStorageWords({ endpoint, status, ...(message === NO_ETAG ? { sent: NO_ETAG } : {}) })} ` +
+        `(remote "${remote}"). Check ${endpointIn(remote)}: it must be the ` +
         "address of the storage service's S3 interface (for MinIO, its API port, not its console), not a website.",
       { ...data, ...(status ? { status } : {}) },
       { cause: error },

@@ -498,6 +498,9 @@ export function s3Objects({
       if (response.statusCode !== 200) throw await responseError(sent, 'HEAD');
       notWebPage(response);
       const etag = response.headers.etag;
+      // Every S3 server names an object's ETag: a 200 without one is something else answering "OK" to every address
+      // (a load balancer, a health page), which read as "already there" would skip every upload (a tester).
+      if (typeof etag !== 'string' || etag === '') throw new S3ResponseError('NotStorage', NO_ETAG, 200);
       return {
         size: Number(response.headers['content-length'] ?? 0),
         ...(typeof etag === 'string' ? { etag } : {}),
@@ -513,6 +516,9 @@ export function s3Objects({
     },
   };
 }
+
+/** What a server sent that answered a HEAD for an object with 200 but no ETag (S3ResponseError's message). */
+export const NO_ETAG = 'an answer that says "found" without the ETag (checksum) S3 storage gives every object';
 
 /**
  * Refuse a web page as an answer (NotStorage): a website at the address (a console, a single-page app) answers every

@@ -130,6 +130,49 @@ describe('an address that is not S3 storage', () => {
     expect(status.text).not.toContain('has everything');
   });
 
+  it('a server answering 200 “OK” to every address, without an ETag: not storage, never “already there”', async () => {
+    // A tester (T4 F1): a load balancer or health page answered every HEAD with 200 text/plain; push said
+    // "0 files uploaded, 1 already there" and status --remote "has everything" while nothing was stored.
+    const ok = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 });
+        res.end(req.method === 'HEAD' ? undefined : 'OK');
+      });
+    });
+    const site = `http://127.0.0.1:${await listen(ok)}`;
+    const repo = await dataRepo('ok', site);
+    const push = await run(repo, ['data', 'push']);
+    expect(push.code).toBe(1);
+    expect(push.text).toContain(`The server at ${site} answered (HTTP 200), but not as S3 storage does`);
+    expect(push.text).toContain('ETag');
+    expect(push.text).not.toContain('already there');
+    const status = await run(repo, ['data', 'status', '--remote']);
+    expect(status.text).toContain('but not as S3 storage does');
+    expect(status.text).not.toContain('has everything');
+  });
+
+  it('an object whose size on the remote is not the file’s: not a good copy, sent again', async () => {
+    // HEAD answers with an ETag S3 gives a multipart upload (not the md5, so not compared) and 2 bytes.
+    const puts: string[] = [];
+    const short = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'PUT') puts.push(req.url ?? '');
+        const headers = { 'content-type': 'application/octet-stream', etag: '"0123456789abcdef-2"' };
+        if (req.method === 'HEAD') res.writeHead(200, { ...headers, 'content-length': 2 }).end();
+        else res.writeHead(200, headers).end();
+      });
+    });
+    const site = `http://127.0.0.1:${await listen(short)}`;
+    const repo = await dataRepo('short', site);
+    const status = await run(repo, ['data', 'status', '--remote']);
+    expect(status.text).not.toContain('has everything');
+    const push = await run(repo, ['data', 'push']);
+    expect(push.text).toContain('1 file uploaded, 0 already there');
+    expect(puts.length).toBeGreaterThan(0);
+  });
+
   it('https:// to a server without https: says to write http://, or check the port', async () => {
     const push = await run(await dataRepo('tls', plainAsHttps), ['data', 'push']);
     expect(push.code).toBe(1);

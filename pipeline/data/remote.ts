@@ -474,7 +474,9 @@ export function s3Remote({
         try {
           return await getOnce({ md5, file, keep });
         } catch (error) {
-          if (isVitrineError(error)) throw error;
+          // This computer's disk refused the write (full, read-only): not the remote's doing, and trying again cannot
+          // help; the caller names the cache folder (as for a folder remote).
+          if (isVitrineError(error) || localWriteRefusal(error)) throw error;
           // A body that fell silent: its request was answered once, so the tries are this loop's.
           if (error instanceof S3IdleTimeoutError) error.tries = Math.max(error.tries, attempt);
           if (attempt >= 3) throw fail('download', md5, error);
@@ -1045,6 +1047,14 @@ export async function openRemote({
     );
   }
   return remoteFromConfig({ config: remote, root, ...(log ? { log } : {}) });
+}
+
+/** A refusal by this computer's disk (full, over quota, read-only, no permission) of a file being written. */
+function localWriteRefusal(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const refused = ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(e?.code ?? '');
+  // A network call's refusal (a firewall's EACCES on connect) is the remote's side.
+  return refused && typeof e?.syscall === 'string' && !['connect', 'getaddrinfo'].includes(e.syscall);
 }
 
 /** The md5 of no bytes: the one object an empty copy is good for. */

@@ -72,7 +72,16 @@ export interface S3Objects {
 
 /** The address a client talks to, for messages. */
 export function s3Endpoint({ endpoint, region }: { endpoint?: string; region?: string }): string {
-  return endpoint || `https://s3.${region || 'us-east-1'}.amazonaws.com`;
+  return shownAddress(endpoint || `https://s3.${region || 'us-east-1'}.amazonaws.com`);
+}
+
+/**
+ * An address as messages show it: without a user name and password (`http://user:pw@host` → `http://host`), as git
+ * shows a remote's, since a terminal's or CI log's lines are kept and read by others.
+ */
+export function shownAddress(url: string): string {
+  // Greedy up to the last "@" before the path: a password may hold one.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 /** Network errors of a connection that was dropped (often a kept-alive one the server closed): tried again. */

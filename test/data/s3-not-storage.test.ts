@@ -173,6 +173,24 @@ describe('an address that is not S3 storage', () => {
     expect(puts.length).toBeGreaterThan(0);
   });
 
+  it('an address with a user name and password in it is shown without them, as git shows one', async () => {
+    // A tester (T4 F6): endpointurl = http://admin:TopSecretPw@host (a proxy’s login) was printed whole in every
+    // message, which a CI log keeps.
+    const closed = http.createServer();
+    const port = await listen(closed);
+    closed.close();
+    const secret = `http://admin:TopSecretPw@127.0.0.1:${port}`;
+    const status = await run(await dataRepo('secret', secret), ['data', 'status', '--remote']);
+    expect(status.code).toBe(1);
+    expect(status.text).toContain(`The storage server at http://127.0.0.1:${port} did not answer`);
+    expect(status.text).not.toContain('TopSecretPw');
+    expect(status.text).not.toContain('admin');
+    const check = await run(await publishRepo('secret-publish', secret), ['publish', '--check'], keys);
+    expect(check.code).toBe(1);
+    expect(check.text).toContain(`http://127.0.0.1:${port}`);
+    expect(check.text).not.toContain('TopSecretPw');
+  });
+
   it('https:// to a server without https: says to write http://, or check the port', async () => {
     const push = await run(await dataRepo('tls', plainAsHttps), ['data', 'push']);
     expect(push.code).toBe(1);

@@ -283,16 +283,17 @@ export async function gcData({
         `(earlier versions' images and folder lists); ${kept}.` +
         (remote
           ? ` The storage remote "${remote.name}" holds a copy of each, should an earlier version be wanted again.`
-          : ' They were removed without asking the storage remote for a copy (--remove-unpushed): one it did not ' +
-            'hold is gone for good.') +
+          : ` They ${dryRun ? 'would be' : 'were'} removed without asking the storage remote for a copy ` +
+            `(--remove-unpushed): one it did not hold ${dryRun ? 'would be' : 'is'} gone for good.`) +
         (dryRun ? ' Run without --dry-run to remove them.' : ''),
     );
   if (unpushed.size > 0)
     log.warn(
       `Kept ${plural(unpushed.size, 'object')} (${formatBytes(await sum([...unpushed]))}) ${unused} that the ` +
         `storage remote "${remote?.name}" does not have: this cache holds the only copy (a version committed but ` +
-        'never pushed, or added and never committed). Push it from the branch that recorded it ' +
-        '("npx vitrine data push"), or run "npx vitrine data gc --remove-unpushed" to remove them for good.',
+        'never pushed, or added and never committed). To keep a copy on the remote, check out the version that ' +
+        'recorded it (git checkout <commit>, then "npx vitrine data checkout") and run "npx vitrine data push"; or run ' +
+        '"npx vitrine data gc --remove-unpushed" to remove them for good.',
     );
   return result;
 }
@@ -334,6 +335,11 @@ async function askRemote({
     );
   }
   try {
+    // Many objects: one listing of the remote instead of a check each (as a large push does).
+    if (remote.list && candidates.length >= 64) {
+      const listed = await remote.list();
+      return { name: remote.name, lacks: candidates.filter((id) => !listed.has(id)) };
+    }
     const has = await mapPool(candidates, jobs, async (id) =>
       remote.has(id, await cachedSize({ base: cacheDir, md5: id })),
     );

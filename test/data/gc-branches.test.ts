@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
 import { listObjectIds } from '../../pipeline/data/cache.ts';
 import { gcData } from '../../pipeline/data/gc.ts';
 import { checkoutData, pushData } from '../../pipeline/data/index.ts';
@@ -72,9 +73,38 @@ describe('vitrine data gc with versions that are not on the remote', () => {
     expect(said(log)).toMatch(/the storage remote "storage" does not have/);
     expect(said(log)).toContain('--remove-unpushed');
 
-    await gcData({ root: a, log: silentLogger, removeUnpushed: true });
+    // As the command line gives it.
+    const cli = memoryLogger();
+    const code = await main(['data', 'gc', '--remove-unpushed'], {
+      cwd: a,
+      env: {},
+      stdout: () => {},
+      log: cli,
+      interactive: false,
+    });
+    expect(code).toBe(0);
+    expect(said(cli)).toContain('gone for good');
     held = await listObjectIds(cache);
     expect(held.has(md5('draft photo'))).toBe(false);
+  }, 60_000);
+
+  it('asks the remote once for many objects (its listing), with the same result', async () => {
+    const clones = await twoClones();
+    base = clones.base;
+    const a = clones.a;
+    const many = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`images/M${i}.jpg`, `many ${i}`]));
+    await change(a, many);
+    await record(a, 'Many');
+    await pushData({ root: a, log: silentLogger });
+    await change(a, { ...Object.fromEntries(Object.keys(many).map((k) => [k, undefined])), 'images/D.jpg': 'draft' });
+    await record(a, 'Draft, never pushed');
+    await change(a, { 'images/D.jpg': undefined });
+    await record(a, 'Draft out');
+    const result = await gcData({ root: a, log: silentLogger });
+    const held = await listObjectIds(path.join(a, '.dvc', 'cache'));
+    expect(held.has(md5('many 3'))).toBe(false);
+    expect(held.has(md5('draft'))).toBe(true);
+    expect(result.removed).toBeGreaterThanOrEqual(70);
   }, 60_000);
 
   it('removes nothing when the remote cannot be asked, and says why', async () => {

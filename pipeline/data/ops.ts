@@ -1371,6 +1371,8 @@ export async function pullData({
     });
     const first = missing[0] ?? corrupt[0];
     const files = [...missing, ...corrupt].flatMap(allFiles);
+    // Not one good download among several: a remote rarely loses every copy at once; a network that rewrites does.
+    const onTheWay = corrupt.length >= 2 && missing.length === 0 && transferred === 0;
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
       `${listWords([
@@ -1387,9 +1389,14 @@ export async function pullData({
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
         (missing.length > 0 ? 'Ask whoever added the missing images to run "npx vitrine data push". ' : '') +
-        (corrupt.length > 0
-          ? 'For damaged objects, run "npx vitrine data push --verify" on a machine that has good copies. '
-          : '') +
+        (corrupt.length > 0 && onTheWay
+          ? 'Every file downloaded arrived damaged: the copies on the remote may well be good, and something on the ' +
+            'way changed them (a proxy, an antivirus or a VPN that rewrites downloads). Try from another network, ' +
+            'or ask whoever runs this one; if the same happens from there, run "npx vitrine data push --verify" on a ' +
+            'machine that has good copies. '
+          : corrupt.length > 0
+            ? 'For damaged objects, run "npx vitrine data push --verify" on a machine that has good copies. '
+            : '') +
         'Then run "npx vitrine data pull" again.',
       { missing, corrupt, remote: remote.name, files },
     );

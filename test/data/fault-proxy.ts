@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 /*
  * A proxy on 127.0.0.1 in front of a storage server (s3rver) that lets the first `after` requests through, then
  * fails the next ones as a server in trouble does: it never answers ('hang'), cuts the connection ('reset'), or
- * answers with an S3 error (500 InternalError, 503 SlowDown). Only requests whose method is in `methods` are
+ * answers with an S3 error (500 InternalError, 503 SlowDown), or passes a photograph's bytes on with one changed
+ * ('flip': a proxy or an antivirus rewriting downloads; folder lists pass unchanged). Only requests whose method is in `methods` are
  * counted and failed (all when absent); the others always pass. After an outside tester's fault proxy.
  */
 
@@ -25,7 +26,7 @@ export async function faultProxy({
   /** The server behind it, "http://127.0.0.1:PORT". */
   target: string;
   after: number;
-  mode: 'hang' | 'reset' | 500 | 503;
+  mode: 'hang' | 'reset' | 500 | 503 | 'flip';
   methods?: string[];
 }): Promise<FaultProxy> {
   const upstream = new URL(target);
@@ -35,7 +36,9 @@ export async function faultProxy({
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const counts = !methods || methods.includes(req.method ?? '');
-    if (counts && ++counted > after) {
+    const flips =
+      mode === 'flip' && req.method === 'GET' && /\/files\/md5\/[0-9a-f]{2}\/[0-9a-f]{30}$/.test(req.url ?? '');
+    if (counts && ++counted > after && mode !== 'flip') {
       if (mode === 'hang') {
         held++;
         for (const w of waiters.filter((w) => held >= w.n)) w.resolve();
@@ -52,7 +55,14 @@ export async function faultProxy({
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (!(flips && counted > after && answer.statusCode === 200)) return void answer.pipe(res);
+        let first = true;
+        answer.on('data', (chunk: Buffer) => {
+          if (first && chunk.length > 0) chunk[0] ^= 0xff;
+          first = false;
+          res.write(chunk);
+        });
+        answer.on('end', () => res.end());
       },
     );
     pass.on('error', () => res.destroy());

@@ -42,7 +42,8 @@ export function rightsGroup(rights: Pick<Rights, 'uri'>): 'in_copyright' | 'unkn
 /**
  * Words of a rights text that forbid putting the photograph online: "Do not publish online", "Must not be published",
  * "Not for public display", "Culturally sensitive", "Secret/sacred", "Embargoed until 2030", "Internal use only",
- * "Access restricted", and the same in German, French, Spanish, Italian and Dutch. Read on the text in lower case with
+ * "Access restricted", and the same in German, French, Spanish, Italian and Dutch ("Nur für den internen Gebrauch",
+ * "Usage interne uniquement", "Solo para uso interno"). Read on the text in lower case with
  * hyphens, slashes and "&" as spaces and ’ as '. Not "restrictions" ("No known copyright restrictions" and "No
  * Copyright - Contractual Restrictions" are open statements), nor a gallery note ("Not displayed in gallery").
  */
@@ -72,6 +73,13 @@ const NOT_FOR_PUBLICATION = new RegExp(
     '\\bprohibida (?:su )?(?:publicación|difusión)\\b',
     '\\bnon (?:pubblicare|diffondere)\\b',
     '\\bniet (?:publiceren|openbaar maken)\\b',
+    // "Internal use only" in German, French, Spanish, Italian and Dutch (helper R9).
+    '\\bnur (?:für den (?:internen|dienstlichen) gebrauch|intern|zur internen (?:verwendung|nutzung))\\b',
+    '\\b(?:usage interne (?:uniquement|seulement)|réservé à un usage interne)\\b',
+    // Not \b before a word that starts with an accent: with the u flag, \b knows ASCII letters only.
+    '(?<!\\p{L})(?:solo|sólo|únicamente|exclusivamente) para uso interno\\b',
+    '\\b(?:solo per uso interno|ad uso interno|esclusivamente per uso interno)\\b',
+    '\\b(?:alleen|uitsluitend) voor intern gebruik\\b',
   ].join('|'),
   'u',
 );

@@ -151,6 +151,11 @@ const TEXTS = [
   'No permission required',
   'Permission granted under CC BY 4.0',
   'CC BY-NC 4.0; commercial use only with permission',
+  // Reading 6: "internal use only" in other languages keeps the photograph off the site; "internal use" allowed does not.
+  'Nur für den internen Gebrauch',
+  'Únicamente para uso interno',
+  'Alleen voor intern gebruik',
+  'Gemeinfrei (auch für den internen Gebrauch)',
 ];
 
 /** The reading of the texts above, by version. */
@@ -159,7 +164,7 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
-  6: 'd691c510367f25b2',
+  6: '82b57e3ff5256e61',
 };
 
 describe('the version of the rights reading', () => {

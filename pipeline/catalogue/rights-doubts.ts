@@ -71,6 +71,8 @@ const PERMISSION_ASKED = new RegExp(
     // English.
     `${PERMISSION_WORDS} ${WORDS(4)}(?:required|needed|necessary|must be (?:obtained|sought|requested))`,
     `(?:requires?|need(?:s|ed)?) ${WORDS(3)}${PERMISSION_WORDS}`,
+    `(?:requires?|need(?:s|ed)?) ${WORDS(2)}licen[cs]e`,
+    `permissions? ?: ?(?:please )?(?:contact|ask|apply|write)`,
     `(?:with|by) ${WORDS(3)}permission only`,
     `only (?:with|by|after) ${WORDS(3)}${PERMISSION_WORDS}`,
     `(?:reproduced|used|published|reprinted|shown|reproductions?|use|re-?use|publication) (?:by|with) ` +

@@ -98,6 +98,23 @@ describe('a permission asked for, or a right reserved in other words', () => {
     expect(group(text)).not.toBe('in_copyright');
   });
 
+  // A licence to be asked for, or whom to ask, said without the word "required" (helper R9's leftovers).
+  it.each([
+    'Usage requires a licence',
+    'Reproduction requires a license from the museum',
+    'Permissions: contact registrar',
+    'Permissions: please contact the Photo Library',
+  ])('reads %j as In Copyright: a licence or a permission is to be asked for', (text) => {
+    expect(group(text)).toBe('in_copyright');
+  });
+
+  it.each(['Reuse requires no licence', 'Permissions: none needed', 'CC BY 4.0; commercial use requires a licence'])(
+    'does not read %j as In Copyright',
+    (text) => {
+      expect(group(text)).not.toBe('in_copyright');
+    },
+  );
+
   it.each([
     'Permission granted under CC BY 4.0',
     'CC BY-NC 4.0; commercial use only with permission',

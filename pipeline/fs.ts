@@ -8,6 +8,8 @@ export interface WriteFs {
   writeFile(file: string, data: string | Uint8Array, options?: { mode: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(file: string, options: { force: true }): Promise<void>;
+  /** Only for `ownerOnly` writes; Node's when absent. */
+  chmod?(file: string, mode: number): Promise<void>;
 }
 
 const nodeFs: WriteFs = { mkdir, writeFile, rename, rm };
@@ -93,7 +95,10 @@ export async function writeFileAtomic({
       if (ownerOnly) {
         // Made 0600, so that the keys are never readable by others, not even between write and chmod.
         await fs.writeFile(temp, data, { mode: 0o600 });
-        await chmod(temp, 0o600);
+        // A file system without Unix modes (a FAT or exFAT stick) refuses chmod: the file is then as private as it can be.
+        await (fs.chmod ?? chmod)(temp, 0o600).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPERM' && error.code !== 'ENOTSUP' && error.code !== 'EOPNOTSUPP') throw error;
+        });
       } else {
         await fs.writeFile(temp, data);
         await keepModeOf({ target, temp });

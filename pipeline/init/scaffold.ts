@@ -955,15 +955,24 @@ export const LABELS_LINE_ENDS = 'labels.csv text eol=lf';
 /**
  * Add LABELS_LINE_ENDS to the repository's .gitattributes (made if there is none): a labels.csv saved by Excel
  * ("CSV UTF-8": Windows line ends) is then stored by git and GitHub Desktop with Unix ones, and a pull request's diff
- * shows the lines that changed, not every line (outside tester T3 F7). A rule of the museum's own for labels.csv, or a
- * .gitattributes that is not a regular file, is left as it is. Whether the file was written.
+ * shows the lines that changed, not every line (outside tester T3 F7). A rule of the museum's own for labels.csv or for
+ * every CSV file, or a .gitattributes that is not a regular file, is left as it is. Whether the file was written.
  */
 async function labelsLineEnds({ root }: { root: string }): Promise<boolean> {
   const file = path.join(root, '.gitattributes');
   const info = await lstat(file).catch(() => null);
   if (info && !info.isFile()) return false;
   const text = info ? await readFile(file, 'utf8') : '';
-  if (text.split(/\r?\n/).some((line) => line.trim().split(/\s+/)[0] === 'labels.csv')) return false;
+  // A rule of its own: for labels.csv (also written from the top, "/labels.csv") or for every CSV file; a byte-order
+  // mark before the first line is not part of it.
+  const own = (line: string) => ['labels.csv', '/labels.csv', '*.csv'].includes(line.trim().split(/\s+/)[0]);
+  if (
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .some(own)
+  )
+    return false;
   const lines =
     '# Vitrine: labels.csv is stored with Unix line ends however a spreadsheet saved it (Excel\'s "CSV UTF-8" ' +
     "writes\n# Windows ones), so that a pull request's diff shows the lines that changed, not every line.\n" +

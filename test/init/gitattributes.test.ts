@@ -56,4 +56,12 @@ describe('vitrine init and labels.csv’s line ends', () => {
     const own = await initMuseum((dir) => writeFile(path.join(dir, '.gitattributes'), 'labels.csv -text\n'));
     expect(await readFile(path.join(own.museum, '.gitattributes'), 'utf8')).toBe('labels.csv -text\n');
   });
+
+  it('keeps a rule of the museum’s own written from the top, for every CSV, or after a byte-order mark', async () => {
+    // Reviewer V7: these were not seen as rules for labels.csv, and init’s line then overrode them.
+    for (const own of ['/labels.csv -text\n', '*.csv -text\n', '\uFEFFlabels.csv -text\r\n']) {
+      const { museum } = await initMuseum((dir) => writeFile(path.join(dir, '.gitattributes'), own));
+      expect(await readFile(path.join(museum, '.gitattributes'), 'utf8')).toBe(own);
+    }
+  });
 });

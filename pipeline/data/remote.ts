@@ -359,6 +359,7 @@ export function s3Remote({
       idleMs,
       readTimeout: given.read_timeout,
       keyFrom: keySource({ configured: configured !== undefined, profile: connection.profile, env }),
+      ...(connection.profile ? { profile: connection.profile } : {}),
     });
   // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
   let bucketChecked: Promise<void> | undefined;
@@ -688,9 +689,9 @@ function networkCode(error: unknown): string | undefined {
 const CREDENTIALS_HINT =
   'Vitrine reads the key from the lines access_key_id and secret_access_key under [\'remote "NAME"\'] in ' +
   '.dvc/config.local (a file kept out of git, beside .dvc/config; create it if it is not there), and when ' +
-  'they are not set there, from the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or from ' +
-  'the AWS credentials file (~/.aws/credentials): the profile named by a line profile = <name> under the remote, or by ' +
-  'AWS_PROFILE, else its [default] profile.';
+  'they are not set there, from the AWS credentials file (~/.aws/credentials) when a line profile = <name> under ' +
+  'the remote, or AWS_PROFILE, names one of its profiles; else from the environment variables AWS_ACCESS_KEY_ID ' +
+  "and AWS_SECRET_ACCESS_KEY; else from that file's [default] profile.";
 
 /**
  * Where the key a remote signs with came from, as the AWS SDK looks for it after the remote's own lines: said
@@ -726,6 +727,7 @@ export function s3Error({
   idleMs,
   readTimeout,
   keyFrom,
+  profile,
 }: {
   remote: string;
   endpoint: string;
@@ -739,6 +741,8 @@ export function s3Error({
   readTimeout?: string;
   /** Where the key came from (keySource), said when the server refuses it. */
   keyFrom?: string;
+  /** The profile the remote names (`profile = …`), said when no key was found under it. */
+  profile?: string;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
@@ -752,7 +756,12 @@ export function s3Error({
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return new VitrineError(
       'REMOTE_NO_CREDENTIALS',
-      `The storage remote "${remote}" needs an access key, and none was found. ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      `The storage remote "${remote}" needs an access key, and none was found.` +
+        (profile
+          ? ` It names the profile "${profile}" (profile = ${profile} under it): the AWS credentials file ` +
+            '(~/.aws/credentials, or AWS_SHARED_CREDENTIALS_FILE) has no key under that name; check its spelling.'
+          : '') +
+        ` ${CREDENTIALS_HINT.replace('NAME', remote)}`,
       data,
       { cause: error },
     );

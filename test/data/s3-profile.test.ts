@@ -61,6 +61,18 @@ describe('a remote that names an AWS profile (profile = NAME, as DVC reads it)',
     expect(pushed).toEqual({ transferred: 3, skipped: 0 });
   }, 30_000);
 
+  it('a profile the credentials file does not have is named, to check its spelling', async () => {
+    // Reviewer V7: "profile = musuem" was told only "needs an access key, and none was found".
+    const repo = await profileRepo('profile-misspelt', 'musuem');
+    const error = await withCredentialsFile(
+      '[museum]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n',
+      () => pushData({ root: repo, log: silentLogger }).catch((e) => e),
+    );
+    expect(isVitrineError(error, 'REMOTE_NO_CREDENTIALS')).toBe(true);
+    expect(error.message).toContain('It names the profile "musuem"');
+    expect(error.message).toContain('has no key under that name; check its spelling');
+  }, 30_000);
+
   it('a refused key names the profile it came from', async () => {
     const repo = await profileRepo('profile-refused', 'museum');
     const error = await withCredentialsFile(

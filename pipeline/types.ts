@@ -71,7 +71,16 @@ export interface DatasetObject extends CollectionObject {
   split: Split;
   colours: DominantColour[];
   thumbnails: Thumbnail[];
+  /**
+   * One picture given to many objects under different labels (IMAGE_PLACEHOLDER): its fields above are empty, so
+   * the model neither learns from it nor is tested on it, and this is the picture the catalogue still shows on the
+   * object's page (a set photographed together is a loss to hide). Absent otherwise.
+   */
+  shownOnly?: ShownOnly;
 }
+
+/** The picture of an object the catalogue shows, but the model does not use (DatasetObject.shownOnly). */
+export type ShownOnly = Pick<DatasetObject, 'image' | 'imageMd5' | 'width' | 'height' | 'colours' | 'thumbnails'>;
 
 /** A problem found while building the dataset. */
 export interface DatasetIssue {

@@ -119,6 +119,11 @@ export async function buildCatalogueData({
       { file: datasetFile },
     );
   }
+  // A picture given to many objects under different labels (IMAGE_PLACEHOLDER) is not the model's, but is shown on
+  // each object's page as before: a set photographed together is a loss to hide (dataset/small-images.ts).
+  const shownOnly = new Set(dataset.objects.filter((o) => o.shownOnly?.image).map((o) => o.id));
+  if (shownOnly.size > 0)
+    dataset.objects = dataset.objects.map(({ shownOnly: shown, ...o }) => (shown?.image ? { ...o, ...shown } : o));
   const annotationsRaw = await readJsonOrNull({ file: path.join(ws.registry, 'annotations.json') });
   const annotations = new Map<string, Annotation>();
   if (Array.isArray(annotationsRaw))
@@ -188,7 +193,7 @@ export async function buildCatalogueData({
   // A guess of a type renamed or removed since its model was trained is held back (retired-type.ts).
   const vocabulary = vocabularySet(dataset.labels);
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
-  const issues = dataset.issues ?? [];
+  const issues = (dataset.issues ?? []).filter((i) => !(i.code === 'IMAGE_PLACEHOLDER' && shownOnly.has(i.object!)));
   const someProblem = issues.some(isPhotoProblem);
   const images = someProblem ? await namedImages({ file: ws.objects }) : null;
   // The images the last import stored: one of them is fixed in the export, not in the data folder.
@@ -323,7 +328,9 @@ export async function buildCatalogueData({
       // an earlier model's, kept by a branch preview. Not shown as the model's answer. Staff gave it a type outside
       // the vocabulary ("Misc": none of these types): the guess is only the model's nearest type, held back.
       annotation:
-        a && o.imageMd5 ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary) : null,
+        a && o.imageMd5 && !shownOnly.has(o.id)
+          ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary)
+          : null,
       // Each name once: two patches of the photograph can take one name (distinctColours).
       colours: distinctColours(o.colours ?? []).map((c) => ({
         hex: c.hex,

@@ -25,7 +25,7 @@ import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig, readDv
 import { unfinishedMerge, unfinishedMergeError } from '../data/merge-state.ts';
 import { listWords, stateFileOf } from '../data/ops.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
-import { MIN_IMAGE_SIDE } from '../dataset/small-images.ts';
+import { MIN_IMAGE_SIDE, MIN_LONG_SIDE, tooSmall } from '../dataset/small-images.ts';
 import { lookAlikeIds, meantObjects, SPREADSHEET_IDS_ADVICE } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { isInside, keepModeOf, writeJsonAtomic } from '../fs.ts';
@@ -511,7 +511,7 @@ async function importInto({
   const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
   // TIFFs of several pages, of which the first alone is shown: said when first stored.
   const manyPages: { cell: string; line: number; id: string; pages: number }[] = [];
-  // Pictures under MIN_IMAGE_SIDE on the short side (a 1×1 “no image” stub): said after the rows, few one by one.
+  // Pictures too small (tooSmall: a 1×1 “no image” stub, a 40×20 icon): said after the rows, few one by one.
   const tiny: TinyPicture[] = [];
   const missing: string[] = [];
   // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
@@ -809,7 +809,7 @@ async function importInto({
         if (ending !== path.extname(found.as).toLowerCase()) misnamed.push({ cell, line, id, kind: found.kind });
         if (found.pages) manyPages.push({ cell, line, id, pages: found.pages });
         const size = await pictureSize({ file: found.file, kind: found.kind }).catch(() => undefined);
-        if (size && Math.min(size.width, size.height) < MIN_IMAGE_SIDE) tiny.push({ cell, line, id, ...size });
+        if (size && tooSmall(size)) tiny.push({ cell, line, id, ...size });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
@@ -1882,7 +1882,7 @@ function severalNamesWords({ names, id, taken }: { names: string[]; id: string; 
   );
 }
 
-/** A row whose picture is under MIN_IMAGE_SIDE pixels on its short side, with its size. */
+/** A row whose picture is too small (tooSmall), with its size. */
 interface TinyPicture {
   cell: string;
   line: number;
@@ -1905,8 +1905,9 @@ function tinyMeaning(several: boolean): string {
     ? { their: 'their', objects: 'their objects', they: 'They are', these: 'these objects', them: 'them', each: 'each' }
     : { their: 'its', objects: 'the object', they: 'It is', these: 'the object', them: 'it', each: 'the' };
   return (
-    `, under ${MIN_IMAGE_SIDE} on ${w.their} short side: not a photograph of ${w.objects} (a “no image” stand-in or ` +
-    `an icon, most likely). ${w.they} imported, but the dataset stage keeps ${w.these} without a photograph: the ` +
+    `, under ${MIN_IMAGE_SIDE} on ${w.their} short side and ${MIN_LONG_SIDE} on ${w.their} long side: not a ` +
+    `photograph of ${w.objects} (a “no image” stand-in or an icon, most likely). ${w.they} imported, but the ` +
+    `dataset stage keeps ${w.these} without a photograph: the ` +
     `catalogue does not show ${w.them} and the model does not learn from ${w.them}. Name ${w.each} object’s real ` +
     'photograph in the export (or leave the image cell empty until it is photographed) and import again'
   );
@@ -1915,9 +1916,9 @@ function tinyMeaning(several: boolean): string {
 /** Many rows with pictures too small, said once: the count, the first few, what they are. */
 function tinyPicturesWords(rows: TinyPicture[]): string {
   const shown = rows.slice(0, SHOWN_TINY).map((t) => `line ${t.line}: ${tinyNamed(t)}`);
-  return `${rows.length} images of the export are under ${MIN_IMAGE_SIDE} pixels on their short side (${shown.join(
-    '; ',
-  )}${rows.length > SHOWN_TINY ? `; and ${rows.length - SHOWN_TINY} more` : ''})${tinyMeaning(true)}`;
+  const under = `under ${MIN_IMAGE_SIDE} pixels on their short side and ${MIN_LONG_SIDE} on their long side`;
+  const more = rows.length > SHOWN_TINY ? `; and ${rows.length - SHOWN_TINY} more` : '';
+  return `${rows.length} images of the export are ${under} (${shown.join('; ')}${more})${tinyMeaning(true)}`;
 }
 
 /** What import says of a row naming the image file an earlier row names. */

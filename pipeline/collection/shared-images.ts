@@ -63,10 +63,10 @@ export function sharedImageWords({ cell, rows }: { cell: string; rows: SharingRo
       `${labels.length} labels (${listWords(
         labels.map((l) => `"${clip(l)}"`),
         { max: 5 },
-      )}) it says nothing of any of them. They are imported, but the dataset stage leaves that picture out, so ` +
-      'they are shown in the catalogue without a photograph, and the model neither learns from it nor is tested on ' +
-      'it. In the export, leave their image cells empty until each object is photographed (or name its own ' +
-      'photograph), then import again.'
+      )}) it says nothing of any of them. They are imported and the catalogue shows it on their pages, but the ` +
+      'model neither learns from it nor is tested on it. If it is a placeholder, leave their image cells empty in ' +
+      'the export until each object is photographed (or name its own photograph), then import again; if it is a ' +
+      'photograph of them together, it stays shown.'
     );
   if (rows.length > MANY_ROWS || placeholderName(cell))
     return (

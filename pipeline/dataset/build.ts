@@ -25,7 +25,7 @@ import { clip, type Logger, quoted } from '../log.ts';
 import { compareIdsNaturally } from '../natural-order.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import type { Dataset, DatasetIssue, DatasetObject, LabelLine, Split } from '../types.ts';
+import type { Dataset, DatasetIssue, DatasetObject, LabelLine, ShownOnly, Split } from '../types.ts';
 import {
   type AnalysisSettings,
   analyseImage,
@@ -52,7 +52,15 @@ import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem, isWithheldField } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
 import { type RenamedLabel, refuseRenamedLabels } from './renamed-labels.ts';
-import { notPhotographs, PLACEHOLDER, placeholderWords, TOO_SMALL, warnTooSmall } from './small-images.ts';
+import {
+  notPhotographs,
+  type Pictured,
+  PLACEHOLDER,
+  placeholderWords,
+  TOO_SMALL,
+  warnThin,
+  warnTooSmall,
+} from './small-images.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -344,15 +352,16 @@ export async function buildDataset({
   const pictureOf = (md5: string) => analyses.get(md5)?.pixels ?? md5;
   // A picture that is no photograph of its object (a 1×1 stub, one placeholder given to many objects under different
   // labels): the object is kept without a picture, as for an empty file (small-images.ts).
+  const asPictured: Pictured[] = usable.map(({ object, md5, relpath }) => ({
+    id: object.id,
+    relpath,
+    picture: pictureOf(md5),
+    width: analyses.get(md5)!.width,
+    height: analyses.get(md5)!.height,
+    label: labelCheck.labelOf.get(object.id),
+  }));
   const notPhotos = notPhotographs({
-    objects: usable.map(({ object, md5, relpath }) => ({
-      id: object.id,
-      relpath,
-      picture: pictureOf(md5),
-      width: analyses.get(md5)!.width,
-      height: analyses.get(md5)!.height,
-      label: labelCheck.labelOf.get(object.id),
-    })),
+    objects: asPictured,
     where: (id) => {
       const line = read.lineOf.get(id);
       return { at: `${objectsName}:${line}: `, file: objectsName, line, object: id, ...labelsLineOf(id) };
@@ -362,6 +371,22 @@ export async function buildDataset({
   const notPhoto = new Set(notPhotos.issues.map((i) => i.object));
   const photographs = usable.filter(({ object }) => !notPhoto.has(object.id));
   for (const { object } of usable) if (notPhoto.has(object.id)) unpictured.push(object);
+  // A placeholder picture, or one photograph of a set under different labels: out of training and testing, but the
+  // catalogue still shows it on each object's page (shownOnly): a group photograph is a loss to hide.
+  const placed = new Set(notPhotos.issues.filter((i) => i.code === PLACEHOLDER).map((i) => i.object));
+  const shownOnly = new Map<string, ShownOnly>();
+  for (const { object, md5, relpath } of usable) {
+    if (!placed.has(object.id)) continue;
+    const analysis = analyses.get(md5)!;
+    shownOnly.set(object.id, {
+      image: relpath,
+      imageMd5: md5,
+      width: analysis.width,
+      height: analysis.height,
+      colours: analysis.colours,
+      thumbnails: analysis.thumbnails,
+    });
+  }
   const splits = assignSplits({
     objects: photographs.map(({ object, md5 }) => ({ id: object.id, image: pictureOf(md5) })),
     fractions: p.split,
@@ -391,6 +416,7 @@ export async function buildDataset({
       split: splitOfId({ id: object.id, ...p.split }),
       colours: [],
       thumbnails: [],
+      ...(shownOnly.has(object.id) && { shownOnly: shownOnly.get(object.id)! }),
     })),
   ].sort((a, b) => compareIds(a.id, b.id));
 
@@ -447,6 +473,7 @@ export async function buildDataset({
     unknown ? said.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line))) : said
   ).filter((i) => !saidApart(i));
   warnTooSmall({ issues: said, log, labelsName });
+  warnThin({ objects: asPictured, log });
   for (const placeholder of notPhotos.placeholders.slice(0, 10)) {
     const first = placeholder.objects.find((o) => labelLineOf.has(o.id));
     const where = first ? { file: labelsName, line: labelLineOf.get(first.id)! } : { file: objectsName };

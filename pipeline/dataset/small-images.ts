@@ -11,14 +11,32 @@ import { listWords } from '../words.ts';
  * and its label, without a photograph (as for an empty file): the catalogue says why, the review queue and the pull
  * request's report list it, and training and evaluation leave it out.
  *
- * The rules, plain: a picture under MIN_IMAGE_SIDE pixels on its short side; and one picture (the same file, or the
- * same picture saved again) given to more than PLACEHOLDER_OBJECTS objects that carry different labels. A set
+ * The rules, plain: a picture under MIN_IMAGE_SIDE pixels on its short side and under MIN_LONG_SIDE on its long side
+ * (a 1×1 or 8×8 stub, a 40×20 icon); and one picture (the same file, or the same picture saved again) given to more
+ * than PLACEHOLDER_OBJECTS objects that carry different labels. A thin picture (a flute at 120×30, a thumbnail of the
+ * five-museums set) is a photograph of its object: kept, with a warning that a model learns little from it. A set
  * photographed together under one label (six beads of a necklace), or two or three objects of different kinds in one
  * photograph (a jar and its stick), is a photograph of each: kept, as before.
  */
 
-/** Shorter side under this many pixels: too small to be a photograph of the object. */
+/** Shorter side under this many pixels (and the long side under MIN_LONG_SIDE): too small to be a photograph. */
 export const MIN_IMAGE_SIDE = 32;
+/** Long side under this many pixels (and the short side under MIN_IMAGE_SIDE): too small to be a photograph. */
+export const MIN_LONG_SIDE = 64;
+
+/**
+ * Whether a picture is too small to be a photograph of its object: a stub or an icon. A thin one (120×30, 200×20) is
+ * not: a long thin object photographed small. The one rule of the dataset stage and of import.
+ */
+export function tooSmall({ width, height }: { width: number; height: number }): boolean {
+  return Math.min(width, height) < MIN_IMAGE_SIDE && Math.max(width, height) < MIN_LONG_SIDE;
+}
+
+/** Whether a picture is thin: under MIN_IMAGE_SIDE on its short side, yet not too small. Kept, with a warning. */
+export function thin({ width, height }: { width: number; height: number }): boolean {
+  return Math.min(width, height) < MIN_IMAGE_SIDE && !tooSmall({ width, height });
+}
+
 /** More objects than this with one picture, under different labels: a placeholder, not a photograph of each. */
 export const PLACEHOLDER_OBJECTS = 5;
 /** Objects named one by one before the rest are counted. */
@@ -62,16 +80,17 @@ export function notPhotographs({
   const issues: DatasetIssue[] = [];
   const small = new Set<string>();
   for (const o of objects) {
-    if (Math.min(o.width, o.height) >= MIN_IMAGE_SIDE) continue;
+    if (!tooSmall(o)) continue;
     small.add(o.id);
     const { at, ...place } = where(o.id);
     issues.push({
       code: TOO_SMALL,
       message:
         `${at}object "${o.id}": data/${o.relpath} is ${o.width}×${o.height} pixels, under ${MIN_IMAGE_SIDE} on its ` +
-        'short side: not a photograph of the object (a “no image” stand-in or an icon, most likely). The object ' +
-        'stays in the catalogue without a photograph, and the model does not learn from it or test on it. Put a real ' +
-        'photograph in its place (in the export, then import again; or in data/, then run "npx vitrine data add").',
+        `short side and ${MIN_LONG_SIDE} on its long side: not a photograph of the object (a “no image” stand-in ` +
+        'or an icon, most likely). The object stays in the catalogue without a photograph, and the model does not ' +
+        'learn from it or test on it. Put a real photograph in its place (in the export, then import again; or in ' +
+        'data/, then run "npx vitrine data add").',
       ...place,
     });
   }
@@ -95,8 +114,9 @@ export function notPhotographs({
         code: PLACEHOLDER,
         message:
           `${at}object "${o.id}": data/${o.relpath} is the same picture as ${group.length - 1} other objects ` +
-          `under ${labels.length} labels: most likely a placeholder, not a photograph of this object. The object ` +
-          'stays in the catalogue without a photograph, and the model does not learn from it or test on it.',
+          `under ${labels.length} labels: most likely a placeholder, or a photograph of them together, not of this ` +
+          'object alone. The model does not learn from it or test on it; the catalogue still shows it on the ' +
+          "object's page.",
         ...place,
       });
     }
@@ -124,10 +144,35 @@ export function placeholderWords({ objects, labels }: Placeholder): string {
       { max: 5 },
     )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet photographed), ` +
     'not a photograph of each. It says nothing of any of these labels, so it is not used to train or test the ' +
-    'model, and the catalogue shows these objects without a photograph; their labels are kept. Leave their image ' +
-    'cells empty in the export and import again, until each object is photographed. If it is a photograph of each ' +
-    '(a group photographed together), give each object its own photograph.'
+    "model; the catalogue still shows it on these objects' pages, and their labels are kept. If it is a placeholder, " +
+    'leave their image cells empty in the export and import again, until each object is photographed. If it is a ' +
+    'photograph of them together (a set), it stays shown; give each object its own photograph for the model to ' +
+    'learn from it.'
   );
+}
+
+/**
+ * Thin pictures (under MIN_IMAGE_SIDE on the short side, not too small: a flute at 120×30) are kept, trained on and
+ * shown: said one by one for the first few, then counted, as a model learns little from them.
+ */
+export function warnThin({ objects, log }: { objects: Pictured[]; log: Logger }): number {
+  const thinOnes = objects.filter(thin).sort((a, b) => compareIdsNaturally(a.id, b.id));
+  for (const o of thinOnes.slice(0, LISTED))
+    log.warn(
+      `The image of object "${clip(o.id)}" (data/${clip(o.relpath)}) is very small: ${o.width}×${o.height} pixels, ` +
+        `under ${MIN_IMAGE_SIDE} on the short side. It is kept and shown, but the model can learn little from it; ` +
+        'replace it with a larger photograph when there is one.',
+      { object: o.id },
+    );
+  if (thinOnes.length > LISTED) {
+    const rest = thinOnes.slice(LISTED).map((o) => clip(o.id));
+    log.warn(
+      `${thinOnes.length} objects have very small images (under ${MIN_IMAGE_SIDE} pixels on the short side), kept ` +
+        `and shown; ${rest.length} more not listed above: ${rest.slice(0, 10).join(', ')}` +
+        `${rest.length > 10 ? ', …' : ''}.`,
+    );
+  }
+  return thinOnes.length;
 }
 
 /** The pictures too small said one by one for the first few, then counted (natural order of ids). */
@@ -152,7 +197,8 @@ export function warnTooSmall({
   if (small.length > LISTED) {
     const rest = small.slice(LISTED).map((i) => i.object ?? '');
     log.warn(
-      `${small.length} objects have pictures under ${MIN_IMAGE_SIDE} pixels on the short side, kept in the catalogue ` +
+      `${small.length} objects have pictures under ${MIN_IMAGE_SIDE} pixels on the short side and ${MIN_LONG_SIDE} ` +
+        'on the long side, kept in the catalogue ' +
         `without a photograph and not used to train; ${rest.length} more not listed above: ` +
         `${rest.slice(0, 10).join(', ')}${rest.length > 10 ? ', …' : ''}.`,
     );

@@ -61,9 +61,14 @@ export function photoReason({ code, message }: { code: string; message: string }
   }
   if (code === 'IMAGE_PLACEHOLDER') {
     const others = /same picture as (\d+) other objects under (\d+) labels/.exec(message);
-    return `the same picture is given to ${
-      others ? `${Number(others[1]) + 1} objects under ${others[2]} labels` : 'many ' + 'objects under different labels'
-    }: most likely a placeholder, not a photograph of this object`;
+    return (
+      `the same picture is given to ${
+        others
+          ? `${Number(others[1]) + 1} objects under ${others[2]} labels`
+          : 'many ' + 'objects under different labels'
+      }: a placeholder, or one photograph of them together, not used to train or test the model (still shown in the ` +
+      'catalogue)'
+    );
   }
   return 'the file is missing from the data folder';
 }
@@ -325,9 +330,11 @@ export function unusablePhotosSection({
   const placeholderFix =
     placeholders === 0
       ? ''
-      : ` For ${placeholders === n ? 'these objects' : 'an object given a placeholder (so said)'}, no copy of ` +
-        'that picture will do: leave their image cells empty in the export and import again until each is ' +
-        'photographed (their pages then say “No photograph yet”), or give each its own photograph.';
+      : ` For ${placeholders === n ? 'these objects' : 'an object whose picture is given to many (so said)'}, no ` +
+        'copy of that picture will do: the catalogue still shows it on their pages, but the model learns from it ' +
+        'for none of them. If it is a placeholder, leave their image cells empty in the export and import again ' +
+        'until each is photographed; if it is a photograph of them together, give each its own photograph for the ' +
+        'model to learn from.';
   const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}${placeholderFix}`.trim();
   return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fixes}`;
 }

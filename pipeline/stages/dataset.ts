@@ -4,11 +4,14 @@ import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '..
 import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { renamedLabels } from '../dataset/renamed-labels.ts';
-import { MIN_IMAGE_SIDE, PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
+import { MIN_IMAGE_SIDE, MIN_LONG_SIDE, PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { rel } from '../paths.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
+
+/** The rules for pictures that are no photograph of their object, as the stage records them (small-images.ts). */
+const PICTURE_RULE = `${MIN_IMAGE_SIDE} × ${MIN_LONG_SIDE} px; ${PLACEHOLDER_OBJECTS} objects, shown`;
 
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
 export const datasetStage: Stage = {
@@ -25,8 +28,9 @@ export const datasetStage: Stage = {
   async fingerprint() {
     return {
       'rule for texts far too long in data/objects.csv': TOO_LONG_RULE,
-      // A dataset made before pictures too small and placeholders were left out is made again once (small-images.ts).
-      'rule for pictures that are no photograph of their object': `${MIN_IMAGE_SIDE} px; ${PLACEHOLDER_OBJECTS} objects`,
+      // A dataset made before pictures too small and placeholders were left out is made again once (small-images.ts),
+      // and one made before thin pictures were kept and placeholders shown in the catalogue (shownOnly).
+      'rule for pictures that are no photograph of their object': PICTURE_RULE,
     };
   },
   async run({ ws, params, log, env }) {

@@ -34,6 +34,8 @@ describe('a picture too small to be a photograph, at import', () => {
     await writeFile(path.join(dir, 'Media', 'onepx.jpg'), await picture(1, 1).jpeg().toBuffer());
     await writeFile(path.join(dir, 'Media', 'icon.png'), await picture(16, 12).png().toBuffer());
     await writeFile(path.join(dir, 'Media', 'good.jpg'), await picture(64, 48).jpeg().toBuffer());
+    // A flute photographed at thumbnail size (the five-museums set): thin, a photograph of the object (reviewer V7).
+    await writeFile(path.join(dir, 'Media', 'flute.jpg'), await picture(120, 30).jpeg().toBuffer());
     await writeFile(
       path.join(dir, 'objects.csv'),
       stringify([
@@ -41,6 +43,7 @@ describe('a picture too small to be a photograph, at import', () => {
         ['ODD.8', 'Media/onepx.jpg', 'Sculpture'],
         ['ODD.9', 'Media/icon.png', 'Vessel'],
         ['OK.1', 'Media/good.jpg', 'Vessel'],
+        ['OK.2', 'Media/flute.jpg', 'Instrument'],
       ]),
     );
     const ws = workspace(path.join(dir, 'repo'));
@@ -63,8 +66,9 @@ describe('a picture too small to be a photograph, at import', () => {
     expect(said[0]!.message).toMatch(/not a photograph of the object/);
     expect(said[0]!.message).toMatch(/without a photograph/);
     expect(said[1]!.message).toMatch(/16×12 pixels/);
-    // The good one is not said.
+    // The good one is not said, nor the thin one.
     expect(result.problems.filter((p) => p.object === 'OK.1')).toEqual([]);
+    expect(result.problems.filter((p) => p.object === 'OK.2')).toEqual([]);
   });
 
   it('many are said in one message, with the count and the first few', async () => {

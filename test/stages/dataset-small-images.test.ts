@@ -10,9 +10,10 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { tinyDemoParams } from './tiny-demo.ts';
 
 /*
- * A picture under 32 px on its short side (a 1×1 “no image” stub, an icon) is no photograph of the object: the object
- * stays, with its label, without a photograph (out of training; its page says why). Said once each (T3 F11: it was
- * trained on and published as a 1-pixel picture, the object kept “on purpose”).
+ * A picture under 32 px on its short side and 64 on its long side (a 1×1 “no image” stub, an icon) is no photograph of
+ * the object: the object stays, with its label, without a photograph (out of training; its page says why). Said once each (T3 F11: it was
+ * trained on and published as a 1-pixel picture, the object kept “on purpose”). A thin one (200×20: a long thin object
+ * photographed small, reviewer V7) is a photograph: kept, with a warning that the model learns little from it.
  */
 
 const dirs: string[] = [];
@@ -39,10 +40,11 @@ async function collection(): Promise<string> {
 }
 
 describe('dataset stage: very small images', () => {
-  it('warns once per object under 32 px on the short side, with its size; the object stays, without a photograph', async () => {
+  it('warns once per object too small, with its size; the object stays, without a photograph; a thin one is kept', async () => {
     const root = await collection();
     await jpeg(path.join(root, 'data', 'images', 'DM-0001.jpg'), 1, 1);
-    await jpeg(path.join(root, 'data', 'images', 'DM-0002.jpg'), 200, 20);
+    await jpeg(path.join(root, 'data', 'images', 'DM-0002.jpg'), 40, 20);
+    await jpeg(path.join(root, 'data', 'images', 'DM-0003.jpg'), 200, 20);
     const log = recordingLog();
     const ctx = { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
     const result = await datasetStage.run(ctx);
@@ -50,7 +52,10 @@ describe('dataset stage: very small images', () => {
     const small = log.warnings.filter((w) => /under 32 on its short side/.test(w.message));
     expect(small.map((w) => w.object)).toEqual(['DM-0001', 'DM-0002']);
     expect(small[0]!.message).toMatch(/DM-0001.* 1×1 pixels/);
-    expect(small[1]!.message).toMatch(/200×20 pixels/);
+    expect(small[1]!.message).toMatch(/40×20 pixels/);
+    const thin = log.warnings.filter((w) => /learn little/.test(w.message));
+    expect(thin.map((w) => w.object)).toEqual(['DM-0003']);
+    expect(thin[0]!.message).toMatch(/200×20 pixels, under 32 on the short side\. It is kept and shown/);
   });
 
   it('summarises when there are many', async () => {

@@ -268,7 +268,14 @@ const PENDING =
   'not verified|unconfirmed|not confirmed|provisional|under review|' +
   // The same in the other languages exports come in: "à confirmer", "noch zu prüfen", "por confirmar"…
   '[àa] confirmer|en attente|(?:noch )?zu pr(?:ü|ue)fen|ungepr(?:ü|ue)ft|ausstehend|por confirmar|pendiente|' +
-  'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia)';
+  'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia|' +
+  // Review V7: "provisoire", "à vérifier", "vorläufig", "in Klärung", "en revisión", "da verificare", "voorlopig"…
+  'provisoire(?:ment)?|[àa] v[ée]rifier|non (?:v[ée]rifi[ée]e?s?|confirm[ée]e?s?)|sous r[ée]serve|en cours de v[ée]rification|' +
+  'vorl(?:ä|ae)ufig|in kl(?:ä|ae)rung|(?:noch )?zu kl(?:ä|ae)ren|ungekl(?:ä|ae)rt|nicht (?:gepr(?:ü|ue)ft|best(?:ä|ae)tigt)|' +
+  'unbest(?:ä|ae)tigt|en revisi[óo]n|sin (?:verificar|confirmar)|no (?:verificad|confirmad)[oa]s?|' +
+  'da verificare|provvisori[oa]|non (?:verificat|confermat)[oaie]|in (?:fase di )?verifica|onder voorbehoud|voorlopig|' +
+  'te bevestigen|niet (?:geverifieerd|bevestigd)|ongeverifieerd|pendente|provis[óo]ri[oa]|em revis[ãa]o|' +
+  'n[ãa]o (?:verificad|confirmad)[oa]s?|do weryfikacji)';
 
 // A licence's name, as the words a doubt may follow: "CC0", "CC BY-SA 4.0", "Creative Commons Attribution 4.0
 // International", "Public domain".
@@ -293,8 +300,8 @@ const LICENCE_DOUBTED = new RegExp(
     // (review V6); "(licence pending)", "rights: TBC", "Rights status: unverified", "CC0 - TBC", "CC BY 4.0 (pending)"
     // doubt the licence.
     '\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright)(?:\\s+(?:status|statement|information))?' +
-      `\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}\\b`,
-    `${LICENCE_NAME}\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${PENDING}\\b`,
+      `\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}(?![\\p{L}\\p{N}])`,
+    `${LICENCE_NAME}\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${PENDING}(?![\\p{L}\\p{N}])`,
     // A question mark after it: "Public domain?", "CC0 (?)".
     `${LICENCE_NAME}\\s*(?:\\(\\s*)?\\?`,
     // Pending as a clause of its own, which can only be said of the rights: "TBC; CC0", "CC0 | TBD".
@@ -303,6 +310,7 @@ const LICENCE_DOUBTED = new RegExp(
     '\\b(?:except|excluding|excludes|other than|but not|not)\\s+(?:for\\s+)?(?:the\\s+|this\\s+|its\\s+|their\\s+)?' +
       '(?:photo|photograph|image|picture|reproduction|scan|photography)s?\\b',
   ].join('|'),
+  'u',
 );
 
 /**
@@ -317,7 +325,8 @@ export function licenceDoubted(t: string): boolean {
     LICENCE_DOUBTED.test(plain) ||
     laterInSentence(plain, /\bwill\b/, /\bpublic domain/g) ||
     PUBLIC_DOMAIN_TO_COME.test(plain) ||
-    PUBLIC_DOMAIN_PENDING.test(plain)
+    PUBLIC_DOMAIN_PENDING.test(plain) ||
+    (OPEN_NAMED.test(plain) && PHOTOGRAPH_EXCEPTED_ELSEWHERE.test(plain))
   );
 }
 
@@ -336,8 +345,53 @@ export function laterInSentence(t: string, first: RegExp, then: RegExp): boolean
   return false;
 }
 
-// "Dominio público (TBC)", "Gemeinfrei – noch zu prüfen": pending next to a public domain in another language.
-const PUBLIC_DOMAIN_PENDING = new RegExp(`${PUBLIC_DOMAIN_ELSEWHERE}\\s*(?:[-–—:,;]\\s*|\\(\\s*)?${PENDING}`, 'u');
+// "Dominio público (TBC)", "Gemeinfrei – noch zu prüfen": pending next to a public domain in another language; a
+// question mark after it ("Domaine public ?", "Gemeinfrei?", "¿Dominio público?"), as after "Public domain?" (review V7:
+// read as the Public Domain Mark).
+const PUBLIC_DOMAIN_PENDING = new RegExp(
+  `${PUBLIC_DOMAIN_ELSEWHERE}\\s*(?:(?:[-–—:,;]\\s*|\\(\\s*)?${PENDING}|(?:\\(\\s*)?\\?)`,
+  'u',
+);
+
+// The photograph left out of the licence, in the other languages exports come in, as "but not the photograph" is in
+// English (review V7: "Domaine public, sauf la photographie" was read as the Public Domain Mark): a word that excepts
+// ("sauf", "außer", "excepto", "tranne", "behalve"), an article or possessive, then the photograph; or a "not" with an
+// article after it ("aber nicht die Fotografie", "mais pas la photo"), not without ("pas de photo" says there is none,
+// "no reproduction fees" is no exception). "Dominio público (fotografía incluida)" excepts nothing.
+const EXCEPTING_WORDS = [
+  'au(?:ß|ss)er|ausgenommen|mit ausnahme (?:der|des|von)',
+  "sauf|hormis|except[ée]e?s?|(?:[àa] )?l['’]exception d(?:e|u|es)",
+  'excepto|salvo|menos|exclu(?:id[oa]s?|yendo)|(?:a|con) excepci[óo]n de(?:l)?',
+  'tranne|eccetto|esclus[oaie]|(?:ad|a|con) eccezione d(?:i|el|ella|ello|elle|egli)',
+  'behalve|uitgezonderd|met uitzondering van|exclusief',
+  'exceto|com exce[çc][ãa]o d[eoa]s?|z wyj[aą]tkiem|opr[óo]cz|ale nie',
+].join('|');
+const ARTICLE =
+  "(?:die|das|der|den|dem|des|diese[snmr]?|seine[snmr]?|ihre[snmr]?|la|le|les|l['’]|cette|ce|ces|sa|son|ses|el|los|" +
+  'las|esta|este|su|sus|il|lo|gli|i|questa|questo|sua|suo|de|het|deze|dit|zijn|haar|a|o|as|os|seu)';
+const NOT_WITH_ARTICLE = [
+  '(?:aber |jedoch |doch )?nicht (?:die|das|der|den|dem|diese[snmr]?|seine[snmr]?|ihre[snmr]?)',
+  "(?:mais )?(?:pas|non) (?:la|le|les|l['’]|cette|ce|ces|sa|son|ses)",
+  '(?:pero )?no (?:la|el|los|las|esta|este|su|sus)',
+  "(?:ma )?non (?:la|il|lo|l['’]|le|i|gli|questa|questo|sua|suo)",
+  '(?:maar )?niet (?:de|het|deze|dit|zijn|haar)',
+  '(?:mas )?n[ãa]o (?:a|o|as|os|esta|este|sua|seu)',
+].join('|');
+const PHOTOGRAPH_WORD =
+  '(?:fotograf(?:ie|ien|ia|ias|ieën|ía|ías|ii)|fotos?|photos?|photographies?|aufnahmen?|abbildung(?:en)?|clich[ée]s?|' +
+  'imag(?:e|es|en|enes|em|ens|ine|ini)|afbeelding(?:en)?|reprodu(?:ktion|ction|cci[óo]n|zione|ctie|[çc][ãa]o)s?|' +
+  'zdj[ęe](?:cia|[ćc])|reprodukcji)';
+const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:' +
+    `(?:${EXCEPTING_WORDS})\\s+(?:(?:f(?:ü|ue)r|pour|para|per|voor)\\s+)?(?:${ARTICLE}(?:\\s+|(?<=['’])\\s*))?` +
+    `|(?:${NOT_WITH_ARTICLE})(?:\\s+|(?<=['’])\\s*)` +
+    `)${PHOTOGRAPH_WORD}(?![\\p{L}\\p{N}])` +
+    // Or after it: "Abbildung ausgenommen", "photographie exclue", "fotografía excluida", "foto uitgezonderd".
+    `|(?<![\\p{L}\\p{N}])${PHOTOGRAPH_WORD}\\s+(?:ausgenommen|except[ée]e?s?|exclue?s?|non comprise?s?|` +
+    'excluid[oa]s?|no incluid[oa]s?|esclus[oaie]|non inclus[oaie]|uitgezonderd|niet inbegrepen|exclu[íi]d[oa]s?)' +
+    '(?![\\p{L}\\p{N}])',
+  'u',
+);
 
 // A field name that says the value is the copyright's status, as collection systems export it: "Copyright status:",
 // "Copyright information:" (TMS, EMu, Axiell).

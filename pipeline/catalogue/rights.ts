@@ -40,7 +40,9 @@ import {
  * le domaine public") In Copyright, still to come or pending ("Wird 2040 gemeinfrei", "Dominio público (TBC)") unknown;
  * a licence not confirmed ("Rights: TBC; CC0", "TBC; CC0", "CC BY 4.0 (unverified)", "Public domain?") unknown; a
  * permission asked for or reuse forbidden ("Permission required", "Verwendung nur mit Genehmigung", "Not for reuse",
- * "Urheberrecht vorbehalten", "Geschützt" alone, "Bildrecht: Museum Ludwig") In Copyright.
+ * "Urheberrecht vorbehalten", "Geschützt" alone, "Bildrecht: Museum Ludwig") In Copyright; a doubt in another language
+ * as in English ("Domaine public ?", "Gemeinfrei (vorläufig)", "CC0 (à vérifier)", "Domaine public, sauf la
+ * photographie") unknown.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 6;

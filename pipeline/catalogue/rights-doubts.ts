@@ -131,22 +131,25 @@ const REUSE_FORBIDDEN = new RegExp(
   ].join('|')})(?![\\p{L}\\p{N}])`,
   'u',
 );
-// As the whole text only, since they may say something else beside other words ("Protected area"): "Geschützt",
-// "Protected", "Licensed image".
-const PROTECTED_ALONE = new RegExp(
-  '^(?:(?:urheberrechtlich )?gesch(?:ü|ue)tzt|protected|prot[ée]g[ée]e?s?|protegid[oa]s?|protett[oaie]|beschermd|' +
-    'licen[cs]ed (?:image|photo|photograph|picture|reproduction)s?)[.!]?$',
-  'u',
-);
+// As a clause of its own only, since they may say something else beside other words ("Protected area"): "Geschützt",
+// "Protected", "CC0; Geschützt" (review V7: beside an open statement they were read as it).
+const PROTECTED_ALONE =
+  /^(?:(?:urheberrechtlich )?gesch(?:ü|ue)tzt|protected|prot[ée]g[ée]e?s?|protegid[oa]s?|protett[oaie]|beschermd)[.!]?$/u;
+// As the whole text only: "Licensed image" beside a licence is the image licensed under it ("CC BY 4.0; licensed image").
+const LICENSED_ALONE = /^licen[cs]ed (?:image|photo|photograph|picture|reproduction)s?[.!]?$/u;
 // What says commercial use, in those languages: a licence's own terms beside it.
 const COMMERCIAL = /commerci|kommerziell|comercial/u;
 
 /** The text asks for a permission, forbids reuse or reserves a right in other words (task R9). */
 function permissionAsked(t: string): boolean {
-  if (PROTECTED_ALONE.test(t.trim())) return true;
+  if (LICENSED_ALONE.test(t.trim())) return true;
   return t
-    .split(/[;|,\n()[\]]|\.\s|\s-\s/)
-    .some((c) => !COMMERCIAL.test(c) && (PERMISSION_ASKED.test(c) || REUSE_FORBIDDEN.test(c)));
+    .split(/[;|,\n()[\]]|\.\s|\s-\s|\s\/\s/)
+    .some(
+      (c) =>
+        PROTECTED_ALONE.test(c.trim()) ||
+        (!COMMERCIAL.test(c) && (PERMISSION_ASKED.test(c) || REUSE_FORBIDDEN.test(c))),
+    );
 }
 
 /** The text says in other words that the work or its photograph is in copyright: read as "©" beside it is. */

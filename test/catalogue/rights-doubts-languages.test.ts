@@ -91,6 +91,15 @@ describe('a doubt said in another language', () => {
     'CC0; no reproduction without permission',
     'Gemeinfrei; Vervielfältigung verboten',
     'Dominio público; prohibida la reproducción',
+    // "Geschützt", "Protected" and "Protégé" are In Copyright as the whole text; as a clause of their own beside an open
+    // statement they were read as that statement.
+    'CC0; Geschützt',
+    'Gemeinfrei. Geschützt',
+    'Public domain, protected',
+    'Domaine public (protégé)',
+    'CC BY 4.0 / Geschützt',
+    'Protected – CC BY 4.0',
+    'Publiek domein; beschermd',
   ])('reads %j as In Copyright: reuse forbidden wins over the open statement beside it', (text) => {
     expect(read(text)).toEqual({ group: 'in_copyright', download: false });
   });
@@ -104,6 +113,9 @@ describe('a doubt said in another language', () => {
     ['Gemeinfrei (Fotografie: gemeinfrei)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
     ['Dominio público (fotografía incluida)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
     ['CC0 (Met Open Access)', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    // "Protected" said of something else, and "Licensed image" beside its licence.
+    ['CC0; protected area', 'https://creativecommons.org/publicdomain/zero/1.0/'],
+    ['CC BY 4.0; licensed image', 'https://creativecommons.org/licenses/by/4.0/'],
     // Saying there is no photograph, or no fee, leaves none out.
     ['Domaine public (pas de photo)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
     ['CC0 — no reproduction fees', 'https://creativecommons.org/publicdomain/zero/1.0/'],

@@ -166,6 +166,7 @@ const TEXTS = [
   'Domaine public, sauf la photographie',
   'Dominio público, excepto la fotografía',
   'Domaine public, reproduction interdite',
+  'CC0; Geschützt',
   'Dominio público (fotografía incluida)',
 ];
 
@@ -175,7 +176,7 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
-  6: '7a85f22cefc95eec',
+  6: 'da14ac3aa1aa65ce',
 };
 
 describe('the version of the rights reading', () => {

@@ -302,7 +302,11 @@ const LICENCE_DOUBTED = new RegExp(
     // Pending next to a licence or its words only: "Public domain; accession pending", "date TBC" are other matters
     // (review V6); "(licence pending)", "rights: TBC", "Rights status: unverified", "CC0 - TBC", "CC BY 4.0 (pending)"
     // doubt the licence.
-    '\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright)(?:\\s+(?:status|statement|information))?' +
+    '\\b(?:licen[cs]e|licensing|rights?|clearance|permission|copyright|' +
+      // The same field names in the other languages exports come in (review V7): "Droits : à vérifier", "Lizenz:
+      // ungeklärt", "Rechtslage ungeklärt", "Derechos: pendiente", "Licenza: da verificare", "Rechten: voorlopig".
+      'droits?|lizenz|rechte|rechtslage|rechtsstatus|derechos|licencia|diritti|licenza|rechten|licentie|' +
+      'direitos|licen[çc]a|prawa|licencja)(?:\\s+(?:status|statement|information))?' +
       `\\s*(?:is\\s+|are\\s+|:\\s*)?${PENDING}(?![\\p{L}\\p{N}])`,
     `${LICENCE_NAME}\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${PENDING}(?![\\p{L}\\p{N}])`,
     // A question mark after it: "Public domain?", "CC0 (?)".

@@ -60,6 +60,13 @@ describe('a doubt said in another language', () => {
     'CC0 (da verificare)',
     'CC BY 4.0 (onder voorbehoud)',
     'CC BY 4.0 – voorlopig',
+    // After the field name in its language, as after "Rights:" ("Rights: TBC; CC0").
+    'Droits : à vérifier ; CC0',
+    'Lizenz: ungeklärt; CC0',
+    'Rechtslage ungeklärt; gemeinfrei',
+    'Derechos: pendiente; CC0',
+    'Licenza: da verificare; CC BY 4.0',
+    'Rechten: onder voorbehoud; Publiek domein',
   ])('reads %j as unknown: not confirmed yet', (text) => {
     expect(read(text)).toEqual({ group: 'unknown', download: false });
   });

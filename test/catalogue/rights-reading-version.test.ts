@@ -167,6 +167,7 @@ const TEXTS = [
   'Dominio público, excepto la fotografía',
   'Domaine public, reproduction interdite',
   'CC0; Geschützt',
+  'Droits : à vérifier ; CC0',
   'Dominio público (fotografía incluida)',
 ];
 
@@ -176,7 +177,7 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
-  6: 'da14ac3aa1aa65ce',
+  6: '7724d0cc5641327a',
 };
 
 describe('the version of the rights reading', () => {

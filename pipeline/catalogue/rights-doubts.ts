@@ -333,7 +333,8 @@ export function licenceDoubted(t: string): boolean {
     laterInSentence(plain, /\bwill\b/, /\bpublic domain/g) ||
     PUBLIC_DOMAIN_TO_COME.test(plain) ||
     PUBLIC_DOMAIN_PENDING.test(plain) ||
-    (OPEN_NAMED.test(plain) && PHOTOGRAPH_EXCEPTED_ELSEWHERE.test(plain))
+    (OPEN_NAMED.test(plain) && PHOTOGRAPH_EXCEPTED_ELSEWHERE.test(plain)) ||
+    HEDGED.test(plain)
   );
 }
 
@@ -397,6 +398,26 @@ const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
     `|(?<![\\p{L}\\p{N}])${PHOTOGRAPH_WORD}\\s+(?:ausgenommen|except[ée]e?s?|exclue?s?|non comprise?s?|` +
     'excluid[oa]s?|no incluid[oa]s?|esclus[oaie]|non inclus[oaie]|uitgezonderd|niet inbegrepen|exclu[íi]d[oa]s?)' +
     '(?![\\p{L}\\p{N}])',
+  'u',
+);
+
+// Words that say the museum is not sure, in English and the other languages exports come in: "probably", "presumed",
+// "uncertain", "vermutlich", "unklar", "présumé", "incertain", "dudoso", "incerto", "waarschijnlijk", "onzeker". Not
+// "possible" or "mogelijk", which also say a reuse is possible ("Hergebruik mogelijk onder CC BY").
+const HEDGE =
+  '(?:probably|possibly|presumably|presumed|assumed|likely|perhaps|maybe|believed|uncertain|unclear|doubtful|' +
+  'questionable|vermutlich|wahrscheinlich|m(?:ö|oe)glicherweise|vielleicht|mutma(?:ß|ss)lich|unklar|fraglich|unsicher|' +
+  'probablement|peut[- ][êe]tre|pr[ée]sum[ée]e?s?|suppos[ée]e?s?|incertaine?s?|douteu(?:x|se)|probablemente|' +
+  'posiblemente|quiz[áa]s?|presunt[oa]|supuest[oa]|dudos[oa]|inciert[oa]|probabilmente|forse|presumibilmente|' +
+  'incert[oa]|dubbi[oa]|waarschijnlijk|vermoedelijk|misschien|onzeker|onduidelijk)';
+/**
+ * An open statement hedged (review V7 follow-up): a hedge up to three words before it in the clause ("Probably public
+ * domain", "Vermutlich gemeinfrei", "Probablement dans le domaine public") or right after it ("Public domain
+ * (uncertain)", "Gemeinfrei – unklar"). A hedge of something else is none ("Public domain; date uncertain").
+ */
+const HEDGED = new RegExp(
+  `(?<![\\p{L}\\p{N}])${HEDGE}(?:\\s+[^\\s,;.:|/()-]+){0,3}?\\s+(?:${OPEN_NAMED.source})|` +
+    `(?:${OPEN_NAMED.source})\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${HEDGE}(?![\\p{L}\\p{N}])`,
   'u',
 );
 

@@ -42,7 +42,8 @@ import {
  * permission asked for or reuse forbidden ("Permission required", "Verwendung nur mit Genehmigung", "Not for reuse",
  * "Urheberrecht vorbehalten", "Geschützt" alone, "Bildrecht: Museum Ludwig") In Copyright; a doubt in another language
  * as in English ("Domaine public ?", "Gemeinfrei (vorläufig)", "CC0 (à vérifier)", "Domaine public, sauf la
- * photographie") unknown; "Geschützt" as a clause of its own beside an open statement ("CC0; Geschützt") In Copyright.
+ * photographie", "Droits : à vérifier ; CC0") unknown, as is an open statement hedged ("Probably public domain",
+ * "Vermutlich gemeinfrei"); "Geschützt" as a clause of its own beside an open statement ("CC0; Geschützt") In Copyright.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 6;

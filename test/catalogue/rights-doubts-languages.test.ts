@@ -134,3 +134,43 @@ describe('a doubt said in another language', () => {
     expect(rightsOf(text)).toMatchObject({ uri, download: true });
   });
 });
+
+/*
+ * A hedge beside an open statement, in English as in the other languages ("Probably public domain", "Public domain
+ * (uncertain)", "Vermutlich gemeinfrei", "Domaine public (présumé)"): the museum is not sure, and was read as sure.
+ * Unknown, as "Possibly not in copyright" is. Failed before the fix.
+ */
+describe('an open statement hedged', () => {
+  it.each([
+    'Probably public domain',
+    'Possibly public domain',
+    'Presumed public domain',
+    'Public domain (probably)',
+    'Public domain (uncertain)',
+    'Public domain (unclear)',
+    'CC0 (likely)',
+    'Vermutlich gemeinfrei',
+    'Wahrscheinlich gemeinfrei',
+    'Gemeinfrei – unklar',
+    'Probablement dans le domaine public',
+    'Domaine public (présumé)',
+    'Domaine public (incertain)',
+    'Probablemente dominio público',
+    'Dominio público (dudoso)',
+    'Probabilmente pubblico dominio',
+    'Pubblico dominio (incerto)',
+    'Waarschijnlijk publiek domein',
+    'Publiek domein (onzeker)',
+  ])('reads %j as unknown', (text) => {
+    expect(read(text)).toEqual({ group: 'unknown', download: false });
+  });
+
+  it.each([
+    ['Hergebruik mogelijk onder CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+    ['Reuse possible under CC BY 4.0', 'https://creativecommons.org/licenses/by/4.0/'],
+    ['Public domain; date uncertain', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Domaine public (auteur incertain)', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+  ])('keeps %j as it was read: the hedge is of something else', (text, uri) => {
+    expect(rightsOf(text)).toMatchObject({ uri, download: true });
+  });
+});

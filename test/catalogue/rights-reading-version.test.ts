@@ -168,6 +168,9 @@ const TEXTS = [
   'Domaine public, reproduction interdite',
   'CC0; Geschützt',
   'Droits : à vérifier ; CC0',
+  'Probably public domain',
+  'Vermutlich gemeinfrei',
+  'Public domain; date uncertain',
   'Dominio público (fotografía incluida)',
 ];
 
@@ -177,7 +180,7 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
-  6: '7724d0cc5641327a',
+  6: '19d3a6789766055a',
 };
 
 describe('the version of the rights reading', () => {

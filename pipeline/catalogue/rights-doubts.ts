@@ -273,7 +273,7 @@ const PENDING =
   '[àa] confirmer|en attente|(?:noch )?zu pr(?:ü|ue)fen|ungepr(?:ü|ue)ft|ausstehend|por confirmar|pendiente|' +
   'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia|' +
   // Review V7: "provisoire", "à vérifier", "vorläufig", "in Klärung", "en revisión", "da verificare", "voorlopig"…
-  'provisoire(?:ment)?|[àa] v[ée]rifier|non (?:v[ée]rifi[ée]e?s?|confirm[ée]e?s?)|sous r[ée]serve|en cours de v[ée]rification|' +
+  'provisoire(?:ment)?|[àa] v[ée]rifier|non (?:v[ée]rifi[ée]e?s?|confirm[ée]e?s?)|sous r[ée]serve(?!\\s*(?:de|du|des|d[\\x27\\u2019]|que|qu[\\x27\\u2019]))|en cours de v[ée]rification|' +
   'vorl(?:ä|ae)ufig|in kl(?:ä|ae)rung|(?:noch )?zu kl(?:ä|ae)ren|ungekl(?:ä|ae)rt|nicht (?:gepr(?:ü|ue)ft|best(?:ä|ae)tigt)|' +
   'unbest(?:ä|ae)tigt|en revisi[óo]n|sin (?:verificar|confirmar)|no (?:verificad|confirmad)[oa]s?|' +
   'da verificare|provvisori[oa]|non (?:verificat|confermat)[oaie]|in (?:fase di )?verifica|onder voorbehoud|voorlopig|' +
@@ -387,7 +387,7 @@ const NOT_WITH_ARTICLE = [
 ].join('|');
 const PHOTOGRAPH_WORD =
   '(?:fotograf(?:ie|ien|ia|ias|ieën|ía|ías|ii)|fotos?|photos?|photographies?|aufnahmen?|abbildung(?:en)?|clich[ée]s?|' +
-  'imag(?:e|es|en|enes|em|ens|ine|ini)|afbeelding(?:en)?|reprodu(?:ktion|ction|cci[óo]n|zione|ctie|[çc][ãa]o)s?|' +
+  'imag(?:e|es|en|enes|em|ens|ine|ini)|immagin[ei]|afbeelding(?:en)?|reprodu(?:ktion|ction|cci[óo]n|zione|ctie|[çc][ãa]o)s?|' +
   'zdj[ęe](?:cia|[ćc])|reprodukcji)';
 const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
   '(?<![\\p{L}\\p{N}])(?:' +
@@ -406,18 +406,21 @@ const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
 // "possible" or "mogelijk", which also say a reuse is possible ("Hergebruik mogelijk onder CC BY").
 const HEDGE =
   '(?:probably|possibly|presumably|presumed|assumed|likely|perhaps|maybe|believed|uncertain|unclear|doubtful|' +
+  'thought|appears?|seems?|probable|unsure|not sure|voraussichtlich|angenommen|provavelmente|prov[áa]vel|' +
   'questionable|vermutlich|wahrscheinlich|m(?:ö|oe)glicherweise|vielleicht|mutma(?:ß|ss)lich|unklar|fraglich|unsicher|' +
   'probablement|peut[- ][êe]tre|pr[ée]sum[ée]e?s?|suppos[ée]e?s?|incertaine?s?|douteu(?:x|se)|probablemente|' +
   'posiblemente|quiz[áa]s?|presunt[oa]|supuest[oa]|dudos[oa]|inciert[oa]|probabilmente|forse|presumibilmente|' +
   'incert[oa]|dubbi[oa]|waarschijnlijk|vermoedelijk|misschien|onzeker|onduidelijk)';
 /**
- * An open statement hedged (review V7 follow-up): a hedge up to three words before it in the clause ("Probably public
- * domain", "Vermutlich gemeinfrei", "Probablement dans le domaine public") or right after it ("Public domain
- * (uncertain)", "Gemeinfrei – unklar"). A hedge of something else is none ("Public domain; date uncertain").
+ * An open statement hedged (review V7 follow-up): a hedge up to four words before it in the clause ("Probably public
+ * domain", "Believed to be in the public domain", "Vermutlich gemeinfrei") or right after it, ending its clause
+ * ("Public domain (uncertain)", "Gemeinfrei – unklar"). A hedge of something else is none ("Public domain; date
+ * uncertain", "Public domain - probably 18th century").
  */
 const HEDGED = new RegExp(
-  `(?<![\\p{L}\\p{N}])${HEDGE}(?:\\s+[^\\s,;.:|/()-]+){0,3}?\\s+(?:${OPEN_NAMED.source})|` +
-    `(?:${OPEN_NAMED.source})\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${HEDGE}(?![\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}])${HEDGE}(?:\\s+[^\\s,;.:|/()-]+){0,4}?\\s+(?:${OPEN_NAMED.source})|` +
+    // After it, the hedge ends its clause: "Public domain (uncertain)", not "Public domain; uncertain date" (V8).
+    `(?:${OPEN_NAMED.source})\\s*(?:[-–—:,;|]\\s*|\\(\\s*)?${HEDGE}(?=\\s*(?:[)?!.;,|]|$))`,
   'u',
 );
 

@@ -174,3 +174,36 @@ describe('an open statement hedged', () => {
     expect(rightsOf(text)).toMatchObject({ uri, download: true });
   });
 });
+
+// Reviewer V8: hedges and exceptions missed, and a condition of reuse or a hedge of something else read as a doubt.
+describe('hedges and exceptions, as reviewer V8 tried them', () => {
+  it.each([
+    'Thought to be in the public domain',
+    'Believed to be in the public domain',
+    'Likely to be in the public domain',
+    'Appears to be public domain',
+    'Seems to be in the public domain',
+    'Public domain (probable)',
+    'Probable public domain',
+    'Domaine public (probable)',
+    'Public domain (unsure)',
+    'Public domain (not sure)',
+    'Voraussichtlich gemeinfrei',
+    'Gemeinfrei (angenommen)',
+    'Provavelmente domínio público',
+    "Pubblico dominio, tranne l'immagine",
+    'CC0, tranne le immagini',
+  ])('reads %j as unknown', (text) => {
+    expect(read(text)).toEqual({ group: 'unknown', download: false });
+  });
+
+  it.each([
+    ['CC BY 4.0, sous réserve de mentionner la source', 'https://creativecommons.org/licenses/by/4.0/'],
+    ['Domaine public, sous réserve des droits des tiers', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Public domain; uncertain date', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Public domain - probably 18th century', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+    ['Public domain, believed taken 1890', 'https://creativecommons.org/publicdomain/mark/1.0/'],
+  ])('keeps %j open: a condition of reuse, or a hedge of something else', (text, uri) => {
+    expect(rightsOf(text)).toMatchObject({ uri, download: true });
+  });
+});

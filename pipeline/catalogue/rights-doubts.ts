@@ -273,7 +273,9 @@ const PENDING =
   '[àa] confirmer|en attente|(?:noch )?zu pr(?:ü|ue)fen|ungepr(?:ü|ue)ft|ausstehend|por confirmar|pendiente|' +
   'da confermare|in attesa|nog te bevestigen|in afwachting|a confirmar|do potwierdzenia|' +
   // Review V7: "provisoire", "à vérifier", "vorläufig", "in Klärung", "en revisión", "da verificare", "voorlopig"…
-  'provisoire(?:ment)?|[àa] v[ée]rifier|non (?:v[ée]rifi[ée]e?s?|confirm[ée]e?s?)|sous r[ée]serve(?!\\s*(?:de|du|des|d[\\x27\\u2019]|que|qu[\\x27\\u2019]))|en cours de v[ée]rification|' +
+  'provisoire(?:ment)?|[àa] v[ée]rifier|non (?:v[ée]rifi[ée]e?s?|confirm[ée]e?s?)|' +
+  // "Sous réserve" alone, not a condition of reuse ("sous réserve de mentionner la source": review V8).
+  'sous r[ée]serve(?!\\s*(?:de|du|des|d[\\x27\\u2019]|que|qu[\\x27\\u2019]))|en cours de v[ée]rification|' +
   'vorl(?:ä|ae)ufig|in kl(?:ä|ae)rung|(?:noch )?zu kl(?:ä|ae)ren|ungekl(?:ä|ae)rt|nicht (?:gepr(?:ü|ue)ft|best(?:ä|ae)tigt)|' +
   'unbest(?:ä|ae)tigt|en revisi[óo]n|sin (?:verificar|confirmar)|no (?:verificad|confirmad)[oa]s?|' +
   'da verificare|provvisori[oa]|non (?:verificat|confermat)[oaie]|in (?:fase di )?verifica|onder voorbehoud|voorlopig|' +

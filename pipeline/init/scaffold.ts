@@ -963,9 +963,15 @@ async function labelsLineEnds({ root }: { root: string }): Promise<boolean> {
   const info = await lstat(file).catch(() => null);
   if (info && !info.isFile()) return false;
   const text = info ? await readFile(file, 'utf8') : '';
-  // A rule of its own: for labels.csv (also written from the top, "/labels.csv") or for every CSV file; a byte-order
-  // mark before the first line is not part of it.
-  const own = (line: string) => ['labels.csv', '/labels.csv', '*.csv'].includes(line.trim().split(/\s+/)[0]);
+  // A rule of its own for its line ends (text, eol, binary): for labels.csv (also written from the top, "/labels.csv")
+  // or for every CSV file, not one about something else ("*.csv diff=csv"); a byte-order mark is not part of it.
+  const own = (line: string) => {
+    const [pattern, ...attributes] = line.trim().split(/\s+/);
+    return (
+      ['labels.csv', '/labels.csv', '*.csv'].includes(pattern) &&
+      attributes.some((a) => /^[-!]?text(?:=|$)|^eol=|^binary$/.test(a))
+    );
+  };
   if (
     text
       .replace(/^\uFEFF/, '')

@@ -63,5 +63,8 @@ describe('vitrine init and labels.csv’s line ends', () => {
       const { museum } = await initMuseum((dir) => writeFile(path.join(dir, '.gitattributes'), own));
       expect(await readFile(path.join(museum, '.gitattributes'), 'utf8')).toBe(own);
     }
+    // A rule for CSV files about something else than line ends is no such rule (reviewer V8).
+    const { museum } = await initMuseum((dir) => writeFile(path.join(dir, '.gitattributes'), '*.csv diff=csv\n'));
+    expect(await readFile(path.join(museum, '.gitattributes'), 'utf8')).toMatch(/^labels\.csv text eol=lf$/m);
   });
 });

@@ -241,11 +241,12 @@ describe('retraining check and monitoring runs', () => {
     for (const [i, id] of [...ids, ...newIds].entries()) {
       await sharp({
         create: {
-          width: 16,
-          height: 16,
+          // 32 px: a smaller picture is no photograph of its object (IMAGE_TOO_SMALL).
+          width: 32,
+          height: 32,
           channels: 3,
           background: id.startsWith('N')
-            ? { r: 20, g: 90, b: 220 }
+            ? { r: 20, g: 90 + i, b: 220 }
             : { r: 120 + i * 5, g: 120 + i * 5, b: 120 + i * 5 },
         },
       })
@@ -405,7 +406,7 @@ describe('retraining check and monitoring runs', () => {
     await tag('collection-classifier#prod#1', promoted);
     await mkdir(ws.images, { recursive: true });
     for (const [i, id] of [...ids, ...unlabelled].entries())
-      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10 * i, g: 90, b: 90 } } })
+      await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 10 * i, g: 90, b: 90 } } })
         .png()
         .toFile(path.join(ws.images, `${id}.png`));
     const data = dataset([

@@ -44,6 +44,15 @@ const IN_COPYRIGHT_WORDS = new RegExp(
     '\\b(?:photo|photograph|image|picture|reproduction|scan)s?\\s+(?:is|are)\\s+(?:still\\s+)?protected\\b',
     '\\breproductions?\\s+(?:is\\s+|are\\s+)?(?:strictly\\s+)?(?:prohibited|forbidden|not (?:permitted|allowed))\\b',
     '\\b(?:bridgeman (?:images|art library)|getty images|alamy|akg-images|art resource|scala archives|superstock)\\b',
+    // The artist credited for the work or its photograph ("Courtesy of the artist", "Courtesy the artist and
+    // Gagosian"): the artist, or the estate, holds the rights and lent them; a living artist's work is in copyright
+    // (task F3: it was unknown). A body credited ("Courtesy of the Library of Congress") says nothing of copyright.
+    "\\bcourtesy (?:of )?(?:the )?(?:artist(?:s|['’]s?)?(?: estate)?|estate of)\\b",
+    "\\b(?:avec l['’])?aimable autorisation de (?:l['’]artiste|la succession)",
+    '\\bmit freundlicher genehmigung (?:des künstlers|der künstlerin|der künstler|des nachlasses)',
+    '\\bcortes[íi]a (?:de )?(?:la |el |los )?artistas?\\b',
+    "\\bper gentile concessione dell['’]artista",
+    '\\bmet (?:dank aan|toestemming van) de kunstenaar',
   ].join('|')})`,
 );
 
@@ -135,6 +144,25 @@ const REUSE_FORBIDDEN = new RegExp(
 // "Protected", "CC0; Geschützt" (review V7: beside an open statement they were read as it).
 const PROTECTED_ALONE =
   /^(?:(?:urheberrechtlich )?gesch(?:ü|ue)tzt|protected|prot[ée]g[ée]e?s?|protegid[oa]s?|protett[oaie]|beschermd)[.!]?$/u;
+// A protected monument or building named: "Rijksmonument", "Beschermd monument", "Baudenkmal", "denkmalgeschützt",
+// "Listed building", "Scheduled monument", "Monument historique", "Bien de interés cultural", "Zabytek". Beside it,
+// "beschermd", "geschützt" or "protected" as a clause says the monument is protected, not a copyright (task F3:
+// "Rijksmonument; beschermd; publiek domein" was In Copyright).
+const MONUMENT = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${[
+    '(?:rijks|gemeentelijk |provinciaal |beschermd )monument(?:en)?',
+    'beschermd (?:stads- en dorps)?gezicht',
+    '(?:bau|boden|kultur|kunst|natur)?denkmal(?:e|schutz|liste)?',
+    'denkmalgesch(?:ü|ue)tzt',
+    '(?:grade [i12*]+ )?listed (?:building|structure)',
+    '(?:scheduled|ancient|national|historic) monument',
+    'monuments? historiques?',
+    'bien de inter[ée]s cultural',
+    'monumento (?:nacional|nazionale|hist[óo]rico|storico)',
+    'zabyt(?:ek|ku|ki)',
+  ].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
 // As the whole text only: "Licensed image" beside a licence is the image licensed under it ("CC BY 4.0; licensed image").
 const LICENSED_ALONE = /^licen[cs]ed (?:image|photo|photograph|picture|reproduction)s?[.!]?$/u;
 // What says commercial use, in those languages: a licence's own terms beside it.
@@ -143,11 +171,12 @@ const COMMERCIAL = /commerci|kommerziell|comercial/u;
 /** The text asks for a permission, forbids reuse or reserves a right in other words (task R9). */
 function permissionAsked(t: string): boolean {
   if (LICENSED_ALONE.test(t.trim())) return true;
+  const monument = MONUMENT.test(t);
   return t
     .split(/[;|,\n()[\]]|\.\s|\s-\s|\s\/\s/)
     .some(
       (c) =>
-        PROTECTED_ALONE.test(c.trim()) ||
+        (!monument && PROTECTED_ALONE.test(c.trim())) ||
         (!COMMERCIAL.test(c) && (PERMISSION_ASKED.test(c) || REUSE_FORBIDDEN.test(c))),
     );
 }
@@ -440,4 +469,72 @@ export function copyrightStatusAsRead(raw: string): string {
     .replace(COPYRIGHT_STATUS_FIELD, 'Copyright: ')
     .replace(/\bcopyright\s+(?:has|have)\s+(?:expired|lapsed)\b/gi, 'Copyright expired')
     .replace(/\bfree of copyright\b/gi, 'Copyright free');
+}
+
+// What commercial use is called: "commercial use", "commercial purposes", "usage commercial", "kommerzielle Nutzung".
+const COMMERCIAL_USE = '(?:use|uses|reuse|re-use|purposes?|exploitation|reproduction|publication|licensing)';
+/**
+ * Commercial use forbidden, limited or asked a permission or a licence for, in English and the other languages exports
+ * come in: "No commercial use without permission", "Commercial use requires a licence", "Non-commercial use only",
+ * "Not for commercial use", "For commercial use please contact the museum", "Usage commercial interdit", "Keine
+ * kommerzielle Nutzung", "Uso comercial prohibido", "Uso commerciale vietato", "Geen commercieel gebruik". Not commercial
+ * use allowed or asked nothing for ("Commercial use permitted", "No commercial restrictions", "Commercial use requires no
+ * permission", "Free for non-commercial and commercial use").
+ */
+const COMMERCIAL_RESTRICTED = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${[
+    // English.
+    '(?:no|not for|never for|except(?:ing)?(?: for)?|excluding|but not(?: for)?) (?:any )?commercial(?:ly)?' +
+      '(?! (?:restrictions?|limitations?))',
+    `(?:not|never) (?:to )?(?:be )?(?:used|reproduced|exploited|published) (?:for (?:any )?commercial|commercially)`,
+    `non-?commercial (?:${COMMERCIAL_USE} )?only`,
+    'only (?:for |with )?non-?commercial',
+    `(?:for|limited to|restricted to) non-?commercial ${COMMERCIAL_USE}(?!\\s*(?:and|or|&|\\+|/))`,
+    `commercial ${COMMERCIAL_USE}s?\\s*(?::\\s*)?(?:is |are |only )?(?:not (?:permitted|allowed)|prohibited|` +
+      'forbidden|restricted|excluded|reserved|no(?=\\s*(?:$|[.;,|)]))|(?:requires?|needs?)(?! no\\b)|' +
+      'only (?:with|by|after)|(?:by|with) (?:prior )?(?:written )?permission|subject to|(?:up)?on request|' +
+      'by arrangement|(?:please )?contact|must be (?:licen[cs]ed|agreed|approved|cleared|requested|authori[sz]ed))',
+    `for commercial ${COMMERCIAL_USE}s?,?\\s*(?:please )?(?:contact|apply|ask|write|request|permission|` +
+      '(?:a )?licen[cs]e|(?:a )?fees?)',
+    // French.
+    "pas d['’](?:usage|utilisation|exploitation) commerciale?",
+    '(?:usage|utilisation|exploitation|reproduction)s? commerciale?s? (?:est |sont )?(?:interdite?s?|soumise?s?|' +
+      'non autoris[ée]e?s?|exclue?s?|sur autorisation|payante?s?|r[ée]serv[ée]e?s?)',
+    '(?:usage|utilisation|fins?) non commerciale?s? (?:uniquement|seulement)',
+    '(?:uniquement|seulement|exclusivement) (?:[àa] des fins|pour (?:un |une )?(?:usage|utilisation)) non commerciale?s?',
+    '(?:sauf|hors) (?:usage|utilisation|exploitation) commerciale?',
+    // German.
+    'keine (?:kommerzielle|gewerbliche) (?:nutzung|verwendung|verwertung)',
+    '(?:kommerzielle|gewerbliche) (?:nutzung|verwendung|verwertung) (?:ist )?(?:nicht (?:gestattet|erlaubt)|' +
+      'untersagt|verboten|ausgeschlossen|nur mit|genehmigungspflichtig|kostenpflichtig)',
+    'nur (?:f(?:ü|ue)r )?(?:die )?nicht[- ]?(?:kommerzielle|gewerbliche)',
+    'nicht (?:f(?:ü|ue)r (?:die )?|zur )(?:kommerzielle|gewerbliche)',
+    // Spanish and Portuguese.
+    '(?:uso|utilizaci[óo]n|explotaci[óo]n) comercial (?:est[áa] )?(?:prohibid[oa]|proibid[oa]|no permitid[oa]|' +
+      'n[ãa]o permitid[oa]|sujet[oa]|requiere|s[óo]lo con)',
+    'prohibid[oa] (?:el |su )?uso comercial',
+    'proibid[oa] o uso comercial',
+    '(?:s[óo]lo|solamente|[úu]nicamente|apenas) (?:para )?(?:uso|usos|fines) no comerciales?',
+    'sin fines comerciales',
+    'sem fins comerciais',
+    // Italian.
+    '(?:uso|utilizzo) commerciale (?:è )?(?:vietato|non consentito|non permesso|soggetto)',
+    "vietato (?:l['’])?(?:uso|utilizzo) commerciale",
+    '(?:solo|esclusivamente) (?:per )?(?:uso|usi|scopi|fini) non commerciali?',
+    // Dutch.
+    'geen commercieel gebruik',
+    'commercieel gebruik (?:is )?(?:niet toegestaan|verboden|alleen met|uitgesloten)',
+    '(?:alleen|uitsluitend) (?:voor )?niet[- ]commercie(?:el|le)',
+  ].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+
+/**
+ * The text limits commercial use ("Public domain; no commercial use without permission", "CC BY 4.0; commercial use
+ * requires a licence"). Beside an open statement that allows it (the Public Domain Mark, CC0, CC BY, BY-SA, BY-ND), it
+ * contradicts the statement: rights.ts reads the text as unknown, not as the statement offered for download. Beside a
+ * NonCommercial licence it is the licence's own terms. `t` is rights.ts's plain text.
+ */
+export function commercialUseRestricted(t: string): boolean {
+  return COMMERCIAL_RESTRICTED.test(withoutAddresses(t));
 }

@@ -7,6 +7,7 @@
  */
 
 import {
+  commercialUseRestricted,
   copyrightSigns,
   copyrightStatusAsRead,
   inCopyrightWordsSaid,
@@ -43,7 +44,11 @@ import {
  * "Urheberrecht vorbehalten", "Geschützt" alone, "Bildrecht: Museum Ludwig") In Copyright; a doubt in another language
  * as in English ("Domaine public ?", "Gemeinfrei (vorläufig)", "CC0 (à vérifier)", "Domaine public, sauf la
  * photographie", "Droits : à vérifier ; CC0") unknown, as is an open statement hedged ("Probably public domain",
- * "Vermutlich gemeinfrei"); "Geschützt" as a clause of its own beside an open statement ("CC0; Geschützt") In Copyright.
+ * "Vermutlich gemeinfrei"); "Geschützt" as a clause of its own beside an open statement ("CC0; Geschützt") In Copyright,
+ * not beside a protected monument ("Rijksmonument; beschermd; publiek domein"); commercial use limited beside an open
+ * statement that allows it ("Public domain; no commercial use without permission") unknown; "Courtesy of the artist"
+ * In Copyright; the museum itself named as the photograph's with its statement ("Photographie : musée, domaine public")
+ * no holder.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 6;
@@ -238,10 +243,28 @@ const NOT_A_HOLDER = new RegExp(
   'gu',
 );
 
-/** A field names a copyright holder ("Rights holder: Jane Doe; CC BY 4.0"), not only a statement or nobody. */
+// The museum itself, as a holder field names it with no name of its own: "Photographie : musée", "Photo: the museum".
+// A museum named ("Photo: Museum Ludwig", "musée d'Orsay") is another's, or may be: a holder.
+const THE_MUSEUM = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:(?:the|our|le|notre|das|unser|el|nuestro|il|nostro|het|ons|o|nosso) )?' +
+    "(?:museum|mus[ée]e|museo|museu|muzeum)(?![\\p{L}\\p{N}'’])",
+  'gu',
+);
+
+/**
+ * A field names a copyright holder ("Rights holder: Jane Doe; CC BY 4.0"), not only a statement or nobody. The museum
+ * itself named, with the photograph's own open statement in the field ("Domaine public (photographie : musée, domaine
+ * public)", "Photo: the museum, CC0"), is no holder beside the statement: the museum that writes the text says its own
+ * photograph is open (task F3: it was In Copyright). Without a statement ("Photographie : musée") it still is one.
+ */
 function holderFieldSaid(t: string): boolean {
-  for (const m of t.matchAll(HOLDER_FIELD))
-    if (!statementOnly(t.slice(m.index + m[0].length).replace(NOT_A_HOLDER, ' '))) return true;
+  for (const m of t.matchAll(HOLDER_FIELD)) {
+    const value = t.slice(m.index + m[0].length);
+    const named = value.replace(NOT_A_HOLDER, ' ');
+    if (statementOnly(named)) continue;
+    if (openLicence(value) && statementOnly(named.replace(THE_MUSEUM, ' '))) continue;
+    return true;
+  }
   return false;
 }
 
@@ -529,6 +552,16 @@ function readRights(text: string): Rights {
         STATEMENTS.find((x) => x.code === 'InC')!,
     );
   }
+  // Commercial use limited beside a statement that allows it ("Public domain; no commercial use without permission",
+  // "CC BY 4.0; commercial use requires a licence"): the text contradicts itself, and the museum may claim the
+  // photograph, so it is unknown, not offered for download (task F3). Not NoC-NC, which says a public-private
+  // partnership limits it, unless the text says so in its words ("Public domain; No Copyright - Non-Commercial Use
+  // Only"). Beside a NonCommercial licence the limit is the licence's own ("CC BY-NC 4.0; commercial use only with
+  // permission").
+  if (licence && !/\bNC\b/.test(licence.rights.badge ?? '') && commercialUseRestricted(t)) {
+    const nonCommercial = STATEMENTS.find((x) => x.code === 'NoC-NC')!;
+    return nonCommercial.pattern.test(t) ? statement(nonCommercial) : none;
+  }
   // A licence denied, to come, pending or of the metadata only: not open (rights-doubts.ts).
   if (doubted || (photograph !== t && !licence)) {
     const unsure = STATEMENTS.find((x) => (x.code === 'CNE' || x.code === 'UND') && x.pattern.test(t));
@@ -539,5 +572,10 @@ function readRights(text: string): Rights {
   // "No copyright", "Not in copyright", "Out of copyright" as the whole text: free of known copyright. Not a text
   // that says more ("No copyright information available", "Possibly not in copyright").
   if (/^no copyright[.!]?$/.test(t.trim())) return { text: raw, ...PUBLIC_DOMAIN_MARK };
+  // Unknown on purpose (task F3), shown as catalogue.images.unknown says and named in the build log: "Reuse permitted
+  // with attribution" names no licence (CC BY says more: commercial use, changes, no other terms); "Libre de droits"
+  // is royalty-free, a licence bought once, not the public domain (as "Copyright free" is unknown); "Open Access – no
+  // permission required" names a museum's programme, whose licence differs from one museum to the next (CC0, CC BY,
+  // some non-commercial).
   return none;
 }

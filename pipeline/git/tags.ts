@@ -32,6 +32,8 @@ export interface TagEvent extends GtoTag {
   authorEmail: string;
   /** The first line of the message. */
   headline: string;
+  /** The whole message, its signature left out: what a tag pushed by hand says (`git tag -a -m …`). */
+  message: string;
   /** The JSON block after the headline, or null when the tag has none (e.g. written by `gto`). */
   payload: Record<string, unknown> | null;
 }
@@ -134,6 +136,8 @@ export async function readTagEvents({ dir, name }: { dir: string; name?: string 
       author: object.tagger.name,
       authorEmail: object.tagger.email,
       headline,
+      // isomorphic-git leaves out a PGP signature, not an SSH one.
+      message: object.message.replace(/\n?-----BEGIN SSH SIGNATURE-----[\s\S]*$/, ''),
       payload,
     });
   }

@@ -1,6 +1,7 @@
 import { labelList } from '../collection/vocabulary.ts';
 import { collapsedAtBoundary } from '../evaluate/boundary.ts';
 import { shellText } from '../init/invocation.ts';
+import { oneLine } from '../log.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 
@@ -25,7 +26,11 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
   return table([header, ...rows]) + `\n${name}: ${versions.length} version${versions.length === 1 ? '' : 's'}.\n`;
 }
 
-/** Detail of one version for `vitrine models show`. */
+/**
+ * Detail of one version for `vitrine models show`. What the tags say is anyone's words (a tag written by hand, its
+ * message or its JSON block): each line is shown with its control characters escaped, a line break too, so that no
+ * value starts a line of its own ("::error::…" in a workflow's log) or recolours the screen.
+ */
 export function formatVersionDetail({ record }: { record: VersionRecord }): string {
   const r = record.registration;
   const lines = [
@@ -33,7 +38,11 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  tag       ${record.tag} → commit ${record.commit}`,
     `  date      ${record.createdAt} by ${record.author}`,
   ];
-  if (!r) return `${lines.join('\n')}\n  (registered by another tool: no Vitrine lineage)\n`;
+  if (!r) {
+    lines.push('  (registered by another tool: no Vitrine lineage)');
+    if (record.message) lines.push(`  message   ${record.message}`);
+    return `${lines.map(oneLine).join('\n')}\n`;
+  }
   const l = r.lineage;
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
@@ -58,7 +67,7 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  pull req. ${l.pullRequest ? `#${l.pullRequest.number}${l.pullRequest.url ? ` ${l.pullRequest.url}` : ''}` : 'unknown'}`,
     `  files     ${r.manifest.files.map((f) => `${f.relpath} (${f.size} bytes)`).join(', ')}`,
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(oneLine).join('\n')}\n`;
 }
 
 /**
@@ -81,7 +90,9 @@ function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function table(rows: string[][]): string {
+/** Rows as columns of plain text, each cell on one line (what the tags say, escaped: formatVersionDetail). */
+function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map(oneLine));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) =>

@@ -96,6 +96,11 @@ export interface VersionRecord {
   everAssigned: string[];
   /** Vitrine's record; null for a version registered by another tool (plain `gto register`). */
   registration: Registration | null;
+  /**
+   * A version registered by another tool or by hand: its tag's message, the reason given (`git tag -a -m …`,
+   * `gto register --message …`); absent when it is GTO's own ("Registering artifact … version …"), or empty.
+   */
+  message?: string;
   /** From showVersion: the earlier version whose very model this one is, registered again (same-model.ts). */
   sameModelAs?: string;
 }
@@ -126,6 +131,8 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
     if (e.action === 'register' && e.version && !versions.has(e.version)) {
       const registration =
         e.payload?.schema === 'vitrine.registration/1' ? (e.payload as unknown as Registration) : null;
+      const message = e.message.trim();
+      const own = message && message !== gtoMessage({ action: 'register', name, version: e.version }) ? message : '';
       versions.set(e.version, {
         name,
         version: e.version,
@@ -138,6 +145,7 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
         assigned: [],
         everAssigned: [],
         registration,
+        ...(registration === null && own ? { message: own } : {}),
       });
       byCommit.set(e.commit, e.version);
     } else if (e.action === 'deregister' && e.version) {

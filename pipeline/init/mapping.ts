@@ -281,6 +281,14 @@ function words(header: string): string[] {
     .split(/[^\p{L}\p{N}]+/u);
 }
 
+/** A column's name in lower case, letters and digits only, its accents kept (composed). */
+function accented(header: string): string {
+  return header
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
 function normal(header: string): string {
   return header
     .normalize('NFD')
@@ -350,6 +358,8 @@ export function guessColumns({
         }
       }
     }
+    // French museums' object type, "Dénomination", told from English "Denomination" (a coin's face value) by its accent.
+    if (field === 'label') pick ??= free.find((h) => accented(h).startsWith('dénomination'));
     if (pick) {
       columns[field] = pick;
       used.add(pick);

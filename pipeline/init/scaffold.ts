@@ -496,9 +496,8 @@ export async function initRepository({
     throw new VitrineError(
       'INIT_VOCABULARY',
       `The vocabulary needs at least two labels (found: ` +
-        `${labelList(choices.vocabulary) || 'none'}). Label objects in the export's ` +
-        `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
-        `--vocabulary "a,b,…".`,
+        `${labelList(choices.vocabulary) || 'none'}). ${labelColumnAdvice({ proposal, columns: choices.columns })}` +
+        `, or give --vocabulary "a,b,…".`,
     );
   }
   const imageColumn = choices.columns.image;
@@ -1001,4 +1000,25 @@ function titleCase(folder: string): string {
 /** The vocabulary as the YAML a user could paste. */
 export function vocabularyYaml(vocabulary: string[]): string {
   return `[${vocabulary.map(yamlWord).join(', ')}]`;
+}
+
+/**
+ * What to do when too few labels were found: label more objects in the label column, or, when no column was taken as
+ * the labels (tester T6: "Label objects in the export's label column" when there was none), name one of the columns
+ * nothing uses with --column label=.
+ */
+function labelColumnAdvice({ proposal, columns }: { proposal: InitProposal; columns: Params['import']['columns'] }) {
+  if (columns.label) return `Label objects in the export's "${columns.label}" column`;
+  const used = new Set(Object.values(columns).filter(Boolean));
+  const unused = proposal.table.header.filter((h) => h && !used.has(h));
+  const name = path.basename(proposal.from);
+  if (unused.length === 0) return `${name} has no column for the labels: add one that says what each object is`;
+  const first = unused[0]!;
+  const word = /^[\w./-]+$/.test(first) ? first : `"${first.replace(/(["\\$`])/g, '\\$1')}"`;
+  const shown =
+    unused.length <= 10 ? unused.join(', ') : `${unused.slice(0, 10).join(', ')} and ${unused.length - 10} more`;
+  return (
+    `No column of ${name} was taken as the labels: name the one that says what each object is with ` +
+    `--column label=${word} (columns not used: ${shown})`
+  );
 }

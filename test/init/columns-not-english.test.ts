@@ -153,6 +153,29 @@ describe('vitrine init at a terminal, on an export whose columns are not named i
   });
 });
 
+describe('vitrine init on an export with no column taken as the labels', () => {
+  // Tester T6 (7 December 2026): "Label objects in the export's label column", when no column was the labels.
+  it('names --column label= and the columns nothing uses', async () => {
+    const { csv, images, museum } = await germanExport('no-label', [
+      'Inventarnummer',
+      'Bild',
+      'Sorte',
+      'Titel',
+      'Zeit',
+    ]);
+    const log = memoryLogger();
+    const args = ['init', '-C', museum, '--from', csv, '--images', images, '--yes'];
+    const code = await main(args, { cwd: root, env: {}, stdout: () => {}, log });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(code, said).toBe(1);
+    expect(said).toContain(
+      'No column of objekte-utf8.csv was taken as the labels: name the one that says what each object is with ' +
+        '--column label=Sorte (columns not used: Sorte, Zeit)',
+    );
+    expect(await exists(path.join(museum, 'params.yaml'))).toBe(false);
+  });
+});
+
 describe('guessing the columns of exports in other languages', () => {
   const guess = (header: string[]) =>
     guessColumns({ header, rows: [{ cells: Object.fromEntries(header.map((h) => [h, ''])) }] }).columns;
@@ -186,5 +209,14 @@ describe('guessing the columns of exports in other languages', () => {
   // A reviewer: an English coin export’s "Denomination" (its face value) is no object type.
   it('does not take a coin’s Denomination for the object type', () => {
     expect(guess(['Object number', 'Image', 'Title', 'Denomination']).label).toBeFalsy();
+    expect(guess(['Object number', 'Image', 'Title', 'DENOMINATION']).label).toBeFalsy();
   });
+
+  // Tester T6 (7 December 2026): French museums' standard field for the object type, written with its accent.
+  it.each([['Dénomination'], ['DÉNOMINATION'], ['Dénomination(s)'], ['De\u0301nomination']])(
+    'takes a French %s column for the object type',
+    (label) => {
+      expect(guess(['N° inventaire', 'Fichier', label, 'Titre', 'Domaine']).label).toBe(label);
+    },
+  );
 });

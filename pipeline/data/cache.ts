@@ -87,6 +87,28 @@ export async function listObjectIds(base: string): Promise<Set<string>> {
 }
 
 /**
+ * Every object held in a cache or folder remote with its size in bytes (`files/md5/ab/cdef…` → "abcdef…"), temp
+ * files left out: one stat per object, so that a copy cut short (a copy stopped half-way, a disk that filled) can be
+ * told from a whole one by a listing, as S3's listing tells it.
+ */
+export async function listObjectSizes(base: string): Promise<Map<string, number>> {
+  const root = path.join(base, 'files', 'md5');
+  const sizes = new Map<string, number>();
+  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
+    const dir = path.join(root, prefix.name);
+    for (const name of await readdir(dir)) {
+      if (!/^[0-9a-f]{30}(\.dir)?$/.test(name)) continue;
+      // Synchronous: at 10,000 objects a trip through the thread pool per stat costs more than the stat. A file
+      // removed between the listing and its stat (a gc, a repair) is not held.
+      const info = statSync(path.join(dir, name), { throwIfNoEntry: false });
+      if (info?.isFile()) sizes.set(prefix.name + name, info.size);
+    }
+  }
+  return sizes;
+}
+
+/**
  * A test for "is object `md5` in this cache or folder remote", from one listing: a set of names per
  * `ab/` folder. At 100,000 objects this costs half of a set of whole ids (no joined strings to hash).
  */

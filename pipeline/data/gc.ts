@@ -315,7 +315,7 @@ async function askRemote({
   candidates: string[];
   jobs: number;
 }): Promise<{ name: string; lacks: string[] }> {
-  const { openRemote } = await import('./remote.ts');
+  const { listedWhole, openRemote } = await import('./remote.ts');
   const count = plural(candidates.length, 'object');
   const anyway =
     `or run "npx vitrine data gc --remove-unpushed" to remove the ${count} no version on this computer uses ` +
@@ -338,7 +338,10 @@ async function askRemote({
     // Many objects: one listing of the remote instead of a check each (as a large push does).
     if (remote.list && candidates.length >= 64) {
       const listed = await remote.list();
-      return { name: remote.name, lacks: candidates.filter((id) => !listed.has(id)) };
+      const whole = await mapPool(candidates, jobs, async (id) =>
+        listedWhole(listed, id, (await cachedSize({ base: cacheDir, md5: id })).size),
+      );
+      return { name: remote.name, lacks: candidates.filter((_, i) => !whole[i]) };
     }
     const has = await mapPool(candidates, jobs, async (id) =>
       remote.has(id, await cachedSize({ base: cacheDir, md5: id })),

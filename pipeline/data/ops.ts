@@ -50,7 +50,7 @@ import {
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
-import { folderMissingError, fullStop, inRepositoryFolder, openRemote, type Remote } from './remote.ts';
+import { folderMissingError, fullStop, inRepositoryFolder, listedWhole, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 // In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
@@ -891,8 +891,10 @@ export async function pushData({
   const listed = !verify && remote.list && objects.size >= 64 ? await remote.list() : undefined;
   /** What the remote holds of `md5`: a good copy, none, or (with `verify`, its bytes read and hashed) a damaged one. */
   const onRemote = async (md5: string, needer: string): Promise<'good' | 'absent' | 'damaged'> => {
-    if (listed && !verify) return listed.has(md5) ? 'good' : 'absent';
-    if (!verify) return (await remote.has(md5, await cachedSize({ base: t.cacheDir, md5 }))) ? 'good' : 'absent';
+    // Listed or asked, a copy of another size than the cache's is cut short: sent again.
+    const known = listed || !verify ? await cachedSize({ base: t.cacheDir, md5 }) : {};
+    if (listed) return listedWhole(listed, md5, known.size) ? 'good' : 'absent';
+    if (!verify) return (await remote.has(md5, known)) ? 'good' : 'absent';
     const found = await remote.inspect!(md5);
     if (!found) return 'absent';
     if (found.md5 === contentMd5(md5)) return 'good';
@@ -1066,13 +1068,24 @@ function refusedIn(system: { path?: string; dest?: string }, folder: string): bo
  * Whether `remote` has every object of `ids` (one listing for many, a check each for few), for the note of what it
  * holds (pushed.ts): a hint, so a remote that cannot say counts as not having them, and the failure only logs.
  */
-async function remoteHasAll({ remote, ids, log }: { remote: Remote; ids: string[]; log: Logger }): Promise<boolean> {
+async function remoteHasAll({
+  remote,
+  ids,
+  cacheDir,
+  log,
+}: {
+  remote: Remote;
+  ids: string[];
+  /** The cache holding `ids`: the remote's copies must be of their sizes. */
+  cacheDir: string;
+  log: Logger;
+}): Promise<boolean> {
   try {
-    if (remote.list && ids.length >= 64) {
-      const listed = await remote.list();
-      return ids.every((id) => listed.has(id));
+    const listed = remote.list && ids.length >= 64 ? await remote.list() : undefined;
+    for (const id of ids) {
+      const known = await cachedSize({ base: cacheDir, md5: id });
+      if (!(listed ? listedWhole(listed, id, known.size) : await remote.has(id, known))) return false;
     }
-    for (const id of ids) if (!(await remote.has(id))) return false;
     return true;
   } catch (error) {
     log.debug(
@@ -1360,7 +1373,13 @@ export async function pullData({
   const wholeOnRemote =
     skipped === 0
       ? !listWasHere
-      : transferred > 0 && (await remoteHasAll({ remote, ids: [...found, ...(listWasHere ? [t.out.md5] : [])], log }));
+      : transferred > 0 &&
+        (await remoteHasAll({
+          remote,
+          ids: [...found, ...(listWasHere ? [t.out.md5] : [])],
+          cacheDir: t.cacheDir,
+          log,
+        }));
   if (missing.length === 0 && corrupt.length === 0 && wholeOnRemote)
     await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {

@@ -15,6 +15,7 @@ import {
   exists,
   inDir,
   listObjectIds,
+  listObjectSizes,
   objectKey,
   objectPath,
   tempName,
@@ -67,15 +68,25 @@ export interface Remote {
    */
   cleanStaleTemps?(): Promise<number>;
   /**
-   * Every object id the remote holds, in one listing (1,000 per request on S3): for a large push this
-   * replaces a check per object.
+   * Every object id the remote holds, with its size in bytes where the listing gives it, in one listing (1,000 per
+   * request on S3): for a large push this replaces a check per object. Compare with `listedWhole`.
    */
-  list?(): Promise<Set<string>>;
+  list?(): Promise<Map<string, number | undefined>>;
   /**
    * Whether the remote holds no object at all (one short listing): a folder list missing from an empty remote is a
    * misspelt address far more often than a forgotten push.
    */
   holdsNothing?(): Promise<boolean>;
+}
+
+/**
+ * Whether a listing (`Remote.list`) holds a whole copy of object `md5`: listed, and, when both the listing and the
+ * caller (the cache copy's `size`) know the size, of that size. A copy cut short is not one.
+ */
+export function listedWhole(listed: ReadonlyMap<string, number | undefined>, md5: string, size?: number): boolean {
+  if (!listed.has(md5)) return false;
+  const held = listed.get(md5);
+  return size === undefined || held === undefined || held === size;
 }
 
 /** Objects up to this size are downloaded into memory and written at once. */
@@ -154,10 +165,14 @@ export function localRemote({
   return {
     name,
     url: dir,
-    async has(md5) {
-      const there = await exists(objectPath(dir, md5));
-      if (!there) await folder();
-      return there;
+    async has(md5, { size } = {}) {
+      const info = await stat(objectPath(dir, md5)).catch(() => null);
+      if (!info) {
+        await folder();
+        return false;
+      }
+      // A copy stopped half-way or a disk that filled leaves a file shorter than the object: not a copy.
+      return size === undefined || info.size === size;
     },
     async put({ md5, file }) {
       await folder();
@@ -177,7 +192,7 @@ export function localRemote({
     },
     async list() {
       await folder();
-      return listObjectIds(dir);
+      return listObjectSizes(dir);
     },
     async holdsNothing() {
       return (await listObjectIds(dir)).size === 0;
@@ -395,7 +410,7 @@ export function s3Remote({
     },
     async list() {
       const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
-      const ids = new Set<string>();
+      const ids = new Map<string, number | undefined>();
       // ListObjects (v1) with Marker = the last key seen: every S3-compatible server has it, while v2's
       // continuation tokens fail on some (s3rver's use a cipher OpenSSL 3 no longer offers).
       let after: string | undefined;
@@ -413,7 +428,7 @@ export function s3Remote({
           if (!m) continue;
           const id = m[1] + m[2];
           const etag = (item.ETag ?? '').replace(/"/g, '').toLowerCase();
-          if (goodCopy({ id, size: item.Size, etag })) ids.add(id);
+          if (goodCopy({ id, size: item.Size, etag })) ids.set(id, item.Size);
         }
         after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
       } while (after);

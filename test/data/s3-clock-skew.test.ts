@@ -97,7 +97,7 @@ describe('S3 remote: this computer’s clock is far from the server’s', { time
   it('a listing (the AWS SDK corrects its clock itself) says so in the log too', async () => {
     server({ skewMs: 20 * 60_000 });
     const log = memoryLogger();
-    expect(await remote(log).list!()).toEqual(new Set());
+    expect(await remote(log).list!()).toEqual(new Map());
     expect(clockLines(log)).toEqual([expect.stringMatching(/^warn: This computer's clock is 20 minutes off; used/)]);
   });
 

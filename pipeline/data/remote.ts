@@ -31,6 +31,7 @@ import {
   readObjectBody,
   S3IdleTimeoutError,
   S3ResponseError,
+  type StoredAnswer,
   s3Endpoint,
   s3Objects,
 } from './s3-objects.ts';
@@ -396,7 +397,66 @@ export function s3Remote({
       throw fail('check', md5, error);
     }
     if (!found) await checkBucket(md5);
-    return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
+    return (
+      found && {
+        size: found.size,
+        // An ETag that is not the md5 by design (a KMS or customer key) says nothing of the bytes: not compared.
+        etag: found.etagNotMd5 ? '' : plainEtag(found.etag),
+        ...(found.etagNotMd5 ? { etagNotMd5: found.etagNotMd5 } : {}),
+      }
+    );
+  };
+  /**
+   * Refuse an upload of object `md5` (`size` bytes) answered "stored" when the server does not hold those bytes.
+   * One PUT's ETag is the md5 of what the server stored, which is the object's id: compared. Vitrine never uploads
+   * in parts (MAX_SINGLE_PUT), so an ETag of parts ("…-2"), none, or one not the md5 by design (a KMS or customer
+   * key) is something this check cannot read: the server is asked for the object's size instead (one HEAD).
+   */
+  const confirmStored = async ({ md5, size, answer }: { md5: string; size: number; answer: StoredAnswer }) => {
+    const etag = plainEtag(answer.etag);
+    if (!answer.etagNotMd5 && /^[0-9a-f]{32}$/.test(etag)) {
+      if (etag !== contentMd5(md5)) throw notStoredError({ md5, etag });
+      return;
+    }
+    const found = await head(md5);
+    if (!found || found.size !== size) throw notStoredError({ md5, size, held: found ? found.size : null });
+  };
+  const notStoredError = ({
+    md5,
+    etag,
+    size,
+    held,
+  }: {
+    md5: string;
+    /** The ETag the PUT's answer gave, when it is the md5 of something else. */
+    etag?: string;
+    /** The file's size and what the server holds (null: nothing), when asked after an ETag it could not compare. */
+    size?: number;
+    held?: number | null;
+  }) => {
+    const what = md5.endsWith('.dir') ? `the folder list (object ${md5})` : `object ${md5}`;
+    const but =
+      etag !== undefined
+        ? `the checksum it gave back (ETag ${etag}) is not the file’s (${contentMd5(md5)}): it stored other bytes, or none`
+        : held === null
+          ? 'it does not hold it: asked right after, it answered that there is no such object'
+          : `it holds ${held} bytes of the file’s ${size}`;
+    return new VitrineError(
+      'REMOTE_UPLOAD_NOT_STORED',
+      `The storage server at ${endpoint} answered that it stored ${what} (remote "${name}"), but ${but}. ` +
+        'Nothing is lost: the file is still in the local cache, and nothing was recorded as sent. Run ' +
+        '"npx vitrine data push" again; if it comes back, something between this computer and the storage (a ' +
+        'proxy or gateway) or the storage server itself drops uploads: ask whoever runs it, and check ' +
+        `${endpointIn(name)}.`,
+      {
+        remote: name,
+        endpoint,
+        object: md5,
+        ...(etag !== undefined ? { etag } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(held !== undefined ? { held } : {}),
+      },
+    );
   };
   return {
     name,
@@ -475,12 +535,15 @@ export function s3Remote({
       const digest = Buffer.isBuffer(body) ? createHash('md5').update(body).digest() : await md5OfFile(file);
       if (digest.toString('hex') !== contentMd5(md5))
         throw corruptError({ md5, actual: digest.toString('hex'), where: file });
+      let answer: StoredAnswer;
       try {
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
-        await objects.put({ key: at, body, length: size, contentMd5: digest.toString('base64') });
+        answer = await objects.put({ key: at, body, length: size, contentMd5: digest.toString('base64') });
       } catch (error) {
         throw fail('upload', md5, error);
       }
+      // "200 OK" is not enough: a gateway that drops the body says it too (confirmStored).
+      await confirmStored({ md5, size, answer });
     },
     async get({ md5, file, keep }) {
       checkObjectId(md5);
@@ -1079,6 +1142,11 @@ function localWriteRefusal(error: unknown): boolean {
   const refused = ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(e?.code ?? '');
   // A network call's refusal (a firewall's EACCES on connect) is the remote's side.
   return refused && typeof e?.syscall === 'string' && !['connect', 'getaddrinfo'].includes(e.syscall);
+}
+
+/** An ETag as S3 compares them: without its quotes (and a weak mark a proxy may add), in lower case. */
+function plainEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
 }
 
 /** The md5 of no bytes: the one object an empty copy is good for. */

@@ -58,16 +58,40 @@ export interface S3Objects {
    * One PUT. `body` is the bytes, or, for a large file, a function that opens a fresh stream of
    * `length` bytes (called again when the request is retried), so the file is never held whole.
    */
-  put(options: { key: string; body: Buffer | (() => Readable); length?: number; contentMd5: string }): Promise<void>;
+  put(options: {
+    key: string;
+    body: Buffer | (() => Readable);
+    length?: number;
+    contentMd5: string;
+  }): Promise<StoredAnswer>;
   /** The response stream of a GET (status 200); a failure throws S3ResponseError. */
   get(options: { key: string }): Promise<ObjectResponse>;
   /** Size and ETag, or null when there is no such object. */
-  head(options: { key: string }): Promise<{ size: number; etag?: string } | null>;
+  head(options: { key: string }): Promise<({ size: number } & StoredAnswer) | null>;
   /**
    * False only when the server says the bucket does not exist (HEAD of an absent object cannot tell that
    * apart from an absent object: both are a bare 404).
    */
   bucketExists(): Promise<boolean>;
+}
+
+/** What a server says of an object it stores (a PUT's answer, a HEAD's). */
+export interface StoredAnswer {
+  /** As the server sent it (quotes and all), when it sent one. */
+  etag?: string;
+  /**
+   * Set when the object is encrypted so that its ETag is not the md5 of its bytes: "aws:kms" (also "aws:kms:dsse"),
+   * or "SSE-C" (a key the client gave). Not for S3's own default encryption ("AES256"), whose ETag is the md5.
+   */
+  etagNotMd5?: string;
+}
+
+/** StoredAnswer.etagNotMd5 from an answer's headers. */
+function etagNotMd5Of(response: IncomingMessage): string | undefined {
+  const sse = response.headers['x-amz-server-side-encryption'];
+  if (typeof sse === 'string' && /^aws:kms/i.test(sse.trim())) return sse.trim();
+  if (response.headers['x-amz-server-side-encryption-customer-algorithm']) return 'SSE-C';
+  return undefined;
 }
 
 /** The address a client talks to, for messages. */
@@ -483,8 +507,12 @@ export function s3Objects({
       const headers: Record<string, string> = { 'content-md5': contentMd5 };
       if (!Buffer.isBuffer(body)) headers['content-length'] = String(length ?? 0);
       const sent = await send('PUT', key, headers, body);
-      if (sent.response.statusCode !== 200) throw await responseError(sent, 'PUT');
-      sent.response.resume();
+      const { response } = sent;
+      if (response.statusCode !== 200) throw await responseError(sent, 'PUT');
+      response.resume();
+      const etag = response.headers.etag;
+      const notMd5 = etagNotMd5Of(response);
+      return { ...(typeof etag === 'string' ? { etag } : {}), ...(notMd5 ? { etagNotMd5: notMd5 } : {}) };
     },
     async get({ key }) {
       const sent = await send('GET', key, {});
@@ -510,9 +538,11 @@ export function s3Objects({
       // Every S3 server names an object's ETag: a 200 without one is something else answering "OK" to every address
       // (a load balancer, a health page), which read as "already there" would skip every upload (a tester).
       if (typeof etag !== 'string' || etag === '') throw new S3ResponseError('NotStorage', NO_ETAG, 200);
+      const notMd5 = etagNotMd5Of(response);
       return {
         size: Number(response.headers['content-length'] ?? 0),
         ...(typeof etag === 'string' ? { etag } : {}),
+        ...(notMd5 ? { etagNotMd5: notMd5 } : {}),
       };
     },
     async bucketExists() {

@@ -21,7 +21,7 @@ import {
   tempName,
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
-import { hashFile } from './hash.ts';
+import { hashFile, mapPool } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
   CLOCK_CORRECTED_MS,
@@ -471,6 +471,8 @@ export function s3Remote({
     async list() {
       const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
       const ids = new Map<string, number | undefined>();
+      /** Listed with a 32-hex ETag that is not the md5: a damaged copy, or one encrypted with a KMS or customer key. */
+      const unsure: { id: string; size: number | undefined }[] = [];
       // ListObjects (v1) with Marker = the last key seen: every S3-compatible server has it, while v2's
       // continuation tokens fail on some (s3rver's use a cipher OpenSSL 3 no longer offers).
       let after: string | undefined;
@@ -489,9 +491,16 @@ export function s3Remote({
           const id = m[1] + m[2];
           const etag = (item.ETag ?? '').replace(/"/g, '').toLowerCase();
           if (goodCopy({ id, size: item.Size, etag })) ids.set(id, item.Size);
+          else if (item.Size !== 0) unsure.push({ id, size: item.Size });
         }
         after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
       } while (after);
+      // The listing cannot say which: one HEAD each (none in a bucket without such objects), else a bucket that
+      // encrypts with a KMS key would have every object sent again by every large push.
+      await mapPool(unsure, 8, async ({ id, size }) => {
+        const found = await head(id);
+        if (found?.etagNotMd5 && (size === undefined || found.size === size)) ids.set(id, found.size);
+      });
       return ids;
     },
     async holdsNothing() {

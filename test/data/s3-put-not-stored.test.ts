@@ -34,6 +34,8 @@ type PutAnswer =
   | { pass: Record<string, string> };
 
 const proxies: { close: () => void }[] = [];
+/** Listings a proxy rewrote as a bucket encrypting with a KMS key lists them. */
+let listings = 0;
 afterEach(() => {
   for (const p of proxies.splice(0)) p.close();
 });
@@ -61,6 +63,20 @@ async function putProxy(answer: PutAnswer, heads: Record<string, string> = {}): 
         if (req.method === 'HEAD' && reply.statusCode === 200 && /\/files\/md5\//.test(req.url ?? '') && heads.etag) {
           delete headers.etag;
           Object.assign(headers, heads);
+        }
+        // And in a listing: every ETag another 32 hex digits (what S3 lists for objects encrypted with a KMS key).
+        if (req.method === 'GET' && heads.etag && /[?&]prefix=/.test(req.url ?? '')) {
+          listings++;
+          const chunks: Buffer[] = [];
+          reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+          reply.on('end', () => {
+            const text = Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/(<ETag>(?:&quot;|")?)[0-9a-f]{32}/g, (_, open) => `${open}${randomBytes(16).toString('hex')}`);
+            res.writeHead(reply.statusCode ?? 502, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+            res.end(text);
+          });
+          return;
         }
         res.writeHead(reply.statusCode ?? 502, headers);
         reply.pipe(res);
@@ -182,5 +198,20 @@ describe('an upload whose ETag is not an md5 by design', () => {
     const repo = await repoVia(via);
     expect((await run(repo, ['data', 'push'])).text).toContain('2 files uploaded, 0 already there');
     expect((await run(repo, ['data', 'push'])).text).toContain('0 files uploaded, 2 already there');
+  });
+
+  it('a bucket encrypting with a KMS key: a large push (one listing) does not send every object again', async () => {
+    // The listing cannot say why an ETag is not the md5 (a damaged copy, or encryption): each such object is asked.
+    const kms = () => ({ etag: `"${randomBytes(16).toString('hex')}"`, 'x-amz-server-side-encryption': 'aws:kms' });
+    const via = await putProxy({ pass: kms() }, kms());
+    const repo = await s3Repo({ s3, name: `museum-${++repos}` });
+    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: via }] });
+    const many = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`images/DM-${i}.jpg`, `photograph ${i}`]));
+    await writeTree(path.join(repo, 'data'), many);
+    await addData({ root: repo, log: silentLogger });
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 70, skipped: 0 });
+    const before = listings;
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 70 });
+    expect(listings).toBeGreaterThan(before);
   });
 });

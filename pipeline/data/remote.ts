@@ -440,11 +440,11 @@ export function s3Remote({
         ? `the checksum it gave back (ETag ${etag}) is not the file’s (${contentMd5(md5)}): it stored other bytes, or none`
         : held === null
           ? 'it does not hold it: asked right after, it answered that there is no such object'
-          : `it holds ${held} bytes of the file’s ${size}`;
+          : `it holds ${held} bytes under that name, not the file’s ${size}`;
     return new VitrineError(
       'REMOTE_UPLOAD_NOT_STORED',
       `The storage server at ${endpoint} answered that it stored ${what} (remote "${name}"), but ${but}. ` +
-        'Nothing is lost: the file is still in the local cache, and nothing was recorded as sent. Run ' +
+        'Nothing is lost: the file is still in the local cache, and the push does not count as done. Run ' +
         '"npx vitrine data push" again; if it comes back, something between this computer and the storage (a ' +
         'proxy or gateway) or the storage server itself drops uploads: ask whoever runs it, and check ' +
         `${endpointIn(name)}.`,

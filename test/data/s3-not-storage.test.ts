@@ -173,7 +173,7 @@ describe('an address that is not S3 storage', () => {
     const push = await run(repo, ['data', 'push']);
     expect(puts.length).toBeGreaterThan(0);
     expect(push.code).toBe(1);
-    expect(push.text).toMatch(/answered that it stored .*, but it holds 2 bytes of the file’s 10/s);
+    expect(push.text).toMatch(/answered that it stored .*, but it holds 2 bytes under that name, not the file’s 10/s);
     expect(push.text).not.toContain('1 file uploaded');
   });
 

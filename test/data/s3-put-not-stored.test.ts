@@ -116,7 +116,7 @@ async function run(cwd: string, argv: string[]) {
   return { code, text: text.replace(/\s+/g, ' ') };
 }
 
-/** What a refused upload must say: the remote, the server, the file, and that nothing was recorded as sent. */
+/** What a refused upload must say: the remote, the server, the file, and that the push does not count as done. */
 async function expectRefused(repo: string, via: string, why: RegExp) {
   const push = await run(repo, ['data', 'push']);
   expect(push.code).toBe(1);
@@ -124,7 +124,7 @@ async function expectRefused(repo: string, via: string, why: RegExp) {
   expect(push.text).toContain('remote "museum-s3"');
   expect(push.text).toMatch(/data\/(images\/DM-1001\.jpg|objects\.csv) \(object [0-9a-f]{32}\)/);
   expect(push.text).toMatch(why);
-  expect(push.text).toContain('the local cache');
+  expect(push.text).toContain('the file is still in the local cache, and the push does not count as done');
   expect(push.text).not.toMatch(/Pushed to|uploaded, \d+ already there/);
   const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
   expect(isVitrineError(error, 'REMOTE_UPLOAD_NOT_STORED'), String(error)).toBe(true);

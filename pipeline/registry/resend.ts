@@ -50,7 +50,7 @@ export async function sendRegisteredFiles({
 }): Promise<{ sent: number; present: number; lost: LostFile[] }> {
   // Each content once, with every place it may be found on this machine (the same file often serves two versions).
   const wanted = [...(await registeredFiles({ ws, name }))];
-  const there = await mapPool(wanted, jobs, ([md5]) => remote.has(md5));
+  const there = await mapPool(wanted, jobs, ([md5, places]) => remote.has(md5, { size: places[0]?.size }));
   let sent = 0;
   let present = 0;
   const lost: LostFile[] = [];
@@ -172,15 +172,19 @@ export async function checkRegisteredFiles({
 }
 
 /** Each registered file's content once, with every version and path it serves and where this machine may have it. */
-async function registeredFiles({
-  ws,
-  name,
-}: {
-  ws: Workspace;
-  name: string;
-}): Promise<Map<string, { version: string; relpath: string; part: LostFile['part']; sources: string[] }[]>> {
+/** Where one registered file is listed: which version, its path in the folder, and where this machine may hold it. */
+interface RegisteredPlace {
+  version: string;
+  relpath: string;
+  part: LostFile['part'];
+  sources: string[];
+  /** Its size, as the registration lists it (a copy of another size on the remote is not one). */
+  size: number;
+}
+
+async function registeredFiles({ ws, name }: { ws: Workspace; name: string }): Promise<Map<string, RegisteredPlace[]>> {
   const state = await readRegistry({ dir: ws.root, name });
-  const wanted = new Map<string, { version: string; relpath: string; part: LostFile['part']; sources: string[] }[]>();
+  const wanted = new Map<string, RegisteredPlace[]>();
   for (const { version, registration } of state.versions) {
     if (!registration) continue;
     const cache = versionCacheDir({ ws, name, version });
@@ -189,8 +193,8 @@ async function registeredFiles({
       [registration.evidence, 'evidence', [`${cache}.evidence`, evidenceStagingDir(ws)]],
     ];
     for (const [manifest, part, sources] of folders)
-      for (const { md5, relpath } of manifest?.files ?? [])
-        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, part, sources }]);
+      for (const { md5, relpath, size } of manifest?.files ?? [])
+        wanted.set(md5, [...(wanted.get(md5) ?? []), { version, relpath, part, sources, size }]);
   }
   return wanted;
 }

@@ -18,7 +18,8 @@ export interface ModelRemote {
   name?: string;
   /** Where the remote is, for messages. */
   url: string;
-  has(md5: string): Promise<boolean>;
+  /** Whether the remote holds `md5` (at `known.size`, when given: a copy cut short is not one). */
+  has(md5: string, known?: { size?: number }): Promise<boolean>;
   put(input: { md5: string; file: string }): Promise<void>;
   get(input: { md5: string; file: string }): Promise<void>;
 }
@@ -90,7 +91,7 @@ export async function pushFiles({
   let sent = 0;
   let present = 0;
   for (const entry of manifest.files) {
-    if (await remote.has(entry.md5)) {
+    if (await remote.has(entry.md5, { size: entry.size })) {
       present += 1;
       continue;
     }

@@ -1,4 +1,4 @@
-import { PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
+import { isStandIn } from '../dataset/small-images.ts';
 import { clip } from '../log.ts';
 import { listWords } from '../words.ts';
 
@@ -55,15 +55,19 @@ export function sharedImageWords({ cell, rows }: { cell: string; rows: SharingRo
         ? `the model learns from that one picture ${rows.length} times, as "${clip(labels[0]!)}"`
         : 'the model learns from it for each of them that is labelled';
   const named = `the image "${clip(cell)}" is named by ${rows.length} rows (lines ${lines}: objects ${ids})`;
-  // One picture under more than a few objects with different labels: the dataset stage uses it for none of them.
-  if (rows.length > PLACEHOLDER_OBJECTS && labels.length > 1)
+  // One picture under more than a few objects, not a set of one lot under one label: the dataset stage uses it for
+  // none of them, whatever their labels (a card under 40 unlabelled objects: task F1).
+  if (isStandIn({ ids: rows.map((r) => r.id), labels: labels.length }))
     return (
       `${named}: one picture for so many objects is most likely a placeholder (a “no image” picture the ` +
-      'collections system exports for objects not yet photographed), not a photograph of each, and under ' +
-      `${labels.length} labels (${listWords(
-        labels.map((l) => `"${clip(l)}"`),
-        { max: 5 },
-      )}) it says nothing of any of them. They are imported and the catalogue shows it on their pages, but the ` +
+      'collections system exports for objects not yet photographed), not a photograph of each' +
+      (labels.length > 1
+        ? `, and under ${labels.length} labels (${listWords(
+            labels.map((l) => `"${clip(l)}"`),
+            { max: 5 },
+          )}) it says nothing of any of them`
+        : '') +
+      '. They are imported and the catalogue shows it on their pages, but the ' +
       'model neither learns from it nor is tested on it. If it is a placeholder, leave their image cells empty in ' +
       'the export until each object is photographed (or name its own photograph), then import again; if it is a ' +
       'photograph of them together, it stays shown.'

@@ -13,10 +13,13 @@ import { listWords } from '../words.ts';
  *
  * The rules, plain: a picture under MIN_IMAGE_SIDE pixels on its short side and under MIN_LONG_SIDE on its long side
  * (a 1×1 or 8×8 stub, a 40×20 icon); and one picture (the same file, or the same picture saved again) given to more
- * than PLACEHOLDER_OBJECTS objects that carry different labels. A thin picture (a flute at 120×30, a thumbnail of the
- * five-museums set) is a photograph of its object: kept, with a warning that a model learns little from it. A set
- * photographed together under one label (six beads of a necklace), or two or three objects of different kinds in one
- * photograph (a jar and its stick), is a photograph of each: kept, as before.
+ * than PLACEHOLDER_OBJECTS objects, unless they are a set of one lot under at most one label (isStandIn). A thin
+ * picture (a flute at 120×30, a thumbnail of the five-museums set) is a photograph of its object: kept, with a warning
+ * that a model learns little from it. A set photographed together under one label or none (six beads of a necklace,
+ * "1919.618.a" to "1919.618.f"), or two to five objects in one photograph (a jar and its stick), is a photograph of
+ * each: kept, as before. A “no image” card under forty objects, most of them unlabelled, is not (task F1): counting
+ * labels missed it, as an unlabelled object has none, and the model would have published a guess made from the card
+ * on forty pages.
  */
 
 /** Shorter side under this many pixels (and the long side under MIN_LONG_SIDE): too small to be a photograph. */
@@ -37,8 +40,38 @@ export function thin({ width, height }: { width: number; height: number }): bool
   return Math.min(width, height) < MIN_IMAGE_SIDE && !tooSmall({ width, height });
 }
 
-/** More objects than this with one picture, under different labels: a placeholder, not a photograph of each. */
+/** More objects than this with one picture: a placeholder, not a photograph of each, unless a set (isStandIn). */
 export const PLACEHOLDER_OBJECTS = 5;
+/** More objects than this with one picture: a placeholder even when one lot under one label (a dozen). */
+export const SET_OBJECTS = 12;
+
+/**
+ * Whether objects given one picture are too many for it to be a photograph of each: more than PLACEHOLDER_OBJECTS
+ * under two labels or more, or of numbers that are not one lot, or more than SET_OBJECTS whatever they are. A set of
+ * one lot photographed together (beads of a necklace, under one label or none yet) is a photograph of each.
+ */
+export function isStandIn({ ids, labels }: { ids: string[]; labels: number }): boolean {
+  if (ids.length <= PLACEHOLDER_OBJECTS) return false;
+  return labels >= 2 || ids.length > SET_OBJECTS || !oneLot(ids);
+}
+
+/**
+ * Whether ids read as one lot: alike but for their last part ("1919.618.a" to "1919.618.f"), and when that part is a
+ * number, numbers close together ("MET_544128" to "MET_544131"; not "MET_543913" and "MET_546192", which a “no
+ * image” card given across a collection has).
+ */
+export function oneLot(ids: string[]): boolean {
+  const parts = ids.map((id) => /^(.*?)(\d+|[\p{L}]+)[^\p{L}\d]*$/u.exec(id.normalize('NFC').toLowerCase()));
+  if (parts.some((p) => !p)) return false;
+  const stems = new Set(parts.map((p) => p![1]));
+  if (stems.size !== 1) return false;
+  const tails = parts.map((p) => p![2]!);
+  const numbers = tails.filter((t) => /^\d+$/.test(t)).map(Number);
+  if (numbers.length === 0) return true;
+  if (numbers.length !== tails.length) return false;
+  // Numbers of one lot follow each other, with a gap or two: a lot of six within twelve numbers.
+  return Math.max(...numbers) - Math.min(...numbers) < 2 * ids.length;
+}
 /** Objects named one by one before the rest are counted. */
 const LISTED = 5;
 
@@ -104,8 +137,9 @@ export function notPhotographs({
   }
   const placeholders: Placeholder[] = [];
   for (const group of byPicture.values()) {
+    if (group.length <= PLACEHOLDER_OBJECTS) continue;
     const labels = [...new Set(group.flatMap((o) => o.label ?? []))];
-    if (group.length <= PLACEHOLDER_OBJECTS || labels.length < 2) continue;
+    if (!isStandIn({ ids: group.map((o) => o.id), labels: labels.length })) continue;
     group.sort((a, b) => compareIdsNaturally(a.id, b.id));
     placeholders.push({ objects: group, labels });
     for (const o of group) {
@@ -114,14 +148,27 @@ export function notPhotographs({
         code: PLACEHOLDER,
         message:
           `${at}object "${o.id}": data/${o.relpath} is the same picture as ${group.length - 1} other objects ` +
-          `under ${labels.length} labels: most likely a placeholder, or a photograph of them together, not of this ` +
-          'object alone. The model does not learn from it or test on it; the catalogue still shows it on the ' +
-          "object's page.",
+          `${labelsWords(group, labels)}: most likely a placeholder, or a photograph of them together, not of this ` +
+          'object alone. The model does not learn from it, test on it or guess from it; the catalogue still shows ' +
+          "it on the object's page.",
         ...place,
       });
     }
   }
   return { issues, placeholders };
+}
+
+/**
+ * The labels of objects given one picture, in words that are true of them: "under 3 labels", "all labelled
+ * "coin"", "none of them labelled", with how many have no label.
+ */
+function labelsWords(objects: Pictured[], labels: string[]): string {
+  const without = objects.filter((o) => !o.label).length;
+  const rest = `${without} of them without a label`;
+  if (labels.length >= 2) return `under ${labels.length} labels${without > 0 ? ` (${rest})` : ''}`;
+  if (labels.length === 1)
+    return without > 0 ? `(${rest}, the others labelled "${clip(labels[0]!)}")` : `all labelled "${clip(labels[0]!)}"`;
+  return 'none of them labelled';
 }
 
 /** The warning said once for a placeholder picture: how many objects, a few of them, the labels, what to do. */
@@ -137,17 +184,30 @@ export function placeholderWords({ objects, labels }: Placeholder): string {
   const ordered = [...labels].sort((a, b) => objectsOf.get(a)!.length - objectsOf.get(b)!.length);
   const named = ordered.flatMap((l) => objectsOf.get(l)!.map((id) => `"${clip(id)}" (${clip(l)})`));
   const unlabelled = objects.filter((o) => !o.label).map((o) => `"${clip(o.id)}"`);
+  const without = unlabelled.length;
+  const labelled =
+    labels.length >= 2
+      ? `under ${labels.length} labels (${listWords(
+          labels.map((l) => `"${clip(l)}"`),
+          { max: 5 },
+        )})${without > 0 ? `, ${without} of them without a label` : ''}`
+      : labels.length === 1
+        ? without > 0
+          ? `${without} of them without a label, the others labelled "${clip(labels[0]!)}"`
+          : `all labelled "${clip(labels[0]!)}"`
+        : 'none of them labelled';
+  const why =
+    labels.length >= 2
+      ? 'It says nothing of any of these labels'
+      : 'One picture for so many objects says nothing of each';
   return (
     `${objects.length} objects (${listWords([...named, ...unlabelled], { max: 3 })}) have the same picture ` +
-    `(data/${clip(objects[0]!.relpath)} and the others' copies of it), under ${labels.length} labels (${listWords(
-      labels.map((l) => `"${clip(l)}"`),
-      { max: 5 },
-    )}): most likely a placeholder (a “no image” picture a collections system gives objects not yet photographed), ` +
-    'not a photograph of each. It says nothing of any of these labels, so it is not used to train or test the ' +
-    "model; the catalogue still shows it on these objects' pages, and their labels are kept. If it is a placeholder, " +
-    'leave their image cells empty in the export and import again, until each object is photographed. If it is a ' +
-    'photograph of them together (a set), it stays shown; give each object its own photograph for the model to ' +
-    'learn from it.'
+    `(data/${clip(objects[0]!.relpath)} and the others' copies of it), ${labelled}: most likely a placeholder (a ` +
+    '“no image” picture a collections system gives objects not yet photographed), not a photograph of each. ' +
+    `${why}, so it is not used to train or test the model, nor to guess their types; the catalogue still shows it ` +
+    "on these objects' pages, and their labels are kept. If it is a placeholder, leave their image cells empty in " +
+    'the export and import again, until each object is photographed. If it is a photograph of them together (a ' +
+    'set), it stays shown; give each object its own photograph for the model to learn from it.'
   );
 }
 

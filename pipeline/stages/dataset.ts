@@ -4,14 +4,18 @@ import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '..
 import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { renamedLabels } from '../dataset/renamed-labels.ts';
-import { MIN_IMAGE_SIDE, MIN_LONG_SIDE, PLACEHOLDER_OBJECTS } from '../dataset/small-images.ts';
+import { MIN_IMAGE_SIDE, MIN_LONG_SIDE, PLACEHOLDER_OBJECTS, SET_OBJECTS } from '../dataset/small-images.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { rel } from '../paths.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 
 /** The rules for pictures that are no photograph of their object, as the stage records them (small-images.ts). */
-const PICTURE_RULE = `${MIN_IMAGE_SIDE} × ${MIN_LONG_SIDE} px; ${PLACEHOLDER_OBJECTS} objects, shown`;
+// Whatever their labels, but a set of one lot (task F1): a dataset that trained on a card under 40 unlabelled objects
+// is made again once.
+const PICTURE_RULE =
+  `${MIN_IMAGE_SIDE} × ${MIN_LONG_SIDE} px; ${PLACEHOLDER_OBJECTS} objects, shown; ` +
+  `any labels, a lot up to ${SET_OBJECTS}`;
 
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
 export const datasetStage: Stage = {

@@ -79,6 +79,20 @@ describe('one image file named by many rows', () => {
     expect(result.withoutImage).toBe(0);
   });
 
+  it('says a card under 40 unlabelled rows and 2 labelled ones is not learnt from (task F1: the rule counted labels)', async () => {
+    const rows = [
+      ['A1', 'img/a.jpg', 'Vessel'],
+      ...Array.from({ length: 40 }, (_, i) => [`MMA.${i * 37 + 1}`, 'img/noimage.jpg', '']),
+      ['L1', 'img/noimage.jpg', 'Vessel'],
+      ['L2', 'img/noimage.jpg', 'Vessel'],
+    ];
+    const { log } = await importRows('unlabelled', rows);
+    const message = log.lines.find((l) => /noimage/.test(l.message))!.message;
+    expect(message).toMatch(/named by 42 rows/);
+    expect(message).toMatch(/the catalogue shows it on their pages, but the model neither learns from it/);
+    expect(message).not.toMatch(/the model learns from/);
+  });
+
   it('says a set of three photographed together once, as one photograph of several objects', async () => {
     const { log } = await importRows('set', [
       ['S1', 'img/set.jpg', 'Vessel'],

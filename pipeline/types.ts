@@ -79,6 +79,16 @@ export interface DatasetObject extends CollectionObject {
   shownOnly?: ShownOnly;
 }
 
+/** One picture given to many objects, most likely a “no image” card (Dataset.standIns, dataset/small-images.ts). */
+export interface StandIn {
+  /** The picture's file under data/, as the first of its objects names it ("images/noimage.jpg"). */
+  image: string;
+  /** Its objects' ids, in natural order. */
+  objects: string[];
+  /** The labels those objects carry (none when all are unlabelled). */
+  labels: string[];
+}
+
 /** The picture of an object the catalogue shows, but the model does not use (DatasetObject.shownOnly). */
 export type ShownOnly = Pick<DatasetObject, 'image' | 'imageMd5' | 'width' | 'height' | 'colours' | 'thumbnails'>;
 
@@ -105,6 +115,11 @@ export interface Dataset {
   objects: DatasetObject[];
   /** Rows skipped (or that failed the run) with their reasons. */
   issues: DatasetIssue[];
+  /**
+   * Each picture given to many objects (IMAGE_PLACEHOLDER), once: its objects are in `objects` without a picture,
+   * the picture in their `shownOnly`. Absent in datasets made before it was recorded.
+   */
+  standIns?: StandIn[];
   counts: {
     objects: number;
     labelled: number;

@@ -7,6 +7,7 @@ import { lastImportFile } from '../collection/import-edits.ts';
 import { photographOrigins } from '../collection/imported-photographs.ts';
 import { readRefusedImages } from '../collection/refused-images.ts';
 import { type OutsideLabels, outsideVocabulary } from '../dataset/outside-vocabulary.ts';
+import { datasetFile, readShownDataset } from '../dataset/read.ts';
 import { objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
@@ -110,20 +111,19 @@ export async function buildCatalogueData({
   clock?: Clock;
 }): Promise<{ file: string; catalogue: Catalogue }> {
   const files = catalogueFiles(ws);
-  const datasetFile = path.join(ws.dataset, 'dataset.json');
-  let dataset = (await readJsonOrNull({ file: datasetFile })) as Dataset | null;
-  if (!dataset || !Array.isArray(dataset.objects)) {
+  const read = await readShownDataset({ ws });
+  if (!read) {
+    const file = datasetFile(ws);
     throw new VitrineError(
       'CATALOGUE_NO_DATASET',
-      `${path.relative(ws.root, datasetFile)} is missing: run the dataset stage first (vitrine run)`,
-      { file: datasetFile },
+      `${path.relative(ws.root, file)} is missing: run the dataset stage first (vitrine run)`,
+      { file },
     );
   }
-  // A picture given to many objects under different labels (IMAGE_PLACEHOLDER) is not the model's, but is shown on
-  // each object's page as before: a set photographed together is a loss to hide (dataset/small-images.ts).
-  const shownOnly = new Set(dataset.objects.filter((o) => o.shownOnly?.image).map((o) => o.id));
-  if (shownOnly.size > 0)
-    dataset.objects = dataset.objects.map(({ shownOnly: shown, ...o }) => (shown?.image ? { ...o, ...shown } : o));
+  // A picture given to many objects (IMAGE_PLACEHOLDER) is not the model's, but is shown on each object's page as
+  // before: a set photographed together is a loss to hide (dataset/small-images.ts). As the report reads it.
+  let dataset: Dataset | null = { ...read.dataset, objects: read.shown };
+  const { standInOf } = read;
   const annotationsRaw = await readJsonOrNull({ file: path.join(ws.registry, 'annotations.json') });
   const annotations = new Map<string, Annotation>();
   if (Array.isArray(annotationsRaw))
@@ -193,7 +193,7 @@ export async function buildCatalogueData({
   // A guess of a type renamed or removed since its model was trained is held back (retired-type.ts).
   const vocabulary = vocabularySet(dataset.labels);
   // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
-  const issues = (dataset.issues ?? []).filter((i) => !(i.code === 'IMAGE_PLACEHOLDER' && shownOnly.has(i.object!)));
+  const issues = (dataset.issues ?? []).filter((i) => !(i.code === 'IMAGE_PLACEHOLDER' && standInOf.has(i.object!)));
   const someProblem = issues.some(isPhotoProblem);
   const images = someProblem ? await namedImages({ file: ws.objects }) : null;
   // The images the last import stored: one of them is fixed in the export, not in the data folder.
@@ -317,6 +317,7 @@ export async function buildCatalogueData({
       images,
       withheld,
       photoProblem: photoProblems.get(o.id) ?? null,
+      standIn: standInOf.has(o.id) ? { objects: standInOf.get(o.id)!.objects.length } : null,
       label,
       labelOutsideVocabulary: outside?.label != null,
       labelMeant: outside?.meant ?? null,
@@ -328,7 +329,7 @@ export async function buildCatalogueData({
       // an earlier model's, kept by a branch preview. Not shown as the model's answer. Staff gave it a type outside
       // the vocabulary ("Misc": none of these types): the guess is only the model's nearest type, held back.
       annotation:
-        a && o.imageMd5 && !shownOnly.has(o.id)
+        a && o.imageMd5 && !standInOf.has(o.id)
           ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary)
           : null,
       // Each name once: two patches of the photograph can take one name (distinctColours).

@@ -168,6 +168,11 @@ export const catalogueObjectSchema = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * Its picture is the one given to `objects` objects (IMAGE_PLACEHOLDER: most likely the museum's “no image” card):
+   * shown, but the model gives no guess from it, and the page says why. null otherwise.
+   */
+  standIn: z.object({ objects: z.int().positive() }).nullable().default(null),
   /** Human label (object type) from labels.csv, null when not labelled yet. */
   label: z.string().nullable(),
   /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */

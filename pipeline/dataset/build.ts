@@ -425,6 +425,14 @@ export async function buildDataset({
     labels: [...vocabulary],
     objects,
     issues: sortIssues(issues),
+    // Each stand-in picture once, for those who list them once (the review, the report) and the catalogue's words.
+    ...(notPhotos.placeholders.length > 0 && {
+      standIns: notPhotos.placeholders.map(({ objects: given, labels: under }) => ({
+        image: given[0]!.relpath,
+        objects: given.map((o) => o.id),
+        labels: under,
+      })),
+    }),
     // The training data: objects with a picture.
     counts: countObjects({ objects: pictured, vocabulary }),
   };

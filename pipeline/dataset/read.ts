@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { rel, type Workspace } from '../paths.ts';
-import type { Dataset } from '../types.ts';
+import type { Dataset, DatasetObject, StandIn } from '../types.ts';
 
 /*
  * Reading what the dataset stage wrote: one reader for every stage and command (train, evaluate, promote, the
@@ -52,4 +52,71 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
       { file: rel(ws, file) },
     );
   return dataset;
+}
+
+/**
+ * dataset.json read once for what the catalogue shows and what the model reads (readShownDataset): the report and the
+ * catalogue speak of the same photographs.
+ */
+export interface ShownDataset {
+  /** As written: a stand-in's objects without a picture, as training, evaluation and annotation read them. */
+  dataset: Dataset;
+  /** Its objects as the catalogue shows them: a picture kept for showing only (shownOnly) in its object's place. */
+  shown: DatasetObject[];
+  /** The stand-in picture (IMAGE_PLACEHOLDER) each object shares with others, by object id. */
+  standInOf: Map<string, StandIn>;
+}
+
+/** A dataset with its objects as the catalogue shows them, and each object's stand-in picture (ShownDataset). */
+export function shownDataset(dataset: Dataset): ShownDataset {
+  const shown = dataset.objects.map(({ shownOnly, ...o }) => (shownOnly?.image ? { ...o, ...shownOnly } : o));
+  let standIns = dataset.standIns;
+  if (!standIns) {
+    // Made before they were recorded: the objects showing one file are one stand-in.
+    const byFile = new Map<string, StandIn>();
+    for (const o of dataset.objects) {
+      const key = o.shownOnly?.imageMd5;
+      if (!key) continue;
+      const group = byFile.get(key);
+      if (group) group.objects.push(o.id);
+      else byFile.set(key, { image: o.shownOnly!.image, objects: [o.id], labels: [] });
+    }
+    const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
+    standIns = [...byFile.values()].map((s) => ({
+      ...s,
+      labels: [...new Set(s.objects.flatMap((id) => labelOf.get(id) ?? []))],
+    }));
+  }
+  const standInOf = new Map<string, StandIn>();
+  for (const standIn of standIns) for (const id of standIn.objects) standInOf.set(id, standIn);
+  return { dataset, shown, standInOf };
+}
+
+/**
+ * Read dataset.json for the catalogue and the pull request's report: null when the dataset stage has not written it
+ * (or it holds no objects), DATASET_DAMAGED when it is not readable JSON.
+ */
+export async function readShownDataset({ ws }: { ws: Workspace }): Promise<ShownDataset | null> {
+  const file = datasetFile(ws);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  let dataset: Dataset | null;
+  try {
+    dataset = JSON.parse(text) as Dataset | null;
+  } catch (error) {
+    throw new VitrineError(
+      'DATASET_DAMAGED',
+      `${rel(ws, file)} is damaged (not valid JSON: ${(error as Error).message}), perhaps by a run that was stopped ` +
+        'or a full disk. Build it again with "vitrine run dataset --force".',
+      { file: rel(ws, file) },
+      { cause: error },
+    );
+  }
+  if (!dataset || typeof dataset !== 'object' || !Array.isArray(dataset.objects)) return null;
+  return shownDataset(dataset);
 }

@@ -10,6 +10,7 @@ import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
+import { readShownDataset } from '../dataset/read.ts';
 import { agreedLabels, agreedLines, objectIdOf, spreadsheetLosses } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords, NO_GATE_CHECK } from '../evaluate/gate.ts';
@@ -30,7 +31,7 @@ import { versionPublication } from '../registry/publish.ts';
 import { readRegistry, showVersion } from '../registry/registry.ts';
 import { rolledBackModel } from '../registry/rolled-back.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
-import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
+import type { DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { listWords } from '../words.ts';
 import { catalogueAddresses } from './addresses.ts';
 import { baseData } from './base-data.ts';
@@ -150,17 +151,16 @@ export async function buildReport({
     stage: 'train',
     optional: true,
   });
-  const dataset = await readJson<Dataset>({
-    ws,
-    file: path.join(ws.dataset, 'dataset.json'),
-    stage: 'dataset',
-    optional: true,
-  });
+  // As the catalogue reads it: what the model learnt from (dataset) and what the catalogue shows (shown), among which
+  // the stand-in pictures still shown on their objects' pages.
+  const datasetRead = await readShownDataset({ ws });
+  const dataset = datasetRead?.dataset ?? null;
+  const shownObjects = datasetRead?.shown ?? [];
   // Each object's catalogue address as the catalogue assigns it (kept from its last build), for the links.
   const addresses = await catalogueAddresses({ ws, ids: (dataset?.objects ?? []).map((o) => o.id) });
   // What the catalogue shows of each photograph, judged per photograph as the catalogue judges it: an open object
   // sharing one with an object in copyright is shown small there too.
-  const shownOf = datasetPhotographRules({ objects: dataset?.objects ?? [], rules: params.catalogue.images }).withheld;
+  const shownOf = datasetPhotographRules({ objects: shownObjects, rules: params.catalogue.images }).withheld;
   const drift = await readJson<DriftReport>({
     ws,
     file: path.join(ws.monitor, 'drift.json'),
@@ -656,7 +656,7 @@ export async function buildReport({
   // Rights texts not recognised whose photographs the catalogue shows in full (catalogue.images.unknown: full), named
   // as `vitrine init` and each build name them: one that is not open is shown in full on merge (task R9). Last: it is
   // of the collection, not of this change.
-  const unrecognised = datasetUnrecognisedShownInFull({ objects: dataset?.objects ?? [], withheld: shownOf });
+  const unrecognised = datasetUnrecognisedShownInFull({ objects: shownObjects, withheld: shownOf });
   if (unrecognised) sections.afterIntro = [...(sections.afterIntro ?? []), `⚠️ ${text(unrecognised)}`];
   const editedSection = editedObjectsSection(objectsEdited);
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { oneLot } from '../../pipeline/dataset/small-images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { noPrediction, withoutGuess } from '../../site/src/lib/no-prediction.ts';
 import { makeCollection, object, removeTempDirs, solidImage, testParams } from './fixtures.ts';
 
 /*
@@ -57,6 +59,19 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(said[0]).toMatch(/40 of them without a label/);
     expect(said[0]).not.toMatch(/under \d+ labels?|1 labels/);
     expect(said[0]).toMatch(/not used to train or test the model, nor to guess/);
+    // The page says why there is no guess: one picture for 42 objects, not “No prediction yet” (task F1 item 2).
+    const { catalogue } = await buildCatalogueData({ ws, params: testParams(), log: memoryLogger() });
+    const page = catalogue.objects.find((o) => o.id === 'L-12')!;
+    expect(page.images.length).toBeGreaterThan(0);
+    expect(page.annotation).toBeNull();
+    expect(page.standIn).toEqual({ objects: 42 });
+    expect(noPrediction(page)).toMatch(/the same picture is shown for 42 objects/i);
+    expect(noPrediction(page)).toMatch(/stand-in/);
+    expect(noPrediction(page)).not.toMatch(/yet/);
+    expect(withoutGuess(page)).toBe('No prediction: picture shared by many objects');
+    const other = catalogue.objects.find((o) => o.id === 'a1')!;
+    expect(other.standIn).toBeNull();
+    expect(noPrediction(other)).toBe('No prediction yet.');
   });
 
   it('a set of one lot under one label stays a photograph of each; the same count of unrelated numbers does not', async () => {

@@ -107,6 +107,8 @@ beforeAll(async () => {
       predicted: { label: 'Met', confidence: 1 },
       labelIssue: { score: 0.98, suggested: 'Met', lookAlike: { id: 'O-12', label: 'Met' } },
     },
+    // Given the museum's “no image” card (below): the model's guess from it is not shown.
+    { id: 'O-14', title: 'Sherd', label: null, image: null, predicted: { label: 'Met', confidence: 0.9 } },
     // Corrected from "Chicago" to "Met" after the production model was trained (and annotated the collection).
     { id: 'O-9', title: 'Lamp', label: 'Met', image: null, predicted: { label: 'Chicago', confidence: 0.95 } },
   ];
@@ -148,6 +150,10 @@ beforeAll(async () => {
     line: 4,
     object: 'O-2',
   });
+  // O-14 shows the museum's “no image” card, given to 40 objects (dataset/small-images.ts): no guess, and why.
+  dataset.standIns = [
+    { image: 'images/noimage.jpg', objects: ['O-14', ...Array.from({ length: 39 }, (_, i) => `N-${i}`)], labels: [] },
+  ];
   await writeFile(file, JSON.stringify(dataset));
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
@@ -188,6 +194,16 @@ async function pageText(file: string): Promise<string> {
 }
 
 describe('object page: object type', () => {
+  it('says why a picture given to many objects has no guess, not “No prediction yet” (task F1)', async () => {
+    const text = await typeSection('O-14');
+    expect(text).toMatch(/No prediction: the same picture is shown for 40 objects of this collection/);
+    expect(text).not.toContain('No prediction yet');
+    expect(await pageOf('O-14')).toMatch(
+      /data-pagefind-filter="predicted">No prediction: picture shared by many objects</,
+    );
+    expect(await typeSection('O-0')).not.toContain('picture is shown for');
+  });
+
   it('shows a staff label outside the vocabulary as catalogued, saying the model does not learn it', async () => {
     const text = await typeSection('O-2');
     expect(text).toContain('Catalogued by staff Smithsonian');

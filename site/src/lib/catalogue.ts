@@ -9,6 +9,7 @@ import {
   type RenderPlan,
 } from '../../../pipeline/catalogue/pages.ts';
 import { type Catalogue, catalogueObjectSchema, catalogueSchema } from '../../../pipeline/catalogue/schema.ts';
+import { withoutGuess } from './no-prediction.ts';
 
 export {
   allObjectsList,
@@ -26,6 +27,7 @@ export {
   stageWords,
   swatchLists,
 } from '../../../pipeline/catalogue/pages.ts';
+export { noPrediction } from './no-prediction.ts';
 
 /*
  * The one place the site reads data: the catalogue file named by VITRINE_CATALOGUE, validated by
@@ -175,8 +177,10 @@ export function predictedFilter(
       }
     | null
     | undefined,
+  /** The object: a picture given to many objects has no guess, for its own reason (no-prediction.ts). */
+  object?: { standIn: { objects: number } | null },
 ): string {
-  if (!annotation) return 'No prediction yet';
+  if (!annotation) return withoutGuess(object);
   if (annotation.published) return annotation.label;
   // Staff gave a type the model does not know: its guess is only its nearest type, not a value of this filter.
   if (annotation.outsideVocabulary) return 'Not published: staff gave a type of their own';

@@ -70,6 +70,11 @@ export interface ShownDataset {
 /** A dataset with its objects as the catalogue shows them, and each object's stand-in picture (ShownDataset). */
 export function shownDataset(dataset: Dataset): ShownDataset {
   const shown = dataset.objects.map(({ shownOnly, ...o }) => (shownOnly?.image ? { ...o, ...shownOnly } : o));
+  return { dataset, shown, standInOf: standInsOf(dataset) };
+}
+
+/** The stand-in picture (IMAGE_PLACEHOLDER) each object shares with others, by object id (Dataset.standIns). */
+export function standInsOf(dataset: Pick<Dataset, 'objects' | 'standIns'>): Map<string, StandIn> {
   let standIns = dataset.standIns;
   if (!standIns) {
     // Made before they were recorded: the objects showing one file are one stand-in.
@@ -89,7 +94,7 @@ export function shownDataset(dataset: Dataset): ShownDataset {
   }
   const standInOf = new Map<string, StandIn>();
   for (const standIn of standIns) for (const id of standIn.objects) standInOf.set(id, standIn);
-  return { dataset, shown, standInOf };
+  return standInOf;
 }
 
 /**

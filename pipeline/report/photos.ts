@@ -6,8 +6,9 @@ import { lastImportFile } from '../collection/import-edits.ts';
 import { photographOrigin, readImportedPhotographs } from '../collection/imported-photographs.ts';
 import { type RefusedImage, readRefusedImages } from '../collection/refused-images.ts';
 import { EMPTY_FILE } from '../dataset/picture-problems.ts';
+import { standInsOf } from '../dataset/read.ts';
 import type { Workspace } from '../paths.ts';
-import type { Dataset } from '../types.ts';
+import type { Dataset, StandIn } from '../types.ts';
 import type { BaseData } from './base-data.ts';
 import { code, shorten, text } from './markdown.ts';
 import type { UnusablePhoto } from './types.ts';
@@ -27,6 +28,29 @@ export const NO_PHOTO_NAMED = 'no photograph is named for it in data/objects.csv
 
 /** Objects named in the comment; the rest are counted (report.json has them all). */
 export const SHOWN_PHOTOS = 20;
+
+/** What a stand-in picture is and what becomes of it (dataset/small-images.ts). */
+const STAND_IN =
+  'a placeholder, or one photograph of them together, not used to train or test the model nor to guess their ' +
+  'types, and still shown on their catalogue pages';
+
+/**
+ * Why a picture given to many objects is not used, from its group (Dataset.standIns): how many, their labels counted
+ * ("2 labelled "coin", 40 without a label"), and that the catalogue still shows it.
+ */
+export function standInReason({ standIn, labelOf }: { standIn: StandIn; labelOf: Map<string, string | null> }): string {
+  const count = new Map<string, number>();
+  let without = 0;
+  for (const id of standIn.objects) {
+    const label = labelOf.get(id);
+    if (label) count.set(label, (count.get(label) ?? 0) + 1);
+    else without++;
+  }
+  const labelled = [...count].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${n} labelled "${shorten(label, 40)}"`);
+  const parts = [...labelled.slice(0, 4), ...(labelled.length > 4 ? [`${labelled.length - 4} other labels`] : [])];
+  if (without > 0) parts.push(`${without} without a label`);
+  return `the same picture is given to ${standIn.objects.length} objects (${parts.join(', ')}): ${STAND_IN}`;
+}
 
 /** The reason in plain words, from the issue's code and the decoder's message. */
 export function photoReason({ code, message }: { code: string; message: string }): string {
@@ -60,14 +84,12 @@ export function photoReason({ code, message }: { code: string; message: string }
     );
   }
   if (code === 'IMAGE_PLACEHOLDER') {
-    const others = /same picture as (\d+) other objects under (\d+) labels/.exec(message);
+    // From the message of a dataset that recorded no stand-ins (standInReason says it from the group).
+    const others = /same picture as (\d+) other objects/.exec(message)?.[1];
+    const labels = /same picture as \d+ other objects under (\d+) labels/.exec(message)?.[1];
     return (
-      `the same picture is given to ${
-        others
-          ? `${Number(others[1]) + 1} objects under ${others[2]} labels`
-          : 'many ' + 'objects under different labels'
-      }: a placeholder, or one photograph of them together, not used to train or test the model (still shown in the ` +
-      'catalogue)'
+      `the same picture is given to ${others ? `${Number(others) + 1} objects` : 'many objects'}` +
+      `${labels ? ` under ${labels} labels` : ''}: ${STAND_IN}`
     );
   }
   return 'the file is missing from the data folder';
@@ -107,7 +129,7 @@ export async function unusablePhotos({
   baseMaxPixels,
 }: {
   ws: Workspace;
-  dataset: Pick<Dataset, 'objects' | 'issues'> | null;
+  dataset: Pick<Dataset, 'objects' | 'issues' | 'standIns'> | null;
   /** The base's data (null: no base to compare with). */
   base: BaseData | null;
   maxPixels: number;
@@ -119,6 +141,8 @@ export async function unusablePhotos({
   const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
   const problems = dataset.issues.filter(isPhotoProblem);
   if (problems.length === 0) return { objects: [], comparedWithBase: false };
+  // A picture given to many objects is said once for them all (unusablePhotosSection), with what the group is.
+  const standInOf = standInsOf(dataset);
   // objects.csv is read only when some photograph has a problem: it names the file of each.
   const files = await imageFiles({ ws });
   // The files import refused, by object: shown as the export names them, with import's reason.
@@ -135,6 +159,7 @@ export async function unusablePhotos({
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
     const file = files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null;
     seen.add(issue.object);
+    const standIn = issue.code === 'IMAGE_PLACEHOLDER' ? standInOf.get(issue.object) : undefined;
     const refused = files.get(issue.object) ? undefined : refusedImages.get(issue.object);
     const origin = refused
       ? undefined
@@ -153,7 +178,8 @@ export async function unusablePhotos({
       ...(origin === 'export' && { fromExport: true as const }),
       ...(origin === 'changed' && { changedSinceImport: true as const }),
       code: issue.code,
-      reason: refused ? refusedReason(refused) : photoReason(issue),
+      ...(standIn && { standIn: { image: `data/${standIn.image}`, objects: standIn.objects.length } }),
+      reason: refused ? refusedReason(refused) : standIn ? standInReason({ standIn, labelOf }) : photoReason(issue),
       labelled: (labelOf.get(issue.object) ?? null) !== null,
     });
   }
@@ -243,11 +269,21 @@ export function unusablePhotosSection({
           ? ', not because of this pull request (it was already unusable before it)'
           : ', none because of this pull request (they were already unusable before it)'
     : '';
+  // A picture given to many objects is still shown on their pages (dataset/small-images.ts): not “no photograph”.
+  const standIns = all.filter((o) => o.code === 'IMAGE_PLACEHOLDER').length;
+  const blank = n - standIns;
+  const pages =
+    standIns === 0
+      ? `${one ? 'its page' : 'their pages'} in the public catalogue show${one ? 's' : ''} no photograph`
+      : blank === 0
+        ? 'guesses none of their types, while their pages in the public catalogue still show the picture they share'
+        : `the public catalogue shows no photograph on the ${blank === 1 ? 'page' : `${blank} pages`} of ` +
+          `${blank === 1 ? 'the object' : 'those'} whose file cannot be used, and still shows the picture ` +
+          `${standIns} objects share on theirs`;
   const head =
     `⚠️ **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +
     `${onMain ? 'The catalogue keeps' : 'Merging keeps'} ${one ? 'this object' : 'these objects'}` +
-    `${onMain ? '' : ' in the catalogue'}, but the model is trained without ` +
-    `${one ? 'it' : 'them'} and ${one ? 'its page' : 'their pages'} in the public catalogue show${one ? 's' : ''} no photograph.`;
+    `${onMain ? '' : ' in the catalogue'}, but the model is trained without ${one ? 'it' : 'them'} and ${pages}.`;
   const fix =
     'To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that ' +
     'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
@@ -312,8 +348,30 @@ export function unusablePhotosSection({
           ? '.'
           : ' (a good copy put in the data folder instead is kept, but until the export’s file is fixed, each ' +
             'import with `import.on_invalid: fail` stops on it).');
-  const shown = all.slice(0, SHOWN_PHOTOS);
-  const lines = shown.map((o) => {
+  // One entry an object, but one for all the objects given one picture: one thing to fix, not 40 suspects.
+  const entries: UnusablePhoto[][] = [];
+  const groupOf = new Map<string, UnusablePhoto[]>();
+  for (const o of all) {
+    const group = o.standIn ? groupOf.get(o.standIn.image) : undefined;
+    if (group) group.push(o);
+    else {
+      entries.push([o]);
+      if (o.standIn) groupOf.set(o.standIn.image, entries.at(-1)!);
+    }
+  }
+  const shownEntries = entries.slice(0, SHOWN_PHOTOS);
+  const lines = shownEntries.map((group) => {
+    const o = group[0]!;
+    if (o.standIn) {
+      const fresh = group.some((g) => g.newInChange === true) ? ' — **new in this pull request**' : '';
+      // The labelled first: those staff know by their labels, and the model would have learnt the picture as.
+      const few = [...group]
+        .sort((a, b) => Number(b.labelled) - Number(a.labelled))
+        .slice(0, 3)
+        .map(named);
+      const ids = group.length > 3 ? `${few.join(', ')} and ${group.length - 3} more` : few.join(', ');
+      return `- ${o.standIn.objects} objects share one picture ${code(o.standIn.image)} (${ids}): ${text(o.reason)}${fresh}`;
+    }
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
     const stored = o.fromExport
       ? ' (stored by import from the export)'
@@ -323,7 +381,7 @@ export function unusablePhotosSection({
     const file = o.file ? ` ${code(o.file)}${stored}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
-  const more = n - shown.length;
+  const more = n - shownEntries.reduce((sum, group) => sum + group.length, 0);
   const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
   // A placeholder stands for objects not photographed yet (dataset/small-images.ts): no copy of it is the fix.
   const placeholders = all.filter((o) => o.code === 'IMAGE_PLACEHOLDER').length;

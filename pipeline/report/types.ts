@@ -128,6 +128,11 @@ export interface UnusablePhoto {
   changedSinceImport?: true;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
   code: string;
+  /**
+   * Its picture is given to many objects (IMAGE_PLACEHOLDER; Dataset.standIns): the first object's file, and how many
+   * share it. The comment lists such objects once. (Absent otherwise, and in older reports.)
+   */
+  standIn?: { image: string; objects: number };
   /** Why, in plain words. */
   reason: string;
   /** labels.csv gives it a label (which no model can learn from without the photograph). */

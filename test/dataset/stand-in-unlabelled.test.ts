@@ -3,6 +3,7 @@ import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { oneLot } from '../../pipeline/dataset/small-images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { unusablePhotos, unusablePhotosSection } from '../../pipeline/report/photos.ts';
 import { noPrediction, withoutGuess } from '../../site/src/lib/no-prediction.ts';
 import { makeCollection, object, removeTempDirs, solidImage, testParams } from './fixtures.ts';
 
@@ -69,6 +70,18 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(noPrediction(page)).toMatch(/stand-in/);
     expect(noPrediction(page)).not.toMatch(/yet/);
     expect(withoutGuess(page)).toBe('No prediction: picture shared by many objects');
+    // The pull request's report: one line for the 42, saying the catalogue still shows the picture (item 3).
+    const photos = await unusablePhotos({ ws, dataset, base: null, maxPixels: 250_000_000 });
+    const section = unusablePhotosSection({ photos });
+    expect(section).toMatch(/### Photographs that cannot be used/);
+    expect(section).not.toMatch(/show no photograph/);
+    const lines = section.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^- 42 objects share one picture `data\/images\/noimage\.png`/);
+    expect(lines[0]).toMatch(/L-12 \(Object L-12\)/);
+    expect(lines[0]).toMatch(/2 labelled "coin", 40 without a label/);
+    expect(lines[0]).toMatch(/still shown on their catalogue pages/);
+    expect(lines[0]).not.toMatch(/under \d+ labels|different labels/);
     const other = catalogue.objects.find((o) => o.id === 'a1')!;
     expect(other.standIn).toBeNull();
     expect(noPrediction(other)).toBe('No prediction yet.');

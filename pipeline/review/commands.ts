@@ -48,7 +48,19 @@ have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
       const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
       // Titles and ids come from the collection: a line break or a control character in one is shown escaped.
       const titles = new Map(dataset?.objects.map((o) => [o.id, shownName(o.title)]) ?? []);
-      ctx.out(terminalSafe(renderReview({ review, titles, cvMaxObjects: evaluate?.cv_max_objects })));
+      // The objects given one picture are not checked: said once a picture (dataset.json standIns).
+      const labelOf = new Map(dataset?.objects.map((o) => [o.id, o.label]) ?? []);
+      ctx.out(
+        terminalSafe(
+          renderReview({
+            review,
+            titles,
+            cvMaxObjects: evaluate?.cv_max_objects,
+            standIns: dataset?.standIns,
+            labelOf,
+          }),
+        ),
+      );
     },
   },
 ];

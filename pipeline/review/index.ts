@@ -6,7 +6,7 @@ import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import { clip } from '../log.ts';
 import type { Workspace } from '../paths.ts';
-import type { Split } from '../types.ts';
+import type { Split, StandIn } from '../types.ts';
 import { listWords } from '../words.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 import { LABEL_ISSUE_MIN } from './label-issue.ts';
@@ -354,6 +354,8 @@ export function renderReview({
   limit = 30,
   titles,
   cvMaxObjects,
+  standIns,
+  labelOf,
 }: {
   review: ReviewFile;
   limit?: number;
@@ -361,13 +363,20 @@ export function renderReview({
   titles?: Map<string, string>;
   /** params.yaml evaluate.cv_max_objects, for the words on lists that differ (absent: not read). */
   cvMaxObjects?: number;
+  /** The pictures given to many objects (dataset.json standIns): their labels are not checked, said once each. */
+  standIns?: StandIn[];
+  /** Object id → its label (dataset.json), to name the labelled objects of a stand-in first. */
+  labelOf?: Map<string, string | null>;
 }): string {
   const a = review.agreement;
   const atChance = a && !a.better;
   const weak = isWeak(a);
+  const unchecked = standInLines({ standIns, labelOf });
   // A model at chance lists nothing when it ties everywhere: that is not agreement.
-  if (atChance && review.items.length === 0) return `${notBetterThanGuessing(a, review.checked, { listed: false })}\n`;
-  if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
+  if (atChance && review.items.length === 0)
+    return `${[notBetterThanGuessing(a, review.checked, { listed: false }), ...unchecked].join('\n\n')}\n`;
+  if (review.items.length === 0)
+    return `${[`The model agrees with every one of the ${review.checked} labels it checked.`, ...unchecked].join('\n\n')}\n`;
   const flagged = review.items.filter((i) => reasonOf(i, a) === 'flagged').length;
   const ranked = review.items.length - flagged;
   // A model at chance flags nothing and its ranking says nothing: no mark, the caution above says why.
@@ -420,7 +429,34 @@ export function renderReview({
   ];
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
+  for (const line of unchecked) lines.push('', line);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The objects given one picture (a “no image” card, most likely: dataset/small-images.ts), once a picture: the model
+ * reads no picture of theirs, so it checks none of their labels; listed one by one, they read as many suspects.
+ */
+function standInLines({
+  standIns = [],
+  labelOf,
+}: {
+  standIns?: StandIn[];
+  labelOf?: Map<string, string | null>;
+}): string[] {
+  return standIns.map(({ image, objects }) => {
+    const ordered = labelOf
+      ? [...objects].sort((x, y) => Number(!!labelOf.get(y)) - Number(!!labelOf.get(x)))
+      : objects;
+    const named = ordered.slice(0, 3).map((id) => clip(id));
+    const ids = objects.length > 3 ? `${named.join(', ')} and ${objects.length - 3} more` : listWords(named);
+    return (
+      `${objects.length} objects share one picture (data/${clip(image)}: ${ids}), most likely the museum's ` +
+      'stand-in for photographs not yet taken, not a photograph of each: the model neither learns from it nor ' +
+      'guesses from it, so it cannot check their labels. Give each object its own photograph (in the export, then ' +
+      'import again) and they are checked like the others.'
+    );
+  });
 }
 
 /** The ids the list flags outside the test split: what train.flagged: drop leaves out, when the lists agree. */

@@ -864,13 +864,20 @@ function reportIssues({
     return;
   }
   // An object without a usable picture is not skipped: its record stays in the catalogue (build, "unpictured").
-  const pictureless = issues.filter(isPictureProblem);
+  // A picture given to many objects is still shown on their pages (small-images.ts): counted apart, in those words.
+  const pictureless = issues.filter((i) => isPictureProblem(i) && i.code !== PLACEHOLDER);
+  const standIns = issues.filter((i) => i.code === PLACEHOLDER).length;
   const withheld = issues.filter(isWithheldField);
   const skipped = issues.filter((i) => !isPictureProblem(i) && !isWithheldField(i));
   if (pictureless.length > 0)
     log.warn(
       `${pictureless.length} object${pictureless.length === 1 ? '' : 's'} kept in the catalogue without a usable ` +
         `photograph, and left out of training: ${detailOf(pictureless)}.`,
+    );
+  if (standIns > 0)
+    log.warn(
+      `${standIns} objects share one picture with many others (most likely a “no image” card, said above): left ` +
+        'out of training and testing, and the model guesses none of their types; still shown in the catalogue.',
     );
   if (withheld.length > 0) log.warn(withheldFieldsWords(withheld));
   if (skipped.length > 0)
@@ -903,8 +910,8 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
     'pictures too small to be photographs of their objects',
   ],
   IMAGE_PLACEHOLDER: [
-    'object given a placeholder picture (one picture given to many objects under different labels)',
-    'objects given a placeholder picture (one picture given to many objects under different labels)',
+    'object given a placeholder picture (one picture given to many objects)',
+    'objects given a placeholder picture (one picture given to many objects)',
   ],
   IMAGE_LINK_NOT_FOLLOWED: [
     'image behind a link Vitrine does not follow (a linked folder, or a link to nothing)',

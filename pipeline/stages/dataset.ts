@@ -65,12 +65,17 @@ export const datasetStage: Stage = {
     // dataset.counts are the training data: the objects with a usable photograph. The others are kept in the
     // catalogue, not skipped: the count says what it counts.
     const { objects, labelled } = dataset.counts;
-    const unpictured = dataset.objects.filter((o) => o.image === '').length;
+    // A picture given to many objects is still shown (small-images.ts): not "without one".
+    const shared = dataset.objects.filter((o) => o.image === '' && o.shownOnly?.image).length;
+    const unpictured = dataset.objects.filter((o) => o.image === '').length - shared;
     const parts =
-      unpictured > 0
+      unpictured + shared > 0
         ? [
-            `${dataset.objects.length} objects: ${objects} with a usable photograph (${labelled} labelled), ` +
-              `${unpictured} without one (kept in the catalogue, not used to train)`,
+            `${dataset.objects.length} objects: ${objects} with a usable photograph (${labelled} labelled)` +
+              (unpictured > 0 ? `, ${unpictured} without one (kept in the catalogue, not used to train)` : '') +
+              (shared > 0
+                ? `, ${shared} sharing one picture with many others (shown in the catalogue, not used to train)`
+                : ''),
           ]
         : [`${objects} objects (${labelled} labelled)`];
     // Rows of data/objects.csv or labels.csv left out; an object without a usable photograph is not one of them.

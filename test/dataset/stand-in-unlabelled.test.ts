@@ -4,6 +4,7 @@ import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { oneLot } from '../../pipeline/dataset/small-images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { unusablePhotos, unusablePhotosSection } from '../../pipeline/report/photos.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { noPrediction, withoutGuess } from '../../site/src/lib/no-prediction.ts';
 import { makeCollection, object, removeTempDirs, solidImage, testParams } from './fixtures.ts';
 
@@ -60,6 +61,16 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(said[0]).toMatch(/40 of them without a label/);
     expect(said[0]).not.toMatch(/under \d+ labels?|1 labels/);
     expect(said[0]).toMatch(/not used to train or test the model, nor to guess/);
+    // The stage's count says they are still shown, not “kept without a usable photograph”.
+    const all = log.lines.map((l) => l.message).join('\n');
+    expect(all).not.toMatch(/without a usable photograph/);
+    expect(all).not.toMatch(/under different labels/);
+    expect(all).toMatch(/42 objects share one picture with many others .*left out of training .*still shown/);
+    const summary = await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), env: {} } as never);
+    expect(summary?.summary).toContain(
+      '44 objects: 2 with a usable photograph (2 labelled), 42 sharing one picture with many others (shown in the ' +
+        'catalogue, not used to train)',
+    );
     // The page says why there is no guess: one picture for 42 objects, not “No prediction yet” (task F1 item 2).
     const { catalogue } = await buildCatalogueData({ ws, params: testParams(), log: memoryLogger() });
     const page = catalogue.objects.find((o) => o.id === 'L-12')!;

@@ -313,7 +313,8 @@ export function unusablePhotosSection({
       : changedLarge === changed
         ? 'a smaller copy, within the pixel limit,'
         : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
-  const inData = n - refused - stored - changed;
+  // A stand-in is no file to replace (placeholderFix below says what to do with it).
+  const inData = n - refused - stored - changed - standIns;
   const changedFix =
     changed === 0
       ? ''

@@ -93,6 +93,9 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(lines[0]).toMatch(/2 labelled "coin", 40 without a label/);
     expect(lines[0]).toMatch(/still shown on their catalogue pages/);
     expect(lines[0]).not.toMatch(/under \d+ labels|different labels/);
+    // No copy of the card is the fix: only what to do with a stand-in is said.
+    expect(section).not.toMatch(/put a good copy of each photograph/);
+    expect(section).toMatch(/leave their image cells empty in the export/);
     const other = catalogue.objects.find((o) => o.id === 'a1')!;
     expect(other.standIn).toBeNull();
     expect(noPrediction(other)).toBe('No prediction yet.');

@@ -317,7 +317,9 @@ export async function buildCatalogueData({
       images,
       withheld,
       photoProblem: photoProblems.get(o.id) ?? null,
-      standIn: standInOf.has(o.id) ? { objects: standInOf.get(o.id)!.objects.length } : null,
+      standIn: standInOf.has(o.id)
+        ? { objects: standInOf.get(o.id)!.objects.length, image: `data/${standInOf.get(o.id)!.image}` }
+        : null,
       label,
       labelOutsideVocabulary: outside?.label != null,
       labelMeant: outside?.meant ?? null,

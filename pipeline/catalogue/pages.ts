@@ -293,6 +293,11 @@ export type ReviewProps = {
   partial: boolean;
   /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card saying why. */
   photos: Card[];
+  /**
+   * Each picture given to many objects (catalogue object `standIn`), once: how many share it, its file, and cards of
+   * a few of them (the labelled first). Not in the queue: the model checks none of their labels.
+   */
+  standIns: { objects: number; file: string; cards: Card[] }[];
   /** The file of each of those photographs, for the part of the page for staff (none: its path is not known). */
   /** `inExport`: the file as the export names it, which import refused (not in the data folder). */
   /** `fromExport`: a file in the data folder that import stored from the export (fixed there, imported again). */
@@ -394,10 +399,26 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const changed = broken.filter(({ photoProblem: p }) => p!.changedSinceImport).length;
   const photoSources = { export: exported.length, data: broken.length - exported.length - changed, changed };
   const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
+  // One picture given to many objects (a “no image” card): one entry, not as many suspects (task F1).
+  const sharing = new Map<string, CatalogueObject[]>();
+  for (const o of catalogue.objects) {
+    if (!o.standIn) continue;
+    const group = sharing.get(o.standIn.image);
+    if (group) group.push(o);
+    else sharing.set(o.standIn.image, [o]);
+  }
+  const standIns = [...sharing].map(([file, group]) => ({
+    objects: group[0]!.standIn!.objects,
+    file,
+    cards: [...group]
+      .sort((a, b) => Number(b.label !== null) - Number(a.label !== null))
+      .slice(0, 3)
+      .map((o) => cardOf(o)),
+  }));
   return {
     folder: 'review/',
     params: {},
-    props: { canSuggest, summary, partial, photos, photoFiles, morePhotos, photoSources, changedLabels },
+    props: { canSuggest, summary, partial, photos, standIns, photoFiles, morePhotos, photoSources, changedLabels },
     cards,
   };
 }

@@ -169,10 +169,11 @@ export const catalogueObjectSchema = z.object({
     .nullable()
     .default(null),
   /**
-   * Its picture is the one given to `objects` objects (IMAGE_PLACEHOLDER: most likely the museum's “no image” card):
-   * shown, but the model gives no guess from it, and the page says why. null otherwise.
+   * Its picture is the one given to `objects` objects (IMAGE_PLACEHOLDER: most likely the museum's “no image” card),
+   * `image` its file ("data/images/noimage.jpg"): shown, but the model gives no guess from it, and the page says why;
+   * the review page lists such objects once a picture. null otherwise.
    */
-  standIn: z.object({ objects: z.int().positive() }).nullable().default(null),
+  standIn: z.object({ objects: z.int().positive(), image: z.string() }).nullable().default(null),
   /** Human label (object type) from labels.csv, null when not labelled yet. */
   label: z.string().nullable(),
   /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */

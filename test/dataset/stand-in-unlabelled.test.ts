@@ -76,7 +76,7 @@ describe('one picture given to many objects, whatever their labels', () => {
     const page = catalogue.objects.find((o) => o.id === 'L-12')!;
     expect(page.images.length).toBeGreaterThan(0);
     expect(page.annotation).toBeNull();
-    expect(page.standIn).toEqual({ objects: 42 });
+    expect(page.standIn).toEqual({ objects: 42, image: 'data/images/noimage.png' });
     expect(noPrediction(page)).toMatch(/the same picture is shown for 42 objects/i);
     expect(noPrediction(page)).toMatch(/stand-in/);
     expect(noPrediction(page)).not.toMatch(/yet/);

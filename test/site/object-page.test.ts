@@ -204,6 +204,16 @@ describe('object page: object type', () => {
     expect(await typeSection('O-0')).not.toContain('picture is shown for');
   });
 
+  it('lists the objects sharing one picture once on the review page, with the file for staff (task F1)', async () => {
+    const review = await pageText('review/index.html');
+    expect(review).toMatch(/40 objects share one picture, most likely the museum’s stand-in/);
+    expect(review).toMatch(/cannot check their labels/);
+    expect(review).toContain('data/images/noimage.jpg');
+    // Not 40 suspects: one section, a card for the first of them, the rest counted.
+    expect(review.match(/share one picture/g)).toHaveLength(1);
+    expect(review).toMatch(/…and 39 more/);
+  });
+
   it('shows a staff label outside the vocabulary as catalogued, saying the model does not learn it', async () => {
     const text = await typeSection('O-2');
     expect(text).toContain('Catalogued by staff Smithsonian');

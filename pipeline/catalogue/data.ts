@@ -311,7 +311,11 @@ export async function buildCatalogueData({
       rightsStatement,
       description: o.description,
       extra: o.extra,
-      alt: altText({ title: o.title, maker: o.maker, date: o.date, label }),
+      // A picture given to many objects (a “no image” card) is not described to a screen reader as this object.
+      alt: standInOf.has(o.id)
+        ? `A picture shown for ${standInOf.get(o.id)!.objects.length} objects of the collection (most likely the ` +
+          `museum’s stand-in), not a photograph of ${shownTitle(o.title) || o.id}`
+        : altText({ title: o.title, maker: o.maker, date: o.date, label }),
       width: o.width ?? 0,
       height: o.height ?? 0,
       images,

@@ -77,6 +77,11 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(page.images.length).toBeGreaterThan(0);
     expect(page.annotation).toBeNull();
     expect(page.standIn).toEqual({ objects: 42, image: 'data/images/noimage.png' });
+    // A screen reader is not told the grey card is a photograph of the coin.
+    expect(page.alt).toBe(
+      'A picture shown for 42 objects of the collection (most likely the museum’s stand-in), not a photograph of ' +
+        'Object L-12',
+    );
     expect(noPrediction(page)).toMatch(/the same picture is shown for 42 objects/i);
     expect(noPrediction(page)).toMatch(/stand-in/);
     expect(noPrediction(page)).not.toMatch(/yet/);

@@ -338,8 +338,9 @@ export async function buildCatalogueData({
         a && o.imageMd5 && !standInOf.has(o.id)
           ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary)
           : null,
-      // Each name once: two patches of the photograph can take one name (distinctColours).
-      colours: distinctColours(o.colours ?? []).map((c) => ({
+      // Each name once: two patches of the photograph can take one name (distinctColours). None of a picture given
+      // to many objects: the grey of a “no image” card is not the object's colour.
+      colours: distinctColours(standInOf.has(o.id) ? [] : (o.colours ?? [])).map((c) => ({
         hex: c.hex,
         name: c.name,
         family: c.family,

@@ -77,6 +77,9 @@ describe('one picture given to many objects, whatever their labels', () => {
     expect(page.images.length).toBeGreaterThan(0);
     expect(page.annotation).toBeNull();
     expect(page.standIn).toEqual({ objects: 42, image: 'data/images/noimage.png' });
+    // Nor its colours: the grey of the card is not the coin's (the Colour filter would list 42 grey objects).
+    expect(page.colours).toEqual([]);
+    expect(catalogue.objects.find((o) => o.id === 'a1')!.colours.length).toBeGreaterThan(0);
     // A screen reader is not told the grey card is a photograph of the coin.
     expect(page.alt).toBe(
       'A picture shown for 42 objects of the collection (most likely the museum’s stand-in), not a photograph of ' +

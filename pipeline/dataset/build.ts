@@ -17,12 +17,11 @@ import {
 } from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { hashTree, manifestHash, mapPool, type TreeHash } from '../data/hash.ts';
-import { listWords, stateFileOf } from '../data/ops.ts';
+import { stateFileOf } from '../data/ops.ts';
 import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { clip, type Logger, quoted } from '../log.ts';
-import { compareIdsNaturally } from '../natural-order.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, LabelLine, ShownOnly, Split } from '../types.ts';

@@ -97,6 +97,7 @@ import {
   untouchedBy,
   visibleIds,
 } from './index.ts';
+import { headerSize, type LargePicture, largePicturesNotes, overPixelLimit } from './large-pictures.ts';
 import {
   parseRefusedImages,
   REFUSED_IMAGES,
@@ -513,6 +514,8 @@ async function importInto({
   const manyPages: { cell: string; line: number; id: string; pages: number }[] = [];
   // Pictures too small (tooSmall: a 1×1 “no image” stub, a 40×20 icon): said after the rows, few one by one.
   const tiny: TinyPicture[] = [];
+  // Pictures over dataset.image.max_pixels (a 30,000×30,000 PNG of 2.6 MB): said after the rows (large-pictures.ts).
+  const large: LargePicture[] = [];
   const missing: string[] = [];
   // The notes of images not found, by their place in `problems`: with most images missing (a wrong --images
   // folder), one message says so instead of a warning per row (a tester's 114, then the error).
@@ -810,6 +813,8 @@ async function importInto({
         if (found.pages) manyPages.push({ cell, line, id, pages: found.pages });
         const size = await pictureSize({ file: found.file, kind: found.kind }).catch(() => undefined);
         if (size && tooSmall(size)) tiny.push({ cell, line, id, ...size });
+        const measured = await headerSize({ file: found.file, kind: found.kind, size });
+        if (measured && overPixelLimit(measured, maxPixels)) large.push({ cell, line, id, ...measured });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
@@ -849,6 +854,8 @@ async function importInto({
   if (tiny.length > 0 && tiny.length <= SHOWN_TINY)
     for (const t of tiny) note(t.line, `${tinyNamed(t)}${tinyMeaning(false)}`, t.id);
   else if (tiny.length > 0) note(tiny[0]!.line, tinyPicturesWords(tiny));
+  for (const n of largePicturesNotes({ rows: large, maxPixels: params.dataset.image.max_pixels }))
+    note(n.line, n.message, n.id);
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
     const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });

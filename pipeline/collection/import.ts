@@ -2571,9 +2571,11 @@ async function mergeLabels({
   }
   const labelled = () => rows.filter((r) => r.object_id && r.label);
   const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
+  // Composed (NFC), as a new id is: one label decomposed among its composed lines (a Mac's) reads as one to Vitrine,
+  // but as two in a spreadsheet's filter or a search of labels.csv (an outside tester's). Staff's lines stay as written.
   const exported = accepted
     .filter((a) => a.label)
-    .map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
+    .map((a) => ({ objectId: a.object.id, label: a.label.normalize('NFC'), line: a.line }));
   const inExport = new Set([...accepted.map((a) => a.object.id), ...unchanged]);
   const summary: ImportResult['labels'] = {
     kept: 0,

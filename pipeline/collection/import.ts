@@ -49,6 +49,7 @@ import {
 } from './file-kind.ts';
 import { characterCode, labelForm } from './hidden-characters.ts';
 import { byComposed, encodedAnotherWay, keptIdForm, lettersApart, sameIdLines } from './id-forms.ts';
+import { foldersHolding, foldersHoldingWords } from './images-below.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
   copyWhole,
@@ -969,10 +970,13 @@ async function importInto({
   const found = accepted.filter((a) => a.source).length;
   const mostlyMissing = missing.length > 0 && missing.length * 2 > named;
   // A folder one level down that holds the first missing image: the usual slip is naming the export's folder.
-  const foundIn = mostlyMissing ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
+  // The folders further down that hold them, or spread over several (images-below.ts), else one a link leads to.
+  const holding = mostlyMissing ? await foldersHolding({ imageRoot, cells: missing }) : [];
+  const foundIn =
+    mostlyMissing && holding.length === 0 ? await folderHolding({ imageRoot, cell: missing[0]! }) : undefined;
   const there = foundIn
     ? ` The first of them, "${missing[0]}", is in ${JSON.stringify(foundIn)}: give that folder.`
-    : '';
+    : foldersHoldingWords({ imageRoot, holding, missing: new Set(missing).size });
   if (found === 0 && mostlyMissing) {
     throw new VitrineError(
       'IMPORT_NO_IMAGES',

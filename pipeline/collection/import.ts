@@ -99,6 +99,7 @@ import {
   visibleIds,
 } from './index.ts';
 import { headerSize, type LargePicture, largePicturesNotes, overPixelLimit } from './large-pictures.ts';
+import { type MediaRows, mediaRowsNotes, sameObjectRow } from './media-rows.ts';
 import {
   parseRefusedImages,
   REFUSED_IMAGES,
@@ -559,6 +560,9 @@ async function importInto({
   // The titles of the first row of each id and of each repeat: two titles tell two objects sharing a number.
   const firstTitle = new Map<string, string>();
   const repeatTitle = new Map<ImportProblem, string>();
+  // Each id's first row, and the objects with a row per photograph after it (media-rows.ts).
+  const firstCells = new Map<string, Record<string, string>>();
+  const mediaRows = new Map<string, MediaRows>();
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   // Objects left out under on_invalid "skip" because their label holds a control character: counted once when many.
@@ -639,6 +643,14 @@ async function importInto({
     }
     // Its first row's id: as written, or (both forms in data/objects.csv, from an import before) the other form.
     const first = seen.has(id) ? id : seenComposed.get(id.normalize('NFC'));
+    // The same object's row again, another photograph (a media report's row per photograph): not a second object.
+    const firstRow = first === id ? firstCells.get(id) : undefined;
+    if (firstRow && sameObjectRow({ first: firstRow, cells, imageColumn: columns.image })) {
+      const group = mediaRows.get(id) ?? { id, line: seen.get(id)!, image: firstRow[columns.image] ?? '', others: [] };
+      group.others.push({ line, image: get(columns.image) });
+      mediaRows.set(id, group);
+      continue;
+    }
     if (first !== undefined) {
       const accents =
         writtenAs.get(first) === written
@@ -650,6 +662,7 @@ async function importInto({
       continue;
     }
     seen.set(id, line);
+    firstCells.set(id, cells);
     seenComposed.set(id.normalize('NFC'), id);
     writtenAs.set(id, written);
     firstTitle.set(id, get(columns.title).trim());
@@ -857,6 +870,7 @@ async function importInto({
   else if (tiny.length > 0) note(tiny[0]!.line, tinyPicturesWords(tiny));
   for (const n of largePicturesNotes({ rows: large, maxPixels: params.dataset.image.max_pixels }))
     note(n.line, n.message, n.id);
+  for (const n of mediaRowsNotes([...mediaRows.values()])) note(n.line, n.message, n.id);
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
     const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });

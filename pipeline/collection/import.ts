@@ -127,6 +127,7 @@ import {
   minObjectsPerLabel,
   type VocabularyCheck,
 } from './vocabulary.ts';
+import { decodedNamesWords, percentDecoded } from './web-names.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
 export interface ImportProblem {
@@ -510,6 +511,7 @@ async function importInto({
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const endingAdded: { cell: string; file: string }[] = [];
+  const decodedNames: { cell: string; file: string }[] = [];
   // Images whose name says another format than their bytes: stored under their format's ending, and said.
   const misnamed: { cell: string; line: number; id: string; kind: ImageKind }[] = [];
   // TIFFs of several pages, of which the first alone is shown: said when first stored.
@@ -830,6 +832,7 @@ async function importInto({
         const measured = await headerSize({ file: found.file, kind: found.kind, size });
         if (measured && overPixelLimit(measured, maxPixels)) large.push({ cell, line, id, ...measured });
         if (found.matched && found.endingAdded) endingAdded.push({ cell, file: found.matched });
+        else if (found.matched && found.decoded) decodedNames.push({ cell, file: found.matched });
         else if (found.matched) matchedNames.push({ cell, file: found.matched });
       }
     }
@@ -1162,6 +1165,7 @@ async function importInto({
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
     );
   }
+  if (decodedNames.length > 0) log.info(decodedNamesWords(decodedNames));
   if (endingAdded.length > 0) {
     const shown = endingAdded.slice(0, 3).map(({ cell, file }) => `"${cell}" is ${file}`);
     log.info(
@@ -1718,6 +1722,8 @@ export async function findImage({
       matched?: string;
       /** `matched` is the name the export gives with an image's ending added (media/2000001 is media/2000001.jpg). */
       endingAdded?: boolean;
+      /** `matched` is the name the export gives written as in a web address, decoded (a%20b.jpg is "a b.jpg"). */
+      decoded?: boolean;
       kind: ImageKind;
       /** A JPEG whose picture data stops early but which the dataset stage's decoder reads (grey below the damage). */
       damage?: string;
@@ -1766,10 +1772,18 @@ export async function findImage({
     return { missing: true, brokenLink: await readlink(file).catch(() => '?') };
   let matched: string | undefined;
   let endingAdded = false;
+  let decoded = false;
   if (!info?.isFile()) {
     // Exports name files as the museum's system spells them; the disk may hold other capitals, or accents in
     // another Unicode form (a Mac writes NFD). One file that matches is that image; several are named.
     let near = await foldedMatches({ imageRoot, relative: path.relative(imageRoot, file), listings });
+    // Written as a web address writes it ("vase%20avec%20anse.jpg"): read decoded, and never out of the folder.
+    const plain = near.length === 0 ? percentDecoded(relative) : undefined;
+    const plainFile = plain === undefined ? undefined : path.resolve(imageRoot, plain);
+    if (plainFile && isInside(imageRoot, plainFile)) {
+      near = await foldedMatches({ imageRoot, relative: path.relative(imageRoot, plainFile), listings });
+      decoded = near.length > 0;
+    }
     // Exports that name a photograph by its number alone, beside files that carry an ending (media/2000001.jpg).
     if (near.length === 0 && !IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
       const relativeFile = path.relative(imageRoot, file);
@@ -1841,7 +1855,7 @@ export async function findImage({
     file: real,
     as,
     kind,
-    ...(matched && { matched, ...(endingAdded && { endingAdded }) }),
+    ...(matched && { matched, ...(endingAdded && { endingAdded }), ...(decoded && { decoded }) }),
     ...(pages && pages > 1 && { pages }),
   };
   return damage ? { ...found, damage } : found;

@@ -564,6 +564,7 @@ async function importInto({
   const repeatTitle = new Map<ImportProblem, string>();
   // Each id's first row, and the objects with a row per photograph after it (media-rows.ts).
   const firstCells = new Map<string, Record<string, string>>();
+  const readColumns = [...Object.values(columns).filter(Boolean), ...keepColumns];
   const mediaRows = new Map<string, MediaRows>();
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
@@ -647,7 +648,7 @@ async function importInto({
     const first = seen.has(id) ? id : seenComposed.get(id.normalize('NFC'));
     // The same object's row again, another photograph (a media report's row per photograph): not a second object.
     const firstRow = first === id ? firstCells.get(id) : undefined;
-    if (firstRow && sameObjectRow({ first: firstRow, cells, imageColumn: columns.image })) {
+    if (firstRow && sameObjectRow({ first: firstRow, cells, imageColumn: columns.image, read: readColumns })) {
       const group = mediaRows.get(id) ?? { id, line: seen.get(id)!, image: firstRow[columns.image] ?? '', others: [] };
       group.others.push({ line, image: get(columns.image) });
       mediaRows.set(id, group);

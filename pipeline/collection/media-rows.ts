@@ -3,11 +3,12 @@ import { listWords } from '../words.ts';
 
 /*
  * An export with a row per photograph: a media report (TMS, Axiell and others write one so) gives an object with five
- * photographs five rows that differ only in their image cell. An outside tester's (T6 F7) four extra rows were refused
+ * photographs five rows that differ in their image cell (and the report's own columns). An outside tester's (T6 F7)
+ * four extra rows were refused
  * as "object … appears again", a second object under one number, and under import.on_invalid "fail" the import
  * stopped. They are one object: it takes the first row's photograph, as for several names in one image cell
- * (severalNamesWords), and the other rows are left out, said once. A row that differs in any other cell is another
- * object under the same number, refused as before.
+ * (severalNamesWords), and the other rows are left out, said once. A row that differs in a column Vitrine reads is
+ * another object under the same number, refused as before.
  */
 
 /** An object's rows after its first, each naming another photograph. */
@@ -21,25 +22,24 @@ export interface MediaRows {
 }
 
 /**
- * Whether `cells` is the row `first` again but for another image: the same object, another photograph. The same row
- * repeated whole (two exports joined) stays a repeated id, refused.
+ * Whether `cells` is the row `first` again for Vitrine, but for another image: the columns it reads (`read`: those
+ * import.columns maps and import.keep lists) hold the same, the image another. A media report's own columns (a media
+ * id, the photographer) may differ. The same row repeated whole (two exports joined) stays a repeated id, refused.
  */
 export function sameObjectRow({
   first,
   cells,
   imageColumn,
+  read,
 }: {
   first: Record<string, string>;
   cells: Record<string, string>;
   imageColumn: string;
+  read: string[];
 }): boolean {
-  if (!imageColumn || (first[imageColumn] ?? '').trim() === (cells[imageColumn] ?? '').trim()) return false;
-  const columns = new Set([...Object.keys(first), ...Object.keys(cells)]);
-  for (const column of columns) {
-    if (column === imageColumn) continue;
-    if ((first[column] ?? '').trim() !== (cells[column] ?? '').trim()) return false;
-  }
-  return true;
+  const cell = (row: Record<string, string>, column: string) => (row[column] ?? '').trim();
+  if (!imageColumn || cell(first, imageColumn) === cell(cells, imageColumn)) return false;
+  return read.every((column) => column === imageColumn || cell(first, column) === cell(cells, column));
 }
 
 /** Objects said one by one; more are said in one message. */
@@ -63,17 +63,20 @@ export function mediaRowsNotes(groups: MediaRows[]): { line: number; message: st
         line: g.others[0]!.line,
         id: g.id,
         message:
-          `object "${clip(g.id)}" has ${g.others.length + 1} rows (lines ${linesOf(g)}) that differ only in their ` +
-          `image (${images}): an export with a row per photograph. ${what}`,
+          `object "${clip(g.id)}" has ${g.others.length + 1} rows (lines ${linesOf(g)}) with the same details and ` +
+          `different images (${images}): an export with a row per photograph. ${what}`,
       };
     });
   const shown = groups.map((g) => `${clip(g.id)} (lines ${linesOf(g)})`);
   return [
     {
       line: groups[0]!.others[0]!.line,
-      message: `${groups.length} objects have several rows that differ only in their image (${listWords(shown, {
-        max: SHOWN,
-      })}): an export with a row per photograph. ${what}`,
+      message: `${groups.length} objects have several rows with the same details and different images (${listWords(
+        shown,
+        {
+          max: SHOWN,
+        },
+      )}): an export with a row per photograph. ${what}`,
     },
   ];
 }

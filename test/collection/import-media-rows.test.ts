@@ -64,11 +64,37 @@ describe('an export with a row per photograph', () => {
     expect(stored.equals(await readFile(path.join(dir, 'media', 'a1.jpg')))).toBe(true);
     const said = result.problems.filter((p) => p.object === 'A-1');
     expect(said.map((p) => [p.line, p.refused ?? false])).toEqual([[3, false]]);
-    expect(said[0]!.message).toMatch(/object "A-1" has 3 rows \(lines 2, 3 and 4\) that differ only in their image/);
+    expect(said[0]!.message).toMatch(
+      /object "A-1" has 3 rows \(lines 2, 3 and 4\) with the same details and different images/,
+    );
     expect(said[0]!.message).toMatch(/a row per photograph/);
     expect(said[0]!.message).toMatch(/"a1\.jpg"/);
     // The other rows' images are named by the export: not said to be named by no row.
     expect(log.lines.filter((l) => /named by no row/.test(l.message))).toEqual([]);
+  });
+
+  it('a column of the media report Vitrine does not read (a media id) may differ', async () => {
+    const dir = path.join(root, 'media-id');
+    await mkdir(path.join(dir, 'media'), { recursive: true });
+    for (const [i, file] of ['m1.jpg', 'm2.jpg'].entries())
+      await writeFile(path.join(dir, 'media', file), await picture(30 + i * 50));
+    const rows = [
+      ['id', 'title', 'label', 'image', 'Media ID', 'Photographer'],
+      ['M-1', 'Bowl', 'Vessel', 'm1.jpg', '9001', 'A. Martin'],
+      ['M-1', 'Bowl', 'Vessel', 'm2.jpg', '9002', 'B. Leroy'],
+    ];
+    await writeFile(path.join(dir, 'objects.csv'), stringify(rows));
+    const params = defaultParams();
+    params.collection.vocabulary = ['Vessel', 'Jewellery'];
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params,
+      metadata: path.join(dir, 'objects.csv'),
+      images: path.join(dir, 'media'),
+      log: memoryLogger(),
+    });
+    expect(result.refused).toEqual([]);
+    expect(result.problems.map((p) => [p.line, p.object])).toEqual([[3, 'M-1']]);
   });
 
   it('a row that differs in anything else is still another object under the same number, refused', async () => {
@@ -92,7 +118,7 @@ describe('an export with a row per photograph', () => {
     expect(result.refused).toEqual([]);
     const said = result.problems.filter((p) => /row per photograph/.test(p.message));
     expect(said).toHaveLength(1);
-    expect(said[0]!.message).toMatch(/^7 objects have several rows that differ only in their image/);
+    expect(said[0]!.message).toMatch(/^7 objects have several rows with the same details and different images/);
     expect(said[0]!.message).toMatch(/C-1 \(lines 2 and 3\)/);
   });
 });

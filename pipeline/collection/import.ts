@@ -566,6 +566,8 @@ async function importInto({
   const firstCells = new Map<string, Record<string, string>>();
   const readColumns = [...Object.values(columns).filter(Boolean), ...keepColumns];
   const mediaRows = new Map<string, MediaRows>();
+  // Image cells holding several names: the first SHOWN_SEVERAL said by their rows, the others once (severalMoreWords).
+  const severalNamed: { line: number; id: string; words: string }[] = [];
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   // Objects left out under on_invalid "skip" because their label holds a control character: counted once when many.
@@ -725,7 +727,12 @@ async function importInto({
         cell = names[0]!;
         found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings, maxPixels });
         // One name and a separator after it ("img/a.jpg;"): that name, nothing to say.
-        if (names.length > 1) note(line, severalNamesWords({ names, id, taken: !('missing' in found) }), id);
+        // The first few said one by one; the others counted after the rows (a list in every row: one warning each).
+        if (names.length > 1) {
+          const words = severalNamesWords({ names, id, taken: !('missing' in found) });
+          severalNamed.push({ line, id, words });
+          if (severalNamed.length <= SHOWN_SEVERAL) note(line, words, id);
+        }
       }
       // A file that cannot be used (unreadable, not an image) under "skip": the object is imported without it, as
       // when the file is missing (it was dropped whole; a reviewer). An unsafe path still refuses the row.
@@ -875,6 +882,7 @@ async function importInto({
   for (const n of largePicturesNotes({ rows: large, maxPixels: params.dataset.image.max_pixels }))
     note(n.line, n.message, n.id);
   for (const n of mediaRowsNotes([...mediaRows.values()])) note(n.line, n.message, n.id);
+  if (severalNamed.length > SHOWN_SEVERAL) note(severalNamed[SHOWN_SEVERAL]!.line, severalMoreWords(severalNamed, log));
   if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) {
     const explained = shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
@@ -1920,6 +1928,19 @@ function severalNamesWords({ names, id, taken }: { names: string[]; id: string; 
     'are not imported. To show another, write only its name in the image column; to keep the names of the others ' +
     'with the object, put them in a column of their own listed in import.keep'
   );
+}
+
+/** Image cells holding several names said one by one; the others in one message. */
+const SHOWN_SEVERAL = 5;
+
+/** The image cells with several names after the first few: counted with their lines, each one for --verbose. */
+function severalMoreWords(rows: { line: number; id: string; words: string }[], log: Logger): string {
+  const more = rows.slice(SHOWN_SEVERAL);
+  for (const r of more) log.debug(`line ${r.line}: ${r.words}`);
+  return `${more.length} more objects’ image cells hold several file names (lines ${listWords(
+    more.map((r) => String(r.line)),
+    { max: 10 },
+  )}; each with --verbose): the first name of each was taken, as above, and the others are not imported`;
 }
 
 /** A row whose picture is too small (tooSmall), with its size. */

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { checkVocabulary, nearMiss } from '../../pipeline/collection/vocabulary.ts';
 
 /*
- * A vocabulary of 1,000 labels and 10,000 distinct labels outside it: each near-miss search compared the label with
- * every vocabulary label, and checkVocabulary took about 8 s (checkLabels 10 s more). The vocabulary is indexed now;
- * the answers are the same. Failed before the change (the time).
+ * A vocabulary of 1,000 labels and 3,000 distinct labels outside it: each near-miss search compared the label with
+ * every vocabulary label, and checkVocabulary took about 8 s on 10,000 (checkLabels 10 s more). The vocabulary is
+ * indexed now; the answers must be the same. What it costs is measured in bench/vocabulary.ts, not here: this test
+ * compared two timings, and a loaded machine failed it (tester T6, 7 December 2026).
  */
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
@@ -13,7 +14,7 @@ const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const word = (n: number) => Array.from({ length: n }, () => letters[Math.floor(rand() * 26)]).join('');
 
 describe('near misses against a large vocabulary', () => {
-  it('costs about the same against 1,000 vocabulary labels as against 100 (it grew with the vocabulary)', () => {
+  it('finds the near misses of 3,000 labels in a vocabulary of 1,000', () => {
     const vocabulary = [...new Set(Array.from({ length: 1200 }, () => word(5 + Math.floor(rand() * 8))))].slice(
       0,
       1000,
@@ -26,19 +27,6 @@ describe('near misses against a large vocabulary', () => {
       const label = i % 3 === 0 ? word(4 + (i % 10)) : `${v.slice(0, at)}${letters[i % 26]}${v.slice(at + 1)}`;
       if (!known.has(label)) outside.add(label);
     }
-    // The fastest of three runs, against the first 100 labels and against all 1,000 (a linear search: 10 times).
-    const time = (vocab: string[]) => {
-      let best = Infinity;
-      for (let run = 0; run < 3; run++) {
-        const started = performance.now();
-        for (const label of outside) nearMiss({ label, count: 1, vocabulary: vocab });
-        best = Math.min(best, performance.now() - started);
-      }
-      return best;
-    };
-    const small = time(vocabulary.slice(0, 100));
-    const large = time(vocabulary);
-    expect(large / small).toBeLessThan(4);
     const check = checkVocabulary({
       labels: [...outside].map((label) => ({ label })),
       vocabulary,

@@ -5,7 +5,7 @@ import { rightsOf } from '../../pipeline/catalogue/rights.ts';
 /*
  * Rights texts the last session left open (task F3). An open statement beside a restriction on commercial use that
  * its licence does not have contradicts itself: unknown, not offered for download. "Photographie : musée, domaine
- * public" says the photograph is the museum’s and in the public domain: no holder beside it. "Courtesy of the artist"
+ * public" names a holder of the photograph: In Copyright, as before (reviewer V9). "Courtesy of the artist"
  * says the artist holds the rights: In Copyright. "Beschermd" beside "Rijksmonument" is a protected monument, not a
  * copyright. Failed before the fix.
  */
@@ -52,23 +52,27 @@ describe('an open statement beside a restriction on commercial use its licence d
   });
 });
 
-describe('the museum named as the photograph’s own, with its statement', () => {
+// Reviewer V9 (HIGH): an exception for the museum named as the photograph's, with an open statement in the field,
+// read "Public domain (photo: museum, CC BY-NC 4.0)" as public domain and offered it for download. Without it every
+// such text names a holder of the photograph, as before task F3: In Copyright, cautious.
+describe('the museum named as the photograph’s, with a statement', () => {
   it.each([
-    ['Domaine public (photographie : musée, domaine public)', 'Public domain'],
-    ['Photo: the museum, CC0', 'CC0'],
-    ['Photo: Museum; CC BY 4.0', 'CC BY 4.0'],
-  ])('reads %j as the statement', (text, badge) => {
-    expect(read(text)).toMatchObject({ group: 'open', badge });
-  });
-
-  it.each([
+    'Domaine public (photographie : musée, domaine public)',
+    'Photo: the museum, CC0',
+    'Photo: Museum; CC BY 4.0',
+    'Public domain (photo: museum, CC BY-NC 4.0)',
+    'Domaine public (photographie : musée, CC BY-NC-SA 4.0)',
+    'Gemeinfrei (Foto: Museum, CC BY-NC 4.0)',
+    'Dominio público (foto: museo, CC BY-NC 4.0)',
+    'CC0 (photo: museum, CC BY-NC 4.0)',
+    'Public domain (photo: museum, CC BY 4.0)',
     'Photographie : musée',
     'Domaine public (photographie : musée)',
     'Domaine public (photographie : musée d’Orsay, domaine public)',
     'Photo: Museum Ludwig; CC BY 4.0',
     'Photo: Jane Doe; public domain',
-  ])('still reads %j, which names a holder or no statement of the photograph, as In Copyright', (text) => {
-    expect(read(text).group).toBe('in_copyright');
+  ])('reads %j, which names a holder of the photograph, as In Copyright, not offered for download', (text) => {
+    expect(read(text)).toMatchObject({ group: 'in_copyright', download: false });
   });
 });
 

@@ -177,13 +177,14 @@ const TEXTS = [
   'Public domain; uncertain date',
   'CC BY 4.0, sous réserve de mentionner la source',
   "Pubblico dominio, tranne l'immagine",
-  // Reading 6: texts left open by the last session (task F3): commercial use limited beside an open statement that
+  // Reading 7: texts left open by the last session (task F3): commercial use limited beside an open statement that
   // allows it, the museum named as the photograph's with its statement, the artist credited, a protected monument, and
   // texts left unknown on purpose.
   'Public domain; no commercial use without permission',
   'CC BY 4.0; commercial use requires a licence',
   'Public domain; No Copyright - Non-Commercial Use Only',
   'Domaine public (photographie : musée, domaine public)',
+  'Public domain (photo: museum, CC BY-NC 4.0)',
   'Courtesy of the artist',
   'Reuse permitted with attribution',
   'Libre de droits',
@@ -197,7 +198,8 @@ const READINGS: Record<number, string> = {
   3: '46b3bfe9008381ab',
   4: 'fee5aa46476cf53f',
   5: '0e9c6ae032efbd30',
-  6: 'fdcaef9ad197bca0',
+  6: '660e52c8da676311',
+  7: 'a5e301600d40678d',
 };
 
 describe('the version of the rights reading', () => {

@@ -81,7 +81,7 @@ export interface StoredAnswer {
   etag?: string;
   /**
    * Set when the object is encrypted so that its ETag is not the md5 of its bytes: "aws:kms" (also "aws:kms:dsse"),
-   * or "SSE-C" (a key the client gave). Not for S3's own default encryption ("AES256"), whose ETag is the md5.
+   * Huawei OBS's "kms", Google Cloud's "Cloud KMS", or "SSE-C" (a key the client gave). Not for S3's own default encryption ("AES256"), whose ETag is the md5.
    */
   etagNotMd5?: string;
 }
@@ -89,8 +89,10 @@ export interface StoredAnswer {
 /** StoredAnswer.etagNotMd5 from an answer's headers. */
 function etagNotMd5Of(response: IncomingMessage): string | undefined {
   const sse = response.headers['x-amz-server-side-encryption'];
-  if (typeof sse === 'string' && /^aws:kms/i.test(sse.trim())) return sse.trim();
+  // "kms": Huawei OBS's SSE-KMS; Google Cloud Storage names its customer-managed key in a header of its own (V9).
+  if (typeof sse === 'string' && /^(aws:)?kms/i.test(sse.trim())) return sse.trim();
   if (response.headers['x-amz-server-side-encryption-customer-algorithm']) return 'SSE-C';
+  if (response.headers['x-goog-encryption-kms-key-name']) return 'Cloud KMS';
   return undefined;
 }
 

@@ -56,22 +56,39 @@ export function isStandIn({ ids, labels }: { ids: string[]; labels: number }): b
 }
 
 /**
- * Whether ids read as one lot: alike but for their last part ("1919.618.a" to "1919.618.f"), and when that part is a
- * number, numbers close together ("MET_544128" to "MET_544131"; not "MET_543913" and "MET_546192", which a “no
- * image” card given across a collection has).
+ * Whether ids read as one lot: alike but for one short part ("1919.618.a" to "1919.618.f"; "C.12-1975" to
+ * "C.17-1975", "121/1975" to "126/1975", "1975.1.1a" to "1975.1.3b", "1975.1" with "1975.1a" to "1975.1e": what is
+ * left once the part all share at the start and at the end is taken off has at most LOT_PART characters), and when that
+ * part is a number in every id, numbers close together ("MET_544128" to "MET_544131"; not "MET_543913" and
+ * "MET_546192", which a “no image” card given across a collection has). Reviewer V9: the last part alone missed the
+ * V&A's "number-year" and a set record with its parts, and set photographs were taken for stand-ins.
  */
 export function oneLot(ids: string[]): boolean {
-  const parts = ids.map((id) => /^(.*?)(\d+|[\p{L}]+)[^\p{L}\d]*$/u.exec(id.normalize('NFC').toLowerCase()));
-  if (parts.some((p) => !p)) return false;
-  const stems = new Set(parts.map((p) => p![1]));
-  if (stems.size !== 1) return false;
-  const tails = parts.map((p) => p![2]!);
-  const numbers = tails.filter((t) => /^\d+$/.test(t)).map(Number);
-  if (numbers.length === 0) return true;
-  if (numbers.length !== tails.length) return false;
+  const forms = ids.map((id) => id.normalize('NFC').toLowerCase());
+  const start = sharedStart(forms);
+  const rests = forms.map((f) => f.slice(start));
+  let end = sharedStart(rests.map((r) => [...r].reverse().join('')));
+  // A shared end never starts inside a number: "10" to "60" share "0", and "1" to "6" are not how far apart they are.
+  while (end > 0 && /\d/.test(rests[0]![rests[0]!.length - end]!)) end--;
+  const parts = rests.map((r) => r.slice(0, r.length - end));
+  if (parts.some((part) => part.length > LOT_PART)) return false;
+  if (!parts.every((part) => /^\d+$/.test(part))) return true;
+  const numbers = parts.map(Number);
   // Numbers of one lot follow each other, with a gap or two: a lot of six within twelve numbers.
   return Math.max(...numbers) - Math.min(...numbers) < 2 * ids.length;
 }
+
+/** The longest part of one lot's ids that differs from one to the next ("12" of "C.12-1975"; "1b" of "1975.1.1b"). */
+const LOT_PART = 3;
+
+/** How many characters all of `texts` share at their start. */
+function sharedStart(texts: string[]): number {
+  const [first = '', ...rest] = texts;
+  let n = 0;
+  while (n < first.length && rest.every((t) => t[n] === first[n])) n++;
+  return n;
+}
+
 /** Objects named one by one before the rest are counted. */
 const LISTED = 5;
 

@@ -15,7 +15,7 @@ import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 // is made again once.
 const PICTURE_RULE =
   `${MIN_IMAGE_SIDE} × ${MIN_LONG_SIDE} px; ${PLACEHOLDER_OBJECTS} objects, shown; ` +
-  `any labels, a lot up to ${SET_OBJECTS}`;
+  `any labels, a lot up to ${SET_OBJECTS} (ids alike but for a short part)`;
 
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
 export const datasetStage: Stage = {

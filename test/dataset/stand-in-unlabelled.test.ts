@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
-import { oneLot } from '../../pipeline/dataset/small-images.ts';
+import { isStandIn, oneLot } from '../../pipeline/dataset/small-images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { unusablePhotos, unusablePhotosSection } from '../../pipeline/report/photos.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
@@ -167,6 +167,24 @@ describe('oneLot', () => {
     // The Met's “CONSULT PRIMARY RECORD” card: numbers far apart.
     expect(oneLot(['MET_544767', 'MET_543913', 'MET_544192', 'MET_546192', 'MET_543993', 'MET_544757'])).toBe(false);
     expect(oneLot(['1923.45.1', '1924.2.1', '1923.45.3'])).toBe(false);
-    expect(oneLot(['A-1', 'A-b'])).toBe(false);
+    // Numbers that share their last digit are as far apart as they are: 10 to 60 is no lot of six.
+    expect(oneLot(['10', '20', '30', '40', '50', '60'])).toBe(false);
+  });
+
+  // Reviewer V9: sets of one lot numbered as museums number them were taken for stand-ins, off the model.
+  it.each([
+    ['a tea service, cups and saucers', ['1975.1.1a', '1975.1.1b', '1975.1.2a', '1975.1.2b', '1975.1.3a', '1975.1.3b']],
+    ['a set record with its parts', ['1975.1', '1975.1a', '1975.1b', '1975.1c', '1975.1d', '1975.1e']],
+    [
+      'a lot with a sub-numbered piece',
+      ['2001.45.1', '2001.45.2', '2001.45.3', '2001.45.4', '2001.45.5', '2001.45.6.1'],
+    ],
+    ['the V&A’s number then year', ['C.12-1975', 'C.13-1975', 'C.14-1975', 'C.15-1975', 'C.16-1975', 'C.17-1975']],
+    ['the V&A’s parts', ['T.12:1-1948', 'T.12:2-1948', 'T.12:3-1948', 'T.12:4-1948', 'T.12:5-1948', 'T.12:6-1948']],
+    ['number/year', ['121/1975', '122/1975', '123/1975', '124/1975', '125/1975', '126/1975']],
+    ['numbers across a ten', ['C.19-1975', 'C.20-1975', 'C.21-1975', 'C.22-1975', 'C.23-1975', 'C.24-1975']],
+  ])('reads %s as one lot, not a stand-in', (_what, ids) => {
+    expect(oneLot(ids)).toBe(true);
+    expect(isStandIn({ ids, labels: 1 })).toBe(false);
   });
 });

@@ -359,7 +359,8 @@ export function guessColumns({
       }
     }
     // French museums' object type, "Dénomination", told from English "Denomination" (a coin's face value) by its accent.
-    if (field === 'label') pick ??= free.find((h) => accented(h).startsWith('dénomination'));
+    // Not "Dénomination monétaire", a coin's face value in French numismatics (reviewer V9).
+    if (field === 'label') pick ??= free.find((h) => /^dénominations?$/.test(accented(h)));
     if (pick) {
       columns[field] = pick;
       used.add(pick);

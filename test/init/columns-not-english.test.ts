@@ -210,6 +210,7 @@ describe('guessing the columns of exports in other languages', () => {
   it('does not take a coin’s Denomination for the object type', () => {
     expect(guess(['Object number', 'Image', 'Title', 'Denomination']).label).toBeFalsy();
     expect(guess(['Object number', 'Image', 'Title', 'DENOMINATION']).label).toBeFalsy();
+    expect(guess(['N° inventaire', 'Fichier', 'Titre', 'Dénomination monétaire']).label).toBeFalsy();
   });
 
   // Tester T6 (7 December 2026): French museums' standard field for the object type, written with its accent.

@@ -768,6 +768,11 @@ async function vocabularyTypoError({
   });
 }
 
+/** How many labelled objects have a picture problem that `which` picks. */
+function pictureless(issues: DatasetIssue[], which: (issue: DatasetIssue) => boolean): number {
+  return issues.filter((i) => i.labelsLine !== undefined && isPictureProblem(i) && which(i)).length;
+}
+
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */
 function noUsableLabels({
   labels,
@@ -787,9 +792,14 @@ function noUsableLabels({
       ? `${count('LABEL_UNKNOWN_OBJECT')} label lines name objects that are not in data/objects.csv.`
       : '',
     count('LABEL_DUPLICATE') ? `${count('LABEL_DUPLICATE')} label lines repeat an object.` : '',
-    issues.some((i) => i.labelsLine !== undefined && isPictureProblem(i))
-      ? `${issues.filter((i) => i.labelsLine !== undefined && isPictureProblem(i)).length} labelled objects have no ` +
-        'usable image.'
+    pictureless(issues, (i) => i.code !== PLACEHOLDER)
+      ? `${pictureless(issues, (i) => i.code !== PLACEHOLDER)} labelled objects have no usable image.`
+      : '',
+    // Reviewer V9: "no usable image" for objects whose one picture is shared by many (still shown in the catalogue).
+    pictureless(issues, (i) => i.code === PLACEHOLDER)
+      ? `${pictureless(issues, (i) => i.code === PLACEHOLDER)} labelled objects share their picture with many other ` +
+        'objects (a stand-in, not a photograph of each: shown in the catalogue, not learnt from); give each its own ' +
+        'photograph in the export.'
       : '',
   ].filter(Boolean);
   return new VitrineError(

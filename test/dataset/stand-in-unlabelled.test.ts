@@ -159,6 +159,32 @@ describe('one picture given to many objects, whatever their labels', () => {
   });
 });
 
+describe('a collection whose every labelled picture is a stand-in', () => {
+  // Reviewer V9: the stage said "30 labelled objects have no usable image", of pictures the catalogue shows.
+  it('says the labelled objects share their pictures, not that they have no usable image', async () => {
+    const boxes = ['box-a', 'box-b', 'box-c'];
+    const ids = Array.from({ length: 30 }, (_, i) => `ARCH ${(i * 37) % 997}`);
+    const labels = ['coin', 'mask', 'vessel'];
+    const ws = await makeCollection({
+      objects: ids.map((id, i) => object(id, `images/${boxes[i % 3]}.png`)),
+      labels: ids.map((id, i) => ({ objectId: id, label: labels[i % 3]! })),
+      images: Object.fromEntries(
+        await Promise.all(
+          boxes.map(async (b, i) => {
+            const colour = ['#c8c8c8', '#808080', '#404040'][i]!;
+            return [`images/${b}.png`, await solidImage({ width: 300, height: 200, colour })] as const;
+          }),
+        ),
+      ),
+    });
+    const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATASET_NO_LABELS' });
+    const message = (error as Error).message;
+    expect(message).toContain('30 labelled objects share their picture with many other objects');
+    expect(message).not.toContain('no usable image');
+  });
+});
+
 describe('oneLot', () => {
   it('reads ids alike but for their last part, with numbers close together, as one lot', () => {
     expect(oneLot(['1919.618.a', '1919.618.b', '1919.618.f'])).toBe(true);

@@ -11,6 +11,7 @@ export function museumReadme({
   remote,
   vocabulary,
   from,
+  repository = '',
   run,
 }: {
   name: string;
@@ -19,6 +20,8 @@ export function museumReadme({
   remote: RemoteChoice;
   vocabulary: string[];
   from: string;
+  /** collection.repository (owner/name); "" (default) when init could not tell: the catalogue has no correction link. */
+  repository?: string;
   /** How this repository runs Vitrine (in it, or from Vitrine's folder with -C). */
   run: VitrineInvocation;
 }): string {
@@ -46,6 +49,16 @@ export function museumReadme({
     ? `\`${remote.url}\` (S3). Keys are in \`.dvc/config.local\`, which is never committed; in GitHub they are the ` +
       'secrets `VITRINE_REMOTE_ACCESS_KEY_ID` and `VITRINE_REMOTE_SECRET_ACCESS_KEY`.'
     : `the folder \`${path.isAbsolute(folder) ? remote.url : folder}\` (from this folder).`;
+  // The catalogue links to labels.csv on GitHub only once collection.repository names it (outside tester T6 F9).
+  const suggest = repository
+    ? `Staff: edit \`labels.csv\` on GitHub (each object's page in the catalogue has a "Suggest a correction"
+link), open a pull request`
+    : `Staff: edit \`labels.csv\` on GitHub, open a pull request`;
+  const noLink = repository
+    ? ''
+    : `\nThe catalogue's object pages have no "Suggest a correction" link until \`collection.repository\` in
+\`params.yaml\` names this repository on GitHub, as \`owner/name\` (set it once the repository is on GitHub).
+`;
   return `# ${name}: collection labels and model
 
 This repository runs Vitrine for ${name}: the collection's photographs are
@@ -77,10 +90,9 @@ from every photograph.
 
 ## Everyday steps
 
-Staff: edit \`labels.csv\` on GitHub (each object's page in the catalogue has a "Suggest a correction"
-link), open a pull request, read Vitrine's comment ("did this change make the model better?").
+${suggest}, read Vitrine's comment ("did this change make the model better?").
 A maintainer merges.
-
+${noLink}
 ${how}${v} run                 # dataset → train → evaluate → report → promote → catalogue
 ${v} serve               # look at the catalogue on http://127.0.0.1:4321/
 ${v} import              # bring in a newer export (import.metadata; labels in labels.csv are kept)

@@ -627,6 +627,7 @@ export async function initRepository({
     remote,
     vocabulary: choices.vocabulary,
     from: path.basename(proposal.from),
+    repository: params.collection.repository,
     run: await vitrineInvocation({ root }),
   });
   await write('README.md', readme);

@@ -37,16 +37,18 @@ async function init(name: string, origin?: string) {
   const { code, said } = await vitrineIn({ args, cwd: dir });
   expect(code, said).toBe(0);
   const text = await readFile(path.join(dir, 'params.yaml'), 'utf8');
-  return { said, text, params: parseParams({ text, name: 'params.yaml' }) };
+  const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+  return { said, text, readme, params: parseParams({ text, name: 'params.yaml' }) };
 }
 
 describe('init and the catalogue’s "Suggest a correction" links', () => {
   it('fills collection.repository from a GitHub origin, and says so', async () => {
-    const { said, text, params } = await init('https', 'https://github.com/smith-gallery/collection.git');
+    const { said, text, readme, params } = await init('https', 'https://github.com/smith-gallery/collection.git');
     expect(params.collection.repository).toBe('smith-gallery/collection');
     expect(text).toMatch(/#.*"Suggest a correction"[^\n]*\n(#[^\n]*\n)*\s*repository: "?smith-gallery\/collection"?\n/);
     expect(said).toMatch(/"Suggest a correction".*smith-gallery\/collection.*collection\.repository in params\.yaml/);
     expect(said.slice(said.lastIndexOf('\nNext:'))).not.toContain('collection.repository');
+    expect(readme).toMatch(/each object's page in the catalogue has a "Suggest a correction"\s+link/);
   });
 
   it('reads an ssh origin too', async () => {
@@ -55,10 +57,15 @@ describe('init and the catalogue’s "Suggest a correction" links', () => {
   });
 
   it('leaves it empty without a GitHub origin, and names it under "Next:"', async () => {
-    const { said, params } = await init('no-origin');
+    const { said, readme, params } = await init('no-origin');
     expect(params.collection.repository).toBe('');
     const next = said.slice(said.lastIndexOf('\nNext:'));
     expect(next).toMatch(/collection\.repository in params\.yaml.*owner\/name.*"Suggest a correction"/);
+    // The README init writes promised the link all the same (outside tester T6 F9): it says how to get one.
+    expect(readme).not.toMatch(/page in the catalogue has a "Suggest a correction"/);
+    expect(readme.replace(/\s+/g, ' ')).toMatch(
+      /no "Suggest a correction" link until `collection\.repository` in `params\.yaml` names this repository on GitHub/,
+    );
   });
 
   it('does not take another server’s origin for a GitHub repository', async () => {

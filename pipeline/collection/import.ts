@@ -241,6 +241,8 @@ export interface ImportOptions {
    * Paintings"). A left-out label that is a slip for a vocabulary label is still warned of.
    */
   leftOut?: string[];
+  /** Lines above the export's column names were said already (init says so before its proposal): not said again. */
+  aboveHeaderSaid?: boolean;
   log: Logger;
   /** The import under way (the CLI starts it, to cover data.dvc too); without it, importCollection starts one. */
   session?: ImportSession;
@@ -342,6 +344,7 @@ async function importInto({
   removeMissing = false,
   keepRefused = true,
   leftOut = [],
+  aboveHeaderSaid = false,
   log,
   session,
 }: ImportOptions & { session: ImportSession }): Promise<ImportResult> {
@@ -391,7 +394,7 @@ async function importInto({
   });
   const text = decodeExport({ bytes, file: name });
   const { header, rows, repeated = [], aboveHeader } = parseExport({ text, file: name, repeats: 'list' });
-  if (aboveHeader) log.info(aboveHeaderNote({ name, above: aboveHeader }));
+  if (aboveHeader && !aboveHeaderSaid) log.info(aboveHeaderNote({ name, above: aboveHeader }));
   const headerLine = aboveHeader?.headerLine ?? 1;
   if (header.length === 0)
     throw new VitrineError(

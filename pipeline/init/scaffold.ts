@@ -551,6 +551,8 @@ export async function initRepository({
     keepRefused: false,
     // Left out for too few objects, as init has just said: kept, not labels to fix.
     leftOut: proposal.leftOut.map((l) => l.label),
+    // Said with the proposal, before the column names it is above (outside tester T6 F4: said twice).
+    aboveHeaderSaid: true,
   }).catch(async (error: unknown) => {
     // Import writes all or nothing: when it stops, this folder is as it was, so a marker this init wrote goes too.
     if (!unfinished) await rm(madeWork ?? marker, { recursive: true, force: true });

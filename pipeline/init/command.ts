@@ -543,9 +543,12 @@ function initialChoices(
       );
     columns[m[1] as Field] = column;
   }
-  // A label column chosen by hand gives its own vocabulary proposal.
-  if (columns.label !== proposal.guess.columns.label) {
-    Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: columns.label }));
+  // A label column chosen by hand gives its own vocabulary proposal, and an id column its own counts of objects.
+  if (columns.label !== proposal.guess.columns.label || columns.id !== proposal.guess.columns.id) {
+    Object.assign(
+      proposal,
+      proposeVocabulary({ table: proposal.table, labelColumn: columns.label, idColumn: columns.id }),
+    );
   }
   const vocabulary = typeof values.vocabulary === 'string' ? splitList(values.vocabulary) : proposal.vocabulary;
   // "Pottery\u200b" pasted into --vocabulary: said of the option, not of the params.yaml line init would write.
@@ -758,8 +761,12 @@ async function interview({
         ask.say(`  The export has no column "${column}". Its columns: ${proposal.table.header.join(', ')}`);
       }
     }
-    if (choices.columns.label !== proposal.guess.columns.label && typeof values.vocabulary !== 'string') {
-      Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: choices.columns.label }));
+    const { label, id } = choices.columns;
+    if (
+      (label !== proposal.guess.columns.label || id !== proposal.guess.columns.id) &&
+      typeof values.vocabulary !== 'string'
+    ) {
+      Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: label, idColumn: id }));
       choices.vocabulary = proposal.vocabulary;
       ask.say(
         `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ') || 'none'}`,

@@ -622,7 +622,14 @@ export async function initRepository({
   const remoteFolder = path.resolve(root, remote.url);
   const inRepository = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && isInside(root, remoteFolder);
   const localRemote = inRepository ? path.relative(root, remoteFolder).split(path.sep).join('/') : '';
-  const ignore = ['/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '/data'];
+  const exportIgnored = exportInRepository({ root, from: proposal.from, images: proposal.images });
+  const ignore = [
+    '/.vitrine/',
+    '/node_modules/',
+    ...(localRemote ? [`/${localRemote}/`] : []),
+    '/data',
+    ...(exportIgnored.length ? [EXPORT_IGNORED_NOTE, ...exportIgnored.map((e) => e.pattern)] : []),
+  ];
   if (await exists(path.join(root, '.gitignore'))) await ensureIgnored({ root, patterns: ignore });
   else
     await write(
@@ -631,6 +638,13 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
+  if (exportIgnored.length)
+    log.info(
+      `The export's ${exportIgnored.map((e) => e.shown).join(' and ')} ${exportIgnored.length === 1 ? 'is' : 'are'} ` +
+        `inside the repository: added to .gitignore (${exportIgnored.map((e) => e.pattern).join(', ')}), so that a ` +
+        '"git add ." or a git app\'s "commit all" does not put the raw export and its master photographs into git. ' +
+        '"vitrine import" still reads them there.',
+    );
   if (await labelsLineEnds({ root })) written.push('.gitattributes');
   const workflows = await writeWorkflows({ root, actions: choices.actions, log, unfinished });
   written.push(...workflows.written);
@@ -691,6 +705,48 @@ export async function initRepository({
     ...(pushRefused ? { pushRefused } : {}),
     ...(small ? { smallCollection: small } : {}),
   };
+}
+
+/** The comment above the export's lines in .gitignore. */
+const EXPORT_IGNORED_NOTE =
+  "# The museum's export, read by vitrine import from here: not committed (data.dvc versions the images)";
+
+/**
+ * The export's file's folder and its images folder when inside the repository (README's own example:
+ * --from export/objects.csv --images export/images), as .gitignore patterns from the top (`/export/`), one folder
+ * holding the other named once; the export file alone when it sits at the top. Untracked and not ignored, the first
+ * "git add ." put the raw export and every master photograph into git's history (outside tester T6 F11). The
+ * repository's own folder as the images folder cannot be ignored, and is not.
+ */
+export function exportInRepository({
+  root,
+  from,
+  images,
+}: {
+  root: string;
+  from: string;
+  images: string;
+}): { pattern: string; shown: string }[] {
+  const folders = [path.dirname(from), images].filter((f) => isInside(root, f));
+  const outer = folders.filter((f, i) => folders.indexOf(f) === i && !folders.some((o) => o !== f && isInside(o, f)));
+  const found = outer.map((f) => ({ relative: path.relative(root, f), folder: true }));
+  if (path.dirname(from) === root) found.unshift({ relative: path.basename(from), folder: false });
+  return found.map(({ relative, folder }) => {
+    const slashed = relative.split(path.sep).join('/');
+    return {
+      pattern: ignorePattern(slashed, folder),
+      shown: `${folder ? 'folder' : 'file'} ${slashed}${folder ? '/' : ''}`,
+    };
+  });
+}
+
+/**
+ * `relative` (with /) as a .gitignore pattern from the repository's top: characters git reads as wildcards or escapes
+ * ("Export [2026]") escaped, and a trailing space kept.
+ */
+function ignorePattern(relative: string, folder: boolean): string {
+  const escaped = relative.replace(/[\\*?[]/g, '\\$&').replace(/ $/, '\\ ');
+  return `/${escaped}${folder ? '/' : ''}`;
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */

@@ -495,7 +495,15 @@ async function importInto({
   const refuse = (line: number, message: string, object?: string) =>
     problems.push({ file: name, line, object, message, refused: true });
   const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
-  const accepted: { object: CollectionObject; source?: string; ending?: string; line: number; label: string }[] = [];
+  // `exported`: the image cell's name the source was found by (recorded in data/.imported-photographs.json).
+  const accepted: {
+    object: CollectionObject;
+    source?: string;
+    exported?: string;
+    ending?: string;
+    line: number;
+    label: string;
+  }[] = [];
   // The objects imported without their image file because it was refused (import.on_invalid: skip), and why.
   const refusedImages = new Map<string, RefusedImage>();
   // Objects that keep a photograph already in data/ whose file the export still has, the same bytes (a damaged JPEG
@@ -715,6 +723,7 @@ async function importInto({
       continue;
     }
     let source: string | undefined;
+    let exported: string | undefined;
     let ending: string | undefined;
     let keptImage = '';
     const whole = get(columns.image);
@@ -763,7 +772,7 @@ async function importInto({
         // The export's file, as import stored it before: recorded as such (imported-photographs.ts).
         // Kept, not copied: import never copies a file it cannot use, so it would not put this one back either.
         const bytes = md5 ?? (await hashFile({ file: unusable.file }));
-        keptFromExport.set(id, { image: stored, md5: bytes, kept: true });
+        keptFromExport.set(id, { image: stored, md5: bytes, kept: true, exported: cell });
         const reason = unusable.refused.replace(/ Copy or export.*$/, '').replace(/\.?$/, '.');
         note(
           line,
@@ -833,6 +842,7 @@ async function importInto({
         );
       } else {
         source = found.file;
+        exported = cell;
         ending = imageEnding({ file: found.as, kind: found.kind });
         // A JPEG overwritten with zero bytes from its middle on decodes without an error, half grey: said, imported.
         if (found.damage) note(line, `the image "${cell}" of object "${id}" ${found.damage}, ${DAMAGED_GREY}`, id);
@@ -868,7 +878,7 @@ async function importInto({
       sharing.push({ line, id, cell: get(columns.image), label: hasLabels ? get(columns.label).trim() : '' });
       imageOfRow.set(source, sharing);
     }
-    accepted.push({ object, source, ending, line, label: hasLabels ? get(columns.label) : '' });
+    accepted.push({ object, source, exported, ending, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
   // A pair photographed together is said row by row; a file named by more rows (a placeholder "noimage.jpg" named by
@@ -1272,7 +1282,7 @@ async function importInto({
     // the export's bytes has its MD5 from the data layer's hash state (or the bytes compared), a copied one from the
     // identity the commit journals.
     const photographs = new Map<string, ImportedPhotograph>(keptFromExport);
-    const copied = new Map<string, { id: string; image: string }>();
+    const copied = new Map<string, { id: string; image: string; exported?: string }>();
     const hashState = await HashState.load({ file: stateFileOf(ws.root) });
     // What the last import stored (read again, with a warning if unreadable, by storedPhotographs below).
     const lastStored = await readImportedPhotographs({ ws });
@@ -1283,14 +1293,14 @@ async function importInto({
       else {
         const md5 = await md5IfSame({ source: a.source, dest, state: hashState });
         if (md5) {
-          photographs.set(a.object.id, { image: a.object.image, md5 });
+          photographs.set(a.object.id, { image: a.object.image, md5, ...(a.exported && { exported: a.exported }) });
           copying.tick();
           continue;
         }
         const from = path.join(temp, String(staged.length));
         await copyFile(a.source, from);
         staged.push({ from, to: dest });
-        copied.set(from, { id: a.object.id, image: a.object.image });
+        copied.set(from, { id: a.object.id, image: a.object.image, exported: a.exported });
         // The file in data/ is not the export's: changed by hand since the last import stored it?
         const last = lastStored?.get(a.object.id);
         const now = last?.image === a.object.image ? await md5Now({ file: dest, state: hashState }) : undefined;
@@ -1319,7 +1329,8 @@ async function importInto({
     // What each copied photograph holds: recorded below, and journalled by the commit without reading it again.
     const identities = new Map<string, FileIdentity>();
     await mapPool(staged, 8, async ({ from }) => identities.set(from, await identityOf(from)));
-    for (const [from, { id, image }] of copied) photographs.set(id, { image, md5: identities.get(from)!.md5 });
+    for (const [from, { id, image, exported }] of copied)
+      photographs.set(id, { image, md5: identities.get(from)!.md5, ...(exported && { exported }) });
     for (const h of handChanged) h.putBack = identities.get(h.from)!.md5 === h.lastMd5;
     // Before any file is replaced: the changed photographs' bytes, where the advice can get them back from.
     await keepHandChanged({ ws, handChanged });

@@ -26,6 +26,11 @@ export interface ImportedPhotograph {
    * refused): importing again would not put it back, so a change made to it in data/ is for the data folder.
    */
   kept?: true;
+  /**
+   * The export's image cell it came from, as written there ("photos\\2019\\bombe.png"): a picture the dataset stage
+   * cannot use is fixed in the export, and named as the export names it (tester T6 F10). Absent from older records.
+   */
+  exported?: string;
 }
 
 export function importedPhotographsFile(ws: Workspace): string {
@@ -52,9 +57,14 @@ export function parseImportedPhotographs(text: string): Map<string, ImportedPhot
   const out = new Map<string, ImportedPhotograph>();
   for (const [id, entry] of Object.entries(parsed)) {
     const { image, md5 } = (entry ?? {}) as Partial<ImportedPhotograph>;
-    const { kept } = (entry ?? {}) as Partial<ImportedPhotograph>;
+    const { kept, exported } = (entry ?? {}) as Partial<ImportedPhotograph>;
     if (typeof image === 'string' && image !== '' && typeof md5 === 'string' && MD5.test(md5))
-      out.set(id, { image, md5, ...(kept === true && { kept }) });
+      out.set(id, {
+        image,
+        md5,
+        ...(kept === true && { kept }),
+        ...(typeof exported === 'string' && exported !== '' && { exported }),
+      });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
+import { readImportedPhotographs } from '../collection/imported-photographs.ts';
 import { compareIds, emptyRowsMessage } from '../collection/index.ts';
 import { readRefusedImages, refusedImageMessage } from '../collection/refused-images.ts';
 import { beginning, MAX_PATH_BYTES, overLimit } from '../collection/value-limits.ts';
@@ -297,15 +298,23 @@ export async function buildDataset({
   });
   const toAnalyse = analysed;
 
+  // Each photograph import stored, with the export's name of it: read only when some picture cannot be used.
+  const stored = failures.size > 0 ? await readImportedPhotographs({ ws }) : null;
   const usable = withImage.filter(({ object, md5, relpath }) => {
     const failure = failures.get(md5);
     if (!failure) return true;
     const line = read.lineOf.get(object.id);
     // The failure names the first file of these bytes (read once): each object's problem names its own file.
     const { reason } = decodeFailureOf({ error: failure, file: `data/${firstPathOf.get(md5)}` });
+    // The fix of one import stored (still its bytes) is in the export: its file there named too (tester T6 F10).
+    const entry = stored?.get(object.id);
+    const exported =
+      entry?.exported && entry.image === relpath && entry.md5 === md5
+        ? ` (from the export’s "${clip(entry.exported)}")`
+        : '';
     issues.push({
       code: failure.code,
-      message: `${objectsName}:${line}: object "${object.id}": data/${relpath}: ${reason}`,
+      message: `${objectsName}:${line}: object "${object.id}": data/${relpath}${exported}: ${reason}`,
       file: objectsName,
       line,
       object: object.id,

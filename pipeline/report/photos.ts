@@ -176,6 +176,9 @@ export async function unusablePhotos({
       file: refused ? null : file ? `data/${file}` : null,
       ...(refused && { exportFile: refused.image }),
       ...(origin === 'export' && { fromExport: true as const }),
+      // The export's name of it, where import recorded it: the fix goes "in place of the file it came from" (T6 F10).
+      ...(origin === 'export' &&
+        stored?.get(issue.object)?.exported && { exportedAs: stored.get(issue.object)!.exported }),
       ...(origin === 'changed' && { changedSinceImport: true as const }),
       code: issue.code,
       ...(standIn && { standIn: { image: `data/${standIn.image}`, objects: standIn.objects.length } }),
@@ -375,7 +378,7 @@ export function unusablePhotosSection({
     }
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
     const stored = o.fromExport
-      ? ' (stored by import from the export)'
+      ? ` (stored by import from the export${o.exportedAs ? `’s ${code(shorten(o.exportedAs, 120))}` : ''})`
       : o.changedSinceImport
         ? ' (changed in the data folder after import)'
         : '';

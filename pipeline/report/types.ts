@@ -120,6 +120,8 @@ export interface UnusablePhoto {
    * (data/.imported-photographs.json), or when import kept no record of them. (Absent otherwise.)
    */
   fromExport?: true;
+  /** With fromExport: the export's name of the file ("photos\\2019\\bombe.png"), where import recorded it. */
+  exportedAs?: string;
   /**
    * Its file in data/ is the one the last import stored from the export, but it was changed (or taken away) since,
    * by hand or by another program: the export's copy is as import stored it, so importing again puts it back.

@@ -39,13 +39,15 @@ have "lookAlikes" (the others, closest first). Run "vitrine run evaluate" first.
           'labels.csv has changed since this list was made (it comes from the last evaluation, which may have ' +
             'run on another branch or before an edit). Run "npx vitrine run evaluate" for a list about the labels now.',
         );
-      if (ctx.json) {
-        ctx.out(`${JSON.stringify(review, null, 2)}\n`);
-        return;
-      }
       // Titles from the dataset stage's last run; the list reads without them when it has not run here.
       const { readDataset } = await import('../dataset/build.ts');
       const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
+      if (ctx.json) {
+        // The pictures given to many objects, whose labels the model cannot check (helper F1: missing from --json).
+        const standIns = (dataset?.standIns ?? []).map(({ image, objects, labels }) => ({ image, objects, labels }));
+        ctx.out(`${JSON.stringify({ ...review, standIns }, null, 2)}\n`);
+        return;
+      }
       // Titles and ids come from the collection: a line break or a control character in one is shown escaped.
       const titles = new Map(dataset?.objects.map((o) => [o.id, shownName(o.title)]) ?? []);
       // The objects given one picture are not checked: said once a picture (dataset.json standIns).

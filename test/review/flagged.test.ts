@@ -123,6 +123,26 @@ describe('flagged or worth a look', () => {
     expect(line(escaped, 'flag')).toContain('“Two\\nlines \\u001b[2J”, labelled A');
   });
 
+  // Helper F1: the objects given one stand-in picture are said by `vitrine review`, and were missing from --json.
+  it('`vitrine review --json` lists the pictures given to many objects, whose labels the model cannot check', async () => {
+    await mkdir(ws.evaluate, { recursive: true });
+    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));
+    await mkdir(ws.dataset, { recursive: true });
+    const card = { image: 'images/noimage.png', objects: ['L-1', 'U-1', 'U-2', 'U-3', 'U-4', 'U-5'], labels: ['A'] };
+    const dataset = { schema: 'vitrine.dataset/1', objects: [{ id: 'flag', title: 'Coin' }], standIns: [card] };
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
+    let out = '';
+    const log = memoryLogger();
+    expect(await main(['review', '--json'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log })).toBe(0);
+    const json = JSON.parse(out) as ReviewFile & { standIns: unknown };
+    expect(json.standIns).toEqual([card]);
+    expect(json.items.map((i) => i.id)).toEqual(['flag', 'pick']);
+    await rm(path.join(ws.dataset, 'dataset.json'));
+    out = '';
+    expect(await main(['review', '--json'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log })).toBe(0);
+    expect(JSON.parse(out).standIns).toEqual([]);
+  });
+
   it('`vitrine review --json` keeps the old fields and adds the reason', async () => {
     await mkdir(ws.evaluate, { recursive: true });
     await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));

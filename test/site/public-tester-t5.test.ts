@@ -72,3 +72,49 @@ describe('an untitled object’s card', () => {
     }
   });
 });
+
+describe('a filter of many values', () => {
+  const material = () =>
+    built.page.locator('fieldset.facet', { has: built.page.locator('legend', { hasText: 'Material' }) });
+
+  it('shows its 10 most common values and a button that shows all and folds them again, keeping the focus', async () => {
+    const { page } = built;
+    await page.goto(`${built.site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects in the collection/ })
+      .waitFor();
+    const boxes = material().locator('input[type=checkbox]');
+    expect(await boxes.count()).toBe(10);
+    expect((await material().locator('label').allTextContents())[0]).toMatch(/^Faience\s*3$/);
+    const all = material().getByRole('button', { name: 'Show all 20 materials' });
+    expect(await all.getAttribute('aria-expanded')).toBe('false');
+    // By keyboard, as a visitor who does not use a mouse.
+    await all.focus();
+    await page.keyboard.press('Enter');
+    expect(await boxes.count()).toBe(20);
+    const fewer = material().getByRole('button', { name: 'Show fewer materials' });
+    expect(await fewer.getAttribute('aria-expanded')).toBe('true');
+    expect(await fewer.evaluate((b) => b.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await boxes.count()).toBe(10);
+    // The other filters are not folded: two object types, no button.
+    const types = page.locator('fieldset.facet', { has: page.locator('legend', { hasText: 'Object type' }) });
+    expect(await types.locator('input[type=checkbox]').count()).toBe(2);
+    expect(await types.getByRole('button').count()).toBe(0);
+  });
+
+  it('keeps a chosen value in view when folded', async () => {
+    const { page } = built;
+    await page.goto(`${built.site.url}browse/?medium=Wood`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^1 object/ })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    const boxes = material().locator('input[type=checkbox]');
+    expect(await boxes.count()).toBe(11);
+    expect(await material().locator('input[value="Wood"]').isChecked()).toBe(true);
+    expect(await material().getByRole('button', { name: 'Show all 20 materials' }).count()).toBe(1);
+  });
+});

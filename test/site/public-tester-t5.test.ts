@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureObject } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * What an outside tester (T5) found using a catalogue built from an Egyptian collection as the public would, one test
@@ -41,6 +41,9 @@ beforeAll(async () => {
   const objects: FixtureObject[] = [
     ...['F-1', 'F-2', 'F-3'].map((id) => ({ id, title: `Faience bead ${id}`, medium: 'Faience' })),
     ...MATERIALS.map((medium, i) => ({ id: `M-${i + 1}`, title: `Object of ${medium}`, medium })),
+    // Two parts of one lot, numbered as Cleveland numbers them.
+    { id: '1914.699.a', title: 'Tab from Mummy Band' },
+    { id: '1914.699.c', title: 'Tab from Mummy Band' },
   ].map((o, i) => ({ ...o, label: labels[i % 2]!, image: null }));
   // No title, and in the review queue (a guess not sure enough to publish), so that its card is on the queue too.
   objects[4] = {
@@ -116,5 +119,16 @@ describe('a filter of many values', () => {
     expect(await boxes.count()).toBe(11);
     expect(await material().locator('input[value="Wood"]').isChecked()).toBe(true);
     expect(await material().getByRole('button', { name: 'Show all 20 materials' }).count()).toBe(1);
+  });
+});
+
+describe('a number no object has', () => {
+  it('finds nothing, where Pagefind answered for a shorter number and listed others as found', async () => {
+    const wrong = await typedSearch({ built, q: '1914.6999', done: /^\d+ objects? for / });
+    expect(wrong.status).toMatch(/^0 objects for “1914\.6999”: no object has /);
+    expect(wrong.titles).toEqual([]);
+    // A number's start still finds every number starting so, and a whole number its object.
+    expect((await typedSearch({ built, q: '1914.69' })).status).toMatch(/^2 objects for /);
+    expect((await typedSearch({ built, q: '1914.699.c' })).offered).toBe('Go to object 1914.699.c');
   });
 });

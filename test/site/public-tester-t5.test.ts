@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixtureObject } from './fixture.ts';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
@@ -131,4 +136,28 @@ describe('a number no object has', () => {
     expect((await typedSearch({ built, q: '1914.69' })).status).toMatch(/^2 objects for /);
     expect((await typedSearch({ built, q: '1914.699.c' })).offered).toBe('Go to object 1914.699.c');
   });
+});
+
+describe('the model page’s scores per type', () => {
+  it('greys and names the types with fewer than 10 test objects, as the per-group tables flag their groups', async () => {
+    const root = await tempDir('vitrine-t5-card-');
+    const labels = ['coin', 'mask', 'vase'];
+    const objects = labels.map((label, i) => ({ id: `C-${i}`, title: `Object ${i}`, label, image: null }));
+    // The fixture's evaluation: 8 coins, 10 masks and 11 vases in the test split.
+    await writeFixture({ root, objects, labels });
+    const ws = workspace(root);
+    const params = defaultParams();
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    const card = catalogue.models.find((m) => m.current)!;
+    expect(card.metrics!.perClass.map((c) => c.support)).toEqual([8, 10, 11]);
+    await buildSite({ ws, params, log: memoryLogger() });
+    const html = await readFile(path.join(ws.site, 'models', card.version, 'index.html'), 'utf8');
+    const perType = /<caption>Scores per object type<\/caption>([\s\S]*?)<\/table>/.exec(html)![1]!;
+    const rowClass = (label: string) => new RegExp(`<tr([^>]*)><th scope="row">${label}</th>`).exec(perType)?.[1];
+    expect(rowClass('coin')).toContain('class="small"');
+    expect(rowClass('mask')).toBe('');
+    expect(rowClass('vase')).toBe('');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Fewer than 10 test objects, too few to judge: coin (8): one of them more or less found');
+  }, 300_000);
 });

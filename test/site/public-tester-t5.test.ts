@@ -6,7 +6,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { type FixtureObject, writeFixture } from './fixture.ts';
+import { type FixtureObject, fiveMuseumsRows, writeFixture } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
@@ -159,5 +159,43 @@ describe('the model page’s scores per type', () => {
     expect(rowClass('vase')).toBe('');
     const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(text).toContain('Fewer than 10 test objects, too few to judge: coin (8): one of them more or less found');
+  }, 300_000);
+});
+
+describe('a photograph not to be published, in “Pick any colour”', () => {
+  it('is said not to be shown online, as list cards say it, not left an empty frame', async () => {
+    const rows = (await fiveMuseumsRows()).filter((_, i) => i % 9 === 0).slice(0, 3);
+    const objects: FixtureObject[] = rows.map((r, i) => ({
+      id: `P-${i}`,
+      title: `Picture ${i}`,
+      label: 'painting',
+      image: r.image,
+      rights: i === 0 ? 'Do not publish online' : 'CC0',
+    }));
+    const site = await searchSite({
+      prefix: 'vitrine-t5-colours-',
+      objects,
+      labels: ['painting'],
+      uniqueThumbnails: true,
+    });
+    try {
+      const o = site.catalogue.objects.find((x) => x.id === 'P-0')!;
+      expect(o.withheld?.reason).toBe('not-for-publication');
+      const hex = o.colours[0]!.hex.slice(1);
+      await site.page.goto(`${site.site.url}colours/?colour=${hex}`);
+      await site.page
+        .locator('#pick-status')
+        .filter({ hasText: /objects? with a colour close to/ })
+        .waitFor();
+      const card = site.page.locator('#pick-results li', { hasText: 'Picture 0' });
+      expect(await card.locator('.frame').innerText()).toBe('Not shown online');
+      expect(await card.locator('img').count()).toBe(0);
+      // A photograph shown has its picture, and no such words.
+      const shown = site.page.locator('#pick-results li', { has: site.page.locator('img') });
+      expect(await shown.count()).toBeGreaterThan(0);
+      expect(await shown.first().locator('.noimg').count()).toBe(0);
+    } finally {
+      await site.close();
+    }
   }, 300_000);
 });

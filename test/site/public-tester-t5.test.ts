@@ -49,6 +49,10 @@ beforeAll(async () => {
     // Two parts of one lot, numbered as Cleveland numbers them.
     { id: '1914.699.a', title: 'Tab from Mummy Band' },
     { id: '1914.699.c', title: 'Tab from Mummy Band' },
+    // Titles in scripts written without spaces, and one pasted from a PDF with its "ﬁ" ligature.
+    { id: 'JA-1', title: '東京の風景と壺' },
+    { id: 'TH-1', title: 'ภาพวาดแจกัน' },
+    { id: 'PDF-1', title: 'Jar (ﬁne ware)' },
   ].map((o, i) => ({ ...o, label: labels[i % 2]!, image: null }));
   // No title, and in the review queue (a guess not sure enough to publish), so that its card is on the queue too.
   objects[4] = {
@@ -198,4 +202,29 @@ describe('a photograph not to be published, in “Pick any colour”', () => {
       await site.close();
     }
   }, 300_000);
+});
+
+describe('words inside a title in a script written without spaces, and a ligature', () => {
+  it('are found: “風景” and “壺” in “東京の風景と壺”, “แจกัน” in “ภาพวาดแจกัน”, “fine” in “ﬁne”', async () => {
+    for (const [q, id] of [
+      ['風景', 'JA-1'],
+      ['壺', 'JA-1'],
+      ['東京', 'JA-1'],
+      ['แจกัน', 'TH-1'],
+      ['fine', 'PDF-1'],
+      ['ﬁne', 'PDF-1'],
+    ]) {
+      const found = await built.pagefind<{ url: string }>(q);
+      expect(
+        found.map((r) => built.idOf(r.url)),
+        q,
+      ).toEqual([id]);
+      expect((await typedSearch({ built, q })).status, q).toBe(`1 object for “${q}”`);
+    }
+  });
+
+  it('says the whole Thai word no object has, not its pieces between vowel marks', async () => {
+    const answer = await typedSearch({ built, q: 'ทองแจกัน', done: /^0 objects/ });
+    expect(answer.status).toContain('no object has the word “ทองแจกัน”.');
+  });
 });

@@ -59,9 +59,29 @@ export function foldLetters(text: string): string {
   return unaccent(text.replace(OWN, (c) => LETTERS[c]!));
 }
 
-/** The text as it is searched: Latin letters folded (foldLetters), "_" removed ("MET_544744" → "MET544744"). */
+// Latin ligatures as a PDF pastes them ("ﬁne" is U+FB01 then "ne"): Pagefind keeps the ligature, so "fine" found nothing.
+const LIGATURES = /[\ufb00-\ufb06]/g;
+
+/**
+ * The text as it is searched: Latin letters folded (foldLetters), ligatures written out ("ﬁ" → "fi"), "_" removed
+ * ("MET_544744" → "MET544744").
+ */
 export function fold(text: string): string {
-  return foldLetters(text).replace(/\p{Pc}/gu, '');
+  return foldLetters(text.replace(LIGATURES, (c) => c.normalize('NFKC'))).replace(/\p{Pc}/gu, '');
+}
+
+// Scripts written without spaces between words: Pagefind, on a page in English, indexes a run of them as one word.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}]/u;
+
+/**
+ * A run of a script written without spaces ("東京の風景と壺"), from each of its characters after the first to its end
+ * ("京の風景と壺" … "壺"): Pagefind finds words by how they start, so "風景" found nothing in the middle of the run
+ * (a public tester), only "東京". Not from a combining mark (Thai vowels and tones sit on the letter before them).
+ */
+function unspacedTails(word: string): string[] {
+  if (!UNSPACED.test(word)) return [];
+  const chars = [...word];
+  return chars.flatMap((c, at) => (at > 0 && !/\p{M}/u.test(c) ? [chars.slice(at).join('')] : []));
 }
 
 /** Characters of a folded copy at most (a few hundred words): a real title and description need far fewer. */
@@ -83,10 +103,13 @@ export function foldedCopy(text: string): string {
   for (const word of text.split(/[^\p{L}\p{N}\p{M}\p{Pc}]+/u)) {
     if (word.length > FOLDED_WORD_MAX) continue;
     const folded = fold(word);
-    if (folded === unaccent(word) || folded === '' || words.has(folded)) continue;
-    if (size + folded.length + 1 > FOLDED_COPY_MAX) break;
-    words.add(folded);
-    size += folded.length + 1;
+    const more = [...(folded === unaccent(word) ? [] : [folded]), ...unspacedTails(word)];
+    for (const w of more) {
+      if (w === '' || words.has(w)) continue;
+      if (size + w.length + 1 > FOLDED_COPY_MAX) return [...words].join(' ');
+      words.add(w);
+      size += w.length + 1;
+    }
   }
   return [...words].join(' ');
 }

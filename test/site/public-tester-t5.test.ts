@@ -143,7 +143,7 @@ describe('a number no object has', () => {
 });
 
 describe('the model page’s scores per type', () => {
-  it('greys and names the types with fewer than 10 test objects, as the per-group tables flag their groups', async () => {
+  it('greys and names the types with fewer than 10 test objects, as the tables per group flag theirs, headed in capitals', async () => {
     const root = await tempDir('vitrine-t5-card-');
     const labels = ['coin', 'mask', 'vase'];
     const objects = labels.map((label, i) => ({ id: `C-${i}`, title: `Object ${i}`, label, image: null }));
@@ -163,6 +163,9 @@ describe('the model page’s scores per type', () => {
     expect(rowClass('vase')).toBe('');
     const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(text).toContain('Fewer than 10 test objects, too few to judge: coin (8): one of them more or less found');
+    // The per-group table's first column is headed as the others are, not by the params key ("department").
+    const byDepartment = /<caption>Scores by department<\/caption>\s*<thead><tr><th scope="col">([^<]*)</.exec(html);
+    expect(byDepartment?.[1]).toBe('Department');
   }, 300_000);
 });
 

@@ -69,12 +69,21 @@ export function objectPageProps(catalogue: Catalogue): ObjectPageProps[] {
 export function eachObjectPageProps(catalogue: Catalogue, each: (props: ObjectPageProps, index: number) => void): void {
   const carded = new Set(catalogue.models.map((m) => m.version));
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
+  // A photograph its rights text says not to publish ("Do not publish online", "Secret/sacred") is not shown through
+  // others either: its page lists no look-alikes (their pictures show what it looks like), and no page lists it as one
+  // (a public tester). One held back for copyright is: how a work looks is not what its copyright protects.
+  const unpublished = (o: CatalogueObject) => o.withheld?.reason === 'not-for-publication';
   catalogue.objects.forEach((object, index) =>
     each(
       {
         object,
         hasCard: object.annotation ? carded.has(object.annotation.modelVersion) : false,
-        similar: object.similar.flatMap((id) => (byId.has(id) ? [cardOf(byId.get(id)!)] : [])),
+        similar: unpublished(object)
+          ? []
+          : object.similar.flatMap((id) => {
+              const alike = byId.get(id);
+              return alike && !unpublished(alike) ? [cardOf(alike)] : [];
+            }),
       },
       index,
     ),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { eachObjectPageProps } from '../../pipeline/catalogue/pages.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -229,5 +230,37 @@ describe('words inside a title in a script written without spaces, and a ligatur
   it('says the whole Thai word no object has, not its pieces between vowel marks', async () => {
     const answer = await typedSearch({ built, q: 'ทองแจกัน', done: /^0 objects/ });
     expect(answer.status).toContain('no object has the word “ทองแจกัน”.');
+  });
+});
+
+describe('“More like this” and a photograph not to be published', () => {
+  it('lists no look-alikes on its page, and does not list it on the others’', () => {
+    // The built catalogue's objects, three of them made look-alikes of each other.
+    const catalogue = structuredClone(built.catalogue);
+    const [a, b, c] = catalogue.objects;
+    a!.similar = [b!.id, c!.id];
+    b!.similar = [a!.id, c!.id];
+    c!.similar = [a!.id, b!.id];
+    b!.withheld = { shown: 'none', reason: 'not-for-publication' };
+    const similar = new Map<string, string[]>();
+    eachObjectPageProps(catalogue, (p) =>
+      similar.set(
+        p.object.id,
+        p.similar.map((card) => card.number),
+      ),
+    );
+    expect(similar.get(b!.id)).toEqual([]);
+    expect(similar.get(a!.id)).toEqual([c!.id]);
+    expect(similar.get(c!.id)).toEqual([a!.id]);
+    // Held back for copyright only: still a look-alike, as before.
+    b!.withheld = { shown: 'none', reason: 'in-copyright' };
+    eachObjectPageProps(catalogue, (p) =>
+      similar.set(
+        p.object.id,
+        p.similar.map((card) => card.number),
+      ),
+    );
+    expect(similar.get(b!.id)).toEqual([a!.id, c!.id]);
+    expect(similar.get(a!.id)).toEqual([b!.id, c!.id]);
   });
 });

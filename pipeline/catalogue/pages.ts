@@ -69,25 +69,33 @@ export function objectPageProps(catalogue: Catalogue): ObjectPageProps[] {
 export function eachObjectPageProps(catalogue: Catalogue, each: (props: ObjectPageProps, index: number) => void): void {
   const carded = new Set(catalogue.models.map((m) => m.version));
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
-  // A photograph its rights text says not to publish ("Do not publish online", "Secret/sacred") is not shown through
-  // others either: its page lists no look-alikes (their pictures show what it looks like), and no page lists it as one
-  // (a public tester). One held back for copyright is: how a work looks is not what its copyright protects.
-  const unpublished = (o: CatalogueObject) => o.withheld?.reason === 'not-for-publication';
   catalogue.objects.forEach((object, index) =>
     each(
       {
         object,
         hasCard: object.annotation ? carded.has(object.annotation.modelVersion) : false,
-        similar: unpublished(object)
-          ? []
-          : object.similar.flatMap((id) => {
-              const alike = byId.get(id);
-              return alike && !unpublished(alike) ? [cardOf(alike)] : [];
-            }),
+        similar: similarCards(object, (id) => {
+          const alike = byId.get(id);
+          return alike ? cardOf(alike) : null;
+        }),
       },
       index,
     ),
   );
+}
+
+/**
+ * The "More like this" cards of `object`, from the cards of its look-alikes (`cardOfId`: null for an id no object has).
+ * A photograph its rights text says not to publish ("Do not publish online", "Secret/sacred") is not shown through
+ * others either: its page lists no look-alikes (their pictures show what it looks like), and no page lists it as one
+ * (a public tester). One held back for copyright is: how a work looks is not what its copyright protects.
+ */
+export function similarCards(object: CatalogueObject, cardOfId: (id: string) => Card | null): Card[] {
+  if (object.withheld?.reason === 'not-for-publication') return [];
+  return object.similar.flatMap((id) => {
+    const card = cardOfId(id);
+    return card && card.withheld !== 'not-for-publication' ? [card] : [];
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   objectPagePropsText,
   pageGlobals,
   type RenderPlan,
+  similarCards,
 } from './pages.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
 
@@ -530,7 +531,7 @@ async function digestedSource({ file, pageSize }: { file: string; pageSize: numb
     listings: d.listings.map(([f, digest]) => ({ file: f, digest })),
     props: (i) => {
       const object = objectAt(i);
-      const similar = object.similar.flatMap((id) => (byId.has(id) ? [cardAt(byId.get(id)!)] : []));
+      const similar = similarCards(object, (id) => (byId.has(id) ? cardAt(byId.get(id)!) : null));
       return { object, hasCard: d.objects[i]![5], similar };
     },
   };

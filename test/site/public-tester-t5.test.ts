@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -263,4 +263,39 @@ describe('“More like this” and a photograph not to be published', () => {
     expect(similar.get(b!.id)).toEqual([a!.id, c!.id]);
     expect(similar.get(a!.id)).toEqual([b!.id, c!.id]);
   });
+});
+
+describe('“More like this” on the built pages of a photograph not to be published', () => {
+  it('is left out of its page and of the others’, as the pages are planned from the data step’s digests', async () => {
+    const root = await tempDir('vitrine-t5-alike-');
+    const rows = (await fiveMuseumsRows()).filter((_, i) => i % 7 === 0).slice(0, 5);
+    const objects: FixtureObject[] = rows.map((r, i) => ({
+      id: `S-${i}`,
+      title: `Sacred object ${i}`,
+      label: i % 2 ? 'coin' : 'vase',
+      image: r.image,
+      rights: i === 0 ? 'Secret/sacred: do not publish online' : 'CC0',
+    }));
+    await writeFixture({ root, objects, labels: ['coin', 'vase'], embeddingSize: 16 });
+    const ws = workspace(root);
+    const params = defaultParams();
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    const sacred = catalogue.objects.find((o) => o.id === 'S-0')!;
+    expect(sacred.withheld?.reason).toBe('not-for-publication');
+    // The data has look-alikes both ways: what the pages must leave out.
+    expect(sacred.similar.length).toBeGreaterThan(0);
+    expect(catalogue.objects.filter((o) => o.similar.includes('S-0')).length).toBeGreaterThan(0);
+    await buildSite({ ws, params, log: memoryLogger() });
+    const pages = await readdir(path.join(ws.site, 'objects'));
+    let withAlikes = 0;
+    for (const slug of pages) {
+      const html = await readFile(path.join(ws.site, 'objects', slug, 'index.html'), 'utf8');
+      if (slug === sacred.slug) expect(html).not.toContain('id="similar"');
+      else {
+        expect(html, slug).not.toContain(`/objects/${sacred.slug}/"`);
+        if (html.includes('id="similar"')) withAlikes++;
+      }
+    }
+    expect(withAlikes).toBeGreaterThan(0);
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { eachObjectPageProps } from '../../pipeline/catalogue/pages.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { foldedCopy } from '../../site/src/lib/fold.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { type FixtureObject, fiveMuseumsRows, writeFixture } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
@@ -225,6 +226,24 @@ describe('words inside a title in a script written without spaces, and a ligatur
       ).toEqual([id]);
       expect((await typedSearch({ built, q })).status, q).toBe(`1 object for “${q}”`);
     }
+  });
+
+  it('gives the tails of a title’s runs, not of a long description’s prose (the index would grow by its square)', () => {
+    expect(foldedCopy('東京の風景と壺').split(' ')).toEqual([
+      '京の風景と壺',
+      'の風景と壺',
+      '風景と壺',
+      '景と壺',
+      'と壺',
+      '壺',
+    ]);
+    // A run of 40 characters is prose: no tails.
+    expect(foldedCopy('風'.repeat(20) + '景'.repeat(20))).toBe('');
+    // Many short runs (a description of 500 phrases): about 2,000 characters of tails at most.
+    const description = Array.from({ length: 500 }, (_, i) => `第${String.fromCodePoint(0x4e00 + i)}の壺と鏡`).join(
+      '、',
+    );
+    expect(foldedCopy(description).length).toBeLessThan(2_100);
   });
 
   it('says the whole Thai word no object has, not its pieces between vowel marks', async () => {

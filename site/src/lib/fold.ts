@@ -70,6 +70,10 @@ export function fold(text: string): string {
   return foldLetters(text.replace(LIGATURES, (c) => c.normalize('NFKC'))).replace(/\p{Pc}/gu, '');
 }
 
+/** Characters of a run of such a script given tail by tail at most (unspacedTails), and of its tails on a page. */
+const TAILED_RUN_MAX = 30;
+const TAILS_MAX = 2_000;
+
 // Scripts written without spaces between words: Pagefind, on a page in English, indexes a run of them as one word.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}]/u;
 
@@ -79,8 +83,9 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
  * (a public tester), only "東京". Not from a combining mark (Thai vowels and tones sit on the letter before them).
  */
 function unspacedTails(word: string): string[] {
-  if (!UNSPACED.test(word)) return [];
   const chars = [...word];
+  // A run longer than a name or a title's phrase is prose: its tails would grow the index by its square.
+  if (chars.length > TAILED_RUN_MAX || !UNSPACED.test(word)) return [];
   return chars.flatMap((c, at) => (at > 0 && !/\p{M}/u.test(c) ? [chars.slice(at).join('')] : []));
 }
 
@@ -100,10 +105,13 @@ const FOLDED_WORD_MAX = 100;
 export function foldedCopy(text: string): string {
   const words = new Set<string>();
   let size = 0;
+  let tails = 0;
   for (const word of text.split(/[^\p{L}\p{N}\p{M}\p{Pc}]+/u)) {
     if (word.length > FOLDED_WORD_MAX) continue;
     const folded = fold(word);
-    const more = [...(folded === unaccent(word) ? [] : [folded]), ...unspacedTails(word)];
+    const tailed = tails < TAILS_MAX ? unspacedTails(word) : [];
+    tails += tailed.reduce((n, t) => n + t.length + 1, 0);
+    const more = [...(folded === unaccent(word) ? [] : [folded]), ...tailed];
     for (const w of more) {
       if (w === '' || words.has(w)) continue;
       if (size + w.length + 1 > FOLDED_COPY_MAX) return [...words].join(' ');

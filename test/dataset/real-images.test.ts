@@ -93,7 +93,7 @@ describe('dataset on real museum images (slow)', () => {
     expect(input.length).toBe(224 * 224 * 3);
   }, 60_000);
 
-  it('leaves out the Met’s “CONSULT PRIMARY RECORD” card given to 9 objects under 4 labels, and keeps a jar and its stick', async () => {
+  it('leaves out the Met’s “CONSULT PRIMARY RECORD” card (9 objects, 4 labels), keeps a jar and its stick', async () => {
     const { rows } = parseCsv({
       text: await readFile(path.join(source, 'metadata.csv'), 'utf8'),
       file: 'metadata.csv',

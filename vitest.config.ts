@@ -65,6 +65,12 @@ class SlowFirstSequencer extends BaseSequencer {
  * It starts TF.js (to annotate the collection), but none of its tests reads the backend's notice. The one failure seen
  * before under load (rollback-run-lock: a 2.5 s sleep ended before the command reached the lock) was the test's, and
  * isolated as well; it now waits until the command says that it waits.
+ * test/site since (each file builds small sites, most read them in Chromium; helpers close browsers, servers and
+ * folders in afterAll): a worker loads Playwright and the catalogue's build code once, not once a file. Ten search
+ * files first (159.8 s CPU isolated, 145.6 s shared), then the rest but demo (STAYS_ISOLATED). 27 of them (those
+ * under about 10 s; 7 December 2026, load 11-15, CPU of vitest and every process it started, Chromium's included, read
+ * from a cpuacct cgroup): 99.0 s isolated, 73.9 s shared, about 0.9 s a file. All of test/site but demo and dates
+ * (which times itself) passed shared, the heaviest 14 together, and 30 files in the reverse order.
  */
 const SHARED_FOLDERS = [
   'test/params',
@@ -80,6 +86,7 @@ const SHARED_FOLDERS = [
   'test/shard',
   'test/github',
   'test/registry',
+  'test/site',
 ];
 
 /*
@@ -92,10 +99,6 @@ const SHARED_FOLDERS = [
  * Tried and not taken: the whole of test/evaluate and test/model shared (49 files, 283 s CPU isolated): files that
  * train or embed failed shared (model/backend's "chooses once per process", evaluate/stages, evaluate/labels-lost,
  * model/backbone, model/predict), not chased. Names without ".test.ts".
- * Ten test/site search files too (each builds one small site in beforeAll, serves it and types searches in Chromium;
- * search-site.ts's helper closes browser, server and folder in afterAll): a worker loads Playwright and the catalogue's
- * build code once, not once a file (about 1.2 s of CPU each). 7 December 2026, machine loaded 18-25 times over:
- * 159.8 s CPU isolated, 145.6 s shared, all 74 tests passing.
  */
 const SHARED_FILES: Record<string, string[]> = {
   'test/cli': [
@@ -132,38 +135,6 @@ const SHARED_FILES: Record<string, string[]> = {
     'verdict-words',
   ],
   'test/publish': ['built-for', 'files', 'prefix', 'record-size', 'settings', 'timeout'],
-  'test/site': [
-    'apart',
-    'archive-number-search',
-    'astro-failure',
-    'build-lock',
-    'colour',
-    'credit-line-search',
-    'dark-palette',
-    'dates-datasets',
-    'derive',
-    'download-safety',
-    'elision',
-    'folded-copy',
-    'herbarium-number-search',
-    'library-search',
-    'location',
-    'monitoring',
-    'non-latin-address',
-    'number-first',
-    'page-cache',
-    'place',
-    'plan-digests',
-    'query',
-    'rights',
-    'search-operators',
-    'search-without-script',
-    'search-words-checked',
-    'site-imports',
-    'stem',
-    'symbol-search',
-    'write',
-  ],
   'test/stages': ['catalogue-disk', 'graph', 'promote-gate-wording', 'single-stale'],
   'test/workflows': ['replay'],
 };
@@ -192,6 +163,12 @@ const HOOKS_AT_TOP = /^(afterAll|beforeAll|afterEach|beforeEach)\(/m;
  */
 const TIMES_ITSELF = /performance\.now\(\)|process\.cpuUsage\(|Date\.now\(\) - \w+\)\.toBeLessThan\(/;
 
+/*
+ * In a shared folder, yet isolated: site/demo starts TF.js in its worker (it embeds photographs with the backbone),
+ * whose backend is chosen once per process (see SHARED_FILES).
+ */
+const STAYS_ISOLATED = ['test/site/demo.test.ts'];
+
 /** `file` and the test helpers (files under test/) it imports, directly or not. */
 function testHelpersOf(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
@@ -218,7 +195,10 @@ const listed = new Set(
   Object.entries(SHARED_FILES).flatMap(([folder, names]) => names.map((name) => `${folder}/${name}.test.ts`)),
 );
 const shared = testFiles.filter(
-  (f) => (SHARED_FOLDERS.some((d) => f.startsWith(`${d}/`)) || listed.has(f)) && sharesItsWorker(f),
+  (f) =>
+    (SHARED_FOLDERS.some((d) => f.startsWith(`${d}/`)) || listed.has(f)) &&
+    !STAYS_ISOLATED.includes(f) &&
+    sharesItsWorker(f),
 );
 
 export default defineConfig({

@@ -76,10 +76,12 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.setDefaultTimeout(90_000);
   await page.goto(`${site.url}data/`);
-  // A string, not a function: vitest rewrites import() in functions it compiles.
+  // A string, not a function: vitest rewrites import() in functions it compiles. Object.assign, not an assignment to
+  // globalThis, which vitest.config.ts would take for one in this file's own process (it runs in the page).
   const base = new URL(site.url).pathname;
   await page.evaluate(
-    `(async () => { const pf = await import('${base}pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+    `(async () => { const pf = await import('${base}pagefind/pagefind.js'); await pf.init(); ` +
+      'Object.assign(globalThis, { pf }); })()',
   );
 }, 600_000);
 

@@ -90,7 +90,8 @@ export function buildMetrics<T extends EvaluatedObject>({
     exclude?: ArrayLike<boolean>;
     splitChanged?: boolean | null;
   } | null;
-  params: Pick<Params, 'evaluate' | 'gate'>;
+  /** dataset.min_test_per_class, when given: classes with fewer test objects are not judged by their F1 (gate.ts). */
+  params: Pick<Params, 'evaluate' | 'gate'> & { dataset?: Pick<Params['dataset'], 'min_test_per_class'> };
   createdAt: string;
   backend: string;
   backbone: string;
@@ -181,6 +182,12 @@ export function buildMetrics<T extends EvaluatedObject>({
     changedPredictions,
     leastConfident,
     inputs,
-    gate: checkGate({ candidate: scores, baseline: baselinePart, gate: params.gate, candidateOnBaselineObjects }),
+    gate: checkGate({
+      candidate: scores,
+      baseline: baselinePart,
+      gate: params.gate,
+      candidateOnBaselineObjects,
+      minTestPerClass: params.dataset?.min_test_per_class ?? 0,
+    }),
   };
 }

@@ -81,7 +81,8 @@ export interface StoredAnswer {
   etag?: string;
   /**
    * Set when the object is encrypted so that its ETag is not the md5 of its bytes: "aws:kms" (also "aws:kms:dsse"),
-   * Huawei OBS's "kms", Google Cloud's "Cloud KMS", or "SSE-C" (a key the client gave). Not for S3's own default encryption ("AES256"), whose ETag is the md5.
+   * Huawei OBS's "kms", Google Cloud's "Cloud KMS", or "SSE-C" (a key the client gave). Not for S3's own default
+   * encryption ("AES256"), whose ETag is the md5.
    */
   etagNotMd5?: string;
 }

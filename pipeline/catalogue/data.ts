@@ -259,6 +259,11 @@ export async function buildCatalogueData({
         `Catalogue: ${byPhotograph.disagree.length - 10} more shared photograph(s) whose objects’ rights differ`,
       );
   }
+  // A photograph whose rights say not to publish it gives nothing of its look: no colours (page, colour pages and
+  // counts, colours.json, downloads) and no look-alikes either way (their pictures would show it). T5 F4.
+  const notForPublication = new Set(
+    [...byPhotograph.withheld].flatMap(([id, w]) => (w?.reason === 'not-for-publication' ? [id] : [])),
+  );
   sayNotForPublication({ objects: dataset.objects, log, year: clock.now().getUTCFullYear() });
   sayUnrecognised({ objects: dataset.objects, withheld: byPhotograph.withheld, log });
   for (const read of dataset.objects) {
@@ -296,6 +301,9 @@ export async function buildCatalogueData({
     const line = labelLines.get(o.id) ?? null;
     const outside = outsideLabels.get(o.id) ?? null;
     const label = o.label ?? outside?.label ?? null;
+    // None of a picture given to many objects (the grey of a “no image” card is not the object's colour), nor of
+    // a photograph not to be published.
+    const ownColours = standInOf.has(o.id) || notForPublication.has(o.id) ? [] : (o.colours ?? []);
     objects.push({
       id: o.id,
       slug: slugs[at++]!,
@@ -338,9 +346,8 @@ export async function buildCatalogueData({
         a && o.imageMd5 && !standInOf.has(o.id)
           ? heldForRetiredType(heldForOutside(annotationOf(a, o.label), outside), vocabulary)
           : null,
-      // Each name once: two patches of the photograph can take one name (distinctColours). None of a picture given
-      // to many objects: the grey of a “no image” card is not the object's colour.
-      colours: distinctColours(standInOf.has(o.id) ? [] : (o.colours ?? [])).map((c) => ({
+      // Each name once: two patches of the photograph can take one name (distinctColours).
+      colours: distinctColours(ownColours).map((c) => ({
         hex: c.hex,
         name: c.name,
         family: c.family,
@@ -403,7 +410,8 @@ export async function buildCatalogueData({
     log,
   });
   // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
-  const md5s = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
+  // Not of a photograph not to be published: it has no vector, so it has no look-alikes and is none.
+  const md5s = new Map(dataset.objects.filter((o) => !notForPublication.has(o.id)).map((o) => [o.id, o.imageMd5]));
   const datasetLabels = dataset.labels;
   dataset = null;
   annotations.clear();

@@ -26,16 +26,20 @@ import type { Catalogue, CatalogueObject } from './schema.ts';
  * and placing child processes (plan-child.ts, place-child.ts) load this module.
  */
 
+/** Vitrine's own folder (the one holding `pipeline/`, `site/` and the node_modules with Astro). */
+export const VITRINE_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
 /**
- * What the object pages depend on besides their props: the site's sources (and the pipeline files
- * it imports), the installed versions of Astro and of what it builds with (Vite, esbuild, the
- * compiler…: an update within Astro's ranges can change the output), the base path and the address.
+ * What the object pages depend on besides their props: the site's sources and every file of Vitrine's they
+ * import, directly or not (a fix in how look-alikes are worded, in `pipeline/review/`, changes pages too), the
+ * installed versions of Astro and of what it builds with (Vite, esbuild, the compiler…: an update within
+ * Astro's ranges can change the output), the base path and the address.
  */
 export async function siteFingerprint({
   siteDir,
   base,
   site,
-  root = path.resolve(import.meta.dirname, '..', '..'),
+  root = VITRINE_ROOT,
 }: {
   siteDir: string;
   base: string;
@@ -44,16 +48,86 @@ export async function siteFingerprint({
   root?: string;
 }) {
   const hash = createHash('sha256').update(JSON.stringify({ base, site }));
-  const files: string[] = [];
-  for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
-    if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
-      files.push(path.join(e.parentPath, e.name));
-  for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
-  for (const f of files.sort()) {
-    hash.update(`\0${path.relative(root, f)}\0`);
-    hash.update(await readFile(f));
-  }
+  hashSources({ hash, root, files: sourceClosure([siteDir]) });
   hash.update(`\0${JSON.stringify(await builderVersions(root))}`);
+  return hash.digest('hex');
+}
+
+/** Folders of the site's sources that hold no source: Astro's work folder, packages, output. */
+const NOT_SOURCES = new Set(['.astro', 'node_modules', 'dist']);
+
+/** A relative import's specifier (`from './x.ts'`, `import('../y.ts')`, `import './z.css'`), in any source file. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"\n?]+)(?:\?[^'"\n]*)?['"]/g;
+
+/** A package's import specifier (`from 'astro'`, `from 'csv-parse/sync'`), `node:` and Astro's `astro:` left out. */
+const PACKAGE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"]((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/[^'"\n]*)?['"]/g;
+
+/**
+ * The files `entries` (files, or folders taken whole) are, and every file they import by a relative path,
+ * directly or not, with their bytes (each read once), by absolute path in sorted order. A file that is not there is
+ * left out (a bundle has no sources). Synchronous and small: the catalogue's code is about 230 files.
+ */
+export function sourceClosure(entries: string[]): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  const add = (file: string) => {
+    if (found.has(file)) return;
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info?.isDirectory()) {
+      for (const e of readdirSync(file, { withFileTypes: true }))
+        if (!(e.isDirectory() && NOT_SOURCES.has(e.name))) add(path.join(file, e.name));
+    } else if (info?.isFile()) {
+      const bytes = readFileSync(file);
+      found.set(file, bytes);
+      if (/\.(ts|mts|js|mjs|astro|css)$/.test(file))
+        for (const m of bytes.toString('utf8').matchAll(RELATIVE_IMPORT)) add(path.resolve(path.dirname(file), m[1]!));
+    }
+  };
+  for (const e of entries) add(e);
+  return new Map([...found].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
+/** Hash each of `files` by its path from `root` and its bytes. */
+function hashSources({
+  hash,
+  root,
+  files,
+}: {
+  hash: ReturnType<typeof createHash>;
+  root: string;
+  files: Map<string, Buffer>;
+}) {
+  for (const [f, bytes] of files) {
+    hash.update(`\0${path.relative(root, f).split(path.sep).join('/')}\0`);
+    hash.update(bytes);
+  }
+}
+
+/**
+ * A hash of Vitrine's own code that makes the catalogue: the catalogue stage, `pipeline/catalogue/`, the site's
+ * sources (`site/`), every file of Vitrine's they import (the model's predictions, the look-alike groups, the
+ * rights words…), and the installed versions of the packages they import and of Astro's and Vite's dependencies.
+ * The catalogue stage's fingerprint holds it: an upgrade of Vitrine that changes how the catalogue is made
+ * rebuilds it (a rights or privacy fix would otherwise reach the published site only with new data).
+ */
+export async function catalogueCodeHash({ root = VITRINE_ROOT }: { root?: string } = {}): Promise<string> {
+  const files = sourceClosure(
+    [path.join('pipeline', 'stages', 'catalogue.ts'), path.join('pipeline', 'catalogue'), 'site'].map((e) =>
+      path.join(root, e),
+    ),
+  );
+  const hash = createHash('sha256');
+  hashSources({ hash, root, files });
+  const packages = new Set<string>();
+  for (const [f, bytes] of files)
+    if (/\.(ts|mts|js|mjs|astro)$/.test(f))
+      for (const m of bytes.toString('utf8').matchAll(PACKAGE_IMPORT)) packages.add(m[1]!);
+  const versions: Record<string, string> = {};
+  for (const name of [...packages].sort()) {
+    const text = await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8').catch(() => null);
+    // A word in a comment that looks like an import names no package: left out.
+    if (text) versions[name] = (JSON.parse(text) as PackageJson).version ?? '';
+  }
+  hash.update(`\0${JSON.stringify(versions)}\0${JSON.stringify(await builderVersions(root))}`);
   return hash.digest('hex');
 }
 
@@ -458,15 +532,16 @@ function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
-/** A hash of the modules that make pages' props and their digests; null where they cannot be read (a bundle). */
+/**
+ * A hash of the modules that make pages' props and their digests, and of what they import; null where they
+ * cannot be read (a bundle).
+ */
 function codeHash(): string | null {
-  try {
-    const hash = createHash('sha256');
-    for (const f of ['pages.ts', 'plan.ts', 'schema.ts']) hash.update(readFileSync(path.join(import.meta.dirname, f)));
-    return hash.digest('hex');
-  } catch {
-    return null;
-  }
+  const files = sourceClosure(['pages.ts', 'plan.ts', 'schema.ts'].map((f) => path.join(import.meta.dirname, f)));
+  if (files.size === 0) return null;
+  const hash = createHash('sha256');
+  hashSources({ hash, root: VITRINE_ROOT, files });
+  return hash.digest('hex');
 }
 
 /** The plan's source from the parsed catalogue. */

@@ -28,7 +28,8 @@ export function checkGate({
   candidateOnBaselineObjects?: ModelScores;
   /**
    * dataset.min_test_per_class: a class with fewer test objects is not judged by its F1 (on 3 objects one prediction
-   * moves it from 0.25 to 0.5; tester T5), only named; the macro-F1 checks count it. 0: every class is judged.
+   * moves it from 0.25 to 0.5; tester T5), only named, unless its F1 is 0; the macro-F1 checks count it. 0: every
+   * class is judged. A pull request is judged by the base branch's value (verdict-settings.ts).
    */
   minTestPerClass?: number;
 }): Metrics['gate'] {
@@ -58,8 +59,9 @@ export function checkGate({
     detail: `macro-F1 ${fmt(f1)}, minimum ${fmt(gate.min_macro_f1)}`,
   });
   const judged = candidate.perClass.filter((c) => c.support > 0);
-  const thin = judged.filter((c) => c.support < minTestPerClass);
-  const weak = judged.filter((c) => c.f1 < gate.min_class_f1 && c.support >= minTestPerClass);
+  // A class the model gets wholly wrong (F1 0) fails however few its test objects (reviewer V10).
+  const thin = judged.filter((c) => c.support < minTestPerClass && c.f1 > 0);
+  const weak = judged.filter((c) => c.f1 < gate.min_class_f1 && !thin.includes(c));
   const unjudged = candidate.perClass.filter((c) => c.support === 0).map((c) => c.label);
   // Scored on one class only, every model is right by construction (a model that knows only coins calls every
   // object a coin and gets each test coin right): no score says anything. Shown only when it fails.

@@ -101,6 +101,20 @@ describe('gate: a class with too few test objects to judge by its F1', () => {
     });
     expect(checkGate({ candidate, baseline: null, gate }).passed).toBe(false);
   });
+
+  // Reviewer V10: a class the model gets wholly wrong passed on its 4 test objects.
+  it('still vetoes a class with few test objects that the model gets wholly wrong (F1 0)', () => {
+    const lost = scores(0.7, [
+      ['Pottery', 0.9, 20],
+      ['Statuary', 0.9, 30],
+      ['Unclassified', 0, 4],
+    ]);
+    const g = checkGate({ candidate: lost, baseline: null, gate, minTestPerClass: 5 });
+    expect(g.passed).toBe(false);
+    expect(g.checks.find((c) => c.name === 'every class F1 at least the minimum')!.detail).toBe(
+      'below 0.300: Unclassified 0.000',
+    );
+  });
 });
 
 describe('gate: no label lost all its objects', () => {

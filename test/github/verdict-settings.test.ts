@@ -157,3 +157,15 @@ describe('which params.yaml settings decide a pull request’s verdict', () => {
     expect(parse(text).train.epochs).toBe(80);
   });
 });
+
+// Reviewer V10 (HIGH): the gate leaves a class with fewer test objects than dataset.min_test_per_class unjudged by its
+// F1, and a pull request's own value was kept: `min_test_per_class: 1000` switched the per-class check off.
+describe('a pull request raising dataset.min_test_per_class', () => {
+  it('is judged by the base branch’s value', () => {
+    const base = 'collection:\n  name: T\n  vocabulary: [coin, mask, vase]\n';
+    const head = `${base}dataset:\n  min_test_per_class: 1000\n`;
+    const { text, changes } = withBaseGate({ head, base });
+    expect(validateParams(parse(text)).dataset.min_test_per_class).toBe(5);
+    expect(changes).toEqual([{ key: 'dataset.min_test_per_class', base: 5, head: 1000 }]);
+  });
+});

@@ -36166,6 +36166,9 @@ var VERDICT_SETTINGS = {
     "dataset.split.test",
     "dataset.image.max_pixels",
     "dataset.on_invalid",
+    // A class with fewer test objects than this is not judged by its F1 (gate.ts): a pull request raising it could
+    // switch the per-class check off (reviewer V10, HIGH).
+    "dataset.min_test_per_class",
     // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on every
     // labelled object unless folds is 0 or the collection is over cv_max_objects, a change under min_change being
     // none; a seed can be re-rolled.
@@ -36214,7 +36217,6 @@ var VERDICT_SETTINGS = {
     "demo.unlabelled_per_type",
     "demo.wrong_label_rate",
     "demo.image_size",
-    "dataset.min_test_per_class",
     "dataset.image.background",
     "dataset.thumbnails.widths",
     "dataset.thumbnails.quality",

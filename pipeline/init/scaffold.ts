@@ -642,8 +642,19 @@ export async function initRepository({
     log.info(
       `The export's ${exportIgnored.map((e) => e.shown).join(' and ')} ${exportIgnored.length === 1 ? 'is' : 'are'} ` +
         `inside the repository: added to .gitignore (${exportIgnored.map((e) => e.pattern).join(', ')}), so that a ` +
-        '"git add ." or a git app\'s "commit all" does not put the raw export and its master photographs into git. ' +
+        '"git add ." or a git app\'s "commit all" does not put the raw export' +
+        `${exportIgnored.some((e) => e.folder) ? ' and its master photographs' : ''} into git. ` +
         '"vitrine import" still reads them there.',
+    );
+  // Reviewer V10: photographs in the repository's own folder (--images .) cannot be kept out by a folder line, and the
+  // note above said they were.
+  if (path.resolve(proposal.images) === path.resolve(root) || isInside(proposal.images, root))
+    log.warn(
+      `The export's photographs are in the repository's own folder (${proposal.images}): .gitignore cannot keep ` +
+        'them out of git without keeping out the repository, so a "git add ." or a git app\'s "commit all" would ' +
+        'put every master photograph into git. Move them into a folder of their own (say export/images/, which ' +
+        'init adds to .gitignore) and run "vitrine init" again with --images there; data/ and data.dvc already ' +
+        "hold Vitrine's copy of each.",
     );
   if (await labelsLineEnds({ root })) written.push('.gitattributes');
   const workflows = await writeWorkflows({ root, actions: choices.actions, log, unfinished });
@@ -726,7 +737,7 @@ export function exportInRepository({
   root: string;
   from: string;
   images: string;
-}): { pattern: string; shown: string }[] {
+}): { pattern: string; shown: string; folder: boolean }[] {
   const folders = [path.dirname(from), images].filter((f) => isInside(root, f));
   const outer = folders.filter((f, i) => folders.indexOf(f) === i && !folders.some((o) => o !== f && isInside(o, f)));
   const found = outer.map((f) => ({ relative: path.relative(root, f), folder: true }));
@@ -736,6 +747,7 @@ export function exportInRepository({
     return {
       pattern: ignorePattern(slashed, folder),
       shown: `${folder ? 'folder' : 'file'} ${slashed}${folder ? '/' : ''}`,
+      folder,
     };
   });
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { smallExport, vitrineIn } from '../fixtures/cli-run.ts';
@@ -58,5 +58,23 @@ describe('an export inside the new repository', () => {
     expect(code, said).toBe(0);
     expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).not.toMatch(/export/i);
     expect(said).not.toMatch(/inside the repository: /);
+  });
+});
+
+// Reviewer V10: with the photographs in the repository's own folder (--images .) only /objects.csv was ignored, every
+// photograph went into git with "git add -A", and init said the master photographs were kept out.
+describe('an export whose photographs are in the repository’s own folder', () => {
+  it('is warned of, with what to do, and not said to be kept out of git', async () => {
+    const museum = path.join(await tempDir('vitrine-init-export-root-'), 'museum');
+    await mkdir(museum);
+    await smallExport({ dir: museum, rows });
+    for (const r of rows) await rename(path.join(museum, 'images', r[1]!), path.join(museum, r[1]!));
+    const args = ['init', '--from', 'objects.csv', '--images', '.', '--yes'];
+    const { code, said } = await vitrineIn({ args, cwd: museum });
+    expect(code, said).toBe(0);
+    expect(said).toContain('The export’s photographs are in the repository’s own folder'.replace(/’/g, "'"));
+    expect(said).toContain('Move them into a folder of their own');
+    expect(said).not.toContain('its master photographs into git');
+    expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toMatch(/^\/objects\.csv$/m);
   });
 });

@@ -37,3 +37,17 @@ describe('the hidden folded copy of an object page’s text', () => {
     for (const word of ['Łódź', 'MET_544744', 'Æthelred', 'Đakovo']) expect(foldedCopy(word)).toBe(fold(word));
   });
 });
+
+// Reviewer V10: a run mixing scripts gave tails from inside a number or a Latin word ("14年" of "1914年"), so "14"
+// found every page with a year written so.
+describe('the tails of a run written without spaces', () => {
+  it('start only at a character of such a script, never inside a number, a Latin word or at a Thai mark', () => {
+    const words = (text: string) => foldedCopy(text).split(' ');
+    expect(words('Made in 1914年')).not.toEqual(expect.arrayContaining(['914年']));
+    expect(words('Made in 1914年').some((w) => /^\d/.test(w))).toBe(false);
+    expect(words('Vase花瓶').some((w) => /^[a-z]/i.test(w))).toBe(false);
+    expect(words('Vase花瓶')).toEqual(expect.arrayContaining(['花瓶', '瓶']));
+    expect(words('東京の風景と壺')).toEqual(expect.arrayContaining(['風景と壺', '壺']));
+    expect(words('ภาพวาดแจกัน').some((w) => /^\p{M}/u.test(w))).toBe(false);
+  });
+});

@@ -80,13 +80,16 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 /**
  * A run of a script written without spaces ("東京の風景と壺"), from each of its characters after the first to its end
  * ("京の風景と壺" … "壺"): Pagefind finds words by how they start, so "風景" found nothing in the middle of the run
- * (a public tester), only "東京". Not from a combining mark (Thai vowels and tones sit on the letter before them).
+ * (a public tester), only "東京". Not from a combining mark (Thai vowels and tones sit on the letter before them),
+ * nor from a digit or a Latin letter inside the run.
  */
 function unspacedTails(word: string): string[] {
   const chars = [...word];
   // A run longer than a name or a title's phrase is prose: its tails would grow the index by its square.
   if (chars.length > TAILED_RUN_MAX || !UNSPACED.test(word)) return [];
-  return chars.flatMap((c, at) => (at > 0 && !/\p{M}/u.test(c) ? [chars.slice(at).join('')] : []));
+  // Only from a character of such a script: "1914年" gave "914年", "14年" and "4年", and "14" then found every year
+  // written so; "Vase花瓶" gave "ase花瓶" (reviewer V10).
+  return chars.flatMap((c, at) => (at > 0 && UNSPACED.test(c) && !/\p{M}/u.test(c) ? [chars.slice(at).join('')] : []));
 }
 
 /** Characters of a folded copy at most (a few hundred words): a real title and description need far fewer. */

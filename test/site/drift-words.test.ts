@@ -16,6 +16,13 @@ describe('what the monitoring page says of the latest check', () => {
     expect(said).toContain('Check the least familiar objects below');
   });
 
+  // Reviewer V10: "Taken together, the new objects look like the ones the model knows, but 100% of them are unlike…".
+  it('does not say the new objects look familiar when most of them are unusual', () => {
+    const said = latestFinding({ drifted: false, unusualShare: 1 });
+    expect(said).toMatch(/^100% of the new objects are unlike any photograph the model was compared with/);
+    expect(said).not.toContain('look like the ones the model knows');
+  });
+
   it('says the new objects look familiar when the unusual share is what chance gives, or unknown', () => {
     expect(latestFinding({ drifted: false, unusualShare: 0.02 })).toBe(
       'The new objects look like the ones the model knows.',

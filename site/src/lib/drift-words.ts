@@ -14,6 +14,13 @@ export function latestFinding({ drifted, unusualShare }: { drifted: boolean; unu
   if (drifted) return 'The new objects differ in ways the model may not handle well.';
   if (unusualShare !== null && unusualShare >= NOTABLE * UNUSUAL_BY_CHANCE) {
     const share = Math.round(unusualShare * 100);
+    // Most of them: "taken together, they look familiar" would contradict the rest (reviewer V10: "but 100% of them").
+    if (unusualShare >= 0.5)
+      return (
+        `${share}% of the new objects are unlike any photograph the model was compared with (about 1% would be by ` +
+        'chance), though the drift signals found no change overall: a new kind of object may have arrived. Check the ' +
+        'least familiar objects below before trusting their labels.'
+      );
     return (
       `Taken together, the new objects look like the ones the model knows, but ${share}% of them are unlike any ` +
       'photograph it was compared with (about 1% would be by chance): a new kind of object may have arrived. ' +

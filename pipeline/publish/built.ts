@@ -9,7 +9,7 @@ import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import { type CatalogueLocation, catalogueLocation, catalogueStage } from '../stages/catalogue.ts';
+import { CATALOGUE_CODE, type CatalogueLocation, catalogueLocation, catalogueStage } from '../stages/catalogue.ts';
 import { canonicalJson, type LockEntry, readLock, stageDeps } from '../stages/graph.ts';
 import { builtFor } from './built-base.ts';
 
@@ -166,6 +166,10 @@ function changedInputs({ previous, deps }: { previous: LockEntry['deps']; deps: 
   }
   for (const [stage, hash] of Object.entries(deps.stages))
     if (previous.stages[stage] !== undefined && previous.stages[stage] !== hash) words.add(STAGE_WORDS[stage] ?? stage);
+  // An upgrade of Vitrine that changed how pages are made (helper P2): the site was made by the old code.
+  const code = (extra: unknown) => canonicalJson((extra as Record<string, unknown> | null)?.[CATALOGUE_CODE] ?? null);
+  if (code(previous.extra) !== code(deps.extra))
+    words.add(`${CATALOGUE_CODE} (an upgrade of Vitrine changed how pages are made)`);
   return [...words];
 }
 

@@ -137,6 +137,21 @@ describe('publish checks what the built site was built for', () => {
     expect(await keys('labels')).toContain('index.html');
   });
 
+  // Helper P2: after an upgrade of Vitrine that changed how the catalogue is made, publish sent the old build
+  // without a word; the catalogue stage now rebuilds on such a change, and publish says the built site is older.
+  it('warns, without refusing, when Vitrine’s catalogue code changed since the site was built', async () => {
+    const root = await built('code', { base: '/', prefix: 'code' });
+    const lockFile = path.join(root, '.vitrine', 'lock.json');
+    const lock = JSON.parse(await readFile(lockFile, 'utf8'));
+    lock.stages.catalogue.deps.extra['Vitrine’s catalogue code'] = { sha256: '0'.repeat(64) };
+    await writeFile(lockFile, JSON.stringify(lock));
+    const dry = await vitrine(root, ['publish', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.warnings.join('\n')).toContain(
+      'is older than Vitrine’s catalogue code (an upgrade of Vitrine changed how pages are made)',
+    );
+  });
+
   it('refuses a site built while catalogue.images showed more than it does now, naming the setting (reviewer V13)', async () => {
     const full = '  images:\n    in_copyright: full\n';
     const root = await built('images', { base: '/', prefix: 'images', images: full });

@@ -77,6 +77,8 @@ describe('an untitled object’s card', () => {
     expect(o.slug).not.toBe(UNTITLED);
     const page = await readFile(path.join(built.dir, '.vitrine', 'site', 'objects', o.slug, 'index.html'), 'utf8');
     expect(page).toMatch(/<h1[^>]*>UT\.1 a<\/h1>/);
+    // No empty "Title" row in its details (tester T5, LOW).
+    expect(page).not.toMatch(/<dt[^>]*>Title<\/dt>/);
     // Every object page by page, and the review queue: the same card.
     for (const list of ['all', 'review']) {
       const html = await readFile(path.join(built.dir, '.vitrine', 'site', list, 'index.html'), 'utf8');

@@ -15,12 +15,15 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
  */
 
 let dir: string;
+// Every folder a test made (one test makes several): each is removed, not only the last.
+const made: string[] = [];
 afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const folder of made.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
 async function build(patch: (a: Annotation[]) => void) {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-annotations-'));
+  made.push(dir);
   const labels = ['coin', 'mask', 'vessel'];
   const objects: FixtureObject[] = Array.from({ length: 12 }, (_, i) => ({
     id: `O-${i}`,
@@ -133,6 +136,7 @@ describe('label issues after a rollback', () => {
 describe('model card factors written differently', () => {
   it('merges "Faience" and "faience" into one group with the summed size and an interval', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-factors-'));
+    made.push(dir);
     const labels = ['coin', 'mask'];
     await writeFixture({
       root: dir,
@@ -186,6 +190,7 @@ describe('recent changes on the home page', () => {
     identity?: string;
   }) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-recent-'));
+    made.push(dir);
     const labels = ['coin', 'mask'];
     const objects: FixtureObject[] = [
       { id: 'A', title: 'A', label: 'coin', image: null },

@@ -519,6 +519,11 @@ export interface Metrics extends ModelScores {
   gate: {
     passed: boolean;
     checks: { name: string; passed: boolean; detail: string }[];
+    /**
+     * dataset.min_test_per_class as the gate used it: a class with fewer test objects (and F1 above 0) is not judged
+     * by its F1 (report/too-few.ts tooFewToJudge). Absent in metrics.json written before it was recorded.
+     */
+    minTestPerClass?: number;
     grown?: { photographedInTest: number; settings: { key: string; now: number; default: number }[] };
   };
 }

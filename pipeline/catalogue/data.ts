@@ -11,6 +11,7 @@ import { datasetFile, readShownDataset } from '../dataset/read.ts';
 import { objectIdOf } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
+import { minTestPerClassOf } from '../evaluate/gate.ts';
 import {
   countedByRelabelled,
   crossValidatedChange,
@@ -1186,7 +1187,13 @@ async function modelCard({
     createdAt,
     sections,
     lineage,
-    metrics: m ? cardMetrics(m, followedPublication(card.followed)) : null,
+    metrics: m
+      ? cardMetrics({
+          m,
+          followed: followedPublication(card.followed),
+          minTestPerClass: params.dataset.min_test_per_class,
+        })
+      : null,
     split: splitOf({ data: card.data, details: card.details, tested: m ? (m.n ?? null) : null }),
     flagged: flaggedOf({ details: card.details, objects }),
     markdown,
@@ -1307,11 +1314,21 @@ function splitOf({
   return { objects: n(data.objects), labelled: n(data.labelled), ...used };
 }
 
-function cardMetrics(m: Metrics, followed?: Metrics['publication'] | null): CardMetrics {
+function cardMetrics({
+  m,
+  followed,
+  minTestPerClass,
+}: {
+  m: Metrics;
+  followed?: Metrics['publication'] | null;
+  /** params.yaml's dataset.min_test_per_class: for metrics whose gate does not say the one it used. */
+  minTestPerClass: number;
+}): CardMetrics {
   const b = m.baseline;
   const p = followed === undefined ? m.publication : followed;
   return {
     n: m.n ?? 0,
+    minTestPerClass: minTestPerClassOf(isRecord(m.gate) ? m.gate : null) ?? minTestPerClass,
     labels: m.labels ?? m.perClass.map((c) => c.label),
     accuracy: m.accuracy,
     macroF1: m.macroF1,

@@ -2,6 +2,7 @@ import { labelInList } from '../collection/vocabulary.ts';
 import { type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
 import { defaultParams, type Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
+import { tooFewToJudge } from '../report/too-few.ts';
 import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
 import { listWords } from '../words.ts';
 
@@ -50,7 +51,7 @@ export function checkGate({
     });
     // Scored on nothing, evaluate's figures are zeros, not scores: checks of them would read as a model that is
     // always wrong (a tester's report said "macro-F1 0.000" for both models).
-    if (scored === 0) return { passed: false, checks };
+    if (scored === 0) return { passed: false, checks, minTestPerClass };
   }
   const f1 = candidate.macroF1.value;
   checks.push({
@@ -59,8 +60,7 @@ export function checkGate({
     detail: `macro-F1 ${fmt(f1)}, minimum ${fmt(gate.min_macro_f1)}`,
   });
   const judged = candidate.perClass.filter((c) => c.support > 0);
-  // A class the model gets wholly wrong (F1 0) fails however few its test objects (reviewer V10).
-  const thin = judged.filter((c) => c.support < minTestPerClass && c.f1 > 0);
+  const thin = tooFewToJudge({ perClass: candidate.perClass, minTestPerClass });
   const weak = judged.filter((c) => c.f1 < gate.min_class_f1 && !thin.includes(c));
   const unjudged = candidate.perClass.filter((c) => c.support === 0).map((c) => c.label);
   // Scored on one class only, every model is right by construction (a model that knows only coins calls every
@@ -104,7 +104,21 @@ export function checkGate({
         `(${drop > 0 ? `drop ${fmt(drop)}` : `gain ${fmt(-drop)}`}), allowed drop ${fmt(gate.max_macro_f1_drop)}`,
     });
   }
-  return { passed: checks.every((c) => c.passed), checks };
+  return { passed: checks.every((c) => c.passed), checks, minTestPerClass };
+}
+
+/**
+ * dataset.min_test_per_class as the gate of `gate` used it: recorded (`minTestPerClass`), else read from the class
+ * check's words (a metrics.json written before it was recorded names it when it left a class unjudged), else null
+ * (the gate left no class unjudged, or recorded nothing).
+ */
+export function minTestPerClassOf(gate: Partial<Metrics['gate']> | null | undefined): number | null {
+  if (!gate) return null;
+  if (typeof gate.minTestPerClass === 'number' && Number.isFinite(gate.minTestPerClass)) return gate.minTestPerClass;
+  const check = (gate.checks ?? []).find((c) => c?.name === CLASS_F1_CHECK);
+  const said =
+    typeof check?.detail === 'string' ? /fewer than (\d+), dataset\.min_test_per_class/.exec(check.detail) : null;
+  return said ? Number(said[1]) : null;
 }
 
 /** "figurine, mask, vase", "figurine, mask and 3 more": the first ten names. */
@@ -317,7 +331,7 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
         'its own scores, as a first model, without the model in production or its labels, so it can be ' +
         'promoted; then set evaluate.baseline back to prod',
     };
-    return { passed: false, checks: [...gate.checks, most] };
+    return { ...gate, passed: false, checks: [...gate.checks, most] };
   }
   const n = loss.lost.reduce((s, l) => s + l.objects, 0);
   const check = {
@@ -328,7 +342,7 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
       'would be published under the labels that are left: restore ' +
       'their lines in labels.csv, or take the labels out of collection.vocabulary if that is meant',
   };
-  return { passed: false, checks: [...gate.checks, check] };
+  return { ...gate, passed: false, checks: [...gate.checks, check] };
 }
 
 /** The gate check that fails when labels.csv names objects by ids a spreadsheet changed ("1" for "00001"). */
@@ -349,6 +363,7 @@ export function withSpreadsheetIdsCheck({
   const words = spreadsheetLossWords({ losses });
   if (!words) return gate;
   return {
+    ...gate,
     passed: false,
     checks: [...gate.checks, { name: SPREADSHEET_IDS_CHECK, passed: false, detail: words.long }],
   };
@@ -384,7 +399,7 @@ export function withUnseenSourceCheck({
           'source (it needs evaluate.group_by naming a field with at least two values, and evaluate.folds above 0). ' +
           'Set those in params.yaml, or set gate.min_unseen_macro_f1 to 0 to leave the check out',
     };
-    return { passed: false, checks: [...gate.checks, missing] };
+    return { ...gate, passed: false, checks: [...gate.checks, missing] };
   }
   const value = estimate.macroF1.value;
   const check = {
@@ -393,7 +408,7 @@ export function withUnseenSourceCheck({
     detail: `macro-F1 ${fmt(value)} with each ${estimate.field} held out, minimum ${fmt(minimum)}`,
   };
   const checks = [...gate.checks, check];
-  return { passed: checks.every((c) => c.passed), checks };
+  return { ...gate, passed: checks.every((c) => c.passed), checks };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { labelInList, labelList, nearestLabel } from '../collection/vocabulary.ts';
 import { SPREADSHEET_IDS_ADVICE, type SpreadsheetLoss, spreadsheetLossWords } from '../dataset/validate.ts';
-import { grownCollectionWords } from '../evaluate/gate.ts';
+import { grownCollectionWords, minTestPerClassOf } from '../evaluate/gate.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import { chanceWords, levelled, pValueWords } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -32,6 +32,7 @@ import {
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
 import { savedDifferentlyWords } from './saved-as.ts';
+import { tooFewCell, tooFewToJudge } from './too-few.ts';
 import type { LabelChange, NoBaseCode, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -1064,6 +1065,9 @@ function perClassSection(metrics: Metrics): string {
     ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change']
     : ['F1'];
   const header = ['Label', 'Test objects', 'Precision', 'Recall', ...f1Columns];
+  // The classes the gate did not judge by their F1, by the threshold it used (recorded in metrics.json's gate).
+  const minimum = minTestPerClassOf(metrics.gate) ?? 0;
+  const tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum }));
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
     const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
@@ -1074,9 +1078,15 @@ function perClassSection(metrics: Metrics): string {
     if (!isScored) return [text(c.label), '0', '–', '–', ...tail];
     // Predicted but not tested: no recall to speak of, but precision and F1 are 0 and count.
     if (c.support === 0) return [text(c.label), '0', num(c.precision, 2), '–', ...tail];
-    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), ...tail];
+    const count = tooFew.has(c) ? tooFewCell(c.support) : String(c.support);
+    return [text(c.label), count, num(c.precision, 2), num(c.recall, 2), ...tail];
   });
   const notes: string[] = [];
+  if (tooFew.size > 0)
+    notes.push(
+      'Too few test objects to judge: the promotion gate does not judge a label by its F1 on fewer than ' +
+        `${minimum} test objects (dataset.min_test_per_class), as one object more or less found moves it a long way.`,
+    );
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
   if (untested.length)
     notes.push(

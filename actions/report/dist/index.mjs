@@ -36947,8 +36947,25 @@ function fitMarkdown({
 </details>`.repeat(best.depth)}${note}` : note.trim().slice(0, limit);
 }
 
+// pipeline/report/too-few.ts
+function tooFewToJudge({
+  perClass,
+  minTestPerClass
+}) {
+  return perClass.filter((c) => c.support > 0 && c.support < minTestPerClass && c.f1 > 0);
+}
+function tooFewCell(support) {
+  return `too few test objects to judge: ${support}`;
+}
+
 // pipeline/evaluate/gate.ts
 init_words();
+function minTestPerClassOf(gate) {
+  if (!gate) return null;
+  if (typeof gate.minTestPerClass == "number" && Number.isFinite(gate.minTestPerClass)) return gate.minTestPerClass;
+  let check2 = (gate.checks ?? []).find((c) => c?.name === CLASS_F1_CHECK), said = typeof check2?.detail == "string" ? /fewer than (\d+), dataset\.min_test_per_class/.exec(check2.detail) : null;
+  return said ? Number(said[1]) : null;
+}
 var TEST_OBJECTS_CHECK = "labelled test objects to score", MACRO_F1_CHECK = "macro-F1 at least the minimum", CLASS_F1_CHECK = "every class F1 at least the minimum", DROP_CHECK = "macro-F1 not more than the allowed drop below the baseline", UNSEEN_CHECK = "macro-F1 on an unseen source at least the minimum", UNSEEN_FIELD_CHECK = /^macro-F1 on an unseen [\p{L}\p{N}_ .-]{1,60} at least the minimum$/u, NO_GATE_CHECK = "gate checked by the evaluate stage";
 function isGateCheckName(name) {
   return [TEST_OBJECTS_CHECK, MACRO_F1_CHECK, TWO_CLASSES_CHECK, CLASS_F1_CHECK, DROP_CHECK].includes(name) || name === NO_GATE_CHECK || name === UNSEEN_CHECK || UNSEEN_FIELD_CHECK.test(name);
@@ -38344,10 +38361,17 @@ function perClassSection(metrics) {
     if (value === null) return "\u2013";
     let bar = glyphBar(value), figure = bold ? `**${num(value, 2)}**` : num(value, 2);
     return bar ? `${bar} ${figure}` : figure;
-  }, header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]], rows = metrics.perClass.map((c) => {
+  }, header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]], minimum = minTestPerClassOf(metrics.gate) ?? 0, tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum })), rows = metrics.perClass.map((c) => {
     let old = baseline.get(c.label), oldF1 = old && scored(old, basePredicted) ? old.f1 : null, isScored = scored(c, predicted), f1 = isScored ? f1Cell(c.f1, !0) : "\u2013", tail = b ? [f1Cell(oldF1), f1, isScored ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : "\u2013"] : [f1];
-    return isScored ? c.support === 0 ? [text(c.label), "0", num(c.precision, 2), "\u2013", ...tail] : [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), ...tail] : [text(c.label), "0", "\u2013", "\u2013", ...tail];
-  }), notes = [], untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
+    if (!isScored) return [text(c.label), "0", "\u2013", "\u2013", ...tail];
+    if (c.support === 0) return [text(c.label), "0", num(c.precision, 2), "\u2013", ...tail];
+    let count2 = tooFew.has(c) ? tooFewCell(c.support) : String(c.support);
+    return [text(c.label), count2, num(c.precision, 2), num(c.recall, 2), ...tail];
+  }), notes = [];
+  tooFew.size > 0 && notes.push(
+    `Too few test objects to judge: the promotion gate does not judge a label by its F1 on fewer than ${minimum} test objects (dataset.min_test_per_class), as one object more or less found moves it a long way.`
+  );
+  let untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
   untested.length && notes.push(
     `No test object has the label ${labelList(untested)} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`
   );

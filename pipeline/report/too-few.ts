@@ -1,0 +1,29 @@
+/**
+ * The words the report's per-label table and the model page give a class the promotion gate did not judge by its
+ * F1 (tooFewToJudge, the rule evaluate/gate.ts applies): the same on both, so that staff read one rule.
+ */
+
+/**
+ * The classes the gate does not judge by their F1: some test objects, fewer than `minTestPerClass`
+ * (dataset.min_test_per_class), and an F1 above 0 (a class the model gets wholly wrong fails however few its test
+ * objects: reviewer V10). The report's per-label table and the model page mark these, and only these.
+ */
+export function tooFewToJudge<C extends { support: number; f1: number }>({
+  perClass,
+  minTestPerClass,
+}: {
+  perClass: readonly C[];
+  minTestPerClass: number;
+}): C[] {
+  return perClass.filter((c) => c.support > 0 && c.support < minTestPerClass && c.f1 > 0);
+}
+
+/** The class's test-object count, as both tables show it: "too few test objects to judge: 3". */
+export function tooFewCell(support: number): string {
+  return `too few test objects to judge: ${support}`;
+}
+
+/** Percentage points one object more or less found moves the recall of a class with fewer than `minimum` objects. */
+export function oneObjectPoints(minimum: number): number {
+  return Math.floor(100 / Math.max(1, minimum - 1));
+}

@@ -34,6 +34,7 @@ import type {
   ImageStatDrift,
   LabelDistributionDrift,
   NoveltyDrift,
+  PooledDrift,
   UnfamiliarObject,
 } from './types.ts';
 
@@ -373,8 +374,55 @@ export async function computeDrift({
   return report;
 }
 
-/** Plain words for a drift report: what was compared, what changed, which objects, what to do. */
+/** A report's comparison kept beside another's (DriftReport.pooled). */
+export function pooledDrift(report: DriftReport): PooledDrift {
+  return {
+    current: report.current,
+    classifier: report.signals.classifier ?? null,
+    novelty: report.signals.novelty,
+    unusualShare: report.unusualShare,
+    drifted: report.drifted,
+    driftedSignals: report.driftedSignals,
+    summary: report.summary,
+  };
+}
+
+/**
+ * Plain words for a drift report: what was compared, what changed, which objects, what to do; with the pooled
+ * comparison beside it (DriftReport.pooled), a sentence for that group after.
+ */
 export function summarise(report: DriftReport): string {
+  const own = summariseOwn(report);
+  return report.pooled ? `${own} ${pooledWords({ pooled: report.pooled, drifted: report.drifted })}` : own;
+}
+
+/**
+ * The pooled comparison in a sentence, after the own one's words (`drifted`: whether the own one drifted): "For
+ * comparison, the objects added since v1.0.0 with the 80 unlabelled objects already there, taken together (120): no
+ * drift (AUC 0.51, between 0.39 and 0.64): pooled with the old objects, the change in the new ones is diluted."
+ */
+function pooledWords({ pooled, drifted }: { pooled: PooledDrift; drifted: boolean }): string {
+  const c = pooled.classifier;
+  const figures = [
+    ...(c ? [`AUC ${c.value.toFixed(2)}, between ${c.low.toFixed(2)} and ${c.high.toFixed(2)}`] : []),
+    ...(pooled.driftedSignals.length > 0 ? [`signals: ${pooled.driftedSignals.join(', ')}`] : []),
+  ];
+  const verdict =
+    pooled.drifted === drifted ? (drifted ? 'drift too' : 'no drift either') : pooled.drifted ? 'drift' : 'no drift';
+  const why =
+    drifted && !pooled.drifted
+      ? ': pooled with the old objects, the change in the new ones is diluted'
+      : !drifted && pooled.drifted
+        ? ': the difference lies in the unlabelled objects that were already there, which the model annotates ' +
+          'without anyone checking'
+        : '';
+  return (
+    `For comparison, ${pooled.current.description}, taken together (${pooled.current.count}): ${verdict}` +
+    `${figures.length > 0 ? ` (${figures.join('; ')})` : ''}${why}.`
+  );
+}
+
+function summariseOwn(report: DriftReport): string {
   const { reference, current, signals } = report;
   const cur = `${current.description} (${current.count})`;
   const ref = `${reference.description} (${reference.count})`;

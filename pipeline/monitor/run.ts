@@ -8,7 +8,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import type { Dataset } from '../types.ts';
-import { computeDrift, type EmbedImages, writeDriftReport } from './drift.ts';
+import { computeDrift, type EmbedImages, pooledDrift, summarise, writeDriftReport } from './drift.ts';
 import {
   correctionRate,
   labelKey,
@@ -18,7 +18,7 @@ import {
   resolveCommit,
 } from './history.ts';
 import { retrainDecision } from './triggers.ts';
-import type { CorrectionRate, DriftReport, RetrainDecision } from './types.ts';
+import type { CorrectionRate, DriftReport, DriftSide, RetrainDecision } from './types.ts';
 
 /*
  * The monitoring runs behind `vitrine monitor`: decide what to compare (the production model's
@@ -67,8 +67,13 @@ export interface MonitorSides {
   modelVersion: string | null;
   /** The commit the comparison starts from. */
   base: string;
-  /** How the current side is made up, when it mixes objects added since and unlabelled ones. */
+  /** How the current side is made up: objects added since the production model, and unlabelled ones before it. */
   counts?: { added: number; unlabelled: number };
+  /**
+   * The objects added since with the unlabelled ones already there, compared beside the objects added since (which
+   * `current` then holds alone); absent when there is only one group.
+   */
+  pooled?: { current: string[]; describe: Omit<DriftSide, 'count'> };
 }
 
 /**
@@ -132,38 +137,69 @@ export async function monitorSides({
   });
   const training = before.filter((o) => o.split === 'train' && labelled.has(labelKey(o.id)));
   // Unlabelled objects are what the model annotates without anyone checking, including those that
-  // came with the first import (never "added since"): they are compared too.
+  // came with the first import (never "added since"). The objects added since the model are judged on their own
+  // (pooled with hundreds of old unlabelled ones, a batch of 20 paintings among 103 new objects was diluted away);
+  // the pool of both is kept beside them. With none added, the unlabelled objects are the ones judged.
   const addedIds = new Set(added.map((o) => o.id));
   const unlabelled = before.filter((o) => o.label === null && !labelled.has(labelKey(o.id)) && !addedIds.has(o.id));
+  const trainingSide: Omit<DriftSide, 'count'> = {
+    kind: 'model-training',
+    description: `the training objects of ${prod.version}`,
+    modelVersion: prod.version,
+    ref: prod.commit,
+  };
+  const counts = { added: added.length, unlabelled: unlabelled.length };
+  const pool: Omit<DriftSide, 'count'> = {
+    kind: 'new-and-unlabelled',
+    description:
+      added.length === 0
+        ? `the unlabelled objects (none added since ${prod.version})`
+        : `the objects added since ${prod.version} with the ${unlabelledWords(unlabelled.length)} already there`,
+    modelVersion: null,
+    ref: 'HEAD',
+  };
+  if (added.length === 0 || unlabelled.length === 0)
+    return {
+      reference: training.map((o) => o.id),
+      current: [...added, ...unlabelled].map((o) => o.id),
+      describe: {
+        reference: trainingSide,
+        current:
+          added.length === 0 && unlabelled.length > 0
+            ? pool
+            : {
+                kind: 'added-since',
+                description: `the objects added since ${prod.version}`,
+                modelVersion: null,
+                ref: 'HEAD',
+              },
+      },
+      modelVersion: prod.version,
+      base: prod.commit,
+      counts,
+    };
   return {
     reference: training.map((o) => o.id),
-    current: [...added, ...unlabelled].map((o) => o.id),
+    current: added.map((o) => o.id),
     describe: {
-      reference: {
-        kind: 'model-training',
-        description: `the training objects of ${prod.version}`,
-        modelVersion: prod.version,
-        ref: prod.commit,
+      reference: trainingSide,
+      current: {
+        kind: 'added-since',
+        description: `the objects added since ${prod.version}`,
+        modelVersion: null,
+        ref: 'HEAD',
       },
-      current:
-        unlabelled.length > 0
-          ? {
-              kind: 'new-and-unlabelled',
-              description: `the unlabelled objects and those added since ${prod.version}`,
-              modelVersion: null,
-              ref: 'HEAD',
-            }
-          : {
-              kind: 'added-since',
-              description: `the objects added since ${prod.version}`,
-              modelVersion: null,
-              ref: 'HEAD',
-            },
     },
+    pooled: { current: [...added, ...unlabelled].map((o) => o.id), describe: pool },
     modelVersion: prod.version,
     base: prod.commit,
-    counts: { added: added.length, unlabelled: unlabelled.length },
+    counts,
   };
+}
+
+/** "1 unlabelled object", "80 unlabelled objects". */
+function unlabelledWords(n: number): string {
+  return `${n} unlabelled object${n === 1 ? '' : 's'}`;
 }
 
 /** Compute drift, write drift.json, history.json and (with a production model) corrections.json. */
@@ -190,23 +226,34 @@ export async function monitorDrift({
   const sides = await monitorSides({ ws, dataset: data, reference, prod, log });
   const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
   log.info(
-    mix
-      ? `Comparing ${sides.current.length} new or unlabelled objects (${mix.added} added since ${sides.modelVersion}, ` +
-          `${mix.unlabelled} unlabelled) with ${sides.reference.length} reference objects.`
-      : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
+    sides.pooled && mix
+      ? `Comparing the ${mix.added} objects added since ${sides.modelVersion} with ${sides.reference.length} ` +
+          `reference objects, and beside them those with the ${unlabelledWords(mix.unlabelled)} already there ` +
+          `(${sides.pooled.current.length}).`
+      : mix
+        ? `Comparing ${sides.current.length} unlabelled objects (none added since ${sides.modelVersion}) with ` +
+          `${sides.reference.length} reference objects.`
+        : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
-  const report = await computeDrift({
-    ws,
-    params,
-    log,
-    clock,
-    dataset: data,
-    reference: sides.reference,
-    current: sides.current,
-    describe: sides.describe,
-    modelVersion: sides.modelVersion,
-    embed,
-  });
+  const compare = (current: string[], describe: typeof sides.describe) =>
+    computeDrift({
+      ws,
+      params,
+      log,
+      clock,
+      dataset: data,
+      reference: sides.reference,
+      current,
+      describe,
+      modelVersion: sides.modelVersion,
+      embed,
+    });
+  const report = await compare(sides.current, sides.describe);
+  if (sides.pooled) {
+    const pool = await compare(sides.pooled.current, { ...sides.describe, current: sides.pooled.describe });
+    report.pooled = pooledDrift(pool);
+    report.summary = summarise(report);
+  }
   const commit = await headCommit({ dir: ws.root });
   const written = await writeDriftReport({ ws, report, commit });
   const files = [written.file, written.history];

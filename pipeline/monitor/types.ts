@@ -203,6 +203,25 @@ export interface DriftReport {
   driftedSignals: string[];
   /** Plain words for people: what changed, which objects, what to do. */
   summary: string;
+  /**
+   * With a production model, when objects were added since it and unlabelled ones were already there: `current` is
+   * the objects added since, judged on their own, and this is the same comparison for them pooled with the old
+   * unlabelled ones (what `current` was before they were judged apart). Absent otherwise.
+   */
+  pooled?: PooledDrift;
+}
+
+/** The pooled comparison beside a drift report's own (DriftReport.pooled): its side, headline and verdict. */
+export interface PooledDrift {
+  /** kind "new-and-unlabelled". */
+  current: DriftSide;
+  classifier: ClassifierDrift | null;
+  novelty: NoveltyDrift | null;
+  unusualShare: number;
+  drifted: boolean;
+  driftedSignals: string[];
+  /** The pooled comparison's own summary (its words name its group). */
+  summary: string;
 }
 
 /** One monitoring run, as kept in `.vitrine/monitor/history.json` for the drift-over-time chart. */

@@ -430,13 +430,13 @@ describe('retraining check and monitoring runs', () => {
     expect(report.current).toMatchObject({
       kind: 'new-and-unlabelled',
       count: 4,
-      description: 'the unlabelled objects and those added since v1.0.0',
+      // None were added since: the words say the group is the unlabelled objects (G1).
+      description: 'the unlabelled objects (none added since v1.0.0)',
     });
+    expect(report.pooled).toBeUndefined();
     expect(
       log.lines.some(
-        (l) =>
-          l.message ===
-          'Comparing 4 new or unlabelled objects (0 added since v1.0.0, 4 unlabelled) with 10 reference objects.',
+        (l) => l.message === 'Comparing 4 unlabelled objects (none added since v1.0.0) with 10 reference objects.',
       ),
     ).toBe(true);
   });

@@ -13,7 +13,7 @@ import {
   type TagMap,
 } from '../git/tag-remote.ts';
 import { readTagEvents } from '../git/tags.ts';
-import type { Logger } from '../log.ts';
+import { type Logger, oneLine } from '../log.ts';
 import { workspace } from '../paths.ts';
 import { promote } from '../stages/promote.ts';
 import type { StageContext } from '../stages/stage.ts';
@@ -184,13 +184,13 @@ function compare({ local, onRemote }: { local: TagMap; onRemote: TagMap }): { la
 /** What the other run did, read from the tags it pushed (once fetched): "registered v1.3.0", "rolled production back…". */
 async function landedWords({ dir, name, landed }: { dir: string; name: string; landed: string[] }): Promise<string> {
   const events = (await readTagEvents({ dir, name })).filter((e) => landed.includes(e.tag));
-  const registered = new Set(events.filter((e) => e.action === 'register').map((e) => e.version));
+  const registered = new Set(events.filter((e) => e.action === 'register').map(versionOf));
   const words: string[] = [];
   for (const e of events) {
     const stage = stageNoun(e.stage ?? '');
     const rollback = e.payload?.rollback === true;
-    if (e.action === 'register') words.push(`registered ${e.version}`);
-    else if (e.action === 'deregister') words.push(`withdrew ${e.version}`);
+    if (e.action === 'register') words.push(`registered ${versionOf(e)}`);
+    else if (e.action === 'deregister') words.push(`withdrew ${versionOf(e)}`);
     else if (e.action === 'deprecate') words.push(`deprecated the model`);
     else if (e.action === 'assign' && rollback) words.push(`rolled ${stage} back to ${versionOf(e)}`);
     else if (e.action === 'assign' && !registered.has(versionOf(e))) words.push(`put ${versionOf(e)} in ${stage}`);
@@ -199,9 +199,13 @@ async function landedWords({ dir, name, landed }: { dir: string; name: string; l
   return [...new Set(words)].join(' and ');
 }
 
-/** The version a stage tag is about (its JSON block says so; GTO's own tags are read by their commit elsewhere). */
+/**
+ * The version a stage tag is about (its JSON block says so; GTO's own tags are read by their commit elsewhere), on one
+ * line: a tag made by hand says what it likes there, and a line break or an escape sequence is shown escaped, as
+ * `models show` shows what the tags say.
+ */
 function versionOf(e: { version?: string; payload: Record<string, unknown> | null }): string {
-  return e.version ?? (typeof e.payload?.version === 'string' ? e.payload.version : 'a version');
+  return oneLine(e.version ?? (typeof e.payload?.version === 'string' ? e.payload.version : 'a version'));
 }
 
 function refusedWords(failed: { refused: { tag: string; why: string }[]; said: string }): string {

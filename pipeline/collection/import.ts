@@ -99,7 +99,7 @@ import {
   visibleIds,
 } from './index.ts';
 import { headerSize, type LargePicture, largePicturesNotes, overPixelLimit } from './large-pictures.ts';
-import { type MediaRows, mediaRowsNotes, sameObjectRow } from './media-rows.ts';
+import { type MediaRows, mediaRowsNotes, sameObjectRow, storedPhotographFirst } from './media-rows.ts';
 import {
   parseRefusedImages,
   REFUSED_IMAGES,
@@ -515,7 +515,6 @@ async function importInto({
   // Each id as the export wrote it on its first row, and data/objects.csv's ids by their composed form.
   const writtenAs = new Map<string, string>();
   const seenComposed = new Map<string, string>();
-  let storedIds: Map<string, string> | undefined;
   let named = 0;
   // Rows whose image cell is empty: counted among those "without an image", and named (withoutFileNameWords).
   const unnamedRows: { id: string; line: number }[] = [];
@@ -577,13 +576,31 @@ async function importInto({
   const firstCells = new Map<string, Record<string, string>>();
   const readColumns = [...Object.values(columns).filter(Boolean), ...keepColumns];
   const mediaRows = new Map<string, MediaRows>();
+  // The export's image cell each object's photograph came from, as the last import recorded it: an object with a row
+  // per photograph keeps that one while a row names it, in whatever order the rows come (media-rows.ts).
+  const lastExported = await readImportedPhotographs({ ws });
+  const namesStored = (id: string, cells: Record<string, string>) => {
+    const exported = lastExported?.get(id)?.exported;
+    const cell = columns.image ? (cells[columns.image] ?? '') : '';
+    return Boolean(exported && cell) && (cell === exported || cellNames(cell)?.[0] === exported);
+  };
+  const storedTable = await previousObjects();
+  const storedForms = byComposed(storedTable.keys());
+  const ordered = storedPhotographFirst({
+    rows,
+    idOf: ({ cells }) =>
+      isEmptyRow(cells) ? '' : keptIdForm({ id: cells[columns.id] ?? '', stored: storedForms, exact: storedTable }),
+    namesStored: (id, { cells }) => namesStored(id, cells),
+    sameObject: (first, row) =>
+      sameObjectRow({ first: first.cells, cells: row.cells, imageColumn: columns.image, read: readColumns }),
+  });
   // Image cells holding several names: the first SHOWN_SEVERAL said by their rows, the others once (severalMoreWords).
   const severalNamed: { line: number; id: string; words: string }[] = [];
   // The images the rows name (namedKey of their path under imageRoot): the folder's others are said after the rows.
   const namedFiles = new Set<string>();
   // Objects left out under on_invalid "skip" because their label holds a control character: counted once when many.
   const leftOutForLabel: { id: string; line: number }[] = [];
-  for (const { line, cells } of rows) {
+  for (const { line, cells } of ordered) {
     progress.tick();
     // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
     if (isEmptyRow(cells)) {
@@ -598,8 +615,7 @@ async function importInto({
       namedFiles.add(namedKey(path.relative(imageRoot, path.resolve(imageRoot, cell.replace(/\\/g, '/')))));
     const written = get(columns.id);
     // Accents composed, or a letter and an accent (a Mac's): one id, kept as data/objects.csv has it (id-forms.ts).
-    const storedTable = await previousObjects();
-    const id = keptIdForm({ id: written, stored: (storedIds ??= byComposed(storedTable.keys())), exact: storedTable });
+    const id = keptIdForm({ id: written, stored: storedForms, exact: storedTable });
     // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
     if (header.every((column) => cells[column] === '' || cells[column] === column) && written === columns.id) {
       refuse(line, 'this row repeats the header line (two exports joined into one file?): delete it');
@@ -662,7 +678,13 @@ async function importInto({
     // The same object's row again, another photograph (a media report's row per photograph): not a second object.
     const firstRow = first === id ? firstCells.get(id) : undefined;
     if (firstRow && sameObjectRow({ first: firstRow, cells, imageColumn: columns.image, read: readColumns })) {
-      const group = mediaRows.get(id) ?? { id, line: seen.get(id)!, image: firstRow[columns.image] ?? '', others: [] };
+      const group = mediaRows.get(id) ?? {
+        id,
+        line: seen.get(id)!,
+        image: firstRow[columns.image] ?? '',
+        others: [],
+        ...(namesStored(id, firstRow) && { kept: true as const }),
+      };
       group.others.push({ line, image: get(columns.image) });
       mediaRows.set(id, group);
       continue;

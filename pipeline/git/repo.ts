@@ -255,6 +255,19 @@ export async function stageFiles({
 }
 
 /**
+ * The files git tracks (in its index: committed, or added since) that are `path` or under it (relative to the work
+ * tree, with /; a folder ends with /). None outside a repository, or in one with nothing added yet.
+ */
+export async function trackedUnder({ dir, path: under }: { dir: string; path: string }): Promise<string[]> {
+  if (!(await gitDir({ dir }))) return [];
+  const files = await git.listFiles({ fs, dir }).catch((error: { code?: string }) => {
+    if (error.code === 'NotFoundError') return [];
+    throw error;
+  });
+  return under.endsWith('/') ? files.filter((f) => f.startsWith(under)) : files.filter((f) => f === under);
+}
+
+/**
  * Make `branch` the repository's branch when it has no commit yet (git init names it master on most machines,
  * GitHub names a new repository's first branch main, and the workflows run on one named branch). What it found:
  * `renamedFrom` when it renamed the unborn branch, `other` when HEAD is on another branch with commits, or on an

@@ -29,7 +29,7 @@ import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { smallCollectionGate } from '../evaluate/gate.ts';
 import { isInside, writeFileAtomic } from '../fs.ts';
-import { headCommit, nameFirstBranch, repositorySetting, stageFiles } from '../git/repo.ts';
+import { headCommit, nameFirstBranch, repositorySetting, stageFiles, trackedUnder } from '../git/repo.ts';
 import { deleteModelTags } from '../git/tags.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams, refuseParamsLink } from '../params.ts';
@@ -646,6 +646,18 @@ export async function initRepository({
         `${exportIgnored.some((e) => e.folder) ? ' and its master photographs' : ''} into git. ` +
         '"vitrine import" still reads them there.',
     );
+  // Committed before init, the export stays tracked: .gitignore keeps out only what git does not track yet, so each
+  // new export copied there would be committed again ("git commit -a"). Said with the command; not run for the museum.
+  for (const e of exportIgnored) {
+    const tracked = await trackedUnder({ dir: root, path: e.relative });
+    if (tracked.length === 0) continue;
+    log.warn(
+      `The export's ${e.shown} was committed to git before init (${plural(tracked.length, 'file')}), so git ` +
+        'still tracks it: .gitignore keeps out only files git does not track yet, and each new export copied ' +
+        'there would be committed again. To stop tracking it (the files stay on this computer, and in the ' +
+        `earlier commits), run "git rm ${e.folder ? '-r ' : ''}--cached ${shellWord(e.relative)}", then commit.`,
+    );
+  }
   // Reviewer V10: photographs in the repository's own folder (--images .) cannot be kept out by a folder line, and the
   // note above said they were.
   if (path.resolve(proposal.images) === path.resolve(root) || isInside(proposal.images, root))
@@ -737,7 +749,7 @@ export function exportInRepository({
   root: string;
   from: string;
   images: string;
-}): { pattern: string; shown: string; folder: boolean }[] {
+}): { pattern: string; shown: string; folder: boolean; relative: string }[] {
   const folders = [path.dirname(from), images].filter((f) => isInside(root, f));
   const outer = folders.filter((f, i) => folders.indexOf(f) === i && !folders.some((o) => o !== f && isInside(o, f)));
   const found = outer.map((f) => ({ relative: path.relative(root, f), folder: true }));
@@ -748,6 +760,7 @@ export function exportInRepository({
       pattern: ignorePattern(slashed, folder),
       shown: `${folder ? 'folder' : 'file'} ${slashed}${folder ? '/' : ''}`,
       folder,
+      relative: `${slashed}${folder ? '/' : ''}`,
     };
   });
 }

@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
@@ -144,4 +156,17 @@ function writeTrouble({ error, file }: { error: unknown; file: string }): unknow
 export function isInside(folder: string, file: string): boolean {
   const relative = path.relative(folder, file);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * The text of `file` (UTF-8), or null when it does not exist (a stage that has not run yet). Any other failure (a
+ * folder in its place, no right to read it) is thrown: it is not "not written yet".
+ */
+export async function readTextOrNull({ file }: { file: string }): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { VitrineError } from '../errors.ts';
+import { readTextOrNull } from '../fs.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -10,13 +10,8 @@ import type { Logger } from '../log.ts';
 
 /** Parse a JSON file; null when it does not exist. A broken file is an error naming it. */
 export async function readJsonOrNull({ file }: { file: string }): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = await readTextOrNull({ file });
+  if (text === null) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

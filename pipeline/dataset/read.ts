@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
+import { readTextOrNull } from '../fs.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, StandIn } from '../types.ts';
 
@@ -20,16 +20,11 @@ export function datasetFile(ws: Workspace): string {
  */
 export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   const file = datasetFile(ws);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, {
-        file: rel(ws, file),
-      });
-    throw error;
-  }
+  const text = await readTextOrNull({ file });
+  if (text === null)
+    throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, {
+      file: rel(ws, file),
+    });
   const damaged = (why: string) =>
     new VitrineError(
       'DATASET_DAMAGED',
@@ -103,13 +98,8 @@ export function standInsOf(dataset: Pick<Dataset, 'objects' | 'standIns'>): Map<
  */
 export async function readShownDataset({ ws }: { ws: Workspace }): Promise<ShownDataset | null> {
   const file = datasetFile(ws);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = await readTextOrNull({ file });
+  if (text === null) return null;
   let dataset: Dataset | null;
   try {
     dataset = JSON.parse(text) as Dataset | null;

@@ -37627,6 +37627,7 @@ init_hash();
 
 // pipeline/dataset/read.ts
 init_errors();
+init_fs();
 
 // pipeline/report/photos.ts
 var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv", SHOWN_PHOTOS = 20;

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { entryThere, runApart } from './apart.ts';
+import { hashSources, sourceClosure, VITRINE_ROOT } from './code-hash.ts';
+import { filesIn } from './files-in.ts';
 import {
   type Card,
   cardOf,
@@ -26,8 +28,8 @@ import type { Catalogue, CatalogueObject } from './schema.ts';
  * and placing child processes (plan-child.ts, place-child.ts) load this module.
  */
 
-/** Vitrine's own folder (the one holding `pipeline/`, `site/` and the node_modules with Astro). */
-export const VITRINE_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { sourceClosure, VITRINE_ROOT } from './code-hash.ts';
+export { eachFileIn, filesIn, isTempLeftover } from './files-in.ts';
 
 /**
  * What the object pages depend on besides their props: the site's sources and every file of Vitrine's they
@@ -53,54 +55,8 @@ export async function siteFingerprint({
   return hash.digest('hex');
 }
 
-/** Folders of the site's sources that hold no source: Astro's work folder, packages, output. */
-const NOT_SOURCES = new Set(['.astro', 'node_modules', 'dist']);
-
-/** A relative import's specifier (`from './x.ts'`, `import('../y.ts')`, `import './z.css'`), in any source file. */
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"\n?]+)(?:\?[^'"\n]*)?['"]/g;
-
 /** A package's import specifier (`from 'astro'`, `from 'csv-parse/sync'`), `node:` and Astro's `astro:` left out. */
 const PACKAGE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"]((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/[^'"\n]*)?['"]/g;
-
-/**
- * The files `entries` (files, or folders taken whole) are, and every file they import by a relative path,
- * directly or not, with their bytes (each read once), by absolute path in sorted order. A file that is not there is
- * left out (a bundle has no sources). Synchronous and small: the catalogue's code is about 230 files.
- */
-export function sourceClosure(entries: string[]): Map<string, Buffer> {
-  const found = new Map<string, Buffer>();
-  const add = (file: string) => {
-    if (found.has(file)) return;
-    const info = statSync(file, { throwIfNoEntry: false });
-    if (info?.isDirectory()) {
-      for (const e of readdirSync(file, { withFileTypes: true }))
-        if (!(e.isDirectory() && NOT_SOURCES.has(e.name))) add(path.join(file, e.name));
-    } else if (info?.isFile()) {
-      const bytes = readFileSync(file);
-      found.set(file, bytes);
-      if (/\.(ts|mts|js|mjs|astro|css)$/.test(file))
-        for (const m of bytes.toString('utf8').matchAll(RELATIVE_IMPORT)) add(path.resolve(path.dirname(file), m[1]!));
-    }
-  };
-  for (const e of entries) add(e);
-  return new Map([...found].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-}
-
-/** Hash each of `files` by its path from `root` and its bytes. */
-function hashSources({
-  hash,
-  root,
-  files,
-}: {
-  hash: ReturnType<typeof createHash>;
-  root: string;
-  files: Map<string, Buffer>;
-}) {
-  for (const [f, bytes] of files) {
-    hash.update(`\0${path.relative(root, f).split(path.sep).join('/')}\0`);
-    hash.update(bytes);
-  }
-}
 
 /**
  * A hash of Vitrine's own code that makes the catalogue: the catalogue stage, `pipeline/catalogue/`, the site's
@@ -163,16 +119,6 @@ interface PackageJson {
 /** Folders of the catalogue's public files that hold a few files per object. */
 export const PER_OBJECT_FOLDERS = ['media', 'iiif'];
 
-/** A temporary file a crash left (writeFileAtomic's `<name>.<12 hex>.tmp`): never kept, never published. */
-export function isTempLeftover(name: string): boolean {
-  return /\.[0-9a-f]{12}\.tmp$/.test(name);
-}
-
-/** Files only the build reads: markers of what made a folder, temporary files. */
-function buildOnly(name: string): boolean {
-  return name === '.vitrine-source' || isTempLeftover(name);
-}
-
 /**
  * Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level
  * `skip` folders and the build's own files (markers, temporary files).
@@ -190,42 +136,6 @@ export async function linkTree({ from, to, skip = [] }: { from: string; to: stri
         await linkOrCopy(path.join(from, f), path.join(to, f));
       }),
     );
-}
-
-/**
- * Files under `dir`, as paths relative to it (none when it does not exist), not descending into the
- * top-level `skip` folders, and leaving out the build's own files (markers, temporary files) unless
- * `all`. Synchronous: a site of 100,000 objects has 900,000 files, and Node's promised recursive
- * `readdir` takes several times the CPU of this walk.
- */
-export function filesIn(dir: string, options: { skip?: string[]; all?: boolean } = {}): string[] {
-  const out: string[] = [];
-  eachFileIn(dir, options, (f) => out.push(f));
-  return out;
-}
-
-/** `filesIn`, each path handed to `each` as it is found rather than kept in a list. */
-export function eachFileIn(
-  dir: string,
-  { skip = [], all = false }: { skip?: string[]; all?: boolean },
-  each: (file: string) => void,
-): void {
-  const walk = (at: string, rel: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(at, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && rel === '') return;
-      throw error;
-    }
-    for (const e of entries) {
-      const name = rel ? path.join(rel, e.name) : e.name;
-      if (e.isDirectory()) {
-        if (!(rel === '' && skip.includes(e.name))) walk(path.join(at, e.name), name);
-      } else if (all || (e.isFile() && !buildOnly(e.name))) each(name);
-    }
-  };
-  walk(dir, '');
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {

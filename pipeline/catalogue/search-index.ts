@@ -4,8 +4,9 @@ import { copyFile, link, mkdir, readdir, readFile, realpath, rename, rm, stat, w
 import path from 'node:path';
 import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
+import { moduleCodeHash } from './code-hash.ts';
+import { filesIn } from './files-in.ts';
 import { pagefindChildren, whilePagefindRuns } from './pagefind-watch.ts';
-import { filesIn } from './plan.ts';
 import {
   compactSearchIndex,
   decodeCbor,
@@ -23,7 +24,8 @@ import {
  * (about `partPages` pages each: a hash does not split exactly), each its own Pagefind index; the
  * search page searches them together (Pagefind's `mergeIndex`, in the browser). A page's part is
  * fixed by its slug (jump consistent hash), so a new object moves few pages between parts. Each part
- * has a key over its pages' keys, Pagefind's version and the index settings; a rebuild runs
+ * has a key over its pages' keys and the hash of the code that makes it (`searchCodeHash`: this module,
+ * what it runs, Pagefind's version); a rebuild runs
  * Pagefind only for parts whose key is new, one after the other (one Pagefind process at a time),
  * and keeps the others as they are.
  * A collection smaller than `partPages` has one part: `pagefind/` as Pagefind writes it.
@@ -50,8 +52,26 @@ export const DEFAULT_PART_PAGES = 20_000;
 /** Pagefind's settings, the same for every part (they are in each part's key). */
 const INDEX_OPTIONS = { rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] };
 
-/** Bump when what a part is made from changes beyond its pages, `searchablePart` and Pagefind's version. */
-const PARTS_VERSION = 4;
+/**
+ * A hash of the code that makes the search index's parts and the searchable pages they are made from: this module
+ * and every file of Vitrine's it runs (`searchablePart`, the compact metadata of search-meta.ts…), and the installed
+ * Pagefind's version. The kept parts and pages are keyed on it, so an upgrade of Vitrine that changes how they are
+ * made makes them again, and one that changes other code of the catalogue does not (a change to the pages reaches
+ * them through the pages' keys). A few milliseconds; `indexSite` takes it once per process.
+ */
+export function searchCodeHash({
+  file = import.meta.filename,
+  root,
+  pagefind = pagefindVersion(),
+}: {
+  file?: string;
+  root?: string;
+  pagefind?: string;
+} = {}): string {
+  return moduleCodeHash({ file, root, versions: { pagefind } });
+}
+
+let ownSearchCode: string | undefined;
 
 /** An object page to index: its address in the site (`objects/<slug>/`) and a key that changes with its content. */
 export interface IndexedPage {
@@ -91,6 +111,8 @@ export async function indexSite({
   stats,
   pageFile = (p) => path.join(outDir, 'objects', p.slug, 'index.html'),
   placeAfter = async () => {},
+  code = (ownSearchCode ??=
+    searchCodeHash()),
 }: {
   outDir: string;
   cacheDir?: string;
@@ -112,6 +134,8 @@ export async function indexSite({
   copy?: boolean;
   /** Filled in: how many files were read and hashed to check them (tests count them). */
   stats?: { hashed: number };
+  /** The hash of the code that makes the parts, by default `searchCodeHash()` (a test passes its own). */
+  code?: string;
 }): Promise<number> {
   const api = pagefind ?? (await import('pagefind'));
   try {
@@ -127,7 +151,7 @@ export async function indexSite({
       partPages,
       workDir,
       api,
-      kept: { copy, stats, touched: new Set() },
+      kept: { copy, stats, touched: new Set(), code },
       pageFile,
       placeAfter,
     });
@@ -235,8 +259,11 @@ async function indexParts({
   const count = Math.max(1, Math.ceil(pages.length / partPages));
   const grouped: IndexedPage[][] = Array.from({ length: count }, () => []);
   for (const p of pages) grouped[partOf(p.slug, count)]!.push(p);
-  const version = pagefindVersion();
-  const all: Part[] = grouped.map((list, number) => ({ number, pages: list, key: partKey({ pages: list, version }) }));
+  const all: Part[] = grouped.map((list, number) => ({
+    number,
+    pages: list,
+    key: partKey({ pages: list, code: kept.code }),
+  }));
   // Empty parts (small collections with small parts) are not indexed; part 0 stands for an empty collection.
   const listed = all.filter((p) => p.pages.length > 0);
   if (listed.length === 0) listed.push(all[0]!);
@@ -257,7 +284,7 @@ async function indexParts({
     else missing.push(p);
   }
   const pagesDir = path.join(cacheDir, 'pages');
-  if (missing.length > 0) await writeSearchPages({ parts: all, dir: pagesDir, pageFile });
+  if (missing.length > 0) await writeSearchPages({ parts: all, dir: pagesDir, pageFile, code: kept.code });
   for (const part of missing) {
     const temp = path.join(built, `${part.key}.tmp`);
     await rm(temp, { recursive: true, force: true });
@@ -283,10 +310,10 @@ async function indexParts({
   return pages.length;
 }
 
-/** A part's key: its pages and their keys, Pagefind's version and settings, how pages are cut (`searchablePart`). */
-function partKey({ pages, version }: { pages: IndexedPage[]; version: string }): string {
+/** A part's key: its pages and their keys, and the code that makes it (Pagefind's version and settings among it). */
+function partKey({ pages, code }: { pages: IndexedPage[]; code: string }): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([PARTS_VERSION, SEARCH_PAGES_VERSION, version, INDEX_OPTIONS]));
+  hash.update(JSON.stringify([code, INDEX_OPTIONS]));
   for (const p of [...pages].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)))
     hash.update(`\n${p.slug}\t${p.key}`);
   return hash.digest('hex').slice(0, 20);
@@ -527,13 +554,13 @@ export async function lacking(dir: string, { primary }: { primary: boolean }): P
  * Hashing every file of every part each build would cost seconds at 100,000 pages, so a file whose size and
  * modification time are those recorded is taken as unchanged (any write changes the time; a restore of the
  * CI cache, `tar --posix`, keeps it to the nanosecond, and a restore cut short never set it), and only the
- * others are read and hashed.
+ * others are read and hashed. The record names the code that made the part (`searchCodeHash`): one of other code is
+ * not trusted.
  */
 const KEPT_RECORD = '.vitrine-kept.json';
-const KEPT_VERSION = 1;
 
 interface KeptRecord {
-  version: number;
+  code: string;
   /**
    * Path in the part's folder (with the platform's separators) → [size, SHA-1, mtimeMs, the site copy's mtimeMs].
    * The last is there when the site's copy is not a link to the kept file (copied across file systems, or
@@ -547,6 +574,8 @@ interface KeptContext {
   copy: boolean;
   stats?: { hashed: number };
   touched: Set<KeptRecord>;
+  /** The hash of the code that makes the parts (`searchCodeHash`). */
+  code: string;
 }
 
 function sha1Of(file: string, kept: KeptContext): string {
@@ -563,7 +592,7 @@ async function saveKeptRecord(dir: string, record: KeptRecord): Promise<void> {
 
 /** Record the files of a part just written by Pagefind in `dir`. */
 async function writeKeptRecord(dir: string, kept: KeptContext): Promise<KeptRecord> {
-  const record: KeptRecord = { version: KEPT_VERSION, files: {} };
+  const record: KeptRecord = { code: kept.code, files: {} };
   for (const rel of filesIn(dir)) {
     if (rel.startsWith(KEPT_RECORD)) continue;
     const file = path.join(dir, rel);
@@ -585,8 +614,7 @@ async function checkKept(dir: string, kept: KeptContext): Promise<KeptRecord | n
     record = JSON.parse(await readFile(path.join(dir, KEPT_RECORD), 'utf8')) as KeptRecord;
     const files = record.files as unknown;
     // Pagefind writes a dozen files at least: a record naming none vouches for nothing.
-    if (record.version !== KEPT_VERSION || typeof files !== 'object' || files === null || Array.isArray(files))
-      return null;
+    if (record.code !== kept.code || typeof files !== 'object' || files === null || Array.isArray(files)) return null;
     if (Object.keys(files).length === 0) return null;
   } catch {
     return null;
@@ -695,31 +723,29 @@ async function linkTree({
     );
 }
 
-/** Bump when `searchablePart` changes what it keeps: every kept page is then made again (and every part indexed). */
-const SEARCH_PAGES_VERSION = 2;
-
 /**
  * Bring `dir/<part>/objects/<slug>/index.html` up to date with the pages' searchable parts: made
- * again only for pages whose key is new (`dir/pages.json` holds the keys they were made from), moved
- * when their part's number changed (the collection grew or shrank past a part), removed for objects
- * that left.
+ * again only for pages whose key is new (`dir/pages.json` holds the keys they were made from, and the
+ * hash of the code that made them: `code`, as `searchablePart` is), moved when their part's number
+ * changed (the collection grew or shrank past a part), removed for objects that left.
  */
 async function writeSearchPages({
   parts,
   dir,
   pageFile,
+  code,
 }: {
   parts: Part[];
   dir: string;
   pageFile: (page: IndexedPage) => string;
+  code: string;
 }): Promise<void> {
   const manifest = path.join(dir, 'pages.json');
   const old = (await readFile(manifest, 'utf8')
     .then(JSON.parse)
-    .catch(() => null)) as { version: number; keys: Record<string, string> } | null;
-  // A list damaged (by hand, by a disk) trusts no page: each is made again.
-  const keys =
-    old?.version === SEARCH_PAGES_VERSION && typeof old.keys === 'object' && old.keys !== null ? old.keys : {};
+    .catch(() => null)) as { code: string; keys: Record<string, string> } | null;
+  // A list damaged (by hand, by a disk), or made by other code, trusts no page: each is made again.
+  const keys = old?.code === code && typeof old.keys === 'object' && old.keys !== null ? old.keys : {};
   // Until it is written again, no page is trusted: a build stopped half-way makes them all again.
   await rm(manifest, { force: true });
   const home = new Map<string, number>();
@@ -759,7 +785,7 @@ async function writeSearchPages({
       }),
     );
   const temp = `${manifest}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ version: SEARCH_PAGES_VERSION, keys: next }));
+  await writeFile(temp, JSON.stringify({ code, keys: next }));
   await rename(temp, manifest);
 }
 

@@ -1587,7 +1587,8 @@ async function writeDownloads({
 /**
  * The CSV, a thousand rows a piece (the same bytes as the whole table stringified at once), after the UTF-8
  * byte-order mark: without it, Excel on Windows reads the file in the computer's own code page and garbles accented
- * text ("Valparaíso" as "ValparaÃ­so"). Readers of the file skip the mark (csv-parse: `bom: true`).
+ * text ("Valparaíso" as "ValparaÃ­so"). Readers of the file skip the mark (csv-parse: `bom: true`); datapackage.json
+ * says so: its encoding is "utf-8-sig" (dataPackage).
  */
 function* csvPieces(objects: CatalogueObject[], columns: string[]): Generator<string> {
   yield '\uFEFF';
@@ -1731,7 +1732,9 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
         path: 'catalogue.csv',
         format: 'csv',
         mediatype: 'text/csv',
-        encoding: 'utf-8',
+        // UTF-8 after the byte-order mark csvPieces writes (for Excel): "utf-8-sig", the name Python and frictionless-py
+        // (its describe) give such a file. With "utf-8", Python's csv read the first column as "\ufeffid".
+        encoding: 'utf-8-sig',
         schema: {
           fields: columns.map((c) => ({
             name: c,

@@ -145,8 +145,9 @@ export function altText({
   date: string;
   label: string | null;
 }): string {
-  // The title as cards and headings show it: a title pasted by accident can run to megabytes (shown-title.ts).
-  const what = shownTitle(title) || (label ? `A ${label}` : 'Object');
+  // The title as cards and headings show it: a title pasted by accident can run to megabytes (shown-title.ts). An
+  // untitled object is "an object labelled Statuary", read aloud mid-sentence (not "A Statuary": an outside tester).
+  const what = shownTitle(title) || (label ? `an object labelled ${label}` : 'an object');
   const who = maker && !/^unknown/i.test(maker) ? `, by ${maker}` : '';
   const when = date ? `, ${date}` : '';
   return `Photograph of ${what}${who}${when}`;

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, fiveMuseumsRows } from './fixture.ts';
+import { type SearchSite, searchSite } from './search-site.ts';
+
+/*
+ * What an outside tester of the public site found (all seen by the public), one test per finding, on one small
+ * catalogue: makers that are not people, an untitled object with a photograph, the parts of one lot, and a height
+ * written "12.5 cm". No word of it starts with "5" (the tester's catalogue had none): numbers here avoid the digit.
+ */
+
+let built: SearchSite;
+
+beforeAll(async () => {
+  const rows = (await fiveMuseumsRows()).filter((_, i) => i % 9 === 0).slice(0, 3);
+  const objects: FixtureObject[] = [
+    { id: 'MK-1', title: 'Coin', maker: 'Mint of Chang’an' },
+    { id: 'MK-2', title: 'Altarpiece', maker: 'Workshop of Peter Paul Rubens' },
+    { id: 'MK-3', title: 'Amulet', maker: 'Egyptian' },
+    { id: 'MK-4', title: 'Vase', maker: 'Tiffany & Co.' },
+    { id: 'MK-6', title: 'Portrait', maker: 'Jane Doe' },
+    // Three parts of one lot, numbered as Cleveland numbers them; no ".b".
+    { id: '1914.699.a', title: 'Tab from Mummy Band' },
+    { id: '1914.699.c', title: 'Tab from Mummy Band' },
+    { id: '1914.699.d', title: 'Tab from Mummy Band' },
+    { id: 'H-1', title: 'Beaker', description: 'Height 12.5 cm' },
+    { id: 'H-2', title: 'Jug', description: 'Height 12 cm' },
+    { id: '12.6', title: 'Cup' },
+  ].map((o, i) => ({ ...o, label: i % 2 ? 'vase' : 'coin', image: null }));
+  // Photographs, for the colour picker: the first untitled.
+  rows.forEach((r, i) =>
+    objects.push({ id: `P-${i}`, title: i === 0 ? '' : `Picture ${i}`, label: 'coin', image: r.image, rights: 'CC0' }),
+  );
+  built = await searchSite({ prefix: 'vitrine-findings-', objects, labels: ['coin', 'vase'], uniqueThumbnails: true });
+}, 300_000);
+
+afterAll(async () => {
+  await built?.close();
+});
+
+/** The JSON-LD of object `id`'s page, as built. */
+async function jsonLd(id: string): Promise<Record<string, unknown>> {
+  const o = built.catalogue.objects.find((x) => x.id === id)!;
+  const html = await readFile(path.join(workspace(built.dir).site, 'objects', o.slug, 'index.html'), 'utf8');
+  const script = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!;
+  return JSON.parse(script) as Record<string, unknown>;
+}
+
+describe('the structured data of an object page', () => {
+  it('types no maker as a Person: a mint or a firm is an Organization, an attribution no creator, a culture a name', async () => {
+    expect((await jsonLd('MK-1')).creator).toEqual({ '@type': 'Organization', name: 'Mint of Chang’an' });
+    expect(await jsonLd('MK-2')).not.toHaveProperty('creator');
+    expect((await jsonLd('MK-3')).creator).toBe('Egyptian');
+    expect((await jsonLd('MK-4')).creator).toEqual({ '@type': 'Organization', name: 'Tiffany & Co.' });
+    expect((await jsonLd('MK-6')).creator).toBe('Jane Doe');
+  });
+});

@@ -31,7 +31,8 @@ export function deltaE(a: Lab, b: Lab): number {
 
 /** The precomputed colour index (`data/colours.json`): objects, and one row per palette colour. */
 export interface ColourIndex {
-  objects: { slug: string; title: string; alt: string; thumb: string | null }[];
+  /** `number`: the object number, shown on the picker's cards as other lists show it (absent in older indexes). */
+  objects: { slug: string; title: string; number?: string; alt: string; thumb: string | null }[];
   /** [object index, L, a, b, share in %], L/a/b rounded to 0.1. */
   colours: [number, number, number, number, number][];
 }
@@ -41,6 +42,7 @@ export function colourIndex(
   objects: {
     slug: string;
     title: string;
+    number?: string;
     alt: string;
     thumb: string | null;
     colours: { hex: string; share: number }[];
@@ -54,7 +56,16 @@ export function colourIndex(
       colours.push([i, round(l), round(a), round(b), Math.round(c.share * 100)]);
     }
   });
-  return { objects: objects.map(({ slug, title, alt, thumb }) => ({ slug, title, alt, thumb })), colours };
+  return {
+    objects: objects.map(({ slug, title, number, alt, thumb }) => ({
+      slug,
+      title,
+      ...(number === undefined ? {} : { number }),
+      alt,
+      thumb,
+    })),
+    colours,
+  };
 }
 
 /**

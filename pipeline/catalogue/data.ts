@@ -597,6 +597,7 @@ export async function buildCatalogueData({
       .map((o) => ({
         slug: o.slug,
         title: shownTitle(o.title),
+        number: o.id,
         alt: o.alt,
         thumb: o.images[0]?.webp ?? null,
         colours: o.colours,

@@ -57,3 +57,27 @@ describe('the structured data of an object page', () => {
     expect((await jsonLd('MK-6')).creator).toBe('Jane Doe');
   });
 });
+
+describe('the colour picker’s cards', () => {
+  it('name an untitled object by its number, not its address, and give every card its number as other lists do', async () => {
+    const dataset = JSON.parse(await readFile(path.join(workspace(built.dir).dataset, 'dataset.json'), 'utf8')) as {
+      objects: { id: string; colours: { hex: string }[] }[];
+    };
+    const hex = dataset.objects.find((x) => x.id === 'P-0')!.colours[0]!.hex.slice(1);
+    const { page } = built;
+    await page.goto(`${built.site.url}colours/?colour=${hex}`);
+    await page
+      .locator('#pick-status')
+      .filter({ hasText: /objects? with a colour close to/ })
+      .waitFor();
+    const card = page.locator('#pick-results li', { has: page.locator('a[href$="/objects/p-0/"]') });
+    expect(await card.locator('.title').textContent()).toBe('P-0');
+    expect(await card.locator('.number').textContent()).toBe('P-0');
+    // Every card found, titled or not, has its number line.
+    const cards = await page.locator('#pick-results li').count();
+    expect(cards).toBeGreaterThan(1);
+    const numbers = await page.locator('#pick-results li .number').allTextContents();
+    expect(numbers).toHaveLength(cards);
+    expect(numbers.every((n) => /^P-\d$/.test(n))).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, fiveMuseumsRows } from './fixture.ts';
-import { type SearchSite, searchSite } from './search-site.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
 /*
  * What an outside tester of the public site found (all seen by the public), one test per finding, on one small
@@ -42,8 +42,7 @@ afterAll(async () => {
 
 /** The JSON-LD of object `id`'s page, as built. */
 async function jsonLd(id: string): Promise<Record<string, unknown>> {
-  const o = built.catalogue.objects.find((x) => x.id === id)!;
-  const html = await readFile(path.join(workspace(built.dir).site, 'objects', o.slug, 'index.html'), 'utf8');
+  const html = await pageOf(id);
   const script = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!;
   return JSON.parse(script) as Record<string, unknown>;
 }
@@ -57,6 +56,12 @@ describe('the structured data of an object page', () => {
     expect((await jsonLd('MK-6')).creator).toBe('Jane Doe');
   });
 });
+
+/** The built page of object `id`. */
+async function pageOf(id: string): Promise<string> {
+  const o = built.catalogue.objects.find((x) => x.id === id)!;
+  return readFile(path.join(workspace(built.dir).site, 'objects', o.slug, 'index.html'), 'utf8');
+}
 
 describe('the colour picker’s cards', () => {
   it('name an untitled object by its number, not its address, and give every card its number as other lists do', async () => {
@@ -79,5 +84,37 @@ describe('the colour picker’s cards', () => {
     const numbers = await page.locator('#pick-results li .number').allTextContents();
     expect(numbers).toHaveLength(cards);
     expect(numbers.every((n) => /^P-\d$/.test(n))).toBe(true);
+  });
+});
+
+describe('searching a number', () => {
+  it('finds the object whose text has “12.5” where no word starts with “5”, and only it', async () => {
+    const answer = await typedSearch({ built, q: '12.5' });
+    expect(answer.status).toBe('1 object for “12.5”');
+    expect(answer.titles).toEqual(['Beaker']);
+  });
+
+  it('finds nothing for “12.7”, which no object has, and names it as typed, not its pieces', async () => {
+    const answer = await typedSearch({ built, q: '12.7', done: /^\d+ objects? for / });
+    expect(answer.status).toMatch(/^0 objects for “12\.7”: no object has the word “12\.7”\./);
+    expect(answer.titles).toEqual([]);
+  });
+
+  it('finds nothing for a part no object has (“1914.699.b”), where the other parts were listed', async () => {
+    const answer = await typedSearch({ built, q: '1914.699.b', done: /^\d+ objects? for / });
+    expect(answer.status).toMatch(/^0 objects for “1914\.699\.b”: no object has the word “1914\.699\.b”\./);
+    expect(answer.titles).toEqual([]);
+    // A part an object has is still offered, and the lot by its number.
+    expect((await typedSearch({ built, q: '1914.699.c' })).offered).toBe('Go to object 1914.699.c');
+    expect((await typedSearch({ built, q: '1914.699' })).status).toBe('3 objects for “1914.699”');
+  });
+});
+
+describe('a word no object has', () => {
+  it('is said back as the visitor typed it, not in small letters', async () => {
+    for (const q of ['CLE100084', 'Zebra']) {
+      const answer = await typedSearch({ built, q, done: /^\d+ objects? for / });
+      expect(answer.status, q).toMatch(new RegExp(`^0 objects for “${q}”: no object has the word “${q}”\\.`));
+    }
   });
 });

@@ -219,3 +219,39 @@ export async function closestFirst<T>({
   const ranked = extra.map((e, at) => ({ e, at })).sort((a, b) => a.e - b.e || a.at - b.at);
   return [...ranked.map(({ at }) => results[at]!), ...results.slice(extra.length)];
 }
+
+/**
+ * The typed words that are numbers of parts, as a collection writes its numbers: "12.5", "1914.699.b", "MS-12/3"
+ * (a digit, two or more parts, each digits or one or two letters). Pagefind searches such a word run together
+ * ("125", "1914699b") and, finding no word starting so, answers for the longest word that starts it ("12", "1914699"):
+ * the search page checks the number whole (answeredShort), not its parts one by one ("5" of "12.5" is no word of an
+ * object whose text has "12.5", which Pagefind indexes as "125"). "19th-century" is no such number: its words are
+ * checked one by one, as before.
+ */
+export function numbersOfParts(words: string): string[] {
+  return words.split(/\s+/).filter((w) => {
+    const parts = w.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return (
+      parts.length >= 2 &&
+      /\p{N}/u.test(w) &&
+      parts.every((p) => /^\p{N}+$/u.test(p) || /^\p{L}{1,2}$/u.test(p)) &&
+      // Inner punctuation only: "12." is the word "12".
+      /^[\p{L}\p{N}].*[\p{L}\p{N}]$/u.test(w)
+    );
+  });
+}
+
+/**
+ * Whether Pagefind answered a number of parts (`typed`, one of numbersOfParts, folded and in small letters) by a
+ * shorter number: no word its best result marks (`marks`: letters and digits only) starts with the number run
+ * together, and each starts with its first parts run together. "1914.699.b", answered by "1914699" (the marks
+ * "1914699a"…), listed 1914.699.a, .c and .d; "12.5", answered by "12", the objects with "12" and "12.6" (an outside
+ * tester). No marks (a match in a field the excerpt does not show): Pagefind's answer stands.
+ */
+export function answeredShort(typed: string, marks: string[]): boolean {
+  const parts = typed.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const whole = parts.join('');
+  if (marks.length === 0 || marks.some((m) => m.startsWith(whole))) return false;
+  const heads = parts.slice(0, -1).map((_, k) => parts.slice(0, k + 1).join(''));
+  return marks.every((m) => heads.some((h) => m.startsWith(h)));
+}

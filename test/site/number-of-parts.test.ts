@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { answeredShort, numbersOfParts } from '../../site/src/lib/number.ts';
+
+/*
+ * A number of parts typed ("12.5", "1914.699.b"), which Pagefind searches run together and, finding no word starting
+ * so, answers for a shorter number: "1914.699.b" listed 1914.699.a, .c and .d, and "12.5" said no object has "5"
+ * (an outside tester). The search page checks such a number whole (browse.astro wordsNoObjectHas).
+ */
+describe('a number of parts typed', () => {
+  it('is a word with a digit and parts of digits or one or two letters', () => {
+    expect(numbersOfParts('12.5 1914.699.b ms-12/3 dm-0267')).toEqual(['12.5', '1914.699.b', 'ms-12/3', 'dm-0267']);
+    expect(numbersOfParts('19th-century vase 1887 12. .5 co.uk')).toEqual([]);
+  });
+
+  it('is answered short when every mark starts with its first parts and none with the whole number', () => {
+    expect(answeredShort('1914.699.b', ['1914699a'])).toBe(true);
+    expect(answeredShort('1914.699.b', ['1914699', '1914699c'])).toBe(true);
+    expect(answeredShort('12.5', ['12'])).toBe(true);
+    expect(answeredShort('12.5', ['126'])).toBe(true);
+  });
+
+  it('is not answered short when a mark has the whole number, or when marks say nothing of it', () => {
+    expect(answeredShort('12.5', ['125'])).toBe(false);
+    expect(answeredShort('1914.699.a', ['1914699a'])).toBe(false);
+    expect(answeredShort('1914.699', ['1914699a'])).toBe(false);
+    // No mark (a match in a field the excerpt does not show), or another word marked: Pagefind's answer stands.
+    expect(answeredShort('12.5', [])).toBe(false);
+    expect(answeredShort('12.5', ['beaker'])).toBe(false);
+  });
+});

@@ -1673,8 +1673,8 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
     type: 'boolean',
     description:
       'Whether the museum publishes the prediction; no: below the confidence it asks for that type (the site says ' +
-      '"Not sure: waiting for staff"), a type it publishes none of this model’s guesses of ("Not published: waiting ' +
-      'for staff"), its photograph is unlike those the model learned from, or staff gave the object a type the ' +
+      '"Not sure: waiting for staff"), a type it publishes none of this model’s guesses of ("Not published: model not ' +
+      'yet reliable on this type"), its photograph is unlike those the model learned from, or staff gave the object a type the ' +
       'model does not know (predicted_label is then only its nearest type)',
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },

@@ -239,7 +239,7 @@ describe('object page: object type', () => {
     // Outside tester: after an upgrade the model had no publication thresholds, and a guess at 100% read "is below
     // the confidence the museum asks for", which was not why.
     const text = await typeSection('O-10');
-    expect(text).toContain('Not published: waiting for staff');
+    expect(text).toContain('Not published: model not yet reliable on this type');
     expect(text).not.toMatch(/not sure/i);
     expect(text).toContain(
       'Its best guess is Chicago (97% sure), but the museum publishes none of this model’s guesses of that type',
@@ -408,7 +408,7 @@ describe('object page: search filters', () => {
     expect(filter(unfamiliar)).toBe('Photograph unlike those the model learned from: waiting for staff');
     expect(unfamiliar).toMatch(new RegExp(`class="value"[^>]*>${filter(unfamiliar)}</p>`));
     // As its page says it: not "not sure" at 97%.
-    expect(filter(await pageOf('O-10'))).toBe('Not published: waiting for staff');
+    expect(filter(await pageOf('O-10'))).toBe('Not published: model not yet reliable on this type');
     expect(filter(await pageOf('O-5'))).toBe('Cleveland');
   });
 });

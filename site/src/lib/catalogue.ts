@@ -187,7 +187,9 @@ export function predictedFilter(
   // A type renamed or removed since the model was trained: not one the museum uses, so not a value of this filter.
   if (annotation.retiredType) return 'Not published: a type no longer used';
   if (annotation.unfamiliar) return 'Photograph unlike those the model learned from: waiting for staff';
-  return annotation.noThreshold ? 'Not published: waiting for staff' : 'Not sure: waiting for staff';
+  // Not "Not published: waiting for staff" beside "Not sure: waiting for staff": an outside tester could not tell
+  // the two apart. This one is no guess's doubt: the museum publishes none of this model's guesses of the type.
+  return annotation.noThreshold ? 'Not published: model not yet reliable on this type' : 'Not sure: waiting for staff';
 }
 
 /**

@@ -12,6 +12,19 @@ describe('a number of parts typed', () => {
     expect(numbersOfParts('19th-century vase 1887 12. .5 co.uk')).toEqual([]);
   });
 
+  it('is no date written "c.1900" or a range of years: those are checked word by word, as before (a found date)', () => {
+    // Checked whole, "c.1900" and "1887-1889" found nothing where objects are dated "c. 1900" and "1887-89".
+    expect(numbersOfParts('c.1900 ca.1850 circa.1900 1887-1889 1887–89 1914/18 1650-1700')).toEqual([]);
+    // Numbers of a collection stay numbers: a later part smaller than a year's end, or three parts.
+    expect(numbersOfParts('1975-12 1975-1 c.12-1975 c.12 1887-1889-2')).toEqual([
+      '1975-12',
+      '1975-1',
+      'c.12-1975',
+      'c.12',
+      '1887-1889-2',
+    ]);
+  });
+
   it('is answered short when every mark starts with its first parts and none with the whole number', () => {
     expect(answeredShort('1914.699.b', ['1914699a'])).toBe(true);
     expect(answeredShort('1914.699.b', ['1914699', '1914699c'])).toBe(true);

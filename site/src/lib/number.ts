@@ -233,6 +233,7 @@ export function numbersOfParts(words: string): string[] {
     const parts = w.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     return (
       parts.length >= 2 &&
+      !isDateWritten(parts) &&
       /\p{N}/u.test(w) &&
       parts.every((p) => /^\p{N}+$/u.test(p) || /^\p{L}{1,2}$/u.test(p)) &&
       // Inner punctuation only: "12." is the word "12".
@@ -254,4 +255,21 @@ export function answeredShort(typed: string, marks: string[]): boolean {
   if (marks.length === 0 || marks.some((m) => m.startsWith(whole))) return false;
   const heads = parts.slice(0, -1).map((_, k) => parts.slice(0, k + 1).join(''));
   return marks.every((m) => heads.some((h) => m.startsWith(h)));
+}
+
+/**
+ * Whether the parts of a typed word are a date as a catalogue writes one, not a number of the collection: "c.1900"
+ * or "ca.1850" (about a year), "1887-1889", "1887–89" or "1914/18" (a range of years, the second after the first).
+ * Checked whole, they found nothing where objects are dated "c. 1900" and "1887-89". "1975-12" (12 is no year after
+ * 1975), "c.12" and "C.12-1975" stay numbers.
+ */
+function isDateWritten(parts: string[]): boolean {
+  if (parts.length !== 2) return false;
+  const [first, second] = parts as [string, string];
+  const year = (p: string) => /^\d{4}$/.test(p) && Number(p) >= 1000 && Number(p) <= 2199;
+  if (/^(c|ca)$/i.test(first)) return year(second);
+  if (!year(first)) return false;
+  if (year(second)) return Number(second) > Number(first);
+  // "1887-89": the second part is the end of a later year of the same century.
+  return /^\d{2}$/.test(second) && Number(second) > Number(first.slice(2));
 }

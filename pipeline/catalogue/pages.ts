@@ -282,7 +282,7 @@ export function reviewTally(catalogue: Catalogue): { summary: string; partial: b
     n('disagrees') &&
       plural(n('disagrees'), 'staff label the model disagrees with', 'staff labels the model disagrees with'),
     some('not-sure', 'guess not sure enough to publish', 'guesses not sure enough to publish'),
-    // The filter's "Not published: waiting for staff": no confidence of these types is published yet.
+    // The filter's "Not published: model not yet reliable on this type": no confidence of these types is published yet.
     some(
       'not-published',
       'guess of a type the model publishes no guess of yet',

@@ -83,7 +83,7 @@ describe('the review queue’s summary, when its objects are not all the collect
     );
   });
 
-  // The reviewer: guesses of a type with no publication threshold (the filter’s “Not published: waiting for staff”)
+  // The reviewer: guesses of a type with no publication threshold (the filter’s “Not published: model not yet reliable on this type”)
   // were counted as “not sure”, and with the queue’s limit reached the held-back guesses were not mentioned at all.
   it('counts guesses of a type never published apart, and gives totals the queue holds none of', () => {
     const catalogue = {

@@ -526,6 +526,11 @@ export interface Metrics extends ModelScores {
     minTestPerClass?: number;
     grown?: { photographedInTest: number; settings: { key: string; now: number; default: number }[] };
   };
+  /**
+   * Labels being built up by this change (evaluate/new-labels.ts), with dataset.min_test_per_class then: not judged
+   * by their F1, and left out of both arms of the comparisons. Absent: none, or no base labels known.
+   */
+  newLabels?: { minTestPerClass: number; testShare: number; labels: NewLabel[] };
 }
 
 /**
@@ -540,6 +545,19 @@ export interface LabelLoss {
   removed: number;
   /** Labels of today's vocabulary with objects at the base and none now (`objects`: how many at the base). */
   lost: { label: string; objects: number }[];
+}
+
+/**
+ * A label being built up (evaluate/new-labels.ts): more objects carry it now than at the base, too few of them in
+ * the test split to judge it, now and at the base. `metrics.json`'s `newLabels`.
+ */
+export interface NewLabel {
+  label: string;
+  /** Objects labelled with it now, and at the base (0: new in this change). */
+  objects: number;
+  before: number;
+  /** Of them now, how many are in the test split. */
+  test: number;
 }
 
 /** A promoted model's annotation of one object: `.vitrine/registry/annotations.json` holds these. */

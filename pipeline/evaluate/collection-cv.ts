@@ -11,6 +11,7 @@ import { listWords } from '../words.ts';
 import { type BaseLabels, type BaseSource, readBaseLabels } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample, warnUnlearntLabels } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
+import { labelsBeingBuilt } from './new-labels.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
 import { outOfCollectionEstimate } from './out-of-collection.ts';
 
@@ -146,6 +147,17 @@ export async function crossValidateCollection({
     // tester's one deleted line: "between −0.01 and −0.01, p = 0.002"). The fold models above took it already
     // (then the head arm is their rows); an L2 the train stage did not report leaves each fold choosing its own.
     const shared = train;
+    // Labels being built up (a new label on a few objects) are left out of both arms: too thin to judge yet.
+    const building = labelsBeingBuilt({
+      labels,
+      objects: objects.map((o, i) => ({
+        split: o.split,
+        now: head[i]! >= 0 ? labels[head[i]!]! : null,
+        before: prev[i]! >= 0 ? labels[prev[i]!]! : null,
+      })),
+      base: true,
+      minTestPerClass: params.dataset.min_test_per_class,
+    });
     const result = await compareLabelSets({
       tf,
       x,
@@ -160,6 +172,7 @@ export async function crossValidateCollection({
       learn,
       // A head that does not depend on its seed has no training noise to measure by reruns.
       ...(seedIndependent(shared) ? { trainingSd: 0 } : {}),
+      setAside: building.map((l) => classOf.get(l.label)!),
       log,
     });
     crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };

@@ -1,5 +1,5 @@
 import type { Params } from '../params.ts';
-import type { Metrics, ModelScores } from '../types.ts';
+import type { Metrics, ModelScores, NewLabel } from '../types.ts';
 import { BOOTSTRAP_SEED, bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
 import { withBoundaryIntervals } from './boundary.ts';
 import { type FactorSource, factorBreakdown } from './factors.ts';
@@ -74,6 +74,7 @@ export function buildMetrics<T extends EvaluatedObject>({
   backend,
   backbone,
   inputs,
+  newLabels = [],
   seed = BOOTSTRAP_SEED,
 }: {
   labels: string[];
@@ -91,11 +92,15 @@ export function buildMetrics<T extends EvaluatedObject>({
     splitChanged?: boolean | null;
   } | null;
   /** dataset.min_test_per_class, when given: classes with fewer test objects are not judged by their F1 (gate.ts). */
-  params: Pick<Params, 'evaluate' | 'gate'> & { dataset?: Pick<Params['dataset'], 'min_test_per_class'> };
+  params: Pick<Params, 'evaluate' | 'gate'> & {
+    dataset?: Pick<Params['dataset'], 'min_test_per_class'> & { split?: Pick<Params['dataset']['split'], 'test'> };
+  };
   createdAt: string;
   backend: string;
   backbone: string;
   inputs: Metrics['inputs'];
+  /** Labels being built up (new-labels.ts): not judged by their F1 while too thin (gate.ts), recorded for the report. */
+  newLabels?: readonly NewLabel[];
   seed?: number;
 }): Metrics {
   const { evaluate } = params;
@@ -188,6 +193,16 @@ export function buildMetrics<T extends EvaluatedObject>({
       gate: params.gate,
       candidateOnBaselineObjects,
       minTestPerClass: params.dataset?.min_test_per_class ?? 0,
+      newLabels,
     }),
+    ...(newLabels.length > 0
+      ? {
+          newLabels: {
+            minTestPerClass: params.dataset?.min_test_per_class ?? 0,
+            testShare: params.dataset?.split?.test ?? 0.2,
+            labels: [...newLabels],
+          },
+        }
+      : {}),
   };
 }

@@ -23,6 +23,7 @@ import {
 import { crossValidatedSummary } from '../evaluate/label-change.ts';
 import { renamed, renameVerb, renameWords } from '../evaluate/label-renames.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
+import { labelsBeingBuilt } from '../evaluate/new-labels.ts';
 import { embedObjects, type OofFile } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
 import { publicationEstimate, unpublishedWords } from '../evaluate/publication.ts';
@@ -622,6 +623,17 @@ export const evaluateStage: Stage = {
         commit: await headCommit({ dir: ws.root }),
         model: evaluatedIdentity,
       },
+      // A label new in this change (or still being built up) on a few objects: not judged by its F1 yet.
+      newLabels: labelsBeingBuilt({
+        labels,
+        objects: dataset.objects.map((o) => ({
+          split: o.split,
+          now: labelledNow.get(o.id) ?? null,
+          before: baseLabels?.labelOf.get(o.id) ?? null,
+        })),
+        base: baseLabels !== null,
+        minTestPerClass: params.dataset.min_test_per_class,
+      }),
     });
     if (metrics.baseline && baselineHeadline) {
       const { macroF1, accuracy, n } = baselineHeadline;

@@ -1,0 +1,71 @@
+import type { NewLabel } from '../types.ts';
+
+/*
+ * A label being built up: added to the vocabulary, then labelled over several pull requests (docs/metrics.md, "A
+ * label new to the vocabulary"). Until about dataset.min_test_per_class of its objects are in the test split, the
+ * model cannot be judged on it: four helmet masks out of fifty masks are learnt poorly, and a thin label scores F1 0
+ * on its one or two test objects by nature. The gate does not judge such a label by its F1 (gate.ts), and the
+ * verdict leaves it out of both arms of the comparison (label-change.ts setAside), so that starting a label is not
+ * called "worse". A label the base already had enough test objects of keeps the usual rules.
+ */
+
+export type { NewLabel } from '../types.ts';
+
+/**
+ * The labels of `labels` being built up by this change: more objects carry it now than at the base, and fewer
+ * than `minTestPerClass` of them are in the test split, now and at the base (a label new here had none at the base).
+ * `objects`: each object's split, its label now and at the base (null: none). No base known (`base` false): none,
+ * since nothing says the label is new. `minTestPerClass` 0: none (every label is judged).
+ */
+export function labelsBeingBuilt({
+  labels,
+  objects,
+  base,
+  minTestPerClass,
+}: {
+  labels: readonly string[];
+  objects: readonly { split: string; now: string | null; before: string | null }[];
+  base: boolean;
+  minTestPerClass: number;
+}): NewLabel[] {
+  if (!base || minTestPerClass <= 0) return [];
+  const found: NewLabel[] = [];
+  for (const label of labels) {
+    let now = 0;
+    let before = 0;
+    let test = 0;
+    let testBefore = 0;
+    for (const o of objects) {
+      const inTest = o.split === 'test';
+      if (o.now === label) {
+        now++;
+        if (inTest) test++;
+      }
+      if (o.before === label) {
+        before++;
+        if (inTest) testBefore++;
+      }
+    }
+    if (now > before && test < minTestPerClass && testBefore < minTestPerClass)
+      found.push({ label, objects: now, before, test });
+  }
+  return found;
+}
+
+/**
+ * About how many more objects a label needs for `minimum` of them to be in the test split, which takes about
+ * `testShare` (dataset.split.test) of the objects: never fewer than the test objects it lacks.
+ */
+export function objectsToAdd({
+  label,
+  minimum,
+  testShare,
+}: {
+  label: Pick<NewLabel, 'objects' | 'test'>;
+  minimum: number;
+  testShare: number;
+}): number {
+  const lacking = Math.max(0, minimum - label.test);
+  const total = Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
+  return Math.max(lacking, total - label.objects);
+}

@@ -29,6 +29,7 @@ import {
   table,
   text,
 } from './markdown.ts';
+import { newLabelsNote } from './new-labels.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
 import { savedDifferentlyWords } from './saved-as.ts';
@@ -373,7 +374,7 @@ function codeSpan(value: string): string {
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
-  parts.push(verdictLine(report));
+  parts.push(verdictLine(report), newLabelsNote(metrics));
   parts.push(`${rolledBackWords(input.report)}${intro(input)}`);
   parts.push(...(input.sections?.afterIntro ?? []));
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.

@@ -37919,6 +37919,27 @@ function hiddenCharacter({
   };
 }
 
+// pipeline/evaluate/new-labels.ts
+function objectsToAdd({
+  label,
+  minimum,
+  testShare
+}) {
+  let lacking = Math.max(0, minimum - label.test), total = Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
+  return Math.max(lacking, total - label.objects);
+}
+
+// pipeline/report/new-labels.ts
+function newLabelsNote(metrics) {
+  let found = metrics.newLabels;
+  if (!found || found.labels.length === 0) return "";
+  let { minTestPerClass: minimum, testShare } = found, each = found.labels.map((l) => {
+    let name = `\u201C${text(l.label)}\u201D`, objects = `${l.objects} ${l.objects === 1 ? "object" : "objects"}`, what = l.before === 0 ? `a new label with ${objects}` : `a label being built up: ${objects}, ${l.before} before`, more = objectsToAdd({ label: l, minimum, testShare });
+    return `${name} is ${what} (${l.test} in the test split): too few to judge yet. Label about ${more} more ${name} ${more === 1 ? "object" : "objects"}, so that about ${minimum} land in the test split.`;
+  }), one = found.labels.length === 1;
+  return `\u{1F331} ${each.join(" ")} Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
+}
+
 // pipeline/evaluate/publication.ts
 function unpublishedWords({
   label,
@@ -38067,7 +38088,7 @@ function codeSpan(value) {
 }
 function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [];
-  parts.push(verdictLine(report)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
+  parts.push(verdictLine(report), newLabelsNote(metrics)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown2 = parts.map(commands);
   elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report)));
   let body = `${shown2.filter(Boolean).join(`

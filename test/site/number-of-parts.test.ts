@@ -23,6 +23,15 @@ describe('a number of parts typed', () => {
       'c.12',
       '1887-1889-2',
     ]);
+    // A dot makes no range (accession numbers "2015.23", "1914.18"), nor years centuries apart (the V&A's "1234-1869").
+    expect(numbersOfParts('2015.23 2005.12 1923.45 1914.18 1234-1869 1887.10')).toEqual([
+      '2015.23',
+      '2005.12',
+      '1923.45',
+      '1914.18',
+      '1234-1869',
+      '1887.10',
+    ]);
   });
 
   it('is answered short when every mark starts with its first parts and none with the whole number', () => {

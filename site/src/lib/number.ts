@@ -233,7 +233,7 @@ export function numbersOfParts(words: string): string[] {
     const parts = w.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     return (
       parts.length >= 2 &&
-      !isDateWritten(parts) &&
+      !isDateWritten(w) &&
       /\p{N}/u.test(w) &&
       parts.every((p) => /^\p{N}+$/u.test(p) || /^\p{L}{1,2}$/u.test(p)) &&
       // Inner punctuation only: "12." is the word "12".
@@ -258,18 +258,20 @@ export function answeredShort(typed: string, marks: string[]): boolean {
 }
 
 /**
- * Whether the parts of a typed word are a date as a catalogue writes one, not a number of the collection: "c.1900"
- * or "ca.1850" (about a year), "1887-1889", "1887–89" or "1914/18" (a range of years, the second after the first).
- * Checked whole, they found nothing where objects are dated "c. 1900" and "1887-89". "1975-12" (12 is no year after
- * 1975), "c.12" and "C.12-1975" stay numbers.
+ * Whether a typed word is a date as a catalogue writes one, not a number of the collection: "c.1900" or "ca.1850"
+ * (about a year), "1887-1889", "1887–89" or "1914/18" (a range of years: a dash or a slash, the second year after the
+ * first and within 150 years of it). Checked whole, they found nothing where objects are dated "c. 1900" and
+ * "1887-89". A dot makes no range ("2015.23" and "1914.18" are accession numbers), nor do years centuries apart
+ * (the V&A's "1234-1869"); "1975-12" (12 is no later year), "c.12" and "C.12-1975" stay numbers (a reviewer).
  */
-function isDateWritten(parts: string[]): boolean {
-  if (parts.length !== 2) return false;
-  const [first, second] = parts as [string, string];
+function isDateWritten(word: string): boolean {
   const year = (p: string) => /^\d{4}$/.test(p) && Number(p) >= 1000 && Number(p) <= 2199;
-  if (/^(c|ca)$/i.test(first)) return year(second);
-  if (!year(first)) return false;
-  if (year(second)) return Number(second) > Number(first);
+  const circa = /^(c|ca)\.?(\d+)$/i.exec(word);
+  if (circa) return year(circa[2]!);
+  const range = /^(\d{4})[-\u2010-\u2015/](\d{2}|\d{4})$/.exec(word);
+  if (!range || !year(range[1]!)) return false;
+  const first = Number(range[1]);
   // "1887-89": the second part is the end of a later year of the same century.
-  return /^\d{2}$/.test(second) && Number(second) > Number(first.slice(2));
+  const second = range[2]!.length === 2 ? Number(range[1]!.slice(0, 2) + range[2]) : Number(range[2]);
+  return second > first && second - first <= 150;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
@@ -241,12 +241,18 @@ export async function buildDataset({
       } else if (!found) {
         // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
         const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
+        // Something of that name that is no file (a pipe, a folder): named for what it is, and never opened.
+        const other = link ? null : await notAFile(path.join(ws.data, relpath));
         issues.push({
           code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
           message: link
             ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
-            : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath})` +
-              otherCaseHint(names.otherCase(relpath)),
+            : other
+              ? `${objectsName}:${line}: the image of object "${object.id}" is not a file a photograph can be read ` +
+                `from: data/${relpath} is ${other}, not a regular file. Put the photograph itself (a file) in its ` +
+                'place, then run "npx vitrine data add".'
+              : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath})` +
+                otherCaseHint(names.otherCase(relpath)),
           ...where,
         });
         unpictured.push(object);
@@ -684,6 +690,20 @@ function dataAsRead({ ws, tree, objectsMd5 }: { ws: Workspace; tree: TreeHash; o
   const entries = tree.entries.filter((e) => e.relpath !== relpath);
   entries.push({ md5: objectsMd5, relpath, size: 0 });
   return manifestHash(entries);
+}
+
+/**
+ * What is at a path that is no regular file ("a named pipe (FIFO)", "a folder"), read with lstat so a pipe is never
+ * opened (opening one waits for a writer); null when there is nothing there, or a file.
+ */
+async function notAFile(file: string): Promise<string | null> {
+  const info = await lstat(file).catch(() => null);
+  if (!info || info.isFile()) return null;
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isDirectory()) return 'a folder';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return info.isSymbolicLink() ? 'a link' : 'a special file';
 }
 
 /** `: did you mean data/images/DM-0008.jpg? …` for a missing path that differs from files only in capitals. */

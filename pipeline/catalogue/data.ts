@@ -181,7 +181,7 @@ export async function buildCatalogueData({
   const lastIds = new Set(
     ((await savedSlugs(savedAddressesFile(ws))) ?? (await previousSlugs(files.data).catch(() => new Map()))).keys(),
   );
-  const slugs = await keptAddresses({ ws, ids });
+  const slugs = await keptAddresses({ ws, ids, log });
   await mkdir(ws.cache, { recursive: true });
   await writeIfChanged({ file: savedAddressesFile(ws), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
   let at = 0;

@@ -1,8 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { VitrineError } from '../errors.ts';
 import { loadParams } from '../params.ts';
-import type { Command } from './command.ts';
+import type { Command, CommandContext } from './command.ts';
+import { shownName } from './shown.ts';
 import { closest } from './suggest.ts';
 
 /*
@@ -17,8 +19,19 @@ const paramsCommand: Command = {
   help: `Reads params.yaml as every stage does: a misspelt key or a wrong value stops it with the line to fix
 (exit code 1). With --json, prints the settings as one JSON document.
 
-  npx vitrine params get catalogue.site      print one setting (see "npx vitrine params get --help")`,
-  async run(ctx) {
+  npx vitrine params get catalogue.site      print one setting (see "npx vitrine params get --help")
+
+With --check-merged <file>, checks a pull request's params.yaml merged into this one as the museum's runner
+checks a pull request's own (exit 1 and why when refused): the data workflow runs it after its merge.`,
+  options: {
+    'check-merged': {
+      type: 'string',
+      description:
+        "Check a pull request's params.yaml merged into this one as the guard checks a pull request's own (exit 1 when not).",
+    },
+  },
+  async run(ctx, { values }) {
+    if (typeof values['check-merged'] === 'string') return checkMerged(ctx, values['check-merged']);
     const params = await loadParams({ file: ctx.ws.params });
     if (ctx.json) {
       ctx.out(`${JSON.stringify(params, null, 2)}\n`);
@@ -54,6 +67,30 @@ that is not a setting gives exit code 2.`,
     ctx.out(`${shownValue({ value, json: ctx.json })}\n`);
   },
 };
+
+/**
+ * `vitrine params --check-merged <file>`: a pull request's params.yaml merged three ways into this checkout's (the
+ * base branch's newer one) is checked as the guard checked the pull request's own file (paramsProblems: valid, no
+ * custom backbone, no path, address or locked setting changed from this checkout's). Two changes that each pass can
+ * merge into one that does not. The verdict on stdout, one line ("<file>: …"), as --check-addresses says its own.
+ */
+async function checkMerged(ctx: CommandContext, given: string): Promise<number> {
+  const file = path.resolve(ctx.cwd ?? ctx.ws.root, given);
+  const merged = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT')
+      throw new VitrineError('PARAMS_MISSING', `There is no file ${shownName(given)} to check.`);
+    throw error;
+  });
+  const base = await readFile(ctx.ws.params, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  // Loaded here only: `vitrine params get` stays quick. One line: the workflow's error annotation and pull request note.
+  const { paramsProblems } = await import('../github/guard.ts');
+  const problems = paramsProblems({ head: merged, base }).map((p) => p.replace(/\s*\n\s*/g, ' '));
+  ctx.out(`${shownName(given)}: ${problems.length === 0 ? "passes a pull request's checks" : problems.join('; ')}\n`);
+  return problems.length === 0 ? 0 : 1;
+}
 
 /** A setting's value: text, a number or true/false as it is; a section or a list (or anything with --json) as JSON. */
 function shownValue({ value, json }: { value: unknown; json: boolean }): string {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ const START = ['coin', 'coin', 'mask', 'mask', 'print', 'print', 'vessel', 'vess
 type Edits = { labels: Record<number, string>; params?: [string, string][]; saved?: (text: string) => string };
 
 /** A museum's repository: B's branch `fix` from the start, then A's corrections on main. */
-async function twoStaff({ fix, main }: { fix: Edits; main: Edits }) {
+async function twoStaff({ fix, main, start }: { fix: Edits; main: Edits; start?: [string, string][] }) {
   const repo = await tempDir('vitrine-data-merge-');
   const git = gitIn({ root: repo });
   const edit = async (edits: Edits, message: string) => {
@@ -52,7 +52,9 @@ async function twoStaff({ fix, main }: { fix: Edits; main: Edits }) {
   };
   git('init', '-q', '-b', 'master');
   await writeFile(path.join(repo, 'labels.csv'), rows(START));
-  await writeFile(path.join(repo, 'params.yaml'), await readFile(path.join(ROOT, 'params.yaml'), 'utf8'));
+  let params = await readFile(path.join(ROOT, 'params.yaml'), 'utf8');
+  for (const [from, to] of start ?? []) params = params.replace(from, to);
+  await writeFile(path.join(repo, 'params.yaml'), params);
   git('add', 'labels.csv', 'params.yaml');
   git('commit', '-q', '-m', 'start');
   git('switch', '-q', '-c', 'fix');
@@ -126,12 +128,14 @@ async function runStep({ job, data, museum }: { job: string; data: string; museu
     cwd: checkout,
     encoding: 'utf8',
     env: {
-      PATH: process.env.PATH,
+      PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
       HOME: temp,
       RUNNER_TEMP: temp,
       DATA: data,
       HEAD_SHA: museum.head,
       BASE_REF: 'master',
+      // As setup-data sets it: Vitrine's command line, run by the Node it installed.
+      VITRINE: path.join(ROOT, 'bin', 'vitrine.js'),
     },
   });
   const git = gitIn({ root: checkout });
@@ -297,6 +301,76 @@ describe('the data files of a pull request whose branch is behind main', () => {
       expect(gh!.statuses.filter((s) => s.context === 'vitrine/gate')).toEqual([
         expect.objectContaining({ sha: museum.head, state: 'failure' }),
       ]);
+    }
+  });
+
+  // An attacker-tester (F7 #3): the guard checks the pull request's own params.yaml, but the run uses it merged into
+  // main's newer one, which nothing checked again. Here each passes alone (each adds a named period), and merged
+  // they name one period twice: the merged file is checked as the guard checks, and the run stops plainly.
+  it('stop the run when params.yaml merged into main’s newer one fails the guard’s checks', async () => {
+    const periods = '    New Kingdom: [-1550, -1070]\n    Late Period: [-664, -332]\n';
+    const museum = await twoStaff({
+      start: [
+        ['  periods: {}', '  periods:'],
+        ['  publish: pages', `${periods}  publish: pages`],
+      ],
+      fix: {
+        labels: { 1: 'medal' },
+        params: [
+          ['    Late Period: [-664, -332]\n', '    Late Period: [-664, -332]\n    Middle Kingdom: [-2055, -1650]\n'],
+        ],
+      },
+      main: {
+        labels: { 9: 'cloth' },
+        params: [['    New Kingdom:', '    Middle Kingdom: [-2050, -1710]\n    New Kingdom:']],
+      },
+    });
+    // GitHub's merge is clean (no line both changed), and the guard passes the pull request's own file.
+    expect(museum.mergedParams).toContain('Middle Kingdom: [-2050');
+    expect(museum.mergedParams).toContain('Middle Kingdom: [-2055');
+    const { data } = await guard(museum);
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout, git } = await runStep({ job, data, museum });
+      expect(status, job).not.toBe(0);
+      expect(log).toContain(
+        '::error file=params.yaml::params.yaml of this pull request, merged into master’s newer one, is refused:',
+      );
+      expect(log).toMatch(/Map keys must be unique|more than once|twice/);
+      // Nothing is put in place, nothing committed.
+      expect(await readFile(path.join(checkout, 'params.yaml'), 'utf8')).toBe(museum.show(museum.main, 'params.yaml'));
+      expect(await readFile(path.join(checkout, 'labels.csv'), 'utf8')).toBe(museum.show(museum.main, 'labels.csv'));
+      expect(git('rev-parse', 'HEAD').trim()).toBe(museum.main);
+      const note = JSON.parse(await readFile(path.join(checkout, '.vitrine', 'report', 'failure.json'), 'utf8'));
+      expect(note).toMatchObject({ failed: true, code: 'PULL_REQUEST_PARAMS_REFUSED' });
+      expect(note.message).toContain('Update the pull request’s branch from master');
+    }
+  });
+
+  it('stop the run when the merged params.yaml names a path or a custom backbone, as the guard would', async () => {
+    const museum = await twoStaff({ fix: { labels: { 1: 'medal' } }, main: { labels: { 9: 'cloth' } } });
+    // What the merge would give if a path or a model file got through (the guard itself refuses a pull request's).
+    const data = await tempDir('vitrine-data-merge-bad-path-');
+    await mkdir(path.join(data, 'merge-base'));
+    await writeFile(path.join(data, 'merge-base', 'commit'), `${museum.mergeBase}\n`);
+    await writeFile(path.join(data, 'merge-base', 'params.yaml'), museum.show(museum.mergeBase, 'params.yaml'));
+    await writeFile(path.join(data, 'merge-base', 'labels.csv'), museum.show(museum.mergeBase, 'labels.csv'));
+    await writeFile(path.join(data, 'labels.csv'), museum.show(museum.head, 'labels.csv'));
+    const own = museum.show(museum.head, 'params.yaml');
+    expect(own).toContain('  source: ""\n');
+    await writeFile(
+      path.join(data, 'params.yaml'),
+      own
+        .replace('  name: mobilenet_v2_mid\n', '  name: custom\n')
+        .replace('  source: ""\n', '  source: /tmp/m.json\n')
+        .replace('  site: ""\n', '  site: "https://elsewhere.example/"\n'),
+    );
+    for (const job of ['shard', 'pipeline']) {
+      const { status, log, checkout, git } = await runStep({ job, data, museum });
+      expect(status, job).not.toBe(0);
+      expect(log).toContain('params.yaml sets a custom backbone');
+      expect(log).toContain('params.yaml changes "catalogue.site" ("" → "https://elsewhere.example/")');
+      expect(await readFile(path.join(checkout, 'params.yaml'), 'utf8')).toBe(museum.show(museum.main, 'params.yaml'));
+      expect(git('rev-parse', 'HEAD').trim()).toBe(museum.main);
     }
   });
 

@@ -56,9 +56,8 @@ export async function keptAddresses({
   });
   const slugs = assignSlugs({ ids, previous });
   const slugOf = new Map(ids.map((id, i) => [id, slugs[i]!]));
-  log?.warn(sharedAddressesWords({ file: rel(ws, savedAddressesFile(ws)), settled, slugOf }), {
-    file: rel(ws, savedAddressesFile(ws)),
-  });
+  // The file is named in the words (not as the message's place too: it was said twice).
+  log?.warn(sharedAddressesWords({ file: rel(ws, savedAddressesFile(ws)), settled, slugOf }));
   return slugs;
 }
 

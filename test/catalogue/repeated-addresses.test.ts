@@ -41,8 +41,12 @@ async function build(dir: string, objects: FixtureObject[]) {
   await writeFixture({ root: dir, objects, labels: ['coin'] });
   const log = memoryLogger();
   const { catalogue } = await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log });
-  const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-  return { slugs: new Map(catalogue.objects.map((o) => [o.id, o.slug])), warned };
+  const warnings = log.lines.filter((l) => l.level === 'warn');
+  return {
+    slugs: new Map(catalogue.objects.map((o) => [o.id, o.slug])),
+    warned: warnings.map((l) => l.message),
+    warnings,
+  };
 }
 
 async function fresh(): Promise<string> {
@@ -98,8 +102,10 @@ describe('a build whose saved addresses give one address to two objects', () => 
     const dir = await fresh();
     await build(dir, ids.map(object));
     await writeFile(cache(dir), addresses(ids, ['dm-0011', 'dm-0013', 'dm-0013']));
-    const { slugs, warned } = await build(dir, ids.map(object));
+    const { slugs, warned, warnings } = await build(dir, ids.map(object));
     expect(Object.fromEntries(slugs)).toEqual({ 'DM-0011': 'dm-0011', 'DM-0012': 'dm-0012', 'DM-0013': 'dm-0013' });
+    // The file is named once, in the words ("warning: <file>: … (<file>)" said it twice).
+    expect(warnings.find((w) => /gave one page address/.test(w.message))?.where).toBeUndefined();
     expect(warned).toContain(
       'The saved object addresses (.vitrine/cache/catalogue-slugs.json) gave one page address to two objects: ' +
         'objects/dm-0013/ to DM-0012 and DM-0013. Vitrine never saves that: the file was changed by hand or ' +

@@ -1068,7 +1068,8 @@ function perClassSection(metrics: Metrics): string {
   const header = ['Label', 'Test objects', 'Precision', 'Recall', ...f1Columns];
   // The classes the gate did not judge by their F1, by the threshold it used (recorded in metrics.json's gate).
   const minimum = minTestPerClassOf(metrics.gate) ?? 0;
-  const tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum }));
+  const building = (metrics.newLabels?.labels ?? []).map((l) => l.label);
+  const tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum, building }));
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
     const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;

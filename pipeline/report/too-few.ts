@@ -8,14 +8,19 @@
  * (dataset.min_test_per_class), and an F1 above 0 (a class the model gets wholly wrong fails however few its test
  * objects: reviewer V10). The report's per-label table and the model page mark these, and only these.
  */
-export function tooFewToJudge<C extends { support: number; f1: number }>({
+export function tooFewToJudge<C extends { label: string; support: number; f1: number }>({
   perClass,
   minTestPerClass,
+  building = [],
 }: {
   perClass: readonly C[];
   minTestPerClass: number;
+  /** Labels being built up (metrics.json's newLabels): the gate does not judge them even at F1 0. */
+  building?: readonly string[];
 }): C[] {
-  return perClass.filter((c) => c.support > 0 && c.support < minTestPerClass && c.f1 > 0);
+  return perClass.filter(
+    (c) => c.support > 0 && c.support < minTestPerClass && (c.f1 > 0 || building.includes(c.label)),
+  );
 }
 
 /** The class's test-object count, as both tables show it: "too few test objects to judge: 3". */

@@ -80,6 +80,27 @@ describe('the per-label table and the classes the gate did not judge', () => {
     expect(markdown).toContain('on fewer than 4 test objects (dataset.min_test_per_class)');
   });
 
+  it('marks a label being built up (new in this change) with F1 0 on 2 test objects, which the gate did not judge', async () => {
+    const newLabels = [{ label: 'mask', objects: 5, before: 0, test: 2 }];
+    const repo = await makeRepo({ objects, base: labels, head: labels });
+    const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: labels, metrics: { perClass } });
+    const judging = { ...params.gate, min_test_objects: 0 };
+    const gate = checkGate({ candidate: metrics, baseline: null, gate: judging, minTestPerClass: 5, newLabels });
+    // mask's F1 0 on 2 objects is not judged (this fixture's 29 test objects are judged, not refused, at 0).
+    expect(gate.passed).toBe(true);
+    const newLabelsRecord = { minTestPerClass: 5, testShare: 0.2, labels: newLabels };
+    await writeStageOutputs({
+      ws: repo.ws,
+      objects,
+      head: labels,
+      metrics: { perClass, gate, newLabels: newLabelsRecord },
+    });
+    const markdown = (await buildReport({ ws: repo.ws, params, base: 'main', log: silentLogger })).markdown;
+    // Before: the row said 2 test objects and F1 0.00, as if the gate had judged it and it passed anyway.
+    expect(rowsOf(markdown).get('mask')![1]).toBe('too few test objects to judge: 2');
+    expect(rowsOf(markdown).get('coin')![1]).toBe('too few test objects to judge: 3');
+  });
+
   it('marks no class when the gate judged every class (min_test_per_class 0)', async () => {
     const markdown = await reportWith((candidate) =>
       checkGate({ candidate, baseline: null, gate: params.gate, minTestPerClass: 0 }),

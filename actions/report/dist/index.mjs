@@ -36950,9 +36950,12 @@ function fitMarkdown({
 // pipeline/report/too-few.ts
 function tooFewToJudge({
   perClass,
-  minTestPerClass
+  minTestPerClass,
+  building = []
 }) {
-  return perClass.filter((c) => c.support > 0 && c.support < minTestPerClass && c.f1 > 0);
+  return perClass.filter(
+    (c) => c.support > 0 && c.support < minTestPerClass && (c.f1 > 0 || building.includes(c.label))
+  );
 }
 function tooFewCell(support) {
   return `too few test objects to judge: ${support}`;
@@ -38383,7 +38386,7 @@ function perClassSection(metrics) {
     if (value === null) return "\u2013";
     let bar = glyphBar(value), figure = bold ? `**${num(value, 2)}**` : num(value, 2);
     return bar ? `${bar} ${figure}` : figure;
-  }, header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]], minimum = minTestPerClassOf(metrics.gate) ?? 0, tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum })), rows = metrics.perClass.map((c) => {
+  }, header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]], minimum = minTestPerClassOf(metrics.gate) ?? 0, building = (metrics.newLabels?.labels ?? []).map((l) => l.label), tooFew = new Set(tooFewToJudge({ perClass: metrics.perClass, minTestPerClass: minimum, building })), rows = metrics.perClass.map((c) => {
     let old = baseline.get(c.label), oldF1 = old && scored(old, basePredicted) ? old.f1 : null, isScored = scored(c, predicted), f1 = isScored ? f1Cell(c.f1, !0) : "\u2013", tail = b ? [f1Cell(oldF1), f1, isScored ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : "\u2013"] : [f1];
     if (!isScored) return [text(c.label), "0", "\u2013", "\u2013", ...tail];
     if (c.support === 0) return [text(c.label), "0", num(c.precision, 2), "\u2013", ...tail];

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DEFAULT_MAX_PIXELS, normalised } from '../dataset/images.ts';
+import { DEFAULT_MAX_PIXELS, normalised } from '../dataset/decode.ts';
 import type { Logger } from '../log.ts';
 import type { CatalogueObject } from './schema.ts';
 
@@ -13,7 +13,8 @@ import type { CatalogueObject } from './schema.ts';
  * the deep-zoom viewer (pictures.ts writes the IIIF manifests that name them). Work already done for
  * the same image, address and code is kept (a marker file records them), so a rebuild only tiles new
  * images. A module of its own, importing little: the hash of the code that cuts the tiles
- * (`tilesCodeHash` in pictures.ts, in the marker) is of this file and what it runs, so an upgrade of
+ * (`tilesCodeHash` in pictures.ts, in the marker) is of this file and what it runs (dataset/decode.ts, which
+ * imports nothing of Vitrine's: not its messages nor its safe writes), so an upgrade of
  * Vitrine that changes how pictures are cut makes them again, and one that changes the manifests, the
  * pages or the catalogue's schema does not tile every picture again (the slowest part of a build).
  */

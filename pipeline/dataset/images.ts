@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Metadata, Sharp } from 'sharp';
+import type { Metadata } from 'sharp';
 import sharp from 'sharp';
 import { tempName } from '../data/temp.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import { DEFAULT_MAX_PIXELS, normalised } from './decode.ts';
 import { EMPTY_FILE } from './picture-problems.ts';
 
-/**
- * Most pixels an image may have by default (dataset.image.max_pixels): 250 million, a 19,000 × 13,000 scan.
- * Museum masters of 100–150 million pixels are common (a tester's 12,000 × 9,000 was refused at 100 million);
- * decoding one that large took about 300 MB. Far larger files are refused from their header, before decoding.
- */
-export const DEFAULT_MAX_PIXELS = 250_000_000;
+/** The pixel limit and the decoding itself live in decode.ts (the tiles' code hash takes in that file alone). */
+export { DEFAULT_MAX_PIXELS, normalised };
 
 /*
  * Every image Vitrine reads goes through here, so that the model, the colour analysis and the
@@ -149,26 +146,6 @@ export async function readSmallPixels({
   } catch (error) {
     throw imageError({ error, file, maxPixels });
   }
-}
-
-/**
- * A sharp pipeline that decodes `data` to oriented, flattened 8-bit sRGB with three channels. Add a
- * resize and an output format. Errors are sharp's; wrap them with `imageError`. `data` may be a file's
- * path instead of its bytes, for a master too large to hold in memory twice (the catalogue's tiles).
- */
-export function normalised({
-  data,
-  maxPixels = DEFAULT_MAX_PIXELS,
-  background = '#ffffff',
-}: {
-  data: Uint8Array | string;
-  maxPixels?: number;
-  background?: string;
-}): Sharp {
-  return sharp(data, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
-    .flatten({ background })
-    .toColourspace('srgb')
-    .removeAlpha();
 }
 
 /** Read an image file's bytes; a missing file is IMAGE_MISSING naming it. */

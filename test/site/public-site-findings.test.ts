@@ -95,6 +95,24 @@ describe('the predicted-type filter’s values for guesses held back', () => {
   });
 });
 
+describe('an old link to the predicted-type filter', () => {
+  it('finds by the value renamed (“Not published: waiting for staff”) what the new one finds, and says the new one', async () => {
+    const { page } = built;
+    const now = 'Not published: model not yet reliable on this type';
+    const old = new URLSearchParams({ predicted: 'Not published: waiting for staff' });
+    await page.goto(`${built.site.url}browse/?${old}`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^\d+ objects? with / })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#status').textContent()).toMatch(/^1 object with /);
+    expect(await page.locator('#results .title').allTextContents()).toEqual(['Dish']);
+    expect(new URL(page.url()).searchParams.getAll('predicted')).toEqual([now]);
+    expect(await page.locator(`input[name="predicted"][value="${now}"]`).isChecked()).toBe(true);
+  });
+});
+
 describe('the colour picker’s cards', () => {
   it('name an untitled object by its number, not its address, and give every card its number as other lists do', async () => {
     const dataset = JSON.parse(await readFile(path.join(workspace(built.dir).dataset, 'dataset.json'), 'utf8')) as {

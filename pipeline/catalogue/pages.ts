@@ -400,8 +400,9 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
                 ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
                   'Photograph unlike those the model learned from: waiting for staff'
                 : kind === 'not-published'
-                  ? // No confidence would do: not "not sure" beside what is often a high figure.
-                    `Waiting for staff: no guess of “${a.label}” is published yet (best guess ${percent(a.confidence)})`
+                  ? // No confidence would do: not "not sure" beside what is often a high figure. The filter's words.
+                    `Not published: model not yet reliable on this type (best guess “${a.label}”, ` +
+                    `${percent(a.confidence)})`
                   : kind === 'not-sure'
                     ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
                     : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).

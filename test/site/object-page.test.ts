@@ -271,7 +271,7 @@ describe('object page: object type', () => {
     const noteOf = (id: string) => notes[catalogue.reviewQueue.indexOf(id)]!;
     expect(noteOf('O-8')).toBe('Photograph unlike those the model learned from: waiting for staff');
     expect(noteOf('O-4')).toBe('Not sure: waiting for staff (best guess “Cleveland”, 80%)');
-    expect(noteOf('O-10')).toBe('Waiting for staff: no guess of “Chicago” is published yet (best guess 97%)');
+    expect(noteOf('O-10')).toBe('Not published: model not yet reliable on this type (best guess “Chicago”, 97%)');
     // Published guesses listed as the least confident are not called unsure (O-0's is at 90%).
     expect(noteOf('O-0')).not.toMatch(/unsure|not sure/i);
     for (const note of notes) if (/unsure|not sure/i.test(note)) expect(note).not.toMatch(/\b(9\d|100)%/);

@@ -707,6 +707,9 @@ async function runLockedStages({
   const { runStages } = await import('../stages/graph.ts');
   const { loadStages } = await import('../stages/index.ts');
   const stages = await loadStages();
+  // Said when the dataset stage is skipped on data/ that data.dvc does not record (read before the run changes it).
+  const { skippedDatasetWarning } = await import('../stages/data-read-elsewhere.ts');
+  const elsewhere = await skippedDatasetWarning({ ws: ctx.ws });
   const started = performance.now();
   const outcomes = await runStages({
     ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
@@ -724,6 +727,7 @@ async function runLockedStages({
           // promoted): said as such, with when.
           (o.status === 'ran' ? `${o.summary} (${o.reason})` : `as when it last ran${lastRan(o.ranAt)}: ${o.summary}`),
       );
+      if (o.name === 'dataset' && o.status === 'skipped' && elsewhere) ctx.log.warn(elsewhere, { file: 'data.dvc' });
     },
   });
   const total = (performance.now() - started) / 1000;

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { readDvcFile } from '../data/dvcfile.ts';
+import type { Workspace } from '../paths.ts';
+import { readLock } from './lock-file.ts';
+
+/*
+ * A branch checked out without "vitrine data checkout" keeps the last branch's data/: when the dataset stage then
+ * has nothing new to read, the run skips it and trains and reports on that data/ with no word (a tester's report
+ * credited a branch with another branch's title change). The dataset stage warns only when it runs; this is what
+ * the run says when it is skipped.
+ */
+
+/**
+ * What the run says when it skips the dataset stage although the data/ it last read is not what data.dvc records:
+ * plain words naming `npx vitrine data checkout`. Null when they agree, with no data.dvc, or no dataset read yet.
+ * Cheap: reads lock.json and data.dvc, hashes nothing (a skipped stage's data/ is the data/ it last read).
+ */
+export async function skippedDatasetWarning({ ws }: { ws: Workspace }): Promise<string | null> {
+  const lock = await readLock({ file: ws.lock }).catch(() => null);
+  const read = lock?.stages.dataset?.deps.paths[path.relative(ws.root, ws.data)];
+  if (!read) return null;
+  const recorded = await readDvcFile({ file: ws.dataDvc }).then(
+    (dvc) => dvc.outs[0]?.md5,
+    () => undefined,
+  );
+  if (!recorded || recorded === read) return null;
+  return (
+    'data/ is not what data.dvc records on this commit (a branch checked out without its data, say): the dataset ' +
+    'stage was skipped because data/ has not changed since it last read it, so this run trains and reports on data/ ' +
+    'as it is, which may hold another branch\'s changes. Run "npx vitrine data checkout" to put data/ back as ' +
+    'data.dvc records, then run again. If the changes in data/ are meant, record them with "npx vitrine data add".'
+  );
+}

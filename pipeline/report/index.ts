@@ -40,6 +40,7 @@ import { diffLabels, diffParams } from './compare.ts';
 import { editedObjects, editedObjectsSection } from './edited-objects.ts';
 import { COMMENT_ROOM, code, fitMarkdown, shortLabel, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
+import { asReadFromData } from './opening.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
@@ -291,6 +292,8 @@ export async function buildReport({
   const objectsEdited = baseFolder ? await editedObjects({ ws, base: baseFolder, labelOf, log }) : null;
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
+  // Objects labelled at the base, for the share of them a pull request takes out (opening.ts).
+  let labelledAtBase: number | undefined;
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
     // A label added to or removed from the vocabulary changes which of an object's lines count (one outside it is
@@ -301,6 +304,7 @@ export async function buildReport({
         ? null
         : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary, objectOf });
     const baseLabels = baseRead?.agreed ?? [];
+    labelledAtBase = baseLabels.length;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     // An id retyped near an object's ("dm-0006" for "DM-0006") is that object's line, as the dataset stage says.
@@ -413,6 +417,7 @@ export async function buildReport({
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
   let paramChanges: ReportJson['lineage']['params'] = [];
   let vocabularyRemoved: { label: string; objects: number }[] = [];
+  let vocabularyAdded: { label: string; objects: number }[] = [];
   if (baseCommit) {
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
     const headParams =
@@ -436,6 +441,12 @@ export async function buildReport({
       const renamedFrom = new Set((metrics.labelRenames ?? []).map((r) => r.from));
       vocabularyRemoved = was
         .filter((label) => !kept.has(label) && !renamedFrom.has(label))
+        .map((label) => ({ label, objects: uses.get(label) ?? 0 }));
+      // Labels new to the vocabulary (a rename's new name is said as a rename): their objects are learnt from now on.
+      const had = new Set(was);
+      const renamedTo = new Set((metrics.labelRenames ?? []).map((r) => r.to));
+      vocabularyAdded = now
+        .filter((label) => !had.has(label) && !renamedTo.has(label))
         .map((label) => ({ label, objects: uses.get(label) ?? 0 }));
     }
   }
@@ -589,6 +600,8 @@ export async function buildReport({
       ...(saved ? { savedDifferently: saved } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
+      ...(vocabularyAdded.length > 0 ? { vocabularyAdded } : {}),
+      ...(labelledAtBase !== undefined ? { labelledAtBase } : {}),
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),
       ...(spreadsheetIds.length > 0 ? { spreadsheetIds } : {}),
     },
@@ -658,9 +671,10 @@ export async function buildReport({
   // of the collection, not of this change.
   const unrecognised = datasetUnrecognisedShownInFull({ objects: shownObjects, withheld: shownOf });
   if (unrecognised) sections.afterIntro = [...(sections.afterIntro ?? []), `⚠️ ${text(unrecognised)}`];
-  const editedSection = editedObjectsSection(objectsEdited);
+  // From data/ as it was when it is not what data.dvc records: not credited to this pull request (tester T7).
+  const editedSection = asReadFromData({ section: editedObjectsSection(objectsEdited), report: json });
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
-  const removedSection = removedObjectsSection(objectsRemoved);
+  const removedSection = asReadFromData({ section: removedObjectsSection(objectsRemoved), report: json });
   if (removedSection) sections.afterIntro = [removedSection, ...(sections.afterIntro ?? [])];
   if (codeChanged.length > 0)
     sections.afterIntro = [

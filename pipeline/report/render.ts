@@ -30,6 +30,7 @@ import {
   text,
 } from './markdown.ts';
 import { newLabelsNote } from './new-labels.ts';
+import { openingLines } from './opening.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
 import { savedDifferentlyWords } from './saved-as.ts';
@@ -150,6 +151,8 @@ function verdictLine(
     ReportJson,
     'verdict' | 'gate' | 'labels' | 'unusablePhotos' | 'labelsThatLookWrong' | 'labelsToCheck' | 'objectsEdited'
   >,
+  /** A warning is said under this line (openingLines): no green tick. */
+  warnedBelow = false,
 ): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
@@ -186,7 +189,8 @@ function verdictLine(
         wrong.length > 0 ||
         misspelt.length > 0 ||
         unlabelled.length > 0 ||
-        copied.length > 0
+        copied.length > 0 ||
+        warnedBelow
       ? '⚠️'
       : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
@@ -374,7 +378,11 @@ function codeSpan(value: string): string {
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
-  parts.push(verdictLine(report), newLabelsNote(metrics));
+  // What a registrar must know before merging, right under the first line (opening.ts); a warning there takes the
+  // green tick away.
+  const opening = openingLines({ report, onMain: mainRunItself(report) });
+  parts.push(verdictLine(report, opening.warns));
+  parts.push(...opening.paragraphs, newLabelsNote(metrics));
   parts.push(`${rolledBackWords(input.report)}${intro(input)}`);
   parts.push(...(input.sections?.afterIntro ?? []));
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.

@@ -392,6 +392,13 @@ export interface ReportJson {
      */
     vocabularyRemoved?: { label: string; objects: number }[];
     /**
+     * Labels the head's collection.vocabulary has and the base's not (a rename's new name aside), each with the objects
+     * labels.csv gives it: learnt and judged for the first time. Absent when none, and in older reports.
+     */
+    vocabularyAdded?: { label: string; objects: number }[];
+    /** Objects labels.csv labels at the base, as the dataset stage counts them. Absent without a base, and in older reports. */
+    labelledAtBase?: number;
+    /**
      * The change removes labels wholesale (metrics.json's labelLoss: a label of the vocabulary lost all its
      * objects, or most labels were removed since the base evaluate compared with): the verdict is then never
      * "better" ('not comparable' instead). Absent otherwise.

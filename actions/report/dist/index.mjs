@@ -36264,11 +36264,11 @@ function numberHint({
     return `write ${thousands}, without the comma${unquote}`;
   if (/^-?\d+,\d+$/.test(value.trim()) && accepts(n(value.trim())))
     return `write ${n(value.trim())}, with a point, not a comma${unquote}`;
-  let percent = /^(\d+(?:[.,]\d+)?)\s*%$/.exec(value.trim());
-  if (percent) {
-    let share2 = Number((n(percent[1]) / 100).toPrecision(12));
+  let percent2 = /^(\d+(?:[.,]\d+)?)\s*%$/.exec(value.trim());
+  if (percent2) {
+    let share2 = Number((n(percent2[1]) / 100).toPrecision(12));
     if (accepts(share2))
-      return `write ${share2} for ${value.trim()}${accepts(n(percent[1])) ? "" : " (this setting is a share: 1 is 100%)"}${unquote}`;
+      return `write ${share2} for ${value.trim()}${accepts(n(percent2[1])) ? "" : " (this setting is a share: 1 is 100%)"}${unquote}`;
   }
 }
 function takesWholeNumbers({ at, accepts }) {
@@ -36865,7 +36865,7 @@ function percentApart(x, y = x) {
 var PERCENT_DIGITS = 4;
 function percentBeside(value, other) {
   if (!Number.isFinite(value)) return "\u2013";
-  let percent = (x) => Number((x * 100).toFixed(12)), v = percent(value), o = Number.isFinite(other) ? percent(other) : v;
+  let percent2 = (x) => Number((x * 100).toFixed(12)), v = percent2(value), o = Number.isFinite(other) ? percent2(other) : v;
   if (v === 100 || v === 0) return `${v}%`;
   let words = (x, digits3) => x.toFixed(digits3), same = (digits3) => v !== o && words(v, digits3) === words(o, digits3), extreme = (digits3) => {
     let w = Number(words(v, digits3));
@@ -37943,6 +37943,113 @@ function newLabelsNote(metrics) {
   return `\u{1F331} ${each.join(" ")} Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
 }
 
+// pipeline/report/opening.ts
+init_words();
+var REMOVED_SHARE = 0.1, REMOVED_COUNT = 20, REMOVED_AT_LEAST = 5;
+function openingLines({ report, onMain = !1 }) {
+  let change2 = onMain ? "this change" : "this pull request", warnings = [
+    dataElsewhereWords({ report, change: change2 }),
+    labelsTakenOutWords({ report, change: change2 }),
+    retypedIdsWords(report),
+    publishingWords({ params: report.lineage.params, change: change2, more: !0 })
+  ].filter(Boolean), notes = [
+    publishingWords({ params: report.lineage.params, change: change2, more: !1 }),
+    vocabularyAddedWords({ report, change: change2 })
+  ].filter(Boolean);
+  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0 };
+}
+function capital(s) {
+  return `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
+}
+function dataElsewhereWords({ report, change: change2 }) {
+  return report.lineage.dataUsed ? `\u26A0\uFE0F **data/ on the computer that ran this is not what data.dvc records for this commit** (a branch checked out without its data, say): the model was trained and scored on data/ as it was there, and the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. Run \`npx vitrine data checkout\`, then \`npx vitrine run\` again.` : "";
+}
+function labelsTakenOutWords({ report, change: change2 }) {
+  let labelled = report.labels.labelledAtBase;
+  if (labelled === void 0 || labelled === 0 || report.labels.labelLoss) return "";
+  let out = report.labels.changes.filter((c) => c.kind === "removed" && !c.disagreeing && !c.unknownId), n = out.length;
+  if (n < REMOVED_AT_LEAST || n < REMOVED_COUNT && n < REMOVED_SHARE * labelled) return "";
+  let emptied = out.filter((c) => (c.emptyLines?.length ?? 0) > 0).length, deleted = n - emptied, how = [
+    emptied > 0 ? `${emptied} label ${emptied === 1 ? "cell" : "cells"} emptied` : "",
+    deleted > 0 ? `${deleted} ${deleted === 1 ? "line" : "lines"} deleted` : ""
+  ].filter(Boolean).join(", ");
+  return `\u26A0\uFE0F **${capital(change2)} takes the labels of ${n.toLocaleString("en")} of the ${labelled.toLocaleString("en")} labelled objects out** (${how} in labels.csv): once merged, no model learns from them or is scored on them. If that was not meant (a filter left on in a spreadsheet, say), restore their labels in labels.csv.`;
+}
+var RETYPED_NAMED = 3;
+function retypedIdsWords(report) {
+  let spreadsheet = new Set((report.labels.spreadsheetIds ?? []).map((l) => l.meant)), retyped = report.labels.changes.filter(
+    (c) => c.kind === "removed" && !!c.unknownId && !c.unknownId.tooLong && !spreadsheet.has(c.id)
+  );
+  if (retyped.length === 0) return "";
+  let said = (c) => `line ${c.unknownId.line} of labels.csv names \u201C${text(shorten(c.unknownId.id))}\u201D, which is not an object id in the collection`, hint2 = (c) => text(c.unknownId.hint.replace(/\.$/, ""));
+  if (retyped.length === 1) {
+    let c = retyped[0];
+    return `\u26A0\uFE0F **An object would lose its staff label: ${said(c)}** (${hint2(c)}). Correct the id on that line. See the table of label changes below.`;
+  }
+  let shown2 = retyped.slice(0, RETYPED_NAMED).map((c) => `${said(c)} (${hint2(c)})`), more = retyped.length > shown2.length ? `; and ${retyped.length - shown2.length} more` : "";
+  return `\u26A0\uFE0F **${retyped.length} objects would lose their staff labels: their lines in labels.csv name ids that are not in the collection:** ${shown2.join("; ")}${more}. Correct the ids on those lines. See the table of label changes below.`;
+}
+var SHOWN = {
+  full: { words: "in full, zoomable and downloadable", rank: 2 },
+  thumbnail: { words: "as one small picture", rank: 1 },
+  none: { words: "not at all", rank: 0 }
+}, RULE_OF = {
+  "catalogue.images.in_copyright": "photographs in copyright",
+  "catalogue.images.unknown": "photographs whose rights are unknown or not recognised"
+};
+function publishingOf(p) {
+  let was = `(${code(p.key)}: ${text(String(p.before))} \u2192 ${text(String(p.after))})`, rule = RULE_OF[p.key];
+  if (rule) {
+    let before2 = SHOWN[String(p.before)], after2 = SHOWN[String(p.after)];
+    if (!before2 || !after2 || before2.rank === after2.rank) return null;
+    let shown2 = after2.rank === 0 ? "would not be shown" : `would be shown ${after2.words}`, instead = before2.rank === 0 ? "instead of not at all" : `instead of ${before2.words}`;
+    return { words: `${rule} ${shown2}, ${instead} ${was}`, more: after2.rank > before2.rank, about: "rights" };
+  }
+  let [before, after] = [Number(p.before), Number(p.after)];
+  return p.before === null || p.after === null || !Number.isFinite(before) || !Number.isFinite(after) || before === after ? null : p.key === "catalogue.images.thumbnail_max" ? {
+    words: `the small pictures of photographs shown small for their rights would be ${after > before ? "larger" : "smaller"}: up to ${after} pixels on their long side instead of ${before} ${was}`,
+    more: after > before,
+    about: "rights"
+  } : p.key === "annotate.min_precision" ? {
+    words: `the model's guesses would be published on object pages when ${after < before ? "less" : "more"} sure: once its guesses of a label are right ${percent(after)} of the time instead of ${percent(before)} ${was}`,
+    more: after < before,
+    about: "guesses"
+  } : p.key === "annotate.familiarity_quantile" ? {
+    words: `${after > before ? "fewer" : "more"} of the model's guesses about photographs unlike those it learnt from would be held back from the object pages ${was}`,
+    more: after > before,
+    about: "guesses"
+  } : null;
+}
+function percent(x) {
+  return `${Math.round(x * 1e3) / 10}%`;
+}
+function familiarityOf(p) {
+  if (p.key !== "annotate.familiarity" || typeof p.before != "boolean" || typeof p.after != "boolean" || p.before === p.after) return null;
+  let was = `(${code(p.key)}: ${p.before} \u2192 ${p.after})`;
+  return {
+    words: `the model's guesses about photographs unlike those it learnt from would ${p.after ? "be held back from" : "be published on"} the object pages ${was}`,
+    more: !p.after,
+    about: "guesses"
+  };
+}
+function publishingWords({ params, change: change2, more }) {
+  let these = params.map((p) => publishingOf(p) ?? familiarityOf(p)).filter((p) => p !== null).filter((p) => p.more === more);
+  if (these.length === 0) return "";
+  if (!more)
+    return `${capital(change2)} shows less on the public site, once merged: ${these.map((p) => p.words).join("; ")}.`;
+  let checks = [
+    these.some((p) => p.about === "rights") ? "Check that the museum holds the rights to show them so." : "",
+    these.some((p) => p.about === "guesses") ? "Check that guesses this sure are fit for the public." : ""
+  ].filter(Boolean);
+  return `\u26A0\uFE0F **${capital(change2)} changes what the public site shows, once merged:** ${these.map((p) => p.words).join("; ")}. ${checks.join(" ")}`;
+}
+function vocabularyAddedWords({ report, change: change2 }) {
+  let added = report.labels.vocabularyAdded ?? [];
+  if (added.length === 0) return "";
+  let labels = added.map((a) => text(labelInList(a.label))), n = added.reduce((sum, a) => sum + a.objects, 0), what = added.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`, named3 = listWords(labels, { last: "or" }), objects = n === 0 ? `no object is labelled ${named3} in labels.csv yet, so the model learns ${added.length === 1 ? "it" : "them"} once some are` : n === 1 ? `the 1 object labelled ${named3} in labels.csv is learnt and judged by the model for the first time` : `the ${n.toLocaleString("en")} objects labelled ${named3} in labels.csv are learnt and judged by the model for the first time`;
+  return `${capital(change2)} adds ${what} to the vocabulary: ${objects}.`;
+}
+
 // pipeline/evaluate/publication.ts
 function unpublishedWords({
   label,
@@ -38051,10 +38158,10 @@ function checkAdvice(report) {
   ), more = c.old > shown2.length ? ` and ${c.old - shown2.length} more` : "";
   return ` If this is a deliberate change in how these objects are catalogued, ${mainRunItself(report) ? "keeping it" : "merging"} is fine; the model cannot judge it, since it is scored on the labels now and learns whatever labels it is given. If not, correct the labels${mainRunItself(report) ? " in a new pull request" : ""}. ` + (shown2.length > 0 ? `Among them: ${shown2.join(", ")}${more}.` : "");
 }
-function verdictLine(report) {
+function verdictLine(report, warnedBelow = !1) {
   let worse = report.verdict === "worse" || report.verdict === "not comparable", toCheck = report.verdict === "check label changes", other = report.gate.otherModel === !0, photos = report.unusablePhotos, broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === !0).length : 0, unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0, wrong = report.labelsThatLookWrong ?? [], vocabulary = report.labels.vocabulary, misspelt = vocabulary ? report.labels.changes.filter(
     (c) => c.skipped && c.after !== null && !vocabulary.includes(c.after) && !keptOutside(c, vocabulary)
-  ) : [], unlabelled = report.labels.changes.filter((c) => c.kind === "removed" && (c.disagreeing?.length ?? 0) > 1), copied = (report.objectsEdited?.objects ?? []).filter(copiedPhotograph), copies = Math.max(report.objectsEdited?.copied ?? 0, copied.length), icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0 || copied.length > 0 ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", promoter = report.labels.noBaseCode === "on-branch" ? "this run promotes" : mainRunItself(report) ? "a run on the main branch promotes" : "merging would promote", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${promoter} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", change2 = mainRunItself(report) ? "this change" : "this pull request", photographs = `${broken} ${broken === 1 ? "photograph" : "photographs"}`, pictures = broken > 0 ? ` \u26A0\uFE0F **${change2[0].toUpperCase()}${change2.slice(1)} makes ${photographs} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown2 = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? `A label ${change2} sets looks` : `${wrong.length} labels ${change2} sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown2.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", disagree = disagreeingWarning(unlabelled), firstCopy = copied[0], copy = firstCopy ? ` \u26A0\uFE0F **${copies === 1 ? "A new photograph is" : `${copies.toLocaleString("en")} new photographs are`} the same as another object\u2019s with another label** (${text(shorten(firstCopy.id))} and ${text(shorten(firstCopy.samePhotograph.find((x) => x.label !== void 0 && x.label !== firstCopy.label).id))}${copies > 1 ? ", \u2026" : ""}): one of the labels or photographs is wrong. See the object records changed below.` : "", check2 = checkWords(report), verdict = `${verdictWords(report)}${check2 ? `: ${check2}` : ""}`, lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
+  ) : [], unlabelled = report.labels.changes.filter((c) => c.kind === "removed" && (c.disagreeing?.length ?? 0) > 1), copied = (report.objectsEdited?.objects ?? []).filter(copiedPhotograph), copies = Math.max(report.objectsEdited?.copied ?? 0, copied.length), icon = report.gate.passed ? worse || toCheck || other || broken > 0 || wrong.length > 0 || misspelt.length > 0 || unlabelled.length > 0 || copied.length > 0 || warnedBelow ? "\u26A0\uFE0F" : "\u2705" : "\u274C", gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**", promoter = report.labels.noBaseCode === "on-branch" ? "this run promotes" : mainRunItself(report) ? "a run on the main branch promotes" : "merging would promote", meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${promoter} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "", caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "", change2 = mainRunItself(report) ? "this change" : "this pull request", photographs = `${broken} ${broken === 1 ? "photograph" : "photographs"}`, pictures = broken > 0 ? ` \u26A0\uFE0F **${change2[0].toUpperCase()}${change2.slice(1)} makes ${photographs} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "", shown2 = wrong.slice(0, 3).map((w) => `${text(w.id)} \u201C${text(w.label)}\u201D (it suggests \u201C${text(w.suggested)}\u201D)`), who = wrong.length === 1 ? `A label ${change2} sets looks` : `${wrong.length} labels ${change2} sets look`, doubts = wrong.length > 0 ? ` \u26A0\uFE0F **${who} wrong to the model:** ${shown2.join(", ")}${wrong.length > 3 ? ", \u2026" : ""}. See \u201CObjects that look mislabelled\u201D below.` : "", first = misspelt[0], meant = first && vocabulary ? nearestLabel({ label: first.after, vocabulary }) : void 0, one = misspelt.length === 1, hidden = first ? hiddenCharacter({ label: first.after, quote: (s) => `\u201C${text(shorten(s))}\u201D` }) : void 0, why = hidden ? `: ${hidden.words}${meant ? `; did you mean \u201C${text(meant)}\u201D?` : ""}` : meant ? `: did you mean \u201C${text(meant)}\u201D?` : "", skipped = misspelt.length > 0 ? ` \u26A0\uFE0F **${one ? "A label" : `${misspelt.length} labels`} of this pull request ${one ? "is" : "are"} not one of the collection's, so ${one ? "its line was" : "their lines were"} skipped** (\u201C${text(shorten(visibleLabel(first.after)))}\u201D${why}${one ? "" : ", \u2026"}). See the table of label changes below.` : "", disagree = disagreeingWarning(unlabelled), firstCopy = copied[0], copy = firstCopy ? ` \u26A0\uFE0F **${copies === 1 ? "A new photograph is" : `${copies.toLocaleString("en")} new photographs are`} the same as another object\u2019s with another label** (${text(shorten(firstCopy.id))} and ${text(shorten(firstCopy.samePhotograph.find((x) => x.label !== void 0 && x.label !== firstCopy.label).id))}${copies > 1 ? ", \u2026" : ""}): one of the labels or photographs is wrong. See the object records changed below.` : "", check2 = checkWords(report), verdict = `${verdictWords(report)}${check2 ? `: ${check2}` : ""}`, lost = spreadsheetLossWords({ losses: report.labels.spreadsheetIds ?? [] });
   return (lost ? `${report.gate.passed ? "\u26A0\uFE0F" : "\u274C"} **${text(lost.what)}** To fix it, ${text(SPREADSHEET_IDS_ADVICE)}. ` : `${icon} `) + `${lost ? "Without those labels, the scores say: " : ""}**${verdict}.**${checkAdvice(report)} ${gate}${meaning}${caveat}${pictures}${doubts}${skipped}${disagree}${copy}`;
 }
 function disagreeingWarning(changes) {
@@ -38090,8 +38197,8 @@ function codeSpan(value) {
   return fence.length === 1 ? `\`${value}\`` : `${fence} ${value} ${fence}`;
 }
 function renderMarkdown(input2) {
-  let { report, metrics } = input2, parts = [];
-  parts.push(verdictLine(report), newLabelsNote(metrics)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
+  let { report, metrics } = input2, parts = [], opening = openingLines({ report, onMain: mainRunItself(report) });
+  parts.push(verdictLine(report, opening.warns)), parts.push(...opening.paragraphs, newLabelsNote(metrics)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown2 = parts.map(commands);
   elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report)));
   let body = `${shown2.filter(Boolean).join(`

@@ -40,7 +40,7 @@ import { diffLabels, diffParams } from './compare.ts';
 import { editedObjects, editedObjectsSection } from './edited-objects.ts';
 import { COMMENT_ROOM, code, fitMarkdown, shortLabel, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
-import { asReadFromData } from './opening.ts';
+import { asReadFromData, labelLossSaid } from './opening.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
@@ -694,12 +694,13 @@ export async function buildReport({
         'counts as keeping its label.',
       ...(sections.afterIntro ?? []),
     ];
+  // Said right under the first line (render.ts), before the introduction.
+  const opening: string[] = [];
   if (loss && lossWords) {
     const renamed = renamedLabels({ lost: loss.lost, changes, vocabulary: params.collection.vocabulary });
-    sections.afterIntro = [
-      `⚠️ **${text(lossWords)}.**\n${lossMeaning(loss)}${renamed ? `\n${text(renamed)}` : ''}`,
-      ...(sections.afterIntro ?? []),
-    ];
+    const said = labelLossSaid({ loss, changes }) ?? lossWords;
+    // Right under the first line: a registrar reads it before any score (tester T7).
+    opening.push(`⚠️ **${text(said)}.**\n${lossMeaning(loss)}${renamed ? `\n${text(renamed)}` : ''}`);
   }
   const vitrine = await reportCommand({ root: ws.root });
   const input = {
@@ -709,7 +710,7 @@ export async function buildReport({
     dataset,
     drift,
     collectionName: params.collection.name,
-    sections,
+    sections: { ...sections, opening },
     vitrine,
   };
   const maxLabelChanges = params.report.max_label_changes;

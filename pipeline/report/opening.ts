@@ -1,4 +1,6 @@
 import { labelInList } from '../collection/vocabulary.ts';
+import { labelLossWords } from '../evaluate/gate.ts';
+import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
 import { code, shorten, text } from './markdown.ts';
 import type { LabelChange, ParamChange, ReportJson } from './types.ts';
@@ -252,4 +254,35 @@ function vocabularyAddedWords({ report, change }: { report: ReportJson; change: 
         : `the ${n.toLocaleString('en')} objects labelled ${named} in labels.csv are learnt and judged by the model ` +
           'for the first time';
   return `${capital(change)} adds ${what} to the vocabulary: ${objects}.`;
+}
+
+/**
+ * The report's words for labels removed wholesale (labelLossWords, the gate's), with where each lost label's objects
+ * went when the pull request relabelled them ("mask (all 50 now labelled figurine)"), and without "0 labels removed"
+ * when none was: two labels merged in labels.csv read "1 label lost all its objects: mask; 0 labels removed (of 300
+ * at main)" (tester T7). Plain text; null when the gate says nothing.
+ */
+export function labelLossSaid({
+  loss,
+  changes,
+}: {
+  loss: LabelLoss | undefined;
+  changes: Pick<LabelChange, 'before' | 'after'>[];
+}): string | null {
+  const words = labelLossWords(loss);
+  if (!loss || !words || loss.lost.length === 0) return words;
+  const where = ({ label, objects }: { label: string; objects: number }) => {
+    const now = new Map<string, number>();
+    for (const c of changes) if (c.before === label && c.after !== null) now.set(c.after, (now.get(c.after) ?? 0) + 1);
+    const [name, n] = [...now].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (name === undefined || n === undefined) return label;
+    return `${label} (${n === objects ? `all ${n}` : `${n} of its ${objects}`} now labelled ${name})`;
+  };
+  const names = listWords(loss.lost.map(where), { last: ',', max: 10 });
+  const lost =
+    loss.lost.length === 1
+      ? `1 label lost all its objects: ${names}`
+      : `${loss.lost.length} labels lost all their objects: ${names}`;
+  if (loss.removed === 0) return lost;
+  return `${lost}; ${loss.removed} label${loss.removed === 1 ? '' : 's'} removed (of ${loss.before} at ${loss.ref})`;
 }

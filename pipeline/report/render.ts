@@ -57,7 +57,7 @@ export interface RenderInput {
    */
   limit?: number;
   /** Sections built elsewhere (pipeline/report/mislabelled.ts, left-out.ts), already Markdown. */
-  sections?: { afterIntro?: string[]; afterScores?: string[]; beforeLineage?: string[] };
+  sections?: { opening?: string[]; afterIntro?: string[]; afterScores?: string[]; beforeLineage?: string[] };
   /**
    * How this repository runs Vitrine, for the commands the report suggests: "npx vitrine" (the default) where
    * Vitrine is installed in it, else "npx vitrine -C path/to/our-museum", the repository's folder name (a repository
@@ -382,7 +382,7 @@ export function renderMarkdown(input: RenderInput): string {
   // green tick away.
   const opening = openingLines({ report, onMain: mainRunItself(report) });
   parts.push(verdictLine(report, opening.warns));
-  parts.push(...opening.paragraphs, newLabelsNote(metrics));
+  parts.push(...(input.sections?.opening ?? []), ...opening.paragraphs, newLabelsNote(metrics));
   parts.push(`${rolledBackWords(input.report)}${intro(input)}`);
   parts.push(...(input.sections?.afterIntro ?? []));
   // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.

@@ -140,6 +140,26 @@ describe('labels taken out', () => {
     expect(top(markdown)[0]).toMatch(/^✅ /);
     expect(markdown).not.toContain('takes the labels of');
   });
+
+  it('a label merged into another in labels.csv only is said first, with where its objects went, not as 0 removed', async () => {
+    const merged = Object.fromEntries(objects.map((o) => [o.id, o.label === 'mask' ? 'figurine' : o.label]));
+    const { ws } = await makeRepo({ objects, base: labels, head: merged });
+    const masks = objects.filter((o) => o.label === 'mask').length;
+    await writeStageOutputs({
+      ws,
+      objects,
+      head: merged,
+      metrics: { labelLoss: { ref: 'main', before: 36, removed: 0, lost: [{ label: 'mask', objects: masks }] } },
+    });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const [first, second] = top(markdown);
+    expect(first).toMatch(/^⚠️ /);
+    expect(
+      second.startsWith(`⚠️ **1 label lost all its objects: mask \\(all ${masks} now labelled figurine\\).**\n`),
+    ).toBe(true);
+    expect(markdown).not.toContain('0 labels removed');
+  });
 });
 
 describe('an id retyped in other capitals', () => {

@@ -6,7 +6,7 @@ import { slugFor } from '../catalogue/derive.ts';
 import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.ts';
 import { datasetUnrecognisedShownInFull } from '../catalogue/rights-unrecognised.ts';
 import { parseLabels } from '../collection/index.ts';
-import { MAX_ID_BYTES, overLimit } from '../collection/value-limits.ts';
+import { MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
 import { labelInList, labelList } from '../collection/vocabulary.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
@@ -337,6 +337,10 @@ export async function buildReport({
         ...(empty ? { emptyLines: empty } : {}),
         title: object?.title ?? '',
         split: object?.split ?? null,
+        // A text pasted into the label cell: how long, said before shortLabel keeps its beginning only (tester T7).
+        ...(c.after !== null && overLimit({ value: c.after, most: MAX_LABEL_BYTES })
+          ? { labelTooLong: overLimit({ value: c.after, most: MAX_LABEL_BYTES })! }
+          : {}),
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         // A label outside the vocabulary that other objects have too: one of the collection's, not a typo.

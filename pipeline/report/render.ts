@@ -232,11 +232,13 @@ function verdictLine(
   const meant = first && vocabulary ? nearestLabel({ label: first.after!, vocabulary }) : undefined;
   const one = misspelt.length === 1;
   const hidden = first ? hiddenCharacter({ label: first.after!, quote: (s) => `“${text(shorten(s))}”` }) : undefined;
-  const why = hidden
-    ? `: ${hidden.words}${meant ? `; did you mean “${text(meant)}”?` : ''}`
-    : meant
-      ? `: did you mean “${text(meant)}”?`
-      : '';
+  const why = first?.labelTooLong
+    ? `: it is ${text(first.labelTooLong)}, a text pasted into the cell by mistake?`
+    : hidden
+      ? `: ${hidden.words}${meant ? `; did you mean “${text(meant)}”?` : ''}`
+      : meant
+        ? `: did you mean “${text(meant)}”?`
+        : '';
   const skipped =
     misspelt.length > 0
       ? ` ⚠️ **${one ? 'A label' : `${misspelt.length} labels`} of this pull request ${one ? 'is' : 'are'} not ` +
@@ -934,6 +936,12 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     // No model learned from or was tested on this line: say so before anything else.
     // The labels are listed once, above the table: in every row they made 1,000 rows × 1,000 labels.
     if (vocabulary && !vocabulary.includes(c.after)) {
+      // The log's "pasted by mistake?": a text never meant as a label, not a typo to look for (tester T7).
+      if (c.labelTooLong)
+        return (
+          `the label is ${text(c.labelTooLong)}: a label is a word or a few. A text pasted into the cell by mistake? ` +
+          'The line was skipped'
+        );
       // Staff read the comment, not the log: its "did you mean" belongs here too.
       const meant = nearestLabel({ label: c.after, vocabulary });
       // A character that does not show ("Jewellery" + U+200B): shown and named, or "did you mean" the label that

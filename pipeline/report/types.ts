@@ -100,6 +100,12 @@ export interface LabelChange {
    * else on the 'added' change of the line. (Absent otherwise, and in older reports.)
    */
   unknownId?: UnknownId;
+  /**
+   * The label now is longer than a label may be (overLimit's words: "491 characters long (491 bytes in UTF-8; at most
+   * 100)"), a text pasted into the cell by mistake, which the dataset stage skips; `after` keeps its beginning only.
+   * (Absent otherwise, and in older reports.)
+   */
+  labelTooLong?: string;
 }
 
 /** An object whose photograph the dataset stage could not use (dataset.json's issues): no picture, out of training. */

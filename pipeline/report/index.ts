@@ -31,6 +31,7 @@ import { versionPublication } from '../registry/publish.ts';
 import { readRegistry, showVersion } from '../registry/registry.ts';
 import { rolledBackModel } from '../registry/rolled-back.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
+import { unrecordedData } from '../stages/unrecorded.ts';
 import type { DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { listWords } from '../words.ts';
 import { catalogueAddresses } from './addresses.ts';
@@ -193,7 +194,8 @@ export async function buildReport({
     (await stat(ws.dataDvc).then(
       () => true,
       () => false,
-    ))
+    )) &&
+    !(await onlySystemFiles({ ws }))
       ? read
       : undefined;
 
@@ -737,6 +739,16 @@ export async function buildReport({
     `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
   );
   return { markdown, fullMarkdown, json };
+}
+
+/**
+ * data/ differs from what data.dvc records only by files a computer makes in folders (.DS_Store, Thumbs.db), which
+ * the data layer does not record: the data is as recorded, no other branch's (opening.ts would say it is). False when
+ * anything else differs, or when the data layer cannot compare them.
+ */
+async function onlySystemFiles({ ws }: { ws: Workspace }): Promise<boolean> {
+  const unrecorded = await unrecordedData({ ws, log: memoryLogger() }).catch(() => null);
+  return unrecorded?.onlySystemFiles === true;
 }
 
 /**

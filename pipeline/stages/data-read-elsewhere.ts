@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { readDvcFile } from '../data/dvcfile.ts';
+import { silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import { readLock } from './lock-file.ts';
+import { unrecordedData } from './unrecorded.ts';
 
 /*
  * A branch checked out without "vitrine data checkout" keeps the last branch's data/: when the dataset stage then
@@ -13,7 +15,8 @@ import { readLock } from './lock-file.ts';
 /**
  * What the run says when it skips the dataset stage although the data/ it last read is not what data.dvc records:
  * plain words naming `npx vitrine data checkout`. Null when they agree, with no data.dvc, or no dataset read yet.
- * Cheap: reads lock.json and data.dvc, hashes nothing (a skipped stage's data/ is the data/ it last read).
+ * Cheap when they agree: reads lock.json and data.dvc (a skipped stage's data/ is the data/ it last read); when they
+ * do not, compares data/ with data.dvc as "vitrine data status" does, to name what differs.
  */
 export async function skippedDatasetWarning({ ws }: { ws: Workspace }): Promise<string | null> {
   const lock = await readLock({ file: ws.lock }).catch(() => null);
@@ -24,10 +27,15 @@ export async function skippedDatasetWarning({ ws }: { ws: Workspace }): Promise<
     () => undefined,
   );
   if (!recorded || recorded === read) return null;
+  // Which files differ, as "vitrine data status" says (its hashes are cached): only the files a computer makes in
+  // folders (.DS_Store) is no other branch's data, and what the data layer cannot compare it says itself.
+  const unrecorded = await unrecordedData({ ws, log: silentLogger }).catch(() => null);
+  if (!unrecorded || unrecorded.onlySystemFiles || unrecorded.added + unrecorded.removed + unrecorded.changed === 0)
+    return null;
   return (
-    'data/ is not what data.dvc records on this commit (a branch checked out without its data, say): the dataset ' +
-    'stage was skipped because data/ has not changed since it last read it, so this run trains and reports on data/ ' +
-    'as it is, which may hold another branch\'s changes. Run "npx vitrine data checkout" to put data/ back as ' +
-    'data.dvc records, then run again. If the changes in data/ are meant, record them with "npx vitrine data add".'
+    `${unrecorded.words}. The dataset stage was skipped because data/ has not changed since it last read it, so ` +
+    "this run trains and reports on data/ as it is, which may hold another branch's changes (a branch checked out " +
+    'without its data, say). Run "npx vitrine data checkout" to put data/ back as data.dvc records, then run ' +
+    'again. If the changes in data/ are meant, record them with "npx vitrine data add".'
   );
 }

@@ -20,7 +20,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-it('a run that skips the dataset stage on data/ that data.dvc does not record says so, naming data checkout', async () => {
+async function recordedDemo(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-elsewhere-'));
   dirs.push(root);
   const ws = workspace(root);
@@ -31,6 +31,22 @@ it('a run that skips the dataset stage on data/ that data.dvc does not record sa
   );
   await initData({ root, remoteName: 'local', remoteUrl: '.vitrine-remote' });
   await addData({ root, log: silentLogger });
+  return root;
+}
+
+it('a file the computer made in data/ (.DS_Store), which data.dvc does not record, is no reason to warn', async () => {
+  const root = await recordedDemo();
+  await writeFile(path.join(root, 'data', 'images', '.DS_Store'), 'Finder settings');
+  const first = await runCli(root, ['run', 'dataset']);
+  expect(first.code).toBe(0);
+  const again = await runCli(root, ['run', 'dataset']);
+  expect(again.messages).toMatch(/skipped dataset/);
+  expect(again.messages).not.toMatch(/data\.dvc records/);
+});
+
+it('a run that skips the dataset stage on data/ that data.dvc does not record says so, naming data checkout', async () => {
+  const root = await recordedDemo();
+  const ws = workspace(root);
   const recorded = await readFile(ws.dataDvc, 'utf8');
   // Another branch edits a title and records it; its run reads that data/.
   const objects = path.join(ws.data, 'objects.csv');
@@ -50,7 +66,8 @@ it('a run that skips the dataset stage on data/ that data.dvc does not record sa
   const lines = run.messages.split('\n');
   const skipped = lines.findIndex((l) => /skipped dataset/.test(l));
   expect(skipped).toBeGreaterThanOrEqual(0);
-  expect(lines[skipped + 1]).toMatch(
-    /^warn: data\/ is not what data\.dvc records on this commit .*another branch's changes\. Run "npx vitrine data checkout"/,
-  );
+  const warning = lines[skipped + 1]!;
+  expect(warning).toMatch(/^warn: data\/ differs from what data\.dvc records: 0 added, 0 removed, 1 changed /);
+  expect(warning).toContain('(changed: data/objects.csv). The dataset stage was skipped');
+  expect(warning).toMatch(/another branch's changes .* Run "npx vitrine data checkout"/);
 });

@@ -8,6 +8,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import type { Dataset } from '../types.ts';
+import { CLASSIFIER_FOLDS } from './classifier-test.ts';
 import { computeDrift, type EmbedImages, pooledDrift, summarise, writeDriftReport } from './drift.ts';
 import {
   correctionRate,
@@ -67,8 +68,11 @@ export interface MonitorSides {
   modelVersion: string | null;
   /** The commit the comparison starts from. */
   base: string;
-  /** How the current side is made up: objects added since the production model, and unlabelled ones before it. */
-  counts?: { added: number; unlabelled: number };
+  /**
+   * How the current side is made up: objects added since the production model, and unlabelled ones before it;
+   * `tooFew` when the added ones were too few to judge on their own and are judged with the unlabelled ones.
+   */
+  counts?: { added: number; unlabelled: number; tooFew?: boolean };
   /**
    * The objects added since with the unlabelled ones already there, compared beside the objects added since (which
    * `current` then holds alone); absent when there is only one group.
@@ -148,52 +152,45 @@ export async function monitorSides({
     modelVersion: prod.version,
     ref: prod.commit,
   };
-  const counts = { added: added.length, unlabelled: unlabelled.length };
+  // Too few added to judge on their own (the classifier test needs CLASSIFIER_FOLDS on each side; with one object
+  // nothing can be told, and a verdict of "no drift" hid the unlabelled ones drifting): the pool is judged, as before
+  // they were judged apart, and its words say so (reviewer V11).
+  const withImages = added.filter((o) => o.image && o.imageMd5).length;
+  const tooFew = added.length > 0 && withImages < CLASSIFIER_FOLDS;
+  const counts = { added: added.length, unlabelled: unlabelled.length, ...(tooFew ? { tooFew: true } : {}) };
+  const addedAlone: Omit<DriftSide, 'count'> = {
+    kind: 'added-since',
+    description: `the objects added since ${prod.version}`,
+    modelVersion: null,
+    ref: 'HEAD',
+  };
   const pool: Omit<DriftSide, 'count'> = {
     kind: 'new-and-unlabelled',
     description:
       added.length === 0
         ? `the unlabelled objects (none added since ${prod.version})`
-        : `the objects added since ${prod.version} with the ${unlabelledWords(unlabelled.length)} already there`,
+        : tooFew
+          ? `${added.length === 1 ? 'the object' : `the ${added.length} objects`} added since ${prod.version} ` +
+            `(too few to judge on ${added.length === 1 ? 'its' : 'their'} own: at least ${CLASSIFIER_FOLDS} are ` +
+            `needed) with the ${unlabelledWords(unlabelled.length)} already there`
+          : `the objects added since ${prod.version} with the ${unlabelledWords(unlabelled.length)} already there`,
     modelVersion: null,
     ref: 'HEAD',
   };
-  if (added.length === 0 || unlabelled.length === 0)
+  const one = { reference: training.map((o) => o.id), modelVersion: prod.version, base: prod.commit, counts };
+  if (unlabelled.length === 0)
+    return { ...one, current: added.map((o) => o.id), describe: { reference: trainingSide, current: addedAlone } };
+  if (added.length === 0 || tooFew)
     return {
-      reference: training.map((o) => o.id),
+      ...one,
       current: [...added, ...unlabelled].map((o) => o.id),
-      describe: {
-        reference: trainingSide,
-        current:
-          added.length === 0 && unlabelled.length > 0
-            ? pool
-            : {
-                kind: 'added-since',
-                description: `the objects added since ${prod.version}`,
-                modelVersion: null,
-                ref: 'HEAD',
-              },
-      },
-      modelVersion: prod.version,
-      base: prod.commit,
-      counts,
+      describe: { reference: trainingSide, current: pool },
     };
   return {
-    reference: training.map((o) => o.id),
+    ...one,
     current: added.map((o) => o.id),
-    describe: {
-      reference: trainingSide,
-      current: {
-        kind: 'added-since',
-        description: `the objects added since ${prod.version}`,
-        modelVersion: null,
-        ref: 'HEAD',
-      },
-    },
+    describe: { reference: trainingSide, current: addedAlone },
     pooled: { current: [...added, ...unlabelled].map((o) => o.id), describe: pool },
-    modelVersion: prod.version,
-    base: prod.commit,
-    counts,
   };
 }
 
@@ -225,15 +222,21 @@ export async function monitorDrift({
   const prod = await productionModel({ ws, params });
   const sides = await monitorSides({ ws, dataset: data, reference, prod, log });
   const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
+  const added = mix?.added ?? 0;
   log.info(
     sides.pooled && mix
       ? `Comparing the ${mix.added} objects added since ${sides.modelVersion} with ${sides.reference.length} ` +
           `reference objects, and beside them those with the ${unlabelledWords(mix.unlabelled)} already there ` +
           `(${sides.pooled.current.length}).`
-      : mix
-        ? `Comparing ${sides.current.length} unlabelled objects (none added since ${sides.modelVersion}) with ` +
-          `${sides.reference.length} reference objects.`
-        : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
+      : mix?.tooFew
+        ? `Only ${added === 1 ? '1 object was' : `${added} objects were`} added since ${sides.modelVersion}, too few ` +
+          `to judge on ${added === 1 ? 'its' : 'their'} own (at least ${CLASSIFIER_FOLDS} are needed): comparing ` +
+          `${added === 1 ? 'it' : 'them'} with the ${unlabelledWords(mix.unlabelled)} already there ` +
+          `(${sides.current.length} in all) and ${sides.reference.length} reference objects.`
+        : mix
+          ? `Comparing ${sides.current.length} unlabelled objects (none added since ${sides.modelVersion}) with ` +
+            `${sides.reference.length} reference objects.`
+          : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
   const compare = (current: string[], describe: typeof sides.describe) =>
     computeDrift({
@@ -296,13 +299,19 @@ export async function checkRetrain({
   let report: DriftReport | null = null;
   if (measureDrift && sides.current.length >= 2) {
     ({ report } = await monitorDrift({ ws, params, log, clock, embed, dataset: data }));
-  } else if (measureDrift)
-    log.info('Drift is not measured: fewer than two objects were added since the production model.');
+  } else if (measureDrift) {
+    const c = sides.counts ?? { added: sides.current.length, unlabelled: 0 };
+    log.info(
+      `Drift is not measured: there are fewer than two objects to compare since ${prod.version} ` +
+        `(${c.added} added, ${c.unlabelled === 0 ? 'none' : c.unlabelled} unlabelled).`,
+    );
+  }
   const decision = retrainDecision({
     params,
     newLabels: labels.changed + labels.added,
     newObjects: sides.counts ? sides.counts.added : sides.current.length,
-    drift: measureDrift ? (report ?? false) : null,
+    // Not measured (too few objects) is said as such, never as "no drift" (reviewer V11).
+    drift: measureDrift ? report : null,
     modelVersion: prod.version,
   });
   return { ...decision, report };

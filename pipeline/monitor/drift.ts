@@ -531,6 +531,7 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     commit,
     referenceCount: report.reference.count,
     currentCount: report.current.count,
+    currentKind: report.current.kind,
     classifierAuc: report.signals.classifier?.value ?? null,
     classifierLow: report.signals.classifier?.low ?? null,
     classifierHigh: report.signals.classifier?.high ?? null,

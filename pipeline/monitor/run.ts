@@ -238,11 +238,12 @@ export async function monitorDrift({
             `${sides.reference.length} reference objects.`
           : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
-  const compare = (current: string[], describe: typeof sides.describe) =>
+  const notes = notesOnce(log);
+  const compare = (current: string[], describe: typeof sides.describe, say: Logger) =>
     computeDrift({
       ws,
       params,
-      log,
+      log: say,
       clock,
       dataset: data,
       reference: sides.reference,
@@ -251,9 +252,13 @@ export async function monitorDrift({
       modelVersion: sides.modelVersion,
       embed,
     });
-  const report = await compare(sides.current, sides.describe);
+  const report = await compare(sides.current, sides.describe, notes.first);
   if (sides.pooled) {
-    const pool = await compare(sides.pooled.current, { ...sides.describe, current: sides.pooled.describe });
+    const pool = await compare(
+      sides.pooled.current,
+      { ...sides.describe, current: sides.pooled.describe },
+      notes.again,
+    );
     report.pooled = pooledDrift(pool);
     report.summary = summarise(report);
   }
@@ -268,6 +273,32 @@ export async function monitorDrift({
     files.push(file);
   }
   return { report, corrections, files };
+}
+
+/**
+ * Loggers for two comparisons of the same reference and mostly the same objects (the objects added since, then the
+ * pool beside them): the second one's notes ("The classifier test needs…", "3 object(s) have no embedding…") say
+ * again, with other counts, what the first said, so a note is said there only when none of its kind was (its kind:
+ * its words without numbers and brackets). Errors are always said.
+ */
+function notesOnce(log: Logger): { first: Logger; again: Logger } {
+  const kindOf = (message: string) => message.replace(/\([^)]*\)/g, '()').replace(/\d+(\.\d+)?/g, '#');
+  const said = new Set<string>();
+  const first: Logger = {
+    info: (m) => (said.add(kindOf(m)), log.info(m)),
+    warn: (m, where) => (said.add(kindOf(m)), log.warn(m, where)),
+    error: (m, where) => log.error(m, where),
+    debug: (m) => (said.add(kindOf(m)), log.debug(m)),
+    progress: (label, total) => log.progress(label, total),
+  };
+  const again: Logger = {
+    info: (m) => void (said.has(kindOf(m)) || log.info(m)),
+    warn: (m, where) => void (said.has(kindOf(m)) || log.warn(m, where)),
+    error: (m, where) => log.error(m, where),
+    debug: (m) => void (said.has(kindOf(m)) || log.debug(m)),
+    progress: (label, total) => log.progress(label, total),
+  };
+  return { first, again };
 }
 
 /**

@@ -232,6 +232,12 @@ export interface DriftHistoryEntry {
   commit: string | null;
   referenceCount: number;
   currentCount: number;
+  /**
+   * Which group was judged (the current side's kind): "added-since", the objects added since the model; or
+   * "new-and-unlabelled", the unlabelled objects already there (with the added ones when too few were added to judge
+   * alone). Absent in lines written before it was recorded.
+   */
+  currentKind?: DriftSide['kind'];
   /** The classifier test's AUC and interval (absent in entries written before it). */
   classifierAuc?: number | null;
   classifierLow?: number | null;

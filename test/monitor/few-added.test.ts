@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -9,6 +9,7 @@ import type { DemoStyle } from '../../pipeline/demo/draw.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import type { EmbedImages } from '../../pipeline/monitor/drift.ts';
 import { checkRetrain, monitorDrift } from '../../pipeline/monitor/run.ts';
+import type { DriftHistory } from '../../pipeline/monitor/types.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { Dataset, DatasetObject } from '../../pipeline/types.ts';
 import { demoDataset, smallParams } from './fixtures.ts';
@@ -109,6 +110,9 @@ describe('monitoring with too few objects added since the production model to ju
       'Only 1 object was added since v1.0.0, too few to judge on its own (at least 5 are needed): comparing it ' +
         'with the 60 unlabelled objects already there (61 in all) and 24 reference objects.',
     );
+    // The history line says which group was judged.
+    const history = JSON.parse(await readFile(path.join(ws.monitor, 'history.json'), 'utf8')) as DriftHistory;
+    expect(history.entries.at(-1)).toMatchObject({ currentKind: 'new-and-unlabelled', currentCount: 61 });
 
     const decision = await checkRetrain({ ws, params: onDrift, log: memoryLogger(), embed: fixedEmbed(), dataset });
     expect(decision.retrain).toBe(true);
@@ -128,5 +132,34 @@ describe('monitoring with too few objects added since the production model to ju
     expect(log.lines.map((l) => l.message)).toContain(
       'Drift is not measured: there are fewer than two objects to compare since v1.0.0 (1 added, none unlabelled).',
     );
+  }, 120_000);
+
+  it('judges 5 added objects on their own, with the pool beside, each note said once, the group in the history', async () => {
+    const { ws, dataset, base } = await collection({
+      old: { count: 30, style: 'studio' },
+      added: { count: 5, style: 'new' },
+    });
+    // An older history line, written before the group was recorded, is kept as it was.
+    const old = {
+      schema: 'vitrine.drift-history/1',
+      entries: [{ createdAt: '2026-01-01T00:00:00.000Z', drifted: false }],
+    };
+    await fs.promises.mkdir(ws.monitor, { recursive: true });
+    await writeFile(path.join(ws.monitor, 'history.json'), JSON.stringify(old));
+    const log = memoryLogger();
+    // One training object has no embedding: both comparisons leave it out, and that is said once.
+    const embed = fixedEmbed(new Set([base[0]!.imageMd5]));
+    const { report } = await monitorDrift({ ws, params, log, embed, dataset });
+    expect(report.current).toMatchObject({ kind: 'added-since', count: 5 });
+    expect(report.pooled!.current).toMatchObject({ kind: 'new-and-unlabelled', count: 35 });
+    const said = log.lines.map((l) => l.message);
+    expect(
+      said.filter((m) => m.includes('no embedding')),
+      said.join('\n'),
+    ).toEqual(['1 object(s) have no embedding and are left out of the embedding comparison.']);
+    const history = JSON.parse(await readFile(path.join(ws.monitor, 'history.json'), 'utf8')) as DriftHistory;
+    expect(history.entries).toHaveLength(2);
+    expect(history.entries[0]).toEqual(old.entries[0]);
+    expect(history.entries[1]).toMatchObject({ currentKind: 'added-since', currentCount: 5 });
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import { writeFixture } from './fixture.ts';
 /*
  * The model page marks the types the gate did not judge by their F1, by the dataset.min_test_per_class the gate used
  * (G1): recorded with the metrics, else said in the gate's class check (a metrics.json from before it was recorded),
- * else the setting in params.yaml. The page itself is built in public-tester-t5.test.ts.
+ * else none (a gate from before the rule judged every class). The page itself is built in public-tester-t5.test.ts.
  */
 
 async function cardWith({ gate, minTest }: { gate: unknown; minTest: number }) {
@@ -54,8 +54,19 @@ describe('the threshold the model page marks types by', () => {
     expect(m.minTestPerClass).toBe(9);
   });
 
-  it('is params.yaml’s dataset.min_test_per_class when the metrics say nothing of it', async () => {
+  // Reviewer V11: params.yaml's setting of today is not the gate's of the day; a gate from before the rule judged
+  // every class, and the page said types under 9 "are not judged by its F1".
+  it('is none when the metrics say nothing of it: the page says nothing about types not judged', async () => {
     const m = await cardWith({ gate: undefined, minTest: 9 });
-    expect(m.minTestPerClass).toBe(9);
+    expect(m.minTestPerClass).toBe(0);
+  });
+
+  it('is none for a gate from before the rule, whose class check names no type left unjudged', async () => {
+    const perClass = [{ label: 'coin', precision: 0.8, recall: 0.8, f1: 0.8, support: 8 }];
+    const iv = { value: 0.9, low: 0.9, high: 0.9 };
+    const scores = { accuracy: iv, macroF1: iv, topK: { k: 2, accuracy: iv }, ece: iv, perClass, confusion: [] };
+    const { minTestPerClass: _, ...old } = checkGate({ candidate: scores, baseline: null, gate: defaultParams().gate });
+    const m = await cardWith({ gate: old, minTest: 9 });
+    expect(m.minTestPerClass).toBe(0);
   });
 });

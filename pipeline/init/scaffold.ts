@@ -29,7 +29,14 @@ import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { smallCollectionGate } from '../evaluate/gate.ts';
 import { isInside, writeFileAtomic } from '../fs.ts';
-import { headCommit, nameFirstBranch, repositorySetting, stageFiles, trackedUnder } from '../git/repo.ts';
+import {
+  headCommit,
+  nameFirstBranch,
+  readBytesAtRef,
+  repositorySetting,
+  stageFiles,
+  trackedUnder,
+} from '../git/repo.ts';
 import { deleteModelTags } from '../git/tags.ts';
 import type { Logger, Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams, refuseParamsLink } from '../params.ts';
@@ -648,14 +655,21 @@ export async function initRepository({
     );
   // Committed before init, the export stays tracked: .gitignore keeps out only what git does not track yet, so each
   // new export copied there would be committed again ("git commit -a"). Said with the command; not run for the museum.
+  // Only added ("git add"), never committed, it is tracked all the same, and said so (reviewer V11).
   for (const e of exportIgnored) {
     const tracked = await trackedUnder({ dir: root, path: e.relative });
     if (tracked.length === 0) continue;
+    const command = `"git rm ${e.folder ? '-r ' : ''}--cached ${shellWord(e.relative)}", then commit.`;
     log.warn(
-      `The export's ${e.shown} was committed to git before init (${plural(tracked.length, 'file')}), so git ` +
-        'still tracks it: .gitignore keeps out only files git does not track yet, and each new export copied ' +
-        'there would be committed again. To stop tracking it (the files stay on this computer, and in the ' +
-        `earlier commits), run "git rm ${e.folder ? '-r ' : ''}--cached ${shellWord(e.relative)}", then commit.`,
+      (await anyCommitted({ root, files: tracked }))
+        ? `The export's ${e.shown} was committed to git before init (${plural(tracked.length, 'file')}), so git ` +
+            'still tracks it: .gitignore keeps out only files git does not track yet, and each new export copied ' +
+            'there would be committed again. To stop tracking it (the files stay on this computer, and in the ' +
+            `earlier commits), run ${command}`
+        : `The export's ${e.shown} was added to git before init (${plural(tracked.length, 'file')}, not committed ` +
+            'yet), so git tracks it: .gitignore keeps out only files git does not track yet, and the next commit ' +
+            'would take it in, as each new export copied there. To stop tracking it (the files stay on this ' +
+            `computer), run ${command}`,
     );
   }
   // Reviewer V10: photographs in the repository's own folder (--images .) cannot be kept out by a folder line, and the
@@ -1116,4 +1130,11 @@ function labelColumnAdvice({ proposal, columns }: { proposal: InitProposal; colu
     `No column of ${name} was taken as the labels: name the one that says what each object is with ` +
     `--column label=${word} (columns not used: ${shown})`
   );
+}
+
+/** Whether any of `files` (tracked by git) is in the last commit: committed, not only added. */
+async function anyCommitted({ root, files }: { root: string; files: string[] }): Promise<boolean> {
+  if ((await headCommit({ dir: root })) === null) return false;
+  for (const filepath of files) if ((await readBytesAtRef({ dir: root, ref: 'HEAD', filepath })) !== null) return true;
+  return false;
 }

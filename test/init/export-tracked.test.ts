@@ -62,6 +62,34 @@ describe('an export folder inside the repository, committed before init', () => 
     expect(said).toContain('run "git rm -r --cached images/", then commit');
   });
 
+  // Reviewer V11: an export only added (git add), never committed, was said to be "committed to git before init".
+  it('says an export only added to git, never committed, is tracked, not committed, with the same command', async () => {
+    const museum = path.join(await tempDir('vitrine-init-export-staged-'), 'museum');
+    await mkdir(museum);
+    await smallExport({ dir: path.join(museum, 'export'), rows });
+    const git = gitIn({ root: museum });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    const args = ['init', '--from', 'export/objects.csv', '--images', 'export/images', '--yes'];
+    const { code, said } = await vitrineIn({ args, cwd: museum });
+    expect(code, said).toBe(0);
+    const warning = said.split('\n').find((l) => l.includes('git rm'));
+    expect(warning, said).toBeDefined();
+    expect(warning).not.toContain('committed to git');
+    expect(warning).not.toContain('earlier commits');
+    expect(warning).toContain('was added to git before init (7 files, not committed yet)');
+    expect(warning).toContain('run "git rm -r --cached export/", then commit');
+  });
+
+  it('says it was committed when it was', async () => {
+    const { museum } = await committedExport('export');
+    const args = ['init', '--from', 'export/objects.csv', '--images', 'export/images', '--yes'];
+    const { said } = await vitrineIn({ args, cwd: museum });
+    const warning = said.split('\n').find((l) => l.includes('git rm'));
+    expect(warning, said).toContain('was committed to git before init (7 files)');
+    expect(warning).toContain('and in the earlier commits');
+  });
+
   it('says nothing of it when the export folder was never committed', async () => {
     const museum = path.join(await tempDir('vitrine-init-export-untracked-'), 'museum');
     await mkdir(museum);

@@ -21,7 +21,7 @@ const TILES_MODULE = path.join(import.meta.dirname, 'tiles.ts');
 
 /**
  * A hash of the code that makes the large pictures and deep-zoom tiles: tiles.ts and what it runs (how pictures are
- * decoded, `dataset/images.ts`), and the installed versions of sharp and of libvips and its codecs (`sharp.versions`:
+ * decoded, `dataset/decode.ts`), and the installed versions of sharp and of libvips and its codecs (`sharp.versions`:
  * a new JPEG encoder can change every tile). A few milliseconds; `writePictures` takes it once per process.
  */
 export function tilesCodeHash({

@@ -218,8 +218,8 @@ export const intervalSchema = z.object({ value: z.number(), low: z.number(), hig
 export const cardMetricsSchema = z.object({
   n: z.int().min(0),
   /**
-   * dataset.min_test_per_class as the promotion gate used it (evaluate/gate.ts minTestPerClassOf; params.yaml's when
-   * the metrics do not say): the page marks the types the gate did not judge by their F1, as the report does.
+   * dataset.min_test_per_class as the promotion gate used it (evaluate/gate.ts minTestPerClassOf; 0 when the metrics
+   * do not say, as the gate then judged every class): the page marks the types the gate did not judge by their F1, as the report does.
    */
   minTestPerClass: z.int().min(0).default(5),
   labels: z.array(z.string()),

@@ -91,9 +91,10 @@ export function checkGate({
     detail:
       (weak.length === 0
         ? unjudgedThin.length > 0
-          ? `all ${judged.length - unjudgedThin.length} classes with at least ${minTestPerClass} test objects have F1 ≥ ` +
+          ? `${allClasses(judged.length - unjudgedThin.length)} with at least ${minTestPerClass} test objects ` +
+            `${judged.length - unjudgedThin.length === 1 ? 'has' : 'have'} F1 ≥ ${fmt(gate.min_class_f1)}`
+          : `${allClasses(judged.length)} with test objects ${judged.length === 1 ? 'has' : 'have'} F1 ≥ ` +
             fmt(gate.min_class_f1)
-          : `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}`
         : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${labelInList(c.label)} ${fmt(c.f1)}`).join(', ')}`) +
       (thin.length > 0
         ? `; too few test objects to judge by F1 (fewer than ${minTestPerClass}, dataset.min_test_per_class): ` +
@@ -464,4 +465,9 @@ export function proposedGateNote({ changes }: { changes: GateChange[] }): string
     `This pull request changes ${what} (${list}). It was judged by the base branch's params.yaml settings, the ` +
     'rules in force; the new ones apply to pull requests after this one is merged.'
   );
+}
+
+/** "all 3 classes", or "the 1 class" (a registrar read "all 1 labels"). */
+function allClasses(n: number): string {
+  return n === 1 ? 'the 1 class' : `all ${n} classes`;
 }

@@ -259,4 +259,18 @@ describe('gate: no label lost all its objects', () => {
   it("is part of metrics.json's type", () => {
     expectTypeOf<Metrics['labelLoss']>().toEqualTypeOf<LabelLoss | undefined>();
   });
+
+  it('says one class with enough test objects in the singular, not "all 1 classes" (a registrar)', () => {
+    const g = checkGate({
+      candidate: scores(0.9, [
+        ['coin', 0.9, 6],
+        ['mask', 0.9, 3],
+      ]),
+      baseline: null,
+      gate,
+      minTestPerClass: 5,
+    });
+    const detail = g.checks.find((c) => c.name === 'every class F1 at least the minimum')!.detail;
+    expect(detail).toMatch(/^the 1 class with at least 5 test objects has F1 ≥ 0\.300;/);
+  });
 });

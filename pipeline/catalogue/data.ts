@@ -1322,6 +1322,7 @@ function cardMetrics({ m, followed }: { m: Metrics; followed?: Metrics['publicat
     // Recorded by the gate, else named in its class check; else none (reviewer V11): the gate recorded it since the rule
     // came in, so metrics that say nothing were judged before it, every class by its F1, whatever params.yaml says now.
     minTestPerClass: minTestPerClassOf(isRecord(m.gate) ? m.gate : null) ?? 0,
+    building: (m.newLabels?.labels ?? []).map((l) => l.label),
     labels: m.labels ?? m.perClass.map((c) => c.label),
     accuracy: m.accuracy,
     macroF1: m.macroF1,

@@ -222,6 +222,8 @@ export const cardMetricsSchema = z.object({
    * do not say, as the gate then judged every class): the page marks the types the gate did not judge by their F1, as the report does.
    */
   minTestPerClass: z.int().min(0).default(5),
+  /** Labels being built up (metrics.json's newLabels): the gate did not judge them by their F1, even at 0. */
+  building: z.array(z.string()).default([]),
   labels: z.array(z.string()),
   accuracy: intervalSchema,
   macroF1: intervalSchema,

@@ -15,7 +15,7 @@ import { writeFixture } from './fixture.ts';
  * else none (a gate from before the rule judged every class). The page itself is built in public-tester-t5.test.ts.
  */
 
-async function cardWith({ gate, minTest }: { gate: unknown; minTest: number }) {
+async function cardWith({ gate, minTest, extra = {} }: { gate: unknown; minTest: number; extra?: object }) {
   const root = await tempDir('vitrine-too-few-');
   const labels = ['coin', 'mask', 'vase'];
   const objects = labels.map((label, i) => ({ id: `C-${i}`, title: `Object ${i}`, label, image: null }));
@@ -24,7 +24,7 @@ async function cardWith({ gate, minTest }: { gate: unknown; minTest: number }) {
   const ws = workspace(root);
   const file = path.join(ws.evaluate, 'metrics.json');
   const metrics = JSON.parse(await readFile(file, 'utf8'));
-  await writeFile(file, JSON.stringify({ ...metrics, ...(gate === undefined ? {} : { gate }) }));
+  await writeFile(file, JSON.stringify({ ...metrics, ...extra, ...(gate === undefined ? {} : { gate }) }));
   const params = defaultParams();
   params.dataset.min_test_per_class = minTest;
   const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
@@ -68,5 +68,19 @@ describe('the threshold the model page marks types by', () => {
     const { minTestPerClass: _, ...old } = checkGate({ candidate: scores, baseline: null, gate: defaultParams().gate });
     const m = await cardWith({ gate: old, minTest: 9 });
     expect(m.minTestPerClass).toBe(0);
+  });
+
+  // A label being built up (new, F1 0 on 2 test objects) was not judged by the gate, even at F1 0: the page marks it
+  // as the report's table does (pipeline/report/too-few.ts, building).
+  it('carries the labels being built up, which the gate did not judge even at F1 0', async () => {
+    const newLabels = {
+      minTestPerClass: 5,
+      testShare: 0.2,
+      labels: [{ label: 'coin', objects: 5, before: 0, test: 2 }],
+    };
+    const gate = { passed: true, checks: [], minTestPerClass: 5 };
+    const m = await cardWith({ gate, minTest: 5, extra: { newLabels } });
+    expect(m.building).toEqual(['coin']);
+    expect((await cardWith({ gate, minTest: 5 })).building).toEqual([]);
   });
 });

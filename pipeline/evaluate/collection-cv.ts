@@ -157,6 +157,7 @@ export async function crossValidateCollection({
       })),
       base: true,
       minTestPerClass: params.dataset.min_test_per_class,
+      testShare: params.dataset.split.test,
     });
     const result = await compareLabelSets({
       tf,

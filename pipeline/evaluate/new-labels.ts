@@ -13,7 +13,10 @@ export type { NewLabel } from '../types.ts';
 
 /**
  * The labels of `labels` being built up by this change: more objects carry it now than at the base, and fewer
- * than `minTestPerClass` of them are in the test split, now and at the base (a label new here had none at the base).
+ * than `minTestPerClass` of them are in the test split, now and at the base (a label new here had none at the base),
+ * and no more objects than would put `minTestPerClass` in the test split, which takes about `testShare` of them
+ * (dataset.split.test). Above that a label is no thin one, however its objects fell: 30 coins of the training split
+ * relabelled "medal" were left out of the verdict, and the model confusing coins with medals with them (reviewer V12).
  * `objects`: each object's split, its label now and at the base (null: none). No base known (`base` false): none,
  * since nothing says the label is new. `minTestPerClass` 0: none (every label is judged).
  */
@@ -22,13 +25,16 @@ export function labelsBeingBuilt({
   objects,
   base,
   minTestPerClass,
+  testShare,
 }: {
   labels: readonly string[];
   objects: readonly { split: string; now: string | null; before: string | null }[];
   base: boolean;
   minTestPerClass: number;
+  testShare: number;
 }): NewLabel[] {
   if (!base || minTestPerClass <= 0) return [];
+  const most = objectsForTest({ minimum: minTestPerClass, testShare });
   const found: NewLabel[] = [];
   for (const label of labels) {
     let now = 0;
@@ -46,7 +52,7 @@ export function labelsBeingBuilt({
         if (inTest) testBefore++;
       }
     }
-    if (now > before && test < minTestPerClass && testBefore < minTestPerClass)
+    if (now > before && now <= most && test < minTestPerClass && testBefore < minTestPerClass)
       found.push({ label, objects: now, before, test });
   }
   return found;
@@ -66,6 +72,10 @@ export function objectsToAdd({
   testShare: number;
 }): number {
   const lacking = Math.max(0, minimum - label.test);
-  const total = Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
-  return Math.max(lacking, total - label.objects);
+  return Math.max(lacking, objectsForTest({ minimum, testShare }) - label.objects);
+}
+
+/** How many objects put about `minimum` in the test split, which takes about `testShare` of them. */
+function objectsForTest({ minimum, testShare }: { minimum: number; testShare: number }): number {
+  return Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
 }

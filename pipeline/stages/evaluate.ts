@@ -633,6 +633,7 @@ export const evaluateStage: Stage = {
         })),
         base: baseLabels !== null,
         minTestPerClass: params.dataset.min_test_per_class,
+        testShare: params.dataset.split.test,
       }),
     });
     if (metrics.baseline && baselineHeadline) {

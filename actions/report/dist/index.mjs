@@ -37928,8 +37928,11 @@ function objectsToAdd({
   minimum,
   testShare
 }) {
-  let lacking = Math.max(0, minimum - label.test), total = Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
-  return Math.max(lacking, total - label.objects);
+  let lacking = Math.max(0, minimum - label.test);
+  return Math.max(lacking, objectsForTest({ minimum, testShare }) - label.objects);
+}
+function objectsForTest({ minimum, testShare }) {
+  return Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
 }
 
 // pipeline/report/new-labels.ts

@@ -30,8 +30,8 @@ import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/i
 import { versionPublication } from '../registry/publish.ts';
 import { readRegistry, showVersion } from '../registry/registry.ts';
 import { rolledBackModel } from '../registry/rolled-back.ts';
+import { onlyHarmlessFiles, scoredOnDataRead } from '../stages/data-read-elsewhere.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
-import { unrecordedData } from '../stages/unrecorded.ts';
 import type { DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { listWords } from '../words.ts';
 import { catalogueAddresses } from './addresses.ts';
@@ -195,9 +195,11 @@ export async function buildReport({
       () => true,
       () => false,
     )) &&
-    !(await onlySystemFiles({ ws }))
+    !(await onlyHarmlessFiles({ ws }))
       ? read
       : undefined;
+  // Training and scoring skipped after the dataset stage read it (nothing they read changed): not said to be made of it.
+  const dataUsedAfterModel = dataUsed && !(await scoredOnDataRead({ ws }));
 
   const isRepo = (await gitDir({ dir: ws.root })) !== null;
   const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
@@ -614,6 +616,7 @@ export async function buildReport({
     lineage: {
       data: metrics.inputs?.data ?? '',
       ...(dataUsed ? { dataUsed } : {}),
+      ...(dataUsedAfterModel ? { dataUsedAfterModel: true } : {}),
       labelsHash:
         metrics.inputs?.labels ??
         (headLabelsText === null ? '' : createHash('md5').update(headLabelsText).digest('hex')),
@@ -739,16 +742,6 @@ export async function buildReport({
     `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
   );
   return { markdown, fullMarkdown, json };
-}
-
-/**
- * data/ differs from what data.dvc records only by files a computer makes in folders (.DS_Store, Thumbs.db), which
- * the data layer does not record: the data is as recorded, no other branch's (opening.ts would say it is). False when
- * anything else differs, or when the data layer cannot compare them.
- */
-async function onlySystemFiles({ ws }: { ws: Workspace }): Promise<boolean> {
-  const unrecorded = await unrecordedData({ ws, log: memoryLogger() }).catch(() => null);
-  return unrecorded?.onlySystemFiles === true;
 }
 
 /**

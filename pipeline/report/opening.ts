@@ -53,11 +53,19 @@ function capital(s: string): string {
  */
 function dataElsewhereWords({ report, change }: { report: ReportJson; change: string }): string {
   if (!report.lineage.dataUsed) return '';
+  const head = '⚠️ **data/ on the computer that ran this is not what data.dvc records for this commit**';
+  const run = 'Run `npx vitrine data checkout`, then `npx vitrine run` again.';
+  // Training and scoring skipped after the dataset stage read it (reviewer V12): the model is not of that data/.
+  if (report.lineage.dataUsedAfterModel)
+    return (
+      `${head} (files added to data/ and not recorded, or a branch checked out without its data, say): the object ` +
+      'records and photographs below are compared as they are in data/, so they may be another branch’s changes, ' +
+      `not ${change}’s. The model and its scores were not made again: nothing they read from data/ changed. ${run}`
+    );
   return (
-    '⚠️ **data/ on the computer that ran this is not what data.dvc records for this commit** (a branch checked out ' +
-    'without its data, say): the model was trained and scored on data/ as it was there, and the object records and ' +
-    'photographs below are compared as they are in data/, so they may be another branch’s changes, not ' +
-    `${change}’s. Run \`npx vitrine data checkout\`, then \`npx vitrine run\` again.`
+    `${head} (a branch checked out without its data, say): the model was trained and scored on data/ as it was ` +
+    'there, and the object records and photographs below are compared as they are in data/, so they may be ' +
+    `another branch’s changes, not ${change}’s. ${run}`
   );
 }
 

@@ -423,6 +423,11 @@ export interface ReportJson {
      * checked out without `data checkout` trains on data/ as it is. Absent otherwise.
      */
     dataUsed?: string;
+    /**
+     * With `dataUsed`: the dataset stage read it after the model was trained and scored (they were skipped, as nothing
+     * they read changed), so the model and its scores are not said to be made of it. Absent otherwise.
+     */
+    dataUsedAfterModel?: true;
     labelsHash: string;
     labelsCommit: string | null;
     headCommit: string | null;

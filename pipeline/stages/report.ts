@@ -7,6 +7,7 @@ import { branchPoint, checkedOutBranch, resolveCommit } from '../git/history.ts'
 import { validateParams } from '../params.ts';
 import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
 import { labelCountsSaid, onMainItself, tooLongWords } from '../report/render.ts';
+import { readLock } from './lock-file.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -81,12 +82,25 @@ export function runUrl(env: StageContext['env']): string | undefined {
   return `${server}/${repo}/actions/runs/${run}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`;
 }
 
+/** The dataset stage's record of data/ in lock.json, with when it ran; undefined when it has not run. */
+async function dataRead(ws: StageContext['ws']): Promise<{ data: string | null; at: string } | undefined> {
+  const entry = (await readLock({ file: ws.lock }).catch(() => null))?.stages.dataset;
+  if (!entry) return undefined;
+  return { data: entry.deps?.paths?.[path.relative(ws.root, ws.data)] ?? null, at: entry.ranAt };
+}
+
 /** `.vitrine/report/`: report.md (the pull-request comment) and report.json (the same as data). */
 export const reportStage: Stage = {
   name: 'report',
   summary: 'Write the report for the pull request: verdict, label changes, metrics, lineage.',
   // drift.json is optional (the monitor writes it); when it appears or changes, the report follows.
-  deps: { paths: ['labels.csv', '.vitrine/monitor/drift.json'], params: ['report', 'gate'], stages: ['evaluate'] },
+  // data.dvc, with the dataset stage's record of data/ (in `fingerprint`): what the report checks data/ against, so a
+  // stray file taken out of data/ or "vitrine data checkout" makes the report again, without its warning (reviewer V12).
+  deps: {
+    paths: ['labels.csv', '.vitrine/monitor/drift.json', 'data.dvc'],
+    params: ['report', 'gate'],
+    stages: ['evaluate'],
+  },
   outs: ['.vitrine/report'],
   // What the report compares with, and the commit and branch it is written on, are inputs too: the same files
   // against another base, on another branch, on a new commit (the lineage names it) or after a merge make another
@@ -111,6 +125,9 @@ export const reportStage: Stage = {
       run: runUrl(ctx.env) ?? null,
       // The catalogue the workflow names changes the thumbnails (absent when none is given).
       catalogue: ctx.env.VITRINE_CATALOGUE_URL || undefined,
+      // data/ as the dataset stage last read it, and when: the report says whether it is what data.dvc records, and
+      // whether the model was trained on it (absent before the dataset stage has run).
+      'data read': await dataRead(ctx.ws),
     };
   },
   async run(ctx) {

@@ -44,6 +44,16 @@ it('a file the computer made in data/ (.DS_Store), which data.dvc does not recor
   expect(again.messages).not.toMatch(/data\.dvc records/);
 });
 
+it('the lock file Excel keeps in data/ while objects.csv is open is no reason to warn either', async () => {
+  const root = await recordedDemo();
+  await writeFile(path.join(root, 'data', '~$objects.csv'), 'x');
+  const first = await runCli(root, ['run', 'dataset']);
+  expect(first.code).toBe(0);
+  const again = await runCli(root, ['run', 'dataset']);
+  expect(again.messages).toMatch(/skipped dataset/);
+  expect(again.messages).not.toMatch(/data\.dvc records/);
+});
+
 it('a run that skips the dataset stage on data/ that data.dvc does not record says so, naming data checkout', async () => {
   const root = await recordedDemo();
   const ws = workspace(root);

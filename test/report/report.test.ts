@@ -1001,7 +1001,13 @@ describe('the report stage', () => {
       env,
     });
     // The branch and commit the report is written on are inputs too (a merged branch’s report is not kept on main).
-    const on = { branch: 'fix-labels', commit: headCommit, run: null };
+    // And data/ as the dataset stage last read it, with when (the fixture's lock records no data/ read).
+    const on = {
+      branch: 'fix-labels',
+      commit: headCommit,
+      run: null,
+      'data read': { data: null, at: '2026-01-01T00:00:00Z' },
+    };
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({
       ...on,
       base: 'main',

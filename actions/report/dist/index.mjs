@@ -37965,7 +37965,9 @@ function capital(s) {
   return `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
 }
 function dataElsewhereWords({ report, change: change2 }) {
-  return report.lineage.dataUsed ? `\u26A0\uFE0F **data/ on the computer that ran this is not what data.dvc records for this commit** (a branch checked out without its data, say): the model was trained and scored on data/ as it was there, and the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. Run \`npx vitrine data checkout\`, then \`npx vitrine run\` again.` : "";
+  if (!report.lineage.dataUsed) return "";
+  let head = "\u26A0\uFE0F **data/ on the computer that ran this is not what data.dvc records for this commit**", run2 = "Run `npx vitrine data checkout`, then `npx vitrine run` again.";
+  return report.lineage.dataUsedAfterModel ? `${head} (files added to data/ and not recorded, or a branch checked out without its data, say): the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. The model and its scores were not made again: nothing they read from data/ changed. ${run2}` : `${head} (a branch checked out without its data, say): the model was trained and scored on data/ as it was there, and the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. ${run2}`;
 }
 function labelsTakenOutWords({ report, change: change2 }) {
   let labelled = report.labels.labelledAtBase;

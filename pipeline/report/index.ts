@@ -41,7 +41,7 @@ import { diffLabels, diffParams } from './compare.ts';
 import { editedObjects, editedObjectsSection } from './edited-objects.ts';
 import { COMMENT_ROOM, code, fitMarkdown, shortLabel, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
-import { asReadFromData, labelLossSaid } from './opening.ts';
+import { asReadFromData, labelLossSaid, openingLines } from './opening.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
@@ -711,6 +711,24 @@ export async function buildReport({
     // Right under the first line: a registrar reads it before any score (tester T7).
     opening.push(`⚠️ **${text(said)}.**\n${lossMeaning(loss)}${renamed ? `\n${text(renamed)}` : ''}`);
   }
+  // The warnings at the top, as the comment says them (render.ts): the commit status tells to read them, and
+  // report.json keeps them; the status read "No detectable difference. The promotion gate passes." (reviewer V12).
+  const mainItself = !baseCommit && !baseUnavailable && onMainItself(json.labels.noBaseCode);
+  const warned = openingLines({ report: json, onMain: mainItself });
+  if (warned.warns)
+    json.headline = `${removedPrefix(vocabularyRemoved)}${headline({
+      verdict,
+      gate,
+      labelsToCheck: toCheck,
+      spreadsheetIds,
+      labels: headlineLabels,
+      warns: true,
+    })}`;
+  const warnings = [
+    ...(loss && lossWords ? [`${labelLossSaid({ loss, changes }) ?? lossWords}.`] : []),
+    ...warned.warnings,
+  ];
+  if (warnings.length > 0) json.openingWarnings = warnings;
   const vitrine = await reportCommand({ root: ws.root });
   const input = {
     report: json,

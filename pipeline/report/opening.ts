@@ -15,6 +15,8 @@ import type { LabelChange, ParamChange, ReportJson } from './types.ts';
 export interface OpeningLines {
   paragraphs: string[];
   warns: boolean;
+  /** The warnings among `paragraphs`, as plain text (for report.json and the commit status). */
+  warnings: string[];
 }
 
 /** The share of labelled objects (or the count) whose labels taken out at once a registrar should be told of first. */
@@ -40,7 +42,19 @@ export function openingLines({ report, onMain = false }: { report: ReportJson; o
     publishingWords({ params: report.lineage.params, change, more: false }),
     vocabularyAddedWords({ report, change }),
   ].filter(Boolean);
-  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0 };
+  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0, warnings: warnings.map(plainText) };
+}
+
+/** A paragraph of the opening without its Markdown: no icon, bold or code marks, escapes or entities. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/^⚠️\s*/, '')
+    .replace(/\*\*|`/g, '')
+    .replace(/\\(.)/g, '$1')
+    .replace(/\u200b/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function capital(s: string): string {

@@ -89,6 +89,8 @@ export function headline(
     spreadsheetIds?: SpreadsheetLoss[];
     /** The report's labels, for a run on main itself (mainRunItself): no "before merging". */
     labels?: MainRunLabels;
+    /** A warning is said at the top of the report (openingLines): the status says to read it (reviewer V12). */
+    warns?: boolean;
   },
 ): string {
   // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
@@ -101,9 +103,32 @@ export function headline(
     // Room for a prefix (gate changes, "Base settings (PR changes them): ") within GitHub's 140 characters.
     return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
   }
+  if (report.warns) return warnedHeadline({ report, gate });
   // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.
   if (c) return `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`;
   return `${verdictWords(report)}. ${gate}`;
+}
+
+/** Longest headline before a prefix ("Base settings (PR changes them): ", 33 characters) within GitHub's 140. */
+const HEADLINE_ROOM = 105;
+
+/**
+ * The headline of a report with a warning at its top (a pull request that takes 100 labels out, or publishes
+ * photographs in copyright in full, read "No detectable difference. The promotion gate passes." in green): the
+ * verdict's first words, then to check the warnings, then the gate, shortened to fit HEADLINE_ROOM.
+ */
+function warnedHeadline({ report, gate }: { report: Parameters<typeof headline>[0]; gate: string }): string {
+  const merging = mainRunItself(report) ? '' : ' before merging';
+  const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
+  if (report.verdict === 'check label changes') {
+    const these = c ? `Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label)` : '';
+    const long = `${these} and the warnings in the report${merging}. ${gate}`;
+    if (c && long.length <= HEADLINE_ROOM) return long;
+    return `Check these label changes and the warnings in the report${merging}. ${gate}`;
+  }
+  const verdict = VERDICT_WORDS[report.verdict].split(':')[0];
+  const long = `${verdict} — check the warnings in the report${merging}. ${gate}`;
+  return long.length <= HEADLINE_ROOM ? long : `${verdict} — check the warnings${merging}. ${gate}`;
 }
 
 /**

@@ -265,6 +265,8 @@ export interface ReportJson {
   createdAt: string;
   /** The first line of the comment, plain text. */
   headline: string;
+  /** The warnings said right under the first line (opening.ts), plain text, most serious first. Absent when none. */
+  openingWarnings?: string[];
   verdict: ReportVerdict;
   /**
    * The promotion gate exactly as the evaluate stage checked it (`gate` in metrics.json, the one

@@ -37959,7 +37959,10 @@ function openingLines({ report, onMain = !1 }) {
     publishingWords({ params: report.lineage.params, change: change2, more: !1 }),
     vocabularyAddedWords({ report, change: change2 })
   ].filter(Boolean);
-  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0 };
+  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0, warnings: warnings.map(plainText) };
+}
+function plainText(markdown) {
+  return markdown.replace(/^⚠️\s*/, "").replace(/\*\*|`/g, "").replace(/\\(.)/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 function capital(s) {
   return `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
@@ -38149,7 +38152,17 @@ function headline(report) {
     let status = `${lost.short}. ${gate}`;
     return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
   }
-  return c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`;
+  return report.warns ? warnedHeadline({ report, gate }) : c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`;
+}
+var HEADLINE_ROOM = 105;
+function warnedHeadline({ report, gate }) {
+  let merging = mainRunItself(report) ? "" : " before merging", c = report.verdict === "check label changes" ? report.labelsToCheck : void 0;
+  if (report.verdict === "check label changes") {
+    let long2 = `${c ? `Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label)` : ""} and the warnings in the report${merging}. ${gate}`;
+    return c && long2.length <= HEADLINE_ROOM ? long2 : `Check these label changes and the warnings in the report${merging}. ${gate}`;
+  }
+  let verdict = VERDICT_WORDS[report.verdict].split(":")[0], long = `${verdict} \u2014 check the warnings in the report${merging}. ${gate}`;
+  return long.length <= HEADLINE_ROOM ? long : `${verdict} \u2014 check the warnings${merging}. ${gate}`;
 }
 function checkWords(report) {
   let c = report.labelsToCheck;

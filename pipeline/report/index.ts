@@ -425,7 +425,7 @@ export async function buildReport({
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
   let paramChanges: ReportJson['lineage']['params'] = [];
   let vocabularyRemoved: { label: string; objects: number }[] = [];
-  let vocabularyAdded: { label: string; objects: number }[] = [];
+  let vocabularyAdded: NonNullable<ReportJson['labels']['vocabularyAdded']> = [];
   if (baseCommit) {
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
     const headParams =
@@ -456,6 +456,8 @@ export async function buildReport({
       vocabularyAdded = now
         .filter((label) => !had.has(label) && !renamedTo.has(label))
         .map((label) => ({ label, objects: uses.get(label) ?? 0 }));
+      const building = new Set((metrics.newLabels?.labels ?? []).map((l) => l.label));
+      vocabularyAdded = vocabularyAdded.map((a) => (building.has(a.label) ? { ...a, notJudged: true } : a));
     }
   }
 

@@ -264,6 +264,8 @@ function publishingWords({ params, change, more }: { params: ParamChange[]; chan
 function vocabularyAddedWords({ report, change }: { report: ReportJson; change: string }): string {
   const added = report.labels.vocabularyAdded ?? [];
   if (added.length === 0) return '';
+  // Too few in the test split to judge (report/new-labels.ts says so): learnt, not judged (reviewer V12).
+  const learnt = added.some((a) => a.notJudged) ? 'learnt' : 'learnt and judged';
   const labels = added.map((a) => text(labelInList(a.label)));
   const n = added.reduce((sum, a) => sum + a.objects, 0);
   const what = added.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`;
@@ -272,8 +274,8 @@ function vocabularyAddedWords({ report, change }: { report: ReportJson; change: 
     n === 0
       ? `no object is labelled ${named} in labels.csv yet, so the model learns ${added.length === 1 ? 'it' : 'them'} once some are`
       : n === 1
-        ? `the 1 object labelled ${named} in labels.csv is learnt and judged by the model for the first time`
-        : `the ${n.toLocaleString('en')} objects labelled ${named} in labels.csv are learnt and judged by the model ` +
+        ? `the 1 object labelled ${named} in labels.csv is ${learnt} by the model for the first time`
+        : `the ${n.toLocaleString('en')} objects labelled ${named} in labels.csv are ${learnt} by the model ` +
           'for the first time';
   return `${capital(change)} adds ${what} to the vocabulary: ${objects}.`;
 }

@@ -403,7 +403,8 @@ export interface ReportJson {
      * Labels the head's collection.vocabulary has and the base's not (a rename's new name aside), each with the objects
      * labels.csv gives it: learnt and judged for the first time. Absent when none, and in older reports.
      */
-    vocabularyAdded?: { label: string; objects: number }[];
+    /** `notJudged`: a label being built up (metrics.json's newLabels), learnt but too few in the test split to judge. */
+    vocabularyAdded?: { label: string; objects: number; notJudged?: true }[];
     /** Objects labels.csv labels at the base, as the dataset stage counts them. Absent without a base, and in older reports. */
     labelledAtBase?: number;
     /**

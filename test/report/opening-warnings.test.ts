@@ -5,7 +5,7 @@ import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { headline } from '../../pipeline/report/render.ts';
 import type { ReportJson } from '../../pipeline/report/types.ts';
-import { demoObjects, makeRepo } from './fixture.ts';
+import { demoObjects, makeRepo, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
 /*
  * Reviewer V12: a pull request that takes 100 labels out or publishes photographs in copyright in full had the
@@ -74,6 +74,40 @@ describe('the headline (commit status) of a report with a warning at the top', (
     const plain = headline({ verdict: 'no detectable difference', gate: { passed: true } as never });
     expect(plain).toBe(
       'No detectable difference: the model scores about the same as before. The promotion gate passes.',
+    );
+  });
+});
+
+describe('a label added to the vocabulary with too few objects to judge', () => {
+  it('is learnt for the first time, not judged', async () => {
+    const seals = objects.slice(0, 3).map((o) => o.id);
+    const both = { ...labels, ...Object.fromEntries(seals.map((id) => [id, 'seal'])) };
+    const grown = [...VOCABULARY, 'seal'];
+    const { ws } = await makeRepo({
+      objects,
+      base: both,
+      head: both,
+      baseParams: '',
+      headParams: `collection:\n  name: Test Museum\n  vocabulary: [${grown.join(', ')}]\n`,
+    });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head: both,
+      vocabulary: grown,
+      metrics: {
+        newLabels: {
+          minTestPerClass: 5,
+          testShare: 0.2,
+          labels: [{ label: 'seal', objects: 3, before: 0, test: 1 }] as never,
+        },
+      },
+    });
+    const params = validateParams({ raw: { collection: { vocabulary: grown } } });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(top(markdown)[1]).toBe(
+      'This pull request adds the label seal to the vocabulary: the 3 objects labelled seal in labels.csv are learnt ' +
+        'by the model for the first time.',
     );
   });
 });

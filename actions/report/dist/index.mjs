@@ -38054,7 +38054,7 @@ function publishingWords({ params, change: change2, more }) {
 function vocabularyAddedWords({ report, change: change2 }) {
   let added = report.labels.vocabularyAdded ?? [];
   if (added.length === 0) return "";
-  let labels = added.map((a) => text(labelInList(a.label))), n = added.reduce((sum, a) => sum + a.objects, 0), what = added.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`, named3 = listWords(labels, { last: "or" }), objects = n === 0 ? `no object is labelled ${named3} in labels.csv yet, so the model learns ${added.length === 1 ? "it" : "them"} once some are` : n === 1 ? `the 1 object labelled ${named3} in labels.csv is learnt and judged by the model for the first time` : `the ${n.toLocaleString("en")} objects labelled ${named3} in labels.csv are learnt and judged by the model for the first time`;
+  let learnt = added.some((a) => a.notJudged) ? "learnt" : "learnt and judged", labels = added.map((a) => text(labelInList(a.label))), n = added.reduce((sum, a) => sum + a.objects, 0), what = added.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`, named3 = listWords(labels, { last: "or" }), objects = n === 0 ? `no object is labelled ${named3} in labels.csv yet, so the model learns ${added.length === 1 ? "it" : "them"} once some are` : n === 1 ? `the 1 object labelled ${named3} in labels.csv is ${learnt} by the model for the first time` : `the ${n.toLocaleString("en")} objects labelled ${named3} in labels.csv are ${learnt} by the model for the first time`;
   return `${capital(change2)} adds ${what} to the vocabulary: ${objects}.`;
 }
 

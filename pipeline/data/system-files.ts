@@ -3,7 +3,8 @@ import { shownName } from '../cli/shown.ts';
 
 /*
  * Files a computer's own system leaves in any folder it shows (macOS Finder's .DS_Store, Windows Explorer's
- * Thumbs.db and desktop.ini): never part of a collection, yet a data/ that holds one is not what data.dvc records.
+ * Thumbs.db and desktop.ini), and the lock files office programs leave beside a file they have open: never part of
+ * a collection, yet a data/ that holds one is not what data.dvc records.
  * DVC has no rule of its own for them (it records them like any file): a `.dvcignore` line leaves them out for
  * both DVC and Vitrine. What is said names the files and the lines to add.
  */
@@ -16,6 +17,9 @@ function ignoreLine(name: string): string | undefined {
   if (SYSTEM_NAMES.has(name.toLowerCase())) return name;
   // macOS keeps a file's extra attributes in "._<name>" beside it on disks that cannot hold them.
   if (name.startsWith('._')) return '._*';
+  // The lock file of a file open in Excel or Word ("~$objects.csv"), or in LibreOffice (".~lock.objects.csv#").
+  if (name.startsWith('~$')) return '~$*';
+  if (/^\.~lock\..+#$/.test(name)) return '.~lock.*#';
   return undefined;
 }
 
@@ -36,7 +40,8 @@ export function systemFilesAdvice({ files, target = 'data' }: { files: readonly 
   const one = found.length === 1;
   return (
     `${shown.join(', ')}${found.length > 3 ? ` and ${found.length - 3} more` : ''} ${one ? 'is a file' : 'are files'} ` +
-    "the computer's system makes (macOS Finder, Windows Explorer), not part of the collection. Delete " +
+    "the computer's system or an office program makes (macOS Finder, Windows Explorer, Excel's lock files), not " +
+    'part of the collection. Delete ' +
     `${one ? 'it' : 'them'}, or leave such files out for good: add the line${lines.length === 1 ? '' : 's'} ` +
     `${lines.map((l) => `"${l}"`).join(' and ')} to the file .dvcignore in the repository's top folder (one name a ` +
     'line; DVC reads it too) and commit .dvcignore.'

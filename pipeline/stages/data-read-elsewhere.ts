@@ -51,7 +51,7 @@ export async function skippedDatasetWarning({ ws }: { ws: Workspace }): Promise<
 export function harmlessDataFile(relpath: string): boolean {
   if (systemFiles([relpath]).length > 0) return true;
   const name = path.posix.basename(relpath.replaceAll('\\', '/'));
-  return name.startsWith('~$') || /^\.~lock\..*#$/.test(name) || name === 'Icon\r';
+  return name === 'Icon\r';
 }
 
 /**

@@ -69,12 +69,15 @@ function dataElsewhereWords({ report, change }: { report: ReportJson; change: st
   if (!report.lineage.dataUsed) return '';
   const head = '⚠️ **data/ on the computer that ran this is not what data.dvc records for this commit**';
   const run = 'Run `npx vitrine data checkout`, then `npx vitrine run` again.';
-  // Training and scoring skipped after the dataset stage read it (reviewer V12): the model is not of that data/.
+  // Training and scoring skipped after the dataset stage read it (reviewer V12): not made by this run, but an earlier
+  // run may have made them from data/ as it is (reviewer V13), so not said to be fine either.
   if (report.lineage.dataUsedAfterModel)
     return (
       `${head} (files added to data/ and not recorded, or a branch checked out without its data, say): the object ` +
       'records and photographs below are compared as they are in data/, so they may be another branch’s changes, ' +
-      `not ${change}’s. The model and its scores were not made again: nothing they read from data/ changed. ${run}`
+      `not ${change}’s. The model and its scores were not made again by this run (nothing they read from data/ ` +
+      'changed since they were made), so they too may come from data/ as it is there, not from what data.dvc ' +
+      `records. ${run}`
     );
   return (
     `${head} (a branch checked out without its data, say): the model was trained and scored on data/ as it was ` +

@@ -12,13 +12,17 @@ import { shownName } from '../cli/shown.ts';
 /** Lower-case names, as Windows compares them; the .dvcignore line is the name as found. */
 const SYSTEM_NAMES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '.directory', '.localized']);
 
+/** The extensions of files an office program locks while open (Excel, Word, LibreOffice, a text editor). */
+const OFFICE_EXTENSION = /\.(csv|tsv|txt|xlsx?|xlsm|xlsb|docx?|docm|pptx?|od[stp]|rtf)$/i;
+
 /** The `.dvcignore` line that leaves out a file of this name, or undefined when it is not a system file. */
 function ignoreLine(name: string): string | undefined {
   if (SYSTEM_NAMES.has(name.toLowerCase())) return name;
   // macOS keeps a file's extra attributes in "._<name>" beside it on disks that cannot hold them.
   if (name.startsWith('._')) return '._*';
   // The lock file of a file open in Excel or Word ("~$objects.csv"), or in LibreOffice (".~lock.objects.csv#").
-  if (name.startsWith('~$')) return '~$*';
+  // A photograph named so stays one (reviewer V13): only a document's, spreadsheet's or text's lock file is one.
+  if (name.startsWith('~$') && OFFICE_EXTENSION.test(name)) return `~$*${path.posix.extname(name)}`;
   if (/^\.~lock\..+#$/.test(name)) return '.~lock.*#';
   return undefined;
 }

@@ -13,11 +13,17 @@ describe('lock files of office programs in data/', () => {
       '~$objects.csv',
       'sub/.~lock.objects.csv#',
     ]);
+    // A photograph named so is a photograph (reviewer V13): only an office document's lock file is one.
+    expect(systemFiles(['images/~$coin.jpg', '~$scan.tif', '~$book.xlsx', '~$notes.docx'])).toEqual([
+      '~$book.xlsx',
+      '~$notes.docx',
+    ]);
   });
 
   it('get the .dvcignore lines that leave them out for good, and a word for the office program', () => {
     const advice = systemFilesAdvice({ files: ['~$objects.csv', '.~lock.objects.csv#'] });
-    expect(advice).toContain('"~$*" and ".~lock.*#" to the file .dvcignore');
+    // "~$*.csv", not "~$*": a photograph named "~$coin.jpg" is not left out with it.
+    expect(advice).toContain('"~$*.csv" and ".~lock.*#" to the file .dvcignore');
     expect(advice).toContain('an office program');
   });
 });

@@ -58,8 +58,8 @@ async function dataWith({ extra, ranAt }: { extra: string; ranAt?: { dataset: st
   return buildReport({ ws, params, base: 'main', log: silentLogger });
 }
 
-describe('data/ whose only difference from data.dvc is a lock file of an office program', () => {
-  for (const name of ['~$objects.csv', '.~lock.objects.csv#', 'Icon\r'])
+describe('data/ whose only difference from data.dvc is a lock file of an office program, or a system file', () => {
+  for (const name of ['~$objects.csv', '.~lock.objects.csv#', 'Icon\r', path.join('images', '.DS_Store')])
     it(`is no warning: ${JSON.stringify(name)}`, async () => {
       const { markdown, json } = await dataWith({ extra: name });
       expect(json.lineage.dataUsed).toBeUndefined();

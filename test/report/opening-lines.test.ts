@@ -1,16 +1,8 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { readDvcFile } from '../../pipeline/data/dvcfile.ts';
-import { addData, initData } from '../../pipeline/data/index.ts';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { modelParams, validateParams } from '../../pipeline/params.ts';
-import { workspace } from '../../pipeline/paths.ts';
+import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
-import { hashJson, hashPath } from '../../pipeline/stages/graph.ts';
-import { tempDir } from '../fixtures/temp.ts';
-import { tinyDemoParams } from '../stages/tiny-demo.ts';
 import { demoObjects, makeRepo, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
 /*
@@ -206,36 +198,5 @@ describe('a label added to the vocabulary', () => {
       'This pull request adds the label seal to the vocabulary: the 3 objects labelled seal in labels.csv are learnt ' +
         'and judged by the model for the first time.',
     );
-  });
-});
-
-describe('data/ whose only difference from data.dvc is a file the computer made (.DS_Store)', () => {
-  it('is not said to be another branch’s data, at the top or in the details', async () => {
-    const { ws } = await makeRepo({ objects, base: labels, head: labels });
-    const demo = await tempDir('vitrine-opening-demo-');
-    await generateDemo({ ws: workspace(demo), params: tinyDemoParams(), log: silentLogger });
-    await cp(path.join(demo, 'data'), ws.data, { recursive: true });
-    await initData({ root: ws.root, remoteName: 'local', remoteUrl: '.vitrine-remote' });
-    await addData({ root: ws.root, log: silentLogger });
-    const recorded = (await readDvcFile({ file: ws.dataDvc })).outs[0]!.md5;
-    await writeFile(path.join(ws.data, 'images', '.DS_Store'), 'Finder settings');
-    const read = await hashPath({ file: ws.data });
-    expect(read).not.toBe(recorded);
-    const params = validateParams({ raw: { train: { epochs: 60 } } });
-    await writeStageOutputs({
-      ws,
-      objects,
-      head: labels,
-      metrics: {
-        inputs: { data: recorded, labels: 'b'.repeat(32), params: hashJson(modelParams(params)), commit: null },
-      },
-    });
-    const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
-    lock.stages.dataset.deps = { paths: { data: read } };
-    await writeFile(ws.lock, JSON.stringify(lock));
-    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
-    expect(json.lineage.dataUsed).toBeUndefined();
-    expect(markdown).not.toContain('not what data.dvc records');
-    expect(top(markdown)[0]).toMatch(/^✅ /);
   });
 });

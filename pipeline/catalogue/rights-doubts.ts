@@ -44,9 +44,16 @@ const IN_COPYRIGHT_WORDS = new RegExp(
     '\\b(?:photo|photograph|image|picture|reproduction|scan)s?\\s+(?:is|are)\\s+(?:still\\s+)?protected\\b',
     '\\breproductions?\\s+(?:is\\s+|are\\s+)?(?:strictly\\s+)?(?:prohibited|forbidden|not (?:permitted|allowed))\\b',
     '\\b(?:bridgeman (?:images|art library)|getty images|alamy|akg-images|art resource|scala archives|superstock)\\b',
-    // The artist credited for the work or its photograph ("Courtesy of the artist", "Courtesy the artist and
-    // Gagosian"): the artist, or the estate, holds the rights and lent them; a living artist's work is in copyright
-    // (task F3: it was unknown). A body credited ("Courtesy of the Library of Congress") says nothing of copyright.
+  ].join('|')})`,
+);
+
+/*
+ * The artist credited for the work or its photograph ("Courtesy of the artist", "Courtesy the artist and Gagosian"):
+ * the artist, or the estate, holds the rights and lent them; a living artist's work is in copyright (task F3: it was
+ * unknown). A body credited ("Courtesy of the Library of Congress") says nothing of copyright.
+ */
+const ARTIST_CREDITED = new RegExp(
+  `${DENIED}(?:${[
     "\\bcourtesy (?:of )?(?:the )?(?:artist(?:s|['’]s?)?(?: estate)?|estate of)\\b",
     "\\b(?:avec l['’])?aimable autorisation de (?:l['’]artiste|la succession)",
     '\\bmit freundlicher genehmigung (?:des künstlers|der künstlerin|der künstler|des nachlasses)',
@@ -55,6 +62,15 @@ const IN_COPYRIGHT_WORDS = new RegExp(
     '\\bmet (?:dank aan|toestemming van) de kunstenaar',
   ].join('|')})`,
 );
+
+/**
+ * The artist or the estate credited ("Courtesy of the artist"): In Copyright, unless the text gives the work a CC
+ * licence too ("Courtesy of the artist; CC BY 4.0", task D4), which rights.ts decides. A credit line says who lent
+ * the picture; a licence says what anyone may do with it, and only the holder, the artist here, can give one.
+ */
+export function artistCredited(t: string): boolean {
+  return ARTIST_CREDITED.test(withoutAddresses(t));
+}
 
 /*
  * A permission asked for, a reuse or reproduction forbidden, a right reserved in words other than "all rights reserved"
@@ -432,6 +448,20 @@ const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
   'u',
 );
 
+// A photograph named, in English and the other languages exports come in: "photo", "photograph", "Foto", "image".
+const PHOTOGRAPH_NAMED = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${PHOTOGRAPH_WORD}|photograph(?:s|y)?|pictures?|scans?)(?![\\p{L}\\p{N}])`,
+  'u',
+);
+
+/**
+ * A clause gives an open statement to the photograph only ("photo: CC BY 4.0", "Foto CC0"): beside the artist
+ * credited, the work itself is still the artist's, and the photograph shows it.
+ */
+export function photographLicensed(t: string): boolean {
+  return t.split(/[;|\n]|\.\s|\s-\s|\s\/\s/).some((c) => OPEN_NAMED.test(c) && PHOTOGRAPH_NAMED.test(c));
+}
+
 // Words that say the museum is not sure, in English and the other languages exports come in: "probably", "presumed",
 // "uncertain", "vermutlich", "unklar", "présumé", "incertain", "dudoso", "incerto", "waarschijnlijk", "onzeker". Not
 // "possible" or "mogelijk", which also say a reuse is possible ("Hergebruik mogelijk onder CC BY").
@@ -537,4 +567,32 @@ const COMMERCIAL_RESTRICTED = new RegExp(
  */
 export function commercialUseRestricted(t: string): boolean {
   return COMMERCIAL_RESTRICTED.test(withoutAddresses(t));
+}
+
+/*
+ * Two statements in one text that conflict (task D4): "CC0; No Copyright - Contractual Restrictions", "Public domain;
+ * CC BY-NC 4.0", a No Copyright address beside an In Copyright one. Nobody can tell which the museum meant, and the
+ * first named is not more likely: the one that shows less is read. In Copyright first (a small picture), then Not
+ * Evaluated and Undetermined (catalogue.images.unknown), then No Copyright with restrictions (shown, no download),
+ * then the licence that allows least: NonCommercial, then NoDerivatives, then ShareAlike, then Attribution, and
+ * last CC0, the Public Domain Mark, No Copyright - United States and No Known Copyright, which ask nothing.
+ */
+
+/** How much a statement lets the site and its visitors do with the photograph: less is smaller. */
+function reach(s: { uri: string | null; download: boolean }): number {
+  const uri = s.uri ?? '';
+  if (/\/vocab\/InC(?:-[A-Z-]+)?\//.test(uri)) return 0;
+  if (s.uri === null || /\/vocab\/(?:CNE|UND)\//.test(uri)) return 1;
+  if (!s.download) return 2;
+  const cc = /\/licenses\/([a-z-]+)\//.exec(uri)?.[1]?.split('-') ?? [];
+  if (/\/vocab\/NoC-NC\//.test(uri)) cc.push('nc');
+  const terms: Record<string, number> = { nc: 8, nd: 4, sa: 2, by: 1 };
+  return 3 + 16 - cc.reduce((sum, term) => sum + (terms[term] ?? 0), 0);
+}
+
+/** Of the statements a text names, the one that shows less; of two that show as much, the first. */
+export function showsLess<T extends { uri: string | null; download: boolean }>(statements: readonly T[]): T | null {
+  let least: T | null = null;
+  for (const s of statements) if (least === null || reach(s) < reach(least)) least = s;
+  return least;
 }

@@ -7,6 +7,7 @@
  */
 
 import {
+  artistCredited,
   commercialUseRestricted,
   copyrightSigns,
   copyrightStatusAsRead,
@@ -14,7 +15,9 @@ import {
   licenceDoubted,
   PUBLIC_DOMAIN_ELSEWHERE,
   photographLicenceText,
+  photographLicensed,
   publicDomainDeniedElsewhere,
+  showsLess,
   withoutAddresses,
 } from './rights-doubts.ts';
 
@@ -48,9 +51,13 @@ import {
  * 7: "Geschützt"/"beschermd" beside a protected monument ("Rijksmonument; beschermd; publiek domein") is no copyright;
  * commercial use limited beside an open statement that allows it ("Public domain; no commercial use without
  * permission") unknown; "Courtesy of the artist" In Copyright.
+ * 8: a CC licence beside the artist credited is the licence ("Courtesy of the artist; CC BY 4.0"); of two statements
+ * that conflict, the one that shows less ("CC0; No Copyright - Contractual Restrictions" NoC-CR, a NoC-US address
+ * beside an InC one In Copyright, "Public domain; CC BY-NC 4.0" CC BY-NC, "CC0; copyright not evaluated" Not
+ * Evaluated); the codes NKC, CNE and UND as a clause of their own ("CC0 | UND").
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 7;
+export const RIGHTS_READING = 8;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -195,9 +202,6 @@ const STATUS_ALONE = new RegExp(`^(?:copyright[\\s-]+)?(?:status[\\s-]+)?(?!stat
 // societies that license works in copyright ("© DACS 2019"): case kept, so that "Inc." or "Arts" are not read.
 const IN_COPYRIGHT_CODE =
   /(?<![\w/-])(InC(?:-(?:EDU|NC|RUU|OW-EU))?|DACS|ADAGP|VG Bild-Kunst|SIAE|VEGAP|SABAM|ARS|VAGA|Artists Rights Society)\b/;
-// The other rightsstatements.org codes: No Copyright anywhere in the text ("NoC-US"), case kept; the three short
-// ones only as the whole text, since "UND" or "CNE" may be words or initials.
-const OTHER_CODE = /(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])|^(NKC|CNE|UND)\.?$/;
 // A copyright holder named: "© Jane Doe", "(c) 2019 …", "Copyright Jane Doe", "some rights reserved" (Creative
 // Commons' own words).
 const HOLDER_SAID = /©|\(c\)\s*[\w(]|\bcopyright\b|some rights reserved/;
@@ -377,39 +381,39 @@ const PUBLIC_DOMAIN_MARK: Omit<Rights, 'text'> = {
 // "Gemeinfrei": tester T3, F16).
 const MARK = new RegExp(`creativecommons\\.org\\/publicdomain\\/mark|public domain|${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
 
-/** The open licence or public-domain tool a text names, and where: a CC licence, CC0, the Public Domain Mark. */
-function openLicence(t: string): { rights: Omit<Rights, 'text'>; at: number } | null {
-  const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
-  if (ccUri) return { rights: creativeCommons(ccUri[1]!.split('-'), ccUri[2]), at: ccUri.index! };
-  const cc0 = t.match(
-    /creativecommons\.org\/publicdomain\/zero|\bcc0\b|cc zero|creative commons zero|public domain dedication/,
-  );
-  if (cc0) {
-    const rights = {
+/**
+ * The open licences and public-domain tools a text names, each time it names one: CC licences by address, CC0, the
+ * Public Domain Mark, CC licences by their short and long names, in that order, so that of two that allow as much the
+ * first is read ("Public domain (CC0)" is CC0, as before). Reading them all is task D4's: "Public domain; CC BY-NC
+ * 4.0" read only the first, and showed the second's terms to nobody.
+ */
+function openLicences(t: string): Omit<Rights, 'text'>[] {
+  const out: Omit<Rights, 'text'>[] = [];
+  for (const m of t.matchAll(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/g))
+    out.push(creativeCommons(m[1]!.split('-'), m[2]));
+  if (/creativecommons\.org\/publicdomain\/zero|\bcc0\b|cc zero|creative commons zero|public domain dedication/.test(t))
+    out.push({
       uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
       label: 'CC0 1.0 Universal (Public Domain Dedication)',
       badge: 'CC0',
       download: true,
-    };
-    return { rights, at: cc0.index! };
-  }
-  const mark = t.match(MARK);
-  if (mark) return { rights: PUBLIC_DOMAIN_MARK, at: mark.index! };
-  // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
-  const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
-  if (short) return { rights: creativeCommons(short[1]!.split(/[\s-]+/), short[2]), at: short.index! };
-  const long = t.match(CC_LONG);
-  if (long) {
-    const words = long[1]!;
+    });
+  if (MARK.test(t)) out.push(PUBLIC_DOMAIN_MARK);
+  // "CC BY-NC-SA 4.0", "CC-BY".
+  for (const m of t.matchAll(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/g))
+    out.push(creativeCommons(m[1]!.split(/[\s-]+/), m[2]));
+  // "Creative Commons Attribution-NonCommercial 4.0".
+  for (const m of t.matchAll(new RegExp(CC_LONG, 'g'))) {
+    const words = m[1]!;
     const parts = [
       'by',
       ...(/non-?commercial/.test(words) ? ['nc'] : []),
       ...(/share-?alike/.test(words) ? ['sa'] : []),
       ...(/no ?deriv/.test(words) ? ['nd'] : []),
     ];
-    return { rights: creativeCommons(parts, long[2]), at: long.index! };
+    out.push(creativeCommons(parts, m[2]));
   }
-  return null;
+  return out;
 }
 
 // A field's name written before its value, as exports that flatten fields write it: "Copyright: Not in copyright",
@@ -500,6 +504,35 @@ function statementOnly(text: string): boolean {
   );
 }
 
+// The CC licences and CC0: the tools a holder gives, which a credit to the artist yields to.
+const CC_GIVEN = /^https:\/\/creativecommons\.org\/(?:licenses|publicdomain\/zero)\//;
+
+// Not Evaluated and Undetermined beside another statement only in their full words ("CC0; copyright not evaluated"):
+// "Public domain; date undetermined" says nothing of the rights.
+const STRICT_PATTERNS: Record<string, RegExp> = {
+  CNE: /copyright not evaluated/,
+  UND: /copyright undetermined/,
+};
+
+/** The statement limits commercial use itself: a NonCommercial licence, No Copyright - Non-Commercial Use Only. */
+function nonCommercial(r: Pick<Rights, 'uri'>): boolean {
+  return /\/licenses\/[a-z-]*\bnc\b|\/NoC-NC\//.test(r.uri ?? '');
+}
+
+/**
+ * The rightsstatements.org statements a text gives as addresses or codes, in the order it gives them: every address,
+ * then the No Copyright codes ("NoC-US"), then the short codes as a clause of their own ("CNE", "CC0 | UND"), since
+ * "UND" or "CNE" in a sentence may be words or initials.
+ */
+function codedStatements(raw: string): (typeof STATEMENTS)[number][] {
+  const found = [
+    ...[...raw.matchAll(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/gi)].map((m) => m[1]!),
+    ...[...raw.matchAll(/(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])/g)].map((m) => m[1]!),
+    ...raw.split(/[;|,\n]/).flatMap((c) => c.trim().match(/^(NKC|CNE|UND)\.?$/)?.[1] ?? []),
+  ];
+  return found.flatMap((code) => STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) ?? []);
+}
+
 /** rightsOf without a field name. */
 function readRights(text: string): Rights {
   const raw = text.trim();
@@ -519,21 +552,34 @@ function readRights(text: string): Rights {
     badge: s.badge,
     download: s.download,
   });
-  const said = copyrightSaid(withoutAddresses(t), raw) ?? inCopyrightWordsSaid(t);
+  let said = copyrightSaid(withoutAddresses(t), raw) ?? inCopyrightWordsSaid(t);
   const doubted = licenceDoubted(t);
 
-  // A URI or a code given outright.
-  const code =
-    raw.match(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/i)?.[1] ??
-    raw.match(OTHER_CODE)?.slice(1).find(Boolean);
-  const coded = code ? STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) : undefined;
-  if (coded && (coded.code.startsWith('InC') || (said === null && !doubted))) return statement(coded);
+  // URIs and codes given outright. One In Copyright wins over any other statement, wherever it stands.
+  const codes = codedStatements(raw);
+  const incCoded = codes.find((s) => s.code.startsWith('InC'));
+  if (incCoded) return statement(incCoded);
+  const photograph = photographLicenceText(t);
+  const licences = openLicences(photograph);
+  const worded = STATEMENTS.filter((s) => (STRICT_PATTERNS[s.code] ?? s.pattern).test(t));
+  // The artist credited is In Copyright, unless the text gives a CC licence and nothing else: the artist gave it
+  // ("Courtesy of the artist; CC BY 4.0", task D4). Not a licence doubted or of the photograph only, nor the public
+  // domain or another statement beside the credit, which the artist could not give: those show less.
+  if (!said && artistCredited(t)) {
+    const ccOnly =
+      licences.length > 0 &&
+      licences.every((l) => CC_GIVEN.test(l.uri ?? '')) &&
+      codes.length === 0 &&
+      worded.length === 0 &&
+      !doubted &&
+      !photographLicensed(photograph) &&
+      !commercialUseRestricted(t);
+    if (!ccOnly) said = 'statement';
+  }
   // In copyright anywhere in the text, a holder named too: that wins over an open licence or "public domain" named
   // beside it. "© Jane Doe / CC BY-SA 4.0" may be the work licensed by its holder, but "Public domain; © The National
   // Gallery" or "CC BY-NC 4.0 | © Estate of …" are as often a claim on the photograph or a licence of the photograph
   // only: shown in full by mistake is the museum's legal risk, shown small is not. The licence alone is read as it.
-  const photograph = photographLicenceText(t);
-  const licence = openLicence(photograph);
   if (said) {
     const inc = raw.match(IN_COPYRIGHT_CODE)?.[1];
     return statement(
@@ -542,22 +588,29 @@ function readRights(text: string): Rights {
         STATEMENTS.find((x) => x.code === 'InC')!,
     );
   }
+  // Every statement the text names; of two that conflict, the one that shows less (rights-doubts.ts, showsLess).
+  const named = [
+    ...codes.map((s) => statement(s)),
+    ...licences.map((l) => ({ text: raw, ...l })),
+    ...worded.map((s) => statement(s)),
+  ];
+  const chosen = showsLess(named);
   // Commercial use limited beside a statement that allows it ("Public domain; no commercial use without permission",
   // "CC BY 4.0; commercial use requires a licence"): the text contradicts itself, and the museum may claim the
   // photograph, so it is unknown, not offered for download (task F3). Not NoC-NC, which says a public-private
   // partnership limits it, unless the text says so in its words ("Public domain; No Copyright - Non-Commercial Use
   // Only"). Beside a NonCommercial licence the limit is the licence's own ("CC BY-NC 4.0; commercial use only with
   // permission").
-  if (licence && !/\bNC\b/.test(licence.rights.badge ?? '') && commercialUseRestricted(t)) {
-    const nonCommercial = STATEMENTS.find((x) => x.code === 'NoC-NC')!;
-    return nonCommercial.pattern.test(t) ? statement(nonCommercial) : none;
+  if (chosen?.download && !nonCommercial(chosen) && commercialUseRestricted(t)) {
+    const nc = STATEMENTS.find((x) => x.code === 'NoC-NC')!;
+    return nc.pattern.test(t) ? statement(nc) : none;
   }
   // A licence denied, to come, pending or of the metadata only: not open (rights-doubts.ts).
-  if (doubted || (photograph !== t && !licence)) {
+  if (doubted || (photograph !== t && !codes.length && !licences.length)) {
     const unsure = STATEMENTS.find((x) => (x.code === 'CNE' || x.code === 'UND') && x.pattern.test(t));
     return unsure ? statement(unsure) : none;
   }
-  if (licence) return { text: raw, ...licence.rights };
+  if (chosen) return chosen;
   for (const s of STATEMENTS) if (s.pattern.test(t)) return statement(s);
   // "No copyright", "Not in copyright", "Out of copyright" as the whole text: free of known copyright. Not a text
   // that says more ("No copyright information available", "Possibly not in copyright").

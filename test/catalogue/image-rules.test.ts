@@ -373,12 +373,14 @@ describe('catalogue.images rules', () => {
     expect(rightsGroup(rightsOf('Not all rights reserved; CC BY 4.0'))).toBe('in_copyright');
   });
 
-  it('reads CC0 next to “copyright not evaluated” as CC0, a waiver of whatever copyright there is', () => {
+  // Task D4: only the holder can waive a copyright, and nobody has checked who holds it; of two statements that
+  // conflict the one that shows less is read (it was pinned as CC0).
+  it('reads CC0 next to “copyright not evaluated” as Not Evaluated: nobody has checked whose copyright CC0 waives', () => {
     expect(rightsOf('CC0; copyright not evaluated')).toMatchObject({
-      uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
-      download: true,
+      uri: 'http://rightsstatements.org/vocab/CNE/1.0/',
+      download: false,
     });
-    expect(rightsGroup(rightsOf('CC0; copyright not evaluated'))).toBe('open');
+    expect(rightsGroup(rightsOf('CC0; copyright not evaluated'))).toBe('unknown');
   });
 
   it('defaults to a small picture for works in copyright and to the full photograph for unknown rights', () => {

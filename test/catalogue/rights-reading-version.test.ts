@@ -190,6 +190,17 @@ const TEXTS = [
   'Libre de droits',
   'Open Access – no permission required',
   'Rijksmonument; beschermd; publiek domein',
+  // Reading 8 (task D4): a CC licence beside the artist credited; two statements that conflict, the one that shows
+  // less read; the short codes as a clause of their own.
+  'Courtesy of the artist; CC BY 4.0',
+  'Courtesy of the artist; public domain',
+  'Courtesy of the artist; photo: CC BY 4.0',
+  'http://rightsstatements.org/vocab/NoC-US/1.0/; http://rightsstatements.org/vocab/InC/1.0/',
+  'CC0; No Copyright - Contractual Restrictions',
+  'Public domain; CC BY-NC 4.0',
+  'Public domain; copyright undetermined',
+  'Public domain; date undetermined',
+  'CNE; CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -200,6 +211,7 @@ const READINGS: Record<number, string> = {
   5: '0e9c6ae032efbd30',
   6: '660e52c8da676311',
   7: 'a5e301600d40678d',
+  8: '97309edb54ae1dbc',
 };
 
 describe('the version of the rights reading', () => {

@@ -10,7 +10,7 @@ import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { listWords } from '../words.ts';
 import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
-import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
+import { IMAGE_STATS, type ImageStats, imageStatistics } from './image-stats.ts';
 import {
   distancesFromGram,
   energyPermutationTest,
@@ -121,6 +121,13 @@ export interface ComputeDriftOptions {
   embed?: EmbedImages;
   /** Embedding workers (default: params.train.workers). */
   workers?: number;
+  /**
+   * A second group judged against the same reference (the pool of the objects added since and the unlabelled ones
+   * beside them): its comparison becomes the report's `pooled`. Every photograph of both is embedded and measured
+   * once, in one call: judged one after the other, the reference and the added objects went through the backbone
+   * twice. `log` takes that group's notes (default: the report's log).
+   */
+  pooled?: { current: string[]; describe?: Partial<Omit<DriftSide, 'count'>>; log?: Logger };
 }
 
 /** Compare the reference and current objects on embeddings, image statistics and predicted labels. */
@@ -137,12 +144,14 @@ export async function computeDrift({
   annotations,
   embed,
   workers,
+  pooled,
 }: ComputeDriftOptions): Promise<DriftReport> {
   const monitor = params.monitor;
   const data = dataset ?? (await readDataset({ ws }));
   const predictions = annotations === undefined ? await readAnnotations({ ws }) : annotations;
   const byId = new Map(data.objects.map((o) => [o.id, o]));
-  const currentSet = new Set(current);
+  // The reference is the same for both groups: it holds none of the objects judged.
+  const currentSet = new Set([...current, ...(pooled?.current ?? [])]);
   const referenceIds =
     reference === 'train'
       ? data.objects.filter((o) => o.split === 'train' && o.label !== null && !currentSet.has(o.id)).map((o) => o.id)
@@ -153,13 +162,94 @@ export async function computeDrift({
     max: monitor.max_objects,
     seed: monitor.seed,
   });
-  const curObjects = subsample({
-    items: usable({ ids: current, byId, side: 'current', log }),
-    max: monitor.max_objects,
-    seed: monitor.seed + 1,
-  });
-
+  const group = (ids: string[], say: Logger) =>
+    subsample({
+      items: usable({ ids, byId, side: 'current', log: say }),
+      max: monitor.max_objects,
+      seed: monitor.seed + 1,
+    });
+  const curObjects = group(current, log);
+  const poolObjects = pooled ? group(pooled.current, pooled.log ?? log) : [];
   const version = modelVersion === undefined ? (predictions?.[0]?.modelVersion ?? null) : modelVersion;
+
+  // Each photograph of every group is measured once, and embedded once in one call (the backbone loads once).
+  const fileOf = (o: DatasetObject) => path.join(ws.data, o.image);
+  const itemsOf = (objects: DatasetObject[]) => uniqueItems(objects.map((o) => ({ key: o.imageMd5, file: fileOf(o) })));
+  const stats = await imageStatistics({
+    items: itemsOf([...refObjects, ...curObjects, ...poolObjects]),
+    cacheFile: path.join(ws.cache, 'monitor', 'image-stats.json'),
+    background: params.dataset.image.background,
+    log,
+  });
+  // Only groups with something to compare are embedded, as when each was judged alone.
+  const toEmbed = refObjects.length >= 2 ? [curObjects, poolObjects].filter((g) => g.length >= 1) : [];
+  let embedded: { vectors: Map<string, Float32Array>; backbone?: { id: string } } | null = null;
+  if (toEmbed.length > 0) {
+    const embedImages = embed ?? (await defaultEmbed());
+    embedded = await embedImages({
+      items: itemsOf([...refObjects, ...toEmbed.flat()]),
+      params,
+      root: ws.root,
+      // The same content-addressed cache training and annotation fill (embed.ts adds `embeddings/<config>`).
+      cacheDir: ws.cache,
+      workers: workers ?? params.train.workers,
+      flips: false,
+      log,
+    });
+  }
+  const judged = (objects: DatasetObject[], given: Partial<Omit<DriftSide, 'count'>> | undefined, say: Logger) =>
+    judge({
+      params,
+      data,
+      predictions,
+      refObjects,
+      stats,
+      embedded,
+      version,
+      clock,
+      reference,
+      curObjects: objects,
+      describe: { reference: describe.reference, current: given },
+      log: say,
+    });
+  const report = judged(curObjects, describe.current, log);
+  if (pooled) {
+    report.pooled = pooledDrift(judged(poolObjects, pooled.describe, pooled.log ?? log));
+    report.summary = summarise(report);
+  }
+  return report;
+}
+
+/** One comparison of the reference with one group, from the image statistics and embeddings of both. */
+function judge({
+  params,
+  data,
+  predictions,
+  refObjects,
+  curObjects,
+  stats,
+  embedded,
+  version,
+  clock,
+  log,
+  reference,
+  describe,
+}: {
+  params: Params;
+  data: Dataset;
+  predictions: Annotation[] | null;
+  refObjects: DatasetObject[];
+  curObjects: DatasetObject[];
+  stats: Map<string, ImageStats>;
+  /** The backbone's vectors of both sides; null when the comparison had too few objects to embed. */
+  embedded: { vectors: Map<string, Float32Array>; backbone?: { id: string } } | null;
+  version: string | null;
+  clock: Clock;
+  log: Logger;
+  reference: string[] | 'train';
+  describe: NonNullable<ComputeDriftOptions['describe']>;
+}): DriftReport {
+  const monitor = params.monitor;
   const referenceSide = side({
     defaults: {
       kind: reference === 'train' ? 'model-training' : 'objects',
@@ -176,15 +266,6 @@ export async function computeDrift({
     count: curObjects.length,
   });
 
-  // Image statistics.
-  const fileOf = (o: DatasetObject) => path.join(ws.data, o.image);
-  const statItems = uniqueItems([...refObjects, ...curObjects].map((o) => ({ key: o.imageMd5, file: fileOf(o) })));
-  const stats = await imageStatistics({
-    items: statItems,
-    cacheFile: path.join(ws.cache, 'monitor', 'image-stats.json'),
-    background: params.dataset.image.background,
-    log,
-  });
   const imageStats: ImageStatDrift[] = IMAGE_STATS.map((stat) => {
     const values = (objects: DatasetObject[]) =>
       objects.map((o) => stat.of({ ...stats.get(o.imageMd5)!, width: o.width, height: o.height }));
@@ -208,18 +289,8 @@ export async function computeDrift({
   let unfamiliar: UnfamiliarObject[] = [];
   let unfamiliarThreshold = 0;
   let unusualShare = 0;
-  if (refObjects.length >= 2 && curObjects.length >= 1) {
-    const embedImages = embed ?? (await defaultEmbed());
-    const result = await embedImages({
-      items: uniqueItems([...refObjects, ...curObjects].map((o) => ({ key: o.imageMd5, file: fileOf(o) }))),
-      params,
-      root: ws.root,
-      // The same content-addressed cache training and annotation fill (embed.ts adds `embeddings/<config>`).
-      cacheDir: ws.cache,
-      workers: workers ?? params.train.workers,
-      flips: false,
-      log,
-    });
+  if (refObjects.length >= 2 && curObjects.length >= 1 && embedded) {
+    const result = embedded;
     const withVector = (objects: DatasetObject[]) => objects.filter((o) => result.vectors.has(o.imageMd5));
     const refE = withVector(refObjects);
     const curE = withVector(curObjects);

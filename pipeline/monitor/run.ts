@@ -9,7 +9,7 @@ import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import type { Dataset } from '../types.ts';
 import { CLASSIFIER_FOLDS } from './classifier-test.ts';
-import { computeDrift, type EmbedImages, pooledDrift, summarise, writeDriftReport } from './drift.ts';
+import { computeDrift, type EmbedImages, writeDriftReport } from './drift.ts';
 import {
   correctionRate,
   labelKey,
@@ -239,29 +239,22 @@ export async function monitorDrift({
           : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
   const notes = notesOnce(log);
-  const compare = (current: string[], describe: typeof sides.describe, say: Logger) =>
-    computeDrift({
-      ws,
-      params,
-      log: say,
-      clock,
-      dataset: data,
-      reference: sides.reference,
-      current,
-      describe,
-      modelVersion: sides.modelVersion,
-      embed,
-    });
-  const report = await compare(sides.current, sides.describe, notes.first);
-  if (sides.pooled) {
-    const pool = await compare(
-      sides.pooled.current,
-      { ...sides.describe, current: sides.pooled.describe },
-      notes.again,
-    );
-    report.pooled = pooledDrift(pool);
-    report.summary = summarise(report);
-  }
+  // Both groups in one computation: each photograph is embedded and measured once.
+  const report = await computeDrift({
+    ws,
+    params,
+    log: notes.first,
+    clock,
+    dataset: data,
+    reference: sides.reference,
+    current: sides.current,
+    describe: sides.describe,
+    modelVersion: sides.modelVersion,
+    embed,
+    ...(sides.pooled
+      ? { pooled: { current: sides.pooled.current, describe: sides.pooled.describe, log: notes.again } }
+      : {}),
+  });
   const commit = await headCommit({ dir: ws.root });
   const written = await writeDriftReport({ ws, report, commit });
   const files = [written.file, written.history];

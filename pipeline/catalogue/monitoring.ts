@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { isRecord, readJsonOrNull } from './read.ts';
-import type { Corrections, DriftCheck, DriftHistoryData, Monitoring } from './schema.ts';
+import type { Corrections, DriftCheck, DriftHistoryData, HistoryGroup, Monitoring } from './schema.ts';
 import { shownTitle } from './shown-title.ts';
 
 /*
@@ -202,12 +202,28 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
   };
 }
 
+/**
+ * Which group a check judged, from its history line's currentKind, in the words the chart and its table use. Lines
+ * written before the objects added since the model were judged on their own have none: they judged the pool.
+ */
+const GROUPS: Record<HistoryGroup, string> = {
+  'added-since': 'objects added since the model',
+  pool: 'new and unlabelled objects together',
+  other: 'other objects',
+};
+
+function groupOf(kind: unknown): HistoryGroup {
+  if (kind === undefined || kind === null || kind === 'new-and-unlabelled') return 'pool';
+  return kind === 'added-since' ? 'added-since' : 'other';
+}
+
 function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof thresholds>): DriftHistoryData {
   const runs = entries.map((e) => ({
     createdAt: str(e.createdAt),
     commit: typeof e.commit === 'string' ? e.commit : null,
     referenceCount: count(e.referenceCount),
     currentCount: count(e.currentCount),
+    group: groupOf(e.currentKind),
     drifted: e.drifted === true,
     driftedSignals: Array.isArray(e.driftedSignals)
       ? e.driftedSignals.filter((x): x is string => typeof x === 'string')
@@ -251,7 +267,8 @@ function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof t
       values: entries.map((e) => finite(e.unusualShare)),
     },
   ];
-  return { runs, series: series.filter((x) => x.values.some((v) => v !== null)) };
+  const groups = [...new Set(runs.map((r) => r.group))].map((key) => ({ key, name: GROUPS[key] }));
+  return { runs, groups, series: series.filter((x) => x.values.some((v) => v !== null)) };
 }
 
 function correctionsOf(c: Record<string, unknown>): Corrections {

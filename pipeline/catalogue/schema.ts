@@ -347,6 +347,12 @@ export const driftCheckSchema = z.object({
   unfamiliar: z.array(unfamiliarObjectSchema),
 });
 
+/**
+ * Which objects a monitoring run judged against the reference: those added since the model, on their own; the pool of
+ * them and the unlabelled ones already there (and every run recorded before the groups were told apart); or others.
+ */
+export const historyGroupSchema = z.enum(['added-since', 'pool', 'other']);
+
 /** Drift over time: one column per monitoring run (oldest first), one series per signal. */
 export const driftHistorySchema = z.object({
   runs: z.array(
@@ -355,10 +361,14 @@ export const driftHistorySchema = z.object({
       commit: z.string().nullable(),
       referenceCount: z.int().min(0),
       currentCount: z.int().min(0),
+      /** The group judged: a chart joins only the points of one group. */
+      group: historyGroupSchema,
       drifted: z.boolean(),
       driftedSignals: z.array(z.string()),
     }),
   ),
+  /** The groups the runs judged, in the order they first appear, with their plain words. */
+  groups: z.array(z.object({ key: historyGroupSchema, name: z.string() })),
   series: z.array(
     z.object({
       key: z.enum(['embeddings', 'novelty', 'image-stats', 'predicted-labels', 'unusual-share']),
@@ -551,4 +561,5 @@ export type DemoModel = z.infer<typeof demoSchema>;
 export type Monitoring = z.infer<typeof monitoringSchema>;
 export type DriftCheck = z.infer<typeof driftCheckSchema>;
 export type DriftHistoryData = z.infer<typeof driftHistorySchema>;
+export type HistoryGroup = z.infer<typeof historyGroupSchema>;
 export type Corrections = z.infer<typeof correctionsSchema>;

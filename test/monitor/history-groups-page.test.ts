@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture, writeMonitoringFixture } from '../site/fixture.ts';
+
+/*
+ * The Monitoring page as built: a history of checks of v1.1.0, two written before the group was recorded (the
+ * pool), then two that judged the objects added since the model, then one more of the pool (too few added to judge
+ * alone). The chart draws each group as its own line, never one through all five, and the table says which objects
+ * each check judged. (history-groups.test.ts checks the data and the lines' points.)
+ */
+
+let dir = '';
+let html = '';
+
+const line = (day: string, novelty: number, kind: string | null, current: number) => ({
+  createdAt: `2026-12-${day}T08:00:00Z`,
+  modelVersion: 'v1.1.0',
+  commit: null,
+  referenceCount: 16,
+  currentCount: current,
+  ...(kind ? { currentKind: kind } : {}),
+  embeddingEffect: null,
+  noveltyIncrease: novelty,
+  maxImageStat: null,
+  labelDistance: null,
+  unusualShare: 0.1,
+  drifted: novelty >= 0.5,
+  driftedSignals: novelty >= 0.5 ? ['novelty'] : [],
+});
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-history-page-'));
+  const image = path.join(dir, 'photo.png');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 120, g: 90, b: 60 } } })
+    .png()
+    .toFile(image);
+  const objects: FixtureObject[] = [
+    { id: 'A1', title: 'Vase', label: 'vessel', image },
+    { id: 'A2', title: 'Sampler', label: 'textile', image },
+  ];
+  await writeFixture({ root: dir, objects, labels: ['vessel', 'textile'], withMetrics: false });
+  await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [], nearest: 'A1' });
+  const entries = [
+    line('01', 0.2, null, 61),
+    line('02', 0.25, 'new-and-unlabelled', 63),
+    line('03', 0.83, 'added-since', 12),
+    line('04', 0.9, 'added-since', 14),
+    line('05', 0.3, 'new-and-unlabelled', 66),
+  ];
+  const ws = workspace(dir);
+  await writeFile(
+    path.join(ws.monitor, 'history.json'),
+    JSON.stringify({ schema: 'vitrine.drift-history/1', entries }),
+  );
+  const params = defaultParams();
+  await buildCatalogueData({ ws, params, log: memoryLogger() });
+  await buildSite({ ws, params, log: memoryLogger() });
+  html = await readFile(path.join(ws.site, 'models', 'v1.1.0', 'monitoring', 'index.html'), 'utf8');
+}, 300_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The novelty chart's figure. */
+const noveltyChart = () =>
+  html.slice(html.indexOf('id="chart-novelty-cap"'), html.indexOf('</figure>', html.indexOf('id="chart-novelty-cap"')));
+
+describe('the Monitoring page with checks of both groups', () => {
+  it('draws one line per group on the chart, never one through checks that judged different objects', () => {
+    const chart = noveltyChart();
+    const lines = [...chart.matchAll(/<polyline class="line group-([a-z-]+)" points="([^"]*)"/g)];
+    expect(lines.map((l) => [l[1], l[2]!.split(' ').length])).toEqual([
+      ['pool', 3],
+      ['added-since', 2],
+    ]);
+    expect(chart).toContain('Points that judged different objects are not joined: dotted line, the new and unlabelled');
+    expect(chart).toContain('solid line, the objects added since the model.');
+    expect(chart).toMatch(/2026-12-03: 0\.830, at or over the threshold \(objects added since the model\)/);
+  });
+
+  it('says in the table which objects each check judged, older checks as the pool', () => {
+    const table = html.slice(
+      html.indexOf('id="history-table"'),
+      html.indexOf('</table>', html.indexOf('id="history-table"')),
+    );
+    expect(table).toContain('>Objects judged</th>');
+    const judged = [
+      ...table.matchAll(/<td>(New and unlabelled objects together|Objects added since the model)<\/td>/g),
+    ];
+    expect(judged.map((m) => m[1])).toEqual([
+      'New and unlabelled objects together',
+      'New and unlabelled objects together',
+      'Objects added since the model',
+      'Objects added since the model',
+      'New and unlabelled objects together',
+    ]);
+  });
+});

@@ -265,13 +265,44 @@ export function answeredShort(typed: string, marks: string[]): boolean {
  * (the V&A's "1234-1869"); "1975-12" (12 is no later year), "c.12" and "C.12-1975" stay numbers (a reviewer).
  */
 function isDateWritten(word: string): boolean {
-  const year = (p: string) => /^\d{4}$/.test(p) && Number(p) >= 1000 && Number(p) <= 2199;
-  const circa = /^(c|ca)\.?(\d+)$/i.exec(word);
-  if (circa) return year(circa[2]!);
+  return yearWritten(word) !== null;
+}
+
+/** The year a date written so is searched by (`isDateWritten`): "c.1900" → "1900", "1887-89" → "1887"; else null. */
+function yearWritten(word: string): string | null {
+  const circa = /^(c|ca|circa)\.?(\d+)$/i.exec(word);
+  if (circa) return isYear(circa[2]!) ? circa[2]! : null;
   const range = /^(\d{4})[-\u2010-\u2015/](\d{2}|\d{4})$/.exec(word);
-  if (!range || !year(range[1]!)) return false;
+  if (!range || !isYear(range[1]!)) return null;
   const first = Number(range[1]);
   // "1887-89": the second part is the end of a later year of the same century.
   const second = range[2]!.length === 2 ? Number(range[1]!.slice(0, 2) + range[2]) : Number(range[2]);
-  return second > first && second - first <= 150;
+  return second > first && second - first <= 150 ? range[1]! : null;
+}
+
+const isYear = (p: string) => /^\d{4}$/.test(p) && Number(p) >= 1000 && Number(p) <= 2199;
+
+/**
+ * Typed words with each date written as a catalogue writes one searched by its year: "c.1900", "ca. 1900", "circa
+ * 1900" → "1900" (the word of "about" left out before a year), "1887-89" → "1887". Searched word by word, "c.1900"
+ * found only the objects written "c. 1900" (or, with none, every word starting with "c"), "circa 1900" nothing, and a
+ * visitor means the year. A range by its first year: the page of an object dated "1887-89" has the word "1887", and no
+ * "1889" to find it by. Anything else is left as typed, and `words` itself is returned when nothing was a date.
+ */
+export function datesAsYears(words: string): string {
+  const list = words.split(/\s+/).filter(Boolean);
+  const about = (w: string) => /^(c|ca|circa)\.?$/i.test(w);
+  const aYear = (w: string | undefined) => w !== undefined && (isYear(w) || yearWritten(w) !== null);
+  let changed = false;
+  const out: string[] = [];
+  list.forEach((word, at) => {
+    if (about(word) && aYear(list[at + 1])) {
+      changed = true;
+      return;
+    }
+    const year = yearWritten(word);
+    if (year !== null) changed = true;
+    out.push(year ?? word);
+  });
+  return changed ? out.join(' ') : words;
 }

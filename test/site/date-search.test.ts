@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datesAsYears } from '../../site/src/lib/number.ts';
+import type { FixtureObject } from './fixture.ts';
+import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
+
+/*
+ * A visitor typing "c.1900" means the year 1900: searched word by word, it listed every object with a word starting
+ * with "c" ("Clock", "Chair"), and "1887-89" was searched as "89". Such a date is searched by its year, and the page
+ * says what it searched. One tiny site, read in Chromium.
+ */
+
+describe('a date typed as a catalogue writes one', () => {
+  let built: SearchSite;
+  const labels = ['furniture', 'vessel'];
+  const objects: FixtureObject[] = [
+    { id: 'Y-1', title: 'Tea bowl', date: 'c. 1900', label: 'vessel', image: null },
+    { id: 'Y-2', title: 'Writing desk', date: '1900', label: 'furniture', image: null },
+    { id: 'Y-3', title: 'Clock', date: '1850', label: 'furniture', image: null },
+    { id: 'Y-4', title: 'Chair', date: '1750', label: 'furniture', image: null },
+    { id: 'Y-5', title: 'Jug', date: '1887-89', label: 'vessel', image: null },
+    { id: 'Y-6', title: 'Stool no. 89', date: '1920', label: 'furniture', image: null },
+    { id: 'Y-7', title: 'Vase', date: 'ca. 1900', label: 'vessel', image: null },
+  ];
+
+  beforeAll(async () => {
+    built = await searchSite({ prefix: 'vitrine-date-search-', objects, labels });
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  const titles = async (q: string) => {
+    const answer = await typedSearch({ built, q });
+    return { status: answer.status, titles: [...answer.titles].sort() };
+  };
+
+  it('is searched by its year: the words of circa left out, a range by its first year', () => {
+    for (const q of ['c.1900', 'C.1900', 'ca.1900', 'ca. 1900', 'c. 1900', 'circa 1900', 'Circa. 1900', 'c1900'])
+      expect(datesAsYears(q), q).toBe('1900');
+    expect(datesAsYears('vase c.1900')).toBe('vase 1900');
+    expect(datesAsYears('1887-89')).toBe('1887');
+    expect(datesAsYears('1887–1889 jug')).toBe('1887 jug');
+    expect(datesAsYears('1914/18')).toBe('1914');
+    // Not dates: numbers of a collection, a "c" before no year, words.
+    for (const q of ['c.12', 'C.12-1975', '1975-12', '2015.23', 'c vase', 'circa', 'circa 12', 'cup 1900', '1900'])
+      expect(datesAsYears(q), q).toBe(q);
+  });
+
+  it('finds the objects of the year for "c.1900", "ca. 1900" and "circa 1900", not every word starting with "c"', async () => {
+    for (const q of ['c.1900', 'ca. 1900', 'circa 1900']) {
+      const answer = await titles(q);
+      expect(answer.titles, q).toEqual(['Tea bowl', 'Vase', 'Writing desk']);
+      expect(answer.status, q).toBe(`3 objects for “${q}”. Showing results for “1900”.`);
+    }
+    // No object written "c. 1850": Pagefind, finding no word starting with "c1850", answered for "c".
+    expect(await titles('c.1850')).toEqual({
+      status: '1 object for “c.1850”. Showing results for “1850”.',
+      titles: ['Clock'],
+    });
+  }, 120_000);
+
+  it('finds the objects dated from 1887 for "1887-89", not those with the word "89"', async () => {
+    const answer = await titles('1887-89');
+    expect(answer.titles).toEqual(['Jug']);
+    expect(answer.status).toBe('1 object for “1887-89”. Showing results for “1887”.');
+  }, 120_000);
+
+  it('says nothing more for a search of plain words or a year', async () => {
+    expect(await titles('chair')).toEqual({ status: '1 object for “chair”', titles: ['Chair'] });
+    expect((await titles('1900')).status).toBe('3 objects for “1900”');
+  }, 120_000);
+});

@@ -30,11 +30,22 @@ export function sourceClosure(entries: string[]): Map<string, Buffer> {
   return closureOf({ entries, types: true });
 }
 
-/** `sourceClosure`, leaving out the files imported for their types alone when `types` is false. */
-function closureOf({ entries, types }: { entries: string[]; types: boolean }): Map<string, Buffer> {
+/**
+ * `sourceClosure`, leaving out the files imported for their types alone when `types` is false, and the files of
+ * `left` (absolute paths) with what only they import.
+ */
+function closureOf({
+  entries,
+  types,
+  left = new Set(),
+}: {
+  entries: string[];
+  types: boolean;
+  left?: Set<string>;
+}): Map<string, Buffer> {
   const found = new Map<string, Buffer>();
   const add = (file: string) => {
-    if (found.has(file)) return;
+    if (found.has(file) || left.has(file)) return;
     const info = statSync(file, { throwIfNoEntry: false });
     if (info?.isDirectory()) {
       for (const e of readdirSync(file, { withFileTypes: true }))
@@ -71,23 +82,27 @@ export function hashSources({
 
 /**
  * A narrow hash of the code that makes one cache (the deep-zoom tiles, the search index's parts): the module `file`
- * and every file of Vitrine's it imports for what runs, directly or not (a file imported for its types alone, as the
- * catalogue's schema often is, changes nothing the module makes: left out), by path from `root` and bytes, and
- * `versions` (of the packages that do the work: sharp and libvips, Pagefind). Synchronous, a few milliseconds: a
- * cache keyed on it is made again after an upgrade of Vitrine that changes that code, and only then. In a bundle,
- * `file` is the bundle, which stands for all the code in it.
+ * (or modules) and every file of Vitrine's it imports for what runs, directly or not (a file imported for its types
+ * alone, as the catalogue's schema often is, changes nothing the module makes: left out), by path from `root` and
+ * bytes, and `versions` (of the packages that do the work: sharp and libvips, Pagefind). `leaving` (paths from
+ * `root`) are left out with what only they import: code the module runs that decides nothing it makes (errors.ts,
+ * what a failure says). Synchronous, a few milliseconds: a cache keyed on it is made again after an upgrade of
+ * Vitrine that changes that code, and only then. In a bundle, `file` is the bundle, which stands for all the code in it.
  */
 export function moduleCodeHash({
   file,
   versions,
   root = VITRINE_ROOT,
+  leaving = [],
 }: {
-  file: string;
+  file: string | string[];
   versions: Record<string, unknown>;
   root?: string;
+  leaving?: string[];
 }): string {
   const hash = createHash('sha256');
-  hashSources({ hash, root, files: closureOf({ entries: [file], types: false }) });
+  const left = new Set(leaving.map((f) => path.resolve(root, f)));
+  hashSources({ hash, root, files: closureOf({ entries: [file].flat(), types: false, left }) });
   hash.update(`\0${JSON.stringify(versions)}`);
   return hash.digest('hex');
 }

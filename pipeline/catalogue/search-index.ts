@@ -15,6 +15,9 @@ import {
   metaPayload,
   takesSearchFiles,
 } from './search-meta.ts';
+import { INDEX_OPTIONS, PAGES_GLOB, searchablePart } from './searchable-part.ts';
+
+export { searchablePart };
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
@@ -24,8 +27,8 @@ import {
  * (about `partPages` pages each: a hash does not split exactly), each its own Pagefind index; the
  * search page searches them together (Pagefind's `mergeIndex`, in the browser). A page's part is
  * fixed by its slug (jump consistent hash), so a new object moves few pages between parts. Each part
- * has a key over its pages' keys and the hash of the code that makes it (`searchCodeHash`: this module,
- * what it runs, Pagefind's version); a rebuild runs
+ * has a key over its pages' keys and the hash of the code that makes it (`searchCodeHash`: searchable-part.ts,
+ * search-meta.ts, Pagefind's version); a rebuild runs
  * Pagefind only for parts whose key is new, one after the other (one Pagefind process at a time),
  * and keeps the others as they are.
  * A collection smaller than `partPages` has one part: `pagefind/` as Pagefind writes it.
@@ -49,15 +52,21 @@ const PARTS_DIR = 'parts';
 /** Object pages in one part of the search index, unless params say otherwise (`catalogue.search_part_pages`). */
 export const DEFAULT_PART_PAGES = 20_000;
 
-/** Pagefind's settings, the same for every part (they are in each part's key). */
-const INDEX_OPTIONS = { rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] };
+/**
+ * The modules that decide what goes into the index, beside this one in the sources: the searchable part of each
+ * page, Pagefind's settings, and the compact metadata with the scripts it changes.
+ */
+const INDEX_CODE = ['searchable-part.ts', 'search-meta.ts'];
 
 /**
- * A hash of the code that makes the search index's parts and the searchable pages they are made from: this module
- * and every file of Vitrine's it runs (`searchablePart`, the compact metadata of search-meta.ts…), and the installed
- * Pagefind's version. The kept parts and pages are keyed on it, so an upgrade of Vitrine that changes how they are
- * made makes them again, and one that changes other code of the catalogue does not (a change to the pages reaches
- * them through the pages' keys). A few milliseconds; `indexSite` takes it once per process.
+ * A hash of the code that decides what goes into the search index's parts and the searchable pages they are made
+ * from: the modules of INDEX_CODE beside `file` (this module) and every file of Vitrine's they run but errors.ts (what
+ * a failure says, which search-meta.ts words with it), and the installed Pagefind's version. The kept parts and pages
+ * are keyed on it, so an upgrade of Vitrine that changes how they are made makes them again, and one that changes
+ * other code does not: the catalogue's pages (they reach the parts through the pages' keys), nor the rest of this
+ * module (placing the parts in the site, checking kept ones) and what only it runs. A comment added to errors.ts
+ * indexed every site again. In a bundle (no sources beside it), `file` stands for all the code in it. A few
+ * milliseconds; `indexSite` takes it once per process.
  */
 export function searchCodeHash({
   file = import.meta.filename,
@@ -68,7 +77,13 @@ export function searchCodeHash({
   root?: string;
   pagefind?: string;
 } = {}): string {
-  return moduleCodeHash({ file, root, versions: { pagefind } });
+  const beside = INDEX_CODE.map((f) => path.join(path.dirname(file), f));
+  return moduleCodeHash({
+    file: beside.every((f) => existsSync(f)) ? beside : [file],
+    root,
+    versions: { pagefind },
+    leaving: ['pipeline/errors.ts'],
+  });
 }
 
 let ownSearchCode: string | undefined;
@@ -193,7 +208,7 @@ async function runPagefind({
     const { errors, index } = await watched(creating);
     check('creating the index', errors);
     if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
-    const added = await watched(index.addDirectory({ path: read, glob: 'objects/*/index.html' }));
+    const added = await watched(index.addDirectory({ path: read, glob: PAGES_GLOB }));
     check('reading the object pages', added.errors);
     if (expected !== undefined && added.page_count !== expected)
       throw new VitrineError(
@@ -830,106 +845,4 @@ export function readPagefindMeta(gzipped: Buffer, file: string): PagefindMeta {
     chunks: list(chunks, 'index chunks').map((c) => text(list(c, 'an index chunk')[2], 'an index chunk hash')),
     filters: list(filters, 'filters').map((f) => text(list(f, 'a filter')[1], 'a filter hash')),
   };
-}
-
-/**
- * The part of an object page Pagefind reads, as a page of its own: the `<html>` element's language,
- * the `<title>`, and the `data-pagefind-body` element with everything in it except the contents of
- * `data-pagefind-ignore` elements, of which only what Pagefind still reads is kept: elements with
- * `data-pagefind-*` metadata or filters, with an `id` (Pagefind numbers every anchor) and images.
- * Pagefind gives such a page exactly the index entry of the whole page (`test/site/search-index.test.ts`
- * checks it on the site's own pages) and parses it in about half the time: its cost is per element.
- * A page without a `data-pagefind-body` element is returned whole.
- */
-export function searchablePart(html: string): string {
-  const tag = new RegExp(TAG.source, 'g');
-  let lang = '';
-  let title = '';
-  let body = -1;
-  for (let m = tag.exec(html); m; m = tag.exec(html)) {
-    const [whole, close, rawName, attrs = ''] = m;
-    const name = rawName?.toLowerCase();
-    if (!name || close) continue;
-    if (name === 'html') lang = /\blang\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/i.exec(attrs)?.[1] ?? '';
-    else if (name === 'title' && !title) title = html.slice(m.index, html.indexOf('</title>', m.index) + 8);
-    else if (/\sdata-pagefind-body\b/i.test(attrs)) {
-      body = m.index;
-      break;
-    }
-    if (name === 'script' || name === 'style') tag.lastIndex = skipRawText(html, name, m.index + whole.length);
-  }
-  if (body < 0) return html;
-  const out: string[] = [`<!DOCTYPE html><html${lang ? ` lang=${lang}` : ''}><head>${title}</head><body>`];
-  interface Open {
-    name: string;
-    /** Inside a `data-pagefind-ignore` element. */
-    ignored: boolean;
-    /** Kept whole, with all it holds. */
-    whole: boolean;
-    written: boolean;
-  }
-  const stack: Open[] = [];
-  let last = body;
-  tag.lastIndex = body;
-  for (let m = tag.exec(html); m; m = tag.exec(html)) {
-    const [whole, close, rawName, attrs = '', selfClosing] = m;
-    const top = stack.at(-1);
-    // Text between tags: kept where Pagefind reads it.
-    if (top && m.index > last && (!top.ignored || top.whole)) out.push(html.slice(last, m.index));
-    last = m.index + whole.length;
-    if (!rawName) continue; // a comment
-    const name = rawName.toLowerCase();
-    if (close) {
-      const at = stack.findLastIndex((o) => o.name === name);
-      if (at < 0) continue;
-      for (const o of stack.splice(at).reverse()) if (o.written) out.push(`</${o.name}>`);
-      if (stack.length === 0) break;
-      continue;
-    }
-    const ignoredHere = /\sdata-pagefind-ignore\b/i.test(attrs);
-    let open: Open;
-    if (!top) open = { name, ignored: ignoredHere, whole: false, written: true };
-    else if (!top.ignored || top.whole)
-      open = { name, ignored: top.ignored || ignoredHere, whole: top.whole, written: true };
-    else if (PAGEFIND_READS.test(attrs) || name === 'img') open = { name, ignored: true, whole: true, written: true };
-    else open = { name, ignored: true, whole: false, written: false };
-    if (open.written) out.push(whole);
-    if (name === 'script' || name === 'style') {
-      last = tag.lastIndex = skipRawText(html, name, last);
-      if (open.written) out.push(`</${name}>`);
-      continue;
-    }
-    if (!VOID.has(name) && !selfClosing) stack.push(open);
-  }
-  out.push('</body></html>');
-  return out.join('');
-}
-
-/** A start or end tag (quoted attribute values may hold `>`), or a comment. */
-const TAG =
-  /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/;
-/** Attributes Pagefind reads on an ignored element's children: metadata, filters, sorts, anchors. */
-const PAGEFIND_READS = /\s(id|data-pagefind-(meta|default-meta|filter|sort|index-attrs|title))\s*(=|\s|$)/i;
-const VOID = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-]);
-
-/** Where the raw text of a `<script>` or `<style>` that starts at `from` ends (after its end tag). */
-function skipRawText(html: string, name: string, from: number): number {
-  const end = new RegExp(`</${name}`, 'gi');
-  end.lastIndex = from;
-  const at = end.exec(html)?.index;
-  return at === undefined ? html.length : html.indexOf('>', at) + 1;
 }

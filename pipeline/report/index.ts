@@ -7,7 +7,7 @@ import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.
 import { datasetUnrecognisedShownInFull } from '../catalogue/rights-unrecognised.ts';
 import { parseLabels } from '../collection/index.ts';
 import { MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
-import { labelInList, labelList } from '../collection/vocabulary.ts';
+import { labelInList } from '../collection/vocabulary.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { readShownDataset } from '../dataset/read.ts';
@@ -47,6 +47,7 @@ import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, onMainItself, renderMarkdown } from './render.ts';
 import { convertsLineEnds, savedDifferently } from './saved-as.ts';
+import { statusHeadline } from './status-headline.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
 import { withheldFieldsSection } from './withheld-fields.ts';
@@ -567,11 +568,12 @@ export async function buildReport({
     : [];
   // For its words on main itself (no "before merging"), as the comment's.
   const headlineLabels = { baseCommit, baseUnavailable, noBaseCode: base ? null : (noBase?.code ?? null) };
-  const firstLine = headline({ verdict, gate, labelsToCheck: toCheck, spreadsheetIds, labels: headlineLabels });
+  const firstLine = (room: number, warns?: boolean) =>
+    headline({ verdict, gate, labelsToCheck: toCheck, spreadsheetIds, labels: headlineLabels, warns, room });
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
-    headline: `${removedPrefix(vocabularyRemoved)}${firstLine}`,
+    headline: statusHeadline({ removed: vocabularyRemoved, line: firstLine }),
     verdict,
     gate,
     catalogue,
@@ -718,14 +720,7 @@ export async function buildReport({
   const mainItself = !baseCommit && !baseUnavailable && onMainItself(json.labels.noBaseCode);
   const warned = openingLines({ report: json, onMain: mainItself });
   if (warned.warns)
-    json.headline = `${removedPrefix(vocabularyRemoved)}${headline({
-      verdict,
-      gate,
-      labelsToCheck: toCheck,
-      spreadsheetIds,
-      labels: headlineLabels,
-      warns: true,
-    })}`;
+    json.headline = statusHeadline({ removed: vocabularyRemoved, line: (room) => firstLine(room, true) });
   const warnings = [
     ...(loss && lossWords ? [`${labelLossSaid({ loss, changes }) ?? lossWords}.`] : []),
     ...warned.warnings,
@@ -1061,15 +1056,6 @@ function lossMeaning(loss: { lost: unknown[] }): string {
       : 'This model learnt from far fewer labels than the one in production. ') +
     'If that was not meant (a filter left on in a spreadsheet, a bad merge), restore labels.csv.'
   );
-}
-
-/** The headline's short prefix for removed labels (a commit status holds 140 characters): "Removes label textile: ". */
-function removedPrefix(removed: { label: string }[]): string {
-  if (removed.length === 0) return '';
-  const names = labelList(removed.map((r) => r.label));
-  if (removed.length === 1 && names.length <= 30) return `Removes label ${names}: `;
-  if (names.length <= 30) return `Removes labels ${names}: `;
-  return `Removes ${removed.length} label${removed.length === 1 ? '' : 's'}: `;
 }
 
 function paramsFromText({ text, log }: { text: string | null; log: Logger }): unknown {

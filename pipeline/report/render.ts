@@ -91,9 +91,12 @@ export function headline(
     labels?: MainRunLabels;
     /** A warning is said at the top of the report (openingLines): the status says to read it (reviewer V12). */
     warns?: boolean;
+    /** Characters it may take (default HEADLINE_ROOM): less after "Removes labels …: " (statusHeadline). */
+    room?: number;
   },
 ): string {
   // Short: a commit status holds 140 characters; the comment's first line says it whole (verdictLine).
+  const room = report.room ?? HEADLINE_ROOM;
   const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
   const gate = report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.';
   // Staff labels an Excel save loses come first, whatever the scores say: they are what merging would break.
@@ -101,34 +104,50 @@ export function headline(
   if (lost) {
     const status = `${lost.short}. ${gate}`;
     // Room for a prefix (gate changes, "Base settings (PR changes them): ") within GitHub's 140 characters.
-    return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+    return status.length <= room ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
   }
-  if (report.warns) return warnedHeadline({ report, gate });
+  if (report.warns) return warnedHeadline({ report, gate, room });
   // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.
-  if (c) return `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`;
-  return `${verdictWords(report)}. ${gate}`;
+  const long = c
+    ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`
+    : `${verdictWords(report)}. ${gate}`;
+  return long.length <= room ? long : `${verdictWords(report).split(':')[0]}. ${gate}`;
 }
 
 /** Longest headline before a prefix ("Base settings (PR changes them): ", 33 characters) within GitHub's 140. */
-const HEADLINE_ROOM = 105;
+export const HEADLINE_ROOM = 140 - 33;
 
 /**
  * The headline of a report with a warning at its top (a pull request that takes 100 labels out, or publishes
  * photographs in copyright in full, read "No detectable difference. The promotion gate passes." in green): the
  * verdict's first words, then to check the warnings, then the gate, shortened to fit HEADLINE_ROOM.
  */
-function warnedHeadline({ report, gate }: { report: Parameters<typeof headline>[0]; gate: string }): string {
+function warnedHeadline({
+  report,
+  gate,
+  room,
+}: {
+  report: Parameters<typeof headline>[0];
+  gate: string;
+  room: number;
+}): string {
   const merging = mainRunItself(report) ? '' : ' before merging';
   const c = report.verdict === 'check label changes' ? report.labelsToCheck : undefined;
-  if (report.verdict === 'check label changes') {
-    const these = c ? `Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label)` : '';
-    const long = `${these} and the warnings in the report${merging}. ${gate}`;
-    if (c && long.length <= HEADLINE_ROOM) return long;
-    return `Check these label changes and the warnings in the report${merging}. ${gate}`;
-  }
   const verdict = VERDICT_WORDS[report.verdict].split(':')[0];
-  const long = `${verdict} — check the warnings in the report${merging}. ${gate}`;
-  return long.length <= HEADLINE_ROOM ? long : `${verdict} — check the warnings${merging}. ${gate}`;
+  // Longest first; the last keeps the verdict, the warning and the gate after the longest prefix (statusHeadline).
+  const forms =
+    report.verdict === 'check label changes'
+      ? [
+          ...(c ? [`Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label) and`] : []),
+          'Check these label changes and',
+        ].map((these) => `${these} the warnings in the report${merging}`)
+      : [`${verdict} — check the warnings in the report${merging}`];
+  const short =
+    report.verdict === 'check label changes'
+      ? 'Check these label changes and the warnings'
+      : `${verdict} — check the warnings`;
+  const all = [...forms, `${short}${merging}`, short].map((f) => `${f}. ${gate}`);
+  return all.find((f) => f.length <= room) ?? all.at(-1)!;
 }
 
 /**

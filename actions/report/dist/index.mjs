@@ -38147,22 +38147,26 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
   "not scored": "Not scored: no labelled object is in the test split"
 };
 function headline(report) {
-  let c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.", lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
+  let room = report.room ?? HEADLINE_ROOM, c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.", lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
   if (lost) {
     let status = `${lost.short}. ${gate}`;
-    return status.length <= 105 ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+    return status.length <= room ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
   }
-  return report.warns ? warnedHeadline({ report, gate }) : c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`;
+  if (report.warns) return warnedHeadline({ report, gate, room });
+  let long = c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`;
+  return long.length <= room ? long : `${verdictWords(report).split(":")[0]}. ${gate}`;
 }
-var HEADLINE_ROOM = 105;
-function warnedHeadline({ report, gate }) {
-  let merging = mainRunItself(report) ? "" : " before merging", c = report.verdict === "check label changes" ? report.labelsToCheck : void 0;
-  if (report.verdict === "check label changes") {
-    let long2 = `${c ? `Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label)` : ""} and the warnings in the report${merging}. ${gate}`;
-    return c && long2.length <= HEADLINE_ROOM ? long2 : `Check these label changes and the warnings in the report${merging}. ${gate}`;
-  }
-  let verdict = VERDICT_WORDS[report.verdict].split(":")[0], long = `${verdict} \u2014 check the warnings in the report${merging}. ${gate}`;
-  return long.length <= HEADLINE_ROOM ? long : `${verdict} \u2014 check the warnings${merging}. ${gate}`;
+var HEADLINE_ROOM = 107;
+function warnedHeadline({
+  report,
+  gate,
+  room
+}) {
+  let merging = mainRunItself(report) ? "" : " before merging", c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, verdict = VERDICT_WORDS[report.verdict].split(":")[0], forms = report.verdict === "check label changes" ? [
+    ...c ? [`Check label changes (${c.old} of ${c.relabelled} relabelled look like their old label) and`] : [],
+    "Check these label changes and"
+  ].map((these) => `${these} the warnings in the report${merging}`) : [`${verdict} \u2014 check the warnings in the report${merging}`], short = report.verdict === "check label changes" ? "Check these label changes and the warnings" : `${verdict} \u2014 check the warnings`, all = [...forms, `${short}${merging}`, short].map((f) => `${f}. ${gate}`);
+  return all.find((f) => f.length <= room) ?? all.at(-1);
 }
 function checkWords(report) {
   let c = report.labelsToCheck;

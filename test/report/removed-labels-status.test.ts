@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { withGateChanges } from '../../pipeline/github/publish.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { headline } from '../../pipeline/report/render.ts';
+import { statusHeadline } from '../../pipeline/report/status-headline.ts';
+import type { ReportJson } from '../../pipeline/report/types.ts';
+import { demoObjects, makeRepo, VOCABULARY } from './fixture.ts';
+
+/*
+ * Finding 1 (task D3): a pull request that takes labels out of the vocabulary and has a warning at the top of its
+ * report had the status "Removes labels figurine, textile, vessel: … — check the warnings in the report before
+ * merging. The promotion gate passes.", with "Base settings (PR changes them): " in front too: over GitHub's 140
+ * characters, so its end was cut off. The verdict, the warning and the gate must stay; the middle is shortened.
+ */
+
+const objects = demoObjects();
+const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+const GATE = /The promotion gate (passes|does not pass)\.$/;
+
+describe('the status of a pull request that removes labels and warns', () => {
+  it('keeps the verdict, the warning and the gate within 140 characters, with the gate-changes prefix', async () => {
+    const kept = VOCABULARY.filter((l) => !['figurine', 'textile', 'vessel'].includes(l));
+    const headParams =
+      `collection:\n  name: Test Museum\n  vocabulary: [${kept.join(', ')}]\n` +
+      'catalogue:\n  images:\n    in_copyright: full\n';
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, baseParams: '', headParams });
+    const params = validateParams({
+      raw: { collection: { vocabulary: kept }, catalogue: { images: { in_copyright: 'full' } } },
+    });
+    const { json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.openingWarnings?.length ?? 0).toBeGreaterThan(0);
+    const status = withGateChanges({
+      markdown: '',
+      headline: json.headline,
+      changes: [{ key: 'gate.min_macro_f1', base: 0.5, head: 0.4 }],
+    }).headline;
+    expect(status.length, status).toBeLessThanOrEqual(140);
+    expect(status).toMatch(/^Base settings \(PR changes them\): Removes (labels figurine, textile, vessel|3 labels): /);
+    expect(status).toMatch(/: Better — check the warnings/);
+    expect(status).toMatch(GATE);
+  });
+});
+
+describe('the status headline with labels removed, for every verdict', () => {
+  const verdicts: ReportJson['verdict'][] = [
+    'better',
+    'check label changes',
+    'worse',
+    'no detectable difference',
+    'first model',
+    'not comparable',
+    'not scored',
+  ];
+  const removals = [
+    [{ label: 'Amulets' }],
+    ['Amulets', 'Bronze figurines', 'Coins'].map((label) => ({ label })),
+    Array.from({ length: 120 }, (_, i) => ({ label: `label ${i}` })),
+  ];
+  it('fits 140 characters with the gate-changes prefix and keeps the verdict, the warning and the gate', () => {
+    for (const verdict of verdicts)
+      for (const passed of [true, false])
+        for (const removed of removals)
+          for (const warns of [true, false]) {
+            const line = (room: number) =>
+              headline({
+                verdict,
+                gate: { passed } as never,
+                labelsToCheck: { relabelled: 9999, old: 9998, objects: [] },
+                warns,
+                room,
+              });
+            const said = statusHeadline({ removed, line });
+            const status = withGateChanges({
+              markdown: '',
+              headline: said,
+              changes: [{ key: 'gate.min_macro_f1', base: 0.5, head: 0.4 }],
+            }).headline;
+            expect(status.length, status).toBeLessThanOrEqual(140);
+            expect(said).toMatch(/^Removes (label|\d+ label)/);
+            expect(said).toMatch(GATE);
+            const first = verdict === 'check label changes' ? 'Check' : line(1000).split(/[:—]/)[0]!.trim();
+            expect(said).toContain(first);
+            if (warns) expect(said).toMatch(/the warnings/);
+          }
+  });
+
+  it('names the labels when they fit, and says the whole headline when nothing is removed', () => {
+    const line = (room: number) =>
+      headline({ verdict: 'no detectable difference', gate: { passed: true } as never, warns: true, room });
+    expect(statusHeadline({ removed: [{ label: 'textile' }], line })).toBe(
+      'Removes label textile: No detectable difference — check the warnings. The promotion gate passes.',
+    );
+    expect(statusHeadline({ removed: [], line })).toBe(
+      'No detectable difference — check the warnings in the report before merging. The promotion gate passes.',
+    );
+  });
+});

@@ -46,6 +46,7 @@ import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.
 import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, onMainItself, renderMarkdown } from './render.ts';
+import { type RepeatedLines, repeatedLines, repeatedLinesSection } from './repeated-lines.ts';
 import { convertsLineEnds, savedDifferently } from './saved-as.ts';
 import { statusHeadline } from './status-headline.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
@@ -616,6 +617,7 @@ export async function buildReport({
       ...(labelledAtBase !== undefined ? { labelledAtBase } : {}),
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),
       ...(spreadsheetIds.length > 0 ? { spreadsheetIds } : {}),
+      ...((headRead?.repeated.length ?? 0) > 0 ? { repeatedLines: headRead!.repeated } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
@@ -684,6 +686,9 @@ export async function buildReport({
   // of the collection, not of this change.
   const unrecognised = datasetUnrecognisedShownInFull({ objects: shownObjects, withheld: shownOf });
   if (unrecognised) sections.afterIntro = [...(sections.afterIntro ?? []), `⚠️ ${text(unrecognised)}`];
+  // An object on two lines with the same label: said in the log and on its line on GitHub, not read there (task D3).
+  const repeated = repeatedLinesSection({ repeated: headRead?.repeated ?? [], file: labelsFile, onMain });
+  if (repeated) sections.afterIntro = [...(sections.afterIntro ?? []), repeated];
   // From data/ as it was when it is not what data.dvc records: not credited to this pull request (tester T7).
   const editedSection = asReadFromData({ section: editedObjectsSection(objectsEdited), report: json });
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
@@ -1134,6 +1139,7 @@ function readAgreed({
   emptied: Map<string, number[]>;
   named: Set<string>;
   overlong: LabelLine[];
+  repeated: RepeatedLines[];
 } {
   const read: LabelLine[] = [];
   // Lines whose id is longer than any may be are skipped by the dataset stage before it reads the others: set apart.
@@ -1153,6 +1159,7 @@ function readAgreed({
     emptied,
     named: new Set(labels.map((l) => l.objectId)),
     overlong: parsed.filter(overlong),
+    repeated: repeatedLines({ labels, blanks, vocabulary }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SpreadsheetLoss } from '../dataset/validate.ts';
 import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
+import type { RepeatedLines } from './repeated-lines.ts';
 import type { SavedDifferently } from './saved-as.ts';
 import type { UnknownId } from './unknown-ids.ts';
 
@@ -405,6 +406,11 @@ export interface ReportJson {
      */
     /** `notJudged`: a label being built up (metrics.json's newLabels), learnt but too few in the test split to judge. */
     vocabularyAdded?: { label: string; objects: number; notJudged?: true }[];
+    /**
+     * Objects on more than one line of labels.csv at the head, every line with the same label (kept: only the extra
+     * lines are to remove), in the order of their first line. Absent when none, and in older reports.
+     */
+    repeatedLines?: RepeatedLines[];
     /** Objects labels.csv labels at the base, as the dataset stage counts them. Absent without a base, and in older reports. */
     labelledAtBase?: number;
     /**

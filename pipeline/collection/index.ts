@@ -1084,6 +1084,7 @@ export function parseLabels({
   file,
   blanks,
   emptyRows,
+  tabs,
 }: {
   text: string;
   file: string;
@@ -1091,6 +1092,11 @@ export function parseLabels({
   blanks?: LabelLine[];
   /** Collects the lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
   emptyRows?: number[];
+  /**
+   * Collects the rows whose label holds a tab (read as a space, as labelForm reads it), each with its label as
+   * written: unlike a no-break space, a tab does not look like a space where staff read the file (the report says it).
+   */
+  tabs?: LabelLine[];
 }): LabelLine[] {
   // Here, before parsing, so that every reader of labels.csv (dataset, report, import, monitor) refuses such a line.
   checkLabelColumns({ text, name: file });
@@ -1130,6 +1136,7 @@ export function parseLabels({
     // some Mac programs write it, is one label, not two classes that look the same.
     // And a no-break space or another that prints as a space between words is a plain space (labelForm).
     labels.push({ objectId, label: labelForm(cells.label), line, ...(afterNote ? { afterNote } : {}) });
+    if (cells.label.includes('\t')) tabs?.push({ objectId, label: cells.label, line });
   }
   return labels;
 }

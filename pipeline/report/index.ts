@@ -49,6 +49,7 @@ import { headline, onMainItself, renderMarkdown } from './render.ts';
 import { type RepeatedLines, repeatedLines, repeatedLinesSection } from './repeated-lines.ts';
 import { convertsLineEnds, savedDifferently } from './saved-as.ts';
 import { statusHeadline } from './status-headline.ts';
+import { tabbedLabels, tabbedLabelsSection } from './tabbed-labels.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 import { overlongIdLines, withUnknownIds } from './unknown-ids.ts';
 import { withheldFieldsSection } from './withheld-fields.ts';
@@ -618,6 +619,7 @@ export async function buildReport({
       ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),
       ...(spreadsheetIds.length > 0 ? { spreadsheetIds } : {}),
       ...((headRead?.repeated.length ?? 0) > 0 ? { repeatedLines: headRead!.repeated } : {}),
+      ...((headRead?.tabs.length ?? 0) > 0 ? { tabbedLabels: tabbedLabels(headRead!.tabs) } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
@@ -689,6 +691,9 @@ export async function buildReport({
   // An object on two lines with the same label: said in the log and on its line on GitHub, not read there (task D3).
   const repeated = repeatedLinesSection({ repeated: headRead?.repeated ?? [], file: labelsFile, onMain });
   if (repeated) sections.afterIntro = [...(sections.afterIntro ?? []), repeated];
+  // A tab inside a label, read as a space: the file does not read as the model does (task D3).
+  const tabbed = tabbedLabelsSection({ tabs: headRead?.tabs ?? [], file: labelsFile, onMain });
+  if (tabbed) sections.afterIntro = [...(sections.afterIntro ?? []), tabbed];
   // From data/ as it was when it is not what data.dvc records: not credited to this pull request (tester T7).
   const editedSection = asReadFromData({ section: editedObjectsSection(objectsEdited), report: json });
   if (editedSection) sections.afterIntro = [editedSection, ...(sections.afterIntro ?? [])];
@@ -1140,11 +1145,13 @@ function readAgreed({
   named: Set<string>;
   overlong: LabelLine[];
   repeated: RepeatedLines[];
+  tabs: LabelLine[];
 } {
   const read: LabelLine[] = [];
   // Lines whose id is longer than any may be are skipped by the dataset stage before it reads the others: set apart.
   const overlong = (l: LabelLine) => overLimit({ value: l.objectId, most: MAX_ID_BYTES }) !== undefined;
-  const parsed = parseLabels({ text, file, blanks: read });
+  const tabs: LabelLine[] = [];
+  const parsed = parseLabels({ text, file, blanks: read, tabs });
   const labels = parsed.filter((l) => !overlong(l)).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
   const blanks = read.filter((l) => !overlong(l)).map((l) => ({ ...l, objectId: objectOf(l.objectId) }));
   const disagreeing = new Map<string, LabelLine[]>();
@@ -1160,6 +1167,7 @@ function readAgreed({
     named: new Set(labels.map((l) => l.objectId)),
     overlong: parsed.filter(overlong),
     repeated: repeatedLines({ labels, blanks, vocabulary }),
+    tabs: tabs.filter((l) => !overlong(l)),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.t
 import type { CatalogueStatus } from './catalogue.ts';
 import type { RepeatedLines } from './repeated-lines.ts';
 import type { SavedDifferently } from './saved-as.ts';
+import type { TabbedLabel } from './tabbed-labels.ts';
 import type { UnknownId } from './unknown-ids.ts';
 
 /** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */
@@ -411,6 +412,8 @@ export interface ReportJson {
      * lines are to remove), in the order of their first line. Absent when none, and in older reports.
      */
     repeatedLines?: RepeatedLines[];
+    /** Lines of labels.csv at the head whose label holds a tab, read as a space. Absent when none, and in older reports. */
+    tabbedLabels?: TabbedLabel[];
     /** Objects labels.csv labels at the base, as the dataset stage counts them. Absent without a base, and in older reports. */
     labelledAtBase?: number;
     /**

@@ -82,6 +82,11 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
   'not scored': 'Not scored: no labelled object is in the test split',
 };
 
+/** A verdict's words too long for a commit status with a prefix, shorter (the comment says them whole). */
+const STATUS_VERDICT_WORDS: Partial<Record<ReportJson['verdict'], string>> = {
+  'not comparable': 'Not comparable: too many labels removed to judge the model',
+};
+
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
 export function headline(
   report: Pick<ReportJson, 'verdict' | 'gate' | 'labelsToCheck'> & {
@@ -111,7 +116,8 @@ export function headline(
   const long = c
     ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}`
     : `${verdictWords(report)}. ${gate}`;
-  return long.length <= room ? long : `${verdictWords(report).split(':')[0]}. ${gate}`;
+  const forms = [long, `${STATUS_VERDICT_WORDS[report.verdict] ?? verdictWords(report)}. ${gate}`];
+  return forms.find((f) => f.length <= room) ?? `${verdictWords(report).split(':')[0]}. ${gate}`;
 }
 
 /** Longest headline before a prefix ("Base settings (PR changes them): ", 33 characters) within GitHub's 140. */

@@ -86,6 +86,11 @@ describe('the status headline with labels removed, for every verdict', () => {
           }
   });
 
+  it('says why a change is not comparable when the whole sentence leaves no room for a prefix', () => {
+    const said = headline({ verdict: 'not comparable', gate: { passed: false } as never });
+    expect(said).toBe('Not comparable: too many labels removed to judge the model. The promotion gate does not pass.');
+  });
+
   it('names the labels when they fit, and says the whole headline when nothing is removed', () => {
     const line = (room: number) =>
       headline({ verdict: 'no detectable difference', gate: { passed: true } as never, warns: true, room });

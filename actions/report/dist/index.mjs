@@ -38145,6 +38145,8 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
   "first model": "First model: there is no model in production to compare with yet",
   "not comparable": "Not comparable: this change removes too many labels for its model to be judged better",
   "not scored": "Not scored: no labelled object is in the test split"
+}, STATUS_VERDICT_WORDS = {
+  "not comparable": "Not comparable: too many labels removed to judge the model"
 };
 function headline(report) {
   let room = report.room ?? HEADLINE_ROOM, c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.", lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
@@ -38152,9 +38154,7 @@ function headline(report) {
     let status = `${lost.short}. ${gate}`;
     return status.length <= room ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
   }
-  if (report.warns) return warnedHeadline({ report, gate, room });
-  let long = c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`;
-  return long.length <= room ? long : `${verdictWords(report).split(":")[0]}. ${gate}`;
+  return report.warns ? warnedHeadline({ report, gate, room }) : [c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`, `${STATUS_VERDICT_WORDS[report.verdict] ?? verdictWords(report)}. ${gate}`].find((f) => f.length <= room) ?? `${verdictWords(report).split(":")[0]}. ${gate}`;
 }
 var HEADLINE_ROOM = 107;
 function warnedHeadline({

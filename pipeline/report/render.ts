@@ -107,9 +107,15 @@ export function headline(
   // Staff labels an Excel save loses come first, whatever the scores say: they are what merging would break.
   const lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
   if (lost) {
-    const status = `${lost.short}. ${gate}`;
-    // Room for a prefix (gate changes, "Base settings (PR changes them): ") within GitHub's 140 characters.
-    return status.length <= room ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+    // Room for a prefix (gate changes, "Removes 1234 labels: ") within GitHub's 140 characters: the count, then
+    // the spreadsheet give way; the gate stays (task D8).
+    const forms = [
+      lost.short,
+      `${lost.count} to ids a spreadsheet changed`,
+      'Labels would be lost to ids a spreadsheet changed',
+      'Labels lost to changed ids',
+    ].map((f) => `${f}. ${gate}`);
+    return forms.find((f) => f.length <= room) ?? forms.at(-1)!;
   }
   if (report.warns) return warnedHeadline({ report, gate, room });
   // Shorter than the comment's words: with a prefix (gate changes, labels removed) the gate must still fit.

@@ -55,35 +55,57 @@ describe('the status headline with labels removed, for every verdict', () => {
   ];
   const removals = [
     [{ label: 'Amulets' }],
+    [{ label: 'x'.repeat(28) }],
     ['Amulets', 'Bronze figurines', 'Coins'].map((label) => ({ label })),
     Array.from({ length: 120 }, (_, i) => ({ label: `label ${i}` })),
+    Array.from({ length: 1234 }, (_, i) => ({ label: `l${i}` })),
   ];
-  it('fits 140 characters with the gate-changes prefix and keeps the verdict, the warning and the gate', () => {
+  // Labels lost to ids a spreadsheet changed ("1" for "0001"): said instead of the verdict (task D8).
+  const lost = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `${i}`, meant: `000${i}`, line: i + 2 }));
+  const losses = [[], lost(1), lost(12345)];
+  const onMain = { baseCommit: null, baseUnavailable: null, noBaseCode: 'on-branch' as const };
+  it('fits 140 characters with the gate-changes prefix and keeps the verdict or the labels lost, the warning and the gate', () => {
     for (const verdict of verdicts)
       for (const passed of [true, false])
         for (const removed of removals)
-          for (const warns of [true, false]) {
-            const line = (room: number) =>
-              headline({
-                verdict,
-                gate: { passed } as never,
-                labelsToCheck: { relabelled: 9999, old: 9998, objects: [] },
-                warns,
-                room,
-              });
-            const said = statusHeadline({ removed, line });
-            const status = withGateChanges({
-              markdown: '',
-              headline: said,
-              changes: [{ key: 'gate.min_macro_f1', base: 0.5, head: 0.4 }],
-            }).headline;
-            expect(status.length, status).toBeLessThanOrEqual(140);
-            expect(said).toMatch(/^Removes (label|\d+ label)/);
-            expect(said).toMatch(GATE);
-            const first = verdict === 'check label changes' ? 'Check' : line(1000).split(/[:—]/)[0]!.trim();
-            expect(said).toContain(first);
-            if (warns) expect(said).toMatch(/the warnings/);
-          }
+          for (const spreadsheetIds of losses)
+            for (const labels of [undefined, onMain])
+              for (const warns of [true, false]) {
+                const line = (room: number) =>
+                  headline({
+                    verdict,
+                    gate: { passed } as never,
+                    labelsToCheck: { relabelled: 9876543, old: 123456, objects: [] },
+                    spreadsheetIds,
+                    labels,
+                    warns,
+                    room,
+                  });
+                const said = statusHeadline({ removed, line });
+                const status = withGateChanges({
+                  markdown: '',
+                  headline: said,
+                  changes: [{ key: 'gate.min_macro_f1', base: 0.5, head: 0.4 }],
+                }).headline;
+                expect([...status].length, status).toBeLessThanOrEqual(140);
+                expect(said).toMatch(/^Removes (label|\d+ label)/);
+                expect(said).toMatch(passed ? /The promotion gate passes\.$/ : /The promotion gate does not pass\.$/);
+                if (spreadsheetIds.length > 0) {
+                  expect(said).toMatch(/: (\d+ )?[Ll]abels? (would be )?lost to/);
+                  continue;
+                }
+                const first = verdict === 'check label changes' ? 'Check' : line(1000).split(/[:—]/)[0]!.trim();
+                expect(said).toContain(first);
+                if (warns) expect(said).toMatch(/the warnings/);
+              }
+  });
+
+  it('says labels are lost to changed ids in the fewest words when nothing longer fits, with the gate', () => {
+    const spreadsheetIds = lost(12345);
+    const said = (room: number) =>
+      headline({ verdict: 'better', gate: { passed: true } as never, spreadsheetIds, room });
+    expect(said(80)).toBe('Labels would be lost to ids a spreadsheet changed. The promotion gate passes.');
+    expect(said(60)).toBe('Labels lost to changed ids. The promotion gate passes.');
   });
 
   it('says why a change is not comparable when the whole sentence leaves no room for a prefix', () => {

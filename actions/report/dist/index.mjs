@@ -38151,8 +38151,13 @@ var OVERALL_SCORE = "the overall score, each label counting equally (macro-F1)",
 function headline(report) {
   let room = report.room ?? HEADLINE_ROOM, c = report.verdict === "check label changes" ? report.labelsToCheck : void 0, gate = report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass.", lost = spreadsheetLossWords({ losses: report.spreadsheetIds ?? [] });
   if (lost) {
-    let status = `${lost.short}. ${gate}`;
-    return status.length <= room ? status : `${lost.count} to ids a spreadsheet changed. ${gate}`;
+    let forms2 = [
+      lost.short,
+      `${lost.count} to ids a spreadsheet changed`,
+      "Labels would be lost to ids a spreadsheet changed",
+      "Labels lost to changed ids"
+    ].map((f) => `${f}. ${gate}`);
+    return forms2.find((f) => f.length <= room) ?? forms2.at(-1);
   }
   return report.warns ? warnedHeadline({ report, gate, room }) : [c ? `Check label changes: ${c.old} of ${c.relabelled} relabelled look like their old label. ${gate}` : `${verdictWords(report)}. ${gate}`, `${STATUS_VERDICT_WORDS[report.verdict] ?? verdictWords(report)}. ${gate}`].find((f) => f.length <= room) ?? `${verdictWords(report).split(":")[0]}. ${gate}`;
 }

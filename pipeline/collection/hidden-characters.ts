@@ -50,6 +50,14 @@ export function labelForm(label: string): string {
   return label.normalize('NFC').replace(SPACE_RUN, ' ');
 }
 
+/**
+ * A label as written with each tab shown as → (read as a space, labelForm): quoted as read, with a space, staff
+ * searching labels.csv for it do not find it, and a tab itself prints as a gap or as nothing in a message.
+ */
+export function tabsShown(label: string): string {
+  return label.replaceAll('\t', '→');
+}
+
 /** Zero-width characters no label is written with (a right-to-left mark or a joiner belongs to its script). */
 export const ZERO_WIDTH = new Set(['\u200b', '\u2060', '\ufeff', '\u00ad']);
 

@@ -134,7 +134,7 @@ export async function buildDataset({
   const overlong = withoutOverlongFields({ objects: ids.objects, lineOf: checked.lineOf, name: objectsName });
   const read = { ...checked, objects: overlong.objects };
   const issues: DatasetIssue[] = [...read.issues, ...ids.issues, ...overlong.issues];
-  const { labels, blanks, missing, empty, emptyRows, ...labelsRead } = await readLabelsChecked({
+  const { labels, blanks, missing, empty, emptyRows, tabs, ...labelsRead } = await readLabelsChecked({
     file: ws.labels,
     name: labelsName,
   });
@@ -358,6 +358,7 @@ export async function buildDataset({
     name: labelsName,
     minPerLabel,
     saidApart: keptSet,
+    tabs,
   });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
   for (const issue of labelCheck.issues) issues.push(issue);

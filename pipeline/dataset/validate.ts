@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { HIDDEN_CHARACTER_NAMES, joinerInWord } from '../collection/hidden-characters.ts';
+import { HIDDEN_CHARACTER_NAMES, joinerInWord, tabsShown } from '../collection/hidden-characters.ts';
 import { encodedAnotherWay } from '../collection/id-forms.ts';
 import {
   DATE,
@@ -297,6 +297,8 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   empty?: EmptyLabels;
   /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
   emptyRows: number[];
+  /** The lines whose label holds a tab, their labels as written (parseLabels' `tabs`), for checkLabels to quote. */
+  tabs: LabelLine[];
   /** md5 of the bytes parsed (read once), "absent" for no file: lock.json records it as what the stage read. */
   md5: string;
   /** The bytes parsed (null: no file), kept for the stages after the dataset stage (labels-as-read.ts). */
@@ -312,13 +314,14 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
     text = decodeText({ bytes, file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { labels: [], blanks: [], missing: true, emptyRows: [], md5: 'absent', bytes: null };
+      return { labels: [], blanks: [], missing: true, emptyRows: [], tabs: [], md5: 'absent', bytes: null };
     throw error;
   }
   const blanks: LabelLine[] = [];
   const emptyRows: number[] = [];
-  const labels = parseLabels({ text, file: name, blanks, emptyRows });
-  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows, md5, bytes };
+  const tabs: LabelLine[] = [];
+  const labels = parseLabels({ text, file: name, blanks, emptyRows, tabs });
+  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows, tabs, md5, bytes };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
@@ -330,7 +333,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
             rows: parseCsv({ text, file: name, required: LABEL_COLUMNS }).rows.filter((r) => !isEmptyRow(r.cells))
               .length,
           };
-  return { labels, blanks, missing: false, empty, emptyRows, md5, bytes };
+  return { labels, blanks, missing: false, empty, emptyRows, tabs, md5, bytes };
 }
 
 /** What an existing labels file without any label holds. */
@@ -594,6 +597,7 @@ export function checkLabels({
   name,
   minPerLabel,
   saidApart,
+  tabs = [],
 }: {
   labels: LabelLine[];
   /**
@@ -609,6 +613,8 @@ export function checkLabels({
   minPerLabel?: number;
   /** Labels outside the vocabulary whose lines are not printed (labelsKeptNotLearned): no line refers to theirs. */
   saidApart?: Set<string>;
+  /** The lines whose label holds a tab, as written (readLabelsChecked's `tabs`): quoted so, the tab shown as →. */
+  tabs?: LabelLine[];
 }): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
   // A text pasted into a cell (thousands of characters): said on its line and skipped, before anything else reads it.
@@ -641,8 +647,15 @@ export function checkLabels({
   }
   const and = (items: string[]) =>
     items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  // A label with a tab is quoted as written, the tab as →: as read, with a space, it is not found in the file.
+  const writtenOn = new Map(tabs.map((l) => [l.line, l.label]));
+  const shown = (l: LabelLine) => {
+    const written = writtenOn.get(l.line);
+    return written === undefined ? invisibleShown(l.label) : invisibleShown(tabsShown(written));
+  };
+  const tabNote = (l: LabelLine) => (writtenOn.has(l.line) ? ' (→ for a tab, read as a space)' : '');
   const said = (l: LabelLine) =>
-    l.label ? `line ${l.line} ${quoted(invisibleShown(l.label))}` : `line ${l.line} with the label cell empty`;
+    l.label ? `line ${l.line} ${quoted(shown(l))}` : `line ${l.line} with the label cell empty`;
   for (const written of labels) {
     const line = { ...written, objectId: objectOf(written.objectId) };
     if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
@@ -700,10 +713,12 @@ export function checkLabels({
       // wherever it is, and so is a control character or a bidi override: as it is, it would turn the message round
       // (an override makes what follows it read the other way). "Kupfer\u200bstich", near no label, was said as it
       // is: it printed as "Kupferstich" (an outside tester).
-      const visible = invisibleShown(line.label);
-      // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
+      const visible = shown(line);
+      // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open. As read:
+      // with a tab, the label to add is the one with a space.
       const ownLabel =
-        ` If ${quoted(visible)} is a label of its own, add it to ` + 'collection.vocabulary in params.yaml.';
+        ` If ${quoted(invisibleShown(line.label))} is a label of its own, add it to ` +
+        'collection.vocabulary in params.yaml.';
       const suggestion =
         close.length > 0
           ? ` Did you mean ${close.map((l) => quoted(l)).join(close.length === 2 ? ' or ' : ', ')}?${rare ? '' : ownLabel}`
@@ -746,9 +761,11 @@ export function checkLabels({
           message:
             `${name}:${line.line}: object ${quoted(line.objectId)} is on ${lines.length} lines, ${and(lines.map(said))}` +
             (capitals && agreed
-              ? `, which differ only in capitals: ${quoted(visible)} is not one of the labels of this collection, ` +
+              ? `, which differ only in capitals: ${quoted(visible)}${tabNote(line)} is not one of the labels of ` +
+                'this collection, ' +
                 `${quoted(kept.label)} is. Delete line ${line.line}; ${has}.`
-              : `: ${quoted(visible)} is not one of the labels of this collection${odd ? `: ${odd.words}` : ''}.` +
+              : `: ${quoted(visible)}${tabNote(line)} is not one of the labels of this collection` +
+                `${odd ? `: ${odd.words}` : ''}.` +
                 `${suggestion} Keep one line, with the right label, and delete ${others}; until then ${has}.`),
           file: name,
           line: line.line,
@@ -767,7 +784,7 @@ export function checkLabels({
       const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
-          `${name}:${line.line}: ${quoted(visible)} is not one of the ` +
+          `${name}:${line.line}: ${quoted(visible)}${tabNote(line)} is not one of the ` +
           `labels of this collection${odd ? `: ${odd.words}` : slip}.${suggestion}` +
           (unseen
             ? ` Delete ${odd.many ? 'them' : 'that character'} on this line; until ` + 'then the line is skipped.'

@@ -1,4 +1,4 @@
-import { labelForm } from '../collection/hidden-characters.ts';
+import { labelForm, tabsShown } from '../collection/hidden-characters.ts';
 import type { LabelLine } from '../types.ts';
 import { listWords } from '../words.ts';
 import { visibleLabel } from './invisible.ts';
@@ -44,7 +44,7 @@ export function tabbedLabelsSection({
   onMain?: boolean;
 }): string {
   if (tabs.length === 0) return '';
-  const written = (l: LabelLine) => `“${text(visibleLabel(shortLabel(l.label.replaceAll('\t', '→'))))}”`;
+  const written = (l: LabelLine) => `“${text(visibleLabel(shortLabel(tabsShown(l.label))))}”`;
   const why =
     'A tab shows as a wide gap in the pull request’s changes, and splits the line into two cells when copied into ' +
     `a spreadsheet: retype it as a space${onMain ? ' in a new pull request' : ''}.`;

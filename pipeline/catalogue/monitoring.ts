@@ -206,7 +206,7 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
  * Which group a check judged, from its history line's currentKind, in the words the chart and its table use. Lines
  * written before the objects added since the model were judged on their own have none: they judged the pool.
  */
-const GROUPS: Record<HistoryGroup, string> = {
+const GROUPS: Record<'added-since' | 'pool' | 'other', string> = {
   'added-since': 'objects added since the model',
   pool: 'new and unlabelled objects together',
   other: 'other objects',
@@ -217,13 +217,37 @@ function groupOf(kind: unknown): HistoryGroup {
   return kind === 'added-since' ? 'added-since' : 'other';
 }
 
+/**
+ * The ref a line of `vitrine monitor --reference <ref>` recorded, as the page names it: a full commit id by its first 7
+ * characters, as the table shows commits. Lines written before the ref was kept read as against the model.
+ */
+function referenceOf(e: Record<string, unknown>): string | null {
+  const ref = typeof e.reference === 'string' ? e.reference.trim() : '';
+  if (ref === '') return null;
+  return /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;
+}
+
 function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof thresholds>): DriftHistoryData {
+  // Each ref is a group of its own ("objects added since main"): never joined to the checks against the model.
+  const names = new Map<HistoryGroup, string>(Object.entries(GROUPS));
+  const byReference = new Map<string, HistoryGroup>();
+  const groupOfLine = (e: Record<string, unknown>): HistoryGroup => {
+    const ref = referenceOf(e);
+    if (ref === null) return groupOf(e.currentKind);
+    let key = byReference.get(ref);
+    if (key === undefined) {
+      key = `reference-${byReference.size + 1}`;
+      byReference.set(ref, key);
+      names.set(key, `objects added since ${ref}`);
+    }
+    return key;
+  };
   const runs = entries.map((e) => ({
     createdAt: str(e.createdAt),
     commit: typeof e.commit === 'string' ? e.commit : null,
     referenceCount: count(e.referenceCount),
     currentCount: count(e.currentCount),
-    group: groupOf(e.currentKind),
+    group: groupOfLine(e),
     drifted: e.drifted === true,
     driftedSignals: Array.isArray(e.driftedSignals)
       ? e.driftedSignals.filter((x): x is string => typeof x === 'string')
@@ -267,7 +291,7 @@ function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof t
       values: entries.map((e) => finite(e.unusualShare)),
     },
   ];
-  const groups = [...new Set(runs.map((r) => r.group))].map((key) => ({ key, name: GROUPS[key] }));
+  const groups = [...new Set(runs.map((r) => r.group))].map((key) => ({ key, name: names.get(key)! }));
   return { runs, groups, series: series.filter((x) => x.values.some((v) => v !== null)) };
 }
 

@@ -349,9 +349,14 @@ export const driftCheckSchema = z.object({
 
 /**
  * Which objects a monitoring run judged against the reference: those added since the model, on their own; the pool of
- * them and the unlabelled ones already there (and every run recorded before the groups were told apart); or others.
+ * them and the unlabelled ones already there (and every run recorded before the groups were told apart); those added
+ * since a git ref of the run's own (`vitrine monitor --reference`), one group per ref, numbered as they first appear
+ * ("reference-1"); or others.
  */
-export const historyGroupSchema = z.enum(['added-since', 'pool', 'other']);
+export const historyGroupSchema = z.union([
+  z.enum(['added-since', 'pool', 'other']),
+  z.string().regex(/^reference-[1-9][0-9]*$/),
+]);
 
 /** Drift over time: one column per monitoring run (oldest first), one series per signal. */
 export const driftHistorySchema = z.object({

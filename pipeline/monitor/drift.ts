@@ -603,6 +603,8 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     referenceCount: report.reference.count,
     currentCount: report.current.count,
     currentKind: report.current.kind,
+    // "Added since" a ref of its own, not since the model: the page names it (task D5).
+    ...(report.reference.kind === 'data-version' && report.reference.ref ? { reference: report.reference.ref } : {}),
     classifierAuc: report.signals.classifier?.value ?? null,
     classifierLow: report.signals.classifier?.low ?? null,
     classifierHigh: report.signals.classifier?.high ?? null,

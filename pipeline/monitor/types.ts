@@ -238,6 +238,11 @@ export interface DriftHistoryEntry {
    * alone). Absent in lines written before it was recorded.
    */
   currentKind?: DriftSide['kind'];
+  /**
+   * The git ref compared with, as typed, in a run of `vitrine monitor --reference <ref>`: the objects judged were
+   * added since it, not since the model. Absent in a run against the model, and in lines written before it was kept.
+   */
+  reference?: string;
   /** The classifier test's AUC and interval (absent in entries written before it). */
   classifierAuc?: number | null;
   classifierLow?: number | null;

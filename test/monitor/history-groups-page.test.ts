@@ -12,20 +12,22 @@ import { type FixtureObject, writeFixture, writeMonitoringFixture } from '../sit
 /*
  * The Monitoring page as built: a history of checks of v1.1.0, two written before the group was recorded (the
  * pool), then two that judged the objects added since the model, then one more of the pool (too few added to judge
- * alone). The chart draws each group as its own line, never one through all five, and the table says which objects
- * each check judged. (history-groups.test.ts checks the data and the lines' points.)
+ * alone), then two of `vitrine monitor --reference spring-2026` (the objects added since that tag, task D5). The chart
+ * draws each group as its own line, never one through all seven, and the table says which objects each check judged.
+ * (history-groups.test.ts and history-reference.test.ts check the data and the lines' points.)
  */
 
 let dir = '';
 let html = '';
 
-const line = (day: string, novelty: number, kind: string | null, current: number) => ({
+const line = (day: string, novelty: number, kind: string | null, current: number, reference?: string) => ({
   createdAt: `2026-12-${day}T08:00:00Z`,
   modelVersion: 'v1.1.0',
   commit: null,
   referenceCount: 16,
   currentCount: current,
   ...(kind ? { currentKind: kind } : {}),
+  ...(reference ? { reference } : {}),
   embeddingEffect: null,
   noveltyIncrease: novelty,
   maxImageStat: null,
@@ -53,6 +55,8 @@ beforeAll(async () => {
     line('03', 0.83, 'added-since', 12),
     line('04', 0.9, 'added-since', 14),
     line('05', 0.3, 'new-and-unlabelled', 66),
+    line('06', 0.4, 'added-since', 20, 'spring-2026'),
+    line('07', 0.45, 'added-since', 22, 'spring-2026'),
   ];
   const ws = workspace(dir);
   await writeFile(
@@ -76,13 +80,16 @@ const noveltyChart = () =>
 describe('the Monitoring page with checks of both groups', () => {
   it('draws one line per group on the chart, never one through checks that judged different objects', () => {
     const chart = noveltyChart();
-    const lines = [...chart.matchAll(/<polyline class="line group-([a-z-]+)" points="([^"]*)"/g)];
+    const lines = [...chart.matchAll(/<polyline class="line group-([a-z0-9-]+)" points="([^"]*)"/g)];
     expect(lines.map((l) => [l[1], l[2]!.split(' ').length])).toEqual([
       ['pool', 3],
       ['added-since', 2],
+      ['reference-1', 2],
     ]);
     expect(chart).toContain('Points that judged different objects are not joined: dotted line, the new and unlabelled');
-    expect(chart).toContain('solid line, the objects added since the model.');
+    expect(chart).toContain('solid line, the objects added since the model; long-dashed line, the objects added since');
+    expect(chart).toContain('long-dashed line, the objects added since spring-2026.');
+    expect(chart).toMatch(/2026-12-06: 0\.400\s+\(objects added since spring-2026\)/);
     expect(chart).toMatch(/2026-12-03: 0\.830, at or over the threshold \(objects added since the model\)/);
   });
 
@@ -92,15 +99,24 @@ describe('the Monitoring page with checks of both groups', () => {
       html.indexOf('</table>', html.indexOf('id="history-table"')),
     );
     expect(table).toContain('>Objects judged</th>');
-    const judged = [
-      ...table.matchAll(/<td>(New and unlabelled objects together|Objects added since the model)<\/td>/g),
-    ];
+    const judged = [...table.matchAll(/<td>(New and unlabelled objects together|Objects added since [^<]+)<\/td>/g)];
     expect(judged.map((m) => m[1])).toEqual([
       'New and unlabelled objects together',
       'New and unlabelled objects together',
       'Objects added since the model',
       'Objects added since the model',
       'New and unlabelled objects together',
+      'Objects added since spring-2026',
+      'Objects added since spring-2026',
     ]);
+  });
+
+  it('names every group in the words above the charts, those added since a reference of their own too', () => {
+    const words = html.slice(html.indexOf('id="history-h"'), html.indexOf('class="charts"'));
+    expect(words.replace(/\s+/g, ' ')).toContain(
+      'Checks that judged different objects are drawn as separate lines, never joined (the new and unlabelled ' +
+        'objects together, the objects added since the model and the objects added since spring-2026): a jump ' +
+        'between them is a change of objects, not of the collection.',
+    );
   });
 });

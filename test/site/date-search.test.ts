@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datesAsYears } from '../../site/src/lib/number.ts';
+import { datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
@@ -47,6 +47,16 @@ describe('a date typed as a catalogue writes one', () => {
       expect(datesAsYears(q), q).toBe(q);
   });
 
+  it('leaves a date that is an object number of the catalogue as typed, and says which words are dates', () => {
+    expect(datesWritten('CA 1900 b c.1850 1887-89 cup 1900')).toEqual(['CA 1900', 'c.1850', '1887-89']);
+    expect(datesWritten('cup 1900')).toEqual([]);
+    expect(datesAsYears('1887-89', { numbers: ['1887-89'] })).toBe('1887-89');
+    expect(datesAsYears('CA 1900 b', { numbers: ['CA 1900'] })).toBe('CA 1900 b');
+    expect(datesAsYears('C.1900 c.1850', { numbers: ['C.1900'] })).toBe('C.1900 1850');
+    // Another date than the number: searched by its year.
+    expect(datesAsYears('ca 1900', { numbers: ['CA 1900'] })).toBe('1900');
+  });
+
   it('finds the objects of the year for "c.1900", "ca. 1900" and "circa 1900", not every word starting with "c"', async () => {
     for (const q of ['c.1900', 'ca. 1900', 'circa 1900']) {
       const answer = await titles(q);
@@ -69,5 +79,68 @@ describe('a date typed as a catalogue writes one', () => {
   it('says nothing more for a search of plain words or a year', async () => {
     expect(await titles('chair')).toEqual({ status: '1 object for “chair”', titles: ['Chair'] });
     expect((await titles('1900')).status).toBe('3 objects for “1900”');
+  }, 120_000);
+});
+
+/*
+ * Museums number objects by year and serial ("1887-89 a", "1914/18", "C.1900", the Science Museum Group's "CA 1900
+ * b"): typed, such a number was searched as a year, and "1887-89" listed objects of 1887 besides its two parts (a
+ * reviewer). A date that is, or begins, an object number of the catalogue is searched as typed.
+ */
+describe('an object number written as a date', () => {
+  let built: SearchSite;
+  const objects: FixtureObject[] = [
+    { id: '1887-89 a', title: 'Jug body', date: '1700', label: 'vessel', image: null },
+    { id: '1887-89 b', title: 'Jug lid', date: '1700', label: 'vessel', image: null },
+    { id: '1887-12', title: 'Teapot', date: '1887', label: 'vessel', image: null },
+    { id: '1887-5', title: 'Plate', date: '1850', label: 'vessel', image: null },
+    { id: '1914/18', title: 'Medal', date: '1750', label: 'furniture', image: null },
+    { id: '1914/2', title: 'Helmet', date: '1914', label: 'furniture', image: null },
+    { id: 'C.1900', title: 'Cup', date: '1800', label: 'vessel', image: null },
+    { id: 'C.19', title: 'Bowl', date: '1900', label: 'vessel', image: null },
+    { id: 'CA 1900 b', title: 'Saucer', date: '1600', label: 'vessel', image: null },
+    { id: 'D-7', title: 'Tray', date: 'c. 1850', label: 'vessel', image: null },
+  ];
+
+  beforeAll(async () => {
+    built = await searchSite({ prefix: 'vitrine-date-number-', objects, labels: ['furniture', 'vessel'] });
+  }, 300_000);
+
+  afterAll(async () => {
+    await built?.close();
+  });
+
+  const answer = async (q: string) => {
+    const a = await typedSearch({ built, q });
+    return { status: a.status, offered: a.offered, titles: [...a.titles].sort() };
+  };
+
+  it('finds the object numbered so, or the parts of its number, not the objects of the year', async () => {
+    expect(await answer('1887-89')).toEqual({
+      status: '2 objects for “1887-89”',
+      offered: null,
+      titles: ['Jug body', 'Jug lid'],
+    });
+    for (const q of ['1914/18', 'C.1900', 'c1900', 'CA 1900', 'ca 1900 b']) {
+      const a = await answer(q);
+      expect(a.status, q).toBe(`1 object for “${q}”`);
+      expect(a.titles, q).toHaveLength(1);
+    }
+    expect((await answer('1914/18')).offered).toBe('Go to object 1914/18');
+    expect((await answer('c1900')).titles).toEqual(['Cup']);
+    expect((await answer('CA 1900')).titles).toEqual(['Saucer']);
+  }, 120_000);
+
+  it('searches a date that begins no object number by its year', async () => {
+    expect(await answer('c.1850')).toEqual({
+      status: '2 objects for “c.1850”. Showing results for “1850”.',
+      offered: null,
+      titles: ['Plate', 'Tray'],
+    });
+  }, 120_000);
+
+  it('searches an object number as typed with OR too', async () => {
+    expect((await answer('1887-89 OR medal')).titles).toEqual(['Jug body', 'Jug lid', 'Medal']);
+    expect((await answer('C.1900 OR tray')).titles).toEqual(['Cup', 'Tray']);
   }, 120_000);
 });

@@ -287,22 +287,48 @@ const isYear = (p: string) => /^\d{4}$/.test(p) && Number(p) >= 1000 && Number(p
  * 1900" → "1900" (the word of "about" left out before a year), "1887-89" → "1887". Searched word by word, "c.1900"
  * found only the objects written "c. 1900" (or, with none, every word starting with "c"), "circa 1900" nothing, and a
  * visitor means the year. A range by its first year: the page of an object dated "1887-89" has the word "1887", and no
- * "1889" to find it by. Anything else is left as typed, and `words` itself is returned when nothing was a date.
+ * "1889" to find it by. Each date of `numbers` (as datesWritten gives it) is left as typed: an object number of the
+ * catalogue ("1887-89 a", "C.1900", "CA 1900 b": museums number by year), searched as a year, listed the objects of
+ * that year (a reviewer). Anything else is left as typed, and `words` itself is returned when nothing was rewritten.
  */
-export function datesAsYears(words: string): string {
+export function datesAsYears(words: string, { numbers = [] }: { numbers?: string[] } = {}): string {
   const list = words.split(/\s+/).filter(Boolean);
-  const about = (w: string) => /^(c|ca|circa)\.?$/i.test(w);
-  const aYear = (w: string | undefined) => w !== undefined && (isYear(w) || yearWritten(w) !== null);
+  const kept = new Set(numbers);
   let changed = false;
   const out: string[] = [];
-  list.forEach((word, at) => {
-    if (about(word) && aYear(list[at + 1])) {
-      changed = true;
-      return;
+  for (let at = 0; at < list.length; at++) {
+    const word = list[at]!;
+    const next = list[at + 1];
+    if (aboutAYear(word, next)) {
+      if (!kept.has(`${word} ${next}`)) {
+        changed = true;
+        continue;
+      }
+      // A number as a whole ("CA 1900"): its year too.
+      out.push(word, next!);
+      at++;
+      continue;
     }
-    const year = yearWritten(word);
+    const year = kept.has(word) ? null : yearWritten(word);
     if (year !== null) changed = true;
     out.push(year ?? word);
-  });
+  }
   return changed ? out.join(' ') : words;
+}
+
+/**
+ * The dates datesAsYears searches by their year, as typed: a word of "about" with the year after it ("CA 1900"), a
+ * word that is a date ("c.1850", "1887-89"). The search page looks each up as an object number first.
+ */
+export function datesWritten(words: string): string[] {
+  const list = words.split(/\s+/).filter(Boolean);
+  return list.flatMap((word, at) => [
+    ...(aboutAYear(word, list[at + 1]) ? [`${word} ${list[at + 1]}`] : []),
+    ...(yearWritten(word) !== null ? [word] : []),
+  ]);
+}
+
+/** Whether `word` is one of "about" ("c.", "ca", "circa") and `next` a year or a date. */
+function aboutAYear(word: string, next: string | undefined): boolean {
+  return /^(c|ca|circa)\.?$/i.test(word) && next !== undefined && (isYear(next) || yearWritten(next) !== null);
 }

@@ -76,6 +76,19 @@ describe('a date typed as a catalogue writes one', () => {
     expect(answer.status).toBe('1 object for “1887-89”. Showing results for “1887”.');
   }, 120_000);
 
+  it('searches a date by its year in a search with OR or a word left out, and says so', async () => {
+    expect(await titles('c.1900 OR chair')).toEqual({
+      status: '4 objects for “c.1900” or “chair”. Showing results for “1900” or “chair”.',
+      titles: ['Chair', 'Tea bowl', 'Vase', 'Writing desk'],
+    });
+    expect(await titles('chair OR desk OR vase -c.1900')).toEqual({
+      status:
+        '1 object for “chair” or “desk” or “vase” without “c.1900”. Showing results for “chair” or “desk” or “vase” ' +
+        'without “1900”.',
+      titles: ['Chair'],
+    });
+  }, 120_000);
+
   it('says nothing more for a search of plain words or a year', async () => {
     expect(await titles('chair')).toEqual({ status: '1 object for “chair”', titles: ['Chair'] });
     expect((await titles('1900')).status).toBe('3 objects for “1900”');

@@ -27,8 +27,8 @@ export { searchablePart };
  * (about `partPages` pages each: a hash does not split exactly), each its own Pagefind index; the
  * search page searches them together (Pagefind's `mergeIndex`, in the browser). A page's part is
  * fixed by its slug (jump consistent hash), so a new object moves few pages between parts. Each part
- * has a key over its pages' keys and the hash of the code that makes it (`searchCodeHash`: searchable-part.ts,
- * search-meta.ts, Pagefind's version); a rebuild runs
+ * has a key over its pages' keys and the hash of the code that makes it (`searchCodeHash`: this module and what it
+ * runs, Pagefind's version); a rebuild runs
  * Pagefind only for parts whose key is new, one after the other (one Pagefind process at a time),
  * and keeps the others as they are.
  * A collection smaller than `partPages` has one part: `pagefind/` as Pagefind writes it.
@@ -53,20 +53,14 @@ const PARTS_DIR = 'parts';
 export const DEFAULT_PART_PAGES = 20_000;
 
 /**
- * The modules that decide what goes into the index, beside this one in the sources: the searchable part of each
- * page, Pagefind's settings, and the compact metadata with the scripts it changes.
- */
-const INDEX_CODE = ['searchable-part.ts', 'search-meta.ts'];
-
-/**
- * A hash of the code that decides what goes into the search index's parts and the searchable pages they are made
- * from: the modules of INDEX_CODE beside `file` (this module) and every file of Vitrine's they run but errors.ts (what
- * a failure says, which search-meta.ts words with it), and the installed Pagefind's version. The kept parts and pages
- * are keyed on it, so an upgrade of Vitrine that changes how they are made makes them again, and one that changes
- * other code does not: the catalogue's pages (they reach the parts through the pages' keys), nor the rest of this
- * module (placing the parts in the site, checking kept ones) and what only it runs. A comment added to errors.ts
- * indexed every site again. In a bundle (no sources beside it), `file` stands for all the code in it. A few
- * milliseconds; `indexSite` takes it once per process.
+ * A hash of the code that makes the search index's parts and the searchable pages they are made from: this module
+ * (`file`) and every file of Vitrine's it runs (searchable-part.ts, search-meta.ts…) but errors.ts and fs.ts (what a
+ * failure says, safe writes: a comment added to errors.ts indexed every site again), and the installed Pagefind's
+ * version. The kept parts and pages are keyed on it, so an upgrade of Vitrine that changes how they are made makes
+ * them again; not the catalogue's pages (they reach the parts through the pages' keys). This module whole, not the
+ * few modules said to decide what is indexed: its Pagefind calls, the compact metadata, each searchable page written,
+ * pages.json and the kept records shape the parts too, and left out, edited, they kept stale parts (a reviewer). In a
+ * bundle, `file` stands for all the code in it. A few milliseconds; `indexSite` takes it once per process.
  */
 export function searchCodeHash({
   file = import.meta.filename,
@@ -77,13 +71,7 @@ export function searchCodeHash({
   root?: string;
   pagefind?: string;
 } = {}): string {
-  const beside = INDEX_CODE.map((f) => path.join(path.dirname(file), f));
-  return moduleCodeHash({
-    file: beside.every((f) => existsSync(f)) ? beside : [file],
-    root,
-    versions: { pagefind },
-    leaving: ['pipeline/errors.ts'],
-  });
+  return moduleCodeHash({ file, root, versions: { pagefind }, leaving: ['pipeline/errors.ts', 'pipeline/fs.ts'] });
 }
 
 let ownSearchCode: string | undefined;

@@ -1,9 +1,7 @@
 /*
  * What the search index is made of: the part of each object page Pagefind reads (`searchablePart`), which pages it
- * reads and with which settings. A module of its own, importing nothing: the hash of the code that makes the index
- * (`searchCodeHash` in search-index.ts) is of this file and the compact metadata (search-meta.ts), not of the code
- * that places the parts in the site, checks kept ones or words its failures, so that an upgrade of Vitrine that
- * changes only those does not index every site again.
+ * reads and with which settings. A module of its own, importing nothing; the hash of the code that makes the index
+ * (`searchCodeHash` in search-index.ts) takes it in, as search-index.ts imports it.
  */
 
 /** Pagefind's settings, the same for every part (they are in each part's key). */

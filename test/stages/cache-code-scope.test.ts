@@ -19,8 +19,8 @@ import { upstreamNotRun } from './upstream.ts';
 
 /*
  * The deep-zoom tiles and the search index's parts are each keyed on a narrow hash of the code that makes them
- * (tiles.ts and the decoding it runs, dataset/decode.ts, with sharp's versions; searchable-part.ts and
- * search-meta.ts with Pagefind's version), not on the hash of all the catalogue's code the catalogue stage's fingerprint holds:
+ * (tiles.ts and the decoding it runs, dataset/decode.ts, with sharp's versions; search-index.ts and what it runs
+ * but errors.ts and fs.ts, with Pagefind's version), not on the hash of all the catalogue's code the catalogue stage's fingerprint holds:
  * a Vitrine upgrade that changes a site page rebuilds the site, and must not tile every picture again (tiling is
  * the slowest part of a build).
  */
@@ -98,13 +98,16 @@ describe('the hashes of the code that makes the tiles and the search index', () 
     expect(tiles({ vips: '8.19.0' })).not.toBe(tiles());
     expect(search()).toBe(parts);
 
-    // What makes the parts: the searchable part of each page (searchable-part.ts), the compact metadata, and
-    // Pagefind's version; not the rest of search-index.ts (test/catalogue/search-code-scope.test.ts).
+    // What makes the parts: the searchable part of each page (searchable-part.ts), the compact metadata,
+    // search-index.ts itself, and Pagefind's version (test/catalogue/search-code-scope.test.ts).
     await edit('pipeline/catalogue/search-meta.ts');
     const meta = search();
     expect(meta).not.toBe(parts);
     await edit('pipeline/catalogue/searchable-part.ts');
-    expect(search()).not.toBe(meta);
+    const part = search();
+    expect(part).not.toBe(meta);
+    await edit('pipeline/catalogue/search-index.ts');
+    expect(search()).not.toBe(part);
     expect(search('1.5.0')).not.toBe(search());
   });
 

@@ -275,8 +275,10 @@ const OPEN_NAMED = new RegExp(
 
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const NOT_THE_PHOTOGRAPH =
-  '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
-  '(?:meta-?data|data|texts?|records?|descriptions?)\\b' +
+  '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
+  // Not "Image data: CC0", the picture's own file.
+  '(?:meta-?data|(?<!\\b(?:image|photo|picture|scan)s?\\s)data|texts?|records?|descriptions?)|' +
+  '(?:catalogue|catalog)\\s+entr(?:y|ies))\\b' +
   // Not "Metadata and images: CC0", "CC0 for data & images".
   '(?!\\s*(?:and|&|\\+|,)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
 
@@ -298,12 +300,14 @@ const METADATA_ONLY = new RegExp(
  * In Copyright when a "©" is there (tester T3, F13).
  */
 export function photographLicenceText(t: string): string {
-  return t.replace(/[^;|\n]+/g, (clause) =>
-    clause
-      .split(/(?<=\.\s)/)
-      .map((c) => (OPEN_NAMED.test(c) && METADATA_ONLY.test(withoutAddresses(c)) ? ' '.repeat(c.length) : c))
-      .join(''),
-  );
+  return t
+    .replace(/[^;|\n]+/g, (clause) =>
+      clause
+        .split(/(?<=\.\s)/)
+        .map((c) => (OPEN_NAMED.test(c) && METADATA_ONLY.test(withoutAddresses(c)) ? ' '.repeat(c.length) : c))
+        .join(''),
+    )
+    .replace(RECORD_LICENSED, (span) => ' '.repeat(span.length));
 }
 
 /**
@@ -332,6 +336,27 @@ const PENDING =
 const LICENCE_NAME =
   '(?:\\bcc0|\\bcc[\\s-]+by(?:[\\s-]+(?:nc|sa|nd))*(?:[\\s-]+\\d\\.\\d)?|\\bpublic domain|' +
   '\\bcreative commons(?:[\\s-]+[a-z]+){0,6}?(?:\\s+\\d\\.\\d)?(?:\\s+(?:international|universal|unported|generic))?)';
+
+// A licence's name to its end ("CC0 1.0 Universal", "Creative Commons Zero"), a CC address, No Known Copyright.
+const LICENCE_TO_ITS_END =
+  `(?:${LICENCE_NAME}|\\bno known copyright|(?:https?:\\/\\/)?(?:www\\.)?creativecommons\\.org\\/\\S*)` +
+  '(?:[\\s-]+(?:\\d\\.\\d|by|nc|sa|nd|zero|universal|international|unported|generic|mark|dedication|' +
+  'restrictions|licen[cs]e|attribution|non-?commercial|share-?alike|no-?deriv\\w*))*';
+
+/*
+ * The record, its data, text, description or catalogue entry named, then a licence, wherever it stands in the text
+ * (task D6, review V14): "Courtesy of the artist, Metadata: CC0", "… / Record: CC0 1.0", "… This record is CC0",
+ * "… metadata released under CC0". New lines are spaces in rights.ts's plain text and a comma, a slash or a dash parts
+ * nothing, so a clause that begins with the record's name is not enough: the licence went to the work, and a
+ * living artist's work was offered for download. Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
+ */
+const RECORD_LICENSED = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/)\\s*)` +
+    `${NOT_THE_PHOTOGRAPH}\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
+    '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
+    `(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?${LICENCE_TO_ITS_END}`,
+  'gu',
+);
 
 /**
  * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public

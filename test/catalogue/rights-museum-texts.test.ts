@@ -174,3 +174,55 @@ describe('two statements that conflict', () => {
     expect(read(text).uri).toBe(uri);
   });
 });
+
+/*
+ * Task D6 (review V14 of D4): a licence of the catalogue record beside the artist credited was read as the work's
+ * licence when no ";", "|" or ". " parted them, and a living artist's work offered for download. A licence said of
+ * the metadata, the record, its data, text, description or catalogue entry never licenses the work, whatever parts
+ * it from the rest: a new line, a comma, a slash, a dash or nothing.
+ */
+describe('a licence of the record beside the artist credited', () => {
+  it.each([
+    'Courtesy of the artist\nMetadata: CC0',
+    'Courtesy of the artist, Metadata: CC0',
+    'Courtesy of the artist / Metadata: CC0',
+    'Courtesy of the artist - Metadata: CC0',
+    'Courtesy of the artist Metadata: CC0',
+    'Courtesy of the artist, metadata released under CC0',
+    'Courtesy of the artist\nRecord: CC0 1.0',
+    'Courtesy of the artist\nThis record is CC0',
+    'Courtesy of the artist\nCatalogue data: CC0',
+    'Courtesy of the artist\nText: CC BY-SA 4.0',
+    'Courtesy of the artist\nCatalogue entry: CC0',
+    'Courtesy of the artist, description CC BY 4.0',
+    'Courtesy of the artist\nMetadata: https://creativecommons.org/publicdomain/zero/1.0/',
+    'Metadata: CC0\nCourtesy of the artist',
+  ])('keeps %j In Copyright', (text) => {
+    expect(read(text)).toMatchObject({ group: 'in_copyright', download: false });
+  });
+
+  it.each([
+    // The photograph named with the record: the licence is the photograph's too.
+    ['Image and metadata: CC0', CC0],
+    ['Photo and text: CC BY 4.0', CC('by')],
+    ['Image data: CC0', CC0],
+    ['Metadata and images: CC0', CC0],
+  ])('reads %j as the licence, given the photograph too', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+
+  it.each([
+    'Gift of Jane Doe\nMetadata: CC0',
+    'Gift of Jane Doe, metadata released under CC0',
+    'Metadata: https://creativecommons.org/publicdomain/zero/1.0/',
+  ])('reads %j as unknown: no licence of the work', (text) => {
+    expect(read(text)).toEqual({ uri: null, group: 'unknown', download: false });
+  });
+
+  it.each([
+    ['Metadata: CC0; Image: CC BY 4.0', CC('by')],
+    ['CC BY 4.0, metadata CC0', CC('by')],
+  ])('reads %j as the licence of the photograph beside it', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+});

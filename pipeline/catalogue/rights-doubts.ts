@@ -615,6 +615,29 @@ function reach(s: { uri: string | null; download: boolean }): number {
   return 3 + 16 - cc.reduce((sum, term) => sum + (terms[term] ?? 0), 0);
 }
 
+/*
+ * The rights said to be unknown, as a clause of its own (task D6, review V14): "Unknown", "Copyright status: unknown",
+ * "Rights unknown". Beside another statement it is one more, Undetermined, and shows less: "NKC; rights unknown" was
+ * No Known Copyright, offered for download. Not something else unknown: "Public domain; date unknown",
+ * "Photographer: unknown; CC0". Read on the text as given, whose new lines part clauses.
+ */
+const RIGHTS_UNKNOWN = new RegExp(
+  [
+    // "Unknown", "Rights unknown", "Copyright status: unknown", "Licence: not known".
+    '^(?:(?:copyright|rights?|licen[cs]e|licensing)(?:[\\s-]+status)?\\s*[:\\s-]\\s*)?(?:unknown|not known)[.!]?$',
+    // "Unknown copyright", "Unknown rights status".
+    '^unknown\\s+(?:copyright|rights?)(?:\\s+status)?[.!]?$',
+  ].join('|'),
+);
+
+/** The text says, as a clause of its own, that the rights are unknown. */
+export function rightsUnknown(raw: string): boolean {
+  return raw
+    .toLowerCase()
+    .split(/[;|,\n]|\.\s/)
+    .some((c) => RIGHTS_UNKNOWN.test(c.replace(/\s+/g, ' ').trim()));
+}
+
 /** Of the statements a text names, the one that shows less; of two that show as much, the first. */
 export function showsLess<T extends { uri: string | null; download: boolean }>(statements: readonly T[]): T | null {
   let least: T | null = null;

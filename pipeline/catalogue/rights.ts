@@ -17,6 +17,7 @@ import {
   photographLicenceText,
   photographLicensed,
   publicDomainDeniedElsewhere,
+  rightsUnknown,
   showsLess,
   withoutAddresses,
 } from './rights-doubts.ts';
@@ -562,6 +563,7 @@ function readRights(text: string): Rights {
   const photograph = photographLicenceText(t);
   const licences = openLicences(photograph);
   const worded = STATEMENTS.filter((s) => (STRICT_PATTERNS[s.code] ?? s.pattern).test(t));
+  const unknown = rightsUnknown(raw);
   // The artist credited is In Copyright, unless the text gives a CC licence and nothing else: the artist gave it
   // ("Courtesy of the artist; CC BY 4.0", task D4). Not a licence doubted or of the photograph only, nor the public
   // domain or another statement beside the credit, which the artist could not give: those show less.
@@ -571,6 +573,7 @@ function readRights(text: string): Rights {
       licences.every((l) => CC_GIVEN.test(l.uri ?? '')) &&
       codes.length === 0 &&
       worded.length === 0 &&
+      !unknown &&
       !doubted &&
       !photographLicensed(photograph) &&
       !commercialUseRestricted(t);
@@ -589,10 +592,12 @@ function readRights(text: string): Rights {
     );
   }
   // Every statement the text names; of two that conflict, the one that shows less (rights-doubts.ts, showsLess).
+  // The rights said to be unknown are one, Undetermined, read as unknown (task D6: "NKC; rights unknown").
   const named = [
     ...codes.map((s) => statement(s)),
     ...licences.map((l) => ({ text: raw, ...l })),
     ...worded.map((s) => statement(s)),
+    ...(unknown ? [none] : []),
   ];
   const chosen = showsLess(named);
   // Commercial use limited beside a statement that allows it ("Public domain; no commercial use without permission",

@@ -262,7 +262,8 @@ describe('catalogue.images rules', () => {
     // Still read: the status words at a clause’s end, and a statement with its own address or long name.
     for (const text of ['Copyright unknown', 'Copyright status: unknown', 'Copyright free.', 'Copyright: none'])
       expect(rightsGroup(rightsOf(text)), text).toBe('unknown');
-    expect(rightsGroup(rightsOf('Copyright unknown; CC BY 4.0'))).toBe('open');
+    // Not a holder; beside a licence, the rights said unknown show less and are read (task D6): it was open.
+    expect(rightsGroup(rightsOf('Copyright unknown; CC BY 4.0'))).toBe('unknown');
     for (const text of [
       'Copyright: CC BY 4.0 https://creativecommons.org/licenses/by/4.0/',
       'Copyright: Creative Commons Attribution-ShareAlike 4.0 International',

@@ -226,3 +226,31 @@ describe('a licence of the record beside the artist credited', () => {
     expect(read(text).uri).toBe(uri);
   });
 });
+
+/*
+ * Task D6: rights said to be unknown beside another statement count as Undetermined in the conflict rule, so the
+ * statement that shows less wins: "NKC; rights unknown" was read as No Known Copyright, offered for download.
+ */
+describe('rights said to be unknown beside another statement', () => {
+  it.each([
+    'NKC; Copyright status: unknown',
+    'NKC\nUnknown',
+    'NKC; rights unknown',
+    'No known copyright restrictions; copyright unknown',
+    'CC0; copyright unknown',
+    'Public domain\nUnknown',
+    'CC BY 4.0 | Rights status: unknown',
+  ])('reads %j as unknown', (text) => {
+    expect(read(text)).toEqual({ uri: null, group: 'unknown', download: false });
+  });
+
+  it.each([
+    // Something else unknown: the rights are said.
+    ['Public domain; date unknown', MARK],
+    ['CC0; artist unknown', CC0],
+    ['Photographer: unknown; CC0', CC0],
+    ['NKC; maker unknown', RS('NKC')],
+  ])('reads %j as %s: what is unknown is not the rights', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+});

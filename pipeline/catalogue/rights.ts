@@ -56,9 +56,12 @@ import {
  * that conflict, the one that shows less ("CC0; No Copyright - Contractual Restrictions" NoC-CR, a NoC-US address
  * beside an InC one In Copyright, "Public domain; CC BY-NC 4.0" CC BY-NC, "CC0; copyright not evaluated" Not
  * Evaluated); the codes NKC, CNE and UND as a clause of their own ("CC0 | UND").
+ * 9: a licence of the record is never the work's, whatever parts it from the rest ("Courtesy of the artist, Metadata:
+ * CC0" In Copyright, not CC0); the rights said to be unknown beside another statement show less ("NKC; rights
+ * unknown", "CC0; copyright unknown" unknown).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 8;
+export const RIGHTS_READING = 9;
 
 /** An object's rights as the site shows them. */
 export interface Rights {

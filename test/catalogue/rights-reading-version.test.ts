@@ -201,6 +201,15 @@ const TEXTS = [
   'Public domain; copyright undetermined',
   'Public domain; date undetermined',
   'CNE; CC0',
+  // Reading 9 (task D6): a licence of the record beside the artist credited, whatever parts them; the rights said to
+  // be unknown beside another statement; something else unknown.
+  'Courtesy of the artist\nMetadata: CC0',
+  'Courtesy of the artist, metadata released under CC0',
+  'Courtesy of the artist / This record is CC0',
+  'Image and metadata: CC0',
+  'NKC; rights unknown',
+  'CC0; copyright unknown',
+  'Public domain; date unknown',
 ];
 
 /** The reading of the texts above, by version. */
@@ -212,6 +221,7 @@ const READINGS: Record<number, string> = {
   6: '660e52c8da676311',
   7: 'a5e301600d40678d',
   8: '97309edb54ae1dbc',
+  9: 'e1127314fedc8d05',
 };
 
 describe('the version of the rights reading', () => {

@@ -42,7 +42,7 @@ export function labelsBeingBuilt({
   testShare: number;
 }): NewLabel[] {
   if (!base || minTestPerClass <= 0) return [];
-  const most = Math.min(objectsForTest({ minimum: minTestPerClass, testShare }), MOST_OBJECTS_OF_A_THIN_LABEL);
+  const most = mostObjects({ minimum: minTestPerClass, testShare });
   const found: NewLabel[] = [];
   for (const label of labels) {
     let now = 0;
@@ -67,23 +67,25 @@ export function labelsBeingBuilt({
 }
 
 /**
- * About how many more objects a label needs for `minimum` of them to be in the test split, which takes about
- * `testShare` (dataset.split.test) of the objects: never fewer than the test objects it lacks.
+ * How many more objects a label being built up needs before it is judged like every other label: past the most a
+ * thin label has (mostObjects); sooner if `minimum` of them land in the test split first. Never fewer than one.
  */
 export function objectsToAdd({
   label,
   minimum,
   testShare,
 }: {
-  label: Pick<NewLabel, 'objects' | 'test'>;
+  label: Pick<NewLabel, 'objects'>;
   minimum: number;
   testShare: number;
 }): number {
-  const lacking = Math.max(0, minimum - label.test);
-  return Math.max(lacking, objectsForTest({ minimum, testShare }) - label.objects);
+  return Math.max(1, mostObjects({ minimum, testShare }) + 1 - label.objects);
 }
 
-/** How many objects put about `minimum` in the test split, which takes about `testShare` of them. */
-function objectsForTest({ minimum, testShare }: { minimum: number; testShare: number }): number {
-  return Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
+/**
+ * The most objects a label being built up has: about as many as put `minimum` in the test split, which takes about
+ * `testShare` (dataset.split.test) of them, and never more than MOST_OBJECTS_OF_A_THIN_LABEL.
+ */
+export function mostObjects({ minimum, testShare }: { minimum: number; testShare: number }): number {
+  return Math.min(Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9), MOST_OBJECTS_OF_A_THIN_LABEL);
 }

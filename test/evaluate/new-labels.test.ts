@@ -103,9 +103,10 @@ describe('labels being built up', () => {
     expect(labelsBeingBuilt({ labels, objects, base: true, minTestPerClass: 0, testShare: 0.2 })).toEqual([]);
   });
 
-  it('need about enough objects for the minimum to land in the test split', () => {
-    expect(objectsToAdd({ label: { objects: 5, test: 2 }, minimum: 5, testShare: 0.2 })).toBe(20);
-    expect(objectsToAdd({ label: { objects: 24, test: 1 }, minimum: 5, testShare: 0.2 })).toBe(4);
+  it('need objects up to one past the most a thin label has, before they are judged like every other label', () => {
+    expect(objectsToAdd({ label: { objects: 5 }, minimum: 5, testShare: 0.2 })).toBe(21);
+    expect(objectsToAdd({ label: { objects: 24 }, minimum: 5, testShare: 0.2 })).toBe(2);
+    expect(objectsToAdd({ label: { objects: 20 }, minimum: 20, testShare: 0.2 })).toBe(6);
   });
 });
 

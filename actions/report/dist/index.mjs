@@ -37928,11 +37928,10 @@ function objectsToAdd({
   minimum,
   testShare
 }) {
-  let lacking = Math.max(0, minimum - label.test);
-  return Math.max(lacking, objectsForTest({ minimum, testShare }) - label.objects);
+  return Math.max(1, mostObjects({ minimum, testShare }) + 1 - label.objects);
 }
-function objectsForTest({ minimum, testShare }) {
-  return Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9);
+function mostObjects({ minimum, testShare }) {
+  return Math.min(Math.ceil(minimum / Math.max(testShare, 0.01) - 1e-9), 25);
 }
 
 // pipeline/report/new-labels.ts
@@ -37940,8 +37939,8 @@ function newLabelsNote(metrics) {
   let found = metrics.newLabels;
   if (!found || found.labels.length === 0) return "";
   let { minTestPerClass: minimum, testShare } = found, each = found.labels.map((l) => {
-    let name = `\u201C${text(l.label)}\u201D`, objects = `${l.objects} ${l.objects === 1 ? "object" : "objects"}`, what = l.before === 0 ? `a new label with ${objects}` : `a label being built up: ${objects}, ${l.before} before`, more = objectsToAdd({ label: l, minimum, testShare });
-    return `${name} is ${what} (${l.test} in the test split): too few to judge yet. Label about ${more} more ${name} ${more === 1 ? "object" : "objects"}, so that about ${minimum} land in the test split.`;
+    let name = `\u201C${text(l.label)}\u201D`, objects = `${l.objects} ${l.objects === 1 ? "object" : "objects"}`, what = l.before === 0 ? `a new label with ${objects}` : `a label being built up: ${objects}, ${l.before} before`, more = objectsToAdd({ label: l, minimum, testShare }), judged = mostObjects({ minimum, testShare }) + 1;
+    return `${name} is ${what} (${l.test} in the test split): too few to judge yet. Label about ${more} more ${name} ${more === 1 ? "object" : "objects"}: from ${judged} objects on, or once ${minimum} ${minimum === 1 ? "is" : "are"} in the test split, it is judged like every other label.`;
   }), one = found.labels.length === 1;
   return `\u{1F331} ${each.join(" ")} Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
 }

@@ -199,6 +199,19 @@ export const backboneParams = z.strictObject({
   licence: z.string().default(''),
 });
 
+/**
+ * The train settings only a head trained in passes (train.solver adam, or hidden units) reads: a linear head fitted
+ * in one go (lbfgs, the default) never does, so changing them trains again and gives the same model (tester T10).
+ */
+export const PASSES_ONLY_TRAIN_SETTINGS: readonly string[] = [
+  'train.batch_size',
+  'train.dropout',
+  'train.epochs',
+  'train.l2',
+  'train.learning_rate',
+  'train.patience',
+];
+
 export const trainParams = z.strictObject({
   /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),

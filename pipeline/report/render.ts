@@ -4,6 +4,7 @@ import { grownCollectionWords, minTestPerClassOf } from '../evaluate/gate.ts';
 import { settingAdvice, settingChangeWords } from '../evaluate/trained-with.ts';
 import { chanceWords, levelled, pValueWords } from '../evaluate/verdict-words.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { PASSES_ONLY_TRAIN_SETTINGS } from '../params.ts';
 import { backboneWords, fitWords, NSFWJS_NOTE } from '../registry/card.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
@@ -461,7 +462,7 @@ export function renderMarkdown(input: RenderInput): string {
   const shown = parts.map(commands);
   // The note says "`npx vitrine -C`" itself: it is not rewritten.
   if (elsewhere && parts.some((part) => part.includes('npx vitrine '))) shown.push(commandsWhere(elsewhere));
-  shown.push(commands(lineageSection(report)));
+  shown.push(commands(lineageSection(report, input.model)));
   const body = `${shown.filter(Boolean).join('\n\n')}\n`;
   return fitMarkdown({ body, limit: input.limit ?? COMMENT_ROOM });
 }
@@ -1367,7 +1368,22 @@ function driftSection(drift: DriftReport): string {
   );
 }
 
-function lineageSection(report: ReportJson): string {
+/**
+ * The changed settings a model fitted in one go (model-info.json `lbfgs`) does not read, said under the settings
+ * table: the run trained again for them and got the same model (tester T10). Empty otherwise.
+ */
+function unusedSettings(changed: readonly { key: string }[], model: ModelInfo | null | undefined): string {
+  if (!model?.lbfgs) return '';
+  const unused = changed.map((p) => p.key).filter((k) => PASSES_ONLY_TRAIN_SETTINGS.includes(k));
+  if (unused.length === 0) return '';
+  const one = unused.length === 1;
+  return (
+    `\n\nNot used by this model, which is fitted in one go (the default): ${unused.map(code).join(', ')}. ` +
+    `Changing ${one ? 'it' : 'them'} trains again but gives the same model.`
+  );
+}
+
+function lineageSection(report: ReportJson, model: ModelInfo | null | undefined): string {
   const l = report.lineage;
   const lines = [
     l.dataUsed
@@ -1398,7 +1414,8 @@ function lineageSection(report: ReportJson): string {
           p.before === null ? '—' : text(JSON.stringify(p.before)),
           p.after === null ? '—' : text(JSON.stringify(p.after)),
         ]),
-      })
+      }) +
+      unusedSettings(l.params, model)
     : l.baseCommit
       ? '\n\nNo setting in params.yaml changed.'
       : '';

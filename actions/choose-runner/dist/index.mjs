@@ -35147,7 +35147,8 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
   input_range: external_exports.enum(["0,1", "-1,1"]).default("0,1"),
   /** Licence of custom weights, shown on the model card (built-ins carry their own: MIT, nsfwjs). */
   licence: external_exports.string().default("")
-}), trainParams = external_exports.strictObject({
+});
+var trainParams = external_exports.strictObject({
   /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
   backend: external_exports.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   seed: external_exports.int().default(42),

@@ -35853,7 +35853,14 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
   input_range: external_exports.enum(["0,1", "-1,1"]).default("0,1"),
   /** Licence of custom weights, shown on the model card (built-ins carry their own: MIT, nsfwjs). */
   licence: external_exports.string().default("")
-}), trainParams = external_exports.strictObject({
+}), PASSES_ONLY_TRAIN_SETTINGS = [
+  "train.batch_size",
+  "train.dropout",
+  "train.epochs",
+  "train.l2",
+  "train.learning_rate",
+  "train.patience"
+], trainParams = external_exports.strictObject({
   /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
   backend: external_exports.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   seed: external_exports.int().default(42),
@@ -38226,7 +38233,7 @@ function renderMarkdown(input2) {
   let { report, metrics } = input2, parts = [], opening = openingLines({ report, onMain: mainRunItself(report) });
   parts.push(verdictLine(report, opening.warns)), parts.push(...input2.sections?.opening ?? [], ...opening.paragraphs, newLabelsNote(metrics)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown2 = parts.map(commands);
-  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report)));
+  elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report, input2.model)));
   let body = `${shown2.filter(Boolean).join(`
 
 `)}
@@ -38668,7 +38675,16 @@ Compared: ${text(drift.reference.description)} with ${text(drift.current.descrip
 
 ${table({ header: ["", "Signal", "Detail"], rows })}` : ""}${list}`;
 }
-function lineageSection(report) {
+function unusedSettings(changed, model) {
+  if (!model?.lbfgs) return "";
+  let unused = changed.map((p) => p.key).filter((k) => PASSES_ONLY_TRAIN_SETTINGS.includes(k));
+  if (unused.length === 0) return "";
+  let one = unused.length === 1;
+  return `
+
+Not used by this model, which is fitted in one go (the default): ${unused.map(code).join(", ")}. Changing ${one ? "it" : "them"} trains again but gives the same model.`;
+}
+function lineageSection(report, model) {
   let l = report.lineage, lines = [
     l.dataUsed ? `Data: ${code(l.dataUsed)}, data/ as it was on the computer that ran this, which differs from what data.dvc records (${code(l.data)}): run \`npx vitrine data checkout\` to match it` : `Data: ${code(l.data) || "unknown"}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || "unknown"}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ""}`,
@@ -38687,7 +38703,7 @@ Settings changed in params.yaml:
       p.before === null ? "\u2014" : text(JSON.stringify(p.before)),
       p.after === null ? "\u2014" : text(JSON.stringify(p.after))
     ])
-  }) : l.baseCommit ? `
+  }) + unusedSettings(l.params, model) : l.baseCommit ? `
 
 No setting in params.yaml changed.` : "", stages = l.stages.length ? `
 

@@ -605,6 +605,10 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     currentKind: report.current.kind,
     // "Added since" a ref of its own, not since the model: the page names it (task D5).
     ...(report.reference.kind === 'data-version' && report.reference.ref ? { reference: report.reference.ref } : {}),
+    // And the commit it pointed to: a branch that moved judged other objects (task D12).
+    ...(report.reference.kind === 'data-version' && report.reference.ref && report.reference.commit
+      ? { referenceCommit: report.reference.commit }
+      : {}),
     classifierAuc: report.signals.classifier?.value ?? null,
     classifierLow: report.signals.classifier?.low ?? null,
     classifierHigh: report.signals.classifier?.high ?? null,

@@ -111,6 +111,7 @@ export async function monitorSides({
           kind: 'data-version',
           description: `the objects at ${reference}`,
           ref: reference,
+          commit: base,
           modelVersion: prod?.version ?? null,
         },
         current: {

@@ -27,6 +27,11 @@ export interface DriftSide {
   modelVersion: string | null;
   /** Git ref or commit the side was read at, else null. */
   ref: string | null;
+  /**
+   * The commit `ref` pointed to when read, for a ref named by the user (`vitrine monitor --reference`): a branch
+   * moves, so the ref alone does not say which objects were there. Absent otherwise.
+   */
+  commit?: string;
   /** Number of objects on this side that had an image and entered the comparison. */
   count: number;
 }
@@ -243,6 +248,11 @@ export interface DriftHistoryEntry {
    * added since it, not since the model. Absent in a run against the model, and in lines written before it was kept.
    */
   reference?: string;
+  /**
+   * The commit `reference` pointed to in that run: runs against a branch that moved judged other objects. Absent
+   * where `reference` is, and in lines written before it was kept (task D12).
+   */
+  referenceCommit?: string;
   /** The classifier test's AUC and interval (absent in entries written before it). */
   classifierAuc?: number | null;
   classifierLow?: number | null;

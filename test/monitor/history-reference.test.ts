@@ -9,6 +9,7 @@ import { monitoringFor, readMonitoring } from '../../pipeline/catalogue/monitori
 import { monitoringSchema } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import type { EmbedImages } from '../../pipeline/monitor/drift.ts';
+import { resolveCommit } from '../../pipeline/monitor/history.ts';
 import { monitorDrift } from '../../pipeline/monitor/run.ts';
 import type { DriftHistory } from '../../pipeline/monitor/types.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -122,9 +123,22 @@ describe('a monitoring run against a reference of its own', () => {
     ]);
     expect('reference' in history.entries[1]!).toBe(false);
   });
+
+  it('records the commit the reference pointed to, so a branch that moved is not read as the same objects', async () => {
+    const dataset = await setup();
+    const params = defaultParams();
+    params.monitor.permutations = 50;
+    const pointed = await resolveCommit({ root: ws.root, ref: 'spring-2026' });
+    await monitorDrift({ ws, params, log: memoryLogger(), embed, dataset, reference: 'spring-2026' });
+    await monitorDrift({ ws, params, log: memoryLogger(), embed, dataset });
+    const history = JSON.parse(await readFile(path.join(ws.monitor, 'history.json'), 'utf8')) as DriftHistory;
+    expect(pointed).toMatch(/^[0-9a-f]{40}$/);
+    expect(history.entries.map((e) => e.referenceCommit)).toEqual([pointed, undefined]);
+    expect('referenceCommit' in history.entries[1]!).toBe(false);
+  });
 });
 
-const line = (day: string, kind?: string, reference?: string) => ({
+const line = (day: string, kind?: string, reference?: string, referenceCommit?: string) => ({
   createdAt: `2026-12-${day}T08:00:00Z`,
   modelVersion: 'v1.0.0',
   commit: null,
@@ -132,6 +146,7 @@ const line = (day: string, kind?: string, reference?: string) => ({
   currentCount: 12,
   ...(kind ? { currentKind: kind } : {}),
   ...(reference ? { reference } : {}),
+  ...(referenceCommit ? { referenceCommit } : {}),
   noveltyIncrease: 0.3,
   unusualShare: 0.1,
   drifted: false,

@@ -218,27 +218,37 @@ function groupOf(kind: unknown): HistoryGroup {
 }
 
 /**
- * The ref a line of `vitrine monitor --reference <ref>` recorded, as the page names it: a full commit id by its first 7
- * characters, as the table shows commits. Lines written before the ref was kept read as against the model.
+ * Which objects a line of `vitrine monitor --reference <ref>` judged against, and their name on the page. Runs are
+ * one group when the ref pointed to the same commit (a branch moves: "main" twice may be two sets of objects), named
+ * as first typed with that commit by 7 characters: "main (abc1234)". Lines written before the commit was kept are
+ * grouped by the ref as typed, apart; a full commit id is shown by 7 characters. Null for a run against the model.
  */
-function referenceOf(e: Record<string, unknown>): string | null {
+function referenceOf(e: Record<string, unknown>): { key: string; name: string } | null {
   const ref = typeof e.reference === 'string' ? e.reference.trim() : '';
   if (ref === '') return null;
-  return /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;
+  const sha = /^[0-9a-f]{40}$/i;
+  const commit = typeof e.referenceCommit === 'string' && sha.test(e.referenceCommit) ? e.referenceCommit : null;
+  if (commit === null)
+    return sha.test(ref) ? { key: ref.toLowerCase(), name: ref.slice(0, 7) } : { key: `ref:${ref}`, name: ref };
+  const short = commit.slice(0, 7);
+  // A commit id typed as such is named once: "abc1234", not "abc1234 (abc1234)".
+  const typedCommit = /^[0-9a-f]{4,40}$/i.test(ref) && commit.toLowerCase().startsWith(ref.toLowerCase());
+  return { key: commit.toLowerCase(), name: typedCommit ? short : `${ref} (${short})` };
 }
 
 function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof thresholds>): DriftHistoryData {
-  // Each ref is a group of its own ("objects added since main"): never joined to the checks against the model.
+  // Each commit a ref pointed to is a group of its own ("objects added since main (abc1234)"): never joined to the
+  // checks against the model, nor to those against the same branch at another commit.
   const names = new Map<HistoryGroup, string>(Object.entries(GROUPS));
   const byReference = new Map<string, HistoryGroup>();
   const groupOfLine = (e: Record<string, unknown>): HistoryGroup => {
     const ref = referenceOf(e);
     if (ref === null) return groupOf(e.currentKind);
-    let key = byReference.get(ref);
+    let key = byReference.get(ref.key);
     if (key === undefined) {
       key = `reference-${byReference.size + 1}`;
-      byReference.set(ref, key);
-      names.set(key, `objects added since ${ref}`);
+      byReference.set(ref.key, key);
+      names.set(key, `objects added since ${ref.name}`);
     }
     return key;
   };

@@ -350,8 +350,8 @@ export const driftCheckSchema = z.object({
 /**
  * Which objects a monitoring run judged against the reference: those added since the model, on their own; the pool of
  * them and the unlabelled ones already there (and every run recorded before the groups were told apart); those added
- * since a git ref of the run's own (`vitrine monitor --reference`), one group per ref, numbered as they first appear
- * ("reference-1"); or others.
+ * since a git ref of the run's own (`vitrine monitor --reference`), one group per commit the ref pointed to (per ref
+ * as typed in lines written before the commit was kept), numbered as they first appear ("reference-1"); or others.
  */
 export const historyGroupSchema = z.union([
   z.enum(['added-since', 'pool', 'other']),

@@ -189,4 +189,39 @@ describe('the Monitoring page, of runs against a reference of their own', () => 
       { key: 'reference-2', name: 'objects added since main' },
     ]);
   });
+
+  it('tells apart runs against a branch that moved, by the commit it pointed to, and names that commit', async () => {
+    const a = 'aaaaaaa1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const b = 'bbbbbbb2bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+    const h = await pageHistory([
+      line('01', 'added-since', 'main'),
+      line('02', 'added-since', 'main', a),
+      line('03', 'added-since', 'main', a),
+      line('04', 'added-since', 'main', b),
+      line('05', 'added-since', 'HEAD~5', b),
+      line('06', 'added-since', a, a),
+      line('07', 'added-since', 'bbbbbbb', b),
+    ]);
+    // An old line (no commit kept) stays a group of its own, named as typed.
+    expect(h.runs.map((r) => r.group)).toEqual([
+      'reference-1',
+      'reference-2',
+      'reference-2',
+      'reference-3',
+      'reference-3',
+      'reference-2',
+      'reference-3',
+    ]);
+    expect(h.groups).toEqual([
+      { key: 'reference-1', name: 'objects added since main' },
+      { key: 'reference-2', name: 'objects added since main (aaaaaaa)' },
+      { key: 'reference-3', name: 'objects added since main (bbbbbbb)' },
+    ]);
+  });
+
+  it('names a commit typed as such once, not twice', async () => {
+    const a = 'aaaaaaa1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const h = await pageHistory([line('01', 'added-since', a, a), line('02', 'added-since', 'aaaaaaa1', a)]);
+    expect(h.groups).toEqual([{ key: 'reference-1', name: 'objects added since aaaaaaa' }]);
+  });
 });

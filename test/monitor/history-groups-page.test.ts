@@ -114,9 +114,9 @@ describe('the Monitoring page with checks of both groups', () => {
   it('names every group in the words above the charts, those added since a reference of their own too', () => {
     const words = html.slice(html.indexOf('id="history-h"'), html.indexOf('class="charts"'));
     expect(words.replace(/\s+/g, ' ')).toContain(
-      'Checks that judged different objects are drawn as separate lines, never joined (the new and unlabelled ' +
-        'objects together, the objects added since the model and the objects added since spring-2026): a jump ' +
-        'between them is a change of objects, not of the collection.',
+      'Checks that judged different objects are drawn as separate lines, never joined: a jump between them is a ' +
+        'change of objects, not of the collection. Each line is one set of objects: the new and unlabelled objects ' +
+        'together, the objects added since the model and the objects added since spring-2026.',
     );
   });
 });

@@ -30,3 +30,34 @@ export function chartLines({
   }
   return lines;
 }
+
+/** How many references (`vitrine monitor --reference`) a chart draws and the page names each on their own. */
+export const NAMED_REFERENCES = 2;
+
+/** Is this the group of the objects added since a ref of the run's own ("reference-3")? */
+export function isReference(group: string): boolean {
+  return /^reference-[1-9][0-9]*$/.test(group);
+}
+
+/**
+ * The reference groups drawn and named each on their own: the NAMED_REFERENCES checked most recently. A maintainer
+ * who checks each batch against its own ref gets a group per batch; the older ones share one stroke and one name
+ * ("3 other references"), and the page's table names each check's objects.
+ */
+export function namedReferences({
+  groups,
+}: {
+  /** The group each run judged, oldest first. */ groups: string[];
+}): Set<string> {
+  const named = new Set<string>();
+  for (let i = groups.length - 1; i >= 0 && named.size < NAMED_REFERENCES; i--)
+    if (isReference(groups[i]!)) named.add(groups[i]!);
+  return named;
+}
+
+/** "the objects added since 3 other references (the table names each)". */
+export function otherReferencesWords(count: number): string {
+  return count === 1
+    ? 'the objects added since 1 other reference (the table names it)'
+    : `the objects added since ${count} other references (the table names each)`;
+}

@@ -740,7 +740,11 @@ export class HashState {
   }
 }
 
-/** Run `fn` over `items` with at most `jobs` at once. */
+/**
+ * Run `fn` over `items` with at most `jobs` at once. The first failure stops it: no item is begun after it, and it
+ * is thrown once those under way have ended, so nothing goes on behind the caller's back (uploads to a share that
+ * had gone went on, and the push's count of files sent was short of what it sent).
+ */
 export async function mapPool<T, R>(
   items: T[],
   jobs: number,
@@ -748,13 +752,19 @@ export async function mapPool<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i], i);
+      try {
+        results[i] = await fn(items[i], i);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  if (failure) throw failure.error;
   return results;
 }
 

@@ -151,12 +151,33 @@ export async function inDir<T>(dir: string, write: () => Promise<T>): Promise<T>
 }
 
 /**
+ * Make the folders from `base` (exclusive) down to `dir`, one level at a time and never `base` itself: when `base`
+ * is gone this fails (ENOENT) rather than making it again. A folder remote on a share that was unmounted part-way
+ * through a push was made again on this computer's own disk, and every later upload went there (a tester).
+ */
+export async function mkdirBelow({ base, dir }: { base: string; dir: string }): Promise<void> {
+  const rel = path.relative(base, dir);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    throw new Error(`${dir} is not a folder below ${base}`);
+  let at = base;
+  for (const part of rel.split(path.sep)) {
+    at = path.join(at, part);
+    await mkdir(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
+/**
  * Copy `src` to `dest` through a temp file, checking the bytes hash to `md5` before the rename.
  * A mismatch throws DATA_CORRUPT and leaves `dest` untouched. With `tempDir` the temp file is written
  * there (e.g. `.dvc/tmp`, so a scan of the data folder never meets it), falling back to beside `dest`
- * when the two are on different filesystems.
+ * when the two are on different filesystems. With `below` (a folder remote's folder), only the folders under it
+ * are made, never it (mkdirBelow): gone, the copy fails with ENOENT.
  */
-export async function copyVerified(options: CopyOptions & { tempDir?: string }): Promise<void> {
+export async function copyVerified(options: CopyOptions & { tempDir?: string; below?: string }): Promise<void> {
+  const { below, ...copy } = options;
+  if (below) return copyBelow({ ...copy, below });
   if (!options.tempDir) return copyVerifiedVia({ ...options, temp: tempName(options.dest) });
   if (!knownDirs.has(options.tempDir)) await mkdir(options.tempDir, { recursive: true });
   const temp = tempName(path.join(options.tempDir, randomBytes(6).toString('hex')));
@@ -174,6 +195,19 @@ interface CopyOptions {
   md5: string;
   readOnly?: boolean;
   what?: string;
+}
+
+/** copyVerified beside `dest`, its folder made (if it is not there) below `below` only. */
+async function copyBelow(options: CopyOptions & { below: string }): Promise<void> {
+  const temp = tempName(options.dest);
+  try {
+    // Tried first: the folder is there for all but the first object of each of the 256 prefixes.
+    return await copyVerifiedInto({ ...options, temp });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdirBelow({ base: options.below, dir: path.dirname(options.dest) });
+  return copyVerifiedInto({ ...options, temp });
 }
 
 async function copyVerifiedVia(options: CopyOptions & { temp: string }): Promise<void> {

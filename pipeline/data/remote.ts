@@ -127,9 +127,18 @@ export function folderMissingError({
         'npx vitrine data push, and commit .dvc/config ("Moving the images to another remote" in docs/data.md).',
       { remote, url: dir },
     );
+  // Gone part-way, it was there: making it, or correcting the url, would be the wrong advice.
+  if (partway)
+    return new VitrineError(
+      'REMOTE_FOLDER_MISSING',
+      `The folder of the storage remote "${remote}" went away part-way: ${dir}. A network share that was ` +
+        'unmounted, or a drive that was disconnected, does this: connect or mount it again. Nothing was written ' +
+        'in its place on this computer.',
+      { remote, url: dir },
+    );
   return new VitrineError(
     'REMOTE_FOLDER_MISSING',
-    `The folder of the storage remote "${remote}" is not there: ${dir}.${partway ? '' : ' Nothing was sent or fetched.'} If it is ` +
+    `The folder of the storage remote "${remote}" is not there: ${dir}. Nothing was sent or fetched. If it is ` +
       'on a network share or an external drive, connect or mount it and run again. If the storage has moved, ' +
       `correct the url of remote "${remote}" in .dvc/config. If it is meant to be a new, empty storage place, ` +
       `create the folder (mkdir -p ${shellWord(dir)}) and run again.`,
@@ -176,8 +185,17 @@ export function localRemote({
       return size === undefined || info.size === size;
     },
     async put({ md5, file }) {
+      const dest = objectPath(dir, md5);
+      if (!mustExist) return copyVerified({ src: file, dest, md5, readOnly: true });
       await folder();
-      await copyVerified({ src: file, dest: objectPath(dir, md5), md5, readOnly: true });
+      try {
+        // The folder itself is never made here, only those under it: gone since the check, the copy fails.
+        await copyVerified({ src: file, dest, md5, readOnly: true, below: dir });
+      } catch (error) {
+        // A folder not found: the remote's gone (said so), or the cache file is (the caller's to say).
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') await folder();
+        throw error;
+      }
     },
     async get({ md5, file }) {
       const src = objectPath(dir, md5);

@@ -7,7 +7,7 @@ import { objectPath } from '../../pipeline/data/cache.ts';
 import { dataCommands } from '../../pipeline/data/commands.ts';
 import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
 import { openRemote } from '../../pipeline/data/remote.ts';
-import { isVitrineError } from '../../pipeline/errors.ts';
+import { isVitrineError, type VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { cleanup, cloneTracked, SAMPLE, tempDir, writeTree } from './helpers.ts';
@@ -129,7 +129,11 @@ describe('a local remote whose folder is missing', () => {
       },
     };
     const error = await pushData({ root: repo, remote, jobs: 1, log: silentLogger }).catch((e: unknown) => e);
-    expectFolderMissing(error);
+    expect(isVitrineError(error, 'REMOTE_FOLDER_MISSING'), String(error)).toBe(true);
+    expect((error as VitrineError).data).toMatchObject({ remote: 'share', url: share });
+    // It was there: it went away (a share unmounted), not a folder to make or a url to correct.
+    expect((error as Error).message).toMatch(/"share" went away part-way: .* connect or mount it again/);
+    expect((error as Error).message).not.toMatch(/mkdir|correct the url/);
     expect((error as Error).message).toContain('1 of 3 files were sent before it stopped');
     expect((error as Error).message).not.toContain('Nothing was sent');
   });

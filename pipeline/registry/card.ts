@@ -22,10 +22,10 @@ import { baselineScopeNote } from '../report/render.ts';
 import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import { listWords } from '../words.ts';
-import type { Registration } from './registry.ts';
+import type { Registration, VersionRecord } from './registry.ts';
 import { sameModelWords } from './same-model.ts';
 import { renamePhrases, vocabularyRenames } from './semver.ts';
-import { BUMP_MEANING, noneLeftOutWords, stagesSentence } from './words.ts';
+import { BUMP_MEANING, noneLeftOutWords, putBackWords, stagesSentence, withdrawnWords } from './words.ts';
 
 /*
  * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
@@ -138,6 +138,10 @@ export interface ModelCard {
   lineage: Registration['lineage'];
   /** The markdown body cut at its `##` headings, for pages that show sections one by one. */
   sections: { heading: string; text: string }[];
+  /** A rollback took this version out of production (the registry's record); absent otherwise. */
+  withdrawn?: NonNullable<VersionRecord['withdrawn']>;
+  /** A rollback put this version back in production; absent otherwise. */
+  putBack?: NonNullable<VersionRecord['putBack']>;
 }
 
 /** Which object field a factor name reads: a column of objects.csv or an extra column. */
@@ -318,9 +322,15 @@ export function buildCard({
   followed = null,
   sameModelAs = null,
   review = null,
+  withdrawn = null,
+  putBack = null,
 }: {
   /** The review list stored with the version (review.json), to tell when it differs from what training left out. */
   review?: ReviewFile | null;
+  /** The rollback that took it out of production, if one did and it was not put back since (registry.ts). */
+  withdrawn?: VersionRecord['withdrawn'] | null;
+  /** The rollback that put it back in production, if one did. */
+  putBack?: VersionRecord['putBack'] | null;
   registration: Registration;
   /** The earlier version whose very model this one is, registered again (same-model.ts); null when none. */
   sameModelAs?: string | null;
@@ -474,6 +484,8 @@ export function buildCard({
     caveatsAndRecommendations: caveats,
     lineage: l,
     sections: [],
+    ...(withdrawn ? { withdrawn } : {}),
+    ...(putBack ? { putBack } : {}),
   };
   card.sections = splitSections(renderCardMarkdown(card));
   return card;
@@ -896,6 +908,16 @@ export function renderCardMarkdown(card: ModelCard): string {
   );
   lines.push(`# ${card.model} ${card.version}`, '');
   lines.push(`Image classifier for museum objects: ` + `${safe(labelList(d.labels))}.${stagesWords(card.stages)}`, '');
+  // What rollbacks did to it, from the registry's tags: "Not in production" alone hid why (tester T10).
+  if (card.withdrawn)
+    lines.push(
+      `**${safe(withdrawnWords(card.withdrawn))}.** ${safe(card.withdrawn.by)} was put back in its place.`,
+      '',
+    );
+  if (card.putBack) {
+    const why = card.putBack.reason ? ` ${safe(card.putBack.reason)}.` : '';
+    lines.push(`**${safe(putBackWords(card.putBack))}${why ? ':' : '.'}**${why}`, '');
+  }
 
   lines.push('## Model details', '');
   lines.push(`- **Version:** ${card.version} (registered ${card.date})`);

@@ -4,6 +4,8 @@ import { shellText } from '../init/invocation.ts';
 import { oneLine } from '../log.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
+import { type WithdrawnLabels, withdrawnLabelsAdvice } from './withdrawn-words.ts';
+import { putBackWords, withdrawnWords } from './words.ts';
 
 /** Plain-text table of versions for `vitrine models list`. */
 export function formatVersionList({ name, versions }: { name: string; versions: VersionRecord[] }): string {
@@ -23,7 +25,23 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
     ];
   });
   const header = ['version', 'stage', 'date', 'accuracy', 'macro-F1', 'test objects', 'PR', 'commit'];
-  return table([header, ...rows]) + `\n${name}: ${versions.length} version${versions.length === 1 ? '' : 's'}.\n`;
+  const notes = [...versions].reverse().flatMap((v) => rollbackLines(v).map((line) => `${v.version}: ${line}`));
+  return (
+    table([header, ...rows]) +
+    `\n${name}: ${versions.length} version${versions.length === 1 ? '' : 's'}.\n` +
+    notes.map((n) => `${oneLine(n)}\n`).join('')
+  );
+}
+
+/**
+ * What rollbacks did to a version, as its card says it: withdrawn (when, why, what was put back) or put back (when,
+ * in place of which, why). The table's stage column said only where versions are now (tester T10).
+ */
+function rollbackLines(v: VersionRecord): string[] {
+  const lines: string[] = [];
+  if (v.withdrawn) lines.push(`${withdrawnWords(v.withdrawn)} (${v.withdrawn.by} put back in its place)`);
+  if (v.putBack) lines.push(`${putBackWords(v.putBack)}${v.putBack.reason ? `: ${v.putBack.reason}` : ''}`);
+  return lines;
 }
 
 /**
@@ -37,6 +55,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `${record.name} ${record.version}${record.stages.length ? ` (${record.stages.join(', ')})` : ''}`,
     `  tag       ${record.tag} → commit ${record.commit}`,
     `  date      ${record.createdAt} by ${record.author}`,
+    ...(record.withdrawn ? [`  withdrawn ${rollbackLines({ ...record, putBack: undefined })[0]}`] : []),
+    ...(record.putBack ? [`  put back  ${rollbackLines({ ...record, withdrawn: undefined })[0]}`] : []),
   ];
   if (!r) {
     lines.push('  (registered by another tool: no Vitrine lineage)');
@@ -114,7 +134,13 @@ export function formatRollback({
   inWorkflow = false,
   reason = '',
 }: {
-  result: { version: string; from: string | null; tag: string; annotated: number };
+  result: {
+    version: string;
+    from: string | null;
+    tag: string;
+    annotated: number;
+    withdrawnLabels?: WithdrawnLabels | null;
+  };
   inWorkflow?: boolean;
   /** The rollback's --reason: the push command repeats it, so that a rollback done again keeps it. */
   reason?: string;
@@ -123,13 +149,15 @@ export function formatRollback({
     `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ` +
     `${result.annotated} objects re-annotated in this copy of the repository.\n` +
     'The public catalogue still shows the earlier annotations until it is built and published again';
-  if (inWorkflow) return `${done}.\n`;
+  const labels = result.withdrawnLabels ? `${withdrawnLabelsAdvice(result.withdrawnLabels)}\n` : '';
+  if (inWorkflow) return `${done}.\n${labels}`;
   return (
     `${done}. Push the tags (npx vitrine models push --retry rollback:${result.version}` +
     `${reason ? ` --reason ${shellText(reason)}` : ''}: should another run have ` +
     'pushed tags meanwhile, it rolls back again on top of them), then build the catalogue (npx vitrine run catalogue) ' +
     'and publish ' +
     'it as you usually do. The "Roll back the production model" workflow on GitHub does all of this in one go, ' +
-    'and publishes where catalogue.publish in params.yaml says (GitHub Pages, or your bucket).\n'
+    'and publishes where catalogue.publish in params.yaml says (GitHub Pages, or your bucket).\n' +
+    labels
   );
 }

@@ -33,6 +33,7 @@ import {
   readRegistry,
   rollback,
   showVersion,
+  type VersionRecord,
 } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
@@ -40,6 +41,7 @@ import { retiredTypesWarning } from './retired-types.ts';
 import { checkDatasetCurrent } from './rollback-dataset.ts';
 import { sameModelBefore } from './same-model.ts';
 import { folderMatches, type Manifest, type ModelRemote, manifestOf, restoreFolder, versionCacheDir } from './store.ts';
+import { type WithdrawnLabels, withdrawnLabelsKept } from './withdrawn-labels.ts';
 
 /*
  * What the catalogue reads from the registry, rewritten whenever production changes (promotion or
@@ -65,6 +67,10 @@ export interface VersionEntry {
   pullRequest: { number: number; url: string | null } | null;
   /** Card paths relative to `.vitrine/registry/`, null when the card could not be built. */
   card: { markdown: string; json: string } | null;
+  /** A rollback took it out of production (registry.ts `VersionRecord`): the model page says when and why. */
+  withdrawn?: VersionRecord['withdrawn'];
+  /** A rollback put it back in production in place of another. */
+  putBack?: VersionRecord['putBack'];
 }
 
 /** `.vitrine/registry/versions.json` */
@@ -167,6 +173,8 @@ export async function publishRegistry({
       headline: v.registration?.headline ?? null,
       pullRequest: v.registration?.lineage?.pullRequest ?? null,
       card: cards.includes(v.version) ? cardPaths(v.version) : null,
+      ...(v.withdrawn ? { withdrawn: v.withdrawn } : {}),
+      ...(v.putBack ? { putBack: v.putBack } : {}),
     })),
     rollbacks: rollbacksOf(state),
   };
@@ -380,6 +388,8 @@ export async function writeCards({
         }),
         previous: previous && previous.version !== registration.version ? previous : null,
         stages: v.stages,
+        withdrawn: v.withdrawn ?? null,
+        putBack: v.putBack ?? null,
         owners: params.registry.owners,
         collectionName: params.collection.name,
         sameModelAs: sameModelBefore({ versions: state.versions, version: v.version }),
@@ -623,7 +633,15 @@ export async function rollbackAndPublish(
     predict?: PredictObjects;
     embed?: EmbedObjects;
   },
-): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
+): Promise<{
+  version: string;
+  from: string | null;
+  tag: string;
+  dir: string;
+  annotated: number;
+  /** The label changes of the version withdrawn that labels.csv still holds (withdrawn-labels.ts), or null. */
+  withdrawnLabels: WithdrawnLabels | null;
+}> {
   const { ws, params, version, log, remote, predict, embed } = options;
   // Production is everyone's: changed from the collection's branch, as promotion is (a rollback on a pull
   // request's branch changed it for all, and the next report judged that branch against an older model).
@@ -695,7 +713,9 @@ export async function rollbackAndPublish(
   if (retired) log.warn(retired);
   const nothingPublished = nothingPublishedWhy({ publication, version: probe.version });
   const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations, nothingPublished });
-  return { ...result, dir: probe.dir, annotated };
+  // The labels the withdrawn version learnt stay in labels.csv: the next merge learns them again (tester T10).
+  const withdrawnLabels = await withdrawnLabelsKept({ ws, params, log });
+  return { ...result, dir: probe.dir, annotated, withdrawnLabels };
 }
 
 /** The types a model folder was trained on (its model-info.json), else its registration's; none when neither. */

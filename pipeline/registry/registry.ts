@@ -103,6 +103,10 @@ export interface VersionRecord {
   message?: string;
   /** From showVersion: the earlier version whose very model this one is, registered again (same-model.ts). */
   sameModelAs?: string;
+  /** Taken out of production by a rollback (`by`: the version put back), unless put back since. */
+  withdrawn?: { date: string; reason: string | null; by: string };
+  /** Put back in production by a rollback in place of `from`, unless withdrawn since. */
+  putBack?: { date: string; from: string | null; reason: string | null };
 }
 
 /** Everything the tags say about one model. */
@@ -166,11 +170,51 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
       e.action === 'assign' ? [...new Set([...v.assigned, e.stage])] : v.assigned.filter((s) => s !== e.stage);
     if (e.action === 'assign' && !v.everAssigned.includes(e.stage)) v.everAssigned.push(e.stage);
   }
+  rollbacksInto({ events, versions, byCommit });
   const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version));
   const stages: Record<string, string> = {};
   for (const v of list) if (v.active) for (const stage of v.assigned) stages[stage] = v.version;
   for (const [stage, version] of Object.entries(stages)) versions.get(version)!.stages.push(stage);
   return { name, versions: list, stages, deprecated, events };
+}
+
+/**
+ * The rollbacks the tags record (registry.ts `rollback`: its `prod` assignment names the version put back, the one it
+ * replaced and why), on the versions: a card and `models show` said only "Not in production" of a version withdrawn
+ * (tester T10). The newest event of a version wins: put back after being withdrawn, it is no longer withdrawn.
+ */
+function rollbacksInto({
+  events,
+  versions,
+  byCommit,
+}: {
+  /** Oldest first, as readTagEvents orders them. */
+  events: TagEvent[];
+  versions: Map<string, VersionRecord>;
+  /** A stage's tag names no version: the version registered on its commit is the one assigned (GTO). */
+  byCommit: Map<string, string>;
+}): void {
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  for (const e of events) {
+    if (e.action !== 'assign' || e.stage !== 'prod') continue;
+    const to = versions.get(byCommit.get(e.commit) ?? '');
+    if (e.payload?.rollback !== true) {
+      // Promoted (or assigned by another tool): production's again, not withdrawn.
+      if (to) delete to.withdrawn;
+      continue;
+    }
+    const from = text(e.payload.from);
+    const reason = text(e.payload.reason);
+    if (to) {
+      to.putBack = { date: e.createdAt, from, reason };
+      delete to.withdrawn;
+    }
+    const out = from && to && from !== to.version ? versions.get(from) : undefined;
+    if (out && to) {
+      out.withdrawn = { date: e.createdAt, reason, by: to.version };
+      delete out.putBack;
+    }
+  }
 }
 
 const MAX_ATTEMPTS = 20;

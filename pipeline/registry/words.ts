@@ -49,3 +49,18 @@ export function noneLeftOutWords(why: 'no-folds' | 'guessing' | 'test-only' | nu
       return `${set}the check found none, so ${every}`;
   }
 }
+
+/** A rollback's date as the card and the list give it: the day ("2026-04-01"). */
+function day(date: string): string {
+  return date.slice(0, 10);
+}
+
+/** "Withdrawn from production on 2026-04-01: misreads masks" (a rollback took the version out of production). */
+export function withdrawnWords({ date, reason }: { date: string; reason: string | null }): string {
+  return `Withdrawn from production on ${day(date)}${reason ? `: ${reason}` : ''}`;
+}
+
+/** "Put back in production on 2026-04-01 in place of v1.2.0" (a rollback made the version production's again). */
+export function putBackWords({ date, from }: { date: string; from: string | null }): string {
+  return `Put back in production on ${day(date)}${from ? ` in place of ${from}` : ''}`;
+}

@@ -30,6 +30,7 @@ import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/i
 import { versionPublication } from '../registry/publish.ts';
 import { readRegistry, showVersion } from '../registry/registry.ts';
 import { rolledBackModel } from '../registry/rolled-back.ts';
+import { withdrawnLabelsKept } from '../registry/withdrawn-labels.ts';
 import { onlyHarmlessFiles, scoredOnDataRead } from '../stages/data-read-elsewhere.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
@@ -536,6 +537,8 @@ export async function buildReport({
       : null;
   // The model a rollback took out of production, trained again: merging does not put it back (a tester).
   const rolledBack = sameModelAs ? null : await rolledBackModel({ ws, params, identity: metrics.inputs?.model });
+  // Production put back by a rollback, and the labels still hold what the withdrawn version learnt (tester T10).
+  const withdrawnLabels = sameModelAs || rolledBack ? null : await withdrawnLabelsKept({ ws, params, log });
   // A label this pull request sets that the check of every label flags (a model that learnt, flagged, not ranked).
   // A renamed object's label was not set here: it kept its label under the new name (a reviewer).
   const setHere = new Map(changes.filter((c) => c.after !== null && !c.renamed).map((c) => [c.id, c.after]));
@@ -588,6 +591,7 @@ export async function buildReport({
     ...(toCheck ? { labelsToCheck: toCheck } : {}),
     ...(sameModelAs ? { sameModelAs } : {}),
     ...(rolledBack ? { rolledBackModel: rolledBack.version, rolledBackProd: rolledBack.prod } : {}),
+    ...(withdrawnLabels ? { withdrawnLabels } : {}),
     ...(objectsRemoved ? { objectsRemoved } : {}),
     ...(objectsEdited && (objectsEdited.count > 0 || objectsEdited.columns.length > 0) ? { objectsEdited } : {}),
     comparison,
@@ -736,6 +740,8 @@ export async function buildReport({
     ...warned.warnings,
   ];
   if (warnings.length > 0) json.openingWarnings = warnings;
+  // The merge's run says it too: its log is what a maintainer reads of it (tester T10).
+  for (const w of warned.relearnt) log.warn(w);
   const vitrine = await reportCommand({ root: ws.root });
   const input = {
     report: json,

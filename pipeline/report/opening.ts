@@ -1,5 +1,6 @@
 import { labelInList } from '../collection/vocabulary.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
+import { keptWords, withdrawnDiffCommand } from '../registry/withdrawn-words.ts';
 import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
 import { code, shorten, text } from './markdown.ts';
@@ -17,6 +18,8 @@ export interface OpeningLines {
   warns: boolean;
   /** The warnings among `paragraphs`, as plain text (for report.json and the commit status). */
   warnings: string[];
+  /** Of `warnings`, the one that the labels of a withdrawn version are learnt again, for the run's log too. */
+  relearnt: string[];
 }
 
 /** The share of labelled objects (or the count) whose labels taken out at once a registrar should be told of first. */
@@ -32,8 +35,10 @@ const REMOVED_AT_LEAST = 5;
  */
 export function openingLines({ report, onMain = false }: { report: ReportJson; onMain?: boolean }): OpeningLines {
   const change = onMain ? 'this change' : 'this pull request';
+  const relearnt = withdrawnLabelsWords({ report, change });
   const warnings = [
     dataElsewhereWords({ report, change }),
+    relearnt,
     labelsTakenOutWords({ report, change }),
     retypedIdsWords(report),
     publishingWords({ params: report.lineage.params, change, more: true }),
@@ -42,7 +47,12 @@ export function openingLines({ report, onMain = false }: { report: ReportJson; o
     publishingWords({ params: report.lineage.params, change, more: false }),
     vocabularyAddedWords({ report, change }),
   ].filter(Boolean);
-  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0, warnings: warnings.map(plainText) };
+  return {
+    paragraphs: [...warnings, ...notes],
+    warns: warnings.length > 0,
+    warnings: warnings.map(plainText),
+    relearnt: relearnt ? [plainText(relearnt)] : [],
+  };
 }
 
 /** A paragraph of the opening without its Markdown: no icon, bold or code marks, escapes or entities. */
@@ -83,6 +93,25 @@ function dataElsewhereWords({ report, change }: { report: ReportJson; change: st
     `${head} (a branch checked out without its data, say): the model was trained and scored on data/ as it was ` +
     'there, and the object records and photographs below are compared as they are in data/, so they may be ' +
     `another branch’s changes, not ${change}’s. ${run}`
+  );
+}
+
+/**
+ * Production was put back by a rollback, and labels.csv still holds label changes the version it withdrew learnt: the
+ * model tested learns them again, and merging puts it in production (tester T10: nothing said so).
+ */
+function withdrawnLabelsWords({ report, change }: { report: ReportJson; change: string }): string {
+  const w = report.withdrawnLabels;
+  if (!w) return '';
+  const why = w.reason ? ` (${text(w.reason)})` : '';
+  const held = w.same
+    ? `labels.csv is the very file ${w.withdrawn} learnt from: ${keptWords(w).replace(/^The/, 'the')}`
+    : `${keptWords(w)} in labels.csv`;
+  return (
+    `⚠️ **${w.withdrawn} was withdrawn${why}; this model learns from the same labels again**: ${held} ` +
+    `(${code(withdrawnDiffCommand(w))} lists them). A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in ` +
+    `production; ${change}, once merged, replaces it with a model that learnt what made ${w.withdrawn} worse, ` +
+    'unless those labels were right. If they were not, put the right labels back first.'
   );
 }
 

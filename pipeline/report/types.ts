@@ -1,4 +1,5 @@
 import type { SpreadsheetLoss } from '../dataset/validate.ts';
+import type { WithdrawnLabels } from '../registry/withdrawn-words.ts';
 import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
 import type { RepeatedLines } from './repeated-lines.ts';
@@ -321,6 +322,11 @@ export interface ReportJson {
    */
   rolledBackModel?: string;
   rolledBackProd?: string | null;
+  /**
+   * The model in production was put back by a rollback, and labels.csv still holds label changes the version it
+   * withdrew learnt (registry/withdrawn-labels.ts): the model tested learns them again. Absent otherwise.
+   */
+  withdrawnLabels?: WithdrawnLabels;
   /** Object records (rows of data/objects.csv) changed since the base: `count` of all, the first 100 listed. */
   objectsEdited?: ObjectsEdited;
   /**

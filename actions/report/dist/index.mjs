@@ -37952,12 +37952,22 @@ function newLabelsNote(metrics) {
   return `\u{1F331} ${each.join(" ")} Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
 }
 
+// pipeline/registry/withdrawn-words.ts
+function withdrawnDiffCommand(w) {
+  return `git diff ${w.commits.restored.slice(0, 7)} ${w.commits.withdrawn.slice(0, 7)} -- labels.csv`;
+}
+function keptWords(w) {
+  let objects = (n) => n === 1 ? "object" : "objects";
+  return `${w.kept < w.changes ? `${w.kept} of the ${w.changes} ${objects(w.changes)}` : `The ${w.changes === 1 ? "one" : w.changes} ${objects(w.changes)}`} ${w.withdrawn} learnt with other labels than ${w.restored} still ${w.kept === 1 ? "has" : "have"} those labels`;
+}
+
 // pipeline/report/opening.ts
 init_words();
 var REMOVED_SHARE = 0.1, REMOVED_COUNT = 20, REMOVED_AT_LEAST = 5;
 function openingLines({ report, onMain = !1 }) {
-  let change2 = onMain ? "this change" : "this pull request", warnings = [
+  let change2 = onMain ? "this change" : "this pull request", relearnt = withdrawnLabelsWords({ report, change: change2 }), warnings = [
     dataElsewhereWords({ report, change: change2 }),
+    relearnt,
     labelsTakenOutWords({ report, change: change2 }),
     retypedIdsWords(report),
     publishingWords({ params: report.lineage.params, change: change2, more: !0 })
@@ -37965,7 +37975,12 @@ function openingLines({ report, onMain = !1 }) {
     publishingWords({ params: report.lineage.params, change: change2, more: !1 }),
     vocabularyAddedWords({ report, change: change2 })
   ].filter(Boolean);
-  return { paragraphs: [...warnings, ...notes], warns: warnings.length > 0, warnings: warnings.map(plainText) };
+  return {
+    paragraphs: [...warnings, ...notes],
+    warns: warnings.length > 0,
+    warnings: warnings.map(plainText),
+    relearnt: relearnt ? [plainText(relearnt)] : []
+  };
 }
 function plainText(markdown) {
   return markdown.replace(/^⚠️\s*/, "").replace(/\*\*|`/g, "").replace(/\\(.)/g, "$1").replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
@@ -37977,6 +37992,12 @@ function dataElsewhereWords({ report, change: change2 }) {
   if (!report.lineage.dataUsed) return "";
   let head = "\u26A0\uFE0F **data/ on the computer that ran this is not what data.dvc records for this commit**", run2 = "Run `npx vitrine data checkout`, then `npx vitrine run` again.";
   return report.lineage.dataUsedAfterModel ? `${head} (files added to data/ and not recorded, or a branch checked out without its data, say): the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. The model and its scores were not made again by this run (nothing they read from data/ changed since they were made), so they too may come from data/ as it is there, not from what data.dvc records. ${run2}` : `${head} (a branch checked out without its data, say): the model was trained and scored on data/ as it was there, and the object records and photographs below are compared as they are in data/, so they may be another branch\u2019s changes, not ${change2}\u2019s. ${run2}`;
+}
+function withdrawnLabelsWords({ report, change: change2 }) {
+  let w = report.withdrawnLabels;
+  if (!w) return "";
+  let why = w.reason ? ` (${text(w.reason)})` : "", held = w.same ? `labels.csv is the very file ${w.withdrawn} learnt from: ${keptWords(w).replace(/^The/, "the")}` : `${keptWords(w)} in labels.csv`;
+  return `\u26A0\uFE0F **${w.withdrawn} was withdrawn${why}; this model learns from the same labels again**: ${held} (${code(withdrawnDiffCommand(w))} lists them). A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change2}, once merged, replaces it with a model that learnt what made ${w.withdrawn} worse, unless those labels were right. If they were not, put the right labels back first.`;
 }
 function labelsTakenOutWords({ report, change: change2 }) {
   let labelled = report.labels.labelledAtBase;

@@ -38,7 +38,7 @@ import {
 import { backboneWords, legacyBumpWords, NSFWJS_NOTE, splitUsed } from '../registry/card.ts';
 import { vocabularySet } from '../registry/retired-types.ts';
 import { versionCacheDir } from '../registry/store.ts';
-import { BUMP_MEANING, stageName } from '../registry/words.ts';
+import { BUMP_MEANING, putBackWords, stageName, withdrawnWords } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
@@ -1160,9 +1160,16 @@ async function modelCard({
     ),
   );
   const lineageSource = { ...fromEntry, ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
+  const production = productionWords(entry?.fields ?? {});
   const lineage = Object.entries(lineageSource)
     .filter(([name]) => !/^(runtime\.packages|params\.values)/.test(name))
-    .map(([name, value]) => lineageRow(name, value));
+    .map(([name, value]) => lineageRow(name, value))
+    // Put back since: the lineage's date is of its first promotion, not of the rollback (tester T10).
+    .map((row) =>
+      row.name === LINEAGE_NAMES.promotedAt && entry?.fields['putBack.date']
+        ? { ...row, name: 'First put in production' }
+        : row,
+    );
   if (lineage.some((l) => /\bnsfwjs\b/.test(l.value))) lineage.push({ name: 'About nsfwjs', value: `${NSFWJS_NOTE}.` });
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
   const m = looksLikeMetrics(card.metrics)
@@ -1188,6 +1195,7 @@ async function modelCard({
     createdAt,
     sections,
     lineage,
+    production,
     metrics: m
       ? cardMetrics({
           m,
@@ -1199,6 +1207,23 @@ async function modelCard({
     markdown,
     monitoring,
   };
+}
+
+/**
+ * What rollbacks did to a version, as versions.json records it (`withdrawn`, `putBack`, from the registry's tags): the
+ * model page said only "Not in production" of a version withdrawn, and nothing of one put back (tester T10).
+ */
+function productionWords(fields: Record<string, string>): string | null {
+  const f = (key: string) => fields[key] || null;
+  const withdrawn = f('withdrawn.date');
+  if (withdrawn) {
+    const by = f('withdrawn.by');
+    return `${withdrawnWords({ date: withdrawn, reason: f('withdrawn.reason') })}.${by ? ` ${by} was put back in its place.` : ''}`;
+  }
+  const putBack = f('putBack.date');
+  if (!putBack) return null;
+  const reason = f('putBack.reason');
+  return `${putBackWords({ date: putBack, from: f('putBack.from') })}${reason ? `: ${reason}` : ''}.`;
 }
 
 /** A catalogue object as the model pages name it: its page, shown title, label today and split. */

@@ -430,6 +430,11 @@ export const modelCardSchema = z.object({
   sections: z.array(z.object({ heading: z.string(), text: z.string(), items: z.array(z.string()) })),
   /** Where the model came from: data, labels, commit, backbone, parent version... */
   lineage: z.array(z.object({ name: z.string(), value: z.string() })),
+  /**
+   * What rollbacks did to the version, from the registry's record (versions.json): "Withdrawn from production on …:
+   * why. v1.1.0 was put back in its place." or "Put back in production on … in place of v1.2.0: why." Null otherwise.
+   */
+  production: z.string().nullable().default(null),
   metrics: cardMetricsSchema.nullable(),
   /** The objects the version learnt from and was tested on (data.ts splitOf); null when the card has none. */
   split: z

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
+import { datesAsYears, datesWritten, numberAmong } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
 
@@ -156,4 +156,26 @@ describe('an object number written as a date', () => {
     expect((await answer('1887-89 OR medal')).titles).toEqual(['Jug body', 'Jug lid', 'Medal']);
     expect((await answer('C.1900 OR tray')).titles).toEqual(['Cup', 'Tray']);
   }, 120_000);
+});
+
+describe('an object number among the objects found', () => {
+  const numbers = (count: number, at: number) =>
+    Array.from({ length: count }, (_, i) => (i === at ? '1887-89 a' : `Dish ${i}`));
+
+  it('reads the numbers a batch at a time until one is the date typed, or the most it may read', async () => {
+    const read: number[] = [];
+    const numberOf = async (at: number) => {
+      read.push(at);
+      return numbers(200, 40)[at]!;
+    };
+    const results = Array.from({ length: 200 }, (_, i) => i);
+    expect(await numberAmong({ results, typed: '1887-89', numberOf })).toBe(true);
+    expect(read).toHaveLength(48);
+    read.length = 0;
+    expect(await numberAmong({ results, typed: '1887-88', numberOf })).toBe(false);
+    expect(read).toHaveLength(120);
+    read.length = 0;
+    expect(await numberAmong({ results, typed: '1887-89', numberOf, gone: () => read.length >= 12 })).toBe(false);
+    expect(read).toHaveLength(12);
+  });
 });

@@ -113,7 +113,16 @@ describe('an object number written as a date', () => {
     { id: 'C.19', title: 'Bowl', date: '1900', label: 'vessel', image: null },
     { id: 'CA 1900 b', title: 'Saucer', date: '1600', label: 'vessel', image: null },
     { id: 'D-7', title: 'Tray', date: 'c. 1850', label: 'vessel', image: null },
+    // Numbers as dates among many titles with the same date, which Pagefind ranks above them (a reviewer).
+    { id: 'C.1750', title: 'Beaker', date: '1600', label: 'vessel', image: null },
+    { id: '1901-03 a', title: 'Lamp base', date: '1600', label: 'furniture', image: null },
+    { id: '1901-03 b', title: 'Lamp shade', date: '1600', label: 'furniture', image: null },
+    { id: 'Q-1', title: 'Teapot', date: '1901', label: 'vessel', image: null },
   ];
+  for (let i = 1; i <= 30; i++) {
+    objects.push({ id: `S-${i}`, title: 'Chair, c.1750', date: 'c.1750', label: 'furniture', image: null });
+    objects.push({ id: `R-${i}`, title: 'Dish 1901-03', date: '1901-03', label: 'vessel', image: null });
+  }
 
   beforeAll(async () => {
     built = await searchSite({ prefix: 'vitrine-date-number-', objects, labels: ['furniture', 'vessel'] });
@@ -150,6 +159,43 @@ describe('an object number written as a date', () => {
       offered: null,
       titles: ['Plate', 'Tray'],
     });
+  }, 120_000);
+
+  it('finds a number among 30 objects titled with its date, which Pagefind ranks first, not the objects of the year', async () => {
+    const beaker = await typedSearch({ built, q: 'C.1750' });
+    expect(beaker.status).toBe('31 objects for “C.1750”');
+    expect(beaker.offered).toBe('Go to object C.1750');
+    // The two parts and the thirty dishes, not the Teapot of 1901 (searched by its year, it was listed again).
+    const lamp = await answer('1901-03');
+    expect(lamp.status).toBe('32 objects for “1901-03”');
+    expect(lamp.titles).not.toContain('Teapot');
+  }, 120_000);
+
+  it('says Searching before it looks the date up among the object numbers, not once it has', async () => {
+    const { page } = built;
+    await page.goto(`${built.site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    // The search files Pagefind fetched between Enter and "Searching…": none, or the last answer stays up meanwhile.
+    // A string, not a function: the test files are typed without the browser's names.
+    const fetched = page.evaluate(`new Promise((resolve) => {
+      const status = document.querySelector('#status');
+      const before = performance.getEntriesByType('resource').length;
+      new MutationObserver(() => {
+        if (status.textContent !== 'Searching…') return;
+        const after = performance.getEntriesByType('resource').slice(before);
+        resolve(after.map((e) => e.name).filter((n) => n.includes('/pagefind/')));
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    })`);
+    await page.fill('#q', '1901-03');
+    await page.press('#q', 'Enter');
+    expect(await fetched).toEqual([]);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? for / })
+      .waitFor();
   }, 120_000);
 
   it('searches an object number as typed with OR too', async () => {

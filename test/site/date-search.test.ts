@@ -165,6 +165,7 @@ describe('an object number written as a date', () => {
     const beaker = await typedSearch({ built, q: 'C.1750' });
     expect(beaker.status).toBe('31 objects for “C.1750”');
     expect(beaker.offered).toBe('Go to object C.1750');
+    expect(beaker.titles[0]).toBe('Beaker');
     // The two parts and the thirty dishes, not the Teapot of 1901 (searched by its year, it was listed again).
     const lamp = await answer('1901-03');
     expect(lamp.status).toBe('32 objects for “1901-03”');

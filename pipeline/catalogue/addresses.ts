@@ -28,16 +28,27 @@ export async function keptAddresses({
   ws,
   ids,
   log,
+  read,
 }: {
   ws: Workspace;
   ids: string[];
   log?: Logger;
+  /** The saved addresses, when the caller read them already (savedAddresses). */
+  read?: SavedAddresses | null;
 }): Promise<string[]> {
   const catalogueFile = path.join(ws.catalogue, 'catalogue.json');
-  const saved = await savedSlugs(savedAddressesFile(ws));
+  const file = read === undefined ? await savedAddresses(savedAddressesFile(ws)) : read;
+  const saved = file?.slugs;
   if (!saved) return assignSlugs({ ids, previous: await previousSlugs(catalogueFile) });
+  // The addresses of objects that left keep the pages that say so: no new number takes them (but their own).
+  const present = new Set(ids);
+  const kept = [
+    ...(file?.left ?? []).filter((l) => !present.has(l.id)).map((l) => l.slug),
+    // And of those leaving now (leftObjects gives each a page).
+    ...[...saved].filter(([id]) => !present.has(id)).map(([, slug]) => slug),
+  ];
   const shared = sharedAddresses({ saved, ids });
-  if (shared.length === 0) return assignSlugs({ ids, previous: saved });
+  if (shared.length === 0) return assignSlugs({ ids, previous: saved, kept });
   const last = await previousSlugs(catalogueFile);
   const previous = new Map(saved);
   const settled = shared.map(({ address, holders }) => {
@@ -54,7 +65,7 @@ export async function keptAddresses({
     }
     return { address, holders, keeper, why: had.length === 1 ? ('last' as const) : ('own' as const) };
   });
-  const slugs = assignSlugs({ ids, previous });
+  const slugs = assignSlugs({ ids, previous, kept });
   const slugOf = new Map(ids.map((id, i) => [id, slugs[i]!]));
   // The file is named in the words (not as the message's place too: it was said twice).
   log?.warn(sharedAddressesWords({ file: rel(ws, savedAddressesFile(ws)), settled, slugOf }));
@@ -127,10 +138,105 @@ export const ADDRESSES_ABOUT =
 
 /** The addresses the last build saved beside the caches; null when there are none (or they cannot be read). */
 export async function savedSlugs(file: string): Promise<Map<string, string> | null> {
-  const saved = (await readJsonOrNull({ file }).catch(() => null)) as { ids?: unknown; slugs?: unknown } | null;
-  const { ids, slugs } = saved ?? {};
+  return (await savedAddresses(file))?.slugs ?? null;
+}
+
+/**
+ * An object that left the catalogue (its row taken out of the export, or renumbered): its address keeps a page that
+ * says so, kept out of search, listings and the sitemap, and no other object takes the address while it has it.
+ */
+export interface LeftObject {
+  id: string;
+  slug: string;
+  /** Its title as its page showed it last ('' when it had none, or it is not known). */
+  title: string;
+  /** The number it is catalogued as now (the same photograph under a new number), else null. */
+  now: string | null;
+}
+
+/** What the last build saved of each object's address (savedAddressesFile), and of the objects that left. */
+export interface SavedAddresses {
+  slugs: Map<string, string>;
+  /** Each object's photograph, by its checksum (md5; none: ''): a renumbered object is the same photograph. */
+  photos: Map<string, string>;
+  titles: Map<string, string>;
+  left: LeftObject[];
+}
+
+/** The addresses the last build saved, with what it knew of each object; null when there are none (or unreadable). */
+export async function savedAddresses(file: string): Promise<SavedAddresses | null> {
+  const saved = (await readJsonOrNull({ file }).catch(() => null)) as Record<string, unknown> | null;
+  const { ids, slugs, photos, titles, left } = saved ?? {};
   if (!Array.isArray(ids) || !Array.isArray(slugs) || ids.length !== slugs.length) return null;
-  return new Map(ids.map((id, i) => [String(id), String(slugs[i])]));
+  // Files saved before these were kept have none: read as not known.
+  const byId = (values: unknown) =>
+    new Map(
+      Array.isArray(values) && values.length === ids.length
+        ? ids.map((id, i) => [String(id), typeof values[i] === 'string' ? values[i] : ''])
+        : [],
+    );
+  return {
+    slugs: new Map(ids.map((id, i) => [String(id), String(slugs[i])])),
+    photos: byId(photos),
+    titles: byId(titles),
+    left: Array.isArray(left) ? left.flatMap(leftEntry) : [],
+  };
+}
+
+/** One entry of a saved file's `left`, when it is one (an address the build would give no object is left out). */
+function leftEntry(x: unknown): LeftObject[] {
+  const { id, slug, title, now } = (x !== null && typeof x === 'object' ? x : {}) as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '' || typeof slug !== 'string' || !SLUG.test(slug) || reservedSlug(slug))
+    return [];
+  return [{ id, slug, title: typeof title === 'string' ? title : '', now: typeof now === 'string' ? now : null }];
+}
+
+/**
+ * The objects that have left the catalogue, whose addresses keep a page: those the last build had that this one has
+ * not, and those that had left before it, unless their number is back (it has its own page again) or another object
+ * holds the address (a file changed by hand). An object that left is renumbered when exactly one object new to this
+ * build has its photograph (the same checksum) and no other that left had it; a photograph shared by objects (a
+ * stand-in "no image" picture has no checksum here) says nothing. A new number that has left too is followed.
+ */
+export function leftObjects({
+  saved,
+  objects,
+}: {
+  saved: SavedAddresses | null;
+  /** This build's objects: each one's address and photograph checksum ('' for none). */
+  objects: { id: string; slug: string; photo: string }[];
+}): LeftObject[] {
+  if (!saved) return [];
+  const here = new Set(objects.map((o) => o.id));
+  const held = new Set(objects.map((o) => folderKey(o.slug)));
+  const count = (list: string[]) => {
+    const n = new Map<string, number>();
+    for (const x of list) if (x) n.set(x, (n.get(x) ?? 0) + 1);
+    return n;
+  };
+  const arrived = objects.filter((o) => !saved.slugs.has(o.id) && o.photo);
+  const arrivedWith = count(arrived.map((o) => o.photo));
+  const gone = [...saved.slugs].filter(([id]) => !here.has(id));
+  const goneWith = count(gone.map(([id]) => saved.photos.get(id) ?? ''));
+  const left = new Map<string, LeftObject>();
+  for (const l of saved.left) if (!here.has(l.id) && !held.has(folderKey(l.slug))) left.set(l.id, { ...l });
+  for (const [id, slug] of gone) {
+    if (held.has(folderKey(slug)) || !SLUG.test(slug) || reservedSlug(slug)) continue;
+    const photo = saved.photos.get(id) ?? '';
+    const one = photo && arrivedWith.get(photo) === 1 && goneWith.get(photo) === 1;
+    const now = one ? arrived.find((o) => o.photo === photo)!.id : null;
+    left.set(id, { id, slug, title: saved.titles.get(id) ?? '', now });
+  }
+  // A number that has left in turn: its own new number, else none (a few steps at most; a loop ends the chain).
+  for (const l of left.values()) {
+    const seen = new Set([l.id]);
+    while (l.now !== null && !here.has(l.now)) {
+      const next = seen.has(l.now) ? undefined : left.get(l.now);
+      seen.add(l.now);
+      l.now = next?.now ?? null;
+    }
+  }
+  return [...left.values()];
 }
 
 /**
@@ -192,6 +298,30 @@ export function checkAddresses(text: string): { objects: number } | { problem: s
       };
     }
     holder.set(folderKey(slug), i);
+  }
+  const { photos, titles, left } = saved as Record<string, unknown>;
+  for (const [name, list] of [
+    ['photos', photos],
+    ['titles', titles],
+  ] as const)
+    if (list !== undefined && (!Array.isArray(list) || list.length !== ids.length))
+      return { problem: `its "${name}" list is not one entry for each object number` };
+  if (left === undefined) return { objects: ids.length };
+  if (!Array.isArray(left)) return { problem: 'its "left" entry is not a list' };
+  // The objects that left keep their pages: each address one page's, never an object's of the catalogue too.
+  for (const [i, entry] of left.entries()) {
+    const [one] = leftEntry(entry);
+    const at = `entry ${i + 1} of "left"`;
+    if (!one) return { problem: `${at} is not an object number and a page address a catalogue writes` };
+    if (seen.has(one.id)) return { problem: `${at} names an object number that is in "ids" too` };
+    seen.add(one.id);
+    if (holder.has(folderKey(one.slug)))
+      return {
+        problem:
+          `${at} has a page address${one.slug.length <= 80 ? `, objects/${one.slug}/,` : ''} that another entry ` +
+          'has too: Vitrine never gives two objects one address (the file was changed or damaged)',
+      };
+    holder.set(folderKey(one.slug), ids.length + i);
   }
   return { objects: ids.length };
 }

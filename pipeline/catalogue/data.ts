@@ -42,7 +42,14 @@ import { BUMP_MEANING, putBackWords, stageName, withdrawnWords } from '../regist
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
-import { ADDRESSES_ABOUT, keptAddresses, previousSlugs, savedAddressesFile, savedSlugs } from './addresses.ts';
+import {
+  ADDRESSES_ABOUT,
+  keptAddresses,
+  leftObjects,
+  previousSlugs,
+  savedAddresses,
+  savedAddressesFile,
+} from './addresses.ts';
 import { colourIndex, distinctColours, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
 import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
@@ -178,12 +185,19 @@ export async function buildCatalogueData({
   // catalogue.json, so the addresses are also kept there (catalogue.json is read when that file is missing).
   const ids = dataset.objects.map((o) => o.id);
   // The objects of the last build, for saying once which photographs it showed in full are now held back.
-  const lastIds = new Set(
-    ((await savedSlugs(savedAddressesFile(ws))) ?? (await previousSlugs(files.data).catch(() => new Map()))).keys(),
-  );
-  const slugs = await keptAddresses({ ws, ids, log });
+  const saved = await savedAddresses(savedAddressesFile(ws));
+  const lastIds = new Set((saved?.slugs ?? (await previousSlugs(files.data).catch(() => new Map()))).keys());
+  const slugs = await keptAddresses({ ws, ids, log, read: saved });
+  // Each object's photograph, by its checksum: one that leaves and comes back under a new number is recognised by
+  // it. Not a picture given to many objects (a "no image" card): it tells no object from another.
+  const photos = dataset.objects.map((o) => (standInOf.has(o.id) ? '' : (o.imageMd5 ?? '')));
+  const left = leftObjects({ saved, objects: ids.map((id, i) => ({ id, slug: slugs[i]!, photo: photos[i]! })) });
+  // The titles as the pages show them: a page kept for an object that leaves names it (leftObjects).
+  const titles = dataset.objects.map((o) => shownTitle(fieldText(o.title)));
+  const addresses = JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs, photos, titles, left });
+  titles.length = 0;
   await mkdir(ws.cache, { recursive: true });
-  await writeIfChanged({ file: savedAddressesFile(ws), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
+  await writeIfChanged({ file: savedAddressesFile(ws), data: addresses });
   let at = 0;
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
@@ -576,6 +590,13 @@ export async function buildCatalogueData({
     models,
     demo,
     recent: recentChanges({ versions, rollbacks, metrics, changes, slugOf, production: current }),
+    // Named by "number", not "id": previousSlugs reads an object's address from each `{"id":…,"slug":…`.
+    departed: left.map((l) => ({
+      number: l.id,
+      slug: l.slug,
+      title: l.title,
+      now: l.now !== null && slugOf.has(l.now) ? { number: l.now, slug: slugOf.get(l.now)! } : null,
+    })),
     objects,
   };
   const checked = validated(catalogue);
@@ -585,7 +606,7 @@ export async function buildCatalogueData({
     writeManifests({ catalogue: checked, publicDir: files.publicDir, siteBase }),
     (async () => {
       await writePiecesIfChanged({ file: files.data, pieces: jsonPieces(checked, 'objects') });
-      await writeDownloads({ catalogue: checked, publicDir: files.publicDir, written: dataFiles });
+      await writeDownloads({ catalogue: checked, addresses, publicDir: files.publicDir, written: dataFiles });
     })(),
   ]);
   for (const w of writes) if (w.status === 'rejected') throw w.reason;
@@ -1560,10 +1581,13 @@ function changeWords({ before, after }: AnnotationChange): string {
 /** The catalogue as downloadable JSON and CSV (one row per object), written in pieces when changed. */
 async function writeDownloads({
   catalogue,
+  addresses,
   publicDir,
   written,
 }: {
   catalogue: Catalogue;
+  /** The saved addresses (savedAddressesFile), as the build saved them. */
+  addresses: string;
   publicDir: string;
   written: Set<string>;
 }): Promise<void> {
@@ -1583,10 +1607,10 @@ async function writeDownloads({
     pieces: jsonPieces(download, 'objects', ({ slug: _slug, images: _images, alt: _alt, ...o }: CatalogueObject) => o),
   });
   // Each object's address, in the shape of .vitrine/cache/catalogue-slugs.json: when CI's cache is gone,
-  // the catalogue action puts the published copy there, so addresses outlive the cache (docs/security-addresses.md).
+  // the catalogue action puts the published copy there, so addresses outlive the cache (docs/security-addresses.md),
+  // and so do the pages of objects that left the catalogue.
   const { objects } = catalogue;
-  const [ids, slugs] = [objects.map((o) => o.id), objects.map((o) => o.slug)];
-  await writeIfChanged({ file: file('addresses.json'), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
+  await writeIfChanged({ file: file('addresses.json'), data: addresses });
   // The object-number index the search and 404 pages read, one small piece per number key's hash (slug-rules.ts
   // numberIndex, the rule the pages read it by): every piece is written, empty ones too, so a number no object has
   // is a piece without it, not a missing file. Every build compares and rewrites them all: a site built with an

@@ -42,9 +42,19 @@ export function plainSlug(id: string): string {
 /**
  * The page slug of each id, in order. An id keeps the slug it had in the previous catalogue, so its
  * address is permanent: a newcomer that slugifies alike ("DM 0267" beside "DM-0267") gets the hashed
- * form, never the incumbent's. Without a previous slug, the first id in order gets the plain form.
+ * form, never the incumbent's. Without a previous slug, the first id in order gets the plain form. The address of
+ * an object that left (`kept`) is not given to a new id either: its page says where the object went.
  */
-export function assignSlugs({ ids, previous }: { ids: string[]; previous: Map<string, string> }): string[] {
+export function assignSlugs({
+  ids,
+  previous,
+  kept = [],
+}: {
+  ids: string[];
+  previous: Map<string, string>;
+  /** Addresses no new id may take: those of objects that left, whose pages say so (addresses.ts LeftObject). */
+  kept?: string[];
+}): string[] {
   const taken = new Set<string>();
   const slugs: (string | undefined)[] = ids.map((id) => {
     const s = previous.get(id);
@@ -52,6 +62,7 @@ export function assignSlugs({ ids, previous }: { ids: string[]; previous: Map<st
     taken.add(folderKey(s));
     return s;
   });
+  for (const s of kept) taken.add(folderKey(s));
   return ids.map((id, i) => slugs[i] ?? slugFor({ id, taken }));
 }
 

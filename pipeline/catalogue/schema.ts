@@ -559,6 +559,20 @@ export const catalogueSchema = z.object({
   demo: demoSchema.nullable(),
   /** Recent changes for the home page, newest first. */
   recent: z.array(z.object({ date: z.string().nullable(), text: z.string(), href: z.string().nullable() })),
+  /**
+   * Objects that have left the catalogue (addresses.ts LeftObject): each address keeps a page that says so, and names
+   * the number it is catalogued as now when it was renumbered. Not objects: in no search, listing or sitemap.
+   */
+  departed: z
+    .array(
+      z.object({
+        number: z.string(),
+        slug: z.string(),
+        title: z.string(),
+        now: z.object({ number: z.string(), slug: z.string() }).nullable(),
+      }),
+    )
+    .default([]),
   objects: z.array(catalogueObjectSchema),
 });
 

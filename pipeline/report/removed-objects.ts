@@ -4,6 +4,7 @@ import { readObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import type { CollectionObject } from '../types.ts';
 import type { BaseData } from './base-data.ts';
 import { shorten, text } from './markdown.ts';
 import type { RemovedObject } from './types.ts';
@@ -47,24 +48,73 @@ export async function removedObjects({
     );
     return null;
   }
-  let now: Set<string>;
+  let head: CollectionObject[];
   try {
     // Read as the dataset stage reads it: a repeated id or a row without one does not hide the section.
-    // By id as the dataset stage reads them: one saved again with its accents decomposed (NFD) is the same object.
-    now = new Set(
-      (await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects.map((o) =>
-        o.id.normalize('NFC'),
-      ),
-    );
+    head = (await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects;
   } catch (error) {
     log.debug(`data/objects.csv could not be read to compare with the base's: ${messageOf(error)}`);
     return null;
   }
+  // By id as the dataset stage reads them: one saved again with its accents decomposed (NFD) is the same object.
+  const now = new Set(head.map((o) => o.id.normalize('NFC')));
+  const gone = before.filter((o) => !now.has(o.id.normalize('NFC')));
+  const was = new Set(before.map((o) => o.id.normalize('NFC')));
+  const newNumber = await renumberings({
+    ws,
+    gone,
+    arrived: gone.length ? head.filter((o) => !was.has(o.id.normalize('NFC'))) : [],
+    photos: (await base.listing())?.files ?? null,
+  });
   return {
-    objects: before
-      .filter((o) => !now.has(o.id.normalize('NFC')))
-      .map((o) => ({ id: o.id, title: o.title, labelled: labelled.has(o.id) })),
+    objects: gone.map((o) => ({
+      id: o.id,
+      title: o.title,
+      labelled: labelled.has(o.id),
+      ...(newNumber.has(o.id) && { renumbered: newNumber.get(o.id)! }),
+    })),
   };
+}
+
+/**
+ * The objects that leave and come back under a new number in the same pull request: the photograph the base's listing
+ * records for one that leaves (its md5) is that of exactly one object new to the table, and of no other that leaves.
+ * As the catalogue tells them (catalogue/addresses.ts leftObjects), whose old address then says the new number.
+ */
+async function renumberings({
+  ws,
+  gone,
+  arrived,
+  photos,
+}: {
+  ws: Workspace;
+  gone: CollectionObject[];
+  arrived: CollectionObject[];
+  /** The base's data.dvc listing: path under data/ → md5. */
+  photos: Map<string, string> | null;
+}): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!photos || arrived.length === 0) return found;
+  const photoOf = (o: CollectionObject) => (o.image ? photos.get(o.image.split(path.sep).join('/')) : undefined);
+  const count = (md5s: (string | undefined)[]) => {
+    const n = new Map<string, number>();
+    for (const m of md5s) if (m) n.set(m, (n.get(m) ?? 0) + 1);
+    return n;
+  };
+  const goneWith = count(gone.map(photoOf));
+  // The new objects' photographs as they are in data/ now (a few files: only those of new rows).
+  const arrivedPhotos = await Promise.all(
+    arrived.map((o) =>
+      o.image ? hashFile({ file: path.join(ws.data, o.image) }).catch(() => undefined) : Promise.resolve(undefined),
+    ),
+  );
+  const arrivedWith = count(arrivedPhotos);
+  for (const o of gone) {
+    const md5 = photoOf(o);
+    if (!md5 || goneWith.get(md5) !== 1 || arrivedWith.get(md5) !== 1) continue;
+    found.set(o.id, arrived[arrivedPhotos.indexOf(md5)]!.id);
+  }
+  return found;
 }
 
 /** 'DM-0010 “Bowl”': the id, and the title when there is one; escaped. */
@@ -77,9 +127,10 @@ function named(o: RemovedObject): string {
  * stay in labels.csv and what to do if that was not meant. '' when none does (or it is not known).
  */
 export function removedObjectsSection(removed: { objects: RemovedObject[] } | null): string {
-  const all = removed?.objects ?? [];
+  const renumbered = renumberedWords(removed?.objects ?? []);
+  const all = (removed?.objects ?? []).filter((o) => !o.renumbered);
   const n = all.length;
-  if (n === 0) return '';
+  if (n === 0) return renumbered;
   const one = n === 1;
   const shown = all.slice(0, SHOWN_REMOVED).map(named);
   const rest = n - shown.length;
@@ -104,7 +155,28 @@ export function removedObjectsSection(removed: { objects: RemovedObject[] } | nu
   return (
     `**${n} ${one ? 'object leaves' : 'objects leave'} the catalogue:** ${list} ` +
     `(${one ? 'its row was' : 'their rows were'} removed from data/objects.csv${labels}). ` +
-    `If that was not meant, put the ${one ? 'row' : 'rows'} back.`
+    `If that was not meant, put the ${one ? 'row' : 'rows'} back.${renumbered ? `\n\n${renumbered}` : ''}`
+  );
+}
+
+/**
+ * "**1 object renumbered:** DM-0011 renumbered DM-1011 (same photograph). …": the objects that leave under one number
+ * and come back under another with the same photograph, the first SHOWN_REMOVED named. '' when none.
+ */
+function renumberedWords(objects: RemovedObject[]): string {
+  const moved = objects.filter((o) => o.renumbered);
+  const n = moved.length;
+  if (n === 0) return '';
+  const shown = moved
+    .slice(0, SHOWN_REMOVED)
+    .map((o) => `${text(shorten(o.id))} renumbered ${text(shorten(o.renumbered!))}`);
+  const rest = n > shown.length ? ` and ${n - shown.length} more` : '';
+  return (
+    `**${n} ${n === 1 ? 'object' : 'objects'} renumbered:** ${shown.join(', ')}${rest} ` +
+    `(same ${n === 1 ? 'photograph' : 'photographs'}). ` +
+    `${n === 1 ? 'Its page at the old number says' : 'Their pages at the old numbers say'} so, with a link to the ` +
+    `new one. If ${n === 1 ? 'that is' : 'these are'} not the same ${n === 1 ? 'object' : 'objects'}, check the ` +
+    'photographs in data/.'
   );
 }
 

@@ -715,6 +715,23 @@ export function labelCountsSaid({
   };
 }
 
+/** Objects renumbered whose label went with them: the old number's label removed, the same one on the new number. */
+function renumberedLabels({
+  changes,
+  removed,
+}: {
+  changes: ReportJson['labels']['changes'];
+  removed: { id: string; renumbered?: string }[];
+}): number {
+  const of = (kind: 'added' | 'removed') =>
+    new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c]));
+  const [added, gone] = [of('added'), of('removed')];
+  return removed.filter((o) => {
+    const [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
+    return before && after && before.before === after.after;
+  }).length;
+}
+
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   // A run on main itself has no pull request: "in this pull request" would name one.
@@ -783,11 +800,18 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   // Renamed labels are the same labels under new names: said apart from the labels changed (a reviewer).
   const renamed = changes.filter((c) => c.renamed).length;
   const changed = counts.changed - renamed;
+  // An object renumbered (the same photograph under a new number) whose label went with it: neither a label removed
+  // nor an object newly labelled (tester T10).
+  const moved = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] });
   const summary = [
     changed ? `${changed} ${pluralWord(changed, 'label')} changed` : '',
     renamed ? `${renamed} renamed (the same label under its new name)` : '',
-    added > 0 ? `${added} ${pluralWord(added, 'object')} newly labelled` : '',
-    removed > 0 ? `${removed} ${pluralWord(removed, 'label')} removed` : '',
+    moved > 0
+      ? `${moved} ${pluralWord(moved, 'label')} kept by ${moved === 1 ? 'an object' : 'objects'} renumbered ` +
+        '(see above)'
+      : '',
+    added - moved > 0 ? `${added - moved} ${pluralWord(added - moved, 'object')} newly labelled` : '',
+    removed - moved > 0 ? `${removed - moved} ${pluralWord(removed - moved, 'label')} removed` : '',
     disagreeing > 0
       ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
         `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`

@@ -210,6 +210,8 @@ export interface RemovedObject {
   title: string;
   /** labels.csv at the head still has a line for it (which names no object now). */
   labelled: boolean;
+  /** The number it comes back under: a new row with the same photograph (its md5). Absent: it leaves. */
+  renumbered?: string;
 }
 
 /** A params value that differs between base and head, like `dvc params diff`. */

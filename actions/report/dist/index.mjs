@@ -37682,10 +37682,18 @@ function named2(o) {
   return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
 }
 function removedObjectsSection(removed) {
-  let all = removed?.objects ?? [], n = all.length;
-  if (n === 0) return "";
+  let renumbered = renumberedWords(removed?.objects ?? []), all = (removed?.objects ?? []).filter((o) => !o.renumbered), n = all.length;
+  if (n === 0) return renumbered;
   let one = n === 1, shown2 = all.slice(0, SHOWN_REMOVED).map(named2), rest = n - shown2.length, list = rest > 0 ? `${shown2.join(", ")} and ${rest} more` : shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2.at(-1)}` : shown2[0], kept = all.filter((o) => o.labelled).length, labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
-  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
+  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.${renumbered ? `
+
+${renumbered}` : ""}`;
+}
+function renumberedWords(objects) {
+  let moved = objects.filter((o) => o.renumbered), n = moved.length;
+  if (n === 0) return "";
+  let shown2 = moved.slice(0, SHOWN_REMOVED).map((o) => `${text(shorten(o.id))} renumbered ${text(shorten(o.renumbered))}`), rest = n > shown2.length ? ` and ${n - shown2.length} more` : "";
+  return `**${n} ${n === 1 ? "object" : "objects"} renumbered:** ${shown2.join(", ")}${rest} (same ${n === 1 ? "photograph" : "photographs"}). ${n === 1 ? "Its page at the old number says" : "Their pages at the old numbers say"} so, with a link to the new one. If ${n === 1 ? "that is" : "these are"} not the same ${n === 1 ? "object" : "objects"}, check the photographs in data/.`;
 }
 
 // pipeline/evaluate/trained-with.ts
@@ -38335,6 +38343,16 @@ function labelCountsSaid({
     renamed
   };
 }
+function renumberedLabels({
+  changes,
+  removed
+}) {
+  let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")];
+  return removed.filter((o) => {
+    let [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
+    return before && after && before.before === after.after;
+  }).length;
+}
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
   let { changes, counts, baseCommit, baseUnavailable } = report.labels, mainItself = mainRunItself(report), title = mainItself ? "### Label changes" : "### Label changes in this pull request";
   if (!baseCommit && baseUnavailable)
@@ -38371,11 +38389,12 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
 ${against}${since}${saved}No label in labels.csv changed.`;
   let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
     report.labels
-  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, summary2 = [
+  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, moved = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] }), summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
-    added > 0 ? `${added} ${pluralWord(added, "object")} newly labelled` : "",
-    removed > 0 ? `${removed} ${pluralWord(removed, "label")} removed` : "",
+    moved > 0 ? `${moved} ${pluralWord(moved, "label")} kept by ${moved === 1 ? "an object" : "objects"} renumbered (see above)` : "",
+    added - moved > 0 ? `${added - moved} ${pluralWord(added - moved, "object")} newly labelled` : "",
+    removed - moved > 0 ? `${removed - moved} ${pluralWord(removed - moved, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
     spreadsheet > 0 ? `${spreadsheet} ${pluralWord(spreadsheet, "label")} lost to ids a spreadsheet changed (see the first line)` : "",
     unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : "",

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
+import { addData } from '../../pipeline/data/index.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import type { CollectionObject } from '../../pipeline/types.ts';
+import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
+import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
+
+/*
+ * Tester T10: a pull request that renumbers DM-0011 as DM-1011 (the same photograph, its md5, and the same title) was
+ * reported as "1 object leaves the catalogue: DM-0011" and "1 object newly labelled, 1 label removed". The comment
+ * now says the renumbering, and the page at the old number says the new one (test/site/left-catalogue.test.ts).
+ */
+
+afterAll(removeTempDirs);
+
+const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
+const specs: ObjectSpec[] = ids.map((id, i) => ({
+  id,
+  title: `Object ${id}`,
+  label: VOCABULARY[i % VOCABULARY.length]!,
+  split: (['train', 'validation', 'test'] as const)[i % 3]!,
+}));
+const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
+const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
+const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+
+/** The base with every object; the head renumbers DM-0011 as DM-1011 (its photograph copied) and drops DM-0004. */
+async function renumbered({ photo = true }: { photo?: boolean } = {}) {
+  const ws = await makeCollection({ objects, labels });
+  const { commitAll, baseCommit } = await versionedCollection({ ws });
+  await git.branch({ fs, dir: ws.root, ref: 'renumber', checkout: true });
+  const from = path.join(ws.data, 'images', 'DM-0011.png');
+  // Another photograph (another object's): not the same object under a new number.
+  await copyFile(photo ? from : path.join(ws.data, 'images', 'DM-0001.png'), path.join(ws.data, 'images/DM-1011.png'));
+  const moved = object('DM-1011', 'images/DM-1011.png', { title: 'Object DM-0011' });
+  const kept = objects.filter((o) => o.id !== 'DM-0011' && o.id !== 'DM-0004');
+  await writeObjects({ file: ws.objects, objects: [...kept, moved] });
+  const label = labels.find((l) => l.objectId === 'DM-0011')!.label;
+  const headLabels = labels.filter((l) => l.objectId !== 'DM-0011' && l.objectId !== 'DM-0004');
+  await writeLabels({ file: ws.labels, labels: [...headLabels, { objectId: 'DM-1011', label }] });
+  await addData({ root: ws.root, log: silentLogger });
+  await commitAll('Renumber DM-0011 as DM-1011; deaccession DM-0004', 1);
+  const head = specs
+    .filter((s) => s.id !== 'DM-0011' && s.id !== 'DM-0004')
+    .concat([{ ...specs.find((s) => s.id === 'DM-0011')!, id: 'DM-1011' }]);
+  await writeStageOutputs({ ws, objects: head, head: Object.fromEntries(head.map((s) => [s.id, s.label])), params });
+  return buildReport({ ws, params, base: baseCommit, log: silentLogger, predict: async () => [] });
+}
+
+describe('an object renumbered in a pull request', () => {
+  it('is said as renumbered (same photograph), not as one object leaving and another newly labelled', async () => {
+    const { markdown, json } = await renumbered();
+    expect(markdown).toContain('DM-0011 renumbered DM-1011 (same photograph)');
+    const leaves = markdown.split('\n').find((l) => l.includes('leaves the catalogue'))!;
+    expect(leaves).toContain('DM-0004');
+    expect(leaves).not.toContain('DM-0011');
+    expect(json.objectsRemoved?.objects.find((o) => o.id === 'DM-0011')).toMatchObject({ renumbered: 'DM-1011' });
+    expect(markdown).not.toMatch(/1 object newly labelled/);
+    expect(markdown).toContain('1 label kept by an object renumbered (see above), 1 label removed.');
+  });
+
+  it('another photograph under the new number is not a renumbering', async () => {
+    const { markdown } = await renumbered({ photo: false });
+    expect(markdown).not.toContain('renumbered');
+    expect(markdown).toContain('**2 objects leave the catalogue:**');
+  });
+});

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
@@ -6,7 +7,17 @@ import { shellWord } from '../init/invocation.ts';
 import type { RegisteredFilesCheck } from '../registry/resend.ts';
 import { emptyParentWords, initData, setDvcConfig } from './config.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
-import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
+import {
+  addData,
+  checkoutData,
+  type DataStatus,
+  dataStatus,
+  formatBytes,
+  listWords,
+  plural,
+  pullData,
+  pushData,
+} from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { openRemote } from './remote.ts';
 import { systemFilesAdvice } from './system-files.ts';
@@ -65,6 +76,49 @@ async function verifyRegisteredFiles(
   return { ...check, problems };
 }
 
+/**
+ * `data push --all`: every registered model version's files and evidence sent to the remote where it lacks them, from
+ * this machine's copies or from `from` (the old remote); 1 when some are found nowhere (each named), else 0.
+ */
+async function pushRegisteredFiles(
+  ctx: CommandContext,
+  { remote: remoteName, from, jobs }: { remote?: string; from?: string; jobs?: number },
+): Promise<number> {
+  const [{ lostFileName, sendRegisteredFiles }, { loadParams }, { openRemoteAt }] = await Promise.all([
+    import('../registry/resend.ts'),
+    import('../params.ts'),
+    import('./remote.ts'),
+  ]);
+  const name = (await loadParams({ file: ctx.ws.params })).registry.model_name;
+  const remote = await openRemote({ root: ctx.ws.root, ...(remoteName ? { name: remoteName } : {}), log: ctx.log });
+  const source = from ? await openRemoteAt({ root: ctx.ws.root, from, log: ctx.log }) : undefined;
+  const result = await sendRegisteredFiles({
+    ws: ctx.ws,
+    name,
+    remote,
+    ...(source ? { from: source } : {}),
+    ...(jobs ? { jobs } : {}),
+    log: ctx.log,
+  });
+  ctx.log.info(
+    `Registered model files on the remote "${remote.name}": ${result.sent} sent, ${result.present} already there.`,
+  );
+  if (result.lost.length === 0) return 0;
+  const versions = [...new Set(result.lost.map((l) => l.version))];
+  ctx.log.error(
+    `${plural(result.lost.length, 'file')} of the model versions ${listWords(versions)} ` +
+      `${result.lost.length === 1 ? 'is' : 'are'} neither on the remote "${remote.name}" nor on this machine` +
+      `${source ? ` nor on "${source.name}"` : ''} (${result.lost.slice(0, 10).map(lostFileName).join(', ')}` +
+      `${result.lost.length > 10 ? ` and ${result.lost.length - 10} more` : ''}). ` +
+      (source
+        ? 'Give --from the place that holds them, or copy it to the new remote whole (rclone copy, aws s3 sync).'
+        : 'To fetch them from the old remote, run "npx vitrine data push --all --from <the old folder or bucket>", ' +
+          'or copy the old folder or bucket to the new one whole (rclone copy, aws s3 sync).') +
+      ' Without them, their model cards cannot be rebuilt elsewhere and production cannot be rolled back to them.',
+  );
+  return 1;
+}
+
 const remoteOption = {
   type: 'string',
   short: 'r',
@@ -109,25 +163,44 @@ function transferCommand({
                 'Also read and hash every object already on the remote (downloads them all) and replace damaged ' +
                 'ones with good copies from the local cache.',
             } as const,
+            all: {
+              type: 'boolean',
+              description:
+                'Send everything the repository needs, not only the current data/: every version of data/ that a ' +
+                'branch, tag or stash records, and every registered model version’s files (after moving the remote).',
+            } as const,
+            from: {
+              type: 'string',
+              description:
+                'Fetch what this computer lacks from there on the way: the old remote (a folder, s3://bucket/folder ' +
+                'or a remote’s name in .dvc/config).',
+            } as const,
           }
         : {}),
     },
     async run(ctx, { values }) {
+      const all = verb === 'push' && values.all === true;
+      const from = verb === 'push' && typeof values.from === 'string' ? values.from : undefined;
       const options = {
         root: ctx.ws.root,
         log: ctx.log,
         remote: values.remote as string | undefined,
         jobs: jobsOf(values),
         ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
+        ...(all ? { all } : {}),
+        ...(from ? { from } : {}),
         where: {},
       };
       // Stopped by Ctrl-C, it says how far it got and that what was moved is kept.
       const quiet = sayWhenStopped({ log: ctx.log, where: options.where });
       // A pull writes data/: not while a run reads it (it waits, as a second run does). A push only reads it.
-      const result = await (verb === 'pull' ? underRunLock(ctx, () => transfer(options)) : transfer(options)).finally(
-        quiet,
-      );
+      const moving = verb === 'pull' ? underRunLock(ctx, () => transfer(options)) : transfer(options);
+      // With --all the registered models' files are sent whatever happened to data/'s: then what failed is said.
+      const result = await (all ? moving.catch((error: unknown) => ({ error })) : moving).finally(quiet);
+      const models = all ? await pushRegisteredFiles(ctx, { remote: options.remote, from, jobs: options.jobs }) : 0;
+      if ('error' in result) throw result.error;
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+      return models;
     },
   };
 }
@@ -276,10 +349,13 @@ function replacedDefault({
   replaced,
   name,
   url,
+  empty,
 }: {
   replaced: { name: string; url?: string };
   name: string;
   url: string;
+  /** The replaced remote held nothing: plain "data push" is all there is to do. */
+  empty: boolean;
 }): string {
   const where = replaced.url ? ` (${replaced.url})` : '';
   const back = replaced.url
@@ -291,7 +367,27 @@ function replacedDefault({
       ? `The remote "${name}" was ${replaced.url ?? 'elsewhere'} until now, where the images sent so far are; it is now ${url}.`
       : `The default remote was "${replaced.name}"${where}, where the images sent so far are; it is now "${name}" ` +
         `(${url}), which "npx vitrine data push" and "npx vitrine data pull" use from now on.`;
-  return `${changed} To send the images to ${url} too, run "npx vitrine data push".${replaced.name === name ? '' : back}`;
+  const from = replaced.name === name ? (replaced.url ?? replaced.name) : replaced.name;
+  const carry = empty
+    ? `To send the images to ${url} too, run "npx vitrine data push".`
+    : `"npx vitrine data push" would send only the current images to ${url}. To carry everything the repository ` +
+      'needs (every older version of the images that a branch or tag records, and every registered model’s files: ' +
+      'rollbacks and fresh clones need them), run "npx vitrine data push --all --from ' +
+      `${shellWord(from)}", or copy the old ${replaced.url?.startsWith('s3://') ? 'bucket' : 'folder'} there whole ` +
+      '(rclone copy, or aws s3 sync for a bucket). Keep the old one until that is done.';
+  return `${changed} ${carry}${replaced.name === name ? '' : back}`;
+}
+
+/** Whether the remote "data init" replaced held nothing (a folder without objects); false when not known. */
+async function heldNothing({ root, replaced }: { root: string; replaced: { name: string; url?: string } }) {
+  if (!replaced.url || /^[a-z][a-z0-9+.-]*:\/\//i.test(replaced.url)) return false;
+  const { localRemote } = await import('./remote.ts');
+  const dir = path.resolve(root, replaced.url);
+  return (
+    (await localRemote({ name: replaced.name, dir })
+      .holdsNothing?.()
+      .catch(() => false)) ?? false
+  );
 }
 
 export const dataCommands: Command[] = [
@@ -342,7 +438,10 @@ export const dataCommands: Command[] = [
           values: keys.map(([key, value]) => ({ section, key, value })),
         });
       ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
-      if (replaced) ctx.log.warn(replacedDefault({ replaced, name, url }));
+      if (replaced)
+        ctx.log.warn(
+          replacedDefault({ replaced, name, url, empty: await heldNothing({ root: ctx.ws.root, replaced }) }),
+        );
       if (/^s3:\/\//i.test(url) && !endpoint)
         ctx.log.info(
           'For an S3 server other than Amazon (MinIO, R2, …), run this again with --endpoint-url <address>. Keys go to ' +

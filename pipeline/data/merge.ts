@@ -25,6 +25,7 @@ import {
   type RemoteSource,
   stateFileOf,
 } from './ops.ts';
+import { movedRemoteWords } from './pushed.ts';
 
 /*
  * `vitrine data merge`: a git merge that stopped on a conflict in data.dvc (two branches each recorded data/, as two
@@ -514,7 +515,7 @@ async function listNotOnRemote({
     `The folder list of ${dvcName} at ${whose} ${commit.slice(0, 7)}${subject ? ` ("${subject}")` : ''} is not on ` +
       `the remote "${remote}" (object ${String(error.data.object)}): whoever made that commit has not run ` +
       '"npx vitrine data push", or it did not finish. Nothing was changed. Ask them to run it, then run ' +
-      '"npx vitrine data merge" again.',
+      `"npx vitrine data merge" again. ${movedRemoteWords(remote)}`,
     { ...error.data, commit },
     { cause: error },
   );

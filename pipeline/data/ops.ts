@@ -38,7 +38,7 @@ import {
   writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
-import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
+import { type DvcOut, legacyError, parseDvcFile, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
 import {
@@ -49,8 +49,16 @@ import {
   unfinishedMergeError,
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
-import { noteOnRemote, sentState } from './pushed.ts';
-import { folderMissingError, fullStop, inRepositoryFolder, listedWhole, openRemote, type Remote } from './remote.ts';
+import { movedRemoteWords, noteOnRemote, sentState } from './pushed.ts';
+import {
+  folderMissingError,
+  fullStop,
+  inRepositoryFolder,
+  listedWhole,
+  openRemote,
+  openRemoteAt,
+  type Remote,
+} from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 // In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
@@ -814,7 +822,7 @@ export async function loadManifest({
       throw new VitrineError(
         'REMOTE_OBJECT_MISSING',
         `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". ` +
-          `Whoever changed ${target}.dvc may not have run "npx vitrine data push".`,
+          `Whoever changed ${target}.dvc may not have run "npx vitrine data push". ${movedRemoteWords(remote.name)}`,
         { object: md5, file: `${target}.dvc`, remote: remote.name },
         { cause: error },
       );
@@ -846,6 +854,8 @@ export async function pushData({
   log,
   target = 'data',
   verify = false,
+  all = false,
+  from,
   where = {},
 }: {
   root: string;
@@ -855,10 +865,20 @@ export async function pushData({
   log: Logger;
   target?: string;
   verify?: boolean;
+  /**
+   * Every version of data/ that git's history records (any branch, tag or stash, and the working tree's data.dvc),
+   * not only the current one: what a remote moved to a new place needs (`data push --all`, tester T10).
+   */
+  all?: boolean;
+  /**
+   * Where to read what this computer lacks (`--from`: a remote's name, a folder or an s3:// address; openRemoteAt):
+   * the old remote, when the older versions are no longer in the local cache.
+   */
+  from?: string | Remote;
   /** Kept saying how far the push has got, for the message of a push stopped by Ctrl-C. */
   where?: Whereabouts;
 }): Promise<TransferResult> {
-  const again = 'run "npx vitrine data push" again to send the rest (files the remote has are not sent again).';
+  const again = `run "npx vitrine data push${all ? ' --all' : ''}" again to send the rest (files the remote has are not sent again).`;
   where.now = () => `Nothing was sent yet: ${again}`;
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName, log });
@@ -867,11 +887,25 @@ export async function pushData({
       remote: remote.name,
     });
   }
+  const source = typeof from === 'object' ? from : from ? await openRemoteAt({ root, from, log }) : undefined;
   await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
-  // A damaged folder list is replaced from the remote (a missing one is not: only data add makes it).
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
-  // Files first, the manifest last: a remote that has a manifest then has every file it lists.
-  const objects = uniqueObjects(manifest, target);
+  // Each version's folder list, and its files (each content once, with the first file that needs it).
+  const versions = all
+    ? await recordedVersions({ root, target, cacheDir: t.cacheDir, current: t.out.md5, remote, source, log })
+    : {
+        lists: new Map([
+          // A damaged folder list is replaced from the remote (a missing one is not: only data add makes it).
+          [
+            t.out.md5,
+            await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false }),
+          ],
+        ]),
+        unavailable: [],
+      };
+  // Files first, the folder lists last: a remote that has a folder list then has every file it lists.
+  const objects = new Map<string, string>();
+  for (const manifest of versions.lists.values())
+    for (const [md5, needer] of uniqueObjects(manifest, target)) if (!objects.has(md5)) objects.set(md5, needer);
   // The files' contents only: the folder list after them is not a file staff know, and a push that stops
   // says "N of <this count> files were sent" (interruptedPush), as the progress line beside it does.
   const progress = log.progress(
@@ -904,6 +938,21 @@ export async function pushData({
     });
     return 'damaged';
   };
+  /** Send `md5` from `source` (the old remote) through a temp file, when the local cache lacks it; false if it lacks it too. */
+  const relay = async (md5: string): Promise<boolean> => {
+    if (!source) return false;
+    const temp = path.join(t.cacheDir, tempName(`relay-${md5}`));
+    try {
+      await source.get({ md5, file: temp });
+      await remote.put({ md5, file: temp });
+      return true;
+    } catch (error) {
+      if (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT')) return false;
+      throw error;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  };
   /** Upload object `md5` unless the remote has a good copy; `counted` is false for the folder list (not a file). */
   const one = async (md5: string, needer: string, counted = true) => {
     const file = objectPath(t.cacheDir, md5);
@@ -916,6 +965,10 @@ export async function pushData({
       } catch (error) {
         // Not in the cache (the read says so: no check beforehand, one call fewer per object).
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(file))) {
+          if (await relay(md5)) {
+            if (counted) transferred++;
+            return;
+          }
           missingLocal.push(`${md5} (${needer})`);
           return;
         }
@@ -942,6 +995,21 @@ export async function pushData({
     progress.done();
     throw interruptedPush({ error, sent: transferred, there: skipped, total: objects.size });
   }
+  // Every version whose files are all there now: its folder list is sent, last.
+  const failed = new Set([...missingLocal.map((m) => m.slice(0, 32)), ...damagedLocal.map((d) => d.object)]);
+  const whole = [...versions.lists].filter(([, manifest]) => manifest.every((e) => !failed.has(e.md5)));
+  if (all)
+    for (const [list] of whole) {
+      // Not counted, here or in the summary: the progress line and the summary both count the files.
+      await one(list, `${target}.dvc`, false);
+      await noteSent({ root, remote, list, log });
+    }
+  const recorded = versions.lists.size + versions.unavailable.length;
+  const sentWhole =
+    all && whole.length > 0 && whole.length < recorded
+      ? ` ${whole.length} of the ${recorded} versions of ${target}/ that git records were sent whole.`
+      : '';
+  const fromOld = all ? fromAdvice({ target, source }) : '';
   if (damagedLocal.length > 0) {
     progress.done();
     const files = damagedLocal.map((d) => d.file);
@@ -951,10 +1019,11 @@ export async function pushData({
       'DATA_CORRUPT',
       `The local cache copy of ${files.slice(0, 10).join(', ')}` +
         `${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
-        `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
+        `(everything else was; ${target}.dvc's folder list waits until the remote has every file).${sentWhole} ` +
+        `If the file in ${target}/ is right, ` +
         `run "npx vitrine data add" to replace the damaged copy, or "npx vitrine data verify --repair" to restore it ` +
         `from ${target}/ or the remote. ` +
-        'Then run "npx vitrine data push" again.',
+        `Then run "npx vitrine data push${all ? ' --all' : ''}" again.`,
       { damaged: damagedLocal, files, remote: remote.name },
     );
   }
@@ -964,21 +1033,102 @@ export async function pushData({
       'DATA_NOT_IN_CACHE',
       `${plural(missingLocal.length, 'object')} ${missingLocal.length === 1 ? 'is' : 'are'} not in the local cache, so ` +
         `${missingLocal.length === 1 ? 'it cannot' : 'they cannot'} be ` +
-        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "npx vitrine ` +
-        `data add" on a machine that has the images.`,
+        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}.${sentWhole}` +
+        (all ? fromOld : ' Run "npx vitrine data add" on a machine that has the images.'),
       { objects: missingLocal },
     );
   }
-  // Not counted, here or in the summary: the progress line and the summary both count the files.
-  await one(t.out.md5, `${target}.dvc`, false);
+  if (versions.unavailable.length > 0) {
+    progress.done();
+    const lists = versions.unavailable;
+    throw new VitrineError(
+      'DATA_NOT_IN_CACHE',
+      `The folder list of ${lists.length === 1 ? 'a version' : `${lists.length} versions`} of ${target}/ that git records ` +
+        `(${lists.slice(0, 3).join(', ')}${lists.length > 3 ? ', …' : ''}) is neither in the local cache nor on ` +
+        `the remote "${remote.name}"${source ? ` nor on "${source.name}"` : ''}, so ${lists.length === 1 ? 'its' : 'their'} ` +
+        `files were not sent.${sentWhole}${fromOld}`,
+      { lists, remote: remote.name },
+    );
+  }
+  // The current version alone: its folder list goes last, once the remote holds every file of it.
+  if (!all) await one(t.out.md5, `${target}.dvc`, false);
   progress.done();
-  // The folder list went last: the remote now holds every file of this version.
-  await noteSent({ root, remote, list: t.out.md5, log });
+  if (!all) await noteSent({ root, remote, list: t.out.md5, log });
   log.info(
-    `Pushed to "${remote.name}": ${plural(transferred, 'file')} ` +
+    `Pushed to "${remote.name}"${all ? ` (${plural(versions.lists.size, `version`)} of ${target}/)` : ''}: ` +
+      `${plural(transferred, 'file')} ` +
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
+}
+
+/** What to run when the older versions are not on this computer: read them from the old remote (or copy it whole). */
+function fromAdvice({ target, source }: { target: string; source?: Remote }): string {
+  return source
+    ? ` "${source.name}" lacks them too: run "npx vitrine data push --all --from …" with the place that holds them, ` +
+        'or copy that folder or bucket to the new remote whole (rclone copy, aws s3 sync).'
+    : ` To fetch what this computer lacks from the old remote, run "npx vitrine data push --all --from <the old ` +
+        `folder or bucket, or its remote's name>" (or copy the old folder or bucket to the new one whole: rclone ` +
+        `copy, aws s3 sync). On the computer that added them, plain "npx vitrine data push --all" sends the ` +
+        `versions of ${target}/ its cache holds.`;
+}
+
+/**
+ * Every version of `target`/ git's history records (recordedTexts) and the working tree's, with its folder list: from
+ * the local cache, else from `source` (the old remote), else from `remote` (sent there by an earlier push). A list
+ * found nowhere is `unavailable`; a data.dvc that cannot be read (DVC 2's, a file not a folder, broken) is skipped.
+ */
+async function recordedVersions({
+  root,
+  target,
+  cacheDir,
+  current,
+  remote,
+  source,
+  log,
+}: {
+  root: string;
+  target: string;
+  cacheDir: string;
+  current: string;
+  remote: Remote;
+  source?: Remote;
+  log: Logger;
+}): Promise<{ lists: Map<string, ManifestEntry[]>; unavailable: string[] }> {
+  const { fileTextsInHistory } = await import('../git/history.ts');
+  const file = `${target}.dvc`;
+  const { texts, shallow } = await fileTextsInHistory({ dir: root, file });
+  if (shallow)
+    log.warn(
+      'This copy of the repository is shallow (cloned with --depth): the versions of data/ recorded before its first ' +
+        'commit are not known here. Run "git fetch --unshallow" first to send them too.',
+    );
+  const ids = new Set([current]);
+  for (const text of texts) {
+    try {
+      const parsed = parseDvcFile({ text, file, target });
+      const md5 = parsed.legacy ? undefined : parsed.outs[0]?.md5;
+      if (md5?.endsWith('.dir')) ids.add(md5);
+    } catch {
+      log.debug(`A version of ${file} in git's history could not be read; left out.`);
+    }
+  }
+  const lists = new Map<string, ManifestEntry[]>();
+  const unavailable: string[] = [];
+  for (const md5 of ids) {
+    let manifest = await loadManifest({ cacheDir, md5, target, fetchMissing: false }).catch(() => undefined);
+    for (const from of [source, remote]) {
+      if (manifest || !from) continue;
+      manifest = await loadManifest({ cacheDir, md5, target, remote: from }).catch((error: unknown) => {
+        const gone = ['REMOTE_OBJECT_MISSING', 'REMOTE_EMPTY', 'DATA_CORRUPT'].some((c) => isVitrineError(error, c));
+        if (gone) return undefined;
+        throw error;
+      });
+    }
+    if (manifest) lists.set(md5, manifest);
+    else unavailable.push(md5);
+  }
+  return { lists, unavailable };
 }
 
 /**
@@ -1407,7 +1557,9 @@ export async function pullData({
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
-        (missing.length > 0 ? 'Ask whoever added the missing images to run "npx vitrine data push". ' : '') +
+        (missing.length > 0
+          ? `Ask whoever added the missing images to run "npx vitrine data push". ${movedRemoteWords(remote.name)} `
+          : '') +
         (corrupt.length > 0 && onTheWay
           ? 'Every file downloaded arrived damaged: the copies on the remote may well be good, and something on the ' +
             'way changed them (a proxy, an antivirus or a VPN that rewrites downloads). Try from another network, ' +

@@ -177,3 +177,15 @@ export function noRecordWords({ remote, url }: { remote: string; url: string }):
 export const NO_RECORD_ADVICE =
   'Run "npx vitrine data push" to send them (it sends only what the remote lacks), or "npx vitrine data status ' +
   '--remote" to ask the remote.';
+
+/**
+ * The other likely cause of an object missing from a remote, said beside "whoever added it did not push": the remote
+ * was moved (data init with a new place) and only the current images were sent there (tester T10).
+ */
+export function movedRemoteWords(remote: string): string {
+  return (
+    `Or the remote "${remote}" was moved or changed (a new folder or bucket) and only the current images were sent ` +
+    'there, not the older versions nor the registered models’ files: on a computer with the repository, run ' +
+    '"npx vitrine data push --all --from <the old folder or bucket>" (or copy the old folder or bucket there whole).'
+  );
+}

@@ -1196,3 +1196,19 @@ function goodCopy({ id, size, etag }: { id: string; size: number | undefined; et
   if (size === 0 && md5 !== EMPTY_MD5) return false;
   return !/^[0-9a-f]{32}$/.test(etag) || etag === md5;
 }
+
+/**
+ * The remote `from` names, to read what this computer lacks from (`data push --all --from`): a remote of .dvc/config
+ * by its name, else a folder (from the repository, as "data init" takes it) or an s3:// address. An address is opened
+ * with the settings of the default remote when it is of the same kind (the endpoint and keys of a bucket whose
+ * address "data init" changed); a folder that is not there is refused, not made.
+ */
+export async function openRemoteAt({ root, from, log }: { root: string; from: string; log?: Logger }): Promise<Remote> {
+  const config = await readDvcConfig({ root });
+  if (config.remotes[from]) return openRemote({ root, name: from, ...(log ? { log } : {}) });
+  const url = isUrl(from) ? from : path.resolve(root, from);
+  const base = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
+  const sameKind = base !== undefined && isUrl(base.url) && base.url.split('://')[0] === url.split('://')[0];
+  const options = sameKind ? { ...base.options, url } : { url };
+  return remoteFromConfig({ config: { name: from, url, options }, root, ...(log ? { log } : {}) });
+}

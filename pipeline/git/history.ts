@@ -550,3 +550,34 @@ export async function dvcFilesOfLocalVersions({
   }
   return versions;
 }
+
+/**
+ * Every text `file` (a path from the repository's top) has had in any commit a ref leads to (branches, tags,
+ * remote-tracking branches, stashes), each once, with whether the clone is shallow (older texts may then be missing).
+ * For `data push --all`: every version of data/ a checkout could bring back. Empty when `dir` is no repository or git
+ * cannot be run. Through the git program (folderHistory says why); `--full-history` and the merges' changes from their
+ * first parent, so a branch whose data.dvc a merge dropped, or a data.dvc a merge wrote, is not left out.
+ */
+export async function fileTextsInHistory({
+  dir,
+  file,
+}: {
+  dir: string;
+  file: string;
+}): Promise<{ texts: string[]; shallow: boolean }> {
+  const args = ['log', '--all', '--full-history', '--diff-merges=first-parent', '--format=', '--raw', '--no-abbrev'];
+  const raw = await gitProgram({ dir, args: [...args, '--no-renames', '--', `:/${file}`] }).catch(() => '');
+  const blobs = new Set<string>();
+  for (const line of raw.split('\n')) {
+    // ":100644 100644 <old> <new> M\t<path>": the text after the change; a deletion's is all zeros.
+    const m = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t/.exec(line);
+    if (m && !/^0+$/.test(m[1]!)) blobs.add(m[1]!);
+  }
+  const texts: string[] = [];
+  for (const blob of blobs) {
+    const text = await gitProgram({ dir, args: ['cat-file', 'blob', blob] }).catch(() => undefined);
+    if (text !== undefined) texts.push(text);
+  }
+  const shallow = (await gitProgram({ dir, args: ['rev-parse', '--is-shallow-repository'] }).catch(() => '')).trim();
+  return { texts, shallow: shallow === 'true' };
+}

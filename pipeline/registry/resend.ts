@@ -1,5 +1,7 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, mapPool } from '../data/hash.ts';
+import { isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import { listWords } from '../words.ts';
@@ -37,6 +39,7 @@ export async function sendRegisteredFiles({
   ws,
   name,
   remote,
+  from,
   jobs = 8,
   log,
 }: {
@@ -44,6 +47,11 @@ export async function sendRegisteredFiles({
   /** The model's name (registry.model_name in params.yaml). */
   name: string;
   remote: ModelRemote;
+  /**
+   * Another remote that may hold what this machine has no copy of: the old one, when the remote was moved
+   * (`data push --all --from`). Its copies pass through a temp file in .vitrine/.
+   */
+  from?: ModelRemote;
   /** Files asked about at once: one at a time, each promotion made it slower. */
   jobs?: number;
   log: Logger;
@@ -64,6 +72,10 @@ export async function sendRegisteredFiles({
       copy = await localCopy({ sources, relpath, md5 });
       if (copy) break;
     }
+    if (!copy && from && (await relay({ ws, md5, from, remote }))) {
+      sent += 1;
+      continue;
+    }
     if (!copy) {
       for (const { version, relpath, part } of places) lost.push({ version, relpath, md5, part });
       continue;
@@ -73,6 +85,35 @@ export async function sendRegisteredFiles({
   }
   log.debug(`registered model files: ${sent} sent to ${remote.url}, ${present} already there, ${lost.length} lost`);
   return { sent, present, lost };
+}
+
+/** Copy `md5` from `from` to `remote` through a temp file in .vitrine/; false when `from` lacks it. */
+async function relay({
+  ws,
+  md5,
+  from,
+  remote,
+}: {
+  ws: Workspace;
+  md5: string;
+  from: ModelRemote;
+  remote: ModelRemote;
+}): Promise<boolean> {
+  await mkdir(ws.work, { recursive: true });
+  const dir = await mkdtemp(path.join(ws.work, 'relay-'));
+  const file = path.join(dir, md5);
+  try {
+    await from.get({ md5, file });
+    // The copy is checked against its name: a damaged one is not passed on.
+    if ((await hashFile({ file })) !== md5) return false;
+    await remote.put({ md5, file });
+    return true;
+  } catch (error) {
+    if (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT')) return false;
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The first of `sources` holding `relpath` with content `md5`, as a file path; undefined when none does. */

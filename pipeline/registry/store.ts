@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, manifestHash } from '../data/hash.ts';
-import { messageOf, VitrineError } from '../errors.ts';
+import { movedRemoteWords } from '../data/pushed.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
@@ -195,7 +196,7 @@ export async function restoreFolder({
         throw new VitrineError(
           'MODEL_FILES_UNAVAILABLE',
           `The model file "${entry.relpath}" (md5 ${entry.md5}) could not be fetched from the data remote ` +
-            `${opened.url}: ${messageOf(error)}`,
+            `${opened.url}: ${messageOf(error)}${missingAdvice(error, opened)}`,
           { relpath: entry.relpath, md5: entry.md5, remote: opened.url },
           { cause: error },
         );
@@ -219,6 +220,18 @@ export async function restoreFolder({
   }
   log.debug(`restored ${dir}: ${copied} files copied locally, ${fetched} fetched`);
   return { copied, fetched };
+}
+
+/**
+ * Why a registered file may be missing from the remote, said after "is not on the remote": the machine that promoted
+ * it could not send it, or the remote was moved without the registry's files (tester T10).
+ */
+function missingAdvice(error: unknown, remote: ModelRemote): string {
+  if (!isVitrineError(error, 'REMOTE_OBJECT_MISSING')) return '';
+  return (
+    ' The machine that registered this version may not have sent it: there, "npx vitrine models push --files" ' +
+    `sends it. ${movedRemoteWords(remote.name ?? remote.url)}`
+  );
 }
 
 /** Where a version's restored files live: `.vitrine/cache/registry/<name>/<version>/`. */

@@ -37811,6 +37811,7 @@ init_errors();
 
 // pipeline/registry/store.ts
 init_hash();
+init_pushed();
 init_errors();
 
 // pipeline/registry/identity.ts

@@ -1,0 +1,181 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../pipeline/cli/command.ts';
+import { dataCommands } from '../../pipeline/data/commands.ts';
+import { addData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { messageOf } from '../../pipeline/errors.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { readRegistry } from '../../pipeline/registry/registry.ts';
+import { openModelRemote } from '../../pipeline/registry/remote.ts';
+import { checkRegisteredFiles } from '../../pipeline/registry/resend.ts';
+import { restoreFolder } from '../../pipeline/registry/store.ts';
+import { type Fixture, promoteStandIn, repoPerTest, sh } from '../registry/helpers.ts';
+import { writeTree } from './helpers.ts';
+
+/*
+ * Tester T10 (HIGH): a maintainer moved the storage remote as docs/data.md said (data init with the new place, then
+ * data push). Push sent the current version only: the older versions of data/ that commits and tags record, and the
+ * registered models' files, stayed behind on the old remote, and a fresh clone could neither roll back a model nor
+ * check out an older data.dvc. `data push --all` sends everything the history and the registry need.
+ */
+
+const newRepo = repoPerTest();
+
+/** Every object id a folder remote holds. */
+async function held(remoteDir: string): Promise<string[]> {
+  const ids: string[] = [];
+  const base = path.join(remoteDir, 'files', 'md5');
+  for (const prefix of await readdir(base).catch(() => [])) {
+    for (const rest of await readdir(path.join(base, prefix))) if (!rest.endsWith('.tmp')) ids.push(prefix + rest);
+  }
+  return ids.sort();
+}
+
+function context(root: string): CommandContext & { said: () => string } {
+  const log = memoryLogger();
+  return {
+    ws: workspace(root),
+    log,
+    clock: systemClock,
+    env: {},
+    json: false,
+    out: () => {},
+    said: () => log.lines.map((l) => l.message).join('\n'),
+  };
+}
+
+async function run(
+  ctx: CommandContext,
+  name: string,
+  values: Record<string, unknown> = {},
+  positionals: string[] = [],
+) {
+  const command = dataCommands.find((c) => c.name === name)!;
+  return command.run(ctx, { values, positionals });
+}
+
+/**
+ * A year of use, in short: two versions of data/ on main, one on a branch never merged, each pushed to the old remote
+ * (`remote`, beside the repository), and a model version promoted (its files and evidence on that remote too).
+ */
+async function aYearOfUse(): Promise<Fixture> {
+  const f = await newRepo();
+  const log = memoryLogger();
+  const commit = (message: string) => {
+    sh(f.root, 'add', '-A');
+    sh(f.root, 'commit', '-q', '-m', message);
+  };
+  sh(f.root, 'rm', '-r', '-q', '--cached', 'data');
+  await writeTree(f.ws.data, { 'images/a.png': 'first a', 'images/b.png': 'first b' });
+  await addData({ root: f.root, log });
+  commit('First photographs');
+  await pushData({ root: f.root, log });
+  sh(f.root, 'checkout', '-q', '-b', 'idea');
+  await writeTree(f.ws.data, { 'images/c.png': 'only on a branch' });
+  await addData({ root: f.root, log });
+  commit('An idea never merged');
+  await pushData({ root: f.root, log });
+  sh(f.root, 'checkout', '-q', 'main');
+  await pullData({ root: f.root, log, force: true });
+  await writeTree(f.ws.data, { 'images/b.png': 'second b', 'images/d.png': 'second d' });
+  await addData({ root: f.root, log });
+  commit('More photographs');
+  await pushData({ root: f.root, log });
+  await promoteStandIn(f);
+  return f;
+}
+
+describe('moving the storage remote carries every version and the registry (T10)', () => {
+  it('data push --all sends every data version git records and every registered model file to the new remote', async () => {
+    const f = await aYearOfUse();
+    const old = await held(f.remoteDir);
+    expect(old.length).toBeGreaterThan(10);
+    const init = context(f.root);
+    await run(init, 'data init', { name: 'local' }, ['../new']);
+    // Replacing a remote that held data, init says how to carry everything, not only the current images.
+    expect(init.said()).toContain('npx vitrine data push --all');
+
+    const push = context(f.root);
+    expect(await run(push, 'data push', { all: true })).toBeFalsy();
+    const moved = await held(path.join(f.parent, 'new'));
+    expect(old.filter((id) => !moved.includes(id))).toEqual([]);
+    expect(push.said()).toMatch(/3 versions of data\//);
+
+    // The new remote is enough: a fresh clone rolls back to the model and checks out the first data version.
+    sh(f.root, 'add', '.dvc/config');
+    sh(f.root, 'commit', '-q', '-m', 'Images on the new storage');
+    const clone = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, clone);
+    const ws = workspace(clone);
+    const remote = await openModelRemote({ ws });
+    expect(remote.url).toBe(path.join(f.parent, 'new'));
+    const check = await checkRegisteredFiles({ ws, name: 'collection-classifier', remote, log: memoryLogger() });
+    expect(check.missing).toEqual([]);
+    const first = sh(clone, 'log', '--format=%H', '--grep', 'First photographs');
+    sh(clone, 'checkout', '-q', first, '--', 'data.dvc');
+    await expect(pullData({ root: clone, log: memoryLogger(), force: true })).resolves.toBeTruthy();
+  }, 90_000);
+
+  it('from a copy that lacks the older versions and the model files, --from fetches them from the old remote', async () => {
+    const f = await aYearOfUse();
+    const old = await held(f.remoteDir);
+    await run(context(f.root), 'data init', { name: 'local' }, ['../new']);
+    sh(f.root, 'add', '.dvc/config');
+    sh(f.root, 'commit', '-q', '-m', 'Images on the new storage');
+    // A fresh clone: no cache, no model, no evidence; the branch "idea" is only a remote-tracking branch here.
+    const clone = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, clone);
+
+    const alone = context(clone);
+    const failed = await run(alone, 'data push', { all: true }).then(
+      (code) => ({ code, message: '' }),
+      (error: unknown) => ({ code: 1, message: messageOf(error) }),
+    );
+    expect(failed.code).toBe(1);
+    expect(`${alone.said()}\n${failed.message}`).toContain('--from');
+
+    const from = context(clone);
+    expect(await run(from, 'data push', { all: true, from: '../remote' })).toBeFalsy();
+    const moved = await held(path.join(f.parent, 'new'));
+    expect(old.filter((id) => !moved.includes(id))).toEqual([]);
+  }, 90_000);
+
+  it('a fresh clone whose remote lacks the older versions says the remote may have been moved, with the command', async () => {
+    const f = await aYearOfUse();
+    await run(context(f.root), 'data init', { name: 'local' }, ['../new']);
+    // Only the documented push of old: the current version.
+    await pushData({ root: f.root, log: memoryLogger() });
+    sh(f.root, 'add', '.dvc/config');
+    sh(f.root, 'commit', '-q', '-m', 'Images on the new storage');
+    const clone = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, clone);
+    const ws = workspace(clone);
+
+    const state = await readRegistry({ dir: clone, name: 'collection-classifier' });
+    const manifest = state.versions[0]!.registration!.manifest;
+    const model = await restoreFolder({
+      dir: path.join(clone, 'restored'),
+      manifest,
+      remote: () => openModelRemote({ ws }),
+      log: memoryLogger(),
+    }).then(
+      () => '',
+      (error: unknown) => messageOf(error),
+    );
+    expect(model).toContain('is not on the remote');
+    expect(model).toContain('moved');
+    expect(model).toContain('npx vitrine data push --all');
+
+    const first = sh(clone, 'log', '--format=%H', '--grep', 'First photographs');
+    sh(clone, 'checkout', '-q', first, '--', 'data.dvc');
+    const data = await pullData({ root: clone, log: memoryLogger(), force: true }).then(
+      () => '',
+      (error: unknown) => messageOf(error),
+    );
+    expect(data).toContain('is not on the remote');
+    expect(data).toContain('moved');
+    expect(data).toContain('npx vitrine data push --all');
+  }, 90_000);
+});

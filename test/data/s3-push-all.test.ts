@@ -1,0 +1,67 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../pipeline/cli/command.ts';
+import { dataCommands } from '../../pipeline/data/commands.ts';
+import { addData, openRemote, pullData, pushData } from '../../pipeline/data/index.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { sh } from '../registry/helpers.ts';
+import { writeTree } from './helpers.ts';
+import { s3Repo, s3ServerForFile } from './s3-fixture.ts';
+
+/*
+ * Tester T10, on S3: the bucket folder changed with "data init" under the remote's own name (its endpoint and keys
+ * kept). "data push --all --from s3://…" in a fresh clone carries every version git records from the old folder.
+ */
+
+const s3 = s3ServerForFile('vitrine-s3-push-all-');
+
+function context(root: string): CommandContext & { said: () => string } {
+  const log = memoryLogger();
+  return {
+    ws: workspace(root),
+    log,
+    clock: systemClock,
+    env: {},
+    json: false,
+    out: () => {},
+    said: () => log.lines.map((l) => l.message).join('\n'),
+  };
+}
+
+const run = (ctx: CommandContext, name: string, values: Record<string, unknown>, positionals: string[] = []) =>
+  dataCommands.find((c) => c.name === name)!.run(ctx, { values, positionals });
+
+describe('moving an S3 remote to another folder (T10)', () => {
+  it('data push --all --from the old folder sends every version git records', async () => {
+    const repo = await s3Repo({ s3, name: 'repo', folder: 'old' });
+    const log = memoryLogger();
+    sh(repo, 'init', '-q');
+    await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\n', 'images/A1.png': 'first' });
+    await addData({ root: repo, log });
+    sh(repo, 'add', '-A');
+    sh(repo, 'commit', '-q', '-m', 'First');
+    await pushData({ root: repo, log });
+    await writeTree(path.join(repo, 'data'), { 'images/A1.png': 'second', 'images/A2.png': 'new' });
+    await addData({ root: repo, log });
+    sh(repo, 'commit', '-q', '-am', 'Second');
+    await pushData({ root: repo, log });
+    const old = await (await openRemote({ root: repo })).list!();
+
+    const init = context(repo);
+    await run(init, 'data init', { name: 'museum-s3' }, ['s3://museum/new']);
+    expect(init.said()).toContain('"npx vitrine data push --all --from s3://museum/old"');
+    sh(repo, 'commit', '-q', '-am', 'Images on the new folder');
+    const clone = path.join(s3.base, 'clone');
+    sh(s3.base, 'clone', '-q', repo, clone);
+    await mkdir(path.join(clone, '.dvc'), { recursive: true });
+    await copyFile(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
+
+    expect(await run(context(clone), 'data push', { all: true, from: 's3://museum/old' })).toBeFalsy();
+    const moved = await (await openRemote({ root: clone })).list!();
+    expect([...old.keys()].filter((id) => !moved.has(id))).toEqual([]);
+    sh(clone, 'checkout', '-q', 'HEAD~2', '--', 'data.dvc');
+    await expect(pullData({ root: clone, log: memoryLogger(), force: true })).resolves.toBeTruthy();
+  }, 60_000);
+});

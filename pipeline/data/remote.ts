@@ -124,7 +124,8 @@ export function folderMissingError({
         'It is a folder inside the repository, which git leaves out, so it is only on the computer that sent the ' +
         'images: no clone (a GitHub runner’s neither) has it. On that computer, move the images to a remote every ' +
         `clone can reach: npx vitrine data init s3://bucket/folder --name ${remote} (or a shared folder), then ` +
-        'npx vitrine data push, and commit .dvc/config ("Moving the images to another remote" in docs/data.md).',
+        'npx vitrine data push --all (every version and the registered models’ files, not only the current images), ' +
+        'and commit .dvc/config ("Moving the images to another remote" in docs/data.md).',
       { remote, url: dir },
     );
   // Gone part-way, it was there: making it, or correcting the url, would be the wrong advice.

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
@@ -24,6 +24,7 @@ import {
 import { controlName } from '../control-characters.ts';
 import { emptyParentWords } from '../data/config.ts';
 import { addData, initData, pushData, removeDvcRemote, setDvcConfig } from '../data/index.ts';
+import { buildDataset } from '../dataset/build.ts';
 import { splitOfId } from '../dataset/split.ts';
 import { agreedLabels } from '../dataset/validate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -38,9 +39,10 @@ import {
   trackedUnder,
 } from '../git/repo.ts';
 import { deleteModelTags } from '../git/tags.ts';
-import type { Logger, Whereabouts } from '../log.ts';
+import { type Logger, silentLogger, type Whereabouts } from '../log.ts';
 import { defaultParams, type Params, parseParams, refuseParamsLink } from '../params.ts';
-import { workspace } from '../paths.ts';
+import { type Workspace, workspace } from '../paths.ts';
+import type { Split } from '../types.ts';
 import { plural } from '../words.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
@@ -425,25 +427,67 @@ export interface SmallCollection {
 /**
  * The small-collection gate settings for a new repository, or undefined when its test split can reach
  * gate.min_test_objects (or holds no labelled object to set a minimum from: the first run's report then names the
- * settings, withSmallCollectionWayOut). Splits as the dataset stage makes them from ids (identical photographs, which
- * share a split there, aside); `labels` are each object's agreed label (agreedLabels).
+ * settings, withSmallCollectionWayOut). `objects` with an image are counted: those the dataset stage kept, with its
+ * splits (smallCollectionOf), or, without a split, each id's; `labels` are each object's label.
  */
 export function smallCollectionValues({
   objects,
   labels,
   params,
 }: {
-  objects: readonly { id: string; image: string }[];
+  /** `split` as the dataset stage gave it; without it, the split of the id. */
+  objects: readonly { id: string; image: string; split?: Split }[];
   labels: ReadonlyMap<string, string>;
   params: Params;
 }): SmallCollection | undefined {
   const vocabulary = new Set(params.collection.vocabulary);
-  const inTest = objects.filter((o) => o.image && splitOfId({ id: o.id, ...params.dataset.split }) === 'test');
+  const inTest = objects.filter(
+    (o) => o.image && (o.split ?? splitOfId({ id: o.id, ...params.dataset.split })) === 'test',
+  );
   const labelledInTest = inTest.filter((o) => vocabulary.has(labels.get(o.id) ?? '')).length;
   const defaultMinimum = params.gate.min_test_objects;
   if (inTest.length >= defaultMinimum || labelledInTest === 0) return undefined;
   const { minimum, drop } = smallCollectionGate({ scored: labelledInTest, maxDrop: params.gate.max_macro_f1_drop });
   return { photographedInTest: inTest.length, labelledInTest, defaultMinimum, minimum, drop };
+}
+
+/**
+ * smallCollectionValues for the collection init has just imported, counting only the photographs the dataset stage
+ * will use: tester T9's 16×16 stub in the test split was counted, and the first run had one labelled test object
+ * fewer than the minimum init wrote. The dataset stage's own build decides (too small, over the pixel limit,
+ * unreadable, a placeholder), in a folder removed after. Built only when every named photograph already falls short
+ * of the default minimum: a large collection's init does not analyse each image for a setting it does not write.
+ */
+async function smallCollectionOf({
+  ws,
+  params,
+}: {
+  ws: Workspace;
+  params: Params;
+}): Promise<SmallCollection | undefined> {
+  const named = smallCollectionValues({
+    objects: (await readObjects({ file: ws.objects })).objects,
+    labels: new Map(
+      agreedLabels({ labels: await readLabels({ file: ws.labels }), blanks: [] }).map((l) => [l.objectId, l.label]),
+    ),
+    params,
+  });
+  if (!named) return undefined;
+  const dir = await mkdtemp(path.join(ws.work, 'init-dataset-'));
+  try {
+    const { objects } = await buildDataset({ ws: { ...ws, dataset: dir }, params, log: silentLogger });
+    return smallCollectionValues({
+      objects: objects.map((o) => ({ id: o.id, image: o.imageMd5, split: o.split })),
+      labels: new Map(objects.flatMap((o) => (o.label ? [[o.id, o.label] as const] : []))),
+      params,
+    });
+  } catch (error) {
+    // What stops the dataset stage stops the first run too, which says so; its report names the settings after.
+    if (error instanceof VitrineError) return undefined;
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export type PushRefusal = 'bucket' | 'key' | 'no-key' | 'folder' | 'full' | 'clock' | 'slow';
@@ -579,13 +623,7 @@ export async function initRepository({
   if ((demo || unfinished) && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   // A collection too small for the gate's default minimum of test objects: no model could pass it, so params.yaml
   // gets the small-collection settings the first report would otherwise name (docs/metrics.md, "Small collections").
-  const small = smallCollectionValues({
-    objects: (await readObjects({ file: ws.objects })).objects,
-    labels: new Map(
-      agreedLabels({ labels: await readLabels({ file: ws.labels }), blanks: [] }).map((l) => [l.objectId, l.label]),
-    ),
-    params,
-  });
+  const small = await smallCollectionOf({ ws, params });
   const finalText = small ? await paramsText({ root, proposal, choices, small }) : text;
   if (demo) {
     log.info(

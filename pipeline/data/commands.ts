@@ -213,11 +213,21 @@ function checkoutAdvice(status: DataStatus): string {
   const added = status.changes.added.length;
   const unsaved = status.unsaved?.length ?? 0;
   if (added === 0 && unsaved === 0) return '"npx vitrine data checkout" to go back';
+  // --force overwrites every changed file, not only those it is needed for: counted as the list above counts them
+  // (tester T9: "2 changed", then "overwrites the 1 changed file"), with the changes that are not lost named.
+  const modified = status.changes.modified;
   const what = [
     ...(added > 0 ? [`deletes the ${plural(added, 'added file')}`] : []),
-    ...(unsaved > 0 ? [`overwrites the ${plural(unsaved, 'changed file')} with the recorded version`] : []),
+    ...(modified.length > 0
+      ? [`overwrites the ${plural(modified.length, 'changed file')} with the recorded version`]
+      : []),
   ].join(' and ');
-  return `"npx vitrine data checkout --force" to go back (--force ${what}: those changes are lost)`;
+  const lost = new Set(status.unsaved);
+  const kept = modified.filter((f) => !lost.has(f));
+  const named = [...kept.slice(0, 3).map((f) => shownName(`data/${f}`)), ...(kept.length > 3 ? ['…'] : [])];
+  const which = kept.length === 1 ? named[0] : `${kept.length} of the changed files (${named.join(', ')})`;
+  const except = kept.length > 0 ? `, except ${which}, whose new content the data cache already holds` : '';
+  return `"npx vitrine data checkout --force" to go back (--force ${what}: those changes are lost${except})`;
 }
 
 /** Plain-words lines for a status report (for the terminal: file names shown with control characters escaped). */

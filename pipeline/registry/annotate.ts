@@ -420,10 +420,13 @@ export async function writeAnnotations({
   annotations,
   log,
   nothingPublished = null,
+  quiet = false,
 }: {
   ws: Workspace;
   annotations: Annotation[];
   log: Logger;
+  /** The count annotated in the debug log only: a publication said next says its own (publishRegistry's recordOnly). */
+  quiet?: boolean;
   /**
    * Why none can be published as fact under the annotating rule (`nothingPublishedWhy`), said instead of "below
    * their label's threshold"; null when some can.
@@ -442,7 +445,7 @@ export async function writeAnnotations({
   const unfamiliar = annotations.filter((a) => a.unfamiliar === true).length;
   const retired = annotations.filter((a) => a.retiredType === true).length;
   const unsure = annotations.filter((a) => a.published === false).length - unfamiliar - retired;
-  log.info(
+  log[quiet ? 'debug' : 'info'](
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
       `${
@@ -482,6 +485,8 @@ export async function annotateCollection(input: {
   /** Labels changed since the model was trained, with the label it learnt (`labelsChangedSince`). */
   learnt?: Map<string, string | null> | null;
   review?: ReviewFile | null;
+  /** The count annotated in the debug log only (writeAnnotations). */
+  quiet?: boolean;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   // Resolved once: the workspace's rule may be refused as another model's, which the log says once.
   const publication =
@@ -498,6 +503,7 @@ export async function annotateCollection(input: {
       version: input.modelVersion,
       otherModel: input.publication === undefined && publication === null,
     }),
+    quiet: input.quiet ?? false,
   });
   return { annotations, file };
 }

@@ -130,6 +130,7 @@ export async function publishRegistry({
   annotate = true,
   annotations,
   nothingPublished = null,
+  recordOnly = false,
 }: {
   ws: Workspace;
   params: Params;
@@ -139,6 +140,11 @@ export async function publishRegistry({
   embed?: EmbedObjects;
   /** False to skip annotation (no dataset yet). */
   annotate?: boolean;
+  /**
+   * Only the record of what the public sees now, which a promotion or rollback publishes over right after
+   * (restoreRegistryRecord): the cards' missing owner and the count annotated are left to that publication, said once.
+   */
+  recordOnly?: boolean;
   /** Annotations already made by the production model (a rollback makes them before changing tags). */
   annotations?: Annotation[];
   /** With `annotations`: why none of them can be published as fact (`nothingPublishedWhy`), or null. */
@@ -154,7 +160,7 @@ export async function publishRegistry({
       ? await productionPublication({ ws, params, state, version: prod, log, remote })
       : null;
   const followed = rule?.fresh && prod ? { version: prod, metrics: rule.fresh } : null;
-  const cards = await writeCards({ ws, params, state, log, remote, followed });
+  const cards = await writeCards({ ws, params, state, log, remote, followed, ownerSaid: recordOnly });
   const file: VersionsFile = {
     schema: 'vitrine.versions/1',
     model: name,
@@ -181,7 +187,7 @@ export async function publishRegistry({
   await writeJsonAtomic({ file: path.join(ws.registry, 'versions.json'), value: file });
   let annotated = 0;
   if (made && annotations) {
-    await writeAnnotations({ ws, annotations, log, nothingPublished });
+    await writeAnnotations({ ws, annotations, log, nothingPublished, quiet: recordOnly });
     annotated = annotations.length;
   } else if (annotate && file.prod && rule) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
@@ -201,6 +207,7 @@ export async function publishRegistry({
         publication,
         learnt,
         review: await reviewFor({ ws, state, version: resolved.version, remote, log }),
+        quiet: recordOnly,
       });
       annotated = annotations.length;
     }
@@ -229,6 +236,7 @@ export async function restoreRegistryRecord({
   embed,
   env = {},
   refreshStale = false,
+  publishedAfter = false,
 }: {
   ws: Workspace;
   params: Params;
@@ -244,6 +252,11 @@ export async function restoreRegistryRecord({
    * the record of what the public sees now, and annotates the collection itself right after.
    */
   refreshStale?: boolean;
+  /**
+   * A promotion or rollback publishes the registry right after (the record is written for what it changes): the
+   * cards' missing owner and the count annotated are said then, once (tester T9: each twice on a fresh clone).
+   */
+  publishedAfter?: boolean;
 }): Promise<'untouched' | 'restored' | 'failed'> {
   const present = (file: string) =>
     stat(file).then(
@@ -296,7 +309,15 @@ export async function restoreRegistryRecord({
       `with it${preview} …`,
   );
   try {
-    const { annotated } = await publishRegistry({ ws, params, log, remote, predict, embed });
+    const { annotated } = await publishRegistry({
+      ws,
+      params,
+      log,
+      remote,
+      predict,
+      embed,
+      recordOnly: publishedAfter,
+    });
     return annotated > 0 ? 'restored' : 'failed';
   } catch (error) {
     // Only a better catalogue was at stake: it is built with what there is (the annotations already made, or staff
@@ -320,12 +341,15 @@ export async function writeCards({
   log,
   remote,
   followed = null,
+  ownerSaid = false,
 }: {
   ws: Workspace;
   params: Params;
   state: RegistryState;
   log: Logger;
   remote?: ModelRemote;
+  /** The missing owner is said by the publication that follows (publishRegistry's recordOnly): not here. */
+  ownerSaid?: boolean;
   /**
    * The production version when its annotations follow a later evaluation of the same model than the one
    * stored at its registration (an unchanged model reused): its card states that evaluation's rule too.
@@ -334,7 +358,7 @@ export async function writeCards({
 }): Promise<string[]> {
   const done: string[] = [];
   // The placeholder owner is left off the cards and model pages: the maintainer is told how to name one.
-  if (state.versions.length > 0 && namedOwners(params.registry.owners).length === 0)
+  if (!ownerSaid && state.versions.length > 0 && namedOwners(params.registry.owners).length === 0)
     log.warn(
       'The model cards name no owner: registry.owners in params.yaml is still the placeholder ' +
         `(${PLACEHOLDER_OWNERS.map((o) => `"${o}"`).join(', ')}), so the cards say "Owners: not named yet" and the ` +
@@ -675,7 +699,16 @@ export async function rollbackAndPublish(
   });
   // A fresh runner (rollback.yml) has no record of what the public sees now: written first from the tags, so
   // that what the rollback changes of it can be said (annotation-changes.ts), as a promotion does.
-  await restoreRegistryRecord({ ws, params, log, remote, predict, embed, env: options.env ?? {} });
+  await restoreRegistryRecord({
+    ws,
+    params,
+    log,
+    remote,
+    predict,
+    embed,
+    env: options.env ?? {},
+    publishedAfter: true,
+  });
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
     throw new VitrineError(

@@ -341,7 +341,7 @@ export async function promote({
   await checkDataRecorded({ ws, log });
   // A fresh CI runner has no record of what the public sees now (the catalogue writes it again from the tags, but
   // after this stage): written first, so that what the new model changes of it can be said (annotation-changes.ts).
-  await restoreRegistryRecord({ ws, params, log, remote, predict, env }).catch(stoppedAt(null));
+  await restoreRegistryRecord({ ws, params, log, remote, predict, env, publishedAfter: true }).catch(stoppedAt(null));
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });

@@ -1401,9 +1401,11 @@ function unusedSettings(changed: readonly { key: string }[], model: ModelInfo | 
   const unused = changed.map((p) => p.key).filter((k) => PASSES_ONLY_TRAIN_SETTINGS.includes(k));
   if (unused.length === 0) return '';
   const one = unused.length === 1;
+  // Switching how the model is trained (to lbfgs, or to no hidden units) does change it (reviewer V16).
+  const switched = changed.some((p) => p.key === 'train.solver' || p.key === 'train.hidden_units');
   return (
-    `\n\nNot used by this model, which is fitted in one go (the default): ${unused.map(code).join(', ')}. ` +
-    `Changing ${one ? 'it' : 'them'} trains again but gives the same model.`
+    `\n\nNot used by this model, which is fitted in one go (the default): ${unused.map(code).join(', ')}.` +
+    (switched ? '' : ` Changing ${one ? 'it' : 'them'} trains again but gives the same model.`)
   );
 }
 

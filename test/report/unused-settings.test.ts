@@ -54,4 +54,21 @@ describe('settings changed that the model does not use', () => {
     expect(markdown).toContain('train.epochs');
     expect(markdown).not.toContain('Not used by this model');
   });
+
+  // Reviewer V16 (LOW): a pull request switching train.solver from adam to lbfgs while changing train.epochs was
+  // told "gives the same model": the model did change, by the solver.
+  it('do not promise the same model when the change also switches how the model is trained', async () => {
+    const { ws } = await makeRepo({
+      objects,
+      base: labels,
+      head: labels,
+      baseParams: 'train:\n  solver: adam\n  epochs: 40\n',
+      headParams: 'train:\n  solver: lbfgs\n  epochs: 60\n',
+    });
+    const head = validateParams({ raw: { train: { solver: 'lbfgs', epochs: 60 } } });
+    await writeStageOutputs({ ws, objects, head: labels, params: head, model: fittedInOneGo });
+    const { markdown } = await buildReport({ ws, params: head, base: 'main', log: silentLogger });
+    expect(markdown).toContain('Not used by this model, which is fitted in one go (the default): `train.epochs`.');
+    expect(markdown).not.toContain('gives the same model');
+  });
 });

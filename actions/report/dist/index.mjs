@@ -38720,10 +38720,10 @@ function unusedSettings(changed, model) {
   if (!model?.lbfgs) return "";
   let unused = changed.map((p) => p.key).filter((k) => PASSES_ONLY_TRAIN_SETTINGS.includes(k));
   if (unused.length === 0) return "";
-  let one = unused.length === 1;
+  let one = unused.length === 1, switched = changed.some((p) => p.key === "train.solver" || p.key === "train.hidden_units");
   return `
 
-Not used by this model, which is fitted in one go (the default): ${unused.map(code).join(", ")}. Changing ${one ? "it" : "them"} trains again but gives the same model.`;
+Not used by this model, which is fitted in one go (the default): ${unused.map(code).join(", ")}.` + (switched ? "" : ` Changing ${one ? "it" : "them"} trains again but gives the same model.`);
 }
 function lineageSection(report, model) {
   let l = report.lineage, lines = [

@@ -173,6 +173,11 @@ export function localRemote({
       throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir, root }) : error;
     });
   };
+  // The remote's layout (files/md5), once seen, is never made again by a transfer either: a share mounted at the
+  // url itself leaves its empty mount point when it drops, and making files/md5 there wrote the push on this
+  // computer's own disk (reviewer V16).
+  const layout = path.join(dir, 'files', 'md5');
+  let layoutSeen = false;
   return {
     name,
     url: dir,
@@ -189,12 +194,16 @@ export function localRemote({
       const dest = objectPath(dir, md5);
       if (!mustExist) return copyVerified({ src: file, dest, md5, readOnly: true });
       await folder();
+      layoutSeen ||= await exists(layout);
       try {
         // The folder itself is never made here, only those under it: gone since the check, the copy fails.
-        await copyVerified({ src: file, dest, md5, readOnly: true, below: dir });
+        await copyVerified({ src: file, dest, md5, readOnly: true, below: layoutSeen ? layout : dir });
       } catch (error) {
         // A folder not found: the remote's gone (said so), or the cache file is (the caller's to say).
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') await folder();
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          await folder();
+          if (layoutSeen && !(await exists(layout))) throw folderMissingError({ remote: name, dir, root });
+        }
         throw error;
       }
     },

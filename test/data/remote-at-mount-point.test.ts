@@ -1,0 +1,65 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { addData, initData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * Reviewer V16 (HIGH): a folder remote whose url is the share's mount point itself (url = /mnt/collection). When
+ * the share drops, the empty mount point stays: the remote's folder is "there", and the push made files/md5 in it,
+ * on this computer's own disk, then failed with a raw ENOENT. The remote's layout (files/md5), once seen, is never
+ * made again by a transfer either.
+ */
+
+let base: string;
+beforeEach(async () => {
+  base = await tempDir('vitrine-mount-point-');
+});
+afterEach(async () => {
+  await cleanup(base);
+});
+
+it('a share unmounted mid-push at the remote url itself: said as gone part-way, nothing written on this disk', async () => {
+  const repo = path.join(base, 'repo');
+  const mount = path.join(base, 'mnt');
+  const away = path.join(base, 'away');
+  mkdirSync(mount);
+  mkdirSync(repo);
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 60; i++) files[`images/A${i}.jpg`] = `image ${i}`;
+  await writeTree(path.join(repo, 'data'), files);
+  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
+  await setDvcConfig({
+    root: repo,
+    values: [
+      { section: 'core', key: 'remote', value: 'storage' },
+      { section: 'remote "storage"', key: 'url', value: mount },
+    ],
+  });
+  await addData({ root: repo, log: silentLogger });
+  const opened = await openRemote({ root: repo });
+  let done = 0;
+  const dropping: Remote = {
+    ...opened,
+    async put(o) {
+      await opened.put(o);
+      // Unmounted: the share's files go with it, the empty mount point stays.
+      if (++done === 10) {
+        renameSync(mount, away);
+        mkdirSync(mount);
+      }
+    },
+  };
+  const error = await pushData({ root: repo, remote: dropping, jobs: 4, log: silentLogger }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isVitrineError(error) && error.code).toBe('REMOTE_FOLDER_MISSING');
+  expect((error as Error).message).toContain('went away part-way');
+  expect((error as Error).message).toContain('10 of 60 files were sent');
+  expect(await readdir(mount, { recursive: true })).toEqual([]);
+});

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import { shellWord } from '../init/invocation.ts';
 import { holdLock } from '../lock.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { readCachedManifest } from './cache.ts';
 import { isUrl, readDvcConfig } from './config.ts';
 import { readDvcFile } from './dvcfile.ts';
 
@@ -188,4 +191,48 @@ export function movedRemoteWords(remote: string): string {
     'there, not the older versions nor the registered models’ files: on a computer with the repository, run ' +
     '"npx vitrine data push --all --from <the old folder or bucket>" (or copy the old folder or bucket there whole).'
   );
+}
+
+/**
+ * For a folder remote whose folder holds none of its files (no files/md5 in it): REMOTE_FOLDER_EMPTIED when this
+ * computer's record says it held some before (pushed there, pulled whole from it), else undefined (a new remote, or
+ * a folder inside the repository).
+ * An unmounted network share leaves its mount point an empty folder: a remote whose url is the mount point was
+ * filled on this computer's own disk, and a pull said the files were missing from the remote.
+ */
+export async function emptiedFolderError({
+  root,
+  remote,
+}: {
+  root: string;
+  remote: { name: string; url: string };
+}): Promise<VitrineError | undefined> {
+  // A folder inside the repository is on no share: the demo makes its own again when a clone lacks it.
+  if (insideUrl(root, remote.url) !== undefined) return undefined;
+  const lists = listsOf(await readNote(root), remote, root);
+  if (lists.length === 0) return undefined;
+  const files = await filesOfNewest({ root, lists });
+  const dir = remote.url;
+  const empty = (await readdir(dir).catch(() => [])).length === 0;
+  const held = files === undefined ? 'files' : files === 1 ? '1 file' : `${files} files`;
+  return new VitrineError(
+    'REMOTE_FOLDER_EMPTIED',
+    `The storage remote's folder ${dir} (remote "${remote.name}") ` +
+      `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} there ` +
+      'before, or fetched them from it: is it a network share or a drive that is not mounted? Mount or connect it ' +
+      'and run again; nothing was sent or fetched. If the remote really was emptied, make its folder for the files ' +
+      `(mkdir -p ${shellWord(path.join(dir, 'files', 'md5'))}) and run "npx vitrine data push" to send everything ` +
+      'again.',
+    { remote: remote.name, url: dir, ...(files === undefined ? {} : { filesBefore: files }) },
+  );
+}
+
+/** The files (contents, as a push counts them) of the newest recorded version whose folder list the cache has. */
+async function filesOfNewest({ root, lists }: { root: string; lists: string[] }): Promise<number | undefined> {
+  const { cacheDir } = await readDvcConfig({ root });
+  for (const list of [...lists].reverse()) {
+    const entries = await readCachedManifest({ cacheDir, md5: list }).catch(() => undefined);
+    if (entries) return new Set(entries.map((e) => e.md5)).size;
+  }
+  return undefined;
 }

@@ -22,6 +22,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile, mapPool } from './hash.ts';
+import { emptiedFolderError } from './pushed.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
   CLOCK_CORRECTED_MS,
@@ -165,18 +166,27 @@ export function localRemote({
   /** The repository whose .dvc/config names it, for what a missing folder inside it means. */
   root?: string;
 }): Remote {
+  // Where the objects go: a share whose mount point is the url leaves an empty folder there when not mounted.
+  const layout = path.join(dir, 'files', 'md5');
   // Asked before writing and whenever something is not found, never remembered: a share can be unmounted
   // part-way through a transfer, and writing then would make the folder again on this machine's own disk.
-  const folder = async () => {
-    if (!mustExist) return;
+  // True when files/md5 is there (an upload then makes nothing above it).
+  const folder = async (): Promise<boolean> => {
+    if (!mustExist) return false;
+    const found = await stat(layout).then(
+      () => true,
+      (error: NodeJS.ErrnoException) =>
+        ['ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? false : Promise.reject(error),
+    );
+    if (found) return true;
     await stat(dir).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir, root }) : error;
     });
+    // There but empty, though files were sent there before: a share not mounted, far more often than emptied.
+    const emptied = root ? await emptiedFolderError({ root, remote: { name, url: dir } }) : undefined;
+    if (emptied) throw emptied;
+    return false;
   };
-  // The remote's layout (files/md5), once seen, is never made again by a transfer either: a share mounted at the
-  // url itself leaves its empty mount point when it drops, and making files/md5 there wrote the push on this
-  // computer's own disk (reviewer V16).
-  const layout = path.join(dir, 'files', 'md5');
   let layoutSeen = false;
   return {
     name,
@@ -193,8 +203,9 @@ export function localRemote({
     async put({ md5, file }) {
       const dest = objectPath(dir, md5);
       if (!mustExist) return copyVerified({ src: file, dest, md5, readOnly: true });
-      await folder();
-      layoutSeen ||= await exists(layout);
+      // Once files/md5 has been seen on this remote, it is never made again either (reviewer V16): a first push
+      // to a mount point, with no record yet, whose share drops part-way.
+      layoutSeen ||= await folder();
       try {
         // The folder itself is never made here, only those under it: gone since the check, the copy fails.
         await copyVerified({ src: file, dest, md5, readOnly: true, below: layoutSeen ? layout : dir });

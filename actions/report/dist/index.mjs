@@ -19844,6 +19844,30 @@ var import_yaml3, init_dvcfile = __esm({
   }
 });
 
+// pipeline/lock.ts
+var STALE_MS, NEIGHBOUR_STALE_MS, REMIND_MS, init_lock = __esm({
+  "pipeline/lock.ts"() {
+    "use strict";
+    init_errors();
+    STALE_MS = 30 * 6e4, NEIGHBOUR_STALE_MS = 5 * 6e4, REMIND_MS = 5 * 6e4;
+  }
+});
+
+// pipeline/data/pushed.ts
+var init_pushed = __esm({
+  "pipeline/data/pushed.ts"() {
+    "use strict";
+    init_errors();
+    init_fs();
+    init_invocation();
+    init_lock();
+    init_log();
+    init_cache();
+    init_config();
+    init_dvcfile();
+  }
+});
+
 // pipeline/data/s3-objects.ts
 var MAX_CLOCK_SKEW_MS, CLOCK_CORRECTED_MS, ERROR_BODY_LIMIT, ABSURD_CLOCK_MS, init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
@@ -19861,6 +19885,7 @@ var SMALL_OBJECT, MAX_SINGLE_PUT, init_remote = __esm({
     init_cache();
     init_config();
     init_hash();
+    init_pushed();
     init_s3_objects();
     SMALL_OBJECT = 8 * 1024 * 1024, MAX_SINGLE_PUT = 5 * 2 ** 30;
   }
@@ -19907,27 +19932,6 @@ var init_presence = __esm({
     init_dvcfile();
     init_hash();
     init_links();
-  }
-});
-
-// pipeline/lock.ts
-var STALE_MS, NEIGHBOUR_STALE_MS, REMIND_MS, init_lock = __esm({
-  "pipeline/lock.ts"() {
-    "use strict";
-    init_errors();
-    STALE_MS = 30 * 6e4, NEIGHBOUR_STALE_MS = 5 * 6e4, REMIND_MS = 5 * 6e4;
-  }
-});
-
-// pipeline/data/pushed.ts
-var init_pushed = __esm({
-  "pipeline/data/pushed.ts"() {
-    "use strict";
-    init_fs();
-    init_lock();
-    init_log();
-    init_config();
-    init_dvcfile();
   }
 });
 

@@ -1,12 +1,13 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { exists, mkdirBelow } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
-import { longerWait, s3Connection, s3Error, sayClockCorrected, silence } from '../data/remote.ts';
+import { folderMissingError, longerWait, s3Connection, s3Error, sayClockCorrected, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { isInside, writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -57,7 +58,7 @@ export async function openShardIndex({
         'run "vitrine data init" or set core.remote in .dvc/config.',
       {},
     );
-  if (!remote.url.startsWith('s3://')) return folderIndex(path.join(remote.url, INDEX_FOLDER));
+  if (!remote.url.startsWith('s3://')) return folderIndex({ root, remote: remote.name, url: remote.url });
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(remote.url)!;
   const bucket = m[1]!;
   const prefix = [m[2]!.replace(/\/+$/, ''), INDEX_FOLDER].filter(Boolean).join('/');
@@ -146,7 +147,9 @@ export async function openShardIndex({
   };
 }
 
-function folderIndex(dir: string): ShardIndexStore {
+/** The index in a folder remote's folder (`url`), whose own folder is never made here. */
+function folderIndex({ root, remote, url }: { root: string; remote: string; url: string }): ShardIndexStore {
+  const dir = path.join(url, INDEX_FOLDER);
   return {
     where: dir,
     async list() {
@@ -155,8 +158,16 @@ function folderIndex(dir: string): ShardIndexStore {
     },
     read: (name) => readFile(path.join(dir, name)),
     async write(name, bytes) {
-      await mkdir(dir, { recursive: true });
-      await writeFileAtomic({ file: path.join(dir, name), data: bytes });
+      // Only the folders under the remote's: gone (a share unmounted after the caches were sent), making it again
+      // would put the index on this computer's own disk.
+      const below = (folder: string) =>
+        isInside(url, folder) ? mkdirBelow({ base: url, dir: folder }) : mkdir(folder, { recursive: true });
+      try {
+        await writeFileAtomic({ file: path.join(dir, name), data: bytes, fs: { mkdir: below, writeFile, rename, rm } });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(url))) throw error;
+        throw folderMissingError({ remote, dir: url, partway: true, root });
+      }
     },
   };
 }

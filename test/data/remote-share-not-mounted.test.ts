@@ -3,7 +3,7 @@ import { renameSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
 import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -129,12 +129,14 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
     expectRefusal(error);
   });
 
-  it('verify --remote is refused with the same words', async () => {
+  it('verify --remote and status --remote are refused with the same words', async () => {
     await repository(2);
     await pushData({ root: repo, log: silentLogger });
     await unmount();
     const error = await verifyData({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e);
     expectRefusal(error, 2);
+    const status = await dataStatus({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e);
+    expectRefusal(status, 2);
   });
 
   it('a folder holding other things but none of the stored files is refused too', async () => {

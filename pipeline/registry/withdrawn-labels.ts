@@ -8,9 +8,10 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { readRegistry } from './registry.ts';
-import type { WithdrawnLabels } from './withdrawn-words.ts';
+import { compareVersions } from './semver.ts';
+import type { WithdrawnLabels, WithdrawnVersionLabels } from './withdrawn-words.ts';
 
-export type { WithdrawnLabels } from './withdrawn-words.ts';
+export type { WithdrawnLabels, WithdrawnVersionLabels } from './withdrawn-words.ts';
 
 /*
  * A rollback puts an earlier model back; it does not take back the labels the withdrawn model learnt from. They stay
@@ -20,10 +21,12 @@ export type { WithdrawnLabels } from './withdrawn-words.ts';
  */
 
 /**
- * The label changes of the version a rollback withdrew that labels.csv (as it is in the workspace) still holds, when
- * production is the version that rollback put back. Null when production was not put back by a rollback, when both
- * versions learnt the same labels (the labels did not make the difference), when labels.csv holds none of the
- * changes any more (reverted), or when the registry or either version's labels cannot be read here.
+ * The label changes of the versions withdrawn since the one in production was put back that labels.csv (as it is in
+ * the workspace) still holds: each version's own changes, counted from the version before it (the one put back, or
+ * the version withdrawn before it), so that each change is named with the version that made it. Two rollbacks in a
+ * row named only the last version withdrawn, and the first one's changes stayed unsaid (reviewer V16). Null when
+ * production was not put back by a rollback, when labels.csv holds none of the changes (reverted, or the versions
+ * learnt the same labels), or when the registry or the labels of the version put back cannot be read here.
  */
 export async function withdrawnLabelsKept({
   ws,
@@ -35,43 +38,54 @@ export async function withdrawnLabelsKept({
   log: Logger;
 }): Promise<WithdrawnLabels | null> {
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(() => null);
-  const prod = state?.stages.prod;
-  const restored = state?.versions.find((v) => v.version === prod);
-  const from = restored?.putBack?.from;
-  const withdrawn = from ? state?.versions.find((v) => v.version === from) : undefined;
-  if (!restored || !withdrawn?.withdrawn) return null;
+  const restored = state?.versions.find((v) => v.version === state.stages.prod);
+  if (!state || !restored?.putBack) return null;
+  // Withdrawn and not put back or promoted since (registry.ts), newer than the version put back: oldest first.
+  const chain = state.versions.filter((v) => v.withdrawn && compareVersions(v.version, restored.version) > 0);
   const was = restored.registration?.lineage?.labels;
-  const learnt = withdrawn.registration?.lineage?.labels;
-  if (!was?.commit || !learnt?.commit || was.md5 === learnt.md5) return null;
+  if (chain.length === 0 || !was?.commit) return null;
   const name = path.basename(ws.labels);
   try {
-    const before = await labelsAt({ ws, commit: was.commit, md5: was.md5 });
-    const after = await labelsAt({ ws, commit: learnt.commit, md5: learnt.md5 });
-    if (!before || !after) return null;
+    const base = await labelsAt({ ws, commit: was.commit, md5: was.md5 });
+    if (!base) return null;
     const nowText = await readFile(ws.labels);
     const now = labelMap(nowText.toString('utf8'), name);
-    let changes = 0;
-    let kept = 0;
-    for (const id of new Set([...before.keys(), ...after.keys()])) {
-      const label = after.get(id) ?? null;
-      if ((before.get(id) ?? null) === label) continue;
-      changes++;
-      if ((now.get(id) ?? null) === label) kept++;
+    const found: WithdrawnVersionLabels[] = [];
+    let since = { version: restored.version, commit: was.commit, labels: base };
+    let lastMd5 = '';
+    for (const v of chain) {
+      const learnt = v.registration?.lineage?.labels;
+      // A version whose labels cannot be read here: its changes are counted with the next one's.
+      const labels = learnt?.commit ? await labelsAt({ ws, commit: learnt.commit, md5: learnt.md5 }) : null;
+      if (!learnt?.commit || !labels || !v.withdrawn) continue;
+      let changes = 0;
+      let kept = 0;
+      for (const id of new Set([...since.labels.keys(), ...labels.keys()])) {
+        const label = labels.get(id) ?? null;
+        // Its own change, and still a change from the version put back (not one it took back).
+        if ((since.labels.get(id) ?? null) === label || (base.get(id) ?? null) === label) continue;
+        changes++;
+        if ((now.get(id) ?? null) === label) kept++;
+      }
+      if (kept > 0) {
+        found.push({
+          version: v.version,
+          date: v.withdrawn.date,
+          reason: v.withdrawn.reason,
+          since: since.version,
+          changes,
+          kept,
+          commits: { since: since.commit, version: learnt.commit },
+        });
+        lastMd5 = learnt.md5;
+      }
+      since = { version: v.version, commit: learnt.commit, labels };
     }
-    if (kept === 0) return null;
-    return {
-      withdrawn: withdrawn.version,
-      date: withdrawn.withdrawn.date,
-      reason: withdrawn.withdrawn.reason,
-      restored: restored.version,
-      changes,
-      kept,
-      same: md5(nowText) === learnt.md5,
-      commits: { restored: was.commit, withdrawn: learnt.commit },
-    };
+    if (found.length === 0) return null;
+    return { restored: restored.version, date: restored.putBack.date, versions: found, same: md5(nowText) === lastMd5 };
   } catch (error) {
     // Only a warning to give: never a reason to stop a rollback or a report.
-    log.debug(`The labels of ${withdrawn.version} could not be compared with labels.csv: ${messageOf(error)}`);
+    log.debug(`The labels of the versions withdrawn could not be compared with labels.csv: ${messageOf(error)}`);
     return null;
   }
 }

@@ -1,6 +1,6 @@
 import { labelInList } from '../collection/vocabulary.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
-import { keptWords, withdrawnDiffCommand } from '../registry/withdrawn-words.ts';
+import { keptWords, withdrawnDiffCommand, withdrawnNames } from '../registry/withdrawn-words.ts';
 import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
 import { code, shorten, text } from './markdown.ts';
@@ -97,21 +97,32 @@ function dataElsewhereWords({ report, change }: { report: ReportJson; change: st
 }
 
 /**
- * Production was put back by a rollback, and labels.csv still holds label changes the version it withdrew learnt: the
- * model tested learns them again, and merging puts it in production (tester T10: nothing said so).
+ * Production was put back by a rollback, and labels.csv still holds label changes the versions it withdrew learnt: the
+ * model tested learns them again, and merging puts it in production (tester T10: nothing said so). Each version is
+ * named with its own changes: two rollbacks in a row withdraw two (reviewer V16).
  */
 function withdrawnLabelsWords({ report, change }: { report: ReportJson; change: string }): string {
   const w = report.withdrawnLabels;
   if (!w) return '';
-  const why = w.reason ? ` (${text(w.reason)})` : '';
-  const held = w.same
-    ? `labels.csv is the very file ${w.withdrawn} learnt from: ${keptWords(w).replace(/^The/, 'the')}`
-    : `${keptWords(w)} in labels.csv`;
+  const why = (v: { reason: string | null }) => (v.reason ? ` (${text(v.reason)})` : '');
+  // "v1.2.0 was withdrawn (why)", "v1.1.0 (why) and v1.2.0 (why) were withdrawn".
+  const withdrawn =
+    w.versions.length === 1
+      ? `${w.versions[0]!.version} was withdrawn${why(w.versions[0]!)}`
+      : `${listWords(w.versions.map((v) => `${v.version}${why(v)}`))} were withdrawn`;
+  const each = w.versions
+    .map(
+      (v) =>
+        `${keptWords(v).replace(/^The/, 'the')}${w.same ? '' : ' in labels.csv'} (${code(withdrawnDiffCommand(v))} lists them)`,
+    )
+    .join('; ');
+  const last = w.versions.at(-1)!.version;
+  const held = w.same ? `labels.csv is the very file ${last} learnt from: ${each}` : each.replace(/^the/, 'The');
   return (
-    `⚠️ **${w.withdrawn} was withdrawn${why}; this model learns from the same labels again**: ${held} ` +
-    `(${code(withdrawnDiffCommand(w))} lists them). A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in ` +
-    `production; ${change}, once merged, replaces it with a model that learnt what made ${w.withdrawn} worse, ` +
-    'unless those labels were right. If they were not, put the right labels back first.'
+    `⚠️ **${withdrawn}; this model learns from the same labels again**: ${held}. ` +
+    `A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change}, once merged, replaces ` +
+    `it with a model that learnt what made ${withdrawnNames(w)} worse, unless those labels were right. If they were ` +
+    'not, put the right labels back first.'
   );
 }
 

@@ -114,3 +114,58 @@ describe('a rollback is remembered', () => {
     expect(JSON.parse(await card('v1.0.0', 'json')).putBack).toMatchObject({ from: 'v1.1.0' });
   });
 });
+
+/*
+ * Reviewer V16: v1.0.0, v1.1.0 (relabels obj-002), v1.2.0 (relabels obj-005, the bad one), rolled back to v1.1.0,
+ * then to v1.0.0. The second rollback named only v1.1.0's change: v1.2.0's was still in labels.csv, unsaid. And a
+ * version put back kept "Put back in production … in place of …" after production moved on to another version.
+ */
+async function relabel(f: Fixture, from: string, to: string): Promise<string> {
+  const text = await readFile(f.ws.labels, 'utf8');
+  await writeFile(f.ws.labels, text.replace(from, to));
+  sh(f.root, 'commit', '-q', '-am', `Relabel ${from}`);
+  return sh(f.root, 'rev-parse', 'HEAD');
+}
+
+async function rollBackTo(f: Fixture, version: string, reason: string, date: string) {
+  await writeDataset({ ws: f.ws });
+  return rollbackAndPublish({
+    ws: f.ws,
+    params: f.params,
+    version,
+    reason,
+    clock: steppingClock(Date.parse(date)),
+    log: memoryLogger(),
+    predict: standInPredict,
+  });
+}
+
+/** Three versions, each relabelling one mask, rolled back twice: to v1.1.0, then to v1.0.0. */
+async function rolledBackTwice(f: Fixture) {
+  await promoteVersion(f, 'coin');
+  const v1 = sh(f.root, 'rev-parse', 'HEAD');
+  const v2 = await relabel(f, 'obj-002,mask', 'obj-002,vessel');
+  await promoteVersion(f, 'vessel');
+  const v3 = await relabel(f, 'obj-005,mask', 'obj-005,vessel');
+  await promoteVersion(f, 'mask');
+  await rollBackTo(f, 'v1.1.0', 'v1.2.0 misreads masks', '2026-04-01T00:00:00Z');
+  const second = await rollBackTo(f, 'v1.0.0', 'v1.1.0 is no better', '2026-04-02T00:00:00Z');
+  return { second, commits: { v1, v2, v3 } };
+}
+
+describe('two rollbacks in a row', () => {
+  it('names the label changes of every version withdrawn since the one put back, each with its own', async () => {
+    const f = await newRepo();
+    const { second, commits } = await rolledBackTwice(f);
+    const said = formatRollback({ result: second });
+    expect(said).toContain('The labels v1.1.0 and v1.2.0 learnt from are still in labels.csv');
+    expect(said).toContain(
+      `The one object v1.1.0 learnt with other labels than v1.0.0 still has those labels in labels.csv ` +
+        `(git diff ${commits.v1.slice(0, 7)} ${commits.v2.slice(0, 7)} -- labels.csv lists those changes)`,
+    );
+    expect(said).toContain(
+      `the one object v1.2.0 learnt with other labels than v1.1.0 still has those labels in labels.csv ` +
+        `(git diff ${commits.v2.slice(0, 7)} ${commits.v3.slice(0, 7)} -- labels.csv lists those changes)`,
+    );
+  });
+});

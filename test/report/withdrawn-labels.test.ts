@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,5 +90,62 @@ describe('a run after a rollback whose labels still hold what the withdrawn vers
     const { json, markdown } = await afterRollback(base);
     expect(json.openingWarnings?.some((w) => w.includes('was withdrawn')) ?? false).toBe(false);
     expect(markdown).not.toContain('was withdrawn');
+  });
+});
+
+/*
+ * Reviewer V16: two rollbacks in a row (v1.2.0 back to v1.1.0, then v1.1.0 back to v1.0.0) and the next report named
+ * only v1.1.0's label changes: v1.2.0's, still in labels.csv, went unsaid.
+ */
+describe('a run after two rollbacks in a row', () => {
+  it('names the label changes of both withdrawn versions still in labels.csv, each with the version that made it', async () => {
+    const coin = objects.find((o) => o.label === 'coin')!;
+    // What v1.2.0 learnt on top of v1.1.0's labels: a coin labelled as a vessel.
+    const worst = { ...worse, [coin.id]: 'vessel' };
+    const repo = await makeRepo({ objects, base, head: worse });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=t@example.org', ...args], {
+        cwd: repo.ws.root,
+        encoding: 'utf8',
+      }).trim();
+    await writeFile(repo.ws.labels, csv(worst));
+    git('commit', '-q', '-am', 'Relabel a coin');
+    const worstCommit = git('rev-parse', 'HEAD');
+    const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: worst });
+    metrics.inputs = { ...metrics.inputs, model: 'model-next' };
+    await writeFile(path.join(repo.ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+    const name = params.registry.model_name;
+    let t = Date.parse('2026-05-01T12:00:00Z');
+    const clock: Clock = { now: () => new Date((t += 1000)) };
+    const register = async (identity: string, commit: string, labels: Record<string, string>) => {
+      const record = {
+        manifest: await manifestOf({ dir: repo.ws.model }),
+        evidence: null,
+        remote: 'local',
+        identity,
+        inputs: { labels: VOCABULARY, data: 'data.dir', labelsMd5: md5(csv(labels)) },
+        headline: { accuracy: 0.86, macroF1: 0.85, macroF1Low: 0.73, macroF1High: 0.95, n: 36, labels: VOCABULARY },
+        lineage: { labels: { md5: md5(csv(labels)), commit } } as never,
+      };
+      const { version } = await registerVersion({ dir: repo.ws.root, name, commit, record, clock, log: silentLogger });
+      await assignStage({ dir: repo.ws.root, name, version, stage: 'prod', clock, log: silentLogger });
+      return version;
+    };
+    expect(await register('model-1', repo.baseCommit, base)).toBe('v1.0.0');
+    expect(await register('model-2', repo.headCommit, worse)).toBe('v1.1.0');
+    expect(await register('model-3', worstCommit, worst)).toBe('v1.2.0');
+    await rollback({ ws: repo.ws, params, version: 'v1.1.0', reason: 'misreads coins', clock, log: silentLogger });
+    await rollback({ ws: repo.ws, params, version: 'v1.0.0', reason: REASON, clock, log: silentLogger });
+    const { json, markdown } = await buildReport({ ws: repo.ws, params, base: 'main', log: memoryLogger() });
+    const both = `v1.1.0 (${REASON}) and v1.2.0 (misreads coins) were withdrawn; this model learns from the same labels again`;
+    expect(json.openingWarnings?.some((w) => w.startsWith(both))).toBe(true);
+    const plain = markdown.replace(/\\([()[\]_*.!-])/g, '$1');
+    expect(plain).toContain(
+      'labels.csv is the very file v1.2.0 learnt from: the 3 objects v1.1.0 learnt with other labels than v1.0.0 ' +
+        `still have those labels (\`git diff ${repo.baseCommit.slice(0, 7)} ${repo.headCommit.slice(0, 7)} -- ` +
+        'labels.csv` lists them); the one object v1.2.0 learnt with other labels than v1.1.0 still has those labels ' +
+        `(\`git diff ${repo.headCommit.slice(0, 7)} ${worstCommit.slice(0, 7)} -- labels.csv\` lists them)`,
+    );
+    expect(plain).toContain('a model that learnt what made v1.1.0 and v1.2.0 worse');
   });
 });

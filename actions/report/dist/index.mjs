@@ -37966,12 +37966,16 @@ function newLabelsNote(metrics) {
 }
 
 // pipeline/registry/withdrawn-words.ts
+init_words();
 function withdrawnDiffCommand(w) {
-  return `git diff ${w.commits.restored.slice(0, 7)} ${w.commits.withdrawn.slice(0, 7)} -- labels.csv`;
+  return `git diff ${w.commits.since.slice(0, 7)} ${w.commits.version.slice(0, 7)} -- labels.csv`;
 }
 function keptWords(w) {
   let objects = (n) => n === 1 ? "object" : "objects";
-  return `${w.kept < w.changes ? `${w.kept} of the ${w.changes} ${objects(w.changes)}` : `The ${w.changes === 1 ? "one" : w.changes} ${objects(w.changes)}`} ${w.withdrawn} learnt with other labels than ${w.restored} still ${w.kept === 1 ? "has" : "have"} those labels`;
+  return `${w.kept < w.changes ? `${w.kept} of the ${w.changes} ${objects(w.changes)}` : `The ${w.changes === 1 ? "one" : w.changes} ${objects(w.changes)}`} ${w.version} learnt with other labels than ${w.since} still ${w.kept === 1 ? "has" : "have"} those labels`;
+}
+function withdrawnNames(w) {
+  return listWords(w.versions.map((v) => v.version));
 }
 
 // pipeline/report/opening.ts
@@ -38009,8 +38013,10 @@ function dataElsewhereWords({ report, change: change2 }) {
 function withdrawnLabelsWords({ report, change: change2 }) {
   let w = report.withdrawnLabels;
   if (!w) return "";
-  let why = w.reason ? ` (${text(w.reason)})` : "", held = w.same ? `labels.csv is the very file ${w.withdrawn} learnt from: ${keptWords(w).replace(/^The/, "the")}` : `${keptWords(w)} in labels.csv`;
-  return `\u26A0\uFE0F **${w.withdrawn} was withdrawn${why}; this model learns from the same labels again**: ${held} (${code(withdrawnDiffCommand(w))} lists them). A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change2}, once merged, replaces it with a model that learnt what made ${w.withdrawn} worse, unless those labels were right. If they were not, put the right labels back first.`;
+  let why = (v) => v.reason ? ` (${text(v.reason)})` : "", withdrawn = w.versions.length === 1 ? `${w.versions[0].version} was withdrawn${why(w.versions[0])}` : `${listWords(w.versions.map((v) => `${v.version}${why(v)}`))} were withdrawn`, each = w.versions.map(
+    (v) => `${keptWords(v).replace(/^The/, "the")}${w.same ? "" : " in labels.csv"} (${code(withdrawnDiffCommand(v))} lists them)`
+  ).join("; "), last = w.versions.at(-1).version, held = w.same ? `labels.csv is the very file ${last} learnt from: ${each}` : each.replace(/^the/, "The");
+  return `\u26A0\uFE0F **${withdrawn}; this model learns from the same labels again**: ${held}. A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change2}, once merged, replaces it with a model that learnt what made ${withdrawnNames(w)} worse, unless those labels were right. If they were not, put the right labels back first.`;
 }
 function labelsTakenOutWords({ report, change: change2 }) {
   let labelled = report.labels.labelledAtBase;

@@ -38,7 +38,7 @@ import {
 import { backboneWords, legacyBumpWords, NSFWJS_NOTE, splitUsed } from '../registry/card.ts';
 import { vocabularySet } from '../registry/retired-types.ts';
 import { versionCacheDir } from '../registry/store.ts';
-import { BUMP_MEANING, putBackWords, stageName, withdrawnWords } from '../registry/words.ts';
+import { BUMP_MEANING, putBackSentences, stageName, withdrawnWords } from '../registry/words.ts';
 import { LABEL_ISSUE_MIN } from '../review/index.ts';
 import { hashJson } from '../stages/graph.ts';
 import type { Annotation, Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Thumbnail } from '../types.ts';
@@ -1243,8 +1243,10 @@ function productionWords(fields: Record<string, string>): string | null {
   }
   const putBack = f('putBack.date');
   if (!putBack) return null;
-  const reason = f('putBack.reason');
-  return `${putBackWords({ date: putBack, from: f('putBack.from') })}${reason ? `: ${reason}` : ''}.`;
+  // Production moved on since (reviewer V16): `until`, and `replacedBy` when a version holds it.
+  const until = f('putBack.until') ?? undefined;
+  const record = { from: f('putBack.from'), reason: f('putBack.reason'), until, replacedBy: f('putBack.replacedBy') };
+  return `${putBackSentences({ date: putBack, ...record })}.`;
 }
 
 /** A catalogue object as the model pages name it: its page, shown title, label today and split. */

@@ -25,7 +25,14 @@ import { listWords } from '../words.ts';
 import type { Registration, VersionRecord } from './registry.ts';
 import { sameModelWords } from './same-model.ts';
 import { renamePhrases, vocabularyRenames } from './semver.ts';
-import { BUMP_MEANING, noneLeftOutWords, putBackWords, stagesSentence, withdrawnWords } from './words.ts';
+import {
+  BUMP_MEANING,
+  noneLeftOutWords,
+  putBackWords,
+  replacedWords,
+  stagesSentence,
+  withdrawnWords,
+} from './words.ts';
 
 /*
  * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
@@ -916,7 +923,10 @@ export function renderCardMarkdown(card: ModelCard): string {
     );
   if (card.putBack) {
     const why = card.putBack.reason ? ` ${safe(card.putBack.reason)}.` : '';
-    lines.push(`**${safe(putBackWords(card.putBack))}${why ? ':' : '.'}**${why}`, '');
+    // Production moved on since: said after, so that the card still tells why it was in production then (V16).
+    const { until, replacedBy = null } = card.putBack;
+    const moved = until ? ` ${safe(replacedWords({ until, replacedBy }))}.` : '';
+    lines.push(`**${safe(putBackWords(card.putBack))}${why ? ':' : '.'}**${why}${moved}`, '');
   }
 
   lines.push('## Model details', '');

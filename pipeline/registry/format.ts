@@ -5,7 +5,7 @@ import { oneLine } from '../log.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 import { type WithdrawnLabels, withdrawnLabelsAdvice } from './withdrawn-words.ts';
-import { putBackWords, withdrawnWords } from './words.ts';
+import { putBackSentences, withdrawnWords } from './words.ts';
 
 /** Plain-text table of versions for `vitrine models list`. */
 export function formatVersionList({ name, versions }: { name: string; versions: VersionRecord[] }): string {
@@ -40,7 +40,7 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
 function rollbackLines(v: VersionRecord): string[] {
   const lines: string[] = [];
   if (v.withdrawn) lines.push(`${withdrawnWords(v.withdrawn)} (${v.withdrawn.by} put back in its place)`);
-  if (v.putBack) lines.push(`${putBackWords(v.putBack)}${v.putBack.reason ? `: ${v.putBack.reason}` : ''}`);
+  if (v.putBack) lines.push(putBackSentences(v.putBack));
   return lines;
 }
 

@@ -105,8 +105,17 @@ export interface VersionRecord {
   sameModelAs?: string;
   /** Taken out of production by a rollback (`by`: the version put back), unless put back since. */
   withdrawn?: { date: string; reason: string | null; by: string };
-  /** Put back in production by a rollback in place of `from`, unless withdrawn since. */
-  putBack?: { date: string; from: string | null; reason: string | null };
+  /**
+   * Put back in production by a rollback in place of `from`, unless withdrawn since. `until`: when production moved on
+   * since (a promotion, a prod tag made by hand), to `replacedBy` (null: no version holds prod then).
+   */
+  putBack?: {
+    date: string;
+    from: string | null;
+    reason: string | null;
+    until?: string;
+    replacedBy?: string | null;
+  };
 }
 
 /** Everything the tags say about one model. */
@@ -195,9 +204,24 @@ function rollbacksInto({
   byCommit: Map<string, string>;
 }): void {
   const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  // Who holds prod after each event, by GTO's rule (readRegistry): to tell when production moved on from a version
+  // put back, which kept saying "Put back … in place of v1.1.0" a year after (reviewer V16).
+  const assigned = new Set<string>();
+  let holder: string | null = null;
   for (const e of events) {
-    if (e.action !== 'assign' || e.stage !== 'prod') continue;
+    if (e.stage !== 'prod' || (e.action !== 'assign' && e.action !== 'unassign')) continue;
     const to = versions.get(byCommit.get(e.commit) ?? '');
+    if (to && e.action === 'assign') assigned.add(to.version);
+    else if (to) assigned.delete(to.version);
+    const now =
+      [...assigned]
+        .filter((v) => versions.get(v)?.active)
+        .sort(compareVersions)
+        .at(-1) ?? null;
+    const left = holder === now ? undefined : versions.get(holder ?? '')?.putBack;
+    if (left && left.until === undefined) Object.assign(left, { until: e.createdAt, replacedBy: now });
+    holder = now;
+    if (e.action !== 'assign') continue;
     if (e.payload?.rollback !== true) {
       // Promoted (or assigned by another tool): production's again, not withdrawn.
       if (to) delete to.withdrawn;

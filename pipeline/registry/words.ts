@@ -64,3 +64,30 @@ export function withdrawnWords({ date, reason }: { date: string; reason: string 
 export function putBackWords({ date, from }: { date: string; from: string | null }): string {
   return `Put back in production on ${day(date)}${from ? ` in place of ${from}` : ''}`;
 }
+
+/**
+ * "Replaced in production by v1.3.0 on 2026-05-03": production moved on from a version put back (a promotion, a prod
+ * tag made by hand). Said after the put back, not instead of it: a card read a year later tells why that version was
+ * in production then, and until when (reviewer V16).
+ */
+export function replacedWords({ until, replacedBy }: { until: string; replacedBy: string | null }): string {
+  return replacedBy
+    ? `Replaced in production by ${replacedBy} on ${day(until)}`
+    : `Out of production since ${day(until)}`;
+}
+
+/**
+ * "Put back in production on 2026-04-02 in place of v1.1.0: why. Replaced in production by v1.3.0 on 2026-05-03",
+ * without the end stop: what a rollback did to the version it put back, as the list, `models show`, the card and the
+ * model page say it.
+ */
+export function putBackSentences(p: {
+  date: string;
+  from: string | null;
+  reason: string | null;
+  until?: string;
+  replacedBy?: string | null;
+}): string {
+  const replaced = p.until ? `. ${replacedWords({ until: p.until, replacedBy: p.replacedBy ?? null })}` : '';
+  return `${putBackWords(p)}${p.reason ? `: ${p.reason}` : ''}${replaced}`;
+}

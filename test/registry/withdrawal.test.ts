@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -153,7 +154,7 @@ async function rolledBackTwice(f: Fixture) {
   return { second, commits: { v1, v2, v3 } };
 }
 
-describe('two rollbacks in a row', () => {
+describe('two rollbacks in a row, and production moving on after a rollback', () => {
   it('names the label changes of every version withdrawn since the one put back, each with its own', async () => {
     const f = await newRepo();
     const { second, commits } = await rolledBackTwice(f);
@@ -167,5 +168,70 @@ describe('two rollbacks in a row', () => {
       `the one object v1.2.0 learnt with other labels than v1.1.0 still has those labels in labels.csv ` +
         `(git diff ${commits.v2.slice(0, 7)} ${commits.v3.slice(0, 7)} -- labels.csv lists those changes)`,
     );
+  });
+
+  it('says when production moved on from a version put back, by a promotion', async () => {
+    const f = await newRepo();
+    await rolledBackTwice(f);
+    await relabel(f, 'obj-005,vessel', 'obj-005,mask');
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin', seed: 2 });
+    await writeMetrics({ ws: f.ws, params: f.params });
+    const ctx = { ...stageContext(f), clock: steppingClock(Date.parse('2026-05-03T00:00:00Z')) };
+    await promote({ ctx, predict: standInPredict });
+    const versions = await listVersions({ ws: f.ws, params: f.params });
+    expect(versions.find((v) => v.stages.includes('prod'))?.version).toBe('v1.3.0');
+    const putBack = 'Put back in production on 2026-04-02 in place of v1.1.0';
+    const replaced = 'Replaced in production by v1.3.0 on 2026-05-03';
+    const list = formatVersionList({ name: f.params.registry.model_name, versions });
+    expect(list).toContain(`v1.0.0: ${putBack}: v1.1.0 is no better. ${replaced}\n`);
+    const show = formatVersionDetail({ record: await showVersion({ ws: f.ws, params: f.params, version: 'v1.0.0' }) });
+    expect(show).toContain(`put back  ${putBack}: v1.1.0 is no better. ${replaced}`);
+    const card = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
+    expect(card).toContain(`**${putBack}:** v1.1.0 is no better. ${replaced}.`);
+    const file = JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8'));
+    expect(file.versions.find((e: { version: string }) => e.version === 'v1.0.0').putBack).toMatchObject({
+      from: 'v1.1.0',
+      replacedBy: 'v1.3.0',
+    });
+  });
+
+  it('says when production moved on from a version put back, by a prod tag made by hand (GTO)', async () => {
+    const f = await newRepo();
+    await rolledBackTwice(f);
+    const name = f.params.registry.model_name;
+    const commit = sh(f.root, 'rev-list', '-n1', `${name}@v1.1.0`);
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=Curator',
+        '-c',
+        'user.email=c@example.com',
+        'tag',
+        '-a',
+        `${name}#prod#9`,
+        '-m',
+        'Assign',
+        commit,
+      ],
+      { cwd: f.root, env: { ...process.env, GIT_COMMITTER_DATE: '2026-05-04T00:00:00Z' } },
+    );
+    const versions = await listVersions({ ws: f.ws, params: f.params });
+    expect(versions.find((v) => v.stages.includes('prod'))?.version).toBe('v1.1.0');
+    const list = formatVersionList({ name, versions });
+    expect(list).toContain(
+      'v1.0.0: Put back in production on 2026-04-02 in place of v1.1.0: v1.1.0 is no better. ' +
+        'Replaced in production by v1.1.0 on 2026-05-04\n',
+    );
+  });
+
+  it('keeps a version put back as it is while it holds production', async () => {
+    const f = await newRepo();
+    await rolledBackTwice(f);
+    const versions = await listVersions({ ws: f.ws, params: f.params });
+    const list = formatVersionList({ name: f.params.registry.model_name, versions });
+    expect(list).toContain('v1.0.0: Put back in production on 2026-04-02 in place of v1.1.0: v1.1.0 is no better\n');
+    expect(list).not.toContain('Replaced in production');
   });
 });

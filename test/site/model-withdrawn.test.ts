@@ -47,4 +47,31 @@ describe('the model pages after a rollback', () => {
     );
     expect(page('v1.0.0').production).toBeNull();
   });
+
+  // Reviewer V16: "Put back … in place of v1.2.0" stayed on the page of a version production had moved on from.
+  it('say when production moved on from a version put back, and by which version', async () => {
+    const root = await tempDir('vitrine-model-replaced-');
+    await writeFixture({
+      root,
+      objects: ['A-1', 'A-2'].map((id, i) => ({ id, title: `Object ${id}`, label: ['coin', 'vase'][i]!, image: null })),
+      labels: ['coin', 'vase'],
+    });
+    const ws = workspace(root);
+    const file = path.join(ws.registry, 'versions.json');
+    const versions = JSON.parse(await readFile(file, 'utf8'));
+    const older = versions.versions[1];
+    older.putBack = {
+      date: '2026-11-30T09:00:00Z',
+      from: 'v1.2.0',
+      reason: REASON,
+      until: '2026-12-05T10:00:00Z',
+      replacedBy: versions.versions[0].version,
+    };
+    await writeFile(file, JSON.stringify(versions));
+    const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    expect(catalogue.models.find((m) => m.version === older.version)!.production).toBe(
+      `Put back in production on 2026-11-30 in place of v1.2.0: ${REASON}. ` +
+        `Replaced in production by ${versions.versions[0].version} on 2026-12-05.`,
+    );
+  });
 });

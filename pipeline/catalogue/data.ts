@@ -92,7 +92,7 @@ import {
   type ModelCard,
 } from './schema.ts';
 import { shownTitle } from './shown-title.ts';
-import { numberIndex } from './slug-rules.ts';
+import { numberDateIndex, numberIndex } from './slug-rules.ts';
 import { SMALL_FOLDER, writeSmallPictures } from './small-pictures.ts';
 import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
@@ -1620,6 +1620,11 @@ async function writeDownloads({
   await mkdir(path.join(dir, 'numbers'), { recursive: true });
   for (const [name, piece] of numberIndex(objects))
     await writeIfChanged({ file: file(`numbers/${name}.json`), data: JSON.stringify(piece) });
+  // The dates that are or begin an object number ("c1900" of "C.1900.1"), pieced alike: the search page reads the one
+  // piece of a date typed to search it as typed, not by its year (slug-rules.ts numberDateIndex).
+  await mkdir(path.join(dir, 'number-dates'), { recursive: true });
+  for (const [name, keys] of numberDateIndex(objects))
+    await writeIfChanged({ file: file(`number-dates/${name}.json`), data: JSON.stringify(keys) });
   const first = catalogue.objects[0];
   const columns = Object.keys(first ? csvRow(first) : { id: '' });
   await writePiecesIfChanged({ file: file('catalogue.csv'), pieces: csvPieces(catalogue.objects, columns) });

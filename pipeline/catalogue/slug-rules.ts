@@ -267,3 +267,84 @@ export function numberTyped(
     among[0];
   return found ? { id: found[0], slug: found[1] } : null;
 }
+
+/**
+ * The key of a date as a visitor types it ("c.1900", "CA 1900", "1887-89", "c. 1914/18"), in the index of the dates
+ * that are or begin an object number (numberDateIndex): its letters and digits in small letters, a "-" where two
+ * numbers were typed apart ("c1900", "ca1900", "1887-89", "c1914-18"). "" when it has no year.
+ */
+export function numberDateKey(typed: string): string {
+  const runs = typed
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((r) => searchFold(r));
+  let key = '';
+  for (const run of runs) key += /\d$/.test(key) && /^\d/.test(run) ? `-${run}` : run;
+  return DATE_KEY.test(key) ? key : '';
+}
+
+/** A date's key: circa's word ("c", "ca", "circa"), a year, and the end of a range ("1887-89", "1914-1918"). */
+const DATE_KEY = /^(?:c|ca|circa)?(\d{4})(?:-(\d{2}|\d{4}))?$/;
+
+/**
+ * The date keys (numberDateKey) of an object number: each run of its parts, from any part, that a visitor could type
+ * as a date ("C.1900.1" → "c1900", "1887-89 a" → "1887-89", "Herb. 1887/89" → "1887-89"), with its parts' zeros set
+ * aside too ("C.01900" → "c1900"). A range only where the number has its parts apart between the two years
+ * ("188789" is no "1887-89"). The search page searches a typed date by its year unless the index has its key
+ * (browse.astro): it read the objects found one by one to see whether one's number began so, 116 files for "c.1900"
+ * among 5,000 chairs titled "Chair, c.1900", and still missed "C.1900.1" (a reviewer).
+ */
+export function numberDateKeys(id: string): string[] {
+  const runs = id
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((r) => searchFold(r));
+  const aside = runs.map((r) => r.replace(/(^|\D)0+(?=\d)/g, '$1'));
+  const keys = new Set<string>();
+  for (const parts of [runs, aside]) {
+    for (let from = 0; from < parts.length; from++) {
+      // The parts from `from` run together, and where each ends: digits typed together may be apart in the number
+      // ("c.1900" begins "C.19.00"), digits typed apart must be ("1887-89" is no beginning of "188789").
+      let joined = '';
+      const ends = new Set<number>();
+      for (const part of parts.slice(from)) {
+        joined += part;
+        ends.add(joined.length);
+        // A date is at most "circa18871889".
+        if (joined.length > 13) break;
+        const date = DATE_RUN.exec(joined);
+        if (!date || !isDate(date[2]!, date[3])) continue;
+        const [, about = '', year, end] = date;
+        // A year alone is no date a visitor types as one (lib/number.ts datesWritten): searched as typed anyway.
+        if (end === undefined ? about !== '' : ends.has(about.length + 4))
+          keys.add(end === undefined ? joined : `${about}${year}-${end}`);
+      }
+    }
+  }
+  return [...keys];
+}
+
+/** A date's letters and digits run together: circa's word, a year, a range's end ("c1900", "188789"). */
+const DATE_RUN = /^(c|ca|circa)?(\d{4})(\d{2}|\d{4})?$/;
+
+/** A year (1000 to 2199) and a range's end after it, within 150 years, as the search page reads dates (lib/number.ts). */
+function isDate(year: string, end: string | undefined): boolean {
+  const first = Number(year);
+  if (first < 1000 || first > 2199) return false;
+  if (end === undefined) return true;
+  const last = end.length === 2 ? Number(year.slice(0, 2) + end) : Number(end);
+  return last > first && last - first <= 150;
+}
+
+/**
+ * The index of the dates that are or begin an object number (numberDateKeys), all its pieces (empty ones too), by
+ * piece name ("00" … "ff"), as the object-number index (numberPiece): each piece the sorted keys in it.
+ */
+export function numberDateIndex(objects: { id: string }[]): Map<string, string[]> {
+  const pieces = new Map<string, Set<string>>();
+  for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), new Set());
+  for (const o of objects) for (const key of numberDateKeys(o.id)) pieces.get(numberPiece(key))!.add(key);
+  return new Map([...pieces].map(([name, keys]) => [name, [...keys].sort()]));
+}

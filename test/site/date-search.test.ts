@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numberDateIndex, numberDateKey, numberDateKeys, numberPiece } from '../../pipeline/catalogue/slug-rules.ts';
 import { datesAsYears, datesWritten, numberAmong } from '../../site/src/lib/number.ts';
 import type { FixtureObject } from './fixture.ts';
 import { type SearchSite, searchSite, typedSearch } from './search-site.ts';
@@ -203,6 +204,48 @@ describe('an object number written as a date', () => {
     expect((await answer('1887-89 OR medal')).titles).toEqual(['Jug body', 'Jug lid', 'Medal']);
     expect((await answer('C.1900 OR tray')).titles).toEqual(['Cup', 'Tray']);
   }, 120_000);
+});
+
+describe('the dates that are or begin an object number, listed by the build', () => {
+  it('lists each run of parts of a number that a visitor could type as a date, as the search page keys a date typed', () => {
+    expect(numberDateKeys('C.1900.1')).toEqual(['c1900']);
+    expect(numberDateKeys('1887-89 a')).toEqual(['1887-89']);
+    expect(numberDateKeys('CA 1900 b')).toContain('ca1900');
+    expect(numberDateKeys('C.01900')).toContain('c1900');
+    expect(numberDateKeys('Herb. 1887/89')).toContain('1887-89');
+    // Digits apart in the number but typed together: still its beginning, as before ("c.1900" of "C.19.00").
+    expect(numberDateKeys('C.19.00')).toContain('c1900');
+    // Not a range: its years are not apart in the number ("188789"), or the second is no later year ("1887-12").
+    expect(numberDateKeys('188789')).toEqual([]);
+    expect(numberDateKeys('1887-12')).toEqual([]);
+    expect(numberDateKeys('DM-0267')).toEqual([]);
+    for (const [typed, id] of [
+      ['c.1900', 'C.1900.1'],
+      ['C.1900', 'C.1900'],
+      ['c. 1900', 'C.1900'],
+      ['c1900', 'C 1900'],
+      ['CA 1900', 'CA 1900 b'],
+      ['1887-89', '1887-89 a'],
+      ['1887–89', '1887-89 b'],
+      ['1914/18', '1914/18'],
+      ['c.1750', 'X.C.1750'],
+    ])
+      expect(numberDateKeys(id!), `${typed} ${id}`).toContain(numberDateKey(typed!));
+    for (const [typed, id] of [
+      ['ca 1900', 'C.1900.1'],
+      ['1887-1889', '1887-89 a'],
+      ['c.1900', 'C.19001'],
+      ['1887-89', '188789'],
+    ])
+      expect(numberDateKeys(id!), `${typed} ${id}`).not.toContain(numberDateKey(typed!));
+  });
+
+  it('writes each key in the piece its hash names, every piece written', () => {
+    const index = numberDateIndex([{ id: 'C.1900.1' }, { id: 'C.1900.2' }, { id: 'DM-0267' }]);
+    expect(index.size).toBe(256);
+    expect(index.get(numberPiece('c1900'))).toContain('c1900');
+    expect([...index.values()].flat().filter((k) => k === 'c1900')).toHaveLength(1);
+  });
 });
 
 describe('an object number among the objects found', () => {

@@ -221,36 +221,6 @@ export async function closestFirst<T>({
 }
 
 /**
- * Whether the number of one of `results` (`numberOf`: a fragment each) is, or begins with, `typed` at a part of it
- * (apartAsTyped, its parts apart where `typed` has punctuation between them: "1887-89" is "1887-89 a", not "18878-9").
- * Read `batch` at a time, in Pagefind's order, until one is found, `most` are read or `gone` says a newer search
- * replaced this one: thirty objects titled "Chair, c.1900" ranked above the object numbered "C.1900", and only the first
- * 12 were read (a reviewer).
- */
-export async function numberAmong<T>({
-  results,
-  typed,
-  numberOf,
-  batch = 12,
-  most = 120,
-  gone = () => false,
-}: {
-  results: T[];
-  typed: string;
-  numberOf: (result: T) => Promise<string>;
-  batch?: number;
-  most?: number;
-  gone?: () => boolean;
-}): Promise<boolean> {
-  const apart = typed.replace(/[^\p{L}\p{N}]+/gu, ' ');
-  for (let at = 0; at < Math.min(results.length, most) && !gone(); at += batch) {
-    const numbers = await Promise.all(results.slice(at, Math.min(at + batch, most)).map(numberOf));
-    if (numbers.some((n) => n !== '' && apartAsTyped(apart, n))) return !gone();
-  }
-  return false;
-}
-
-/**
  * The typed words that are numbers of parts, as a collection writes its numbers: "12.5", "1914.699.b", "MS-12/3"
  * (a digit, two or more parts, each digits or one or two letters). Pagefind searches such a word run together
  * ("125", "1914699b") and, finding no word starting so, answers for the longest word that starts it ("12", "1914699"):

@@ -715,21 +715,26 @@ export function labelCountsSaid({
   };
 }
 
-/** Objects renumbered whose label went with them: the old number's label removed, the same one on the new number. */
+/**
+ * Objects renumbered whose label went with them, by their old number: their new number (the old number's label
+ * removed, the same one on the new number).
+ */
 function renumberedLabels({
   changes,
   removed,
 }: {
   changes: ReportJson['labels']['changes'];
   removed: { id: string; renumbered?: string }[];
-}): number {
+}): Map<string, string> {
   const of = (kind: 'added' | 'removed') =>
     new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c]));
   const [added, gone] = [of('added'), of('removed')];
-  return removed.filter((o) => {
+  const moved = new Map<string, string>();
+  for (const o of removed) {
     const [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
-    return before && after && before.before === after.after;
-  }).length;
+    if (before && after && before.before === after.after) moved.set(o.id, o.renumbered!);
+  }
+  return moved;
 }
 
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
@@ -802,7 +807,8 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   const changed = counts.changed - renamed;
   // An object renumbered (the same photograph under a new number) whose label went with it: neither a label removed
   // nor an object newly labelled (tester T10).
-  const moved = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] });
+  const renumbered = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] });
+  const moved = renumbered.size;
   const summary = [
     changed ? `${changed} ${pluralWord(changed, 'label')} changed` : '',
     renamed ? `${renamed} renamed (the same label under its new name)` : '',
@@ -872,7 +878,11 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
     text(shorten(c.title)),
     c.before === null ? '—' : text(visibleLabel(shortLabel(c.before))),
     c.after === null ? '—' : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? ' (renamed)' : ''}`,
-    predictionCell(c, vocabulary, stale),
+    // Its rows too, as the summary says it: "renumbered DM-1011", "renumbered from DM-0011" (tester T10).
+    predictionCell(c, vocabulary, stale, {
+      to: c.kind === 'removed' ? renumbered.get(c.id) : undefined,
+      from: c.kind === 'added' ? [...renumbered].find(([, now]) => now === c.id)?.[0] : undefined,
+    }),
   ]);
   const rest = changes.length - shown.length;
   const more = rowsForRoom
@@ -996,7 +1006,15 @@ function linesWords(lines: number[]): string {
   return `${lines.length === 1 ? 'line' : 'lines'} ${listWords(lines.map(String), { max: LINES_NAMED })}`;
 }
 
-function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
+function predictionCell(
+  c: LabelChange,
+  vocabulary: string[] | null,
+  stale: boolean,
+  /** The object renumbered with its label: its new number (`to`, on the old number's row), or its old (`from`). */
+  renumbered: { to?: string; from?: string } = {},
+): string {
+  if (renumbered.to) return `renumbered ${text(shorten(renumbered.to))}: its label stays, on the new number's line`;
+  const from = renumbered.from ? `renumbered from ${text(shorten(renumbered.from))}` : '';
   // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
   if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   // An id far too long: the dataset stage's warning, which names its length and beginning (never the id whole).
@@ -1047,7 +1065,7 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
   }
   // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.
   if (c.photoUnusable && c.after !== null) {
-    const added = c.kind === 'added' ? 'newly labelled, but ' : '';
+    const added = from ? `${from}, but ` : c.kind === 'added' ? 'newly labelled, but ' : '';
     // Not photographed yet: normal for a new object, and nothing to repair.
     if (c.photoUnusable === NO_PHOTO_NAMED)
       return `${added}no model can learn from this label until the object is photographed: ${NO_PHOTO_NAMED}`;
@@ -1063,10 +1081,10 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';
     const seen = c.candidate.seenInTraining ? '; seen in training, so not a test score' : '';
     const answer = `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${agrees(c.candidate.label)}${before}${seen})`;
-    return heldOut ? `${answer}; ${heldOut}` : answer;
+    return `${from ? `${from}; ` : ''}${heldOut ? `${answer}; ${heldOut}` : answer}`;
   }
-  if (heldOut) return heldOut;
-  const added = c.kind === 'added' ? 'newly labelled, ' : '';
+  if (heldOut) return `${from ? `${from}; ` : ''}${heldOut}`;
+  const added = from ? `${from}, ` : c.kind === 'added' ? 'newly labelled, ' : '';
   if (c.split === 'train')
     return `${added}in the training set: the model learned from ${added ? 'this' : 'the new'} label`;
   if (c.split === 'validation') return `${added}in the validation set: used to decide when to stop training`;

@@ -66,6 +66,15 @@ describe('an object renumbered in a pull request', () => {
     expect(markdown).toContain('1 label kept by an object renumbered (see above), 1 label removed.');
   });
 
+  it('is said as renumbered in the rows of the label table too, not as a label removed and an object newly labelled', async () => {
+    const { markdown } = await renumbered();
+    const row = (id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} (`))!;
+    expect(row('DM-0011')).toContain('renumbered DM-1011');
+    expect(row('DM-0011')).not.toContain('label removed');
+    expect(row('DM-1011')).toContain('renumbered from DM-0011');
+    expect(row('DM-1011')).not.toContain('newly labelled');
+  });
+
   it('another photograph under the new number is not a renumbering', async () => {
     const { markdown } = await renumbered({ photo: false });
     expect(markdown).not.toContain('renumbered');

@@ -38358,11 +38358,12 @@ function renumberedLabels({
   changes,
   removed
 }) {
-  let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")];
-  return removed.filter((o) => {
+  let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")], moved = /* @__PURE__ */ new Map();
+  for (let o of removed) {
     let [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
-    return before && after && before.before === after.after;
-  }).length;
+    before && after && before.before === after.after && moved.set(o.id, o.renumbered);
+  }
+  return moved;
 }
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
   let { changes, counts, baseCommit, baseUnavailable } = report.labels, mainItself = mainRunItself(report), title = mainItself ? "### Label changes" : "### Label changes in this pull request";
@@ -38400,7 +38401,7 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
 ${against}${since}${saved}No label in labels.csv changed.`;
   let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
     report.labels
-  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, moved = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] }), summary2 = [
+  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, renumbered = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] }), moved = renumbered.size, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
     moved > 0 ? `${moved} ${pluralWord(moved, "label")} kept by ${moved === 1 ? "an object" : "objects"} renumbered (see above)` : "",
@@ -38430,7 +38431,11 @@ ${against}${since}${saved}No label in labels.csv changed.`;
     text(shorten(c.title)),
     c.before === null ? "\u2014" : text(visibleLabel(shortLabel(c.before))),
     c.after === null ? "\u2014" : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? " (renamed)" : ""}`,
-    predictionCell(c, vocabulary, stale)
+    // Its rows too, as the summary says it: "renumbered DM-1011", "renumbered from DM-0011" (tester T10).
+    predictionCell(c, vocabulary, stale, {
+      to: c.kind === "removed" ? renumbered.get(c.id) : void 0,
+      from: c.kind === "added" ? [...renumbered].find(([, now]) => now === c.id)?.[0] : void 0
+    })
   ]), rest = changes.length - shown2.length, more = rowsForRoom ? `
 
 \u2026and ${rest} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
@@ -38496,7 +38501,9 @@ function lineSaid(l) {
 function linesWords(lines) {
   return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String), { max: LINES_NAMED })}`;
 }
-function predictionCell(c, vocabulary, stale) {
+function predictionCell(c, vocabulary, stale, renumbered = {}) {
+  if (renumbered.to) return `renumbered ${text(shorten(renumbered.to))}: its label stays, on the new number's line`;
+  let from = renumbered.from ? `renumbered from ${text(shorten(renumbered.from))}` : "";
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   if (c.unknownId?.tooLong) return text(c.unknownId.hint);
   if (c.unknownId && (c.kind === "removed" || c.kind === "added")) {
@@ -38521,16 +38528,16 @@ function predictionCell(c, vocabulary, stale) {
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   if (c.photoUnusable && c.after !== null) {
-    let added2 = c.kind === "added" ? "newly labelled, but " : "";
+    let added2 = from ? `${from}, but ` : c.kind === "added" ? "newly labelled, but " : "";
     return c.photoUnusable === NO_PHOTO_NAMED ? `${added2}no model can learn from this label until the object is photographed: ${NO_PHOTO_NAMED}` : `${added2}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   let agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees", heldOut = c.heldOut ? `a model trained without this object says ${text(c.heldOut.label)} (${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})` : "";
   if (c.candidate) {
     let before = c.baseline ? `; before: ${text(c.baseline.label)}` : "", seen = c.candidate.seenInTraining ? "; seen in training, so not a test score" : "", answer2 = `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${agrees(c.candidate.label)}${before}${seen})`;
-    return heldOut ? `${answer2}; ${heldOut}` : answer2;
+    return `${from ? `${from}; ` : ""}${heldOut ? `${answer2}; ${heldOut}` : answer2}`;
   }
-  if (heldOut) return heldOut;
-  let added = c.kind === "added" ? "newly labelled, " : "";
+  if (heldOut) return `${from ? `${from}; ` : ""}${heldOut}`;
+  let added = from ? `${from}, ` : c.kind === "added" ? "newly labelled, " : "";
   return c.split === "train" ? `${added}in the training set: the model learned from ${added ? "this" : "the new"} label` : c.split === "validation" ? `${added}in the validation set: used to decide when to stop training` : "not in the dataset";
 }
 function metricsSection({ report, metrics }) {

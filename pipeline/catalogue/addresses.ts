@@ -148,47 +148,41 @@ export async function savedSlugs(file: string): Promise<Map<string, string> | nu
 export interface LeftObject {
   id: string;
   slug: string;
-  /** Its title as its page showed it last ('' when it had none, or it is not known). */
-  title: string;
   /** The number it is catalogued as now (the same photograph under a new number), else null. */
   now: string | null;
 }
 
-/** What the last build saved of each object's address (savedAddressesFile), and of the objects that left. */
+/**
+ * What the last build saved of each object's address (savedAddressesFile), and of the objects that left. Published
+ * (data/addresses.json) without the photographs' checksums: a copy restored from it tells no renumbered object.
+ */
 export interface SavedAddresses {
   slugs: Map<string, string>;
-  /** Each object's photograph, by its checksum (md5; none: ''): a renumbered object is the same photograph. */
+  /** Each object's photograph, by its checksum (md5; none, or not known: ''): a renumbered one is the same photograph. */
   photos: Map<string, string>;
-  titles: Map<string, string>;
   left: LeftObject[];
 }
 
 /** The addresses the last build saved, with what it knew of each object; null when there are none (or unreadable). */
 export async function savedAddresses(file: string): Promise<SavedAddresses | null> {
   const saved = (await readJsonOrNull({ file }).catch(() => null)) as Record<string, unknown> | null;
-  const { ids, slugs, photos, titles, left } = saved ?? {};
+  const { ids, slugs, photos, left } = saved ?? {};
   if (!Array.isArray(ids) || !Array.isArray(slugs) || ids.length !== slugs.length) return null;
-  // Files saved before these were kept have none: read as not known.
-  const byId = (values: unknown) =>
-    new Map(
-      Array.isArray(values) && values.length === ids.length
-        ? ids.map((id, i) => [String(id), typeof values[i] === 'string' ? values[i] : ''])
-        : [],
-    );
+  // Files saved before these were kept, and the published copy, have none: read as not known.
+  const known = Array.isArray(photos) && photos.length === ids.length;
   return {
     slugs: new Map(ids.map((id, i) => [String(id), String(slugs[i])])),
-    photos: byId(photos),
-    titles: byId(titles),
+    photos: new Map(known ? ids.map((id, i) => [String(id), typeof photos[i] === 'string' ? photos[i] : '']) : []),
     left: Array.isArray(left) ? left.flatMap(leftEntry) : [],
   };
 }
 
 /** One entry of a saved file's `left`, when it is one (an address the build would give no object is left out). */
 function leftEntry(x: unknown): LeftObject[] {
-  const { id, slug, title, now } = (x !== null && typeof x === 'object' ? x : {}) as Record<string, unknown>;
+  const { id, slug, now } = (x !== null && typeof x === 'object' ? x : {}) as Record<string, unknown>;
   if (typeof id !== 'string' || id === '' || typeof slug !== 'string' || !SLUG.test(slug) || reservedSlug(slug))
     return [];
-  return [{ id, slug, title: typeof title === 'string' ? title : '', now: typeof now === 'string' ? now : null }];
+  return [{ id, slug, now: typeof now === 'string' ? now : null }];
 }
 
 /**
@@ -225,7 +219,7 @@ export function leftObjects({
     const photo = saved.photos.get(id) ?? '';
     const one = photo && arrivedWith.get(photo) === 1 && goneWith.get(photo) === 1;
     const now = one ? arrived.find((o) => o.photo === photo)!.id : null;
-    left.set(id, { id, slug, title: saved.titles.get(id) ?? '', now });
+    left.set(id, { id, slug, now });
   }
   // A number that has left in turn: its own new number, else none (a few steps at most; a loop ends the chain).
   for (const l of left.values()) {

@@ -192,12 +192,16 @@ export async function buildCatalogueData({
   // it. Not a picture given to many objects (a "no image" card): it tells no object from another.
   const photos = dataset.objects.map((o) => (standInOf.has(o.id) ? '' : (o.imageMd5 ?? '')));
   const left = leftObjects({ saved, objects: ids.map((id, i) => ({ id, slug: slugs[i]!, photo: photos[i]! })) });
-  // The titles as the pages show them: a page kept for an object that leaves names it (leftObjects).
-  const titles = dataset.objects.map((o) => shownTitle(fieldText(o.title)));
-  const addresses = JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs, photos, titles, left });
-  titles.length = 0;
+  // No title is kept: an object may leave for repatriation or for privacy, and its page then names its number only.
+  const kept = left.map(({ id, slug, now }) => ({ id, slug, now }));
   await mkdir(ws.cache, { recursive: true });
-  await writeIfChanged({ file: savedAddressesFile(ws), data: addresses });
+  await writeIfChanged({
+    file: savedAddressesFile(ws),
+    data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs, photos, left: kept }),
+  });
+  // The published copy (data/addresses.json) without the checksums, of photographs not published too: a restore
+  // from it keeps every address and page, but tells no renumbered object until a build has saved them again.
+  const addresses = JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs, left: kept });
   let at = 0;
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
@@ -594,7 +598,6 @@ export async function buildCatalogueData({
     departed: left.map((l) => ({
       number: l.id,
       slug: l.slug,
-      title: l.title,
       now: l.now !== null && slugOf.has(l.now) ? { number: l.now, slug: slugOf.get(l.now)! } : null,
     })),
     objects,
@@ -1588,7 +1591,7 @@ async function writeDownloads({
   written,
 }: {
   catalogue: Catalogue;
-  /** The saved addresses (savedAddressesFile), as the build saved them. */
+  /** The saved addresses (savedAddressesFile), as they are published: without what only the build needs. */
   addresses: string;
   publicDir: string;
   written: Set<string>;

@@ -561,14 +561,14 @@ export const catalogueSchema = z.object({
   recent: z.array(z.object({ date: z.string().nullable(), text: z.string(), href: z.string().nullable() })),
   /**
    * Objects that have left the catalogue (addresses.ts LeftObject): each address keeps a page that says so, and names
-   * the number it is catalogued as now when it was renumbered. Not objects: in no search, listing or sitemap.
+   * the number it is catalogued as now when it was renumbered. Not objects: in no search, listing or sitemap. No
+   * title: an object may leave for repatriation or for privacy, and its title then should not stay public.
    */
   departed: z
     .array(
       z.object({
         number: z.string(),
         slug: z.string(),
-        title: z.string(),
         now: z.object({ number: z.string(), slug: z.string() }).nullable(),
       }),
     )

@@ -9,7 +9,6 @@ import { checkAddresses, leftObjects, type SavedAddresses } from '../../pipeline
 const saved = (entries: [string, string, string][], left: SavedAddresses['left'] = []): SavedAddresses => ({
   slugs: new Map(entries.map(([id, slug]) => [id, slug])),
   photos: new Map(entries.map(([id, , photo]) => [id, photo])),
-  titles: new Map(entries.map(([id]) => [id, `Title ${id}`])),
   left,
 });
 
@@ -22,7 +21,7 @@ describe('objects that left the catalogue', () => {
         ['A-3', 'a-3', 'p2'],
         ['A-4', 'a-4', 'p4'],
       ],
-      [{ id: 'OLD-1', slug: 'old-1', title: 'Old', now: 'A-4' }],
+      [{ id: 'OLD-1', slug: 'old-1', now: 'A-4' }],
     );
     const left = leftObjects({
       saved: last,
@@ -33,14 +32,14 @@ describe('objects that left the catalogue', () => {
       ],
     });
     expect(left).toEqual([
-      { id: 'OLD-1', slug: 'old-1', title: 'Old', now: 'A-4' },
-      { id: 'A-1', slug: 'a-1', title: 'Title A-1', now: 'B-1' },
-      { id: 'A-2', slug: 'a-2', title: 'Title A-2', now: null },
-      { id: 'A-3', slug: 'a-3', title: 'Title A-3', now: null },
+      { id: 'OLD-1', slug: 'old-1', now: 'A-4' },
+      { id: 'A-1', slug: 'a-1', now: 'B-1' },
+      { id: 'A-2', slug: 'a-2', now: null },
+      { id: 'A-3', slug: 'a-3', now: null },
     ]);
     // OLD-1 is back under its own number; A-4 leaves for C-4, and OLD-1 would follow it.
     const next = leftObjects({
-      saved: saved([['A-4', 'a-4', 'p4']], [{ id: 'OLD-2', slug: 'old-2', title: '', now: 'A-4' }]),
+      saved: saved([['A-4', 'a-4', 'p4']], [{ id: 'OLD-2', slug: 'old-2', now: 'A-4' }]),
       objects: [{ id: 'C-4', slug: 'c-4', photo: 'p4' }],
     });
     expect(next.map((l) => [l.id, l.now])).toEqual([

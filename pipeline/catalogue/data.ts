@@ -1619,9 +1619,11 @@ async function writeDownloads({
   // The object-number index the search and 404 pages read, one small piece per number key's hash (slug-rules.ts
   // numberIndex, the rule the pages read it by): every piece is written, empty ones too, so a number no object has
   // is a piece without it, not a missing file. Every build compares and rewrites them all: a site built with an
-  // older index's form (keyed by plain address) has its pieces rewritten by the next build.
+  // older index's form (keyed by plain address) has its pieces rewritten by the next build. The objects that left
+  // are in it too, marked so: the 404 page offers their pages for a number typed as printed, the search page never.
   await mkdir(path.join(dir, 'numbers'), { recursive: true });
-  for (const [name, piece] of numberIndex(objects))
+  const left = catalogue.departed.map((d) => ({ id: d.number, slug: d.slug, left: { now: d.now?.number ?? null } }));
+  for (const [name, piece] of numberIndex([...objects, ...left]))
     await writeIfChanged({ file: file(`numbers/${name}.json`), data: JSON.stringify(piece) });
   // The dates that are or begin an object number ("c1900" of "C.1900.1"), pieced alike: the search page reads the one
   // piece of a date typed to search it as typed, not by its year (slug-rules.ts numberDateIndex).

@@ -204,18 +204,40 @@ export function numberPiece(key: string): string {
   return (h % NUMBER_PIECES).toString(16).padStart(2, '0');
 }
 
-/** One piece of the object-number index: each key's ids and their pages (`[id, slug]`), in the catalogue's order. */
-export type NumberPiece = Record<string, [string, string][]>;
+/**
+ * What an object that left the catalogue has in the object-number index: the number it is catalogued as now, if any.
+ * Its page says so; the 404 page offers it, the search page never (lib/address.ts numberAsked).
+ */
+export interface NumberLeft {
+  now: string | null;
+}
 
-/** The object-number index, all its pieces (empty ones too), by piece name ("00" … "ff"). */
-export function numberIndex(objects: { id: string; slug: string }[]): Map<string, NumberPiece> {
+/**
+ * One piece of the object-number index: each key's ids and their pages (`[id, slug]`), in the catalogue's order; an
+ * object that left has a third entry (`[id, slug, { now }]`), after those of the catalogue.
+ */
+export type NumberPiece = Record<string, ([string, string] | [string, string, NumberLeft])[]>;
+
+/** An object found in the object-number index: its number, its page and, when it left the catalogue, `left`. */
+export interface NumberFound {
+  id: string;
+  slug: string;
+  left?: NumberLeft;
+}
+
+/**
+ * The object-number index, all its pieces (empty ones too), by piece name ("00" … "ff"). The objects that left the
+ * catalogue (`left`) are in it too, so that the 404 page finds their pages.
+ */
+export function numberIndex(objects: { id: string; slug: string; left?: NumberLeft }[]): Map<string, NumberPiece> {
   const pieces = new Map<string, NumberPiece>();
   // Without a prototype: an object numbered "constructor" or "__proto__" is a key like any other.
   for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), Object.create(null));
   for (const o of objects) {
     // Under its old key too (latinKey): found by the number typed without its other-script letters, as before; and
     // without its zero padding ("PH/1923/45" for "PH/1923/0045").
-    for (const key of numberKeys(o.id)) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
+    for (const key of numberKeys(o.id))
+      (pieces.get(numberPiece(key))![key] ??= []).push(o.left ? [o.id, o.slug, { now: o.left.now }] : [o.id, o.slug]);
   }
   return pieces;
 }
@@ -234,7 +256,20 @@ export function numberTyped(
   typed: string,
   piece: NumberPiece,
   { aside = false }: { aside?: boolean } = {},
-): { id: string; slug: string } | null {
+): NumberFound | null {
+  const found = numberChosen(typed, piece, { aside });
+  if (!found?.left) return found;
+  // An object that left, typed as its own number ("DM-0004", "dm-0004"): its page. Else an object of the catalogue
+  // the number may be ("DM0004" for "DM 0004" beside a "DM-0004" that left) comes first.
+  const folded = typed.normalize('NFC').toLowerCase();
+  if (found.id === typed || found.id.normalize('NFC').toLowerCase() === folded) return found;
+  const present: NumberPiece = Object.create(null);
+  for (const [key, ids] of Object.entries(piece)) present[key] = ids.filter((entry) => entry.length === 2);
+  return numberChosen(typed, present, { aside }) ?? found;
+}
+
+/** numberTyped, among every object the piece has (those that left too). */
+function numberChosen(typed: string, piece: NumberPiece, { aside }: { aside: boolean }): NumberFound | null {
   const address = plainAddress(typed);
   const key = aside ? paddingAsideKey(typed) : numberKey(typed);
   const listed = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
@@ -265,7 +300,9 @@ export function numberTyped(
     alike[0] ??
     among.find(([id, slug]) => slug === plainAddress(id)) ??
     among[0];
-  return found ? { id: found[0], slug: found[1] } : null;
+  if (!found) return null;
+  const [id, slug, left] = found;
+  return left ? { id, slug, left: { now: left.now } } : { id, slug };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAddresses, leftObjects, type SavedAddresses } from '../../pipeline/catalogue/addresses.ts';
+import { numberIndex } from '../../pipeline/catalogue/slug-rules.ts';
+import { numberFound } from '../../site/src/lib/address.ts';
 
 /*
  * The addresses of objects that left the catalogue (docs/security-addresses.md): which are kept, which name a new
@@ -60,5 +62,20 @@ describe('objects that left the catalogue', () => {
     });
     expect(checkAddresses(file([{ id: 'A-0', slug: 'collection.json' }]))).toHaveProperty('problem');
     expect(checkAddresses(JSON.stringify({ ids: ['A-1'], slugs: ['a-1'], photos: [] }))).toHaveProperty('problem');
+  });
+
+  it('the number index offers an object that left for its own number only, an object of the catalogue first', async () => {
+    const pieces = numberIndex([
+      { id: 'DM 0004', slug: 'dm-0004-d480a90b' },
+      { id: 'DM-0004', slug: 'dm-0004', left: { now: null } },
+      { id: 'DM-0011', slug: 'dm-0011', left: { now: 'DM-1011' } },
+    ]);
+    const found = (typed: string) => numberFound(typed, async (name) => pieces.get(name) ?? null);
+    expect(await found('DM-0004')).toEqual({ id: 'DM-0004', slug: 'dm-0004', left: { now: null } });
+    expect(await found('dm-0004')).toMatchObject({ id: 'DM-0004' });
+    expect(await found('DM 0004')).toEqual({ id: 'DM 0004', slug: 'dm-0004-d480a90b' });
+    // Typed without its punctuation: either might be meant, and the object of the catalogue is offered.
+    expect(await found('DM0004')).toMatchObject({ id: 'DM 0004' });
+    expect(await found('DM-0011')).toEqual({ id: 'DM-0011', slug: 'dm-0011', left: { now: 'DM-1011' } });
   });
 });

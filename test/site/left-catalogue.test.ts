@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAddresses } from '../../pipeline/catalogue/addresses.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { numberAsked } from '../../site/src/lib/address.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
 
 /*
  * Tester T10: printed labels and QR codes point at objects/<address>/. After a deaccession (DM-0004 taken out of the
@@ -132,6 +135,40 @@ describe('the address of an object that left the catalogue', () => {
     expect(saved.photos.every((p: string) => /^[0-9a-f]{32}$/.test(p))).toBe(true);
     expect(JSON.stringify(saved)).not.toMatch(/beaker|Standing figure/);
   });
+
+  // The 404 page looked the number up among the objects of the catalogue only: it offered the look-alike DM 0004.
+  it('is offered by the 404 page for its number typed as printed, and never by the search page', async () => {
+    const served = await serveSite({ dir: site(), base: '/collection/' });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const tab = await browser.newPage();
+      const offered = async (address: string) => {
+        expect((await tab.goto(`${served.url}${address}`))?.status()).toBe(404);
+        await tab.waitForLoadState('networkidle');
+        const box = tab.locator('#did-you-mean');
+        await box.waitFor({ state: 'visible', timeout: 10_000 });
+        const words = ((await box.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        return { href: await box.locator('a').getAttribute('href'), words };
+      };
+      expect(await offered('objects/DM-0004/')).toEqual({
+        href: '/collection/objects/dm-0004/',
+        words: 'Were you looking for object DM-0004 (no longer in the online catalogue)?',
+      });
+      expect(await offered('objects/DM-0011/')).toEqual({
+        href: '/collection/objects/dm-0011/',
+        words: 'Were you looking for object DM-0011 (now catalogued as DM-1011)?',
+      });
+      // The search page looks numbers up among the objects of the catalogue only.
+      expect((await numberAsked({ typed: 'DM-0011', base: served.url })).found).toBeNull();
+      expect((await numberAsked({ typed: 'DM-0004', base: served.url })).found?.id).toBe('DM 0004');
+    } finally {
+      await browser.close();
+      await served.close();
+    }
+  }, 120_000);
 
   it('is kept in the published addresses, which the address check accepts, and after a build restored from them', async () => {
     const published = await readFile(site('data', 'addresses.json'), 'utf8');

@@ -8,6 +8,7 @@
  */
 import {
   hashedSlug,
+  type NumberFound,
   type NumberPiece,
   numberDateKey,
   numberKey,
@@ -17,7 +18,7 @@ import {
   plainAddress,
 } from '../../../pipeline/catalogue/slug-rules.ts';
 
-export { type NumberPiece, numberTyped };
+export { type NumberFound, type NumberPiece, numberTyped };
 
 /**
  * lib/number.ts folioAsF, copied (what it reads as a folio's word, and why, is said there): imported from there,
@@ -69,7 +70,7 @@ export function numberPieceOf(typed: string): string | null {
 export async function numberFound(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
-): Promise<{ id: string; slug: string } | null> {
+): Promise<NumberFound | null> {
   const asked = new Map<string, Promise<NumberPiece | null>>();
   const read = (name: string) => {
     let reading = asked.get(name);
@@ -108,7 +109,7 @@ export async function numberFound(
     return ids.size === 1 ? folios[0]!.found : null;
   }
   let size = 0;
-  let found: { id: string; slug: string } | null = null;
+  let found: NumberFound | null = null;
   for (const { run, words } of among) {
     if (size > words) break;
     const looked = await numberLookup(run, read);
@@ -186,19 +187,22 @@ export const LOOKUP_MS = 10_000;
  * for ever), and the lookup answers; so it does after `wholeMs` whatever it waits for. A stalled piece left the 404
  * page waiting for ever (an outside tester); every piece given up 3 s after the lookup started, the pieces asked for
  * later had less (a reviewer). Once it answers, the pieces still coming are cancelled. A site built before the index
- * was published (no such piece): nothing.
+ * was published (no such piece): nothing. The objects that left the catalogue are looked for with `left` only (the
+ * 404 page: their pages say where they went), never by the search page, which lists none.
  */
 export async function numberAsked({
   typed,
   base,
+  left = false,
   stalledMs = STALLED_MS,
   wholeMs = LOOKUP_MS,
 }: {
   typed: string;
   base: string;
+  left?: boolean;
   stalledMs?: number;
   wholeMs?: number;
-}): Promise<{ found: { id: string; slug: string } | null; error?: string }> {
+}): Promise<{ found: NumberFound | null; error?: string }> {
   const stalled = new Error('The object-number index did not answer');
   const requests = new Set<AbortController>();
   let givenUp = false;
@@ -222,7 +226,15 @@ export async function numberAsked({
         const timer = setTimeout(() => giveUp(request), stalledMs);
         try {
           const response = await fetch(`${base}data/numbers/${piece}.json`, { signal: request.signal });
-          if (response.ok) return (await response.json()) as NumberPiece;
+          if (response.ok) {
+            const piece = (await response.json()) as NumberPiece;
+            if (left) return piece;
+            const kept: NumberPiece = Object.create(null);
+            // Those that left have a third entry (slug-rules.ts NumberPiece).
+            for (const [key, ids] of Object.entries(piece))
+              kept[key] = Array.isArray(ids) ? ids.filter((entry) => entry.length === 2) : ids;
+            return kept;
+          }
           await response.body?.cancel();
           return null;
         } finally {
@@ -232,7 +244,7 @@ export async function numberAsked({
       }),
       late,
     ]);
-    return { found: found && { id: found.id, slug: found.slug } };
+    return { found: found && { id: found.id, slug: found.slug, ...(found.left && { left: found.left }) } };
   } catch (error) {
     return { found: null, error: String(givenUp ? stalled : error) };
   } finally {
@@ -285,7 +297,7 @@ async function numberLookup(
   typed: string,
   piece: (name: string) => Promise<NumberPiece | null>,
   missed: () => void = () => undefined,
-): Promise<{ listed: boolean; found: { id: string; slug: string } | null }> {
+): Promise<{ listed: boolean; found: NumberFound | null }> {
   for (const [key, aside] of [
     [numberKey(typed), false],
     [paddingAsideKey(typed), true],

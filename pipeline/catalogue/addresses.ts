@@ -209,16 +209,19 @@ export function leftObjects({
     return n;
   };
   const arrived = objects.filter((o) => !saved.slugs.has(o.id) && o.photo);
-  const arrivedWith = count(arrived.map((o) => o.photo));
+  // Counted over every object, then and now, not only those that left and came: a photograph an object that stays
+  // shares (a set photographed together) names no new number (reviewer V17).
+  const nowWith = count(objects.map((o) => o.photo));
   const gone = [...saved.slugs].filter(([id]) => !here.has(id));
-  const goneWith = count(gone.map(([id]) => saved.photos.get(id) ?? ''));
+  const thenWith = count([...saved.slugs.keys()].map((id) => saved.photos.get(id) ?? ''));
   const left = new Map<string, LeftObject>();
   for (const l of saved.left) if (!here.has(l.id) && !held.has(folderKey(l.slug))) left.set(l.id, { ...l });
   for (const [id, slug] of gone) {
     if (held.has(folderKey(slug)) || !SLUG.test(slug) || reservedSlug(slug)) continue;
     const photo = saved.photos.get(id) ?? '';
-    const one = photo && arrivedWith.get(photo) === 1 && goneWith.get(photo) === 1;
-    const now = one ? arrived.find((o) => o.photo === photo)!.id : null;
+    const one = photo && nowWith.get(photo) === 1 && thenWith.get(photo) === 1;
+    // The one object with it now is new to the catalogue (one that stays may have taken the photograph).
+    const now = (one && arrived.find((o) => o.photo === photo)?.id) || null;
     left.set(id, { id, slug, now });
   }
   // A number that has left in turn: its own new number, else none (a few steps at most; a loop ends the chain).

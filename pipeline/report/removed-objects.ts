@@ -62,6 +62,7 @@ export async function removedObjects({
   const was = new Set(before.map((o) => o.id.normalize('NFC')));
   const newNumber = await renumberings({
     ws,
+    before,
     gone,
     arrived: gone.length ? head.filter((o) => !was.has(o.id.normalize('NFC'))) : [],
     photos: (await base.listing())?.files ?? null,
@@ -78,16 +79,19 @@ export async function removedObjects({
 
 /**
  * The objects that leave and come back under a new number in the same pull request: the photograph the base's listing
- * records for one that leaves (its md5) is that of exactly one object new to the table, and of no other that leaves.
+ * records for one that leaves (its md5) is that of exactly one object new to the table, and of no other at the base.
  * As the catalogue tells them (catalogue/addresses.ts leftObjects), whose old address then says the new number.
  */
 async function renumberings({
   ws,
+  before,
   gone,
   arrived,
   photos,
 }: {
   ws: Workspace;
+  /** Every object at the base: a photograph one that stays shares is no renumbering (reviewer V17). */
+  before: CollectionObject[];
   gone: CollectionObject[];
   arrived: CollectionObject[];
   /** The base's data.dvc listing: path under data/ → md5. */
@@ -101,7 +105,7 @@ async function renumberings({
     for (const m of md5s) if (m) n.set(m, (n.get(m) ?? 0) + 1);
     return n;
   };
-  const goneWith = count(gone.map(photoOf));
+  const baseWith = count(before.map(photoOf));
   // The new objects' photographs as they are in data/ now (a few files: only those of new rows).
   const arrivedPhotos = await Promise.all(
     arrived.map((o) =>
@@ -111,7 +115,7 @@ async function renumberings({
   const arrivedWith = count(arrivedPhotos);
   for (const o of gone) {
     const md5 = photoOf(o);
-    if (!md5 || goneWith.get(md5) !== 1 || arrivedWith.get(md5) !== 1) continue;
+    if (!md5 || baseWith.get(md5) !== 1 || arrivedWith.get(md5) !== 1) continue;
     found.set(o.id, arrived[arrivedPhotos.indexOf(md5)]!.id);
   }
   return found;

@@ -32,8 +32,10 @@ const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
 
 /** The base with every object; the head renumbers DM-0011 as DM-1011 (its photograph copied) and drops DM-0004. */
-async function renumbered({ photo = true }: { photo?: boolean } = {}) {
+async function renumbered({ photo = true, shared = false }: { photo?: boolean; shared?: boolean } = {}) {
   const ws = await makeCollection({ objects, labels });
+  // DM-0001 photographed with DM-0011 (one photograph of a set): it stays, with that photograph.
+  if (shared) await copyFile(path.join(ws.data, 'images', 'DM-0011.png'), path.join(ws.data, 'images', 'DM-0001.png'));
   const { commitAll, baseCommit } = await versionedCollection({ ws });
   await git.branch({ fs, dir: ws.root, ref: 'renumber', checkout: true });
   const from = path.join(ws.data, 'images', 'DM-0011.png');
@@ -77,6 +79,13 @@ describe('an object renumbered in a pull request', () => {
 
   it('another photograph under the new number is not a renumbering', async () => {
     const { markdown } = await renumbered({ photo: false });
+    expect(markdown).not.toContain('renumbered');
+    expect(markdown).toContain('**2 objects leave the catalogue:**');
+  });
+
+  // Reviewer V17 (MED): the photograph was counted only among the objects leaving and arriving.
+  it('a photograph an object that stays shares is not a renumbering', async () => {
+    const { markdown } = await renumbered({ shared: true });
     expect(markdown).not.toContain('renumbered');
     expect(markdown).toContain('**2 objects leave the catalogue:**');
   });

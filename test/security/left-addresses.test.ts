@@ -50,6 +50,24 @@ describe('objects that left the catalogue', () => {
     ]);
   });
 
+  // Reviewer V17 (MED): C-1, C-2 and C-3 share one set photograph; C-3 left and C-4 came with it. Only objects that
+  // left and came were counted, so C-3's page said "now catalogued as C-4" though C-1 and C-2 have it too.
+  it('a photograph an object that stays shares names no new number either', () => {
+    const left = leftObjects({
+      saved: saved([
+        ['C-1', 'c-1', 'set'],
+        ['C-2', 'c-2', 'set'],
+        ['C-3', 'c-3', 'set'],
+      ]),
+      objects: [
+        { id: 'C-1', slug: 'c-1', photo: 'set' },
+        { id: 'C-2', slug: 'c-2', photo: 'set' },
+        { id: 'C-4', slug: 'c-4', photo: 'set' },
+      ],
+    });
+    expect(left).toEqual([{ id: 'C-3', slug: 'c-3', now: null }]);
+  });
+
   it('the address check refuses a page address of an object that left which an object also has', () => {
     const file = (left: unknown[]) =>
       JSON.stringify({ ids: ['A-1'], slugs: ['a-1'], photos: ['p'], titles: ['t'], left });

@@ -209,11 +209,14 @@ export function localRemote({
       try {
         // The folder itself is never made here, only those under it: gone since the check, the copy fails.
         await copyVerified({ src: file, dest, md5, readOnly: true, below: layoutSeen ? layout : dir });
+        // Made by this upload if it was not there: seen from now on.
+        layoutSeen = true;
       } catch (error) {
         // A folder not found: the remote's gone (said so), or the cache file is (the caller's to say).
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           await folder();
-          if (layoutSeen && !(await exists(layout))) throw folderMissingError({ remote: name, dir, root });
+          if (layoutSeen && !(await exists(layout)))
+            throw folderMissingError({ remote: name, dir, partway: true, root });
         }
         throw error;
       }

@@ -63,3 +63,39 @@ it('a share unmounted mid-push at the remote url itself: said as gone part-way, 
   expect((error as Error).message).toContain('10 of 60 files were sent');
   expect(await readdir(mount, { recursive: true })).toEqual([]);
 });
+
+// Reviewer V18 (LOW): the first upload to find files/md5 gone (the folder itself still there, empty) said the folder
+// "is not there" and to make it with mkdir -p, which does nothing for a share that is not mounted.
+it('files/md5 gone from under a remote that had it: said as the remote gone part-way, not as a folder to make', async () => {
+  const repo = path.join(base, 'repo');
+  const mount = path.join(base, 'mnt');
+  mkdirSync(mount);
+  mkdirSync(repo);
+  await writeTree(path.join(repo, 'data'), { 'images/A1.jpg': 'image 1', 'images/A2.jpg': 'image 2' });
+  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
+  await setDvcConfig({
+    root: repo,
+    values: [
+      { section: 'core', key: 'remote', value: 'storage' },
+      { section: 'remote "storage"', key: 'url', value: mount },
+    ],
+  });
+  await addData({ root: repo, log: silentLogger });
+  const remote = await openRemote({ root: repo });
+  const cache = path.join(repo, '.dvc', 'cache', 'files', 'md5');
+  const objects: { md5: string; file: string }[] = [];
+  for (const item of await readdir(cache, { withFileTypes: true, recursive: true }))
+    if (item.isFile() && !item.name.endsWith('.dir'))
+      objects.push({ md5: path.basename(item.parentPath) + item.name, file: path.join(item.parentPath, item.name) });
+  await remote.put(objects[0]!);
+  renameSync(mount, path.join(base, 'away'));
+  mkdirSync(mount);
+  const error = await remote.put(objects[1]!).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isVitrineError(error) && error.code).toBe('REMOTE_FOLDER_MISSING');
+  expect((error as Error).message).toContain('went away part-way');
+  expect((error as Error).message).not.toContain('mkdir -p');
+  expect(await readdir(mount, { recursive: true })).toEqual([]);
+});

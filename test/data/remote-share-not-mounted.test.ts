@@ -8,6 +8,7 @@ import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { openShardIndex } from '../../pipeline/shard/index-store.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
 /*
@@ -198,5 +199,16 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
     expect((error as Error).message).toMatch(/network share or a drive that is not mounted/);
     expect(await filesIn(mount)).toEqual([]);
     expect(await stat(path.join(away, 'files', 'md5')).then((s) => s.isDirectory())).toBe(true);
+  });
+
+  // Reviewer V18 (MED): the shard caches' index was still written under the empty mount point.
+  it('the shard caches index is not written on this disk when the share is not mounted', async () => {
+    await repository(3);
+    await pushData({ root: repo, log: silentLogger });
+    const index = await openShardIndex({ root: repo });
+    await unmount();
+    const error = await index.write(`${'b'.repeat(32)}.json`, Buffer.from('{}')).catch((e: unknown) => e);
+    expectRefusal(error, 3);
+    expect(await filesIn(mount)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -277,14 +277,20 @@ describe('the site updated in place', () => {
     // 12 objects: 3 pages, each showing another page count (and the later ones other cards).
     expect(await stat(path.join(site, 'all', '4')).catch(() => null)).toBeNull();
     expect(second.listingPages.rendered).toBeGreaterThanOrEqual(3);
-    expect(await stat(path.join(site, 'objects', leaving.slug)).catch(() => null)).toBeNull();
+    // Its address keeps a page saying it left (printed labels and QR codes point there), with none of its files.
+    const left = await readFile(path.join(site, 'objects', leaving.slug, 'index.html'), 'utf8');
+    expect(left).toContain('This object is no longer in the online catalogue');
     expect(await stat(path.join(site, leaving.images[0]!.webp)).catch(() => null)).toBeNull();
     const after = await siteFiles(warm);
     expect([...after.keys()].filter((f) => /\.tmp$/.test(f))).toEqual([]);
 
-    // The same data built from nothing gives the same site, file for file.
+    // The same data built from nothing gives the same site, file for file: the data with the addresses kept (which
+    // objects left the catalogue is in them).
     const cold = await fixture();
     await writeFile(path.join(cold, '.vitrine', 'dataset', 'dataset.json'), JSON.stringify(dataset));
+    const addresses = path.join('.vitrine', 'cache', 'catalogue-slugs.json');
+    await mkdir(path.dirname(path.join(cold, addresses)), { recursive: true });
+    await copyFile(path.join(warm, addresses), path.join(cold, addresses));
     await build(cold);
     expect(differing(after, await siteFiles(cold))).toEqual([]);
 

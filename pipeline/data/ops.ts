@@ -881,6 +881,8 @@ export async function pushData({
   const again = `run "npx vitrine data push${all ? ' --all' : ''}" again to send the rest (files the remote has are not sent again).`;
   where.now = () => `Nothing was sent yet: ${again}`;
   const t = await tracked({ root, target });
+  // Before anything is sent: a push that sees part of the history would leave the rest behind, and say done.
+  if (all) await refuseWithoutHistory({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName, log });
   if (verify && !remote.inspect) {
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, {
@@ -901,11 +903,18 @@ export async function pushData({
           ],
         ]),
         unavailable: [],
+        holders: new Map<string, string[]>(),
+        stashOnly: new Set<string>(),
       };
   // Files first, the folder lists last: a remote that has a folder list then has every file it lists.
   const objects = new Map<string, string>();
-  for (const manifest of versions.lists.values())
-    for (const [md5, needer] of uniqueObjects(manifest, target)) if (!objects.has(md5)) objects.set(md5, needer);
+  // The versions each file belongs to (--all), to name what records one that is found nowhere.
+  const neededBy = new Map<string, string[]>();
+  for (const [list, manifest] of versions.lists)
+    for (const [md5, needer] of uniqueObjects(manifest, target)) {
+      if (!objects.has(md5)) objects.set(md5, needer);
+      if (all) neededBy.set(md5, [...(neededBy.get(md5) ?? []), list]);
+    }
   // The files' contents only: the folder list after them is not a file staff know, and a push that stops
   // says "N of <this count> files were sent" (interruptedPush), as the progress line beside it does.
   const progress = log.progress(
@@ -1010,6 +1019,18 @@ export async function pushData({
       ? ` ${whole.length} of the ${recorded} versions of ${target}/ that git records were sent whole.`
       : '';
   const fromOld = all ? fromAdvice({ target, source }) : '';
+  // Files only a stash's version needs, found nowhere: said, not a failure (see setAside below).
+  const stashOnly = (md5: string) => (neededBy.get(md5) ?? []).every((list) => versions.stashOnly.has(list));
+  const aside = missingLocal.filter((m) => all && stashOnly(m.slice(0, 32)));
+  if (aside.length > 0) {
+    missingLocal.splice(0, missingLocal.length, ...missingLocal.filter((m) => !aside.includes(m)));
+    log.warn(
+      `${plural(aside.length, 'file')} of a version of ${target}/ that only the stash records ` +
+        `(${aside.slice(0, 3).join(', ')}${aside.length > 3 ? ', …' : ''}) ${aside.length === 1 ? 'is' : 'are'} ` +
+        `neither in the local cache nor on the remote "${remote.name}"${source ? ` nor on "${source.name}"` : ''}: ` +
+        `left out. ${STASH_ADVICE}`,
+    );
+  }
   if (damagedLocal.length > 0) {
     progress.done();
     const files = damagedLocal.map((d) => d.file);
@@ -1033,20 +1054,32 @@ export async function pushData({
       'DATA_NOT_IN_CACHE',
       `${plural(missingLocal.length, 'object')} ${missingLocal.length === 1 ? 'is' : 'are'} not in the local cache, so ` +
         `${missingLocal.length === 1 ? 'it cannot' : 'they cannot'} be ` +
-        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}.${sentWhole}` +
+        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}.` +
+        (all
+          ? recordedBy(versions.holders, [...new Set(missingLocal.flatMap((m) => neededBy.get(m.slice(0, 32)) ?? []))])
+          : '') +
+        sentWhole +
         (all ? fromOld : ' Run "npx vitrine data add" on a machine that has the images.'),
       { objects: missingLocal },
     );
   }
-  if (versions.unavailable.length > 0) {
+  const setAside = versions.unavailable.filter((list) => versions.stashOnly.has(list));
+  if (setAside.length > 0)
+    log.warn(
+      `The folder list of ${setAside.length === 1 ? 'a version' : `${setAside.length} versions`} of ${target}/ that ` +
+        `only the stash records (${setAside.join(', ')}) is neither in the local cache nor on the remote ` +
+        `"${remote.name}"${source ? ` nor on "${source.name}"` : ''}: left out. ${STASH_ADVICE}`,
+    );
+  const unavailable = versions.unavailable.filter((list) => !versions.stashOnly.has(list));
+  if (unavailable.length > 0) {
     progress.done();
-    const lists = versions.unavailable;
+    const lists = unavailable;
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
       `The folder list of ${lists.length === 1 ? 'a version' : `${lists.length} versions`} of ${target}/ that git records ` +
         `(${lists.slice(0, 3).join(', ')}${lists.length > 3 ? ', …' : ''}) is neither in the local cache nor on ` +
         `the remote "${remote.name}"${source ? ` nor on "${source.name}"` : ''}, so ${lists.length === 1 ? 'its' : 'their'} ` +
-        `files were not sent.${sentWhole}${fromOld}`,
+        `files were not sent.${recordedBy(versions.holders, lists)}${sentWhole}${fromOld}`,
       { lists, remote: remote.name },
     );
   }
@@ -1060,6 +1093,55 @@ export async function pushData({
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
+}
+
+/** Said of a version only the stash records, found nowhere: stashes never leave the computer that made them. */
+const STASH_ADVICE =
+  'A stash is a change set aside with "git stash" on this computer and never committed: "git stash list" shows it, ' +
+  'and "git stash drop" removes it if it is not wanted.';
+
+/** " Recorded by the branch "idea" and the tag "…"." for the versions `lists` (their folder lists' ids). */
+function recordedBy(holders: Map<string, string[]>, lists: string[]): string {
+  const refs = [...new Set(lists.flatMap((list) => holders.get(list) ?? []))];
+  if (refs.length === 0) return '';
+  return ` ${lists.length === 1 ? 'That version is' : 'Those versions are'} recorded by ${listWords(refs.map(refWords), { max: 5 })}.`;
+}
+
+/** A ref as people name it: "the branch "idea"", "the tag "…"", "the remote branch "origin/idea"", "the stash". */
+function refWords(ref: string): string {
+  if (ref === 'refs/stash') return 'the stash';
+  const m = /^refs\/(heads|tags|remotes)\/(.+)$/.exec(ref);
+  if (!m) return ref === 'HEAD' ? 'the commit checked out' : `"${ref}"`;
+  return `the ${m[1] === 'heads' ? 'branch' : m[1] === 'tags' ? 'tag' : 'remote branch'} "${m[2]}"`;
+}
+
+/**
+ * `data push --all` in a clone that lacks part of the history (historyGaps) would send what it sees and say done,
+ * leaving the rest on the old remote: refused, with the git commands that fetch the rest (reviewer V17).
+ */
+async function refuseWithoutHistory({ root, target }: { root: string; target: string }): Promise<void> {
+  const { historyGaps } = await import('../git/history.ts');
+  const gaps = await historyGaps({ dir: root });
+  if (!gaps.shallow && (gaps.tags || (gaps.narrow.length === 0 && gaps.tagless.length === 0))) return;
+  const remote = gaps.narrow[0] ?? gaps.tagless[0] ?? 'origin';
+  const steps = [
+    ...(gaps.narrow.length > 0 ? [`git remote set-branches ${remote} '*'`] : []),
+    ...(gaps.tagless.length > 0 ? [`git config --unset remote.${remote}.tagOpt`] : []),
+    gaps.shallow ? `git fetch --unshallow --tags ${remote}` : `git fetch --tags ${remote}`,
+  ];
+  const lacks = gaps.shallow
+    ? 'This copy of the repository is shallow (cloned with --depth, as CI runners such as actions/checkout make by ' +
+      'default): it holds only the latest commit'
+    : `This copy of the repository was cloned without ${gaps.tags ? '' : 'the tags (the model versions)'}` +
+      `${!gaps.tags && gaps.narrow.length > 0 ? ' and ' : ''}${gaps.narrow.length > 0 ? 'the other branches' : ''}`;
+  throw new VitrineError(
+    'GIT_HISTORY_MISSING',
+    `${lacks}, so "data push --all" cannot see every version of ${target}/ or every registered model version, and ` +
+      'would leave them on the old remote. Nothing was sent. Fetch the rest first: run ' +
+      `${steps.map((c) => `"${c}"`).join(', then ')}; then run "npx vitrine data push --all" again. On a CI runner, ` +
+      'give actions/checkout "fetch-depth: 0", or run it on a computer with a full clone.',
+    { shallow: gaps.shallow, tags: gaps.tags, narrow: gaps.narrow, tagless: gaps.tagless },
+  );
 }
 
 /** What to run when the older versions are not on this computer: read them from the old remote (or copy it whole). */
@@ -1094,21 +1176,29 @@ async function recordedVersions({
   remote: Remote;
   source?: Remote;
   log: Logger;
-}): Promise<{ lists: Map<string, ManifestEntry[]>; unavailable: string[] }> {
+}): Promise<{
+  lists: Map<string, ManifestEntry[]>;
+  unavailable: string[];
+  /** The refs recording each version (fileTextsInHistory), to name them when its folder list is found nowhere. */
+  holders: Map<string, string[]>;
+  /** The versions only the stash records: found nowhere, they are said, not a failure. */
+  stashOnly: Set<string>;
+}> {
   const { fileTextsInHistory } = await import('../git/history.ts');
   const file = `${target}.dvc`;
-  const { texts, shallow } = await fileTextsInHistory({ dir: root, file });
-  if (shallow)
-    log.warn(
-      'This copy of the repository is shallow (cloned with --depth): the versions of data/ recorded before its first ' +
-        'commit are not known here. Run "git fetch --unshallow" first to send them too.',
-    );
+  // A shallow clone was refused before (refuseWithoutHistory).
+  const { texts } = await fileTextsInHistory({ dir: root, file });
   const ids = new Set([current]);
-  for (const text of texts) {
+  const holders = new Map<string, string[]>();
+  const inStash = new Map<string, boolean>();
+  for (const { text, refs, stashOnly } of texts) {
     try {
       const parsed = parseDvcFile({ text, file, target });
       const md5 = parsed.legacy ? undefined : parsed.outs[0]?.md5;
-      if (md5?.endsWith('.dir')) ids.add(md5);
+      if (!md5?.endsWith('.dir')) continue;
+      ids.add(md5);
+      holders.set(md5, [...new Set([...(holders.get(md5) ?? []), ...refs])]);
+      inStash.set(md5, (inStash.get(md5) ?? true) && stashOnly);
     } catch {
       log.debug(`A version of ${file} in git's history could not be read; left out.`);
     }
@@ -1128,7 +1218,9 @@ async function recordedVersions({
     if (manifest) lists.set(md5, manifest);
     else unavailable.push(md5);
   }
-  return { lists, unavailable };
+  // The working tree's data.dvc is this checkout's, never only the stash's.
+  const stashOnly = new Set([...inStash].filter(([md5, only]) => only && md5 !== current).map(([md5]) => md5));
+  return { lists, unavailable, holders, stashOnly };
 }
 
 /**

@@ -551,9 +551,18 @@ export async function dvcFilesOfLocalVersions({
   return versions;
 }
 
+/** One text a file has had in the history, with the refs that lead to a commit recording it. */
+export interface RecordedText {
+  text: string;
+  /** Full ref names ("refs/heads/idea", "refs/tags/…", "refs/remotes/origin/main", "refs/stash"), one or more. */
+  refs: string[];
+  /** Recorded only by the stash ("git stash"): a change set aside, never committed to any branch or tag. */
+  stashOnly: boolean;
+}
+
 /**
  * Every text `file` (a path from the repository's top) has had in any commit a ref leads to (branches, tags,
- * remote-tracking branches, stashes), each once, with whether the clone is shallow (older texts may then be missing).
+ * remote-tracking branches, the stash), each once with the refs that record it, and whether the clone is shallow.
  * For `data push --all`: every version of data/ a checkout could bring back. Empty when `dir` is no repository or git
  * cannot be run. Through the git program (folderHistory says why); `--full-history` and the merges' changes from their
  * first parent, so a branch whose data.dvc a merge dropped, or a data.dvc a merge wrote, is not left out.
@@ -564,20 +573,60 @@ export async function fileTextsInHistory({
 }: {
   dir: string;
   file: string;
-}): Promise<{ texts: string[]; shallow: boolean }> {
-  const args = ['log', '--all', '--full-history', '--diff-merges=first-parent', '--format=', '--raw', '--no-abbrev'];
-  const raw = await gitProgram({ dir, args: [...args, '--no-renames', '--', `:/${file}`] }).catch(() => '');
-  const blobs = new Set<string>();
-  for (const line of raw.split('\n')) {
-    // ":100644 100644 <old> <new> M\t<path>": the text after the change; a deletion's is all zeros.
-    const m = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t/.exec(line);
-    if (m && !/^0+$/.test(m[1]!)) blobs.add(m[1]!);
+}): Promise<{ texts: RecordedText[]; shallow: boolean }> {
+  const args = ['log', '--full-history', '--diff-merges=first-parent', '--raw', '--no-abbrev', '--no-renames'];
+  // The stash apart: a version only it records is one set aside, which a push need not carry (reviewer V17).
+  const refs = new Map<string, Set<string>>();
+  for (const which of [
+    ['--source', '--exclude=refs/stash', '--all'],
+    ['refs/stash', '--not', '--exclude=refs/stash', '--all'],
+  ]) {
+    const raw = await gitProgram({ dir, args: [...args, '--format=%x00%S', ...which, '--', `:/${file}`] }).catch(
+      () => '',
+    );
+    let ref = 'refs/stash';
+    for (const line of raw.split('\n')) {
+      if (line.startsWith('\0')) ref = line.slice(1).trim() || ref;
+      // ":100644 100644 <old> <new> M\t<path>": the text after the change; a deletion's is all zeros.
+      const m = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t/.exec(line);
+      if (!m || /^0+$/.test(m[1]!)) continue;
+      const held = refs.get(m[1]!) ?? new Set<string>();
+      held.add(ref);
+      refs.set(m[1]!, held);
+    }
   }
-  const texts: string[] = [];
-  for (const blob of blobs) {
+  const texts: RecordedText[] = [];
+  for (const [blob, held] of refs) {
     const text = await gitProgram({ dir, args: ['cat-file', 'blob', blob] }).catch(() => undefined);
-    if (text !== undefined) texts.push(text);
+    const stashOnly = [...held].every((r) => r === 'refs/stash');
+    if (text !== undefined) texts.push({ text, refs: [...held], stashOnly });
   }
   const shallow = (await gitProgram({ dir, args: ['rev-parse', '--is-shallow-repository'] }).catch(() => '')).trim();
   return { texts, shallow: shallow === 'true' };
+}
+
+/**
+ * What a clone may lack of the history `data push --all` reads, from cheap local checks only: cut short by `--depth`
+ * (`shallow`), no tag at all though a remote is set to fetch none (`tagless`: `--no-tags`) or only some branches
+ * (`narrow`: `--single-branch`, which `--depth` implies). The remotes' names, for the commands to fetch the rest.
+ */
+export async function historyGaps({
+  dir,
+}: {
+  dir: string;
+}): Promise<{ shallow: boolean; tags: boolean; narrow: string[]; tagless: string[] }> {
+  const ask = (args: string[]) => gitProgram({ dir, args }).catch(() => '');
+  const shallow = (await ask(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  const tags = (await ask(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/tags'])).trim() !== '';
+  const fetches = new Map<string, string[]>();
+  const tagless: string[] = [];
+  for (const line of (await ask(['config', '--get-regexp', '^remote\\..*\\.(fetch|tagopt)$'])).split('\n')) {
+    const m = /^remote\.(.+)\.(fetch|tagopt) (.*)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[2] === 'tagopt') {
+      if (m[3] === '--no-tags') tagless.push(m[1]!);
+    } else fetches.set(m[1]!, [...(fetches.get(m[1]!) ?? []), m[3]!]);
+  }
+  const narrow = [...fetches].filter(([, specs]) => !specs.some((s) => s.includes('refs/heads/*'))).map(([r]) => r);
+  return { shallow, tags, narrow, tagless };
 }

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
@@ -177,5 +177,83 @@ describe('moving the storage remote carries every version and the registry (T10)
     expect(data).toContain('is not on the remote');
     expect(data).toContain('moved');
     expect(data).toContain('npx vitrine data push --all');
+  }, 90_000);
+});
+
+/** A command run as the command line runs it: its exit code, or 1 and the message of what it threw. */
+async function attempt(ctx: CommandContext, values: Record<string, unknown>) {
+  return run(ctx, 'data push', values).then(
+    (code) => ({ code: code ?? 0, message: '' }),
+    (error: unknown) => ({ code: 1, message: messageOf(error) }),
+  );
+}
+
+/** The repository of aYearOfUse with its remote moved to ../new by data init, committed. */
+async function moved(): Promise<Fixture> {
+  const f = await aYearOfUse();
+  await run(context(f.root), 'data init', { name: 'local' }, ['../new']);
+  sh(f.root, 'add', '.dvc/config');
+  sh(f.root, 'commit', '-q', '-m', 'Images on the new storage');
+  return f;
+}
+
+/*
+ * Reviewer V17: the moves data push --all met in use. A shallow clone (what CI runners make) reported success with 9
+ * of 14 objects left behind; a stash of a version nobody pushed failed every run; --from a place that is not there, or
+ * the very remote pushed to, got advice about the remote's own url; the model files summary was said twice.
+ */
+describe('data push --all in the clones and mistakes of real use (V17)', () => {
+  it('refuses in a shallow clone (git clone --depth 1, as CI runners make), saying how to fetch the history', async () => {
+    const f = await moved();
+    const clone = path.join(f.parent, 'shallow');
+    sh(f.parent, 'clone', '-q', '--depth', '1', `file://${f.root}`, clone);
+    const ctx = context(clone);
+    const result = await attempt(ctx, { all: true, from: '../remote' });
+    expect(result.code).toBe(1);
+    const said = `${ctx.said()}\n${result.message}`;
+    expect(said).toContain('shallow');
+    expect(said).toContain('git fetch --unshallow --tags');
+    expect(said).toContain('CI');
+    // Nothing sent, nothing claimed.
+    expect(await held(path.join(f.parent, 'new'))).toEqual([]);
+    expect(said).not.toContain('Registered model files');
+  }, 90_000);
+
+  it('refuses in a clone made without tags and with one branch, where the model versions cannot be known', async () => {
+    const f = await moved();
+    const clone = path.join(f.parent, 'narrow');
+    sh(f.parent, 'clone', '-q', '--single-branch', '--no-tags', `file://${f.root}`, clone);
+    const ctx = context(clone);
+    const result = await attempt(ctx, { all: true, from: '../remote' });
+    expect(result.code).toBe(1);
+    expect(`${ctx.said()}\n${result.message}`).toContain('git fetch --tags');
+    expect(await held(path.join(f.parent, 'new'))).toEqual([]);
+  }, 90_000);
+
+  it('leaves out a stashed version nobody pushed with a warning naming the stash, and names the branch of one', async () => {
+    const f = await moved();
+    // A data.dvc edited by hand and stashed: its folder list is on no computer and no remote.
+    const text = sh(f.root, 'show', 'HEAD:data.dvc');
+    const nowhere = (md5: string) => text.replace(/md5: [0-9a-f]{32}\.dir/, `md5: ${md5}.dir`);
+    await writeFile(path.join(f.root, 'data.dvc'), nowhere('0123456789abcdef0123456789abcdef'));
+    sh(f.root, 'stash', '-q');
+    const stashed = context(f.root);
+    expect((await attempt(stashed, { all: true })).code).toBe(0);
+    expect(stashed.said()).toMatch(/stash/);
+    expect(stashed.said()).toContain('0123456789abcdef0123456789abcdef');
+    const old = await held(f.remoteDir);
+    const now = await held(path.join(f.parent, 'new'));
+    expect(old.filter((id) => !now.includes(id))).toEqual([]);
+
+    // The same on a branch fails, and says which branch records it.
+    sh(f.root, 'checkout', '-q', '-b', 'draft');
+    await writeFile(path.join(f.root, 'data.dvc'), nowhere('fedcba9876543210fedcba9876543210'));
+    sh(f.root, 'commit', '-q', '-am', 'A draft');
+    sh(f.root, 'checkout', '-q', 'main');
+    const branch = context(f.root);
+    const result = await attempt(branch, { all: true });
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('fedcba9876543210fedcba9876543210');
+    expect(result.message).toContain('draft');
   }, 90_000);
 });

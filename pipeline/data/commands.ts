@@ -91,7 +91,9 @@ async function pushRegisteredFiles(
   ]);
   const name = (await loadParams({ file: ctx.ws.params })).registry.model_name;
   const remote = await openRemote({ root: ctx.ws.root, ...(remoteName ? { name: remoteName } : {}), log: ctx.log });
-  const source = from ? await openRemoteAt({ root: ctx.ws.root, from, log: ctx.log }) : undefined;
+  const source = from
+    ? await openRemoteAt({ root: ctx.ws.root, from, pushingTo: remote.name, log: ctx.log })
+    : undefined;
   const result = await sendRegisteredFiles({
     ws: ctx.ws,
     name,

@@ -889,7 +889,12 @@ export async function pushData({
       remote: remote.name,
     });
   }
-  const source = typeof from === 'object' ? from : from ? await openRemoteAt({ root, from, log }) : undefined;
+  const source =
+    typeof from === 'object'
+      ? from
+      : from
+        ? await openRemoteAt({ root, from, pushingTo: remote.name, log })
+        : undefined;
   await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
   // Each version's folder list, and its files (each content once, with the first file that needs it).
   const versions = all

@@ -1223,14 +1223,48 @@ function goodCopy({ id, size, etag }: { id: string; size: number | undefined; et
 
 /**
  * The remote `from` names, to read what this computer lacks from (`data push --all --from`): a remote of .dvc/config
- * by its name, else a folder (from the repository, as "data init" takes it) or an s3:// address. An address is opened
+ * by its name, else a folder (from the repository, as "data init" takes it) or an s3:// address. An address a remote
+ * of .dvc/config has is opened with that remote's settings (the old endpoint and keys "data init" kept, V17); another
  * with the settings of the default remote when it is of the same kind (the endpoint and keys of a bucket whose
- * address "data init" changed); a folder that is not there is refused, not made.
+ * address "data init" changed). A folder that is not there is refused, not made, and so is `pushingTo` itself.
  */
-export async function openRemoteAt({ root, from, log }: { root: string; from: string; log?: Logger }): Promise<Remote> {
+export async function openRemoteAt({
+  root,
+  from,
+  pushingTo,
+  log,
+}: {
+  root: string;
+  from: string;
+  /** The name of the remote being pushed to: --from naming it reads nothing new (reviewer V17). */
+  pushingTo?: string;
+  log?: Logger;
+}): Promise<Remote> {
   const config = await readDvcConfig({ root });
-  if (config.remotes[from]) return openRemote({ root, name: from, ...(log ? { log } : {}) });
-  const url = isUrl(from) ? from : path.resolve(root, from);
+  const url = config.remotes[from] ? config.remotes[from].url : isUrl(from) ? from : path.resolve(root, from);
+  const target = pushingTo ? config.remotes[pushingTo] : undefined;
+  const named =
+    config.remotes[from] ??
+    Object.values(config.remotes).find((r) => r.url === url && r.name !== pushingTo) ??
+    (target?.url === url ? target : undefined);
+  const server = (r: RemoteConfig | undefined) => r?.options.endpointurl ?? '';
+  if (target && (named?.name === pushingTo || (target.url === url && server(named ?? target) === server(target))))
+    throw new VitrineError(
+      'REMOTE_FROM_IS_TARGET',
+      `--from names the remote being pushed to ("${pushingTo}", ${target.url}): it can only give what that remote ` +
+        'has already. Give --from the old place: the folder, s3:// address or remote name the images were on before ' +
+        '"data init" moved them. Nothing was sent.',
+      { from, remote: pushingTo },
+    );
+  if (named) return openRemote({ root, name: named.name, ...(log ? { log } : {}) });
+  if (!isUrl(url) && !(await stat(url).catch(() => null))?.isDirectory())
+    throw new VitrineError(
+      'REMOTE_FROM_MISSING',
+      `The old place given to --from, ${from}, is not there (no folder ${url}). Nothing was sent. Give --from the ` +
+        'folder that holds the old remote (a network share or drive must be connected first), its s3:// address, ' +
+        'or its remote name.',
+      { from, url },
+    );
   const base = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
   const sameKind = base !== undefined && isUrl(base.url) && base.url.split('://')[0] === url.split('://')[0];
   const options = sameKind ? { ...base.options, url } : { url };

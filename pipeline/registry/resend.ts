@@ -73,6 +73,8 @@ export async function sendRegisteredFiles({
       if (copy) break;
     }
     if (!copy && from && (await relay({ ws, md5, from, remote }))) {
+      // One line per file, for --verbose; the count is the caller's to say, once.
+      log.debug(`registered model file ${md5} copied from ${from.name ?? from.url}`);
       sent += 1;
       continue;
     }
@@ -83,7 +85,6 @@ export async function sendRegisteredFiles({
     await remote.put({ md5, file: copy });
     sent += 1;
   }
-  log.debug(`registered model files: ${sent} sent to ${remote.url}, ${present} already there, ${lost.length} lost`);
   return { sent, present, lost };
 }
 

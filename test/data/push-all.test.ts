@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -255,5 +256,39 @@ describe('data push --all in the clones and mistakes of real use (V17)', () => {
     expect(result.code).toBe(1);
     expect(result.message).toContain('fedcba9876543210fedcba9876543210');
     expect(result.message).toContain('draft');
+  }, 90_000);
+
+  it('--from a folder that is not there says so of --from, and --from the remote pushed to is refused', async () => {
+    const f = await moved();
+    const clone = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, clone);
+    const nowhere = context(clone);
+    const missing = await attempt(nowhere, { all: true, from: '../nowhere' });
+    expect(missing.code).toBe(1);
+    expect(missing.message).toContain('--from');
+    expect(missing.message).toContain('is not there');
+    expect(missing.message).not.toContain('mkdir');
+    expect(missing.message).not.toContain('.dvc/config');
+    expect(existsSync(path.join(f.parent, 'nowhere'))).toBe(false);
+    for (const from of ['local', '../new']) {
+      const ctx = context(clone);
+      const result = await attempt(ctx, { all: true, from });
+      expect(result.code).toBe(1);
+      expect(result.message).toContain('the remote being pushed to');
+      expect(`${ctx.said()}\n${result.message}`).not.toContain('Registered model files');
+    }
+  }, 90_000);
+
+  it('says the registered model files summary once in a run, and not after the data push failed', async () => {
+    const f = await moved();
+    const clone = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, clone);
+    const failed = context(clone);
+    expect((await attempt(failed, { all: true })).code).toBe(1);
+    expect(failed.said()).not.toContain('Registered model files');
+    expect(failed.said()).not.toContain('registered model files');
+    const done = context(clone);
+    expect((await attempt(done, { all: true, from: '../remote' })).code).toBe(0);
+    expect(done.said().match(/registered model files/gi)).toHaveLength(1);
   }, 90_000);
 });

@@ -5,7 +5,7 @@ import { shownName } from '../cli/shown.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import type { RegisteredFilesCheck } from '../registry/resend.ts';
-import { emptyParentWords, initData, setDvcConfig } from './config.ts';
+import { copyDvcRemote, emptyParentWords, initData, isUrl, readDvcConfig, setDvcConfig } from './config.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
 import {
   addData,
@@ -362,32 +362,71 @@ function replacedDefault({
   name,
   url,
   empty,
+  kept,
 }: {
   replaced: { name: string; url?: string };
   name: string;
   url: string;
   /** The replaced remote held nothing: plain "data push" is all there is to do. */
   empty: boolean;
+  /** The old server's settings, kept under this name (keptServer): what --from must name. */
+  kept?: { name: string; endpoint?: string };
 }): string {
   const where = replaced.url ? ` (${replaced.url})` : '';
   const back = replaced.url
     ? ` To make "${replaced.name}" the default again, run "npx vitrine data init ${shellWord(replaced.url)}` +
       ` --name ${replaced.name}".`
     : '';
+  const server = kept ? ` on ${kept.endpoint ? `the S3 server ${kept.endpoint}` : 'Amazon S3'}` : '';
   const changed =
     replaced.name === name
-      ? `The remote "${name}" was ${replaced.url ?? 'elsewhere'} until now, where the images sent so far are; it is now ${url}.`
+      ? `The remote "${name}" was ${replaced.url ?? 'elsewhere'}${server} until now, where the images sent so far are; ` +
+        `it is now ${url}.${kept ? ` The old settings (that server and its keys) are kept as the remote "${kept.name}".` : ''}`
       : `The default remote was "${replaced.name}"${where}, where the images sent so far are; it is now "${name}" ` +
         `(${url}), which "npx vitrine data push" and "npx vitrine data pull" use from now on.`;
-  const from = replaced.name === name ? (replaced.url ?? replaced.name) : replaced.name;
+  const from = kept ? kept.name : replaced.name === name ? (replaced.url ?? replaced.name) : replaced.name;
   const carry = empty
     ? `To send the images to ${url} too, run "npx vitrine data push".`
     : `"npx vitrine data push" would send only the current images to ${url}. To carry everything the repository ` +
       'needs (every older version of the images that a branch or tag records, and every registered model’s files: ' +
       'rollbacks and fresh clones need them), run "npx vitrine data push --all --from ' +
       `${shellWord(from)}", or copy the old ${replaced.url?.startsWith('s3://') ? 'bucket' : 'folder'} there whole ` +
-      '(rclone copy, or aws s3 sync for a bucket). Keep the old one until that is done.';
+      `(rclone copy, or aws s3 sync for a bucket). Keep the old one${kept ? ` and the remote "${kept.name}"` : ''} ` +
+      'until that is done.';
   return `${changed} ${carry}${replaced.name === name ? '' : back}`;
+}
+
+/**
+ * Before "data init" points remote `name` at another S3 server (another endpoint, or other keys): its old settings,
+ * kept under a new name ("<name>-old") once init has run, so "data push --all --from" can still reach the old server.
+ * Otherwise the old endpoint is overwritten, and an s3:// address given to --from goes to the new server (V17).
+ */
+async function keptServer({
+  root,
+  name,
+  endpoint,
+  key,
+}: {
+  root: string;
+  name: string;
+  endpoint?: string;
+  key?: string;
+}): Promise<{ keep: () => Promise<{ name: string; endpoint?: string }> } | undefined> {
+  const config = await readDvcConfig({ root });
+  const prior = config.remotes[name];
+  if (!prior || !isUrl(prior.url)) return undefined;
+  const differs = (given: string | undefined, had: string | undefined) => given !== undefined && given !== (had ?? '');
+  if (!differs(endpoint, prior.options.endpointurl) && !differs(key, prior.options.access_key_id)) return undefined;
+  let kept = `${name}-old`;
+  for (let n = 2; config.remotes[kept]; n++) kept = `${name}-old-${n}`;
+  return {
+    keep: async () => {
+      await copyDvcRemote({ root, from: name, to: kept });
+      // "data init" wrote the new address over the old one: the old one back on the kept remote.
+      await setDvcConfig({ root, values: [{ section: `remote "${kept}"`, key: 'url', value: prior.url }] });
+      return { name: kept, ...(prior.options.endpointurl ? { endpoint: prior.options.endpointurl } : {}) };
+    },
+  };
 }
 
 /** Whether the remote "data init" replaced held nothing (a folder without objects); false when not known. */
@@ -426,16 +465,27 @@ export const dataCommands: Command[] = [
         return 2;
       }
       const name = (values.name as string | undefined) ?? 'local';
-      const { createdFolder, emptyParent, replaced } = await initData({
+      const endpoint = values['endpoint-url'] as string | undefined;
+      const moving = await keptServer({
+        root: ctx.ws.root,
+        name,
+        ...(endpoint ? { endpoint } : {}),
+        ...(typeof values['access-key-id'] === 'string' ? { key: values['access-key-id'] } : {}),
+      });
+      const init = await initData({
         root: ctx.ws.root,
         remoteName: name,
         remoteUrl: url,
       });
+      const { createdFolder, emptyParent } = init;
+      // Before the endpoint and keys are written over: the old server's settings under a name of their own.
+      const kept = await moving?.keep();
+      // The same address on another server is a move too, which initData cannot see.
+      const replaced = init.replaced ?? (kept ? { name, url } : undefined);
       // Said, so a share that was not mounted (the folder made on this disk instead) is noticed now.
       if (createdFolder) ctx.log.info(`Made the folder ${createdFolder} to hold the images.`);
       if (emptyParent) ctx.log.warn(emptyParentWords({ folder: createdFolder!, parent: emptyParent }));
       const section = `remote "${name}"`;
-      const endpoint = values['endpoint-url'] as string | undefined;
       if (endpoint)
         await setDvcConfig({ root: ctx.ws.root, values: [{ section, key: 'endpointurl', value: endpoint }] });
       const keys = [
@@ -452,7 +502,13 @@ export const dataCommands: Command[] = [
       ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
       if (replaced)
         ctx.log.warn(
-          replacedDefault({ replaced, name, url, empty: await heldNothing({ root: ctx.ws.root, replaced }) }),
+          replacedDefault({
+            replaced,
+            name,
+            url,
+            empty: await heldNothing({ root: ctx.ws.root, replaced }),
+            ...(kept ? { kept } : {}),
+          }),
         );
       if (/^s3:\/\//i.test(url) && !endpoint)
         ctx.log.info(

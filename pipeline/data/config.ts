@@ -159,6 +159,22 @@ export async function removeDvcRemote({ root, name }: { root: string; name: stri
   if (kept.length !== sections.length) await writeFileAtomic({ file, data: formatIni(kept) });
 }
 
+/**
+ * Copy remote `from`'s settings to a new remote `to`, each file's to the same file (its keys stay in config.local,
+ * never committed): how "data init" keeps the old server of a remote it points at another one (reviewer V17).
+ */
+export async function copyDvcRemote({ root, from, to }: { root: string; from: string; to: string }): Promise<void> {
+  for (const local of [false, true]) {
+    const file = path.join(path.resolve(root), '.dvc', local ? 'config.local' : 'config');
+    const sections = await readIni(file);
+    const source = sections.find((s) => s.name === `remote "${from}"`);
+    if (!source) continue;
+    const kept = sections.filter((s) => s.name !== `remote "${to}"`);
+    kept.push({ name: `remote "${to}"`, entries: source.entries.map(([k, v]) => [k, v] as [string, string]) });
+    await writeFileAtomic({ file, data: formatIni(kept), ownerOnly: local });
+  }
+}
+
 /** What `dvc init` writes to `.dvc/.gitignore`. */
 export const DVC_GITIGNORE = '/config.local\n/tmp\n/cache\n';
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLabels } from '../../pipeline/collection/index.ts';
 import { type Clock, memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
 import { assignStage, registerVersion, rollback } from '../../pipeline/registry/registry.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
@@ -29,18 +30,14 @@ const csv = (map: Record<string, string>) =>
   formatLabels({ labels: Object.entries(map).map(([objectId, label]) => ({ objectId, label })) });
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-/** v1.0.0 on the base labels, v1.1.0 on the worse ones, rolled back to v1.0.0; the workspace holds `now`. */
-async function afterRollback(now: Record<string, string>) {
-  const repo = await makeRepo({ objects, base, head: worse });
-  const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: now });
-  metrics.inputs = { ...metrics.inputs, model: 'model-next' };
-  await writeFile(path.join(repo.ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+/** A clock a second on at each reading, and a way to register a version (on `labels`) and put it in production. */
+function registrar(ws: Workspace) {
   const name = params.registry.model_name;
   let t = Date.parse('2026-05-01T12:00:00Z');
   const clock: Clock = { now: () => new Date((t += 1000)) };
   const register = async (identity: string, commit: string, labels: Record<string, string>) => {
     const record = {
-      manifest: await manifestOf({ dir: repo.ws.model }),
+      manifest: await manifestOf({ dir: ws.model }),
       evidence: null,
       remote: 'local',
       identity,
@@ -48,10 +45,20 @@ async function afterRollback(now: Record<string, string>) {
       headline: { accuracy: 0.86, macroF1: 0.85, macroF1Low: 0.73, macroF1High: 0.95, n: 36, labels: VOCABULARY },
       lineage: { labels: { md5: md5(csv(labels)), commit } } as never,
     };
-    const { version } = await registerVersion({ dir: repo.ws.root, name, commit, record, clock, log: silentLogger });
-    await assignStage({ dir: repo.ws.root, name, version, stage: 'prod', clock, log: silentLogger });
+    const { version } = await registerVersion({ dir: ws.root, name, commit, record, clock, log: silentLogger });
+    await assignStage({ dir: ws.root, name, version, stage: 'prod', clock, log: silentLogger });
     return version;
   };
+  return { clock, register };
+}
+
+/** v1.0.0 on the base labels, v1.1.0 on the worse ones, rolled back to v1.0.0; the workspace holds `now`. */
+async function afterRollback(now: Record<string, string>) {
+  const repo = await makeRepo({ objects, base, head: worse });
+  const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: now });
+  metrics.inputs = { ...metrics.inputs, model: 'model-next' };
+  await writeFile(path.join(repo.ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+  const { clock, register } = registrar(repo.ws);
   expect(await register('model-1', repo.baseCommit, base)).toBe('v1.0.0');
   expect(await register('model-2', repo.headCommit, worse)).toBe('v1.1.0');
   await rollback({ ws: repo.ws, params, version: 'v1.0.0', reason: REASON, clock, log: silentLogger });
@@ -114,23 +121,7 @@ describe('a run after two rollbacks in a row', () => {
     const metrics = await writeStageOutputs({ ws: repo.ws, objects, head: worst });
     metrics.inputs = { ...metrics.inputs, model: 'model-next' };
     await writeFile(path.join(repo.ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
-    const name = params.registry.model_name;
-    let t = Date.parse('2026-05-01T12:00:00Z');
-    const clock: Clock = { now: () => new Date((t += 1000)) };
-    const register = async (identity: string, commit: string, labels: Record<string, string>) => {
-      const record = {
-        manifest: await manifestOf({ dir: repo.ws.model }),
-        evidence: null,
-        remote: 'local',
-        identity,
-        inputs: { labels: VOCABULARY, data: 'data.dir', labelsMd5: md5(csv(labels)) },
-        headline: { accuracy: 0.86, macroF1: 0.85, macroF1Low: 0.73, macroF1High: 0.95, n: 36, labels: VOCABULARY },
-        lineage: { labels: { md5: md5(csv(labels)), commit } } as never,
-      };
-      const { version } = await registerVersion({ dir: repo.ws.root, name, commit, record, clock, log: silentLogger });
-      await assignStage({ dir: repo.ws.root, name, version, stage: 'prod', clock, log: silentLogger });
-      return version;
-    };
+    const { clock, register } = registrar(repo.ws);
     expect(await register('model-1', repo.baseCommit, base)).toBe('v1.0.0');
     expect(await register('model-2', repo.headCommit, worse)).toBe('v1.1.0');
     expect(await register('model-3', worstCommit, worst)).toBe('v1.2.0');

@@ -203,26 +203,16 @@ export function leftObjects({
   if (!saved) return [];
   const here = new Set(objects.map((o) => o.id));
   const held = new Set(objects.map((o) => folderKey(o.slug)));
-  const count = (list: string[]) => {
-    const n = new Map<string, number>();
-    for (const x of list) if (x) n.set(x, (n.get(x) ?? 0) + 1);
-    return n;
-  };
-  const arrived = objects.filter((o) => !saved.slugs.has(o.id) && o.photo);
-  // Counted over every object, then and now, not only those that left and came: a photograph an object that stays
-  // shares (a set photographed together) names no new number (reviewer V17).
-  const nowWith = count(objects.map((o) => o.photo));
   const gone = [...saved.slugs].filter(([id]) => !here.has(id));
-  const thenWith = count([...saved.slugs.keys()].map((id) => saved.photos.get(id) ?? ''));
+  const newNumber = renumbered({
+    before: [...saved.slugs.keys()].map((id) => ({ id, photo: saved.photos.get(id) ?? '' })),
+    now: objects,
+  });
   const left = new Map<string, LeftObject>();
   for (const l of saved.left) if (!here.has(l.id) && !held.has(folderKey(l.slug))) left.set(l.id, { ...l });
   for (const [id, slug] of gone) {
     if (held.has(folderKey(slug)) || !SLUG.test(slug) || reservedSlug(slug)) continue;
-    const photo = saved.photos.get(id) ?? '';
-    const one = photo && nowWith.get(photo) === 1 && thenWith.get(photo) === 1;
-    // The one object with it now is new to the catalogue (one that stays may have taken the photograph).
-    const now = (one && arrived.find((o) => o.photo === photo)?.id) || null;
-    left.set(id, { id, slug, now });
+    left.set(id, { id, slug, now: newNumber.get(id) ?? null });
   }
   // A number that has left in turn: its own new number, else none (a few steps at most; a loop ends the chain).
   for (const l of left.values()) {
@@ -234,6 +224,39 @@ export function leftObjects({
     }
   }
   return [...left.values()];
+}
+
+/**
+ * The objects renumbered between two versions of the collection, by their old number: the new one. An object that
+ * leaves is renumbered when exactly one object has its photograph now (the same checksum), that one is new, and no
+ * other object had it before. Counted over every object, then and now, not only those that leave and arrive: a
+ * photograph an object that stays shares, or is given, names no new number (reviewers V17, V18). '' is no photograph.
+ * The catalogue's pages and the pull request's report both tell renumbered objects with it, so they agree.
+ */
+export function renumbered({
+  before,
+  now,
+}: {
+  before: { id: string; photo: string }[];
+  now: { id: string; photo: string }[];
+}): Map<string, string> {
+  const count = (list: { photo: string }[]) => {
+    const n = new Map<string, number>();
+    for (const { photo } of list) if (photo) n.set(photo, (n.get(photo) ?? 0) + 1);
+    return n;
+  };
+  const [thenWith, nowWith] = [count(before), count(now)];
+  const was = new Set(before.map((o) => o.id));
+  const here = new Set(now.map((o) => o.id));
+  // The one object with each photograph now, when it is new (one that stays may have taken the photograph).
+  const arrived = new Map(now.filter((o) => o.photo && !was.has(o.id)).map((o) => [o.photo, o.id]));
+  const found = new Map<string, string>();
+  for (const { id, photo } of before) {
+    if (here.has(id) || !photo || thenWith.get(photo) !== 1 || nowWith.get(photo) !== 1) continue;
+    const to = arrived.get(photo);
+    if (to !== undefined) found.set(id, to);
+  }
+  return found;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { hashFile } from '../data/hash.ts';
+import { renumbered } from '../catalogue/addresses.ts';
+import { hashFile, mapPool } from '../data/hash.ts';
 import { readObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -59,66 +61,71 @@ export async function removedObjects({
   // By id as the dataset stage reads them: one saved again with its accents decomposed (NFD) is the same object.
   const now = new Set(head.map((o) => o.id.normalize('NFC')));
   const gone = before.filter((o) => !now.has(o.id.normalize('NFC')));
-  const was = new Set(before.map((o) => o.id.normalize('NFC')));
-  const newNumber = await renumberings({
-    ws,
-    before,
-    gone,
-    arrived: gone.length ? head.filter((o) => !was.has(o.id.normalize('NFC'))) : [],
-    photos: (await base.listing())?.files ?? null,
-  });
+  const newNumber = gone.length
+    ? await renumberings({ ws, before, head, photos: (await base.listing())?.files })
+    : null;
   return {
     objects: gone.map((o) => ({
       id: o.id,
       title: o.title,
       labelled: labelled.has(o.id),
-      ...(newNumber.has(o.id) && { renumbered: newNumber.get(o.id)! }),
+      ...(newNumber?.has(o.id) && { renumbered: newNumber.get(o.id)! }),
     })),
   };
 }
 
 /**
- * The objects that leave and come back under a new number in the same pull request: the photograph the base's listing
- * records for one that leaves (its md5) is that of exactly one object new to the table, and of no other at the base.
- * As the catalogue tells them (catalogue/addresses.ts leftObjects), whose old address then says the new number.
+ * The objects that leave and come back under a new number in the same pull request, by their old number: the new
+ * one. The catalogue's rule (catalogue/addresses.ts renumbered), so the comment and the old number's page agree: the
+ * photograph the base's listing records for one that leaves (its md5) is that of exactly one object now, new to the
+ * table, and of no other at the base. Ids compared as NFC, as the dataset stage reads them.
  */
 async function renumberings({
   ws,
   before,
-  gone,
-  arrived,
+  head,
   photos,
 }: {
   ws: Workspace;
-  /** Every object at the base: a photograph one that stays shares is no renumbering (reviewer V17). */
   before: CollectionObject[];
-  gone: CollectionObject[];
-  arrived: CollectionObject[];
+  head: CollectionObject[];
   /** The base's data.dvc listing: path under data/ → md5. */
-  photos: Map<string, string> | null;
+  photos: Map<string, string> | null | undefined;
 }): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (!photos || arrived.length === 0) return found;
-  const photoOf = (o: CollectionObject) => (o.image ? photos.get(o.image.split(path.sep).join('/')) : undefined);
-  const count = (md5s: (string | undefined)[]) => {
-    const n = new Map<string, number>();
-    for (const m of md5s) if (m) n.set(m, (n.get(m) ?? 0) + 1);
-    return n;
-  };
-  const baseWith = count(before.map(photoOf));
-  // The new objects' photographs as they are in data/ now (a few files: only those of new rows).
-  const arrivedPhotos = await Promise.all(
-    arrived.map((o) =>
-      o.image ? hashFile({ file: path.join(ws.data, o.image) }).catch(() => undefined) : Promise.resolve(undefined),
-    ),
-  );
-  const arrivedWith = count(arrivedPhotos);
-  for (const o of gone) {
-    const md5 = photoOf(o);
-    if (!md5 || baseWith.get(md5) !== 1 || arrivedWith.get(md5) !== 1) continue;
-    found.set(o.id, arrived[arrivedPhotos.indexOf(md5)]!.id);
-  }
-  return found;
+  const key = (o: CollectionObject) => o.id.normalize('NFC');
+  const was = new Set(before.map(key));
+  const arrived = head.filter((o) => !was.has(key(o)));
+  if (!photos || arrived.length === 0) return new Map();
+  const file = (o: CollectionObject) => path.join(ws.data, o.image);
+  const then = before.map((o) => ({
+    id: key(o),
+    photo: (o.image && photos.get(o.image.split(path.sep).join('/'))) || '',
+  }));
+  // The photographs as they are in data/ now. The new objects' are read (a few files: only those of new rows).
+  const md5 = (o: CollectionObject) => (o.image ? hashFile({ file: file(o) }).catch(() => '') : Promise.resolve(''));
+  const now = new Map(await Promise.all(arrived.map(async (o) => [o, await md5(o)] as const)));
+  // Those of objects that stay matter only when one of them is a photograph that left and arrived (rare): then only
+  // the files of its size are read, not every photograph of the collection.
+  const here = new Set(head.map(key));
+  const leftWith = new Set(then.filter((o) => !here.has(o.id) && o.photo).map((o) => o.photo));
+  const back = arrived.filter((o) => leftWith.has(now.get(o)!));
+  if (back.length === 0) return new Map();
+  const size = (o: CollectionObject) =>
+    o.image
+      ? stat(file(o)).then(
+          (s) => s.size,
+          () => -1,
+        )
+      : Promise.resolve(-1);
+  const sizes = new Set(await Promise.all(back.map(size)));
+  const staying = head.filter((o) => !now.has(o));
+  await mapPool(staying, 16, async (o) => {
+    now.set(o, sizes.has(await size(o)) ? await md5(o) : '');
+  });
+  const found = renumbered({ before: then, now: head.map((o) => ({ id: key(o), photo: now.get(o) ?? '' })) });
+  // Named as the table names it now (an id saved again in another Unicode form is shown as it is written).
+  const idOf = new Map(arrived.map((o) => [key(o), o.id]));
+  return new Map(before.flatMap((o) => (found.has(key(o)) ? [[o.id, idOf.get(found.get(key(o))!)!] as const] : [])));
 }
 
 /** 'DM-0010 “Bowl”': the id, and the title when there is one; escaped. */

@@ -716,8 +716,8 @@ export function labelCountsSaid({
 }
 
 /**
- * Objects renumbered whose label went with them, by their old number: their new number (the old number's label
- * removed, the same one on the new number).
+ * Objects renumbered that had a label and have one under the new number, by their old number: their new number and
+ * their label before (the old number's, removed) and now (the new number's; another label when relabelled too).
  */
 function renumberedLabels({
   changes,
@@ -725,14 +725,14 @@ function renumberedLabels({
 }: {
   changes: ReportJson['labels']['changes'];
   removed: { id: string; renumbered?: string }[];
-}): Map<string, string> {
+}): Map<string, { to: string; before: string; after: string }> {
   const of = (kind: 'added' | 'removed') =>
     new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c]));
   const [added, gone] = [of('added'), of('removed')];
-  const moved = new Map<string, string>();
+  const moved = new Map<string, { to: string; before: string; after: string }>();
   for (const o of removed) {
-    const [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
-    if (before && after && before.before === after.after) moved.set(o.id, o.renumbered!);
+    const [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
+    if (before && after) moved.set(o.id, { to: o.renumbered!, before, after });
   }
   return moved;
 }
@@ -807,15 +807,19 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   const changed = counts.changed - renamed;
   // An object renumbered (the same photograph under a new number) whose label went with it: neither a label removed
   // nor an object newly labelled (tester T10).
+  // Relabelled too, it is said as renumbered and relabelled, with its label before on the new number's row (V18).
   const renumbered = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] });
   const moved = renumbered.size;
+  const relabelled = [...renumbered.values()].filter((m) => m.before !== m.after).length;
+  const keptBy = moved - relabelled;
   const summary = [
     changed ? `${changed} ${pluralWord(changed, 'label')} changed` : '',
     renamed ? `${renamed} renamed (the same label under its new name)` : '',
-    moved > 0
-      ? `${moved} ${pluralWord(moved, 'label')} kept by ${moved === 1 ? 'an object' : 'objects'} renumbered ` +
+    keptBy > 0
+      ? `${keptBy} ${pluralWord(keptBy, 'label')} kept by ${keptBy === 1 ? 'an object' : 'objects'} renumbered ` +
         '(see above)'
       : '',
+    relabelled > 0 ? `${relabelled} ${pluralWord(relabelled, 'object')} renumbered and relabelled (see above)` : '',
     added - moved > 0 ? `${added - moved} ${pluralWord(added - moved, 'object')} newly labelled` : '',
     removed - moved > 0 ? `${removed - moved} ${pluralWord(removed - moved, 'label')} removed` : '',
     disagreeing > 0
@@ -872,16 +876,19 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
+  // The new number's row: the object's old number, and its label under it.
+  const renumberedFrom = (id: string) => [...renumbered].find(([, m]) => m.to === id);
+  const labelBeforeCell = (label: string | null) => (label === null ? '—' : text(visibleLabel(shortLabel(label))));
   const rows = shown.map((c) => [
     ...(withImages ? [thumbnail(c)] : []),
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? '—' : text(visibleLabel(shortLabel(c.before))),
+    labelBeforeCell(c.before ?? (c.kind === 'added' ? renumberedFrom(c.id)?.[1].before : undefined) ?? null),
     c.after === null ? '—' : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? ' (renamed)' : ''}`,
     // Its rows too, as the summary says it: "renumbered DM-1011", "renumbered from DM-0011" (tester T10).
     predictionCell(c, vocabulary, stale, {
       to: c.kind === 'removed' ? renumbered.get(c.id) : undefined,
-      from: c.kind === 'added' ? [...renumbered].find(([, now]) => now === c.id)?.[0] : undefined,
+      from: c.kind === 'added' ? renumberedFrom(c.id)?.[0] : undefined,
     }),
   ]);
   const rest = changes.length - shown.length;
@@ -1010,10 +1017,15 @@ function predictionCell(
   c: LabelChange,
   vocabulary: string[] | null,
   stale: boolean,
-  /** The object renumbered with its label: its new number (`to`, on the old number's row), or its old (`from`). */
-  renumbered: { to?: string; from?: string } = {},
+  /** The object renumbered with a label: its new number and labels (`to`, on the old number's row), or its old. */
+  renumbered: { to?: { to: string; before: string; after: string }; from?: string } = {},
 ): string {
-  if (renumbered.to) return `renumbered ${text(shorten(renumbered.to))}: its label stays, on the new number's line`;
+  const { to } = renumbered;
+  if (to) {
+    const label =
+      to.after === to.before ? 'its label stays' : `its label is now ${text(visibleLabel(shortLabel(to.after)))}`;
+    return `renumbered ${text(shorten(to.to))}: ${label}, on the new number's line`;
+  }
   const from = renumbered.from ? `renumbered from ${text(shorten(renumbered.from))}` : '';
   // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
   if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);

@@ -32,7 +32,15 @@ const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
 
 /** The base with every object; the head renumbers DM-0011 as DM-1011 (its photograph copied) and drops DM-0004. */
-async function renumbered({ photo = true, shared = false }: { photo?: boolean; shared?: boolean } = {}) {
+async function renumbered({
+  photo = true,
+  shared = false,
+  relabel = false,
+}: {
+  photo?: boolean;
+  shared?: boolean;
+  relabel?: boolean;
+} = {}) {
   const ws = await makeCollection({ objects, labels });
   // DM-0001 photographed with DM-0011 (one photograph of a set): it stays, with that photograph.
   if (shared) await copyFile(path.join(ws.data, 'images', 'DM-0011.png'), path.join(ws.data, 'images', 'DM-0001.png'));
@@ -44,14 +52,16 @@ async function renumbered({ photo = true, shared = false }: { photo?: boolean; s
   const moved = object('DM-1011', 'images/DM-1011.png', { title: 'Object DM-0011' });
   const kept = objects.filter((o) => o.id !== 'DM-0011' && o.id !== 'DM-0004');
   await writeObjects({ file: ws.objects, objects: [...kept, moved] });
-  const label = labels.find((l) => l.objectId === 'DM-0011')!.label;
+  const before = labels.find((l) => l.objectId === 'DM-0011')!.label;
+  // Relabelled in the same pull request: another label of the vocabulary.
+  const label = relabel ? VOCABULARY.find((l) => l !== before)! : before;
   const headLabels = labels.filter((l) => l.objectId !== 'DM-0011' && l.objectId !== 'DM-0004');
   await writeLabels({ file: ws.labels, labels: [...headLabels, { objectId: 'DM-1011', label }] });
   await addData({ root: ws.root, log: silentLogger });
   await commitAll('Renumber DM-0011 as DM-1011; deaccession DM-0004', 1);
   const head = specs
     .filter((s) => s.id !== 'DM-0011' && s.id !== 'DM-0004')
-    .concat([{ ...specs.find((s) => s.id === 'DM-0011')!, id: 'DM-1011' }]);
+    .concat([{ ...specs.find((s) => s.id === 'DM-0011')!, id: 'DM-1011', label }]);
   await writeStageOutputs({ ws, objects: head, head: Object.fromEntries(head.map((s) => [s.id, s.label])), params });
   return buildReport({ ws, params, base: baseCommit, log: silentLogger, predict: async () => [] });
 }
@@ -75,6 +85,20 @@ describe('an object renumbered in a pull request', () => {
     expect(row('DM-0011')).not.toContain('label removed');
     expect(row('DM-1011')).toContain('renumbered from DM-0011');
     expect(row('DM-1011')).not.toContain('newly labelled');
+  });
+
+  // Reviewer V18: relabelled as well, it was said as a label removed and an object newly labelled.
+  it('is said as renumbered with its label changed when it is relabelled too, in the summary and its rows', async () => {
+    const { markdown } = await renumbered({ relabel: true });
+    const before = specs.find((s) => s.id === 'DM-0011')!.label;
+    const after = VOCABULARY.find((l) => l !== before)!;
+    expect(markdown).toContain('1 object renumbered and relabelled (see above), 1 label removed.');
+    expect(markdown).not.toMatch(/newly labelled/);
+    const row = (id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} (`))!;
+    expect(row('DM-0011')).toContain(`renumbered DM-1011: its label is now ${after}, on the new number's line`);
+    expect(row('DM-0011')).not.toContain('label removed');
+    // The new number's row: the label the object had under its old number, and the one it has now.
+    expect(row('DM-1011')).toMatch(new RegExp(`\\| ${before} \\| ${after} \\| renumbered from DM-0011`));
   });
 
   it('another photograph under the new number is not a renumbering', async () => {

@@ -19571,6 +19571,13 @@ parentPort.on('message', ({ id, files }) => {
   }
 });
 
+// pipeline/windows-names.ts
+var init_windows_names = __esm({
+  "pipeline/windows-names.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/simple-concat/index.js
 var require_simple_concat = __commonJS({
   "node_modules/simple-concat/index.js"(exports, module) {
@@ -19780,13 +19787,6 @@ var require_simple_get = __commonJS({
 var import_simple_get, init_node = __esm({
   "node_modules/isomorphic-git/http/node/index.js"() {
     import_simple_get = __toESM(require_simple_get(), 1);
-  }
-});
-
-// pipeline/windows-names.ts
-var init_windows_names = __esm({
-  "pipeline/windows-names.ts"() {
-    "use strict";
   }
 });
 
@@ -37678,6 +37678,250 @@ ${lines.join(`
 ${fixes}`;
 }
 
+// pipeline/catalogue/addresses.ts
+init_log();
+
+// pipeline/catalogue/dates.ts
+init_hidden_characters();
+
+// pipeline/catalogue/date-languages.ts
+var JC = String.raw`j(?:ésus|\.)?\s*-?\s*c(?:hrist\b|\.|\b)`, CHR = String.raw`chr(?:\.|istus\b|isti\s+geburt\b|isti\b|\b)`, NO_WORD = String.raw`(?![\s.]*(?!(?:circa|ca)(?![a-zà-ÿ]))[a-zà-ÿ]{2,})`, APPROXIMATE = String.raw`vers|environ|um|etwa|gegen|hacia|verso|intorno\s+al|omstreeks|ongeveer`, BEFORE = [
+  // French: av. J.-C., avant J.-C., avant Jésus-Christ, av. notre ère, av. n. è.
+  String.raw`\bav(?:ant|\.)?\s*${JC}`,
+  String.raw`\bav(?:ant|\.)?\s*(?:notre\s+ère\b|n\.\s*è\.?)`,
+  // German and Dutch: v. Chr., v.Chr., vor Christus, vor Christi Geburt, voor Christus, v. u. Z., v.o.j.
+  String.raw`\b(?:v\.?|vor|voor)\s*${CHR}`,
+  String.raw`\bv\.\s*u\.\s*z\.?`,
+  String.raw`\bvor\s+unserer\s+zeitrechnung\b`,
+  String.raw`\bv\.\s*o\.\s*j\.?`,
+  String.raw`\bvoor\s+onze\s+jaartelling\b`,
+  // Latin, in German registers: a. Chr. n.
+  String.raw`\ba\.\s*${CHR}(?:\s*n\.)?`,
+  // Spanish and Italian: a. C., a.C., a. de C., a. de J.C., antes de Cristo, a. n. e., avanti Cristo, a.e.v.
+  String.raw`\ba\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)${NO_WORD}`,
+  String.raw`\b(?:antes\s+de|avanti|prima\s+di)\s+cristo\b`,
+  String.raw`\ba\.\s*n\.\s*e\.?`,
+  String.raw`\bantes\s+de\s+nuestra\s+era\b`,
+  String.raw`\ba\.\s*e\.\s*[vc]\.?`,
+  String.raw`\b(?:avanti|prima)\s+(?:dell['’]\s*)?era\s+volgare\b`,
+  // English written out.
+  String.raw`\bbefore\s+christ\b`,
+  String.raw`\bbefore\s+(?:the\s+)?common\s+era\b`
+], AFTER = [
+  String.raw`\b(?:ap|apr|après)\.?\s*${JC}`,
+  String.raw`\bde\s+notre\s+ère\b`,
+  String.raw`\b(?:n\.?|nach|na)\s*${CHR}`,
+  String.raw`\bn\.\s*u\.\s*z\.?`,
+  String.raw`\bn\.\s*o\.\s*j\.?`,
+  String.raw`\bp\.\s*${CHR}(?:\s*n\.)?`,
+  String.raw`\bd\.\s*(?:de\s+)?(?:j\.\s*)?c(?:\.|\b)${NO_WORD}`,
+  String.raw`\b(?:despu[eé]s\s+de|dopo)\s+cristo\b`,
+  String.raw`\banno\s+domini\b`
+], AFTER_YEAR = String.raw`(?<=(?:\d|\bcentury|\bmillennium)\s*(?:\(\?\)|\?)?\s*)`, BEFORE_SHORT = String.raw`(?:aec|ane|aev|ac)\b${NO_WORD}`, AFTER_SHORT = String.raw`dc\b${NO_WORD}`, BEFORE_RE = new RegExp(`${AFTER_YEAR}(?:${[...BEFORE, BEFORE_SHORT].join("|")})`, "g"), AFTER_RE = new RegExp(`${AFTER_YEAR}(?:${[...AFTER, AFTER_SHORT].join("|")})`, "g"), DATE_OPENS = String.raw`(?:^|[-–—([,;:/]|(?<![a-zà-ÿ])(?:ca\.|c\.|circa|about|${APPROXIMATE}|` + String.raw`to|or|and|bis|à|au|al|a|tot|et|y|und|e|en|o|ou|oder|of|entre|zwischen|tra|fra|tussen|du|von|dal))\s*`, BEFORE_YEAR = String.raw`(\s*(?:ca\.|c\.|circa)?\s*)(\d+)(?!\d)`, ERA_BEFORE_YEAR = new RegExp(`((${BEFORE.join("|")})|${AFTER.join("|")})${BEFORE_YEAR}`, "g"), OPENS = new RegExp(`${DATE_OPENS}$`);
+var ERA_OPENS = new RegExp(
+  String.raw`(?:(?:^|;)\s*(?:(?:${APPROXIMATE})\s+)?|[-–—([]\s*|` + String.raw`(?<![a-zà-ÿ])(?:to|bis|à|au|al|a|tot|hasta|until|entre|zwischen|between|tussen|tra|fra)\s+|` + // "between B.C. 500 and B.C. 400", "entre av. J.-C. 300 et av. J.-C. 200".
+  String.raw`(?<![a-zà-ÿ])(?:between|entre|zwischen|tussen|tra|fra)\s[^;]{0,40}\s(?:and|et|und|u\.|y|en|e)\s+|` + String.raw`(?<![a-zà-ÿ])(?:ca\.|c\.|circa|about)\s*)$`
+);
+var OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`, PART_WORD = "(?:d\xE9but|debut|fin|milieu|anfang|mitte|ende|fr\xFCh(?:e[sr]?)?|sp\xE4t(?:e[sr]?)?|principios|inicios|comienzos|mediados|finales|fines|inizio|primo|tardo|fine|begin|vroeg|midden|einde|eind|laat)";
+var NUM = String.raw`(\d{1,2}|[ivx]+)`, TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`, SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, "g"), JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, "g"), SIGLO = new RegExp(
+  String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}` + String.raw`(?:${TO}(?:(${PART_WORD})\s+${OF}(?:(?:siglo|secolo|secc?\.|s\.)\s*)?)?${NUM})?\b`,
+  "g"
+), SIGLO_SHORT = new RegExp(
+  String.raw`(?<![a-zà-ÿ.])ss?\.\s*([ivx]+)(?:${TO}(?:(${PART_WORD})\s+${OF}(?:(?:siglo|s\.)\s*)?)?([ivx]+))?\b`,
+  "g"
+), SECOLO = new RegExp(String.raw`\b${NUM}\s*°?\s*(?:secol[oi]|secc?\.)`, "g"), CENTO_NAMES = [
+  "duecento",
+  "trecento",
+  "quattrocento",
+  "cinquecento",
+  "seicento",
+  "settecento",
+  "ottocento",
+  "novecento"
+], CENTO = new RegExp(
+  String.raw`(?<![a-zà-ÿ\d])(?:(${CENTO_NAMES.join("|")})|(?:(?:l|dell|nell|all|sull|dall|coll)\s*)?['’‘]([2-9])00)` + String.raw`(?![a-zà-ÿ\d])`,
+  "g"
+);
+var MILLENNIUM_WORD = "(?:mill[\xE9e]naire|milenio|millennio|millennium|jahrtausends?)(?![a-z\xE0-\xFF])", MILLENNIA_WORD = "(?:mill[\xE9e]naires?|milenios?|millenni[oa]|millennium|jahrtausends?)(?![a-z\xE0-\xFF])", MILLENNIUM = new RegExp(
+  String.raw`\b(?:${NUM}(?:\.\s*(?:jt\.|jtsd\.)|(?:\.|e|ème|eme|er|ère|re|de|ste|°|º)\s*${MILLENNIA_WORD})|` + String.raw`([ivx]+)\s+${MILLENNIUM_WORD})`,
+  "g"
+), MILLENNIUM_ORDINALS = [
+  "premier|premi\xE8re|premiere|primer|primero|primo|erstes|erste|eerste",
+  "deuxi\xE8me|deuxieme|seconde|second|segundo|secondo|zweites|zweite|tweede",
+  "troisi\xE8me|troisieme|tercer|tercero|terzo|drittes|dritte|derde",
+  "quatri\xE8me|quatrieme|cuarto|quarto|viertes|vierte|vierde",
+  "cinqui\xE8me|cinquieme|quinto|f\xFCnftes|f\xFCnfte|vijfde"
+], MILLENNIUM_IN_WORDS = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(${MILLENNIUM_ORDINALS.join("|")})\s+${MILLENNIA_WORD}`,
+  "g"
+), MILLENNIUM_INDEX = MILLENNIUM_ORDINALS.map((words) => new RegExp(`^(?:${words})$`)), FIRST_CENTURY = new RegExp(
+  String.raw`\b${NUM}(?:e|ème|er|de|ste|\.|°)?\s*(?:[–—/-]|bis|à|au|al|tot|\s(?:e|y|und|et|ou|oder|of|o|en)\s)\s*` + // "fin XVIIe - début XVIIIe siècle": a part of the second century; "IVe–IIIe millénaire": the first millennium.
+  String.raw`(${PART_WORD}\s+${OF})?(?=\d{1,2}th (?:century|millennium))`,
+  "g"
+);
+var RANGE_WORD = new RegExp(
+  String.raw`(\d|\bbce|\bad|\bcentury|\bunread)\s+` + // "1850 hasta 1900", "1850 jusqu’en 1900", "1850 fino al 1900", "1850 t/m 1900" (tot en met) too.
+  String.raw`(?:bis|à|au|al|a|tot\s+(?:en\s+)?met|t/m|tot|hasta|jusqu['’]\s*(?:en|à|au)|fino\s+al?)\s+` + // "v. Chr. 300 bis v. Chr. 200": the era written before the second year too.
+  String.raw`(?=(?:(?:ca\.|${APPROXIMATE}|circa|early|mid|late)\s*)?(?:(?:bce|ad)\s*)?\d)`,
+  "g"
+), HALF = new RegExp(
+  // "1e", "1ste", "2de" (Dutch), "I", "II", "1ª", "2°" (Italian, Spanish) too.
+  String.raw`(?<![a-zà-ÿ])(?:(première|premiere|1re|1ère|prima|1[aªº°]|primera|erste|1\.|eerste|1e|1ste|i)|` + String.raw`seconde|second|deuxième|deuxieme|2e|seconda|2[aªº°]|segunda|zweite|2\.|tweede|2de|ii)\s+` + String.raw`(?:moitié|moitie|metà|meta|mitad|hälfte|helft|h\.)\s*${OF}(?=\d{1,2}th (?:century|millennium))`,
+  "g"
+), YEAR_NEXT = String.raw`(?=(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d)`, OPEN_WORD = new RegExp(
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:vor|avant|av\.?|antes\s+del?|prima\s+del?|voor|vóór|nach|après|apres|` + String.raw`despu[eé]s\s+del?|dopo(?:\s+il)?|bis|jusqu['’]\s*(?:en|à)|hasta|fino\s+al|na|tot|` + // "au plus tard 1850", "anterior a 1900", "non oltre il 1900", "entro il 1900", "spätestens", "uiterlijk".
+  String.raw`au\s+plus\s+(?:tard|tôt)(?:\s+en)?|anterior\s+a|posterior\s+a|non\s+oltre(?:\s+il)?|` + String.raw`entro(?:\s+il)?|spätestens|frühestens|uiterlijk|(?:terminus\s+)?(?:post|ante)\s+quem)\s+${YEAR_NEXT}`,
+  "g"
+), SINCE = new RegExp(
+  String.raw`(?<!\d\s*)(?<![a-zà-ÿ])(?:desde|depuis|à\s+partir\s+d[eu]|a\s+partir\s+del?|a\s+partire\s+dal?|` + String.raw`dal|vanaf|sinds|seit|ab)\s+${YEAR_NEXT}`,
+  "g"
+), RANGE_FOLLOWS = new RegExp(
+  String.raw`^(?:(?:ca\.|c\.|circa|${APPROXIMATE})\s*)?\d{1,4}(?:\s*(?:bce|ad))?\s*(?:to\b|[–—-]\s*\d)`
+), PART_OF_CENTURY = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(${PART_WORD})\s+${OF}` + String.raw`(?=\d{1,2}th(?:–(?:(?:early|mid|late)\s+)?\d{1,2}th)? (?:century|millennium))`,
+  "g"
+);
+var DECADE_WORD = new RegExp(
+  String.raw`(?<![a-zà-ÿ])(?:années|annees|años|anos|décadas?\s+de(?:\s+los)?|decadas?\s+de(?:\s+los)?|anni|jaren)` + String.raw`\s+(\d{3}0)(?:(?:\s*[–—/-]\s*|\s+(?:et|y|e|en|à|a|al|tot)\s+)(\d{3}0|\d0))?(?!\d)`,
+  "g"
+);
+var QUARTER_ORDINALS = [
+  String.raw`premier|1er|erstes|erste|1\.|primer|primo|eerste|1e|1ste|1[°º]`,
+  String.raw`deuxième|deuxieme|second|2e|zweites|zweite|2\.|segundo|secondo|tweede|2de|2[°º]`,
+  String.raw`troisième|troisieme|3e|drittes|dritte|3\.|tercer|terzo|derde|3de|3[°º]`,
+  String.raw`quatrième|quatrieme|4e|dernier|viertes|vierte|letztes|letzte|4\.|cuarto|último|ultimo|quarto|vierde|` + "laatste|4de|4[\xB0\xBA]"
+], QUARTER = new RegExp(
+  String.raw`(?<![a-zà-ÿ\d])(${QUARTER_ORDINALS.join("|")})\s+(?:quart|viertel|cuarto|quarto|kwart)\s+${OF}` + String.raw`(?=\d{1,2}th (?:century|millennium))`,
+  "g"
+), QUARTER_INDEX = QUARTER_ORDINALS.map((words) => new RegExp(`^(?:${words})$`)), HIJRA = new RegExp(
+  String.raw`(?<![\d.,])(\d{1,4})(\s*)(?:(?:h\.|n\.\s*h\.|d\.\s*h\.)${NO_WORD}|de\s+l['’]\s*h[ée]gire\b|` + String.raw`de\s+la\s+h[ée]gira\b|dell['’]\s*egira\b|nach\s+der\s+hid(?:sch|j)ra\b)`,
+  "g"
+);
+var YEARS_BEFORE = new RegExp(
+  String.raw`(?<=\d)\s+(?:jahre|years|ans|años|anni|jaar)\s+(?=(?:${[...BEFORE, "b\\.\\s?c\\.?", "bce?\\b"].join("|")}))`,
+  "g"
+);
+var nearYear = (pattern) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=\.?(?:\s*[a-z]\.)*\s*\d)`, ERA_WORD = new RegExp(
+  [
+    String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)\b|\bcristo\b|\bj\.?\s*-\s*c\b`,
+    // Not "1650 Christ Church", "1850 J.C. Smith": a name follows.
+    nearYear(String.raw`(?:\bchrist\b|\bj\.\s*c\b|\bv\.\s*c\.|\ba\.\s*de\s+(?:j\.\s*)?c\b)(?![\s.'’]*[a-zà-ÿ])`),
+    String.raw`\bn\.\s*è|(?<![a-zà-ÿ])ère(?![a-zà-ÿ])|nuestra\s+era`,
+    String.raw`era\s+(?:volgare|común|comun|cristiana|vulgar)`,
+    String.raw`zeitrechnung|unserer\s+zeit|jaartelling|common\s+era|before\s+present|(?<=\d\s*)bp\b`,
+    // "1850, A.C.", "1790 (AC)": after a year and a comma or a bracket, with no name after it, perhaps the era.
+    String.raw`(?<=\d\s*[,(]\s*)(?:a\.\s*c\b\.?|ac\b)(?![\s.]*[a-zà-ÿ]{2,})`,
+    // "500 B C": "B.C." written with spaces only, which the English reader does not take for an era.
+    String.raw`(?<=\d\s*)b\s+c\b`,
+    // "1500 avant", "1500 vor": the start of an era, the rest left out.
+    String.raw`(?<=\d\s*)(?:avant|av|vor|voor|antes|avanti|prima|before|ante)(?![a-zà-ÿ])`
+  ].join("|")
+);
+
+// pipeline/catalogue/dates.ts
+var ORDINAL_WORDS = [
+  "first",
+  "second",
+  "third",
+  "fourth",
+  "fifth",
+  "sixth",
+  "seventh",
+  "eighth",
+  "ninth",
+  "tenth",
+  "eleventh",
+  "twelfth",
+  "thirteenth",
+  "fourteenth",
+  "fifteenth",
+  "sixteenth",
+  "seventeenth",
+  "eighteenth",
+  "nineteenth",
+  "twentieth",
+  "twenty first"
+];
+var MODIFIER = "(early|mid|middle|late|part[1-4]of[2-4])?", ORDINAL_CENTURY = new RegExp(
+  `${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(?!\\s*millenni)(\\s*(century|cent\\.|c\\.))?`
+), WORD_CENTURY = new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join("|")})\\s+century`), MILLENNIUM2 = new RegExp(
+  `${MODIFIER}\\s*(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORDS.slice(0, 10).join("|")}))\\s+millenni(?:um|a)\\b`
+), DECADE = new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`);
+var NOT_A_YEAR = new RegExp(
+  String.raw`\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|` + String.raw`state|issue|impression|copy|format|\d+\s+(?:of|de|di|van|von|sur|su)|x|` + // "Nr. 1500-1600", "Kat. 1920", "Auflage 500", "tirage 300", "copia n. 12 de 100": the same in other languages.
+  String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage|` + // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
+  String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` + // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
+  String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$|` + // "1920×1080": the multiplication sign, which is no letter.
+  String.raw`×\s*$`
+);
+var PLACE_NUMBER = new RegExp(
+  String.raw`\b(tomb|grave|burial|room|locus|pit|trench|square|context|layer|stratum|find|house|area|sector|` + String.raw`grab|raum|fundstelle|tombe|tombeau|salle|fosse|tomba|sala|sepoltura|tumba|sepultura|graf|kamer)\s*:?\s*$`
+);
+var UNIT_AFTER = new RegExp(
+  String.raw`\s*(?:ex\.|(?:mm|cm|km|kg|mg|dpi|ppi|px|copies|exemplaires?|exemplare|exemplar|esemplari|ejemplares|` + "exemplaren|years?|yrs?|ans|jahren?|anni|a\xF1os|anos|jaar|jaren)(?![a-z\xE0-\xFF])|(?:m|g)(?![a-z\xE0-\xFF.]))",
+  "y"
+);
+var MONTH = "(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\b\\.?", DAY = "\\d{1,2}(?:st|nd|rd|th)?", DAY_MONTH = new RegExp(`\\b${DAY}\\s+${MONTH},?\\s+(?=\\d{3,4}\\b)`, "g"), MONTH_DAY = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+(?=\\d{3,4}\\b)`, "g"), MONTH_ONLY = new RegExp(`\\b${MONTH},?\\s+(?=\\d{3,4}\\b)`, "g");
+var NUMBERED = new RegExp(
+  String.raw`(?<![a-zà-ÿ])((?:inv|inventory|cat|kat|no|nos|nr|n[º°]|num|number)\.?(?:\s*-?\s*(?:no|nr|n[º°])\.?)?` + // Its first part as long as a year ("Nr. 5/1920" is an issue of 1920).
+  String.raw`\s*:?\s*)\d{3,}(?:[-/.]\d+)+`,
+  "g"
+);
+var QUALIFIED = new RegExp(
+  `\\?|(?<![a-z.])(?:(?<!\\d(?:st|nd|rd|th)\\s*)c\\.|ca\\.|circa|about|approximately|probably|possibly)|(?<![a-z\xE0-\xFF])(?:${APPROXIMATE})(?![a-z\xE0-\xFF])`
+);
+var APPROXIMATE_WORD = new RegExp(`(?<![a-z\xE0-\xFF])(?:${APPROXIMATE})(?![a-z\xE0-\xFF])\\s*`, "g");
+var CENTURY_NAME = new RegExp(`\\d(st|nd|rd|th)\\b|\\b(${ORDINAL_WORDS.join("|")}) centur`);
+var SPAN_NAME = `(\\d+(?:st|nd|rd|th|s)|twenty first|${ORDINAL_WORDS.join("|")})\\b`, MODIFIER_RANGE = new RegExp(`\\b${MODIFIER}\\s*(?:to|[-\u2013\u2014])\\s*${MODIFIER}\\s+${SPAN_NAME}`, "g"), MILLENNIUM_RANGE = new RegExp(
+  `\\b(\\d{1,2}(?:st|nd|rd|th))(\\s*(?:[-\u2013\u2014/]|to|or)\\s*${MODIFIER}\\s*)(?=\\d{1,2}(?:st|nd|rd|th)\\s+millenni)`,
+  "g"
+), OPEN_RANGE = new RegExp(
+  "\\b(before|after|by|until|till|since|pre|post|ante|not later than|not earlier than|no later than)\\s*-?\\s*(?=\\d|the\\b|early\\b|mid\\b|late\\b)"
+), BARE_ALTERNATIVE = new RegExp(
+  `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[\u2013\u2014-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+(?:century|millennium|c\\.))?|(?:${ORDINAL_WORDS.join("|")})(?:\\s+(?:century|millennium))?)\\s*$`
+), BARE_ORDINAL = new RegExp(`^\\s*${MODIFIER}\\s*\\d{1,2}(?:st|nd|rd|th)\\s*$`);
+
+// pipeline/catalogue/shown-title.ts
+init_control_characters();
+
+// pipeline/catalogue/slug-rules.ts
+init_windows_names();
+
+// pipeline/catalogue/latin-letters.ts
+var OWN_LETTERS = {
+  \u0142: "l",
+  \u0141: "L",
+  \u00F8: "o",
+  \u00D8: "O",
+  \u00E6: "ae",
+  \u00C6: "AE",
+  \u0153: "oe",
+  \u0152: "OE",
+  \u00DF: "ss",
+  "\u1E9E": "SS",
+  \u0111: "d",
+  \u0110: "D",
+  \u00F0: "d",
+  \u00D0: "D",
+  \u00FE: "th",
+  \u00DE: "TH",
+  \u0127: "h",
+  \u0126: "H",
+  \u0131: "i",
+  \u0140: "l",
+  \u013F: "L",
+  \u0167: "t",
+  \u0166: "T",
+  \u0192: "f",
+  \u0138: "k",
+  \u014B: "n",
+  \u014A: "N"
+}, OWN = new RegExp(`[${Object.keys(OWN_LETTERS).join("")}]`, "g");
+
+// pipeline/catalogue/read.ts
+init_errors();
+init_fs();
+
 // pipeline/report/removed-objects.ts
 init_hash();
 init_errors();
@@ -37686,12 +37930,12 @@ function named2(o) {
   return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
 }
 function removedObjectsSection(removed) {
-  let renumbered = renumberedWords(removed?.objects ?? []), all = (removed?.objects ?? []).filter((o) => !o.renumbered), n = all.length;
-  if (n === 0) return renumbered;
+  let renumbered2 = renumberedWords(removed?.objects ?? []), all = (removed?.objects ?? []).filter((o) => !o.renumbered), n = all.length;
+  if (n === 0) return renumbered2;
   let one = n === 1, shown2 = all.slice(0, SHOWN_REMOVED).map(named2), rest = n - shown2.length, list = rest > 0 ? `${shown2.join(", ")} and ${rest} more` : shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2.at(-1)}` : shown2[0], kept = all.filter((o) => o.labelled).length, labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
-  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.${renumbered ? `
+  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.${renumbered2 ? `
 
-${renumbered}` : ""}`;
+${renumbered2}` : ""}`;
 }
 function renumberedWords(objects) {
   let moved = objects.filter((o) => o.renumbered), n = moved.length;
@@ -38360,8 +38604,8 @@ function renumberedLabels({
 }) {
   let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")], moved = /* @__PURE__ */ new Map();
   for (let o of removed) {
-    let [before, after] = [gone.get(o.id), o.renumbered && added.get(o.renumbered)];
-    before && after && before.before === after.after && moved.set(o.id, o.renumbered);
+    let [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
+    before && after && moved.set(o.id, { to: o.renumbered, before, after });
   }
   return moved;
 }
@@ -38401,10 +38645,11 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
 ${against}${since}${saved}No label in labels.csv changed.`;
   let { disagreeing, unknownIds, removed, added, spreadsheet, tooLong, labelTooLong } = labelCountsSaid(
     report.labels
-  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, renumbered = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] }), moved = renumbered.size, summary2 = [
+  ), renamed = changes.filter((c) => c.renamed).length, changed = counts.changed - renamed, renumbered2 = renumberedLabels({ changes, removed: report.objectsRemoved?.objects ?? [] }), moved = renumbered2.size, relabelled = [...renumbered2.values()].filter((m) => m.before !== m.after).length, keptBy = moved - relabelled, summary2 = [
     changed ? `${changed} ${pluralWord(changed, "label")} changed` : "",
     renamed ? `${renamed} renamed (the same label under its new name)` : "",
-    moved > 0 ? `${moved} ${pluralWord(moved, "label")} kept by ${moved === 1 ? "an object" : "objects"} renumbered (see above)` : "",
+    keptBy > 0 ? `${keptBy} ${pluralWord(keptBy, "label")} kept by ${keptBy === 1 ? "an object" : "objects"} renumbered (see above)` : "",
+    relabelled > 0 ? `${relabelled} ${pluralWord(relabelled, "object")} renumbered and relabelled (see above)` : "",
     added - moved > 0 ? `${added - moved} ${pluralWord(added - moved, "object")} newly labelled` : "",
     removed - moved > 0 ? `${removed - moved} ${pluralWord(removed - moved, "label")} removed` : "",
     disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
@@ -38425,16 +38670,16 @@ ${against}${since}${saved}No label in labels.csv changed.`;
     outside ? `${outside} new ${pluralWord(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${pluralWord(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
-  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown2 = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown2.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], rows = shown2.map((c) => [
+  ].filter(Boolean), rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length), shown2 = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges), withImages = shown2.some((c) => c.thumbnailUrl || c.notInCatalogue || c.withheld), header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"], renumberedFrom = (id) => [...renumbered2].find(([, m]) => m.to === id), labelBeforeCell = (label) => label === null ? "\u2014" : text(visibleLabel(shortLabel(label))), rows = shown2.map((c) => [
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
     text(shorten(c.title)),
-    c.before === null ? "\u2014" : text(visibleLabel(shortLabel(c.before))),
+    labelBeforeCell(c.before ?? (c.kind === "added" ? renumberedFrom(c.id)?.[1].before : void 0) ?? null),
     c.after === null ? "\u2014" : `${text(visibleLabel(shortLabel(c.after)))}${c.renamed ? " (renamed)" : ""}`,
     // Its rows too, as the summary says it: "renumbered DM-1011", "renumbered from DM-0011" (tester T10).
     predictionCell(c, vocabulary, stale, {
-      to: c.kind === "removed" ? renumbered.get(c.id) : void 0,
-      from: c.kind === "added" ? [...renumbered].find(([, now]) => now === c.id)?.[0] : void 0
+      to: c.kind === "removed" ? renumbered2.get(c.id) : void 0,
+      from: c.kind === "added" ? renumberedFrom(c.id)?.[0] : void 0
     })
   ]), rest = changes.length - shown2.length, more = rowsForRoom ? `
 
@@ -38501,9 +38746,13 @@ function lineSaid(l) {
 function linesWords(lines) {
   return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String), { max: LINES_NAMED })}`;
 }
-function predictionCell(c, vocabulary, stale, renumbered = {}) {
-  if (renumbered.to) return `renumbered ${text(shorten(renumbered.to))}: its label stays, on the new number's line`;
-  let from = renumbered.from ? `renumbered from ${text(shorten(renumbered.from))}` : "";
+function predictionCell(c, vocabulary, stale, renumbered2 = {}) {
+  let { to } = renumbered2;
+  if (to) {
+    let label = to.after === to.before ? "its label stays" : `its label is now ${text(visibleLabel(shortLabel(to.after)))}`;
+    return `renumbered ${text(shorten(to.to))}: ${label}, on the new number's line`;
+  }
+  let from = renumbered2.from ? `renumbered from ${text(shorten(renumbered2.from))}` : "";
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   if (c.unknownId?.tooLong) return text(c.unknownId.hint);
   if (c.unknownId && (c.kind === "removed" || c.kind === "added")) {

@@ -194,36 +194,67 @@ export function movedRemoteWords(remote: string): string {
 }
 
 /**
- * For a folder remote whose folder holds none of its files (no files/md5 in it): REMOTE_FOLDER_EMPTIED when this
- * computer's record says it held some before (pushed there, pulled whole from it), else undefined (a new remote, or
- * a folder inside the repository).
- * An unmounted network share leaves its mount point an empty folder: a remote whose url is the mount point was
- * filled on this computer's own disk, and a pull said the files were missing from the remote.
+ * The version (folder list id) this computer's record says it sent to `remote` last, or found whole there last;
+ * undefined without a record, or for a folder inside the repository (on no share). A folder remote that lacks it is
+ * most often a share's mount point while the share is not mounted.
  */
-export async function emptiedFolderError({
+export async function lastSentTo({
   root,
   remote,
 }: {
   root: string;
   remote: { name: string; url: string };
+}): Promise<string | undefined> {
+  if (insideUrl(root, remote.url) !== undefined) return undefined;
+  return listsOf(await readNote(root), remote, root).at(-1);
+}
+
+/**
+ * For a folder remote that lacks what this computer sent there: REMOTE_FOLDER_EMPTIED when this computer's record
+ * says it held some before (pushed there, pulled whole from it), else undefined (a new remote, or a folder inside the
+ * repository). Without `lacking`, its folder holds no files/md5 at all; with it, files/md5 is there but not `lacking`,
+ * the folder list sent last (lastSentTo).
+ * An unmounted network share leaves its mount point a folder on this computer's own disk, empty or holding what was
+ * put there while unmounted (an older push, a "dvc push", a "mkdir -p"): a remote whose url is the mount point was
+ * filled on this computer's own disk, and a pull said the files were missing from the remote.
+ */
+export async function emptiedFolderError({
+  root,
+  remote,
+  lacking,
+}: {
+  root: string;
+  remote: { name: string; url: string };
+  lacking?: string;
 }): Promise<VitrineError | undefined> {
   // A folder inside the repository is on no share: the demo makes its own again when a clone lacks it.
   if (insideUrl(root, remote.url) !== undefined) return undefined;
   const lists = listsOf(await readNote(root), remote, root);
   if (lists.length === 0) return undefined;
-  const files = await filesOfNewest({ root, lists });
+  const files = await filesOfNewest({ root, lists: lacking ? [lacking] : lists });
   const dir = remote.url;
-  const empty = (await readdir(dir).catch(() => [])).length === 0;
+  const empty = !lacking && (await readdir(dir).catch(() => [])).length === 0;
   const held = files === undefined ? 'files' : files === 1 ? '1 file' : `${files} files`;
+  const state = lacking
+    ? `does not hold what this computer sent there last, or fetched from it (${held}; not even the list of them, ` +
+      `${lacking}, is there)`
+    : `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} there ` +
+      'before, or fetched them from it';
+  // What a share's mount point holds is on this computer's own disk: said, so it is not taken for the remote's.
+  const local = lacking ? " What that folder holds now would then be on this computer's own disk." : '';
   return new VitrineError(
     'REMOTE_FOLDER_EMPTIED',
-    `The storage remote's folder ${dir} (remote "${remote.name}") ` +
-      `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} there ` +
-      'before, or fetched them from it: is it a network share or a drive that is not mounted? Mount or connect it ' +
-      'and run again; nothing was sent or fetched. If the remote really was emptied, make its folder for the files ' +
-      `(mkdir -p ${shellWord(path.join(dir, 'files', 'md5'))}) and run "npx vitrine data push" to send everything ` +
-      'again.',
-    { remote: remote.name, url: dir, ...(files === undefined ? {} : { filesBefore: files }) },
+    `The storage remote's folder ${dir} (remote "${remote.name}") ${state}: is it a network share or a drive that ` +
+      `is not mounted?${local} Mount or connect it and run again; nothing was sent or fetched. If the remote ` +
+      'really was emptied (or files were removed from it on purpose), make this computer forget what it sent there ' +
+      'by deleting its record ' +
+      `(rm ${shellWord(onRemoteFileOf(root))}), then run "npx vitrine data push" to send everything again.`,
+    {
+      remote: remote.name,
+      url: dir,
+      ...(files === undefined ? {} : { filesBefore: files }),
+      ...(lacking ? { lacking } : {}),
+    },
   );
 }
 

@@ -22,7 +22,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile, mapPool } from './hash.ts';
-import { emptiedFolderError } from './pushed.ts';
+import { emptiedFolderError, lastSentTo } from './pushed.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
   CLOCK_CORRECTED_MS,
@@ -178,7 +178,10 @@ export function localRemote({
       (error: NodeJS.ErrnoException) =>
         ['ENOENT', 'ENOTDIR'].includes(error.code ?? '') ? false : Promise.reject(error),
     );
-    if (found) return true;
+    if (found) {
+      await heldLast();
+      return true;
+    }
     await stat(dir).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir, root }) : error;
     });
@@ -186,6 +189,19 @@ export function localRemote({
     const emptied = root ? await emptiedFolderError({ root, remote: { name, url: dir } }) : undefined;
     if (emptied) throw emptied;
     return false;
+  };
+  // The folder list this computer's record says it sent there last, read once: files/md5 without it is the mount
+  // point of a share not mounted, filled on this disk before (an older push, a "dvc push", a "mkdir -p" by hand).
+  let sentLast: Promise<string | undefined> | undefined;
+  const heldLast = async (): Promise<void> => {
+    if (!mustExist || !root) return;
+    sentLast ??= lastSentTo({ root, remote: { name, url: dir } });
+    const list = await sentLast;
+    if (list === undefined || (await exists(objectPath(dir, list)))) return;
+    // No files/md5 either (unmounted part-way, the mount point empty): said as folder() says it.
+    if (!(await exists(layout))) return void (await folder());
+    const emptied = await emptiedFolderError({ root, remote: { name, url: dir }, lacking: list });
+    if (emptied) throw emptied;
   };
   let layoutSeen = false;
   return {
@@ -205,7 +221,9 @@ export function localRemote({
       if (!mustExist) return copyVerified({ src: file, dest, md5, readOnly: true });
       // Once files/md5 has been seen on this remote, it is never made again either (reviewer V16): a first push
       // to a mount point, with no record yet, whose share drops part-way.
-      layoutSeen ||= await folder();
+      // Once seen, one stat per upload still: a share unmounted part-way over files/md5 of this disk's own.
+      if (layoutSeen) await heldLast();
+      else layoutSeen = await folder();
       try {
         // The folder itself is never made here, only those under it: gone since the check, the copy fails.
         await copyVerified({ src: file, dest, md5, readOnly: true, below: layoutSeen ? layout : dir });

@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -81,7 +82,9 @@ function expectRefusal(error: unknown, count?: number): void {
   expect(message).toContain(`The storage remote's folder ${mount} (remote "storage") is empty`);
   if (count !== undefined) expect(message).toContain(`${count} files`);
   expect(message).toMatch(/network share or a drive that is not mounted/);
-  expect(message).toContain(`mkdir -p ${path.join(mount, 'files', 'md5')}`);
+  // Making files/md5 by hand no longer says so (reviewer V18, F1): a push to a mount point would fill it.
+  expect(message).toContain(`rm ${onRemoteFileOf(repo)}`);
+  expect(message).not.toContain('mkdir -p');
   expect(message).toContain('npx vitrine data push');
   expect(message).not.toContain('missing from');
 }
@@ -151,14 +154,14 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
     expect(await filesIn(mount)).toEqual([]);
   });
 
-  it('a remote really emptied: making the folder the refusal names lets a push send everything again', async () => {
+  it('a remote really emptied: deleting the record the refusal names lets a push send everything again', async () => {
     await repository(4);
     await pushData({ root: repo, log: silentLogger });
     await rm(mount, { recursive: true });
     await mkdir(mount);
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expectRefusal(error, 4);
-    await mkdir(path.join(mount, 'files', 'md5'), { recursive: true });
+    await rm(onRemoteFileOf(repo));
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 4, skipped: 0 });
   });
 

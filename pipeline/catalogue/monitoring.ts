@@ -78,7 +78,7 @@ export function monitoringFor({
   const entries = inputs.history
     .filter((e) => belongs(e.modelVersion))
     .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-  const history = entries.length > 0 ? driftHistory(entries, thresholds(inputs.drift, params)) : null;
+  const history = entries.length > 0 ? driftHistory(entries, thresholds(inputs.drift, params), inputs.drift) : null;
   const corrections =
     inputs.corrections && inputs.corrections.modelVersion === version ? correctionsOf(inputs.corrections) : null;
   if (!latest && !history && !corrections) return null;
@@ -114,6 +114,8 @@ function thresholds(
   };
 }
 
+const side = (x: unknown) => (isRecord(x) && typeof x.description === 'string' ? x.description : '');
+
 function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug: string; title: string }>): DriftCheck {
   const signals: DriftCheck['signals'] = [];
   const s = isRecord(drift.signals) ? drift.signals : {};
@@ -122,9 +124,11 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
   };
   if (isRecord(s.novelty)) {
     const n = s.novelty;
+    // Against a ref (`--reference`) the comparison is with the objects there, not with training.
+    const against = isRecord(drift.reference) && drift.reference.kind !== 'model-training' ? side(drift.reference) : '';
     push({
       key: 'novelty',
-      name: 'Photographs unlike anything in training (novelty)',
+      name: `Photographs unlike ${against ? `any of ${against}` : 'anything in training'} (novelty)`,
       value: finite(n.value) ?? NaN,
       threshold: finite(n.minIncrease) ?? NaN,
       pValue: finite(n.pValue),
@@ -169,7 +173,6 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
       detail: 'Share of predictions that differ, 0 to 1.',
     });
   }
-  const side = (x: unknown) => (isRecord(x) && typeof x.description === 'string' ? x.description : '');
   const unfamiliar = (Array.isArray(drift.unfamiliar) ? drift.unfamiliar.filter(isRecord) : [])
     .filter((u) => typeof u.id === 'string' && finite(u.distance) !== null)
     .map((u) => {
@@ -204,17 +207,37 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
 
 /**
  * Which group a check judged, from its history line's currentKind, in the words the chart and its table use. Lines
- * written before the objects added since the model were judged on their own have none: they judged the pool.
+ * written before 7 December 2026 have none, and do not say whether the run was against the model (the pool, or the
+ * objects added since when none were unlabelled) or against a ref of its own: not known, unless their record says
+ * (readOldLine).
  */
-const GROUPS: Record<'added-since' | 'pool' | 'other', string> = {
+const GROUPS: Record<'added-since' | 'pool' | 'other' | 'unknown' | 'reference-unknown', string> = {
   'added-since': 'objects added since the model',
   pool: 'new and unlabelled objects together',
   other: 'other objects',
+  unknown: 'objects not known, as the check did not record which',
+  'reference-unknown': 'objects added since a reference not known, as the check did not record which',
 };
 
 function groupOf(kind: unknown): HistoryGroup {
-  if (kind === undefined || kind === null || kind === 'new-and-unlabelled') return 'pool';
+  if (kind === undefined || kind === null) return 'unknown';
+  if (kind === 'new-and-unlabelled') return 'pool';
   return kind === 'added-since' ? 'added-since' : 'other';
+}
+
+/**
+ * A line without `reference` read with what else its record says: drift.json is the latest run in full, so the line
+ * of the same time and model version takes its ref (and the commit, when kept) or, against the model, its group.
+ */
+function readOldLine(e: Record<string, unknown>, drift: Record<string, unknown> | null): Record<string, unknown> {
+  if (typeof e.reference === 'string' && e.reference.trim() !== '') return e;
+  const same = drift && drift.createdAt === e.createdAt && (drift.modelVersion ?? null) === (e.modelVersion ?? null);
+  const ref = same && isRecord(drift.reference) ? drift.reference : null;
+  if (ref && ref.kind === 'data-version' && typeof ref.ref === 'string' && ref.ref.trim() !== '')
+    return { ...e, reference: ref.ref, ...(typeof ref.commit === 'string' ? { referenceCommit: ref.commit } : {}) };
+  if (ref && ref.kind === 'model-training' && e.currentKind == null && isRecord(drift!.current))
+    return { ...e, currentKind: drift!.current.kind };
+  return e;
 }
 
 /**
@@ -236,14 +259,31 @@ function referenceOf(e: Record<string, unknown>): { key: string; name: string } 
   return { key: commit.toLowerCase(), name: typedCommit ? short : `${ref} (${short})` };
 }
 
-function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof thresholds>): DriftHistoryData {
+/** What the novelty of these groups compared with: training, a ref of the run's own, or either. */
+function noveltyName(groups: HistoryGroup[]): string {
+  const againstModel = (g: HistoryGroup) => g === 'added-since' || g === 'pool';
+  const againstRef = (g: HistoryGroup) => g.startsWith('reference-') && g !== 'reference-unknown';
+  const refUnknown = (g: HistoryGroup) => g === 'reference-unknown';
+  if (groups.length > 0 && groups.every(againstModel)) return 'Unlike anything in training (novelty)';
+  if (groups.length > 0 && groups.every((g) => againstRef(g) || refUnknown(g)))
+    return 'Unlike anything in the reference (novelty)';
+  return 'Unlike anything in training or the reference (novelty)';
+}
+
+function driftHistory(
+  lines: Record<string, unknown>[],
+  t: ReturnType<typeof thresholds>,
+  drift: Record<string, unknown> | null,
+): DriftHistoryData {
+  const entries = lines.map((e) => readOldLine(e, drift));
   // Each commit a ref pointed to is a group of its own ("objects added since main (abc1234)"): never joined to the
   // checks against the model, nor to those against the same branch at another commit.
   const names = new Map<HistoryGroup, string>(Object.entries(GROUPS));
   const byReference = new Map<string, HistoryGroup>();
   const groupOfLine = (e: Record<string, unknown>): HistoryGroup => {
     const ref = referenceOf(e);
-    if (ref === null) return groupOf(e.currentKind);
+    // With no model in production only a run of `--reference` could run (without one it stops): its ref not known.
+    if (ref === null) return e.modelVersion == null ? 'reference-unknown' : groupOf(e.currentKind);
     let key = byReference.get(ref.key);
     if (key === undefined) {
       key = `reference-${byReference.size + 1}`;
@@ -263,10 +303,12 @@ function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof t
       ? e.driftedSignals.filter((x): x is string => typeof x === 'string')
       : [],
   }));
+  const noveltyGroups = runs.filter((_, i) => finite(entries[i]!.noveltyIncrease) !== null).map((r) => r.group);
   const series: DriftHistoryData['series'] = [
     {
       key: 'novelty',
-      name: 'Unlike anything in training (novelty)',
+      // Titled by what it compares: a run of `--reference` measures against the objects at its ref, not training.
+      name: noveltyName(noveltyGroups),
       description:
         'how much farther new photographs are from their closest reference photograph than reference photographs are from each other',
       threshold: t.novelty,

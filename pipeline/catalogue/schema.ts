@@ -349,12 +349,13 @@ export const driftCheckSchema = z.object({
 
 /**
  * Which objects a monitoring run judged against the reference: those added since the model, on their own; the pool of
- * them and the unlabelled ones already there (and every run recorded before the groups were told apart); those added
- * since a git ref of the run's own (`vitrine monitor --reference`), one group per commit the ref pointed to (per ref
- * as typed in lines written before the commit was kept), numbered as they first appear ("reference-1"); or others.
+ * them and the unlabelled ones already there; those added since a git ref of the run's own (`vitrine monitor
+ * --reference`), one group per commit the ref pointed to (per ref as typed in lines written before the commit was
+ * kept), numbered as they first appear ("reference-1"); or others. A line written before 7 December 2026 does not say:
+ * "unknown", or "reference-unknown" when it was a `--reference` run whose ref is not known (no model in production).
  */
 export const historyGroupSchema = z.union([
-  z.enum(['added-since', 'pool', 'other']),
+  z.enum(['added-since', 'pool', 'other', 'unknown', 'reference-unknown']),
   z.string().regex(/^reference-[1-9][0-9]*$/),
 ]);
 

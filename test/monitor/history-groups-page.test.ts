@@ -10,10 +10,11 @@ import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, writeFixture, writeMonitoringFixture } from '../site/fixture.ts';
 
 /*
- * The Monitoring page as built: a history of checks of v1.1.0, two written before the group was recorded (the
- * pool), then two that judged the objects added since the model, then one more of the pool (too few added to judge
- * alone), then two of `vitrine monitor --reference spring-2026` (the objects added since that tag, task D5). The chart
- * draws each group as its own line, never one through all seven, and the table says which objects each check judged.
+ * The Monitoring page as built: a history of checks of v1.1.0, one written before the group was recorded (not
+ * known: task D4), one of the pool, then two that judged the objects added since the model, then one more of the pool
+ * (too few added to judge alone), then two of `vitrine monitor --reference spring-2026` (the objects added since that
+ * tag, task D5). The chart draws each group as its own line, never one through all seven, the check not known as a
+ * point on its own, and the table says which objects each check judged.
  * (history-groups.test.ts and history-reference.test.ts check the data and the lines' points.)
  */
 
@@ -82,7 +83,7 @@ describe('the Monitoring page with checks of both groups', () => {
     const chart = noveltyChart();
     const lines = [...chart.matchAll(/<polyline class="line group-([a-z0-9-]+)" points="([^"]*)"/g)];
     expect(lines.map((l) => [l[1], l[2]!.split(' ').length])).toEqual([
-      ['pool', 3],
+      ['pool', 2],
       ['added-since', 2],
       ['reference-1', 2],
     ]);
@@ -91,17 +92,23 @@ describe('the Monitoring page with checks of both groups', () => {
     expect(chart).toContain('long-dashed line, the objects added since spring-2026.');
     expect(chart).toMatch(/2026-12-06: 0\.400\s+\(objects added since spring-2026\)/);
     expect(chart).toMatch(/2026-12-03: 0\.830, at or over the threshold \(objects added since the model\)/);
+    expect(chart.replace(/\s+/g, ' ')).toContain(
+      'the objects added since spring-2026. Points on their own are checks that did not record which objects they ' +
+        'judged: not known.',
+    );
+    // Titled by what its checks compared with: training, and the objects at spring-2026 (task D4).
+    expect(chart).toContain('<span class="name">Unlike anything in training or the reference (novelty)</span>');
   });
 
-  it('says in the table which objects each check judged, older checks as the pool', () => {
+  it('says in the table which objects each check judged, an older check as not known', () => {
     const table = html.slice(
       html.indexOf('id="history-table"'),
       html.indexOf('</table>', html.indexOf('id="history-table"')),
     );
     expect(table).toContain('>Objects judged</th>');
-    const judged = [...table.matchAll(/<td>(New and unlabelled objects together|Objects added since [^<]+)<\/td>/g)];
+    const judged = [...table.matchAll(/<td>((?:New and unlabelled|Objects) [^<]+)<\/td>/g)];
     expect(judged.map((m) => m[1])).toEqual([
-      'New and unlabelled objects together',
+      'Objects not known, as the check did not record which',
       'New and unlabelled objects together',
       'Objects added since the model',
       'Objects added since the model',
@@ -116,7 +123,8 @@ describe('the Monitoring page with checks of both groups', () => {
     expect(words.replace(/\s+/g, ' ')).toContain(
       'Checks that judged different objects are drawn as separate lines, never joined: a jump between them is a ' +
         'change of objects, not of the collection. Each line is one set of objects: the new and unlabelled objects ' +
-        'together, the objects added since the model and the objects added since spring-2026.',
+        'together, the objects added since the model and the objects added since spring-2026. Points on their own ' +
+        'are checks that did not record which objects they judged: not known.',
     );
   });
 });

@@ -11,8 +11,8 @@ import { chartLines } from '../../site/src/lib/drift-lines.ts';
 
 /*
  * Since monitoring judges the objects added since the model on their own (with the pool of them and the unlabelled
- * ones beside), each history line records which group it judged (currentKind); lines written before judged the
- * pool. The Monitoring page drew all of them as one line and one "New objects" column, so a fall from 0.83 to 0.12
+ * ones beside), each history line records which group it judged (currentKind); lines written before do not say.
+ * The Monitoring page drew all of them as one line and one "New objects" column, so a fall from 0.83 to 0.12
  * could be nothing but a change of group. Each run now says which group it judged, and a chart joins only the
  * points of one group.
  */
@@ -51,15 +51,17 @@ async function history(entries: object[]) {
 }
 
 describe('the drift-over-time chart and table say which group each check judged', () => {
-  it('reads a line without currentKind as the pool, and names each group in plain words', async () => {
+  // A line without currentKind may have judged either group, or objects added since a ref: not known (task D4).
+  it('reads a line without currentKind as objects not known, and names each group in plain words', async () => {
     const h = await history([
       line('01', 0.2),
       line('02', 0.3, 'new-and-unlabelled'),
       line('03', 0.83, 'added-since'),
       line('04', 0.9, 'added-since'),
     ]);
-    expect(h.runs.map((r) => r.group)).toEqual(['pool', 'pool', 'added-since', 'added-since']);
+    expect(h.runs.map((r) => r.group)).toEqual(['unknown', 'pool', 'added-since', 'added-since']);
     expect(h.groups).toEqual([
+      { key: 'unknown', name: 'objects not known, as the check did not record which' },
       { key: 'pool', name: 'new and unlabelled objects together' },
       { key: 'added-since', name: 'objects added since the model' },
     ]);

@@ -93,7 +93,7 @@ describe('the Monitoring page with checks against five references', () => {
     expect(chart.replace(/\s+/g, ' ')).toContain(
       'Points that judged different objects are not joined: solid line, the objects added since the model; ' +
         'long-dashed line, the objects added since batch-4 (4444444); long dash and two dots line, the objects ' +
-        'added since batch-5 (5555555); long and short dashed line, the objects added since 3 other references ' +
+        'added since batch-5 (5555555); long and short dashed line, 3 older comparisons with other references ' +
         '(the table names each).',
     );
     // Each point still says which objects it judged.
@@ -104,7 +104,7 @@ describe('the Monitoring page with checks against five references', () => {
     const words = html.slice(html.indexOf('id="history-h"'), html.indexOf('class="charts"')).replace(/\s+/g, ' ');
     expect(words).toContain(
       'Each line is one set of objects: the objects added since the model, the objects added since batch-4 ' +
-        '(4444444), the objects added since batch-5 (5555555) and the objects added since 3 other references ' +
+        '(4444444), the objects added since batch-5 (5555555) and 3 older comparisons with other references ' +
         '(the table names each).',
     );
     expect(words).not.toContain('main');

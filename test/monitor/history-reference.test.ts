@@ -173,11 +173,11 @@ describe('the Monitoring page, of runs against a reference of their own', () => 
       line('03', 'added-since', 'spring-2026'),
       line('04'),
     ]);
-    expect(h.runs.map((r) => r.group)).toEqual(['added-since', 'reference-1', 'reference-1', 'pool']);
+    expect(h.runs.map((r) => r.group)).toEqual(['added-since', 'reference-1', 'reference-1', 'unknown']);
     expect(h.groups).toEqual([
       { key: 'added-since', name: 'objects added since the model' },
       { key: 'reference-1', name: 'objects added since spring-2026' },
-      { key: 'pool', name: 'new and unlabelled objects together' },
+      { key: 'unknown', name: 'objects not known, as the check did not record which' },
     ]);
   });
 

@@ -283,8 +283,8 @@ const NOT_THE_PHOTOGRAPH =
   '(?!\\s*(?:and|&|\\+|,)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
 
 /**
- * A clause whose licence is said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)",
- * "CC BY 4.0 for metadata only", "CC0 for the record". Not "Metadata and images: CC0".
+ * A clause said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)", "CC BY 4.0 for
+ * metadata only", "CC0 for the record". Not "Metadata and images: CC0". Read on the text as given, case ignored.
  */
 const METADATA_ONLY = new RegExp(
   [
@@ -292,22 +292,58 @@ const METADATA_ONLY = new RegExp(
     `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
     '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
   ].join('|'),
+  'i',
 );
 
+// The rightsstatements.org codes, case kept as rights.ts reads them ("NoC-US", "InC-EDU"; not "Inc." or "und").
+const RS_CODE = '(?<![\\w/-])(?:InC(?:-(?:EDU|NC|RUU|OW-EU))?|NoC-(?:US|NC|CR|OKLR)|NKC|CNE|UND)(?![\\w-])';
+// The standard statements by address or name: rightsstatements.org's and Creative Commons', the public domain in the
+// languages rights.ts reads it in. What a clause about the record says of them is the record's (task D3).
+const STATEMENT_NAMED =
+  '(?:https?:\\/\\/)?(?:www\\.)?(?:creativecommons|rightsstatements)\\.org\\/\\S*|' +
+  '\\bin[ -]?copyright\\b|\\bno copyright\\b|\\bcopyright not evaluated\\b|\\bcopyright undetermined\\b|' +
+  `\\bno known copyright(?: restrictions)?\\b|${PUBLIC_DOMAIN_ELSEWHERE}`;
+
 /**
- * The text without its clauses that license the metadata only ("Metadata: CC0; Image: CC BY 4.0" is read for "Image:
- * CC BY 4.0"), each made spaces. When nothing else names a licence, the photograph's rights are not said: unknown, or
- * In Copyright when a "©" is there (tester T3, F13).
+ * The raw text with the statements said of the record blanked, each character a space, case and new lines kept, so
+ * that rights.ts reads its codes and words on what is left: the work's. A clause (parted by ";", "|", a new line or
+ * ". ") about the metadata, record, data, text, description or catalogue entry loses every standard statement it
+ * names, as a licence ("Metadata: CC0"), a code ("Metadata: NoC-US"), an address or a name ("Record: No Copyright -
+ * United States"), whatever else it says; the record named then a statement loses both, whatever parts them from the
+ * rest ("Courtesy of the artist Metadata: NoC-US", task D6). A "©" or a holder stays: a claim, read as before.
+ * Task D3: the codes were read on the raw text first, and "Metadata: NoC-US" offered the photograph for download;
+ * the text was read with its new lines made spaces, and "Metadata: CC0\nCC BY 4.0" lost its second line too.
  */
-export function photographLicenceText(t: string): string {
-  return t
-    .replace(/[^;|\n]+/g, (clause) =>
-      clause
-        .split(/(?<=\.\s)/)
-        .map((c) => (OPEN_NAMED.test(c) && METADATA_ONLY.test(withoutAddresses(c)) ? ' '.repeat(c.length) : c))
-        .join(''),
-    )
-    .replace(RECORD_LICENSED, (span) => ' '.repeat(span.length));
+export function recordStatementsBlanked(raw: string): string {
+  const text = raw
+    .split(/([;|\n\r]|(?<=\.\s))/)
+    .map((c) => (METADATA_ONLY.test(withoutAddresses(c.toLowerCase())) ? blanked(c, STATEMENTS_IN_CLAUSE) : c))
+    .join('');
+  // Line by line: "Metadata:" at a line's end names nothing on the next ("Metadata: CC0\nCC BY 4.0").
+  return text
+    .split(/(\r\n|[\n\r])/)
+    .map((line) => blanked(line, [RECORD_NAMED_THEN_STATEMENT]))
+    .join('');
+}
+
+/** `text` with what each pattern (flag g) finds made spaces, one for each character, new lines kept. */
+function blanked(text: string, patterns: RegExp[]): string {
+  let out = text;
+  for (const pattern of patterns) {
+    // Found on the text with its dashes and spaces made plain, one character for one, as rights.ts reads them.
+    const plain = out.replace(/[‐-―−]/g, '-').replace(/[^\S\n\r]/g, ' ');
+    let next = '';
+    let at = 0;
+    // exec, not matchAll, which copies the pattern each call: a long text of many lines took a tenth of a second.
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(plain); m; m = pattern.exec(plain)) {
+      next += out.slice(at, m.index) + m[0].replace(/[^\n\r]/g, ' ');
+      at = m.index + m[0].length;
+      if (!m[0]) pattern.lastIndex++;
+    }
+    out = next + out.slice(at);
+  }
+  return out;
 }
 
 /**
@@ -346,17 +382,23 @@ const LICENCE_TO_ITS_END =
 /*
  * The record, its data, text, description or catalogue entry named, then a licence, wherever it stands in the text
  * (task D6, review V14): "Courtesy of the artist, Metadata: CC0", "… / Record: CC0 1.0", "… This record is CC0",
- * "… metadata released under CC0". New lines are spaces in rights.ts's plain text and a comma, a slash or a dash parts
- * nothing, so a clause that begins with the record's name is not enough: the licence went to the work, and a
- * living artist's work was offered for download. Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
+ * "… metadata released under CC0". A comma, a slash or a dash parts no clause, so a clause that begins with the
+ * record's name is not enough: the licence went to the work, and a living artist's work was offered for download.
+ * Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
  */
-const RECORD_LICENSED = new RegExp(
+const RECORD_LICENSED =
   `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/)\\s*)` +
-    `${NOT_THE_PHOTOGRAPH}\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
-    '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
-    `(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?${LICENCE_TO_ITS_END}`,
-  'gu',
+  `${NOT_THE_PHOTOGRAPH}\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
+  '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
+  '(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?';
+// The same with a statement by code, address or name too (task D3: "Gift of Jane Doe, metadata: NoC-US"), case
+// ignored: a code only where its clause ends, so that "Text und Bild" names no code UND.
+const RECORD_NAMED_THEN_STATEMENT = new RegExp(
+  `${RECORD_LICENSED}(?:${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}|${RS_CODE}(?=\\s*(?:$|[;|,.)\\n\\r])))`,
+  'giu',
 );
+// What a clause about the record may name: a code (case kept), then a licence, an address or a statement's name.
+const STATEMENTS_IN_CLAUSE = [new RegExp(RS_CODE, 'g'), new RegExp(`${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}`, 'giu')];
 
 /**
  * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public
@@ -615,24 +657,44 @@ function reach(s: { uri: string | null; download: boolean }): number {
   return 3 + 16 - cc.reduce((sum, term) => sum + (terms[term] ?? 0), 0);
 }
 
+/**
+ * "Unknown" in the languages other than English that museums write rights in, each a word whose every form here was
+ * checked (task D3): German "unbekannt", French "inconnu(e)(s)", Spanish "desconocido(a)(s)", Portuguese
+ * "desconhecido(a)(s)", Italian "sconosciuto(a)(i)(e)", Dutch "onbekend", Swedish "okänd", "okänt", "okända". Read
+ * as "unknown" is: alone, after a field name, or after the word for rights ("Rechte unbekannt", "droits inconnus").
+ * No other language is guessed at; one more is one more word here and in RIGHTS_WORDS.
+ */
+export const UNKNOWN_ELSEWHERE =
+  'unbekannt|inconnue?s?|desconocid[oa]s?|desconhecid[oa]s?|sconosciut[oaie]|onbekend|ok[äa]n(?:d|t|da)';
+// The rights, the copyright or the licence, as a field name or before "unknown", in those languages: "Rechte",
+// "Urheberrecht", "droits", "droit d'auteur", "derechos (de autor)", "direitos (autorais)", "diritti", "diritto
+// d'autore", "rechten", "auteursrecht", "rättigheter", "upphovsrätt".
+const RIGHTS_WORDS =
+  "copyright|rights?|licen[cs]e|licensing|rechte|urheberrechte?|droits?(?: d['’]auteur)?|" +
+  "derechos(?: de autor)?|direitos(?: autorais| de autor)?|diritt[oi](?: d['’]autore)?|rechten|auteursrecht(?:en)?|" +
+  'r[äa]ttigheter(?:na)?|upphovsr[äa]tt(?:en)?';
+
 /*
  * The rights said to be unknown, as a clause of its own (task D6, review V14): "Unknown", "Copyright status: unknown",
- * "Rights unknown". Beside another statement it is one more, Undetermined, and shows less: "NKC; rights unknown" was
- * No Known Copyright, offered for download. Not something else unknown: "Public domain; date unknown",
- * "Photographer: unknown; CC0". Read on the text as given, whose new lines part clauses.
+ * "Rights unknown", and in other languages (task D3: "CC0; unbekannt" was CC0). Beside another statement it is one
+ * more, Undetermined, and shows less: "NKC; rights unknown" was No Known Copyright, offered for download. Not
+ * something else unknown: "Public domain; date unknown", "Photographer: unknown; CC0", "Foto: unbekannt; CC0". Read on
+ * the text as given, whose new lines part clauses.
  */
 const RIGHTS_UNKNOWN = new RegExp(
   [
-    // "Unknown", "Rights unknown", "Copyright status: unknown", "Licence: not known".
-    '^(?:(?:copyright|rights?|licen[cs]e|licensing)(?:[\\s-]+status)?\\s*[:\\s-]\\s*)?(?:unknown|not known)[.!]?$',
+    // "Unknown", "Rights unknown", "Copyright status: unknown", "Licence: not known", "Droits : inconnus".
+    `^(?:(?:${RIGHTS_WORDS})(?:[\\s-]+status)?\\s*[:\\s-]\\s*)?(?:unknown|not known|${UNKNOWN_ELSEWHERE})[.!]?$`,
     // "Unknown copyright", "Unknown rights status".
     '^unknown\\s+(?:copyright|rights?)(?:\\s+status)?[.!]?$',
   ].join('|'),
+  'u',
 );
 
 /** The text says, as a clause of its own, that the rights are unknown. */
 export function rightsUnknown(raw: string): boolean {
   return raw
+    .normalize('NFC')
     .toLowerCase()
     .split(/[;|,\n]|\.\s/)
     .some((c) => RIGHTS_UNKNOWN.test(c.replace(/\s+/g, ' ').trim()));

@@ -14,11 +14,12 @@ import {
   inCopyrightWordsSaid,
   licenceDoubted,
   PUBLIC_DOMAIN_ELSEWHERE,
-  photographLicenceText,
   photographLicensed,
   publicDomainDeniedElsewhere,
+  recordStatementsBlanked,
   rightsUnknown,
   showsLess,
+  UNKNOWN_ELSEWHERE,
   withoutAddresses,
 } from './rights-doubts.ts';
 
@@ -59,9 +60,14 @@ import {
  * 9: a licence of the record is never the work's, whatever parts it from the rest ("Courtesy of the artist, Metadata:
  * CC0" In Copyright, not CC0); the rights said to be unknown beside another statement show less ("NKC; rights
  * unknown", "CC0; copyright unknown" unknown).
+ * 10: a statement of the record is never the work's as a code, address or name either ("Metadata: NoC-US" unknown,
+ * not No Copyright - United States; "Metadata: InC; CC0" CC0); a new line parts the record's licence from the work's
+ * ("Metadata: CC0\nCC BY 4.0" CC BY, not unknown); "unknown" in German, French, Spanish, Portuguese, Italian, Dutch and
+ * Swedish as in English ("CC0; unbekannt", "NKC; Rechte unbekannt" unknown; "Copyright: unbekannt" unknown, not a
+ * holder named).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 9;
+export const RIGHTS_READING = 10;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -195,8 +201,10 @@ const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public dom
 // What may follow "copyright" to say how it stands, naming no holder: "copyright unknown", "copyright none",
 // "copyright status: unknown". At a clause's end: "Copyright Freeman Studio", "Copyright Free Library of
 // Philadelphia" name a holder (review V4).
+// "Unknown" in other languages too ("Copyright: unbekannt", task D3: it named a holder "unbekannt").
 const COPYRIGHT_STATUS =
-  '(?:status\\s*[:\\s-]\\s*)?(?:not evaluated|undetermined|unknown|not known|free|expired|none|unclear|uncertain|n/a)' +
+  '(?:status\\s*[:\\s-]\\s*)?(?:not evaluated|undetermined|unknown|not known|free|expired|none|unclear|uncertain|n/a|' +
+  `${UNKNOWN_ELSEWHERE})` +
   '(?=\\s*(?:$|[^\\s\\w]))';
 // "copyright" said of a work that has one: not "no (known) copyright", "copyright not evaluated", "copyright-free"...
 const NO_COPYRIGHT_SAID = new RegExp(`\\bno\\s+(?:known\\s+)?copyright|copyright[\\s-]+${COPYRIGHT_STATUS}`, 'g');
@@ -556,16 +564,20 @@ function readRights(text: string): Rights {
     badge: s.badge,
     download: s.download,
   });
-  let said = copyrightSaid(withoutAddresses(t), raw) ?? inCopyrightWordsSaid(t);
-  const doubted = licenceDoubted(t);
+  // The statements are read on the work's text: what the record's clauses say of the metadata is not the work's,
+  // be it a licence, a code, an address or a name (task D3: "Metadata: NoC-US" was No Copyright - United States).
+  const work = recordStatementsBlanked(raw);
+  const aboutRecord = work !== raw;
+  const w = aboutRecord ? plainRights(copyrightSigns(work)) : t;
+  let said = copyrightSaid(withoutAddresses(w), work) ?? inCopyrightWordsSaid(t);
+  const doubted = licenceDoubted(w);
 
   // URIs and codes given outright. One In Copyright wins over any other statement, wherever it stands.
-  const codes = codedStatements(raw);
+  const codes = codedStatements(work);
   const incCoded = codes.find((s) => s.code.startsWith('InC'));
   if (incCoded) return statement(incCoded);
-  const photograph = photographLicenceText(t);
-  const licences = openLicences(photograph);
-  const worded = STATEMENTS.filter((s) => (STRICT_PATTERNS[s.code] ?? s.pattern).test(t));
+  const licences = openLicences(w);
+  const worded = STATEMENTS.filter((s) => (STRICT_PATTERNS[s.code] ?? s.pattern).test(w));
   const unknown = rightsUnknown(raw);
   // The artist credited is In Copyright, unless the text gives a CC licence and nothing else: the artist gave it
   // ("Courtesy of the artist; CC BY 4.0", task D4). Not a licence doubted or of the photograph only, nor the public
@@ -578,7 +590,7 @@ function readRights(text: string): Rights {
       worded.length === 0 &&
       !unknown &&
       !doubted &&
-      !photographLicensed(photograph) &&
+      !photographLicensed(w) &&
       !commercialUseRestricted(t);
     if (!ccOnly) said = 'statement';
   }
@@ -613,16 +625,16 @@ function readRights(text: string): Rights {
     const nc = STATEMENTS.find((x) => x.code === 'NoC-NC')!;
     return nc.pattern.test(t) ? statement(nc) : none;
   }
-  // A licence denied, to come, pending or of the metadata only: not open (rights-doubts.ts).
-  if (doubted || (photograph !== t && !codes.length && !licences.length)) {
-    const unsure = STATEMENTS.find((x) => (x.code === 'CNE' || x.code === 'UND') && x.pattern.test(t));
+  // A licence denied, to come, pending, or of the metadata only and none of the work: not open (rights-doubts.ts).
+  if (doubted || (aboutRecord && !named.length)) {
+    const unsure = STATEMENTS.find((x) => (x.code === 'CNE' || x.code === 'UND') && x.pattern.test(w));
     return unsure ? statement(unsure) : none;
   }
   if (chosen) return chosen;
-  for (const s of STATEMENTS) if (s.pattern.test(t)) return statement(s);
+  for (const s of STATEMENTS) if (s.pattern.test(w)) return statement(s);
   // "No copyright", "Not in copyright", "Out of copyright" as the whole text: free of known copyright. Not a text
   // that says more ("No copyright information available", "Possibly not in copyright").
-  if (/^no copyright[.!]?$/.test(t.trim())) return { text: raw, ...PUBLIC_DOMAIN_MARK };
+  if (/^no copyright[.!]?$/.test(w.trim())) return { text: raw, ...PUBLIC_DOMAIN_MARK };
   // Unknown on purpose (task F3), shown as catalogue.images.unknown says and named in the build log: "Reuse permitted
   // with attribution" names no licence (CC BY says more: commercial use, changes, no other terms); "Libre de droits"
   // is royalty-free, a licence bought once, not the public domain (as "Copyright free" is unknown); "Open Access – no

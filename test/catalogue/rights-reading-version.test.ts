@@ -210,6 +210,17 @@ const TEXTS = [
   'NKC; rights unknown',
   'CC0; copyright unknown',
   'Public domain; date unknown',
+  // Reading 10 (task D3): a statement of the record as a code, address or name; a new line after the record's
+  // licence; "unknown" in other languages.
+  'Metadata: NoC-US',
+  'Record: http://rightsstatements.org/vocab/NoC-US/1.0/',
+  'Metadata: InC; CC0',
+  'Metadata: CC0\nCC BY 4.0',
+  'Metadata: CC0\nCC BY 4.0\nCC BY-NC 4.0',
+  'CC0; unbekannt',
+  'NKC; Rechte unbekannt',
+  'Copyright: unbekannt',
+  'Foto: unbekannt; CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -222,6 +233,7 @@ const READINGS: Record<number, string> = {
   7: 'a5e301600d40678d',
   8: '97309edb54ae1dbc',
   9: 'e1127314fedc8d05',
+  10: '84b7b8c64ade4b63',
 };
 
 describe('the version of the rights reading', () => {

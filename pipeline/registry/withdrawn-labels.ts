@@ -24,7 +24,8 @@ export type { WithdrawnLabels, WithdrawnVersionLabels } from './withdrawn-words.
  * The label changes of the versions withdrawn since the one in production was put back that labels.csv (as it is in
  * the workspace) still holds: each version's own changes, counted from the version before it (the one put back, or
  * the version withdrawn before it), so that each change is named with the version that made it. Two rollbacks in a
- * row named only the last version withdrawn, and the first one's changes stayed unsaid (reviewer V16). Null when
+ * row named only the last version withdrawn, and the first one's changes stayed unsaid (reviewer V16). Versions the
+ * rollback went back past without their being in production then are named too (`passedOver`, task D5). Null when
  * production was not put back by a rollback, when labels.csv holds none of the changes (reverted, or the versions
  * learnt the same labels), or when the registry or the labels of the version put back cannot be read here.
  */
@@ -40,8 +41,15 @@ export async function withdrawnLabelsKept({
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name }).catch(() => null);
   const restored = state?.versions.find((v) => v.version === state.stages.prod);
   if (!state || !restored?.putBack) return null;
-  // Withdrawn and not put back or promoted since (registry.ts), newer than the version put back: oldest first.
-  const chain = state.versions.filter((v) => v.withdrawn && compareVersions(v.version, restored.version) > 0);
+  // Withdrawn and not put back or promoted since (registry.ts), newer than the version put back: oldest first. With
+  // them, the versions the rollback went back past without taking them out of production (registered and never
+  // assigned, or replaced before): their label changes are in labels.csv too, and were said as the next version's.
+  const back = Date.parse(restored.putBack.date);
+  const chain = state.versions.filter(
+    (v) =>
+      compareVersions(v.version, restored.version) > 0 &&
+      (v.withdrawn || (v.active && Date.parse(v.createdAt) <= back)),
+  );
   const was = restored.registration?.lineage?.labels;
   if (chain.length === 0 || !was?.commit) return null;
   const name = path.basename(ws.labels);
@@ -57,7 +65,7 @@ export async function withdrawnLabelsKept({
       const learnt = v.registration?.lineage?.labels;
       // A version whose labels cannot be read here: its changes are counted with the next one's.
       const labels = learnt?.commit ? await labelsAt({ ws, commit: learnt.commit, md5: learnt.md5 }) : null;
-      if (!learnt?.commit || !labels || !v.withdrawn) continue;
+      if (!learnt?.commit || !labels) continue;
       let changes = 0;
       let kept = 0;
       for (const id of new Set([...since.labels.keys(), ...labels.keys()])) {
@@ -70,8 +78,10 @@ export async function withdrawnLabelsKept({
       if (kept > 0) {
         found.push({
           version: v.version,
-          date: v.withdrawn.date,
-          reason: v.withdrawn.reason,
+          date: v.withdrawn?.date ?? restored.putBack.date,
+          reason: v.withdrawn?.reason ?? null,
+          ...(v.withdrawn ? {} : { passedOver: true as const }),
+          ...(v.everAssigned.includes('prod') ? {} : { neverInProduction: true as const }),
           since: since.version,
           changes,
           kept,

@@ -1,6 +1,6 @@
 import { labelInList } from '../collection/vocabulary.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
-import { keptWords, withdrawnDiffCommand, withdrawnNames } from '../registry/withdrawn-words.ts';
+import { keptWords, relearntWords, withdrawnDiffCommand, withdrawnHeadWords } from '../registry/withdrawn-words.ts';
 import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
 import { code, shorten, text } from './markdown.ts';
@@ -105,11 +105,8 @@ function withdrawnLabelsWords({ report, change }: { report: ReportJson; change: 
   const w = report.withdrawnLabels;
   if (!w) return '';
   const why = (v: { reason: string | null }) => (v.reason ? ` (${text(v.reason)})` : '');
-  // "v1.2.0 was withdrawn (why)", "v1.1.0 (why) and v1.2.0 (why) were withdrawn".
-  const withdrawn =
-    w.versions.length === 1
-      ? `${w.versions[0]!.version} was withdrawn${why(w.versions[0]!)}`
-      : `${listWords(w.versions.map((v) => `${v.version}${why(v)}`))} were withdrawn`;
+  // "v1.2.0 was withdrawn (why)", "… and the rollback went back past v1.1.0 (never in production)".
+  const withdrawn = withdrawnHeadWords({ w, why });
   const each = w.versions
     .map(
       (v) =>
@@ -121,7 +118,7 @@ function withdrawnLabelsWords({ report, change }: { report: ReportJson; change: 
   return (
     `⚠️ **${withdrawn}; this model learns from the same labels again**: ${held}. ` +
     `A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change}, once merged, replaces ` +
-    `it with a model that learnt what made ${withdrawnNames(w)} worse, unless those labels were right. If they were ` +
+    `it with a model that learnt ${relearntWords(w)}, unless those labels were right. If they were ` +
     'not, put the right labels back first.'
   );
 }

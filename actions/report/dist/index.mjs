@@ -14036,7 +14036,7 @@ var require_foldFlowLines = __commonJS({
         return text2;
       let folds = [], escapedFolds = {}, end = lineWidth - indent.length;
       typeof indentAtStart == "number" && (indentAtStart > lineWidth - Math.max(2, minContentWidth) ? folds.push(0) : end = lineWidth - indentAtStart);
-      let split, prev, overflow = !1, i = -1, escStart = -1, escEnd = -1;
+      let split2, prev, overflow = !1, i = -1, escStart = -1, escEnd = -1;
       mode === FOLD_BLOCK && (i = consumeMoreIndentedLines(text2, i, indent.length), i !== -1 && (end = i + endStep));
       for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
@@ -14057,24 +14057,24 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === `
 `)
-          mode === FOLD_BLOCK && (i = consumeMoreIndentedLines(text2, i, indent.length)), end = i + indent.length + endStep, split = void 0;
+          mode === FOLD_BLOCK && (i = consumeMoreIndentedLines(text2, i, indent.length)), end = i + indent.length + endStep, split2 = void 0;
         else {
           if (ch === " " && prev && prev !== " " && prev !== `
 ` && prev !== "	") {
             let next = text2[i + 1];
             next && next !== " " && next !== `
-` && next !== "	" && (split = i);
+` && next !== "	" && (split2 = i);
           }
           if (i >= end)
-            if (split)
-              folds.push(split), end = split + endStep, split = void 0;
+            if (split2)
+              folds.push(split2), end = split2 + endStep, split2 = void 0;
             else if (mode === FOLD_QUOTED) {
               for (; prev === " " || prev === "	"; )
                 prev = ch, ch = text2[i += 1], overflow = !0;
               let j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
                 return text2;
-              folds.push(j), escapedFolds[j] = !0, end = j + endStep, split = void 0;
+              folds.push(j), escapedFolds[j] = !0, end = j + endStep, split2 = void 0;
             } else
               overflow = !0;
         }
@@ -16618,9 +16618,9 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      let split = source.split(/\n( *)/), first = split[0], m = first.match(/^( *)/), lines = [m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first]];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      let split2 = source.split(/\n( *)/), first = split2[0], m = first.match(/^( *)/), lines = [m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first]];
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -35814,7 +35814,7 @@ var fraction = external_exports.number().min(0).max(1), colourHex = external_exp
     test: fraction.refine((share2) => share2 > 0, "more than 0: the model is scored on the test objects, and the gate needs them").default(0.2),
     /** Changing the salt reshuffles every split: only do it on purpose. */
     salt: external_exports.string().default("vitrine-split-v1")
-  }).refine((split) => split.validation + split.test < 0.9, {
+  }).refine((split2) => split2.validation + split2.test < 0.9, {
     message: "validation and test together below 0.9, so that at least a tenth of the objects train the model"
   }).prefault({}),
   /** Warn when a class has fewer test objects than this. */
@@ -38218,8 +38218,22 @@ function keptWords(w) {
   let objects = (n) => n === 1 ? "object" : "objects";
   return `${w.kept < w.changes ? `${w.kept} of the ${w.changes} ${objects(w.changes)}` : `The ${w.changes === 1 ? "one" : w.changes} ${objects(w.changes)}`} ${w.version} learnt with other labels than ${w.since} still ${w.kept === 1 ? "has" : "have"} those labels`;
 }
-function withdrawnNames(w) {
-  return listWords(w.versions.map((v) => v.version));
+function split(w) {
+  return { out: w.versions.filter((v) => !v.passedOver), past: w.versions.filter((v) => v.passedOver) };
+}
+function pastNames(past) {
+  return listWords(past.map((v) => `${v.version}${v.neverInProduction ? " (never in production)" : ""}`));
+}
+function withdrawnHeadWords({
+  w,
+  why
+}) {
+  let { out, past } = split(w), withdrawn = out.length === 0 ? "" : out.length === 1 ? `${out[0].version} was withdrawn${why(out[0])}` : `${listWords(out.map((v) => `${v.version}${why(v)}`))} were withdrawn`;
+  return past.length === 0 ? withdrawn : withdrawn ? `${withdrawn}, and the rollback went back past ${pastNames(past)}` : `The rollback to ${w.restored} went back past ${pastNames(past)}`;
+}
+function relearntWords(w) {
+  let { out, past } = split(w), names = (vs) => listWords(vs.map((v) => v.version)), worse = out.length > 0 ? `what made ${names(out)} worse` : "", labels = past.length > 0 ? `the labels of ${names(past)}` : "";
+  return [worse, labels].filter(Boolean).join(", and ");
 }
 
 // pipeline/report/opening.ts
@@ -38257,10 +38271,10 @@ function dataElsewhereWords({ report, change: change2 }) {
 function withdrawnLabelsWords({ report, change: change2 }) {
   let w = report.withdrawnLabels;
   if (!w) return "";
-  let why = (v) => v.reason ? ` (${text(v.reason)})` : "", withdrawn = w.versions.length === 1 ? `${w.versions[0].version} was withdrawn${why(w.versions[0])}` : `${listWords(w.versions.map((v) => `${v.version}${why(v)}`))} were withdrawn`, each = w.versions.map(
+  let withdrawn = withdrawnHeadWords({ w, why: (v) => v.reason ? ` (${text(v.reason)})` : "" }), each = w.versions.map(
     (v) => `${keptWords(v).replace(/^The/, "the")}${w.same ? "" : " in labels.csv"} (${code(withdrawnDiffCommand(v))} lists them)`
   ).join("; "), last = w.versions.at(-1).version, held = w.same ? `labels.csv is the very file ${last} learnt from: ${each}` : each.replace(/^the/, "The");
-  return `\u26A0\uFE0F **${withdrawn}; this model learns from the same labels again**: ${held}. A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change2}, once merged, replaces it with a model that learnt what made ${withdrawnNames(w)} worse, unless those labels were right. If they were not, put the right labels back first.`;
+  return `\u26A0\uFE0F **${withdrawn}; this model learns from the same labels again**: ${held}. A rollback on ${w.date.slice(0, 10)} put ${w.restored} back in production; ${change2}, once merged, replaces it with a model that learnt ${relearntWords(w)}, unless those labels were right. If they were not, put the right labels back first.`;
 }
 function labelsTakenOutWords({ report, change: change2 }) {
   let labelled = report.labels.labelledAtBase;

@@ -220,6 +220,17 @@ function rollbacksInto({
         .at(-1) ?? null;
     const left = holder === now ? undefined : versions.get(holder ?? '')?.putBack;
     if (left && left.until === undefined) Object.assign(left, { until: e.createdAt, replacedBy: now });
+    // Production handed to an earlier version by tags made by hand (`gto unassign`, `git tag name#prod#N`): a
+    // rollback all the same, said as one, so that its label warning is given too (task D5). No reason is recorded.
+    const byHand = holder !== null && now !== null && compareVersions(now, holder) < 0;
+    const back = byHand && e.payload?.rollback !== true ? versions.get(now) : undefined;
+    const taken = back ? versions.get(holder ?? '') : undefined;
+    if (back && taken) {
+      back.putBack = { date: e.createdAt, from: taken.version, reason: null };
+      delete back.withdrawn;
+      taken.withdrawn = { date: e.createdAt, reason: null, by: back.version };
+      delete taken.putBack;
+    }
     holder = now;
     if (e.action !== 'assign') continue;
     if (e.payload?.rollback !== true) {

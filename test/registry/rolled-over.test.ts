@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
-import { assignStage, registerVersion, rollback } from '../../pipeline/registry/registry.ts';
+import { nextCounter } from '../../pipeline/registry/gto.ts';
+import { assignStage, listVersions, registerVersion, rollback } from '../../pipeline/registry/registry.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import { withdrawnLabelsKept } from '../../pipeline/registry/withdrawn-labels.ts';
 import { withdrawnHeadWords, withdrawnLabelsAdvice } from '../../pipeline/registry/withdrawn-words.ts';
@@ -101,5 +103,35 @@ describe('a rollback that goes back past a version never in production', () => {
     expect(withdrawnHeadWords({ w: w!, why: () => '' })).toBe(
       'The rollback to v1.0.0 went back past v1.1.0 (never in production)',
     );
+  });
+});
+
+describe('a prod tag made by hand that puts an earlier version back', () => {
+  it('is read as a rollback: the version taken out is withdrawn and its label changes are warned of', async () => {
+    const f = await newRepo();
+    const { name, register } = await registrar(f);
+    const v1 = await register();
+    await relabel(f, 'obj-002,mask', 'obj-002,vessel');
+    const v2 = await register();
+    // As `gto unassign` then `gto assign` would: prod taken from v1.1.0 and given to v1.0.0, with no Vitrine record.
+    const tag = (t: string, commit: string, date: string) =>
+      execFileSync(
+        'git',
+        ['-c', 'user.name=Curator', '-c', 'user.email=c@example.com', 'tag', '-a', t, '-m', t, commit],
+        {
+          cwd: f.root,
+          env: { ...process.env, GIT_COMMITTER_DATE: date },
+        },
+      );
+    const counter = nextCounter({ name, tags: sh(f.root, 'tag', '-l').split('\n') });
+    tag(`${name}#prod!#${counter}`, v2.commit, '2026-04-01T00:00:00Z');
+    tag(`${name}#prod#${counter + 1}`, v1.commit, '2026-04-01T00:01:00Z');
+    const versions = await listVersions({ ws: f.ws, params: f.params });
+    expect(versions.find((v) => v.stages.includes('prod'))?.version).toBe('v1.0.0');
+    expect(versions.find((v) => v.version === 'v1.1.0')?.withdrawn).toMatchObject({ reason: null, by: 'v1.0.0' });
+    expect(versions.find((v) => v.version === 'v1.0.0')?.putBack).toMatchObject({ from: 'v1.1.0', reason: null });
+    const w = await kept(f);
+    expect(w?.restored).toBe('v1.0.0');
+    expect(w?.versions.map((v) => [v.version, v.changes, v.kept])).toEqual([['v1.1.0', 1, 1]]);
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 
 /*
  * The real Mermaid parser (mermaid from npm, as GitHub runs it in its viewer) in Debian's Chromium:
@@ -24,17 +25,7 @@ export interface MermaidChecker {
 }
 
 export async function startMermaid(): Promise<MermaidChecker> {
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser: TestBrowser = await openChromium();
   const page: Page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ path: MERMAID });

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { writeFixture } from '../site/fixture.ts';
 import { serveSite } from '../site/server.ts';
 
@@ -20,7 +21,7 @@ import { serveSite } from '../site/server.ts';
 describe('the 404 page with look-alike ids', () => {
   let dir = '';
   let catalogue: Catalogue;
-  let browser: Browser;
+  let browser: TestBrowser;
   let page: Page;
   let site: Awaited<ReturnType<typeof serveSite>>;
 
@@ -39,10 +40,7 @@ describe('the 404 page with look-alike ids', () => {
     catalogue = (await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() })).catalogue;
     await buildSite({ ws, params: defaultParams(), log: memoryLogger() });
     site = await serveSite({ dir: ws.site });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await openChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(60_000);
   }, 300_000);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -11,6 +11,7 @@ import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture, writeMonitoringFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -29,7 +30,7 @@ const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let pages: [string, string][];
 
@@ -106,10 +107,7 @@ beforeAll(async () => {
     ['not found', 'no/such/page/'],
   ];
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  browser = await openChromium();
 }, 300_000);
 
 afterAll(async () => {

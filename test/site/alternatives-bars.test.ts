@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -9,6 +8,7 @@ import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -27,7 +27,7 @@ declare const document: {
 describe('the alternatives’ probability bars on an object page', () => {
   let dir = '';
   let catalogue: Catalogue;
-  let browser: Browser;
+  let browser: TestBrowser;
   let site: Awaited<ReturnType<typeof serveSite>>;
 
   beforeAll(async () => {
@@ -47,10 +47,7 @@ describe('the alternatives’ probability bars on an object page', () => {
     catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
     await buildSite({ ws, params, log: memoryLogger() });
     site = await serveSite({ dir: ws.site });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await openChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { hashFile } from '../../pipeline/data/hash.ts';
@@ -15,6 +14,7 @@ import { classifyObjects } from '../../pipeline/model/predict.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -30,7 +30,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let expected: { file: string; label: string; confidence: number; row: Float32Array }[] = [];
 let labels: string[];
@@ -118,17 +118,7 @@ beforeAll(async () => {
   built = memoryLogger();
   await buildSite({ ws, params, log: built });
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await openChromium();
 }, 240_000);
 
 afterAll(async () => {

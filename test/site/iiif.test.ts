@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Validator } from '@hyperion-framework/validator';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -13,6 +12,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -32,7 +32,7 @@ const SITE = 'https://example-museum.github.io';
 const BASE = '/collection/';
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let catalogue: Catalogue;
 const BIG = 'big-1';
@@ -73,10 +73,7 @@ beforeAll(async () => {
   catalogue = (await buildCatalogueData({ ws, params, log })).catalogue;
   await buildSite({ ws, params, log });
   site = await serveSite({ dir: ws.site, base: BASE });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  browser = await openChromium();
 }, 300_000);
 
 afterAll(async () => {

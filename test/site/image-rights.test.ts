@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -13,6 +12,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
+import { openChromium } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -236,10 +236,7 @@ describe('photographs withheld or shown small for their rights (catalogue.images
 
   it('opens the pages in Chromium with no failed request and no axe violation', async () => {
     const site = await serveSite({ dir: siteDir });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox'],
-    });
+    const browser = await openChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.setDefaultTimeout(90_000);

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAddresses } from '../../pipeline/catalogue/addresses.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -10,6 +9,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { numberAsked } from '../../site/src/lib/address.ts';
+import { openChromium } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -139,10 +139,7 @@ describe('the address of an object that left the catalogue', () => {
   // The 404 page looked the number up among the objects of the catalogue only: it offered the look-alike DM 0004.
   it('is offered by the 404 page for its number typed as printed, and never by the search page', async () => {
     const served = await serveSite({ dir: site(), base: '/collection/' });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await openChromium();
     try {
       const tab = await browser.newPage();
       const offered = async (address: string) => {

@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -23,7 +24,7 @@ const BASE = '/collection/';
 describe('the 404 page for an object number typed into the address', () => {
   let dir = '';
   let catalogue: Catalogue;
-  let browser: Browser;
+  let browser: TestBrowser;
   let page: Page;
   let site: Awaited<ReturnType<typeof serveSite>>;
   const objects: FixtureObject[] = [
@@ -46,10 +47,7 @@ describe('the 404 page for an object number typed into the address', () => {
     catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
     await buildSite({ ws, params, log: memoryLogger() });
     site = await serveSite({ dir: ws.site, base: BASE });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await openChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(60_000);
   }, 300_000);

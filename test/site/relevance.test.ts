@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { CatalogueObject } from '../../pipeline/catalogue/schema.ts';
@@ -10,6 +10,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -25,7 +26,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const egypt = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities');
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let page: Page;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let objects: CatalogueObject[];
@@ -69,10 +70,7 @@ beforeAll(async () => {
   const built = await buildSite({ ws, params, log });
   expect(built.pages).toBe(rows.length);
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  browser = await openChromium();
   page = await browser.newPage();
   page.setDefaultTimeout(90_000);
   await page.goto(`${site.url}data/`);

@@ -2,13 +2,13 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { partOf, readPartsManifest } from '../../pipeline/catalogue/search-index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -25,7 +25,7 @@ const BASE = '/parts-test/';
 const PART = 4;
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let objects: (FixtureObject & { slug: string })[];
 let slugs: Map<string, string>;
@@ -71,10 +71,7 @@ beforeAll(async () => {
   slugs = new Map(catalogue.objects.map((o) => [o.id, o.slug]));
   objects = fixture.map((o) => ({ ...o, slug: slugs.get(o.id)! }));
   site = await serveSite({ dir: ws.site, base: BASE });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await openChromium();
 }, 300_000);
 
 afterAll(async () => {

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -19,7 +20,7 @@ export interface SearchSite {
   dir: string;
   catalogue: Catalogue;
   site: Awaited<ReturnType<typeof serveSite>>;
-  browser: Browser;
+  browser: TestBrowser;
   page: Page;
   /** The object number of a result's address (the address itself when no object has it). */
   idOf(url: string): string;
@@ -47,10 +48,7 @@ export async function searchSite({
   const catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
   await buildSite({ ws, params, log: memoryLogger() });
   const site = await serveSite({ dir: ws.site });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await openChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(60_000);
   const withPagefind = async () => {

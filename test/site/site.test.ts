@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { readLabels } from '../../pipeline/collection/index.ts';
@@ -10,6 +10,7 @@ import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture, writeMonitoringFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -35,7 +36,7 @@ const SITE = 'https://example-museum.github.io';
 const shots = os.tmpdir();
 
 let dir: string;
-let browser: Browser;
+let browser: TestBrowser;
 let page: Page;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let objects: FixtureObject[];
@@ -102,17 +103,7 @@ beforeAll(async () => {
     env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, ''), VITRINE_CATALOGUE_SITE: SITE },
   });
   site = await serveSite({ dir: ws.site, base: BASE });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await openChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // CI runs two test files at once on two cores: the first search may wait for a busy CPU.
   page.setDefaultTimeout(90_000);

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { rightsOf } from '../../pipeline/catalogue/rights.ts';
@@ -11,6 +11,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
 import { rightsNote } from '../../site/src/lib/rights.ts';
+import { openChromium, type TestBrowser } from '../fixtures/chromium.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -55,7 +56,7 @@ describe('rights note', () => {
 describe('visitor details on a built site', () => {
   let dir = '';
   let catalogue: Catalogue;
-  let browser: Browser;
+  let browser: TestBrowser;
   let page: Page;
   let site: Awaited<ReturnType<typeof serveSite>>;
 
@@ -87,10 +88,7 @@ describe('visitor details on a built site', () => {
     catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
     await buildSite({ ws, params, log: memoryLogger() });
     site = await serveSite({ dir: ws.site });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await openChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(60_000);
   }, 300_000);

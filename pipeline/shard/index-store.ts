@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { exists, mkdirBelow } from '../data/cache.ts';
+import { exists, mkdirBelow, objectPath } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
-import { emptiedFolderError } from '../data/pushed.ts';
+import { emptiedFolderError, lastSentTo } from '../data/pushed.ts';
 import { folderMissingError, longerWait, s3Connection, s3Error, sayClockCorrected, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
@@ -164,11 +164,17 @@ function folderIndex({ root, remote, url }: { root: string; remote: string; url:
       const below = (folder: string) =>
         isInside(url, folder) ? mkdirBelow({ base: url, dir: folder }) : mkdir(folder, { recursive: true });
       // There but without the stored files, though this computer sent some: the empty mount point of a share that is
-      // not mounted, as the data's own uploads refuse it (reviewer V18).
-      if (!(await exists(path.join(url, 'files', 'md5')))) {
-        const emptied = await emptiedFolderError({ root, remote: { name: remote, url } });
-        if (emptied) throw emptied;
-      }
+      // not mounted, as the data's own uploads refuse it (reviewer V18). With files/md5 but not the folder list sent
+      // there last: the mount point filled on this disk before (an older push, a "dvc push", a "mkdir -p"), as a
+      // push refuses it too (remote.ts).
+      const held = { root, remote: { name: remote, url } };
+      const lacking = await lastSentTo(held);
+      const emptied = !(await exists(path.join(url, 'files', 'md5')))
+        ? await emptiedFolderError(held)
+        : lacking !== undefined && !(await exists(objectPath(url, lacking)))
+          ? await emptiedFolderError({ ...held, lacking })
+          : undefined;
+      if (emptied) throw emptied;
       try {
         await writeFileAtomic({ file: path.join(dir, name), data: bytes, fs: { mkdir: below, writeFile, rename, rm } });
       } catch (error) {

@@ -177,6 +177,12 @@ function transferCommand({
                 'Fetch what this computer lacks from there on the way: the old remote (a folder, s3://bucket/folder ' +
                 'or a remote’s name in .dvc/config).',
             } as const,
+            'new-remote': {
+              type: 'boolean',
+              description:
+                'The remote’s folder was emptied, replaced or moved on purpose: forget what this computer sent there ' +
+                'before (that remote only) and send what it lacks. Check first that a network share is mounted.',
+            } as const,
           }
         : {}),
     },
@@ -191,6 +197,7 @@ function transferCommand({
         ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
         ...(all ? { all } : {}),
         ...(from ? { from } : {}),
+        ...(verb === 'push' && values['new-remote'] === true ? { newRemote: true } : {}),
         where: {},
       };
       // Stopped by Ctrl-C, it says how far it got and that what was moved is kept.

@@ -49,7 +49,7 @@ import {
   unfinishedMergeError,
 } from './merge-state.ts';
 import { recordMissingOnRemote } from './presence.ts';
-import { movedRemoteWords, noteOnRemote, sentState } from './pushed.ts';
+import { forgetRemote, movedRemoteWords, noteOnRemote, sentState } from './pushed.ts';
 import {
   folderMissingError,
   fullStop,
@@ -856,6 +856,7 @@ export async function pushData({
   verify = false,
   all = false,
   from,
+  newRemote = false,
   where = {},
 }: {
   root: string;
@@ -875,6 +876,11 @@ export async function pushData({
    * the old remote, when the older versions are no longer in the local cache.
    */
   from?: string | Remote;
+  /**
+   * The remote was emptied, replaced or moved on purpose (`--new-remote`): this computer's record of it is forgotten
+   * first, so a folder remote without what was sent there before is pushed to, not refused as a share not mounted.
+   */
+  newRemote?: boolean;
   /** Kept saying how far the push has got, for the message of a push stopped by Ctrl-C. */
   where?: Whereabouts;
 }): Promise<TransferResult> {
@@ -884,6 +890,8 @@ export async function pushData({
   // Before anything is sent: a push that sees part of the history would leave the rest behind, and say done.
   if (all) await refuseWithoutHistory({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName, log });
+  // Before the remote is first asked anything: its checks read the record once, then.
+  if (newRemote) await forgetRemote({ root, name: remote.name, log });
   if (verify && !remote.inspect) {
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, {
       remote: remote.name,
@@ -1016,7 +1024,7 @@ export async function pushData({
     for (const [list] of whole) {
       // Not counted, here or in the summary: the progress line and the summary both count the files.
       await one(list, `${target}.dvc`, false);
-      await noteSent({ root, remote, list, log });
+      await noteSent({ root, remote, list, make: true, log });
     }
   const recorded = versions.lists.size + versions.unavailable.length;
   const sentWhole =
@@ -1091,7 +1099,7 @@ export async function pushData({
   // The current version alone: its folder list goes last, once the remote holds every file of it.
   if (!all) await one(t.out.md5, `${target}.dvc`, false);
   progress.done();
-  if (!all) await noteSent({ root, remote, list: t.out.md5, log });
+  if (!all) await noteSent({ root, remote, list: t.out.md5, make: true, log });
   log.info(
     `Pushed to "${remote.name}"${all ? ` (${plural(versions.lists.size, `version`)} of ${target}/)` : ''}: ` +
       `${plural(transferred, 'file')} ` +
@@ -1342,20 +1350,26 @@ async function remoteHasAll({
   }
 }
 
-/** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
+/**
+ * Note that `remote` holds version `list` (pushed.ts), with the id of its mark (a folder remote's; a push, `make`,
+ * writes one when it has none): a hint for later, so a failure to write either only logs.
+ */
 async function noteSent({
   root,
   remote,
   list,
+  make = false,
   log,
 }: {
   root: string;
   remote: Remote;
   list: string;
+  make?: boolean;
   log: Logger;
 }): Promise<void> {
   try {
-    await noteOnRemote({ root, remote, list, log });
+    const mark = await remote.mark?.({ make });
+    await noteOnRemote({ root, remote, list, mark, log });
   } catch (error) {
     log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
   }

@@ -18,12 +18,21 @@ import { readDvcFile } from './dvcfile.ts';
  * A missing note only means "not known here" (a clone pulled with DVC itself, a push from another machine).
  */
 
+/**
+ * The mark a push leaves at a folder remote's root (remote.ts): a random id, written once. A share's mount point while
+ * the share is not mounted lacks it, whatever else it holds; a remote that lost some files on purpose still has it.
+ */
+export const MARK_FILE = '.vitrine-remote-id';
+
 /** Versions kept per remote: the newest; an older version only loses its note ("not known here"). */
 const KEPT = 500;
 
 interface Note {
-  /** `inside`: a folder remote inside the repository, as a path from its folder (insideUrl). */
-  remotes: Record<string, { url: string; inside?: string; lists: string[] }>;
+  /**
+   * `inside`: a folder remote inside the repository, as a path from its folder (insideUrl). `mark`: the id of the
+   * mark a folder remote holds at its root (remote.ts, MARK_FILE), read or written when the lists were noted.
+   */
+  remotes: Record<string, { url: string; inside?: string; mark?: string; lists: string[] }>;
 }
 
 /** Where the note is kept. */
@@ -42,6 +51,7 @@ async function readNote(root: string): Promise<Note> {
       remotes[name] = {
         url: entry.url,
         ...(typeof entry.inside === 'string' ? { inside: entry.inside } : {}),
+        ...(typeof entry.mark === 'string' ? { mark: entry.mark } : {}),
         lists: entry.lists.filter((l): l is string => typeof l === 'string'),
       };
     }
@@ -85,17 +95,68 @@ function listsOf(note: Note, remote: OnRemote['remote'], root: string): string[]
 /** How long a note waits on another before saying so: writing one takes milliseconds. */
 const TELL_AFTER_MS = 10_000;
 
-/**
- * Note that `remote` holds the version `list` whole. Two pushes or pulls at once (two terminals, a shard run) each
- * read the note, add theirs and write it: under a lock (pipeline/lock.ts), so neither loses the other's entry, and
- * written atomically (temp, then rename), so a reader never sees half a note.
- */
+/** Note that `remote` holds the version `list` whole (under a lock, written atomically: changeNote). */
 export async function noteOnRemote({
   root,
   remote,
   list,
+  mark,
   log = silentLogger,
-}: OnRemote & { log?: Logger }): Promise<void> {
+}: OnRemote & {
+  /** The id of the remote's mark (a folder remote's), kept with its lists. */
+  mark?: string | undefined;
+  log?: Logger;
+}): Promise<void> {
+  await changeNote({
+    root,
+    log,
+    change: (note) => {
+      const entry = note.remotes[remote.name];
+      // Lists noted under another mark are of another folder (replaced since): they no longer hold.
+      const other = mark !== undefined && entry?.mark !== undefined && entry.mark !== mark;
+      const lists = other ? [] : listsOf(note, remote, root).filter((l) => l !== list);
+      const kept = mark ?? (other ? undefined : entry?.url === remote.url ? entry?.mark : undefined);
+      const inside = insideUrl(root, remote.url);
+      note.remotes[remote.name] = {
+        url: remote.url,
+        ...(inside ? { inside } : {}),
+        ...(kept ? { mark: kept } : {}),
+        lists: [...lists, list].slice(-KEPT),
+      };
+    },
+  });
+}
+
+/**
+ * Forget all this computer noted about the remote `name` (data push --new-remote), and only that remote: its folder
+ * was emptied, replaced or moved on purpose, so what was sent there before is no longer known to be there.
+ */
+export async function forgetRemote({
+  root,
+  name,
+  log = silentLogger,
+}: {
+  root: string;
+  name: string;
+  log?: Logger;
+}): Promise<void> {
+  await changeNote({ root, log, change: (note) => void delete note.remotes[name] });
+}
+
+/**
+ * Change the note. Two pushes or pulls at once (two terminals, a shard run) each read the note, change it and write
+ * it: under a lock (pipeline/lock.ts), so neither loses the other's entry, and written atomically (temp, then
+ * rename), so a reader never sees half a note.
+ */
+async function changeNote({
+  root,
+  log,
+  change,
+}: {
+  root: string;
+  log: Logger;
+  change: (note: Note) => void;
+}): Promise<void> {
   const file = onRemoteFileOf(root);
   const release = await holdLock({
     file: `${file}.lock`,
@@ -108,13 +169,7 @@ export async function noteOnRemote({
   });
   try {
     const note = await readNote(root);
-    const lists = listsOf(note, remote, root).filter((l) => l !== list);
-    const inside = insideUrl(root, remote.url);
-    note.remotes[remote.name] = {
-      url: remote.url,
-      ...(inside ? { inside } : {}),
-      lists: [...lists, list].slice(-KEPT),
-    };
+    change(note);
     await writeJsonAtomic({ file, value: note });
   } finally {
     await release();
@@ -194,26 +249,35 @@ export function movedRemoteWords(remote: string): string {
 }
 
 /**
- * The version (folder list id) this computer's record says it sent to `remote` last, or found whole there last;
- * undefined without a record, or for a folder inside the repository (on no share). A folder remote that lacks it is
- * most often a share's mount point while the share is not mounted.
+ * What this computer's record says of the folder remote `remote`: the versions (folder list ids) it sent there or
+ * found whole there, oldest first, and the id of the remote's mark then; undefined without a record, or for a folder
+ * inside the repository (on no share). A folder remote without that mark is most often a share's mount point while
+ * the share is not mounted.
  */
-export async function lastSentTo({
+export async function recordOf({
   root,
   remote,
 }: {
   root: string;
   remote: { name: string; url: string };
-}): Promise<string | undefined> {
+}): Promise<{ lists: string[]; mark?: string } | undefined> {
   if (insideUrl(root, remote.url) !== undefined) return undefined;
-  return listsOf(await readNote(root), remote, root).at(-1);
+  const note = await readNote(root);
+  const lists = listsOf(note, remote, root);
+  if (lists.length === 0) return undefined;
+  const mark = note.remotes[remote.name]?.mark;
+  return { lists, ...(mark ? { mark } : {}) };
 }
+
+/** What a folder remote lacks that this computer's record says it held: see emptiedFolderError. */
+export type Lacking = 'mark' | 'other mark' | 'lists';
 
 /**
  * For a folder remote that lacks what this computer sent there: REMOTE_FOLDER_EMPTIED when this computer's record
  * says it held some before (pushed there, pulled whole from it), else undefined (a new remote, or a folder inside the
- * repository). Without `lacking`, its folder holds no files/md5 at all; with it, files/md5 is there but not `lacking`,
- * the folder list sent last (lastSentTo).
+ * repository). Without `lacking`, its folder holds no files/md5 at all; with it, files/md5 is there but not the
+ * remote's mark (`mark`), or another (`other mark`), or, for a record from before the marks, none of the recorded
+ * folder lists (`lists`).
  * An unmounted network share leaves its mount point a folder on this computer's own disk, empty or holding what was
  * put there while unmounted (an older push, a "dvc push", a "mkdir -p"): a remote whose url is the mount point was
  * filled on this computer's own disk, and a pull said the files were missing from the remote.
@@ -225,30 +289,38 @@ export async function emptiedFolderError({
 }: {
   root: string;
   remote: { name: string; url: string };
-  lacking?: string;
+  lacking?: Lacking;
 }): Promise<VitrineError | undefined> {
   // A folder inside the repository is on no share: the demo makes its own again when a clone lacks it.
   if (insideUrl(root, remote.url) !== undefined) return undefined;
   const lists = listsOf(await readNote(root), remote, root);
   if (lists.length === 0) return undefined;
-  const files = await filesOfNewest({ root, lists: lacking ? [lacking] : lists });
   const dir = remote.url;
+  // Counted only where they are not there: in a folder that holds something, they may well be (reviewer V19, F5).
+  const files = lacking ? undefined : await filesOfNewest({ root, lists });
   const empty = !lacking && (await readdir(dir).catch(() => [])).length === 0;
   const held = files === undefined ? 'files' : files === 1 ? '1 file' : `${files} files`;
-  const state = lacking
-    ? `does not hold what this computer sent there last, or fetched from it (${held}; not even the list of them, ` +
-      `${lacking}, is there)`
-    : `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} there ` +
-      'before, or fetched them from it';
+  const state =
+    lacking === 'mark'
+      ? `lacks the mark Vitrine left in it (${MARK_FILE}) when this computer sent files there`
+      : lacking === 'other mark'
+        ? `holds the mark of another storage folder (${MARK_FILE}), not of the one this computer sent files to`
+        : lacking === 'lists'
+          ? 'holds none of the versions of the images this computer sent there, or fetched from it (not even ' +
+            `the list of the last one, ${lists.at(-1)})`
+          : `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} ` +
+            'there before, or fetched them from it';
   // What a share's mount point holds is on this computer's own disk: said, so it is not taken for the remote's.
   const local = lacking ? " What that folder holds now would then be on this computer's own disk." : '';
+  const { defaultRemote } = await readDvcConfig({ root }).catch(() => ({ defaultRemote: undefined }));
+  const named = defaultRemote === remote.name ? '' : ` --remote ${shellWord(remote.name)}`;
   return new VitrineError(
     'REMOTE_FOLDER_EMPTIED',
     `The storage remote's folder ${dir} (remote "${remote.name}") ${state}: is it a network share or a drive that ` +
-      `is not mounted?${local} Mount or connect it and run again; nothing was sent or fetched. If the remote ` +
-      'really was emptied (or files were removed from it on purpose), make this computer forget what it sent there ' +
-      'by deleting its record ' +
-      `(rm ${shellWord(onRemoteFileOf(root))}), then run "npx vitrine data push" to send everything again.`,
+      `is not mounted?${local} Mount or connect it and run again; nothing was sent or fetched. Only if it is ` +
+      'mounted and the remote really was emptied, replaced or moved on purpose, run ' +
+      `"npx vitrine data push${named} --new-remote": this computer then forgets what it sent to that remote (and ` +
+      'only that one) and sends what the remote lacks.',
     {
       remote: remote.name,
       url: dir,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -22,7 +22,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile, mapPool } from './hash.ts';
-import { emptiedFolderError, lastSentTo } from './pushed.ts';
+import { emptiedFolderError, type Lacking, MARK_FILE, recordOf } from './pushed.ts';
 import type { S3Credentials } from './s3-client.ts';
 import {
   CLOCK_CORRECTED_MS,
@@ -79,6 +79,11 @@ export interface Remote {
    * misspelt address far more often than a forgotten push.
    */
   holdsNothing?(): Promise<boolean>;
+  /**
+   * The id of the mark at a folder remote's root (MARK_FILE in pushed.ts), or undefined (none, or a remote that keeps
+   * none: S3, a folder inside the repository). With `make`, a push's, a missing mark is written first.
+   */
+  mark?(options: { make: boolean }): Promise<string | undefined>;
 }
 
 /**
@@ -190,19 +195,40 @@ export function localRemote({
     if (emptied) throw emptied;
     return false;
   };
-  // The folder list this computer's record says it sent there last, read once: files/md5 without it is the mount
-  // point of a share not mounted, filled on this disk before (an older push, a "dvc push", a "mkdir -p" by hand).
-  let sentLast: Promise<string | undefined> | undefined;
+  // What this computer's record says of this remote, read once: files/md5 without the remote's mark (or, for a record
+  // from before the marks, without any recorded folder list) is the mount point of a share not mounted, filled on this
+  // disk before (an older push, a "dvc push", a "mkdir -p" by hand). Files removed on purpose (a "dvc gc") leave the
+  // mark: a normal remote (reviewer V19, F3).
+  let record: ReturnType<typeof recordOf> | undefined;
+  // A recorded folder list found there (records from before the marks): asked again with one stat.
+  let listThere: string | undefined;
   const heldLast = async (): Promise<void> => {
     if (!mustExist || !root) return;
-    sentLast ??= lastSentTo({ root, remote: { name, url: dir } });
-    const list = await sentLast;
-    if (list === undefined || (await exists(objectPath(dir, list)))) return;
+    record ??= recordOf({ root, remote: { name, url: dir } });
+    const known = await record;
+    if (known === undefined) return;
+    let lacking: Lacking;
+    if (known.mark !== undefined) {
+      const found = await readMark(dir);
+      if (found === known.mark) return;
+      lacking = found === undefined ? 'mark' : 'other mark';
+    } else {
+      if (listThere && (await exists(objectPath(dir, listThere)))) return;
+      listThere = undefined;
+      for (const list of [...known.lists].reverse())
+        if (await exists(objectPath(dir, list))) {
+          listThere = list;
+          return;
+        }
+      lacking = 'lists';
+    }
     // No files/md5 either (unmounted part-way, the mount point empty): said as folder() says it.
     if (!(await exists(layout))) return void (await folder());
-    const emptied = await emptiedFolderError({ root, remote: { name, url: dir }, lacking: list });
+    const emptied = await emptiedFolderError({ root, remote: { name, url: dir }, lacking });
     if (emptied) throw emptied;
   };
+  // No mark in a folder inside the repository (on no share, never taken for a mount point), nor in a caller's own.
+  const marked = mustExist && root !== undefined && !inRepositoryFolder({ root, url: dir });
   let layoutSeen = false;
   return {
     name,
@@ -258,6 +284,7 @@ export function localRemote({
     async holdsNothing() {
       return (await listObjectIds(dir)).size === 0;
     },
+    ...(marked ? { mark: ({ make }: { make: boolean }) => (make ? makeMark(dir) : readMark(dir)) } : {}),
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);
@@ -268,6 +295,39 @@ export function localRemote({
       return { size: info.size, md5: await hashFile({ file }) };
     },
   };
+}
+
+/** The id of the mark at a folder remote's root (its first line), or undefined when there is none. */
+async function readMark(dir: string): Promise<string | undefined> {
+  const text = await readFile(path.join(dir, MARK_FILE), 'utf8').catch(() => '');
+  const id = text.split('\n')[0]?.trim() ?? '';
+  return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+}
+
+/**
+ * The mark's id, written first when the folder has none: once, whole (a temp file linked to its name, which never
+ * replaces one there: two pushes at once keep the first), and never making the folder itself.
+ */
+async function makeMark(dir: string): Promise<string | undefined> {
+  const there = await readMark(dir);
+  if (there) return there;
+  const id = randomBytes(16).toString('hex');
+  const text =
+    `${id}\nVitrine's mark for this storage folder. Computers that sent images here look for it, to tell this ` +
+    'folder from the empty mount point of a share that is not mounted. Keep it.\n';
+  const file = path.join(dir, MARK_FILE);
+  const temp = tempName(file);
+  await writeFile(temp, text, { flag: 'wx' });
+  try {
+    await link(temp, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    // A file system without hard links (some shares): created only if absent, still never replaced.
+    if (code !== 'EEXIST') await writeFile(file, text, { flag: 'wx' }).catch(() => undefined);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return readMark(dir);
 }
 
 /** S3-compatible settings as DVC names them in `['remote "name"']`. */

@@ -297,6 +297,37 @@ export function localRemote({
   };
 }
 
+/**
+ * REMOTE_FOLDER_EMPTIED when the folder remote `url` is not the one this computer's record says it sent files to, as a
+ * push judges it (see heldLast in localRemote): no files/md5, or files/md5 without the remote's mark (another's; for a
+ * record from before the marks, none of the recorded folder lists), else undefined. For writers of their own, such as
+ * the shard caches' index: a share's mount point while the share is not mounted is this computer's own disk.
+ */
+export async function notTheRemoteError({
+  root,
+  name,
+  url,
+}: {
+  root: string;
+  name: string;
+  url: string;
+}): Promise<VitrineError | undefined> {
+  const remote = { name, url };
+  if (!(await exists(path.join(url, 'files', 'md5')))) return emptiedFolderError({ root, remote });
+  const known = await recordOf({ root, remote });
+  if (known === undefined) return undefined;
+  let lacking: Lacking;
+  if (known.mark !== undefined) {
+    const found = await readMark(url);
+    if (found === known.mark) return undefined;
+    lacking = found === undefined ? 'mark' : 'other mark';
+  } else {
+    for (const list of known.lists) if (await exists(objectPath(url, list))) return undefined;
+    lacking = 'lists';
+  }
+  return emptiedFolderError({ root, remote, lacking });
+}
+
 /** The id of the mark at a folder remote's root (its first line), or undefined when there is none. */
 async function readMark(dir: string): Promise<string | undefined> {
   const text = await readFile(path.join(dir, MARK_FILE), 'utf8').catch(() => '');

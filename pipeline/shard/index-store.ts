@@ -1,10 +1,17 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { exists, mkdirBelow, objectPath } from '../data/cache.ts';
+import { exists, mkdirBelow } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
-import { emptiedFolderError, lastSentTo } from '../data/pushed.ts';
-import { folderMissingError, longerWait, s3Connection, s3Error, sayClockCorrected, silence } from '../data/remote.ts';
+import {
+  folderMissingError,
+  longerWait,
+  notTheRemoteError,
+  s3Connection,
+  s3Error,
+  sayClockCorrected,
+  silence,
+} from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
@@ -167,13 +174,7 @@ function folderIndex({ root, remote, url }: { root: string; remote: string; url:
       // not mounted, as the data's own uploads refuse it (reviewer V18). With files/md5 but not the folder list sent
       // there last: the mount point filled on this disk before (an older push, a "dvc push", a "mkdir -p"), as a
       // push refuses it too (remote.ts).
-      const held = { root, remote: { name: remote, url } };
-      const lacking = await lastSentTo(held);
-      const emptied = !(await exists(path.join(url, 'files', 'md5')))
-        ? await emptiedFolderError(held)
-        : lacking !== undefined && !(await exists(objectPath(url, lacking)))
-          ? await emptiedFolderError({ ...held, lacking })
-          : undefined;
+      const emptied = await notTheRemoteError({ root, name: remote, url });
       if (emptied) throw emptied;
       try {
         await writeFileAtomic({ file: path.join(dir, name), data: bytes, fs: { mkdir: below, writeFile, rename, rm } });

@@ -282,18 +282,20 @@ const NOT_THE_PHOTOGRAPH =
   // Not "Metadata and images: CC0", "CC0 for data & images".
   '(?!\\s*(?:and|&|\\+|,)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
 
+// The record named first, as the clause's subject or heading: "Metadata: CC0", "Metadata licence:", "This record is".
+const RECORD_FIRST = `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`;
+// The record named after, as what a statement covers: "(metadata only)", "for the record", "applies to metadata".
+const RECORD_AFTER = [
+  `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
+  '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
+].join('|');
 /**
  * A clause said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)", "CC BY 4.0 for
  * metadata only", "CC0 for the record". Not "Metadata and images: CC0". Read on the text as given, case ignored.
  */
-const METADATA_ONLY = new RegExp(
-  [
-    `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`,
-    `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
-    '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
-  ].join('|'),
-  'i',
-);
+const METADATA_ONLY = new RegExp(`${RECORD_FIRST}|${RECORD_AFTER}`, 'i');
+const RECORD_FIRST_ONLY = new RegExp(RECORD_FIRST, 'i');
+const RECORD_AFTER_ONLY = new RegExp(RECORD_AFTER, 'i');
 
 // The rightsstatements.org codes, case kept as rights.ts reads them ("NoC-US", "InC-EDU"; not "Inc." or "und").
 const RS_CODE = '(?<![\\w/-])(?:InC(?:-(?:EDU|NC|RUU|OW-EU))?|NoC-(?:US|NC|CR|OKLR)|NKC|CNE|UND)(?![\\w-])';
@@ -311,23 +313,66 @@ const STATEMENT_NAMED =
  * names, as a licence ("Metadata: CC0"), a code ("Metadata: NoC-US"), an address or a name ("Record: No Copyright -
  * United States"), whatever else it says; the record named then a statement loses both, whatever parts them from the
  * rest ("Courtesy of the artist Metadata: NoC-US", task D6). A "©" or a holder stays: a claim, read as before.
+ * In Copyright stays where its clause names the image, photograph, picture, scan or text too ("InC (applies to text
+ * or images)", "Letter text In Copyright"): a letter's text is the work, and showing less is the safe mistake.
  * Task D3: the codes were read on the raw text first, and "Metadata: NoC-US" offered the photograph for download;
  * the text was read with its new lines made spaces, and "Metadata: CC0\nCC BY 4.0" lost its second line too.
  */
 export function recordStatementsBlanked(raw: string): string {
-  const text = raw
-    .split(/([;|\n\r]|(?<=\.\s))/)
-    .map((c) => (METADATA_ONLY.test(withoutAddresses(c.toLowerCase())) ? blanked(c, STATEMENTS_IN_CLAUSE) : c))
-    .join('');
-  // Line by line: "Metadata:" at a line's end names nothing on the next ("Metadata: CC0\nCC BY 4.0").
-  return text
-    .split(/(\r\n|[\n\r])/)
-    .map((line) => blanked(line, [RECORD_NAMED_THEN_STATEMENT]))
+  return recordClauses(raw)
+    .map((c) => {
+      const keep = IMAGE_OR_TEXT.test(c) ? isInCopyright : () => false;
+      const about = METADATA_ONLY.test(withoutAddresses(c.toLowerCase()));
+      return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [RECORD_NAMED_THEN_STATEMENT], keep);
+    })
     .join('');
 }
 
-/** `text` with what each pattern (flag g) finds made spaces, one for each character, new lines kept. */
-function blanked(text: string, patterns: RegExp[]): string {
+/**
+ * The raw text cut into clauses at ";", "|", ". " and new lines, each with the parting after it. A new line parts a
+ * clause about the record only when that clause names its statement itself ("Metadata: CC0\nCC BY 4.0"): one that
+ * names the record and nothing more, or ends naming it, goes with the next line ("Metadata:\nCC0", "Gift of Jane
+ * Doe, metadata released under\nCC0"), one that says "metadata only" or "for the record" with the line before
+ * ("CC0\n(metadata only)"). Reviewer V19, F1: they were parted, and the record's CC0 was offered for download as the
+ * photograph's.
+ */
+function recordClauses(raw: string): string[] {
+  const parts = raw.split(/(\r\n|[;|\n\r]|(?<=\.\s))/);
+  const clauses = [parts[0] ?? ''];
+  for (let i = 1; i < parts.length; i += 2) {
+    const parting = parts[i] ?? '';
+    const next = parts[i + 1] ?? '';
+    const last = clauses[clauses.length - 1] ?? '';
+    const joined =
+      /^[\n\r]/.test(parting) &&
+      (namesRecordOnly(last, RECORD_FIRST_ONLY) ||
+        RECORD_AT_END.test(`${last.replace(/[‐-―−]/g, '-')} `) ||
+        namesRecordOnly(next, RECORD_AFTER_ONLY));
+    if (joined) clauses[clauses.length - 1] = last + parting + next;
+    else clauses.push(parting, next);
+  }
+  return clauses;
+}
+
+/** The clause names the record as `pattern` says, and no standard statement. */
+function namesRecordOnly(clause: string, pattern: RegExp): boolean {
+  const plain = clause.replace(/[‐-―−]/g, '-');
+  return pattern.test(withoutAddresses(plain.toLowerCase())) && !STATEMENT_IN_CLAUSE.some((p) => p.test(plain));
+}
+
+// A clause that names the image, photograph, picture, scan or text: its In Copyright may be the work's (V19, F2).
+const IMAGE_OR_TEXT = /(?<![\p{L}\p{N}])(?:images?|photo\p{L}*|pictures?|scans?|texts?)(?![\p{L}\p{N}])/iu;
+
+/** What was found names In Copyright: its words, its code or its address ("InC-EDU", "…/vocab/InC/1.0/"). */
+function isInCopyright(found: string): boolean {
+  return /\bin[ -]?copyright\b|(?<![\w-])inc(?!\w)/i.test(found);
+}
+
+/**
+ * `text` with what each pattern (flag g) finds made spaces, one for each character, new lines kept; not what `keep`
+ * says stays.
+ */
+function blanked(text: string, patterns: RegExp[], keep: (found: string) => boolean = () => false): string {
   let out = text;
   for (const pattern of patterns) {
     // Found on the text with its dashes and spaces made plain, one character for one, as rights.ts reads them.
@@ -337,9 +382,10 @@ function blanked(text: string, patterns: RegExp[]): string {
     // exec, not matchAll, which copies the pattern each call: a long text of many lines took a tenth of a second.
     pattern.lastIndex = 0;
     for (let m = pattern.exec(plain); m; m = pattern.exec(plain)) {
+      if (!m[0]) pattern.lastIndex++;
+      if (keep(m[0])) continue;
       next += out.slice(at, m.index) + m[0].replace(/[^\n\r]/g, ' ');
       at = m.index + m[0].length;
-      if (!m[0]) pattern.lastIndex++;
     }
     out = next + out.slice(at);
   }
@@ -397,8 +443,13 @@ const RECORD_NAMED_THEN_STATEMENT = new RegExp(
   `${RECORD_LICENSED}(?:${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}|${RS_CODE}(?=\\s*(?:$|[;|,.)\\n\\r])))`,
   'giu',
 );
+// The record named where a line ends, its statement to come on the next: "Courtesy of the artist, Metadata:",
+// "… metadata released under". Read with a space after the line, which "under" and "the" are followed by.
+const RECORD_AT_END = new RegExp(`${RECORD_LICENSED}$`, 'iu');
 // What a clause about the record may name: a code (case kept), then a licence, an address or a statement's name.
 const STATEMENTS_IN_CLAUSE = [new RegExp(RS_CODE, 'g'), new RegExp(`${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}`, 'giu')];
+// The same, to ask whether a clause names one (no flag g: test would start where the last one stopped).
+const STATEMENT_IN_CLAUSE = STATEMENTS_IN_CLAUSE.map((p) => new RegExp(p.source, p.flags.replace('g', '')));
 
 /**
  * A licence denied, still to come or pending, or the photograph excepted from it: "Not CC0", "Will enter the public

@@ -62,9 +62,11 @@ import {
  * unknown", "CC0; copyright unknown" unknown).
  * 10: a statement of the record is never the work's as a code, address or name either ("Metadata: NoC-US" unknown,
  * not No Copyright - United States; "Metadata: InC; CC0" CC0); a new line parts the record's licence from the work's
- * ("Metadata: CC0\nCC BY 4.0" CC BY, not unknown); "unknown" in German, French, Spanish, Portuguese, Italian, Dutch and
- * Swedish as in English ("CC0; unbekannt", "NKC; Rechte unbekannt" unknown; "Copyright: unbekannt" unknown, not a
- * holder named).
+ * ("Metadata: CC0\nCC BY 4.0" CC BY, not unknown), not a line that names the record and nothing more from the next
+ * ("Metadata:\nCC0", "CC0\n(metadata only)" unknown); In Copyright stays where its clause names the image, the
+ * photograph or the text ("InC (applies to text or images); CC BY 4.0", "Text: In Copyright; Photograph: CC0" In
+ * Copyright); "unknown" in German, French, Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0;
+ * unbekannt", "NKC; Rechte unbekannt" unknown; "Copyright: unbekannt" unknown, not a holder named).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 10;

@@ -434,7 +434,8 @@ const LICENCE_TO_ITS_END =
  */
 const RECORD_LICENSED =
   `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/)\\s*)` +
-  `${NOT_THE_PHOTOGRAPH}\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
+  // A field name may follow: "Courtesy of the artist, Metadata licence: CC0" was CC0, offered for download.
+  `${NOT_THE_PHOTOGRAPH}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
   '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
   '(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?';
 // The same with a statement by code, address or name too (task D3: "Gift of Jane Doe, metadata: NoC-US"), case

@@ -63,7 +63,8 @@ import {
  * 10: a statement of the record is never the work's as a code, address or name either ("Metadata: NoC-US" unknown,
  * not No Copyright - United States; "Metadata: InC; CC0" CC0); a new line parts the record's licence from the work's
  * ("Metadata: CC0\nCC BY 4.0" CC BY, not unknown), not a line that names the record and nothing more from the next
- * ("Metadata:\nCC0", "CC0\n(metadata only)" unknown); In Copyright stays where its clause names the image, the
+ * ("Metadata:\nCC0", "CC0\n(metadata only)" unknown), nor a field name after the record ("Courtesy of the artist,
+ * Metadata licence: CC0" In Copyright, not CC0); In Copyright stays where its clause names the image, the
  * photograph or the text ("InC (applies to text or images); CC BY 4.0", "Text: In Copyright; Photograph: CC0" In
  * Copyright); "unknown" in German, French, Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0;
  * unbekannt", "NKC; Rechte unbekannt" unknown; "Copyright: unbekannt" unknown, not a holder named).

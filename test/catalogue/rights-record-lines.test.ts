@@ -85,3 +85,22 @@ describe('In Copyright in a clause that names the text or the image stays In Cop
     expect(read(text).uri).toBe(uri);
   });
 });
+
+// Seen while fixing V19: a field name after the record ("metadata licence:") hid it from the rule of task D6, at
+// 07dbe328 too, and a living artist work was offered for download.
+describe('the record named with a field name, after other words, is not the work one', () => {
+  it.each([
+    'Courtesy of the artist, Metadata licence: CC0',
+    'Courtesy of the artist, metadata rights: CC0',
+    'Courtesy of the artist\nMetadata licence:\nCC0',
+  ])('keeps %j In Copyright', (text) => {
+    expect(read(text)).toEqual({ uri: INC, group: 'in_copyright', download: false });
+  });
+
+  it.each(['Gift of Jane Doe, metadata licence: CC0', 'Gift of Jane Doe, record licence:\nCC BY 4.0'])(
+    'reads %j as unknown',
+    (text) => {
+      expect(read(text)).toEqual({ uri: null, group: 'unknown', download: false });
+    },
+  );
+});

@@ -133,15 +133,20 @@ export function asReadFromData({ section, report }: { section: string; report: R
 }
 
 /**
- * Many labelled objects whose labels this pull request takes out (label cells emptied, lines deleted), under the
- * wholesale loss that makes the verdict 'not comparable' (more than half: said by the gate's words): a filter left
- * on in a spreadsheet took 100 of 300 labels under "✅ No detectable difference" (tester T7).
+ * Many labelled objects whose labels this pull request takes out (label cells emptied, lines deleted; not those of
+ * objects renumbered with a label under their new number), under the wholesale loss that makes the verdict 'not
+ * comparable' (more than half: said by the gate's words): a filter left on in a spreadsheet took 100 of 300 labels
+ * under "✅ No detectable difference" (tester T7).
  */
 function labelsTakenOutWords({ report, change }: { report: ReportJson; change: string }): string {
   const labelled = report.labels.labelledAtBase;
   if (labelled === undefined || labelled === 0 || report.labels.labelLoss) return '';
-  // Objects on lines that disagree and ids retyped are said on their own; the rest lost their label.
-  const out = report.labels.changes.filter((c) => c.kind === 'removed' && !c.disagreeing && !c.unknownId);
+  // Objects on lines that disagree and ids retyped are said on their own; the rest lost their label. An object
+  // renumbered took its label to its new number, as the label table says: a renumbering campaign is no loss (F1).
+  const moved = renumberedLabels({ changes: report.labels.changes, removed: report.objectsRemoved?.objects ?? [] });
+  const out = report.labels.changes.filter(
+    (c) => c.kind === 'removed' && !c.disagreeing && !c.unknownId && !moved.has(c.id),
+  );
   const n = out.length;
   if (n < REMOVED_AT_LEAST || (n < REMOVED_COUNT && n < REMOVED_SHARE * labelled)) return '';
   const emptied = out.filter((c) => (c.emptyLines?.length ?? 0) > 0).length;
@@ -157,6 +162,29 @@ function labelsTakenOutWords({ report, change }: { report: ReportJson; change: s
     `labelled objects out** (${how} in labels.csv): once merged, no model learns from them or is scored on them. ` +
     'If that was not meant (a filter left on in a spreadsheet, say), restore their labels in labels.csv.'
   );
+}
+
+/**
+ * Objects renumbered that had a label and have one under the new number, by their old number: their new number and
+ * their label before (the old number's, removed) and now (the new number's; another label when relabelled too).
+ * The label table, the warning of labels taken out and the run's log count them with it, so they agree.
+ */
+export function renumberedLabels({
+  changes,
+  removed,
+}: {
+  changes: ReportJson['labels']['changes'];
+  removed: { id: string; renumbered?: string }[];
+}): Map<string, { to: string; before: string; after: string }> {
+  const of = (kind: 'added' | 'removed') =>
+    new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c]));
+  const [added, gone] = [of('added'), of('removed')];
+  const moved = new Map<string, { to: string; before: string; after: string }>();
+  for (const o of removed) {
+    const [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
+    if (before && after) moved.set(o.id, { to: o.renumbered!, before, after });
+  }
+  return moved;
 }
 
 /** How many retyped ids the opening names; the others are counted. */

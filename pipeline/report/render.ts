@@ -31,7 +31,7 @@ import {
   text,
 } from './markdown.ts';
 import { newLabelsNote } from './new-labels.ts';
-import { openingLines } from './opening.ts';
+import { openingLines, renumberedLabels } from './opening.ts';
 import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection, unpublishedSection } from './publication.ts';
 import { savedDifferentlyWords } from './saved-as.ts';
@@ -713,28 +713,6 @@ export function labelCountsSaid({
     spreadsheet: spreadsheetIds.length,
     renamed,
   };
-}
-
-/**
- * Objects renumbered that had a label and have one under the new number, by their old number: their new number and
- * their label before (the old number's, removed) and now (the new number's; another label when relabelled too).
- */
-function renumberedLabels({
-  changes,
-  removed,
-}: {
-  changes: ReportJson['labels']['changes'];
-  removed: { id: string; renumbered?: string }[];
-}): Map<string, { to: string; before: string; after: string }> {
-  const of = (kind: 'added' | 'removed') =>
-    new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c]));
-  const [added, gone] = [of('added'), of('removed')];
-  const moved = new Map<string, { to: string; before: string; after: string }>();
-  for (const o of removed) {
-    const [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
-    if (before && after) moved.set(o.id, { to: o.renumbered!, before, after });
-  }
-  return moved;
 }
 
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: RenderInput): string {

@@ -38279,13 +38279,26 @@ function withdrawnLabelsWords({ report, change: change2 }) {
 function labelsTakenOutWords({ report, change: change2 }) {
   let labelled = report.labels.labelledAtBase;
   if (labelled === void 0 || labelled === 0 || report.labels.labelLoss) return "";
-  let out = report.labels.changes.filter((c) => c.kind === "removed" && !c.disagreeing && !c.unknownId), n = out.length;
+  let moved = renumberedLabels({ changes: report.labels.changes, removed: report.objectsRemoved?.objects ?? [] }), out = report.labels.changes.filter(
+    (c) => c.kind === "removed" && !c.disagreeing && !c.unknownId && !moved.has(c.id)
+  ), n = out.length;
   if (n < REMOVED_AT_LEAST || n < REMOVED_COUNT && n < REMOVED_SHARE * labelled) return "";
   let emptied = out.filter((c) => (c.emptyLines?.length ?? 0) > 0).length, deleted = n - emptied, how = [
     emptied > 0 ? `${emptied} label ${emptied === 1 ? "cell" : "cells"} emptied` : "",
     deleted > 0 ? `${deleted} ${deleted === 1 ? "line" : "lines"} deleted` : ""
   ].filter(Boolean).join(", ");
   return `\u26A0\uFE0F **${capital(change2)} takes the labels of ${n.toLocaleString("en")} of the ${labelled.toLocaleString("en")} labelled objects out** (${how} in labels.csv): once merged, no model learns from them or is scored on them. If that was not meant (a filter left on in a spreadsheet, say), restore their labels in labels.csv.`;
+}
+function renumberedLabels({
+  changes,
+  removed
+}) {
+  let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")], moved = /* @__PURE__ */ new Map();
+  for (let o of removed) {
+    let [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
+    before && after && moved.set(o.id, { to: o.renumbered, before, after });
+  }
+  return moved;
 }
 var RETYPED_NAMED = 3;
 function retypedIdsWords(report) {
@@ -38611,17 +38624,6 @@ function labelCountsSaid({
     spreadsheet: spreadsheetIds.length,
     renamed
   };
-}
-function renumberedLabels({
-  changes,
-  removed
-}) {
-  let of = (kind) => new Map(changes.filter((c) => c.kind === kind && !c.unknownId && !c.disagreeing).map((c) => [c.id, c])), [added, gone] = [of("added"), of("removed")], moved = /* @__PURE__ */ new Map();
-  for (let o of removed) {
-    let [before, after] = [gone.get(o.id)?.before, o.renumbered && added.get(o.renumbered)?.after];
-    before && after && moved.set(o.id, { to: o.renumbered, before, after });
-  }
-  return moved;
 }
 function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }) {
   let { changes, counts, baseCommit, baseUnavailable } = report.labels, mainItself = mainRunItself(report), title = mainItself ? "### Label changes" : "### Label changes in this pull request";

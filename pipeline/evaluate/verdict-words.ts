@@ -72,17 +72,28 @@ export function labelChangeWords({
   added = 0,
   removed = 0,
   renamed = 0,
+  renumbered = { kept: 0, relabelled: 0 },
 }: {
   changed: number;
   added?: number;
   removed?: number;
   /** Of `changed`, labels renamed (the same label under its new name), said as the report's table says them. */
   renamed?: number;
+  /**
+   * Objects renumbered with a label under their new number, the same (`kept`) or another: each one change, not in
+   * `changed`, `added` or `removed` (the report's table says them so).
+   */
+  renumbered?: { kept: number; relabelled: number };
 }): string {
   const relabelled = changed - added - removed - renamed;
+  const { kept, relabelled: moved } = renumbered;
   const parts = [
     relabelled > 0 ? `${relabelled} ${relabelled === 1 ? 'label' : 'labels'} changed` : '',
     renamed > 0 ? `${renamed} renamed (the same label under its new name)` : '',
+    kept > 0
+      ? `${kept} ${kept === 1 ? 'label' : 'labels'} kept by ${kept === 1 ? 'an object' : 'objects'} renumbered`
+      : '',
+    moved > 0 ? `${moved} ${moved === 1 ? 'object' : 'objects'} renumbered and relabelled` : '',
     added > 0 ? `${added} ${added === 1 ? 'object' : 'objects'} newly labelled` : '',
     removed > 0 ? `${removed} ${removed === 1 ? 'label' : 'labels'} removed` : '',
   ].filter(Boolean);

@@ -5,7 +5,8 @@ import { labelChangeWords } from '../evaluate/verdict-words.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, checkedOutBranch, resolveCommit } from '../git/history.ts';
 import { validateParams } from '../params.ts';
-import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
+import { buildReport, gitAuthHeaders, type NoBaseCode, type ReportJson } from '../report/index.ts';
+import { renumberedLabels } from '../report/opening.ts';
 import { labelCountsSaid, onMainItself, tooLongWords } from '../report/render.ts';
 import { readLock } from './lock-file.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -156,26 +157,39 @@ export const reportStage: Stage = {
     if (fullMarkdown !== markdown) await writeFileAtomic({ file: full, data: fullMarkdown });
     else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
-    // As the report's table says them: a line naming no object of the collection is no object newly labelled (a tester).
-    const said = labelCountsSaid(json.labels);
-    const unknown = [
-      said.disagreeing > 0
-        ? `, ${said.disagreeing} ${said.disagreeing === 1 ? 'object' : 'objects'} on lines with different labels`
-        : '',
-      said.spreadsheet > 0
-        ? `, ${said.spreadsheet} ${said.spreadsheet === 1 ? 'label' : 'labels'} lost to ids a spreadsheet changed`
-        : '',
-      said.unknownIds > 0
-        ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
-        : '',
-      said.tooLong > 0 ? `, ${tooLongWords(said.tooLong)}` : '',
-      said.labelTooLong > 0 ? `, ${tooLongWords(said.labelTooLong, 'label')}` : '',
-    ].join('');
-    const labels = json.labels.baseCommit
-      ? `, ${labelChangeWords({ ...said, changed: said.changed + said.added + said.removed })}${unknown}`
-      : json.labels.baseUnavailable
-        ? `, base ${json.labels.baseUnavailable.ref} could not be fetched`
-        : '';
+    const labels = labelsLogWords(json);
     return { summary: `${json.verdict}, gate ${json.gate.passed ? 'passes' : 'fails'}${labels}` };
   },
 };
+
+/**
+ * The label changes the run's log says after the verdict (", 2 labels changed and 1 object newly labelled"), counted
+ * as the report's table counts them; empty without a base.
+ */
+export function labelsLogWords(json: ReportJson): string {
+  // As the report's table says them: a line naming no object of the collection is no object newly labelled (a tester).
+  const said = labelCountsSaid(json.labels);
+  const unknown = [
+    said.disagreeing > 0
+      ? `, ${said.disagreeing} ${said.disagreeing === 1 ? 'object' : 'objects'} on lines with different labels`
+      : '',
+    said.spreadsheet > 0
+      ? `, ${said.spreadsheet} ${said.spreadsheet === 1 ? 'label' : 'labels'} lost to ids a spreadsheet changed`
+      : '',
+    said.unknownIds > 0
+      ? `, ${said.unknownIds} ${said.unknownIds === 1 ? 'line names' : 'lines name'} an object not in the collection`
+      : '',
+    said.tooLong > 0 ? `, ${tooLongWords(said.tooLong)}` : '',
+    said.labelTooLong > 0 ? `, ${tooLongWords(said.labelTooLong, 'label')}` : '',
+  ].join('');
+  // An object renumbered with a label: one change, not an object newly labelled and a label removed (task F1).
+  const moved = renumberedLabels({ changes: json.labels.changes, removed: json.objectsRemoved?.objects ?? [] });
+  const relabelled = [...moved.values()].filter((m) => m.before !== m.after).length;
+  const [added, removed] = [said.added - moved.size, said.removed - moved.size];
+  const counts = { ...said, added, removed, changed: said.changed + added + removed };
+  return json.labels.baseCommit
+    ? `, ${labelChangeWords({ ...counts, renumbered: { kept: moved.size - relabelled, relabelled } })}${unknown}`
+    : json.labels.baseUnavailable
+      ? `, base ${json.labels.baseUnavailable.ref} could not be fetched`
+      : '';
+}

@@ -8,6 +8,7 @@ import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
+import { labelsLogWords } from '../../pipeline/stages/report.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
 import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
@@ -76,6 +77,8 @@ describe('an object renumbered in a pull request', () => {
     expect(json.objectsRemoved?.objects.find((o) => o.id === 'DM-0011')).toMatchObject({ renumbered: 'DM-1011' });
     expect(markdown).not.toMatch(/1 object newly labelled/);
     expect(markdown).toContain('1 label kept by an object renumbered (see above), 1 label removed.');
+    // The run's log counts it as the report does: once (task F1).
+    expect(labelsLogWords(json)).toBe(', 1 label kept by an object renumbered and 1 label removed');
   });
 
   it('is said as renumbered in the rows of the label table too, not as a label removed and an object newly labelled', async () => {
@@ -89,10 +92,11 @@ describe('an object renumbered in a pull request', () => {
 
   // Reviewer V18: relabelled as well, it was said as a label removed and an object newly labelled.
   it('is said as renumbered with its label changed when it is relabelled too, in the summary and its rows', async () => {
-    const { markdown } = await renumbered({ relabel: true });
+    const { markdown, json } = await renumbered({ relabel: true });
     const before = specs.find((s) => s.id === 'DM-0011')!.label;
     const after = VOCABULARY.find((l) => l !== before)!;
     expect(markdown).toContain('1 object renumbered and relabelled (see above), 1 label removed.');
+    expect(labelsLogWords(json)).toBe(', 1 object renumbered and relabelled and 1 label removed');
     expect(markdown).not.toMatch(/newly labelled/);
     const row = (id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} (`))!;
     expect(row('DM-0011')).toContain(`renumbered DM-1011: its label is now ${after}, on the new number's line`);

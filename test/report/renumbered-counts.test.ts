@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { openingLines } from '../../pipeline/report/opening.ts';
 import type { LabelChange, RemovedObject, ReportJson } from '../../pipeline/report/types.ts';
+import { labelsLogWords } from '../../pipeline/stages/report.ts';
 
 /*
  * Task F1: an object renumbered (the same photograph under a new number) is told once in the report's label table,
- * but its old number's label still counted as a label taken out in the opening's warning. A registrar renumbering
- * 25 objects in one pull request was warned that their labels were taken out. Plain data: the report.json the
- * report stage writes, as much of it as these words read.
+ * but its old number's label still counted as a label taken out in the opening's warning, and as two label changes
+ * in the run's log. A registrar renumbering 25 objects in one pull request was warned that their labels were taken
+ * out. Plain data: the report.json the report stage writes, as much of it as these words read.
  */
 
 const id = (n: number) => `DM-${String(n).padStart(4, '0')}`;
@@ -56,5 +57,15 @@ describe('objects renumbered in a pull request, in the opening warning of labels
         'labels.csv): once merged, no model learns from them or is scored on them. If that was not meant (a filter ' +
         'left on in a spreadsheet, say), restore their labels in labels.csv.',
     );
+  });
+});
+
+describe('objects renumbered in a pull request, in the report stage log', () => {
+  it('counts the label of an object renumbered once, as the report says it', () => {
+    expect(labelsLogWords(report({ renumbered: 1 }))).toBe(', 1 label kept by an object renumbered');
+    expect(labelsLogWords(report({ renumbered: 2, emptied: 1 }))).toBe(
+      ', 2 labels kept by objects renumbered and 1 label removed',
+    );
+    expect(labelsLogWords(report({ renumbered: 1, relabel: true }))).toBe(', 1 object renumbered and relabelled');
   });
 });

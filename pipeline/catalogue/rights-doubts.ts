@@ -315,13 +315,15 @@ const STATEMENT_NAMED =
  * rest ("Courtesy of the artist Metadata: NoC-US", task D6). A "©" or a holder stays: a claim, read as before.
  * In Copyright stays where its clause names the image, photograph, picture, scan or text too ("InC (applies to text
  * or images)", "Letter text In Copyright"): a letter's text is the work, and showing less is the safe mistake.
+ * It stays too where its clause names no metadata, data or catalogue record or entry ("Record sleeve: In Copyright",
+ * "For the record, this work is In Copyright"), or is lines joined (reviewer V20, F3: offered for download).
  * Task D3: the codes were read on the raw text first, and "Metadata: NoC-US" offered the photograph for download;
  * the text was read with its new lines made spaces, and "Metadata: CC0\nCC BY 4.0" lost its second line too.
  */
 export function recordStatementsBlanked(raw: string): string {
   return recordClauses(raw)
     .map((c) => {
-      const keep = IMAGE_OR_TEXT.test(c) ? isInCopyright : () => false;
+      const keep = inCopyrightStays(c) ? isInCopyright : () => false;
       const about = METADATA_ONLY.test(withoutAddresses(c.toLowerCase()));
       return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [RECORD_NAMED_THEN_STATEMENT], keep);
     })
@@ -361,7 +363,29 @@ function namesRecordOnly(clause: string, pattern: RegExp): boolean {
 }
 
 // A clause that names the image, photograph, picture, scan or text: its In Copyright may be the work's (V19, F2).
-const IMAGE_OR_TEXT = /(?<![\p{L}\p{N}])(?:images?|photo\p{L}*|pictures?|scans?|texts?)(?![\p{L}\p{N}])/iu;
+// The object or the work too ("Catalogue entry: object In Copyright", "Data about the object: In Copyright").
+const IMAGE_OR_TEXT = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:images?|photo\\p{L}*|pictures?|scans?|texts?|' +
+    '(?:objects?|works?|artworks?|items?)(?!\\s+(?:meta-?data|data|records?|entr)))(?![\\p{L}\\p{N}])',
+  'iu',
+);
+// The record as the catalogue's own text: the metadata, the data, a catalogue record or entry ("Metadata: InC",
+// "Record metadata:", "Catalogue record:"). Not "record" alone, which is as often the work or an idiom ("Record
+// sleeve", "Records of the Smith family", "For the record"): reviewer V20, F3.
+const CATALOGUE_TEXT = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:meta-?data|(?<!(?:image|photo|picture|scan)s?\\s)data|' +
+    '(?:catalogue|catalog|collection)\\s+(?:records?|entr(?:y|ies)))(?![\\p{L}\\p{N}])',
+  'iu',
+);
+
+/**
+ * In Copyright in this clause stays the work's: the clause names no catalogue text, or the image, text or object
+ * too, or it is lines joined ("Rights statement for this record\nIn Copyright": the line says which record the
+ * rights are of). In Copyright dropped by mistake offers a work for download; kept by mistake shows it small.
+ */
+function inCopyrightStays(clause: string): boolean {
+  return /[\n\r]/.test(clause) || !CATALOGUE_TEXT.test(clause) || IMAGE_OR_TEXT.test(clause);
+}
 
 /** What was found names In Copyright: its words, its code or its address ("InC-EDU", "…/vocab/InC/1.0/"). */
 function isInCopyright(found: string): boolean {

@@ -66,8 +66,10 @@ import {
  * ("Metadata:\nCC0", "CC0\n(metadata only)" unknown), nor a field name after the record ("Courtesy of the artist,
  * Metadata licence: CC0" In Copyright, not CC0); In Copyright stays where its clause names the image, the
  * photograph or the text ("InC (applies to text or images); CC BY 4.0", "Text: In Copyright; Photograph: CC0" In
- * Copyright); "unknown" in German, French, Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0;
- * unbekannt", "NKC; Rechte unbekannt" unknown; "Copyright: unbekannt" unknown, not a holder named).
+ * Copyright), and where it names no metadata, data or catalogue record or entry ("Record sleeve: In Copyright; CC BY
+ * 4.0", "Rights statement for this record\nIn Copyright\nCC BY 4.0" In Copyright); "unknown" in German, French,
+ * Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0; unbekannt", "NKC; Rechte unbekannt" unknown;
+ * "Copyright: unbekannt" unknown, not a holder named).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 10;

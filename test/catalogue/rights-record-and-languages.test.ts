@@ -49,7 +49,8 @@ describe('a statement of the record, as a code, an address or a name, is never t
   it.each([
     ['Metadata: InC; CC0', CC0],
     ['Metadata: In Copyright; Image: public domain', MARK],
-    ['Record: http://rightsstatements.org/vocab/InC/1.0/\nCC BY 4.0', CC('by')],
+    // Not a bare "Record:", which may be the work (V20 F3, rights-record-idioms.test.ts).
+    ['Metadata: http://rightsstatements.org/vocab/InC/1.0/\nCC BY 4.0', CC('by')],
     ['Metadata: NoC-US; No Copyright - Contractual Restrictions', RS('NoC-CR')],
     ['Metadata: CC0; No known copyright restrictions', RS('NKC')],
     ['Metadata: CC0; NoC-US', RS('NoC-US')],

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+
+/*
+ * Reviewer V20, F3: reading 10 dropped In Copyright in any clause that named a "record", and the licence beside it
+ * won. A record sleeve, "for the record", "Records of the Smith family" or a line that says which record the rights
+ * are of ("Rights statement for this record\nIn Copyright") are the work; these were In Copyright at 07dbe328 and
+ * were offered for download. In Copyright is the record's only where its clause names the metadata, the data or the
+ * catalogue record or entry, on the same line.
+ */
+
+const CC = (code: string) => `https://creativecommons.org/licenses/${code}/4.0/`;
+const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
+const INC = 'http://rightsstatements.org/vocab/InC/1.0/';
+
+const read = (text: string) => {
+  const r = rightsOf(text);
+  return { uri: r.uri, group: rightsGroup(r), download: r.download };
+};
+
+describe('In Copyright beside a record that is the work, or on a line joined to one, stays (V20 F3)', () => {
+  it.each([
+    // The line naming the record is joined to the next: In Copyright there is not dropped.
+    'Rights statement for this record\nIn Copyright\nImage licence: CC BY 4.0',
+    'Rights statement for this record:\nIn Copyright\nCC BY 4.0',
+    'Metadata:\nIn Copyright\nCC BY 4.0',
+    'CC BY 4.0\nIn Copyright\n(metadata only)',
+    // "Record" as a thing or in an idiom.
+    'Record sleeve: In Copyright; photograph CC BY 4.0',
+    'Record cover by Jane Doe, In Copyright; photo: CC0',
+    'Records: In Copyright; scan CC0',
+    'Records of the Smith family, In Copyright; CC0 1.0',
+    'For the record, this work is In Copyright; CC BY 4.0',
+    'On record: In Copyright; CC BY 4.0',
+    'Status on record: InC; CC0',
+    'This record: http://rightsstatements.org/vocab/InC/1.0/; CC BY 4.0',
+    'Record: http://rightsstatements.org/vocab/InC/1.0/\nCC BY 4.0',
+    // Not clearly the catalogue text: the safe reading.
+    'Description: In Copyright; CC BY 4.0',
+    'Object description: In Copyright. Photograph: CC BY 4.0',
+    'Data about the object: In Copyright; CC0',
+    'Catalogue entry: object In Copyright; CC BY 4.0',
+  ])('keeps %j In Copyright', (text) => {
+    expect(read(text)).toEqual({ uri: INC, group: 'in_copyright', download: false });
+  });
+
+  it.each([
+    ['Metadata: InC; CC0', CC0],
+    ['Metadata: In Copyright\nCC BY 4.0', CC('by')],
+    ['Record metadata: InC; CC0', CC0],
+    ['Catalogue record: In Copyright; CC BY 4.0', CC('by')],
+    ['Catalogue entry: In Copyright; CC0', CC0],
+    ['Data: In Copyright; CC BY 4.0', CC('by')],
+    ['CC BY 4.0\nInC (metadata only)', CC('by')],
+  ])('reads %j as the work statement beside the record one', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+
+  // Other statements in a clause about a record stay the record ones, as before.
+  it.each(['Record: CC0', 'Records: NoC-US', 'For the record: CC0', 'Rights statement for this record\nCC0'])(
+    'reads %j as unknown',
+    (text) => {
+      expect(read(text)).toEqual({ uri: null, group: 'unknown', download: false });
+    },
+  );
+});

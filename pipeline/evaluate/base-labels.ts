@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { renumbered as renumberedRule } from '../catalogue/addresses.ts';
 import { parseLabels } from '../collection/index.ts';
 import { labelLinesAsRead } from '../dataset/labels-as-read.ts';
 import { vocabularyOf } from '../dataset/renamed-labels.ts';
@@ -7,6 +9,7 @@ import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../g
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
+import { type BaseData, baseData } from '../report/base-data.ts';
 import { gitToken, reportBase, reportBaseGiven } from '../stages/report.ts';
 import type { LabelLine } from '../types.ts';
 import { type LabelRename, labelRenames, renamed } from './label-renames.ts';
@@ -78,6 +81,7 @@ export async function readBaseLabels({
   objectIds,
   vocabulary,
   now,
+  renumbered,
   log,
 }: {
   ws: Workspace;
@@ -87,6 +91,11 @@ export async function readBaseLabels({
   vocabulary: string[];
   /** Today's labels (object id → label), to tell a renamed label from labels changed one by one. */
   now?: Map<string, string>;
+  /**
+   * The objects renumbered since the base commit, old number → new (renumberedSince): a label at the base is read
+   * as the new number's, as the report reads it, so renumbering is no label taken out (reviewer V20, F4).
+   */
+  renumbered?: (commit: string) => Promise<Map<string, string>>;
   log: Logger;
 }): Promise<BaseLabels | null> {
   if (!source) return null;
@@ -106,7 +115,8 @@ export async function readBaseLabels({
     const text = await readTextAtCommit({ dir: ws.root, commit, filepath: file });
     // Lines that disagree (an empty label cell beside a label too) leave the object unlabelled, as in the dataset.
     const blanks: LabelLine[] = [];
-    const read = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
+    const parsed = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
+    const read = withNewNumbers({ lines: parsed, moved: renumbered ? await renumbered(commit) : new Map() });
     const name = `${file} at ${source.ref}`;
     const before = new Map(read.filter((l) => objectIds.has(l.objectId)).map((l) => [l.objectId, l.label]));
     const renames = now
@@ -129,6 +139,60 @@ export async function readBaseLabels({
     );
     return null;
   }
+}
+
+/**
+ * The objects renumbered between the base (its objects table and data.dvc listing) and today's photographs
+ * (`photos`: object id → md5, '' for none), old number → new, by the rule the report and the catalogue use
+ * (catalogue/addresses.ts renumbered). Empty when the base's table or listing cannot be read.
+ */
+export async function renumberedSince({
+  base,
+  photos,
+}: {
+  base: BaseData;
+  photos: Map<string, string>;
+}): Promise<Map<string, string>> {
+  const [objects, listing] = [await base.objects(), await base.listing()];
+  if (!objects || !listing?.files) return new Map();
+  const files = listing.files;
+  // Ids as the dataset stage reads them (NFC), as the report compares them.
+  const before = objects.map((o) => ({
+    id: o.id.normalize('NFC'),
+    photo: (o.image && files.get(o.image.split(path.sep).join('/'))) || '',
+  }));
+  const now = [...photos].map(([id, photo]) => ({ id: id.normalize('NFC'), photo }));
+  return renumberedRule({ before, now });
+}
+
+/**
+ * readBaseLabels' `renumbered` for today's dataset objects: the base's data read at the commit (report/base-data.ts,
+ * the local DVC cache; nothing renumbered when it lacks them).
+ */
+export function renumberedFor({
+  ws,
+  objects,
+  log,
+}: {
+  ws: Workspace;
+  objects: readonly { id: string; imageMd5: string }[];
+  log: Logger;
+}): (commit: string) => Promise<Map<string, string>> {
+  const photos = new Map(objects.map((o) => [o.id, o.imageMd5]));
+  return (commit) => renumberedSince({ base: baseData({ ws, commit, log }), photos });
+}
+
+/**
+ * Label lines at the base with a renumbered object's old number given its new one: unless the base has a line for
+ * the new number already (then the two would read as one object labelled twice).
+ */
+function withNewNumbers({ lines, moved }: { lines: LabelLine[]; moved: Map<string, string> }): LabelLine[] {
+  if (moved.size === 0) return lines;
+  const named = new Set(lines.map((l) => l.objectId.normalize('NFC')));
+  return lines.map((l) => {
+    const to = moved.get(l.objectId.normalize('NFC'));
+    return to !== undefined && !named.has(to) ? { ...l, objectId: to } : l;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { listWords } from '../words.ts';
-import { type BaseLabels, type BaseSource, readBaseLabels } from './base-labels.ts';
+import { type BaseLabels, type BaseSource, readBaseLabels, renumberedFor } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample, warnUnlearntLabels } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
 import { labelsBeingBuilt } from './new-labels.ts';
@@ -61,6 +61,7 @@ export async function crossValidateCollection({
     objectIds: new Set(dataset.objects.map((o) => o.id)),
     vocabulary: labels,
     now: new Map(dataset.objects.flatMap((o) => (o.label !== null && classOf.has(o.label) ? [[o.id, o.label]] : []))),
+    renumbered: renumberedFor({ ws, objects: dataset.objects, log }),
     log,
   });
   const headOf = (o: DatasetObject) => (o.label !== null && classOf.has(o.label) ? classOf.get(o.label)! : -1);

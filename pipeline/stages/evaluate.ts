@@ -7,7 +7,7 @@ import { listWords, plural, stateFileOf } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { spreadsheetLosses, spreadsheetLossWords } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
-import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
+import { baseSource, readBaseLabels, renumberedFor } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FOLD_RULE } from '../evaluate/crossval.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
@@ -470,7 +470,16 @@ export const evaluateStage: Stage = {
     const baseLabels = cv
       ? cv.base
       : baseline
-        ? await readBaseLabels({ ws, env, source, objectIds, vocabulary: labels, now: labelledNow, log })
+        ? await readBaseLabels({
+            ws,
+            env,
+            source,
+            objectIds,
+            vocabulary: labels,
+            now: labelledNow,
+            renumbered: renumberedFor({ ws, objects: dataset.objects, log }),
+            log,
+          })
         : null;
     // A renamed label: the base's old name is read as the new one (label-renames.ts).
     const renames = baseLabels?.renames ?? [];

@@ -1352,7 +1352,8 @@ async function remoteHasAll({
 
 /**
  * Note that `remote` holds version `list` (pushed.ts), with the id of its mark (a folder remote's; a push, `make`,
- * writes one when it has none): a hint for later, so a failure to write either only logs.
+ * writes one when it has none): a hint for later, so a failure to write either only logs. A push refused there (the
+ * record's remote not found where it should be) is no such failure: nothing is noted and the push stops.
  */
 async function noteSent({
   root,
@@ -1371,6 +1372,8 @@ async function noteSent({
     const mark = await remote.mark?.({ make });
     await noteOnRemote({ root, remote, list, mark, log });
   } catch (error) {
+    // Not the remote the record says (a push that found all it sends at a share's mount point): refused, not noted.
+    if (isVitrineError(error, 'REMOTE_FOLDER_EMPTIED')) throw error;
     log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
   }
 }

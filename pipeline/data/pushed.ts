@@ -276,8 +276,8 @@ export type Lacking = 'mark' | 'other mark' | 'lists';
  * For a folder remote that lacks what this computer sent there: REMOTE_FOLDER_EMPTIED when this computer's record
  * says it held some before (pushed there, pulled whole from it), else undefined (a new remote, or a folder inside the
  * repository). Without `lacking`, its folder holds no files/md5 at all; with it, files/md5 is there but not the
- * remote's mark (`mark`), or another (`other mark`), or, for a record from before the marks, none of the recorded
- * folder lists (`lists`).
+ * remote's mark (`mark`), or another (`other mark`), or, for a record from before the marks, the folder list recorded
+ * last (`lists`).
  * An unmounted network share leaves its mount point a folder on this computer's own disk, empty or holding what was
  * put there while unmounted (an older push, a "dvc push", a "mkdir -p"): a remote whose url is the mount point was
  * filled on this computer's own disk, and a pull said the files were missing from the remote.
@@ -293,7 +293,8 @@ export async function emptiedFolderError({
 }): Promise<VitrineError | undefined> {
   // A folder inside the repository is on no share: the demo makes its own again when a clone lacks it.
   if (insideUrl(root, remote.url) !== undefined) return undefined;
-  const lists = listsOf(await readNote(root), remote, root);
+  const note = await readNote(root);
+  const lists = listsOf(note, remote, root);
   if (lists.length === 0) return undefined;
   const dir = remote.url;
   // Counted only where they are not there: in a folder that holds something, they may well be (reviewer V19, F5).
@@ -306,8 +307,8 @@ export async function emptiedFolderError({
       : lacking === 'other mark'
         ? `holds the mark of another storage folder (${MARK_FILE}), not of the one this computer sent files to`
         : lacking === 'lists'
-          ? 'holds none of the versions of the images this computer sent there, or fetched from it (not even ' +
-            `the list of the last one, ${lists.at(-1)})`
+          ? 'lacks the list of the version this computer sent there last, or fetched from it last ' +
+            `(${lists.at(-1)}), though it may hold older ones`
           : `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} ` +
             'there before, or fetched them from it';
   // What a share's mount point holds is on this computer's own disk: said, so it is not taken for the remote's.

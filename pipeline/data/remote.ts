@@ -196,32 +196,17 @@ export function localRemote({
     return false;
   };
   // What this computer's record says of this remote, read once: files/md5 without the remote's mark (or, for a record
-  // from before the marks, without any recorded folder list) is the mount point of a share not mounted, filled on this
-  // disk before (an older push, a "dvc push", a "mkdir -p" by hand). Files removed on purpose (a "dvc gc") leave the
-  // mark: a normal remote (reviewer V19, F3).
+  // from before the marks, without the folder list it sent or found there last) is the mount point of a share not
+  // mounted, filled on this disk before (an older push, a "dvc push", a "mkdir -p" by hand). Files removed on purpose
+  // (a "dvc gc") leave the mark: a normal remote (reviewer V19, F3).
   let record: ReturnType<typeof recordOf> | undefined;
-  // A recorded folder list found there (records from before the marks): asked again with one stat.
-  let listThere: string | undefined;
   const heldLast = async (): Promise<void> => {
     if (!mustExist || !root) return;
     record ??= recordOf({ root, remote: { name, url: dir } });
     const known = await record;
     if (known === undefined) return;
-    let lacking: Lacking;
-    if (known.mark !== undefined) {
-      const found = await readMark(dir);
-      if (found === known.mark) return;
-      lacking = found === undefined ? 'mark' : 'other mark';
-    } else {
-      if (listThere && (await exists(objectPath(dir, listThere)))) return;
-      listThere = undefined;
-      for (const list of [...known.lists].reverse())
-        if (await exists(objectPath(dir, list))) {
-          listThere = list;
-          return;
-        }
-      lacking = 'lists';
-    }
+    const lacking = await lackingAt(dir, known);
+    if (lacking === undefined) return;
     // No files/md5 either (unmounted part-way, the mount point empty): said as folder() says it.
     if (!(await exists(layout))) return void (await folder());
     const emptied = await emptiedFolderError({ root, remote: { name, url: dir }, lacking });
@@ -284,7 +269,10 @@ export function localRemote({
     async holdsNothing() {
       return (await listObjectIds(dir)).size === 0;
     },
-    ...(marked ? { mark: ({ make }: { make: boolean }) => (make ? makeMark(dir) : readMark(dir)) } : {}),
+    // A mark is made only on the remote the record says this is: never on a mount point holding an old copy.
+    ...(marked
+      ? { mark: async ({ make }: { make: boolean }) => (make ? (await heldLast(), makeMark(dir)) : readMark(dir)) }
+      : {}),
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);
@@ -300,7 +288,7 @@ export function localRemote({
 /**
  * REMOTE_FOLDER_EMPTIED when the folder remote `url` is not the one this computer's record says it sent files to, as a
  * push judges it (see heldLast in localRemote): no files/md5, or files/md5 without the remote's mark (another's; for a
- * record from before the marks, none of the recorded folder lists), else undefined. For writers of their own, such as
+ * record from before the marks, without the folder list recorded last), else undefined. For writers of their own, such as
  * the shard caches' index: a share's mount point while the share is not mounted is this computer's own disk.
  */
 export async function notTheRemoteError({
@@ -316,16 +304,22 @@ export async function notTheRemoteError({
   if (!(await exists(path.join(url, 'files', 'md5')))) return emptiedFolderError({ root, remote });
   const known = await recordOf({ root, remote });
   if (known === undefined) return undefined;
-  let lacking: Lacking;
-  if (known.mark !== undefined) {
-    const found = await readMark(url);
-    if (found === known.mark) return undefined;
-    lacking = found === undefined ? 'mark' : 'other mark';
-  } else {
-    for (const list of known.lists) if (await exists(objectPath(url, list))) return undefined;
-    lacking = 'lists';
+  const lacking = await lackingAt(url, known);
+  return lacking === undefined ? undefined : emptiedFolderError({ root, remote, lacking });
+}
+
+/**
+ * What the folder remote `dir` lacks that the record `known` says it held, or undefined: the mark, or another in its
+ * place; for a record from before the marks, the folder list sent or found there last. Not any recorded list: an
+ * older one may be on a share's mount point, from a push made while the share was not mounted (reviewer V20, F1).
+ */
+async function lackingAt(dir: string, known: { lists: string[]; mark?: string }): Promise<Lacking | undefined> {
+  if (known.mark === undefined) {
+    const last = known.lists.at(-1);
+    return last === undefined || (await exists(objectPath(dir, last))) ? undefined : 'lists';
   }
-  return emptiedFolderError({ root, remote, lacking });
+  const found = await readMark(dir);
+  return found === known.mark ? undefined : found === undefined ? 'mark' : 'other mark';
 }
 
 /** The id of the mark at a folder remote's root (its first line), or undefined when there is none. */

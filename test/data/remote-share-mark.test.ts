@@ -94,7 +94,7 @@ describe('a mounted remote that lacks what was sent to it last (reviewer V19, F3
     expect(await lists()).toEqual([list]);
   });
 
-  it('a record made before the mark (none in it): a remote holding an older recorded version is pushed to', async () => {
+  it('a record made before the mark (none in it), a remote holding an older version only: refused, --new-remote sends', async () => {
     const v2 = await abandonedBranch();
     for (const f of v2) await rm(path.join(mount, f));
     // As an older Vitrine left them: no mark at the remote's root, none in the record.
@@ -102,7 +102,13 @@ describe('a mounted remote that lacks what was sent to it last (reviewer V19, F3
     const old = await record();
     for (const entry of Object.values(old.remotes) as { mark?: string }[]) delete entry.mark;
     await writeFile(onRemoteFileOf(repo), JSON.stringify(old));
-    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 2 });
+    // An older list is no sign of the remote: a push made while a share was not mounted leaves one (reviewer V20, F1).
+    const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REMOTE_FOLDER_EMPTIED', data: { lacking: 'lists' } });
+    expect(await readdir(mount)).not.toContain('.vitrine-remote-id');
+    const pushed = await pushData({ root: repo, log: silentLogger, newRemote: true });
+    expect(pushed).toEqual({ transferred: 0, skipped: 2 });
+    expect(await readdir(mount)).toContain('.vitrine-remote-id');
   });
 });
 

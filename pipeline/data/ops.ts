@@ -1370,7 +1370,7 @@ async function noteSent({
 }): Promise<void> {
   try {
     const mark = await remote.mark?.({ make });
-    await noteOnRemote({ root, remote, list, mark, log });
+    await noteOnRemote({ root, remote, list, mark, sent: make, log });
   } catch (error) {
     // Not the remote the record says (a push that found all it sends at a share's mount point): refused, not noted.
     if (isVitrineError(error, 'REMOTE_FOLDER_EMPTIED')) throw error;

@@ -30,9 +30,10 @@ const KEPT = 500;
 interface Note {
   /**
    * `inside`: a folder remote inside the repository, as a path from its folder (insideUrl). `mark`: the id of the
-   * mark a folder remote holds at its root (remote.ts, MARK_FILE), read or written when the lists were noted.
+   * mark a folder remote holds at its root (remote.ts, MARK_FILE), read or written when the lists were noted. `sent`:
+   * this computer pushed there (not only pulled), for the words of a refusal.
    */
-  remotes: Record<string, { url: string; inside?: string; mark?: string; lists: string[] }>;
+  remotes: Record<string, { url: string; inside?: string; mark?: string; sent?: boolean; lists: string[] }>;
 }
 
 /** Where the note is kept. */
@@ -52,6 +53,7 @@ async function readNote(root: string): Promise<Note> {
         url: entry.url,
         ...(typeof entry.inside === 'string' ? { inside: entry.inside } : {}),
         ...(typeof entry.mark === 'string' ? { mark: entry.mark } : {}),
+        ...(entry.sent === true ? { sent: true } : {}),
         lists: entry.lists.filter((l): l is string => typeof l === 'string'),
       };
     }
@@ -101,10 +103,13 @@ export async function noteOnRemote({
   remote,
   list,
   mark,
+  sent = false,
   log = silentLogger,
 }: OnRemote & {
   /** The id of the remote's mark (a folder remote's), kept with its lists. */
   mark?: string | undefined;
+  /** Noted by a push (else a pull or a check found it there). */
+  sent?: boolean;
   log?: Logger;
 }): Promise<void> {
   await changeNote({
@@ -115,12 +120,14 @@ export async function noteOnRemote({
       // Lists noted under another mark are of another folder (replaced since): they no longer hold.
       const other = mark !== undefined && entry?.mark !== undefined && entry.mark !== mark;
       const lists = other ? [] : listsOf(note, remote, root).filter((l) => l !== list);
-      const kept = mark ?? (other ? undefined : entry?.url === remote.url ? entry?.mark : undefined);
+      const same = !other && entry?.url === remote.url;
+      const kept = mark ?? (same ? entry?.mark : undefined);
       const inside = insideUrl(root, remote.url);
       note.remotes[remote.name] = {
         url: remote.url,
         ...(inside ? { inside } : {}),
         ...(kept ? { mark: kept } : {}),
+        ...(sent || (same && entry?.sent) ? { sent: true } : {}),
         lists: [...lists, list].slice(-KEPT),
       };
     },
@@ -301,11 +308,17 @@ export async function emptiedFolderError({
   const files = lacking ? undefined : await filesOfNewest({ root, lists });
   const empty = !lacking && (await readdir(dir).catch(() => [])).length === 0;
   const held = files === undefined ? 'files' : files === 1 ? '1 file' : `${files} files`;
+  // A computer that only pulled from it never left the mark there, nor sent it files (reviewer V20, F2).
+  const sent = note.remotes[remote.name]?.sent === true;
   const state =
     lacking === 'mark'
-      ? `lacks the mark Vitrine left in it (${MARK_FILE}) when this computer sent files there`
+      ? sent
+        ? `lacks the mark Vitrine left in it (${MARK_FILE}) when this computer sent files there`
+        : `lacks the mark this computer found there before (${MARK_FILE})`
       : lacking === 'other mark'
-        ? `holds the mark of another storage folder (${MARK_FILE}), not of the one this computer sent files to`
+        ? `holds the mark of another storage folder (${MARK_FILE}), not of the one this computer ${
+            sent ? 'sent files to' : 'fetched files from'
+          }`
         : lacking === 'lists'
           ? 'lacks the list of the version this computer sent there last, or fetched from it last ' +
             `(${lists.at(-1)}), though it may hold older ones`

@@ -3,7 +3,7 @@ import { cpSync, renameSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, initData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
 import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { notTheRemoteError } from '../../pipeline/data/remote.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -110,5 +110,31 @@ describe('a record from before the marks, an older recorded list at the mount po
     renameSync(mount, path.join(base, 'disk'));
     renameSync(path.join(base, 'share-away'), mount);
     expect(await notTheRemoteError({ root: repo, name: 'storage', url: mount })).toBeUndefined();
+  });
+});
+
+describe('a computer that only pulled from a remote now without its mark (reviewer V20, F2)', () => {
+  it('is told of the mark it found there before, not of one left when it sent files there', async () => {
+    await repository();
+    await pushData({ root: repo, log: silentLogger });
+    const other = path.join(base, 'other');
+    cpSync(repo, other, { recursive: true });
+    await rm(onRemoteFileOf(other));
+    await rm(path.join(other, '.dvc', 'cache'), { recursive: true });
+    await rm(path.join(other, 'data', 'images'), { recursive: true });
+    await pullData({ root: other, log: silentLogger });
+    expect((await record(other)).remotes.storage.mark).toMatch(/^[0-9a-f]{32}$/);
+
+    // Unmounted, its mount point holding a copy of the stored files without the mark: it sends an image there.
+    renameSync(mount, path.join(base, 'share-away'));
+    await mkdir(mount);
+    cpSync(path.join(base, 'share-away', 'files'), path.join(mount, 'files'), { recursive: true });
+    await writeTree(path.join(other, 'data'), { 'images/B1.jpg': 'b' });
+    await addData({ root: other, log: silentLogger });
+    const error = await pushData({ root: other, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('lacks the mark this computer found there before (.vitrine-remote-id)');
+    expect(message).not.toContain('sent files there');
   });
 });

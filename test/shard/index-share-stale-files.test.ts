@@ -4,7 +4,6 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addData, initData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
-import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { INDEX_FOLDER, openShardIndex } from '../../pipeline/shard/index-store.ts';

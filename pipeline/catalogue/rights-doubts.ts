@@ -362,29 +362,39 @@ function namesRecordOnly(clause: string, pattern: RegExp): boolean {
   return pattern.test(withoutAddresses(plain.toLowerCase())) && !STATEMENT_IN_CLAUSE.some((p) => p.test(plain));
 }
 
-// A clause that names the image, photograph, picture, scan or text: its In Copyright may be the work's (V19, F2).
-// The object or the work too ("Catalogue entry: object In Copyright", "Data about the object: In Copyright").
-const IMAGE_OR_TEXT = new RegExp(
-  '(?<![\\p{L}\\p{N}])(?:images?|photo\\p{L}*|pictures?|scans?|texts?|' +
-    '(?:objects?|works?|artworks?|items?)(?!\\s+(?:meta-?data|data|records?|entr)))(?![\\p{L}\\p{N}])',
-  'iu',
-);
 // The record as the catalogue's own text: the metadata, the data, a catalogue record or entry ("Metadata: InC",
 // "Record metadata:", "Catalogue record:"). Not "record" alone, which is as often the work or an idiom ("Record
 // sleeve", "Records of the Smith family", "For the record"): reviewer V20, F3.
 const CATALOGUE_TEXT = new RegExp(
   '(?<![\\p{L}\\p{N}])(?:meta-?data|(?<!(?:image|photo|picture|scan)s?\\s)data|' +
     '(?:catalogue|catalog|collection)\\s+(?:records?|entr(?:y|ies)))(?![\\p{L}\\p{N}])',
-  'iu',
+  'giu',
+);
+// Words beside the catalogue text that name nothing else: "the", "only", "applies to", "for this record", a field name
+// ("Metadata licence:"). Read after the statements are blanked and before the catalogue text is.
+const RECORD_FILLER = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:for\\s+(?:this|the)\\s+record|record\\s+metadata|the|this|these|our|all|only|is|are|' +
+    'appl(?:y|ies)\\s+to|rights|licen[cs]es?|status|statement|terms|usage)(?![\\p{L}\\p{N}])',
+  'giu',
 );
 
 /**
- * In Copyright in this clause stays the work's: the clause names no catalogue text, or the image, text or object
- * too, or it is lines joined ("Rights statement for this record\nIn Copyright": the line says which record the
- * rights are of). In Copyright dropped by mistake offers a work for download; kept by mistake shows it small.
+ * In Copyright in this clause stays the work's unless the clause names the catalogue text and nothing else ("Metadata:
+ * InC", "InC (metadata only)"). Any other word may be the work: "Metadata and media", "Audio data", "Metadata of the
+ * painting" (reviewer V21, F1: a short list of such words let every other one through, offered for download). It stays
+ * too in lines joined ("Rights statement for this record\nIn Copyright": the line says which record the rights are
+ * of). In Copyright dropped by mistake offers a work for download; kept by mistake shows it small.
  */
 function inCopyrightStays(clause: string): boolean {
-  return /[\n\r]/.test(clause) || !CATALOGUE_TEXT.test(clause) || IMAGE_OR_TEXT.test(clause);
+  if (/[\n\r]/.test(clause)) return true;
+  const plain = clause.replace(/[‐-―−]/g, '-');
+  CATALOGUE_TEXT.lastIndex = 0;
+  if (!CATALOGUE_TEXT.test(plain)) return true;
+  const rest = blanked(plain, STATEMENTS_IN_CLAUSE)
+    .replace(RECORD_FILLER, ' ')
+    .replace(CATALOGUE_TEXT, ' ')
+    .replace(RECORD_FILLER, ' ');
+  return /[\p{L}\p{N}]/u.test(rest);
 }
 
 /** What was found names In Copyright: its words, its code or its address ("InC-EDU", "…/vocab/InC/1.0/"). */

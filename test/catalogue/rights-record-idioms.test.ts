@@ -65,3 +65,71 @@ describe('In Copyright beside a record that is the work, or on a line joined to 
     },
   );
 });
+
+/*
+ * Reviewer V21, F1: reading 10 kept In Copyright only where a record clause named a word of a short list (image,
+ * photo, text, object…), so any other word for the work beside the metadata lost it, and the work was offered for
+ * download. In Copyright is the record's only where its clause names the catalogue text and nothing else.
+ */
+describe('In Copyright in a clause that names the metadata and something else stays (V21 F1)', () => {
+  const joined = [
+    'illustrations',
+    'drawings',
+    '3D model',
+    'recordings',
+    'media files',
+    'files',
+    'content',
+    'IIIF',
+    'transcription',
+    'video',
+    'sound',
+  ].map((w) => `Metadata and ${w}: In Copyright; CC0`);
+  it.each([
+    'Metadata and reproductions: In Copyright; CC0',
+    'Metadata and media: InC; CC BY 4.0',
+    'Metadata and digital surrogates: In Copyright; CC0',
+    'Metadata and the painting: In Copyright; CC0',
+    'Audio data: In Copyright; CC0',
+    ...joined,
+    'Metadata & media: InC; CC0',
+    'Metadata + sound: In Copyright; CC BY 4.0',
+    'Metadata, audio: In Copyright; CC0',
+    'Data and reproduction: InC; CC0',
+    'Collection data and reproductions: In Copyright; CC0',
+    'Sound/Video data: In Copyright; CC0',
+    'Film metadata: In Copyright; CC0',
+    'Painting metadata: InC; CC BY 4.0',
+    'Metadata of the painting: In Copyright; CC0',
+    'Data about the piece: In Copyright; CC0',
+    'In Copyright (metadata and media); CC0',
+  ])('keeps %j In Copyright', (text) => {
+    expect(read(text)).toEqual({ uri: INC, group: 'in_copyright', download: false });
+  });
+
+  it('keeps "Metadata and thumbnail: InC-EDU; CC0 1.0" In Copyright - Educational Use', () => {
+    const edu = 'http://rightsstatements.org/vocab/InC-EDU/1.0/';
+    expect(read('Metadata and thumbnail: InC-EDU; CC0 1.0')).toEqual({
+      uri: edu,
+      group: 'in_copyright',
+      download: false,
+    });
+  });
+
+  // The catalogue text alone, with filler only: In Copyright is the record one, as before.
+  it.each([
+    ['Metadata: InC; CC0', CC0],
+    ['The metadata: In Copyright; CC0', CC0],
+    ['Metadata only: InC; CC0', CC0],
+    ['InC applies to metadata only; CC0', CC0],
+    ['In Copyright for this record metadata; CC0', CC0],
+    ['Metadata licence: InC; CC BY 4.0', CC('by')],
+    ['InC (metadata only)\nCC BY 4.0', CC('by')],
+  ])('reads %j as the work statement beside the record one', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+
+  it('keeps "Metadata:" then In Copyright on the next line In Copyright', () => {
+    expect(read('Metadata:\nInC\nCC0')).toEqual({ uri: INC, group: 'in_copyright', download: false });
+  });
+});

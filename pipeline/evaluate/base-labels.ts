@@ -33,6 +33,11 @@ export interface BaseLabels {
   labelOf: Map<string, string>;
   /** Labels the change renames (label-renames.ts): `labelOf` has them under their new names already. */
   renames: LabelRename[];
+  /**
+   * Why renumbered objects could not be matched with their old numbers (renumberingUnmatched: the base's data is not
+   * on this computer), said as a warning; null when they were, or when no label at the base is on a number gone now.
+   */
+  unmatched: string | null;
 }
 
 /** Where the base labels come from: a ref to resolve, or a known commit; `ref` names it in words. */
@@ -95,7 +100,7 @@ export async function readBaseLabels({
    * The objects renumbered since the base commit, old number → new (renumberedSince): a label at the base is read
    * as the new number's, as the report reads it, so renumbering is no label taken out (reviewer V20, F4).
    */
-  renumbered?: (commit: string) => Promise<Map<string, string>>;
+  renumbered?: (commit: string) => Promise<Map<string, string> | null>;
   log: Logger;
 }): Promise<BaseLabels | null> {
   if (!source) return null;
@@ -116,7 +121,15 @@ export async function readBaseLabels({
     // Lines that disagree (an empty label cell beside a label too) leave the object unlabelled, as in the dataset.
     const blanks: LabelLine[] = [];
     const parsed = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
-    const read = withNewNumbers({ lines: parsed, moved: renumbered ? await renumbered(commit) : new Map() });
+    const moved = renumbered ? await renumbered(commit) : new Map<string, string>();
+    const read = withNewNumbers({ lines: parsed, moved: moved ?? new Map() });
+    // Only a label at the base on a number gone now can have been renumbered: else there is nothing to say.
+    const unmatched =
+      moved === null && parsed.some((l) => !objectIds.has(l.objectId))
+        ? renumberingUnmatched({ ref: source.ref, commit })
+        : null;
+    // A warning, not the log's detail: a pull request that only renumbers objects may fail the label check.
+    if (unmatched) log.warn(unmatched);
     const name = `${file} at ${source.ref}`;
     const before = new Map(read.filter((l) => objectIds.has(l.objectId)).map((l) => [l.objectId, l.label]));
     const renames = now
@@ -130,7 +143,7 @@ export async function readBaseLabels({
       : [];
     const lines = read.map((l) => ({ ...l, label: renamed(l.label, renames) }));
     const { labelOf } = checkLabels({ labels: lines, blanks, objectIds, vocabulary, name });
-    return { ref: source.ref, commit, labelOf, renames };
+    return { ref: source.ref, commit, labelOf, renames, unmatched };
   } catch (error) {
     // Not a base that cannot be read: this run's own labels are gone, and any verdict would mix two sets.
     if (isVitrineError(error, 'LABELS_CHANGED_SINCE_READ')) throw error;
@@ -144,7 +157,8 @@ export async function readBaseLabels({
 /**
  * The objects renumbered between the base (its objects table and data.dvc listing) and today's photographs
  * (`photos`: object id → md5, '' for none), old number → new, by the rule the report and the catalogue use
- * (catalogue/addresses.ts renumbered). Empty when the base's table or listing cannot be read.
+ * (catalogue/addresses.ts renumbered). Empty when data.dvc at the base records no folder; null when it does but its
+ * listing or objects table is not in the local DVC cache (or cannot be read): then nothing could be matched.
  */
 export async function renumberedSince({
   base,
@@ -152,9 +166,10 @@ export async function renumberedSince({
 }: {
   base: BaseData;
   photos: Map<string, string>;
-}): Promise<Map<string, string>> {
+}): Promise<Map<string, string> | null> {
   const [objects, listing] = [await base.objects(), await base.listing()];
-  if (!objects || !listing?.files) return new Map();
+  if (!listing) return new Map();
+  if (!objects || !listing.files) return null;
   const files = listing.files;
   // Ids as the dataset stage reads them (NFC), as the report compares them.
   const before = objects.map((o) => ({
@@ -167,7 +182,7 @@ export async function renumberedSince({
 
 /**
  * readBaseLabels' `renumbered` for today's dataset objects: the base's data read at the commit (report/base-data.ts,
- * the local DVC cache; nothing renumbered when it lacks them).
+ * the local DVC cache; null when it lacks them).
  */
 export function renumberedFor({
   ws,
@@ -177,9 +192,23 @@ export function renumberedFor({
   ws: Workspace;
   objects: readonly { id: string; imageMd5: string }[];
   log: Logger;
-}): (commit: string) => Promise<Map<string, string>> {
+}): (commit: string) => Promise<Map<string, string> | null> {
   const photos = new Map(objects.map((o) => [o.id, o.imageMd5]));
   return (commit) => renumberedSince({ base: baseData({ ws, commit, log }), photos });
+}
+
+/**
+ * Renumbered objects not matched with their old numbers, in plain words: the base's data is not in the local DVC cache
+ * (as the report says of the objects that leave the catalogue), and how to fetch it there. The stage's warning, and
+ * the failed label check's last words (withLabelLossCheck).
+ */
+export function renumberingUnmatched({ ref, commit }: { ref: string; commit: string }): string {
+  return (
+    `Renumbered objects could not be matched with their old numbers: the data of ${ref} is not on this computer ` +
+    '(its data.dvc folder list or data/objects.csv is not in the local DVC cache), so the labels there on numbers ' +
+    `gone now are left out, and labels removed are counted against fewer. To match them, run "git checkout ${commit.slice(0, 12)}" and ` +
+    '"npx vitrine data pull", then "git checkout -" and "npx vitrine data checkout", and run this again.'
+  );
 }
 
 /**

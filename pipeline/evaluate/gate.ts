@@ -338,8 +338,19 @@ function mostRemoved(loss: LabelLoss): boolean {
  * at the base either: it only goes unchecked, as in "every class F1". With no label lost, more than half of the
  * labelled objects losing their label fails it too (MOST_REMOVED_CHECK). Shown only when it fails.
  */
-export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss: LabelLoss | null }): Metrics['gate'] {
+export function withLabelLossCheck({
+  gate,
+  loss,
+  unmatched = null,
+}: {
+  gate: Metrics['gate'];
+  loss: LabelLoss | null;
+  /** Why renumbered objects were not matched with their old numbers (base-labels.ts renumberingUnmatched): said too. */
+  unmatched?: string | null;
+}): Metrics['gate'] {
   if (!loss) return gate;
+  // A renumbered object's label counts as removed when its old number could not be matched: the check says why.
+  const why = unmatched ? `. ${unmatched.replace(/\.$/, '')}` : '';
   if (loss.lost.length === 0) {
     if (!mostRemoved(loss)) return gate;
     // Every label keeps some objects, but most are gone: scored and trained on the few left, the model cannot be
@@ -355,7 +366,7 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
         // (and a pull request is judged by the base branch's value, so it is set on main).
         'set evaluate.baseline to none in params.yaml on the main branch for one run: it then judges the model on ' +
         'its own scores, as a first model, without the model in production or its labels, so it can be ' +
-        'promoted; then set evaluate.baseline back to prod',
+        `promoted; then set evaluate.baseline back to prod${why}`,
     };
     return { ...gate, passed: false, checks: [...gate.checks, most] };
   }
@@ -366,7 +377,7 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
     detail:
       `${labelLossWords(loss)}. ${loss.lost.length === 1 ? 'Its' : 'Their'} ${n === 1 ? 'object' : `${n} objects`} ` +
       'would be published under the labels that are left: restore ' +
-      'their lines in labels.csv, or take the labels out of collection.vocabulary if that is meant',
+      `their lines in labels.csv, or take the labels out of collection.vocabulary if that is meant${why}`,
   };
   return { ...gate, passed: false, checks: [...gate.checks, check] };
 }

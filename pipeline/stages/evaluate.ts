@@ -673,7 +673,7 @@ export const evaluateStage: Stage = {
       minimum: params.gate.min_unseen_macro_f1,
       why: outOfCollectionMissing,
     });
-    metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
+    metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss, unmatched: baseLabels?.unmatched });
     // A collection too small to reach gate.min_test_objects is told the settings to set, not to label more.
     const photographedInTest = dataset.objects.filter((o) => o.split === 'test' && o.imageMd5).length;
     metrics.gate = withSmallCollectionWayOut({

@@ -64,10 +64,11 @@ import {
  * not No Copyright - United States; "Metadata: InC; CC0" CC0); a new line parts the record's licence from the work's
  * ("Metadata: CC0\nCC BY 4.0" CC BY, not unknown), not a line that names the record and nothing more from the next
  * ("Metadata:\nCC0", "CC0\n(metadata only)" unknown), nor a field name after the record ("Courtesy of the artist,
- * Metadata licence: CC0" In Copyright, not CC0); In Copyright stays where its clause names the image, the
- * photograph or the text ("InC (applies to text or images); CC BY 4.0", "Text: In Copyright; Photograph: CC0" In
- * Copyright), and where it names no metadata, data or catalogue record or entry ("Record sleeve: In Copyright; CC BY
- * 4.0", "Rights statement for this record\nIn Copyright\nCC BY 4.0" In Copyright); "unknown" in German, French,
+ * Metadata licence: CC0" In Copyright, not CC0); In Copyright is the record's only where its clause names the
+ * catalogue's text (metadata, data, a catalogue record or entry) and nothing else: it stays where the clause names
+ * anything more ("InC (applies to text or images); CC BY 4.0", "Metadata and media: InC; CC BY 4.0", "Painting
+ * metadata: In Copyright; CC0" In Copyright) or no catalogue text ("Record sleeve: In Copyright; CC BY 4.0",
+ * "Rights statement for this record\nIn Copyright\nCC BY 4.0" In Copyright); "unknown" in German, French,
  * Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0; unbekannt", "NKC; Rechte unbekannt" unknown;
  * "Copyright: unbekannt" unknown, not a holder named).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.

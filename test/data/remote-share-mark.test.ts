@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, renameSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, dataStatus, initData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, dataStatus, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
 import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, tempDir, writeTree } from './helpers.ts';
+import { cleanup, writeTree } from './helpers.ts';
+import { filesIn, makeShare, repository, type Share } from './share-fixture.ts';
 
 /*
  * Reviewer V19 (F3, F4, F5): the check for a share not mounted (reviewer V18) refused a mounted remote whose last
@@ -16,58 +16,31 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
  * record of every remote. A mark Vitrine leaves at the remote's root tells the share from its mount point.
  */
 
+let share: Share;
 let base: string;
 let repo: string;
 /** The mount point, and the remote's url. */
 let mount: string;
 beforeEach(async () => {
-  base = await tempDir('vitrine-share-mark-');
-  repo = path.join(base, 'repo');
-  mount = path.join(base, 'nas');
-  await mkdir(mount);
-  await mkdir(repo);
+  share = await makeShare({ prefix: 'vitrine-share-mark-' });
+  ({ base, repo, mount } = share);
 });
 afterEach(async () => {
   await cleanup(base);
 });
 
-/** A git repository of `count` images whose default remote "storage" is the mount point itself. */
-async function repository(count: number): Promise<void> {
-  expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
-  const files: Record<string, string> = {};
-  for (let i = 1; i <= count; i++) files[`images/A${i}.jpg`] = `image ${i}`;
-  await writeTree(path.join(repo, 'data'), files);
-  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
-  await setDvcConfig({
-    root: repo,
-    values: [
-      { section: 'core', key: 'remote', value: 'storage' },
-      { section: 'remote "storage"', key: 'url', value: mount },
-    ],
-  });
-  await addData({ root: repo, log: silentLogger });
-}
-
-/** Every file under a folder, as paths from it, sorted. */
-async function filesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const item of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []))
-    if (item.isFile()) out.push(path.relative(dir, path.join(item.parentPath, item.name)));
-  return out.sort();
-}
-
-const lists = async () => (await filesIn(mount)).filter((f) => f.endsWith('.dir'));
+const lists = async () => (await filesIn({ dir: mount })).filter((f) => f.endsWith('.dir'));
 const record = async () => JSON.parse(await readFile(onRemoteFileOf(repo), 'utf8'));
 
 /** Push v1, then a branch's v2, then go back to v1 (as a checkout of main would): the v2 list and file names. */
 async function abandonedBranch(): Promise<string[]> {
-  await repository(2);
+  await repository({ share, count: 2 });
   await pushData({ root: repo, log: silentLogger });
-  const v1 = await filesIn(mount);
+  const v1 = await filesIn({ dir: mount });
   await writeTree(path.join(repo, 'data'), { 'images/B1.jpg': 'branch image' });
   await addData({ root: repo, log: silentLogger });
   await pushData({ root: repo, log: silentLogger });
-  const v2 = (await filesIn(mount)).filter((f) => !f.startsWith('.') && !v1.includes(f));
+  const v2 = (await filesIn({ dir: mount })).filter((f) => !f.startsWith('.') && !v1.includes(f));
   await rm(path.join(repo, 'data', 'images', 'B1.jpg'));
   await addData({ root: repo, log: silentLogger });
   return v2;
@@ -84,7 +57,7 @@ describe('a mounted remote that lacks what was sent to it last (reviewer V19, F3
   });
 
   it('only the folder list sent last lost: verify --remote --repair runs and says so, a push puts it back', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     const [list] = await lists();
     await rm(path.join(mount, list ?? ''));
@@ -114,7 +87,7 @@ describe('a mounted remote that lacks what was sent to it last (reviewer V19, F3
 
 describe('the mark of a folder remote (reviewer V19)', () => {
   it('a push leaves one mark at the root, its id in the record; a mount point without it is refused', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     const marks = (await readdir(mount)).filter((f) => f.startsWith('.'));
     expect(marks).toEqual(['.vitrine-remote-id']);
@@ -130,7 +103,7 @@ describe('the mark of a folder remote (reviewer V19)', () => {
     renameSync(mount, away);
     await mkdir(mount);
     cpSync(path.join(away, 'files'), path.join(mount, 'files'), { recursive: true });
-    const left = await filesIn(mount);
+    const left = await filesIn({ dir: mount });
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
     const message = (error as Error).message;
@@ -139,13 +112,13 @@ describe('the mark of a folder remote (reviewer V19)', () => {
     expect(message).not.toMatch(/\d files/);
     expect(message).not.toContain('rm ');
     expect(message.indexOf('npx vitrine data push --new-remote')).toBeGreaterThan(message.indexOf('Mount or'));
-    expect(await filesIn(mount)).toEqual(left);
+    expect(await filesIn({ dir: mount })).toEqual(left);
   });
 });
 
 describe('data push --new-remote (reviewer V19, F4)', () => {
   it('forgets only that remote: a remote emptied on purpose is sent everything; another remote keeps its record', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     const second = path.join(base, 'second');
     await mkdir(second);

@@ -1,16 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { renameSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, dataStatus, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
 import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { openShardIndex } from '../../pipeline/shard/index-store.ts';
-import { cleanup, tempDir, writeTree } from './helpers.ts';
+import { cleanup, writeTree } from './helpers.ts';
+import { filesIn, makeShare, remount, repository, type Share, unmount } from './share-fixture.ts';
 
 /*
  * A folder remote whose url is the mount point of a network share (url = /mnt/nas). Unmounted, the share leaves an
@@ -19,6 +18,7 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
  * a share not mounted from a new, empty remote.
  */
 
+let share: Share;
 let base: string;
 let repo: string;
 /** The mount point, and the remote's url: it stays, empty, when the share goes. */
@@ -26,52 +26,12 @@ let mount: string;
 /** Where the share's files are while it is "unmounted". */
 let away: string;
 beforeEach(async () => {
-  base = await tempDir('vitrine-share-unmounted-');
-  repo = path.join(base, 'repo');
-  mount = path.join(base, 'nas');
-  away = path.join(base, 'nas-away');
-  await mkdir(mount);
-  await mkdir(repo);
+  share = await makeShare({ prefix: 'vitrine-share-unmounted-' });
+  ({ base, repo, mount, away } = share);
 });
 afterEach(async () => {
   await cleanup(base);
 });
-
-/** A git repository of `count` images whose default remote "storage" is the mount point itself. */
-async function repository(count: number): Promise<void> {
-  expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
-  const files: Record<string, string> = {};
-  for (let i = 1; i <= count; i++) files[`images/A${i}.jpg`] = `image ${i}`;
-  await writeTree(path.join(repo, 'data'), files);
-  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
-  await setDvcConfig({
-    root: repo,
-    values: [
-      { section: 'core', key: 'remote', value: 'storage' },
-      { section: 'remote "storage"', key: 'url', value: mount },
-    ],
-  });
-  await addData({ root: repo, log: silentLogger });
-}
-
-/** Take the share away: its files go elsewhere and the mount point stays, an empty folder. */
-async function unmount(): Promise<void> {
-  renameSync(mount, away);
-  await mkdir(mount);
-}
-
-async function remount(): Promise<void> {
-  await rm(mount, { recursive: true });
-  renameSync(away, mount);
-}
-
-/** Every file under a folder (temp files too). */
-async function filesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const item of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []))
-    if (item.isFile()) out.push(path.join(item.parentPath, item.name));
-  return out;
-}
 
 const said = (log: ReturnType<typeof memoryLogger>) => log.lines.map((l) => l.message).join('\n');
 
@@ -92,52 +52,52 @@ function expectRefusal(error: unknown, count?: number): void {
 
 describe('a folder remote at the mount point of a share that is not mounted', () => {
   it('a push is refused, as the share not mounted, and writes nothing on this disk', async () => {
-    await repository(5);
+    await repository({ share, count: 5 });
     await pushData({ root: repo, log: silentLogger });
-    await unmount();
+    await unmount({ share });
     const log = memoryLogger();
     const error = await pushData({ root: repo, log }).catch((e: unknown) => e);
     expectRefusal(error, 5);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount, absolute: true })).toEqual([]);
     expect(said(log)).not.toMatch(/Pushed/);
 
     // Mounted again, nothing is missing.
-    await remount();
+    await remount({ share });
     const after = memoryLogger();
     expect(await pushData({ root: repo, log: after })).toEqual({ transferred: 0, skipped: 5 });
   });
 
   it('a pull is refused with the same words, not as files missing from the remote', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     // This computer lost the images (the folder list stays in the cache): a pull must fetch them.
     await rm(path.join(repo, 'data'), { recursive: true, force: true });
     const cache = path.join(repo, '.dvc', 'cache', 'files', 'md5');
     for (const item of await readdir(cache, { withFileTypes: true, recursive: true }))
       if (item.isFile() && !item.name.endsWith('.dir')) await rm(path.join(item.parentPath, item.name));
-    await unmount();
+    await unmount({ share });
     const error = await pullData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expectRefusal(error, 3);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount, absolute: true })).toEqual([]);
 
-    await remount();
+    await remount({ share });
     expect(await pullData({ root: repo, log: silentLogger })).toMatchObject({ transferred: 3 });
   });
 
   it('a pull without even the folder list in the cache is refused too', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
     await rm(path.join(repo, 'data'), { recursive: true, force: true });
     await cleanup(path.join(repo, '.dvc', 'cache'));
-    await unmount();
+    await unmount({ share });
     const error = await pullData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expectRefusal(error);
   });
 
   it('verify --remote and status --remote are refused with the same words', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
-    await unmount();
+    await unmount({ share });
     const error = await verifyData({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e);
     expectRefusal(error, 2);
     const status = await dataStatus({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e);
@@ -145,18 +105,18 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
   });
 
   it('a folder holding other things but none of the stored files is refused too', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
-    await unmount();
+    await unmount({ share });
     await mkdir(path.join(mount, 'lost+found'));
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
     expect((error as Error).message).toContain(`folder ${mount} (remote "storage") holds none of the files`);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount, absolute: true })).toEqual([]);
   });
 
   it('a remote really emptied: the push --new-remote the refusal names sends everything again', async () => {
-    await repository(4);
+    await repository({ share, count: 4 });
     await pushData({ root: repo, log: silentLogger });
     await rm(mount, { recursive: true });
     await mkdir(mount);
@@ -166,14 +126,14 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
   });
 
   it('a new remote (no record of a push to it) that is an empty folder is pushed to as before', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     const log = memoryLogger();
     expect(await pushData({ root: repo, log })).toEqual({ transferred: 3, skipped: 0 });
     expect(said(log)).toContain('Pushed to "storage": 3 files uploaded, 0 already there.');
   });
 
   it('a record of another folder under the same remote name does not refuse an empty new one', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
     const moved = path.join(base, 'new-nas');
     await mkdir(moved);
@@ -182,7 +142,7 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
   });
 
   it('a share unmounted part-way through a push, after an earlier one, writes nothing under the mount point', async () => {
-    await repository(5);
+    await repository({ share, count: 5 });
     await pushData({ root: repo, log: silentLogger });
     const more: Record<string, string> = {};
     for (let i = 1; i <= 60; i++) more[`images/B${i}.jpg`] = `another image ${i}`;
@@ -194,24 +154,24 @@ describe('a folder remote at the mount point of a share that is not mounted', ()
       ...opened,
       async put(options) {
         await opened.put(options);
-        if (++done === 10) await unmount();
+        if (++done === 10) await unmount({ share });
       },
     };
     const error = await pushData({ root: repo, remote: dropping, jobs: 4, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/network share or a drive that is not mounted/);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount, absolute: true })).toEqual([]);
     expect(await stat(path.join(away, 'files', 'md5')).then((s) => s.isDirectory())).toBe(true);
   });
 
   // Reviewer V18 (MED): the shard caches' index was still written under the empty mount point.
   it('the shard caches index is not written on this disk when the share is not mounted', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     const index = await openShardIndex({ root: repo });
-    await unmount();
+    await unmount({ share });
     const error = await index.write(`${'b'.repeat(32)}.json`, Buffer.from('{}')).catch((e: unknown) => e);
     expectRefusal(error, 3);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount, absolute: true })).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, renameSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { notTheRemoteError } from '../../pipeline/data/remote.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, tempDir, writeTree } from './helpers.ts';
+import { cleanup, writeTree } from './helpers.ts';
+import { filesIn, makeShare, repository, type Share } from './share-fixture.ts';
 
 /*
  * Reviewer V20: a record from before the marks (no mark id in it) took ANY recorded folder list at the remote for
@@ -17,35 +17,18 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
  * files there" (F2).
  */
 
+let share: Share;
 let base: string;
 let repo: string;
 /** The mount point, and the remote's url. */
 let mount: string;
 beforeEach(async () => {
-  base = await tempDir('vitrine-share-premark-');
-  repo = path.join(base, 'repo');
-  mount = path.join(base, 'nas');
-  await mkdir(mount);
-  await mkdir(repo);
+  share = await makeShare({ prefix: 'vitrine-share-premark-' });
+  ({ base, repo, mount } = share);
 });
 afterEach(async () => {
   await cleanup(base);
 });
-
-/** A git repository of two images whose default remote "storage" is the mount point itself. */
-async function repository(root = repo): Promise<void> {
-  expect(spawnSync('git', ['init', '-q', root]).status).toBe(0);
-  await writeTree(path.join(root, 'data'), { 'images/A1.jpg': 'image 1', 'images/A2.jpg': 'image 2' });
-  await initData({ root, remoteUrl: path.join(base, 'elsewhere') });
-  await setDvcConfig({
-    root,
-    values: [
-      { section: 'core', key: 'remote', value: 'storage' },
-      { section: 'remote "storage"', key: 'url', value: mount },
-    ],
-  });
-  await addData({ root, log: silentLogger });
-}
 
 const record = async (root = repo) => JSON.parse(await readFile(onRemoteFileOf(root), 'utf8'));
 const markAt = (dir: string) => readdir(dir).then((names) => names.includes('.vitrine-remote-id'));
@@ -55,7 +38,7 @@ const markAt = (dir: string) => readdir(dir).then((names) => names.includes('.vi
  * Vitrine left them, and the share unmounted again. The mount point holds v1 only; the record lists v1 and v2.
  */
 async function oldListAtMountPoint(): Promise<void> {
-  await repository();
+  await repository({ share, count: 2 });
   await pushData({ root: repo, log: silentLogger });
   const disk = path.join(base, 'disk');
   cpSync(mount, disk, { recursive: true });
@@ -71,35 +54,27 @@ async function oldListAtMountPoint(): Promise<void> {
   expect(old.remotes.storage.lists.length).toBe(2);
 }
 
-/** Every file under a folder, as paths from it, sorted. */
-async function filesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const item of await readdir(dir, { withFileTypes: true, recursive: true }))
-    if (item.isFile()) out.push(path.relative(dir, path.join(item.parentPath, item.name)));
-  return out.sort();
-}
-
 describe('a record from before the marks, an older recorded list at the mount point (reviewer V20, F1)', () => {
   it('a push of a new version is refused: nothing written there, no mark made', async () => {
     await oldListAtMountPoint();
-    const before = await filesIn(mount);
+    const before = await filesIn({ dir: mount, missing: 'throw' });
     await writeTree(path.join(repo, 'data'), { 'images/A10.jpg': 'v3' });
     await addData({ root: repo, log: silentLogger });
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
     expect((error as Error).message).toContain('lacks the list of the version this computer sent there last');
-    expect(await filesIn(mount)).toEqual(before);
+    expect(await filesIn({ dir: mount, missing: 'throw' })).toEqual(before);
     expect(await markAt(mount)).toBe(false);
   });
 
   it('a push of the old version it holds whole sends nothing and leaves no mark there either', async () => {
     await oldListAtMountPoint();
-    const before = await filesIn(mount);
+    const before = await filesIn({ dir: mount, missing: 'throw' });
     await rm(path.join(repo, 'data', 'images', 'A9.jpg'));
     await addData({ root: repo, log: silentLogger });
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REMOTE_FOLDER_EMPTIED'), String(error)).toBe(true);
-    expect(await filesIn(mount)).toEqual(before);
+    expect(await filesIn({ dir: mount, missing: 'throw' })).toEqual(before);
     expect((await record()).remotes.storage.mark).toBeUndefined();
   });
 
@@ -115,7 +90,7 @@ describe('a record from before the marks, an older recorded list at the mount po
 
 describe('a computer that only pulled from a remote now without its mark (reviewer V20, F2)', () => {
   it('is told of the mark it found there before, not of one left when it sent files there', async () => {
-    await repository();
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
     const other = path.join(base, 'other');
     cpSync(repo, other, { recursive: true });

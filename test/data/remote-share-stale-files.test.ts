@@ -1,15 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, renameSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { addData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
 import { onRemoteFileOf } from '../../pipeline/data/pushed.ts';
 import { openRemote, type Remote } from '../../pipeline/data/remote.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { cleanup, tempDir, writeTree } from './helpers.ts';
+import { cleanup, writeTree } from './helpers.ts';
+import { filesIn, makeShare, remount, repository, type Share, unmountLeaving } from './share-fixture.ts';
 
 /*
  * Reviewer V18 (F1, MED): a folder remote whose url is a share's mount point, unmounted, whose mount point already
@@ -18,61 +17,17 @@ import { cleanup, tempDir, writeTree } from './helpers.ts';
  * computer's record says it sent last must be there before anything is sent or fetched.
  */
 
-let base: string;
+let share: Share;
 let repo: string;
 /** The mount point, and the remote's url. */
 let mount: string;
-/** Where the share's files are while it is "unmounted". */
-let away: string;
 beforeEach(async () => {
-  base = await tempDir('vitrine-share-stale-');
-  repo = path.join(base, 'repo');
-  mount = path.join(base, 'nas');
-  away = path.join(base, 'nas-away');
-  await mkdir(mount);
-  await mkdir(repo);
+  share = await makeShare({ prefix: 'vitrine-share-stale-' });
+  ({ repo, mount } = share);
 });
 afterEach(async () => {
-  await cleanup(base);
+  await cleanup(share.base);
 });
-
-/** A git repository of `count` images whose default remote "storage" is the mount point itself. */
-async function repository(count: number): Promise<void> {
-  expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
-  const files: Record<string, string> = {};
-  for (let i = 1; i <= count; i++) files[`images/A${i}.jpg`] = `image ${i}`;
-  await writeTree(path.join(repo, 'data'), files);
-  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
-  await setDvcConfig({
-    root: repo,
-    values: [
-      { section: 'core', key: 'remote', value: 'storage' },
-      { section: 'remote "storage"', key: 'url', value: mount },
-    ],
-  });
-  await addData({ root: repo, log: silentLogger });
-}
-
-/** Every file under a folder, as paths from it, sorted. */
-async function filesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const item of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []))
-    if (item.isFile()) out.push(path.relative(dir, path.join(item.parentPath, item.name)));
-  return out.sort();
-}
-
-/**
- * Take the share away, leaving at the mount point a files/md5 on this disk that holds `keep` of the share's
- * objects (not its folder lists): what an older push made while it was unmounted leaves there.
- */
-async function unmountLeaving(keep: number): Promise<string[]> {
-  renameSync(mount, away);
-  await mkdir(path.join(mount, 'files', 'md5'), { recursive: true });
-  // Stored files only: neither folder lists nor the remote's mark (reviewer V19), which are the share's own.
-  const objects = (await filesIn(away)).filter((f) => f.startsWith('files') && !f.endsWith('.dir')).slice(0, keep);
-  for (const f of objects) cpSync(path.join(away, f), path.join(mount, f));
-  return filesIn(mount);
-}
 
 /** The refusal: the share not mounted, nothing sent, and how to say the remote really was emptied. */
 function expectRefusal(error: unknown): void {
@@ -89,9 +44,9 @@ const said = (log: ReturnType<typeof memoryLogger>) => log.lines.map((l) => l.me
 
 describe('a share not mounted whose mount point holds files of its own (reviewer V18, F1)', () => {
   it('a push is refused and writes nothing there; mounted again, it sends what is missing', async () => {
-    await repository(5);
+    await repository({ share, count: 5 });
     await pushData({ root: repo, log: silentLogger });
-    const left = await unmountLeaving(2);
+    const left = await unmountLeaving({ share, keep: 2 });
     const log = memoryLogger();
     const error = await pushData({ root: repo, log }).catch((e: unknown) => e);
     expectRefusal(error);
@@ -99,25 +54,24 @@ describe('a share not mounted whose mount point holds files of its own (reviewer
     // No count of files, as if they were lost (reviewer V19, F5): mounted, the share holds them.
     expect((error as Error).message).not.toMatch(/\d files/);
     expect((error as Error).message).toContain("would then be on this computer's own disk");
-    expect(await filesIn(mount)).toEqual(left);
+    expect(await filesIn({ dir: mount })).toEqual(left);
     expect(said(log)).not.toMatch(/Pushed/);
 
-    await rm(mount, { recursive: true });
-    renameSync(away, mount);
+    await remount({ share });
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 5 });
   });
 
   it('an empty files/md5 made by hand at the mount point is refused too', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
-    await unmountLeaving(0);
+    await unmountLeaving({ share, keep: 0 });
     const error = await pushData({ root: repo, log: silentLogger }).catch((e: unknown) => e);
     expectRefusal(error);
-    expect(await filesIn(mount)).toEqual([]);
+    expect(await filesIn({ dir: mount })).toEqual([]);
   });
 
   it('a share unmounted part-way through a push over files/md5 of this disk stops before the next upload', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     const more: Record<string, string> = {};
     for (let i = 1; i <= 12; i++) more[`images/B${i}.jpg`] = `another image ${i}`;
@@ -130,31 +84,31 @@ describe('a share not mounted whose mount point holds files of its own (reviewer
       ...opened,
       async put(options) {
         await opened.put(options);
-        if (++done === 4) left = await unmountLeaving(2);
+        if (++done === 4) left = await unmountLeaving({ share, keep: 2 });
       },
     };
     const error = await pushData({ root: repo, remote: dropping, jobs: 1, log: silentLogger }).catch((e) => e);
     expectRefusal(error);
     expect(done).toBe(4);
-    expect(await filesIn(mount)).toEqual(left);
+    expect(await filesIn({ dir: mount })).toEqual(left);
   });
 
   it('pull, status --remote and verify --remote are refused with the same words', async () => {
-    await repository(4);
+    await repository({ share, count: 4 });
     await pushData({ root: repo, log: silentLogger });
     await rm(path.join(repo, 'data'), { recursive: true, force: true });
     const cache = path.join(repo, '.dvc', 'cache', 'files', 'md5');
     for (const item of await readdir(cache, { withFileTypes: true, recursive: true }))
       if (item.isFile() && !item.name.endsWith('.dir')) await rm(path.join(item.parentPath, item.name));
-    const left = await unmountLeaving(1);
+    const left = await unmountLeaving({ share, keep: 1 });
     expectRefusal(await pullData({ root: repo, log: silentLogger }).catch((e: unknown) => e));
     expectRefusal(await dataStatus({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e));
     expectRefusal(await verifyData({ root: repo, log: silentLogger, remote: true }).catch((e: unknown) => e));
-    expect(await filesIn(mount)).toEqual(left);
+    expect(await filesIn({ dir: mount })).toEqual(left);
   });
 
   it('a remote emptied on purpose: the push --new-remote the refusal names sends everything', async () => {
-    await repository(3);
+    await repository({ share, count: 3 });
     await pushData({ root: repo, log: silentLogger });
     await rm(mount, { recursive: true });
     await mkdir(path.join(mount, 'files', 'md5'), { recursive: true });
@@ -163,9 +117,9 @@ describe('a share not mounted whose mount point holds files of its own (reviewer
   });
 
   it('a remote that holds what was sent last is pushed to, though an older version is gone from it', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await pushData({ root: repo, log: silentLogger });
-    const first = (await filesIn(mount)).find((f) => f.endsWith('.dir'));
+    const first = (await filesIn({ dir: mount })).find((f) => f.endsWith('.dir'));
     await writeTree(path.join(repo, 'data'), { 'images/B1.jpg': 'another image' });
     await addData({ root: repo, log: silentLogger });
     await pushData({ root: repo, log: silentLogger });
@@ -178,10 +132,10 @@ describe('a share not mounted whose mount point holds files of its own (reviewer
 
   // Nothing tells a mount point with files of its own from a new remote when this computer never sent there.
   it('a first push with no record still writes at the mount point', async () => {
-    await repository(2);
+    await repository({ share, count: 2 });
     await mkdir(path.join(mount, 'files', 'md5'), { recursive: true });
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 2, skipped: 0 });
     // Two images, the folder list, and the remote's mark.
-    expect((await filesIn(mount)).length).toBe(4);
+    expect((await filesIn({ dir: mount })).length).toBe(4);
   });
 });

@@ -324,7 +324,8 @@ export function recordStatementsBlanked(raw: string): string {
   return recordClauses(raw)
     .map((c) => {
       const keep = inCopyrightStays(c) ? isInCopyright : () => false;
-      const about = METADATA_ONLY.test(withoutAddresses(c.toLowerCase()));
+      // Dashes made plain first, as the other readings of the clause make them ("Meta‐data" with U+2010: V22).
+      const about = METADATA_ONLY.test(withoutAddresses(c.replace(/[‐-―−]/g, '-').toLowerCase()));
       return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [RECORD_NAMED_THEN_STATEMENT], keep);
     })
     .join('');
@@ -390,7 +391,9 @@ function inCopyrightStays(clause: string): boolean {
   const plain = clause.replace(/[‐-―−]/g, '-');
   CATALOGUE_TEXT.lastIndex = 0;
   if (!CATALOGUE_TEXT.test(plain)) return true;
-  const rest = blanked(plain, STATEMENTS_IN_CLAUSE)
+  // Only In Copyright itself is blanked: another statement beside it ("CC0, metadata: InC") is more than the
+  // catalogue's text, and the In Copyright stays (reviewer V22).
+  const rest = blanked(plain, STATEMENTS_IN_CLAUSE, (found) => !isInCopyright(found))
     .replace(RECORD_FILLER, ' ')
     .replace(CATALOGUE_TEXT, ' ')
     .replace(RECORD_FILLER, ' ');

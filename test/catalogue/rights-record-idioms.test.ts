@@ -133,3 +133,35 @@ describe('In Copyright in a clause that names the metadata and something else st
     expect(read('Metadata:\nInC\nCC0')).toEqual({ uri: INC, group: 'in_copyright', download: false });
   });
 });
+
+/*
+ * Reviewer V22: a licence beside the catalogue's text in the same clause ("CC0, metadata: InC") was taken for
+ * filler, so the In Copyright was the record's and the CC0 the work's; and "Meta‐data" with a Unicode hyphen was not
+ * read as the record at all. These were In Copyright or unknown at 07dbe328, and were offered for download.
+ */
+describe('a record statement beside another in one clause, or the record written with a Unicode hyphen (V22)', () => {
+  it.each([
+    'CC0, metadata: InC',
+    'CC BY 4.0 / Metadata: In Copyright',
+    'Public domain - metadata: In Copyright',
+    'NoC-US, Catalogue record InC-OW-EU',
+    'Meta‐data: In Copyright, CC BY 4.0',
+  ])('does not offer %j for download', (text) => {
+    expect(read(text).download).toBe(false);
+  });
+
+  it.each(['Meta‐data from the museum catalogue, CC0', 'Meta‑data by the museum, CC BY 4.0'])(
+    'reads %j as the record licence: unknown',
+    (text) => {
+      expect(read(text)).toEqual({ uri: null, group: 'unknown', download: false });
+    },
+  );
+
+  it.each([
+    ['Metadata: InC; CC0', CC0],
+    ['Metadata: CC0\nCC BY 4.0', CC('by')],
+    ['InC (metadata only); CC0', CC0],
+  ])('still reads %j as the work statement beside the record one', (text, uri) => {
+    expect(read(text).uri).toBe(uri);
+  });
+});

@@ -203,11 +203,16 @@ export function renumberedFor({
  * the failed label check's last words (withLabelLossCheck).
  */
 export function renumberingUnmatched({ ref, commit }: { ref: string; commit: string }): string {
+  // Said of every number gone, not of renumbered objects: objects taken out of the collection meet the same condition
+  // (reviewer V22). The advice moves data.dvc alone, not the whole checkout (labels.csv edits not yet committed stay).
+  const at = commit.slice(0, 12);
   return (
-    `Renumbered objects could not be matched with their old numbers: the data of ${ref} is not on this computer ` +
-    '(its data.dvc folder list or data/objects.csv is not in the local DVC cache), so the labels there on numbers ' +
-    `gone now are left out, and labels removed are counted against fewer. To match them, run "git checkout ${commit.slice(0, 12)}" and ` +
-    '"npx vitrine data pull", then "git checkout -" and "npx vitrine data checkout", and run this again.'
+    `Objects whose numbers are gone since ${ref} (taken out of the collection, or renumbered) could not be checked ` +
+    `for a new number: the data of ${ref} is not on the computer that ran this (its data.dvc folder list or ` +
+    'data/objects.csv is not in the local DVC cache, or cannot be read). Their labels there are left out, so more ' +
+    'labels can seem removed than really were. To check them on your own computer, run ' +
+    `"git checkout ${at} data.dvc" and "npx vitrine data pull", then "git checkout HEAD data.dvc" and ` +
+    '"npx vitrine data checkout", and run this again.'
   );
 }
 

@@ -20,7 +20,16 @@ const old = ['DM-0011', 'DM-0012', 'DM-0013', 'DM-0014', 'DM-0015', 'DM-0016'];
 const labelOf = (i: number) => (i % 2 === 0 ? 'coin' : 'mask');
 const dvc = `outs:\n- md5: ${'b'.repeat(32)}.dir\n  nfiles: 7\n  path: data\n`;
 
-async function run({ renumber, dataDvc = true }: { renumber: number; dataDvc?: boolean }) {
+async function run({
+  renumber,
+  deleted = 0,
+  dataDvc = true,
+}: {
+  renumber: number;
+  /** The last objects taken out of the collection (no line in labels.csv, not in the dataset). */
+  deleted?: number;
+  dataDvc?: boolean;
+}) {
   // The last two objects lose their labels.
   const kept = (i: number) => i < old.length - 2;
   const ws = workspace(await tempDir('vitrine-renumbered-unchecked-'));
@@ -33,7 +42,7 @@ async function run({ renumber, dataDvc = true }: { renumber: number; dataDvc?: b
   git('commit', '-qm', 'Collection');
   const commit = git('rev-parse', 'HEAD').trim();
   // The first `renumber` objects take new numbers, with their labels and photographs.
-  const now = old.map((id, i) => (i < renumber ? id.replace('-0', '-1') : id));
+  const now = old.slice(0, old.length - deleted).map((id, i) => (i < renumber ? id.replace('-0', '-1') : id));
   await writeFile(ws.labels, csv(now.flatMap((id, i) => (kept(i) ? [[id, labelOf(i)]] : []))));
   git('commit', '-qam', 'Renumber objects');
   const log = memoryLogger();
@@ -60,9 +69,10 @@ describe('renumbered objects, when the base data is not on this computer', () =>
     // Three renumbered and two labels taken out of six: read for today's numbers only, 2 of 3 removed.
     const { read, gate, warnings, commit } = await run({ renumber: 3 });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('Renumbered objects could not be matched with their old numbers');
-    expect(warnings[0]).toContain('the data of main is not on this computer');
-    expect(warnings[0]).toContain(`git checkout ${commit.slice(0, 12)}`);
+    expect(warnings[0]).toContain('(taken out of the collection, or renumbered) could not be checked for a new number');
+    expect(warnings[0]).toContain('the data of main is not on the computer that ran this');
+    expect(warnings[0]).toContain(`"git checkout ${commit.slice(0, 12)} data.dvc"`);
+    expect(warnings[0]).toContain('"git checkout HEAD data.dvc"');
     expect(warnings[0]).toContain('npx vitrine data pull');
     expect(read.unmatched).toBe(warnings[0]);
     const check = gate.checks.find((c) => c.name === MOST_REMOVED_CHECK);
@@ -74,6 +84,15 @@ describe('renumbered objects, when the base data is not on this computer', () =>
     const { read, warnings } = await run({ renumber: 0 });
     expect(warnings).toEqual([]);
     expect(read.unmatched).toBeNull();
+  });
+
+  it('never says objects were renumbered when they were only taken out of the collection', async () => {
+    const { warnings } = await run({ renumber: 0, deleted: 2 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).not.toMatch(/^Renumbered/);
+    expect(warnings[0]).toMatch(
+      /^Objects whose numbers are gone since main \(taken out of the collection, or renumbered\)/,
+    );
   });
 
   it('says nothing when the base records no data folder at all', async () => {

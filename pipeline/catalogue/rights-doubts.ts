@@ -279,8 +279,9 @@ const NOT_THE_PHOTOGRAPH =
   // Not "Image data: CC0", the picture's own file.
   '(?:meta-?data|(?<!\\b(?:image|photo|picture|scan)s?\\s)data|texts?|records?|descriptions?)|' +
   '(?:catalogue|catalog)\\s+entr(?:y|ies))\\b' +
-  // Not "Metadata and images: CC0", "CC0 for data & images".
-  '(?!\\s*(?:and|&|\\+|,)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
+  // Not "Metadata and images: CC0", "CC0 for data & images", "Text or image: CC BY-NC 4.0" (reviewer X2: with a CC0
+  // on the next line, the NonCommercial licence was blanked as the record's and the CC0 offered for download).
+  '(?!\\s*(?:and|&|\\+|,|or|\\/)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
 
 // The record named first, as the clause's subject or heading: "Metadata: CC0", "Metadata licence:", "This record is".
 const RECORD_FIRST = `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`;
@@ -470,7 +471,7 @@ const LICENCE_TO_ITS_END =
  * Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
  */
 const RECORD_LICENSED =
-  `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/)\\s*)` +
+  `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/|or)\\s*)` +
   // A field name may follow: "Courtesy of the artist, Metadata licence: CC0" was CC0, offered for download.
   `${NOT_THE_PHOTOGRAPH}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
   '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +

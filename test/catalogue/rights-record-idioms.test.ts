@@ -165,3 +165,18 @@ describe('a record statement beside another in one clause, or the record written
     expect(read(text).uri).toBe(uri);
   });
 });
+
+/*
+ * Task X2's find: "or" (and a slash) joining the text and the image was read as the record's name alone, so a
+ * NonCommercial licence of both was blanked as the record's and a CC0 beside it offered for download.
+ */
+describe('a licence of the text or the image is the image licence too (X2)', () => {
+  it.each([
+    'Text or image: CC BY-NC 4.0\nCC0',
+    'CC BY-NC 4.0 applies to text or images\nCC0',
+    'Text or images: CC BY-NC 4.0; CC0',
+    'Text/image: CC BY-NC 4.0\nCC0',
+  ])('reads %j as the NonCommercial licence, the one that shows less', (text) => {
+    expect(read(text).uri).toBe(CC('by-nc'));
+  });
+});

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
-import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { CC, CC0, MARK, RS, read } from './rights-read.ts';
 
 /*
  * Task D4: rights statements as museums write them, each with the statement a museum would expect. The misses, which
@@ -9,16 +8,6 @@ import { rightsOf } from '../../pipeline/catalogue/rights.ts';
  * Contractual Restrictions" offered the download the second forbids). Now the one that shows less wins. A text not
  * recognised stays unknown: never guessed into the public domain.
  */
-
-const CC = (code: string) => `https://creativecommons.org/licenses/${code}/4.0/`;
-const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
-const MARK = 'https://creativecommons.org/publicdomain/mark/1.0/';
-const RS = (code: string) => `http://rightsstatements.org/vocab/${code}/1.0/`;
-
-const read = (text: string) => {
-  const r = rightsOf(text);
-  return { uri: r.uri, group: rightsGroup(r), download: r.download };
-};
 
 describe('a CC licence beside a courtesy credit line', () => {
   it.each([

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
-import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { CC, CC0, MARK, RS, read } from './rights-read.ts';
 
 /*
  * Task D3: three leftovers of the rights reading. A statement said of the record (its metadata, data, text,
@@ -9,16 +8,6 @@ import { rightsOf } from '../../pipeline/catalogue/rights.ts';
  * work's ("Metadata: CC0\nCC BY 4.0" was unknown); and "unknown" was understood in English only ("CC0; unbekannt"
  * was CC0, "Copyright: unbekannt" In Copyright).
  */
-
-const CC = (code: string) => `https://creativecommons.org/licenses/${code}/4.0/`;
-const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
-const MARK = 'https://creativecommons.org/publicdomain/mark/1.0/';
-const RS = (code: string) => `http://rightsstatements.org/vocab/${code}/1.0/`;
-
-const read = (text: string) => {
-  const r = rightsOf(text);
-  return { uri: r.uri, group: rightsGroup(r), download: r.download };
-};
 
 describe('a statement of the record, as a code, an address or a name, is never the work one', () => {
   it.each([

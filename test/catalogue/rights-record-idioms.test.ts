@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
-import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { CC, CC0, INC, read } from './rights-read.ts';
 
 /*
  * Reviewer V20, F3: reading 10 dropped In Copyright in any clause that named a "record", and the licence beside it
@@ -9,15 +8,6 @@ import { rightsOf } from '../../pipeline/catalogue/rights.ts';
  * were offered for download. In Copyright is the record's only where its clause names the metadata, the data or the
  * catalogue record or entry, on the same line.
  */
-
-const CC = (code: string) => `https://creativecommons.org/licenses/${code}/4.0/`;
-const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
-const INC = 'http://rightsstatements.org/vocab/InC/1.0/';
-
-const read = (text: string) => {
-  const r = rightsOf(text);
-  return { uri: r.uri, group: rightsGroup(r), download: r.download };
-};
 
 describe('In Copyright beside a record that is the work, or on a line joined to one, stays (V20 F3)', () => {
   it.each([

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rightsGroup } from '../../pipeline/catalogue/image-rules.ts';
-import { rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { CC, CC0, INC, read } from './rights-read.ts';
 
 /*
  * Reviewer V19 on reading 10 (88ab1b85), which parted the record licence from the work one at a new line. F1: a
@@ -8,15 +7,6 @@ import { rightsOf } from '../../pipeline/catalogue/rights.ts';
  * download; before, not known). F2: an In Copyright in a clause about the record was dropped, and a licence beside it
  * won ("InC (applies to text or images); CC BY 4.0" was CC BY; before, In Copyright).
  */
-
-const CC = (code: string) => `https://creativecommons.org/licenses/${code}/4.0/`;
-const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
-const INC = 'http://rightsstatements.org/vocab/InC/1.0/';
-
-const read = (text: string) => {
-  const r = rightsOf(text);
-  return { uri: r.uri, group: rightsGroup(r), download: r.download };
-};
 
 describe('a licence of the record written over two lines is not the work one (V19 F1)', () => {
   it.each([

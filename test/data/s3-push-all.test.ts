@@ -35,21 +35,26 @@ function context(root: string): CommandContext & { said: () => string } {
 const run = (ctx: CommandContext, name: string, values: Record<string, unknown>, positionals: string[] = []) =>
   dataCommands.find((c) => c.name === name)!.run(ctx, { values, positionals });
 
+/** A repository named `name` on the S3 folder "old", two versions of data/ committed and pushed; what the remote holds. */
+async function twoVersionsPushed(name: string) {
+  const repo = await s3Repo({ s3, name, folder: 'old' });
+  const log = memoryLogger();
+  sh(repo, 'init', '-q');
+  await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\n', 'images/A1.png': 'first' });
+  await addData({ root: repo, log });
+  sh(repo, 'add', '-A');
+  sh(repo, 'commit', '-q', '-m', 'First');
+  await pushData({ root: repo, log });
+  await writeTree(path.join(repo, 'data'), { 'images/A1.png': 'second', 'images/A2.png': 'new' });
+  await addData({ root: repo, log });
+  sh(repo, 'commit', '-q', '-am', 'Second');
+  await pushData({ root: repo, log });
+  return { repo, old: await (await openRemote({ root: repo })).list!() };
+}
+
 describe('moving an S3 remote to another folder (T10)', () => {
   it('data push --all --from the old folder sends every version git records', async () => {
-    const repo = await s3Repo({ s3, name: 'repo', folder: 'old' });
-    const log = memoryLogger();
-    sh(repo, 'init', '-q');
-    await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\n', 'images/A1.png': 'first' });
-    await addData({ root: repo, log });
-    sh(repo, 'add', '-A');
-    sh(repo, 'commit', '-q', '-m', 'First');
-    await pushData({ root: repo, log });
-    await writeTree(path.join(repo, 'data'), { 'images/A1.png': 'second', 'images/A2.png': 'new' });
-    await addData({ root: repo, log });
-    sh(repo, 'commit', '-q', '-am', 'Second');
-    await pushData({ root: repo, log });
-    const old = await (await openRemote({ root: repo })).list!();
+    const { repo, old } = await twoVersionsPushed('repo');
 
     const init = context(repo);
     await run(init, 'data init', { name: 'museum-s3' }, ['s3://museum/new']);
@@ -68,19 +73,7 @@ describe('moving an S3 remote to another folder (T10)', () => {
   }, 60_000);
 
   it('moving to another S3 server keeps the old one as a remote of its own, which --from names, its endpoint said', async () => {
-    const repo = await s3Repo({ s3, name: 'servers', folder: 'old' });
-    const log = memoryLogger();
-    sh(repo, 'init', '-q');
-    await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\n', 'images/A1.png': 'first' });
-    await addData({ root: repo, log });
-    sh(repo, 'add', '-A');
-    sh(repo, 'commit', '-q', '-m', 'First');
-    await pushData({ root: repo, log });
-    await writeTree(path.join(repo, 'data'), { 'images/A1.png': 'second', 'images/A2.png': 'new' });
-    await addData({ root: repo, log });
-    sh(repo, 'commit', '-q', '-am', 'Second');
-    await pushData({ root: repo, log });
-    const old = await (await openRemote({ root: repo })).list!();
+    const { repo, old } = await twoVersionsPushed('servers');
 
     const init = context(repo);
     const values = { name: 'museum-s3', 'endpoint-url': other.endpoint };

@@ -345,8 +345,16 @@ export function describeStatus(status: DataStatus): string[] {
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
         `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "npx vitrine data pull".`,
     );
+  // The remote's folder lacks the mark this computer's record expects (a share not mounted): said as a push says it.
+  if (!status.remote && status.sent?.notTheRemote) lines.push(status.sent.notTheRemote);
   // Known from this machine's own note (no network): data.dvc's images may never have left this computer.
-  if (!status.remote && status.sent && !status.sent.known && status.cache.hasManifest && status.cache.missing === 0)
+  else if (
+    !status.remote &&
+    status.sent &&
+    !status.sent.known &&
+    status.cache.hasManifest &&
+    status.cache.missing === 0
+  )
     lines.push(`${noRecordWords({ remote: status.sent.remote, url: status.sent.url })}. ${NO_RECORD_ADVICE}`);
   if (status.remote) {
     lines.push(

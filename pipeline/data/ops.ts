@@ -37,7 +37,7 @@ import {
   windowsUnsafeRelpath,
   writeManifest,
 } from './cache.ts';
-import { readDvcConfig } from './config.ts';
+import { isUrl, readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, parseDvcFile, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
@@ -55,6 +55,7 @@ import {
   fullStop,
   inRepositoryFolder,
   listedWhole,
+  notTheRemoteError,
   openRemote,
   openRemoteAt,
   type Remote,
@@ -2352,8 +2353,10 @@ export interface DataStatus {
   /**
    * Without `remote`: the default remote and whether this machine knows it holds data.dvc's version (a push or a
    * whole pull from here, or an earlier "status --remote"; see pushed.ts). Null or absent: no remote set up.
+   * `notTheRemote`: a folder remote that is not the one the record names (its mark is missing: a share not mounted),
+   * in the words a push refusing it uses.
    */
-  sent?: { remote: string; url: string; known: boolean } | null;
+  sent?: { remote: string; url: string; known: boolean; notTheRemote?: string } | null;
   /** True when a pull or checkout of the folder started and did not finish (`unfinishedCheckoutFile`). */
   checkoutUnfinished?: boolean;
   /**
@@ -2467,6 +2470,8 @@ export async function dataStatus({
   }
   if (checkRemote) {
     const remote = await openRemote({ root: absRoot, name: remoteName, log });
+    // A share's mount point holding a whole copy from an older push is not the remote: refused, as a push refuses it.
+    await remote.check?.();
     const list = manifest ?? (await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote }));
     const objects = [...uniqueObjects(list, target), [t.out.md5, `${target}.dvc`] as [string, string]];
     const missing = await mapPool(objects, jobs, async ([md5, needer]) =>
@@ -2481,7 +2486,13 @@ export async function dataStatus({
     };
     if (missingFiles.length === 0) await noteSent({ root: absRoot, remote, list: t.out.md5, log });
   } else {
-    status.sent = await sentState({ root: absRoot, list: t.out.md5 });
+    const sent = await sentState({ root: absRoot, list: t.out.md5 });
+    // One look at the folder's mark (no listing): whatever the record says, a share not mounted holds none of it.
+    const refused =
+      sent && !isUrl(sent.url)
+        ? await notTheRemoteError({ root: absRoot, name: sent.remote, url: sent.url }).catch(() => undefined)
+        : undefined;
+    status.sent = sent && refused ? { ...sent, notTheRemote: refused.message } : sent;
   }
   return status;
 }

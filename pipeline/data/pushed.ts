@@ -306,7 +306,14 @@ export async function emptiedFolderError({
   const dir = remote.url;
   // Counted only where they are not there: in a folder that holds something, they may well be (reviewer V19, F5).
   const files = lacking ? undefined : await filesOfNewest({ root, lists });
-  const empty = !lacking && (await readdir(dir).catch(() => [])).length === 0;
+  // Not there at all (plain "data status" asks without opening the remote): not said to be empty.
+  const listing = lacking ? undefined : await readdir(dir).catch(() => undefined);
+  const holds =
+    listing === undefined
+      ? 'is not there'
+      : listing.length === 0
+        ? 'is empty'
+        : 'holds none of the files Vitrine stores there';
   const held = files === undefined ? 'files' : files === 1 ? '1 file' : `${files} files`;
   // A computer that only pulled from it never left the mark there, nor sent it files (reviewer V20, F2).
   const sent = note.remotes[remote.name]?.sent === true;
@@ -322,8 +329,7 @@ export async function emptiedFolderError({
         : lacking === 'lists'
           ? 'lacks the list of the version this computer sent there last, or fetched from it last ' +
             `(${lists.at(-1)}), though it may hold older ones`
-          : `${empty ? 'is empty' : 'holds none of the files Vitrine stores there'}, but this computer sent ${held} ` +
-            'there before, or fetched them from it';
+          : `${holds}, but this computer sent ${held} there before, or fetched them from it`;
   // What a share's mount point holds is on this computer's own disk: said, so it is not taken for the remote's.
   const local = lacking ? " What that folder holds now would then be on this computer's own disk." : '';
   const { defaultRemote } = await readDvcConfig({ root }).catch(() => ({ defaultRemote: undefined }));

@@ -84,6 +84,12 @@ export interface Remote {
    * none: S3, a folder inside the repository). With `make`, a push's, a missing mark is written first.
    */
   mark?(options: { make: boolean }): Promise<string | undefined>;
+  /**
+   * A folder remote's check that it is the remote this computer's record names, made before asking it what it holds:
+   * REMOTE_FOLDER_EMPTIED when it lacks the mark (a share's mount point while the share is not mounted),
+   * REMOTE_FOLDER_MISSING when it is not there. Without a record, only that it is there.
+   */
+  check?(): Promise<void>;
 }
 
 /**
@@ -256,7 +262,12 @@ export function localRemote({
         await folder();
         throw missingError(name, md5);
       }
+      // Found, yet perhaps at a share's mount point, from a push made while it was unmounted: not fetched from there.
+      await heldLast();
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
+    },
+    async check() {
+      await folder();
     },
     async cleanStaleTemps() {
       await folder();

@@ -23,14 +23,14 @@ afterEach(async () => {
   await cleanup(base);
 });
 
-it('a share unmounted mid-push at the remote url itself: said as gone part-way, nothing written on this disk', async () => {
+/** A repository of `count` images added, whose default remote "storage" is the mount point itself (`mount`). */
+async function atMountPoint(count: number): Promise<{ repo: string; mount: string }> {
   const repo = path.join(base, 'repo');
   const mount = path.join(base, 'mnt');
-  const away = path.join(base, 'away');
   mkdirSync(mount);
   mkdirSync(repo);
   const files: Record<string, string> = {};
-  for (let i = 1; i <= 60; i++) files[`images/A${i}.jpg`] = `image ${i}`;
+  for (let i = 1; i <= count; i++) files[`images/A${i}.jpg`] = `image ${i}`;
   await writeTree(path.join(repo, 'data'), files);
   await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
   await setDvcConfig({
@@ -41,6 +41,12 @@ it('a share unmounted mid-push at the remote url itself: said as gone part-way, 
     ],
   });
   await addData({ root: repo, log: silentLogger });
+  return { repo, mount };
+}
+
+it('a share unmounted mid-push at the remote url itself: said as gone part-way, nothing written on this disk', async () => {
+  const { repo, mount } = await atMountPoint(60);
+  const away = path.join(base, 'away');
   const opened = await openRemote({ root: repo });
   let done = 0;
   const dropping: Remote = {
@@ -67,20 +73,7 @@ it('a share unmounted mid-push at the remote url itself: said as gone part-way, 
 // Reviewer V18 (LOW): the first upload to find files/md5 gone (the folder itself still there, empty) said the folder
 // "is not there" and to make it with mkdir -p, which does nothing for a share that is not mounted.
 it('files/md5 gone from under a remote that had it: said as the remote gone part-way, not as a folder to make', async () => {
-  const repo = path.join(base, 'repo');
-  const mount = path.join(base, 'mnt');
-  mkdirSync(mount);
-  mkdirSync(repo);
-  await writeTree(path.join(repo, 'data'), { 'images/A1.jpg': 'image 1', 'images/A2.jpg': 'image 2' });
-  await initData({ root: repo, remoteUrl: path.join(base, 'elsewhere') });
-  await setDvcConfig({
-    root: repo,
-    values: [
-      { section: 'core', key: 'remote', value: 'storage' },
-      { section: 'remote "storage"', key: 'url', value: mount },
-    ],
-  });
-  await addData({ root: repo, log: silentLogger });
+  const { repo, mount } = await atMountPoint(2);
   const remote = await openRemote({ root: repo });
   const cache = path.join(repo, '.dvc', 'cache', 'files', 'md5');
   const objects: { md5: string; file: string }[] = [];

@@ -13,6 +13,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
 import { promoteModel } from '../fixtures/promote.ts';
@@ -57,6 +58,7 @@ beforeAll(async () => {
   ws = workspace(await tempDir('vitrine-branch-base-'));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
+  await withDemoEmbeddings({ ws, params });
   production = commitLabels({ root: ws.root, message: 'Demo labels' });
   git = gitIn({ root: ws.root });
   await datasetStage.run(ctx);

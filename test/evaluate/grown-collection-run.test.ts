@@ -8,6 +8,7 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics } from '../../pipeline/types.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
@@ -30,6 +31,7 @@ describe('the evaluate stage of a collection grown out of the small-collection g
     const log = memoryLogger();
     const ctx = { ws, params, log, clock, env: {} };
     await generateDemo({ ws, params, log });
+    await withDemoEmbeddings({ ws, params });
     commitLabels({ root: ws.root, message: 'Demo labels' });
     await datasetStage.run(ctx);
     await trainStage.run(ctx);

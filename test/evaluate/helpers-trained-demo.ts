@@ -9,6 +9,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { commitLabels } from '../fixtures/left-out.ts';
 
 /*
@@ -33,7 +34,10 @@ export async function trainedDemo({ prefix }: { prefix: string }): Promise<Works
   await utimes(kept, new Date(), new Date());
   const root = await mkdtemp(path.join(os.tmpdir(), prefix));
   await cp(kept, root, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-  return workspace(root);
+  const ws = workspace(root);
+  // The test and unlabelled objects' embeddings too, which the evaluate and promote stages would compute again.
+  await withDemoEmbeddings({ ws, params: defaultParams() });
+  return ws;
 }
 
 async function make(kept: string): Promise<void> {

@@ -11,6 +11,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics } from '../../pipeline/types.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { commitLabels, smallDemoParams } from '../fixtures/left-out.ts';
 import { promoteTrainedModel } from '../fixtures/promote.ts';
@@ -35,6 +36,7 @@ beforeAll(async () => {
   ws = workspace(await tempDir('vitrine-most-removed-'));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
+  await withDemoEmbeddings({ ws, params });
   commitLabels({ root: ws.root, message: 'Demo labels' });
   const git = gitIn({ root: ws.root });
   await datasetStage.run(ctx);

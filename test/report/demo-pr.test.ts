@@ -14,6 +14,7 @@ import type { ReportJson } from '../../pipeline/report/types.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { loadStages } from '../../pipeline/stages/index.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { tempDir } from '../fixtures/temp.ts';
 import { startFakeGitHub } from '../github/fake-github.ts';
 import { examplePayload, runAction } from '../github/run-action.ts';
@@ -61,6 +62,7 @@ describe('the demo label-correction pull request (slow)', () => {
     await writeFile(ws.params, PARAMS);
     const params = await loadParams({ file: ws.params });
     await generateDemo({ ws, params, log });
+    await withDemoEmbeddings({ ws, params });
     // As `vitrine demo` does: data.dvc and a local remote (which the registry also stores models in).
     await initData({
       root: dir,

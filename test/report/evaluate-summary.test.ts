@@ -11,6 +11,7 @@ import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
+import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { gitIn } from '../fixtures/git.ts';
 import { commitLabels } from '../fixtures/left-out.ts';
 import { promoteModel } from '../fixtures/promote.ts';
@@ -40,6 +41,7 @@ describe("evaluate's summary after one label change", () => {
     ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-evaluate-summary-')));
     const ctx = { ws, params, log: memoryLogger(), clock: { now: () => new Date('2026-05-01T12:00:00Z') }, env: {} };
     await generateDemo({ ws, params, log: ctx.log });
+    await withDemoEmbeddings({ ws, params });
     const commit = commitLabels({ root: ws.root });
     await datasetStage.run(ctx);
     await trainStage.run(ctx);

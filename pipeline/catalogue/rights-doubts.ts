@@ -274,29 +274,81 @@ const OPEN_NAMED = new RegExp(
 );
 
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
-const NOT_THE_PHOTOGRAPH =
+const RECORD_IN_ENGLISH =
   '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
   // Not "Image data: CC0", the picture's own file.
   '(?:meta-?data|(?<!\\b(?:image|photo|picture|scan)s?\\s)data|texts?|records?|descriptions?)|' +
-  '(?:catalogue|catalog)\\s+entr(?:y|ies))\\b' +
-  // Not "Metadata and images: CC0", "CC0 for data & images", "Text or image: CC BY-NC 4.0" (reviewer X2: with a CC0
-  // on the next line, the NonCommercial licence was blanked as the record's and the CC0 offered for download).
-  '(?!\\s*(?:and|&|\\+|,|or|\\/)\\s*(?:the\\s+)?(?:images?|photo\\w*|pictures?))';
+  '(?:catalogue|catalog)\\s+entr(?:y|ies))\\b';
+// An accented letter as one character or as the letter and its combining mark (text in NFD): "é" or "e" + U+0301.
+const [E_ACUTE, A_UMLAUT, O_ACUTE] = ['(?:é|e\\u0301?)', '(?:ä|a\\u0308|ae)', '(?:ó|o\\u0301?)'];
+const [A_ACUTE, A_GRAVE, U_ACUTE, C_CEDILLA] = [
+  '(?:á|a\\u0301?)',
+  '(?:à|a\\u0300?)',
+  '(?:ú|u\\u0301?)',
+  '(?:ç|c\\u0327?)',
+];
+/*
+ * The record's name in the other languages exports come in (task D6, session 61: "Metadaten: CC0" was the work's
+ * licence, offered for download), only words that name the catalogue's text and never the work or its picture:
+ * German "Metadaten", "Datensatz", "Katalogdaten", "Katalogeintrag"; French "métadonnées", "données" (not of the
+ * image), "notice" said to be the catalogue's ("notice descriptive", "la notice": "Notice:" alone is as often an
+ * English notice); Spanish "metadatos", "registro" and Portuguese "registo" (not "registro fotográfico");
+ * Italian "metadati", "scheda" (not "scheda fotografica"); Dutch "beschrijving"; Swedish "metadatan", Danish and
+ * Norwegian "metadataen"; Portuguese "metadados". Dutch, Danish, Norwegian and Swedish "metadata" is the English
+ * word. No word for the text alone ("Texte", "texto"): a letter's text is the work. Their articles before them.
+ */
+const RECORD_ELSEWHERE =
+  '(?<![\\p{L}\\p{N}])(?:(?:die|diese|alle|unsere|les|ces|nos|toutes\\s+les|los|las|el|estos|i|gli|questi|de|het|' +
+  "deze|os|estes)\\s+|l['’]\\s*)?(?:" +
+  [
+    `meta-?daten|datens(?:atz|${A_UMLAUT}tze)|katalog(?:daten|eintr(?:ag|${A_UMLAUT}ge))`,
+    `m${E_ACUTE}ta-?donn${E_ACUTE}es`,
+    `donn${E_ACUTE}es(?!\\s+(?:de\\s+l['’]\\s*|d['’]\\s*|des\\s+|du\\s+)?(?:images?|photo|clich))`,
+    `notices?\\s+(?:descriptives?|catalographiques?|documentaires?)|(?:la|cette|les|ces)\\s+notices?`,
+    `metadatos|metadados|metadati|registros?(?!\\s+fotogr)|registos?(?!\\s+fotogr)|sched[ae](?!\\s+fotogr)`,
+    'beschrijvingen|beschrijving|metadata(?:n|en|ene)',
+  ].join('|') +
+  ')(?![\\p{L}\\p{N}])';
+// A picture named, in those languages and English: "Metadaten und Bilder", "Text or scan".
+const PICTURE =
+  '(?:images?|photo\\w*|pictures?|scans?|reproductions?|bild(?:er|en|e)?|billeder?|foto\\w*|' +
+  `imag(?:en|enes|em|ens|ine|ini)|im${A_ACUTE}genes|immagin[ei]|afbeelding(?:en)?|abbildung(?:en)?|aufnahmen?)`;
+// What joins two names: "and", "or", "and/or", ", or", "(or", a slash, "und", "et", "y", "o", "of" (Dutch "or")...
+const JOINER =
+  '(?:\\(\\s*)?(?:,\\s*)?(?:and\\s*\\/\\s*or|and|or|&|\\+|,|\\/|as well as|und|oder|sowie|et|ou|y|e|o|en|of|och|' +
+  'eller|og)';
+// An article or a possessive between: "Text or an image", "Text and the scan", "métadonnées et les images".
+const ARTICLE_BEFORE =
+  '(?:(?:the|an?|its|their|die|der|das|den|dem|des|les?|la|los|las|el|il|gli|lo|de|het|os|as|un|une|ein|eine)\\s+|' +
+  "l['’]\\s*)?";
+// Not "Metadata and images: CC0", "CC0 for data & images", "Text or image: CC BY-NC 4.0" (reviewer X2: with a CC0
+// on the next line, the NonCommercial licence was blanked as the record's and the CC0 offered for download), nor
+// "Text, or image", "Text and/or image", "Text (or image)", "Text or an image", "Text or scan" (task D6, session 61).
+const NOT_THE_PICTURE_TOO = `(?!\\s*${JOINER}\\s*${ARTICLE_BEFORE}${PICTURE})`;
+const NOT_THE_PHOTOGRAPH = `(?:${RECORD_IN_ENGLISH}|${RECORD_ELSEWHERE})${NOT_THE_PICTURE_TOO}`;
 
 // The record named first, as the clause's subject or heading: "Metadata: CC0", "Metadata licence:", "This record is".
 const RECORD_FIRST = `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`;
 // The record named after, as what a statement covers: "(metadata only)", "for the record", "applies to metadata".
+// "Only" in those languages: "nur", "uniquement", "seulement", "solo", "únicamente", "alleen", "endast", "kun"...
+const ONLY_ELSEWHERE =
+  `nur|uniquement|seulement|s${O_ACUTE}lo|solamente|${U_ACUTE}nicamente|soltanto|alleen|uitsluitend|endast|bara|` +
+  'kun|apenas|somente';
 const RECORD_AFTER = [
   `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
   '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
+  // In the other languages: "pour les métadonnées", "(nur Metadaten)", "(métadonnées uniquement)".
+  `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|per|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH}`,
+  `(?<![\\p{L}\\p{N}])(?:${ONLY_ELSEWHERE})\\s+${RECORD_ELSEWHERE}`,
+  `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}\\s+(?:${ONLY_ELSEWHERE})(?![\\p{L}\\p{N}])`,
 ].join('|');
 /**
  * A clause said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)", "CC BY 4.0 for
  * metadata only", "CC0 for the record". Not "Metadata and images: CC0". Read on the text as given, case ignored.
  */
-const METADATA_ONLY = new RegExp(`${RECORD_FIRST}|${RECORD_AFTER}`, 'i');
-const RECORD_FIRST_ONLY = new RegExp(RECORD_FIRST, 'i');
-const RECORD_AFTER_ONLY = new RegExp(RECORD_AFTER, 'i');
+const METADATA_ONLY = new RegExp(`${RECORD_FIRST}|${RECORD_AFTER}`, 'iu');
+const RECORD_FIRST_ONLY = new RegExp(RECORD_FIRST, 'iu');
+const RECORD_AFTER_ONLY = new RegExp(RECORD_AFTER, 'iu');
 
 // The rightsstatements.org codes, case kept as rights.ts reads them ("NoC-US", "InC-EDU"; not "Inc." or "und").
 const RS_CODE = '(?<![\\w/-])(?:InC(?:-(?:EDU|NC|RUU|OW-EU))?|NoC-(?:US|NC|CR|OKLR)|NKC|CNE|UND)(?![\\w-])';
@@ -463,6 +515,18 @@ const LICENCE_TO_ITS_END =
   '(?:[\\s-]+(?:\\d\\.\\d|by|nc|sa|nd|zero|universal|international|unported|generic|mark|dedication|' +
   'restrictions|licen[cs]e|attribution|non-?commercial|share-?alike|no-?deriv\\w*))*';
 
+// A field name after the record's name in the other languages: "Metadaten-Lizenz", "licence des métadonnées"...
+const FIELD_ELSEWHERE = `lizenz|rechte|licence|droits|licencia|derechos|licenza|diritti|licentie|rechten|licens|licen${C_CEDILLA}a`;
+// The words between the record's name and its licence there: a verb, "under", "licence", an article.
+const BETWEEN_ELSEWHERE = [
+  'ist|sind|steht|stehen|unter|der|die|einer|lizenz|freigegeben',
+  'ver(?:ö|o\\u0308|oe)ffentlicht|verf(?:ü|u\\u0308|ue)gbar',
+  `est|sont|sous|licence|la|le|publi${E_ACUTE}es|diffus${E_ACUTE}es|plac${E_ACUTE}es|disponibles|mises|${A_GRAVE}|disposition`,
+  `es|son|est${A_ACUTE}n?|bajo|licencia|con|publicad[oa]s|licenciad[oa]s|disponibles`,
+  `(?:è|e\\u0300)|sono|rilasciat[ie]|pubblicat[ie]|disponibili|licenza|sotto`,
+  `zijn|is|onder|licentie|(?:ä|a\\u0308)r|under|licens|er|(?:é|e\\u0301)|s(?:ã|a\\u0303)o|sob|licen${C_CEDILLA}a|com|uma?|una?`,
+].join('|');
+
 /*
  * The record, its data, text, description or catalogue entry named, then a licence, wherever it stands in the text
  * (task D6, review V14): "Courtesy of the artist, Metadata: CC0", "… / Record: CC0 1.0", "… This record is CC0",
@@ -471,11 +535,16 @@ const LICENCE_TO_ITS_END =
  * Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
  */
 const RECORD_LICENSED =
-  `(?<![\\p{L}\\p{N}])(?<!\\b(?:images?|photo\\w*|pictures?|scans?)\\s*(?:and|&|\\+|,|\\/|or)\\s*)` +
+  `(?<![\\p{L}\\p{N}])(?<!${PICTURE}\\s*${JOINER}\\s*)(?:` +
   // A field name may follow: "Courtesy of the artist, Metadata licence: CC0" was CC0, offered for download.
-  `${NOT_THE_PHOTOGRAPH}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?(?:(?:is|are)\\s+)?` +
+  `${RECORD_IN_ENGLISH}${NOT_THE_PICTURE_TOO}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?` +
+  '(?:(?:is|are)\\s+)?' +
   '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
-  '(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?';
+  '(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?|' +
+  // In the other languages, a field name ("Metadaten-Lizenz:") and the words between, in a closed list: "Die
+  // Metadaten stehen unter CC0", "les métadonnées sont sous licence CC0", "metadatos bajo licencia CC0".
+  `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}(?:[\\s-]+(?:${FIELD_ELSEWHERE}))?\\s*(?:[:=-]\\s*)?` +
+  `(?:(?:${BETWEEN_ELSEWHERE})\\s+){0,4})`;
 // The same with a statement by code, address or name too (task D3: "Gift of Jane Doe, metadata: NoC-US"), case
 // ignored: a code only where its clause ends, so that "Text und Bild" names no code UND.
 const RECORD_NAMED_THEN_STATEMENT = new RegExp(

@@ -71,9 +71,14 @@ import {
  * "Rights statement for this record\nIn Copyright\nCC BY 4.0" In Copyright); "unknown" in German, French,
  * Spanish, Portuguese, Italian, Dutch and Swedish as in English ("CC0; unbekannt", "NKC; Rechte unbekannt" unknown;
  * "Copyright: unbekannt" unknown, not a holder named).
+ * 11: the record's name in German, French, Spanish, Italian, Dutch, the Nordic languages and Portuguese as in English
+ * ("Metadaten: CC0", "Métadonnées : CC0", "CC0 (nur Metadaten)" unknown, not CC0; "Courtesy of the artist, Metadaten:
+ * CC0" In Copyright), In Copyright of the record kept there ("Metadaten: In Copyright; CC0" In Copyright); the record
+ * and the image joined as "and" joins them by ", or", "and/or", "(or", "or an" and a scan or reproduction named ("Text
+ * and/or image: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 10;
+export const RIGHTS_READING = 11;
 
 /** An object's rights as the site shows them. */
 export interface Rights {

@@ -221,6 +221,17 @@ const TEXTS = [
   'NKC; Rechte unbekannt',
   'Copyright: unbekannt',
   'Foto: unbekannt; CC0',
+  // Reading 11 (task D6, session 61): the record's name in other languages; the record and the image joined by ", or",
+  // "and/or", or a scan named.
+  'Metadaten: CC0',
+  'Courtesy of the artist, Metadaten: CC0',
+  'Métadonnées : CC0',
+  'CC0 (nur Metadaten)',
+  'Metadaten: In Copyright; CC0',
+  'Metadaten und Bilder: CC BY-NC 4.0\nCC0',
+  'Text and/or image: CC BY-NC 4.0\nCC0',
+  'Text or scan: CC BY-NC 4.0\nCC0',
+  'Image, or text: CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -234,6 +245,7 @@ const READINGS: Record<number, string> = {
   8: '97309edb54ae1dbc',
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
+  11: 'b76aca32e7a279a0',
 };
 
 describe('the version of the rights reading', () => {

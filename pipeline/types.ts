@@ -391,6 +391,18 @@ export interface Metrics extends ModelScores {
     };
   };
   /**
+   * The label change not judged on every labelled object, and why: with the labels being built up set aside
+   * (`setAside`, newLabels), fewer than two labels were left to score (`left`), and a model with one label to choose
+   * from gives it every object, before the change and after alike. `crossValidated` is then absent, and the verdict
+   * is the test split's. `changed`: as crossValidated.changed. Absent otherwise.
+   */
+  crossValidatedNotJudged?: {
+    base: { ref: string; commit: string };
+    changed: number;
+    setAside: string[];
+    left: string[];
+  };
+  /**
    * The out-of-collection estimate (evaluate.group_by): each group of labelled objects (a museum,
    * a photographer) predicted by heads trained without any of that group, so what the model does on
    * photographs from a source it has not seen. Absent when evaluate.group_by is empty.

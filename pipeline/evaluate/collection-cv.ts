@@ -10,10 +10,11 @@ import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { listWords } from '../words.ts';
 import { type BaseLabels, type BaseSource, readBaseLabels, renumberedFor } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample, warnUnlearntLabels } from './crossval.ts';
-import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
+import { compareLabelSets, type LabelChangeComparison, labelsLeftToJudge } from './label-change.ts';
 import { labelsBeingBuilt } from './new-labels.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
 import { outOfCollectionEstimate } from './out-of-collection.ts';
+import { notJudgedWords } from './verdict-words.ts';
 
 /*
  * The evaluate stage's cross-validation over the whole collection: out-of-fold predictions for every
@@ -43,6 +44,8 @@ export async function crossValidateCollection({
 }): Promise<{
   oof: OofFile;
   crossValidated: LabelChangeComparison | null;
+  /** The labels differ, but fewer than two are left once those being built up are set aside: why not judged. */
+  notJudged: NonNullable<Metrics['crossValidatedNotJudged']> | null;
   outOfCollection: Metrics['outOfCollection'] | null;
   /** Why evaluate.group_by gave no estimate (groupByProblem); null when it gave one or is empty. */
   outOfCollectionMissing: string | null;
@@ -141,6 +144,7 @@ export async function crossValidateCollection({
     sample: learn ? { objects: labelled.filter(({ i }) => learn[i]).length, of: labelled.length } : undefined,
   });
   let crossValidated: LabelChangeComparison | null = null;
+  let notJudged: NonNullable<Metrics['crossValidatedNotJudged']> | null = null;
   const differs = base !== null && head.some((c, i) => c !== prev[i]);
   if (base && differs) {
     // Both arms take the L2 the train stage chose: each choosing its own, one fold's choice could flip between them
@@ -160,24 +164,37 @@ export async function crossValidateCollection({
       minTestPerClass: params.dataset.min_test_per_class,
       testShare: params.dataset.split.test,
     });
-    const result = await compareLabelSets({
-      tf,
-      x,
-      objects,
-      head,
-      base: prev,
-      folds,
-      k,
-      labels,
-      params: { ...params, train: shared },
-      ...(shared === train ? { headRows: rows } : {}),
-      learn,
-      // A head that does not depend on its seed has no training noise to measure by reruns.
-      ...(seedIndependent(shared) ? { trainingSd: 0 } : {}),
-      setAside: building.map((l) => classOf.get(l.label)!),
-      log,
-    });
-    crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };
+    const setAside = building.map((l) => classOf.get(l.label)!);
+    // One label left gets all of every answer, in both arms: no verdict, and no claim about any object.
+    const left = labelsLeftToJudge({ labels, head, base: prev, setAside });
+    if (left.length < 2) {
+      notJudged = {
+        base: { ref: base.ref, commit: base.commit },
+        changed: head.filter((c, i) => c !== prev[i]).length,
+        setAside: building.map((l) => l.label),
+        left,
+      };
+      log.info(notJudgedWords(notJudged));
+    } else {
+      const result = await compareLabelSets({
+        tf,
+        x,
+        objects,
+        head,
+        base: prev,
+        folds,
+        k,
+        labels,
+        params: { ...params, train: shared },
+        ...(shared === train ? { headRows: rows } : {}),
+        learn,
+        // A head that does not depend on its seed has no training noise to measure by reruns.
+        ...(seedIndependent(shared) ? { trainingSd: 0 } : {}),
+        setAside,
+        log,
+      });
+      crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };
+    }
   } else if (base) {
     log.debug(`The labels are the same as at ${base.ref}: no cross-validated comparison of labels to make.`);
   }
@@ -210,6 +227,7 @@ export async function crossValidateCollection({
   return {
     oof,
     crossValidated,
+    notJudged,
     outOfCollection,
     outOfCollectionMissing,
     leftOut: leftOut.map(({ id, image }) => ({ id, image })),

@@ -224,6 +224,32 @@ export async function compareLabelSets({
 }
 
 /**
+ * The labels the comparison would score objects on (compareLabelSets's targets: each object's label now, else the
+ * one it had), those `setAside` left out, in vocabulary order. Fewer than two: there is nothing to compare. With one
+ * label left every answer gives it all the probability, in both arms (tester T1: "a change of 0.000000", every
+ * probability 1.00, and claims about objects read from it).
+ */
+export function labelsLeftToJudge({
+  labels,
+  head,
+  base,
+  setAside = [],
+}: {
+  labels: readonly string[];
+  head: ArrayLike<number>;
+  base: ArrayLike<number>;
+  setAside?: readonly number[];
+}): string[] {
+  const aside = new Set(setAside);
+  const scored = new Set<number>();
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]! >= 0 ? head[i]! : base[i]!;
+    if (c >= 0 && !aside.has(c)) scored.add(c);
+  }
+  return labels.filter((_, c) => scored.has(c));
+}
+
+/**
  * Probability rows with the labels `aside` taken out: their probability 0, the rest scaled back to sum to what the
  * row did (what the model would say if it had to choose among the other labels). A row with all its probability on
  * them: the rest evenly.

@@ -1,5 +1,6 @@
 import { between, pValue, signed } from '../report/markdown.ts';
-import type { Interval, Relabelled, Verdict } from '../types.ts';
+import type { Interval, Metrics, Relabelled, Verdict } from '../types.ts';
+import { listWords } from '../words.ts';
 
 /**
  * Whether a change is under `minChange` (evaluate.min_change), too small to matter whatever its p-value: the change
@@ -311,4 +312,32 @@ export function chanceWords(p: number | null | undefined): string {
   const n = 1 / p;
   const shown = n < 20 ? Math.round(n) : n < 100 ? Math.round(n / 10) * 10 : Number(n.toPrecision(2));
   return `${lead} about 1 time in ${shown.toLocaleString('en')}`;
+}
+
+/**
+ * Why the label change is not judged on every labelled object (metrics.crossValidatedNotJudged), in the words the
+ * run log and the pull-request report share: which labels being built up were set aside, what that leaves, and why
+ * one label left is nothing to compare. `name`: how a label is written (the report quotes and escapes it).
+ */
+export function notJudgedWords(
+  notJudged: Pick<NonNullable<Metrics['crossValidatedNotJudged']>, 'changed' | 'setAside' | 'left'>,
+  { name = (label: string) => label }: { name?: (label: string) => string } = {},
+): string {
+  const { changed, setAside, left } = notJudged;
+  const one = setAside.length === 1;
+  const leaves = left.length === 0 ? 'no label' : `only ${listWords(left.map(name))}`;
+  const why =
+    setAside.length > 0
+      ? `${listWords(setAside.map(name))} ${one ? 'is a label' : 'are labels'} being built up, too few objects to ` +
+        `judge yet, and ${one ? 'is' : 'are'} left out of that comparison, which leaves ${leaves}`
+      : `${leaves} has objects to score`;
+  const nothing =
+    left.length === 0
+      ? 'No object is left to score'
+      : 'A model with one label to choose from gives it to every object, trained on the labels before as on the ' +
+        'labels now';
+  return (
+    `The change of ${changed} ${changed === 1 ? 'label' : 'labels'} is not judged on every labelled object yet: ` +
+    `${why}. ${nothing}, so there is nothing to compare. The verdict rests on the test objects alone.`
+  );
 }

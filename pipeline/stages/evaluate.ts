@@ -457,6 +457,7 @@ export const evaluateStage: Stage = {
     const {
       oof = null,
       crossValidated = null,
+      notJudged = null,
       outOfCollection = null,
       outOfCollectionMissing = null,
       leftOut: cvLeftOut = [],
@@ -664,6 +665,7 @@ export const evaluateStage: Stage = {
     const leftOutIds = new Set([...testLeftOut, ...cvLeftOut].map((o) => o.id));
     Object.assign(metrics, leftOutField(dataset.objects.filter((o) => leftOutIds.has(o.id))));
     if (crossValidated) metrics.crossValidated = crossValidated;
+    if (notJudged) metrics.crossValidatedNotJudged = notJudged;
     if (publication) metrics.publication = publication;
     if (outOfCollection) metrics.outOfCollection = outOfCollection;
     // Also without an estimate: a check the gate asks for that could not be made fails, saying why.
@@ -790,6 +792,13 @@ export function evaluateSummary({
     );
   }
   if (metrics.crossValidated) parts.push(crossValidatedSummary(metrics.crossValidated));
+  const notJudged = metrics.crossValidatedNotJudged;
+  if (notJudged)
+    parts.push(
+      `not judged on every labelled object (${
+        notJudged.left.length === 0 ? 'no label' : `only ${listWords(notJudged.left)}`
+      } left to score${notJudged.setAside.length > 0 ? ` without ${listWords(notJudged.setAside)}, being built up` : ''})`,
+    );
   if (metrics.outOfCollection) {
     const { field } = metrics.outOfCollection;
     const o = metrics.outOfCollection.macroF1;

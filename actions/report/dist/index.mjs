@@ -37959,6 +37959,7 @@ function settingAdvice({
 }
 
 // pipeline/evaluate/verdict-words.ts
+init_words();
 function confidenceLevel(alpha) {
   return alpha === void 0 ? "" : `${Number(((1 - alpha) * 100).toFixed(4))}%`;
 }
@@ -37978,6 +37979,10 @@ function chanceWords(p) {
   if (p >= 0.15) return `${lead} about ${Math.round(p * 10)} times in 10`;
   let n = 1 / p, shown2 = n < 20 ? Math.round(n) : n < 100 ? Math.round(n / 10) * 10 : Number(n.toPrecision(2));
   return `${lead} about 1 time in ${shown2.toLocaleString("en")}`;
+}
+function notJudgedWords(notJudged, { name = (label) => label } = {}) {
+  let { changed, setAside, left } = notJudged, one = setAside.length === 1, leaves = left.length === 0 ? "no label" : `only ${listWords(left.map(name))}`, why = setAside.length > 0 ? `${listWords(setAside.map(name))} ${one ? "is a label" : "are labels"} being built up, too few objects to judge yet, and ${one ? "is" : "are"} left out of that comparison, which leaves ${leaves}` : `${leaves} has objects to score`, nothing = left.length === 0 ? "No object is left to score" : "A model with one label to choose from gives it to every object, trained on the labels before as on the labels now";
+  return `The change of ${changed} ${changed === 1 ? "label" : "labels"} is not judged on every labelled object yet: ${why}. ${nothing}, so there is nothing to compare. The verdict rests on the test objects alone.`;
 }
 
 // pipeline/registry/card.ts
@@ -38200,13 +38205,13 @@ function mostObjects({ minimum, testShare }) {
 
 // pipeline/report/new-labels.ts
 function newLabelsNote(metrics) {
-  let found = metrics.newLabels;
-  if (!found || found.labels.length === 0) return "";
+  let found = metrics.newLabels, notJudged = metrics.crossValidatedNotJudged, words = notJudged ? notJudgedWords(notJudged, { name: (l) => `\u201C${text(l)}\u201D` }) : "";
+  if (!found || found.labels.length === 0) return words;
   let { minTestPerClass: minimum, testShare } = found, each = found.labels.map((l) => {
     let name = `\u201C${text(l.label)}\u201D`, objects = `${l.objects} ${l.objects === 1 ? "object" : "objects"}`, what = l.before === 0 ? `a new label with ${objects}` : `a label being built up: ${objects}, ${l.before} before`, more = objectsToAdd({ label: l, minimum, testShare }), judged = mostObjects({ minimum, testShare }) + 1;
     return `${name} is ${what} (${l.test} in the test split): too few to judge yet. Label about ${more} more ${name} ${more === 1 ? "object" : "objects"}: from ${judged} objects on, or once ${minimum} ${minimum === 1 ? "is" : "are"} in the test split, it is judged like every other label.`;
-  }), one = found.labels.length === 1;
-  return `\u{1F331} ${each.join(" ")} Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
+  }), one = found.labels.length === 1, gate = `Until then the promotion gate does not judge ${one ? "it" : "them"} by ${one ? "its" : "their"} score`;
+  return words ? `\u{1F331} ${each.join(" ")} ${gate}. ${words}` : `\u{1F331} ${each.join(" ")} ${gate}, and the verdict leaves ${one ? "it" : "them"} out of both the labels before and the labels now: a thin label is learnt poorly and looks like the one its objects came from, which is no reason to call the change worse.`;
 }
 
 // pipeline/registry/withdrawn-words.ts

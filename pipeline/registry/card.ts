@@ -789,6 +789,20 @@ function smallestWords(byLabel: DatasetSummary['byLabel']): string {
 }
 
 /**
+ * Over how many of the labels the macro-F1 is, when not all: a label neither tested nor named by the model is left
+ * out of it (macroF1OfConfusion), so a three-label model's "100%" could be over two (tester T1: Bowl had no test
+ * objects). ", over 2 of the 3 labels (Bowl had no test objects)"; empty when every label counts.
+ */
+function macroF1Scope(m: Pick<Metrics, 'perClass' | 'confusion'>): string {
+  const named = (c: number) => m.confusion.reduce((sum, row) => sum + (row[c] ?? 0), 0) > 0;
+  const full = m.confusion.length === m.perClass.length;
+  const out = m.perClass.filter((c, i) => c.support === 0 && !(full && named(i)));
+  if (out.length === 0) return '';
+  const total = m.perClass.length;
+  return `, over ${total - out.length} of the ${total} labels (${listWords(out.map((c) => cell(c.label)))} had no test objects)`;
+}
+
+/**
  * How the headline intervals were made. The bootstrap's, except for a score it cannot vary (every test object
  * right, or wrong): pipeline/evaluate/boundary.ts then uses the Wilson interval of the count, or for macro-F1 a
  * Bayesian one, and the card says so in plain words.
@@ -976,7 +990,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`Measured on the test split (${m.n} objects never used in training). ${intervalWords(m)}`, '');
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
   lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pctRange(m.accuracy)} |`);
-  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
+  lines.push(`| Macro-F1${macroF1Scope(m)} | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
   lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pctRange(m.topK.accuracy)} |`);
   lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pctRange(m.ece)} |`, '');
   // As the model page says it (an outside tester: the page explained macro-F1, the card did not).

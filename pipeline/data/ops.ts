@@ -61,6 +61,7 @@ import {
   type Remote,
 } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
+import { recordedEntries, unreadableImages, unreadableWords, warnUnreadableImages } from './unreadable-images.ts';
 
 // In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
 export { listWords, plural };
@@ -225,6 +226,16 @@ export async function addData({
     temps,
   });
   hashing.done();
+  // Judged against the record about to be replaced; a folder just written whole (import, init) was judged already.
+  const unreadable = written
+    ? []
+    : await unreadableImages({
+        dir,
+        cacheDir,
+        entries: tree.entries,
+        before: await recordedEntries({ dvcFile, cacheDir, target }),
+        jobs,
+      });
   // A recorded version whose files are not known here: only data/ being that very version loses nothing.
   if (unknownList && tree.md5 !== unknownList.md5) throw unknownList.refusal;
   refuseChangedCacheLinks({ entries: tree.entries, cacheLinks, target });
@@ -262,6 +273,7 @@ export async function addData({
   await cacheState.save();
   for (const file of replaced)
     log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
+  warnUnreadableImages({ images: unreadable, target, log });
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
   const before = await readFile(dvcFile, 'utf8').catch(() => null);
   await writeDvcFile({
@@ -305,7 +317,10 @@ export async function addData({
           : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
             'they are only on this computer, and no one else (nor CI) can pull them.';
   const said = changed
-    ? `Recorded ${target}/: ${counts}.${repaired} Commit ${name} to keep this version.`
+    ? `Recorded ${target}/: ${counts}.${repaired}` +
+      (unreadable.length > 0
+        ? unreadableWords({ images: unreadable, target })
+        : ` Commit ${name} to keep this version.`)
     : `${target}/ is unchanged: ${name} already records it (${counts})` +
       (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
       repaired +

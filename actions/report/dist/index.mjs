@@ -19935,6 +19935,18 @@ var init_presence = __esm({
   }
 });
 
+// pipeline/data/unreadable-images.ts
+var init_unreadable_images = __esm({
+  "pipeline/data/unreadable-images.ts"() {
+    "use strict";
+    init_file_kind();
+    init_errors();
+    init_cache();
+    init_dvcfile();
+    init_hash();
+  }
+});
+
 // pipeline/data/ops.ts
 var init_ops = __esm({
   "pipeline/data/ops.ts"() {
@@ -19952,6 +19964,7 @@ var init_ops = __esm({
     init_pushed();
     init_remote();
     init_temp();
+    init_unreadable_images();
   }
 });
 

@@ -1,0 +1,172 @@
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { jpegDamage } from '../collection/file-kind.ts';
+import { messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { objectPath, readCachedManifest } from './cache.ts';
+import { readDvcFile } from './dvcfile.ts';
+import type { TreeEntry } from './hash.ts';
+import { mapPool } from './hash.ts';
+
+/*
+ * `data add` records whatever data/ holds, as `dvc add` does; but a photograph emptied or cut short (a copy or sync
+ * that stopped) was recorded over a good one without a word, where import refuses such a file and keeps the old one.
+ * Each changed file named as an image is now judged by its header (and a JPEG by its end), cheaply, and said.
+ */
+
+/** Endings of the files the dataset stage reads as photographs. */
+const IMAGE_ENDINGS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+]);
+
+/** A photograph of data/ that cannot be read as an image. */
+export interface UnreadableImage {
+  /** Path inside the folder, with "/". */
+  relpath: string;
+  /** Why, in words to follow the file's name ("is empty (0 bytes)"). */
+  why: string;
+  /** The MD5 of the readable version the earlier record had, when the local cache holds it. */
+  goodBefore?: string;
+  /** The earlier record had another version of it (readable or not, in the cache or not). */
+  recordedBefore: boolean;
+}
+
+/** Why `file` cannot be read as an image, or undefined when its header (and a JPEG's end) reads. */
+export async function imageProblem(file: string): Promise<string | undefined> {
+  const { size } = await stat(file);
+  if (size === 0) return 'is empty (0 bytes)';
+  const head = Buffer.alloc(3);
+  const handle = await open(file, 'r');
+  try {
+    await handle.read(head, 0, 3, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) {
+    const damage = await jpegDamage(file).catch(() => undefined);
+    if (damage) return damage;
+  }
+  // Loaded only when a photograph changed: an add of nothing new never loads the decoder.
+  const { default: sharp } = await import('sharp');
+  try {
+    await sharp(file).metadata();
+    return undefined;
+  } catch (error) {
+    const words =
+      messageOf(error)
+        .split('\n')
+        .find((l) => l.trim()) ?? '';
+    return `cannot be read as an image (the image reader says "${words.slice(0, 100)}")`;
+  }
+}
+
+/**
+ * The photographs among `entries` that are new or changed since `before` (the earlier record's entries) and cannot be
+ * read as images, with the earlier version where it was readable. With no earlier record (a first add), none are
+ * judged: no good version is lost, each file is new (a whole collection to read), and the dataset stage says them.
+ */
+export async function unreadableImages({
+  dir,
+  cacheDir,
+  entries,
+  before,
+  jobs = 8,
+}: {
+  dir: string;
+  cacheDir: string;
+  entries: TreeEntry[];
+  before: Map<string, string> | undefined;
+  jobs?: number;
+}): Promise<UnreadableImage[]> {
+  if (!before) return [];
+  const changed = entries.filter(
+    (e) => IMAGE_ENDINGS.has(path.posix.extname(e.relpath).toLowerCase()) && before.get(e.relpath) !== e.md5,
+  );
+  const found = await mapPool(changed, jobs, async (entry): Promise<UnreadableImage | undefined> => {
+    const why = await imageProblem(path.join(dir, ...entry.relpath.split('/'))).catch(() => undefined);
+    if (!why) return undefined;
+    const old = before.get(entry.relpath);
+    if (!old) return { relpath: entry.relpath, why, recordedBefore: false };
+    const good = (await imageProblem(objectPath(cacheDir, old)).catch(() => 'absent')) === undefined;
+    return { relpath: entry.relpath, why, recordedBefore: true, ...(good && { goodBefore: old }) };
+  });
+  return found.filter((f): f is UnreadableImage => f !== undefined);
+}
+
+/** Each unreadable photograph said as a warning (a few, then a count), with how to put a good version back. */
+export function warnUnreadableImages({
+  images,
+  target,
+  log,
+}: {
+  images: UnreadableImage[];
+  target: string;
+  log: Logger;
+}): void {
+  for (const image of images.slice(0, 10)) {
+    const file = `${target}/${image.relpath}`;
+    const before = image.goodBefore
+      ? ` The version ${target}.dvc recorded before was a readable photograph, and it is still in this ` +
+        `computer's cache: put it back with "npx vitrine data restore --from ${image.goodBefore} ${file}", then ` +
+        'run "npx vitrine data add" again.'
+      : image.recordedBefore
+        ? ` ${target}.dvc recorded another version of it before, which this computer's cache does not hold as a ` +
+          'readable photograph: copy the photograph again from where it came from, then run "npx vitrine data add" again.'
+        : ' Copy the photograph again from where it came from, then run "npx vitrine data add" again.';
+    log.warn(
+      `${file} ${image.why}: it cannot be shown in the catalogue nor learnt from, yet it was recorded as it is.` +
+        before,
+      { file },
+    );
+  }
+  if (images.length > 10)
+    log.warn(`…and ${images.length - 10} more photographs in ${target}/ that cannot be read as images.`, {
+      file: target,
+    });
+}
+
+/** The files `<target>.dvc` records now (relpath → MD5), or undefined when there is no record or its list is not here. */
+export async function recordedEntries({
+  dvcFile,
+  cacheDir,
+  target,
+}: {
+  dvcFile: string;
+  cacheDir: string;
+  target: string;
+}): Promise<Map<string, string> | undefined> {
+  try {
+    const md5 = (await readDvcFile({ file: dvcFile })).outs[0]?.md5;
+    if (!md5?.endsWith('.dir')) return undefined;
+    const entries = await readCachedManifest({ cacheDir, md5, target });
+    return entries && new Map(entries.map((e) => [e.relpath, e.md5]));
+  } catch {
+    // A record that cannot be read (markers, a hand edit): as a first add, nothing to compare with.
+    return undefined;
+  }
+}
+
+/**
+ * The summary's last sentences when photographs that cannot be read were recorded: not "commit to keep this version",
+ * but put them back first, or undo the whole add.
+ */
+export function unreadableWords({ images, target }: { images: UnreadableImage[]; target: string }): string {
+  const name = `${target}.dvc`;
+  const one = images.length === 1;
+  return (
+    ` ${one ? '1 photograph' : `${images.length} photographs`} named above cannot be read as ` +
+    `${one ? 'an image' : 'images'}: put ${one ? 'it' : 'them'} right as said above before you commit ${name}. ` +
+    `To undo this whole add instead (data/ as the last commit recorded it), run "git checkout ${name}", then ` +
+    `"npx vitrine data checkout".`
+  );
+}

@@ -1490,6 +1490,10 @@ async function importInto({
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
         putBack: undone.length,
         labelsRewritten: labelsResult.rewrittenIds.length > 0 ? path.relative(ws.root, ws.labels) : undefined,
+        // Files refused by this import (not still refused): what data/ records of their objects changed.
+        filesRefused: problems
+          .filter((p) => p.imageRefused && p.object)
+          .map((p) => ({ id: p.object!, kept: !refusedImages.has(p.object!) })),
       }),
     );
   sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
@@ -1666,8 +1670,11 @@ function changesWords({
   removedImages,
   putBack = 0,
   labelsRewritten,
+  filesRefused = [],
 }: {
   changes: ObjectChanges;
+  /** Objects whose image file this import refused: kept, when the object keeps the photograph it had. */
+  filesRefused?: { id: string; kept: boolean }[];
   /** labels.csv, when import rewrote ids on it to the objects' Unicode form (said before this). */
   labelsRewritten?: string;
   objectsName: string;
@@ -1694,6 +1701,10 @@ function changesWords({
       `The export is as at the last import, but ${count(putBack, 'value')} edited in ${objectsName} since then ` +
       `${putBack === 1 ? 'was' : 'were'} put back to the export’s (below).`
     );
+  const refused = filesRefusedWords(filesRefused);
+  // Not "nothing changed" when data/ records newly refused files, so data.dvc changes (a tester's).
+  if (counted.every((list) => list.length === 0) && refused)
+    return `No object changed since the last import, but ${refused}.`;
   if (counted.every((list) => list.length === 0))
     return removedImages > 0
       ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +
@@ -1727,8 +1738,33 @@ function changesWords({
           .map((d) => `${clip(d.id)}: ${listWords(d.fields)}`)
           .join('; ')}${details.length > 3 ? `; and ${details.length - 3} more` : ''})`
       : '',
+    refused,
   ].filter(Boolean);
   return `Since the last import: ${listWords(parts)}.`;
+}
+
+/** "2 image files the export names were refused (A1 and A2; listed above): their objects keep …", or "". */
+function filesRefusedWords(files: { id: string; kept: boolean }[]): string {
+  if (files.length === 0) return '';
+  const one = files.length === 1;
+  const kept = files.filter((f) => f.kept).length;
+  const fate =
+    kept === files.length
+      ? one
+        ? 'its object keeps the photograph it had'
+        : 'their objects keep the photograph they had'
+      : kept === 0
+        ? one
+          ? 'its object is now without a photograph'
+          : 'their objects are now without a photograph'
+        : `${kept} of their objects keep the photograph they had, ${files.length - kept} are now without one`;
+  return (
+    `${one ? '1 image file' : `${files.length} image files`} the export names ${one ? 'was' : 'were'} refused ` +
+    `(${sample(
+      files.map((f) => f.id),
+      5,
+    )}; listed above): ${fate}, and data/ records the refusal`
+  );
 }
 
 function count(n: number, noun: string): string {

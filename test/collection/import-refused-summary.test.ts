@@ -1,0 +1,56 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+
+/*
+ * Tester T1 (LOW-4): an export whose photographs of two objects became an empty file and a JPEG cut short was
+ * imported (import.on_invalid: skip) with "Nothing changed since the last import", though what data/ records of
+ * those files changed (so data.dvc did) and the run ended with "error: 2 image files were refused", exit 1. The
+ * summary now says what changed: the files refused, by object.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-refused-summary-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+const ids = ['RS-1', 'RS-2', 'RS-3', 'RS-4'];
+
+async function exportOf(name: string, emptied: string[]): Promise<{ csv: string; images: string }> {
+  const images = path.join(root, name, 'images');
+  await mkdir(images, { recursive: true });
+  for (const id of ids)
+    await writeFile(path.join(images, `${id}.jpg`), emptied.includes(id) ? '' : Buffer.concat([JPEG, Buffer.from(id)]));
+  const csv = path.join(root, name, 'objects.csv');
+  await writeFile(csv, stringify([['id', 'image', 'label'], ...ids.map((id) => [id, `${id}.jpg`, 'coin'])]));
+  return { csv, images };
+}
+
+describe('a re-import whose only change is image files refused', () => {
+  it('names the refused files in its summary, not "Nothing changed since the last import"', async () => {
+    const ws = workspace(path.join(root, 'repo'));
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const first = await exportOf('first', []);
+    await importCollection({ ws, params, metadata: first.csv, images: first.images, log: memoryLogger() });
+    const next = await exportOf('next', ['RS-2', 'RS-4']);
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params, metadata: next.csv, images: next.images, log });
+    expect(result.problems.filter((p) => p.imageRefused).map((p) => p.object)).toEqual(['RS-2', 'RS-4']);
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).not.toContain('Nothing changed since the last import');
+    const summary = log.lines.find((l) => /since the last import/i.test(l.message))?.message ?? '';
+    expect(summary).toContain('2 image files the export names were refused (RS-2, RS-4; listed above)');
+    expect(summary).toContain('keep the photograph they had');
+  });
+});

@@ -506,6 +506,7 @@ export async function buildDataset({
     log.warn(`…and ${notPhotos.placeholders.length - 10} more such placeholder pictures (dataset.json lists them).`);
   reportIssues({
     issues: said,
+    notLearned: notLearnedWords({ issues: dataset.issues, labelsName }),
     printed,
     grouped: unknown && { message: unknown.message, line: smallest(unknown.lines) },
     log,
@@ -869,6 +870,7 @@ function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
 
 function reportIssues({
   issues,
+  notLearned,
   printed = issues,
   grouped,
   log,
@@ -876,6 +878,8 @@ function reportIssues({
   labelsName,
 }: {
   issues: DatasetIssue[];
+  /** notLearnedWords of every issue, those said in keptNotLearnedWords' line too: the summary's count. */
+  notLearned: string;
   /** The issues said one by one; the others are said in `grouped`. */
   printed?: DatasetIssue[];
   /** Said once, annotated on the first of its lines. */
@@ -919,8 +923,26 @@ function reportIssues({
         'out of training and testing, and the model guesses none of their types; still shown in the catalogue.',
     );
   if (withheld.length > 0) log.warn(withheldFieldsWords(withheld));
-  if (skipped.length > 0)
-    log.warn(`${skipped.length} row${skipped.length === 1 ? '' : 's'} skipped: ${detailOf(skipped)}.`);
+  // A label outside the vocabulary keeps its object in the catalogue: not a skipped row, and said in the words and
+  // count of the stage's summary (a tester's run said "3 rows skipped" there and "1 row skipped" in the summary).
+  const rows = skipped.filter((i) => i.code !== NOT_IN_VOCABULARY);
+  if (rows.length > 0) log.warn(`${rows.length} row${rows.length === 1 ? '' : 's'} skipped: ${detailOf(rows)}.`);
+  if (notLearned && rows.length < skipped.length) log.warn(`${notLearned}.`);
+}
+
+const NOT_IN_VOCABULARY = 'LABEL_NOT_IN_VOCABULARY';
+
+/**
+ * "2 objects with a label the model does not learn (on 3 lines of labels.csv; kept in the catalogue)", or "" when
+ * none: objects counted once however many lines name them (labels.csv pasted twice said 12 objects of 6; a tester).
+ */
+export function notLearnedWords({ issues, labelsName }: { issues: DatasetIssue[]; labelsName: string }): string {
+  const lines = issues.filter((i) => i.code === NOT_IN_VOCABULARY);
+  const objects = new Set(lines.map((i, n) => i.object ?? `line ${i.line ?? n}`)).size;
+  if (objects === 0) return '';
+  return `${objects} object${objects === 1 ? '' : 's'} with a label the model does not learn (${
+    lines.length > objects ? `on ${lines.length} lines of ${labelsName}; ` : ''
+  }kept in the catalogue)`;
 }
 
 /** "3 images that cannot be read, 1 label outside the vocabulary": how many issues of each kind. */

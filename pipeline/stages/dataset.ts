@@ -1,5 +1,5 @@
 import { TOO_LONG_RULE } from '../collection/value-limits.ts';
-import { buildDataset } from '../dataset/build.ts';
+import { buildDataset, notLearnedWords } from '../dataset/build.ts';
 import { labelsDeleted, labelsDeletedError, labelsEmptied, unreadBase } from '../dataset/labels-deleted.ts';
 import { isPictureProblem, isWithheldField } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
@@ -84,19 +84,13 @@ export const datasetStage: Stage = {
     // A field far too long is withheld, its object kept: no row skipped either.
     const withheld = dataset.issues.filter(isWithheldField).length;
     const skipped = dataset.issues.filter((i) => !isPictureProblem(i) && !isWithheldField(i));
-    const outsideLines = skipped.filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY');
-    // Objects, not lines: labels.csv pasted twice said "12 objects" of 6 (a tester); the lines said apart.
-    const outside = new Set(outsideLines.map((i, n) => i.object ?? `line ${i.line ?? n}`)).size;
-    const rows = skipped.length - outsideLines.length;
+    // Counted and said as the stage's warning says them (build.ts reportIssues).
+    const rows = skipped.filter((i) => i.code !== 'LABEL_NOT_IN_VOCABULARY').length;
     if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} skipped`);
     if (withheld > 0)
       parts.push(`${withheld} field${withheld === 1 ? '' : 's'} far too long withheld from the catalogue`);
-    if (outside > 0)
-      parts.push(
-        `${outside} object${outside === 1 ? '' : 's'} with a label the model does not learn (${
-          outsideLines.length > outside ? `on ${outsideLines.length} lines of ${rel(ws, ws.labels)}; ` : ''
-        }kept in the catalogue)`,
-      );
+    const notLearned = notLearnedWords({ issues: skipped, labelsName: rel(ws, ws.labels) });
+    if (notLearned) parts.push(notLearned);
     return { summary: parts.join(', '), ...(read ? { read } : {}) };
   },
 };

@@ -42,7 +42,7 @@ describe('labels outside the vocabulary with too few objects to learn, at the da
     ).toHaveLength(1);
     expect(warnings.join('\n')).not.toMatch(/Drawing \(4\)|Print \(3\)/);
     expect(warnings.join('\n')).toMatch(/Photograph \(1\)/);
-    expect(warnings).toContain('2 rows skipped: 2 labels outside the vocabulary.');
+    expect(warnings).toContain('9 objects with a label the model does not learn (kept in the catalogue).');
     const kept = infos.filter((m) => m.startsWith('7 objects keep their labels in labels.csv and in the catalogue'));
     expect(kept).toHaveLength(1);
     expect(kept[0]).toContain('but the model does not learn these labels: Drawing (4), Print (3) have too few objects');

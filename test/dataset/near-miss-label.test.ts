@@ -28,7 +28,7 @@ describe('a label that is a near miss of one vocabulary label', () => {
       expect(all).not.toMatch(/too few objects/);
       expect(all).not.toMatch(/look like the same label/);
       // The count that closes the list speaks of one label, not "1 labels".
-      expect(warnings).toContain('1 row skipped: 1 label outside the vocabulary.');
+      expect(warnings).toContain('1 object with a label the model does not learn (kept in the catalogue).');
     });
   }
 });

@@ -55,6 +55,24 @@ export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): 
 }
 
 /** Camera raw files, by their names: most are TIFF inside (rawTiff tells most of those by their first page). */
+/** File name endings import (and `data add`'s check) take as images: what the dataset stage's decoder (sharp) reads. */
+export const IMAGE_EXTENSIONS = [
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  // JPEG as Windows saves some web images: stored under .jpg (KIND_ENDINGS), which every tool opens.
+  '.jfif',
+  '.jif',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+];
+
 export const CAMERA_RAW = new Set(
   '.cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr'.split(
     ' ',

@@ -41,6 +41,7 @@ import {
   DAMAGED_GREY,
   damagedUnreadable,
   hevcBrand,
+  IMAGE_EXTENSIONS,
   imageFileProblem,
   jpegDamage,
   pictureSize,
@@ -2377,24 +2378,6 @@ function ownFile({ root, file, imageRoot }: { root: string; file: string; imageR
   }
   return undefined;
 }
-
-/** File name endings import accepts as images: what the dataset stage's decoder (sharp) reads. */
-export const IMAGE_EXTENSIONS = [
-  '.jpg',
-  '.jpeg',
-  '.jpe',
-  // JPEG as Windows saves some web images: stored under .jpg (KIND_ENDINGS), which every tool opens.
-  '.jfif',
-  '.jif',
-  '.png',
-  '.webp',
-  '.tif',
-  '.tiff',
-  '.gif',
-  '.avif',
-  '.heic',
-  '.heif',
-];
 
 /** Folders and files a walk of the images folder looks at, at most: a mistaken --images (a home folder) ends. */
 const MAX_WALKED = 200_000;

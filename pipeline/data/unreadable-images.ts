@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { jpegDamage } from '../collection/file-kind.ts';
+import { IMAGE_EXTENSIONS, jpegDamage } from '../collection/file-kind.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
@@ -14,20 +14,8 @@ import { mapPool } from './hash.ts';
  * Each changed file named as an image is now judged by its header (and a JPEG by its end), cheaply, and said.
  */
 
-/** Endings of the files the dataset stage reads as photographs. */
-const IMAGE_ENDINGS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.jpe',
-  '.png',
-  '.webp',
-  '.tif',
-  '.tiff',
-  '.gif',
-  '.avif',
-  '.heic',
-  '.heif',
-]);
+/** Endings of the files the dataset stage reads as photographs (import's list). */
+const IMAGE_ENDINGS = new Set(IMAGE_EXTENSIONS);
 
 /** A photograph of data/ that cannot be read as an image. */
 export interface UnreadableImage {

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
@@ -9,7 +8,7 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
-import { withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
+import { keptInputsKey, withDemoEmbeddings } from '../fixtures/demo-embeddings.ts';
 import { commitLabels } from '../fixtures/left-out.ts';
 
 /*
@@ -21,14 +20,19 @@ import { commitLabels } from '../fixtures/left-out.ts';
  * one copy stays.
  */
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
 // One folder per user (the reviewer: another user's run met a folder it may not write, or could plant an entry).
 const cacheRoot = path.join(os.tmpdir(), `vitrine-test-cache-${os.userInfo().uid}`, 'trained-demo');
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 
 /** A copy of the trained default demo in a new temp folder named `prefix…`. */
 export async function trainedDemo({ prefix }: { prefix: string }): Promise<Workspace> {
-  const kept = path.join(cacheRoot, await inputsKey());
+  const kept = path.join(
+    cacheRoot,
+    await keptInputsKey({
+      files: ['test/fixtures/left-out.ts', 'test/fixtures/git.ts', 'test/evaluate/helpers-trained-demo.ts'],
+      settings: defaultParams(),
+    }),
+  );
   if (!(await stat(kept).catch(() => null))) await make(kept);
   // Used now: not one to remove as old (below).
   await utimes(kept, new Date(), new Date());
@@ -65,28 +69,4 @@ async function make(kept: string): Promise<void> {
     if (other !== kept && s && Date.now() - s.mtimeMs > 2 * 86_400_000)
       await rm(other, { recursive: true, force: true });
   }
-}
-
-/** A hash of every input of the trained demo. */
-async function inputsKey(): Promise<string> {
-  const hash = createHash('sha256');
-  // The installed TensorFlow.js backends too: a model trained on tfjs-node is not the one wasm would train.
-  const backends = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm'].map(
-    (name) => `${name}@${existsSync(path.resolve('node_modules', name, 'package.json')) ? 'present' : 'absent'}`,
-  );
-  hash.update(`${process.version} ${process.arch} ${backends.join(' ')} ${JSON.stringify(defaultParams())}\n`);
-  const files = [
-    ...(await readdir(path.join(repo, 'pipeline'), { recursive: true })).map((f) => path.join('pipeline', f)),
-    'package-lock.json',
-    'test/fixtures/left-out.ts',
-    'test/fixtures/git.ts',
-    'test/evaluate/helpers-trained-demo.ts',
-  ].sort();
-  for (const file of files) {
-    const full = path.join(repo, file);
-    if (!(await stat(full)).isFile()) continue;
-    hash.update(`${file}\n`);
-    hash.update(await readFile(full));
-  }
-  return hash.digest('hex').slice(0, 32);
 }

@@ -19094,11 +19094,26 @@ var init_conflict_markers = __esm({
 });
 
 // pipeline/collection/file-kind.ts
-var CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
+var IMAGE_EXTENSIONS, CAMERA_RAW, JPEG_WALKED, init_file_kind = __esm({
   "pipeline/collection/file-kind.ts"() {
     "use strict";
     init_errors();
-    CAMERA_RAW = new Set(
+    IMAGE_EXTENSIONS = [
+      ".jpg",
+      ".jpeg",
+      ".jpe",
+      // JPEG as Windows saves some web images: stored under .jpg (KIND_ENDINGS), which every tool opens.
+      ".jfif",
+      ".jif",
+      ".png",
+      ".webp",
+      ".tif",
+      ".tiff",
+      ".gif",
+      ".avif",
+      ".heic",
+      ".heif"
+    ], CAMERA_RAW = new Set(
       ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .raw .raf .pef .srw .x3f .erf .3fr .iiq .rwl .mrw .kdc .dcr".split(
         " "
       )
@@ -19936,7 +19951,7 @@ var init_presence = __esm({
 });
 
 // pipeline/data/unreadable-images.ts
-var init_unreadable_images = __esm({
+var IMAGE_ENDINGS, init_unreadable_images = __esm({
   "pipeline/data/unreadable-images.ts"() {
     "use strict";
     init_file_kind();
@@ -19944,6 +19959,7 @@ var init_unreadable_images = __esm({
     init_cache();
     init_dvcfile();
     init_hash();
+    IMAGE_ENDINGS = new Set(IMAGE_EXTENSIONS);
   }
 });
 

@@ -273,11 +273,19 @@ const OPEN_NAMED = new RegExp(
   'u',
 );
 
+/*
+ * A photographic, photo or image record, a record photograph or shot, is the image (task D10: "Photographic record:
+ * CC BY-NC 4.0" was blanked as the record's, and a CC0 beside it offered the image for download). On one line only:
+ * "… for the image\nRecord: CC0" names the record.
+ */
+const PICTURE_RECORD_NOT =
+  '(?<!\\b(?:photo\\w*|images?|pictures?|scans?)(?:[^\\S\\n\\r]|-)+)' +
+  '(?=records?(?!(?:[^\\S\\n\\r]|-)+(?:photo\\w*|shots?)(?![\\p{L}\\p{N}])))';
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const RECORD_IN_ENGLISH =
   '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
   // Not "Image data: CC0", the picture's own file.
-  '(?:meta-?data|(?<!\\b(?:image|photo|picture|scan)s?\\s)data|texts?|records?|descriptions?)|' +
+  `(?:meta-?data|(?<!\\b(?:image|photo|picture|scan)s?\\s)data|texts?|${PICTURE_RECORD_NOT}records?|descriptions?)|` +
   '(?:catalogue|catalog)\\s+entr(?:y|ies))\\b';
 // An accented letter as one character or as the letter and its combining mark (text in NFD): "é" or "e" + U+0301.
 const [E_ACUTE, A_UMLAUT, O_ACUTE] = ['(?:é|e\\u0301?)', '(?:ä|a\\u0308|ae)', '(?:ó|o\\u0301?)'];
@@ -309,9 +317,24 @@ const RECORD_ELSEWHERE =
     'beschrijvingen|beschrijving|metadata(?:n|en|ene)',
   ].join('|') +
   ')(?![\\p{L}\\p{N}])';
+// Media, files, assets, surrogates, digitisation, named beside the record, are the image too (task D10: "Metadata
+// and media: CC BY-NC 4.0" was blanked as the record's): "digital media", "Medien", "fichiers", "medios", "mídias".
+const [I_ACUTE, A_TILDE, O_TILDE] = ['(?:í|i\\u0301?)', '(?:ã|a\\u0303)', '(?:õ|o\\u0303)'];
+const MEDIA =
+  '(?:(?:digital(?:e[nrs]?)?|associated|related|linked|accompanying)\\s+)?(?:' +
+  [
+    `media|medien|medier|m${E_ACUTE}dias?|medios|m${I_ACUTE}dias?|multimedia`,
+    'files?|filer|dateien|fichiers?|archivos|ficheros?|ficheiros|arquivos|bestanden',
+    'assets|surrogates?|digitalisate|imagery|visuals|visuels',
+    `digiti[sz](?:ations?|ed\\s+\\p{L}+)|digitali(?:sierungen|sierung|zaciones|zaci${O_ACUTE}n|zzazion[ei]|` +
+      `seringen|sering|seringar|za${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es))|num${E_ACUTE}ri(?:sations?|ques)`,
+    `riproduzion[ei]|reproducciones|reproducci${O_ACUTE}n|reprodu${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es)|` +
+      'beeld(?:en|materiaal)?',
+  ].join('|') +
+  ')(?![\\p{L}\\p{N}])';
 // A picture named, in those languages and English: "Metadaten und Bilder", "Text or scan".
 const PICTURE =
-  '(?:images?|photo\\w*|pictures?|scans?|reproductions?|bild(?:er|en|e)?|billeder?|foto\\w*|' +
+  `(?:${MEDIA}|images?|photo\\w*|pictures?|scans?|reproductions?|bild(?:er|en|e)?|billeder?|foto\\w*|` +
   `imag(?:en|enes|em|ens|ine|ini)|im${A_ACUTE}genes|immagin[ei]|afbeelding(?:en)?|abbildung(?:en)?|aufnahmen?)`;
 // What joins two names: "and", "or", "and/or", ", or", "(or", a slash, "und", "et", "y", "o", "of" (Dutch "or")...
 const JOINER =
@@ -336,7 +359,7 @@ const ONLY_ELSEWHERE =
   'kun|apenas|somente';
 const RECORD_AFTER = [
   `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
-  '\\b(?:meta-?data|data|texts?|records?|descriptions?)\\s+only\\b',
+  `\\b(?:meta-?data|data|texts?|${PICTURE_RECORD_NOT}records?|descriptions?)\\s+only\\b`,
   // In the other languages: "pour les métadonnées", "(nur Metadaten)", "(métadonnées uniquement)".
   `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|per|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH}`,
   `(?<![\\p{L}\\p{N}])(?:${ONLY_ELSEWHERE})\\s+${RECORD_ELSEWHERE}`,
@@ -674,9 +697,11 @@ const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
   'u',
 );
 
-// A photograph named, in English and the other languages exports come in: "photo", "photograph", "Foto", "image".
+// A photograph named, in English and the other languages exports come in: "photo", "photograph", "Foto", "image";
+// a photographic record, a record shot, media or files (task D10), as the record's words read them.
 const PHOTOGRAPH_NAMED = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${PHOTOGRAPH_WORD}|photograph(?:s|y)?|pictures?|scans?)(?![\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}])(?:${PHOTOGRAPH_WORD}|photograph(?:s|y|ic)?|pictures?|scans?|record[\\s-]+shots?|${MEDIA})` +
+    '(?![\\p{L}\\p{N}])',
   'u',
 );
 

@@ -75,7 +75,9 @@ import {
  * ("Metadaten: CC0", "Métadonnées : CC0", "CC0 (nur Metadaten)" unknown, not CC0; "Courtesy of the artist, Metadaten:
  * CC0" In Copyright), In Copyright of the record kept there ("Metadaten: In Copyright; CC0" In Copyright); the record
  * and the image joined as "and" joins them by ", or", "and/or", "(or", "or an" and a scan or reproduction named ("Text
- * and/or image: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0).
+ * and/or image: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0); a photographic, photo or image record, a record photograph or
+ * shot, and media, files, assets, digital surrogates or scans beside the record ("Metadaten und Medien") are the image
+ * ("Photographic record: CC BY-NC 4.0\nCC0", "Metadata and media: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 11;

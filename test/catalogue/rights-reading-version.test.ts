@@ -232,6 +232,12 @@ const TEXTS = [
   'Text and/or image: CC BY-NC 4.0\nCC0',
   'Text or scan: CC BY-NC 4.0\nCC0',
   'Image, or text: CC0',
+  // Reading 11 (task D10): a photographic record, a record shot, media or files beside the record are the image.
+  'Photographic record: CC BY-NC 4.0\nCC0',
+  'Record shot: CC BY-NC 4.0\nCC0',
+  'Courtesy of the artist, photographic record: CC0',
+  'Metadata and media: CC BY-NC 4.0\nCC0',
+  'Metadaten und Medien: CC BY-NC 4.0\nCC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -245,7 +251,7 @@ const READINGS: Record<number, string> = {
   8: '97309edb54ae1dbc',
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
-  11: 'b76aca32e7a279a0',
+  11: '3f25919cdbd24f60',
 };
 
 describe('the version of the rights reading', () => {

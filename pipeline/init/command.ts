@@ -26,6 +26,7 @@ import {
   DEFAULT_REMOTE,
   initRepository,
   lookAlike,
+  lookAlikeLeftOut,
   pastedInVocabulary,
   pastedNote,
   proposeInit,
@@ -671,7 +672,11 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`
         : 'No label column: objects come in unlabelled.',
-      ...proposal.nearDuplicates.map((d) => `  check: ${lookAlike(d)}`),
+      ...proposal.nearDuplicates.map(
+        (pair) =>
+          `  check: ${lookAlike(pair)}` +
+          lookAlikeLeftOut({ pair, labels: proposal.labels, vocabulary: choices.vocabulary }),
+      ),
       // "Pottery\u200b" is proposed as "Pottery": the rows that hold the character, to correct in the export.
       ...proposal.pastedCharacters.map((l) => `  ${pastedNote({ ...l, exportName: path.basename(proposal.from) })}`),
       proposal.leftOut.length

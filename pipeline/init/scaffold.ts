@@ -346,6 +346,34 @@ export function lookAlike(d: NearDuplicate): string {
 }
 
 /**
+ * What a look-alike pair means for training, when one of the two is in the vocabulary and the other is not: `: the 1
+ * object labelled "bowl" is left out of training until its label is written "Bowl" (…)`; "" otherwise. init copies
+ * the labels as they are, so a tester read "check:" as a note and found the object missing from training later.
+ */
+export function lookAlikeLeftOut({
+  pair,
+  labels,
+  vocabulary,
+}: {
+  pair: NearDuplicate;
+  labels: LabelCount[];
+  vocabulary: readonly string[];
+}): string {
+  const chosen = pair.labels.filter((l) => vocabulary.includes(labelForm(l)));
+  if (chosen.length !== 1) return '';
+  const kept = chosen[0]!;
+  const other = pair.labels.find((l) => l !== kept)!;
+  const count = labels.filter((l) => l.label === other).reduce((sum, l) => sum + l.count, 0);
+  if (count === 0) return '';
+  const one = count === 1;
+  return (
+    `: the ${plural(count, 'object')} labelled "${labelShown(other)}" ${one ? 'is' : 'are'} left ` +
+    `out of training until ${one ? 'its' : 'their'} label is written "${labelShown(kept)}" (in labels.csv, or in ` +
+    'the collections system before the next import)'
+  );
+}
+
+/**
  * Labels of a vocabulary typed for init (--vocabulary, or the answer to its question) with a character pasted in, which
  * params.yaml would refuse on a line init wrote: `"Pottery<U+200B>" has a character that does not show (U+200B, a
  * zero-width space, written here as its code), which params.yaml refuses in a label: delete it`; undefined when none.

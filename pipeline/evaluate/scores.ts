@@ -162,6 +162,23 @@ export function macroF1OfConfusion(confusion: number[][]): number {
   return count === 0 ? 0 : sum / count;
 }
 
+/**
+ * The labels macroF1OfConfusion leaves out: no test objects and never named by the model. One with no test objects
+ * that the model named counts (its F1 of 0 is in the figure). Without a confusion matrix of every label (older
+ * metrics) no label is known to be named, so every label with no test objects is out. Labels in perClass order.
+ */
+export function labelsOutOfMacroF1({
+  perClass,
+  confusion,
+}: {
+  perClass: readonly Pick<ClassMetrics, 'label' | 'support'>[];
+  confusion: readonly (readonly number[])[];
+}): string[] {
+  const named = (c: number) => confusion.reduce((sum, row) => sum + (row[c] ?? 0), 0) > 0;
+  const full = confusion.length === perClass.length;
+  return perClass.filter((c, i) => c.support === 0 && !(full && named(i))).map((c) => c.label);
+}
+
 /** Macro-F1 of prepared predictions. */
 export function macroF1Of(p: Prepared): number {
   return macroF1OfConfusion(confusionOf(p));

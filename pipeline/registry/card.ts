@@ -3,6 +3,7 @@ import { labelForm } from '../collection/hidden-characters.ts';
 import { labelList } from '../collection/vocabulary.ts';
 import { CONTROLS } from '../control-characters.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
+import { labelsOutOfMacroF1 } from '../evaluate/scores.ts';
 import {
   chanceWords,
   countedByRelabelled,
@@ -789,17 +790,28 @@ function smallestWords(byLabel: DatasetSummary['byLabel']): string {
 }
 
 /**
- * Over how many of the labels the macro-F1 is, when not all: a label neither tested nor named by the model is left
- * out of it (macroF1OfConfusion), so a three-label model's "100%" could be over two (tester T1: Bowl had no test
- * objects). ", over 2 of the 3 labels (Bowl had no test objects)"; empty when every label counts.
+ * Over how many of the labels a macro-F1 is, when not all (evaluate/scores.ts labelsOutOfMacroF1): a three-label
+ * model's "100%" could be over two (tester T1: Bowl had no test objects). "over 2 of the 3 labels (Bowl had no test
+ * objects)"; empty when every label counts. The card's words; the public site's with `noun` 'types' (catalogue data),
+ * naming at most `names` labels: beyond that, one fewer named, the others counted ("Bowl, Cup, Jug and 2 more").
  */
-function macroF1Scope(m: Pick<Metrics, 'perClass' | 'confusion'>): string {
-  const named = (c: number) => m.confusion.reduce((sum, row) => sum + (row[c] ?? 0), 0) > 0;
-  const full = m.confusion.length === m.perClass.length;
-  const out = m.perClass.filter((c, i) => c.support === 0 && !(full && named(i)));
+export function macroF1OverWords({
+  scores,
+  noun = 'labels',
+  name = (label) => label,
+  names = Number.POSITIVE_INFINITY,
+}: {
+  scores: Pick<Metrics, 'perClass' | 'confusion'>;
+  noun?: 'labels' | 'types';
+  /** How a label is written: the card escapes it for its table. */
+  name?: (label: string) => string;
+  names?: number;
+}): string {
+  const out = labelsOutOfMacroF1(scores);
   if (out.length === 0) return '';
-  const total = m.perClass.length;
-  return `, over ${total - out.length} of the ${total} labels (${listWords(out.map((c) => cell(c.label)))} had no test objects)`;
+  const total = scores.perClass.length;
+  const listed = listWords(out.map(name), { max: out.length > names ? names - 1 : names });
+  return `over ${total - out.length} of the ${total} ${noun} (${listed} had no test objects)`;
 }
 
 /**
@@ -990,7 +1002,8 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`Measured on the test split (${m.n} objects never used in training). ${intervalWords(m)}`, '');
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
   lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pctRange(m.accuracy)} |`);
-  lines.push(`| Macro-F1${macroF1Scope(m)} | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
+  const over = macroF1OverWords({ scores: m, name: cell });
+  lines.push(`| Macro-F1${over && `, ${over}`} | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
   lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pctRange(m.topK.accuracy)} |`);
   lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pctRange(m.ece)} |`, '');
   // As the model page says it (an outside tester: the page explained macro-F1, the card did not).

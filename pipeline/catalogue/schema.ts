@@ -227,6 +227,11 @@ export const cardMetricsSchema = z.object({
   labels: z.array(z.string()),
   accuracy: intervalSchema,
   macroF1: intervalSchema,
+  /**
+   * What the macro-F1 is over when not every type counts, in the model card's words (registry/card.ts
+   * macroF1OverWords): "over 2 of the 3 types (Bowl had no test objects)". Null when every type counts.
+   */
+  macroF1Over: z.string().nullable().default(null),
   topK: z.object({ k: z.int(), accuracy: intervalSchema }).nullable(),
   ece: intervalSchema.nullable(),
   perClass: z.array(

@@ -32,3 +32,23 @@ export function tooFewCell(support: number): string {
 export function oneObjectPoints(minimum: number): number {
   return Math.floor(100 / Math.max(1, minimum - 1));
 }
+
+/**
+ * A type's precision, recall and F1 as the model page's table gives them: a dash where nothing was measured, not
+ * "0.0%" (a tester read "Münze 0.0% 0.0% 0.0% 0" for a type with no test objects). With no test objects there is no
+ * recall; precision and F1 stand (at 0) only when the model named the type on test objects, as in the report's table
+ * and in macro-F1 (`outOfMacroF1`: evaluate/scores.ts labelsOutOfMacroF1).
+ */
+export function scoreCells({
+  type,
+  outOfMacroF1,
+  format,
+}: {
+  type: { label: string; support: number; precision: number; recall: number; f1: number };
+  outOfMacroF1: readonly string[];
+  format: (value: number) => string;
+}): [precision: string, recall: string, f1: string] {
+  if (type.support > 0) return [format(type.precision), format(type.recall), format(type.f1)];
+  if (outOfMacroF1.includes(type.label)) return ['—', '—', '—'];
+  return [format(type.precision), '—', format(type.f1)];
+}

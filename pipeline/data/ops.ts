@@ -2390,6 +2390,7 @@ export async function dataStatus({
   remote: checkRemote = false,
   remoteName,
   jobs = 16,
+  checkRemoteMark = true,
 }: {
   root: string;
   log: Logger;
@@ -2397,6 +2398,12 @@ export async function dataStatus({
   remote?: boolean;
   remoteName?: string;
   jobs?: number;
+  /**
+   * Without `remote`: read a folder remote's mark to say a share not mounted (`sent.notTheRemote`), as "data status"
+   * does. False: read nothing at the remote (the pipeline's stages: a share mounted "hard" that cannot be reached
+   * would hang the run where it never touched the share; reviewer V24, F3).
+   */
+  checkRemoteMark?: boolean;
 }): Promise<DataStatus> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
@@ -2504,7 +2511,7 @@ export async function dataStatus({
     const sent = await sentState({ root: absRoot, list: t.out.md5 });
     // One look at the folder's mark (no listing): whatever the record says, a share not mounted holds none of it.
     const refused =
-      sent && !isUrl(sent.url)
+      sent && checkRemoteMark && !isUrl(sent.url)
         ? await notTheRemoteError({ root: absRoot, name: sent.remote, url: sent.url }).catch(() => undefined)
         : undefined;
     status.sent = sent && refused ? { ...sent, notTheRemote: refused.message } : sent;

@@ -60,7 +60,8 @@ export function harmlessDataFile(relpath: string): boolean {
  * warning). False when nothing differs, anything else does, or the data layer cannot compare them.
  */
 export async function onlyHarmlessFiles({ ws }: { ws: Workspace }): Promise<boolean> {
-  const status = await dataStatus({ root: ws.root, log: silentLogger }).catch(() => null);
+  // As unrecordedData: nothing read at the storage remote.
+  const status = await dataStatus({ root: ws.root, log: silentLogger, checkRemoteMark: false }).catch(() => null);
   if (!status?.recorded || status.clean) return false;
   const { added, removed, modified, notFetched = [] } = status.changes;
   const files = [...added, ...removed, ...modified, ...notFetched];

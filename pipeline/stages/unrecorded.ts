@@ -55,9 +55,10 @@ export async function refuseUnfinishedDataMerge({ ws }: { ws: StageContext['ws']
 }
 
 /**
- * Compare data/ with data.dvc through the data layer's status (the same as "vitrine data status"). Nothing
- * to say without data.dvc: the lineage then hashes data/ itself. Refused while a merge of data.dvc is unfinished
- * (refuseUnfinishedDataMerge): data.dvc is then no record to compare with.
+ * Compare data/ with data.dvc through the data layer's status (as "vitrine data status", without its look at a
+ * folder remote's mark: nothing is read at the remote). Nothing to say without data.dvc: the lineage then hashes
+ * data/ itself. Refused while a merge of data.dvc is unfinished (refuseUnfinishedDataMerge): data.dvc is then no
+ * record to compare with.
  */
 export async function unrecordedData({
   ws,
@@ -66,7 +67,8 @@ export async function unrecordedData({
   ws: StageContext['ws'];
   log: StageContext['log'];
 }): Promise<UnrecordedData | null> {
-  const status = await dataStatus({ root: ws.root, log });
+  // Nothing read at the storage remote: a share that cannot be reached would hang the run (reviewer V24, F3).
+  const status = await dataStatus({ root: ws.root, log, checkRemoteMark: false });
   if (status.mergeUnfinished) await refuseUnfinishedDataMerge({ ws });
   if (!status.recorded || status.clean) return null;
   return describeUnrecorded(status);

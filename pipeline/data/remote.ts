@@ -81,7 +81,8 @@ export interface Remote {
   holdsNothing?(): Promise<boolean>;
   /**
    * The id of the mark at a folder remote's root (MARK_FILE in pushed.ts), or undefined (none, or a remote that keeps
-   * none: S3, a folder inside the repository). With `make`, a push's, a missing mark is written first.
+   * none: S3, a folder inside the repository). With `make`, a push's, a missing mark is written first. Either way
+   * REMOTE_FOLDER_EMPTIED first when the folder is not the remote the record names (check).
    */
   mark?(options: { make: boolean }): Promise<string | undefined>;
   /**
@@ -218,6 +219,9 @@ export function localRemote({
     const emptied = await emptiedFolderError({ root, remote: { name, url: dir }, lacking });
     if (emptied) throw emptied;
   };
+  // Fetching: checked before the first file only, not before each (one more read of the share per file; reviewer V24,
+  // F3). A share dropped part-way leaves files missing (folder() says so) and fails the check of mark() at the end.
+  let fetchChecked: Promise<void> | undefined;
   // No mark in a folder inside the repository (on no share, never taken for a mount point), nor in a caller's own.
   const marked = mustExist && root !== undefined && !inRepositoryFolder({ root, url: dir });
   let layoutSeen = false;
@@ -263,7 +267,8 @@ export function localRemote({
         throw missingError(name, md5);
       }
       // Found, yet perhaps at a share's mount point, from a push made while it was unmounted: not fetched from there.
-      await heldLast();
+      fetchChecked ??= heldLast();
+      await fetchChecked;
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
     },
     async check() {
@@ -282,7 +287,8 @@ export function localRemote({
     },
     // A mark is made only on the remote the record says this is: never on a mount point holding an old copy.
     ...(marked
-      ? { mark: async ({ make }: { make: boolean }) => (make ? (await heldLast(), makeMark(dir)) : readMark(dir)) }
+      ? // Checked again before either: a pull notes the remote with it once every file has come (see get).
+        { mark: async ({ make }: { make: boolean }) => (await heldLast(), make ? makeMark(dir) : readMark(dir)) }
       : {}),
     async inspect(md5) {
       const file = objectPath(dir, md5);

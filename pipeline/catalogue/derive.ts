@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseDate, type YearRange } from './dates.ts';
+import { makerUnknown } from './maker-unknown.ts';
 import { shownTitle } from './shown-title.ts';
 import { folderKey, hashedSlug, plainAddress, reservedSlug, SLUG } from './slug-rules.ts';
 
@@ -159,7 +160,8 @@ export function altText({
   // The title as cards and headings show it: a title pasted by accident can run to megabytes (shown-title.ts). An
   // untitled object is "an object labelled Statuary", read aloud mid-sentence (not "A Statuary": an outside tester).
   const what = shownTitle(title) || (label ? `an object labelled ${label}` : 'an object');
-  const who = maker && !/^unknown/i.test(maker) ? `, by ${maker}` : '';
+  // Not "by unbekannt": a maker not known in any language the page's JSON-LD knows (maker-unknown.ts).
+  const who = maker && !makerUnknown(maker) ? `, by ${maker}` : '';
   const when = date ? `, ${date}` : '';
   return `Photograph of ${what}${who}${when}`;
 }

@@ -37910,6 +37910,12 @@ var SPAN_NAME = `(\\d+(?:st|nd|rd|th|s)|twenty first|${ORDINAL_WORDS.join("|")})
   `^\\s*${MODIFIER}\\s*(?:\\d{1,4}(?:\\s*[\u2013\u2014-]\\s*\\d{1,4})?|\\d{1,2}(?:st|nd|rd|th)(?:\\s+(?:century|millennium|c\\.))?|(?:${ORDINAL_WORDS.join("|")})(?:\\s+(?:century|millennium))?)\\s*$`
 ), BARE_ORDINAL = new RegExp(`^\\s*${MODIFIER}\\s*\\d{1,2}(?:st|nd|rd|th)\\s*$`);
 
+// pipeline/catalogue/maker-unknown.ts
+var L = "\\p{L}\\p{N}", UNKNOWN_MAKER = new RegExp(
+  `(?<![${L}])(?:unknown|anonymous|unidentified|not known|inconnue?|anonyme|unbekannt|anonym|onbekend|anoniem|sconosciuto|anonimo|ignoto|desconocido|an\xF3nimo)(?![${L}])`,
+  "iu"
+);
+
 // pipeline/catalogue/shown-title.ts
 init_control_characters();
 

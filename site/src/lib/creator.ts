@@ -22,14 +22,9 @@
  * docs/catalogue.md (Findable) says the same.
  */
 
-const L = '\\p{L}\\p{N}';
+import { UNKNOWN_MAKER as UNKNOWN } from '../../../pipeline/catalogue/maker-unknown.ts';
 
-/** Words saying the maker is not known. */
-const UNKNOWN = new RegExp(
-  `(?<![${L}])(?:unknown|anonymous|unidentified|not known|inconnue?|anonyme|unbekannt|anonym|onbekend|anoniem|` +
-    `sconosciuto|anonimo|ignoto|desconocido|anónimo)(?![${L}])`,
-  'iu',
-);
+const L = '\\p{L}\\p{N}';
 
 /** Attribution words, at the start or after a comma, semicolon or bracket. */
 const ATTRIBUTION = new RegExp(

@@ -70,6 +70,25 @@ export function fold(text: string): string {
   return foldLetters(text.replace(LIGATURES, (c) => c.normalize('NFKC'))).replace(/\p{Pc}/gu, '');
 }
 
+// A German umlaut and how German writes it without one: "Münze" is "Muenze" on a keyboard without "ü".
+const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
+
+/**
+ * The text with ä, ö and ü written as German writes them without the umlaut ("Münze" → "Muenze", "ÄGYPTEN" →
+ * "AEGYPTEN"); an umlaut given as a letter and a combining mark ("u\u0308") too. Only these letters: reading "ue"
+ * back as "ü" would make "blue", "queen", "poem" or "Feuer" other words, so an object page carries the word written
+ * so (foldedCopy) and the search page searches a typed "ü" either way (lib/query.ts umlautsEitherWay).
+ */
+export function umlautsWritten(text: string): string {
+  return (
+    text
+      .normalize('NFC')
+      .replace(/[äöü]/g, (c) => UMLAUTS[c]!)
+      // A capital before a capital is in a word in capitals ("ÄGYPTEN" → "AEGYPTEN", "Über" → "Ueber").
+      .replace(/[ÄÖÜ](?=(\p{Lu})?)/gu, (c, upper) => (upper ? UMLAUTS[c]!.toUpperCase() : UMLAUTS[c]!))
+  );
+}
+
 /** Characters of a run of such a script given tail by tail at most (unspacedTails), and of its tails on a page. */
 const TAILED_RUN_MAX = 30;
 const TAILS_MAX = 2_000;
@@ -100,7 +119,7 @@ const FOLDED_WORD_MAX = 100;
 
 /**
  * The folded copy an object page needs for search: the words that folding changes beyond what Pagefind folds itself
- * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12"), once each, in the order they come; "" when there are none.
+ * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12", "Münze" → "Muenze"), once each, in the order they come; "" when there are none.
  * Not the whole text again: a long title with such a letter was written twice on its page. Pagefind finds a page by
  * its words, wherever they are on it, so the words are enough. At most FOLDED_COPY_MAX characters: a text pasted by
  * accident, with thousands of such words, gives its first ones.
@@ -114,7 +133,10 @@ export function foldedCopy(text: string): string {
     const folded = fold(word);
     const tailed = tails < TAILS_MAX ? unspacedTails(word) : [];
     tails += tailed.reduce((n, t) => n + t.length + 1, 0);
-    const more = [...(folded === unaccent(word) ? [] : [folded]), ...tailed];
+    // A word with an umlaut also as written without it ("Münze" → "Muenze"): Pagefind folds "ü" to "u" only, so
+    // "Muenze" found nothing (tester T2).
+    const umlauts = /[äöüÄÖÜ]/u.test(word.normalize('NFC')) ? [fold(umlautsWritten(word))] : [];
+    const more = [...(folded === unaccent(word) ? [] : [folded]), ...umlauts, ...tailed];
     for (const w of more) {
       if (w === '' || words.has(w)) continue;
       if (size + w.length + 1 > FOLDED_COPY_MAX) return [...words].join(' ');

@@ -1,3 +1,4 @@
+import { umlautsWritten } from './fold.ts';
 import { joinedToNumber } from './number.ts';
 
 /**
@@ -124,6 +125,27 @@ export function parseQuery(
   });
   anyOf = anyOf.filter((terms, at) => anyOf.findIndex((u) => key(u) === key(terms)) === at);
   return { anyOf, without, or, tooMany: false, unused, danglingOr };
+}
+
+/**
+ * `q` with each term holding ä, ö or ü searched either way, as typed or written as German writes it without the
+ * umlaut ("Münze" or "Muenze", "-Töpferei" as "-Töpferei -Toepferei"): a catalogue may write either, and an object
+ * page written with the umlaut carries the word written so too (lib/fold.ts foldedCopy), so "Muenze" typed finds
+ * "Münze" as it is. Not the other way round: a typed "ue" read as "ü" would make "blue", "queen" or "Feuer" other
+ * words. Each such term either way ("Münze Köln": 4 alternatives); beyond `limit`, every such term written so at once
+ * (2 alternatives), and `q` as it is when even that is too many. `q` itself when no term has such a letter.
+ */
+export function umlautsEitherWay(q: ParsedQuery, { limit = ALTERNATIVES }: { limit?: number } = {}): ParsedQuery {
+  const has = (t: QueryTerm) => /[äöüÄÖÜ]/u.test(t.text.normalize('NFC'));
+  if (!q.anyOf.some((terms) => terms.some(has)) && !q.without.some(has)) return q;
+  const written = (t: QueryTerm): QueryTerm => (has(t) ? { ...t, text: umlautsWritten(t.text) } : t);
+  const ways = (t: QueryTerm) => (has(t) ? [t, written(t)] : [t]);
+  const eitherWay = q.anyOf.flatMap((terms) =>
+    terms.reduce<QueryTerm[][]>((alts, t) => alts.flatMap((a) => ways(t).map((w) => [...a, w])), [[]]),
+  );
+  const atOnce = q.anyOf.flatMap((terms) => (terms.some(has) ? [terms, terms.map(written)] : [terms]));
+  const anyOf = eitherWay.length <= limit ? eitherWay : atOnce.length <= limit ? atOnce : q.anyOf;
+  return { ...q, anyOf, without: q.without.flatMap(ways) };
 }
 
 function same(a: QueryTerm, b: QueryTerm): boolean {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { APPROXIMATE } from '../../pipeline/catalogue/date-languages.ts';
 import { altText } from '../../pipeline/catalogue/derive.ts';
 import { foldedCopy } from '../../site/src/lib/fold.ts';
+import { ABOUT_WORDS, centuryTyped, datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
 import { parseQuery, umlautsEitherWay } from '../../site/src/lib/query.ts';
 
 /*
@@ -45,6 +47,52 @@ describe('an umlaut typed as ae, oe or ue', () => {
       [w('ä1'), w('ö2'), w('ü3'), w('ä4'), w('ö5')],
       [w('ae1'), w('oe2'), w('ue3'), w('ae4'), w('oe5')],
     ]);
+  });
+});
+
+describe('a year typed with a word of about in other languages', () => {
+  it('searches "um 1887", "etwa 1887", "vers 1887", "omstreeks 1887-89" by the year, as "ca. 1887"', () => {
+    expect(datesAsYears('ca. 1887')).toBe('1887');
+    for (const about of ['um', 'Um', 'etwa', 'gegen', 'vers', 'environ', 'omstreeks', 'ongeveer', 'hacia']) {
+      expect(datesAsYears(`${about} 1887`)).toBe('1887');
+      expect(datesAsYears(`Kanne ${about} 1887-89`)).toBe('Kanne 1887');
+      expect(datesWritten(`${about} 1887`)).toEqual([`${about} 1887`]);
+    }
+  });
+
+  it('leaves such a word that comes before no year as typed', () => {
+    expect(datesAsYears('um Mitternacht')).toBe('um Mitternacht');
+    expect(datesAsYears('Kanne um')).toBe('Kanne um');
+    expect(datesAsYears('gegen 12')).toBe('gegen 12');
+    expect(datesWritten('vers libre')).toEqual([]);
+  });
+
+  it('knows the words the dates of the catalogue are read with, one-word ones but verso (the back of a sheet)', () => {
+    const words = APPROXIMATE.split('|').filter((a) => /^[a-z]+$/.test(a) && a !== 'verso');
+    expect(words.filter((a) => !ABOUT_WORDS.includes(a))).toEqual([]);
+  });
+});
+
+describe('a century typed in German', () => {
+  it('is the century, as "19th century" is', () => {
+    expect(centuryTyped('19th century')).toBe(19);
+    expect(centuryTyped('19. Jh.')).toBe(19);
+    expect(centuryTyped('19. Jahrhundert')).toBe(19);
+    expect(centuryTyped('18.Jahrhundert')).toBe(18);
+    expect(centuryTyped('19. Jhd.')).toBe(19);
+    expect(centuryTyped('19. Jhdt')).toBe(19);
+    expect(centuryTyped('3. Jh. v. Chr.')).toBe(-3);
+    expect(centuryTyped('3. Jahrhundert vor Christus')).toBe(-3);
+    expect(centuryTyped('19e siècle')).toBe(19);
+    expect(centuryTyped('19e eeuw')).toBe(19);
+  });
+
+  it('is no century when it is a number or a day', () => {
+    expect(centuryTyped('19')).toBe(null);
+    expect(centuryTyped('19.')).toBe(null);
+    expect(centuryTyped('19. Juni')).toBe(null);
+    expect(centuryTyped('0. Jh.')).toBe(null);
+    expect(centuryTyped('Kanne 19. Jh.')).toBe(null);
   });
 });
 

@@ -315,12 +315,19 @@ export async function jpegDamage(file: string): Promise<string | undefined> {
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || pictureEnd(bytes) !== 'missing') return undefined;
   let zeros = 0;
   while (zeros < bytes.length && bytes[bytes.length - 1 - zeros] === 0) zeros++;
-  if (zeros >= 1024 || zeros * 20 >= bytes.length)
-    return (
-      `is damaged: its last ${zeros.toLocaleString('en')} bytes (${Math.round((zeros / bytes.length) * 100)}% of ` +
-      'the file) are zero bytes where its picture data should be (a copy, disk or transfer that failed)'
-    );
-  return 'ends before its picture data does (a copy or download cut short?)';
+  if (zeros >= 1024 || zeros * 20 >= bytes.length) return zeroedWords(zeros, bytes.length);
+  return CUT_SHORT;
+}
+
+/** What is said of an image file that ends before its picture data does (JPEG, PNG, TIFF, AVIF). */
+export const CUT_SHORT = 'ends before its picture data does (a copy or download cut short?)';
+
+/** What is said of an image file whose last `zeros` bytes (of `size`) are zero bytes. */
+export function zeroedWords(zeros: number, size: number): string {
+  return (
+    `is damaged: its last ${zeros.toLocaleString('en')} bytes (${Math.round((zeros / size) * 100)}% of ` +
+    'the file) are zero bytes where its picture data should be (a copy, disk or transfer that failed)'
+  );
 }
 
 /** What import says of a damaged JPEG that the dataset stage's decoder reads: the part below the damage is grey. */

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IMAGE_EXTENSIONS, jpegDamage } from '../collection/file-kind.ts';
+import { imageEndDamage } from '../collection/image-ends.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
@@ -11,7 +12,7 @@ import { mapPool } from './hash.ts';
 /*
  * `data add` records whatever data/ holds, as `dvc add` does; but a photograph emptied or cut short (a copy or sync
  * that stopped) was recorded over a good one without a word, where import refuses such a file and keeps the old one.
- * Each changed file named as an image is now judged by its header (and a JPEG by its end), cheaply, and said.
+ * Each changed file named as an image is now judged by its header and its end, cheaply, and said.
  */
 
 /** Endings of the files the dataset stage reads as photographs (import's list). */
@@ -29,7 +30,7 @@ export interface UnreadableImage {
   recordedBefore: boolean;
 }
 
-/** Why `file` cannot be read as an image, or undefined when its header (and a JPEG's end) reads. */
+/** Why `file` cannot be read as an image, or undefined when its header and its end (imageEndDamage) read. */
 export async function imageProblem(file: string): Promise<string | undefined> {
   const { size } = await stat(file);
   if (size === 0) return 'is empty (0 bytes)';
@@ -44,6 +45,9 @@ export async function imageProblem(file: string): Promise<string | undefined> {
     const damage = await jpegDamage(file).catch(() => undefined);
     if (damage) return damage;
   }
+  // A PNG, TIFF or AVIF cut short keeps a header the decoder reads: its parts are checked against its size.
+  const cut = await imageEndDamage(file).catch(() => undefined);
+  if (cut) return cut;
   // Loaded only when a photograph changed: an add of nothing new never loads the decoder.
   const { default: sharp } = await import('sharp');
   try {

@@ -19950,11 +19950,21 @@ var init_presence = __esm({
   }
 });
 
+// pipeline/collection/image-ends.ts
+var WINDOW, init_image_ends = __esm({
+  "pipeline/collection/image-ends.ts"() {
+    "use strict";
+    init_file_kind();
+    WINDOW = 64 * 1024;
+  }
+});
+
 // pipeline/data/unreadable-images.ts
 var IMAGE_ENDINGS, init_unreadable_images = __esm({
   "pipeline/data/unreadable-images.ts"() {
     "use strict";
     init_file_kind();
+    init_image_ends();
     init_errors();
     init_cache();
     init_dvcfile();

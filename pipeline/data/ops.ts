@@ -61,7 +61,13 @@ import {
   type Remote,
 } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
-import { recordedEntries, unreadableImages, unreadableWords, warnUnreadableImages } from './unreadable-images.ts';
+import {
+  committedEntries,
+  recordedEntries,
+  unreadableImages,
+  unreadableWords,
+  warnUnreadableImages,
+} from './unreadable-images.ts';
 
 // In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
 export { listWords, plural };
@@ -234,6 +240,7 @@ export async function addData({
         cacheDir,
         entries: tree.entries,
         before: await recordedEntries({ dvcFile, cacheDir, target }),
+        committed: await committedEntries({ root: absRoot, dvcFile, cacheDir, target }),
         jobs,
       });
   // A recorded version whose files are not known here: only data/ being that very version loses nothing.
@@ -316,15 +323,15 @@ export async function addData({
             '("Moving the images to another remote" in docs/data.md).'
           : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
             'they are only on this computer, and no one else (nor CI) can pull them.';
+  // Photographs that cannot be read, over readable ones: put right first, never "commit to keep this version".
+  const putRight = unreadable.length > 0 ? unreadableWords({ images: unreadable, target }) : '';
   const said = changed
-    ? `Recorded ${target}/: ${counts}.${repaired}` +
-      (unreadable.length > 0
-        ? unreadableWords({ images: unreadable, target })
-        : ` Commit ${name} to keep this version.`)
+    ? `Recorded ${target}/: ${counts}.${repaired}` + (putRight || ` Commit ${name} to keep this version.`)
     : `${target}/ is unchanged: ${name} already records it (${counts})` +
-      (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
+      (toCommit && !putRight ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
       repaired +
-      cached;
+      cached +
+      putRight;
   log.info(send ? `${said} ${send}` : said);
   // Whether the remote may lack these images: the caller's summary repeats the advice to push only then (with no
   // remote, the advice above is to choose one first).

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { IMAGE_EXTENSIONS, jpegDamage } from '../collection/file-kind.ts';
 import { imageEndDamage } from '../collection/image-ends.ts';
 import { messageOf } from '../errors.ts';
+import { readFileAtRef } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
-import { readDvcFile } from './dvcfile.ts';
+import { parseDvcFile, readDvcFile } from './dvcfile.ts';
 import type { TreeEntry } from './hash.ts';
 import { mapPool } from './hash.ts';
 
@@ -63,34 +64,49 @@ export async function imageProblem(file: string): Promise<string | undefined> {
 }
 
 /**
- * The photographs among `entries` that are new or changed since `before` (the earlier record's entries) and cannot be
- * read as images, with the earlier version where it was readable. With no earlier record (a first add), none are
- * judged: no good version is lost, each file is new (a whole collection to read), and the dataset stage says them.
+ * The photographs among `entries` that are new or changed since `before` (the earlier record's entries), or that
+ * replace the version `committed` (git's last commit of the record) holds, and cannot be read as images, with an
+ * earlier version that was readable. The committed one keeps them said on each add until the record is committed
+ * or put right (a reviewer: the second add said "commit it to keep this version"). With no earlier record (a first
+ * add), none are judged: no good version is lost, each file is new (a whole collection to read), and the dataset
+ * stage says them.
  */
 export async function unreadableImages({
   dir,
   cacheDir,
   entries,
   before,
+  committed,
   jobs = 8,
 }: {
   dir: string;
   cacheDir: string;
   entries: TreeEntry[];
   before: Map<string, string> | undefined;
+  /** The entries of the record git last committed, when it differs from `before`. */
+  committed?: Map<string, string> | undefined;
   jobs?: number;
 }): Promise<UnreadableImage[]> {
-  if (!before) return [];
-  const changed = entries.filter(
-    (e) => IMAGE_ENDINGS.has(path.posix.extname(e.relpath).toLowerCase()) && before.get(e.relpath) !== e.md5,
+  if (!before && !committed) return [];
+  const replaced = (e: TreeEntry, record: Map<string, string> | undefined) =>
+    record?.has(e.relpath) === true && record.get(e.relpath) !== e.md5;
+  const judged = entries.filter(
+    (e) =>
+      IMAGE_ENDINGS.has(path.posix.extname(e.relpath).toLowerCase()) &&
+      ((before && !before.has(e.relpath)) || replaced(e, before) || replaced(e, committed)),
   );
-  const found = await mapPool(changed, jobs, async (entry): Promise<UnreadableImage | undefined> => {
+  const found = await mapPool(judged, jobs, async (entry): Promise<UnreadableImage | undefined> => {
     const why = await imageProblem(path.join(dir, ...entry.relpath.split('/'))).catch(() => undefined);
     if (!why) return undefined;
-    const old = before.get(entry.relpath);
-    if (!old) return { relpath: entry.relpath, why, recordedBefore: false };
-    const good = (await imageProblem(objectPath(cacheDir, old)).catch(() => 'absent')) === undefined;
-    return { relpath: entry.relpath, why, recordedBefore: true, ...(good && { goodBefore: old }) };
+    // The latest version recorded first: a photograph edited since the commit is the one to put back.
+    const olds = [before?.get(entry.relpath), committed?.get(entry.relpath)].filter(
+      (md5): md5 is string => md5 !== undefined && md5 !== entry.md5,
+    );
+    if (olds.length === 0) return { relpath: entry.relpath, why, recordedBefore: false };
+    for (const old of new Set(olds))
+      if ((await imageProblem(objectPath(cacheDir, old)).catch(() => 'absent')) === undefined)
+        return { relpath: entry.relpath, why, recordedBefore: true, goodBefore: old };
+    return { relpath: entry.relpath, why, recordedBefore: true };
   });
   return found.filter((f): f is UnreadableImage => f !== undefined);
 }
@@ -138,14 +154,55 @@ export async function recordedEntries({
   target: string;
 }): Promise<Map<string, string> | undefined> {
   try {
-    const md5 = (await readDvcFile({ file: dvcFile })).outs[0]?.md5;
-    if (!md5?.endsWith('.dir')) return undefined;
-    const entries = await readCachedManifest({ cacheDir, md5, target });
-    return entries && new Map(entries.map((e) => [e.relpath, e.md5]));
+    return await entriesOf({ md5: (await readDvcFile({ file: dvcFile })).outs[0]?.md5, cacheDir, target });
   } catch {
     // A record that cannot be read (markers, a hand edit): as a first add, nothing to compare with.
     return undefined;
   }
+}
+
+/**
+ * The files `<target>.dvc` recorded in git's last commit (relpath → MD5), when that record differs from the one in
+ * the folder now; undefined when it is the same, or there is none (no repository, no commit, not committed yet).
+ */
+export async function committedEntries({
+  root,
+  dvcFile,
+  cacheDir,
+  target,
+}: {
+  root: string;
+  dvcFile: string;
+  cacheDir: string;
+  target: string;
+}): Promise<Map<string, string> | undefined> {
+  try {
+    const filepath = path.relative(root, dvcFile).split(path.sep).join('/');
+    const text = await readFileAtRef({ dir: root, ref: 'HEAD', filepath });
+    if (text === null) return undefined;
+    const md5 = parseDvcFile({ text, file: dvcFile, target }).outs[0]?.md5;
+    const now = await readDvcFile({ file: dvcFile }).catch(() => undefined);
+    if (md5 === now?.outs[0]?.md5) return undefined;
+    return await entriesOf({ md5, cacheDir, target });
+  } catch {
+    // No repository or no commit yet, or a committed record that cannot be read: nothing to compare with.
+    return undefined;
+  }
+}
+
+/** A folder list's entries by relpath, when `md5` names one the cache holds. */
+async function entriesOf({
+  md5,
+  cacheDir,
+  target,
+}: {
+  md5: string | undefined;
+  cacheDir: string;
+  target: string;
+}): Promise<Map<string, string> | undefined> {
+  if (!md5?.endsWith('.dir')) return undefined;
+  const entries = await readCachedManifest({ cacheDir, md5, target });
+  return entries && new Map(entries.map((e) => [e.relpath, e.md5]));
 }
 
 /**

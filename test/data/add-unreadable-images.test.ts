@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { gitIn } from '../fixtures/git.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
 /*
@@ -73,5 +74,40 @@ describe('vitrine data add: a photograph that cannot be read as an image', () =>
     expect(await readFile(path.join(images, 'A1.jpg'))).toEqual(whole);
     const again = await vitrine(['data', 'add']);
     expect(again.messages).not.toContain('A1.jpg');
+  });
+
+  it('says them again while data.dvc, not committed, records them over the readable ones git last committed', async () => {
+    // Reviewer V24 (F2): the next add, with nothing changed, said "commit it to keep this version", no warning.
+    const git = gitIn({ root: repo });
+    git('init', '-q');
+    expect((await vitrine(['data', 'init', '../storage'])).code).toBe(0);
+    expect((await vitrine(['data', 'add'])).code).toBe(0);
+    git('add', '-A');
+    git('commit', '-qm', 'photographs');
+    const images = path.join(repo, 'data', 'images');
+    await writeFile(path.join(images, 'A1.jpg'), whole.subarray(0, Math.floor(whole.length / 2)));
+    expect((await vitrine(['data', 'add'])).messages).toContain('A1.jpg ends before its picture data does');
+    // A photograph added since does not make the cut one recorded before it forgotten.
+    await writeFile(path.join(images, 'A5.jpg'), whole);
+    for (const args of [
+      ['data', 'add'],
+      ['data', 'add'],
+    ]) {
+      const again = await vitrine(args);
+      const warnings = again.log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^data\/images\/A1\.jpg ends before its picture data does/);
+      expect(warnings[0]).toContain('recorded before was a readable photograph');
+      expect(again.messages).toContain('1 photograph named above cannot be read as an image');
+      expect(again.messages).not.toMatch(/[Cc]ommit (it|data\.dvc) to keep this version/);
+    }
+    // Put right, the add says to commit, and nothing of A1.
+    const restore = /"npx vitrine (data restore --from [0-9a-f]{32} data\/images\/A1\.jpg)"/.exec(
+      (await vitrine(['data', 'add'])).messages,
+    )?.[1];
+    expect((await vitrine(restore!.split(' '))).code).toBe(0);
+    const fixed = await vitrine(['data', 'add']);
+    expect(fixed.messages).not.toContain('A1.jpg');
+    expect(fixed.messages).toContain('Commit data.dvc to keep this version');
   });
 });

@@ -19966,6 +19966,7 @@ var IMAGE_ENDINGS, init_unreadable_images = __esm({
     init_file_kind();
     init_image_ends();
     init_errors();
+    init_repo();
     init_cache();
     init_dvcfile();
     init_hash();

@@ -1491,10 +1491,14 @@ async function importInto({
         removedImages: removedImages.filter((relpath) => !movedFrom.has(relpath)).length,
         putBack: undone.length,
         labelsRewritten: labelsResult.rewrittenIds.length > 0 ? path.relative(ws.root, ws.labels) : undefined,
-        // Files refused by this import (not still refused): what data/ records of their objects changed.
+        // Files refused by this import (not still refused): what data/ records of their objects changed. An
+        // object the last import already kept its photograph for (kept: true) is as it was: not news (V24).
         filesRefused: problems
           .filter((p) => p.imageRefused && p.object)
-          .map((p) => ({ id: p.object!, kept: !refusedImages.has(p.object!) })),
+          .map((p) => {
+            const kept = !refusedImages.has(p.object!);
+            return { id: p.object!, kept, ...(kept && lastExported?.get(p.object!)?.kept && { still: true }) };
+          }),
       }),
     );
   sayEditsUndone({ undone, name, objectsName: path.relative(ws.root, ws.objects), log });
@@ -1674,8 +1678,11 @@ function changesWords({
   filesRefused = [],
 }: {
   changes: ObjectChanges;
-  /** Objects whose image file this import refused: kept, when the object keeps the photograph it had. */
-  filesRefused?: { id: string; kept: boolean }[];
+  /**
+   * Objects whose image file this import refused: kept, when the object keeps the photograph it had; still, when it
+   * kept it at the last import too (data/ records nothing new of it).
+   */
+  filesRefused?: { id: string; kept: boolean; still?: boolean }[];
   /** labels.csv, when import rewrote ids on it to the objects' Unicode form (said before this). */
   labelsRewritten?: string;
   objectsName: string;
@@ -1702,18 +1709,30 @@ function changesWords({
       `The export is as at the last import, but ${count(putBack, 'value')} edited in ${objectsName} since then ` +
       `${putBack === 1 ? 'was' : 'were'} put back to the export’s (below).`
     );
-  const refused = filesRefusedWords(filesRefused);
+  const refused = filesRefusedWords(filesRefused.filter((f) => !f.still));
   // Not "nothing changed" when data/ records newly refused files, so data.dvc changes (a tester's).
   if (counted.every((list) => list.length === 0) && refused)
     return `No object changed since the last import, but ${refused}.`;
+  // Refused again, the object keeping its photograph as at the last import: named (the run ends on it), not news.
+  const still = filesRefused.filter((f) => f.still).map((f) => f.id);
+  const stillWords =
+    still.length === 0
+      ? ''
+      : ` ${still.length === 1 ? '1 image file' : `${still.length} image files`} the export names ` +
+        `${still.length === 1 ? 'is' : 'are'} still refused (${sample(still, 5)}; listed above): ` +
+        `${still.length === 1 ? 'its object keeps the photograph it' : 'their objects keep the photograph they'} had.`;
   if (counted.every((list) => list.length === 0))
-    return removedImages > 0
-      ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} no ` +
-          `object names ${removedImages === 1 ? 'was' : 'were'} removed from data/).`
-      : labelsRewritten
-        ? `No object changed since the last import: ${objectsName} and the images are as they were (` +
-          `${labelsRewritten} was changed, as said above).`
-        : `Nothing changed since the last import: ${objectsName} and the images are as they were.`;
+    return (
+      (removedImages > 0
+        ? `No object changed since the last import: ${objectsName} is as it was (${count(removedImages, 'image')} ` +
+          `no object names ${removedImages === 1 ? 'was' : 'were'} removed from data/).`
+        : labelsRewritten
+          ? `No object changed since the last import: ${objectsName} and the images are as they were (` +
+            `${labelsRewritten} was changed, as said above).`
+          : still.length > 0
+            ? `No object changed since the last import: ${objectsName} and the images are as they were.`
+            : `Nothing changed since the last import: ${objectsName} and the images are as they were.`) + stillWords
+    );
   const parts = [
     added.length ? `${count(added.length, 'object')} added (${sample(added, 5)})` : '',
     removed.length ? `${removed.length} removed (${sample(removed, 5)})` : '',
@@ -1758,7 +1777,8 @@ function filesRefusedWords(files: { id: string; kept: boolean }[]): string {
         ? one
           ? 'its object is now without a photograph'
           : 'their objects are now without a photograph'
-        : `${kept} of their objects keep the photograph they had, ${files.length - kept} are now without one`;
+        : `${kept} of their objects ${kept === 1 ? 'keeps the photograph it' : 'keep the photograph they'} had, ` +
+          `${files.length - kept} ${files.length - kept === 1 ? 'is' : 'are'} now without one`;
   return (
     `${one ? '1 image file' : `${files.length} image files`} the export names ${one ? 'was' : 'were'} refused ` +
     `(${sample(

@@ -37,10 +37,20 @@ export function importedPhotographsFile(ws: Workspace): string {
   return path.join(ws.data, IMPORTED_PHOTOGRAPHS);
 }
 
-/** The record's text: one entry a line, by id in code-point order, so the same photographs give the same bytes. */
+/**
+ * The record's text: one entry a line, by id in code-point order, each entry's keys in one order, so the same
+ * photographs give the same bytes (an entry kept again put "kept" after "exported", then before it: data.dvc changed
+ * on the same export imported again, reviewer V24).
+ */
 export function formatImportedPhotographs(record: Map<string, ImportedPhotograph>): string {
   const ids = [...record.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${JSON.stringify(Object.fromEntries(ids.map((id) => [id, record.get(id)!])), null, 2)}\n`;
+  const inOrder = ({ image, md5, kept, exported }: ImportedPhotograph): ImportedPhotograph => ({
+    image,
+    md5,
+    ...(kept && { kept }),
+    ...(exported !== undefined && { exported }),
+  });
+  return `${JSON.stringify(Object.fromEntries(ids.map((id) => [id, inOrder(record.get(id)!)])), null, 2)}\n`;
 }
 
 /** An MD5 as the data layer writes it: 32 lowercase hexadecimal digits. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
-const ids = ['RS-1', 'RS-2', 'RS-3', 'RS-4'];
+const IDS = ['RS-1', 'RS-2', 'RS-3', 'RS-4'];
 
-async function exportOf(name: string, emptied: string[]): Promise<{ csv: string; images: string }> {
+async function exportOf(name: string, emptied: string[], ids = IDS): Promise<{ csv: string; images: string }> {
   const images = path.join(root, name, 'images');
   await mkdir(images, { recursive: true });
   for (const id of ids)
@@ -53,4 +53,45 @@ describe('a re-import whose only change is image files refused', () => {
     expect(summary).toContain('2 image files the export names were refused (RS-2, RS-4; listed above)');
     expect(summary).toContain('keep the photograph they had');
   });
+
+  it('says only refusals new to this import, in plain grammar, and the same export again leaves data/ as it was', async () => {
+    // Reviewer V24 (F4, F5): the same export again said "1 image file … was refused … data/ records the refusal",
+    // though data/ was unchanged but for data/.imported-photographs.json, whose "kept" key had moved.
+    const ws = workspace(path.join(root, 'again'));
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const first = await exportOf('again-first', []);
+    await importCollection({ ws, params, metadata: first.csv, images: first.images, log: memoryLogger() });
+    const ids = [...IDS, 'RS-5'];
+    const summaries: string[] = [];
+    const folders: Record<string, string>[] = [];
+    for (const name of ['again-next', 'again-same', 'again-same-2']) {
+      const next = await exportOf(name, ['RS-2', 'RS-5'], ids);
+      const log = memoryLogger();
+      await importCollection({ ws, params, metadata: next.csv, images: next.images, log });
+      summaries.push(log.lines.find((l) => /since the last import/i.test(l.message))?.message ?? '');
+      folders.push(await filesOf(ws.data));
+    }
+    const [news, same, same2] = summaries;
+    expect(news).toContain('2 image files the export names were refused (RS-2, RS-5; listed above)');
+    expect(news).toContain('1 of their objects keeps the photograph it had, 1 is now without one');
+    for (const summary of [same, same2]) {
+      expect(summary).not.toMatch(/was refused|were refused|records the refusal/);
+      expect(summary).toMatch(/^No object changed since the last import/);
+      expect(summary).toContain('1 image file the export names is still refused (RS-2; listed above)');
+    }
+    expect(folders[1]).toEqual(folders[0]);
+    expect(folders[2]).toEqual(folders[0]);
+  });
 });
+
+/** Each file under `dir` (relative path) with its bytes as text. */
+async function filesOf(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name);
+      out[path.relative(dir, file)] = (await readFile(file)).toString('base64');
+    }
+  return out;
+}

@@ -231,6 +231,14 @@ const DENIAL_ELSEWHERE =
   '(?:\\s+[^\\s,;.:|/()-][^\\s,;.:|/()]*){0,3}?\\s+';
 const PUBLIC_DOMAIN_DENIED = new RegExp(`${DENIAL_ELSEWHERE}${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
 
+// "Not in the public domain", "no longer in the public domain": said of a work in copyright.
+export const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
+
+/** The text (lower case) says in English or another language that the work is not in the public domain. */
+function publicDomainDenied(t: string): boolean {
+  return NOT_PUBLIC_DOMAIN.test(t) || publicDomainDeniedElsewhere(t);
+}
+
 /**
  * The text says in another language that the work is not in the public domain ("Nicht gemeinfrei", "Pas dans le
  * domaine public"): In Copyright, as "Not in the public domain" is.
@@ -276,11 +284,12 @@ const OPEN_NAMED = new RegExp(
 /*
  * A photographic, photo or image record, a record photograph or shot, is the image (task D10: "Photographic record:
  * CC BY-NC 4.0" was blanked as the record's, and a CC0 beside it offered the image for download). On one line only:
- * "… for the image\nRecord: CC0" names the record.
+ * "… for the image\nRecord: CC0" names the record. "Photo" in its own forms only ("Photoworks record" is a name).
  */
+const PHOTO_FORMS = 'photo(?:s|graph(?:s|y|ic)?)?';
 const PICTURE_RECORD_NOT =
-  '(?<!\\b(?:photo\\w*|images?|pictures?|scans?)(?:[^\\S\\n\\r]|-)+)' +
-  '(?=records?(?!(?:[^\\S\\n\\r]|-)+(?:photo\\w*|shots?)(?![\\p{L}\\p{N}])))';
+  `(?<!\\b(?:${PHOTO_FORMS}|images?|pictures?|scans?)(?:[^\\S\\n\\r]|-)+)` +
+  `(?=records?(?!(?:[^\\S\\n\\r]|-)+(?:${PHOTO_FORMS}|shots?)(?![\\p{L}\\p{N}])))`;
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const RECORD_IN_ENGLISH =
   '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
@@ -295,6 +304,62 @@ const [A_ACUTE, A_GRAVE, U_ACUTE, C_CEDILLA] = [
   '(?:ú|u\\u0301?)',
   '(?:ç|c\\u0327?)',
 ];
+const [I_ACUTE, A_TILDE, O_TILDE, E_UMLAUT] = ['(?:í|i\\u0301?)', '(?:ã|a\\u0303)', '(?:õ|o\\u0303)', '(?:ë|e\\u0308)'];
+// Media, files, assets, surrogates, digitisation, named beside the record, are the image too (task D10: "Metadata
+// and media: CC BY-NC 4.0" was blanked as the record's): "digital media", "Medien", "fichiers", "medios", "mídias".
+const MEDIA =
+  '(?:(?:digital(?:e[nrs]?)?|associated|related|linked|accompanying)\\s+)?(?:' +
+  [
+    `media|medien|medier|m${E_ACUTE}dias?|medios|m${I_ACUTE}dias?|multimedia`,
+    'files?|filer|dateien|fichiers?|archivos|ficheros?|ficheiros|arquivos|bestanden',
+    'assets|surrogates?|digitalisate?|imagery|visuals|visuels',
+    `digiti[sz](?:ations?|ed\\s+\\p{L}+)|digitali(?:sierungen|sierung|zaciones|zaci${O_ACUTE}n|zzazion[ei]|` +
+      `seringen|sering|seringar|za${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es))|num${E_ACUTE}ri(?:sations?|ques)`,
+    `riproduzion[ei]|reproducciones|reproducci${O_ACUTE}n|reprodu${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es)|` +
+      'beeld(?:en|materiaal)?',
+  ].join('|') +
+  ')(?![\\p{L}\\p{N}])';
+/*
+ * A picture named, in those languages and English: "Metadaten und Bilder", "Text or scan". Whole words, in their own
+ * forms (reviewer V23, F2: "Fotohof", "Afterimage", "the Etruscan" and "Studio Lichtbild" before "metadata: CC0" were
+ * pictures, and the CC0 went to a living artist's work). Recordings, audio and video beside the record are the work,
+ * as the image is (task D10: "Recordings and metadata: CC BY-NC 4.0" was blanked as the record's).
+ */
+const PICTURE =
+  `(?<![\\p{L}\\p{N}])(?:${MEDIA}|images?|${PHOTO_FORMS}|photographies?|pictures?|scans?|reproductions?|` +
+  `bild(?:er|ern|es|en|e|s)?|billeder?|foto(?:s|grafie(?:n|${E_UMLAUT}n)?|grafias?|graf${I_ACUTE}as?|grafii)?|` +
+  `imag(?:en|enes|em|ens|ine|ini)|im${A_ACUTE}genes|immagin[ei]|afbeelding(?:en)?|abbildung(?:en)?|aufnahmen?|` +
+  '(?:(?:audio|sound|video)\\s+)?recordings?|audio|videos?|films?)(?![\\p{L}\\p{N}])';
+// What says a picture after a record's name in the other languages: "registro fotográfico", "notice photographique",
+// "registro gráfico", "registro audiovisual", "scheda iconografica".
+const PICTURE_ADJECTIVE =
+  `(?<![\\p{L}\\p{N}])(?:(?:foto|photo|icono)?gr${A_ACUTE}fic[oaie]s?|(?:foto|icono)?grafich[ei]|` +
+  '(?:photo|icono)?graphiques?|audiovisu(?:al(?:es)?|el(?:le)?s?|ali?)|visuel(?:le)?s?)(?![\\p{L}\\p{N}])';
+/*
+ * What joins two names, whole words: "and", "or", "and/or", ", or", "(or", a slash, "und", "et", "y", "o"... Not
+ * "of", Dutch for "or" but English "of" too (reviewer V23, F3: "Metadata of the image: CC0" was the image's, offered
+ * for download): beside the Dutch record's name only (OF_THE_PICTURE, NOT_AFTER_THE_PICTURE).
+ */
+const JOINER =
+  '(?:\\(\\s*)?(?:,\\s*)?(?:&|\\+|,|\\/|(?<![\\p{L}\\p{N}])(?:and\\s*\\/\\s*or|and|or|as well as|und|oder|sowie|' +
+  'et|ou|y|e|o|en|och|eller|og)(?![\\p{L}\\p{N}]))';
+// An article or a possessive between: "Text or an image", "Text and the scan", "métadonnées et les images".
+const ARTICLE_BEFORE =
+  '(?:(?:the|an?|its|their|die|der|das|den|dem|des|les?|la|los|las|el|il|gli|lo|de|het|os|as|un|une|ein|eine)\\s+|' +
+  "l['’]\\s*)?";
+/*
+ * After a record's name of two meanings, the picture it is of names the picture (reviewer V23, F4: "Registro de
+ * fotografía", "Registro (fotografía)", "Registro: foto", "Scheda immagine", "La notice de l'image", "Données de
+ * numérisation", "Datensatz Digitalisat", "Beschrijving van de afbeelding" or "of afbeelding" were blanked as the
+ * record's, and a NonCommercial licence beside "Public domain" lost). "Metadata of the image" stays the record's.
+ */
+const OF_THE_PICTURE =
+  "(?!(?:\\s*[(:]\\s*|\\s+(?:de|del|da|do|di|della|dello|dell['’]|des|du|d['’]|van|von|of)\\s*|\\s+)" +
+  '(?:(?:this|these|its|deze|dit|esta|este|estas|estes|cette|ce|ces|questa|questo|diese[snmr]?|dieser)\\s+)?' +
+  `${ARTICLE_BEFORE}(?:${PICTURE}|${PICTURE_ADJECTIVE}))`;
+// Nor the Dutch record's name after the picture and "of" (or): "Afbeelding of beschrijving". Read once the word is
+// found: before it, at every word's start, a long text took three times as long.
+const NOT_AFTER_THE_PICTURE = `(?<!${PICTURE}\\s+of\\s+(?:(?:de|het)\\s+)?beschrijving(?:en)?)`;
 /*
  * The record's name in the other languages exports come in (task D6, session 61: "Metadaten: CC0" was the work's
  * licence, offered for download), only words that name the catalogue's text and never the work or its picture:
@@ -304,50 +369,27 @@ const [A_ACUTE, A_GRAVE, U_ACUTE, C_CEDILLA] = [
  * Italian "metadati", "scheda" (not "scheda fotografica"); Dutch "beschrijving"; Swedish "metadatan", Danish and
  * Norwegian "metadataen"; Portuguese "metadados". Dutch, Danish, Norwegian and Swedish "metadata" is the English
  * word. No word for the text alone ("Texte", "texto"): a letter's text is the work. Their articles before them.
+ * The words of two meanings followed by a picture are the picture's (OF_THE_PICTURE).
  */
 const RECORD_ELSEWHERE =
-  '(?<![\\p{L}\\p{N}])(?:(?:die|diese|alle|unsere|les|ces|nos|toutes\\s+les|los|las|el|estos|i|gli|questi|de|het|' +
-  "deze|os|estes)\\s+|l['’]\\s*)?(?:" +
+  `(?<![\\p{L}\\p{N}])(?:(?:die|diese|alle|unsere|les|ces|nos|toutes\\s+les|los|las|el|` +
+  "estos|i|gli|questi|de|het|deze|os|estes)\\s+|l['’]\\s*)?(?:" +
   [
-    `meta-?daten|datens(?:atz|${A_UMLAUT}tze)|katalog(?:daten|eintr(?:ag|${A_UMLAUT}ge))`,
-    `m${E_ACUTE}ta-?donn${E_ACUTE}es`,
-    `donn${E_ACUTE}es(?!\\s+(?:de\\s+l['’]\\s*|d['’]\\s*|des\\s+|du\\s+)?(?:images?|photo|clich))`,
-    `notices?\\s+(?:descriptives?|catalographiques?|documentaires?)|(?:la|cette|les|ces)\\s+notices?`,
-    `metadatos|metadados|metadati|registros?(?!\\s+fotogr)|registos?(?!\\s+fotogr)|sched[ae](?!\\s+fotogr)`,
-    'beschrijvingen|beschrijving|metadata(?:n|en|ene)',
+    `meta-?daten|katalog(?:daten|eintr(?:ag|${A_UMLAUT}ge))|m${E_ACUTE}ta-?donn${E_ACUTE}es`,
+    `metadatos|metadados|metadati|metadata(?:n|en|ene)`,
+    `(?:datens(?:atz|${A_UMLAUT}tze)|` +
+      `donn${E_ACUTE}es(?!\\s+(?:de\\s+l['’]\\s*|d['’]\\s*|des\\s+|du\\s+)?(?:images?|photo|clich))|` +
+      `notices?\\s+(?:descriptives?|catalographiques?|documentaires?)|(?:la|cette|les|ces)\\s+notices?|` +
+      'registros?(?!\\s+fotogr)|registos?(?!\\s+fotogr)|sched[ae](?!\\s+fotogr)|' +
+      `(?:beschrijvingen|beschrijving)${NOT_AFTER_THE_PICTURE})` +
+      `(?![\\p{L}\\p{N}])${OF_THE_PICTURE}`,
   ].join('|') +
   ')(?![\\p{L}\\p{N}])';
-// Media, files, assets, surrogates, digitisation, named beside the record, are the image too (task D10: "Metadata
-// and media: CC BY-NC 4.0" was blanked as the record's): "digital media", "Medien", "fichiers", "medios", "mídias".
-const [I_ACUTE, A_TILDE, O_TILDE] = ['(?:í|i\\u0301?)', '(?:ã|a\\u0303)', '(?:õ|o\\u0303)'];
-const MEDIA =
-  '(?:(?:digital(?:e[nrs]?)?|associated|related|linked|accompanying)\\s+)?(?:' +
-  [
-    `media|medien|medier|m${E_ACUTE}dias?|medios|m${I_ACUTE}dias?|multimedia`,
-    'files?|filer|dateien|fichiers?|archivos|ficheros?|ficheiros|arquivos|bestanden',
-    'assets|surrogates?|digitalisate|imagery|visuals|visuels',
-    `digiti[sz](?:ations?|ed\\s+\\p{L}+)|digitali(?:sierungen|sierung|zaciones|zaci${O_ACUTE}n|zzazion[ei]|` +
-      `seringen|sering|seringar|za${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es))|num${E_ACUTE}ri(?:sations?|ques)`,
-    `riproduzion[ei]|reproducciones|reproducci${O_ACUTE}n|reprodu${C_CEDILLA}(?:${A_TILDE}o|${O_TILDE}es)|` +
-      'beeld(?:en|materiaal)?',
-  ].join('|') +
-  ')(?![\\p{L}\\p{N}])';
-// A picture named, in those languages and English: "Metadaten und Bilder", "Text or scan".
-const PICTURE =
-  `(?:${MEDIA}|images?|photo\\w*|pictures?|scans?|reproductions?|bild(?:er|en|e)?|billeder?|foto\\w*|` +
-  `imag(?:en|enes|em|ens|ine|ini)|im${A_ACUTE}genes|immagin[ei]|afbeelding(?:en)?|abbildung(?:en)?|aufnahmen?)`;
-// What joins two names: "and", "or", "and/or", ", or", "(or", a slash, "und", "et", "y", "o", "of" (Dutch "or")...
-const JOINER =
-  '(?:\\(\\s*)?(?:,\\s*)?(?:and\\s*\\/\\s*or|and|or|&|\\+|,|\\/|as well as|und|oder|sowie|et|ou|y|e|o|en|of|och|' +
-  'eller|og)';
-// An article or a possessive between: "Text or an image", "Text and the scan", "métadonnées et les images".
-const ARTICLE_BEFORE =
-  '(?:(?:the|an?|its|their|die|der|das|den|dem|des|les?|la|los|las|el|il|gli|lo|de|het|os|as|un|une|ein|eine)\\s+|' +
-  "l['’]\\s*)?";
 // Not "Metadata and images: CC0", "CC0 for data & images", "Text or image: CC BY-NC 4.0" (reviewer X2: with a CC0
 // on the next line, the NonCommercial licence was blanked as the record's and the CC0 offered for download), nor
 // "Text, or image", "Text and/or image", "Text (or image)", "Text or an image", "Text or scan" (task D6, session 61).
-const NOT_THE_PICTURE_TOO = `(?!\\s*${JOINER}\\s*${ARTICLE_BEFORE}${PICTURE})`;
+// A photographer named after the record may be the photograph's credit, as before: "Metadata and photographer credit".
+const NOT_THE_PICTURE_TOO = `(?!\\s*${JOINER}\\s*${ARTICLE_BEFORE}(?:${PICTURE}|photographers?(?![\\p{L}\\p{N}])))`;
 const NOT_THE_PHOTOGRAPH = `(?:${RECORD_IN_ENGLISH}|${RECORD_ELSEWHERE})${NOT_THE_PICTURE_TOO}`;
 
 // The record named first, as the clause's subject or heading: "Metadata: CC0", "Metadata licence:", "This record is".
@@ -361,7 +403,10 @@ const RECORD_AFTER = [
   `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
   `\\b(?:meta-?data|data|texts?|${PICTURE_RECORD_NOT}records?|descriptions?)\\s+only\\b`,
   // In the other languages: "pour les métadonnées", "(nur Metadaten)", "(métadonnées uniquement)".
-  `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|per|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH}`,
+  `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH}`,
+  // Italian "per" before the record's name in another language only: "CC0 per i metadati", not the English "per the
+  // data supplied" (reviewer V23, F5: a photograph's NonCommercial licence was blanked as the record's).
+  `(?<![\\p{L}\\p{N}])per\\s+${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}`,
   `(?<![\\p{L}\\p{N}])(?:${ONLY_ELSEWHERE})\\s+${RECORD_ELSEWHERE}`,
   `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}\\s+(?:${ONLY_ELSEWHERE})(?![\\p{L}\\p{N}])`,
 ].join('|');
@@ -399,7 +444,16 @@ const STATEMENT_NAMED =
 export function recordStatementsBlanked(raw: string): string {
   return recordClauses(raw)
     .map((c) => {
-      const keep = inCopyrightStays(c) ? isInCopyright : () => false;
+      // A public domain denied is In Copyright said, and stays as In Copyright does (reviewer V23, F1: "Datensatz:
+      // Werk nicht gemeinfrei. Bild: CC0" lost "gemeinfrei", kept "nicht", and offered the work for download).
+      const incStays = inCopyrightStays(c);
+      const denied = publicDomainDenied(
+        c
+          .replace(/[‐-―−]/g, '-')
+          .normalize('NFC')
+          .toLowerCase(),
+      );
+      const keep = (found: string) => (incStays && isInCopyright(found)) || (denied && isPublicDomain(found));
       // Dashes made plain first, as the other readings of the clause make them ("Meta‐data" with U+2010: V22).
       const about = METADATA_ONLY.test(withoutAddresses(c.replace(/[‐-―−]/g, '-').toLowerCase()));
       return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [RECORD_NAMED_THEN_STATEMENT], keep);
@@ -475,6 +529,12 @@ function inCopyrightStays(clause: string): boolean {
     .replace(RECORD_FILLER, ' ');
   return /[\p{L}\p{N}]/u.test(rest);
 }
+
+/** What was found names the public domain, in English or another language ("Public domain", "gemeinfrei"). */
+function isPublicDomain(found: string): boolean {
+  return PUBLIC_DOMAIN_NAMED.test(found.normalize('NFC').toLowerCase());
+}
+const PUBLIC_DOMAIN_NAMED = new RegExp(`public domain|${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
 
 /** What was found names In Copyright: its words, its code or its address ("InC-EDU", "…/vocab/InC/1.0/"). */
 function isInCopyright(found: string): boolean {

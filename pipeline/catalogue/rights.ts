@@ -13,6 +13,7 @@ import {
   copyrightStatusAsRead,
   inCopyrightWordsSaid,
   licenceDoubted,
+  NOT_PUBLIC_DOMAIN,
   PUBLIC_DOMAIN_ELSEWHERE,
   photographLicensed,
   publicDomainDeniedElsewhere,
@@ -77,7 +78,13 @@ import {
  * and the image joined as "and" joins them by ", or", "and/or", "(or", "or an" and a scan or reproduction named ("Text
  * and/or image: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0); a photographic, photo or image record, a record photograph or
  * shot, and media, files, assets, digital surrogates or scans beside the record ("Metadaten und Medien") are the image
- * ("Photographic record: CC BY-NC 4.0\nCC0", "Metadata and media: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0).
+ * ("Photographic record: CC BY-NC 4.0\nCC0", "Metadata and media: CC BY-NC 4.0\nCC0" CC BY-NC, not CC0). Reviewer V23:
+ * a public domain denied in the record's clause stays ("Datensatz: Werk nicht gemeinfrei. Bild: CC0" In Copyright); a
+ * picture beside the record is a whole word ("Courtesy of the artist and Fotohof, metadata: CC0" In Copyright); "of"
+ * and "per" join or name the record only beside a Dutch or Italian record word ("Metadata of the image: CC0" unknown,
+ * "Public domain; photograph CC BY-NC 4.0 per the data supplied" CC BY-NC); a record word of two meanings followed
+ * by a picture is the picture ("Public domain; Registro de fotografía: CC BY-NC 4.0" CC BY-NC); recordings beside the
+ * record are the work ("Recordings and metadata: CC BY-NC 4.0\nCC0" CC BY-NC).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 11;
@@ -209,8 +216,6 @@ function creativeCommons(parts: string[], version: string | undefined): Omit<Rig
   };
 }
 
-// "Not in the public domain", "no longer in the public domain": said of a work in copyright.
-const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
 // What may follow "copyright" to say how it stands, naming no holder: "copyright unknown", "copyright none",
 // "copyright status: unknown". At a clause's end: "Copyright Freeman Studio", "Copyright Free Library of
 // Philadelphia" name a holder (review V4).

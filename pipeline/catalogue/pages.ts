@@ -404,7 +404,12 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
                     `Not published: model not yet reliable on this type (best guess “${a.label}”, ` +
                     `${percent(a.confidence)})`
                   : kind === 'not-sure'
-                    ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
+                    ? // With the digits that tell it from the threshold it missed (the model page says that one).
+                      `Not sure: waiting for staff (best guess “${a.label}”, ${
+                        a.needed && a.needed.threshold < 1
+                          ? percentApart(a.confidence, a.needed.threshold)[0]
+                          : percent(a.confidence)
+                      })`
                     : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
                       `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
     return [cardOf(o, note)];

@@ -34,4 +34,17 @@ describe('the review page’s card for a guess held back', () => {
     for (const [i, words] of filter.entries()) expect(notes[i]!.startsWith(`${words} (`)).toBe(true);
     expect(notes.join(' ')).not.toMatch(/waiting for staff: no guess/i);
   });
+
+  // Tester T2: "Not sure: waiting for staff (best guess “Urkunde”, 99.98%)" beside the model page's threshold
+  // "99.98% or more": 99.977% against 99.978%, rounded alike. Said with the digits that keep them apart.
+  it('gives the guess figure with the digits that tell it from the threshold it missed', () => {
+    const needed = { threshold: 0.99978, minPrecision: 0.9 };
+    const catalogue = {
+      objects: [object('N-3', { label: 'Urkunde', confidence: 0.99977, needed })],
+      reviewQueue: ['N-3'],
+    } as unknown as Catalogue;
+    expect(reviewList(catalogue).cards.map((c) => c.note)).toEqual([
+      'Not sure: waiting for staff (best guess “Urkunde”, 99.977%)',
+    ]);
+  });
 });

@@ -50,6 +50,7 @@ import {
 } from './file-kind.ts';
 import { characterCode, labelForm } from './hidden-characters.ts';
 import { byComposed, encodedAnotherWay, keptIdForm, lettersApart, sameIdLines } from './id-forms.ts';
+import { imageEndDamage } from './image-ends.ts';
 import { foldersHolding, foldersHoldingWords } from './images-below.ts';
 import { editsUndone, lastImported, lastImportFile, sayEditsUndone } from './import-edits.ts';
 import {
@@ -1944,13 +1945,15 @@ export async function findImage({
   }
   // One rule for a damaged JPEG: what the dataset stage's decoder makes of it. Zeroed: grey below the damage,
   // imported with a warning. Cut short: "premature end of JPEG image", a file that cannot be used.
-  let damage: string | undefined;
-  if (kind === 'jpeg') {
-    damage = await jpegDamage(real).catch(() => undefined);
-    const unreadable = damage ? await undecodable({ file: real, maxPixels }) : undefined;
-    if (damage && unreadable)
-      return { refused: `${damage} ${damagedUnreadable(unreadable)}`, unusable: true, file: real };
-  }
+  // A PNG, TIFF or AVIF/HEIF cut short keeps a header that reads: where its parts end is checked against its size
+  // (imageEndDamage), and only a damaged one is decoded (D12's: the half of a PNG was imported without a word).
+  const ends = kind === 'jpeg' ? jpegDamage : ENDS_CHECKED.has(kind) ? imageEndDamage : undefined;
+  const broken = ends ? await ends(real).catch(() => undefined) : undefined;
+  const unreadable = broken ? await undecodable({ file: real, maxPixels }) : undefined;
+  if (broken && unreadable)
+    return { refused: `${broken} ${damagedUnreadable(unreadable)}`, unusable: true, file: real };
+  // Said only of a JPEG that decodes (grey below the damage): another that decodes is as the dataset stage reads it.
+  const damage = kind === 'jpeg' ? broken : undefined;
   const as = path.relative(imageRoot, file);
   const pages = kind === 'tiff' ? await tiffPages(real).catch(() => undefined) : undefined;
   const found = {
@@ -1969,7 +1972,7 @@ export async function findImage({
  * file over a lowered limit is still judged by whether it decodes (the dataset stage says it is too large).
  */
 async function undecodable({ file, maxPixels }: { file: string; maxPixels?: number }): Promise<string | undefined> {
-  // Loaded only for a damaged JPEG: a collection of whole ones never loads the decoder to import.
+  // Loaded only for a damaged file: a collection of whole ones never loads the decoder to import.
   const { DEFAULT_MAX_PIXELS, readSmallPixels } = await import('../dataset/images.ts');
   try {
     await readSmallPixels({ file, maxPixels: Math.max(maxPixels ?? 0, DEFAULT_MAX_PIXELS) });
@@ -2574,6 +2577,9 @@ async function fileHead(file: string): Promise<Buffer> {
 
 /** An image format import takes, told by its first bytes (imageKind). */
 export type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif' | 'heif';
+
+/** The formats whose end imageEndDamage checks (a JPEG's is jpegDamage's). */
+const ENDS_CHECKED = new Set<ImageKind>(['png', 'tiff', 'avif', 'heif']);
 
 /** The endings of each format, its usual one first: an image is stored under one of its own format's. */
 const KIND_ENDINGS: Record<ImageKind, string[]> = {

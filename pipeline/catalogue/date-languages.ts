@@ -178,7 +178,8 @@ const NUM = String.raw`(\d{1,2}|[ivx]+)`;
 const TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`;
 
 const SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, 'g');
-const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, 'g');
+// "Jhdt", "Jhd." whole: read as "Jh" and a stray "dt", the search box took "19. Jhdt" for no century (centuryTyped).
+const JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh(?:dt|d|t)?\.?|jahrhunderts?\b)`, 'g');
 /** "siglo XV–XVI", "sec. XV-inizio XVI", "siglo XV-principios del XVI": the second century perhaps a part of it. */
 const SIGLO = new RegExp(
   String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}` +

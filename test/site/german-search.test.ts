@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { APPROXIMATE } from '../../pipeline/catalogue/date-languages.ts';
 import { altText } from '../../pipeline/catalogue/derive.ts';
 import { foldedCopy } from '../../site/src/lib/fold.ts';
-import { ABOUT_WORDS, centuryTyped, datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
+import { ABOUT_WORDS, centuryFilter, centuryTyped, datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
 import { parseQuery, umlautsEitherWay } from '../../site/src/lib/query.ts';
 
 /*
@@ -93,6 +93,31 @@ describe('a century typed in German', () => {
     expect(centuryTyped('19. Juni')).toBe(null);
     expect(centuryTyped('0. Jh.')).toBe(null);
     expect(centuryTyped('Kanne 19. Jh.')).toBe(null);
+    expect(centuryTyped('1800s')).toBe(null);
+    expect(centuryTyped('1800-1899')).toBe(null);
+    expect(centuryTyped('XIX')).toBe(null);
+  });
+
+  it('is every century the catalogue reads as one: roman numbers, "1er siècle", "19e s.", "n. Chr."', () => {
+    // As the dates of the catalogue are read (pipeline/catalogue/date-languages.ts), not by a second rule.
+    expect(centuryTyped('XIX. Jh.')).toBe(19);
+    expect(centuryTyped('XIXe siècle')).toBe(19);
+    expect(centuryTyped('1er siècle')).toBe(1);
+    expect(centuryTyped('19e s.')).toBe(19);
+    expect(centuryTyped('2. Jh. n. Chr.')).toBe(2);
+    expect(centuryTyped('IIIe siècle av. J.-C.')).toBe(-3);
+    expect(centuryTyped('siglo XIX')).toBe(19);
+    expect(centuryTyped('1st century AD')).toBe(1);
+  });
+
+  it('is searched as words when no object of the catalogue is dated in that century, or none is dated at all', () => {
+    const counts = { '19th century': 66, '18th century': 4 };
+    expect(centuryFilter({ term: '19. Jh.', counts })).toBe('19th century');
+    expect(centuryFilter({ term: '17. Jh.', counts })).toBe(null);
+    // A catalogue with no date column: no Date filter counts anything.
+    expect(centuryFilter({ term: '19. Jh.', counts: undefined })).toBe(null);
+    expect(centuryFilter({ term: '19. Jh.', counts: { '19th century': 0 } })).toBe(null);
+    expect(centuryFilter({ term: 'Kanne', counts })).toBe(null);
   });
 });
 

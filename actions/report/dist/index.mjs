@@ -37763,7 +37763,7 @@ var ERA_OPENS = new RegExp(
   String.raw`(?<![a-zà-ÿ])(?:between|entre|zwischen|tussen|tra|fra)\s[^;]{0,40}\s(?:and|et|und|u\.|y|en|e)\s+|` + String.raw`(?<![a-zà-ÿ])(?:ca\.|c\.|circa|about)\s*)$`
 );
 var OF = String.raw`(?:(?:du|de|des|del|della|dello|der|van|la|het|el)\s+)*`, PART_WORD = "(?:d\xE9but|debut|fin|milieu|anfang|mitte|ende|fr\xFCh(?:e[sr]?)?|sp\xE4t(?:e[sr]?)?|principios|inicios|comienzos|mediados|finales|fines|inizio|primo|tardo|fine|begin|vroeg|midden|einde|eind|laat)";
-var NUM = String.raw`(\d{1,2}|[ivx]+)`, TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`, SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, "g"), JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh\.?|jhd?t?\.|jahrhunderts?\b)`, "g"), SIGLO = new RegExp(
+var NUM = String.raw`(\d{1,2}|[ivx]+)`, TO = String.raw`(?:\s*[–—-]\s*|\s+(?:al|a|y|e|bis|à|au|tot)\s+)`, SIECLE = new RegExp(String.raw`\b${NUM}(?:e|ème|eme|er|ère|re)\s+(?:si[èe]cles?\b|s\.)`, "g"), JAHRHUNDERT = new RegExp(String.raw`\b${NUM}\.\s*(?:jh(?:dt|d|t)?\.?|jahrhunderts?\b)`, "g"), SIGLO = new RegExp(
   String.raw`\b(?:siglos?|secoli|secolo|secc?\.)\s*${NUM}` + String.raw`(?:${TO}(?:(${PART_WORD})\s+${OF}(?:(?:siglo|secolo|secc?\.|s\.)\s*)?)?${NUM})?\b`,
   "g"
 ), SIGLO_SHORT = new RegExp(

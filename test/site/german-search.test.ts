@@ -3,7 +3,7 @@ import { APPROXIMATE } from '../../pipeline/catalogue/date-languages.ts';
 import { altText } from '../../pipeline/catalogue/derive.ts';
 import { foldedCopy } from '../../site/src/lib/fold.ts';
 import { ABOUT_WORDS, centuryFilter, centuryTyped, datesAsYears, datesWritten } from '../../site/src/lib/number.ts';
-import { parseQuery, umlautsEitherWay } from '../../site/src/lib/query.ts';
+import { asTyped, parseQuery, saidNothing, TERMS, umlautsEitherWay } from '../../site/src/lib/query.ts';
 
 /*
  * A German museum's catalogue searched as German visitors type (tester T2): "Muenze" for "Münze", "um 1887",
@@ -11,6 +11,8 @@ import { parseQuery, umlautsEitherWay } from '../../site/src/lib/query.ts';
  */
 
 const w = (text: string) => ({ text, phrase: false });
+// Another spelling of a word typed, searched with it quietly.
+const o = (text: string, typed: string) => ({ text, phrase: false, typed });
 
 describe('an umlaut typed as ae, oe or ue', () => {
   it('finds the word written with the umlaut: the page has a hidden copy written so', () => {
@@ -30,23 +32,66 @@ describe('an umlaut typed as ae, oe or ue', () => {
 
   it('searches a word typed with the umlaut both ways, so that a catalogue writing Muenze is found', () => {
     const q = umlautsEitherWay(parseQuery('Münze'));
-    expect(q.anyOf).toEqual([[w('Münze')], [w('Muenze')]]);
+    expect(q.anyOf).toEqual([[w('Münze')], [o('Muenze', 'Münze')]]);
     // Each such word either way, with the other words: (Münze or Muenze) and (Köln or Koeln) and silber.
     expect(umlautsEitherWay(parseQuery('Münze Köln silber')).anyOf).toEqual([
       [w('Münze'), w('Köln'), w('silber')],
-      [w('Münze'), w('Koeln'), w('silber')],
-      [w('Muenze'), w('Köln'), w('silber')],
-      [w('Muenze'), w('Koeln'), w('silber')],
+      [w('Münze'), o('Koeln', 'Köln'), w('silber')],
+      [o('Muenze', 'Münze'), w('Köln'), w('silber')],
+      [o('Muenze', 'Münze'), o('Koeln', 'Köln'), w('silber')],
     ]);
-    expect(umlautsEitherWay(parseQuery('vase -Töpferei')).without).toEqual([w('Töpferei'), w('Toepferei')]);
+    expect(umlautsEitherWay(parseQuery('vase -Töpferei')).without).toEqual([w('Töpferei'), o('Toepferei', 'Töpferei')]);
   });
 
   it('stays within the alternatives the page searches, writing every umlaut so at once beyond them', () => {
     const q = umlautsEitherWay(parseQuery('ä1 ö2 ü3 ä4 ö5'));
     expect(q.anyOf).toEqual([
       [w('ä1'), w('ö2'), w('ü3'), w('ä4'), w('ö5')],
-      [w('ae1'), w('oe2'), w('ue3'), w('ae4'), w('oe5')],
+      [o('ae1', 'ä1'), o('oe2', 'ö2'), o('ue3', 'ü3'), o('ae4', 'ä4'), o('oe5', 'ö5')],
     ]);
+  });
+
+  it('says back only what was typed: the other spelling is searched quietly, not said on the status line', () => {
+    // "N objects for “Göteborg” or “Goeteborg”", "without “Münze” or “Muenze”" named a spelling nobody typed.
+    for (const typed of ['Göteborg -Münze', 'Köln OR Zürich silber', 'vase -"Münze aus Köln"', 'Göteborg Ölmalerei']) {
+      expect(asTyped(umlautsEitherWay(parseQuery(typed)))).toEqual(parseQuery(typed));
+    }
+  });
+
+  it('says that no object has a typed word once, and only when neither spelling found an object', () => {
+    const q = umlautsEitherWay(parseQuery('Münze OR zebra'));
+    // Münze, Muenze, zebra: neither spelling of Münze found anything, nor did zebra.
+    expect(saidNothing(q.anyOf, [false, false, false])).toEqual([true, false, true]);
+    // Muenze found objects: nothing is said of Münze.
+    expect(saidNothing(q.anyOf, [false, true, false])).toEqual([false, false, true]);
+    const without = umlautsEitherWay(parseQuery('vase -Töpferei')).without.map((t) => [t]);
+    expect(saidNothing(without, [false, false])).toEqual([true, false]);
+    expect(saidNothing(without, [true, false])).toEqual([false, false]);
+  });
+
+  it('keeps a word of one letter too short to search: Ü, Ö and Ä alone are not searched as Ue, Oe and Ae', () => {
+    for (const typed of ['Ü', 'ö', 'Ä', 'mask -ü', 'ö-1']) {
+      expect(umlautsEitherWay(parseQuery(typed))).toEqual(parseQuery(typed));
+    }
+  });
+
+  it('searches at most TERMS words after a minus and phrases in all, the other spellings among them', () => {
+    const ten = Array.from({ length: TERMS }, (_, i) => `-Töpfer${i}`).join(' ');
+    const q = umlautsEitherWay(parseQuery(`vase ${ten}`));
+    expect(q.without.length).toBe(TERMS);
+    expect(asTyped(q).without.length).toBe(TERMS);
+    // Room for one other spelling: the phrase searched for has it, the words left out do not.
+    const eight = Array.from({ length: TERMS - 2 }, (_, i) => `-Töpfer${i}`).join(' ');
+    const r = umlautsEitherWay(parseQuery(`vase ${eight} "Münze aus Köln"`));
+    const phrases = new Set(
+      r.anyOf
+        .flat()
+        .filter((t) => t.phrase)
+        .map((t) => t.text),
+    );
+    expect(r.without.length + phrases.size).toBe(TERMS);
+    expect(r.without.map((t) => t.text).slice(0, 2)).toEqual(['Töpfer0', 'Töpfer1']);
+    expect([...phrases]).toEqual(['Münze aus Köln', 'Muenze aus Koeln']);
   });
 });
 

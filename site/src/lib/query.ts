@@ -15,6 +15,8 @@ import { joinedToNumber } from './number.ts';
 export interface QueryTerm {
   text: string;
   phrase: boolean;
+  /** Another spelling of a term, searched with it quietly: the term as typed ("Münze" for "Muenze": umlautsEitherWay). */
+  typed?: string;
 }
 
 export interface ParsedQuery {
@@ -134,18 +136,68 @@ export function parseQuery(
  * "Münze" as it is. Not the other way round: a typed "ue" read as "ü" would make "blue", "queen" or "Feuer" other
  * words. Each such term either way ("Münze Köln": 4 alternatives); beyond `limit`, every such term written so at once
  * (2 alternatives), and `q` as it is when even that is too many. `q` itself when no term has such a letter.
+ * The other spelling is searched quietly: it holds the term as typed (`typed`), which the status line says back
+ * (asTyped), and notes are said of the term as typed (saidNothing). A word of one letter ("Ü") is too short to search,
+ * not "Ue"; a "-" term or a phrase is a search of its own, so its other spelling is searched only while those typed
+ * and the other spellings are within `terms` (TERMS, as parseQuery counts them): 10 "-" words made 20 searches.
  */
-export function umlautsEitherWay(q: ParsedQuery, { limit = ALTERNATIVES }: { limit?: number } = {}): ParsedQuery {
-  const has = (t: QueryTerm) => /[äöüÄÖÜ]/u.test(t.text.normalize('NFC'));
-  if (!q.anyOf.some((terms) => terms.some(has)) && !q.without.some(has)) return q;
-  const written = (t: QueryTerm): QueryTerm => (has(t) ? { ...t, text: umlautsWritten(t.text) } : t);
-  const ways = (t: QueryTerm) => (has(t) ? [t, written(t)] : [t]);
-  const eitherWay = q.anyOf.flatMap((terms) =>
-    terms.reduce<QueryTerm[][]>((alts, t) => alts.flatMap((a) => ways(t).map((w) => [...a, w])), [[]]),
+export function umlautsEitherWay(
+  q: ParsedQuery,
+  { limit = ALTERNATIVES, terms = TERMS }: { limit?: number; terms?: number } = {},
+): ParsedQuery {
+  const umlaut = (t: QueryTerm) => {
+    const text = t.text.normalize('NFC');
+    return /[äöüÄÖÜ]/u.test(text) && /[\p{L}\p{N}]{2}/u.test(text);
+  };
+  // The phrases and "-" terms, each a search of its own (counted once each, as parseQuery counts them), and those
+  // searched the other way too while there is room: the phrases searched for first.
+  const own = (t: QueryTerm, minus: boolean) => `${minus ? '-' : ''}${key([t])}`;
+  const searches = [
+    ...q.anyOf.flat().flatMap((t) => (t.phrase ? [{ t, k: own(t, false) }] : [])),
+    ...q.without.map((t) => ({ t, k: own(t, true) })),
+  ];
+  let room = terms - new Set(searches.map((s) => s.k)).size;
+  const twice = new Set<string>();
+  for (const { t, k } of searches) {
+    if (room > 0 && !twice.has(k) && umlaut(t)) {
+      twice.add(k);
+      room--;
+    }
+  }
+  const either = (t: QueryTerm, minus = false) => umlaut(t) && (!(t.phrase || minus) || twice.has(own(t, minus)));
+  if (!q.anyOf.some((alt) => alt.some((t) => either(t))) && !q.without.some((t) => either(t, true))) return q;
+  const written = (t: QueryTerm): QueryTerm => (either(t) ? { ...t, text: umlautsWritten(t.text), typed: t.text } : t);
+  const ways = (t: QueryTerm) => (either(t) ? [t, written(t)] : [t]);
+  const eitherWay = q.anyOf.flatMap((alt) =>
+    alt.reduce<QueryTerm[][]>((alts, t) => alts.flatMap((a) => ways(t).map((w) => [...a, w])), [[]]),
   );
-  const atOnce = q.anyOf.flatMap((terms) => (terms.some(has) ? [terms, terms.map(written)] : [terms]));
+  const atOnce = q.anyOf.flatMap((alt) => (alt.some((t) => either(t)) ? [alt, alt.map(written)] : [alt]));
   const anyOf = eitherWay.length <= limit ? eitherWay : atOnce.length <= limit ? atOnce : q.anyOf;
-  return { ...q, anyOf, without: q.without.flatMap(ways) };
+  const without = q.without.flatMap((t) =>
+    either(t, true) ? [t, { ...t, text: umlautsWritten(t.text), typed: t.text }] : [t],
+  );
+  return { ...q, anyOf, without };
+}
+
+/** Whether every term of `terms` is as typed: none another spelling searched quietly (umlautsEitherWay). */
+export function typedSo(terms: QueryTerm[]): boolean {
+  return terms.every((t) => t.typed === undefined);
+}
+
+/** `q` as typed, for the status line: without the other spellings umlautsEitherWay searches quietly. */
+export function asTyped(q: ParsedQuery): ParsedQuery {
+  return { ...q, anyOf: q.anyOf.filter(typedSo), without: q.without.filter((t) => typedSo([t])) };
+}
+
+/**
+ * For each of `alternatives` (a query's, or each of its "-" terms alone), whether its note that it found nothing
+ * ("no object has the word …") is said, given whether each `found` objects: only of one as typed, and only when no
+ * other spelling of it found any (umlautsEitherWay). "Münze" said twice that no object has it, once as "Muenze".
+ */
+export function saidNothing(alternatives: QueryTerm[][], found: boolean[]): boolean[] {
+  const typedKey = (alt: QueryTerm[]) => key(alt.map((t) => ({ text: t.typed ?? t.text, phrase: t.phrase })));
+  const foundSo = new Set(alternatives.flatMap((alt, at) => (found[at] ? [typedKey(alt)] : [])));
+  return alternatives.map((alt, at) => !found[at] && typedSo(alt) && !foundSo.has(typedKey(alt)));
 }
 
 function same(a: QueryTerm, b: QueryTerm): boolean {

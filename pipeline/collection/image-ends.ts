@@ -4,8 +4,8 @@ import { CUT_SHORT, zeroedWords } from './file-kind.ts';
 /*
  * A PNG, TIFF or AVIF cut short keeps a header that reads (sharp's metadata()), yet does not decode ("libpng read
  * error", "bad seek"). Where each one's parts say they end is checked against the file's size, without decoding:
- * a PNG's chunks, the strips or tiles of a TIFF's first page (the page the decoder shows), an AVIF's or HEIF's
- * boxes. A JPEG's end is jpegDamage's (file-kind.ts).
+ * a PNG's chunks, what the directory of a TIFF's first page (the page the decoder shows) points to, an AVIF's or
+ * HEIF's boxes. A JPEG's end is jpegDamage's (file-kind.ts).
  */
 
 /** The most parts (chunks, boxes, strips or tiles) looked at: past it, a file is not judged. */
@@ -61,7 +61,7 @@ export async function imageEndDamage(file: string): Promise<string | undefined> 
           : undefined;
     if (!end) return undefined;
     const zeros = await trailingZeros(reader);
-    return zeros >= 1024 || zeros * 20 >= reader.size ? zeroedWords(zeros, reader.size) : CUT_SHORT;
+    return zeros >= ZEROED_RUN || zeros * 20 >= reader.size ? zeroedWords(zeros, reader.size) : CUT_SHORT;
   } finally {
     await handle.close();
   }
@@ -86,7 +86,30 @@ async function pngEnd(reader: Reader): Promise<End> {
   return undefined;
 }
 
-/** Whether the strips or tiles of a TIFF's first page (classic or BigTIFF) lie within the file. */
+/** Bytes a TIFF value of each type takes (BYTE, ASCII, SHORT, LONG, RATIONAL, …, LONG8, SLONG8, IFD8). */
+const TIFF_TYPE_SIZES: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+  16: 8,
+  17: 8,
+  18: 8,
+};
+
+/**
+ * Whether what the directory of a TIFF's first page (classic or BigTIFF) points to lies within the file: each value
+ * too long to sit in its entry (a JPEG-compressed TIFF's JPEGTables, often last), and its strips or tiles.
+ */
 async function tiffEnd(reader: Reader, head: Buffer): Promise<End> {
   const le = head[0] === 0x49;
   const big = head[2] === 0x2b || head[3] === 0x2b;
@@ -100,18 +123,28 @@ async function tiffEnd(reader: Reader, head: Buffer): Promise<End> {
   const countBytes = await reader.at(ifd, countSize);
   if (!countBytes) return 'cut';
   const count = big ? u64(countBytes, 0) : u16(countBytes, 0);
-  const entries = await reader.at(ifd + countSize, count * entrySize);
+  // A page has entries (its size, its strips): none is zero bytes where the directory should be.
+  if (count === 0) return 'broken';
+  // The entries, then where the next page's directory is (the decoder reads it).
+  const entries = await reader.at(ifd + countSize, count * entrySize + (big ? 8 : 4));
   if (!entries) return 'cut';
-  const sizes: Record<number, number> = { 3: 2, 4: 4, 13: 4, 16: 8, 18: 8 };
-  const values = async (at: number): Promise<number[] | 'cut' | undefined> => {
-    const type = u16(entries, at + 2);
+  const where = (at: number) => (big ? u64(entries, at + 12) : u32(entries, at + 8));
+  const lengthOf = (at: number) => {
+    const size = TIFF_TYPE_SIZES[u16(entries, at + 2)];
+    return size === undefined ? 0 : size * (big ? u64(entries, at + 4) : u32(entries, at + 4));
+  };
+  for (let i = 0; i < count; i++) {
+    const length = lengthOf(i * entrySize);
+    // A value that fits in its entry is there; a longer one is where the entry says.
+    if (length > (big ? 8 : 4) && where(i * entrySize) + length > reader.size) return 'cut';
+  }
+  const values = async (at: number): Promise<number[] | undefined> => {
+    const size = { 3: 2, 4: 4, 13: 4, 16: 8, 18: 8 }[u16(entries, at + 2)];
     const n = big ? u64(entries, at + 4) : u32(entries, at + 4);
-    const size = sizes[type];
     if (!size || n > PARTS_WALKED) return undefined;
-    const inline = n * size <= (big ? 8 : 4);
-    const where = inline ? undefined : big ? u64(entries, at + 12) : u32(entries, at + 8);
-    const bytes = where === undefined ? entries.subarray(at + (big ? 12 : 8)) : await reader.at(where, n * size);
-    if (!bytes) return 'cut';
+    const bytes =
+      n * size <= (big ? 8 : 4) ? entries.subarray(at + (big ? 12 : 8)) : await reader.at(where(at), n * size);
+    if (!bytes) return undefined;
     return Array.from({ length: n }, (_, i) =>
       size === 2 ? u16(bytes, i * 2) : size === 4 ? u32(bytes, i * 4) : u64(bytes, i * 8),
     );
@@ -124,44 +157,90 @@ async function tiffEnd(reader: Reader, head: Buffer): Promise<End> {
   if (offsetsAt === undefined || countsAt === undefined) return undefined;
   const offsets = await values(offsetsAt);
   const lengths = await values(countsAt);
-  if (offsets === 'cut' || lengths === 'cut') return 'cut';
   if (!offsets || !lengths) return undefined;
   for (let i = 0; i < Math.min(offsets.length, lengths.length); i++)
     if (lengths[i]! > 0 && offsets[i]! + lengths[i]! > reader.size) return 'cut';
   return undefined;
 }
 
-/** Whether an ISO file's top-level boxes (ftyp, meta, mdat, …), as AVIF and HEIF photos are, end within it. */
+/**
+ * Whether an ISO file's top-level boxes (ftyp, meta, mdat, …), as AVIF and HEIF photos are, end within it. Once the
+ * boxes a picture needs are whole, what follows is not judged: a phone or tool may add bytes of its own (a trailer).
+ * A file whose boxes end in a run of zero bytes (a copy or disk that failed) is damaged, as a JPEG's is.
+ */
 async function boxesEnd(reader: Reader): Promise<End> {
+  const seen = new Set<string>();
+  const whole = () => seen.has('ftyp') && seen.has('mdat') && (seen.has('meta') || seen.has('moov'));
   let at = 0;
-  for (let n = 0; n < PARTS_WALKED && at + 8 <= reader.size; n++) {
+  for (let n = 0; n < PARTS_WALKED && at + 8 <= reader.size && !whole(); n++) {
     const box = await reader.at(at, 8);
     if (!box) return 'cut';
     const size = box.readUInt32BE(0);
-    // 0: the box runs to the end of the file.
-    if (size === 0) return undefined;
+    const type = box.toString('latin1', 4, 8);
+    // A box's type is four letters, digits or spaces: zero bytes or noise here is not a box.
+    if (!/^[\x20-\x7e]{4}$/.test(type)) return 'broken';
     const large = size === 1 ? await reader.at(at + 8, 8) : undefined;
     if (size === 1 && !large) return 'cut';
-    const length = large ? Number(large.readBigUInt64BE(0)) : size;
+    // 0: the box runs to the end of the file.
+    const length = size === 0 ? reader.size - at : large ? Number(large.readBigUInt64BE(0)) : size;
     if (length < 8) return 'broken';
+    if (at + length > reader.size) return 'cut';
+    seen.add(type);
     at += length;
-    if (at > reader.size) return 'cut';
   }
-  return undefined;
+  // Zero bytes within the boxes, not after them (padding a tool added): the picture's own data ends in them.
+  const zeros = (await trailingZeros(reader)) - (reader.size - at);
+  return zeros >= ZEROED_RUN || (zeros > 0 && zeros * 20 >= reader.size) ? 'broken' : undefined;
 }
 
-/** How many zero bytes the file ends with. */
+/** Zero bytes at a file's end that say it is damaged, as for a JPEG (file-kind.ts), or a twentieth of it. */
+const ZEROED_RUN = 1024;
+
+/** Bytes counted one by one at the end of a file; past them, a run of zero bytes is measured by probing blocks. */
+const COUNTED = 1024 * 1024;
+
+/** Bytes read by each probe of a long run of zero bytes. */
+const PROBE = 4096;
+
+/**
+ * How many zero bytes the file ends with. A long run (a large file cut in half on a disk that keeps its size: a
+ * gigabyte of zeros, 7 s to read) is measured by reading blocks, further back each time, then halving the step:
+ * some sixty blocks. That takes the run to be unbroken; the file is judged damaged already, this is for the words.
+ */
 async function trailingZeros(reader: Reader): Promise<number> {
+  const nonZeroEnd = (block: Buffer) => {
+    let i = block.length;
+    while (i > 0 && block[i - 1] === 0) i--;
+    return i;
+  };
   let zeros = 0;
-  for (let end = reader.size; end > 0; ) {
+  for (let end = reader.size; end > 0 && zeros < COUNTED; ) {
     const from = Math.max(0, end - WINDOW);
     const block = await reader.at(from, end - from);
     if (!block) return zeros;
-    let i = block.length;
-    while (i > 0 && block[i - 1] === 0) i--;
+    const i = nonZeroEnd(block);
     zeros += block.length - i;
     if (i > 0) return zeros;
     end = from;
   }
-  return zeros;
+  // [zeroFrom, size) is zeros; a block at `data` holds a byte that is not (-1: none found yet).
+  let zeroFrom = reader.size - zeros;
+  let data = -1;
+  const zeroAt = async (at: number) => {
+    const block = await reader.at(at, Math.min(PROBE, reader.size - at));
+    return block !== undefined && nonZeroEnd(block) === 0;
+  };
+  for (let step = COUNTED; data < 0 && zeroFrom > 0; step *= 2) {
+    const at = Math.max(0, zeroFrom - step);
+    if (await zeroAt(at)) zeroFrom = at;
+    else data = at;
+  }
+  if (data < 0) return reader.size;
+  while (zeroFrom - data > PROBE) {
+    const mid = data + Math.floor((zeroFrom - data) / 2);
+    if (await zeroAt(mid)) zeroFrom = mid;
+    else data = mid;
+  }
+  const block = await reader.at(data, zeroFrom - data);
+  return reader.size - (block ? data + nonZeroEnd(block) : zeroFrom);
 }

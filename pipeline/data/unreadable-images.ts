@@ -52,7 +52,8 @@ export async function imageProblem(file: string): Promise<string | undefined> {
   // Loaded only when a photograph changed: an add of nothing new never loads the decoder.
   const { default: sharp } = await import('sharp');
   try {
-    await sharp(file).metadata();
+    // The header only, at any size: a large scan is whole, not damaged (its size is the dataset stage's business).
+    await sharp(file, { limitInputPixels: false }).metadata();
     return undefined;
   } catch (error) {
     const words =

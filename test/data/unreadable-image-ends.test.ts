@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import sharp, { type SharpOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageProblem } from '../../pipeline/data/unreadable-images.ts';
@@ -96,5 +97,75 @@ describe('data add: the end of a PNG, TIFF or AVIF photograph', () => {
       expect(await sharp(bytes).raw().toBuffer()).toBeDefined();
       expect([name, await problem(name, bytes)]).toEqual([name, undefined]);
     }
+  });
+});
+
+/** A PNG chunk: length, type, data, CRC-32 of type and data (as libpng checks it). */
+function chunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  let crc = 0xffffffff;
+  for (const byte of body) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
+  return Buffer.concat([length, body, sum]);
+}
+
+/*
+ * Reviewer V26 (F1-F4): a whole 17,000 x 17,000 PNG was called unreadable (sharp's pixel cap, not damage); an AVIF
+ * with bytes after its last box was called cut short; a JPEG-compressed TIFF (sharp's default) missing its last
+ * bytes, and an AVIF whose second half is zero bytes, were not flagged.
+ */
+describe('data add: false alarms and misses of the end check (V26)', () => {
+  it('leaves alone a whole PNG larger than the decoder reads by default (17,000 x 17,000 pixels)', async () => {
+    // One bit a pixel, all black: 36 MB of rows, a few kilobytes on disk.
+    const side = 17_000;
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(side, 0);
+    header.writeUInt32BE(side, 4);
+    header[8] = 1;
+    const rows = deflateSync(Buffer.alloc(side * (1 + Math.ceil(side / 8))), { level: 1 });
+    const big = Buffer.concat([
+      Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+      chunk('IHDR', header),
+      chunk('IDAT', rows),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const meta = await sharp(big, { limitInputPixels: false }).metadata();
+    expect([meta.width, meta.height]).toEqual([side, side]);
+    expect(await problem('large.png', big)).toBeUndefined();
+  });
+
+  it('leaves alone an AVIF with bytes after its last box, as a phone may write them', async () => {
+    const trailer = Buffer.concat([avif, Buffer.from('SEFHsamsungtrailerdata-SEFT')]);
+    expect(await sharp(trailer).raw().toBuffer()).toBeDefined();
+    expect(await problem('trailer.avif', trailer)).toBeUndefined();
+  });
+
+  it('flags a JPEG-compressed TIFF, classic or BigTIFF, missing its last 20 bytes', async () => {
+    for (const bigtiff of [false, true]) {
+      const jpeg = await sharp(raw).tiff({ compression: 'jpeg', bigtiff }).toBuffer();
+      expect(await problem(`jpeg-${bigtiff}.tif`, jpeg)).toBeUndefined();
+      expect(await problem(`short-jpeg-${bigtiff}.tif`, jpeg.subarray(0, jpeg.length - 20))).toMatch(CUT);
+    }
+  });
+
+  it('flags an AVIF whose second half was overwritten with zero bytes', async () => {
+    const zeroed = Buffer.concat([avif.subarray(0, avif.length >> 1), Buffer.alloc(avif.length - (avif.length >> 1))]);
+    expect(await problem('zeroed.avif', zeroed)).toMatch(/^is damaged: its last [\d,]+ bytes .* are zero bytes/);
+  });
+
+  it('counts a long run of zero bytes at the end exactly, as a large file cut in half on a disk leaves it', async () => {
+    // Past its last megabyte, the run is measured by probing blocks (a 2 GB scan cut in half read 1 GB here).
+    const kept = png.subarray(0, png.length >> 1);
+    let data = kept.length;
+    while (kept[data - 1] === 0) data--;
+    const zeroed = Buffer.concat([kept, Buffer.alloc(3_000_001)]);
+    const zeros = (zeroed.length - data).toLocaleString('en');
+    expect(await problem('long-run.png', zeroed)).toMatch(new RegExp(`^is damaged: its last ${zeros} bytes \\(100%`));
   });
 });

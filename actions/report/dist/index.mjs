@@ -19951,11 +19951,11 @@ var init_presence = __esm({
 });
 
 // pipeline/collection/image-ends.ts
-var WINDOW, init_image_ends = __esm({
+var WINDOW, COUNTED, init_image_ends = __esm({
   "pipeline/collection/image-ends.ts"() {
     "use strict";
     init_file_kind();
-    WINDOW = 64 * 1024;
+    WINDOW = 64 * 1024, COUNTED = 1024 * 1024;
   }
 });
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   constants,
-  existsSync,
   lstatSync,
   mkdirSync,
   readlinkSync,
@@ -63,7 +62,9 @@ import {
 import { removeStaleTemps } from './temp.ts';
 import {
   committedEntries,
+  NO_COMMIT,
   recordedEntries,
+  repositoryTop,
   unreadableImages,
   unreadableWords,
   warnUnreadableImages,
@@ -233,6 +234,7 @@ export async function addData({
   });
   hashing.done();
   // Judged against the record about to be replaced; a folder just written whole (import, init) was judged already.
+  const committed = written ? undefined : await committedEntries({ root: absRoot, dvcFile, cacheDir, target });
   const unreadable = written
     ? []
     : await unreadableImages({
@@ -240,7 +242,7 @@ export async function addData({
         cacheDir,
         entries: tree.entries,
         before: await recordedEntries({ dvcFile, cacheDir, target }),
-        committed: await committedEntries({ root: absRoot, dvcFile, cacheDir, target }),
+        committed,
         jobs,
       });
   // A recorded version whose files are not known here: only data/ being that very version loses nothing.
@@ -324,7 +326,8 @@ export async function addData({
           : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
             'they are only on this computer, and no one else (nor CI) can pull them.';
   // Photographs that cannot be read, over readable ones: put right first, never "commit to keep this version".
-  const putRight = unreadable.length > 0 ? unreadableWords({ images: unreadable, target }) : '';
+  const putRight =
+    unreadable.length > 0 ? unreadableWords({ images: unreadable, target, committed: committed !== NO_COMMIT }) : '';
   const said = changed
     ? `Recorded ${target}/: ${counts}.${repaired}` + (putRight || ` Commit ${name} to keep this version.`)
     : `${target}/ is unchanged: ${name} already records it (${counts})` +
@@ -344,9 +347,13 @@ export async function addData({
  */
 async function uncommitted({ root, dvcFile, text }: { root: string; dvcFile: string; text: string }): Promise<boolean> {
   try {
+    // At its path from the repository's top: a project may be a subfolder of its repository.
+    const top = await repositoryTop(root);
+    if (!top) return false;
     // A repository without a commit yet: nothing is committed.
-    if ((await headCommit({ dir: root })) === null) return existsSync(path.join(root, '.git'));
-    const committed = await readFileAtRef({ dir: root, ref: 'HEAD', filepath: path.relative(root, dvcFile) });
+    if ((await headCommit({ dir: top })) === null) return true;
+    const filepath = path.relative(top, dvcFile).split(path.sep).join('/');
+    const committed = await readFileAtRef({ dir: top, ref: 'HEAD', filepath });
     return committed === null || committed.replace(/\r\n/g, '\n') !== text.replace(/\r\n/g, '\n');
   } catch {
     return false;

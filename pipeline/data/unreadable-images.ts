@@ -3,7 +3,7 @@ import path from 'node:path';
 import { IMAGE_EXTENSIONS, jpegDamage } from '../collection/file-kind.ts';
 import { imageEndDamage } from '../collection/image-ends.ts';
 import { messageOf } from '../errors.ts';
-import { readFileAtRef } from '../git/repo.ts';
+import { gitLayout, headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
 import { parseDvcFile, readDvcFile } from './dvcfile.ts';
@@ -84,23 +84,28 @@ export async function unreadableImages({
   cacheDir: string;
   entries: TreeEntry[];
   before: Map<string, string> | undefined;
-  /** The entries of the record git last committed, when it differs from `before`. */
-  committed?: Map<string, string> | undefined;
+  /**
+   * The entries of the record git last committed, when it differs from `before`; NO_COMMIT when git has none (each
+   * photograph recorded is then judged: none is kept by a commit yet).
+   */
+  committed?: Map<string, string> | typeof NO_COMMIT | undefined;
   jobs?: number;
 }): Promise<UnreadableImage[]> {
-  if (!before && !committed) return [];
+  const all = committed === NO_COMMIT;
+  const last = committed === NO_COMMIT ? undefined : committed;
+  if (!before && !last) return [];
   const replaced = (e: TreeEntry, record: Map<string, string> | undefined) =>
     record?.has(e.relpath) === true && record.get(e.relpath) !== e.md5;
   const judged = entries.filter(
     (e) =>
       IMAGE_ENDINGS.has(path.posix.extname(e.relpath).toLowerCase()) &&
-      ((before && !before.has(e.relpath)) || replaced(e, before) || replaced(e, committed)),
+      (all || (before && !before.has(e.relpath)) || replaced(e, before) || replaced(e, last)),
   );
   const found = await mapPool(judged, jobs, async (entry): Promise<UnreadableImage | undefined> => {
     const why = await imageProblem(path.join(dir, ...entry.relpath.split('/'))).catch(() => undefined);
     if (!why) return undefined;
     // The latest version recorded first: a photograph edited since the commit is the one to put back.
-    const olds = [before?.get(entry.relpath), committed?.get(entry.relpath)].filter(
+    const olds = [before?.get(entry.relpath), last?.get(entry.relpath)].filter(
       (md5): md5 is string => md5 !== undefined && md5 !== entry.md5,
     );
     if (olds.length === 0) return { relpath: entry.relpath, why, recordedBefore: false };
@@ -162,9 +167,23 @@ export async function recordedEntries({
   }
 }
 
+/** What committedEntries says of a repository where git has not committed `<target>.dvc` (or anything) yet. */
+export const NO_COMMIT = 'no commit';
+
+/**
+ * The top of the git repository `dir` is in (the project may be a subfolder of it), or undefined outside one.
+ */
+export async function repositoryTop(dir: string): Promise<string | undefined> {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    if (await gitLayout({ dir: folder })) return folder;
+    if (path.dirname(folder) === folder) return undefined;
+  }
+}
+
 /**
  * The files `<target>.dvc` recorded in git's last commit (relpath → MD5), when that record differs from the one in
- * the folder now; undefined when it is the same, or there is none (no repository, no commit, not committed yet).
+ * the folder now; NO_COMMIT when git has no commit of it (a repository with no commit yet, or the record never
+ * committed); undefined when it is the same, or there is no repository.
  */
 export async function committedEntries({
   root,
@@ -176,17 +195,21 @@ export async function committedEntries({
   dvcFile: string;
   cacheDir: string;
   target: string;
-}): Promise<Map<string, string> | undefined> {
+}): Promise<Map<string, string> | typeof NO_COMMIT | undefined> {
   try {
-    const filepath = path.relative(root, dvcFile).split(path.sep).join('/');
-    const text = await readFileAtRef({ dir: root, ref: 'HEAD', filepath });
-    if (text === null) return undefined;
+    // Read at its path from the repository's top: a project may be a subfolder of its repository.
+    const top = await repositoryTop(root);
+    if (!top) return undefined;
+    if ((await headCommit({ dir: top })) === null) return NO_COMMIT;
+    const filepath = path.relative(top, dvcFile).split(path.sep).join('/');
+    const text = await readFileAtRef({ dir: top, ref: 'HEAD', filepath });
+    if (text === null) return NO_COMMIT;
     const md5 = parseDvcFile({ text, file: dvcFile, target }).outs[0]?.md5;
     const now = await readDvcFile({ file: dvcFile }).catch(() => undefined);
     if (md5 === now?.outs[0]?.md5) return undefined;
     return await entriesOf({ md5, cacheDir, target });
   } catch {
-    // No repository or no commit yet, or a committed record that cannot be read: nothing to compare with.
+    // A repository Vitrine cannot read, or a committed record that cannot be read: nothing to compare with.
     return undefined;
   }
 }
@@ -208,15 +231,26 @@ async function entriesOf({
 
 /**
  * The summary's last sentences when photographs that cannot be read were recorded: not "commit to keep this version",
- * but put them back first, or undo the whole add.
+ * but put them back first, or undo the whole add (when git has a commit to go back to).
  */
-export function unreadableWords({ images, target }: { images: UnreadableImage[]; target: string }): string {
+export function unreadableWords({
+  images,
+  target,
+  committed,
+}: {
+  images: UnreadableImage[];
+  target: string;
+  /** Whether git has committed `<target>.dvc`: "git checkout" then undoes the add. */
+  committed: boolean;
+}): string {
   const name = `${target}.dvc`;
   const one = images.length === 1;
   return (
     ` ${one ? '1 photograph' : `${images.length} photographs`} named above cannot be read as ` +
-    `${one ? 'an image' : 'images'}: put ${one ? 'it' : 'them'} right as said above before you commit ${name}. ` +
-    `To undo this whole add instead (data/ as the last commit recorded it), run "git checkout ${name}", then ` +
-    `"npx vitrine data checkout".`
+    `${one ? 'an image' : 'images'}: put ${one ? 'it' : 'them'} right as said above before you commit ${name}.` +
+    (committed
+      ? ` To undo this whole add instead (data/ as the last commit recorded it), run "git checkout ${name}", then ` +
+        '"npx vitrine data checkout".'
+      : '')
   );
 }

@@ -110,4 +110,42 @@ describe('vitrine data add: a photograph that cannot be read as an image', () =>
     expect(fixed.messages).not.toContain('A1.jpg');
     expect(fixed.messages).toContain('Commit data.dvc to keep this version');
   });
+
+  /** Cuts A1.jpg in half, then adds twice: what each add said. */
+  async function cutAndAddTwice(): Promise<string[]> {
+    await writeFile(path.join(repo, 'data', 'images', 'A1.jpg'), whole.subarray(0, whole.length >> 1));
+    return [(await vitrine(['data', 'add'])).messages, (await vitrine(['data', 'add'])).messages];
+  }
+
+  it('says them again for a project in a subfolder of its git repository', async () => {
+    // Reviewer V26 (F5): the committed record was looked for in the project folder, not at the repository top.
+    const top = path.join(base, 'top');
+    repo = path.join(top, 'museum');
+    await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\n', 'images/A1.jpg': whole });
+    await writeFile(path.join(repo, 'params.yaml'), '');
+    const git = gitIn({ root: top });
+    git('init', '-q');
+    expect((await vitrine(['data', 'init', '../../storage'])).code).toBe(0);
+    expect((await vitrine(['data', 'add'])).code).toBe(0);
+    git('add', '-A');
+    git('commit', '-qm', 'photographs');
+    for (const said of await cutAndAddTwice()) {
+      expect(said).toContain('data/images/A1.jpg ends before its picture data does');
+      expect(said).not.toMatch(/[Cc]ommit (it|data\.dvc) to keep this version/);
+    }
+  });
+
+  it('says them again in a repository with no commit yet, and gives no undo that needs one', async () => {
+    // Reviewer V26 (F5): the second add said "commit it to keep this version", with no warning.
+    gitIn({ root: repo })('init', '-q');
+    expect((await vitrine(['data', 'init', '../storage'])).code).toBe(0);
+    expect((await vitrine(['data', 'add'])).code).toBe(0);
+    for (const said of await cutAndAddTwice()) {
+      expect(said).toContain('data/images/A1.jpg ends before its picture data does');
+      expect(said).toContain('1 photograph named above cannot be read as an image');
+      expect(said).not.toMatch(/[Cc]ommit (it|data\.dvc) to keep this version/);
+      // "git checkout data.dvc" fails where git has no commit.
+      expect(said).not.toContain('git checkout data.dvc');
+    }
+  });
 });

@@ -511,6 +511,8 @@ async function importInto({
   // Objects that keep a photograph already in data/ whose file the export still has, the same bytes (a damaged JPEG
   // an older import stored): as import stored it, for data/.imported-photographs.json.
   const keptFromExport = new Map<string, ImportedPhotograph>();
+  // The image cell of each object whose file this import refused (under "skip"): "still refused" only if the same.
+  const refusedCells = new Map<string, string>();
   // The rows naming each image file (its real path), to tell rows naming one file.
   const imageOfRow = new Map<string, (SharingRow & { cell: string })[]>();
   const seen = new Map<string, number>();
@@ -815,6 +817,7 @@ async function importInto({
         // Without an image now: what was refused is kept for the dataset stage (refused-images.ts), with the file's
         // fingerprint, to tell the same file on the next import.
         if (!keptImage) refusedImages.set(id, { image: whole, reason: unusable.refused, ...(md5 && { md5 }) });
+        refusedCells.set(id, cell);
         problems.push({
           file: name,
           line,
@@ -1493,12 +1496,15 @@ async function importInto({
         putBack: undone.length,
         labelsRewritten: labelsResult.rewrittenIds.length > 0 ? path.relative(ws.root, ws.labels) : undefined,
         // Files refused by this import (not still refused): what data/ records of their objects changed. An
-        // object the last import already kept its photograph for (kept: true) is as it was: not news (V24).
+        // object the last import already kept its photograph for (kept: true) is as it was: not news (V24), when
+        // its row names the same file (another file is refused for the first time, V26).
         filesRefused: problems
           .filter((p) => p.imageRefused && p.object)
           .map((p) => {
             const kept = !refusedImages.has(p.object!);
-            return { id: p.object!, kept, ...(kept && lastExported?.get(p.object!)?.kept && { still: true }) };
+            const last = lastExported?.get(p.object!);
+            const same = last?.exported === undefined || last.exported === refusedCells.get(p.object!);
+            return { id: p.object!, kept, ...(kept && last?.kept && same && { still: true }) };
           }),
       }),
     );

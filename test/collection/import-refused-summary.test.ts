@@ -83,6 +83,26 @@ describe('a re-import whose only change is image files refused', () => {
     expect(folders[1]).toEqual(folders[0]);
     expect(folders[2]).toEqual(folders[0]);
   });
+
+  it('says "still refused" only of the file refused before, not of another file the export names now', async () => {
+    // Reviewer V26 (F6): the object kept its photograph last time, its row now names another, empty file.
+    const ws = workspace(path.join(root, 'other'));
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const first = await exportOf('other-first', []);
+    await importCollection({ ws, params, metadata: first.csv, images: first.images, log: memoryLogger() });
+    const refused = await exportOf('other-refused', ['RS-2']);
+    await importCollection({ ws, params, metadata: refused.csv, images: refused.images, log: memoryLogger() });
+    const next = await exportOf('other-name', []);
+    await writeFile(path.join(next.images, 'RS-2-new.jpg'), '');
+    const rows = IDS.map((id) => [id, id === 'RS-2' ? 'RS-2-new.jpg' : `${id}.jpg`, 'coin']);
+    await writeFile(next.csv, stringify([['id', 'image', 'label'], ...rows]));
+    const log = memoryLogger();
+    await importCollection({ ws, params, metadata: next.csv, images: next.images, log });
+    const summary = log.lines.find((l) => /since the last import/i.test(l.message))?.message ?? '';
+    expect(summary).not.toContain('still refused');
+    expect(summary).toContain('1 image file the export names was refused (RS-2; listed above)');
+  });
 });
 
 /** Each file under `dir` (relative path) with its bytes as text. */

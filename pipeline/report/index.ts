@@ -7,7 +7,6 @@ import { datasetPhotographRules, type Withheld } from '../catalogue/image-rules.
 import { datasetUnrecognisedShownInFull } from '../catalogue/rights-unrecognised.ts';
 import { parseLabels } from '../collection/index.ts';
 import { MAX_ID_BYTES, MAX_LABEL_BYTES, overLimit } from '../collection/value-limits.ts';
-import { labelInList } from '../collection/vocabulary.ts';
 import { labelsTextAsRead } from '../dataset/labels-as-read.ts';
 import { refuseLinkedFile } from '../dataset/linked-file.ts';
 import { readShownDataset } from '../dataset/read.ts';
@@ -34,7 +33,6 @@ import { withdrawnLabelsKept } from '../registry/withdrawn-labels.ts';
 import { onlyHarmlessFiles, scoredOnDataRead } from '../stages/data-read-elsewhere.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
-import { listWords } from '../words.ts';
 import { catalogueAddresses } from './addresses.ts';
 import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
@@ -709,8 +707,6 @@ export async function buildReport({
         ' — review those changes before trusting this verdict.',
       ...(sections.afterIntro ?? []),
     ];
-  if (vocabularyRemoved.length > 0)
-    sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
   const renames = metrics.labelRenames ?? [];
   if (renames.length > 0)
     sections.afterIntro = [
@@ -1016,21 +1012,6 @@ export function catalogueLinks({
 function vocabularyOf(params: unknown): string[] | null {
   const v = (params as { collection?: { vocabulary?: unknown } } | null)?.collection?.vocabulary;
   return Array.isArray(v) && v.every((l) => typeof l === 'string') ? v : null;
-}
-
-/** Plain words for labels a pull request removes from the vocabulary, and what that leaves out. */
-export function removedNote(removed: { label: string; objects: number }[]): string {
-  const labels = removed.map((r) => labelInList(r.label));
-  const n = removed.reduce((sum, r) => sum + r.objects, 0);
-  const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`;
-  const objects =
-    n === 1
-      ? `1 object labelled ${listWords(labels, { last: 'or' })} is`
-      : `${n} objects labelled ${listWords(labels, { last: 'or' })} are`;
-  return (
-    `This pull request removes ${what} from the vocabulary: ${objects} no longer trained on or judged. ` +
-    'The promotion gate cannot see how the model does on them.'
-  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { labelInList } from '../collection/vocabulary.ts';
-import { labelLossWords } from '../evaluate/gate.ts';
+import { LABELS_LOST_CHECK, labelLossWords } from '../evaluate/gate.ts';
 import { keptWords, relearntWords, withdrawnDiffCommand, withdrawnHeadWords } from '../registry/withdrawn-words.ts';
 import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
@@ -40,6 +40,7 @@ export function openingLines({ report, onMain = false }: { report: ReportJson; o
     dataElsewhereWords({ report, change }),
     relearnt,
     labelsTakenOutWords({ report, change }),
+    vocabularyRemovedWords({ report, change }),
     retypedIdsWords(report),
     publishingWords({ params: report.lineage.params, change, more: true }),
   ].filter(Boolean);
@@ -130,6 +131,31 @@ function withdrawnLabelsWords({ report, change }: { report: ReportJson; change: 
 export function asReadFromData({ section, report }: { section: string; report: ReportJson }): string {
   if (!section || !report.lineage.dataUsed) return section;
   return `From data/ as it was on the computer that ran this, which data.dvc does not record (see above): ${section}`;
+}
+
+/**
+ * Labels taken out of collection.vocabulary: their objects are no longer trained on or judged. Said under the first
+ * line, as a warning: under "✅ No detectable difference" lower down, it was read after the tick (tester T3).
+ */
+function vocabularyRemovedWords({ report, change }: { report: ReportJson; change: string }): string {
+  const removed = report.labels.vocabularyRemoved ?? [];
+  if (removed.length === 0) return '';
+  const labels = removed.map((r) => labelInList(r.label));
+  const n = removed.reduce((sum, r) => sum + r.objects, 0);
+  const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`;
+  const objects =
+    n === 1
+      ? `1 object labelled ${listWords(labels, { last: 'or' })} is`
+      : `${n} objects labelled ${listWords(labels, { last: 'or' })} are`;
+  // The gate counts such a label as one that lost all its objects when it had a base to compare with.
+  const checked = report.gate.checks.some((c) => c.name === LABELS_LOST_CHECK && !c.passed);
+  const gate = checked
+    ? `The promotion gate fails for it (${LABELS_LOST_CHECK}).`
+    : 'The promotion gate cannot see how the model does on them.';
+  return (
+    `⚠️ **${text(`${capital(change)} removes ${what} from the vocabulary: ${objects} no longer trained on or judged.`)} ` +
+    `${gate}**`
+  );
 }
 
 /**

@@ -51,6 +51,11 @@ describe('a pull request that removes labels from the vocabulary', () => {
         'no longer trained on or judged.',
     );
     expect(json.headline).toMatch(/^Removes label textile: /);
+    // A warning under the first line takes its tick off (docs/report.md), as the other warnings there do (tester T3).
+    const first = markdown.split('\n')[0]!;
+    expect(first).toMatch(/^⚠️ /);
+    expect(json.headline).toContain('check the warnings');
+    expect(json.openingWarnings?.[0]).toMatch(/^This pull request removes the label textile from the vocabulary/);
 
     const grown = `collection:\n  name: Test Museum\n  vocabulary: [${[...VOCABULARY, 'seal'].join(', ')}]\n`;
     const again = await makeRepo({ objects, base: labels, head: labels, baseParams: '', headParams: grown });

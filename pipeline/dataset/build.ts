@@ -9,6 +9,7 @@ import { beginning, MAX_PATH_BYTES, overLimit } from '../collection/value-limits
 import {
   checkVocabulary,
   keptNotLearnedWords,
+  labelInList,
   labelsKeptNotLearned,
   minObjectsPerLabel,
   type VocabularyTypo,
@@ -69,6 +70,7 @@ import {
   firstLabelLines,
   isOutsideVocabularyIssue,
   lookAlikeIds,
+  type OutsideVocabularyIssue,
   readLabelsChecked,
   readObjectsChecked,
   unknownObjectsMessage,
@@ -512,6 +514,7 @@ export async function buildDataset({
     log,
     onInvalid: p.on_invalid,
     labelsName,
+    vocabulary,
   });
   if (issues.length > 0 && p.on_invalid === 'fail') {
     const listed = [...(unknown ? [unknown.message] : []), ...printed.slice(0, 20).map((i) => i.message)].map(
@@ -868,6 +871,43 @@ function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
   );
 }
 
+/** Lines of one label outside the vocabulary, no slip suggested, from which they are said as one warning. */
+const MANY_LINES = 4;
+
+/**
+ * A label outside the vocabulary on MANY_LINES lines or more, with no "Did you mean" (a label taken out of
+ * collection.vocabulary): one warning with its count and first objects, not one alike per line (tester T3 read 50).
+ * The issues stay one each in dataset.json, for the annotations; `rest` are said one by one.
+ */
+function manyLinesOutside({
+  issues,
+  vocabulary,
+  labelsName,
+}: {
+  issues: DatasetIssue[];
+  vocabulary: string[];
+  labelsName: string;
+}): { said: { message: string; line: number }[]; rest: DatasetIssue[] } {
+  const byLabel = new Map<string, OutsideVocabularyIssue[]>();
+  for (const i of issues)
+    if (isOutsideVocabularyIssue(i) && i.meant === undefined && !i.message.includes('Did you mean'))
+      byLabel.set(i.label, [...(byLabel.get(i.label) ?? []), i]);
+  const grouped = [...byLabel].filter(([, lines]) => lines.length >= MANY_LINES && lines.every((l) => l.line));
+  const inGroup = new Set(grouped.flatMap(([, lines]) => lines));
+  const labels = `The labels are: ${vocabulary.map(labelInList).join(', ')} (collection.vocabulary in params.yaml).`;
+  const said = grouped.map(([label, lines]) => {
+    const first = lines.slice(0, 3).map((l) => `${l.object} (line ${l.line})`);
+    const more = lines.length - first.length;
+    return {
+      message:
+        `${labelsName}: ${quoted(label)} is not one of the labels of this collection, on ${lines.length} lines: ` +
+        `${first.join(', ')}${more > 0 ? ` and ${more} more` : ''}. ${labels}`,
+      line: lines[0]!.line!,
+    };
+  });
+  return { said, rest: issues.filter((i) => !inGroup.has(i as OutsideVocabularyIssue)) };
+}
+
 function reportIssues({
   issues,
   notLearned,
@@ -876,6 +916,7 @@ function reportIssues({
   log,
   onInvalid,
   labelsName,
+  vocabulary,
 }: {
   issues: DatasetIssue[];
   /** notLearnedWords of every issue, those said in keptNotLearnedWords' line too: the summary's count. */
@@ -887,9 +928,14 @@ function reportIssues({
   log: Logger;
   onInvalid: 'skip' | 'fail';
   labelsName: string;
+  /** collection.vocabulary, named in the one warning of a label outside it that many lines have. */
+  vocabulary: string[];
 }): void {
   if (issues.length === 0) return;
   if (grouped) log.warn(grouped.message, { file: labelsName, line: grouped.line });
+  const many = manyLinesOutside({ issues: printed, vocabulary, labelsName });
+  for (const g of many.said) log.warn(g.message, { file: labelsName, line: g.line });
+  printed = many.rest;
   for (const issue of printed.slice(0, MAX_PRINTED_ISSUES)) {
     // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
     const where =

@@ -48,7 +48,7 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { keepLabelsRead } from './labels-as-read.ts';
-import { type LabelsDeleted, type LabelsEmptied, labelsDeletedWords, labelsEmptiedError } from './labels-deleted.ts';
+import { type LabelsDeleted, type LabelsEmptied, labelsEmptiedError } from './labels-deleted.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem, isWithheldField } from './picture-problems.ts';
 import { datasetFile } from './read.ts';
@@ -141,12 +141,8 @@ export async function buildDataset({
     name: labelsName,
   });
   await refuseBeforeImages({ ws, params, objects: read.objects, labels, empty, emptied, unread, renamed });
-  if (missing)
-    log.warn(
-      deleted
-        ? `${labelsDeletedWords({ deleted, name: labelsName })}, so no object has a staff label.`
-        : `${labelsName} does not exist yet: every object is unlabelled.`,
-    );
+  // Deleted or renamed: the stage stops with the same words (labelsDeletedError), said once, as the error.
+  if (missing && !deleted) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
   // Rows of empty cells, as a spreadsheet leaves below the last row: no rows of the tables, said once each.
   for (const [file, lines] of [[objectsName, read.emptyRows] as const, [labelsName, emptyRows] as const])
     if (lines.length > 0) log.info(emptyRowsMessage({ file, lines }));

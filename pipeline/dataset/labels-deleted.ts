@@ -1,8 +1,11 @@
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { checkedOutBranch, isDescendant, readCommitSummary, readTextAtCommit, resolveCommit } from '../git/history.ts';
 import { isShallow } from '../git/repo.ts';
+import { misnamedData, SPREADSHEET } from '../github/guard.ts';
+import { quoted } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { reportBase } from '../stages/report.ts';
@@ -18,8 +21,14 @@ import { type EmptyLabels, emptyLabelsWords, fillInWords } from './validate.ts';
  * the history of this branch itself (a commit on main deleted it, and a run on main has no base to compare with).
  */
 export type LabelsDeleted =
-  | { from: 'last commit' }
-  | { from: 'base'; base: string; commit: string }
+  | { from: 'last commit'; renamedTo?: string }
+  | {
+      from: 'base';
+      base: string;
+      commit: string;
+      /** The file beside it whose name is labels.csv's in another spelling ("labels (1).csv"): a rename, said so. */
+      renamedTo?: string;
+    }
   | {
       from: 'history';
       /** The commit that deleted it, its message's first line, and how many commits came after it (0: the last). */
@@ -67,7 +76,24 @@ export async function labelsDeleted({
       (text) => text !== null,
       () => false,
     );
-  return stillIn({ ws, params, env, has });
+  const where = await stillIn({ ws, params, env, has });
+  if (where?.from !== 'base' && where?.from !== 'last commit') return where;
+  const renamedTo = await renamedFile({ ws, filepath });
+  return renamedTo ? { ...where, renamedTo } : where;
+}
+
+/**
+ * The file beside a missing labels.csv whose name the GitHub guard reads as its in another spelling (misnamedData:
+ * "labels (1).csv", Labels.csv, "labels.csv.txt"): what `git mv` or GitHub's web editor renamed it to. Not a
+ * spreadsheet's own file (labels.xlsx), which is no rename of a CSV. Null when none, or more than one.
+ */
+async function renamedFile({ ws, filepath }: { ws: Workspace; filepath: string }): Promise<string | null> {
+  const folder = path.dirname(ws.labels);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const found = names
+    .map((name) => rel(ws, path.join(folder, name)))
+    .filter((p) => !SPREADSHEET.test(p) && misnamedData({ path: p, allowed: [filepath] }) === filepath);
+  return found.length === 1 ? found[0]! : null;
 }
 
 /**
@@ -149,6 +175,8 @@ function firstLine(message: string): string {
  * starts with the file's name, said once (a printed error can put "labels.csv:" before it).
  */
 export function labelsDeletedWords({ deleted, name }: { deleted: LabelsDeleted; name: string }): string {
+  if ((deleted.from === 'base' || deleted.from === 'last commit') && deleted.renamedTo)
+    return `${name} was renamed to ${quoted(deleted.renamedTo)} ${deleted.from === 'base' ? 'on this branch' : 'in this folder'}`;
   if (deleted.from === 'base') return `${name} is deleted on this branch (${deleted.base} has it)`;
   if (deleted.from === 'last commit') return `${name} is missing from this folder, but the last commit has it`;
   const { commit, subject, after, madeFrom } = deleted;
@@ -196,6 +224,15 @@ export function labelsDeletedError({
       ? `If ${deleted.madeFrom} deleted it by mistake`
       : 'If that was not meant';
   const fillIn = fillInWords({ empty: { kind: 'zero-bytes' }, vocabulary, exampleId });
+  // Renamed: renaming it back is the way, which GitHub's web editor does too (staff there cannot run git).
+  if ((deleted.from === 'base' || deleted.from === 'last commit') && deleted.renamedTo)
+    return new VitrineError(
+      'DATASET_NO_LABELS',
+      `${labelsDeletedWords({ deleted, name })}, so no object has a staff label and there is nothing to train on: ` +
+        `Vitrine reads the labels only as ${name}, in exactly that spelling. Rename it back to ${name} ` +
+        `(on GitHub: open the file, edit its name)${deleted.from === 'base' ? ' and commit' : ''}.`,
+      { file: name },
+    );
   return new VitrineError(
     'DATASET_NO_LABELS',
     `${labelsDeletedWords({ deleted, name })}, so no object has a staff label and there is nothing to train on. ` +

@@ -195,7 +195,7 @@ function otherFolder(path: string, meant: string): boolean {
 }
 
 /** The ending of a spreadsheet program's own file (Excel, LibreOffice, Numbers): not text, whatever its name. */
-const SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;
+export const SPREADSHEET = /\.(?:xlsx|xlsm|xls|ods|numbers)$/i;
 
 /** What makes a name hard to tell from another when shown: spaces at its start or end ('' when none). */
 function spacesNote(name: string): string {

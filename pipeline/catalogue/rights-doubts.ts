@@ -287,9 +287,11 @@ const OPEN_NAMED = new RegExp(
  * "… for the image\nRecord: CC0" names the record. "Photo" in its own forms only ("Photoworks record" is a name).
  */
 const PHOTO_FORMS = 'photo(?:s|graph(?:s|y|ic)?)?';
+// Spaces or one hyphen between, not a spaced dash, which parts a name from the record ("Magnum Photos - record: CC0":
+// sweep of reviewer V25's texts, the record's CC0 went to the work).
 const PICTURE_RECORD_NOT =
-  `(?<!\\b(?:${PHOTO_FORMS}|images?|pictures?|scans?)(?:[^\\S\\n\\r]|-)+)` +
-  `(?=records?(?!(?:[^\\S\\n\\r]|-)+(?:${PHOTO_FORMS}|shots?)(?![\\p{L}\\p{N}])))`;
+  `(?<!\\b(?:${PHOTO_FORMS}|images?|pictures?|scans?)(?:[^\\S\\n\\r]+|-))` +
+  `(?=records?(?!(?:[^\\S\\n\\r]+|-)(?:${PHOTO_FORMS}|shots?)(?![\\p{L}\\p{N}])))`;
 // What is licensed other than the photograph: the record, its data or text ("Metadata: CC0", "Text CC BY-SA 4.0").
 const RECORD_IN_ENGLISH =
   '(?:the\\s+|this\\s+|all\\s+|our\\s+)?(?:(?:object\\s+|catalogue\\s+|catalog\\s+|collection\\s+)?' +
@@ -331,10 +333,11 @@ const PICTURE =
   `imag(?:en|enes|em|ens|ine|ini)|im${A_ACUTE}genes|immagin[ei]|afbeelding(?:en)?|abbildung(?:en)?|aufnahmen?|` +
   '(?:(?:audio|sound|video)\\s+)?recordings?|audio|videos?|films?)(?![\\p{L}\\p{N}])';
 // What says a picture after a record's name in the other languages: "registro fotográfico", "notice photographique",
-// "registro gráfico", "registro audiovisual", "scheda iconografica".
+// "registro gráfico", "registro audiovisual", "scheda iconografica", "registro digital" (reviewer V25, F4).
 const PICTURE_ADJECTIVE =
   `(?<![\\p{L}\\p{N}])(?:(?:foto|photo|icono)?gr${A_ACUTE}fic[oaie]s?|(?:foto|icono)?grafich[ei]|` +
-  '(?:photo|icono)?graphiques?|audiovisu(?:al(?:es)?|el(?:le)?s?|ali?)|visuel(?:le)?s?)(?![\\p{L}\\p{N}])';
+  '(?:photo|icono)?graphiques?|audiovisu(?:al(?:es)?|el(?:le)?s?|ali?)|visuel(?:le)?s?|digital(?:es)?)' +
+  '(?![\\p{L}\\p{N}])';
 /*
  * What joins two names, whole words: "and", "or", "and/or", ", or", "(or", a slash, "und", "et", "y", "o"... Not
  * "of", Dutch for "or" but English "of" too (reviewer V23, F3: "Metadata of the image: CC0" was the image's, offered
@@ -353,10 +356,31 @@ const ARTICLE_BEFORE =
  * numérisation", "Datensatz Digitalisat", "Beschrijving van de afbeelding" or "of afbeelding" were blanked as the
  * record's, and a NonCommercial licence beside "Public domain" lost). "Metadata of the image" stays the record's.
  */
+// Reviewer V25, F4: "Datensatz zum Foto", "Scheda sull'immagine", "Beschrijving bij de afbeelding", "La notice sur
+// la photo", "Données relatives à l'image", "Registro para la fotografía", "Registro del objeto y fotografía".
+const OF_WORDS =
+  "de|del|da|do|di|della|dello|dell['’]|des|du|d['’]|van|von|of|zum|zur|zu|über|sull['’]|sulla|sullo|sul|bij|" +
+  `sur|relati(?:ve|f)s?\\s+${A_GRAVE}|para`;
 const OF_THE_PICTURE =
-  "(?!(?:\\s*[(:]\\s*|\\s+(?:de|del|da|do|di|della|dello|dell['’]|des|du|d['’]|van|von|of)\\s*|\\s+)" +
+  `(?!(?:\\s*[(:]\\s*|\\s+(?:${OF_WORDS})\\s*|\\s+)` +
   '(?:(?:this|these|its|deze|dit|esta|este|estas|estes|cette|ce|ces|questa|questo|diese[snmr]?|dieser)\\s+)?' +
-  `${ARTICLE_BEFORE}(?:${PICTURE}|${PICTURE_ADJECTIVE}))`;
+  `${ARTICLE_BEFORE}(?:${PICTURE}|${PICTURE_ADJECTIVE})|` +
+  `\\s+(?:${OF_WORDS})\\s*${ARTICLE_BEFORE}(?:[\\p{L}'’-]+\\s+){1,3}?${JOINER}\\s*${ARTICLE_BEFORE}${PICTURE})`;
+/*
+ * A picture word joined before the record is surely the picture only where it opens its clause, after an article at
+ * most ("Video and metadata:", "Text; the films and metadata:"); elsewhere it may end a name in a credit (reviewer
+ * V25, F1: "Courtesy of the artist and LUX Films, metadata: CC0" gave the record's CC0 to the work, offered for
+ * download), and the text is read both ways (PICTURE_BEFORE).
+ */
+const PICTURE_OPENS_CLAUSE = `(?:^|[;.:|(\\n\\r])\\s*${ARTICLE_BEFORE}${PICTURE}`;
+/*
+ * After the record, a picture word followed by a word naming text may be that text, the record's (reviewer V25, F3:
+ * "Metadata and video captions: CC0" was the video's, offered for download): read both ways (READINGS).
+ */
+const TEXT_WORDS =
+  'captions?|titles?|credits?|descriptions?|subtitles?|subtitling|transcripts?|transcriptions?|texts?|' +
+  'untertitel|beschreibung(?:en)?|transkript(?:e|ion(?:en)?)?|titel|ondertiteling|ondertitels?';
+const PICTURE_NOT_TEXT = `${PICTURE}(?!(?:\\s+|-)(?:${TEXT_WORDS})(?![\\p{L}\\p{N}]))`;
 // Nor the Dutch record's name after the picture and "of" (or): "Afbeelding of beschrijving". Read once the word is
 // found: before it, at every word's start, a long text took three times as long.
 const NOT_AFTER_THE_PICTURE = `(?<!${PICTURE}\\s+of\\s+(?:(?:de|het)\\s+)?beschrijving(?:en)?)`;
@@ -389,34 +413,38 @@ const RECORD_ELSEWHERE =
 // on the next line, the NonCommercial licence was blanked as the record's and the CC0 offered for download), nor
 // "Text, or image", "Text and/or image", "Text (or image)", "Text or an image", "Text or scan" (task D6, session 61).
 // A photographer named after the record may be the photograph's credit, as before: "Metadata and photographer credit".
-const NOT_THE_PICTURE_TOO = `(?!\\s*${JOINER}\\s*${ARTICLE_BEFORE}(?:${PICTURE}|photographers?(?![\\p{L}\\p{N}])))`;
-const NOT_THE_PHOTOGRAPH = `(?:${RECORD_IN_ENGLISH}|${RECORD_ELSEWHERE})${NOT_THE_PICTURE_TOO}`;
+// `pictureAfter`: the picture words read here, PICTURE or PICTURE_NOT_TEXT (READINGS).
+const NOT_THE_PICTURE_TOO = (pictureAfter: string) =>
+  `(?!\\s*${JOINER}\\s*${ARTICLE_BEFORE}(?:${pictureAfter}|photographers?(?![\\p{L}\\p{N}])))`;
+const NOT_THE_PHOTOGRAPH = (pictureAfter: string) =>
+  `(?:${RECORD_IN_ENGLISH}|${RECORD_ELSEWHERE})${NOT_THE_PICTURE_TOO(pictureAfter)}`;
 
 // The record named first, as the clause's subject or heading: "Metadata: CC0", "Metadata licence:", "This record is".
-const RECORD_FIRST = `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH}`;
+const RECORD_FIRST = (pictureAfter: string) =>
+  `^\\s*(?:(?:rights|licen[cs]e|usage|terms)\\s*:\\s*)?${NOT_THE_PHOTOGRAPH(pictureAfter)}`;
 // The record named after, as what a statement covers: "(metadata only)", "for the record", "applies to metadata".
 // "Only" in those languages: "nur", "uniquement", "seulement", "solo", "únicamente", "alleen", "endast", "kun"...
 const ONLY_ELSEWHERE =
   `nur|uniquement|seulement|s${O_ACUTE}lo|solamente|${U_ACUTE}nicamente|soltanto|alleen|uitsluitend|endast|bara|` +
   'kun|apenas|somente';
-const RECORD_AFTER = [
-  `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH}`,
-  `\\b(?:meta-?data|data|texts?|${PICTURE_RECORD_NOT}records?|descriptions?)\\s+only\\b`,
-  // In the other languages: "pour les métadonnées", "(nur Metadaten)", "(métadonnées uniquement)".
-  `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH}`,
-  // Italian "per" before the record's name in another language only: "CC0 per i metadati", not the English "per the
-  // data supplied" (reviewer V23, F5: a photograph's NonCommercial licence was blanked as the record's).
-  `(?<![\\p{L}\\p{N}])per\\s+${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}`,
-  `(?<![\\p{L}\\p{N}])(?:${ONLY_ELSEWHERE})\\s+${RECORD_ELSEWHERE}`,
-  `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}\\s+(?:${ONLY_ELSEWHERE})(?![\\p{L}\\p{N}])`,
-].join('|');
+const RECORD_AFTER = (pictureAfter: string) =>
+  [
+    `\\b(?:for|of|to|on|covers)\\s+${NOT_THE_PHOTOGRAPH(pictureAfter)}`,
+    `\\b(?:meta-?data|data|texts?|${PICTURE_RECORD_NOT}records?|descriptions?)\\s+only\\b`,
+    // In the other languages: "pour les métadonnées", "(nur Metadaten)", "(métadonnées uniquement)".
+    `(?<![\\p{L}\\p{N}])(?:f(?:ü|u\\u0308|ue)r|pour|sur|para|voor|f(?:ö|o\\u0308)r|for)\\s+${NOT_THE_PHOTOGRAPH(pictureAfter)}`,
+    // Italian "per" before the record's name in another language only: "CC0 per i metadati", not the English "per the
+    // data supplied" (reviewer V23, F5: a photograph's NonCommercial licence was blanked as the record's).
+    `(?<![\\p{L}\\p{N}])per\\s+${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO(pictureAfter)}`,
+    `(?<![\\p{L}\\p{N}])(?:${ONLY_ELSEWHERE})\\s+${RECORD_ELSEWHERE}`,
+    `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO(pictureAfter)}\\s+(?:${ONLY_ELSEWHERE})(?![\\p{L}\\p{N}])`,
+  ].join('|');
 /**
  * A clause said of the metadata only: "Metadata: CC0", "Text CC BY-SA 4.0", "CC0 (metadata only)", "CC BY 4.0 for
  * metadata only", "CC0 for the record". Not "Metadata and images: CC0". Read on the text as given, case ignored.
  */
-const METADATA_ONLY = new RegExp(`${RECORD_FIRST}|${RECORD_AFTER}`, 'iu');
-const RECORD_FIRST_ONLY = new RegExp(RECORD_FIRST, 'iu');
-const RECORD_AFTER_ONLY = new RegExp(RECORD_AFTER, 'iu');
+const METADATA_ONLY = (pictureAfter: string) =>
+  new RegExp(`${RECORD_FIRST(pictureAfter)}|${RECORD_AFTER(pictureAfter)}`, 'iu');
 
 // The rightsstatements.org codes, case kept as rights.ts reads them ("NoC-US", "InC-EDU"; not "Inc." or "und").
 const RS_CODE = '(?<![\\w/-])(?:InC(?:-(?:EDU|NC|RUU|OW-EU))?|NoC-(?:US|NC|CR|OKLR)|NKC|CNE|UND)(?![\\w-])';
@@ -441,8 +469,9 @@ const STATEMENT_NAMED =
  * Task D3: the codes were read on the raw text first, and "Metadata: NoC-US" offered the photograph for download;
  * the text was read with its new lines made spaces, and "Metadata: CC0\nCC BY 4.0" lost its second line too.
  */
-export function recordStatementsBlanked(raw: string): string {
-  return recordClauses(raw)
+export function recordStatementsBlanked(raw: string, options: { picturesAnywhere?: boolean } = {}): string {
+  const reading = READINGS[options.picturesAnywhere ? 'anywhere' : 'opening'];
+  return recordClauses(raw, reading)
     .map((c) => {
       // A public domain denied is In Copyright said, and stays as In Copyright does (reviewer V23, F1: "Datensatz:
       // Werk nicht gemeinfrei. Bild: CC0" lost "gemeinfrei", kept "nicht", and offered the work for download).
@@ -455,10 +484,22 @@ export function recordStatementsBlanked(raw: string): string {
       );
       const keep = (found: string) => (incStays && isInCopyright(found)) || (denied && isPublicDomain(found));
       // Dashes made plain first, as the other readings of the clause make them ("Meta‐data" with U+2010: V22).
-      const about = METADATA_ONLY.test(withoutAddresses(c.replace(/[‐-―−]/g, '-').toLowerCase()));
-      return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [RECORD_NAMED_THEN_STATEMENT], keep);
+      const about = reading.metadataOnly.test(withoutAddresses(c.replace(/[‐-―−]/g, '-').toLowerCase()));
+      return blanked(about ? blanked(c, STATEMENTS_IN_CLAUSE, keep) : c, [reading.namedThenStatement], keep);
     })
     .join('');
+}
+
+/**
+ * The raw text with the record's statements blanked (recordStatementsBlanked), read one way, or both ways where a
+ * picture word beside the record may be read two ways (READINGS), the two texts if they differ: rights.ts keeps the
+ * reading that shows less. Looked for first: reading every text twice made a long one take twice as long.
+ */
+export function workReadings(raw: string): string[] {
+  const work = recordStatementsBlanked(raw);
+  if (!TWO_WAYS.test(raw.replace(/[‐-―−]/g, '-'))) return [work];
+  const either = recordStatementsBlanked(raw, { picturesAnywhere: true });
+  return either === work ? [work] : [work, either];
 }
 
 /**
@@ -469,22 +510,47 @@ export function recordStatementsBlanked(raw: string): string {
  * ("CC0\n(metadata only)"). Reviewer V19, F1: they were parted, and the record's CC0 was offered for download as the
  * photograph's.
  */
-function recordClauses(raw: string): string[] {
+function recordClauses(raw: string, reading: Reading): string[] {
   const parts = raw.split(/(\r\n|[;|\n\r]|(?<=\.\s))/);
   const clauses = [parts[0] ?? ''];
+  // Whether the last clause names a statement, kept as lines join: read on the whole clause at each line, a long
+  // text of such lines took its square (90,000 characters of "Metadata:" lines, 45 s).
+  let named = namesStatement(parts[0] ?? '');
   for (let i = 1; i < parts.length; i += 2) {
     const parting = parts[i] ?? '';
     const next = parts[i + 1] ?? '';
     const last = clauses[clauses.length - 1] ?? '';
     const joined =
       /^[\n\r]/.test(parting) &&
-      (namesRecordOnly(last, RECORD_FIRST_ONLY) ||
-        RECORD_AT_END.test(`${last.replace(/[‐-―−]/g, '-')} `) ||
-        namesRecordOnly(next, RECORD_AFTER_ONLY));
-    if (joined) clauses[clauses.length - 1] = last + parting + next;
-    else clauses.push(parting, next);
+      ((!named && reading.recordFirst.test(plainLower(last.slice(0, CLAUSE_ENDS)))) ||
+        reading.atEnd.test(`${clauseEnd(last).replace(/[‐-―−]/g, '-')} `) ||
+        namesRecordOnly(next, reading.recordAfter));
+    if (joined) {
+      clauses[clauses.length - 1] = last + parting + next;
+      named = named || namesStatement(clauseEnd(last) + parting + next);
+    } else {
+      clauses.push(parting, next);
+      named = namesStatement(next);
+    }
   }
   return clauses;
+}
+
+// How much of a clause's start or end the record named there is looked for in: more than its words and a picture's
+// before them; the rest of a long clause cannot change what they say.
+const CLAUSE_ENDS = 400;
+/** The clause's end, a word put before it so that its first word is not read as the clause's opening. */
+function clauseEnd(clause: string): string {
+  return clause.length > CLAUSE_ENDS ? `x ${clause.slice(-CLAUSE_ENDS)}` : clause;
+}
+/** The clause in lower case, its dashes plain and its web addresses one word. */
+function plainLower(clause: string): string {
+  return withoutAddresses(clause.replace(/[‐-―−]/g, '-').toLowerCase());
+}
+/** The clause names a standard statement. */
+function namesStatement(clause: string): boolean {
+  const plain = clause.replace(/[‐-―−]/g, '-');
+  return STATEMENT_IN_CLAUSE.some((p) => p.test(plain));
 }
 
 /** The clause names the record as `pattern` says, and no standard statement. */
@@ -528,6 +594,38 @@ function inCopyrightStays(clause: string): boolean {
     .replace(CATALOGUE_TEXT, ' ')
     .replace(RECORD_FILLER, ' ');
   return /[\p{L}\p{N}]/u.test(rest);
+}
+
+/*
+ * A public domain denied, or the work said protected, in a clause about the record (reviewer V25, F5: "Metadata: not
+ * PD. Image: CC0", "Metadata: work still protected. …" offered the work for download): the record's clause says so of
+ * the work, whose In Copyright shows less. Not "not protected", "no longer protected".
+ */
+const RECORD_CLAUSE_PROTECTED = new RegExp(
+  '(?<![\\p{L}\\p{N}])(?:(?:not|non|never|no longer)(?:\\s+|-)(?:(?:yet|in|into|the)\\s+)*(?:public\\s+domain|pd)|' +
+    '(?<!(?:not|no longer|never|nicht|nicht mehr|non|pas|no|niet|niet meer)[\\s-]+)' +
+    `(?:protected|gesch(?:ü|ue)tzt|prot${E_ACUTE}g${E_ACUTE}e?s?|protegid[oa]s?|protett[oaie]|beschermd))` +
+    '(?![\\p{L}\\p{N}])',
+  'u',
+);
+const CATALOGUE_TEXT_NAMED = new RegExp(CATALOGUE_TEXT.source, 'iu');
+
+/** A clause about the record denies the work a public domain, or says it protected: In Copyright (F5). */
+export function recordSaysProtected(raw: string): boolean {
+  // Looked for in the whole text first: most texts say neither, and are not cut into clauses.
+  if (!RECORD_CLAUSE_PROTECTED.test(raw.normalize('NFC').toLowerCase())) return false;
+  return recordClauses(raw, READINGS.opening).some((c) => {
+    const plain = withoutAddresses(
+      c
+        .replace(/[‐-―−]/g, '-')
+        .normalize('NFC')
+        .toLowerCase(),
+    );
+    return (
+      (READINGS.opening.metadataOnly.test(plain) || CATALOGUE_TEXT_NAMED.test(plain)) &&
+      RECORD_CLAUSE_PROTECTED.test(plain)
+    );
+  });
 }
 
 /** What was found names the public domain, in English or another language ("Public domain", "gemeinfrei"). */
@@ -617,26 +715,60 @@ const BETWEEN_ELSEWHERE = [
  * record's name is not enough: the licence went to the work, and a living artist's work was offered for download.
  * Not "Image and metadata: CC0", "Photo and text: CC BY 4.0".
  */
-const RECORD_LICENSED =
-  `(?<![\\p{L}\\p{N}])(?<!${PICTURE}\\s*${JOINER}\\s*)(?:` +
+const RECORD_LICENSED = (pictureBefore: string, pictureAfter: string) =>
+  `(?<![\\p{L}\\p{N}])(?<!(?:${pictureBefore})\\s*${JOINER}\\s*)(?:` +
   // A field name may follow: "Courtesy of the artist, Metadata licence: CC0" was CC0, offered for download.
-  `${RECORD_IN_ENGLISH}${NOT_THE_PICTURE_TOO}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?` +
+  `${RECORD_IN_ENGLISH}${NOT_THE_PICTURE_TOO(pictureAfter)}(?:\\s+(?:licen[cs]es?|rights|terms|usage))?\\s*(?:[:=-]\\s*)?` +
   '(?:(?:is|are)\\s+)?' +
   '(?:(?:released|licen[cs]ed|available|published|shared|made available|offered|dedicated|provided)\\s+)?' +
   '(?:(?:under|as|with|via|to)\\s+)?(?:(?:a|an|the)\\s+)?|' +
   // In the other languages, a field name ("Metadaten-Lizenz:") and the words between, in a closed list: "Die
   // Metadaten stehen unter CC0", "les métadonnées sont sous licence CC0", "metadatos bajo licencia CC0".
-  `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO}(?:[\\s-]+(?:${FIELD_ELSEWHERE}))?\\s*(?:[:=-]\\s*)?` +
+  `${RECORD_ELSEWHERE}${NOT_THE_PICTURE_TOO(pictureAfter)}(?:[\\s-]+(?:${FIELD_ELSEWHERE}))?\\s*(?:[:=-]\\s*)?` +
   `(?:(?:${BETWEEN_ELSEWHERE})\\s+){0,4})`;
 // The same with a statement by code, address or name too (task D3: "Gift of Jane Doe, metadata: NoC-US"), case
 // ignored: a code only where its clause ends, so that "Text und Bild" names no code UND.
-const RECORD_NAMED_THEN_STATEMENT = new RegExp(
-  `${RECORD_LICENSED}(?:${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}|${RS_CODE}(?=\\s*(?:$|[;|,.)\\n\\r])))`,
-  'giu',
+/*
+ * The record's patterns read two ways (reviewer V25, F1 and F3). A picture word joined before the record may end a
+ * name ("Gift of Jane Doe and LUX Films, metadata: CC0") or be the picture ("All videos and metadata: CC BY-NC 4.0");
+ * one after it, followed by a word naming text, may be that text ("Metadata and video captions: CC0") or the
+ * picture. `opening`: the picture before only where it opens its clause, none after followed by text; `anywhere`:
+ * every picture word, as before. rights.ts reads the text both ways and keeps the reading that shows less.
+ */
+type Reading = {
+  metadataOnly: RegExp;
+  recordFirst: RegExp;
+  recordAfter: RegExp;
+  namedThenStatement: RegExp;
+  atEnd: RegExp;
+};
+function reading(pictureBefore: string, pictureAfter: string): Reading {
+  const licensed = RECORD_LICENSED(pictureBefore, pictureAfter);
+  return {
+    metadataOnly: METADATA_ONLY(pictureAfter),
+    recordFirst: new RegExp(RECORD_FIRST(pictureAfter), 'iu'),
+    recordAfter: new RegExp(RECORD_AFTER(pictureAfter), 'iu'),
+    // The record named then a statement by code, address or name too (task D3: "Gift of Jane Doe, metadata:
+    // NoC-US"), case ignored: a code only where its clause ends, so that "Text und Bild" names no code UND.
+    namedThenStatement: new RegExp(
+      `${licensed}(?:${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}|${RS_CODE}(?=\\s*(?:$|[;|,.)\\n\\r])))`,
+      'giu',
+    ),
+    // The record named where a line ends, its statement to come on the next: "Courtesy of the artist, Metadata:",
+    // "… metadata released under". Read with a space after the line, which "under" and "the" are followed by.
+    atEnd: new RegExp(`${licensed}$`, 'iu'),
+  };
+}
+const READINGS = {
+  opening: reading(PICTURE_OPENS_CLAUSE, PICTURE_NOT_TEXT),
+  anywhere: reading(PICTURE, PICTURE),
+};
+// Where the two readings may differ: a picture word joined before the record, or one before a word naming text.
+const TWO_WAYS = new RegExp(
+  `${PICTURE}\\s*${JOINER}\\s*(?:${RECORD_IN_ENGLISH}|${RECORD_ELSEWHERE})|` +
+    `${PICTURE}(?:\\s+|-)(?:${TEXT_WORDS})(?![\\p{L}\\p{N}])`,
+  'iu',
 );
-// The record named where a line ends, its statement to come on the next: "Courtesy of the artist, Metadata:",
-// "… metadata released under". Read with a space after the line, which "under" and "the" are followed by.
-const RECORD_AT_END = new RegExp(`${RECORD_LICENSED}$`, 'iu');
 // What a clause about the record may name: a code (case kept), then a licence, an address or a statement's name.
 const STATEMENTS_IN_CLAUSE = [new RegExp(RS_CODE, 'g'), new RegExp(`${LICENCE_TO_ITS_END}|${STATEMENT_NAMED}`, 'giu')];
 // The same, to ask whether a clause names one (no flag g: test would start where the last one stopped).
@@ -758,10 +890,11 @@ const PHOTOGRAPH_EXCEPTED_ELSEWHERE = new RegExp(
 );
 
 // A photograph named, in English and the other languages exports come in: "photo", "photograph", "Foto", "image";
-// a photographic record, a record shot, media or files (task D10), as the record's words read them.
+// a photographic record, a record shot, media or files (task D10), as the record's words read them; film, video,
+// audio, recordings, "Bild" (reviewer V25, F2: "Courtesy of the artist. Video and metadata: CC0" was CC0).
 const PHOTOGRAPH_NAMED = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:${PHOTOGRAPH_WORD}|photograph(?:s|y|ic)?|pictures?|scans?|record[\\s-]+shots?|${MEDIA})` +
-    '(?![\\p{L}\\p{N}])',
+    `(?![\\p{L}\\p{N}])|${PICTURE}`,
   'u',
 );
 

@@ -17,11 +17,12 @@ import {
   PUBLIC_DOMAIN_ELSEWHERE,
   photographLicensed,
   publicDomainDeniedElsewhere,
-  recordStatementsBlanked,
+  recordSaysProtected,
   rightsUnknown,
   showsLess,
   UNKNOWN_ELSEWHERE,
   withoutAddresses,
+  workReadings,
 } from './rights-doubts.ts';
 
 /**
@@ -566,6 +567,16 @@ function codedStatements(raw: string): (typeof STATEMENTS)[number][] {
 /** rightsOf without a field name. */
 function readRights(text: string): Rights {
   const raw = text.trim();
+  // A picture word before the record that may end a name ("Gift of Jane Doe and LUX Films, metadata: CC0") or be
+  // the picture ("All videos and metadata: CC BY-NC 4.0"): read both ways, the reading that shows less is kept
+  // (reviewer V25, F1).
+  const [work = raw, ...others] = workReadings(raw);
+  const reading = readWork(raw, work);
+  return others.length ? (showsLess([reading, ...others.map((o) => readWork(raw, o))]) ?? reading) : reading;
+}
+
+/** `raw` read with `work`, its text with the record's statements blanked (rights-doubts.ts). */
+function readWork(raw: string, work: string): Rights {
   const t = plainRights(copyrightSigns(raw));
   const none: Rights = {
     text: raw,
@@ -584,10 +595,12 @@ function readRights(text: string): Rights {
   });
   // The statements are read on the work's text: what the record's clauses say of the metadata is not the work's,
   // be it a licence, a code, an address or a name (task D3: "Metadata: NoC-US" was No Copyright - United States).
-  const work = recordStatementsBlanked(raw);
   const aboutRecord = work !== raw;
   const w = aboutRecord ? plainRights(copyrightSigns(work)) : t;
-  let said = copyrightSaid(withoutAddresses(w), work) ?? inCopyrightWordsSaid(t);
+  let said =
+    copyrightSaid(withoutAddresses(w), work) ??
+    inCopyrightWordsSaid(t) ??
+    (recordSaysProtected(raw) ? 'statement' : null);
   const doubted = licenceDoubted(w);
 
   // URIs and codes given outright. One In Copyright wins over any other statement, wherever it stands.

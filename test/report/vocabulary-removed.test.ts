@@ -29,7 +29,8 @@ describe('a pull request that removes labels from the vocabulary', () => {
     ]);
     expect(markdown).toContain(
       `This pull request removes the labels mask and textile from the vocabulary: ${masks + textiles} objects ` +
-        'labelled mask or textile are no longer trained on or judged.',
+        'labelled mask or textile are no longer trained on or judged. The promotion gate cannot see how the model ' +
+        'does on them: check that this is meant.',
     );
     expect(json.headline).toMatch(/^Removes labels mask, textile: /);
     // With the gate-changes note as well, the status still starts with both and GitHub's 140 characters hold it.

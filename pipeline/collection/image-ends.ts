@@ -107,8 +107,16 @@ const TIFF_TYPE_SIZES: Record<number, number> = {
 };
 
 /**
- * Whether what the directory of a TIFF's first page (classic or BigTIFF) points to lies within the file: each value
- * too long to sit in its entry (a JPEG-compressed TIFF's JPEGTables, often last), and its strips or tiles.
+ * The TIFF tags a page's picture is decoded with: its size and samples, the strips or tiles and their byte counts,
+ * compression, colour map and JPEG tables, YCbCr and sample format. A value of another tag out of the file is no damage.
+ */
+const PICTURE_TAGS = new Set([
+  256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 317, 320, 322, 323, 324, 325, 338, 339, 347, 529, 530, 531, 532,
+]);
+
+/**
+ * Whether what the directory of a TIFF's first page (classic or BigTIFF) points to lies within the file: each value of
+ * PICTURE_TAGS too long to sit in its entry (a JPEG-compressed TIFF's JPEGTables, often last), and its strips or tiles.
  */
 async function tiffEnd(reader: Reader, head: Buffer): Promise<End> {
   const le = head[0] === 0x49;
@@ -134,6 +142,9 @@ async function tiffEnd(reader: Reader, head: Buffer): Promise<End> {
     return size === undefined ? 0 : size * (big ? u64(entries, at + 4) : u32(entries, at + 4));
   };
   for (let i = 0; i < count; i++) {
+    // Only what the picture is read with: the reader skips another tag it cannot fetch (Software, a scanner's own
+    // tag copied by a tool that did not move its value), and the file is whole to the dataset stage (reviewer V28).
+    if (!PICTURE_TAGS.has(u16(entries, i * entrySize))) continue;
     const length = lengthOf(i * entrySize);
     // A value that fits in its entry is there; a longer one is where the entry says.
     if (length > (big ? 8 : 4) && where(i * entrySize) + length > reader.size) return 'cut';

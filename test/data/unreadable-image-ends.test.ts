@@ -168,4 +168,53 @@ describe('data add: false alarms and misses of the end check (V26)', () => {
     const zeros = (zeroed.length - data).toLocaleString('en');
     expect(await problem('long-run.png', zeroed)).toMatch(new RegExp(`^is damaged: its last ${zeros} bytes \\(100%`));
   });
+
+  // V28: a tag the picture does not need (Software, a scanner's own) pointing past the end, as tools that copy tags
+  // they do not know leave them: the reader skips it and the dataset stage decodes the picture; copying the file
+  // again gives the same bytes, so "cut short" was said on every add.
+  it('leaves alone a TIFF whose private or text tag points past its end, which the reader skips', async () => {
+    for (const [tag, type] of [
+      [50000, 7],
+      [305, 2],
+    ]) {
+      const bytes = stripTiff({ extra: [tag!, type!, 100, 0x7ffffff0] });
+      expect(await sharp(bytes, { failOn: 'error' }).raw().toBuffer()).toBeDefined();
+      expect(await problem(`tag-${tag}.tif`, bytes)).toBeUndefined();
+    }
+    // The strips themselves past the end: cut.
+    const cut = stripTiff({});
+    expect(await problem('strips-cut.tif', cut.subarray(0, cut.length - 200))).toMatch(CUT);
+  });
 });
+
+/** A 40x30 RGB TIFF, uncompressed, its directory first and one strip, with one more tag [tag, type, count, offset]. */
+function stripTiff({ extra }: { extra?: [number, number, number, number] }): Buffer {
+  const [width, height] = [40, 30];
+  const pixels = Buffer.alloc(width * height * 3, 90);
+  const tags: [number, number, number, number][] = [
+    [256, 3, 1, width],
+    [257, 3, 1, height],
+    [258, 3, 1, 8],
+    [259, 3, 1, 1],
+    [262, 3, 1, 2],
+    [273, 4, 1, 0],
+    [277, 3, 1, 3],
+    [278, 3, 1, height],
+    [279, 4, 1, pixels.length],
+    ...(extra ? [extra] : []),
+  ];
+  tags.sort((a, b) => a[0] - b[0]);
+  const ifd = Buffer.alloc(2 + tags.length * 12 + 4);
+  const dataAt = 8 + ifd.length;
+  ifd.writeUInt16LE(tags.length, 0);
+  for (const [i, [tag, type, count, value]] of tags.entries()) {
+    const at = 2 + i * 12;
+    ifd.writeUInt16LE(tag, at);
+    ifd.writeUInt16LE(type, at + 2);
+    ifd.writeUInt32LE(count, at + 4);
+    if (tag === 273) ifd.writeUInt32LE(dataAt, at + 8);
+    else if (type === 3 && count === 1) ifd.writeUInt16LE(value, at + 8);
+    else ifd.writeUInt32LE(value, at + 8);
+  }
+  return Buffer.concat([Buffer.from([0x49, 0x49, 42, 0, 8, 0, 0, 0]), ifd, pixels]);
+}

@@ -28,6 +28,22 @@ describe('long rights texts', () => {
     expect(await cpuMilliseconds(() => rightsOf('Gift of Jane Doe, metadata\n'.repeat(3_500)))).toBeLessThan(800);
   });
 
+  // Reviewer V27: a field padded with spaces or blank lines between the image's word and the record's took time growing
+  // with their square (90,000 spaces: 4 minutes). A run of them reads as one. Failed before the fix.
+  it('are read in time when padded with spaces or blank lines, as with one', async () => {
+    // As the same text with one space, or one blank line, there.
+    const one = rightsOf('Video and metadata:\nCC0');
+    const blank = rightsOf('Video\n\nand metadata:\nCC0');
+    for (const padding of [' '.repeat(90_000), '\n'.repeat(90_000), ' \n'.repeat(45_000)]) {
+      const padded = `Video${padding}and metadata:\nCC0`;
+      let read: ReturnType<typeof rightsOf> | undefined;
+      expect(await cpuMilliseconds(() => (read = rightsOf(padded)))).toBeLessThan(800);
+      const { uri, badge, download } = padding.includes('\n') ? blank : one;
+      expect(read).toMatchObject({ uri, badge, download });
+      expect(read!.text).toBe(padded);
+    }
+  });
+
   it('are read as before', () => {
     expect(rightsOf('Will enter the public domain in 2040').uri).toBeNull();
     expect(rightsOf('It will, in 2040, be public domain').uri).toBeNull();

@@ -900,10 +900,17 @@ const PHOTOGRAPH_NAMED = new RegExp(
 
 /**
  * A clause gives an open statement to the photograph only ("photo: CC BY 4.0", "Foto CC0"): beside the artist
- * credited, the work itself is still the artist's, and the photograph shows it.
+ * credited, the work itself is still the artist's, and the photograph shows it. A picture named then a dash before
+ * its licence is read as with ":" (reviewer V27, F1: "Video and metadata - CC0" was CC0, offered for download).
+ * The text comes with its dashes made "-" (rights.ts, plainRights).
  */
 export function photographLicensed(t: string): boolean {
-  return t.split(/[;|\n]|\.\s|\s-\s|\s\/\s/).some((c) => OPEN_NAMED.test(c) && PHOTOGRAPH_NAMED.test(c));
+  return t.split(/[;|\n]|\.\s|\s\/\s/).some((clause) => {
+    const parts = clause.split(/\s[-–—]\s/);
+    return parts.some(
+      (c, i) => OPEN_NAMED.test(c) && (PHOTOGRAPH_NAMED.test(c) || (i > 0 && PHOTOGRAPH_NAMED.test(parts[i - 1]!))),
+    );
+  });
 }
 
 // Words that say the museum is not sure, in English and the other languages exports come in: "probably", "presumed",

@@ -119,7 +119,8 @@ const FOLDED_WORD_MAX = 100;
 
 /**
  * The folded copy an object page needs for search: the words that folding changes beyond what Pagefind folds itself
- * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12", "Münze" → "Muenze"), once each, in the order they come; "" when there are none.
+ * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12", "Münze" → "Muenze"), once each, in the order they come; ""
+ * when there are none.
  * Not the whole text again: a long title with such a letter was written twice on its page. Pagefind finds a page by
  * its words, wherever they are on it, so the words are enough. At most FOLDED_COPY_MAX characters: a text pasted by
  * accident, with thousands of such words, gives its first ones.

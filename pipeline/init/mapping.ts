@@ -436,8 +436,19 @@ const UNUSED_NAMED = 10;
 const SOURCE_NAME = /museum|institution|source|department|collection|repository|holding|owner|partner|provider|lender/i;
 
 /**
+ * Of those, the headers that name the institution itself. A department or collection column may just as well be a
+ * small museum's rooms, one per object type (the coin room holds the coins: tester T2), which is no mistake.
+ */
+const INSTITUTION_HEADER = /museum|institution|source|repository|holding|owner|partner|provider|lender|museo|mus[ée]e/i;
+
+/** A value that names an institution ("Cleveland Museum of Art", "National Gallery", "Kunstmuseum Basel"). */
+const INSTITUTION_VALUE =
+  /museum|museo|mus[ée]e|museu|\b(?:institute|institut|gallery|library|archives|university|foundation|academy)\b/iu;
+
+/**
  * When the label column's values go one-to-one with a column naming where objects are held (a shared catalogue's
- * "label" that is really the holding museum), the sentence that says so and how to choose another label column:
+ * "label" that is really the holding museum: the column or its values name institutions, or the label is the
+ * object numbers' source prefix), the sentence that says so and how to choose another label column:
  * a model trained on it learns which museum holds an object, not what it is. Undefined otherwise.
  */
 export function labelLooksLikeSource({
@@ -471,6 +482,16 @@ export function labelLooksLikeSource({
       return true;
     });
     if (!oneToOne) continue;
+    const names = [...labelOf.keys()];
+    // The label repeats the source prefix of the object numbers (five-museums: "artic" for artic_28560).
+    const prefixOfIds = labelled.every((r) => {
+      const id = (r.cells[columns.id] ?? '').toLowerCase();
+      const value = r.cells[label]!.toLowerCase();
+      return id.length > value.length && id.startsWith(value) && /[^\p{L}\p{N}]/u.test(id[value.length]!);
+    });
+    const namesInstitutions =
+      INSTITUTION_HEADER.test(other) || names.filter((n) => INSTITUTION_VALUE.test(n)).length * 2 > names.length;
+    if (!namesInstitutions && !prefixOfIds) continue;
     const pairs = [...pairOf].slice(0, 3).map(([a, b]) => `${a} = ${b}`);
     const more = pairOf.size > 3 ? `, and ${pairOf.size - 3} more` : '';
     const alternative = NAMES.label

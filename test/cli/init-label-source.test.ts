@@ -23,13 +23,21 @@ afterAll(async () => {
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 const MUSEUMS: Record<string, string> = { aic: 'Art Institute', cma: 'Cleveland Museum', nga: 'National Gallery' };
 
-/** A small synthetic shared catalogue: 12 objects, `label` and `museum` as given per row. */
-async function exportWith(name: string, rows: { label: string; museum: string; type: string }[]) {
+/**
+ * A small synthetic shared catalogue: 12 objects, `label` and `museum` as given per row, under the headers given
+ * (label, museum by default) and with ids `id(i)` (O-1, O-2, … by default).
+ */
+async function exportWith(
+  name: string,
+  rows: { label: string; museum: string; type: string }[],
+  headers: { label?: string; museum?: string; id?: (i: number, label: string) => string } = {},
+) {
+  const id = headers.id ?? ((i: number) => `O-${i + 1}`);
   const dir = path.join(root, name, 'export');
   await mkdir(path.join(dir, 'images'), { recursive: true });
   const lines = rows.map((r, i) => [
-    `O-${i + 1}`,
-    `images/O-${i + 1}.jpg`,
+    id(i, r.label),
+    `images/${id(i, r.label)}.jpg`,
     r.label,
     `Object ${i + 1}`,
     r.museum,
@@ -38,7 +46,10 @@ async function exportWith(name: string, rows: { label: string; museum: string; t
   for (const [id] of lines)
     await writeFile(path.join(dir, 'images', `${id}.jpg`), Buffer.concat([JPEG, Buffer.from(id!)]));
   const csv = path.join(dir, 'metadata.csv');
-  await writeFile(csv, stringify([['id', 'file', 'label', 'title', 'museum', 'object_type'], ...lines]));
+  await writeFile(
+    csv,
+    stringify([['id', 'file', headers.label ?? 'label', 'title', headers.museum ?? 'museum', 'object_type'], ...lines]),
+  );
   const museum = path.join(root, name, 'museum');
   await mkdir(museum, { recursive: true });
   return { csv, museum };
@@ -82,5 +93,56 @@ describe('vitrine init on a label column that is the holding museum', () => {
     const { code, log } = await init(['--from', csv], museum);
     expect(code, log.lines.map((l) => l.message).join('\n')).toBe(0);
     expect(log.lines.filter((l) => l.message.includes('holding museum'))).toEqual([]);
+  });
+
+  /*
+   * Tester T2 (7 December 2026): a small German museum whose departments go one per object type (the coin room
+   * holds the coins) was told its object-type column "looks like the holding museum or source". A department
+   * that sorts objects by type is how many small museums are organised: only a column naming institutions, or a
+   * label that repeats the object numbers' source prefix, is the shared catalogue's mistake.
+   */
+  it('says nothing when a small museum has one department per object type', async () => {
+    const rooms: Record<string, string> = {
+      Münze: 'Münzkabinett',
+      Skulptur: 'Skulpturensammlung',
+      Gemälde: 'Gemäldegalerie',
+    };
+    const types = Object.keys(rooms);
+    const rows = Array.from({ length: 12 }, (_, i) => {
+      const type = types[i % 3]!;
+      return { label: type, museum: rooms[type]!, type };
+    });
+    for (const [label, museum] of [
+      ['Objektart', 'Abteilung'],
+      ['label', 'department'],
+      ['category', 'collection'],
+    ] as const) {
+      const { csv, museum: folder } = await exportWith(`rooms-${museum}`, rows, { label, museum });
+      const { code, log } = await init(['--from', csv], folder);
+      expect(code, log.lines.map((l) => l.message).join('\n')).toBe(0);
+      expect(log.lines.filter((l) => l.message.includes('holding museum'))).toEqual([]);
+    }
+  });
+
+  it('still warns when a department or collection column names the institutions, or the label is the source prefix', async () => {
+    const keys = Object.keys(MUSEUMS);
+    const rows = Array.from({ length: 12 }, (_, i) => {
+      const key = keys[i % 3]!;
+      return { label: key, museum: MUSEUMS[key]!, type: TYPES[i % 4]! };
+    });
+    for (const museum of ['department', 'collection']) {
+      const { csv, museum: folder } = await exportWith(`named-${museum}`, rows, { museum });
+      const { log } = await init(['--from', csv], folder);
+      const warnings = log.lines.filter((l) => l.level === 'warn' && l.message.includes('holding museum'));
+      expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining(`"${museum}"`)]);
+    }
+    // Codes in a collection column, not names: the ids begin with the label (five-museums: artic_28560, "artic").
+    const coded = rows.map((r) => ({ ...r, museum: r.label.toUpperCase() }));
+    const { csv, museum: folder } = await exportWith('coded', coded, {
+      museum: 'collection',
+      id: (i, label) => `${label}_${1000 + i}`,
+    });
+    const { log } = await init(['--from', csv], folder);
+    expect(log.lines.filter((l) => l.level === 'warn' && l.message.includes('holding museum'))).toHaveLength(1);
   });
 });

@@ -434,6 +434,19 @@ export const reportParams = z.strictObject({
   status_context: z.string().min(1).default('vitrine/gate'),
 });
 
+/**
+ * A well-formed BCP 47 tag whose language is a code of two or three letters: "German" and "Deutsch" are well formed
+ * (a language subtag may have up to eight letters) but no language has such a code.
+ */
+function isLanguageTag(tag: string): boolean {
+  if (!/^[a-z]{2,3}(?:-|$)/i.test(tag)) return false;
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** What the public site shows of a photograph: every size, one small picture, or none. */
 const imageRule = z.enum(['full', 'thumbnail', 'none']);
 
@@ -453,6 +466,16 @@ export const catalogueParams = z.strictObject({
       'one address like "https://owner.github.io/my-repo" (on one line, no spaces), or "" when unknown',
     )
     .default(''),
+  /**
+   * The language the collection's records are written in, a BCP 47 tag ("de", "fr", "de-CH"): every page says it is
+   * in it (screen readers read the titles in it, Pagefind stems the search words by it). The site's own words stay
+   * English. Written as BCP 47 writes it ("DE-ch" is "de-CH").
+   */
+  language: z
+    .string()
+    .refine(isLanguageTag, 'a language tag such as "de", "fr" or "de-CH" (BCP 47: a language, then a region if needed)')
+    .transform((tag) => Intl.getCanonicalLocales(tag)[0]!)
+    .default('en'),
   /** Objects shown in the review queue. */
   review_queue: z.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */

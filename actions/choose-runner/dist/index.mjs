@@ -35290,7 +35290,16 @@ var registryParams = external_exports.strictObject({
   thumbnail_folder: external_exports.string().default("media"),
   /** Name of the commit status that carries the promotion gate. */
   status_context: external_exports.string().min(1).default("vitrine/gate")
-}), imageRule = external_exports.enum(["full", "thumbnail", "none"]), catalogueParams = external_exports.strictObject({
+});
+function isLanguageTag(tag) {
+  if (!/^[a-z]{2,3}(?:-|$)/i.test(tag)) return !1;
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return !1;
+  }
+}
+var imageRule = external_exports.enum(["full", "thumbnail", "none"]), catalogueParams = external_exports.strictObject({
   /** Site title. */
   title: external_exports.string().default("Vitrine Demo Museum \u2014 Online Collection"),
   /** Base path when served under a GitHub Pages project path, e.g. "/my-repo". */
@@ -35303,6 +35312,12 @@ var registryParams = external_exports.strictObject({
     /^(https?:\/\/[^\s\p{Cc}]+)?$/u,
     'one address like "https://owner.github.io/my-repo" (on one line, no spaces), or "" when unknown'
   ).default(""),
+  /**
+   * The language the collection's records are written in, a BCP 47 tag ("de", "fr", "de-CH"): every page says it is
+   * in it (screen readers read the titles in it, Pagefind stems the search words by it). The site's own words stay
+   * English. Written as BCP 47 writes it ("DE-ch" is "de-CH").
+   */
+  language: external_exports.string().refine(isLanguageTag, 'a language tag such as "de", "fr" or "de-CH" (BCP 47: a language, then a region if needed)').transform((tag) => Intl.getCanonicalLocales(tag)[0]).default("en"),
   /** Objects shown in the review queue. */
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */

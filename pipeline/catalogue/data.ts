@@ -591,6 +591,7 @@ export async function buildCatalogueData({
     swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
     reviewQueue: queue.map((o) => o.id),
     reviewQueuePublic: queued,
+    language: params.catalogue.language,
     models,
     demo,
     recent: recentChanges({ versions, rollbacks, metrics, changes, slugOf, production: current }),

@@ -117,6 +117,8 @@ export function pageGlobals(catalogue: Catalogue): Record<string, unknown> {
     objects: catalogue.counts.objects,
     // The menu's "Review queue" (catalogue.review_queue: 0 leaves it out); only then, so other sites' keys stay.
     ...(catalogue.reviewQueuePublic === false ? { reviewQueuePublic: false } : {}),
+    // Every page's lang (catalogue.language); only when not English, so other sites' keys stay.
+    ...(catalogue.language && catalogue.language !== 'en' ? { language: catalogue.language } : {}),
   };
 }
 

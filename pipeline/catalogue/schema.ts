@@ -560,6 +560,8 @@ export const catalogueSchema = z.object({
    * kept for staff (`npx vitrine review`), and the public pages do not point to it.
    */
   reviewQueuePublic: z.boolean().default(true),
+  /** The language the records are written in (catalogue.language, a BCP 47 tag): every page's lang. */
+  language: z.string().default('en'),
   /** Model versions, newest first. */
   models: z.array(modelCardSchema),
   demo: demoSchema.nullable(),

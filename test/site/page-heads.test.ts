@@ -70,6 +70,8 @@ beforeAll(async () => {
   // Published under a project path, with the site's address known (as the Pages workflows give them).
   params.catalogue.site = SITE;
   params.catalogue.base = '/collection/';
+  // A museum cataloguing in German (tester T2): every page says so, the site's own words stay English.
+  params.catalogue.language = 'de';
   catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
   await buildSite({ ws, params, log: memoryLogger(), listingPageSize: 2 });
   site = ws.site;
@@ -217,5 +219,26 @@ describe('public pages speak to the public', () => {
     const staff = mainText(file, 'staff');
     expect(staff).toMatch(/^For museum staff/);
     expect(staff).toContain('data/images/broken-1.jpg');
+  });
+});
+
+// Tester T2: every page said lang="en" in a German museum's catalogue, so screen readers read German titles with
+// English sounds and Pagefind stemmed them as English words.
+describe('the catalogue language', () => {
+  it('is the language of every page, and the site words around the records say they are English', () => {
+    for (const [file, html] of pages) {
+      expect(/<html[^>]*>/.exec(html)?.[0], file).toBe('<html lang="de">');
+      expect(/<header class="masthead"[^>]*>/.exec(html)?.[0], file).toContain(' lang="en"');
+      expect(/<footer class="footer"[^>]*>/.exec(html)?.[0], file).toContain(' lang="en"');
+    }
+  });
+
+  it('is the language of the search index, so the search page (of the same language) loads it', async () => {
+    const entry = JSON.parse(await readFile(path.join(site, 'pagefind', 'pagefind-entry.json'), 'utf8')) as {
+      languages: Record<string, { wasm?: string }>;
+    };
+    // One index, stemmed by Pagefind's German stemmer (its WebAssembly for "de").
+    expect(Object.keys(entry.languages)).toEqual(['de']);
+    expect(entry.languages.de!.wasm).toBe('de');
   });
 });

@@ -1,18 +1,22 @@
+import { isEnglish } from './language.ts';
+
 /*
- * Pagefind searches a typed word by its stem, by the Snowball English stemmer for this site's language (lang="en"),
- * and finds the indexed words that start with that stem. The stem is most often the start of the typed word
- * ("paintings" → "painting"… "paint"), but the stemmer also changes letters: a final "y" after a consonant becomes "i"
- * ("cry" → "cri", which "crystal" does not start), an "e" is added ("hoping" → "hope"), endings are replaced
- * ("valency" → "valenc", "relational" → "relat"…).
+ * Pagefind searches a typed word by its stem, by the Snowball stemmer of the page's language (its html lang,
+ * catalogue.language; the rule below is the English one's), and finds the indexed words that start with that stem.
+ * The stem is most often the start of the typed word ("paintings" → "painting"… "paint"), but the stemmer also
+ * changes letters: a final "y" after a consonant becomes "i" ("cry" → "cri", which "crystal" does not start), an "e"
+ * is added ("hoping" → "hope"), endings are replaced ("valency" → "valenc", "relational" → "relat"…).
  */
 
 /**
  * Whether Pagefind's stem of `word` (folded, in lower case) is surely its start, so that an object with a word
  * starting with `word` is found by it. Errs towards false: a word it cannot be sure of is searched alone (one search
  * more). Checked once against Snowball's English stemmer (libstemmer) over about a million words, none wrongly
- * said to keep its start; test/site/stem.test.ts keeps examples.
+ * said to keep its start; test/site/stem.test.ts keeps examples. In another language (`language`, the page's lang),
+ * whose stemmer it was not checked against (Dutch "heden" is stemmed "heid"), always false.
  */
-export function stemKeepsStart(word: string): boolean {
+export function stemKeepsStart(word: string, language = 'en'): boolean {
+  if (!isEnglish(language)) return false;
   // The stemmer's own list of words it changes whole ("skies" → "sky", "dying" → "die", "ugly" → "ugli").
   if (/^(?:skies|dying|lying|tying|ugly|early|only)$/.test(word)) return false;
   // "y" after a consonant, not its first letter, becomes "i", also before an ending taken off first ("crying").

@@ -238,7 +238,23 @@ const NAMES: Record<Field, string[]> = {
  * (with "Signatura topográfica"), Italian, Portuguese. Tried as the id only after every way a museum's register number
  * is found (exact, at the end, inside): "N° inventaire" beside "Cote" is the id, "Cote" an old shelfmark.
  */
-const SHELFMARK = ['shelfmark', 'callnumber', 'callno', 'cote', 'signatur', 'signatura', 'segnatura', 'cota'];
+const SHELFMARK = [
+  'shelfmark',
+  'callnumber',
+  'callno',
+  'cote',
+  'signatur',
+  'signatura',
+  'segnatura',
+  'cota',
+  'signatuur',
+  // An archive's reference code (ISAD(G) 3.1.1, AtoM's referenceCode): "Reference Code", "Ref. No." (tester T12).
+  'referencecode',
+  'referencenumber',
+  'referenceno',
+  'refcode',
+  'refno',
+];
 
 /**
  * Words that, beside "Signatur" in a column's name, make it how a work is signed, marked or dated ("Signatur / Bez.",

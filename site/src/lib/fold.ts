@@ -4,7 +4,7 @@
  * "Æthelred", "Straße", "Đakovo"), so a visitor without those keys finds nothing. An object page
  * carries a hidden folded copy of the words of its text that folding changes more than by accents, and the search
  * page folds what is typed the same way: "lodz" and "Łódź" both find "Łódź". Other scripts (Arabic,
- * Greek, Chinese…) are left as they are.
+ * Greek, Chinese…) are not folded; Arabic words are given without their article as well (withoutArticle).
  *
  * "_" (and the other connector punctuation) is folded away too, as Pagefind drops "-" and ".": Pagefind keeps it
  * inside a word ("MET_544744" is searched as "met_544744"), where an object page gives its number as "met544744"
@@ -111,6 +111,19 @@ function unspacedTails(word: string): string[] {
   return chars.flatMap((c, at) => (at > 0 && UNSPACED.test(c) && !/\p{M}/u.test(c) ? [chars.slice(at).join('')] : []));
 }
 
+/*
+ * Arabic's article "ال", joined to its word, with "و" (and), "ف" (so), "ب" (with), "ك" (like) or "ل" (for) before it:
+ * "القاهرة" (Cairo) was not found by "قاهرة", as a visitor often types it (tester T12). Taken off as light Arabic
+ * stemmers do (Larkey et al., light10), when three letters or more are left ("الله" keeps its own).
+ */
+const ARABIC_ARTICLE = /^[وفبكل]?ال((?:\p{Script=Arabic}\p{M}*){3,})$/u;
+
+/** The Arabic word without its article ("والقاهرة" → "قاهرة"), or none. */
+function withoutArticle(word: string): string[] {
+  const match = ARABIC_ARTICLE.exec(word);
+  return match ? [match[1]!] : [];
+}
+
 /** Characters of a folded copy at most (a few hundred words): a real title and description need far fewer. */
 const FOLDED_COPY_MAX = 10_000;
 
@@ -137,7 +150,7 @@ export function foldedCopy(text: string): string {
     // A word with an umlaut also as written without it ("Münze" → "Muenze"): Pagefind folds "ü" to "u" only, so
     // "Muenze" found nothing (tester T2).
     const umlauts = /[äöüÄÖÜ]/u.test(word.normalize('NFC')) ? [fold(umlautsWritten(word))] : [];
-    const more = [...(folded === unaccent(word) ? [] : [folded]), ...umlauts, ...tailed];
+    const more = [...(folded === unaccent(word) ? [] : [folded]), ...umlauts, ...tailed, ...withoutArticle(word)];
     for (const w of more) {
       if (w === '' || words.has(w)) continue;
       if (size + w.length + 1 > FOLDED_COPY_MAX) return [...words].join(' ');

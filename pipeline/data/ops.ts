@@ -327,7 +327,14 @@ export async function addData({
             'they are only on this computer, and no one else (nor CI) can pull them.';
   // Photographs that cannot be read, over readable ones: put right first, never "commit to keep this version".
   const putRight =
-    unreadable.length > 0 ? unreadableWords({ images: unreadable, target, committed: committed !== NO_COMMIT }) : '';
+    unreadable.length > 0
+      ? unreadableWords({
+          images: unreadable,
+          target,
+          committed: committed !== NO_COMMIT,
+          repository: (await repositoryTop(absRoot)) !== undefined,
+        })
+      : '';
   const said = changed
     ? `Recorded ${target}/: ${counts}.${repaired}` + (putRight || ` Commit ${name} to keep this version.`)
     : `${target}/ is unchanged: ${name} already records it (${counts})` +

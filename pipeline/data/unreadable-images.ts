@@ -237,17 +237,25 @@ export function unreadableWords({
   images,
   target,
   committed,
+  repository,
 }: {
   images: UnreadableImage[];
   target: string;
   /** Whether git has committed `<target>.dvc`: "git checkout" then undoes the add. */
   committed: boolean;
+  /** Whether the folder is in a git repository: outside one, no earlier record is kept to go back to. */
+  repository: boolean;
 }): string {
   const name = `${target}.dvc`;
   const one = images.length === 1;
-  return (
+  const said =
     ` ${one ? '1 photograph' : `${images.length} photographs`} named above cannot be read as ` +
-    `${one ? 'an image' : 'images'}: put ${one ? 'it' : 'them'} right as said above before you commit ${name}.` +
+    `${one ? 'an image' : 'images'}: put ${one ? 'it' : 'them'} right as said above`;
+  // No "git init" yet: nothing to commit, and no earlier record to go back to (a museum folder's first steps).
+  if (!repository)
+    return `${said}. This folder is not a git repository, so no earlier ${name} is kept to undo this whole add with.`;
+  return (
+    `${said} before you commit ${name}.` +
     (committed
       ? ` To undo this whole add instead (data/ as the last commit recorded it), run "git checkout ${name}", then ` +
         '"npx vitrine data checkout".'

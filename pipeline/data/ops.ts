@@ -84,6 +84,11 @@ export function stateFileOf(root: string): string {
   return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-state.json');
 }
 
+/** Where `data add` remembers the contents (MD5s) it judged to be readable photographs (unreadableImages). */
+export function readableFileOf(root: string): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-readable-images.json');
+}
+
 /**
  * Where Vitrine remembers which cache objects it has checked (inode, mtime, size → md5), so `add`
  * verifies an existing object once rather than on every run. Kept apart from the workspace state so
@@ -243,6 +248,7 @@ export async function addData({
         entries: tree.entries,
         before: await recordedEntries({ dvcFile, cacheDir, target }),
         committed,
+        judgedFile: readableFileOf(absRoot),
         jobs,
       });
   // A recorded version whose files are not known here: only data/ being that very version loses nothing.

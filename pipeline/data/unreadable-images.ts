@@ -1,19 +1,23 @@
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IMAGE_EXTENSIONS, jpegDamage } from '../collection/file-kind.ts';
 import { imageEndDamage } from '../collection/image-ends.ts';
 import { messageOf } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
 import { gitLayout, headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
 import { parseDvcFile, readDvcFile } from './dvcfile.ts';
 import type { TreeEntry } from './hash.ts';
 import { mapPool } from './hash.ts';
+import { tempName } from './temp.ts';
 
 /*
  * `data add` records whatever data/ holds, as `dvc add` does; but a photograph emptied or cut short (a copy or sync
  * that stopped) was recorded over a good one without a word, where import refuses such a file and keeps the old one.
  * Each changed file named as an image is now judged by its header and its end, cheaply, and said.
+ * A content judged readable is remembered by its MD5 (judgedFile), so that no later add reads it again: before the
+ * record's first commit every photograph recorded is judged on each add, 15 s for 10,000 when each was read.
  */
 
 /** Endings of the files the dataset stage reads as photographs (import's list). */
@@ -78,6 +82,7 @@ export async function unreadableImages({
   entries,
   before,
   committed,
+  judgedFile,
   jobs = 8,
 }: {
   dir: string;
@@ -89,6 +94,11 @@ export async function unreadableImages({
    * photograph recorded is then judged: none is kept by a commit yet).
    */
   committed?: Map<string, string> | typeof NO_COMMIT | undefined;
+  /**
+   * Where the MD5s of contents judged readable are kept (readableFileOf): those are not read again. Without it,
+   * each photograph to judge is read.
+   */
+  judgedFile?: string;
   jobs?: number;
 }): Promise<UnreadableImage[]> {
   const all = committed === NO_COMMIT;
@@ -96,13 +106,19 @@ export async function unreadableImages({
   if (!before && !last) return [];
   const replaced = (e: TreeEntry, record: Map<string, string> | undefined) =>
     record?.has(e.relpath) === true && record.get(e.relpath) !== e.md5;
+  // One that cannot be read is never remembered: it is judged, and said, on each add until it is put right.
+  const readable = judgedFile ? await loadReadable(judgedFile) : new Set<string>();
   const judged = entries.filter(
     (e) =>
       IMAGE_ENDINGS.has(path.posix.extname(e.relpath).toLowerCase()) &&
-      (all || (before && !before.has(e.relpath)) || replaced(e, before) || replaced(e, last)),
+      (all || (before && !before.has(e.relpath)) || replaced(e, before) || replaced(e, last)) &&
+      !readable.has(e.md5),
   );
+  const judgedReadable: string[] = [];
   const found = await mapPool(judged, jobs, async (entry): Promise<UnreadableImage | undefined> => {
-    const why = await imageProblem(path.join(dir, ...entry.relpath.split('/'))).catch(() => undefined);
+    // A file that cannot be opened (gone, no permission) is not said here, nor remembered as readable.
+    const why = await imageProblem(path.join(dir, ...entry.relpath.split('/'))).catch(() => null);
+    if (why === undefined) judgedReadable.push(entry.md5);
     if (!why) return undefined;
     // The latest version recorded first: a photograph edited since the commit is the one to put back.
     const olds = [before?.get(entry.relpath), last?.get(entry.relpath)].filter(
@@ -114,7 +130,34 @@ export async function unreadableImages({
         return { relpath: entry.relpath, why, recordedBefore: true, goodBefore: old };
     return { relpath: entry.relpath, why, recordedBefore: true };
   });
+  if (judgedFile) {
+    // Kept: the contents of the records at hand (the folder, the record it replaces, the committed one).
+    const recorded = new Set([...entries.map((e) => e.md5), ...(before?.values() ?? []), ...(last?.values() ?? [])]);
+    const kept = [...new Set([...readable, ...judgedReadable])].filter((md5) => recorded.has(md5)).sort();
+    if (judgedReadable.length > 0 || kept.length !== readable.size) await saveReadable(judgedFile, kept);
+  }
   return found.filter((f): f is UnreadableImage => f !== undefined);
+}
+
+/** What a remembered verdict depends on besides the bytes: a new name when imageProblem comes to read more. */
+const READABLE_SCHEMA = 'vitrine.readable-images/1';
+
+/** The MD5s remembered as readable images; none when the file is missing, damaged or of another schema. */
+async function loadReadable(file: string): Promise<Set<string>> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { schema?: unknown; md5s?: unknown };
+    if (parsed.schema !== READABLE_SCHEMA || !Array.isArray(parsed.md5s)) return new Set();
+    return new Set(parsed.md5s.filter((m): m is string => typeof m === 'string'));
+  } catch {
+    return new Set(); // none yet, or damaged: judging again only costs time
+  }
+}
+
+async function saveReadable(file: string, md5s: string[]): Promise<void> {
+  // Not kept (a checkout this user may only read, a full disk): the next add reads them again, nothing worse.
+  await writeFileAtomic({ file, data: JSON.stringify({ schema: READABLE_SCHEMA, md5s }), temp: tempName }).catch(
+    () => {},
+  );
 }
 
 /** Each unreadable photograph said as a warning (a few, then a count), with how to put a good version back. */

@@ -19966,10 +19966,12 @@ var IMAGE_ENDINGS, init_unreadable_images = __esm({
     init_file_kind();
     init_image_ends();
     init_errors();
+    init_fs();
     init_repo();
     init_cache();
     init_dvcfile();
     init_hash();
+    init_temp();
     IMAGE_ENDINGS = new Set(IMAGE_EXTENSIONS);
   }
 });

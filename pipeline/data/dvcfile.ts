@@ -4,6 +4,7 @@ import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { conflictMarkerLine } from '../collection/index.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { type ManifestEntry, readCachedManifest } from './cache.ts';
 import { gitUnderway, notAMergeAdvice, operationWords, recordConflict } from './merge-state.ts';
 
 /*
@@ -341,4 +342,28 @@ export function legacyError(file: string): VitrineError {
       'again in DVC 3 format.',
     { file: name },
   );
+}
+
+/**
+ * The files `dvcFile` records, from the folder list in the local cache (`data add`, before it records again, and its
+ * check of photographs read them alike); undefined when there is nothing readable recorded (not versioned yet, an
+ * unreadable .dvc file or list: a later step says what is wrong, and recording the folder now replaces it).
+ */
+export async function recordedFiles({
+  dvcFile,
+  cacheDir,
+  target,
+}: {
+  dvcFile: string;
+  cacheDir: string;
+  target: string;
+}): Promise<ManifestEntry[] | undefined> {
+  let recorded: DvcOut | undefined;
+  try {
+    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
+  } catch {
+    return undefined;
+  }
+  if (!recorded?.md5.endsWith('.dir')) return undefined;
+  return readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
 }

@@ -37,7 +37,15 @@ import {
   writeManifest,
 } from './cache.ts';
 import { isUrl, readDvcConfig } from './config.ts';
-import { type DvcOut, legacyError, parseDvcFile, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
+import {
+  type DvcOut,
+  legacyError,
+  parseDvcFile,
+  readDvcFile,
+  recordedFiles,
+  resolveOutPath,
+  writeDvcFile,
+} from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
 import {
@@ -555,30 +563,6 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
 }
 
 /**
- * The files `dvcFile` records, from the folder list in the local cache; undefined when there is nothing readable
- * recorded to lose (not versioned yet, an unreadable .dvc file or list: a later step says what is wrong, and
- * recording the folder now replaces it).
- */
-async function recordedFiles({
-  dvcFile,
-  cacheDir,
-  target,
-}: {
-  dvcFile: string;
-  cacheDir: string;
-  target: string;
-}): Promise<ManifestEntry[] | undefined> {
-  let recorded: DvcOut | undefined;
-  try {
-    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
-  } catch {
-    return undefined;
-  }
-  if (!recorded?.md5.endsWith('.dir')) return undefined;
-  return readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
-}
-
-/**
  * After a pull or checkout stopped while it filled `target`/, the recorded files it had fetched but not put there
  * yet are put there first, from the local cache (only where nothing is): the folder is then what the pull would
  * have left, with the changes made since, and is recorded as such. A pull would refuse to finish over those
@@ -685,7 +669,7 @@ async function refuseDroppingUnfetched({
  * The folder list of the version `dvcFile` records when this computer's cache lacks it (a "git pull" brought another
  * person's data.dvc): fetched from the remote, as "data merge" fetches lists. When it cannot be, the refusal: recording
  * data/ without knowing what that version holds would drop the other person's photographs without a word. Undefined
- * when there is nothing recorded to lose (see recordedFiles) or the cache holds the list, damaged.
+ * when there is nothing recorded to lose (see recordedFiles, dvcfile.ts) or the cache holds the list, damaged.
  */
 async function unfetchedList({
   root,

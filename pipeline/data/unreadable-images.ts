@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../fs.ts';
 import { gitLayout, headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger } from '../log.ts';
 import { objectPath, readCachedManifest } from './cache.ts';
-import { parseDvcFile, readDvcFile } from './dvcfile.ts';
+import { parseDvcFile, readDvcFile, recordedFiles } from './dvcfile.ts';
 import type { TreeEntry } from './hash.ts';
 import { mapPool } from './hash.ts';
 import { tempName } from './temp.ts';
@@ -202,12 +202,9 @@ export async function recordedEntries({
   cacheDir: string;
   target: string;
 }): Promise<Map<string, string> | undefined> {
-  try {
-    return await entriesOf({ md5: (await readDvcFile({ file: dvcFile })).outs[0]?.md5, cacheDir, target });
-  } catch {
-    // A record that cannot be read (markers, a hand edit): as a first add, nothing to compare with.
-    return undefined;
-  }
+  // A record that cannot be read (markers, a hand edit) is none: as a first add, nothing to compare with.
+  const files = await recordedFiles({ dvcFile, cacheDir, target });
+  return files && new Map(files.map((e) => [e.relpath, e.md5]));
 }
 
 /** What committedEntries says of a repository where git has not committed `<target>.dvc` (or anything) yet. */

@@ -19855,6 +19855,7 @@ var import_yaml3, init_dvcfile = __esm({
     init_collection();
     init_errors();
     init_fs();
+    init_cache();
     init_merge_state();
   }
 });

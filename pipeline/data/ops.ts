@@ -339,23 +339,25 @@ export async function addData({
             '("Moving the images to another remote" in docs/data.md).'
           : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
             'they are only on this computer, and no one else (nor CI) can pull them.';
+  const repository = (await repositoryTop(absRoot)) !== undefined;
   // Photographs that cannot be read, over readable ones: put right first, never "commit to keep this version".
   const putRight =
     unreadable.length > 0
-      ? unreadableWords({
-          images: unreadable,
-          target,
-          committed: committed !== NO_COMMIT,
-          repository: (await repositoryTop(absRoot)) !== undefined,
-        })
+      ? unreadableWords({ images: unreadable, target, committed: committed !== NO_COMMIT, repository })
       : '';
+  // Outside a repository "commit" fails: the folder becomes one first (task D23).
+  const noRepository = `This folder is not a git repository yet: run "git init" here, then commit ${name} to keep it.`;
+  const unchangedTail = putRight
+    ? '.'
+    : !repository
+      ? `. ${noRepository}`
+      : toCommit
+        ? `, but ${name} is not committed yet: commit it to keep this version.`
+        : '.';
   const said = changed
-    ? `Recorded ${target}/: ${counts}.${repaired}` + (putRight || ` Commit ${name} to keep this version.`)
-    : `${target}/ is unchanged: ${name} already records it (${counts})` +
-      (toCommit && !putRight ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
-      repaired +
-      cached +
-      putRight;
+    ? `Recorded ${target}/: ${counts}.${repaired}` +
+      (putRight || (repository ? ` Commit ${name} to keep this version.` : ` ${noRepository}`))
+    : `${target}/ is unchanged: ${name} already records it (${counts})` + unchangedTail + repaired + cached + putRight;
   log.info(send ? `${said} ${send}` : said);
   // Whether the remote may lack these images: the caller's summary repeats the advice to push only then (with no
   // remote, the advice above is to choose one first).

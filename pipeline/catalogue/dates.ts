@@ -363,6 +363,14 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
   const isCentury = (x: Side) => x.bare === null && !x.decade && x.range.end - x.range.start === 99;
   if (list.length === 2 && list[0]!.bare !== null && (list[0]!.digits ?? '').length <= 2 && isCentury(list[1]!))
     list[0] = { ...list[0]!, range: century(list[0]!.bare!, list[1]!.range.start < 0), bare: null };
+  // "1890s–1900s": beside a decade, "1900s" is one too (1900–1909), not the 20th century.
+  const isDecade = (s: Side) => s.decade?.length === 4 && Number(s.decade) % 100 !== 0;
+  if (list.some(isDecade))
+    list.forEach((s, i) => {
+      const n = Number(s.decade);
+      if (s.decade?.length !== 4 || n % 100 !== 0 || s.range.end - s.range.start !== 99) return;
+      list[i] = { ...s, range: s.range.start < 0 ? { start: -(n + 9), end: -n } : { start: n, end: n + 9 } };
+    });
   // "1920s–30s": the second decade written short.
   const [first, second] = list;
   if (list.length === 2 && first!.decade && second!.decade && second!.decade.length < first!.decade.length) {
@@ -441,7 +449,9 @@ function normalise(text: string): string {
       plainSpaces(text.normalize('NFC'))
         .toLowerCase()
         .replace(/\u2212/g, '-')
-        .replace(NUMBERED, '$1 '),
+        .replace(NUMBERED, '$1 ')
+        .replace(COPYRIGHT, 'c. $1')
+        .replace(UNKNOWN_DIGITS, unknownDigits),
     )
       // "first half of the 19th century", "3rd quarter 19th century": a part of it, which `part` reads.
       .replace(
@@ -516,6 +526,28 @@ const NUMBERED = new RegExp(
     String.raw`\s*:?\s*)\d{3,}(?:[-/.]\d+)+`,
   'g',
 );
+
+/**
+ * A year with its last digits unknown, as libraries and archives write it (AACR2, RDA, MARC, EDTF): "[192-?]",
+ * "192x", "192u" are 1920–1929, "19--", "19xx", "19??" 1900–1999. Never read as the year 192 or 19. Not right
+ * after a letter or digit, nor a word and a hyphen ("DM-192-", "1920-"; "19xx-20xx" is a range), nor before a digit
+ * or an apostrophe ("192-193" is a range of years, "’700-’800" two Italian centuries). Written before Christ
+ * ("192- B.C.") the range runs backwards and is not read.
+ */
+const UNKNOWN_DIGITS =
+  /(?<![a-zà-ÿ0-9,/'’]|(?<!\bca?)\.|(?<![\da-zà-ÿ])[a-zà-ÿ]+-)(\d{1,3})(-+|x+|u+|\?{2,})(?![a-zà-ÿ0-9'’])/g;
+
+/** The years of a year written with unknown digits (`UNKNOWN_DIGITS`), as a range; a millennium ("1---") is none. */
+function unknownDigits(all: string, digits: string, marks: string): string {
+  const unknown = 4 - digits.length;
+  if (digits.length + marks.length !== 4) return all;
+  if (unknown === 3) return ' invalid ';
+  const start = Number(digits) * 10 ** unknown;
+  return `${start}–${start + 10 ** unknown - 1}`;
+}
+
+/** "c1920": a copyright year as libraries write it (or "c." written close), that year. */
+const COPYRIGHT = /(?<![a-zà-ÿ0-9.])c(\d{4})(?!\d)/g;
 
 /** "3.000", "3 000": a number written with a thousands separator, a full stop or a space. */
 const THOUSANDS = /(?<![\d.,])(\d{1,3})[. \u00a0\u202f](\d{3})(?![\d.,])/g;

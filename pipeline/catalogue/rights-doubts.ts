@@ -231,8 +231,9 @@ const DENIAL_ELSEWHERE =
   '(?:\\s+[^\\s,;.:|/()-][^\\s,;.:|/()]*){0,3}?\\s+';
 const PUBLIC_DOMAIN_DENIED = new RegExp(`${DENIAL_ELSEWHERE}${PUBLIC_DOMAIN_ELSEWHERE}`, 'u');
 
-// "Not in the public domain", "no longer in the public domain": said of a work in copyright.
-export const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?public domain/;
+// "Not in the public domain", "no longer in the public domain": said of a work in copyright. "PD" as well ("not PD;
+// CC0": tester T12, it was read as CC0 and offered for download).
+export const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?(?:public domain|pd\b)/;
 
 /** The text (lower case) says in English or another language that the work is not in the public domain. */
 function publicDomainDenied(t: string): boolean {
@@ -946,10 +947,15 @@ const COPYRIGHT_STATUS_FIELD = /^copyright\s+(?:status|information|info|statemen
  * "Copyright free", unknown rights, not In Copyright (docs/catalogue.md says why they are not read as open).
  */
 export function copyrightStatusAsRead(raw: string): string {
-  return raw
-    .replace(COPYRIGHT_STATUS_FIELD, 'Copyright: ')
-    .replace(/\bcopyright\s+(?:has|have)\s+(?:expired|lapsed)\b/gi, 'Copyright expired')
-    .replace(/\bfree of copyright\b/gi, 'Copyright free');
+  return (
+    raw
+      .replace(COPYRIGHT_STATUS_FIELD, 'Copyright: ')
+      .replace(/\bcopyright\s+(?:has|have)\s+(?:expired|lapsed)\b/gi, 'Copyright expired')
+      // "Public Domain (expired copyright)" as "Public domain (copyright expired)" (tester T12: the copyright was read
+      // as a holder's, In Copyright). Not denied before it ("non-expired copyright", "not expired copyright").
+      .replace(/(?<!\b(?:not|non|never|no)[\s-]*)\b(?:expired|lapsed)\s+copyright\b/gi, 'copyright expired')
+      .replace(/\bfree of copyright\b/gi, 'Copyright free')
+  );
 }
 
 // What commercial use is called: "commercial use", "commercial purposes", "usage commercial", "kommerzielle Nutzung".

@@ -86,9 +86,14 @@ import {
  * "Public domain; photograph CC BY-NC 4.0 per the data supplied" CC BY-NC); a record word of two meanings followed
  * by a picture is the picture ("Public domain; Registro de fotografía: CC BY-NC 4.0" CC BY-NC); recordings beside the
  * record are the work ("Recordings and metadata: CC BY-NC 4.0\nCC0" CC BY-NC).
+ * 12 (tester T12): "expired copyright" as "copyright expired" is ("Public Domain (expired copyright)" the Public Domain
+ * Mark, not In Copyright); "Image:" naming a body or person beside a licence as "Photo:" is ("Image: Harbour Town
+ * Photo Archive. CC BY-SA 4.0" In Copyright); "all rights reserved" in Arabic, Persian, Hebrew, Korean and Greek ("جميع
+ * الحقوق محفوظة", "כל הזכויות שמורות", "판권 소유") In Copyright; "not PD" as "not public domain" ("not PD; CC0",
+ * "Metadata and media:\nnot PD\nCC0" In Copyright, not CC0).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 11;
+export const RIGHTS_READING = 12;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -246,7 +251,7 @@ const WORK_OR_PHOTOGRAPH =
 // 4.0").
 const HOLDER_FIELD = new RegExp(
   '(?<![\\w/.-])(?:(?:(?:copyright|rights?)[ -]?(?:holder|owner)s?|holders?|licensors?|photographers?|' +
-    'photo(?:graph)?s?(?: credits?)?|image credits?|' +
+    'photo(?:graph)?s?(?: credits?)?|images?(?: credits?)?|' +
     // The same in other languages: "Foto:", "Fotograf:", "Crédit photo :", "Rechteinhaber:", "Titulaire des droits :".
     // "Bildrecht:" as well as "Bildrechte:" (task R9: the singular was not read, and the photograph shown in full).
     'fotos?|fot[oó]graf(?:o|a|os|as|ie|ia|ía|in|en)?|photographie|cr[ée]dits? photos?|rechteinhaber(?:in)?|' +
@@ -268,7 +273,7 @@ const HOLDER_FIELD = new RegExp(
 // ("Crédit photo : inconnu ; Domaine public"), read as the text alone is. Review V5: they were read as a holder named,
 // and whole collections were shown small.
 const NOT_A_HOLDER = new RegExp(
-  '(?<![\\w/.-])(?:rights(?: statement)?|licen[cs]e|metadata|data|record|object|work|artwork|image|usage|terms)' +
+  '(?<![\\w/.-])(?:rights(?: statement)?|licen[cs]e|metadata|data|record|object|work|artwork|image|usage|terms|texts?)' +
     '\\s*:|(?<![\\p{L}\\p{N}])(?:unknown|not known|anonymous|unidentified|none|n/a|not recorded|unrecorded|' +
     'not given|not stated|unbekannt|anonym|inconnue?|anonyme|desconocid[oa]|an[óo]nimo|sconosciut[oa]|onbekend|' +
     'nieznany|ok[äa]nd|ukendt|ukjent|(?:via )?(?:europeana|wikimedia commons|wikimedia|wikipedia)|' +
@@ -372,9 +377,26 @@ const RESERVED_WORDS: { all: string; some: string; none?: string; phrase: string
 ];
 // "All rights reserved" in another word order ("Reservados todos los derechos"), and in Chinese and Japanese, which
 // write no spaces: "版权所有" (copyright owned), "無断転載禁止" (no reproduction without permission) (review V5).
+// Arabic, Persian, Hebrew, Korean and Greek (tester T12: "جميع الحقوق محفوظة" was not recognised, and the photograph
+// shown in full): "(جميع) الحقوق محفوظة", "حقوق الطبع (والنشر) محفوظة", "کلیه حقوق (…) محفوظ است", "כל הזכויות
+// שמורות", "판권 소유", "모든 권리 보유", "무단 전재 금지", "Με επιφύλαξη παντός δικαιώματος", "Όλα τα δικαιώματα
+// διατηρούνται". Arabic and Persian letters both ways (ك ک, ي ی, ة ه), Greek accents optional.
 const ALL_RESERVED = new RegExp(
   '(?<![\\p{L}\\p{N}])(?:reservados todos (?:los derechos|os direitos)|reservats tots els drets)(?![\\p{L}\\p{N}])|' +
-    '版[权權]所有|著作[权權権]所有|無断転載禁止|禁止转载',
+    '版[权權]所有|著作[权權権]所有|無断転載禁止|禁止转载|' +
+    '(?<![\\p{L}\\p{N}])(?:' +
+    [
+      'و?(?:(?:جميع|[كک]ل) )?الحقوق محفوظ[ةه]',
+      'و?حقوق (?:الطبع|النشر|التأليف|الملكية)(?: و(?:الطبع|النشر|التأليف))? محفوظ[ةه]',
+      '(?:[كک]ل[يی][ةه]|تمام[يی]|همه(?:\u200c?[يی])?) حقوق(?: [^\\s.;,|]+){0,6}? محفوظ',
+      '(?:כל )?הזכויות שמורות|זכויות (?:היוצרים )?שמורות',
+      '(?:판권|저작권) ?소유',
+      '모든 ?권리(?:를)? ?보유',
+      '무단 ?(?:전재|복제)(?: ?및 ?(?:재배포|배포|복제|전재))? ?금지',
+      '(?:με )?επιφ[υύ]λαξη παντ[οό]ς δικαι[ωώ]ματος',
+      '[οό]λα τα δικαι[ωώ]ματα (?:διατηρο[υύ]νται|κατοχυρωμ[εέ]να|προστατε[υύ]ονται)',
+    ].join('|') +
+    ')',
   'gu',
 );
 const RESERVED = RESERVED_WORDS.map(

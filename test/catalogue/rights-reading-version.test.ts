@@ -260,6 +260,24 @@ const TEXTS = [
   'Courtesy of the artist and Magnum Photos - record: CC0',
   // Reading 11 (reviewer V27): beside a courtesy credit, a picture, a dash, then its licence, as with ":".
   'Courtesy of the artist. Video and metadata - CC0',
+  // Reading 12 (tester T12): an expired copyright written before "copyright"; an image credit beside a licence; all
+  // rights reserved in Arabic, Persian, Hebrew, Korean and Greek (Russian, Turkish and Polish read already); "not PD".
+  'Public Domain (expired copyright)',
+  'Public domain (non-expired copyright)',
+  'Expired copyright',
+  'Image: Harbour Town Photo Archive. CC BY-SA 4.0',
+  'Image: public domain; text: CC BY 4.0',
+  'جميع الحقوق محفوظة',
+  'حقوق الطبع محفوظة',
+  'کلیه حقوق محفوظ است',
+  'כל הזכויות שמורות',
+  'Все права защищены',
+  '판권 소유',
+  '모든 권리 보유',
+  'Με επιφύλαξη παντός δικαιώματος',
+  'Wszelkie prawa zastrzeżone',
+  'Metadata and media:\nnot PD\nCC0',
+  'not PD; CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -274,6 +292,7 @@ const READINGS: Record<number, string> = {
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
+  12: '884623bb53678dc9',
 };
 
 describe('the version of the rights reading', () => {

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { CC, CC0, INC, MARK, read } from './rights-read.ts';
+
+/*
+ * Tester T12: rights statements as a photo archive writes them. An expired copyright written before "copyright" read as
+ * a holder named, In Copyright; a photograph credit beside a licence read two ways by its field name; "all rights
+ * reserved" in Arabic, Persian, Hebrew, Korean and Greek not recognised (shown in full); "not PD" beside CC0 read as
+ * CC0. Only what plainly says so is open: a text that denies public domain or reserves rights never is.
+ */
+
+describe('an expired copyright written either way round', () => {
+  it.each([
+    'Public Domain (expired copyright)',
+    'Public domain (copyright expired)',
+    'Public domain; lapsed copyright',
+  ])('reads %j as the public domain', (text) => {
+    expect(read(text)).toMatchObject({ uri: MARK, group: 'open', download: true });
+  });
+
+  it('reads "Expired copyright" alone as "Copyright expired" is: unknown, neither open nor a holder named', () => {
+    expect(read('Expired copyright')).toMatchObject({ uri: null, group: 'unknown', download: false });
+  });
+
+  it.each([
+    'Not public domain (copyright not expired)',
+    'Public domain (copyright not expired)',
+    'Public domain (non-expired copyright)',
+    'Public domain (not expired copyright)',
+    'Public domain; unexpired copyright',
+    'Not public domain (expired copyright)',
+  ])('reads %j, which denies public domain or says a copyright runs, as In Copyright', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+  });
+});
+
+describe('a photograph credit beside a licence, by its field name', () => {
+  // "Photo: Museum; CC BY 4.0" is In Copyright on purpose (reviewer V9, HIGH): the licence may be the photograph's
+  // only. "Image:" naming a body is the same credit, and was read as the licence.
+  it.each([
+    'Photo: Harbour Town Photo Archive, CC BY-SA 4.0',
+    'Image: Harbour Town Photo Archive. CC BY-SA 4.0',
+    'Image: Harbour Town Photo Archive, CC BY-SA 4.0',
+    'Images: Jane Doe; CC0',
+    'Image credit: Jane Doe, CC BY 4.0',
+    'Photo: © Jane Doe, CC BY-SA 4.0 applies to the record only',
+    'Image: © Jane Doe. CC BY-SA 4.0 (metadata only)',
+  ])('reads %j, which names a holder of the photograph, as In Copyright', (text) => {
+    expect(read(text)).toMatchObject({ group: 'in_copyright', download: false });
+  });
+
+  it.each([
+    ['Image: CC BY-SA 4.0', CC('by-sa')],
+    ['Image: public domain; text: CC BY 4.0', MARK],
+    ['Metadata: CC0; Image: CC BY 4.0', CC('by')],
+    ['Image: CC0 via Wikimedia Commons', CC0],
+    ['Image: unknown; CC0', CC0],
+  ])('still reads %j, whose image field names nobody, as the licence', (text, uri) => {
+    expect(read(text)).toMatchObject({ uri, group: 'open', download: true });
+  });
+});
+
+describe('all rights reserved in more languages', () => {
+  it.each([
+    'جميع الحقوق محفوظة',
+    'حقوق الطبع محفوظة',
+    'حقوق الطبع والنشر محفوظة',
+    'كل الحقوق محفوظة',
+    'کلیه حقوق محفوظ است',
+    'کلیه حقوق مادی و معنوی این اثر محفوظ است',
+    'כל הזכויות שמורות',
+    'Все права защищены',
+    '판권 소유',
+    '판권소유',
+    '모든 권리 보유',
+    '무단 전재 및 재배포 금지',
+    'Tüm hakları saklıdır',
+    'Με επιφύλαξη παντός δικαιώματος',
+    'ΜΕ ΕΠΙΦΥΛΑΞΗ ΠΑΝΤΟΣ ΔΙΚΑΙΩΜΑΤΟΣ',
+    'Όλα τα δικαιώματα διατηρούνται',
+    'Wszelkie prawa zastrzeżone',
+  ])('reads %j as In Copyright, alone and beside an open licence', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+    expect(read(`CC BY 4.0; ${text}`)).toMatchObject({ uri: INC, download: false });
+  });
+});
+
+describe('public domain denied as "not PD"', () => {
+  it.each(['Metadata and media:\nnot PD\nCC0', 'not PD; CC0', 'CC0\nNot PD', 'Public domain mark; not PD-Art'])(
+    'reads %j as In Copyright, not the open statement beside it',
+    (text) => {
+      expect(read(text)).toMatchObject({ uri: INC, download: false });
+    },
+  );
+
+  it.each([
+    ['PD; CC0', CC0],
+    ['CC0 (PD)', CC0],
+  ])('still reads %j, which denies nothing, as open', (text, uri) => {
+    expect(read(text)).toMatchObject({ uri, download: true });
+  });
+});

@@ -2033,9 +2033,28 @@ async function sayNewlyWithheld({
     );
     return;
   }
+  // Each object named with its text and how it was read: a text changed in the export (to "© …", say) is corrected
+  // there. The setting is a rule for every photograph of its kind, not a way to show this one (tester T12: the build
+  // said to set in_copyright: full "to show it in full as before", which shows every In Copyright photograph).
+  const named = newly.slice(0, 3).map((o) => {
+    const text = o.rights.length > 80 ? `${o.rights.slice(0, 79)}…` : o.rights;
+    const as = o.rightsStatement.uri === null ? 'a text not recognised' : o.rightsStatement.label;
+    return `"${o.id}" has the rights text "${text}", read as ${as}`;
+  });
+  const every = [
+    ...(keys.includes('catalogue.images.in_copyright: full') ? ['every In Copyright photograph'] : []),
+    ...(keys.includes('catalogue.images.unknown: full')
+      ? ['every photograph whose rights are not recorded or not recognised']
+      : []),
+  ];
   log.warn(
-    `${heldBack}, as ${setting}. To show ${one ? 'it' : 'them'} in full as before, set ${keys.join(' and ')}, ` +
-      'only once you are sure the licences allow it (docs/catalogue.md, "Photographs and copyright").',
+    `${heldBack}, as ${setting}: ${named.join('; ')}${n > 3 ? `; and ${n - 3} more` : ''}. If ` +
+      `${one ? 'that text is' : 'a text is'} wrong (the licence covers the work, not only the photograph), ` +
+      'correct that object’s rights field in the collection system or its export and import it again: that is how ' +
+      `to show ${one ? 'it' : 'them'} in full. Setting ${keys.join(' and ')} would show ${every.join(' and ')} in ` +
+      `full, not only ${one ? 'this one' : 'these'}: set ${keys.length > 1 ? 'them' : 'it'} only if ` +
+      'catalogue.images was made stricter on purpose and you are sure all their licences allow it ' +
+      '(docs/catalogue.md, "Photographs and copyright").',
   );
 }
 

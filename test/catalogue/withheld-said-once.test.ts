@@ -53,6 +53,39 @@ describe('photographs newly held back for their rights', () => {
 });
 
 /*
+ * Tester T12: a photograph held back after its rights text changed was told "To show it in full as before, set
+ * catalogue.images.in_copyright: full", which shows every In Copyright photograph in full. The build now names the
+ * object, its rights text and how it was read, says correcting that text is how to show it, and the setting as what
+ * it is: a rule for all of them.
+ */
+describe('a photograph newly held back after its rights text changed', () => {
+  it('is named with its text and reading; the setting is said to show every In Copyright photograph', async () => {
+    const { ws, build } = await collection('vitrine-withheld-text-', [
+      { id: 'inc', title: 'Vase', rights: 'In copyright', row: 0 },
+      { id: 'changed', title: 'Bowl', rights: 'CC0', row: 7 },
+    ]);
+    const said = (lines: string[]) => lines.filter((l) => l.includes('the last build showed in full'));
+    expect(said(await build())).toEqual([]);
+    const file = path.join(ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8'));
+    dataset.objects.find((o: { id: string }) => o.id === 'changed').rights = 'Photo: Harbour Town Photo Archive, CC0';
+    await writeFile(file, JSON.stringify(dataset));
+    const lines = said(await build());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('1 photograph the last build showed in full is now shown small');
+    expect(lines[0]).toContain(
+      '"changed" has the rights text "Photo: Harbour Town Photo Archive, CC0", read as In Copyright',
+    );
+    expect(lines[0]).toContain('correct that object’s rights field');
+    expect(lines[0]).toContain('that is how to show it in full');
+    expect(lines[0]).toContain('Setting catalogue.images.in_copyright: full would show every In Copyright photograph');
+    expect(lines[0]).toContain('in full, not only this one');
+    expect(lines[0]).not.toContain('To show it in full as before');
+    expect(lines[0]).not.toContain('"inc"');
+  }, 120_000);
+});
+
+/*
  * Helper R4: an upgrade that reads more rights texts as open (RIGHTS_READING raised), an export whose rights were
  * corrected, or a laxer catalogue.images put photographs on the public site in full that the last build held back,
  * and the build said nothing of them (only of those newly held back). A museum must see what goes public.
@@ -204,7 +237,7 @@ describe('photographs newly held back by a new reading of their rights', () => {
     expect(both).toHaveLength(2);
     const setting = both.find((l) => l.includes('"inc"'))!;
     expect(setting).toContain('as catalogue.images in params.yaml says');
-    expect(setting).toContain('set catalogue.images.in_copyright: full');
+    expect(setting).toContain('Setting catalogue.images.in_copyright: full would show every In Copyright photograph');
     expect(setting).not.toContain('holder');
     const reading = both.find((l) => l.includes('"holder"'))!;
     expect(reading).toContain('1 photograph the last build showed in full is now shown small');

@@ -18,7 +18,7 @@ import {
 } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { namedOwners } from '../params.ts';
-import { code, pValue } from '../report/markdown.ts';
+import { code, percentApart, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import { flaggedOutsideTest, type ReviewFile } from '../review/index.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
@@ -469,7 +469,8 @@ export function buildCard({
         'Authentication, dating or valuation of objects, or any judgement about forgery.',
         'Provenance research, legal or repatriation decisions.',
         `Categories outside the vocabulary (${labelList(metrics.labels)}): the model always answers with one of them.`,
-        'Photographs of people, or images that are not photographs of collection objects.',
+        // Not "Photographs of people": an archive's model labels Portraits (tester T12). Telling who is pictured is.
+        'Recognising or identifying people, or images that are not photographs of collection objects.',
       ],
     },
     factors: factorNames.map((name) => ({
@@ -1240,7 +1241,7 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
     '| Label | Published from confidence |',
     '|---|---|',
     ...Object.entries(p.thresholds).map(
-      ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : `${whole(t)} or more`} |`,
+      ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : `${threshold(t)} or more`} |`,
     ),
     '',
   );
@@ -1251,6 +1252,15 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
 function pWords(p: number | null | undefined): string {
   const words = chanceWords(p);
   return `${pValue(p)}${words ? ` (${words})` : ''}`;
+}
+
+/**
+ * A publication threshold as the model page writes it (catalogue/pages.ts percent): whole, but with the decimals
+ * that keep one a hair under certain from reading "100% or more" (tester T12).
+ */
+function threshold(t: number): string {
+  const shown = whole(t);
+  return (shown === '100%' && t < 1) || (shown === '0%' && t > 0) ? percentApart(t)[0] : shown;
 }
 
 /** A share as a whole percentage ("43%"): intervals this wide make decimals noise. */

@@ -215,7 +215,7 @@ describe('photographs withheld or shown small for their rights (catalogue.images
     expect(none).not.toContain('id="manifest"');
     const forbidden = await page(FORBIDDEN);
     expect(forbidden).toMatch(
-      /id="image-withheld">The photograph is not shown online: the museum’s record says it is not to be published\./,
+      /id="image-withheld">The photograph is not shown online: the collection’s record says it is not to be published\./,
     );
     expect(forbidden).not.toMatch(/<img /);
     expect(forbidden).not.toContain('copyright reasons');

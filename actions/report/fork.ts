@@ -483,3 +483,64 @@ export function cleanForkMarkdown(markdown: string): string {
     .replace(/#(?=\d)/g, '#\u200b')
     .replace(/\b(gh-)(?=\d)/gi, '$1\u200b');
 }
+
+/*
+ * A fork's run that stopped before its report (report-from-fork.yml starts after a failed run too) left failure.json,
+ * or nothing. Its message is the fork's text, so the comment says only Vitrine's fixed words: the reason when the
+ * error code is one this Vitrine knows, a line number when the message names one of a known file, and the run's log.
+ */
+
+/** What stopped a run, by the error code its failure.json names: the fixed words the comment says. */
+const STOP_REASONS: Record<string, string> = {
+  CSV_MERGE_CONFLICT: 'a merge conflict left in labels.csv',
+  PARAMS_MERGE_CONFLICT: 'a merge conflict left in params.yaml',
+  DVCFILE_MERGE_CONFLICT: 'a merge conflict left in data.dvc',
+  DATA_MERGE_CONFLICT: 'a merge conflict in the data',
+  DATA_MERGE_UNFINISHED: 'a merge of the data that was not finished',
+  PARAMS_YAML: 'params.yaml could not be read (a typo, or a value Vitrine does not accept)',
+  PARAMS_INVALID: 'params.yaml could not be read (a typo, or a value Vitrine does not accept)',
+  PARAMS_KEY_UNKNOWN: 'params.yaml names a setting Vitrine does not know (perhaps a typo)',
+  PARAMS_EMPTY: 'params.yaml is empty',
+  PARAMS_MISSING: 'params.yaml is missing',
+  CSV_COLUMNS: 'labels.csv does not have the columns Vitrine needs',
+  NOT_CSV: 'labels.csv is not a table Vitrine can read',
+  LABEL_ID_MISSING: 'a line of labels.csv has no object id',
+  OBJECT_ID_MISSING: 'a line of labels.csv has no object id',
+  VOCABULARY_TYPO: 'a label in labels.csv looks like a typo of another',
+  LABEL_RENAMED: 'a label was renamed in labels.csv',
+  DATA_MISSING: 'the photographs could not be fetched',
+  REMOTE_NO_CREDENTIALS: "the data remote's keys are not set for this run",
+  REMOTE_ACCESS_DENIED: 'the data remote refused the key this run holds',
+  DISK_FULL: "the runner's disk was full",
+  BUG: 'an unexpected error in Vitrine itself (a bug, not something in the change)',
+};
+
+/** Files whose line a stop reason may name: "labels.csv:12" in the message becomes "line 12 of labels.csv". */
+const LINE_OF = /(?:^|[\s"'`(/])(labels\.csv|params\.yaml|data\.dvc):(\d{1,7})\b/;
+
+/**
+ * The comment for a fork's run that stopped before its report: `failureJson` is its failure.json (null: none), read
+ * for a known code and a line number only; `runUrl` the run's page, from GitHub's event (never the fork's files).
+ */
+export function forkStopped({ failureJson, runUrl }: { failureJson: string | null; runUrl: string | null }): string {
+  let note: { code?: unknown; message?: unknown } = {};
+  try {
+    note = (JSON.parse(failureJson ?? '{}') ?? {}) as typeof note;
+  } catch {
+    // Not JSON: no reason is said.
+  }
+  const reason = typeof note.code === 'string' && Object.hasOwn(STOP_REASONS, note.code) ? STOP_REASONS[note.code] : '';
+  const line = reason && typeof note.message === 'string' ? LINE_OF.exec(note.message) : null;
+  // "a merge conflict left in labels.csv (at line 12)": the file is said once.
+  const where = !line ? '' : ` (at line ${Number(line[2])}${reason.includes(line[1]!) ? '' : ` of ${line[1]}`})`;
+  const why = reason
+    ? `It stopped because of ${reason}${where}.`
+    : 'Vitrine cannot say from its files what stopped it.';
+  const log = runUrl ? `[the run's log](${runUrl})` : "the run's log (the failed check below)";
+  return (
+    "⚠️ **The checks of this fork's run stopped before its report was written.** " +
+    `${why}\n\nOpen ${log}, then the step marked with a red cross: it says which step stopped and why. Fix it in ` +
+    'the pull request and push again; the checks run again once a maintainer approves the new commit. Nothing ' +
+    "from the fork's files is posted here.\n"
+  );
+}

@@ -13,7 +13,7 @@ import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { readEvent } from '../lib/event.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
-import { FORK_REPORT_MARKER, forkReport } from './fork.ts';
+import { FORK_REPORT_MARKER, forkReport, forkStopped } from './fork.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
 
 /**
@@ -49,16 +49,26 @@ export async function run({
       const vitrine = await reportCommand({ root: settings.workspace });
       // The collection's name likewise: the museum's params.yaml (at the checkout's root), not the fork's report.json.
       const collectionName = await museumName({ root: settings.workspace, log });
-      const fork = forkReport({
-        reportJson: reportText,
-        metricsJson: metricsText,
-        runUrlPrefix,
-        vitrine,
-        collectionName,
-      });
-      if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
-      markdown = fork.markdown;
-      report = fork.report;
+      // The run that ended (GitHub's workflow_run event, not the fork's files): whether it failed, and its log.
+      const ended = forkRunOf(event);
+      const failureText = await readFile(path.join(settings.reportDir, FAILURE_FILES.json), 'utf8').catch(() => null);
+      if (failureText !== null || (reportText === null && ended.conclusion === 'failure')) {
+        log.warn("The fork's run stopped before its report: a comment says so and links its log.");
+        const runUrl = ended.id === null ? null : `${runUrlPrefix}${ended.id}`;
+        markdown = forkStopped({ failureJson: failureText, runUrl });
+        report = null;
+      } else {
+        const fork = forkReport({
+          reportJson: reportText,
+          metricsJson: metricsText,
+          runUrlPrefix,
+          vitrine,
+          collectionName,
+        });
+        if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
+        markdown = fork.markdown;
+        report = fork.report;
+      }
     } else if (
       (failure =
         (await readFailure(settings.reportDir)) ??
@@ -181,6 +191,13 @@ async function noReport({
   )
     return null;
   return missingReportNote({ message: missingReport(file), onMain });
+}
+
+/** The fork's run a workflow_run event is about: its id (null: none) and how it ended. */
+function forkRunOf(event: unknown): { id: number | null; conclusion: string } {
+  const run = (event as { workflow_run?: { id?: unknown; conclusion?: unknown } } | null)?.workflow_run;
+  const id = typeof run?.id === 'number' && Number.isSafeInteger(run.id) && run.id > 0 ? run.id : null;
+  return { id, conclusion: typeof run?.conclusion === 'string' ? run.conclusion : '' };
 }
 
 /** The event is a push to the repository's default branch (a merge to main). */

@@ -39464,6 +39464,41 @@ function cleanForkMarkdown(markdown) {
     }
   ).replace(/@(?!\u200b)/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B");
 }
+var STOP_REASONS = {
+  CSV_MERGE_CONFLICT: "a merge conflict left in labels.csv",
+  PARAMS_MERGE_CONFLICT: "a merge conflict left in params.yaml",
+  DVCFILE_MERGE_CONFLICT: "a merge conflict left in data.dvc",
+  DATA_MERGE_CONFLICT: "a merge conflict in the data",
+  DATA_MERGE_UNFINISHED: "a merge of the data that was not finished",
+  PARAMS_YAML: "params.yaml could not be read (a typo, or a value Vitrine does not accept)",
+  PARAMS_INVALID: "params.yaml could not be read (a typo, or a value Vitrine does not accept)",
+  PARAMS_KEY_UNKNOWN: "params.yaml names a setting Vitrine does not know (perhaps a typo)",
+  PARAMS_EMPTY: "params.yaml is empty",
+  PARAMS_MISSING: "params.yaml is missing",
+  CSV_COLUMNS: "labels.csv does not have the columns Vitrine needs",
+  NOT_CSV: "labels.csv is not a table Vitrine can read",
+  LABEL_ID_MISSING: "a line of labels.csv has no object id",
+  OBJECT_ID_MISSING: "a line of labels.csv has no object id",
+  VOCABULARY_TYPO: "a label in labels.csv looks like a typo of another",
+  LABEL_RENAMED: "a label was renamed in labels.csv",
+  DATA_MISSING: "the photographs could not be fetched",
+  REMOTE_NO_CREDENTIALS: "the data remote's keys are not set for this run",
+  REMOTE_ACCESS_DENIED: "the data remote refused the key this run holds",
+  DISK_FULL: "the runner's disk was full",
+  BUG: "an unexpected error in Vitrine itself (a bug, not something in the change)"
+}, LINE_OF = /(?:^|[\s"'`(/])(labels\.csv|params\.yaml|data\.dvc):(\d{1,7})\b/;
+function forkStopped({ failureJson, runUrl }) {
+  let note = {};
+  try {
+    note = JSON.parse(failureJson ?? "{}") ?? {};
+  } catch {
+  }
+  let reason = typeof note.code == "string" && Object.hasOwn(STOP_REASONS, note.code) ? STOP_REASONS[note.code] : "", line = reason && typeof note.message == "string" ? LINE_OF.exec(note.message) : null, where = line ? ` (at line ${Number(line[2])}${reason.includes(line[1]) ? "" : ` of ${line[1]}`})` : "", why = reason ? `It stopped because of ${reason}${where}.` : "Vitrine cannot say from its files what stopped it.", log = runUrl ? `[the run's log](${runUrl})` : "the run's log (the failed check below)";
+  return `\u26A0\uFE0F **The checks of this fork's run stopped before its report was written.** ${why}
+
+Open ${log}, then the step marked with a red cross: it says which step stopped and why. Fix it in the pull request and push again; the checks run again once a maintainer approves the new commit. Nothing from the fork's files is posted here.
+`;
+}
 
 // actions/report/settings.ts
 import path4 from "node:path";
@@ -39567,14 +39602,21 @@ async function run({
     if (settings.fromFork) {
       let reportText = await readFile3(path5.join(settings.reportDir, "report.json"), "utf8").catch(() => null), metricsText = await readFile3(path5.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
         () => null
-      ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), collectionName = await museumName({ root: settings.workspace, log }), fork = forkReport({
-        reportJson: reportText,
-        metricsJson: metricsText,
-        runUrlPrefix,
-        vitrine,
-        collectionName
-      });
-      fork.rebuilt || log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`), markdown = fork.markdown, report = fork.report;
+      ), runUrlPrefix = `${env.GITHUB_SERVER_URL || "https://github.com"}/${settings.owner}/${settings.repo}/actions/runs/`, vitrine = await reportCommand({ root: settings.workspace }), collectionName = await museumName({ root: settings.workspace, log }), ended = forkRunOf(event), failureText = await readFile3(path5.join(settings.reportDir, FAILURE_FILES.json), "utf8").catch(() => null);
+      if (failureText !== null || reportText === null && ended.conclusion === "failure") {
+        log.warn("The fork's run stopped before its report: a comment says so and links its log.");
+        let runUrl = ended.id === null ? null : `${runUrlPrefix}${ended.id}`;
+        markdown = forkStopped({ failureJson: failureText, runUrl }), report = null;
+      } else {
+        let fork = forkReport({
+          reportJson: reportText,
+          metricsJson: metricsText,
+          runUrlPrefix,
+          vitrine,
+          collectionName
+        });
+        fork.rebuilt || log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`), markdown = fork.markdown, report = fork.report;
+      }
     } else (failure2 = await readFailure(settings.reportDir) ?? await noReport({ dir: settings.reportDir, onMain: settings.pullRequest === null && pushToMain(event) })) ? (markdown = failure2.markdown, report = null) : (markdown = await readReportFile(settings.reportDir, "report.md"), report = parseReport(
       await readReportFile(settings.reportDir, "report.json"),
       path5.join(settings.reportDir, "report.json")
@@ -39641,6 +39683,10 @@ async function noReport({
     () => !0,
     () => !1
   ) ? null : missingReportNote({ message: missingReport(file2), onMain });
+}
+function forkRunOf(event) {
+  let run2 = event?.workflow_run;
+  return { id: typeof run2?.id == "number" && Number.isSafeInteger(run2.id) && run2.id > 0 ? run2.id : null, conclusion: typeof run2?.conclusion == "string" ? run2.conclusion : "" };
 }
 function pushToMain(event) {
   let push = event ?? {}, main = push.repository?.default_branch;

@@ -127,10 +127,12 @@ export function githubForge({
         continue;
       }
       // 4xx other than rate limits: retrying would not help.
+      const appOnly = response.status === 403 && APP_ONLY.test(message);
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status, needs)}`,
-        { method, path: url.pathname, status: response.status },
+        `Could not ${what}: GitHub answered ${response.status} (${message}).` +
+          (appOnly ? APP_ONLY_HINT : hint(response.status, needs)),
+        { method, path: url.pathname, status: response.status, ...(appOnly ? { appOnly } : {}) },
       );
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
@@ -439,6 +441,16 @@ type Permission =
   | 'pull-requests: write'
   | 'statuses: read'
   | 'statuses: write';
+
+/**
+ * GitHub's answer to a check run asked for with a personal token: only the workflow's token or an App's may create
+ * one, so "checks: write" cannot help.
+ */
+const APP_ONLY = /must authenticate via a GitHub App/i;
+const APP_ONLY_HINT =
+  " Check runs can be created only with the workflow's own token (github.token) or a GitHub App's, never with a " +
+  'personal token: set "check-run: false" on the report step when its github-token is a personal token (the ' +
+  'comment and the status do not need a check run).';
 
 /** What to check after a refusal: for a 403, the one permission the refused call needs. */
 function hint(status: number, needs: Permission | null): string {

@@ -37153,10 +37153,11 @@ function githubForge({
         await wait(delay, lastProblem);
         continue;
       }
+      let appOnly = response.status === 403 && APP_ONLY.test(message);
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
-        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status, needs)}`,
-        { method, path: url2.pathname, status: response.status }
+        `Could not ${what}: GitHub answered ${response.status} (${message}).` + (appOnly ? APP_ONLY_HINT : hint(response.status, needs)),
+        { method, path: url2.pathname, status: response.status, ...appOnly ? { appOnly } : {} }
       );
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
@@ -37391,6 +37392,7 @@ async function errorMessage(response) {
   }
   return text2.slice(0, 200) || response.statusText || "no message";
 }
+var APP_ONLY = /must authenticate via a GitHub App/i, APP_ONLY_HINT = ` Check runs can be created only with the workflow's own token (github.token) or a GitHub App's, never with a personal token: set "check-run: false" on the report step when its github-token is a personal token (the comment and the status do not need a check run).`;
 function hint(status, needs) {
   if (status === 401) return " The token is missing or expired.";
   if (status === 403) {

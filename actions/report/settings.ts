@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { VitrineError } from '../../pipeline/errors.ts';
 import type { GateChange } from '../../pipeline/evaluate/gate.ts';
 import {
   booleanInput,
@@ -80,6 +81,8 @@ export interface ReportSettings {
 interface EventPayload {
   pull_request?: { number?: number; head?: { sha?: string } };
   number?: number;
+  /** issue_comment: the issue or pull request commented on (pull_request set for a pull request). */
+  issue?: { number?: number; pull_request?: unknown };
 }
 
 /** Read and check the inputs, filling defaults from the event and the GITHUB_* environment. */
@@ -98,11 +101,26 @@ export function readSettings({
   const pullRequest = integerInput({
     get,
     name: INPUTS.pullRequest,
-    fallback: payload.pull_request?.number ?? null,
+    fallback: payload.pull_request?.number ?? (payload.issue?.pull_request ? (payload.issue.number ?? null) : null),
     min: 1,
   });
-  const sha = stringInput({ get, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? '' });
+  // A comment's event names no commit, and GITHUB_SHA is then the default branch's: never the gate's commit.
+  const onComment = env.GITHUB_EVENT_NAME === 'issue_comment';
+  const sha = stringInput({
+    get,
+    name: INPUTS.sha,
+    fallback: payload.pull_request?.head?.sha ?? (onComment ? '' : (env.GITHUB_SHA ?? '')),
+  });
   if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, 'a full 40-character commit hash');
+  const status = booleanInput({ get, name: INPUTS.status, fallback: true });
+  if (onComment && status && !sha)
+    throw new VitrineError(
+      'ACTION_INPUT_MISSING',
+      `On a comment (the issue_comment event) GitHub names no commit, so the gate status would land on the default ` +
+        `branch's. Give the report step the input "${INPUTS.sha}" (the pull request's head commit, with ` +
+        `"${INPUTS.pullRequest}" its number), or set "${INPUTS.status}: false" to post the comment only.`,
+      { input: INPUTS.sha },
+    );
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || 'https://api.github.com' });
   try {
     const url = new URL(apiUrl);
@@ -120,7 +138,7 @@ export function readSettings({
     pullRequest,
     sha: sha || null,
     comment: booleanInput({ get, name: INPUTS.comment, fallback: true }),
-    status: booleanInput({ get, name: INPUTS.status, fallback: true }),
+    status,
     statusContext: stringInput({ get, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,

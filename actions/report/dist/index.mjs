@@ -39503,6 +39503,7 @@ Open ${log}, then the step marked with a red cross: it says which step stopped a
 }
 
 // actions/report/settings.ts
+init_errors();
 import path4 from "node:path";
 var INPUTS = {
   token: "github-token",
@@ -39535,10 +39536,21 @@ function readSettings({
   let payload = event ?? {}, workspace = env.GITHUB_WORKSPACE || process.cwd(), { owner, repo } = repositoryInput({ get: get3, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? "" }), pullRequest = integerInput({
     get: get3,
     name: INPUTS.pullRequest,
-    fallback: payload.pull_request?.number ?? null,
+    fallback: payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number ?? null : null),
     min: 1
-  }), sha = stringInput({ get: get3, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? "" });
+  }), onComment = env.GITHUB_EVENT_NAME === "issue_comment", sha = stringInput({
+    get: get3,
+    name: INPUTS.sha,
+    fallback: payload.pull_request?.head?.sha ?? (onComment ? "" : env.GITHUB_SHA ?? "")
+  });
   if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, "a full 40-character commit hash");
+  let status = booleanInput({ get: get3, name: INPUTS.status, fallback: !0 });
+  if (onComment && status && !sha)
+    throw new VitrineError(
+      "ACTION_INPUT_MISSING",
+      `On a comment (the issue_comment event) GitHub names no commit, so the gate status would land on the default branch's. Give the report step the input "${INPUTS.sha}" (the pull request's head commit, with "${INPUTS.pullRequest}" its number), or set "${INPUTS.status}: false" to post the comment only.`,
+      { input: INPUTS.sha }
+    );
   let apiUrl = stringInput({ get: get3, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
   try {
     let url2 = new URL(apiUrl);
@@ -39556,7 +39568,7 @@ function readSettings({
     pullRequest,
     sha: sha || null,
     comment: booleanInput({ get: get3, name: INPUTS.comment, fallback: !0 }),
-    status: booleanInput({ get: get3, name: INPUTS.status, fallback: !0 }),
+    status,
     statusContext: stringInput({ get: get3, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get: get3, name: INPUTS.failOnGate, fallback: !1 }),
     apiUrl,

@@ -80,7 +80,10 @@ export function githubForge({
       );
     let lastProblem = '';
     let status: number | null = null;
+    // Attempts made: a rate limit that resets later than Vitrine waits stops before the last.
+    let made = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      made = attempt;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -120,7 +123,9 @@ export function githubForge({
           ? (rateLimitDelay(response) ?? backoff(attempt))
           : (retryAfter(response) ?? backoff(attempt));
         if (delay > maxWaitMs) {
-          lastProblem += `; it resets in ${Math.ceil(delay / 1000)} s, longer than the ${Math.round(maxWaitMs / 1000)} s Vitrine waits`;
+          lastProblem +=
+            `; it resets in ${Math.ceil(delay / 1000)} s, longer than the ${Math.round(maxWaitMs / 1000)} s ` +
+            'Vitrine waits, so it did not try again (run the job again once it has reset)';
           break;
         }
         await wait(delay, lastProblem);
@@ -135,7 +140,8 @@ export function githubForge({
         { method, path: url.pathname, status: response.status, ...(appOnly ? { appOnly } : {}) },
       );
     }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+    const tries = made > 1 ? ` after ${made} attempts` : '';
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}${tries}: ${lastProblem}.`, {
       method,
       path: url.pathname,
       status,

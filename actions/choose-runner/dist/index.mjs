@@ -37116,8 +37116,9 @@ function githubForge({
         `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`,
         { url: url2.href }
       );
-    let lastProblem = "", status = null;
+    let lastProblem = "", status = null, made = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      made = attempt;
       let response;
       try {
         response = await fetch(url2, {
@@ -37147,7 +37148,7 @@ function githubForge({
         if (attempt === attempts) break;
         let delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
-          lastProblem += `; it resets in ${Math.ceil(delay / 1e3)} s, longer than the ${Math.round(maxWaitMs / 1e3)} s Vitrine waits`;
+          lastProblem += `; it resets in ${Math.ceil(delay / 1e3)} s, longer than the ${Math.round(maxWaitMs / 1e3)} s Vitrine waits, so it did not try again (run the job again once it has reset)`;
           break;
         }
         await wait(delay, lastProblem);
@@ -37160,7 +37161,8 @@ function githubForge({
         { method, path: url2.pathname, status: response.status, ...appOnly ? { appOnly } : {} }
       );
     }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+    let tries = made > 1 ? ` after ${made} attempts` : "";
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}${tries}: ${lastProblem}.`, {
       method,
       path: url2.pathname,
       status

@@ -1,4 +1,4 @@
-import { isVitrineError, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -151,11 +151,32 @@ export async function upsertComment({
   const ours = mine(comments);
   if (ours[0])
     return { action: 'updated', comment: await keepOne({ forge, owner, repo, issue, ours, body: full, log }) };
+  // Two runs that overlap may both find none and both post (tester T13): look once more after posting, and keep one.
+  const oneAfterPosting = async ({
+    created,
+    look,
+  }: {
+    created: ForgeComment;
+    look: () => Promise<ForgeComment[]>;
+  }): Promise<{ action: 'created' | 'updated'; comment: ForgeComment }> => {
+    let now: ForgeComment[];
+    try {
+      now = await look();
+    } catch (error) {
+      // The comment is up: a failed look for a copy is no reason to fail the step.
+      log.warn(`Posted the report, but could not look for a copy another run may have posted: ${messageOf(error)}`);
+      return { action: 'created', comment: created };
+    }
+    if (now.length < 2) return { action: 'created', comment: created };
+    const comment = await keepOne({ forge, owner, repo, issue, ours: now, body: full, log, adopted: true });
+    return { action: comment.id === created.id ? 'created' : 'updated', comment };
+  };
   // Creating is the one write that cannot simply be repeated: GitHub may have stored a comment and
   // still answered with an error. So after such a failure, look again and adopt what is there.
   for (let attempt = 1; ; attempt++) {
+    let created: ForgeComment;
     try {
-      return { action: 'created', comment: await forge.createComment({ owner, repo, issue, body: full }) };
+      created = await forge.createComment({ owner, repo, issue, body: full });
     } catch (error) {
       if (!isVitrineError(error, FORGE_WRITE_UNCERTAIN)) throw error;
       log.warn(
@@ -180,7 +201,9 @@ export async function upsertComment({
         );
       }
       await forge.pause({ attempt, afterMs: (error.data.retryAfterMs as number | null) ?? null });
+      continue;
     }
+    return await oneAfterPosting({ created, look: async () => mine(await forge.listComments({ owner, repo, issue })) });
   }
 }
 

@@ -19742,9 +19742,24 @@ ${body}` }), isAuthor = (c) => c.author !== null && c.author.toLowerCase() === a
   let ours = mine(comments);
   if (ours[0])
     return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
-  for (let attempt = 1; ; attempt++)
+  let oneAfterPosting = async ({
+    created,
+    look
+  }) => {
+    let now;
     try {
-      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
+      now = await look();
+    } catch (error63) {
+      return log.warn(`Posted the report, but could not look for a copy another run may have posted: ${messageOf(error63)}`), { action: "created", comment: created };
+    }
+    if (now.length < 2) return { action: "created", comment: created };
+    let comment = await keepOne({ forge, owner, repo, issue: issue3, ours: now, body: full, log, adopted: !0 });
+    return { action: comment.id === created.id ? "created" : "updated", comment };
+  };
+  for (let attempt = 1; ; attempt++) {
+    let created;
+    try {
+      created = await forge.createComment({ owner, repo, issue: issue3, body: full });
     } catch (error63) {
       if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
       log.warn(
@@ -19768,7 +19783,10 @@ ${body}` }), isAuthor = (c) => c.author !== null && c.author.toLowerCase() === a
         );
       }
       await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
+      continue;
     }
+    return await oneAfterPosting({ created, look: async () => mine(await forge.listComments({ owner, repo, issue: issue3 })) });
+  }
 }
 async function keepOne({
   forge,

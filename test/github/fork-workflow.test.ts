@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('the "Report for a fork" workflow', () => {
-  it("posts after the fork's run succeeded or failed (a cancelled run was replaced), and for pull requests only", async () => {
+  it('posts after the fork’s run succeeded or failed (a cancelled run was replaced), and for pull requests only', async () => {
     const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'report-from-fork.yml'), 'utf8')) as {
       jobs: Record<string, { if?: string }>;
     };

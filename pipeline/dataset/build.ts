@@ -401,13 +401,8 @@ export async function buildDataset({
     });
   }
   const splits = assignSplits({
-    objects: photographs.map(({ object, md5 }) => ({
-      id: object.id,
-      image: pictureOf(md5),
-      label: labelCheck.labelOf.get(object.id) ?? null,
-    })),
+    objects: photographs.map(({ object, md5 }) => ({ id: object.id, image: pictureOf(md5) })),
     fractions: p.split,
-    minTestPerLabel: p.min_test_per_class,
   });
   const pictured: DatasetObject[] = photographs.map(({ object, md5 }) => {
     const analysis = analyses.get(md5)!;
@@ -545,7 +540,7 @@ export async function buildDataset({
       vocabularyMessage: checkVocabulary(vocabularyOptions).message,
       labelsName,
     });
-  warnSmallClasses({ dataset, minTest: p.min_test_per_class, minPerLabel, log, labelsName });
+  warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
   // The labels.csv read, for the stages after this one: the labels they speak of are the ones the model learns.
   await keepLabelsRead({ ws, bytes: labelsRead.bytes });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset, temp: tempName });
@@ -1049,14 +1044,11 @@ const SHOWN_LABEL_WARNINGS = 10;
 function warnSmallClasses({
   dataset,
   minTest,
-  minPerLabel,
   log,
   labelsName,
 }: {
   dataset: Dataset;
   minTest: number;
-  /** The labelled objects that give a label `minTest` in the test split (minObjectsPerLabel). */
-  minPerLabel: number;
   log: Logger;
   labelsName: string;
 }): void {
@@ -1080,19 +1072,11 @@ function warnSmallClasses({
       continue;
     }
     few.push(label);
-    // How many more labels would help (tester T12 was asked for more when the split had left 0 of 19 out of it).
-    const total = train + validation + test;
     if (few.length <= SHOWN_LABEL_WARNINGS)
       log.warn(
-        `Only ${test} of the ${total} object${total === 1 ? '' : 's'} labelled "${label}" ` +
-          `${test === 1 ? 'is' : 'are'} in the test split (at least ${minTest} are needed to say anything about ` +
-          `this label: dataset.min_test_per_class). ${
-            total < minPerLabel
-              ? `About ${minPerLabel} labelled objects put ${minTest} there: label ${minPerLabel - total} more ` +
-                `"${label}" objects.`
-              : // Objects with no usable photograph are counted but in no split's scores (their warnings say why).
-                `Give its objects without a usable photograph one (warned of above).`
-          }`,
+        `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
+          `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +
+          `Label more "${label}" objects.`,
         { file: labelsName },
       );
   }

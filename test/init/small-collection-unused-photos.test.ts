@@ -32,11 +32,10 @@ describe('vitrine init on a small collection with a picture the dataset stage le
     expect(code, said).toBe(0);
     const text = await readFile(path.join(museum, 'params.yaml'), 'utf8');
     const { gate } = parseParams({ text, name: 'params.yaml' });
-    // P8, P20, S16, S25 labelled, D3 not, and P10, P14, P23, S5, S8, S15 that give Painting and Sculpture 5 each in
-    // it (split.ts, D27): 10 labelled test objects with a photograph the model is scored on, the stub not among them.
-    expect(gate.min_test_objects).toBe(10);
-    expect(text).toContain('its test split holds 11 objects with a photograph (10 of them labelled)');
-    expect(said).toContain('its test split holds 11 objects with a photograph, fewer than');
+    // P8, P20, S16, S25 labelled, D3 not: 4 labelled test objects with a photograph the model is scored on.
+    expect(gate.min_test_objects).toBe(4);
+    expect(text).toContain('its test split holds 5 objects with a photograph (4 of them labelled)');
+    expect(said).toContain('its test split holds 5 objects with a photograph, fewer than');
     // The dataset built to count them is gone: the first run builds its own.
     expect((await readdir(path.join(museum, '.vitrine'))).filter((f) => f.startsWith('init-'))).toEqual([]);
   });

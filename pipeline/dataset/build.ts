@@ -540,7 +540,7 @@ export async function buildDataset({
       vocabularyMessage: checkVocabulary(vocabularyOptions).message,
       labelsName,
     });
-  warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
+  warnSmallClasses({ dataset, minTest: p.min_test_per_class, testShare: p.split.test, log, labelsName });
   // The labels.csv read, for the stages after this one: the labels they speak of are the ones the model learns.
   await keepLabelsRead({ ws, bytes: labelsRead.bytes });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset, temp: tempName });
@@ -1041,14 +1041,54 @@ export function withheldFieldsWords(issues: DatasetIssue[]): string {
 /** Labels named one by one in each warning about the vocabulary's labels; the rest are counted in one line. */
 const SHOWN_LABEL_WARNINGS = 10;
 
+/**
+ * Why a label has fewer than `minTest` test objects, and what helps. The split goes by object number, so with enough
+ * labelled objects it is chance (tester T12: 0 of 19, where "Label more" read as if too few were labelled); with too
+ * few, how many labelled give the minimum on average.
+ */
+function fewTestWords({
+  label,
+  test,
+  total,
+  minTest,
+  testShare,
+}: {
+  label: string;
+  test: number;
+  total: number;
+  minTest: number;
+  testShare: number;
+}): string {
+  const share = `about 1 in ${Math.round(1 / testShare)} objects`;
+  const how = `which takes ${share} by their object numbers (never by label, so a corrected label does not move an object)`;
+  const objects = `${total} object${total === 1 ? '' : 's'}`;
+  const said = `Only ${test} of the ${objects} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test split, ${how}`;
+  const expected = Math.round(total * testShare);
+  if (expected >= minTest)
+    return (
+      `${said}: about ${expected} would be expected, and fewer fell there by chance. At least ${minTest} are needed ` +
+      'to say anything about this label (dataset.min_test_per_class), so its test scores are not to be relied on ' +
+      `yet; each new labelled "${label}" object has the same 1 in ${Math.round(1 / testShare)} chance of adding to them.`
+    );
+  // A hair off a whole number (5 / 0.2) is that number.
+  const needed = Math.ceil(minTest / testShare - 1e-9);
+  return (
+    `${said}. At least ${minTest} are needed to say anything about this label (dataset.min_test_per_class): about ` +
+    `${needed} labelled "${label}" objects give that many on average, ${needed - total} more than now.`
+  );
+}
+
 function warnSmallClasses({
   dataset,
   minTest,
+  testShare,
   log,
   labelsName,
 }: {
   dataset: Dataset;
   minTest: number;
+  /** dataset.split.test: the share of objects the split puts in the test split. */
+  testShare: number;
   log: Logger;
   labelsName: string;
 }): void {
@@ -1073,12 +1113,9 @@ function warnSmallClasses({
     }
     few.push(label);
     if (few.length <= SHOWN_LABEL_WARNINGS)
-      log.warn(
-        `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
-          `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +
-          `Label more "${label}" objects.`,
-        { file: labelsName },
-      );
+      log.warn(fewTestWords({ label, test, total: train + validation + test, minTest, testShare }), {
+        file: labelsName,
+      });
   }
   // A vocabulary of hundreds of labels gave a warning per label: the first few, then one line for the rest.
   const rest = (labels: string[]) => {

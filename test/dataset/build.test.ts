@@ -370,7 +370,7 @@ describe('buildDataset', () => {
     await buildDataset({ ws, params: testParams((p) => (p.dataset.min_test_per_class = 3)), log });
     const warnings = log.lines.filter((l) => l.level === 'warn' && l.message.includes('in the test split'));
     expect(warnings.map((w) => w.message.match(/labelled "(\w+)"/)![1])).toEqual(['coin', 'mask', 'vessel']);
-    expect(warnings[0]!.message).toContain('at least 3');
+    expect(warnings[0]!.message).toContain('At least 3');
   });
 
   it('reuses the previous analysis on a rerun and removes thumbnails no object uses', async () => {

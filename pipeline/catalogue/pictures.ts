@@ -51,15 +51,20 @@ export function writePictures({
 }
 
 type LanguageMap = Record<string, string[]>;
-/** A label: IIIF never reads a label as HTML, so it stays the export's text as it is. */
-const en = (s: string): LanguageMap => ({ en: [s] });
+/**
+ * A label: IIIF never reads a label as HTML, so it stays the export's text as it is. In `language`: the site's own
+ * words in "en", the record's in the catalogue's language ("none", as IIIF asks, where it is not known: "und").
+ */
+const labelIn = (language: string, s: string): LanguageMap => ({ [language === 'und' ? 'none' : language]: [s] });
+const en = (s: string): LanguageMap => labelIn('en', s);
 
 /**
  * A summary, metadata value or required statement value, which IIIF reads as HTML when it starts
  * with < and ends with >, and viewers show its links and images: the export's text is text, so such
  * a value is escaped inside one span.
  */
-const enText = (s: string): LanguageMap => ({ en: [looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s] });
+const textIn = (language: string, s: string): LanguageMap =>
+  labelIn(language, looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s);
 
 const looksLikeHtml = (s: string) => s.trimStart().startsWith('<') && s.trimEnd().endsWith('>');
 
@@ -78,11 +83,17 @@ export function manifestOf({
   o,
   siteBase,
   collection,
+  language = 'en',
 }: {
   o: CatalogueObject;
   siteBase: string;
   collection: string;
+  /** The language the records are written in (catalogue.language): their values' language in the manifest. */
+  language?: string;
 }): Record<string, unknown> {
+  // The record's values in the catalogue's language; the field names are the site's, in English.
+  const own = (s: string) => labelIn(language, s);
+  const ownText = (s: string) => textIn(language, s);
   // Percent-encoded: an address with letters of another script ("iiif/東博-123/") is a IRI, and IIIF wants URIs. An
   // address in a-z, 0-9, ".", "_" and "-" is left as it is.
   const at = (p: string) => `${siteBase}${encodeURI(p)}`;
@@ -94,7 +105,7 @@ export function manifestOf({
   // The labels name the object by its title cut at a word (a viewer shows them in its title bar and lists);
   // a title that was cut is given once among the metadata a viewer shows in its information panel: whole up to
   // MANIFEST_TITLE_MAX characters, else its start (a 5 MB paste made a 5 MB manifest), saying where the whole is.
-  const label = en(shownTitle(o.title) || o.id);
+  const label = own(shownTitle(o.title) || o.id);
   const longer = cutTitle({ title: o.title, max: MANIFEST_TITLE_MAX });
   const fullTitle =
     shownTitle(o.title) === o.title
@@ -102,17 +113,18 @@ export function manifestOf({
       : longer === o.title
         ? o.title
         : `${longer} (the whole title, ${o.title.length.toLocaleString('en')} characters, is on the object’s page)`;
+  // The object number is in no language ("none"); a title cut is said whole in the record's language.
   const metadata = [
-    ['Title', fullTitle],
-    ['Object number', o.id],
-    ['Maker', o.maker],
-    ['Date', o.date],
-    ['Medium', o.medium],
-    ['Department', o.department],
-    ['Object type (staff label)', o.label ?? ''],
+    ['Title', fullTitle, language],
+    ['Object number', o.id, 'und'],
+    ['Maker', o.maker, language],
+    ['Date', o.date, language],
+    ['Medium', o.medium, language],
+    ['Department', o.department, language],
+    ['Object type (staff label)', o.label ?? '', language],
   ]
     .filter(([, v]) => v)
-    .map(([label, value]) => ({ label: en(label!), value: enText(value!) }));
+    .map(([label, value, lang]) => ({ label: en(label!), value: textIn(lang!, value!) }));
   const body = largest
     ? {
         // Level 0 tiles have no full-size image; the largest derivative stands for the whole picture.
@@ -130,10 +142,13 @@ export function manifestOf({
     type: 'Manifest',
     label,
     ...(metadata.length ? { metadata } : {}),
-    ...(o.description ? { summary: enText(o.description) } : {}),
+    ...(o.description ? { summary: ownText(o.description) } : {}),
     ...(o.rightsStatement.uri ? { rights: iiifRights(o.rightsStatement.uri) } : {}),
-    requiredStatement: { label: en('Rights'), value: enText(o.rights || 'Rights not yet determined') },
-    provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
+    requiredStatement: {
+      label: en('Rights'),
+      value: o.rights ? ownText(o.rights) : textIn('en', 'Rights not yet determined'),
+    },
+    provider: [{ id: at(''), type: 'Agent', label: own(collection) }],
     homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label, format: 'text/html' }],
     ...(o.images[0]
       ? {
@@ -195,7 +210,7 @@ export async function writeManifests({
     for (let i = 0; i < pictured.length; i += 256) {
       const batch = pictured
         .slice(i, i + 256)
-        .map((o) => manifestOf({ o, siteBase, collection: catalogue.collection }));
+        .map((o) => manifestOf({ o, siteBase, collection: catalogue.collection, language: catalogue.language }));
       await writer.write(
         batch.map((manifest, k) => ({
           file: path.join(publicDir, iiifFolder(pictured[i + k]!.slug), 'manifest.json'),
@@ -214,7 +229,7 @@ export async function writeManifests({
     '@context': 'http://iiif.io/api/presentation/3/context.json',
     id: `${siteBase}iiif/collection.json`,
     type: 'Collection',
-    label: en(catalogue.title),
+    label: labelIn(catalogue.language ?? 'en', catalogue.title),
     items: listed,
   };
   await writePiecesIfChanged({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pageGlobals } from '../../pipeline/catalogue/pages.ts';
-import { type Catalogue, catalogueSchema } from '../../pipeline/catalogue/schema.ts';
+import { manifestOf } from '../../pipeline/catalogue/pictures.ts';
+import { type Catalogue, type CatalogueObject, catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { stemKeepsStart } from '../../site/src/lib/stem.ts';
 
 /*
@@ -32,3 +33,53 @@ describe('the catalogue language', () => {
     expect(stemKeepsStart('crying', 'en')).toBe(false);
   });
 });
+
+// D28: the IIIF manifests said every record value was English ("en"), the field names rightly so.
+describe('an object manifest of a catalogue not in English', () => {
+  const o = {
+    id: 'K-1',
+    slug: 'k-1',
+    title: 'Kanne mit Deckel',
+    maker: 'Unbekannt',
+    date: 'um 1900',
+    medium: 'Zinn',
+    department: 'Kunstgewerbe',
+    label: 'Kanne',
+    description: 'Eine Kanne.',
+    rights: 'Urheberrechtlich geschützt',
+    rightsStatement: {},
+    images: [{ jpeg: 'i/k-1.jpg', webp: 'i/k-1.webp', width: 100, height: 80 }],
+  } as unknown as CatalogueObject;
+  const manifest = (language?: string, rights = o.rights) =>
+    manifestOf({ o: { ...o, rights }, siteBase: 'https://m.example/', collection: 'Stadtmuseum', language }) as {
+      label: Record<string, string[]>;
+      summary: Record<string, string[]>;
+      metadata: { label: Record<string, string[]>; value: Record<string, string[]> }[];
+      requiredStatement: { label: Record<string, string[]>; value: Record<string, string[]> };
+      provider: { label: Record<string, string[]> }[];
+    };
+
+  it('gives the field names in English and the values of the record in the catalogue language', () => {
+    const m = manifest('de');
+    expect(m.label).toEqual({ de: ['Kanne mit Deckel'] });
+    expect(m.summary).toEqual({ de: ['Eine Kanne.'] });
+    const maker = m.metadata.find((e) => e.label.en?.[0] === 'Maker')!;
+    expect(maker.value).toEqual({ de: ['Unbekannt'] });
+    for (const e of m.metadata) expect(Object.keys(e.label)).toEqual(['en']);
+    // A number is in no language: IIIF says "none".
+    expect(m.metadata.find((e) => e.label.en?.[0] === 'Object number')!.value).toEqual({ none: ['K-1'] });
+    expect(m.requiredStatement).toEqual({ label: { en: ['Rights'] }, value: { de: ['Urheberrechtlich geschützt'] } });
+    expect(m.provider[0]!.label).toEqual({ de: ['Stadtmuseum'] });
+    // The site says in English that the rights are not known yet.
+    expect(manifest('de', '').requiredStatement.value).toEqual({ en: ['Rights not yet determined'] });
+  });
+
+  it('says "none" for values of a language not known (und), and "en" for an English catalogue as before', () => {
+    expect(manifest('und').label).toEqual({ none: ['Kanne mit Deckel'] });
+    expect(manifest().label).toEqual({ en: ['Kanne mit Deckel'] });
+    expect(manifest('en-GB').metadata.find((e) => e.label.en?.[0] === 'Maker')!.value).toEqual({
+      'en-GB': ['Unbekannt'],
+    });
+  });
+});
+

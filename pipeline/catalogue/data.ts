@@ -1786,6 +1786,9 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
       "Object metadata, staff labels and the promoted model's predicted labels, one row per object. Rights in " +
       'images vary per object (rights, rights_uri); licenses lists the standard statements they are given under.',
     created: catalogue.generatedAt,
+    // The records' language (catalogue.language), as Frictionless's language-support pattern writes it (the first is
+    // the data's); only when not English, so other collections' files stay as they were.
+    ...(catalogue.language && !/^en(?:-|$)/i.test(catalogue.language) ? { languages: [catalogue.language] } : {}),
     ...licensesOf(catalogue),
     ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
     resources: [

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pageGlobals } from '../../pipeline/catalogue/pages.ts';
 import { manifestOf } from '../../pipeline/catalogue/pictures.ts';
 import { type Catalogue, type CatalogueObject, catalogueSchema } from '../../pipeline/catalogue/schema.ts';
+import { ogLocale } from '../../site/src/lib/language.ts';
 import { stemKeepsStart } from '../../site/src/lib/stem.ts';
 
 /*
@@ -83,3 +84,13 @@ describe('an object manifest of a catalogue not in English', () => {
   });
 });
 
+// D28: Open Graph wants a locale written language_TERRITORY ("de_DE"), not a BCP 47 tag.
+describe('the Open Graph locale of a catalogue language', () => {
+  it('is the language with its likeliest territory, or the territory given', () => {
+    expect(ogLocale('de')).toBe('de_DE');
+    expect(ogLocale('de-CH')).toBe('de_CH');
+    expect(ogLocale('pt-BR')).toBe('pt_BR');
+    expect(ogLocale('ja')).toBe('ja_JP');
+    expect(ogLocale('und')).toBeUndefined();
+  });
+});

@@ -231,7 +231,9 @@ describe('object page: object type', () => {
   it("gives a guess below the publication threshold as the model's own confidence, not as the threshold", async () => {
     const text = await typeSection('O-4');
     expect(text).toContain('Not sure: waiting for staff');
-    expect(text).toContain('Its best guess, Cleveland (80% sure), is below the confidence the museum asks for');
+    expect(text).toContain(
+      'Its best guess, Cleveland (80% sure), is below the confidence Vitrine Demo Museum asks for',
+    );
     expect(text).not.toMatch(/the museum publishes \(80%\)/);
   });
 
@@ -242,7 +244,7 @@ describe('object page: object type', () => {
     expect(text).toContain('Not published: model not yet reliable on this type');
     expect(text).not.toMatch(/not sure/i);
     expect(text).toContain(
-      'Its best guess is Chicago (97% sure), but the museum publishes none of this model’s guesses of that type',
+      'Its best guess is Chicago (97% sure), but Vitrine Demo Museum publishes none of this model’s guesses of that type',
     );
     expect(text).not.toMatch(/below the confidence/);
   });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { askWho, makerAndDate } from '../../site/src/lib/object-words.ts';
+import { askWho, makerAndDate, whoPublishes } from '../../site/src/lib/object-words.ts';
 
 /*
  * Tester T12 (a photo archive, D27): an object page said "Ask the museum" and "The museum's words" to the public of
@@ -21,7 +21,16 @@ describe('the words of an object page', () => {
     expect(askWho('Harbour Town Photo Archive')).toBe('the staff of Harbour Town Photo Archive');
     const source = await readFile(page, 'utf8');
     expect(source).not.toMatch(/Ask the museum|contact the museum|The museum's words|the museum’s record/);
-    expect(source).toContain('The collection’s words: {note}');
+    // The note is the record's words, in the page's language (D28).
+    expect(source).toMatch(/The collection’s words: \{own\s+\? <span lang=\{own\}>\{note\}<\/span>/);
     expect(source).toContain('makerAndDate(o)');
+  });
+
+  // D28: "trained before the museum renamed…" and "the confidence the museum asks for…" were still said to an archive.
+  it('names the collection, not a museum, as the one that sets which guesses are published', async () => {
+    expect(whoPublishes('Harbour Town Photo Archive')).toBe('Harbour Town Photo Archive');
+    expect(whoPublishes('  ')).toBe('the collection');
+    const source = await readFile(page, 'utf8');
+    expect(source).not.toMatch(/the museum renamed|the museum asks for|this museum asks for|the museum publishes/);
   });
 });

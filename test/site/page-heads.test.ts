@@ -242,3 +242,72 @@ describe('the catalogue language', () => {
     expect(entry.languages.de!.wasm).toBe('de');
   });
 });
+
+// D28: a screen reader read the site's English words inside the pages ("Date", "Maker", the headings, the facet
+// names, the model's box) with German sounds; the records' own values stay in the page's language.
+describe('the site words inside the pages of a catalogue not in English', () => {
+  const objectPages = () => [...pages].filter(([file]) => /^objects\/[^/]+\/index\.html$/.test(file));
+  // The title of the site and of an object are the museum's words; every other heading is the site's.
+  const ownHeading = (file: string, tag: string) =>
+    tag === 'h1' && (file === 'index.html' || /^objects\/[^/]+\/index\.html$/.test(file));
+
+  it('marks every heading of the site English, and no heading that is the title of the site or an object', () => {
+    for (const [file, html] of pages)
+      for (const [, tag, attrs] of html.matchAll(/<(h[1-4])\b([^>]*)>/g)) {
+        if (ownHeading(file, tag!)) expect(attrs, `${file} ${tag}`).not.toContain('lang=');
+        else expect(attrs, `${file} ${tag}`).toContain('lang="en"');
+      }
+  });
+
+  it('marks the field names and the words of the model of an object page English, not the values of the record', () => {
+    expect(objectPages().length).toBeGreaterThan(5);
+    for (const [file, html] of objectPages()) {
+      const names = [...html.matchAll(/<dt\b([^>]*)>/g)].map((m) => m[1]!);
+      expect(names.length, file).toBeGreaterThan(0);
+      for (const attrs of names) expect(attrs, file).toContain('lang="en"');
+      for (const [, attrs] of html.matchAll(/<dd\b([^>]*)>/g)) expect(attrs, file).not.toContain('lang=');
+      // The staff label is the record's, in the page's language.
+      const label = /<p class="value" data-pagefind-weight="5"[^>]*>/.exec(html)?.[0];
+      if (label) expect(label, file).not.toContain('lang=');
+      for (const [, attrs] of html.matchAll(/<span class="confidence"([^>]*)>/g))
+        expect(attrs, file).toContain('lang="en"');
+      expect(/<a [^>]*>Collection<\/a>/.exec(html)?.[0], file).toContain('lang="en"');
+    }
+  });
+
+  it('marks the facet names and the status lines of the search page English', () => {
+    const browse = pages.get('browse/index.html')!;
+    expect(/<p class="status"[^>]*>/.exec(browse)?.[0]).toContain('lang="en"');
+    expect(/<p class="muted needs-script" id="search-help"[^>]*>/.exec(browse)?.[0]).toContain('lang="en"');
+  });
+
+  it('has the search page script mark the facet names it draws English on such a page', async () => {
+    // Drawn in the browser (no browser here: the source is read); the page's lang says which.
+    const source = await readFile(path.resolve(import.meta.dirname, '../../site/src/pages/browse.astro'), 'utf8');
+    expect(source.match(/legend\.lang = /g)).toHaveLength(2);
+  });
+
+  it('says the language in the structured data, the Open Graph locale and the data download', async () => {
+    for (const [file, html] of pages) expect(html, file).toContain('<meta property="og:locale" content="de_DE">');
+    for (const [file, html] of objectPages()) {
+      const json = /<script type="application\/ld\+json">([^<]*)<\/script>/.exec(html)?.[1];
+      expect(JSON.parse(json!).inLanguage, file).toBe('de');
+    }
+    const pkg = JSON.parse(await readFile(path.join(site, 'data', 'datapackage.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(pkg.languages).toEqual(['de']);
+  });
+
+  it('gives the values of the records in the IIIF manifests in German, their field names in English', async () => {
+    const o = catalogue.objects.find((x) => x.images.length > 0 && !x.withheld && x.maker)!;
+    const manifest = JSON.parse(await readFile(path.join(site, 'iiif', o.slug, 'manifest.json'), 'utf8')) as {
+      label: Record<string, string[]>;
+      metadata: { label: Record<string, string[]>; value: Record<string, string[]> }[];
+    };
+    expect(Object.keys(manifest.label)).toEqual(['de']);
+    const maker = manifest.metadata.find((m) => m.label.en?.[0] === 'Maker')!;
+    expect(maker.value).toEqual({ de: [o.maker] });
+  });
+});

@@ -12,3 +12,24 @@ export function isEnglish(tag: string): boolean {
 export function siteWordsLang(tag: string): 'en' | undefined {
   return isEnglish(tag) ? undefined : 'en';
 }
+
+/** The lang attribute of a record's value inside the site's English words: none where the page is English. */
+export function recordLang(tag: string): string | undefined {
+  return isEnglish(tag) ? undefined : tag;
+}
+
+/**
+ * The Open Graph locale of `tag`: language_TERRITORY ("de_DE"), the territory given or the likeliest for the language
+ * (Unicode's likely subtags: "de" is "de_DE", "ja" "ja_JP"); none for a tag with no territory to be had ("und").
+ */
+export function ogLocale(tag: string): string | undefined {
+  try {
+    const given = new Intl.Locale(tag);
+    // "und" is made "en_US" by the likely subtags: a language not known has no locale.
+    if (!given.language || given.language === 'und') return undefined;
+    const { language, region } = given.maximize();
+    return region ? `${language}_${region}` : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -18,3 +18,8 @@ export function makerAndDate({ maker, date }: { maker: string; date: string }): 
 export function askWho(collection: string): string {
   return collection.trim() ? `the staff of ${collection.trim()}` : 'the collection’s staff';
 }
+
+/** Who sets which of the model's guesses are published: the collection, by its name (an archive is no museum). */
+export function whoPublishes(collection: string): string {
+  return collection.trim() || 'the collection';
+}

@@ -85,6 +85,8 @@ interface Side {
   digits?: string;
   /** A decade written with "s", as written ("30" in "1920s–30s"). */
   decade?: string;
+  /** Written with unknown digits ("192-", "19xx"): a range of years of its own. */
+  unknown?: boolean;
 }
 
 /** One date form found in a side, and where: the first one written is the object's own date. */
@@ -188,6 +190,14 @@ function parseSide(
   const consider = (at: number, side: () => Side) => {
     if (!best || at < best.at) best = { at, side: side() };
   };
+  const unknown = text.match(UNKNOWN_SIDE);
+  if (unknown) {
+    const at = unknown.index! + unknown[0].indexOf(unknown[2]!);
+    // "No. 19--", "Box 19--": a number, not a date.
+    if (NOT_A_YEAR.test(textBefore(text, at))) return null;
+    const range = { start: Number(unknown[2]), end: Number(unknown[3]) };
+    consider(unknown.index!, () => ({ range: part(range, unknown[1]), bce, bare: null, unknown: true }));
+  }
   const ord = text.match(ORDINAL_CENTURY);
   const ordEnd = ord ? ord.index! + ord[0].indexOf(ord[2]!) + ord[2]!.length : 0;
   // "1st century, after a Greek original of 450 BC": the era after a year is that year's; the century's is not known.
@@ -232,6 +242,8 @@ function parseSide(
   const opening = text.search(/[a-z0-9]/);
   for (const year of text.matchAll(/\b(\d{1,4})\b/g)) {
     // The words just before it (`textBefore`: not all the text before, which would be read again for each number).
+    // The first or last year of a year written with unknown digits, read above.
+    if (text[year.index - 1] === UNKNOWN_TO || text[year.index + year[1]!.length] === UNKNOWN_TO) continue;
     const before = textBefore(text, year.index);
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
     if (year[1]!.length <= 3 && (OF_A_COUNT.test(before) || PLACE_NUMBER.test(before))) continue;
@@ -278,10 +290,12 @@ const NOT_A_YEAR = new RegExp(
     String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage|` +
     // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
     String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` +
+    // "Box 1920", "Neg. 192-" (a negative's number), "#1920": an archive's box or item number.
+    String.raw`box|neg\.|` +
     // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
     String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$|` +
     // "1920×1080": the multiplication sign, which is no letter.
-    String.raw`×\s*$`,
+    String.raw`×\s*$|#\s*$`,
 );
 /** A multiplication sign or letter and a number right after a number, from `lastIndex`: "1920 x 1080", "30×40". */
 const TIMES_AFTER = /\s*[x×]\s*\d/y;
@@ -338,6 +352,7 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
     return whole && !whole.decade?.match(/^\d{2}$/) ? whole.range : null;
   }
   const list = sides as Side[];
+  if (list.some((s) => s.unknown)) return unknownRange(list);
   // "1391–1353 BCE", "3rd–2nd century BCE", "1500s–1400s BCE": a side with no era takes the one written after it.
   const lastEra = [...list].reverse().find((s) => s.bce !== null)?.bce ?? null;
   // "1500–20 BC", the era written once: 1500 to 20 BC ("664–30 BCE" in the shared datasets is 664 to 30 BCE), or the
@@ -413,6 +428,17 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
   return { start: Math.min(...list.map((s) => s.range.start)), end: Math.max(...list.map((s) => s.range.end)) };
 }
 
+/**
+ * A range with a side written with unknown digits: from the first side's first year to the last side's last ("1920-19--"
+ * is 1920–1999, "19---1930" 1900–1930). Not read before Christ ("192- B.C." would run backwards), beside a number of
+ * one or two digits ("12-19--": a month or a number, not the year 12), nor when it runs backwards ("1930-192-").
+ */
+function unknownRange(list: Side[]): YearRange | null {
+  if (list.some((s) => s.bce === true || (s.bare !== null && (s.digits ?? String(s.bare)).length <= 2))) return null;
+  const range = { start: list[0]!.range.start, end: list.at(-1)!.range.end };
+  return range.start <= range.end ? range : null;
+}
+
 /** Names in matching order: longest first, so "Late Middle Kingdom" is read before "Middle Kingdom". */
 export function periodList(periods: PeriodVocabulary = {}): [string, YearRange][] {
   return Object.entries(periods)
@@ -451,6 +477,8 @@ function normalise(text: string): string {
         .replace(/\u2212/g, '-')
         .replace(NUMBERED, '$1 ')
         .replace(COPYRIGHT, 'c. $1')
+        .replaceAll(UNKNOWN_TO, ' ')
+        .replace(UNKNOWN_EITHER, '$1 or ')
         .replace(UNKNOWN_DIGITS, unknownDigits),
     )
       // "first half of the 19th century", "3rd quarter 19th century": a part of it, which `part` reads.
@@ -530,20 +558,38 @@ const NUMBERED = new RegExp(
 /**
  * A year with its last digits unknown, as libraries and archives write it (AACR2, RDA, MARC, EDTF): "[192-?]",
  * "192x", "192u" are 1920–1929, "19--", "19xx", "19??" 1900–1999. Never read as the year 192 or 19. Not right
- * after a letter or digit, nor a word and a hyphen ("DM-192-", "1920-"; "19xx-20xx" is a range), nor before a digit
- * or an apostrophe ("192-193" is a range of years, "’700-’800" two Italian centuries). Written before Christ
- * ("192- B.C.") the range runs backwards and is not read.
+ * after a letter or digit, nor a word and a hyphen ("DM-192-", "1920-"; "19xx-20xx" is a range, "mid-192-" the
+ * middle of the decade), nor before a digit or an apostrophe ("192-193" is a range of years, "’700-’800" two Italian
+ * centuries). Written before Christ ("192- B.C.") the range runs backwards and is not read.
  */
-const UNKNOWN_DIGITS =
-  /(?<![a-zà-ÿ0-9,/'’]|(?<!\bca?)\.|(?<![\da-zà-ÿ])[a-zà-ÿ]+-)(\d{1,3})(-+|x+|u+|\?{2,})(?![a-zà-ÿ0-9'’])/g;
+const UNKNOWN_DIGITS = new RegExp(
+  String.raw`(?<![a-zà-ÿ0-9,/'’]|(?<!\bca?)\.|(?<![\da-zà-ÿ])(?!(?:early|mid|middle|late)-)[a-zà-ÿ]+-)` +
+    // "192x 30 cm", "19xx x 24 cm": a measure, its first number written with a letter.
+    String.raw`(\d{1,3})(-+|x+(?!\s*\d)|u+|\?{2,})(?![a-zà-ÿ0-9'’])(?!\s*[x×]\s*\d)`,
+  'g',
+);
+/** "192-/193-", "19xx/20xx": either, as "192- or 193-" is (a slash is otherwise no place for one, `UNKNOWN_DIGITS`). */
+const UNKNOWN_EITHER = new RegExp(
+  String.raw`(?<![a-zà-ÿ0-9,/'’])(\d{1,3}(?:-+|x+|u+|\?{2,})\??)\s*\/\s*` +
+    String.raw`(?=\d{1,3}(?:-+|x+|u+|\?{2,})(?![a-zà-ÿ0-9'’]))`,
+  'g',
+);
+/**
+ * How `unknownDigits` writes its range ("1920~1929"), which `parseSide` reads as one side: written with a dash it
+ * would be a range of its own, and "1920-19--" three sides. A "~" the field itself holds is left out first.
+ */
+const UNKNOWN_TO = '~';
+const UNKNOWN_SIDE = new RegExp(`${MODIFIER}\\s*(\\d{1,4})${UNKNOWN_TO}(\\d{1,4})`);
+/** The last year of this century: a form with unknown digits that starts later ("21--", "99xx") dates no object. */
+const LAST_YEAR_READ = 2099;
 
 /** The years of a year written with unknown digits (`UNKNOWN_DIGITS`), as a range; a millennium ("1---") is none. */
 function unknownDigits(all: string, digits: string, marks: string): string {
   const unknown = 4 - digits.length;
   if (digits.length + marks.length !== 4) return all;
-  if (unknown === 3) return ' invalid ';
   const start = Number(digits) * 10 ** unknown;
-  return `${start}–${start + 10 ** unknown - 1}`;
+  if (unknown === 3 || start > LAST_YEAR_READ) return ' invalid ';
+  return ` ${start}${UNKNOWN_TO}${start + 10 ** unknown - 1} `;
 }
 
 /** "c1920": a copyright year as libraries write it (or "c." written close), that year. */

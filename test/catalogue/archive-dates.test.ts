@@ -91,3 +91,52 @@ describe('other catalogue forms of the same family', () => {
     },
   );
 });
+
+// Reviewer V29: a range with a side written with unknown digits keeps the year on its other side.
+describe('ranges with one side written with unknown digits', () => {
+  it.each([
+    ['1920-19--', 1920, 1999],
+    ['1930-19--', 1930, 1999],
+    ['[19--?]-1930', 1900, 1930],
+    ['19---1930', 1900, 1930],
+    ['19--–1930', 1900, 1930],
+    ['19--/20--', 1900, 2099],
+    ['19xx/20xx', 1900, 2099],
+    ['19-- to 20--', 1900, 2099],
+    ['192-/193-', 1920, 1939],
+    ['192-?/193-?', 1920, 1939],
+    ['1925-192-', 1925, 1929],
+  ])('%s is %i to %i', (text, start, end) => {
+    expect(read(text)).toEqual({ start, end });
+  });
+
+  it.each([
+    ['mid-192-', 1923, 1926],
+    ['mid 192-', 1923, 1926],
+    ['late-192-', 1927, 1929],
+    ['early 19--', 1900, 1932],
+    // The first date written is the object's, as in "1920, 1930".
+    ['192-,193-', 1920, 1929],
+  ])('%s is %i to %i (early, mid and late as for "1920s")', (text, start, end) => {
+    expect(read(text)).toEqual({ start, end });
+  });
+
+  it.each([
+    '192x 30 cm',
+    '192x30 cm',
+    '19xx x 24 cm',
+    '192- x 30 cm',
+    'Box 19--',
+    'Neg. 192-',
+    '#192-',
+    'Box 1920',
+    '12-19--',
+    '1930-192-',
+  ])('%s is undated: a measure, a number, or a range we cannot read', (text) => {
+    expect(read(text)).toBeNull();
+  });
+
+  it.each(['99xx', '25xx', '30--', '21--'])('%s is undated: no object dates from a later century', (text) => {
+    expect(read(text)).toBeNull();
+  });
+});

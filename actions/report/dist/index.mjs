@@ -37930,9 +37930,10 @@ var MODIFIER = "(early|mid|middle|late|part[1-4]of[2-4])?", ORDINAL_CENTURY = ne
 var NOT_A_YEAR = new RegExp(
   String.raw`\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|` + String.raw`state|issue|impression|copy|format|\d+\s+(?:of|de|di|van|von|sur|su)|x|` + // "Nr. 1500-1600", "Kat. 1920", "Auflage 500", "tirage 300", "copia n. 12 de 100": the same in other languages.
   String.raw`nr\.?|n[º°]|kat\.?|bl\.|taf\.|auflage|tirage|tiratura|tirada|oplage|` + // "p. 125, 1830", "fig. 1500", "lot 1500", "BWV 1048", "K. 550": a page, figure, lot or work number.
-  String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` + // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
+  String.raw`p\.|pp\.|figs?\.?|lot|bwv|kv\.?|k\.|` + // "Box 1920", "Neg. 192-" (a negative's number), "#1920": an archive's box or item number.
+  String.raw`box|neg\.|` + // "S. 125", "Seite 125", "pag. 125", "Abb. 1500", "tav. 1500", "lám. 150", "n. 1500", "edition of 1500", "H. 1500".
   String.raw`(?<![ivx]\s?)s\.|seite|pag\.|abb\.|tav\.|l[aá]m\.|n\.|num\.|edition\s+of|h\.)\s*:?\s*$|` + // "1920×1080": the multiplication sign, which is no letter.
-  String.raw`×\s*$`
+  String.raw`×\s*$|#\s*$`
 );
 var PLACE_NUMBER = new RegExp(
   String.raw`\b(tomb|grave|burial|room|locus|pit|trench|square|context|layer|stratum|find|house|area|sector|` + String.raw`grab|raum|fundstelle|tombe|tombeau|salle|fosse|tomba|sala|sepoltura|tumba|sepultura|graf|kamer)\s*:?\s*$`
@@ -37946,7 +37947,14 @@ var NUMBERED = new RegExp(
   String.raw`(?<![a-zà-ÿ])((?:inv|inventory|cat|kat|no|nos|nr|n[º°]|num|number)\.?(?:\s*-?\s*(?:no|nr|n[º°])\.?)?` + // Its first part as long as a year ("Nr. 5/1920" is an issue of 1920).
   String.raw`\s*:?\s*)\d{3,}(?:[-/.]\d+)+`,
   "g"
-);
+), UNKNOWN_DIGITS = new RegExp(
+  String.raw`(?<![a-zà-ÿ0-9,/'’]|(?<!\bca?)\.|(?<![\da-zà-ÿ])(?!(?:early|mid|middle|late)-)[a-zà-ÿ]+-)` + // "192x 30 cm", "19xx x 24 cm": a measure, its first number written with a letter.
+  String.raw`(\d{1,3})(-+|x+(?!\s*\d)|u+|\?{2,})(?![a-zà-ÿ0-9'’])(?!\s*[x×]\s*\d)`,
+  "g"
+), UNKNOWN_EITHER = new RegExp(
+  String.raw`(?<![a-zà-ÿ0-9,/'’])(\d{1,3}(?:-+|x+|u+|\?{2,})\??)\s*\/\s*` + String.raw`(?=\d{1,3}(?:-+|x+|u+|\?{2,})(?![a-zà-ÿ0-9'’]))`,
+  "g"
+), UNKNOWN_TO = "~", UNKNOWN_SIDE = new RegExp(`${MODIFIER}\\s*(\\d{1,4})${UNKNOWN_TO}(\\d{1,4})`);
 var QUALIFIED = new RegExp(
   `\\?|(?<![a-z.])(?:(?<!\\d(?:st|nd|rd|th)\\s*)c\\.|ca\\.|circa|about|approximately|probably|possibly)|(?<![a-z\xE0-\xFF])(?:${APPROXIMATE})(?![a-z\xE0-\xFF])`
 );

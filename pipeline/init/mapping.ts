@@ -285,6 +285,12 @@ function signing(header: string): boolean {
 
 const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
 
+/**
+ * Names that match a column only as its whole name: "Cross reference no.", "Bibliography ref. no.", "Parent
+ * Reference Code" or "Loan Ref No" are not the object's number (reviewer V30).
+ */
+const WHOLE_NAME_ONLY = new Set(['referencecode', 'referencenumber', 'referenceno', 'refcode', 'refno']);
+
 /** Names that match a column only as a whole word of it (see guessColumns). */
 const WORD_ONLY = new Set(['cote', 'cota', 'fonds']);
 
@@ -362,10 +368,11 @@ export function guessColumns({
     // A shelfmark's or a fonds's short name only as a word of the column's name: "Ancienne cote", "Nom du fonds",
     // not "Mascota" or Dutch "Aankoopfonds" (the purchase fund, a credit line).
     const asWord = (h: string, name: string) => !WORD_ONLY.has(name) || words(h).includes(name) || normal(h) === name;
+    const whole = (name: string) => WHOLE_NAME_ONLY.has(name);
     const passes: ((h: string, name: string) => boolean)[] = [
       (h, name) => normal(h) === name,
-      (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h) && asWord(h, name),
-      (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h) && asWord(h, name),
+      (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h) && asWord(h, name) && !whole(name),
+      (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h) && asWord(h, name) && !whole(name),
     ];
     for (const names of field === 'id' ? [NAMES.id, SHELFMARK] : [NAMES[field]]) {
       for (const matches of passes) {
@@ -457,9 +464,15 @@ const SOURCE_NAME = /museum|institution|source|department|collection|repository|
  */
 const INSTITUTION_HEADER = /museum|institution|source|repository|holding|owner|partner|provider|lender|museo|mus[ée]e/i;
 
-/** A value that names an institution ("Cleveland Museum of Art", "National Gallery", "Kunstmuseum Basel"). */
-const INSTITUTION_VALUE =
-  /museum|museo|mus[ée]e|museu|\b(?:institute|institut|gallery|library|archives|university|foundation|academy)\b/iu;
+/**
+ * A value that names an institution ("Cleveland Museum of Art", "National Gallery", "Kunstmuseum Basel", "Muzeum
+ * Warszawy", "Русский музей", "Alte Pinakothek", "Biblioteca Nacional"; reviewer V30: Polish, Russian, German).
+ */
+const INSTITUTION_VALUE = new RegExp(
+  'museum|museo|mus[ée]e|museu|muzeum|музей|galer|galler|kunsthalle|pinakothek|biblio|library|archiv|archief|' +
+    '\\b(?:institute|institut|university|foundation|academy)\\b',
+  'iu',
+);
 
 /**
  * When the label column's values go one-to-one with a column naming where objects are held (a shared catalogue's

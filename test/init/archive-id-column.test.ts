@@ -25,6 +25,18 @@ describe('the object id column of an archive or library export', () => {
     expect(guessColumns({ header, rows: [] }).columns.id).toBe(id);
   });
 
+  it.each([
+    'Bibliography ref. no.',
+    'Cross reference no.',
+    'Cross-reference number',
+    'Publication reference number',
+    'Loan Ref No',
+    'Parent Reference Code',
+    'Reference No. (bibliography)',
+  ])('does not take "%s", a reference to something else, for the object id', (other) => {
+    expect(guessColumns({ header: ['Title', other, 'Photo'], rows: [] }).columns.id).toBe('');
+  });
+
   it('keeps an "Object number" before a reference code, and a Reference column of citations is no id', () => {
     expect(guessColumns({ header: ['Reference Code', 'Object number'], rows: [] }).columns.id).toBe('Object number');
     expect(guessColumns({ header: ['Title', 'Reference', 'Photo'], rows: [] }).columns.id).toBe('');

@@ -112,15 +112,20 @@ function unspacedTails(word: string): string[] {
 }
 
 /*
- * Arabic's article "ال", joined to its word, with "و" (and), "ف" (so), "ب" (with), "ك" (like) or "ل" (for) before it:
- * "القاهرة" (Cairo) was not found by "قاهرة", as a visitor often types it (tester T12). Taken off as light Arabic
- * stemmers do (Larkey et al., light10), when three letters or more are left ("الله" keeps its own).
+ * Arabic's article "ال", joined to its word, with "و" (and) or "ب" (with) before it: "القاهرة" (Cairo) was not
+ * found by "قاهرة", as a visitor often types it (tester T12). Taken off as light Arabic stemmers do (Larkey et al.,
+ * light10), when three letters or more are left ("الله" keeps its own). Not "ف", "ك" or "ل" before it, nor in a word
+ * with letters of Persian or Urdu: "فالوده", "كالسيوم", Persian "والدین" (parents, not "دین", religion) and
+ * "بالتیمور" (Baltimore) lost letters that are their own (reviewer V30). A tatweel ("القـاهرة") is no letter, and an
+ * alef wasla ("ٱلقاهرة") is the article's alef.
  */
-const ARABIC_ARTICLE = /^[وفبكل]?ال((?:\p{Script=Arabic}\p{M}*){3,})$/u;
+const ARABIC_ARTICLE = /^[وب]?ال((?:\p{Script=Arabic}\p{M}*){3,})$/u;
+const PERSIAN_OR_URDU = /[\u067e\u0686\u0698\u06a9\u06af\u06cc\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2]/u;
 
 /** The Arabic word without its article ("والقاهرة" → "قاهرة"), or none. */
 function withoutArticle(word: string): string[] {
-  const match = ARABIC_ARTICLE.exec(word);
+  if (PERSIAN_OR_URDU.test(word)) return [];
+  const match = ARABIC_ARTICLE.exec(word.replace(/\u0640/g, '').replace(/\u0671/g, 'ا'));
   return match ? [match[1]!] : [];
 }
 

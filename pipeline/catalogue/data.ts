@@ -2012,15 +2012,21 @@ async function sayNewlyWithheld({
   const examples = newly.slice(0, 3).map((o) => `"${o.id}"`);
   const said = `in_copyright: ${rules.in_copyright}, unknown: ${rules.unknown}`;
   const setting = `catalogue.images in params.yaml says (${said})`;
-  const heldBack =
+  const newlyHow =
     `Catalogue: ${n} ${one ? 'photograph' : 'photographs'} the last build showed in full ${one ? 'is' : 'are'} ` +
-    `now ${how} because of ${one ? 'its' : 'their'} rights (${examples.join(', ')}${n > 3 ? '…' : ''})`;
+    `now ${how} because of ${one ? 'its' : 'their'} rights`;
+  const heldBack = `${newlyHow} (${examples.join(', ')}${n > 3 ? '…' : ''})`;
+  // A field's text on one line, cut to 80 characters (an export's field may hold line breaks: reviewer V29).
+  const quoted = (text: string) => {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  };
   if (readAnew.unsure) {
     // Another reading made the last build, and what it read each text as is not known: the reading may be why, or the
     // setting. Correcting the rights comes first; the setting only if it was changed on purpose.
     const first = newly[0]!;
     const now = first.rightsStatement.uri === null ? 'a text not recognised' : first.rightsStatement.label;
-    const text = first.rights.length > 80 ? `${first.rights.slice(0, 79)}…` : first.rights;
+    const text = quoted(first.rights);
     log.warn(
       `${heldBack}. This version of Vitrine ` +
         (older
@@ -2040,10 +2046,14 @@ async function sayNewlyWithheld({
   // there. The setting is a rule for every photograph of its kind, not a way to show this one (tester T12: the build
   // said to set in_copyright: full "to show it in full as before", which shows every In Copyright photograph).
   const named = newly.slice(0, 3).map((o) => {
-    const text = o.rights.length > 80 ? `${o.rights.slice(0, 79)}…` : o.rights;
     const as = o.rightsStatement.uri === null ? 'a text not recognised' : o.rightsStatement.label;
-    return `"${o.id}" has the rights text "${text}", read as ${as}`;
+    return `"${o.id}" has the rights text "${quoted(o.rights)}", read as ${as}`;
   });
+  // "The licence covers the work" fits a text read as In Copyright for naming the photograph's holder, not one not
+  // recognised (reviewer V29).
+  const why = newly.some((o) => o.withheld!.reason === 'in-copyright')
+    ? ' (the licence covers the work, not only the photograph)'
+    : '';
   const every = [
     ...(keys.includes('catalogue.images.in_copyright: full') ? ['every In Copyright photograph'] : []),
     ...(keys.includes('catalogue.images.unknown: full')
@@ -2051,8 +2061,8 @@ async function sayNewlyWithheld({
       : []),
   ];
   log.warn(
-    `${heldBack}, as ${setting}: ${named.join('; ')}${n > 3 ? `; and ${n - 3} more` : ''}. If ` +
-      `${one ? 'that text is' : 'a text is'} wrong (the licence covers the work, not only the photograph), ` +
+    `${newlyHow}, as ${setting}: ${named.join('; ')}${n > 3 ? `; and ${n - 3} more` : ''}. If ` +
+      `${one ? 'that text is' : 'a text is'} wrong${why}, ` +
       'correct that object’s rights field in the collection system or its export and import it again: that is how ' +
       `to show ${one ? 'it' : 'them'} in full. Setting ${keys.join(' and ')} would show ${every.join(' and ')} in ` +
       `full, not only ${one ? 'this one' : 'these'}: set ${keys.length > 1 ? 'them' : 'it'} only if ` +

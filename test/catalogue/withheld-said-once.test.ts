@@ -68,7 +68,8 @@ describe('a photograph newly held back after its rights text changed', () => {
     expect(said(await build())).toEqual([]);
     const file = path.join(ws.dataset, 'dataset.json');
     const dataset = JSON.parse(await readFile(file, 'utf8'));
-    dataset.objects.find((o: { id: string }) => o.id === 'changed').rights = 'Photo: Harbour Town Photo Archive, CC0';
+    // On two lines, as an export writes a field with a line break (reviewer V29: quoted raw, on two lines).
+    dataset.objects.find((o: { id: string }) => o.id === 'changed').rights = 'Photo: Harbour Town Photo Archive,\nCC0';
     await writeFile(file, JSON.stringify(dataset));
     const lines = said(await build());
     expect(lines).toHaveLength(1);
@@ -82,6 +83,8 @@ describe('a photograph newly held back after its rights text changed', () => {
     expect(lines[0]).toContain('in full, not only this one');
     expect(lines[0]).not.toContain('To show it in full as before');
     expect(lines[0]).not.toContain('"inc"');
+    // Named once (reviewer V29: in the count's list and again with its text).
+    expect(lines[0]!.split('"changed"')).toHaveLength(2);
   }, 120_000);
 });
 

@@ -16,7 +16,9 @@ import type { Logger } from './log.ts';
  * - from another machine (a shared folder): not seen renewed for 30 minutes, watched from here. Its
  *   timestamps are on its own clock, which may be hours ahead or behind this one's.
  * The holder renews it every minute, so a long run (a first embedding of 100,000 images takes most of an
- * hour) keeps it, and removes it when stopped by Ctrl-C, SIGTERM or SIGHUP.
+ * hour) keeps it, and removes it when stopped by Ctrl-C, SIGTERM or SIGHUP. A lock time ahead of this clock
+ * (a clock set back since, a copy from another machine) says nothing of its age: its age is then how long
+ * this process has seen it unchanged.
  */
 
 /** How long a lock from another machine must be seen unrenewed, from here, before it is taken over. */
@@ -54,8 +56,9 @@ interface Watch {
  * Hold the lock `file`: resolves when it is held, with the function that releases it. `what` names the
  * work in messages ("a catalogue build"). A waiter says who holds it and how to free it should that run
  * be gone, once the wait has lasted `tellAfterMs`, then every `remindMs` that it still waits. `wait`
- * defaults to a timer; `staleMs` is how long a lock from another machine must be seen unrenewed. A folder
- * that cannot be written fails with LOCK_FOLDER_READ_ONLY, naming it (`root`: messages show paths from it).
+ * defaults to a timer; `staleMs` is how long a lock from another machine must be seen unrenewed,
+ * `neighbourStaleMs` one from another container, `emptyStaleMs` an empty one. A folder that cannot be
+ * written fails with LOCK_FOLDER_READ_ONLY, naming it (`root`: messages show paths from it).
  */
 export async function holdLock({
   file,
@@ -65,6 +68,8 @@ export async function holdLock({
   wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   renewMs = RENEW_MS,
   staleMs = STALE_MS,
+  neighbourStaleMs = NEIGHBOUR_STALE_MS,
+  emptyStaleMs = EMPTY_STALE_MS,
   remindMs = REMIND_MS,
   tellAfterMs = 0,
 }: {
@@ -75,6 +80,8 @@ export async function holdLock({
   wait?: (ms: number) => Promise<void>;
   renewMs?: number;
   staleMs?: number;
+  neighbourStaleMs?: number;
+  emptyStaleMs?: number;
   remindMs?: number;
   tellAfterMs?: number;
 }): Promise<() => Promise<void>> {
@@ -83,7 +90,7 @@ export async function holdLock({
   await removeLeftTemps({ file, me, log });
   const mine = [process.pid, os.hostname(), new Date().toISOString(), me.boot, me.pidNs, ''].join('\n');
   const watch: Watch = { stamp: '', since: 0 };
-  const limits = { staleMs, renewMs };
+  const limits = { staleMs, neighbourStaleMs, emptyStaleMs, renewMs };
   const started = performance.now();
   for (let toldAt = Number.NaN; ; ) {
     try {
@@ -384,6 +391,8 @@ interface Identity {
 
 interface Limits {
   staleMs: number;
+  neighbourStaleMs: number;
+  emptyStaleMs: number;
   renewMs: number;
 }
 
@@ -433,8 +442,18 @@ async function staleness({
 }): Promise<string | null> {
   const holder = parseHolder(owner);
   const info = await stat(file).catch(() => null);
-  const age = info ? Date.now() - info.mtimeMs : 0;
-  if (!owner.trim()) return age > EMPTY_STALE_MS ? 'stopped before it could name itself' : null;
+  // Since when this process has seen the lock as it is: a renewal or a new holder changes its stamp.
+  const now = performance.now();
+  const stamp = `${info?.mtimeMs}:${info?.ctimeMs}:${owner}`;
+  if (stamp !== watch.stamp) {
+    watch.stamp = stamp;
+    watch.since = now;
+  }
+  const unrenewed = now - watch.since;
+  // A time ahead of this clock (set back since, or a copy) would be fresh for ever (tester T11): unknown.
+  const ahead = info !== null && info.mtimeMs > Date.now();
+  const age = !info ? 0 : ahead ? unrenewed : Date.now() - info.mtimeMs;
+  if (!owner.trim()) return age > limits.emptyStaleMs ? 'stopped before it could name itself' : null;
   const place = placeOf(holder, me);
   if (place === 'here' && /^\d+$/.test(holder.pid)) {
     // On this machine the process table is the truth, however long the holder has been at it.
@@ -442,21 +461,13 @@ async function staleness({
   }
   if (place === 'restarted') return `is gone (process ${holder.pid}, before this machine restarted)`;
   if (place === 'neighbour') {
-    return age > NEIGHBOUR_STALE_MS
+    return age > limits.neighbourStaleMs
       ? `has not renewed it for ${minutes(age)} (process ${holder.pid} in another container of this machine)`
       : null;
   }
   // Another machine's times are on its clock: what counts is whether the lock is seen renewed from here.
-  const now = performance.now();
-  const stamp = `${info?.mtimeMs}:${info?.ctimeMs}:${owner}`;
-  if (stamp !== watch.stamp) {
-    watch.stamp = stamp;
-    watch.since = now;
-    return null;
-  }
   // A lock that already looks old (abandoned, or its holder's clock is behind): a few missed renewals tell.
   const enough = age > limits.staleMs ? Math.min(limits.staleMs, 3 * limits.renewMs) : limits.staleMs;
-  const unrenewed = now - watch.since;
   return unrenewed >= enough
     ? `has not renewed it while this one watched (${minutes(unrenewed)}; ` +
         `process ${holder.pid} on the machine ${holder.host || 'that did not say its name'})`

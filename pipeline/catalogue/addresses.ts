@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clip, type Logger } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
@@ -23,6 +24,7 @@ export function savedAddressesFile(ws: Workspace): string {
  * Each id's address (ids in dataset order), keeping the one it had in the last build. Saved addresses that give one
  * address to two objects (Vitrine never saves that: a file changed by hand, or damaged) are settled, never in silence
  * (`log`): the object that had it in the last catalogue.json keeps it, else the one whose number makes it, else none.
+ * A saved file that cannot be used (emptied, cut short, damaged) is not silent either.
  */
 export async function keptAddresses({
   ws,
@@ -39,7 +41,12 @@ export async function keptAddresses({
   const catalogueFile = path.join(ws.catalogue, 'catalogue.json');
   const file = read === undefined ? await savedAddresses(savedAddressesFile(ws)) : read;
   const saved = file?.slugs;
-  if (!saved) return assignSlugs({ ids, previous: await previousSlugs(catalogueFile) });
+  if (!saved) {
+    const last = await previousSlugs(catalogueFile);
+    const problem = log ? await unusableProblem(savedAddressesFile(ws)) : null;
+    if (problem) log?.warn(unusableWords({ ws, problem, catalogue: last.size > 0 ? rel(ws, catalogueFile) : null }));
+    return assignSlugs({ ids, previous: last });
+  }
   // The addresses of objects that left keep the pages that say so: no new number takes them (but their own).
   const present = new Set(ids);
   const kept = [
@@ -70,6 +77,37 @@ export async function keptAddresses({
   // The file is named in the words (not as the message's place too: it was said twice).
   log?.warn(sharedAddressesWords({ file: rel(ws, savedAddressesFile(ws)), settled, slugOf }));
   return slugs;
+}
+
+/** What is wrong with a saved addresses file there is but that cannot be read as one; null when there is none. */
+async function unusableProblem(file: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    return code === 'ENOENT' ? null : `it cannot be read (${code || (error as Error).message})`;
+  }
+  // The words --check-addresses says of the same file.
+  const checked = checkAddresses(text);
+  return 'problem' in checked ? checked.problem : null;
+}
+
+/** Plain words for saved addresses that cannot be used: what this build does instead, what it means, the fix. */
+function unusableWords({ ws, problem, catalogue }: { ws: Workspace; problem: string; catalogue: string | null }) {
+  const file = rel(ws, savedAddressesFile(ws));
+  const instead = catalogue
+    ? `This build takes the addresses from the last catalogue (${catalogue}) instead, but the pages kept for ` +
+      'objects that left the catalogue are lost (their old links and QR codes find no page), and any object it ' +
+      'does not list gets its address worked out again.'
+    : "With no last catalogue to read them from, every object's web address is worked out again from its number.";
+  return (
+    `The saved object addresses (${file}) cannot be used: ${problem}. ${instead} Where object numbers look alike ` +
+    '(DM 0267 and DM-0267), an object can take the address another had, and printed labels and QR codes then ' +
+    'open the wrong page. To keep the published addresses: download data/addresses.json from the published ' +
+    `site, check it with "npx vitrine catalogue --check-addresses addresses.json", save it as ${file} and build ` +
+    'again (docs/security-addresses.md, "An object keeps its web address").'
+  );
 }
 
 /** The saved addresses that two or more of the ids have (one folder on Windows or macOS counts as one), in order. */

@@ -122,9 +122,28 @@ describe('the catalogue action when the cache has no object addresses', () => {
   it('leaves saved addresses alone', async () => {
     const dir = await checkout();
     await mkdir(path.join(dir, '.vitrine/cache'), { recursive: true });
-    await writeFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), 'kept');
+    const kept = JSON.stringify({ about: 'addresses', ids: ['DM-0001'], slugs: ['dm-0001'] });
+    await writeFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), kept);
     await run('bash', ['-e', '-c', await step()], { cwd: dir, env: { PATH, VITRINE, SITE: site } });
-    expect(await readFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), 'utf8')).toBe('kept');
+    expect(await readFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), 'utf8')).toBe(kept);
+  });
+
+  /*
+   * Tester T11 and D31: saved addresses emptied or cut short were kept, as if whole, and the build then worked every
+   * address out again. The published ones are read back in their place, with a warning naming the file.
+   */
+  it('reads the published ones back in place of saved addresses that cannot be used', async () => {
+    for (const damaged of ['', published.slice(0, 30)]) {
+      const dir = await checkout();
+      await mkdir(path.join(dir, '.vitrine/cache'), { recursive: true });
+      await writeFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), damaged);
+      const { stdout } = await run('bash', ['-e', '-c', await step()], {
+        cwd: dir,
+        env: { PATH, VITRINE, SITE: `${site}/`, GITHUB_ACTIONS: 'true' },
+      });
+      expect(stdout).toMatch(/::warning::The saved object addresses in \.vitrine\/cache\/catalogue-slugs\.json cannot/);
+      expect(await readFile(path.join(dir, '.vitrine/cache/catalogue-slugs.json'), 'utf8')).toBe(published);
+    }
   });
 
   it('notes a first publication (404), and warns when the site cannot be read', async () => {

@@ -941,6 +941,10 @@ const HEDGED = new RegExp(
 // "Copyright information:" (TMS, EMu, Axiell).
 const COPYRIGHT_STATUS_FIELD = /^copyright\s+(?:status|information|info|statement)\s*:\s*/i;
 
+// "Expired copyright" as a whole clause: at the start or after "(" or ";", before ")" or the end (not a line break:
+// "(not\nexpired copyright)" is denied).
+const EXPIRED_COPYRIGHT_ALONE = /(^|[(;])([ \t]*)(?:expired|lapsed)[ \t]+copyright(?=[ \t]*(?:\)|\.[ \t]*$|$))/gi;
+
 /**
  * A text read as another that says the same in the words rights.ts reads (tester T3, F5): "Copyright status: Public
  * Domain" as "Copyright: Public Domain"; "Copyright has expired" as "Copyright expired" and "Free of copyright" as
@@ -952,8 +956,10 @@ export function copyrightStatusAsRead(raw: string): string {
       .replace(COPYRIGHT_STATUS_FIELD, 'Copyright: ')
       .replace(/\bcopyright\s+(?:has|have)\s+(?:expired|lapsed)\b/gi, 'Copyright expired')
       // "Public Domain (expired copyright)" as "Public domain (copyright expired)" (tester T12: the copyright was read
-      // as a holder's, In Copyright). Not denied before it ("non-expired copyright", "not expired copyright").
-      .replace(/(?<!\b(?:not|non|never|no)[\s-]*)\b(?:expired|lapsed)\s+copyright\b/gi, 'copyright expired')
+      // as a holder's, In Copyright). Only when the clause says nothing else: any word before it may deny it ("not
+      // yet expired copyright", "no: expired copyright"), a clause after may take it back ("; renewed 1990")
+      // (reviewer V29).
+      .replace(EXPIRED_COPYRIGHT_ALONE, '$1$2copyright expired')
       .replace(/\bfree of copyright\b/gi, 'Copyright free')
   );
 }

@@ -90,7 +90,9 @@ import {
  * Mark, not In Copyright); "Image:" naming a body or person beside a licence as "Photo:" is ("Image: Harbour Town
  * Photo Archive. CC BY-SA 4.0" In Copyright); "all rights reserved" in Arabic, Persian, Hebrew, Korean and Greek ("جميع
  * الحقوق محفوظة", "כל הזכויות שמורות", "판권 소유") In Copyright; "not PD" as "not public domain" ("not PD; CC0",
- * "Metadata and media:\nnot PD\nCC0" In Copyright, not CC0).
+ * "Metadata and media:\nnot PD\nCC0" In Copyright, not CC0). Reviewer V29: "expired copyright" is open only as a
+ * clause alone ("Public Domain (not yet expired copyright)", "(lapsed copyright; renewed 1990)" In Copyright); all
+ * rights reserved with Arabic vowel marks, a right-to-left mark, in more word orders and Korean run together.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 12;
@@ -381,19 +383,25 @@ const RESERVED_WORDS: { all: string; some: string; none?: string; phrase: string
 // shown in full): "(جميع) الحقوق محفوظة", "حقوق الطبع (والنشر) محفوظة", "کلیه حقوق (…) محفوظ است", "כל הזכויות
 // שמורות", "판권 소유", "모든 권리 보유", "무단 전재 금지", "Με επιφύλαξη παντός δικαιώματος", "Όλα τα δικαιώματα
 // διατηρούνται". Arabic and Persian letters both ways (ك ک, ي ی, ة ه), Greek accents optional.
+const KO_JOIN = '[·・\\s\\-‐-―−]?';
 const ALL_RESERVED = new RegExp(
   '(?<![\\p{L}\\p{N}])(?:reservados todos (?:los derechos|os direitos)|reservats tots els drets)(?![\\p{L}\\p{N}])|' +
     '版[权權]所有|著作[权權権]所有|無断転載禁止|禁止转载|' +
     '(?<![\\p{L}\\p{N}])(?:' +
     [
-      'و?(?:(?:جميع|[كک]ل) )?الحقوق محفوظ[ةه]',
+      'و?(?:(?:جميع|[كک]ل) )?الحقوق(?: (?:كلها|جميعها))? محفوظ[ةه]',
       'و?حقوق (?:الطبع|النشر|التأليف|الملكية)(?: و(?:الطبع|النشر|التأليف))? محفوظ[ةه]',
       '(?:[كک]ل[يی][ةه]|تمام[يی]|همه(?:\u200c?[يی])?) حقوق(?: [^\\s.;,|]+){0,6}? محفوظ',
-      '(?:כל )?הזכויות שמורות|זכויות (?:היוצרים )?שמורות',
+      'حق(?:وق)? (?:چاپ|نشر|طبع)(?: و ?(?:چاپ|نشر|طبع))? محفوظ',
+      // A word or two between ("כל הזכויות בתמונה שמורות", all rights in the image reserved), not "לא" (not).
+      '(?:כל )?הזכויות(?: (?!(?:לא|אינן)(?!\\p{L}))[^\\s.;,|]+){0,3}? שמורות|זכויות (?:היוצרים )?שמורות',
       '(?:판권|저작권) ?소유',
       '모든 ?권리(?:를)? ?보유',
-      '무단 ?(?:전재|복제)(?: ?및 ?(?:재배포|배포|복제|전재))? ?금지',
-      '(?:με )?επιφ[υύ]λαξη παντ[οό]ς δικαι[ωώ]ματος',
+      // Run together or joined by a dot or a dash too ("무단전재·재배포금지", "무단 전재-재배포 금지").
+      `무단${KO_JOIN}(?:전재|복제)(?:${KO_JOIN}(?:및${KO_JOIN})?(?:재배포|배포|복제|전재))?${KO_JOIN}금지`,
+      // "The copyright is with (the museum)": "저작권은 박물관에 있습니다".
+      '저작권[은이](?: [^\\s.;,|]+){1,3}? 있(?:습니다|음|다)',
+      '(?:με )?επιφ[υύ]λαξη παντ[οό]ς (?:νομ[ιί]μου )?δικαι[ωώ]ματος',
       '[οό]λα τα δικαι[ωώ]ματα (?:διατηρο[υύ]νται|κατοχυρωμ[εέ]να|προστατε[υύ]ονται)',
     ].join('|') +
     ')',
@@ -409,7 +417,13 @@ const RESERVED = RESERVED_WORDS.map(
  * "all rights reserved" in English whatever language it is written in.
  */
 function plainRights(raw: string): string {
-  let t = raw.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+  let t = raw
+    .normalize('NFC')
+    .toLowerCase()
+    // Marks that change no word (reviewer V29): left-to-right and right-to-left marks, the Arabic letter mark, the
+    // Arabic stretching line (tatweel) and vowel marks (harakat): "جميع الحقوق مَحفوظة" is "جميع الحقوق محفوظة".
+    .replace(/[\u200e\u200f\u061c\u0640\u064b-\u065f\u0670]/g, '')
+    .replace(/\s+/g, ' ');
   for (const words of RESERVED)
     t = t.replace(words, (_, all, some, none) => `${all ? 'all ' : some ? 'some ' : none ? 'no ' : ''}rights reserved`);
   t = t.replace(ALL_RESERVED, ' all rights reserved ');

@@ -31,6 +31,38 @@ describe('an expired copyright written either way round', () => {
   ])('reads %j, which denies public domain or says a copyright runs, as In Copyright', (text) => {
     expect(read(text)).toMatchObject({ uri: INC, download: false });
   });
+
+  // Reviewer V29 (HIGH): only the word right before "expired" was looked at, so a denial further back, or another
+  // clause after, read as the public domain. Only "(expired copyright)" and "; expired copyright" alone are open.
+  it.each([
+    'Public Domain (not yet expired copyright)',
+    'Public Domain (not-yet-expired copyright)',
+    'Public Domain (un-expired copyright)',
+    'Public Domain (yet to be expired copyright)',
+    'Public Domain (isn\u2019t expired copyright)',
+    'Public Domain (soon expired copyright)',
+    'Public Domain (nicht expired copyright)',
+    'Public Domain (not, expired copyright)',
+    'Public Domain (no: expired copyright)',
+    'Public Domain (lapsed copyright; renewed 1990)',
+    'Public Domain (not\nexpired copyright)',
+  ])('reads %j, where more is said of the copyright than that it expired, as In Copyright', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+  });
+
+  // Apart, as a test name holds no plain apostrophe.
+  it('reads the copyright denied with a plain apostrophe before "expired copyright" as In Copyright', () => {
+    for (const text of ["Public Domain (isn't expired copyright)", "Public Domain (hasn't expired copyright)"])
+      expect(read(text), text).toMatchObject({ uri: INC, download: false });
+  });
+
+  it.each([
+    'Public Domain; expired copyright',
+    'Public domain (Expired copyright).',
+    'Public domain ( lapsed copyright )',
+  ])('still reads %j, where the clause says only that, as the public domain', (text) => {
+    expect(read(text)).toMatchObject({ uri: MARK, group: 'open', download: true });
+  });
 });
 
 describe('a photograph credit beside a licence, by its field name', () => {
@@ -80,6 +112,28 @@ describe('all rights reserved in more languages', () => {
     'Wszelkie prawa zastrzeżone',
   ])('reads %j as In Copyright, alone and beside an open licence', (text) => {
     expect(read(text)).toMatchObject({ uri: INC, download: false });
+    expect(read(`CC BY 4.0; ${text}`)).toMatchObject({ uri: INC, download: false });
+  });
+
+  // Reviewer V29: other word orders and spellings, Arabic written with vowel marks or a stretching line, a
+  // right-to-left mark between the words, the Korean words run together or joined by a dot or a dash.
+  it.each([
+    'الحقوق كلها محفوظة',
+    'جميع الحقوق مَحفوظة',
+    'جميع الحقوق محفـوظة',
+    'جميع الحقوق\u200f محفوظة',
+    'حق چاپ محفوظ است',
+    'כל הזכויות בתמונה שמורות',
+    'כל הזכויות \u200fשמורות',
+    'כל\u200f הזכויות שמורות',
+    '무단전재·재배포금지',
+    '무단 전재-재배포 금지',
+    '무단전재 재배포 금지',
+    '저작권은 박물관에 있습니다',
+    'Επιφύλαξη παντός νομίμου δικαιώματος',
+  ])('reads %j as In Copyright, alone and before or after an open licence', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+    expect(read(`${text} CC BY 4.0`)).toMatchObject({ uri: INC, download: false });
     expect(read(`CC BY 4.0; ${text}`)).toMatchObject({ uri: INC, download: false });
   });
 });

@@ -278,6 +278,31 @@ const TEXTS = [
   'Wszelkie prawa zastrzeżone',
   'Metadata and media:\nnot PD\nCC0',
   'not PD; CC0',
+  // Reading 12 (reviewer V29): "expired copyright" open only as a clause alone; reservations in more spellings.
+  'Public Domain (not yet expired copyright)',
+  'Public Domain (not-yet-expired copyright)',
+  'Public Domain (un-expired copyright)',
+  'Public Domain (yet to be expired copyright)',
+  "Public Domain (isn't expired copyright)",
+  "Public Domain (hasn't expired copyright)",
+  'Public Domain (soon expired copyright)',
+  'Public Domain (nicht expired copyright)',
+  'Public Domain (not, expired copyright)',
+  'Public Domain (no: expired copyright)',
+  'Public Domain (lapsed copyright; renewed 1990)',
+  'Public Domain; expired copyright',
+  'الحقوق كلها محفوظة CC BY 4.0',
+  'جميع الحقوق مَحفوظة CC BY 4.0',
+  'جميع الحقوق محفـوظة CC BY 4.0',
+  'جميع الحقوق\u200f محفوظة CC BY 4.0',
+  'حق چاپ محفوظ است CC BY 4.0',
+  'כל הזכויות בתמונה שמורות CC BY 4.0',
+  'כל הזכויות \u200fשמורות CC BY 4.0',
+  '무단전재·재배포금지 CC BY 4.0',
+  '무단 전재-재배포 금지 CC BY 4.0',
+  '무단전재 재배포 금지 CC BY 4.0',
+  '저작권은 박물관에 있습니다 CC BY 4.0',
+  'Επιφύλαξη παντός νομίμου δικαιώματος CC BY 4.0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -292,7 +317,7 @@ const READINGS: Record<number, string> = {
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
-  12: '884623bb53678dc9',
+  12: '98002f93e1475cdf',
 };
 
 describe('the version of the rights reading', () => {

@@ -92,7 +92,8 @@ import {
  * الحقوق محفوظة", "כל הזכויות שמורות", "판권 소유") In Copyright; "not PD" as "not public domain" ("not PD; CC0",
  * "Metadata and media:\nnot PD\nCC0" In Copyright, not CC0). Reviewer V29: "expired copyright" is open only as a
  * clause alone ("Public Domain (not yet expired copyright)", "(lapsed copyright; renewed 1990)" In Copyright); all
- * rights reserved with Arabic vowel marks, a right-to-left mark, in more word orders and Korean run together.
+ * rights reserved with Arabic vowel marks, a right-to-left mark, in more word orders and Korean run together;
+ * "Imagen:" and "Bild:" naming someone beside a licence as "Image:" ("Bild: John Smith; CC0" In Copyright).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 12;
@@ -257,6 +258,8 @@ const HOLDER_FIELD = new RegExp(
     // The same in other languages: "Foto:", "Fotograf:", "Crédit photo :", "Rechteinhaber:", "Titulaire des droits :".
     // "Bildrecht:" as well as "Bildrechte:" (task R9: the singular was not read, and the photograph shown in full).
     'fotos?|fot[oó]graf(?:o|a|os|as|ie|ia|ía|in|en)?|photographie|cr[ée]dits? photos?|rechteinhaber(?:in)?|' +
+    // "Imagen:" and "Bild:" as "Image:" (reviewer V29: "Bild: John Smith; CC0" was read as CC0).
+    'im[aá]gen(?:es)?|bild(?:er)?|' +
     'bildrechte?|rechthebbende|titulaires? des droits|ayants? droits?|titular(?:es)? de (?:los )?derechos|' +
     'titolare dei diritti|' +
     // A copyright or a photograph credited in other languages: "Urheberrecht:", "Bildnachweis:", "Fotograaf:",

@@ -76,6 +76,9 @@ describe('a photograph credit beside a licence, by its field name', () => {
     'Image credit: Jane Doe, CC BY 4.0',
     'Photo: © Jane Doe, CC BY-SA 4.0 applies to the record only',
     'Image: © Jane Doe. CC BY-SA 4.0 (metadata only)',
+    // Reviewer V29: the same field name in Spanish and German.
+    'Imagen: John Smith; CC0',
+    'Bild: John Smith; CC0',
   ])('reads %j, which names a holder of the photograph, as In Copyright', (text) => {
     expect(read(text)).toMatchObject({ group: 'in_copyright', download: false });
   });
@@ -86,6 +89,8 @@ describe('a photograph credit beside a licence, by its field name', () => {
     ['Metadata: CC0; Image: CC BY 4.0', CC('by')],
     ['Image: CC0 via Wikimedia Commons', CC0],
     ['Image: unknown; CC0', CC0],
+    ['Imagen: CC BY 4.0', CC('by')],
+    ['Bild: unbekannt; CC0', CC0],
   ])('still reads %j, whose image field names nobody, as the licence', (text, uri) => {
     expect(read(text)).toMatchObject({ uri, group: 'open', download: true });
   });

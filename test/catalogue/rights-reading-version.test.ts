@@ -303,6 +303,8 @@ const TEXTS = [
   '무단전재 재배포 금지 CC BY 4.0',
   '저작권은 박물관에 있습니다 CC BY 4.0',
   'Επιφύλαξη παντός νομίμου δικαιώματος CC BY 4.0',
+  'Imagen: John Smith; CC0',
+  'Bild: John Smith; CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -317,7 +319,7 @@ const READINGS: Record<number, string> = {
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
-  12: '98002f93e1475cdf',
+  12: '5e3281307fc3467d',
 };
 
 describe('the version of the rights reading', () => {

@@ -122,6 +122,7 @@ export const VERDICT_SETTINGS = {
     'report.object_page',
     'report.thumbnail_folder',
     'catalogue.title',
+    'catalogue.language',
     'catalogue.base',
     'catalogue.site',
     'catalogue.review_queue',

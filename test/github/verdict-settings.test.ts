@@ -49,7 +49,7 @@ function another(key: string, schema: Schema): unknown {
       : typeof was === 'boolean'
         ? [!was]
         : typeof was === 'string'
-          ? [...Object.values(entries ?? {}), 'other-value', 'none', '#000000', 'v2', 'https://other.example']
+          ? [...Object.values(entries ?? {}), 'other-value', 'none', '#000000', 'v2', 'https://other.example', 'de']
           : Array.isArray(was)
             ? [[...was].reverse(), was.slice(0, Math.max(1, was.length - 1)), [...was, ...was.slice(0, 1)], ['a', 'b']]
             : [{ 'Old Kingdom': [-2686, -2181] }];

@@ -521,6 +521,8 @@ describe('the keys of the data remote in pull-request workflows', () => {
     expect(step.env).toEqual({
       READ_KEY: '${{ secrets.VITRINE_REMOTE_READ_ACCESS_KEY_ID }}',
       WRITE_KEY: '${{ secrets.VITRINE_REMOTE_ACCESS_KEY_ID }}',
+      // Dependabot's pull requests get only Dependabot secrets (D24): the step says so when the author is it.
+      PR_AUTHOR: '${{ github.event.pull_request.user.login }}',
     });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-keys-'));
     const script = path.join(dir, 'step.sh');

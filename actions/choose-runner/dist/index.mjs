@@ -36292,6 +36292,7 @@ var VERDICT_SETTINGS = {
     "report.object_page",
     "report.thumbnail_folder",
     "catalogue.title",
+    "catalogue.language",
     "catalogue.base",
     "catalogue.site",
     "catalogue.review_queue",

@@ -1963,6 +1963,19 @@ async function sayNewlyWithheld({
       rights: textOf,
     }),
   });
+  // Read as an open licence by this version, not recognised by the one that made the last build, the text unchanged:
+  // a licence and a download the public now sees that no one at the museum chose (tester T15: "Video and metadata -
+  // CC0" given CC0 and a download on upgrade, without a word).
+  const lastRead = saved?.readAs;
+  if (lastRead && saved.reading !== RIGHTS_READING) {
+    const opened = objects.filter(
+      (o) =>
+        rightsGroup(o.rightsStatement) === 'open' &&
+        saved.textOf.get(o.id) === o.rights &&
+        lastRead.get(o.rights) === 'unknown',
+    );
+    if (opened.length) log.warn(readOpenAnewWords({ opened }));
+  }
   // Neither the cache's list nor the last catalogue.json (CI keeps only .vitrine/cache, which GitHub evicts after 7
   // days unused): what the last build showed is not known, and nothing is said of it (review V3).
   if (!before) return;
@@ -2280,6 +2293,27 @@ function noLongerSmallWords({ hidden, rules }: { hidden: CatalogueObject[]; rule
  * upgrade that reads more rights texts as open, rights corrected in the export, a laxer catalogue.images): which objects
  * and photographs, three named and the rest counted, and why, so that the museum sees what goes public that did not.
  */
+/** The objects whose unchanged rights text this version reads as an open licence where the last build did not. */
+function readOpenAnewWords({ opened }: { opened: CatalogueObject[] }): string {
+  const n = opened.length;
+  const one = n === 1;
+  const text = (t: string) => {
+    const line = t.replace(/\s+/g, ' ').trim();
+    return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  };
+  const named = opened.slice(0, 3).map((o) => `"${o.id}" "${text(o.rights)}", now read as ${o.rightsStatement.label}`);
+  const downloads = opened.filter((o) => o.rightsStatement.download).length;
+  const which = downloads === n ? (one ? 'its photograph' : 'their photographs') : `${downloads} of their photographs`;
+  const offered = downloads === 0 ? '' : ` and offers ${which} for download`;
+  return (
+    `Catalogue: this version of Vitrine reads the rights text of ${n} ${one ? 'object' : 'objects'} as an open ` +
+    `licence that the version which made the last build did not recognise (${one ? 'its text has' : 'their texts have'} ` +
+    `not changed): ${named.join('; ')}${n > 3 ? `; and ${n - 3} more` : ''}. The public site now gives ` +
+    `${one ? 'it' : 'them'} that licence${offered}. If a text does not mean the photograph is free to use, correct ` +
+    'that object’s rights field in the collection system or its export and import it again (docs/catalogue.md, "Rights").'
+  );
+}
+
 function newlyShownWords({
   shown,
   rules,

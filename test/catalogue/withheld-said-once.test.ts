@@ -306,3 +306,33 @@ describe('photographs newly held back by a new reading of their rights', () => {
     expect(same[0]).not.toContain('more carefully');
   }, 240_000);
 });
+
+/*
+ * Tester T15 (a museum upgrading Vitrine): 28 photographs whose rights text the old version did not recognise
+ * ("Video and metadata - CC0") were given CC0 and a download button by the new reading, and the build said nothing:
+ * a licence the public sees that no one at the museum chose. The first build under the new reading names them.
+ */
+describe('rights texts an upgrade reads as open that the last build did not recognise', () => {
+  it('are named once, with their text and new licence, and how to correct a text that does not mean it', async () => {
+    const { ws, build } = await collection('vitrine-read-open-anew-', [
+      { id: 'opened', title: 'Bowl', rights: 'CC0', row: 7 },
+      { id: 'always', title: 'Cup', rights: 'Public domain', row: 3 },
+    ]);
+    const said = (lines: string[]) => lines.filter((l) => l.includes('did not recognise'));
+    expect(said(await build())).toEqual([]);
+    // As an older reading left it: "CC0" not recognised, "Public domain" open.
+    const file = path.join(ws.cache, 'catalogue-withheld.json');
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    saved.rightsReading -= 1;
+    saved.readAs = { open: ['Public domain'], unknown: ['CC0'] };
+    await writeFile(file, JSON.stringify(saved));
+    const lines = said(await build());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('1 object');
+    expect(lines[0]).toContain('"opened" "CC0", now read as CC0');
+    expect(lines[0]).toContain('offers its photograph for download');
+    expect(lines[0]).toContain('its text has not changed');
+    expect(lines[0]).not.toContain('"always"');
+    expect(said(await build())).toEqual([]);
+  }, 120_000);
+});

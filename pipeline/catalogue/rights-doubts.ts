@@ -941,9 +941,15 @@ const HEDGED = new RegExp(
 // "Copyright information:" (TMS, EMu, Axiell).
 const COPYRIGHT_STATUS_FIELD = /^copyright\s+(?:status|information|info|statement)\s*:\s*/i;
 
-// "Expired copyright" as a whole clause: at the start or after "(" or ";", before ")" or the end (not a line break:
-// "(not\nexpired copyright)" is denied).
-const EXPIRED_COPYRIGHT_ALONE = /(^|[(;])([ \t]*)(?:expired|lapsed)[ \t]+copyright(?=[ \t]*(?:\)|\.[ \t]*$|$))/gi;
+// "Expired copyright" as a whole clause ending the text: alone, "Public domain (expired copyright)" or "Public
+// domain; expired copyright", a "." after at most. Not with a clause after ("…; renewed 1990", "… until 2030"), a word
+// between ("Public Domain: no (expired copyright)"), a bracket around ("((expired copyright))") (reviewer V31), a word
+// before it or a line break ("(not\nexpired copyright)", reviewer V29).
+const EXPIRED_COPYRIGHT_ALONE = new RegExp(
+  '(^|\\bpublic[ \\t]+domain[ \\t]*;[ \\t]*)(?:expired|lapsed)[ \\t]+copyright(?=[ \\t]*\\.?\\s*$)|' +
+    '(\\bpublic[ \\t]+domain[ \\t]*\\([ \\t]*)(?:expired|lapsed)[ \\t]+copyright(?=[ \\t]*\\)[ \\t]*\\.?\\s*$)',
+  'gi',
+);
 
 /**
  * A text read as another that says the same in the words rights.ts reads (tester T3, F5): "Copyright status: Public
@@ -959,7 +965,7 @@ export function copyrightStatusAsRead(raw: string): string {
       // as a holder's, In Copyright). Only when the clause says nothing else: any word before it may deny it ("not
       // yet expired copyright", "no: expired copyright"), a clause after may take it back ("; renewed 1990")
       // (reviewer V29).
-      .replace(EXPIRED_COPYRIGHT_ALONE, '$1$2copyright expired')
+      .replace(EXPIRED_COPYRIGHT_ALONE, (_, clause, bracket) => `${clause ?? bracket}copyright expired`)
       .replace(/\bfree of copyright\b/gi, 'Copyright free')
   );
 }

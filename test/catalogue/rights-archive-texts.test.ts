@@ -158,3 +158,62 @@ describe('public domain denied as "not PD"', () => {
     expect(read(text)).toMatchObject({ uri, download: true });
   });
 });
+
+// Reviewer V31 (HIGH): a left-to-right or right-to-left mark, the Arabic letter mark or a stretching line (tatweel)
+// between two words was deleted, joining them ("In\u200eCopyright" read as "InCopyright", no longer In Copyright).
+// A mark is a word break; a stretching line is dropped only inside an Arabic word.
+describe('a direction mark or stretching line between words', () => {
+  it.each([
+    'In\u200eCopyright; CC0',
+    'Public domain; In\u200fCopyright',
+    'CC0; Copyright\u200eMuseum',
+    'CC0; Alle\u200fRechte vorbehalten',
+    'CC0; Tous\u200edroits réservés',
+    'In\u0640Copyright; CC0',
+    'CC0; Copyright\u061cMuseum',
+  ])('reads %j as In Copyright, as before reading 12', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+  });
+
+  it.each(['CC\u200e0', 'C\u200fC0', 'CC\u06400'])('does not read %j, a licence name split, as open', (text) => {
+    expect(read(text)).toMatchObject({ download: false });
+    expect(read(text).group).not.toBe('open');
+  });
+});
+
+// Reviewer V31 (MED): "(expired copyright)" read as the public domain with a clause after that takes it back, or a
+// word before that denies it. Open only right after "Public domain" and at the end of the text.
+describe('an expired copyright with more said', () => {
+  it.each([
+    'Public Domain (lapsed copyright); renewed 1990',
+    'Public Domain (expired copyright) renewed 1990',
+    'Public Domain (expired copyright) (renewed 1990)',
+    'Public Domain (expired copyright) until 2030',
+    'Public Domain (expired copyright) in the US only',
+    'Public Domain (expired copyright) (disputed)',
+    'Public Domain: no (expired copyright)',
+    'Public Domain not (expired copyright)',
+    'Public Domain ((expired copyright))',
+    'Public Domain (x (expired copyright))',
+    'Public Domain; expired copyright; renewed 1990',
+  ])('reads %j as In Copyright', (text) => {
+    expect(read(text)).toMatchObject({ uri: INC, download: false });
+  });
+
+  it.each([
+    'Public Domain (expired copyright).',
+    'Public domain (lapsed copyright) ',
+    'Public Domain; expired copyright.',
+  ])('still reads %j as the public domain', (text) => {
+    expect(read(text)).toMatchObject({ uri: MARK, download: true });
+  });
+});
+
+// Reviewer V31 (HIGH): every "Image:" in a long text was read to the end of the text, a minute for 100,000
+// characters. The reading is pinned here, not the time.
+describe('a long text of repeated image credits', () => {
+  it('reads 100,000 characters of "image: cc0 " as CC0, as before reading 12', () => {
+    const text = 'image: cc0 '.repeat(9091).slice(0, 100000);
+    expect(read(text)).toMatchObject({ uri: CC0, download: true });
+  });
+});

@@ -305,6 +305,16 @@ const TEXTS = [
   'Επιφύλαξη παντός νομίμου δικαιώματος CC BY 4.0',
   'Imagen: John Smith; CC0',
   'Bild: John Smith; CC0',
+  // Reading 12 (reviewer V31): a direction mark breaks words; "expired copyright" open only ending the text.
+  'In\u200eCopyright; CC0',
+  'CC0; Alle\u200fRechte vorbehalten',
+  'In\u0640Copyright; CC0',
+  'CC\u200e0',
+  'Public Domain (lapsed copyright); renewed 1990',
+  'Public Domain (expired copyright) until 2030',
+  'Public Domain: no (expired copyright)',
+  'Public Domain (expired copyright).',
+  'image: cc0 image: cc0 image: John Smith',
 ];
 
 /** The reading of the texts above, by version. */
@@ -319,7 +329,7 @@ const READINGS: Record<number, string> = {
   9: 'e1127314fedc8d05',
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
-  12: '5e3281307fc3467d',
+  12: '06daed9742abca40',
 };
 
 describe('the version of the rights reading', () => {

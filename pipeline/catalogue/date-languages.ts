@@ -441,6 +441,164 @@ export function fromOtherLanguages(text: string): string {
   );
 }
 
+/** Arabic, Persian, Chinese, Japanese, Korean or full-width letters and digits. */
+const EASTERN_SCRIPT = /[\u0600-\u06ff\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]/;
+
+/** Eastern Arabic ("١٨٧٦"), Persian ("۱۸۷۶") and full-width ("１８７６") digits: read as "1876". */
+const OTHER_DIGITS = /[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g;
+function westernDigit(d: string): string {
+  const c = d.charCodeAt(0);
+  return String(c - (c >= 0xff10 ? 0xff10 : c >= 0x06f0 ? 0x06f0 : 0x0660));
+}
+
+/** A letter of the Arabic script (Arabic, Persian): "م" after a year is an era only with none of them next to it. */
+const AR = String.raw`\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff`;
+/** Not inside an Arabic word. */
+const AR_START = `(?<![${AR}])`;
+const AR_END = `(?![${AR}])`;
+
+/** "世紀" (Japanese), "世纪" (Chinese): a century; "千年紀": a millennium. */
+const CJK_CENTURY = /(\d{1,2})\s*(?:世[紀纪]|千年[紀纪])/g;
+/** Parts of a century written after it: "18世紀前半" is its first half, "19世紀末" its end. */
+const CJK_PART: [RegExp, string][] = [
+  [/^前半/, 'part1of2'],
+  [/^後半|^后半/, 'part2of2'],
+  [/^(?:初頭|初め|初期|前期|初)/, 'early'],
+  [/^(?:中頃|中葉|中期|半ば|中)/, 'mid'],
+  [/^(?:末葉|末期|後期|后期|終わり|末)/, 'late'],
+];
+
+/**
+ * "紀元前", "公元前", "前" right before a year or century: before Christ. Not after another word ("以前", before;
+ * "戦前", before the war).
+ */
+const CJK_BC = String.raw`(?:(?:紀元|纪元|公元)前|(?<![\u3040-\u30ff\u3400-\u9fff])前)`;
+const CJK_BEFORE = new RegExp(
+  String.raw`${CJK_BC}\s*((?:part\dof\d |early |mid |late )?\d+(?:th (?:century|millennium))?)`,
+  'g',
+);
+/** "紀元前5～4世紀": a range of centuries before Christ, the era written once (or twice). */
+const CJK_BEFORE_CENTURIES = new RegExp(
+  String.raw`${CJK_BC}\s*(\d{1,2})\s*–\s*(?:${CJK_BC}\s*)?(\d{1,2}th (?:century|millennium))`,
+  'g',
+);
+/** "紀元後", "西暦", "公元" before a year: our era. */
+const CJK_AFTER = /(?:紀元後|纪元后|西暦|西历|公元)\s*(?=\d)/g;
+
+/** Arabic ordinals of centuries, first to tenth ("الثامن"); 11th to 19th add "عشر", 20th is "العشرين". */
+const AR_ORDINALS = ['اول', 'ثاني', 'ثالث', 'رابع', 'خامس', 'سادس', 'سابع', 'ثامن', 'تاسع', 'عاشر'];
+/** A century's number after "القرن": "18", "الـ18", "الثامن عشر", "العشرين", "الحادي والعشرين". */
+const AR_NUMBER =
+  String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})|(الحادي\s+و\s*العشرين)|(العشرين)|` +
+  `ال(حادي|${AR_ORDINALS.join('|')})(\\s+عشر${AR_END})?)${AR_END}`;
+/** "القرن العاشر", "القرن 18", and a second century after a dash or "و" (and): "القرن 18-19", "القرنين 18 و19". */
+const AR_CENTURY = new RegExp(
+  `${AR_START}القرن(?:ين)?\\s*${AR_NUMBER}(?:\\s*(?:[-–—/]|و|الي)\\s*(?:القرن\\s*)?${AR_NUMBER})?`,
+  'g',
+);
+/** The number `AR_NUMBER` matched: its digits, or its ordinal in words. */
+function arabicCentury(digits?: string, first?: string, twentieth?: string, unit?: string, teen?: string): number {
+  if (digits) return Number(digits);
+  if (first) return 21;
+  if (twentieth) return 20;
+  return (unit === 'حادي' ? 1 : AR_ORDINALS.indexOf(unit!) + 1) + (teen ? 10 : 0);
+}
+/** "أوائل القرن" (early), "منتصف" (mid), "أواخر" (late), "النصف الأول من" (first half) before a century. */
+const AR_PART = new RegExp(
+  `${AR_START}(?:(اوائل|مطلع|بداية|بدايات)|(منتصف|اواسط)|(اواخر|نهاية)|النصف\\s+(الاول|الثاني)\\s+من)` +
+    `\\s+(?=\\d{1,2}th century)`,
+  'g',
+);
+/** Before Christ: "ق.م", "ق. م.", "ق م", "قبل الميلاد", Persian "پیش از میلاد". */
+const AR_BEFORE = new RegExp(
+  `${AR_START}(?:ق\\s*\\.?\\s*م${AR_END}\\.?|قبل\\s+الميلاد${AR_END}|پیش\\s+از\\s+میلاد${AR_END})`,
+  'g',
+);
+/** Our era: "ميلادي", "الميلادي", "للميلاد", "بعد الميلاد", Persian "میلادی"; "م" right after a year. */
+const AR_AFTER = new RegExp(
+  `${AR_START}(?:(?:بعد\\s+)?(?:ال|لل)?(?:ميلاد|میلاد)(?:ي|ی|ية|یه)?${AR_END}|(?<=\\d\\s*)م${AR_END}\\.?)`,
+  'g',
+);
+/**
+ * A year of the Islamic calendar, or the Persian one: "هـ", "ه", "هجري", "للهجرة", "ه.ق", "ه.ش", "ش" after it.
+ * Written " ah " (skipped as "1039 AH" is): never a year of our era.
+ */
+const AR_HIJRA = new RegExp(
+  `(?<=\\d\\s*)(?:ه\\s*\\.?\\s*[قش]${AR_END}\\.?|هـ|ه${AR_END}\\.?|(?:ال|لل)?هجر(?:ي|ية|ة|ی)${AR_END}|` +
+    `(?:ال)?شمسی${AR_END}|ش${AR_END}\\.?)`,
+  'g',
+);
+
+/**
+ * Dates in Japanese, Chinese, Arabic and Persian in the English forms `dates.ts` reads: "紀元前3000年頃" → "3000 bce",
+ * "18世紀前半" → "part1of2 18th century", "القرن الثامن عشر الميلادي" → "18th century ad", "300 ق.م" → "300 bce",
+ * "١٨٧٦" → "1876". Era names ("江戸時代", "明治") are not read here: they are for `catalogue.periods`.
+ */
+export function fromEasternLanguages(text: string): string {
+  // Most fields hold none of these scripts: left as they are, at the cost of one test.
+  if (!EASTERN_SCRIPT.test(text)) return text;
+  return (
+    text
+      .replace(OTHER_DIGITS, westernDigit)
+      // Arabic written plainly: no vowel marks nor stretching, one alef, one yeh ("أوائل" as "اوائل").
+      .replace(/[\u0640\u064b-\u0652\u0670]/g, '')
+      .replace(/[أإآ]/g, 'ا')
+      .replace(/ى/g, 'ي')
+      // "～", "〜": a range, as "–" is; "から" … "まで" (from … to) too.
+      .replace(/[～〜]/g, '–')
+      // Korean in the Japanese forms: "기원전 300년경" as "紀元前300年頃", "18세기" as "18世紀".
+      .replace(/기원전\s*/g, '紀元前')
+      .replace(/(?:기원후|서기)\s*/g, '西暦')
+      .replace(/(\d)\s*년\s*(?:경|무렵)/g, '$1年頃')
+      .replace(
+        /(\d)\s*년\s*(대|이전|이후)?/g,
+        (_, d: string, w?: string) => `${d}年${w ? { 대: '代', 이전: '以前', 이후: '以後' }[w] : ''}`,
+      )
+      .replace(/(\d)\s*세기/g, '$1世紀')
+      .replace(
+        /(\d)\s*[年년]?\s*(?:から|至|부터)\s*((?:紀元前|公元前|前)?\d+\s*(?:年|년)?)\s*(?:まで|까지)?/g,
+        '$1 – $2',
+      )
+      // "1880年以前", "1880年まで": before it, an open range; "1880年以降", "以後", "以来": after it.
+      .replace(/(\d+)\s*年?\s*(?:以前|まで|より前)/g, ' before $1 ')
+      .replace(/(\d+)\s*年?\s*(?:以降|以後|以来|より後)/g, ' after $1 ')
+      .replace(/(\d)\s*年代/g, '$1s ')
+      // "1800年前後": about 1800; "3000年前": 3000 years ago, no date.
+      .replace(/(\d)\s*年\s*(?:前後|頃|ごろ|左右)/g, '$1 ')
+      .replace(/(\d)\s*年前/g, '$1 years ago ')
+      .replace(/(\d)\s*年/g, '$1 ')
+      .replace(/[約约頃]|ごろ|前後|左右/g, ' ')
+      .replace(CJK_CENTURY, (all: string, n: string, at: number, whole: string) => {
+        const unit = /千/.test(all) ? 'millennium' : 'century';
+        const after = whole.slice(at + all.length);
+        const part = CJK_PART.find(([re]) => re.test(after))?.[1];
+        return ` ${part ? `${part} ` : ''}${Number(n)}th ${unit} `;
+      })
+      .replace(
+        /(\d(?:th century|th millennium) )\s*(?:前半|後半|后半|初頭|初め|初期|前期|中頃|中葉|中期|半ば|末葉|末期|後期|后期|終わり|初|中|末)/g,
+        '$1',
+      )
+      // "紀元前5～4世紀": both centuries before Christ, as "5th–4th century BC" is.
+      .replace(CJK_BEFORE_CENTURIES, ' $1th–$2 bce ')
+      .replace(CJK_BEFORE, ' $1 bce ')
+      .replace(CJK_AFTER, ' ad ')
+      .replace(AR_CENTURY, (...m: (string | undefined)[]) => {
+        const a = arabicCentury(m[1], m[2], m[3], m[4], m[5]);
+        return m[6] || m[7] || m[8] || m[9]
+          ? ` ${a}th–${arabicCentury(m[6], m[7], m[8], m[9], m[10])}th century `
+          : ` ${a}th century `;
+      })
+      .replace(AR_PART, (_, early?: string, mid?: string, late?: string, half?: string) =>
+        early ? 'early ' : mid ? 'mid ' : late ? 'late ' : half === 'الاول' ? 'part1of2 ' : 'part2of2 ',
+      )
+      .replace(AR_BEFORE, ' bce ')
+      .replace(AR_HIJRA, ' ah ')
+      .replace(AR_AFTER, ' ad ')
+      // "من 1800 إلى 1850": from … to.
+      .replace(new RegExp(`(\\d[^;]{0,40}?)\\s+(?:الي|حتي)${AR_END}\\s*(?=\\d)`, 'g'), '$1 to ')
+  );
+}
+
 /** Next to a year, after it or before it ("1500 v.C.", "J.C. 100", "a. Chr. n. 500"): "J. C. Smith" is a name. */
 const nearYear = (pattern: string) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=\.?(?:\s*[a-z]\.)*\s*\d)`;
 
@@ -475,6 +633,12 @@ const KNOWN_AFTER_NUMBER = /^(bce?|ce|ad|ah|st|nd|rd|th|s|stc|ndc|rdc|thc)$/;
 /** A count or a month after a number ("1887 cat. 12", "1889 no. 3", "12 jan. 1889"): no era. */
 const COUNT_WORD = /^(no|nos|nr|cat|inv|vol|pl|op|ed|fig|pp?|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\./;
 
+/**
+ * Arabic or Persian letters with full stops, or one letter alone, right after a number ("1876 ب.م", "1355 خ"): an era
+ * `fromEasternLanguages` does not read. Not "و" ("1876 و 1880": and).
+ */
+const AR_LETTERS_AFTER_NUMBER = new RegExp(`\\d\\s*(?:(?:[${AR}]\\s*\\.\\s*)+[${AR}]?${AR_END}|(?!و)[${AR}]${AR_END})`);
+
 /** Capitals right after a number ("1500 BP", "1500 VDZ"): perhaps an era. */
 const CAPITALS_AFTER_NUMBER = /(?<!\d)(\d+)\s+([A-Za-z]{1,4})(?![A-Za-z.\d])/g;
 
@@ -490,6 +654,7 @@ const ERA_CAPITALS = /^(bp|vdz|vuz|ndz|nuz|vc|ac|aec|ane|aev|aj|jc|vchr|chr|h)$/
  * capitals), `normalised` the same in lower case with the eras it reads rewritten ("bce", "ad").
  */
 export function unknownEra({ written, normalised }: { written: string; normalised: string }): boolean {
+  if (AR_LETTERS_AFTER_NUMBER.test(normalised)) return true;
   // Each word looked for in `normalised` once, however often it is written (a long field is read in a time that grows
   // with its length).
   const seen = new Set<string>();

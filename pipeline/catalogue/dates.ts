@@ -10,6 +10,7 @@ import {
   APPROXIMATE,
   bothYears,
   ERA_OPENS,
+  fromEasternLanguages,
   fromOtherLanguages,
   textBefore,
   UNREAD_YEAR,
@@ -472,8 +473,7 @@ function yearOfFullDate(year: string, month: string, day: string): string {
 function normalise(text: string): string {
   return (
     fromOtherLanguages(
-      plainSpaces(text.normalize('NFC'))
-        .toLowerCase()
+      fromEasternLanguages(plainSpaces(text.normalize('NFC')).toLowerCase())
         .replace(/\u2212/g, '-')
         .replace(NUMBERED, '$1 ')
         .replace(COPYRIGHT, 'c. $1')
@@ -714,7 +714,8 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
         else if (read) return null;
       }
     }
-    if (read) return read;
+    // "9999", "2500": no date of an object's making (a year past this century is a placeholder or a number).
+    if (read) return read.end > LAST_YEAR_READ ? null : read;
   }
   return null;
 }

@@ -37881,6 +37881,31 @@ var YEARS_BEFORE = new RegExp(
   String.raw`(?<=\d)\s+(?:jahre|years|ans|años|anni|jaar)\s+(?=(?:${[...BEFORE, "b\\.\\s?c\\.?", "bce?\\b"].join("|")}))`,
   "g"
 );
+var AR = String.raw`\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff`, AR_START = `(?<![${AR}])`, AR_END = `(?![${AR}])`;
+var CJK_BC = String.raw`(?:(?:紀元|纪元|公元)前|(?<![\u3040-\u30ff\u3400-\u9fff])前)`, CJK_BEFORE = new RegExp(
+  String.raw`${CJK_BC}\s*((?:part\dof\d |early |mid |late )?\d+(?:th (?:century|millennium))?)`,
+  "g"
+), CJK_BEFORE_CENTURIES = new RegExp(
+  String.raw`${CJK_BC}\s*(\d{1,2})\s*–\s*(?:${CJK_BC}\s*)?(\d{1,2}th (?:century|millennium))`,
+  "g"
+);
+var AR_ORDINALS = ["\u0627\u0648\u0644", "\u062B\u0627\u0646\u064A", "\u062B\u0627\u0644\u062B", "\u0631\u0627\u0628\u0639", "\u062E\u0627\u0645\u0633", "\u0633\u0627\u062F\u0633", "\u0633\u0627\u0628\u0639", "\u062B\u0627\u0645\u0646", "\u062A\u0627\u0633\u0639", "\u0639\u0627\u0634\u0631"], AR_NUMBER = String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})|(الحادي\s+و\s*العشرين)|(العشرين)|` + `\u0627\u0644(\u062D\u0627\u062F\u064A|${AR_ORDINALS.join("|")})(\\s+\u0639\u0634\u0631${AR_END})?)${AR_END}`, AR_CENTURY = new RegExp(
+  `${AR_START}\u0627\u0644\u0642\u0631\u0646(?:\u064A\u0646)?\\s*${AR_NUMBER}(?:\\s*(?:[-\u2013\u2014/]|\u0648|\u0627\u0644\u064A)\\s*(?:\u0627\u0644\u0642\u0631\u0646\\s*)?${AR_NUMBER})?`,
+  "g"
+);
+var AR_PART = new RegExp(
+  `${AR_START}(?:(\u0627\u0648\u0627\u0626\u0644|\u0645\u0637\u0644\u0639|\u0628\u062F\u0627\u064A\u0629|\u0628\u062F\u0627\u064A\u0627\u062A)|(\u0645\u0646\u062A\u0635\u0641|\u0627\u0648\u0627\u0633\u0637)|(\u0627\u0648\u0627\u062E\u0631|\u0646\u0647\u0627\u064A\u0629)|\u0627\u0644\u0646\u0635\u0641\\s+(\u0627\u0644\u0627\u0648\u0644|\u0627\u0644\u062B\u0627\u0646\u064A)\\s+\u0645\u0646)\\s+(?=\\d{1,2}th century)`,
+  "g"
+), AR_BEFORE = new RegExp(
+  `${AR_START}(?:\u0642\\s*\\.?\\s*\u0645${AR_END}\\.?|\u0642\u0628\u0644\\s+\u0627\u0644\u0645\u064A\u0644\u0627\u062F${AR_END}|\u067E\u06CC\u0634\\s+\u0627\u0632\\s+\u0645\u06CC\u0644\u0627\u062F${AR_END})`,
+  "g"
+), AR_AFTER = new RegExp(
+  `${AR_START}(?:(?:\u0628\u0639\u062F\\s+)?(?:\u0627\u0644|\u0644\u0644)?(?:\u0645\u064A\u0644\u0627\u062F|\u0645\u06CC\u0644\u0627\u062F)(?:\u064A|\u06CC|\u064A\u0629|\u06CC\u0647)?${AR_END}|(?<=\\d\\s*)\u0645${AR_END}\\.?)`,
+  "g"
+), AR_HIJRA = new RegExp(
+  `(?<=\\d\\s*)(?:\u0647\\s*\\.?\\s*[\u0642\u0634]${AR_END}\\.?|\u0647\u0640|\u0647${AR_END}\\.?|(?:\u0627\u0644|\u0644\u0644)?\u0647\u062C\u0631(?:\u064A|\u064A\u0629|\u0629|\u06CC)${AR_END}|(?:\u0627\u0644)?\u0634\u0645\u0633\u06CC${AR_END}|\u0634${AR_END}\\.?)`,
+  "g"
+);
 var nearYear = (pattern) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?=\.?(?:\s*[a-z]\.)*\s*\d)`, ERA_WORD = new RegExp(
   [
     String.raw`\bchr\b|\bchr\.|\bchrist(?:us|i|um|o)\b|\bcristo\b|\bj\.?\s*-\s*c\b`,
@@ -37897,6 +37922,7 @@ var nearYear = (pattern) => String.raw`(?<=\d\s*)(?:${pattern})|(?:${pattern})(?
     String.raw`(?<=\d\s*)(?:avant|av|vor|voor|antes|avanti|prima|before|ante)(?![a-zà-ÿ])`
   ].join("|")
 );
+var AR_LETTERS_AFTER_NUMBER = new RegExp(`\\d\\s*(?:(?:[${AR}]\\s*\\.\\s*)+[${AR}]?${AR_END}|(?!\u0648)[${AR}]${AR_END})`);
 
 // pipeline/catalogue/dates.ts
 var ORDINAL_WORDS = [

@@ -1,4 +1,4 @@
-import { fromOtherLanguages } from '../../../pipeline/catalogue/date-languages.ts';
+import { fromEasternLanguages, fromOtherLanguages } from '../../../pipeline/catalogue/date-languages.ts';
 import { centuryName } from './dates.ts';
 import { foldLetters } from './fold.ts';
 
@@ -353,7 +353,9 @@ function aboutAYear(word: string, next: string | undefined): boolean {
  * "19. Jh." the objects numbered 19… (tester T2). (The date reader is in the search page's script already: lib/dates.ts.)
  */
 export function centuryTyped(term: string): number | null {
-  const english = fromOtherLanguages(term.normalize('NFC').toLowerCase()).replace(/\s+/g, ' ').trim();
+  const lower = term.normalize('NFC').toLowerCase();
+  // As the date reader reads them (pipeline/catalogue/dates.ts): "18世紀", "القرن 18" first (D32).
+  const english = fromOtherLanguages(fromEasternLanguages(lower)).replace(/\s+/g, ' ').trim();
   const m = /^(\d{1,2})\s*(?:st|nd|rd|th)[\s-]+(?:century|c\.?)(?:\s+(?:(bce|bc|b\.c\.(?:e\.)?)|ad|ce|a\.d\.))?$/.exec(
     english,
   );

@@ -64,7 +64,7 @@ describe('the public model page', () => {
     const m = card.metrics!;
     const p = (x: number) => `${(x * 100).toFixed(1)}%`;
     for (const c of m.perClass) {
-      const row = text(new RegExp(`<th scope="row">${c.label}</th>([\\s\\S]*?)</tr>`).exec(perType)![1]!).trim();
+      const row = text(new RegExp(`<th scope="row"[^>]*>${c.label}</th>([\\s\\S]*?)</tr>`).exec(perType)![1]!).trim();
       // The page's figures are those of its confusion matrix: right / called, right / labelled.
       const i = m.labels.indexOf(c.label);
       const right = m.confusion[i]![i]!;

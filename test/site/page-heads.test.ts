@@ -311,3 +311,82 @@ describe('the site words inside the pages of a catalogue not in English', () => 
     expect(maker.value).toEqual({ de: [o.maker] });
   });
 });
+
+/** Each visible text of `html` (and each aria-label, alt, title and placeholder) with the lang it is read in. */
+function textsWithLang(html: string): { lang: string; text: string }[] {
+  const out: { lang: string; text: string }[] = [];
+  const open: { tag: string; lang?: string; hidden: boolean }[] = [];
+  const page = /<html lang="([^"]*)"/.exec(html)?.[1] ?? '';
+  const langNow = () => open.findLast((e) => e.lang !== undefined)?.lang ?? page;
+  const hiddenNow = () => open.some((e) => e.hidden);
+  const body = html.slice(html.indexOf('<body'));
+  const token = /<!--[\s\S]*?-->|<![^>]*>|<(\/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)/g;
+  for (let m = token.exec(body); m; m = token.exec(body)) {
+    const [, closing, name, attrs = '', text] = m;
+    if (text !== undefined) {
+      const t = decode(text).replace(/\s+/g, ' ').trim();
+      if (t && !hiddenNow()) out.push({ lang: langNow(), text: t });
+    } else if (name && closing) {
+      const at = open.findLastIndex((e) => e.tag === name.toLowerCase());
+      if (at >= 0) open.length = at;
+    } else if (name) {
+      const tag = name.toLowerCase();
+      const lang = /\slang="([^"]*)"/.exec(attrs)?.[1];
+      const hidden = /^(?:script|style|noscript|template)$/.test(tag) || /\shidden\b/.test(attrs);
+      for (const [, value] of attrs.matchAll(/\s(?:aria-label|alt|title|placeholder)="([^"]+)"/g))
+        if (!hidden && !hiddenNow()) out.push({ lang: lang ?? langNow(), text: decode(value!) });
+      if (/^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/.test(tag)) continue;
+      open.push({ tag, lang, hidden });
+      // A script's or style's text is no page text: skipped to its end.
+      if (tag === 'script' || tag === 'style') token.lastIndex = body.indexOf(`</${tag}`, token.lastIndex);
+    }
+  }
+  return out;
+}
+
+// Tester T14: the site's English (the model card, the review queue, the pager, the colour names, the lists' names)
+// was marked with the records' language, and a record's values inside English were read as English.
+describe('the languages of the words of a page in a catalogue not in English', () => {
+  const values = () => {
+    const all = new Set<string>([catalogue.title]);
+    for (const o of catalogue.objects) {
+      for (const v of [o.id, o.title, o.maker, o.date, o.department, o.medium, o.creditLine, o.rights, o.description])
+        if (v) all.add(v);
+      for (const v of [o.label, o.annotation?.label, ...(o.annotation?.top.map((t) => t.label) ?? [])])
+        if (v) all.add(v);
+    }
+    for (const m of catalogue.models)
+      for (const f of m.metrics?.factors ?? []) for (const g of f.groups) if (g.value) all.add(g.value);
+    return [...all].sort((a, b) => b.length - a.length);
+  };
+
+  it('marks every visible text English but the values of the records, which are in the language of the page', () => {
+    const known = values();
+    // What is left of a text once the records' values are taken out: words of the site's, when any.
+    const rest = (text: string) =>
+      known.reduce((t, v) => t.split(v).join(' '), text).replace(/[\d\s\p{P}\p{S}]+/gu, '');
+    const types = new Set(catalogue.labels);
+    const wrong: string[] = [];
+    for (const [file, html] of pages)
+      for (const { lang, text } of textsWithLang(html)) {
+        if (lang === 'de' && rest(text)) wrong.push(`${file}: "${text.slice(0, 80)}" is marked German`);
+        if (lang === 'en' && types.has(text)) wrong.push(`${file}: the type "${text}" is marked English`);
+      }
+    // A search box's hint is its placeholder: marked English, it would make the words typed in it English.
+    // A photograph's alt text is made by the pipeline in English around the values (derive.ts altText): left to it.
+    const hint = /"(?:Title, maker, date, material, type…|Search titles, makers, materials…|Photograph of )/;
+    expect(wrong.filter((w) => !hint.test(w))).toEqual([]);
+  });
+
+  // An Arabic date ("77 هـ / 696") was drawn "77 696 / هـ": its value was laid out as the English around it.
+  it('lays out each value of a record on an object page by its own direction', () => {
+    const pagesOfObjects = [...pages].filter(([file]) => /^objects\/[^/]+\/index\.html$/.test(file));
+    for (const [file, html] of pagesOfObjects) {
+      for (const [dd] of html.matchAll(/<dd\b[^>]*>/g)) expect(dd, file).toContain('dir="auto"');
+      for (const [p] of html.matchAll(/<p class="value"[^>]*>/g))
+        if (!p.includes('lang="en"')) expect(p, file).toContain('dir="auto"');
+      const lede = /<p class="lede"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+      for (const [span] of lede.matchAll(/<span\b[^>]*>/g)) expect(span, file).toContain('dir="auto"');
+    }
+  });
+});

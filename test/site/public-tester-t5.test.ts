@@ -169,7 +169,7 @@ describe('the model page’s scores per type', () => {
     const html = await readFile(path.join(ws.site, 'models', card.version, 'index.html'), 'utf8');
     const perType = /<caption>Scores per object type<\/caption>([\s\S]*?)<\/table>/.exec(html)![1]!;
     const row = (label: string) =>
-      new RegExp(`<tr([^>]*)><th scope="row">${label}</th>([\\s\\S]*?)</tr>`).exec(perType);
+      new RegExp(`<tr([^>]*)><th scope="row"[^>]*>${label}</th>([\\s\\S]*?)</tr>`).exec(perType);
     expect(row('coin')?.[1]).toContain('class="small"');
     expect(row('coin')?.[2]).toContain('too few test objects to judge: 8');
     expect(row('mask')?.[1]).toBe('');

@@ -33,3 +33,26 @@ export function ogLocale(tag: string): string | undefined {
     return undefined;
   }
 }
+
+/*
+ * What the catalogue puts in a list of the records' values (facets, counts) for a value a record lacks or a state it
+ * is in: the site's English words (pipeline/catalogue derive.ts, data.ts; no-prediction.ts; the search facets).
+ */
+const SITE_VALUES = new Set([
+  'Not labelled yet',
+  'Unassigned',
+  'No prediction yet',
+  'No prediction: picture shared by many objects',
+  'Needs review',
+  'Unknown',
+]);
+
+/** Whether `value`, in a list of the records' values, is the site's own words (the model's states: "Not sure: …"). */
+export function isSiteValue(value: string): boolean {
+  return SITE_VALUES.has(value) || /^(?:Not published|Not sure|Photograph unlike|No prediction)\b/.test(value);
+}
+
+/** The lang of a value in a list of the records' values: "en" for the site's own words in it, else `recordLang`. */
+export function valueLang(value: string, tag: string): string | undefined {
+  return isSiteValue(value) ? siteWordsLang(tag) : recordLang(tag);
+}

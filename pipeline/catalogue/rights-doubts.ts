@@ -235,9 +235,23 @@ const PUBLIC_DOMAIN_DENIED = new RegExp(`${DENIAL_ELSEWHERE}${PUBLIC_DOMAIN_ELSE
 // CC0": tester T12, it was read as CC0 and offered for download).
 export const NOT_PUBLIC_DOMAIN = /\b(?:not|no longer)\s+(?:in\s+)?(?:the\s+)?(?:public domain|pd\b)/;
 
+// A public domain answered "no" at the end of its clause, as an export writes a yes/no field out with its name:
+// "Public Domain: no", "Public domain = false", "Gemeinfrei: nein", "PD: no" (reviewer V31: read as the Public Domain
+// Mark, with a download). Not "Public Domain - No known copyright restrictions": the "no" must end the clause.
+const PUBLIC_DOMAIN_ANSWERED_NO = new RegExp(
+  `(?:\\bpublic domain|\\bpd|${PUBLIC_DOMAIN_ELSEWHERE})\\s*(?:[:=–—-]\\s*|\\s+)` +
+    '(?:no|not|false|nein|non|nee|nej|n[ãa]o|nie)(?![\\p{L}\\p{N}])(?=\\s*(?:$|[,;.)|/\\n]))',
+  'u',
+);
+
+/** The text (lower case) answers a public domain "no" at the end of its clause ("Public Domain: no"). */
+export function publicDomainAnsweredNo(t: string): boolean {
+  return PUBLIC_DOMAIN_ANSWERED_NO.test(t);
+}
+
 /** The text (lower case) says in English or another language that the work is not in the public domain. */
 function publicDomainDenied(t: string): boolean {
-  return NOT_PUBLIC_DOMAIN.test(t) || publicDomainDeniedElsewhere(t);
+  return NOT_PUBLIC_DOMAIN.test(t) || publicDomainDeniedElsewhere(t) || publicDomainAnsweredNo(t);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   NOT_PUBLIC_DOMAIN,
   PUBLIC_DOMAIN_ELSEWHERE,
   photographLicensed,
+  publicDomainAnsweredNo,
   publicDomainDeniedElsewhere,
   recordSaysProtected,
   rightsUnknown,
@@ -326,6 +327,7 @@ function clauses(t: string): { text: string; start: number }[] {
  */
 function copyrightSaid(t: string, raw: string): 'statement' | 'holder' | null {
   if (IN_COPYRIGHT_CODE.test(raw) || NOT_PUBLIC_DOMAIN.test(t) || publicDomainDeniedElsewhere(t)) return 'statement';
+  if (publicDomainAnsweredNo(t)) return 'statement';
   const rest = t.replace(NO_COPYRIGHT_SAID, ' ');
   if (/\bin copyright\b/.test(rest) || reservedSaid(raw)) return 'statement';
   let holder = false;

@@ -97,9 +97,9 @@ describe('the public model page and the object page', () => {
     const sure = await readFile(path.join(ws.site, 'objects', slugOf('A-2'), 'index.html'), 'utf8');
     expect(sure).toMatch(/<a[^>]*href="[^"]*models\/v1\.1\.0\/#confidence"[^>]*>99% confident<\/a>/);
     const held = text(await readFile(path.join(ws.site, 'objects', slugOf('A-3'), 'index.html'), 'utf8'));
-    expect(held).toContain('below the 65% this museum asks for before it publishes a guess of coin');
+    expect(held).toContain('below the 65% Vitrine Demo Museum asks for before it publishes a guess of coin');
     const never = text(await readFile(path.join(ws.site, 'objects', slugOf('A-4'), 'index.html'), 'utf8'));
-    expect(never).not.toContain('100% this museum asks for');
+    expect(never).not.toContain('100% Vitrine Demo Museum asks for');
     expect(never).toContain('the model is not yet reliable enough on bust for any guess of it to be published');
 
     // The home page: not "a type for every photograph" when some guesses are held back.

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultParams } from '../../pipeline/params.ts';
 import { buildCard, crossValidationCardLines, summariseDataset } from '../../pipeline/registry/card.ts';
-import type { Registration } from '../../pipeline/registry/registry.ts';
 import type { Dataset, Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { firstRegistration } from './first-registration.ts';
 
 /*
  * Tester T12 (a photo archive, D27): the model card said "Published from confidence: 100% or more" for thresholds
@@ -38,33 +37,7 @@ function metricsWith(thresholds: Record<string, number | null>): Metrics {
 }
 
 function outOfScope(): string[] {
-  const params = defaultParams();
-  const registration = {
-    schema: 'vitrine.registration/1',
-    model: 'collection-classifier',
-    version: 'v1.0.0',
-    previous: null,
-    bump: 'first',
-    reason: 'first version of this model',
-    manifest: { md5: 'x.dir', files: [] },
-    evidence: null,
-    remote: 'local',
-    inputs: { labels, data: 'd', labelsMd5: 'l' },
-    headline: { accuracy: 1, macroF1: 1, macroF1Low: 1, macroF1High: 1, n: 8, labels },
-    lineage: {
-      data: { hash: 'd1.dir', source: 'data.dvc' },
-      labels: { md5: 'l', commit: null },
-      params: { md5: 'p', values: params },
-      code: { commit: 'abc' },
-      backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#flatten_1', source: 'npm:nsfwjs', licence: 'MIT' },
-      backend: 'wasm',
-      runtime: { node: 'v24', packages: {} },
-      durations: { embedMs: 1000, trainMs: 2000, evaluateMs: null },
-      pullRequest: null,
-      run: null,
-      promotedAt: '2026-12-07T10:00:00.000Z',
-    },
-  } as unknown as Registration;
+  const registration = firstRegistration(labels);
   const card = buildCard({
     registration,
     metrics: metricsWith({ Portraits: 0.9, 'Street scenes': 0.9, Documents: 0.9, Maps: 0.9 }),

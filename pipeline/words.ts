@@ -29,3 +29,16 @@ export function listWords(
   if (shown.length < 2) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} ${last === 'or' ? 'or' : 'and'} ${shown.at(-1)}`;
 }
+
+/** A size in bytes as people read it: "512 B", "1.5 MB", "12 GB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

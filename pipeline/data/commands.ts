@@ -5,19 +5,10 @@ import { shownName } from '../cli/shown.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import type { RegisteredFilesCheck } from '../registry/resend.ts';
+import { formatBytes, listWords, plural } from '../words.ts';
 import { copyDvcRemote, emptyParentWords, initData, isUrl, readDvcConfig, setDvcConfig } from './config.ts';
 import { notAMergeAdvice, operationWords } from './merge-state.ts';
-import {
-  addData,
-  checkoutData,
-  type DataStatus,
-  dataStatus,
-  formatBytes,
-  listWords,
-  plural,
-  pullData,
-  pushData,
-} from './ops.ts';
+import { addData, checkoutData, type DataStatus, dataStatus, pullData, pushData } from './ops.ts';
 import { NO_RECORD_ADVICE, noRecordWords } from './pushed.ts';
 import { openRemote } from './remote.ts';
 import { systemFilesAdvice } from './system-files.ts';

@@ -2,6 +2,7 @@ import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { formatBytes, plural } from '../words.ts';
 import {
   cachedSize,
   cleanStaleObjectTemps,
@@ -14,7 +15,6 @@ import { readDvcConfig } from './config.ts';
 import { parseDvcFile } from './dvcfile.ts';
 import { mapPool } from './hash.ts';
 import { refuseGcDuringMerge } from './merge-state.ts';
-import { formatBytes, plural } from './ops.ts';
 
 /*
  * `vitrine data gc`, like "dvc gc --workspace": remove from the local cache every object that no .dvc file

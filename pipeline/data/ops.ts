@@ -16,7 +16,7 @@ import path from 'node:path';
 import { isVitrineError, messageOf, systemErrorOf, VitrineError } from '../errors.ts';
 import { headCommit, readFileAtRef } from '../git/repo.ts';
 import type { Logger, Whereabouts } from '../log.ts';
-import { listWords, plural } from '../words.ts';
+import { formatBytes, listWords, plural } from '../words.ts';
 import {
   cachedSize,
   checkCachedManifest,
@@ -738,18 +738,6 @@ async function ensureGitignored({ root, target }: { root: string; target: string
   }
   if (text.split(/\r?\n/).includes(line)) return;
   await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1024;
-    i++;
-  } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** A remote, or a way to open the configured one only when it is needed (undefined when none is set up). */

@@ -38152,12 +38152,12 @@ init_dvcfile();
 
 // pipeline/data/gc.ts
 init_errors();
+init_words();
 init_cache();
 init_config();
 init_dvcfile();
 init_hash();
 init_merge_state();
-init_ops();
 
 // pipeline/data/index.ts
 init_hash();

@@ -95,9 +95,14 @@ import {
  * clause alone ("Public Domain (not yet expired copyright)", "(lapsed copyright; renewed 1990)" In Copyright); all
  * rights reserved with Arabic vowel marks, a right-to-left mark, in more word orders and Korean run together;
  * "Imagen:" and "Bild:" naming someone beside a licence as "Image:" ("Bild: John Smith; CC0" In Copyright).
+ * 13 (task D39; 12 was released in 0.3.0): an invisible mark inside a word (a direction mark, a zero-width space, a
+ * soft hyphen) read as a break and as nothing, the reading that shows less kept ("Public\u200fdomain" unknown, not the
+ * Public Domain Mark; "Not\u200ein copyright" and "CC0; not\u200bPD" In Copyright); Hebrew with vowel marks as without
+ * them ("כָּל הַזְּכוּיוֹת שְׁמוּרוֹת" In Copyright); CNE or UND after "Bild:", "Photo:" or another holder field as the
+ * code alone ("Bild: UND; CC0" Undetermined, not CC0).
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
-export const RIGHTS_READING = 12;
+export const RIGHTS_READING = 13;
 
 /** An object's rights as the site shows them. */
 export interface Rights {
@@ -399,7 +404,8 @@ const ALL_RESERVED = new RegExp(
       '(?:[كک]ل[يی][ةه]|تمام[يی]|همه(?:\u200c?[يی])?) حقوق(?: [^\\s.;,|]+){0,6}? محفوظ',
       'حق(?:وق)? (?:چاپ|نشر|طبع)(?: و ?(?:چاپ|نشر|طبع))? محفوظ',
       // A word or two between ("כל הזכויות בתמונה שמורות", all rights in the image reserved), not "לא" (not).
-      '(?:כל )?הזכויות(?: (?!(?:לא|אינן)(?!\\p{L}))[^\\s.;,|]+){0,3}? שמורות|זכויות (?:היוצרים )?שמורות',
+      // With vowel marks written it is often spelt "זְכֻיּוֹת", without the "ו": "הזכיות" once they are gone.
+      '(?:כל )?הזכו?יות(?: (?!(?:לא|אינן)(?!\\p{L}))[^\\s.;,|]+){0,3}? שמורות|זכו?יות (?:היוצרים )?שמורות',
       '(?:판권|저작권) ?소유',
       '모든 ?권리(?:를)? ?보유',
       // Run together or joined by a dot or a dash too ("무단전재·재배포금지", "무단 전재-재배포 금지").
@@ -430,6 +436,9 @@ function plainRights(raw: string): string {
     .toLowerCase()
     // Arabic vowel marks (harakat) change no word (reviewer V29): "جميع الحقوق مَحفوظة" is "جميع الحقوق محفوظة".
     .replace(/[\u064b-\u065f\u0670]/g, '')
+    // Nor do Hebrew vowel and cantillation marks (niqqud, task D39): "כָּל הַזְּכוּיוֹת שְׁמוּרוֹת" is "כל הזכויות שמורות".
+    // Not the Hebrew hyphen (maqaf, U+05BE) nor the punctuation among them (U+05C0, U+05C3, U+05C6): they part words.
+    .replace(/[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g, '')
     // Nor does the stretching line (tatweel) inside an Arabic word ("محفـوظة"). Elsewhere it, and the left-to-right,
     // right-to-left and Arabic letter marks, break words: "In\u200eCopyright" is "In Copyright", not "InCopyright"
     // (reviewer V31: deleted, they joined words and the licence beside was read).
@@ -515,6 +524,25 @@ export function rightsOf(text: string): Rights {
   // minutes), and they say nothing more.
   const spaced = raw.replace(/[^\S\n\r]{2,}/g, ' ').replace(/(?:\r?\n[^\S\r\n]*){3,}/g, '\n\n');
   if (spaced !== raw) return { ...rightsOf(spaced), text: raw };
+  // An invisible mark inside a word ("In\u200eCopyright", "Public\u200fdomain", a zero-width space) may be a word break
+  // or nothing: the text is read as written, with the marks gone and with each a space, and the reading that shows
+  // less is kept. So a mark never reads more open than the text without it, nor than before (task D39: a mark was a
+  // break, and "Public\u200fdomain" read as the Public Domain Mark, "Not\u200ein copyright" as no copyright).
+  if (INVISIBLE.test(raw)) {
+    const gone = rightsOf(raw.replace(INVISIBLES, ''));
+    const broken = rightsOf(raw.replace(INVISIBLES, ' '));
+    return { ...(showsLess([rightsAsWritten(raw), gone, broken]) ?? gone), text: raw };
+  }
+  return rightsAsWritten(raw);
+}
+
+// The marks no one sees (direction marks and embeddings, zero-width spaces and joiners, a soft hyphen) and the
+// Arabic stretching line, which may be typed inside a Latin word too.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u0640]/u;
+const INVISIBLES = new RegExp(INVISIBLE.source, 'gu');
+
+/** rightsOf of a text whose runs of spaces are one. */
+function rightsAsWritten(raw: string): Rights {
   const asRead = copyrightStatusAsRead(raw);
   if (asRead !== raw) return { ...rightsOf(asRead), text: raw };
   const field = FIELD_NAME.exec(raw);
@@ -613,8 +641,22 @@ function codedStatements(raw: string): (typeof STATEMENTS)[number][] {
     ...[...raw.matchAll(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/gi)].map((m) => m[1]!),
     ...[...raw.matchAll(/(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])/g)].map((m) => m[1]!),
     ...raw.split(/[;|,\n]/).flatMap((c) => c.trim().match(/^(NKC|CNE|UND)\.?$/)?.[1] ?? []),
+    ...raw.split(/[;|,\n]/).flatMap((c) => codeAfterField(c.trim())),
   ];
   return found.flatMap((code) => STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) ?? []);
+}
+
+// A holder field's name and nothing else ("Bild:", "Photo:", "Image credit:").
+const FIELD_ALONE = new RegExp(`^(?:${HOLDER_FIELD.source})$`, 'u');
+
+/**
+ * CNE or UND after a photograph's or holder's field name ("Bild: UND; CC0", "Photo: CNE"): a code said of the
+ * photograph, read as when it stands alone (task D39: it named no holder and was dropped, and the CC0 beside it
+ * offered for download). Not NKC, which would open a text read as unknown now ("Metadata: CC0; Bild: NKC").
+ */
+function codeAfterField(clause: string): string[] {
+  const m = /^(.+?)\s*(CNE|UND)\.?$/.exec(clause);
+  return m && FIELD_ALONE.test(m[1]!.toLowerCase()) ? [m[2]!] : [];
 }
 
 /** rightsOf without a field name. */

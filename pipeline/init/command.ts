@@ -11,6 +11,7 @@ import { VitrineError } from '../errors.ts';
 import type { Whereabouts } from '../log.ts';
 import { plural } from '../words.ts';
 import { pathFrom, shellMessage, vitrineInvocation } from './invocation.ts';
+import { languageWords } from './language.ts';
 import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { describePhotographs } from './photographs.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
@@ -199,6 +200,7 @@ docs/actions.md, "Upgrading the workflows".`,
         })
     ).finally(quiet);
     const r = result.imported;
+    const language = languageWords(result.language);
     const run = await vitrineInvocation({ root: ctx.ws.root });
     const inFolder = path.resolve(cwd) === run.folder ? '' : `cd ${pathFrom({ cwd, folder: run.folder })} && `;
     ctx.log.info(
@@ -208,6 +210,7 @@ docs/actions.md, "Upgrading the workflows".`,
         `Wrote ${wrote(result)}${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
         smallCollectionWords(result.smallCollection),
+        language.said,
         result.repository
           ? `The catalogue's "Suggest a correction" links open labels.csv in ${result.repository} on GitHub ` +
             "(collection.repository in params.yaml, from this repository's origin)."
@@ -221,6 +224,7 @@ docs/actions.md, "Upgrading the workflows".`,
               '  set collection.repository in params.yaml to your GitHub repository, as owner/name ' +
                 '(my-museum/collection): until then the catalogue\'s object pages have no "Suggest a correction" link',
             ]),
+        ...(language.next ? [`  ${language.next}`] : []),
         `  ${commit}`,
         `  ${inFolder}${run.vitrine} run`,
         run.inRepository

@@ -45,6 +45,7 @@ import { type Workspace, workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { plural } from '../words.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
+import { type LanguageGuess, languageWords, recordsLanguage } from './language.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme, nearPath } from './readme.ts';
 import { initMarker, unfinishedInit } from './unfinished.ts';
@@ -434,6 +435,8 @@ export interface InitResult {
   pushRefused?: PushRefusal;
   /** The gate settings written for a collection too small to reach gate.min_test_objects (smallCollectionValues). */
   smallCollection?: SmallCollection;
+  /** catalogue.language as read from the records (recordsLanguage): written when clear, else left "en" and said. */
+  language: LanguageGuess;
 }
 
 /**
@@ -621,7 +624,8 @@ export async function initRepository({
   };
 
   // Import first: a refused row stops here, before any file of the new repository is written.
-  const text = await paramsText({ root, proposal, choices });
+  const language = recordsLanguage({ rows: proposal.table.rows, columns: choices.columns });
+  const text = await paramsText({ root, proposal, choices, language });
   const params = parseParams({ text, name: 'params.yaml' });
   // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
   const exportLabels =
@@ -652,7 +656,7 @@ export async function initRepository({
   // A collection too small for the gate's default minimum of test objects: no model could pass it, so params.yaml
   // gets the small-collection settings the first report would otherwise name (docs/metrics.md, "Small collections").
   const small = await smallCollectionOf({ ws, params });
-  const finalText = small ? await paramsText({ root, proposal, choices, small }) : text;
+  const finalText = small ? await paramsText({ root, proposal, choices, language, small }) : text;
   if (demo) {
     log.info(
       'Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).',
@@ -807,6 +811,7 @@ export async function initRepository({
     pushError,
     ...(pushRefused ? { pushRefused } : {}),
     ...(small ? { smallCollection: small } : {}),
+    language,
   };
 }
 
@@ -859,11 +864,14 @@ async function paramsText({
   root,
   proposal,
   choices,
+  language,
   small,
 }: {
   root: string;
   proposal: InitProposal;
   choices: InitChoices;
+  /** The records' language: written to catalogue.language when clear; either way the comment says what init made of it. */
+  language: LanguageGuess;
   /** The gate settings of a collection too small for the default minimum of test objects, written with why. */
   small?: SmallCollection;
 }): Promise<string> {
@@ -888,6 +896,12 @@ async function paramsText({
   doc.setIn(['import', 'keep'], doc.createNode(choices.keep));
   if (choices.onInvalid) doc.setIn(['import', 'on_invalid'], choices.onInvalid);
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
+  if (language.language) doc.setIn(['catalogue', 'language'], language.language);
+  const catalogue = doc.get('catalogue', true);
+  const languagePair = isMap(catalogue)
+    ? catalogue.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'language')
+    : undefined;
+  if (languagePair && isScalar(languagePair.key)) languagePair.key.commentBefore = languageWords(language).comment;
   const counts = new Map(composedCounts(proposal.labels).map((l) => [l.label, l.count]));
   const tooFew = tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel);
   const notes = [

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, type Stats, statSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, readlink, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VitrineError } from './errors.ts';
-import type { Logger } from './log.ts';
+import { type Clock, type Logger, systemClock } from './log.ts';
 
 /*
  * One lock helper for the repository's lock files (a catalogue build, a run of stages): a file created
@@ -18,7 +18,8 @@ import type { Logger } from './log.ts';
  * The holder renews it every minute, so a long run (a first embedding of 100,000 images takes most of an
  * hour) keeps it, and removes it when stopped by Ctrl-C, SIGTERM or SIGHUP. A lock time ahead of this clock
  * (a clock set back since, a copy from another machine) says nothing of its age: its age is then how long
- * this process has seen it unchanged.
+ * this process has seen it unchanged. So is a takeover guard's (below): one left by a waiter killed while taking
+ * a lock over is removed once seen unchanged for a minute, whatever its time says.
  */
 
 /** How long a lock from another machine must be seen unrenewed, from here, before it is taken over. */
@@ -57,8 +58,9 @@ interface Watch {
  * work in messages ("a catalogue build"). A waiter says who holds it and how to free it should that run
  * be gone, once the wait has lasted `tellAfterMs`, then every `remindMs` that it still waits. `wait`
  * defaults to a timer; `staleMs` is how long a lock from another machine must be seen unrenewed,
- * `neighbourStaleMs` one from another container, `emptyStaleMs` an empty one. A folder that cannot be
- * written fails with LOCK_FOLDER_READ_ONLY, naming it (`root`: messages show paths from it).
+ * `neighbourStaleMs` one from another container, `emptyStaleMs` an empty one (and a takeover guard left
+ * by a waiter stopped while taking it). `clock` is this machine's, to which lock times are compared. A folder
+ * that cannot be written fails with LOCK_FOLDER_READ_ONLY, naming it (`root`: messages show paths from it).
  */
 export async function holdLock({
   file,
@@ -72,6 +74,7 @@ export async function holdLock({
   emptyStaleMs = EMPTY_STALE_MS,
   remindMs = REMIND_MS,
   tellAfterMs = 0,
+  clock = systemClock,
 }: {
   file: string;
   what: string;
@@ -84,24 +87,27 @@ export async function holdLock({
   emptyStaleMs?: number;
   remindMs?: number;
   tellAfterMs?: number;
+  clock?: Clock;
 }): Promise<() => Promise<void>> {
   await mkdir(path.dirname(file), { recursive: true }).catch((error) => notWritable({ error, file, what, root }));
   const me = await identity();
-  await removeLeftTemps({ file, me, log });
-  const mine = [process.pid, os.hostname(), new Date().toISOString(), me.boot, me.pidNs, ''].join('\n');
+  await removeLeftTemps({ file, me, log, clock });
+  const mine = [process.pid, os.hostname(), clock.now().toISOString(), me.boot, me.pidNs, ''].join('\n');
   const watch: Watch = { stamp: '', since: 0 };
-  const limits = { staleMs, neighbourStaleMs, emptyStaleMs, renewMs };
+  // The takeover guard's, watched as the lock is: one dated ahead of this clock is aged by how long it is seen.
+  const guardWatch: Watch = { stamp: '', since: 0 };
+  const limits = { staleMs, neighbourStaleMs, emptyStaleMs, renewMs, clock };
   const started = performance.now();
   for (let toldAt = Number.NaN; ; ) {
     try {
-      if (await createWhole(file, mine)) return held({ file, mine, renewMs });
+      if (await createWhole(file, mine)) return held({ file, mine, renewMs, clock });
     } catch (error) {
       notWritable({ error, file, what, root });
     }
     const owner = await readFile(file, 'utf8').catch(() => '');
     const stale = await staleness({ file, owner, me, watch, limits });
     if (stale) {
-      if (await takeOver({ file, owner, mine, me, watch, limits }))
+      if (await takeOver({ file, owner, mine, me, watch, guardWatch, limits }))
         log.warn(`${shown(file, root)} was left by ${what} that ${stale}: taking it over.`);
       else await wait(50);
       continue;
@@ -172,7 +178,17 @@ function tempsOf(file: string): RegExp {
  * judged as its lock would be (its process has ended on this machine, or its machine restarted), or when it is
  * older than a few minutes by this machine's clock (30 from another machine, whose clock may be behind this one's).
  */
-async function removeLeftTemps({ file, me, log }: { file: string; me: Identity; log: Logger }): Promise<void> {
+async function removeLeftTemps({
+  file,
+  me,
+  log,
+  clock,
+}: {
+  file: string;
+  me: Identity;
+  log: Logger;
+  clock: Clock;
+}): Promise<void> {
   const folder = path.dirname(file);
   const ours = tempsOf(file);
   const names = await readdir(folder).catch(() => [] as string[]);
@@ -180,7 +196,7 @@ async function removeLeftTemps({ file, me, log }: { file: string; me: Identity; 
     const temp = path.join(folder, name);
     const info = await stat(temp).catch(() => null);
     if (!info) continue;
-    const age = Date.now() - info.mtimeMs;
+    const age = clock.now().getTime() - info.mtimeMs;
     const holder = parseHolder(await readFile(temp, 'utf8').catch(() => ''));
     const place = holder.pid ? placeOf(holder, me) : 'here';
     const left =
@@ -310,6 +326,7 @@ async function takeOver({
   mine,
   me,
   watch,
+  guardWatch,
   limits,
 }: {
   file: string;
@@ -317,13 +334,17 @@ async function takeOver({
   mine: string;
   me: Identity;
   watch: Watch;
+  guardWatch: Watch;
   limits: Limits;
 }): Promise<boolean> {
   const guard = `${file}.takeover`;
   if (!(await createWhole(guard, mine))) {
-    // One left by a waiter killed in these few lines is old.
+    // One left by a waiter killed in these few lines is old; dated ahead (tester T11's case for the lock), its
+    // age is how long this process has seen it unchanged, or it would stop every later run for ever (D40).
     const info = await stat(guard).catch(() => null);
-    if (info && Date.now() - info.mtimeMs > EMPTY_STALE_MS) await rm(guard, { force: true });
+    const text = info ? await readFile(guard, 'utf8').catch(() => '') : '';
+    if (info && ageOf({ info, owner: text, watch: guardWatch, clock: limits.clock }) > limits.emptyStaleMs)
+      await rm(guard, { force: true });
     return false;
   }
   try {
@@ -364,13 +385,23 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 /** Renew the held lock every minute; release removes it only while it is still this holder's. */
-function held({ file, mine, renewMs }: { file: string; mine: string; renewMs: number }): () => Promise<void> {
+function held({
+  file,
+  mine,
+  renewMs,
+  clock,
+}: {
+  file: string;
+  mine: string;
+  renewMs: number;
+  clock: Clock;
+}): () => Promise<void> {
   if (heldLocks.size === 0) for (const stop of STOPS) process.on(stop, onSignal);
   heldLocks.set(file, mine);
   const renew = setInterval(async () => {
     // Only while it is still this holder's: one taken over (a machine that slept past 30 minutes) is not renewed.
     if ((await readFile(file, 'utf8').catch(() => null)) !== mine) return clearInterval(renew);
-    const now = new Date();
+    const now = clock.now();
     await utimes(file, now, now).catch(() => {});
   }, renewMs);
   renew.unref();
@@ -394,6 +425,8 @@ interface Limits {
   neighbourStaleMs: number;
   emptyStaleMs: number;
   renewMs: number;
+  /** This machine's clock, to which the files' times are compared. */
+  clock: Clock;
 }
 
 let identityOf: Promise<Identity> | undefined;
@@ -442,17 +475,8 @@ async function staleness({
 }): Promise<string | null> {
   const holder = parseHolder(owner);
   const info = await stat(file).catch(() => null);
-  // Since when this process has seen the lock as it is: a renewal or a new holder changes its stamp.
-  const now = performance.now();
-  const stamp = `${info?.mtimeMs}:${info?.ctimeMs}:${owner}`;
-  if (stamp !== watch.stamp) {
-    watch.stamp = stamp;
-    watch.since = now;
-  }
-  const unrenewed = now - watch.since;
-  // A time ahead of this clock (set back since, or a copy) would be fresh for ever (tester T11): unknown.
-  const ahead = info !== null && info.mtimeMs > Date.now();
-  const age = !info ? 0 : ahead ? unrenewed : Date.now() - info.mtimeMs;
+  const unrenewed = seenUnchanged({ info, owner, watch });
+  const age = info ? ageOf({ info, owner, watch, clock: limits.clock }) : 0;
   if (!owner.trim()) return age > limits.emptyStaleMs ? 'stopped before it could name itself' : null;
   const place = placeOf(holder, me);
   if (place === 'here' && /^\d+$/.test(holder.pid)) {
@@ -472,6 +496,27 @@ async function staleness({
     ? `has not renewed it while this one watched (${minutes(unrenewed)}; ` +
         `process ${holder.pid} on the machine ${holder.host || 'that did not say its name'})`
     : null;
+}
+
+/** How long this process has seen the file as it is: a renewal or a new holder changes its stamp. */
+function seenUnchanged({ info, owner, watch }: { info: Stats | null; owner: string; watch: Watch }): number {
+  const now = performance.now();
+  const stamp = `${info?.mtimeMs}:${info?.ctimeMs}:${owner}`;
+  if (stamp !== watch.stamp) {
+    watch.stamp = stamp;
+    watch.since = now;
+  }
+  return now - watch.since;
+}
+
+/**
+ * A lock file's age by `clock`; a time ahead of it (a clock set back since, or a copy) would be fresh for ever
+ * (tester T11), so its age is then how long this process has seen it unchanged.
+ */
+function ageOf({ info, owner, watch, clock }: { info: Stats; owner: string; watch: Watch; clock: Clock }): number {
+  const unrenewed = seenUnchanged({ info, owner, watch });
+  const now = clock.now().getTime();
+  return info.mtimeMs > now ? unrenewed : now - info.mtimeMs;
 }
 
 function processGone(pid: number): boolean {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +99,26 @@ describe('a lock dated ahead of this clock', () => {
     } finally {
       clearInterval(renew);
     }
+  });
+});
+
+/*
+ * D40: a takeover guard (run.lock.takeover) left dated ahead of this clock (the clock was ahead, the waiter was
+ * killed while taking a lock over) was never removed: every later run waited on it for ever. Here the files are
+ * written now and the clock passed in is a day behind: the clock put right after the guard was left.
+ */
+describe('a takeover guard dated ahead of this clock', () => {
+  const aDayBehind = { now: () => new Date(Date.now() - 24 * 3_600_000) };
+
+  it('is removed once this process has seen it unchanged for the limit, and the stale lock is taken over', async () => {
+    const file = await lockFile();
+    await writeFile(file, '');
+    await writeFile(`${file}.takeover`, `4242\n${os.hostname()}\n`);
+    const { result: holding, state } = holdWithin(4_000, { file, emptyStaleMs: 300, clock: aDayBehind });
+    const result = await holding;
+    expect(typeof result).toBe('function');
+    expect(state.seconds).toBeGreaterThan(0.25);
+    expect(existsSync(`${file}.takeover`)).toBe(false);
+    await (result as () => Promise<void>)();
   });
 });

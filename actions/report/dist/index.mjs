@@ -19865,6 +19865,7 @@ var STALE_MS, NEIGHBOUR_STALE_MS, REMIND_MS, init_lock = __esm({
   "pipeline/lock.ts"() {
     "use strict";
     init_errors();
+    init_log();
     STALE_MS = 30 * 6e4, NEIGHBOUR_STALE_MS = 5 * 6e4, REMIND_MS = 5 * 6e4;
   }
 });

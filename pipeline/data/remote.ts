@@ -538,6 +538,8 @@ export function s3Remote({
       readTimeout: given.read_timeout,
       keyFrom: keySource({ configured: configured !== undefined, profile: connection.profile, env }),
       ...(connection.profile ? { profile: connection.profile } : {}),
+      // Read from the environment passed in, when the remote is opened (in Actions, GitHub sets it for every step).
+      actor: env.GITHUB_ACTOR,
     });
   // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
   let bucketChecked: Promise<void> | undefined;
@@ -968,6 +970,27 @@ export function keySource({
   return 'the AWS credentials file (~/.aws/credentials, its [default] profile) or another of the AWS SDK’s sources';
 }
 
+/** The login GitHub gives Dependabot: the actor (GITHUB_ACTOR) of the runs it starts, and of their re-runs. */
+export const DEPENDABOT = 'dependabot[bot]';
+
+/**
+ * Why a run Dependabot started has no key (GitHub gives it only the Dependabot secrets), in plain words, with
+ * what to do; '' for any other run. `key` says what to do about it.
+ */
+export function dependabotNoKey({ actor, key }: { actor: string | undefined; key: string }): string {
+  if (actor !== DEPENDABOT) return '';
+  return (
+    ` This run was started by Dependabot, and GitHub gives the runs Dependabot starts (and their re-runs) only ` +
+    `the Dependabot secrets, never the repository's or an environment's: so it has no key. ${key}`
+  );
+}
+
+/** What a Dependabot run without the data remote's key needs: the read-only key, as Dependabot secrets. */
+const DEPENDABOT_READ_KEY =
+  'Add the read-only key as Dependabot secrets too, with the same names VITRINE_REMOTE_READ_ACCESS_KEY_ID and ' +
+  'VITRINE_REMOTE_READ_SECRET_ACCESS_KEY (Settings, Secrets and variables, Dependabot), never the write key; then ' +
+  'run it again (docs/actions.md, Keys of the data remote).';
+
 /**
  * A typed error in plain words for an S3 failure: no credentials, refused credentials, a server that
  * did not answer, a bucket that does not exist; anything else keeps the server's own message.
@@ -983,6 +1006,7 @@ export function s3Error({
   readTimeout,
   keyFrom,
   profile,
+  actor,
 }: {
   remote: string;
   endpoint: string;
@@ -998,6 +1022,8 @@ export function s3Error({
   keyFrom?: string;
   /** The profile the remote names (`profile = …`), said when no key was found under it. */
   profile?: string;
+  /** Who started this run on GitHub (GITHUB_ACTOR): Dependabot's runs get no key, said so when none is found. */
+  actor?: string;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
@@ -1016,7 +1042,8 @@ export function s3Error({
           ? ` It names the profile "${profile}" (profile = ${profile} under it): the AWS credentials file ` +
             '(~/.aws/credentials, or AWS_SHARED_CREDENTIALS_FILE) has no key under that name; check its spelling.'
           : '') +
-        ` ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+        ` ${CREDENTIALS_HINT.replace('NAME', remote)}` +
+        dependabotNoKey({ actor, key: DEPENDABOT_READ_KEY }),
       data,
       { cause: error },
     );

@@ -34,7 +34,8 @@ export const publishCommands: Command[] = [
       const params = await loadParams({ file: ctx.ws.params });
       const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
       // Asked before anything changes (rollback.yml, before the tag moves): no site is read or sent.
-      if (values.check === true) return checkPublishTarget({ target, log: ctx.log });
+      const actor = ctx.env.GITHUB_ACTOR;
+      if (values.check === true) return checkPublishTarget({ target, log: ctx.log, actor });
       const dryRun = values['dry-run'] === true;
       const upload = async () => {
         // A site built for another base path would link every page to the old place; one whose build did not
@@ -45,7 +46,7 @@ export const publishCommands: Command[] = [
         // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.
         const where = {};
         const quiet = sayWhenStopped({ log: ctx.log, where });
-        return publishSite({ site: ctx.ws.site, target, log: ctx.log, dryRun, where }).finally(quiet);
+        return publishSite({ site: ctx.ws.site, target, log: ctx.log, dryRun, where, actor }).finally(quiet);
       };
       // The whole upload holds the run lock: a catalogue build placing its pages meanwhile would have some of them
       // sent beside files of the build before. A run waits for a publish, a publish for a run; a dry run changes

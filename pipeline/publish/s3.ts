@@ -13,6 +13,7 @@ import {
 import { mapPool } from '../data/hash.ts';
 import {
   clockAmount,
+  dependabotNoKey,
   notStorageWords,
   s3Error,
   sayClockCorrected,
@@ -152,6 +153,7 @@ export async function publishSite({
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
   maxRecordBytes = MAX_RECORD_BYTES,
   where = {},
+  actor,
 }: {
   site: string;
   target: PublishTarget;
@@ -166,6 +168,8 @@ export async function publishSite({
   maxRecordBytes?: number;
   /** Kept saying what visitors see at each moment, for the message of a publish stopped by Ctrl-C. */
   where?: Whereabouts;
+  /** Who started this run on GitHub (GITHUB_ACTOR): a Dependabot run has no key, and is told why. */
+  actor?: string;
 }): Promise<PublishResult> {
   // Stopped by Ctrl-C: what visitors see then, and that the same command finishes the job.
   let sentCount = 0;
@@ -177,7 +181,7 @@ export async function publishSite({
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
   // Set once the server has answered: a refused connection after that means it stopped answering.
   const heard = { yet: false };
-  const fail = failWith({ target, idleTimeoutMs, heard });
+  const fail = failWith({ target, idleTimeoutMs, heard, actor });
   const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
 
   const files = await siteFiles(site);
@@ -387,15 +391,18 @@ export async function checkPublishTarget({
   log,
   client,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  actor,
 }: {
   target: PublishTarget;
   log: Logger;
   client?: S3Client;
   idleTimeoutMs?: number;
+  /** Who started this run on GitHub (GITHUB_ACTOR): a Dependabot run has no key, and is told why. */
+  actor?: string;
 }): Promise<void> {
   const s3 = client ?? catalogueClient({ target, idleTimeoutMs, log });
   const heard = { yet: false };
-  const fail = failWith({ target, idleTimeoutMs, heard, command: 'npx vitrine publish --check' });
+  const fail = failWith({ target, idleTimeoutMs, heard, command: 'npx vitrine publish --check', actor });
   const prefix = target.prefix ? `${target.prefix}/` : '';
   try {
     await s3.send(new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, MaxKeys: 1 }));
@@ -950,12 +957,18 @@ const KEYS_HINT =
   'or AWS_ACCESS_KEY_ID and ' +
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 
+/** A Dependabot run cannot publish: the publishing key is a write key, never given to Dependabot. */
+const DEPENDABOT_PUBLISH =
+  'The publishing key may change the public site and must not be a Dependabot secret: publish from a run a ' +
+  'person starts (merge to main, or Actions, the workflow, Run workflow).';
+
 /** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
 function failWith({
   target,
   idleTimeoutMs,
   heard,
   command = 'npx vitrine publish',
+  actor,
 }: {
   target: PublishTarget;
   idleTimeoutMs: number;
@@ -963,6 +976,8 @@ function failWith({
   heard: { yet: boolean };
   /** What to run again once the server answers. */
   command?: string;
+  /** Who started this run on GitHub (GITHUB_ACTOR). */
+  actor?: string;
 }): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
@@ -992,7 +1007,8 @@ function failWith({
       case 'REMOTE_NO_CREDENTIALS':
         return new VitrineError(
           'PUBLISH_NO_CREDENTIALS',
-          `Publishing to bucket "${target.bucket}" needs an access key, and none was found. ${KEYS_HINT}`,
+          `Publishing to bucket "${target.bucket}" needs an access key, and none was found. ${KEYS_HINT}` +
+            dependabotNoKey({ actor, key: DEPENDABOT_PUBLISH }),
           data,
           options,
         );

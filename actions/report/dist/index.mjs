@@ -39521,7 +39521,7 @@ function cleanForkMarkdown(markdown) {
     }
   ).replace(/@(?!\u200b)/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B");
 }
-var STOP_REASONS = {
+var RUNNER_FILES = "trouble writing or reading files on the runner (not something in the change)", STOP_REASONS = {
   CSV_MERGE_CONFLICT: "a merge conflict left in labels.csv",
   PARAMS_MERGE_CONFLICT: "a merge conflict left in params.yaml",
   DVCFILE_MERGE_CONFLICT: "a merge conflict left in data.dvc",
@@ -39541,9 +39541,64 @@ var STOP_REASONS = {
   DATA_MISSING: "the photographs could not be fetched",
   REMOTE_NO_CREDENTIALS: "the data remote's keys are not set for this run",
   REMOTE_ACCESS_DENIED: "the data remote refused the key this run holds",
-  DISK_FULL: "the runner's disk was full",
-  BUG: "an unexpected error in Vitrine itself (a bug, not something in the change)"
-}, LINE_OF = /(?:^|[\s"'`(/])(labels\.csv|params\.yaml|data\.dvc):(\d{1,7})\b/;
+  DISK_FULL: "a full disk on the runner",
+  BUG: "an unexpected error in Vitrine itself (a bug, not something in the change)",
+  CSV_MALFORMED: "a table of the collection (labels.csv or data/objects.csv) that Vitrine cannot read",
+  CSV_NUL: "a table of the collection that was not saved completely",
+  CSV_SEPARATOR: "a table of the collection separated by something other than commas",
+  CSV_UTF16: "a file saved as UTF-16, not UTF-8",
+  NOT_UTF8: "a file not saved as UTF-8, whose accented letters Vitrine cannot read",
+  LABELS_HEADER: "labels.csv not having the columns Vitrine needs",
+  LABELS_TOO_MANY_COLUMNS: "a line of labels.csv with too many columns",
+  OBJECT_DUPLICATE: "an object listed twice",
+  PARAMS_ENCODING: "params.yaml saved as UTF-16, not UTF-8",
+  DVCFILE_INVALID: "a data.dvc that Vitrine cannot read",
+  DATA_MERGE_REBASE: "a rebase or merge of the data that was not finished",
+  DATASET_NO_LABELS: "no object having a label yet in labels.csv",
+  IMAGE_MISSING: "a photograph that is missing",
+  IMAGE_UNREADABLE: "a photograph Vitrine cannot read (damaged, or not an image)",
+  IMAGE_TOO_LARGE: "a photograph larger than dataset.image.max_pixels allows",
+  GIT_LFS_POINTER: "a file kept in Git LFS rather than in the repository",
+  ENOSPC: "a full disk on the runner",
+  EDQUOT: "a full disk on the runner",
+  EFBIG: "a file too large for the runner's disk",
+  EROFS: RUNNER_FILES,
+  EACCES: RUNNER_FILES,
+  EPERM: RUNNER_FILES,
+  EEXIST: RUNNER_FILES,
+  ENOTDIR: RUNNER_FILES,
+  EISDIR: RUNNER_FILES,
+  EMFILE: RUNNER_FILES,
+  ENFILE: RUNNER_FILES,
+  EBUSY: RUNNER_FILES,
+  EIO: RUNNER_FILES
+}, UNNAMED_STOPS = new Set(
+  `
+    BACKBONE_INPUT BACKBONE_LAYER BACKBONE_LOAD BACKBONE_SOURCE BACKEND_UNAVAILABLE BASE_GATE_REWRITE
+    BASE_PARAMS_UNREADABLE CATALOGUE_INPUT_JSON CROSSVAL_FAILED DATASET_CHANGED_WHILE_READ DATASET_DAMAGED
+    DATASET_INVALID DATASET_MISSING DATASET_SCHEMA DATA_CACHE_DVC2 DATA_CHANGED DATA_CORRUPT
+    DATA_DVCIGNORE_INSIDE DATA_GC_CHANGED DATA_GC_LEGACY DATA_GC_LIST_DAMAGED DATA_GC_LIST_MISSING
+    DATA_GC_REMOTE_UNCHECKED DATA_GC_SHARED_CACHE DATA_INCOMPLETE DATA_MANIFEST_INVALID DATA_NAME_INVALID
+    DATA_NAME_NOT_UTF8 DATA_NOT_FETCHED DATA_NOT_FOLDER DATA_NOT_IN_CACHE DATA_NOT_PULLED DATA_NOT_TRACKED
+    DATA_OBJECTS_MISSING DATA_OBJECT_ID_INVALID DATA_PATH_LINK DATA_UNRECORDED_CHANGES DEMO_REAL_COLLECTION
+    DVCFILE_LEGACY DVCFILE_NOT_FOLDER DVCFILE_PATH_OUTSIDE DVC_CONFIG_INVALID DVC_NO_REMOTE DVC_REMOTE_NAME
+    DVC_REMOTE_UNKNOWN DVC_REMOTE_UNSUPPORTED DVC_REMOTE_URL EMBEDDING_STORE EMBED_FAILED EMBED_NOT_FINITE
+    EVALUATE_BASELINE_UNKNOWN EVALUATE_LABELS_CHANGED EVALUATE_SHAPE FAMILIARITY_SHAPE FILE_MISSING
+    GIT_ALTERNATES_UNSUPPORTED GIT_COMMIT_MISSING GIT_FETCH_FAILED GIT_HISTORY_MISSING GIT_LINK_LOOP
+    GIT_LINK_OUTSIDE GIT_NOT_A_FILE GIT_REF_UNKNOWN GIT_WORKTREE_UNSUPPORTED IMAGE_CHANGED
+    LABELS_CHANGED_SINCE_READ LABELS_LINK LABEL_NOTE_CUT LOCK_FOLDER_READ_ONLY MODEL_BACKBONE_MISMATCH
+    MODEL_FILES_UNAVAILABLE MODEL_FILE_CORRUPT MODEL_MISSING MODEL_SCHEMA PARAMS_IS_FOLDER PARAMS_LINK
+    PREDICT_NO_IMAGE REGISTRY_BUSY REGISTRY_FILES_INVALID REGISTRY_NAME_INVALID REGISTRY_NO_GIT
+    REMOTE_CANNOT_VERIFY REMOTE_CLOCK_SKEW REMOTE_DISK_FULL REMOTE_EMPTY REMOTE_FOLDER_EMPTIED
+    REMOTE_FOLDER_MISSING REMOTE_FROM_IS_TARGET REMOTE_FROM_MISSING REMOTE_NOT_STORAGE REMOTE_NOT_WRITABLE
+    REMOTE_NO_BUCKET REMOTE_OBJECT_MISSING REMOTE_OBJECT_TOO_LARGE REMOTE_TLS REMOTE_TOO_SLOW
+    REMOTE_UNAVAILABLE REMOTE_UPLOAD_NOT_STORED REPORT_BASE_FETCH_FAILED REPORT_INPUT_BROKEN
+    REPORT_INPUT_MISSING REPORT_NO_GIT REVIEW_FOLDS_OFF REVIEW_MISSING REVIEW_UNREADABLE
+    ROLLBACK_DATASET_STALE ROLLBACK_NOOP ROLLBACK_OFF_BRANCH STAGE_UNKNOWN TAG_EXISTS TRAIN_EMPTY
+    TRAIN_NOT_FINITE TRAIN_SHAPE VERSION_DEREGISTERED VERSION_EXISTS_FOR_COMMIT VERSION_INVALID
+    VERSION_UNKNOWN
+  `.trim().split(/\s+/)
+), LINE_OF = /(?:^|[\s"'`(/])(labels\.csv|params\.yaml|data\.dvc):(\d{1,7})\b/;
 function forkStopped({ failureJson, runUrl }) {
   let note = {};
   try {

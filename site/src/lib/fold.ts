@@ -62,12 +62,53 @@ export function foldLetters(text: string): string {
 // Latin ligatures as a PDF pastes them ("ﬁne" is U+FB01 then "ne"): Pagefind keeps the ligature, so "fine" found nothing.
 const LIGATURES = /[\ufb00-\ufb06]/g;
 
+/*
+ * ʿayn and ʾalif (hamza) as a transliteration writes them ("Muʿizz", "Mu‘izz", "Qurʾan", "ʻAli"), and the Slavic soft
+ * and hard signs ("Gorʹkiĭ"): Pagefind keeps the modifier letters (U+02B9 to U+02BF) in the word, drops the
+ * apostrophes (’ ‘ ' ′) and keeps ` and ´ in a typed word but not in the page's, so one spelling did not find another
+ * (tester T14). Taken out on both sides: "Muizz" is how each is searched.
+ */
+const SIGNS = /[\u02b9-\u02bf'`\u00b4\u2018\u2019\u2032]/gu;
+// The signs Pagefind drops from a word of a page: it has "Mu‘izz" alone as "muizz" (and "l’église" as "léglise").
+const DROPPED = /['`\u00b4\u2018\u2019\u2032]/gu;
+const SIGNED = new RegExp(SIGNS.source, 'u');
+
 /**
  * The text as it is searched: Latin letters folded (foldLetters), ligatures written out ("ﬁ" → "fi"), "_" removed
- * ("MET_544744" → "MET544744").
+ * ("MET_544744" → "MET544744"), the signs of ʿayn and ʾalif and apostrophes removed ("Muʿizz", "Mu'izz" → "Muizz").
+ * With `phrase`, the modifier letters (ʿ ʾ ʻ) are kept: Pagefind searches a phrase at the words of the text, not of
+ * the hidden folded copy, and "Muʿizz" typed so found its page.
  */
-export function fold(text: string): string {
-  return foldLetters(text.replace(LIGATURES, (c) => c.normalize('NFKC'))).replace(/\p{Pc}/gu, '');
+export function fold(text: string, { phrase = false }: { phrase?: boolean } = {}): string {
+  return foldLetters(text.replace(LIGATURES, (c) => c.normalize('NFKC')))
+    .replace(/\p{Pc}/gu, '')
+    .replace(phrase ? DROPPED : SIGNS, '');
+}
+
+/*
+ * The articles a query on a catalogue in German, French, Spanish or Italian (catalogue.language) may start with:
+ * "die Vase" found only the records with "die" (tester T14), as Pagefind finds the objects with every word typed.
+ * An English "the" is searched as typed.
+ */
+const ARTICLES: Record<string, string[]> = {
+  de: ['der', 'die', 'das', 'den', 'dem', 'des', 'ein', 'eine', 'einen', 'einem', 'einer', 'eines'],
+  fr: ['le', 'la', 'les', "l'", 'un', 'une', 'des'],
+  es: ['el', 'la', 'los', 'las', 'lo', 'un', 'una', 'unos', 'unas'],
+  it: ['il', 'lo', 'la', 'i', 'gli', 'le', "l'", 'un', 'uno', 'una'],
+};
+
+/**
+ * Typed words without the articles they start with in `language` (a BCP 47 tag: "de", "de-CH"), so the record need
+ * not have them: "die Vase" → "Vase", "l’ église" → "église". The last word stays ("die" alone is searched), and
+ * `words` are as typed in any other language.
+ */
+export function leadingArticlesDropped(words: string, language: string): string {
+  const articles = ARTICLES[language.toLowerCase().split('-')[0]!];
+  const parts = words.trim().split(/\s+/);
+  let at = 0;
+  const article = (w: string) => articles!.includes(w.toLowerCase().replace(/[\u2019\u02bc]$/u, "'"));
+  while (articles && at < parts.length - 1 && article(parts[at]!)) at++;
+  return at === 0 ? words : parts.slice(at).join(' ');
 }
 
 // A German umlaut and how German writes it without one: "Münze" is "Muenze" on a keyboard without "ü".
@@ -135,10 +176,15 @@ const FOLDED_COPY_MAX = 10_000;
 /** A word longer than this (text pasted without spaces) is no word anyone types: no folded copy of it. */
 const FOLDED_WORD_MAX = 100;
 
+/** A word of a page: letters, digits and marks, with the apostrophes inside it (SIGNS: "Mu‘izz", "l’église"). */
+const COPY_WORD = /[\p{L}\p{N}\p{M}\p{Pc}]+(?:['`\u00b4\u2018\u2019\u2032]+[\p{L}\p{N}\p{M}\p{Pc}]+)*/gu;
+// What Pagefind keeps of a word of a page: the letters and digits (Rust's char::is_alphanumeric).
+const NOT_KEPT = /[^\p{Alphabetic}\p{N}]/gu;
+
 /**
  * The folded copy an object page needs for search: the words that folding changes beyond what Pagefind folds itself
- * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12", "Münze" → "Muenze"), once each, in the order they come; ""
- * when there are none.
+ * ("Plate from Łódź" → "Lodz", "see MET_12" → "MET12", "Münze" → "Muenze", "Muʿizz" → "Muizz"), once each, in the
+ * order they come; "" when there are none.
  * Not the whole text again: a long title with such a letter was written twice on its page. Pagefind finds a page by
  * its words, wherever they are on it, so the words are enough. At most FOLDED_COPY_MAX characters: a text pasted by
  * accident, with thousands of such words, gives its first ones.
@@ -147,20 +193,34 @@ export function foldedCopy(text: string): string {
   const words = new Set<string>();
   let size = 0;
   let tails = 0;
-  for (const word of text.split(/[^\p{L}\p{N}\p{M}\p{Pc}]+/u)) {
-    if (word.length > FOLDED_WORD_MAX) continue;
-    const folded = fold(word);
-    const tailed = tails < TAILS_MAX ? unspacedTails(word) : [];
-    tails += tailed.reduce((n, t) => n + t.length + 1, 0);
-    // A word with an umlaut also as written without it ("Münze" → "Muenze"): Pagefind folds "ü" to "u" only, so
-    // "Muenze" found nothing (tester T2).
-    const umlauts = /[äöüÄÖÜ]/u.test(word.normalize('NFC')) ? [fold(umlautsWritten(word))] : [];
-    const more = [...(folded === unaccent(word) ? [] : [folded]), ...umlauts, ...tailed, ...withoutArticle(word)];
-    for (const w of more) {
-      if (w === '' || words.has(w)) continue;
-      if (size + w.length + 1 > FOLDED_COPY_MAX) return [...words].join(' ');
-      words.add(w);
-      size += w.length + 1;
+  const add = (w: string): boolean => {
+    if (w === '' || words.has(w)) return true;
+    if (size + w.length + 1 > FOLDED_COPY_MAX) return false;
+    words.add(w);
+    size += w.length + 1;
+    return true;
+  };
+  for (const chunk of text.split(/\s+/)) {
+    // Pagefind indexes a run of text between spaces whole, and its parts apart only at the keyboard's punctuation:
+    // "al-Mu‘izz" as "almuizz", "al" and "mu‘izz" (with its sign, which no query is; "al-Muʿizz" as "almuʿizz").
+    const signed = chunk.length <= 2 * FOLDED_WORD_MAX && SIGNED.test(chunk);
+    const inner = signed ? chunk.replace(/^[^\p{L}\p{N}\p{M}]+|[^\p{L}\p{N}\p{M}]+$/gu, '') : chunk;
+    // The whole run folded, where it has a sign: "al-Muizz" typed is searched as "almuizz".
+    const whole = signed ? fold(inner).replace(NOT_KEPT, '') : '';
+    if (signed && whole !== unaccent(inner).replace(NOT_KEPT, '') && !add(whole)) break;
+    for (const [word] of chunk.matchAll(COPY_WORD)) {
+      if (word.length > FOLDED_WORD_MAX) continue;
+      const folded = fold(word);
+      // The word as Pagefind has it: without the apostrophes when it is the whole run ("Mu‘izz" as "muizz", so no
+      // copy), with them as a part of one.
+      const own = signed && word === inner ? word.replace(DROPPED, '') : word;
+      const tailed = tails < TAILS_MAX ? unspacedTails(word) : [];
+      tails += tailed.reduce((n, t) => n + t.length + 1, 0);
+      // A word with an umlaut also as written without it ("Münze" → "Muenze"): Pagefind folds "ü" to "u" only, so
+      // "Muenze" found nothing (tester T2).
+      const umlauts = /[äöüÄÖÜ]/u.test(word.normalize('NFC')) ? [fold(umlautsWritten(word))] : [];
+      const more = [...(folded === unaccent(own) ? [] : [folded]), ...umlauts, ...tailed, ...withoutArticle(word)];
+      if (!more.every(add)) return [...words].join(' ');
     }
   }
   return [...words].join(' ');

@@ -505,3 +505,32 @@ export async function writeManifest({
   await writeObjectBytes({ base: cacheDir, md5, bytes });
   return md5;
 }
+
+/** Which keys were added, removed or changed going from `before` to `after` (in the maps' order). */
+export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: Map<string, V> }): {
+  added: string[];
+  removed: string[];
+  changed: string[];
+} {
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const [key, value] of after) {
+    if (!before.has(key)) added.push(key);
+    else if (before.get(key) !== value) changed.push(key);
+  }
+  for (const key of before.keys()) if (!after.has(key)) removed.push(key);
+  return { added, removed, changed };
+}
+
+/** Which relpaths were added, removed or modified going from `base` to `head`. */
+export function diffEntries(
+  base: ManifestEntry[],
+  head: ManifestEntry[],
+): { added: string[]; removed: string[]; modified: string[] } {
+  const { added, removed, changed } = diffMaps({
+    before: new Map(base.map((e) => [e.relpath, e.md5])),
+    after: new Map(head.map((e) => [e.relpath, e.md5])),
+  });
+  return { added, removed, modified: changed };
+}

@@ -23,6 +23,7 @@ import {
   cleanStaleObjectTemps,
   contentMd5,
   copyVerified,
+  diffEntries,
   exists,
   listObjectIds,
   type ManifestEntry,
@@ -78,6 +79,8 @@ import {
   warnUnreadableImages,
 } from './unreadable-images.ts';
 
+// Live in cache.ts, which git/repo.ts loads for dataDiff without this module and the storage clients.
+export { diffEntries, diffMaps } from './cache.ts';
 // In pipeline/words.ts since (no imports: the site's pages and commands without the data layer load it alone).
 export { listWords, plural };
 
@@ -847,6 +850,36 @@ export async function loadManifest({
     throw error;
   }
   return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)), target });
+}
+
+/**
+ * How git/repo.ts's dataDiff reads a folder list: from the local cache, else from `remote` (a name in .dvc/config,
+ * the default one when not given, or one open already), opened once, when first needed. With no remote that
+ * opens, only the cache's lists are read (said with --verbose).
+ */
+export function folderLists({
+  root,
+  log,
+  remote,
+}: {
+  root: string;
+  log: Logger;
+  remote?: string | Remote;
+}): (md5: string) => Promise<ManifestEntry[]> {
+  let opened: Promise<Remote | undefined> | undefined;
+  const source = async () => {
+    if (typeof remote === 'object') return remote;
+    opened ??= openRemote({ root, log, ...(remote ? { name: remote } : {}) }).catch((error) => {
+      log.debug(`no remote for folder lists: ${messageOf(error)}`);
+      return undefined;
+    });
+    return opened;
+  };
+  let config: ReturnType<typeof readDvcConfig> | undefined;
+  return async (md5) => {
+    config ??= readDvcConfig({ root });
+    return loadManifest({ cacheDir: (await config).cacheDir, md5, remote: source });
+  };
 }
 
 /** What a push or pull moved, counted in files' contents as its progress line is (the folder list is not counted). */
@@ -2518,33 +2551,4 @@ export async function dataStatus({
     status.sent = sent && refused ? { ...sent, notTheRemote: refused.message } : sent;
   }
   return status;
-}
-
-/** Which keys were added, removed or changed going from `before` to `after` (in the maps' order). */
-export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: Map<string, V> }): {
-  added: string[];
-  removed: string[];
-  changed: string[];
-} {
-  const added: string[] = [];
-  const removed: string[] = [];
-  const changed: string[] = [];
-  for (const [key, value] of after) {
-    if (!before.has(key)) added.push(key);
-    else if (before.get(key) !== value) changed.push(key);
-  }
-  for (const key of before.keys()) if (!after.has(key)) removed.push(key);
-  return { added, removed, changed };
-}
-
-/** Which relpaths were added, removed or modified going from `base` to `head`. */
-export function diffEntries(
-  base: ManifestEntry[],
-  head: ManifestEntry[],
-): { added: string[]; removed: string[]; modified: string[] } {
-  const { added, removed, changed } = diffMaps({
-    before: new Map(base.map((e) => [e.relpath, e.md5])),
-    after: new Map(head.map((e) => [e.relpath, e.md5])),
-  });
-  return { added, removed, modified: changed };
 }

@@ -4,11 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
-import { exists, type ManifestEntry } from '../data/cache.ts';
-import { readDvcConfig } from '../data/config.ts';
+import { diffEntries, exists, type ManifestEntry } from '../data/cache.ts';
 import { legacyError, parseDvcFile } from '../data/dvcfile.ts';
-import { diffEntries, loadManifest } from '../data/ops.ts';
-import { openRemote, type Remote } from '../data/remote.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -379,55 +376,47 @@ export async function ensureCommit({
   );
 }
 
+/** The entries of a folder list (a `.dir` object) by its md5: the caller's to find, in the cache or on a remote. */
+export type FolderList = (md5: string) => Promise<ManifestEntry[]>;
+
 async function manifestAt({
   root,
   ref,
-  cacheDir,
-  remote,
+  folderList,
 }: {
   root: string;
   ref: string;
-  cacheDir: string;
-  remote: () => Promise<Remote | undefined>;
+  folderList: FolderList;
 }): Promise<{ md5: string | null; entries: ManifestEntry[] }> {
   const text = await readFileAtRef({ dir: root, ref, filepath: 'data.dvc' });
   if (text === null) return { md5: null, entries: [] };
   const parsed = parseDvcFile({ text, file: `data.dvc at ${ref}` });
   if (parsed.legacy) throw legacyError(`data.dvc at ${ref}`);
   const md5 = parsed.outs[0].md5;
-  return { md5, entries: await loadManifest({ cacheDir, md5, remote: await remote() }) };
+  return { md5, entries: await folderList(md5) };
 }
 
 /**
  * Which files of the data folder (relpaths inside data/) were added, removed or modified between
- * `base` and `head`, from the `.dir` manifests data.dvc records at each ref (from the local cache,
- * else fetched from the default remote).
+ * `base` and `head`, from the `.dir` manifests data.dvc records at each ref, which `folderList` reads
+ * (folderLists in data/ops.ts: the local cache, else the remote). Passed in, so that this module talks
+ * to git only and what bundles it (the data-cache action) does not carry the storage clients.
  */
 export async function dataDiff({
   root,
   base,
   head,
   log,
-  remote: remoteName,
+  folderList,
 }: {
   root: string;
   base: string;
   head: string;
   log: Logger;
-  remote?: string | Remote;
+  folderList: FolderList;
 }): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
-  const { cacheDir } = await readDvcConfig({ root });
-  let opened: Remote | undefined;
-  const remote = async () => {
-    if (typeof remoteName === 'object') return remoteName;
-    opened ??= await openRemote({ root, name: remoteName, log }).catch((error) => {
-      log.debug(`no remote for folder lists: ${(error as Error).message}`);
-      return undefined;
-    });
-    return opened;
-  };
-  const before = await manifestAt({ root, ref: base, cacheDir, remote });
-  const after = await manifestAt({ root, ref: head, cacheDir, remote });
+  const before = await manifestAt({ root, ref: base, folderList });
+  const after = await manifestAt({ root, ref: head, folderList });
   if (before.md5 === after.md5) return { added: [], removed: [], modified: [] };
   const diff = diffEntries(before.entries, after.entries);
   log.debug(`data diff ${base}..${head}: +${diff.added.length} -${diff.removed.length} ~${diff.modified.length}`);

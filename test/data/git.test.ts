@@ -4,12 +4,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, initData, pushData } from '../../pipeline/data/index.ts';
+import { folderLists } from '../../pipeline/data/ops.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { resolveCommit as resolveReportCommit } from '../../pipeline/git/history.ts';
 import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/git/repo.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { startGitServer } from './git-server.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
+
+/** dataDiff with the folder lists data/ops.ts reads: the local cache, else the default remote. */
+const diffOf = (root: string, base: string, head: string) =>
+  dataDiff({ root, base, head, log: silentLogger, folderList: folderLists({ root, log: silentLogger }) });
 
 let base: string;
 let repo: string;
@@ -110,7 +115,7 @@ describe('git history', () => {
     }
     const read = await readFileAtRef({ dir: clone, ref: 'HEAD~1', filepath: 'labels.csv' }).catch((e) => e);
     expect(isVitrineError(read, 'GIT_HISTORY_MISSING')).toBe(true);
-    const diff = await dataDiff({ root: clone, base: 'HEAD~1', head: 'HEAD', log: silentLogger }).catch((e) => e);
+    const diff = await diffOf(clone, 'HEAD~1', 'HEAD').catch((e) => e);
     expect(isVitrineError(diff, 'GIT_HISTORY_MISSING')).toBe(true);
     // The report reads refs through the same function (VITRINE_BASE_REF=HEAD~1).
     const reportBase = await resolveReportCommit({ dir: clone, ref: 'HEAD~1' }).catch((e) => e);
@@ -131,12 +136,12 @@ describe('git history', () => {
   });
 
   it('lists the data files added, removed and modified between two refs', async () => {
-    expect(await dataDiff({ root: repo, base: baseCommit, head: headSha, log: silentLogger })).toEqual({
+    expect(await diffOf(repo, baseCommit, headSha)).toEqual({
       added: ['images/A3.png'],
       removed: ['images/A2.png'],
       modified: ['images/A1.png', 'objects.csv'],
     });
-    expect(await dataDiff({ root: repo, base: headSha, head: 'main', log: silentLogger })).toEqual({
+    expect(await diffOf(repo, headSha, 'main')).toEqual({
       added: [],
       removed: [],
       modified: [],
@@ -165,7 +170,7 @@ describe('git history', () => {
         'object_id,label\nA1,coin\n',
       );
       // The clone has no cache: the folder lists come from the remote.
-      expect(await dataDiff({ root: clone, base: baseCommit, head: 'HEAD', log: silentLogger })).toEqual({
+      expect(await diffOf(clone, baseCommit, 'HEAD')).toEqual({
         added: ['images/A3.png'],
         removed: ['images/A2.png'],
         modified: ['images/A1.png', 'objects.csv'],

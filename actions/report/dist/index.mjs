@@ -18772,23 +18772,6 @@ var NOT_IN_ONE_LINE, init_log = __esm({
   }
 });
 
-// pipeline/words.ts
-function listWords(items, {
-  last = "and",
-  max = Number.POSITIVE_INFINITY,
-  untold = 0
-} = {}) {
-  let rest = Math.max(0, items.length - max) + untold, shown2 = items.slice(0, max);
-  if (rest > 0) shown2.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
-  else if (last === ",") return shown2.join(", ");
-  return shown2.length < 2 ? shown2.join("") : `${shown2.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown2.at(-1)}`;
-}
-var init_words = __esm({
-  "pipeline/words.ts"() {
-    "use strict";
-  }
-});
-
 // pipeline/collection/hidden-characters.ts
 function characterCode(character) {
   return `U+${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
@@ -19818,15 +19801,6 @@ var CHUNK2, SMALL_COPY, init_cache = __esm({
   }
 });
 
-// pipeline/data/config.ts
-var init_config = __esm({
-  "pipeline/data/config.ts"() {
-    "use strict";
-    init_errors();
-    init_fs();
-  }
-});
-
 // pipeline/git/history.ts
 var init_history = __esm({
   "pipeline/git/history.ts"() {
@@ -19857,6 +19831,26 @@ var import_yaml3, init_dvcfile = __esm({
     init_fs();
     init_cache();
     init_merge_state();
+  }
+});
+
+// pipeline/git/repo.ts
+var init_repo = __esm({
+  "pipeline/git/repo.ts"() {
+    "use strict";
+    init_node();
+    init_cache();
+    init_dvcfile();
+    init_errors();
+  }
+});
+
+// pipeline/data/config.ts
+var init_config = __esm({
+  "pipeline/data/config.ts"() {
+    "use strict";
+    init_errors();
+    init_fs();
   }
 });
 
@@ -19905,97 +19899,6 @@ var SMALL_OBJECT, MAX_SINGLE_PUT, init_remote = __esm({
     init_pushed();
     init_s3_objects();
     SMALL_OBJECT = 8 * 1024 * 1024, MAX_SINGLE_PUT = 5 * 2 ** 30;
-  }
-});
-
-// pipeline/git/repo.ts
-var init_repo = __esm({
-  "pipeline/git/repo.ts"() {
-    "use strict";
-    init_node();
-    init_cache();
-    init_config();
-    init_dvcfile();
-    init_ops();
-    init_remote();
-    init_errors();
-  }
-});
-
-// pipeline/data/links.ts
-var init_links = __esm({
-  "pipeline/data/links.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/cli/shown.ts
-var init_shown = __esm({
-  "pipeline/cli/shown.ts"() {
-    "use strict";
-    init_log();
-  }
-});
-
-// pipeline/data/presence.ts
-var init_presence = __esm({
-  "pipeline/data/presence.ts"() {
-    "use strict";
-    init_shown();
-    init_errors();
-    init_fs();
-    init_cache();
-    init_config();
-    init_dvcfile();
-    init_hash();
-    init_links();
-  }
-});
-
-// pipeline/collection/image-ends.ts
-var WINDOW, COUNTED, init_image_ends = __esm({
-  "pipeline/collection/image-ends.ts"() {
-    "use strict";
-    init_file_kind();
-    WINDOW = 64 * 1024, COUNTED = 1024 * 1024;
-  }
-});
-
-// pipeline/data/unreadable-images.ts
-var IMAGE_ENDINGS, init_unreadable_images = __esm({
-  "pipeline/data/unreadable-images.ts"() {
-    "use strict";
-    init_file_kind();
-    init_image_ends();
-    init_errors();
-    init_fs();
-    init_repo();
-    init_cache();
-    init_dvcfile();
-    init_hash();
-    init_temp();
-    IMAGE_ENDINGS = new Set(IMAGE_EXTENSIONS);
-  }
-});
-
-// pipeline/data/ops.ts
-var init_ops = __esm({
-  "pipeline/data/ops.ts"() {
-    "use strict";
-    init_errors();
-    init_repo();
-    init_words();
-    init_cache();
-    init_config();
-    init_dvcfile();
-    init_hash();
-    init_links();
-    init_merge_state();
-    init_presence();
-    init_pushed();
-    init_remote();
-    init_temp();
-    init_unreadable_images();
   }
 });
 
@@ -20415,7 +20318,20 @@ init_errors();
 var import_yaml = __toESM(require_dist(), 1);
 init_control_characters();
 init_log();
-init_words();
+
+// pipeline/words.ts
+function listWords(items, {
+  last = "and",
+  max = Number.POSITIVE_INFINITY,
+  untold = 0
+} = {}) {
+  let rest = Math.max(0, items.length - max) + untold, shown2 = items.slice(0, max);
+  if (rest > 0) shown2.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
+  else if (last === ",") return shown2.join(", ");
+  return shown2.length < 2 ? shown2.join("") : `${shown2.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown2.at(-1)}`;
+}
+
+// pipeline/collection/vocabulary.ts
 init_hidden_characters();
 function nearestLabel({ label, vocabulary }) {
   return nearMiss({ label, count: 1, vocabulary })?.meant;
@@ -37032,7 +36948,6 @@ function tooFewCell(support) {
 }
 
 // pipeline/evaluate/gate.ts
-init_words();
 function minTestPerClassOf(gate) {
   if (!gate) return null;
   if (typeof gate.minTestPerClass == "number" && Number.isFinite(gate.minTestPerClass)) return gate.minTestPerClass;
@@ -37714,7 +37629,6 @@ init_collection();
 // pipeline/collection/import-edits.ts
 init_errors();
 init_log();
-init_words();
 init_collection();
 
 // pipeline/collection/imported-photographs.ts
@@ -38080,7 +37994,6 @@ function settingAdvice({
 }
 
 // pipeline/evaluate/verdict-words.ts
-init_words();
 function confidenceLevel(alpha) {
   return alpha === void 0 ? "" : `${Number(((1 - alpha) * 100).toFixed(4))}%`;
 }
@@ -38121,7 +38034,6 @@ init_errors();
 init_hash();
 init_errors();
 init_log();
-init_words();
 
 // pipeline/review/look-alike.ts
 function alikeBand(similarity) {
@@ -38133,12 +38045,56 @@ function alikeWords(similarity, { are = !1 } = {}) {
 }
 var ALIKE_KEY = `${0.99} or more, ${alikeWords(1)}; ${0.95} to ${0.99}, ${alikeWords(0.95, { are: !0 })}; ${0.9} to ${0.95}, similar`;
 
-// pipeline/registry/card.ts
-init_words();
-
 // pipeline/stages/graph.ts
 init_hash();
-init_ops();
+
+// pipeline/data/ops.ts
+init_errors();
+init_repo();
+init_cache();
+init_config();
+init_dvcfile();
+init_hash();
+init_merge_state();
+
+// pipeline/cli/shown.ts
+init_log();
+
+// pipeline/data/presence.ts
+init_errors();
+init_fs();
+init_cache();
+init_config();
+init_dvcfile();
+init_hash();
+
+// pipeline/data/ops.ts
+init_pushed();
+init_remote();
+init_temp();
+
+// pipeline/data/unreadable-images.ts
+init_file_kind();
+
+// pipeline/collection/image-ends.ts
+init_file_kind();
+var WINDOW = 64 * 1024;
+var COUNTED = 1024 * 1024;
+
+// pipeline/data/unreadable-images.ts
+init_errors();
+init_fs();
+init_repo();
+init_cache();
+init_dvcfile();
+init_hash();
+init_temp();
+var IMAGE_ENDINGS = new Set(IMAGE_EXTENSIONS);
+
+// pipeline/data/ops.ts
+init_cache();
+
+// pipeline/stages/graph.ts
 init_errors();
 init_fs();
 init_repo();
@@ -38153,7 +38109,6 @@ init_dvcfile();
 
 // pipeline/data/gc.ts
 init_errors();
-init_words();
 init_cache();
 init_config();
 init_dvcfile();
@@ -38162,7 +38117,6 @@ init_merge_state();
 
 // pipeline/data/index.ts
 init_hash();
-init_ops();
 init_remote();
 
 // pipeline/data/verify.ts
@@ -38171,16 +38125,10 @@ init_cache();
 init_config();
 init_dvcfile();
 init_hash();
-init_ops();
 init_remote();
 
 // pipeline/stages/unrecorded.ts
 init_merge_state();
-
-// pipeline/data/system-files.ts
-init_shown();
-
-// pipeline/stages/unrecorded.ts
 init_errors();
 
 // pipeline/registry/store.ts
@@ -38214,9 +38162,6 @@ function fitWords(f) {
     penalty: `how strongly it is kept from fitting the training photographs too closely: ${f.l2} (its L2 penalty)${how}`
   };
 }
-
-// pipeline/report/render.ts
-init_words();
 
 // pipeline/report/charts.ts
 var CHART_COLOURS = [
@@ -38336,7 +38281,6 @@ function newLabelsNote(metrics) {
 }
 
 // pipeline/registry/withdrawn-words.ts
-init_words();
 function withdrawnDiffCommand(w) {
   return `git diff ${w.commits.since.slice(0, 7)} ${w.commits.version.slice(0, 7)} -- labels.csv`;
 }
@@ -38363,7 +38307,6 @@ function relearntWords(w) {
 }
 
 // pipeline/report/opening.ts
-init_words();
 var REMOVED_SHARE = 0.1, REMOVED_COUNT = 20, REMOVED_AT_LEAST = 5;
 function openingLines({ report, onMain = !1 }) {
   let change2 = onMain ? "this change" : "this pull request", relearnt = withdrawnLabelsWords({ report, change: change2 }), warnings = [

@@ -534,3 +534,13 @@ export function diffEntries(
   });
   return { added, removed, modified: changed };
 }
+
+/**
+ * Whether a listing (`Remote.list`) holds a whole copy of object `md5`: listed, and, when both the listing and the
+ * caller (the cache copy's `size`) know the size, of that size. A copy cut short is not one.
+ */
+export function listedWhole(listed: ReadonlyMap<string, number | undefined>, md5: string, size?: number): boolean {
+  if (!listed.has(md5)) return false;
+  const held = listed.get(md5);
+  return size === undefined || held === undefined || held === size;
+}

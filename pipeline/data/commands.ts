@@ -731,6 +731,7 @@ export const dataCommands: Command[] = [
         log: ctx.log,
         dryRun: values['dry-run'] === true,
         removeUnpushed: values['remove-unpushed'] === true,
+        openRemote,
       });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },

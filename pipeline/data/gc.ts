@@ -6,6 +6,7 @@ import { formatBytes, plural } from '../words.ts';
 import {
   cachedSize,
   cleanStaleObjectTemps,
+  listedWhole,
   listObjectIds,
   objectPath,
   parseManifest,
@@ -15,6 +16,7 @@ import { readDvcConfig } from './config.ts';
 import { parseDvcFile } from './dvcfile.ts';
 import { mapPool } from './hash.ts';
 import { refuseGcDuringMerge } from './merge-state.ts';
+import type { Remote } from './remote.ts';
 
 /*
  * `vitrine data gc`, like "dvc gc --workspace": remove from the local cache every object that no .dvc file
@@ -39,6 +41,12 @@ export interface GcResult {
   /** The .dvc files whose current version was kept, relative to the root with forward slashes. */
   dvcFiles: string[];
 }
+
+/**
+ * How gcData opens the default storage remote to ask it (openRemote in data/remote.ts). Passed in by the caller, so
+ * that what loads gc.ts without asking (the data-cache action: removeUnpushed) does not carry the S3 client.
+ */
+export type OpenRemote = (options: { root: string; log: Logger }) => Promise<Remote>;
 
 /** Folders never searched for .dvc files: git's, DVC's own, Vitrine's work folder, installed packages. */
 const SKIPPED = new Set(['.git', '.dvc', '.vitrine', 'node_modules']);
@@ -161,6 +169,7 @@ export async function gcData({
   jobs = 8,
   workspaceOnly = false,
   removeUnpushed = false,
+  openRemote,
 }: {
   root: string;
   log: Logger;
@@ -178,7 +187,7 @@ export async function gcData({
    * cannot be asked.
    */
   removeUnpushed?: boolean;
-}): Promise<GcResult> {
+} & ({ removeUnpushed: true; openRemote?: OpenRemote } | { openRemote: OpenRemote })): Promise<GcResult> {
   const absRoot = path.resolve(root);
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const ownCache = path.join(absRoot, '.dvc', 'cache');
@@ -219,7 +228,7 @@ export async function gcData({
   const remote =
     removeUnpushed || candidates.length === 0
       ? null
-      : await askRemote({ root: absRoot, log, cacheDir, candidates, jobs });
+      : await askRemote({ root: absRoot, log, cacheDir, candidates, jobs, openRemote });
   const unpushed = new Set(remote?.lacks ?? []);
   const unneeded = candidates.filter((id) => !unpushed.has(id));
   const sizeOf = async (id: string) => (await stat(objectPath(cacheDir, id)).catch(() => null))?.size ?? 0;
@@ -308,19 +317,28 @@ async function askRemote({
   cacheDir,
   candidates,
   jobs,
+  openRemote,
 }: {
   root: string;
   log: Logger;
   cacheDir: string;
   candidates: string[];
   jobs: number;
+  openRemote: OpenRemote | undefined;
 }): Promise<{ name: string; lacks: string[] }> {
-  const { listedWhole, openRemote } = await import('./remote.ts');
   const count = plural(candidates.length, 'object');
   const anyway =
     `or run "npx vitrine data gc --remove-unpushed" to remove the ${count} no version on this computer uses ` +
     'anyway (one the remote does not hold is then gone for good).';
-  let remote: Awaited<ReturnType<typeof openRemote>>;
+  // The options' type asks for it without removeUnpushed; a caller in plain JavaScript may still leave it out.
+  if (!openRemote)
+    throw new VitrineError(
+      'DATA_GC_REMOTE_UNCHECKED',
+      `Vitrine was not given a way to reach the storage remote, so it could not ask which of the ${count} no ` +
+        'version on this computer uses it holds: "npx vitrine data gc" removed nothing.',
+      {},
+    );
+  let remote: Remote;
   try {
     remote = await openRemote({ root, log });
   } catch (error) {

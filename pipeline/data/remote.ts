@@ -37,6 +37,9 @@ import {
   s3Objects,
 } from './s3-objects.ts';
 
+// Lives in cache.ts, which gc.ts loads without this module and its S3 client.
+export { listedWhole } from './cache.ts';
+
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
  * S3-compatible object storage. Every transfer is verified against the object's md5 and becomes
@@ -91,16 +94,6 @@ export interface Remote {
    * REMOTE_FOLDER_MISSING when it is not there. Without a record, only that it is there.
    */
   check?(): Promise<void>;
-}
-
-/**
- * Whether a listing (`Remote.list`) holds a whole copy of object `md5`: listed, and, when both the listing and the
- * caller (the cache copy's `size`) know the size, of that size. A copy cut short is not one.
- */
-export function listedWhole(listed: ReadonlyMap<string, number | undefined>, md5: string, size?: number): boolean {
-  if (!listed.has(md5)) return false;
-  const held = listed.get(md5);
-  return size === undefined || held === undefined || held === size;
 }
 
 /** Objects up to this size are downloaded into memory and written at once. */

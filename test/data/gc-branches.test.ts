@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { listObjectIds } from '../../pipeline/data/cache.ts';
 import { gcData } from '../../pipeline/data/gc.ts';
-import { checkoutData, pushData } from '../../pipeline/data/index.ts';
+import { checkoutData, openRemote, pushData } from '../../pipeline/data/index.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, readTree } from './helpers.ts';
 import { change, git, record, START, twoClones } from './two-clones.ts';
@@ -39,7 +39,7 @@ describe('vitrine data gc with versions that are not on the remote', () => {
     await checkoutData({ root: a, log: silentLogger, force: true });
 
     const log = memoryLogger();
-    await gcData({ root: a, log });
+    await gcData({ root: a, log, openRemote });
     const held = await listObjectIds(path.join(a, '.dvc', 'cache'));
     expect(held.has(md5('statue one')) && held.has(md5('statue two'))).toBe(true);
     expect(said(log)).toContain('new-photos');
@@ -64,7 +64,7 @@ describe('vitrine data gc with versions that are not on the remote', () => {
     await record(a, 'Draft taken out');
 
     const log = memoryLogger();
-    const result = await gcData({ root: a, log });
+    const result = await gcData({ root: a, log, openRemote });
     const cache = path.join(a, '.dvc', 'cache');
     let held = await listObjectIds(cache);
     expect(held.has(md5('old pushed photo'))).toBe(false);
@@ -100,7 +100,7 @@ describe('vitrine data gc with versions that are not on the remote', () => {
     await record(a, 'Draft, never pushed');
     await change(a, { 'images/D.jpg': undefined });
     await record(a, 'Draft out');
-    const result = await gcData({ root: a, log: silentLogger });
+    const result = await gcData({ root: a, log: silentLogger, openRemote });
     const held = await listObjectIds(path.join(a, '.dvc', 'cache'));
     expect(held.has(md5('many 3'))).toBe(false);
     expect(held.has(md5('draft'))).toBe(true);
@@ -116,7 +116,7 @@ describe('vitrine data gc with versions that are not on the remote', () => {
     await rename(clones.remote, `${clones.remote}-unmounted`);
     const cache = path.join(a, '.dvc', 'cache');
     const before = await listObjectIds(cache);
-    const error = await gcData({ root: a, log: silentLogger }).catch((e) => e);
+    const error = await gcData({ root: a, log: silentLogger, openRemote }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DATA_GC_REMOTE_UNCHECKED' });
     expect(error.message).toMatch(/removed nothing/);
     expect(await listObjectIds(cache)).toEqual(before);

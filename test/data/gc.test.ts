@@ -4,7 +4,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listObjectIds, objectPath } from '../../pipeline/data/cache.ts';
 import { gcData } from '../../pipeline/data/gc.ts';
-import { addData, checkoutData, dataStatus, initData, pushData, readDvcFile } from '../../pipeline/data/index.ts';
+import {
+  addData,
+  checkoutData,
+  dataStatus,
+  initData,
+  openRemote,
+  pushData,
+  readDvcFile,
+} from '../../pipeline/data/index.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
@@ -47,7 +55,7 @@ describe('vitrine data gc', () => {
     expect(await held('sensitive image bytes')).toBe(true);
 
     const log = memoryLogger();
-    const result = await gcData({ root: repo, log });
+    const result = await gcData({ root: repo, log, openRemote });
     expect(result).toMatchObject({ removed: 2, kept: 4, dryRun: false, dvcFiles: ['data.dvc'] });
     expect(await held('sensitive image bytes')).toBe(false);
     await expect(stat(objectPath(cache, earlierList))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -66,7 +74,7 @@ describe('vitrine data gc', () => {
 
     // Nothing else to remove the second time.
     const again = memoryLogger();
-    expect(await gcData({ root: repo, log: again })).toMatchObject({ removed: 0, kept: 4 });
+    expect(await gcData({ root: repo, log: again, openRemote })).toMatchObject({ removed: 0, kept: 4 });
     expect(again.lines.find((l) => l.level === 'info')?.message).toMatch(/holds nothing else/);
   });
 
@@ -74,7 +82,7 @@ describe('vitrine data gc', () => {
     await takeDown();
     const before = await listObjectIds(cache);
     const log = memoryLogger();
-    expect(await gcData({ root: repo, log, dryRun: true })).toMatchObject({ removed: 2, dryRun: true });
+    expect(await gcData({ root: repo, log, dryRun: true, openRemote })).toMatchObject({ removed: 2, dryRun: true });
     expect(log.lines.find((l) => l.level === 'info')?.message).toMatch(/^Would free .*Run without --dry-run/);
     expect(await listObjectIds(cache)).toEqual(before);
   });
@@ -83,7 +91,7 @@ describe('vitrine data gc', () => {
     await writeTree(path.join(repo, 'models'), { 'weights.bin': 'model bytes' });
     await addData({ root: repo, target: 'models', log: silentLogger });
     await takeDown();
-    const result = await gcData({ root: repo, log: silentLogger });
+    const result = await gcData({ root: repo, log: silentLogger, openRemote });
     expect(result.dvcFiles).toEqual(['data.dvc', 'models.dvc']);
     expect(await held('model bytes')).toBe(true);
     expect(await held('sensitive image bytes')).toBe(false);
@@ -93,7 +101,7 @@ describe('vitrine data gc', () => {
     const current = (await readDvcFile({ file: path.join(repo, 'data.dvc') })).outs[0].md5;
     await rm(objectPath(cache, current), { force: true });
     const before = await listObjectIds(cache);
-    const error = await gcData({ root: repo, log: silentLogger }).catch((e) => e);
+    const error = await gcData({ root: repo, log: silentLogger, openRemote }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DATA_GC_LIST_MISSING' });
     expect(error.message).toContain('vitrine data pull');
     expect(await listObjectIds(cache)).toEqual(before);
@@ -103,14 +111,14 @@ describe('vitrine data gc', () => {
     await writeFile(path.join(repo, 'old.dvc'), 'outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: old\n');
     await takeDown();
     const before = await listObjectIds(cache);
-    const error = await gcData({ root: repo, log: silentLogger }).catch((e) => e);
+    const error = await gcData({ root: repo, log: silentLogger, openRemote }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DATA_GC_LEGACY', data: { file: 'old.dvc' } });
     expect(await listObjectIds(cache)).toEqual(before);
   });
 
   it('refuses a cache shared with other repositories (cache.dir elsewhere)', async () => {
     await writeFile(path.join(repo, '.dvc', 'config.local'), '[cache]\n    dir = ../../shared-cache\n');
-    const error = await gcData({ root: repo, log: silentLogger }).catch((e) => e);
+    const error = await gcData({ root: repo, log: silentLogger, openRemote }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DATA_GC_SHARED_CACHE' });
   });
 });

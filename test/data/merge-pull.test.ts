@@ -8,7 +8,7 @@ import { main } from '../../pipeline/cli.ts';
 import { listObjectIds } from '../../pipeline/data/cache.ts';
 import { describeStatus } from '../../pipeline/data/commands.ts';
 import { gcData } from '../../pipeline/data/gc.ts';
-import { addData, checkoutData, dataStatus, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, checkoutData, dataStatus, openRemote, pullData, pushData } from '../../pipeline/data/index.ts';
 import { mergeData } from '../../pipeline/data/merge.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup } from './helpers.ts';
@@ -235,7 +235,7 @@ describe('gcData during the merge (what the command and the data-cache action ca
     expect(before.has(md5('new b'))).toBe(true);
 
     for (const dryRun of [false, true]) {
-      const error = await gcData({ root: b, log: silentLogger, dryRun }).catch((e: unknown) => e);
+      const error = await gcData({ root: b, log: silentLogger, dryRun, openRemote }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'DATA_MERGE_UNFINISHED', data: { file: 'data.dvc' } });
       expect((error as Error).message).toContain('A git merge is under way, and both branches changed data.dvc');
       expect((error as Error).message).toContain('Nothing was removed');
@@ -263,7 +263,7 @@ describe('gcData during the merge (what the command and the data-cache action ca
     await mergeData({ root: b, log: silentLogger });
     git(b, 'add', 'data.dvc');
     git(b, 'commit', '-q', '--no-edit');
-    const result = await gcData({ root: b, log: silentLogger });
+    const result = await gcData({ root: b, log: silentLogger, openRemote });
     expect(result.removed).toBeGreaterThan(0);
     const after = await listObjectIds(cache);
     expect(after.has(md5('new a')) && after.has(md5('new b'))).toBe(true);

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionNames, DOCS_FILE, readAction, staleFiles } from '../../actions/build.ts';
 import * as runner from '../../actions/choose-runner/settings.ts';
@@ -13,6 +14,17 @@ describe('generated files', () => {
   it('docs/actions.md has no line over 140 characters: it reads whole in a side-by-side diff', async () => {
     const lines = (await readFile(DOCS_FILE, 'utf8')).split('\n');
     expect(lines.flatMap((line, i) => (line.length > 140 ? [`line ${i + 1}: ${line.length}`] : []))).toEqual([]);
+  });
+
+  it('the data-cache bundle holds no S3 client and stays under 2 MB: it only restores, prunes and saves the cache', async () => {
+    // The committed bundle, which the first test keeps equal to a fresh build. The S3 SDK once came in through
+    // gc.ts -> merge-state.ts -> git/repo.ts (dataDiff opened a remote itself) -> data/remote.ts, and through
+    // gc.ts opening the remote itself, which the action never asks (removeUnpushed).
+    const file = path.join(import.meta.dirname, '..', '..', 'actions', 'data-cache', 'dist', 'index.mjs');
+    // A command name found only in @aws-sdk/client-s3 (Vitrine never sends it).
+    const s3 = (await readFile(file, 'utf8')).includes('PutBucketLifecycleConfiguration');
+    expect(s3, 'the S3 client is in the bundle').toBe(false);
+    expect((await stat(file)).size).toBeLessThan(2 * 1024 * 1024);
   });
 });
 

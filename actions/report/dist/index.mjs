@@ -19175,38 +19175,6 @@ var INVISIBLE, ID_FORMS, PUNCTUATION, SHORTENED, LEADING_ZEROS, POINT_ZERO, SCIE
   }
 });
 
-// pipeline/init/invocation.ts
-import { readFile } from "node:fs/promises";
-import path2 from "node:path";
-import { fileURLToPath } from "node:url";
-async function vitrineInvocation({ root }) {
-  let repository = path2.resolve(root);
-  return await holdsVitrine(repository) ? { folder: repository, vitrine: "npx vitrine", inRepository: !0 } : { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: !1 };
-}
-async function reportCommand({ root }) {
-  let { inRepository } = await vitrineInvocation({ root });
-  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path2.basename(path2.resolve(root))}`)}`;
-}
-async function holdsVitrine(folder) {
-  if (folder === VITRINE_HOME) return !0;
-  let name = async (file2) => readFile(file2, "utf8").then(
-    (text2) => JSON.parse(text2).name,
-    () => {
-    }
-  );
-  return await name(path2.join(folder, "package.json")) === "vitrine" || await name(path2.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
-}
-function shellWord(word) {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-var VITRINE_HOME, init_invocation = __esm({
-  "pipeline/init/invocation.ts"() {
-    "use strict";
-    init_log();
-    VITRINE_HOME = path2.resolve(fileURLToPath(new URL("../../", import.meta.url)));
-  }
-});
-
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports, module) {
@@ -19845,60 +19813,11 @@ var init_repo = __esm({
   }
 });
 
-// pipeline/data/config.ts
-var init_config = __esm({
-  "pipeline/data/config.ts"() {
-    "use strict";
-    init_errors();
-    init_fs();
-  }
-});
-
-// pipeline/lock.ts
-var STALE_MS, NEIGHBOUR_STALE_MS, REMIND_MS, init_lock = __esm({
-  "pipeline/lock.ts"() {
-    "use strict";
-    init_errors();
-    init_log();
-    STALE_MS = 30 * 6e4, NEIGHBOUR_STALE_MS = 5 * 6e4, REMIND_MS = 5 * 6e4;
-  }
-});
-
-// pipeline/data/pushed.ts
-var init_pushed = __esm({
-  "pipeline/data/pushed.ts"() {
-    "use strict";
-    init_errors();
-    init_fs();
-    init_invocation();
-    init_lock();
-    init_log();
-    init_cache();
-    init_config();
-    init_dvcfile();
-  }
-});
-
 // pipeline/data/s3-objects.ts
 var MAX_CLOCK_SKEW_MS, CLOCK_CORRECTED_MS, ERROR_BODY_LIMIT, ABSURD_CLOCK_MS, init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
     "use strict";
     MAX_CLOCK_SKEW_MS = 15 * 6e4, CLOCK_CORRECTED_MS = 5 * 6e4, ERROR_BODY_LIMIT = 64 * 1024, ABSURD_CLOCK_MS = 365 * 864e5;
-  }
-});
-
-// pipeline/data/remote.ts
-var SMALL_OBJECT, MAX_SINGLE_PUT, init_remote = __esm({
-  "pipeline/data/remote.ts"() {
-    "use strict";
-    init_errors();
-    init_invocation();
-    init_cache();
-    init_config();
-    init_hash();
-    init_pushed();
-    init_s3_objects();
-    SMALL_OBJECT = 8 * 1024 * 1024, MAX_SINGLE_PUT = 5 * 2 ** 30;
   }
 });
 
@@ -37489,8 +37408,32 @@ function hint(status, needs) {
   return status === 404 ? " Check the repository name and that the token can see it." : "";
 }
 
-// actions/report/main.ts
-init_invocation();
+// pipeline/init/invocation.ts
+init_log();
+import { readFile } from "node:fs/promises";
+import path2 from "node:path";
+import { fileURLToPath } from "node:url";
+var VITRINE_HOME = path2.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+async function vitrineInvocation({ root }) {
+  let repository = path2.resolve(root);
+  return await holdsVitrine(repository) ? { folder: repository, vitrine: "npx vitrine", inRepository: !0 } : { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: !1 };
+}
+async function reportCommand({ root }) {
+  let { inRepository } = await vitrineInvocation({ root });
+  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path2.basename(path2.resolve(root))}`)}`;
+}
+async function holdsVitrine(folder) {
+  if (folder === VITRINE_HOME) return !0;
+  let name = async (file2) => readFile(file2, "utf8").then(
+    (text2) => JSON.parse(text2).name,
+    () => {
+    }
+  );
+  return await name(path2.join(folder, "package.json")) === "vitrine" || await name(path2.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
+}
+function shellWord(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
 
 // pipeline/report/failure.ts
 init_errors();
@@ -38052,7 +37995,12 @@ init_hash();
 init_errors();
 init_repo();
 init_cache();
-init_config();
+
+// pipeline/data/config.ts
+init_errors();
+init_fs();
+
+// pipeline/data/ops.ts
 init_dvcfile();
 init_hash();
 init_merge_state();
@@ -38064,13 +38012,34 @@ init_log();
 init_errors();
 init_fs();
 init_cache();
-init_config();
 init_dvcfile();
 init_hash();
 
+// pipeline/data/pushed.ts
+init_errors();
+init_fs();
+
+// pipeline/lock.ts
+init_errors();
+init_log();
+var STALE_MS = 30 * 6e4, NEIGHBOUR_STALE_MS = 5 * 6e4;
+var REMIND_MS = 5 * 6e4;
+
+// pipeline/data/pushed.ts
+init_log();
+init_cache();
+init_dvcfile();
+
+// pipeline/data/remote.ts
+init_errors();
+init_cache();
+init_hash();
+init_s3_objects();
+init_cache();
+var SMALL_OBJECT = 8 * 1024 * 1024;
+var MAX_SINGLE_PUT = 5 * 2 ** 30;
+
 // pipeline/data/ops.ts
-init_pushed();
-init_remote();
 init_temp();
 
 // pipeline/data/unreadable-images.ts
@@ -38104,28 +38073,23 @@ init_dvcfile();
 
 // pipeline/data/index.ts
 init_cache();
-init_config();
 init_dvcfile();
 
 // pipeline/data/gc.ts
 init_errors();
 init_cache();
-init_config();
 init_dvcfile();
 init_hash();
 init_merge_state();
 
 // pipeline/data/index.ts
 init_hash();
-init_remote();
 
 // pipeline/data/verify.ts
 init_errors();
 init_cache();
-init_config();
 init_dvcfile();
 init_hash();
-init_remote();
 
 // pipeline/stages/unrecorded.ts
 init_merge_state();
@@ -38133,7 +38097,6 @@ init_errors();
 
 // pipeline/registry/store.ts
 init_hash();
-init_pushed();
 init_errors();
 
 // pipeline/registry/identity.ts

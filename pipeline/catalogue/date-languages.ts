@@ -485,28 +485,167 @@ const CJK_BEFORE_CENTURIES = new RegExp(
 /** "紀元後", "西暦", "公元" before a year: our era. */
 const CJK_AFTER = /(?:紀元後|纪元后|西暦|西历|公元)\s*(?=\d)/g;
 
-/** Arabic ordinals of centuries, first to tenth ("الثامن"); 11th to 19th add "عشر", 20th is "العشرين". */
-const AR_ORDINALS = ['اول', 'ثاني', 'ثالث', 'رابع', 'خامس', 'سادس', 'سابع', 'ثامن', 'تاسع', 'عاشر'];
-/** A century's number after "القرن": "18", "الـ18", "الثامن عشر", "العشرين", "الحادي والعشرين". */
-const AR_NUMBER =
-  String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})|(الحادي\s+و\s*العشرين)|(العشرين)|` +
-  `ال(حادي|${AR_ORDINALS.join('|')})(\\s+عشر${AR_END})?)${AR_END}`;
-/** "القرن العاشر", "القرن 18", and a second century after a dash or "و" (and): "القرن 18-19", "القرنين 18 و19". */
-const AR_CENTURY = new RegExp(
-  `${AR_START}القرن(?:ين)?\\s*${AR_NUMBER}(?:\\s*(?:[-–—/]|و|الي)\\s*(?:القرن\\s*)?${AR_NUMBER})?`,
+/** Kanji digits, zero ("〇", "○", "零") to nine. */
+const KANJI_DIGITS = '〇○零一二三四五六七八九';
+const KANJI_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/**
+ * A number in kanji, digit by digit ("一九二〇", 1920) or with 十, 百, 千 ("十八", 18; "千九百二十", 1920); null when it is
+ * neither, or when it may be read two ways ("千九" is 1009, or 1900 said short).
+ */
+function kanjiNumber(text: string): { value: number; positional: boolean } | null {
+  const digit = (c: string) => Math.max(0, KANJI_DIGITS.indexOf(c) - 2);
+  if (!/[十百千]/.test(text)) {
+    const digits = [...text].map(digit).join('');
+    return digits.length > 1 && digits.startsWith('0') ? null : { value: Number(digits), positional: true };
+  }
+  let total = 0;
+  let pending: number | null = null;
+  let unit = Number.POSITIVE_INFINITY;
+  // A zero holds a place ("一千〇二十", 1020): a last digit after it is the ones.
+  let zero = false;
+  for (const c of text) {
+    const size = KANJI_UNITS[c];
+    if (size === undefined) {
+      const d = digit(c);
+      if (pending !== null) return null;
+      if (d === 0) zero = true;
+      else pending = d;
+      continue;
+    }
+    if (size >= unit) return null;
+    total += (pending ?? 1) * size;
+    unit = size;
+    pending = null;
+  }
+  if (pending !== null && unit > 10 && !zero) return null;
+  return { value: total + (pending ?? 0), positional: false };
+}
+
+/** An era before a year in kanji: before Christ, ours, or a reign of Japan since 1868 (`REIGN_YEAR`). */
+const KANJI_ERA = '(?:紀元|纪元|公元)?前|紀元後|纪元后|西暦|西历|公元|明治|大正|昭和|平成|令和';
+const KANJI_NUMBER = `[${KANJI_DIGITS}十百千]+`;
+/** "十八世紀", "一九二〇年", "明治三十年", "十七～十八世紀": a number in kanji before a year or a century, or a range. */
+const KANJI_DATE = new RegExp(
+  // Only from the first digit of a number (the look-behind): a field of thousands of kanji digits is read once.
+  `(${KANJI_ERA})?(\\s*)(?<![${KANJI_DIGITS}十百千])(${KANJI_NUMBER})` +
+    `(?:(\\s*(?:[～〜–—-]|から|至)\\s*(?:(?:紀元|纪元|公元)?前)?\\s*)(${KANJI_NUMBER}))?` +
+    `(?=\\s*(?:(年)(?![紀纪])|世[紀纪]))`,
   'g',
 );
+/** "二千年紀": the second millennium, one digit before "千年紀". */
+const KANJI_MILLENNIUM = /([一二三四五六七八九])(?=千年[紀纪])/g;
+
+/**
+ * `KANJI_DATE`'s rewrite in digits. Before a century any number; before "年" a count of years is as likely as a year
+ * ("三十年戦争", "創業百年", "千年"): read only after an era, or written digit by digit ("一九二〇年"), or a year of
+ * four figures not round ("千九百二十年"). Otherwise the text unchanged, undated.
+ */
+function kanjiDate(
+  all: string,
+  era: string | undefined,
+  space: string,
+  first: string,
+  between: string | undefined,
+  second: string | undefined,
+  year: string | undefined,
+): string {
+  const a = kanjiNumber(first);
+  const b = second === undefined ? null : kanjiNumber(second);
+  if (!a || (second !== undefined && !b)) return all;
+  const isYear = (n: { value: number; positional: boolean }, withEra: boolean) =>
+    year === undefined || withEra || (n.positional && n.value >= 100) || (n.value > 1000 && n.value % 1000 !== 0);
+  if (!isYear(a, era !== undefined) || (b && !isYear(b, era !== undefined || /前/.test(between!)))) return all;
+  return `${era ?? ''}${space}${a.value}${b ? `${between}${b.value}` : ''}`;
+}
+
+/** The first and last year of each reign of Japan since 1868: "明治30年" is 1897, "昭和元年" (its first year) 1926. */
+const REIGNS: Record<string, [number, number]> = {
+  明治: [1868, 1912],
+  大正: [1912, 1926],
+  昭和: [1926, 1989],
+  平成: [1989, 2019],
+  // Not ended: to the last year read as a date of making.
+  令和: [2019, 2099],
+};
+const REIGN_YEAR = /(明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)\s*(?=年(?![紀纪]))/g;
+
+/** `REIGN_YEAR`'s rewrite: the year of our era, or the text unchanged (undated) past the reign's end ("明治50年"). */
+function reignYear(all: string, reign: string, n: string): string {
+  const [first, last] = REIGNS[reign]!;
+  const year = first + (n === '元' ? 1 : Number(n)) - 1;
+  return year >= first && year <= last ? ` ${year}` : all;
+}
+
+/** Arabic ordinals of centuries, first to tenth ("الثامن"); 11th to 19th add "عشر", 20th is "العشرين". */
+const AR_ORDINALS = ['اول', 'ثاني', 'ثالث', 'رابع', 'خامس', 'سادس', 'سابع', 'ثامن', 'تاسع', 'عاشر'];
+/**
+ * Persian ordinals of centuries, first to twenty-first ("هجدهم", eighteenth), with the Arabic yeh and kaf a Persian
+ * text is often typed with.
+ */
+const FA_ORDINALS = [
+  'یکم|نخست|اول',
+  'دوم',
+  'سوم',
+  'چهارم',
+  'پنجم',
+  'ششم',
+  'هفتم',
+  'هشتم',
+  'نهم',
+  'دهم',
+  'یازدهم',
+  'دوازدهم',
+  'سیزدهم',
+  'چهاردهم',
+  'پانزدهم',
+  'شانزدهم',
+  'هفدهم|هفتدهم',
+  'هجدهم|هیجدهم|هژدهم',
+  'نوزدهم',
+  'بیستم',
+  String.raw`بیست\s*و\s*یکم`,
+].map((words) => words.replace(/ی/g, '[یي]').replace(/ک/g, '[کك]'));
+const FA_INDEX = FA_ORDINALS.map((words) => new RegExp(`^(?:${words})$`));
+/**
+ * A century's number after "القرن" or "قرن": "18", "الـ18", "18م" (18th, or 18 of our era: the same century),
+ * "الثامن عشر", "العشرين", "الحادي والعشرين", Persian "هجدهم".
+ */
+const AR_NUMBER =
+  String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})(?!\d)(?:\s*ام|م)?|(الحادي\s+و\s*العشرين)|(العشرين)|` +
+  `ال(حادي|${AR_ORDINALS.join('|')})(\\s+عشر${AR_END})?|(${FA_ORDINALS.join('|')}))${AR_END}`;
+/**
+ * "القرن العاشر", "القرن 18", Persian "قرن هجدهم", "قرن 18", and a second century after a dash or "و" (and): "القرن
+ * 18-19", "القرنين 18 و19".
+ */
+const AR_CENTURY = new RegExp(
+  `${AR_START}(?:ال)?قرن(?:ين)?\\s*${AR_NUMBER}` + `(?:\\s*(?:[-–—/]|و|الي)\\s*(?:(?:ال)?قرن\\s*)?${AR_NUMBER})?`,
+  'g',
+);
+/** "القرن 1800", "قرن 180": a century written with a year's digits, which century is not known: undated. */
+const AR_CENTURY_YEAR = new RegExp(`${AR_START}(?:ال)?قرن(?:ين)?\\s*(?:ال\\s*-?\\s*)?\\d{3,}`, 'g');
 /** The number `AR_NUMBER` matched: its digits, or its ordinal in words. */
-function arabicCentury(digits?: string, first?: string, twentieth?: string, unit?: string, teen?: string): number {
+function arabicCentury(
+  digits?: string,
+  first?: string,
+  twentieth?: string,
+  unit?: string,
+  teen?: string,
+  persian?: string,
+): number {
   if (digits) return Number(digits);
   if (first) return 21;
   if (twentieth) return 20;
+  if (persian) return FA_INDEX.findIndex((re) => re.test(persian)) + 1;
   return (unit === 'حادي' ? 1 : AR_ORDINALS.indexOf(unit!) + 1) + (teen ? 10 : 0);
 }
-/** "أوائل القرن" (early), "منتصف" (mid), "أواخر" (late), "النصف الأول من" (first half) before a century. */
+/**
+ * "أوائل القرن" (early), "منتصف" (mid), "أواخر" (late), "النصف الأول من" (first half) before a century; Persian
+ * "اوایل" (early), "نیمه دوم" (second half).
+ */
 const AR_PART = new RegExp(
-  `${AR_START}(?:(اوائل|مطلع|بداية|بدايات)|(منتصف|اواسط)|(اواخر|نهاية)|النصف\\s+(الاول|الثاني)\\s+من)` +
-    `\\s+(?=\\d{1,2}th century)`,
+  `${AR_START}(?:(اوائل|اوا[یي]ل|مطلع|بداية|بدايات)|(منتصف|اواسط)|(اواخر|نهاية)|` +
+    `(?:النصف|ن[یي]م(?:ه\u0654?|ۀ))\\s+(الاول|الثاني|اول|دوم)(?:\\s+من)?)\\s+(?=\\d{1,2}th century)`,
   'g',
 );
 /** Before Christ: "ق.م", "ق. م.", "ق م", "قبل الميلاد", Persian "پیش از میلاد". */
@@ -516,30 +655,38 @@ const AR_BEFORE = new RegExp(
 );
 /** Our era: "ميلادي", "الميلادي", "للميلاد", "بعد الميلاد", Persian "میلادی"; "م" right after a year. */
 const AR_AFTER = new RegExp(
-  `${AR_START}(?:(?:بعد\\s+)?(?:ال|لل)?(?:ميلاد|میلاد)(?:ي|ی|ية|یه)?${AR_END}|(?<=\\d\\s*)م${AR_END}\\.?)`,
+  `${AR_START}(?:(?:بعد\\s+)?(?:ال|لل)?(?:ميلاد|میلاد)(?:ي|ی|ية|یه)?${AR_END}|(?<=(?:\\d|century)\\s*)م${AR_END}\\.?)`,
   'g',
 );
 /**
- * A year of the Islamic calendar, or the Persian one: "هـ", "ه", "هجري", "للهجرة", "ه.ق", "ه.ش", "ش" after it.
- * Written " ah " (skipped as "1039 AH" is): never a year of our era.
+ * A year or century of the Islamic calendar, or the Persian one: "هـ", "ه", "هجري", "للهجرة", "ه.ق", "ه.ش", "ش",
+ * "شمسی" (solar), "قمری" (lunar) after it. Written " ah " (skipped as "1039 AH" is, and "13th century AH" undated):
+ * never a year or century of our era, as no calendar is converted.
  */
 const AR_HIJRA = new RegExp(
-  `(?<=\\d\\s*)(?:ه\\s*\\.?\\s*[قش]${AR_END}\\.?|هـ|ه${AR_END}\\.?|(?:ال|لل)?هجر(?:ي|ية|ة|ی)${AR_END}|` +
-    `(?:ال)?شمسی${AR_END}|ش${AR_END}\\.?)`,
+  `(?<=(?:\\d|century)\\s*)(?:ه\\s*\\.?\\s*[قش]${AR_END}\\.?|هـ|ه${AR_END}\\.?|` +
+    `(?:ال|لل)?هجر(?:ي|ية|ة|ی)${AR_END}|(?:ال)?(?:شمس|قمر)(?:ی|ي)${AR_END}|ش${AR_END}\\.?)`,
   'g',
 );
 
 /**
  * Dates in Japanese, Chinese, Arabic and Persian in the English forms `dates.ts` reads: "紀元前3000年頃" → "3000 bce",
  * "18世紀前半" → "part1of2 18th century", "القرن الثامن عشر الميلادي" → "18th century ad", "300 ق.م" → "300 bce",
- * "١٨٧٦" → "1876". Era names ("江戸時代", "明治") are not read here: they are for `catalogue.periods`.
+ * "١٨٧٦" → "1876", "十八世紀" → "18th century", "明治30年" → "1897". Era names ("江戸時代", "清代") are not read here:
+ * they are for `catalogue.periods`.
  */
 export function fromEasternLanguages(text: string): string {
   // Most fields hold none of these scripts: left as they are, at the cost of one test.
   if (!EASTERN_SCRIPT.test(text)) return text;
   return (
     text
+      // One space for many: the patterns below that look back over spaces ("1500   ق.م") then look at one.
+      .replace(/\s+/g, ' ')
       .replace(OTHER_DIGITS, westernDigit)
+      // Kanji numerals in digits ("十八世紀" as "18世紀"), and the years of Japan's reigns in ours ("明治30年" as 1897).
+      .replace(KANJI_MILLENNIUM, (d: string) => String(KANJI_DIGITS.indexOf(d) - 2))
+      .replace(KANJI_DATE, kanjiDate)
+      .replace(REIGN_YEAR, reignYear)
       // Arabic written plainly: no vowel marks nor stretching, one alef, one yeh ("أوائل" as "اوائل").
       .replace(/[\u0640\u064b-\u0652\u0670]/g, '')
       .replace(/[أإآ]/g, 'ا')
@@ -582,14 +729,15 @@ export function fromEasternLanguages(text: string): string {
       .replace(CJK_BEFORE_CENTURIES, ' $1th–$2 bce ')
       .replace(CJK_BEFORE, ' $1 bce ')
       .replace(CJK_AFTER, ' ad ')
+      .replace(AR_CENTURY_YEAR, ' invalid ')
       .replace(AR_CENTURY, (...m: (string | undefined)[]) => {
-        const a = arabicCentury(m[1], m[2], m[3], m[4], m[5]);
-        return m[6] || m[7] || m[8] || m[9]
-          ? ` ${a}th–${arabicCentury(m[6], m[7], m[8], m[9], m[10])}th century `
+        const a = arabicCentury(m[1], m[2], m[3], m[4], m[5], m[6]);
+        return m[7] || m[8] || m[9] || m[10] || m[12]
+          ? ` ${a}th–${arabicCentury(m[7], m[8], m[9], m[10], m[11], m[12])}th century `
           : ` ${a}th century `;
       })
       .replace(AR_PART, (_, early?: string, mid?: string, late?: string, half?: string) =>
-        early ? 'early ' : mid ? 'mid ' : late ? 'late ' : half === 'الاول' ? 'part1of2 ' : 'part2of2 ',
+        early ? 'early ' : mid ? 'mid ' : late ? 'late ' : /اول/.test(half!) ? 'part1of2 ' : 'part2of2 ',
       )
       .replace(AR_BEFORE, ' bce ')
       .replace(AR_HIJRA, ' ah ')

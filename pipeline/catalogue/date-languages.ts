@@ -568,13 +568,18 @@ const REIGNS: Record<string, [number, number]> = {
   // Not ended: to the last year read as a date of making.
   令和: [2019, 2099],
 };
-const REIGN_YEAR = /(明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)\s*(?=年(?![紀纪]))/g;
+/** A year of a reign, "明治30年", or a decade of it, "昭和30年代" (Shōwa 30 to 39). */
+const REIGN_YEAR = /(明治|大正|昭和|平成|令和)\s*(\d{1,3}|元)\s*(?:(年代)|(?=年(?![紀纪])))/g;
 
-/** `REIGN_YEAR`'s rewrite: the year of our era, or the text unchanged (undated) past the reign's end ("明治50年"). */
-function reignYear(all: string, reign: string, n: string): string {
+/**
+ * `REIGN_YEAR`'s rewrite: the year of our era, or the years of the decade to the reign's end ("明治40年代" is 1907–1912,
+ * not 1907–1916). Past the reign's end ("明治50年", "明治100年") no year: undated, never the year 100.
+ */
+function reignYear(_: string, reign: string, n: string, decade: string | undefined): string {
   const [first, last] = REIGNS[reign]!;
   const year = first + (n === '元' ? 1 : Number(n)) - 1;
-  return year >= first && year <= last ? ` ${year}` : all;
+  if (year < first || year > last || (decade && Number(n) % 10 !== 0)) return ' invalid ';
+  return decade ? ` ${year}–${Math.min(year + 9, last)} ` : ` ${year}`;
 }
 
 /** Arabic ordinals of centuries, first to tenth ("الثامن"); 11th to 19th add "عشر", 20th is "العشرين". */

@@ -64,13 +64,19 @@ describe('Japanese reign years since 1868', () => {
     ['平成三十一年', [2019, 2019]],
     ['令和元年', [2019, 2019]],
     ['明治10年（1877）', [1877, 1877]],
+    // A decade of a reign, to its end ("the Meiji 40s": Meiji 40 to 45).
+    ['昭和三十年代', [1955, 1964]],
+    ['明治40年代', [1907, 1912]],
   ])('%s is read', (text, range) => {
     expect(read(text)).toEqual(range);
   });
 
-  it.each([['明治五十年'], ['大正二十年'], ['昭和'], ['明治時代']])('%s is left undated', (text) => {
-    expect(read(text)).toBeNull();
-  });
+  it.each([['明治五十年'], ['大正二十年'], ['明治100年'], ['明治35年代'], ['昭和'], ['明治時代']])(
+    '%s is left undated',
+    (text) => {
+      expect(read(text)).toBeNull();
+    },
+  );
 });
 
 describe('Arabic and Persian centuries written with قرن', () => {

@@ -126,8 +126,9 @@ describe('Arabic and Persian centuries written with قرن', () => {
 
 describe('a long field of kanji numerals, reign names or Persian centuries', () => {
   // Each about 78,000 characters; a field of kanji digits alone took 68 s of CPU time while the reading was written.
-  const fields = ['一', '一～', '十八世紀 ', '明治1', '十年', 'قرن 18 ', 'قرن هجدهم و ', `1${' '.repeat(20)}ق.م `].map(
-    (piece) => piece.repeat(Math.ceil(78_000 / piece.length)),
+  // Four shapes only (CI time): kanji digits, ranges of them, Persian centuries, and runs of spaces before an era.
+  const fields = ['一', '一～', 'قرن هجدهم و ', `1${' '.repeat(20)}ق.م `].map((piece) =>
+    piece.repeat(Math.ceil(78_000 / piece.length)),
   );
 
   it('reads each in a time that grows with its length, not with its square', async () => {

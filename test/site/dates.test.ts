@@ -1274,6 +1274,22 @@ describe('a long field with many eras, numbers or range words (a sixth reviewerâ
       expect(spent, text.slice(0, 12)).toBeLessThan(1500);
     }
   });
+
+  // A long run of spaces between words (a cell padded by an export, a pasted form): 8 to 40 seconds of CPU time each
+  // before every such run was read as one space (tester D38's find).
+  it('reads a field with a long run of spaces, tabs or line breaks in a time that grows with its length', async () => {
+    const runs = [' ', '\t', '\n', '\u00a0', ' \n'].map((space) => space.repeat(78_000 / space.length));
+    for (const [before, after] of [
+      ['a', 'b'],
+      ['1', 'b'],
+      ['1900', 'c.'],
+    ]) {
+      for (const run of runs) {
+        const spent = await cpuMilliseconds(() => parseDate({ text: before + run + after }));
+        expect(spent, JSON.stringify(before + run.slice(0, 2) + after)).toBeLessThan(1500);
+      }
+    }
+  });
 });
 
 describe('probes of the dates commits df408e6a..cf62323d (a seventh reviewerâ€™s)', () => {

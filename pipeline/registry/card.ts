@@ -970,7 +970,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     `- **Model type:** a classification head ` +
       `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image features ` +
       `from ${what ? `${what}, ` : ''}the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), ` +
-      `source: ${safe(d.backbone.source)}` +
+      // A package spec ("npm:nsfwjs@4.3.0/…") as code: safe() broke its @ like a mention's, in the public's copy.
+      `source: ${code(d.backbone.source)}` +
       (d.backbone.id.startsWith('nsfwjs-') ? `. ${NSFWJS_NOTE}` : ''),
   );
   lines.push(

@@ -861,3 +861,26 @@ describe('a version bump that adds a label holding a comma', () => {
     expect(reason).toBe('label vocabulary changed (added "pot, lidded", vase)');
   });
 });
+
+describe('the model card names the backbone package', () => {
+  it('as a package spec, not broken like an @mention, in the markdown and in the card data', () => {
+    const params = defaultParams();
+    const reg = registration('v1.0.0', null);
+    reg.lineage.backbone.source = 'npm:nsfwjs@4.3.0/dist/models/mobilenet_v2';
+    const info = { epochs: 30, seed: 42, trainCount: 40, validationCount: 8 } as ModelInfo;
+    const card = buildCard({
+      registration: { ...reg, lineage: { ...reg.lineage, params: { md5: 'p', values: params } } },
+      metrics,
+      modelInfo: info,
+      summary: summariseDataset({ dataset, factors: ['medium'] }),
+      previous: null,
+      stages: [],
+      owners: ['Registrar'],
+      collectionName: 'The Museum',
+    });
+    const md = renderCardMarkdown(card);
+    expect(md).toContain('`npm:nsfwjs@4.3.0/dist/models/mobilenet_v2`');
+    expect(md).not.toContain('nsfwjs@\u200b');
+    expect(JSON.stringify(card)).not.toContain('nsfwjs@\u200b');
+  });
+});

@@ -185,6 +185,8 @@ const reportSchema = z.object({
             id: str,
             title: str,
             file: str.nullable(),
+            // A path outside data/, as objects.csv names it (file is then null).
+            outsideData: str.optional(),
             code: str,
             reason: str,
             labelled: z.boolean(),

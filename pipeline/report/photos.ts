@@ -92,7 +92,15 @@ export function photoReason({ code, message }: { code: string; message: string }
       `${labels ? ` under ${labels} labels` : ''}: ${STAND_IN}`
     );
   }
+  // As the dataset stage says it: no copy can be put there (tester T16 F3).
+  if (/is outside the data folder/.test(message))
+    return 'its path in data/objects.csv leads outside the data folder, where Vitrine does not look';
   return 'the file is missing from the data folder';
+}
+
+/** A path (relative to data/, normalised) that leads outside data/: "../params.yaml", "/etc/passwd", "C:/x.jpg". */
+function outsideData(relpath: string): boolean {
+  return relpath === '..' || relpath.startsWith('../') || path.posix.isAbsolute(relpath) || /^[A-Za-z]:/.test(relpath);
 }
 
 /**
@@ -157,7 +165,10 @@ export async function unusablePhotos({
     if (!issue.object || seen.has(issue.object)) continue;
     // After the place the message starts with ("data/objects.csv:12: "), which is not the photograph's file.
     const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
-    const file = files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null;
+    const named = files.get(issue.object);
+    // Outside data/: shown as objects.csv names it, never as "data/../x" (no file there to replace or compare).
+    const outside = named !== undefined && outsideData(named) ? named : undefined;
+    const file = outside ? null : (named ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null);
     seen.add(issue.object);
     const standIn = issue.code === 'IMAGE_PLACEHOLDER' ? standInOf.get(issue.object) : undefined;
     const refused = files.get(issue.object) ? undefined : refusedImages.get(issue.object);
@@ -174,6 +185,7 @@ export async function unusablePhotos({
       id: issue.object,
       title: titleOf.get(issue.object) ?? '',
       file: refused ? null : file ? `data/${file}` : null,
+      ...(outside !== undefined && !refused && { outsideData: outside }),
       ...(refused && { exportFile: refused.image }),
       ...(origin === 'export' && { fromExport: true as const }),
       // The export's name of it, where import recorded it: the fix goes "in place of the file it came from" (T6 F10).
@@ -202,6 +214,7 @@ export async function unusablePhotos({
       if (sameData) return { ...o, newInChange: false };
       if (known && !known.has(o.id)) return { ...o, newInChange: true };
       if (o.exportFile !== undefined) return { ...o, newInChange: await refusedSinceBase({ o, base: base! }) };
+      if (o.outsideData !== undefined) return { ...o, newInChange: await outsideSinceBase({ o, base: base! }) };
       if (!o.file) return { ...o, newInChange: false };
       const before = listing!.files!.get(o.file.slice('data/'.length));
       const now = await md5OfFile(path.join(ws.data, o.file.slice('data/'.length)));
@@ -235,6 +248,18 @@ async function refusedSinceBase({
   if (before) return before.get(o.id)?.image !== o.exportFile;
   const baseImage = (await base.objects())?.find((b) => b.id === o.id)?.image;
   return !!baseImage;
+}
+
+/** Whether the base named another path for the object's photograph than the one outside data/ it names now. */
+async function outsideSinceBase({
+  o,
+  base,
+}: {
+  o: Omit<UnusablePhoto, 'newInChange'>;
+  base: BaseData;
+}): Promise<boolean> {
+  const image = (await base.objects())?.find((b) => b.id === o.id)?.image;
+  return image === undefined || path.posix.normalize(image.split('\\').join('/')) !== o.outsideData;
 }
 
 /** "DM-0001 (Coin number 1)": the id, and the title when there is one. */
@@ -316,8 +341,16 @@ export function unusablePhotosSection({
       : changedLarge === changed
         ? 'a smaller copy, within the pixel limit,'
         : 'a good copy (a JPEG or PNG that opens; for one too large, a smaller copy, within the pixel limit)';
-  // A stand-in is no file to replace (placeholderFix below says what to do with it).
-  const inData = n - refused - stored - changed - standIns;
+  // A stand-in is no file to replace (placeholderFix below says what to do with it); nor is a path outside data/.
+  const outside = all.filter((o) => o.outsideData !== undefined).length;
+  const inData = n - refused - stored - changed - standIns - outside;
+  const outsideFix =
+    outside === 0
+      ? ''
+      : ` ${n === outside ? 'To fix: name' : 'For a path outside the data folder (so said): name'} ` +
+        'a file inside the data folder in its image cell, relative to it (like `images/DM-0001.jpg`), in the ' +
+        `collections system and import again, or in data/objects.csv; then run \`npx vitrine data add\` and commit ` +
+        `the changed data.dvc ${toChange}.`;
   const changedFix =
     changed === 0
       ? ''
@@ -382,7 +415,13 @@ export function unusablePhotosSection({
       : o.changedSinceImport
         ? ' (changed in the data folder after import)'
         : '';
-    const file = o.file ? ` ${code(o.file)}${stored}` : o.exportFile ? ` (the export’s ${code(o.exportFile)})` : '';
+    const file = o.file
+      ? ` ${code(o.file)}${stored}`
+      : o.exportFile
+        ? ` (the export’s ${code(o.exportFile)})`
+        : o.outsideData !== undefined
+          ? ` (data/objects.csv names ${code(shorten(o.outsideData, 120))})`
+          : '';
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
   const more = n - shownEntries.reduce((sum, group) => sum + group.length, 0);
@@ -397,6 +436,6 @@ export function unusablePhotosSection({
         'for none of them. If it is a placeholder, leave their image cells empty in the export and import again ' +
         'until each is photographed; if it is a photograph of them together, give each its own photograph for the ' +
         'model to learn from.';
-  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}${placeholderFix}`.trim();
+  const fixes = `${inData > 0 ? fix : ''}${refusedFix}${storedFix}${changedFix}${outsideFix}${placeholderFix}`.trim();
   return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fixes}`;
 }

@@ -137,6 +137,11 @@ export interface UnusablePhoto {
    * (Absent otherwise, and in older reports.)
    */
   changedSinceImport?: true;
+  /**
+   * The path data/objects.csv names leads outside data/ ("../params.yaml", "/etc/passwd"), as it names it (normalised):
+   * no file to replace, and `file` is null; the fix is a path inside data/. (Absent otherwise, and in older reports.)
+   */
+  outsideData?: string;
   /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
   code: string;
   /**

@@ -306,7 +306,7 @@ function photographWords(o: EditedObject): string {
     }`;
   const total = o.samePhotographCount ?? same.length;
   const rest = total - shown.length;
-  const names = `${shown.map(whose).join(', ')}${rest > 0 ? ` and ${rest} more objects’` : ''}`;
+  const names = `${shown.map(whose).join(', ')}${rest > 0 ? ` and ${rest.toLocaleString('en')} more objects’` : ''}`;
   const two = total === 1;
   const differ = o.label !== undefined && same.some((x) => x.label !== undefined && x.label !== o.label);
   const what = differ

@@ -309,7 +309,7 @@ export function unusablePhotosSection({
           `${blank === 1 ? 'the object' : 'those'} whose file cannot be used, and still shows the picture ` +
           `${standIns} objects share on theirs`;
   const head =
-    `⚠️ **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +
+    `⚠️ **${n.toLocaleString('en')} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +
     `${onMain ? 'The catalogue keeps' : 'Merging keeps'} ${one ? 'this object' : 'these objects'}` +
     `${onMain ? '' : ' in the catalogue'}, but the model is trained without ${one ? 'it' : 'them'} and ${pages}.`;
   const fix =
@@ -425,7 +425,8 @@ export function unusablePhotosSection({
     return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
   });
   const more = n - shownEntries.reduce((sum, group) => sum + group.length, 0);
-  const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
+  const rest =
+    more > 0 ? `\n- …and ${more.toLocaleString('en')} more (report.json in the run's files lists them all)` : '';
   // A placeholder stands for objects not photographed yet (dataset/small-images.ts): no copy of it is the fix.
   const placeholders = all.filter((o) => o.code === 'IMAGE_PLACEHOLDER').length;
   const placeholderFix =

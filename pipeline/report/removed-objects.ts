@@ -147,7 +147,7 @@ export function removedObjectsSection(removed: { objects: RemovedObject[] } | nu
   const rest = n - shown.length;
   const list =
     rest > 0
-      ? `${shown.join(', ')} and ${rest} more`
+      ? `${shown.join(', ')} and ${rest.toLocaleString('en')} more`
       : shown.length > 1
         ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`
         : shown[0];

@@ -871,10 +871,11 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
   ]);
   const rest = changes.length - shown.length;
   const more = rowsForRoom
-    ? `\n\n…and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's ` +
+    ? `\n\n…and ${rest.toLocaleString('en')} more (the comment has room for the first ${shown.length}; ` +
+      "report-full.md among the run's " +
       `files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).`
     : rest > 0
-      ? `\n\n…and ${rest} more (see report.json in the run's files).`
+      ? `\n\n…and ${rest.toLocaleString('en')} more (see report.json in the run's files).`
       : '';
   // Only test answers are evidence; answers for objects the model learned from are not counted. Every change is
   // counted, listed or not (a tester: 9 of 117 changed test objects were counted, those in the 50 rows listed).

@@ -3,6 +3,7 @@ import { labelLossWords } from '../evaluate/gate.ts';
 import { keptWords, relearntWords, withdrawnDiffCommand, withdrawnHeadWords } from '../registry/withdrawn-words.ts';
 import type { LabelLoss } from '../types.ts';
 import { listWords } from '../words.ts';
+import { visibleId } from './invisible.ts';
 import { code, shorten, text } from './markdown.ts';
 import type { LabelChange, ParamChange, ReportJson } from './types.ts';
 
@@ -226,7 +227,7 @@ function retypedIdsWords(report: ReportJson): string {
   );
   if (retyped.length === 0) return '';
   const said = (c: (typeof retyped)[number]) =>
-    `line ${c.unknownId.line} of labels.csv names “${text(shorten(c.unknownId.id))}”, which is not an object id in ` +
+    `line ${c.unknownId.line} of labels.csv names “${text(shorten(visibleId(c.unknownId.id)))}”, which is not an object id in ` +
     'the collection';
   const hint = (c: (typeof retyped)[number]) => text(c.unknownId.hint.replace(/\.$/, ''));
   if (retyped.length === 1) {

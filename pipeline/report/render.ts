@@ -11,7 +11,7 @@ import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { listWords } from '../words.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
 import { copiedPhotograph } from './edited-objects.ts';
-import { hiddenCharacter, visibleLabel } from './invisible.ts';
+import { hiddenCharacter, visibleId, visibleLabel } from './invisible.ts';
 import {
   attribute,
   between,
@@ -934,7 +934,7 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
 }
 
 function objectCell(c: LabelChange): string {
-  const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  const id = c.pageUrl ? link(visibleId(c.id), c.pageUrl) : text(visibleId(c.id));
   // Lines that disagree: the head's lines, where the fix is.
   if (c.disagreeing && c.disagreeing.length > 0)
     return `${id} (lines ${listWords(
@@ -1013,7 +1013,7 @@ function predictionCell(
   // Tester: an id retyped in other capitals is the object's line, not a new object; said as the dataset stage says it.
   if (c.unknownId && (c.kind === 'removed' || c.kind === 'added')) {
     const u = c.unknownId;
-    const named = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
+    const named = `"${text(shorten(visibleId(u.id)))}", which is not an object id in the collection: ${text(u.hint)}`;
     return c.kind === 'removed'
       ? `line ${u.line} now names ${named} Until it is corrected, the label is not used`
       : `the line names ${named} Until it is corrected, the line is not used`;

@@ -38247,6 +38247,10 @@ function hiddenCharacter({
     fix
   };
 }
+var NOT_IN_AN_ID = /[\p{Cc}\p{Cf}]/gu;
+function visibleId(id) {
+  return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
+}
 
 // pipeline/evaluate/new-labels.ts
 function objectsToAdd({
@@ -38373,7 +38377,7 @@ function retypedIdsWords(report) {
     (c) => c.kind === "removed" && !!c.unknownId && !c.unknownId.tooLong && !spreadsheet.has(c.id)
   );
   if (retyped.length === 0) return "";
-  let said = (c) => `line ${c.unknownId.line} of labels.csv names \u201C${text(shorten(c.unknownId.id))}\u201D, which is not an object id in the collection`, hint2 = (c) => text(c.unknownId.hint.replace(/\.$/, ""));
+  let said = (c) => `line ${c.unknownId.line} of labels.csv names \u201C${text(shorten(visibleId(c.unknownId.id)))}\u201D, which is not an object id in the collection`, hint2 = (c) => text(c.unknownId.hint.replace(/\.$/, ""));
   if (retyped.length === 1) {
     let c = retyped[0];
     return `\u26A0\uFE0F **An object would lose its staff label: ${said(c)}** (${hint2(c)}). Correct the id on that line. See the table of label changes below.`;
@@ -38802,7 +38806,7 @@ function catalogueNote(catalogue, shown2) {
   return `${`${pending} ${pluralWord(pending, "object")}`} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 function objectCell(c) {
-  let id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  let id = c.pageUrl ? link(visibleId(c.id), c.pageUrl) : text(visibleId(c.id));
   return c.disagreeing && c.disagreeing.length > 0 ? `${id} (lines ${listWords(
     c.disagreeing.map((l) => String(l.line)),
     { max: LINES_NAMED }
@@ -38839,7 +38843,7 @@ function predictionCell(c, vocabulary, stale, renumbered2 = {}) {
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   if (c.unknownId?.tooLong) return text(c.unknownId.hint);
   if (c.unknownId && (c.kind === "removed" || c.kind === "added")) {
-    let u = c.unknownId, named3 = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
+    let u = c.unknownId, named3 = `"${text(shorten(visibleId(u.id)))}", which is not an object id in the collection: ${text(u.hint)}`;
     return c.kind === "removed" ? `line ${u.line} now names ${named3} Until it is corrected, the label is not used` : `the line names ${named3} Until it is corrected, the line is not used`;
   }
   if (c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0)

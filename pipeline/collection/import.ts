@@ -112,7 +112,7 @@ import {
 import { type SharingRow, saidTogether, sharedImageWords } from './shared-images.ts';
 import {
   beginning,
-  invisibleIn,
+  idCharacters,
   MAX_FIELD,
   MAX_ID_BYTES,
   MAX_LABEL_BYTES,
@@ -629,28 +629,13 @@ async function importInto({
       refuse(line, 'this row has no object id');
       continue;
     }
-    // A line break or tab in an id makes a two-line quoted entry in labels.csv, a trap for staff editing it.
-    const control = /[\u0000-\u001f\u007f-\u009f]/.exec(id);
-    if (control) {
-      const what =
-        CONTROL_NAMES[control[0]] ?? `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    // A line break or tab (a two-line entry in labels.csv), a zero-width space pasted from a web page (an id no one
+    // typing it matches), a bidi override (an id read backwards): the dataset stage refuses them by the same rule.
+    const unusable = idCharacters(id);
+    if (unusable) {
       refuse(
         line,
-        `the object id ${shownId(id)} contains a control character (${what}), which no id may hold: remove it from ` +
-          'the id in the export',
-        id,
-      );
-      continue;
-    }
-    // A zero-width space pasted from a web page: the id, its image file and web address would hold a character no
-    // one sees, and the same id typed by hand would never match it (an outside tester's went through a first import).
-    const invisible = invisibleIn(id);
-    if (invisible) {
-      refuse(
-        line,
-        `the object id "${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: ` +
-          `${invisible.several ? 'they cannot' : 'it cannot'} be seen, and the id typed by hand would not match ` +
-          `it. Remove ${invisible.several ? 'them' : 'it'} from the id in the export (retype the id)`,
+        `the object id ${unusable.words}. Remove ${unusable.them} from the id in the export (retype the id)`,
         id,
       );
       continue;
@@ -3958,21 +3943,6 @@ function isScientific(id: string): boolean {
   // A comma where the locale writes one (1,23457E+11).
   const match = /^\d(?:[.,]\d+)?E\+(\d{2,})$/i.exec(id);
   return match !== null && Number(match[1]) >= 11;
-}
-
-const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
-
-/** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
-function shownId(id: string): string {
-  return `"${clip(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n'
-      ? '\\n'
-      : c === '\t'
-        ? '\\t'
-        : c === '\r'
-          ? '\\r'
-          : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  )}"`;
 }
 
 /**

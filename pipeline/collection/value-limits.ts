@@ -1,3 +1,4 @@
+import { controlName } from '../control-characters.ts';
 import { clip } from '../log.ts';
 import { characterCode, HIDDEN_CHARACTER_NAMES } from './hidden-characters.ts';
 
@@ -38,12 +39,14 @@ export const MAX_TITLE = 1_000;
 export const MAX_FIELD = 20_000;
 
 /**
- * What the dataset stage withholds of data/objects.csv (ids, fields and image paths far too long), in its
- * fingerprint: a dataset.json made by a Vitrine that did not (one 5 MB title kept whole) is made again once, not
- * skipped "as when it last ran" and published. Change it when the rule changes.
+ * What the dataset stage withholds of data/objects.csv (ids, fields and image paths far too long, ids holding a
+ * character no id may hold), in its fingerprint: a dataset.json made by a Vitrine that did not (one 5 MB title kept
+ * whole, an id read backwards) is made again once, not skipped "as when it last ran" and published. Change it when
+ * the rule changes.
  */
 export const TOO_LONG_RULE =
-  'ids over 200 bytes, titles over 1,000 characters, other fields over 20,000, image paths over 4,095 bytes';
+  'ids over 200 bytes, titles over 1,000 characters, other fields over 20,000, image paths over 4,095 bytes; ' +
+  'ids holding a control or invisible character (idCharacters)';
 
 /**
  * How `value` is over `most` characters, in words to follow "is": `5,000,009 characters long (5.0 MB)` (the size
@@ -94,7 +97,8 @@ export function invisibleIn(value: string): { words: string; shown: string; seve
   const found = INVISIBLE.exec(value);
   if (!found) return undefined;
   const code = characterCode;
-  const known = HIDDEN_CHARACTER_NAMES[found[0]];
+  // A bidi override or isolate by its name ("a right-to-left override"): "a format character" said nothing.
+  const known = HIDDEN_CHARACTER_NAMES[found[0]] ?? controlName(found[0]);
   // A byte order mark inside a cell is named as people meet it.
   const name = !known ? 'a format character' : found[0] === '\ufeff' ? `a ${known} (a byte order mark)` : `a ${known}`;
   const before = value.slice(0, found.index);
@@ -105,5 +109,44 @@ export function invisibleIn(value: string): { words: string; shown: string; seve
     words: `an invisible character (${code(found[0])}, ${name}) ${where}${more}`,
     shown: value.replace(new RegExp(INVISIBLE.source, 'gu'), (c) => `<${code(c)}>`),
     several: count > 1,
+  };
+}
+
+/** The control characters people meet in a cell, by name. */
+const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
+
+/** A control character: a line break or tab from a multi-line cell, a bell. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
+function shownId(id: string): string {
+  const escaped: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+  return `"${clip(id).replace(
+    new RegExp(CONTROL.source, 'g'),
+    (c) => escaped[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )}"`;
+}
+
+/**
+ * The one rule for a character no object id may hold, wherever an id comes in (import's export, data/objects.csv as
+ * the dataset stage reads it): a control character (a line break or tab from a multi-line cell, which would make a
+ * two-line entry in labels.csv) or one that prints as nothing (invisibleIn: a zero-width space, a direction mark, a
+ * bidi override, which makes "DM-" U+202E "1000" read "DM-0001"). `words` to follow "the object id", up to why
+ * (`"A-<U+200B>1" contains an invisible character (…) after "A-", which no id may hold: it cannot be seen, …`), and
+ * `them`, "it" or "them", for the caller's "remove it from the id"; undefined when the id holds none.
+ */
+export function idCharacters(id: string): { words: string; them: 'it' | 'them' } | undefined {
+  const control = CONTROL.exec(id);
+  if (control) {
+    const what = CONTROL_NAMES[control[0]] ?? characterCode(control[0]);
+    return { words: `${shownId(id)} contains a control character (${what}), which no id may hold`, them: 'it' };
+  }
+  const invisible = invisibleIn(id);
+  if (!invisible) return undefined;
+  return {
+    words:
+      `"${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: ` +
+      `${invisible.several ? 'they cannot' : 'it cannot'} be seen, and the id typed by hand would not match it`,
+    them: invisible.several ? 'them' : 'it',
   };
 }

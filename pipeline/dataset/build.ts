@@ -75,7 +75,7 @@ import {
   readObjectsChecked,
   unknownObjectsMessage,
   withoutOverlongFields,
-  withoutOverlongIds,
+  withoutUnusableIds,
 } from './validate.ts';
 
 /*
@@ -131,8 +131,8 @@ export async function buildDataset({
 
   const checked = await readObjectsChecked({ file: ws.objects, name: objectsName });
   // A field far too long (a text pasted into data/objects.csv) is withheld from the catalogue, its object kept.
-  // An id far too long leaves its row out (an object is shown by its number), both said.
-  const ids = withoutOverlongIds({ objects: checked.objects, lineOf: checked.lineOf, name: objectsName });
+  // An id far too long, or holding a character no id may hold, leaves its row out (an object is shown by its number).
+  const ids = withoutUnusableIds({ objects: checked.objects, lineOf: checked.lineOf, name: objectsName });
   const overlong = withoutOverlongFields({ objects: ids.objects, lineOf: checked.lineOf, name: objectsName });
   const read = { ...checked, objects: overlong.objects };
   const issues: DatasetIssue[] = [...read.issues, ...ids.issues, ...overlong.issues];
@@ -1026,6 +1026,10 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   LABEL_TOO_LONG: ['label line with a value far too long', 'label lines with a value far too long'],
   OBJECT_FIELD_TOO_LONG: ['field far too long', 'fields far too long'],
   OBJECT_ID_TOO_LONG: ['object id far too long', 'object ids far too long'],
+  OBJECT_ID_UNSEEN_CHARACTER: [
+    'object id holding a character no id may hold',
+    'object ids holding a character no id may hold',
+  ],
 };
 
 /** "3 fields far too long (of 2 objects) withheld from the catalogue; the objects stay in it": said once. */

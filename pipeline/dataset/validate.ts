@@ -26,6 +26,7 @@ import {
 } from '../collection/index.ts';
 import {
   beginning,
+  idCharacters,
   MAX_FIELD,
   MAX_ID_BYTES,
   MAX_LABEL_BYTES,
@@ -175,11 +176,14 @@ export function parseObjectsChecked({
 }
 
 /**
- * `objects` without those whose id is longer than any may be (MAX_ID_BYTES, the limit import refuses a row over),
- * each said in `issues` as OBJECT_ID_TOO_LONG with its line, length and how it begins: an id names the object's image
- * file, page and web address, and an object cannot be shown without its number, so the row is left out (said so).
+ * `objects` without those whose id cannot be used, each said in `issues` with its line: an id longer than any may be
+ * (MAX_ID_BYTES, the limit import refuses a row over) as OBJECT_ID_TOO_LONG with its length and how it begins; an id
+ * holding a character no id may hold (idCharacters, import's own rule: a control character, a zero-width space, a
+ * direction mark or bidi override) as OBJECT_ID_UNSEEN_CHARACTER, the character named by its code. An id names the
+ * object's image file, page and web address, and an object cannot be shown without its number, so the row is left out
+ * (said so): "DM-" U+202E "1000" was published everywhere, drawn "DM-0001" (tester T16).
  */
-export function withoutOverlongIds({
+export function withoutUnusableIds({
   objects,
   lineOf,
   name,
@@ -189,17 +193,20 @@ export function withoutOverlongIds({
   name: string;
 }): { objects: CollectionObject[]; issues: DatasetIssue[] } {
   const issues: DatasetIssue[] = [];
+  const leftOut = (fix: string) =>
+    `This row is left out of the dataset and the catalogue until the id is corrected: ${fix} in the collections ` +
+    `system and import again (or in ${name}, then run "npx vitrine data add").`;
   const kept = objects.filter((object) => {
     const over = overLimit({ value: object.id, most: MAX_ID_BYTES });
-    if (!over) return true;
+    const unseen = over ? undefined : idCharacters(object.id);
+    if (!over && !unseen) return true;
     const line = lineOf.get(object.id);
     issues.push({
-      code: 'OBJECT_ID_TOO_LONG',
-      message:
-        `${name}:${line}: the object id is ${over}: an id names the object’s image file and web address, which ` +
-        `cannot be that long. A text pasted into the id cell by mistake? It begins ${beginning(object.id)}. This row ` +
-        'is left out of the dataset and the catalogue until the id is corrected: correct it in the collections ' +
-        `system and import again (or in ${name}, then run "npx vitrine data add").`,
+      code: over ? 'OBJECT_ID_TOO_LONG' : 'OBJECT_ID_UNSEEN_CHARACTER',
+      message: over
+        ? `${name}:${line}: the object id is ${over}: an id names the object’s image file and web address, which ` +
+          `cannot be that long. A text pasted into the id cell by mistake? It begins ${beginning(object.id)}. ${leftOut('correct it')}`
+        : `${name}:${line}: the object id ${unseen!.words}. ${leftOut(`remove ${unseen!.them} from the id`)}`,
       file: name,
       ...(line !== undefined && { line }),
       object: object.id,

@@ -35023,6 +35023,7 @@ init_file_kind();
 init_hidden_characters();
 
 // pipeline/collection/value-limits.ts
+init_control_characters();
 init_log();
 init_hidden_characters();
 var MAX_LABEL_BYTES = 100;

@@ -20367,6 +20367,7 @@ init_hidden_characters();
 init_collection();
 
 // pipeline/collection/value-limits.ts
+init_control_characters();
 init_log();
 init_hidden_characters();
 var MAX_LABEL_BYTES = 100;

@@ -1,3 +1,4 @@
+import { pastedInLabel } from '../collection/hidden-characters.ts';
 import type { Dataset, LabelLine } from '../types.ts';
 import { objectIdOf, writtenSlips } from './validate.ts';
 
@@ -25,7 +26,8 @@ export interface OutsideLabels {
  * changes the public sees ("Model X changed the type shown for N objects") both follow: the objects the dataset left
  * unlabelled for a LABEL_NOT_IN_VOCABULARY issue, with their lines of labels.csv outside the vocabulary, read by
  * object id (lines move when rows are added or sorted; an id written with its accents encoded another way is the
- * object’s). A slip the public is told of is writtenSlips’ (a label written only another way).
+ * object’s). A slip the public is told of is writtenSlips’ (a label written only another way). A label holding a
+ * character no label may hold (pastedInLabel) is none: the object is shown unlabelled, as the dataset has it.
  */
 export function outsideVocabulary({
   dataset,
@@ -50,6 +52,9 @@ export function outsideVocabulary({
     const id = objectOf(l.objectId);
     const label = l.label.trim();
     if (!reported.has(id) || !unlabelled.has(id) || !label || vocabulary.has(label)) continue;
+    // A character no label may hold (a bidi override, a zero-width space: params.yaml's rule) is shown nowhere: the
+    // stage skipped the line, and "coin" + U+202E published as staff's word turned the page's text round (T16).
+    if (pastedInLabel(label).length > 0) continue;
     found.set(id, (found.get(id) ?? new Set()).add(label));
   }
   for (const [id, set] of found) {

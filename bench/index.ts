@@ -7,7 +7,7 @@
  * photographs, docs/backbone.md) also runs only when named, and so does `init` (init, commit and run on the whole
  * Egyptian export, as a museum starts: about 5 minutes).
  */
-const all = ['data', 'model', 'monitor', 'pipeline', 'site', 'evaluate', 'publish', 'vocabulary'] as const;
+const all = ['data', 'model', 'monitor', 'pipeline', 'site', 'evaluate', 'publish', 'vocabulary', 'rights'] as const;
 const optIn = ['scale', 'familiarity', 'init'] as const;
 const known: readonly string[] = [...all, ...optIn];
 const chosen = process.argv.slice(2).filter((a) => known.includes(a));

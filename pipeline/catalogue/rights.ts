@@ -120,8 +120,26 @@ export interface Rights {
 
 const RS = 'http://rightsstatements.org/vocab';
 
+/**
+ * `first`, then `then` after it on the same line: what `/first.*then/` finds, `first` a phrase of fixed words. Read
+ * from the phrase's first place on each line only, which leaves the most after it: `/in copyright.*educational/`
+ * looked from every "In Copyright" to the line's end, and 100,000 characters of them took 20 s (task D41).
+ */
+function laterOnLine(first: string, then: RegExp): Pick<RegExp, 'test'> {
+  const after = new RegExp(then.source, 'g');
+  return {
+    test: (text) =>
+      text.split(/[\n\r\u2028\u2029]/).some((line) => {
+        const at = line.indexOf(first);
+        if (at < 0) return false;
+        after.lastIndex = at + first.length;
+        return after.test(line);
+      }),
+  };
+}
+
 /** rightsstatements.org statements: code, name, whether reuse (download) is offered, and how museums write it. */
-const STATEMENTS: { code: string; name: string; badge: string; download: boolean; pattern: RegExp }[] = [
+const STATEMENTS: { code: string; name: string; badge: string; download: boolean; pattern: Pick<RegExp, 'test'> }[] = [
   {
     code: 'InC-OW-EU',
     name: 'In Copyright - EU Orphan Work',
@@ -134,21 +152,21 @@ const STATEMENTS: { code: string; name: string; badge: string; download: boolean
     name: 'In Copyright - Educational Use Permitted',
     badge: 'In Copyright',
     download: false,
-    pattern: /in copyright.*educational/,
+    pattern: laterOnLine('in copyright', /educational/),
   },
   {
     code: 'InC-NC',
     name: 'In Copyright - Non-Commercial Use Permitted',
     badge: 'In Copyright',
     download: false,
-    pattern: /in copyright.*non[- ]?commercial/,
+    pattern: laterOnLine('in copyright', /non[- ]?commercial/),
   },
   {
     code: 'InC-RUU',
     name: 'In Copyright - Rights-holder(s) Unlocatable or Unidentifiable',
     badge: 'In Copyright',
     download: false,
-    pattern: /in copyright.*(unlocatable|unidentifiable)/,
+    pattern: laterOnLine('in copyright', /(unlocatable|unidentifiable)/),
   },
   {
     code: 'InC',
@@ -162,28 +180,28 @@ const STATEMENTS: { code: string; name: string; badge: string; download: boolean
     name: 'No Copyright - Contractual Restrictions',
     badge: 'No Copyright',
     download: false,
-    pattern: /no copyright.*contractual/,
+    pattern: laterOnLine('no copyright', /contractual/),
   },
   {
     code: 'NoC-NC',
     name: 'No Copyright - Non-Commercial Use Only',
     badge: 'No Copyright',
     download: true,
-    pattern: /no copyright.*non[- ]?commercial/,
+    pattern: laterOnLine('no copyright', /non[- ]?commercial/),
   },
   {
     code: 'NoC-OKLR',
     name: 'No Copyright - Other Known Legal Restrictions',
     badge: 'No Copyright',
     download: false,
-    pattern: /no copyright.*legal restrictions/,
+    pattern: laterOnLine('no copyright', /legal restrictions/),
   },
   {
     code: 'NoC-US',
     name: 'No Copyright - United States',
     badge: 'No Copyright',
     download: true,
-    pattern: /no copyright.*united states/,
+    pattern: laterOnLine('no copyright', /united states/),
   },
   {
     code: 'NKC',

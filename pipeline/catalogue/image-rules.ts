@@ -1,6 +1,6 @@
 import type { DatasetObject } from '../types.ts';
 import { fieldText } from './plain-text.ts';
-import { type Rights, rightsOf } from './rights.ts';
+import { INVISIBLE, type Rights, rightsOf } from './rights.ts';
 import { laterInSentence } from './rights-doubts.ts';
 
 /*
@@ -104,10 +104,54 @@ function publicationText(text: string): string {
     .trim();
 }
 
-/** Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"). */
-export function forbidsPublication(text: string): boolean {
-  const t = publicationText(text);
+/** Whether a text as publicationText gives it forbids publishing: words that say so, or an embargo in force. */
+function forbidsAsRead(t: string): boolean {
   return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !embargoOver(t));
+}
+
+// The marks rights.ts reads both ways (INVISIBLE: direction marks, zero-width spaces, a soft hyphen…) and blanks that
+// are not among them but show as nothing or a space (reviewer V32): the braille blank, the interlinear annotation
+// marks and the Egyptian hieroglyph format controls.
+const MARKS = new RegExp(`${INVISIBLE.source}|[\u2800\ufff9-\ufffb\u{13430}-\u{1343f}]`, 'gu');
+/**
+ * Beyond so many marks or kinds of mark, or in a longer text, the marks are read all as nothing and all as spaces
+ * only: each reading reads the whole text again (108,000 characters with 16 kinds: 1.3 s, not 14 ms; 2,000: 23 ms).
+ */
+const MARKS_ONE_BY_ONE = 16;
+const TEXT_ONE_BY_ONE = 2_000;
+
+/**
+ * A text with marks no one sees read every way that matters, as rights.ts reads rights (reading 13, task D39): as
+ * written, the marks as nothing ("Embar\u200bgoed") and as spaces ("Do not\u200bpublish"); and, as one text may
+ * hold a mark for a space and another inside a word ("Do\u200enot\u00adpublish"), each kind of mark and each mark
+ * read the one way while the rest are read the other. That is every way for up to three kinds of mark.
+ */
+function markReadings(text: string): string[] {
+  const marks = text.match(MARKS);
+  if (!marks) return [text];
+  const kinds = [...new Set(marks)];
+  const oneByOne = text.length <= TEXT_ONE_BY_ONE;
+  const read = (asSpace: (mark: string, i: number) => boolean): string => {
+    let i = 0;
+    return text.replace(MARKS, (mark) => (asSpace(mark, i++) ? ' ' : ''));
+  };
+  const readings = [text];
+  for (const space of [false, true]) {
+    readings.push(read(() => space));
+    if (oneByOne && kinds.length > 1 && kinds.length <= MARKS_ONE_BY_ONE)
+      for (const kind of kinds) readings.push(read((mark) => (mark === kind) === space));
+    if (oneByOne && marks.length > 1 && marks.length <= MARKS_ONE_BY_ONE)
+      for (let j = 0; j < marks.length; j++) readings.push(read((_, i) => (i === j) === space));
+  }
+  return readings;
+}
+
+/**
+ * Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"), in any
+ * of the ways its marks no one sees can be read (markReadings): a mark never lets a photograph online.
+ */
+export function forbidsPublication(text: string): boolean {
+  return markReadings(text).some((r) => forbidsAsRead(publicationText(r)));
 }
 
 /**
@@ -117,11 +161,17 @@ export function forbidsPublication(text: string): boolean {
  * put online what nobody checked, and "until 2001" may be a slip for 2031). The build only says which have passed.
  */
 export function embargoYear(text: string): number | null {
-  const t = publicationText(text);
-  const at = t.search(EMBARGO);
-  if (at < 0 || embargoOver(t)) return null;
-  const years = [...t.slice(at).matchAll(/(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)/g)].map((m) => Number(m[1]));
-  return years.length ? Math.max(...years) : null;
+  // Read as forbidsPublication reads it (markReadings), the latest year of any reading kept: the warning that a date
+  // has passed is then never given for an embargo one reading still holds.
+  let latest: number | null = null;
+  for (const r of markReadings(text)) {
+    const t = publicationText(r);
+    const at = t.search(EMBARGO);
+    if (at < 0 || embargoOver(t)) continue;
+    for (const m of t.slice(at).matchAll(/(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)/g))
+      latest = Math.max(latest ?? 0, Number(m[1]));
+  }
+  return latest;
 }
 
 /**

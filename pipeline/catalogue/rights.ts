@@ -556,7 +556,7 @@ export function rightsOf(text: string): Rights {
 
 // The marks no one sees (direction marks and embeddings, zero-width spaces and joiners, a soft hyphen) and the
 // Arabic stretching line, which may be typed inside a Latin word too.
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u0640]/u;
+export const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u0640]/u;
 const INVISIBLES = new RegExp(INVISIBLE.source, 'gu');
 
 /** rightsOf of a text whose runs of spaces are one. */

@@ -329,6 +329,11 @@ const TEXTS = [
   'Bild: UND; CC0',
   'Image: CNE | CC BY 4.0',
   'Bild: 12345; CC0',
+  // Reading 13 (task D47, reviewer V32): words that forbid publishing, with marks, read every way, the strictest kept.
+  'CC0; Do not\u200bpublish online',
+  'CC0; Embar\u200bgoed until 2099',
+  'CC0; Do\u200enot\u00adpublish',
+  'CC0; Do not\u2800publish online',
 ];
 
 /** The reading of the texts above, by version. */
@@ -344,7 +349,7 @@ const READINGS: Record<number, string> = {
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
   12: '06daed9742abca40',
-  13: 'caac6355ba30ffba',
+  13: 'c4a02c5eb500f11c',
 };
 
 describe('the version of the rights reading', () => {

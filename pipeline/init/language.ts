@@ -3,10 +3,12 @@ import type { Params } from '../params.ts';
 /*
  * The language of the export's records, for catalogue.language (D37): init wrote "en" for every export, and a
  * catalogue wholly in German or Arabic then told browsers, screen readers and Pagefind that its records were English.
- * Each record (its title, description and maker) is read by its letters (Arabic, Hebrew, Greek, Cyrillic, Japanese
- * kana, Korean, Chinese characters) or, in the Latin alphabet, by the small words every sentence of a language has
- * ("der", "und", "mit"; "the", "of"). The language is written only when most records agree and there are enough of
- * them; otherwise init keeps "en" and says to set it.
+ * Each record (its title and description: makers' names say no language, D44) is read by its letters (Arabic, Hebrew,
+ * Greek, Cyrillic, Japanese kana, Korean, Chinese characters) or, in the Latin alphabet, by the small words every
+ * sentence of a language has ("der", "und", "mit"; "the", "of"). A record with words or letters only a language init
+ * does not write uses (Portuguese "não", Urdu's ے, Serbian's ђ) counts for that language, so that init says it could
+ * not tell rather than write a wrong tag (D44). The language is written only when most records agree and there are
+ * enough of them; otherwise init keeps "en" and says to set it.
  */
 
 /** What init makes of the records' language. */
@@ -27,6 +29,8 @@ export const LANGUAGE_MIN_RECORDS = 10;
 export const LANGUAGE_MAX_READ = 5000;
 /** The fewest small words of the language those records must hold, in the Latin alphabet. */
 export const LANGUAGE_MIN_WORDS = 20;
+/** The most characters read of a title or description: its start tells its language as well as all of it. */
+export const LANGUAGE_MAX_CHARACTERS = 1000;
 
 const NAMES: Record<string, string> = {
   en: 'English',
@@ -46,6 +50,71 @@ const NAMES: Record<string, string> = {
   zh: 'Chinese',
 };
 
+/** A letter in Arabic script that neither Arabic nor Persian writes (Urdu's ٹ ڈ ڑ ں ہ ے, Kurdish's ە, Uyghur's ې). */
+const NOT_ARABIC_NOR_PERSIAN =
+  /[^\P{Script=Arabic}\P{L}\u0620-\u064A\u066E\u066F\u0671\u067E\u0686\u0698\u06A9\u06AF\u06BE\u06C0\u06CC]/u;
+
+/**
+ * Languages init does not write, each told by words or letters none of those above uses. A record with them is
+ * counted for it, and when most are, init says it could not tell: Portuguese's small words scored as Italian,
+ * Urdu's letters as Persian. Their keys are not tags: never written.
+ */
+const UNLISTED: { key: string; name: string; test: (text: string, words: Set<string>) => boolean }[] = [
+  {
+    key: 'pt',
+    name: 'Portuguese or Galician',
+    // "da", "das", "dos" are Italian, German or Spanish words too, "com" is in web addresses, and ã is in names
+    // ("View of São Paulo"): they tell only together.
+    test: (text, words) =>
+      has(words, 'do ao aos uma não em coa unha dunha cunha') || (/[ãõ]/iu.test(text) && has(words, 'da das dos com')),
+  },
+  {
+    key: 'ca',
+    name: 'Catalan',
+    // "col·lecció"; "Mare de Déu" (the Virgin).
+    test: (text, words) => /l·l/iu.test(text) || has(words, 'amb els dels pels aquest déu'),
+  },
+  {
+    key: 'la',
+    name: 'Latin',
+    test: (_, words) =>
+      has(words, 'cum atque sunt quod hic iacet vixit annos sacrum memoriae loci caes filius domini sancti') ||
+      [...words].some((w) => w.length >= 6 && /(orum|arum|ibus)$/u.test(w)),
+  },
+  // Afrikaans's "'n" (a) is a word of its own; French's "n'" is joined to the next.
+  {
+    key: 'af',
+    name: 'Afrikaans',
+    test: (text, words) => /(^|[\s(])['ʼ’]?n\s+\p{L}/iu.test(text) || has(words, 'vir nie hierdie'),
+  },
+  // Bulgarian's ъ is a vowel ("България"); Russian's, rare, comes before е, ё, ю or я ("объект").
+  { key: 'bg', name: 'Bulgarian', test: (text) => /ъ(?![еёюя])/iu.test(text) },
+  {
+    key: 'x-cyrillic',
+    name: 'another language in Cyrillic letters (Serbian, Kazakh…)',
+    test: (text) => /[^\P{Script=Cyrillic}\P{L}а-яёіїєґ]/iu.test(text),
+  },
+  {
+    key: 'x-arabic',
+    name: 'another language in Arabic letters (Urdu…)',
+    test: (text) => NOT_ARABIC_NOR_PERSIAN.test(text),
+  },
+  {
+    key: 'yi',
+    name: 'Yiddish',
+    test: (text, words) => /[\u05F0-\u05F2\u05BF]/u.test(text) || has(words, 'מיט פון און דער איז אַ'),
+  },
+];
+const UNLISTED_NAMES = new Map(UNLISTED.map((u) => [u.key, u.name]));
+/** Chinese characters with no kana nor a form only one of the two languages writes: Chinese or Japanese. */
+const HAN = 'han';
+UNLISTED_NAMES.set(HAN, 'Chinese characters alone (Chinese or Japanese)');
+const nameOf = (key: string) => NAMES[key] ?? UNLISTED_NAMES.get(key)!;
+
+function has(words: Set<string>, list: string): boolean {
+  return list.split(' ').some((w) => words.has(w));
+}
+
 /** Each language's common small words; a word several languages share counts for each, less. */
 const SMALL_WORDS: Record<string, string> = {
   en: 'the of and with from by on for to at an a in his her its this that which is are',
@@ -60,38 +129,76 @@ const WORDS = new Map<string, string[]>();
 for (const [language, words] of Object.entries(SMALL_WORDS))
   for (const word of words.split(' ')) WORDS.set(word, [...(WORDS.get(word) ?? []), language]);
 
+/*
+ * Chinese characters Japanese writes in its own simpler forms (図, not 圖 or 图), and Chinese ones Japanese never
+ * writes: simplified forms (这, 图, 铜) and traditional ones Japanese simplified otherwise (們, 圖, 畫). Japanese titles
+ * are often kanji alone, and a browser told "zh" draws them in Chinese forms: without kana or such a character a
+ * record of Chinese characters is either language.
+ */
+const JAPANESE_FORMS = '図絵売読黒広桜沢県浜蔵歳辺対単様駅鉄発仏楽薬焼巻釈獣鶏剣銭円伝観関経実';
+const CHINESE_FORMS =
+  '这们个东门书图馆铜鸟纹龙凤马鱼银铁钱壶盘纸绢剑镜钟阳风时为见长车贝页语说诗记对发乐药烧县边单岁' +
+  '绘华观缠莲轴册挂汉窑砚笔错绣织丝缂锦头萨罗鹤鸡兰云兽' +
+  '們這麼圖畫繪賣讀廣澤縣歲邊對單樣鐵發樂藥燒國會學體寶觀關傳圓號變寫經';
+
 /**
  * Scripts other than Latin, each one language, or another by letters of its own: Persian's پ چ ژ گ ک ی beside Arabic,
- * Ukrainian's і ї є ґ beside Russian, Japanese kana beside the Chinese characters Japanese also writes. A record with
- * such letters is the other language; the records without them follow it when enough records have them (`share`):
- * a Japanese title may be kanji alone.
+ * Ukrainian's і ї є ґ beside Russian, Japanese kana or forms beside Chinese forms. A record with such letters is that
+ * language; the records without them follow it when enough records have them (`share`) and no other does: a
+ * Japanese title may be kanji alone.
  */
-const SCRIPTS: { letters: RegExp; language: string; other?: { letters: RegExp; language: string; share: number } }[] = [
+const SCRIPTS: {
+  letters: RegExp;
+  language: string;
+  others?: { letters: RegExp; language: string; share: number }[];
+}[] = [
   {
     letters: /\p{Script=Arabic}/gu,
     language: 'ar',
-    other: { letters: /[\u067E\u0686\u0698\u06AF\u06A9\u06CC]/u, language: 'fa', share: 0.5 },
+    others: [{ letters: /[\u067E\u0686\u0698\u06AF\u06A9\u06CC]/u, language: 'fa', share: 0.5 }],
   },
   { letters: /\p{Script=Hebrew}/gu, language: 'he' },
   { letters: /\p{Script=Greek}/gu, language: 'el' },
-  { letters: /\p{Script=Cyrillic}/gu, language: 'ru', other: { letters: /[іїєґІЇЄҐ]/u, language: 'uk', share: 0.3 } },
+  {
+    letters: /\p{Script=Cyrillic}/gu,
+    language: 'ru',
+    others: [{ letters: /[іїєґІЇЄҐ]/u, language: 'uk', share: 0.3 }],
+  },
   { letters: /\p{Script=Hangul}/gu, language: 'ko' },
   {
     letters: /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu,
-    language: 'zh',
-    other: { letters: /[\p{Script=Hiragana}\p{Script=Katakana}]/u, language: 'ja', share: 0.2 },
+    language: HAN,
+    others: [
+      {
+        letters: new RegExp(`[\\p{Script=Hiragana}\\p{Script=Katakana}${JAPANESE_FORMS}]`, 'u'),
+        language: 'ja',
+        share: 0.2,
+      },
+      { letters: new RegExp(`[${CHINESE_FORMS}]`, 'u'), language: 'zh', share: 0.2 },
+    ],
   },
 ];
 const LATIN = /\p{Script=Latin}/gu;
+const A_LATIN = /\p{Script=Latin}/u;
 /** A letter outside the Latin alphabet: most records have none, and then no script's letters are counted. */
 const OTHER_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 /** A character of these scripts says about as much as a short word: counted thrice against Latin letters. */
-const WIDE = new Set(['ko', 'zh']);
+const WIDE = new Set(['ko', HAN]);
+/** A bracketed part: "Tea bowl (茶碗)" glosses an English title, and is left out when it is in another script. */
+const BRACKETED = /[(（[]([^()（）[\]]*)[)）\]]/gu;
 
 type Verdict = { language: string; words: number; other?: boolean };
 
 /** One record's language, or undefined when its words do not tell. */
-function recordVerdict(text: string): Verdict | undefined {
+function recordVerdict(record: string): Verdict | undefined {
+  let text = record.normalize('NFKC');
+  const unglossed = text.replace(BRACKETED, (whole, inner: string) =>
+    OTHER_LETTER.test(inner) && !A_LATIN.test(inner) ? ' ' : whole,
+  );
+  if (A_LATIN.test(unglossed)) text = unglossed;
+  const words = new Set(text.toLowerCase().split(/[^\p{L}\p{M}]+/u));
+  const unlisted = UNLISTED.find((u) => u.test(text, words));
+  if (unlisted) return { language: unlisted.key, words: 1 };
   const latin = text.match(LATIN)?.length ?? 0;
   let best: { script: (typeof SCRIPTS)[number]; weight: number } | undefined;
   for (const script of OTHER_LETTER.test(text) ? SCRIPTS : []) {
@@ -102,7 +209,8 @@ function recordVerdict(text: string): Verdict | undefined {
   // Latin letters in a record of another script are mostly names and numbers' letters ("Hokusai Studio", "Inv. 12").
   if (best && best.weight * 2 >= latin) {
     const { script } = best;
-    if (script.other?.letters.test(text)) return { language: script.other.language, words: best.weight, other: true };
+    const other = script.others?.find((o) => o.letters.test(text));
+    if (other) return { language: other.language, words: best.weight, other: true };
     return { language: script.language, words: best.weight };
   }
   const score = new Map<string, number>();
@@ -116,10 +224,12 @@ function recordVerdict(text: string): Verdict | undefined {
   }
   const [first, second] = [...score].sort((a, b) => b[1] - a[1]);
   if (!first || (second && second[1] >= first[1])) return undefined;
+  // Spanish small words with letters Spanish never writes ("Gerro de ceràmica de la fàbrica") are Catalan's.
+  if (first[0] === 'es' && /[àèòç]/iu.test(text)) return { language: 'ca', words: 1 };
   return { language: first[0], words: hits.get(first[0])! };
 }
 
-/** The language of the export's records from their title, description and maker columns (those init mapped). */
+/** The language of the export's records from their title and description columns (those init mapped). */
 export function recordsLanguage({
   rows,
   columns,
@@ -127,8 +237,10 @@ export function recordsLanguage({
   rows: { cells: Record<string, string> }[];
   columns: Partial<Params['import']['columns']>;
 }): LanguageGuess {
-  const fields = (['title', 'description', 'maker'] as const).filter((f) => columns[f]);
-  if (fields.length === 0) return { why: 'no title, description or maker column is mapped' };
+  // Makers' names say where a maker came from, not the language the records are written in (D44).
+  const fields = (['title', 'description'] as const).filter((f) => columns[f]);
+  if (fields.length === 0)
+    return { why: "no title or description column is mapped, and makers' names do not say a language" };
   // An object on several rows (a row per photograph) is one record.
   const seen = new Set<string>();
   const verdicts: Verdict[] = [];
@@ -140,20 +252,22 @@ export function recordsLanguage({
     const id = columns.id ? row.cells[columns.id]?.trim() : '';
     if (id && seen.has(id)) continue;
     if (id) seen.add(id);
-    const texts = fields.map((f) => ({ f, text: row.cells[columns[f]!] ?? '' }));
+    const texts = fields.map((f) => ({ f, text: (row.cells[columns[f]!] ?? '').slice(0, LANGUAGE_MAX_CHARACTERS) }));
     const verdict = recordVerdict(texts.map((t) => t.text).join('\n'));
     if (!verdict) continue;
     verdicts.push(verdict);
-    // Named in the why only for its own words: makers' names say no language.
     for (const t of texts) if (!told.has(t.f) && recordVerdict(t.text)) told.add(t.f);
   }
   // The records of a script's own letters lead those without (Persian's, Japanese kana): see SCRIPTS.
   for (const script of SCRIPTS) {
-    const other = script.other;
-    if (!other) continue;
-    const both = verdicts.filter((v) => v.language === script.language || v.language === other.language);
-    if (both.filter((v) => v.other).length >= other.share * both.length)
-      for (const v of both) v.language = other.language;
+    const family = verdicts.filter(
+      (v) => v.language === script.language || script.others?.some((o) => o.language === v.language),
+    );
+    const leading = (script.others ?? []).filter(
+      (o) => family.filter((v) => v.other && v.language === o.language).length >= o.share * family.length,
+    );
+    if (leading.length === 1)
+      for (const v of family) if (v.language === script.language) v.language = leading[0]!.language;
   }
   const counts = new Map<string, { records: number; words: number }>();
   for (const v of verdicts) {
@@ -172,21 +286,23 @@ export function recordsLanguage({
           : `only ${verdicts.length} records have words that tell which language they are in, too few to go by`,
     };
   const [language, { records, words }] = top;
-  const name = NAMES[language]!;
+  const name = nameOf(language);
   if (records < LANGUAGE_AGREEMENT * verdicts.length)
     return {
       why:
-        `they are mixed: ${ranked.map(([l, c]) => `${number(c.records)} in ${NAMES[l]}`).join(', ')}, of the ` +
+        `they are mixed: ${ranked.map(([l, c]) => `${number(c.records)} in ${nameOf(l)}`).join(', ')}, of the ` +
         `${number(verdicts.length)} records whose words tell`,
     };
-  const latin = !SCRIPTS.some((s) => s.language === language || s.other?.language === language);
+  const counted = `${number(records)} of the ${number(verdicts.length)} records whose words tell`;
+  if (!NAMES[language]) return { why: `most ${which} are in ${name}, which init does not write: ${counted}` };
+  const latin = !SCRIPTS.some((s) => s.language === language || s.others?.some((o) => o.language === language));
   if (latin && words < LANGUAGE_MIN_WORDS)
     return { why: `only ${words} words of the records say ${name}, too few to go by` };
   return {
     language,
     name,
     why:
-      `most ${which} are ${name} (${number(records)} of the ${number(verdicts.length)} records whose words tell` +
+      `most ${which} are ${name} (${counted}` +
       `${step > 1 ? `, read evenly through the export's ${number(rows.length)} rows` : ''})`,
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { moduleCodeHash, VITRINE_ROOT } from './code-hash.ts';
@@ -42,12 +43,33 @@ let ownTilesCode: string | undefined;
  * Large derivatives and IIIF tiles (`writeTiles`), made again where the code that makes them changed since: `code`
  * is that code's hash, by default `tilesCodeHash()` (a test passes its own).
  */
-export function writePictures({
+export async function writePictures({
   code = (ownTilesCode ??=
     tilesCodeHash()),
   ...options
 }: Omit<Parameters<typeof writeTiles>[0], 'code'> & { code?: string }): Promise<number> {
-  return writeTiles({ ...options, code });
+  const made = await writeTiles({ ...options, code });
+  await writeWholeAtMax(options);
+  return made;
+}
+
+/**
+ * A picture that is one tile whole (both sides at most the tile's 512 pixels, with catalogue.deep_zoom_min_side that
+ * low) is asked for by OpenSeadragon as full/max/0/default.jpg (IIIF Image 3, which level 0 requires); sharp's
+ * iiif3 layout writes it as full/<width>,<height>/0/default.jpg only, and the viewer stayed blank (tester T17).
+ * Copied here, not in tiles.ts, so that tiles already cut are kept (the code that cuts them is unchanged).
+ */
+async function writeWholeAtMax({ objects, publicDir }: { objects: CatalogueObject[]; publicDir: string }) {
+  for (const o of objects) {
+    if (!o.zoom) continue;
+    const full = path.join(publicDir, iiifFolder(o.slug), 'full');
+    const max = path.join(full, 'max', '0', 'default.jpg');
+    // Only a picture of one tile has a file of its own full size.
+    const whole = path.join(full, `${o.zoom.width},${o.zoom.height}`, '0', 'default.jpg');
+    if (existsSync(max) || !existsSync(whole)) continue;
+    await mkdir(path.dirname(max), { recursive: true });
+    await copyFile(whole, max);
+  }
 }
 
 type LanguageMap = Record<string, string[]>;

@@ -107,7 +107,12 @@ describe('confusion matrix on the model page', () => {
     const caption = /<caption>([\s\S]*?)<\/caption>/.exec(table)![1]!.replace(/\s+/g, ' ');
     expect(caption).toMatch(/green/i);
     expect(caption).toMatch(/red/i);
-    expect(caption).toMatch(/outlined diagonal/);
+    // Said without the colours too (tester T17: forced colours, colour blindness): the words in brackets left out.
+    const uncoloured = caption.replace(/\s*\([^)]*\)/g, '');
+    expect(uncoloured).not.toMatch(/\b(?:green|red)\b/i);
+    expect(uncoloured).toMatch(
+      /outlined diagonal count the objects it got right; every other cell counts its mistakes/,
+    );
     // Fixture: 8, 9 and 10 right on the diagonal, two mistakes of one object each: neither is "the most common" (a
     // public tester read the first of tied mistakes named so).
     expect(text).toContain('Right for 27 of 29 test objects (the diagonal).');

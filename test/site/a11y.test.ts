@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,11 +69,18 @@ beforeAll(async () => {
     id: 'small-1',
     title: 'Small drawing of a cup',
     maker: 'Unknown maker',
+    // Its photograph's text (tester T17: not the heading again).
+    description: 'A brown cup drawn in ink.',
     label: labels[0]!,
     image: small,
     predicted: { label: labels[0]!, confidence: 0.7 },
   });
   await writeFixture({ root: dir, objects, labels });
+  // Its original, where the catalogue looks for it to cut deep-zoom tiles.
+  await mkdir(path.join(workspace(dir).data, 'images'), { recursive: true });
+  await sharp(small)
+    .jpeg()
+    .toFile(path.join(workspace(dir).data, 'images', 'small-1.jpg'));
   await writeMonitoringFixture({
     root: dir,
     version: 'v1.1.0',
@@ -84,6 +91,8 @@ beforeAll(async () => {
   const ws = workspace(dir);
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
+  // The small picture (320 pixels) gets the deep-zoom viewer, one tile whole (tester T17); the others are 120.
+  params.catalogue.deep_zoom_min_side = 300;
   const log = memoryLogger();
   const { catalogue } = await buildCatalogueData({ ws, params, log });
   await buildSite({ ws, params, log });
@@ -232,6 +241,117 @@ async function darkChecks(page: Page, name: string): Promise<string[]> {
 }
 
 /*
+ * A visitor with forced colours (Windows High Contrast): the browser paints every background in the system's
+ * colours, so the colour swatches were empty squares (tester T17); they keep their own colour.
+ */
+async function forcedColourChecks(page: Page, name: string): Promise<string[]> {
+  await page.emulateMedia({ forcedColors: 'active' });
+  const chips = await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      document: { querySelectorAll(s: string): { getAttribute(n: string): string | null }[] };
+      getComputedStyle(e: unknown): { backgroundColor: string };
+    };
+    return [...g.document.querySelectorAll('.chip')].map((c) => ({
+      style: c.getAttribute('style') ?? '',
+      shown: g.getComputedStyle(c).backgroundColor,
+    }));
+  });
+  await page.emulateMedia({ forcedColors: 'none' });
+  const problems: string[] = [];
+  for (const c of chips) {
+    const hex = /#([0-9a-f]{6})/i.exec(c.style)?.[1];
+    if (!hex) continue;
+    const want = `rgb(${[0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    if (c.shown !== want) problems.push(`${name}: with forced colours, swatch #${hex} shown as ${c.shown}`);
+  }
+  return problems;
+}
+
+/*
+ * The deep-zoom viewer of the small picture (tester T17): it opens (its one tile is where OpenSeadragon asks for it),
+ * its focusable area has a role, a name and its keys said, and a focus ring inside its box (the box clips what is
+ * outside); the names of the figure, picture and viewer are not the same text read again; the mouse wheel over it
+ * scrolls the page (Ctrl and the wheel zoom); and when its tiles cannot be loaded the plain picture stays.
+ */
+async function viewerChecks(page: Page, name: string): Promise<string[]> {
+  const problems: string[] = [];
+  // Loaded again to see its tiles asked for (the requests of the first load are counted before its viewer opened).
+  const tiles: string[] = [];
+  const onTile = (r: { status(): number; url(): string }) => {
+    if (r.url().endsWith('/default.jpg')) tiles.push(`${r.status()} ${r.url()}`);
+  };
+  page.on('response', onTile);
+  await page.reload({ waitUntil: 'networkidle' });
+  const opened = await page
+    .waitForSelector('#viewer[data-open="true"]', { timeout: 20_000 })
+    .then(() => true)
+    .catch(() => false);
+  page.off('response', onTile);
+  if (tiles.length === 0 || tiles.some((t) => !t.startsWith('200 ')))
+    problems.push(`${name}: tiles ${tiles.join(', ')}`);
+  if (!opened) return [...problems, `${name}: the deep-zoom viewer did not open`];
+  const seen = await page.evaluate(() => {
+    type El = { textContent: string | null; getAttribute(n: string): string | null; focus(): void } & {
+      matches(s: string): boolean;
+    };
+    const w = globalThis as unknown as {
+      document: { querySelector(s: string): El | null; getElementById(i: string): El | null };
+      getComputedStyle(e: unknown): { outlineOffset: string; outlineWidth: string; outlineStyle: string };
+    };
+    const d = w.document;
+    const canvas = d.querySelector('.openseadragon-canvas');
+    const described = canvas?.getAttribute('aria-describedby') ?? '';
+    canvas?.focus();
+    const style = canvas ? w.getComputedStyle(canvas) : null;
+    return {
+      role: canvas?.getAttribute('role') ?? null,
+      name: canvas?.getAttribute('aria-label') ?? '',
+      keys: described ? (d.getElementById(described)?.textContent ?? '') : '',
+      focusVisible: canvas?.matches(':focus-visible') ?? false,
+      outline: style ? [style.outlineStyle, style.outlineWidth, style.outlineOffset] : [],
+      names: [
+        d.querySelector('figure')?.getAttribute('aria-label') ?? '',
+        // The picture is out of the page (hidden) while the viewer shows it.
+        d.querySelector('.object-image picture:not([hidden]) img')?.getAttribute('alt') ?? '',
+        d.getElementById('viewer')?.getAttribute('aria-label') ?? '',
+        canvas?.getAttribute('aria-label') ?? '',
+      ].filter(Boolean),
+      heading: d.querySelector('h1')?.textContent?.trim() ?? '',
+    };
+  });
+  if (seen.role !== 'application' && seen.role !== 'img') problems.push(`${name}: viewer role ${seen.role}`);
+  if (!seen.name) problems.push(`${name}: viewer has no name`);
+  if (!/arrow keys/i.test(seen.keys) || !/\+/.test(seen.keys))
+    problems.push(`${name}: viewer keys not said (“${seen.keys}”)`);
+  const [outline, width, offset] = seen.outline;
+  if (!seen.focusVisible || outline === 'none' || Number.parseFloat(offset!) + Number.parseFloat(width!) > 0)
+    problems.push(`${name}: viewer focus ring ${seen.outline.join(' ')}, outside its box`);
+  if (new Set(seen.names).size !== seen.names.length)
+    problems.push(`${name}: names repeated: ${seen.names.join(' | ')}`);
+  if (seen.names.some((n) => n.includes(seen.heading))) problems.push(`${name}: a name repeats the heading`);
+  // The wheel over the viewer without Ctrl scrolls the page.
+  const box = (await page.locator('#viewer').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 300);
+  await page.waitForTimeout(300);
+  if ((await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)) === 0)
+    problems.push(`${name}: the mouse wheel over the viewer does not scroll the page`);
+  // No tile to be had: the plain picture stays, the viewer goes.
+  await page.route('**/iiif/**/default.jpg', (r) => r.abort());
+  await page.reload({ waitUntil: 'networkidle' });
+  await page.waitForTimeout(500);
+  const after = await page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { querySelector(s: string): { hidden: boolean } | null } })
+      .document;
+    return { picture: d.querySelector('.object-image picture')?.hidden, viewer: d.querySelector('#viewer')?.hidden };
+  });
+  await page.unroute('**/iiif/**/default.jpg');
+  if (after.picture !== false || after.viewer !== true)
+    problems.push(`${name}: with no tile, picture hidden ${after.picture}, viewer hidden ${after.viewer}`);
+  return problems;
+}
+
+/*
  * The two passes (two widths; dark mode at 1280 px) run at once, each in a page of its own: most of a pass is waiting
  * for the network to be idle after each page (half a second every time, 15 pages), which the other fills. Each pass
  * then lasts about as long as the passes together: on a machine loaded 12 times over three passes took 165 s each,
@@ -288,6 +408,8 @@ describe.concurrent.each([
       else if (!icon.startsWith('data:') && (await fetch(new URL(icon, page.url()))).status !== 200)
         problems.push(`${name}: favicon ${icon} missing`);
       if (width === 1280) dark.push(...(await darkChecks(page, name)));
+      if (width === 1280) dark.push(...(await forcedColourChecks(page, name)));
+      if (width === 1280 && name === 'object with a small picture') problems.push(...(await viewerChecks(page, name)));
     }
     await page.close();
     expect(problems).toEqual([]);

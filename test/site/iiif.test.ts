@@ -288,11 +288,13 @@ describe('full-size pictures, deep zoom and IIIF', () => {
     };
     const { page, options } = await optionsOnPage('reduce');
     expect(options).toEqual({ animationTime: 0 });
-    // The plain picture is hidden once the viewer opens: the viewer and the figure carry its description.
+    // The plain picture is hidden once the viewer opens: the viewer's focusable area says what it shows (once: not
+    // the figure too, tester T17), with its keys.
     const tree = await page.locator('main').ariaSnapshot();
-    expect(tree).toContain(`region "${big.alt}. Zoomable picture: scroll or use the buttons to zoom, drag to move"`);
-    expect(tree).toContain(`figure "${big.alt}"`);
+    expect(tree).toContain(`application "${big.alt}"`);
+    expect(tree).toContain('figure "Photograph"');
     expect(tree).not.toContain('figure "IIIF manifest');
+    expect(await page.locator('.openseadragon-canvas').getAttribute('aria-describedby')).toBe('zoom-keys');
     await page.close();
     const usual = await optionsOnPage('no-preference');
     expect(usual.options).toEqual({ animationTime: null });

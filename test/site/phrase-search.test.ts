@@ -29,6 +29,9 @@ const RECORDS = {
     'Retrato de El Greco',
     'Lampe de la mosquée d’al-Mu‘izz',
     'Lampe de l’école du Qurʾan',
+    'Affiche van De Stijl',
+    'O Grito do Ipiranga',
+    'Objet A 2023 1 17',
   ],
 };
 
@@ -102,6 +105,28 @@ describe('a leading article dropped from typed words', () => {
   it('still finds the record that has it: El Greco on a Spanish catalogue', async () => {
     expect(wordsSearched('El Greco', 'es')).toBe('Greco');
     expect(await titles(wordsSearched('El Greco', 'es'))).toContain('Retrato de El Greco');
+  });
+
+  it('on a Dutch or Portuguese catalogue too, still finding the record that has it', async () => {
+    expect(['De Stijl', 'het Achterhuis', 'een Vaas'].map((w) => wordsSearched(w, 'nl'))).toEqual([
+      'Stijl',
+      'Achterhuis',
+      'Vaas',
+    ]);
+    expect(['O Grito', 'as Meninas', 'uma Jarra', 'os Lusíadas'].map((w) => wordsSearched(w, 'pt-BR'))).toEqual([
+      'Grito',
+      'Meninas',
+      'Jarra',
+      'Lusiadas',
+    ]);
+    expect(await titles(wordsSearched('De Stijl', 'nl'))).toContain('Affiche van De Stijl');
+    expect(await titles(wordsSearched('O Grito', 'pt'))).toContain('O Grito do Ipiranga');
+  });
+
+  it('but not before a number: a Portuguese "A" or "O" may be the start of an object number', async () => {
+    expect(wordsSearched('A 2023 1 17', 'pt')).toBe('A 2023 1 17');
+    expect(wordsSearched('O 12', 'pt')).toBe('O 12');
+    expect(wordsSearched('die 20er Jahre', 'de')).toBe('die 20er Jahre');
   });
 });
 

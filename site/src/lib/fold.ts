@@ -88,28 +88,32 @@ export function fold(text: string, { phrase = false }: { phrase?: boolean } = {}
 }
 
 /*
- * The articles a query on a catalogue in German, French, Spanish or Italian (catalogue.language) may start with:
- * "die Vase" found only the records with "die" (tester T14), as Pagefind finds the objects with every word typed.
- * An English "the" is searched as typed.
+ * The articles a query on a catalogue in German, French, Spanish, Italian, Dutch or Portuguese (catalogue.language)
+ * may start with: "die Vase" found only the records with "die" (tester T14), as Pagefind finds the objects with every
+ * word typed. Dropped, they widen a name ("El Greco" is searched as "Greco", "De Stijl" as "Stijl"), whose record is
+ * still found (reviewer V33). An English "the" is searched as typed.
  */
 const ARTICLES: Record<string, string[]> = {
   de: ['der', 'die', 'das', 'den', 'dem', 'des', 'ein', 'eine', 'einen', 'einem', 'einer', 'eines'],
   fr: ['le', 'la', 'les', "l'", 'un', 'une', 'des'],
   es: ['el', 'la', 'los', 'las', 'lo', 'un', 'una', 'unos', 'unas'],
   it: ['il', 'lo', 'la', 'i', 'gli', 'le', "l'", 'un', 'uno', 'una'],
+  nl: ['de', 'het', 'een'],
+  pt: ['o', 'a', 'os', 'as', 'um', 'uma'],
 };
 
 /**
  * Typed words without the articles they start with in `language` (a BCP 47 tag: "de", "de-CH"), so the record need
  * not have them: "die Vase" → "Vase", "l’ église" → "église". The last word stays ("die" alone is searched), and
- * `words` are as typed in any other language.
+ * `words` are as typed in any other language. Not before a word that starts with no letter: a Portuguese "A 2023 1 17"
+ * or "O 12" may be an object number typed with spaces (lib/number.ts), "die 20er Jahre" is no name.
  */
 export function leadingArticlesDropped(words: string, language: string): string {
   const articles = ARTICLES[language.toLowerCase().split('-')[0]!];
   const parts = words.trim().split(/\s+/);
   let at = 0;
   const article = (w: string) => articles!.includes(w.toLowerCase().replace(/[\u2019\u02bc]$/u, "'"));
-  while (articles && at < parts.length - 1 && article(parts[at]!)) at++;
+  while (articles && at < parts.length - 1 && article(parts[at]!) && /^\p{L}/u.test(parts[at + 1]!)) at++;
   return at === 0 ? words : parts.slice(at).join(' ');
 }
 

@@ -116,6 +116,8 @@ const reportSchema = z.object({
     })
     .nullable(),
   collectionName: str.optional(),
+  // What report.json left out to stay within these limits (pipeline/report/json-limits.ts).
+  leftOut: z.array(str).max(100).optional(),
   labels: z.object({
     baseCommit: str.nullable(),
     headCommit: str.nullable(),
@@ -153,6 +155,8 @@ const reportSchema = z.object({
         }),
       )
       .max(100_000),
+    // The hint most unknown ids share, said once (their rows' hint ''): renderMarkdown puts it back.
+    unknownIdHint: str.optional(),
     counts: z.object({
       changed: z.number().int().min(0),
       added: z.number().int().min(0),

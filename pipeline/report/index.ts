@@ -38,6 +38,7 @@ import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { editedObjects, editedObjectsSection } from './edited-objects.ts';
+import { reportJsonToWrite } from './json-limits.ts';
 import { COMMENT_ROOM, code, fitMarkdown, shortLabel, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { asReadFromData, labelLossSaid, openingLines } from './opening.ts';
@@ -768,7 +769,8 @@ export async function buildReport({
   log.debug(
     `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
   );
-  return { markdown, fullMarkdown, json };
+  // The comment is made from the report whole; report.json holds it within the fork check's limits (tester T16).
+  return { markdown, fullMarkdown, json: reportJsonToWrite(json) };
 }
 
 /**

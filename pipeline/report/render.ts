@@ -12,6 +12,7 @@ import { listWords } from '../words.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
 import { copiedPhotograph } from './edited-objects.ts';
 import { hiddenCharacter, visibleId, visibleLabel } from './invisible.ts';
+import { JSON_LIST_LIMIT, withUnknownIdHints } from './json-limits.ts';
 import {
   attribute,
   between,
@@ -434,7 +435,9 @@ function codeSpan(value: string): string {
 }
 
 /** The whole comment as GitHub-flavoured Markdown. Every value from files is escaped here. */
-export function renderMarkdown(input: RenderInput): string {
+export function renderMarkdown(given: RenderInput): string {
+  // report.json says the hint most rows share once (json-limits.ts): a fork's is rendered from it.
+  const input = { ...given, report: withUnknownIdHints(given.report) };
   const { report, metrics } = input;
   const parts: string[] = [];
   // What a registrar must know before merging, right under the first line (opening.ts); a warning there takes the
@@ -870,12 +873,16 @@ function labelSection({ report, metrics, maxLabelChanges, labelRowsForRoom }: Re
     }),
   ]);
   const rest = changes.length - shown.length;
+  // report.json keeps the first 100,000 (json-limits.ts); a fork's, cut, still counts them all.
+  const cut = Math.max(changes.length, counts.changed + counts.added + counts.removed) > JSON_LIST_LIMIT;
+  const first = `the first ${JSON_LIST_LIMIT.toLocaleString('en')}`;
   const more = rowsForRoom
     ? `\n\n…and ${rest.toLocaleString('en')} more (the comment has room for the first ${shown.length}; ` +
       "report-full.md among the run's " +
-      `files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).`
+      `files lists ${Math.min(maxLabelChanges, changes.length)}, report.json ${cut ? first : 'all of them'}).`
     : rest > 0
-      ? `\n\n…and ${rest.toLocaleString('en')} more (see report.json in the run's files).`
+      ? `\n\n…and ${rest.toLocaleString('en')} more ` +
+        `(${cut ? `report.json in the run's files lists ${first}` : "see report.json in the run's files"}).`
       : '';
   // Only test answers are evidence; answers for objects the model learned from are not counted. Every change is
   // counted, listed or not (a tester: 9 of 117 changed test objects were counted, those in the 50 rows listed).

@@ -275,6 +275,11 @@ export interface ReportJson {
   createdAt: string;
   /** The first line of the comment, plain text. */
   headline: string;
+  /**
+   * What report.json left out to stay within the fork check's limits (json-limits.ts), in plain words ("report.json
+   * lists the first 100,000 of 100,001 label changes"). Absent when nothing.
+   */
+  leftOut?: string[];
   /** The warnings said right under the first line (opening.ts), plain text, most serious first. Absent when none. */
   openingWarnings?: string[];
   verdict: ReportVerdict;
@@ -377,8 +382,13 @@ export interface ReportJson {
     noBaseReason?: string | null;
     /** The same as a code, which decisions go by: the words may be reworded. (Absent in older reports.) */
     noBaseCode?: NoBaseCode | null;
-    /** All changes; the comment lists at most `report.max_label_changes`. */
+    /** All changes (report.json: the first 100,000); the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
+    /**
+     * report.json only: the hint most changes' `unknownId` share, said once (json-limits.ts), their `hint` then ''.
+     * Absent otherwise.
+     */
+    unknownIdHint?: string;
     /**
      * `skipped`: changed or added lines the dataset stage did not use; `disagreeing`: of the `removed`, those whose
      * object is on lines that disagree; `unknownIds`: changes with `unknownId`, those whose id is far too long among

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forkReport } from '../../actions/report/fork.ts';
+import { reportJsonToWrite } from '../../pipeline/report/json-limits.ts';
+import { renderMarkdown } from '../../pipeline/report/render.ts';
 import { forkRunRepository } from './fork-run.ts';
 
 /*
@@ -113,5 +115,41 @@ describe("a fork's comment", () => {
       r.labels.changes[0].unknownId = { id: 'dm-0007', line: 'eight', hint: 'x' };
     });
     expect(out.rebuilt).toBe(false);
+  });
+
+  // Tester T16 F4: 100,001 label changes were "labels.changes: Too big" in the fork's comment, read as tampering.
+  it('is rebuilt from a report.json of 100,001 label changes as Vitrine writes it, the hint they share said', () => {
+    const hint =
+      'so many lines of this change name no object that they are most likely objects the last import left out';
+    const r = JSON.parse(reportJson);
+    const c = r.labels.changes[0];
+    r.labels.changes = Array.from({ length: 100_001 }, (_, i) => ({
+      ...c,
+      id: `XX-${i}`,
+      kind: 'added',
+      before: null,
+      after: 'coin',
+      line: i + 2,
+      unknownId: { id: `XX-${i}`, line: i + 2, hint },
+    }));
+    r.labels.counts = { changed: 0, added: 100_001, removed: 0, unknownIds: 100_001 };
+    const out = forkReport({ reportJson: JSON.stringify(reportJsonToWrite(r)), metricsJson });
+    expect(out.rebuilt).toBe(true);
+    expect(out.report?.leftOut).toEqual(['report.json lists the first 100,000 of 100,001 label changes']);
+    const row = out.markdown.split('\n').find((l) => l.startsWith('| XX-0 '))!;
+    expect(row).toContain(`"XX-0", which is not an object id in the collection: ${hint}`);
+  });
+
+  it('says report.json lists the first 100,000 label changes when there are more, not all of them', () => {
+    const report = JSON.parse(reportJson);
+    const c = report.labels.changes[0];
+    report.labels.changes = Array.from({ length: 100_001 }, (_, i) => ({ ...c, id: `XX-${i}`, line: i + 2 }));
+    report.labels.counts = { changed: 100_001, added: 0, removed: 0 };
+    const input = { report, metrics: JSON.parse(metricsJson), model: null, dataset: null, drift: null };
+    const md = (labelRowsForRoom?: number) =>
+      renderMarkdown({ ...input, collectionName: 'c', maxLabelChanges: 50, labelRowsForRoom, limit: Infinity });
+    expect(md(10)).toContain("report-full.md among the run's files lists 50, report.json the first 100,000).");
+    expect(md(10)).not.toContain('all of them');
+    expect(md()).toContain("…and 99,951 more (report.json in the run's files lists the first 100,000).");
   });
 });

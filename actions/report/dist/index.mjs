@@ -38253,6 +38253,16 @@ function visibleId(id) {
   return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
 }
 
+// pipeline/report/json-limits.ts
+function withUnknownIdHints(report) {
+  let hint2 = report.labels.unknownIdHint;
+  if (!hint2) return report;
+  let changes = report.labels.changes.map(
+    (c) => c.unknownId?.hint === "" ? { ...c, unknownId: { ...c.unknownId, hint: hint2 } } : c
+  );
+  return { ...report, labels: { ...report.labels, changes } };
+}
+
 // pipeline/evaluate/new-labels.ts
 function objectsToAdd({
   label,
@@ -38612,8 +38622,8 @@ function codeSpan(value) {
   let fence = "`".repeat(Math.max(0, ...(value.match(/`+/g) ?? []).map((run2) => run2.length)) + 1);
   return fence.length === 1 ? `\`${value}\`` : `${fence} ${value} ${fence}`;
 }
-function renderMarkdown(input2) {
-  let { report, metrics } = input2, parts = [], opening = openingLines({ report, onMain: mainRunItself(report) });
+function renderMarkdown(given) {
+  let input2 = { ...given, report: withUnknownIdHints(given.report) }, { report, metrics } = input2, parts = [], opening = openingLines({ report, onMain: mainRunItself(report) });
   parts.push(verdictLine(report, opening.warns)), parts.push(...input2.sections?.opening ?? [], ...opening.paragraphs, newLabelsNote(metrics)), parts.push(`${rolledBackWords(input2.report)}${intro(input2)}`), parts.push(...input2.sections?.afterIntro ?? []), parts.push(publicationSection(report.publication)), parts.push(unpublishedSection(metrics.publication)), parts.push(gateSection(report, metrics)), parts.push(labelSection(input2)), metrics.n > 0 && parts.push(metricsSection(input2)), parts.push(...input2.sections?.afterScores ?? []), metrics.n > 0 && parts.push(perClassSection(metrics), confusionSection(metrics)), input2.model && parts.push(trainingSection(input2.model)), input2.drift && parts.push(driftSection(input2.drift)), parts.push(...input2.sections?.beforeLineage ?? []);
   let elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0, commands = (part) => elsewhere ? part.replaceAll("npx vitrine ", `${elsewhere} `) : part, shown2 = parts.map(commands);
   elsewhere && parts.some((part) => part.includes("npx vitrine ")) && shown2.push(commandsWhere(elsewhere)), shown2.push(commands(lineageSection(report, input2.model)));
@@ -38769,11 +38779,11 @@ ${against}${since}${saved}No label in labels.csv changed.`;
       to: c.kind === "removed" ? renumbered2.get(c.id) : void 0,
       from: c.kind === "added" ? renumberedFrom(c.id)?.[0] : void 0
     })
-  ]), rest = changes.length - shown2.length, more = rowsForRoom ? `
+  ]), rest = changes.length - shown2.length, cut = Math.max(changes.length, counts.changed + counts.added + counts.removed) > 1e5, first = `the first ${1e5.toLocaleString("en")}`, more = rowsForRoom ? `
 
-\u2026and ${rest.toLocaleString("en")} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
+\u2026and ${rest.toLocaleString("en")} more (the comment has room for the first ${shown2.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json ${cut ? first : "all of them"}).` : rest > 0 ? `
 
-\u2026and ${rest.toLocaleString("en")} more (see report.json in the run's files).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${since}${saved}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
+\u2026and ${rest.toLocaleString("en")} more (${cut ? `report.json in the run's files lists ${first}` : "see report.json in the run's files"}).` : "", testAnswers = changes.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null), agree = testAnswers.filter((c) => c.candidate.label === c.after).length, tested = testAnswers.length, isAre = tested === 1 ? "is" : "are", agreeLine = tested > 0 ? ` ${tested} of ${rest > 0 ? "the changed" : "these"} objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "", pictures = catalogueNote(report.catalogue, shown2), intro2 = `${against}${since}${saved}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
 ${intro2}${pictures ? `
@@ -39203,6 +39213,8 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
     test: str
   }).nullable(),
   collectionName: str.optional(),
+  // What report.json left out to stay within these limits (pipeline/report/json-limits.ts).
+  leftOut: external_exports.array(str).max(100).optional(),
   labels: external_exports.object({
     baseCommit: str.nullable(),
     headCommit: str.nullable(),
@@ -39233,6 +39245,8 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->", FORK_CLAIM = "reported 
         unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str, tooLong: external_exports.enum(["id", "label"]).optional() }).optional()
       })
     ).max(1e5),
+    // The hint most unknown ids share, said once (their rows' hint ''): renderMarkdown puts it back.
+    unknownIdHint: str.optional(),
     counts: external_exports.object({
       changed: external_exports.number().int().min(0),
       added: external_exports.number().int().min(0),

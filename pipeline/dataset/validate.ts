@@ -668,7 +668,7 @@ export function checkLabels({
     if (!objectIds.has(line.objectId) && line.afterNote !== undefined)
       throw new VitrineError(
         'LABEL_NOTE_CUT',
-        `${name}:${line.line}: this line reads as object ${quoted(line.objectId)}, which the collection does not have: ` +
+        `${name}:${line.line}: this line reads as object ${quoted(invisibleShown(line.objectId))}, which the collection does not have: ` +
           `it is most likely the rest of the note on line ${line.afterNote}, cut by a line break. Put that note in ` +
           'double quotes ("…"), or write it on one line.',
         { file: name, line: line.line },
@@ -687,7 +687,8 @@ export function checkLabels({
           : '';
       const issue: UnknownObjectIssue = {
         code: 'LABEL_UNKNOWN_OBJECT',
-        message: `${name}:${line.line}: there is no object ${quoted(line.objectId)} in the collection${
+        // Each character that does not show by its code: an override quoted as it is turned the message round.
+        message: `${name}:${line.line}: there is no object ${quoted(invisibleShown(line.objectId))} in the collection${
           hint
             ? `: ${hint.words}${already}`
             : ': check the id for a typo, or, if the object was removed from the collection (an import said it ' +
@@ -1032,7 +1033,7 @@ export function unknownObjectsMessage({
   const last = unknown.at(-1)!.line;
   const where =
     last - first + 1 === unknown.length ? `lines ${first} to ${last}` : `between lines ${first} and ${last}`;
-  const examples = unknown.slice(0, 5).map((l) => `${quoted(l.objectId)} (line ${l.line})`);
+  const examples = unknown.slice(0, 5).map((l) => `${quoted(invisibleShown(l.objectId))} (line ${l.line})`);
   const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
   return {
     message:

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { checkLabels, unknownObjectsMessage } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
@@ -59,5 +60,28 @@ describe('labels.csv lines naming many objects that are not in the collection', 
       'labels.csv:6: there is no object "XX-9" in the collection: check the id for a typo, or, if the object was ' +
         'removed from the collection (an import said it left the export), delete this line in a pull request.',
     );
+  });
+});
+
+// D42 leftover: an id with a right-to-left override, quoted as it is, turned the rest of the message round.
+describe('an id naming no object that holds a character that does not show', () => {
+  const overridden = (n: number) => ({ objectId: `XX-\u202e${n}`, label: 'coin', line: n + 2 });
+  const check = (labels: ReturnType<typeof overridden>[]) =>
+    checkLabels({ labels, objectIds: new Set(kept), vocabulary: ['coin'], name: 'labels.csv' });
+
+  it('is written with that character by its code, in its own message and in the message for many', () => {
+    const { issues, unknown } = check([overridden(9)]);
+    const message = issues.find((i) => i.code === 'LABEL_UNKNOWN_OBJECT')!.message;
+    expect(message).toContain('labels.csv:11: there is no object "XX-<U+202E>9" in the collection');
+    expect(message).not.toContain('\u202e');
+    const many = check(Array.from({ length: 30 }, (_, i) => overridden(i)));
+    const said = unknownObjectsMessage({
+      unknown: many.unknown,
+      labelsName: 'labels.csv',
+      objectsName: 'x.csv',
+    })!.message;
+    expect(said).toContain('"XX-<U+202E>0" (line 2)');
+    expect(said).not.toContain('\u202e');
+    expect(unknown[0]!.objectId).toBe('XX-\u202e9');
   });
 });

@@ -22,7 +22,7 @@ function messageFor(objectId: string): string {
 describe('labels.csv ids that are not in the collection', () => {
   it('names an invisible character and suggests the id', () => {
     expect(messageFor('DM-0012\u200b')).toBe(
-      'labels.csv:11: there is no object "DM-0012\u200b" in the collection: it contains an invisible character ' +
+      'labels.csv:11: there is no object "DM-0012<U+200B>" in the collection: it contains an invisible character ' +
         '(zero-width space, U+200B) after "DM-0012". Did you mean "DM-0012"?',
     );
   });

@@ -72,7 +72,7 @@ describe('a report with long titles and many changes', () => {
     ])
       expect(markdown, section).toContain(section);
     expect(markdown).toMatch(
-      /…and \d+ more \(the comment has room for the first \d+; report-full\.md among the run's files/,
+      /…and [\d,]+ more \(the comment has room for the first [\d,]+; report-full\.md among the run's files/,
     );
   });
 });

@@ -458,7 +458,8 @@ const AR_START = `(?<![${AR}])`;
 const AR_END = `(?![${AR}])`;
 
 /** "世紀" (Japanese), "世纪" (Chinese): a century; "千年紀": a millennium. */
-const CJK_CENTURY = /(\d{1,2})\s*(?:世[紀纪]|千年[紀纪])/g;
+/** The whole number before it: "100世紀", "0世紀" are no century (the "00" or "0" read the 0th, 100 to 1 BCE). */
+const CJK_CENTURY = /(?<!\d)(\d+)\s*(?:世[紀纪]|千年[紀纪])/g;
 /** Parts of a century written after it: "18世紀前半" is its first half, "19世紀末" its end. */
 const CJK_PART: [RegExp, string][] = [
   [/^前半/, 'part1of2'],
@@ -522,13 +523,17 @@ function kanjiNumber(text: string): { value: number; positional: boolean } | nul
   return { value: total + (pending ?? 0), positional: false };
 }
 
-/** An era before a year in kanji: before Christ, ours, or a reign of Japan since 1868 (`REIGN_YEAR`). */
+/**
+ * An era before a year in kanji: before Christ, ours, or a reign of Japan since 1868 (`REIGN_YEAR`). A bare "前" is
+ * matched only to be left as written (`kanjiDate`): it is also "before" or "former" ("前九年の役", a war of 1051–62).
+ */
 const KANJI_ERA = '(?:紀元|纪元|公元)?前|紀元後|纪元后|西暦|西历|公元|明治|大正|昭和|平成|令和';
 const KANJI_NUMBER = `[${KANJI_DIGITS}十百千]+`;
 /** "十八世紀", "一九二〇年", "明治三十年", "十七～十八世紀": a number in kanji before a year or a century, or a range. */
 const KANJI_DATE = new RegExp(
-  // Only from the first digit of a number (the look-behind): a field of thousands of kanji digits is read once.
-  `(${KANJI_ERA})?(\\s*)(?<![${KANJI_DIGITS}十百千])(${KANJI_NUMBER})` +
+  // Only from the first digit of a number (the look-behind, a space too: "十 八世紀" is not the 8th century): a field
+  // of thousands of kanji digits is read once.
+  `(${KANJI_ERA})?(\\s*)(?<![${KANJI_DIGITS}十百千]\\s?)(${KANJI_NUMBER})` +
     `(?:(\\s*(?:[～〜–—-]|から|至)\\s*(?:(?:紀元|纪元|公元)?前)?\\s*)(${KANJI_NUMBER}))?` +
     `(?=\\s*(?:(年)(?![紀纪])|世[紀纪]))`,
   'g',
@@ -538,8 +543,9 @@ const KANJI_MILLENNIUM = /([一二三四五六七八九])(?=千年[紀纪])/g;
 
 /**
  * `KANJI_DATE`'s rewrite in digits. Before a century any number; before "年" a count of years is as likely as a year
- * ("三十年戦争", "創業百年", "千年"): read only after an era, or written digit by digit ("一九二〇年"), or a year of
- * four figures not round ("千九百二十年"). Otherwise the text unchanged, undated.
+ * ("三十年戦争", "創業百年", "創業一〇〇年"): read only after an era, or a year of four figures written digit by digit
+ * ("一九二〇年") or not round ("千九百二十年"). A century is the 1st to the 21st ("百世紀" is none). After a bare "前"
+ * (before, former: "前三年"), or otherwise, the text unchanged, undated.
  */
 function kanjiDate(
   all: string,
@@ -552,9 +558,11 @@ function kanjiDate(
 ): string {
   const a = kanjiNumber(first);
   const b = second === undefined ? null : kanjiNumber(second);
-  if (!a || (second !== undefined && !b)) return all;
+  if (!a || (second !== undefined && !b) || era === '前') return all;
   const isYear = (n: { value: number; positional: boolean }, withEra: boolean) =>
-    year === undefined || withEra || (n.positional && n.value >= 100) || (n.value > 1000 && n.value % 1000 !== 0);
+    year === undefined
+      ? n.value >= 1 && n.value <= 21
+      : withEra || (n.positional && n.value >= 1000) || (n.value > 1000 && n.value % 1000 !== 0);
   if (!isYear(a, era !== undefined) || (b && !isYear(b, era !== undefined || /前/.test(between!)))) return all;
   return `${era ?? ''}${space}${a.value}${b ? `${between}${b.value}` : ''}`;
 }
@@ -619,16 +627,19 @@ const FA_INDEX = FA_ORDINALS.map((words) => new RegExp(`^(?:${words})$`));
 const AR_NUMBER =
   String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})(?!\d)(?:\s*ام|م)?|(الحادي\s+و\s*العشرين)|(العشرين)|` +
   `ال(حادي|${AR_ORDINALS.join('|')})(\\s+عشر${AR_END})?|(${FA_ORDINALS.join('|')}))${AR_END}`;
+/** "القرن", "القرنين" (two centuries), Persian "قرن", "سده", "سدهٔ" (a century too). */
+const AR_CENTURY_WORD = String.raw`(?:(?:ال)?قرن(?:ين)?|سد[هة]\u0654?)`;
 /**
- * "القرن العاشر", "القرن 18", Persian "قرن هجدهم", "قرن 18", and a second century after a dash or "و" (and): "القرن
- * 18-19", "القرنين 18 و19".
+ * "القرن العاشر", "القرن 18", Persian "قرن هجدهم", "سده 18", and a second century after a dash, "و" (and) or "تا"
+ * (to): "القرن 18-19", "القرنين 18 و19", "قرن 19 تا 20".
  */
 const AR_CENTURY = new RegExp(
-  `${AR_START}(?:ال)?قرن(?:ين)?\\s*${AR_NUMBER}` + `(?:\\s*(?:[-–—/]|و|الي)\\s*(?:(?:ال)?قرن\\s*)?${AR_NUMBER})?`,
+  `${AR_START}${AR_CENTURY_WORD}\\s*${AR_NUMBER}` +
+    `(?:\\s*(?:[-–—/]|و|الي|تا)\\s*(?:${AR_CENTURY_WORD}\\s*)?${AR_NUMBER})?`,
   'g',
 );
 /** "القرن 1800", "قرن 180": a century written with a year's digits, which century is not known: undated. */
-const AR_CENTURY_YEAR = new RegExp(`${AR_START}(?:ال)?قرن(?:ين)?\\s*(?:ال\\s*-?\\s*)?\\d{3,}`, 'g');
+const AR_CENTURY_YEAR = new RegExp(`${AR_START}${AR_CENTURY_WORD}\\s*(?:ال\\s*-?\\s*)?\\d{3,}`, 'g');
 /** The number `AR_NUMBER` matched: its digits, or its ordinal in words. */
 function arabicCentury(
   digits?: string,
@@ -658,6 +669,8 @@ const AR_BEFORE = new RegExp(
   `${AR_START}(?:ق\\s*\\.?\\s*م${AR_END}\\.?|قبل\\s+الميلاد${AR_END}|پیش\\s+از\\s+میلاد${AR_END})`,
   'g',
 );
+/** "ق.م" right after a digit, with no space: `AR_BEFORE` reads it once a space is put in. */
+const AR_BEFORE_TOUCHING = new RegExp(`(\\d)(?=ق\\s*\\.?\\s*م${AR_END})`, 'g');
 /** Our era: "ميلادي", "الميلادي", "للميلاد", "بعد الميلاد", Persian "میلادی"; "م" right after a year. */
 const AR_AFTER = new RegExp(
   `${AR_START}(?:(?:بعد\\s+)?(?:ال|لل)?(?:ميلاد|میلاد)(?:ي|ی|ية|یه)?${AR_END}|(?<=(?:\\d|century)\\s*)م${AR_END}\\.?)`,
@@ -721,6 +734,7 @@ export function fromEasternLanguages(text: string): string {
       .replace(/(\d)\s*年/g, '$1 ')
       .replace(/[約约頃]|ごろ|前後|左右/g, ' ')
       .replace(CJK_CENTURY, (all: string, n: string, at: number, whole: string) => {
+        if (Number(n) < 1 || n.length > 2) return ' invalid ';
         const unit = /千/.test(all) ? 'millennium' : 'century';
         const after = whole.slice(at + all.length);
         const part = CJK_PART.find(([re]) => re.test(after))?.[1];
@@ -734,6 +748,8 @@ export function fromEasternLanguages(text: string): string {
       .replace(CJK_BEFORE_CENTURIES, ' $1th–$2 bce ')
       .replace(CJK_BEFORE, ' $1 bce ')
       .replace(CJK_AFTER, ' ad ')
+      // "18ق.م": a space before the era, so "قرن 18ق.م" is the century before Christ (the digits were read as the year).
+      .replace(AR_BEFORE_TOUCHING, '$1 ')
       .replace(AR_CENTURY_YEAR, ' invalid ')
       .replace(AR_CENTURY, (...m: (string | undefined)[]) => {
         const a = arabicCentury(m[1], m[2], m[3], m[4], m[5], m[6]);
@@ -748,7 +764,7 @@ export function fromEasternLanguages(text: string): string {
       .replace(AR_HIJRA, ' ah ')
       .replace(AR_AFTER, ' ad ')
       // "من 1800 إلى 1850": from … to.
-      .replace(new RegExp(`(\\d[^;]{0,40}?)\\s+(?:الي|حتي)${AR_END}\\s*(?=\\d)`, 'g'), '$1 to ')
+      .replace(new RegExp(`(\\d[^;]{0,40}?)\\s+(?:الي|حتي|تا)${AR_END}\\s*(?=\\d)`, 'g'), '$1 to ')
   );
 }
 

@@ -124,6 +124,53 @@ describe('Arabic and Persian centuries written with قرن', () => {
   });
 });
 
+describe('kanji and Persian dates that gave a wrong year (V34)', () => {
+  it.each([
+    // "前" is also "before" or "former": only 紀元前 (or 前 before digits, "前300年") is before Christ in kanji.
+    ['前九年の役'],
+    ['前三年'],
+    ['前十年'],
+    ['前百年'],
+    // A count written digit by digit ("創業一〇〇年記念", a hundredth anniversary) is a year at four figures only.
+    ['創業一〇〇年記念'],
+    ['創業一五〇年'],
+    // No century of that number: never the 0th century (100 BCE to 1 BCE), nor the 8th of "十 八".
+    ['百世紀'],
+    ['千世紀'],
+    ['二百世紀'],
+    ['〇世紀'],
+    ['100世紀'],
+    ['0世紀'],
+    ['十 八世紀'],
+  ])('%s is left undated', (text) => {
+    expect(read(text)).toBeNull();
+  });
+
+  it.each([
+    ['前30年', [-30, -30]],
+    ['前300年', [-300, -300]],
+    ['紀元前三年', [-3, -3]],
+    ['一九二〇年', [1920, 1920]],
+    ['二〇〇〇年', [2000, 2000]],
+    ['十八 世紀', [1700, 1799]],
+    // "سده" is Persian for century, as "قرن" is.
+    ['سده ۱۸ میلادی', [1700, 1799]],
+    ['سده ۱۸', [1700, 1799]],
+    ['سده هجدهم', [1700, 1799]],
+    ['سدهٔ هجدهم', [1700, 1799]],
+    // Before Christ written right after the century number, with no space.
+    ['قرن ۱۸ق.م', [-1800, -1701]],
+    ['قرن ۱۸ ق.م', [-1800, -1701]],
+    ['القرن 18ق.م', [-1800, -1701]],
+    ['۱۸ق.م', [-18, -18]],
+    // "تا" is Persian for "to".
+    ['قرن ۱۹ تا ۲۰', [1800, 1999]],
+    ['1850 تا 1900', [1850, 1900]],
+  ])('%s is read', (text, range) => {
+    expect(read(text)).toEqual(range);
+  });
+});
+
 describe('a long field of kanji numerals, reign names or Persian centuries', () => {
   // Each about 78,000 characters; a field of kanji digits alone took 68 s of CPU time while the reading was written.
   // Four shapes only (CI time): kanji digits, ranges of them, Persian centuries, and runs of spaces before an era.

@@ -37750,8 +37750,9 @@ var CJK_BC = String.raw`(?:(?:紀元|纪元|公元)前|(?<![\u3040-\u30ff\u3400-
 );
 var KANJI_DIGITS = "\u3007\u25CB\u96F6\u4E00\u4E8C\u4E09\u56DB\u4E94\u516D\u4E03\u516B\u4E5D";
 var KANJI_ERA = "(?:\u7D00\u5143|\u7EAA\u5143|\u516C\u5143)?\u524D|\u7D00\u5143\u5F8C|\u7EAA\u5143\u540E|\u897F\u66A6|\u897F\u5386|\u516C\u5143|\u660E\u6CBB|\u5927\u6B63|\u662D\u548C|\u5E73\u6210|\u4EE4\u548C", KANJI_NUMBER = `[${KANJI_DIGITS}\u5341\u767E\u5343]+`, KANJI_DATE = new RegExp(
-  // Only from the first digit of a number (the look-behind): a field of thousands of kanji digits is read once.
-  `(${KANJI_ERA})?(\\s*)(?<![${KANJI_DIGITS}\u5341\u767E\u5343])(${KANJI_NUMBER})(?:(\\s*(?:[\uFF5E\u301C\u2013\u2014-]|\u304B\u3089|\u81F3)\\s*(?:(?:\u7D00\u5143|\u7EAA\u5143|\u516C\u5143)?\u524D)?\\s*)(${KANJI_NUMBER}))?(?=\\s*(?:(\u5E74)(?![\u7D00\u7EAA])|\u4E16[\u7D00\u7EAA]))`,
+  // Only from the first digit of a number (the look-behind, a space too: "十 八世紀" is not the 8th century): a field
+  // of thousands of kanji digits is read once.
+  `(${KANJI_ERA})?(\\s*)(?<![${KANJI_DIGITS}\u5341\u767E\u5343]\\s?)(${KANJI_NUMBER})(?:(\\s*(?:[\uFF5E\u301C\u2013\u2014-]|\u304B\u3089|\u81F3)\\s*(?:(?:\u7D00\u5143|\u7EAA\u5143|\u516C\u5143)?\u524D)?\\s*)(${KANJI_NUMBER}))?(?=\\s*(?:(\u5E74)(?![\u7D00\u7EAA])|\u4E16[\u7D00\u7EAA]))`,
   "g"
 );
 var AR_ORDINALS = ["\u0627\u0648\u0644", "\u062B\u0627\u0646\u064A", "\u062B\u0627\u0644\u062B", "\u0631\u0627\u0628\u0639", "\u062E\u0627\u0645\u0633", "\u0633\u0627\u062F\u0633", "\u0633\u0627\u0628\u0639", "\u062B\u0627\u0645\u0646", "\u062A\u0627\u0633\u0639", "\u0639\u0627\u0634\u0631"], FA_ORDINALS = [
@@ -37776,17 +37777,17 @@ var AR_ORDINALS = ["\u0627\u0648\u0644", "\u062B\u0627\u0646\u064A", "\u062B\u06
   "\u0646\u0648\u0632\u062F\u0647\u0645",
   "\u0628\u06CC\u0633\u062A\u0645",
   String.raw`بیست\s*و\s*یکم`
-].map((words) => words.replace(/ی/g, "[\u06CC\u064A]").replace(/ک/g, "[\u06A9\u0643]")), FA_INDEX = FA_ORDINALS.map((words) => new RegExp(`^(?:${words})$`)), AR_NUMBER = String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})(?!\d)(?:\s*ام|م)?|(الحادي\s+و\s*العشرين)|(العشرين)|` + `\u0627\u0644(\u062D\u0627\u062F\u064A|${AR_ORDINALS.join("|")})(\\s+\u0639\u0634\u0631${AR_END})?|(${FA_ORDINALS.join("|")}))${AR_END}`, AR_CENTURY = new RegExp(
-  `${AR_START}(?:\u0627\u0644)?\u0642\u0631\u0646(?:\u064A\u0646)?\\s*${AR_NUMBER}(?:\\s*(?:[-\u2013\u2014/]|\u0648|\u0627\u0644\u064A)\\s*(?:(?:\u0627\u0644)?\u0642\u0631\u0646\\s*)?${AR_NUMBER})?`,
+].map((words) => words.replace(/ی/g, "[\u06CC\u064A]").replace(/ک/g, "[\u06A9\u0643]")), FA_INDEX = FA_ORDINALS.map((words) => new RegExp(`^(?:${words})$`)), AR_NUMBER = String.raw`(?:(?:ال\s*-?\s*)?(\d{1,2})(?!\d)(?:\s*ام|م)?|(الحادي\s+و\s*العشرين)|(العشرين)|` + `\u0627\u0644(\u062D\u0627\u062F\u064A|${AR_ORDINALS.join("|")})(\\s+\u0639\u0634\u0631${AR_END})?|(${FA_ORDINALS.join("|")}))${AR_END}`, AR_CENTURY_WORD = String.raw`(?:(?:ال)?قرن(?:ين)?|سد[هة]\u0654?)`, AR_CENTURY = new RegExp(
+  `${AR_START}${AR_CENTURY_WORD}\\s*${AR_NUMBER}(?:\\s*(?:[-\u2013\u2014/]|\u0648|\u0627\u0644\u064A|\u062A\u0627)\\s*(?:${AR_CENTURY_WORD}\\s*)?${AR_NUMBER})?`,
   "g"
-), AR_CENTURY_YEAR = new RegExp(`${AR_START}(?:\u0627\u0644)?\u0642\u0631\u0646(?:\u064A\u0646)?\\s*(?:\u0627\u0644\\s*-?\\s*)?\\d{3,}`, "g");
+), AR_CENTURY_YEAR = new RegExp(`${AR_START}${AR_CENTURY_WORD}\\s*(?:\u0627\u0644\\s*-?\\s*)?\\d{3,}`, "g");
 var AR_PART = new RegExp(
   `${AR_START}(?:(\u0627\u0648\u0627\u0626\u0644|\u0627\u0648\u0627[\u06CC\u064A]\u0644|\u0645\u0637\u0644\u0639|\u0628\u062F\u0627\u064A\u0629|\u0628\u062F\u0627\u064A\u0627\u062A)|(\u0645\u0646\u062A\u0635\u0641|\u0627\u0648\u0627\u0633\u0637)|(\u0627\u0648\u0627\u062E\u0631|\u0646\u0647\u0627\u064A\u0629)|(?:\u0627\u0644\u0646\u0635\u0641|\u0646[\u06CC\u064A]\u0645(?:\u0647\u0654?|\u06C0))\\s+(\u0627\u0644\u0627\u0648\u0644|\u0627\u0644\u062B\u0627\u0646\u064A|\u0627\u0648\u0644|\u062F\u0648\u0645)(?:\\s+\u0645\u0646)?)\\s+(?=\\d{1,2}th century)`,
   "g"
 ), AR_BEFORE = new RegExp(
   `${AR_START}(?:\u0642\\s*\\.?\\s*\u0645${AR_END}\\.?|\u0642\u0628\u0644\\s+\u0627\u0644\u0645\u064A\u0644\u0627\u062F${AR_END}|\u067E\u06CC\u0634\\s+\u0627\u0632\\s+\u0645\u06CC\u0644\u0627\u062F${AR_END})`,
   "g"
-), AR_AFTER = new RegExp(
+), AR_BEFORE_TOUCHING = new RegExp(`(\\d)(?=\u0642\\s*\\.?\\s*\u0645${AR_END})`, "g"), AR_AFTER = new RegExp(
   `${AR_START}(?:(?:\u0628\u0639\u062F\\s+)?(?:\u0627\u0644|\u0644\u0644)?(?:\u0645\u064A\u0644\u0627\u062F|\u0645\u06CC\u0644\u0627\u062F)(?:\u064A|\u06CC|\u064A\u0629|\u06CC\u0647)?${AR_END}|(?<=(?:\\d|century)\\s*)\u0645${AR_END}\\.?)`,
   "g"
 ), AR_HIJRA = new RegExp(

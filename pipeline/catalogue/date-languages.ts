@@ -457,8 +457,10 @@ const AR = String.raw`\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff`;
 const AR_START = `(?<![${AR}])`;
 const AR_END = `(?![${AR}])`;
 
-/** "世紀" (Japanese), "世纪" (Chinese): a century; "千年紀": a millennium. */
-/** The whole number before it: "100世紀", "0世紀" are no century (the "00" or "0" read the 0th, 100 to 1 BCE). */
+/**
+ * "世紀" (Japanese), "世纪" (Chinese): a century; "千年紀": a millennium. The whole number before it: "100世紀", "0世紀"
+ * are none (the "00" or "0" read the 0th century, 100 to 1 BCE).
+ */
 const CJK_CENTURY = /(?<!\d)(\d+)\s*(?:世[紀纪]|千年[紀纪])/g;
 /** Parts of a century written after it: "18世紀前半" is its first half, "19世紀末" its end. */
 const CJK_PART: [RegExp, string][] = [

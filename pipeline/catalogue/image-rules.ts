@@ -1,7 +1,8 @@
 import type { DatasetObject } from '../types.ts';
 import { fieldText } from './plain-text.ts';
-import { INVISIBLE, type Rights, rightsOf } from './rights.ts';
+import { type Rights, rightsOf } from './rights.ts';
 import { laterInSentence } from './rights-doubts.ts';
+import { markReadings } from './unseen-marks.ts';
 
 /*
  * What the public site shows of an object's photograph, by its rights (catalogue.images in params.yaml), as museum
@@ -109,46 +110,10 @@ function forbidsAsRead(t: string): boolean {
   return NOT_FOR_PUBLICATION.test(t) || (EMBARGO.test(t) && !embargoOver(t));
 }
 
-// The marks rights.ts reads both ways (INVISIBLE: direction marks, zero-width spaces, a soft hyphen…) and blanks that
-// are not among them but show as nothing or a space (reviewer V32): the braille blank, the interlinear annotation
-// marks and the Egyptian hieroglyph format controls.
-const MARKS = new RegExp(`${INVISIBLE.source}|[\u2800\ufff9-\ufffb\u{13430}-\u{1343f}]`, 'gu');
-/**
- * Beyond so many marks or kinds of mark, or in a longer text, the marks are read all as nothing and all as spaces
- * only: each reading reads the whole text again (108,000 characters with 16 kinds: 1.3 s, not 14 ms; 2,000: 23 ms).
- */
-const MARKS_ONE_BY_ONE = 16;
-const TEXT_ONE_BY_ONE = 2_000;
-
-/**
- * A text with marks no one sees read every way that matters, as rights.ts reads rights (reading 13, task D39): as
- * written, the marks as nothing ("Embar\u200bgoed") and as spaces ("Do not\u200bpublish"); and, as one text may
- * hold a mark for a space and another inside a word ("Do\u200enot\u00adpublish"), each kind of mark and each mark
- * read the one way while the rest are read the other. That is every way for up to three kinds of mark.
- */
-function markReadings(text: string): string[] {
-  const marks = text.match(MARKS);
-  if (!marks) return [text];
-  const kinds = [...new Set(marks)];
-  const oneByOne = text.length <= TEXT_ONE_BY_ONE;
-  const read = (asSpace: (mark: string, i: number) => boolean): string => {
-    let i = 0;
-    return text.replace(MARKS, (mark) => (asSpace(mark, i++) ? ' ' : ''));
-  };
-  const readings = [text];
-  for (const space of [false, true]) {
-    readings.push(read(() => space));
-    if (oneByOne && kinds.length > 1 && kinds.length <= MARKS_ONE_BY_ONE)
-      for (const kind of kinds) readings.push(read((mark) => (mark === kind) === space));
-    if (oneByOne && marks.length > 1 && marks.length <= MARKS_ONE_BY_ONE)
-      for (let j = 0; j < marks.length; j++) readings.push(read((_, i) => (i === j) === space));
-  }
-  return readings;
-}
-
 /**
  * Whether the museum's rights text says not to put the photograph online at all ("Do not publish online"), in any
- * of the ways its marks no one sees can be read (markReadings): a mark never lets a photograph online.
+ * of the ways its marks no one sees can be read (markReadings in unseen-marks.ts, as rights.ts reads them): a mark
+ * never lets a photograph online.
  */
 export function forbidsPublication(text: string): boolean {
   return markReadings(text).some((r) => forbidsAsRead(publicationText(r)));

@@ -25,6 +25,7 @@ import {
   withoutAddresses,
   workReadings,
 } from './rights-doubts.ts';
+import { markReadings } from './unseen-marks.ts';
 
 /**
  * The version of this reading of rights texts: raise it whenever a text would be read otherwise, so that what a site
@@ -99,7 +100,10 @@ import {
  * soft hyphen) read as a break and as nothing, the reading that shows less kept ("Public\u200fdomain" unknown, not the
  * Public Domain Mark; "Not\u200ein copyright" and "CC0; not\u200bPD" In Copyright); Hebrew with vowel marks as without
  * them ("כָּל הַזְּכוּיוֹת שְׁמוּרוֹת" In Copyright); CNE or UND after "Bild:", "Photo:" or another holder field as the
- * code alone ("Bild: UND; CC0" Undetermined, not CC0).
+ * code alone ("Bild: UND; CC0" Undetermined, not CC0). Reviewer V32 (task D49): marks read as image-rules.ts reads
+ * them (unseen-marks.ts: each kind and each mark one way, the rest the other: "In\u200eCo\u200bpyright; CC0" In
+ * Copyright), the braille blank and other blanks as marks; CNE or UND after a holder field parted as clauses are
+ * ("Photo: UND (CC0)", "Bild: UND CC0" Undetermined); a text not recognised labelled as the museum wrote it.
  * test/catalogue/rights-reading-version.test.ts fails when the reading changes and this does not.
  */
 export const RIGHTS_READING = 13;
@@ -327,12 +331,14 @@ function holderFieldSaid(t: string): boolean {
   return false;
 }
 
+// What parts a rights text's clauses: ";", "|", ",", a new line, " / ", ". ", " - ".
+const CLAUSE_PARTING = /[;|,\n]|\s\/\s|\.\s|\s-\s/g;
+
 /** The parts of a rights text that say one thing each: "Image CC BY 4.0; work © the artist" is two. */
 function clauses(t: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
-  const split = /[;|,\n]|\s\/\s|\.\s|\s-\s/g;
   let start = 0;
-  for (const m of t.matchAll(split)) {
+  for (const m of t.matchAll(CLAUSE_PARTING)) {
     out.push({ text: t.slice(start, m.index), start });
     start = m.index + m[0].length;
   }
@@ -543,21 +549,18 @@ export function rightsOf(text: string): Rights {
   const spaced = raw.replace(/[^\S\n\r]{2,}/g, ' ').replace(/(?:\r?\n[^\S\r\n]*){3,}/g, '\n\n');
   if (spaced !== raw) return { ...rightsOf(spaced), text: raw };
   // An invisible mark inside a word ("In\u200eCopyright", "Public\u200fdomain", a zero-width space) may be a word break
-  // or nothing: the text is read as written, with the marks gone and with each a space, and the reading that shows
-  // less is kept. So a mark never reads more open than the text without it, nor than before (task D39: a mark was a
-  // break, and "Public\u200fdomain" read as the Public Domain Mark, "Not\u200ein copyright" as no copyright).
-  if (INVISIBLE.test(raw)) {
-    const gone = rightsOf(raw.replace(INVISIBLES, ''));
-    const broken = rightsOf(raw.replace(INVISIBLES, ' '));
-    return { ...(showsLess([rightsAsWritten(raw), gone, broken]) ?? gone), text: raw };
+  // or nothing: the text is read as written, with the marks gone, as spaces, and each kind of mark and each mark one
+  // way with the rest the other (markReadings, as image-rules.ts reads them), and the reading that shows less is
+  // kept. So a mark never reads more open than the text without it, nor than before (task D39: a mark was a break,
+  // and "Public\u200fdomain" read as the Public Domain Mark; reviewer V32: "In\u200eCo\u200bpyright; CC0" read as
+  // CC0, one mark a break and the other nothing). Not recognised, the label is the museum's text, marks and all.
+  const [asWritten = raw, ...others] = markReadings(raw);
+  if (others.length) {
+    const read = showsLess([rightsAsWritten(asWritten), ...others.map((r) => rightsOf(r))])!;
+    return { ...read, text: raw, label: read.uri === null ? raw : read.label };
   }
   return rightsAsWritten(raw);
 }
-
-// The marks no one sees (direction marks and embeddings, zero-width spaces and joiners, a soft hyphen) and the
-// Arabic stretching line, which may be typed inside a Latin word too.
-export const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u0640]/u;
-const INVISIBLES = new RegExp(INVISIBLE.source, 'gu');
 
 /** rightsOf of a text whose runs of spaces are one. */
 function rightsAsWritten(raw: string): Rights {
@@ -655,26 +658,29 @@ function nonCommercial(r: Pick<Rights, 'uri'>): boolean {
  * "UND" or "CNE" in a sentence may be words or initials.
  */
 function codedStatements(raw: string): (typeof STATEMENTS)[number][] {
+  const parts = raw.split(CLAUSE_PARTING).map((c) => c.trim());
   const found = [
     ...[...raw.matchAll(/rightsstatements\.org\/(?:vocab|page)\/([A-Za-z-]+)\/1\.0/gi)].map((m) => m[1]!),
     ...[...raw.matchAll(/(?<![\w/-])(NoC-(?:US|NC|CR|OKLR))(?![\w-])/g)].map((m) => m[1]!),
-    ...raw.split(/[;|,\n]/).flatMap((c) => c.trim().match(/^(NKC|CNE|UND)\.?$/)?.[1] ?? []),
-    ...raw.split(/[;|,\n]/).flatMap((c) => codeAfterField(c.trim())),
+    ...parts.flatMap((c) => c.match(/^(NKC|CNE|UND)\.?$/)?.[1] ?? []),
+    ...parts.flatMap((c) => codeAfterField(c)),
   ];
   return found.flatMap((code) => STATEMENTS.find((x) => x.code.toLowerCase() === code.toLowerCase()) ?? []);
 }
 
-// A holder field's name and nothing else ("Bild:", "Photo:", "Image credit:").
-const FIELD_ALONE = new RegExp(`^(?:${HOLDER_FIELD.source})$`, 'u');
+// A holder field's name, then CNE or UND ("Bild: UND", "fot. CNE"), in lower case.
+const FIELD_THEN_CODE = new RegExp(`^(?:${HOLDER_FIELD.source})\\s*(?:cne|und)$`, 'u');
 
 /**
- * CNE or UND after a photograph's or holder's field name ("Bild: UND; CC0", "Photo: CNE"): a code said of the
- * photograph, read as when it stands alone (task D39: it named no holder and was dropped, and the CC0 beside it
- * offered for download). Not NKC, which would open a text read as unknown now ("Metadata: CC0; Bild: NKC").
+ * CNE or UND after a photograph's or holder's field name ("Bild: UND; CC0", "Photo: CNE", "Photo: UND (CC0)", "Bild:
+ * UND CC0"): a code said of the photograph, read as when it stands alone (task D39: it named no holder and was
+ * dropped, and the CC0 beside it offered for download; reviewer V32: only before ";", "|", "," or a new line). In
+ * capitals only: "Bild: und; CC0" is German "and". Not NKC, which would open a text read as unknown now
+ * ("Metadata: CC0; Bild: NKC").
  */
 function codeAfterField(clause: string): string[] {
-  const m = /^(.+?)\s*(CNE|UND)\.?$/.exec(clause);
-  return m && FIELD_ALONE.test(m[1]!.toLowerCase()) ? [m[2]!] : [];
+  const m = /^(.+?)\s*(CNE|UND)(?![\p{L}\p{N}])/u.exec(clause);
+  return m && FIELD_THEN_CODE.test(`${m[1]!} ${m[2]!}`.toLowerCase()) ? [m[2]!] : [];
 }
 
 /** rightsOf without a field name. */

@@ -334,6 +334,19 @@ const TEXTS = [
   'CC0; Embar\u200bgoed until 2099',
   'CC0; Do\u200enot\u00adpublish',
   'CC0; Do not\u2800publish online',
+  // Reading 13 (task D49, reviewer V32): two kinds of mark, each read its own way; CNE or UND after a holder field
+  // parted as clauses are; the braille blank and other blanks as marks; Hebrew "not reserved" with vowel marks.
+  'In\u200eCo\u200bpyright; CC0',
+  'CC0; Rights\u200ere\u00adserved',
+  'CC0; \u0647\u0645\u0647\u200c\u06cc \u062d\u0642\u0648\u0642\u200b\u0645\u062d\u0641\u0648\u0638 \u0627\u0633\u062a',
+  'Image: UND / CC0',
+  'Photo: UND (CC0)',
+  'Bild: UND CC0',
+  'fot. UND; CC0',
+  'Bild: und; CC0',
+  'All rights\u2800reserved; CC0',
+  'CC0; Rights\u{13430}reserved',
+  'הַזְּכוּיוֹת לֹא שְׁמוּרוֹת; CC0',
 ];
 
 /** The reading of the texts above, by version. */
@@ -349,7 +362,7 @@ const READINGS: Record<number, string> = {
   10: '84b7b8c64ade4b63',
   11: '66eeaad216c7449b',
   12: '06daed9742abca40',
-  13: 'c4a02c5eb500f11c',
+  13: 'd73d3fd3b1c387d1',
 };
 
 describe('the version of the rights reading', () => {

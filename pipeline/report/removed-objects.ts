@@ -2,12 +2,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { renumbered } from '../catalogue/addresses.ts';
 import { hashFile, mapPool } from '../data/hash.ts';
-import { readObjectsChecked } from '../dataset/validate.ts';
+import { readObjectsChecked, withoutUnusableIds } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import type { BaseData } from './base-data.ts';
+import { visibleId } from './invisible.ts';
 import { shorten, text } from './markdown.ts';
 import type { RemovedObject } from './types.ts';
 
@@ -51,9 +52,15 @@ export async function removedObjects({
     return null;
   }
   let head: CollectionObject[];
+  let refused: CollectionObject[];
   try {
-    // Read as the dataset stage reads it: a repeated id or a row without one does not hide the section.
-    head = (await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects;
+    // Read as the dataset stage reads it: a repeated id or a row without one does not hide the section, and a row
+    // whose id it refuses (too long, or holding a zero-width space) is not in the catalogue (reviewer V34 H1: an id
+    // given a zero-width space was said as "renumbered" to itself).
+    const read = await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' });
+    head = withoutUnusableIds({ objects: read.objects, lineOf: read.lineOf, name: 'data/objects.csv' }).objects;
+    const kept = new Set(head);
+    refused = read.objects.filter((o) => !kept.has(o));
   } catch (error) {
     log.debug(`data/objects.csv could not be read to compare with the base's: ${messageOf(error)}`);
     return null;
@@ -64,14 +71,25 @@ export async function removedObjects({
   const newNumber = gone.length
     ? await renumberings({ ws, before, head, photos: (await base.listing())?.files })
     : null;
+  // A refused id that is a gone one with characters no id may hold added: that object's row, its id spoilt.
+  const spoilt = new Map(refused.map((o) => [withoutUnseen(o.id), o.id]));
   return {
-    objects: gone.map((o) => ({
-      id: o.id,
-      title: o.title,
-      labelled: labelled.has(o.id),
-      ...(newNumber?.has(o.id) && { renumbered: newNumber.get(o.id)! }),
-    })),
+    objects: gone.map((o) => {
+      const refusedAs = spoilt.get(withoutUnseen(o.id));
+      return {
+        id: o.id,
+        title: o.title,
+        labelled: labelled.has(o.id),
+        ...(refusedAs !== undefined && { refusedAs }),
+        ...(refusedAs === undefined && newNumber?.has(o.id) && { renumbered: newNumber.get(o.id)! }),
+      };
+    }),
   };
+}
+
+/** An id without the characters no id may hold (control and format characters), as NFC: what staff see of it. */
+function withoutUnseen(id: string): string {
+  return id.replace(/[\p{Cc}\p{Cf}]/gu, '').normalize('NFC');
 }
 
 /**
@@ -130,7 +148,7 @@ async function renumberings({
 
 /** 'DM-0010 “Bowl”': the id, and the title when there is one; escaped. */
 function named(o: RemovedObject): string {
-  return `${text(shorten(o.id))}${o.title ? ` “${text(shorten(o.title))}”` : ''}`;
+  return `${text(shorten(visibleId(o.id)))}${o.title ? ` “${text(shorten(o.title))}”` : ''}`;
 }
 
 /**
@@ -138,8 +156,10 @@ function named(o: RemovedObject): string {
  * stay in labels.csv and what to do if that was not meant. '' when none does (or it is not known).
  */
 export function removedObjectsSection(removed: { objects: RemovedObject[] } | null): string {
-  const renumbered = renumberedWords(removed?.objects ?? []);
-  const all = (removed?.objects ?? []).filter((o) => !o.renumbered);
+  const renumbered = [refusedWords(removed?.objects ?? []), renumberedWords(removed?.objects ?? [])]
+    .filter(Boolean)
+    .join('\n\n');
+  const all = (removed?.objects ?? []).filter((o) => !o.renumbered && o.refusedAs === undefined);
   const n = all.length;
   if (n === 0) return renumbered;
   const one = n === 1;
@@ -171,6 +191,31 @@ export function removedObjectsSection(removed: { objects: RemovedObject[] } | nu
 }
 
 /**
+ * "**1 object leaves the catalogue: its id in data/objects.csv now holds a character no id may hold:** DM-0010
+ * “Bowl” (now DM-0010⟨U+200B⟩; its label in labels.csv is not used). …": the objects whose row is still there, its id
+ * given a zero-width space or a direction mark, which the dataset stage refuses (OBJECT_ID_UNSEEN_CHARACTER). Each
+ * such character by its code: printed, it does not show, or turns the line round. '' when none.
+ */
+function refusedWords(objects: RemovedObject[]): string {
+  const spoilt = objects.filter((o) => o.refusedAs !== undefined);
+  const n = spoilt.length;
+  if (n === 0) return '';
+  const one = n === 1;
+  const shown = spoilt.slice(0, SHOWN_REMOVED).map((o) => {
+    const label = o.labelled ? `; ${one ? 'its' : 'the'} label in labels.csv is not used` : '';
+    return `${named(o)} (now ${text(shorten(visibleId(o.refusedAs!)))}${label})`;
+  });
+  const rest = n > shown.length ? ` and ${(n - shown.length).toLocaleString('en')} more` : '';
+  return (
+    `**${n} ${one ? 'object leaves' : 'objects leave'} the catalogue: ${one ? 'its id' : 'their ids'} in ` +
+    `data/objects.csv now ${one ? 'holds a character' : 'hold characters'} no id may hold** (it cannot be seen, ` +
+    `and the id typed by hand would not match): ${shown.join(', ')}${rest}. Delete ${one ? 'it' : 'them'} from ` +
+    `the ${one ? 'id' : 'ids'} in the collections system and import again (or in data/objects.csv, then run ` +
+    '"npx vitrine data add").'
+  );
+}
+
+/**
  * "**1 object renumbered:** DM-0011 renumbered DM-1011 (same photograph). …": the objects that leave under one number
  * and come back under another with the same photograph, the first SHOWN_REMOVED named. '' when none.
  */
@@ -180,7 +225,7 @@ function renumberedWords(objects: RemovedObject[]): string {
   if (n === 0) return '';
   const shown = moved
     .slice(0, SHOWN_REMOVED)
-    .map((o) => `${text(shorten(o.id))} renumbered ${text(shorten(o.renumbered!))}`);
+    .map((o) => `${text(shorten(visibleId(o.id)))} renumbered ${text(shorten(visibleId(o.renumbered!)))}`);
   const rest = n > shown.length ? ` and ${n - shown.length} more` : '';
   return (
     `**${n} ${n === 1 ? 'object' : 'objects'} renumbered:** ${shown.join(', ')}${rest} ` +

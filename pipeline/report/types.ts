@@ -217,6 +217,11 @@ export interface RemovedObject {
   labelled: boolean;
   /** The number it comes back under: a new row with the same photograph (its md5). Absent: it leaves. */
   renumbered?: string;
+  /**
+   * Its row at the head, with an id the dataset stage refuses (a zero-width space or a direction mark added:
+   * OBJECT_ID_UNSEEN_CHARACTER), as written there. Absent: its row is gone.
+   */
+  refusedAs?: string;
 }
 
 /** A params value that differs between base and head, like `dvc params diff`. */

@@ -37933,22 +37933,64 @@ init_fs();
 // pipeline/report/removed-objects.ts
 init_hash();
 init_errors();
+
+// pipeline/report/invisible.ts
+init_hidden_characters();
+var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu"), DIRECTION_MARKS = /* @__PURE__ */ new Set(["\u200E", "\u200F", "\u061C"]);
+function hiddenAt({ label, at }) {
+  return joinerInWord({ text: label, at }) ? !1 : !DIRECTION_MARKS.has(label[at]) || strayDirectionMarks(label).includes(at);
+}
+function nameOf(character) {
+  return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
+}
+function visibleLabel(label) {
+  return label.replace(HIDDEN, (c, at) => hiddenAt({ label, at }) ? `\u27E8${nameOf(c)}\u27E9` : c);
+}
+function hiddenCharacter({
+  label,
+  quote
+}) {
+  let all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index })), found = all[0];
+  if (!found) return;
+  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : all.length > 1 ? ` (${all.length} times in all)` : "", spaces = all.filter((m) => new RegExp("\\p{Zs}", "u").test(m[0])).length, fix = all.length > 1 ? spaces === all.length ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv" : spaces > 0 ? "Delete the invisible characters, and replace each space that is not a plain one with a plain space, on the object's line in labels.csv" : "Delete those characters on the object's line in labels.csv" : space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv";
+  return {
+    words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
+    fix
+  };
+}
+var NOT_IN_AN_ID = /[\p{Cc}\p{Cf}]/gu;
+function visibleId(id) {
+  return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
+}
+
+// pipeline/report/removed-objects.ts
 var SHOWN_REMOVED = 5;
 function named2(o) {
-  return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
+  return `${text(shorten(visibleId(o.id)))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
 }
 function removedObjectsSection(removed) {
-  let renumbered2 = renumberedWords(removed?.objects ?? []), all = (removed?.objects ?? []).filter((o) => !o.renumbered), n = all.length;
+  let renumbered2 = [refusedWords(removed?.objects ?? []), renumberedWords(removed?.objects ?? [])].filter(Boolean).join(`
+
+`), all = (removed?.objects ?? []).filter((o) => !o.renumbered && o.refusedAs === void 0), n = all.length;
   if (n === 0) return renumbered2;
   let one = n === 1, shown2 = all.slice(0, SHOWN_REMOVED).map(named2), rest = n - shown2.length, list = rest > 0 ? `${shown2.join(", ")} and ${rest.toLocaleString("en")} more` : shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2.at(-1)}` : shown2[0], kept = all.filter((o) => o.labelled).length, labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
   return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.${renumbered2 ? `
 
 ${renumbered2}` : ""}`;
 }
+function refusedWords(objects) {
+  let spoilt = objects.filter((o) => o.refusedAs !== void 0), n = spoilt.length;
+  if (n === 0) return "";
+  let one = n === 1, shown2 = spoilt.slice(0, SHOWN_REMOVED).map((o) => {
+    let label = o.labelled ? `; ${one ? "its" : "the"} label in labels.csv is not used` : "";
+    return `${named2(o)} (now ${text(shorten(visibleId(o.refusedAs)))}${label})`;
+  }), rest = n > shown2.length ? ` and ${(n - shown2.length).toLocaleString("en")} more` : "";
+  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue: ${one ? "its id" : "their ids"} in data/objects.csv now ${one ? "holds a character" : "hold characters"} no id may hold** (it cannot be seen, and the id typed by hand would not match): ${shown2.join(", ")}${rest}. Delete ${one ? "it" : "them"} from the ${one ? "id" : "ids"} in the collections system and import again (or in data/objects.csv, then run "npx vitrine data add").`;
+}
 function renumberedWords(objects) {
   let moved = objects.filter((o) => o.renumbered), n = moved.length;
   if (n === 0) return "";
-  let shown2 = moved.slice(0, SHOWN_REMOVED).map((o) => `${text(shorten(o.id))} renumbered ${text(shorten(o.renumbered))}`), rest = n > shown2.length ? ` and ${n - shown2.length} more` : "";
+  let shown2 = moved.slice(0, SHOWN_REMOVED).map((o) => `${text(shorten(visibleId(o.id)))} renumbered ${text(shorten(visibleId(o.renumbered)))}`), rest = n > shown2.length ? ` and ${n - shown2.length} more` : "";
   return `**${n} ${n === 1 ? "object" : "objects"} renumbered:** ${shown2.join(", ")}${rest} (same ${n === 1 ? "photograph" : "photographs"}). ${n === 1 ? "Its page at the old number says" : "Their pages at the old numbers say"} so, with a link to the new one. If ${n === 1 ? "that is" : "these are"} not the same ${n === 1 ? "object" : "objects"}, check the photographs in data/.`;
 }
 
@@ -38223,35 +38265,6 @@ var FIELD_NAMES = {
 }, PHOTOGRAPH = FIELD_NAMES.image;
 function copiedPhotograph(o) {
   return (o.samePhotograph ?? []).some((x) => x.label !== void 0 && o.label !== void 0 && x.label !== o.label);
-}
-
-// pipeline/report/invisible.ts
-init_hidden_characters();
-var HIDDEN = new RegExp("\\p{Cf}|(?! )\\p{Zs}", "gu"), DIRECTION_MARKS = /* @__PURE__ */ new Set(["\u200E", "\u200F", "\u061C"]);
-function hiddenAt({ label, at }) {
-  return joinerInWord({ text: label, at }) ? !1 : !DIRECTION_MARKS.has(label[at]) || strayDirectionMarks(label).includes(at);
-}
-function nameOf(character) {
-  return HIDDEN_CHARACTER_NAMES[character] ?? characterCode(character);
-}
-function visibleLabel(label) {
-  return label.replace(HIDDEN, (c, at) => hiddenAt({ label, at }) ? `\u27E8${nameOf(c)}\u27E9` : c);
-}
-function hiddenCharacter({
-  label,
-  quote
-}) {
-  let all = [...label.matchAll(HIDDEN)].filter((m) => hiddenAt({ label, at: m.index })), found = all[0];
-  if (!found) return;
-  let c = found[0], space = new RegExp("\\p{Zs}", "u").test(c), name = HIDDEN_CHARACTER_NAMES[c], named3 = name ? `${name}, ${characterCode(c)}` : characterCode(c), before = label.slice(0, found.index).replace(HIDDEN, (x, at) => hiddenAt({ label, at }) ? "" : x), where = before ? `after ${quote(before)}` : "at the start", others = new Set(all.map((m) => m[0])).size - 1, more = others > 0 ? ` (and ${others} other ${others === 1 ? "such character" : "such characters"})` : all.length > 1 ? ` (${all.length} times in all)` : "", spaces = all.filter((m) => new RegExp("\\p{Zs}", "u").test(m[0])).length, fix = all.length > 1 ? spaces === all.length ? "Replace those spaces with plain ones, or delete them, on the object's line in labels.csv" : spaces > 0 ? "Delete the invisible characters, and replace each space that is not a plain one with a plain space, on the object's line in labels.csv" : "Delete those characters on the object's line in labels.csv" : space ? "Replace that space with a plain one, or delete it, on the object's line in labels.csv" : "Delete that character on the object's line in labels.csv";
-  return {
-    words: space ? `it contains a space that is not a plain one (${named3}) ${where}${more}` : `it contains an invisible character (${named3}) ${where}${more}`,
-    fix
-  };
-}
-var NOT_IN_AN_ID = /[\p{Cc}\p{Cf}]/gu;
-function visibleId(id) {
-  return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
 }
 
 // pipeline/report/json-limits.ts

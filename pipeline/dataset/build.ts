@@ -357,6 +357,7 @@ export async function buildDataset({
     minPerLabel,
     saidApart: keptSet,
     tabs,
+    refused: ids.issues,
   });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
   for (const issue of labelCheck.issues) issues.push(issue);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { HIDDEN_CHARACTER_NAMES, joinerInWord, tabsShown } from '../collection/hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, joinerInWord, tabsShown } from '../collection/hidden-characters.ts';
 import { encodedAnotherWay } from '../collection/id-forms.ts';
 import {
   DATE,
@@ -605,6 +605,7 @@ export function checkLabels({
   minPerLabel,
   saidApart,
   tabs = [],
+  refused = [],
 }: {
   labels: LabelLine[];
   /**
@@ -622,6 +623,11 @@ export function checkLabels({
   saidApart?: Set<string>;
   /** The lines whose label holds a tab, as written (readLabelsChecked's `tabs`): quoted so, the tab shown as →. */
   tabs?: LabelLine[];
+  /**
+   * The rows of data/objects.csv left out for their id (withoutUnusableIds' issues): a line naming one is told why,
+   * not "there is no object … delete this line" (reviewer V34 M3: the label is good, the id in the table is not).
+   */
+  refused?: readonly DatasetIssue[];
 }): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
   // A text pasted into a cell (thousands of characters): said on its line and skipped, before anything else reads it.
@@ -643,6 +649,10 @@ export function checkLabels({
   // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
   let listedAt: number | undefined;
   const objectOf = objectIdOf(objectIds);
+  // A refused row by its id as staff see it (its unseen characters dropped) and as written.
+  const refusedRow = new Map(
+    refused.flatMap((i) => (i.object === undefined ? [] : [[withoutUnseen(i.object), i] as const])),
+  );
   // Each object's lines: a line outside the vocabulary, or with the id in other capitals, beside another line of
   // the same object is a second line for it, which is what staff need to hear first (a tester corrected the
   // capital of "jewellery" as asked, only to be told then that the object was labelled twice).
@@ -673,6 +683,26 @@ export function checkLabels({
           'double quotes ("…"), or write it on one line.',
         { file: name, line: line.line },
       );
+    const refusal = objectIds.has(line.objectId) ? undefined : refusedRow.get(withoutUnseen(line.objectId));
+    if (refusal) {
+      const id = refusal.object!;
+      const unseen = refusal.code === 'OBJECT_ID_UNSEEN_CHARACTER';
+      const codes = [...new Set([...id.matchAll(UNSEEN_IN_ID)].map((m) => m[0]))].map(characterCode).join(', ');
+      const why = unseen
+        ? `its id there, ${quoted(invisibleShown(unseenInId(id)))}, holds a character no id may hold (${codes})`
+        : 'its id there is far too long';
+      issues.push({
+        code: 'LABEL_UNKNOWN_OBJECT',
+        message:
+          `${name}:${line.line}: object ${quoted(invisibleShown(line.objectId))} is not in the dataset: its row in ` +
+          `${refusal.file}${refusal.line === undefined ? '' : ` (line ${refusal.line})`} is left out, because ` +
+          `${why}. This line is kept and counts again once that id is corrected: do not delete it.`,
+        file: name,
+        line: line.line,
+        object: line.objectId,
+      });
+      continue;
+    }
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
       const hint =
@@ -1261,6 +1291,19 @@ function idHint({
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
   return { words: `${why}. Did you mean ${quoted(meant)}?`, meant };
+}
+
+/** A character no id may hold but a joiner: a control or format character (idCharacters). */
+const UNSEEN_IN_ID = /[\p{Cc}\p{Cf}]/gu;
+
+/** An id as staff see it: without the characters no id may hold, in one Unicode form (NFC). */
+function withoutUnseen(id: string): string {
+  return id.replace(UNSEEN_IN_ID, '').normalize('NFC');
+}
+
+/** An id with each character no id may hold written as its code ("DM-0002<U+0007>"), before quoting. */
+function unseenInId(id: string): string {
+  return id.replace(UNSEEN_IN_ID, (c) => `<${characterCode(c)}>`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseObjectsChecked, withoutUnusableIds } from '../../pipeline/dataset/validate.ts';
+import { checkLabels, parseObjectsChecked, withoutUnusableIds } from '../../pipeline/dataset/validate.ts';
 
 /*
  * Tester T16 F1, F2: an id holding a right-to-left override ("DM-" U+202E "1000", which Chromium draws "DM-0001") or a
@@ -44,5 +44,34 @@ describe('an id of data/objects.csv holding a control, direction or invisible ch
     );
     // Never the character itself, which would turn the message round or print as another id.
     for (const message of [override, space, bell]) expect(message).not.toMatch(/[\u202e\u200b\u0007]/);
+  });
+});
+
+// Reviewer V34 M3: the label line of a refused row was told "there is no object … delete this line".
+describe('a labels.csv line whose object row data/objects.csv has with a refused id', () => {
+  it('says the row was refused and why, and never advises deleting the label', () => {
+    const read = parseObjectsChecked({ text: `${TABLE}\n`, name: 'data/objects.csv' });
+    const ids = withoutUnusableIds({ objects: read.objects, lineOf: read.lineOf, name: 'data/objects.csv' });
+    const labels = [
+      { objectId: 'DM-0001', label: 'bowl', line: 2 },
+      { objectId: 'DM-1000', label: 'vase', line: 3 },
+      { objectId: 'DM-0002', label: 'cup', line: 4 },
+    ];
+    const { issues, unknown } = checkLabels({
+      labels,
+      objectIds: new Set(ids.objects.map((o) => o.id)),
+      vocabulary: ['bowl', 'vase', 'cup'],
+      name: 'labels.csv',
+      refused: ids.issues,
+    });
+    expect(unknown).toEqual([]);
+    const [vase, cup] = issues.map((i) => i.message);
+    expect(vase).toBe(
+      'labels.csv:3: object "DM-1000" is not in the dataset: its row in data/objects.csv (line 3) is left out, ' +
+        'because its id there, "DM-<U+202E>1000", holds a character no id may hold (U+202E). This line is kept ' +
+        'and counts again once that id is corrected: do not delete it.',
+    );
+    expect(cup).toContain('its id there, "DM-0002<U+0007>", holds a character no id may hold (U+0007)');
+    for (const message of [vase, cup]) expect(message).not.toMatch(/delete this line|typo|[\u202e\u0007]/);
   });
 });

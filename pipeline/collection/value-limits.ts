@@ -1,6 +1,6 @@
 import { controlName } from '../control-characters.ts';
 import { clip } from '../log.ts';
-import { characterCode, HIDDEN_CHARACTER_NAMES } from './hidden-characters.ts';
+import { characterCode, HIDDEN_CHARACTER_NAMES, joinerInWord } from './hidden-characters.ts';
 
 /*
  * An object id names the object's image file in data/images/ (most disks take file names of 255 bytes at most), its
@@ -46,7 +46,8 @@ export const MAX_FIELD = 20_000;
  */
 export const TOO_LONG_RULE =
   'ids over 200 bytes, titles over 1,000 characters, other fields over 20,000, image paths over 4,095 bytes; ' +
-  'ids holding a control or invisible character (idCharacters)';
+  'ids holding a control or invisible character (idCharacters), a joiner outside a word, a line separator, a ' +
+  'Hangul filler or a space not a plain one';
 
 /**
  * How `value` is over `most` characters, in words to follow "is": `5,000,009 characters long (5.0 MB)` (the size
@@ -83,32 +84,67 @@ export function beginning(value: string): string {
 
 /**
  * Characters that print as nothing (Unicode's format characters: a zero-width space, a soft hyphen, a direction
- * mark, a byte order mark), which a copy and paste from a web page or a word processor brings into a cell. Not the
- * zero-width joiner and non-joiner (U+200C, U+200D), which are part of how Persian or Hindi words are written.
+ * mark, a byte order mark; a line or paragraph separator; a Hangul filler), or as a space that is not a plain one (a
+ * no-break space), which a copy and paste from a web page or a word processor brings into a cell. Global: use with
+ * unseenInId, which keeps a zero-width joiner or non-joiner (U+200D, U+200C) between letters of a script written with
+ * them (Persian, Hindi: joinerInWord), a letter of the word there (reviewer V34 M4: it was taken anywhere).
  */
-const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
+export const UNSEEN_IN_ID = /[\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|(?! )\p{Zs}/gu;
+
+/** Those UNSEEN_IN_ID finds in `id` that are not letters of a word (joinerInWord), each with where it is. */
+export function unseenInId(id: string): { character: string; at: number }[] {
+  return [...id.matchAll(UNSEEN_IN_ID)]
+    .filter((m) => !joinerInWord({ text: id, at: m.index }))
+    .map((m) => ({ character: m[0], at: m.index }));
+}
+
+/** Names HIDDEN_CHARACTER_NAMES and the bidi names lack. */
+const MORE_NAMES: Record<string, string> = {
+  '\u2028': 'line separator',
+  '\u2029': 'paragraph separator',
+  '\u115f': 'Hangul filler',
+  '\u1160': 'Hangul filler',
+  '\u3164': 'Hangul filler',
+  '\uffa0': 'Hangul filler',
+};
+
+/** "a zero-width space", "an Arabic letter mark". */
+function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
 
 /**
- * Where `value` holds a character that prints as nothing, in words to follow "contains": `an invisible character
- * (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each such character written <U+200B>, and
- * `several` when it holds more than one; undefined when it holds none.
+ * Where `value` holds a character that prints as nothing or as a space not a plain one, in words to follow
+ * "contains": `an invisible character (U+200B, a zero-width space) after "A-"`, with `shown`, the value with each
+ * such character written <U+200B>, `several` when it holds more than one and `space` when each is a space;
+ * undefined when it holds none.
  */
-export function invisibleIn(value: string): { words: string; shown: string; several: boolean } | undefined {
-  const found = INVISIBLE.exec(value);
+export function invisibleIn(
+  value: string,
+): { words: string; shown: string; several: boolean; space: boolean } | undefined {
+  const all = unseenInId(value);
+  const found = all[0];
   if (!found) return undefined;
+  const c = found.character;
   const code = characterCode;
   // A bidi override or isolate by its name ("a right-to-left override"): "a format character" said nothing.
-  const known = HIDDEN_CHARACTER_NAMES[found[0]] ?? controlName(found[0]);
+  const known = HIDDEN_CHARACTER_NAMES[c] ?? MORE_NAMES[c] ?? controlName(c);
   // A byte order mark inside a cell is named as people meet it.
-  const name = !known ? 'a format character' : found[0] === '\ufeff' ? `a ${known} (a byte order mark)` : `a ${known}`;
-  const before = value.slice(0, found.index);
-  const where = found.index === 0 ? 'at the start' : `after "${clip(before.slice(-20))}"`;
-  const count = (value.match(new RegExp(INVISIBLE.source, 'gu')) ?? []).length;
-  const more = count > 1 ? ` (and ${count - 1} more)` : '';
+  const name = !known
+    ? 'a format character'
+    : c === '\ufeff'
+      ? `${withArticle(known)} (a byte order mark)`
+      : withArticle(known);
+  const before = value.slice(0, found.at);
+  const where = found.at === 0 ? 'at the start' : `after "${clip(before.slice(-20))}"`;
+  const more = all.length > 1 ? ` (and ${all.length - 1} more)` : '';
+  const space = all.every((f) => /\p{Zs}/u.test(f.character));
+  const at = new Set(all.map((f) => f.at));
   return {
-    words: `an invisible character (${code(found[0])}, ${name}) ${where}${more}`,
-    shown: value.replace(new RegExp(INVISIBLE.source, 'gu'), (c) => `<${code(c)}>`),
-    several: count > 1,
+    words: `${space ? 'a space that is not a plain one' : 'an invisible character'} (${code(c)}, ${name}) ${where}${more}`,
+    shown: value.replace(UNSEEN_IN_ID, (x, i: number) => (at.has(i) ? `<${code(x)}>` : x)),
+    several: all.length > 1,
+    space,
   };
 }
 
@@ -146,7 +182,8 @@ export function idCharacters(id: string): { words: string; them: 'it' | 'them' }
   return {
     words:
       `"${clip(invisible.shown)}" contains ${invisible.words}, which no id may hold: ` +
-      `${invisible.several ? 'they cannot' : 'it cannot'} be seen, and the id typed by hand would not match it`,
+      `${invisible.several ? 'they cannot' : 'it cannot'} be ${invisible.space ? 'told from a plain space' : 'seen'}, ` +
+      'and the id typed by hand would not match it',
     them: invisible.several ? 'them' : 'it',
   };
 }

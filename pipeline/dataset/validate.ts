@@ -33,6 +33,7 @@ import {
   MAX_TITLE,
   overCharacters,
   overLimit,
+  UNSEEN_IN_ID,
 } from '../collection/value-limits.ts';
 import { labelInList, nearLabels, nearMiss, RARE, sameFolded } from '../collection/vocabulary.ts';
 import { controlName } from '../control-characters.ts';
@@ -687,7 +688,8 @@ export function checkLabels({
     if (refusal) {
       const id = refusal.object!;
       const unseen = refusal.code === 'OBJECT_ID_UNSEEN_CHARACTER';
-      const codes = [...new Set([...id.matchAll(UNSEEN_IN_ID)].map((m) => m[0]))].map(characterCode).join(', ');
+      const shown = [...id.matchAll(NOT_IN_ID)].filter((m) => !joinerInWord({ text: id, at: m.index }));
+      const codes = [...new Set(shown.map((m) => m[0]))].map(characterCode).join(', ');
       const why = unseen
         ? `its id there, ${quoted(invisibleShown(unseenInId(id)))}, holds a character no id may hold (${codes})`
         : 'its id there is far too long';
@@ -1293,17 +1295,17 @@ function idHint({
   return { words: `${why}. Did you mean ${quoted(meant)}?`, meant };
 }
 
-/** A character no id may hold but a joiner: a control or format character (idCharacters). */
-const UNSEEN_IN_ID = /[\p{Cc}\p{Cf}]/gu;
+/** A character no id may hold (idCharacters): a control character, or one UNSEEN_IN_ID finds. */
+const NOT_IN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, 'gu');
 
 /** An id as staff see it: without the characters no id may hold, in one Unicode form (NFC). */
 function withoutUnseen(id: string): string {
-  return id.replace(UNSEEN_IN_ID, '').normalize('NFC');
+  return id.replace(NOT_IN_ID, '').normalize('NFC');
 }
 
 /** An id with each character no id may hold written as its code ("DM-0002<U+0007>"), before quoting. */
 function unseenInId(id: string): string {
-  return id.replace(UNSEEN_IN_ID, (c) => `<${characterCode(c)}>`);
+  return id.replace(NOT_IN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `<${characterCode(c)}>`));
 }
 
 /**

@@ -35034,7 +35034,7 @@ function overLimit({ value, most }) {
   let characters2 = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
   return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
-var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
+var UNSEEN_IN_ID = new RegExp("[\\p{Cf}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u3164\\uffa0]|(?! )\\p{Zs}", "gu");
 
 // pipeline/params.ts
 init_control_characters();

@@ -20378,7 +20378,7 @@ function overLimit({ value, most }) {
   let characters2 = Array.from(value).length, n = (count2) => count2.toLocaleString("en");
   return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
-var INVISIBLE2 = new RegExp("(?![\\u200c\\u200d])\\p{Cf}", "u");
+var UNSEEN_IN_ID = new RegExp("[\\p{Cf}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u3164\\uffa0]|(?! )\\p{Zs}", "gu");
 
 // pipeline/dataset/validate.ts
 init_control_characters();
@@ -20395,7 +20395,7 @@ function spreadsheetLossWords({
   let one = losses.length === 1, count2 = `${losses.length} ${one ? "label" : "labels"} would be lost`, example = (l) => `${quoted(l.id, 20)} for ${quoted(l.meant, 20)}`, short = `${count2} to ${one ? "an id" : "ids"} a spreadsheet changed (${example(first)})`, shown2 = losses.slice(0, 3).map((l) => `${example(l)} on line ${l.line}`), more = losses.length > 3 ? `, and ${losses.length - 3} more` : "", what = `${count2}: ${labelsName} ${one ? "line names an object by its id" : "lines name objects by their ids"} as a spreadsheet changed ${one ? "it" : "them"} (${shown2.join(", ")}${more}), so ${one ? "that object has" : "those objects have"} no staff label: merged, ${one ? "it" : "they"} would be trained and published without ${one ? "it" : "them"}.`;
   return { count: count2, short, what, long: `${what} To fix it, ${SPREADSHEET_IDS_ADVICE}.` };
 }
-var INVISIBLE3 = Object.fromEntries([
+var INVISIBLE2 = Object.fromEntries([
   ...["\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u2060", "\uFEFF", "\xAD"].map((c) => [
     c,
     HIDDEN_CHARACTER_NAMES[c]
@@ -20415,7 +20415,8 @@ var INVISIBLE3 = Object.fromEntries([
   "\u2212": "minus sign",
   "\uFE63": "small hyphen-minus",
   "\uFF0D": "fullwidth hyphen-minus"
-}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE3, ...HYPHENS }).join("")}]`, "g");
+}, ODD = new RegExp(`[${Object.keys({ ...INVISIBLE2, ...HYPHENS }).join("")}]`, "g");
+var NOT_IN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, "gu");
 
 // pipeline/params.ts
 var import_yaml2 = __toESM(require_dist(), 1);

@@ -98,6 +98,17 @@ export function unseenInId(id: string): { character: string; at: number }[] {
     .map((m) => ({ character: m[0], at: m.index }));
 }
 
+/**
+ * An id with each character no id may hold (a control character, or one unseenInId finds) written by its code in
+ * ⟨⟩: "DM-0001⟨U+200B⟩", "DM-⟨U+202E⟩1000". The one way every message and page shows such an id (reviewer V34 M1,
+ * M2): printed as it is, it reads as another object's id, or an override turns the sentence round. Before escaping.
+ */
+export function idShown(id: string): string {
+  return id.replace(NOT_IN_AN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `⟨${characterCode(c)}⟩`));
+}
+
+const NOT_IN_AN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, 'gu');
+
 /** Names HIDDEN_CHARACTER_NAMES and the bidi names lack. */
 const MORE_NAMES: Record<string, string> = {
   '\u2028': 'line separator',

@@ -12,6 +12,7 @@ import {
   joinerInWord,
   strayDirectionMarks,
 } from '../collection/hidden-characters.ts';
+import { idShown } from '../collection/value-limits.ts';
 
 /** Characters that do not print (format characters) and spaces other than the plain one. */
 const HIDDEN = /\p{Cf}|(?! )\p{Zs}/gu;
@@ -86,14 +87,10 @@ export function hiddenCharacter({
   };
 }
 
-/** What no id may hold (import refuses it): a control or format character (a zero-width space, a bidi override). */
-const NOT_IN_AN_ID = /[\p{Cc}\p{Cf}]/gu;
-
 /**
  * An id with each character no id may hold written by its code: "DM-0001⟨U+200B⟩", "DM-⟨U+202E⟩1000". Printed as it
- * is, it reads as another object's id, or (text() drops an override) as that id itself. A joiner inside a word is
- * the id's own letter. Before escaping.
+ * is, it reads as another object's id, or (text() drops an override) as that id itself. Import's rule (idShown).
  */
 export function visibleId(id: string): string {
-  return id.replace(NOT_IN_AN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `⟨${characterCode(c)}⟩`));
+  return idShown(id);
 }

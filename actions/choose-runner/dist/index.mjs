@@ -35035,6 +35035,7 @@ function overLimit({ value, most }) {
   return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
 var UNSEEN_IN_ID = new RegExp("[\\p{Cf}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u3164\\uffa0]|(?! )\\p{Zs}", "gu");
+var NOT_IN_AN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, "gu");
 
 // pipeline/params.ts
 init_control_characters();

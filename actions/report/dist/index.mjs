@@ -20379,6 +20379,10 @@ function overLimit({ value, most }) {
   return `${n(characters2)} characters long (${n(bytes)} bytes in UTF-8; at most ${n(most)})`;
 }
 var UNSEEN_IN_ID = new RegExp("[\\p{Cf}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u3164\\uffa0]|(?! )\\p{Zs}", "gu");
+function idShown(id) {
+  return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
+}
+var NOT_IN_AN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, "gu");
 
 // pipeline/dataset/validate.ts
 init_control_characters();
@@ -37959,9 +37963,8 @@ function hiddenCharacter({
     fix
   };
 }
-var NOT_IN_AN_ID = /[\p{Cc}\p{Cf}]/gu;
 function visibleId(id) {
-  return id.replace(NOT_IN_AN_ID, (c, at) => joinerInWord({ text: id, at }) ? c : `\u27E8${characterCode(c)}\u27E9`);
+  return idShown(id);
 }
 
 // pipeline/report/removed-objects.ts

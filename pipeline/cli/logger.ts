@@ -1,5 +1,14 @@
+import { idInMessages } from '../collection/value-limits.ts';
 import { clip, commandSafe, type Logger, linesSaid, type Progress, type Where } from '../log.ts';
 import { shownName, terminalSafe } from './shown.ts';
+
+/**
+ * An object's id as a log line names it: clipped as messages clip it, each character no id may hold by its code
+ * as the messages write it ("DM-<U+202E>0006"; raw, a zero-width space hid, an override showed as "\u202e").
+ */
+function objectShown(id: string): string {
+  return shownName(clip(idInMessages(id)));
+}
 
 /**
  * The terminal's logger: messages on stderr (stdout is for results and --json), GitHub annotations
@@ -33,7 +42,7 @@ export function terminalLogger({
     const parts = [
       file,
       // Ids are clipped as messages clip them (a pasted 5,000-character id is one line's worth, not 5 KB).
-      where.object && !message.includes(clip(where.object)) ? `object ${shownName(clip(where.object))}` : '',
+      where.object && !message.includes(clip(idInMessages(where.object))) ? `object ${objectShown(where.object)}` : '',
     ].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
@@ -47,7 +56,7 @@ export function terminalLogger({
     ]
       .filter(Boolean)
       .join(',');
-    const object = where?.object ? `object ${shownName(clip(where.object))}: ` : '';
+    const object = where?.object ? `object ${objectShown(where.object)}: ` : '';
     write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${object}${terminalSafe(message)}`)}\n`);
   };
   // A bar drawn in place at a terminal leaves its line open: a message said meanwhile (a warning, "Stopped: Ctrl-C

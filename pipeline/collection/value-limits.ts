@@ -107,6 +107,14 @@ export function idShown(id: string): string {
   return id.replace(NOT_IN_AN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `⟨${characterCode(c)}⟩`));
 }
 
+/**
+ * An id as log messages and the dataset stage's write it: each character no id may hold by its code in <>
+ * ("DM-<U+202E>0006", as invisibleIn's `shown`), where the report and pages write ⟨U+202E⟩ (idShown).
+ */
+export function idInMessages(id: string): string {
+  return id.replace(NOT_IN_AN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `<${characterCode(c)}>`));
+}
+
 const NOT_IN_AN_ID = new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, 'gu');
 
 /** Names HIDDEN_CHARACTER_NAMES and the bidi names lack. */

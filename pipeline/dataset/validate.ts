@@ -27,6 +27,7 @@ import {
 import {
   beginning,
   idCharacters,
+  idInMessages,
   MAX_FIELD,
   MAX_ID_BYTES,
   MAX_LABEL_BYTES,
@@ -1305,7 +1306,7 @@ function withoutUnseen(id: string): string {
 
 /** An id with each character no id may hold written as its code ("DM-0002<U+0007>"), before quoting. */
 function unseenInId(id: string): string {
-  return id.replace(NOT_IN_ID, (c, at: number) => (joinerInWord({ text: id, at }) ? c : `<${characterCode(c)}>`));
+  return idInMessages(id);
 }
 
 /**

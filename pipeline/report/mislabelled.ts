@@ -12,6 +12,7 @@ import { isWeak, leastSimilarity, notBetterThanGuessing, weakModel } from '../re
 import { alikeGroupWords, alikeWords } from '../review/look-alike.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { listWords } from '../words.ts';
+import { visibleId } from './invisible.ts';
 import { leftOutSection } from './left-out.ts';
 import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 
@@ -31,14 +32,19 @@ export type CatalogueLinks = (id: string) => { thumbnailUrl: string | null; page
  */
 function lookAlikeGroupWords(i: Row, top: Row[]): string {
   const others = i.lookAlikes ?? [];
-  const so = others.filter((o) => o.label === i.suggested).map((o) => text(o.id));
-  const ids = [i.id, ...others.map((o) => o.id)].sort().map(text);
+  const so = others.filter((o) => o.label === i.suggested).map((o) => shownId(o.id));
+  const ids = [i.id, ...others.map((o) => o.id)].sort().map(shownId);
   const how = alikeGroupWords(leastSimilarity({ item: i, items: top }));
   return (
     `${text(i.suggested)}${so.length ? `, as ${listWords(so)} ${so.length === 1 ? 'is' : 'are'} labelled` : ''}: ` +
     `these ${ids.length} objects (${listWords(ids)}) have ${how} but different labels: at least ` +
     'one of the labels is probably wrong'
   );
+}
+
+/** An id as the report writes it: escaped, each character no id may hold by its code (reviewer V34 M1). */
+function shownId(id: string): string {
+  return text(visibleId(id));
 }
 
 type Row = NonNullable<Metrics['mislabelled']>['top'][number];
@@ -87,14 +93,14 @@ export function mislabelledSection({
       : '';
     return [
       ...(withImages ? [image] : []),
-      pageUrl ? link(i.id, pageUrl) : text(i.id),
+      pageUrl ? link(visibleId(i.id), pageUrl) : shownId(i.id),
       text(shorten(titleOf(i.id))),
       text(i.label) + changedNote(changes, i.id),
       // One of a look-alike pair or group (review/look-alike.ts): the model cannot tell which of the labels is wrong.
       i.lookAlikes
         ? lookAlikeGroupWords(i, m.top)
         : i.lookAlike
-          ? `${text(i.suggested)}, as ${text(i.lookAlike.id)} is labelled: their photographs are ` +
+          ? `${text(i.suggested)}, as ${shownId(i.lookAlike.id)} is labelled: their photographs are ` +
             `${alikeWords(i.lookAlike.similarity, { are: true })}, so at least one of the two labels is probably wrong`
           : `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${flaggedOf(i) && !atChance ? ' ⚠️' : ''}`,

@@ -188,7 +188,7 @@ function checkAdvice(report: Pick<ReportJson, 'verdict' | 'labelsToCheck' | 'lab
     .slice(0, 5)
     .map(
       (o) =>
-        `${text(o.id)}${o.title ? ` “${text(shorten(o.title))}”` : ''} ` +
+        `${text(visibleId(o.id))}${o.title ? ` “${text(shorten(o.title))}”` : ''} ` +
         `(${text(visibleLabel(shortLabel(o.old)))} → ${text(visibleLabel(shortLabel(o.new)))})`,
     );
   const more = c.old > shown.length ? ` and ${c.old - shown.length} more` : '';
@@ -279,7 +279,9 @@ function verdictLine(
         ? ` ⚠️ **${unknown} ${unknown === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** ` +
           '(listed below).'
         : '';
-  const shown = wrong.slice(0, 3).map((w) => `${text(w.id)} “${text(w.label)}” (it suggests “${text(w.suggested)}”)`);
+  const shown = wrong
+    .slice(0, 3)
+    .map((w) => `${text(visibleId(w.id))} “${text(w.label)}” (it suggests “${text(w.suggested)}”)`);
   const who = wrong.length === 1 ? `A label ${change} sets looks` : `${wrong.length} labels ${change} sets look`;
   const doubts =
     wrong.length > 0
@@ -308,8 +310,8 @@ function verdictLine(
   const firstCopy = copied[0];
   const copy = firstCopy
     ? ` ⚠️ **${copies === 1 ? 'A new photograph is' : `${copies.toLocaleString('en')} new photographs are`} the same ` +
-      `as another object’s with another label** (${text(shorten(firstCopy.id))} and ` +
-      `${text(shorten(firstCopy.samePhotograph!.find((x) => x.label !== undefined && x.label !== firstCopy.label)!.id))}` +
+      `as another object’s with another label** (${text(shorten(visibleId(firstCopy.id)))} and ` +
+      `${text(shorten(visibleId(firstCopy.samePhotograph!.find((x) => x.label !== undefined && x.label !== firstCopy.label)!.id)))}` +
       `${copies > 1 ? ', …' : ''}): one of the labels or ` +
       'photographs is wrong. See the object records changed below.'
     : '';
@@ -345,7 +347,7 @@ function disagreeingWarning(changes: LabelChange[]): string {
     : `${changes.length} objects would lose their staff labels: each is on lines of labels.csv ${how}`;
   const shown = changes
     .slice(0, 5)
-    .map((c) => `${text(c.id)} on ${listWords((c.disagreeing ?? []).map(lineSaid), { max: LINES_NAMED })}`);
+    .map((c) => `${text(visibleId(c.id))} on ${listWords((c.disagreeing ?? []).map(lineSaid), { max: LINES_NAMED })}`);
   const more = changes.length > shown.length ? `; and ${changes.length - shown.length} more` : '';
   return (
     ` ⚠️ **${who}, so none is used:** ${shown.join('; ')}${more}. ` +
@@ -1400,7 +1402,7 @@ function driftSection(drift: DriftReport): string {
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length
     ? `\n\nObjects unlike anything the model learned ` +
-      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
+      `from: ${unfamiliar.map((u) => `${text(visibleId(u.id))}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
     : '';
   return (
     `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +

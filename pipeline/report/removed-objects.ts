@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { renumbered } from '../catalogue/addresses.ts';
+import { UNSEEN_IN_ID } from '../collection/value-limits.ts';
 import { hashFile, mapPool } from '../data/hash.ts';
 import { readObjectsChecked, withoutUnusableIds } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
@@ -87,9 +88,9 @@ export async function removedObjects({
   };
 }
 
-/** An id without the characters no id may hold (control and format characters), as NFC: what staff see of it. */
+/** An id without the characters no id may hold (idCharacters' rule), as NFC: what staff see of it. */
 function withoutUnseen(id: string): string {
-  return id.replace(/[\p{Cc}\p{Cf}]/gu, '').normalize('NFC');
+  return id.replace(new RegExp(`\\p{Cc}|${UNSEEN_IN_ID.source}`, 'gu'), '').normalize('NFC');
 }
 
 /**

@@ -67,4 +67,11 @@ describe('an id of data/objects.csv the dataset stage refuses', () => {
     expect(markdown).toContain('DM-⟨U+202E⟩0010');
     expect(markdown).not.toMatch(/\u202e/);
   });
+
+  // (One at either end is trimmed as the cell is read: the same id.)
+  it('a no-break space inside the id is named by its code too', async () => {
+    const { markdown } = await idChanged('DM-00\u00a010');
+    expect(markdown).not.toContain('renumbered');
+    expect(markdown).toContain('(now DM-00⟨U+00A0⟩10; its label in labels.csv is not used)');
+  });
 });

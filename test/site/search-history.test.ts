@@ -224,7 +224,7 @@ describe('a link to a part of the search page (#main)', () => {
     });
     const before = await page.evaluate(() => history.length);
     // As a keyboard user follows it: the link shows when it has the focus.
-    await page.locator('a.skip').focus();
+    await page.locator('a.skip[href="#main"]').focus();
     await page.keyboard.press('Enter');
     await page.waitForTimeout(1000);
     expect(new URL(page.url()).hash).toBe('#main');

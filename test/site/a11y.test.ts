@@ -69,8 +69,8 @@ beforeAll(async () => {
     id: 'small-1',
     title: 'Small drawing of a cup',
     maker: 'Unknown maker',
-    // Its photograph's text (tester T17: not the heading again).
-    description: 'A brown cup drawn in ink.',
+    // Not about the photograph (reviewer V35: it replaced the photograph's text and the object's name was lost).
+    description: 'Doado por Maria Silva em 1923.',
     label: labels[0]!,
     image: small,
     predicted: { label: labels[0]!, confidence: 0.7 },
@@ -318,9 +318,12 @@ async function forcedColourChecks(page: Page, name: string): Promise<string[]> {
 
 /*
  * The deep-zoom viewer of the small picture (tester T17): it opens (its one tile is where OpenSeadragon asks for it),
- * its focusable area has a role, a name and its keys said, and a focus ring inside its box (the box clips what is
- * outside); the names of the figure, picture and viewer are not the same text read again; the mouse wheel over it
- * scrolls the page (Ctrl and the wheel zoom); and when its tiles cannot be loaded the plain picture stays.
+ * its focusable area has a role, a name (the photograph's text, with the object's name, not the record's
+ * description) and its keys said, and a focus ring that is drawn (reviewer V35: OpenSeadragon's picture painted over
+ * it); the names of the figure, picture and viewer are not the same text read again; the mouse wheel over it scrolls
+ * the page (Ctrl and the wheel zoom); when its tiles cannot be loaded the plain picture stays, and a tile that loads
+ * after one failed changes nothing (reviewer V35: neither picture nor viewer was left); before its first tile the
+ * viewer takes no room below the picture.
  */
 async function viewerChecks(page: Page, name: string): Promise<string[]> {
   const problems: string[] = [];
@@ -345,19 +348,16 @@ async function viewerChecks(page: Page, name: string): Promise<string[]> {
     };
     const w = globalThis as unknown as {
       document: { querySelector(s: string): El | null; getElementById(i: string): El | null };
-      getComputedStyle(e: unknown): { outlineOffset: string; outlineWidth: string; outlineStyle: string };
     };
     const d = w.document;
     const canvas = d.querySelector('.openseadragon-canvas');
     const described = canvas?.getAttribute('aria-describedby') ?? '';
     canvas?.focus();
-    const style = canvas ? w.getComputedStyle(canvas) : null;
     return {
       role: canvas?.getAttribute('role') ?? null,
       name: canvas?.getAttribute('aria-label') ?? '',
       keys: described ? (d.getElementById(described)?.textContent ?? '') : '',
       focusVisible: canvas?.matches(':focus-visible') ?? false,
-      outline: style ? [style.outlineStyle, style.outlineWidth, style.outlineOffset] : [],
       names: [
         d.querySelector('figure')?.getAttribute('aria-label') ?? '',
         // The picture is out of the page (hidden) while the viewer shows it.
@@ -372,12 +372,23 @@ async function viewerChecks(page: Page, name: string): Promise<string[]> {
   if (!seen.name) problems.push(`${name}: viewer has no name`);
   if (!/arrow keys/i.test(seen.keys) || !/\+/.test(seen.keys))
     problems.push(`${name}: viewer keys not said (“${seen.keys}”)`);
-  const [outline, width, offset] = seen.outline;
-  if (!seen.focusVisible || outline === 'none' || Number.parseFloat(offset!) + Number.parseFloat(width!) > 0)
-    problems.push(`${name}: viewer focus ring ${seen.outline.join(' ')}, outside its box`);
+  // The ring as drawn: the pixels in and around the viewer, focused and not, differ at least all round it.
+  const at = (await page.locator('#viewer').boundingBox())!;
+  const clip = { x: at.x - 8, y: at.y - 8, width: at.width + 16, height: at.height + 16 };
+  const focused = await page.screenshot({ clip });
+  await page.evaluate(() =>
+    (globalThis as unknown as { document: { activeElement: { blur(): void } } }).document.activeElement.blur(),
+  );
+  const blurred = await page.screenshot({ clip });
+  const [a, b] = await Promise.all([focused, blurred].map((p) => sharp(p).raw().toBuffer()));
+  let ring = 0;
+  for (let i = 0; i < a!.length; i += 3) if (a!.compare(b!, i, i + 3, i, i + 3) !== 0) ring++;
+  if (!seen.focusVisible || ring < 2 * (at.width + at.height))
+    problems.push(`${name}: viewer focus ring drawn on ${ring} pixels (focus-visible ${seen.focusVisible})`);
   if (new Set(seen.names).size !== seen.names.length)
     problems.push(`${name}: names repeated: ${seen.names.join(' | ')}`);
-  if (seen.names.some((n) => n.includes(seen.heading))) problems.push(`${name}: a name repeats the heading`);
+  if (!seen.name.startsWith(`Photograph of ${seen.heading}`) || seen.name.includes('Maria'))
+    problems.push(`${name}: viewer named “${seen.name}”, not the photograph of “${seen.heading}”`);
   // The wheel over the viewer without Ctrl scrolls the page.
   const box = (await page.locator('#viewer').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -397,6 +408,56 @@ async function viewerChecks(page: Page, name: string): Promise<string[]> {
   await page.unroute('**/iiif/**/default.jpg');
   if (after.picture !== false || after.viewer !== true)
     problems.push(`${name}: with no tile, picture hidden ${after.picture}, viewer hidden ${after.viewer}`);
+  problems.push(...(await failThenLoad(page, name)));
+  return problems;
+}
+
+/*
+ * Tiles that never answer (a slow network); then one tile fails and another loads in the same task, before the
+ * failed viewer is gone, as reviewer V35's race.cjs raises them on the viewer (kept as window.viewer).
+ */
+async function failThenLoad(page: Page, name: string): Promise<string[]> {
+  const keep = ';{const f=OpenSeadragon;window.OpenSeadragon=Object.assign((o)=>(window.viewer=f(o)),f);}';
+  await page.route('**/openseadragon.min.js', async (r) => {
+    const response = await r.fetch();
+    await r.fulfill({ response, body: `${await response.text()}\n${keep}` });
+  });
+  await page.route('**/iiif/**/default.jpg', () => {});
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  type El = { hidden: boolean; getBoundingClientRect(): { height: number } };
+  type W = {
+    viewer?: { raiseEvent(e: string, a: unknown): void };
+    document: { querySelector(s: string): El & { checkVisibility(o: unknown): boolean } };
+  };
+  await page.waitForFunction(() => {
+    const w = globalThis as unknown as W;
+    return w.viewer !== undefined && !w.document.querySelector('#viewer').hidden;
+  });
+  const state = () =>
+    page.evaluate(() => {
+      const d = (globalThis as unknown as W).document;
+      const box = d.querySelector('#viewer');
+      return {
+        picture: d.querySelector('.object-image picture').hidden,
+        viewerSeen: !box.hidden && box.checkVisibility({ visibilityProperty: true }),
+        buttons: !d.querySelector('#zoom-controls').hidden,
+        figure: Math.round(d.querySelector('figure').getBoundingClientRect().height),
+      };
+    });
+  const before = await state();
+  await page.evaluate(() => {
+    const v = (globalThis as unknown as W).viewer!;
+    v.raiseEvent('tile-load-failed', { message: 'x' });
+    v.raiseEvent('tile-loaded', {});
+  });
+  await page.waitForTimeout(300);
+  const after = await state();
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  const problems: string[] = [];
+  if (before.picture || before.viewerSeen || before.buttons)
+    problems.push(`${name}: before a tile ${JSON.stringify(before)}, not the picture alone`);
+  if (after.picture || after.viewerSeen || after.buttons || after.figure !== before.figure)
+    problems.push(`${name}: a tile failed, then one loaded: ${JSON.stringify(after)} (before ${before.figure})`);
   return problems;
 }
 

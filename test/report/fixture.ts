@@ -12,7 +12,16 @@ import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
 import { trainSummary } from '../../pipeline/stages/train.ts';
-import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
+import type {
+  ClassMetrics,
+  CollectionObject,
+  Dataset,
+  DatasetObject,
+  Metrics,
+  ModelInfo,
+  Split,
+} from '../../pipeline/types.ts';
+import { object } from '../dataset/fixtures.ts';
 import { tempDir } from '../fixtures/temp.ts';
 
 /*
@@ -327,4 +336,21 @@ export function worseThanProduction(): NonNullable<Metrics['baseline']> {
       verdict: 'worse',
     },
   } as unknown as NonNullable<Metrics['baseline']>;
+}
+
+/**
+ * Twelve objects with their labels and the params that read them, for the tests of a pull request that changes
+ * data/objects.csv (renumbered, refused or edited ids): `ids` the twelve ids, DM-0001 to DM-0012 unless given.
+ */
+export function twelveObjects(ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`)) {
+  const specs: ObjectSpec[] = ids.map((id, i) => ({
+    id,
+    title: `Object ${id}`,
+    label: VOCABULARY[i % VOCABULARY.length]!,
+    split: (['train', 'validation', 'test'] as const)[i % 3]!,
+  }));
+  const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
+  const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
+  const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+  return { ids, specs, objects, labels, params };
 }

@@ -6,12 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import { editedObjectsSection } from '../../pipeline/report/edited-objects.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 import { makeCollection, object, removeTempDirs, solidImage } from '../dataset/fixtures.ts';
-import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
+import { type ObjectSpec, twelveObjects, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
  * Tester C: a pull request that corrects titles (the model reads none of them) was said to keep production’s model,
@@ -22,16 +21,9 @@ import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } f
 afterAll(removeTempDirs);
 
 // The last id has an accent, written composed (NFC) in the base.
-const ids = Array.from({ length: 12 }, (_, i) => (i === 11 ? 'DÉ-0012' : `DM-${String(i + 1).padStart(4, '0')}`));
-const specs: ObjectSpec[] = ids.map((id, i) => ({
-  id,
-  title: `Object ${id}`,
-  label: VOCABULARY[i % VOCABULARY.length]!,
-  split: (['train', 'validation', 'test'] as const)[i % 3]!,
-}));
-const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
-const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
-const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+const { specs, objects, labels, params } = twelveObjects(
+  Array.from({ length: 12 }, (_, i) => (i === 11 ? 'DÉ-0012' : `DM-${String(i + 1).padStart(4, '0')}`)),
+);
 
 /** `photographs`: file → its new bytes, or the name of another file of data/ to copy over it. */
 async function edited(

@@ -6,12 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { labelsLogWords } from '../../pipeline/stages/report.ts';
-import type { CollectionObject } from '../../pipeline/types.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
-import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
+import { twelveObjects, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
  * Tester T10: a pull request that renumbers DM-0011 as DM-1011 (the same photograph, its md5, and the same title) was
@@ -21,16 +19,7 @@ import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } f
 
 afterAll(removeTempDirs);
 
-const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
-const specs: ObjectSpec[] = ids.map((id, i) => ({
-  id,
-  title: `Object ${id}`,
-  label: VOCABULARY[i % VOCABULARY.length]!,
-  split: (['train', 'validation', 'test'] as const)[i % 3]!,
-}));
-const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
-const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
-const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+const { specs, objects, labels, params } = twelveObjects();
 
 /** The base with every object; the head renumbers DM-0011 as DM-1011 (its photograph copied) and drops DM-0004. */
 async function renumbered({

@@ -4,11 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
-import type { CollectionObject } from '../../pipeline/types.ts';
-import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
-import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
+import { makeCollection, removeTempDirs } from '../dataset/fixtures.ts';
+import { twelveObjects, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
  * Reviewer V34 H1: a pull request that only adds a zero-width space to DM-0010's id in data/objects.csv (labels.csv
@@ -19,16 +17,7 @@ import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } f
 
 afterAll(removeTempDirs);
 
-const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
-const specs: ObjectSpec[] = ids.map((id, i) => ({
-  id,
-  title: `Object ${id}`,
-  label: VOCABULARY[i % VOCABULARY.length]!,
-  split: (['train', 'validation', 'test'] as const)[i % 3]!,
-}));
-const objects: CollectionObject[] = specs.map((s) => object(s.id, `images/${s.id}.png`, { title: s.title }));
-const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
-const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
+const { specs, objects, labels, params } = twelveObjects();
 
 /** The base with every object; the head writes `to` for DM-0010's id in data/objects.csv only. */
 async function idChanged(to: string) {

@@ -929,6 +929,9 @@ function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
 }
 
 /** The card as markdown with YAML front matter. */
+/** A backbone source that is an npm package's file ("npm:nsfwjs@4.3.0/dist/…"): letters, digits and . _ @ / - alone. */
+const PACKAGE_SPEC = /^npm:[\w.@/-]+$/;
+
 export function renderCardMarkdown(card: ModelCard): string {
   const m = card.metrics;
   const d = card.details;
@@ -971,7 +974,8 @@ export function renderCardMarkdown(card: ModelCard): string {
       `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image features ` +
       `from ${what ? `${what}, ` : ''}the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), ` +
       // A package spec ("npm:nsfwjs@4.3.0/…") as code: safe() broke its @ like a mention's, in the public's copy.
-      `source: ${code(d.backbone.source)}` +
+      // Any other source is params.yaml text, from a pull request: made safe (test/security/card-backbone).
+      `source: ${PACKAGE_SPEC.test(d.backbone.source) ? code(d.backbone.source) : safe(d.backbone.source)}` +
       (d.backbone.id.startsWith('nsfwjs-') ? `. ${NSFWJS_NOTE}` : ''),
   );
   lines.push(

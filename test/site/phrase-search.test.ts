@@ -142,4 +142,15 @@ describe('the title of the search page', () => {
     expect(searchTitle({ typed: '', filters: '', title })).toBe(title);
     expect(searchTitle({ typed: 'x'.repeat(500), filters: '', title }).length).toBeLessThan(200);
   });
+
+  // Reviewer V35: a quoted search was titled “"bronze coin"”, and quotes with nothing inside “""” while the page
+  // listed the whole collection.
+  it('shows a quoted search as typed, without quotes around its quotes, and quotes alone as no search', () => {
+    const title = 'Search the collection — Test Museum';
+    expect(searchTitle({ typed: '"bronze coin"', filters: '', title })).toBe(`"bronze coin" — ${title}`);
+    expect(searchTitle({ typed: '“Figure of” mask', filters: '', title })).toBe(`“Figure of” mask — ${title}`);
+    for (const typed of ['"', '""', '“”', '"  "', '« »'])
+      expect(searchTitle({ typed, filters: '', title })).toBe(title);
+    expect(searchTitle({ typed: '"" coin', filters: '', title })).toBe(`“coin” — ${title}`);
+  });
 });

@@ -46,7 +46,14 @@ const TITLE_FILTERS = 100;
  * screen reader, a tab and a bookmark or history entry could not tell one search from another.
  */
 export function searchTitle({ typed, filters, title }: { typed: string; filters: string; title: string }): string {
-  const words = typed.trim() ? clip(`“${typed.trim()}”`) : '';
+  // Quotes with nothing inside search nothing: left out, as a search of no letter or digit. A search with a quoted
+  // phrase is shown as typed, its own quotes marking it (“"bronze coin"” was doubled); other words are put in quotes.
+  const kept = typed
+    .replace(/["“„«]\s*["”»]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  const quoted = /["“”„«»]/u.test(kept);
+  const words = /[\p{L}\p{N}]/u.test(kept) ? clip(quoted ? kept : `“${kept}”`) : '';
   const what = [words, filters ? clip(filters, TITLE_FILTERS) : ''].filter((part) => part !== '').join(', ');
   return what ? `${what} — ${title}` : title;
 }
